@@ -1,0 +1,105 @@
+"""Shared fixtures: offscreen Qt, temporary paths, a fresh store per test, deterministic executor."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any QApplication; override to debug locally
+
+from warroom.core.types import Candidate, Contest, CountingSystem, Party, Poll
+from warroom.paths import AppPaths
+
+
+class InlineExecutor(Executor):
+    """Runs work immediately on the calling thread: deterministic services in tests."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:
+            future.set_exception(exc)
+        return future
+
+
+@pytest.fixture
+def inline_executor() -> InlineExecutor:
+    return InlineExecutor()
+
+
+@pytest.fixture
+def paths(tmp_path: Path) -> AppPaths:
+    p = AppPaths.under(tmp_path)
+    p.ensure()
+    return p
+
+
+def pg_url() -> str | None:
+    return os.environ.get("WARROOM_PG_URL")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, paths: AppPaths) -> Iterator[str]:
+    """A fresh empty store: a SQLite file, and a PostgreSQL database when WARROOM_PG_URL is set."""
+    if request.param == "sqlite":
+        yield str(paths.database)
+        return
+    base = pg_url()
+    if not base:
+        pytest.skip("WARROOM_PG_URL not set (.ci/run sets it after starting PostgreSQL)")
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    name = "warroom_test_" + uuid.uuid4().hex[:10]
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = base.rsplit("/", 1)[0] + "/" + name
+    try:
+        yield url
+    finally:
+        from sqlalchemy import create_engine as ce
+
+        ce(url).dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+TOY = Contest(
+    name="Toyton Mayor",
+    election_date=date(2024, 5, 2),
+    system=CountingSystem.SV,
+    parties=(Party("R", "Reds", "#d62728"), Party("B", "Blues", "#1f77b4"), Party("G", "Greens", "#2ca02c")),
+    candidates=(
+        Candidate("ann", "Ann Red", "R", "#d62728"),
+        Candidate("bob", "Bob Blue", "B", "#1f77b4"),
+        Candidate("cat", "Cat Green", "G", "#2ca02c"),
+    ),
+)
+
+
+def make_poll(
+    day: int = 1, pollster: str = "Acme", a: float = 45, b: float = 40, c: float = 15, n: int = 1000, **kw: Any
+) -> Poll:
+    return Poll(
+        pollster=pollster,
+        fieldwork_start=date(2024, 3, day),
+        fieldwork_end=date(2024, 3, day + 1),
+        sample_size=n,
+        first_round={"ann": a, "bob": b, "cat": c},
+        **kw,
+    )
+
+
+@pytest.fixture
+def toy_contest() -> Contest:
+    return TOY

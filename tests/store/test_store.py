@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+
+from tests.conftest import TOY, make_poll
+from warroom.core.types import Annotation, TransferObservation
+from warroom.store import polls as repo
+from warroom.store.db import StoreError, head_revision, make_engine, make_session_factory, upgrade
+from warroom.store.schema import Base
+
+
+def _open(url: str):
+    engine = make_engine(url)
+    upgrade(engine)
+    return engine, make_session_factory(engine)
+
+
+def test_migrations_from_empty_equal_the_orm_metadata(store_url: str) -> None:
+    engine, _ = _open(store_url)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        assert diff == []
+        assert MigrationContext.configure(conn).get_current_revision() == head_revision()
+    engine.dispose()
+
+
+def test_poll_round_trip_with_all_figures(store_url: str) -> None:
+    engine, sessions = _open(store_url)
+    poll = make_poll(
+        second_round={"ann": 52.0, "bob": 48.0},
+        party_vi={"R": 35.0, "B": 41.0},
+        transfers=(TransferObservation("cat", "ann", 60.0), TransferObservation("cat", "__exhausted__", 25.0)),
+        client="Daily Bugle",
+        notes="=cmd|' /C calc'!A0",
+    )
+    with sessions.begin() as s:
+        cid = repo.add_contest(s, TOY)
+        pid = repo.add_poll(s, cid, poll)
+    with sessions() as s:
+        (back,) = repo.list_polls(s, cid)
+        contest = repo.get_contest(s, cid)
+    assert back == replace(poll, id=pid)
+    assert contest is not None and contest.candidates == TOY.candidates and contest.parties == TOY.parties
+    engine.dispose()
+
+
+def test_duplicate_poll_is_refused_and_the_batch_rolls_back(store_url: str) -> None:
+    engine, sessions = _open(store_url)
+    with sessions.begin() as s:
+        cid = repo.add_contest(s, TOY)
+        repo.add_poll(s, cid, make_poll(day=1))
+    with pytest.raises(repo.DuplicatePollError), sessions.begin() as s:
+        repo.add_polls(s, cid, [make_poll(day=5), make_poll(day=1, pollster=" acme ")])
+    with sessions() as s:
+        assert len(repo.list_polls(s, cid)) == 1  # day 5 was not kept either
+    engine.dispose()
+
+
+def test_update_delete_and_revision_counter(store_url: str) -> None:
+    engine, sessions = _open(store_url)
+    with sessions.begin() as s:
+        start = repo.revision(s)
+        cid = repo.add_contest(s, TOY)
+        pid = repo.add_poll(s, cid, make_poll())
+    with sessions.begin() as s:
+        repo.update_poll(s, replace(make_poll(a=47, b=38), id=pid))
+    with sessions() as s:
+        assert repo.list_polls(s, cid)[0].first_round["ann"] == 47
+        assert repo.revision(s) == start + 3
+    with sessions.begin() as s:
+        assert repo.delete_polls(s, [pid]) == 1
+    with sessions() as s:
+        assert repo.list_polls(s, cid) == []
+        n = s.execute(text("select count(*) from poll_figure")).scalar_one()
+        assert n == 0
+    engine.dispose()
+
+
+def test_annotations_and_scenarios(store_url: str) -> None:
+    engine, sessions = _open(store_url)
+    with sessions.begin() as s:
+        cid = repo.add_contest(s, TOY)
+        repo.add_annotation(s, cid, Annotation(TOY.election_date, "poster unveiled"))
+        repo.save_scenario(s, cid, "tie him", {"as_of": "2024-04-01"}, {"message_strength": 0.5})
+        repo.save_scenario(s, cid, "tie him", {"as_of": "2024-04-02"}, {"message_strength": 0.6})
+    with sessions() as s:
+        assert [a.text for a in repo.list_annotations(s, cid)] == ["poster unveiled"]
+        assert repo.list_scenarios(s, cid) == [("tie him", {"as_of": "2024-04-02"}, {"message_strength": 0.6})]
+    engine.dispose()
+
+
+def test_sqlite_file_is_private_and_in_wal_mode(tmp_path: Path) -> None:
+    db = tmp_path / "polls.sqlite3"
+    engine, _sessions = _open(str(db))
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    assert stat.S_IMODE(os.stat(db).st_mode) == 0o600
+    engine.dispose()
+
+
+def test_non_database_file_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    db = tmp_path / "polls.sqlite3"
+    db.write_bytes(b"pollster,fieldwork_end\nYouGov,2012-05-01\n")
+    before = db.read_bytes()
+    with pytest.raises(StoreError) as info:
+        make_engine(str(db))
+    assert info.value.kind == "corrupt" and str(db) in info.value.where
+    assert db.read_bytes() == before

@@ -1,0 +1,48 @@
+"""Opening a store for the app or the CLI: engine, schema upgrade (with backup), demo seeding. No Qt."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from warroom.demo import LONDON_2012, demo_polls
+from warroom.store import polls as repo
+from warroom.store.db import make_engine, make_session_factory, translated, upgrade
+
+
+@dataclass
+class OpenStore:
+    engine: Engine
+    sessions: sessionmaker[Session]
+    target: str
+    backup: str | None = None
+    seeded: bool = False
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(target: str | Path, *, backup_dir: Path | None, seed: bool = True) -> OpenStore:
+    """Open (creating if needed) a poll store, migrate it to the current schema and seed the demo race if empty.
+
+    Raises:
+        StoreError: the store is damaged, locked, read-only, or the disk is full; message says what and where.
+    """
+    engine = make_engine(target)
+    try:
+        backup = upgrade(engine, backup_dir=backup_dir)
+        sessions = make_session_factory(engine)
+        seeded = False
+        if seed:
+            with translated(engine), sessions.begin() as session:
+                if repo.count_contests(session) == 0:
+                    contest_id = repo.add_contest(session, LONDON_2012)
+                    repo.add_polls(session, contest_id, demo_polls())
+                    seeded = True
+    except Exception:
+        engine.dispose()
+        raise
+    return OpenStore(engine, sessions, str(target), backup, seeded)

@@ -1,0 +1,460 @@
+"""Command-line verbs. Every verb prints a human table, or JSON with --json. No widgets here.
+
+Exit codes: 0 done, 1 bad input (nothing written), 2 usage, 3 store problem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any, TextIO
+
+from warroom import __version__
+from warroom.core.count import CountError, count_ballots
+from warroom.core.csvformat import CsvFormatError, parse_ballots_csv, parse_polls_csv, polls_to_csv
+from warroom.core.types import EXHAUSTED, Contest, Poll
+from warroom.paths import AppPaths
+from warroom.store.db import StoreError
+
+VERBS = ("import", "export", "polls", "count", "average", "scenario", "contests", "render", "gui")
+
+
+class CliError(Exception):
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], out: TextIO) -> None:
+    """A plain aligned text table; numbers right-aligned."""
+    cells = [[str(h) for h in headers]] + [["" if v is None else str(v) for v in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    numeric = [all(_is_num(r[i]) for r in cells[1:] if r[i]) and len(cells) > 1 for i in range(len(headers))]
+    for n, row in enumerate(cells):
+        parts = [c.rjust(w) if numeric[i] else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))]
+        out.write("  ".join(parts).rstrip() + "\n")
+        if n == 0:
+            out.write("  ".join("-" * w for w in widths) + "\n")
+
+
+def _is_num(text: str) -> bool:
+    try:
+        float(text.replace(",", "").rstrip("%").lstrip("+"))
+    except ValueError:
+        return False
+    return True
+
+
+def _emit_json(data: Any, out: TextIO) -> None:
+    json.dump(data, out, indent=2, default=str)
+    out.write("\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="PATH|URL", help="poll store: a SQLite file or any SQLAlchemy URL")
+    common.add_argument("--data-dir", type=Path, help="keep all state (store, settings, backups) under this folder")
+    common.add_argument("--contest", help="contest name (default: the most recent one)")
+    common.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    parser = argparse.ArgumentParser(
+        prog="warroom", description="Offline campaign war room: poll store, live charts and runoff scenarios."
+    )
+    parser.add_argument("--version", action="version", version=f"warroom {__version__}")
+    sub = parser.add_subparsers(dest="verb", metavar="VERB")
+
+    p = sub.add_parser("gui", parents=[common], help="start the app (the default with no verb)")
+    p = sub.add_parser("contests", parents=[common], help="list the contests in the store")
+    p = sub.add_parser("polls", parents=[common], help="list the polls of a contest")
+    p = sub.add_parser("import", parents=[common], help="import polls from a CSV file (all or nothing)")
+    p.add_argument("file", type=Path)
+    p.add_argument("--dry-run", action="store_true", help="check the file, write nothing")
+    p = sub.add_parser("export", parents=[common], help="export polls to a CSV file (formulas escaped)")
+    p.add_argument("file", type=Path)
+    p = sub.add_parser("count", parents=[common], help="count a ballot CSV (preferences plus a count column)")
+    p.add_argument("file", type=Path)
+    p.add_argument("--system", choices=["sv", "contingent", "irv"], default="sv")
+    p = sub.add_parser("average", parents=[common], help="poll average, leads and a back-test against the result")
+    p.add_argument("--as-of", type=date.fromisoformat, metavar="YYYY-MM-DD", help="use only polls known by then")
+    p = sub.add_parser("scenario", parents=[common], help="evaluate a transfer/message scenario")
+    _add_scenario_options(p)
+    p = sub.add_parser("render", parents=[common], help="render a chart or panel to PNG/SVG/PDF, headless")
+    p.add_argument("chart", choices=["first", "lead1", "lead2", "charts", "scenario", "briefing", "window"])
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--width", type=int, default=1600)
+    p.add_argument("--height", type=int, default=900)
+    return parser
+
+
+def _add_scenario_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--name", help="a saved scenario to evaluate")
+    p.add_argument("--as-of", type=date.fromisoformat, metavar="YYYY-MM-DD", help="baseline: poll average as of")
+    p.add_argument("--poll", type=int, metavar="ID", help="baseline: this poll instead of the average")
+    p.add_argument("--message", type=float, metavar="0-100", help="%% of the front-runner's personal vote peeled away")
+    p.add_argument("--message-to", metavar="B,OTHERS,ABSTAIN", help="where peeled voters go, %% (e.g. 50,30,20)")
+    p.add_argument("--drag", type=float, metavar="0-100", help="%% of the challenger's drag recovered")
+    p.add_argument(
+        "--split",
+        action="append",
+        default=[],
+        metavar="CAND=A/B/EXH",
+        help="second-preference split of an eliminated candidate, e.g. paddick=49/21/30 (repeatable)",
+    )
+    p.add_argument("--save", metavar="NAME", help="save these settings as a named scenario")
+
+
+def _paths(args: argparse.Namespace) -> AppPaths:
+    return AppPaths.under(args.data_dir) if args.data_dir else AppPaths.for_user()
+
+
+def open_for_cli(args: argparse.Namespace, *, seed: bool = True):
+    from warroom.bootstrap import open_store
+
+    paths = _paths(args)
+    target = args.db or paths.database
+    if not args.db:
+        paths.ensure()
+    return open_store(target, backup_dir=paths.backup_dir, seed=seed)
+
+
+def _contest(store, args: argparse.Namespace) -> Contest:
+    from warroom.store import polls as repo
+    from warroom.store.db import translated
+
+    with translated(store.engine), store.sessions() as session:
+        contest = repo.get_contest(session, args.contest) if args.contest else repo.get_contest(session)
+    if contest is None:
+        raise CliError(
+            f"no contest named {args.contest!r} in the store" if args.contest else "the store has no contest"
+        )
+    return contest
+
+
+def _poll_row(poll: Poll, contest: Contest) -> list[Any]:
+    first = "  ".join(
+        f"{contest.candidate(c).name.split()[-1]} {v:g}" for c, v in poll.first_round.items() if c != "other"
+    )
+    second = "  ".join(f"{contest.candidate(c).name.split()[-1]} {v:g}" for c, v in poll.second_round.items())
+    return [poll.id, poll.pollster, poll.fieldwork_start, poll.fieldwork_end, f"{poll.sample_size:,}", first, second]
+
+
+def poll_json(poll: Poll) -> dict[str, Any]:
+    return {
+        "id": poll.id,
+        "pollster": poll.pollster,
+        "client": poll.client,
+        "fieldwork_start": poll.fieldwork_start.isoformat(),
+        "fieldwork_end": poll.fieldwork_end.isoformat(),
+        "published": poll.published.isoformat() if poll.published else None,
+        "sample_size": poll.sample_size,
+        "method": poll.method,
+        "source_url": poll.source_url,
+        "notes": poll.notes,
+        "first_round": dict(poll.first_round),
+        "second_round": dict(poll.second_round),
+        "party_vi": dict(poll.party_vi),
+        "transfers": [
+            {
+                "from": t.from_candidate,
+                "to": "exhausted" if t.to_candidate == EXHAUSTED else t.to_candidate,
+                "share": t.share,
+            }
+            for t in poll.transfers
+        ],
+    }
+
+
+def cmd_contests(args: argparse.Namespace, out: TextIO) -> int:
+    from warroom.store import polls as repo
+
+    store = open_for_cli(args)
+    try:
+        with store.sessions() as session:
+            contests = repo.list_contests(session)
+            counts = {c.id: len(repo.list_polls(session, c.id)) for c in contests if c.id is not None}
+    finally:
+        store.close()
+    if args.json:
+        _emit_json(
+            [
+                {"id": c.id, "name": c.name, "date": c.election_date, "system": c.system.value, "polls": counts[c.id]}
+                for c in contests
+                if c.id is not None
+            ],
+            out,
+        )
+    else:
+        table(
+            ["id", "contest", "election", "system", "polls"],
+            [[c.id, c.name, c.election_date, c.system.label, counts.get(c.id, 0)] for c in contests],
+            out,
+        )
+    return 0
+
+
+def cmd_polls(args: argparse.Namespace, out: TextIO) -> int:
+    from warroom.store import polls as repo
+
+    store = open_for_cli(args)
+    try:
+        contest = _contest(store, args)
+        with store.sessions() as session:
+            polls = repo.list_polls(session, contest.id or 0)
+    finally:
+        store.close()
+    if args.json:
+        _emit_json({"contest": contest.name, "polls": [poll_json(p) for p in polls]}, out)
+    else:
+        out.write(f"{contest.name}: {len(polls)} polls\n")
+        table(
+            ["id", "pollster", "start", "end", "sample", "first round", "second round"],
+            [_poll_row(p, contest) for p in polls],
+            out,
+        )
+    return 0
+
+
+def _read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise CliError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise CliError(f"{path}: cannot read ({exc.strerror})") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("cp1252")  # spreadsheets on Windows still save CSV this way
+        except UnicodeDecodeError:
+            raise CliError(f"{path}: not a text CSV file") from None
+
+
+def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
+    from warroom.store import polls as repo
+    from warroom.store.db import translated
+
+    text = _read_text(args.file)
+    store = open_for_cli(args)
+    try:
+        contest = _contest(store, args)
+        try:
+            parsed = parse_polls_csv(text, contest, today=date.today())
+        except CsvFormatError as exc:
+            raise CliError(f"{args.file}: {exc}") from None
+        if not parsed.ok:
+            if args.json:
+                _emit_json(
+                    {
+                        "imported": 0,
+                        "errors": [{"line": e.line, "field": e.field, "message": e.message} for e in parsed.errors],
+                    },
+                    out,
+                )
+            msg = "\n".join(f"{args.file}:{e.line}: {e.field}: {e.message}" for e in parsed.errors)
+            raise CliError(f"{msg}\nnothing imported ({len(parsed.errors)} problem(s))")
+        if args.dry_run:
+            ids: list[int] = []
+        else:
+            try:
+                with translated(store.engine), store.sessions.begin() as session:
+                    ids = repo.add_polls(session, contest.id or 0, parsed.polls)
+            except repo.DuplicatePollError as exc:
+                raise CliError(f"{args.file}: {exc}; nothing imported") from None
+    finally:
+        store.close()
+    if args.json:
+        _emit_json({"imported": len(ids), "checked": len(parsed.polls), "ids": ids, "dry_run": args.dry_run}, out)
+    else:
+        verb = "checked (dry run, nothing written)" if args.dry_run else "imported"
+        out.write(f"{len(parsed.polls)} polls {verb} into {contest.name}\n")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
+    from warroom.store import polls as repo
+
+    store = open_for_cli(args)
+    try:
+        contest = _contest(store, args)
+        with store.sessions() as session:
+            polls = repo.list_polls(session, contest.id or 0)
+    finally:
+        store.close()
+    text = polls_to_csv(polls, contest)
+    tmp = args.file.with_name(args.file.name + ".part")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(args.file)  # all or nothing: a half-written export never takes the real name
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise CliError(f"{args.file}: cannot write ({exc.strerror})") from None
+    if args.json:
+        _emit_json({"exported": len(polls), "file": str(args.file)}, out)
+    else:
+        out.write(f"{len(polls)} polls exported to {args.file}\n")
+    return 0
+
+
+def cmd_count(args: argparse.Namespace, out: TextIO) -> int:
+    text = _read_text(args.file)
+    try:
+        ballots, errors = parse_ballots_csv(text)
+    except CsvFormatError as exc:
+        raise CliError(f"{args.file}: {exc}") from None
+    if errors:
+        raise CliError("\n".join(f"{args.file}:{e.line}: {e.field}: {e.message}" for e in errors))
+    try:
+        result = count_ballots(ballots, args.system)
+    except CountError as exc:
+        raise CliError(f"{args.file}: {exc}") from None
+    if args.json:
+        _emit_json(
+            {
+                "system": result.system.value,
+                "valid": result.valid,
+                "rejected": result.rejected,
+                "winner": result.winner,
+                "rounds": [
+                    {
+                        "round": r.number,
+                        "tallies": r.tallies,
+                        "eliminated": list(r.eliminated),
+                        "transfers": [
+                            {
+                                "from": t.from_candidate,
+                                "to": "exhausted" if t.to_candidate == EXHAUSTED else t.to_candidate,
+                                "votes": t.votes,
+                            }
+                            for t in r.transfers
+                        ],
+                        "exhausted": r.exhausted,
+                    }
+                    for r in result.rounds
+                ],
+                "notes": list(result.notes),
+            },
+            out,
+        )
+        return 0
+    out.write(f"{result.system.label}: {result.valid:,} valid ballots, {result.rejected:,} rejected\n")
+    for r in result.rounds:
+        out.write(f"\nRound {r.number}\n")
+        total = r.continuing_votes
+        if r.number > 1:
+            added = {c: sum(t.votes for t in r.transfers if t.to_candidate == c) for c in r.tallies}
+            table(
+                ["candidate", "before", "added", "votes", "share"],
+                [
+                    [c, f"{v - added[c]:,}", f"+{added[c]:,}", f"{v:,}", f"{100 * v / total:.2f}%"]
+                    for c, v in sorted(r.tallies.items(), key=lambda kv: -kv[1])
+                ],
+                out,
+            )
+        else:
+            table(
+                ["candidate", "votes", "share"],
+                [[c, f"{v:,}", f"{100 * v / total:.2f}%"] for c, v in sorted(r.tallies.items(), key=lambda kv: -kv[1])],
+                out,
+            )
+        if r.transfers:
+            out.write(f"Transfers from {', '.join(r.eliminated)}:\n")
+            table(
+                ["from", "to", "votes"],
+                [
+                    [t.from_candidate, "exhausted" if t.to_candidate == EXHAUSTED else t.to_candidate, f"{t.votes:,}"]
+                    for t in r.transfers
+                ],
+                out,
+            )
+            out.write(f"Exhausted so far: {r.exhausted:,}\n")
+    for note in result.notes:
+        out.write(f"Note: {note}\n")
+    out.write(f"\nWinner: {result.winner}\n")
+    return 0
+
+
+def cmd_average(args: argparse.Namespace, out: TextIO) -> int:
+    from warroom.analysis import average_report
+
+    store = open_for_cli(args)
+    try:
+        contest = _contest(store, args)
+        report = average_report(store, contest, as_of=args.as_of)
+    finally:
+        store.close()
+    if args.json:
+        _emit_json(report.as_json(), out)
+    else:
+        report.print(out, table)
+    return 0
+
+
+def cmd_scenario(args: argparse.Namespace, out: TextIO) -> int:
+    from warroom.analysis import run_scenario
+
+    store = open_for_cli(args)
+    try:
+        contest = _contest(store, args)
+        report = run_scenario(store, contest, args)
+    finally:
+        store.close()
+    if args.json:
+        _emit_json(report.as_json(), out)
+    else:
+        report.print(out, table)
+    return 0
+
+
+def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
+    from warroom.app import render_headless
+
+    return render_headless(args, out)
+
+
+def cmd_gui(args: argparse.Namespace, out: TextIO) -> int:
+    from warroom.app import run_gui
+
+    return run_gui(args)
+
+
+COMMANDS = {
+    "contests": cmd_contests,
+    "polls": cmd_polls,
+    "import": cmd_import,
+    "export": cmd_export,
+    "count": cmd_count,
+    "average": cmd_average,
+    "scenario": cmd_scenario,
+    "render": cmd_render,
+    "gui": cmd_gui,
+}
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    out = out or sys.stdout
+    err = err or sys.stderr
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
+        argv = ["gui", *argv]
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.verb is None:
+        args = parser.parse_args(["gui", *argv])
+    try:
+        return COMMANDS[args.verb](args, out)
+    except CliError as exc:
+        err.write(f"warroom {args.verb}: {exc}\n")
+        return exc.code
+    except StoreError as exc:
+        where = f" ({exc.where})" if exc.where else ""
+        err.write(f"warroom {args.verb}: {exc}{where}\n")
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Pure domain core: counting, averaging, scenarios. Imports only the stdlib and numpy."""

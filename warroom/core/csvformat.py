@@ -1,0 +1,345 @@
+"""The poll and ballot CSV formats: parsing with line-numbered errors, and formula-safe writing.
+
+Poll CSV: one row per poll. Fixed columns (any order, header names case-insensitive):
+    pollster, client, fieldwork_start, fieldwork_end, published, sample_size, method, source_url, notes
+Figures, one column each:
+    first:<candidate>          first-round share (%); <candidate> is a code or a name; `first:other` allowed
+    second:<candidate>         published head-to-head second-round share (%)
+    party:<party>              party voting intention (%)
+    transfer:<from>><to>       % of <from>'s voters whose second preference is <to> (or `exhausted`)
+`first_<candidate>` (underscore) is accepted for `first:<candidate>`, likewise for the others.
+
+Ballot CSV: `count` column plus preference columns (`pref1`, `pref2`, ... or any other names, in order);
+each row is `count` identical ballots; a blank cell is no preference.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from warroom.core.count import Ballot
+from warroom.core.types import EXHAUSTED, Contest, Poll, TransferObservation
+from warroom.core.validation import validate_poll
+
+FIXED = (
+    "pollster",
+    "client",
+    "fieldwork_start",
+    "fieldwork_end",
+    "published",
+    "sample_size",
+    "method",
+    "source_url",
+    "notes",
+)
+_FIGURE = re.compile(r"^(first|second|party|transfer)[:_](.+)$", re.IGNORECASE)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True, slots=True)
+class LineError:
+    """A problem at a line (1-based, counting the header as line 1) and a field of a CSV file."""
+
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}, {self.field}: {self.message}"
+
+
+@dataclass
+class ParseResult:
+    polls: list[Poll] = field(default_factory=list)
+    errors: list[LineError] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)  # source line of each poll
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class CsvFormatError(ValueError):
+    """The file is not a CSV this app can read at all (no header, missing columns, not text)."""
+
+
+def escape_cell(value: str) -> str:
+    """Neutralise spreadsheet formulas: a cell starting with = + - @ (or tab/CR) gets a leading apostrophe."""
+    if value and value.startswith(_FORMULA_START):
+        # A plain negative number is data, not a formula; keep it readable.
+        if re.fullmatch(r"-\d+(\.\d+)?", value):
+            return value
+        return "'" + value
+    return value
+
+
+def unescape_cell(value: str) -> str:
+    """Undo escape_cell, so an export imports back to the same text."""
+    if len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
+        return value[1:]
+    return value
+
+
+def _resolver(names: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """Map every accepted spelling (code, full name, surname; case-folded) to a code."""
+    table: dict[str, str] = {}
+    for code, name in names:
+        for key in (code, name, name.split()[-1] if name.split() else name):
+            table.setdefault(key.strip().casefold(), code)
+    return table
+
+
+def _parse_date(text: str) -> date:
+    text = text.strip()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    for pattern in (r"(\d{1,2})/(\d{1,2})/(\d{4})",):  # day/month/year, as UK sources print it
+        m = re.fullmatch(pattern, text)
+        if m:
+            return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    raise ValueError(f"{text!r} is not a date (use YYYY-MM-DD)")
+
+
+def _parse_share(text: str) -> float:
+    text = text.strip().rstrip("%").strip()
+    value = float(text)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(f"{text!r} is not a number")
+    return value
+
+
+def parse_polls_csv(text: str, contest: Contest, *, today: date | None = None) -> ParseResult:
+    """Parse and validate a poll CSV for `contest`. Nothing is partial: callers store only if `ok`."""
+    if "\x00" in text:
+        raise CsvFormatError("the file is binary, not CSV text")
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise CsvFormatError("the file is empty") from None
+    except csv.Error as exc:
+        raise CsvFormatError(f"line 1: {exc}") from None
+    header = [h.strip().lstrip("\ufeff") for h in header]
+    lowered = [h.casefold() for h in header]
+    for required in ("pollster", "fieldwork_end", "sample_size"):
+        if required not in lowered:
+            raise CsvFormatError(f"line 1: missing column {required!r} (have: {', '.join(header)})")
+    cands = _resolver([(c.code, c.name) for c in contest.candidates] + [("other", "other")])
+    parties = _resolver([(p.code, p.name) for p in contest.parties] + [("other", "other")])
+    result = ParseResult()
+    figure_cols: dict[int, tuple[str, str, str]] = {}  # col -> (kind, code, to-code)
+    header_errors: list[LineError] = []
+    for col, name in enumerate(header):
+        if name.casefold() in FIXED or not name:
+            continue
+        m = _FIGURE.match(name)
+        if not m:
+            header_errors.append(LineError(1, name, "unknown column (expected first:, second:, party: or transfer:)"))
+            continue
+        kind, rest = m.group(1).casefold(), m.group(2).strip()
+        if kind == "transfer":
+            src, sep, dst = rest.partition(">")
+            src = src.rstrip("-").strip()
+            dst = dst.strip()
+            if not sep:
+                header_errors.append(LineError(1, name, "transfer columns are written transfer:<from>><to>"))
+                continue
+            s_code = cands.get(src.casefold())
+            d_code = EXHAUSTED if dst.casefold() in ("exhausted", "none", "no second") else cands.get(dst.casefold())
+            if s_code is None or d_code is None:
+                header_errors.append(LineError(1, name, f"unknown candidate in {rest!r}"))
+                continue
+            figure_cols[col] = (kind, s_code, d_code)
+        else:
+            table = parties if kind == "party" else cands
+            code = table.get(rest.casefold())
+            if code is None:
+                header_errors.append(
+                    LineError(1, name, f"unknown {'party' if kind == 'party' else 'candidate'} {rest!r}")
+                )
+                continue
+            figure_cols[col] = (kind, code, "")
+    if header_errors:
+        result.errors = header_errors
+        return result
+    index = {h: i for i, h in enumerate(lowered)}
+    seen: dict[tuple[str, date, date], int] = {}
+    line_no = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            result.errors.append(LineError(reader.line_num, "row", str(exc)))
+            break
+        line_no = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > len(header):
+            result.errors.append(LineError(line_no, "row", f"{len(row)} cells but the header has {len(header)}"))
+            continue
+        row = [unescape_cell(c) for c in row] + [""] * (len(header) - len(row))
+
+        def cell(name: str, row: list[str] = row) -> str:
+            i = index.get(name)
+            return row[i].strip() if i is not None else ""
+
+        errors: list[LineError] = []
+        dates: dict[str, date | None] = {}
+        for name in ("fieldwork_start", "fieldwork_end", "published"):
+            raw = cell(name)
+            if not raw:
+                dates[name] = None
+                continue
+            try:
+                dates[name] = _parse_date(raw)
+            except ValueError as exc:
+                errors.append(LineError(line_no, name, str(exc)))
+                dates[name] = None
+        if dates["fieldwork_end"] is None and not any(e.field == "fieldwork_end" for e in errors):
+            errors.append(LineError(line_no, "fieldwork_end", "is empty"))
+        sample = 0
+        try:
+            sample = int(cell("sample_size").replace(",", ""))
+        except ValueError:
+            errors.append(LineError(line_no, "sample_size", f"{cell('sample_size')!r} is not a whole number"))
+        firsts: dict[str, float] = {}
+        seconds: dict[str, float] = {}
+        party: dict[str, float] = {}
+        transfers: list[TransferObservation] = []
+        for col, (kind, code, dst) in figure_cols.items():
+            raw = row[col].strip()
+            if not raw:
+                continue
+            try:
+                value = _parse_share(raw)
+            except ValueError:
+                errors.append(LineError(line_no, header[col], f"{raw!r} is not a number"))
+                continue
+            if kind == "first":
+                firsts[code] = firsts.get(code, 0.0) + value
+            elif kind == "second":
+                seconds[code] = value
+            elif kind == "party":
+                party[code] = party.get(code, 0.0) + value
+            else:
+                transfers.append(TransferObservation(code, dst, value))
+        if errors:
+            result.errors += errors
+            continue
+        end = dates["fieldwork_end"]
+        assert end is not None
+        poll = Poll(
+            pollster=cell("pollster"),
+            client=cell("client"),
+            fieldwork_start=dates["fieldwork_start"] or end,
+            fieldwork_end=end,
+            published=dates["published"],
+            sample_size=sample,
+            method=cell("method"),
+            source_url=cell("source_url"),
+            notes=cell("notes"),
+            first_round=firsts,
+            second_round=seconds,
+            party_vi=party,
+            transfers=tuple(transfers),
+        )
+        for problem in validate_poll(poll, contest, today=today):
+            result.errors.append(LineError(line_no, problem.field, problem.message))
+        key = poll.key()
+        if key in seen:
+            result.errors.append(
+                LineError(line_no, "pollster", f"duplicate of line {seen[key]} (same pollster and fieldwork dates)")
+            )
+        else:
+            seen[key] = line_no
+        result.polls.append(poll)
+        result.lines.append(line_no)
+    if not result.polls and not result.errors:
+        result.errors.append(LineError(max(line_no, 1), "row", "no polls in the file"))
+    return result
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}"
+
+
+def polls_to_csv(polls: Iterable[Poll], contest: Contest) -> str:
+    """Write polls as a poll CSV that parse_polls_csv reads back identically; formulas escaped."""
+    polls = list(polls)
+    cands = list(contest.candidate_codes)
+    if any("other" in p.first_round for p in polls):
+        cands.append("other")
+    party_codes = [p.code for p in contest.parties]
+    if any("other" in p.party_vi for p in polls):
+        party_codes.append("other")
+    pairs = sorted({(t.from_candidate, t.to_candidate) for p in polls for t in p.transfers})
+    header = list(FIXED)
+    header += [f"first:{c}" for c in cands]
+    header += [f"second:{c}" for c in contest.candidate_codes]
+    header += [f"party:{c}" for c in party_codes]
+    header += [f"transfer:{s}>{'exhausted' if d == EXHAUSTED else d}" for s, d in pairs]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for p in polls:
+        by_pair = {(t.from_candidate, t.to_candidate): t.share for t in p.transfers}
+        row = [
+            p.pollster,
+            p.client,
+            p.fieldwork_start.isoformat(),
+            p.fieldwork_end.isoformat(),
+            p.published.isoformat() if p.published else "",
+            str(p.sample_size),
+            p.method,
+            p.source_url,
+            p.notes,
+        ]
+        row += [_fmt(p.first_round[c]) if c in p.first_round else "" for c in cands]
+        row += [_fmt(p.second_round[c]) if c in p.second_round else "" for c in contest.candidate_codes]
+        row += [_fmt(p.party_vi[c]) if c in p.party_vi else "" for c in party_codes]
+        row += [_fmt(by_pair[pair]) if pair in by_pair else "" for pair in pairs]
+        writer.writerow([escape_cell(c) for c in row])
+    return out.getvalue()
+
+
+def parse_ballots_csv(text: str) -> tuple[list[Ballot], list[LineError]]:
+    """Parse a ballot CSV: a `count` column and preference columns in order."""
+    if "\x00" in text:
+        raise CsvFormatError("the file is binary, not CSV text")
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = [h.strip().lstrip("\ufeff").casefold() for h in next(reader)]
+    except StopIteration:
+        raise CsvFormatError("the file is empty") from None
+    if "count" not in header:
+        raise CsvFormatError("line 1: missing column 'count'")
+    count_col = header.index("count")
+    pref_cols = [i for i in range(len(header)) if i != count_col]
+    if not pref_cols:
+        raise CsvFormatError("line 1: no preference columns")
+    ballots: list[Ballot] = []
+    errors: list[LineError] = []
+    for row in reader:
+        line = reader.line_num
+        if not any(c.strip() for c in row):
+            continue
+        row = row + [""] * (len(header) - len(row))
+        raw = row[count_col].strip().replace(",", "")
+        try:
+            n = int(raw)
+            if n < 0:
+                raise ValueError
+        except ValueError:
+            errors.append(LineError(line, "count", f"{raw!r} is not a whole number of ballots"))
+            continue
+        ballots.append(Ballot(tuple(row[i].strip() for i in pref_cols), n))
+    return ballots, errors

@@ -1,0 +1,109 @@
+"""Second round implied by first-round shares and second-preference splits.
+
+This is the share-level (not ballot-level) form of the count: the voters of every
+candidate other than the final two split between them, or exhaust.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+SPLIT_TOLERANCE = 0.5  # percentage points: published splits are rounded
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    """How one eliminated candidate's voters divide their next preference (percent, summing to 100)."""
+
+    to_a: float
+    to_b: float
+    exhausted: float
+
+    def __post_init__(self) -> None:
+        parts = (self.to_a, self.to_b, self.exhausted)
+        if any(p < 0 or p > 100 for p in parts):
+            raise ValueError(f"split parts must lie within 0-100, got {parts}")
+        if abs(sum(parts) - 100.0) > SPLIT_TOLERANCE:
+            raise ValueError(f"split parts must sum to 100, got {sum(parts):g}")
+
+    @classmethod
+    def from_head_to_head(cls, a_of_valid: float, valid: float) -> Split:
+        """Split where `valid` % name one of the two, `a_of_valid` % of those naming A (e.g. 70/30)."""
+        to_a = valid * a_of_valid / 100.0
+        return cls(to_a, valid - to_a, 100.0 - valid)
+
+    @property
+    def a_of_valid(self) -> float:
+        """Of the voters who transfer at all, the % who go to A (the 70 of "70/30")."""
+        valid = self.to_a + self.to_b
+        return 100.0 * self.to_a / valid if valid > 0 else 50.0
+
+
+NO_TRANSFER = Split(0.0, 0.0, 100.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Runoff:
+    """Second round in percent of first-round valid votes (a, b, exhausted sum to 100)."""
+
+    a: str
+    b: str
+    a_votes: float
+    b_votes: float
+    exhausted: float
+
+    @property
+    def a_share(self) -> float:
+        """A's share of the second-round valid vote (%)."""
+        total = self.a_votes + self.b_votes
+        return 100.0 * self.a_votes / total if total > 0 else 50.0
+
+    @property
+    def b_share(self) -> float:
+        return 100.0 - self.a_share
+
+    @property
+    def margin(self) -> float:
+        """A minus B in points of the second-round valid vote; negative means B wins."""
+        return self.a_share - self.b_share
+
+
+def implied_runoff(
+    first_round: Mapping[str, float],
+    a: str,
+    b: str,
+    splits: Mapping[str, Split],
+    default: Split = NO_TRANSFER,
+) -> Runoff:
+    """Runoff between `a` and `b` implied by first-round shares and each other candidate's split.
+
+    Shares are renormalised to sum to 100 first, so "others" and rounding do not leak.
+    Candidates without a split use `default` (by default: all exhaust).
+    """
+    total = sum(v for v in first_round.values() if v > 0)
+    if total <= 0:
+        raise ValueError("first-round shares are all zero")
+    if a not in first_round or b not in first_round:
+        raise KeyError(f"finalists {a!r} and {b!r} need first-round shares")
+    scale = 100.0 / total
+    a_votes = first_round[a] * scale
+    b_votes = first_round[b] * scale
+    exhausted = 0.0
+    for code, share in first_round.items():
+        if code in (a, b) or share <= 0:
+            continue
+        split = splits.get(code, default)
+        votes = share * scale
+        a_votes += votes * split.to_a / 100.0
+        b_votes += votes * split.to_b / 100.0
+        exhausted += votes * split.exhausted / 100.0
+    return Runoff(a, b, a_votes, b_votes, exhausted)
+
+
+def front_pair(shares: Mapping[str, float]) -> tuple[str, str]:
+    """The two candidates with the largest shares, leader first (ties broken by code for stability)."""
+    ranked = sorted(shares.items(), key=lambda kv: (-kv[1], kv[0]))
+    if len(ranked) < 2:
+        raise ValueError("need at least two candidates")
+    return ranked[0][0], ranked[1][0]

@@ -1,0 +1,85 @@
+"""Checks a poll must pass before it is stored. Pure: returns problems, raises nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from warroom.core.types import EXHAUSTED, Contest, Poll
+
+SUM_TOLERANCE = 3.0
+"""Published shares are rounded and some polls print "others" loosely; within 97-103 is "about 100"."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with one field."""
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+def _check_shares(name: str, shares: Mapping[str, float], known: Iterable[str], *, must_sum: bool) -> list[Problem]:
+    problems: list[Problem] = []
+    known_set = set(known)
+    for code, value in shares.items():
+        if code not in known_set:
+            problems.append(
+                Problem(f"{name}:{code}", f"unknown {'party' if name == 'party' else 'candidate'} {code!r}")
+            )
+        if not 0.0 <= value <= 100.0 or value != value:  # NaN fails both comparisons: caught by the second test
+            problems.append(Problem(f"{name}:{code}", f"share {value:g} is outside 0-100"))
+    total = sum(shares.values())
+    if must_sum and shares and abs(total - 100.0) > SUM_TOLERANCE:
+        problems.append(
+            Problem(name, f"shares sum to {total:g}, not about 100 (add an 'other' figure if the poll has one)")
+        )
+    elif shares and total > 100.0 + SUM_TOLERANCE:
+        problems.append(Problem(name, f"shares sum to {total:g}, more than 100"))
+    return problems
+
+
+def validate_poll(poll: Poll, contest: Contest, *, today: date | None = None) -> list[Problem]:
+    """Everything wrong with `poll` for `contest`; an empty list means it can be stored."""
+    problems: list[Problem] = []
+    if not poll.pollster.strip():
+        problems.append(Problem("pollster", "is empty"))
+    if poll.fieldwork_end < poll.fieldwork_start:
+        problems.append(
+            Problem(
+                "fieldwork_end",
+                f"{poll.fieldwork_end.isoformat()} is before the start {poll.fieldwork_start.isoformat()}",
+            )
+        )
+    if poll.published is not None and poll.published < poll.fieldwork_end:
+        problems.append(Problem("published", f"{poll.published.isoformat()} is before fieldwork ended"))
+    if today is not None and poll.fieldwork_start > today:
+        problems.append(Problem("fieldwork_start", f"{poll.fieldwork_start.isoformat()} is in the future"))
+    if poll.sample_size <= 0:
+        problems.append(Problem("sample_size", f"must be positive, got {poll.sample_size}"))
+    if not poll.first_round and not poll.second_round:
+        problems.append(Problem("first", "no first-round or second-round figures"))
+    codes = (*contest.candidate_codes, "other")
+    problems += _check_shares("first", poll.first_round, codes, must_sum=True)
+    problems += _check_shares(
+        "second", poll.second_round, contest.candidate_codes, must_sum=len(poll.second_round) >= 2
+    )
+    problems += _check_shares("party", poll.party_vi, [p.code for p in contest.parties] + ["other"], must_sum=False)
+    per_source: dict[str, float] = {}
+    for t in poll.transfers:
+        where = f"transfer:{t.from_candidate}->{t.to_candidate}"
+        if t.from_candidate not in contest.candidate_codes:
+            problems.append(Problem(where, f"unknown candidate {t.from_candidate!r}"))
+        if t.to_candidate != EXHAUSTED and t.to_candidate not in contest.candidate_codes:
+            problems.append(Problem(where, f"unknown candidate {t.to_candidate!r}"))
+        if not 0.0 <= t.share <= 100.0:
+            problems.append(Problem(where, f"share {t.share:g} is outside 0-100"))
+        per_source[t.from_candidate] = per_source.get(t.from_candidate, 0.0) + t.share
+    for source, total in per_source.items():
+        if total > 100.0 + SUM_TOLERANCE:
+            problems.append(Problem(f"transfer:{source}", f"splits sum to {total:g}, more than 100"))
+    return problems

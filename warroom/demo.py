@@ -1,0 +1,104 @@
+"""The demo campaign: the 2012 London mayoral race, from the bundled public data. No Qt, no database."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from warroom.core.csvformat import parse_polls_csv
+from warroom.core.types import Candidate, Contest, CountingSystem, Party, Poll, TransferObservation
+from warroom.resources import resource_path
+
+DEMO_NAME = "London Mayor 2012"
+
+# Colours: the parties' own where they are distinct; chosen so the two finalists differ in lightness as well
+# as hue (blue vs red stays apart for red-green colour-blind viewers).
+LONDON_2012 = Contest(
+    name=DEMO_NAME,
+    election_date=date(2012, 5, 3),
+    system=CountingSystem.SV,
+    parties=(
+        Party("CON", "Conservative", "#0072B2"),
+        Party("LAB", "Labour", "#D55E00"),
+        Party("LD", "Liberal Democrat", "#E69F00"),
+        Party("GRN", "Green", "#009E73"),
+        Party("UKIP", "UKIP", "#CC79A7"),
+        Party("BNP", "BNP", "#56334F"),
+    ),
+    candidates=(
+        Candidate("johnson", "Boris Johnson", "CON", "#0072B2"),
+        Candidate("livingstone", "Ken Livingstone", "LAB", "#D55E00"),
+        Candidate("paddick", "Brian Paddick", "LD", "#E69F00"),
+        Candidate("jones", "Jenny Jones", "GRN", "#009E73"),
+        Candidate("benita", "Siobhan Benita", None, "#7F7F7F"),
+        Candidate("webb", "Lawrence Webb", "UKIP", "#CC79A7"),
+        Candidate("cortiglia", "Carlos Cortiglia", "BNP", "#56334F"),
+    ),
+)
+
+
+def data_dir() -> Path:
+    return resource_path("data")
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    if not path.exists():
+        return []
+    with path.open(newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def demo_polls(contest: Contest = LONDON_2012) -> list[Poll]:
+    """Published 2012 polls, with party voting intention and second-preference splits merged in by poll."""
+    folder = data_dir()
+    text = (folder / "london_2012_polls.csv").read_text(encoding="utf-8")
+    parsed = parse_polls_csv(text, contest)
+    if not parsed.ok:
+        raise ValueError("bundled demo polls are invalid: " + "; ".join(map(str, parsed.errors[:5])))
+    resolve = {c.name.split()[-1].casefold(): c.code for c in contest.candidates}
+    resolve.update({c.code: c.code for c in contest.candidates})
+    party_codes = {p.name.casefold(): p.code for p in contest.parties} | {
+        p.code.casefold(): p.code for p in contest.parties
+    }
+    extra_vi: dict[tuple[str, str], dict[str, float]] = {}
+    for row in _read_csv(folder / "london_2012_party_vi.csv"):
+        code = party_codes.get(row["party"].strip().casefold())
+        if code:
+            extra_vi.setdefault((row["pollster"].casefold(), row["fieldwork_end"]), {})[code] = float(row["share"])
+    extra_tr: dict[tuple[str, str], list[TransferObservation]] = {}
+    for row in _read_csv(folder / "london_2012_transfers.csv"):
+        src = resolve.get(row["from_candidate"].strip().split()[-1].casefold())
+        dst_raw = row["to_candidate"].strip()
+        dst = "__exhausted__" if dst_raw.casefold() == "exhausted" else resolve.get(dst_raw.split()[-1].casefold())
+        if src and dst:
+            key = (row["pollster"].casefold(), row["fieldwork_end"])
+            extra_tr.setdefault(key, []).append(TransferObservation(src, dst, float(row["share"])))
+    out: list[Poll] = []
+    for poll in parsed.polls:
+        key = (poll.pollster.casefold(), poll.fieldwork_end.isoformat())
+        if key in extra_vi or key in extra_tr:
+            from dataclasses import replace
+
+            poll = replace(
+                poll,
+                party_vi={**poll.party_vi, **extra_vi.get(key, {})},
+                transfers=poll.transfers + tuple(extra_tr.get(key, [])),
+            )
+        out.append(poll)
+    return out
+
+
+def official_results() -> dict[str, Any]:
+    """Official London mayoral results by year (first preferences, second preferences added, totals)."""
+    return json.loads((data_dir() / "london_mayor_results.json").read_text(encoding="utf-8"))
+
+
+def official_2012_shares() -> dict[str, float]:
+    """Official 2012 first-round shares (%) by candidate code."""
+    result = official_results()["2012"]
+    total = sum(c["first"] for c in result["candidates"])
+    codes = {c.name.split()[-1].casefold(): c.code for c in LONDON_2012.candidates}
+    return {codes[c["name"].split()[-1].casefold()]: 100.0 * c["first"] / total for c in result["candidates"]}

@@ -1,0 +1,1 @@
+"""Qt services: own sessions, threads and signals. QtCore only, no widgets."""

@@ -1,0 +1,229 @@
+"""Engines, sessions, schema upgrades with backups, and plain-language store errors."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BACKUPS_KEPT = 5
+
+
+class StoreError(RuntimeError):
+    """A store problem explained for a person: what went wrong, where, and what to do."""
+
+    def __init__(self, message: str, *, where: str = "", kind: str = "error") -> None:
+        super().__init__(message)
+        self.where = where
+        self.kind = kind  # corrupt | locked | readonly | full | missing | error
+
+
+def is_url(target: str | Path) -> bool:
+    return "://" in str(target)
+
+
+def resolve_url(target: str | Path) -> str:
+    """A SQLAlchemy URL for a file path or a URL given as-is."""
+    if is_url(target):
+        return str(target)
+    return f"sqlite:///{Path(target).expanduser().resolve()}"
+
+
+def sqlite_path(engine: Engine) -> Path | None:
+    """The database file behind a SQLite engine, None for other databases."""
+    url = engine.url
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database)
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Refuse a file that is not a SQLite database before SQLite touches it (it would not be ours to change)."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(16)
+    except PermissionError as exc:
+        raise StoreError(f"cannot read the poll store: {exc.strerror}", where=str(path), kind="readonly") from exc
+    if head != SQLITE_MAGIC:
+        raise StoreError(
+            "this file is not a warroom poll store (not a SQLite database); it has been left untouched",
+            where=str(path),
+            kind="corrupt",
+        )
+
+
+def _create_private(path: Path) -> None:
+    """Create the store file readable by its owner only (SQLite gives -wal/-shm the same mode)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+    with contextlib.suppress(OSError):
+        os.chmod(path, 0o600)
+
+
+def make_engine(target: str | Path) -> Engine:
+    """Engine for a file path or SQLAlchemy URL; SQLite gets WAL, foreign keys and a busy timeout."""
+    url = resolve_url(target)
+    backend = make_url(url).get_backend_name()
+    if backend == "sqlite":
+        path = Path(make_url(url).database or "")
+        if str(path) and str(path) != ":memory:":
+            check_sqlite_file(path)
+            try:
+                _create_private(path)
+            except OSError as exc:
+                raise StoreError(
+                    f"cannot create the poll store: {exc.strerror}", where=str(path), kind="readonly"
+                ) from exc
+        engine = create_engine(url, connect_args={"timeout": 10})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            # Let SQLAlchemy, not the driver, decide when a transaction begins (SQLAlchemy's pysqlite
+            # "serializable isolation" recipe), so a write transaction really is all-or-nothing.
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")  # SQLite ignores foreign keys without this, per connection
+            cur.execute("PRAGMA busy_timeout=10000")  # another process writing: wait, don't fail at once
+            # Readers never block the writer. On read-only media WAL cannot be set up; reads still work.
+            with contextlib.suppress(sqlite3.OperationalError):
+                cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=FULL")  # a commit survives power loss, not just a crash
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Any) -> None:
+            conn.exec_driver_sql("BEGIN")
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def _alembic_config(connection: Any) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    script = ScriptDirectory.from_config(_alembic_config(None))
+    head = script.get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def backup_sqlite(db_file: Path, backup_dir: Path, *, reason: str, keep: int = BACKUPS_KEPT) -> Path:
+    """Copy a live SQLite store with SQLite's online backup API (consistent even mid-write) and rotate."""
+    backup_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    target = backup_dir / f"{db_file.stem}-{stamp}-{reason}.sqlite3"
+    fd = os.open(target, os.O_CREAT | os.O_WRONLY, 0o600)
+    os.close(fd)
+    src = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    for old in list_backups(backup_dir, db_file.stem)[keep:]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+    return target
+
+
+def list_backups(backup_dir: Path, stem: str = "polls") -> list[Path]:
+    """Backups of a store, newest first."""
+    if not backup_dir.is_dir():
+        return []
+    return sorted(backup_dir.glob(f"{stem}-*.sqlite3"), key=lambda p: p.name, reverse=True)
+
+
+def upgrade(engine: Engine, *, backup_dir: Path | None = None) -> str | None:
+    """Bring the schema to head. A SQLite file with data is backed up first. Returns the backup path, if any."""
+    backup: Path | None = None
+    try:
+        current = current_revision(engine)
+        head = head_revision()
+        if current == head:
+            return None
+        db_file = sqlite_path(engine)
+        if db_file is not None and current is not None and backup_dir is not None:
+            backup = backup_sqlite(db_file, backup_dir, reason=f"before-{head}")
+        with engine.begin() as conn:
+            command.upgrade(_alembic_config(conn), "head")
+    except SQLAlchemyError as exc:
+        raise translate(exc, engine) from exc
+    return str(backup) if backup else None
+
+
+def translate(exc: BaseException, engine: Engine | None = None) -> StoreError:
+    """Turn a driver error into a StoreError that says what happened and where."""
+    where = ""
+    if engine is not None:
+        path = sqlite_path(engine)
+        where = str(path) if path else engine.url.render_as_string(hide_password=True)
+    text = str(getattr(exc, "orig", exc) or exc)
+    low = text.lower()
+    if isinstance(exc, StoreError):
+        return exc
+    if "file is not a database" in low or "malformed" in low or "not a database" in low:
+        return StoreError(
+            "the poll store is damaged (not a readable database); it has been left untouched",
+            where=where,
+            kind="corrupt",
+        )
+    if "locked" in low or "busy" in low:
+        return StoreError(
+            "the poll store is busy: another program holds a lock on it; try again", where=where, kind="locked"
+        )
+    if "readonly" in low or "read-only" in low or "unable to open" in low or "permission" in low:
+        return StoreError(
+            "the poll store cannot be written here (read-only location or no permission)", where=where, kind="readonly"
+        )
+    if "disk is full" in low or "database or disk is full" in low or "no space" in low:
+        return StoreError(
+            "the disk is full: nothing was saved; free some space and try again", where=where, kind="full"
+        )
+    if isinstance(exc, (OperationalError, DBAPIError)):
+        return StoreError(f"the poll store failed: {text}", where=where)
+    return StoreError(f"the poll store failed: {text}", where=where)
+
+
+@contextlib.contextmanager
+def translated(engine: Engine | None = None) -> Iterator[None]:
+    """Re-raise SQLAlchemy/driver errors as StoreError."""
+    try:
+        yield
+    except StoreError:
+        raise
+    except (SQLAlchemyError, sqlite3.Error, OSError) as exc:
+        raise translate(exc, engine) from exc

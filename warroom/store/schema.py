@@ -1,0 +1,140 @@
+"""Typed ORM schema of the poll store."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Float, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint, func
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    # Named constraints keep Alembic batch migrations on SQLite workable.
+    metadata = MetaData(
+        naming_convention={
+            "pk": "pk_%(table_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "ix": "ix_%(column_0_label)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+        }
+    )
+
+
+class ContestRow(Base):
+    __tablename__ = "contest"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    election_date: Mapped[date]
+    system: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    parties: Mapped[list[PartyRow]] = relationship(
+        back_populates="contest", cascade="all, delete-orphan", order_by="PartyRow.position"
+    )
+    candidates: Mapped[list[CandidateRow]] = relationship(
+        back_populates="contest", cascade="all, delete-orphan", order_by="CandidateRow.position"
+    )
+    polls: Mapped[list[PollRow]] = relationship(back_populates="contest", cascade="all, delete-orphan")
+
+
+class PartyRow(Base):
+    __tablename__ = "party"
+    __table_args__ = (UniqueConstraint("contest_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(120))
+    colour: Mapped[str] = mapped_column(String(9))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    contest: Mapped[ContestRow] = relationship(back_populates="parties")
+
+
+class CandidateRow(Base):
+    __tablename__ = "candidate"
+    __table_args__ = (UniqueConstraint("contest_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(120))
+    party_code: Mapped[str | None] = mapped_column(String(40))
+    colour: Mapped[str] = mapped_column(String(9))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    contest: Mapped[ContestRow] = relationship(back_populates="candidates")
+
+
+class PollRow(Base):
+    __tablename__ = "poll"
+    # One poll per pollster and fieldwork window: the duplicate check the database itself enforces.
+    __table_args__ = (UniqueConstraint("contest_id", "pollster", "fieldwork_start", "fieldwork_end"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"), index=True)
+    pollster: Mapped[str] = mapped_column(String(120), index=True)
+    client: Mapped[str] = mapped_column(String(120), default="")
+    fieldwork_start: Mapped[date]
+    fieldwork_end: Mapped[date] = mapped_column(index=True)
+    published: Mapped[date | None]
+    sample_size: Mapped[int]
+    method: Mapped[str] = mapped_column(String(60), default="")
+    source_url: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    contest: Mapped[ContestRow] = relationship(back_populates="polls")
+    figures: Mapped[list[PollFigureRow]] = relationship(
+        back_populates="poll", cascade="all, delete-orphan", passive_deletes=True
+    )
+    transfers: Mapped[list[TransferRow]] = relationship(
+        back_populates="poll", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class PollFigureRow(Base):
+    """One published share: kind is 'first' (first round), 'second' (head-to-head) or 'party' (voting intention)."""
+
+    __tablename__ = "poll_figure"
+    __table_args__ = (UniqueConstraint("poll_id", "kind", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("poll.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    code: Mapped[str] = mapped_column(String(40))
+    share: Mapped[float] = mapped_column(Float)
+    poll: Mapped[PollRow] = relationship(back_populates="figures")
+
+
+class TransferRow(Base):
+    """An observed second-preference split: share % of from_code's voters go to to_code (or exhausted)."""
+
+    __tablename__ = "transfer_split"
+    __table_args__ = (UniqueConstraint("poll_id", "from_code", "to_code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("poll.id", ondelete="CASCADE"), index=True)
+    from_code: Mapped[str] = mapped_column(String(40))
+    to_code: Mapped[str] = mapped_column(String(40))
+    share: Mapped[float] = mapped_column(Float)
+    poll: Mapped[PollRow] = relationship(back_populates="transfers")
+
+
+class AnnotationRow(Base):
+    __tablename__ = "annotation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"), index=True)
+    day: Mapped[date]
+    text: Mapped[str] = mapped_column(String(200))
+
+
+class ScenarioRow(Base):
+    __tablename__ = "scenario"
+    __table_args__ = (UniqueConstraint("contest_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    baseline_json: Mapped[str] = mapped_column(Text)
+    settings_json: Mapped[str] = mapped_column(Text)
+    saved_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class RevisionRow(Base):
+    """A single counter bumped by every write: how other processes notice a change cheaply."""
+
+    __tablename__ = "store_revision"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
