@@ -121,6 +121,12 @@ class Poll:
     notes: str = ""
     id: int | None = None
 
+    def __post_init__(self) -> None:
+        # One canonical order, so the same poll compares equal however it was read (CSV, store, form).
+        object.__setattr__(
+            self, "transfers", tuple(sorted(self.transfers, key=lambda t: (t.from_candidate, t.to_candidate)))
+        )
+
     @property
     def midpoint(self) -> date:
         """Middle of fieldwork: the date a poll is plotted at."""

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from warroom.ui.split_slider import STEPS, SplitSlider, rebalance
+
+
+@given(
+    st.lists(st.integers(0, STEPS), min_size=3, max_size=3).filter(lambda v: sum(v) == STEPS)
+    | st.just([333, 333, 334]),
+    st.integers(0, 2),
+    st.integers(-50, STEPS + 50),
+)
+def test_rebalance_always_sums_to_100_and_keeps_the_moved_value(values: list[int], moved: int, new: int) -> None:
+    out = rebalance(values, moved, new)
+    assert sum(out) == STEPS
+    assert out[moved] == max(0, min(STEPS, new))
+    assert all(v >= 0 for v in out)
+
+
+def test_rebalance_keeps_the_other_two_in_proportion() -> None:
+    assert rebalance([700, 200, 100], 0, 400) == [400, 400, 200]
+    assert rebalance([1000, 0, 0], 0, 600) == [600, 200, 200]
+
+
+def test_moving_one_slider_emits_parts_summing_to_100(qtbot) -> None:
+    widget = SplitSlider(["a", "b", "x"], ["", "", ""], "split_test")
+    qtbot.addWidget(widget)
+    widget.set_parts(70, 30, 0)
+    with qtbot.waitSignal(widget.split_changed) as blocker:
+        widget.sliders[2].setValue(300)
+    p0, p1, p2 = blocker.args
+    assert (p0, p1, p2) == (49.0, 21.0, 30.0)
+    assert [s.value() for s in widget.sliders] == [490, 210, 300]
