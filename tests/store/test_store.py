@@ -115,3 +115,18 @@ def test_non_database_file_is_refused_and_left_untouched(tmp_path: Path) -> None
         make_engine(str(db))
     assert info.value.kind == "corrupt" and str(db) in info.value.where
     assert db.read_bytes() == before
+
+
+def test_deleted_poll_comes_back_under_its_own_id_and_ids_are_never_reused(store_url: str) -> None:
+    engine, sessions = _open(store_url)
+    with sessions.begin() as s:
+        cid = repo.add_contest(s, TOY)
+        a, b = repo.add_polls(s, cid, [make_poll(1), make_poll(5)])
+    with sessions.begin() as s:
+        (gone,) = [p for p in repo.list_polls(s, cid) if p.id == b]
+        repo.delete_polls(s, [b])
+    with sessions.begin() as s:
+        (c,) = repo.add_polls(s, cid, [make_poll(9)])
+        assert c not in (a, b)  # a deleted id is not handed to a new poll
+        assert repo.add_polls(s, cid, [gone]) == [b]
+    engine.dispose()

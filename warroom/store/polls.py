@@ -158,7 +158,10 @@ def add_polls(session: Session, contest_id: int, polls: Sequence[Poll]) -> list[
             raise DuplicatePollError(
                 f"{poll.pollster} {poll.fieldwork_start.isoformat()} to {poll.fieldwork_end.isoformat()} is already stored (poll #{dup})"
             )
-        row = PollRow(contest_id=contest_id)
+        # A poll that comes back (undo of a delete, redo of an add) keeps its old id, so later
+        # history entries that name it stay valid.
+        keep_id = poll.id is not None and session.get(PollRow, poll.id) is None
+        row = PollRow(contest_id=contest_id, id=poll.id) if keep_id else PollRow(contest_id=contest_id)
         _fill(row, poll)
         session.add(row)
         session.flush()

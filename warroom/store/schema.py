@@ -65,7 +65,11 @@ class CandidateRow(Base):
 class PollRow(Base):
     __tablename__ = "poll"
     # One poll per pollster and fieldwork window: the duplicate check the database itself enforces.
-    __table_args__ = (UniqueConstraint("contest_id", "pollster", "fieldwork_start", "fieldwork_end"),)
+    # AUTOINCREMENT: ids are never reused, so undoing a delete can put a poll back under its own id.
+    __table_args__ = (
+        UniqueConstraint("contest_id", "pollster", "fieldwork_start", "fieldwork_end"),
+        {"sqlite_autoincrement": True},
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"), index=True)
     pollster: Mapped[str] = mapped_column(String(120), index=True)

@@ -104,6 +104,7 @@ def upgrade() -> None:
         sa.UniqueConstraint(
             "contest_id", "pollster", "fieldwork_start", "fieldwork_end", name=op.f("uq_poll_contest_id")
         ),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("poll", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_poll_contest_id"), ["contest_id"], unique=False)

@@ -1,0 +1,233 @@
+"""Add or edit one poll, with the same validation the importer applies, shown as you type."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from warroom.core.types import Contest, Poll
+
+BLANK = -1.0  # spin-box value shown as "–": the poll did not publish this figure
+
+
+def _share_box(name: str, tip: str) -> QDoubleSpinBox:
+    box = QDoubleSpinBox()
+    box.setRange(BLANK, 100.0)
+    box.setDecimals(1)
+    box.setSingleStep(1.0)
+    box.setSpecialValueText("–")
+    box.setValue(BLANK)
+    box.setSuffix(" %")
+    box.setAccessibleName(name)
+    box.setToolTip(tip)
+    box.setObjectName(name)
+    return box
+
+
+def _qdate(d: date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+def _pydate(q: QDate) -> date:
+    return date(q.year(), q.month(), q.day())
+
+
+class PollDialog(QDialog):
+    """Form for one poll. `check` returns the problems that would stop it being saved."""
+
+    def __init__(
+        self,
+        contest: Contest,
+        check: Callable[[Poll], list[str]],
+        poll: Poll | None = None,
+        pollsters: Sequence[str] = (),
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Edit poll" if poll and poll.id is not None else "Add poll")
+        self._contest = contest
+        self._check = check
+        self._original = poll
+        today = date.today()
+
+        self.pollster = QLineEdit()
+        self.pollster.setAccessibleName("Pollster")
+        self.pollster.setCompleter(QCompleter(sorted(set(pollsters)), self))
+        self.client = QLineEdit()
+        self.client.setAccessibleName("Client")
+        self.start = QDateEdit(_qdate(today))
+        self.end = QDateEdit(_qdate(today))
+        for w, name in ((self.start, "Fieldwork start"), (self.end, "Fieldwork end")):
+            w.setCalendarPopup(True)
+            w.setDisplayFormat("yyyy-MM-dd")
+            w.setAccessibleName(name)
+        self.has_published = QCheckBox("Published")
+        self.published = QDateEdit(_qdate(today))
+        self.published.setCalendarPopup(True)
+        self.published.setDisplayFormat("yyyy-MM-dd")
+        self.published.setAccessibleName("Publication date")
+        self.published.setEnabled(False)
+        self.has_published.toggled.connect(self.published.setEnabled)
+        self.sample = QSpinBox()
+        self.sample.setRange(0, 10_000_000)
+        self.sample.setGroupSeparatorShown(True)
+        self.sample.setValue(1000)
+        self.sample.setAccessibleName("Sample size")
+        self.method = QComboBox()
+        self.method.setEditable(True)
+        self.method.addItems(["online panel", "telephone", "face to face", "mixed"])
+        self.method.setAccessibleName("Method")
+        self.source = QLineEdit()
+        self.source.setPlaceholderText("https://…")
+        self.source.setAccessibleName("Source URL")
+        self.notes = QLineEdit()
+        self.notes.setAccessibleName("Notes")
+
+        about = QFormLayout()
+        about.addRow("&Pollster", self.pollster)
+        about.addRow("&Client", self.client)
+        dates = QHBoxLayout()
+        dates.addWidget(self.start)
+        dates.addWidget(QLabel("to"))
+        dates.addWidget(self.end)
+        about.addRow("&Fieldwork", dates)
+        pub = QHBoxLayout()
+        pub.addWidget(self.has_published)
+        pub.addWidget(self.published)
+        about.addRow("", pub)
+        about.addRow("&Sample size", self.sample)
+        about.addRow("&Method", self.method)
+        about.addRow("S&ource", self.source)
+        about.addRow("&Notes", self.notes)
+
+        grid = QGridLayout()
+        grid.addWidget(QLabel("<b>First round</b>"), 0, 1)
+        grid.addWidget(QLabel("<b>Second round</b>"), 0, 2)
+        self.first: dict[str, QDoubleSpinBox] = {}
+        self.second: dict[str, QDoubleSpinBox] = {}
+        for row, cand in enumerate(contest.candidates, start=1):
+            grid.addWidget(QLabel(cand.name), row, 0)
+            self.first[cand.code] = _share_box(f"first_{cand.code}", f"{cand.name}'s first-preference share")
+            self.second[cand.code] = _share_box(
+                f"second_{cand.code}", f"{cand.name}'s share of the head-to-head second round, if published"
+            )
+            grid.addWidget(self.first[cand.code], row, 1)
+            grid.addWidget(self.second[cand.code], row, 2)
+        other_row = len(contest.candidates) + 1
+        grid.addWidget(QLabel("Others"), other_row, 0)
+        self.first["other"] = _share_box("first_other", "Share for all other candidates, if the poll groups them")
+        grid.addWidget(self.first["other"], other_row, 1)
+        self.sum_label = QLabel()
+        grid.addWidget(self.sum_label, other_row + 1, 1, 1, 2)
+        shares = QGroupBox("Figures (%)")
+        shares.setLayout(grid)
+
+        party_form = QFormLayout()
+        self.party: dict[str, QDoubleSpinBox] = {}
+        for party in contest.parties:
+            self.party[party.code] = _share_box(f"party_{party.code}", f"{party.name} voting intention in the same poll")
+            party_form.addRow(party.name, self.party[party.code])
+        parties = QGroupBox("Party voting intention (%)")
+        parties.setLayout(party_form)
+
+        self.problems = QLabel()
+        self.problems.setObjectName("problems")
+        self.problems.setWordWrap(True)
+        self.problems.setStyleSheet("color: #b00020")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        columns = QHBoxLayout()
+        left = QVBoxLayout()
+        left.addLayout(about)
+        left.addWidget(parties)
+        columns.addLayout(left)
+        columns.addWidget(shares)
+        layout = QVBoxLayout(self)
+        layout.addLayout(columns)
+        layout.addWidget(self.problems)
+        layout.addWidget(self.buttons)
+
+        if poll is not None:
+            self.show_poll(poll)
+        for box in (*self.first.values(), *self.second.values()):
+            box.valueChanged.connect(self._on_value_changed)
+        self._on_value_changed()
+
+    def show_poll(self, poll: Poll) -> None:
+        self.pollster.setText(poll.pollster)
+        self.client.setText(poll.client)
+        self.start.setDate(_qdate(poll.fieldwork_start))
+        self.end.setDate(_qdate(poll.fieldwork_end))
+        self.has_published.setChecked(poll.published is not None)
+        if poll.published:
+            self.published.setDate(_qdate(poll.published))
+        self.sample.setValue(poll.sample_size)
+        self.method.setCurrentText(poll.method)
+        self.source.setText(poll.source_url)
+        self.notes.setText(poll.notes)
+        for code, box in self.first.items():
+            box.setValue(poll.first_round.get(code, BLANK))
+        for code, box in self.second.items():
+            box.setValue(poll.second_round.get(code, BLANK))
+        for code, box in self.party.items():
+            box.setValue(poll.party_vi.get(code, BLANK))
+
+    def poll(self) -> Poll:
+        """The poll as entered (id kept when editing)."""
+
+        def figures(boxes: dict[str, QDoubleSpinBox]) -> dict[str, float]:
+            return {code: round(box.value(), 1) for code, box in boxes.items() if box.value() > BLANK}
+
+        base = self._original or Poll(pollster="", fieldwork_start=date.today(), fieldwork_end=date.today(), sample_size=0)
+        return replace(
+            base,
+            pollster=self.pollster.text().strip(),
+            client=self.client.text().strip(),
+            fieldwork_start=_pydate(self.start.date()),
+            fieldwork_end=_pydate(self.end.date()),
+            published=_pydate(self.published.date()) if self.has_published.isChecked() else None,
+            sample_size=self.sample.value(),
+            method=self.method.currentText().strip(),
+            source_url=self.source.text().strip(),
+            notes=self.notes.text().strip(),
+            first_round=figures(self.first),
+            second_round=figures(self.second),
+            party_vi=figures(self.party),
+        )
+
+    def accept(self) -> None:
+        problems = self._check(self.poll())
+        if problems:
+            self.problems.setText("Cannot save yet:\n• " + "\n• ".join(problems))
+            return
+        super().accept()
+
+    def _on_value_changed(self) -> None:
+        total = sum(b.value() for b in self.first.values() if b.value() > BLANK)
+        ok = abs(total - 100) <= 3
+        self.sum_label.setText(f"First round sums to {total:g} %" + ("" if ok else " — should be about 100"))
+        self.sum_label.setStyleSheet("" if ok or total == 0 else "color: #b00020")
+        self.sum_label.setAlignment(Qt.AlignmentFlag.AlignLeft)
