@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TOY, make_poll
+from warroom.services.poll_service import PollChange, PollService
+from warroom.store import polls as repo
+from warroom.store.db import StoreError, make_engine, make_session_factory, upgrade
+
+
+def _store(url: str):
+    engine = make_engine(url)
+    upgrade(engine)
+    sessions = make_session_factory(engine)
+    with sessions.begin() as s:
+        repo.add_contest(s, TOY)
+    return engine, sessions
+
+
+def test_add_update_delete_emit_precise_changes(qtbot, store_url: str) -> None:
+    engine, sessions = _store(store_url)
+    service = PollService(sessions, watch=False)
+    with qtbot.waitSignal(service.polls_changed) as loaded:
+        service.open_contest(TOY.name)
+    assert loaded.args[0].reloaded
+    with qtbot.waitSignal(service.polls_changed) as added:
+        (pid,) = service.add_polls([make_poll(1)])
+    assert added.args[0] == PollChange(added=(pid,))
+    with qtbot.waitSignal(service.polls_changed) as updated:
+        service.update_poll(replace(service.poll(pid), sample_size=2000))
+    assert updated.args[0] == PollChange(updated=(pid,))
+    assert service.poll(pid).sample_size == 2000
+    with qtbot.waitSignal(service.polls_changed) as removed:
+        service.delete_polls([pid])
+    assert removed.args[0] == PollChange(removed=(pid,)) and service.polls == []
+    engine.dispose()
+
+
+def test_check_poll_reports_duplicates_and_bad_fields(qtbot, store_url: str) -> None:
+    engine, sessions = _store(store_url)
+    service = PollService(sessions, watch=False)
+    service.open_contest(TOY.name)
+    service.add_polls([make_poll(1)])
+    problems = service.check_poll(make_poll(1, n=-3))
+    assert any(p.startswith("sample_size") for p in problems)
+    assert any("duplicate" in p for p in problems)
+    engine.dispose()
+
+
+def test_import_csv_all_or_nothing(qtbot, store_url: str, tmp_path: Path) -> None:
+    engine, sessions = _store(store_url)
+    service = PollService(sessions, watch=False)
+    service.open_contest(TOY.name)
+    bad = tmp_path / "polls.csv"
+    bad.write_text(
+        "pollster,fieldwork_end,sample_size,first:ann,first:bob,first:cat\nA,2024-01-02,500,50,40,10\nB,2024-01-03,0,50,40,10\n"
+    )
+    outcome = service.import_csv(bad)
+    assert not outcome.ok and outcome.errors == ["polls.csv: line 3, sample_size: must be positive, got 0"]
+    assert service.polls == []
+    engine.dispose()
+
+
+def test_change_by_another_process_arrives_without_restart(qtbot, store_url: str) -> None:
+    engine, sessions = _store(store_url)
+    service = PollService(sessions, watch=True)
+    service.open_contest(TOY.name)
+    script = textwrap.dedent(
+        f"""
+        from warroom.store.db import make_engine, make_session_factory
+        from warroom.store import polls as repo
+        from tests.conftest import make_poll
+        engine = make_engine({store_url!r})
+        sessions = make_session_factory(engine)
+        with sessions.begin() as s:
+            cid = repo.get_contest(s, {TOY.name!r}).id
+            repo.add_polls(s, cid, [make_poll(3, pollster="Teammate")])
+        """
+    )
+    with qtbot.waitSignal(service.polls_changed, timeout=2000) as blocker:
+        subprocess.run([sys.executable, "-c", script], check=True, cwd=Path(__file__).parents[2])
+    assert blocker.args[0].external
+    assert [p.pollster for p in service.polls] == ["Teammate"]
+    engine.dispose()
+
+
+def test_unreadable_store_is_reported_once(qtbot, tmp_path: Path) -> None:
+    db = tmp_path / "polls.sqlite3"
+    engine, sessions = _store(str(db))
+    service = PollService(sessions, watch=True)
+    service.open_contest(TOY.name)
+    engine.dispose()
+    db.write_bytes(b"garbage" * 1000)
+    for extra in tmp_path.glob("polls.sqlite3-*"):
+        extra.unlink()
+    with qtbot.waitSignal(service.store_failed, timeout=3000) as blocker:
+        pass
+    assert "damaged" in blocker.args[0] or "failed" in blocker.args[0]
+    with pytest.raises(StoreError):
+        service.add_polls([make_poll(2)])

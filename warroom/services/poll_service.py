@@ -1,0 +1,261 @@
+"""PollService: the one door to the poll store for the GUI.
+
+Writes are small single transactions run on the caller's thread, so an undo command gets the new ids
+at once and an error reaches the user before anything else happens. A timer watches the store's change
+counter so that writes by another process or a teammate appear within a second.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from sqlalchemy.orm import Session, sessionmaker
+
+from warroom.core.csvformat import CsvFormatError, ParseResult, parse_polls_csv, polls_to_csv
+from warroom.core.types import Annotation, Contest, Poll
+from warroom.core.validation import validate_poll
+from warroom.store import polls as repo
+from warroom.store.db import StoreError, translated
+
+T = TypeVar("T")
+WATCH_INTERVAL_MS = 700  # well inside the two-second promise; one tiny query per tick
+
+
+@dataclass(frozen=True)
+class PollChange:
+    """What changed: ids added, updated and removed; `reloaded` when the whole list was re-read."""
+
+    added: tuple[int, ...] = ()
+    updated: tuple[int, ...] = ()
+    removed: tuple[int, ...] = ()
+    reloaded: bool = False
+    external: bool = False  # written by another process or user
+
+
+@dataclass
+class ImportOutcome:
+    ok: bool
+    ids: list[int] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+class PollService(QObject):
+    """Loads and changes polls, annotations and scenarios of one contest.
+
+    Signals:
+        contest_loaded: a Contest was opened (its polls follow in polls_changed).
+        polls_changed: PollChange; read `polls` for the new list.
+        annotations_changed: list[Annotation].
+        scenarios_changed: list of (name, baseline dict, settings dict).
+        store_failed: a message for the user (what and where).
+    """
+
+    contest_loaded = Signal(object)
+    polls_changed = Signal(object)
+    annotations_changed = Signal(object)
+    scenarios_changed = Signal(object)
+    store_failed = Signal(str)
+
+    def __init__(self, sessions: sessionmaker[Session], parent: QObject | None = None, *, watch: bool = True) -> None:
+        super().__init__(parent)
+        self._sessions = sessions
+        self._engine = sessions.kw.get("bind")
+        self._contest: Contest | None = None
+        self._polls: dict[int, Poll] = {}
+        self._annotations: list[Annotation] = []
+        self._revision = -1
+        self._watch = QTimer(self)
+        self._watch.setInterval(WATCH_INTERVAL_MS)
+        self._watch.timeout.connect(self._on_watch_timeout)
+        if watch:
+            self._watch.start()
+
+    # --- reading -------------------------------------------------------------------------------------------
+
+    @property
+    def contest(self) -> Contest | None:
+        return self._contest
+
+    @property
+    def polls(self) -> list[Poll]:
+        """Polls of the open contest, oldest fieldwork first."""
+        return sorted(self._polls.values(), key=lambda p: (p.fieldwork_end, p.id or 0))
+
+    def poll(self, poll_id: int) -> Poll | None:
+        return self._polls.get(poll_id)
+
+    @property
+    def annotations(self) -> list[Annotation]:
+        return list(self._annotations)
+
+    def contests(self) -> list[Contest]:
+        return self._run(repo.list_contests)
+
+    def open_contest(self, key: int | str | None = None) -> Contest | None:
+        contest = self._run(lambda s: repo.get_contest(s, key) if key not in (None, "") else repo.get_contest(s))
+        if contest is None and key not in (None, ""):
+            contest = self._run(repo.get_contest)
+        self._contest = contest
+        if contest is None:
+            return None
+        self.contest_loaded.emit(contest)
+        self.reload()
+        return contest
+
+    def reload(self, *, external: bool = False) -> None:
+        """Re-read everything of the open contest and announce it."""
+        if self._contest is None:
+            return
+        cid = self._contest.id or 0
+
+        def read(s: Session) -> tuple[int, list[Poll], list[Annotation], list[Any]]:
+            return repo.revision(s), repo.list_polls(s, cid), repo.list_annotations(s, cid), repo.list_scenarios(s, cid)
+
+        rev, polls, annotations, scenarios = self._run(read)
+        self._revision = rev
+        self._polls = {p.id: p for p in polls if p.id is not None}
+        self._annotations = annotations
+        self.polls_changed.emit(PollChange(reloaded=True, external=external))
+        self.annotations_changed.emit(annotations)
+        self.scenarios_changed.emit(scenarios)
+
+    def scenarios(self) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+        if self._contest is None:
+            return []
+        cid = self._contest.id or 0
+        return self._run(lambda s: repo.list_scenarios(s, cid))
+
+    def check_poll(self, poll: Poll) -> list[str]:
+        """Problems that would stop `poll` being saved, as messages naming the field."""
+        if self._contest is None:
+            return ["no contest is open"]
+        problems = [str(p) for p in validate_poll(poll, self._contest, today=date.today())]
+        for other in self._polls.values():
+            if other.id != poll.id and other.key() == poll.key():
+                problems.append(f"pollster: duplicate of poll #{other.id} (same pollster and fieldwork dates)")
+        return problems
+
+    # --- writing (all or nothing, each one transaction) -----------------------------------------------------
+
+    def add_polls(self, polls: Sequence[Poll]) -> list[int]:
+        contest = self._require_contest()
+        ids = self._write(lambda s: repo.add_polls(s, contest.id or 0, polls))
+        fresh = self._run(lambda s: repo.list_polls(s, contest.id or 0, ids=ids))
+        self._polls.update({p.id: p for p in fresh if p.id is not None})
+        self.polls_changed.emit(PollChange(added=tuple(ids)))
+        return ids
+
+    def update_poll(self, poll: Poll) -> None:
+        self._write(lambda s: repo.update_poll(s, poll))
+        assert poll.id is not None
+        self._polls[poll.id] = poll
+        self.polls_changed.emit(PollChange(updated=(poll.id,)))
+
+    def delete_polls(self, poll_ids: Sequence[int]) -> list[Poll]:
+        """Delete and return the deleted polls (for undo)."""
+        gone = [self._polls[i] for i in poll_ids if i in self._polls]
+        self._write(lambda s: repo.delete_polls(s, poll_ids))
+        for i in poll_ids:
+            self._polls.pop(i, None)
+        self.polls_changed.emit(PollChange(removed=tuple(poll_ids)))
+        return gone
+
+    def parse_csv(self, path: Path) -> ParseResult:
+        contest = self._require_contest()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise StoreError(f"cannot read the file: {exc.strerror}", where=str(path)) from exc
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
+        try:
+            return parse_polls_csv(text, contest, today=date.today())
+        except CsvFormatError as exc:
+            raise StoreError(str(exc), where=str(path)) from exc
+
+    def import_csv(self, path: Path) -> ImportOutcome:
+        """Import a poll CSV all or nothing; errors name the line and field."""
+        parsed = self.parse_csv(path)
+        if not parsed.ok:
+            return ImportOutcome(False, errors=[f"{path.name}: {e}" for e in parsed.errors])
+        try:
+            ids = self.add_polls(parsed.polls)
+        except repo.DuplicatePollError as exc:
+            return ImportOutcome(False, errors=[f"{path.name}: {exc}; nothing imported"])
+        return ImportOutcome(True, ids=ids)
+
+    def export_csv(self, path: Path, polls: Sequence[Poll] | None = None) -> int:
+        contest = self._require_contest()
+        chosen = list(polls) if polls is not None else self.polls
+        tmp = path.with_name(path.name + ".part")
+        try:
+            tmp.write_text(polls_to_csv(chosen, contest), encoding="utf-8")
+            tmp.replace(path)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise StoreError(f"cannot write the export: {exc.strerror}", where=str(path)) from exc
+        return len(chosen)
+
+    def add_annotation(self, annotation: Annotation) -> int:
+        contest = self._require_contest()
+        new_id = self._write(lambda s: repo.add_annotation(s, contest.id or 0, annotation))
+        self._annotations = self._run(lambda s: repo.list_annotations(s, contest.id or 0))
+        self.annotations_changed.emit(self.annotations)
+        return new_id
+
+    def delete_annotation(self, annotation_id: int) -> None:
+        contest = self._require_contest()
+        self._write(lambda s: repo.delete_annotation(s, annotation_id))
+        self._annotations = self._run(lambda s: repo.list_annotations(s, contest.id or 0))
+        self.annotations_changed.emit(self.annotations)
+
+    def save_scenario(self, name: str, baseline: dict[str, Any], settings: dict[str, Any]) -> None:
+        contest = self._require_contest()
+        self._write(lambda s: repo.save_scenario(s, contest.id or 0, name, baseline, settings))
+        self.scenarios_changed.emit(self.scenarios())
+
+    def delete_scenario(self, name: str) -> None:
+        contest = self._require_contest()
+        self._write(lambda s: repo.delete_scenario(s, contest.id or 0, name))
+        self.scenarios_changed.emit(self.scenarios())
+
+    # --- internals -------------------------------------------------------------------------------------------
+
+    def _require_contest(self) -> Contest:
+        if self._contest is None:
+            raise StoreError("no contest is open")
+        return self._contest
+
+    def _run(self, fn: Callable[[Session], T]) -> T:
+        with translated(self._engine), self._sessions() as session:
+            return fn(session)
+
+    def _write(self, fn: Callable[[Session], T]) -> T:
+        with translated(self._engine), self._sessions.begin() as session:
+            result = fn(session)
+            session.flush()
+            rev = repo.revision(session)  # inside our transaction: exactly our write's number
+        missed = rev != self._revision + 1  # someone else wrote since we last looked
+        self._revision = rev
+        if missed:
+            QTimer.singleShot(0, lambda: self.reload(external=True))
+        return result
+
+    def _on_watch_timeout(self) -> None:
+        if self._contest is None:
+            return
+        try:
+            rev = self._run(repo.revision)
+        except StoreError as exc:
+            self._watch.stop()  # one message, not one a second; restarted by the next successful reload
+            self.store_failed.emit(f"{exc} ({exc.where})" if exc.where else str(exc))
+            return
+        if rev != self._revision:
+            self.reload(external=True)

@@ -1,0 +1,60 @@
+"""AppSettings: a typed QSettings facade with one change signal per key."""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QByteArray, QObject, QSettings, Signal
+
+T = TypeVar("T")
+
+
+class _Key(Generic[T]):
+    def __init__(self, key: str, default: T, signal: str) -> None:
+        self.key, self.default, self.signal = key, default, signal
+
+    def __get__(self, obj: AppSettings | None, owner: type) -> T:
+        if obj is None:
+            return self  # type: ignore[return-value]  # class access: the descriptor itself
+        value = obj.qsettings.value(self.key, self.default, type=type(self.default))
+        return value  # type: ignore[no-any-return]
+
+    def __set__(self, obj: AppSettings, value: T) -> None:
+        if value == self.__get__(obj, type(obj)):
+            return  # no write, no signal
+        obj.qsettings.setValue(self.key, value)
+        getattr(obj, self.signal).emit(value)
+
+
+class AppSettings(QObject):
+    """Typed view of the user's settings.
+
+    Signals:
+        theme_changed: "system", "light", "dark" or "projector".
+        contest_changed: the name of the contest last shown.
+        presentation_views_changed: comma-separated view names stepped through in meeting mode.
+    """
+
+    theme_changed = Signal(str)
+    contest_changed = Signal(str)
+    presentation_views_changed = Signal(str)
+    export_scale_changed = Signal(float)
+
+    theme = _Key("view/theme", "system", "theme_changed")
+    contest = _Key("data/contest", "", "contest_changed")
+    presentation_views = _Key("view/presentation_views", "charts,scenario", "presentation_views_changed")
+    export_scale = _Key("export/scale", 2.0, "export_scale_changed")
+
+    def __init__(self, qsettings: QSettings, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.qsettings = qsettings
+
+    def geometry(self, name: str) -> QByteArray | None:
+        value: Any = self.qsettings.value(f"window/{name}")
+        return value if isinstance(value, QByteArray) else None
+
+    def set_geometry(self, name: str, data: QByteArray) -> None:
+        self.qsettings.setValue(f"window/{name}", data)
+
+    def sync(self) -> None:
+        self.qsettings.sync()
