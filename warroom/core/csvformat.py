@@ -343,3 +343,18 @@ def parse_ballots_csv(text: str) -> tuple[list[Ballot], list[LineError]]:
             continue
         ballots.append(Ballot(tuple(row[i].strip() for i in pref_cols), n))
     return ballots, errors
+
+
+def pasted_table_to_csv(text: str) -> str:
+    """A table pasted from a spreadsheet or web page (tab-separated, header first) as poll CSV text.
+
+    Text that already looks like CSV (no tabs) is returned as it is.
+    """
+    if "\t" not in text:
+        return text
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if line.strip():
+            writer.writerow([cell.strip() for cell in line.split("\t")])
+    return out.getvalue()

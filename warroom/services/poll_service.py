@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QObject, QTimer, Signal
 from sqlalchemy.orm import Session, sessionmaker
 
-from warroom.core.csvformat import CsvFormatError, ParseResult, parse_polls_csv, polls_to_csv
+from warroom.core.csvformat import CsvFormatError, ParseResult, parse_polls_csv, pasted_table_to_csv, polls_to_csv
 from warroom.core.types import Annotation, Contest, Poll
 from warroom.core.validation import validate_poll
 from warroom.store import polls as repo
@@ -179,6 +179,14 @@ class PollService(QObject):
             return parse_polls_csv(text, contest, today=date.today())
         except CsvFormatError as exc:
             raise StoreError(str(exc), where=str(path)) from exc
+
+    def parse_text(self, text: str) -> ParseResult:
+        """Parse pasted text (a poll CSV, or a table copied from a spreadsheet: tab-separated, header first)."""
+        contest = self._require_contest()
+        try:
+            return parse_polls_csv(pasted_table_to_csv(text), contest, today=date.today())
+        except CsvFormatError as exc:
+            raise StoreError(f"the pasted table: {exc}") from exc
 
     def import_csv(self, path: Path) -> ImportOutcome:
         """Import a poll CSV all or nothing; errors name the line and field."""
