@@ -122,7 +122,7 @@ def test_read_only_location_is_explained(tmp_path: Path) -> None:
 
 def test_read_only_file_is_explained_even_for_root(tmp_path: Path) -> None:
     db = tmp_path / "polls.sqlite3"
-    engine, sessions = _store(db)
+    engine, _ = _store(db)
     engine.dispose()
     ro = make_engine(f"sqlite:///file:{db}?mode=ro&uri=true")
     ro_sessions = make_session_factory(ro)
