@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -117,7 +119,7 @@ def test_win_probability_half_at_a_dead_heat_and_monotone() -> None:
         ).win_probability_b
         for m in np.linspace(0, 1, 11)
     ]
-    assert all(x < y for x, y in zip(probs, probs[1:], strict=False))
+    assert all(x < y for x, y in itertools.pairwise(probs))
 
 
 def test_grid_matches_project_cell_by_cell() -> None:

@@ -364,7 +364,7 @@ def average_polls(
     usable = [p for p in polls if as_of is None or p.fieldwork_end <= as_of]
     usable.sort(key=lambda p: p.fieldwork_end)
     codes = [c.code for c in contest.candidates]
-    cols = codes + ["other"]
+    cols = [*codes, "other"]
     N = len(usable)
     # One pass over the polls into arrays; everything after is vectorised.
     if a is None or b is None:

@@ -201,7 +201,7 @@ def _votes(
     rec = scenario.drag_recovery * baseline.drag
     dest, src = scenario.message_destination, scenario.drag_source
     to_others = dest.to_others / 100.0 if f_others > 0 else 0.0
-    to_abstain = dest.to_abstain / 100.0 + (dest.to_others / 100.0 if f_others <= 0 else 0.0)
+    # (the to_abstain part, and to_others when nobody else stands, simply leaves the count)
     from_others = src.from_others / 100.0 if f_others > 0 else 0.0
     from_a = src.from_a / 100.0 + (src.from_others / 100.0 if f_others <= 0 else 0.0)
     first: dict[str, np.ndarray] = {}
@@ -214,7 +214,7 @@ def _votes(
     rb = first[b].copy()
     ex = np.zeros_like(ra)
     if override is not None:
-        code, y = override
+        y = override[1]
         shape = (len(y), len(m))
         ra = np.broadcast_to(ra, shape).copy()
         rb = np.broadcast_to(rb, shape).copy()
