@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -80,8 +81,6 @@ def demo_polls(contest: Contest = LONDON_2012) -> list[Poll]:
     for poll in parsed.polls:
         key = (poll.pollster.casefold(), poll.fieldwork_end.isoformat())
         if key in extra_vi or key in extra_tr:
-            from dataclasses import replace
-
             poll = replace(
                 poll,
                 party_vi={**poll.party_vi, **extra_vi.get(key, {})},
@@ -102,3 +101,45 @@ def official_2012_shares() -> dict[str, float]:
     total = sum(c["first"] for c in result["candidates"])
     codes = {c.name.split()[-1].casefold(): c.code for c in LONDON_2012.candidates}
     return {codes[c["name"].split()[-1].casefold()]: 100.0 * c["first"] / total for c in result["candidates"]}
+
+
+def _apportion(total: int, weights: list[int]) -> list[int]:
+    """Split `total` in proportion to `weights` exactly (largest remainder), so sums are preserved to the vote."""
+    wsum = sum(weights)
+    if wsum == 0:
+        return [0] * len(weights)
+    raw = [total * w / wsum for w in weights]
+    base = [int(r) for r in raw]
+    order = sorted(range(len(weights)), key=lambda i: (raw[i] - base[i], weights[i]), reverse=True)
+    for i in order[: total - sum(base)]:
+        base[i] += 1
+    return base
+
+
+def ballots_from_official(year: str) -> list[tuple[tuple[str, ...], int]]:
+    """A ballot profile that reproduces an official Supplementary Vote result to the vote.
+
+    London Elects publishes each finalist's first preferences and the second preferences added to
+    them, not the full cross-tabulation, so the second preferences added are spread over the eliminated
+    candidates in proportion to their first preferences; the rest of those ballots had no valid second
+    preference. Every published total is met exactly.
+    """
+    result = official_results()[year]
+    cands = sorted(result["candidates"], key=lambda c: -c["first"])
+    a, b, *out = cands
+    rows: list[tuple[tuple[str, ...], int]] = [((a["name"],), a["first"]), ((b["name"],), b["first"])]
+    to_a = _apportion(a["second"], [c["first"] for c in out])
+    to_b = _apportion(b["second"], [c["first"] for c in out])
+    for cand, xa, xb in zip(out, to_a, to_b, strict=True):
+        rows.append(((cand["name"], a["name"]), xa))
+        rows.append(((cand["name"], b["name"]), xb))
+        rows.append(((cand["name"],), cand["first"] - xa - xb))
+    return rows
+
+
+def ballots_csv(year: str) -> str:
+    lines = ["count,pref1,pref2"]
+    for prefs, n in ballots_from_official(year):
+        second = prefs[1] if len(prefs) > 1 else ""
+        lines.append(f"{n},{prefs[0]},{second}")
+    return "\n".join(lines) + "\n"

@@ -146,7 +146,9 @@ class PollDialog(QDialog):
         party_form = QFormLayout()
         self.party: dict[str, QDoubleSpinBox] = {}
         for party in contest.parties:
-            self.party[party.code] = _share_box(f"party_{party.code}", f"{party.name} voting intention in the same poll")
+            self.party[party.code] = _share_box(
+                f"party_{party.code}", f"{party.name} voting intention in the same poll"
+            )
             party_form.addRow(party.name, self.party[party.code])
         parties = QGroupBox("Party voting intention (%)")
         parties.setLayout(party_form)
@@ -201,7 +203,9 @@ class PollDialog(QDialog):
         def figures(boxes: dict[str, QDoubleSpinBox]) -> dict[str, float]:
             return {code: round(box.value(), 1) for code, box in boxes.items() if box.value() > BLANK}
 
-        base = self._original or Poll(pollster="", fieldwork_start=date.today(), fieldwork_end=date.today(), sample_size=0)
+        base = self._original or Poll(
+            pollster="", fieldwork_start=date.today(), fieldwork_end=date.today(), sample_size=0
+        )
         return replace(
             base,
             pollster=self.pollster.text().strip(),

@@ -51,7 +51,9 @@ class PollTableModel(QAbstractTableModel):
         self._polls = list(polls)
         self.endResetModel()
 
-    def apply(self, polls_by_id: dict[int, Poll], added: Sequence[int], updated: Sequence[int], removed: Sequence[int]) -> None:
+    def apply(
+        self, polls_by_id: dict[int, Poll], added: Sequence[int], updated: Sequence[int], removed: Sequence[int]
+    ) -> None:
         """Incremental update: insert, change and remove rows without resetting (selection survives)."""
         for pid in removed:
             row = self.row_of(pid)
@@ -101,7 +103,9 @@ class PollTableModel(QAbstractTableModel):
             if section == self._runoff_column():
                 return "Published second-round (head-to-head) lead of the front-runner, in points"
             if section >= len(self.FIXED):
-                return f"First-round share of {self._contest.candidate(self._cands[section - len(self.FIXED)]).name} (%)"
+                return (
+                    f"First-round share of {self._contest.candidate(self._cands[section - len(self.FIXED)]).name} (%)"
+                )
         return None
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -114,7 +118,9 @@ class PollTableModel(QAbstractTableModel):
             return self._value(poll, col, sort=role == SORT_ROLE)
         if role == Qt.ItemDataRole.ToolTipRole:
             bits = [f"{poll.pollster} for {poll.client}" if poll.client else poll.pollster]
-            bits.append(f"fieldwork {poll.fieldwork_start:%d %b} – {poll.fieldwork_end:%d %b %Y}, n = {poll.sample_size:,}")
+            bits.append(
+                f"fieldwork {poll.fieldwork_start:%d %b} – {poll.fieldwork_end:%d %b %Y}, n = {poll.sample_size:,}"
+            )
             if poll.method:
                 bits.append(poll.method)
             if poll.source_url:
@@ -164,7 +170,10 @@ class PollTableModel(QAbstractTableModel):
                 return poll.fieldwork_end.toordinal()
             if poll.fieldwork_start == poll.fieldwork_end:
                 return f"{poll.fieldwork_end:%d %b %Y}"
-            same_month = (poll.fieldwork_start.year, poll.fieldwork_start.month) == (poll.fieldwork_end.year, poll.fieldwork_end.month)
+            same_month = (poll.fieldwork_start.year, poll.fieldwork_start.month) == (
+                poll.fieldwork_end.year,
+                poll.fieldwork_end.month,
+            )
             start = f"{poll.fieldwork_start:%d}" if same_month else f"{poll.fieldwork_start:%d %b}"
             return f"{start}–{poll.fieldwork_end:%d %b %Y}"
         if col == 3:

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from warroom.cli import main
+from warroom.demo import DEMO_NAME
+from warroom.resources import resource_path
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> list[str]:
+    return ["--data-dir", str(tmp_path / "state")]
+
+
+def test_first_start_seeds_the_demo_race(db: list[str]) -> None:
+    code, out, _ = run("contests", *db, "--json")
+    assert code == 0
+    (contest,) = json.loads(out)
+    assert contest["name"] == DEMO_NAME and contest["system"] == "sv" and contest["polls"] > 10
+    code, out, _ = run("polls", *db)
+    assert code == 0 and "YouGov" in out
+
+
+def test_count_reproduces_london_2012(db: list[str]) -> None:
+    path = resource_path("data", "london_2012_ballots.csv")
+    code, out, _ = run("count", str(path), "--system", "sv", *db)
+    assert code == 0
+    assert "1,054,811" in out and "992,273" in out and "Winner: Boris Johnson" in out
+    code, out, _ = run("count", str(path), "--system", "sv", "--json", *db)
+    data = json.loads(out)
+    assert data["winner"] == "Boris Johnson"
+    assert data["rounds"][1]["tallies"] == {"Boris Johnson": 1054811, "Ken Livingstone": 992273}
+    exhausted = data["rounds"][1]["exhausted"]
+    assert exhausted == 346626 - 82880 - 102355
+
+
+def test_import_is_all_or_nothing_with_line_numbers(db: list[str], tmp_path: Path) -> None:
+    _, before, _ = run("polls", *db, "--json")
+    n_before = len(json.loads(before)["polls"])
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "pollster,fieldwork_start,fieldwork_end,sample_size,first:johnson,first:livingstone,first:other\n"
+        "Acme,2012-04-01,2012-04-02,1000,45,40,15\n"
+        "Acme,2012-04-05,2012-04-03,1000,45,40,15\n"
+        "Acme,2012-04-07,2012-04-08,-5,45,40,15\n"
+        "Acme,2012-04-09,2012-04-10,1000,70,40,15\n"
+    )
+    code, _, err = run("import", str(bad), *db)
+    assert code == 1
+    assert "bad.csv:3: fieldwork_end" in err
+    assert "bad.csv:4: sample_size" in err
+    assert "bad.csv:5: first" in err
+    assert "nothing imported" in err
+    _, after, _ = run("polls", *db, "--json")
+    assert len(json.loads(after)["polls"]) == n_before
+
+
+def test_import_then_export_round_trip_escapes_formulas(db: list[str], tmp_path: Path) -> None:
+    good = tmp_path / "good.csv"
+    good.write_text(
+        "pollster,client,fieldwork_start,fieldwork_end,sample_size,notes,first:johnson,first:livingstone,first:other,second:johnson,second:livingstone\n"
+        'Acme,"=HYPERLINK(""x"")",2012-04-01,2012-04-02,"1,000",@risky,45,40,15,53,47\n'
+    )
+    code, out, err = run("import", str(good), *db, "--json")
+    assert code == 0, err
+    assert json.loads(out)["imported"] == 1
+    code, _, err = run("import", str(good), *db)
+    assert code == 1 and "already stored" in err
+    exported = tmp_path / "out.csv"
+    code, _, _ = run("export", str(exported), *db)
+    assert code == 0
+    text = exported.read_text()
+    assert "'=HYPERLINK" in text and "'@risky" in text
+    assert "\n=" not in text and ",=" not in text and ",@" not in text
+
+
+def test_store_errors_exit_3_with_the_path(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_text("not a database at all")
+    code, _, err = run("polls", "--db", str(junk))
+    assert code == 3
+    assert str(junk) in err and "not a warroom poll store" in err
+    assert junk.read_text() == "not a database at all"
+
+
+def test_missing_file_is_a_clear_error(db: list[str], tmp_path: Path) -> None:
+    code, _, err = run("import", str(tmp_path / "nope.csv"), *db)
+    assert code == 1 and "no such file" in err

@@ -1,0 +1,112 @@
+"""Building a scenario baseline from polls: the poll average on a day, or one poll. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+from warroom.core.averaging import Observation, PollAverages, recency_weighted_mean, share_variance
+from warroom.core.runoff import Split
+from warroom.core.scenario import Baseline, Destination, DragSource, Scenario
+from warroom.core.types import Contest, Poll
+
+
+def _names(contest: Contest) -> dict[str, str]:
+    names = {c.code: c.name.split()[-1] for c in contest.candidates}
+    names["other"] = "Others"
+    return names
+
+
+def party_average(polls: Sequence[Poll], as_of_day: float) -> dict[str, float]:
+    """Party voting intention: a recency-weighted mean of the polls that publish it (no look-ahead)."""
+    by_party: dict[str, list[Observation]] = {}
+    for p in polls:
+        if p.fieldwork_end.toordinal() > as_of_day:
+            continue
+        day = float(p.midpoint.toordinal())
+        for party, share in p.party_vi.items():
+            by_party.setdefault(party, []).append(
+                Observation(day, share, share_variance(share, p.sample_size), p.pollster)
+            )
+    return {
+        party: recency_weighted_mean(obs, as_of_day=as_of_day, half_life_days=30.0) for party, obs in by_party.items()
+    }
+
+
+def baseline_from_average(
+    averages: PollAverages, polls: Sequence[Poll], contest: Contest, as_of: date | None = None
+) -> Baseline:
+    """Baseline from the poll average on `as_of` (default: the last day of the average)."""
+    any_series = next(iter(averages.first_round.values()))
+    day = float(as_of.toordinal()) if as_of is not None else float(any_series.days[-1])
+    shares = averages.latest_first_round(day)
+    shares = {k: max(v, 0.0) for k, v in shares.items()}
+    total = sum(shares.values())
+    if total < 99.5:
+        shares["other"] = 100.0 - total  # the remainder: minor candidates the polls group as "other"
+    when = date.fromordinal(int(day))
+    return Baseline(
+        first_round=shares,
+        party_vi=party_average(polls, day),
+        candidate_party={c.code: c.party for c in contest.candidates},
+        a=averages.a,
+        b=averages.b,
+        label=f"Poll average on {when:%d %b %Y}",
+        names=_names(contest),
+    )
+
+
+def baseline_from_poll(poll: Poll, contest: Contest, a: str, b: str) -> Baseline:
+    shares = {k: v for k, v in poll.first_round.items() if v > 0}
+    total = sum(shares.values())
+    if total < 99.5 and "other" not in shares:
+        shares["other"] = 100.0 - total
+    return Baseline(
+        first_round=shares,
+        party_vi=dict(poll.party_vi),
+        candidate_party={c.code: c.party for c in contest.candidates},
+        a=a,
+        b=b,
+        label=f"{poll.pollster} poll, fieldwork ended {poll.fieldwork_end:%d %b %Y}",
+        names=_names(contest),
+    )
+
+
+def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
+    return {
+        "splits": {k: [s.to_a, s.to_b, s.exhausted] for k, s in scenario.splits.items()},
+        "message_strength": scenario.message_strength,
+        "message_destination": asdict(scenario.message_destination),
+        "drag_recovery": scenario.drag_recovery,
+        "drag_source": asdict(scenario.drag_source),
+    }
+
+
+def scenario_from_dict(data: dict[str, Any], name: str = "") -> Scenario:
+    """Inverse of scenario_to_dict; raises ValueError (naming the field) on bad settings."""
+    try:
+        return Scenario(
+            splits={k: Split(*map(float, v)) for k, v in data.get("splits", {}).items()},
+            message_strength=float(data.get("message_strength", 0.0)),
+            message_destination=Destination(**{k: float(v) for k, v in data.get("message_destination", {}).items()}),
+            drag_recovery=float(data.get("drag_recovery", 0.0)),
+            drag_source=DragSource(**{k: float(v) for k, v in data.get("drag_source", {}).items()}),
+            name=name,
+        )
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"saved scenario {name!r} is invalid: {exc}") from exc
+
+
+def baseline_to_dict(baseline: Baseline, mode: str, value: Any) -> dict[str, Any]:
+    """What a saved scenario records of its baseline: which polls (mode/value), as of when, and the figures."""
+    return {
+        "mode": mode,
+        "value": value,
+        "label": baseline.label,
+        "first_round": dict(baseline.first_round),
+        "party_vi": dict(baseline.party_vi),
+        "a": baseline.a,
+        "b": baseline.b,
+    }

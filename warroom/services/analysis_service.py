@@ -1,0 +1,80 @@
+"""AverageController: recomputes the poll average whenever the polls change, coalesced to one run per turn."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from warroom.core.averaging import PollAverages, average_polls
+from warroom.core.runoff import Split, front_pair
+from warroom.core.scenario import default_splits
+from warroom.core.types import Contest, Poll
+
+
+def observed_splits(polls: Sequence[Poll], contest: Contest, a: str, b: str) -> dict[str, Split]:
+    """Second-preference splits for every non-finalist: the latest published, else a documented default."""
+    observations = [t for p in sorted(polls, key=lambda p: p.fieldwork_end) for t in p.transfers]
+    eliminated = [c.code for c in contest.candidates if c.code not in (a, b)] + ["other"]
+    return default_splits(observations, eliminated, a, b)
+
+
+def provisional_pair(polls: Sequence[Poll], last: int = 10) -> tuple[str, str]:
+    """Front-runner pair from the mean of the latest polls: cheap, and what the charts are about."""
+    recent = sorted((p for p in polls if p.first_round), key=lambda p: p.fieldwork_end)[-last:]
+    totals: dict[str, float] = {}
+    for p in recent:
+        for code, share in p.first_round.items():
+            if code != "other":
+                totals[code] = totals.get(code, 0.0) + share
+    return front_pair(totals)
+
+
+class AverageController(QObject):
+    """Owns the current PollAverages of the open contest.
+
+    Signals:
+        averages_ready: (list[Poll], PollAverages | None) after every change of the polls.
+        average_failed: message.
+    """
+
+    averages_ready = Signal(object, object)
+    average_failed = Signal(str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._contest: Contest | None = None
+        self._polls: list[Poll] = []
+        self._as_of: date | None = None
+        self.averages: PollAverages | None = None
+        self._pending = QTimer(self)
+        self._pending.setSingleShot(True)
+        self._pending.setInterval(0)  # coalesce a burst of changes into one recompute, same frame
+        self._pending.timeout.connect(self.recompute)
+
+    def set_contest(self, contest: Contest) -> None:
+        self._contest = contest
+        self._polls = []
+        self.averages = None
+
+    def set_polls(self, polls: Sequence[Poll]) -> None:
+        self._polls = list(polls)
+        self._pending.start()
+
+    def recompute(self) -> None:
+        self._pending.stop()
+        contest = self._contest
+        if contest is None:
+            return
+        try:
+            if len([p for p in self._polls if p.first_round]) == 0:
+                self.averages = None
+            else:
+                a, b = provisional_pair(self._polls)
+                splits = observed_splits(self._polls, contest, a, b)
+                self.averages = average_polls(self._polls, contest, a=a, b=b, splits=splits)
+        except (ValueError, KeyError) as exc:
+            self.averages = None
+            self.average_failed.emit(f"The poll average could not be computed: {exc}")
+        self.averages_ready.emit(self._polls, self.averages)

@@ -1,0 +1,395 @@
+"""The three linked charts: first-round shares, first-round lead, second-round (runoff) lead.
+
+Items are created once per contest; every update only calls setData, so a new poll reaches the
+screen in the same frame without rebuilding anything.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from warroom.core.averaging import AverageSeries, PollAverages
+from warroom.core.types import Annotation, Contest, Poll
+
+EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+SYMBOLS = ("o", "s", "t", "d", "+", "x", "p", "h", "star", "t1", "t2", "t3")
+LEAD_CHARTS = ("lead1", "lead2")
+
+
+def day_to_epoch(day: float | np.ndarray) -> float | np.ndarray:
+    """Ordinal day (date.toordinal) to epoch seconds at midday, for pyqtgraph's DateAxisItem."""
+    return (np.asarray(day, dtype=float) - EPOCH_ORDINAL) * 86400.0 + 43200.0
+
+
+def point_size(sample: np.ndarray) -> np.ndarray:
+    """Marker diameter in pixels grows with the square root of the sample: area ~ information."""
+    return np.clip(4.0 + np.sqrt(np.asarray(sample, dtype=float)) / 6.0, 5.0, 16.0)
+
+
+@dataclass
+class Theme:
+    background: str = "#ffffff"
+    foreground: str = "#202020"
+    grid_alpha: float = 0.15
+    band_alpha: int = 60
+    line_width: float = 2.5
+    font_pt: int = 10
+
+
+LIGHT = Theme()
+DARK = Theme(background="#1e1e1e", foreground="#e8e8e8", grid_alpha=0.2, band_alpha=70)
+PROJECTOR = Theme(
+    background="#000000", foreground="#ffffff", grid_alpha=0.25, band_alpha=90, line_width=5.0, font_pt=20
+)
+
+
+class _Series:
+    """An average line, its band, and its poll points: created once, fed with setData."""
+
+    def __init__(self, plot: pg.PlotItem, colour: str, name: str, theme: Theme, *, hollow: bool = False) -> None:
+        col = QColor(colour)
+        band = QColor(col)
+        band.setAlpha(theme.band_alpha)
+        self.lower = pg.PlotCurveItem(pen=pg.mkPen(None))
+        self.upper = pg.PlotCurveItem(pen=pg.mkPen(None))
+        self.band = pg.FillBetweenItem(self.lower, self.upper, brush=pg.mkBrush(band))
+        self.line = pg.PlotDataItem(pen=pg.mkPen(col, width=theme.line_width), name=name)
+        self.line.setZValue(10)
+        self.points = pg.ScatterPlotItem(
+            pen=pg.mkPen(col, width=1.5),
+            brush=pg.mkBrush(None) if hollow else pg.mkBrush(col.lighter(115)),
+            hoverable=True,
+            hoverPen=pg.mkPen(theme.foreground, width=2),
+            tip=None,
+        )
+        self.points.setZValue(5)
+        for item in (self.band, self.lower, self.upper, self.points, self.line):
+            plot.addItem(item)
+        self.poll_ids = np.empty(0, dtype=np.int64)
+
+    def set_average(self, series: AverageSeries | None) -> None:
+        if series is None or series.empty:
+            for item in (self.lower, self.upper):
+                item.setData([], [])
+            self.line.setData([], [])
+            return
+        x = day_to_epoch(series.days)
+        self.lower.setData(x, series.lower)
+        self.upper.setData(x, series.upper)
+        self.line.setData(x, series.mean)
+
+    def set_points(
+        self, days: np.ndarray, values: np.ndarray, sizes: np.ndarray, symbols: list[str], ids: np.ndarray
+    ) -> None:
+        self.poll_ids = ids
+        if len(days) == 0:
+            self.points.setData([], [])
+            return
+        self.points.setData(x=day_to_epoch(days), y=values, size=sizes, symbol=symbols, data=ids)
+
+    def set_visible(self, visible: bool) -> None:
+        for item in (self.band, self.lower, self.upper, self.points, self.line):
+            item.setVisible(visible)
+
+
+class ChartPanel(QWidget):
+    """First-round shares, first-round lead and runoff lead, x-linked, on one date axis.
+
+    Signals:
+        poll_clicked: the id of the poll whose point was clicked.
+    """
+
+    poll_clicked = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None, theme: Theme = LIGHT) -> None:
+        super().__init__(parent)
+        self._theme = theme
+        self._contest: Contest | None = None
+        self._polls: dict[int, Poll] = {}
+        self._pollster_symbol: dict[str, str] = {}
+        self._first: dict[str, _Series] = {}
+        self._lead1: _Series | None = None
+        self._lead2_observed: _Series | None = None
+        self._lead2_implied: _Series | None = None
+        self._annotation_items: list[pg.InfiniteLine] = []
+        self._selected: int | None = None
+        self.setObjectName("charts")
+        self.setAccessibleName("Poll charts")
+        self._layout_widget = pg.GraphicsLayoutWidget()
+        self._layout_widget.setAccessibleName("Poll charts")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._layout_widget)
+        self.plots: dict[str, pg.PlotItem] = {}
+        titles = {
+            "first": "First round: share of the vote (%)",
+            "lead1": "First-round lead (points)",
+            "lead2": "Second-round (runoff) lead (points)",
+        }
+        for row, key in enumerate(("first", "lead1", "lead2")):
+            plot = self._layout_widget.addPlot(row=row, col=0, axisItems={"bottom": pg.DateAxisItem()})
+            plot.setTitle(titles[key])
+            plot.showGrid(x=True, y=True, alpha=theme.grid_alpha)
+            plot.setMenuEnabled(False)
+            plot.getViewBox().setMouseMode(pg.ViewBox.PanMode)
+            if key != "first":
+                plot.setXLink(self.plots["first"])
+            # Big data stays smooth while panning: draw only what is on screen, thinned to the pixel grid.
+            self.plots[key] = plot
+        for key in LEAD_CHARTS:
+            zero = pg.InfiniteLine(
+                pos=0, angle=0, pen=pg.mkPen(theme.foreground, width=1.5, style=Qt.PenStyle.DashLine)
+            )
+            self.plots[key].addItem(zero)
+        self._election_lines: list[pg.InfiniteLine] = []
+        self._selection_marks: dict[str, pg.ScatterPlotItem] = {}
+        for key, plot in self.plots.items():
+            mark = pg.ScatterPlotItem(size=22, pen=pg.mkPen("#FFB000", width=3), brush=pg.mkBrush(None), symbol="o")
+            mark.setZValue(20)
+            plot.addItem(mark)
+            self._selection_marks[key] = mark
+        self._legend_first = self.plots["first"].addLegend(offset=(-10, 5), colCount=4)
+        self._legend_lead1 = self.plots["lead1"].addLegend(offset=(-10, 5), colCount=6)
+        self._legend_lead2 = self.plots["lead2"].addLegend(offset=(-10, 5), colCount=2)
+        self._pollster_keys: dict[str, pg.ScatterPlotItem] = {}
+        self.apply_theme(theme)
+
+    # --- public ---------------------------------------------------------------------------------------------
+
+    def set_contest(self, contest: Contest) -> None:
+        """Create the items for a contest (once per contest, not per update)."""
+        self._contest = contest
+        for s in list(self._first.values()) + [
+            x for x in (self._lead1, self._lead2_observed, self._lead2_implied) if x
+        ]:
+            for item in (s.band, s.lower, s.upper, s.points, s.line):
+                item.scene() and item.getViewBox() and item.getViewBox().removeItem(item)
+        self._legend_first.clear()
+        self._legend_lead2.clear()
+        self._first = {}
+        for cand in contest.candidates:
+            series = _Series(self.plots["first"], cand.colour, cand.name, self._theme)
+            self._first[cand.code] = series
+            self._connect(series, "first")
+        fg = self._theme.foreground
+        self._lead1 = _Series(self.plots["lead1"], fg, "lead", self._theme)
+        self._connect(self._lead1, "lead1")
+        self._lead2_observed = _Series(self.plots["lead2"], fg, "published head-to-head", self._theme)
+        self._lead2_implied = _Series(self.plots["lead2"], "#7f7f7f", "implied by transfers", self._theme, hollow=True)
+        self._lead2_implied.line.setPen(pg.mkPen("#7f7f7f", width=1.5, style=Qt.PenStyle.DashLine))
+        self._connect(self._lead2_observed, "lead2")
+        self._connect(self._lead2_implied, "lead2")
+        for line in self._election_lines:
+            line.getViewBox() and line.getViewBox().removeItem(line)
+        self._election_lines = []
+        x = float(day_to_epoch(contest.election_date.toordinal()))
+        for plot in self.plots.values():
+            line = pg.InfiniteLine(
+                pos=x,
+                angle=90,
+                pen=pg.mkPen("#b00020", width=2),
+                label="Election day",
+                labelOpts={"position": 0.06, "color": "#b00020", "anchors": [(1, 1), (1, 1)]},
+            )
+            plot.addItem(line)
+            self._election_lines.append(line)
+
+    def show_data(self, polls: Sequence[Poll], averages: PollAverages | None) -> None:
+        """Push polls and their averages into the existing items."""
+        contest = self._contest
+        if contest is None:
+            return
+        self._polls = {p.id: p for p in polls if p.id is not None}
+        for p in polls:
+            if p.pollster not in self._pollster_symbol:
+                symbol = SYMBOLS[len(self._pollster_symbol) % len(SYMBOLS)]
+                self._pollster_symbol[p.pollster] = symbol
+                # Legend key only (never added to the plot): which symbol is which pollster.
+                key = pg.ScatterPlotItem(
+                    symbol=symbol, size=9, pen=pg.mkPen(self._theme.foreground), brush=pg.mkBrush(None)
+                )
+                self._pollster_keys[p.pollster] = key
+                self._legend_lead1.addItem(key, p.pollster)
+        a, b = (averages.a, averages.b) if averages else (contest.candidates[0].code, contest.candidates[1].code)
+        days = np.array([p.midpoint.toordinal() for p in polls], dtype=float)
+        sizes = point_size(np.array([p.sample_size for p in polls], dtype=float))
+        symbols = [self._pollster_symbol[p.pollster] for p in polls]
+        ids = np.array([p.id or 0 for p in polls], dtype=np.int64)
+        for code, series in self._first.items():
+            mask = np.array([code in p.first_round for p in polls], dtype=bool)
+            values = np.array([p.first_round.get(code, math.nan) for p in polls], dtype=float)
+            series.set_points(
+                days[mask], values[mask], sizes[mask], [s for s, m in zip(symbols, mask, strict=True) if m], ids[mask]
+            )
+            series.set_average(averages.first_round.get(code) if averages else None)
+        assert self._lead1 and self._lead2_observed and self._lead2_implied
+        both = np.array([a in p.first_round and b in p.first_round for p in polls], dtype=bool)
+        lead = np.array([p.first_round.get(a, 0.0) - p.first_round.get(b, 0.0) for p in polls], dtype=float)
+        self._lead1.set_points(
+            days[both], lead[both], sizes[both], [s for s, m in zip(symbols, both, strict=True) if m], ids[both]
+        )
+        self._lead1.set_average(averages.first_lead if averages else None)
+        if averages is not None:
+            obs, imp = averages.second_lead_observed, averages.second_lead_implied
+            self._lead2_observed.set_points(
+                obs.day, obs.value, self._sizes_for(obs.poll_id), self._symbols_for(obs.poll_id), obs.poll_id
+            )
+            self._lead2_implied.set_points(
+                imp.day, imp.value, self._sizes_for(imp.poll_id), self._symbols_for(imp.poll_id), imp.poll_id
+            )
+        else:
+            for series in (self._lead2_observed, self._lead2_implied):
+                series.set_points(np.empty(0), np.empty(0), np.empty(0), [], np.empty(0, dtype=np.int64))
+        self._lead2_observed.set_average(averages.second_lead if averages else None)
+        self._lead2_implied.set_average(None)
+        name_a = contest.candidate(a).name.split()[-1] if a != "other" else a
+        name_b = contest.candidate(b).name.split()[-1] if b != "other" else b
+        self.plots["lead1"].setTitle(f"First-round lead: {name_a} minus {name_b} (points)")
+        self.plots["lead2"].setTitle(f"Second-round (runoff) lead: {name_a} minus {name_b} (points)")
+        self._refresh_selection()
+
+    def _sizes_for(self, ids: np.ndarray) -> np.ndarray:
+        return point_size(
+            np.array([self._polls[int(i)].sample_size if int(i) in self._polls else 1000 for i in ids], dtype=float)
+        )
+
+    def _symbols_for(self, ids: np.ndarray) -> list[str]:
+        return [
+            self._pollster_symbol.get(self._polls[int(i)].pollster, "o") if int(i) in self._polls else "o" for i in ids
+        ]
+
+    def show_annotations(self, annotations: Sequence[Annotation]) -> None:
+        for item in self._annotation_items:
+            vb = item.getViewBox()
+            if vb is not None:
+                vb.removeItem(item)
+        self._annotation_items = []
+        for note in annotations:
+            for key, plot in self.plots.items():
+                line = pg.InfiniteLine(
+                    pos=float(day_to_epoch(note.when.toordinal())),
+                    angle=90,
+                    pen=pg.mkPen("#6a3d9a", width=1.5, style=Qt.PenStyle.DotLine),
+                    label=note.text if key == "first" else None,
+                    labelOpts={"position": 0.05, "color": "#6a3d9a", "rotateAxis": (1, 0)} if key == "first" else None,
+                )
+                line.setToolTip(f"{note.when:%d %b %Y}: {note.text}")
+                plot.addItem(line)
+                self._annotation_items.append(line)
+
+    def select_poll(self, poll_id: int | None) -> None:
+        """Ring the poll's points on every chart (from a table selection)."""
+        self._selected = poll_id
+        self._refresh_selection()
+
+    def curve_data(self, key: str) -> tuple[np.ndarray, np.ndarray]:
+        """Average line data for tests and exports: key is a candidate code, 'lead1' or 'lead2'."""
+        series = {"lead1": self._lead1, "lead2": self._lead2_observed}.get(key) or self._first[key]
+        x, y = series.line.getData()
+        return (np.asarray(x if x is not None else []), np.asarray(y if y is not None else []))
+
+    def band_data(self, key: str) -> tuple[np.ndarray, np.ndarray]:
+        series = {"lead1": self._lead1, "lead2": self._lead2_observed}.get(key) or self._first[key]
+        return np.asarray(series.lower.getData()[1]), np.asarray(series.upper.getData()[1])
+
+    def point_data(self, key: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(x, y, poll ids) of the points of a series: candidate code, 'lead1', 'lead2' or 'lead2_implied'."""
+        series = {"lead1": self._lead1, "lead2": self._lead2_observed, "lead2_implied": self._lead2_implied}.get(
+            key
+        ) or self._first[key]
+        x, y = series.points.getData()
+        return np.asarray(x), np.asarray(y), series.poll_ids
+
+    def pollster_symbol(self, pollster: str) -> str | None:
+        return self._pollster_symbol.get(pollster)
+
+    def apply_theme(self, theme: Theme) -> None:
+        self._theme = theme
+        self._layout_widget.setBackground(theme.background)
+        font = QFont()
+        font.setPointSize(theme.font_pt)
+        for plot in self.plots.values():
+            for name in ("left", "bottom"):
+                axis = plot.getAxis(name)
+                axis.setPen(pg.mkPen(theme.foreground))
+                axis.setTextPen(pg.mkPen(theme.foreground))
+                axis.setStyle(tickFont=font)
+            plot.titleLabel.setAttr("color", theme.foreground)
+            plot.titleLabel.setAttr("size", f"{theme.font_pt + 2}pt")
+            plot.titleLabel.setText(plot.titleLabel.text)
+            plot.showGrid(x=True, y=True, alpha=theme.grid_alpha)
+        for series in self._first.values():
+            series.line.setPen(pg.mkPen(series.line.opts["pen"].color(), width=theme.line_width))
+
+    def fit(self) -> None:
+        for plot in self.plots.values():
+            plot.enableAutoRange()
+
+    # --- private --------------------------------------------------------------------------------------------
+
+    def _connect(self, series: _Series, chart: str) -> None:
+        series.points.sigClicked.connect(self._on_points_clicked)
+        series.points.opts["tip"] = self._tip_for(chart)
+
+    def _tip_for(self, chart: str) -> Callable[..., str]:
+        def tip(x: float, y: float, data: object) -> str:
+            poll = self._polls.get(int(data)) if data is not None else None  # type: ignore[call-overload]
+            if poll is None:
+                return f"{y:.1f}"
+            contest = self._contest
+            lines = [f"{poll.pollster}" + (f" for {poll.client}" if poll.client else "")]
+            lines.append(f"Fieldwork {poll.fieldwork_start:%d %b} – {poll.fieldwork_end:%d %b %Y}")
+            lines.append(f"Sample {poll.sample_size:,}")
+            if contest is not None:
+                firsts = ", ".join(
+                    f"{contest.candidate(c).name.split()[-1] if c != 'other' else 'Others'} {v:g}"
+                    for c, v in sorted(poll.first_round.items(), key=lambda kv: -kv[1])
+                )
+                lines.append(f"First round: {firsts}")
+                if poll.second_round:
+                    lines.append(
+                        "Second round: "
+                        + ", ".join(
+                            f"{contest.candidate(c).name.split()[-1]} {v:g}" for c, v in poll.second_round.items()
+                        )
+                    )
+            lines.append(f"This chart: {y:+.1f}" if chart != "first" else f"This point: {y:.1f} %")
+            return "\n".join(lines)
+
+        return tip
+
+    def _on_points_clicked(self, _item: pg.ScatterPlotItem, points: Sequence[pg.SpotItem], _ev: object) -> None:
+        if len(points):
+            data = points[0].data()
+            if data is not None:
+                self.poll_clicked.emit(int(data))
+
+    def _refresh_selection(self) -> None:
+        pid = self._selected
+        for key, mark in self._selection_marks.items():
+            xs: list[float] = []
+            ys: list[float] = []
+            if pid is not None:
+                sources = (
+                    list(self._first.values())
+                    if key == "first"
+                    else ([self._lead1] if key == "lead1" else [self._lead2_observed, self._lead2_implied])
+                )
+                for series in sources:
+                    if series is None or len(series.poll_ids) == 0:
+                        continue
+                    hits = np.nonzero(series.poll_ids == pid)[0]
+                    if len(hits):
+                        x, y = series.points.getData()
+                        xs += [float(x[i]) for i in hits]
+                        ys += [float(y[i]) for i in hits]
+            mark.setData(xs, ys)

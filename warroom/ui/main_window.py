@@ -1,0 +1,563 @@
+"""MainWindow: layout, menus, docks, geometry. No domain logic: it shows core objects and asks services."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import partial
+from pathlib import Path
+from typing import Protocol
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDockWidget,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from warroom import __version__
+from warroom.core.averaging import PollAverages
+from warroom.core.types import Annotation, Contest, Poll
+from warroom.ui.assets import icon, stylesheet
+from warroom.ui.charts import LIGHT, PROJECTOR, ChartPanel
+from warroom.ui.commands import AddPollsCommand, DeletePollsCommand, EditPollCommand
+from warroom.ui.export import export_view
+from warroom.ui.poll_dialog import PollDialog
+from warroom.ui.poll_table import POLL_ROLE, PollFilterProxy, PollTableModel
+
+
+class PollSource(Protocol):
+    """What the window needs of the poll service (the real one is services.PollService)."""
+
+    @property
+    def contest(self) -> Contest | None: ...
+    @property
+    def polls(self) -> list[Poll]: ...
+    def poll(self, poll_id: int) -> Poll | None: ...
+    def check_poll(self, poll: Poll) -> list[str]: ...
+    def add_polls(self, polls: Sequence[Poll]) -> list[int]: ...
+    def update_poll(self, poll: Poll) -> None: ...
+    def delete_polls(self, poll_ids: Sequence[int]) -> list[Poll]: ...
+    def parse_csv(self, path: Path): ...
+    def export_csv(self, path: Path, polls: Sequence[Poll] | None = None) -> int: ...
+    def add_annotation(self, annotation: Annotation) -> int: ...
+
+
+class PollsPane(QWidget):
+    """The poll table with a filter box and add/edit/delete buttons."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = PollTableModel(self)
+        self.proxy = PollFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.view = QTableView()
+        self.view.setObjectName("poll_table")
+        self.view.setAccessibleName("Poll table")
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(2, Qt.SortOrder.DescendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setAlternatingRowColors(True)
+        self.view.verticalHeader().hide()
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Filter by pollster or client…")
+        self.filter.setAccessibleName("Filter polls")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.add_button = QPushButton("&Add…")
+        self.edit_button = QPushButton("&Edit…")
+        self.delete_button = QPushButton("&Delete")
+        for b, tip in (
+            (self.add_button, "Enter a newly published poll (Ctrl+N)"),
+            (self.edit_button, "Correct the selected poll (Enter)"),
+            (self.delete_button, "Remove the selected polls (Del); undo brings them back"),
+        ):
+            b.setToolTip(tip)
+        top = QHBoxLayout()
+        top.addWidget(self.filter, 1)
+        top.addWidget(self.add_button)
+        top.addWidget(self.edit_button)
+        top.addWidget(self.delete_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.view)
+
+    def selected_polls(self) -> list[Poll]:
+        rows = self.view.selectionModel().selectedRows()
+        return [self.proxy.data(index, POLL_ROLE) for index in rows]
+
+    def select_poll(self, poll_id: int) -> None:
+        row = self.model.row_of(poll_id)
+        if row is None:
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not index.isValid():
+            self.filter.clear()
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        self.view.selectionModel().select(index, flags)
+        self.view.scrollTo(index)
+
+
+class MainWindow(QMainWindow):
+    """The war room.
+
+    Signals:
+        import_requested: a CSV path dropped or chosen.
+        presentation_requested: toggle meeting mode.
+    """
+
+    import_requested = Signal(object)
+    paste_requested = Signal(str)
+    presentation_requested = Signal()
+    scenario_view_requested = Signal(str)
+    briefing_requested = Signal(object)
+
+    def __init__(self, polls: PollSource, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._polls = polls
+        self.undo_stack = QUndoStack(self)
+        self.setWindowTitle("warroom")
+        self.setAcceptDrops(True)
+        self.charts = ChartPanel()
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.charts)
+        self.present_page = QWidget()
+        self.present_page.setObjectName("present_page")
+        QVBoxLayout(self.present_page).setContentsMargins(12, 12, 12, 12)
+        self.stack.addWidget(self.present_page)
+        self.setCentralWidget(self.stack)
+        self.presenting = False
+        self._views: list[str] = ["charts", "scenario"]
+        self._view_index = 0
+        self._saved_sheet = ""
+        self.polls_pane = PollsPane()
+        self.polls_dock = QDockWidget("Polls", self)
+        self.polls_dock.setObjectName("polls_dock")
+        self.polls_dock.setWidget(self.polls_pane)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.polls_dock)
+        self.scenario_dock = QDockWidget("Scenario", self)
+        self.scenario_dock.setObjectName("scenario_dock")
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.scenario_dock)
+        self.status_store = QLabel()
+        self.status_polls = QLabel()
+        self.statusBar().addPermanentWidget(self.status_polls)
+        self.statusBar().addPermanentWidget(self.status_store)
+        self._build_actions()
+        self.polls_pane.add_button.clicked.connect(self.add_poll)
+        self.polls_pane.edit_button.clicked.connect(self.edit_selected)
+        self.polls_pane.delete_button.clicked.connect(self.delete_selected)
+        self.polls_pane.view.doubleClicked.connect(lambda _i: self.edit_selected())
+        self.polls_pane.view.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
+        self.charts.poll_clicked.connect(self._on_chart_poll_clicked)
+        self._on_table_selection_changed()
+        self._build_toolbar()
+        self._present_keys = []
+        for keys, step in ((("Right", "PgDown", "Space", "N"), 1), (("Left", "PgUp", "Backspace", "P"), -1)):
+            for key in keys:
+                sc = QShortcut(QKeySequence(key), self)
+                sc.setEnabled(False)
+                sc.activated.connect(partial(self.step_view, step))
+                self._present_keys.append(sc)
+        self._escape = QShortcut(QKeySequence("Escape"), self)
+        self._escape.setEnabled(False)
+        self._escape.activated.connect(self.leave_presentation)
+
+    # --- data down ------------------------------------------------------------------------------------------
+
+    def show_contest(self, contest: Contest) -> None:
+        self.setWindowTitle(f"{contest.name} — warroom")
+        self.polls_pane.model.set_contest(contest)
+        self.charts.set_contest(contest)
+        self.undo_stack.clear()
+
+    def show_polls(self, change: object, polls_by_id: dict[int, Poll]) -> None:
+        """Apply a PollChange to the table (row by row unless the list was reloaded)."""
+        model = self.polls_pane.model
+        if getattr(change, "reloaded", True):
+            model.set_polls(sorted(polls_by_id.values(), key=lambda p: (p.fieldwork_end, p.id or 0)))
+            if getattr(change, "external", False):
+                self.statusBar().showMessage("Polls updated from the shared store", 4000)
+                self.undo_stack.clear()  # history no longer matches what is stored
+        else:
+            model.apply(polls_by_id, change.added, change.updated, change.removed)  # type: ignore[attr-defined]
+        self.status_polls.setText(f"{len(polls_by_id)} polls")
+
+    def show_averages(self, polls: Sequence[Poll], averages: PollAverages | None) -> None:
+        self.charts.show_data(polls, averages)
+        if averages is not None:
+            self.polls_pane.model.set_pair(averages.a, averages.b)
+
+    def show_annotations(self, annotations: Sequence[Annotation]) -> None:
+        self.charts.show_annotations(annotations)
+
+    def show_store(self, where: str) -> None:
+        self.status_store.setText(f"Store: {where}")
+        self.status_store.setToolTip(where)
+
+    def show_error(self, message: str) -> None:
+        QMessageBox.warning(self, "warroom", message)
+
+    def set_scenario_widget(self, widget: QWidget) -> None:
+        self.scenario_dock.setWidget(widget)
+        self._scenario_widget = widget
+
+    # --- presentation mode ----------------------------------------------------------------------------------
+
+    def set_presentation_views(self, views: Sequence[str]) -> None:
+        """The sequence stepped through in meeting mode: "charts", "scenario" or "scenario:<saved name>"."""
+        self._views = [v for v in views if v] or ["charts"]
+
+    def toggle_presentation(self) -> None:
+        if self.presenting:
+            self.leave_presentation()
+        else:
+            self.enter_presentation()
+
+    def enter_presentation(self) -> None:
+        if self.presenting:
+            return
+        self.presenting = True
+        self._dock_state = self.saveState()
+        self._was_maximized = self.isMaximized()
+        self.polls_dock.hide()
+        self.scenario_dock.hide()
+        self.menuBar().hide()
+        self.statusBar().hide()
+        self.toolbar.hide()
+        self._saved_sheet = self.styleSheet()
+        self.setStyleSheet(stylesheet("projector"))
+        self.charts.apply_theme(PROJECTOR)
+        for sc in (*self._present_keys, self._escape):
+            sc.setEnabled(True)
+        self._view_index = 0
+        self._show_view()
+        self.showFullScreen()
+
+    def leave_presentation(self) -> None:
+        if not self.presenting:
+            return
+        self.presenting = False
+        for sc in (*self._present_keys, self._escape):
+            sc.setEnabled(False)
+        self._return_scenario_widget()
+        self.stack.setCurrentWidget(self.charts)
+        self.setStyleSheet(self._saved_sheet)
+        self.charts.apply_theme(LIGHT)
+        self.menuBar().show()
+        self.statusBar().show()
+        self.toolbar.show()
+        self.showNormal()
+        if self._was_maximized:
+            self.showMaximized()
+        self.restoreState(self._dock_state)
+
+    def step_view(self, step: int) -> None:
+        if not self.presenting:
+            return
+        self._view_index = (self._view_index + step) % len(self._views)
+        self._show_view()
+
+    def current_view(self) -> str:
+        return self._views[self._view_index] if self.presenting else "editing"
+
+    def _show_view(self) -> None:
+        view = self._views[self._view_index]
+        if view == "charts":
+            self._return_scenario_widget()
+            self.stack.setCurrentWidget(self.charts)
+            return
+        widget = getattr(self, "_scenario_widget", None)
+        if widget is None:
+            return
+        if view.startswith("scenario:"):
+            self.scenario_view_requested.emit(view.split(":", 1)[1])
+        if widget.parent() is not self.present_page:
+            self.present_page.layout().addWidget(widget)
+        widget.show()
+        self.stack.setCurrentWidget(self.present_page)
+
+    def _return_scenario_widget(self) -> None:
+        widget = getattr(self, "_scenario_widget", None)
+        if widget is not None and self.scenario_dock.widget() is not widget:
+            self.scenario_dock.setWidget(widget)
+
+    # --- actions --------------------------------------------------------------------------------------------
+
+    def add_poll(self, template: Poll | None = None) -> None:
+        contest = self._polls.contest
+        if contest is None:
+            return
+        dialog = PollDialog(contest, self._polls.check_poll, template, [p.pollster for p in self._polls.polls], self)
+        if dialog.exec():
+            self._push(AddPollsCommand(self._polls, [dialog.poll()], self.show_error))
+
+    def edit_selected(self) -> None:
+        contest = self._polls.contest
+        chosen = self.polls_pane.selected_polls()
+        if contest is None or not chosen:
+            return
+        before = chosen[0]
+        dialog = PollDialog(contest, self._polls.check_poll, before, [p.pollster for p in self._polls.polls], self)
+        if dialog.exec() and dialog.poll() != before:
+            self._push(EditPollCommand(self._polls, before, dialog.poll(), self.show_error))
+
+    def delete_selected(self) -> None:
+        chosen = self.polls_pane.selected_polls()
+        if chosen:
+            self._push(DeletePollsCommand(self._polls, chosen, self.show_error))
+
+    def import_polls(self, polls: Sequence[Poll]) -> bool:
+        return self._push(AddPollsCommand(self._polls, polls, self.show_error))
+
+    def choose_import(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import polls", "", "CSV files (*.csv);;All files (*)")
+        if path:
+            self.import_requested.emit(Path(path))
+
+    def choose_export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export polls", "polls.csv", "CSV files (*.csv)")
+        if path:
+            try:
+                n = self._polls.export_csv(Path(path))
+            except Exception as exc:
+                self.show_error(f"Export failed: {exc}")
+                return
+            self.statusBar().showMessage(f"{n} polls exported to {path}", 5000)
+
+    def _push(self, command: AddPollsCommand | EditPollCommand | DeletePollsCommand) -> bool:
+        try:
+            command.execute()
+        except Exception as exc:
+            where = getattr(exc, "where", "")
+            self.show_error(f"{exc}" + (f"\n\n{where}" if where else ""))
+            return False
+        self.undo_stack.push(command)
+        return True
+
+    def _build_actions(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.action_import = self._action(
+            file_menu, "&Import polls…", "Ctrl+I", self.choose_import, "Import polls from a CSV file (all or nothing)"
+        )
+        self.action_export = self._action(
+            file_menu, "&Export polls…", "Ctrl+E", self.choose_export, "Save every poll to a CSV file"
+        )
+        file_menu.addSeparator()
+        self.export_menu = file_menu.addMenu("Export &chart")
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close, "Close warroom")
+        edit = bar.addMenu("&Edit")
+        undo = self.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        edit.addAction(undo)
+        edit.addAction(redo)
+        self.action_undo, self.action_redo = undo, redo
+        edit.addSeparator()
+        self.action_add = self._action(
+            edit, "&Add poll…", QKeySequence.StandardKey.New, self.add_poll, "Enter a newly published poll"
+        )
+        self.action_edit = self._action(edit, "&Edit poll…", "Return", self.edit_selected, "Correct the selected poll")
+        self.action_edit.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.polls_pane.view.addAction(self.action_edit)
+        self.action_delete = self._action(
+            edit, "&Delete poll", QKeySequence.StandardKey.Delete, self.delete_selected, "Remove the selected polls"
+        )
+        self.action_delete.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.polls_pane.view.addAction(self.action_delete)
+        self.action_paste = self._action(
+            edit,
+            "&Paste polls",
+            QKeySequence.StandardKey.Paste,
+            self._paste,
+            "Add polls from a table copied from a spreadsheet or web page (header row first)",
+        )
+        # Only while the poll table has focus: Ctrl+V in the filter box must still paste text.
+        self.action_paste.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.polls_pane.view.addAction(self.action_paste)
+        self.action_annotate = self._action(
+            edit,
+            "Add &event marker…",
+            "Ctrl+M",
+            self.add_annotation,
+            "Mark an event (e.g. a poster launch) on the charts",
+        )
+        view = bar.addMenu("&View")
+        self.view_menu = view
+        self.action_fit = self._action(view, "&Fit charts", "Ctrl+0", self.charts.fit, "Show all polls")
+        view.addAction(self.polls_dock.toggleViewAction())
+        view.addAction(self.scenario_dock.toggleViewAction())
+        self.action_present = self._action(
+            view,
+            "&Presentation mode",
+            "F11",
+            self.toggle_presentation,
+            "Full screen, large type, for projecting in a meeting (Esc leaves)",
+        )
+        self.action_present.setIcon(icon("present"))
+        self.scenario_menu = bar.addMenu("&Scenario")
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&About warroom", None, self._about, "Version and data sources")
+
+    def _build_toolbar(self) -> None:
+        self.toolbar = QToolBar("Main")
+        self.toolbar.setObjectName("main_toolbar")
+        self.addToolBar(self.toolbar)
+        self.action_add.setIcon(icon("add_poll"))
+        self.action_import.setIcon(icon("import"))
+        self.action_export_png = QAction(icon("export"), "Export charts as &PNG…", self)
+        self.action_export_png.setToolTip("Save the charts as a picture for slides (PNG, chosen size)")
+        self.action_export_png.triggered.connect(lambda: self.export_view_dialog(self.charts, "png"))
+        self.action_export_svg = QAction("Export charts as &SVG…", self)
+        self.action_export_svg.triggered.connect(lambda: self.export_view_dialog(self.charts, "svg"))
+        self.action_export_scenario = QAction("Export scenario panel as P&NG…", self)
+        self.action_export_scenario.triggered.connect(
+            lambda: self.export_view_dialog(getattr(self, "_scenario_widget", self.charts), "png")
+        )
+        self.action_briefing = QAction(icon("briefing"), "&Briefing PDF…", self)
+        self.action_briefing.setShortcut(QKeySequence("Ctrl+B"))
+        self.action_briefing.setToolTip("One-page PDF briefing: average, leads, scenarios, sources")
+        self.action_briefing.triggered.connect(self._choose_briefing)
+        for action in (
+            self.action_export_png,
+            self.action_export_svg,
+            self.action_export_scenario,
+            self.action_briefing,
+        ):
+            self.export_menu.addAction(action)
+        for action in (
+            self.action_add,
+            self.action_import,
+            self.action_export_png,
+            self.action_briefing,
+            self.action_present,
+        ):
+            self.toolbar.addAction(action)
+
+    def export_view_dialog(self, widget: QWidget, kind: str) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        path, _ = QFileDialog.getSaveFileName(self, "Export", f"warroom.{kind}", f"{kind.upper()} files (*.{kind})")
+        if not path:
+            return
+        width = None
+        if kind == "png":
+            width, ok = QInputDialog.getInt(self, "Export PNG", "Width in pixels:", 1920, 200, 8000, 10)
+            if not ok:
+                return
+        try:
+            export_view(widget, Path(path), width)
+        except Exception as exc:
+            self.show_error(f"Export failed: {exc}")
+            return
+        self.statusBar().showMessage(f"Saved {path}", 5000)
+
+    def _paste(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        text = QApplication.clipboard().text()
+        if text.strip():
+            self.paste_requested.emit(text)
+        else:
+            self.statusBar().showMessage("The clipboard has no table to paste", 4000)
+
+    def _choose_briefing(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Briefing PDF", "briefing.pdf", "PDF files (*.pdf)")
+        if path:
+            self.briefing_requested.emit(Path(path))
+
+    def _action(self, menu, text: str, shortcut, slot, tip: str) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut) if isinstance(shortcut, str) else shortcut)
+        action.setStatusTip(tip)
+        action.setToolTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        return action
+
+    def add_annotation(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        from warroom.ui.poll_dialog import _pydate
+
+        text, ok = QInputDialog.getText(self, "Event marker", "What happened (shown on the charts):")
+        if not ok or not text.strip():
+            return
+        from PySide6.QtCore import QDate
+
+        when_text, ok = QInputDialog.getText(
+            self, "Event marker", "Date (YYYY-MM-DD):", text=QDate.currentDate().toString("yyyy-MM-dd")
+        )
+        if not ok:
+            return
+        qd = QDate.fromString(when_text.strip(), "yyyy-MM-dd")
+        if not qd.isValid():
+            self.show_error(f"{when_text!r} is not a date (use YYYY-MM-DD)")
+            return
+        try:
+            self._polls.add_annotation(Annotation(_pydate(qd), text.strip()))
+        except Exception as exc:
+            self.show_error(str(exc))
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About warroom",
+            f"<b>warroom {__version__}</b><br>Offline campaign war room: poll store, live poll averages and runoff "
+            "scenarios.<br><br>The demo race is the 2012 London mayoral election, from published polls and the "
+            "official result (see resources/data/SOURCES.md).",
+        )
+
+    # --- signals up / handlers ------------------------------------------------------------------------------
+
+    def _on_table_selection_changed(self) -> None:
+        chosen = self.polls_pane.selected_polls()
+        self.polls_pane.edit_button.setEnabled(len(chosen) == 1)
+        self.polls_pane.delete_button.setEnabled(bool(chosen))
+        self.action_edit.setEnabled(len(chosen) == 1)
+        self.action_delete.setEnabled(bool(chosen))
+        self.charts.select_poll(chosen[0].id if len(chosen) == 1 else None)
+
+    def _on_chart_poll_clicked(self, poll_id: int) -> None:
+        self.polls_pane.select_poll(poll_id)
+
+    # --- Qt overrides ---------------------------------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        urls = event.mimeData().urls()
+        if urls and all(u.toLocalFile().lower().endswith(".csv") for u in urls):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        for url in event.mimeData().urls():
+            self.import_requested.emit(Path(url.toLocalFile()))
+        event.acceptProposedAction()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.closing = True
+        super().closeEvent(event)
+
+    def _index_for(self, poll_id: int) -> QModelIndex:
+        row = self.polls_pane.model.row_of(poll_id)
+        return self.polls_pane.model.index(row, 0) if row is not None else QModelIndex()

@@ -1,0 +1,433 @@
+"""Scenario panel: transfer-split sliders, the "tie him to his party" lever, and live outputs.
+
+Sliders emit at most one scenario per event-loop turn (coalesced, never debounced), so the verdict,
+break-even, win probability and heatmap follow the finger.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import partial
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from warroom.core.runoff import Split
+from warroom.core.scenario import Baseline, Destination, DragSource, Projection, Scenario
+from warroom.core.types import Contest
+from warroom.ui.qt_utils import signals_blocked
+from warroom.ui.split_slider import SplitSlider
+
+GRID_STRENGTHS = np.linspace(0.0, 1.0, 41)
+GRID_SPLITS = np.linspace(0.0, 100.0, 41)
+
+
+def _name(contest: Contest | None, code: str) -> str:
+    if contest is None or code == "other":
+        return "Others" if code == "other" else code
+    try:
+        return contest.candidate(code).name.split()[-1]
+    except KeyError:
+        return code
+
+
+class Heatmap(QWidget):
+    """Runoff margin over message strength (x) and the largest transfer split (y), with the break-even contour."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plot = pg.PlotWidget()
+        self.plot.setAccessibleName("Margin heatmap")
+        self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(False, False)
+        self.plot.hideButtons()
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.plot.addItem(self.image)
+        self.contour = pg.IsocurveItem(level=0.0, pen=pg.mkPen("k", width=2.5))
+        self.contour.setParentItem(self.image)
+        self.current = pg.ScatterPlotItem(size=14, symbol="o", pen=pg.mkPen("k", width=2), brush=pg.mkBrush("#FFB000"))
+        self.plot.addItem(self.current)
+        self.plot.setLabel("bottom", "Message strength (% of personal vote peeled)")
+        self.plot.setLabel("left", "Largest transfer: % of valid to front-runner")
+        # Diverging map: blue (front-runner ahead) through white to orange (challenger ahead), CVD-safe.
+        self._cmap = pg.ColorMap([0.0, 0.5, 1.0], [(213, 94, 0), (247, 247, 247), (0, 114, 178)])
+        self.image.setLookupTable(self._cmap.getLookupTable(nPts=256))
+        self.legend = QLabel()
+        self.legend.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot)
+        layout.addWidget(self.legend)
+        self.grid = np.zeros((len(GRID_SPLITS), len(GRID_STRENGTHS)))
+
+    def show_grid(self, grid: np.ndarray, x_now: float, y_now: float, caption: str) -> None:
+        """grid[i, j]: margin at split GRID_SPLITS[i] and strength GRID_STRENGTHS[j]."""
+        self.grid = grid
+        limit = max(5.0, float(np.nanmax(np.abs(grid))) if grid.size else 5.0)
+        self.image.setImage(grid, levels=(-limit, limit), autoLevels=False)
+        w = 100.0 / (len(GRID_STRENGTHS) - 1)
+        h = 100.0 / (len(GRID_SPLITS) - 1)
+        self.image.setRect(-w / 2, -h / 2, 100.0 + w, 100.0 + h)
+        self.contour.setData(grid)
+        self.contour.setLevel(0.0)
+        # IsocurveItem draws in image pixel coordinates; map them onto the image rectangle.
+        self.current.setData([x_now], [y_now])
+        self.plot.setRange(xRange=(0, 100), yRange=(0, 100), padding=0.02)
+        self.legend.setText(caption)
+
+
+class ScenarioPanel(QWidget):
+    """Transfer sliders and levers in, projection out.
+
+    Signals:
+        scenario_changed: a core Scenario; at most once per event-loop turn, live while dragging.
+        reset_requested: put every slider back to the baseline defaults.
+        save_requested: save the current settings under a name.
+        compare_requested: show two saved scenarios side by side.
+        baseline_requested: (mode, value): "average", "as_of" with a date, or "poll" with a poll id.
+    """
+
+    scenario_changed = Signal(object)
+    reset_requested = Signal()
+    save_requested = Signal()
+    compare_requested = Signal()
+    baseline_requested = Signal(str, object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("scenario_panel")
+        self._contest: Contest | None = None
+        self._baseline: Baseline | None = None
+        self._scenario = Scenario(splits={})
+        self._split_widgets: dict[str, SplitSlider] = {}
+        self._coalesce = QTimer(self)
+        self._coalesce.setSingleShot(True)
+        self._coalesce.setInterval(0)  # next event-loop turn: a burst of moves gives one recompute
+        self._coalesce.timeout.connect(self._emit_scenario)
+
+        self.baseline_combo = QComboBox()
+        self.baseline_combo.setAccessibleName("Baseline")
+        self.baseline_combo.setToolTip("What the scenario starts from: the latest poll average, or one poll")
+        self.baseline_combo.addItem("Poll average (latest)", ("average", None))
+        self.baseline_combo.currentIndexChanged.connect(self._on_baseline_combo_changed)
+        self.baseline_label = QLabel()
+        self.baseline_label.setWordWrap(True)
+
+        # --- message lever -----------------------------------------------------------------------------------
+        self.message_slider = QSlider(Qt.Orientation.Horizontal)
+        self.message_slider.setObjectName("message_strength")
+        self.message_slider.setRange(0, 1000)
+        self.message_slider.setPageStep(50)
+        self.message_slider.setAccessibleName("Message strength")
+        self.message_slider.valueChanged.connect(self._on_message_slider_value_changed)
+        self.message_value = QLabel()
+        self.message_dest = SplitSlider(
+            ["to challenger", "to other candidates", "stay at home"],
+            [
+                "Peeled-away voters who now back the challenger in the first round",
+                "Peeled-away voters who move to the other candidates, then transfer by those candidates' splits",
+                "Peeled-away voters who do not vote at all",
+            ],
+            "message_destination",
+        )
+        self.message_dest.split_changed.connect(self._on_message_destination_changed)
+        self.drag_slider = QSlider(Qt.Orientation.Horizontal)
+        self.drag_slider.setObjectName("drag_recovery")
+        self.drag_slider.setRange(0, 1000)
+        self.drag_slider.setPageStep(50)
+        self.drag_slider.setAccessibleName("Drag recovery")
+        self.drag_slider.valueChanged.connect(self._on_drag_slider_value_changed)
+        self.drag_value = QLabel()
+        self.drag_source = SplitSlider(
+            ["from front-runner", "from other candidates", "from non-voters"],
+            [
+                "Recovered voters who had backed the front-runner",
+                "Recovered voters who had backed other candidates",
+                "Recovered voters who would otherwise have stayed at home",
+            ],
+            "drag_source",
+        )
+        self.drag_source.split_changed.connect(self._on_drag_source_changed)
+        self.message_box = QGroupBox("Message: tie him to his party")
+        mform = QFormLayout(self.message_box)
+        row = QHBoxLayout()
+        row.addWidget(self.message_slider, 1)
+        row.addWidget(self.message_value)
+        mform.addRow("Peel away", row)
+        mform.addRow(self.message_dest)
+        row2 = QHBoxLayout()
+        row2.addWidget(self.drag_slider, 1)
+        row2.addWidget(self.drag_value)
+        self.drag_row_label = QLabel("Recover drag")
+        mform.addRow(self.drag_row_label, row2)
+        mform.addRow(self.drag_source)
+
+        self.transfers_box = QGroupBox("Second preferences of eliminated candidates")
+        self.transfers_layout = QVBoxLayout(self.transfers_box)
+
+        # --- outputs -----------------------------------------------------------------------------------------
+        self.verdict = QLabel()
+        self.verdict.setObjectName("verdict")
+        self.verdict.setWordWrap(True)
+        big = QFont()
+        big.setPointSize(15)
+        big.setBold(True)
+        self.verdict.setFont(big)
+        self.verdict.setAccessibleName("Verdict")
+        self.first_round_label = QLabel()
+        self.first_round_label.setObjectName("first_round")
+        self.first_round_label.setWordWrap(True)
+        self.runoff_label = QLabel()
+        self.runoff_label.setObjectName("runoff")
+        self.break_even_label = QLabel()
+        self.break_even_label.setObjectName("break_even")
+        self.break_even_label.setWordWrap(True)
+        self.win_label = QLabel()
+        self.win_label.setObjectName("win_probability")
+        self.heatmap = Heatmap()
+        self.heatmap.setMinimumHeight(220)
+        out = QGroupBox("Projection")
+        oform = QVBoxLayout(out)
+        for w in (
+            self.verdict,
+            self.first_round_label,
+            self.runoff_label,
+            self.break_even_label,
+            self.win_label,
+            self.heatmap,
+        ):
+            oform.addWidget(w)
+
+        self.reset_button = QPushButton("&Reset to baseline")
+        self.reset_button.setToolTip("Put every slider back to the poll-based defaults")
+        self.reset_button.clicked.connect(self.reset_requested.emit)
+        self.save_button = QPushButton("&Save as…")
+        self.save_button.setToolTip("Save these settings with their baseline in the poll store")
+        self.save_button.clicked.connect(self.save_requested.emit)
+        self.compare_button = QPushButton("&Compare…")
+        self.compare_button.setToolTip("Show two saved scenarios side by side")
+        self.compare_button.clicked.connect(self.compare_requested.emit)
+        buttons = QHBoxLayout()
+        for b in (self.reset_button, self.save_button, self.compare_button):
+            buttons.addWidget(b)
+
+        inputs = QWidget()
+        ilayout = QVBoxLayout(inputs)
+        ilayout.setContentsMargins(0, 0, 0, 0)
+        top = QGridLayout()
+        top.addWidget(QLabel("Baseline"), 0, 0)
+        top.addWidget(self.baseline_combo, 0, 1)
+        ilayout.addLayout(top)
+        ilayout.addWidget(self.baseline_label)
+        ilayout.addWidget(self.message_box)
+        ilayout.addWidget(self.transfers_box)
+        ilayout.addLayout(buttons)
+        ilayout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inputs)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(out, 1)
+        self._update_value_labels()
+
+    # --- data down ------------------------------------------------------------------------------------------
+
+    def set_contest(self, contest: Contest) -> None:
+        self._contest = contest
+
+    def set_polls_for_baseline(self, choices: list[tuple[str, int]]) -> None:
+        """Offer single polls as baselines: (label, poll id), newest first."""
+        with signals_blocked(self.baseline_combo):
+            current = self.baseline_combo.currentData()
+            while self.baseline_combo.count() > 1:
+                self.baseline_combo.removeItem(1)
+            for label, pid in choices:
+                self.baseline_combo.addItem(label, ("poll", pid))
+            for i in range(self.baseline_combo.count()):
+                if self.baseline_combo.itemData(i) == current:
+                    self.baseline_combo.setCurrentIndex(i)
+
+    def show_baseline(self, baseline: Baseline) -> None:
+        """A new baseline: rebuild the transfer sliders only if the set of eliminated candidates changed."""
+        self._baseline = baseline
+        c = self._contest
+        a, b = baseline.a, baseline.b
+        firsts = ", ".join(
+            f"{_name(c, k)} {v:.1f}" for k, v in sorted(baseline.first_round.items(), key=lambda kv: -kv[1])
+        )
+        self.baseline_label.setText(
+            f"<b>{baseline.label}</b><br>First round: {firsts}<br>"
+            f"{_name(c, a)}'s personal vote (bounce): <b>{baseline.bounce:.1f}</b> points above his party; "
+            f"{_name(c, b)}'s drag: <b>{baseline.drag:.1f}</b> points below his party."
+        )
+        self.message_box.setTitle(f"Message: tie {_name(c, a)} to his party")
+        self.message_slider.setToolTip(
+            f"How much of {_name(c, a)}'s personal vote ({baseline.bounce:.1f} points above his party) a message tying "
+            "him to his party peels away. 100 % means he falls back to his party's level."
+        )
+        self.drag_slider.setToolTip(
+            f"How much of {_name(c, b)}'s drag ({baseline.drag:.1f} points: people who back his party but not him) "
+            "a campaign wins back."
+        )
+        self.message_dest.sliders[0].setToolTip(f"Peeled-away voters who now back {_name(c, b)} in the first round")
+        eliminated = [k for k in baseline.first_round if k not in (a, b)]
+        if list(self._split_widgets) != eliminated:
+            self._rebuild_transfer_sliders(eliminated)
+
+    def show_scenario(self, scenario: Scenario) -> None:
+        """Programmatic update (defaults, reset, a saved scenario): no echo back as user input."""
+        self._scenario = scenario
+        with signals_blocked(self.message_slider):
+            self.message_slider.setValue(round(scenario.message_strength * 1000))
+        with signals_blocked(self.drag_slider):
+            self.drag_slider.setValue(round(scenario.drag_recovery * 1000))
+        d = scenario.message_destination
+        self.message_dest.set_parts(d.to_b, d.to_others, d.to_abstain)
+        s = scenario.drag_source
+        self.drag_source.set_parts(s.from_a, s.from_others, s.from_abstention)
+        for code, widget in self._split_widgets.items():
+            split = scenario.splits.get(code)
+            if split is not None:
+                widget.set_parts(split.to_a, split.to_b, split.exhausted)
+        self._update_value_labels()
+
+    def show_projection(self, projection: Projection, grid: np.ndarray | None, grid_split_of: str | None) -> None:
+        c = self._contest
+        base = self._baseline
+        if base is None:
+            return
+        a, b = base.a, base.b
+        self.verdict.setText(projection.verdict)
+        colour = c.candidate(b).colour if (c and projection.gap_closed) else (c.candidate(a).colour if c else "#000")
+        self.verdict.setStyleSheet(f"color: {colour}")
+        firsts = ", ".join(
+            f"{_name(c, k)} {v:.1f}" for k, v in sorted(projection.first_round.items(), key=lambda kv: -kv[1])
+        )
+        top = max(projection.first_round.values()) if projection.first_round else 0.0
+        self.first_round_label.setText(
+            f"First round: {firsts}. "
+            + (
+                f"{_name(c, projection.outright_winner)} passes 50 %."
+                if projection.outright_winner
+                else f"Nobody passes 50 % (top {top:.1f})."
+            )
+        )
+        r = projection.runoff
+        self.runoff_label.setText(
+            f"Runoff: {_name(c, a)} {r.a_share:.1f} %, {_name(c, b)} {r.b_share:.1f} %; margin {projection.margin:+.1f} "
+            f"({r.exhausted:.1f} % of first-round voters exhaust)"
+        )
+        be = projection.break_even_message
+        if be is None:
+            text = "Break-even: the message lever cannot move this margin (no personal vote to peel)."
+        elif be < 0:
+            text = "Break-even: the gap is closed even with no message at these transfers."
+        elif projection.gap_closed and be <= self._scenario.message_strength:
+            text = f"Break-even message strength: {100 * be:.1f} % — reached at the current setting."
+        elif 0.0 <= be <= 1.0:
+            text = (
+                f"Break-even message strength: <b>{100 * be:.1f} %</b> of the personal vote peeled away closes the gap."
+            )
+        else:
+            text = (
+                f"Break-even: not reachable with this lever alone (would need {100 * be:.0f} % of the personal vote)."
+            )
+        self.break_even_label.setText(text)
+        self.win_label.setText(
+            f"Chance {_name(c, b)} wins: <b>{100 * projection.win_probability_b:.0f} %</b> (polling error and transfer uncertainty)"
+        )
+        if grid is not None and grid_split_of is not None:
+            split = self._scenario.splits.get(grid_split_of)
+            y_now = split.a_of_valid if split else 50.0
+            self.heatmap.show_grid(
+                grid,
+                100 * self._scenario.message_strength,
+                y_now,
+                f"Margin ({_name(c, a)} minus {_name(c, b)}) by message strength and {_name(c, grid_split_of)}'s transfer "
+                f"split; black line: break-even; dot: now. Orange: {_name(c, b)} ahead.",
+            )
+
+    def scenario(self) -> Scenario:
+        return self._scenario
+
+    # --- private --------------------------------------------------------------------------------------------
+
+    def _rebuild_transfer_sliders(self, eliminated: list[str]) -> None:
+        for widget in self._split_widgets.values():
+            widget.setParent(None)
+            widget.deleteLater()
+        while self.transfers_layout.count():
+            item = self.transfers_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self._split_widgets = {}
+        base = self._baseline
+        assert base is not None
+        c = self._contest
+        for code in eliminated:
+            title = QLabel(f"<b>{_name(c, code)}</b> ({base.first_round.get(code, 0):.1f} % first round)")
+            self.transfers_layout.addWidget(title)
+            widget = SplitSlider(
+                [f"to {_name(c, base.a)}", f"to {_name(c, base.b)}", "no valid second preference"],
+                [
+                    f"Of {_name(c, code)}'s voters, the share whose second preference is {_name(c, base.a)}",
+                    f"Of {_name(c, code)}'s voters, the share whose second preference is {_name(c, base.b)}",
+                    f"Of {_name(c, code)}'s voters, the share with no second preference for either finalist (exhausted)",
+                ],
+                f"split_{code}",
+            )
+            widget.split_changed.connect(partial(self._on_split_changed, code))
+            self.transfers_layout.addWidget(widget)
+            self._split_widgets[code] = widget
+
+    def _update_value_labels(self) -> None:
+        self.message_value.setText(f"{self.message_slider.value() / 10:.1f} %")
+        self.drag_value.setText(f"{self.drag_slider.value() / 10:.1f} %")
+
+    def _on_baseline_combo_changed(self, _index: int) -> None:
+        mode, value = self.baseline_combo.currentData()
+        self.baseline_requested.emit(mode, value)
+
+    def _on_message_slider_value_changed(self, value: int) -> None:
+        self._scenario = replace(self._scenario, message_strength=value / 1000.0)
+        self._update_value_labels()
+        self._coalesce.start()
+
+    def _on_drag_slider_value_changed(self, value: int) -> None:
+        self._scenario = replace(self._scenario, drag_recovery=value / 1000.0)
+        self._update_value_labels()
+        self._coalesce.start()
+
+    def _on_message_destination_changed(self, p0: float, p1: float, p2: float) -> None:
+        self._scenario = replace(self._scenario, message_destination=Destination(p0, p1, p2))
+        self._coalesce.start()
+
+    def _on_drag_source_changed(self, p0: float, p1: float, p2: float) -> None:
+        self._scenario = replace(self._scenario, drag_source=DragSource(p0, p1, p2))
+        self._coalesce.start()
+
+    def _on_split_changed(self, code: str, p0: float, p1: float, p2: float) -> None:
+        splits = dict(self._scenario.splits)
+        splits[code] = Split(p0, p1, p2)
+        self._scenario = replace(self._scenario, splits=splits)
+        self._coalesce.start()
+
+    def _emit_scenario(self) -> None:
+        self.scenario_changed.emit(self._scenario)
