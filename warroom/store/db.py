@@ -84,8 +84,10 @@ def make_engine(target: str | Path) -> Engine:
     url = resolve_url(target)
     backend = make_url(url).get_backend_name()
     if backend == "sqlite":
-        path = Path(make_url(url).database or "")
-        if str(path) and str(path) != ":memory:":
+        database = make_url(url).database or ""
+        path = Path(database)
+        # A "file:" URI (e.g. read-only mode) is SQLite's to interpret; never create anything for it.
+        if database and database != ":memory:" and not database.startswith("file:"):
             check_sqlite_file(path)
             try:
                 _create_private(path)
