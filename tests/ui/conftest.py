@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QSettings
+
+from tests.conftest import TOY
+from warroom.core.types import Annotation, Poll, TransferObservation
+from warroom.paths import AppPaths
+
+
+def toy_polls(n: int = 30, seed: int = 3) -> list[Poll]:
+    rng = np.random.default_rng(seed)
+    polls = []
+    for i in range(n):
+        d = date(2024, 1, 1) + timedelta(days=3 * i)
+        a = round(44 + rng.normal(0, 1.5))
+        b = round(40 + rng.normal(0, 1.5))
+        polls.append(
+            Poll(
+                pollster=["Acme", "Beta", "Gamma"][i % 3],
+                fieldwork_start=d,
+                fieldwork_end=d + timedelta(days=2),
+                sample_size=int(rng.integers(600, 2000)),
+                first_round={"ann": a, "bob": b, "cat": 100 - a - b},
+                second_round={"ann": 53, "bob": 47} if i % 4 == 0 else {},
+                party_vi={"R": 32, "B": 43},
+                transfers=(TransferObservation("cat", "ann", 30), TransferObservation("cat", "bob", 40))
+                if i == n - 1
+                else (),
+            )
+        )
+    return polls
+
+
+@pytest.fixture
+def room(qtbot, tmp_path: Path) -> Iterator[object]:
+    """A whole war room on a toy contest, wired exactly as the app wires it."""
+    from warroom.app import WarRoom
+    from warroom.bootstrap import open_store
+    from warroom.services.settings import AppSettings
+    from warroom.store import polls as repo
+
+    paths = AppPaths.under(tmp_path)
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=paths.backup_dir, seed=False)
+    with store.sessions.begin() as s:
+        cid = repo.add_contest(s, TOY)
+        repo.add_polls(s, cid, toy_polls())
+        repo.add_annotation(s, cid, Annotation(date(2024, 2, 1), "poster unveiled"))
+    settings = AppSettings(QSettings(str(paths.settings_file), QSettings.Format.IniFormat))
+    war_room = WarRoom(store, settings, watch=False)
+    qtbot.addWidget(war_room.window)
+    war_room.window.resize(1600, 1000)
+    war_room.window.show()
+    qtbot.waitUntil(lambda: war_room.averages.averages is not None)
+    yield war_room
+    war_room.window.close()
+    store.close()

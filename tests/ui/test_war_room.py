@@ -1,0 +1,106 @@
+"""The whole window, driven as a user would: assert on data (curves, labels, models), and save pictures."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from tests.conftest import make_poll
+from warroom.ui.charts import day_to_epoch
+
+pytestmark = pytest.mark.gui
+
+
+def test_charts_show_polls_and_average(room, tmp_path: Path) -> None:
+    charts = room.window.charts
+    x, y = charts.curve_data("ann")
+    assert len(x) > 50 and np.all(np.isfinite(y))
+    assert 40 < y[-1] < 48
+    lower, upper = charts.band_data("ann")
+    assert np.all(lower <= y + 1e-9) and np.all(y <= upper + 1e-9)
+    px, py, ids = charts.point_data("ann")
+    assert len(px) == 30 and set(ids) == {p.id for p in room.poll_service.polls}
+    _, lead, _ = charts.point_data("lead1")
+    polls = room.poll_service.polls
+    assert sorted(lead) == sorted(p.first_round["ann"] - p.first_round["bob"] for p in polls)
+    _, h2h, _ = charts.point_data("lead2")
+    _, implied, _ = charts.point_data("lead2_implied")
+    assert len(h2h) == sum(1 for p in polls if p.second_round) and len(h2h) + len(implied) == 30
+    assert charts.pollster_symbol("Acme") != charts.pollster_symbol("Beta")
+    room.window.grab().save(str(tmp_path / "window.png"))
+    for key, plot in charts.plots.items():
+        assert plot.getViewBox().childrenBounds()[0] is not None, key
+
+
+def test_adding_a_poll_updates_every_chart_without_rebuild(room, qtbot) -> None:
+    charts = room.window.charts
+    line_before = charts._first["ann"].line  # the same item must be reused
+    n_before = len(charts.point_data("ann")[0])
+    poll = make_poll(28, a=60, b=30, c=10)
+    poll = replace(poll, fieldwork_start=date(2024, 4, 28), fieldwork_end=date(2024, 4, 29))
+    with qtbot.waitSignal(room.averages.averages_ready, timeout=1000):
+        room.window.import_polls([poll])
+    assert len(charts.point_data("ann")[0]) == n_before + 1
+    assert charts._first["ann"].line is line_before
+    x, y = charts.curve_data("ann")
+    assert x[-1] == pytest.approx(day_to_epoch(date(2024, 4, 28).toordinal() + 0.5), abs=86400)
+    assert room.window.polls_pane.model.rowCount() == 31
+    room.window.undo_stack.undo()
+    qtbot.waitUntil(lambda: len(charts.point_data("ann")[0]) == n_before)
+
+
+def test_click_point_selects_row_and_row_selects_point(room, qtbot) -> None:
+    charts = room.window.charts
+    pid = room.poll_service.polls[5].id
+    charts.poll_clicked.emit(pid)
+    chosen = room.window.polls_pane.selected_polls()
+    assert [p.id for p in chosen] == [pid]
+    mark_x, _ = charts._selection_marks["first"].getData()
+    assert len(mark_x) == 3  # the poll's point on each candidate's series
+
+
+def test_delete_and_undo_via_the_table(room, qtbot) -> None:
+    pane = room.window.polls_pane
+    pane.view.selectRow(0)
+    victim = pane.selected_polls()[0]
+    room.window.delete_selected()
+    assert room.poll_service.poll(victim.id) is None
+    room.window.undo_stack.undo()
+    assert room.poll_service.poll(victim.id) == victim
+
+
+def test_scenario_sliders_move_outputs(room, qtbot) -> None:
+    panel = room.scenario_panel
+    before = room.scenarios.projection
+    assert before is not None
+    with qtbot.waitSignal(room.scenarios.projection_ready, timeout=1000):
+        panel.message_slider.setValue(1000)
+    after = room.scenarios.projection
+    assert after.margin < before.margin
+    assert panel.verdict.text() == after.verdict
+    split = panel.findChild(type(panel._split_widgets["cat"]), "split_cat")
+    with qtbot.waitSignal(room.scenarios.projection_ready, timeout=1000):
+        split.sliders[0].setValue(900)  # 90 % of Green to Red
+    assert room.scenarios.scenario.splits["cat"].to_a == pytest.approx(90.0)
+    assert room.scenarios.projection.margin > after.margin
+    assert "Chance" in panel.win_label.text()
+    grid = panel.heatmap.grid
+    assert grid.shape == (41, 41) and np.nanmin(grid) < np.nanmax(grid)
+
+
+def test_presentation_mode_steps_and_escape_leaves(room, qtbot, tmp_path: Path) -> None:
+    win = room.window
+    win.set_presentation_views(["charts", "scenario"])
+    win.enter_presentation()
+    assert win.presenting and not win.polls_dock.isVisible() and win.current_view() == "charts"
+    qtbot.keyClick(win, Qt.Key.Key_Right)
+    assert win.current_view() == "scenario"
+    assert win.stack.currentWidget() is win.present_page
+    win.grab().save(str(tmp_path / "present.png"))
+    qtbot.keyClick(win, Qt.Key.Key_Escape)
+    assert not win.presenting and win.stack.currentWidget() is win.charts
