@@ -450,6 +450,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     except CliError as exc:
         err.write(f"warroom {args.verb}: {exc}\n")
         return exc.code
+    except ValueError as exc:  # ReportError and friends: bad options or data, nothing written
+        err.write(f"warroom {args.verb}: {exc}\n")
+        return 1
     except StoreError as exc:
         where = f" ({exc.where})" if exc.where else ""
         err.write(f"warroom {args.verb}: {exc}{where}\n")

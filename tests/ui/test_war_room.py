@@ -23,7 +23,7 @@ def test_charts_show_polls_and_average(room, tmp_path: Path) -> None:
     assert 40 < y[-1] < 48
     lower, upper = charts.band_data("ann")
     assert np.all(lower <= y + 1e-9) and np.all(y <= upper + 1e-9)
-    px, py, ids = charts.point_data("ann")
+    px, _py, ids = charts.point_data("ann")
     assert len(px) == 30 and set(ids) == {p.id for p in room.poll_service.polls}
     _, lead, _ = charts.point_data("lead1")
     polls = room.poll_service.polls
@@ -47,7 +47,7 @@ def test_adding_a_poll_updates_every_chart_without_rebuild(room, qtbot) -> None:
         room.window.import_polls([poll])
     assert len(charts.point_data("ann")[0]) == n_before + 1
     assert charts._first["ann"].line is line_before
-    x, y = charts.curve_data("ann")
+    x, _y = charts.curve_data("ann")
     assert x[-1] == pytest.approx(day_to_epoch(date(2024, 4, 28).toordinal() + 0.5), abs=86400)
     assert room.window.polls_pane.model.rowCount() == 31
     room.window.undo_stack.undo()
