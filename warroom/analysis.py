@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any, TextIO
 
 from warroom.bootstrap import OpenStore
-from warroom.core.averaging import PollAverages, average_polls
+from warroom.core.averaging import ColumnBuilder, PollAverages, average_polls
 from warroom.core.baseline import (
     baseline_from_average,
     baseline_from_poll,
@@ -44,7 +44,9 @@ def _polls(store: OpenStore, contest: Contest) -> list[Poll]:
         return repo.list_polls(session, contest.id or 0)
 
 
-def compute_averages(polls: list[Poll], contest: Contest, as_of: date | None) -> PollAverages:
+def compute_averages(
+    polls: list[Poll], contest: Contest, as_of: date | None, columns: ColumnBuilder | None = None
+) -> PollAverages:
     usable = [p for p in polls if as_of is None or p.fieldwork_end <= as_of]
     if not [p for p in usable if p.first_round]:
         raise ReportError("no polls with first-round figures" + (f" by {as_of}" if as_of else ""))
@@ -58,7 +60,8 @@ def compute_averages(polls: list[Poll], contest: Contest, as_of: date | None) ->
     observed = [t for p in sorted(usable, key=lambda p: p.fieldwork_end) for t in p.transfers]
     eliminated = [c.code for c in contest.candidates if c.code not in (a, b)] + ["other"]
     splits = default_splits(observed, eliminated, a, b)
-    return average_polls(polls, contest, a=a, b=b, as_of=as_of, splits=splits)
+    built = columns.build(polls) if columns is not None else None
+    return average_polls(polls, contest, a=a, b=b, as_of=as_of, splits=splits, columns=built)
 
 
 @dataclass

@@ -139,7 +139,15 @@ def _poll_row(poll: Poll, contest: Contest) -> list[Any]:
         f"{contest.candidate(c).name.split()[-1]} {v:g}" for c, v in poll.first_round.items() if c != "other"
     )
     second = "  ".join(f"{contest.candidate(c).name.split()[-1]} {v:g}" for c, v in poll.second_round.items())
-    return [poll.id, poll.pollster, poll.fieldwork_start, poll.fieldwork_end, f"{poll.sample_size:,}", first, second]
+    return [
+        poll.id,
+        poll.pollster,
+        poll.fieldwork_start,
+        poll.fieldwork_end,
+        f"{poll.sample_size:,}" if poll.sample_size else "—",
+        first,
+        second,
+    ]
 
 
 def poll_json(poll: Poll) -> dict[str, Any]:

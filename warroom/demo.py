@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 from dataclasses import replace
 from datetime import date
@@ -10,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from warroom.core.csvformat import parse_polls_csv
-from warroom.core.types import Candidate, Contest, CountingSystem, Party, Poll, TransferObservation
+from warroom.core.types import Candidate, Contest, CountingSystem, Party, Poll
 from warroom.resources import resource_path
 
 DEMO_NAME = "London Mayor 2012"
@@ -52,40 +53,52 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+PARTY_VOTE_PREFERENCE = ("assembly_constituency", "assembly_list", "westminster")
+"""Which party figure stands for "the party" when a poll has several: the Assembly constituency vote is cast
+on the same day on the same kind of ballot, so it is the cleanest measure of the party's own pull."""
+
+
 def demo_polls(contest: Contest = LONDON_2012) -> list[Poll]:
-    """Published 2012 polls, with party voting intention and second-preference splits merged in by poll."""
+    """Published 2012 polls with party voting intention merged in by poll.
+
+    Rows of the research file without a fieldwork end date cannot be placed on a time axis and are left out
+    (resources/data/SOURCES.md lists them). The file's second-preference splits come from the official count,
+    not from polls, so they are not attached to any poll: a back-test must not see the result.
+    """
     folder = data_dir()
-    text = (folder / "london_2012_polls.csv").read_text(encoding="utf-8")
-    parsed = parse_polls_csv(text, contest)
+    rows = _read_csv(folder / "london_2012_polls.csv")
+    usable = [r for r in rows if r.get("fieldwork_end", "").strip()]
+    header = list(rows[0].keys()) if rows else []
+    out_buf = io.StringIO()
+    writer = csv.DictWriter(out_buf, fieldnames=header, lineterminator="\n")
+    writer.writeheader()
+    for r in usable:
+        writer.writerow(r)
+    parsed = parse_polls_csv(out_buf.getvalue(), contest)
     if not parsed.ok:
         raise ValueError("bundled demo polls are invalid: " + "; ".join(map(str, parsed.errors[:5])))
-    resolve = {c.name.split()[-1].casefold(): c.code for c in contest.candidates}
-    resolve.update({c.code: c.code for c in contest.candidates})
     party_codes = {p.name.casefold(): p.code for p in contest.parties} | {
         p.code.casefold(): p.code for p in contest.parties
     }
-    extra_vi: dict[tuple[str, str], dict[str, float]] = {}
+    party_codes["liberal democrats"] = "LD"
+    party_codes["other"] = "other"
+    by_poll: dict[tuple[str, str], dict[str, dict[str, float]]] = {}
     for row in _read_csv(folder / "london_2012_party_vi.csv"):
         code = party_codes.get(row["party"].strip().casefold())
-        if code:
-            extra_vi.setdefault((row["pollster"].casefold(), row["fieldwork_end"]), {})[code] = float(row["share"])
-    extra_tr: dict[tuple[str, str], list[TransferObservation]] = {}
-    for row in _read_csv(folder / "london_2012_transfers.csv"):
-        src = resolve.get(row["from_candidate"].strip().split()[-1].casefold())
-        dst_raw = row["to_candidate"].strip()
-        dst = "__exhausted__" if dst_raw.casefold() == "exhausted" else resolve.get(dst_raw.split()[-1].casefold())
-        if src and dst:
-            key = (row["pollster"].casefold(), row["fieldwork_end"])
-            extra_tr.setdefault(key, []).append(TransferObservation(src, dst, float(row["share"])))
+        end = row.get("fieldwork_end", "").strip()
+        if code and end:
+            kind = row.get("vote_type", "westminster").strip() or "westminster"
+            by_poll.setdefault((row["pollster"].strip().casefold(), end), {}).setdefault(kind, {})[code] = float(
+                row["share"]
+            )
     out: list[Poll] = []
     for poll in parsed.polls:
-        key = (poll.pollster.casefold(), poll.fieldwork_end.isoformat())
-        if key in extra_vi or key in extra_tr:
-            poll = replace(
-                poll,
-                party_vi={**poll.party_vi, **extra_vi.get(key, {})},
-                transfers=poll.transfers + tuple(extra_tr.get(key, [])),
-            )
+        kinds = by_poll.get((poll.pollster.casefold(), poll.fieldwork_end.isoformat()), {})
+        for kind in PARTY_VOTE_PREFERENCE:
+            if kind in kinds:
+                note = f"Party figures: {kind.replace('_', ' ')} voting intention."
+                poll = replace(poll, party_vi=kinds[kind], notes=f"{poll.notes} {note}".strip())
+                break
         out.append(poll)
     return out
 

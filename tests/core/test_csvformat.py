@@ -60,8 +60,15 @@ def test_not_csv_at_all() -> None:
         parse_polls_csv("", TOY)
     with pytest.raises(CsvFormatError):
         parse_polls_csv("\x00\x01binary", TOY)
-    with pytest.raises(CsvFormatError, match="missing column 'sample_size'"):
-        parse_polls_csv("pollster,fieldwork_end\nA,2024-01-01\n", TOY)
+    with pytest.raises(CsvFormatError, match="missing column 'fieldwork_end'"):
+        parse_polls_csv("pollster,sample_size\nA,1000\n", TOY)
+
+
+def test_blank_sample_size_means_not_published_but_zero_is_an_error() -> None:
+    text = f"{HEADER}\nAcme,2024-03-01,2024-03-02,,45,40,15\nAcme,2024-03-05,2024-03-06,0,45,40,15\n"
+    result = parse_polls_csv(text, TOY)
+    assert result.polls[0].sample_size is None
+    assert [(e.line, e.field) for e in result.errors] == [(3, "sample_size")]
 
 
 def test_round_trip_keeps_everything() -> None:

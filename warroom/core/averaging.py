@@ -35,6 +35,9 @@ IMPLIED_INFLATION = 2.0
 
 DIFFUSE_VAR = 1e6
 
+DEFAULT_SAMPLE = 1000.0
+"""Weight given to a poll whose sample size was not published: about the size of a typical London poll."""
+
 
 @dataclass(frozen=True, slots=True)
 class Observation:
@@ -47,17 +50,17 @@ class Observation:
     poll_id: int | None = None
 
 
-def share_variance(share_pct: float, n: int) -> float:
+def share_variance(share_pct: float, n: int | None) -> float:
     """Sampling variance of a share in percent squared: p(1-p)/n, with p kept away from 0 and 1."""
     p = min(max(share_pct / 100.0, 0.01), 0.99)
-    return 1e4 * p * (1.0 - p) / max(n, 1)
+    return 1e4 * p * (1.0 - p) / max(n if n is not None else DEFAULT_SAMPLE, 1)
 
 
-def lead_variance(a_pct: float, b_pct: float, n: int) -> float:
+def lead_variance(a_pct: float, b_pct: float, n: int | None) -> float:
     """Sampling variance of a lead pa - pb (multinomial): (pa + pb - (pa - pb)^2) / n, in percent squared."""
     pa, pb = a_pct / 100.0, b_pct / 100.0
     v = pa + pb - (pa - pb) ** 2
-    return 1e4 * max(v, 1e-4) / max(n, 1)
+    return 1e4 * max(v, 1e-4) / max(n if n is not None else DEFAULT_SAMPLE, 1)
 
 
 @dataclass(frozen=True)
@@ -320,6 +323,7 @@ class PollAverages:
     second_lead_observed: PointSet = field(default_factory=PointSet.empty)
     second_lead_implied: PointSet = field(default_factory=PointSet.empty)
     as_of: date | None = None
+    columns: PollColumns | None = None
 
     def latest_first_round(self, day: float | None = None) -> dict[str, float]:
         """Average first-round shares on a day (default: the last day of the grid)."""
@@ -332,12 +336,101 @@ class PollAverages:
 
 def _share_var(p_pct: np.ndarray, n: np.ndarray) -> np.ndarray:
     p = np.clip(p_pct / 100.0, 0.01, 0.99)
-    return 1e4 * p * (1.0 - p) / np.maximum(n, 1)
+    return 1e4 * p * (1.0 - p) / np.maximum(np.nan_to_num(n, nan=DEFAULT_SAMPLE), 1)
 
 
 def _lead_var(a_pct: np.ndarray, b_pct: np.ndarray, n: np.ndarray) -> np.ndarray:
     pa, pb = a_pct / 100.0, b_pct / 100.0
-    return 1e4 * np.maximum(pa + pb - (pa - pb) ** 2, 1e-4) / np.maximum(n, 1)
+    return 1e4 * np.maximum(pa + pb - (pa - pb) ** 2, 1e-4) / np.maximum(np.nan_to_num(n, nan=DEFAULT_SAMPLE), 1)
+
+
+@dataclass(frozen=True)
+class PollColumns:
+    """Polls as columns (one row per poll, sorted by fieldwork end): what the average and the charts read.
+
+    shares and second are (N, len(codes)) with NaN where a poll publishes no figure.
+    """
+
+    codes: tuple[str, ...]
+    day: np.ndarray  # fieldwork midpoint, ordinal
+    end: np.ndarray  # fieldwork end, ordinal
+    n: np.ndarray
+    ids: np.ndarray
+    pollster: np.ndarray  # index into names
+    names: tuple[str, ...]
+    shares: np.ndarray
+    second: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.day)
+
+    def col(self, code: str) -> int:
+        return self.codes.index(code)
+
+    def upto(self, last_day: float) -> PollColumns:
+        keep = self.end <= last_day
+        return PollColumns(
+            self.codes,
+            self.day[keep],
+            self.end[keep],
+            self.n[keep],
+            self.ids[keep],
+            self.pollster[keep],
+            self.names,
+            self.shares[keep],
+            self.second[keep],
+        )
+
+
+class ColumnBuilder:
+    """Builds PollColumns, re-using the row of every Poll object it has seen before.
+
+    Polls are immutable, so an unchanged Poll object always gives the same row: after one poll is added or
+    edited only that row is computed again, and a 10,000-poll recompute skips the per-poll Python work.
+    """
+
+    def __init__(self, contest: Contest) -> None:
+        self.codes = (*[c.code for c in contest.candidates], "other")
+        self._rows: dict[int, tuple[Poll, tuple[float, ...]]] = {}
+
+    def _row(self, p: Poll) -> tuple[float, ...]:
+        hit = self._rows.get(id(p))
+        if hit is not None and hit[0] is p:
+            return hit[1]
+        nan = math.nan
+        fr, sr = p.first_round, p.second_round
+        start, end = p.fieldwork_start.toordinal(), p.fieldwork_end.toordinal()
+        row = (
+            (start + end) * 0.5,
+            float(end),
+            math.nan if p.sample_size is None else float(p.sample_size),
+            float(-1 if p.id is None else p.id),
+            *[fr.get(c, nan) for c in self.codes],
+            *[sr.get(c, nan) for c in self.codes],
+        )
+        self._rows[id(p)] = (p, row)
+        return row
+
+    def build(self, polls: Sequence[Poll]) -> PollColumns:
+        ordered = sorted(polls, key=lambda p: (p.fieldwork_end, -1 if p.id is None else p.id))
+        live = {id(p) for p in ordered}
+        if len(self._rows) > 2 * len(live) + 64:  # forget polls that are gone
+            self._rows = {k: v for k, v in self._rows.items() if k in live}
+        k = len(self.codes)
+        data = np.array([self._row(p) for p in ordered], dtype=float).reshape(len(ordered), 4 + 2 * k)
+        names = tuple(sorted({p.pollster for p in ordered}))
+        lookup = {name: i for i, name in enumerate(names)}
+        return PollColumns(
+            codes=self.codes,
+            day=data[:, 0],
+            end=data[:, 1],
+            n=data[:, 2],
+            ids=data[:, 3].astype(np.int64),
+            pollster=np.fromiter((lookup[p.pollster] for p in ordered), np.int64, len(ordered)),
+            names=names,
+            shares=data[:, 4 : 4 + k],
+            second=data[:, 4 + k :],
+        )
 
 
 def average_polls(
@@ -351,6 +444,7 @@ def average_polls(
     end: date | None = None,
     drift_sd_per_day: float = 0.25,
     level: float = 0.90,
+    columns: PollColumns | None = None,
 ) -> PollAverages:
     """All the averages of a contest: first-round shares, first-round lead, runoff lead.
 
@@ -360,37 +454,22 @@ def average_polls(
         splits: transfer splits used to imply a runoff for polls that publish no head-to-head
             (candidates without one exhaust).
         end: extend the grid to this day (e.g. election day) when no as_of is given.
+        columns: the polls as columns, if the caller keeps a ColumnBuilder (skips the per-poll work).
     """
-    usable = [p for p in polls if as_of is None or p.fieldwork_end <= as_of]
-    usable.sort(key=lambda p: p.fieldwork_end)
+    cols_all = columns or ColumnBuilder(contest).build(polls)
+    cols = cols_all.upto(as_of.toordinal()) if as_of is not None else cols_all
     codes = [c.code for c in contest.candidates]
-    cols = [*codes, "other"]
-    N = len(usable)
-    # One pass over the polls into arrays; everything after is vectorised.
+    N = len(cols)
     if a is None or b is None:
-        totals: dict[str, float] = {}
-        for p in usable[-10:]:
-            for code, share in p.first_round.items():
-                if code in codes:
-                    totals[code] = totals.get(code, 0.0) + share
+        recent = cols.shares[-10:, : len(codes)]
+        totals = {c: float(np.nansum(recent[:, j])) for j, c in enumerate(codes) if not np.all(np.isnan(recent[:, j]))}
         if len(totals) < 2:
             totals = {codes[0]: 1.0, codes[1]: 0.5}
         a, b = front_pair(totals)
-    col_of = {c: i for i, c in enumerate(cols)}
-    nan = math.nan
-    # Column by column with fromiter: no per-element numpy assignment in the loop.
-    day = np.fromiter(((p.fieldwork_start.toordinal() + p.fieldwork_end.toordinal()) * 0.5 for p in usable), float, N)
-    n = np.fromiter((p.sample_size for p in usable), float, N)
-    ids = np.fromiter((-1 if p.id is None else p.id for p in usable), np.int64, N)
-    names = sorted({p.pollster for p in usable})
-    lookup = {p: i for i, p in enumerate(names)}
-    pidx = np.fromiter((lookup[p.pollster] for p in usable), np.int64, N)
-    shares = np.empty((N, len(cols)))
-    for j, code in enumerate(cols):
-        shares[:, j] = np.fromiter((p.first_round.get(code, nan) for p in usable), float, N)
-    second = np.empty((N, 2))
-    second[:, 0] = np.fromiter((p.second_round.get(a, nan) if b in p.second_round else nan for p in usable), float, N)
-    second[:, 1] = np.fromiter((p.second_round.get(b, nan) if a in p.second_round else nan for p in usable), float, N)
+    col_of = {c: i for i, c in enumerate(cols.codes)}
+    day, n, ids, pidx, names, shares = cols.day, cols.n, cols.ids, cols.pollster, list(cols.names), cols.shares
+    second = np.stack([cols.second[:, col_of[a]], cols.second[:, col_of[b]]], axis=1) if N else np.empty((0, 2))
+    second[np.isnan(second).any(axis=1)] = np.nan
     series: list[SeriesData] = []
     for j in range(len(codes)):
         m = ~np.isnan(shares[:, j])
@@ -443,4 +522,5 @@ def average_polls(
         second_lead_observed=PointSet(day[h2h], ha - hb, ids[h2h]),
         second_lead_implied=PointSet(day[imp], ia - ib, ids[imp]),
         as_of=as_of,
+        columns=cols,
     )

@@ -128,7 +128,7 @@ def parse_polls_csv(text: str, contest: Contest, *, today: date | None = None) -
         raise CsvFormatError(f"line 1: {exc}") from None
     header = [h.strip().lstrip("\ufeff") for h in header]
     lowered = [h.casefold() for h in header]
-    for required in ("pollster", "fieldwork_end", "sample_size"):
+    for required in ("pollster", "fieldwork_end"):
         if required not in lowered:
             raise CsvFormatError(f"line 1: missing column {required!r} (have: {', '.join(header)})")
     cands = _resolver([(c.code, c.name) for c in contest.candidates] + [("other", "other")])
@@ -206,11 +206,13 @@ def parse_polls_csv(text: str, contest: Contest, *, today: date | None = None) -
                 dates[name] = None
         if dates["fieldwork_end"] is None and not any(e.field == "fieldwork_end" for e in errors):
             errors.append(LineError(line_no, "fieldwork_end", "is empty"))
-        sample = 0
-        try:
-            sample = int(cell("sample_size").replace(",", ""))
-        except ValueError:
-            errors.append(LineError(line_no, "sample_size", f"{cell('sample_size')!r} is not a whole number"))
+        sample: int | None = None  # blank: not published
+        raw_sample = cell("sample_size").replace(",", "")
+        if raw_sample:
+            try:
+                sample = int(raw_sample)
+            except ValueError:
+                errors.append(LineError(line_no, "sample_size", f"{cell('sample_size')!r} is not a whole number"))
         firsts: dict[str, float] = {}
         seconds: dict[str, float] = {}
         party: dict[str, float] = {}
@@ -298,7 +300,7 @@ def polls_to_csv(polls: Iterable[Poll], contest: Contest) -> str:
             p.fieldwork_start.isoformat(),
             p.fieldwork_end.isoformat(),
             p.published.isoformat() if p.published else "",
-            str(p.sample_size),
+            "" if p.sample_size is None else str(p.sample_size),
             p.method,
             p.source_url,
             p.notes,

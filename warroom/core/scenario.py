@@ -27,9 +27,11 @@ import numpy as np
 from warroom.core.runoff import SPLIT_TOLERANCE, Runoff, Split
 from warroom.core.types import EXHAUSTED, TransferObservation
 
-LONDON_2012_TRANSFER_RATE = 100.0 * 185_235 / 346_626
-"""Official 2012 count: of 346,626 first preferences for eliminated candidates, 185,235 named one of the top
-two second (82,880 Johnson, 102,355 Livingstone): 53.4 %. The default for candidates with no published split."""
+DEFAULT_TRANSFER_RATE = 100.0 * (124_977 + 135_089) / 478_320
+"""Share of eliminated candidates' voters whose second preference names a finalist, for candidates with no
+published split: the official 2008 London count (the contest before the demo race, so a back-test of 2012
+does not peek at 2012's own count): 478,320 first preferences for eliminated candidates, of which 124,977
+went to Johnson and 135,089 to Livingstone, 54.4 %. (In 2012 it was 53.4 %.)"""
 
 _NORMAL = NormalDist()
 
@@ -152,11 +154,11 @@ class Projection:
 def default_splits(
     observed: Sequence[TransferObservation], eliminated: Iterable[str], a: str, b: str
 ) -> dict[str, Split]:
-    """A split for every eliminated candidate: the latest published one, else the London 2012 average.
+    """A split for every eliminated candidate: the latest published one, else an even split at the default rate.
 
     `observed` is in chronological order; the last figure for each (from, to) pair wins. A published pair
     that sums to about 100 without an exhausted figure (a "70/30") is a split of those who transfer, and
-    is applied to the London 2012 transfer rate; otherwise what is not given exhausts.
+    is applied at DEFAULT_TRANSFER_RATE; otherwise what is not given exhausts.
     """
     latest: dict[str, dict[str, float]] = {}
     for t in observed:
@@ -166,14 +168,14 @@ def default_splits(
         obs = latest.get(code, {})
         to_a, to_b = obs.get(a), obs.get(b)
         if to_a is None or to_b is None:
-            out[code] = Split.from_head_to_head(50.0, LONDON_2012_TRANSFER_RATE)
+            out[code] = Split.from_head_to_head(50.0, DEFAULT_TRANSFER_RATE)
             continue
         if EXHAUSTED in obs:
             ex = obs[EXHAUSTED]
             total = to_a + to_b + ex
             out[code] = Split(100 * to_a / total, 100 * to_b / total, 100 * ex / total)
         elif to_a + to_b >= 100.0 - SPLIT_TOLERANCE * 6:
-            out[code] = Split.from_head_to_head(100.0 * to_a / (to_a + to_b), LONDON_2012_TRANSFER_RATE)
+            out[code] = Split.from_head_to_head(100.0 * to_a / (to_a + to_b), DEFAULT_TRANSFER_RATE)
         else:
             out[code] = Split(to_a, to_b, 100.0 - to_a - to_b)
     return out
@@ -222,7 +224,7 @@ def _votes(
     for k in others:
         split = scenario.splits.get(k)
         if split is None:
-            split = Split.from_head_to_head(50.0, LONDON_2012_TRANSFER_RATE)
+            split = Split.from_head_to_head(50.0, DEFAULT_TRANSFER_RATE)
         if override is not None and k == override[0]:
             valid = (split.to_a + split.to_b) / 100.0
             ya = override[1][:, None] / 100.0
@@ -275,7 +277,7 @@ def margin_sigma(
     if total <= 0:
         return error.polling_sd
     for k in baseline.eliminated:
-        split = scenario.splits.get(k) or Split.from_head_to_head(50.0, LONDON_2012_TRANSFER_RATE)
+        split = scenario.splits.get(k) or Split.from_head_to_head(50.0, DEFAULT_TRANSFER_RATE)
         valid = (split.to_a + split.to_b) / 100.0
         # One point more of k's valid transfers to A moves first[k]*valid/100 votes from B to A.
         slope = 2.0 * first[k] * valid / total

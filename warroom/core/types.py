@@ -109,7 +109,7 @@ class Poll:
     pollster: str
     fieldwork_start: date
     fieldwork_end: date
-    sample_size: int
+    sample_size: int | None  # None: the pollster did not publish it
     first_round: Mapping[str, float] = field(default_factory=dict)
     second_round: Mapping[str, float] = field(default_factory=dict)
     party_vi: Mapping[str, float] = field(default_factory=dict)

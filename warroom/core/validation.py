@@ -59,7 +59,7 @@ def validate_poll(poll: Poll, contest: Contest, *, today: date | None = None) ->
         problems.append(Problem("published", f"{poll.published.isoformat()} is before fieldwork ended"))
     if today is not None and poll.fieldwork_start > today:
         problems.append(Problem("fieldwork_start", f"{poll.fieldwork_start.isoformat()} is in the future"))
-    if poll.sample_size <= 0:
+    if poll.sample_size is not None and poll.sample_size <= 0:
         problems.append(Problem("sample_size", f"must be positive, got {poll.sample_size}"))
     if not poll.first_round and not poll.second_round:
         problems.append(Problem("first", "no first-round or second-round figures"))

@@ -7,7 +7,7 @@ from datetime import date
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from warroom.core.averaging import PollAverages, average_polls
+from warroom.core.averaging import ColumnBuilder, PollAverages, average_polls
 from warroom.core.runoff import Split, front_pair
 from warroom.core.scenario import default_splits
 from warroom.core.types import Contest, Poll
@@ -57,6 +57,7 @@ class AverageController(QObject):
         self._contest = contest
         self._polls = []
         self.averages = None
+        self._columns = ColumnBuilder(contest)  # keeps each unchanged poll's row between recomputes
 
     def set_polls(self, polls: Sequence[Poll]) -> None:
         self._polls = list(polls)
@@ -73,7 +74,8 @@ class AverageController(QObject):
             else:
                 a, b = provisional_pair(self._polls)
                 splits = observed_splits(self._polls, contest, a, b)
-                self.averages = average_polls(self._polls, contest, a=a, b=b, splits=splits)
+                columns = self._columns.build(self._polls)
+                self.averages = average_polls(self._polls, contest, a=a, b=b, splits=splits, columns=columns)
         except (ValueError, KeyError) as exc:
             self.averages = None
             self.average_failed.emit(f"The poll average could not be computed: {exc}")

@@ -77,7 +77,7 @@ class PollRow(Base):
     fieldwork_start: Mapped[date]
     fieldwork_end: Mapped[date] = mapped_column(index=True)
     published: Mapped[date | None]
-    sample_size: Mapped[int]
+    sample_size: Mapped[int | None]  # NULL: not published
     method: Mapped[str] = mapped_column(String(60), default="")
     source_url: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")

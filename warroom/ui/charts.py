@@ -14,8 +14,8 @@ from datetime import date
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QFont, QPainterPath
+from PySide6.QtWidgets import QGraphicsPathItem, QVBoxLayout, QWidget
 
 from warroom.core.averaging import AverageSeries, PollAverages
 from warroom.core.types import Annotation, Contest, Poll
@@ -31,8 +31,10 @@ def day_to_epoch(day: float | np.ndarray) -> float | np.ndarray:
 
 
 def point_size(sample: np.ndarray) -> np.ndarray:
-    """Marker diameter in pixels grows with the square root of the sample: area ~ information."""
-    return np.clip(4.0 + np.sqrt(np.asarray(sample, dtype=float)) / 6.0, 5.0, 16.0)
+    """Marker diameter in pixels grows with the square root of the sample: area ~ information.
+    An unknown sample (NaN) is drawn at the size of a typical 1,000."""
+    sample = np.nan_to_num(np.asarray(sample, dtype=float), nan=1000.0)
+    return np.clip(4.0 + np.sqrt(sample) / 6.0, 5.0, 16.0)
 
 
 @dataclass
@@ -52,6 +54,79 @@ PROJECTOR = Theme(
 )
 
 
+class PointLayer:
+    """Poll points that stay fast with 100,000 of them: only the points inside the visible x-range are
+    handed to the scatter item, thinned to at most MAX_VISIBLE by an even stride (a 1600-pixel chart
+    cannot show more distinct points than that anyway). Full data stays available through get_data()."""
+
+    MAX_VISIBLE = 2000
+
+    def __init__(self, plot: pg.PlotItem, **opts: object) -> None:
+        self.item = pg.ScatterPlotItem(**opts)
+        plot.addItem(self.item)
+        self._vb = plot.getViewBox()
+        self._x = np.empty(0)
+        self._y = np.empty(0)
+        self._size: np.ndarray | None = None
+        self._symbol: np.ndarray | None = None
+        self._data: np.ndarray | None = None
+        self._vb.sigXRangeChanged.connect(self._on_x_range_changed)
+
+    def setData(
+        self,
+        x: Sequence[float] | np.ndarray,
+        y: Sequence[float] | np.ndarray,
+        size: np.ndarray | None = None,
+        symbol: Sequence[str] | None = None,
+        data: np.ndarray | None = None,
+    ) -> None:
+        x = np.asarray(x, dtype=float)
+        order = np.argsort(x, kind="stable")
+        self._x = x[order]
+        self._y = np.asarray(y, dtype=float)[order]
+        self._size = None if size is None else np.asarray(size)[order]
+        self._symbol = None if symbol is None else np.asarray(symbol, dtype=object)[order]
+        self._data = None if data is None else np.asarray(data)[order]
+        self._refresh()
+
+    def get_data(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        return self._x, self._y, self._data
+
+    def shown_count(self) -> int:
+        return len(self.item.data)
+
+    def _on_x_range_changed(self, *_args: object) -> None:
+        if len(self._x) > self.MAX_VISIBLE:
+            self._refresh()
+
+    def _refresh(self) -> None:
+        n = len(self._x)
+        if n == 0:
+            self.item.setData([], [])
+            return
+        index: slice | np.ndarray = slice(None)
+        if n > self.MAX_VISIBLE:
+            lo, hi = self._vb.viewRange()[0]
+            i0, i1 = np.searchsorted(self._x, [lo, hi])
+            i0, i1 = max(0, i0 - 1), min(n, i1 + 1)
+            step = max(1, int(np.ceil((i1 - i0) / self.MAX_VISIBLE)))
+            index = np.arange(i0, i1, step)
+        kw: dict[str, object] = {"x": self._x[index], "y": self._y[index]}
+        if self._size is not None:
+            kw["size"] = self._size[index]
+        if self._symbol is not None:
+            kw["symbol"] = list(self._symbol[index])
+        if self._data is not None:
+            kw["data"] = self._data[index]
+        self.item.setData(**kw)
+
+
+def add_points_item(plot: pg.PlotItem, colour: str) -> PointLayer:
+    """The poll-point layer the charts use (also what the benchmark measures)."""
+    col = QColor(colour)
+    return PointLayer(plot, pen=pg.mkPen(col, width=1.5), brush=pg.mkBrush(col.lighter(115)), size=7)
+
+
 class _Series:
     """An average line, its band, and its poll points: created once, fed with setData."""
 
@@ -59,45 +134,57 @@ class _Series:
         col = QColor(colour)
         band = QColor(col)
         band.setAlpha(theme.band_alpha)
-        self.lower = pg.PlotCurveItem(pen=pg.mkPen(None))
-        self.upper = pg.PlotCurveItem(pen=pg.mkPen(None))
-        self.band = pg.FillBetweenItem(self.lower, self.upper, brush=pg.mkBrush(band))
+        # The band is one filled polygon (upper edge out, lower edge back), rebuilt in one call per update;
+        # FillBetweenItem would rebuild it twice (once per edge) on every change.
+        self.lower = np.empty(0)
+        self.upper = np.empty(0)
+        self.band = QGraphicsPathItem()
+        self.band.setBrush(pg.mkBrush(band))
+        self.band.setPen(pg.mkPen(None))
         self.line = pg.PlotDataItem(pen=pg.mkPen(col, width=theme.line_width), name=name)
         self.line.setZValue(10)
-        self.points = pg.ScatterPlotItem(
+        for item in (self.band, self.line):
+            plot.addItem(item)
+        self.layer = PointLayer(
+            plot,
             pen=pg.mkPen(col, width=1.5),
             brush=pg.mkBrush(None) if hollow else pg.mkBrush(col.lighter(115)),
             hoverable=True,
             hoverPen=pg.mkPen(theme.foreground, width=2),
             tip=None,
         )
+        self.points = self.layer.item
         self.points.setZValue(5)
-        for item in (self.band, self.lower, self.upper, self.points, self.line):
-            plot.addItem(item)
         self.poll_ids = np.empty(0, dtype=np.int64)
 
     def set_average(self, series: AverageSeries | None) -> None:
         if series is None or series.empty:
-            for item in (self.lower, self.upper):
-                item.setData([], [])
+            self.lower = self.upper = np.empty(0)
+            self.band.setPath(QPainterPath())
             self.line.setData([], [])
             return
         x = day_to_epoch(series.days)
-        self.lower.setData(x, series.lower)
-        self.upper.setData(x, series.upper)
+        self.lower, self.upper = series.lower, series.upper
+        self.band.setPath(
+            pg.arrayToQPath(np.concatenate([x, x[::-1]]), np.concatenate([series.upper, series.lower[::-1]]))
+        )
         self.line.setData(x, series.mean)
 
     def set_points(
         self, days: np.ndarray, values: np.ndarray, sizes: np.ndarray, symbols: list[str], ids: np.ndarray
     ) -> None:
-        self.poll_ids = ids
-        if len(days) == 0:
-            self.points.setData([], [])
-            return
-        self.points.setData(x=day_to_epoch(days), y=values, size=sizes, symbol=symbols, data=ids)
+        order = np.argsort(days, kind="stable")
+        self.poll_ids = np.asarray(ids)[order]
+        self.layer.setData(
+            day_to_epoch(np.asarray(days)[order]),
+            np.asarray(values)[order],
+            np.asarray(sizes)[order],
+            [symbols[i] for i in order],
+            self.poll_ids,
+        )
 
     def set_visible(self, visible: bool) -> None:
-        for item in (self.band, self.lower, self.upper, self.points, self.line):
+        for item in (self.band, self.points, self.line):
             item.setVisible(visible)
 
 
@@ -122,6 +209,8 @@ class ChartPanel(QWidget):
         self._lead2_implied: _Series | None = None
         self._annotation_items: list[pg.InfiniteLine] = []
         self._selected: int | None = None
+        self._size_of: dict[int, float] = {}
+        self._symbol_of: dict[int, str] = {}
         self.setObjectName("charts")
         self.setAccessibleName("Poll charts")
         self._layout_widget = pg.GraphicsLayoutWidget()
@@ -171,8 +260,9 @@ class ChartPanel(QWidget):
         for s in list(self._first.values()) + [
             x for x in (self._lead1, self._lead2_observed, self._lead2_implied) if x
         ]:
-            for item in (s.band, s.lower, s.upper, s.points, s.line):
-                item.scene() and item.getViewBox() and item.getViewBox().removeItem(item)
+            for item in (s.band, s.points, s.line):
+                if item.scene() is not None:
+                    item.scene().removeItem(item)
         self._legend_first.clear()
         self._legend_lead2.clear()
         self._first = {}
@@ -220,24 +310,32 @@ class ChartPanel(QWidget):
                 self._pollster_keys[p.pollster] = key
                 self._legend_lead1.addItem(key, p.pollster)
         a, b = (averages.a, averages.b) if averages else (contest.candidates[0].code, contest.candidates[1].code)
-        days = np.array([p.midpoint.toordinal() for p in polls], dtype=float)
-        sizes = point_size(np.array([p.sample_size for p in polls], dtype=float))
-        symbols = [self._pollster_symbol[p.pollster] for p in polls]
-        ids = np.array([p.id or 0 for p in polls], dtype=np.int64)
+        columns = averages.columns if averages is not None and averages.columns is not None else None
+        if columns is None or len(columns) != len(polls):
+            from warroom.core.averaging import ColumnBuilder
+
+            columns = ColumnBuilder(contest).build(polls)
+        days = columns.day
+        sizes = point_size(columns.n)
+        symbol_by_name = np.array(
+            [self._pollster_symbol.get(name, "o") for name in columns.names] or ["o"], dtype=object
+        )
+        symbols = symbol_by_name[columns.pollster] if len(columns) else np.empty(0, dtype=object)
+        ids = columns.ids
+        n = len(columns)
+        shares = {c.code: columns.shares[:, columns.col(c.code)] for c in contest.candidates}
         for code, series in self._first.items():
-            mask = np.array([code in p.first_round for p in polls], dtype=bool)
-            values = np.array([p.first_round.get(code, math.nan) for p in polls], dtype=float)
-            series.set_points(
-                days[mask], values[mask], sizes[mask], [s for s, m in zip(symbols, mask, strict=True) if m], ids[mask]
-            )
+            values = shares[code]
+            mask = ~np.isnan(values)
+            series.set_points(days[mask], values[mask], sizes[mask], list(symbols[mask]), ids[mask])
             series.set_average(averages.first_round.get(code) if averages else None)
         assert self._lead1 and self._lead2_observed and self._lead2_implied
-        both = np.array([a in p.first_round and b in p.first_round for p in polls], dtype=bool)
-        lead = np.array([p.first_round.get(a, 0.0) - p.first_round.get(b, 0.0) for p in polls], dtype=float)
-        self._lead1.set_points(
-            days[both], lead[both], sizes[both], [s for s, m in zip(symbols, both, strict=True) if m], ids[both]
-        )
+        lead = shares[a] - shares[b] if a in shares and b in shares else np.full(n, math.nan)
+        both = ~np.isnan(lead)
+        self._lead1.set_points(days[both], lead[both], sizes[both], list(symbols[both]), ids[both])
         self._lead1.set_average(averages.first_lead if averages else None)
+        self._size_of = dict(zip(ids.tolist(), sizes.tolist(), strict=True))
+        self._symbol_of = dict(zip(ids.tolist(), symbols.tolist(), strict=True))
         if averages is not None:
             obs, imp = averages.second_lead_observed, averages.second_lead_implied
             self._lead2_observed.set_points(
@@ -258,14 +356,12 @@ class ChartPanel(QWidget):
         self._refresh_selection()
 
     def _sizes_for(self, ids: np.ndarray) -> np.ndarray:
-        return point_size(
-            np.array([self._polls[int(i)].sample_size if int(i) in self._polls else 1000 for i in ids], dtype=float)
-        )
+        get = self._size_of.get
+        return np.fromiter((get(i, 7.0) for i in ids.tolist()), float, len(ids))
 
     def _symbols_for(self, ids: np.ndarray) -> list[str]:
-        return [
-            self._pollster_symbol.get(self._polls[int(i)].pollster, "o") if int(i) in self._polls else "o" for i in ids
-        ]
+        get = self._symbol_of.get
+        return [get(i, "o") for i in ids.tolist()]
 
     def show_annotations(self, annotations: Sequence[Annotation]) -> None:
         for item in self._annotation_items:
@@ -299,14 +395,14 @@ class ChartPanel(QWidget):
 
     def band_data(self, key: str) -> tuple[np.ndarray, np.ndarray]:
         series = {"lead1": self._lead1, "lead2": self._lead2_observed}.get(key) or self._first[key]
-        return np.asarray(series.lower.getData()[1]), np.asarray(series.upper.getData()[1])
+        return np.asarray(series.lower), np.asarray(series.upper)
 
     def point_data(self, key: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(x, y, poll ids) of the points of a series: candidate code, 'lead1', 'lead2' or 'lead2_implied'."""
         series = {"lead1": self._lead1, "lead2": self._lead2_observed, "lead2_implied": self._lead2_implied}.get(
             key
         ) or self._first[key]
-        x, y = series.points.getData()
+        x, y, _ids = series.layer.get_data()
         return np.asarray(x), np.asarray(y), series.poll_ids
 
     def pollster_symbol(self, pollster: str) -> str | None:
@@ -348,7 +444,7 @@ class ChartPanel(QWidget):
             contest = self._contest
             lines = [f"{poll.pollster}" + (f" for {poll.client}" if poll.client else "")]
             lines.append(f"Fieldwork {poll.fieldwork_start:%d %b} – {poll.fieldwork_end:%d %b %Y}")
-            lines.append(f"Sample {poll.sample_size:,}")
+            lines.append(f"Sample {poll.sample_size:,}" if poll.sample_size else "Sample size not published")
             if contest is not None:
                 firsts = ", ".join(
                     f"{contest.candidate(c).name.split()[-1] if c != 'other' else 'Others'} {v:g}"
@@ -389,7 +485,7 @@ class ChartPanel(QWidget):
                         continue
                     hits = np.nonzero(series.poll_ids == pid)[0]
                     if len(hits):
-                        x, y = series.points.getData()
+                        x, y, _ids = series.layer.get_data()
                         xs += [float(x[i]) for i in hits]
                         ys += [float(y[i]) for i in hits]
             mark.setData(xs, ys)

@@ -91,6 +91,8 @@ class PollDialog(QDialog):
         self.has_published.toggled.connect(self.published.setEnabled)
         self.sample = QSpinBox()
         self.sample.setRange(0, 10_000_000)
+        self.sample.setSpecialValueText("not published")  # 0 shows as this and is stored as unknown
+        self.sample.setToolTip("People interviewed; leave at 'not published' if the pollster did not say")
         self.sample.setGroupSeparatorShown(True)
         self.sample.setValue(1000)
         self.sample.setAccessibleName("Sample size")
@@ -186,7 +188,7 @@ class PollDialog(QDialog):
         self.has_published.setChecked(poll.published is not None)
         if poll.published:
             self.published.setDate(_qdate(poll.published))
-        self.sample.setValue(poll.sample_size)
+        self.sample.setValue(poll.sample_size or 0)
         self.method.setCurrentText(poll.method)
         self.source.setText(poll.source_url)
         self.notes.setText(poll.notes)
@@ -213,7 +215,7 @@ class PollDialog(QDialog):
             fieldwork_start=_pydate(self.start.date()),
             fieldwork_end=_pydate(self.end.date()),
             published=_pydate(self.published.date()) if self.has_published.isChecked() else None,
-            sample_size=self.sample.value(),
+            sample_size=self.sample.value() or None,
             method=self.method.currentText().strip(),
             source_url=self.source.text().strip(),
             notes=self.notes.text().strip(),

@@ -119,7 +119,7 @@ class PollTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             bits = [f"{poll.pollster} for {poll.client}" if poll.client else poll.pollster]
             bits.append(
-                f"fieldwork {poll.fieldwork_start:%d %b} – {poll.fieldwork_end:%d %b %Y}, n = {poll.sample_size:,}"
+                f"fieldwork {poll.fieldwork_start:%d %b} – {poll.fieldwork_end:%d %b %Y}, n = {poll.sample_size or 'not published'}"
             )
             if poll.method:
                 bits.append(poll.method)
@@ -181,6 +181,8 @@ class PollTableModel(QAbstractTableModel):
                 return (poll.published or date.min).toordinal()
             return f"{poll.published:%d %b %Y}" if poll.published else ""
         if col == 4:
+            if poll.sample_size is None:
+                return -1 if sort else "—"
             return poll.sample_size if sort else f"{poll.sample_size:,}"
         if col == self._runoff_column():
             lead = self._lead(poll)

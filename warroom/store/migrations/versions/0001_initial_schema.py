@@ -92,7 +92,7 @@ def upgrade() -> None:
         sa.Column("fieldwork_start", sa.Date(), nullable=False),
         sa.Column("fieldwork_end", sa.Date(), nullable=False),
         sa.Column("published", sa.Date(), nullable=True),
-        sa.Column("sample_size", sa.Integer(), nullable=False),
+        sa.Column("sample_size", sa.Integer(), nullable=True),
         sa.Column("method", sa.String(length=60), nullable=False),
         sa.Column("source_url", sa.Text(), nullable=False),
         sa.Column("notes", sa.Text(), nullable=False),

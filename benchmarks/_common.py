@@ -1,0 +1,88 @@
+"""Shared helpers for the benchmark scripts (run them directly: python benchmarks/bench_*.py)."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from warroom.core.types import Poll, TransferObservation
+from warroom.demo import LONDON_2012
+
+
+def synthetic_polls(n: int, seed: int = 1, days: int = 1000) -> list[Poll]:
+    """n polls of the London 2012 race spread over `days`, with house effects and sampling noise."""
+    rng = np.random.default_rng(seed)
+    start = date(2009, 8, 1)
+    pollsters = ["YouGov", "ComRes", "Opinium", "Populus", "Survation", "Ipsos MORI", "TNS-BMRB", "Angus Reid"]
+    truth = 44 + np.cumsum(rng.normal(0, 0.2, days))
+    polls = []
+    for i in range(n):
+        d = int(rng.integers(0, days))
+        pollster = pollsters[i % len(pollsters)]
+        j = truth[d] + (i % 5) - 2 + rng.normal(0, 1.5)
+        k = 84 - truth[d] + rng.normal(0, 1.5)
+        rest = 100 - j - k
+        fs = start + timedelta(days=d)
+        polls.append(
+            Poll(
+                pollster=pollster,
+                fieldwork_start=fs,
+                fieldwork_end=fs + timedelta(days=2),
+                sample_size=int(rng.integers(500, 2500)),
+                first_round={
+                    "johnson": round(j, 1),
+                    "livingstone": round(k, 1),
+                    "paddick": round(rest * 0.4, 1),
+                    "jones": round(rest * 0.25, 1),
+                    "benita": round(rest * 0.15, 1),
+                    "webb": round(rest * 0.12, 1),
+                    "cortiglia": round(rest * 0.08, 1),
+                },
+                second_round={"johnson": 52.0, "livingstone": 48.0} if i % 3 == 0 else {},
+                party_vi={"CON": 32.0, "LAB": 44.0},
+                transfers=(
+                    TransferObservation("paddick", "johnson", 70),
+                    TransferObservation("paddick", "livingstone", 30),
+                )
+                if i == 0
+                else (),
+                id=i + 1,
+            )
+        )
+    return polls
+
+
+def timeit(fn: Callable[[], object], repeat: int = 15, warmup: int = 2) -> list[float]:
+    """Wall times in milliseconds."""
+    for _ in range(warmup):
+        fn()
+    out = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t) * 1000.0)
+    return out
+
+
+def summary(times: list[float]) -> str:
+    times = sorted(times)
+    p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+    return f"median {statistics.median(times):7.2f} ms   p95 {p95:7.2f} ms   (n={len(times)})"
+
+
+def p95(times: list[float]) -> float:
+    times = sorted(times)
+    return times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+
+
+CONTEST = LONDON_2012
