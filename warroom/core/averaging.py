@@ -242,13 +242,17 @@ def smooth_many(
         if len(data[s]) == 0:
             out.append(AverageSeries.nothing())
             continue
-        sd = np.sqrt(np.maximum(var[s], 0.0))
+        # A series starts at its own first poll: before it, the model only extrapolates backwards from
+        # nothing (a candidate not yet polled), which would draw a meaningless, very wide band.
+        first = int(day_idx[s].min()) if start_day is None else 0
+        sd = np.sqrt(np.maximum(var[s, first:], 0.0))
+        m = mean[s, first:]
         out.append(
             AverageSeries(
-                days=days,
-                mean=mean[s].copy(),
-                lower=mean[s] - z * sd,
-                upper=mean[s] + z * sd,
+                days=days[first:],
+                mean=m.copy(),
+                lower=m - z * sd,
+                upper=m + z * sd,
                 house_effects={p: float(h) for p, h in zip(data[s].names, house[s], strict=True)},
                 level=level,
             )

@@ -246,9 +246,11 @@ class ChartPanel(QWidget):
             mark.setZValue(20)
             plot.addItem(mark)
             self._selection_marks[key] = mark
-        self._legend_first = self.plots["first"].addLegend(offset=(-10, 5), colCount=4)
-        self._legend_lead1 = self.plots["lead1"].addLegend(offset=(-10, 5), colCount=6)
-        self._legend_lead2 = self.plots["lead2"].addLegend(offset=(-10, 5), colCount=2)
+        # Legends sit on a translucent card so lines behind them stay visible.
+        card = {"brush": pg.mkBrush(255, 255, 255, 200), "pen": pg.mkPen(200, 200, 200)}
+        self._legend_first = self.plots["first"].addLegend(offset=(10, 40), colCount=4, **card)
+        self._legend_lead1 = self.plots["lead1"].addLegend(offset=(10, 5), colCount=7, **card)
+        self._legend_lead2 = self.plots["lead2"].addLegend(offset=(10, 5), colCount=2, **card)
         self._pollster_keys: dict[str, pg.ScatterPlotItem] = {}
         self.apply_theme(theme)
 
