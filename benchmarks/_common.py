@@ -76,13 +76,13 @@ def timeit(fn: Callable[[], object], repeat: int = 15, warmup: int = 2) -> list[
 
 def summary(times: list[float]) -> str:
     times = sorted(times)
-    p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
     return f"median {statistics.median(times):7.2f} ms   p95 {p95:7.2f} ms   (n={len(times)})"
 
 
 def p95(times: list[float]) -> float:
     times = sorted(times)
-    return times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+    return times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
 
 
 CONTEST = LONDON_2012

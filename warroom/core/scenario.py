@@ -332,6 +332,21 @@ def largest_eliminated(baseline: Baseline) -> str | None:
     return max(others, key=lambda k: baseline.first_round[k]) if others else None
 
 
+def break_even_curve(baseline: Baseline, scenario: Scenario, split_values: np.ndarray, split_of: str) -> np.ndarray:
+    """For each split value (share of `split_of`'s valid transfers to A), the exact break-even message strength.
+
+    The contour "margin = 0" of the heatmap, solved row by row (A and B are affine in m for a fixed split),
+    not traced from grid cells. NaN where the lever cannot move the margin.
+    """
+    ys = np.asarray(split_values, float)
+    _, ra, rb, _ = _votes(baseline, scenario, np.array([0.0, 1.0]), (split_of, ys))
+    slope = (ra[:, 1] - ra[:, 0]) - (rb[:, 1] - rb[:, 0])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        m = (rb[:, 0] - ra[:, 0]) / slope
+    m[np.abs(slope) < 1e-12] = np.nan
+    return m
+
+
 def margin_grid(
     baseline: Baseline, scenario: Scenario, strengths: np.ndarray, split_values: np.ndarray, split_of: str
 ) -> np.ndarray:

@@ -25,6 +25,7 @@ from warroom.core.scenario import (
     Baseline,
     Projection,
     Scenario,
+    break_even_curve,
     default_splits,
     largest_eliminated,
     margin_grid,
@@ -42,13 +43,13 @@ class ScenarioController(QObject):
     Signals:
         baseline_changed: a new Baseline (the panel rebuilds its sliders if the candidates changed).
         scenario_reset: a Scenario set from outside (defaults, reset, a saved one): show it, don't echo it.
-        projection_ready: (Projection, margin grid, the candidate the grid's y axis is about).
+        projection_ready: (Projection, margin grid, the candidate the grid's y axis is about, break-even curve).
         scenario_failed: message.
     """
 
     baseline_changed = Signal(object)
     scenario_reset = Signal(object)
-    projection_ready = Signal(object, object, object)
+    projection_ready = Signal(object, object, object, object)
     scenario_failed = Signal(str)
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -177,7 +178,8 @@ class ScenarioController(QObject):
             self.projection = project(base, scenario)
             target = largest_eliminated(base)
             grid = margin_grid(base, scenario, GRID_STRENGTHS, GRID_SPLITS, target) if target else None
+            contour = break_even_curve(base, scenario, GRID_SPLITS, target) if target else None
         except ValueError as exc:
             self.scenario_failed.emit(str(exc))
             return
-        self.projection_ready.emit(self.projection, grid, target)
+        self.projection_ready.emit(self.projection, grid, target, contour)

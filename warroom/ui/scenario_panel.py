@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSlider,
     QVBoxLayout,
     QWidget,
@@ -58,8 +59,9 @@ class Heatmap(QWidget):
         self.plot.hideButtons()
         self.image = pg.ImageItem(axisOrder="row-major")
         self.plot.addItem(self.image)
-        self.contour = pg.IsocurveItem(level=0.0, pen=pg.mkPen("k", width=2.5))
-        self.contour.setParentItem(self.image)
+        self.contour = pg.PlotCurveItem(pen=pg.mkPen("k", width=2.5), connect="finite")
+        self.contour.setZValue(5)
+        self.plot.addItem(self.contour)
         self.current = pg.ScatterPlotItem(size=14, symbol="o", pen=pg.mkPen("k", width=2), brush=pg.mkBrush("#FFB000"))
         self.plot.addItem(self.current)
         self.plot.setLabel("bottom", "Message strength (% of personal vote peeled)")
@@ -75,17 +77,22 @@ class Heatmap(QWidget):
         layout.addWidget(self.legend)
         self.grid = np.zeros((len(GRID_SPLITS), len(GRID_STRENGTHS)))
 
-    def show_grid(self, grid: np.ndarray, x_now: float, y_now: float, caption: str) -> None:
-        """grid[i, j]: margin at split GRID_SPLITS[i] and strength GRID_STRENGTHS[j]."""
+    def show_grid(
+        self, grid: np.ndarray, x_now: float, y_now: float, caption: str, contour: np.ndarray | None = None
+    ) -> None:
+        """grid[i, j]: margin at split GRID_SPLITS[i] and strength GRID_STRENGTHS[j]; contour[i]: the exact
+        break-even strength (0-1) at split GRID_SPLITS[i]."""
         self.grid = grid
         limit = max(5.0, float(np.nanmax(np.abs(grid))) if grid.size else 5.0)
         self.image.setImage(grid, levels=(-limit, limit), autoLevels=False)
         w = 100.0 / (len(GRID_STRENGTHS) - 1)
         h = 100.0 / (len(GRID_SPLITS) - 1)
         self.image.setRect(-w / 2, -h / 2, 100.0 + w, 100.0 + h)
-        self.contour.setData(grid)
-        self.contour.setLevel(0.0)
-        # IsocurveItem draws in image pixel coordinates; map them onto the image rectangle.
+        if contour is not None:
+            xs = 100.0 * np.where((contour >= 0) & (contour <= 1), contour, np.nan)
+            self.contour.setData(xs, GRID_SPLITS)
+        else:
+            self.contour.setData([], [])
         self.current.setData([x_now], [y_now])
         self.plot.setRange(xRange=(0, 100), yRange=(0, 100), padding=0.02)
         self.legend.setText(caption)
@@ -136,6 +143,7 @@ class ScenarioPanel(QWidget):
         self.message_slider.setAccessibleName("Message strength")
         self.message_slider.valueChanged.connect(self._on_message_slider_value_changed)
         self.message_value = QLabel()
+        self.message_value.setFixedWidth(self.message_value.fontMetrics().horizontalAdvance("100.0 %") + 8)
         self.message_dest = SplitSlider(
             ["to challenger", "to other candidates", "stay at home"],
             [
@@ -153,6 +161,7 @@ class ScenarioPanel(QWidget):
         self.drag_slider.setAccessibleName("Drag recovery")
         self.drag_slider.valueChanged.connect(self._on_drag_slider_value_changed)
         self.drag_value = QLabel()
+        self.drag_value.setFixedWidth(self.drag_value.fontMetrics().horizontalAdvance("100.0 %") + 8)
         self.drag_source = SplitSlider(
             ["from front-runner", "from other candidates", "from non-voters"],
             [
@@ -201,7 +210,22 @@ class ScenarioPanel(QWidget):
         self.win_label.setObjectName("win_probability")
         self.heatmap = Heatmap()
         self.heatmap.setMinimumHeight(220)
+        # Output labels have fixed heights: new text repaints the label alone instead of re-laying out
+        # the whole window on every slider move (that relayout was the slow tail of a drag).
+        for label, lines in (
+            (self.verdict, 2),
+            (self.first_round_label, 2),
+            (self.runoff_label, 2),
+            (self.break_even_label, 2),
+            (self.win_label, 1),
+        ):
+            label.setWordWrap(True)
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+            label.setFixedHeight(label.fontMetrics().lineSpacing() * lines + 6)
+        self.heatmap.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.heatmap.legend.setFixedHeight(self.heatmap.legend.fontMetrics().lineSpacing() * 2 + 4)
         out = QGroupBox("Projection")
+        out.setObjectName("projection_box")
         oform = QVBoxLayout(out)
         for w in (
             self.verdict,
@@ -308,7 +332,13 @@ class ScenarioPanel(QWidget):
                 widget.set_parts(split.to_a, split.to_b, split.exhausted)
         self._update_value_labels()
 
-    def show_projection(self, projection: Projection, grid: np.ndarray | None, grid_split_of: str | None) -> None:
+    def show_projection(
+        self,
+        projection: Projection,
+        grid: np.ndarray | None,
+        grid_split_of: str | None,
+        contour: np.ndarray | None = None,
+    ) -> None:
         c = self._contest
         base = self._baseline
         if base is None:
@@ -316,7 +346,9 @@ class ScenarioPanel(QWidget):
         a, b = base.a, base.b
         self.verdict.setText(projection.verdict)
         colour = c.candidate(b).colour if (c and projection.gap_closed) else (c.candidate(a).colour if c else "#000")
-        self.verdict.setStyleSheet(f"color: {colour}")
+        sheet = f"color: {colour}"
+        if self.verdict.styleSheet() != sheet:  # restyling costs a relayout: only when the colour flips
+            self.verdict.setStyleSheet(sheet)
         firsts = ", ".join(
             f"{_name(c, k)} {v:.1f}" for k, v in sorted(projection.first_round.items(), key=lambda kv: -kv[1])
         )
@@ -362,6 +394,7 @@ class ScenarioPanel(QWidget):
                 y_now,
                 f"Margin ({_name(c, a)} minus {_name(c, b)}) by message strength and {_name(c, grid_split_of)}'s transfer "
                 f"split; black line: break-even; dot: now. Orange: {_name(c, b)} ahead.",
+                contour,
             )
 
     def scenario(self) -> Scenario:

@@ -67,7 +67,7 @@ class SplitSlider(QWidget):
             text.setToolTip(tip)
             text.setBuddy(slider)
             value = QLabel()
-            value.setMinimumWidth(52)
+            value.setFixedWidth(value.fontMetrics().horizontalAdvance("100.0 %") + 8)  # no relayout per move
             value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             slider.valueChanged.connect(partial(self._on_slider_value_changed, i))
             grid.addWidget(text, i, 0)
