@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TextIO
 
 import pyqtgraph as pg
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from warroom import __version__
@@ -22,7 +23,17 @@ from warroom.services.settings import AppSettings
 from warroom.store.db import StoreError, list_backups
 
 
+def _quiet_offscreen(mode: QtMsgType, context: object, message: str) -> None:
+    # The offscreen platform (headless rendering, CI) cannot resize native windows and says so on every
+    # show(); that is not a problem of the app. Everything else goes to stderr as usual.
+    if "propagateSizeHints" in message:
+        return
+    sys.stderr.write(message + "\n")
+
+
 def make_qapp(argv: list[str] | None = None) -> QApplication:
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        qInstallMessageHandler(_quiet_offscreen)
     app = QApplication.instance()
     if app is None:
         QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
@@ -308,22 +319,45 @@ def run_gui(args: argparse.Namespace) -> int:
 
 
 def render_headless(args: argparse.Namespace, out: TextIO) -> int:
+    """`warroom render CHART --out FILE`: the same pictures the app exports, without a screen."""
+    import os
+
     from warroom.cli import CliError, open_for_cli
 
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no display needed (CI, servers, slide builds)
+    suffix = args.out.suffix.lower()
+    if suffix not in (".png", ".svg", ".pdf"):
+        raise CliError(f"{args.out}: use .png, .svg or .pdf")
+    if suffix == ".pdf" and args.chart != "briefing":
+        raise CliError("PDF output is the briefing: warroom render briefing --out FILE.pdf")
     make_qapp(sys.argv[:1])
     store = open_for_cli(args)
     try:
         paths = AppPaths.under(args.data_dir) if args.data_dir else AppPaths.for_user()
-        room = WarRoom(store, _settings(paths), watch=False)
+        settings = (
+            AppSettings(QSettings(str(paths.settings_file), QSettings.Format.IniFormat))
+            if args.data_dir
+            else AppSettings(QSettings())
+        )
+        room = WarRoom(store, settings, watch=False)
         room.window.resize(args.width, args.height)
-        suffix = args.out.suffix.lower()
-        if suffix not in (".png", ".svg", ".pdf"):
-            raise CliError(f"{args.out}: use .png, .svg or .pdf")
-        from warroom.ui.export import render_target
+        room.window.show()
+        app = QApplication.instance()
+        for _ in range(5):
+            app.processEvents()
+        from warroom.ui.export import ExportError, render_target
 
-        render_target(room.window, args.chart, args.out, args.width, args.height)
-        out.write(f"wrote {args.out}\n")
+        try:
+            render_target(room.window, args.chart, args.out, args.width, args.height, room.briefing())
+        except (ExportError, OSError) as exc:
+            raise CliError(f"{args.out}: {exc}") from None
         room.window.close()
     finally:
         store.close()
+    if args.json:
+        import json
+
+        out.write(json.dumps({"wrote": str(args.out), "chart": args.chart}) + "\n")
+    else:
+        out.write(f"wrote {args.out}\n")
     return 0

@@ -290,7 +290,7 @@ class ChartPanel(QWidget):
                 angle=90,
                 pen=pg.mkPen("#b00020", width=2),
                 label="Election day",
-                labelOpts={"position": 0.06, "color": "#b00020", "anchors": [(1, 1), (1, 1)]},
+                labelOpts={"position": 0.25, "color": "#b00020", "anchors": [(1, 0), (1, 0)]},
             )
             plot.addItem(line)
             self._election_lines.append(line)

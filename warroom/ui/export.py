@@ -61,9 +61,19 @@ def widget_to_svg(widget: QWidget, path: Path, title: str = "") -> None:
 
 
 def plot_to_svg(plot: pg.PlotItem, path: Path) -> None:
-    """A single chart as true vector SVG (pyqtgraph's exporter keeps curves as paths)."""
+    """A single chart as vector SVG: its part of the scene painted through QSvgGenerator (curves stay paths).
+
+    (pyqtgraph's own SVGExporter trips over some paths it generates itself; Qt's generator does not.)"""
+    rect = plot.sceneBoundingRect()
     tmp = _atomic(path)
-    pyqtgraph.exporters.SVGExporter(plot).export(str(tmp))
+    generator = QSvgGenerator()
+    generator.setFileName(str(tmp))
+    generator.setSize(rect.size().toSize())
+    generator.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
+    generator.setTitle(plot.titleLabel.text or "warroom chart")
+    painter = QPainter(generator)
+    plot.scene().render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
+    painter.end()
     tmp.replace(path)
 
 
@@ -176,3 +186,36 @@ def sources_of(urls: Sequence[tuple[str, str]]) -> list[str]:
         if url and url not in seen:
             seen[url] = pollster
     return [f"{p}: {u}" for u, p in seen.items()]
+
+
+def plot_to_png(plot: pg.PlotItem, path: Path, width: int) -> None:
+    """A single chart at `width` pixels (height keeps the on-screen aspect), via pyqtgraph's exporter."""
+    tmp = _atomic(path)
+    exporter = pyqtgraph.exporters.ImageExporter(plot)
+    exporter.parameters()["width"] = int(width)
+    exporter.export(str(tmp) + ".png")
+    Path(str(tmp) + ".png").replace(path)
+
+
+def render_target(
+    window: QWidget, target: str, out: Path, width: int, height: int, briefing: Briefing | None = None
+) -> None:
+    """Headless rendering for `warroom render`: a chart, the chart panel, the scenario panel, the window or a briefing."""
+    suffix = out.suffix.lower()
+    charts = window.charts  # type: ignore[attr-defined]
+    if target == "briefing" or suffix == ".pdf":
+        if briefing is None:
+            raise ExportError("no briefing to write")
+        write_briefing_pdf(briefing, out)
+        return
+    if target in ("first", "lead1", "lead2"):
+        plot = charts.plots[target]
+        if suffix == ".svg":
+            plot_to_svg(plot, out)
+        else:
+            plot_to_png(plot, out, width)
+        return
+    widget = {"charts": charts, "scenario": getattr(window, "_scenario_widget", None), "window": window}.get(target)
+    if widget is None:
+        raise ExportError(f"nothing to render for {target!r}")
+    export_view(widget, out, width, height if target == "window" else None)

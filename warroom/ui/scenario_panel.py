@@ -223,7 +223,7 @@ class ScenarioPanel(QWidget):
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
             label.setFixedHeight(label.fontMetrics().lineSpacing() * lines + 6)
         self.heatmap.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.heatmap.legend.setFixedHeight(self.heatmap.legend.fontMetrics().lineSpacing() * 2 + 4)
+        self.heatmap.legend.setFixedHeight(self.heatmap.legend.fontMetrics().lineSpacing() * 3 + 4)
         out = QGroupBox("Projection")
         out.setObjectName("projection_box")
         oform = QVBoxLayout(out)
