@@ -96,3 +96,23 @@ def test_store_errors_exit_3_with_the_path(tmp_path: Path) -> None:
 def test_missing_file_is_a_clear_error(db: list[str], tmp_path: Path) -> None:
     code, _, err = run("import", str(tmp_path / "nope.csv"), *db)
     assert code == 1 and "no such file" in err
+
+
+def test_cli_on_any_store_url(store_url: str, tmp_path: Path) -> None:
+    """The same verbs on a SQLite file and, when WARROOM_PG_URL is set, on a PostgreSQL team store."""
+    db = ["--db", store_url]
+    code, out, err = run("polls", *db, "--json")
+    assert code == 0, err
+    n = len(json.loads(out)["polls"])
+    assert n > 10  # seeded with the demo race on first use
+    exported = tmp_path / "all.csv"
+    assert run("export", str(exported), *db)[0] == 0
+    code, _, err = run("import", str(exported), *db)
+    assert code == 1 and "already stored" in err  # duplicates refused, nothing written
+    new = tmp_path / "new.csv"
+    new.write_text("pollster,fieldwork_start,fieldwork_end,sample_size,first:johnson,first:livingstone,first:other\nTeam Poll,2012-04-01,2012-04-02,1000,45,40,15\n")
+    assert run("import", str(new), *db)[0] == 0
+    code, out, _ = run("polls", *db, "--json")
+    assert len(json.loads(out)["polls"]) == n + 1
+    code, out, _ = run("scenario", *db, "--message", "50", "--json")
+    assert code == 0 and "verdict" in json.loads(out)
