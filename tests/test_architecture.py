@@ -44,7 +44,11 @@ def test_core_is_pure() -> None:
 
 
 def test_ui_never_touches_the_database() -> None:
-    bad = [(p.name, m) for p, m in _imports(PKG / "ui") if m.startswith(("warroom.store", "sqlalchemy", "warroom.bootstrap", "alembic"))]
+    bad = [
+        (p.name, m)
+        for p, m in _imports(PKG / "ui")
+        if m.startswith(("warroom.store", "sqlalchemy", "warroom.bootstrap", "alembic"))
+    ]
     assert bad == []
 
 

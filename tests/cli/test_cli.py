@@ -110,7 +110,9 @@ def test_cli_on_any_store_url(store_url: str, tmp_path: Path) -> None:
     code, _, err = run("import", str(exported), *db)
     assert code == 1 and "already stored" in err  # duplicates refused, nothing written
     new = tmp_path / "new.csv"
-    new.write_text("pollster,fieldwork_start,fieldwork_end,sample_size,first:johnson,first:livingstone,first:other\nTeam Poll,2012-04-01,2012-04-02,1000,45,40,15\n")
+    new.write_text(
+        "pollster,fieldwork_start,fieldwork_end,sample_size,first:johnson,first:livingstone,first:other\nTeam Poll,2012-04-01,2012-04-02,1000,45,40,15\n"
+    )
     assert run("import", str(new), *db)[0] == 0
     code, out, _ = run("polls", *db, "--json")
     assert len(json.loads(out)["polls"]) == n + 1
