@@ -1,43 +1,88 @@
 """Scenario maths: transfer splits and the "tie him to his party" message lever, projected to the runoff.
 
-Everything is in percentage points of the baseline first-round vote. With message strength m, the
-front-runner loses m x bounce points; they go to the challenger, to the other candidates (who pass
-them on by their own splits) or to abstention. With drag recovery r, the challenger gains r x drag
-points, taken from the front-runner, from the other candidates or from people who would have stayed at
-home. Both finalists' second-round totals are affine in m, so the break-even message strength is
-solved exactly, and the heatmap is computed for a whole grid at once with numpy.
+The question staff ask: the front-runner A polls well above his party (his *bounce*, A's first-round share
+minus his party's voting intention) and the challenger B polls below his (his *drag*, B's party VI minus B's
+share). Could a message that ties A to his party close the runoff gap, and what would it take?
 
-Polling error. The win probability treats the projected runoff margin as normal with
-    sigma^2 = polling_sd^2 + sum over eliminated candidates of (d margin / d split)^2 x transfer_sd^2.
-polling_sd defaults to 3 points on the runoff margin: YouGov called the 2004 and 2008 London results
-within about one point on shares, which is about two points on a margin (a margin moves twice as fast as a
-share); the extra point allows for other pollsters and for the weeks between a poll and polling day.
-transfer_sd defaults to 10 points on each candidate's "share of valid second preferences to the
-front-runner": published splits for the same voters moved 10 points in a week in 2012 (60/40 to 70/30).
+Levers, in percentage points of the baseline first-round vote:
+
+* Message strength m (0-1): m x bounce points leave A. Of those, `to_b` % go to B's first round,
+  `to_others` % to the eliminated candidates in proportion to their shares (so they come back through those
+  candidates' splits), and `to_abstain` % stop voting and leave the valid vote.
+* Drag recovery r (0-1): r x drag points join B, taken from A (`from_a` %), from the eliminated candidates in
+  proportion (`from_others` %), or from people who would have stayed at home (`from_abstention` %, which
+  enlarges the valid vote). A gives up at most his party's share (what the message can never peel) and the
+  others at most what they have; any shortfall is made up by new voters. So nobody's share goes negative
+  for any m in 0-1 and nothing is clipped, which keeps the next point exact.
+
+The first round is renormalised to 100 % of valid votes. Under the Supplementary Vote (and the contingent
+vote) anyone above 50 % wins outright; otherwise A and B meet in a runoff fed by each eliminated
+candidate's Split. Both finalists' runoff votes, in points of the *baseline* electorate, are affine in m;
+the renormalisation divides both by the same total, so margin = 0 exactly where a(m) = b(m). The
+break-even message strength is that linear equation solved, not searched for, and the heatmap is one numpy
+broadcast over the whole grid.
+
+Win probability. The projected margin (A minus B, points of the runoff vote) is treated as normal with
+    sigma^2 = polling_sd^2 + sum_k (d margin / d y_k)^2 x transfer_sd^2,
+where y_k is candidate k's share of valid transfers going to A; d margin / d y_k = 2 x share_k x valid_k /
+(A + B runoff votes) is exact, as the margin is linear in each y_k with the denominator fixed.
+
+polling_sd = 5.5 points on the runoff margin. Final polls against the official count (runoff lead of the
+eventual winner; error = poll lead minus actual lead):
+
+    2004 Livingstone +10.8   YouGov eve of poll 51-49 (certain to vote): -8.8
+    2008 Johnson +6.4        YouGov eve of poll 53-47: -0.4; Ipsos MORI (week before) 48-52: -10.4;
+                             MRUK (Sunday Times) 49-51: -8.4
+    2012 Johnson +3.1        YouGov 53-47: +2.9; Opinium 52-48: +0.9; Populus/Times 56-44: +8.9
+    2016 Khan +13.7          YouGov 57-43: +0.3; Opinium 57-43: +0.3; ComRes 56-44: -1.7
+
+(Results from resources/data/london_mayor_results.json; 2012 polls from resources/data/london_2012_polls.csv;
+the others as reported by UK Polling Report, politicalbetting, the Evening Standard, Opinium and Savanta.)
+The root mean square of the ten errors is 5.9 points; of the mean of each year's final polls, 5.8; of
+YouGov's alone, 4.6. Errors come in two sizes: about half are within 2 points and about a third are off by
+8-10 (the 2008 telephone polls, Populus 2012; YouGov's "certain to vote" filter in 2004). Averaging polls
+removes house noise but not the shared miss, so the app's poll-average baseline should expect about 5.8.
+Poll runoff figures already include the pollsters' own transfer estimates, so the transfer term is not
+wholly extra: at a 2012-like baseline it contributes about 2 points, and sqrt(5.8^2 - 2^2) = 5.4, rounded
+to 5.5. (Note that these records do not support "YouGov called 2004 within a point" for the runoff, and that
+Khan's 2016 lead was not overstated by much: the final polls were within 2 points.)
+
+transfer_sd = 10 points on each y_k. Sampling alone: a candidate on 7 % in a poll of 1,000-1,500 has 70-100
+respondents, about half of whom name a finalist, so y_k has a standard error of 5-6 points; pollsters'
+methods differ on top of that, and the actual 2012 count (Jones 22 %, Webb 77 % to Johnson) shows how far
+splits for different candidates sit from any neutral guess. Doubling the sampling error gives 10.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from statistics import NormalDist
 
 import numpy as np
 
-from warroom.core.runoff import SPLIT_TOLERANCE, Runoff, Split
+from warroom.core.runoff import SPLIT_TOLERANCE, Runoff, Split, implied_runoff
 from warroom.core.types import EXHAUSTED, TransferObservation
 
 DEFAULT_TRANSFER_RATE = 100.0 * (124_977 + 135_089) / 478_320
-"""Share of eliminated candidates' voters whose second preference names a finalist, for candidates with no
-published split: the official 2008 London count (the contest before the demo race, so a back-test of 2012
-does not peek at 2012's own count): 478,320 first preferences for eliminated candidates, of which 124,977
-went to Johnson and 135,089 to Livingstone, 54.4 %. (In 2012 it was 53.4 %.)"""
+"""Share (%) of eliminated candidates' voters whose second preference names a finalist, used for candidates
+with no published split: the official 2008 London count, 478,320 first preferences for eliminated
+candidates, of which 124,977 went to Johnson and 135,089 to Livingstone, 54.4 %. 2008 is the last count
+before the demo race, so a back-test of 2012 does not peek at 2012's own count; 2012's figure was
+185,235 of 346,626 (82,880 Johnson, 102,355 Livingstone), 53.4 %, and 2016's 45.7 %."""
+
+NEUTRAL_SPLIT = Split.from_head_to_head(50.0, DEFAULT_TRANSFER_RATE)
+"""Split for an eliminated candidate with no published figures: even between the finalists, at the default
+transfer rate."""
 
 _NORMAL = NormalDist()
+_INERT = 1e-12  # a slope below this (points per unit of lever) means the lever does not move the margin
+_GAP_TOLERANCE = 1e-9  # margins within this of zero count as a dead heat (break-even round trips land here)
 
 
 def _check_three(name: str, parts: tuple[float, float, float]) -> None:
-    if any(p < 0 or p > 100 for p in parts):
+    if any(not (0.0 <= p <= 100.0) for p in parts):  # `not` so NaN fails too
         raise ValueError(f"{name} parts must lie within 0-100, got {parts}")
     if abs(sum(parts) - 100.0) > SPLIT_TOLERANCE:
         raise ValueError(f"{name} parts must sum to 100, got {sum(parts):g}")
@@ -45,7 +90,13 @@ def _check_three(name: str, parts: tuple[float, float, float]) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Destination:
-    """Where voters peeled from the front-runner go (percent, summing to 100)."""
+    """Where voters peeled from the front-runner by the message go (percent, summing to 100).
+
+    Attributes:
+        to_b: switch to the challenger's first round.
+        to_others: switch to the eliminated candidates, in proportion to their shares.
+        to_abstain: stay at home (leave the valid vote).
+    """
 
     to_b: float = 50.0
     to_others: float = 30.0
@@ -57,7 +108,13 @@ class Destination:
 
 @dataclass(frozen=True, slots=True)
 class DragSource:
-    """Where voters won back by the challenger come from (percent, summing to 100)."""
+    """Where voters won back by the challenger come from (percent, summing to 100).
+
+    Attributes:
+        from_a: the front-runner's first round.
+        from_others: the eliminated candidates, in proportion to their shares.
+        from_abstention: people who would have stayed at home (they enlarge the valid vote).
+    """
 
     from_a: float = 40.0
     from_others: float = 40.0
@@ -69,7 +126,17 @@ class DragSource:
 
 @dataclass(frozen=True)
 class Baseline:
-    """What a scenario starts from: first-round shares and party voting intention (percent)."""
+    """What a scenario starts from: first-round shares and party voting intention (percent).
+
+    Attributes:
+        first_round: candidate code -> first-preference share (%); renormalised to 100 where used.
+        party_vi: party code -> voting intention (%).
+        candidate_party: candidate code -> party code (None for an independent).
+        a: the front-runner.
+        b: the challenger.
+        label: where the figures come from ("Poll average on 30 Apr 2012").
+        names: candidate code -> display name, for verdicts.
+    """
 
     first_round: Mapping[str, float]
     party_vi: Mapping[str, float]
@@ -84,8 +151,11 @@ class Baseline:
             raise ValueError(f"the finalists {self.a!r} and {self.b!r} need first-round shares")
         if self.a == self.b:
             raise ValueError("the two finalists must differ")
+        if not sum(v for v in self.first_round.values() if v > 0) > 0:
+            raise ValueError("first-round shares are all zero")
 
     def name(self, code: str) -> str:
+        """Display name of a candidate (the code if none was given)."""
         return self.names.get(code, code)
 
     def _party_share(self, code: str) -> float | None:
@@ -94,28 +164,76 @@ class Baseline:
 
     @property
     def normalised(self) -> dict[str, float]:
+        """First-round shares rescaled to sum to 100 (negative shares count as 0)."""
         total = sum(v for v in self.first_round.values() if v > 0)
         return {k: 100.0 * max(v, 0.0) / total for k, v in self.first_round.items()}
 
     @property
     def bounce(self) -> float:
-        """Front-runner's personal vote: his first-round share minus his party's voting intention (>= 0)."""
+        """Front-runner's personal vote: his first-round share minus his party's VI (>= 0; 0 if unknown)."""
         party = self._party_share(self.a)
         return max(0.0, self.normalised[self.a] - party) if party is not None else 0.0
 
     @property
     def drag(self) -> float:
-        """Challenger's drag: his party's voting intention minus his first-round share (>= 0)."""
+        """Challenger's drag: his party's VI minus his first-round share (>= 0; 0 if unknown)."""
         party = self._party_share(self.b)
         return max(0.0, party - self.normalised[self.b]) if party is not None else 0.0
 
     @property
     def eliminated(self) -> list[str]:
+        """Every candidate but the two finalists, in first_round order."""
         return [k for k in self.first_round if k not in (self.a, self.b)]
+
+
+def baseline_from_shares(
+    first_round: Mapping[str, float],
+    party_vi: Mapping[str, float],
+    candidate_party: Mapping[str, str | None],
+    *,
+    a: str | None = None,
+    b: str | None = None,
+    label: str = "",
+    names: Mapping[str, str] | None = None,
+) -> Baseline:
+    """A Baseline whose finalists default to the two largest first-round shares, leader first.
+
+    Args:
+        first_round: candidate code -> first-preference share (%).
+        party_vi: party code -> voting intention (%).
+        candidate_party: candidate code -> party code.
+        a: front-runner; with b, overrides the first-round order.
+        b: challenger.
+        label: where the figures come from.
+        names: candidate code -> display name.
+
+    Returns:
+        The baseline.
+    """
+    if a is None or b is None:
+        ranked = [k for k, _ in sorted(first_round.items(), key=lambda kv: (-kv[1], kv[0])) if k not in (a, b)]
+        if len(ranked) < (a is None) + (b is None):
+            raise ValueError("need at least two candidates")
+        if a is None:
+            a = ranked.pop(0)
+        if b is None:
+            b = ranked.pop(0)
+    return Baseline(dict(first_round), dict(party_vi), dict(candidate_party), a, b, label, dict(names or {}))
 
 
 @dataclass(frozen=True)
 class Scenario:
+    """Settings of one scenario: transfer splits and the two levers.
+
+    Attributes:
+        splits: eliminated candidate code -> Split; missing candidates use NEUTRAL_SPLIT.
+        message_strength: 0-1, the fraction of A's bounce the message peels away.
+        message_destination: where the peeled voters go.
+        drag_recovery: 0-1, the fraction of B's drag won back to B.
+        drag_source: where the recovered voters come from.
+        name: a label for saved scenarios.
+    """
+
     splits: Mapping[str, Split]
     message_strength: float = 0.0
     message_destination: Destination = field(default_factory=Destination)
@@ -128,11 +246,26 @@ class Scenario:
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{label} must lie within 0-1, got {value:g}")
 
+    def split(self, code: str) -> Split:
+        """The split of an eliminated candidate, NEUTRAL_SPLIT if the scenario has none."""
+        return self.splits.get(code) or NEUTRAL_SPLIT
+
 
 @dataclass(frozen=True)
 class ErrorModel:
-    polling_sd: float = 3.0
+    """Uncertainty of a projection (see the module docstring for the defaults).
+
+    Attributes:
+        polling_sd: sd of the runoff margin from polling error (points of the runoff vote).
+        transfer_sd: sd of each eliminated candidate's share of valid transfers going to A (points).
+    """
+
+    polling_sd: float = 5.5
     transfer_sd: float = 10.0
+
+    def __post_init__(self) -> None:
+        if not (self.polling_sd >= 0 and self.transfer_sd >= 0):
+            raise ValueError(f"error sds must be >= 0, got {self.polling_sd:g} and {self.transfer_sd:g}")
 
 
 DEFAULT_ERROR = ErrorModel()
@@ -140,6 +273,23 @@ DEFAULT_ERROR = ErrorModel()
 
 @dataclass(frozen=True)
 class Projection:
+    """Where a scenario leads.
+
+    Attributes:
+        first_round: projected first-round shares, renormalised to 100 % of valid votes.
+        outright_winner: a candidate above 50 % of the first round, else None.
+        runoff: the A-B runoff, in percent of the projected first-round valid vote.
+        margin: A minus B in points of the runoff's valid vote (negative: B wins).
+        verdict: a short sentence for staff.
+        gap_closed: B wins or ties (margin <= 0, or B wins outright).
+        break_even_message: message strength at which the margin is zero with everything else as set;
+            outside 0-1 means not reachable with this lever (negative: closed even without it); None if
+            the message cannot move the margin (no bounce).
+        win_probability_b: P(B wins), from the margin and `sigma`.
+        sigma: sd of the margin (polling and transfer uncertainty).
+        notes: caveats, e.g. an eliminated candidate overtaking a finalist in the projected first round.
+    """
+
     first_round: Mapping[str, float]
     outright_winner: str | None
     runoff: Runoff
@@ -149,181 +299,197 @@ class Projection:
     break_even_message: float | None
     win_probability_b: float
     sigma: float
+    notes: tuple[str, ...] = ()
+
+    @property
+    def break_even_reachable(self) -> bool:
+        """The gap can be closed (or already is) by a message strength within 0-1."""
+        return self.break_even_message is not None and self.break_even_message <= 1.0
 
 
 def default_splits(
     observed: Sequence[TransferObservation], eliminated: Iterable[str], a: str, b: str
 ) -> dict[str, Split]:
-    """A split for every eliminated candidate: the latest published one, else an even split at the default rate.
+    """A split for every eliminated candidate: the latest published one, else NEUTRAL_SPLIT.
 
-    `observed` is in chronological order; the last figure for each (from, to) pair wins. A published pair
-    that sums to about 100 without an exhausted figure (a "70/30") is a split of those who transfer, and
-    is applied at DEFAULT_TRANSFER_RATE; otherwise what is not given exhausts.
+    `observed` is in chronological order, each publication's figures together (as Poll.transfers are).
+    A (from, to) pair seen again starts a new publication, and the latest publication that gives a usable
+    split wins, so figures from different polls are never mixed. Reading one publication:
+
+    * to A, to B and exhausted: rescaled to sum to 100;
+    * two of the three: the third is what is left;
+    * to A and to B summing to about 100 with no exhausted figure (a "70/30"): a split of those who
+      transfer, applied at DEFAULT_TRANSFER_RATE;
+    * to A and to B summing to well under 100: shares of all voters, the rest exhausting.
+
+    Args:
+        observed: published transfers, oldest first.
+        eliminated: the candidates who need a split.
+        a: front-runner code.
+        b: challenger code.
+
+    Returns:
+        eliminated candidate code -> Split.
     """
-    latest: dict[str, dict[str, float]] = {}
+    groups: dict[str, list[dict[str, float]]] = {}
     for t in observed:
-        latest.setdefault(t.from_candidate, {})[t.to_candidate] = t.share
+        runs = groups.setdefault(t.from_candidate, [{}])
+        if t.to_candidate in runs[-1]:
+            runs.append({})
+        runs[-1][t.to_candidate] = t.share
     out: dict[str, Split] = {}
     for code in eliminated:
-        obs = latest.get(code, {})
-        to_a, to_b = obs.get(a), obs.get(b)
-        if to_a is None or to_b is None:
-            out[code] = Split.from_head_to_head(50.0, DEFAULT_TRANSFER_RATE)
-            continue
-        if EXHAUSTED in obs:
-            ex = obs[EXHAUSTED]
-            total = to_a + to_b + ex
-            out[code] = Split(100 * to_a / total, 100 * to_b / total, 100 * ex / total)
-        elif to_a + to_b >= 100.0 - SPLIT_TOLERANCE * 6:
-            out[code] = Split.from_head_to_head(100.0 * to_a / (to_a + to_b), DEFAULT_TRANSFER_RATE)
-        else:
-            out[code] = Split(to_a, to_b, 100.0 - to_a - to_b)
+        split = None
+        for published in reversed(groups.get(code, [])):
+            split = _split_from(published, a, b)
+            if split is not None:
+                break
+        out[code] = split or NEUTRAL_SPLIT
     return out
 
 
-# --- the projection, vectorised over message strength (and optionally one split) -------------------------------
+def _split_from(published: Mapping[str, float], a: str, b: str) -> Split | None:
+    """One publication's figures as a Split, or None if they do not pin one down."""
+    to_a, to_b, ex = published.get(a), published.get(b), published.get(EXHAUSTED)
+    try:
+        if to_a is not None and to_b is not None and ex is not None:
+            total = to_a + to_b + ex
+            return Split(100 * to_a / total, 100 * to_b / total, 100 * ex / total) if total > 0 else None
+        if ex is not None and (to_a is None) != (to_b is None):
+            known = to_a if to_a is not None else to_b
+            assert known is not None
+            rest = max(0.0, 100.0 - known - ex)
+            return Split(known, rest, ex) if to_a is not None else Split(rest, known, ex)
+        if to_a is None or to_b is None:
+            return None
+        if to_a + to_b >= 100.0 - 6 * SPLIT_TOLERANCE:  # a head-to-head "70/30" (maybe rounded to 99 or 101)
+            return Split.from_head_to_head(100.0 * to_a / (to_a + to_b), DEFAULT_TRANSFER_RATE)
+        return Split(to_a, to_b, 100.0 - to_a - to_b)
+    except ValueError:  # figures that do not make a split (negative, over 100): ignore this publication
+        return None
 
 
-def _votes(
-    baseline: Baseline,
-    scenario: Scenario,
-    m: np.ndarray,
-    override: tuple[str, np.ndarray] | None = None,
-) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray]:
-    """First-round votes per candidate, and runoff votes for A, B and exhausted, for message strengths m.
+# --- the projection, vectorised over message strength (and optionally one candidate's split) ----------------
 
-    With `override` (code, y), that candidate's share of valid transfers going to A is y (broadcast against m
-    as y[:, None] x m[None, :]) while the share of his voters who transfer at all stays as in the scenario.
+
+def _first_round(baseline: Baseline, scenario: Scenario, m: np.ndarray) -> dict[str, np.ndarray]:
+    """First-round votes per candidate after both levers, in points of the baseline valid vote.
+
+    Not renormalised: the total is 100 minus abstainers plus new voters. Every value is affine in m.
     """
     f = baseline.normalised
     a, b = baseline.a, baseline.b
     others = baseline.eliminated
     f_others = sum(f[k] for k in others)
-    peel = m * baseline.bounce
+    bounce = baseline.bounce
+    peel = m * bounce
     rec = scenario.drag_recovery * baseline.drag
     dest, src = scenario.message_destination, scenario.drag_source
+    # With nobody else standing, "to others" has nowhere to go but home, and "from others" must be new voters.
     to_others = dest.to_others / 100.0 if f_others > 0 else 0.0
-    # (the to_abstain part, and to_others when nobody else stands, simply leaves the count)
-    from_others = src.from_others / 100.0 if f_others > 0 else 0.0
-    from_a = src.from_a / 100.0 + (src.from_others / 100.0 if f_others <= 0 else 0.0)
-    first: dict[str, np.ndarray] = {}
-    first[a] = np.maximum(f[a] - peel - rec * from_a, 0.0)
-    first[b] = f[b] + peel * dest.to_b / 100.0 + rec
+    # Caps that do not depend on m, so the result stays affine in m: A gives up at most his party's share
+    # (what the message, at m <= 1, never peels), the others at most all they have; new voters fill the rest.
+    take_a = min(rec * src.from_a / 100.0, f[a] - bounce)
+    take_others = min(rec * src.from_others / 100.0, f_others)
+    first: dict[str, np.ndarray] = {
+        a: f[a] - take_a - peel,
+        b: f[b] + rec + peel * (dest.to_b / 100.0),
+    }
     for k in others:
         weight = f[k] / f_others if f_others > 0 else 0.0
-        first[k] = np.maximum(f[k] + weight * (peel * to_others - rec * from_others), 0.0)
-    ra = first[a].copy()
-    rb = first[b].copy()
-    ex = np.zeros_like(ra)
+        first[k] = f[k] - weight * take_others + peel * (weight * to_others)
+    return first
+
+
+def _runoff_votes(
+    baseline: Baseline,
+    scenario: Scenario,
+    first: Mapping[str, np.ndarray],
+    override: tuple[str, np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """A's and B's runoff votes (points of the baseline valid vote) from first-round votes.
+
+    With `override` (code, y), candidate `code`'s share of valid transfers going to A is y (0-100, a column
+    against m's row: result shape (len(y), len(m))); the share of his voters who transfer at all stays as in
+    the scenario.
+    """
+    ra, rb = first[baseline.a], first[baseline.b]
     if override is not None:
-        y = override[1]
-        shape = (len(y), len(m))
-        ra = np.broadcast_to(ra, shape).copy()
-        rb = np.broadcast_to(rb, shape).copy()
-        ex = np.zeros(shape)
-    for k in others:
-        split = scenario.splits.get(k)
-        if split is None:
-            split = Split.from_head_to_head(50.0, DEFAULT_TRANSFER_RATE)
+        code, y = override
+        if code not in baseline.eliminated:
+            raise ValueError(f"{code!r} is not an eliminated candidate")
+        split = scenario.split(code)
+        valid = (split.to_a + split.to_b) / 100.0
+        ya = np.asarray(y, float)[:, None] / 100.0
+        ra = ra + first[code] * valid * ya
+        rb = rb + first[code] * valid * (1.0 - ya)
+    for k in baseline.eliminated:
         if override is not None and k == override[0]:
-            valid = (split.to_a + split.to_b) / 100.0
-            ya = override[1][:, None] / 100.0
-            ra = ra + first[k] * valid * ya
-            rb = rb + first[k] * valid * (1.0 - ya)
-            ex = ex + first[k] * (1.0 - valid)
-        else:
-            ra = ra + first[k] * split.to_a / 100.0
-            rb = rb + first[k] * split.to_b / 100.0
-            ex = ex + first[k] * split.exhausted / 100.0
-    return first, ra, rb, ex
+            continue
+        split = scenario.split(k)
+        ra = ra + first[k] * (split.to_a / 100.0)
+        rb = rb + first[k] * (split.to_b / 100.0)
+    return ra, rb
 
 
 def _margin(ra: np.ndarray, rb: np.ndarray) -> np.ndarray:
     total = ra + rb
-    return np.divide(100.0 * (ra - rb), total, out=np.zeros_like(total, dtype=float), where=total > 0)
+    return np.divide(100.0 * (ra - rb), total, out=np.zeros(np.shape(total)), where=total > 0)
 
 
 def break_even_message(baseline: Baseline, scenario: Scenario) -> float | None:
-    """The message strength at which the runoff margin is exactly zero, at the current other settings.
+    """The message strength at which the runoff margin is exactly zero, everything else as set.
 
-    A's and B's runoff votes are affine in m (a0 + m da, b0 + m db), so margin = 0 where a0 + m da = b0 + m db.
-    Returns None when the lever does not move the margin; the value may lie outside 0-1 (not reachable).
+    A's and B's runoff votes are affine in m (a0 + m da, b0 + m db) and the margin is zero where they are
+    equal, so m = (b0 - a0) / (da - db).
+
+    Args:
+        baseline: the starting point.
+        scenario: transfers and the other lever (its message_strength is ignored).
+
+    Returns:
+        The strength; above 1 means not reachable with this lever, below 0 means the gap is closed even
+        without it. None when the message does not move the margin (no bounce, or every peeled voter comes
+        back to A).
     """
-    _, ra, rb, _ = _votes(baseline, scenario, np.array([0.0, 1.0]))
-    da, db = ra[1] - ra[0], rb[1] - rb[0]
-    slope = da - db
-    if abs(slope) < 1e-12:
+    ra, rb = _runoff_votes(baseline, scenario, _first_round(baseline, scenario, np.array([0.0, 1.0])))
+    slope = (ra[1] - ra[0]) - (rb[1] - rb[0])
+    if abs(slope) < _INERT:
         return None
     return float((rb[0] - ra[0]) / slope)
 
 
 def break_even_split(baseline: Baseline, scenario: Scenario, code: str) -> float | None:
-    """The share of `code`'s valid transfers going to A (0-100) at which the margin is zero; None if inert."""
-    m = np.array([scenario.message_strength])
-    _, ra, rb, _ = _votes(baseline, scenario, m, (code, np.array([0.0, 100.0])))
-    diff0 = float(ra[0, 0] - rb[0, 0])
-    diff1 = float(ra[1, 0] - rb[1, 0])
-    if abs(diff1 - diff0) < 1e-12:
+    """The share (0-100) of `code`'s valid transfers going to A at which the margin is zero, all else as set.
+
+    Args:
+        baseline: the starting point.
+        scenario: the other splits and both levers.
+        code: an eliminated candidate.
+
+    Returns:
+        The share; outside 0-100 means no split of that candidate's voters closes (or opens) the gap.
+        None when his transfers cannot move the margin (no voters, or none of them transfer).
+    """
+    first = _first_round(baseline, scenario, np.array([scenario.message_strength]))
+    ra, rb = _runoff_votes(baseline, scenario, first, (code, np.array([0.0, 100.0])))
+    diff0, diff1 = float(ra[0, 0] - rb[0, 0]), float(ra[1, 0] - rb[1, 0])
+    if abs(diff1 - diff0) < _INERT:
         return None
     return 100.0 * -diff0 / (diff1 - diff0)
 
 
-def margin_sigma(
-    baseline: Baseline, scenario: Scenario, first: Mapping[str, float], ra: float, rb: float, error: ErrorModel
-) -> float:
-    """Standard deviation of the runoff margin: polling error plus each split's uncertainty, analytically."""
-    var = error.polling_sd**2
-    total = ra + rb
-    if total <= 0:
-        return error.polling_sd
-    for k in baseline.eliminated:
-        split = scenario.splits.get(k) or Split.from_head_to_head(50.0, DEFAULT_TRANSFER_RATE)
-        valid = (split.to_a + split.to_b) / 100.0
-        # One point more of k's valid transfers to A moves first[k]*valid/100 votes from B to A.
-        slope = 2.0 * first[k] * valid / total
-        var += (slope * error.transfer_sd) ** 2
-    return float(np.sqrt(var))
+def break_even_curve(baseline: Baseline, scenario: Scenario, split_values: np.ndarray, split_of: str) -> np.ndarray:
+    """For each split value (share of `split_of`'s valid transfers to A), the exact break-even message strength.
 
-
-def project(baseline: Baseline, scenario: Scenario, *, error: ErrorModel = DEFAULT_ERROR) -> Projection:
-    """First round, runoff, margin, verdict, break-even and win probability for one scenario."""
-    first_arr, ra_arr, rb_arr, ex_arr = _votes(baseline, scenario, np.array([scenario.message_strength]))
-    first = {k: float(v[0]) for k, v in first_arr.items()}
-    valid = sum(first.values())
-    shares = {k: 100.0 * v / valid for k, v in first.items()} if valid > 0 else first
-    ra, rb, ex = float(ra_arr[0]), float(rb_arr[0]), float(ex_arr[0])
-    scale = 100.0 / valid if valid > 0 else 1.0
-    runoff = Runoff(baseline.a, baseline.b, ra * scale, rb * scale, ex * scale)
-    margin = runoff.margin
-    leader = max(shares, key=lambda k: shares[k])
-    outright = leader if shares[leader] > 50.0 else None
-    be = break_even_message(baseline, scenario)
-    sigma = margin_sigma(baseline, scenario, first, ra, rb, error)
-    p_b = _NORMAL.cdf(-margin / sigma) if sigma > 0 else float(margin < 0)
-    A, B = baseline.name(baseline.a), baseline.name(baseline.b)
-    if outright is not None:
-        verdict = f"{baseline.name(outright)} wins outright in the first round with {shares[outright]:.1f} %"
-        gap_closed = outright == baseline.b
-    elif abs(margin) < 0.05:
-        verdict = f"Gap closed: dead heat between {A} and {B}"
-        gap_closed = True
-    elif margin < 0:
-        verdict = f"Gap closed: {B} wins the runoff by {-margin:.1f} points"
-        gap_closed = True
-    else:
-        verdict = f"Gap not closed: {A} still wins the runoff by {margin:.1f} points"
-        gap_closed = False
-    return Projection(
-        first_round=shares,
-        outright_winner=outright,
-        runoff=runoff,
-        margin=margin,
-        verdict=verdict,
-        gap_closed=gap_closed,
-        break_even_message=be,
-        win_probability_b=float(p_b),
-        sigma=sigma,
-    )
+    The heatmap's "margin = 0" contour, solved row by row rather than traced from cells. NaN where the
+    message cannot move the margin.
+    """
+    ys = np.asarray(split_values, float)
+    ra, rb = _runoff_votes(baseline, scenario, _first_round(baseline, scenario, np.array([0.0, 1.0])), (split_of, ys))
+    slope = (ra[:, 1] - ra[:, 0]) - (rb[:, 1] - rb[:, 0])
+    inert = np.abs(slope) < _INERT
+    return np.where(inert, np.nan, (rb[:, 0] - ra[:, 0]) / np.where(inert, 1.0, slope))
 
 
 def largest_eliminated(baseline: Baseline) -> str | None:
@@ -332,27 +498,126 @@ def largest_eliminated(baseline: Baseline) -> str | None:
     return max(others, key=lambda k: baseline.first_round[k]) if others else None
 
 
-def break_even_curve(baseline: Baseline, scenario: Scenario, split_values: np.ndarray, split_of: str) -> np.ndarray:
-    """For each split value (share of `split_of`'s valid transfers to A), the exact break-even message strength.
-
-    The contour "margin = 0" of the heatmap, solved row by row (A and B are affine in m for a fixed split),
-    not traced from grid cells. NaN where the lever cannot move the margin.
-    """
-    ys = np.asarray(split_values, float)
-    _, ra, rb, _ = _votes(baseline, scenario, np.array([0.0, 1.0]), (split_of, ys))
-    slope = (ra[:, 1] - ra[:, 0]) - (rb[:, 1] - rb[:, 0])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        m = (rb[:, 0] - ra[:, 0]) / slope
-    m[np.abs(slope) < 1e-12] = np.nan
-    return m
-
-
 def margin_grid(
-    baseline: Baseline, scenario: Scenario, strengths: np.ndarray, split_values: np.ndarray, split_of: str
+    baseline: Baseline,
+    scenario: Scenario,
+    strengths: np.ndarray,
+    split_values: np.ndarray,
+    split_of: str | None = None,
 ) -> np.ndarray:
-    """Runoff margin for every (split value, message strength): shape (len(split_values), len(strengths)).
+    """Runoff margin for every (split value, message strength), in one numpy broadcast.
 
-    split_values are the share (0-100) of `split_of`'s valid transfers going to A.
+    Args:
+        baseline: the starting point.
+        scenario: the other splits and the drag lever (its message_strength is replaced by `strengths`).
+        strengths: message strengths (0-1), the columns.
+        split_values: shares (0-100) of `split_of`'s valid transfers going to A, the rows; the share of his
+            voters who transfer at all stays as in the scenario.
+        split_of: the candidate on the y axis; default: the largest eliminated candidate.
+
+    Returns:
+        Margins (A minus B, points), shape (len(split_values), len(strengths)).
     """
-    _, ra, rb, _ = _votes(baseline, scenario, np.asarray(strengths, float), (split_of, np.asarray(split_values, float)))
+    if split_of is None:
+        split_of = largest_eliminated(baseline)
+        if split_of is None:
+            raise ValueError("no eliminated candidate to vary")
+    m = np.asarray(strengths, float)
+    ra, rb = _runoff_votes(baseline, scenario, _first_round(baseline, scenario, m), (split_of, split_values))
     return _margin(ra, rb)
+
+
+def margin_sigma(
+    baseline: Baseline, scenario: Scenario, runoff: Runoff, first_round: Mapping[str, float], error: ErrorModel
+) -> float:
+    """Standard deviation of the runoff margin: polling error plus each split's uncertainty.
+
+    Args:
+        baseline: the starting point (for the eliminated candidates).
+        scenario: the splits.
+        runoff: the projected runoff (percent of first-round valid votes).
+        first_round: projected first-round shares (percent of valid votes, as in `runoff`).
+        error: the sds.
+
+    Returns:
+        sigma, in points of the runoff vote.
+    """
+    var = error.polling_sd**2
+    total = runoff.a_votes + runoff.b_votes
+    if total > 0:
+        for k in baseline.eliminated:
+            split = scenario.split(k)
+            # One point more of k's valid transfers to A moves share*valid/100 votes from B to A: the
+            # margin, 100 (A - B) / total, moves 2 share valid / total points (total unchanged).
+            slope = 2.0 * max(first_round.get(k, 0.0), 0.0) * (split.to_a + split.to_b) / 100.0 / total
+            var += (slope * error.transfer_sd) ** 2
+    return math.sqrt(var)
+
+
+def challenger_win_probability(margin: float, sigma: float) -> float:
+    """P(B wins) = Phi(-margin / sigma); a step at 0 (ties to B) when sigma is 0."""
+    if sigma > 0:
+        return _NORMAL.cdf(-margin / sigma)
+    return 1.0 if margin <= 0 else 0.0
+
+
+def project(baseline: Baseline, scenario: Scenario, *, error: ErrorModel = DEFAULT_ERROR) -> Projection:
+    """First round, runoff, margin, verdict, break-even and win probability for one scenario.
+
+    Args:
+        baseline: the starting point.
+        scenario: transfer splits and levers.
+        error: uncertainty for the win probability.
+
+    Returns:
+        The projection.
+    """
+    a, b = baseline.a, baseline.b
+    votes = _first_round(baseline, scenario, np.array([scenario.message_strength]))
+    raw = {k: max(float(v[0]), 0.0) for k, v in votes.items()}  # max: -1e-17 rounding only; see _first_round
+    valid = sum(raw.values())
+    shares = {k: 100.0 * v / valid for k, v in raw.items()}
+    runoff = implied_runoff(shares, a, b, {k: scenario.split(k) for k in baseline.eliminated})
+    margin = runoff.margin
+    leader = max(shares, key=lambda k: shares[k])
+    outright = leader if shares[leader] > 50.0 else None
+    sigma = margin_sigma(baseline, scenario, runoff, shares, error)
+    # Even after a projected first-round majority the count is uncertain, so P(B wins) always comes from the
+    # runoff margin; a first-round majority implies a runoff majority, so it agrees with the verdict.
+    p_b = challenger_win_probability(margin, sigma)
+    name_a, name_b = baseline.name(a), baseline.name(b)
+    if outright is not None:
+        verdict = f"{baseline.name(outright)} wins outright in the first round with {shares[outright]:.1f} %"
+        gap_closed = outright == b
+    elif abs(margin) <= _GAP_TOLERANCE:
+        verdict = f"Gap closed: dead heat between {name_a} and {name_b}"
+        gap_closed = True
+    elif margin < 0:
+        verdict = f"Gap closed: {name_b} wins the runoff by {_points(-margin)}"
+        gap_closed = True
+    else:
+        verdict = f"Gap not closed: {name_a} still leads the runoff by {_points(margin)}"
+        gap_closed = False
+    trailing = min((a, b), key=lambda k: shares[k])
+    notes = tuple(
+        f"{baseline.name(k)} ({shares[k]:.1f} %) passes {baseline.name(trailing)} ({shares[trailing]:.1f} %) in the "
+        "first round, so the real runoff pair would differ"
+        for k in baseline.eliminated
+        if shares[k] > shares[trailing]
+    )
+    return Projection(
+        first_round=shares,
+        outright_winner=outright,
+        runoff=runoff,
+        margin=margin,
+        verdict=verdict,
+        gap_closed=gap_closed,
+        break_even_message=break_even_message(baseline, scenario),
+        win_probability_b=float(p_b),
+        sigma=sigma,
+        notes=notes,
+    )
+
+
+def _points(x: float) -> str:
+    return f"{x:.1f} points" if x >= 0.05 else "less than 0.1 points"

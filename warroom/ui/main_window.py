@@ -302,22 +302,32 @@ class MainWindow(QMainWindow):
     # --- actions --------------------------------------------------------------------------------------------
 
     def add_poll(self, template: Poll | None = None) -> None:
+        """Enter a poll. If saving fails (disk full, read-only store) the form comes back as it was typed."""
         contest = self._polls.contest
         if contest is None:
             return
-        dialog = PollDialog(contest, self._polls.check_poll, template, [p.pollster for p in self._polls.polls], self)
-        if dialog.exec():
-            self._push(AddPollsCommand(self._polls, [dialog.poll()], self.show_error))
+        entered = template
+        while True:
+            dialog = PollDialog(contest, self._polls.check_poll, entered, [p.pollster for p in self._polls.polls], self)
+            if not dialog.exec():
+                return
+            entered = dialog.poll()
+            if self._push(AddPollsCommand(self._polls, [entered], self.show_error)):
+                return
 
     def edit_selected(self) -> None:
         contest = self._polls.contest
         chosen = self.polls_pane.selected_polls()
         if contest is None or not chosen:
             return
-        before = chosen[0]
-        dialog = PollDialog(contest, self._polls.check_poll, before, [p.pollster for p in self._polls.polls], self)
-        if dialog.exec() and dialog.poll() != before:
-            self._push(EditPollCommand(self._polls, before, dialog.poll(), self.show_error))
+        before = entered = chosen[0]
+        while True:
+            dialog = PollDialog(contest, self._polls.check_poll, entered, [p.pollster for p in self._polls.polls], self)
+            if not dialog.exec() or dialog.poll() == before:
+                return
+            entered = dialog.poll()
+            if self._push(EditPollCommand(self._polls, before, entered, self.show_error)):
+                return
 
     def delete_selected(self) -> None:
         chosen = self.polls_pane.selected_polls()
