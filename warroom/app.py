@@ -21,6 +21,7 @@ from warroom.services.poll_service import PollService
 from warroom.services.scenario_service import ScenarioController
 from warroom.services.settings import AppSettings
 from warroom.store.db import StoreError, list_backups
+from warroom.ui.assets import stylesheet
 
 
 def _quiet_offscreen(mode: QtMsgType, context: object, message: str) -> None:
@@ -75,6 +76,16 @@ class WarRoom:
         state = settings.geometry("main_state")
         if state is not None:
             self.window.restoreState(state)
+        # Light and dark follow the system (Qt 6.5+ reports the colour scheme and its changes).
+        hints = QApplication.styleHints()
+        self._follow_scheme(hints.colorScheme())
+        hints.colorSchemeChanged.connect(self._follow_scheme)
+        self.window.setStyleSheet(stylesheet("app"))
+
+    def _follow_scheme(self, scheme: Qt.ColorScheme) -> None:
+        preference = self.settings.theme
+        dark = preference == "dark" or (preference == "system" and scheme == Qt.ColorScheme.Dark)
+        self.window.apply_color_scheme(dark)
 
     def _wire(self) -> None:
         ps, win, avg = self.poll_service, self.window, self.averages

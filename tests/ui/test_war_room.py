@@ -104,3 +104,24 @@ def test_presentation_mode_steps_and_escape_leaves(room, qtbot, tmp_path: Path) 
     win.grab().save(str(tmp_path / "present.png"))
     qtbot.keyClick(win, Qt.Key.Key_Escape)
     assert not win.presenting and win.stack.currentWidget() is win.charts
+
+
+def test_dark_scheme_and_settings_persist(room, qtbot) -> None:
+    from PySide6.QtCore import QSettings
+
+    from warroom.services.settings import AppSettings
+
+    room.window.apply_color_scheme(True)
+    assert room.window.charts._theme.background != "#ffffff"
+    room.window.apply_color_scheme(False)
+    settings = room.settings
+    with qtbot.waitSignal(settings.theme_changed) as blocker:
+        settings.theme = "dark"
+    assert blocker.args == ["dark"]
+    with qtbot.assertNotEmitted(settings.theme_changed):
+        settings.theme = "dark"  # no change, no signal
+    room.window.resize(1234, 777)
+    room.window.close()  # saves geometry
+    again = AppSettings(QSettings(settings.qsettings.fileName(), QSettings.Format.IniFormat))
+    assert again.theme == "dark"
+    assert again.geometry("main") is not None

@@ -31,7 +31,7 @@ from warroom import __version__
 from warroom.core.averaging import PollAverages
 from warroom.core.types import Annotation, Contest, Poll
 from warroom.ui.assets import icon, stylesheet
-from warroom.ui.charts import LIGHT, PROJECTOR, ChartPanel
+from warroom.ui.charts import DARK, LIGHT, PROJECTOR, ChartPanel
 from warroom.ui.commands import AddPollsCommand, DeletePollsCommand, EditPollCommand
 from warroom.ui.export import export_view
 from warroom.ui.poll_dialog import PollDialog
@@ -212,6 +212,12 @@ class MainWindow(QMainWindow):
         self.status_store.setText(f"Store: {where}")
         self.status_store.setToolTip(where)
 
+    def apply_color_scheme(self, dark: bool) -> None:
+        """Light or dark charts to match the system (meeting mode has its own projector theme)."""
+        self._dark = dark
+        if not self.presenting:
+            self.charts.apply_theme(DARK if dark else LIGHT)
+
     def show_error(self, message: str) -> None:
         QMessageBox.warning(self, "warroom", message)
 
@@ -260,7 +266,7 @@ class MainWindow(QMainWindow):
         self._return_scenario_widget()
         self.stack.setCurrentWidget(self.charts)
         self.setStyleSheet(self._saved_sheet)
-        self.charts.apply_theme(LIGHT)
+        self.charts.apply_theme(DARK if getattr(self, "_dark", False) else LIGHT)
         self.menuBar().show()
         self.statusBar().show()
         self.toolbar.show()
