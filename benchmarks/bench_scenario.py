@@ -65,7 +65,7 @@ def main() -> int:
         # The coalesced recompute runs, the outputs are updated, and Qt paints what changed.
         app.processEvents()
         if forced:
-            outputs.repaint()  # stricter: every output view painted again in full, synchronously
+            outputs.grab()  # stricter: every output view painted again in full, for real
 
     results = {}
     for forced in (False, True):

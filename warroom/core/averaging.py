@@ -204,7 +204,7 @@ def smooth_many(
     estimate_house_effects: bool = True,
     house_prior_sd: float = 2.0,
     min_design_effect: float = 1.0,
-    iterations: int = 6,
+    iterations: int = 4,
 ) -> list[AverageSeries]:
     """Smooth several series on one shared daily grid (one pass over the days for all of them)."""
     data = [s if isinstance(s, SeriesData) else SeriesData.of(s) for s in series]
@@ -396,6 +396,8 @@ class ColumnBuilder:
     def __init__(self, contest: Contest) -> None:
         self.codes = (*[c.code for c in contest.candidates], "other")
         self._rows: dict[int, tuple[Poll, tuple[float, ...]]] = {}
+        self._last: tuple[tuple[int, ...], PollColumns] | None = None
+        self._keep: Sequence[Poll] = ()  # holds the last poll objects, so their ids cannot be reused
 
     def _row(self, p: Poll) -> tuple[float, ...]:
         hit = self._rows.get(id(p))
@@ -416,6 +418,15 @@ class ColumnBuilder:
         return row
 
     def build(self, polls: Sequence[Poll]) -> PollColumns:
+        identity = tuple(map(id, polls))
+        if self._last is not None and self._last[0] == identity:
+            return self._last[1]  # the very same poll objects: the columns cannot have changed
+        columns = self._build(polls)
+        self._last = (identity, columns)
+        self._keep = list(polls)
+        return columns
+
+    def _build(self, polls: Sequence[Poll]) -> PollColumns:
         ordered = sorted(polls, key=lambda p: (p.fieldwork_end, -1 if p.id is None else p.id))
         live = {id(p) for p in ordered}
         if len(self._rows) > 2 * len(live) + 64:  # forget polls that are gone

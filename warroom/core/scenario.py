@@ -28,7 +28,7 @@ where y_k is candidate k's share of valid transfers going to A; d margin / d y_k
 (A + B runoff votes) is exact, as the margin is linear in each y_k with the denominator fixed.
 
 polling_sd = 5.5 points on the runoff margin. Final polls against the official count (runoff lead of the
-eventual winner; error = poll lead minus actual lead):
+eventual winner; error = poll lead minus actual lead; each pollster's last poll of the final week):
 
     2004 Livingstone +10.8   YouGov eve of poll 51-49 (certain to vote): -8.8
     2008 Johnson +6.4        YouGov eve of poll 53-47: -0.4; Ipsos MORI (week before) 48-52: -10.4;
@@ -39,18 +39,19 @@ eventual winner; error = poll lead minus actual lead):
 (Results from resources/data/london_mayor_results.json; 2012 polls from resources/data/london_2012_polls.csv;
 the others as reported by UK Polling Report, politicalbetting, the Evening Standard, Opinium and Savanta.)
 The root mean square of the ten errors is 5.9 points; of the mean of each year's final polls, 5.8; of
-YouGov's alone, 4.6. Errors come in two sizes: about half are within 2 points and about a third are off by
+YouGov's alone, 4.6. Errors come in two sizes: five of the ten are within 2 points and four are off by
 8-10 (the 2008 telephone polls, Populus 2012; YouGov's "certain to vote" filter in 2004). Averaging polls
 removes house noise but not the shared miss, so the app's poll-average baseline should expect about 5.8.
-Poll runoff figures already include the pollsters' own transfer estimates, so the transfer term is not
-wholly extra: at a 2012-like baseline it contributes about 2 points, and sqrt(5.8^2 - 2^2) = 5.4, rounded
-to 5.5. (Note that these records do not support "YouGov called 2004 within a point" for the runoff, and that
-Khan's 2016 lead was not overstated by much: the final polls were within 2 points.)
+Poll runoff figures already include the pollsters' own transfer estimates, so the transfer term below is
+not wholly extra: at a 2012-like baseline (about 19 points of eliminated candidates, several of them) it
+adds 1-1.5 points in quadrature, and sqrt(5.8^2 - 1.3^2) = 5.65; 5.5, as the record cannot pin it closer
+than half a point. (These records do not support "YouGov called 2004 within a point" for the runoff, nor a
+large overstatement of Khan's 2016 lead: the 2016 final polls were within 2 points.)
 
-transfer_sd = 10 points on each y_k. Sampling alone: a candidate on 7 % in a poll of 1,000-1,500 has 70-100
-respondents, about half of whom name a finalist, so y_k has a standard error of 5-6 points; pollsters'
-methods differ on top of that, and the actual 2012 count (Jones 22 %, Webb 77 % to Johnson) shows how far
-splits for different candidates sit from any neutral guess. Doubling the sampling error gives 10.
+transfer_sd = 10 points on each y_k. A candidate on 7 % in a poll of 1,000-1,500 has 70-100 respondents,
+35-50 of whom name a finalist, so y_k has a sampling error of 7-8 points at an even split; pollsters' methods
+differ on top of that, and the actual 2012 count (Jones's voters 22 %, Webb's 77 % to Johnson) shows how far
+real splits sit from a neutral guess. 10 points covers sampling plus a moderate house difference.
 """
 
 from __future__ import annotations
@@ -351,21 +352,22 @@ def default_splits(
 def _split_from(published: Mapping[str, float], a: str, b: str) -> Split | None:
     """One publication's figures as a Split, or None if they do not pin one down."""
     to_a, to_b, ex = published.get(a), published.get(b), published.get(EXHAUSTED)
+    if any(not (0.0 <= x <= 100.0) for x in (to_a, to_b, ex) if x is not None):
+        return None  # a misread figure: pass over this publication
     try:
         if to_a is not None and to_b is not None and ex is not None:
             total = to_a + to_b + ex
             return Split(100 * to_a / total, 100 * to_b / total, 100 * ex / total) if total > 0 else None
-        if ex is not None and (to_a is None) != (to_b is None):
-            known = to_a if to_a is not None else to_b
-            assert known is not None
-            rest = max(0.0, 100.0 - known - ex)
-            return Split(known, rest, ex) if to_a is not None else Split(rest, known, ex)
+        if ex is not None and to_a is not None and to_b is None:
+            return Split(to_a, max(0.0, 100.0 - to_a - ex), ex)
+        if ex is not None and to_b is not None and to_a is None:
+            return Split(max(0.0, 100.0 - to_b - ex), to_b, ex)
         if to_a is None or to_b is None:
             return None
         if to_a + to_b >= 100.0 - 6 * SPLIT_TOLERANCE:  # a head-to-head "70/30" (maybe rounded to 99 or 101)
             return Split.from_head_to_head(100.0 * to_a / (to_a + to_b), DEFAULT_TRANSFER_RATE)
         return Split(to_a, to_b, 100.0 - to_a - to_b)
-    except ValueError:  # figures that do not make a split (negative, over 100): ignore this publication
+    except ValueError:  # figures that do not make a split (e.g. to A and exhausted over 100): pass over them
         return None
 
 

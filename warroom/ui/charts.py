@@ -60,6 +60,7 @@ class PointLayer:
     cannot show more distinct points than that anyway). Full data stays available through get_data()."""
 
     MAX_VISIBLE = 2000
+    DETAIL_LIMIT = 600
 
     def __init__(self, plot: pg.PlotItem, **opts: object) -> None:
         self.item = pg.ScatterPlotItem(**opts)
@@ -112,9 +113,12 @@ class PointLayer:
             step = max(1, int(np.ceil((i1 - i0) / self.MAX_VISIBLE)))
             index = np.arange(i0, i1, step)
         kw: dict[str, object] = {"x": self._x[index], "y": self._y[index]}
-        if self._size is not None:
+        # Per-point symbols and sizes cost a cache key per spot; past DETAIL_LIMIT points on screen nobody can
+        # tell pollsters' symbols apart anyway, so a dense view draws plain markers and stays fast.
+        detailed = len(kw["x"]) <= self.DETAIL_LIMIT  # type: ignore[arg-type]
+        if self._size is not None and detailed:
             kw["size"] = self._size[index]
-        if self._symbol is not None:
+        if self._symbol is not None and detailed:
             kw["symbol"] = list(self._symbol[index])
         if self._data is not None:
             kw["data"] = self._data[index]
