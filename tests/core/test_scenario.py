@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable
 from dataclasses import replace
+from typing import TypeVar
 
 import numpy as np
 import pytest
@@ -164,7 +166,7 @@ def test_break_even_is_solved_exactly() -> None:
     bl = base()
     # Default destination 50/30/20: A 52 - 12m + 1.8m, B 48 + 6m + 1.8m: equal at m = 4 / 18.
     be = break_even_message(bl, Scenario(ALL_TRANSFER))
-    assert be == pytest.approx(2 / 9)
+    assert be is not None and be == pytest.approx(2 / 9)
     at = project(bl, Scenario(ALL_TRANSFER, message_strength=be))
     assert abs(at.margin) < 1e-9 and at.gap_closed and "dead heat" in at.verdict
     assert at.win_probability_b == pytest.approx(0.5)
@@ -362,6 +364,7 @@ def test_grid_needs_an_eliminated_candidate() -> None:
 # --- properties --------------------------------------------------------------------------------------------------
 
 pct = st.floats(0, 100)
+T = TypeVar("T")
 
 
 @st.composite
@@ -378,10 +381,11 @@ def cases(draw: st.DrawFn) -> tuple[Baseline, Scenario]:
         "B",
     )
 
-    def three(name: type[Destination] | type[DragSource] | type[Split]) -> Destination | DragSource | Split:
+    def three(kind: Callable[[float, float, float], T]) -> T:
+        """Three random parts summing to 100."""
         x, y = draw(pct), draw(pct)
         lo, hi = min(x, y), max(x, y)
-        return name(lo, hi - lo, 100 - hi)
+        return kind(lo, hi - lo, 100 - hi)
 
     scenario = Scenario(
         {"C": three(Split), "D": three(Split)},

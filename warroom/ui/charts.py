@@ -57,9 +57,9 @@ PROJECTOR = Theme(
 class PointLayer:
     """Poll points that stay fast with 100,000 of them: only the points inside the visible x-range are
     handed to the scatter item, thinned to at most MAX_VISIBLE by an even stride (a 1600-pixel chart
-    cannot show more distinct points than that anyway). Full data stays available through get_data()."""
+    cannot show many more distinct points than that). Full data stays available through get_data()."""
 
-    MAX_VISIBLE = 2000
+    MAX_VISIBLE = 800
     DETAIL_LIMIT = 600
 
     def __init__(self, plot: pg.PlotItem, **opts: object) -> None:
@@ -80,13 +80,14 @@ class PointLayer:
         size: np.ndarray | None = None,
         symbol: Sequence[str] | None = None,
         data: np.ndarray | None = None,
+        presorted: bool = False,
     ) -> None:
         x = np.asarray(x, dtype=float)
-        order = np.argsort(x, kind="stable")
+        order: slice | np.ndarray = slice(None) if presorted else np.argsort(x, kind="stable")
         self._x = x[order]
         self._y = np.asarray(y, dtype=float)[order]
         self._size = None if size is None else np.asarray(size)[order]
-        self._symbol = None if symbol is None else np.asarray(symbol, dtype=object)[order]
+        self._symbol = None if symbol is None else np.asarray(symbol, dtype=object)[order]  # kept as an array
         self._data = None if data is None else np.asarray(data)[order]
         self._refresh()
 
@@ -175,17 +176,26 @@ class _Series:
         self.line.setData(x, series.mean)
 
     def set_points(
-        self, days: np.ndarray, values: np.ndarray, sizes: np.ndarray, symbols: list[str], ids: np.ndarray
+        self,
+        days: np.ndarray,
+        values: np.ndarray,
+        sizes: np.ndarray,
+        symbols: Sequence[str] | np.ndarray,
+        ids: np.ndarray,
     ) -> None:
-        order = np.argsort(days, kind="stable")
-        self.poll_ids = np.asarray(ids)[order]
-        self.layer.setData(
-            day_to_epoch(np.asarray(days)[order]),
-            np.asarray(values)[order],
-            np.asarray(sizes)[order],
-            [symbols[i] for i in order],
-            self.poll_ids,
-        )
+        # PointLayer sorts by x; doing it here once keeps poll_ids in the same order as the points.
+        x = day_to_epoch(np.asarray(days, dtype=float))
+        if len(x) > 1 and np.any(np.diff(x) < 0):
+            order = np.argsort(x, kind="stable")
+            x, values, sizes, ids = (
+                x[order],
+                np.asarray(values)[order],
+                np.asarray(sizes)[order],
+                np.asarray(ids)[order],
+            )
+            symbols = np.asarray(symbols, dtype=object)[order]
+        self.poll_ids = np.asarray(ids)
+        self.layer.setData(x, np.asarray(values), np.asarray(sizes), symbols, self.poll_ids, presorted=True)
 
     def set_visible(self, visible: bool) -> None:
         for item in (self.band, self.points, self.line):
@@ -234,6 +244,10 @@ class ChartPanel(QWidget):
             plot.showGrid(x=True, y=True, alpha=theme.grid_alpha)
             plot.setMenuEnabled(False)
             plot.getViewBox().setMouseMode(pg.ViewBox.PanMode)
+            # Grid lines at every tick level were two thirds of the paint time; major and minor levels
+            # on the value axis and major dates on the time axis read just as well.
+            plot.getAxis("left").setStyle(maxTickLevel=1)
+            plot.getAxis("bottom").setStyle(maxTickLevel=0)
             if key != "first":
                 plot.setXLink(self.plots["first"])
             # Big data stays smooth while panning: draw only what is on screen, thinned to the pixel grid.
@@ -333,12 +347,12 @@ class ChartPanel(QWidget):
         for code, series in self._first.items():
             values = shares[code]
             mask = ~np.isnan(values)
-            series.set_points(days[mask], values[mask], sizes[mask], list(symbols[mask]), ids[mask])
+            series.set_points(days[mask], values[mask], sizes[mask], symbols[mask], ids[mask])
             series.set_average(averages.first_round.get(code) if averages else None)
         assert self._lead1 and self._lead2_observed and self._lead2_implied
         lead = shares[a] - shares[b] if a in shares and b in shares else np.full(n, math.nan)
         both = ~np.isnan(lead)
-        self._lead1.set_points(days[both], lead[both], sizes[both], list(symbols[both]), ids[both])
+        self._lead1.set_points(days[both], lead[both], sizes[both], symbols[both], ids[both])
         self._lead1.set_average(averages.first_lead if averages else None)
         self._size_of = dict(zip(ids.tolist(), sizes.tolist(), strict=True))
         self._symbol_of = dict(zip(ids.tolist(), symbols.tolist(), strict=True))
