@@ -83,8 +83,9 @@ def main() -> int:
     times = results[True]
 
     # Reference in the same run: the maths alone, without any painting.
+    from warroom.core.baseline import HEATMAP_SPLITS as GRID_SPLITS
+    from warroom.core.baseline import HEATMAP_STRENGTHS as GRID_STRENGTHS
     from warroom.core.scenario import largest_eliminated, margin_grid, project
-    from warroom.services.scenario_service import GRID_SPLITS, GRID_STRENGTHS
 
     base, scen = room.scenarios.baseline, room.scenarios.scenario
     target = largest_eliminated(base)

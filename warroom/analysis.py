@@ -14,16 +14,18 @@ from warroom.core.baseline import (
     baseline_from_average,
     baseline_from_poll,
     baseline_to_dict,
+    provisional_pair,
     scenario_from_dict,
     scenario_to_dict,
+    splits_from_polls,
 )
-from warroom.core.runoff import Split, front_pair
+from warroom.core.runoff import Split
 from warroom.core.scenario import (
     Destination,
     Projection,
     Scenario,
     break_even_split,
-    default_splits,
+    break_even_text,
     largest_eliminated,
     project,
 )
@@ -50,16 +52,8 @@ def compute_averages(
     usable = [p for p in polls if as_of is None or p.fieldwork_end <= as_of]
     if not [p for p in usable if p.first_round]:
         raise ReportError("no polls with first-round figures" + (f" by {as_of}" if as_of else ""))
-    recent = sorted(usable, key=lambda p: p.fieldwork_end)[-10:]
-    totals: dict[str, float] = {}
-    for p in recent:
-        for code, share in p.first_round.items():
-            if code != "other":
-                totals[code] = totals.get(code, 0.0) + share
-    a, b = front_pair(totals)
-    observed = [t for p in sorted(usable, key=lambda p: p.fieldwork_end) for t in p.transfers]
-    eliminated = [c.code for c in contest.candidates if c.code not in (a, b)] + ["other"]
-    splits = default_splits(observed, eliminated, a, b)
+    a, b = provisional_pair(usable, contest)
+    splits = splits_from_polls(usable, contest, a, b)
     built = columns.build(polls) if columns is not None else None
     return average_polls(polls, contest, a=a, b=b, as_of=as_of, splits=splits, columns=built)
 
@@ -219,15 +213,7 @@ class ScenarioReport:
             f"(margin {p.margin:+.1f}; {p.runoff.exhausted:.1f} % of first-round voters exhaust)\n"
         )
         out.write(f"Verdict: {p.verdict}\n")
-        be = p.break_even_message
-        if be is None:
-            out.write("Break-even message strength: none (the lever does not move the margin)\n")
-        elif 0 <= be <= 1:
-            out.write(f"Break-even message strength: {100 * be:.1f} % of the front-runner's personal vote\n")
-        elif be < 0:
-            out.write("Break-even message strength: the gap is closed with no message\n")
-        else:
-            out.write(f"Break-even message strength: out of reach ({100 * be:.0f} % would be needed)\n")
+        out.write(f"Break-even: {break_even_text(p.break_even_message)}\n")
         for code, y in self.break_even_splits.items():
             if y is not None:
                 reach = "" if 0 <= y <= 100 else " (out of reach)"
@@ -257,13 +243,8 @@ def run_scenario(store: OpenStore, contest: Contest, args: argparse.Namespace) -
         baseline = baseline_from_poll(poll, contest, avg.a, avg.b)
     else:
         baseline = baseline_from_average(avg, polls, contest, args.as_of)
-    observed = [
-        t
-        for p in sorted(polls, key=lambda p: p.fieldwork_end)
-        if args.as_of is None or p.fieldwork_end <= args.as_of
-        for t in p.transfers
-    ]
-    scenario = Scenario(splits=default_splits(observed, baseline.eliminated, baseline.a, baseline.b))
+    splits = splits_from_polls(polls, contest, baseline.a, baseline.b, args.as_of)
+    scenario = Scenario(splits={k: v for k, v in splits.items() if k in baseline.eliminated})
     name = ""
     if args.name:
         with translated(store.engine), store.sessions() as session:

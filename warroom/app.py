@@ -190,6 +190,7 @@ class WarRoom:
                 menu.addAction(f"Load '{name}'", lambda n=name: self.load_scenario(n))
 
     def briefing(self):
+        from warroom.core.scenario import break_even_text
         from warroom.ui.export import Briefing, BriefingScenario, sources_of
 
         contest = self.poll_service.contest
@@ -222,22 +223,16 @@ class WarRoom:
                 continue
             if p is None or base is None:
                 continue
-            be = p.break_even_message
-            be_text = (
-                "no break-even"
-                if be is None
-                else (f"break-even message {100 * be:.0f} %" if 0 <= be <= 1 else "break-even out of reach")
+            scen.append(
+                BriefingScenario(name, p.verdict, p.margin, break_even_text(p.break_even_message), p.win_probability_b)
             )
-            scen.append(BriefingScenario(name, p.verdict, p.margin, be_text, p.win_probability_b))
         if not scen and self.scenarios.projection is not None:
             p = self.scenarios.projection
-            be = p.break_even_message
-            be_text = (
-                "no break-even"
-                if be is None
-                else (f"break-even message {100 * be:.0f} %" if 0 <= be <= 1 else "break-even out of reach")
+            scen.append(
+                BriefingScenario(
+                    "Current settings", p.verdict, p.margin, break_even_text(p.break_even_message), p.win_probability_b
+                )
             )
-            scen.append(BriefingScenario("Current settings", p.verdict, p.margin, be_text, p.win_probability_b))
         return Briefing(
             title=title,
             date_text=f"Prepared {_date.today():%d %B %Y} with warroom",

@@ -7,9 +7,11 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
+import numpy as np
+
 from warroom.core.averaging import Observation, PollAverages, recency_weighted_mean, share_variance
-from warroom.core.runoff import Split
-from warroom.core.scenario import Baseline, Destination, DragSource, Scenario
+from warroom.core.runoff import Split, front_pair
+from warroom.core.scenario import Baseline, Destination, DragSource, Scenario, default_splits
 from warroom.core.types import Contest, Poll
 
 
@@ -110,3 +112,33 @@ def baseline_to_dict(baseline: Baseline, mode: str, value: Any) -> dict[str, Any
         "a": baseline.a,
         "b": baseline.b,
     }
+
+
+HEATMAP_STRENGTHS = np.linspace(0.0, 1.0, 41)
+"""Message strengths (0-1) along the heatmap's x axis."""
+HEATMAP_SPLITS = np.linspace(0.0, 100.0, 41)
+"""Shares of valid transfers to the front-runner (%) along the heatmap's y axis."""
+
+
+def provisional_pair(polls: Sequence[Poll], contest: Contest, last: int = 10) -> tuple[str, str]:
+    """The front-runner pair from the mean of the latest polls: cheap, and what the charts are about."""
+    codes = set(contest.candidate_codes)
+    recent = sorted((p for p in polls if p.first_round), key=lambda p: p.fieldwork_end)[-last:]
+    totals: dict[str, float] = {}
+    for p in recent:
+        for code, share in p.first_round.items():
+            if code in codes:
+                totals[code] = totals.get(code, 0.0) + share
+    if len(totals) < 2:
+        raise ValueError("need first-round figures for at least two candidates")
+    return front_pair(totals)
+
+
+def splits_from_polls(
+    polls: Sequence[Poll], contest: Contest, a: str, b: str, as_of: date | None = None
+) -> dict[str, Split]:
+    """Second-preference splits for every non-finalist: the latest published by `as_of`, else the default."""
+    usable = sorted((p for p in polls if as_of is None or p.fieldwork_end <= as_of), key=lambda p: p.fieldwork_end)
+    observed = [t for p in usable for t in p.transfers]
+    eliminated = [c.code for c in contest.candidates if c.code not in (a, b)] + ["other"]
+    return default_splits(observed, eliminated, a, b)

@@ -623,3 +623,14 @@ def project(baseline: Baseline, scenario: Scenario, *, error: ErrorModel = DEFAU
 
 def _points(x: float) -> str:
     return f"{x:.1f} points" if x >= 0.05 else "less than 0.1 points"
+
+
+def break_even_text(break_even: float | None) -> str:
+    """The break-even message strength in words, for tables, briefings and the command line."""
+    if break_even is None:
+        return "no break-even (the message lever does not move the margin)"
+    if break_even < 0:
+        return "gap closed even with no message"
+    if break_even <= 1:
+        return f"break-even message {100 * break_even:.1f} % of the personal vote"
+    return f"break-even out of reach ({100 * break_even:.0f} % would be needed)"

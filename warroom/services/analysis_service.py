@@ -8,27 +8,8 @@ from datetime import date
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from warroom.core.averaging import ColumnBuilder, PollAverages, average_polls
-from warroom.core.runoff import Split, front_pair
-from warroom.core.scenario import default_splits
+from warroom.core.baseline import provisional_pair, splits_from_polls
 from warroom.core.types import Contest, Poll
-
-
-def observed_splits(polls: Sequence[Poll], contest: Contest, a: str, b: str) -> dict[str, Split]:
-    """Second-preference splits for every non-finalist: the latest published, else a documented default."""
-    observations = [t for p in sorted(polls, key=lambda p: p.fieldwork_end) for t in p.transfers]
-    eliminated = [c.code for c in contest.candidates if c.code not in (a, b)] + ["other"]
-    return default_splits(observations, eliminated, a, b)
-
-
-def provisional_pair(polls: Sequence[Poll], last: int = 10) -> tuple[str, str]:
-    """Front-runner pair from the mean of the latest polls: cheap, and what the charts are about."""
-    recent = sorted((p for p in polls if p.first_round), key=lambda p: p.fieldwork_end)[-last:]
-    totals: dict[str, float] = {}
-    for p in recent:
-        for code, share in p.first_round.items():
-            if code != "other":
-                totals[code] = totals.get(code, 0.0) + share
-    return front_pair(totals)
 
 
 class AverageController(QObject):
@@ -72,8 +53,8 @@ class AverageController(QObject):
             if len([p for p in self._polls if p.first_round]) == 0:
                 self.averages = None
             else:
-                a, b = provisional_pair(self._polls)
-                splits = observed_splits(self._polls, contest, a, b)
+                a, b = provisional_pair(self._polls, contest)
+                splits = splits_from_polls(self._polls, contest, a, b)
                 columns = self._columns.build(self._polls)
                 self.averages = average_polls(self._polls, contest, a=a, b=b, splits=splits, columns=columns)
         except (ValueError, KeyError) as exc:

@@ -10,31 +10,29 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from warroom.core.averaging import PollAverages
 from warroom.core.baseline import (
+    HEATMAP_SPLITS,
+    HEATMAP_STRENGTHS,
     baseline_from_average,
     baseline_from_poll,
     baseline_to_dict,
     scenario_from_dict,
     scenario_to_dict,
+    splits_from_polls,
 )
 from warroom.core.scenario import (
     Baseline,
     Projection,
     Scenario,
     break_even_curve,
-    default_splits,
     largest_eliminated,
     margin_grid,
     project,
 )
 from warroom.core.types import Contest, Poll
-
-GRID_STRENGTHS = np.linspace(0.0, 1.0, 41)
-GRID_SPLITS = np.linspace(0.0, 100.0, 41)
 
 
 class ScenarioController(QObject):
@@ -81,8 +79,9 @@ class ScenarioController(QObject):
     def defaults(self) -> Scenario:
         base = self.baseline
         assert base is not None
-        observed = [t for p in sorted(self._polls, key=lambda p: p.fieldwork_end) for t in p.transfers]
-        return Scenario(splits=default_splits(observed, base.eliminated, base.a, base.b))
+        assert self._contest is not None
+        splits = splits_from_polls(self._polls, self._contest, base.a, base.b)
+        return Scenario(splits={k: v for k, v in splits.items() if k in base.eliminated})
 
     def reset(self) -> None:
         if self.baseline is None:
@@ -177,8 +176,8 @@ class ScenarioController(QObject):
         try:
             self.projection = project(base, scenario)
             target = largest_eliminated(base)
-            grid = margin_grid(base, scenario, GRID_STRENGTHS, GRID_SPLITS, target) if target else None
-            contour = break_even_curve(base, scenario, GRID_SPLITS, target) if target else None
+            grid = margin_grid(base, scenario, HEATMAP_STRENGTHS, HEATMAP_SPLITS, target) if target else None
+            contour = break_even_curve(base, scenario, HEATMAP_SPLITS, target) if target else None
         except ValueError as exc:
             self.scenario_failed.emit(str(exc))
             return

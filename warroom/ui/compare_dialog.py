@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from warroom.core.scenario import Projection
+from warroom.core.scenario import Projection, break_even_text
 
 ROWS = (
     "Baseline",
@@ -28,8 +28,7 @@ ROWS = (
 
 
 def _cells(label: str, p: Projection) -> list[str]:
-    be = p.break_even_message
-    be_text = "—" if be is None else (f"{100 * be:.1f} %" if 0 <= be <= 1 else "out of reach")
+    be_text = break_even_text(p.break_even_message)
     return [
         label,
         p.verdict,

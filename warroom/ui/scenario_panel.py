@@ -28,14 +28,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from warroom.core.baseline import HEATMAP_SPLITS, HEATMAP_STRENGTHS
 from warroom.core.runoff import Split
 from warroom.core.scenario import Baseline, Destination, DragSource, Projection, Scenario
 from warroom.core.types import Contest
 from warroom.ui.qt_utils import signals_blocked
 from warroom.ui.split_slider import SplitSlider
-
-GRID_STRENGTHS = np.linspace(0.0, 1.0, 41)
-GRID_SPLITS = np.linspace(0.0, 100.0, 41)
 
 
 def _name(contest: Contest | None, code: str) -> str:
@@ -75,22 +73,22 @@ class Heatmap(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot)
         layout.addWidget(self.legend)
-        self.grid = np.zeros((len(GRID_SPLITS), len(GRID_STRENGTHS)))
+        self.grid = np.zeros((len(HEATMAP_SPLITS), len(HEATMAP_STRENGTHS)))
 
     def show_grid(
         self, grid: np.ndarray, x_now: float, y_now: float, caption: str, contour: np.ndarray | None = None
     ) -> None:
-        """grid[i, j]: margin at split GRID_SPLITS[i] and strength GRID_STRENGTHS[j]; contour[i]: the exact
-        break-even strength (0-1) at split GRID_SPLITS[i]."""
+        """grid[i, j]: margin at split HEATMAP_SPLITS[i] and strength HEATMAP_STRENGTHS[j]; contour[i]: the exact
+        break-even strength (0-1) at split HEATMAP_SPLITS[i]."""
         self.grid = grid
         limit = max(5.0, float(np.nanmax(np.abs(grid))) if grid.size else 5.0)
         self.image.setImage(grid, levels=(-limit, limit), autoLevels=False)
-        w = 100.0 / (len(GRID_STRENGTHS) - 1)
-        h = 100.0 / (len(GRID_SPLITS) - 1)
+        w = 100.0 / (len(HEATMAP_STRENGTHS) - 1)
+        h = 100.0 / (len(HEATMAP_SPLITS) - 1)
         self.image.setRect(-w / 2, -h / 2, 100.0 + w, 100.0 + h)
         if contour is not None:
             xs = 100.0 * np.where((contour >= 0) & (contour <= 1), contour, np.nan)
-            self.contour.setData(xs, GRID_SPLITS)
+            self.contour.setData(xs, HEATMAP_SPLITS)
         else:
             self.contour.setData([], [])
         self.current.setData([x_now], [y_now])
