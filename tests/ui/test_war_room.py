@@ -125,3 +125,36 @@ def test_dark_scheme_and_settings_persist(room, qtbot) -> None:
     again = AppSettings(QSettings(settings.qsettings.fileName(), QSettings.Format.IniFormat))
     assert again.theme == "dark"
     assert again.geometry("main") is not None
+
+
+def test_saved_scenarios_compare_and_present(room, qtbot) -> None:
+    from warroom.core.baseline import scenario_to_dict
+    from warroom.ui.compare_dialog import CompareDialog
+
+    base_settings = scenario_to_dict(room.scenarios.scenario)
+    strong = dict(base_settings, message_strength=0.9)
+    baseline, _ = room.scenarios.to_saved()
+    room.poll_service.save_scenario("Baseline", baseline, base_settings)
+    room.poll_service.save_scenario("Tie him", baseline, strong)
+    results = [(n, b.get("label", ""), room.scenarios.evaluate(s, n)) for n, b, s in room.poll_service.scenarios()]
+    dialog = CompareDialog(results)
+    qtbot.addWidget(dialog)
+    assert dialog.table.columnCount() == 2
+    margins = [float(dialog.table.item(2, c).text()) for c in range(2)]
+    assert margins[1] < margins[0]  # "Tie him" (sorted second) closes more of the gap
+    win = room.window
+    win.set_presentation_views(["charts", "scenario:Tie him"])
+    win.enter_presentation()
+    win.step_view(1)
+    assert room.scenarios.scenario.message_strength == pytest.approx(0.9)
+    assert room.scenario_panel.message_slider.value() == 900
+    win.leave_presentation()
+
+
+def test_event_marker_is_stored_and_drawn(room) -> None:
+    from warroom.core.types import Annotation
+
+    before = len(room.window.charts._annotation_items)
+    room.poll_service.add_annotation(Annotation(date(2024, 3, 15), "debate"))
+    assert [a.text for a in room.poll_service.annotations] == ["poster unveiled", "debate"]
+    assert len(room.window.charts._annotation_items) == before + 3  # one line on each chart
