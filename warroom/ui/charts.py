@@ -298,6 +298,7 @@ class ChartPanel(QWidget):
         self._lead2_implied.line.setPen(pg.mkPen("#7f7f7f", width=1.5, style=Qt.PenStyle.DashLine))
         self._connect(self._lead2_observed, "lead2")
         self._connect(self._lead2_implied, "lead2")
+        self.apply_theme(self._theme)  # new items take the current theme (e.g. opened during a meeting)
         for line in self._election_lines:
             line.getViewBox() and line.getViewBox().removeItem(line)
         self._election_lines = []
@@ -445,6 +446,31 @@ class ChartPanel(QWidget):
             plot.showGrid(x=True, y=True, alpha=theme.grid_alpha)
         for series in self._first.values():
             series.line.setPen(pg.mkPen(series.line.opts["pen"].color(), width=theme.line_width))
+        # The lead charts are drawn in the theme's foreground colour: white on a projector, dark on paper.
+        fg = QColor(theme.foreground)
+        band = QColor(fg)
+        band.setAlpha(theme.band_alpha // 2)
+        for series in (self._lead1, self._lead2_observed):
+            if series is not None:
+                series.line.setPen(pg.mkPen(fg, width=theme.line_width))
+                series.points.setPen(pg.mkPen(fg, width=1.5))
+                series.points.setBrush(pg.mkBrush(fg))
+                series.band.setBrush(pg.mkBrush(band))
+        for legend in (self._legend_first, self._legend_lead1, self._legend_lead2):
+            legend.setBrush(
+                pg.mkBrush(
+                    QColor(theme.background).red(),
+                    QColor(theme.background).green(),
+                    QColor(theme.background).blue(),
+                    200,
+                )
+            )
+            legend.setLabelTextColor(theme.foreground)
+            legend.setLabelTextSize(f"{max(8, theme.font_pt - 1)}pt")
+            for key in self._pollster_keys.values():
+                key.setPen(pg.mkPen(theme.foreground))
+            for _sample, label in legend.items:  # existing entries keep their old colour otherwise
+                label.setText(label.text, color=theme.foreground, size=f"{max(8, theme.font_pt - 1)}pt")
 
     def fit(self) -> None:
         for plot in self.plots.values():

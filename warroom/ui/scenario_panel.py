@@ -11,7 +11,7 @@ from functools import partial
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
@@ -33,7 +33,7 @@ from warroom.core.runoff import Split
 from warroom.core.scenario import Baseline, Destination, DragSource, Projection, Scenario
 from warroom.core.types import Contest
 from warroom.ui.qt_utils import signals_blocked
-from warroom.ui.split_slider import SplitSlider
+from warroom.ui.split_slider import SplitSlider, fit_value_label
 
 
 def _name(contest: Contest | None, code: str) -> str:
@@ -141,7 +141,7 @@ class ScenarioPanel(QWidget):
         self.message_slider.setAccessibleName("Message strength")
         self.message_slider.valueChanged.connect(self._on_message_slider_value_changed)
         self.message_value = QLabel()
-        self.message_value.setFixedWidth(self.message_value.fontMetrics().horizontalAdvance("100.0 %") + 8)
+        fit_value_label(self.message_value)
         self.message_dest = SplitSlider(
             ["to challenger", "to other candidates", "stay at home"],
             [
@@ -159,7 +159,7 @@ class ScenarioPanel(QWidget):
         self.drag_slider.setAccessibleName("Drag recovery")
         self.drag_slider.valueChanged.connect(self._on_drag_slider_value_changed)
         self.drag_value = QLabel()
-        self.drag_value.setFixedWidth(self.drag_value.fontMetrics().horizontalAdvance("100.0 %") + 8)
+        fit_value_label(self.drag_value)
         self.drag_source = SplitSlider(
             ["from front-runner", "from other candidates", "from non-voters"],
             [
@@ -210,18 +210,18 @@ class ScenarioPanel(QWidget):
         self.heatmap.setMinimumHeight(220)
         # Output labels have fixed heights: new text repaints the label alone instead of re-laying out
         # the whole window on every slider move (that relayout was the slow tail of a drag).
-        for label, lines in (
+        self._fixed_lines = (
             (self.verdict, 2),
-            (self.first_round_label, 2),
+            (self.first_round_label, 3),
             (self.runoff_label, 2),
             (self.break_even_label, 2),
             (self.win_label, 1),
-        ):
+            (self.heatmap.legend, 3),
+        )
+        for label, _lines in self._fixed_lines:
             label.setWordWrap(True)
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-            label.setFixedHeight(label.fontMetrics().lineSpacing() * lines + 6)
-        self.heatmap.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.heatmap.legend.setFixedHeight(self.heatmap.legend.fontMetrics().lineSpacing() * 3 + 4)
+        self._fit_label_heights()
         out = QGroupBox("Projection")
         out.setObjectName("projection_box")
         oform = QVBoxLayout(out)
@@ -265,8 +265,8 @@ class ScenarioPanel(QWidget):
         scroll.setWidget(inputs)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(scroll, 1)
-        layout.addWidget(out, 1)
+        layout.addWidget(scroll, 2)
+        layout.addWidget(out, 3)  # the answer gets the larger share, above all on a projector
         self._update_value_labels()
 
     # --- data down ------------------------------------------------------------------------------------------
@@ -399,6 +399,18 @@ class ScenarioPanel(QWidget):
         return self._scenario
 
     # --- private --------------------------------------------------------------------------------------------
+
+    def _fit_label_heights(self) -> None:
+        fit_value_label(self.message_value)
+        fit_value_label(self.drag_value)
+        for label, lines in self._fixed_lines:
+            label.ensurePolished()  # pick up the stylesheet's font (meeting mode is much larger)
+            label.setFixedHeight(label.fontMetrics().lineSpacing() * lines + 6)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
+            QTimer.singleShot(0, self._fit_label_heights)
+        super().changeEvent(event)
 
     def _rebuild_transfer_sliders(self, eliminated: list[str]) -> None:
         for widget in self._split_widgets.values():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import partial
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QSlider, QWidget
 
 from warroom.ui.qt_utils import signals_blocked
@@ -35,6 +35,12 @@ def rebalance(values: Sequence[int], moved: int, new_value: int, total: int = ST
     for i, share in zip(others, shares, strict=True):
         out[i] = share
     return out
+
+
+def fit_value_label(label: QLabel) -> None:
+    """Fix a value label's width to its widest text ("100.0 %") in its current font."""
+    label.ensurePolished()
+    label.setFixedWidth(label.fontMetrics().horizontalAdvance("100.0 %") + 8)
 
 
 class SplitSlider(QWidget):
@@ -67,7 +73,7 @@ class SplitSlider(QWidget):
             text.setToolTip(tip)
             text.setBuddy(slider)
             value = QLabel()
-            value.setFixedWidth(value.fontMetrics().horizontalAdvance("100.0 %") + 8)  # no relayout per move
+            fit_value_label(value)  # fixed width: a new value repaints the label without a relayout
             value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             slider.valueChanged.connect(partial(self._on_slider_value_changed, i))
             grid.addWidget(text, i, 0)
@@ -77,6 +83,11 @@ class SplitSlider(QWidget):
             self._value_labels.append(value)
         grid.setColumnStretch(1, 1)
         self._show()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):  # e.g. meeting mode's large type
+            QTimer.singleShot(0, lambda: [fit_value_label(label) for label in self._value_labels])
+        super().changeEvent(event)
 
     def parts(self) -> tuple[float, float, float]:
         return (self._values[0] / 10.0, self._values[1] / 10.0, self._values[2] / 10.0)
