@@ -92,6 +92,72 @@ class AverageSeries:
         return cls(e, e, e, e, {})
 
 
+@dataclass(frozen=True)
+class _Gains:
+    """The data-independent half of the Kalman smoother: it depends only on when and how precisely the
+    polls observe, not on what they say, so house-effect iterations compute it once."""
+
+    k: np.ndarray  # (T, S) filter gains
+    vf: np.ndarray  # (T, S) filtered variances
+    vp: np.ndarray  # (T, S) predicted variances
+    g: np.ndarray  # (T-1, S) smoother gains
+
+
+def _gains(precision: np.ndarray, q: np.ndarray) -> _Gains:
+    """Riccati recursion for S random walks over T days (precision is (S, T))."""
+    S, T = precision.shape
+    P = np.ascontiguousarray(precision.T)  # rows are days: contiguous row writes in the loop
+    k = np.empty((T, S))
+    vf = np.empty((T, S))
+    vp = np.empty((T, S))
+    v = np.full(S, DIFFUSE_VAR)
+    for t in range(T):
+        if t:
+            v = v + q
+        vp[t] = v
+        pv = v * P[t]
+        kt = pv / (1.0 + pv)
+        k[t] = kt
+        v = v - v * kt
+        vf[t] = v
+    return _Gains(k, vf, vp, vf[:-1] / vp[1:])
+
+
+def _smooth_means(gains: _Gains, precision: np.ndarray, weighted: np.ndarray) -> np.ndarray:
+    """Filter and smooth the means: two first-order linear recurrences, (T, S) -> returns (S, T)."""
+    ybar = np.divide(weighted, precision, out=np.zeros_like(weighted), where=precision > 0).T
+    a = 1.0 - gains.k
+    b = gains.k * ybar
+    T, S = a.shape
+    mf = np.empty((T, S))
+    m = np.zeros(S)
+    for t in range(T):
+        m = a[t] * m + b[t]
+        mf[t] = m
+    g = gains.g
+    c = mf[:-1] * (1.0 - g)
+    ms = np.empty((T, S))
+    ms[-1] = mf[-1]
+    nxt = mf[-1]
+    for t in range(T - 2, -1, -1):
+        nxt = c[t] + g[t] * nxt
+        ms[t] = nxt
+    return ms.T
+
+
+def _smooth_vars(gains: _Gains) -> np.ndarray:
+    T, S = gains.vf.shape
+    vs = np.empty((T, S))
+    vs[-1] = gains.vf[-1]
+    g2 = gains.g**2
+    d = gains.vf[:-1] - g2 * gains.vp[1:]
+    nxt = vs[-1]
+    for t in range(T - 2, -1, -1):
+        nxt = d[t] + g2[t] * nxt
+        vs[t] = nxt
+    return vs.T
+
+
 def _rts(precision: np.ndarray, weighted: np.ndarray, q: np.ndarray, want_var: bool) -> tuple[np.ndarray, np.ndarray]:
     """Kalman filter + RTS smoother of S random walks over T days at once.
 
@@ -102,34 +168,9 @@ def _rts(precision: np.ndarray, weighted: np.ndarray, q: np.ndarray, want_var: b
     Returns:
         smoothed means (S, T) and variances (S, T) (variances zero-filled if not wanted).
     """
-    S, T = precision.shape
-    mf = np.empty((S, T))
-    vf = np.empty((S, T))
-    vp = np.empty((S, T))
-    m = np.zeros(S)
-    v = np.full(S, DIFFUSE_VAR)
-    ybar = np.divide(weighted, precision, out=np.zeros_like(weighted), where=precision > 0)
-    for t in range(T):
-        if t:
-            v = v + q
-        vp[:, t] = v
-        pv = v * precision[:, t]
-        k = pv / (1.0 + pv)
-        m = m + k * (ybar[:, t] - m)
-        v = v * (1.0 - k)
-        mf[:, t] = m
-        vf[:, t] = v
-    ms = np.empty((S, T))
-    vs = np.zeros((S, T))
-    ms[:, -1] = mf[:, -1]
-    vs[:, -1] = vf[:, -1]
-    gain = vf[:, :-1] / vp[:, 1:]
-    for t in range(T - 2, -1, -1):
-        ms[:, t] = mf[:, t] + gain[:, t] * (ms[:, t + 1] - mf[:, t])
-    if want_var:
-        for t in range(T - 2, -1, -1):
-            vs[:, t] = vf[:, t] + gain[:, t] ** 2 * (vs[:, t + 1] - vp[:, t + 1])
-    return ms, vs
+    gains = _gains(precision, q)
+    means = _smooth_means(gains, precision, weighted)
+    return means, (_smooth_vars(gains) if want_var else np.zeros_like(means))
 
 
 @dataclass(frozen=True)
@@ -176,12 +217,13 @@ def _house_effects(
     for s in range(S):
         if len(data[s]):
             precision[s] = np.bincount(day_idx[s], weights[s], T)
+    gains = _gains(precision, q)  # the same every iteration: only the observations' values change
     for _ in range(iterations):
         weighted = np.zeros((S, T))
         for s in range(S):
             if len(data[s]):
                 weighted[s] = np.bincount(day_idx[s], weights[s] * (data[s].value - house[s][data[s].pollster]), T)
-        mean, _var = _rts(precision, weighted, q, want_var=False)
+        mean = _smooth_means(gains, precision, weighted)
         for s in range(S):
             d = data[s]
             if len(d) == 0:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import date
@@ -123,7 +124,7 @@ HEATMAP_SPLITS = np.linspace(0.0, 100.0, 41)
 def provisional_pair(polls: Sequence[Poll], contest: Contest, last: int = 10) -> tuple[str, str]:
     """The front-runner pair from the mean of the latest polls: cheap, and what the charts are about."""
     codes = set(contest.candidate_codes)
-    recent = sorted((p for p in polls if p.first_round), key=lambda p: p.fieldwork_end)[-last:]
+    recent = heapq.nlargest(last, (p for p in polls if p.first_round), key=lambda p: p.fieldwork_end)
     totals: dict[str, float] = {}
     for p in recent:
         for code, share in p.first_round.items():
@@ -138,7 +139,9 @@ def splits_from_polls(
     polls: Sequence[Poll], contest: Contest, a: str, b: str, as_of: date | None = None
 ) -> dict[str, Split]:
     """Second-preference splits for every non-finalist: the latest published by `as_of`, else the default."""
-    usable = sorted((p for p in polls if as_of is None or p.fieldwork_end <= as_of), key=lambda p: p.fieldwork_end)
+    usable = sorted(
+        (p for p in polls if p.transfers and (as_of is None or p.fieldwork_end <= as_of)), key=lambda p: p.fieldwork_end
+    )
     observed = [t for p in usable for t in p.transfers]
     eliminated = [c.code for c in contest.candidates if c.code not in (a, b)] + ["other"]
     return default_splits(observed, eliminated, a, b)
