@@ -124,3 +124,51 @@ def test_fuzz_parser_never_crashes(text: str) -> None:
     if result.ok:
         for poll in result.polls:
             assert validate_poll(poll, TOY) == []
+
+
+_cell = st.one_of(
+    st.just(""),
+    st.text(max_size=12),
+    st.integers(-10, 3000).map(str),
+    st.floats(-5, 120).map(lambda x: f"{x:g}"),
+    st.sampled_from(["nan", "inf", "-inf"]),
+    st.dates().map(lambda d: d.isoformat()),
+    st.sampled_from(["2024-02-30", "31/12/2023", "1,000", "=1+1", "@x", "45%", " 12 "]),
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.lists(_cell, min_size=0, max_size=9), min_size=1, max_size=6))
+def test_fuzz_structured_rows(rows: list[list[str]]) -> None:
+    """Rows of plausible and implausible cells under a real header: no crash, every error placed, all or nothing."""
+    import csv as _csv
+    import io as _io
+
+    buf = _io.StringIO()
+    writer = _csv.writer(buf)
+    writer.writerow(
+        [
+            "pollster",
+            "fieldwork_start",
+            "fieldwork_end",
+            "sample_size",
+            "first:ann",
+            "first:bob",
+            "first:cat",
+            "second:ann",
+            "second:bob",
+        ]
+    )
+    writer.writerows(rows)
+    text = buf.getvalue()
+    try:
+        result = parse_polls_csv(text, TOY)
+    except CsvFormatError as exc:  # e.g. a NUL byte: refused as a whole, with a message
+        assert str(exc)
+        return
+    n_lines = text.count("\n") + 1  # physical lines: a quoted cell may hold a line break
+    for error in result.errors:
+        assert 1 <= error.line <= n_lines
+        assert error.field and error.message
+    if result.ok:
+        assert all(validate_poll(p, TOY) == [] for p in result.polls)

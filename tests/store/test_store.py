@@ -130,3 +130,29 @@ def test_deleted_poll_comes_back_under_its_own_id_and_ids_are_never_reused(store
         assert c not in (a, b)  # a deleted id is not handed to a new poll
         assert repo.add_polls(s, cid, [gone]) == [b]
     engine.dispose()
+
+
+def test_upgrade_from_an_older_schema_keeps_data_and_backs_up_first(tmp_path: Path) -> None:
+    from alembic import command
+
+    from warroom.store.db import _alembic_config, list_backups
+
+    db = tmp_path / "polls.sqlite3"
+    engine = make_engine(str(db))
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), "0001")  # a store written by the first release
+    sessions = make_session_factory(engine)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO contest (name, election_date, system) VALUES ('Old race', '2024-05-02', 'sv')"))
+    backup = upgrade(engine, backup_dir=tmp_path / "backups")
+    assert backup is not None and list_backups(tmp_path / "backups") == [Path(backup)]
+    with sessions() as s:
+        assert repo.get_contest(s, "Old race") is not None
+    import sqlite3
+
+    old = sqlite3.connect(backup)
+    assert old.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+    assert old.execute("SELECT name FROM contest").fetchall() == [("Old race",)]
+    old.close()
+    assert upgrade(engine, backup_dir=tmp_path / "backups") is None  # already current: no second backup
+    engine.dispose()

@@ -133,6 +133,7 @@ class ScenarioRow(Base):
     name: Mapped[str] = mapped_column(String(120))
     baseline_json: Mapped[str] = mapped_column(Text)
     settings_json: Mapped[str] = mapped_column(Text)
+    notes: Mapped[str] = mapped_column(Text, default="", server_default="")
     saved_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
