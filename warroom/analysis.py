@@ -14,7 +14,6 @@ from warroom.core.baseline import (
     baseline_from_average,
     baseline_from_poll,
     baseline_to_dict,
-    provisional_pair,
     scenario_from_dict,
     scenario_to_dict,
     splits_from_polls,
@@ -49,13 +48,17 @@ def _polls(store: OpenStore, contest: Contest) -> list[Poll]:
 def compute_averages(
     polls: list[Poll], contest: Contest, as_of: date | None, columns: ColumnBuilder | None = None
 ) -> PollAverages:
-    usable = [p for p in polls if as_of is None or p.fieldwork_end <= as_of]
-    if not [p for p in usable if p.first_round]:
+    if not any(p.first_round and (as_of is None or p.fieldwork_end <= as_of) for p in polls):
         raise ReportError("no polls with first-round figures" + (f" by {as_of}" if as_of else ""))
-    a, b = provisional_pair(usable, contest)
-    splits = splits_from_polls(usable, contest, a, b)
-    built = columns.build(polls) if columns is not None else None
-    return average_polls(polls, contest, a=a, b=b, as_of=as_of, splits=splits, columns=built)
+    built = (columns or ColumnBuilder(contest)).build(polls)
+    with_transfers = [p for p in polls if p.transfers]
+    return average_polls(
+        polls,
+        contest,
+        as_of=as_of,
+        columns=built,
+        splits_for=lambda a, b: splits_from_polls(with_transfers, contest, a, b, as_of),
+    )
 
 
 @dataclass

@@ -12,7 +12,7 @@ milliseconds.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from statistics import NormalDist
@@ -502,6 +502,7 @@ def average_polls(
     drift_sd_per_day: float = 0.25,
     level: float = 0.90,
     columns: PollColumns | None = None,
+    splits_for: Callable[[str, str], Mapping[str, Split]] | None = None,
 ) -> PollAverages:
     """All the averages of a contest: first-round shares, first-round lead, runoff lead.
 
@@ -512,6 +513,8 @@ def average_polls(
             (candidates without one exhaust).
         end: extend the grid to this day (e.g. election day) when no as_of is given.
         columns: the polls as columns, if the caller keeps a ColumnBuilder (skips the per-poll work).
+        splits_for: instead of `splits`, a function of the pair (a, b) giving them, for when the pair is
+            chosen here.
     """
     cols_all = columns or ColumnBuilder(contest).build(polls)
     cols = cols_all.upto(as_of.toordinal()) if as_of is not None else cols_all
@@ -523,6 +526,8 @@ def average_polls(
         if len(totals) < 2:
             totals = {codes[0]: 1.0, codes[1]: 0.5}
         a, b = front_pair(totals)
+    if splits_for is not None:
+        splits = splits_for(a, b)
     col_of = {c: i for i, c in enumerate(cols.codes)}
     day, n, ids, pidx, names, shares = cols.day, cols.n, cols.ids, cols.pollster, list(cols.names), cols.shares
     second = np.stack([cols.second[:, col_of[a]], cols.second[:, col_of[b]]], axis=1) if N else np.empty((0, 2))

@@ -8,7 +8,7 @@ from datetime import date
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from warroom.core.averaging import ColumnBuilder, PollAverages, average_polls
-from warroom.core.baseline import provisional_pair, splits_from_polls
+from warroom.core.baseline import splits_from_polls
 from warroom.core.types import Contest, Poll
 
 
@@ -53,10 +53,14 @@ class AverageController(QObject):
             if len([p for p in self._polls if p.first_round]) == 0:
                 self.averages = None
             else:
-                a, b = provisional_pair(self._polls, contest)
-                splits = splits_from_polls(self._polls, contest, a, b)
                 columns = self._columns.build(self._polls)
-                self.averages = average_polls(self._polls, contest, a=a, b=b, splits=splits, columns=columns)
+                with_transfers = [p for p in self._polls if p.transfers]
+                self.averages = average_polls(
+                    self._polls,
+                    contest,
+                    columns=columns,
+                    splits_for=lambda a, b: splits_from_polls(with_transfers, contest, a, b),
+                )
         except (ValueError, KeyError) as exc:
             self.averages = None
             self.average_failed.emit(f"The poll average could not be computed: {exc}")

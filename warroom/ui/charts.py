@@ -274,8 +274,9 @@ class ChartPanel(QWidget):
         self._lead2_implied: _Series | None = None
         self._annotation_items: list[pg.InfiniteLine] = []
         self._selected: int | None = None
-        self._size_of: dict[int, float] = {}
-        self._symbol_of: dict[int, str] = {}
+        self._row_of = np.full(1, -1, dtype=np.int64)
+        self._sizes = np.empty(0)
+        self._symbols = np.empty(0, dtype=object)
         self.setObjectName("charts")
         self.setAccessibleName("Poll charts")
         self._layout_widget = pg.GraphicsLayoutWidget()
@@ -407,8 +408,12 @@ class ChartPanel(QWidget):
         both = ~np.isnan(lead)
         self._lead1.set_points(days[both], lead[both], sizes[both], symbols[both], ids[both])
         self._lead1.set_average(averages.first_lead if averages else None)
-        self._size_of = dict(zip(ids.tolist(), sizes.tolist(), strict=True))
-        self._symbol_of = dict(zip(ids.tolist(), symbols.tolist(), strict=True))
+        # id -> row, as an array: the runoff chart's points (which come as poll ids) look their size and
+        # symbol up in one vectorised step.
+        self._row_of = np.full(int(ids.max()) + 2 if len(ids) else 1, -1, dtype=np.int64)
+        known = ids >= 0  # a poll not yet stored has no id to look up
+        self._row_of[ids[known]] = np.arange(len(ids))[known]
+        self._sizes, self._symbols = sizes, symbols
         if averages is not None:
             obs, imp = averages.second_lead_observed, averages.second_lead_implied
             self._lead2_observed.set_points(
@@ -428,13 +433,22 @@ class ChartPanel(QWidget):
         self.plots["lead2"].setTitle(f"Second-round (runoff) lead: {name_a} minus {name_b} (points)")
         self._refresh_selection()
 
-    def _sizes_for(self, ids: np.ndarray) -> np.ndarray:
-        get = self._size_of.get
-        return np.fromiter((get(i, 7.0) for i in ids.tolist()), float, len(ids))
+    def _rows_for(self, ids: np.ndarray) -> np.ndarray:
+        ids = np.asarray(ids, dtype=np.int64)
+        inside = (ids >= 0) & (ids < len(self._row_of))
+        rows = np.full(len(ids), -1, dtype=np.int64)
+        rows[inside] = self._row_of[ids[inside]]
+        return rows
 
-    def _symbols_for(self, ids: np.ndarray) -> list[str]:
-        get = self._symbol_of.get
-        return [get(i, "o") for i in ids.tolist()]
+    def _sizes_for(self, ids: np.ndarray) -> np.ndarray:
+        rows = self._rows_for(ids)
+        return np.where(rows >= 0, self._sizes[rows] if len(self._sizes) else 7.0, 7.0)
+
+    def _symbols_for(self, ids: np.ndarray) -> np.ndarray:
+        rows = self._rows_for(ids)
+        if not len(self._symbols):
+            return np.full(len(ids), "o", dtype=object)
+        return np.where(rows >= 0, self._symbols[rows], "o").astype(object)
 
     def show_annotations(self, annotations: Sequence[Annotation]) -> None:
         for item in self._annotation_items:
