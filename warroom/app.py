@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -283,7 +284,20 @@ def _settings(paths: AppPaths) -> AppSettings:
     return AppSettings(QSettings(str(paths.settings_file), QSettings.Format.IniFormat))
 
 
-def _open_with_recovery(target: str | Path, paths: AppPaths) -> OpenStore | None:
+def _ask_yes_no(title: str, text: str) -> bool:
+    return QMessageBox.question(None, title, text) == QMessageBox.StandardButton.Yes
+
+
+def _tell(title: str, text: str) -> None:
+    QMessageBox.critical(None, title, text)
+
+
+def open_with_recovery(
+    target: str | Path,
+    paths: AppPaths,
+    ask: Callable[[str, str], bool] = _ask_yes_no,
+    tell: Callable[[str, str], None] = _tell,
+) -> OpenStore | None:
     """Open the store; on a damaged file offer the newest backup (as a copy), never touching the original."""
     try:
         return open_store(target, backup_dir=paths.backup_dir)
@@ -291,14 +305,10 @@ def _open_with_recovery(target: str | Path, paths: AppPaths) -> OpenStore | None
         backups = list_backups(paths.backup_dir, Path(str(target)).stem) if exc.kind == "corrupt" else []
         text = f"{exc}\n\n{exc.where}" if exc.where else str(exc)
         if not backups:
-            QMessageBox.critical(None, "warroom: cannot open the poll store", text)
+            tell("warroom: cannot open the poll store", text)
             return None
-        answer = QMessageBox.question(
-            None,
-            "warroom: the poll store is damaged",
-            f"{text}\n\nOpen a copy of the newest automatic backup instead?\n{backups[0].name}",
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        question = f"{text}\n\nOpen a copy of the newest automatic backup instead?\n{backups[0].name}"
+        if not ask("warroom: the poll store is damaged", question):
             return None
         import shutil
 
@@ -307,7 +317,7 @@ def _open_with_recovery(target: str | Path, paths: AppPaths) -> OpenStore | None
         try:
             return open_store(restored, backup_dir=paths.backup_dir)
         except StoreError as exc2:
-            QMessageBox.critical(None, "warroom", f"The backup could not be opened either: {exc2}")
+            tell("warroom", f"The backup could not be opened either: {exc2}")
             return None
 
 
@@ -316,7 +326,7 @@ def run_gui(args: argparse.Namespace) -> int:
     paths.ensure()
     app = make_qapp(sys.argv[:1])
     target = args.db or paths.database
-    store = _open_with_recovery(target, paths)
+    store = open_with_recovery(target, paths)
     if store is None:
         return 3
     room = WarRoom(store, _settings(paths))

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from warroom.demo import LONDON_2012, demo_polls
 from warroom.store import polls as repo
-from warroom.store.db import make_engine, make_session_factory, translated, upgrade
+from warroom.store.db import backup_sqlite, make_engine, make_session_factory, sqlite_path, translated, upgrade
 
 
 @dataclass
@@ -34,6 +34,12 @@ def open_store(target: str | Path, *, backup_dir: Path | None, seed: bool = True
     engine = make_engine(target)
     try:
         backup = upgrade(engine, backup_dir=backup_dir)
+        db_file = sqlite_path(engine)
+        if backup is None and backup_dir is not None and db_file is not None and db_file.stat().st_size > 0:
+            # Every start keeps a copy (online backup API, consistent even if another instance is writing);
+            # the newest five are kept. This is what the app offers when the store is found damaged.
+            with translated(engine):
+                backup = str(backup_sqlite(db_file, backup_dir, reason="open"))
         sessions = make_session_factory(engine)
         seeded = False
         if seed:

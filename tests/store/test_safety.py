@@ -197,3 +197,34 @@ def test_two_writers_on_one_store_both_succeed(tmp_path: Path) -> None:
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT count(*) FROM poll").fetchone()[0] == 80
     conn.close()
+
+
+def test_damaged_store_offers_a_copy_of_the_newest_backup(tmp_path: Path) -> None:
+    from warroom.app import open_with_recovery
+    from warroom.paths import AppPaths
+
+    paths = AppPaths.under(tmp_path)
+    paths.ensure()
+    from warroom.bootstrap import open_store
+
+    first = open_store(paths.database, backup_dir=paths.backup_dir)  # seeds the demo race
+    first.close()
+    second = open_store(paths.database, backup_dir=paths.backup_dir)  # an ordinary start: backed up
+    second.close()
+    assert list_backups(paths.backup_dir)
+    paths.database.write_bytes(b"\x00garbage" * 500)
+    for extra in paths.data_dir.glob("polls.sqlite3-*"):
+        extra.unlink()
+    damaged = paths.database.read_bytes()
+    questions: list[str] = []
+    store = open_with_recovery(
+        paths.database, paths, ask=lambda _t, q: questions.append(q) or True, tell=lambda *_: None
+    )
+    assert store is not None and questions and "newest automatic backup" in questions[0]
+    with store.sessions() as s:
+        assert len(repo.list_polls(s, 1)) > 10  # the demo polls are back
+    assert "restored-" in store.target
+    store.close()
+    assert paths.database.read_bytes() == damaged  # the damaged file is left as it was
+    told: list[str] = []
+    assert open_with_recovery(paths.database, paths, ask=lambda *_: False, tell=lambda _t, m: told.append(m)) is None
