@@ -112,3 +112,21 @@ def test_grid_extends_to_election_day() -> None:
     avg = average_polls(polls, TOY, end=TOY.election_date)
     assert avg.first_round["ann"].days[-1] == TOY.election_date.toordinal()
     _ = timedelta
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_scan_smoother_equals_the_day_by_day_kalman_smoother(seed: int) -> None:
+    from warroom.core.averaging import _reference_rts, _rts
+
+    rng = np.random.default_rng(seed)
+    S, T = 4, 700
+    precision = np.where(rng.random((S, T)) < 0.15, rng.uniform(0.05, 2.0, (S, T)), 0.0)
+    precision[:, 0] = 0.0  # a series that starts without a poll on day 0
+    weighted = precision * rng.normal(40, 3, (S, T))
+    q = np.array([0.01, 0.0625, 0.125, 0.3])
+    ms, vs = _rts(precision, weighted, q, want_var=True)
+    ref_m, ref_v = _reference_rts(precision, weighted, q)
+    # after the first poll (before it, the diffuse prior makes both numerically meaningless)
+    first = max(int(np.argmax(precision[s] > 0)) for s in range(S))
+    assert np.allclose(ms[:, first:], ref_m[:, first:], atol=1e-6)
+    assert np.allclose(vs[:, first:], ref_v[:, first:], rtol=1e-6, atol=1e-6)

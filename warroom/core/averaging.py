@@ -103,59 +103,97 @@ class _Gains:
     g: np.ndarray  # (T-1, S) smoother gains
 
 
+def _affine_scan(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """x_t = a_t x_(t-1) + b_t with x_(-1) = 0, for every t at once: a Hillis-Steele scan, log2(T) whole-array
+    steps instead of T small ones. Each step composes a map with the one `d` places before it; the right-hand
+    sides are evaluated before the assignment, so overlapping slices read the previous step's values."""
+    a = a.copy()
+    b = b.copy()
+    d = 1
+    while d < len(a):
+        b[d:] = a[d:] * b[:-d] + b[d:]
+        a[d:] = a[d:] * a[:-d]
+        d *= 2
+    return b
+
+
+def _reverse_affine_scan(a: np.ndarray, b: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """x_t = b_t + a_t x_(t+1) for t < T-1, x_(T-1) = last: the backward pass of the smoother, as a scan."""
+    ra = np.concatenate([np.zeros((1, a.shape[1])), a[::-1]])
+    rb = np.concatenate([last[None, :], b[::-1]])
+    return _affine_scan(ra, rb)[::-1]
+
+
 def _gains(precision: np.ndarray, q: np.ndarray) -> _Gains:
-    """Riccati recursion for S random walks over T days (precision is (S, T))."""
+    """Riccati recursion for S random walks over T days (precision is (S, T)).
+
+    v_t = (v_(t-1) + q) / (1 + (v_(t-1) + q) P_t) is a Mobius map of v_(t-1), so the whole sequence comes
+    from prefix products of 2x2 matrices [[1, q], [P_t, 1 + q P_t]], computed by doubling like _affine_scan
+    (rescaled at every step: only the ratio matters, and the raw products would overflow).
+    """
     S, T = precision.shape
-    P = np.ascontiguousarray(precision.T)  # rows are days: contiguous row writes in the loop
-    k = np.empty((T, S))
-    vf = np.empty((T, S))
+    P = np.ascontiguousarray(precision.T)
+    v0 = DIFFUSE_VAR / (1.0 + DIFFUSE_VAR * P[0])  # day 0 starts from the diffuse prior, no drift step
+    m11 = np.ones((T, S))
+    m12 = np.broadcast_to(q, (T, S)).copy()
+    m21 = P.copy()
+    m22 = 1.0 + q * P
+    m11[0], m12[0], m21[0], m22[0] = 1.0, 0.0, 0.0, 1.0  # identity: v_0 is given
+    d = 1
+    while d < T:
+        # M[t] <- M[t] @ M[t-d] for t >= d (later maps act after earlier ones)
+        a11, a12, a21, a22 = m11[d:], m12[d:], m21[d:], m22[d:]
+        b11, b12, b21, b22 = m11[:-d], m12[:-d], m21[:-d], m22[:-d]
+        n11 = a11 * b11 + a12 * b21
+        n12 = a11 * b12 + a12 * b22
+        n21 = a21 * b11 + a22 * b21
+        n22 = a21 * b12 + a22 * b22
+        scale = np.maximum(np.maximum(np.abs(n11), np.abs(n12)), np.maximum(np.abs(n21), np.abs(n22)))
+        m11[d:], m12[d:], m21[d:], m22[d:] = n11 / scale, n12 / scale, n21 / scale, n22 / scale
+        d *= 2
+    vf = (m11 * v0 + m12) / (m21 * v0 + m22)
     vp = np.empty((T, S))
-    v = np.full(S, DIFFUSE_VAR)
-    for t in range(T):
-        if t:
-            v = v + q
-        vp[t] = v
-        pv = v * P[t]
-        kt = pv / (1.0 + pv)
-        k[t] = kt
-        v = v - v * kt
-        vf[t] = v
+    vp[0] = DIFFUSE_VAR
+    vp[1:] = vf[:-1] + q
+    k = vp * P / (1.0 + vp * P)
     return _Gains(k, vf, vp, vf[:-1] / vp[1:])
 
 
 def _smooth_means(gains: _Gains, precision: np.ndarray, weighted: np.ndarray) -> np.ndarray:
-    """Filter and smooth the means: two first-order linear recurrences, (T, S) -> returns (S, T)."""
+    """Filter and smooth the means: two first-order linear recurrences, solved as scans. (S, T) out."""
     ybar = np.divide(weighted, precision, out=np.zeros_like(weighted), where=precision > 0).T
-    a = 1.0 - gains.k
-    b = gains.k * ybar
-    T, S = a.shape
-    mf = np.empty((T, S))
-    m = np.zeros(S)
-    for t in range(T):
-        m = a[t] * m + b[t]
-        mf[t] = m
+    mf = _affine_scan(1.0 - gains.k, gains.k * ybar)
     g = gains.g
-    c = mf[:-1] * (1.0 - g)
-    ms = np.empty((T, S))
-    ms[-1] = mf[-1]
-    nxt = mf[-1]
-    for t in range(T - 2, -1, -1):
-        nxt = c[t] + g[t] * nxt
-        ms[t] = nxt
+    ms = _reverse_affine_scan(g, mf[:-1] * (1.0 - g), mf[-1])
     return ms.T
 
 
 def _smooth_vars(gains: _Gains) -> np.ndarray:
-    T, S = gains.vf.shape
-    vs = np.empty((T, S))
-    vs[-1] = gains.vf[-1]
     g2 = gains.g**2
-    d = gains.vf[:-1] - g2 * gains.vp[1:]
-    nxt = vs[-1]
-    for t in range(T - 2, -1, -1):
-        nxt = d[t] + g2[t] * nxt
-        vs[t] = nxt
+    vs = _reverse_affine_scan(g2, gains.vf[:-1] - g2 * gains.vp[1:], gains.vf[-1])
     return vs.T
+
+
+def _reference_rts(precision: np.ndarray, weighted: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The textbook day-by-day Kalman filter and RTS smoother: the scans above must agree with it (tests)."""
+    S, T = precision.shape
+    mf, vf, vp = np.empty((S, T)), np.empty((S, T)), np.empty((S, T))
+    m, v = np.zeros(S), np.full(S, DIFFUSE_VAR)
+    ybar = np.divide(weighted, precision, out=np.zeros_like(weighted), where=precision > 0)
+    for t in range(T):
+        if t:
+            v = v + q
+        vp[:, t] = v
+        k = v * precision[:, t] / (1.0 + v * precision[:, t])
+        m = m + k * (ybar[:, t] - m)
+        v = v * (1.0 - k)
+        mf[:, t], vf[:, t] = m, v
+    ms, vs = mf.copy(), vf.copy()
+    for t in range(T - 2, -1, -1):
+        gain = vf[:, t] / vp[:, t + 1]
+        ms[:, t] = mf[:, t] + gain * (ms[:, t + 1] - mf[:, t])
+        vs[:, t] = vf[:, t] + gain**2 * (vs[:, t + 1] - vp[:, t + 1])
+    return ms, vs
 
 
 def _rts(precision: np.ndarray, weighted: np.ndarray, q: np.ndarray, want_var: bool) -> tuple[np.ndarray, np.ndarray]:
