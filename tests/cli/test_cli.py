@@ -118,3 +118,18 @@ def test_cli_on_any_store_url(store_url: str, tmp_path: Path) -> None:
     assert len(json.loads(out)["polls"]) == n + 1
     code, out, _ = run("scenario", *db, "--message", "50", "--json")
     assert code == 0 and "verdict" in json.loads(out)
+
+
+def test_average_back_test_on_the_eve_of_the_2012_election(db: list[str]) -> None:
+    code, out, err = run("average", "--as-of", "2012-05-02", *db, "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["as_of"] == "2012-05-02" and data["front_runner"] == "johnson"
+    errors = data["backtest"]["errors"]
+    # The eve-of-poll average against the official first round (Johnson 44.0, Livingstone 40.3):
+    assert abs(errors["johnson"]) < 2.0
+    assert abs(errors["livingstone"]) < 4.0
+    assert data["backtest"]["official_runoff_margin"] == pytest.approx(3.06, abs=0.01)
+    assert abs(data["backtest"]["runoff_margin_error"]) < 5.0
+    code, text, _ = run("average", "--as-of", "2012-05-02", *db)
+    assert "Official runoff margin: +3.1" in text and "result %" in text
