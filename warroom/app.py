@@ -133,6 +133,10 @@ class WarRoom:
     # --- scenarios ------------------------------------------------------------------------------------------
 
     def _offer_baseline_polls(self, polls, _averages) -> None:
+        contest = self.poll_service.contest
+        if polls and contest is not None:
+            first = min(p.fieldwork_end for p in polls)
+            self.scenario_panel.set_date_range(first, max(contest.election_date, max(p.fieldwork_end for p in polls)))
         newest = sorted(polls, key=lambda p: p.fieldwork_end, reverse=True)[:40]
         self.scenario_panel.set_polls_for_baseline(
             [(f"{p.pollster}, {p.fieldwork_end:%d %b %Y}", p.id) for p in newest if p.id is not None and p.first_round]

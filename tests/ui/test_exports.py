@@ -90,7 +90,7 @@ def test_paste_a_spreadsheet_table(room, qtbot) -> None:
 
 
 def test_every_control_has_an_accessible_name_or_label(room) -> None:
-    from PySide6.QtWidgets import QAbstractSlider, QComboBox, QLineEdit, QPushButton
+    from PySide6.QtWidgets import QAbstractSlider, QAbstractSpinBox, QComboBox, QLineEdit, QPushButton
 
     missing = []
     for cls in (QAbstractSlider, QComboBox, QLineEdit, QPushButton):
@@ -99,6 +99,8 @@ def test_every_control_has_an_accessible_name_or_label(room) -> None:
                 continue  # scroll bars
             if type(w).__name__ == "QScrollBar":
                 continue
+            if isinstance(w.parentWidget(), QAbstractSpinBox):
+                w = w.parentWidget()  # a spin box's own line edit: the spin box carries the name
             if not (w.accessibleName() or (isinstance(w, QPushButton) and w.text())):
                 missing.append(f"{type(w).__name__} {w.objectName()}")
     assert missing == []

@@ -158,3 +158,26 @@ def test_event_marker_is_stored_and_drawn(room) -> None:
     room.poll_service.add_annotation(Annotation(date(2024, 3, 15), "debate"))
     assert [a.text for a in room.poll_service.annotations] == ["poster unveiled", "debate"]
     assert len(room.window.charts._annotation_items) == before + 3  # one line on each chart
+
+
+def test_baseline_on_a_chosen_date(room, qtbot) -> None:
+    from PySide6.QtCore import QDate
+
+    panel = room.scenario_panel
+    index = next(i for i in range(panel.baseline_combo.count()) if panel.baseline_combo.itemData(i)[0] == "as_of")
+    with qtbot.waitSignal(room.scenarios.baseline_changed, timeout=1000):
+        panel.baseline_combo.setCurrentIndex(index)
+    assert panel.baseline_date.isEnabled()
+    with qtbot.waitSignal(room.scenarios.baseline_changed, timeout=1000) as blocker:
+        panel.baseline_date.setDate(QDate(2024, 2, 1))
+    assert "01 Feb 2024" in blocker.args[0].label
+    assert "01 Feb 2024" in panel.baseline_label.text()
+
+
+def test_remove_event_marker(room, monkeypatch) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(lambda *a, **k: (a[3][0], True)))
+    room.window.remove_annotation()
+    assert room.poll_service.annotations == []
+    assert room.window.charts._annotation_items == []

@@ -53,6 +53,9 @@ class PollSource(Protocol):
     def parse_csv(self, path: Path): ...
     def export_csv(self, path: Path, polls: Sequence[Poll] | None = None) -> int: ...
     def add_annotation(self, annotation: Annotation) -> int: ...
+    def delete_annotation(self, annotation_id: int) -> None: ...
+    @property
+    def annotations(self) -> list[Annotation]: ...
 
 
 class PollsPane(QWidget):
@@ -418,6 +421,9 @@ class MainWindow(QMainWindow):
             self.add_annotation,
             "Mark an event (e.g. a poster launch) on the charts",
         )
+        self.action_remove_marker = self._action(
+            edit, "&Remove event marker…", None, self.remove_annotation, "Take an event marker off the charts"
+        )
         view = bar.addMenu("&View")
         self.view_menu = view
         self.action_fit = self._action(view, "&Fit charts", "Ctrl+0", self.charts.fit, "Show all polls")
@@ -461,6 +467,15 @@ class MainWindow(QMainWindow):
             self.action_briefing,
         ):
             self.export_menu.addAction(action)
+        self.export_menu.addSeparator()
+        for key, label in (
+            ("first", "first-round chart"),
+            ("lead1", "first-round lead chart"),
+            ("lead2", "runoff lead chart"),
+        ):
+            action = QAction(f"Export the {label} (PNG or SVG)…", self)
+            action.triggered.connect(partial(self.export_chart_dialog, key))
+            self.export_menu.addAction(action)
         for action in (
             self.action_add,
             self.action_import,
@@ -487,6 +502,45 @@ class MainWindow(QMainWindow):
             self.show_error(f"Export failed: {exc}")
             return
         self.statusBar().showMessage(f"Saved {path}", 5000)
+
+    def export_chart_dialog(self, key: str) -> None:
+        """One chart on its own: PNG at a chosen width, or vector SVG, by the file name's ending."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from warroom.ui.export import plot_to_png, plot_to_svg
+
+        path, _ = QFileDialog.getSaveFileName(self, "Export chart", f"{key}.png", "PNG (*.png);;SVG (*.svg)")
+        if not path:
+            return
+        try:
+            if path.lower().endswith(".svg"):
+                plot_to_svg(self.charts.plots[key], Path(path))
+            else:
+                width, ok = QInputDialog.getInt(self, "Export PNG", "Width in pixels:", 1920, 200, 8000, 10)
+                if not ok:
+                    return
+                plot_to_png(self.charts.plots[key], Path(path), width)
+        except Exception as exc:
+            self.show_error(f"Export failed: {exc}")
+            return
+        self.statusBar().showMessage(f"Saved {path}", 5000)
+
+    def remove_annotation(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        notes = [a for a in self._polls.annotations if a.id is not None]
+        if not notes:
+            self.statusBar().showMessage("There are no event markers", 4000)
+            return
+        labels = [f"{a.when:%d %b %Y}: {a.text}" for a in notes]
+        chosen, ok = QInputDialog.getItem(self, "Remove event marker", "Marker:", labels, 0, False)
+        if ok and chosen in labels:
+            marker_id = notes[labels.index(chosen)].id
+            assert marker_id is not None
+            try:
+                self._polls.delete_annotation(marker_id)
+            except Exception as exc:
+                self.show_error(str(exc))
 
     def _paste(self) -> None:
         from PySide6.QtWidgets import QApplication

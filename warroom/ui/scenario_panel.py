@@ -7,14 +7,16 @@ break-even, win probability and heatmap follow the finger.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from functools import partial
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
+    QDateEdit,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -127,9 +129,19 @@ class ScenarioPanel(QWidget):
 
         self.baseline_combo = QComboBox()
         self.baseline_combo.setAccessibleName("Baseline")
-        self.baseline_combo.setToolTip("What the scenario starts from: the latest poll average, or one poll")
+        self.baseline_combo.setToolTip(
+            "What the scenario starts from: the latest poll average, the average on a chosen date, or one poll"
+        )
         self.baseline_combo.addItem("Poll average (latest)", ("average", None))
+        self.baseline_combo.addItem("Poll average on a date…", ("as_of", None))
         self.baseline_combo.currentIndexChanged.connect(self._on_baseline_combo_changed)
+        self.baseline_date = QDateEdit()
+        self.baseline_date.setCalendarPopup(True)
+        self.baseline_date.setDisplayFormat("yyyy-MM-dd")
+        self.baseline_date.setAccessibleName("Baseline date")
+        self.baseline_date.setToolTip("The poll average as it stood on this day (polls published later are ignored)")
+        self.baseline_date.setEnabled(False)
+        self.baseline_date.dateChanged.connect(self._on_baseline_date_changed)
         self.baseline_label = QLabel()
         self.baseline_label.setWordWrap(True)
 
@@ -254,6 +266,7 @@ class ScenarioPanel(QWidget):
         top = QGridLayout()
         top.addWidget(QLabel("Baseline"), 0, 0)
         top.addWidget(self.baseline_combo, 0, 1)
+        top.addWidget(self.baseline_date, 0, 2)
         ilayout.addLayout(top)
         ilayout.addWidget(self.baseline_label)
         ilayout.addWidget(self.message_box)
@@ -278,13 +291,22 @@ class ScenarioPanel(QWidget):
         """Offer single polls as baselines: (label, poll id), newest first."""
         with signals_blocked(self.baseline_combo):
             current = self.baseline_combo.currentData()
-            while self.baseline_combo.count() > 1:
-                self.baseline_combo.removeItem(1)
+            while self.baseline_combo.count() > 2:
+                self.baseline_combo.removeItem(2)
             for label, pid in choices:
                 self.baseline_combo.addItem(label, ("poll", pid))
             for i in range(self.baseline_combo.count()):
                 if self.baseline_combo.itemData(i) == current:
                     self.baseline_combo.setCurrentIndex(i)
+
+    def set_date_range(self, first: date, last: date) -> None:
+        """The days an "average on a date" baseline can be taken from (first poll to election day)."""
+        with signals_blocked(self.baseline_date):
+            self.baseline_date.setDateRange(
+                QDate(first.year, first.month, first.day), QDate(last.year, last.month, last.day)
+            )
+            if not self.baseline_date.isEnabled():
+                self.baseline_date.setDate(QDate(last.year, last.month, last.day))
 
     def show_baseline(self, baseline: Baseline) -> None:
         """A new baseline: rebuild the transfer sliders only if the set of eliminated candidates changed."""
@@ -446,7 +468,14 @@ class ScenarioPanel(QWidget):
 
     def _on_baseline_combo_changed(self, _index: int) -> None:
         mode, value = self.baseline_combo.currentData()
+        self.baseline_date.setEnabled(mode == "as_of")
+        if mode == "as_of":
+            value = self.baseline_date.date().toPython()
         self.baseline_requested.emit(mode, value)
+
+    def _on_baseline_date_changed(self, qdate: QDate) -> None:
+        if self.baseline_combo.currentData()[0] == "as_of":
+            self.baseline_requested.emit("as_of", qdate.toPython())
 
     def _on_message_slider_value_changed(self, value: int) -> None:
         self._scenario = replace(self._scenario, message_strength=value / 1000.0)
