@@ -59,4 +59,6 @@ class CompareDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addWidget(buttons)
-        self.resize(900, 320)
+        height = self.table.horizontalHeader().height() + sum(self.table.rowHeight(r) for r in range(len(ROWS)))
+        self.table.setMinimumHeight(height + 4)
+        self.resize(max(700, 440 * max(1, len(results))), height + 80)

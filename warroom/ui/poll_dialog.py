@@ -113,7 +113,7 @@ class PollDialog(QDialog):
         dates.addWidget(self.start)
         dates.addWidget(QLabel("to"))
         dates.addWidget(self.end)
-        about.addRow("&Fieldwork", dates)
+        about.addRow("Fieldwork", dates)
         pub = QHBoxLayout()
         pub.addWidget(self.has_published)
         pub.addWidget(self.published)
