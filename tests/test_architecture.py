@@ -58,3 +58,8 @@ def test_import_linter_contracts() -> None:
         pytest.fail("import-linter is a test dependency: pip install -e '.[test]'")
     result = subprocess.run([exe], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_is_clean() -> None:
+    result = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:]

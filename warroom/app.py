@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TextIO
 
@@ -192,7 +193,7 @@ class WarRoom:
         if saved:
             menu.addSeparator()
             for name, _baseline, _settings in saved:
-                menu.addAction(f"Load '{name}'", lambda n=name: self.load_scenario(n))
+                menu.addAction(f"Load '{name}'", partial(self.load_scenario, name))
 
     def briefing(self):
         from warroom.core.scenario import break_even_text
@@ -364,9 +365,8 @@ def render_headless(args: argparse.Namespace, out: TextIO) -> int:
         room = WarRoom(store, settings, watch=False)
         room.window.resize(args.width, args.height)
         room.window.show()
-        app = QApplication.instance()
         for _ in range(5):
-            app.processEvents()
+            QApplication.processEvents()
         from warroom.ui.export import ExportError, render_target
 
         try:

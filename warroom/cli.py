@@ -198,7 +198,7 @@ def cmd_contests(args: argparse.Namespace, out: TextIO) -> int:
     else:
         table(
             ["id", "contest", "election", "system", "polls"],
-            [[c.id, c.name, c.election_date, c.system.label, counts.get(c.id, 0)] for c in contests],
+            [[c.id, c.name, c.election_date, c.system.label, counts.get(c.id or 0, 0)] for c in contests],
             out,
         )
     return 0

@@ -17,7 +17,7 @@ class _Key(Generic[T]):
         if obj is None:
             return self  # type: ignore[return-value]  # class access: the descriptor itself
         value = obj.qsettings.value(self.key, self.default, type=type(self.default))
-        return value  # type: ignore[no-any-return]
+        return value  # type: ignore[return-value]  # QSettings converts to type(default)
 
     def __set__(self, obj: AppSettings, value: T) -> None:
         if value == self.__get__(obj, type(obj)):

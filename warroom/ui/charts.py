@@ -25,7 +25,7 @@ SYMBOLS = ("o", "s", "t", "d", "+", "x", "p", "h", "star", "t1", "t2", "t3")
 LEAD_CHARTS = ("lead1", "lead2")
 
 
-def day_to_epoch(day: float | np.ndarray) -> float | np.ndarray:
+def day_to_epoch(day: float | np.ndarray) -> np.ndarray:
     """Ordinal day (date.toordinal) to epoch seconds at midday, for pyqtgraph's DateAxisItem."""
     return (np.asarray(day, dtype=float) - EPOCH_ORDINAL) * 86400.0 + 43200.0
 
@@ -129,7 +129,7 @@ class PointLayer:
         x: Sequence[float] | np.ndarray,
         y: Sequence[float] | np.ndarray,
         size: np.ndarray | None = None,
-        symbol: Sequence[str] | None = None,
+        symbol: Sequence[str] | np.ndarray | None = None,
         data: np.ndarray | None = None,
         presorted: bool = False,
     ) -> None:
@@ -517,12 +517,12 @@ class ChartPanel(QWidget):
         fg = QColor(theme.foreground)
         band = QColor(fg)
         band.setAlpha(theme.band_alpha // 2)
-        for series in (self._lead1, self._lead2_observed):
-            if series is not None:
-                series.line.setPen(pg.mkPen(fg, width=theme.line_width))
-                series.points.setPen(pg.mkPen(fg, width=1.5))
-                series.points.setBrush(pg.mkBrush(fg))
-                series.band.setBrush(pg.mkBrush(band))
+        for lead in (self._lead1, self._lead2_observed):
+            if lead is not None:
+                lead.line.setPen(pg.mkPen(fg, width=theme.line_width))
+                lead.points.setPen(pg.mkPen(fg, width=1.5))
+                lead.points.setBrush(pg.mkBrush(fg))
+                lead.band.setBrush(pg.mkBrush(band))
         for legend in (self._legend_first, self._legend_lead1, self._legend_lead2):
             legend.setBrush(
                 pg.mkBrush(

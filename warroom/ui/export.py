@@ -39,7 +39,7 @@ def widget_to_png(widget: QWidget, path: Path, width: int | None = None, height:
     widget.render(painter, QPoint(0, 0))
     painter.end()
     tmp = _atomic(path)
-    if not image.save(str(tmp), "PNG"):
+    if not image.save(str(tmp), b"PNG"):
         tmp.unlink(missing_ok=True)
         raise ExportError(f"could not write {path}")
     tmp.replace(path)
@@ -123,7 +123,7 @@ def write_briefing_pdf(briefing: Briefing, path: Path) -> int:
     width = page.width()
     y = 0.0
 
-    def text(s: str, size: int, bold: bool = False, gap: float = 1.35, colour: str = "#000000") -> None:
+    def text(s: str, size: float, bold: bool = False, gap: float = 1.35, colour: str = "#000000") -> None:
         nonlocal y
         font = QFont("DejaVu Sans")
         font.setPointSizeF(size)

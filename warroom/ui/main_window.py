@@ -299,7 +299,9 @@ class MainWindow(QMainWindow):
         if view.startswith("scenario:"):
             self.scenario_view_requested.emit(view.split(":", 1)[1])
         if widget.parent() is not self.present_page:
-            self.present_page.layout().addWidget(widget)
+            layout = self.present_page.layout()
+            assert layout is not None
+            layout.addWidget(widget)
         widget.show()
         self.stack.setCurrentWidget(self.present_page)
 

@@ -440,8 +440,9 @@ class ScenarioPanel(QWidget):
             widget.deleteLater()
         while self.transfers_layout.count():
             item = self.transfers_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            old = item.widget() if item is not None else None
+            if old is not None:
+                old.deleteLater()
         self._split_widgets = {}
         base = self._baseline
         assert base is not None

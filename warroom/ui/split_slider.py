@@ -86,8 +86,12 @@ class SplitSlider(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):  # e.g. meeting mode's large type
-            QTimer.singleShot(0, lambda: [fit_value_label(label) for label in self._value_labels])
+            QTimer.singleShot(0, self._fit_value_labels)
         super().changeEvent(event)
+
+    def _fit_value_labels(self) -> None:
+        for label in self._value_labels:
+            fit_value_label(label)
 
     def parts(self) -> tuple[float, float, float]:
         return (self._values[0] / 10.0, self._values[1] / 10.0, self._values[2] / 10.0)
