@@ -39,7 +39,7 @@ def widget_to_png(widget: QWidget, path: Path, width: int | None = None, height:
     widget.render(painter, QPoint(0, 0))
     painter.end()
     tmp = _atomic(path)
-    if not image.save(str(tmp), b"PNG"):
+    if not image.save(str(tmp), "PNG"):  # type: ignore[call-overload]  # the stubs say bytes; PySide6 wants str
         tmp.unlink(missing_ok=True)
         raise ExportError(f"could not write {path}")
     tmp.replace(path)
