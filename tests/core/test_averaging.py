@@ -130,3 +130,13 @@ def test_scan_smoother_equals_the_day_by_day_kalman_smoother(seed: int) -> None:
     first = max(int(np.argmax(precision[s] > 0)) for s in range(S))
     assert np.allclose(ms[:, first:], ref_m[:, first:], atol=1e-6)
     assert np.allclose(vs[:, first:], ref_v[:, first:], rtol=1e-6, atol=1e-6)
+
+
+def test_three_house_effect_iterations_have_converged() -> None:
+    from warroom.core.averaging import smooth_many
+
+    for seed in range(3):
+        _, obs, _ = _synthetic(seed, days=360)
+        quick = smooth_many([obs])[0].house_effects
+        long = smooth_many([obs], iterations=20)[0].house_effects
+        assert max(abs(quick[k] - long[k]) for k in long) < 0.02

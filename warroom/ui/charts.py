@@ -44,7 +44,7 @@ class Theme:
     grid_alpha: float = 0.15
     grid: str = "#e6e6e6"
     band_alpha: int = 60
-    line_width: float = 2.5
+    line_width: float = 2.0
     font_pt: int = 10
 
 
@@ -110,7 +110,7 @@ class PointLayer:
     handed to the scatter item, thinned to at most MAX_VISIBLE by an even stride (a 1600-pixel chart
     cannot show many more distinct points than that). Full data stays available through get_data()."""
 
-    MAX_VISIBLE = 800
+    MAX_VISIBLE = 500
     DETAIL_LIMIT = 600
 
     def __init__(self, plot: pg.PlotItem, **opts: object) -> None:
@@ -122,6 +122,7 @@ class PointLayer:
         self._size: np.ndarray | None = None
         self._symbol: np.ndarray | None = None
         self._data: np.ndarray | None = None
+        self._shown: tuple[int, int, int] = (0, 0, 1)
         self._vb.sigXRangeChanged.connect(self._on_x_range_changed)
 
     def setData(
@@ -149,21 +150,27 @@ class PointLayer:
         return len(self.item.data)
 
     def _on_x_range_changed(self, *_args: object) -> None:
-        if len(self._x) > self.MAX_VISIBLE:
-            self._refresh()
+        if len(self._x) > self.MAX_VISIBLE and self._window() != self._shown:
+            self._refresh()  # only when the visible slice really changed: autorange echoes are free
+
+    def _window(self) -> tuple[int, int, int]:
+        n = len(self._x)
+        if n <= self.MAX_VISIBLE:
+            return (0, n, 1)
+        lo, hi = self._vb.viewRange()[0]
+        i0, i1 = np.searchsorted(self._x, [lo, hi])
+        i0, i1 = max(0, int(i0) - 1), min(n, int(i1) + 1)
+        return (i0, i1, max(1, int(np.ceil((i1 - i0) / self.MAX_VISIBLE))))
 
     def _refresh(self) -> None:
         n = len(self._x)
+        self._shown = self._window()
         if n == 0:
             self.item.setData([], [])
             return
         index: slice | np.ndarray = slice(None)
         if n > self.MAX_VISIBLE:
-            lo, hi = self._vb.viewRange()[0]
-            i0, i1 = np.searchsorted(self._x, [lo, hi])
-            i0, i1 = max(0, i0 - 1), min(n, i1 + 1)
-            step = max(1, int(np.ceil((i1 - i0) / self.MAX_VISIBLE)))
-            index = np.arange(i0, i1, step)
+            index = np.arange(*self._shown)
         kw: dict[str, object] = {"x": self._x[index], "y": self._y[index]}
         # Per-point symbols and sizes cost a cache key per spot; past DETAIL_LIMIT points on screen nobody can
         # tell pollsters' symbols apart anyway, so a dense view draws plain markers and stays fast.
@@ -429,8 +436,12 @@ class ChartPanel(QWidget):
         self._lead2_implied.set_average(None)
         name_a = contest.candidate(a).name.split()[-1] if a != "other" else a
         name_b = contest.candidate(b).name.split()[-1] if b != "other" else b
-        self.plots["lead1"].setTitle(f"First-round lead: {name_a} minus {name_b} (points)")
-        self.plots["lead2"].setTitle(f"Second-round (runoff) lead: {name_a} minus {name_b} (points)")
+        for key, title in (
+            ("lead1", f"First-round lead: {name_a} minus {name_b} (points)"),
+            ("lead2", f"Second-round (runoff) lead: {name_a} minus {name_b} (points)"),
+        ):
+            if self.plots[key].titleLabel.text != title:  # re-laying out a title costs more than the data
+                self.plots[key].setTitle(title)
         self._refresh_selection()
 
     def _rows_for(self, ids: np.ndarray) -> np.ndarray:
