@@ -14,7 +14,7 @@ from datetime import date
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainterPath
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath
 from PySide6.QtWidgets import QGraphicsPathItem, QVBoxLayout, QWidget
 
 from warroom.core.averaging import AverageSeries, PollAverages
@@ -59,6 +59,15 @@ PROJECTOR = Theme(
     font_pt=20,
     grid="#4a4a4a",
 )
+
+
+class _BandItem(QGraphicsPathItem):
+    """A filled uncertainty band. Painted without antialiasing: its edges are soft by nature, and smoothing
+    large translucent polygons is one of the dearer parts of a repaint."""
+
+    def paint(self, painter: QPainter, option: object, widget: QWidget | None = None) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        super().paint(painter, option, widget)  # type: ignore[arg-type]
 
 
 class GridLines:
@@ -201,7 +210,7 @@ class _Series:
         # FillBetweenItem would rebuild it twice (once per edge) on every change.
         self.lower = np.empty(0)
         self.upper = np.empty(0)
-        self.band = QGraphicsPathItem()
+        self.band = _BandItem()
         self.band.setBrush(pg.mkBrush(band))
         self.band.setPen(pg.mkPen(None))
         self.line = pg.PlotDataItem(pen=pg.mkPen(col, width=theme.line_width), name=name)
