@@ -47,6 +47,18 @@ def _name(contest: Contest | None, code: str) -> str:
         return code
 
 
+def _lever(name: str, accessible: str) -> tuple[QSlider, QLabel]:
+    """A 0-100 % lever in tenths of a point, with its value label (fixed width: no relayout per move)."""
+    slider = QSlider(Qt.Orientation.Horizontal)
+    slider.setObjectName(name)
+    slider.setRange(0, 1000)
+    slider.setPageStep(50)
+    slider.setAccessibleName(accessible)
+    value = QLabel()
+    fit_value_label(value)
+    return slider, value
+
+
 class Heatmap(QWidget):
     """Runoff margin over message strength (x) and the largest transfer split (y), with the break-even contour."""
 
@@ -146,14 +158,8 @@ class ScenarioPanel(QWidget):
         self.baseline_label.setWordWrap(True)
 
         # --- message lever -----------------------------------------------------------------------------------
-        self.message_slider = QSlider(Qt.Orientation.Horizontal)
-        self.message_slider.setObjectName("message_strength")
-        self.message_slider.setRange(0, 1000)
-        self.message_slider.setPageStep(50)
-        self.message_slider.setAccessibleName("Message strength")
+        self.message_slider, self.message_value = _lever("message_strength", "Message strength")
         self.message_slider.valueChanged.connect(self._on_message_slider_value_changed)
-        self.message_value = QLabel()
-        fit_value_label(self.message_value)
         self.message_dest = SplitSlider(
             ["to challenger", "to other candidates", "stay at home"],
             [
@@ -164,14 +170,8 @@ class ScenarioPanel(QWidget):
             "message_destination",
         )
         self.message_dest.split_changed.connect(self._on_message_destination_changed)
-        self.drag_slider = QSlider(Qt.Orientation.Horizontal)
-        self.drag_slider.setObjectName("drag_recovery")
-        self.drag_slider.setRange(0, 1000)
-        self.drag_slider.setPageStep(50)
-        self.drag_slider.setAccessibleName("Drag recovery")
+        self.drag_slider, self.drag_value = _lever("drag_recovery", "Drag recovery")
         self.drag_slider.valueChanged.connect(self._on_drag_slider_value_changed)
-        self.drag_value = QLabel()
-        fit_value_label(self.drag_value)
         self.drag_source = SplitSlider(
             ["from front-runner", "from other candidates", "from non-voters"],
             [
