@@ -120,7 +120,6 @@ class WarRoom:
         win.briefing_requested.connect(self.write_briefing)
         win.import_requested.connect(self.import_file)
         win.paste_requested.connect(self.import_text)
-        win.destroyed.connect(lambda *_: None)
         original_close = win.closeEvent
 
         def close_event(event) -> None:

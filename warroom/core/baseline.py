@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import date
@@ -11,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from warroom.core.averaging import Observation, PollAverages, recency_weighted_mean, share_variance
-from warroom.core.runoff import Split, front_pair
+from warroom.core.runoff import Split
 from warroom.core.scenario import Baseline, Destination, DragSource, Scenario, default_splits
 from warroom.core.types import Contest, Poll
 
@@ -119,20 +118,6 @@ HEATMAP_STRENGTHS = np.linspace(0.0, 1.0, 41)
 """Message strengths (0-1) along the heatmap's x axis."""
 HEATMAP_SPLITS = np.linspace(0.0, 100.0, 41)
 """Shares of valid transfers to the front-runner (%) along the heatmap's y axis."""
-
-
-def provisional_pair(polls: Sequence[Poll], contest: Contest, last: int = 10) -> tuple[str, str]:
-    """The front-runner pair from the mean of the latest polls: cheap, and what the charts are about."""
-    codes = set(contest.candidate_codes)
-    recent = heapq.nlargest(last, (p for p in polls if p.first_round), key=lambda p: p.fieldwork_end)
-    totals: dict[str, float] = {}
-    for p in recent:
-        for code, share in p.first_round.items():
-            if code in codes:
-                totals[code] = totals.get(code, 0.0) + share
-    if len(totals) < 2:
-        raise ValueError("need first-round figures for at least two candidates")
-    return front_pair(totals)
 
 
 def splits_from_polls(

@@ -155,9 +155,6 @@ class PointLayer:
     def get_data(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         return self._x, self._y, self._data
 
-    def shown_count(self) -> int:
-        return len(self.item.data)
-
     def _on_x_range_changed(self, *_args: object) -> None:
         if len(self._x) > self.MAX_VISIBLE and self._window() != self._shown:
             self._refresh()  # only when the visible slice really changed: autorange echoes are free
@@ -263,10 +260,6 @@ class _Series:
             symbols = np.asarray(symbols, dtype=object)[order]
         self.poll_ids = np.asarray(ids)
         self.layer.setData(x, np.asarray(values), np.asarray(sizes), symbols, self.poll_ids, presorted=True)
-
-    def set_visible(self, visible: bool) -> None:
-        for item in (self.band, self.points, self.line):
-            item.setVisible(visible)
 
 
 class ChartPanel(QWidget):

@@ -7,8 +7,8 @@ from functools import partial
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut, QUndoStack
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
@@ -625,11 +625,3 @@ class MainWindow(QMainWindow):
         for url in event.mimeData().urls():
             self.import_requested.emit(Path(url.toLocalFile()))
         event.acceptProposedAction()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        self.closing = True
-        super().closeEvent(event)
-
-    def _index_for(self, poll_id: int) -> QModelIndex:
-        row = self.polls_pane.model.row_of(poll_id)
-        return self.polls_pane.model.index(row, 0) if row is not None else QModelIndex()
