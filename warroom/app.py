@@ -325,7 +325,24 @@ def open_with_recovery(
             return None
 
 
+def _no_display() -> bool:
+    """On Linux without X11 or Wayland, Qt would abort; say so plainly instead."""
+    return (
+        sys.platform.startswith("linux")
+        and not os.environ.get("QT_QPA_PLATFORM")
+        and not os.environ.get("DISPLAY")
+        and not os.environ.get("WAYLAND_DISPLAY")
+    )
+
+
 def run_gui(args: argparse.Namespace) -> int:
+    if _no_display():
+        sys.stderr.write(
+            "warroom: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set).\n"
+            "The command-line verbs work without one: warroom --help. "
+            "To render pictures headless: warroom render CHART --out FILE.\n"
+        )
+        return 2
     paths = AppPaths.under(args.data_dir) if getattr(args, "data_dir", None) else AppPaths.for_user()
     paths.ensure()
     app = make_qapp(sys.argv[:1])

@@ -133,3 +133,15 @@ def test_average_back_test_on_the_eve_of_the_2012_election(db: list[str]) -> Non
     assert abs(data["backtest"]["runoff_margin_error"]) < 5.0
     code, text, _ = run("average", "--as-of", "2012-05-02", *db)
     assert "Official runoff margin: +3.1" in text and "result %" in text
+
+
+def test_gui_without_a_display_says_so(monkeypatch, tmp_path: Path) -> None:
+    for var in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setattr("sys.platform", "linux")
+    import contextlib
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code = main(["--data-dir", str(tmp_path / "state")])
+    assert code == 2 and "no display found" in err.getvalue()

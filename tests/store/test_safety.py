@@ -228,3 +228,23 @@ def test_damaged_store_offers_a_copy_of_the_newest_backup(tmp_path: Path) -> Non
     assert paths.database.read_bytes() == damaged  # the damaged file is left as it was
     told: list[str] = []
     assert open_with_recovery(paths.database, paths, ask=lambda *_: False, tell=lambda _t, m: told.append(m)) is None
+
+
+def test_locked_store_is_explained_and_nothing_is_written(tmp_path: Path) -> None:
+    db = tmp_path / "polls.sqlite3"
+    engine, _ = _store(db)
+    engine.dispose()
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # another program holds the write lock
+    try:
+        impatient = make_engine(str(db), busy_timeout_ms=200)
+        sessions = make_session_factory(impatient)
+        with pytest.raises(StoreError) as info, translated(impatient), sessions.begin() as s:
+            repo.add_polls(s, 1, [make_poll(6)])
+        assert info.value.kind == "locked" and "another program" in str(info.value)
+        assert str(db) in info.value.where
+        impatient.dispose()
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert sqlite3.connect(db).execute("SELECT count(*) FROM poll").fetchone()[0] == 0

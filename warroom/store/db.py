@@ -79,7 +79,7 @@ def _create_private(path: Path) -> None:
         os.chmod(path, 0o600)
 
 
-def make_engine(target: str | Path) -> Engine:
+def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
     """Engine for a file path or SQLAlchemy URL; SQLite gets WAL, foreign keys and a busy timeout."""
     url = resolve_url(target)
     backend = make_url(url).get_backend_name()
@@ -95,7 +95,7 @@ def make_engine(target: str | Path) -> Engine:
                 raise StoreError(
                     f"cannot create the poll store: {exc.strerror}", where=str(path), kind="readonly"
                 ) from exc
-        engine = create_engine(url, connect_args={"timeout": 10})
+        engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000.0})
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -104,7 +104,7 @@ def make_engine(target: str | Path) -> Engine:
             dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")  # SQLite ignores foreign keys without this, per connection
-            cur.execute("PRAGMA busy_timeout=10000")  # another process writing: wait, don't fail at once
+            cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")  # another writer: wait, don't fail at once
             # Readers never block the writer. On read-only media WAL cannot be set up; reads still work.
             with contextlib.suppress(sqlite3.OperationalError):
                 cur.execute("PRAGMA journal_mode=WAL")
