@@ -55,3 +55,17 @@ def test_wheel_runs_outside_the_repo(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert out_png.stat().st_size > 50_000
+
+
+def test_pyside_pin_keeps_python_311_off_the_none_refcount_crash() -> None:
+    """PySide6 6.12.0 on Python 3.11 aborts after some thousands of chart updates (none_dealloc)."""
+    import tomllib
+
+    import PySide6
+
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    pyside = [d for d in deps if d.startswith("PySide6")]
+    assert any("<6.12" in d and "python_version < '3.12'" in d for d in pyside), pyside
+    if sys.version_info < (3, 12):
+        major, minor = (int(x) for x in PySide6.__version__.split(".")[:2])
+        assert (major, minor) < (6, 12), PySide6.__version__
