@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
+from tests.conftest import TOY as TOY_CONTEST
 from tests.conftest import make_poll
 from warroom.ui.charts import day_to_epoch
 
@@ -181,3 +182,41 @@ def test_remove_event_marker(room, monkeypatch) -> None:
     room.window.remove_annotation()
     assert room.poll_service.annotations == []
     assert room.window.charts._annotation_items == []
+
+
+def test_hover_tip_names_the_poll(room) -> None:
+    charts = room.window.charts
+    poll = room.poll_service.polls[3]
+    tip = charts._tip_for("first")(0.0, poll.first_round["ann"], poll.id)
+    assert poll.pollster in tip and f"Sample {poll.sample_size:,}" in tip
+    assert f"{poll.fieldwork_end:%d %b %Y}" in tip and "First round:" in tip
+
+
+def test_a_teammates_write_reaches_the_charts(qtbot, tmp_path) -> None:
+    """Two windows on one store: a poll saved by the other one appears on this one's charts by itself."""
+    from PySide6.QtCore import QSettings
+
+    from tests.ui.conftest import toy_polls
+    from warroom.app import WarRoom
+    from warroom.bootstrap import open_store
+    from warroom.paths import AppPaths
+    from warroom.services.settings import AppSettings
+    from warroom.store import polls as repo
+
+    paths = AppPaths.under(tmp_path)
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=paths.backup_dir, seed=False)
+    with store.sessions.begin() as s:
+        repo.add_polls(s, repo.add_contest(s, TOY_CONTEST), toy_polls(10))
+    room = WarRoom(store, AppSettings(QSettings(str(paths.settings_file), QSettings.Format.IniFormat)), watch=True)
+    qtbot.addWidget(room.window)
+    qtbot.waitUntil(lambda: room.averages.averages is not None)
+    before = len(room.window.charts.point_data("ann")[0])
+    other = open_store(paths.database, backup_dir=None, seed=False)  # the teammate's own connection
+    with other.sessions.begin() as s:
+        repo.add_polls(s, 1, [make_poll(25, pollster="Teammate")])
+    other.close()
+    qtbot.waitUntil(lambda: len(room.window.charts.point_data("ann")[0]) == before + 1, timeout=2000)
+    assert room.window.polls_pane.model.rowCount() == 11
+    room.window.close()
+    store.close()
