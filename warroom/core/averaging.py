@@ -11,6 +11,7 @@ milliseconds.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -34,6 +35,8 @@ IMPLIED_INFLATION = 2.0
 """Implied runoff leads carry the transfer assumptions as well as sampling error: their variance is doubled."""
 
 DIFFUSE_VAR = 1e6
+"""Prior variance of the first day's level: a 1,000-point sd, flat in effect, so the first polls set the level
+(a proper prior keeps the arithmetic finite, which an exactly diffuse one would not)."""
 
 DEFAULT_SAMPLE = 1000.0
 """Weight given to a poll whose sample size was not published: about the size of a typical London poll."""
@@ -63,8 +66,21 @@ def lead_variance(a_pct: float, b_pct: float, n: int | None) -> float:
     return 1e4 * max(v, 1e-4) / max(n if n is not None else DEFAULT_SAMPLE, 1)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # arrays have no truth value: compare by identity, not field by field
 class AverageSeries:
+    """A smoothed average on a daily grid with a central band.
+
+    Attributes:
+        days: float64 ordinal days, one per day, consecutive.
+        mean: the smoothed level on each day.
+        lower: lower edge of the `level` band (mean - z * posterior sd of the level).
+        upper: upper edge of the band.
+        house_effects: pollster -> estimated bias, in the series' units (positive: the pollster reads high).
+            Zero on average over the polls, weighted by precision: the industry is taken as unbiased.
+        level: coverage of the band. The band is for the level given the house effects; it does not include
+            an industry-wide polling error.
+    """
+
     days: np.ndarray
     mean: np.ndarray
     lower: np.ndarray
@@ -74,6 +90,7 @@ class AverageSeries:
 
     @property
     def empty(self) -> bool:
+        """True when there were no polls to average."""
         return len(self.days) == 0
 
     def at(self, day: float) -> tuple[float, float, float]:
@@ -88,6 +105,7 @@ class AverageSeries:
 
     @classmethod
     def nothing(cls) -> AverageSeries:
+        """The empty series (no polls)."""
         e = np.empty(0)
         return cls(e, e, e, e, {})
 
@@ -213,16 +231,25 @@ def _rts(precision: np.ndarray, weighted: np.ndarray, q: np.ndarray, want_var: b
 
 @dataclass(frozen=True)
 class SeriesData:
-    """One series as arrays: what smooth_many works on (Observation lists convert to this)."""
+    """One series as arrays: what smooth_many works on (Observation lists convert to this).
 
-    day: np.ndarray  # float ordinal days
+    Attributes:
+        day: float ordinal days (fieldwork midpoints).
+        value: the observed figures (percent or points).
+        variance: sampling variance of each value (percent squared).
+        pollster: index of each observation's pollster into `names`.
+        names: pollster names.
+    """
+
+    day: np.ndarray
     value: np.ndarray
     variance: np.ndarray
-    pollster: np.ndarray  # int index into names
+    pollster: np.ndarray
     names: Sequence[str]
 
     @classmethod
     def of(cls, observations: Sequence[Observation]) -> SeriesData:
+        """Arrays from Observation objects (pollster names sorted, so the result is order-independent)."""
         n = len(observations)
         names = sorted({o.pollster for o in observations})
         lookup = {p: i for i, p in enumerate(names)}
@@ -234,8 +261,26 @@ class SeriesData:
             names,
         )
 
+    def select(self, keep: np.ndarray) -> SeriesData:
+        """The observations where `keep` is true (same pollster names)."""
+        if bool(np.all(keep)):
+            return self
+        return SeriesData(self.day[keep], self.value[keep], self.variance[keep], self.pollster[keep], self.names)
+
+    def usable(self) -> SeriesData:
+        """Drop observations with a non-finite day, value or variance (a blank cell must not poison a series)."""
+        return self.select(
+            np.isfinite(self.day) & np.isfinite(self.value) & np.isfinite(self.variance) & (self.variance >= 0)
+        )
+
     def __len__(self) -> int:
         return len(self.day)
+
+
+def _day_bin(day: np.ndarray) -> np.ndarray:
+    """Grid day of each observation: round half up, so a midpoint of x.5 always lands on day x+1 (numpy's
+    rint rounds half to even, which would send alternate days' polls in opposite directions)."""
+    return np.floor(day + 0.5).astype(np.int64)
 
 
 def _house_effects(
@@ -286,20 +331,52 @@ def smooth_many(
     min_design_effect: float = 1.0,
     iterations: int = 3,  # converged to within 0.01 points by the third (tests/core/test_averaging.py)
 ) -> list[AverageSeries]:
-    """Smooth several series on one shared daily grid (one pass over the days for all of them)."""
-    data = [s if isinstance(s, SeriesData) else SeriesData.of(s) for s in series]
-    nonempty = [d for d in data if len(d)]
+    """Smooth several series on one shared daily grid, all of them in the same whole-array passes.
+
+    Each series is a local-level model: the true level walks randomly from day to day (sd
+    `drift_sd_per_day`), and each poll observes it with variance ``variance * min_design_effect +
+    NONSAMPLING_VAR`` plus its pollster's house effect. Polls on the same day are combined by precision.
+
+    Args:
+        series: observations (or SeriesData) per series.
+        start_day: first day of the output grid (ordinal); default each series' first poll. Earlier polls
+            still inform the level.
+        end_day: last day of the grid; default the last poll of any series. Polls after it are ignored
+            (no look-ahead).
+        drift_sd_per_day: daily random-walk sd of the level, in points; one value or one per series.
+        level: coverage of the band (0.90: a 90% interval).
+        estimate_house_effects: estimate and remove a constant bias per pollster.
+        house_prior_sd: sd of the normal prior shrinking house effects toward 0 (points).
+        min_design_effect: multiplier on every poll's sampling variance (weighting costs precision).
+        iterations: alternations of smoothing and house-effect estimation.
+
+    Returns:
+        One AverageSeries per input series, in order; empty for a series without usable polls. Series
+        share the grid's last day; each starts at `start_day`, or at its own first poll.
+    """
+    data = [(s if isinstance(s, SeriesData) else SeriesData.of(s)).usable() for s in series]
+    bins = [_day_bin(d.day) for d in data]
+    if end_day is not None:
+        # No look-ahead: an observation after the last day of the grid is not known on that day.
+        last = math.ceil(end_day)
+        keep = [b <= last for b in bins]
+        data = [d.select(k) for d, k in zip(data, keep, strict=True)]
+        bins = [b[k] for b, k in zip(bins, keep, strict=True)]
+    nonempty = [b for b in bins if len(b)]
     if not nonempty:
         return [AverageSeries.nothing() for _ in data]
-    all_days = np.concatenate([d.day for d in nonempty])
-    start = math.floor(start_day if start_day is not None else all_days.min())
-    end = math.ceil(end_day if end_day is not None else all_days.max())
+    first_bin = min(int(b.min()) for b in nonempty)
+    start = math.floor(start_day) if start_day is not None else first_bin
+    end = math.ceil(end_day) if end_day is not None else max(int(b.max()) for b in nonempty)
     if end < start:
         return [AverageSeries.nothing() for _ in data]
-    T = end - start + 1
+    # Polls before start_day still inform the level on start_day: the model runs from the earliest poll and
+    # the output is cut to start..end afterwards.
+    origin = min(start, first_bin)
+    T = end - origin + 1
     S = len(data)
     q = np.broadcast_to(np.asarray(drift_sd_per_day, dtype=float), (S,)) ** 2
-    day_idx = [np.clip(np.rint(d.day).astype(np.int64) - start, 0, T - 1) for d in data]
+    day_idx = [b - origin for b in bins]
     weights = [1.0 / (d.variance * min_design_effect + NONSAMPLING_VAR) for d in data]
     house = [np.zeros(len(d.names)) for d in data]
     if estimate_house_effects:
@@ -316,7 +393,7 @@ def smooth_many(
             weighted[s] = np.bincount(day_idx[s], weights[s] * (data[s].value - house[s][data[s].pollster]), T)
     mean, var = _rts(precision, weighted, q, want_var=True)
     z = NormalDist().inv_cdf(0.5 + level / 2.0)
-    days = np.arange(start, end + 1, dtype=float)
+    days = np.arange(origin, end + 1, dtype=float)
     out: list[AverageSeries] = []
     for s in range(S):
         if len(data[s]) == 0:
@@ -324,7 +401,7 @@ def smooth_many(
             continue
         # A series starts at its own first poll: before it, the model only extrapolates backwards from
         # nothing (a candidate not yet polled), which would draw a meaningless, very wide band.
-        first = int(day_idx[s].min()) if start_day is None else 0
+        first = int(day_idx[s].min()) if start_day is None else start - origin
         sd = np.sqrt(np.maximum(var[s, first:], 0.0))
         m = mean[s, first:]
         out.append(
@@ -351,7 +428,22 @@ def smooth(
     house_prior_sd: float = 2.0,
     min_design_effect: float = 1.0,
 ) -> AverageSeries:
-    """Smoothed average of one series with a `level` band (see smooth_many)."""
+    """Smoothed poll average of one series with a `level` band.
+
+    Args:
+        observations: the polls' figures for this series, in any order.
+        start_day: first grid day (ordinal); default the first poll. Earlier polls still inform the level.
+        end_day: last grid day; default the last poll. Polls after it are ignored (no look-ahead).
+        drift_sd_per_day: daily random-walk sd of the true level (points). 0.25 lets a share move about
+            1.3 points in a month without evidence, about what a mayoral campaign does.
+        level: coverage of the band.
+        estimate_house_effects: estimate and remove a constant bias per pollster (centred on zero).
+        house_prior_sd: sd of the normal prior on a house effect; small values shrink harder.
+        min_design_effect: multiplier on every poll's sampling variance.
+
+    Returns:
+        The average on a daily grid (empty when there are no usable polls). See smooth_many.
+    """
     return smooth_many(
         [observations],
         start_day=start_day,
@@ -367,7 +459,19 @@ def smooth(
 def recency_weighted_mean(
     observations: Sequence[Observation], *, as_of_day: float, half_life_days: float = 14.0
 ) -> float:
-    """The plain benchmark: precision-weighted, exponentially decaying with age; later polls ignored."""
+    """The plain benchmark: precision-weighted, exponentially decaying with age; later polls ignored.
+
+    Weights are 1 / (variance + NONSAMPLING_VAR) * 0.5 ** (age / half_life_days): the same non-sampling floor
+    as the smoother, so a giant online panel does not swamp it either (a fairer benchmark).
+
+    Args:
+        observations: polls' figures for one series.
+        as_of_day: the ordinal day to average at; observations after it are ignored.
+        half_life_days: age at which a poll's weight halves.
+
+    Returns:
+        The weighted mean, or NaN when no poll is on or before `as_of_day`.
+    """
     num = den = 0.0
     for o in observations:
         age = as_of_day - o.day
@@ -379,25 +483,56 @@ def recency_weighted_mean(
     return num / den if den else math.nan
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PointSet:
-    """Poll points of a series as arrays (for charts): ordinal day, value, poll id."""
+    """Poll points of a series as arrays: what the charts draw, without one Python object per poll.
+
+    Attributes:
+        day: fieldwork midpoints (float ordinal days).
+        value: the figures (percent or points).
+        poll_id: Poll.id of each point (-1 for a poll not yet stored).
+        variance: the variance each point entered the average with (percent squared).
+        pollster: pollster name of each point (object array of str).
+    """
 
     day: np.ndarray
     value: np.ndarray
     poll_id: np.ndarray
+    variance: np.ndarray = field(default_factory=lambda: np.empty(0))
+    pollster: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
 
     @classmethod
     def empty(cls) -> PointSet:
+        """No points."""
         return cls(np.empty(0), np.empty(0), np.empty(0, dtype=np.int64))
+
+    def observations(self) -> tuple[Observation, ...]:
+        """The points as Observation objects (for smooth() or a table; the charts use the arrays)."""
+        return tuple(
+            Observation(float(d), float(v), float(var), str(p), int(i))
+            for d, v, var, p, i in zip(self.day, self.value, self.variance, self.pollster, self.poll_id, strict=True)
+        )
 
     def __len__(self) -> int:
         return len(self.day)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PollAverages:
-    """Every series the charts show, for one contest, from one set of polls."""
+    """Every series the charts show, for one contest, from one set of polls.
+
+    Attributes:
+        a: the front-runner (or the caller's first finalist).
+        b: the runner-up (or the caller's second finalist).
+        first_round: candidate code -> first-round share average (candidates with polls only).
+        first_lead: first-round a minus b, averaged directly from each poll's lead (not the difference of
+            the two share averages, so its band reflects the covariance of the two shares within a poll).
+        second_lead: runoff a minus b in points of the second-round valid vote.
+        second_lead_observed: the published head-to-heads that went into second_lead.
+        second_lead_implied: runoffs implied by first round + transfer splits, for the other polls.
+        as_of: the no-look-ahead cut-off, if any.
+        columns: the polls (after the cut-off) as arrays, for the charts.
+    """
 
     a: str
     b: str
@@ -475,6 +610,7 @@ class ColumnBuilder:
 
     def __init__(self, contest: Contest) -> None:
         self.codes = (*[c.code for c in contest.candidates], "other")
+        self._nans = (math.nan,) * len(self.codes)
         self._rows: dict[int, tuple[Poll, tuple[float, ...]]] = {}
         self._last: tuple[tuple[int, ...], PollColumns] | None = None
         self._keep: Sequence[Poll] = ()  # holds the last poll objects, so their ids cannot be reused
@@ -483,16 +619,17 @@ class ColumnBuilder:
         hit = self._rows.get(id(p))
         if hit is not None and hit[0] is p:
             return hit[1]
-        nan = math.nan
         fr, sr = p.first_round, p.second_round
         start, end = p.fieldwork_start.toordinal(), p.fieldwork_end.toordinal()
+        # map(dict.get, codes, nans) is the fastest per-poll lookup in CPython; most polls publish no
+        # head-to-head, so those skip the second set of lookups altogether.
         row = (
             (start + end) * 0.5,
-            float(end),
-            math.nan if p.sample_size is None else float(p.sample_size),
-            float(-1 if p.id is None else p.id),
-            *[fr.get(c, nan) for c in self.codes],
-            *[sr.get(c, nan) for c in self.codes],
+            end,
+            math.nan if p.sample_size is None else p.sample_size,
+            -1 if p.id is None else p.id,
+            *map(fr.get, self.codes, self._nans),
+            *(map(sr.get, self.codes, self._nans) if sr else self._nans),
         )
         self._rows[id(p)] = (p, row)
         return row
@@ -512,7 +649,11 @@ class ColumnBuilder:
         if len(self._rows) > 2 * len(live) + 64:  # forget polls that are gone
             self._rows = {k: v for k, v in self._rows.items() if k in live}
         k = len(self.codes)
-        data = np.array([self._row(p) for p in ordered], dtype=float).reshape(len(ordered), 4 + 2 * k)
+        width = 4 + 2 * k
+        # fromiter over the flattened rows is about twice as fast as np.array on a list of tuples.
+        data = np.fromiter(itertools.chain.from_iterable(map(self._row, ordered)), float, len(ordered) * width).reshape(
+            len(ordered), width
+        )
         names = tuple(sorted({p.pollster for p in ordered}))
         lookup = {name: i for i, name in enumerate(names)}
         return PollColumns(
@@ -526,6 +667,76 @@ class ColumnBuilder:
             shares=data[:, 4 : 4 + k],
             second=data[:, 4 + k :],
         )
+
+
+PAIR_HALF_LIFE_DAYS = 14.0
+"""Half-life of the recency mean that proposes the front-runner pair before the smoother confirms it."""
+
+
+def _recency_pair(cols: PollColumns, codes: Sequence[str], as_of_day: float) -> tuple[str, str] | None:
+    """front_pair on a recency-weighted mean of each candidate's share (recency_weighted_mean, vectorised)."""
+    if len(cols) == 0:
+        return None
+    shares = cols.shares[:, : len(codes)]
+    present = ~np.isnan(shares)
+    filled = np.where(present, shares, 0.0)
+    decay = 0.5 ** (np.maximum(as_of_day - cols.day, 0.0) / PAIR_HALF_LIFE_DAYS)
+    w = np.where(present, decay[:, None] / (_share_var(filled, cols.n[:, None]) + NONSAMPLING_VAR), 0.0)
+    den = w.sum(axis=0)
+    num = (w * filled).sum(axis=0)
+    means = {c: float(num[j] / den[j]) for j, c in enumerate(codes) if den[j] > 0}
+    return front_pair(means) if len(means) >= 2 else None
+
+
+def _lead_series(
+    cols: PollColumns, a: str, b: str, splits: Mapping[str, Split] | None
+) -> tuple[SeriesData, SeriesData, PointSet, PointSet]:
+    """First-round and runoff leads of a over b, as series, plus the runoff points by source.
+
+    The runoff lead of a poll is its published head-to-head when it has one (undecideds dropped), else the
+    runoff implied by its first round and `splits` (runoff.implied_runoff, vectorised over polls).
+    """
+    col_of = {c: i for i, c in enumerate(cols.codes)}
+    ja, jb = col_of[a], col_of[b]
+    day, n, ids, pidx, names, shares = cols.day, cols.n, cols.ids, cols.pollster, list(cols.names), cols.shares
+    both = ~np.isnan(shares[:, ja]) & ~np.isnan(shares[:, jb])
+    sa, sb = shares[both, ja], shares[both, jb]
+    first = SeriesData(day[both], sa - sb, _lead_var(sa, sb, n[both]), pidx[both], names)
+
+    h2a, h2b = cols.second[:, ja], cols.second[:, jb]
+    h2h = ~np.isnan(h2a) & ~np.isnan(h2b) & (h2a + h2b > 0)
+    tot = h2a[h2h] + h2b[h2h]
+    ha, hb = 100.0 * h2a[h2h] / tot, 100.0 * h2b[h2h] / tot
+
+    imp = both & ~h2h
+    # implied_runoff ignores non-positive shares; the overall renormalisation to 100 cancels in the ratio.
+    filled = np.clip(np.nan_to_num(shares[imp]), 0.0, None)
+    va, vb = filled[:, ja].copy(), filled[:, jb].copy()
+    for code, split in (splits or {}).items():
+        j = col_of.get(code)
+        if j is None or j in (ja, jb):
+            continue
+        va += filled[:, j] * split.to_a / 100.0
+        vb += filled[:, j] * split.to_b / 100.0
+    fin = va + vb
+    nobody = fin <= 0  # nobody left for either finalist: Runoff.a_share calls that 50/50, and so does this
+    fin[nobody] = 1.0
+    ia, ib = 100.0 * va / fin, 100.0 * vb / fin
+    ia[nobody] = ib[nobody] = 50.0
+
+    names_arr = np.asarray(names, dtype=object)
+    observed_var = _lead_var(ha, hb, n[h2h])
+    implied_var = IMPLIED_INFLATION * _lead_var(ia, ib, n[imp])
+    observed = PointSet(day[h2h], ha - hb, ids[h2h], observed_var, names_arr[pidx[h2h]])
+    implied = PointSet(day[imp], ia - ib, ids[imp], implied_var, names_arr[pidx[imp]])
+    second = SeriesData(
+        np.concatenate([observed.day, implied.day]),
+        np.concatenate([observed.value, implied.value]),
+        np.concatenate([observed_var, implied_var]),
+        np.concatenate([pidx[h2h], pidx[imp]]),
+        names,
+    )
+    return first, second, observed, implied
 
 
 def average_polls(
@@ -545,82 +756,82 @@ def average_polls(
     """All the averages of a contest: first-round shares, first-round lead, runoff lead.
 
     Args:
-        a, b: the front-runner pair; by default the top two of the mean of the latest ten polls.
+        polls: the contest's polls, in any order. A poll without a figure is skipped for that series.
+        contest: the race (its candidates name the first-round series).
+        a: first finalist; with `b`, fixes the pair and its order. By default the pair is the top two of
+            the latest smoothed first-round averages, leader first.
+        b: second finalist.
         as_of: ignore polls whose fieldwork ended after this day, and end the grid there (no look-ahead).
-        splits: transfer splits used to imply a runoff for polls that publish no head-to-head
-            (candidates without one exhaust).
+        splits: transfer splits (relative to the final a, b) used to imply a runoff for polls that publish
+            no head-to-head; candidates without one exhaust. Pass `splits_for` when the pair is chosen here.
         end: extend the grid to this day (e.g. election day) when no as_of is given.
+        drift_sd_per_day: daily random-walk sd of a share; leads drift LEAD_DRIFT_FACTOR times faster.
+        level: coverage of the bands.
         columns: the polls as columns, if the caller keeps a ColumnBuilder (skips the per-poll work).
-        splits_for: instead of `splits`, a function of the pair (a, b) giving them, for when the pair is
-            chosen here.
+        splits_for: instead of `splits`, a function of the pair (a, b) giving them.
+
+    Returns:
+        The averages; a series with no polls is empty (first-round ones are left out).
     """
-    cols_all = columns or ColumnBuilder(contest).build(polls)
+    cols_all = columns if columns is not None else ColumnBuilder(contest).build(polls)
     cols = cols_all.upto(as_of.toordinal()) if as_of is not None else cols_all
     codes = [c.code for c in contest.candidates]
-    N = len(cols)
-    if a is None or b is None:
-        recent = cols.shares[-10:, : len(codes)]
-        totals = {c: float(np.nansum(recent[:, j])) for j, c in enumerate(codes) if not np.all(np.isnan(recent[:, j]))}
-        if len(totals) < 2:
-            totals = {codes[0]: 1.0, codes[1]: 0.5}
-        a, b = front_pair(totals)
-    if splits_for is not None:
-        splits = splits_for(a, b)
-    col_of = {c: i for i, c in enumerate(cols.codes)}
-    day, n, ids, pidx, names, shares = cols.day, cols.n, cols.ids, cols.pollster, list(cols.names), cols.shares
-    second = np.stack([cols.second[:, col_of[a]], cols.second[:, col_of[b]]], axis=1) if N else np.empty((0, 2))
-    second[np.isnan(second).any(axis=1)] = np.nan
-    series: list[SeriesData] = []
-    for j in range(len(codes)):
-        m = ~np.isnan(shares[:, j])
-        series.append(SeriesData(day[m], shares[m, j], _share_var(shares[m, j], n[m]), pidx[m], names))
-    ja, jb = col_of[a], col_of[b]
-    both = ~np.isnan(shares[:, ja]) & ~np.isnan(shares[:, jb])
-    sa, sb = shares[both, ja], shares[both, jb]
-    series.append(SeriesData(day[both], sa - sb, _lead_var(sa, sb, n[both]), pidx[both], names))
-    # Runoff lead: published head-to-heads where there are any, else implied by first round + transfers.
-    h2h = ~np.isnan(second[:, 0]) & ((second[:, 0] + second[:, 1]) > 0)
-    tot = second[h2h, 0] + second[h2h, 1]
-    ha, hb = 100.0 * second[h2h, 0] / tot, 100.0 * second[h2h, 1] / tot
-    imp = both & ~h2h
-    filled = np.nan_to_num(shares[imp])
-    total = filled.sum(axis=1)
-    total[total <= 0] = 1.0
-    va = filled[:, ja].copy()
-    vb = filled[:, jb].copy()
-    split_map = dict(splits or {})
-    for code, j in col_of.items():
-        if j in (ja, jb) or code not in split_map:
-            continue
-        sp = split_map[code]
-        va += filled[:, j] * sp.to_a / 100.0
-        vb += filled[:, j] * sp.to_b / 100.0
-    fin = va + vb
-    fin[fin <= 0] = 1.0
-    ia, ib = 100.0 * va / fin, 100.0 * vb / fin
-    lead2 = SeriesData(
-        np.concatenate([day[h2h], day[imp]]),
-        np.concatenate([ha - hb, ia - ib]),
-        np.concatenate([_lead_var(ha, hb, n[h2h]), IMPLIED_INFLATION * _lead_var(ia, ib, n[imp])]),
-        np.concatenate([pidx[h2h], pidx[imp]]),
-        names,
-    )
-    series.append(lead2)
+    n_codes = len(codes)
+
+    def splits_of(pair: tuple[str, str]) -> Mapping[str, Split] | None:
+        return splits_for(*pair) if splits_for is not None else splits
+
+    chosen = a is not None and b is not None
+    if a is not None and b is not None:
+        pair = (a, b)
+    else:
+        # A cheap proposal, so the usual case smooths everything in one pass; the smoother checks it below.
+        last_day = float(as_of.toordinal()) if as_of is not None else float(cols.day.max()) if len(cols) else 0.0
+        pair = _recency_pair(cols, codes, last_day) or (codes[0], codes[1])
+
+    first_round: list[SeriesData] = []
+    names = list(cols.names)
+    for j in range(n_codes):
+        m = ~np.isnan(cols.shares[:, j])
+        first_round.append(
+            SeriesData(
+                cols.day[m], cols.shares[m, j], _share_var(cols.shares[m, j], cols.n[m]), cols.pollster[m], names
+            )
+        )
     end_day: float | None = None
     if as_of is not None:
         end_day = float(as_of.toordinal())
-    elif end is not None and N:
-        end_day = float(max(end.toordinal(), math.ceil(day.max())))
-    drifts = [drift_sd_per_day] * len(codes) + [drift_sd_per_day * LEAD_DRIFT_FACTOR] * 2
-    smoothed = smooth_many(series, end_day=end_day, drift_sd_per_day=drifts, level=level)
+    elif end is not None and len(cols):
+        end_day = float(max(end.toordinal(), math.ceil(cols.day.max())))
+    share_drifts = [drift_sd_per_day] * n_codes
+    lead_drifts = [drift_sd_per_day * LEAD_DRIFT_FACTOR] * 2
+
+    lead1, lead2, observed, implied = _lead_series(cols, *pair, splits_of(pair))
+    smoothed = smooth_many(
+        [*first_round, lead1, lead2], end_day=end_day, drift_sd_per_day=share_drifts + lead_drifts, level=level
+    )
+    shares = {c: s for c, s in zip(codes, smoothed[:n_codes], strict=True) if not s.empty}
+    first_lead, second_lead = smoothed[n_codes], smoothed[n_codes + 1]
+    if not chosen and len(shares) >= 2:
+        # "Leader first" means by the average the charts show (house-adjusted, smoothed), which can disagree
+        # with the recency mean in a close race; then redo the two leads for the right pair and order.
+        # Every series ends on the same grid day, so the last means are comparable.
+        best = front_pair({c: float(s.mean[-1]) for c, s in shares.items()})
+        if best != pair:
+            pair = best
+            grid_end = max(float(s.days[-1]) for s in shares.values())
+            lead1, lead2, observed, implied = _lead_series(cols, *pair, splits_of(pair))
+            first_lead, second_lead = smooth_many(
+                [lead1, lead2], end_day=grid_end, drift_sd_per_day=lead_drifts, level=level
+            )
     return PollAverages(
-        a=a,
-        b=b,
-        first_round={c: s for c, s in zip(codes, smoothed[: len(codes)], strict=True) if not s.empty},
-        first_lead=smoothed[len(codes)],
-        second_lead=smoothed[len(codes) + 1],
-        second_lead_observed=PointSet(day[h2h], ha - hb, ids[h2h]),
-        second_lead_implied=PointSet(day[imp], ia - ib, ids[imp]),
+        a=pair[0],
+        b=pair[1],
+        first_round=shares,
+        first_lead=first_lead,
+        second_lead=second_lead,
+        second_lead_observed=observed,
+        second_lead_implied=implied,
         as_of=as_of,
         columns=cols,
     )
