@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from datetime import datetime
@@ -142,12 +143,31 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+_STAMP = r"\d{8}-\d{6}-\d{6}"
+_REASON = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)?")
+"""A backup's reason: at most one hyphen, so `<stem>-<stamp>-<reason>` names exactly one store (the stamp itself
+holds two hyphens, so a longer stem such as `polls-team` can never be read as `polls` plus a reason)."""
+
+
+def _backup_pattern(stem: str) -> re.Pattern[str]:
+    return re.compile(re.escape(stem) + "-" + _STAMP + "-" + _REASON.pattern + r"\.sqlite3")
+
+
 def backup_sqlite(db_file: Path, backup_dir: Path, *, reason: str, keep: int = BACKUPS_KEPT) -> Path:
-    """Copy a live SQLite store with SQLite's online backup API (consistent even mid-write) and rotate."""
+    """Copy a live SQLite store with SQLite's online backup API (consistent even mid-write) and rotate.
+
+    Only this store's own backups (same stem, exactly) are rotated; a store whose name merely starts the same
+    (`polls` and `polls-team`) keeps its own five.
+
+    Raises:
+        ValueError: `reason` is not lower-case letters and digits with at most one hyphen.
+    """
+    if not _REASON.fullmatch(reason):
+        raise ValueError(f"backup reason {reason!r}: lower-case letters and digits, at most one hyphen")
     backup_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     target = backup_dir / f"{db_file.stem}-{stamp}-{reason}.sqlite3"
-    fd = os.open(target, os.O_CREAT | os.O_WRONLY, 0o600)
+    fd = os.open(target, os.O_CREAT | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
     os.close(fd)
     src = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
     dst = sqlite3.connect(target)
@@ -163,10 +183,12 @@ def backup_sqlite(db_file: Path, backup_dir: Path, *, reason: str, keep: int = B
 
 
 def list_backups(backup_dir: Path, stem: str = "polls") -> list[Path]:
-    """Backups of a store, newest first."""
+    """Backups of the store whose file name (without `.sqlite3`) is exactly `stem`, newest first."""
     if not backup_dir.is_dir():
         return []
-    return sorted(backup_dir.glob(f"{stem}-*.sqlite3"), key=lambda p: p.name, reverse=True)
+    pattern = _backup_pattern(stem)
+    found = [p for p in backup_dir.iterdir() if pattern.fullmatch(p.name) and p.is_file()]
+    return sorted(found, key=lambda p: p.name, reverse=True)
 
 
 def upgrade(engine: Engine, *, backup_dir: Path | None = None) -> str | None:
