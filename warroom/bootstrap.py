@@ -10,7 +10,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from warroom.demo import LONDON_2012, demo_polls
 from warroom.store import polls as repo
-from warroom.store.db import backup_sqlite, make_engine, make_session_factory, sqlite_path, translated, upgrade
+from warroom.store.db import (
+    backup_sqlite,
+    make_engine,
+    make_session_factory,
+    redacted,
+    sqlite_path,
+    translated,
+    upgrade,
+)
 
 
 @dataclass
@@ -20,6 +28,11 @@ class OpenStore:
     target: str
     backup: str | None = None
     seeded: bool = False
+
+    @property
+    def display_target(self) -> str:
+        """The store as it may be shown (status bar, tooltips, messages): a path, or a URL with no password."""
+        return redacted(self.target)
 
     def close(self) -> None:
         self.engine.dispose()

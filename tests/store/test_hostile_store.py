@@ -42,3 +42,62 @@ def test_backup_reasons_cannot_make_names_ambiguous(tmp_path: Path) -> None:
         with pytest.raises(ValueError):
             backup_sqlite(db, tmp_path / "backups", reason=reason)
     assert list_backups(tmp_path / "backups", "polls") == []
+
+
+SECRET = "s3cr3t-Pa55"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"postgresql+psycopg://team:{SECRET}@db.example:5432/polls",
+        f"postgresql+psycopg://team:{SECRET}@db.example/polls?sslmode=require",
+        f"postgresql://team@db.example/polls?password={SECRET}&sslmode=require",
+        f"postgresql://team:{SECRET}@db.example:notaport/polls",  # unparsable port
+        f"postgresql+psycopg://team:{SECRET[:4]}@{SECRET[5:]}@db.example/polls",  # unencoded '@' in the password
+    ],
+)
+def test_redacted_never_shows_the_password(url: str) -> None:
+    from warroom.store.db import redacted
+
+    shown = redacted(url)
+    assert SECRET not in shown and SECRET[:4] not in shown and SECRET[5:] not in shown
+    assert "team" in shown and "db.example" in shown and "***" in shown
+
+
+def test_a_path_is_shown_as_it_is(tmp_path: Path) -> None:
+    from warroom.store.db import redacted
+
+    assert redacted(tmp_path / "polls.sqlite3") == str(tmp_path / "polls.sqlite3")
+
+
+def test_open_store_offers_a_redacted_display_target(tmp_path: Path) -> None:
+    from warroom.bootstrap import open_store
+
+    store = open_store(tmp_path / "polls.sqlite3", backup_dir=None, seed=False)
+    try:
+        assert store.display_target == str(tmp_path / "polls.sqlite3")
+        store.target = f"postgresql://team:{SECRET}@db.example/polls"
+        assert SECRET not in store.display_target and "db.example" in store.display_target
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"postgresql+pg8000://team:{SECRET}@127.0.0.1:1/polls",  # driver not installed
+        f"mysql://team:{SECRET}@127.0.0.1:1/polls",  # driver not installed
+        f"nosuchdb://team:{SECRET}@127.0.0.1:1/polls",  # no such database kind
+        f"postgresql://team:{SECRET}@127.0.0.1:notaport/polls",  # not a URL SQLAlchemy can read
+        f"postgresql+psycopg://team:{SECRET}@127.0.0.1:1/polls",  # nothing listening
+    ],
+)
+def test_a_bad_store_url_is_a_store_error_without_the_password(url: str) -> None:
+    from warroom.bootstrap import open_store
+    from warroom.store.db import StoreError
+
+    with pytest.raises(StoreError) as info:
+        open_store(url, backup_dir=None, seed=False)
+    shown = f"{info.value} {info.value.where}"
+    assert SECRET not in shown and "127.0.0.1" in shown

@@ -6,6 +6,7 @@ import contextlib
 import os
 import re
 import sqlite3
+import weakref
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -16,13 +17,15 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BACKUPS_KEPT = 5
+_DISPLAY: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
+"""Each engine's target as typed, redacted: the engine's parsed URL can misplace an unencoded '@' password."""
 
 
 class StoreError(RuntimeError):
@@ -36,6 +39,56 @@ class StoreError(RuntimeError):
 
 def is_url(target: str | Path) -> bool:
     return "://" in str(target)
+
+
+_SECRET_KEYS = frozenset({"password", "passwd", "pwd", "sslpassword", "passfile", "sslkey"})
+_QUERY_SECRET = re.compile(r"(?i)([?&](?:" + "|".join(sorted(_SECRET_KEYS)) + r")=)[^&#]*")
+
+
+def redacted(target: str | Path | URL) -> str:
+    """How a store target may be shown to a person: a path as it is, a URL with its password replaced by ***.
+
+    Works on the text as typed, so a URL SQLAlchemy cannot parse, or one with an unencoded '@' in its password,
+    is still hidden: everything between the user name and the last '@' before the host is treated as password,
+    as are `password=`-style query parameters.
+    """
+    if isinstance(target, URL):
+        return redacted(target.render_as_string(hide_password=False))
+    text = str(target)
+    if not is_url(text):
+        return text
+    scheme, sep, rest = text.partition("://")
+    before_query = rest.split("?", 1)[0]
+    at = before_query.rfind("@")
+    if at >= 0 and not rest.startswith("/"):  # "sqlite:////path" has no user information
+        # A password may hold '@' and '/': the last '@' before the query ends the user information, so
+        # nothing typed as password shows even where SQLAlchemy would read part of it as the host.
+        userinfo = before_query[:at]
+        user = userinfo.split(":", 1)[0]
+        text = scheme + sep + (f"{user}:***" if ":" in userinfo else user) + rest[at:]
+    return _QUERY_SECRET.sub(r"\1***", text)
+
+
+def _secrets_of(target: str | Path | URL) -> list[str]:
+    """The literal secrets in a target, to be scrubbed from any driver message that might echo them."""
+    text = target.render_as_string(hide_password=False) if isinstance(target, URL) else str(target)
+    found: list[str] = []
+    if is_url(text):
+        rest = text.split("://", 1)[1].split("?", 1)[0]
+        if "@" in rest and not rest.startswith("/"):
+            userinfo = rest[: rest.rfind("@")]
+            if ":" in userinfo:
+                found.append(userinfo.split(":", 1)[1])
+        for m in _QUERY_SECRET.finditer(text):
+            found.append(text[m.end(1) : m.end()])
+    return [s for s in found if len(s) >= 3]
+
+
+def scrub(message: str, target: str | Path | URL) -> str:
+    """`message` with any secret of `target` (password, query password) replaced by ***."""
+    for secret in _secrets_of(target):
+        message = message.replace(secret, "***")
+    return message
 
 
 def resolve_url(target: str | Path) -> str:
@@ -83,7 +136,14 @@ def _create_private(path: Path) -> None:
 def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
     """Engine for a file path or SQLAlchemy URL; SQLite gets WAL, foreign keys and a busy timeout."""
     url = resolve_url(target)
-    backend = make_url(url).get_backend_name()
+    try:
+        backend = make_url(url).get_backend_name()
+    except (ArgumentError, ValueError) as exc:  # the message would quote the URL, password and all
+        raise StoreError(
+            "this store address is not a database URL that can be read "
+            "(expected e.g. postgresql+psycopg://user:password@host/database)",
+            where=redacted(target),
+        ) from exc
     if backend == "sqlite":
         database = make_url(url).database or ""
         path = Path(database)
@@ -116,8 +176,36 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
         def _begin(conn: Any) -> None:
             conn.exec_driver_sql("BEGIN")
 
+        _DISPLAY[engine] = redacted(target)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    try:
+        engine = create_engine(url, pool_pre_ping=True)
+    except NoSuchModuleError as exc:
+        raise StoreError(
+            f"this app cannot use {backend!r} databases; use a SQLite file or a postgresql+psycopg:// URL",
+            where=redacted(target),
+        ) from exc
+    except ImportError as exc:
+        driver = make_url(url).get_driver_name()
+        raise StoreError(
+            f"the {driver!r} driver for {backend} is not installed; "
+            "use postgresql+psycopg://, which this app installs, or install that driver",
+            where=redacted(target),
+        ) from exc
+    except (ArgumentError, ValueError, TypeError) as exc:
+        raise StoreError(
+            f"this store address cannot be used: {scrub(str(exc), target)}", where=redacted(target)
+        ) from exc
+    _DISPLAY[engine] = redacted(target)
+    return engine
+
+
+def display_target(engine: Engine) -> str:
+    """The store behind `engine` as it may be shown to a person (file path, or URL with no password)."""
+    path = sqlite_path(engine)
+    if path is not None:
+        return str(path)
+    return _DISPLAY.get(engine) or redacted(engine.url)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -212,10 +300,10 @@ def upgrade(engine: Engine, *, backup_dir: Path | None = None) -> str | None:
 def translate(exc: BaseException, engine: Engine | None = None) -> StoreError:
     """Turn a driver error into a StoreError that says what happened and where."""
     where = ""
-    if engine is not None:
-        path = sqlite_path(engine)
-        where = str(path) if path else engine.url.render_as_string(hide_password=True)
     text = str(getattr(exc, "orig", exc) or exc)
+    if engine is not None:
+        where = display_target(engine)
+        text = scrub(text, engine.url)
     low = text.lower()
     if isinstance(exc, StoreError):
         return exc
