@@ -65,3 +65,19 @@ def test_unknown_candidate_and_empty_count_are_errors() -> None:
 def test_exhausted_marker_in_transfers() -> None:
     result = count_ballots([B("a", 40), B("b", 39), B("c", 21)], "sv")
     assert [(t.to_candidate, t.votes) for t in result.rounds[1].transfers] == [(EXHAUSTED, 21)]
+
+
+def test_sv_counts_only_the_first_two_columns_issue_16() -> None:
+    # `25,C,,B`: C first, no second choice; B sits in a third column that the SV paper does not have.
+    # Round 1: A 40, B 35, C 25; round 2 A keeps 40, B 35, C's 25 papers have no valid second preference.
+    ballots = [B("A", 40), B("B", 35), B("C,,B", 25)]
+    result = count_ballots(ballots, "sv")
+    assert result.rounds[1].tallies == {"A": 40, "B": 35}
+    assert result.rounds[1].exhausted == 25
+    assert result.winner == "A"
+
+
+def test_sv_repeated_first_choice_in_column_two_does_not_promote_column_three() -> None:
+    result = count_ballots([B("A", 40), B("B", 35), B("C,C,B", 25)], "sv")
+    assert result.rounds[1].tallies == {"A": 40, "B": 35}
+    assert result.winner == "A"

@@ -125,7 +125,8 @@ def count_ballots(
     for ballot in ballots:
         if ballot.count < 0:
             raise CountError(f"negative ballot count {ballot.count} for {ballot.preferences}")
-        prefs = _clean(ballot.preferences)
+        raw = ballot.preferences[:2] if system is CountingSystem.SV else ballot.preferences
+        prefs = _clean(raw)  # SV: the paper has two columns; cut before dropping blanks and repeats
         if not prefs or not ballot.preferences or not ballot.preferences[0].strip():
             rejected += ballot.count  # no first preference: the whole paper is void
             continue
@@ -133,8 +134,6 @@ def count_ballots(
             unknown = [p for p in prefs if p not in known]
             if unknown:
                 raise CountError(f"unknown candidate {unknown[0]!r} on a ballot")
-        if system is CountingSystem.SV:
-            prefs = prefs[:2]  # the Supplementary Vote only ever reads two columns
         piles[prefs] += ballot.count
     if not piles:
         raise CountError("no valid ballots to count")
