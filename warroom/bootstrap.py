@@ -12,6 +12,7 @@ from warroom.demo import LONDON_2012, demo_polls
 from warroom.store import polls as repo
 from warroom.store.db import (
     backup_sqlite,
+    is_read_only,
     make_engine,
     make_session_factory,
     redacted,
@@ -28,6 +29,7 @@ class OpenStore:
     target: str
     backup: str | None = None
     seeded: bool = False
+    read_only: bool = False
 
     @property
     def display_target(self) -> str:
@@ -55,7 +57,8 @@ def open_store(target: str | Path, *, backup_dir: Path | None, seed: bool = True
                 backup = str(backup_sqlite(db_file, backup_dir, reason="open"))
         sessions = make_session_factory(engine)
         seeded = False
-        if seed:
+        read_only = is_read_only(engine)
+        if seed and not read_only:
             with translated(engine), sessions.begin() as session:
                 if repo.count_contests(session) == 0:
                     contest_id = repo.add_contest(session, LONDON_2012)
@@ -64,4 +67,4 @@ def open_store(target: str | Path, *, backup_dir: Path | None, seed: bool = True
     except Exception:
         engine.dispose()
         raise
-    return OpenStore(engine, sessions, str(target), backup, seeded)
+    return OpenStore(engine, sessions, str(target), backup, seeded, read_only)

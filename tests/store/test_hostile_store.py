@@ -101,3 +101,132 @@ def test_a_bad_store_url_is_a_store_error_without_the_password(url: str) -> None
         open_store(url, backup_dir=None, seed=False)
     shown = f"{info.value} {info.value.where}"
     assert SECRET not in shown and "127.0.0.1" in shown
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file in `folder` with its bytes and mode: what 'left untouched' means."""
+    return {p.name: (p.read_bytes(), p.stat().st_mode) for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def _foreign(db: Path) -> None:
+    conn = sqlite3.connect(db)  # another application's database: rollback journal, its own tables, mode 0644
+    conn.execute("CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT)")
+    conn.execute("INSERT INTO moz_places (url) VALUES ('https://example.org')")
+    conn.commit()
+    conn.close()
+    db.chmod(0o644)
+
+
+@pytest.mark.parametrize("seed", [False, True])  # False: what read-only verbs (contests, polls) do
+def test_another_applications_sqlite_file_is_refused_untouched(tmp_path: Path, seed: bool) -> None:
+    from warroom.bootstrap import open_store
+    from warroom.store.db import StoreError
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    db = folder / "places.sqlite"
+    _foreign(db)
+    before = _snapshot(folder)
+    with pytest.raises(StoreError) as info:
+        open_store(db, backup_dir=tmp_path / "backups", seed=seed)
+    assert info.value.kind == "foreign" and "not a warroom poll store" in str(info.value)
+    assert "moz_places" in str(info.value) and str(db) in info.value.where
+    assert _snapshot(folder) == before  # no tables, no WAL files, no chmod
+
+
+def test_a_store_from_a_newer_version_is_refused_before_anything_is_converted(tmp_path: Path) -> None:
+    from warroom.bootstrap import open_store
+    from warroom.store.db import StoreError
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    db = folder / "polls.sqlite3"
+    _store(db)
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA journal_mode=DELETE")  # so a WAL switch would show
+    conn.execute("UPDATE alembic_version SET version_num = '0099_from_the_future'")
+    conn.commit()
+    conn.close()
+    db.chmod(0o644)
+    before = _snapshot(folder)
+    with pytest.raises(StoreError) as info:
+        open_store(db, backup_dir=tmp_path / "backups")
+    assert info.value.kind == "newer" and "newer version" in str(info.value)
+    assert "0099_from_the_future" in str(info.value)
+    assert _snapshot(folder) == before
+
+
+def test_upgrade_refuses_an_unknown_revision_with_a_store_error(tmp_path: Path) -> None:
+    """The same refusal in upgrade() itself, the only check a PostgreSQL store gets."""
+    from warroom.store.db import StoreError
+
+    db = tmp_path / "polls.sqlite3"
+    _store(db)
+    engine = make_engine(str(db))
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = 'ffff'")
+    with pytest.raises(StoreError) as info:
+        upgrade(engine)
+    engine.dispose()
+    assert info.value.kind == "newer"
+
+
+def test_a_store_the_user_made_read_only_stays_read_only_and_unchanged(tmp_path: Path) -> None:
+    """Even for root, who may write any file: the missing write bit is the user's decision."""
+    from tests.conftest import make_poll
+    from warroom.bootstrap import open_store
+    from warroom.store.db import StoreError, translated
+
+    db = tmp_path / "polls.sqlite3"
+    _store(db)
+    db.chmod(0o444)
+    content = db.read_bytes()
+    store = open_store(db, backup_dir=tmp_path / "backups")  # reading works; an empty store is not seeded
+    try:
+        assert store.read_only and not store.seeded
+        with store.sessions() as s:
+            assert repo.get_contest(s, TOY.name) is not None
+        with pytest.raises(StoreError) as info, translated(store.engine), store.sessions.begin() as s:
+            repo.add_polls(s, 1, [make_poll(3)])
+        assert info.value.kind == "readonly"
+    finally:
+        store.close()
+    assert (db.stat().st_mode & 0o777) == 0o444
+    assert db.read_bytes() == content
+
+
+def test_a_read_only_store_of_an_older_version_is_explained(tmp_path: Path) -> None:
+    from alembic import command
+
+    from warroom.bootstrap import open_store
+    from warroom.store.db import StoreError, _alembic_config
+
+    db = tmp_path / "polls.sqlite3"
+    engine = make_engine(str(db))
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), "0001")
+    engine.dispose()
+    db.chmod(0o444)
+    content = db.read_bytes()
+    with pytest.raises(StoreError) as info:
+        open_store(db, backup_dir=None)
+    assert info.value.kind == "readonly" and "older version" in str(info.value)
+    assert db.read_bytes() == content and (db.stat().st_mode & 0o777) == 0o444
+
+
+def test_a_store_path_that_is_a_folder_or_a_fifo_is_a_store_error(tmp_path: Path) -> None:
+    import os
+
+    from warroom.bootstrap import open_store
+    from warroom.store.db import StoreError
+
+    folder = tmp_path / "polls.sqlite3"
+    folder.mkdir()
+    with pytest.raises(StoreError) as info:
+        open_store(folder, backup_dir=None)
+    assert "folder" in str(info.value) and str(folder) in info.value.where
+    fifo = tmp_path / "fifo.sqlite3"
+    os.mkfifo(fifo)
+    with pytest.raises(StoreError) as info:  # reading it would hang
+        open_store(fifo, backup_dir=None)
+    assert "not a regular file" in str(info.value)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import sqlite3
+import stat
 import weakref
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from alembic import command
 from alembic.config import Config
@@ -103,12 +106,35 @@ def sqlite_path(engine: Engine) -> Path | None:
     url = engine.url
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
         return None
+    if url.database.startswith("file:"):  # a SQLite URI: file:/abs/path or file:///abs/path, %-escaped
+        return Path(unquote(urlsplit(url.database).path))
     return Path(url.database)
 
 
 def check_sqlite_file(path: Path) -> None:
-    """Refuse a file that is not a SQLite database before SQLite touches it (it would not be ours to change)."""
-    if not path.exists() or path.stat().st_size == 0:
+    """Refuse anything that is not this app's store before SQLite touches it (it would not be ours to change).
+
+    Read with plain file reads and a read-only SQLite connection only, so a refused file keeps its bytes,
+    its journal mode and its permissions: a folder, a pipe or device, a file that is not SQLite, another
+    application's SQLite database (tables but no `alembic_version`), and a store written by a newer version
+    (a schema revision this version does not know).
+
+    Raises:
+        StoreError: kind "corrupt", "foreign", "newer", "readonly" or "error", saying what and where.
+    """
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StoreError(f"cannot reach the poll store: {exc.strerror}", where=str(path), kind="readonly") from exc
+    if stat.S_ISDIR(st.st_mode):
+        raise StoreError("this is a folder, not a poll store file (give the path of a .sqlite3 file)", where=str(path))
+    if not stat.S_ISREG(st.st_mode):
+        raise StoreError(
+            "this is not a regular file (a pipe, device or socket); a poll store is a .sqlite3 file", where=str(path)
+        )
+    if st.st_size == 0:
         return
     try:
         with path.open("rb") as fh:
@@ -121,21 +147,88 @@ def check_sqlite_file(path: Path) -> None:
             where=str(path),
             kind="corrupt",
         )
+    _check_ours(path)
+
+
+def _check_ours(path: Path) -> None:
+    """Refuse another application's SQLite database, or a store from a newer version, reading only."""
+    try:
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=10.0)
+        try:
+            tables = {
+                row[0]
+                for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                if not str(row[0]).startswith("sqlite_")
+            }
+            revisions: list[str] = []
+            if "alembic_version" in tables:
+                revisions = [str(row[0]) for row in conn.execute("SELECT version_num FROM alembic_version")]
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        error = translate(exc)
+        error.where = str(path)
+        raise error from exc
+    if not revisions and tables - {"alembic_version"}:
+        shown = ", ".join(sorted(tables)[:6]) + (", ..." if len(tables) > 6 else "")
+        raise StoreError(
+            "this file is not a warroom poll store: it is another application's SQLite database "
+            f"(tables: {shown}); it has been left untouched",
+            where=str(path),
+            kind="foreign",
+        )
+    _refuse_unknown(revisions, str(path))
+
+
+def _refuse_unknown(revisions: list[str], where: str) -> None:
+    unknown = [r for r in revisions if r not in known_revisions()]
+    if unknown:
+        raise StoreError(
+            f"this poll store was written by a newer version of warroom (schema revision {', '.join(unknown)}) "
+            "or by another program; it has been left untouched: open it with the version that wrote it",
+            where=where,
+            kind="newer",
+        )
+
+
+@functools.cache
+def known_revisions() -> frozenset[str]:
+    """Every schema revision this version can upgrade from."""
+    script = ScriptDirectory.from_config(_alembic_config(None))
+    return frozenset(rev.revision for rev in script.walk_revisions())
 
 
 def _create_private(path: Path) -> None:
-    """Create the store file readable by its owner only (SQLite gives -wal/-shm the same mode)."""
+    """Create the store file readable by its owner only (SQLite gives -wal/-shm the same mode).
+
+    An existing store only ever loses permission bits (0644 becomes 0600): one the user made read-only is
+    never made writable.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
         os.close(fd)
     with contextlib.suppress(OSError):
-        os.chmod(path, 0o600)
+        os.chmod(path, stat.S_IMODE(path.stat().st_mode) & 0o600)
+
+
+def _user_made_read_only(path: Path) -> bool:
+    """No write permission for us, or no write bit at all (which root would otherwise ignore)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return False
+    return not os.access(path, os.W_OK) or not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+
+
+def is_read_only(engine: Engine) -> bool:
+    """A SQLite store opened read-only (`mode=ro`): reads work, writes are refused by SQLite itself."""
+    return engine.url.get_backend_name() == "sqlite" and engine.url.query.get("mode") == "ro"
 
 
 def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
     """Engine for a file path or SQLAlchemy URL; SQLite gets WAL, foreign keys and a busy timeout."""
-    url = resolve_url(target)
+    url: str | URL = resolve_url(target)
     try:
         backend = make_url(url).get_backend_name()
     except (ArgumentError, ValueError) as exc:  # the message would quote the URL, password and all
@@ -150,13 +243,21 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
         # A "file:" URI (e.g. read-only mode) is SQLite's to interpret; never create anything for it.
         if database and database != ":memory:" and not database.startswith("file:"):
             check_sqlite_file(path)
-            try:
-                _create_private(path)
-            except OSError as exc:
-                raise StoreError(
-                    f"cannot create the poll store: {exc.strerror}", where=str(path), kind="readonly"
-                ) from exc
+            if _user_made_read_only(path):
+                # Opened read-only by SQLite itself: root would otherwise write a 0444 file, and the user's
+                # decision would be silently undone. Reads work; every write says the store is read-only.
+                url = URL.create(
+                    "sqlite", database="file:" + path.as_uri()[len("file://") :], query={"mode": "ro", "uri": "true"}
+                )
+            else:
+                try:
+                    _create_private(path)
+                except OSError as exc:
+                    raise StoreError(
+                        f"cannot create the poll store: {exc.strerror}", where=str(path), kind="readonly"
+                    ) from exc
         engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000.0})
+        read_only = is_read_only(engine)
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -167,8 +268,9 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")  # SQLite ignores foreign keys without this, per connection
             cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")  # another writer: wait, don't fail at once
             # Readers never block the writer. On read-only media WAL cannot be set up; reads still work.
-            with contextlib.suppress(sqlite3.OperationalError):
-                cur.execute("PRAGMA journal_mode=WAL")
+            if not read_only:  # a read-only store keeps its journal mode, like everything else
+                with contextlib.suppress(sqlite3.OperationalError):
+                    cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=FULL")  # a commit survives power loss, not just a crash
             cur.close()
 
@@ -287,6 +389,16 @@ def upgrade(engine: Engine, *, backup_dir: Path | None = None) -> str | None:
         head = head_revision()
         if current == head:
             return None
+        if current is not None:
+            _refuse_unknown([current], display_target(engine))
+        if is_read_only(engine):
+            state = "is empty" if current is None else "was written by an older version of warroom"
+            raise StoreError(
+                f"this poll store is read-only and {state}, so it cannot be brought up to date; "
+                "make the file writable, or open it with the version that wrote it",
+                where=display_target(engine),
+                kind="readonly",
+            )
         db_file = sqlite_path(engine)
         if db_file is not None and current is not None and backup_dir is not None:
             backup = backup_sqlite(db_file, backup_dir, reason=f"before-{head}")
