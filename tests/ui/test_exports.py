@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QGuiApplication, QImage
 
 from warroom.cli import main
-from warroom.ui.export import export_view, plot_to_svg, write_briefing_pdf
+from warroom.ui.export import export_view, plot_to_pdf, plot_to_svg, write_briefing_pdf
 
 pytestmark = pytest.mark.gui
 
@@ -29,11 +32,135 @@ def test_png_at_a_chosen_resolution(room, tmp_path: Path) -> None:
     assert len(colours) > 10
 
 
-def test_svg_of_a_chart_is_vector(room, tmp_path: Path) -> None:
+def test_svg_of_a_chart_is_plain_vector(room, tmp_path: Path) -> None:
+    """No renderer-specific features: absolute coordinates, real marker paths, a concrete sans-serif font."""
     out = tmp_path / "lead.svg"
-    plot_to_svg(room.window.charts.plots["lead2"], out)
+    assert plot_to_svg(room.window.charts.plots["lead2"], out) == []  # every visible item was drawn
     text = out.read_text()
     assert text.startswith("<?xml") and "<path" in text and "Second-round" in text
+    assert "<image" not in text  # markers are paths, not pixmap fragments
+    assert "vector-effect" not in text and "matrix(" not in text.split("<text", 1)[0]  # shapes carry no transforms
+    families = set(re.findall(r'font-family="([^"]*)"', text))
+    assert families and all(f.endswith("sans-serif") and "Sans Serif" not in f for f in families)
+    # every poll point of the chart is a marker path: the runoff chart's points plus the legend's two samples
+    _x, _y, ids = room.window.charts.point_data("lead2")
+    assert len(re.findall(r'<path d="M[^"]*Z', text)) >= len(ids)
+
+
+# --- the same chart in PNG, SVG (rasterised by librsvg) and PDF (rasterised by poppler) -----------------------
+
+
+def _dark(image: np.ndarray) -> np.ndarray:
+    return image[..., :3].max(axis=2) < 110
+
+
+def _load(path: Path) -> np.ndarray:
+    image = QImage(str(path)).convertToFormat(QImage.Format.Format_RGB32)
+    ptr = image.constBits()
+    data = np.frombuffer(ptr, dtype=np.uint8, count=image.sizeInBytes()).reshape(image.height(), image.bytesPerLine())
+    return data[:, : image.width() * 4].reshape(image.height(), image.width(), 4)[..., [2, 1, 0]].copy()
+
+
+def _landmarks(
+    image: np.ndarray, expected: dict[str, tuple[float, float]], region: tuple[int, int, int, int]
+) -> dict[str, float]:
+    """Where the runoff chart's zero line (a row) and last published head-to-head poll (a centroid) are drawn."""
+    dark = _dark(image)
+    # inside the plot area, right of the data and left of the election-day line: only the zero line is dark there
+    x0, x1, y0, y1 = region
+    rows = dark[y0:y1, x0:x1].sum(axis=1)
+    zero_row = float(np.argmax(rows)) + y0 + 0.5  # pixel i covers [i, i + 1): its centre is i + 0.5
+    # the value axis: its line is the darkest column left of the plot area, its ticks short rows beside it
+    axis_x = int(np.argmax(dark[y0:y1, : x0 // 2].sum(axis=0)))
+    tick_rows = np.nonzero(dark[:, axis_x + 2 : axis_x + 5].all(axis=1))[0]
+    assert len(tick_rows), "no ticks on the value axis"
+    zero_tick = float(tick_rows[np.argmin(np.abs(tick_rows + 0.5 - zero_row))]) + 0.5
+    cx, cy = expected["last"]
+    r = 8
+    window = dark[max(0, round(cy) - r) : round(cy) + r + 1, max(0, round(cx) - r) : round(cx) + r + 1]
+    ys, xs = np.nonzero(window)
+    assert len(xs) > 10, "no marker drawn where the last poll should be"
+    return {
+        "zero": zero_row,
+        "zero_tick": zero_tick,
+        "last_x": float(xs.mean()) + max(0, round(cx) - r) + 0.5,
+        "last_y": float(ys.mean()) + max(0, round(cy) - r) + 0.5,
+    }
+
+
+def _chart_landmarks(room) -> tuple[dict[str, tuple[float, float]], tuple[int, int, int, int]]:
+    from PySide6.QtCore import QPointF
+
+    charts = room.window.charts
+    plot = charts.plots["lead2"]
+    origin = plot.sceneBoundingRect().topLeft()
+    vb = plot.getViewBox()
+    x, y, _ids = charts.point_data("lead2")
+    last = vb.mapViewToScene(QPointF(float(x[-1]), float(y[-1]))) - origin
+    zero = vb.mapViewToScene(QPointF(float(x[-1]), 0.0)) - origin
+    election = charts._election_lines[0].value()
+    right = vb.mapViewToScene(QPointF(float(election), 0.0)).x() - origin.x()
+    curve_x, _ = charts.curve_data("lead2")
+    left = vb.mapViewToScene(QPointF(float(curve_x[-1]), 0.0)).x() - origin.x()
+    area = vb.sceneBoundingRect().translated(-origin)
+    region = (round(left) + 25, round(right) - 6, round(area.top()) + 3, round(area.bottom()) - 3)
+    return {"last": (last.x(), last.y()), "zero": (zero.x(), zero.y())}, region
+
+
+def _png_of(room, tmp_path: Path) -> tuple[Path, int, int]:
+    from warroom.ui.export import plot_to_png
+
+    plot = room.window.charts.plots["lead2"]
+    width = round(plot.sceneBoundingRect().width())
+    png = tmp_path / "lead2.png"
+    plot_to_png(plot, png, width)
+    image = QImage(str(png))
+    return png, image.width(), image.height()
+
+
+def _agree(room, tmp_path: Path, other: Path) -> None:
+    expected, region = _chart_landmarks(room)
+    png, width, height = _png_of(room, tmp_path)
+    qt = _landmarks(_load(png), expected, region)
+    theirs = _load(other)
+    assert theirs.shape[:2] == (height, width)
+    them = _landmarks(theirs, expected, region)
+    # Qt's own picture is where the chart says: the zero line on the row of 0, the poll at its centre
+    assert abs(qt["zero"] - expected["zero"][1]) <= 1.0
+    assert abs(qt["zero_tick"] - qt["zero"]) <= 1.0  # the axis labels 0 where the zero line is
+    assert abs(qt["last_x"] - expected["last"][0]) <= 1.0 and abs(qt["last_y"] - expected["last"][1]) <= 1.0
+    # and the other renderer draws both on the same pixels
+    for key in ("zero", "zero_tick", "last_x", "last_y"):
+        assert abs(them[key] - qt[key]) <= 1.0, (key, them[key], qt[key])
+
+
+def test_svg_renders_like_the_png_in_librsvg(room, tmp_path: Path) -> None:
+    rsvg = shutil.which("rsvg-convert")
+    if rsvg is None:
+        pytest.skip("rsvg-convert is not installed (Debian: apt-get install librsvg2-bin)")
+    _png, width, height = _png_of(room, tmp_path)
+    svg = tmp_path / "lead2.svg"
+    plot_to_svg(room.window.charts.plots["lead2"], svg)
+    raster = tmp_path / "lead2_rsvg.png"
+    subprocess.run([rsvg, "-w", str(width), "-h", str(height), str(svg), "-o", str(raster)], check=True, timeout=60)
+    _agree(room, tmp_path, raster)
+
+
+def test_pdf_renders_like_the_png_in_poppler(room, tmp_path: Path) -> None:
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:
+        pytest.skip("pdftoppm is not installed (Debian: apt-get install poppler-utils)")
+    _png, width, height = _png_of(room, tmp_path)
+    pdf = tmp_path / "lead2.pdf"
+    plot_to_pdf(room.window.charts.plots["lead2"], pdf)
+    assert pdf.read_bytes().startswith(b"%PDF")
+    stem = tmp_path / "lead2_pdf"
+    subprocess.run(
+        [pdftoppm, "-png", "-singlefile", "-scale-to-x", str(width), "-scale-to-y", str(height), str(pdf), str(stem)],
+        check=True,
+        timeout=60,
+    )
+    _agree(room, tmp_path, stem.with_suffix(".png"))
 
 
 def test_briefing_pdf_is_one_page_with_the_figures(room, tmp_path: Path) -> None:

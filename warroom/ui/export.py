@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyqtgraph as pg
 import pyqtgraph.exporters
-from PySide6.QtCore import QMarginsF, QPoint, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
+from PySide6.QtCore import QMarginsF, QPoint, QPointF, QRectF, QSize, QSizeF, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontInfo,
+    QFontMetricsF,
+    QGuiApplication,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPainterPath,
+    QPdfWriter,
+    QPen,
+    QTextCursor,
+    QTransform,
+)
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsRectItem, QGraphicsTextItem, QWidget
 
 
 class ExportError(RuntimeError):
@@ -52,6 +69,8 @@ def widget_to_svg(widget: QWidget, path: Path, title: str = "") -> None:
     generator.setFileName(str(tmp))
     generator.setSize(widget.size())
     generator.setViewBox(widget.rect())
+    # QPicture-based items (pyqtgraph's axes) rescale by the ratio of device resolutions: match the screen's.
+    generator.setResolution(widget.logicalDpiY())
     generator.setTitle(title or widget.accessibleName() or "warroom")
     generator.setDescription("Exported from warroom")
     painter = QPainter(generator)
@@ -60,21 +79,455 @@ def widget_to_svg(widget: QWidget, path: Path, title: str = "") -> None:
     tmp.replace(path)
 
 
-def plot_to_svg(plot: pg.PlotItem, path: Path) -> None:
-    """A single chart as vector SVG: its part of the scene painted through QSvgGenerator (curves stay paths).
+def plot_to_svg(plot: pg.PlotItem, path: Path) -> list[str]:
+    """A single chart as plain vector SVG that renders the same in Qt, browsers, Inkscape and rsvg.
 
-    (pyqtgraph's own SVGExporter trips over some paths it generates itself; Qt's generator does not.)"""
+    Qt's QSvgGenerator writes each item under its own transform (a data item's is about 5e-5 by -3.5, in
+    epoch seconds, at six significant digits) and relies on `vector-effect: non-scaling-stroke`, pixmap atlases
+    for markers and the family name "Sans Serif"; other renderers then scale the strokes, misplace lines and
+    fall back to a serif face. This writer maps every item to chart pixels itself (see _SvgWriter), so the file
+    holds only absolute coordinates, real symbol paths and a concrete font list.
+
+    Returns:
+        The type names of visible items it could not draw (empty for the app's charts).
+    """
+    rect = plot.sceneBoundingRect()
+    return _write_svg([plot], rect, path, plot.titleLabel.text or "warroom chart")
+
+
+def plots_to_svg(plots: Sequence[pg.PlotItem], source: QRectF, path: Path, title: str) -> list[str]:
+    """Several charts of one scene (e.g. the whole chart panel) as one plain SVG of the `source` area."""
+    return _write_svg(plots, source, path, title)
+
+
+def plot_to_pdf(plot: pg.PlotItem, path: Path) -> None:
+    """A single chart as a one-page vector PDF the size of the chart on screen (1 px = 1/96 in at 96 dpi)."""
     rect = plot.sceneBoundingRect()
     tmp = _atomic(path)
-    generator = QSvgGenerator()
-    generator.setFileName(str(tmp))
-    generator.setSize(rect.size().toSize())
-    generator.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
-    generator.setTitle(plot.titleLabel.text or "warroom chart")
-    painter = QPainter(generator)
-    plot.scene().render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
-    painter.end()
+    writer = QPdfWriter(str(tmp))
+    # The axes replay a QPicture recorded at the screen's resolution; QPicture rescales by the ratio of the two
+    # devices' resolutions, so a 72-dpi page would shrink the axes by 3/4 against the data they label.
+    dpi = _screen_dpi()
+    writer.setResolution(round(dpi))
+    writer.setPageLayout(
+        QPageLayout(
+            QPageSize(QSizeF(rect.width() * 72 / dpi, rect.height() * 72 / dpi), QPageSize.Unit.Point, "chart"),
+            QPageLayout.Orientation.Portrait,
+            QMarginsF(0, 0, 0, 0),
+        )
+    )
+    writer.setTitle(plot.titleLabel.text or "warroom chart")
+    writer.setCreator("warroom")
+    scene = plot.scene()
+    painter = QPainter(writer)
+    painter.fillRect(QRectF(0, 0, rect.width(), rect.height()), _background_of(plot))
+    items = [i for i in scene.items() if hasattr(i, "setExportMode") and (i is plot or plot.isAncestorOf(i))]
+    try:
+        for item in items:  # scatter items then draw each marker as a path instead of an atlas pixmap
+            item.setExportMode(True, {"antialias": True, "background": None, "painter": painter})
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        scene.render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
+    finally:
+        for item in items:
+            item.setExportMode(False)
+        painter.end()
     tmp.replace(path)
+
+
+# --- plain SVG writer -----------------------------------------------------------------------------------------
+
+_FONT_FALLBACK = "'Liberation Sans', Arial, Helvetica, sans-serif"
+
+
+def _num(v: float) -> str:
+    text = f"{v:.3f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _background_of(plot: pg.PlotItem) -> QColor:
+    views = plot.scene().views() if plot.scene() is not None else []
+    colour = views[0].backgroundBrush().color() if views else QColor("white")
+    if views and views[0].backgroundBrush().style() == Qt.BrushStyle.NoBrush:
+        colour = QColor("white")
+    return colour
+
+
+def _screen_dpi() -> float:
+    screen = QGuiApplication.primaryScreen()
+    return screen.logicalDotsPerInchY() if screen is not None else 96.0
+
+
+def _font_px(font: QFont) -> float:
+    if font.pixelSize() > 0:
+        return float(font.pixelSize())
+    return font.pointSizeF() * _screen_dpi() / 72.0
+
+
+class _SvgWriter:
+    """Collects SVG elements in chart pixels (origin at the exported area's top left)."""
+
+    def __init__(self, origin: QRectF) -> None:
+        self.origin = origin
+        self.body: list[str] = []
+        self.clips: dict[tuple[float, float, float, float], str] = {}
+        self.shift = QTransform.fromTranslate(-origin.left(), -origin.top())
+
+    # paint attributes
+    @staticmethod
+    def _colour(attr: str, colour: QColor) -> str:
+        out = f'{attr}="{colour.name()}"'
+        if colour.alpha() < 255:
+            out += f' {attr}-opacity="{_num(colour.alphaF())}"'
+        return out
+
+    def stroke(self, pen: QPen | None) -> str:
+        if pen is None or pen.style() == Qt.PenStyle.NoPen or pen.color().alpha() == 0:
+            return 'stroke="none"'
+        width = pen.widthF() or 1.0  # pyqtgraph's pens are cosmetic: their width is in pixels already
+        caps = {Qt.PenCapStyle.FlatCap: "butt", Qt.PenCapStyle.RoundCap: "round"}.get(pen.capStyle(), "square")
+        joins = {Qt.PenJoinStyle.RoundJoin: "round", Qt.PenJoinStyle.BevelJoin: "bevel"}.get(pen.joinStyle(), "miter")
+        out = f'{self._colour("stroke", pen.color())} stroke-width="{_num(width)}" stroke-linecap="{caps}" stroke-linejoin="{joins}"'
+        if pen.style() != Qt.PenStyle.SolidLine:
+            dashes = [d * width for d in pen.dashPattern()]
+            if dashes:
+                out += f' stroke-dasharray="{",".join(_num(d) for d in dashes)}"'
+        return out
+
+    def fill(self, brush: QBrush | None) -> str:
+        if brush is None or brush.style() == Qt.BrushStyle.NoBrush or brush.color().alpha() == 0:
+            return 'fill="none"'
+        return self._colour("fill", brush.color())
+
+    def clip_attr(self, clip: QRectF | None) -> str:
+        if clip is None:
+            return ""
+        r = self.shift.mapRect(clip)
+        key = (round(r.x(), 3), round(r.y(), 3), round(r.width(), 3), round(r.height(), 3))
+        if key not in self.clips:
+            self.clips[key] = f"clip{len(self.clips)}"
+        return f' clip-path="url(#{self.clips[key]})"'
+
+    # shapes
+    def path(
+        self,
+        path: QPainterPath,
+        transform: QTransform,
+        pen: QPen | None,
+        brush: QBrush | None,
+        clip: QRectF | None = None,
+    ) -> None:
+        mapped = (transform * self.shift).map(path)
+        d = self.path_data(mapped)
+        if d:
+            self.body.append(f'<path d="{d}" {self.fill(brush)} {self.stroke(pen)}{self.clip_attr(clip)}/>')
+
+    def aliased_line(self, a: QPointF, b: QPointF, pen: QPen) -> None:
+        """A line Qt draws without antialiasing (the axes): on the pixels Qt's raster engine fills, so other
+        renderers draw it crisp and in the same column instead of greying it across two."""
+
+        def snap(v: float) -> float:
+            return math.floor(v - 0.5) + 0.5
+
+        a, b = self.shift.map(a), self.shift.map(b)
+        if abs(a.x() - b.x()) < 1e-6:  # vertical
+            a, b = QPointF(snap(a.x()), a.y()), QPointF(snap(b.x()), b.y())
+        elif abs(a.y() - b.y()) < 1e-6:  # horizontal
+            a, b = QPointF(a.x(), snap(a.y())), QPointF(b.x(), snap(b.y()))
+        self.body.append(
+            f'<path d="M{_num(a.x())},{_num(a.y())} L{_num(b.x())},{_num(b.y())}" fill="none" {self.stroke(pen)}/>'
+        )
+
+    @staticmethod
+    def path_data(path: QPainterPath) -> str:
+        parts: list[str] = []
+        i, n = 0, path.elementCount()
+        start: tuple[float, float] | None = None
+        last: tuple[float, float] | None = None
+
+        def close() -> None:
+            if start is not None and last is not None and last == start and len(parts) > 1:
+                parts.append("Z")  # a closed outline: the stroke joins at its first corner too
+
+        while i < n:
+            e = path.elementAt(i)
+            if not (math.isfinite(e.x) and math.isfinite(e.y)):
+                i += 1
+                continue
+            if e.type == QPainterPath.ElementType.MoveToElement:
+                close()
+                parts.append(f"M{_num(e.x)},{_num(e.y)}")
+                start = last = (round(e.x, 3), round(e.y, 3))
+            elif e.type == QPainterPath.ElementType.LineToElement:
+                parts.append(f"L{_num(e.x)},{_num(e.y)}")
+                last = (round(e.x, 3), round(e.y, 3))
+            elif e.type == QPainterPath.ElementType.CurveToElement and i + 2 < n:
+                c2, end = path.elementAt(i + 1), path.elementAt(i + 2)
+                parts.append(f"C{_num(e.x)},{_num(e.y)} {_num(c2.x)},{_num(c2.y)} {_num(end.x)},{_num(end.y)}")
+                last = (round(end.x, 3), round(end.y, 3))
+                i += 2
+            i += 1
+        close()
+        if parts and not parts[0].startswith("M"):
+            parts[0] = "M" + parts[0][1:]
+        return " ".join(parts)
+
+    def text(
+        self,
+        text: str,
+        transform: QTransform,
+        x: float,
+        y: float,
+        font: QFont,
+        colour: QColor,
+        anchor: str = "start",
+        clip: QRectF | None = None,
+    ) -> None:
+        if not text.strip():
+            return
+        t = QTransform.fromTranslate(x, y) * transform * self.shift
+        family = QFontInfo(font).family() or font.family()
+        style = (
+            f'font-family="\'{family}\', {_FONT_FALLBACK}" font-size="{_num(_font_px(font))}"'
+            f' font-weight="{700 if font.bold() else 400}"' + (' font-style="italic"' if font.italic() else "")
+        )
+        if abs(t.m11() - 1) < 1e-9 and abs(t.m22() - 1) < 1e-9 and abs(t.m12()) < 1e-9 and abs(t.m21()) < 1e-9:
+            place = f'x="{_num(t.dx())}" y="{_num(t.dy())}"'
+        else:
+            place = (
+                f'transform="matrix({_num(t.m11())},{_num(t.m12())},{_num(t.m21())},{_num(t.m22())},'
+                f'{_num(t.dx())},{_num(t.dy())})" x="0" y="0"'
+            )
+        body = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        element = f'<text {place} {style} text-anchor="{anchor}" {self._colour("fill", colour)} xml:space="preserve">{body}</text>'
+        # A clip path is read in the user space of the element that refers to it, i.e. after its own transform:
+        # a group around the text keeps the clip in chart pixels.
+        self.body.append(f"<g{self.clip_attr(clip)}>{element}</g>" if clip is not None else element)
+
+    def document(self, width: float, height: float, title: str, background: QColor) -> str:
+        clips = "".join(
+            f'<clipPath id="{cid}"><rect x="{_num(x)}" y="{_num(y)}" width="{_num(w)}" height="{_num(h)}"/></clipPath>'
+            for (x, y, w, h), cid in self.clips.items()
+        )
+        safe = title.replace("&", "&amp;").replace("<", "&lt;")
+        return (
+            '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
+            f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{_num(width)}" height="{_num(height)}"'
+            f' viewBox="0 0 {_num(width)} {_num(height)}">\n<title>{safe}</title>\n<desc>Exported from warroom</desc>\n'
+            f"<defs>{clips}</defs>\n"
+            f'<rect x="0" y="0" width="{_num(width)}" height="{_num(height)}" {self._colour("fill", background)}/>\n'
+            + "\n".join(self.body)
+            + "\n</svg>\n"
+        )
+
+
+def _clip_of(item: QGraphicsItem) -> QRectF | None:
+    parent = item.parentItem()
+    clip: QRectF | None = None
+    while parent is not None:
+        if parent.flags() & QGraphicsItem.GraphicsItemFlag.ItemClipsChildrenToShape:
+            r = parent.mapRectToScene(parent.boundingRect())
+            clip = r if clip is None else clip.intersected(r)
+        parent = parent.parentItem()
+    return clip
+
+
+def _draw_symbol(
+    out: _SvgWriter, symbol: object, size: float, centre: QPointF, pen: QPen, brush: QBrush, clip: QRectF | None
+) -> None:
+    from pyqtgraph.graphicsItems.ScatterPlotItem import Symbols
+
+    if symbol is None:
+        return
+    shape = Symbols.get(symbol) if isinstance(symbol, str) else symbol
+    if not isinstance(shape, QPainterPath):
+        shape = Symbols["o"]
+    t = QTransform()
+    t.translate(centre.x(), centre.y())
+    t.scale(size, size)
+    out.path(shape, t, pen, brush, clip)
+
+
+def _text_item(out: _SvgWriter, item: QGraphicsTextItem, clip: QRectF | None) -> None:
+    doc = item.document()
+    layout = doc.documentLayout()
+    transform = item.sceneTransform()
+    block = doc.begin()
+    while block.isValid():
+        lines = block.layout()
+        box = layout.blockBoundingRect(block)
+        cursor = QTextCursor(block)
+        cursor.setPosition(block.position() + (1 if block.length() > 1 else 0))
+        fmt = cursor.charFormat()
+        font = QFont(doc.defaultFont())
+        font = fmt.font().resolve(font) if fmt.fontPointSize() > 0 or fmt.fontFamilies() else font
+        colour = (
+            fmt.foreground().color() if fmt.foreground().style() != Qt.BrushStyle.NoBrush else item.defaultTextColor()
+        )
+        for i in range(lines.lineCount()):
+            line = lines.lineAt(i)
+            text = block.text()[line.textStart() : line.textStart() + line.textLength()]
+            out.text(text, transform, box.x() + line.x(), box.y() + line.y() + line.ascent(), font, colour, clip=clip)
+        block = block.next()
+
+
+def _axis(out: _SvgWriter, axis: pg.AxisItem) -> None:
+    image = QImage(4, 4, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    font = axis.style["tickFont"] or axis.font()
+    painter.setFont(font)
+    try:
+        specs = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    if specs is None:
+        return
+    transform = axis.sceneTransform()
+    axis_spec, tick_specs, text_specs = specs
+    for pen, p1, p2 in [axis_spec, *tick_specs]:
+        out.aliased_line(transform.map(QPointF(p1)), transform.map(QPointF(p2)), pen)
+    metrics = QFontMetricsF(font)
+    colour = axis.textPen().color()
+    for rect, flags, text in text_specs:
+        flags = int(flags)
+        if flags & int(Qt.AlignmentFlag.AlignRight):
+            x, anchor = rect.right(), "end"
+        elif flags & int(Qt.AlignmentFlag.AlignHCenter):
+            x, anchor = rect.center().x(), "middle"
+        else:
+            x, anchor = rect.left(), "start"
+        if flags & int(Qt.AlignmentFlag.AlignTop):
+            y = rect.top() + metrics.ascent()
+        elif flags & int(Qt.AlignmentFlag.AlignBottom):
+            y = rect.bottom() - metrics.descent()
+        else:
+            y = rect.center().y() + (metrics.ascent() - metrics.descent()) / 2
+        out.text(text, transform, x, y, font, colour, anchor)
+
+
+def _legend_sample(out: _SvgWriter, sample: QGraphicsItem) -> None:
+    from pyqtgraph.graphicsItems.LegendItem import ItemSample
+
+    assert isinstance(sample, ItemSample)
+    item = sample.item
+    transform = sample.sceneTransform()
+    opts = item.opts
+    if not isinstance(item, pg.ScatterPlotItem):
+        line = QPainterPath(QPointF(0, 11))
+        line.lineTo(QPointF(20, 11))
+        out.path(line, transform, pg.mkPen(opts["pen"]), None)
+    symbol = opts.get("symbol")
+    if symbol is not None:
+        if isinstance(item, pg.PlotDataItem):
+            opts = item.scatter.opts
+        centre = transform.map(QPointF(10, 10))
+        scale = math.hypot(transform.m11(), transform.m12()) or 1.0
+        _draw_symbol(out, symbol, opts["size"] * scale, centre, pg.mkPen(opts["pen"]), pg.mkBrush(opts["brush"]), None)
+
+
+def _draw_item(out: _SvgWriter, item: QGraphicsItem) -> bool:
+    """Draws one item; False when its type is unknown here."""
+    from pyqtgraph.graphicsItems.LegendItem import ItemSample
+
+    clip = _clip_of(item)
+    transform = item.sceneTransform()
+    if isinstance(item, pg.ScatterPlotItem):
+        if len(item.data) == 0:
+            return True
+        for spot in item.points():
+            if not spot.isVisible():
+                continue
+            centre = transform.map(QPointF(float(spot.pos().x()), float(spot.pos().y())))
+            if item.opts["pxMode"]:
+                _draw_symbol(out, spot.symbol(), float(spot.size()), centre, spot.pen(), spot.brush(), clip)
+            else:  # size in data units: draw under the item's own transform
+                t = QTransform()
+                t.translate(float(spot.pos().x()), float(spot.pos().y()))
+                t.scale(float(spot.size()), float(spot.size()))
+                out.path(_symbol_path(spot.symbol()), t * transform, spot.pen(), spot.brush(), clip)
+        return True
+    if isinstance(item, pg.PlotCurveItem):
+        brush = (
+            pg.mkBrush(item.opts["brush"])
+            if item.opts.get("fillLevel") is not None and item.opts.get("brush")
+            else None
+        )
+        out.path(item.getPath(), transform, pg.mkPen(item.opts["pen"]), brush, clip)
+        return True
+    if isinstance(item, pg.InfiniteLine):
+        left, right = item._endPoints
+        if left is None or right is None:
+            return True
+        line = QPainterPath(QPointF(left, 0))
+        line.lineTo(QPointF(right, 0))
+        out.path(line, transform, item.currentPen, None, clip)
+        return True
+    if isinstance(item, pg.AxisItem):
+        _axis(out, item)
+        return True
+    if isinstance(item, pg.LegendItem):
+        if item.frame:
+            box = QPainterPath()
+            box.addRect(item.boundingRect())
+            out.path(box, transform, pg.mkPen(item.opts["pen"]), pg.mkBrush(item.opts["brush"]), clip)
+        return True
+    if isinstance(item, ItemSample):
+        _legend_sample(out, item)
+        return True
+    if isinstance(item, QGraphicsTextItem):
+        _text_item(out, item, clip)
+        return True
+    if isinstance(item, QGraphicsPathItem):
+        out.path(item.path(), transform, item.pen(), item.brush(), clip)
+        return True
+    if isinstance(item, QGraphicsRectItem):
+        box = QPainterPath()
+        box.addRect(item.rect())
+        out.path(box, transform, item.pen(), item.brush(), clip)
+        return True
+    return False
+
+
+def _symbol_path(symbol: object) -> QPainterPath:
+    from pyqtgraph.graphicsItems.ScatterPlotItem import Symbols
+
+    shape = Symbols.get(symbol) if isinstance(symbol, str) else symbol
+    return shape if isinstance(shape, QPainterPath) else Symbols["o"]
+
+
+# Items that only hold others (their own paint draws nothing in the app's charts).
+_CONTAINERS: tuple[type, ...] = (
+    pg.PlotItem,
+    pg.ViewBox,
+    pg.PlotDataItem,
+    pg.LabelItem,
+    pg.TextItem,
+    pg.GraphicsLayout,
+)
+
+
+def _write_svg(plots: Sequence[pg.PlotItem], source: QRectF, path: Path, title: str) -> list[str]:
+    if not plots or plots[0].scene() is None:
+        raise ExportError("the chart is not on screen yet")
+    scene = plots[0].scene()
+    out = _SvgWriter(source)
+    unknown: list[str] = []
+    for item in scene.items(Qt.SortOrder.AscendingOrder):
+        if not any(item is p or p.isAncestorOf(item) for p in plots):
+            continue
+        if not item.isVisible() or item.effectiveOpacity() <= 0:
+            continue
+        if isinstance(item, _CONTAINERS) or type(item).__name__ == "ChildGroup":
+            continue
+        if not _draw_item(out, item):
+            unknown.append(type(item).__name__)
+    tmp = _atomic(path)
+    try:
+        tmp.write_text(out.document(source.width(), source.height(), title, _background_of(plots[0])), encoding="utf-8")
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ExportError(f"could not write {path}: {exc}") from exc
+    tmp.replace(path)
+    return unknown
 
 
 def export_view(widget: QWidget, path: Path, width: int | None = None, height: int | None = None) -> None:
@@ -82,7 +535,14 @@ def export_view(widget: QWidget, path: Path, width: int | None = None, height: i
     if suffix == ".png":
         widget_to_png(widget, path, width, height)
     elif suffix == ".svg":
-        widget_to_svg(widget, path)
+        plots = getattr(widget, "plots", None)
+        if isinstance(plots, dict) and plots:  # the chart panel: plain SVG that every renderer draws alike
+            first = next(iter(plots.values()))
+            views = first.scene().views()
+            source = QRectF(views[0].sceneRect()) if views else QRectF(widget.rect())
+            plots_to_svg(list(plots.values()), source, path, widget.accessibleName() or "warroom charts")
+        else:
+            widget_to_svg(widget, path)
     else:
         raise ExportError(f"{path.name}: choose .png or .svg")
 
@@ -94,6 +554,7 @@ class BriefingScenario:
     margin: float
     break_even: str
     win_probability: float
+    details: list[str] = field(default_factory=list)  # baseline, runoff source, every assumption, freshness
 
 
 @dataclass
@@ -162,6 +623,8 @@ def write_briefing_pdf(briefing: Briefing, path: Path) -> int:
                 9.5,
                 gap=0.3,
             )
+            for line in sc.details:
+                text(line, 7.5, gap=0.15, colour="#333333")
         y += 10
     if briefing.sources:
         text("Sources of the polls used", 10, bold=True, gap=0.3)
