@@ -1,0 +1,258 @@
+"""Scale benchmark (issue 15): the poll store and the poll table at 1,000, 10,000 and 100,000 polls.
+
+Each figure is printed beside a reference measured in the same run on the same rows:
+- add_polls (validation, duplicate checks, ids, one transaction) against a plain sqlite3 executemany of the same
+  poll, figure and transfer rows into an identical empty store, with the same pragmas (target: within 3x);
+- list_polls against plain sqlite3 SELECTs of the same three tables (target: 10,000 polls under 0.2 s);
+- the poll table: filling the model, sorting it through the proxy and painting a 1600x900 view of it, against
+  the same view over a QStandardItemModel (Qt's own C++ model) holding the same display strings.
+
+Run: python benchmarks/bench_scale.py [--sizes 1000 10000 100000] [--no-table]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+from _common import CONTEST
+
+from warroom.core.types import Poll, TransferObservation
+
+PARTIES = ("CON", "LAB")
+
+
+def scale_polls(n: int, seed: int = 7) -> list[Poll]:
+    """n distinct polls of the London 2012 race: 40 pollsters, one fieldwork window each a day, noisy shares."""
+    rng = np.random.default_rng(seed)
+    codes = [c.code for c in CONTEST.candidates]
+    pollsters = [f"Pollster {k:02d}" for k in range(40)]
+    noise = np.round(rng.normal(0, 1.5, (n, len(codes))), 1)
+    base = np.array([44.0, 40.0, 7.0, 4.0, 2.0, 2.0, 1.0])
+    samples = rng.integers(500, 2500, n)
+    start = date(2000, 1, 1)
+    polls = []
+    for i in range(n):
+        fs = start + timedelta(days=i // len(pollsters))
+        shares = np.round(base + noise[i], 1)
+        polls.append(
+            Poll(
+                pollster=pollsters[i % len(pollsters)],
+                fieldwork_start=fs,
+                fieldwork_end=fs + timedelta(days=1 + i % 3),
+                sample_size=int(samples[i]),
+                first_round={c: float(v) for c, v in zip(codes, shares, strict=True)},
+                second_round={"johnson": 52.0, "livingstone": 48.0} if i % 3 == 0 else {},
+                party_vi={"CON": 32.0, "LAB": 44.0},
+                transfers=(TransferObservation("paddick", "johnson", 60.0),) if i % 10 == 0 else (),
+                client="Evening Standard" if i % 4 == 0 else "",
+                method="online",
+            )
+        )
+    return polls
+
+
+def _timed(fn: Callable[[], object]) -> float:
+    t = time.perf_counter()
+    fn()
+    return time.perf_counter() - t
+
+
+def _fresh_store(folder: Path, name: str):  # type: ignore[no-untyped-def]
+    from warroom.store import polls as repo
+    from warroom.store.db import make_engine, make_session_factory, upgrade
+
+    engine = make_engine(str(folder / name))
+    upgrade(engine)
+    sessions = make_session_factory(engine)
+    with sessions.begin() as s:
+        cid = repo.add_contest(s, CONTEST)
+    return engine, sessions, cid
+
+
+def reference_insert(db: Path, contest_id: int, polls: list[Poll]) -> float:
+    """Plain sqlite3: the same rows, executemany in one transaction, ids given, same pragmas as the app."""
+    poll_rows: list[tuple[object, ...]] = []
+    figure_rows: list[tuple[object, ...]] = []
+    transfer_rows: list[tuple[object, ...]] = []
+    for pid, p in enumerate(polls, start=1):
+        poll_rows.append(
+            (pid, contest_id, p.pollster, p.client, p.fieldwork_start.isoformat(), p.fieldwork_end.isoformat(),
+             None, p.sample_size, p.method, p.source_url, p.notes)
+        )  # fmt: skip
+        for kind, figures in (("first", p.first_round), ("second", p.second_round), ("party", p.party_vi)):
+            figure_rows.extend((pid, kind, code, share) for code, share in figures.items())
+        transfer_rows.extend((pid, t.from_candidate, t.to_candidate, t.share) for t in p.transfers)
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA synchronous=FULL")
+    t = time.perf_counter()
+    conn.execute("BEGIN IMMEDIATE")
+    conn.executemany(
+        "INSERT INTO poll (id, contest_id, pollster, client, fieldwork_start, fieldwork_end, published, sample_size,"
+        " method, source_url, notes) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        poll_rows,
+    )
+    conn.executemany("INSERT INTO poll_figure (poll_id, kind, code, share) VALUES (?,?,?,?)", figure_rows)
+    conn.executemany("INSERT INTO transfer_split (poll_id, from_code, to_code, share) VALUES (?,?,?,?)", transfer_rows)
+    conn.execute("COMMIT")
+    elapsed = time.perf_counter() - t
+    conn.close()
+    return elapsed
+
+
+def reference_read(db: Path, contest_id: int) -> float:
+    """Plain sqlite3: fetch every poll, figure and transfer row of the contest (no objects built)."""
+    conn = sqlite3.connect(db)
+    t = time.perf_counter()
+    conn.execute("SELECT * FROM poll WHERE contest_id = ?", (contest_id,)).fetchall()
+    sub = "poll_id IN (SELECT id FROM poll WHERE contest_id = ?)"
+    conn.execute(f"SELECT poll_id, kind, code, share FROM poll_figure WHERE {sub}", (contest_id,)).fetchall()
+    conn.execute(f"SELECT poll_id, from_code, to_code, share FROM transfer_split WHERE {sub}", (contest_id,)).fetchall()
+    elapsed = time.perf_counter() - t
+    conn.close()
+    return elapsed
+
+
+def bench_store(n: int, folder: Path, polls: list[Poll], repeat: int) -> dict[str, float]:
+    from warroom.store import polls as repo
+
+    engine, sessions, cid = _fresh_store(folder, f"store-{n}.sqlite3")
+
+    def write() -> None:
+        with sessions.begin() as s:
+            repo.add_polls(s, cid, polls)
+
+    add = _timed(write)
+    ref_engine, _ref_sessions, ref_cid = _fresh_store(folder, f"reference-{n}.sqlite3")
+    ref_engine.dispose()
+    ref_add = reference_insert(folder / f"reference-{n}.sqlite3", ref_cid, polls)
+
+    def read() -> None:
+        with sessions() as s:
+            assert len(repo.list_polls(s, cid)) == n
+
+    read()  # warm the page cache, as a second look at the same contest would find it
+    lst = statistics.median(_timed(read) for _ in range(repeat))
+    ref_read = statistics.median(reference_read(folder / f"store-{n}.sqlite3", cid) for _ in range(repeat))
+    engine.dispose()
+    return {"add": add, "ref_add": ref_add, "list": lst, "ref_list": ref_read}
+
+
+def bench_table(polls: list[Poll], repeat: int) -> dict[str, float]:
+    """Model filled, sorted by fieldwork (as the window opens) and painted; the same over QStandardItemModel."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QApplication, QHeaderView, QTableView
+
+    from warroom.ui.poll_table import PollFilterProxy, PollTableModel
+
+    app = QApplication.instance() or QApplication([])
+    stored = [Poll(**{**{f: getattr(p, f) for f in p.__dataclass_fields__}, "id": i + 1}) for i, p in enumerate(polls)]
+
+    def view_of(model) -> QTableView:  # type: ignore[no-untyped-def]
+        view = QTableView()
+        view.resize(1600, 900)
+        view.setSortingEnabled(True)
+        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        view.setModel(model)
+        return view
+
+    def ours() -> None:
+        model = PollTableModel()
+        model.set_contest(CONTEST)
+        model.set_polls(stored)
+        proxy = PollFilterProxy()
+        proxy.setSourceModel(model)
+        view = view_of(proxy)
+        view.sortByColumn(2, Qt.SortOrder.DescendingOrder)
+        view.show()
+        view.grab()
+        app.processEvents()
+        view.close()
+
+    # The reference gets its display strings for free (taken from our model before the clock starts).
+    probe = PollTableModel()
+    probe.set_contest(CONTEST)
+    probe.set_polls(stored)
+    rows = [
+        [(str(probe.data(probe.index(r, c))), probe.data(probe.index(r, c), Qt.ItemDataRole.UserRole + 1)) for c in
+         range(probe.columnCount())]
+        for r in range(probe.rowCount())
+    ]  # fmt: skip
+
+    def reference() -> None:
+        model = QStandardItemModel(len(rows), probe.columnCount())
+        model.setSortRole(Qt.ItemDataRole.UserRole + 1)
+        for r, cells in enumerate(rows):
+            for c, (text, key) in enumerate(cells):
+                item = QStandardItem(text)
+                item.setData(key, Qt.ItemDataRole.UserRole + 1)
+                model.setItem(r, c, item)
+        t = time.perf_counter()
+        view = view_of(model)
+        view.sortByColumn(2, Qt.SortOrder.DescendingOrder)
+        view.show()
+        view.grab()
+        app.processEvents()
+        view.close()
+        timings.append(time.perf_counter() - t)
+
+    ours()  # warm-up: fonts, styles
+    t_ours = statistics.median(_timed(ours) for _ in range(repeat))
+    timings: list[float] = []
+    for _ in range(repeat):
+        reference()
+    return {"table": t_ours, "ref_table": statistics.median(timings)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    parser.add_argument("--no-table", action="store_true", help="store figures only (no Qt)")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    results: dict[int, dict[str, float]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in args.sizes:
+            polls = scale_polls(n)
+            repeat = 1 if n > 20_000 else args.repeat
+            results[n] = bench_store(n, Path(tmp), polls, repeat)
+            if not args.no_table:
+                results[n].update(bench_table(polls, repeat))
+            print(f"  measured {n:,} polls", file=sys.stderr, flush=True)
+
+    print("\nwarroom store and poll table at scale (seconds; reference measured in the same run)\n")
+    head = f"{'polls':>8} | {'add_polls':>9} | {'sqlite3 ref':>11} | {'ratio':>5} | {'list_polls':>10} | {'sqlite3 ref':>11}"
+    if not args.no_table:
+        head += f" | {'table':>7} | {'Qt ref':>7}"
+    print(head)
+    print("-" * len(head))
+    for n, r in results.items():
+        line = (
+            f"{n:>8,} | {r['add']:>9.3f} | {r['ref_add']:>11.3f} | {r['add'] / r['ref_add']:>4.1f}x"
+            f" | {r['list']:>10.3f} | {r['ref_list']:>11.3f}"
+        )
+        if "table" in r:
+            line += f" | {r['table']:>7.3f} | {r['ref_table']:>7.3f}"
+        print(line)
+    if 10_000 in results:
+        r = results[10_000]
+        print(
+            f"\nadd_polls within 3x of sqlite3 executemany (10k): {'PASS' if r['add'] <= 3 * r['ref_add'] else 'MISS'}"
+        )
+        print(f"list_polls of 10k under 0.2 s:                    {'PASS' if r['list'] < 0.2 else 'MISS'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
