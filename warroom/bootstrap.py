@@ -19,6 +19,7 @@ from warroom.store.db import (
     sqlite_path,
     translated,
     upgrade,
+    write_locked,
 )
 
 
@@ -59,10 +60,12 @@ def open_store(target: str | Path, *, backup_dir: Path | None, seed: bool = True
         seeded = False
         read_only = is_read_only(engine)
         if seed and not read_only:
-            with translated(engine), sessions.begin() as session:
+            # Under the write lock, so two instances starting on a new store seed it once, neither failing.
+            with translated(engine), write_locked(engine) as conn, Session(bind=conn) as session:
                 if repo.count_contests(session) == 0:
                     contest_id = repo.add_contest(session, LONDON_2012)
                     repo.add_polls(session, contest_id, demo_polls())
+                    session.flush()
                     seeded = True
     except Exception:
         engine.dispose()

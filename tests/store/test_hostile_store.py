@@ -230,3 +230,65 @@ def test_a_store_path_that_is_a_folder_or_a_fifo_is_a_store_error(tmp_path: Path
     with pytest.raises(StoreError) as info:  # reading it would hang
         open_store(fifo, backup_dir=None)
     assert "not a regular file" in str(info.value)
+
+
+STARTER = """
+import sys
+from pathlib import Path
+from warroom.bootstrap import open_store
+from warroom.store.db import StoreError
+print("ready", flush=True)
+sys.stdin.readline()  # the starting gun: both processes are imported and waiting
+try:
+    store = open_store(sys.argv[1], backup_dir=Path(sys.argv[2]))
+except StoreError as exc:
+    print(f"StoreError: {exc} [{exc.kind}]", flush=True)
+    sys.exit(3)
+store.close()
+print("opened", flush=True)
+"""
+
+
+def _start_together(target: str, backups: Path, n: int = 2) -> list[tuple[int, str]]:
+    import subprocess
+    import sys
+
+    root = Path(__file__).parents[2]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", STARTER, target, str(backups)],
+            cwd=root,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for _ in range(n)
+    ]
+    for proc in procs:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+    for proc in procs:
+        assert proc.stdin is not None
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
+    results = []
+    for proc in procs:
+        out, _ = proc.communicate(timeout=120)
+        results.append((proc.returncode, out))
+    return results
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_two_instances_starting_together_on_a_new_store_both_open_it(
+    store_url: str, tmp_path: Path, attempt: int
+) -> None:
+    """SQLite: no "busy"; PostgreSQL: no raw Alembic error. The demo race is seeded once."""
+    from sqlalchemy import create_engine, text
+
+    target = store_url if "://" in store_url else str(tmp_path / "new" / "polls.sqlite3")
+    results = _start_together(target, tmp_path / "backups")
+    assert [code for code, _ in results] == [0, 0], results
+    engine = create_engine(target if "://" in target else f"sqlite:///{target}")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM contest")).scalar_one() == 1
+    engine.dispose()

@@ -19,7 +19,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -276,7 +276,10 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN")
+            # write_locked() asks for the write lock up front: a deferred BEGIN that reads and then writes
+            # fails at once with "busy" when another writer got there first (SQLite cannot wait safely then).
+            immediate = conn.get_execution_options().get(_WRITE_LOCK, False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         _DISPLAY[engine] = redacted(target)
         return engine
@@ -326,6 +329,26 @@ def head_revision() -> str:
     head = script.get_current_head()
     assert head is not None
     return head
+
+
+_WRITE_LOCK = "warroom_write_lock"
+PG_LOCK_KEY = 0x7761_7272_6F6F_6D  # "warroom" as a number: the advisory lock that serialises set-up steps
+
+
+@contextlib.contextmanager
+def write_locked(engine: Engine) -> Iterator[Connection]:
+    """A transaction that holds the store's write lock from its first statement, committed on success.
+
+    For a step that reads and then writes (migrating, seeding), so two instances starting together take
+    turns instead of one failing: SQLite's BEGIN IMMEDIATE waits (busy timeout) for the other writer, and on
+    PostgreSQL a transaction-scoped advisory lock does the same. Re-read what you checked once inside.
+    """
+    with engine.connect() as conn:
+        conn = conn.execution_options(**{_WRITE_LOCK: True})
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_LOCK_KEY})
+            yield conn
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -402,7 +425,13 @@ def upgrade(engine: Engine, *, backup_dir: Path | None = None) -> str | None:
         db_file = sqlite_path(engine)
         if db_file is not None and current is not None and backup_dir is not None:
             backup = backup_sqlite(db_file, backup_dir, reason=f"before-{head}")
-        with engine.begin() as conn:
+        with write_locked(engine) as conn:
+            # Another instance may have migrated while this one waited for the lock: look again.
+            current = MigrationContext.configure(conn).get_current_revision()
+            if current == head:
+                return str(backup) if backup else None
+            if current is not None:
+                _refuse_unknown([current], display_target(engine))
             command.upgrade(_alembic_config(conn), "head")
     except SQLAlchemyError as exc:
         raise translate(exc, engine) from exc
