@@ -24,7 +24,7 @@ def main() -> int:
     import pyqtgraph as pg
     from PySide6.QtWidgets import QApplication
 
-    from warroom.analysis import compute_averages
+    from warroom.core.pipeline import compute_averages
     from warroom.ui.charts import ChartPanel
 
     app = QApplication.instance() or QApplication([])
@@ -41,13 +41,13 @@ def main() -> int:
     builder = ColumnBuilder(CONTEST)  # what the app keeps: rows of unchanged polls are reused
 
     def recompute_cold() -> None:
-        compute_averages(polls, CONTEST, None)
+        compute_averages(polls, CONTEST)
 
     def recompute_only() -> None:
-        compute_averages(polls, CONTEST, None, builder)
+        compute_averages(polls, CONTEST, columns=builder)
 
     def recompute_and_redraw() -> None:
-        averages = compute_averages(polls, CONTEST, None, builder)
+        averages = compute_averages(polls, CONTEST, columns=builder)
         panel.show_data(polls, averages)
         panel.grab()  # paint every chart for real (offscreen, repaint() may skip an unexposed window)
 
@@ -68,7 +68,7 @@ def main() -> int:
     fig, axes = plt.subplots(3, 1, figsize=(16, 10), dpi=100, sharex=True)
 
     def matplotlib_redraw() -> None:
-        averages = compute_averages(polls, CONTEST, None)
+        averages = compute_averages(polls, CONTEST)
         for ax in axes:
             ax.clear()
         days = np.array([p.midpoint.toordinal() for p in polls], float)

@@ -79,13 +79,13 @@ def test_scenario_sliders_move_outputs(room, qtbot) -> None:
     panel = room.scenario_panel
     before = room.scenarios.projection
     assert before is not None
-    with qtbot.waitSignal(room.scenarios.projection_ready, timeout=1000):
+    with qtbot.waitSignal(room.scenarios.view_ready, timeout=1000):
         panel.message_slider.setValue(1000)
     after = room.scenarios.projection
     assert after.margin < before.margin
     assert panel.verdict.text() == after.verdict
     split = panel.findChild(type(panel._split_widgets["cat"]), "split_cat")
-    with qtbot.waitSignal(room.scenarios.projection_ready, timeout=1000):
+    with qtbot.waitSignal(room.scenarios.view_ready, timeout=1000):
         split.sliders[0].setValue(900)  # 90 % of Green to Red
     assert room.scenarios.scenario.splits["cat"].to_a == pytest.approx(90.0)
     assert room.scenarios.projection.margin > after.margin
@@ -129,26 +129,30 @@ def test_dark_scheme_and_settings_persist(room, qtbot) -> None:
 
 
 def test_saved_scenarios_compare_and_present(room, qtbot) -> None:
-    from warroom.core.baseline import scenario_to_dict
     from warroom.ui.compare_dialog import CompareDialog
 
-    base_settings = scenario_to_dict(room.scenarios.scenario)
-    strong = dict(base_settings, message_strength=0.9)
-    baseline, _ = room.scenarios.to_saved()
-    room.poll_service.save_scenario("Baseline", baseline, base_settings)
-    room.poll_service.save_scenario("Tie him", baseline, strong)
-    results = [(n, b.get("label", ""), room.scenarios.evaluate(s, n)) for n, b, s in room.poll_service.scenarios()]
-    dialog = CompareDialog(results)
+    room.scenarios.save("Baseline")
+    with qtbot.waitSignal(room.scenarios.view_ready, timeout=1000):
+        room.scenario_panel.message_slider.setValue(900)
+    room.scenarios.save("Tie him")
+    with qtbot.waitSignal(room.scenarios.view_ready, timeout=1000):
+        room.scenario_panel.message_slider.setValue(200)  # the live case moves on
+    columns = room.scenario_actions.columns()
+    dialog = CompareDialog(columns)
     qtbot.addWidget(dialog)
     assert dialog.table.columnCount() == 2
-    margins = [float(dialog.table.item(2, c).text()) for c in range(2)]
+    margins = [float(dialog.table.item(3, c).text()) for c in range(2)]
     assert margins[1] < margins[0]  # "Tie him" (sorted second) closes more of the gap
     win = room.window
     win.set_presentation_views(["charts", "scenario:Tie him"])
     win.enter_presentation()
     win.step_view(1)
-    assert room.scenarios.scenario.message_strength == pytest.approx(0.9)
-    assert room.scenario_panel.message_slider.value() == 900
+    # meeting mode shows the saved case in its own read-only panel; the live case is not overwritten
+    assert room.presented.scenario.message_strength == pytest.approx(0.9)
+    assert room.saved_panel.message_slider.value() == 900 and not room.saved_panel.message_slider.isEnabled()
+    assert "Tie him" in room.saved_panel.title_label.text()
+    assert room.scenarios.scenario.message_strength == pytest.approx(0.2)
+    assert room.scenario_panel.message_slider.value() == 200
     win.leave_presentation()
 
 

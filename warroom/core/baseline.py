@@ -15,7 +15,8 @@ from warroom.core.scenario import Baseline, Destination, DragSource, Scenario, d
 from warroom.core.types import Contest, Poll
 
 
-def _names(contest: Contest) -> dict[str, str]:
+def display_names(contest: Contest) -> dict[str, str]:
+    """Candidate code -> the short name verdicts use (the surname), plus "Others"."""
     names = {c.code: c.name.split()[-1] for c in contest.candidates}
     names["other"] = "Others"
     return names
@@ -56,7 +57,7 @@ def baseline_from_average(
         a=averages.a,
         b=averages.b,
         label=f"Poll average on {when:%d %b %Y}",
-        names=_names(contest),
+        names=display_names(contest),
     )
 
 
@@ -72,7 +73,7 @@ def baseline_from_poll(poll: Poll, contest: Contest, a: str, b: str) -> Baseline
         a=a,
         b=b,
         label=f"{poll.pollster} poll, fieldwork ended {poll.fieldwork_end:%d %b %Y}",
-        names=_names(contest),
+        names=display_names(contest),
     )
 
 
@@ -99,19 +100,6 @@ def scenario_from_dict(data: dict[str, Any], name: str = "") -> Scenario:
         )
     except (TypeError, ValueError) as exc:
         raise ValueError(f"saved scenario {name!r} is invalid: {exc}") from exc
-
-
-def baseline_to_dict(baseline: Baseline, mode: str, value: Any) -> dict[str, Any]:
-    """What a saved scenario records of its baseline: which polls (mode/value), as of when, and the figures."""
-    return {
-        "mode": mode,
-        "value": value,
-        "label": baseline.label,
-        "first_round": dict(baseline.first_round),
-        "party_vi": dict(baseline.party_vi),
-        "a": baseline.a,
-        "b": baseline.b,
-    }
 
 
 HEATMAP_STRENGTHS = np.linspace(0.0, 1.0, 41)

@@ -22,7 +22,7 @@ class Split:
 
     def __post_init__(self) -> None:
         parts = (self.to_a, self.to_b, self.exhausted)
-        if any(p < 0 or p > 100 for p in parts):
+        if any(not (0.0 <= p <= 100.0) for p in parts):  # `not` so NaN is refused too
             raise ValueError(f"split parts must lie within 0-100, got {parts}")
         if abs(sum(parts) - 100.0) > SPLIT_TOLERANCE:
             raise ValueError(f"split parts must sum to 100, got {sum(parts):g}")
@@ -45,19 +45,36 @@ NO_TRANSFER = Split(0.0, 0.0, 100.0)
 
 @dataclass(frozen=True, slots=True)
 class Runoff:
-    """Second round in percent of first-round valid votes (a, b, exhausted sum to 100)."""
+    """Second round in percent of first-round valid votes (a, b, exhausted sum to 100).
+
+    Attributes:
+        a: first finalist.
+        b: second finalist.
+        a_votes: A's runoff votes (percent of first-round valid votes).
+        b_votes: B's runoff votes.
+        exhausted: voters with no valid preference for either finalist.
+        adjustment: points added to the margin that the votes imply, so that a baseline reproduces a published
+            head-to-head (or the runoff poll average) that first round plus transfers alone do not; half of it
+            goes to A's share. 0 for a runoff implied by transfers alone.
+    """
 
     a: str
     b: str
     a_votes: float
     b_votes: float
     exhausted: float
+    adjustment: float = 0.0
+
+    @property
+    def implied_a_share(self) -> float:
+        """A's share of the runoff implied by the votes alone, before the adjustment (%)."""
+        total = self.a_votes + self.b_votes
+        return 100.0 * self.a_votes / total if total > 0 else 50.0
 
     @property
     def a_share(self) -> float:
-        """A's share of the second-round valid vote (%)."""
-        total = self.a_votes + self.b_votes
-        return 100.0 * self.a_votes / total if total > 0 else 50.0
+        """A's share of the second-round valid vote (%), adjustment included (kept within 0-100)."""
+        return min(100.0, max(0.0, self.implied_a_share + self.adjustment / 2.0))
 
     @property
     def b_share(self) -> float:
@@ -75,11 +92,13 @@ def implied_runoff(
     b: str,
     splits: Mapping[str, Split],
     default: Split = NO_TRANSFER,
+    adjustment: float = 0.0,
 ) -> Runoff:
     """Runoff between `a` and `b` implied by first-round shares and each other candidate's split.
 
     Shares are renormalised to sum to 100 first, so "others" and rounding do not leak.
-    Candidates without a split use `default` (by default: all exhaust).
+    Candidates without a split use `default` (by default: all exhaust). `adjustment` is carried to
+    Runoff.adjustment.
     """
     total = sum(v for v in first_round.values() if v > 0)
     if total <= 0:
@@ -98,7 +117,7 @@ def implied_runoff(
         a_votes += votes * split.to_a / 100.0
         b_votes += votes * split.to_b / 100.0
         exhausted += votes * split.exhausted / 100.0
-    return Runoff(a, b, a_votes, b_votes, exhausted)
+    return Runoff(a, b, a_votes, b_votes, exhausted, adjustment)
 
 
 def front_pair(shares: Mapping[str, float]) -> tuple[str, str]:

@@ -137,6 +137,10 @@ class Baseline:
         b: the challenger.
         label: where the figures come from ("Poll average on 30 Apr 2012").
         names: candidate code -> display name, for verdicts.
+        runoff_adjustment: points added to every runoff margin the transfers imply, so that this baseline with
+            its default transfers reproduces its runoff source (a poll's published head-to-head, or the runoff
+            poll average); the levers and transfers then move the margin from there. 0: transfers alone.
+        runoff_source: what the baseline's runoff comes from, in words, for every place that shows it.
     """
 
     first_round: Mapping[str, float]
@@ -146,6 +150,8 @@ class Baseline:
     b: str
     label: str = ""
     names: Mapping[str, str] = field(default_factory=dict)
+    runoff_adjustment: float = 0.0
+    runoff_source: str = "first round plus transfers"
 
     def __post_init__(self) -> None:
         if self.a not in self.first_round or self.b not in self.first_round:
@@ -154,6 +160,10 @@ class Baseline:
             raise ValueError("the two finalists must differ")
         if not sum(v for v in self.first_round.values() if v > 0) > 0:
             raise ValueError("first-round shares are all zero")
+        if not all(math.isfinite(v) for v in (*self.first_round.values(), *self.party_vi.values())):
+            raise ValueError("baseline shares must be numbers (got NaN or infinity)")
+        if not -100.0 <= self.runoff_adjustment <= 100.0:  # `not` so NaN is refused too
+            raise ValueError(f"runoff adjustment must lie within -100 to 100 points, got {self.runoff_adjustment}")
 
     def name(self, code: str) -> str:
         """Display name of a candidate (the code if none was given)."""
@@ -434,9 +444,19 @@ def _runoff_votes(
     return ra, rb
 
 
-def _margin(ra: np.ndarray, rb: np.ndarray) -> np.ndarray:
+def _margin(ra: np.ndarray, rb: np.ndarray, adjustment: float = 0.0) -> np.ndarray:
     total = ra + rb
-    return np.divide(100.0 * (ra - rb), total, out=np.zeros(np.shape(total)), where=total > 0)
+    implied = np.divide(100.0 * (ra - rb), total, out=np.zeros(np.shape(total)), where=total > 0)
+    return np.clip(implied + adjustment, -100.0, 100.0)
+
+
+def _gap(ra: np.ndarray, rb: np.ndarray, adjustment: float) -> np.ndarray:
+    """A quantity with the sign of the margin that is affine wherever ra and rb are.
+
+    100 (ra - rb) / (ra + rb) + c = 0 exactly where (100 + c) ra - (100 - c) rb = 0, so adding the baseline's
+    runoff adjustment c keeps every break-even a linear equation.
+    """
+    return (100.0 + adjustment) * ra - (100.0 - adjustment) * rb
 
 
 def break_even_message(baseline: Baseline, scenario: Scenario) -> float | None:
@@ -455,10 +475,11 @@ def break_even_message(baseline: Baseline, scenario: Scenario) -> float | None:
         back to A).
     """
     ra, rb = _runoff_votes(baseline, scenario, _first_round(baseline, scenario, np.array([0.0, 1.0])))
-    slope = (ra[1] - ra[0]) - (rb[1] - rb[0])
+    g = _gap(ra, rb, baseline.runoff_adjustment) / 100.0  # vote points (ra - rb when c = 0), for the inertia test
+    slope = float(g[1] - g[0])
     if abs(slope) < _INERT:
         return None
-    return float((rb[0] - ra[0]) / slope)
+    return float(-g[0] / slope)
 
 
 def break_even_split(baseline: Baseline, scenario: Scenario, code: str) -> float | None:
@@ -475,7 +496,8 @@ def break_even_split(baseline: Baseline, scenario: Scenario, code: str) -> float
     """
     first = _first_round(baseline, scenario, np.array([scenario.message_strength]))
     ra, rb = _runoff_votes(baseline, scenario, first, (code, np.array([0.0, 100.0])))
-    diff0, diff1 = float(ra[0, 0] - rb[0, 0]), float(ra[1, 0] - rb[1, 0])
+    g = _gap(ra, rb, baseline.runoff_adjustment) / 100.0
+    diff0, diff1 = float(g[0, 0]), float(g[1, 0])
     if abs(diff1 - diff0) < _INERT:
         return None
     return 100.0 * -diff0 / (diff1 - diff0)
@@ -489,9 +511,10 @@ def break_even_curve(baseline: Baseline, scenario: Scenario, split_values: np.nd
     """
     ys = np.asarray(split_values, float)
     ra, rb = _runoff_votes(baseline, scenario, _first_round(baseline, scenario, np.array([0.0, 1.0])), (split_of, ys))
-    slope = (ra[:, 1] - ra[:, 0]) - (rb[:, 1] - rb[:, 0])
+    g = _gap(ra, rb, baseline.runoff_adjustment) / 100.0
+    slope = g[:, 1] - g[:, 0]
     inert = np.abs(slope) < _INERT
-    return np.where(inert, np.nan, (rb[:, 0] - ra[:, 0]) / np.where(inert, 1.0, slope))
+    return np.where(inert, np.nan, -g[:, 0] / np.where(inert, 1.0, slope))
 
 
 def largest_eliminated(baseline: Baseline) -> str | None:
@@ -526,7 +549,7 @@ def margin_grid(
             raise ValueError("no eliminated candidate to vary")
     m = np.asarray(strengths, float)
     ra, rb = _runoff_votes(baseline, scenario, _first_round(baseline, scenario, m), (split_of, split_values))
-    return _margin(ra, rb)
+    return _margin(ra, rb, baseline.runoff_adjustment)
 
 
 def margin_sigma(
@@ -579,7 +602,9 @@ def project(baseline: Baseline, scenario: Scenario, *, error: ErrorModel = DEFAU
     raw = {k: max(float(v[0]), 0.0) for k, v in votes.items()}  # max: -1e-17 rounding only; see _first_round
     valid = sum(raw.values())
     shares = {k: 100.0 * v / valid for k, v in raw.items()}
-    runoff = implied_runoff(shares, a, b, {k: scenario.split(k) for k in baseline.eliminated})
+    runoff = implied_runoff(
+        shares, a, b, {k: scenario.split(k) for k in baseline.eliminated}, adjustment=baseline.runoff_adjustment
+    )
     margin = runoff.margin
     leader = max(shares, key=lambda k: shares[k])
     outright = leader if shares[leader] > 50.0 else None

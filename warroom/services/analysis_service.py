@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from warroom.core.averaging import ColumnBuilder, PollAverages, average_polls
-from warroom.core.baseline import splits_from_polls
+from warroom.core.averaging import ColumnBuilder, PollAverages
+from warroom.core.pipeline import compute_averages
 from warroom.core.types import Contest, Poll
 
 
@@ -27,7 +26,6 @@ class AverageController(QObject):
         super().__init__(parent)
         self._contest: Contest | None = None
         self._polls: list[Poll] = []
-        self._as_of: date | None = None
         self.averages: PollAverages | None = None
         self._pending = QTimer(self)
         self._pending.setSingleShot(True)
@@ -50,17 +48,7 @@ class AverageController(QObject):
         if contest is None:
             return
         try:
-            if len([p for p in self._polls if p.first_round]) == 0:
-                self.averages = None
-            else:
-                columns = self._columns.build(self._polls)
-                with_transfers = [p for p in self._polls if p.transfers]
-                self.averages = average_polls(
-                    self._polls,
-                    contest,
-                    columns=columns,
-                    splits_for=lambda a, b: splits_from_polls(with_transfers, contest, a, b),
-                )
+            self.averages = compute_averages(self._polls, contest, columns=self._columns)
         except (ValueError, KeyError) as exc:
             self.averages = None
             self.average_failed.emit(f"The poll average could not be computed: {exc}")

@@ -1,184 +1,268 @@
-"""ScenarioController: keeps the baseline in step with the polls and projects every scenario change at once.
+"""ScenarioController: the one owner of the live scenario (baseline choice, baseline, settings, projection).
 
-The projection, break-even, win probability and heatmap together take well under a millisecond
-(benchmarks/bench_scenario.py), so they run synchronously on the GUI thread: no thread, no staleness.
+Views bind to it and keep no copy: they write through its setters and re-render on its signals. Every number
+comes from warroom.core.pipeline, the same functions the command line, compare, meeting mode and the briefing
+call. The projection, break-even, win probability and heatmap together take well under a millisecond
+(benchmarks/bench_scenario.py), so they run on the GUI thread, coalesced to one evaluation per event-loop turn:
+a burst of slider moves gives one recompute and the outputs still follow the finger.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
-from typing import Any
+from dataclasses import replace
+from datetime import datetime
+from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from warroom.core.averaging import PollAverages
-from warroom.core.baseline import (
-    HEATMAP_SPLITS,
-    HEATMAP_STRENGTHS,
-    baseline_from_average,
-    baseline_from_poll,
-    baseline_to_dict,
-    scenario_from_dict,
-    scenario_to_dict,
-    splits_from_polls,
+from warroom.core.pipeline import (
+    BaselineChoice,
+    Freshness,
+    PipelineError,
+    ProjectionView,
+    SavedScenario,
+    default_scenario,
+    evaluate,
+    freshness,
+    make_baseline,
+    reconcile,
+    save_scenario,
 )
-from warroom.core.scenario import (
-    Baseline,
-    Projection,
-    Scenario,
-    break_even_curve,
-    largest_eliminated,
-    margin_grid,
-    project,
-)
+from warroom.core.runoff import Split
+from warroom.core.scenario import Baseline, Destination, DragSource, Projection, Scenario
 from warroom.core.types import Contest, Poll
 
 
+class ScenarioStore(Protocol):
+    """Where saved scenarios live (PollService in the app)."""
+
+    def scenarios(self) -> list[tuple[str, dict[str, Any], dict[str, Any]]]: ...
+    def save_scenario(self, name: str, baseline: dict[str, Any], settings: dict[str, Any]) -> None: ...
+    def delete_scenario(self, name: str) -> None: ...
+
+
 class ScenarioController(QObject):
-    """Baseline + Scenario -> Projection.
+    """Baseline choice + polls + settings -> ProjectionView, for one contest.
 
     Signals:
-        baseline_changed: a new Baseline (the panel rebuilds its sliders if the candidates changed).
-        scenario_reset: a Scenario set from outside (defaults, reset, a saved one): show it, don't echo it.
-        projection_ready: (Projection, margin grid, the candidate the grid's y axis is about, break-even curve).
-        scenario_failed: message.
+        baseline_changed: a new Baseline (views rebuild their transfer rows if the eliminated set changed).
+        scenario_changed: the settings changed, whatever changed them (an edit, a reset, a load, a new
+            baseline): views show them without echoing them back.
+        view_ready: the ProjectionView of the current settings; at most once per event-loop turn.
+        saved_changed: the saved scenarios changed (list[SavedScenario]).
+        scenario_failed: a message for the user.
     """
 
     baseline_changed = Signal(object)
-    scenario_reset = Signal(object)
-    projection_ready = Signal(object, object, object, object)
+    scenario_changed = Signal(object)
+    view_ready = Signal(object)
+    saved_changed = Signal(object)
     scenario_failed = Signal(str)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, store: ScenarioStore | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._contest: Contest | None = None
-        self._polls: list[Poll] = []
-        self._averages: PollAverages | None = None
-        self._mode: tuple[str, Any] = ("average", None)
+        self._store = store
+        self.contest: Contest | None = None
+        self.polls: list[Poll] = []
+        self.averages: PollAverages | None = None
+        self.choice = BaselineChoice()
         self.baseline: Baseline | None = None
         self.scenario: Scenario | None = None
-        self.projection: Projection | None = None
+        self.view: ProjectionView | None = None
+        self.title = ""  # what the case is, when it is not the live one ("Saved scenario 'X'")
+        self.read_only = False
         self._touched = False  # the user moved something: keep their settings across poll updates
+        self._pending = QTimer(self)
+        self._pending.setSingleShot(True)
+        self._pending.setInterval(0)  # the next event-loop turn: one evaluation per burst of edits
+        self._pending.timeout.connect(self.evaluate_now)
+
+    @property
+    def projection(self) -> Projection | None:
+        """The projection of the current settings (None before the first baseline)."""
+        return self.view.projection if self.view is not None else None
+
+    # --- data down -------------------------------------------------------------------------------------------
 
     def set_contest(self, contest: Contest) -> None:
-        self._contest = contest
+        """A contest was opened: forget the last one's case."""
+        self.contest = contest
         self.baseline = None
         self.scenario = None
+        self.view = None
+        self.choice = BaselineChoice()
         self._touched = False
 
     def set_data(self, polls: Sequence[Poll], averages: PollAverages | None) -> None:
-        self._polls = list(polls)
-        self._averages = averages
+        """The polls (and their average) changed: rebuild the baseline, keeping the user's settings."""
+        self.polls = list(polls)
+        self.averages = averages
         self._rebuild()
 
-    def set_baseline_mode(self, mode: str, value: Any = None) -> None:
-        self._mode = (mode, value)
-        self._rebuild()
-
-    def defaults(self) -> Scenario:
-        base = self.baseline
-        assert base is not None
-        assert self._contest is not None
-        splits = splits_from_polls(self._polls, self._contest, base.a, base.b)
-        return Scenario(splits={k: v for k, v in splits.items() if k in base.eliminated})
-
-    def reset(self) -> None:
-        if self.baseline is None:
+    def set_choice(self, choice: BaselineChoice) -> None:
+        """Start from another baseline (the latest average, the average on a day, or one poll)."""
+        if self.read_only:
             return
-        self._touched = False
-        self.scenario = self.defaults()
-        self.scenario_reset.emit(self.scenario)
-        self._project()
+        self.choice = choice
+        self._rebuild()
+
+    # --- edits (the panel writes through these) ----------------------------------------------------------------
 
     def set_scenario(self, scenario: Scenario) -> None:
+        """Replace every setting at once."""
+        if self.read_only or self.baseline is None:
+            return
         self._touched = True
-        self.scenario = scenario
-        self._project()
+        self._apply(scenario)
 
-    def load(self, name: str, settings: dict[str, Any]) -> None:
+    def set_split(self, code: str, split: Split) -> None:
+        """One eliminated candidate's transfer split."""
+        if self.scenario is not None:
+            self.set_scenario(replace(self.scenario, splits={**self.scenario.splits, code: split}))
+
+    def set_message_strength(self, strength: float) -> None:
+        """Share (0-1) of the front-runner's personal vote the message peels away."""
+        if self.scenario is not None:
+            self.set_scenario(replace(self.scenario, message_strength=strength))
+
+    def set_message_destination(self, destination: Destination) -> None:
+        """Where the peeled voters go."""
+        if self.scenario is not None:
+            self.set_scenario(replace(self.scenario, message_destination=destination))
+
+    def set_drag_recovery(self, recovery: float) -> None:
+        """Share (0-1) of the challenger's drag won back."""
+        if self.scenario is not None:
+            self.set_scenario(replace(self.scenario, drag_recovery=recovery))
+
+    def set_drag_source(self, source: DragSource) -> None:
+        """Where the recovered voters come from."""
+        if self.scenario is not None:
+            self.set_scenario(replace(self.scenario, drag_source=source))
+
+    def reset(self) -> None:
+        """Every setting back to the baseline's defaults."""
+        if self.baseline is None or self.contest is None or self.read_only:
+            return
+        self._touched = False
+        self._apply(default_scenario(self.baseline, self.polls, self.contest, self.choice))
+
+    # --- saved scenarios ---------------------------------------------------------------------------------------
+
+    def saved(self) -> list[SavedScenario]:
+        """The contest's saved scenarios; unreadable records are reported and left out."""
+        if self._store is None or self.contest is None:
+            return []
+        out = []
+        for name, baseline, settings in self._store.scenarios():
+            try:
+                out.append(SavedScenario.from_dicts(name, baseline, settings, self.contest))
+            except PipelineError as exc:
+                self.scenario_failed.emit(str(exc))
+        return out
+
+    def find_saved(self, name: str) -> SavedScenario:
+        """The saved scenario of that name (PipelineError if there is none)."""
+        for saved in self.saved():
+            if saved.name == name:
+                return saved
+        raise PipelineError(f"no saved scenario named {name!r}")
+
+    def save(self, name: str, *, now: datetime | None = None) -> SavedScenario:
+        """Save the current case, its baseline numbers and the polls they came from, under `name`.
+
+        Raises:
+            PipelineError: no case yet, or a bad name. StoreError from the store passes through.
+        """
+        if self._store is None or self.baseline is None or self.scenario is None:
+            raise PipelineError("there is no scenario to save yet (the contest has no polls)")
+        saved = save_scenario(name, self.choice, self.baseline, self.scenario, self.polls, now or datetime.now())
+        self._store.save_scenario(saved.name, *saved.to_dicts())
+        self.saved_changed.emit(self.saved())
+        return saved
+
+    def delete_saved(self, name: str) -> None:
+        """Delete a saved scenario."""
+        if self._store is not None:
+            self._store.delete_scenario(name)
+            self.saved_changed.emit(self.saved())
+
+    def freshness(self, saved: SavedScenario) -> Freshness:
+        """Would today's polls give this saved case a different answer?"""
+        if self.contest is None:
+            raise PipelineError("no contest is open")
+        return freshness(saved, self.polls, self.contest, self.averages)
+
+    def load(self, name: str) -> None:
+        """Work on a saved case: its baseline choice and its settings become the live ones (rebuilt on today's
+        polls; the status says if that changes the answer)."""
         try:
-            scenario = scenario_from_dict(settings, name)
-        except ValueError as exc:
+            saved = self.find_saved(name)
+        except PipelineError as exc:
             self.scenario_failed.emit(str(exc))
             return
-        if self.baseline is not None:
-            # a saved scenario may predate a candidate: fill the gaps with today's defaults
-            missing = {k: v for k, v in self.defaults().splits.items() if k not in scenario.splits}
-            scenario = Scenario(
-                {**missing, **scenario.splits},
-                scenario.message_strength,
-                scenario.message_destination,
-                scenario.drag_recovery,
-                scenario.drag_source,
-                name,
-            )
+        self.choice = saved.choice
         self._touched = True
-        self.scenario = scenario
-        self.scenario_reset.emit(scenario)
-        self._project()
+        self.scenario = saved.scenario
+        self._rebuild()
+        note = self.freshness(saved).message
+        if note:
+            self.scenario_failed.emit(f"'{name}': {note}")
 
-    def to_saved(self) -> tuple[dict[str, Any], dict[str, Any]]:
-        assert self.baseline is not None and self.scenario is not None
-        return baseline_to_dict(self.baseline, *self._mode), scenario_to_dict(self.scenario)
-
-    def evaluate(self, settings: dict[str, Any], name: str = "") -> Projection | None:
-        """Project a saved scenario on the current baseline without changing what is shown."""
-        if self.baseline is None:
-            return None
-        return project(self.baseline, scenario_from_dict(settings, name))
+    def show_saved(self, saved: SavedScenario) -> None:
+        """Present a saved case exactly as saved (its own baseline, read-only). For a presenting controller,
+        never the live one."""
+        self.read_only = True
+        when = f", saved {saved.saved_at[:16].replace('T', ' ')}" if saved.saved_at else ""
+        self.title = f"Saved scenario '{saved.name}'{when}"
+        self.choice = saved.choice
+        self.baseline = saved.baseline
+        self.baseline_changed.emit(saved.baseline)
+        self._apply(saved.scenario)
+        self.evaluate_now()
 
     # --- private --------------------------------------------------------------------------------------------
 
+    def _apply(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.scenario_changed.emit(scenario)
+        self._pending.start()  # already pending: this edit joins it
+
     def _rebuild(self) -> None:
-        contest, averages = self._contest, self._averages
-        if contest is None or averages is None or not averages.first_round:
+        contest = self.contest
+        if contest is None or self.read_only:
             return
-        mode, value = self._mode
+        if self.averages is None and self.choice.mode != "poll":
+            return
         try:
-            if mode == "poll":
-                poll = next((p for p in self._polls if p.id == value), None)
-                if poll is None:
-                    self._mode = ("average", None)
-                    baseline = baseline_from_average(averages, self._polls, contest)
-                else:
-                    baseline = baseline_from_poll(poll, contest, averages.a, averages.b)
-            elif mode == "as_of" and isinstance(value, date):
-                baseline = baseline_from_average(averages, self._polls, contest, value)
+            baseline = make_baseline(self.choice, self.polls, contest, self.averages)
+        except PipelineError as exc:
+            if self.choice.mode == "poll":  # the poll was deleted: fall back to the latest average
+                self.choice = BaselineChoice()
+                self.scenario_failed.emit(f"{exc}; back to the latest poll average")
+                self._rebuild()
             else:
-                baseline = baseline_from_average(averages, self._polls, contest)
-        except (ValueError, KeyError) as exc:
-            self.scenario_failed.emit(f"No baseline: {exc}")
+                self.scenario_failed.emit(f"No baseline: {exc}")
             return
         self.baseline = baseline
         self.baseline_changed.emit(baseline)
+        defaults = default_scenario(baseline, self.polls, contest, self.choice)
         if self.scenario is None or not self._touched:
-            self.scenario = self.defaults()
-            self.scenario_reset.emit(self.scenario)
+            scenario = defaults
         else:
-            splits = dict(self.scenario.splits)
-            for k, v in self.defaults().splits.items():
-                splits.setdefault(k, v)
-            self.scenario = Scenario(
-                splits,
-                self.scenario.message_strength,
-                self.scenario.message_destination,
-                self.scenario.drag_recovery,
-                self.scenario.drag_source,
-                self.scenario.name,
-            )
-        self._project()
+            scenario = reconcile(self.scenario, baseline, defaults)
+        self._apply(scenario)
 
-    def _project(self) -> None:
-        base, scenario = self.baseline, self.scenario
-        if base is None or scenario is None:
+    def evaluate_now(self) -> None:
+        """Evaluate the current settings at once (normally run by the coalescing timer)."""
+        self._pending.stop()
+        if self.baseline is None or self.scenario is None:
             return
         try:
-            self.projection = project(base, scenario)
-            target = largest_eliminated(base)
-            grid = margin_grid(base, scenario, HEATMAP_STRENGTHS, HEATMAP_SPLITS, target) if target else None
-            contour = break_even_curve(base, scenario, HEATMAP_SPLITS, target) if target else None
+            self.view = evaluate(self.baseline, self.scenario)
         except ValueError as exc:
             self.scenario_failed.emit(str(exc))
             return
-        self.projection_ready.emit(self.projection, grid, target, contour)
+        self.view_ready.emit(self.view)

@@ -6,6 +6,8 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, Signal
 
+from warroom.paths import AppPaths
+
 T = TypeVar("T")
 
 
@@ -58,3 +60,12 @@ class AppSettings(QObject):
 
     def sync(self) -> None:
         self.qsettings.sync()
+
+
+def open_settings(paths: AppPaths) -> AppSettings:
+    """The one way to the settings file, for the window and the headless renderer alike.
+
+    An ini file beside the store's other state (paths.settings_file), never the platform's default QSettings
+    location, so `warroom render` reads exactly what the app wrote.
+    """
+    return AppSettings(QSettings(str(paths.settings_file), QSettings.Format.IniFormat))

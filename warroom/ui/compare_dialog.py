@@ -1,8 +1,9 @@
-"""Two or more saved scenarios side by side."""
+"""Saved scenarios side by side, each exactly as saved (its own baseline), with a note where today's polls differ."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -18,40 +19,61 @@ from warroom.core.scenario import Projection, break_even_text
 
 ROWS = (
     "Baseline",
+    "Saved",
     "Verdict",
     "Runoff margin",
     "Front-runner runoff %",
     "Challenger runoff %",
     "Break-even message",
     "Challenger's chance",
+    "Today's polls",
 )
 
 
-def _cells(label: str, p: Projection) -> list[str]:
-    be_text = break_even_text(p.break_even_message)
+@dataclass(frozen=True)
+class CompareColumn:
+    """One saved case: its name, baseline label, when it was saved, its projection and the freshness note."""
+
+    name: str
+    baseline_label: str
+    saved_at: str
+    projection: Projection
+    today: str
+
+
+def cells(column: CompareColumn) -> list[str]:
+    """The texts of one column, in ROWS order."""
+    p = column.projection
     return [
-        label,
+        column.baseline_label,
+        column.saved_at.replace("T", " ") or "—",
         p.verdict,
         f"{p.margin:+.1f}",
         f"{p.runoff.a_share:.1f}",
         f"{p.runoff.b_share:.1f}",
-        be_text,
+        break_even_text(p.break_even_message),
         f"{100 * p.win_probability_b:.0f} %",
+        column.today or "same answer",
     ]
 
 
 class CompareDialog(QDialog):
-    def __init__(self, results: Sequence[tuple[str, str, Projection]], parent: QWidget | None = None) -> None:
+    """A table with one column per saved scenario."""
+
+    def __init__(self, columns: Sequence[CompareColumn], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Compare scenarios")
-        self.table = QTableWidget(len(ROWS), len(results))
+        self.table = QTableWidget(len(ROWS), len(columns))
         self.table.setObjectName("compare_table")
         self.table.setAccessibleName("Scenario comparison")
         self.table.setVerticalHeaderLabels(list(ROWS))
-        self.table.setHorizontalHeaderLabels([name for name, _, _ in results])
-        for col, (_name, label, projection) in enumerate(results):
-            for row, text in enumerate(_cells(label, projection)):
-                self.table.setItem(row, col, QTableWidgetItem(text))
+        self.table.setHorizontalHeaderLabels([c.name for c in columns])
+        self.table.setWordWrap(True)
+        for col, column in enumerate(columns):
+            for row, text in enumerate(cells(column)):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.table.setItem(row, col, item)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.resizeRowsToContents()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -61,4 +83,4 @@ class CompareDialog(QDialog):
         layout.addWidget(buttons)
         height = self.table.horizontalHeader().height() + sum(self.table.rowHeight(r) for r in range(len(ROWS)))
         self.table.setMinimumHeight(height + 4)
-        self.resize(max(700, 440 * max(1, len(results))), height + 80)
+        self.resize(max(700, 440 * max(1, len(columns))), height + 80)

@@ -228,6 +228,11 @@ class MainWindow(QMainWindow):
         self.scenario_dock.setWidget(widget)
         self._scenario_widget = widget
 
+    def set_saved_scenario_widget(self, widget: QWidget) -> None:
+        """The widget meeting mode shows a saved scenario in (read-only; the live scenario panel is untouched)."""
+        self._saved_widget = widget
+        widget.hide()
+
     # --- presentation mode ----------------------------------------------------------------------------------
 
     def set_presentation_views(self, views: Sequence[str]) -> None:
@@ -294,10 +299,16 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentWidget(self.charts)
             return
         widget = getattr(self, "_scenario_widget", None)
+        if view.startswith("scenario:"):
+            saved = getattr(self, "_saved_widget", None)
+            if saved is not None:
+                self._return_scenario_widget()
+                widget = saved
+            self.scenario_view_requested.emit(view.split(":", 1)[1])
+        else:
+            self._hide_saved_widget()
         if widget is None:
             return
-        if view.startswith("scenario:"):
-            self.scenario_view_requested.emit(view.split(":", 1)[1])
         if widget.parent() is not self.present_page:
             layout = self.present_page.layout()
             assert layout is not None
@@ -305,7 +316,13 @@ class MainWindow(QMainWindow):
         widget.show()
         self.stack.setCurrentWidget(self.present_page)
 
+    def _hide_saved_widget(self) -> None:
+        saved = getattr(self, "_saved_widget", None)
+        if saved is not None:
+            saved.hide()
+
     def _return_scenario_widget(self) -> None:
+        self._hide_saved_widget()
         widget = getattr(self, "_scenario_widget", None)
         if widget is not None and self.scenario_dock.widget() is not widget:
             self.scenario_dock.setWidget(widget)

@@ -1,12 +1,13 @@
 """Scenario panel: transfer-split sliders, the "tie him to his party" lever, and live outputs.
 
-Sliders emit at most one scenario per event-loop turn (coalesced, never debounced), so the verdict,
-break-even, win probability and heatmap follow the finger.
+The panel is a view of one ScenarioModel (the app's ScenarioController) and keeps no copy of the case: a slider
+move writes through the model's setters, and the panel re-renders from the model's signals. The model
+coalesces evaluation to one per event-loop turn (never debounced), so the verdict, break-even, win
+probability and heatmap follow the finger.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from functools import partial
 
@@ -31,9 +32,11 @@ from PySide6.QtWidgets import (
 )
 
 from warroom.core.baseline import HEATMAP_SPLITS, HEATMAP_STRENGTHS
+from warroom.core.pipeline import BaselineChoice, ProjectionView, assumption_lines, describe_runoff_source
 from warroom.core.runoff import Split
-from warroom.core.scenario import Baseline, Destination, DragSource, Projection, Scenario
+from warroom.core.scenario import Baseline, Destination, DragSource, Scenario
 from warroom.core.types import Contest
+from warroom.ui.protocols import ScenarioModel
 from warroom.ui.qt_utils import signals_blocked
 from warroom.ui.split_slider import SplitSlider, fit_value_label
 
@@ -45,6 +48,10 @@ def _name(contest: Contest | None, code: str) -> str:
         return contest.candidate(code).name.split()[-1]
     except KeyError:
         return code
+
+
+def _to_date(qdate: QDate) -> date:
+    return date(qdate.year(), qdate.month(), qdate.day())
 
 
 def _lever(name: str, accessible: str) -> tuple[QSlider, QLabel]:
@@ -111,33 +118,25 @@ class Heatmap(QWidget):
 
 
 class ScenarioPanel(QWidget):
-    """Transfer sliders and levers in, projection out.
+    """Transfer sliders and levers in, projection out: a view of one ScenarioModel.
 
     Signals:
-        scenario_changed: a core Scenario; at most once per event-loop turn, live while dragging.
-        reset_requested: put every slider back to the baseline defaults.
         save_requested: save the current settings under a name.
-        compare_requested: show two saved scenarios side by side.
-        baseline_requested: (mode, value): "average", "as_of" with a date, or "poll" with a poll id.
+        compare_requested: show the saved scenarios side by side.
     """
 
-    scenario_changed = Signal(object)
-    reset_requested = Signal()
     save_requested = Signal()
     compare_requested = Signal()
-    baseline_requested = Signal(str, object)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, model: ScenarioModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("scenario_panel")
-        self._contest: Contest | None = None
-        self._baseline: Baseline | None = None
-        self._scenario = Scenario(splits={})
+        self.model = model
         self._split_widgets: dict[str, SplitSlider] = {}
-        self._coalesce = QTimer(self)
-        self._coalesce.setSingleShot(True)
-        self._coalesce.setInterval(0)  # next event-loop turn: a burst of moves gives one recompute
-        self._coalesce.timeout.connect(self._emit_scenario)
+        self.title_label = QLabel()
+        self.title_label.setObjectName("scenario_title")
+        self.title_label.setWordWrap(True)
+        self.title_label.hide()
 
         self.baseline_combo = QComboBox()
         self.baseline_combo.setAccessibleName("Baseline")
@@ -249,7 +248,7 @@ class ScenarioPanel(QWidget):
 
         self.reset_button = QPushButton("&Reset to baseline")
         self.reset_button.setToolTip("Put every slider back to the poll-based defaults")
-        self.reset_button.clicked.connect(self.reset_requested.emit)
+        self.reset_button.clicked.connect(self.model.reset)
         self.save_button = QPushButton("&Save as…")
         self.save_button.setToolTip("Save these settings with their baseline in the poll store")
         self.save_button.clicked.connect(self.save_requested.emit)
@@ -263,6 +262,7 @@ class ScenarioPanel(QWidget):
         inputs = QWidget()
         ilayout = QVBoxLayout(inputs)
         ilayout.setContentsMargins(0, 0, 0, 0)
+        ilayout.addWidget(self.title_label)
         top = QGridLayout()
         top.addWidget(QLabel("Baseline"), 0, 0)
         top.addWidget(self.baseline_combo, 0, 1)
@@ -280,12 +280,23 @@ class ScenarioPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(scroll, 2)
         layout.addWidget(out, 3)  # the answer gets the larger share, above all on a projector
+        self._inputs = (self.baseline_combo, self.baseline_date, self.message_box, self.transfers_box, self.reset_button)
+        model.baseline_changed.connect(self.show_baseline)
+        model.scenario_changed.connect(self.show_scenario)
+        model.view_ready.connect(self.show_view)
+        if model.baseline is not None:
+            self.show_baseline(model.baseline)
+        if model.scenario is not None:
+            self.show_scenario(model.scenario)
+        if model.view is not None:
+            self.show_view(model.view)
         self._update_value_labels()
 
     # --- data down ------------------------------------------------------------------------------------------
 
-    def set_contest(self, contest: Contest) -> None:
-        self._contest = contest
+    @property
+    def _contest(self) -> Contest | None:
+        return self.model.contest
 
     def set_polls_for_baseline(self, choices: list[tuple[str, int]]) -> None:
         """Offer single polls as baselines: (label, poll id), newest first."""
@@ -310,7 +321,6 @@ class ScenarioPanel(QWidget):
 
     def show_baseline(self, baseline: Baseline) -> None:
         """A new baseline: rebuild the transfer sliders only if the set of eliminated candidates changed."""
-        self._baseline = baseline
         c = self._contest
         a, b = baseline.a, baseline.b
         firsts = ", ".join(
@@ -319,8 +329,17 @@ class ScenarioPanel(QWidget):
         self.baseline_label.setText(
             f"<b>{baseline.label}</b><br>First round: {firsts}<br>"
             f"{_name(c, a)}'s personal vote (bounce): <b>{baseline.bounce:.1f}</b> points above his party; "
-            f"{_name(c, b)}'s drag: <b>{baseline.drag:.1f}</b> points below his party."
+            f"{_name(c, b)}'s drag: <b>{baseline.drag:.1f}</b> points below his party.<br>"
+            f"{describe_runoff_source(baseline)}"
         )
+        self._offer_polls()
+        self._show_choice(self.model.choice)
+        read_only = self.model.read_only
+        for w in self._inputs:
+            w.setEnabled(not read_only)
+        self.baseline_date.setEnabled(not read_only and self.model.choice.mode == "as_of")
+        self.title_label.setVisible(bool(self.model.title))
+        self.title_label.setText(f"<b>{self.model.title}</b>" if self.model.title else "")
         self.message_box.setTitle(f"Message: tie {_name(c, a)} to his party")
         self.message_slider.setToolTip(
             f"How much of {_name(c, a)}'s personal vote ({baseline.bounce:.1f} points above his party) a message tying "
@@ -333,11 +352,10 @@ class ScenarioPanel(QWidget):
         self.message_dest.sliders[0].setToolTip(f"Peeled-away voters who now back {_name(c, b)} in the first round")
         eliminated = [k for k in baseline.first_round if k not in (a, b)]
         if list(self._split_widgets) != eliminated:
-            self._rebuild_transfer_sliders(eliminated)
+            self._rebuild_transfer_sliders(baseline, eliminated)
 
     def show_scenario(self, scenario: Scenario) -> None:
-        """Programmatic update (defaults, reset, a saved scenario): no echo back as user input."""
-        self._scenario = scenario
+        """Show the model's settings (any source: an edit, a reset, a load, a new baseline); no echo back."""
         with signals_blocked(self.message_slider):
             self.message_slider.setValue(round(scenario.message_strength * 1000))
         with signals_blocked(self.drag_slider):
@@ -347,22 +365,15 @@ class ScenarioPanel(QWidget):
         s = scenario.drag_source
         self.drag_source.set_parts(s.from_a, s.from_others, s.from_abstention)
         for code, widget in self._split_widgets.items():
-            split = scenario.splits.get(code)
-            if split is not None:
-                widget.set_parts(split.to_a, split.to_b, split.exhausted)
+            split = scenario.split(code)  # what the projection uses, default included: never a stale 33/33/33
+            widget.set_parts(split.to_a, split.to_b, split.exhausted)
         self._update_value_labels()
 
-    def show_projection(
-        self,
-        projection: Projection,
-        grid: np.ndarray | None,
-        grid_split_of: str | None,
-        contour: np.ndarray | None = None,
-    ) -> None:
+    def show_view(self, view: ProjectionView) -> None:
+        """Show a projection view: verdict, first round, runoff, break-even, chance, heatmap."""
         c = self._contest
-        base = self._baseline
-        if base is None:
-            return
+        base, scenario, projection = view.baseline, view.scenario, view.projection
+        grid, grid_split_of, contour = view.grid, view.heatmap_of, view.contour
         a, b = base.a, base.b
         self.verdict.setText(projection.verdict)
         colour = c.candidate(b).colour if (c and projection.gap_closed) else (c.candidate(a).colour if c else "#000")
@@ -391,7 +402,7 @@ class ScenarioPanel(QWidget):
             text = "Break-even: the message lever cannot move this margin (no personal vote to peel)."
         elif be < 0:
             text = "Break-even: the gap is closed even with no message at these transfers."
-        elif projection.gap_closed and be <= self._scenario.message_strength:
+        elif projection.gap_closed and be <= scenario.message_strength:
             text = f"Break-even message strength: {100 * be:.1f} % — reached at the current setting."
         elif 0.0 <= be <= 1.0:
             text = (
@@ -405,20 +416,18 @@ class ScenarioPanel(QWidget):
         self.win_label.setText(
             f"Chance {_name(c, b)} wins: <b>{100 * projection.win_probability_b:.0f} %</b> (polling error and transfer uncertainty)"
         )
+        if self.model.read_only:
+            self.win_label.setToolTip("\n".join(assumption_lines(base, scenario)))
         if grid is not None and grid_split_of is not None:
-            split = self._scenario.splits.get(grid_split_of)
-            y_now = split.a_of_valid if split else 50.0
+            y_now = scenario.split(grid_split_of).a_of_valid
             self.heatmap.show_grid(
                 grid,
-                100 * self._scenario.message_strength,
+                100 * scenario.message_strength,
                 y_now,
                 f"Margin ({_name(c, a)} minus {_name(c, b)}) by message strength and {_name(c, grid_split_of)}'s transfer "
                 f"split; black line: break-even; dot: now. Orange: {_name(c, b)} ahead.",
                 contour,
             )
-
-    def scenario(self) -> Scenario:
-        return self._scenario
 
     # --- private --------------------------------------------------------------------------------------------
 
@@ -434,7 +443,7 @@ class ScenarioPanel(QWidget):
             QTimer.singleShot(0, self._fit_label_heights)
         super().changeEvent(event)
 
-    def _rebuild_transfer_sliders(self, eliminated: list[str]) -> None:
+    def _rebuild_transfer_sliders(self, base: Baseline, eliminated: list[str]) -> None:
         for widget in self._split_widgets.values():
             widget.setParent(None)
             widget.deleteLater()
@@ -444,8 +453,6 @@ class ScenarioPanel(QWidget):
             if old is not None:
                 old.deleteLater()
         self._split_widgets = {}
-        base = self._baseline
-        assert base is not None
         c = self._contest
         for code in eliminated:
             title = QLabel(f"<b>{_name(c, code)}</b> ({base.first_round.get(code, 0):.1f} % first round)")
@@ -467,40 +474,59 @@ class ScenarioPanel(QWidget):
         self.message_value.setText(f"{self.message_slider.value() / 10:.1f} %")
         self.drag_value.setText(f"{self.drag_slider.value() / 10:.1f} %")
 
+    def _offer_polls(self) -> None:
+        """Offer the model's newest polls as baselines and its polling period as dates (when the polls changed)."""
+        polls = [p for p in self.model.polls if p.id is not None and p.first_round]
+        key = tuple((p.id, p.fieldwork_end) for p in polls)
+        if key == getattr(self, "_offered", None):
+            return
+        self._offered = key
+        newest = sorted(polls, key=lambda p: p.fieldwork_end, reverse=True)[:40]
+        self.set_polls_for_baseline([(f"{p.pollster}, {p.fieldwork_end:%d %b %Y}", p.id or 0) for p in newest])
+        contest = self._contest
+        if polls and contest is not None:
+            last = max(contest.election_date, max(p.fieldwork_end for p in polls))
+            self.set_date_range(min(p.fieldwork_end for p in polls), last)
+
+    def _show_choice(self, choice: BaselineChoice) -> None:
+        """Select the combo entry (and date) of the model's baseline choice, without echoing it back."""
+        wanted = {"average": ("average", None), "as_of": ("as_of", None), "poll": ("poll", choice.poll_id)}[choice.mode]
+        with signals_blocked(self.baseline_combo):
+            for i in range(self.baseline_combo.count()):
+                if self.baseline_combo.itemData(i) == wanted:
+                    self.baseline_combo.setCurrentIndex(i)
+                    break
+        if choice.as_of is not None:
+            with signals_blocked(self.baseline_date):
+                self.baseline_date.setDate(QDate(choice.as_of.year, choice.as_of.month, choice.as_of.day))
+
     def _on_baseline_combo_changed(self, _index: int) -> None:
         mode, value = self.baseline_combo.currentData()
         self.baseline_date.setEnabled(mode == "as_of")
         if mode == "as_of":
-            value = self.baseline_date.date().toPython()
-        self.baseline_requested.emit(mode, value)
+            self.model.set_choice(BaselineChoice("as_of", as_of=_to_date(self.baseline_date.date())))
+        elif mode == "poll":
+            self.model.set_choice(BaselineChoice("poll", poll_id=value))
+        else:
+            self.model.set_choice(BaselineChoice())
 
     def _on_baseline_date_changed(self, qdate: QDate) -> None:
         if self.baseline_combo.currentData()[0] == "as_of":
-            self.baseline_requested.emit("as_of", qdate.toPython())
+            self.model.set_choice(BaselineChoice("as_of", as_of=_to_date(qdate)))
 
     def _on_message_slider_value_changed(self, value: int) -> None:
-        self._scenario = replace(self._scenario, message_strength=value / 1000.0)
         self._update_value_labels()
-        self._coalesce.start()
+        self.model.set_message_strength(value / 1000.0)
 
     def _on_drag_slider_value_changed(self, value: int) -> None:
-        self._scenario = replace(self._scenario, drag_recovery=value / 1000.0)
         self._update_value_labels()
-        self._coalesce.start()
+        self.model.set_drag_recovery(value / 1000.0)
 
     def _on_message_destination_changed(self, p0: float, p1: float, p2: float) -> None:
-        self._scenario = replace(self._scenario, message_destination=Destination(p0, p1, p2))
-        self._coalesce.start()
+        self.model.set_message_destination(Destination(p0, p1, p2))
 
     def _on_drag_source_changed(self, p0: float, p1: float, p2: float) -> None:
-        self._scenario = replace(self._scenario, drag_source=DragSource(p0, p1, p2))
-        self._coalesce.start()
+        self.model.set_drag_source(DragSource(p0, p1, p2))
 
     def _on_split_changed(self, code: str, p0: float, p1: float, p2: float) -> None:
-        splits = dict(self._scenario.splits)
-        splits[code] = Split(p0, p1, p2)
-        self._scenario = replace(self._scenario, splits=splits)
-        self._coalesce.start()
-
-    def _emit_scenario(self) -> None:
-        self.scenario_changed.emit(self._scenario)
+        self.model.set_split(code, Split(p0, p1, p2))

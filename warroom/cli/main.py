@@ -6,7 +6,6 @@ Exit codes: 0 done, 1 bad input (nothing written), 2 usage, 3 store problem.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -14,57 +13,36 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from warroom import __version__
+from warroom.cli.common import CliError, contest_of, emit_json, open_for_cli, table
 from warroom.core.count import CountError, count_ballots
 from warroom.core.csvformat import CsvFormatError, parse_ballots_csv, parse_polls_csv, polls_to_csv
 from warroom.core.types import EXHAUSTED, Contest, Poll
-from warroom.paths import AppPaths
 from warroom.store.db import StoreError
 
-VERBS = ("import", "export", "polls", "count", "average", "scenario", "contests", "render", "gui")
 
-
-class CliError(Exception):
-    def __init__(self, message: str, code: int = 1) -> None:
-        super().__init__(message)
-        self.code = code
-
-
-def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], out: TextIO) -> None:
-    """A plain aligned text table; numbers right-aligned."""
-    cells = [[str(h) for h in headers]] + [["" if v is None else str(v) for v in row] for row in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    numeric = [all(_is_num(r[i]) for r in cells[1:] if r[i]) and len(cells) > 1 for i in range(len(headers))]
-    for n, row in enumerate(cells):
-        parts = [c.rjust(w) if numeric[i] else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))]
-        out.write("  ".join(parts).rstrip() + "\n")
-        if n == 0:
-            out.write("  ".join("-" * w for w in widths) + "\n")
-
-
-def _is_num(text: str) -> bool:
-    try:
-        float(text.replace(",", "").rstrip("%").lstrip("+"))
-    except ValueError:
-        return False
-    return True
-
-
-def _emit_json(data: Any, out: TextIO) -> None:
-    json.dump(data, out, indent=2, default=str)
-    out.write("\n")
+def _common_options(parser: argparse.ArgumentParser, *, after_verb: bool) -> None:
+    """The options every verb takes. Accepted before or after the verb (like git, pip or alembic): after the
+    verb they default to SUPPRESS, so a value given before it is not reset."""
+    default: dict[str, Any] = {"default": argparse.SUPPRESS} if after_verb else {}
+    parser.add_argument("--db", metavar="PATH|URL", help="poll store: a SQLite file or any SQLAlchemy URL", **default)
+    parser.add_argument(
+        "--data-dir", type=Path, help="keep all state (store, settings, backups) under this folder", **default
+    )
+    parser.add_argument("--contest", help="contest name (default: the most recent one)", **default)
+    json_default: dict[str, Any] = {"default": argparse.SUPPRESS} if after_verb else {"default": False}
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table", **json_default)
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The whole command line: common options, then a verb and its options."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="PATH|URL", help="poll store: a SQLite file or any SQLAlchemy URL")
-    common.add_argument("--data-dir", type=Path, help="keep all state (store, settings, backups) under this folder")
-    common.add_argument("--contest", help="contest name (default: the most recent one)")
-    common.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    _common_options(common, after_verb=True)
 
     parser = argparse.ArgumentParser(
         prog="warroom", description="Offline campaign war room: poll store, live charts and runoff scenarios."
     )
     parser.add_argument("--version", action="version", version=f"warroom {__version__}")
+    _common_options(parser, after_verb=False)
     sub = parser.add_subparsers(dest="verb", metavar="VERB")
 
     p = sub.add_parser("gui", parents=[common], help="start the app (the default with no verb)")
@@ -105,33 +83,6 @@ def _add_scenario_options(p: argparse.ArgumentParser) -> None:
         help="second-preference split of an eliminated candidate, e.g. paddick=49/21/30 (repeatable)",
     )
     p.add_argument("--save", metavar="NAME", help="save these settings as a named scenario")
-
-
-def _paths(args: argparse.Namespace) -> AppPaths:
-    return AppPaths.under(args.data_dir) if args.data_dir else AppPaths.for_user()
-
-
-def open_for_cli(args: argparse.Namespace, *, seed: bool = True):
-    from warroom.bootstrap import open_store
-
-    paths = _paths(args)
-    target = args.db or paths.database
-    if not args.db:
-        paths.ensure()
-    return open_store(target, backup_dir=paths.backup_dir, seed=seed)
-
-
-def _contest(store, args: argparse.Namespace) -> Contest:
-    from warroom.store import polls as repo
-    from warroom.store.db import translated
-
-    with translated(store.engine), store.sessions() as session:
-        contest = repo.get_contest(session, args.contest) if args.contest else repo.get_contest(session)
-    if contest is None:
-        raise CliError(
-            f"no contest named {args.contest!r} in the store" if args.contest else "the store has no contest"
-        )
-    return contest
 
 
 def _poll_row(poll: Poll, contest: Contest) -> list[Any]:
@@ -187,7 +138,7 @@ def cmd_contests(args: argparse.Namespace, out: TextIO) -> int:
     finally:
         store.close()
     if args.json:
-        _emit_json(
+        emit_json(
             [
                 {"id": c.id, "name": c.name, "date": c.election_date, "system": c.system.value, "polls": counts[c.id]}
                 for c in contests
@@ -209,13 +160,13 @@ def cmd_polls(args: argparse.Namespace, out: TextIO) -> int:
 
     store = open_for_cli(args)
     try:
-        contest = _contest(store, args)
+        contest = contest_of(store, args)
         with store.sessions() as session:
             polls = repo.list_polls(session, contest.id or 0)
     finally:
         store.close()
     if args.json:
-        _emit_json({"contest": contest.name, "polls": [poll_json(p) for p in polls]}, out)
+        emit_json({"contest": contest.name, "polls": [poll_json(p) for p in polls]}, out)
     else:
         out.write(f"{contest.name}: {len(polls)} polls\n")
         table(
@@ -249,14 +200,14 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     text = _read_text(args.file)
     store = open_for_cli(args)
     try:
-        contest = _contest(store, args)
+        contest = contest_of(store, args)
         try:
             parsed = parse_polls_csv(text, contest, today=date.today())
         except CsvFormatError as exc:
             raise CliError(f"{args.file}: {exc}") from None
         if not parsed.ok:
             if args.json:
-                _emit_json(
+                emit_json(
                     {
                         "imported": 0,
                         "errors": [{"line": e.line, "field": e.field, "message": e.message} for e in parsed.errors],
@@ -276,7 +227,7 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     finally:
         store.close()
     if args.json:
-        _emit_json({"imported": len(ids), "checked": len(parsed.polls), "ids": ids, "dry_run": args.dry_run}, out)
+        emit_json({"imported": len(ids), "checked": len(parsed.polls), "ids": ids, "dry_run": args.dry_run}, out)
     else:
         verb = "checked (dry run, nothing written)" if args.dry_run else "imported"
         out.write(f"{len(parsed.polls)} polls {verb} into {contest.name}\n")
@@ -288,7 +239,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
 
     store = open_for_cli(args)
     try:
-        contest = _contest(store, args)
+        contest = contest_of(store, args)
         with store.sessions() as session:
             polls = repo.list_polls(session, contest.id or 0)
     finally:
@@ -302,7 +253,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
         tmp.unlink(missing_ok=True)
         raise CliError(f"{args.file}: cannot write ({exc.strerror})") from None
     if args.json:
-        _emit_json({"exported": len(polls), "file": str(args.file)}, out)
+        emit_json({"exported": len(polls), "file": str(args.file)}, out)
     else:
         out.write(f"{len(polls)} polls exported to {args.file}\n")
     return 0
@@ -321,7 +272,7 @@ def cmd_count(args: argparse.Namespace, out: TextIO) -> int:
     except CountError as exc:
         raise CliError(f"{args.file}: {exc}") from None
     if args.json:
-        _emit_json(
+        emit_json(
             {
                 "system": result.system.value,
                 "valid": result.valid,
@@ -387,39 +338,39 @@ def cmd_count(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_average(args: argparse.Namespace, out: TextIO) -> int:
-    from warroom.analysis import average_report
+    from warroom.cli.reports import average_report
 
     store = open_for_cli(args)
     try:
-        contest = _contest(store, args)
+        contest = contest_of(store, args)
         report = average_report(store, contest, as_of=args.as_of)
     finally:
         store.close()
     if args.json:
-        _emit_json(report.as_json(), out)
+        emit_json(report.as_json(), out)
     else:
         report.print(out, table)
     return 0
 
 
 def cmd_scenario(args: argparse.Namespace, out: TextIO) -> int:
-    from warroom.analysis import run_scenario
+    from warroom.cli.reports import run_scenario
 
     store = open_for_cli(args)
     try:
-        contest = _contest(store, args)
+        contest = contest_of(store, args)
         report = run_scenario(store, contest, args)
     finally:
         store.close()
     if args.json:
-        _emit_json(report.as_json(), out)
+        emit_json(report.as_json(), out)
     else:
         report.print(out, table)
     return 0
 
 
 def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
-    from warroom.app import render_headless
+    from warroom.cli.render import render_headless
 
     return render_headless(args, out)
 
@@ -444,15 +395,13 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Run one verb (the app itself with no verb); returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
     out = out or sys.stdout
     err = err or sys.stderr
-    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
-        argv = ["gui", *argv]
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
     if args.verb is None:
-        args = parser.parse_args(["gui", *argv])
+        args.verb = "gui"
     try:
         return COMMANDS[args.verb](args, out)
     except CliError as exc:

@@ -1,0 +1,78 @@
+"""What every verb shares: errors, tables, JSON, opening the store and the contest."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from warroom.bootstrap import OpenStore
+from warroom.core.types import Contest
+from warroom.paths import AppPaths
+
+
+class CliError(Exception):
+    """A verb failed for a reason the user can fix; `code` is the exit code (1 bad input, 3 store)."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], out: TextIO) -> None:
+    """A plain aligned text table; numbers right-aligned."""
+    cells = [[str(h) for h in headers]] + [["" if v is None else str(v) for v in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    numeric = [all(_is_num(r[i]) for r in cells[1:] if r[i]) and len(cells) > 1 for i in range(len(headers))]
+    for n, row in enumerate(cells):
+        parts = [c.rjust(w) if numeric[i] else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))]
+        out.write("  ".join(parts).rstrip() + "\n")
+        if n == 0:
+            out.write("  ".join("-" * w for w in widths) + "\n")
+
+
+def _is_num(text: str) -> bool:
+    try:
+        float(text.replace(",", "").rstrip("%").lstrip("+"))
+    except ValueError:
+        return False
+    return True
+
+
+def emit_json(data: Any, out: TextIO) -> None:
+    """Indented JSON, dates as ISO text."""
+    json.dump(data, out, indent=2, default=str)
+    out.write("\n")
+
+
+def paths_of(args: argparse.Namespace) -> AppPaths:
+    """The folders the app keeps its state in: --data-dir, else the user's own."""
+    return AppPaths.under(args.data_dir) if args.data_dir else AppPaths.for_user()
+
+
+def open_for_cli(args: argparse.Namespace, *, seed: bool = True) -> OpenStore:
+    """Open the store named by --db, else the default one under the app's data folder."""
+    from warroom.bootstrap import open_store
+
+    paths = paths_of(args)
+    target = args.db or paths.database
+    if not args.db:
+        paths.ensure()
+    return open_store(target, backup_dir=paths.backup_dir, seed=seed)
+
+
+def contest_of(store: OpenStore, args: argparse.Namespace) -> Contest:
+    """The contest named by --contest, else the most recent one."""
+    from warroom.store import polls as repo
+    from warroom.store.db import translated
+
+    with translated(store.engine), store.sessions() as session:
+        contest = repo.get_contest(session, args.contest) if args.contest else repo.get_contest(session)
+    if contest is None:
+        raise CliError(
+            f"no contest named {args.contest!r} in the store" if args.contest else "the store has no contest"
+        )
+    return contest
+
+

@@ -1,0 +1,51 @@
+"""`warroom render CHART --out FILE`: the same pictures the app exports, without a screen."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import TextIO
+
+from warroom.cli.common import CliError, open_for_cli, paths_of
+
+
+def render_headless(args: argparse.Namespace, out: TextIO) -> int:
+    """Build the war room offscreen on the same store and settings the app uses, and render one target."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no display needed (CI, servers, slide builds)
+    suffix = args.out.suffix.lower()
+    if suffix not in (".png", ".svg", ".pdf"):
+        raise CliError(f"{args.out}: use .png, .svg or .pdf")
+    if suffix == ".pdf" and args.chart != "briefing":
+        raise CliError("PDF output is the briefing: warroom render briefing --out FILE.pdf")
+    from PySide6.QtWidgets import QApplication
+
+    from warroom.app import WarRoom, make_qapp
+    from warroom.services.settings import open_settings
+
+    make_qapp(sys.argv[:1])
+    store = open_for_cli(args)
+    try:
+        try:
+            room = WarRoom(store, open_settings(paths_of(args)), watch=False, contest=args.contest)
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
+        room.window.resize(args.width, args.height)
+        room.window.show()
+        for _ in range(5):
+            QApplication.processEvents()
+        from warroom.ui.export import ExportError, render_target
+
+        try:
+            render_target(room.window, args.chart, args.out, args.width, args.height, room.briefing())
+        except (ExportError, OSError) as exc:
+            raise CliError(f"{args.out}: {exc}") from None
+        room.window.close()
+    finally:
+        store.close()
+    if args.json:
+        out.write(json.dumps({"wrote": str(args.out), "chart": args.chart}) + "\n")
+    else:
+        out.write(f"wrote {args.out}\n")
+    return 0

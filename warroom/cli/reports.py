@@ -1,0 +1,313 @@
+"""Reports for the command line: the poll average with a back-test, and scenario evaluation. No Qt.
+
+Thin adapters: the store gives the polls, warroom.core.pipeline computes every figure (the same functions the
+app's panel, compare, meeting mode and briefing call), and these classes only print them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any, TextIO
+
+from warroom.bootstrap import OpenStore
+from warroom.core.baseline import scenario_to_dict
+from warroom.core.pipeline import (
+    BaselineChoice,
+    Freshness,
+    PipelineError,
+    ProjectionView,
+    SavedScenario,
+    assumption_lines,
+    baseline_to_dict,
+    compute_averages,
+    default_scenario,
+    evaluate,
+    freshness,
+    make_baseline,
+    save_scenario,
+)
+from warroom.core.report import AverageSummary, summarise
+from warroom.core.runoff import Split
+from warroom.core.scenario import Destination, break_even_text
+from warroom.core.types import Contest, Poll
+from warroom.demo import DEMO_NAME, official_2012_shares, official_results
+from warroom.store import polls as repo
+from warroom.store.db import translated
+
+Table = Callable[[list[str], list[list[Any]], TextIO], None]
+
+
+class ReportError(ValueError):
+    """Bad options or data for a report (exit code 1)."""
+
+
+def load_polls(store: OpenStore, contest: Contest) -> list[Poll]:
+    """Every poll of a contest."""
+    with translated(store.engine), store.sessions() as session:
+        return repo.list_polls(session, contest.id or 0)
+
+
+def _round3(t: tuple[float, float, float] | None) -> dict[str, float] | None:
+    return None if t is None else {"mean": round(t[0], 3), "low90": round(t[1], 3), "high90": round(t[2], 3)}
+
+
+@dataclass
+class AverageReport:
+    """The poll average (core.report.AverageSummary) and, where the result is known, the back-test."""
+
+    summary: AverageSummary
+    as_of: date | None
+    actual: dict[str, float] = field(default_factory=dict)
+    actual_runoff_margin: float | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        s = self.summary
+        out: dict[str, Any] = {
+            "contest": s.contest.name,
+            "as_of": s.day.isoformat(),
+            "polls_used": s.polls_used,
+            "front_runner": s.a,
+            "challenger": s.b,
+            "first_round": {c: _round3(t) for c, t in s.shares.items()},
+            "first_round_lead": _round3(s.first_lead),
+            "second_round_lead": _round3(s.second_lead),
+            "second_round_lead_kind": s.runoff_kind,
+            "house_effects_first_round_leader": {k: round(v, 3) for k, v in s.house_effects.items()},
+        }
+        if self.actual:
+            out["backtest"] = {
+                "official_first_round": {k: round(v, 3) for k, v in self.actual.items()},
+                "errors": {c: round(s.shares[c][0] - v, 3) for c, v in self.actual.items() if c in s.shares},
+                "official_runoff_margin": round(self.actual_runoff_margin or 0.0, 3),
+                "runoff_margin_error": round(
+                    (s.second_lead[0] if s.second_lead else 0.0) - (self.actual_runoff_margin or 0.0), 3
+                ),
+            }
+        return out
+
+    def print(self, out: TextIO, table: Table) -> None:
+        s = self.summary
+        out.write(f"{s.contest.name}: poll average on {s.day:%d %B %Y} from {s.polls_used} polls (90 % band)\n\n")
+        rows = []
+        for code, (m, lo, hi) in sorted(s.shares.items(), key=lambda kv: -kv[1][0]):
+            row = [s.name(code), f"{m:.1f}", f"{lo:.1f} to {hi:.1f}"]
+            if self.actual:
+                act = self.actual.get(code)
+                row += ["" if act is None else f"{act:.1f}", "" if act is None else f"{m - act:+.1f}"]
+            rows.append(row)
+        headers = ["candidate", "average %", "90 % band"] + (["result %", "error"] if self.actual else [])
+        table(headers, rows, out)
+        out.write("\n")
+        for line in s.lead_lines():
+            out.write(line + "\n")
+        if self.actual_runoff_margin is not None and s.second_lead is not None:
+            out.write(
+                f"Official runoff margin: {self.actual_runoff_margin:+.1f}; the average missed it by "
+                f"{s.second_lead[0] - self.actual_runoff_margin:+.1f}\n"
+            )
+        if s.house_effects:
+            out.write("\nHouse effects on the front-runner's share (points; the industry average is 0):\n")
+            table(["pollster", "effect"], [[k, f"{v:+.1f}"] for k, v in sorted(s.house_effects.items())], out)
+
+
+def average_report(store: OpenStore, contest: Contest, *, as_of: date | None = None) -> AverageReport:
+    """The average of a contest's polls known by `as_of`, with the demo's official result beside it."""
+    polls = load_polls(store, contest)
+    avg = compute_averages(polls, contest, as_of=as_of)
+    if avg is None:
+        raise ReportError("no polls with first-round figures" + (f" by {as_of}" if as_of else ""))
+    report = AverageReport(summarise(avg, polls, contest), as_of)
+    if contest.name == DEMO_NAME and report.summary.day <= contest.election_date:
+        report.actual = official_2012_shares()
+        final = {
+            c["name"].split()[-1].casefold(): c["final"]
+            for c in official_results()["2012"]["candidates"]
+            if c.get("final")
+        }
+        fa = final.get(contest.candidate(avg.a).name.split()[-1].casefold())
+        fb = final.get(contest.candidate(avg.b).name.split()[-1].casefold())
+        if fa and fb:
+            report.actual_runoff_margin = 100.0 * (fa - fb) / (fa + fb)
+    return report
+
+
+@dataclass
+class ScenarioReport:
+    """One case: a saved scenario exactly as saved, or one made from the options."""
+
+    contest: Contest
+    name: str
+    view: ProjectionView
+    saved: SavedScenario | None = None
+    fresh: Freshness | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        v, p = self.view, self.view.projection
+        a, b = v.baseline.a, v.baseline.b
+        return {
+            "contest": self.contest.name,
+            "scenario": self.name or None,
+            "saved_at": self.saved.saved_at if self.saved else None,
+            "baseline": v.baseline.label,
+            "baseline_figures": baseline_to_dict(v.baseline),
+            "runoff_source": v.baseline.runoff_source,
+            "settings": scenario_to_dict(v.scenario),
+            "assumptions": assumption_lines(v.baseline, v.scenario),
+            "first_round": {k: round(x, 3) for k, x in p.first_round.items()},
+            "outright_winner": p.outright_winner,
+            "runoff": {
+                a: round(p.runoff.a_share, 3),
+                b: round(p.runoff.b_share, 3),
+                "exhausted_pct_of_voters": round(p.runoff.exhausted, 3),
+            },
+            "margin": round(p.margin, 3),
+            "gap_closed": p.gap_closed,
+            "verdict": p.verdict,
+            "break_even_message": None if p.break_even_message is None else round(p.break_even_message, 6),
+            "break_even_splits": {k: (None if x is None else round(x, 3)) for k, x in v.break_even_splits.items()},
+            "win_probability_challenger": round(p.win_probability_b, 4),
+            "margin_sd": round(p.sigma, 3),
+            "today": None
+            if self.fresh is None
+            else {
+                "changed": self.fresh.changed,
+                "message": self.fresh.message,
+                "margin": None if self.fresh.today is None else round(self.fresh.today.projection.margin, 3),
+            },
+        }
+
+    def print(self, out: TextIO, table: Table) -> None:
+        v, p = self.view, self.view.projection
+        base = v.baseline
+        nm = {c.code: c.name for c in self.contest.candidates} | {"other": "Others"}
+        saved = f" (saved {self.saved.saved_at.replace('T', ' ')})" if self.saved and self.saved.saved_at else ""
+        out.write(f"{self.contest.name}: scenario {self.name or '(from options)'}{saved}\n")
+        for line in assumption_lines(base, v.scenario):
+            out.write(line + "\n")
+        out.write("\n")
+        table(
+            ["candidate", "first round %"],
+            [[nm.get(k, k), f"{x:.1f}"] for k, x in sorted(p.first_round.items(), key=lambda kv: -kv[1])],
+            out,
+        )
+        out.write("\n")
+        if p.outright_winner:
+            out.write(f"{nm[p.outright_winner]} passes 50 % in the first round.\n")
+        out.write(
+            f"Runoff: {nm[base.a]} {p.runoff.a_share:.1f} %, {nm[base.b]} {p.runoff.b_share:.1f} % "
+            f"(margin {p.margin:+.1f}; {p.runoff.exhausted:.1f} % of first-round voters exhaust)\n"
+        )
+        out.write(f"Verdict: {p.verdict}\n")
+        out.write(f"Break-even: {break_even_text(p.break_even_message)}\n")
+        for code, y in v.break_even_splits.items():
+            if y is not None:
+                reach = "" if 0 <= y <= 100 else " (out of reach)"
+                out.write(
+                    f"Break-even split for {nm.get(code, code)}: {y:.1f} % of valid transfers to {nm[base.a]}{reach}\n"
+                )
+        out.write(f"Chance {nm[base.b]} wins: {100 * p.win_probability_b:.0f} % (margin sd {p.sigma:.1f})\n")
+        if self.fresh is not None and self.fresh.message:
+            out.write(f"Note: {self.fresh.message}\n")
+
+
+def _parse_three(text: str, what: str) -> tuple[float, float, float]:
+    parts = [x for x in text.replace("/", ",").split(",") if x.strip()]
+    if len(parts) != 3:
+        raise ReportError(f"{what}: give three parts, e.g. 50,30,20 (got {text!r})")
+    try:
+        values = (float(parts[0]), float(parts[1]), float(parts[2]))
+    except ValueError:
+        raise ReportError(f"{what}: {text!r} is not three numbers") from None
+    if not all(math.isfinite(x) for x in values):
+        raise ReportError(f"{what}: {text!r} must be three finite numbers")
+    return values
+
+
+def _percent(value: float, what: str) -> float:
+    if not (0.0 <= value <= 100.0):  # `not` so NaN is refused too
+        raise ReportError(f"{what}: give a percentage within 0-100 (got {value:g})")
+    return value / 100.0
+
+
+def _choice(args: argparse.Namespace) -> BaselineChoice:
+    if args.poll is not None and args.as_of is not None:
+        raise ReportError("--poll and --as-of are two different baselines: give one")
+    if args.poll is not None:
+        return BaselineChoice("poll", poll_id=args.poll)
+    if args.as_of is not None:
+        return BaselineChoice("as_of", as_of=args.as_of)
+    return BaselineChoice()
+
+
+def _has_overrides(args: argparse.Namespace) -> bool:
+    return any(x is not None for x in (args.message, args.message_to, args.drag)) or bool(args.split)
+
+
+def run_scenario(store: OpenStore, contest: Contest, args: argparse.Namespace) -> ScenarioReport:
+    """`warroom scenario`: a saved case exactly as saved (--name), or a case made from the options.
+
+    With --name and options, the options change the saved case's settings on its own saved baseline.
+    """
+    polls = load_polls(store, contest)
+    averages = compute_averages(polls, contest)
+    saved: SavedScenario | None = None
+    try:
+        if args.name:
+            with translated(store.engine), store.sessions() as session:
+                rows = {n: (b, s) for n, b, s in repo.list_scenarios(session, contest.id or 0)}
+            if args.name not in rows:
+                raise ReportError(f"no saved scenario {args.name!r} (saved: {', '.join(rows) or 'none'})")
+            if args.poll is not None or args.as_of is not None:
+                raise ReportError("a saved scenario keeps its own baseline: drop --poll/--as-of with --name")
+            saved = SavedScenario.from_dicts(args.name, *rows[args.name], contest)
+            choice, baseline, scenario = saved.choice, saved.baseline, saved.scenario
+        else:
+            choice = _choice(args)
+            baseline = make_baseline(choice, polls, contest, averages)
+            scenario = default_scenario(baseline, polls, contest, choice)
+        scenario = _apply_options(scenario, baseline.eliminated, contest, args)
+        view = evaluate(baseline, scenario, heatmap=False)
+    except PipelineError as exc:
+        raise ReportError(str(exc)) from None
+    except ValueError as exc:
+        if isinstance(exc, ReportError):
+            raise
+        raise ReportError(str(exc)) from None
+    name = saved.name if saved else ""
+    fresh = freshness(saved, polls, contest, averages) if saved is not None and not _has_overrides(args) else None
+    if args.save:
+        try:
+            made = save_scenario(args.save, choice, baseline, scenario, polls, datetime.now())
+        except PipelineError as exc:
+            raise ReportError(str(exc)) from None
+        with translated(store.engine), store.sessions.begin() as session:
+            repo.save_scenario(session, contest.id or 0, made.name, *made.to_dicts())
+        saved, name = made, made.name
+    return ScenarioReport(contest, name, view, saved, fresh)
+
+
+def _apply_options(scenario: Any, eliminated: list[str], contest: Contest, args: argparse.Namespace) -> Any:
+    if args.message is not None:
+        scenario = replace(scenario, message_strength=_percent(args.message, "--message"))
+    if args.message_to:
+        scenario = replace(scenario, message_destination=Destination(*_parse_three(args.message_to, "--message-to")))
+    if args.drag is not None:
+        scenario = replace(scenario, drag_recovery=_percent(args.drag, "--drag"))
+    splits = dict(scenario.splits)
+    codes = {c.code.casefold(): c.code for c in contest.candidates} | {
+        c.name.split()[-1].casefold(): c.code for c in contest.candidates
+    }
+    codes["other"] = "other"
+    for item in args.split:
+        who, _, parts = item.partition("=")
+        code = codes.get(who.strip().casefold())
+        if code is None or not parts:
+            raise ReportError(f"--split {item!r}: use CANDIDATE=A/B/EXHAUSTED with a known candidate")
+        if code not in eliminated:
+            raise ReportError(f"--split {who.strip()}: not an eliminated candidate in this baseline")
+        splits[code] = Split(*_parse_three(parts, f"--split {who}"))
+    return replace(scenario, splits=splits)

@@ -1,0 +1,507 @@
+"""The one pipeline: polls -> averages -> baseline -> scenario -> projection view. Pure.
+
+Every front end goes through these functions: the scenario panel (through its controller), compare, meeting
+mode, the briefing and every export, and the command line. A figure is therefore computed in one place, and a
+test can drive all of them from one saved case.
+
+The pieces:
+
+* `compute_averages`: the poll average of a contest, optionally as it stood on a day (no look-ahead).
+* `BaselineChoice` and `make_baseline`: what a scenario starts from (the latest average, the average on a day,
+  or one poll) as a typed value, and the Baseline it gives. A baseline carries its runoff source: a poll's
+  published head-to-head, or the runoff poll average the chart shows. With its default transfers and no lever
+  moved, the projection reproduces that source exactly (Baseline.runoff_adjustment); transfers and levers then
+  move the margin from there, so the verdict and the runoff chart tell one story.
+* `default_scenario`, `reconcile`: the transfer splits a baseline starts with, and a user's settings carried
+  onto a new baseline (kept where the same candidate is still eliminated, defaults for the others).
+* `evaluate`: projection, heatmap, break-even contour and break-even splits as one `ProjectionView`.
+* `SavedScenario`: a saved case that carries its baseline (the numbers, not only the label), every lever, when
+  it was made and from which polls; `freshness` says whether today's polls would give a different answer.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any
+
+import numpy as np
+
+from warroom.core.averaging import ColumnBuilder, PollAverages, average_polls
+from warroom.core.baseline import (
+    HEATMAP_SPLITS,
+    HEATMAP_STRENGTHS,
+    baseline_from_average,
+    baseline_from_poll,
+    display_names,
+    scenario_from_dict,
+    scenario_to_dict,
+    splits_from_polls,
+)
+from warroom.core.runoff import implied_runoff
+from warroom.core.scenario import (
+    Baseline,
+    Projection,
+    Scenario,
+    break_even_curve,
+    break_even_split,
+    default_splits,
+    largest_eliminated,
+    margin_grid,
+    project,
+)
+from warroom.core.types import Contest, Poll
+
+MODES = ("average", "as_of", "poll")
+CHANGE_TOLERANCE = 0.05
+"""Points of runoff margin below which today's answer counts as the same as the saved one (it prints alike)."""
+
+
+class PipelineError(ValueError):
+    """The pipeline cannot go on with these polls or settings (the message says what and where)."""
+
+
+# --- averages ---------------------------------------------------------------------------------------------
+
+
+def compute_averages(
+    polls: Sequence[Poll],
+    contest: Contest,
+    *,
+    as_of: date | None = None,
+    columns: ColumnBuilder | None = None,
+) -> PollAverages | None:
+    """The poll average of a contest, with the published transfer splits implying runoffs where needed.
+
+    Args:
+        polls: the contest's polls.
+        contest: the race.
+        as_of: only polls whose fieldwork ended by this day, and the grid ends there (no look-ahead).
+        columns: a ColumnBuilder kept by the caller between recomputes (skips unchanged polls' work).
+
+    Returns:
+        The averages, or None when no poll (by `as_of`) has first-round figures.
+    """
+    if not any(p.first_round and (as_of is None or p.fieldwork_end <= as_of) for p in polls):
+        return None
+    built = (columns or ColumnBuilder(contest)).build(polls)
+    with_transfers = [p for p in polls if p.transfers]
+    return average_polls(
+        polls,
+        contest,
+        as_of=as_of,
+        columns=built,
+        splits_for=lambda a, b: splits_from_polls(with_transfers, contest, a, b, as_of),
+    )
+
+
+def runoff_kind(averages: PollAverages, day: float | None = None) -> str:
+    """What the runoff-lead average is made of, in words ("3 published head-to-heads and 14 implied runoffs")."""
+    last = averages.second_lead.days[-1] if not averages.second_lead.empty else math.inf
+    cut = last if day is None else day
+    observed = int(np.sum(averages.second_lead_observed.day <= cut + 0.5))
+    implied = int(np.sum(averages.second_lead_implied.day <= cut + 0.5))
+    parts = []
+    if observed:
+        parts.append(f"{observed} published head-to-head{'s' if observed != 1 else ''}")
+    if implied:
+        parts.append(f"{implied} runoff{'s' if implied != 1 else ''} implied by first round and transfers")
+    return " and ".join(parts) if parts else "no runoff figures"
+
+
+# --- baselines --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BaselineChoice:
+    """What a scenario starts from.
+
+    Attributes:
+        mode: "average" (the latest poll average), "as_of" (the average as it stood on a day, from the polls
+            known by then) or "poll" (one poll's own figures).
+        as_of: the day, for "as_of".
+        poll_id: the poll, for "poll".
+    """
+
+    mode: str = "average"
+    as_of: date | None = None
+    poll_id: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise PipelineError(f"baseline mode must be one of {', '.join(MODES)}, got {self.mode!r}")
+        if self.mode == "as_of" and self.as_of is None:
+            raise PipelineError("a baseline on a date needs the date")
+        if self.mode == "poll" and self.poll_id is None:
+            raise PipelineError("a one-poll baseline needs the poll's id")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "mode": self.mode,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "poll_id": self.poll_id,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> BaselineChoice:
+        """Inverse of to_dict; also reads the older {"mode", "value"} form."""
+        mode = str(data.get("mode", "average"))
+        value = data.get("value")
+        as_of = data.get("as_of", value if mode == "as_of" else None)
+        poll_id = data.get("poll_id", value if mode == "poll" else None)
+        try:
+            return cls(
+                mode,
+                date.fromisoformat(as_of) if isinstance(as_of, str) else as_of,
+                int(poll_id) if poll_id is not None else None,
+            )
+        except (TypeError, ValueError) as exc:
+            raise PipelineError(f"baseline choice is invalid: {exc}") from None
+
+
+def _default_polls_for(choice: BaselineChoice, polls: Sequence[Poll]) -> tuple[list[Poll], date | None]:
+    """The polls whose published transfers give a baseline's default splits, and the cut-off day."""
+    if choice.mode == "poll":
+        poll = next(p for p in polls if p.id == choice.poll_id)
+        # Polls known when this one ended, with this one last: its own published splits win.
+        earlier = [p for p in polls if p.fieldwork_end <= poll.fieldwork_end and p is not poll]
+        return [*sorted(earlier, key=lambda p: p.fieldwork_end), poll], None
+    return list(polls), choice.as_of
+
+
+def default_scenario(baseline: Baseline, polls: Sequence[Poll], contest: Contest, choice: BaselineChoice) -> Scenario:
+    """Default transfer splits for every eliminated candidate of `baseline`, levers at zero.
+
+    The latest published splits known at the baseline (a one-poll baseline prefers that poll's own), else an
+    even split at the default transfer rate.
+    """
+    source, as_of = _default_polls_for(choice, polls)
+    if choice.mode == "poll":
+        observed = [t for p in source for t in p.transfers]
+        splits = default_splits(observed, baseline.eliminated, baseline.a, baseline.b)
+    else:
+        splits = splits_from_polls(source, contest, baseline.a, baseline.b, as_of)
+    return Scenario(splits={k: v for k, v in splits.items() if k in baseline.eliminated})
+
+
+def reconcile(scenario: Scenario, baseline: Baseline, defaults: Scenario) -> Scenario:
+    """A user's settings carried onto `baseline`: their split for each candidate still eliminated, the default
+    split for a newly eliminated one, none for a candidate who is now a finalist; levers kept."""
+    splits = {k: scenario.splits.get(k) or defaults.split(k) for k in baseline.eliminated}
+    return replace(scenario, splits=splits)
+
+
+def make_baseline(
+    choice: BaselineChoice, polls: Sequence[Poll], contest: Contest, averages: PollAverages | None
+) -> Baseline:
+    """The Baseline a choice gives, with its runoff source and the adjustment that reproduces it.
+
+    Args:
+        choice: what to start from.
+        polls: the contest's polls (all of them; "as_of" cuts them itself).
+        contest: the race.
+        averages: the current poll average of all the polls (None if there is none).
+
+    Returns:
+        The baseline.
+
+    Raises:
+        PipelineError: no polls to start from, or the chosen poll is gone or has no first round.
+    """
+    if choice.mode == "poll":
+        poll = next((p for p in polls if p.id == choice.poll_id), None)
+        if poll is None:
+            raise PipelineError(f"poll #{choice.poll_id} is not in {contest.name} any more")
+        if not poll.first_round:
+            raise PipelineError(f"{poll.pollster}'s poll of {poll.fieldwork_end:%d %b %Y} has no first-round figures")
+        if averages is not None and averages.a in poll.first_round and averages.b in poll.first_round:
+            a, b = averages.a, averages.b
+        else:
+            ranked = sorted((k for k in poll.first_round if k != "other"), key=lambda k: -poll.first_round[k])
+            if len(ranked) < 2:
+                raise PipelineError(f"{poll.pollster}'s poll needs first-round figures for two candidates")
+            a, b = ranked[0], ranked[1]
+        base = baseline_from_poll(poll, contest, a, b)
+        anchor: float | None = None
+        source = "first round plus transfers (the poll publishes no head-to-head)"
+        ha, hb = poll.second_round.get(a), poll.second_round.get(b)
+        if ha is not None and hb is not None and ha + hb > 0:
+            anchor = 100.0 * (ha - hb) / (ha + hb)
+            source = f"{poll.pollster}'s published head-to-head, {ha:g}-{hb:g}"
+    else:
+        day_avg = averages
+        if choice.mode == "as_of":
+            day_avg = compute_averages(polls, contest, as_of=choice.as_of)
+        if day_avg is None or not day_avg.first_round:
+            when = f" by {choice.as_of:%d %b %Y}" if choice.mode == "as_of" and choice.as_of else ""
+            raise PipelineError(f"no polls with first-round figures{when} in {contest.name}")
+        base = baseline_from_average(day_avg, polls, contest, choice.as_of)
+        anchor = None
+        source = "first round plus transfers"
+        lead = day_avg.second_lead
+        if not lead.empty:
+            day = float(choice.as_of.toordinal()) if choice.as_of else float(lead.days[-1])
+            anchor = lead.at(day)[0]
+            source = f"the runoff poll average ({runoff_kind(day_avg, day)})"
+    if anchor is None:
+        return replace(base, runoff_source=source)
+    defaults = default_scenario(base, polls, contest, choice)
+    implied = implied_runoff(base.normalised, base.a, base.b, {k: defaults.split(k) for k in base.eliminated}).margin
+    return replace(base, runoff_adjustment=anchor - implied, runoff_source=source)
+
+
+def describe_runoff_source(baseline: Baseline) -> str:
+    """One line on where the baseline's runoff comes from and what transfers alone would say."""
+    if baseline.runoff_adjustment == 0.0:
+        return f"Runoff: {baseline.runoff_source}."
+    return (
+        f"Runoff anchored on {baseline.runoff_source}; the first round with the default transfers implies "
+        f"{-baseline.runoff_adjustment:+.1f} points less for {baseline.name(baseline.a)} than that, a gap the "
+        "baseline keeps while transfers and levers move the margin."
+    )
+
+
+# --- evaluation -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class ProjectionView:
+    """Everything any front end shows for one case.
+
+    Attributes:
+        baseline: what the case starts from.
+        scenario: the transfers and levers.
+        projection: first round, runoff, margin, verdict, break-even, win probability.
+        heatmap_of: the eliminated candidate on the heatmap's y axis (the largest), or None.
+        grid: margins over HEATMAP_SPLITS (rows) x HEATMAP_STRENGTHS (columns), or None.
+        contour: exact break-even message strength per HEATMAP_SPLITS row, or None.
+        break_even_splits: eliminated candidate -> share of his valid transfers to the front-runner at which
+            the margin is zero (all else as set); the heatmap's candidate only.
+    """
+
+    baseline: Baseline
+    scenario: Scenario
+    projection: Projection
+    heatmap_of: str | None = None
+    grid: np.ndarray | None = None
+    contour: np.ndarray | None = None
+    break_even_splits: Mapping[str, float | None] = field(default_factory=dict)
+
+
+def evaluate(baseline: Baseline, scenario: Scenario, *, heatmap: bool = True) -> ProjectionView:
+    """Project a scenario and work out its break-evens (and the heatmap, unless `heatmap` is False).
+
+    Raises:
+        ValueError: settings that do not make a scenario (the message says which).
+    """
+    projection = project(baseline, scenario)
+    target = largest_eliminated(baseline)
+    grid = contour = None
+    splits: dict[str, float | None] = {}
+    if target is not None:
+        splits[target] = break_even_split(baseline, scenario, target)
+        if heatmap:
+            grid = margin_grid(baseline, scenario, HEATMAP_STRENGTHS, HEATMAP_SPLITS, target)
+            contour = break_even_curve(baseline, scenario, HEATMAP_SPLITS, target)
+    return ProjectionView(baseline, scenario, projection, target, grid, contour, splits)
+
+
+def assumption_lines(baseline: Baseline, scenario: Scenario) -> list[str]:
+    """The settings of a case in words: what a briefing, meeting mode and the CLI print beside its numbers."""
+    a, b = baseline.name(baseline.a), baseline.name(baseline.b)
+    lines = [f"Baseline: {baseline.label}", describe_runoff_source(baseline)]
+    m = scenario.message_strength
+    d = scenario.message_destination
+    if m > 0:
+        lines.append(
+            f"Message: {100 * m:.0f} % of {a}'s personal vote ({m * baseline.bounce:.1f} of {baseline.bounce:.1f} "
+            f"points) peeled; {d.to_b:.0f} % to {b}, {d.to_others:.0f} % to others, {d.to_abstain:.0f} % stay home"
+        )
+    else:
+        lines.append(f"Message: none (personal vote {baseline.bounce:.1f} points)")
+    if scenario.drag_recovery > 0:
+        s = scenario.drag_source
+        lines.append(
+            f"Drag recovery: {100 * scenario.drag_recovery:.0f} % of {b}'s drag "
+            f"({scenario.drag_recovery * baseline.drag:.1f} of {baseline.drag:.1f} points); from {a} "
+            f"{s.from_a:.0f} %, others {s.from_others:.0f} %, non-voters {s.from_abstention:.0f} %"
+        )
+    for k in baseline.eliminated:
+        sp = scenario.split(k)
+        lines.append(
+            f"{baseline.name(k)}'s voters: {sp.to_a:.0f} % to {a}, {sp.to_b:.0f} % to {b}, {sp.exhausted:.0f} % no "
+            f"valid second preference ({sp.a_of_valid:.0f}/{100 - sp.a_of_valid:.0f} of those who transfer)"
+        )
+    return lines
+
+
+# --- saved scenarios --------------------------------------------------------------------------------------
+
+
+def baseline_to_dict(baseline: Baseline) -> dict[str, Any]:
+    """Every number of a baseline, JSON-ready."""
+    return {
+        "label": baseline.label,
+        "first_round": dict(baseline.first_round),
+        "party_vi": dict(baseline.party_vi),
+        "candidate_party": dict(baseline.candidate_party),
+        "a": baseline.a,
+        "b": baseline.b,
+        "names": dict(baseline.names),
+        "runoff_adjustment": baseline.runoff_adjustment,
+        "runoff_source": baseline.runoff_source,
+    }
+
+
+def baseline_from_dict(data: Mapping[str, Any], contest: Contest) -> Baseline:
+    """Inverse of baseline_to_dict; a record from before candidate_party and names were kept takes them from the
+    contest. Raises PipelineError naming the problem."""
+    try:
+        return Baseline(
+            first_round={str(k): float(v) for k, v in data["first_round"].items()},
+            party_vi={str(k): float(v) for k, v in data.get("party_vi", {}).items()},
+            candidate_party=dict(data.get("candidate_party") or {c.code: c.party for c in contest.candidates}),
+            a=str(data["a"]),
+            b=str(data["b"]),
+            label=str(data.get("label", "")),
+            names=dict(data.get("names") or display_names(contest)),
+            runoff_adjustment=float(data.get("runoff_adjustment", 0.0)),
+            runoff_source=str(data.get("runoff_source", "first round plus transfers")),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise PipelineError(f"saved baseline is invalid: {exc}") from None
+
+
+@dataclass(frozen=True)
+class SavedScenario:
+    """A saved case: reproducible from what it stores alone.
+
+    Attributes:
+        name: the name it was saved under.
+        choice: the baseline choice it was made on.
+        baseline: that baseline's numbers as they were.
+        scenario: every split and lever.
+        saved_at: when it was saved (ISO 8601, local time; "" for records from before this was kept).
+        poll_ids: the polls the baseline was computed from (empty for older records).
+    """
+
+    name: str
+    choice: BaselineChoice
+    baseline: Baseline
+    scenario: Scenario
+    saved_at: str = ""
+    poll_ids: tuple[int, ...] = ()
+
+    def view(self) -> ProjectionView:
+        """The case evaluated on its own saved baseline: the numbers it was saved with."""
+        return evaluate(self.baseline, self.scenario)
+
+    def to_dicts(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """(baseline record, settings record) for the store."""
+        return (
+            {
+                "choice": self.choice.to_dict(),
+                "baseline": baseline_to_dict(self.baseline),
+                "saved_at": self.saved_at,
+                "poll_ids": list(self.poll_ids),
+            },
+            scenario_to_dict(self.scenario),
+        )
+
+    @classmethod
+    def from_dicts(
+        cls, name: str, baseline_record: Mapping[str, Any], settings: Mapping[str, Any], contest: Contest
+    ) -> SavedScenario:
+        """Inverse of to_dicts. Records written before baselines were kept whole (the figures at the top level,
+        {"mode", "value", "label", "first_round", ...}) are read too.
+
+        Raises:
+            PipelineError: the record does not make a scenario (the message names it and the problem).
+        """
+        try:
+            if "baseline" in baseline_record:
+                choice = BaselineChoice.from_dict(baseline_record.get("choice", {}))
+                baseline = baseline_from_dict(baseline_record["baseline"], contest)
+            else:
+                choice = BaselineChoice.from_dict(baseline_record)
+                baseline = baseline_from_dict(baseline_record, contest)
+            scenario = scenario_from_dict(dict(settings), name)
+        except ValueError as exc:
+            raise PipelineError(f"saved scenario {name!r}: {exc}") from None
+        ids = tuple(int(i) for i in baseline_record.get("poll_ids", ()) if isinstance(i, int))
+        return cls(name, choice, baseline, replace(scenario, name=name), str(baseline_record.get("saved_at", "")), ids)
+
+
+def save_scenario(
+    name: str,
+    choice: BaselineChoice,
+    baseline: Baseline,
+    scenario: Scenario,
+    polls: Sequence[Poll],
+    now: datetime,
+) -> SavedScenario:
+    """A SavedScenario of the current case (the name is trimmed; an empty name is refused)."""
+    clean = name.strip()
+    if not clean:
+        raise PipelineError("a saved scenario needs a name")
+    if len(clean) > 120:
+        raise PipelineError(f"scenario names are at most 120 characters (this one has {len(clean)})")
+    ids = tuple(sorted(p.id for p in polls if p.id is not None))
+    return SavedScenario(
+        clean, choice, baseline, replace(scenario, name=clean), now.isoformat(timespec="seconds"), ids
+    )
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """Whether today's polls would give a saved case a different answer.
+
+    Attributes:
+        changed: today's margin differs from the saved one by CHANGE_TOLERANCE or more (or the baseline
+            cannot be made any more).
+        today: the same settings on today's baseline for the same choice, or None if it cannot be made.
+        new_polls: polls in the store now that the saved baseline did not have.
+        gone_polls: polls the saved baseline had that are gone.
+        message: one sentence for staff ("" when nothing changed).
+    """
+
+    changed: bool
+    today: ProjectionView | None
+    new_polls: int
+    gone_polls: int
+    message: str
+
+
+def freshness(
+    saved: SavedScenario, polls: Sequence[Poll], contest: Contest, averages: PollAverages | None
+) -> Freshness:
+    """Compare a saved case with the same settings on today's data."""
+    ids = {p.id for p in polls if p.id is not None}
+    had = set(saved.poll_ids)
+    new, gone = (len(ids - had), len(had - ids)) if had else (0, 0)
+    then = saved.view().projection.margin
+    try:
+        base = make_baseline(saved.choice, polls, contest, averages)
+        defaults = default_scenario(base, polls, contest, saved.choice)
+        today = evaluate(base, reconcile(saved.scenario, base, defaults), heatmap=False)
+    except (PipelineError, ValueError, KeyError, StopIteration) as exc:
+        return Freshness(True, None, new, gone, f"Today's polls cannot rebuild this baseline: {exc}")
+    now = today.projection.margin
+    if abs(now - then) < CHANGE_TOLERANCE:
+        return Freshness(False, today, new, gone, "")
+    what = []
+    if new:
+        what.append(f"{new} new poll{'s' if new != 1 else ''}")
+    if gone:
+        what.append(f"{gone} poll{'s' if gone != 1 else ''} removed")
+    since = f" ({', '.join(what)} since it was saved)" if what else ""
+    return Freshness(
+        True,
+        today,
+        new,
+        gone,
+        f"Today's polls{since} give {now:+.1f} with the same settings, against {then:+.1f} when saved.",
+    )

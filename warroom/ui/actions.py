@@ -1,0 +1,209 @@
+"""What the window's scenario and import commands do: dialogs and messages over the models, no domain logic.
+
+Every figure comes from warroom.core.pipeline through the scenario model: a saved scenario is shown, compared,
+presented and briefed on its own saved baseline, with a note where today's polls would answer differently.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import partial
+from pathlib import Path
+from typing import Any, Protocol
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QInputDialog
+
+from warroom.core.averaging import PollAverages
+from warroom.core.csvformat import ParseResult
+from warroom.core.pipeline import Freshness, ProjectionView, SavedScenario, assumption_lines
+from warroom.core.report import summarise
+from warroom.core.scenario import break_even_text
+from warroom.core.types import Contest, Poll
+from warroom.ui.compare_dialog import CompareColumn, CompareDialog
+from warroom.ui.export import Briefing, BriefingScenario, sources_of
+from warroom.ui.main_window import MainWindow
+
+
+class ScenarioLibrary(Protocol):
+    """The live scenario model's saved-scenario side (services.scenario_service.ScenarioController)."""
+
+    saved_changed: Any
+    contest: Contest | None
+    polls: list[Poll]
+    averages: PollAverages | None
+    view: ProjectionView | None
+
+    def saved(self) -> list[SavedScenario]: ...
+    def find_saved(self, name: str) -> SavedScenario: ...
+    def save(self, name: str) -> SavedScenario: ...
+    def load(self, name: str) -> None: ...
+    def reset(self) -> None: ...
+    def freshness(self, saved: SavedScenario) -> Freshness: ...
+
+
+class Presenter(Protocol):
+    """A second, read-only scenario model that meeting mode shows a saved case in."""
+
+    def show_saved(self, saved: SavedScenario) -> None: ...
+
+
+class ScenarioActions(QObject):
+    """Save, load, compare, present and brief scenarios; fills the Scenario menu."""
+
+    def __init__(self, library: ScenarioLibrary, presenter: Presenter, window: MainWindow) -> None:
+        super().__init__(window)
+        self.library = library
+        self.presenter = presenter
+        self.window = window
+
+    def save(self) -> None:
+        """Ask for a name and save the live case with its baseline."""
+        name, ok = QInputDialog.getText(self.window, "Save scenario", "Name for these settings:")
+        if ok and name.strip():
+            self.save_as(name)
+
+    def save_as(self, name: str) -> SavedScenario | None:
+        """Save the live case under `name`; a problem is shown, not raised."""
+        try:
+            saved = self.library.save(name)
+        except Exception as exc:  # store or pipeline: the user sees what went wrong, nothing is half-saved
+            self.window.show_error(f"The scenario could not be saved: {exc}")
+            return None
+        self.window.statusBar().showMessage(f"Scenario '{saved.name}' saved", 5000)
+        return saved
+
+    def columns(self) -> list[CompareColumn]:
+        """One comparison column per saved scenario, each on its own baseline."""
+        out = []
+        for saved in self.library.saved():
+            out.append(
+                CompareColumn(
+                    saved.name,
+                    saved.baseline.label,
+                    saved.saved_at,
+                    saved.view().projection,
+                    self.library.freshness(saved).message,
+                )
+            )
+        return out
+
+    def compare(self) -> None:
+        """Show every saved scenario side by side."""
+        columns = self.columns()
+        if not columns:
+            self.window.show_error("Save at least one scenario first (Scenario > Save as…).")
+            return
+        CompareDialog(columns, self.window).exec()
+
+    def present(self, name: str) -> None:
+        """Meeting mode's `scenario:NAME` view: the saved case exactly as saved; the live case is untouched."""
+        try:
+            saved = self.library.find_saved(name)
+        except ValueError as exc:
+            self.window.statusBar().showMessage(str(exc), 8000)
+            return
+        self.presenter.show_saved(saved)
+        note = self.library.freshness(saved).message
+        if note:
+            self.window.statusBar().showMessage(note, 8000)
+
+    def fill_menu(self, saved: list[SavedScenario]) -> None:
+        """The Scenario menu: save, compare, reset, and one Load entry per saved scenario."""
+        menu = self.window.scenario_menu
+        menu.clear()
+        menu.addAction("&Save as…", self.save)
+        menu.addAction("&Compare…", self.compare)
+        menu.addAction("&Reset to baseline", self.library.reset)
+        if saved:
+            menu.addSeparator()
+            for s in saved:
+                menu.addAction(f"Load '{s.name}'", partial(self.library.load, s.name))
+
+    def briefing(self) -> Briefing:
+        """The one-page briefing: the average, both leads, and every saved scenario as saved."""
+        lib = self.library
+        contest, polls, avg = lib.contest, lib.polls, lib.averages
+        title = f"{contest.name}: war-room briefing" if contest else "War-room briefing"
+        lines: list[str] = []
+        leads: list[str] = []
+        if avg is not None and contest is not None and avg.first_round:
+            summary = summarise(avg, polls, contest)
+            lines = summary.share_lines()
+            leads = summary.lead_lines()
+        scenarios: list[BriefingScenario] = []
+        for saved in lib.saved():
+            scenarios.append(_briefing_scenario(saved.name, saved.view(), lib.freshness(saved).message))
+        if not scenarios and lib.view is not None:
+            scenarios.append(_briefing_scenario("Current settings", lib.view, ""))
+        return Briefing(
+            title=title,
+            date_text=f"Prepared {date.today():%d %B %Y} with warroom",
+            average_lines=lines,
+            lead_lines=leads,
+            scenarios=scenarios,
+            sources=sources_of([(p.pollster, p.source_url) for p in polls]),
+            chart=self.window.charts,
+        )
+
+    def write_briefing(self, path: Path) -> None:
+        """Write the briefing PDF; a failure is shown."""
+        from warroom.ui.export import write_briefing_pdf
+
+        try:
+            write_briefing_pdf(self.briefing(), path)
+        except Exception as exc:
+            self.window.show_error(f"The briefing could not be written: {exc}")
+            return
+        self.window.statusBar().showMessage(f"Briefing saved to {path}", 6000)
+
+
+def _briefing_scenario(name: str, view: ProjectionView, note: str) -> BriefingScenario:
+    p = view.projection
+    details = assumption_lines(view.baseline, view.scenario) + ([note] if note else [])
+    return BriefingScenario(
+        name, p.verdict, p.margin, break_even_text(p.break_even_message), p.win_probability_b, details
+    )
+
+
+class ParsingSource(Protocol):
+    """The poll service's parsing side."""
+
+    def parse_csv(self, path: Path) -> ParseResult: ...
+    def parse_text(self, text: str) -> ParseResult: ...
+
+
+class ImportActions(QObject):
+    """Import a CSV file or a pasted table: every problem shown with its line and field, all or nothing."""
+
+    def __init__(self, source: ParsingSource, window: MainWindow) -> None:
+        super().__init__(window)
+        self.source = source
+        self.window = window
+
+    def import_file(self, path: Path) -> None:
+        """Parse and import a poll CSV file."""
+        try:
+            parsed = self.source.parse_csv(path)
+        except Exception as exc:  # unreadable file or store: say so, import nothing
+            self.window.show_error(f"{path.name}: {exc}")
+            return
+        self._import_parsed(parsed, path.name)
+
+    def import_text(self, text: str) -> None:
+        """Parse and import a pasted table."""
+        try:
+            parsed = self.source.parse_text(text)
+        except Exception as exc:
+            self.window.show_error(str(exc))
+            return
+        self._import_parsed(parsed, "the pasted table")
+
+    def _import_parsed(self, parsed: ParseResult, what: str) -> None:
+        if not parsed.ok:
+            shown = "\n".join(f"line {e.line}, {e.field}: {e.message}" for e in parsed.errors[:20])
+            more = f"\n… and {len(parsed.errors) - 20} more" if len(parsed.errors) > 20 else ""
+            self.window.show_error(f"Nothing was imported from {what}:\n\n{shown}{more}")
+            return
+        if self.window.import_polls(parsed.polls):
+            self.window.statusBar().showMessage(f"{len(parsed.polls)} polls imported from {what}", 6000)

@@ -1,0 +1,38 @@
+"""The small interfaces widgets talk through, so `ui` never imports `services` (they are siblings)."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from warroom.core.pipeline import BaselineChoice, ProjectionView
+from warroom.core.runoff import Split
+from warroom.core.scenario import Baseline, Destination, DragSource, Scenario
+from warroom.core.types import Contest, Poll
+
+
+class ScenarioModel(Protocol):
+    """What the scenario panel binds to (services.scenario_service.ScenarioController in the app).
+
+    The model owns the case; the panel keeps no copy. It writes through the setters and re-renders on the
+    signals: baseline_changed(Baseline), scenario_changed(Scenario), view_ready(ProjectionView).
+    """
+
+    baseline_changed: Any
+    scenario_changed: Any
+    view_ready: Any
+    contest: Contest | None
+    polls: list[Poll]
+    choice: BaselineChoice
+    baseline: Baseline | None
+    scenario: Scenario | None
+    view: ProjectionView | None
+    title: str
+    read_only: bool
+
+    def set_choice(self, choice: BaselineChoice) -> None: ...
+    def set_split(self, code: str, split: Split) -> None: ...
+    def set_message_strength(self, strength: float) -> None: ...
+    def set_message_destination(self, destination: Destination) -> None: ...
+    def set_drag_recovery(self, recovery: float) -> None: ...
+    def set_drag_source(self, source: DragSource) -> None: ...
+    def reset(self) -> None: ...
