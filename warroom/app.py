@@ -211,10 +211,9 @@ def run_gui(args: argparse.Namespace) -> int:
         return 3
     try:
         room = WarRoom(store, open_settings(paths), contest=getattr(args, "contest", None))
-    except ValueError as exc:
+    except ValueError:  # --contest names no contest: the command line says so (exit 1)
         store.close()
-        sys.stderr.write(f"warroom: {exc}\n")
-        return 1
+        raise
     room.window.show()
     code = app.exec()
     store.close()

@@ -41,11 +41,13 @@ def render_headless(args: argparse.Namespace, out: TextIO) -> int:
             render_target(room.window, args.chart, args.out, args.width, args.height, room.briefing())
         except (ExportError, OSError) as exc:
             raise CliError(f"{args.out}: {exc}") from None
+        contest = room.poll_service.contest
         room.window.close()
     finally:
         store.close()
     if args.json:
-        out.write(json.dumps({"wrote": str(args.out), "chart": args.chart}) + "\n")
+        shown = contest.name if contest else None
+        out.write(json.dumps({"wrote": str(args.out), "chart": args.chart, "contest": shown}) + "\n")
     else:
-        out.write(f"wrote {args.out}\n")
+        out.write(f"wrote {args.out}" + (f" ({contest.name})" if contest else "") + "\n")
     return 0

@@ -107,7 +107,7 @@ def runoff_kind(averages: PollAverages, day: float | None = None) -> str:
     if observed:
         parts.append(f"{observed} published head-to-head{'s' if observed != 1 else ''}")
     if implied:
-        parts.append(f"{implied} runoff{'s' if implied != 1 else ''} implied by first round and transfers")
+        parts.append(f"{implied} runoff{'s' if implied != 1 else ''} implied by transfers")
     return " and ".join(parts) if parts else "no runoff figures"
 
 
