@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from warroom.core.count import Ballot, CountError, count_ballots
+from warroom.core.count import Ballot, CountError, CountRules, Overvote, count_ballots
 from warroom.core.types import EXHAUSTED
 
 
@@ -81,3 +81,153 @@ def test_sv_repeated_first_choice_in_column_two_does_not_promote_column_three() 
     result = count_ballots([B("A", 40), B("B", 35), B("C,C,B", 25)], "sv")
     assert result.rounds[1].tallies == {"A": 40, "B": 35}
     assert result.winner == "A"
+
+
+# --- Every system's reading of a paper, against the law's wording (see warroom.core.count) ---------------
+
+
+def test_sv_blank_or_overvoted_first_preference_rejects_the_paper_even_with_a_second() -> None:
+    # SI 2017/67 Sch. 1 r. 55(2): a second preference counts "if, but only if, a valid first preference vote
+    # has also been marked".
+    result = count_ballots([B("A", 40), B("B", 35), B(",A", 7), B("overvote,A", 3), B("C,B", 20)], "sv")
+    assert result.rejected == 10
+    assert result.valid == 95
+    assert result.rounds[1].tallies == {"A": 40, "B": 55}
+
+
+def test_sv_overvoted_or_repeated_second_counts_the_first_preference_only() -> None:
+    result = count_ballots([B("A", 40), B("B", 35), B("C,overvote", 10), B("C,C", 10), B("C,A", 5)], "sv")
+    assert result.rejected == 0
+    assert result.rounds[0].tallies == {"A": 40, "B": 35, "C": 25}
+    assert result.rounds[1].tallies == {"A": 45, "B": 35}
+    assert result.rounds[1].exhausted == 20
+
+
+def test_contingent_counts_the_third_preference_when_the_second_is_not_counted() -> None:
+    # Constitution of Sri Lanka, Art. 94(3)(b): the third preference of a voter "whose second preference is
+    # not counted" (blank, for an eliminated candidate, a repeat, void) counts for a finalist.
+    ballots = [
+        B("A", 40),
+        B("B", 35),
+        B("C,,B", 6),  # blank second
+        B("C,D,B", 5),  # second for an eliminated candidate
+        B("D,D,B", 4),  # repeat of the first
+        B("D,overvote,A", 3),  # void second
+        B("C,D,E,B", 7),  # a fourth preference is not on the paper
+    ]
+    result = count_ballots(ballots, "contingent")
+    assert result.rounds[1].tallies == {"A": 43, "B": 50}
+    assert result.rounds[1].exhausted == 7
+    assert result.winner == "B"
+    # SV reads two columns only: none of those papers reaches a finalist.
+    sv = count_ballots(ballots, "sv")
+    assert sv.rounds[1].tallies == {"A": 40, "B": 35}
+
+
+def test_contingent_with_three_candidates_reads_only_a_second_preference() -> None:
+    # Art. 94(1)(a): with three candidates the voter may specify a second preference only.
+    result = count_ballots([B("A", 45), B("B", 40), B("C,,B", 15)], "contingent")
+    assert result.rounds[1].tallies == {"A": 45, "B": 40}
+    assert result.winner == "A"
+    result = count_ballots([B("A", 45), B("B", 40), B("C,,B", 15)], "contingent", candidates=["A", "B", "C", "D"])
+    assert result.rounds[1].tallies == {"A": 45, "B": 55}
+
+
+def test_irv_skipped_and_repeated_rankings_are_passed_over_by_default() -> None:
+    ballots = [B("A", 40), B("B", 35), B("C,,,B", 15), B("C,C,A", 10)]
+    result = count_ballots(ballots, "irv")
+    assert result.rounds[1].tallies == {"A": 50, "B": 50}
+    assert result.rounds[1].eliminated == ("C",)
+
+
+def test_irv_consecutive_skips_exhaust_when_the_rules_say_so() -> None:
+    # Maine and Alaska: two consecutive skipped rankings exhaust the ballot; one skip is passed over.
+    ballots = [B("A", 40), B("B", 35), B("C,,,B", 15), B("C,,A", 10)]
+    rules = CountRules(exhaust_after_skips=2)
+    result = count_ballots(ballots, "irv", rules=rules)
+    assert result.rounds[1].tallies == {"A": 50, "B": 35}
+    assert result.rounds[1].exhausted == 15
+    assert result.rules == rules
+
+
+def test_irv_overvote_exhausts_by_default_or_is_skipped() -> None:
+    ballots = [B("A", 40), B("B", 35), B("C,overvote,B", 25)]
+    assert count_ballots(ballots, "irv").winner == "A"
+    assert count_ballots(ballots, "irv").rounds[1].exhausted == 25
+    skip = count_ballots(ballots, "irv", rules=CountRules(overvote=Overvote.SKIP))
+    assert skip.rounds[1].tallies == {"A": 40, "B": 60}
+
+
+def test_irv_ranking_limit_ignores_later_columns() -> None:
+    ballots = [B("A", 40), B("B", 35), B("C,D,B", 25)]
+    assert count_ballots(ballots, "irv").winner == "B"
+    limited = count_ballots(ballots, "irv", rules=CountRules(max_rankings=2))
+    assert limited.winner == "A"
+    assert limited.final_round.exhausted == 25
+
+
+def test_irv_first_choice_optional_counts_from_the_first_valid_ranking() -> None:
+    ballots = [B("A", 40), B("B", 35), B(",B", 30)]
+    assert count_ballots(ballots, "irv").rejected == 30
+    relaxed = count_ballots(ballots, "irv", rules=CountRules(first_choice_required=False))
+    assert relaxed.rejected == 0
+    assert relaxed.rounds[0].tallies == {"A": 40, "B": 65}
+
+
+def test_full_preferential_rejects_papers_that_do_not_rank_all_but_one() -> None:
+    ballots = [B("A,B,C", 10), B("B,A", 8), B("C", 5)]  # "B,A" leaves one square: formal; "C" alone is not
+    result = count_ballots(ballots, "irv", rules=CountRules(full_preferential=True))
+    assert result.rejected == 5
+    assert result.valid == 18
+
+
+def test_counts_all_zero_is_an_error_not_a_winner() -> None:
+    with pytest.raises(CountError, match="every ballot count in the file is zero"):
+        count_ballots([B("A,B", 0), B("B,A", 0)], "sv")
+    with pytest.raises(CountError, match="all 7 ballots were rejected"):
+        count_ballots([B(",A", 4), B("", 3), B("A", 0)], "irv")
+
+
+def test_unknown_candidate_error_names_the_line() -> None:
+    with pytest.raises(CountError, match=r"unknown candidate 'Z' on a ballot \(line 2\)"):
+        count_ballots([B("A,B", 1), B("B,Z", 1)], "irv", candidates=["A", "B"])
+
+
+# --- Batch elimination, worked by hand --------------------------------------------------------------------
+
+
+BATCH = [B("A", 40), B("B,A", 30), B("C,B", 15), B("D,C", 8), B("E,D", 5), B("F,E", 2)]
+
+
+def test_batch_elimination_excludes_every_candidate_who_cannot_overtake() -> None:
+    # Round 1: A 40, B 30, C 15, D 8, E 5, F 2. F+E = 7 < D's 8, F+E+D = 15 is not < C's 15: F and E go.
+    # Round 2: F's paper (F,E) has nothing left: 2 exhausted; E's 5 go to D. A 40, B 30, C 15, D 13.
+    # D+C = 28 < B's 30, and D 13 < C 15: D and C go together. D's own 8 (D,C) exhaust, so do E's 5 (E,D);
+    # C's 15 go to B. Round 3: A 40, B 45 of 85 continuing: B has a majority.
+    result = count_ballots(BATCH, "irv", rules=CountRules(batch_elimination=True))
+    assert [r.eliminated for r in result.rounds] == [(), ("F", "E"), ("D", "C")]
+    assert result.rounds[1].tallies == {"A": 40, "B": 30, "C": 15, "D": 13}
+    assert result.rounds[1].exhausted == 2
+    assert result.rounds[2].tallies == {"A": 40, "B": 45}
+    assert result.rounds[2].exhausted == 15
+    flows = {(t.from_candidate, t.to_candidate): t.votes for t in result.rounds[2].transfers}
+    assert flows == {("C", "B"): 15, ("D", EXHAUSTED): 13}
+    assert result.winner == "B"
+    assert any("excluded together" in n for n in result.notes)
+
+
+def test_batch_elimination_reaches_the_same_final_round_as_one_at_a_time() -> None:
+    single = count_ballots(BATCH, "irv")
+    assert [r.eliminated for r in single.rounds[1:]] == [("F",), ("E",), ("D",), ("C",)]
+    batch = count_ballots(BATCH, "irv", rules=CountRules(batch_elimination=True))
+    assert single.final_round.tallies == batch.final_round.tallies
+    assert single.final_round.exhausted == batch.final_round.exhausted
+    assert single.winner == batch.winner
+
+
+def test_batch_elimination_needs_strictly_fewer_votes() -> None:
+    # E 7 + D 8 = 15 is not fewer than C's 15, so only E (7 < D's 8) goes; "<=" would take D too.
+    ballots = [B("A", 45), B("B", 25), B("C,B", 15), B("D,C", 8), B("E,D", 7)]
+    result = count_ballots(ballots, "irv", rules=CountRules(batch_elimination=True))
+    assert result.rounds[1].eliminated == ("E",)
+    assert result.rounds[1].tallies == {"A": 45, "B": 25, "C": 15, "D": 15}

@@ -1,23 +1,125 @@
 """Ballot-level count engine: Supplementary Vote, contingent vote and instant runoff.
 
 Exact integer arithmetic throughout: a count is reproduced to the vote or it is wrong.
+
+How a paper is read is data (`CountRules`), and every system's defaults follow its law:
+
+Supplementary Vote (`CountRules.for_system("sv")`). Sources: the Greater London Authority Elections Rules
+2007 and the Combined Authority Mayoral Elections Rules 2017 (SI 2017/67, Schedule 1), rule 55(2): "A ballot
+paper ... on which not more than one second preference vote is marked shall be valid as respects that vote
+and shall be counted accordingly if, but only if, a valid first preference vote has also been marked."
+    - The paper has two columns. Only the first two preference columns of a ballot file are read; a third
+      column is not on an SV paper and never counts (issue 16: `C,,B` is C with no second choice).
+    - No valid first preference (blank, or more than one mark: `overvote`): the whole paper is rejected,
+      even if a second preference is marked.
+    - Second column blank, overvoted, or the same candidate as the first: the paper counts for its first
+      preference only, and is exhausted if that candidate is eliminated.
+    - Round two: everyone but the top two is eliminated at once; a second preference for one of the two
+      is added to their total.
+
+Contingent vote (`for_system("contingent")`), as in Sri Lanka's presidential election. Source: the
+Constitution of Sri Lanka, Article 94: a voter may "specify his second and third preferences"; in the second
+count "the second preference ... shall, if it is for one or the other of the remaining two candidates, be
+counted", and "the third preference of each voter ... whose second preference is not counted" is counted
+the same way.
+    - At most three preference columns count (two when only three candidates stand, as Article 94(1)(a)
+      allows only a second preference then).
+    - No valid first preference: rejected. A second preference that is blank, overvoted, repeats the first
+      or names an eliminated candidate is "not counted", so the third preference is looked at.
+    - Round two: as SV, with the third preference as a fallback.
+
+Instant runoff (`for_system("irv")`; the defaults are this engine's long-standing behaviour, and the rule
+fields cover New York City, Maine, Alaska and Australian practice):
+    - `max_rankings`: rankings past this column are ignored (NYC 5, Alaska 4; None: all).
+    - A skipped (blank) ranking is passed over; `exhaust_after_skips=2` exhausts a ballot at its second
+      consecutive skipped ranking (Maine, Alaska); 1 stops it at the first blank.
+    - A candidate ranked again is passed over like a skipped ranking (their highest ranking stands).
+    - An overvoted ranking exhausts the ballot when the count reaches it (`Overvote.EXHAUST`, as NYC and
+      Maine do), or is passed over like a blank (`Overvote.SKIP`).
+    - `first_choice_required` (default True): a ballot whose first ranking is blank or overvoted is
+      rejected; if False, counting starts at its first valid ranking (NYC, Maine).
+    - `full_preferential`: a ballot that does not rank every candidate but one is rejected as informal
+      (Commonwealth Electoral Act 1918, ss 240 and 268; a single unnumbered last square is accepted).
+    - The lowest candidate is eliminated each round; ties for last go to the earlier round where the tied
+      candidates differ, then by name. `batch_elimination` excludes at once every group of lowest
+      candidates whose combined votes are below the next candidate's total (they cannot overtake anyone).
+    - The count stops when a candidate has more than half the continuing votes, or two are left.
+
+Any system: a ballot with no countable preference at all is rejected; a file whose counts are all zero,
+or whose every ballot is rejected, is an error (there is nothing to count), never a winner.
+
+The engine is column-wise (numpy): ballots are cleaned by these rules, identical rankings aggregated into
+groups with a count, and each round moves whole groups, so memory tracks distinct patterns, not papers.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 
+import numpy as np
+
+from warroom.core.ballots import BLANK, OVERVOTE, Ballot, BallotTable, table_from_ballots
 from warroom.core.types import EXHAUSTED, CountingSystem
+
+__all__ = [
+    "Ballot",
+    "BallotTable",
+    "CountError",
+    "CountResult",
+    "CountRound",
+    "CountRules",
+    "Overvote",
+    "Transfer",
+    "count_ballots",
+]
+
+_EXACT_LIMIT = 2**52  # tallies are summed in float64 by numpy: exact for integers below 2**53
+
+
+class Overvote(StrEnum):
+    """What an overvoted ranking (more than one candidate marked) does when the count reaches it."""
+
+    EXHAUST = "exhaust"  # the ballot stops there
+    SKIP = "skip"  # passed over like a blank ranking
 
 
 @dataclass(frozen=True, slots=True)
-class Ballot:
-    """`count` identical ballots ranking `preferences` (first choice first)."""
+class CountRules:
+    """How a ballot paper is read. See the module docstring for each system's legal defaults.
 
-    preferences: tuple[str, ...]
-    count: int = 1
+    Attributes:
+        max_rankings: only this many ranking columns count (None: all).
+        exhaust_after_skips: this many consecutive skipped rankings end a ballot (None: never).
+        overvote: what an overvoted ranking after the first does.
+        first_choice_required: a blank or overvoted first ranking rejects the ballot.
+        full_preferential: a ballot must rank every candidate but one, or it is rejected.
+        batch_elimination: IRV excludes mathematically excluded candidates together.
+    """
+
+    max_rankings: int | None = None
+    exhaust_after_skips: int | None = None
+    overvote: Overvote = Overvote.EXHAUST
+    first_choice_required: bool = True
+    full_preferential: bool = False
+    batch_elimination: bool = False
+
+    def __post_init__(self) -> None:
+        if self.max_rankings is not None and self.max_rankings < 1:
+            raise ValueError(f"max_rankings must be at least 1, not {self.max_rankings}")
+        if self.exhaust_after_skips is not None and self.exhaust_after_skips < 1:
+            raise ValueError(f"exhaust_after_skips must be at least 1, not {self.exhaust_after_skips}")
+
+    @staticmethod
+    def for_system(system: CountingSystem | str) -> CountRules:
+        """The law's reading of a paper under `system` (SV: two columns; contingent: three; IRV: all)."""
+        system = CountingSystem(system)
+        if system is CountingSystem.SV:
+            return CountRules(max_rankings=2)
+        if system is CountingSystem.CONTINGENT:
+            return CountRules(max_rankings=3, overvote=Overvote.SKIP)
+        return CountRules()
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,12 +155,15 @@ class CountRound:
 
 @dataclass(frozen=True)
 class CountResult:
+    """A whole count: every round, the winner, and the rules the papers were read by."""
+
     system: CountingSystem
     rounds: tuple[CountRound, ...]
     winner: str
     valid: int
     rejected: int = 0
     notes: tuple[str, ...] = field(default_factory=tuple)
+    rules: CountRules = field(default_factory=CountRules)
 
     @property
     def first_round(self) -> CountRound:
@@ -77,146 +182,344 @@ class CountError(ValueError):
     """The ballots cannot be counted (no valid ballots, unknown candidate, ...)."""
 
 
-def _clean(preferences: Sequence[str]) -> tuple[str, ...]:
-    """Drop blanks and repeated marks for the same candidate (a repeat adds nothing)."""
-    seen: list[str] = []
-    for pref in preferences:
-        pref = pref.strip()
-        if pref and pref not in seen:
-            seen.append(pref)
-    return tuple(seen)
-
-
-def _majority(tallies: dict[str, int]) -> str | None:
-    total = sum(tallies.values())
-    for cand, votes in tallies.items():
-        if 2 * votes > total:
-            return cand
-    return None
-
-
-def _rank_key(cand: str, history: Sequence[dict[str, int]]) -> tuple[int, ...]:
-    # Ties are broken on the most recent earlier round where the tied candidates differ
-    # (the usual "backwards" rule), then by name so the count is deterministic.
-    return tuple(h.get(cand, 0) for h in reversed(history))
-
-
 def count_ballots(
-    ballots: Iterable[Ballot],
+    ballots: Iterable[Ballot] | BallotTable,
     system: CountingSystem | str,
     candidates: Sequence[str] | None = None,
+    *,
+    rules: CountRules | None = None,
 ) -> CountResult:
     """Count `ballots` under `system`.
 
     Args:
-        ballots: rows of preferences with a count. A ballot with no first preference is rejected.
-        system: "sv" (only the second preference counts), "contingent" (highest preference for
-            either of the top two counts) or "irv" (eliminate the last candidate one round at a time).
+        ballots: rows of preferences with a count (Ballot objects, or a BallotTable from the CSV reader).
+        system: "sv" (top two; second preference column only), "contingent" (top two; second then third
+            preference) or "irv" (eliminate the last candidate one round at a time).
         candidates: all candidates standing; those with no first preferences still appear with 0.
             If given, a preference for anyone else is an error.
+        rules: how papers are read; None gives `CountRules.for_system(system)`.
 
     Returns:
         Every round with transfers and exhausted ballots, and the winner.
+
+    Raises:
+        CountError: a negative count, an unknown candidate, or nothing valid to count.
     """
     system = CountingSystem(system)
-    piles: Counter[tuple[str, ...]] = Counter()
-    rejected = 0
-    known = set(candidates) if candidates is not None else None
-    for ballot in ballots:
-        if ballot.count < 0:
-            raise CountError(f"negative ballot count {ballot.count} for {ballot.preferences}")
-        raw = ballot.preferences[:2] if system is CountingSystem.SV else ballot.preferences
-        prefs = _clean(raw)  # SV: the paper has two columns; cut before dropping blanks and repeats
-        if not prefs or not ballot.preferences or not ballot.preferences[0].strip():
-            rejected += ballot.count  # no first preference: the whole paper is void
-            continue
-        if known is not None:
-            unknown = [p for p in prefs if p not in known]
-            if unknown:
-                raise CountError(f"unknown candidate {unknown[0]!r} on a ballot")
-        piles[prefs] += ballot.count
-    if not piles:
+    rules = rules if rules is not None else CountRules.for_system(system)
+    if isinstance(ballots, BallotTable):
+        table = ballots
+    else:
+        try:
+            table = table_from_ballots(ballots)
+        except OverflowError:
+            raise CountError("a ballot count does not fit in 64 bits") from None
+    counts = table.counts
+    if counts.size and int(counts.min()) < 0:
+        row = int(np.argmin(counts))
+        raise CountError(f"negative ballot count {int(counts[row])} at line {table.line_of(row)}")
+    if counts.size and float(counts.sum(dtype=np.float64)) >= _EXACT_LIMIT:
+        raise CountError(f"more than {_EXACT_LIMIT:,} ballots: too many to count exactly")
+
+    given = list(candidates) if candidates is not None else None
+    n_standing = len(set(given) | set(table.candidates)) if given is not None else len(table.candidates)
+    limit = table.ranks.shape[1] if rules.max_rankings is None else min(rules.max_rankings, table.ranks.shape[1])
+    if system is CountingSystem.CONTINGENT and n_standing == 3:
+        limit = min(limit, 2)  # Article 94(1)(a): with three candidates only a second preference is given
+    prefs, lengths, rejected_rows = _clean(table.ranks[:, :limit], len(table.candidates), rules)
+
+    # Candidates: those given, then everyone named in a counted ranking, in order of first appearance.
+    used = np.zeros(len(table.candidates), dtype=bool)
+    for j in range(prefs.shape[1]):
+        column = prefs[:, j]
+        used |= np.bincount(column[column >= 0], minlength=len(table.candidates)) > 0
+    if given is not None:
+        known = set(given)
+        for code in np.flatnonzero(used):
+            name = table.candidates[code]
+            if name not in known:
+                row = int(np.flatnonzero((prefs == code).any(axis=1))[0])
+                raise CountError(f"unknown candidate {name!r} on a ballot (line {table.line_of(row)})")
+        names = list(dict.fromkeys(given))
+    else:
+        names = [table.candidates[c] for c in np.flatnonzero(used)]
+    index = {name: i for i, name in enumerate(names)}
+    lut = np.array([index.get(c, -1) for c in table.candidates] + [-1], dtype=np.int16)
+    if not np.array_equal(lut[:-1], np.arange(len(table.candidates))):
+        prefs = lut[prefs]  # a -1 (no preference) indexes the trailing -1
+
+    if rules.full_preferential:
+        rejected_rows |= lengths < len(names) - 1
+    rejected = int(counts[rejected_rows].sum())
+    keep = ~rejected_rows & (counts > 0)
+    groups, weights = _aggregate(prefs[keep], counts[keep], len(names))
+    valid = int(weights.sum())
+    if valid == 0:
+        if counts.size and not counts.any():
+            raise CountError("no ballots to count: every ballot count in the file is zero")
+        if rejected:
+            raise CountError(f"no valid ballots to count: all {rejected:,} ballots were rejected")
         raise CountError("no valid ballots to count")
+    return _Count(system, rules, names, groups, weights, valid, rejected).run()
 
-    names = list(candidates) if candidates is not None else []
-    for prefs in piles:
-        for p in prefs:
-            if p not in names:
-                names.append(p)
 
-    first: dict[str, int] = {c: 0 for c in names}
-    for prefs, n in piles.items():
-        first[prefs[0]] += n
-    valid = sum(first.values())
-    rounds = [CountRound(1, dict(first))]
-    notes: list[str] = []
+def _clean(ranks: np.ndarray, n_codes: int, rules: CountRules) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Apply the paper-reading rules: each row's countable preferences, packed left, padded with -1.
 
-    winner = _majority(first)
-    if winner is not None:
-        return CountResult(system, tuple(rounds), winner, valid, rejected, tuple(notes))
+    Rows that are already clean (candidates first, then only blanks; no repeat, no overvote) are taken
+    as they are; the rest go through the rules one column at a time.
 
-    if system in (CountingSystem.SV, CountingSystem.CONTINGENT):
-        ordered = sorted(first, key=lambda c: (-first[c], c))
-        if len(ordered) < 2:
-            return CountResult(system, tuple(rounds), ordered[0], valid, rejected, tuple(notes))
-        if len(ordered) > 2 and first[ordered[1]] == first[ordered[2]]:
-            notes.append(
-                f"tie for second place between {ordered[1]} and {ordered[2]}: decided by name here; the law decides by lot"
+    Returns:
+        (preferences, how many each row has, rows rejected).
+    """
+    n, width = ranks.shape
+    if width == 0:
+        return np.full((n, 1), -1, dtype=np.int16), np.zeros(n, dtype=np.intp), np.ones(n, dtype=bool)
+    out = np.array(ranks, dtype=np.int16, copy=True)
+    marked = out >= 0
+    length = marked.sum(axis=1, dtype=np.intp)
+    messy = (out == OVERVOTE).any(axis=1)
+    messy |= (marked[:, 1:] & ~marked[:, :-1]).any(axis=1)  # a candidate after a blank
+    messy |= _has_repeat(out, marked, length, n_codes)
+    rows = np.flatnonzero(messy)
+    if rows.size:
+        sub, sub_length, sub_rejected = _clean_rows(out[rows], n_codes, rules)
+        out[rows] = sub
+        length[rows] = sub_length
+    rejected = length == 0
+    if rows.size:
+        rejected[rows] |= sub_rejected
+    return out, length, rejected
+
+
+def _has_repeat(ranks: np.ndarray, marked: np.ndarray, length: np.ndarray, n_codes: int) -> np.ndarray:
+    """Rows that name a candidate twice."""
+    if n_codes <= 64:
+        bits = np.zeros(ranks.shape[0], dtype=np.uint64)
+        for j in range(ranks.shape[1]):
+            col = ranks[:, j]
+            bits |= np.where(marked[:, j], np.left_shift(np.uint64(1), np.maximum(col, 0).astype(np.uint64)), 0).astype(
+                np.uint64
             )
-        finalists = ordered[:2]
-        out = tuple(ordered[2:])
-        tallies = {c: first[c] for c in finalists}
-        moved: Counter[tuple[str, str]] = Counter()
-        for prefs, n in piles.items():
-            if prefs[0] in finalists:
-                continue
-            dest = next((p for p in prefs[1:] if p in finalists), EXHAUSTED)
-            moved[(prefs[0], dest)] += n
-            if dest != EXHAUSTED:
-                tallies[dest] += n
-        transfers = tuple(Transfer(src, dst, n) for (src, dst), n in sorted(moved.items()))
-        exhausted = sum(n for (src, dst), n in moved.items() if dst == EXHAUSTED)
-        rounds.append(CountRound(2, tallies, out, transfers, exhausted))
-        winner = max(finalists, key=lambda c: (tallies[c], first[c]))
-        if tallies[finalists[0]] == tallies[finalists[1]]:
-            notes.append("final round tied: decided on first preferences here; the law decides by lot")
-        return CountResult(system, tuple(rounds), winner, valid, rejected, tuple(notes))
+        return np.bitwise_count(bits).astype(np.intp) != length
+    ordered = np.sort(np.where(marked, ranks, -1 - np.arange(ranks.shape[1], dtype=np.int16)), axis=1)
+    return (ordered[:, 1:] == ordered[:, :-1]).any(axis=1)
 
-    # Instant runoff: ballots sit with their highest-ranked continuing candidate.
-    continuing = list(names)
-    holders: dict[tuple[str, ...], str] = {prefs: prefs[0] for prefs in piles}
-    history = [dict(first)]
-    exhausted = 0
-    tallies = dict(first)
-    number = 1
-    while True:
-        winner = _majority(tallies)
-        if winner is not None or len(continuing) <= 2:
-            if winner is None:
-                winner = max(continuing, key=lambda c: (tallies[c], _rank_key(c, history), c))
-                if len({tallies[c] for c in continuing}) == 1:
-                    notes.append("final round tied: decided on earlier rounds, then by name")
-            return CountResult(system, tuple(rounds), winner, valid, rejected, tuple(notes))
-        low = min(tallies[c] for c in continuing)
-        tied = [c for c in continuing if tallies[c] == low]
-        loser = min(tied, key=lambda c: (_rank_key(c, history), c))
+
+def _clean_rows(ranks: np.ndarray, n_codes: int, rules: CountRules) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rules applied column by column (for rows with blanks inside, repeats or overvotes)."""
+    n, width = ranks.shape
+    out = np.full((n, width), -1, dtype=np.int16)
+    length = np.zeros(n, dtype=np.intp)
+    alive = np.ones(n, dtype=bool)
+    run = np.zeros(n, dtype=np.intp)
+    seen = np.zeros((n, max(n_codes, 1)), dtype=bool)
+    rejected = np.zeros(n, dtype=bool)
+    for j in range(width):
+        v = ranks[:, j]
+        if j == 0 and rules.first_choice_required:
+            bad = v < 0
+            rejected |= bad
+            alive &= ~bad
+        cand = np.flatnonzero(alive & (v >= 0))
+        codes = v[cand].astype(np.intp)
+        repeat = seen[cand, codes]
+        fresh, fresh_codes = cand[~repeat], codes[~repeat]
+        out[fresh, length[fresh]] = fresh_codes
+        length[fresh] += 1
+        seen[fresh, fresh_codes] = True
+        run[fresh] = 0
+        skipped = alive & ((v == BLANK) | ((v == OVERVOTE) & (rules.overvote is Overvote.SKIP)))
+        skipped[cand[repeat]] = True
+        run[skipped] += 1
+        if rules.exhaust_after_skips is not None:
+            alive &= ~(skipped & (run >= rules.exhaust_after_skips))
+        if rules.overvote is Overvote.EXHAUST:
+            alive &= v != OVERVOTE
+    rejected |= length == 0
+    return out, length, rejected
+
+
+def _aggregate(prefs: np.ndarray, counts: np.ndarray, n_names: int) -> tuple[np.ndarray, np.ndarray]:
+    """Merge identical rankings: (distinct rankings, their ballot counts)."""
+    if prefs.shape[0] == 0:
+        return prefs, counts.astype(np.int64)
+    width = prefs.shape[1]
+    base = n_names + 1
+    exact = base**width < 2**62
+    keys = np.zeros(prefs.shape[0], dtype=np.int64 if exact else np.uint64)
+    for j in range(width):
+        column = prefs[:, j].astype(keys.dtype) + keys.dtype.type(1)
+        keys = keys * keys.dtype.type(base if exact else 0x9E3779B97F4A7C15) + column
+    order = np.argsort(keys)
+    ordered = keys[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    group_of_sorted = np.cumsum(np.r_[False, ordered[1:] != ordered[:-1]])
+    groups = prefs[order[starts]]
+    if not exact and not (groups[group_of_sorted] == prefs[order]).all():
+        # two different rankings shared a hashed key: group them exactly instead
+        groups, inverse = np.unique(prefs, axis=0, return_inverse=True)
+        weights = np.bincount(inverse.reshape(-1), weights=counts, minlength=groups.shape[0])
+        return groups, np.rint(weights).astype(np.int64)
+    weights = np.bincount(group_of_sorted, weights=counts[order], minlength=starts.size)
+    return groups, np.rint(weights).astype(np.int64)
+
+
+class _Count:
+    """The rounds of one count over aggregated groups (one row per distinct ranking)."""
+
+    def __init__(
+        self,
+        system: CountingSystem,
+        rules: CountRules,
+        names: list[str],
+        groups: np.ndarray,
+        weights: np.ndarray,
+        valid: int,
+        rejected: int,
+    ) -> None:
+        self.system = system
+        self.rules = rules
+        self.names = names
+        self.groups = groups
+        self.weights = weights
+        self.valid = valid
+        self.rejected = rejected
+        self.pos = np.zeros(groups.shape[0], dtype=np.intp)
+        self.holder = groups[:, 0].astype(np.intp)
+        self.continuing = np.ones(len(names), dtype=bool)
+        self.tallies = self._sum(self.holder, weights, len(names))
+        self.history: list[np.ndarray] = [self.tallies.copy()]
+        self.rounds: list[CountRound] = [CountRound(1, self._tally_dict())]
+        self.notes: list[str] = []
+        self.exhausted = 0
+
+    def run(self) -> CountResult:
+        winner = self._majority()
+        if winner is None:
+            winner = self._runoff() if self.system is CountingSystem.IRV else self._top_two()
+        return CountResult(
+            self.system, tuple(self.rounds), self.names[winner], self.valid, self.rejected, tuple(self.notes), self.rules
+        )
+
+    # --- the two ways to end a count -------------------------------------------------------------------
+
+    def _top_two(self) -> int:
+        first = self.tallies
+        ordered = sorted(range(len(self.names)), key=lambda c: (-first[c], self.names[c]))
+        if len(ordered) < 2:
+            return ordered[0]
+        a, b = ordered[0], ordered[1]
+        if len(ordered) > 2 and first[b] == first[ordered[2]]:
+            self.notes.append(
+                f"tie for second place between {self.names[b]} and {self.names[ordered[2]]}: "
+                "decided by name here; the law decides by lot"
+            )
+        self._eliminate(ordered[2:])
+        final = self.tallies
+        if final[a] == final[b]:
+            self.notes.append("final round tied: decided on first preferences here; the law decides by lot")
+        return max((a, b), key=lambda c: (int(final[c]), int(first[c])))
+
+    def _runoff(self) -> int:
+        while True:
+            alive = [c for c in range(len(self.names)) if self.continuing[c]]
+            winner = self._majority()
+            if winner is not None:
+                return winner
+            if len(alive) <= 2:
+                best = max(alive, key=lambda c: (int(self.tallies[c]), self._rank_key(c), self.names[c]))
+                if len({int(self.tallies[c]) for c in alive}) == 1:
+                    self.notes.append("final round tied: decided on earlier rounds, then by name")
+                return best
+            self._eliminate(self._losers(alive))
+
+    def _losers(self, alive: list[int]) -> list[int]:
+        t = self.tallies
+        number = len(self.rounds)
+        ascending = sorted(alive, key=lambda c: (int(t[c]), self._rank_key(c), self.names[c]))
+        if self.rules.batch_elimination:
+            batch, total = 0, 0
+            for k in range(1, len(ascending) - 1):
+                total += int(t[ascending[k - 1]])
+                if total < int(t[ascending[k]]):
+                    batch = k
+            if batch >= 2:
+                out = ascending[:batch]
+                self.notes.append(
+                    f"round {number}: {', '.join(self.names[c] for c in out)} excluded together "
+                    f"({sum(int(t[c]) for c in out):,} votes between them, fewer than "
+                    f"{self.names[ascending[batch]]}'s {int(t[ascending[batch]]):,})"
+                )
+                return out
+        low = int(t[ascending[0]])
+        tied = [c for c in alive if int(t[c]) == low]
+        loser = ascending[0]
         if len(tied) > 1:
-            notes.append(f"round {number}: {', '.join(tied)} tied for last; {loser} excluded on earlier rounds/name")
-        continuing.remove(loser)
-        moved = Counter()
-        for prefs, holder in holders.items():
-            if holder != loser:
-                continue
-            dest = next((p for p in prefs[prefs.index(loser) + 1 :] if p in continuing), EXHAUSTED)
-            holders[prefs] = dest
-            moved[(loser, dest)] += piles[prefs]
-        number += 1
-        tallies = {c: tallies[c] for c in continuing}
-        for (_src, dst), n in moved.items():
-            if dst == EXHAUSTED:
-                exhausted += n
-            else:
-                tallies[dst] += n
-        transfers = tuple(Transfer(src, dst, n) for (src, dst), n in sorted(moved.items()))
-        rounds.append(CountRound(number, dict(tallies), (loser,), transfers, exhausted))
-        history.append(dict(tallies))
+            self.notes.append(
+                f"round {number}: {', '.join(self.names[c] for c in tied)} tied for last; "
+                f"{self.names[loser]} excluded on earlier rounds/name"
+            )
+        return [loser]
+
+    # --- moving ballots ------------------------------------------------------------------------------------
+
+    def _eliminate(self, losers: list[int]) -> None:
+        """Exclude `losers` and move each of their groups to its next continuing preference, as one round."""
+        n = len(self.names)
+        self.continuing[losers] = False
+        out = np.zeros(n + 1, dtype=bool)
+        out[np.asarray(losers, dtype=np.intp) + 1] = True  # index 0 is "exhausted already"
+        moved = np.flatnonzero(out[self.holder + 1])
+        source = self.holder[moved]
+        dest = np.full(moved.size, -1, dtype=np.intp)
+        pos = self.pos[moved].copy()
+        pending = np.arange(moved.size)
+        width = self.groups.shape[1]
+        while pending.size:
+            pos[pending] += 1
+            pending = pending[pos[pending] < width]  # past the last ranking: exhausted
+            cand = self.groups[moved[pending], pos[pending]].astype(np.intp)
+            done = (cand < 0) | self.continuing[np.maximum(cand, 0)]
+            dest[pending[done]] = cand[done]
+            pending = pending[~done]
+        self.holder[moved] = dest
+        self.pos[moved] = pos
+        w = self.weights[moved]
+        flows = self._sum(source * (n + 1) + dest + 1, w, n * (n + 1))
+        transfers = []
+        for key in np.flatnonzero(flows):
+            src, dst = divmod(int(key), n + 1)
+            to = EXHAUSTED if dst == 0 else self.names[dst - 1]
+            transfers.append(Transfer(self.names[src], to, int(flows[key])))
+        transfers.sort(key=lambda tr: (tr.from_candidate, tr.to_candidate))
+        arrived = dest >= 0
+        self.tallies = self.tallies + self._sum(dest[arrived], w[arrived], n)
+        self.tallies[losers] = 0
+        self.exhausted += int(w[~arrived].sum())
+        self.history.append(self.tallies.copy())
+        number = len(self.rounds) + 1
+        eliminated = tuple(self.names[c] for c in losers)
+        self.rounds.append(CountRound(number, self._tally_dict(), eliminated, tuple(transfers), self.exhausted))
+
+    # --- helpers ---------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _sum(keys: np.ndarray, weights: np.ndarray, size: int) -> np.ndarray:
+        """Exact integer sums of `weights` by `keys` (float64 is exact: totals stay below 2**52)."""
+        return np.rint(np.bincount(keys, weights=weights, minlength=size)).astype(np.int64)
+
+    def _tally_dict(self) -> dict[str, int]:
+        return {self.names[c]: int(self.tallies[c]) for c in range(len(self.names)) if self.continuing[c]}
+
+    def _majority(self) -> int | None:
+        total = int(self.tallies[self.continuing].sum())
+        for c in np.flatnonzero(self.continuing):
+            if 2 * int(self.tallies[c]) > total:
+                return int(c)
+        return None
+
+    def _rank_key(self, c: int) -> tuple[int, ...]:
+        # Ties are broken on the most recent earlier round where the tied candidates differ
+        # (the usual "backwards" rule), then by name so the count is deterministic.
+        return tuple(int(h[c]) for h in reversed(self.history))

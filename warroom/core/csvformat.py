@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from warroom.core.count import Ballot
+from warroom.core.ballots import Ballot, BallotTable, read_table_fast, table_from_ballots
 from warroom.core.types import EXHAUSTED, Contest, Poll, TransferObservation
 from warroom.core.validation import validate_poll
 
@@ -314,37 +314,98 @@ def polls_to_csv(polls: Iterable[Poll], contest: Contest) -> str:
 
 
 def parse_ballots_csv(text: str) -> tuple[list[Ballot], list[LineError]]:
-    """Parse a ballot CSV: a `count` column and preference columns in order."""
+    """Parse a ballot CSV: a `count` column and preference columns in order (see parse_ballot_table)."""
+    table, errors = parse_ballot_table(text)
+    return table.to_ballots(), errors
+
+
+def parse_ballot_table(text: str) -> tuple[BallotTable, list[LineError]]:
+    """Read a ballot CSV column-wise: the form `count_ballots` counts fastest, a few bytes a cell.
+
+    The header names one `count` column; every other column is a preference, in order. Each row is `count`
+    identical papers; cells are stripped; an empty cell (or `undervote`) is an unmarked ranking and
+    `overvote` a ranking marked for more than one candidate (warroom.core.ballots). Blank lines are skipped.
+    A row with more cells than the header, or a count that is not a whole number from 0 to 2**63 - 1, is an
+    error naming its line; rows with errors are left out of the table, so callers count only if no errors.
+
+    Raises:
+        CsvFormatError: not text, empty, or the header lacks (or repeats) the `count` column.
+    """
     if "\x00" in text:
         raise CsvFormatError("the file is binary, not CSV text")
-    reader = csv.reader(io.StringIO(text))
+    newline = text.find("\n")
+    header_text = text if newline == -1 else text[:newline]
     try:
-        header = [h.strip().lstrip("\ufeff").casefold() for h in next(reader)]
+        header = next(csv.reader([header_text])) if '"' not in header_text else None
     except StopIteration:
         raise CsvFormatError("the file is empty") from None
-    if "count" not in header:
+    if header is not None:
+        table = _ballot_table_fast(text, header, newline)
+        if table is not None:
+            return table, []
+    return _ballot_table_csv(text)
+
+
+def _ballot_columns(header: list[str]) -> tuple[int, int]:
+    """(count column, width) from a ballot CSV header, or CsvFormatError."""
+    names = [h.strip().lstrip("\ufeff").casefold() for h in header]
+    if names.count("count") == 0:
         raise CsvFormatError("line 1: missing column 'count'")
-    count_col = header.index("count")
-    pref_cols = [i for i in range(len(header)) if i != count_col]
-    if not pref_cols:
+    if names.count("count") > 1:
+        raise CsvFormatError("line 1: column 'count' appears more than once")
+    if len(names) < 2:
         raise CsvFormatError("line 1: no preference columns")
+    return names.index("count"), len(names)
+
+
+def _ballot_table_fast(text: str, header: list[str], newline: int) -> BallotTable | None:
+    if not "".join(header).strip():
+        raise CsvFormatError("the file is empty")
+    count_col, width = _ballot_columns(header)
+    if newline == -1:
+        return None
+    return read_table_fast(text, newline + 1, width, count_col, first_line=2)
+
+
+def _ballot_table_csv(text: str) -> tuple[BallotTable, list[LineError]]:
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise CsvFormatError("the file is empty") from None
+    except csv.Error as exc:
+        raise CsvFormatError(f"line 1: {exc}") from None
+    count_col, width = _ballot_columns(header)
+    pref_cols = [i for i in range(width) if i != count_col]
     ballots: list[Ballot] = []
+    lines: list[int] = []
     errors: list[LineError] = []
-    for row in reader:
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            errors.append(LineError(reader.line_num, "row", str(exc)))
+            break
         line = reader.line_num
         if not any(c.strip() for c in row):
             continue
-        row = row + [""] * (len(header) - len(row))
+        if len(row) > width:
+            errors.append(LineError(line, "row", f"{len(row)} cells but the header has {width}"))
+            continue
+        row = row + [""] * (width - len(row))
         raw = row[count_col].strip().replace(",", "")
         try:
             n = int(raw)
-            if n < 0:
+            if not 0 <= n < 2**63:
                 raise ValueError
         except ValueError:
             errors.append(LineError(line, "count", f"{raw!r} is not a whole number of ballots"))
             continue
         ballots.append(Ballot(tuple(row[i].strip() for i in pref_cols), n))
-    return ballots, errors
+        lines.append(line)
+    return table_from_ballots(ballots, lines=lines), errors
 
 
 def pasted_table_to_csv(text: str) -> str:

@@ -1,0 +1,298 @@
+"""Ballot records held column-wise: one integer matrix of rankings and one vector of counts.
+
+A ballot file has one row per ranking pattern and a count of identical papers. Holding a million rows as
+Python objects costs a gigabyte; held here they cost two bytes a cell. `BallotTable` is that form, and
+`read_table_fast` fills it straight from CSV text with numpy (no per-cell Python work), so reading and
+counting a million distinct ballots takes about a second.
+
+Cell codes in `BallotTable.ranks`:
+    0, 1, 2, ...   the candidate `candidates[code]`
+    BLANK (-1)     no mark in that ranking: an empty cell, or the words `undervote` / `skipped`
+    OVERVOTE (-2)  more than one candidate marked at that ranking: the word `overvote`
+The words are matched without regard to case, so a real candidate cannot be called `overvote`.
+
+What a blank, an overvote or a repeated candidate *means* is decided by the counting rules in
+`warroom.core.count`, not here: this module only records what is on the paper.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+BLANK = -1
+OVERVOTE = -2
+BLANK_WORDS = frozenset({"", "undervote", "skipped"})
+OVERVOTE_WORDS = frozenset({"overvote"})
+
+_CHUNK_CHARS = 4_000_000  # text read per pass: bounds the temporary arrays to a few tens of MB
+_MAX_FAST_CELL = 64  # longer cells go through the csv module (keeps the word gather small)
+_WS = np.zeros(256, dtype=bool)
+_WS[[ord(" "), ord("\t"), ord("\r")]] = True
+_MASKS = np.array([(1 << (8 * k)) - 1 for k in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # odd multiplier (golden ratio); collisions are checked, not assumed away
+
+
+@dataclass(frozen=True, slots=True)
+class Ballot:
+    """`count` identical ballots ranking `preferences` (first choice first; "" is an unmarked ranking)."""
+
+    preferences: tuple[str, ...]
+    count: int = 1
+
+
+@dataclass(frozen=True, eq=False)
+class BallotTable:
+    """Ballot rows column-wise.
+
+    Attributes:
+        candidates: names, numbered in order of first appearance (row by row, left to right).
+        ranks: (rows, rankings) int16 matrix of candidate codes, BLANK or OVERVOTE.
+        counts: (rows,) int64 number of identical papers per row.
+        lines: (rows,) source line of each row, or None when row i is on line `first_line + i`.
+        first_line: the line of row 0 when `lines` is None (2 in a file with a header).
+    """
+
+    candidates: tuple[str, ...]
+    ranks: np.ndarray
+    counts: np.ndarray
+    lines: np.ndarray | None = None
+    first_line: int = 1
+
+    @property
+    def rows(self) -> int:
+        return int(self.counts.shape[0])
+
+    def line_of(self, row: int) -> int:
+        """The source line of `row` (for error messages)."""
+        if self.lines is not None:
+            return int(self.lines[row])
+        return self.first_line + row
+
+    def to_ballots(self) -> list[Ballot]:
+        """The rows as Ballot objects (blanks as "", overvotes as "overvote")."""
+        names = {BLANK: "", OVERVOTE: "overvote"} | dict(enumerate(self.candidates))
+        return [
+            Ballot(tuple(names[int(c)] for c in row), int(n)) for row, n in zip(self.ranks, self.counts, strict=True)
+        ]
+
+
+def cell_code(text: str, codes: dict[str, int], names: list[str]) -> int:
+    """The code of one stripped cell, registering a new candidate in `codes`/`names`."""
+    code = codes.get(text)
+    if code is None:
+        folded = text.casefold()
+        if folded in BLANK_WORDS:
+            code = BLANK
+        elif folded in OVERVOTE_WORDS:
+            code = OVERVOTE
+        else:
+            code = len(names)
+            names.append(text)
+        codes[text] = code
+    return code
+
+
+def table_from_ballots(ballots: Iterable[Ballot], lines: Sequence[int] | None = None, first_line: int = 1) -> BallotTable:
+    """Build a BallotTable from Ballot objects (cells are stripped; short rows padded with blanks).
+
+    Raises:
+        OverflowError: a count does not fit in 64 bits.
+    """
+    codes: dict[str, int] = {}
+    names: list[str] = []
+    rows: list[list[int]] = []
+    counts: list[int] = []
+    for ballot in ballots:
+        rows.append([cell_code(p.strip(), codes, names) for p in ballot.preferences])
+        counts.append(ballot.count)
+    width = max((len(r) for r in rows), default=0)
+    ranks = np.full((len(rows), width), BLANK, dtype=np.int16)
+    for i, r in enumerate(rows):
+        ranks[i, : len(r)] = r
+    count_arr = np.array(counts, dtype=np.int64) if counts else np.zeros(0, dtype=np.int64)
+    line_arr = np.asarray(lines, dtype=np.int64) if lines is not None else None
+    return BallotTable(tuple(names), ranks, count_arr, line_arr, first_line)
+
+
+def read_table_fast(text: str, start: int, width: int, count_col: int, first_line: int) -> BallotTable | None:
+    """Read the body of a ballot CSV (from `text[start:]`) column-wise, or None if it needs the csv module.
+
+    The fast path takes files where every line has exactly `width` comma-separated cells, nothing is quoted,
+    every count is plain digits and every cell is at most 64 bytes: what exporters write. Anything else
+    (quotes, ragged or blank lines, bad counts, odd whitespace) returns None and the caller reads the file
+    with the csv module, which also names the line of any error. Both paths give the same table.
+
+    Cells are told apart by their bytes: each cell is read as up to eight 64-bit words, looked up by a mix
+    of those words, and every match is then checked word by word and by length, so two different names can
+    never be merged (a clash sends the file to the csv path instead).
+    """
+    end = len(text)
+    while end > start and text[end - 1] in " \t\r\n":
+        end -= 1  # trailing blank lines would be ragged rows; the last cell is stripped anyway
+    if end <= start:
+        return None
+    if text.find('"', start, end) != -1:
+        return None
+    cells = _CellIndex()
+    rank_parts: list[np.ndarray] = []
+    count_parts: list[np.ndarray] = []
+    pos = start
+    pref_cols = [c for c in range(width) if c != count_col]
+    while pos < end:
+        stop = text.find("\n", min(pos + _CHUNK_CHARS, end), end)
+        stop = end if stop == -1 else stop
+        chunk = text[pos:stop].encode("utf-8") + b"\n"
+        pos = stop + 1
+        parsed = _parse_chunk(chunk, width, count_col, pref_cols, cells)
+        if parsed is None:
+            return None
+        rank_parts.append(parsed[0])
+        count_parts.append(parsed[1])
+    ranks = np.concatenate(rank_parts) if len(rank_parts) > 1 else rank_parts[0]
+    counts = np.concatenate(count_parts) if len(count_parts) > 1 else count_parts[0]
+    return BallotTable(tuple(cells.names), ranks, counts, None, first_line)
+
+
+class _CellIndex:
+    """The distinct cells met so far: key -> code, with their exact bytes as eight-byte words."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.keys: list[int] = []
+        self.codes: list[int] = []
+        self.raw: list[bytes] = []
+        self._table: tuple[np.uint64, np.uint64, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def add(self, key: int, raw: bytes) -> bool:
+        text = raw.decode("utf-8")
+        if text != text.strip():
+            return False  # other whitespace (a no-break space, say): the csv path strips it
+        code = cell_code(text, {}, self.names)  # a new key is new bytes: the same bytes always give one key
+        if code >= np.iinfo(np.int16).max:
+            return False
+        self.keys.append(key)
+        self.codes.append(code)
+        self.raw.append(raw)
+        self._table = None
+        return True
+
+    def lookup(self, keys: np.ndarray, words: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(code of each cell, whether it is an exact match of a known cell)."""
+        if not self.keys:
+            return np.zeros(keys.size, dtype=np.int16), np.zeros(keys.size, dtype=bool)
+        shift, multiplier, slot_entry, entry_code, entry_words, entry_len = self._slots()
+        entry = slot_entry[(keys * multiplier) >> shift]
+        ok = entry_len[entry] == lengths
+        for w in range(words.shape[1]):
+            column = entry_words[:, w] if w < entry_words.shape[1] else np.zeros(len(self.keys), dtype=np.uint64)
+            ok &= column[entry] == words[:, w]
+        return entry_code[entry], ok
+
+    def _slots(self) -> tuple[np.uint64, np.uint64, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        if self._table is None:
+            keys = np.array(self.keys, dtype=np.uint64)
+            # Multiplicative hashing into 2**bits slots, with a multiplier that gives these few keys a slot
+            # each (a handful of tries at most); every lookup is still checked against the cell's bytes.
+            bits = max(3, (2 * len(keys)).bit_length() + 1)
+            shift = np.uint64(64 - bits)
+            rng = np.random.default_rng(len(keys))
+            while True:
+                multiplier = np.uint64(int(rng.integers(1, 2**62)) * 2 + 1)
+                slots = (keys * multiplier) >> shift
+                if np.unique(slots).size == keys.size:
+                    break
+            slot_entry = np.zeros(2**bits, dtype=np.intp)
+            slot_entry[slots.astype(np.intp)] = np.arange(keys.size)
+            n_words = max(1, -(-max(len(r) for r in self.raw) // 8))
+            entry_words = np.zeros((keys.size, n_words), dtype=np.uint64)
+            for i, raw in enumerate(self.raw):
+                entry_words[i] = np.frombuffer(raw + b"\0" * (8 * n_words - len(raw)), dtype="<u8")
+            entry_len = np.array([len(r) for r in self.raw], dtype=np.int32)
+            self._table = (shift, multiplier, slot_entry, np.array(self.codes, dtype=np.int16), entry_words, entry_len)
+        return self._table
+
+
+def _parse_chunk(
+    chunk: bytes, width: int, count_col: int, pref_cols: list[int], cells: _CellIndex
+) -> tuple[np.ndarray, np.ndarray] | None:
+    b = np.frombuffer(chunk, dtype=np.uint8)
+    seps = np.flatnonzero((b == 44) | (b == 10)).astype(np.int32)
+    is_nl = b[seps] == 10
+    n_lines = int(np.count_nonzero(is_nl))
+    if seps.size != n_lines * width or not is_nl.reshape(n_lines, width)[:, -1].all():
+        return None  # a line with too few or too many cells
+    ends = seps
+    starts = np.empty_like(seps)
+    starts[0] = 0
+    starts[1:] = seps[:-1] + 1
+    _strip(b, starts, ends)
+    starts2 = starts.reshape(n_lines, width)
+    ends2 = ends.reshape(n_lines, width)
+    counts = _parse_counts(b, starts2[:, count_col], ends2[:, count_col])
+    if counts is None:
+        return None
+    s = starts2[:, pref_cols].ravel().astype(np.intp)
+    lengths = ends2[:, pref_cols].ravel() - s
+    longest = int(lengths.max()) if lengths.size else 0
+    if longest > _MAX_FAST_CELL:
+        return None
+    n_words = max(1, -(-longest // 8))
+    padded = chunk + b"\0" * 8
+    # Every byte offset as the start of a little-endian 64-bit word (an overlapping, unaligned view).
+    words_at = np.ndarray((len(chunk),), dtype="<u8", buffer=padded, offset=0, strides=(1,))
+    words = np.empty((s.size, n_words), dtype=np.uint64)
+    for w in range(n_words):
+        if w == 0:
+            words[:, 0] = words_at[s] & _MASKS[np.minimum(lengths, 8)]
+        else:
+            inside = lengths > 8 * w
+            words[:, w] = 0
+            at = np.flatnonzero(inside)
+            words[at, w] = words_at[s[at] + 8 * w] & _MASKS[np.minimum(lengths[at] - 8 * w, 8)]
+    keys = words[:, 0].copy()
+    for w in range(1, n_words):  # a cell's key depends on its own words only, whatever the chunk's widest cell
+        keys = keys * _MIX + words[:, w]
+    codes, ok = cells.lookup(keys, words, lengths)
+    if not ok.all():
+        missing = np.flatnonzero(~ok)
+        new_keys, first = np.unique(keys[missing], return_index=True)
+        for i in np.argsort(first, kind="stable"):  # in order of first appearance
+            t = int(missing[first[i]])
+            if int(new_keys[i]) in cells.keys or not cells.add(int(new_keys[i]), chunk[int(s[t]) : int(s[t] + lengths[t])]):
+                return None  # a key clash between two different cells, or whitespace the csv path handles
+        codes, ok = cells.lookup(keys, words, lengths)
+        if not ok.all():
+            return None
+    return codes.reshape(n_lines, len(pref_cols)), counts
+
+
+def _strip(b: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> None:
+    """Move cell bounds past spaces, tabs and carriage returns, in place (as str.strip would)."""
+    while True:
+        m = (starts < ends) & _WS[b[starts]]
+        if not m.any():
+            break
+        starts[m] += 1
+    while True:
+        m = (ends > starts) & _WS[b[np.maximum(ends - 1, 0)]]
+        if not m.any():
+            break
+        ends[m] -= 1
+
+
+def _parse_counts(b: np.ndarray, s: np.ndarray, e: np.ndarray) -> np.ndarray | None:
+    """Counts written as 1 to 18 plain digits, or None (then the csv path reports the bad ones)."""
+    lengths = e - s
+    if lengths.size == 0 or lengths.min() < 1 or lengths.max() > 18:
+        return None
+    value = np.zeros(lengths.size, dtype=np.int64)
+    for j in range(int(lengths.max())):
+        inside = j < lengths
+        digit = b[np.where(inside, s + j, 0)].astype(np.int64) - 48
+        if ((digit < 0) | (digit > 9))[inside].any():
+            return None
+        value = np.where(inside, value * 10 + digit, value)
+    return value
