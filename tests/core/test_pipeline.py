@@ -1,0 +1,153 @@
+"""core.pipeline: typed baseline choices, the runoff anchor, saved scenarios that reproduce themselves."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from datetime import date, datetime
+
+import numpy as np
+import pytest
+
+from tests.conftest import TOY, make_poll
+from warroom.core.pipeline import (
+    BaselineChoice,
+    PipelineError,
+    SavedScenario,
+    compute_averages,
+    default_scenario,
+    evaluate,
+    freshness,
+    make_baseline,
+    reconcile,
+    save_scenario,
+)
+from warroom.core.runoff import Split
+from warroom.core.scenario import (
+    Baseline,
+    Scenario,
+    break_even_curve,
+    break_even_split,
+    margin_grid,
+    project,
+)
+
+
+def _polls() -> list:
+    polls = [replace(make_poll(d, a=44 + (d % 3), b=40 - (d % 2), c=16 - (d % 3) + (d % 2)), id=d) for d in range(1, 20)]
+    polls[-1] = replace(polls[-1], second_round={"ann": 55, "bob": 45})
+    polls[-2] = replace(polls[-2], second_round={"ann": 53, "bob": 47})
+    return polls
+
+
+def test_split_refuses_nan() -> None:
+    with pytest.raises(ValueError, match="0-100"):
+        Split(math.nan, 50, 50)
+
+
+def test_choice_validates_and_round_trips_including_the_old_form() -> None:
+    for choice in (BaselineChoice(), BaselineChoice("as_of", as_of=date(2024, 3, 5)), BaselineChoice("poll", poll_id=7)):
+        assert BaselineChoice.from_dict(choice.to_dict()) == choice
+    assert BaselineChoice.from_dict({"mode": "poll", "value": 3}) == BaselineChoice("poll", poll_id=3)
+    assert BaselineChoice.from_dict({"mode": "as_of", "value": "2024-03-01"}).as_of == date(2024, 3, 1)
+    with pytest.raises(PipelineError):
+        BaselineChoice("someday")
+    with pytest.raises(PipelineError):
+        BaselineChoice("poll")
+
+
+def test_a_poll_baseline_reproduces_its_published_head_to_head() -> None:
+    polls = _polls()
+    avg = compute_averages(polls, TOY)
+    choice = BaselineChoice("poll", poll_id=19)
+    base = make_baseline(choice, polls, TOY, avg)
+    defaults = default_scenario(base, polls, TOY, choice)
+    p = project(base, defaults)
+    assert p.runoff.a_share == pytest.approx(55.0) and p.margin == pytest.approx(10.0)
+    assert base.runoff_adjustment != 0.0 and "published head-to-head" in base.runoff_source
+    # a poll without a head-to-head: transfers alone, no adjustment
+    plain = make_baseline(BaselineChoice("poll", poll_id=3), polls, TOY, avg)
+    assert plain.runoff_adjustment == 0.0
+
+
+def test_the_average_baseline_reproduces_the_runoff_average() -> None:
+    polls = _polls()
+    avg = compute_averages(polls, TOY)
+    assert avg is not None
+    base = make_baseline(BaselineChoice(), polls, TOY, avg)
+    p = project(base, default_scenario(base, polls, TOY, BaselineChoice()))
+    lead = avg.second_lead
+    assert p.margin == pytest.approx(lead.at(lead.days[-1])[0], abs=1e-9)
+
+
+@pytest.mark.parametrize("adjustment", [-6.0, 0.0, 3.5])
+def test_break_evens_stay_exact_with_an_adjustment(adjustment: float) -> None:
+    base = Baseline(
+        {"A": 46, "B": 38, "C": 16}, {"R": 34, "B": 42}, {"A": "R", "B": "B"}, "A", "B", runoff_adjustment=adjustment
+    )
+    scenario = Scenario({"C": Split(40, 20, 40)})
+    m = project(base, scenario).break_even_message
+    assert m is not None and 0 < m < 1
+    assert project(base, replace(scenario, message_strength=m)).margin == pytest.approx(0.0, abs=1e-9)
+    y = break_even_split(base, replace(scenario, message_strength=0.3), "C")
+    assert y is not None
+    valid = 60.0
+    moved = replace(scenario, message_strength=0.3, splits={"C": Split(valid * y / 100, valid * (1 - y / 100), 40)})
+    if 0 <= y <= 100:
+        assert project(base, moved).margin == pytest.approx(0.0, abs=1e-9)
+    ys = np.linspace(0, 100, 11)
+    curve = break_even_curve(base, scenario, ys, "C")
+    for yv, mv in zip(ys, curve, strict=True):
+        if 0 <= mv <= 1:
+            row = margin_grid(base, scenario, np.array([mv]), np.array([yv]), "C")
+            assert row[0, 0] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_reconcile_keeps_user_splits_and_fills_new_ones() -> None:
+    base = Baseline({"A": 40, "B": 35, "C": 15, "D": 10}, {}, {}, "A", "B")
+    user = Scenario({"C": Split(70, 20, 10), "E": Split(10, 10, 80)}, message_strength=0.4)
+    defaults = Scenario({"C": Split(30, 30, 40), "D": Split(20, 20, 60)})
+    out = reconcile(user, base, defaults)
+    assert out.splits == {"C": Split(70, 20, 10), "D": Split(20, 20, 60)}
+    assert out.message_strength == 0.4
+
+
+def test_a_saved_scenario_reproduces_itself_after_the_polls_change() -> None:
+    polls = _polls()
+    avg = compute_averages(polls, TOY)
+    choice = BaselineChoice()
+    base = make_baseline(choice, polls, TOY, avg)
+    scenario = replace(default_scenario(base, polls, TOY, choice), message_strength=0.5)
+    saved = save_scenario(" Tie her ", choice, base, scenario, polls, datetime(2024, 3, 21, 9, 30))
+    assert saved.name == "Tie her" and saved.saved_at == "2024-03-21T09:30:00" and saved.poll_ids == tuple(range(1, 20))
+    records = saved.to_dicts()
+    back = SavedScenario.from_dicts("Tie her", *records, TOY)
+    assert back.view().projection.margin == saved.view().projection.margin
+    assert back.baseline == saved.baseline and back.choice == choice
+    assert not freshness(back, polls, TOY, avg).changed
+    more = [*polls, replace(make_poll(22, a=35, b=50, c=15), id=40)]
+    later = freshness(back, more, TOY, compute_averages(more, TOY))
+    assert later.changed and later.new_polls == 1 and "1 new poll" in later.message
+    assert later.today is not None and later.today.projection.margin < back.view().projection.margin
+    assert back.view().projection.margin == saved.view().projection.margin  # the saved case itself never moves
+
+
+def test_records_from_before_baselines_were_kept_whole_are_read() -> None:
+    old = {"mode": "average", "value": None, "label": "Poll average on 01 Mar 2024", "a": "ann", "b": "bob",
+           "first_round": {"ann": 45, "bob": 40, "cat": 15}, "party_vi": {"R": 32}}
+    settings = {"splits": {"cat": [30, 40, 30]}, "message_strength": 0.2}
+    saved = SavedScenario.from_dicts("Old", old, settings, TOY)
+    assert saved.baseline.names["ann"] == "Red" and saved.baseline.candidate_party["ann"] == "R"
+    assert saved.scenario.message_strength == 0.2 and saved.saved_at == ""
+    with pytest.raises(PipelineError, match="Broken"):
+        SavedScenario.from_dicts("Broken", {"mode": "average"}, settings, TOY)
+    with pytest.raises(PipelineError, match=r"NaN|0-100"):
+        SavedScenario.from_dicts("Nan", old, {"splits": {"cat": [float("nan"), 50, 50]}}, TOY)
+
+
+def test_evaluate_gives_heatmap_and_break_even_split() -> None:
+    base = Baseline({"A": 46, "B": 38, "C": 16}, {"R": 34}, {"A": "R"}, "A", "B")
+    view = evaluate(base, Scenario({"C": Split(40, 20, 40)}))
+    assert view.heatmap_of == "C" and view.grid is not None and view.grid.shape == (41, 41)
+    assert view.break_even_splits["C"] == break_even_split(base, view.scenario, "C")
+    assert evaluate(base, view.scenario, heatmap=False).grid is None
