@@ -18,13 +18,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from warroom.core.ballots import Ballot, BallotTable, read_table_fast, table_from_ballots
 from warroom.core.types import EXHAUSTED, Contest, Poll, TransferObservation
-from warroom.core.validation import validate_poll
+from warroom.core.validation import MAX_SAMPLE_SIZE, validate_poll
 
 FIXED = (
     "pollster",
@@ -38,7 +39,10 @@ FIXED = (
     "notes",
 )
 _FIGURE = re.compile(r"^(first|second|party|transfer)[:_](.+)$", re.IGNORECASE)
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_SIGNS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")  # and their full-width forms, which some spreadsheets map
+_PLAIN_NEGATIVE = re.compile(r"-\d+(\.\d+)?")
+_QUOTE_IF = frozenset(',"\r\n')
+_SAMPLE = re.compile(r"[0-9]{1,3}(,[0-9]{3})+|[0-9]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,21 +72,56 @@ class CsvFormatError(ValueError):
     """The file is not a CSV this app can read at all (no header, missing columns, not text)."""
 
 
+def _blank_or_control(ch: str) -> bool:
+    """Characters a spreadsheet may skip before reading a formula sign: blanks, controls, invisible formats."""
+    return ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Zs", "Zl", "Zp")
+
+
+def _formula_like(value: str) -> bool:
+    if not value:
+        return False
+    if value[0] != " " and _blank_or_control(value[0]):
+        return True  # tab, CR, LF, NUL, zero-width...: never a harmless start, whatever follows
+    start = next((i for i, ch in enumerate(value) if not _blank_or_control(ch)), len(value))
+    if start == len(value) or value[start] not in _FORMULA_SIGNS:
+        return False
+    return not _PLAIN_NEGATIVE.fullmatch(value)  # "-3.5" is data, and stays readable
+
+
+def _needs_escape(value: str) -> bool:
+    """A formula-like cell, or one that starts with the apostrophes an escape adds (so unescaping is exact)."""
+    while value.startswith("'"):
+        value = value[1:]
+        if _formula_like(value):
+            return True
+    return _formula_like(value)
+
+
 def escape_cell(value: str) -> str:
-    """Neutralise spreadsheet formulas: a cell starting with = + - @ (or tab/CR) gets a leading apostrophe."""
-    if value and value.startswith(_FORMULA_START):
-        # A plain negative number is data, not a formula; keep it readable.
-        if re.fullmatch(r"-\d+(\.\d+)?", value):
-            return value
-        return "'" + value
-    return value
+    """Neutralise spreadsheet formulas with a leading apostrophe.
+
+    Escaped: a cell whose first character is a formula sign (= + - @ or a full-width form), or a formula
+    sign after any run of spaces, tabs, line breaks, NUL or invisible format characters, or which starts
+    with a control character at all; also a cell of apostrophes before such text, so that unescape_cell
+    gives back exactly what was written. A plain negative number ("-3.5") is left as it is.
+    """
+    return "'" + value if _needs_escape(value) else value
 
 
 def unescape_cell(value: str) -> str:
     """Undo escape_cell, so an export imports back to the same text."""
-    if len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
+    if value.startswith("'") and _needs_escape(value[1:]):
         return value[1:]
     return value
+
+
+def _csv_line(cells: Iterable[str]) -> str:
+    """One CSV record, '\n'-terminated; a cell holding a comma, quote, CR or LF is quoted.
+
+    Python's csv writer leaves a bare CR unquoted when the line terminator is '\n', and a spreadsheet then
+    starts a new row there: the text after it would be read as a fresh, unescaped cell.
+    """
+    return ",".join('"' + c.replace('"', '""') + '"' if _QUOTE_IF.intersection(c) else c for c in cells) + "\n"
 
 
 def _resolver(names: Sequence[tuple[str, str]]) -> dict[str, str]:
@@ -136,8 +175,22 @@ def parse_polls_csv(text: str, contest: Contest, *, today: date | None = None) -
     result = ParseResult()
     figure_cols: dict[int, tuple[str, str, str]] = {}  # col -> (kind, code, to-code)
     header_errors: list[LineError] = []
+    claimed: dict[tuple[str, str, str], int] = {}  # what a column means -> the first column meaning it
+
+    def claim(col: int, meaning: tuple[str, str, str]) -> bool:
+        """False (and a line-1 error naming both columns) if an earlier column already means the same."""
+        first = claimed.setdefault(meaning, col)
+        if first != col:
+            header_errors.append(
+                LineError(1, header[col], f"same column as {header[first]!r} (column {first + 1}); each may appear once")
+            )
+        return first == col
+
     for col, name in enumerate(header):
-        if name.casefold() in FIXED or not name:
+        if name.casefold() in FIXED:
+            claim(col, ("fixed", name.casefold(), ""))
+            continue
+        if not name:
             continue
         m = _FIGURE.match(name)
         if not m:
@@ -156,7 +209,8 @@ def parse_polls_csv(text: str, contest: Contest, *, today: date | None = None) -
             if s_code is None or d_code is None:
                 header_errors.append(LineError(1, name, f"unknown candidate in {rest!r}"))
                 continue
-            figure_cols[col] = (kind, s_code, d_code)
+            if claim(col, (kind, s_code, d_code)):
+                figure_cols[col] = (kind, s_code, d_code)
         else:
             table = parties if kind == "party" else cands
             code = table.get(rest.casefold())
@@ -165,7 +219,8 @@ def parse_polls_csv(text: str, contest: Contest, *, today: date | None = None) -
                     LineError(1, name, f"unknown {'party' if kind == 'party' else 'candidate'} {rest!r}")
                 )
                 continue
-            figure_cols[col] = (kind, code, "")
+            if claim(col, (kind, code, "")):
+                figure_cols[col] = (kind, code, "")
     if header_errors:
         result.errors = header_errors
         return result
@@ -207,12 +262,20 @@ def parse_polls_csv(text: str, contest: Contest, *, today: date | None = None) -
         if dates["fieldwork_end"] is None and not any(e.field == "fieldwork_end" for e in errors):
             errors.append(LineError(line_no, "fieldwork_end", "is empty"))
         sample: int | None = None  # blank: not published
-        raw_sample = cell("sample_size").replace(",", "")
+        raw_sample = cell("sample_size")
         if raw_sample:
-            try:
-                sample = int(raw_sample)
-            except ValueError:
-                errors.append(LineError(line_no, "sample_size", f"{cell('sample_size')!r} is not a whole number"))
+            # ASCII digits only, commas only as thousands separators: int() would also take "1_000", "+800"
+            # and other scripts' digits, and any number of digits (the store keeps at most 2**63 - 1).
+            digits = raw_sample.replace(",", "").lstrip("0")
+            shown = raw_sample if len(raw_sample) <= 40 else raw_sample[:40] + "..."
+            if not _SAMPLE.fullmatch(raw_sample):
+                errors.append(LineError(line_no, "sample_size", f"{shown!r} is not a whole number"))
+            elif len(digits) > len(str(MAX_SAMPLE_SIZE)):  # also keeps int() clear of its digit limit
+                errors.append(
+                    LineError(line_no, "sample_size", f"{shown} is more people than are alive (at most {MAX_SAMPLE_SIZE:,})")
+                )
+            else:
+                sample = int(digits or "0")
         firsts: dict[str, float] = {}
         seconds: dict[str, float] = {}
         party: dict[str, float] = {}
@@ -290,8 +353,7 @@ def polls_to_csv(polls: Iterable[Poll], contest: Contest) -> str:
     header += [f"party:{c}" for c in party_codes]
     header += [f"transfer:{s}>{'exhausted' if d == EXHAUSTED else d}" for s, d in pairs]
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
+    out.write(_csv_line(header))
     for p in polls:
         by_pair = {(t.from_candidate, t.to_candidate): t.share for t in p.transfers}
         row = [
@@ -309,7 +371,7 @@ def polls_to_csv(polls: Iterable[Poll], contest: Contest) -> str:
         row += [_fmt(p.second_round[c]) if c in p.second_round else "" for c in contest.candidate_codes]
         row += [_fmt(p.party_vi[c]) if c in p.party_vi else "" for c in party_codes]
         row += [_fmt(by_pair[pair]) if pair in by_pair else "" for pair in pairs]
-        writer.writerow([escape_cell(c) for c in row])
+        out.write(_csv_line(escape_cell(c) for c in row))
     return out.getvalue()
 
 

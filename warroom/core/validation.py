@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from warroom.core.types import EXHAUSTED, Contest, Poll
 
 SUM_TOLERANCE = 3.0
 """Published shares are rounded and some polls print "others" loosely; within 97-103 is "about 100"."""
+
+MAX_SAMPLE_SIZE = 10_000_000_000
+"""No poll can ask more people than are alive: about 8.2 billion in 2024 (UN World Population Prospects 2024),
+so 10 billion is safely impossible. Also far below 2**63 - 1, the largest integer the store keeps."""
+
+LATEST_AFTER_ELECTION = timedelta(days=366)
+EARLIEST_BEFORE_ELECTION = timedelta(days=3653)
+"""The window a poll's dates must fall in, relative to its contest's election date: from ten years before
+(a full electoral cycle and more: London's mayoral term is four years) to a year after (post-election
+recall polls). A date outside is a typo such as 9999 or 0001, which would also stretch every average's
+day-by-day timeline to thousands of years. Fixed to the contest, not to today, so a file validates the same
+on any day; the separate `today` check still refuses fieldwork that has not started."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +55,14 @@ def _check_shares(name: str, shares: Mapping[str, float], known: Iterable[str], 
     return problems
 
 
+def poll_date_window(contest: Contest) -> tuple[date, date]:
+    """The earliest and latest dates a poll for `contest` may carry (see LATEST_AFTER_ELECTION)."""
+    election = contest.election_date
+    earliest = election - EARLIEST_BEFORE_ELECTION if election.toordinal() > EARLIEST_BEFORE_ELECTION.days else date.min
+    latest = election + LATEST_AFTER_ELECTION if election <= date.max - LATEST_AFTER_ELECTION else date.max
+    return earliest, latest
+
+
 def validate_poll(poll: Poll, contest: Contest, *, today: date | None = None) -> list[Problem]:
     """Everything wrong with `poll` for `contest`; an empty list means it can be stored."""
     problems: list[Problem] = []
@@ -57,10 +77,31 @@ def validate_poll(poll: Poll, contest: Contest, *, today: date | None = None) ->
         )
     if poll.published is not None and poll.published < poll.fieldwork_end:
         problems.append(Problem("published", f"{poll.published.isoformat()} is before fieldwork ended"))
+    earliest = poll_date_window(contest)[0]
+    latest = poll_date_window(contest)[1]
+    if poll.fieldwork_start < earliest:
+        problems.append(
+            Problem("fieldwork_start", f"{poll.fieldwork_start.isoformat()} is an impossible date for this contest "
+                    f"(more than ten years before its election; earliest {earliest.isoformat()})")
+        )
+    if poll.fieldwork_end > latest:
+        problems.append(
+            Problem("fieldwork_end", f"{poll.fieldwork_end.isoformat()} is an impossible date for this contest "
+                    f"(more than a year after its election; latest {latest.isoformat()})")
+        )
+    if poll.published is not None and poll.published > latest:
+        problems.append(
+            Problem("published", f"{poll.published.isoformat()} is an impossible date for this contest "
+                    f"(more than a year after its election; latest {latest.isoformat()})")
+        )
     if today is not None and poll.fieldwork_start > today:
         problems.append(Problem("fieldwork_start", f"{poll.fieldwork_start.isoformat()} is in the future"))
     if poll.sample_size is not None and poll.sample_size <= 0:
         problems.append(Problem("sample_size", f"must be positive, got {poll.sample_size}"))
+    elif poll.sample_size is not None and poll.sample_size > MAX_SAMPLE_SIZE:
+        problems.append(
+            Problem("sample_size", f"{poll.sample_size:,} is more people than are alive (at most {MAX_SAMPLE_SIZE:,})")
+        )
     if not poll.first_round and not poll.second_round:
         problems.append(Problem("first", "no first-round or second-round figures"))
     codes = (*contest.candidate_codes, "other")

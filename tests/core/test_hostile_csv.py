@@ -1,0 +1,129 @@
+"""Hostile poll CSVs: repeated columns, absurd numbers, impossible dates, formula smuggling (issue 16)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import replace
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import TOY, make_poll
+from warroom.core.csvformat import escape_cell, parse_polls_csv, polls_to_csv, unescape_cell
+from warroom.core.validation import LATEST_AFTER_ELECTION, MAX_SAMPLE_SIZE, validate_poll
+
+ROW = "Acme,2024-03-01,2024-03-02,800,45,40,15"
+
+
+@pytest.mark.parametrize(
+    ("header", "first", "second"),
+    [
+        ("pollster,fieldwork_start,fieldwork_end,sample_size,first:ann,first:bob,first:cat,first:Ann Red",
+         "first:ann", "first:Ann Red"),
+        ("pollster,fieldwork_start,fieldwork_end,sample_size,first_ann,first:bob,first:cat,FIRST:Red",
+         "first_ann", "FIRST:Red"),
+        ("pollster,fieldwork_start,fieldwork_end,sample_size,first:ann,first:bob,first:cat,Sample_Size",
+         "sample_size", "Sample_Size"),
+        ("pollster,fieldwork_start,fieldwork_end,sample_size,first:ann,first:bob,first:cat,transfer:cat>ann,"
+         "transfer:Cat Green->Ann Red", "transfer:cat>ann", "transfer:Cat Green->Ann Red"),
+    ],
+)
+def test_a_repeated_column_is_an_error_naming_line_1_and_both_columns(header: str, first: str, second: str) -> None:
+    result = parse_polls_csv(f"{header}\n{ROW},45\n", TOY)
+    assert not result.ok and not result.polls
+    (error,) = [e for e in result.errors if e.field == second]
+    assert error.line == 1 and first in error.message and "same" in error.message
+
+
+def test_party_columns_repeated_under_code_and_name_are_refused() -> None:
+    text = "pollster,fieldwork_end,sample_size,first:ann,first:bob,first:cat,party:R,party:Reds\n"
+    result = parse_polls_csv(text + "Acme,2024-03-02,800,45,40,15,30,30\n", TOY)
+    assert [(e.line, e.field) for e in result.errors] == [(1, "party:Reds")]
+
+
+HEADER = "pollster,fieldwork_start,fieldwork_end,sample_size,first:ann,first:bob,first:cat"
+
+
+@pytest.mark.parametrize("sample", [str(2**63), str(2**64 + 5), "9" * 30, "9" * 5000, str(MAX_SAMPLE_SIZE + 1)])
+def test_an_impossibly_large_sample_is_an_error_naming_line_and_field(sample: str) -> None:
+    result = parse_polls_csv(f"{HEADER}\nAcme,2024-03-01,2024-03-02,{sample},45,40,15\n", TOY)
+    assert not result.ok
+    assert [(e.line, e.field) for e in result.errors] == [(2, "sample_size")]
+
+
+@pytest.mark.parametrize("sample", ["1_000", "١٢٣", "１０００", "+800", "8e3"])
+def test_a_sample_must_be_plain_digits(sample: str) -> None:
+    result = parse_polls_csv(f'{HEADER}\nAcme,2024-03-01,2024-03-02,"{sample}",45,40,15\n', TOY)
+    assert [(e.line, e.field) for e in result.errors] == [(2, "sample_size")]
+
+
+def test_the_largest_sample_and_thousands_commas_are_fine() -> None:
+    text = f'{HEADER}\nAcme,2024-03-01,2024-03-02,"{MAX_SAMPLE_SIZE:,}",45,40,15\n'
+    result = parse_polls_csv(text, TOY)
+    assert result.ok, result.errors
+    assert result.polls[0].sample_size == MAX_SAMPLE_SIZE
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "published", "field"),
+    [
+        ("2024-03-01", "9999-12-31", "", "fieldwork_end"),
+        ("", "9999-12-31", "", "fieldwork_end"),
+        ("2024-03-01", "2024-03-02", "9999-01-01", "published"),
+        ("0001-01-01", "2024-03-02", "", "fieldwork_start"),
+    ],
+)
+def test_a_date_far_from_the_election_is_impossible(start: str, end: str, published: str, field: str) -> None:
+    header = "pollster,fieldwork_start,fieldwork_end,published,sample_size,first:ann,first:bob,first:cat"
+    text = f"{header}\nAcme,{start},{end},{published},800,45,40,15\n"
+    result = parse_polls_csv(text, TOY, today=date(2024, 4, 1))
+    (error,) = [e for e in result.errors if e.field == field]
+    assert error.line == 2 and "impossible" in error.message
+    assert all(e.line == 2 for e in result.errors) and not result.ok
+
+
+def test_the_date_window_edges() -> None:
+    latest = TOY.election_date + LATEST_AFTER_ELECTION
+    assert validate_poll(replace(make_poll(1), fieldwork_end=latest), TOY) == []
+    (problem,) = validate_poll(replace(make_poll(1), fieldwork_end=latest + timedelta(days=1)), TOY)
+    assert problem.field == "fieldwork_end" and latest.isoformat() in problem.message
+
+
+SMUGGLED = ["\t=cmd", "\r=cmd", "\n=HYPERLINK(\"x\")", "\x00+1", " =1+1", "\r\n@SUM(A1)", "\u200b=1", "\ufeff-2+3",
+            "\x0b=1", "  \t\n-1+1"]
+
+
+@pytest.mark.parametrize("value", SMUGGLED)
+def test_control_characters_cannot_smuggle_a_formula_past_the_escape(value: str) -> None:
+    poll = make_poll(1, pollster="Acme", client=value, notes=value, method=value, source_url=value)
+    rows = list(csv.reader(io.StringIO(polls_to_csv([poll], TOY))))
+    header, row = rows[0], rows[1]
+    for name in ("client", "method", "source_url", "notes"):
+        assert row[header.index(name)].startswith("'"), (name, row[header.index(name)])
+
+
+def _dangerous(cell: str) -> bool:
+    """What a spreadsheet might run: a formula sign after any blanks or control characters."""
+    import unicodedata
+
+    rest = cell.lstrip("".join(ch for ch in cell if ch.isspace() or unicodedata.category(ch)[0] in "CZ"))
+    return rest[:1] in ("=", "+", "-", "@", "＝", "＋", "－", "＠") and not rest.lstrip("-").replace(".", "").isdigit()
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.sampled_from(["=", "+", "-", "@", "'", "\t", "\r", "\n", "\x00", " ", "\u200b", "a", "1", "."]),
+               max_size=6))
+def test_escaping_is_safe_and_reversible(value: str) -> None:
+    escaped = escape_cell(value)
+    assert unescape_cell(escaped) == value
+    assert escaped.startswith("'") or not _dangerous(escaped)
+
+
+def test_an_apostrophe_typed_before_a_formula_sign_survives_the_round_trip() -> None:
+    poll = make_poll(1, notes="'=not a formula", client="'+44")
+    back = parse_polls_csv(polls_to_csv([poll], TOY), TOY)
+    assert back.ok, back.errors
+    assert back.polls == [replace(poll)]
