@@ -164,13 +164,14 @@ class _CellIndex:
         self.keys: list[int] = []
         self.codes: list[int] = []
         self.raw: list[bytes] = []
+        self._text_codes: dict[str, int] = {}
         self._table: tuple[np.uint64, np.uint64, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def add(self, key: int, raw: bytes) -> bool:
         text = raw.decode("utf-8")
         if text != text.strip():
             return False  # other whitespace (a no-break space, say): the csv path strips it
-        code = cell_code(text, {}, self.names)  # a new key is new bytes: the same bytes always give one key
+        code = cell_code(text, self._text_codes, self.names)
         if code >= np.iinfo(np.int16).max:
             return False
         self.keys.append(key)
@@ -254,7 +255,8 @@ def _parse_chunk(
             words[at, w] = words_at[s[at] + 8 * w] & _MASKS[np.minimum(lengths[at] - 8 * w, 8)]
     keys = words[:, 0].copy()
     for w in range(1, n_words):  # a cell's key depends on its own words only, whatever the chunk's widest cell
-        keys = keys * _MIX + words[:, w]
+        longer = np.flatnonzero(lengths > 8 * w)
+        keys[longer] = keys[longer] * _MIX + words[longer, w]
     codes, ok = cells.lookup(keys, words, lengths)
     if not ok.all():
         missing = np.flatnonzero(~ok)

@@ -1,0 +1,155 @@
+"""The column-wise ballot CSV reader: its numpy fast path reads exactly what the csv module path reads."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import warroom.core.ballots as ballots_module
+from warroom.core.ballots import BLANK, OVERVOTE, BallotTable, read_table_fast
+from warroom.core.count import count_ballots
+from warroom.core.csvformat import CsvFormatError, _ballot_table_csv, parse_ballot_table, parse_ballots_csv
+
+# Lengths around the 8-byte word edges, shared prefixes and suffixes, non-ASCII, padding, reserved words.
+CELLS = [
+    "",
+    "A",
+    "Candidate 1",
+    "Candidate 10",
+    "Xandidate 10",
+    "12345678",
+    "123456789",
+    "abcdefghijklmnop",
+    "abcdefghijklmnopq",
+    "Siân Berry",
+    "  Ken Livingstone ",
+    "overvote",
+    "UNDERVOTE",
+    "skipped",
+    "x" * 40,
+]
+
+
+def _same(a: BallotTable, b: BallotTable) -> None:
+    assert a.candidates == b.candidates
+    assert np.array_equal(a.ranks, b.ranks)
+    assert np.array_equal(a.counts, b.counts)
+    for row in range(a.rows):
+        assert a.line_of(row) == b.line_of(row)
+
+
+def _text(rows: list[tuple[int, list[str]]], width: int, count_first: bool) -> str:
+    header = [f"pref{i + 1}" for i in range(width)]
+    header.insert(0 if count_first else width, "count")
+    lines = [",".join(header)]
+    for n, cells in rows:
+        cells = (cells + [""] * width)[:width]
+        cells.insert(0 if count_first else width, str(n))
+        lines.append(",".join(cells))
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.integers(1, 5).flatmap(
+        lambda width: st.tuples(
+            st.just(width),
+            st.lists(st.tuples(st.integers(0, 10**12), st.lists(st.sampled_from(CELLS), max_size=width)), max_size=30),
+            st.booleans(),
+            st.sampled_from(["\n", "\r\n"]),
+        )
+    ),
+    st.integers(30, 400),
+)
+def test_fast_path_reads_what_the_csv_module_reads(case: tuple, chunk: int) -> None:
+    width, rows, count_first, newline = case
+    text = _text(rows, width, count_first).replace("\n", newline)
+    saved = ballots_module._CHUNK_CHARS
+    ballots_module._CHUNK_CHARS = chunk  # several chunks: names met in a later, narrower chunk keep their code
+    try:
+        fast, errors = parse_ballot_table(text)
+    finally:
+        ballots_module._CHUNK_CHARS = saved
+    slow, slow_errors = _ballot_table_csv(text)
+    assert errors == slow_errors == []
+    _same(fast, slow)
+
+
+def test_a_plain_file_takes_the_fast_path_and_codes_cells() -> None:
+    text = "count,pref1,pref2,pref3\n5, A ,B,\n3,overvote,,A\n2,B,undervote,C\n"
+    table = read_table_fast(text, text.index("\n") + 1, 4, 0, first_line=2)
+    assert table is not None
+    assert table.candidates == ("A", "B", "C")
+    assert table.ranks.tolist() == [[0, 1, BLANK], [OVERVOTE, BLANK, 0], [1, BLANK, 2]]
+    assert table.counts.tolist() == [5, 3, 2]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '1,"Smith, John",B\n',  # quoted
+        "1,A,B\n\n2,B,A\n",  # a blank line inside
+        "1,A\n",  # a short row
+        "1,A,B,C\n",  # a long row
+        "1,A\u00a0,B\n",  # a no-break space the csv path strips
+        "1_000,A,B\n",  # a count int() reads
+        "1,A,B\x0c\n",  # a form feed
+    ],
+)
+def test_anything_irregular_goes_to_the_csv_path(body: str) -> None:
+    text = "count,pref1,pref2\n" + body
+    assert read_table_fast(text, text.index("\n") + 1, 3, 0, first_line=2) is None
+    table, errors = parse_ballot_table(text)
+    slow, slow_errors = _ballot_table_csv(text)
+    assert errors == slow_errors
+    _same(table, slow)
+
+
+def test_a_key_clash_falls_back_instead_of_merging_two_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    # With the word mix switched off, "Candidate 10" and "Xandidate 10" share a key (their last word).
+    monkeypatch.setattr(ballots_module, "_MIX", np.uint64(0))
+    text = "count,pref1,pref2\n4,Candidate 10,B\n3,Xandidate 10,B\n"
+    assert read_table_fast(text, text.index("\n") + 1, 3, 0, first_line=2) is None
+    table, _ = parse_ballot_table(text)
+    assert table.candidates == ("Candidate 10", "B", "Xandidate 10")
+
+
+def test_csv_path_errors_name_the_line() -> None:
+    text = "pref1,pref2,count\nA,B,10\n\nB,,x\nC,A,-1\nA,B,C,4\nA,B,99999999999999999999\n"
+    table, errors = parse_ballot_table(text)
+    assert [(e.line, e.field) for e in errors] == [(4, "count"), (5, "count"), (6, "row"), (7, "count")]
+    assert table.counts.tolist() == [10]
+    assert table.line_of(0) == 2
+
+
+def test_header_problems_are_format_errors() -> None:
+    with pytest.raises(CsvFormatError, match="appears more than once"):
+        parse_ballot_table("count,pref1,count\n1,A,2\n")
+    with pytest.raises(CsvFormatError, match="missing column 'count'"):
+        parse_ballot_table("pref1,pref2\nA,B\n")
+    with pytest.raises(CsvFormatError, match="empty"):
+        parse_ballot_table("")
+    with pytest.raises(CsvFormatError, match="binary"):
+        parse_ballot_table("count,pref1\n1,A\x00\n")
+
+
+def test_issue_16_file_counts_the_same_through_either_reader() -> None:
+    text = "count,pref1,pref2,pref3\n40,A,,\n35,B,,\n25,C,,B\n"
+    table, _ = parse_ballot_table(text)
+    ballots, _ = parse_ballots_csv(text)
+    for source in (table, ballots):
+        result = count_ballots(source, "sv")
+        assert result.rounds[1].tallies == {"A": 40, "B": 35}
+        assert result.winner == "A"
+    assert count_ballots(table, "irv").winner == "B"  # instant runoff reads every column
+
+
+def test_all_zero_file_is_a_count_error_not_a_crash() -> None:
+    from warroom.core.count import CountError
+
+    table, errors = parse_ballot_table("count,pref1,pref2\n0,A,B\n0,B,A\n")
+    assert errors == []
+    with pytest.raises(CountError, match="zero"):
+        count_ballots(table, "sv")
