@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,5 +40,76 @@ class AppPaths:
         return cls(root / "data", root / "config", root / "logs")
 
     def ensure(self) -> None:
+        """Create the app's folders (owner only, 0700) and an owner-only settings file, whatever the umask.
+
+        Existing ones only lose permission bits: polls, backups, logs and settings (which name the contest
+        and may hold a team-store address) are nobody else's business on a shared machine.
+        """
         for folder in (self.data_dir, self.config_dir, self.log_dir):
-            folder.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            _tighten(folder, 0o700)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(self.settings_file, flags, 0o600))
+        if self.settings_file.is_file() and not self.settings_file.is_symlink():
+            _tighten(self.settings_file, 0o600)
+
+
+def _tighten(path: Path, allowed: int) -> None:
+    """Drop the permission bits of `path` outside `allowed` (never adds one)."""
+    mode = path.stat().st_mode & 0o7777
+    if mode & ~allowed:
+        with contextlib.suppress(OSError):  # not ours to change (another owner): leave it
+            os.chmod(path, mode & allowed)
+
+
+def write_private_atomic(path: Path, data: bytes | str, *, encoding: str = "utf-8") -> None:
+    """Write a whole file readable by its owner only, all or nothing, never through a planted link.
+
+    The data goes to a new file with a random name in the target's folder, created with O_EXCL | O_NOFOLLOW
+    and mode 0600 (so neither a symlink planted at a guessable `NAME.part` nor the user's umask has a say),
+    is flushed to disk, and then renamed over the target. A symlink at the target itself is replaced, not
+    followed. On any failure the target is as it was and the temporary file is gone.
+
+    Args:
+        path: the file to (re)write.
+        data: bytes, or text encoded with `encoding`.
+        encoding: for text data.
+
+    Raises:
+        OSError: the folder is missing or not writable, the disk is full, or the target is a folder
+            (IsADirectoryError); nothing was changed.
+    """
+    payload = data.encode(encoding) if isinstance(data, str) else data
+    folder = path.parent
+    if path.is_dir() and not path.is_symlink():
+        raise IsADirectoryError(21, "is a folder, not a file", str(path))
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    while True:
+        temp = folder / f".{path.name}.{secrets.token_hex(8)}.tmp"
+        try:
+            fd = os.open(temp, flags, 0o600)
+            break
+        except FileExistsError:  # astronomically unlikely, but never reuse a name someone else made
+            continue
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+    _fsync_folder(folder)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); folders cannot be opened this way on Windows."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

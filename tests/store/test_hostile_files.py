@@ -1,0 +1,104 @@
+"""Files the app writes in folders others can reach: private modes, no writing through planted links (issue 16)."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from warroom.paths import AppPaths, write_private_atomic
+
+
+@pytest.fixture
+def open_umask() -> Iterator[None]:
+    """The most permissive umask a user might have: nothing may rely on it."""
+    previous = os.umask(0)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.lstat().st_mode)
+
+
+def test_an_export_is_private_and_complete(tmp_path: Path, open_umask: None) -> None:
+    target = tmp_path / "polls.csv"
+    write_private_atomic(target, "pollster,fieldwork_end\nÀcme,2024-03-02\n")
+    assert target.read_text(encoding="utf-8") == "pollster,fieldwork_end\nÀcme,2024-03-02\n"
+    assert _mode(target) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["polls.csv"]  # no temporary file left
+
+
+def test_a_planted_part_symlink_is_not_written_through(tmp_path: Path, open_umask: None) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "polls.csv.part").symlink_to(victim)  # another user's trap at the old fixed temporary name
+    write_private_atomic(shared / "polls.csv", b"data\n")
+    assert victim.read_text() == "precious\n"
+    assert (shared / "polls.csv").read_bytes() == b"data\n" and not (shared / "polls.csv").is_symlink()
+    assert (shared / "polls.csv.part").is_symlink()  # left alone, not followed, not removed
+
+
+def test_a_planted_symlink_at_the_target_is_replaced_not_followed(tmp_path: Path) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    target = tmp_path / "report.csv"
+    target.symlink_to(victim)
+    write_private_atomic(target, "new\n")
+    assert victim.read_text() == "precious\n"
+    assert not target.is_symlink() and target.read_text() == "new\n" and _mode(target) == 0o600
+
+
+def test_an_existing_world_readable_export_becomes_private(tmp_path: Path) -> None:
+    target = tmp_path / "polls.csv"
+    target.write_text("old\n")
+    target.chmod(0o644)
+    write_private_atomic(target, "new\n")
+    assert target.read_text() == "new\n" and _mode(target) == 0o600
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "polls.csv"
+    target.write_text("old\n")
+
+    def full_disk(_fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    with pytest.raises(OSError):
+        write_private_atomic(target, "new\n" * 1000)
+    assert target.read_text() == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["polls.csv"]
+
+
+def test_a_folder_at_the_target_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "polls.csv").mkdir()
+    with pytest.raises(IsADirectoryError):
+        write_private_atomic(tmp_path / "polls.csv", "x")
+    assert [p.name for p in tmp_path.iterdir()] == ["polls.csv"]
+
+
+def test_app_folders_and_settings_file_are_private(tmp_path: Path, open_umask: None) -> None:
+    paths = AppPaths.under(tmp_path / "root")
+    paths.ensure()
+    for folder in (paths.data_dir, paths.config_dir, paths.log_dir):
+        assert _mode(folder) == 0o700, folder
+    assert paths.settings_file.exists() and _mode(paths.settings_file) == 0o600
+
+
+def test_existing_world_readable_settings_are_made_private(tmp_path: Path) -> None:
+    paths = AppPaths.under(tmp_path)
+    paths.config_dir.mkdir(parents=True)
+    paths.config_dir.chmod(0o755)
+    paths.settings_file.write_text("[General]\ncontest=Toyton\n")
+    paths.settings_file.chmod(0o644)
+    paths.ensure()
+    assert _mode(paths.config_dir) == 0o700 and _mode(paths.settings_file) == 0o600
+    assert paths.settings_file.read_text() == "[General]\ncontest=Toyton\n"
