@@ -21,6 +21,7 @@ class CountingSystem(StrEnum):
     SV = "sv"  # Supplementary Vote: two preferences, top two go to the second round
     CONTINGENT = "contingent"  # contingent vote: all preferences, top two go to the second round
     IRV = "irv"  # instant runoff: eliminate the last one at a time
+    TWO_ROUND = "two_round"  # two-round system: a second election between those who qualify
 
     @property
     def label(self) -> str:
@@ -28,7 +29,65 @@ class CountingSystem(StrEnum):
             CountingSystem.SV: "Supplementary Vote",
             CountingSystem.CONTINGENT: "Contingent vote",
             CountingSystem.IRV: "Instant runoff",
+            CountingSystem.TWO_ROUND: "Two-round system",
         }[self]
+
+
+MAJORITY_BASES = ("valid", "cast", "registered")
+"""What a majority or qualifying threshold is a share of: valid votes, all votes cast (blank and null
+included), or registered voters."""
+FINALIST_RULES = ("top_two", "threshold", "elimination")
+"""How the final round is reached: the top two qualify (SV, contingent, two-round presidential); everyone over
+a threshold qualifies, or else the top two (French legislative: 12.5 % of registered voters); or the last
+candidate is eliminated round by round (instant runoff)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """A counting system's parameters, as data.
+
+    Attributes:
+        majority: share (%) of `majority_base` a candidate must exceed to win in the first round.
+        majority_base: "valid", "cast" or "registered".
+        preferences: how many preferences count (2 for the Supplementary Vote; None: all of them).
+        finalists: "top_two", "threshold" or "elimination".
+        qualify_threshold: for "threshold", the share (%) of `qualify_base` that qualifies for the runoff.
+        qualify_base: "valid", "cast" or "registered".
+    """
+
+    majority: float = 50.0
+    majority_base: str = "valid"
+    preferences: int | None = None
+    finalists: str = "top_two"
+    qualify_threshold: float | None = None
+    qualify_base: str = "registered"
+
+    def __post_init__(self) -> None:
+        if not (0.0 < self.majority < 100.0):  # `not` so NaN is refused too
+            raise ValueError(f"majority must lie strictly between 0 and 100 %, got {self.majority}")
+        for name, base in (("majority_base", self.majority_base), ("qualify_base", self.qualify_base)):
+            if base not in MAJORITY_BASES:
+                raise ValueError(f"{name} must be one of {', '.join(MAJORITY_BASES)}, got {base!r}")
+        if self.finalists not in FINALIST_RULES:
+            raise ValueError(f"finalists must be one of {', '.join(FINALIST_RULES)}, got {self.finalists!r}")
+        if self.preferences is not None and not (1 <= self.preferences <= 99):
+            raise ValueError(f"preferences must be a whole number from 1 to 99 (or all), got {self.preferences}")
+        if self.finalists == "threshold":
+            if self.qualify_threshold is None or not (0.0 < self.qualify_threshold < 100.0):
+                raise ValueError("a threshold rule needs qualify_threshold strictly between 0 and 100 %")
+        elif self.qualify_threshold is not None:
+            raise ValueError("qualify_threshold only applies with finalists = 'threshold'")
+
+    @classmethod
+    def default_for(cls, system: CountingSystem) -> Rules:
+        """The usual parameters of a system (England's SV, the former contingent vote, IRV, French two-round)."""
+        if system == CountingSystem.SV:
+            return cls(preferences=2)
+        if system == CountingSystem.CONTINGENT:
+            return cls(preferences=None)
+        if system == CountingSystem.IRV:
+            return cls(preferences=None, finalists="elimination")
+        return cls(preferences=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,15 +99,48 @@ class Party:
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
+    """A candidate.
+
+    Attributes:
+        code: stable identifier within the contest (lower case, used in CSV headers and files).
+        name: full name as on the ballot.
+        party: party code, None for an independent.
+        colour: "#RRGGBB" for charts.
+        short_name: what charts and verdicts call them (default: the surname).
+        withdrawn: stood down; kept for the polls that include them, left out of new baselines.
+    """
+
     code: str
     name: str
-    party: str | None = None  # party code, None for an independent
+    party: str | None = None
     colour: str = "#808080"
+    short_name: str = ""
+    withdrawn: bool = False
+
+    @property
+    def display(self) -> str:
+        """The short name, or the last word of the name."""
+        return self.short_name or (self.name.split()[-1] if self.name.split() else self.code)
 
 
 @dataclass(frozen=True, slots=True)
 class Contest:
-    """One race: its candidates, parties and the counting rules."""
+    """One race: its candidates, parties and the counting rules.
+
+    Attributes:
+        name: unique name in the store ("Cumbria Mayor 2027").
+        election_date: polling day (the first round where there are two).
+        system: the counting system.
+        candidates: in ballot order.
+        parties: the parties the candidates and the party voting intention refer to.
+        id: the store's id (None before it is stored).
+        office: what is being elected ("Mayor of Cumbria").
+        area: where ("Cumbria Combined Authority").
+        second_round_date: the runoff's polling day, for systems with a separate second round.
+        rules: the counting rules (None: the system's usual ones, see `counting_rules`).
+        notes: free text.
+        demo: a demo race shipped with the app (marked as such wherever it appears).
+    """
 
     name: str
     election_date: date
@@ -56,6 +148,62 @@ class Contest:
     candidates: tuple[Candidate, ...]
     parties: tuple[Party, ...] = ()
     id: int | None = None
+    office: str = ""
+    area: str = ""
+    second_round_date: date | None = None
+    rules: Rules | None = None
+    notes: str = ""
+    demo: bool = False
+
+    @property
+    def counting_rules(self) -> Rules:
+        """The rules in force: the contest's own, else the system's usual ones."""
+        return self.rules if self.rules is not None else Rules.default_for(self.system)
+
+    @property
+    def title(self) -> str:
+        """The name as shown in title bars and pickers, marked when it is a demo."""
+        return f"{self.name} (demo)" if self.demo else self.name
+
+    @property
+    def standing(self) -> tuple[Candidate, ...]:
+        """Candidates who have not withdrawn."""
+        return tuple(c for c in self.candidates if not c.withdrawn)
+
+    def problems(self) -> list[str]:
+        """What is wrong with this contest as data (empty when it can be stored)."""
+        out: list[str] = []
+        if not self.name.strip():
+            out.append("name: a contest needs a name")
+        if len(self.candidates) < 2:
+            out.append("candidates: a contest needs at least two candidates")
+        seen: dict[str, str] = {}
+        for c in self.candidates:
+            key = c.code.strip().casefold()
+            if not key:
+                out.append(f"candidate {c.name!r}: needs a code")
+            elif key == "other" or key.startswith("__"):
+                out.append(f"candidate {c.name!r}: the code {c.code!r} is reserved")
+            elif key in seen:
+                out.append(f"candidate {c.name!r}: the code {c.code!r} is also {seen[key]!r}'s")
+            seen.setdefault(key, c.name)
+            if not c.name.strip():
+                out.append(f"candidate {c.code!r}: needs a name")
+            if c.party is not None and c.party not in {p.code for p in self.parties}:
+                out.append(f"candidate {c.name!r}: party {c.party!r} is not one of the contest's parties")
+            if not _is_colour(c.colour):
+                out.append(f"candidate {c.name!r}: colour {c.colour!r} is not #RRGGBB")
+        names = [c.name.strip().casefold() for c in self.candidates]
+        for n in sorted({n for n in names if names.count(n) > 1}):
+            out.append(f"candidates: two candidates are named {n!r}")
+        codes = [p.code.strip().casefold() for p in self.parties]
+        for code in sorted({c for c in codes if codes.count(c) > 1}):
+            out.append(f"parties: the party code {code!r} appears twice")
+        if self.second_round_date is not None and self.second_round_date <= self.election_date:
+            out.append("second_round_date: the second round must come after the first")
+        if self.second_round_date is not None and self.system != CountingSystem.TWO_ROUND:
+            out.append("second_round_date: only a two-round system has a separate second round")
+        return out
 
     def candidate(self, code: str) -> Candidate:
         for cand in self.candidates:
@@ -135,3 +283,54 @@ class Poll:
     def key(self) -> tuple[str, date, date]:
         """Identity for duplicate detection: same pollster and fieldwork dates."""
         return (self.pollster.strip().casefold(), self.fieldwork_start, self.fieldwork_end)
+
+
+def _is_colour(text: str) -> bool:
+    return len(text) == 7 and text[0] == "#" and all(ch in "0123456789abcdefABCDEF" for ch in text[1:])
+
+
+@dataclass(frozen=True)
+class OfficialResult:
+    """A contest's official result, in votes.
+
+    Attributes:
+        first_round: candidate code -> first-round (first-preference) votes; "other" for grouped others.
+        final_round: finalist code -> votes in the final round (SV/contingent: first preferences plus
+            transfers; two-round: the runoff's votes; IRV: the last round). Empty when nobody needed one.
+        transfers: (from code, to code or EXHAUSTED, votes) moved between the first and the final round.
+        exhausted: first-round votes that reached neither finalist (or blank and null votes in a runoff).
+        electorate: registered voters, when known.
+        source: where the figures come from.
+    """
+
+    first_round: Mapping[str, int]
+    final_round: Mapping[str, int] = field(default_factory=dict)
+    transfers: tuple[tuple[str, str, int], ...] = ()
+    exhausted: int = 0
+    electorate: int | None = None
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        for where, votes in (("first_round", self.first_round), ("final_round", self.final_round)):
+            for code, v in votes.items():
+                if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+                    raise ValueError(f"{where} {code}: votes must be a whole number >= 0, got {v!r}")
+        if sum(self.first_round.values()) <= 0:
+            raise ValueError("first_round: no votes")
+        if self.exhausted < 0 or (self.electorate is not None and self.electorate <= 0):
+            raise ValueError("exhausted and electorate must be positive numbers of votes")
+        for frm, to, v in self.transfers:
+            if v < 0 or frm == to:
+                raise ValueError(f"transfer {frm}->{to}: must be a positive number of votes between two candidates")
+
+    def shares(self) -> dict[str, float]:
+        """First-round shares (%) of the valid vote."""
+        total = sum(self.first_round.values())
+        return {k: 100.0 * v / total for k, v in self.first_round.items()}
+
+    def final_margin(self, a: str, b: str) -> float | None:
+        """a minus b in points of the final round's valid vote, when both are finalists."""
+        va, vb = self.final_round.get(a), self.final_round.get(b)
+        if va is None or vb is None or va + vb == 0:
+            return None
+        return 100.0 * (va - vb) / (va + vb)
