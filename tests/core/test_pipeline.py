@@ -31,6 +31,7 @@ from warroom.core.scenario import (
     margin_grid,
     project,
 )
+from warroom.core.types import TransferObservation
 
 
 def _polls() -> list:
@@ -151,3 +152,24 @@ def test_evaluate_gives_heatmap_and_break_even_split() -> None:
     assert view.heatmap_of == "C" and view.grid is not None and view.grid.shape == (41, 41)
     assert view.break_even_splits["C"] == break_even_split(base, view.scenario, "C")
     assert evaluate(base, view.scenario, heatmap=False).grid is None
+
+
+def test_priors_fill_in_where_no_poll_publishes_a_split() -> None:
+    polls = _polls()
+    avg = compute_averages(polls, TOY)
+    prior = Split(10.0, 70.0, 20.0)
+    seen: list[tuple[str, str]] = []
+
+    def priors(a: str, b: str) -> dict[str, Split]:
+        seen.append((a, b))
+        return {"cat": prior}
+
+    base = make_baseline(BaselineChoice(), polls, TOY, avg, priors)
+    assert default_scenario(base, polls, TOY, BaselineChoice(), priors).splits["cat"] == prior
+    assert seen and seen[-1] == (base.a, base.b)
+    published = [*polls[:-1], replace(polls[-1], transfers=(TransferObservation("cat", "ann", 30),
+                                                              TransferObservation("cat", "bob", 30)))]
+    assert default_scenario(base, published, TOY, BaselineChoice(), priors).splits["cat"] != prior
+    with_priors = compute_averages(polls, TOY, priors=priors)
+    assert with_priors is not None and avg is not None
+    assert not np.allclose(with_priors.second_lead_implied.value, avg.second_lead_implied.value)

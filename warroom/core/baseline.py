@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from datetime import date
 from typing import Any
@@ -109,12 +109,18 @@ HEATMAP_SPLITS = np.linspace(0.0, 100.0, 41)
 
 
 def splits_from_polls(
-    polls: Sequence[Poll], contest: Contest, a: str, b: str, as_of: date | None = None
+    polls: Sequence[Poll],
+    contest: Contest,
+    a: str,
+    b: str,
+    as_of: date | None = None,
+    fallback: Mapping[str, Split] | None = None,
 ) -> dict[str, Split]:
-    """Second-preference splits for every non-finalist: the latest published by `as_of`, else the default."""
+    """Second-preference splits for every non-finalist: the latest published by `as_of`, else `fallback`'s
+    (priors from a past count), else the neutral default."""
     usable = sorted(
         (p for p in polls if p.transfers and (as_of is None or p.fieldwork_end <= as_of)), key=lambda p: p.fieldwork_end
     )
     observed = [t for p in usable for t in p.transfers]
     eliminated = [c.code for c in contest.candidates if c.code not in (a, b)] + ["other"]
-    return default_splits(observed, eliminated, a, b)
+    return default_splits(observed, eliminated, a, b, fallback)

@@ -22,7 +22,7 @@ The pieces:
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -40,7 +40,7 @@ from warroom.core.baseline import (
     scenario_to_dict,
     splits_from_polls,
 )
-from warroom.core.runoff import implied_runoff
+from warroom.core.runoff import Split, implied_runoff
 from warroom.core.scenario import (
     Baseline,
     Projection,
@@ -59,6 +59,11 @@ CHANGE_TOLERANCE = 0.05
 """Points of runoff margin below which today's answer counts as the same as the saved one (it prints alike)."""
 
 
+PriorSource = Callable[[str, str], Mapping[str, Split]]
+"""Default splits for a finalist pair (a, b) where no poll publishes any: priors from a past count
+(core.priors.transfer_priors bound to the contest's chosen past result)."""
+
+
 class PipelineError(ValueError):
     """The pipeline cannot go on with these polls or settings (the message says what and where)."""
 
@@ -72,6 +77,7 @@ def compute_averages(
     *,
     as_of: date | None = None,
     columns: ColumnBuilder | None = None,
+    priors: PriorSource | None = None,
 ) -> PollAverages | None:
     """The poll average of a contest, with the published transfer splits implying runoffs where needed.
 
@@ -80,6 +86,7 @@ def compute_averages(
         contest: the race.
         as_of: only polls whose fieldwork ended by this day, and the grid ends there (no look-ahead).
         columns: a ColumnBuilder kept by the caller between recomputes (skips unchanged polls' work).
+        priors: default splits where no poll publishes one (the same ones the scenario starts from).
 
     Returns:
         The averages, or None when no poll (by `as_of`) has first-round figures.
@@ -93,7 +100,9 @@ def compute_averages(
         contest,
         as_of=as_of,
         columns=built,
-        splits_for=lambda a, b: splits_from_polls(with_transfers, contest, a, b, as_of),
+        splits_for=lambda a, b: splits_from_polls(
+            with_transfers, contest, a, b, as_of, priors(a, b) if priors is not None else None
+        ),
     )
 
 
@@ -172,18 +181,25 @@ def _default_polls_for(choice: BaselineChoice, polls: Sequence[Poll]) -> tuple[l
     return list(polls), choice.as_of
 
 
-def default_scenario(baseline: Baseline, polls: Sequence[Poll], contest: Contest, choice: BaselineChoice) -> Scenario:
+def default_scenario(
+    baseline: Baseline,
+    polls: Sequence[Poll],
+    contest: Contest,
+    choice: BaselineChoice,
+    priors: PriorSource | None = None,
+) -> Scenario:
     """Default transfer splits for every eliminated candidate of `baseline`, levers at zero.
 
-    The latest published splits known at the baseline (a one-poll baseline prefers that poll's own), else an
-    even split at the default transfer rate.
+    The latest published splits known at the baseline (a one-poll baseline prefers that poll's own), else the
+    priors from a past count when the contest has them, else an even split at the default transfer rate.
     """
     source, as_of = _default_polls_for(choice, polls)
+    fallback = priors(baseline.a, baseline.b) if priors is not None else None
     if choice.mode == "poll":
         observed = [t for p in source for t in p.transfers]
-        splits = default_splits(observed, baseline.eliminated, baseline.a, baseline.b)
+        splits = default_splits(observed, baseline.eliminated, baseline.a, baseline.b, fallback)
     else:
-        splits = splits_from_polls(source, contest, baseline.a, baseline.b, as_of)
+        splits = splits_from_polls(source, contest, baseline.a, baseline.b, as_of, fallback)
     return Scenario(splits={k: v for k, v in splits.items() if k in baseline.eliminated})
 
 
@@ -195,7 +211,11 @@ def reconcile(scenario: Scenario, baseline: Baseline, defaults: Scenario) -> Sce
 
 
 def make_baseline(
-    choice: BaselineChoice, polls: Sequence[Poll], contest: Contest, averages: PollAverages | None
+    choice: BaselineChoice,
+    polls: Sequence[Poll],
+    contest: Contest,
+    averages: PollAverages | None,
+    priors: PriorSource | None = None,
 ) -> Baseline:
     """The Baseline a choice gives, with its runoff source and the adjustment that reproduces it.
 
@@ -204,6 +224,7 @@ def make_baseline(
         polls: the contest's polls (all of them; "as_of" cuts them itself).
         contest: the race.
         averages: the current poll average of all the polls (None if there is none).
+        priors: default splits from a past count (see default_scenario).
 
     Returns:
         The baseline.
@@ -234,7 +255,7 @@ def make_baseline(
     else:
         day_avg = averages
         if choice.mode == "as_of":
-            day_avg = compute_averages(polls, contest, as_of=choice.as_of)
+            day_avg = compute_averages(polls, contest, as_of=choice.as_of, priors=priors)
         if day_avg is None or not day_avg.first_round:
             when = f" by {choice.as_of:%d %b %Y}" if choice.mode == "as_of" and choice.as_of else ""
             raise PipelineError(f"no polls with first-round figures{when} in {contest.name}")
@@ -248,7 +269,7 @@ def make_baseline(
             source = f"the runoff poll average ({runoff_kind(day_avg, day)})"
     if anchor is None:
         return replace(base, runoff_source=source)
-    defaults = default_scenario(base, polls, contest, choice)
+    defaults = default_scenario(base, polls, contest, choice, priors)
     implied = implied_runoff(base.normalised, base.a, base.b, {k: defaults.split(k) for k in base.eliminated}).margin
     return replace(base, runoff_adjustment=anchor - implied, runoff_source=source)
 
@@ -476,7 +497,11 @@ class Freshness:
 
 
 def freshness(
-    saved: SavedScenario, polls: Sequence[Poll], contest: Contest, averages: PollAverages | None
+    saved: SavedScenario,
+    polls: Sequence[Poll],
+    contest: Contest,
+    averages: PollAverages | None,
+    priors: PriorSource | None = None,
 ) -> Freshness:
     """Compare a saved case with the same settings on today's data."""
     ids = {p.id for p in polls if p.id is not None}
@@ -484,8 +509,8 @@ def freshness(
     new, gone = (len(ids - had), len(had - ids)) if had else (0, 0)
     then = saved.view().projection.margin
     try:
-        base = make_baseline(saved.choice, polls, contest, averages)
-        defaults = default_scenario(base, polls, contest, saved.choice)
+        base = make_baseline(saved.choice, polls, contest, averages, priors)
+        defaults = default_scenario(base, polls, contest, saved.choice, priors)
         today = evaluate(base, reconcile(saved.scenario, base, defaults), heatmap=False)
     except (PipelineError, ValueError, KeyError, StopIteration) as exc:
         return Freshness(True, None, new, gone, f"Today's polls cannot rebuild this baseline: {exc}")

@@ -319,9 +319,14 @@ class Projection:
 
 
 def default_splits(
-    observed: Sequence[TransferObservation], eliminated: Iterable[str], a: str, b: str
+    observed: Sequence[TransferObservation],
+    eliminated: Iterable[str],
+    a: str,
+    b: str,
+    fallback: Mapping[str, Split] | None = None,
 ) -> dict[str, Split]:
-    """A split for every eliminated candidate: the latest published one, else NEUTRAL_SPLIT.
+    """A split for every eliminated candidate: the latest published one, else `fallback`'s (priors from a past
+    count), else NEUTRAL_SPLIT.
 
     `observed` is in chronological order, each publication's figures together (as Poll.transfers are).
     A (from, to) pair seen again starts a new publication, and the latest publication that gives a usable
@@ -355,7 +360,7 @@ def default_splits(
             split = _split_from(published, a, b)
             if split is not None:
                 break
-        out[code] = split or NEUTRAL_SPLIT
+        out[code] = split or (fallback or {}).get(code) or NEUTRAL_SPLIT
     return out
 
 
