@@ -173,3 +173,26 @@ def test_priors_fill_in_where_no_poll_publishes_a_split() -> None:
     with_priors = compute_averages(polls, TOY, priors=priors)
     assert with_priors is not None and avg is not None
     assert not np.allclose(with_priors.second_lead_implied.value, avg.second_lead_implied.value)
+
+
+def test_a_race_with_no_poll_of_its_own_starts_from_party_voting_intention() -> None:
+    vi_polls = [
+        replace(make_poll(d), id=d, first_round={}, party_vi={"R": 30.0 + d / 10, "B": 38.0, "G": 12.0})
+        for d in (1, 5, 9)
+    ]
+    assert compute_averages(vi_polls, TOY) is None
+    choice = BaselineChoice("party_vi", personal=(("bob", 5.0), ("cat", -2.0)))
+    base = make_baseline(choice, vi_polls, TOY, None)
+    assert "no poll of this race yet" in base.label and "party voting intention" in base.runoff_source
+    r = base.party_vi["R"]
+    assert base.first_round["ann"] == pytest.approx(r)
+    assert base.first_round["bob"] == pytest.approx(43.0)
+    assert base.first_round["cat"] == pytest.approx(10.0)
+    assert base.first_round["other"] == pytest.approx(100 - r - 43 - 10)
+    assert (base.a, base.b) == ("bob", "ann")
+    assert base.bounce == pytest.approx(5.0)  # the personal vote is the bounce the message lever works on
+    assert BaselineChoice.from_dict(choice.to_dict()) == choice
+    with pytest.raises(PipelineError, match="personal"):
+        BaselineChoice("average", personal=(("ann", 1.0),))
+    with pytest.raises(PipelineError, match="party voting intention"):
+        make_baseline(BaselineChoice("party_vi"), [replace(p, party_vi={}) for p in vi_polls], TOY, None)

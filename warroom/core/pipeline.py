@@ -36,6 +36,7 @@ from warroom.core.baseline import (
     baseline_from_average,
     baseline_from_poll,
     display_names,
+    party_average,
     scenario_from_dict,
     scenario_to_dict,
     splits_from_polls,
@@ -45,6 +46,7 @@ from warroom.core.scenario import (
     Baseline,
     Projection,
     Scenario,
+    baseline_from_shares,
     break_even_curve,
     break_even_split,
     default_splits,
@@ -54,7 +56,7 @@ from warroom.core.scenario import (
 )
 from warroom.core.types import Contest, Poll
 
-MODES = ("average", "as_of", "poll")
+MODES = ("average", "as_of", "poll", "party_vi")
 CHANGE_TOLERANCE = 0.05
 """Points of runoff margin below which today's answer counts as the same as the saved one (it prints alike)."""
 
@@ -132,11 +134,15 @@ class BaselineChoice:
             known by then) or "poll" (one poll's own figures).
         as_of: the day, for "as_of".
         poll_id: the poll, for "poll".
+        personal: for "party_vi" (no poll of the race yet): (candidate code, points) pairs, each candidate's
+            personal vote above (or below) his party's voting intention; the first round is each party's
+            voting intention plus these, the rest "other". `as_of` optionally fixes the day.
     """
 
     mode: str = "average"
     as_of: date | None = None
     poll_id: int | None = None
+    personal: tuple[tuple[str, float], ...] = ()
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -145,6 +151,11 @@ class BaselineChoice:
             raise PipelineError("a baseline on a date needs the date")
         if self.mode == "poll" and self.poll_id is None:
             raise PipelineError("a one-poll baseline needs the poll's id")
+        for code, points in self.personal:
+            if not (-100.0 <= points <= 100.0):  # `not` so NaN is refused too
+                raise PipelineError(f"personal vote of {code}: give points within -100 to 100, got {points}")
+        if self.personal and self.mode != "party_vi":
+            raise PipelineError("personal votes only apply to a baseline from party voting intention")
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -152,6 +163,7 @@ class BaselineChoice:
             "mode": self.mode,
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "poll_id": self.poll_id,
+            "personal": {code: points for code, points in self.personal},
         }
 
     @classmethod
@@ -162,10 +174,12 @@ class BaselineChoice:
         as_of = data.get("as_of", value if mode == "as_of" else None)
         poll_id = data.get("poll_id", value if mode == "poll" else None)
         try:
+            personal = tuple((str(k), float(v)) for k, v in dict(data.get("personal") or {}).items())
             return cls(
                 mode,
                 date.fromisoformat(as_of) if isinstance(as_of, str) else as_of,
                 int(poll_id) if poll_id is not None else None,
+                personal,
             )
         except (TypeError, ValueError) as exc:
             raise PipelineError(f"baseline choice is invalid: {exc}") from None
@@ -173,6 +187,8 @@ class BaselineChoice:
 
 def _default_polls_for(choice: BaselineChoice, polls: Sequence[Poll]) -> tuple[list[Poll], date | None]:
     """The polls whose published transfers give a baseline's default splits, and the cut-off day."""
+    if choice.mode == "party_vi":
+        return list(polls), choice.as_of
     if choice.mode == "poll":
         poll = next(p for p in polls if p.id == choice.poll_id)
         # Polls known when this one ended, with this one last: its own published splits win.
@@ -232,6 +248,8 @@ def make_baseline(
     Raises:
         PipelineError: no polls to start from, or the chosen poll is gone or has no first round.
     """
+    if choice.mode == "party_vi":
+        return _party_vi_baseline(choice, polls, contest)
     if choice.mode == "poll":
         poll = next((p for p in polls if p.id == choice.poll_id), None)
         if poll is None:
@@ -272,6 +290,37 @@ def make_baseline(
     defaults = default_scenario(base, polls, contest, choice, priors)
     implied = implied_runoff(base.normalised, base.a, base.b, {k: defaults.split(k) for k in base.eliminated}).margin
     return replace(base, runoff_adjustment=anchor - implied, runoff_source=source)
+
+
+def _party_vi_baseline(choice: BaselineChoice, polls: Sequence[Poll], contest: Contest) -> Baseline:
+    """First round = each standing candidate's party voting intention plus his personal vote; the rest "other"."""
+    with_vi = [p for p in polls if p.party_vi and (choice.as_of is None or p.fieldwork_end <= choice.as_of)]
+    if not with_vi:
+        raise PipelineError(f"no poll with party voting intention in {contest.name} to build a baseline from")
+    day = choice.as_of or max(p.fieldwork_end for p in with_vi)
+    vi = party_average(with_vi, float(day.toordinal()))
+    personal = dict(choice.personal)
+    shares: dict[str, float] = {}
+    for c in contest.standing:
+        share = (vi.get(c.party, 0.0) if c.party else 0.0) + personal.get(c.code, 0.0)
+        if share > 0:
+            shares[c.code] = share
+    if len(shares) < 2:
+        raise PipelineError("party voting intention gives fewer than two candidates a share: add personal votes")
+    total = sum(shares.values())
+    if total < 100.0:
+        shares["other"] = 100.0 - total
+    ranked = sorted((k for k in shares if k != "other"), key=lambda k: (-shares[k], k))
+    base = baseline_from_shares(
+        shares,
+        vi,
+        {c.code: c.party for c in contest.candidates},
+        a=ranked[0],
+        b=ranked[1],
+        label=f"Party voting intention on {day:%d %b %Y} plus personal votes (no poll of this race yet)",
+        names=display_names(contest),
+    )
+    return replace(base, runoff_source="first round (from party voting intention) plus transfers")
 
 
 def describe_runoff_source(baseline: Baseline) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from warroom.core.averaging import ColumnBuilder, PollAverages
-from warroom.core.pipeline import compute_averages
+from warroom.core.pipeline import PriorSource, compute_averages
 from warroom.core.types import Contest, Poll
 
 
@@ -27,6 +27,7 @@ class AverageController(QObject):
         self._contest: Contest | None = None
         self._polls: list[Poll] = []
         self.averages: PollAverages | None = None
+        self.priors: PriorSource | None = None  # default splits for implied runoffs, from a past count
         self._pending = QTimer(self)
         self._pending.setSingleShot(True)
         self._pending.setInterval(0)  # coalesce a burst of changes into one recompute, same frame
@@ -48,7 +49,7 @@ class AverageController(QObject):
         if contest is None:
             return
         try:
-            self.averages = compute_averages(self._polls, contest, columns=self._columns)
+            self.averages = compute_averages(self._polls, contest, columns=self._columns, priors=self.priors)
         except (ValueError, KeyError) as exc:
             self.averages = None
             self.average_failed.emit(f"The poll average could not be computed: {exc}")

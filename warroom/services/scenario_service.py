@@ -21,6 +21,7 @@ from warroom.core.pipeline import (
     BaselineChoice,
     Freshness,
     PipelineError,
+    PriorSource,
     ProjectionView,
     SavedScenario,
     default_scenario,
@@ -71,6 +72,7 @@ class ScenarioController(QObject):
         self.baseline: Baseline | None = None
         self.scenario: Scenario | None = None
         self.view: ProjectionView | None = None
+        self.priors: PriorSource | None = None  # default splits from a past count, when the contest has one
         self.title = ""  # what the case is, when it is not the live one ("Saved scenario 'X'")
         self.read_only = False
         self._touched = False  # the user moved something: keep their settings across poll updates
@@ -99,6 +101,11 @@ class ScenarioController(QObject):
         """The polls (and their average) changed: rebuild the baseline, keeping the user's settings."""
         self.polls = list(polls)
         self.averages = averages
+        self._rebuild()
+
+    def set_priors(self, priors: PriorSource | None) -> None:
+        """Default splits from a past count (None: none); the baseline and defaults are rebuilt."""
+        self.priors = priors
         self._rebuild()
 
     def set_choice(self, choice: BaselineChoice) -> None:
@@ -147,7 +154,7 @@ class ScenarioController(QObject):
         if self.baseline is None or self.contest is None or self.read_only:
             return
         self._touched = False
-        self._apply(default_scenario(self.baseline, self.polls, self.contest, self.choice))
+        self._apply(default_scenario(self.baseline, self.polls, self.contest, self.choice, self.priors))
 
     # --- saved scenarios ---------------------------------------------------------------------------------------
 
@@ -193,7 +200,7 @@ class ScenarioController(QObject):
         """Would today's polls give this saved case a different answer?"""
         if self.contest is None:
             raise PipelineError("no contest is open")
-        return freshness(saved, self.polls, self.contest, self.averages)
+        return freshness(saved, self.polls, self.contest, self.averages, self.priors)
 
     def load(self, name: str) -> None:
         """Work on a saved case: its baseline choice and its settings become the live ones (rebuilt on today's
@@ -234,10 +241,17 @@ class ScenarioController(QObject):
         contest = self.contest
         if contest is None or self.read_only:
             return
-        if self.averages is None and self.choice.mode != "poll":
-            return
+        if self.averages is None and self.choice.mode in ("average", "as_of"):
+            if not any(p.party_vi for p in self.polls):
+                return
+            # No poll of the race has first-round figures yet (most new combined authorities): start from
+            # party voting intention, and say so.
+            self.choice = BaselineChoice("party_vi")
+            self.scenario_failed.emit(
+                "No poll of this race yet: the baseline is party voting intention plus personal votes"
+            )
         try:
-            baseline = make_baseline(self.choice, self.polls, contest, self.averages)
+            baseline = make_baseline(self.choice, self.polls, contest, self.averages, self.priors)
         except PipelineError as exc:
             if self.choice.mode == "poll":  # the poll was deleted: fall back to the latest average
                 self.choice = BaselineChoice()
@@ -248,7 +262,7 @@ class ScenarioController(QObject):
             return
         self.baseline = baseline
         self.baseline_changed.emit(baseline)
-        defaults = default_scenario(baseline, self.polls, contest, self.choice)
+        defaults = default_scenario(baseline, self.polls, contest, self.choice, self.priors)
         if self.scenario is None or not self._touched:
             scenario = defaults
         else:

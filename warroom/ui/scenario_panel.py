@@ -20,6 +20,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
+    QDoubleSpinBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -148,6 +149,18 @@ class ScenarioPanel(QWidget):
         )
         self.baseline_combo.addItem("Poll average (latest)", ("average", None))
         self.baseline_combo.addItem("Poll average on a date…", ("as_of", None))
+        self.baseline_combo.addItem("Party voting intention + personal votes", ("party_vi", None))
+        self.baseline_combo.setItemData(
+            2,
+            "For a race with no poll of its own yet: each candidate's party voting intention plus his personal vote",
+            Qt.ItemDataRole.ToolTipRole,
+        )
+        # Personal votes for a party-VI baseline: one typed field per standing candidate, shown in that mode.
+        self.personal_box = QGroupBox("Personal votes (points above or below the party)")
+        self.personal_box.setObjectName("personal_votes")
+        self._personal_form = QFormLayout(self.personal_box)
+        self._personal: dict[str, QDoubleSpinBox] = {}
+        self.personal_box.hide()
         self.baseline_combo.currentIndexChanged.connect(self._on_baseline_combo_changed)
         self.baseline_date = QDateEdit()
         self.baseline_date.setCalendarPopup(True)
@@ -272,6 +285,7 @@ class ScenarioPanel(QWidget):
         top.addWidget(self.baseline_date, 0, 2)
         ilayout.addLayout(top)
         ilayout.addWidget(self.baseline_label)
+        ilayout.addWidget(self.personal_box)
         ilayout.addWidget(self.message_box)
         ilayout.addWidget(self.transfers_box)
         ilayout.addLayout(buttons)
@@ -305,8 +319,8 @@ class ScenarioPanel(QWidget):
         """Offer single polls as baselines: (label, poll id), newest first."""
         with signals_blocked(self.baseline_combo):
             current = self.baseline_combo.currentData()
-            while self.baseline_combo.count() > 2:
-                self.baseline_combo.removeItem(2)
+            while self.baseline_combo.count() > 3:
+                self.baseline_combo.removeItem(3)
             for label, pid in choices:
                 self.baseline_combo.addItem(label, ("poll", pid))
             for i in range(self.baseline_combo.count()):
@@ -495,7 +509,13 @@ class ScenarioPanel(QWidget):
 
     def _show_choice(self, choice: BaselineChoice) -> None:
         """Select the combo entry (and date) of the model's baseline choice, without echoing it back."""
-        wanted = {"average": ("average", None), "as_of": ("as_of", None), "poll": ("poll", choice.poll_id)}[choice.mode]
+        wanted = {
+            "average": ("average", None),
+            "as_of": ("as_of", None),
+            "poll": ("poll", choice.poll_id),
+            "party_vi": ("party_vi", None),
+        }[choice.mode]
+        self._show_personal(choice)
         with signals_blocked(self.baseline_combo):
             for i in range(self.baseline_combo.count()):
                 if self.baseline_combo.itemData(i) == wanted:
@@ -505,10 +525,44 @@ class ScenarioPanel(QWidget):
             with signals_blocked(self.baseline_date):
                 self.baseline_date.setDate(QDate(choice.as_of.year, choice.as_of.month, choice.as_of.day))
 
+    def _show_personal(self, choice: BaselineChoice) -> None:
+        """One spin box per standing candidate, in party-VI mode only, showing the choice's personal votes."""
+        contest = self._contest
+        self.personal_box.setVisible(choice.mode == "party_vi" and contest is not None)
+        if choice.mode != "party_vi" or contest is None:
+            return
+        codes = [c.code for c in contest.standing]
+        if list(self._personal) != codes:
+            while self._personal_form.rowCount():
+                self._personal_form.removeRow(0)
+            self._personal = {}
+            for c in contest.standing:
+                box = QDoubleSpinBox()
+                box.setObjectName(f"personal_{c.code}")
+                box.setRange(-50.0, 50.0)
+                box.setSingleStep(0.5)
+                box.setDecimals(1)
+                box.setSuffix(" pts")
+                box.setAccessibleName(f"Personal vote of {c.display}")
+                box.setToolTip(f"Points {c.display} polls above (+) or below (-) his party's voting intention")
+                box.valueChanged.connect(self._on_personal_changed)
+                self._personal_form.addRow(c.display, box)
+                self._personal[c.code] = box
+        values = dict(choice.personal)
+        for code, box in self._personal.items():
+            with signals_blocked(box):
+                box.setValue(values.get(code, 0.0))
+
+    def _on_personal_changed(self, _value: float) -> None:
+        personal = tuple((code, box.value()) for code, box in self._personal.items() if box.value() != 0.0)
+        self.model.set_choice(BaselineChoice("party_vi", personal=personal))
+
     def _on_baseline_combo_changed(self, _index: int) -> None:
         mode, value = self.baseline_combo.currentData()
         self.baseline_date.setEnabled(mode == "as_of")
-        if mode == "as_of":
+        if mode == "party_vi":
+            self._on_personal_changed(0.0)
+        elif mode == "as_of":
             self.model.set_choice(BaselineChoice("as_of", as_of=_to_date(self.baseline_date.date())))
         elif mode == "poll":
             self.model.set_choice(BaselineChoice("poll", poll_id=value))
