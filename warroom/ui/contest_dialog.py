@@ -1,0 +1,408 @@
+"""New contest / Edit contest: one short dialog, so a campaign sets up its race in under two minutes.
+
+The dialog builds a core Contest and checks it with Contest.problems() as the user types; OK stays disabled
+with the problems listed until there are none. Candidate codes are made from the names (and kept for existing
+candidates, whose polls refer to them).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QColorDialog,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from warroom.core.types import Candidate, Contest, CountingSystem, Party, Rules
+
+# Okabe-Ito, colour-blind safe: new candidates and parties take these in turn.
+PALETTE = ("#0072B2", "#D55E00", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#F0E442", "#7F7F7F")
+CAND_COLUMNS = ("Name", "Short name", "Party code", "Colour", "Withdrawn")
+PARTY_COLUMNS = ("Code", "Name", "Colour")
+
+
+def code_for(name: str, taken: set[str]) -> str:
+    """A candidate code from a name: the surname in lower-case ASCII, made unique ("smith", "smith2")."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+    words = re.findall(r"[a-z0-9]+", plain)
+    base = words[-1] if words else "candidate"
+    if base == "other":
+        base = "other_candidate"
+    code, n = base, 2
+    while code in taken:
+        code, n = f"{base}{n}", n + 1
+    return code
+
+
+def _qdate(d: date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+def _pydate(q: QDate) -> date:
+    return date(q.year(), q.month(), q.day())
+
+
+class ContestDialog(QDialog):
+    """Create or edit a contest.
+
+    Args:
+        existing: the contest to edit (None: a new one).
+        taken_names: names of the other contests in the store (a name must be unique).
+        locked_codes: candidate codes that have polls (they cannot be removed, only withdrawn).
+        parent: the window.
+    """
+
+    def __init__(
+        self,
+        existing: Contest | None = None,
+        taken_names: Sequence[str] = (),
+        locked_codes: Sequence[str] = (),
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Edit contest" if existing else "New contest")
+        self.setObjectName("contest_dialog")
+        self._existing = existing
+        self._taken = {n.strip().casefold() for n in taken_names if not existing or n != existing.name}
+        self._locked = set(locked_codes)
+        self._codes: list[str] = []  # the code of each candidate row (kept for existing candidates)
+
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("e.g. Cumbria Mayor 2027")
+        self.name.setAccessibleName("Contest name")
+        self.office = QLineEdit()
+        self.office.setPlaceholderText("e.g. Mayor of Cumbria")
+        self.area = QLineEdit()
+        self.area.setPlaceholderText("e.g. Cumbria Combined Authority")
+        self.system = QComboBox()
+        self.system.setAccessibleName("Counting system")
+        for s in CountingSystem:
+            self.system.addItem(s.label, s)
+        self.election = QDateEdit()
+        self.election.setCalendarPopup(True)
+        self.election.setDisplayFormat("yyyy-MM-dd")
+        self.election.setAccessibleName("Election date")
+        self.second = QDateEdit()
+        self.second.setCalendarPopup(True)
+        self.second.setDisplayFormat("yyyy-MM-dd")
+        self.second.setAccessibleName("Second-round date")
+        self.second.setToolTip("The runoff's polling day, for a two-round system (France: two weeks later)")
+
+        # Rules: the system's usual ones, editable.
+        self.majority = QDoubleSpinBox()
+        self.majority.setRange(0.1, 99.9)
+        self.majority.setDecimals(1)
+        self.majority.setSuffix(" %")
+        self.majority.setToolTip("Share of valid votes a candidate must exceed to win in the first round")
+        self.preferences = QSpinBox()
+        self.preferences.setRange(0, 99)
+        self.preferences.setSpecialValueText("all")
+        self.preferences.setToolTip("How many preferences count (Supplementary Vote: 2; 'all': every ranking)")
+        self.finalists = QComboBox()
+        self.finalists.addItem("Top two go to the final round", "top_two")
+        self.finalists.addItem("Everyone over a threshold (or the top two)", "threshold")
+        self.finalists.addItem("Eliminate the last, round by round", "elimination")
+        self.threshold = QDoubleSpinBox()
+        self.threshold.setRange(0.0, 99.9)
+        self.threshold.setDecimals(1)
+        self.threshold.setSuffix(" % of registered")
+        self.threshold.setToolTip("French legislative seats: 12.5 % of registered voters qualify for the runoff")
+        rules = QGroupBox("Counting rules")
+        rules.setCheckable(True)
+        rules.setChecked(False)
+        rules.setToolTip("Tick to change the system's usual rules")
+        self.rules_box = rules
+        rform = QFormLayout(rules)
+        rform.addRow("Majority to win outright", self.majority)
+        rform.addRow("Preferences counted", self.preferences)
+        rform.addRow("Final round", self.finalists)
+        rform.addRow("Qualifying threshold", self.threshold)
+
+        self.candidates = QTableWidget(0, len(CAND_COLUMNS))
+        self.candidates.setObjectName("candidates_table")
+        self.candidates.setAccessibleName("Candidates")
+        self.candidates.setHorizontalHeaderLabels(list(CAND_COLUMNS))
+        self.candidates.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.candidates.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.candidates.cellDoubleClicked.connect(self._on_cell_double_clicked)
+        add = QPushButton("&Add candidate")
+        add.clicked.connect(lambda: self.add_candidate("", ""))
+        remove = QPushButton("&Remove candidate")
+        remove.setToolTip("A candidate with polls cannot be removed: tick Withdrawn instead")
+        remove.clicked.connect(self._remove_selected)
+        cbuttons = QHBoxLayout()
+        cbuttons.addWidget(add)
+        cbuttons.addWidget(remove)
+        cbuttons.addStretch(1)
+
+        self.parties = QTableWidget(0, len(PARTY_COLUMNS))
+        self.parties.setObjectName("parties_table")
+        self.parties.setAccessibleName("Parties")
+        self.parties.setHorizontalHeaderLabels(list(PARTY_COLUMNS))
+        self.parties.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.parties.cellDoubleClicked.connect(self._on_party_double_clicked)
+        add_party = QPushButton("Add &party")
+        add_party.clicked.connect(lambda: self.add_party("", ""))
+
+        self.notes = QPlainTextEdit()
+        self.notes.setPlaceholderText("Notes (sources, boundary changes, anything the team should know)")
+        self.notes.setFixedHeight(60)
+        self.problem_label = QLabel()
+        self.problem_label.setObjectName("contest_problems")
+        self.problem_label.setWordWrap(True)
+        self.problem_label.setStyleSheet("color: #B00020")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        form = QFormLayout()
+        form.addRow("&Name", self.name)
+        form.addRow("Office", self.office)
+        form.addRow("Area", self.area)
+        form.addRow("&System", self.system)
+        form.addRow("&Election date", self.election)
+        form.addRow("Second round", self.second)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(QLabel("<b>Candidates</b> (double-click a colour to pick one)"))
+        layout.addWidget(self.candidates, 2)
+        layout.addLayout(cbuttons)
+        layout.addWidget(QLabel("<b>Parties</b> (their codes link candidates to party voting intention)"))
+        layout.addWidget(self.parties, 1)
+        layout.addWidget(add_party, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(rules)
+        layout.addWidget(self.notes)
+        layout.addWidget(self.problem_label)
+        layout.addWidget(self.buttons)
+        self.resize(760, 720)
+
+        self._load(existing)
+        for signal in (
+            self.name.textChanged,
+            self.office.textChanged,
+            self.area.textChanged,
+            self.election.dateChanged,
+            self.second.dateChanged,
+            self.candidates.itemChanged,
+            self.parties.itemChanged,
+            self.notes.textChanged,
+            self.majority.valueChanged,
+            self.preferences.valueChanged,
+            self.finalists.currentIndexChanged,
+            self.threshold.valueChanged,
+            self.rules_box.toggled,
+        ):
+            signal.connect(self._refresh)
+        self.system.currentIndexChanged.connect(self._on_system_changed)
+        self._refresh()
+
+    # --- public ------------------------------------------------------------------------------------------------
+
+    def add_candidate(self, name: str, party: str, colour: str = "", short: str = "", withdrawn: bool = False) -> None:
+        """Append a candidate row (the code is made when the contest is built)."""
+        row = self.candidates.rowCount()
+        self.candidates.blockSignals(True)
+        self.candidates.insertRow(row)
+        colour = colour or PALETTE[row % len(PALETTE)]
+        for col, text in enumerate((name, short, party, colour)):
+            self.candidates.setItem(row, col, QTableWidgetItem(text))
+        self._paint_swatch(self.candidates.item(row, 3))
+        check = QTableWidgetItem()
+        check.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+        check.setCheckState(Qt.CheckState.Checked if withdrawn else Qt.CheckState.Unchecked)
+        self.candidates.setItem(row, 4, check)
+        self.candidates.blockSignals(False)
+        self._codes.append("")
+        self._refresh()
+
+    def add_party(self, code: str, name: str, colour: str = "") -> None:
+        """Append a party row."""
+        row = self.parties.rowCount()
+        self.parties.blockSignals(True)
+        self.parties.insertRow(row)
+        for col, text in enumerate((code, name, colour or PALETTE[row % len(PALETTE)])):
+            self.parties.setItem(row, col, QTableWidgetItem(text))
+        self._paint_swatch(self.parties.item(row, 2))
+        self.parties.blockSignals(False)
+        self._refresh()
+
+    def contest(self) -> Contest:
+        """The contest as typed (check `problems()` before storing it)."""
+        parties = []
+        for r in range(self.parties.rowCount()):
+            code, name, colour = (self._text(self.parties, r, c) for c in range(3))
+            if code or name:
+                parties.append(Party(code, name or code, colour))
+        candidates = []
+        taken = {c for c in self._codes if c}
+        for r in range(self.candidates.rowCount()):
+            name, short, party, colour = (self._text(self.candidates, r, c) for c in range(4))
+            if not name:
+                continue
+            code = self._codes[r]
+            if not code:
+                code = code_for(name, taken)
+                taken.add(code)
+            check = self.candidates.item(r, 4)
+            withdrawn = check is not None and check.checkState() == Qt.CheckState.Checked
+            candidates.append(Candidate(code, name, party or None, colour, short, withdrawn))
+        system = CountingSystem(self.system.currentData())
+        rules, _problem = self._rules()
+        base = self._existing
+        return Contest(
+            name=self.name.text().strip(),
+            election_date=_pydate(self.election.date()),
+            system=system,
+            candidates=tuple(candidates),
+            parties=tuple(parties),
+            id=base.id if base else None,
+            office=self.office.text().strip(),
+            area=self.area.text().strip(),
+            second_round_date=_pydate(self.second.date()) if system == CountingSystem.TWO_ROUND else None,
+            rules=rules,
+            notes=self.notes.toPlainText().strip(),
+            demo=base.demo if base else False,
+        )
+
+    def problems(self) -> list[str]:
+        """Everything that stops the contest being stored, in words."""
+        out = []
+        contest = self.contest()
+        if contest.name.strip().casefold() in self._taken:
+            out.append(f"name: another contest is already called {contest.name!r}")
+        out += contest.problems()
+        problem = self._rules()[1]
+        if problem:
+            out.append(f"rules: {problem}")
+        kept = {c.code for c in contest.candidates}
+        gone = sorted(self._locked - kept)
+        if gone:
+            out.append(f"candidates: {', '.join(gone)} have polls and cannot be removed: tick Withdrawn instead")
+        return out
+
+    # --- private -------------------------------------------------------------------------------------------
+
+    def _rules(self) -> tuple[Rules | None, str]:
+        """The typed rules (None: the system's usual ones) and what is wrong with them ("" if nothing)."""
+        if not self.rules_box.isChecked():
+            return None, ""
+        finalists = str(self.finalists.currentData())
+        try:
+            return (
+                Rules(
+                    majority=self.majority.value(),
+                    preferences=self.preferences.value() or None,
+                    finalists=finalists,
+                    qualify_threshold=self.threshold.value() if finalists == "threshold" else None,
+                ),
+                "",
+            )
+        except ValueError as exc:
+            return None, str(exc)
+
+    def _load(self, contest: Contest | None) -> None:
+        if contest is None:
+            today = date.today()
+            self.election.setDate(_qdate(date(today.year + 1, 5, 6)))
+            self.second.setDate(_qdate(date(today.year + 1, 5, 20)))
+            self._set_rules(Rules.default_for(CountingSystem.SV))
+            for _ in range(2):
+                self.add_candidate("", "")
+            return
+        self.name.setText(contest.name)
+        self.office.setText(contest.office)
+        self.area.setText(contest.area)
+        self.system.setCurrentIndex(self.system.findData(contest.system))
+        self.election.setDate(_qdate(contest.election_date))
+        self.second.setDate(_qdate(contest.second_round_date or contest.election_date))
+        self.notes.setPlainText(contest.notes)
+        for p in contest.parties:
+            self.add_party(p.code, p.name, p.colour)
+        for c in contest.candidates:
+            self.add_candidate(c.name, c.party or "", c.colour, c.short_name, c.withdrawn)
+            self._codes[-1] = c.code
+        self._set_rules(contest.counting_rules)
+        self.rules_box.setChecked(contest.rules is not None)
+
+    def _set_rules(self, rules: Rules) -> None:
+        self.majority.setValue(rules.majority)
+        self.preferences.setValue(rules.preferences or 0)
+        self.finalists.setCurrentIndex(self.finalists.findData(rules.finalists))
+        self.threshold.setValue(rules.qualify_threshold or 0.0)
+
+    def _on_system_changed(self, _index: int) -> None:
+        system = CountingSystem(self.system.currentData())
+        if not self.rules_box.isChecked():
+            self._set_rules(Rules.default_for(system))
+        self._refresh()
+
+    def _refresh(self, *_args: object) -> None:
+        system = CountingSystem(self.system.currentData())
+        self.second.setEnabled(system == CountingSystem.TWO_ROUND)
+        self.threshold.setEnabled(self.finalists.currentData() == "threshold")
+        problems = self.problems()
+        self.problem_label.setText("\n".join(problems[:6]) + (f"\n… and {len(problems) - 6} more" if len(problems) > 6 else ""))
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(not problems)
+        ok.setToolTip("" if not problems else "Fix the problems listed first")
+
+    def _remove_selected(self) -> None:
+        rows = sorted({i.row() for i in self.candidates.selectedIndexes()}, reverse=True)
+        for r in rows:
+            self.candidates.removeRow(r)
+            del self._codes[r]
+        self._refresh()
+
+    @staticmethod
+    def _text(table: QTableWidget, row: int, col: int) -> str:
+        item = table.item(row, col)
+        return item.text().strip() if item is not None else ""
+
+    @staticmethod
+    def _paint_swatch(item: QTableWidgetItem | None) -> None:
+        if item is not None and QColor(item.text()).isValid():
+            item.setBackground(QColor(item.text()))
+            light = QColor(item.text()).lightness() > 140
+            item.setForeground(QColor("#000000" if light else "#FFFFFF"))
+
+    def _pick_colour(self, table: QTableWidget, row: int, col: int) -> None:
+        item = table.item(row, col)
+        if item is None:
+            return
+        colour = QColorDialog.getColor(QColor(item.text()), self, "Colour")
+        if colour.isValid():
+            item.setText(colour.name().upper())
+            self._paint_swatch(item)
+
+    def _on_cell_double_clicked(self, row: int, col: int) -> None:
+        if col == 3:
+            self._pick_colour(self.candidates, row, col)
+
+    def _on_party_double_clicked(self, row: int, col: int) -> None:
+        if col == 2:
+            self._pick_colour(self.parties, row, col)
+
