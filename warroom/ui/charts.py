@@ -14,15 +14,18 @@ from datetime import date
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath
-from PySide6.QtWidgets import QGraphicsPathItem, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath
+from PySide6.QtWidgets import QGraphicsPathItem, QSizePolicy, QVBoxLayout, QWidget
 
 from warroom.core.averaging import AverageSeries, PollAverages
+from warroom.core.pipeline import runoff_kind
 from warroom.core.types import Annotation, Contest, Poll
 
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 SYMBOLS = ("o", "s", "t", "d", "+", "x", "p", "h", "star", "t1", "t2", "t3")
 LEAD_CHARTS = ("lead1", "lead2")
+FINAL_WEEKS_DAYS = 42  # the default window: six weeks before the latest poll or election day
+END_LABEL_ROOM = 0.16  # share of the default window kept free right of the data for the end-of-line values
 
 
 def day_to_epoch(day: float | np.ndarray) -> np.ndarray:
@@ -46,10 +49,21 @@ class Theme:
     band_alpha: int = 60
     line_width: float = 2.0
     font_pt: int = 10
+    marker_scale: float = 1.0  # poll markers and legend symbols, relative to point_size()
+    election: str = "#b00020"  # the election-day line and its label
+    event: str = "#6a3d9a"  # event markers and their labels
 
 
 LIGHT = Theme()
-DARK = Theme(background="#1e1e1e", foreground="#e8e8e8", grid_alpha=0.2, band_alpha=70, grid="#3a3a3a")
+DARK = Theme(
+    background="#1e1e1e",
+    foreground="#e8e8e8",
+    grid_alpha=0.2,
+    band_alpha=70,
+    grid="#3a3a3a",
+    election="#ff6b6b",
+    event="#c9a0ff",
+)
 PROJECTOR = Theme(
     background="#000000",
     foreground="#ffffff",
@@ -58,7 +72,86 @@ PROJECTOR = Theme(
     line_width=5.0,
     font_pt=20,
     grid="#4a4a4a",
+    marker_scale=1.7,
+    election="#ff6b6b",
+    event="#c9a0ff",
 )
+
+
+class _TitleLabel(pg.LabelItem):
+    """A chart title that never sets the chart's minimum width: a long title in large type would otherwise
+    widen the whole chart column past the window and crop the final weeks and the election day off its right
+    edge. It overflows its row instead (centred, so the middle stays readable).
+
+    pyqtgraph's LabelItem re-measures itself (updateMin) on every setText and resize and keeps the result in
+    `_sizeHint`; only the widths are released, so the title row keeps its height."""
+
+    _fitting = False
+
+    def updateMin(self) -> None:
+        super().updateMin()
+        self.setMinimumWidth(0)
+        for which, (_w, h) in list(self._sizeHint.items()):
+            if which != Qt.SizeHint.MaximumSize:
+                self._sizeHint[which] = (0, h)
+        self.updateGeometry()
+
+    def setText(self, text: str, **args: object) -> None:
+        super().setText(text, **args)
+        self._fit()
+
+    def resizeEvent(self, ev: object) -> None:
+        super().resizeEvent(ev)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Shown whole when it fits, else cut with an ellipsis (the full title stays in .text and the tooltip)."""
+        if self._fitting:
+            return
+        full = str(getattr(self, "text", ""))
+        room = self.rect().width() - 8
+        shown = full
+        if room > 0:
+            font = QFont(self.item.font())
+            size = str(self.opts.get("size", ""))
+            if size.endswith("pt"):
+                font.setPointSizeF(float(size[:-2]))
+            shown = QFontMetricsF(font).elidedText(full, Qt.TextElideMode.ElideRight, room)
+        self.setToolTip(full if shown != full else "")
+        if self.item.toPlainText() == shown:
+            return
+        self._fitting = True
+        try:
+            super().setText(shown)
+            self.text = full
+        finally:
+            self._fitting = False
+
+
+def _use_overflowing_title(plot: pg.PlotItem) -> None:
+    old = plot.titleLabel
+    plot.layout.removeItem(old)
+    if old.scene() is not None:
+        old.scene().removeItem(old)
+    plot.titleLabel = _TitleLabel("", size="11pt")
+    plot.layout.addItem(plot.titleLabel, 0, 1)
+
+
+class _DateAxis(pg.DateAxisItem):
+    """Dates with no label on top of another: a day label closer to a month (or year) label than most of a
+    day step is left out ("Mar" rather than "Mar03" where 1 and 3 March meet)."""
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, list[float]]]:
+        levels = super().tickValues(minVal, maxVal, size)
+        out: list[tuple[float, list[float]]] = []
+        coarser: list[float] = []
+        for spacing, values in levels:
+            if coarser:
+                marks = np.asarray(coarser, dtype=float)
+                values = [v for v in values if np.min(np.abs(marks - v)) >= 0.6 * spacing]
+            out.append((spacing, values))
+            coarser.extend(values)
+        return out
 
 
 class _BandItem(QGraphicsPathItem):
@@ -283,6 +376,7 @@ class ChartPanel(QWidget):
         self._lead2_implied: _Series | None = None
         self._annotation_items: list[pg.InfiniteLine] = []
         self._selected: int | None = None
+        self._last_data: tuple[Sequence[Poll], PollAverages | None] | None = None
         self._row_of = np.full(1, -1, dtype=np.int64)
         self._sizes = np.empty(0)
         self._symbols = np.empty(0, dtype=object)
@@ -301,7 +395,8 @@ class ChartPanel(QWidget):
             "lead2": "Second-round (runoff) lead (points)",
         }
         for row, key in enumerate(("first", "lead1", "lead2")):
-            plot = self._layout_widget.addPlot(row=row, col=0, axisItems={"bottom": pg.DateAxisItem()})
+            plot = self._layout_widget.addPlot(row=row, col=0, axisItems={"bottom": _DateAxis()})
+            _use_overflowing_title(plot)
             plot.setTitle(titles[key])
             self._grids[key] = GridLines(plot, theme.grid)
             plot.setMenuEnabled(False)
@@ -314,11 +409,13 @@ class ChartPanel(QWidget):
                 plot.setXLink(self.plots["first"])
             # Big data stays smooth while panning: draw only what is on screen, thinned to the pixel grid.
             self.plots[key] = plot
+        self._zero_lines: list[pg.InfiniteLine] = []
         for key in LEAD_CHARTS:
             zero = pg.InfiniteLine(
                 pos=0, angle=0, pen=pg.mkPen(theme.foreground, width=1.5, style=Qt.PenStyle.DashLine)
             )
             self.plots[key].addItem(zero)
+            self._zero_lines.append(zero)
         self._election_lines: list[pg.InfiniteLine] = []
         self._selection_marks: dict[str, pg.ScatterPlotItem] = {}
         for key, plot in self.plots.items():
@@ -326,12 +423,21 @@ class ChartPanel(QWidget):
             mark.setZValue(20)
             plot.addItem(mark)
             self._selection_marks[key] = mark
-        # Legends sit on a translucent card so lines behind them stay visible.
-        card = {"brush": pg.mkBrush(255, 255, 255, 200), "pen": pg.mkPen(200, 200, 200)}
-        self._legend_first = self.plots["first"].addLegend(offset=(10, 40), colCount=4, **card)
-        self._legend_lead1 = self.plots["lead1"].addLegend(offset=(10, 5), colCount=7, **card)
-        self._legend_lead2 = self.plots["lead2"].addLegend(offset=(10, 5), colCount=2, **card)
+        # Legends never sit on the data: the candidates' lines are named at their ends (end labels), and the
+        # two keys that remain (pollster symbols; published vs implied runoff lead) get a row of their own
+        # under their chart's date axis, inside the PlotItem so single-chart exports keep them.
+        self._legend_lead1 = self._legend_below(self.plots["lead1"])
+        self._legend_lead2 = self._legend_below(self.plots["lead2"])
         self._pollster_keys: dict[str, pg.ScatterPlotItem] = {}
+        self._end_labels: dict[str, pg.TextItem] = {}
+        self._end_values: dict[str, tuple[float, float]] = {}
+        self.range_mode = "final"  # "final" (the last weeks), "all" (whole campaign) or "user" (panned/zoomed)
+        self._applying_range = False
+        for plot in self.plots.values():
+            vb = plot.getViewBox()
+            vb.setAutoVisible(y=True)  # the value axis fits what is in the window, not the whole campaign
+            vb.sigRangeChangedManually.connect(self._on_range_changed_manually)
+        self.plots["first"].getViewBox().sigRangeChanged.connect(self._place_end_labels)
         self.apply_theme(theme)
 
     # --- public ---------------------------------------------------------------------------------------------
@@ -345,13 +451,20 @@ class ChartPanel(QWidget):
             for item in (s.band, s.points, s.line):
                 if item.scene() is not None:
                     item.scene().removeItem(item)
-        self._legend_first.clear()
         self._legend_lead2.clear()
+        for label in self._end_labels.values():
+            if label.scene() is not None:
+                label.scene().removeItem(label)
+        self._end_labels = {}
+        self._end_values = {}
         self._first = {}
         for cand in contest.candidates:
             series = _Series(self.plots["first"], cand.colour, cand.name, self._theme)
             self._first[cand.code] = series
             self._connect(series, "first")
+            self._end_labels[cand.code] = self._end_label(self.plots["first"], cand.colour)
+        for key in LEAD_CHARTS:
+            self._end_labels[key] = self._end_label(self.plots[key], None)
         fg = self._theme.foreground
         self._lead1 = _Series(self.plots["lead1"], fg, "lead", self._theme)
         self._connect(self._lead1, "lead1")
@@ -360,6 +473,9 @@ class ChartPanel(QWidget):
         self._lead2_implied.line.setPen(pg.mkPen("#7f7f7f", width=1.5, style=Qt.PenStyle.DashLine))
         self._connect(self._lead2_observed, "lead2")
         self._connect(self._lead2_implied, "lead2")
+        self._legend_lead2.addItem(self._lead2_observed.line, "published head-to-head")
+        self._legend_lead2.addItem(self._lead2_implied.line, "implied by transfers")
+        self.range_mode = "final"
         self.apply_theme(self._theme)  # new items take the current theme (e.g. opened during a meeting)
         for line in self._election_lines:
             line.getViewBox() and line.getViewBox().removeItem(line)
@@ -373,8 +489,9 @@ class ChartPanel(QWidget):
                 label="Election day",
                 labelOpts={"position": 0.25, "color": "#b00020", "anchors": [(1, 0), (1, 0)]},
             )
-            plot.addItem(line)
+            plot.addItem(line, ignoreBounds=True)
             self._election_lines.append(line)
+        self._theme_labels()
 
     def show_data(self, polls: Sequence[Poll], averages: PollAverages | None) -> None:
         """Push polls and their averages into the existing items."""
@@ -399,7 +516,8 @@ class ChartPanel(QWidget):
 
             columns = ColumnBuilder(contest).build(polls)
         days = columns.day
-        sizes = point_size(columns.n)
+        self._last_data = (polls, averages)
+        sizes = point_size(columns.n) * self._theme.marker_scale
         symbol_by_name = np.array(
             [self._pollster_symbol.get(name, "o") for name in columns.names] or ["o"], dtype=object
         )
@@ -436,14 +554,20 @@ class ChartPanel(QWidget):
                 series.set_points(np.empty(0), np.empty(0), np.empty(0), [], np.empty(0, dtype=np.int64))
         self._lead2_observed.set_average(averages.second_lead if averages else None)
         self._lead2_implied.set_average(None)
+        # Say what the runoff line is made of: published head-to-heads (filled) and runoffs implied by first
+        # round and transfers (hollow); the scenario's baseline names the same source.
+        kind = runoff_kind(averages) if averages is not None else "no runoff figures"
         name_a = contest.candidate(a).name.split()[-1] if a != "other" else a
         name_b = contest.candidate(b).name.split()[-1] if b != "other" else b
         for key, title in (
             ("lead1", f"First-round lead: {name_a} minus {name_b} (points)"),
-            ("lead2", f"Second-round (runoff) lead: {name_a} minus {name_b} (points)"),
+            ("lead2", f"Runoff lead: {name_a} minus {name_b} (points); average of {kind}"),
         ):
             if self.plots[key].titleLabel.text != title:  # re-laying out a title costs more than the data
                 self.plots[key].setTitle(title)
+        self._update_end_labels()
+        if self.range_mode == "final":
+            self.show_final_weeks()
         self._refresh_selection()
 
     def _rows_for(self, ids: np.ndarray) -> np.ndarray:
@@ -479,8 +603,9 @@ class ChartPanel(QWidget):
                     labelOpts={"position": 0.05, "color": "#6a3d9a", "rotateAxis": (1, 0)} if key == "first" else None,
                 )
                 line.setToolTip(f"{note.when:%d %b %Y}: {note.text}")
-                plot.addItem(line)
+                plot.addItem(line, ignoreBounds=True)
                 self._annotation_items.append(line)
+        self._theme_labels()
 
     def select_poll(self, poll_id: int | None) -> None:
         """Ring the poll's points on every chart (from a table selection)."""
@@ -519,6 +644,12 @@ class ChartPanel(QWidget):
                 axis.setPen(pg.mkPen(theme.foreground))
                 axis.setTextPen(pg.mkPen(theme.foreground))
                 axis.setStyle(tickFont=font)
+                # pyqtgraph's axes only grow to fit their labels (they shrink only by more than 10 px):
+                # measured afresh, so leaving the projector's large type gives back the width it took.
+                axis.textWidth = 0
+                axis.textHeight = 0
+                axis.picture = None
+                axis.update()
             plot.titleLabel.setAttr("color", theme.foreground)
             plot.titleLabel.setAttr("size", f"{theme.font_pt + 2}pt")
             plot.titleLabel.setText(plot.titleLabel.text)
@@ -536,7 +667,7 @@ class ChartPanel(QWidget):
                 lead.points.setPen(pg.mkPen(fg, width=1.5))
                 lead.points.setBrush(pg.mkBrush(fg))
                 lead.band.setBrush(pg.mkBrush(band))
-        for legend in (self._legend_first, self._legend_lead1, self._legend_lead2):
+        for legend in (self._legend_lead1, self._legend_lead2):
             legend.setBrush(
                 pg.mkBrush(
                     QColor(theme.background).red(),
@@ -549,14 +680,178 @@ class ChartPanel(QWidget):
             legend.setLabelTextSize(f"{max(8, theme.font_pt - 1)}pt")
             for key in self._pollster_keys.values():
                 key.setPen(pg.mkPen(theme.foreground))
+                key.setSize(9 * theme.marker_scale)
             for _sample, label in legend.items:  # existing entries keep their old colour otherwise
                 label.setText(label.text, color=theme.foreground, size=f"{max(8, theme.font_pt - 1)}pt")
+        self._theme_labels()
+        if self._last_data is not None and self._contest is not None:
+            self.show_data(*self._last_data)  # marker sizes follow the theme
 
     def fit(self) -> None:
-        for plot in self.plots.values():
-            plot.enableAutoRange()
+        """The whole campaign: every poll and the election day."""
+        self.range_mode = "all"
+        self._applying_range = True
+        try:
+            for plot in self.plots.values():
+                plot.enableAutoRange()
+            self._fit_x_to(None)
+        finally:
+            self._applying_range = False
+
+    def final_weeks_window(self) -> tuple[float, float] | None:
+        """The default window in ordinal days: FINAL_WEEKS_DAYS before the latest poll or the election day
+        (whichever is earlier) to the later of the two, plus room for the end labels; None with no data."""
+        contest = self._contest
+        if contest is None:
+            return None
+        latest = max((p.fieldwork_end for p in self._polls.values()), default=None)
+        election = contest.election_date.toordinal()
+        if latest is None:
+            return None
+        last = latest.toordinal()
+        # The election day is shown when it is near; a campaign months before the vote ends at the latest poll.
+        end = max(last, election) if election - last <= FINAL_WEEKS_DAYS else last
+        start = min(last, election) - FINAL_WEEKS_DAYS
+        return float(start), float(end + 1 + END_LABEL_ROOM * (end + 1 - start))
+
+    def show_final_weeks(self) -> None:
+        """The default view: the final weeks (see final_weeks_window), value axes fitted to what is shown."""
+        self.range_mode = "final"
+        window = self.final_weeks_window()
+        self._applying_range = True
+        try:
+            for plot in self.plots.values():
+                plot.enableAutoRange(axis=pg.ViewBox.YAxis)
+            self._fit_x_to(window)
+        finally:
+            self._applying_range = False
+
+    def visible_days(self) -> tuple[float, float]:
+        """The shared x-range in ordinal days (fractional)."""
+        x0, x1 = self.plots["first"].getViewBox().viewRange()[0]
+        return (x0 - 43200.0) / 86400.0 + EPOCH_ORDINAL, (x1 - 43200.0) / 86400.0 + EPOCH_ORDINAL
+
+    def end_label_text(self, key: str) -> str:
+        """The value written at the end of a line: candidate code, 'lead1' or 'lead2' ('' when hidden)."""
+        label = self._end_labels.get(key)
+        return label.toPlainText() if label is not None and label.isVisible() else ""
+
+    def end_label(self, key: str) -> pg.TextItem | None:
+        return self._end_labels.get(key)
+
+    def legends(self) -> dict[str, pg.LegendItem]:
+        """The legends that remain (each below its chart's date axis), by chart key."""
+        return {"lead1": self._legend_lead1, "lead2": self._legend_lead2}
 
     # --- private --------------------------------------------------------------------------------------------
+
+    def _legend_below(self, plot: pg.PlotItem) -> pg.LegendItem:
+        legend = pg.LegendItem(colCount=6, horSpacing=12, verSpacing=-4)
+        legend.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)  # entries side by side, left
+        plot.layout.addItem(legend, 4, 1)  # the row under the bottom axis (pyqtgraph leaves it free)
+        plot.layout.setAlignment(legend, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        return legend
+
+    def _end_label(self, plot: pg.PlotItem, colour: str | None) -> pg.TextItem:
+        label = pg.TextItem("", color=colour or self._theme.foreground, anchor=(0, 0.5))
+        label.setZValue(30)
+        label.setVisible(False)
+        label._warroom_colour = colour  # type: ignore[attr-defined]  # None: the theme's foreground
+        plot.addItem(label, ignoreBounds=True)
+        return label
+
+    def _update_end_labels(self) -> None:
+        contest = self._contest
+        if contest is None:
+            return
+        self._end_values = {}
+        for key, label in self._end_labels.items():
+            if key == "lead1":
+                x, y = self.curve_data("lead1") if self._lead1 else (np.empty(0), np.empty(0))
+            elif key == "lead2":
+                x, y = self.curve_data("lead2") if self._lead2_observed else (np.empty(0), np.empty(0))
+            else:
+                x, y = self.curve_data(key) if key in self._first else (np.empty(0), np.empty(0))
+            if len(x) == 0 or not np.isfinite(y[-1]):
+                label.setVisible(False)
+                continue
+            value = float(y[-1])
+            if key in LEAD_CHARTS:
+                text = f"{value:+.1f}"
+            else:
+                name = contest.candidate(key).name.split()[-1] if key != "other" else "Others"
+                text = f"{name} {value:.1f}"
+            if label.toPlainText() != text:
+                label.setText(text)
+            self._end_values[key] = (float(x[-1]), value)
+            label.setPos(float(x[-1]), value)
+            label.setVisible(True)
+        self._place_end_labels()
+
+    def _place_end_labels(self, *_args: object) -> None:
+        """Candidates' end labels nudged apart vertically so close finishers stay readable."""
+        vb = self.plots["first"].getViewBox()
+        _px, py = vb.viewPixelSize()
+        if not py or not np.isfinite(py):
+            return
+        sample = next(iter(self._end_labels.values()), None)
+        if sample is None:
+            return
+        gap = (QFontMetricsF(sample.textItem.font()).height() + 1) * py
+        keys = sorted((k for k in self._first if k in self._end_values), key=lambda k: -self._end_values[k][1])
+        previous: float | None = None
+        for key in keys:
+            x, y = self._end_values[key]
+            if previous is not None and previous - y < gap:
+                y = previous - gap
+            self._end_labels[key].setPos(x, y)
+            previous = y
+
+    def _theme_labels(self) -> None:
+        """Election-day and event labels and end labels at the theme's type size."""
+        font = QFont()
+        font.setPointSize(self._theme.font_pt)
+        for lines, colour, style, width in (
+            (self._election_lines, self._theme.election, Qt.PenStyle.SolidLine, 2.0),
+            (self._annotation_items, self._theme.event, Qt.PenStyle.DotLine, 1.5),
+        ):
+            for line in lines:
+                line.setPen(pg.mkPen(colour, width=width * max(1.0, self._theme.line_width / 2.5), style=style))
+                label = getattr(line, "label", None)
+                if label is not None:
+                    label.setFont(font)
+                    label.setColor(colour)
+        for zero in self._zero_lines:  # the line every lead is read against: as strong as the theme's lines
+            zero.setPen(
+                pg.mkPen(self._theme.foreground, width=max(1.5, self._theme.line_width / 2), style=Qt.PenStyle.DashLine)
+            )
+        bold = QFont(font)
+        bold.setBold(True)
+        for label in self._end_labels.values():
+            label.setFont(bold)
+            colour = getattr(label, "_warroom_colour", None) or self._theme.foreground
+            label.setColor(colour)
+        self._place_end_labels()
+
+    def _fit_x_to(self, window: tuple[float, float] | None) -> None:
+        vb = self.plots["first"].getViewBox()
+        if window is None:
+            # the whole campaign: every item's bounds, and the election day
+            vb.enableAutoRange(axis=pg.ViewBox.XAxis)
+            vb.updateAutoRange()
+            contest = self._contest
+            if contest is None:
+                return
+            (x0, x1), election = vb.viewRange()[0], float(day_to_epoch(contest.election_date.toordinal()))
+            if not (x0 <= election <= x1):
+                vb.setXRange(min(x0, election), max(x1, election + 2 * 86400.0), padding=0.02)
+            return
+        start, end = window
+        vb.setXRange(float(day_to_epoch(start)), float(day_to_epoch(end)), padding=0)
+
+    def _on_range_changed_manually(self, *_args: object) -> None:
+        if not self._applying_range:
+            self.range_mode = "user"
 
     def _connect(self, series: _Series, chart: str) -> None:
         series.points.sigClicked.connect(self._on_points_clicked)

@@ -445,7 +445,17 @@ class MainWindow(QMainWindow):
         )
         view = bar.addMenu("&View")
         self.view_menu = view
-        self.action_fit = self._action(view, "&Fit charts", "Ctrl+0", self.charts.fit, "Show all polls")
+        self.action_final_weeks = self._action(
+            view,
+            "&Final weeks",
+            "Ctrl+1",
+            self.charts.show_final_weeks,
+            "The last six weeks before the latest poll or the election day (the default view)",
+        )
+        self.action_fit = self._action(
+            view, "&Whole campaign", "Ctrl+0", self.charts.fit, "Every poll of the campaign and the election day"
+        )
+        view.addSeparator()
         view.addAction(self.polls_dock.toggleViewAction())
         view.addAction(self.scenario_dock.toggleViewAction())
         self.action_present = self._action(

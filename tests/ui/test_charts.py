@@ -1,0 +1,137 @@
+"""Chart views as a user meets them: the final weeks by default, the whole campaign one key away, legends off
+the data, values at the line ends, and meeting mode that is legible and leaves everything as it was."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QKeySequence
+
+from warroom.ui.charts import FINAL_WEEKS_DAYS, PROJECTOR
+
+pytestmark = pytest.mark.gui
+
+
+def _window_days(charts) -> tuple[float, float]:
+    return charts.visible_days()
+
+
+def test_charts_open_on_the_final_weeks_and_the_whole_campaign_is_one_key_away(room, qtbot) -> None:
+    charts, win = room.window.charts, room.window
+    polls = room.poll_service.polls
+    first = min(p.fieldwork_end for p in polls).toordinal()
+    latest = max(p.fieldwork_end for p in polls).toordinal()
+    election = room.poll_service.contest.election_date.toordinal()
+    x0, x1 = _window_days(charts)
+    assert x0 == pytest.approx(min(latest, election) - FINAL_WEEKS_DAYS, abs=0.01)
+    assert x1 > max(latest, election)  # the election-day line and the end labels are inside
+    assert x0 > first + 14  # the early campaign is off screen: the final weeks get the width
+    for key in ("lead1", "lead2"):  # the charts share the window
+        assert charts.plots[key].getViewBox().viewRange()[0] == pytest.approx(charts.plots["first"].viewRange()[0])
+    # the value axis fits what is in the window
+    _y0, y1 = charts.plots["first"].getViewBox().viewRange()[1]
+    visible = [max(p.first_round.values()) for p in polls if p.fieldwork_end.toordinal() >= x0]
+    assert y1 < max(visible) + 8
+
+    view_menu = win.view_menu.actions()
+    assert win.action_fit in view_menu and win.action_final_weeks in view_menu
+    assert win.action_fit.shortcut() == QKeySequence("Ctrl+0")
+    assert not win.action_final_weeks.shortcut().isEmpty()
+    win.action_fit.trigger()
+    a0, a1 = _window_days(charts)
+    assert a0 <= first and a1 >= election
+    win.action_final_weeks.trigger()
+    assert _window_days(charts) == pytest.approx((x0, x1), abs=0.01)
+
+
+def test_a_panned_view_stays_put_when_a_poll_arrives(room, qtbot) -> None:
+    from dataclasses import replace
+
+    from tests.conftest import make_poll
+
+    charts = room.window.charts
+    vb = charts.plots["first"].getViewBox()
+    vb.translateBy(x=-20 * 86400.0)  # as a mouse drag does
+    vb.sigRangeChangedManually.emit(vb.state["mouseEnabled"])
+    assert charts.range_mode == "user"
+    before = _window_days(charts)
+    latest = max(p.fieldwork_end for p in room.poll_service.polls)
+    poll = replace(make_poll(1, a=45, b=40, c=15), fieldwork_start=latest, fieldwork_end=latest + timedelta(days=1))
+    with qtbot.waitSignal(room.averages.averages_ready, timeout=2000):
+        room.window.import_polls([poll])
+    assert _window_days(charts) == pytest.approx(before, abs=0.01)
+
+
+def _intersects(a: QRectF, b: QRectF) -> bool:
+    return a.intersected(b).width() > 0.5 and a.intersected(b).height() > 0.5
+
+
+def test_legends_sit_outside_every_plot_area_and_values_are_written_at_the_line_ends(room) -> None:
+    charts = room.window.charts
+    areas = [p.getViewBox().sceneBoundingRect() for p in charts.plots.values()]
+    legends = charts.legends()
+    assert legends["lead1"].items and legends["lead2"].items  # pollster symbols; published vs implied
+    for key, legend in legends.items():
+        rect = legend.sceneBoundingRect()
+        assert rect.width() > 20 and rect.height() > 10, key
+        assert not any(_intersects(rect, area) for area in areas), key
+    contest = room.poll_service.contest
+    for cand in contest.candidates:
+        _x, y = charts.curve_data(cand.code)
+        assert charts.end_label_text(cand.code) == f"{cand.name.split()[-1]} {y[-1]:.1f}"
+    for key in ("lead1", "lead2"):
+        _x, y = charts.curve_data(key)
+        assert charts.end_label_text(key) == f"{y[-1]:+.1f}"
+    # close finishers' labels do not overlap each other
+    rects = [charts.end_label(c.code).sceneBoundingRect() for c in contest.candidates]
+    inner = [r.adjusted(0, 4, 0, -4) for r in rects]  # the text box has a few pixels of margin
+    for i, a in enumerate(inner):
+        for b in inner[i + 1 :]:
+            assert not _intersects(a, b)
+
+
+def _legend_geometry(charts) -> list[tuple[float, ...]]:
+    """Each legend's size and place under its plot area, and the value axes' widths (which place the plot
+    areas): what meeting mode changes and leaving it must give back (the window's own size aside)."""
+    out: list[tuple[float, ...]] = []
+    for key, legend in charts.legends().items():
+        r = legend.sceneBoundingRect()
+        area = charts.plots[key].getViewBox().sceneBoundingRect()
+        out.append(tuple(round(v, 3) for v in (r.x() - area.x(), r.y() - area.bottom(), r.width(), r.height())))
+    out.append(tuple(round(p.getAxis("left").width(), 3) for p in charts.plots.values()))
+    return out
+
+
+def test_meeting_mode_is_legible_and_leaving_it_restores_the_legends_exactly(room, qtbot) -> None:
+    win, charts = room.window, room.window.charts
+    assert win.size().width() == 1600 and win.size().height() == 1000
+    qtbot.wait(50)  # the layout settles (axes measure their labels on first paint)
+    before = _legend_geometry(charts)
+    label_pt = [line.label.textItem.font().pointSize() for line in charts._election_lines]
+    marker_before = float(np.max(charts._lead1.points.data["size"]))
+    win.enter_presentation()
+    qtbot.waitUntil(lambda: win.presenting)
+    qtbot.wait(50)
+    assert _legend_geometry(charts) != before  # larger type really did change them
+    # labels on the election day and events at the projector's type size, markers larger
+    for line in charts._election_lines + charts._annotation_items:
+        if getattr(line, "label", None) is not None:
+            assert line.label.textItem.font().pointSize() >= PROJECTOR.font_pt
+    for legend in charts.legends().values():
+        for _sample, label in legend.items:
+            assert float(label.opts["size"].removesuffix("pt")) >= PROJECTOR.font_pt - 1
+    for key in charts._pollster_keys.values():
+        assert key.opts["size"] >= 9 * PROJECTOR.marker_scale - 1e-9
+    assert float(np.max(charts._lead1.points.data["size"])) == pytest.approx(marker_before * PROJECTOR.marker_scale)
+    assert charts.end_label("lead1").textItem.font().pointSize() >= PROJECTOR.font_pt
+    win.leave_presentation()
+    qtbot.waitUntil(lambda: not win.presenting)
+    # The offscreen platform has no window manager to give back the pre-full-screen size; a desktop does.
+    win.resize(1600, 1000)
+    qtbot.wait(50)
+    assert _legend_geometry(charts) == before
+    assert [line.label.textItem.font().pointSize() for line in charts._election_lines] == label_pt
+    assert float(np.max(charts._lead1.points.data["size"])) == pytest.approx(marker_before)
