@@ -127,3 +127,27 @@ def test_an_apostrophe_typed_before_a_formula_sign_survives_the_round_trip() -> 
     back = parse_polls_csv(polls_to_csv([poll], TOY), TOY)
     assert back.ok, back.errors
     assert back.polls == [replace(poll)]
+
+
+@pytest.mark.parametrize(("field", "limit"), [("pollster", 120), ("client", 120), ("method", 60)])
+def test_text_longer_than_the_store_keeps_is_an_error_naming_line_and_field(field: str, limit: int) -> None:
+    header = "pollster,client,method,fieldwork_start,fieldwork_end,sample_size,first:ann,first:bob,first:cat"
+    values = {"pollster": "Acme", "client": "", "method": ""}
+    ok = dict(values, **{field: "x" * limit})
+    long = dict(values, **{field: "x" * (limit + 1)})
+    rows = [f"{v['pollster']},{v['client']},{v['method']},2024-03-0{i},2024-03-0{i + 1},800,45,40,15"
+            for i, v in ((1, ok), (4, long))]
+    result = parse_polls_csv(header + "\n" + "\n".join(rows) + "\n", TOY)
+    assert [(e.line, e.field) for e in result.errors] == [(3, field)]
+    assert str(limit) in result.errors[0].message
+
+
+def test_a_nul_character_in_a_typed_poll_is_a_problem_naming_the_field() -> None:
+    problems = validate_poll(replace(make_poll(1), notes="before\x00after"), TOY)
+    assert [p.field for p in problems] == ["notes"]
+
+
+def test_the_largest_sample_fits_every_store() -> None:
+    assert MAX_SAMPLE_SIZE <= 2**31 - 1  # PostgreSQL INTEGER; SQLite would take 2**63 - 1
+    result = parse_polls_csv(f"{HEADER}\nAcme,2024-03-01,2024-03-02,{2**31},45,40,15\n", TOY)
+    assert [(e.line, e.field) for e in result.errors] == [(2, "sample_size")]

@@ -292,3 +292,37 @@ def test_two_instances_starting_together_on_a_new_store_both_open_it(
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM contest")).scalar_one() == 1
     engine.dispose()
+
+
+def test_the_text_limits_checked_on_input_are_the_store_columns() -> None:
+    """validation.py (pure core) repeats the column sizes; they must not drift from schema.py."""
+    from sqlalchemy import String
+
+    from warroom.core.validation import TEXT_LIMITS
+    from warroom.store.schema import PollRow
+
+    columns = PollRow.__table__.c
+    sized = {c.name: c.type.length for c in columns if isinstance(c.type, String) and c.type.length}
+    assert {name: sized[name] for name in TEXT_LIMITS} == TEXT_LIMITS
+    assert set(sized) <= set(TEXT_LIMITS)
+
+
+def test_a_validated_poll_with_the_largest_values_is_stored(store_url: str) -> None:
+    """What validation accepts, every store keeps: no 'store failed' on PostgreSQL for what SQLite took."""
+    from dataclasses import replace
+
+    from tests.conftest import make_poll
+    from warroom.core.validation import MAX_SAMPLE_SIZE, TEXT_LIMITS, validate_poll
+
+    engine = make_engine(store_url)
+    upgrade(engine)
+    sessions = make_session_factory(engine)
+    poll = replace(make_poll(1, n=MAX_SAMPLE_SIZE), **{name: "é" * size for name, size in TEXT_LIMITS.items()})
+    assert validate_poll(poll, TOY) == []
+    with sessions.begin() as s:
+        cid = repo.add_contest(s, TOY)
+        repo.add_poll(s, cid, poll)
+    with sessions() as s:
+        (back,) = repo.list_polls(s, cid)
+    engine.dispose()
+    assert back.sample_size == MAX_SAMPLE_SIZE and back.pollster == poll.pollster

@@ -272,7 +272,7 @@ def parse_polls_csv(text: str, contest: Contest, *, today: date | None = None) -
                 errors.append(LineError(line_no, "sample_size", f"{shown!r} is not a whole number"))
             elif len(digits) > len(str(MAX_SAMPLE_SIZE)):  # also keeps int() clear of its digit limit
                 errors.append(
-                    LineError(line_no, "sample_size", f"{shown} is more people than are alive (at most {MAX_SAMPLE_SIZE:,})")
+                    LineError(line_no, "sample_size", f"{shown} is larger than any poll (at most {MAX_SAMPLE_SIZE:,})")
                 )
             else:
                 sample = int(digits or "0")

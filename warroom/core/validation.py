@@ -11,9 +11,14 @@ from warroom.core.types import EXHAUSTED, Contest, Poll
 SUM_TOLERANCE = 3.0
 """Published shares are rounded and some polls print "others" loosely; within 97-103 is "about 100"."""
 
-MAX_SAMPLE_SIZE = 10_000_000_000
-"""No poll can ask more people than are alive: about 8.2 billion in 2024 (UN World Population Prospects 2024),
-so 10 billion is safely impossible. Also far below 2**63 - 1, the largest integer the store keeps."""
+MAX_SAMPLE_SIZE = 2**31 - 1
+"""The largest sample a store keeps everywhere: PostgreSQL's INTEGER (SQLite would take 2**63 - 1). It is about
+a quarter of everyone alive (8.2 billion in 2024, UN World Population Prospects 2024), so no real poll comes
+near it; above it a value is a typo, and would otherwise fail only on a team store, without line or field."""
+
+TEXT_LIMITS = {"pollster": 120, "client": 120, "method": 60}
+"""Characters each text field may hold: the store's column sizes (store/schema.py; a store test checks they
+match). SQLite ignores them, PostgreSQL refuses longer text, so they are checked here for both."""
 
 LATEST_AFTER_ELECTION = timedelta(days=366)
 EARLIEST_BEFORE_ELECTION = timedelta(days=3653)
@@ -68,6 +73,12 @@ def validate_poll(poll: Poll, contest: Contest, *, today: date | None = None) ->
     problems: list[Problem] = []
     if not poll.pollster.strip():
         problems.append(Problem("pollster", "is empty"))
+    for name, limit in TEXT_LIMITS.items():
+        if len(getattr(poll, name)) > limit:
+            problems.append(Problem(name, f"is {len(getattr(poll, name))} characters long; at most {limit}"))
+    for name in ("pollster", "client", "method", "source_url", "notes"):
+        if "\x00" in getattr(poll, name):  # PostgreSQL text cannot hold NUL; it is never meant anyway
+            problems.append(Problem(name, "contains a NUL character"))
     if poll.fieldwork_end < poll.fieldwork_start:
         problems.append(
             Problem(
@@ -100,10 +111,10 @@ def validate_poll(poll: Poll, contest: Contest, *, today: date | None = None) ->
         problems.append(Problem("sample_size", f"must be positive, got {poll.sample_size}"))
     elif poll.sample_size is not None and poll.sample_size > MAX_SAMPLE_SIZE:
         problems.append(
-            Problem("sample_size", f"{poll.sample_size:,} is more people than are alive (at most {MAX_SAMPLE_SIZE:,})")
+            Problem("sample_size", f"{poll.sample_size:,} is larger than any poll (at most {MAX_SAMPLE_SIZE:,})")
         )
-    if not poll.first_round and not poll.second_round:
-        problems.append(Problem("first", "no first-round or second-round figures"))
+    if not poll.first_round and not poll.second_round and not poll.party_vi:
+        problems.append(Problem("first", "no first-round, second-round or party figures"))
     codes = (*contest.candidate_codes, "other")
     problems += _check_shares("first", poll.first_round, codes, must_sum=True)
     problems += _check_shares(
