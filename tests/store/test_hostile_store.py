@@ -317,7 +317,12 @@ def test_a_validated_poll_with_the_largest_values_is_stored(store_url: str) -> N
     engine = make_engine(store_url)
     upgrade(engine)
     sessions = make_session_factory(engine)
-    poll = replace(make_poll(1, n=MAX_SAMPLE_SIZE), **{name: "é" * size for name, size in TEXT_LIMITS.items()})
+    poll = replace(
+        make_poll(1, n=MAX_SAMPLE_SIZE),
+        pollster="é" * TEXT_LIMITS["pollster"],
+        client="é" * TEXT_LIMITS["client"],
+        method="é" * TEXT_LIMITS["method"],
+    )
     assert validate_poll(poll, TOY) == []
     with sessions.begin() as s:
         cid = repo.add_contest(s, TOY)
