@@ -49,7 +49,8 @@ class BallotTable:
 
     Attributes:
         candidates: names, numbered in order of first appearance (row by row, left to right).
-        ranks: (rows, rankings) int16 matrix of candidate codes, BLANK or OVERVOTE.
+        ranks: (rows, rankings) int16 matrix of candidate codes, BLANK or OVERVOTE (column-major from
+            the CSV reader, so each ranking column is contiguous).
         counts: (rows,) int64 number of identical papers per row.
         lines: (rows,) source line of each row, or None when row i is on line `first_line + i`.
         first_line: the line of row 0 when `lines` is None (2 in a file with a header).
@@ -151,13 +152,29 @@ def read_table_fast(text: str, start: int, width: int, count_col: int, first_lin
             return None
         rank_parts.append(parsed[0])
         count_parts.append(parsed[1])
-    ranks = np.concatenate(rank_parts) if len(rank_parts) > 1 else rank_parts[0]
+    ranks = np.empty((sum(p.shape[0] for p in rank_parts), len(pref_cols)), dtype=np.int16, order="F")
+    row = 0
+    for part in rank_parts:  # column-major: the count reads one ranking column at a time
+        ranks[row : row + part.shape[0]] = part
+        row += part.shape[0]
     counts = np.concatenate(count_parts) if len(count_parts) > 1 else count_parts[0]
     return BallotTable(tuple(cells.names), ranks, counts, None, first_line)
 
 
+_MIDDLE = (_MAX_FAST_CELL - 16) // 8  # words between the first and the last of the longest fast cell
+
+
+def _cell_words(raw: bytes) -> tuple[int, int, list[int]]:
+    """(first word, last word, middle words) of a cell's bytes, as _parse_chunk reads them."""
+    padded = raw + b"\0" * 8
+    first = int.from_bytes(padded[:8], "little") if len(raw) >= 8 else int.from_bytes(padded[: len(raw)], "little")
+    last = int.from_bytes(raw[-8:], "little") if len(raw) >= 8 else first
+    middle = [int.from_bytes(raw[8 * k : 8 * k + 8], "little") for k in range(1, -(-(len(raw) - 16) // 8) + 1)]
+    return first, last, middle
+
+
 class _CellIndex:
-    """The distinct cells met so far: key -> code, with their exact bytes as eight-byte words."""
+    """The distinct non-empty cells met so far: key -> code, with their words to check every match exactly."""
 
     def __init__(self) -> None:
         self.names: list[str] = []
@@ -180,23 +197,31 @@ class _CellIndex:
         self._table = None
         return True
 
-    def lookup(self, keys: np.ndarray, words: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(code of each cell, whether it is an exact match of a known cell)."""
+    def lookup(
+        self, keys: np.ndarray, lengths: np.ndarray, words: list[np.ndarray], long_rows: np.ndarray, middle: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(code of each cell, whether it is an exact match of a known cell).
+
+        `words` is [first, last] per cell; `middle` holds the middle words of the cells at `long_rows`.
+        """
         if not self.keys:
             return np.zeros(keys.size, dtype=np.int16), np.zeros(keys.size, dtype=bool)
         shift, multiplier, slot_entry, entry_code, entry_words, entry_len = self._slots()
         entry = slot_entry[(keys * multiplier) >> shift]
         ok = entry_len[entry] == lengths
-        for w in range(words.shape[1]):
-            column = entry_words[:, w] if w < entry_words.shape[1] else np.zeros(len(self.keys), dtype=np.uint64)
-            ok &= column[entry] == words[:, w]
+        ok &= entry_words[0][entry] == words[0]
+        ok &= entry_words[1][entry] == words[1]
+        if long_rows.size:
+            long_entry = entry[long_rows]
+            for k in range(middle.shape[1]):
+                ok[long_rows] &= entry_words[2 + k][long_entry] == middle[:, k]
         return entry_code[entry], ok
 
     def _slots(self) -> tuple[np.uint64, np.uint64, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         if self._table is None:
             keys = np.array(self.keys, dtype=np.uint64)
             # Multiplicative hashing into 2**bits slots, with a multiplier that gives these few keys a slot
-            # each (a handful of tries at most); every lookup is still checked against the cell's bytes.
+            # each (a handful of tries at most); every lookup is still checked against the cell's words.
             bits = max(3, (2 * len(keys)).bit_length() + 1)
             shift = np.uint64(64 - bits)
             rng = np.random.default_rng(len(keys))
@@ -207,11 +232,12 @@ class _CellIndex:
                     break
             slot_entry = np.zeros(2**bits, dtype=np.intp)
             slot_entry[slots.astype(np.intp)] = np.arange(keys.size)
-            n_words = max(1, -(-max(len(r) for r in self.raw) // 8))
-            entry_words = np.zeros((keys.size, n_words), dtype=np.uint64)
+            entry_words = np.zeros((2 + _MIDDLE, keys.size), dtype=np.uint64)
             for i, raw in enumerate(self.raw):
-                entry_words[i] = np.frombuffer(raw + b"\0" * (8 * n_words - len(raw)), dtype="<u8")
-            entry_len = np.array([len(r) for r in self.raw], dtype=np.int32)
+                first, last, middle = _cell_words(raw)
+                entry_words[0, i], entry_words[1, i] = first, last
+                entry_words[2 : 2 + len(middle), i] = middle
+            entry_len = np.array([len(r) for r in self.raw], dtype=np.int64)
             self._table = (shift, multiplier, slot_entry, np.array(self.codes, dtype=np.int16), entry_words, entry_len)
         return self._table
 
@@ -235,40 +261,53 @@ def _parse_chunk(
     counts = _parse_counts(b, starts2[:, count_col], ends2[:, count_col])
     if counts is None:
         return None
-    s = starts2[:, pref_cols].ravel().astype(np.intp)
-    lengths = ends2[:, pref_cols].ravel() - s
-    longest = int(lengths.max()) if lengths.size else 0
-    if longest > _MAX_FAST_CELL:
+    cell_start = starts2[:, pref_cols].ravel()
+    cell_len = ends2[:, pref_cols].ravel() - cell_start
+    codes = np.full(cell_start.size, BLANK, dtype=np.int16)  # an empty cell is always a blank ranking
+    filled = np.flatnonzero(cell_len)
+    if filled.size:
+        found = _identify(chunk, cell_start[filled].astype(np.intp), cell_len[filled].astype(np.int64), cells)
+        if found is None:
+            return None
+        codes[filled] = found
+    return codes.reshape(n_lines, len(pref_cols)), counts
+
+
+def _identify(chunk: bytes, s: np.ndarray, lengths: np.ndarray, cells: _CellIndex) -> np.ndarray | None:
+    """Codes of non-empty cells from their bytes: first and last eight-byte words, and middle ones if long."""
+    if int(lengths.max()) > _MAX_FAST_CELL:
         return None
-    n_words = max(1, -(-longest // 8))
     padded = chunk + b"\0" * 8
     # Every byte offset as the start of a little-endian 64-bit word (an overlapping, unaligned view).
     words_at = np.ndarray((len(chunk),), dtype="<u8", buffer=padded, offset=0, strides=(1,))
-    words = np.empty((s.size, n_words), dtype=np.uint64)
-    for w in range(n_words):
-        if w == 0:
-            words[:, 0] = words_at[s] & _MASKS[np.minimum(lengths, 8)]
-        else:
-            inside = lengths > 8 * w
-            words[:, w] = 0
-            at = np.flatnonzero(inside)
-            words[at, w] = words_at[s[at] + 8 * w] & _MASKS[np.minimum(lengths[at] - 8 * w, 8)]
-    keys = words[:, 0].copy()
-    for w in range(1, n_words):  # a cell's key depends on its own words only, whatever the chunk's widest cell
-        longer = np.flatnonzero(lengths > 8 * w)
-        keys[longer] = keys[longer] * _MIX + words[longer, w]
-    codes, ok = cells.lookup(keys, words, lengths)
+    first = words_at[s]
+    if int(lengths.min()) < 8:
+        first &= _MASKS[np.minimum(lengths, 8)]
+    last = words_at[np.maximum(s + lengths - 8, s)]
+    short = lengths < 8
+    last[short] = first[short]
+    keys = first * _MIX + last
+    long_rows = np.flatnonzero(lengths > 16)
+    middle = np.zeros((long_rows.size, _MIDDLE), dtype=np.uint64)
+    if long_rows.size:
+        ls, ll = s[long_rows], lengths[long_rows]
+        for k in range(_MIDDLE):
+            inside = ll > 8 * (k + 2)  # a middle word k+1 exists: the cell runs past its end + 8
+            middle[inside, k] = words_at[ls[inside] + 8 * (k + 1)]
+            keys[long_rows[inside]] = keys[long_rows[inside]] * _MIX + middle[inside, k]
+    codes, ok = cells.lookup(keys, lengths, [first, last], long_rows, middle)
     if not ok.all():
         missing = np.flatnonzero(~ok)
-        new_keys, first = np.unique(keys[missing], return_index=True)
-        for i in np.argsort(first, kind="stable"):  # in order of first appearance
-            t = int(missing[first[i]])
-            if int(new_keys[i]) in cells.keys or not cells.add(int(new_keys[i]), chunk[int(s[t]) : int(s[t] + lengths[t])]):
+        new_keys, first_seen = np.unique(keys[missing], return_index=True)
+        for i in np.argsort(first_seen, kind="stable"):  # in order of first appearance
+            t = int(missing[first_seen[i]])
+            raw = chunk[int(s[t]) : int(s[t] + lengths[t])]
+            if int(new_keys[i]) in cells.keys or not cells.add(int(new_keys[i]), raw):
                 return None  # a key clash between two different cells, or whitespace the csv path handles
-        codes, ok = cells.lookup(keys, words, lengths)
+        codes, ok = cells.lookup(keys, lengths, [first, last], long_rows, middle)
         if not ok.all():
             return None
-    return codes.reshape(n_lines, len(pref_cols)), counts
+    return codes
 
 
 def _strip(b: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> None:

@@ -246,13 +246,16 @@ def count_ballots(
     index = {name: i for i, name in enumerate(names)}
     lut = np.array([index.get(c, -1) for c in table.candidates] + [-1], dtype=np.int16)
     if not np.array_equal(lut[:-1], np.arange(len(table.candidates))):
-        prefs = lut[prefs]  # a -1 (no preference) indexes the trailing -1
+        prefs = np.asfortranarray(lut[prefs])  # a -1 (no preference) indexes the trailing -1
 
     if rules.full_preferential:
         rejected_rows |= lengths < len(names) - 1
     rejected = int(counts[rejected_rows].sum())
     keep = ~rejected_rows & (counts > 0)
-    groups, weights = _aggregate(prefs[keep], counts[keep], len(names))
+    if keep.all():
+        groups, weights = _aggregate(prefs, counts, len(names))
+    else:
+        groups, weights = _aggregate(np.asfortranarray(np.compress(keep, prefs, axis=0)), counts[keep], len(names))
     valid = int(weights.sum())
     if valid == 0:
         if counts.size and not counts.any():
@@ -275,32 +278,33 @@ def _clean(ranks: np.ndarray, n_codes: int, rules: CountRules) -> tuple[np.ndarr
     n, width = ranks.shape
     if width == 0:
         return np.full((n, 1), -1, dtype=np.int16), np.zeros(n, dtype=np.intp), np.ones(n, dtype=bool)
-    out = np.array(ranks, dtype=np.int16, copy=True)
-    marked = out >= 0
+    marked = ranks >= 0
     length = marked.sum(axis=1, dtype=np.intp)
-    messy = (out == OVERVOTE).any(axis=1)
+    messy = (ranks == OVERVOTE).any(axis=1)
     messy |= (marked[:, 1:] & ~marked[:, :-1]).any(axis=1)  # a candidate after a blank
-    messy |= _has_repeat(out, marked, length, n_codes)
+    messy |= _has_repeat(ranks, marked, length, n_codes)
+    del marked
     rows = np.flatnonzero(messy)
-    if rows.size:
-        sub, sub_length, sub_rejected = _clean_rows(out[rows], n_codes, rules)
-        out[rows] = sub
-        length[rows] = sub_length
+    if not rows.size:
+        return ranks, length, length == 0  # already clean: no copy
+    out = np.array(ranks, dtype=np.int16, copy=True, order="F")  # column-major: the rules go column by column
+    sub, sub_length, sub_rejected = _clean_rows(np.take(out, rows, axis=0), n_codes, rules)
+    out[rows] = sub
+    length[rows] = sub_length
     rejected = length == 0
-    if rows.size:
-        rejected[rows] |= sub_rejected
+    rejected[rows] |= sub_rejected
     return out, length, rejected
 
 
 def _has_repeat(ranks: np.ndarray, marked: np.ndarray, length: np.ndarray, n_codes: int) -> np.ndarray:
     """Rows that name a candidate twice."""
     if n_codes <= 64:
-        bits = np.zeros(ranks.shape[0], dtype=np.uint64)
+        kind = np.uint32 if n_codes <= 32 else np.uint64
+        bit = np.zeros(n_codes + 2, dtype=kind)  # indexed by code + 2: BLANK and OVERVOTE set no bit
+        bit[2:] = np.left_shift(kind(1), np.arange(n_codes, dtype=kind))
+        bits = np.zeros(ranks.shape[0], dtype=kind)
         for j in range(ranks.shape[1]):
-            col = ranks[:, j]
-            bits |= np.where(marked[:, j], np.left_shift(np.uint64(1), np.maximum(col, 0).astype(np.uint64)), 0).astype(
-                np.uint64
-            )
+            bits |= bit[ranks[:, j] + 2]
         return np.bitwise_count(bits).astype(np.intp) != length
     ordered = np.sort(np.where(marked, ranks, -1 - np.arange(ranks.shape[1], dtype=np.int16)), axis=1)
     return (ordered[:, 1:] == ordered[:, :-1]).any(axis=1)
@@ -341,26 +345,41 @@ def _clean_rows(ranks: np.ndarray, n_codes: int, rules: CountRules) -> tuple[np.
 
 
 def _aggregate(prefs: np.ndarray, counts: np.ndarray, n_names: int) -> tuple[np.ndarray, np.ndarray]:
-    """Merge identical rankings: (distinct rankings, their ballot counts)."""
+    """Merge identical rankings: (distinct rankings, their ballot counts).
+
+    Each ranking gets an integer key: exact (base n_names + 1) when it fits in 62 bits, otherwise a
+    64-bit mix whose groups are then checked cell by cell, so two different rankings are never merged.
+    """
     if prefs.shape[0] == 0:
         return prefs, counts.astype(np.int64)
     width = prefs.shape[1]
     base = n_names + 1
     exact = base**width < 2**62
-    keys = np.zeros(prefs.shape[0], dtype=np.int64 if exact else np.uint64)
+    kind = np.int64 if exact else np.uint64
+    multiplier = kind(base if exact else 0x9E3779B97F4A7C15)
+    keys = np.zeros(prefs.shape[0], dtype=kind)
     for j in range(width):
-        column = prefs[:, j].astype(keys.dtype) + keys.dtype.type(1)
-        keys = keys * keys.dtype.type(base if exact else 0x9E3779B97F4A7C15) + column
+        keys = keys * multiplier + (prefs[:, j].astype(kind) + kind(1))
     order = np.argsort(keys)
     ordered = keys[order]
-    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-    group_of_sorted = np.cumsum(np.r_[False, ordered[1:] != ordered[:-1]])
-    groups = prefs[order[starts]]
-    if not exact and not (groups[group_of_sorted] == prefs[order]).all():
-        # two different rankings shared a hashed key: group them exactly instead
-        groups, inverse = np.unique(prefs, axis=0, return_inverse=True)
-        weights = np.bincount(inverse.reshape(-1), weights=counts, minlength=groups.shape[0])
-        return groups, np.rint(weights).astype(np.int64)
+    new_group = np.empty(ordered.size, dtype=bool)
+    new_group[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new_group[1:])
+    starts = np.flatnonzero(new_group)
+    if starts.size == prefs.shape[0]:
+        return prefs, counts.astype(np.int64)  # every ranking is distinct: nothing to merge
+    group_of_sorted = np.cumsum(new_group) - 1
+    groups = np.asfortranarray(np.take(prefs, order[starts], axis=0))
+    if not exact:
+        # A row that is not the first of its group must equal that first row (its group's ranking).
+        merged = np.flatnonzero(~new_group)
+        rows, firsts = order[merged], group_of_sorted[merged]
+        for j in range(width):
+            if not np.array_equal(prefs[:, j].take(rows), groups[:, j].take(firsts)):
+                # two different rankings shared a hashed key: group them exactly instead
+                groups, inverse = np.unique(prefs, axis=0, return_inverse=True)
+                weights = np.bincount(inverse.reshape(-1), weights=counts, minlength=groups.shape[0])
+                return np.asfortranarray(groups), np.rint(weights).astype(np.int64)
     weights = np.bincount(group_of_sorted, weights=counts[order], minlength=starts.size)
     return groups, np.rint(weights).astype(np.int64)
 
@@ -381,7 +400,7 @@ class _Count:
         self.system = system
         self.rules = rules
         self.names = names
-        self.groups = groups
+        self.groups = np.asfortranarray(groups)
         self.weights = weights
         self.valid = valid
         self.rejected = rejected
@@ -468,18 +487,20 @@ class _Count:
         """Exclude `losers` and move each of their groups to its next continuing preference, as one round."""
         n = len(self.names)
         self.continuing[losers] = False
-        out = np.zeros(n + 1, dtype=bool)
-        out[np.asarray(losers, dtype=np.intp) + 1] = True  # index 0 is "exhausted already"
-        moved = np.flatnonzero(out[self.holder + 1])
+        out = np.zeros(n + 1, dtype=bool)  # holder -1 (exhausted already) reads the last, False
+        out[losers] = True
+        moved = np.flatnonzero(out[self.holder])
         source = self.holder[moved]
         dest = np.full(moved.size, -1, dtype=np.intp)
         pos = self.pos[moved].copy()
         pending = np.arange(moved.size)
         width = self.groups.shape[1]
+        n_groups = self.groups.shape[0]
+        flat = self.groups.ravel(order="F")  # a view: groups are column-major
         while pending.size:
             pos[pending] += 1
             pending = pending[pos[pending] < width]  # past the last ranking: exhausted
-            cand = self.groups[moved[pending], pos[pending]].astype(np.intp)
+            cand = flat.take(pos[pending] * n_groups + moved[pending]).astype(np.intp)
             done = (cand < 0) | self.continuing[np.maximum(cand, 0)]
             dest[pending[done]] = cand[done]
             pending = pending[~done]

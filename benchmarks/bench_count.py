@@ -1,0 +1,170 @@
+"""Counting speed at campaign scale: read a ballot CSV and count it by instant runoff (issue 15).
+
+Run: python benchmarks/bench_count.py [--ballots 1000000] [--candidates 10 30] [--peer-ballots 100000]
+
+For each candidate count the script writes a synthetic ballot file (distinct rankings, one paper per row,
+ranked by a Plackett-Luce model so the race needs several rounds), then in a fresh process reads it with
+`parse_ballot_table` and counts it with `count_ballots(..., "irv")`, as `warroom count` does, and prints
+the time and the peak memory of that process (its peak resident size and the tracemalloc peak).
+
+The reference, measured in the same run on the same ballots: pyrankvote's instant runoff (a pure-Python
+peer engine from PyPI; install it into the virtualenv with `pip install pyrankvote` or the peer step is
+skipped with a message). pyrankvote always excludes mathematically beaten candidates together, so our
+engine is run with `CountRules(batch_elimination=True)` for the comparison, and every round's tallies
+must agree. The peer is slow (one Python object per paper), so it counts the first `--peer-ballots` rows
+of the file, and our engine's time on that same subset is printed beside it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+TARGETS = {10: (2.0, 300), 30: (3.0, 400)}  # candidates -> (seconds, MB), from issue 15
+
+_CHILD = r"""
+import json, sys, time, tracemalloc
+from pathlib import Path
+sys.path.insert(0, sys.argv[2])
+from warroom.core.count import count_ballots
+from warroom.core.csvformat import parse_ballot_table
+
+def high_water_mb():
+    # VmHWM: this process's peak resident memory (ru_maxrss would carry the parent's peak across exec)
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+before = high_water_mb()
+trace = len(sys.argv) > 3
+if trace:
+    tracemalloc.start()
+t0 = time.perf_counter()
+text = Path(sys.argv[1]).read_text(encoding="utf-8")
+t1 = time.perf_counter()
+table, errors = parse_ballot_table(text)
+del text
+t2 = time.perf_counter()
+result = count_ballots(table, "irv")
+t3 = time.perf_counter()
+assert not errors
+print(json.dumps({
+    "read_file": t1 - t0, "parse": t2 - t1, "count": t3 - t2, "total": t3 - t0,
+    "rss_mb": high_water_mb(), "rss_before_mb": before,
+    "traced_mb": tracemalloc.get_traced_memory()[1] / 1e6 if trace else None,
+    "rounds": len(result.rounds), "winner": result.winner, "rows": table.rows,
+}))
+"""
+
+
+def synthetic_ballots(n: int, k: int, seed: int = 15) -> tuple[list[str], np.ndarray]:
+    """n distinct rankings of k candidates (Plackett-Luce, truncated at a random depth); -1 pads."""
+    rng = np.random.default_rng(seed)
+    names = [f"Candidate {i + 1:02d}" for i in range(k)]
+    strength = np.log(np.linspace(3.0, 0.4, k))
+    rows = np.empty((0, k), dtype=np.int16)
+    while rows.shape[0] < n:
+        m = int((n - rows.shape[0]) * 1.3) + 1000
+        order = np.argsort(-(strength + rng.gumbel(size=(m, k))), axis=1).astype(np.int16)
+        depth = rng.integers(min(4, k), k + 1, m)
+        order[np.arange(k)[None, :] >= depth[:, None]] = -1
+        rows = np.unique(np.concatenate([rows, order]), axis=0)
+    return names, rows[rng.permutation(rows.shape[0])[:n]]
+
+
+def write_csv(path: Path, names: list[str], rows: np.ndarray) -> None:
+    lookup = np.array([*names, ""], dtype=object)  # index -1 is the blank
+    header = "count," + ",".join(f"pref{i + 1}" for i in range(rows.shape[1]))
+    with path.open("w", encoding="utf-8") as out:
+        out.write(header + "\n")
+        for start in range(0, rows.shape[0], 100_000):
+            block = lookup[rows[start : start + 100_000]]
+            out.write("".join("1," + ",".join(r) + "\n" for r in block))
+
+
+def run_engine(path: Path, trace: bool) -> dict[str, float]:
+    argv = [sys.executable, "-c", _CHILD, str(path), str(ROOT)] + (["trace"] if trace else [])
+    done = subprocess.run(argv, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def compare_with_peer(names: list[str], rows: np.ndarray) -> None:
+    try:
+        import pyrankvote
+        from pyrankvote import Ballot as PeerBallot
+        from pyrankvote import Candidate as PeerCandidate
+    except ImportError:
+        print("  peer: pyrankvote is not installed (pip install pyrankvote); peer comparison skipped")
+        return
+    from warroom.core.ballots import BallotTable
+    from warroom.core.count import CountRules, count_ballots
+
+    table = BallotTable(tuple(names), rows, np.ones(rows.shape[0], dtype=np.int64), None, 2)
+    t0 = time.perf_counter()
+    ours = count_ballots(table, "irv", rules=CountRules(batch_elimination=True))
+    ours_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    peer_candidates = [PeerCandidate(n) for n in names]
+    peer_ballots = [PeerBallot([peer_candidates[c] for c in r if c >= 0]) for r in rows.tolist()]
+    build_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    peer = pyrankvote.instant_runoff_voting(peer_candidates, peer_ballots)
+    peer_s = time.perf_counter() - t0
+    agree = len(peer.rounds) == len(ours.rounds)
+    for mine, theirs in zip(ours.rounds, peer.rounds, strict=False):
+        votes = {r.candidate.name: r.number_of_votes for r in theirs.candidate_results}
+        agree &= all(abs(votes[c] - v) < 1e-6 for c, v in mine.tallies.items())
+        agree &= abs(theirs.number_of_blank_votes - mine.exhausted) < 1e-6
+    agree &= peer.get_winners()[0].name == ours.winner
+    print(
+        f"  same {rows.shape[0]:,} ballots: warroom count {ours_s:.2f} s; pyrankvote {peer_s:.2f} s "
+        f"(+ {build_s:.2f} s building its ballots) = {(peer_s + build_s) / ours_s:.0f}x slower; "
+        f"{len(ours.rounds)} rounds, winner {ours.winner}; "
+        f"{'every round agrees' if agree else 'ROUNDS DISAGREE'}"
+    )
+    if not agree:
+        raise SystemExit("the peer engine disagrees with warroom's count")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ballots", type=int, default=1_000_000)
+    parser.add_argument("--candidates", type=int, nargs="+", default=[10, 30])
+    parser.add_argument("--peer-ballots", type=int, default=100_000, help="rows the peer engine counts (0: skip)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        for k in args.candidates:
+            names, rows = synthetic_ballots(args.ballots, k)
+            path = Path(tmp) / f"ballots_{k}.csv"
+            write_csv(path, names, rows)
+            size = path.stat().st_size / 1e6
+            print(f"{args.ballots:,} distinct ballots, {k} candidates, IRV ({size:.0f} MB CSV):")
+            fast = run_engine(path, trace=False)
+            traced = run_engine(path, trace=True)
+            goal_s, goal_mb = TARGETS.get(k, (float("nan"), float("nan")))
+            print(
+                f"  warroom read+count {fast['total']:.2f} s (file read {fast['read_file']:.2f}, parse "
+                f"{fast['parse']:.2f}, count {fast['count']:.2f}); target < {goal_s:g} s"
+            )
+            print(
+                f"  peak memory: process {fast['rss_mb']:.0f} MB resident ({fast['rss_before_mb']:.0f} MB of it "
+                f"Python+numpy before reading); tracemalloc peak {traced['traced_mb']:.0f} MB; target < {goal_mb:g} MB"
+            )
+            print(f"  {fast['rounds']} rounds, winner {fast['winner']}")
+            if args.peer_ballots:
+                compare_with_peer(names, rows[: args.peer_ballots])
+
+
+if __name__ == "__main__":
+    main()
