@@ -59,18 +59,26 @@ class WarRoom:
         settings: the user's settings.
         watch: poll the store for other processes' writes.
         contest: open this contest (by name) instead of the last one used; ValueError if there is none.
+        backup_dir: where a copy of the store goes before a contest is deleted.
     """
 
     def __init__(
-        self, store: OpenStore, settings: AppSettings, *, watch: bool = True, contest: str | None = None
+        self,
+        store: OpenStore,
+        settings: AppSettings,
+        *,
+        watch: bool = True,
+        contest: str | None = None,
+        backup_dir: Path | None = None,
     ) -> None:
         from warroom.ui.actions import ImportActions, ScenarioActions
+        from warroom.ui.contest_actions import ContestActions
         from warroom.ui.main_window import MainWindow
         from warroom.ui.scenario_panel import ScenarioPanel
 
         self.store = store
         self.settings = settings
-        self.poll_service = PollService(store.sessions, watch=watch)
+        self.poll_service = PollService(store.sessions, watch=watch, backup_dir=backup_dir)
         self.averages = AverageController()
         self.scenarios = ScenarioController(self.poll_service)
         self.presented = ScenarioController()  # meeting mode's saved-scenario view; never the live case
@@ -79,6 +87,7 @@ class WarRoom:
         self.saved_panel = ScenarioPanel(self.presented)
         self.scenario_actions = ScenarioActions(self.scenarios, self.presented, self.window)
         self.import_actions = ImportActions(self.poll_service, self.window)
+        self.contest_actions = ContestActions(self.poll_service, self.window)
         self.window.set_scenario_widget(self.scenario_panel)
         self.window.set_saved_scenario_widget(self.saved_panel)
         self.window.set_presentation_views(settings.presentation_views.split(","))
@@ -86,9 +95,7 @@ class WarRoom:
         self._wire()
         if contest and not any(c.name == contest for c in self.poll_service.contests()):
             raise ValueError(f"no contest named {contest!r} in the store")
-        opened = self.poll_service.open_contest(contest or settings.contest or None)
-        if opened is not None:
-            settings.contest = opened.name
+        self.poll_service.open_contest(contest or settings.contest or None)
         self.averages.recompute()
         geometry = settings.geometry("main")
         if geometry is not None:
@@ -113,6 +120,7 @@ class WarRoom:
         ps, win, avg, sc = self.poll_service, self.window, self.averages, self.scenarios
         acts, imports, panel = self.scenario_actions, self.import_actions, self.scenario_panel
         ps.contest_loaded.connect(win.show_contest)
+        ps.contest_loaded.connect(lambda contest: setattr(self.settings, "contest", contest.name))
         ps.contest_loaded.connect(avg.set_contest)
         ps.contest_loaded.connect(sc.set_contest)
         ps.contest_loaded.connect(self.presented.set_contest)
@@ -210,7 +218,9 @@ def run_gui(args: argparse.Namespace) -> int:
     if store is None:
         return 3
     try:
-        room = WarRoom(store, open_settings(paths), contest=getattr(args, "contest", None))
+        room = WarRoom(
+            store, open_settings(paths), contest=getattr(args, "contest", None), backup_dir=paths.backup_dir
+        )
     except ValueError:  # --contest names no contest: the command line says so (exit 1)
         store.close()
         raise

@@ -28,7 +28,8 @@ def render_headless(args: argparse.Namespace, out: TextIO) -> int:
     store = open_for_cli(args)
     try:
         try:
-            room = WarRoom(store, open_settings(paths_of(args)), watch=False, contest=args.contest)
+            paths = paths_of(args)
+            room = WarRoom(store, open_settings(paths), watch=False, contest=args.contest, backup_dir=paths.backup_dir)
         except ValueError as exc:
             raise CliError(str(exc)) from None
         room.window.resize(args.width, args.height)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from warroom.core.csvformat import CsvFormatError, ParseResult, parse_polls_csv, pasted_table_to_csv, polls_to_csv
 from warroom.core.types import Annotation, Contest, Poll
 from warroom.core.validation import validate_poll
+from warroom.store import contests as contests_repo
 from warroom.store import polls as repo
 from warroom.store.db import StoreError, translated
 
@@ -49,6 +50,7 @@ class PollService(QObject):
 
     Signals:
         contest_loaded: a Contest was opened (its polls follow in polls_changed).
+        contests_changed: the list of contests changed (list[Contest]): one was made, edited or deleted.
         polls_changed: PollChange; read `polls` for the new list.
         annotations_changed: list[Annotation].
         scenarios_changed: list of (name, baseline dict, settings dict).
@@ -56,14 +58,23 @@ class PollService(QObject):
     """
 
     contest_loaded = Signal(object)
+    contests_changed = Signal(object)
     polls_changed = Signal(object)
     annotations_changed = Signal(object)
     scenarios_changed = Signal(object)
     store_failed = Signal(str)
 
-    def __init__(self, sessions: sessionmaker[Session], parent: QObject | None = None, *, watch: bool = True) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        parent: QObject | None = None,
+        *,
+        watch: bool = True,
+        backup_dir: Path | None = None,
+    ) -> None:
         super().__init__(parent)
         self._sessions = sessions
+        self._backup_dir = backup_dir  # where a copy goes before a contest is deleted
         self._engine = sessions.kw.get("bind")
         self._contest: Contest | None = None
         self._polls: dict[int, Poll] = {}
@@ -233,6 +244,64 @@ class PollService(QObject):
         contest = self._require_contest()
         self._write(lambda s: repo.delete_scenario(s, contest.id or 0, name))
         self.scenarios_changed.emit(self.scenarios())
+
+    # --- contests ----------------------------------------------------------------------------------------------
+
+    def used_codes(self) -> set[str]:
+        """Candidate codes the open contest's polls refer to (those can be withdrawn, not removed)."""
+        used: set[str] = set()
+        for p in self._polls.values():
+            used |= set(p.first_round) | set(p.second_round)
+            used |= {t.from_candidate for t in p.transfers} | {t.to_candidate for t in p.transfers}
+        return used
+
+    def create_contest(self, contest: Contest) -> Contest:
+        """Store a new contest and open it.
+
+        Raises:
+            ValueError: the contest is refused (its problems, or a name already taken); nothing was written.
+        """
+        cid = self._write(lambda s: contests_repo.create_contest(s, contest))
+        self.contests_changed.emit(self.contests())
+        opened = self.open_contest(cid)
+        assert opened is not None
+        return opened
+
+    def update_contest(self, contest: Contest) -> Contest:
+        """Store the open contest's new details (rename, candidates, colours, rules) and show them everywhere.
+
+        Raises:
+            ValueError: refused (a problem, a taken name, removing a candidate that has polls); nothing written.
+        """
+        cid = contest.id if contest.id is not None else self._require_contest().id or 0
+        self._write(lambda s: contests_repo.update_contest(s, cid, contest))
+        self.contests_changed.emit(self.contests())
+        opened = self.open_contest(cid)
+        assert opened is not None
+        return opened
+
+    def delete_contest(self, contest_id: int) -> Path | None:
+        """Take a backup, then delete a contest with everything scoped to it; open another one.
+
+        Returns:
+            Where the backup went (None if the service has no backup folder).
+
+        Raises:
+            OSError: the backup could not be written (then nothing is deleted). ValueError: no such contest.
+        """
+        backup: Path | None = None
+        if self._backup_dir is not None:
+            backup_dir, engine = self._backup_dir, self._engine
+            assert engine is not None, "the session factory is bound to the store's engine"
+            backup = self._run(lambda s: contests_repo.backup_before_delete(engine, backup_dir, s, contest_id))
+        self._write(lambda s: contests_repo.delete_contest(s, contest_id))
+        remaining = self.contests()
+        self.contests_changed.emit(remaining)
+        if self._contest is not None and self._contest.id == contest_id:
+            self._contest = None
+            self._polls = {}
+            self.open_contest(remaining[0].id if remaining else None)
+        return backup
 
     # --- internals -------------------------------------------------------------------------------------------
 

@@ -1,0 +1,90 @@
+"""Several contests in one window: new, pick, edit, delete (with a backup first), the demo marked (issue 10)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QDialog
+
+from warroom.paths import AppPaths
+from warroom.ui.contest_dialog import ContestDialog
+
+
+@pytest.fixture
+def room(qtbot, tmp_path: Path) -> Iterator[object]:
+    from warroom.app import WarRoom
+    from warroom.bootstrap import open_store
+    from warroom.services.settings import open_settings
+
+    paths = AppPaths.under(tmp_path)
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=paths.backup_dir)  # the demo race
+    room = WarRoom(store, open_settings(paths), watch=False, backup_dir=paths.backup_dir)
+    qtbot.addWidget(room.window)
+    room.window.show()
+    qtbot.waitUntil(lambda: room.scenarios.view is not None)
+    yield room
+    room.window.close()
+    store.close()
+
+
+def _answer(dialog: ContestDialog, *answers: QDialog.DialogCode) -> ContestDialog:
+    queue = list(answers)
+    dialog.exec = lambda: queue.pop(0) if queue else QDialog.DialogCode.Rejected  # type: ignore[method-assign]
+    return dialog
+
+
+def test_set_up_a_2027_race_pick_it_edit_it_and_delete_it(room, qtbot, tmp_path: Path) -> None:
+    actions, ps = room.contest_actions, room.poll_service
+    demo = ps.contest
+    assert demo.demo and "(demo)" in room.window.windowTitle() and "(demo)" in actions.picker.currentText()
+    dialog = ContestDialog(taken_names=[c.name for c in ps.contests()])
+    qtbot.addWidget(dialog)
+    dialog.name.setText("Cumbria Mayor 2027")
+    dialog.election.setDate(QDate(2027, 5, 6))
+    dialog.add_party("LAB", "Labour")
+    dialog.candidates.item(0, 0).setText("Ada Lovelace")
+    dialog.candidates.item(0, 2).setText("LAB")
+    dialog.candidates.item(1, 0).setText("Rex Smith")
+    made = actions.new_contest(_answer(dialog, QDialog.DialogCode.Accepted))
+    assert made is not None and ps.contest.name == "Cumbria Mayor 2027"
+    assert actions.picker.count() == 2 and actions.picker.currentText() == "Cumbria Mayor 2027"
+    assert room.window.windowTitle().startswith("Cumbria Mayor 2027")
+    assert ps.polls == [] and room.averages.averages is None  # a fresh race: no polls yet
+    # switching back is one pick in the toolbar
+    actions.picker.setCurrentIndex(actions.picker.findData(demo.id))
+    assert ps.contest.id == demo.id and len(ps.polls) > 10
+    qtbot.waitUntil(lambda: room.averages.averages is not None)
+    actions.picker.setCurrentIndex(actions.picker.findData(made.id))
+    # edit: rename and withdraw a candidate
+    edit = ContestDialog(ps.contest, [demo.name], [])
+    qtbot.addWidget(edit)
+    edit.name.setText("Cumbria Mayor (May 2027)")
+    edit.candidates.item(1, 4).setCheckState(edit.candidates.item(1, 4).checkState().__class__.Checked)
+    assert actions.edit_contest(_answer(edit, QDialog.DialogCode.Accepted)) is not None
+    assert ps.contest.name == "Cumbria Mayor (May 2027)" and ps.contest.candidate("smith").withdrawn
+    assert actions.picker.findText("Cumbria Mayor (May 2027)") >= 0
+    # a taken name is refused and the dialog comes back as typed
+    errors: list[str] = []
+    room.window.show_error = errors.append  # type: ignore[method-assign]
+    clash = ContestDialog(ps.contest, [], [])
+    qtbot.addWidget(clash)
+    clash.name.setText(demo.name)
+    assert actions.edit_contest(_answer(clash, QDialog.DialogCode.Accepted)) is None
+    assert errors and "already" in errors[0] and ps.contest.name == "Cumbria Mayor (May 2027)"
+    # delete: asks, backs up first, opens the remaining contest; the demo is untouched
+    actions._confirm = lambda *_: True
+    before = set((tmp_path / "data" / "backups").glob("*"))
+    assert actions.delete_contest()
+    assert set((tmp_path / "data" / "backups").glob("*")) - before  # a new backup file
+    assert [c.name for c in ps.contests()] == [demo.name] and ps.contest.id == demo.id
+    assert len(ps.polls) > 10
+
+
+def test_delete_can_be_declined(room) -> None:
+    room.contest_actions._confirm = lambda *_: False
+    assert not room.contest_actions.delete_contest()
+    assert len(room.poll_service.contests()) == 1

@@ -1,0 +1,169 @@
+"""Contests in the window: File > New/Edit/Delete contest and the picker in the toolbar.
+
+Switching contests opens the chosen one through the poll service; every view follows its contest_loaded and
+polls_changed signals. A refused write (a taken name, a candidate with polls) reopens the dialog as typed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Protocol
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QComboBox, QDialog, QMenu, QMessageBox
+
+from warroom.core.types import Contest
+from warroom.ui.contest_dialog import ContestDialog
+from warroom.ui.main_window import MainWindow
+from warroom.ui.qt_utils import signals_blocked
+
+
+class ContestSource(Protocol):
+    """The poll service's contest side."""
+
+    contest_loaded: Any
+    contests_changed: Any
+
+    @property
+    def contest(self) -> Contest | None: ...
+    def contests(self) -> list[Contest]: ...
+    def open_contest(self, key: int | str | None = None) -> Contest | None: ...
+    def used_codes(self) -> set[str]: ...
+    def create_contest(self, contest: Contest) -> Contest: ...
+    def update_contest(self, contest: Contest) -> Contest: ...
+    def delete_contest(self, contest_id: int) -> Path | None: ...
+
+
+class ContestActions(QObject):
+    """New, edit, delete and pick contests.
+
+    Args:
+        source: the poll service.
+        window: the main window (its File menu and toolbar get the actions and the picker).
+        confirm: asks a yes/no question (tests answer it); default a message box.
+    """
+
+    def __init__(self, source: ContestSource, window: MainWindow, confirm: Any = None) -> None:
+        super().__init__(window)
+        self.source = source
+        self.window = window
+        self._confirm = confirm or self._ask
+        self.picker = QComboBox()
+        self.picker.setObjectName("contest_picker")
+        self.picker.setAccessibleName("Contest")
+        self.picker.setToolTip("The contest on screen: switch to another race in this store")
+        self.picker.setMinimumContentsLength(18)
+        self.picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.picker.currentIndexChanged.connect(self._on_picker_changed)
+        self.action_new = QAction("&New contest…", window)
+        self.action_new.setShortcut(QKeySequence("Ctrl+Shift+N"))
+        self.action_new.setToolTip("Set up another race: name, date, system, candidates")
+        self.action_new.triggered.connect(self.new_contest)
+        self.action_edit = QAction("Edit &contest…", window)
+        self.action_edit.setToolTip("Rename, add or withdraw candidates, change colours, rules and dates")
+        self.action_edit.triggered.connect(self.edit_contest)
+        self.action_delete = QAction("&Delete contest…", window)
+        self.action_delete.setToolTip("Delete this contest with its polls and scenarios (a backup is taken first)")
+        self.action_delete.triggered.connect(self.delete_contest)
+        file_menu = self._file_menu()
+        if file_menu is not None:
+            first = file_menu.actions()[0] if file_menu.actions() else None
+            file_menu.insertActions(first, [self.action_new, self.action_edit, self.action_delete])  # type: ignore[arg-type]
+            file_menu.insertSeparator(first)  # type: ignore[arg-type]
+        window.toolbar.insertWidget(window.toolbar.actions()[0] if window.toolbar.actions() else None, self.picker)  # type: ignore[arg-type]
+        source.contest_loaded.connect(self.show_contest)
+        source.contests_changed.connect(self.show_contests)
+        self.show_contests(source.contests())
+
+    # --- data down ---------------------------------------------------------------------------------------------
+
+    def show_contests(self, contests: list[Contest]) -> None:
+        """Refill the picker (keeping the open contest selected)."""
+        current = self.source.contest
+        with signals_blocked(self.picker):
+            self.picker.clear()
+            for c in contests:
+                self.picker.addItem(c.title, c.id)
+            if current is not None:
+                self.picker.setCurrentIndex(self.picker.findData(current.id))
+        self.action_delete.setEnabled(bool(contests))
+        self.action_edit.setEnabled(current is not None)
+
+    def show_contest(self, contest: Contest) -> None:
+        """A contest was opened: select it in the picker."""
+        with signals_blocked(self.picker):
+            index = self.picker.findData(contest.id)
+            if index < 0:
+                self.picker.addItem(contest.title, contest.id)
+                index = self.picker.count() - 1
+            self.picker.setCurrentIndex(index)
+        self.action_edit.setEnabled(True)
+
+    # --- actions -----------------------------------------------------------------------------------------------
+
+    def new_contest(self, dialog: ContestDialog | None = None) -> Contest | None:
+        """Ask for a new contest and open it; a refused one comes back as typed."""
+        dialog = dialog or ContestDialog(taken_names=[c.name for c in self.source.contests()], parent=self.window)
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            try:
+                made = self.source.create_contest(dialog.contest())
+            except ValueError as exc:
+                self.window.show_error(f"The contest was not created: {exc}")
+                continue
+            self.window.statusBar().showMessage(f"Contest '{made.name}' created: import or add its polls", 8000)
+            return made
+        return None
+
+    def edit_contest(self, dialog: ContestDialog | None = None) -> Contest | None:
+        """Edit the open contest."""
+        contest = self.source.contest
+        if contest is None:
+            return None
+        others = [c.name for c in self.source.contests() if c.id != contest.id]
+        dialog = dialog or ContestDialog(contest, others, sorted(self.source.used_codes()), self.window)
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            try:
+                return self.source.update_contest(dialog.contest())
+            except ValueError as exc:
+                self.window.show_error(f"The contest was not changed: {exc}")
+        return None
+
+    def delete_contest(self) -> bool:
+        """Delete the open contest after asking; a backup is taken first."""
+        contest = self.source.contest
+        if contest is None or contest.id is None:
+            return False
+        question = (
+            f"Delete {contest.title} with all its polls, event markers, saved scenarios and result?\n\n"
+            "A backup of the store is taken first."
+        )
+        if not self._confirm("Delete contest", question):
+            return False
+        try:
+            backup = self.source.delete_contest(contest.id)
+        except (OSError, ValueError) as exc:
+            self.window.show_error(f"{contest.name} was not deleted: {exc}")
+            return False
+        where = f"; backup: {backup}" if backup else ""
+        self.window.statusBar().showMessage(f"Deleted {contest.name}{where}", 10000)
+        return True
+
+    # --- private -------------------------------------------------------------------------------------------
+
+    def _file_menu(self) -> QMenu | None:
+        for action in self.window.menuBar().actions():
+            menu = action.menu()
+            if isinstance(menu, QMenu) and menu.title().replace("&", "") == "File":
+                return menu
+        return None
+
+    def _ask(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(self.window, title, text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _on_picker_changed(self, index: int) -> None:
+        contest_id = self.picker.itemData(index)
+        current = self.source.contest
+        if contest_id is not None and (current is None or current.id != contest_id):
+            self.source.open_contest(int(contest_id))
