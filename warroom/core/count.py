@@ -302,9 +302,9 @@ def _has_repeat(ranks: np.ndarray, marked: np.ndarray, length: np.ndarray, n_cod
         kind = np.uint32 if n_codes <= 32 else np.uint64
         bit = np.zeros(n_codes + 2, dtype=kind)  # indexed by code + 2: BLANK and OVERVOTE set no bit
         bit[2:] = np.left_shift(kind(1), np.arange(n_codes, dtype=kind))
-        bits = np.zeros(ranks.shape[0], dtype=kind)
+        bits: np.ndarray = np.zeros(ranks.shape[0], dtype=kind)
         for j in range(ranks.shape[1]):
-            bits |= bit[ranks[:, j] + 2]
+            np.bitwise_or(bits, bit[ranks[:, j] + 2], out=bits)
         return np.bitwise_count(bits).astype(np.intp) != length
     ordered = np.sort(np.where(marked, ranks, -1 - np.arange(ranks.shape[1], dtype=np.int16)), axis=1)
     return (ordered[:, 1:] == ordered[:, :-1]).any(axis=1)
