@@ -8,9 +8,11 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from warroom.demo import LONDON_2012, demo_polls
+from warroom.demo import LONDON_2012, demo_polls, official_2012_result
 from warroom.store import polls as repo
+from warroom.store.contests import set_official_result
 from warroom.store.db import (
+    StoreError,
     backup_sqlite,
     is_read_only,
     make_engine,
@@ -31,6 +33,7 @@ class OpenStore:
     backup: str | None = None
     seeded: bool = False
     read_only: bool = False
+    backup_error: str | None = None
 
     @property
     def display_target(self) -> str:
@@ -51,11 +54,19 @@ def open_store(target: str | Path, *, backup_dir: Path | None, seed: bool = True
     try:
         backup = upgrade(engine, backup_dir=backup_dir)
         db_file = sqlite_path(engine)
+        backup_error: str | None = None
         if backup is None and backup_dir is not None and db_file is not None and db_file.stat().st_size > 0:
             # Every start keeps a copy (online backup API, consistent even if another instance is writing);
             # the newest five are kept. This is what the app offers when the store is found damaged.
-            with translated(engine):
-                backup = str(backup_sqlite(db_file, backup_dir, reason="open"))
+            try:
+                with translated(engine):
+                    backup = str(backup_sqlite(db_file, backup_dir, reason="open"))
+            except StoreError as exc:
+                if exc.kind == "corrupt":
+                    raise  # the store itself is damaged: the caller offers a backup instead
+                # Only the copy failed (backup folder full, read-only or not a folder): the store is fine, so
+                # open it and let the caller say that this start was not backed up.
+                backup_error = f"this start was not backed up: {exc} ({backup_dir})"
         sessions = make_session_factory(engine)
         seeded = False
         read_only = is_read_only(engine)
@@ -65,9 +76,10 @@ def open_store(target: str | Path, *, backup_dir: Path | None, seed: bool = True
                 if repo.count_contests(session) == 0:
                     contest_id = repo.add_contest(session, LONDON_2012)
                     repo.add_polls(session, contest_id, demo_polls())
+                    set_official_result(session, contest_id, official_2012_result())  # the demo's back-test
                     session.flush()
                     seeded = True
     except Exception:
         engine.dispose()
         raise
-    return OpenStore(engine, sessions, str(target), backup, seeded, read_only)
+    return OpenStore(engine, sessions, str(target), backup, seeded, read_only, backup_error)

@@ -331,3 +331,83 @@ def test_a_validated_poll_with_the_largest_values_is_stored(store_url: str) -> N
         (back,) = repo.list_polls(s, cid)
     engine.dispose()
     assert back.sample_size == MAX_SAMPLE_SIZE and back.pollster == poll.pollster
+
+
+class _FillsUp:
+    """A source connection whose backup copies a page, then finds the disk full."""
+
+    def __init__(self, real: sqlite3.Connection) -> None:
+        self.real = real
+
+    def backup(self, target: sqlite3.Connection, **_: object) -> None:
+        self.real.backup(target, pages=1, progress=self._full)
+
+    @staticmethod
+    def _full(_status: int, _remaining: int, _total: int) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    def close(self) -> None:
+        self.real.close()
+
+
+def _many_polls(db: Path) -> None:
+    from tests.conftest import make_poll
+
+    engine = make_engine(str(db))
+    with make_session_factory(engine).begin() as s:
+        repo.add_polls(s, 1, [make_poll(1, pollster=f"P{i}", notes="x" * 500) for i in range(200)])
+    engine.dispose()
+
+
+def test_a_backup_that_fails_half_way_leaves_no_partial_backup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Recovery offers the newest backup: a half-written one must never be it."""
+    import warroom.store.db as db_module
+
+    db, backups = tmp_path / "polls.sqlite3", tmp_path / "backups"
+    _store(db)
+    _many_polls(db)
+    good = backup_sqlite(db, backups, reason="open")
+    real_connect = sqlite3.connect
+
+    def connect(target: str, uri: bool = False) -> object:
+        conn = real_connect(target, uri=uri)
+        return _FillsUp(conn) if uri else conn
+
+    monkeypatch.setattr(db_module.sqlite3, "connect", connect)
+    with pytest.raises(sqlite3.OperationalError):
+        backup_sqlite(db, backups, reason="open")
+    monkeypatch.undo()
+    assert sorted(backups.iterdir()) == [good]
+    assert list_backups(backups, "polls") == [good]
+
+
+def test_a_start_whose_backup_cannot_be_written_still_opens_and_says_so(tmp_path: Path) -> None:
+    from warroom.bootstrap import open_store
+
+    db = tmp_path / "polls.sqlite3"
+    _store(db)
+    blocked = tmp_path / "backups"
+    blocked.write_text("a file where the backup folder should be\n")
+    store = open_store(db, backup_dir=blocked)
+    try:
+        assert store.backup is None and store.backup_error and str(blocked) in store.backup_error
+        with store.sessions() as s:
+            assert repo.get_contest(s, TOY.name) is not None
+    finally:
+        store.close()
+
+
+def test_a_store_whose_name_has_uri_characters_opens_and_is_backed_up(tmp_path: Path) -> None:
+    from warroom.bootstrap import open_store
+
+    db = tmp_path / "team #1 ?100%.sqlite3"
+    first = open_store(db, backup_dir=tmp_path / "backups")
+    first.close()
+    second = open_store(db, backup_dir=tmp_path / "backups")
+    second.close()
+    (newest,) = list_backups(tmp_path / "backups", db.stem)[:1]
+    conn = sqlite3.connect(newest)
+    assert conn.execute("SELECT count(*) FROM poll").fetchone()[0] > 10
+    conn.close()
+    names = {p.name for p in tmp_path.iterdir()}
+    assert {"backups", db.name} <= names <= {"backups", db.name, db.name + "-wal", db.name + "-shm"}

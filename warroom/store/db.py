@@ -6,6 +6,7 @@ import contextlib
 import functools
 import os
 import re
+import secrets
 import sqlite3
 import stat
 import weakref
@@ -94,11 +95,15 @@ def scrub(message: str, target: str | Path | URL) -> str:
     return message
 
 
-def resolve_url(target: str | Path) -> str:
-    """A SQLAlchemy URL for a file path or a URL given as-is."""
+def resolve_url(target: str | Path) -> URL:
+    """A SQLAlchemy URL for a file path or a URL given as-is.
+
+    A path is put in the URL verbatim (URL.create), not pasted into a string, so a file name holding '?', '#'
+    or '%' names that file rather than being cut at a query.
+    """
     if is_url(target):
-        return str(target)
-    return f"sqlite:///{Path(target).expanduser().resolve()}"
+        return make_url(str(target))
+    return URL.create("sqlite", database=str(Path(target).expanduser().resolve()))
 
 
 def sqlite_path(engine: Engine) -> Path | None:
@@ -228,9 +233,9 @@ def is_read_only(engine: Engine) -> bool:
 
 def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
     """Engine for a file path or SQLAlchemy URL; SQLite gets WAL, foreign keys and a busy timeout."""
-    url: str | URL = resolve_url(target)
     try:
-        backend = make_url(url).get_backend_name()
+        url = resolve_url(target)
+        backend = url.get_backend_name()
     except (ArgumentError, ValueError) as exc:  # the message would quote the URL, password and all
         raise StoreError(
             "this store address is not a database URL that can be read "
@@ -238,7 +243,7 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
             where=redacted(target),
         ) from exc
     if backend == "sqlite":
-        database = make_url(url).database or ""
+        database = url.database or ""
         path = Path(database)
         # A "file:" URI (e.g. read-only mode) is SQLite's to interpret; never create anything for it.
         if database and database != ":memory:" and not database.startswith("file:"):
@@ -291,7 +296,7 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
             where=redacted(target),
         ) from exc
     except ImportError as exc:
-        driver = make_url(url).get_driver_name()
+        driver = url.get_driver_name()
         raise StoreError(
             f"the {driver!r} driver for {backend} is not installed; "
             "use postgresql+psycopg://, which this app installs, or install that driver",
@@ -380,15 +385,28 @@ def backup_sqlite(db_file: Path, backup_dir: Path, *, reason: str, keep: int = B
     backup_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     target = backup_dir / f"{db_file.stem}-{stamp}-{reason}.sqlite3"
-    fd = os.open(target, os.O_CREAT | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
+    # Written under a temporary name and renamed when complete: recovery offers the newest backup, and a
+    # half-written one (disk full, killed) must never be it. O_EXCL | O_NOFOLLOW: no planted file or link.
+    partial = backup_dir / f".{target.name}.{secrets.token_hex(6)}.partial"
+    fd = os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
     os.close(fd)
-    src = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
-    dst = sqlite3.connect(target)
     try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
+        # as_uri() %-escapes '#', '?' and '%', which a bare "file:" + path would cut the name at.
+        src = sqlite3.connect(f"{db_file.absolute().as_uri()}?mode=ro", uri=True)
+        try:
+            dst = sqlite3.connect(partial)
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
+        finally:
+            src.close()
+        os.replace(partial, target)
+    except BaseException:
+        for leftover in (partial, partial.with_name(partial.name + "-journal")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+        raise
     for old in list_backups(backup_dir, db_file.stem)[keep:]:
         with contextlib.suppress(OSError):
             old.unlink()
