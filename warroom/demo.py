@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from warroom.core.csvformat import parse_polls_csv
-from warroom.core.types import Candidate, Contest, CountingSystem, Party, Poll
+from warroom.core.types import Candidate, Contest, CountingSystem, OfficialResult, Party, Poll
 from warroom.resources import resource_path
 
 DEMO_NAME = "London Mayor 2012"
@@ -39,6 +39,10 @@ LONDON_2012 = Contest(
         Candidate("webb", "Lawrence Webb", "UKIP", "#CC79A7"),
         Candidate("cortiglia", "Carlos Cortiglia", "BNP", "#56334F"),
     ),
+    office="Mayor of London",
+    area="Greater London",
+    notes="Demo race shipped with the app: the published 2012 polls and the official result.",
+    demo=True,
 )
 
 
@@ -114,6 +118,26 @@ def official_2012_shares() -> dict[str, float]:
     total = sum(c["first"] for c in result["candidates"])
     codes = {c.name.split()[-1].casefold(): c.code for c in LONDON_2012.candidates}
     return {codes[c["name"].split()[-1].casefold()]: 100.0 * c["first"] / total for c in result["candidates"]}
+
+
+def official_2012_result() -> OfficialResult:
+    """The official 2012 result by candidate code: what the store keeps for the demo's back-test.
+
+    London Elects published each candidate's first preferences and each finalist's total after second
+    preferences, not where the transfers came from, so `transfers` is empty; `exhausted` is the first
+    preferences that reached neither finalist.
+    """
+    result = official_results()["2012"]
+    codes = {c.name.split()[-1].casefold(): c.code for c in LONDON_2012.candidates}
+    first = {codes[c["name"].split()[-1].casefold()]: int(c["first"]) for c in result["candidates"]}
+    final = {codes[c["name"].split()[-1].casefold()]: int(c["final"]) for c in result["candidates"] if c.get("final")}
+    return OfficialResult(
+        first_round=first,
+        final_round=final,
+        exhausted=sum(first.values()) - sum(final.values()),
+        electorate=result.get("electorate"),
+        source="London Elects declared result, 3 May 2012 (as reported by Wikipedia, New Statesman and BBC News)",
+    )
 
 
 def _apportion(total: int, weights: list[int]) -> list[int]:

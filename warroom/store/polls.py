@@ -12,6 +12,7 @@ from sqlalchemy import Select, Table, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from warroom.core.contestfile import rules_from_dict, rules_to_dict
 from warroom.core.types import Annotation, Candidate, Contest, CountingSystem, Party, Poll, TransferObservation
 from warroom.store.schema import (
     AnnotationRow,
@@ -71,19 +72,46 @@ def _contest_to_core(row: ContestRow) -> Contest:
         name=row.name,
         election_date=row.election_date,
         system=CountingSystem(row.system),
-        candidates=tuple(Candidate(c.code, c.name, c.party_code, c.colour) for c in row.candidates),
+        candidates=tuple(
+            Candidate(c.code, c.name, c.party_code, c.colour, c.short_name, bool(c.withdrawn)) for c in row.candidates
+        ),
         parties=tuple(Party(p.code, p.name, p.colour) for p in row.parties),
+        office=row.office,
+        area=row.area,
+        second_round_date=row.second_round_date,
+        rules=rules_from_dict(json.loads(row.rules_json)) if row.rules_json else None,
+        notes=row.notes,
+        demo=bool(row.demo),
     )
 
 
 def add_contest(session: Session, contest: Contest) -> int:
+    """Store a new contest as given (store.contests.create_contest checks it first; use that for user input)."""
     bump_revision(session)
-    row = ContestRow(name=contest.name, election_date=contest.election_date, system=contest.system.value)
+    row = ContestRow(
+        name=contest.name,
+        election_date=contest.election_date,
+        system=contest.system.value,
+        office=contest.office,
+        area=contest.area,
+        second_round_date=contest.second_round_date,
+        rules_json=None if contest.rules is None else json.dumps(rules_to_dict(contest.rules), sort_keys=True),
+        notes=contest.notes,
+        demo=contest.demo,
+    )
     row.parties = [
         PartyRow(code=p.code, name=p.name, colour=p.colour, position=i) for i, p in enumerate(contest.parties)
     ]
     row.candidates = [
-        CandidateRow(code=c.code, name=c.name, party_code=c.party, colour=c.colour, position=i)
+        CandidateRow(
+            code=c.code,
+            name=c.name,
+            party_code=c.party,
+            colour=c.colour,
+            position=i,
+            short_name=c.short_name,
+            withdrawn=c.withdrawn,
+        )
         for i, c in enumerate(contest.candidates)
     ]
     session.add(row)

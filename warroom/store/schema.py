@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Float, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint, func
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint, false, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -28,6 +28,13 @@ class ContestRow(Base):
     election_date: Mapped[date]
     system: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    office: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    area: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    second_round_date: Mapped[date | None]
+    # The counting rules as a JSON object of core.types.Rules fields; NULL: the system's usual rules.
+    rules_json: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     parties: Mapped[list[PartyRow]] = relationship(
         back_populates="contest", cascade="all, delete-orphan", order_by="PartyRow.position"
     )
@@ -59,6 +66,8 @@ class CandidateRow(Base):
     party_code: Mapped[str | None] = mapped_column(String(40))
     colour: Mapped[str] = mapped_column(String(9))
     position: Mapped[int] = mapped_column(Integer, default=0)
+    short_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    withdrawn: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     contest: Mapped[ContestRow] = relationship(back_populates="candidates")
 
 
@@ -134,6 +143,17 @@ class ScenarioRow(Base):
     baseline_json: Mapped[str] = mapped_column(Text)
     settings_json: Mapped[str] = mapped_column(Text)
     notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    saved_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class OfficialResultRow(Base):
+    """A contest's official result (core.types.OfficialResult as a JSON object): at most one per contest."""
+
+    __tablename__ = "official_result"
+    __table_args__ = (UniqueConstraint("contest_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"))
+    result_json: Mapped[str] = mapped_column(Text)
     saved_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 

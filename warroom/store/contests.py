@@ -1,0 +1,586 @@
+"""Contests the user owns: create, edit, delete, official results, and campaign bundles. Take a Session.
+
+Every write bumps the store revision first (other windows notice, and the write lock is taken before any read)
+and happens in the caller's transaction: a refused write raises before anything is flushed, or the caller's
+rollback undoes the part that was. Everything is scoped to one contest.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, delete, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from warroom.core.contestfile import (
+    FORMAT_EXHAUSTED,
+    ContestFileError,
+    contest_from_dict,
+    contest_to_dict,
+    result_from_dict,
+    result_to_dict,
+    rules_to_dict,
+)
+from warroom.core.types import EXHAUSTED, Annotation, Contest, OfficialResult, Poll, TransferObservation
+from warroom.store import polls as repo
+from warroom.store.schema import (
+    AnnotationRow,
+    CandidateRow,
+    ContestRow,
+    OfficialResultRow,
+    PartyRow,
+    PollFigureRow,
+    PollRow,
+    ScenarioRow,
+    TransferRow,
+)
+
+BUNDLE_FORMAT = "warroom-campaign-bundle"
+BUNDLE_VERSION = 1
+"""Campaign bundles carry `format` and `version`; a reader refuses a newer version rather than guess."""
+
+
+class ContestError(ValueError):
+    """A contest write the store refuses; the message says what and where, and nothing was written."""
+
+
+# --- reading ----------------------------------------------------------------------------------------------------
+
+
+def get_contest(session: Session, key: int | str | None = None) -> Contest | None:
+    """A contest by id or name; with no key, the most recently created one (as store.polls.get_contest)."""
+    return repo.get_contest(session, key)
+
+
+def list_contests(session: Session) -> list[Contest]:
+    """Every contest, latest election first."""
+    return repo.list_contests(session)
+
+
+def require_contest(session: Session, key: int | str) -> Contest:
+    """A contest by id or name.
+
+    Raises:
+        ContestError: no such contest (the message lists the stored names).
+    """
+    contest = repo.get_contest(session, key)
+    if contest is None:
+        names = ", ".join(repr(c.name) for c in repo.list_contests(session)) or "none"
+        raise ContestError(f"no contest {key!r} in the store (stored: {names})")
+    return contest
+
+
+def poll_count(session: Session, contest_id: int) -> int:
+    return int(session.scalar(select(func.count(PollRow.id)).where(PollRow.contest_id == contest_id)) or 0)
+
+
+# --- checks -----------------------------------------------------------------------------------------------------
+
+_LIMITS = (("name", 200), ("office", 200), ("area", 200))
+
+
+def _check(session: Session, contest: Contest, *, exclude: int | None) -> None:
+    problems = list(contest.problems())
+    for attr, limit in _LIMITS:
+        if len(getattr(contest, attr)) > limit:
+            problems.append(f"{attr}: at most {limit} characters")
+    for c in contest.candidates:
+        if len(c.code) > 40 or len(c.name) > 120 or len(c.short_name) > 120:
+            problems.append(f"candidate {c.name[:40]!r}: code at most 40 characters, names at most 120")
+    for p in contest.parties:
+        if len(p.code) > 40 or len(p.name) > 120 or not p.code.strip():
+            problems.append(f"party {p.name[:40]!r}: a code of 1-40 characters and a name of at most 120")
+    texts = [contest.name, contest.office, contest.area, contest.notes]
+    texts += [x for c in contest.candidates for x in (c.code, c.name, c.short_name, c.colour, c.party or "")]
+    texts += [x for p in contest.parties for x in (p.code, p.name, p.colour)]
+    if any("\x00" in t for t in texts):
+        problems.append("a name or note contains a NUL character (\\x00), which PostgreSQL cannot store")
+    if problems:
+        raise ContestError(f"{contest.name or 'contest'}: " + "; ".join(problems))
+    # Compared in Python: casefold() is what people mean by "the same name", and lower() differs by backend.
+    taken = [r for r in session.execute(select(ContestRow.id, ContestRow.name)) if r[0] != exclude]
+    key = contest.name.strip().casefold()
+    for rid, name in taken:
+        if name.strip().casefold() == key:
+            raise ContestError(f"a contest named {name!r} is already in the store (#{rid}); choose another name")
+
+
+# --- create, edit, delete ---------------------------------------------------------------------------------------
+
+
+def create_contest(session: Session, contest: Contest) -> int:
+    """Store a new contest after checking it; returns its id.
+
+    Raises:
+        ContestError: the contest's own problems (Contest.problems: duplicate candidate codes or names, dates
+            in the wrong order, ...), a value too long to store, or a contest of that name (ignoring case)
+            already stored.
+    """
+    repo.bump_revision(session)
+    _check(session, contest, exclude=None)
+    return repo.add_contest(session, replace(contest, id=None))
+
+
+def _uses(session: Session, contest_id: int, codes: Sequence[str], kinds: Sequence[str]) -> dict[str, int]:
+    """How many of the contest's polls mention each code (figures of `kinds`, or a transfer), by code."""
+    polls = select(PollRow.id).where(PollRow.contest_id == contest_id)
+    out: dict[str, int] = {}
+    for code in codes:
+        by_figure = select(PollFigureRow.poll_id).where(
+            PollFigureRow.poll_id.in_(polls), PollFigureRow.kind.in_(kinds), PollFigureRow.code == code
+        )
+        ids = set(session.scalars(by_figure))
+        if "first" in kinds:
+            by_transfer = select(TransferRow.poll_id).where(
+                TransferRow.poll_id.in_(polls), or_(TransferRow.from_code == code, TransferRow.to_code == code)
+            )
+            ids |= set(session.scalars(by_transfer))
+        if ids:
+            out[code] = len(ids)
+    return out
+
+
+def update_contest(session: Session, contest_id: int, contest: Contest) -> Contest:
+    """Replace a stored contest's details with `contest`'s: rename, add or withdraw candidates, colours, rules,
+    dates and notes. Candidates and parties are matched by code; the demo mark is kept as stored.
+
+    Raises:
+        ContestError: the contest is gone, the new details have a problem, the new name is taken, or a candidate
+            (or party) that polls or the official result mention would be deleted (withdraw a candidate instead).
+    """
+    repo.bump_revision(session)
+    row = session.get(ContestRow, contest_id, options=[selectinload(ContestRow.candidates)])
+    if row is None:
+        raise ContestError(f"contest #{contest_id} no longer exists (deleted elsewhere?)")
+    _check(session, contest, exclude=contest_id)
+    new_codes = {c.code for c in contest.candidates}
+    gone = [c for c in row.candidates if c.code not in new_codes]
+    used = _uses(session, contest_id, [c.code for c in gone], ("first", "second"))
+    result = get_official_result(session, contest_id)
+    problems = []
+    for cand in gone:
+        if cand.code in used:
+            problems.append(
+                f"candidate {cand.name!r} ({cand.code}) appears in {used[cand.code]} poll(s) and cannot be deleted; "
+                "mark them as withdrawn instead (withdrawn = true), which keeps those polls meaningful"
+            )
+        elif result is not None and (cand.code in result.first_round or cand.code in result.final_round):
+            problems.append(
+                f"candidate {cand.name!r} ({cand.code}) is in the official result and cannot be deleted; "
+                "mark them as withdrawn instead"
+            )
+    new_parties = {p.code for p in contest.parties}
+    gone_parties = [p.code for p in session.scalars(select(PartyRow).where(PartyRow.contest_id == contest_id))]
+    gone_parties = [code for code in gone_parties if code not in new_parties]
+    for code, n in _uses(session, contest_id, gone_parties, ("party",)).items():
+        problems.append(f"party {code!r} has voting-intention figures in {n} poll(s) and cannot be deleted")
+    if problems:
+        raise ContestError(f"{row.name}: " + "; ".join(problems))
+
+    row.name = contest.name
+    row.election_date = contest.election_date
+    row.system = contest.system.value
+    row.office = contest.office
+    row.area = contest.area
+    row.second_round_date = contest.second_round_date
+    row.rules_json = None if contest.rules is None else json.dumps(rules_to_dict(contest.rules), sort_keys=True)
+    row.notes = contest.notes
+    # Candidates and parties are rewritten in place by code: a row keeps its id, and the (contest, code)
+    # unique constraint never sees two rows with one code mid-flush.
+    old_cands = {c.code: c for c in row.candidates}
+    session.execute(
+        delete(CandidateRow).where(CandidateRow.contest_id == contest_id, CandidateRow.code.notin_(new_codes))
+    )
+    for i, c in enumerate(contest.candidates):
+        values = {
+            "name": c.name,
+            "party_code": c.party,
+            "colour": c.colour,
+            "position": i,
+            "short_name": c.short_name,
+            "withdrawn": c.withdrawn,
+        }
+        if c.code in old_cands:
+            for key, value in values.items():
+                setattr(old_cands[c.code], key, value)
+        else:
+            session.add(CandidateRow(contest_id=contest_id, code=c.code, **values))
+    old_parties = {p.code: p for p in session.scalars(select(PartyRow).where(PartyRow.contest_id == contest_id))}
+    session.execute(delete(PartyRow).where(PartyRow.contest_id == contest_id, PartyRow.code.notin_(new_parties)))
+    for i, p in enumerate(contest.parties):
+        if p.code in old_parties:
+            old_parties[p.code].name, old_parties[p.code].colour, old_parties[p.code].position = p.name, p.colour, i
+        else:
+            session.add(PartyRow(contest_id=contest_id, code=p.code, name=p.name, colour=p.colour, position=i))
+    session.flush()
+    session.expire_all()  # the relationship lists loaded above are stale after the bulk deletes
+    return require_contest(session, contest_id)
+
+
+def delete_contest(session: Session, contest_id: int) -> None:
+    """Delete a contest and everything scoped to it (polls, events, scenarios, result). Take a backup first
+    (backup_before_delete); this cannot be undone from the app.
+
+    Raises:
+        ContestError: no such contest.
+    """
+    repo.bump_revision(session)
+    if session.get(ContestRow, contest_id) is None:
+        raise ContestError(f"contest #{contest_id} no longer exists (deleted elsewhere?)")
+    polls = select(PollRow.id).where(PollRow.contest_id == contest_id)
+    # Explicit, child tables first: the same on SQLite and PostgreSQL whatever the foreign-key settings.
+    session.execute(delete(PollFigureRow).where(PollFigureRow.poll_id.in_(polls)))
+    session.execute(delete(TransferRow).where(TransferRow.poll_id.in_(polls)))
+    session.execute(delete(PollRow).where(PollRow.contest_id == contest_id))
+    for table in (AnnotationRow, ScenarioRow, OfficialResultRow, CandidateRow, PartyRow):
+        session.execute(delete(table).where(table.contest_id == contest_id))
+    session.execute(delete(ContestRow).where(ContestRow.id == contest_id))
+    session.expire_all()
+
+
+def backup_before_delete(engine: Engine, backup_dir: Path, session: Session, contest_id: int) -> Path:
+    """The copy to take before deleting a contest; returns where it went.
+
+    A SQLite store is copied whole with the store's own backup (db.backup_sqlite, reason "before-delete",
+    rotated with the other backups). A server store cannot be copied as a file, so the contest is written to
+    `backup_dir` as a campaign bundle (owner-only, atomically), which `warroom import` reads back.
+
+    Raises:
+        ContestError: no such contest.
+        OSError: the backup folder cannot be written (then do not delete).
+    """
+    from warroom.paths import write_private_atomic
+    from warroom.store.db import backup_sqlite, sqlite_path
+
+    db_file = sqlite_path(engine)
+    if db_file is not None:
+        return backup_sqlite(db_file, backup_dir, reason="before-delete")
+    bundle = export_bundle(session, contest_id)
+    backup_dir.mkdir(parents=True, exist_ok=True)
+    slug = re.sub(r"[^a-z0-9]+", "-", bundle["contest"]["contest"]["name"].casefold()).strip("-") or "contest"
+    target = backup_dir / f"{slug}-{datetime.now():%Y%m%d-%H%M%S-%f}-before-delete.json"
+    write_private_atomic(target, bundle_to_text(bundle))
+    return target
+
+
+# --- official results -------------------------------------------------------------------------------------------
+
+
+def _result_problems(contest: Contest, result: OfficialResult) -> list[str]:
+    codes = set(contest.candidate_codes)
+    out = [
+        f"first_round: {c!r} is not a candidate of {contest.name}"
+        for c in result.first_round
+        if c not in codes | {"other"}
+    ]
+    out += [f"final_round: {c!r} is not a candidate of {contest.name}" for c in result.final_round if c not in codes]
+    for frm, to, _v in result.transfers:
+        if frm not in codes | {"other"} or to not in codes | {EXHAUSTED}:
+            shown = FORMAT_EXHAUSTED if to == EXHAUSTED else to
+            out.append(f"transfers: {frm!r} -> {shown!r} names someone who is not a candidate of {contest.name}")
+    return out
+
+
+def set_official_result(session: Session, contest_id: int, result: OfficialResult) -> None:
+    """Store (or replace) a contest's official result.
+
+    Raises:
+        ContestError: no such contest, or the result names codes that are not the contest's candidates.
+    """
+    repo.bump_revision(session)
+    contest = require_contest(session, contest_id)
+    problems = _result_problems(contest, result)
+    if problems:
+        raise ContestError(f"{contest.name}: official result refused: " + "; ".join(problems))
+    text = json.dumps(result_to_dict(result), sort_keys=True)
+    row = session.scalars(select(OfficialResultRow).where(OfficialResultRow.contest_id == contest_id)).first()
+    if row is None:
+        session.add(OfficialResultRow(contest_id=contest_id, result_json=text))
+    else:
+        row.result_json = text
+        row.saved_at = datetime.now()
+    session.flush()
+
+
+def get_official_result(session: Session, contest_id: int) -> OfficialResult | None:
+    """The contest's official result, None when none is stored."""
+    text = session.scalar(select(OfficialResultRow.result_json).where(OfficialResultRow.contest_id == contest_id))
+    return None if text is None else result_from_dict(json.loads(text))
+
+
+def clear_official_result(session: Session, contest_id: int) -> None:
+    repo.bump_revision(session)
+    session.execute(delete(OfficialResultRow).where(OfficialResultRow.contest_id == contest_id))
+
+
+# --- campaign bundles -------------------------------------------------------------------------------------------
+
+
+def _poll_to_dict(poll: Poll) -> dict[str, Any]:
+    return {
+        "pollster": poll.pollster,
+        "client": poll.client,
+        "fieldwork_start": poll.fieldwork_start.isoformat(),
+        "fieldwork_end": poll.fieldwork_end.isoformat(),
+        "published": None if poll.published is None else poll.published.isoformat(),
+        "sample_size": poll.sample_size,
+        "method": poll.method,
+        "source_url": poll.source_url,
+        "notes": poll.notes,
+        "first_round": dict(poll.first_round),
+        "second_round": dict(poll.second_round),
+        "party_vi": dict(poll.party_vi),
+        "transfers": [
+            {
+                "from": t.from_candidate,
+                "to": FORMAT_EXHAUSTED if t.to_candidate == EXHAUSTED else t.to_candidate,
+                "share": t.share,
+            }
+            for t in poll.transfers
+        ],
+    }
+
+
+def _poll_from_dict(data: Mapping[str, Any]) -> Poll:
+    published = data.get("published")
+    size = data.get("sample_size")
+    if size is not None and (isinstance(size, bool) or not isinstance(size, int)):
+        raise ValueError(f"sample_size {size!r} is not a whole number")
+    for kind in ("first_round", "second_round", "party_vi"):
+        for code, share in dict(data.get(kind, {})).items():
+            if isinstance(share, bool) or not isinstance(share, int | float):
+                raise ValueError(f"{kind}[{code!r}]: {share!r} is not a number")
+    return Poll(
+        pollster=str(data["pollster"]),
+        client=str(data.get("client", "")),
+        fieldwork_start=date.fromisoformat(data["fieldwork_start"]),
+        fieldwork_end=date.fromisoformat(data["fieldwork_end"]),
+        published=None if published is None else date.fromisoformat(published),
+        sample_size=size,
+        method=str(data.get("method", "")),
+        source_url=str(data.get("source_url", "")),
+        notes=str(data.get("notes", "")),
+        first_round=dict(data.get("first_round", {})),
+        second_round=dict(data.get("second_round", {})),
+        party_vi=dict(data.get("party_vi", {})),
+        transfers=tuple(
+            TransferObservation(
+                str(t["from"]), EXHAUSTED if t["to"] == FORMAT_EXHAUSTED else str(t["to"]), float(t["share"])
+            )
+            for t in data.get("transfers", [])
+        ),
+    )
+
+
+def export_bundle(session: Session, contest_id: int) -> dict[str, Any]:
+    """A contest with its polls, official result, event markers and saved scenarios, as one JSON-ready document.
+
+    Raises:
+        ContestError: no such contest.
+    """
+    contest = require_contest(session, contest_id)
+    scenarios = session.scalars(
+        select(ScenarioRow).where(ScenarioRow.contest_id == contest_id).order_by(ScenarioRow.name)
+    )
+    return {
+        "format": BUNDLE_FORMAT,
+        "version": BUNDLE_VERSION,
+        "exported_at": datetime.now().isoformat(timespec="seconds"),
+        "demo": contest.demo,
+        "contest": contest_to_dict(contest, get_official_result(session, contest_id)),
+        "polls": [_poll_to_dict(p) for p in repo.list_polls(session, contest_id)],
+        "events": [{"date": a.when.isoformat(), "text": a.text} for a in repo.list_annotations(session, contest_id)],
+        "scenarios": [
+            {
+                "name": r.name,
+                "baseline": json.loads(r.baseline_json),
+                "settings": json.loads(r.settings_json),
+                "notes": r.notes,
+                "saved_at": r.saved_at.isoformat(timespec="seconds") if r.saved_at else None,
+            }
+            for r in scenarios
+        ],
+    }
+
+
+def bundle_to_text(bundle: Mapping[str, Any]) -> str:
+    return json.dumps(bundle, indent=1, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def looks_like_bundle(text: str) -> bool:
+    """Whether a file's text is a campaign bundle (a JSON object with our format tag), not a poll CSV."""
+    if not text.lstrip().startswith("{"):
+        return False
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return False
+    return isinstance(data, dict) and data.get("format") == BUNDLE_FORMAT
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """A campaign bundle read and checked, not yet stored."""
+
+    contest: Contest
+    result: OfficialResult | None
+    polls: tuple[Poll, ...]
+    events: tuple[Annotation, ...]
+    scenarios: tuple[tuple[str, dict[str, Any], dict[str, Any], str], ...]  # name, baseline, settings, notes
+    demo: bool = False
+
+
+def read_bundle(text: str) -> Bundle:
+    """Parse and check a campaign bundle.
+
+    Raises:
+        ContestError: not a bundle, a newer version, or a problem naming the part ("polls[3]: ...").
+    """
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise ContestError(f"not a campaign bundle: {exc}") from None
+    if not isinstance(data, dict) or data.get("format") != BUNDLE_FORMAT:
+        raise ContestError("not a campaign bundle (no warroom bundle format tag)")
+    version = data.get("version")
+    if not isinstance(version, int) or version > BUNDLE_VERSION or version < 1:
+        raise ContestError(f"bundle version {version!r}: this warroom reads version {BUNDLE_VERSION}; update warroom")
+    try:
+        parsed = contest_from_dict(data.get("contest", {}))
+    except ContestFileError as exc:
+        raise ContestError("contest in the bundle: " + "; ".join(str(p) for p in exc.problems)) from None
+    polls: list[Poll] = []
+    for i, item in enumerate(data.get("polls", [])):
+        try:
+            polls.append(_poll_from_dict(item))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ContestError(f"polls[{i + 1}]: {exc!s} is missing or unreadable") from None
+    events: list[Annotation] = []
+    for i, item in enumerate(data.get("events", [])):
+        try:
+            events.append(Annotation(date.fromisoformat(item["date"]), str(item["text"])))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ContestError(f"events[{i + 1}]: {exc!s} is missing or unreadable") from None
+    scenarios: list[tuple[str, dict[str, Any], dict[str, Any], str]] = []
+    for i, item in enumerate(data.get("scenarios", [])):
+        try:
+            name, baseline, settings = str(item["name"]), item["baseline"], item["settings"]
+        except (KeyError, TypeError) as exc:
+            raise ContestError(f"scenarios[{i + 1}]: {exc!s} is missing") from None
+        if not isinstance(baseline, dict) or not isinstance(settings, dict):
+            raise ContestError(f"scenarios[{i + 1}]: baseline and settings must be JSON objects")
+        scenarios.append((name, baseline, settings, str(item.get("notes", ""))))
+    return Bundle(
+        parsed.contest, parsed.result, tuple(polls), tuple(events), tuple(scenarios), bool(data.get("demo", False))
+    )
+
+
+@dataclass
+class BundleImport:
+    """What importing a bundle did."""
+
+    contest: str
+    contest_id: int
+    created: bool
+    polls_added: int = 0
+    duplicates: list[str] = field(default_factory=list)
+    events_added: int = 0
+    scenarios_added: list[str] = field(default_factory=list)
+    scenarios_kept: list[str] = field(default_factory=list)
+    result: str = "none"  # "added", "same", "kept" (the store's differs and was kept), "none"
+
+
+def _differences(stored: Contest, incoming: Contest) -> list[str]:
+    mine = {c.code: c for c in stored.candidates}
+    theirs = {c.code: c for c in incoming.candidates}
+    out = [f"the bundle has candidate {theirs[c].name!r} ({c}), the store does not" for c in theirs if c not in mine]
+    out += [f"the store has candidate {mine[c].name!r} ({c}), the bundle does not" for c in mine if c not in theirs]
+    for code in mine.keys() & theirs.keys():
+        a, b = mine[code], theirs[code]
+        if a.name != b.name or a.party != b.party:
+            out.append(f"candidate {code}: {a.name} ({a.party or 'independent'}) in the store, "
+                       f"{b.name} ({b.party or 'independent'}) in the bundle")  # fmt: skip
+    return sorted(out)
+
+
+def import_bundle(session: Session, bundle: Bundle) -> BundleImport:
+    """Bring a bundle into the store, in the caller's transaction: all of it, or (on an error) none of it.
+
+    A new contest is created. An existing contest of the same name must have the same candidates (codes, names,
+    parties); then polls already stored (same pollster and fieldwork dates) are skipped and reported, events
+    already there are skipped, and a saved scenario or an official result the store already holds in another
+    form is kept as stored and reported.
+
+    Raises:
+        ContestError: the contest exists with different candidates (each difference named), or a part of the
+            bundle cannot be stored.
+        repo.PollRejectedError: a poll value no backend can store.
+    """
+    repo.bump_revision(session)
+    incoming = bundle.contest
+    existing = next(
+        (c for c in repo.list_contests(session) if c.name.strip().casefold() == incoming.name.strip().casefold()),
+        None,
+    )
+    if existing is None:
+        contest_id = create_contest(session, replace(incoming, demo=bundle.demo))
+        report = BundleImport(incoming.name, contest_id, created=True)
+    else:
+        diff = _differences(existing, incoming)
+        if diff:
+            raise ContestError(
+                f"{existing.name} is already in the store with different candidates: " + "; ".join(diff)
+                + "; nothing imported (rename the contest in one of them, or make the candidates agree)"
+            )  # fmt: skip
+        assert existing.id is not None
+        contest_id = existing.id
+        report = BundleImport(existing.name, contest_id, created=False)
+    stored_keys = {p.key(): p.id for p in repo.list_polls(session, contest_id)}
+    fresh: list[Poll] = []
+    seen: set[tuple[str, date, date]] = set()
+    for poll in bundle.polls:
+        key = poll.key()
+        if key in stored_keys or key in seen:
+            where = f"poll #{stored_keys[key]}" if key in stored_keys else "an earlier poll in the bundle"
+            report.duplicates.append(
+                f"{poll.pollster} {poll.fieldwork_start} to {poll.fieldwork_end} (same as {where}; skipped)"
+            )
+            continue
+        seen.add(key)
+        fresh.append(replace(poll, id=None))
+    repo.add_polls(session, contest_id, fresh)
+    report.polls_added = len(fresh)
+    have_events = {(a.when, a.text) for a in repo.list_annotations(session, contest_id)}
+    for event in bundle.events:
+        if (event.when, event.text) not in have_events:
+            repo.add_annotation(session, contest_id, event)
+            have_events.add((event.when, event.text))
+            report.events_added += 1
+    stored_scenarios = {name: (b, s) for name, b, s in repo.list_scenarios(session, contest_id)}
+    for name, baseline, settings, notes in bundle.scenarios:
+        if name in stored_scenarios:
+            if stored_scenarios[name] != (baseline, settings):
+                report.scenarios_kept.append(name)
+            continue
+        repo.save_scenario(session, contest_id, name, baseline, settings)
+        if notes:
+            row = session.scalars(
+                select(ScenarioRow).where(ScenarioRow.contest_id == contest_id, ScenarioRow.name == name)
+            ).one()
+            row.notes = notes
+        report.scenarios_added.append(name)
+    if bundle.result is not None:
+        stored = get_official_result(session, contest_id)
+        if stored is None:
+            set_official_result(session, contest_id, bundle.result)
+            report.result = "added"
+        else:
+            report.result = "same" if stored == bundle.result else "kept"
+    session.flush()
+    return report
