@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from warroom.paths import AppPaths, write_private_atomic
+from warroom.paths import AppPaths, read_input_file, write_private_atomic
 
 
 @pytest.fixture
@@ -102,3 +102,59 @@ def test_existing_world_readable_settings_are_made_private(tmp_path: Path) -> No
     paths.ensure()
     assert _mode(paths.config_dir) == 0o700 and _mode(paths.settings_file) == 0o600
     assert paths.settings_file.read_text() == "[General]\ncontest=Toyton\n"
+
+
+def _within(seconds: float, fn: Callable[[], object]) -> object:
+    """Run fn on a daemon thread; fail (instead of hanging the suite) if it does not return in time."""
+    import threading
+
+    box: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            box["value"] = fn()
+        except BaseException as exc:  # handed back to the test
+            box["error"] = exc
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert not worker.is_alive(), "it hung"
+    if "error" in box:
+        raise box["error"]  # type: ignore[misc]
+    return box["value"]
+
+
+def test_importing_a_fifo_is_refused_at_once(tmp_path: Path) -> None:
+    fifo = tmp_path / "polls.csv"
+    os.mkfifo(fifo)  # nobody will ever write to it: a plain read would wait forever
+    with pytest.raises(OSError) as info:
+        _within(5, lambda: read_input_file(fifo))
+    assert "not a regular file" in str(info.value.strerror) and info.value.filename == str(fifo)
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_importing_an_endless_device_is_refused(device: str) -> None:
+    if not Path(device).exists():
+        pytest.skip(f"{device} does not exist here")
+    with pytest.raises(OSError, match="not a regular file"):
+        _within(5, lambda: read_input_file(Path(device)))
+
+
+def test_importing_a_folder_or_an_oversized_file_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(OSError, match="folder"):
+        read_input_file(tmp_path)
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"x" * 2049)
+    with pytest.raises(OSError, match="larger than"):
+        read_input_file(big, max_bytes=2048)
+    assert read_input_file(big, max_bytes=4096) == b"x" * 2049
+
+
+def test_an_ordinary_file_and_a_link_to_one_are_read(tmp_path: Path) -> None:
+    real = tmp_path / "polls.csv"
+    real.write_bytes(b"pollster\n")
+    (tmp_path / "link.csv").symlink_to(real)  # the user's own link: reading through it is fine
+    assert read_input_file(real) == b"pollster\n" == read_input_file(tmp_path / "link.csv")
+    with pytest.raises(FileNotFoundError):
+        read_input_file(tmp_path / "missing.csv")
