@@ -151,3 +151,60 @@ def test_the_largest_sample_fits_every_store() -> None:
     assert MAX_SAMPLE_SIZE <= 2**31 - 1  # PostgreSQL INTEGER; SQLite would take 2**63 - 1
     result = parse_polls_csv(f"{HEADER}\nAcme,2024-03-01,2024-03-02,{2**31},45,40,15\n", TOY)
     assert [(e.line, e.field) for e in result.errors] == [(2, "sample_size")]
+
+
+_FREE_TEXT = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=30
+).map(str.strip)
+_HEADERS = st.lists(
+    st.sampled_from(
+        ["pollster", "Pollster", "fieldwork_end", "fieldwork_start", "sample_size", "first:ann", "first_ann",
+         "first:Ann Red", "first:bob", "first:cat", "first:other", "second:ann", "party:R", "party:Reds",
+         "transfer:cat>ann", "transfer:Cat Green->exhausted", "notes", "", "\ufeffpollster", "first:", "x"]
+    ),
+    min_size=1,
+    max_size=10,
+)
+_CELLS = st.one_of(
+    st.sampled_from(["", "45", "2024-03-02", "9999-12-31", "0001-01-01", str(2**63), "1,000", "nan", "-0",
+                     "=1+1", "\t=1", "'=1", '"', "\r", "1e308", "١٢٣"]),
+    st.text(max_size=8),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_HEADERS, st.lists(st.lists(_CELLS, max_size=10), max_size=5))
+def test_fuzz_hostile_headers_and_cells(header: list[str], rows: list[list[str]]) -> None:
+    """Repeated, unknown and empty columns with hostile cells: only CsvFormatError escapes; errors are placed;
+    what parses cleanly is valid, storable and survives an export."""
+    from warroom.core.csvformat import CsvFormatError
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    try:
+        result = parse_polls_csv(out.getvalue(), TOY, today=date(2024, 4, 1))
+    except CsvFormatError:
+        return
+    for error in result.errors:
+        assert error.line >= 1 and error.field and error.message
+    if result.ok:
+        for poll in result.polls:
+            assert validate_poll(poll, TOY) == []
+            assert poll.sample_size is None or 0 < poll.sample_size <= MAX_SAMPLE_SIZE
+        back = parse_polls_csv(polls_to_csv(result.polls, TOY), TOY)
+        assert back.ok and back.polls == result.polls
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_FREE_TEXT, _FREE_TEXT, _FREE_TEXT), min_size=1, max_size=4))
+def test_fuzz_free_text_survives_export_and_import(texts: list[tuple[str, str, str]]) -> None:
+    """Any text a user can type (quotes, commas, line breaks, formula signs, control characters) comes back."""
+    polls = [
+        replace(make_poll(1 + i, pollster=f"P{i}{pollster}"), client=client[:120], notes=notes)
+        for i, (pollster, client, notes) in enumerate(texts)
+    ]
+    back = parse_polls_csv(polls_to_csv(polls, TOY), TOY)
+    assert back.ok, back.errors
+    assert back.polls == polls
