@@ -17,6 +17,7 @@ from warroom import __version__
 from warroom.bootstrap import OpenStore, open_store
 from warroom.paths import AppPaths
 from warroom.services.analysis_service import AverageController
+from warroom.services.contest_preferences import ContestPreferences
 from warroom.services.poll_service import PollService
 from warroom.services.scenario_service import ScenarioController
 from warroom.services.settings import AppSettings, open_settings
@@ -87,10 +88,10 @@ class WarRoom:
         self.saved_panel = ScenarioPanel(self.presented)
         self.scenario_actions = ScenarioActions(self.scenarios, self.presented, self.window)
         self.import_actions = ImportActions(self.poll_service, self.window)
-        self.contest_actions = ContestActions(self.poll_service, self.window)
+        self.preferences = ContestPreferences(settings, self.poll_service)
+        self.contest_actions = ContestActions(self.poll_service, self.window, priors=self.preferences)
         self.window.set_scenario_widget(self.scenario_panel)
         self.window.set_saved_scenario_widget(self.saved_panel)
-        self.window.set_presentation_views(settings.presentation_views.split(","))
         self.window.show_store(getattr(store, "display_target", store.target))
         self._wire()
         if contest and not any(c.name == contest for c in self.poll_service.contests()):
@@ -124,6 +125,12 @@ class WarRoom:
         ps.contest_loaded.connect(avg.set_contest)
         ps.contest_loaded.connect(sc.set_contest)
         ps.contest_loaded.connect(self.presented.set_contest)
+        ps.contest_loaded.connect(self.preferences.set_contest)  # after the controllers: priors apply to the new one
+        prefs = self.preferences
+        prefs.priors_changed.connect(avg.set_priors)
+        prefs.priors_changed.connect(sc.set_priors)
+        prefs.presentation_views_changed.connect(win.set_presentation_views)
+        prefs.preferences_failed.connect(lambda msg: win.statusBar().showMessage(msg, 8000))
         ps.polls_changed.connect(lambda change: win.show_polls(change, {p.id: p for p in ps.polls if p.id is not None}))
         ps.polls_changed.connect(lambda _change: avg.set_polls(ps.polls))
         ps.annotations_changed.connect(win.show_annotations)

@@ -46,6 +46,13 @@ def test_pooled_rate_and_party_division_from_the_2012_count() -> None:
     assert swapped["gus"].a_of_valid == pytest.approx(100 - lab_share)
 
 
+def test_pooled_transfers_read_from_the_final_round_when_none_are_listed() -> None:
+    bare = OfficialResult(first_round=LONDON_2012_RESULT.first_round, final_round=LONDON_2012_RESULT.final_round)
+    assert transfer_priors(LONDON_2012, bare, NEW, "ada", "cy") == transfer_priors(
+        LONDON_2012, LONDON_2012_RESULT, NEW, "ada", "cy"
+    )
+
+
 def test_unmatched_finalists_split_evenly_at_the_past_rate() -> None:
     priors = transfer_priors(LONDON_2012, LONDON_2012_RESULT, NEW, "ada", "rex")  # Reform never made the final
     assert priors["gus"].a_of_valid == pytest.approx(50.0)

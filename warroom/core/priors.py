@@ -39,7 +39,8 @@ def transfer_priors(past: Contest, result: OfficialResult, new: Contest, a: str,
     Args:
         past: the contest that was counted.
         result: its official result; `final_round` names its two finalists, `transfers` gives
-            (from, to, votes) with `from` a past candidate or anything else for pooled figures.
+            (from, to, votes) with `from` a past candidate or anything else for pooled figures; with no
+            transfers, each finalist's gain from the first to the final round is taken as pooled transfers.
         new: the race being planned.
         a: its front-runner.
         b: its challenger.
@@ -74,6 +75,13 @@ def transfer_priors(past: Contest, result: OfficialResult, new: Contest, a: str,
             by_party[frm_party] = _Bucket(old.first, old.to_pa + to_pa, old.to_pb + to_pb)
         pooled_a += votes if to == pa else 0
         pooled_b += votes if to == pb else 0
+    if not result.transfers:
+        # Official Supplementary Vote results give each finalist's first preferences and final total, not
+        # where the transfers came from: what each finalist gained is the pooled second preferences.
+        pooled_a = result.final_round[pa] - result.first_round.get(pa, 0)
+        pooled_b = result.final_round[pb] - result.first_round.get(pb, 0)
+    if pooled_a < 0 or pooled_b < 0:
+        raise PriorError(f"{past.name}'s final round has fewer votes than its first for a finalist")
     if pooled_a + pooled_b == 0:
         raise PriorError(f"{past.name}'s result has no transfers to its finalists")
     for k in separate:

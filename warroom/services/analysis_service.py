@@ -39,6 +39,11 @@ class AverageController(QObject):
         self.averages = None
         self._columns = ColumnBuilder(contest)  # keeps each unchanged poll's row between recomputes
 
+    def set_priors(self, priors: PriorSource | None) -> None:
+        """Default splits for implied runoffs from a past count (None: none); recomputed next turn."""
+        self.priors = priors
+        self._pending.start()
+
     def set_polls(self, polls: Sequence[Poll]) -> None:
         self._polls = list(polls)
         self._pending.start()

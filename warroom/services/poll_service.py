@@ -17,7 +17,10 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from sqlalchemy.orm import Session, sessionmaker
 
 from warroom.core.csvformat import CsvFormatError, ParseResult, parse_polls_csv, pasted_table_to_csv, polls_to_csv
-from warroom.core.types import Annotation, Contest, Poll
+from warroom.core.pipeline import PriorSource
+from warroom.core.priors import transfer_priors
+from warroom.core.runoff import Split
+from warroom.core.types import Annotation, Contest, OfficialResult, Poll
 from warroom.core.validation import validate_poll
 from warroom.store import contests as contests_repo
 from warroom.store import polls as repo
@@ -302,6 +305,38 @@ class PollService(QObject):
             self._polls = {}
             self.open_contest(remaining[0].id if remaining else None)
         return backup
+
+    def official_result(self, contest_id: int) -> OfficialResult | None:
+        """A contest's stored official result (None: none)."""
+        return self._run(lambda s: contests_repo.get_official_result(s, contest_id))
+
+    def contests_with_results(self) -> list[Contest]:
+        """Contests (other than the open one) whose official result is stored: possible transfer priors."""
+        current = self._contest.id if self._contest is not None else None
+        return [c for c in self.contests() if c.id != current and c.id is not None and self.official_result(c.id)]
+
+    def transfer_priors(self, past_name: str) -> PriorSource | None:
+        """Default splits for the open contest from a past contest's count (None: no such contest or result).
+
+        Raises:
+            ValueError: the past count cannot give priors (no final round, no transfers).
+        """
+        contest = self._contest
+        past = next((c for c in self.contests() if c.name == past_name), None)
+        if contest is None or past is None or past.id is None:
+            return None
+        result = self.official_result(past.id)
+        if result is None:
+            return None
+        transfer_priors(past, result, contest, *[c.code for c in contest.candidates[:2]])  # fail now, not later
+
+        def priors(a: str, b: str) -> dict[str, Split]:
+            try:
+                return transfer_priors(past, result, contest, a, b)
+            except (ValueError, KeyError):
+                return {}
+
+        return priors
 
     # --- internals -------------------------------------------------------------------------------------------
 

@@ -89,8 +89,10 @@ class ScenarioController(QObject):
     # --- data down -------------------------------------------------------------------------------------------
 
     def set_contest(self, contest: Contest) -> None:
-        """A contest was opened: forget the last one's case."""
+        """A contest was opened: forget the last one's case (and its polls, until the new ones arrive)."""
         self.contest = contest
+        self.polls = []
+        self.averages = None
         self.baseline = None
         self.scenario = None
         self.view = None

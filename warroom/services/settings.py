@@ -51,6 +51,20 @@ class AppSettings(QObject):
         super().__init__(parent)
         self.qsettings = qsettings
 
+    def for_contest(self, contest_id: int, key: str, default: str = "") -> str:
+        """A setting of one contest ("presentation_views", "transfer_prior"): each race keeps its own."""
+        value: Any = self.qsettings.value(f"contest/{contest_id}/{key}", default)
+        return str(value) if value is not None else default
+
+    def set_for_contest(self, contest_id: int, key: str, value: str) -> None:
+        """Store a setting of one contest."""
+        self.qsettings.setValue(f"contest/{contest_id}/{key}", value)
+
+    def presentation_views_for(self, contest_id: int | None) -> list[str]:
+        """Meeting mode's views for a contest: its own list if it has one, else the global one."""
+        text = self.for_contest(contest_id, "presentation_views") if contest_id is not None else ""
+        return [v for v in (text or self.presentation_views).split(",") if v]
+
     def geometry(self, name: str) -> QByteArray | None:
         value: Any = self.qsettings.value(f"window/{name}")
         return value if isinstance(value, QByteArray) else None

@@ -33,6 +33,15 @@ class ContestSource(Protocol):
     def create_contest(self, contest: Contest) -> Contest: ...
     def update_contest(self, contest: Contest) -> Contest: ...
     def delete_contest(self, contest_id: int) -> Path | None: ...
+    def contests_with_results(self) -> list[Contest]: ...
+
+
+class PriorChoice(Protocol):
+    """Where the open contest's default transfers come from (services.contest_preferences)."""
+
+    @property
+    def transfer_prior(self) -> str: ...
+    def set_transfer_prior(self, past_name: str) -> None: ...
 
 
 class ContestActions(QObject):
@@ -44,9 +53,12 @@ class ContestActions(QObject):
         confirm: asks a yes/no question (tests answer it); default a message box.
     """
 
-    def __init__(self, source: ContestSource, window: MainWindow, confirm: Any = None) -> None:
+    def __init__(
+        self, source: ContestSource, window: MainWindow, confirm: Any = None, priors: PriorChoice | None = None
+    ) -> None:
         super().__init__(window)
         self.source = source
+        self.priors = priors
         self.window = window
         self._confirm = confirm or self._ask
         self.picker = QComboBox()
@@ -66,10 +78,18 @@ class ContestActions(QObject):
         self.action_delete = QAction("&Delete contest…", window)
         self.action_delete.setToolTip("Delete this contest with its polls and scenarios (a backup is taken first)")
         self.action_delete.triggered.connect(self.delete_contest)
+        self.action_priors = QAction("Transfer &priors from a past count…", window)
+        self.action_priors.setToolTip(
+            "Start this race's second-preference splits from what they were in a past contest's count"
+        )
+        self.action_priors.triggered.connect(self.choose_priors)
         file_menu = self._file_menu()
         if file_menu is not None:
             first = file_menu.actions()[0] if file_menu.actions() else None
-            file_menu.insertActions(first, [self.action_new, self.action_edit, self.action_delete])  # type: ignore[arg-type]
+            file_menu.insertActions(
+                first,  # type: ignore[arg-type]
+                [self.action_new, self.action_edit, self.action_priors, self.action_delete],
+            )
             file_menu.insertSeparator(first)  # type: ignore[arg-type]
         window.toolbar.insertWidget(window.toolbar.actions()[0] if window.toolbar.actions() else None, self.picker)  # type: ignore[arg-type]
         source.contest_loaded.connect(self.show_contest)
@@ -128,6 +148,35 @@ class ContestActions(QObject):
             except ValueError as exc:
                 self.window.show_error(f"The contest was not changed: {exc}")
         return None
+
+    def choose_priors(self, pick: Any = None) -> str | None:
+        """Pick the past contest whose count gives this race's default transfers (or none).
+
+        Args:
+            pick: chooses among the names (tests answer it); default an input dialog.
+        """
+        if self.priors is None:
+            return None
+        names = ["(none: polls' published splits, else an even split)"]
+        names += [c.name for c in self.source.contests_with_results()]
+        if len(names) == 1:
+            self.window.show_error("No other contest in this store has an official result to take transfers from.")
+            return None
+        current = self.priors.transfer_prior
+        if pick is None:
+            from PySide6.QtWidgets import QInputDialog
+
+            index = names.index(current) if current in names else 0
+            choice, ok = QInputDialog.getItem(
+                self.window, "Transfer priors", "Default transfers from the count of:", names, index, False
+            )
+            if not ok:
+                return None
+        else:
+            choice = pick(names)
+        name = "" if choice == names[0] else str(choice)
+        self.priors.set_transfer_prior(name)
+        return name
 
     def delete_contest(self) -> bool:
         """Delete the open contest after asking; a backup is taken first."""
