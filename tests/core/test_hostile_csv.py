@@ -154,7 +154,7 @@ def test_the_largest_sample_fits_every_store() -> None:
 
 
 _FREE_TEXT = st.text(
-    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=30
+    st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), max_size=30
 ).map(str.strip)
 _HEADERS = st.lists(
     st.sampled_from(
