@@ -327,10 +327,11 @@ def describe_runoff_source(baseline: Baseline) -> str:
     """One line on where the baseline's runoff comes from and what transfers alone would say."""
     if baseline.runoff_adjustment == 0.0:
         return f"Runoff: {baseline.runoff_source}."
+    adj = baseline.runoff_adjustment
     return (
-        f"Runoff anchored on {baseline.runoff_source}; the first round with the default transfers implies "
-        f"{-baseline.runoff_adjustment:+.1f} points less for {baseline.name(baseline.a)} than that, a gap the "
-        "baseline keeps while transfers and levers move the margin."
+        f"Runoff from {baseline.runoff_source}. First round plus the default transfers alone would put the "
+        f"margin {abs(adj):.1f} points {'lower' if adj > 0 else 'higher'}; that difference is kept while "
+        "transfers and levers move the margin."
     )
 
 

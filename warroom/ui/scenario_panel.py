@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QDate, QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QSlider,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -293,10 +294,20 @@ class ScenarioPanel(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(inputs)
+        scroll.setMinimumWidth(220)
+        # Inputs beside the answer when there is room; on a narrow dock (a 1366-px laptop) the answer goes on top
+        # and the inputs below it, with a handle between them, rather than cropping either.
+        self._inputs_scroll, self._outputs = scroll, out
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("scenario_splitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(scroll)
+        self.splitter.addWidget(out)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)  # the answer gets the larger share, above all on a projector
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(scroll, 2)
-        layout.addWidget(out, 3)  # the answer gets the larger share, above all on a projector
+        layout.addWidget(self.splitter)
         self._inputs = (self.baseline_combo, self.baseline_date, self.message_box, self.transfers_box, self.reset_button)
         model.baseline_changed.connect(self.show_baseline)
         model.scenario_changed.connect(self.show_scenario)
@@ -456,6 +467,21 @@ class ScenarioPanel(QWidget):
         for label, lines in self._fixed_lines:
             label.ensurePolished()  # pick up the stylesheet's font (meeting mode is much larger)
             label.setFixedHeight(label.fontMetrics().lineSpacing() * lines + 6)
+
+    NARROW = 720
+    """Below this width (px) the answer sits above the inputs instead of beside them."""
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        narrow = event.size().width() < self.NARROW
+        wanted = Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal
+        if self.splitter.orientation() != wanted:
+            self.splitter.setOrientation(wanted)
+            first = self._outputs if narrow else self._inputs_scroll
+            self.splitter.insertWidget(0, first)
+            self.heatmap.setMinimumHeight(0 if narrow else 220)
+            total = event.size().height() if narrow else event.size().width()
+            self.splitter.setSizes([total // 2, total - total // 2] if narrow else [2 * total // 5, 3 * total // 5])
+        super().resizeEvent(event)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
