@@ -411,3 +411,39 @@ def test_a_store_whose_name_has_uri_characters_opens_and_is_backed_up(tmp_path: 
     conn.close()
     names = {p.name for p in tmp_path.iterdir()}
     assert {"backups", db.name} <= names <= {"backups", db.name, db.name + "-wal", db.name + "-shm"}
+
+
+def test_a_store_elsewhere_with_the_same_name_keeps_its_backups_apart(tmp_path: Path) -> None:
+    """`--db ~/Desktop/polls.sqlite3` backs up into the same folder as the app's own polls.sqlite3: a few
+    starts of it must not rotate away the app's backups, nor be what the app's recovery restores."""
+    from warroom.bootstrap import open_store
+    from warroom.store.db import backups_of
+
+    backups = tmp_path / "data" / "backups"
+    own, other = tmp_path / "data" / "polls.sqlite3", tmp_path / "Desktop" / "polls.sqlite3"
+    for db in (own, other):
+        db.parent.mkdir(parents=True)
+        _store(db)
+    sqlite3.connect(own).execute("UPDATE contest SET name = 'own'").connection.commit()
+    own_backup = backup_sqlite(own, backups, reason="open")
+    for _ in range(6):
+        open_store(other, backup_dir=backups, seed=False).close()
+    assert list_backups(backups, "polls") == [own_backup] == backups_of(own, backups)
+    theirs = backups_of(other, backups)
+    assert len(theirs) == 5 and own_backup not in theirs
+    conn = sqlite3.connect(theirs[0])
+    assert conn.execute("SELECT name FROM contest").fetchall() == [(TOY.name,)]
+    conn.close()
+
+
+def test_the_apps_own_store_in_a_symlinked_folder_keeps_its_backups_where_recovery_looks(tmp_path: Path) -> None:
+    from warroom.bootstrap import open_store
+    from warroom.store.db import backups_of
+
+    real = tmp_path / "real"
+    real.mkdir()
+    (tmp_path / "data").symlink_to(real)  # e.g. ~/.local/share on another disk
+    db, backups = tmp_path / "data" / "polls.sqlite3", tmp_path / "data" / "backups"
+    open_store(db, backup_dir=backups).close()
+    open_store(db, backup_dir=backups).close()
+    assert len(list_backups(backups, "polls")) == 2 and backups_of(db, backups) == list_backups(backups, "polls")

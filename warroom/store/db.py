@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import os
 import re
 import secrets
@@ -382,7 +383,8 @@ def backup_sqlite(db_file: Path, backup_dir: Path, *, reason: str, keep: int = B
     """
     if not _REASON.fullmatch(reason):
         raise ValueError(f"backup reason {reason!r}: lower-case letters and digits, at most one hyphen")
-    backup_dir.mkdir(parents=True, exist_ok=True)
+    backup_dir = backup_folder(db_file, backup_dir)
+    backup_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     target = backup_dir / f"{db_file.stem}-{stamp}-{reason}.sqlite3"
     # Written under a temporary name and renamed when complete: recovery offers the newest backup, and a
@@ -411,6 +413,21 @@ def backup_sqlite(db_file: Path, backup_dir: Path, *, reason: str, keep: int = B
         with contextlib.suppress(OSError):
             old.unlink()
     return target
+
+
+def backup_folder(db_file: Path, backup_dir: Path) -> Path:
+    """Where `db_file`'s backups go: `backup_dir` itself for the store beside it (the app's own), and a
+    subfolder named after the store's full path for any other, so two stores called polls.sqlite3 in
+    different folders never rotate, or get restored from, each other's backups."""
+    if db_file.resolve().parent == backup_dir.resolve().parent:  # symlinked data folders too
+        return backup_dir
+    digest = hashlib.sha256(str(db_file.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    return backup_dir / "elsewhere" / digest
+
+
+def backups_of(db_file: Path, backup_dir: Path) -> list[Path]:
+    """The backups of exactly this store file (name and folder), newest first: what recovery may offer."""
+    return list_backups(backup_folder(db_file, backup_dir), db_file.stem)
 
 
 def list_backups(backup_dir: Path, stem: str = "polls") -> list[Path]:
