@@ -201,7 +201,7 @@ def bench_table(polls: list[Poll], repeat: int) -> dict[str, float]:
     rows = [
         [(probe.texts(r)[c], probe.sort_keys(c)[r]) for c in range(probe.columnCount())] for r in range(len(stored))
     ]
-    headers = [probe.headerData(c, Qt.Orientation.Horizontal) for c in range(probe.columnCount())]
+    headers = [str(probe.headerData(c, Qt.Orientation.Horizontal)) for c in range(probe.columnCount())]
 
     def reference() -> QSortFilterProxyModel:
         model = QStandardItemModel(len(rows), len(headers))
