@@ -1,0 +1,550 @@
+"""Forecast maths: how far a poll average may be from the result, shares that stay shares, runoff odds.
+
+Two bands answer two questions. The poll-average band (core.averaging) says where the polls stand; the
+forecast band says where the result may land. The second adds the historical error of poll averages, which
+grows with the distance to polling day, to the average.
+
+Error model. For a series (the runoff margin, or a first-round share), the error of the poll average d days
+before polling day, average minus result, is taken as normal with variance
+
+    var(d) = s0^2 + k * d,
+
+s0 the eve-of-poll error (the shared miss that averaging cannot remove) and k the variance per day of how far
+the average still moves before polling day (a random walk, as core.averaging assumes). Shares are put on one
+scale first: a candidate on p % has sd 2 sqrt(p (1 - p)) times the sd of a 50 % candidate (the binomial shape;
+it is also exactly what the log-share noise of `simulate_first_round` gives), so one curve serves every
+candidate, with p the average's own share.
+
+Data (resources/data/forecast_errors.json; every figure is listed there with its source):
+
+* Eve-of-poll errors, one value per race (its final-week average against the official count):
+  runoff margin 2004, 2008, 2012, 2016; first-round shares 2008, 2012, 2016. For 2012 the average is the app's
+  own (core.pipeline.compute_averages on london_2012_polls.csv as of the day before polling day); for the other
+  years no polls ship with the app, so the average is the plain mean of the final-week polls named in
+  scenario.py's docstring (margin) and of the final YouGov polls (shares: 2008 Johnson and Livingstone only,
+  2016 seven candidates). No sourced final-poll first-round figures were found for 2000 or 2004, and no
+  runoff figures for 2000: those races are not used. A race's share value is the mean over its candidates of
+  the squared scaled errors, so each race counts once however many candidates it polled.
+* Movement of the average, for k: how far the average moved between d days out and the final week, less the
+  sampling variance of the two figures (the variance of a difference of two independent estimates). Only two
+  races have sourced figures earlier in the campaign: 2012 (the app's average at 60, 30, 14 and 7 days; the
+  four spans overlap, so they are not four independent races) and 2016 (one YouGov poll 16 days out, against
+  YouGov's final poll). No earlier-campaign figures for 2000-2008 are used: none with dates were found.
+
+Fit, a documented rule rather than a search (`fit_curve`): with prior values s0p and kp counting as `nu0` and
+`nuk` races,
+
+    s0^2 = (nu0 s0p^2 + sum over races of the eve-of-poll squared error) / (nu0 + races),
+    k    = max(0, (nuk kp D + sum of excess squared movements) / (nuk D + sum of their spans in days)),
+
+with D = 60 days, the span one prior race stands for. Priors, all from outside the London records: s0p for
+the margin is twice the sampling sd of a 1,000-person poll's lead (2 x 100 sqrt(1/1000) = 6.3; "total error
+about twice the sampling error", the rule of thumb core.averaging.NONSAMPLING_VAR cites) and for a 50 %
+share half that (3.16); kp is the random-walk drift core.averaging assumes (0.25 points a day for a share,
+so 0.0625 points^2 a day, and sqrt(2) times that sd for a lead: 0.125). nu0 = 2 and nuk = 1.
+
+Few races: four for the margin, three for shares. The spread of so few errors is itself uncertain, so the
+sd is widened to the Student-t predictive with nu0 + races degrees of freedom: `ErrorCurve.sd` is the normal
+sd whose `level` (90 %) interval equals the t interval, sqrt(var(d)) x t(nu, 0.95) / z(0.95), 1.18 for the
+margin (6 dof) and 1.22 for shares (5). More races (or another election type in the JSON) narrow it.
+Weaknesses, said plainly: three of the four races' averages are means of a handful of final polls, not the
+app's smoother; the 2016 movement is one pollster's two polls; k rests on one race and a half.
+
+Shares that stay shares. Intervals are computed on the logit scale (delta method), so they stay inside
+0-100; first-round draws are a logistic-normal: independent normal noise on each log-share, sd
+2 sd50 / (100 sqrt(p)) and mean -sd^2 / 2 (so the draws average the expected shares), then renormalised
+(softmax). To first order that gives exactly the covariance
+sd50^2 x 4 (diag(p) - p p^T): each share's sd as `ForecastErrors.share_sd`, errors that sum to zero, every
+draw positive and summing to 100.
+
+Runoff odds by simulation (`simulate_runoff`), Supplementary Vote rules: above 50 % of the first round wins
+outright; otherwise the top two meet. For the A-B final each eliminated candidate's voters transfer at their
+split's rate, A's part of the transfers drawn per candidate with sd `transfer_sd` (clipped to 0-100). A final
+pair other than A-B has no split in the scenario: it goes to the pair's first-round leader (even transfers).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from statistics import NormalDist
+from typing import Any
+
+import numpy as np
+
+REFERENCE_DAYS = (60, 30, 14, 7, 1)
+"""Distances before polling day (days) the back-test and the report use."""
+
+PRIOR_SPAN_DAYS = 60.0
+"""Days of movement one prior race stands for in the fit of k."""
+
+DEFAULT_TYPE = "london_mayor"
+"""The election type the shipped table holds (Supplementary Vote mayoral races, London 2004-2016)."""
+
+_NORMAL = NormalDist()
+_P_FLOOR = 1e-4  # shares (fractions) are kept within [1e-4, 1 - 1e-4] on the logit scale: 0.01 % from the edge
+_GRID = 20_001  # points of the Student-t angle grid: trapezoid error about 1e-9
+
+
+# --- Student t without scipy --------------------------------------------------------------------------------
+
+
+def student_t_quantile(prob: float, dof: float) -> float:
+    """The `prob` quantile of Student's t with `dof` degrees of freedom (dof >= 1; inf gives the normal).
+
+    Uses t = sqrt(dof) tan(theta), under which the density becomes proportional to cos(theta)^(dof - 1), a
+    smooth integrand on [0, pi/2): integrated by the trapezoid rule on a fine grid and inverted by
+    interpolation. Accurate to about 1e-6 for the levels intervals use.
+
+    Args:
+        prob: probability, strictly between 0 and 1.
+        dof: degrees of freedom, at least 1.
+
+    Returns:
+        The quantile.
+    """
+    if not 0.0 < prob < 1.0:
+        raise ValueError(f"t quantile: probability must lie strictly within 0-1, got {prob}")
+    if not dof >= 1.0:
+        raise ValueError(f"t quantile: degrees of freedom must be at least 1, got {dof}")
+    if math.isinf(dof):
+        return _NORMAL.inv_cdf(prob)
+    if prob < 0.5:
+        return -student_t_quantile(1.0 - prob, dof)
+    theta = np.linspace(0.0, math.pi / 2.0, _GRID)
+    dens = np.cos(theta) ** (dof - 1.0)
+    cum = np.concatenate(([0.0], np.cumsum((dens[1:] + dens[:-1]) * 0.5 * np.diff(theta))))
+    const = math.exp(math.lgamma((dof + 1.0) / 2.0) - math.lgamma(dof / 2.0)) / math.sqrt(math.pi)
+    angle = float(np.interp(prob - 0.5, const * cum, theta))
+    return math.sqrt(dof) * math.tan(angle)
+
+
+def _z(level: float) -> float:
+    if not 0.0 < level < 1.0:
+        raise ValueError(f"interval level must lie strictly within 0-1, got {level}")
+    return _NORMAL.inv_cdf(0.5 + level / 2.0)
+
+
+# --- 1. historical error by days to polling day ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ErrorCurve:
+    """sd of (average - result) as a function of days before polling day: sqrt(s0^2 + k d), widened.
+
+    Attributes:
+        s0: eve-of-poll sd (points; for shares, of a 50 % candidate), before widening.
+        k: variance added per day before polling day (points^2 per day).
+        dof: degrees of freedom of the predictive t (prior races plus data races).
+        level: the interval level at which the normal sd matches the t interval.
+    """
+
+    s0: float
+    k: float
+    dof: float
+    level: float = 0.9
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.s0) and self.s0 >= 0 and math.isfinite(self.k) and self.k >= 0):
+            raise ValueError(f"error curve needs s0 >= 0 and k >= 0, got s0={self.s0} k={self.k}")
+        if not self.dof >= 1:
+            raise ValueError(f"error curve needs at least 1 degree of freedom, got {self.dof}")
+        _z(self.level)
+
+    @property
+    def widening(self) -> float:
+        """t(dof) / normal quantile ratio at `level`: how much thin data widen the sd (>= 1)."""
+        z = _z(self.level)
+        return student_t_quantile(0.5 + self.level / 2.0, self.dof) / z
+
+    def raw_sd(self, days: float | np.ndarray) -> float | np.ndarray:
+        """sqrt(s0^2 + k d) before widening; negative days count as 0."""
+        d = np.maximum(np.asarray(days, dtype=float), 0.0)
+        out = np.sqrt(self.s0**2 + self.k * d)
+        return float(out) if out.ndim == 0 else out
+
+    def sd(self, days: float | np.ndarray) -> float | np.ndarray:
+        """The forecast sd `days` before polling day, widened for the few races behind it."""
+        d = np.asarray(days, dtype=float)
+        if not np.all(np.isfinite(d)):
+            raise ValueError(f"days to polling day must be finite numbers, got {days!r}")
+        out = np.asarray(self.raw_sd(d)) * self.widening
+        return float(out) if out.ndim == 0 else out
+
+
+@dataclass(frozen=True)
+class CurvePrior:
+    """Prior for `fit_curve` (see the module docstring for the values and their sources).
+
+    Attributes:
+        s0: prior eve-of-poll sd (points).
+        k: prior variance per day (points^2 per day).
+        weight_s0: races the prior s0 counts as.
+        weight_k: races (of PRIOR_SPAN_DAYS each) the prior k counts as.
+    """
+
+    s0: float
+    k: float
+    weight_s0: float = 2.0
+    weight_k: float = 1.0
+
+
+def fit_curve(
+    final_sq: Sequence[float],
+    movement_excess: Sequence[float],
+    movement_days: Sequence[float],
+    prior: CurvePrior,
+    *,
+    level: float = 0.9,
+) -> ErrorCurve:
+    """Fit s0 and k by the module docstring's rule.
+
+    Args:
+        final_sq: one value per race: its eve-of-poll squared error (points^2, scaled to a 50 % candidate
+            for shares).
+        movement_excess: per movement group, squared movement minus the two figures' sampling variance.
+        movement_days: the span of each movement group (days).
+        prior: prior values and weights.
+        level: the interval level the widening is matched at.
+
+    Returns:
+        The fitted curve, with dof = prior weight_s0 + number of races.
+    """
+    fs = np.asarray(final_sq, dtype=float)
+    ex = np.asarray(movement_excess, dtype=float)
+    span = np.asarray(movement_days, dtype=float)
+    if ex.shape != span.shape:
+        raise ValueError("movement excess and spans must pair up")
+    if not (np.all(np.isfinite(fs)) and np.all(fs >= 0) and np.all(np.isfinite(ex)) and np.all(span > 0)):
+        raise ValueError("final squared errors must be >= 0, movements finite and spans positive")
+    s0_sq = (prior.weight_s0 * prior.s0**2 + fs.sum()) / (prior.weight_s0 + fs.size)
+    k_num = prior.weight_k * prior.k * PRIOR_SPAN_DAYS + ex.sum()
+    k_den = prior.weight_k * PRIOR_SPAN_DAYS + span.sum()
+    k = max(0.0, k_num / k_den) if k_den > 0 else prior.k
+    return ErrorCurve(math.sqrt(s0_sq), k, prior.weight_s0 + fs.size, level)
+
+
+def share_scale(share_pct: float | np.ndarray) -> float | np.ndarray:
+    """2 sqrt(p (1 - p)) for a share in percent: the sd of a p % candidate relative to a 50 % one."""
+    p = np.clip(np.asarray(share_pct, dtype=float) / 100.0, 0.0, 1.0)
+    out = 2.0 * np.sqrt(p * (1.0 - p))
+    return float(out) if out.ndim == 0 else out
+
+
+def _series_fit_inputs(
+    block: Mapping[str, Any], scaled: bool, where: str
+) -> tuple[list[float], list[float], list[float]]:
+    """Per-race eve-of-poll squared errors and per-group movement excesses from one JSON block."""
+    by_race: dict[str, list[float]] = {}
+    for i, rec in enumerate(block.get("final_errors", [])):
+        try:
+            err = float(rec["average"]) - float(rec["result"])
+            scale = float(share_scale(float(rec["average"]))) if scaled else 1.0
+            race = str(rec["race"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"{where}: final_errors[{i}] needs race, average and result numbers ({exc})") from None
+        if not (math.isfinite(err) and scale > 0):
+            raise ValueError(f"{where}: final_errors[{i}] has a figure that is not a usable number")
+        by_race.setdefault(race, []).append((err / scale) ** 2)
+    groups: dict[tuple[str, float], list[float]] = {}
+    spans: dict[tuple[str, float], float] = {}
+    for i, rec in enumerate(block.get("movements", [])):
+        try:
+            move = float(rec["from"]) - float(rec["to"])
+            scale = float(share_scale(float(rec["to"]))) if scaled else 1.0
+            excess = (move**2 - float(rec["noise_var"])) / scale**2
+            key = (str(rec["race"]), float(rec["from_days"]))
+            span = float(rec["from_days"]) - float(rec["to_days"])
+        except (KeyError, TypeError, ValueError, ZeroDivisionError) as exc:
+            raise ValueError(
+                f"{where}: movements[{i}] needs race, from_days, to_days, from, to and noise_var numbers ({exc})"
+            ) from None
+        if not (math.isfinite(excess) and span > 0):
+            raise ValueError(f"{where}: movements[{i}] needs a finite movement and from_days after to_days")
+        groups.setdefault(key, []).append(excess)
+        spans[key] = span
+    final = [float(np.mean(v)) for v in by_race.values()]
+    excess_list = [float(np.mean(v)) for v in groups.values()]
+    return final, excess_list, [spans[k] for k in groups]
+
+
+def _prior_from(block: Mapping[str, Any], where: str) -> CurvePrior:
+    try:
+        p = block["prior"]
+        return CurvePrior(float(p["s0"]), float(p["k"]), float(p["weight_s0"]), float(p["weight_k"]))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"{where}: prior needs s0, k, weight_s0 and weight_k numbers ({exc})") from None
+
+
+@dataclass(frozen=True)
+class ForecastErrors:
+    """Historical error of poll averages by days to polling day, for one election type.
+
+    Attributes:
+        election_type: the key in the table ("london_mayor").
+        margin: the runoff margin's curve (points of the runoff vote).
+        share: the first-round share curve for a 50 % candidate (points).
+        races: the races behind the fit, for the method text.
+    """
+
+    election_type: str
+    margin: ErrorCurve
+    share: ErrorCurve
+    races: tuple[str, ...] = ()
+
+    def margin_sd(self, days_to_election: float | np.ndarray) -> float | np.ndarray:
+        """sd (points) of the runoff margin's forecast error `days_to_election` days out."""
+        return self.margin.sd(days_to_election)
+
+    def share_scale(self, days_to_election: float | np.ndarray) -> float | np.ndarray:
+        """sd (points) of a 50 % candidate's share error: the `sd` simulate_first_round takes."""
+        return self.share.sd(days_to_election)
+
+    def share_sd(self, days_to_election: float | np.ndarray, share: float | np.ndarray) -> float | np.ndarray:
+        """sd (points) of the forecast error of a candidate averaging `share` % (binomial shape)."""
+        out = np.asarray(self.share.sd(days_to_election)) * np.asarray(share_scale(share))
+        return float(out) if out.ndim == 0 else out
+
+    @classmethod
+    def fit(cls, data: Mapping[str, Any], election_type: str = DEFAULT_TYPE, level: float = 0.9) -> ForecastErrors:
+        """Fit both curves from a table's records (the JSON's "types" entry), ignoring its stored figures."""
+        where = f"forecast errors [{election_type}]"
+        try:
+            block = data["types"][election_type]
+        except (KeyError, TypeError):
+            known = sorted(data.get("types", {})) if isinstance(data, Mapping) else []
+            raise ValueError(f"{where}: no such election type (the table has {known})") from None
+        curves = {}
+        races: set[str] = set()
+        for name, scaled in (("margin", False), ("share", True)):
+            part = block.get(name)
+            if not isinstance(part, Mapping):
+                raise ValueError(f"{where}: missing the {name!r} block")
+            final, excess, spans = _series_fit_inputs(part, scaled, f"{where} {name}")
+            curves[name] = fit_curve(final, excess, spans, _prior_from(part, f"{where} {name}"), level=level)
+            races.update(str(r["race"]) for r in part.get("final_errors", []))
+        return cls(election_type, curves["margin"], curves["share"], tuple(sorted(races)))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], election_type: str = DEFAULT_TYPE) -> ForecastErrors:
+        """The curves a table stores under "fitted" (checked against a refit of its own records)."""
+        fitted = cls.fit(data, election_type)
+        block = data["types"][election_type]
+        for name, curve in (("margin", fitted.margin), ("share", fitted.share)):
+            stored = block[name].get("fitted")
+            if stored is None:
+                continue
+            for key, value in (("s0", curve.s0), ("k", curve.k), ("dof", curve.dof)):
+                if not math.isclose(float(stored[key]), value, rel_tol=1e-3, abs_tol=1e-4):
+                    raise ValueError(
+                        f"forecast errors [{election_type}] {name}: stored {key} {stored[key]} does not match "
+                        f"its records ({value:.4f}); refit the table"
+                    )
+        return fitted
+
+    @classmethod
+    def load(cls, path: str | Path, election_type: str = DEFAULT_TYPE) -> ForecastErrors:
+        """Read the table (resources/data/forecast_errors.json) and return one election type's curves."""
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise ValueError(f"cannot read the forecast error table {path}: {exc}") from None
+        return cls.from_dict(data, election_type)
+
+    def table(self, days: Sequence[float] = REFERENCE_DAYS) -> list[tuple[float, float, float]]:
+        """(days, margin sd, 50 % share sd) at each distance, for reports."""
+        return [(float(d), float(self.margin_sd(d)), float(self.share_scale(d))) for d in days]
+
+
+# --- 2. shares that stay shares ----------------------------------------------------------------------------
+
+
+def share_interval(
+    mean: float | np.ndarray, sd_points: float | np.ndarray, level: float = 0.9
+) -> tuple[float | np.ndarray, float | np.ndarray]:
+    """A `level` interval for a share, computed on the logit scale so it stays inside 0-100.
+
+    The sd in points at the mean becomes sd / (100 p (1 - p)) on the logit scale (delta method); the normal
+    interval there is mapped back. Shares within 0.01 points of 0 or 100 are held that far from the edge.
+
+    Args:
+        mean: share(s) in percent, 0-100.
+        sd_points: sd(s) in points at the mean, >= 0.
+        level: coverage, e.g. 0.9.
+
+    Returns:
+        (lower, upper) in percent, floats for float input, arrays otherwise.
+    """
+    m = np.asarray(mean, dtype=float)
+    s = np.asarray(sd_points, dtype=float)
+    if not (np.all(np.isfinite(m)) and np.all((m >= 0) & (m <= 100))):
+        raise ValueError(f"share interval: shares must lie within 0-100, got {mean!r}")
+    if not (np.all(np.isfinite(s)) and np.all(s >= 0)):
+        raise ValueError(f"share interval: sd must be a number >= 0, got {sd_points!r}")
+    z = _z(level)
+    p = np.clip(m / 100.0, _P_FLOOR, 1.0 - _P_FLOOR)
+    centre = np.log(p / (1.0 - p))
+    half = z * (s / 100.0) / (p * (1.0 - p))
+    # expit(x) = (1 + tanh(x / 2)) / 2: no overflow however wide the band on the logit scale
+    lower = 50.0 * (1.0 + np.tanh((centre - half) / 2.0))
+    upper = 50.0 * (1.0 + np.tanh((centre + half) / 2.0))
+    if lower.ndim == 0:
+        return float(lower), float(upper)
+    return lower, upper
+
+
+def margin_interval(margin: float, sd_points: float, level: float = 0.9) -> tuple[float, float]:
+    """A `level` interval for a runoff margin (A minus B), kept within -100 to 100.
+
+    The margin is 2 x A's runoff share - 100, so the interval is A's share's logit interval (sd halved) mapped
+    back.
+    """
+    if not (math.isfinite(margin) and -100.0 <= margin <= 100.0):
+        raise ValueError(f"margin interval: margin must lie within -100 to 100, got {margin}")
+    lo, hi = share_interval(50.0 + margin / 2.0, sd_points / 2.0, level)
+    return 2.0 * float(lo) - 100.0, 2.0 * float(hi) - 100.0
+
+
+@dataclass(frozen=True)
+class LeverRange:
+    """A lever the user marks as uncertain: its value is drawn uniformly between `low` and `high`.
+
+    Attributes:
+        low: lowest value (e.g. message strength 0.2).
+        high: highest value, >= low.
+        shift: candidate code -> first-round points added per unit of the lever, before renormalisation
+            (the lever's effect is affine in its value, so this is votes(1) - votes(0); see scenario.py).
+    """
+
+    low: float
+    high: float
+    shift: Mapping[str, float]
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.low) and math.isfinite(self.high) and self.low <= self.high):
+            raise ValueError(f"lever range needs finite low <= high, got {self.low} to {self.high}")
+        bad = [k for k, v in self.shift.items() if not math.isfinite(v)]
+        if bad:
+            raise ValueError(f"lever range: shift for {bad} is not a number")
+
+
+@dataclass(frozen=True, eq=False)
+class FirstRoundDraws:
+    """Simulated first rounds: one row per draw, one column per candidate.
+
+    Attributes:
+        codes: candidate codes, the column order.
+        shares: (n, candidates) percent; every row positive and summing to 100.
+        lever: the lever value of each draw, or None when no lever range was given.
+    """
+
+    codes: tuple[str, ...]
+    shares: np.ndarray
+    lever: np.ndarray | None = None
+
+    @property
+    def n(self) -> int:
+        """Number of draws."""
+        return int(self.shares.shape[0])
+
+    def column(self, code: str) -> np.ndarray:
+        """One candidate's share in every draw."""
+        return self.shares[:, self.codes.index(code)]
+
+
+def _check_shares(shares: Mapping[str, float], where: str) -> tuple[tuple[str, ...], np.ndarray]:
+    codes = tuple(shares)
+    if len(codes) < 2:
+        raise ValueError(f"{where}: need at least two candidates")
+    p = np.array([shares[c] for c in codes], dtype=float)
+    bad = [c for c, v in zip(codes, p, strict=True) if not (math.isfinite(v) and v >= 0)]
+    if bad:
+        raise ValueError(f"{where}: shares of {bad} must be numbers >= 0")
+    if not p.sum() > 0:
+        raise ValueError(f"{where}: shares are all zero")
+    return codes, p
+
+
+def simulate_first_round(
+    shares: Mapping[str, float],
+    sd: float,
+    n: int,
+    rng: np.random.Generator,
+    correlation: float = 0.0,
+    *,
+    leader_bias: float = 0.0,
+    lever: LeverRange | None = None,
+) -> FirstRoundDraws:
+    """Draw first-round results around expected shares: positive, summing to 100 in every draw.
+
+    Each candidate's log-share gets normal noise with sd 2 sd / (100 sqrt(p)), centred at -sigma^2 / 2 so the
+    draws average the expected shares; after renormalisation a candidate on p % then has sd about
+    sd x 2 sqrt(p (1 - p)) points and the errors sum to zero. A fraction
+    `correlation` of every candidate's log-scale variance comes from one shared factor that moves the
+    front-runner (the largest expected share) one way and the whole field the other: the "front-runner
+    overstated" miss when it is positive. Candidates on 0 % stay at 0.
+
+    Args:
+        shares: candidate code -> expected share (percent; renormalised to 100).
+        sd: sd in points of a 50 % candidate's share (ForecastErrors.share_scale(days)).
+        n: number of draws.
+        rng: numpy Generator (seed it for reproducible draws).
+        correlation: 0-1, the shared front-runner-vs-field part of the error.
+        leader_bias: points by which the polls are taken to overstate the front-runner (his expected share
+            drops by about this much; the others gain in proportion). 0: unbiased.
+        lever: a lever drawn uniformly in its range per draw, moving the expected shares before the noise.
+
+    Returns:
+        The draws.
+    """
+    codes, p0 = _check_shares(shares, "simulate first round")
+    if not (isinstance(n, int | np.integer) and n >= 1):
+        raise ValueError(f"simulate first round: number of draws must be a whole number >= 1, got {n!r}")
+    if not (math.isfinite(sd) and sd >= 0):
+        raise ValueError(f"simulate first round: sd must be a number >= 0, got {sd}")
+    if not 0.0 <= correlation <= 1.0:
+        raise ValueError(f"simulate first round: correlation must lie within 0-1, got {correlation}")
+    if not math.isfinite(leader_bias):
+        raise ValueError(f"simulate first round: leader bias must be a number, got {leader_bias}")
+    lever_draws = None
+    if lever is not None:
+        unknown = sorted(set(lever.shift) - set(codes))
+        if unknown:
+            raise ValueError(f"simulate first round: the lever moves unknown candidates {unknown}")
+        delta = np.array([lever.shift.get(c, 0.0) for c in codes])
+        for end in (lever.low, lever.high):  # affine in the lever: checking both ends covers the range
+            neg = [c for c, v in zip(codes, p0 + end * delta, strict=True) if v < -1e-9]
+            if neg:
+                raise ValueError(f"simulate first round: at lever {end:g} the shares of {neg} go below zero")
+        lever_draws = rng.uniform(lever.low, lever.high, n) if lever.high > lever.low else np.full(n, lever.low)
+        votes = np.maximum(p0 + lever_draws[:, None] * delta, 0.0)
+    else:
+        votes = np.broadcast_to(p0, (n, len(codes)))
+    total = votes.sum(axis=1, keepdims=True)
+    if not np.all(total > 0):
+        raise ValueError("simulate first round: the lever leaves no votes")
+    centre = votes / total
+    alive = centre > 0
+    with np.errstate(divide="ignore"):
+        log_centre = np.log(centre)
+    sigma = np.where(alive, 2.0 * sd / (100.0 * np.sqrt(np.where(alive, centre, 1.0))), 0.0)
+    leader = int(np.argmax(p0))
+    noise = rng.standard_normal((n, len(codes)))
+    if correlation > 0:
+        direction = np.ones(len(codes))
+        direction[leader] = -1.0
+        common = rng.standard_normal((n, 1))
+        noise = math.sqrt(1.0 - correlation) * noise + math.sqrt(correlation) * common * direction
+    # -sigma^2 / 2: the lognormal mean correction, so each unnormalised draw averages its expected share and the
+    # draws stay centred on the average (without it a 44 % leader loses half a point at sd 3 to the small ones).
+    x = np.where(alive, log_centre - 0.5 * sigma**2, -np.inf) + sigma * noise
+    if leader_bias:
+        pl = centre[:, leader]
+        x[:, leader] -= (leader_bias / 100.0) / np.maximum(pl * (1.0 - pl), _P_FLOOR)
+    x -= np.max(x, axis=1, keepdims=True)
+    e = np.exp(x)
+    out = 100.0 * e / e.sum(axis=1, keepdims=True)
+    return FirstRoundDraws(codes, out, lever_draws)
