@@ -15,6 +15,7 @@ from warroom.core.forecast import (
     REFERENCE_DAYS,
     CurvePrior,
     ErrorCurve,
+    FirstRoundDraws,
     ForecastErrors,
     LeverRange,
     fit_curve,
@@ -22,8 +23,10 @@ from warroom.core.forecast import (
     share_interval,
     share_scale,
     simulate_first_round,
+    simulate_runoff,
     student_t_quantile,
 )
+from warroom.core.runoff import Split, implied_runoff
 
 DATA = Path(__file__).resolve().parents[2] / "resources" / "data"
 TABLE = DATA / "forecast_errors.json"
@@ -288,3 +291,113 @@ def test_lever_and_input_checks_name_the_problem() -> None:
         simulate_first_round(SHARES_2012, 1.0, 0, rng)
     with pytest.raises(ValueError, match=r"shares of \['jones'\]"):
         simulate_first_round({**SHARES_2012, "jones": -1.0}, 1.0, 10, rng)
+
+
+# --- 3. runoff odds ----------------------------------------------------------------------------------------
+
+SPLITS_2012 = {
+    "paddick": Split.from_head_to_head(60.0, 60.0),
+    "jones": Split.from_head_to_head(25.0, 70.0),
+    "benita": Split.from_head_to_head(50.0, 50.0),
+    "webb": Split.from_head_to_head(75.0, 45.0),
+    "cortiglia": Split.from_head_to_head(50.0, 40.0),
+}
+
+
+def _fixed(shares: dict[str, float], n: int = 4) -> FirstRoundDraws:
+    codes = tuple(shares)
+    row = np.array([shares[c] for c in codes]) * 100.0 / sum(shares.values())
+    return FirstRoundDraws(codes, np.tile(row, (n, 1)))
+
+
+@pytest.mark.parametrize("adjustment", [0.0, 2.5, -7.0])
+def test_without_noise_the_margin_is_the_implied_runoff(adjustment: float) -> None:
+    shares = {k: v for k, v in SHARES_2012.items() if v > 0}
+    odds = simulate_runoff(
+        _fixed(shares), "johnson", "livingstone", SPLITS_2012, np.random.default_rng(0), transfer_sd=0.0,
+        runoff_adjustment=adjustment,
+    )  # fmt: skip
+    expected = implied_runoff(shares, "johnson", "livingstone", SPLITS_2012, adjustment=adjustment).margin
+    assert all(q == pytest.approx(expected) for q in odds.margin_quantiles.values())
+    assert odds.p_b_wins == (1.0 if expected <= 0 else 0.0)
+    assert odds.p_final_pair == 1.0
+    assert odds.p_qualify["johnson"] == odds.p_qualify["livingstone"] == 1.0
+
+
+def test_target_margin_sd_gives_the_normal_probability() -> None:
+    shares = {"a": 42.0, "b": 40.0, "c": 18.0}
+    splits = {"c": Split.from_head_to_head(50.0, 50.0)}
+    margin = implied_runoff(shares, "a", "b", splits).margin
+    odds = simulate_runoff(
+        _fixed(shares, 60_000), "a", "b", splits, np.random.default_rng(1), transfer_sd=0.0, target_margin_sd=5.5
+    )
+    assert odds.margin_sd == pytest.approx(5.5, rel=0.02)
+    assert odds.p_b_wins == pytest.approx(NormalDist().cdf(-margin / 5.5), abs=0.01)
+    assert odds.margin_quantiles[0.5] == pytest.approx(margin, abs=0.1)
+
+
+def test_even_race_is_even_and_probabilities_add_up() -> None:
+    shares = {"a": 38.0, "b": 38.0, "c": 12.0, "d": 12.0}
+    rng = np.random.default_rng(2)
+    draws = simulate_first_round(shares, 3.0, 40_000, rng)
+    even = {k: Split.from_head_to_head(50.0, 60.0) for k in ("c", "d")}
+    odds = simulate_runoff(draws, "a", "b", even, rng)
+    assert odds.p_b_wins == pytest.approx(0.5, abs=0.015)
+    assert sum(odds.p_win.values()) == pytest.approx(1.0)
+    assert sum(odds.p_qualify.values()) == pytest.approx(2.0)
+    assert odds.p_a_wins + odds.p_b_wins <= 1.0
+
+
+def test_a_close_third_candidate_can_qualify_and_win_then() -> None:
+    shares = {"a": 40.0, "b": 26.0, "c": 25.0, "d": 9.0}
+    rng = np.random.default_rng(3)
+    odds = simulate_runoff(simulate_first_round(shares, 4.0, 20_000, rng), "a", "b", {}, rng)
+    assert 0.3 < odds.p_qualify["c"] < 0.7
+    assert odds.p_qualify["a"] > 0.99
+    assert odds.p_final_pair < 0.7
+    # With no split for an unexpected final, the pair's first-round leader wins: here almost always A.
+    assert odds.p_win["a"] > 0.95 and odds.p_win["c"] < 0.05
+
+
+def test_outright_majority_wins_in_the_first_round() -> None:
+    odds = simulate_runoff(
+        _fixed({"a": 30.0, "b": 60.0, "c": 10.0}), "a", "b", {}, np.random.default_rng(0), transfer_sd=0.0
+    )
+    assert odds.p_outright == 1.0 and odds.p_b_wins == 1.0 and odds.p_final_pair == 0.0
+
+
+def test_transfer_uncertainty_and_an_uncertain_lever_widen_the_margin() -> None:
+    shares = {k: v for k, v in SHARES_2012.items() if v > 0}
+
+    def spread(transfer_sd: float, lever: LeverRange | None) -> float:
+        rng = np.random.default_rng(4)
+        draws = simulate_first_round(shares, 0.0, 20_000, rng, lever=lever)
+        return simulate_runoff(draws, "johnson", "livingstone", SPLITS_2012, rng, transfer_sd=transfer_sd).margin_sd
+
+    assert spread(0.0, None) == pytest.approx(0.0, abs=1e-9)
+    assert spread(10.0, None) > 0.5
+    assert spread(0.0, LeverRange(0.0, 1.0, {"johnson": -6.0, "livingstone": 3.0})) > 2.0
+
+
+def test_runoff_simulation_is_deterministic_with_a_seed() -> None:
+    def run(seed: int) -> tuple[float, dict[float, float]]:
+        rng = np.random.default_rng(seed)
+        draws = simulate_first_round(SHARES_2012, 3.0, 5000, rng, 0.3)
+        odds = simulate_runoff(draws, "johnson", "livingstone", SPLITS_2012, rng, target_margin_sd=7.0)
+        return odds.p_b_wins, dict(odds.margin_quantiles)
+
+    assert run(11) == run(11)
+    assert run(11) != run(12)
+
+
+def test_runoff_input_checks() -> None:
+    draws = _fixed({"a": 50.0, "b": 50.0})
+    rng = np.random.default_rng(0)
+    with pytest.raises(ValueError, match="finalists"):
+        simulate_runoff(draws, "a", "z", {}, rng)
+    with pytest.raises(ValueError, match="finalists"):
+        simulate_runoff(draws, "a", "a", {}, rng)
+    with pytest.raises(ValueError, match="transfer sd"):
+        simulate_runoff(draws, "a", "b", {}, rng, transfer_sd=-1.0)
+    with pytest.raises(ValueError, match="quantiles"):
+        simulate_runoff(draws, "a", "b", {}, rng, quantiles=(0.5, 1.5))

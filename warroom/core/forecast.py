@@ -68,12 +68,14 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import NormalDist
 from typing import Any
 
 import numpy as np
+
+from warroom.core.runoff import NO_TRANSFER, Split
 
 REFERENCE_DAYS = (60, 30, 14, 7, 1)
 """Distances before polling day (days) the back-test and the report use."""
@@ -548,3 +550,137 @@ def simulate_first_round(
     e = np.exp(x)
     out = 100.0 * e / e.sum(axis=1, keepdims=True)
     return FirstRoundDraws(codes, out, lever_draws)
+
+
+# --- 3. runoff odds ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunoffOdds:
+    """What the simulation says about a two-round (Supplementary Vote) race.
+
+    Attributes:
+        a: the front-runner of the scenario.
+        b: the challenger.
+        n: number of draws.
+        p_b_wins: share of draws B wins (outright or in whichever final he reaches).
+        p_a_wins: the same for A.
+        p_win: candidate code -> P(wins).
+        p_qualify: candidate code -> P(among the first round's top two).
+        p_outright: P(someone passes 50 % in the first round).
+        p_final_pair: P(the final is A against B, no outright winner).
+        margin_quantiles: probability -> quantile of the A-B runoff margin (A minus B, points of the runoff
+            vote), over every draw (the runoff they would have had).
+        margin_mean: mean of that margin.
+        margin_sd: its sd.
+    """
+
+    a: str
+    b: str
+    n: int
+    p_b_wins: float
+    p_a_wins: float
+    p_win: Mapping[str, float]
+    p_qualify: Mapping[str, float]
+    p_outright: float
+    p_final_pair: float
+    margin_quantiles: Mapping[float, float] = field(default_factory=dict)
+    margin_mean: float = 0.0
+    margin_sd: float = 0.0
+
+
+def simulate_runoff(
+    draws: FirstRoundDraws,
+    a: str,
+    b: str,
+    splits: Mapping[str, Split],
+    rng: np.random.Generator,
+    *,
+    transfer_sd: float = 10.0,
+    default_split: Split = NO_TRANSFER,
+    runoff_adjustment: float = 0.0,
+    target_margin_sd: float | None = None,
+    quantiles: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95),
+) -> RunoffOdds:
+    """P(B wins), P(each candidate qualifies) and the margin's quantiles from first-round draws.
+
+    Args:
+        draws: simulated first rounds (simulate_first_round).
+        a: the front-runner (the margin is A minus B).
+        b: the challenger.
+        splits: eliminated candidate -> Split between A and B (scenario.split(k) for each eliminated one).
+        rng: numpy Generator for the transfer draws.
+        transfer_sd: sd (points) of each eliminated candidate's share of valid transfers going to A
+            (scenario.ErrorModel.transfer_sd); the transfer rate stays as in the split.
+        default_split: split for a candidate missing from `splits`.
+        runoff_adjustment: points added to every margin (Baseline.runoff_adjustment), as Runoff does.
+        target_margin_sd: if given, independent normal noise is added to the margin so that its sd over the
+            draws reaches this (ForecastErrors.margin_sd(days)); nothing is added when the draws already
+            spread that far.
+        quantiles: probabilities for margin_quantiles.
+
+    Returns:
+        The odds.
+    """
+    codes = draws.codes
+    if a not in codes or b not in codes or a == b:
+        raise ValueError(f"simulate runoff: finalists {a!r} and {b!r} must be two different drawn candidates")
+    if not (math.isfinite(transfer_sd) and transfer_sd >= 0):
+        raise ValueError(f"simulate runoff: transfer sd must be a number >= 0, got {transfer_sd}")
+    if target_margin_sd is not None and not (math.isfinite(target_margin_sd) and target_margin_sd >= 0):
+        raise ValueError(f"simulate runoff: target margin sd must be a number >= 0, got {target_margin_sd}")
+    if not math.isfinite(runoff_adjustment):
+        raise ValueError("simulate runoff: runoff adjustment must be a number")
+    qs = np.asarray(quantiles, dtype=float)
+    if not np.all((qs >= 0) & (qs <= 1)):
+        raise ValueError(f"simulate runoff: quantiles must lie within 0-1, got {list(quantiles)}")
+    s = draws.shares
+    n, c = s.shape
+    ia, ib = codes.index(a), codes.index(b)
+    elim = [i for i in range(c) if i not in (ia, ib)]
+    a_votes = s[:, ia].copy()
+    b_votes = s[:, ib].copy()
+    if elim:
+        chosen = [splits.get(codes[i], default_split) for i in elim]
+        rate = np.array([(x.to_a + x.to_b) / 100.0 for x in chosen])
+        to_a = np.array([x.a_of_valid / 100.0 for x in chosen])
+        y = to_a + (transfer_sd / 100.0) * rng.standard_normal((n, len(elim))) if transfer_sd > 0 else to_a
+        y = np.clip(y, 0.0, 1.0)
+        moving = s[:, elim] * rate
+        to_a_votes = (moving * y).sum(axis=1)
+        a_votes += to_a_votes
+        b_votes += moving.sum(axis=1) - to_a_votes
+    total = a_votes + b_votes
+    implied_a = np.where(total > 0, 100.0 * a_votes / np.where(total > 0, total, 1.0), 50.0)
+    a_share = np.clip(implied_a + runoff_adjustment / 2.0, 0.0, 100.0)
+    margin = 2.0 * a_share - 100.0
+    if target_margin_sd is not None:
+        spread = float(margin.std())
+        if target_margin_sd > spread:
+            extra = math.sqrt(target_margin_sd**2 - spread**2)
+            margin = np.clip(margin + extra * rng.standard_normal(n), -100.0, 100.0)
+    top = np.argmax(s, axis=1)
+    masked = s.copy()
+    masked[np.arange(n), top] = -np.inf
+    second = np.argmax(masked, axis=1)
+    outright = s[np.arange(n), top] > 50.0
+    ab_final = ((top == ia) & (second == ib)) | ((top == ib) & (second == ia))
+    ab_final &= ~outright
+    # Ties go to B, as in scenario.challenger_win_probability; another final pair goes to its first-round leader.
+    winner = np.where(ab_final, np.where(margin > 0, ia, ib), top)
+    wins = np.bincount(winner, minlength=c) / n
+    qualify = (np.bincount(top, minlength=c) + np.bincount(second, minlength=c)) / n
+    return RunoffOdds(
+        a=a,
+        b=b,
+        n=n,
+        p_b_wins=float(wins[ib]),
+        p_a_wins=float(wins[ia]),
+        p_win={code: float(w) for code, w in zip(codes, wins, strict=True)},
+        p_qualify={code: float(q) for code, q in zip(codes, qualify, strict=True)},
+        p_outright=float(outright.mean()),
+        p_final_pair=float(ab_final.mean()),
+        margin_quantiles={float(q): float(v) for q, v in zip(qs, np.quantile(margin, qs), strict=True)},
+        margin_mean=float(margin.mean()),
+        margin_sd=float(margin.std()),
+    )
