@@ -85,3 +85,30 @@ def test_outside_ci_a_failed_start_only_warns(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "WARNING" in done.stderr and _field(done.stdout, "URL") == ""
     assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_a_run_stopped_by_a_signal_still_cleans_up(tmp_path: Path) -> None:
+    import signal
+
+    _run(tmp_path, ci=True)  # writes the stand-in programs
+    env = {
+        "PATH": os.environ["PATH"],
+        "TMPDIR": str(tmp_path / "tmp"),
+        "WARROOM_PG_BIN": str(tmp_path / "bin"),
+        "WARROOM_PG_USER": "root" if os.geteuid() == 0 else "",
+        "PG_LOG": str(tmp_path / "log"),
+        "CI": "true",
+    }
+    script = 'set -euo pipefail\n. .ci/postgres.sh\necho "DIR=$WARROOM_PG_DIR"\nsleep 60 &\nwait $!\n'
+    proc = subprocess.Popen(["bash", "-c", script], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    while not line.startswith("DIR="):
+        line = proc.stdout.readline()
+    folder = Path(line.strip().split("=", 1)[1])
+    assert folder.is_dir()
+    proc.send_signal(signal.SIGTERM)  # e.g. the CI job cancelled
+    assert proc.wait(timeout=30) != 0
+    proc.stdout.close()
+    assert not folder.exists()
+    assert (tmp_path / "log").read_text().count(" stop") == 2  # this run's and the earlier _run's

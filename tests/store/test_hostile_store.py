@@ -447,3 +447,36 @@ def test_the_apps_own_store_in_a_symlinked_folder_keeps_its_backups_where_recove
     open_store(db, backup_dir=backups).close()
     open_store(db, backup_dir=backups).close()
     assert len(list_backups(backups, "polls")) == 2 and backups_of(db, backups) == list_backups(backups, "polls")
+
+
+def test_a_held_write_lock_is_a_locked_store_error_not_a_hang(store_url: str) -> None:
+    """Another instance stuck mid-migration: wait a bounded time, then say the store is busy."""
+    import time
+
+    from sqlalchemy import create_engine, text
+
+    from warroom.store.db import PG_LOCK_KEY, StoreError, translated, write_locked
+
+    engine = make_engine(store_url, busy_timeout_ms=300)
+    upgrade(engine)
+    if "://" in store_url:
+        holder_engine = create_engine(store_url)
+        holder = holder_engine.connect()
+        holder.execute(text("SELECT pg_advisory_lock(:key)"), {"key": PG_LOCK_KEY})
+    else:
+        raw = sqlite3.connect(store_url, isolation_level=None)
+        raw.execute("BEGIN IMMEDIATE")
+    started = time.monotonic()
+    try:
+        with pytest.raises(StoreError) as info, translated(engine), write_locked(engine, lock_timeout_ms=300):
+            pass
+        assert info.value.kind == "locked"
+        assert time.monotonic() - started < 20
+    finally:
+        if "://" in store_url:
+            holder.close()
+            holder_engine.dispose()
+        else:
+            raw.execute("ROLLBACK")
+            raw.close()
+        engine.dispose()

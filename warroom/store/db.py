@@ -341,18 +341,25 @@ _WRITE_LOCK = "warroom_write_lock"
 PG_LOCK_KEY = 0x7761_7272_6F6F_6D  # "warroom" as a number: the advisory lock that serialises set-up steps
 
 
+PG_LOCK_TIMEOUT_MS = 30_000
+"""How long a start waits on PostgreSQL for another instance's migration or seeding before saying the store
+is busy (SQLite's equivalent is make_engine's busy timeout). Migrating a store takes well under a second."""
+
+
 @contextlib.contextmanager
-def write_locked(engine: Engine) -> Iterator[Connection]:
+def write_locked(engine: Engine, *, lock_timeout_ms: int = PG_LOCK_TIMEOUT_MS) -> Iterator[Connection]:
     """A transaction that holds the store's write lock from its first statement, committed on success.
 
     For a step that reads and then writes (migrating, seeding), so two instances starting together take
     turns instead of one failing: SQLite's BEGIN IMMEDIATE waits (busy timeout) for the other writer, and on
-    PostgreSQL a transaction-scoped advisory lock does the same. Re-read what you checked once inside.
+    PostgreSQL a transaction-scoped advisory lock does the same, for at most `lock_timeout_ms`. Re-read
+    what you checked once inside.
     """
     with engine.connect() as conn:
         conn = conn.execution_options(**{_WRITE_LOCK: True})
         with conn.begin():
             if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT set_config('lock_timeout', :ms, true)"), {"ms": f"{int(lock_timeout_ms)}ms"})
                 conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_LOCK_KEY})
             yield conn
 
@@ -489,7 +496,7 @@ def translate(exc: BaseException, engine: Engine | None = None) -> StoreError:
             where=where,
             kind="corrupt",
         )
-    if "locked" in low or "busy" in low:
+    if "locked" in low or "busy" in low or "lock timeout" in low:
         return StoreError(
             "the poll store is busy: another program holds a lock on it; try again", where=where, kind="locked"
         )
