@@ -146,9 +146,10 @@ class _DateAxis(pg.DateAxisItem):
         out: list[tuple[float, list[float]]] = []
         coarser: list[float] = []
         for spacing, values in levels:
-            if coarser:
+            if coarser and len(values) > 1:
                 marks = np.asarray(coarser, dtype=float)
-                values = [v for v in values if np.min(np.abs(marks - v)) >= 0.6 * spacing]
+                step = float(np.median(np.diff(np.sort(np.asarray(values, dtype=float)))))  # the shown step
+                values = [v for v in values if np.min(np.abs(marks - v)) >= 0.6 * step]
             out.append((spacing, values))
             coarser.extend(values)
         return out
@@ -445,6 +446,7 @@ class ChartPanel(QWidget):
     def set_contest(self, contest: Contest) -> None:
         """Create the items for a contest (once per contest, not per update)."""
         self._contest = contest
+        self._last_data = None  # the previous contest's polls must not be redrawn under this one's candidates
         for s in list(self._first.values()) + [
             x for x in (self._lead1, self._lead2_observed, self._lead2_implied) if x
         ]:

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyqtgraph as pg
-import pyqtgraph.exporters
 from PySide6.QtCore import QMarginsF, QPoint, QPointF, QRectF, QSize, QSizeF, Qt
 from PySide6.QtGui import (
     QBrush,
@@ -118,19 +117,9 @@ def plot_to_pdf(plot: pg.PlotItem, path: Path) -> None:
     )
     writer.setTitle(plot.titleLabel.text or "warroom chart")
     writer.setCreator("warroom")
-    scene = plot.scene()
     painter = QPainter(writer)
     painter.fillRect(QRectF(0, 0, rect.width(), rect.height()), _background_of(plot))
-    items = [i for i in scene.items() if hasattr(i, "setExportMode") and (i is plot or plot.isAncestorOf(i))]
-    try:
-        for item in items:  # scatter items then draw each marker as a path instead of an atlas pixmap
-            item.setExportMode(True, {"antialias": True, "background": None, "painter": painter})
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        scene.render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
-    finally:
-        for item in items:
-            item.setExportMode(False)
-        painter.end()
+    _paint_plot(plot, painter, QRectF(0, 0, rect.width(), rect.height()), 1.0)
     tmp.replace(path)
 
 
@@ -652,12 +641,45 @@ def sources_of(urls: Sequence[tuple[str, str]]) -> list[str]:
 
 
 def plot_to_png(plot: pg.PlotItem, path: Path, width: int) -> None:
-    """A single chart at `width` pixels (height keeps the on-screen aspect), via pyqtgraph's exporter."""
+    """A single chart at `width` pixels (height keeps the on-screen aspect).
+
+    The chart's own scene rectangle is painted, as for the SVG and PDF, so all three put every line on the
+    same pixels (pyqtgraph's ImageExporter takes the rectangle in view coordinates, which can sit a pixel
+    off the scene's)."""
+    if width <= 0:
+        raise ExportError(f"{path.name}: the width must be a positive number of pixels, not {width}")
+    rect = plot.sceneBoundingRect()
+    if rect.width() <= 0 or rect.height() <= 0:
+        raise ExportError("the chart has no size yet")
+    height = max(1, round(width * rect.height() / rect.width()))
+    image = QImage(QSize(int(width), height), QImage.Format.Format_ARGB32)
+    image.fill(_background_of(plot))
+    scale = width / rect.width()
+    _paint_plot(plot, QPainter(image), QRectF(0, 0, width, height), scale)
     tmp = _atomic(path)
-    exporter = pyqtgraph.exporters.ImageExporter(plot)
-    exporter.parameters()["width"] = int(width)
-    exporter.export(str(tmp) + ".png")
-    Path(str(tmp) + ".png").replace(path)
+    if not image.save(str(tmp), "PNG"):  # type: ignore[call-overload]  # the stubs say bytes; PySide6 wants str
+        tmp.unlink(missing_ok=True)
+        raise ExportError(f"could not write {path}")
+    tmp.replace(path)
+
+
+def _paint_plot(plot: pg.PlotItem, painter: QPainter, target: QRectF, scale: float) -> None:
+    """Paints the chart's scene rectangle into `target` with pyqtgraph's export mode on (each marker drawn as a
+    path, lines scaled with the resolution), then ends the painter."""
+    scene = plot.scene()
+    items = [i for i in scene.items() if hasattr(i, "setExportMode") and (i is plot or plot.isAncestorOf(i))]
+    try:
+        for item in items:
+            item.setExportMode(
+                True, {"antialias": True, "background": None, "painter": painter, "resolutionScale": scale}
+            )
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        scene.render(painter, target, plot.sceneBoundingRect())
+    finally:
+        for item in items:
+            item.setExportMode(False)
+        painter.end()
 
 
 def render_target(

@@ -7,12 +7,23 @@ from functools import partial
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut, QUndoStack
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QResizeEvent,
+    QShortcut,
+    QShowEvent,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QDockWidget,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -20,6 +31,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QTableView,
     QToolBar,
@@ -36,6 +48,14 @@ from warroom.ui.commands import AddPollsCommand, DeletePollsCommand, EditPollCom
 from warroom.ui.export import export_view
 from warroom.ui.poll_dialog import PollDialog
 from warroom.ui.poll_table import POLL_ROLE, PollFilterProxy, PollTableModel
+
+# Layout from 1280x720 up: the charts keep at least this much, the docks give way first (and scroll).
+MIN_CHARTS_WIDTH = 560
+MIN_CHARTS_HEIGHT = 330
+MIN_SCENARIO_WIDTH = 280
+MIN_POLLS_HEIGHT = 110
+SCENARIO_SHARE = 0.38  # of the window's width, until the user drags the separator
+POLLS_SHARE = 0.24  # of the window's height
 
 
 class PollSource(Protocol):
@@ -159,6 +179,21 @@ class MainWindow(QMainWindow):
         self.scenario_dock = QDockWidget("Scenario", self)
         self.scenario_dock.setObjectName("scenario_dock")
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.scenario_dock)
+        # The scenario panel scrolls inside its dock rather than setting the dock's minimum width: on a laptop
+        # the dock gives way and the charts keep their whole date range (see _fit_docks).
+        self.scenario_scroll = QScrollArea()
+        self.scenario_scroll.setObjectName("scenario_scroll")
+        self.scenario_scroll.setWidgetResizable(True)
+        self.scenario_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scenario_scroll.setMinimumWidth(MIN_SCENARIO_WIDTH)
+        self.scenario_dock.setWidget(self.scenario_scroll)
+        self.charts.setMinimumSize(MIN_CHARTS_WIDTH, MIN_CHARTS_HEIGHT)
+        self.polls_pane.setMinimumHeight(MIN_POLLS_HEIGHT)
+        self._dock_shares = {"scenario": SCENARIO_SHARE, "polls": POLLS_SHARE}
+        self._dock_targets: dict[str, int] = {}
+        self._fitting_docks = False
+        self.scenario_dock.installEventFilter(self)
+        self.polls_dock.installEventFilter(self)
         self.status_store = QLabel()
         self.status_polls = QLabel()
         self.statusBar().addPermanentWidget(self.status_polls)
@@ -186,7 +221,7 @@ class MainWindow(QMainWindow):
     # --- data down ------------------------------------------------------------------------------------------
 
     def show_contest(self, contest: Contest) -> None:
-        self.setWindowTitle(f"{contest.name} — warroom")
+        self.setWindowTitle(f"{contest.title} — warroom")  # a demo race is marked as one
         self.polls_pane.model.set_contest(contest)
         self.charts.set_contest(contest)
         self.undo_stack.clear()
@@ -225,8 +260,9 @@ class MainWindow(QMainWindow):
         QMessageBox.warning(self, "warroom", message)
 
     def set_scenario_widget(self, widget: QWidget) -> None:
-        self.scenario_dock.setWidget(widget)
+        """The live scenario panel, shown in the right dock inside a scroll area (and on its own in meeting mode)."""
         self._scenario_widget = widget
+        self._put_in_scroll(widget)
 
     def set_saved_scenario_widget(self, widget: QWidget) -> None:
         """The widget meeting mode shows a saved scenario in (read-only; the live scenario panel is untouched)."""
@@ -324,8 +360,67 @@ class MainWindow(QMainWindow):
     def _return_scenario_widget(self) -> None:
         self._hide_saved_widget()
         widget = getattr(self, "_scenario_widget", None)
-        if widget is not None and self.scenario_dock.widget() is not widget:
-            self.scenario_dock.setWidget(widget)
+        if widget is not None:
+            self._put_in_scroll(widget)
+
+    def _put_in_scroll(self, widget: QWidget) -> None:
+        scroll = self.scenario_scroll
+        if widget.parentWidget() is scroll.viewport():
+            return
+        if scroll.widget() is widget:  # it was lent to the meeting page: take it back without deleting it
+            scroll.takeWidget()
+        scroll.setWidget(widget)
+        widget.show()
+
+    # --- layout ---------------------------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """A dock resized by dragging its separator keeps that share of the window from then on."""
+        dragging = bool(QApplication.mouseButtons() & Qt.MouseButton.LeftButton)
+        if event.type() == QEvent.Type.Resize and dragging and not self._fitting_docks and not self.presenting:
+            for key, dock, along in (
+                ("scenario", self.scenario_dock, self.width()),
+                ("polls", self.polls_dock, self.height()),
+            ):
+                if watched is dock and dock.isVisible() and along > 0:
+                    size = dock.width() if key == "scenario" else dock.height()
+                    target = self._dock_targets.get(key)
+                    if target is not None and abs(size - target) > 2:
+                        self._dock_shares[key] = size / along
+                        self._dock_targets[key] = size
+        return super().eventFilter(watched, event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if not self.presenting:
+            self._fit_docks()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self.presenting:  # docks sized before the first show do not stick: once more when laid out
+            QTimer.singleShot(0, self._fit_docks)
+
+    def _fit_docks(self) -> None:
+        """Docks at their share of the window, within limits that leave the charts their minimum size."""
+        width, height = self.width(), self.height()
+        if width <= 0 or height <= 0:
+            return
+        scenario = round(self._dock_shares["scenario"] * width)
+        scenario = max(MIN_SCENARIO_WIDTH, min(scenario, width - MIN_CHARTS_WIDTH - 24))
+        polls = round(self._dock_shares["polls"] * height)
+        polls = max(MIN_POLLS_HEIGHT, min(polls, height - MIN_CHARTS_HEIGHT - 120))
+        self._dock_targets = {"scenario": scenario, "polls": polls}
+        self._fitting_docks = True
+        try:
+            if self.scenario_dock.isVisible():
+                self.resizeDocks([self.scenario_dock], [scenario], Qt.Orientation.Horizontal)
+            if self.polls_dock.isVisible():
+                self.resizeDocks([self.polls_dock], [polls], Qt.Orientation.Vertical)
+            layout = self.layout()
+            if layout is not None:
+                layout.activate()
+        finally:
+            self._fitting_docks = False
 
     # --- actions --------------------------------------------------------------------------------------------
 

@@ -1,0 +1,71 @@
+"""The window on the screens staff use: from 1280x720 up, every chart shows its whole window of dates, every
+widget lies inside its parent (nothing cropped), and the scenario area gives way (it scrolls) before the charts
+do. Screenshots of each size are written for a person to look at."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QRect
+from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QWidget
+
+pytestmark = pytest.mark.gui
+
+SIZES = [(1280, 720), (1366, 768), (1400, 900), (1920, 1080)]
+
+
+def _settle(qtbot, win, width: int, height: int) -> None:
+    win.resize(width, height)
+    QApplication.processEvents()
+    qtbot.wait(30)
+    QApplication.processEvents()
+
+
+def _clipped(win: QWidget) -> list[str]:
+    """Visible widgets whose rectangle is not inside their parent's (1 px of rounding allowed).
+    A scroll area's content may be larger than its viewport: that is what scrolling is for."""
+    out = []
+    viewports = {id(a.viewport()) for a in win.findChildren(QAbstractScrollArea)}
+    for w in win.findChildren(QWidget):
+        parent = w.parentWidget()
+        if parent is None or w.isWindow() or not w.isVisibleTo(win) or id(parent) in viewports:
+            continue
+        inside = parent.rect().adjusted(-1, -1, 1, 1)
+        if not inside.contains(w.geometry()):
+            name = w.objectName() or w.accessibleName() or type(w).__name__
+            out.append(f"{name} {w.geometry().getRect()} in {type(parent).__name__} {parent.rect().getRect()}")
+    return out
+
+
+def _shot_dir(tmp_path: Path) -> Path:
+    where = os.environ.get("WARROOM_SHOTS")  # e.g. docs/ or a notes folder; a tmp dir otherwise
+    out = Path(where) if where else tmp_path
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_main_window_fits_and_shows_every_chart_whole(room, qtbot, tmp_path: Path, width: int, height: int) -> None:
+    win = room.window
+    _settle(qtbot, win, width, height)
+    assert (win.width(), win.height()) == (width, height), "the window's minimum size is larger than the screen"
+    shots = _shot_dir(tmp_path)
+    win.grab().save(str(shots / f"main_{width}x{height}.png"))
+    assert _clipped(win) == []
+    # every chart, with its date axis, inside the visible part of the chart view
+    charts = win.charts
+    view = charts._layout_widget
+    seen = QRect(0, 0, view.viewport().width(), view.viewport().height())
+    for key, plot in charts.plots.items():
+        for item in (plot.getViewBox(), plot.getAxis("bottom")):
+            rect = view.mapFromScene(item.sceneBoundingRect()).boundingRect()
+            assert seen.adjusted(-1, -1, 1, 1).contains(rect), (key, rect.getRect(), seen.getRect())
+    # the whole default window of dates, up to the election day, is what the charts show
+    contest = room.poll_service.contest
+    x0, x1 = charts.visible_days()
+    assert x1 >= contest.election_date.toordinal()
+    assert (x0, x1) == pytest.approx(charts.final_weeks_window(), abs=0.01)
+    # the charts get a fair share of the width: at least half of the window
+    assert charts.width() >= 0.5 * width
