@@ -25,6 +25,8 @@ from warroom.core.forecast import (
     simulate_first_round,
     simulate_runoff,
     student_t_quantile,
+    verdict_sentence,
+    verdict_words,
 )
 from warroom.core.runoff import Split, implied_runoff
 
@@ -401,3 +403,52 @@ def test_runoff_input_checks() -> None:
         simulate_runoff(draws, "a", "b", {}, rng, transfer_sd=-1.0)
     with pytest.raises(ValueError, match="quantiles"):
         simulate_runoff(draws, "a", "b", {}, rng, quantiles=(0.5, 1.5))
+
+
+# --- 4. verdict words --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("p_b", "words"),
+    [
+        (0.5, "Toss-up"),
+        (0.54, "Toss-up"),
+        (0.5999, "Toss-up"),
+        (0.4001, "Toss-up"),
+        (0.60, "Lean Livingstone"),
+        (0.40, "Lean Johnson"),
+        (0.7499, "Lean Livingstone"),
+        (0.75, "Likely Livingstone"),
+        (0.25, "Likely Johnson"),
+        (0.90, "Likely Livingstone"),
+        (0.10, "Likely Johnson"),
+        (0.9001, "Safe Livingstone"),
+        (0.0999, "Safe Johnson"),
+        (1.0, "Safe Livingstone"),
+        (0.0, "Safe Johnson"),
+    ],
+)
+def test_verdict_words_at_the_edges(p_b: float, words: str) -> None:
+    assert verdict_words(p_b, "Johnson", "Livingstone") == words
+
+
+def test_verdict_never_says_wins_or_names_a_favourite_under_sixty_percent() -> None:
+    for p_b in np.linspace(0.0, 1.0, 2001):
+        words = verdict_words(float(p_b), "Johnson", "Livingstone")
+        sentence = verdict_sentence(float(p_b), "Johnson", "Livingstone")
+        assert "win" not in words.lower() and "win" not in sentence.lower()
+        if 0.4 < p_b < 0.6:
+            assert words == "Toss-up" and sentence.startswith("Toss-up")
+
+
+def test_verdict_sentence_never_rounds_up_past_the_band() -> None:
+    assert verdict_sentence(0.8996, "A", "B") == "Likely B (89 % chance)"
+    assert verdict_sentence(0.54, "Johnson", "Livingstone") == "Toss-up (Livingstone 54 %)"
+    assert verdict_sentence(0.5, "A", "B") == "Toss-up (A and B 50 % each)"
+    assert verdict_sentence(0.0, "A", "B") == "Safe A (100 % chance)"
+
+
+@pytest.mark.parametrize("bad", [-0.01, 1.01, math.nan, math.inf])
+def test_verdict_refuses_a_non_probability(bad: float) -> None:
+    with pytest.raises(ValueError, match="P\\(B wins\\)"):
+        verdict_words(bad, "A", "B")

@@ -684,3 +684,47 @@ def simulate_runoff(
         margin_mean=float(margin.mean()),
         margin_sd=float(margin.std()),
     )
+
+
+# --- 4. verdict words --------------------------------------------------------------------------------------
+
+TOSS_UP_BELOW = 0.60
+"""The favourite's probability below which the race is a toss-up (40-60 %)."""
+LIKELY_FROM = 0.75
+"""From here the favourite is "likely"; below it (from 60 %) "lean"."""
+SAFE_ABOVE = 0.90
+"""Above this the favourite is "safe"; at exactly 90 % still "likely"."""
+
+
+def verdict_words(p_b_wins: float, name_a: str, name_b: str) -> str:
+    """The race in words that follow the probability: never more confident than the odds.
+
+    Args:
+        p_b_wins: P(B wins), 0-1.
+        name_a: the front-runner's name.
+        name_b: the challenger's name.
+
+    Returns:
+        "Toss-up" (favourite under 60 %), "Lean X" (60 % up to 75 %), "Likely X" (75 % to 90 %, both included)
+        or "Safe X" (above 90 %), X the favourite.
+    """
+    if not (isinstance(p_b_wins, int | float | np.floating) and 0.0 <= p_b_wins <= 1.0):
+        raise ValueError(f"verdict: P(B wins) must lie within 0-1, got {p_b_wins!r}")
+    p_fav, fav = (p_b_wins, name_b) if p_b_wins > 0.5 else (1.0 - p_b_wins, name_a)
+    if p_fav < TOSS_UP_BELOW:
+        return "Toss-up"
+    if p_fav < LIKELY_FROM:
+        return f"Lean {fav}"
+    if p_fav <= SAFE_ABOVE:
+        return f"Likely {fav}"
+    return f"Safe {fav}"
+
+
+def verdict_sentence(p_b_wins: float, name_a: str, name_b: str) -> str:
+    """verdict_words with the favourite's chance: "Likely Johnson (78 % chance)", "Toss-up (Livingstone 54 %)"."""
+    words = verdict_words(p_b_wins, name_a, name_b)
+    p_fav, fav = (p_b_wins, name_b) if p_b_wins > 0.5 else (1.0 - p_b_wins, name_a)
+    pct = math.floor(100.0 * p_fav) if p_fav < 1 else 100  # floor: 89.96 % must not print as 90 %
+    if words == "Toss-up":
+        return f"Toss-up ({fav} {pct} %)" if p_b_wins != 0.5 else f"Toss-up ({name_a} and {name_b} 50 % each)"
+    return f"{words} ({pct} % chance)"
