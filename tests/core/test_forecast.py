@@ -18,7 +18,9 @@ from warroom.core.forecast import (
     FirstRoundDraws,
     ForecastErrors,
     LeverRange,
+    calibration,
     fit_curve,
+    interval_coverage,
     margin_interval,
     share_interval,
     share_scale,
@@ -452,3 +454,46 @@ def test_verdict_sentence_never_rounds_up_past_the_band() -> None:
 def test_verdict_refuses_a_non_probability(bad: float) -> None:
     with pytest.raises(ValueError, match="P\\(B wins\\)"):
         verdict_words(bad, "A", "B")
+
+
+# --- 5. calibration --------------------------------------------------------------------------------------
+
+
+def test_calibration_table_by_bin_and_brier() -> None:
+    forecasts = [(0.05, False), (0.15, False), (0.15, True), (0.55, True), (0.95, True), (1.0, True), (0.0, False)]
+    cal = calibration(forecasts, edges=(0.0, 0.5, 1.0))
+    low, high = cal.bins
+    assert (low.low, low.high, low.count) == (0.0, 0.5, 4)
+    assert low.mean_forecast == pytest.approx((0.05 + 0.15 + 0.15 + 0.0) / 4)
+    assert low.observed_rate == pytest.approx(0.25)
+    assert high.count == 3 and high.observed_rate == 1.0  # 1.0 falls in the last bin
+    probs = np.array([p for p, _ in forecasts])
+    hits = np.array([o for _, o in forecasts], dtype=float)
+    assert cal.brier == pytest.approx(float(np.mean((probs - hits) ** 2)))
+    assert cal.n == 7 and math.isnan(cal.coverage)
+
+
+def test_calibration_empty_bins_are_nan_and_coverage_counts_end_points() -> None:
+    cal = calibration([(0.95, True)], [((1.0, 3.0), 3.0), ((1.0, 3.0), 3.5), ((-2.0, 2.0), 0.0)])
+    assert cal.bins[0].count == 0 and math.isnan(cal.bins[0].observed_rate)
+    assert (cal.intervals, cal.covered) == (3, 2)
+    assert cal.coverage == pytest.approx(2 / 3)
+    assert interval_coverage([]) == (0, 0)
+
+
+def test_calibration_of_a_calibrated_forecaster_is_close() -> None:
+    rng = np.random.default_rng(9)
+    p = rng.uniform(0, 1, 50_000)
+    outcomes = rng.uniform(0, 1, 50_000) < p
+    cal = calibration(zip(p.tolist(), outcomes.tolist(), strict=True))
+    for b in cal.bins:
+        assert b.observed_rate == pytest.approx(b.mean_forecast, abs=0.02)
+
+
+def test_calibration_input_checks_name_the_position() -> None:
+    with pytest.raises(ValueError, match="forecast 1 is not a probability"):
+        calibration([(0.2, True), (1.2, False)])
+    with pytest.raises(ValueError, match="interval 1"):
+        calibration([], [((0.0, 1.0), 0.5), ((2.0, 1.0), 1.5)])
+    with pytest.raises(ValueError, match="bin edges"):
+        calibration([], edges=(0.1, 0.5, 1.0))

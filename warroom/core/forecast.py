@@ -67,7 +67,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import NormalDist
@@ -728,3 +728,104 @@ def verdict_sentence(p_b_wins: float, name_a: str, name_b: str) -> str:
     if words == "Toss-up":
         return f"Toss-up ({fav} {pct} %)" if p_b_wins != 0.5 else f"Toss-up ({name_a} and {name_b} 50 % each)"
     return f"{words} ({pct} % chance)"
+
+
+# --- 5. calibration for a back-test ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CalibrationBin:
+    """Forecasts whose probability fell in [low, high) (the last bin includes 1).
+
+    Attributes:
+        low: lower edge.
+        high: upper edge.
+        count: forecasts in the bin.
+        mean_forecast: their mean probability (NaN when empty).
+        observed_rate: the share that happened (NaN when empty).
+    """
+
+    low: float
+    high: float
+    count: int
+    mean_forecast: float
+    observed_rate: float
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Calibration of probability forecasts and coverage of intervals.
+
+    Attributes:
+        n: probability forecasts.
+        brier: mean squared difference between probability and outcome (NaN with none).
+        bins: the table by probability bin.
+        intervals: interval forecasts scored.
+        covered: intervals that held the truth.
+    """
+
+    n: int
+    brier: float
+    bins: tuple[CalibrationBin, ...]
+    intervals: int = 0
+    covered: int = 0
+
+    @property
+    def coverage(self) -> float:
+        """Share of intervals that held the truth (NaN with none)."""
+        return self.covered / self.intervals if self.intervals else math.nan
+
+
+def interval_coverage(pairs: Iterable[tuple[tuple[float, float], float]]) -> tuple[int, int]:
+    """(intervals, covered) for ((low, high), truth) pairs; an end point counts as inside.
+
+    Raises:
+        ValueError: an interval or truth is not a number, or low > high (naming its position).
+    """
+    n = hits = 0
+    for i, ((lo, hi), truth) in enumerate(pairs):
+        if not all(math.isfinite(v) for v in (lo, hi, truth)) or lo > hi:
+            raise ValueError(f"interval {i}: need finite low <= high and truth, got ({lo}, {hi}) and {truth}")
+        n += 1
+        hits += lo <= truth <= hi
+    return n, hits
+
+
+def calibration(
+    forecasts: Iterable[tuple[float, bool]],
+    intervals: Iterable[tuple[tuple[float, float], float]] = (),
+    edges: Sequence[float] = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0),
+) -> Calibration:
+    """Calibration table, Brier score and interval coverage for a back-test.
+
+    Args:
+        forecasts: (probability 0-1, whether it happened) pairs.
+        intervals: ((low, high), truth) pairs.
+        edges: increasing bin edges from 0 to 1.
+
+    Returns:
+        The calibration.
+    """
+    e = np.asarray(edges, dtype=float)
+    if e.size < 2 or e[0] != 0.0 or e[-1] != 1.0 or np.any(np.diff(e) <= 0):
+        raise ValueError(f"calibration: bin edges must increase from 0 to 1, got {list(edges)}")
+    pairs = list(forecasts)
+    probs = np.array([p for p, _ in pairs], dtype=float)
+    hits = np.array([bool(o) for _, o in pairs], dtype=float)
+    bad = np.flatnonzero(~((probs >= 0) & (probs <= 1)))
+    if bad.size:
+        raise ValueError(f"calibration: forecast {int(bad[0])} is not a probability within 0-1 ({probs[bad[0]]})")
+    idx = np.clip(np.searchsorted(e, probs, side="right") - 1, 0, e.size - 2)
+    count = np.bincount(idx, minlength=e.size - 1)
+    psum = np.bincount(idx, probs, minlength=e.size - 1)
+    hsum = np.bincount(idx, hits, minlength=e.size - 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_p = np.where(count > 0, psum / np.maximum(count, 1), np.nan)
+        rate = np.where(count > 0, hsum / np.maximum(count, 1), np.nan)
+    bins = tuple(
+        CalibrationBin(float(e[i]), float(e[i + 1]), int(count[i]), float(mean_p[i]), float(rate[i]))
+        for i in range(e.size - 1)
+    )
+    brier = float(np.mean((probs - hits) ** 2)) if pairs else math.nan
+    n_int, covered = interval_coverage(intervals)
+    return Calibration(len(pairs), brier, bins, n_int, covered)
