@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import warroom.core.ballots as ballots_module
-from warroom.core.ballots import BLANK, OVERVOTE, BallotTable, read_table_fast
+from warroom.core.ballots import BLANK, OVERVOTE, Ballot, BallotTable, read_table_fast
 from warroom.core.count import count_ballots
-from warroom.core.csvformat import CsvFormatError, _ballot_table_csv, parse_ballot_table, parse_ballots_csv
+from warroom.core.csvformat import (
+    CsvFormatError,
+    _ballot_table_csv,
+    parse_ballot_file,
+    parse_ballot_table,
+    parse_ballots_csv,
+)
 
 # Lengths around the 8-byte word edges, shared prefixes and suffixes, non-ASCII, padding, reserved words.
 CELLS = [
@@ -153,3 +161,54 @@ def test_all_zero_file_is_a_count_error_not_a_crash() -> None:
     assert errors == []
     with pytest.raises(CountError, match="zero"):
         count_ballots(table, "sv")
+
+
+def test_parse_ballots_csv_rows_read_like_a_list_and_count_column_wise() -> None:
+    rows, errors = parse_ballots_csv("count,pref1,pref2\n5,A,\n3,overvote,B\n2,B,A\n")
+    assert errors == []
+    assert len(rows) == 3
+    assert rows[0] == Ballot(("A", ""), 5)
+    assert rows[-1] == Ballot(("B", "A"), 2)
+    assert rows[1:] == [Ballot(("overvote", "B"), 3), Ballot(("B", "A"), 2)]
+    assert rows == [Ballot(("A", ""), 5), Ballot(("overvote", "B"), 3), Ballot(("B", "A"), 2)]
+    with pytest.raises(IndexError):
+        rows[3]
+    from_rows = count_ballots(rows, "irv")
+    from_list = count_ballots(list(rows), "irv")
+    assert from_rows.rounds == from_list.rounds
+    assert (from_rows.valid, from_rows.rejected) == (from_list.valid, from_list.rejected) == (7, 3)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "count,pref1,pref2\n5,A,B\n3,B,\n\n\n",  # fast path, trailing blank lines
+        "\ufeffcount,pref1,pref2\r\n5,A,B\r\n3,B,\r\n",  # BOM and CRLF
+        'count,pref1,pref2\n5,"Smith, J",B\n',  # quoted: csv path
+        "count,pref1,pref2\n5,A,B\nx,B,A\n",  # an error with its line
+        "count,pref1,pref2\n",  # header only
+    ],
+)
+def test_parse_ballot_file_streams_to_the_same_table(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "ballots.csv"
+    path.write_bytes(text.encode("utf-8"))
+    from_file, file_errors = parse_ballot_file(path)
+    from_text, text_errors = parse_ballot_table(text.lstrip("\ufeff"))
+    assert file_errors == text_errors
+    _same(from_file, from_text)
+
+
+def test_parse_ballot_file_reads_in_blocks_and_rejects_bytes_that_are_not_utf8(tmp_path: Path) -> None:
+    rows = "".join(f"{i},Candidate {i % 7},Candidate {(i + 3) % 7},\n" for i in range(2000))
+    path = tmp_path / "big.csv"
+    path.write_text("count,pref1,pref2,pref3\n" + rows, encoding="utf-8")
+    with path.open("rb") as handle:
+        blocks = list(ballots_module.file_chunks(handle, 1000))
+    assert len(blocks) > 50 and all(b.endswith(b"\n") for b in blocks)
+    table, errors = parse_ballot_file(path)
+    assert errors == [] and table.rows == 2000 and table.lines is None
+    _same(table, parse_ballot_table(path.read_text(encoding="utf-8"))[0])
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"count,pref1\n1,A\n2,B\xff\n")
+    with pytest.raises(CsvFormatError, match="not UTF-8"):
+        parse_ballot_file(bad)

@@ -17,8 +17,10 @@ What a blank, an overvote or a repeated candidate *means* is decided by the coun
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import BinaryIO, overload
 
 import numpy as np
 
@@ -74,10 +76,41 @@ class BallotTable:
 
     def to_ballots(self) -> list[Ballot]:
         """The rows as Ballot objects (blanks as "", overvotes as "overvote")."""
-        names = {BLANK: "", OVERVOTE: "overvote"} | dict(enumerate(self.candidates))
-        return [
-            Ballot(tuple(names[int(c)] for c in row), int(n)) for row, n in zip(self.ranks, self.counts, strict=True)
-        ]
+        return list(BallotRows(self))
+
+
+class BallotRows(Sequence[Ballot]):
+    """A BallotTable seen as a sequence of Ballot objects, built only when a row is read.
+
+    `parse_ballots_csv` returns this, so a caller that hands it straight to `count_ballots` counts the
+    table column-wise without a Python object per row.
+    """
+
+    def __init__(self, table: BallotTable) -> None:
+        self.table = table
+        self._names = {BLANK: "", OVERVOTE: "overvote"} | dict(enumerate(table.candidates))
+
+    def __len__(self) -> int:
+        return self.table.rows
+
+    @overload
+    def __getitem__(self, index: int) -> Ballot: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Ballot]: ...
+    def __getitem__(self, index: int | slice) -> Ballot | list[Ballot]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        row = range(len(self))[index]  # IndexError and negative indices as a list has them
+        names = self._names
+        return Ballot(tuple(names[int(c)] for c in self.table.ranks[row]), int(self.table.counts[row]))
+
+    def __iter__(self) -> Iterator[Ballot]:
+        return (self[i] for i in range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == list(other) if isinstance(other, Sequence) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def cell_code(text: str, codes: dict[str, int], names: list[str]) -> int:
@@ -121,37 +154,48 @@ def table_from_ballots(ballots: Iterable[Ballot], lines: Sequence[int] | None = 
 def read_table_fast(text: str, start: int, width: int, count_col: int, first_line: int) -> BallotTable | None:
     """Read the body of a ballot CSV (from `text[start:]`) column-wise, or None if it needs the csv module.
 
+    See `read_table_chunks`, which this feeds with the text encoded a few megabytes at a time.
+    """
+    return read_table_chunks(_text_chunks(text, start), width, count_col, first_line)
+
+
+def read_table_chunks(chunks: Iterable[bytes], width: int, count_col: int, first_line: int) -> BallotTable | None:
+    """Read a ballot CSV body, given as UTF-8 blocks that each end at a line end, or None for the csv path.
+
     The fast path takes files where every line has exactly `width` comma-separated cells, nothing is quoted,
     every count is plain digits and every cell is at most 64 bytes: what exporters write. Anything else
-    (quotes, ragged or blank lines, bad counts, odd whitespace) returns None and the caller reads the file
-    with the csv module, which also names the line of any error. Both paths give the same table.
+    (quotes, NUL bytes, ragged or blank lines, bad counts, odd whitespace, bytes that are not UTF-8)
+    returns None and the caller reads the file with the csv module, which also names the line of any
+    error. Both paths give the same table.
 
-    Cells are told apart by their bytes: each cell is read as up to eight 64-bit words, looked up by a mix
-    of those words, and every match is then checked word by word and by length, so two different names can
-    never be merged (a clash sends the file to the csv path instead).
+    Cells are told apart by their bytes: each cell is read as 64-bit words (its first, its last, and the
+    middle ones of a long cell), looked up by a mix of those words, and every match is then checked word
+    by word and by length, so two different names are never merged (a clash sends the file to the csv
+    path instead).
     """
-    end = len(text)
-    while end > start and text[end - 1] in " \t\r\n":
-        end -= 1  # trailing blank lines would be ragged rows; the last cell is stripped anyway
-    if end <= start:
-        return None
-    if text.find('"', start, end) != -1:
-        return None
     cells = _CellIndex()
     rank_parts: list[np.ndarray] = []
     count_parts: list[np.ndarray] = []
-    pos = start
     pref_cols = [c for c in range(width) if c != count_col]
-    while pos < end:
-        stop = text.find("\n", min(pos + _CHUNK_CHARS, end), end)
-        stop = end if stop == -1 else stop
-        chunk = text[pos:stop].encode("utf-8") + b"\n"
-        pos = stop + 1
-        parsed = _parse_chunk(chunk, width, count_col, pref_cols, cells)
-        if parsed is None:
-            return None
-        rank_parts.append(parsed[0])
-        count_parts.append(parsed[1])
+    held: bytes | None = None  # one block held back: trailing blank lines are trimmed from the last one
+    for block in itertools.chain(chunks, [None]):
+        if held is not None:
+            chunk = held if block is not None else held.rstrip(b" \t\r\n") + b"\n"
+            if chunk.strip():
+                if b'"' in chunk or b"\0" in chunk:
+                    return None
+                if not chunk.endswith(b"\n"):
+                    chunk += b"\n"
+                parsed = _parse_chunk(chunk, width, count_col, pref_cols, cells)
+                if parsed is None:
+                    return None
+                rank_parts.append(parsed[0])
+                count_parts.append(parsed[1])
+            elif block is not None:
+                return None  # a block of blank lines inside the file
+        held = block
+    if not rank_parts:
+        return None
     ranks = np.empty((sum(p.shape[0] for p in rank_parts), len(pref_cols)), dtype=np.int16, order="F")
     row = 0
     for part in rank_parts:  # column-major: the count reads one ranking column at a time
@@ -159,6 +203,31 @@ def read_table_fast(text: str, start: int, width: int, count_col: int, first_lin
         row += part.shape[0]
     counts = np.concatenate(count_parts) if len(count_parts) > 1 else count_parts[0]
     return BallotTable(tuple(cells.names), ranks, counts, None, first_line)
+
+
+def _text_chunks(text: str, start: int) -> Iterator[bytes]:
+    pos, end = start, len(text)
+    while pos < end:
+        stop = text.find("\n", min(pos + _CHUNK_CHARS, end), end)
+        stop = end - 1 if stop == -1 else stop
+        yield text[pos : stop + 1].encode("utf-8")
+        pos = stop + 1
+
+
+def file_chunks(handle: BinaryIO, size: int = _CHUNK_CHARS) -> Iterator[bytes]:
+    """A binary file's bytes in blocks of about `size` that each end at a line end (the last may not)."""
+    rest = b""
+    while True:
+        block = handle.read(size)
+        if not block:
+            if rest:
+                yield rest
+            return
+        block = rest + block
+        cut = block.rfind(b"\n") + 1
+        if cut:
+            yield block[:cut]
+        rest = block[cut:]
 
 
 _MIDDLE = (_MAX_FAST_CELL - 16) // 8  # words between the first and the last of the longest fast cell
@@ -185,7 +254,10 @@ class _CellIndex:
         self._table: tuple[np.uint64, np.uint64, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def add(self, key: int, raw: bytes) -> bool:
-        text = raw.decode("utf-8")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return False  # the csv path reports a file that is not UTF-8
         if text != text.strip():
             return False  # other whitespace (a no-break space, say): the csv path strips it
         code = cell_code(text, self._text_codes, self.names)

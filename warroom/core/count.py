@@ -60,7 +60,7 @@ from enum import StrEnum
 
 import numpy as np
 
-from warroom.core.ballots import BLANK, OVERVOTE, Ballot, BallotTable, table_from_ballots
+from warroom.core.ballots import BLANK, OVERVOTE, Ballot, BallotRows, BallotTable, table_from_ballots
 from warroom.core.types import EXHAUSTED, CountingSystem
 
 __all__ = [
@@ -192,7 +192,8 @@ def count_ballots(
     """Count `ballots` under `system`.
 
     Args:
-        ballots: rows of preferences with a count (Ballot objects, or a BallotTable from the CSV reader).
+        ballots: rows of preferences with a count: Ballot objects, or what the CSV reader returns (a
+            BallotTable, or the BallotRows of parse_ballots_csv), which is counted column-wise.
         system: "sv" (top two; second preference column only), "contingent" (top two; second then third
             preference) or "irv" (eliminate the last candidate one round at a time).
         candidates: all candidates standing; those with no first preferences still appear with 0.
@@ -209,6 +210,8 @@ def count_ballots(
     rules = rules if rules is not None else CountRules.for_system(system)
     if isinstance(ballots, BallotTable):
         table = ballots
+    elif isinstance(ballots, BallotRows):
+        table = ballots.table  # rows read from a CSV: count the table behind them
     else:
         try:
             table = table_from_ballots(ballots)

@@ -22,8 +22,17 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
-from warroom.core.ballots import Ballot, BallotTable, read_table_fast, table_from_ballots
+from warroom.core.ballots import (
+    Ballot,
+    BallotRows,
+    BallotTable,
+    file_chunks,
+    read_table_chunks,
+    read_table_fast,
+    table_from_ballots,
+)
 from warroom.core.types import EXHAUSTED, Contest, Poll, TransferObservation
 from warroom.core.validation import MAX_SAMPLE_SIZE, validate_poll
 
@@ -375,10 +384,14 @@ def polls_to_csv(polls: Iterable[Poll], contest: Contest) -> str:
     return out.getvalue()
 
 
-def parse_ballots_csv(text: str) -> tuple[list[Ballot], list[LineError]]:
-    """Parse a ballot CSV: a `count` column and preference columns in order (see parse_ballot_table)."""
+def parse_ballots_csv(text: str) -> tuple[BallotRows, list[LineError]]:
+    """Parse a ballot CSV: a `count` column and preference columns in order (see parse_ballot_table).
+
+    The ballots are a sequence view over the column-wise table: `count_ballots` counts it without
+    building a Python object per row.
+    """
     table, errors = parse_ballot_table(text)
-    return table.to_ballots(), errors
+    return BallotRows(table), errors
 
 
 def parse_ballot_table(text: str) -> tuple[BallotTable, list[LineError]]:
@@ -406,6 +419,35 @@ def parse_ballot_table(text: str) -> tuple[BallotTable, list[LineError]]:
         if table is not None:
             return table, []
     return _ballot_table_csv(text)
+
+
+def parse_ballot_file(path: str | Path) -> tuple[BallotTable, list[LineError]]:
+    """Read a ballot CSV file column-wise without holding its whole text: for files of millions of rows.
+
+    Same rules, table and errors as `parse_ballot_table` on the file's text; a file the fast reader cannot
+    take (quotes, ragged lines, ...) is read whole and parsed by the csv module.
+
+    Raises:
+        CsvFormatError: as parse_ballot_table, or the file is not UTF-8 text.
+        OSError: the file cannot be read.
+    """
+    with Path(path).open("rb") as handle:
+        first = handle.readline()
+        if first.strip() and b'"' not in first and b"\0" not in first:
+            try:
+                header_text = first.decode("utf-8-sig").rstrip("\r\n")
+            except UnicodeDecodeError:
+                header_text = ""
+            if header_text:
+                count_col, width = _ballot_columns(next(csv.reader([header_text])))
+                table = read_table_chunks(file_chunks(handle), width, count_col, first_line=2)
+                if table is not None:
+                    return table, []
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CsvFormatError(f"the file is not UTF-8 text (byte {exc.start:,} cannot be read)") from None
+    return parse_ballot_table(text)
 
 
 def _ballot_columns(header: list[str]) -> tuple[int, int]:
