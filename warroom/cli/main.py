@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from warroom import __version__
+from warroom.cli import contest as contest_cli
 from warroom.cli.common import CliError, contest_of, emit_json, open_for_cli, table
 from warroom.core.count import CountError, count_ballots
 from warroom.core.csvformat import CsvFormatError, parse_ballots_csv, parse_polls_csv, polls_to_csv
@@ -47,15 +48,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("gui", parents=[common], help="start the app (the default with no verb)")
     p = sub.add_parser("contests", parents=[common], help="list the contests in the store")
+    contest_cli.add_parser(sub, common)
     p = sub.add_parser("polls", parents=[common], help="list the polls of a contest")
     p = sub.add_parser("import", parents=[common], help="import polls from a CSV file (all or nothing)")
     p.add_argument("file", type=Path)
     p.add_argument("--dry-run", action="store_true", help="check the file, write nothing")
     p = sub.add_parser("export", parents=[common], help="export polls to a CSV file (formulas escaped)")
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=Path, nargs="?")
+    p.add_argument("--bundle", type=Path, metavar="FILE", help="write the contest's whole campaign to one file")
     p = sub.add_parser("count", parents=[common], help="count a ballot CSV (preferences plus a count column)")
     p.add_argument("file", type=Path)
     p.add_argument("--system", choices=["sv", "contingent", "irv"], default="sv")
+    p.add_argument("--save-result", action="store_true", help="store the count as --contest's official result")
     p = sub.add_parser("average", parents=[common], help="poll average, leads and a back-test against the result")
     p.add_argument("--as-of", type=date.fromisoformat, metavar="YYYY-MM-DD", help="use only polls known by then")
     p = sub.add_parser("scenario", parents=[common], help="evaluate a transfer/message scenario")
@@ -198,6 +202,8 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     from warroom.store.db import translated
 
     text = _read_text(args.file)
+    if contest_cli.looks_like_bundle(text):  # a campaign bundle, not a poll CSV
+        return contest_cli.import_bundle_text(args, text, out)
     store = open_for_cli(args)
     try:
         contest = contest_of(store, args)
@@ -237,6 +243,10 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     from warroom.store import polls as repo
 
+    if args.bundle is not None:
+        return contest_cli.cmd_export_bundle(args, out)
+    if args.file is None:
+        raise CliError("give the CSV file to write, or --bundle FILE for the whole campaign")
     store = open_for_cli(args)
     try:
         contest = contest_of(store, args)
@@ -271,6 +281,7 @@ def cmd_count(args: argparse.Namespace, out: TextIO) -> int:
         result = count_ballots(ballots, args.system)
     except CountError as exc:
         raise CliError(f"{args.file}: {exc}") from None
+    saved_to = contest_cli.save_count(args, result) if args.save_result else None
     if args.json:
         emit_json(
             {
@@ -296,7 +307,8 @@ def cmd_count(args: argparse.Namespace, out: TextIO) -> int:
                     for r in result.rounds
                 ],
                 "notes": list(result.notes),
-            },
+            }
+            | ({"saved_result_of": saved_to} if saved_to else {}),
             out,
         )
         return 0
@@ -334,6 +346,8 @@ def cmd_count(args: argparse.Namespace, out: TextIO) -> int:
     for note in result.notes:
         out.write(f"Note: {note}\n")
     out.write(f"\nWinner: {result.winner}\n")
+    if saved_to:
+        out.write(f"Saved as the official result of {saved_to}\n")
     return 0
 
 
@@ -383,6 +397,7 @@ def cmd_gui(args: argparse.Namespace, out: TextIO) -> int:
 
 COMMANDS = {
     "contests": cmd_contests,
+    "contest": contest_cli.cmd_contest,
     "polls": cmd_polls,
     "import": cmd_import,
     "export": cmd_export,

@@ -34,8 +34,8 @@ from warroom.core.report import AverageSummary, summarise
 from warroom.core.runoff import Split
 from warroom.core.scenario import Destination, break_even_text
 from warroom.core.types import Contest, Poll
-from warroom.demo import DEMO_NAME, official_2012_shares, official_results
 from warroom.store import polls as repo
+from warroom.store.contests import get_official_result
 from warroom.store.db import translated
 
 Table = Callable[[list[str], list[list[Any]], TextIO], None]
@@ -115,23 +115,18 @@ class AverageReport:
 
 
 def average_report(store: OpenStore, contest: Contest, *, as_of: date | None = None) -> AverageReport:
-    """The average of a contest's polls known by `as_of`, with the demo's official result beside it."""
+    """The average of a contest's polls known by `as_of`, with the contest's stored official result beside it
+    (any contest that has one, the demo included) when the average is from before polling day."""
     polls = load_polls(store, contest)
     avg = compute_averages(polls, contest, as_of=as_of)
     if avg is None:
         raise ReportError("no polls with first-round figures" + (f" by {as_of}" if as_of else ""))
     report = AverageReport(summarise(avg, polls, contest), as_of)
-    if contest.name == DEMO_NAME and report.summary.day <= contest.election_date:
-        report.actual = official_2012_shares()
-        final = {
-            c["name"].split()[-1].casefold(): c["final"]
-            for c in official_results()["2012"]["candidates"]
-            if c.get("final")
-        }
-        fa = final.get(contest.candidate(avg.a).name.split()[-1].casefold())
-        fb = final.get(contest.candidate(avg.b).name.split()[-1].casefold())
-        if fa and fb:
-            report.actual_runoff_margin = 100.0 * (fa - fb) / (fa + fb)
+    with translated(store.engine), store.sessions() as session:
+        result = get_official_result(session, contest.id or 0)
+    if result is not None and report.summary.day <= contest.election_date:
+        report.actual = result.shares()
+        report.actual_runoff_margin = result.final_margin(avg.a, avg.b)
     return report
 
 

@@ -248,6 +248,7 @@ class _Reader:
         names = tuple(f.name for f in fields(Rules))
         table = self.table(top, ("rules",), names)
         p: Path_ = ("rules",)
+        before = len(self.problems)
         base = Rules.default_for(system) if system is not None else Rules()
         values: dict[str, Any] = {n: getattr(base, n) for n in names}
         for key in ("majority", "qualify_threshold"):
@@ -266,7 +267,7 @@ class _Reader:
                 self.fail((*p, "preferences"), f'must be a whole number or "all", not {prefs!r}')
             else:
                 values["preferences"] = prefs
-        if self.problems:
+        if len(self.problems) > before:
             return None
         try:
             return Rules(**values)

@@ -298,7 +298,7 @@ def set_official_result(session: Session, contest_id: int, result: OfficialResul
     problems = _result_problems(contest, result)
     if problems:
         raise ContestError(f"{contest.name}: official result refused: " + "; ".join(problems))
-    text = json.dumps(result_to_dict(result), sort_keys=True)
+    text = json.dumps(result_to_dict(result))  # in the order given: reports list candidates as the result does
     row = session.scalars(select(OfficialResultRow).where(OfficialResultRow.contest_id == contest_id)).first()
     if row is None:
         session.add(OfficialResultRow(contest_id=contest_id, result_json=text))

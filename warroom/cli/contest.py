@@ -1,0 +1,472 @@
+"""`warroom contest ...`, saving a count as a contest's result, and campaign bundles. No widgets.
+
+Every write is one transaction; a file with a problem is refused with its line and key and nothing is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TextIO
+
+from warroom.cli.common import CliError, emit_json, open_for_cli, paths_of, table
+from warroom.core.contestfile import ContestFileError, contest_to_dict, contest_to_toml, parse_contest_file
+from warroom.core.count import CountResult
+from warroom.core.types import EXHAUSTED, Contest, OfficialResult
+from warroom.paths import write_private_atomic
+
+
+def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Register `contest` and its sub-verbs on the top-level subparsers."""
+    p = sub.add_parser("contest", parents=[common], help="create, show, edit, delete or export a contest")
+    verbs = p.add_subparsers(dest="contest_verb", metavar="ACTION", required=True)
+    verbs.add_parser("list", parents=[common], help="the contests in the store")
+    q = verbs.add_parser("show", parents=[common], help="a contest's details, candidates and result")
+    q.add_argument("name")
+    q = verbs.add_parser("new", parents=[common], help="create a contest from a TOML contest file")
+    q.add_argument("--from", dest="source", type=Path, required=True, metavar="FILE.toml")
+    q = verbs.add_parser("edit", parents=[common], help="replace a contest's details with a TOML contest file's")
+    q.add_argument("name")
+    q.add_argument("--from", dest="source", type=Path, required=True, metavar="FILE.toml")
+    q = verbs.add_parser("delete", parents=[common], help="delete a contest and its polls (backed up first)")
+    q.add_argument("name")
+    q.add_argument("--yes", action="store_true", help="do not ask (needed without a terminal)")
+    q = verbs.add_parser("export", parents=[common], help="write a contest as a TOML contest file")
+    q.add_argument("name")
+    q.add_argument("--out", type=Path, required=True, metavar="FILE.toml")
+
+
+def cmd_contest(args: argparse.Namespace, out: TextIO) -> int:
+    """Run `warroom contest ACTION`."""
+    actions: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
+        "list": _list,
+        "show": _show,
+        "new": _new,
+        "edit": _edit,
+        "delete": _delete,
+        "export": _export,
+    }
+    return actions[args.contest_verb](args, out)
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise CliError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise CliError(f"{path}: cannot read ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise CliError(f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
+
+
+def _parse(path: Path) -> Any:
+    try:
+        return parse_contest_file(_read(path))
+    except ContestFileError as exc:
+        lines = [
+            (f"{path}:{p.line}: " if p.line else f"{path}: ") + (f"{p.key}: {p.message}" if p.key else p.message)
+            for p in exc.problems
+        ]
+        raise CliError("\n".join(lines) + f"\nnothing written ({len(exc.problems)} problem(s))") from None
+
+
+def _list(args: argparse.Namespace, out: TextIO) -> int:
+    from warroom.store import contests as store
+    from warroom.store.db import translated
+
+    opened = open_for_cli(args)
+    try:
+        with translated(opened.engine), opened.sessions() as session:
+            rows = [
+                (c, store.poll_count(session, c.id or 0), store.get_official_result(session, c.id or 0) is not None)
+                for c in store.list_contests(session)
+            ]
+    finally:
+        opened.close()
+    if args.json:
+        emit_json(
+            [
+                {
+                    "id": c.id,
+                    "name": c.name,
+                    "demo": c.demo,
+                    "election_date": c.election_date,
+                    "system": c.system.value,
+                    "candidates": len(c.candidates),
+                    "polls": n,
+                    "has_result": has,
+                }
+                for c, n, has in rows
+            ],
+            out,
+        )
+    else:
+        table(
+            ["id", "contest", "election", "system", "candidates", "polls", "result"],
+            [
+                [c.id, c.title, c.election_date, c.system.label, len(c.candidates), n, "yes" if has else ""]
+                for c, n, has in rows
+            ],
+            out,
+        )
+    return 0
+
+
+def _find(session: Any, name: str) -> Contest:
+    from warroom.store import contests as store
+
+    try:
+        return store.require_contest(session, name)
+    except store.ContestError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _show(args: argparse.Namespace, out: TextIO) -> int:
+    from warroom.store import contests as store
+    from warroom.store.db import translated
+
+    opened = open_for_cli(args)
+    try:
+        with translated(opened.engine), opened.sessions() as session:
+            contest = _find(session, args.name)
+            polls = store.poll_count(session, contest.id or 0)
+            result = store.get_official_result(session, contest.id or 0)
+    finally:
+        opened.close()
+    if args.json:
+        emit_json({"id": contest.id, "demo": contest.demo, "polls": polls} | contest_to_dict(contest, result), out)
+        return 0
+    rules = contest.counting_rules
+    out.write(f"{contest.title}\n")
+    for label, value in (
+        ("office", contest.office),
+        ("area", contest.area),
+        ("election", contest.election_date.isoformat()),
+        ("second round", contest.second_round_date.isoformat() if contest.second_round_date else ""),
+        ("system", contest.system.label + ("" if contest.rules is not None else " (usual rules)")),
+        (
+            "rules",
+            f"over {rules.majority:g} % of {rules.majority_base} votes wins; "
+            f"{'all' if rules.preferences is None else rules.preferences} preference(s) count; "
+            f"finalists: {rules.finalists.replace('_', ' ')}"
+            + (f" ({rules.qualify_threshold:g} % of {rules.qualify_base})" if rules.qualify_threshold else ""),
+        ),
+        ("polls", str(polls)),
+        ("notes", contest.notes),
+    ):
+        if value:
+            out.write(f"  {label}: {value}\n")
+    out.write("\n")
+    parties = {p.code: p.name for p in contest.parties}
+    table(
+        ["code", "name", "short", "party", "colour", "status"],
+        [
+            [
+                c.code,
+                c.name,
+                c.display,
+                parties.get(c.party or "", c.party or "independent"),
+                c.colour,
+                "withdrawn" if c.withdrawn else "",
+            ]
+            for c in contest.candidates
+        ],
+        out,
+    )
+    if result is not None:
+        out.write(f"\nOfficial result{f' ({result.source})' if result.source else ''}:\n")
+        shares = result.shares()
+        table(
+            ["candidate", "first round", "share", "final round"],
+            [
+                [
+                    code,
+                    f"{v:,}",
+                    f"{shares[code]:.1f}%",
+                    f"{result.final_round[code]:,}" if code in result.final_round else "",
+                ]
+                for code, v in sorted(result.first_round.items(), key=lambda kv: -kv[1])
+            ],
+            out,
+        )
+    return 0
+
+
+def _new(args: argparse.Namespace, out: TextIO) -> int:
+    from warroom.store import contests as store
+    from warroom.store.db import translated
+
+    parsed = _parse(args.source)
+    opened = open_for_cli(args)
+    try:
+        with translated(opened.engine), opened.sessions.begin() as session:
+            try:
+                cid = store.create_contest(session, parsed.contest)
+                if parsed.result is not None:
+                    store.set_official_result(session, cid, parsed.result)
+            except store.ContestError as exc:
+                raise CliError(f"{args.source}: {exc}; nothing written") from None
+    finally:
+        opened.close()
+    if args.json:
+        emit_json({"created": parsed.contest.name, "id": cid, "result": parsed.result is not None}, out)
+    else:
+        out.write(f"created contest {parsed.contest.name} (#{cid}) with {len(parsed.contest.candidates)} candidates\n")
+    return 0
+
+
+def _edit(args: argparse.Namespace, out: TextIO) -> int:
+    from warroom.store import contests as store
+    from warroom.store.db import translated
+
+    parsed = _parse(args.source)
+    opened = open_for_cli(args)
+    try:
+        with translated(opened.engine), opened.sessions.begin() as session:
+            contest = _find(session, args.name)
+            try:
+                updated = store.update_contest(session, contest.id or 0, parsed.contest)
+                if parsed.result is not None:
+                    store.set_official_result(session, contest.id or 0, parsed.result)
+            except store.ContestError as exc:
+                raise CliError(f"{args.source}: {exc}; nothing written") from None
+    finally:
+        opened.close()
+    if args.json:
+        emit_json({"updated": updated.name, "id": updated.id, "was": contest.name}, out)
+    else:
+        renamed = f" (was {contest.name})" if updated.name != contest.name else ""
+        out.write(f"updated contest {updated.name}{renamed}\n")
+    return 0
+
+
+def _ask(question: str) -> bool:
+    """Ask on the terminal; False without one (CI, pipes), so nothing is deleted by accident."""
+    if not sys.stdin.isatty():
+        return False
+    try:
+        return input(f"{question} [y/N] ").strip().casefold() in ("y", "yes")
+    except EOFError:
+        return False
+
+
+def _delete(args: argparse.Namespace, out: TextIO) -> int:
+    from warroom.store import contests as store
+    from warroom.store.db import translated
+
+    opened = open_for_cli(args)
+    try:
+        with translated(opened.engine), opened.sessions() as session:
+            contest = _find(session, args.name)
+            polls = store.poll_count(session, contest.id or 0)
+        if not args.yes:
+            if not sys.stdin.isatty():
+                raise CliError(f"not deleting {contest.name} without confirmation: no terminal to ask on; add --yes")
+            if not _ask(f"Delete {contest.title} and its {polls} poll(s)? A backup is taken first."):
+                raise CliError(f"{contest.name} not deleted")
+        backup_dir = paths_of(args).backup_dir
+        try:
+            with translated(opened.engine), opened.sessions() as session:
+                backup = store.backup_before_delete(opened.engine, backup_dir, session, contest.id or 0)
+        except OSError as exc:
+            raise CliError(f"{backup_dir}: the backup could not be written ({exc.strerror}); nothing deleted") from None
+        with translated(opened.engine), opened.sessions.begin() as session:
+            store.delete_contest(session, contest.id or 0)
+    finally:
+        opened.close()
+    if args.json:
+        emit_json({"deleted": contest.name, "polls": polls, "backup": str(backup)}, out)
+    else:
+        out.write(f"deleted {contest.name} and its {polls} poll(s); backup: {backup}\n")
+    return 0
+
+
+def _export(args: argparse.Namespace, out: TextIO) -> int:
+    from warroom.store import contests as store
+    from warroom.store.db import translated
+
+    opened = open_for_cli(args)
+    try:
+        with translated(opened.engine), opened.sessions() as session:
+            contest = _find(session, args.name)
+            result = store.get_official_result(session, contest.id or 0)
+    finally:
+        opened.close()
+    _write(args.out, contest_to_toml(contest, result))
+    if args.json:
+        emit_json({"exported": contest.name, "file": str(args.out), "result": result is not None}, out)
+    else:
+        out.write(f"{contest.name} written to {args.out}\n")
+    return 0
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        write_private_atomic(path, text)
+    except OSError as exc:
+        raise CliError(f"{path}: cannot write ({exc.strerror or exc}); nothing written") from None
+
+
+# --- `warroom count --save-result` --------------------------------------------------------------------------------
+
+
+def result_from_count(count: CountResult, contest: Contest, source: str) -> OfficialResult:
+    """A count of ballots as the contest's official result, ballot names matched to candidate codes.
+
+    A ballot name matches a candidate's code, full name, short name or surname (ignoring case).
+
+    Raises:
+        CliError: a name on the ballots matches no candidate, or more than one.
+    """
+    lookup: dict[str, set[str]] = {}
+    for c in contest.candidates:
+        for key in {c.code, c.name, c.display, c.name.split()[-1] if c.name.split() else c.code}:
+            lookup.setdefault(key.strip().casefold(), set()).add(c.code)
+    names = set(count.rounds[0].tallies)
+    mapping: dict[str, str] = {}
+    unknown = []
+    for name in sorted(names):
+        found = lookup.get(name.strip().casefold(), set())
+        if len(found) != 1:
+            unknown.append(name)
+        else:
+            mapping[name] = next(iter(found))
+    if unknown:
+        raise CliError(
+            f"{', '.join(map(repr, unknown))} on the ballots match no single candidate of {contest.name} "
+            f"(codes: {', '.join(contest.candidate_codes)}); nothing saved"
+        )
+    moved: dict[tuple[str, str], int] = {}
+    for r in count.rounds[1:]:
+        for t in r.transfers:
+            to = EXHAUSTED if t.to_candidate == EXHAUSTED else mapping[t.to_candidate]
+            pair = (mapping[t.from_candidate], to)
+            moved[pair] = moved.get(pair, 0) + t.votes
+    last = count.rounds[-1]
+    return OfficialResult(
+        first_round={mapping[n]: v for n, v in count.rounds[0].tallies.items()},
+        final_round={mapping[n]: v for n, v in last.tallies.items()} if len(count.rounds) > 1 else {},
+        transfers=tuple((frm, to, v) for (frm, to), v in moved.items() if v > 0),
+        exhausted=last.exhausted,
+        source=source,
+    )
+
+
+def save_count(args: argparse.Namespace, count: CountResult) -> str:
+    """Store a count as the official result of the contest named by --contest; returns the contest's name."""
+    from warroom.store import contests as store
+    from warroom.store.db import translated
+
+    if not args.contest:
+        raise CliError("--save-result needs --contest NAME (the race this count belongs to); nothing saved")
+    opened = open_for_cli(args)
+    try:
+        with translated(opened.engine), opened.sessions.begin() as session:
+            contest = _find(session, args.contest)
+            result = result_from_count(count, contest, f"warroom count of {args.file.name} ({count.system.label})")
+            try:
+                store.set_official_result(session, contest.id or 0, result)
+            except store.ContestError as exc:
+                raise CliError(str(exc)) from None
+    finally:
+        opened.close()
+    return contest.name
+
+
+# --- campaign bundles ---------------------------------------------------------------------------------------------
+
+
+def looks_like_bundle(text: str) -> bool:
+    """Whether an imported file is a campaign bundle (detected by content, whatever its name)."""
+    from warroom.store.contests import looks_like_bundle as check
+
+    return check(text)
+
+
+def cmd_export_bundle(args: argparse.Namespace, out: TextIO) -> int:
+    """`warroom export --contest NAME --bundle FILE`: the whole campaign in one JSON file."""
+    from warroom.store import contests as store
+    from warroom.store.db import translated
+
+    if not args.contest:
+        raise CliError("--bundle needs --contest NAME (the race to export)")
+    opened = open_for_cli(args)
+    try:
+        with translated(opened.engine), opened.sessions() as session:
+            contest = _find(session, args.contest)
+            bundle = store.export_bundle(session, contest.id or 0)
+    finally:
+        opened.close()
+    _write(args.bundle, store.bundle_to_text(bundle))
+    summary = {
+        "exported": contest.name,
+        "file": str(args.bundle),
+        "polls": len(bundle["polls"]),
+        "events": len(bundle["events"]),
+        "scenarios": len(bundle["scenarios"]),
+        "result": "result" in bundle["contest"],
+    }
+    if args.json:
+        emit_json(summary, out)
+    else:
+        out.write(
+            f"{contest.name}: {summary['polls']} polls, {summary['events']} events, {summary['scenarios']} scenarios"
+            f"{', the official result' if summary['result'] else ''} written to {args.bundle}\n"
+        )
+    return 0
+
+
+def import_bundle_text(args: argparse.Namespace, text: str, out: TextIO) -> int:
+    """`warroom import BUNDLE`: all or nothing; duplicates skipped and listed. --dry-run rolls back."""
+    from warroom.store import contests as store
+    from warroom.store import polls as repo
+    from warroom.store.db import translated
+
+    try:
+        bundle = store.read_bundle(text)
+    except store.ContestError as exc:
+        raise CliError(f"{args.file}: {exc}; nothing imported") from None
+    opened = open_for_cli(args)
+    try:
+        with translated(opened.engine), opened.sessions() as session:
+            try:
+                report = store.import_bundle(session, bundle)
+            except (store.ContestError, repo.PollRejectedError) as exc:
+                session.rollback()
+                raise CliError(f"{args.file}: {exc}; nothing imported") from None
+            if args.dry_run:
+                session.rollback()
+            else:
+                session.commit()
+    finally:
+        opened.close()
+    if args.json:
+        emit_json(
+            {
+                "contest": report.contest,
+                "created": report.created,
+                "polls_added": report.polls_added,
+                "duplicates": report.duplicates,
+                "events_added": report.events_added,
+                "scenarios_added": report.scenarios_added,
+                "scenarios_kept": report.scenarios_kept,
+                "result": report.result,
+                "dry_run": args.dry_run,
+            },
+            out,
+        )
+        return 0
+    verb = "would import (dry run, nothing written)" if args.dry_run else "imported"
+    made = "new contest " if report.created else ""
+    out.write(
+        f"{verb} into {made}{report.contest}: {report.polls_added} polls, {report.events_added} events, "
+        f"{len(report.scenarios_added)} scenarios; official result: {report.result}\n"
+    )
+    for dup in report.duplicates:
+        out.write(f"duplicate poll: {dup}\n")
+    for name in report.scenarios_kept:
+        out.write(f"scenario {name!r}: the store's own version differs and was kept\n")
+    return 0
