@@ -166,7 +166,8 @@ def test_fuzz_structured_rows(rows: list[list[str]]) -> None:
     except CsvFormatError as exc:  # e.g. a NUL byte: refused as a whole, with a message
         assert str(exc)
         return
-    n_lines = text.count("\n") + 1  # physical lines: a quoted cell may hold a line break
+    # Physical lines, ended by CRLF, CR or LF as the parser reads them; a quoted cell may hold a line break.
+    n_lines = text.replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1
     for error in result.errors:
         assert 1 <= error.line <= n_lines
         assert error.field and error.message

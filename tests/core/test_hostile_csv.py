@@ -208,3 +208,19 @@ def test_fuzz_free_text_survives_export_and_import(texts: list[tuple[str, str, s
     back = parse_polls_csv(polls_to_csv(polls, TOY), TOY)
     assert back.ok, back.errors
     assert back.polls == polls
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n", "\n"])
+def test_old_mac_and_windows_line_endings_are_read_with_their_line_numbers(newline: str) -> None:
+    lines = [HEADER, "Acme,2024-03-01,2024-03-02,800,45,40,15", "Beta,2024-03-03,2024-03-04,abc,45,40,15"]
+    result = parse_polls_csv(newline.join(lines) + newline, TOY)
+    assert [(e.line, e.field) for e in result.errors] == [(3, "sample_size")]
+    assert [p.pollster for p in result.polls] == ["Acme"]
+
+
+def test_a_quoted_line_break_inside_notes_is_kept_whatever_the_line_endings() -> None:
+    header = HEADER + ",notes"
+    text = f'{header}\r\nAcme,2024-03-01,2024-03-02,800,45,40,15,"one\rtwo\r\nthree"\r\n'
+    result = parse_polls_csv(text, TOY)
+    assert result.ok, result.errors
+    assert result.polls[0].notes == "one\rtwo\r\nthree"

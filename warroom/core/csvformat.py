@@ -167,7 +167,9 @@ def parse_polls_csv(text: str, contest: Contest, *, today: date | None = None) -
     """Parse and validate a poll CSV for `contest`. Nothing is partial: callers store only if `ok`."""
     if "\x00" in text:
         raise CsvFormatError("the file is binary, not CSV text")
-    reader = csv.reader(io.StringIO(text))
+    # newline="": lines end at CR, LF or CRLF (old Mac, Unix, Windows), and a line break quoted inside a cell
+    # is kept as written, as the csv module's documentation asks.
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
     except StopIteration:
