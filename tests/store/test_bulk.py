@@ -165,6 +165,8 @@ LONG = "x" * 121
         ({"first_round": {"ann": 45.0, "c" * 41: 40.0}}, "first_round[", "at most 40"),
         ({"first_round": {"ann": float("nan"), "bob": 40.0}}, "first_round['ann']", "finite number"),
         ({"second_round": {"ann": float("inf")}}, "second_round['ann']", "finite number"),
+        ({"party_vi": {"R": 10**400}}, "party_vi['R']", "out of range"),
+        ({"first_round": {"ann": "45", "bob": 40.0}}, "first_round['ann']", "must be a number, not str"),
         ({"transfers": (TransferObservation("cat", "a" * 41, 50.0),)}, "transfers[", "at most 40"),
         ({"pollster": "   "}, "pollster", "is empty"),
     ],
