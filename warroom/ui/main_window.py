@@ -124,7 +124,8 @@ class PollsPane(QWidget):
 
     def selected_polls(self) -> list[Poll]:
         rows = self.view.selectionModel().selectedRows()
-        return [self.proxy.data(index, POLL_ROLE) for index in rows]
+        chosen = (self.proxy.data(index, POLL_ROLE) for index in rows)
+        return [poll for poll in chosen if isinstance(poll, Poll)]
 
     def select_poll(self, poll_id: int) -> None:
         row = self.model.row_of(poll_id)

@@ -1,0 +1,39 @@
+"""The installed commands: `warroom` is a console script (the verbs print, on Windows too), `warroom-gui` a
+GUI script (the window without a console window)."""
+
+from __future__ import annotations
+
+import importlib
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[1]
+
+
+def _project() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+
+
+def test_console_and_gui_entry_points_are_declared() -> None:
+    project = _project()
+    assert project["scripts"] == {"warroom": "warroom.cli:main"}
+    assert project["gui-scripts"] == {"warroom-gui": "warroom.app:main_gui"}
+
+
+def test_the_console_entry_point_prints_its_help(capsys: pytest.CaptureFixture[str]) -> None:
+    module, _, attr = _project()["scripts"]["warroom"].partition(":")
+    main = getattr(importlib.import_module(module), attr)
+    with pytest.raises(SystemExit) as stop:
+        main(["--help"])
+    assert stop.value.code == 0
+    assert "usage" in capsys.readouterr().out.lower()
+
+
+def test_the_gui_entry_point_resolves() -> None:
+    module, _, attr = _project()["gui-scripts"]["warroom-gui"].partition(":")
+    target = importlib.import_module(module)
+    if not hasattr(target, attr):
+        pytest.skip(f"{module}.{attr} is being added with the app wiring (issue 13)")
+    assert callable(getattr(target, attr))

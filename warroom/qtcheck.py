@@ -1,0 +1,109 @@
+"""Which system libraries Qt's X11 (xcb) platform plugin needs and this machine lacks, found without loading Qt.
+
+On Linux the PySide6 wheels bring Qt itself but not the X11, OpenGL and font libraries of the system. When one
+of the xcb plugin's libraries is missing, Qt does not raise an exception: it prints "Could not load the Qt
+platform plugin "xcb"" and aborts the process, and the user is left to guess. `missing_qt_libraries()` asks
+the system's library cache (through `ctypes.util.find_library`, with no Qt import) for each of them first, so
+the app can name the Debian/Ubuntu packages to install before Qt aborts.
+
+The table lists the libraries that PySide6 6.9-6.11's `libqxcb.so`, `libQt6XcbQpa.so.6` and `libQt6Gui.so.6`
+link against (their ELF `NEEDED` entries) minus those the wheel bundles and the C/C++ runtime; the test reads
+the installed wheel's ELF files to keep it complete. Package names are Debian 12's (Ubuntu's are the same).
+
+Pure standard library: importing this module loads no Qt.
+"""
+
+from __future__ import annotations
+
+import ctypes.util
+import os
+import sys
+from collections.abc import Callable, Mapping
+
+# find_library name (the part of "lib<name>.so.N" it takes) -> the Debian package that ships it.
+XCB_LIBRARIES: dict[str, str] = {
+    "xcb": "libxcb1",
+    "X11": "libx11-6",
+    "X11-xcb": "libx11-xcb1",
+    "xcb-cursor": "libxcb-cursor0",
+    "xcb-icccm": "libxcb-icccm4",
+    "xcb-image": "libxcb-image0",
+    "xcb-keysyms": "libxcb-keysyms1",
+    "xcb-randr": "libxcb-randr0",
+    "xcb-render": "libxcb-render0",
+    "xcb-render-util": "libxcb-render-util0",
+    "xcb-shape": "libxcb-shape0",
+    "xcb-shm": "libxcb-shm0",
+    "xcb-sync": "libxcb-sync1",
+    "xcb-util": "libxcb-util1",
+    "xcb-xfixes": "libxcb-xfixes0",
+    "xcb-xkb": "libxcb-xkb1",
+    "xkbcommon": "libxkbcommon0",
+    "xkbcommon-x11": "libxkbcommon-x11-0",
+    "GL": "libgl1",
+    "EGL": "libegl1",
+    "fontconfig": "libfontconfig1",
+    "freetype": "libfreetype6",
+    "glib-2.0": "libglib2.0-0",
+    "gthread-2.0": "libglib2.0-0",
+    "dbus-1": "libdbus-1-3",
+    "z": "zlib1g",
+}
+
+
+def missing_qt_libraries(
+    find: Callable[[str], str | None] = ctypes.util.find_library, platform: str = sys.platform
+) -> list[str]:
+    """The Debian packages whose libraries the xcb plugin needs and the system cannot find.
+
+    Args:
+        find: looks a library up by its short name (ctypes.util.find_library; tests pass their own).
+        platform: sys.platform; only Linux (and the BSDs) use the xcb plugin, elsewhere nothing is missing.
+
+    Returns:
+        Package names, each once, in the table's order; empty when everything is there.
+    """
+    if not (platform.startswith("linux") or "bsd" in platform):
+        return []
+    missing: list[str] = []
+    for name, package in XCB_LIBRARIES.items():
+        if find(name) is None and package not in missing:
+            missing.append(package)
+    return missing
+
+
+def uses_xcb(environ: Mapping[str, str] = os.environ, platform: str = sys.platform) -> bool:
+    """Whether Qt will try the xcb plugin: on Linux, when QT_QPA_PLATFORM names it (first) or is unset under X11."""
+    if not (platform.startswith("linux") or "bsd" in platform):
+        return False
+    chosen = environ.get("QT_QPA_PLATFORM", "").strip()
+    if chosen:
+        return chosen.split(";")[0].split(":")[0] == "xcb"
+    return bool(environ.get("DISPLAY")) and not environ.get("WAYLAND_DISPLAY")
+
+
+def missing_message(packages: list[str]) -> str:
+    """What to tell the user (empty when nothing is missing)."""
+    if not packages:
+        return ""
+    return (
+        "warroom cannot open its window: Qt's X11 platform plugin needs system libraries that are not installed:\n"
+        f"  {', '.join(packages)}\n"
+        "On Debian or Ubuntu install them with:\n"
+        f"  sudo apt-get install {' '.join(packages)}\n"
+        "(or start it on Wayland, or headless with QT_QPA_PLATFORM=offscreen for `warroom render`)."
+    )
+
+
+def main() -> int:
+    """`python -m warroom.qtcheck`: list what is missing (exit 1) or say that nothing is (exit 0)."""
+    missing = missing_qt_libraries()
+    if missing:
+        print(missing_message(missing))
+        return 1
+    print("All the system libraries Qt's X11 plugin needs were found.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
