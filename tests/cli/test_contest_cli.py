@@ -218,3 +218,15 @@ def test_bundle_moves_a_campaign_to_another_laptop(tmp_path: Path, mayor: Path) 
     assert code == 1 and "candidate bea: Beatrice Smith (independent) in the store, Bea Smith" in err
     assert "nothing imported" in err
     assert json.loads(ok("polls", "--contest", "Cumbria Mayor 2027", "--json", *c))["polls"] == []
+
+
+def test_bundle_dry_run_writes_nothing(db: list[str], tmp_path: Path, mayor: Path) -> None:
+    other = ["--data-dir", str(tmp_path / "other")]
+    ok("contest", "new", "--from", str(mayor), *other)
+    bundle = tmp_path / "b.json"
+    ok("export", "--contest", "Cumbria Mayor 2027", "--bundle", str(bundle), *other)
+    got = json.loads(ok("import", str(bundle), "--dry-run", "--json", *db))
+    assert got["dry_run"] is True and got["created"] is True
+    assert "Cumbria Mayor 2027" not in _names(db)
+    code, _, err = run("export", *db)
+    assert code == 1 and "--bundle" in err

@@ -451,3 +451,26 @@ def test_downgrade_to_0002_keeps_the_rows_it_can_hold(tmp_path: Path) -> None:
         assert conn.execute(text("SELECT count(*) FROM candidate")).scalar() == len(TOY.candidates)
         assert conn.execute(text("SELECT count(*) FROM poll_figure")).scalar() == 6
     engine.dispose()
+
+
+def test_bundle_poll_naming_an_unknown_candidate_is_refused(tmp_path: Path) -> None:
+    engine_a, a = _open(str(tmp_path / "a.sqlite3"))
+    engine_b, b = _open(str(tmp_path / "b.sqlite3"))
+    cid = _fill(a)
+    with a() as s:
+        bundle = store.export_bundle(s, cid)
+    bundle["polls"][1]["first_round"]["zed"] = 3.0
+    with pytest.raises(store.ContestError, match=r"polls\[2\] \(P3 .*first_round names 'zed'"), b.begin() as s:
+        store.import_bundle(s, store.read_bundle(json.dumps(bundle)))
+    with b() as s:
+        assert [c.name for c in store.list_contests(s)] == []  # the contest it would have created is not there
+    engine_a.dispose()
+    engine_b.dispose()
+
+
+def test_a_party_colour_that_is_not_a_colour_is_refused(tmp_path: Path) -> None:
+    engine, sessions = _open(str(tmp_path / "polls.sqlite3"))
+    bad = replace(MAYOR_2027, parties=(Party("LAB", "Labour", "red"), MAYOR_2027.parties[1]))
+    with pytest.raises(store.ContestError, match="party 'Labour': colour 'red'"), sessions.begin() as s:
+        store.create_contest(s, bad)
+    engine.dispose()

@@ -27,7 +27,15 @@ from warroom.core.contestfile import (
     result_to_dict,
     rules_to_dict,
 )
-from warroom.core.types import EXHAUSTED, Annotation, Contest, OfficialResult, Poll, TransferObservation
+from warroom.core.types import (
+    EXHAUSTED,
+    Annotation,
+    Contest,
+    OfficialResult,
+    Poll,
+    TransferObservation,
+    _is_colour,
+)
 from warroom.store import polls as repo
 from warroom.store.schema import (
     AnnotationRow,
@@ -96,6 +104,8 @@ def _check(session: Session, contest: Contest, *, exclude: int | None) -> None:
     for p in contest.parties:
         if len(p.code) > 40 or len(p.name) > 120 or not p.code.strip():
             problems.append(f"party {p.name[:40]!r}: a code of 1-40 characters and a name of at most 120")
+        if not _is_colour(p.colour):
+            problems.append(f"party {p.name[:40]!r}: colour {p.colour[:20]!r} is not #RRGGBB")
     texts = [contest.name, contest.office, contest.area, contest.notes]
     texts += [x for c in contest.candidates for x in (c.code, c.name, c.short_name, c.colour, c.party or "")]
     texts += [x for p in contest.parties for x in (p.code, p.name, p.colour)]
@@ -509,6 +519,26 @@ def _differences(stored: Contest, incoming: Contest) -> list[str]:
     return sorted(out)
 
 
+def _check_poll_codes(bundle: Bundle) -> None:
+    """Every code a bundled poll uses is one of the bundle's candidates (or parties, for voting intention)."""
+    cands = set(bundle.contest.candidate_codes) | {"other"}
+    parties = {p.code for p in bundle.contest.parties} | {"other"}
+    for i, poll in enumerate(bundle.polls, start=1):
+        where = f"polls[{i}] ({poll.pollster} {poll.fieldwork_start} to {poll.fieldwork_end})"
+        for attr, known in (("first_round", cands), ("second_round", cands), ("party_vi", parties)):
+            for code in getattr(poll, attr):
+                if code not in known:
+                    raise ContestError(
+                        f"{where}: {attr} names {code!r}, not one of the contest's codes; nothing imported"
+                    )
+        for t in poll.transfers:
+            if t.from_candidate not in cands or t.to_candidate not in cands | {EXHAUSTED}:
+                raise ContestError(
+                    f"{where}: a transfer {t.from_candidate!r} -> {t.to_candidate!r} names an unknown candidate; "
+                    "nothing imported"
+                )
+
+
 def import_bundle(session: Session, bundle: Bundle) -> BundleImport:
     """Bring a bundle into the store, in the caller's transaction: all of it, or (on an error) none of it.
 
@@ -541,6 +571,7 @@ def import_bundle(session: Session, bundle: Bundle) -> BundleImport:
         assert existing.id is not None
         contest_id = existing.id
         report = BundleImport(existing.name, contest_id, created=False)
+    _check_poll_codes(bundle)
     stored_keys = {p.key(): p.id for p in repo.list_polls(session, contest_id)}
     fresh: list[Poll] = []
     seen: set[tuple[str, date, date]] = set()
