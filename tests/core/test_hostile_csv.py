@@ -224,3 +224,24 @@ def test_a_quoted_line_break_inside_notes_is_kept_whatever_the_line_endings() ->
     result = parse_polls_csv(text, TOY)
     assert result.ok, result.errors
     assert result.polls[0].notes == "one\rtwo\r\nthree"
+
+
+@pytest.mark.parametrize("share", ["4_5", "４５", "٤٥", "4.5e1", "45%%", "0x2d", "45 .0"])
+def test_a_share_must_be_a_plain_decimal(share: str) -> None:
+    result = parse_polls_csv(f'{HEADER}\nAcme,2024-03-01,2024-03-02,800,"{share}",40,15\n', TOY)
+    assert [(e.line, e.field) for e in result.errors] == [(2, "first:ann")]
+
+
+@pytest.mark.parametrize(("share", "value"), [("45", 45.0), ("45.0", 45.0), (" 45 ", 45.0), ("45%", 45.0),
+                                              ("45 %", 45.0), (".5", 0.5), ("44.", 44.0)])
+def test_plain_decimals_and_a_percent_sign_are_read(share: str, value: float) -> None:
+    result = parse_polls_csv(f'{HEADER}\nAcme,2024-03-01,2024-03-02,800,"{share}",40,15\n', TOY)
+    assert result.polls[0].first_round["ann"] == value
+
+
+@pytest.mark.parametrize("share", [1e-05, 45.123456789012, 100 / 3, 0.1 + 0.2, 5e-324])
+def test_every_stored_share_survives_export_and_import_exactly(share: float) -> None:
+    poll = make_poll(1, a=share, b=100 - share - 15, c=15)
+    back = parse_polls_csv(polls_to_csv([poll], TOY), TOY)
+    assert back.ok, back.errors
+    assert back.polls[0].first_round == poll.first_round

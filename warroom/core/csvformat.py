@@ -22,6 +22,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from warroom.core.ballots import (
@@ -52,6 +53,7 @@ _FORMULA_SIGNS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")  # and their full-wid
 _PLAIN_NEGATIVE = re.compile(r"-\d+(\.\d+)?")
 _QUOTE_IF = frozenset(',"\r\n')
 _SAMPLE = re.compile(r"[0-9]{1,3}(,[0-9]{3})+|[0-9]+")
+_SHARE = re.compile(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,11 +158,15 @@ def _parse_date(text: str) -> date:
 
 
 def _parse_share(text: str) -> float:
-    text = text.strip().rstrip("%").strip()
-    value = float(text)
-    if value != value or value in (float("inf"), float("-inf")):
+    """A share as published: ASCII digits with an optional point and one trailing % ("45", "45.5", "45 %").
+
+    float() alone would also read "4_5" as 45, other scripts' digits, exponents, "nan" and "inf".
+    """
+    text = text.strip()
+    text = text[:-1].rstrip() if text.endswith("%") else text
+    if not _SHARE.fullmatch(text):
         raise ValueError(f"{text!r} is not a number")
-    return value
+    return float(text)
 
 
 def parse_polls_csv(text: str, contest: Contest, *, today: date | None = None) -> ParseResult:
@@ -345,7 +351,13 @@ def parse_polls_csv(text: str, contest: Contest, *, today: date | None = None) -
 
 
 def _fmt(value: float) -> str:
-    return f"{value:g}"
+    """The shortest plain decimal that reads back as exactly `value` ("45", "45.5", "0.00001").
+
+    "%g" kept six significant digits (45.123456789 was exported as 45.1235) and wrote exponents ("1e-05")
+    that a spreadsheet or this parser might misread.
+    """
+    text = format(Decimal(repr(float(value))), "f")
+    return text[:-2] if text.endswith(".0") else text
 
 
 def polls_to_csv(polls: Iterable[Poll], contest: Contest) -> str:
