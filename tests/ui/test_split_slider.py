@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -33,3 +34,43 @@ def test_moving_one_slider_emits_parts_summing_to_100(qtbot) -> None:
     p0, p1, p2 = blocker.args
     assert (p0, p1, p2) == (49.0, 21.0, 30.0)
     assert [s.value() for s in widget.sliders] == [490, 210, 300]
+
+
+def test_typing_a_part_rebalances_like_a_drag(qtbot) -> None:
+    widget = SplitSlider(["a", "b", "x"], ["", "", ""], "split_typed")
+    qtbot.addWidget(widget)
+    widget.set_parts(70, 30, 0)
+    with qtbot.waitSignal(widget.split_changed) as blocker:
+        widget.fields[2].setValue(30.0)
+    assert blocker.args == [49.0, 21.0, 30.0]
+    assert [f.value() for f in widget.fields] == [49.0, 21.0, 30.0]
+
+
+def test_a_published_70_30_is_two_typed_fields(qtbot) -> None:
+    from PySide6.QtCore import Qt
+
+    from warroom.ui.split_slider import TransferInput
+
+    widget = TransferInput("split_ld", "Johnson", "Livingstone", "Paddick")
+    qtbot.addWidget(widget)
+    widget.set_parts(27.2, 27.2, 45.6)
+    widget.show()
+    seen: list[tuple[float, float, float]] = []
+    widget.split_changed.connect(lambda *parts: seen.append(parts))
+    field = widget.a_of_valid.field
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClicks(field, "70")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert widget.ratio.text() == "70/30"
+    to_a, to_b, ex = seen[-1]
+    assert (to_a, to_b, ex) == (
+        pytest.approx(0.7 * 54.4), pytest.approx(0.3 * 54.4), pytest.approx(45.6)
+    )
+    # keyboard steps: an arrow is one point, Page Up five
+    slider = widget.sliders[1]
+    slider.setFocus()
+    qtbot.keyClick(slider, Qt.Key.Key_Right)
+    assert widget.valid.value() == pytest.approx(55.4)
+    qtbot.keyClick(slider, Qt.Key.Key_PageUp)
+    assert widget.valid.value() == pytest.approx(60.4)

@@ -86,8 +86,8 @@ def test_scenario_sliders_move_outputs(room, qtbot) -> None:
     assert panel.verdict.text() == after.verdict
     split = panel.findChild(type(panel._split_widgets["cat"]), "split_cat")
     with qtbot.waitSignal(room.scenarios.view_ready, timeout=1000):
-        split.sliders[0].setValue(900)  # 90 % of Green to Red
-    assert room.scenarios.scenario.splits["cat"].to_a == pytest.approx(90.0)
+        split.sliders[0].setValue(900)  # 90/10 of Green's transferring voters to Red
+    assert room.scenarios.scenario.splits["cat"].a_of_valid == pytest.approx(90.0)
     assert room.scenarios.projection.margin > after.margin
     assert "Chance" in panel.win_label.text()
     grid = panel.heatmap.grid

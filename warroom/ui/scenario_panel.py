@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
-    QSlider,
     QSplitter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -42,7 +42,10 @@ from warroom.core.scenario import Baseline, Destination, DragSource, Scenario
 from warroom.core.types import Contest
 from warroom.ui.protocols import ScenarioModel
 from warroom.ui.qt_utils import signals_blocked
-from warroom.ui.split_slider import SplitSlider, fit_value_label
+from warroom.ui.split_slider import LeverInput, SplitSlider, TransferInput, fit_value_label
+
+MINOR_SHARE = 3.0
+"""First-round share (%) under which an eliminated candidate's transfer inputs sit under the expander."""
 
 
 def _name(contest: Contest | None, code: str) -> str:
@@ -56,18 +59,6 @@ def _name(contest: Contest | None, code: str) -> str:
 
 def _to_date(qdate: QDate) -> date:
     return date(qdate.year(), qdate.month(), qdate.day())
-
-
-def _lever(name: str, accessible: str) -> tuple[QSlider, QLabel]:
-    """A 0-100 % lever in tenths of a point, with its value label (fixed width: no relayout per move)."""
-    slider = QSlider(Qt.Orientation.Horizontal)
-    slider.setObjectName(name)
-    slider.setRange(0, 1000)
-    slider.setPageStep(50)
-    slider.setAccessibleName(accessible)
-    value = QLabel()
-    fit_value_label(value)
-    return slider, value
 
 
 class Heatmap(QWidget):
@@ -137,13 +128,16 @@ class ScenarioPanel(QWidget):
         self.setObjectName("scenario_panel")
         self.model = model
         self._writing = False
-        self._split_widgets: dict[str, SplitSlider] = {}
+        self._split_widgets: dict[str, TransferInput] = {}
         self.title_label = QLabel()
         self.title_label.setObjectName("scenario_title")
         self.title_label.setWordWrap(True)
         self.title_label.hide()
 
         self.baseline_combo = QComboBox()
+        # Long poll labels must not set the panel's minimum width (that cropped the inputs on a laptop).
+        self.baseline_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.baseline_combo.setMinimumContentsLength(14)
         self.baseline_combo.setAccessibleName("Baseline")
         self.baseline_combo.setToolTip(
             "What the scenario starts from: the latest poll average, the average on a chosen date, or one poll"
@@ -174,8 +168,9 @@ class ScenarioPanel(QWidget):
         self.baseline_label.setWordWrap(True)
 
         # --- message lever -----------------------------------------------------------------------------------
-        self.message_slider, self.message_value = _lever("message_strength", "Message strength")
-        self.message_slider.valueChanged.connect(self._on_message_slider_value_changed)
+        self.message_lever = LeverInput("message_strength", "Message strength")
+        self.message_slider, self.message_value = self.message_lever.slider, self.message_lever.field
+        self.message_lever.value_changed.connect(self._on_message_changed)
         self.message_dest = SplitSlider(
             ["to challenger", "to other candidates", "stay at home"],
             [
@@ -186,8 +181,9 @@ class ScenarioPanel(QWidget):
             "message_destination",
         )
         self.message_dest.split_changed.connect(self._on_message_destination_changed)
-        self.drag_slider, self.drag_value = _lever("drag_recovery", "Drag recovery")
-        self.drag_slider.valueChanged.connect(self._on_drag_slider_value_changed)
+        self.drag_lever = LeverInput("drag_recovery", "Drag recovery")
+        self.drag_slider, self.drag_value = self.drag_lever.slider, self.drag_lever.field
+        self.drag_lever.value_changed.connect(self._on_drag_changed)
         self.drag_source = SplitSlider(
             ["from front-runner", "from other candidates", "from non-voters"],
             [
@@ -201,13 +197,11 @@ class ScenarioPanel(QWidget):
         self.message_box = QGroupBox("Message: tie him to his party")
         mform = QFormLayout(self.message_box)
         row = QHBoxLayout()
-        row.addWidget(self.message_slider, 1)
-        row.addWidget(self.message_value)
+        row.addWidget(self.message_lever, 1)
         mform.addRow("Peel away", row)
         mform.addRow(self.message_dest)
         row2 = QHBoxLayout()
-        row2.addWidget(self.drag_slider, 1)
-        row2.addWidget(self.drag_value)
+        row2.addWidget(self.drag_lever, 1)
         self.drag_row_label = QLabel("Recover drag")
         mform.addRow(self.drag_row_label, row2)
         mform.addRow(self.drag_source)
@@ -243,7 +237,7 @@ class ScenarioPanel(QWidget):
             (self.first_round_label, 3),
             (self.runoff_label, 2),
             (self.break_even_label, 2),
-            (self.win_label, 1),
+            (self.win_label, 2),
             (self.heatmap.legend, 3),
         )
         for label, _lines in self._fixed_lines:
@@ -303,8 +297,8 @@ class ScenarioPanel(QWidget):
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(scroll)
         self.splitter.addWidget(out)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)  # the answer gets the larger share, above all on a projector
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.splitter)
@@ -318,7 +312,6 @@ class ScenarioPanel(QWidget):
             self.show_scenario(model.scenario)
         if model.view is not None:
             self.show_view(model.view)
-        self._update_value_labels()
 
     # --- data down ------------------------------------------------------------------------------------------
 
@@ -386,10 +379,8 @@ class ScenarioPanel(QWidget):
         """Show the model's settings (any source: an edit, a reset, a load, a new baseline); no echo back."""
         if self._writing:
             return  # this panel's own edit: its widgets already show it (saves ~20 widget updates per move)
-        with signals_blocked(self.message_slider):
-            self.message_slider.setValue(round(scenario.message_strength * 1000))
-        with signals_blocked(self.drag_slider):
-            self.drag_slider.setValue(round(scenario.drag_recovery * 1000))
+        self.message_lever.set_value(100.0 * scenario.message_strength)
+        self.drag_lever.set_value(100.0 * scenario.drag_recovery)
         d = scenario.message_destination
         self.message_dest.set_parts(d.to_b, d.to_others, d.to_abstain)
         s = scenario.drag_source
@@ -397,7 +388,6 @@ class ScenarioPanel(QWidget):
         for code, widget in self._split_widgets.items():
             split = scenario.split(code)  # what the projection uses, default included: never a stale 33/33/33
             widget.set_parts(split.to_a, split.to_b, split.exhausted)
-        self._update_value_labels()
 
     def show_view(self, view: ProjectionView) -> None:
         """Show a projection view: verdict, first round, runoff, break-even, chance, heatmap."""
@@ -466,9 +456,9 @@ class ScenarioPanel(QWidget):
         fit_value_label(self.drag_value)
         for label, lines in self._fixed_lines:
             label.ensurePolished()  # pick up the stylesheet's font (meeting mode is much larger)
-            label.setFixedHeight(label.fontMetrics().lineSpacing() * lines + 6)
+            label.setFixedHeight(label.fontMetrics().lineSpacing() * lines + label.fontMetrics().descent() + 8)
 
-    NARROW = 720
+    NARROW = 900
     """Below this width (px) the answer sits above the inputs instead of beside them."""
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -478,9 +468,10 @@ class ScenarioPanel(QWidget):
             self.splitter.setOrientation(wanted)
             first = self._outputs if narrow else self._inputs_scroll
             self.splitter.insertWidget(0, first)
-            self.heatmap.setMinimumHeight(0 if narrow else 220)
+            self.heatmap.setMinimumHeight(150 if narrow else 220)
             total = event.size().height() if narrow else event.size().width()
-            self.splitter.setSizes([total // 2, total - total // 2] if narrow else [2 * total // 5, 3 * total // 5])
+            first = 3 * total // 5 if narrow else total // 2  # on top, the answer with a readable heatmap
+            self.splitter.setSizes([first, total - first])
         super().resizeEvent(event)
 
     def changeEvent(self, event: QEvent) -> None:
@@ -498,26 +489,48 @@ class ScenarioPanel(QWidget):
             if old is not None:
                 old.deleteLater()
         self._split_widgets = {}
-        c = self._contest
-        for code in eliminated:
-            title = QLabel(f"<b>{_name(c, code)}</b> ({base.first_round.get(code, 0):.1f} % first round)")
-            self.transfers_layout.addWidget(title)
-            widget = SplitSlider(
-                [f"to {_name(c, base.a)}", f"to {_name(c, base.b)}", "no valid second preference"],
-                [
-                    f"Of {_name(c, code)}'s voters, the share whose second preference is {_name(c, base.a)}",
-                    f"Of {_name(c, code)}'s voters, the share whose second preference is {_name(c, base.b)}",
-                    f"Of {_name(c, code)}'s voters, the share with no second preference for either finalist (exhausted)",
-                ],
-                f"split_{code}",
-            )
-            widget.split_changed.connect(partial(self._on_split_changed, code))
-            self.transfers_layout.addWidget(widget)
-            self._split_widgets[code] = widget
+        share = base.normalised
+        # Minor candidates (under MINOR_SHARE of the first round) go under an expander, so a race with many
+        # candidates shows the transfers that matter first.
+        major = [k for k in eliminated if share.get(k, 0.0) >= MINOR_SHARE]
+        minor = [k for k in eliminated if share.get(k, 0.0) < MINOR_SHARE]
+        if len(minor) < 2:
+            major, minor = eliminated, []
+        for code in major:
+            self._add_transfer_row(self.transfers_layout, base, code)
+        if minor:
+            self.minor_toggle = QToolButton()
+            self.minor_toggle.setObjectName("minor_toggle")
+            self.minor_toggle.setCheckable(True)
+            self.minor_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            self.minor_toggle.setArrowType(Qt.ArrowType.RightArrow)
+            total = sum(share.get(k, 0.0) for k in minor)
+            self.minor_toggle.setText(f"Minor candidates ({len(minor)}, {total:.1f} % together)")
+            self.minor_toggle.setToolTip("Show the transfer inputs of the candidates under 3 % of the first round")
+            box = QWidget()
+            box.setObjectName("minor_transfers")
+            inner = QVBoxLayout(box)
+            inner.setContentsMargins(12, 0, 0, 0)
+            for code in minor:
+                self._add_transfer_row(inner, base, code)
+            box.hide()
 
-    def _update_value_labels(self) -> None:
-        self.message_value.setText(f"{self.message_slider.value() / 10:.1f} %")
-        self.drag_value.setText(f"{self.drag_slider.value() / 10:.1f} %")
+            def toggle(on: bool) -> None:
+                box.setVisible(on)
+                self.minor_toggle.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
+
+            self.minor_toggle.toggled.connect(toggle)
+            self.transfers_layout.addWidget(self.minor_toggle)
+            self.transfers_layout.addWidget(box)
+
+    def _add_transfer_row(self, layout: QVBoxLayout, base: Baseline, code: str) -> None:
+        c = self._contest
+        title = QLabel(f"<b>{_name(c, code)}</b> ({base.normalised.get(code, 0):.1f} % first round)")
+        layout.addWidget(title)
+        widget = TransferInput(f"split_{code}", _name(c, base.a), _name(c, base.b), _name(c, code))
+        widget.split_changed.connect(partial(self._on_split_changed, code))
+        layout.addWidget(widget)
+        self._split_widgets[code] = widget
 
     def _offer_polls(self) -> None:
         """Offer the model's newest polls as baselines and its polling period as dates (when the polls changed)."""
@@ -607,13 +620,11 @@ class ScenarioPanel(QWidget):
         finally:
             self._writing = False
 
-    def _on_message_slider_value_changed(self, value: int) -> None:
-        self._update_value_labels()
-        self._write(self.model.set_message_strength, value / 1000.0)
+    def _on_message_changed(self, percent: float) -> None:
+        self._write(self.model.set_message_strength, percent / 100.0)
 
-    def _on_drag_slider_value_changed(self, value: int) -> None:
-        self._update_value_labels()
-        self._write(self.model.set_drag_recovery, value / 1000.0)
+    def _on_drag_changed(self, percent: float) -> None:
+        self._write(self.model.set_drag_recovery, percent / 100.0)
 
     def _on_message_destination_changed(self, p0: float, p1: float, p2: float) -> None:
         self._write(self.model.set_message_destination, Destination(p0, p1, p2))

@@ -1,4 +1,12 @@
-"""Three sliders whose values always sum to 100 %: moving one rebalances the other two."""
+"""Transfer and lever inputs: sliders with a typed field beside each, in the terms pollsters publish.
+
+* SplitSlider: three linked parts that always sum to 100 % (moving or typing one rebalances the other two).
+* TransferInput: one eliminated candidate's second preferences as pollsters publish them: the share of his
+  voters who name a finalist, and of those the share for the front-runner ("70/30").
+* LeverInput: one 0-100 % lever.
+
+Keyboard: arrows move 1 point, Page Up/Down 5 points; typing a number and Tab/Enter sets it exactly.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +14,41 @@ from collections.abc import Sequence
 from functools import partial
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtWidgets import QGridLayout, QLabel, QSlider, QWidget
+from PySide6.QtWidgets import QDoubleSpinBox, QGridLayout, QHBoxLayout, QLabel, QSlider, QWidget
 
 from warroom.ui.qt_utils import signals_blocked
 
 STEPS = 1000  # tenths of a percentage point
+ARROW_STEP = 10  # one point per arrow key
+PAGE_STEP = 50  # five points per Page Up/Down
+
+
+def percent_slider(name: str, accessible: str, tip: str = "") -> QSlider:
+    """A 0-100 % slider in tenths of a point, with the app's keyboard steps."""
+    slider = QSlider(Qt.Orientation.Horizontal)
+    slider.setObjectName(name)
+    slider.setRange(0, STEPS)
+    slider.setSingleStep(ARROW_STEP)
+    slider.setPageStep(PAGE_STEP)
+    slider.setAccessibleName(accessible)
+    slider.setToolTip(tip)
+    return slider
+
+
+def percent_field(name: str, accessible: str, tip: str = "") -> QDoubleSpinBox:
+    """The typed field beside a slider: 0-100 with one decimal ("70" then Tab sets 70.0 %)."""
+    box = QDoubleSpinBox()
+    box.setObjectName(name)
+    box.setRange(0.0, 100.0)
+    box.setDecimals(1)
+    box.setSingleStep(1.0)
+    box.setSuffix(" %")
+    box.setKeyboardTracking(False)  # the value applies on Enter/Tab or arrows, not per keystroke ("7" of "70")
+    box.setAccessibleName(accessible)
+    box.setToolTip(tip)
+    box.setButtonSymbols(QDoubleSpinBox.ButtonSymbols.NoButtons)
+    fit_value_label(box)
+    return box
 
 
 def rebalance(values: Sequence[int], moved: int, new_value: int, total: int = STEPS) -> list[int]:
@@ -37,10 +75,10 @@ def rebalance(values: Sequence[int], moved: int, new_value: int, total: int = ST
     return out
 
 
-def fit_value_label(label: QLabel) -> None:
-    """Fix a value label's width to its widest text ("100.0 %") in its current font."""
+def fit_value_label(label: QWidget) -> None:
+    """Fix a value field's width to its widest text ("100.0 %") in its current font (no relayout per move)."""
     label.ensurePolished()
-    label.setFixedWidth(label.fontMetrics().horizontalAdvance("100.0 %") + 8)
+    label.setFixedWidth(label.fontMetrics().horizontalAdvance("100.0 %") + 14)
 
 
 class SplitSlider(QWidget):
@@ -57,30 +95,24 @@ class SplitSlider(QWidget):
         self.setObjectName(name)
         self._values = [STEPS // 3, STEPS // 3, STEPS - 2 * (STEPS // 3)]
         self.sliders: list[QSlider] = []
-        self._value_labels: list[QLabel] = []
+        self.fields: list[QDoubleSpinBox] = []
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setVerticalSpacing(2)
         for i, (label, tip) in enumerate(zip(labels, tips, strict=True)):
             text = QLabel(label)
-            slider = QSlider(Qt.Orientation.Horizontal)
-            slider.setRange(0, STEPS)
-            slider.setPageStep(50)
-            slider.setSingleStep(5)
-            slider.setObjectName(f"{name}_{i}")
-            slider.setAccessibleName(f"{name.replace('_', ' ')}: {label}")
-            slider.setToolTip(tip)
+            accessible = f"{name.replace('_', ' ')}: {label}"
+            slider = percent_slider(f"{name}_{i}", accessible, tip)
             text.setToolTip(tip)
             text.setBuddy(slider)
-            value = QLabel()
-            fit_value_label(value)  # fixed width: a new value repaints the label without a relayout
-            value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            value = percent_field(f"{name}_{i}_value", accessible, tip)
             slider.valueChanged.connect(partial(self._on_slider_value_changed, i))
+            value.valueChanged.connect(partial(self._on_field_value_changed, i))
             grid.addWidget(text, i, 0)
             grid.addWidget(slider, i, 1)
             grid.addWidget(value, i, 2)
             self.sliders.append(slider)
-            self._value_labels.append(value)
+            self.fields.append(value)
         grid.setColumnStretch(1, 1)
         self._show()
 
@@ -90,8 +122,8 @@ class SplitSlider(QWidget):
         super().changeEvent(event)
 
     def _fit_value_labels(self) -> None:
-        for label in self._value_labels:
-            fit_value_label(label)
+        for field in self.fields:
+            fit_value_label(field)
 
     def parts(self) -> tuple[float, float, float]:
         return (self._values[0] / 10.0, self._values[1] / 10.0, self._values[2] / 10.0)
@@ -110,8 +142,134 @@ class SplitSlider(QWidget):
         self._show()
         self.split_changed.emit(*self.parts())
 
+    def _on_field_value_changed(self, index: int, value: float) -> None:
+        self._on_slider_value_changed(index, round(value * 10))
+
     def _show(self) -> None:
-        for slider, label, value in zip(self.sliders, self._value_labels, self._values, strict=True):
+        for slider, field, value in zip(self.sliders, self.fields, self._values, strict=True):
             with signals_blocked(slider):
                 slider.setValue(value)
-            label.setText(f"{value / 10:.1f} %")
+            if round(field.value() * 10) != value:
+                with signals_blocked(field):
+                    field.setValue(value / 10)
+
+
+class LeverInput(QWidget):
+    """One 0-100 % lever: a slider with its typed field.
+
+    Signals:
+        value_changed: the new value in percent, on every user move or typed value.
+    """
+
+    value_changed = Signal(float)
+
+    def __init__(self, name: str, accessible: str, tip: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.slider = percent_slider(name, accessible, tip)
+        self.field = percent_field(f"{name}_value", accessible, tip)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.slider, 1)
+        layout.addWidget(self.field)
+        self.slider.valueChanged.connect(self._on_slider_value_changed)
+        self.field.valueChanged.connect(self._on_field_value_changed)
+
+    def value(self) -> float:
+        """The value in percent."""
+        return self.slider.value() / 10.0
+
+    def set_value(self, percent: float) -> None:
+        """Programmatic update (no signal)."""
+        with signals_blocked(self.slider):
+            self.slider.setValue(round(percent * 10))
+        with signals_blocked(self.field):
+            self.field.setValue(round(percent * 10) / 10)
+
+    def _on_slider_value_changed(self, tenths: int) -> None:
+        if round(self.field.value() * 10) != tenths:
+            with signals_blocked(self.field):
+                self.field.setValue(tenths / 10)
+        self.value_changed.emit(tenths / 10)
+
+    def _on_field_value_changed(self, value: float) -> None:
+        self.slider.setValue(round(value * 10))  # emits through the slider (once)
+
+
+class TransferInput(QWidget):
+    """One eliminated candidate's second preferences, entered the way pollsters publish them.
+
+    Two inputs: the share of his voters who name a finalist at all, and of those the share for the
+    front-runner (the "70" of "70/30"). split_changed carries the three parts of all his voters (to A, to B,
+    no valid preference), as core.runoff.Split.from_head_to_head makes them.
+
+    Signals:
+        split_changed: (to A, to B, exhausted) in percent of all his voters, summing to 100.
+    """
+
+    split_changed = Signal(float, float, float)
+
+    def __init__(self, name: str, a_name: str, b_name: str, who: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self._valid = 100.0
+        self._a_of_valid = 50.0
+        tip_a = f"Of {who}'s voters who name a finalist, the share who name {a_name} (the 70 of a published 70/30)"
+        tip_v = f"Of all {who}'s voters, the share whose second preference is {a_name} or {b_name} at all"
+        self.a_of_valid = LeverInput(f"{name}_a_of_valid", f"{who}: {a_name} of those who transfer", tip_a)
+        self.valid = LeverInput(f"{name}_valid", f"{who}: name a finalist", tip_v)
+        self.ratio = QLabel()
+        self.ratio.setObjectName(f"{name}_ratio")
+        fit_value_label(self.ratio)
+        self.ratio.setMinimumWidth(self.ratio.fontMetrics().horizontalAdvance("100/100") + 8)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setVerticalSpacing(2)
+        a_label = QLabel(f"{a_name} : {b_name}")
+        a_label.setToolTip(tip_a)
+        a_label.setBuddy(self.a_of_valid.field)
+        v_label = QLabel("name a finalist")
+        v_label.setToolTip(tip_v)
+        v_label.setBuddy(self.valid.field)
+        grid.addWidget(a_label, 0, 0)
+        grid.addWidget(self.a_of_valid, 0, 1)
+        grid.addWidget(self.ratio, 0, 2)
+        grid.addWidget(v_label, 1, 0)
+        grid.addWidget(self.valid, 1, 1)
+        grid.setColumnStretch(1, 1)
+        self.sliders = [self.a_of_valid.slider, self.valid.slider]  # stable handles for tests and benchmarks
+        self.a_of_valid.value_changed.connect(self._on_a_of_valid_changed)
+        self.valid.value_changed.connect(self._on_valid_changed)
+        self._show()
+
+    def parts(self) -> tuple[float, float, float]:
+        """(to A, to B, exhausted) in percent of all his voters."""
+        to_a = self._valid * self._a_of_valid / 100.0
+        return (to_a, self._valid - to_a, 100.0 - self._valid)
+
+    def set_parts(self, to_a: float, to_b: float, exhausted: float) -> None:
+        """Programmatic update (no signal). With nobody transferring, the A:B division is kept as it was."""
+        self._valid = to_a + to_b
+        if self._valid > 0:
+            self._a_of_valid = 100.0 * to_a / self._valid
+        self._show()
+
+    def _on_a_of_valid_changed(self, percent: float) -> None:
+        self._a_of_valid = percent
+        self._emit()
+
+    def _on_valid_changed(self, percent: float) -> None:
+        self._valid = percent
+        self._emit()
+
+    def _emit(self) -> None:
+        self._show_ratio()
+        self.split_changed.emit(*self.parts())
+
+    def _show(self) -> None:
+        self.a_of_valid.set_value(self._a_of_valid)
+        self.valid.set_value(self._valid)
+        self._show_ratio()
+
+    def _show_ratio(self) -> None:
+        a = round(self._a_of_valid)
+        self.ratio.setText(f"{a}/{100 - a}")
