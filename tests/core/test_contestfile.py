@@ -248,3 +248,19 @@ def test_files_round_trip(case: tuple[Contest, OfficialResult | None]) -> None:
     assert parsed.contest == contest and parsed.result == result
     again = contest_from_dict(contest_to_dict(contest, result))  # the bundle path: dates as ISO text
     assert again.contest == contest and again.result == result
+
+
+@settings(max_examples=40, deadline=None)
+@given(contests(), st.data())
+def test_a_bad_value_anywhere_is_placed_on_its_own_line(
+    case: tuple[Contest, OfficialResult | None], data: st.DataObject
+) -> None:
+    contest, result = case
+    lines = contest_to_toml(contest, result).splitlines()
+    k = data.draw(st.integers(0, len(contest.candidates) - 1))
+    header = [i for i, line in enumerate(lines) if line == "[[candidate]]"][k]
+    target = next(i for i in range(header + 1, len(lines)) if lines[i].startswith("colour = "))
+    lines[target] = 'colour = "nope"'
+    with pytest.raises(ContestFileError) as info:
+        parse_contest_file("\n".join(lines) + "\n")
+    assert [(p.line, p.key) for p in info.value.problems] == [(target + 1, f"candidate[{k + 1}].colour")]

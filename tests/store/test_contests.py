@@ -474,3 +474,24 @@ def test_a_party_colour_that_is_not_a_colour_is_refused(tmp_path: Path) -> None:
     with pytest.raises(store.ContestError, match="party 'Labour': colour 'red'"), sessions.begin() as s:
         store.create_contest(s, bad)
     engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"polls": 5}, "polls: must be a list"),
+        ({"events": [{"date": "2024-03-02", "text": "x" * 201}]}, r"events\[1\]: the text must be at most 200"),
+        ({"events": [{"text": "no date"}]}, r"events\[1\]: 'date' is missing"),
+        ({"scenarios": [{"name": "", "baseline": {}, "settings": {}}]}, r"scenarios\[1\]: a name of 1-120"),
+        ({"scenarios": [{"name": "A", "baseline": [], "settings": {}}]}, "must be JSON objects"),
+        ({"contest": {"contest": {"name": "X"}}}, "contest in the bundle: contest.election_date: is required"),
+    ],
+)
+def test_damaged_bundles_are_refused_with_the_part_named(tmp_path: Path, change: dict, words: str) -> None:
+    engine, sessions = _open(str(tmp_path / "a.sqlite3"))
+    cid = _fill(sessions)
+    with sessions() as s:
+        bundle = store.export_bundle(s, cid)
+    with pytest.raises(store.ContestError, match=words):
+        store.read_bundle(json.dumps(bundle | change))
+    engine.dispose()

@@ -465,6 +465,9 @@ def read_bundle(text: str) -> Bundle:
         parsed = contest_from_dict(data.get("contest", {}))
     except ContestFileError as exc:
         raise ContestError("contest in the bundle: " + "; ".join(str(p) for p in exc.problems)) from None
+    for part in ("polls", "events", "scenarios"):
+        if not isinstance(data.get(part, []), list):
+            raise ContestError(f"{part}: must be a list; nothing imported")
     polls: list[Poll] = []
     for i, item in enumerate(data.get("polls", [])):
         try:
@@ -477,6 +480,8 @@ def read_bundle(text: str) -> Bundle:
             events.append(Annotation(date.fromisoformat(item["date"]), str(item["text"])))
         except (KeyError, TypeError, ValueError) as exc:
             raise ContestError(f"events[{i + 1}]: {exc!s} is missing or unreadable") from None
+        if len(events[-1].text) > 200 or "\x00" in events[-1].text:
+            raise ContestError(f"events[{i + 1}]: the text must be at most 200 characters, with no NUL character")
     scenarios: list[tuple[str, dict[str, Any], dict[str, Any], str]] = []
     for i, item in enumerate(data.get("scenarios", [])):
         try:
@@ -485,6 +490,8 @@ def read_bundle(text: str) -> Bundle:
             raise ContestError(f"scenarios[{i + 1}]: {exc!s} is missing") from None
         if not isinstance(baseline, dict) or not isinstance(settings, dict):
             raise ContestError(f"scenarios[{i + 1}]: baseline and settings must be JSON objects")
+        if not name.strip() or len(name) > 120 or "\x00" in name:
+            raise ContestError(f"scenarios[{i + 1}]: a name of 1-120 characters, with no NUL character")
         scenarios.append((name, baseline, settings, str(item.get("notes", ""))))
     return Bundle(
         parsed.contest, parsed.result, tuple(polls), tuple(events), tuple(scenarios), bool(data.get("demo", False))
