@@ -384,15 +384,17 @@ def _identify(chunk: bytes, s: np.ndarray, lengths: np.ndarray, cells: _CellInde
 
 def _strip(b: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> None:
     """Move cell bounds past spaces, tabs and carriage returns, in place (as str.strip would)."""
-    while True:
+    # Quick look first: an empty cell's first byte is its own separator, and the byte before a chunk's
+    # first cell is read as the chunk's final newline, so neither is taken for whitespace.
+    lead = _WS[b[starts]].any()
+    trail = _WS[b[ends - 1]].any()
+    while lead:
         m = (starts < ends) & _WS[b[starts]]
-        if not m.any():
-            break
+        lead = bool(m.any())
         starts[m] += 1
-    while True:
+    while trail:
         m = (ends > starts) & _WS[b[np.maximum(ends - 1, 0)]]
-        if not m.any():
-            break
+        trail = bool(m.any())
         ends[m] -= 1
 
 

@@ -409,6 +409,9 @@ class _Count:
         self.rejected = rejected
         self.pos = np.zeros(groups.shape[0], dtype=np.intp)
         self.holder = groups[:, 0].astype(np.intp)
+        # The groups each candidate holds, so a round touches only the ballots that move.
+        self.held: list[list[np.ndarray]] = [[] for _ in names]
+        self._file(np.arange(groups.shape[0]), self.holder)
         self.continuing = np.ones(len(names), dtype=bool)
         self.tallies = self._sum(self.holder, weights, len(names))
         self.history: list[np.ndarray] = [self.tallies.copy()]
@@ -490,9 +493,9 @@ class _Count:
         """Exclude `losers` and move each of their groups to its next continuing preference, as one round."""
         n = len(self.names)
         self.continuing[losers] = False
-        out = np.zeros(n + 1, dtype=bool)  # holder -1 (exhausted already) reads the last, False
-        out[losers] = True
-        moved = np.flatnonzero(out[self.holder])
+        moved = np.concatenate([part for c in losers for part in self.held[c]] or [np.zeros(0, dtype=np.intp)])
+        for c in losers:
+            self.held[c] = []
         source = self.holder[moved]
         dest = np.full(moved.size, -1, dtype=np.intp)
         pos = self.pos[moved].copy()
@@ -509,6 +512,7 @@ class _Count:
             pending = pending[~done]
         self.holder[moved] = dest
         self.pos[moved] = pos
+        self._file(moved[dest >= 0], dest[dest >= 0])
         w = self.weights[moved]
         flows = self._sum(source * (n + 1) + dest + 1, w, n * (n + 1))
         transfers = []
@@ -527,6 +531,14 @@ class _Count:
         self.rounds.append(CountRound(number, self._tally_dict(), eliminated, tuple(transfers), self.exhausted))
 
     # --- helpers ---------------------------------------------------------------------------------------------
+
+    def _file(self, group_ids: np.ndarray, holders: np.ndarray) -> None:
+        """Record that each group in `group_ids` is now held by the candidate in `holders`."""
+        order = np.argsort(holders, kind="stable")
+        bounds = np.searchsorted(holders[order], np.arange(len(self.names) + 1))
+        for c in range(len(self.names)):
+            if bounds[c + 1] > bounds[c]:
+                self.held[c].append(group_ids[order[bounds[c] : bounds[c + 1]]])
 
     @staticmethod
     def _sum(keys: np.ndarray, weights: np.ndarray, size: int) -> np.ndarray:
