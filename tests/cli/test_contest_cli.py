@@ -230,3 +230,11 @@ def test_bundle_dry_run_writes_nothing(db: list[str], tmp_path: Path, mayor: Pat
     assert "Cumbria Mayor 2027" not in _names(db)
     code, _, err = run("export", *db)
     assert code == 1 and "--bundle" in err
+
+
+def test_show_prints_the_demo_with_its_result(db: list[str]) -> None:
+    text = ok("contest", "show", DEMO_NAME, *db)
+    assert text.startswith(f"{DEMO_NAME} (demo)\n")
+    row = next(line for line in text.splitlines() if line.startswith("Boris Johnson"))
+    assert row.split()[2:] == ["971,931", "44.0%", "1,054,811"]
+    assert "Reached neither finalist (exhausted, blank or null): 161,391" in text

@@ -177,13 +177,14 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
         out,
     )
     if result is not None:
-        out.write(f"\nOfficial result{f' ({result.source})' if result.source else ''}:\n")
+        out.write("\nOfficial result" + (f". Source: {result.source}" if result.source else "") + "\n")
         shares = result.shares()
+        names = {c.code: c.name for c in contest.candidates} | {"other": "Others"}
         table(
             ["candidate", "first round", "share", "final round"],
             [
                 [
-                    code,
+                    names.get(code, code),
                     f"{v:,}",
                     f"{shares[code]:.1f}%",
                     f"{result.final_round[code]:,}" if code in result.final_round else "",
@@ -192,6 +193,8 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
             ],
             out,
         )
+        if result.exhausted:
+            out.write(f"Reached neither finalist (exhausted, blank or null): {result.exhausted:,}\n")
     return 0
 
 
