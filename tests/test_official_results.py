@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from warroom.core.count import Ballot, count_ballots
-from warroom.core.csvformat import parse_ballots_csv
+from warroom.core.csvformat import parse_ballot_table, parse_ballots_csv
 from warroom.demo import ballots_csv, ballots_from_official, official_results
 from warroom.resources import resource_path
 
@@ -35,3 +35,17 @@ def test_shipped_2012_ballot_file_is_the_official_profile() -> None:
     result = count_ballots(ballots, "sv")
     assert result.winner == "Boris Johnson"
     assert result.rounds[1].tallies == {"Boris Johnson": 1054811, "Ken Livingstone": 992273}
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_every_year_through_the_column_wise_reader_to_the_vote(year: str) -> None:
+    official = official_results()[year]
+    table, errors = parse_ballot_table(ballots_csv(year))
+    assert errors == []
+    assert table.lines is None  # the fast reader took it
+    result = count_ballots(table, "sv")
+    finalists = [c for c in official["candidates"] if c.get("final")]
+    assert result.rounds[0].tallies == {c["name"]: c["first"] for c in official["candidates"]}
+    assert result.rounds[1].tallies == {c["name"]: c["final"] for c in finalists}
+    # Two-column papers: the contingent vote reads them exactly as SV does.
+    assert count_ballots(table, "contingent").rounds == result.rounds

@@ -231,3 +231,14 @@ def test_batch_elimination_needs_strictly_fewer_votes() -> None:
     result = count_ballots(ballots, "irv", rules=CountRules(batch_elimination=True))
     assert result.rounds[1].eliminated == ("E",)
     assert result.rounds[1].tallies == {"A": 45, "B": 25, "C": 15, "D": 15}
+
+
+def test_rules_per_system_and_their_limits() -> None:
+    assert CountRules.for_system("sv") == CountRules(max_rankings=2)
+    assert CountRules.for_system("contingent") == CountRules(max_rankings=3, overvote=Overvote.SKIP)
+    assert CountRules.for_system("irv") == CountRules()
+    assert count_ballots([B("A,B", 3), B("B", 2)], "irv").rules == CountRules()
+    with pytest.raises(ValueError, match="max_rankings"):
+        CountRules(max_rankings=0)
+    with pytest.raises(ValueError, match="exhaust_after_skips"):
+        CountRules(exhaust_after_skips=0)

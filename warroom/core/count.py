@@ -231,7 +231,7 @@ def count_ballots(
         limit = min(limit, 2)  # Article 94(1)(a): with three candidates only a second preference is given
     prefs, lengths, rejected_rows = _clean(table.ranks[:, :limit], len(table.candidates), rules)
 
-    # Candidates: those given, then everyone named in a counted ranking, in order of first appearance.
+    # Candidates: those given, or else everyone named in a counted ranking, in order of first appearance.
     used = np.zeros(len(table.candidates), dtype=bool)
     for j in range(prefs.shape[1]):
         column = prefs[:, j]
