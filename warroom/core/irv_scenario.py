@@ -1,0 +1,1002 @@
+"""Instant-runoff scenario maths: the whole elimination chain at the share level, and who wins how often.
+
+An instant-runoff race is not a top-two runoff: the order of elimination decides who reaches the final pair.
+Here the chain is run from two things a staffer can talk about:
+
+* first-round shares over N candidates (percent of the valid vote, renormalised to 100);
+* a next-preference matrix: row i says, of the votes candidate i holds, the share whose next choice is each
+  other candidate, or nobody (EXHAUSTED). Rows sum to 100; the diagonal is 0.
+
+Each round the lowest continuing candidate is excluded (or, with `batch_elimination`, every group of lowest
+candidates whose combined votes are below the next candidate's, as `core.count` does) and their votes move
+along their row. The count stops when a candidate has more than half of the continuing votes (as the count
+engine does; `stop_at_majority=False` runs on to the last two, the "two-candidate preferred" count of
+Australian practice), or when two are left.
+
+Assumptions, said plainly:
+
+* Markov transfers. Votes move by the row of the candidate who holds them, whoever held them before. A row
+  derived from a real count (`scenario_from_count`) is that candidate's actual transfers at their exclusion,
+  so it reproduces the count exactly; a row from last election's ballots (`prior_from_ballots`) describes
+  first-preference voters only.
+* Independence from eliminated alternatives. A voter whose next choice is already excluded moves on to their
+  next one, drawn from the same row restricted to what is still open: the continuing candidates and
+  exhaustion (a voter with no further preference). So a row's weights among the open entries keep their
+  ratios, and the share that would have gone to excluded candidates is spread over the rest in proportion.
+* Preference limits (`max_rankings`, New York City 5, Alaska 4). Each vote carries its depth (the ranking it
+  is counted on). A transfer uses one more ranking, and so does each excluded candidate passed over: a vote
+  counted on ranking d whose row sends a share q to excluded candidates lands on ranking d + 1 + s with
+  probability (1 - q) q^s, and exhausts if that is past the limit. The chance it survives is 1 - q^(L - d).
+  Use a raw next-preference matrix (from ballots or polls) with the limit; a matrix from a count already has
+  the limit's exhaustion in it, so it goes with max_rankings=None.
+* Full preferential voting is a matrix with no exhaustion (a 0 exhausted column); optional preferential
+  voting is its exhausted column.
+
+Every elimination reports its margin, the gap between the lowest survivor and the highest excluded candidate
+in points of the first-round valid vote ("who finishes third" when three are left), and whether it is
+*decisive*: the count is replayed from that round with the two swapped (the survivor excluded instead) and
+the elimination is decisive when that replay elects someone else.
+
+Win probabilities (`IrvSimulator`, `simulate_irv`) run the whole chain vectorised over draws, as numpy arrays
+of shape (draws, N):
+
+* Polling error: a logistic-normal first round, the same law as `forecast.simulate_first_round`: each
+  log-share gets normal noise with sd 2 sd / (100 sqrt(p)) centred at -sigma^2 / 2, then softmax, so shares
+  stay positive and sum to 100 and a candidate on p % has sd about sd x 2 sqrt(p (1 - p)) points.
+  DEFAULT_SHARE_SD documents the sd of a 50 % candidate.
+* Transfer uncertainty: every row is drawn around its value as a Dirichlet(alpha x row) with concentration
+  DEFAULT_CONCENTRATION (zero entries stay zero). By default the Dirichlet's gammas are drawn as lognormals
+  with the gammas' own mean and variance (shape k: log G ~ N(log k - s^2 / 2, s^2), s^2 = log(1 + 1 / k)), so
+  every component has the Dirichlet's mean and, to first order, its variance. That form takes standard
+  normals drawn once per seed: a slider move reuses them (common random numbers), so the probabilities move
+  smoothly with the slider instead of re-rolling, and a move costs no random number generation. The exact
+  gamma draws are available (`exact=True`) and agree within simulation error (tested).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from warroom.core.ballots import Ballot, BallotTable, table_from_ballots
+from warroom.core.count import CountResult
+from warroom.core.runoff import SPLIT_TOLERANCE
+from warroom.core.types import EXHAUSTED
+
+__all__ = [
+    "DEFAULT_CONCENTRATION",
+    "DEFAULT_DRAWS",
+    "DEFAULT_SHARE_SD",
+    "Elimination",
+    "IrvOdds",
+    "IrvRound",
+    "IrvRun",
+    "IrvScenario",
+    "IrvSimulator",
+    "grouped_row",
+    "irv_scenario",
+    "minor_group",
+    "prior_from_ballots",
+    "proportional_row",
+    "run_irv",
+    "scenario_from_count",
+    "set_row",
+    "simulate_irv",
+]
+
+DEFAULT_CONCENTRATION = 24.0
+"""Dirichlet concentration alpha of each transfer row. A Dirichlet component with mean p has sd
+sqrt(p (1 - p) / (alpha + 1)); alpha = 24 gives 10 points at an even split, the same uncertainty as
+`scenario.ErrorModel.transfer_sd` (10 points on an eliminated candidate's share of transfers going to A: the
+sampling error of the 70-100 respondents a 7 % candidate has in a poll of 1,000-1,500, plus a moderate
+house difference; derivation in core/scenario.py). A row on 5 % to someone then has sd 4.4 points."""
+
+DEFAULT_SHARE_SD = 2.74
+"""sd (points) of a 50 % candidate's first-round share error on the eve of poll: the fitted s0 of the London
+mayor share curve in resources/data/forecast_errors.json (2.7358, from the 2008, 2012 and 2016 final-week
+averages against the official count; see core/forecast.py). Pass `ForecastErrors.share_scale(days)` for
+another distance to polling day; a candidate on p % gets sd x 2 sqrt(p (1 - p)) points."""
+
+DEFAULT_DRAWS = 2000
+"""Draws per simulation: a win probability of 50 % has a simulation sd of 1.1 points, small beside the
+polling error, and 12 candidates fit the slider frame (benchmarks/bench_irv_scenario.py)."""
+
+_TIE = 1e-9  # points: tallies this close are tied (shares from integer counts differ in the last bits)
+_ROUND = 9  # decimals kept when tallies are compared for ties
+
+
+# --- the scenario ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class IrvScenario:
+    """An instant-runoff race as shares and a next-preference matrix.
+
+    Attributes:
+        codes: candidate codes; the order of `first_round` and of the matrix's rows and first N columns.
+        first_round: (N,) first-preference shares (percent), renormalised to sum to 100.
+        transfers: (N, N + 1) next-preference matrix in percent; row i: of the votes candidate i holds, the
+            share whose next choice is each candidate (column j) or nobody (last column, EXHAUSTED). Rows are
+            rescaled to sum to exactly 100; the diagonal is 0.
+        max_rankings: how many rankings count (None: all). See the module docstring.
+        batch_elimination: exclude mathematically excluded candidates together, as the count engine does.
+        stop_at_majority: stop when a candidate has more than half of the continuing votes (the count
+            engine's rule); False runs the chain down to the last two.
+    """
+
+    codes: tuple[str, ...]
+    first_round: np.ndarray
+    transfers: np.ndarray
+    max_rankings: int | None = None
+    batch_elimination: bool = False
+    stop_at_majority: bool = True
+
+    def __post_init__(self) -> None:
+        codes = tuple(self.codes)
+        n = len(codes)
+        if n < 2:
+            raise ValueError(f"instant-runoff scenario: need at least two candidates, got {n}")
+        bad = [c for c in codes if not isinstance(c, str) or not c.strip() or c == EXHAUSTED]
+        if bad:
+            raise ValueError(f"instant-runoff scenario: candidate codes {bad!r} are empty or reserved")
+        dupes = sorted({c for c in codes if codes.count(c) > 1})
+        if dupes:
+            raise ValueError(f"instant-runoff scenario: candidate codes {dupes} appear twice")
+        first = np.array(self.first_round, dtype=float)
+        if first.shape != (n,):
+            raise ValueError(f"instant-runoff scenario: first round needs {n} shares, got shape {first.shape}")
+        wrong = [c for c, v in zip(codes, first, strict=True) if not (math.isfinite(v) and v >= 0)]
+        if wrong:
+            raise ValueError(f"instant-runoff scenario: first-round shares of {wrong} must be numbers >= 0")
+        if not first.sum() > 0:
+            raise ValueError("instant-runoff scenario: first-round shares are all zero")
+        matrix = np.array(self.transfers, dtype=float)
+        if matrix.shape != (n, n + 1):
+            raise ValueError(
+                f"instant-runoff scenario: the transfer matrix must be {n} x {n + 1} (a column per candidate "
+                f"and one for exhausted), got shape {matrix.shape}"
+            )
+        for i, code in enumerate(codes):
+            row = matrix[i]
+            if not np.all(np.isfinite(row)) or np.any(row < 0) or np.any(row > 100.0 + SPLIT_TOLERANCE):
+                raise ValueError(f"transfer row {code!r}: every share must lie within 0-100, got {row.tolist()}")
+            if row[i] > 0:
+                raise ValueError(f"transfer row {code!r}: a candidate cannot transfer to themselves ({row[i]:g} %)")
+            total = float(row.sum())
+            if abs(total - 100.0) > SPLIT_TOLERANCE:
+                raise ValueError(f"transfer row {code!r}: shares must sum to 100, got {total:g}")
+            matrix[i] = row * (100.0 / total)
+        if self.max_rankings is not None and (
+            isinstance(self.max_rankings, bool) or not isinstance(self.max_rankings, int) or self.max_rankings < 1
+        ):
+            raise ValueError(
+                f"instant-runoff scenario: max_rankings must be a whole number >= 1, got {self.max_rankings!r}"
+            )
+        first = 100.0 * first / first.sum()
+        first.setflags(write=False)
+        matrix.setflags(write=False)
+        object.__setattr__(self, "codes", codes)
+        object.__setattr__(self, "first_round", first)
+        object.__setattr__(self, "transfers", matrix)
+
+    @property
+    def n(self) -> int:
+        """Number of candidates."""
+        return len(self.codes)
+
+    def index(self, code: str) -> int:
+        """Position of a candidate (KeyError naming the unknown code)."""
+        try:
+            return self.codes.index(code)
+        except ValueError:
+            raise KeyError(f"unknown candidate {code!r} (the scenario has {', '.join(self.codes)})") from None
+
+    def share(self, code: str) -> float:
+        """First-round share (%) of a candidate."""
+        return float(self.first_round[self.index(code)])
+
+    def row(self, code: str) -> dict[str, float]:
+        """A candidate's next-preference row: other candidate code or EXHAUSTED -> percent."""
+        i = self.index(code)
+        out = {c: float(v) for j, (c, v) in enumerate(zip(self.codes, self.transfers[i], strict=False)) if j != i}
+        out[EXHAUSTED] = float(self.transfers[i, -1])
+        return out
+
+    def with_row(self, code: str, row: np.ndarray) -> IrvScenario:
+        """A copy with one candidate's row replaced ((N + 1,) percent, checked as any row)."""
+        i = self.index(code)
+        matrix = np.array(self.transfers)
+        matrix[i] = np.asarray(row, dtype=float)
+        return self.with_values(transfers=matrix)
+
+    def with_values(self, *, first_round: np.ndarray | None = None, transfers: np.ndarray | None = None) -> IrvScenario:
+        """A copy with new shares and/or matrix (same candidates and rules)."""
+        return IrvScenario(
+            self.codes,
+            self.first_round if first_round is None else first_round,
+            self.transfers if transfers is None else transfers,
+            self.max_rankings,
+            self.batch_elimination,
+            self.stop_at_majority,
+        )
+
+
+def proportional_row(first_round: np.ndarray, i: int, exhausted: float = 0.0) -> np.ndarray:
+    """A neutral row for candidate i: (100 - exhausted) % spread over the others by first-round share.
+
+    Used where a candidate's row is unknown. If the others have no first-round votes, spread evenly.
+
+    Args:
+        first_round: (N,) shares.
+        i: the candidate whose row this is.
+        exhausted: the exhausted share (%).
+
+    Returns:
+        (N + 1,) row in percent.
+    """
+    n = len(first_round)
+    weights = np.array(first_round, dtype=float)
+    weights[i] = 0.0
+    if not weights.sum() > 0:
+        weights = np.ones(n)
+        weights[i] = 0.0
+    row = np.zeros(n + 1)
+    row[:n] = (100.0 - exhausted) * weights / weights.sum()
+    row[n] = exhausted
+    return row
+
+
+def irv_scenario(
+    first_round: Mapping[str, float],
+    rows: Mapping[str, Mapping[str, float]],
+    *,
+    max_rankings: int | None = None,
+    batch_elimination: bool = False,
+    stop_at_majority: bool = True,
+) -> IrvScenario:
+    """Build a scenario from dictionaries.
+
+    Args:
+        first_round: candidate code -> first-preference share (%); the candidates, in this order.
+        rows: candidate code -> {other candidate code or EXHAUSTED: percent}; a name left out gets 0. A
+            candidate with no row gets `proportional_row` (the others by first-round share, no exhaustion).
+        max_rankings: how many rankings count (None: all).
+        batch_elimination: exclude mathematically excluded candidates together.
+        stop_at_majority: stop at a majority of the continuing votes (else run to the last two).
+
+    Returns:
+        The scenario.
+    """
+    codes = tuple(first_round)
+    if len(codes) < 2:
+        raise ValueError(f"instant-runoff scenario: need at least two candidates, got {len(codes)}")
+    index = {c: i for i, c in enumerate(codes)}
+    first = np.array([first_round[c] for c in codes], dtype=float)
+    unknown = sorted(set(rows) - set(codes))
+    if unknown:
+        raise ValueError(f"transfer rows for unknown candidates {unknown}")
+    matrix = np.zeros((len(codes), len(codes) + 1))
+    safe_first = np.where(np.isfinite(first) & (first > 0), first, 0.0)
+    for i, code in enumerate(codes):
+        row = rows.get(code)
+        if row is None:
+            matrix[i] = proportional_row(safe_first, i)
+            continue
+        for to, share in row.items():
+            if to == EXHAUSTED:
+                matrix[i, -1] = share
+            elif to in index:
+                matrix[i, index[to]] = share
+            else:
+                raise ValueError(f"transfer row {code!r}: unknown candidate {to!r}")
+    return IrvScenario(codes, first, matrix, max_rankings, batch_elimination, stop_at_majority)
+
+
+# --- moving votes (shared by the single run and the simulation) -------------------------------------------------
+
+
+def _move(mass: np.ndarray, row: np.ndarray, open_: np.ndarray, limited: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Where excluded votes go.
+
+    Args:
+        mass: (D, K) votes of the excluded candidate by depth (K = 1 with no preference limit).
+        row: (D, N + 1) its next-preference weights (any positive scale; last column exhausted).
+        open_: (D, N + 1) continuing candidates, and True in the exhausted column.
+        limited: apply the preference limit (K rankings).
+
+    Returns:
+        ((D, N, K) votes arriving at each continuing candidate by depth, (D,) votes exhausted).
+    """
+    w = np.where(open_, row, 0.0)
+    ws = w.sum(axis=1)
+    total = mass.sum(axis=1)
+    positive = ws > 0
+    if not limited:
+        scale = np.divide(total, ws, out=np.zeros_like(total), where=positive)
+        flows = w * scale[:, None]
+        return flows[:, :-1, None], flows[:, -1] + np.where(positive, 0.0, total)
+    rs = row.sum(axis=1)
+    o = np.divide(ws, rs, out=np.zeros_like(ws), where=rs > 0)  # the open share: 1 - q
+    q = 1.0 - o
+    r = np.divide(w, ws[:, None], out=np.zeros_like(w), where=positive[:, None])
+    k = mass.shape[1]
+    land = np.zeros_like(mass)
+    acc = np.zeros_like(total)
+    for e in range(1, k):  # a vote on ranking d lands on ranking e > d with probability (1 - q) q^(e - d - 1)
+        acc = acc * q + mass[:, e - 1]
+        land[:, e] = o * acc
+    to = r[:, :-1, None] * land[:, None, :]
+    return to, total - to.sum(axis=(1, 2))
+
+
+# --- one deterministic run -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IrvRound:
+    """One round of the chain, as the count engine reports a round.
+
+    Attributes:
+        number: 1 for the first round.
+        tallies: continuing candidate -> votes (points of the first-round valid vote) in this round.
+        eliminated: candidates excluded at the end of the previous round whose votes moved in this round.
+        transfers: (from, to or EXHAUSTED, points) moved in this round.
+        exhausted: points exhausted so far (cumulative).
+    """
+
+    number: int
+    tallies: dict[str, float]
+    eliminated: tuple[str, ...] = ()
+    transfers: tuple[tuple[str, str, float], ...] = ()
+    exhausted: float = 0.0
+
+
+@dataclass(frozen=True)
+class Elimination:
+    """An exclusion and how close it was.
+
+    Attributes:
+        round: the round whose tallies excluded them (their votes move in the next round).
+        eliminated: who was excluded.
+        survivor: the lowest candidate who stayed in.
+        margin: survivor's tally minus the highest excluded candidate's (points of the first-round valid vote).
+        winner_if_swapped: who wins if the survivor is excluded instead (and the chain runs on by its rules).
+        decisive: that winner differs from the actual one.
+    """
+
+    round: int
+    eliminated: tuple[str, ...]
+    survivor: str
+    margin: float
+    winner_if_swapped: str
+    decisive: bool
+
+
+@dataclass(frozen=True)
+class IrvRun:
+    """The whole chain at the scenario's values.
+
+    Attributes:
+        rounds: every round.
+        eliminations: every exclusion, in order, with its margin and whether it decides the race.
+        winner: the winner.
+        final_pair: the two leading candidates of the last round, winner first.
+        final_margin: winner minus runner-up in points of their two votes (as Runoff.margin).
+        notes: ties and how they were broken.
+    """
+
+    rounds: tuple[IrvRound, ...]
+    eliminations: tuple[Elimination, ...]
+    winner: str
+    final_pair: tuple[str, str]
+    final_margin: float
+    notes: tuple[str, ...] = ()
+
+    @property
+    def decisive(self) -> tuple[Elimination, ...]:
+        """The eliminations whose order decides the winner."""
+        return tuple(e for e in self.eliminations if e.decisive)
+
+    @property
+    def exhausted(self) -> float:
+        """Points of the first-round vote exhausted by the end."""
+        return self.rounds[-1].exhausted
+
+
+class _Chain:
+    """State of one deterministic count at the share level (votes by candidate and depth)."""
+
+    def __init__(self, scenario: IrvScenario) -> None:
+        self.s = scenario
+        self.limited = scenario.max_rankings is not None
+        depth = scenario.max_rankings if scenario.max_rankings is not None else 1
+        self.votes = np.zeros((scenario.n, depth))
+        self.votes[:, 0] = scenario.first_round
+        self.alive = np.ones(scenario.n, dtype=bool)
+        self.exhausted = 0.0
+        self.history: list[np.ndarray] = [self.totals()]
+
+    def copy(self) -> _Chain:
+        other = _Chain.__new__(_Chain)
+        other.s, other.limited = self.s, self.limited
+        other.votes, other.alive = self.votes.copy(), self.alive.copy()
+        other.exhausted, other.history = self.exhausted, list(self.history)
+        return other
+
+    def totals(self) -> np.ndarray:
+        return self.votes.sum(axis=1)
+
+    def _rank_key(self, c: int) -> tuple[float, ...]:
+        # As the count engine: ties go back to the most recent round where the tied differ, then by code.
+        return tuple(round(float(h[c]), _ROUND) for h in reversed(self.history))
+
+    def ascending(self) -> list[int]:
+        t = self.totals()
+        alive = [c for c in range(self.s.n) if self.alive[c]]
+        return sorted(alive, key=lambda c: (round(float(t[c]), _ROUND), self._rank_key(c), self.s.codes[c]))
+
+    def outcome(self) -> int | None:
+        """The winner if the count stops here, else None."""
+        t = self.totals()
+        alive = np.flatnonzero(self.alive)
+        if self.s.stop_at_majority:
+            total = float(t[alive].sum())
+            for c in alive:
+                if 2.0 * float(t[c]) - total > _TIE:
+                    return int(c)
+        if alive.size <= 2:
+            return max(alive.tolist(), key=lambda c: (round(float(t[c]), _ROUND), self._rank_key(c), self.s.codes[c]))
+        return None
+
+    def losers(self) -> tuple[list[int], str | None]:
+        """Who is excluded now, and a note when a tie or a batch decided it."""
+        t = self.totals()
+        up = self.ascending()
+        codes = self.s.codes
+        if self.s.batch_elimination:
+            batch, total = 0, 0.0
+            for k in range(1, len(up) - 1):
+                total += float(t[up[k - 1]])
+                if float(t[up[k]]) - total > _TIE:
+                    batch = k
+            if batch >= 2:
+                out = up[:batch]
+                return (
+                    out,
+                    f"{', '.join(codes[c] for c in out)} excluded together (fewer votes between them than {codes[up[batch]]})",
+                )
+        tied = [c for c in up if abs(float(t[c]) - float(t[up[0]])) <= _TIE]
+        note = None
+        if len(tied) > 1:
+            note = f"{', '.join(codes[c] for c in tied)} tied for last; {codes[up[0]]} excluded on earlier rounds/code"
+        return [up[0]], note
+
+    def eliminate(self, losers: list[int]) -> tuple[list[tuple[str, str, float]], float]:
+        """Exclude `losers` and move their votes; returns the transfers and the points exhausted."""
+        n = self.s.n
+        self.alive[losers] = False
+        open_ = np.append(self.alive, True)[None, :]
+        arriving = np.zeros_like(self.votes)
+        transfers: list[tuple[str, str, float]] = []
+        exhausted = 0.0
+        for c in losers:
+            to, ex = _move(self.votes[c][None, :], self.s.transfers[c][None, :], open_, self.limited)
+            arriving += to[0]
+            exhausted += float(ex[0])
+            for j in range(n):
+                v = float(to[0, j].sum())
+                if v > _TIE:
+                    transfers.append((self.s.codes[c], self.s.codes[j], v))
+            if float(ex[0]) > _TIE:
+                transfers.append((self.s.codes[c], EXHAUSTED, float(ex[0])))
+        self.votes[losers] = 0.0
+        self.votes += arriving
+        self.exhausted += exhausted
+        self.history.append(self.totals())
+        return sorted(transfers), exhausted
+
+    def play_out(self) -> int:
+        """Run the chain to the end by its rules and return the winner."""
+        while True:
+            winner = self.outcome()
+            if winner is not None:
+                return winner
+            self.eliminate(self.losers()[0])
+
+    def tallies(self) -> dict[str, float]:
+        t = self.totals()
+        return {self.s.codes[c]: float(t[c]) for c in range(self.s.n) if self.alive[c]}
+
+
+def run_irv(scenario: IrvScenario) -> IrvRun:
+    """Run the elimination chain at the scenario's values: every round, the winner, the decisive eliminations.
+
+    Args:
+        scenario: the race.
+
+    Returns:
+        The run.
+    """
+    chain = _Chain(scenario)
+    codes = scenario.codes
+    rounds = [IrvRound(1, chain.tallies())]
+    pending: list[tuple[int, _Chain, list[int], int, float]] = []
+    notes: list[str] = []
+    while True:
+        winner = chain.outcome()
+        if winner is not None:
+            break
+        losers, note = chain.losers()
+        if note:
+            notes.append(f"round {len(rounds)}: {note}")
+        t = chain.totals()
+        up = chain.ascending()
+        survivor = next(c for c in up if c not in losers)
+        top_loser = max(losers, key=up.index)
+        pending.append((len(rounds), chain.copy(), losers, survivor, float(t[survivor] - t[top_loser])))
+        transfers, _ = chain.eliminate(losers)
+        rounds.append(
+            IrvRound(
+                len(rounds) + 1, chain.tallies(), tuple(codes[c] for c in losers), tuple(transfers), chain.exhausted
+            )
+        )
+    eliminations = []
+    for number, before, losers, survivor, margin in pending:
+        top_loser = max(losers, key=before.ascending().index)
+        swapped = [c for c in losers if c != top_loser] + [survivor]
+        replay = before.copy()
+        replay.eliminate(swapped)
+        other = replay.play_out()
+        eliminations.append(
+            Elimination(number, tuple(codes[c] for c in losers), codes[survivor], margin, codes[other], other != winner)
+        )
+    t = chain.totals()
+    alive = [c for c in range(scenario.n) if chain.alive[c]]
+    runner = max((c for c in alive if c != winner), key=lambda c: (float(t[c]), codes[c]))
+    pair_total = float(t[winner] + t[runner])
+    final_margin = 100.0 * float(t[winner] - t[runner]) / pair_total if pair_total > 0 else 0.0
+    if len(alive) == 2 and abs(float(t[winner] - t[runner])) <= _TIE:
+        notes.append("final round tied: decided on earlier rounds, then by code")
+    return IrvRun(
+        tuple(rounds), tuple(eliminations), codes[winner], (codes[winner], codes[runner]), final_margin, tuple(notes)
+    )
+
+
+# --- from real counts and ballots ------------------------------------------------------------------------------
+
+
+def scenario_from_count(result: CountResult, *, fallback: IrvScenario | None = None) -> IrvScenario:
+    """The scenario at a real count's shares and real transfers: it reproduces the count's rounds.
+
+    Row i is what candidate i's votes actually did when i was excluded (their transfers over the votes i held
+    then), so it already includes exhaustion from preference limits (max_rankings stays None) and is zero for
+    candidates excluded before i. Candidates never excluded take their row from `fallback` (a prior with the
+    same codes, e.g. `prior_from_ballots`), else `proportional_row`.
+
+    Args:
+        result: an instant-runoff count from `core.count.count_ballots`.
+        fallback: rows for the candidates the count never excluded.
+
+    Returns:
+        The scenario (batch elimination as in the count's rules).
+    """
+    first = result.rounds[0].tallies
+    codes = tuple(first)
+    valid = sum(first.values())
+    if valid <= 0:
+        raise ValueError("count: the first round has no votes")
+    shares = np.array([100.0 * first[c] / valid for c in codes])
+    index = {c: i for i, c in enumerate(codes)}
+    matrix = np.array([proportional_row(shares, i) for i in range(len(codes))])
+    if fallback is not None:
+        for i, code in enumerate(codes):
+            if code in fallback.codes:
+                prior = fallback.row(code)
+                matrix[i] = [0.0 if c == code else prior.get(c, 0.0) for c in codes] + [prior[EXHAUSTED]]
+                total = matrix[i].sum()
+                matrix[i] = 100.0 * matrix[i] / total if total > 0 else proportional_row(shares, i)
+    for previous, this in zip(result.rounds, result.rounds[1:], strict=False):
+        for loser in this.eliminated:
+            held = previous.tallies.get(loser, 0)
+            if held <= 0:
+                continue
+            row = np.zeros(len(codes) + 1)
+            for t in this.transfers:
+                if t.from_candidate == loser:
+                    row[-1 if t.to_candidate == EXHAUSTED else index[t.to_candidate]] += 100.0 * t.votes / held
+            matrix[index[loser]] = row
+    return IrvScenario(codes, shares, matrix, None, result.rules.batch_elimination, True)
+
+
+def prior_from_ballots(
+    ballots: Iterable[Ballot] | BallotTable,
+    candidates: Sequence[str] | None = None,
+    *,
+    max_rankings: int | None = None,
+) -> IrvScenario:
+    """Last election's ballots as a scenario: first preferences and each candidate's voters' next choice.
+
+    Row i counts the ballots whose first preference is i by their next preference: the first later ranking
+    that names another candidate (blank rankings and repeats of i are passed over; an overvote, or no
+    candidate within `max_rankings`, is exhausted). A ballot with a blank or overvoted first ranking is left
+    out, as the count engine rejects it by default. A candidate with no first preferences gets
+    `proportional_row`.
+
+    Args:
+        ballots: Ballot rows or a BallotTable (what the CSV reader gives).
+        candidates: every candidate standing, in order (default: as they appear on the ballots).
+        max_rankings: how many rankings the next preference may come from (None: all).
+
+    Returns:
+        A scenario with the ballots' first-round shares and next-preference rows (no preference limit set).
+    """
+    table = ballots if isinstance(ballots, BallotTable) else table_from_ballots(ballots)
+    names = list(candidates) if candidates is not None else list(table.candidates)
+    index = {c: i for i, c in enumerate(names)}
+    unknown = [c for c in table.candidates if c not in index]
+    if unknown:
+        raise ValueError(f"ballots name candidates {unknown} who are not in the candidate list")
+    n = len(names)
+    lut = np.array([index[c] for c in table.candidates] + [-1, -2], dtype=np.intp)  # BLANK -1, OVERVOTE -2
+    ranks = table.ranks if max_rankings is None else table.ranks[:, :max_rankings]
+    counts = table.counts.astype(float)
+    if ranks.shape[1] == 0 or ranks.shape[0] == 0:
+        raise ValueError("ballots: nothing to read")
+    codes = lut[np.where(ranks >= 0, ranks, len(table.candidates) + (-ranks - 1))]  # -1 -> BLANK, -2 -> OVERVOTE
+    first = codes[:, 0]
+    counted = first >= 0
+    nxt = np.full(first.shape, n, dtype=np.intp)  # n: exhausted
+    pending = counted.copy()
+    for j in range(1, codes.shape[1]):
+        v = codes[:, j]
+        stop = pending & (v == -2)
+        found = pending & (v >= 0) & (v != first)
+        nxt[found] = v[found]
+        pending &= ~(stop | found)
+    f = first[counted]
+    if not counts[counted].sum() > 0:
+        raise ValueError("ballots: no ballot has a valid first preference")
+    first_votes = np.bincount(f, weights=counts[counted], minlength=n)
+    pairs = np.bincount(f * (n + 1) + nxt[counted], weights=counts[counted], minlength=n * (n + 1)).reshape(n, n + 1)
+    shares = 100.0 * first_votes / first_votes.sum()
+    matrix = np.empty((n, n + 1))
+    for i in range(n):
+        matrix[i] = 100.0 * pairs[i] / first_votes[i] if first_votes[i] > 0 else proportional_row(shares, i)
+    return IrvScenario(tuple(names), shares, matrix)
+
+
+# --- rows edited one at a time -------------------------------------------------------------------------------
+
+
+def minor_group(scenario: IrvScenario, below: float = 5.0, keep: Sequence[str] = ()) -> tuple[str, ...]:
+    """Candidates under `below` % of the first round (except those in `keep`): the usual "minor" group."""
+    return tuple(c for c, v in zip(scenario.codes, scenario.first_round, strict=True) if v < below and c not in keep)
+
+
+def _check_groups(scenario: IrvScenario, groups: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """member -> group name, checking names and members."""
+    member_of: dict[str, str] = {}
+    for name, members in groups.items():
+        if name in scenario.codes or name == EXHAUSTED:
+            raise ValueError(f"group {name!r}: the name is also a candidate code (or reserved)")
+        if not members:
+            raise ValueError(f"group {name!r}: has no members")
+        for m in members:
+            scenario.index(m)
+            if m in member_of:
+                raise ValueError(f"group {name!r}: {m!r} is already in group {member_of[m]!r}")
+            member_of[m] = name
+    return member_of
+
+
+def grouped_row(
+    scenario: IrvScenario, code: str, groups: Mapping[str, Sequence[str]] | None = None
+) -> dict[str, float]:
+    """A candidate's row as its sliders show it: each group's members summed under the group's name.
+
+    Args:
+        scenario: the race.
+        code: whose row.
+        groups: group name -> member codes (e.g. {"minor": minor_group(scenario)}).
+
+    Returns:
+        candidate code, group name or EXHAUSTED -> percent (the candidate's own code is left out).
+    """
+    member_of = _check_groups(scenario, groups or {})
+    out: dict[str, float] = {}
+    for to, share in scenario.row(code).items():
+        key = member_of.get(to, to)
+        out[key] = out.get(key, 0.0) + share
+    return out
+
+
+def set_row(
+    scenario: IrvScenario,
+    code: str,
+    shares: Mapping[str, float],
+    groups: Mapping[str, Sequence[str]] | None = None,
+) -> IrvScenario:
+    """A copy of the scenario with one candidate's row set from slider values.
+
+    Args:
+        scenario: the race.
+        code: whose row.
+        shares: other candidate code, group name or EXHAUSTED -> percent; anything left out gets 0. Must sum
+            to 100 (within SPLIT_TOLERANCE; rescaled to exactly 100).
+        groups: group name -> member codes. A group's share is spread over its members (other than `code`)
+            in proportion to their first-round shares, evenly if they have none.
+
+    Returns:
+        The new scenario.
+    """
+    scenario.index(code)  # KeyError naming an unknown candidate before anything else
+    groups = groups or {}
+    member_of = _check_groups(scenario, groups)
+    n = scenario.n
+    row = np.zeros(n + 1)
+    for key, value in shares.items():
+        if not (isinstance(value, int | float) and math.isfinite(value) and 0.0 <= value <= 100.0):
+            raise ValueError(f"transfer row {code!r}: share to {key!r} must lie within 0-100, got {value!r}")
+        if key == EXHAUSTED:
+            row[n] += value
+        elif key in groups:
+            members = [scenario.index(m) for m in groups[key] if m != code]
+            if not members:
+                if value > 0:
+                    raise ValueError(
+                        f"transfer row {code!r}: group {key!r} has no member but {code!r} to receive votes"
+                    )
+                continue
+            weights = scenario.first_round[members]
+            weights = weights / weights.sum() if weights.sum() > 0 else np.full(len(members), 1.0 / len(members))
+            row[members] += value * weights
+        elif key == code:
+            raise ValueError(f"transfer row {code!r}: a candidate cannot transfer to themselves")
+        elif key in member_of and member_of[key] in shares:
+            raise ValueError(f"transfer row {code!r}: {key!r} is given both alone and in group {member_of[key]!r}")
+        else:
+            row[scenario.index(key)] += value
+    total = float(row.sum())
+    if abs(total - 100.0) > SPLIT_TOLERANCE:
+        raise ValueError(f"transfer row {code!r}: shares must sum to 100, got {total:g}")
+    return scenario.with_row(code, row)
+
+
+# --- win probabilities by simulation -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IrvOdds:
+    """What the simulation says about every candidate.
+
+    Attributes:
+        codes: the candidates.
+        n: number of draws.
+        p_win: candidate code -> share of draws they win.
+        p_final_pair: candidate code -> share of draws they are one of the last round's two leaders.
+        p_first_out: candidate code -> share of draws they are the first excluded (a sanity check on the field).
+    """
+
+    codes: tuple[str, ...]
+    n: int
+    p_win: dict[str, float]
+    p_final_pair: dict[str, float]
+    p_first_out: dict[str, float]
+
+    def simulation_sd(self, code: str) -> float:
+        """Simulation (Monte Carlo) sd of P(win) for a candidate, in probability units."""
+        p = self.p_win[code]
+        return math.sqrt(p * (1.0 - p) / self.n)
+
+
+def _check_positive(name: str, value: float, *, zero_ok: bool) -> None:
+    if not (isinstance(value, int | float) and math.isfinite(value) and (value >= 0 if zero_ok else value > 0)):
+        raise ValueError(
+            f"instant-runoff simulation: {name} must be a number {'>=' if zero_ok else '>'} 0, got {value!r}"
+        )
+
+
+def _first_round_draws(p: np.ndarray, z: np.ndarray, share_sd: float) -> np.ndarray:
+    """(D, N) logistic-normal first rounds around shares p (percent) from standard normals z."""
+    frac = p / 100.0
+    alive = frac > 0
+    safe = np.where(alive, frac, 1.0)
+    sigma = np.where(alive, 2.0 * share_sd / (100.0 * np.sqrt(safe)), 0.0)
+    centre = np.where(alive, np.log(safe) - 0.5 * sigma**2, -np.inf)
+    x = centre + sigma * z
+    x -= x.max(axis=1, keepdims=True)
+    e = np.exp(x)
+    return 100.0 * e / e.sum(axis=1, keepdims=True)
+
+
+def _row_draws(row: np.ndarray, z: np.ndarray, concentration: float) -> np.ndarray:
+    """(D, N + 1) Dirichlet(concentration x row) weights as moment-matched lognormal gammas (unnormalised)."""
+    shape = concentration * row / 100.0
+    on = shape > 0
+    safe = np.where(on, shape, 1.0)
+    s2 = np.log1p(1.0 / safe)
+    mu = np.where(on, np.log(safe) - 0.5 * s2, -np.inf)
+    return np.exp(mu + np.sqrt(s2) * z)
+
+
+def _chain_draws(
+    first: np.ndarray, rows: np.ndarray, max_rankings: int | None, batch: bool, stop_at_majority: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Run the chain in every draw at once.
+
+    Args:
+        first: (D, N) first-round shares.
+        rows: (N, D, N + 1) each candidate's next-preference weights in each draw.
+        max_rankings: preference limit (None: all).
+        batch: batch elimination.
+        stop_at_majority: stop at a majority of the continuing votes.
+
+    Returns:
+        ((D,) winner index, (D, N) final tallies, (D,) first excluded index).
+    """
+    d, n = first.shape
+    limited = max_rankings is not None
+    depth = max_rankings if max_rankings is not None else 1
+    votes = np.zeros((d, n, depth))
+    votes[:, :, 0] = first
+    alive = first >= 0  # everyone, as a (D, N) mask
+    draw = np.arange(d)
+    flat_rows = rows.reshape(n * d, n + 1)
+    first_out = np.full(d, -1, dtype=np.intp)
+    open_ = np.ones((d, n + 1), dtype=bool)
+    for _ in range(n - 2 + 1):
+        tot = votes[:, :, 0] if depth == 1 else votes.sum(axis=2)
+        live = alive.sum(axis=1) > 2
+        if stop_at_majority:
+            live &= 2.0 * tot.max(axis=1) <= tot.sum(axis=1)
+        if not live.any():
+            break
+        key = np.where(alive, tot, np.inf)
+        if batch:
+            order = np.argsort(key, axis=1)
+            ranked = np.take_along_axis(key, order, axis=1)
+            below = np.cumsum(np.where(np.isfinite(ranked), ranked, 0.0), axis=1)
+            n_alive = alive.sum(axis=1)
+            k = np.arange(1, n)
+            fits = (below[:, :-1] < ranked[:, 1:]) & (k[None, :] <= (n_alive - 2)[:, None])
+            size = np.where(fits, k[None, :], 0).max(axis=1)
+            size = np.where(size >= 2, size, 1)
+            slots = [(order[:, j], live & (j < size)) for j in range(int(size[live].max()))]
+        else:
+            slots = [(np.argmin(key, axis=1), live)]
+        for loser, mask in slots:
+            alive[draw[mask], loser[mask]] = False
+        first_out = np.where((first_out < 0) & live, slots[0][0], first_out)
+        open_[:, :n] = alive
+        arriving = np.zeros_like(votes)
+        for loser, mask in slots:
+            mass = votes[draw, loser] * mask[:, None]
+            to, _ = _move(mass, flat_rows[loser * d + draw], open_, limited)
+            arriving += to
+            votes[draw[mask], loser[mask]] = 0.0
+        votes += arriving
+    tot = votes[:, :, 0] if depth == 1 else votes.sum(axis=2)
+    return np.argmax(np.where(alive, tot, -np.inf), axis=1), np.where(alive, tot, 0.0), first_out
+
+
+class IrvSimulator:
+    """Win probabilities for a race of N candidates, with the random numbers drawn once per seed.
+
+    The standard normals behind every draw are kept, so repeated calls (a slider being dragged) reuse them:
+    each call is arithmetic only, results change smoothly with the inputs, and a row whose values did not
+    change is not recomputed. A fresh simulator with the same seed gives identical results. Not thread-safe:
+    give each worker its own.
+    """
+
+    def __init__(self, n_candidates: int, draws: int = DEFAULT_DRAWS, seed: int = 0) -> None:
+        """Draw the noise.
+
+        Args:
+            n_candidates: N, the race size this simulator serves.
+            draws: number of simulated counts.
+            seed: seed of numpy's default generator.
+        """
+        if not (isinstance(n_candidates, int) and n_candidates >= 2):
+            raise ValueError(f"instant-runoff simulation: need at least two candidates, got {n_candidates!r}")
+        if not (isinstance(draws, int) and not isinstance(draws, bool) and draws >= 1):
+            raise ValueError(f"instant-runoff simulation: draws must be a whole number >= 1, got {draws!r}")
+        self.n = n_candidates
+        self.draws = draws
+        self.seed = seed
+        rng = np.random.default_rng(seed)
+        self._z_first = rng.standard_normal((draws, n_candidates))
+        self._z_rows = rng.standard_normal((n_candidates, draws, n_candidates + 1))
+        self._rows = np.empty((n_candidates, draws, n_candidates + 1))
+        self._row_keys: list[tuple[bytes, float] | None] = [None] * n_candidates
+
+    def run(
+        self,
+        scenario: IrvScenario,
+        *,
+        share_sd: float = DEFAULT_SHARE_SD,
+        concentration: float = DEFAULT_CONCENTRATION,
+    ) -> IrvOdds:
+        """Simulate the count `draws` times.
+
+        Args:
+            scenario: the race (N candidates, as the simulator was made for).
+            share_sd: sd (points) of a 50 % candidate's first-round share; 0 for no polling error.
+            concentration: Dirichlet concentration of every transfer row; math.inf for no transfer error.
+
+        Returns:
+            The odds.
+        """
+        if scenario.n != self.n:
+            raise ValueError(
+                f"instant-runoff simulation: this simulator is for {self.n} candidates, the scenario has {scenario.n}"
+            )
+        _check_positive("share sd", share_sd, zero_ok=True)
+        if not (isinstance(concentration, int | float) and concentration > 0 and not math.isnan(concentration)):
+            raise ValueError(f"instant-runoff simulation: concentration must be a number > 0, got {concentration!r}")
+        for i in range(self.n):
+            key = (scenario.transfers[i].tobytes(), float(concentration))
+            if self._row_keys[i] != key:
+                if math.isinf(concentration):
+                    self._rows[i] = scenario.transfers[i]
+                else:
+                    self._rows[i] = _row_draws(scenario.transfers[i], self._z_rows[i], concentration)
+                self._row_keys[i] = key
+        first = _first_round_draws(scenario.first_round, self._z_first, share_sd)
+        return _odds(scenario, first, self._rows)
+
+
+def _odds(scenario: IrvScenario, first: np.ndarray, rows: np.ndarray) -> IrvOdds:
+    winner, final, first_out = _chain_draws(
+        first, rows, scenario.max_rankings, scenario.batch_elimination, scenario.stop_at_majority
+    )
+    d, n = first.shape
+    runner = np.argmax(np.where(np.arange(n)[None, :] == winner[:, None], -np.inf, final), axis=1)
+    wins = np.bincount(winner, minlength=n) / d
+    pair = (np.bincount(winner, minlength=n) + np.bincount(runner, minlength=n)) / d
+    out = np.bincount(first_out[first_out >= 0], minlength=n) / d
+    codes = scenario.codes
+    return IrvOdds(
+        codes,
+        d,
+        {c: float(v) for c, v in zip(codes, wins, strict=True)},
+        {c: float(v) for c, v in zip(codes, pair, strict=True)},
+        {c: float(v) for c, v in zip(codes, out, strict=True)},
+    )
+
+
+def simulate_irv(
+    scenario: IrvScenario,
+    *,
+    draws: int = DEFAULT_DRAWS,
+    seed: int = 0,
+    share_sd: float = DEFAULT_SHARE_SD,
+    concentration: float = DEFAULT_CONCENTRATION,
+    exact: bool = False,
+) -> IrvOdds:
+    """Win probabilities of one scenario (a one-off `IrvSimulator`; use the class for repeated calls).
+
+    Args:
+        scenario: the race.
+        draws: number of simulated counts.
+        seed: seed of numpy's default generator.
+        share_sd: sd (points) of a 50 % candidate's first-round share.
+        concentration: Dirichlet concentration of every transfer row.
+        exact: draw the rows' gammas exactly (numpy's gamma sampler) instead of the moment-matched lognormals;
+            slower, and not reusable across calls.
+
+    Returns:
+        The odds.
+    """
+    if not exact:
+        return IrvSimulator(scenario.n, draws, seed).run(scenario, share_sd=share_sd, concentration=concentration)
+    sim = IrvSimulator(scenario.n, draws, seed)  # validates and draws the same first-round noise
+    _check_positive("share sd", share_sd, zero_ok=True)
+    _check_positive("concentration", concentration, zero_ok=False)
+    rng = np.random.default_rng([seed, 1])
+    shape = concentration * scenario.transfers / 100.0
+    rows = rng.standard_gamma(np.broadcast_to(shape[:, None, :], (scenario.n, draws, scenario.n + 1)))
+    first = _first_round_draws(scenario.first_round, sim._z_first, share_sd)
+    return _odds(scenario, first, rows)
