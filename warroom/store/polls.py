@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any, cast
 
@@ -422,6 +424,11 @@ def add_polls(
     bump_revision(session)
     if not polls:
         return []
+    with _gc_paused():
+        return _insert_polls(session, contest_id, polls, lines)
+
+
+def _insert_polls(session: Session, contest_id: int, polls: Sequence[Poll], lines: Sequence[int] | None) -> list[int]:
     check_polls(polls, lines)
     _check_duplicates(session, contest_id, polls, lines)
 
@@ -560,19 +567,46 @@ def list_polls(
     head = select(
         c.id, c.pollster, c.client, c.fieldwork_start, c.fieldwork_end, c.published, c.sample_size, c.method,
         c.source_url, c.notes,
-    ).where(c.contest_id == contest_id)  # fmt: skip
+    ).where(c.contest_id == contest_id).order_by(c.fieldwork_end, c.id)  # fmt: skip
     if since is not None:
         head = head.where(c.fieldwork_end >= since)
-    if ids is None:
-        rows = session.execute(head).all()
-    else:
-        rows = [row for chunk in _chunks(sorted(set(ids))) for row in session.execute(head.where(c.id.in_(chunk)))]
+    chunks = [None] if ids is None else list(_chunks(sorted(set(ids))))
+    rows: list[Any] = []
+    for chunk in chunks:
+        rows.extend(session.execute(head if chunk is None else head.where(c.id.in_(chunk))).all())
     if not rows:
         return []
+    with _gc_paused():
+        polls = _assemble(session, rows, contest_id, whole_contest=since is None and ids is None)
+    if len(chunks) > 1:  # each chunk came back in order, the chunks themselves do not
+        polls.sort(key=lambda p: (p.fieldwork_end, p.id or 0))
+    return polls
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a large batch of objects is built.
+
+    Building 10,000 polls makes some 300,000 objects, none of them garbage; the collector would walk the whole
+    heap several times meanwhile (a third of list_polls' time in a full app). Reference counting still frees
+    everything as usual; collection resumes, and catches up, at the end.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _assemble(session: Session, rows: list[Any], contest_id: int, *, whole_contest: bool) -> list[Poll]:
+    """Polls from their poll rows (in order), with figures and transfers read in one SELECT each (per chunk)."""
+    c = _POLL.c
 
     def scopes(poll_id: Any) -> list[Any]:
         """Conditions on a child table's poll_id that select the children of exactly the polls in `rows`."""
-        if since is None and ids is None:
+        if whole_contest:
             return [poll_id.in_(select(c.id).where(c.contest_id == contest_id))]
         return [poll_id.in_(chunk) for chunk in _chunks(sorted(row[0] for row in rows))]
 
@@ -614,7 +648,6 @@ def list_polls(
                 transfers=tuple(transfers.get(pid, ())),
             )
         )
-    polls.sort(key=lambda p: (p.fieldwork_end, p.id or 0))
     return polls
 
 
