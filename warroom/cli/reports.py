@@ -197,7 +197,7 @@ class ScenarioReport:
             f"(margin {p.margin:+.1f}; {p.runoff.exhausted:.1f} % of first-round voters exhaust)\n"
         )
         out.write(f"Verdict: {p.verdict}\n")
-        out.write(f"Break-even: {break_even_text(p.break_even_message)}\n")
+        out.write(f"Break-even: {break_even_text(p.break_even_message, base.bounce)}\n")
         for code, y in v.break_even_splits.items():
             if y is not None:
                 reach = "" if 0 <= y <= 100 else " (out of reach)"

@@ -655,12 +655,20 @@ def _points(x: float) -> str:
     return f"{x:.1f} points" if x >= 0.05 else "less than 0.1 points"
 
 
-def break_even_text(break_even: float | None) -> str:
-    """The break-even message strength in words, for tables, briefings and the command line."""
+def break_even_text(break_even: float | None, bounce: float | None = None, *, reached: bool = False) -> str:
+    """The break-even message strength in words, for the panel, compare, briefings and the command line.
+
+    Args:
+        break_even: Projection.break_even_message.
+        bounce: the front-runner's personal vote (points of the first round), to say the strength in points too.
+        reached: the current setting is at or past the break-even.
+    """
     if break_even is None:
         return "no break-even (the message lever does not move the margin)"
     if break_even < 0:
         return "gap closed even with no message"
+    points = f" = {break_even * bounce:.1f} points of the first round" if bounce else ""
     if break_even <= 1:
-        return f"break-even message {100 * break_even:.1f} % of the personal vote"
-    return f"break-even out of reach ({100 * break_even:.0f} % would be needed)"
+        done = ", reached at the current setting" if reached else ""
+        return f"break-even message {100 * break_even:.1f} % of the personal vote{points}{done}"
+    return f"break-even out of reach ({100 * break_even:.0f} % of the personal vote would be needed{points})"

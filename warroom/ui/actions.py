@@ -84,6 +84,7 @@ class ScenarioActions(QObject):
                     saved.saved_at,
                     saved.view().projection,
                     self.library.freshness(saved).message,
+                    saved.baseline.bounce,
                 )
             )
         return out
@@ -162,7 +163,12 @@ def _briefing_scenario(name: str, view: ProjectionView, note: str) -> BriefingSc
     p = view.projection
     details = assumption_lines(view.baseline, view.scenario) + ([note] if note else [])
     return BriefingScenario(
-        name, p.verdict, p.margin, break_even_text(p.break_even_message), p.win_probability_b, details
+        name,
+        p.verdict,
+        p.margin,
+        break_even_text(p.break_even_message, view.baseline.bounce),
+        p.win_probability_b,
+        details,
     )
 
 

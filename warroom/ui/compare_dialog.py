@@ -39,6 +39,7 @@ class CompareColumn:
     saved_at: str
     projection: Projection
     today: str
+    bounce: float | None = None  # the front-runner's personal vote, for the break-even in points
 
 
 def cells(column: CompareColumn) -> list[str]:
@@ -51,7 +52,7 @@ def cells(column: CompareColumn) -> list[str]:
         f"{p.margin:+.1f}",
         f"{p.runoff.a_share:.1f}",
         f"{p.runoff.b_share:.1f}",
-        break_even_text(p.break_even_message),
+        break_even_text(p.break_even_message, column.bounce),
         f"{100 * p.win_probability_b:.0f} %",
         column.today or "same answer",
     ]

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from warroom.core.baseline import HEATMAP_SPLITS, HEATMAP_STRENGTHS
 from warroom.core.pipeline import BaselineChoice, ProjectionView, assumption_lines, describe_runoff_source
 from warroom.core.runoff import Split
-from warroom.core.scenario import Baseline, Destination, DragSource, Scenario
+from warroom.core.scenario import Baseline, Destination, DragSource, Scenario, break_even_text
 from warroom.core.types import Contest
 from warroom.ui.protocols import ScenarioModel
 from warroom.ui.qt_utils import signals_blocked
@@ -418,23 +418,13 @@ class ScenarioPanel(QWidget):
             f"({r.exhausted:.1f} % of first-round voters exhaust)"
         )
         be = projection.break_even_message
-        if be is None:
-            text = "Break-even: the message lever cannot move this margin (no personal vote to peel)."
-        elif be < 0:
-            text = "Break-even: the gap is closed even with no message at these transfers."
-        elif projection.gap_closed and be <= scenario.message_strength:
-            text = f"Break-even message strength: {100 * be:.1f} % — reached at the current setting."
-        elif 0.0 <= be <= 1.0:
-            text = (
-                f"Break-even message strength: <b>{100 * be:.1f} %</b> of the personal vote peeled away closes the gap."
-            )
-        else:
-            text = (
-                f"Break-even: not reachable with this lever alone (would need {100 * be:.0f} % of the personal vote)."
-            )
+        reached = be is not None and projection.gap_closed and be <= scenario.message_strength
+        words = break_even_text(be, base.bounce, reached=reached)
+        text = f"<b>{words[0].upper()}{words[1:]}</b>." if be is not None and 0 <= be <= 1 else f"{words[0].upper()}{words[1:]}."
         self.break_even_label.setText(text)
         self.win_label.setText(
-            f"Chance {_name(c, b)} wins: <b>{100 * projection.win_probability_b:.0f} %</b> (polling error and transfer uncertainty)"
+            f"Chance {_name(c, b)} wins: <b>{100 * projection.win_probability_b:.0f} %</b> (assumes a polling error of "
+            f"sd {projection.sigma:.1f} points on the margin, transfers uncertain by 10 points)"
         )
         if self.model.read_only:
             self.win_label.setToolTip("\n".join(assumption_lines(base, scenario)))
@@ -466,12 +456,11 @@ class ScenarioPanel(QWidget):
         wanted = Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal
         if self.splitter.orientation() != wanted:
             self.splitter.setOrientation(wanted)
-            first = self._outputs if narrow else self._inputs_scroll
-            self.splitter.insertWidget(0, first)
+            self.splitter.insertWidget(0, self._outputs if narrow else self._inputs_scroll)
             self.heatmap.setMinimumHeight(150 if narrow else 220)
             total = event.size().height() if narrow else event.size().width()
-            first = 3 * total // 5 if narrow else total // 2  # on top, the answer with a readable heatmap
-            self.splitter.setSizes([first, total - first])
+            size = 3 * total // 5 if narrow else total // 2  # on top, the answer with a readable heatmap
+            self.splitter.setSizes([size, total - size])
         super().resizeEvent(event)
 
     def changeEvent(self, event: QEvent) -> None:
