@@ -361,3 +361,20 @@ def test_sorting_reads_kept_keys_instead_of_asking_data_per_comparison(monkeypat
     proxy.sort(0, Qt.SortOrder.DescendingOrder)
     assert asked == [] and len(made) == 2_000  # one key per row, made once, for both sorts
     assert model.columnCount() == 9 and model.rowCount() == 2_000
+
+
+def test_row_texts_show_dates_samples_and_shares_as_written() -> None:
+    model = PollTableModel()
+    model.set_contest(TOY)
+    model.set_polls(
+        [
+            replace(make_poll(3, n=12345), id=1, published=date(2024, 3, 9)),
+            replace(make_poll(1, a=45.5), id=2, fieldwork_start=date(2024, 2, 28), sample_size=None),
+            replace(make_poll(7), id=3, fieldwork_start=date(2024, 3, 8), fieldwork_end=date(2024, 3, 8)),
+        ]
+    )
+    rows = [[model.data(model.index(r, c)) for c in range(5)] for r in range(3)]
+    assert rows[0] == ["Acme", "", "03–04 Mar 2024", "09 Mar 2024", "12,345"]
+    assert rows[1] == ["Acme", "", "28 Feb–02 Mar 2024", "", "—"]
+    assert rows[2][2] == "08 Mar 2024"
+    assert [model.data(model.index(1, c)) for c in (5, 6, 7, 8)] == ["45.5", "40", "15", ""]

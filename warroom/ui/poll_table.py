@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from PySide6.QtCore import (
@@ -144,8 +145,7 @@ class PollTableModel(QAbstractTableModel):
         """The display strings of a row, one per column (made once, then kept)."""
         cells = self._texts[row]
         if cells is None:
-            poll = self._polls[row]
-            cells = self._texts[row] = tuple(self._value(poll, col, sort=False) for col in range(self._ncols))
+            cells = self._texts[row] = self._row_texts(self._polls[row])
         return cells
 
     def sort_keys(self, column: int) -> list[Any]:
@@ -255,40 +255,58 @@ class PollTableModel(QAbstractTableModel):
         bits.extend(text for text in (poll.method, poll.source_url, poll.notes) if text)
         return "\n".join(bits)
 
+    def _row_texts(self, poll: Poll) -> tuple[str, ...]:
+        """Every display string of a poll's row, made in one go (dates and shares repeat, so they are memoised)."""
+        lead = self._lead(poll)
+        first = poll.first_round
+        return (
+            poll.pollster,
+            poll.client,
+            _fieldwork_text(poll.fieldwork_start, poll.fieldwork_end),
+            _day_text(poll.published) if poll.published else "",
+            "—" if poll.sample_size is None else f"{poll.sample_size:,}",
+            *(_share_text(first.get(code)) for code in self._cands),
+            "" if lead is None else f"{lead:+g}",
+        )
+
     def _value(self, poll: Poll, col: int, *, sort: bool) -> Any:
+        """The raw value a column sorts on (sort=True) or its display string (sort=False)."""
+        if not sort:
+            return self._row_texts(poll)[col]
         if col == 0:
             return poll.pollster
         if col == 1:
             return poll.client
         if col == 2:
-            if sort:
-                return poll.fieldwork_end.toordinal()
-            if poll.fieldwork_start == poll.fieldwork_end:
-                return f"{poll.fieldwork_end:%d %b %Y}"
-            same_month = (poll.fieldwork_start.year, poll.fieldwork_start.month) == (
-                poll.fieldwork_end.year,
-                poll.fieldwork_end.month,
-            )
-            start = f"{poll.fieldwork_start:%d}" if same_month else f"{poll.fieldwork_start:%d %b}"
-            return f"{start}–{poll.fieldwork_end:%d %b %Y}"
+            return poll.fieldwork_end.toordinal()
         if col == 3:
-            if sort:
-                return (poll.published or date.min).toordinal()
-            return f"{poll.published:%d %b %Y}" if poll.published else ""
+            return (poll.published or date.min).toordinal()
         if col == 4:
-            if poll.sample_size is None:
-                return -1 if sort else "—"
-            return poll.sample_size if sort else f"{poll.sample_size:,}"
+            return -1 if poll.sample_size is None else poll.sample_size
         if col == self._runoff:
             lead = self._lead(poll)
-            if sort:
-                return lead if lead is not None else float("-inf")
-            return "" if lead is None else f"{lead:+g}"
-        code = self._cands[col - len(self.FIXED)]
-        value = poll.first_round.get(code)
-        if sort:
-            return value if value is not None else -1.0
-        return "" if value is None else f"{value:g}"
+            return lead if lead is not None else float("-inf")
+        value = poll.first_round.get(self._cands[col - len(self.FIXED)])
+        return value if value is not None else -1.0
+
+
+@lru_cache(maxsize=8192)
+def _day_text(day: date) -> str:
+    return f"{day:%d %b %Y}"
+
+
+@lru_cache(maxsize=8192)
+def _fieldwork_text(start: date, end: date) -> str:
+    """'3–5 Mar 2024', '28 Feb–2 Mar 2024', or one day: '5 Mar 2024'."""
+    if start == end:
+        return _day_text(end)
+    same_month = (start.year, start.month) == (end.year, end.month)
+    return f"{start:%d}–{_day_text(end)}" if same_month else f"{start:%d %b}–{_day_text(end)}"
+
+
+@lru_cache(maxsize=4096)
+def _share_text(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
 
 
 class _PollOrder(QAbstractProxyModel):
