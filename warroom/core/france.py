@@ -32,9 +32,9 @@ import csv
 import io
 import math
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from warroom.core.csvformat import LineError
 
@@ -822,3 +822,65 @@ def parse_mieuxvoter(
     built = _build_notices(res, notices, MIEUXVOTER_CREDIT, lambda nid: f"notice {nid!r}")
     res.finish()
     return MieuxVoterCampaign(built, candidates, hypotheses, len(questions))
+
+
+# --- simple averages for back-tests -------------------------------------------------------------------------
+
+
+def _latest_per_institute(notices: Iterable[PollNotice], first: date, last: date) -> list[PollNotice]:
+    latest: dict[str, PollNotice] = {}
+    for p in sorted(notices, key=lambda p: (p.fieldwork_end, p.fieldwork_start, p.id)):
+        if first <= p.fieldwork_end <= last:
+            latest[name_key(p.institute)] = p
+    return list(latest.values())
+
+
+def final_week_first_round(notices: Iterable[PollNotice], election_day: date, *, days: int = 7) -> dict[str, float]:
+    """A plain eve-of-poll average: each institute's last poll ending in the `days` before `election_day`,
+    its hypotheses averaged (the final week's polls ask one list each), then the institutes with equal
+    weight. A candidate's average is over the polls that name him.
+
+    Args:
+        notices: poll notices.
+        election_day: the first round's polling day.
+        days: the window, in days before polling day.
+
+    Returns:
+        Candidate name -> average share (%), largest first; empty when no poll falls in the window.
+    """
+    window = _latest_per_institute(
+        (p for p in notices if p.hypotheses), election_day - timedelta(days=days), election_day - timedelta(days=1)
+    )
+    sums: dict[str, list[float]] = {}
+    for p in window:
+        per: dict[str, list[float]] = {}
+        for h in p.hypotheses:
+            for name, share in h.shares.items():
+                per.setdefault(name_key(name), []).append(share)
+        for key, values in per.items():
+            sums.setdefault(key, []).append(sum(values) / len(values))
+    names = {name_key(n): n for p in window for h in p.hypotheses for n in h.shares}
+    avg = {names[k]: sum(v) / len(v) for k, v in sums.items()}
+    return dict(sorted(avg.items(), key=lambda kv: -kv[1]))
+
+
+def final_week_matchup(
+    notices: Iterable[PollNotice], a: str, b: str, election_day: date, *, days: int = 7
+) -> tuple[float, int] | None:
+    """The plain final-week average of `a`'s share of the a / b matchup: each institute's last poll asking
+    it, ending in the `days` before `election_day`, with equal weight.
+
+    Returns:
+        (a's average share of the pair, in %, rescaled so a + b = 100; the number of institutes), or None.
+    """
+    asked = [p for p in notices if p.matchup(a, b) is not None]
+    window = _latest_per_institute(asked, election_day - timedelta(days=days), election_day - timedelta(days=1))
+    if not window:
+        return None
+    shares = []
+    for p in window:
+        m = p.matchup(a, b)
+        assert m is not None
+        sa = m.a_share if name_key(m.a) == name_key(a) else m.b_share
+        shares.append(100.0 * sa / (m.a_share + m.b_share))
+    return sum(shares) / len(shares), len(shares)
