@@ -497,3 +497,39 @@ def test_calibration_input_checks_name_the_position() -> None:
         calibration([], [((0.0, 1.0), 0.5), ((2.0, 1.0), 1.5)])
     with pytest.raises(ValueError, match="bin edges"):
         calibration([], edges=(0.1, 0.5, 1.0))
+
+
+def test_margin_quantiles_are_numpys_default_quantiles_of_the_per_draw_runoffs() -> None:
+    draws = simulate_first_round(SHARES_2012, 3.0, 1001, np.random.default_rng(6))
+    qs = (0.0, 0.05, 0.5, 0.9, 1.0)
+    odds = simulate_runoff(
+        draws, "johnson", "livingstone", SPLITS_2012, np.random.default_rng(1), transfer_sd=0.0, quantiles=qs
+    )
+    per_draw = [
+        implied_runoff(dict(zip(draws.codes, row, strict=True)), "johnson", "livingstone", SPLITS_2012).margin
+        for row in draws.shares
+    ]
+    for q, expected in zip(qs, np.quantile(per_draw, qs), strict=True):
+        assert odds.margin_quantiles[q] == pytest.approx(expected, abs=1e-9)
+    assert odds.margin_mean == pytest.approx(float(np.mean(per_draw)))
+
+
+def test_transfer_uncertainty_matches_independent_draws_per_split() -> None:
+    shares = {k: v for k, v in SHARES_2012.items() if v > 0}
+    odds = simulate_runoff(
+        _fixed(shares, 80_000), "johnson", "livingstone", SPLITS_2012, np.random.default_rng(8), transfer_sd=10.0
+    )
+    # Brute force: every split's share to A drawn on its own (sd 10 points), the runoff counted per draw.
+    rng = np.random.default_rng(9)
+    total = sum(shares.values())
+    a_votes = shares["johnson"] / total * 100
+    b_votes = shares["livingstone"] / total * 100
+    to_a = np.zeros(20_000)
+    moving = 0.0
+    for code, split in SPLITS_2012.items():
+        votes = shares[code] / total * 100 * (split.to_a + split.to_b) / 100
+        moving += votes
+        to_a += votes * (split.a_of_valid / 100 + 0.1 * rng.standard_normal(20_000))
+    margins = 100 * (a_votes + to_a - (b_votes + moving - to_a)) / (a_votes + b_votes + moving)
+    assert odds.margin_sd == pytest.approx(float(margins.std()), rel=0.03)
+    assert odds.margin_mean == pytest.approx(float(margins.mean()), abs=0.02)

@@ -59,12 +59,15 @@ draw positive and summing to 100.
 
 Runoff odds by simulation (`simulate_runoff`), Supplementary Vote rules: above 50 % of the first round wins
 outright; otherwise the top two meet. For the A-B final each eliminated candidate's voters transfer at their
-split's rate, A's part of the transfers drawn per candidate with sd `transfer_sd` (clipped to 0-100). A final
+split's rate, A's part of each split drawn with sd `transfer_sd`; as the margin is linear in those parts, their
+weighted sum is drawn directly (one normal per draw, exact in distribution; kept within the votes that transfer,
+where separate draws would clip each split to 0-100 instead). A final
 pair other than A-B has no split in the scenario: it goes to the pair's first-round leader (even transfers).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -94,6 +97,7 @@ _GRID = 20_001  # points of the Student-t angle grid: trapezoid error about 1e-9
 # --- Student t without scipy --------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=256)  # pure, and called for every sd an ErrorCurve gives
 def student_t_quantile(prob: float, dof: float) -> float:
     """The `prob` quantile of Student's t with `dof` degrees of freedom (dof >= 1; inf gives the normal).
 
@@ -511,44 +515,65 @@ def simulate_first_round(
         raise ValueError(f"simulate first round: correlation must lie within 0-1, got {correlation}")
     if not math.isfinite(leader_bias):
         raise ValueError(f"simulate first round: leader bias must be a number, got {leader_bias}")
-    lever_draws = None
+    leader = int(np.argmax(p0))
+    delta = np.zeros(len(codes))
     if lever is not None:
         unknown = sorted(set(lever.shift) - set(codes))
         if unknown:
             raise ValueError(f"simulate first round: the lever moves unknown candidates {unknown}")
         delta = np.array([lever.shift.get(c, 0.0) for c in codes])
         for end in (lever.low, lever.high):  # affine in the lever: checking both ends covers the range
-            neg = [c for c, v in zip(codes, p0 + end * delta, strict=True) if v < -1e-9]
+            at_end = p0 + end * delta
+            neg = [c for c, v in zip(codes, at_end, strict=True) if v < -1e-9]
             if neg:
                 raise ValueError(f"simulate first round: at lever {end:g} the shares of {neg} go below zero")
+            if not at_end.sum() > 0:
+                raise ValueError(f"simulate first round: at lever {end:g} nobody has any votes")
+    # Only candidates with votes somewhere in the lever's range are drawn; the others stay at exactly 0.
+    live = np.flatnonzero((p0 > 0) | (delta != 0))
+    lead = int(np.searchsorted(live, leader))
+    lever_draws = None
+    moved = np.flatnonzero(delta[live] != 0)
+    if lever is not None:
         lever_draws = rng.uniform(lever.low, lever.high, n) if lever.high > lever.low else np.full(n, lever.low)
-        votes = np.maximum(p0 + lever_draws[:, None] * delta, 0.0)
+        mid = np.maximum(p0 + 0.5 * (lever.low + lever.high) * delta, 0.0)
     else:
-        votes = np.broadcast_to(p0, (n, len(codes)))
-    total = votes.sum(axis=1, keepdims=True)
-    if not np.all(total > 0):
-        raise ValueError("simulate first round: the lever leaves no votes")
-    centre = votes / total
-    alive = centre > 0
-    with np.errstate(divide="ignore"):
-        log_centre = np.log(centre)
-    sigma = np.where(alive, 2.0 * sd / (100.0 * np.sqrt(np.where(alive, centre, 1.0))), 0.0)
-    leader = int(np.argmax(p0))
-    noise = rng.standard_normal((n, len(codes)))
-    if correlation > 0:
-        direction = np.ones(len(codes))
-        direction[leader] = -1.0
-        common = rng.standard_normal((n, 1))
-        noise = math.sqrt(1.0 - correlation) * noise + math.sqrt(correlation) * common * direction
+        mid = p0
+    # The noise scale follows the shares at the middle of the lever's range; the centre follows each draw exactly.
+    q = np.maximum(mid[live] / mid.sum(), 1e-6)  # a candidate a lever takes to 0 at one end keeps a finite log
+    sigma = (2.0 * sd / 100.0) / np.sqrt(q)
     # -sigma^2 / 2: the lognormal mean correction, so each unnormalised draw averages its expected share and the
     # draws stay centred on the average (without it a 44 % leader loses half a point at sd 3 to the small ones).
-    x = np.where(alive, log_centre - 0.5 * sigma**2, -np.inf) + sigma * noise
+    # Log-shares are kept unnormalised (log of the votes): softmax does not care about a per-draw constant.
+    mu = np.log(np.maximum(p0[live], 1e-300)) - 0.5 * sigma**2
+    x = rng.standard_normal((n, live.size))
+    if correlation > 0:
+        # The shared factor: + on the whole field, - on the front-runner (added in place, no (n, C) temporary).
+        common = rng.standard_normal((n, 1))
+        common *= math.sqrt(correlation)
+        x *= math.sqrt(1.0 - correlation)
+        x += common
+        x[:, lead] -= 2.0 * common[:, 0]
+    x *= sigma
+    x += mu
+    if lever_draws is not None:
+        for j in moved:  # a lever moves few candidates: column updates, not a full (draws, candidates) pass
+            k = live[j]
+            votes_k = np.maximum(p0[k] + lever_draws * delta[k], 1e-6 * mid.sum())
+            x[:, j] += np.log(votes_k) - np.log(max(p0[k], 1e-300))
     if leader_bias:
-        pl = centre[:, leader]
-        x[:, leader] -= (leader_bias / 100.0) / np.maximum(pl * (1.0 - pl), _P_FLOOR)
-    x -= np.max(x, axis=1, keepdims=True)
-    e = np.exp(x)
-    out = 100.0 * e / e.sum(axis=1, keepdims=True)
+        pl = float(q[lead])
+        x[:, lead] -= (leader_bias / 100.0) / max(pl * (1.0 - pl), _P_FLOOR)
+    # No per-draw shift is needed before exp(): with the -sigma^2/2 correction a log-share exceeds log(votes) by at
+    # most eta^2/2 (eta the standard normal draw), far below exp()'s limit; the cap only guards absurd inputs.
+    np.minimum(x, 700.0, out=x)
+    np.exp(x, out=x)
+    x *= (100.0 / (x @ np.ones(live.size)))[:, None]
+    if live.size == len(codes):
+        out = x
+    else:
+        out = np.zeros((n, len(codes)))
+        out[:, live] = x
     return FirstRoundDraws(codes, out, lever_draws)
 
 
@@ -589,6 +614,12 @@ class RunoffOdds:
     margin_sd: float = 0.0
 
 
+def _quantiles(values: np.ndarray, probs: np.ndarray) -> np.ndarray:
+    """Linear-interpolation quantiles (numpy's default method) from one sort: faster than np.quantile here."""
+    ordered = np.sort(values)
+    return np.interp(probs * (ordered.size - 1), np.arange(ordered.size), ordered)
+
+
 def simulate_runoff(
     draws: FirstRoundDraws,
     a: str,
@@ -611,7 +642,8 @@ def simulate_runoff(
         splits: eliminated candidate -> Split between A and B (scenario.split(k) for each eliminated one).
         rng: numpy Generator for the transfer draws.
         transfer_sd: sd (points) of each eliminated candidate's share of valid transfers going to A
-            (scenario.ErrorModel.transfer_sd); the transfer rate stays as in the split.
+            (scenario.ErrorModel.transfer_sd), independent across candidates; the transfer rate stays as in the
+            split.
         default_split: split for a candidate missing from `splits`.
         runoff_adjustment: points added to every margin (Baseline.runoff_adjustment), as Runoff does.
         target_margin_sd: if given, independent normal noise is added to the margin so that its sd over the
@@ -638,18 +670,27 @@ def simulate_runoff(
     n, c = s.shape
     ia, ib = codes.index(a), codes.index(b)
     elim = [i for i in range(c) if i not in (ia, ib)]
-    a_votes = s[:, ia].copy()
-    b_votes = s[:, ib].copy()
+    a_votes = s[:, ia]
+    b_votes = s[:, ib]
     if elim:
         chosen = [splits.get(codes[i], default_split) for i in elim]
-        rate = np.array([(x.to_a + x.to_b) / 100.0 for x in chosen])
-        to_a = np.array([x.a_of_valid / 100.0 for x in chosen])
-        y = to_a + (transfer_sd / 100.0) * rng.standard_normal((n, len(elim))) if transfer_sd > 0 else to_a
-        y = np.clip(y, 0.0, 1.0)
-        moving = s[:, elim] * rate
-        to_a_votes = (moving * y).sum(axis=1)
-        a_votes += to_a_votes
-        b_votes += moving.sum(axis=1) - to_a_votes
+        # Per-candidate weights with zeros for the finalists: products with the whole (draws, candidates) array
+        # avoid copying the eliminated columns out.
+        rate = np.zeros(c)
+        rate[elim] = [(x.to_a + x.to_b) / 100.0 for x in chosen]
+        to_a = np.zeros(c)
+        to_a[elim] = [x.a_of_valid / 100.0 for x in chosen]
+        moving = s @ rate  # votes that reach a finalist; matrix-vector products beat sum(axis=1) here
+        to_a_votes = s @ (rate * to_a)
+        if transfer_sd > 0:
+            # Each split's share to A is its own normal draw, sd transfer_sd; A's transfers are their weighted sum,
+            # so they are drawn as that sum: one normal per draw with variance sum_k (votes_k rate_k sd)^2, the
+            # same distribution at a sixth of the cost. Kept within the votes that transfer.
+            spread = np.sqrt(np.square(s) @ np.square(rate)) * (transfer_sd / 100.0)
+            to_a_votes = to_a_votes + spread * rng.standard_normal(n)
+            np.clip(to_a_votes, 0.0, moving, out=to_a_votes)
+        a_votes = a_votes + to_a_votes
+        b_votes = b_votes + (moving - to_a_votes)
     total = a_votes + b_votes
     implied_a = np.where(total > 0, 100.0 * a_votes / np.where(total > 0, total, 1.0), 50.0)
     a_share = np.clip(implied_a + runoff_adjustment / 2.0, 0.0, 100.0)
@@ -659,13 +700,26 @@ def simulate_runoff(
         if target_margin_sd > spread:
             extra = math.sqrt(target_margin_sd**2 - spread**2)
             margin = np.clip(margin + extra * rng.standard_normal(n), -100.0, 100.0)
-    top = np.argmax(s, axis=1)
-    masked = s.copy()
-    masked[np.arange(n), top] = -np.inf
-    second = np.argmax(masked, axis=1)
-    outright = s[np.arange(n), top] > 50.0
-    ab_final = ((top == ia) & (second == ib)) | ((top == ib) & (second == ia))
-    ab_final &= ~outright
+    # Who meets whom. Usually A and B: they are the final pair exactly when both beat every other candidate,
+    # which a running column maximum settles without a per-row argmax; only the other draws need a full ranking.
+    sa, sb = s[:, ia], s[:, ib]
+    others_max = np.full(n, -np.inf)
+    for i in elim:
+        np.maximum(others_max, s[:, i], out=others_max)
+    pair_min = np.minimum(sa, sb)
+    ab_top = others_max < pair_min
+    leader_share = np.maximum(np.maximum(sa, sb), others_max)
+    outright = leader_share > 50.0
+    ab_final = ab_top & ~outright
+    top = np.where(sa >= sb, ia, ib)  # the first-round leader where A and B are the top two
+    second = np.where(sa >= sb, ib, ia)
+    rest = np.flatnonzero(~ab_top)
+    if rest.size:
+        sub = s[rest]
+        sub_top = np.argmax(sub, axis=1)
+        sub[np.arange(rest.size), sub_top] = -np.inf
+        top[rest] = sub_top
+        second[rest] = np.argmax(sub, axis=1)
     # Ties go to B, as in scenario.challenger_win_probability; another final pair goes to its first-round leader.
     winner = np.where(ab_final, np.where(margin > 0, ia, ib), top)
     wins = np.bincount(winner, minlength=c) / n
@@ -680,7 +734,7 @@ def simulate_runoff(
         p_qualify={code: float(q) for code, q in zip(codes, qualify, strict=True)},
         p_outright=float(outright.mean()),
         p_final_pair=float(ab_final.mean()),
-        margin_quantiles={float(q): float(v) for q, v in zip(qs, np.quantile(margin, qs), strict=True)},
+        margin_quantiles={float(q): float(v) for q, v in zip(qs, _quantiles(margin, qs), strict=True)},
         margin_mean=float(margin.mean()),
         margin_sd=float(margin.std()),
     )
