@@ -24,6 +24,7 @@ from warroom.core.france import (
 )
 from warroom.core.two_round import (
     DESTINATIONS,
+    QUALIFY_SD_SCALE,
     FirstRound,
     Message,
     RunoffSplit,
@@ -35,8 +36,10 @@ from warroom.core.two_round import (
     defaults_from_matrices,
     margin_grid,
     project,
+    qualify_probabilities,
     splits_for_first_round,
 )
+from warroom.core.types import Rules
 
 DATA = Path(__file__).resolve().parents[2] / "resources" / "data" / "france_2022"
 MACRON, LE_PEN, MELENCHON = "Emmanuel Macron", "Marine Le Pen", "Jean-Luc Mélenchon"
@@ -310,3 +313,37 @@ def test_2022_melenchon_to_macron_across_pollsters(france_2022: Backtest) -> Non
     assert cell.mean == pytest.approx(37.5, abs=0.05)
     last = {m.institute: m.rows[MELENCHON].to_a for m in matrices if MELENCHON in m.rows}  # oldest first
     assert (last["Ipsos"], last["Ifop"], last["Opinion Way"]) == (41.0, 34.0, 54.0)
+
+
+# --- who qualifies ------------------------------------------------------------------------------------------
+
+
+def test_qualify_probabilities_top_two_and_threshold() -> None:
+    clear = qualify_probabilities({"A": 40, "B": 35, "C": 10, "D": 15})
+    assert clear["A"] > 0.999 and clear["B"] > 0.99 and clear["C"] < 0.001
+    assert sum(clear.values()) == pytest.approx(2.0)  # two finalists in every draw
+    tied = qualify_probabilities({"A": 40, "B": 20, "C": 20, "D": 20}, draws=40_000)
+    assert tied["B"] == pytest.approx(1 / 3, abs=0.02) and tied["A"] > 0.999
+    # French legislative rule: 12.5 % of registered; at 50 % turnout a candidate needs 25 % of valid votes.
+    rules = Rules(finalists="threshold", qualify_threshold=12.5, qualify_base="registered", preferences=1)
+    three = qualify_probabilities({"A": 35, "B": 30, "C": 30, "D": 5}, rules=rules, valid_of_base=70.0)
+    assert min(three["A"], three["B"], three["C"]) > 0.99 and sum(three.values()) > 2.9  # a three-way runoff
+    low = qualify_probabilities({"A": 35, "B": 30, "C": 30, "D": 5}, rules=rules, valid_of_base=40.0)
+    assert sum(low.values()) == pytest.approx(2.0, abs=0.05)  # a third rarely clears 31 % of valid too
+    assert qualify_probabilities({"A": 40, "B": 35, "C": 25}) == qualify_probabilities({"A": 40, "B": 35, "C": 25})
+    with pytest.raises(ValueError, match="two candidates"):
+        qualify_probabilities({"A": 100})
+
+
+def test_2022_qualification_from_the_eve_of_round_one_average() -> None:
+    notices = parse_nsppolls_polls((DATA / "nsppolls_final_weeks.csv").read_text(encoding="utf-8"))
+    average = final_week_first_round(notices, date(2022, 4, 10))
+    results = parse_official_results(
+        (DATA / "official_results.csv").read_text(encoding="utf-8"), (DATA / "turnout.csv").read_text()
+    )
+    # QUALIFY_SD_SCALE is these errors' root mean square, each over the root of the official share.
+    official = {name_key(k): results[1].share(k) for k in results[1].votes}
+    ratios = [(v - official[name_key(k)]) / math.sqrt(official[name_key(k)]) for k, v in average.items()]
+    assert math.sqrt(sum(r * r for r in ratios) / len(ratios)) == pytest.approx(QUALIFY_SD_SCALE, abs=0.01)
+    p = qualify_probabilities(average)
+    assert p[MACRON] > 0.98 and 0.9 < p[LE_PEN] < 0.96 and 0.05 < p[MELENCHON] < 0.1  # 1.2 points short in fact

@@ -58,6 +58,7 @@ from statistics import NormalDist, mean, pstdev
 import numpy as np
 
 from warroom.core.france import ABSTAINERS, BLANK_NULL, TransferMatrix, name_key
+from warroom.core.types import Rules
 
 DESTINATIONS = ("a", "b", "blank_null", "abstain")
 """Where a first-round electorate can go in the runoff, in the column order of every split array."""
@@ -798,3 +799,62 @@ def splits_for_first_round(
         splits[ABSTAINERS], sources[ABSTAINERS] = pooled, "pooled"
     splits[BLANK_NULL], sources[BLANK_NULL] = splits[ABSTAINERS], f"as abstainers ({sources[ABSTAINERS]})"
     return FilledSplits(splits, sources)
+
+
+# --- who qualifies for the runoff ---------------------------------------------------------------------------
+
+QUALIFY_SD_SCALE = 0.6
+"""sd of a candidate's first-round share about the poll average, in points, is QUALIFY_SD_SCALE x
+sqrt(share): bigger candidates miss by more points. From the 2022 back-test (tests/core/test_two_round.py):
+the final-week average's twelve errors against the official first round, each divided by the square root
+of the official share, have a root mean square of 0.60 (Mélenchon -4.6 points on 22 %, Pécresse +3.3 on
+4.8 %, Zemmour +2.3 on 7.1 %, Macron -1.4 on 27.9 %). So 2.8 points for a 22 % candidate, 0.85 for 2 %."""
+
+
+def qualify_probabilities(
+    shares: Mapping[str, float],
+    *,
+    rules: Rules | None = None,
+    valid_of_base: float = 100.0,
+    sd_scale: float = QUALIFY_SD_SCALE,
+    draws: int = 20_000,
+    seed: int = 0,
+) -> dict[str, float]:
+    """P(each candidate reaches the runoff), by simulation around the first-round average.
+
+    Each draw adds independent normal errors (sd `sd_scale` x sqrt(share)) to the shares, clips them at 0 and
+    rescales them to 100 % of valid votes; then the rules pick the finalists: the top two, or everyone at or
+    over the threshold (a share of registered voters, for French legislative seats: 12.5 %) and at least
+    the top two.
+
+    Args:
+        shares: candidate -> average share of valid votes (%).
+        rules: the counting rules (default: top two).
+        valid_of_base: valid votes as % of the threshold's base (for a "registered" base: turnout x (1 -
+            blank and null rate)); 100 for a threshold on valid votes.
+        sd_scale: see QUALIFY_SD_SCALE.
+        draws: simulated elections.
+        seed: random seed (the same answer for the same inputs).
+
+    Returns:
+        Candidate -> probability (0-1).
+    """
+    if len(shares) < 2:
+        raise ValueError("need at least two candidates")
+    if not 0.0 < valid_of_base <= 100.0:
+        raise ValueError(f"valid votes must be 0-100 % of the threshold's base, got {valid_of_base}")
+    rules = rules or Rules(preferences=1)
+    codes = list(shares)
+    mu = np.array([max(float(shares[k]), 0.0) for k in codes])
+    if not mu.sum() > 0:
+        raise ValueError("first-round shares are all zero")
+    mu = 100.0 * mu / mu.sum()
+    rng = np.random.default_rng(seed)
+    sim = np.clip(mu + rng.standard_normal((draws, len(codes))) * (sd_scale * np.sqrt(mu)), 0.0, None)
+    sim = 100.0 * sim / sim.sum(axis=1, keepdims=True)
+    order = np.argsort(-sim, axis=1)
+    qualified = np.zeros(sim.shape, bool)
+    np.put_along_axis(qualified, order[:, :2], True, axis=1)
+    if rules.finalists == "threshold" and rules.qualify_threshold is not None:
+        qualified |= sim * valid_of_base / 100.0 >= rules.qualify_threshold
+    return {k: float(qualified[:, i].mean()) for i, k in enumerate(codes)}
