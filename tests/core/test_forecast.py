@@ -533,3 +533,14 @@ def test_transfer_uncertainty_matches_independent_draws_per_split() -> None:
     margins = 100 * (a_votes + to_a - (b_votes + moving - to_a)) / (a_votes + b_votes + moving)
     assert odds.margin_sd == pytest.approx(float(margins.std()), rel=0.03)
     assert odds.margin_mean == pytest.approx(float(margins.mean()), abs=0.02)
+
+
+def test_module_docstring_table_is_the_shipped_tables_figures() -> None:
+    import warroom.core.forecast as forecast
+
+    doc = forecast.__doc__ or ""
+    errors = ForecastErrors.load(TABLE)
+    margin_row = next(line for line in doc.splitlines() if line.strip().startswith("runoff margin sd"))
+    share_row = next(line for line in doc.splitlines() if line.strip().startswith("50 % candidate's share sd"))
+    assert [float(v) for v in margin_row.split()[-5:]] == [round(errors.margin_sd(d), 2) for d in REFERENCE_DAYS]
+    assert [float(v) for v in share_row.split()[-5:]] == [round(errors.share_scale(d), 2) for d in REFERENCE_DAYS]

@@ -50,19 +50,27 @@ margin (6 dof) and 1.22 for shares (5). More races (or another election type in 
 Weaknesses, said plainly: three of the four races' averages are means of a handful of final polls, not the
 app's smoother; the 2016 movement is one pollster's two polls; k rests on one race and a half.
 
+The shipped table gives (points; tests/core/test_forecast.py checks these against the file):
+
+    days before polling day      60     30     14      7      1
+    runoff margin sd           7.96   7.47   7.20   7.08   6.97
+    50 % candidate's share sd  4.20   3.80   3.57   3.46   3.37
+
+so a 90 % forecast band on the margin is about +-11.5 points the day before and +-13 two months out.
+
 Shares that stay shares. Intervals are computed on the logit scale (delta method), so they stay inside
-0-100; first-round draws are a logistic-normal: independent normal noise on each log-share, sd
-2 sd50 / (100 sqrt(p)) and mean -sd^2 / 2 (so the draws average the expected shares), then renormalised
-(softmax). To first order that gives exactly the covariance
-sd50^2 x 4 (diag(p) - p p^T): each share's sd as `ForecastErrors.share_sd`, errors that sum to zero, every
-draw positive and summing to 100.
+0-100. First-round draws are logistic-normal: each log-share gets independent normal noise with sd
+sigma = 2 sd50 / (100 sqrt(p)) and mean -sigma^2 / 2 (so the draws average the expected shares), and the
+draw is renormalised (softmax). To first order that gives the covariance sd50^2 x 4 (diag(p) - p p^T) in
+points^2: each share's sd as `ForecastErrors.share_sd`, errors that sum to zero, every draw positive and
+summing to 100.
 
 Runoff odds by simulation (`simulate_runoff`), Supplementary Vote rules: above 50 % of the first round wins
 outright; otherwise the top two meet. For the A-B final each eliminated candidate's voters transfer at their
-split's rate, A's part of each split drawn with sd `transfer_sd`; as the margin is linear in those parts, their
-weighted sum is drawn directly (one normal per draw, exact in distribution; kept within the votes that transfer,
-where separate draws would clip each split to 0-100 instead). A final
-pair other than A-B has no split in the scenario: it goes to the pair's first-round leader (even transfers).
+split's rate, A's part of each split drawn with sd `transfer_sd`. The margin is linear in those parts, so
+their weighted sum is drawn directly: one normal per draw, exact in distribution, kept within the votes that
+transfer (separate draws would clip each split to 0-100 instead). A final pair other than A-B has no split
+in the scenario: it goes to the pair's first-round leader (even transfers).
 """
 
 from __future__ import annotations
@@ -491,7 +499,9 @@ def simulate_first_round(
     sd x 2 sqrt(p (1 - p)) points and the errors sum to zero. A fraction
     `correlation` of every candidate's log-scale variance comes from one shared factor that moves the
     front-runner (the largest expected share) one way and the whole field the other: the "front-runner
-    overstated" miss when it is positive. Candidates on 0 % stay at 0.
+    overstated" miss when it is positive. Candidates on 0 % stay at 0 (unless a lever gives them votes). With a
+    lever, each draw is centred exactly on the shares its lever value gives; the noise scale uses the shares at
+    the middle of the range.
 
     Args:
         shares: candidate code -> expected share (percent; renormalised to 100).
