@@ -219,6 +219,8 @@ def test_defaults_weight_pollsters_equally_and_report_the_range() -> None:
     assert split.blank_null == pytest.approx(0.25 * 33.5) and split.abstain == pytest.approx(0.75 * 33.5)
     assert d.lookup("jean-luc melenchon") == MELENCHON and d.pollsters[ABSTAINERS] == ("Opinion Way",)
     assert defaults_from_matrices(ms, MACRON, LE_PEN, since=date(2022, 4, 15)).ranges[MELENCHON]["a"].low == 40.0
+    last = defaults_from_matrices(ms, MACRON, LE_PEN, latest=True)
+    assert last.matrices == 2 and last.ranges[MELENCHON]["a"].mean == 47.0  # Ipsos's 40 and OpinionWay's 54
     with pytest.raises(ValueError, match="no published matrix"):
         defaults_from_matrices(ms, MACRON, "Valérie Pécresse")
 
@@ -313,6 +315,8 @@ def test_2022_melenchon_to_macron_across_pollsters(france_2022: Backtest) -> Non
     assert cell.mean == pytest.approx(37.5, abs=0.05)
     last = {m.institute: m.rows[MELENCHON].to_a for m in matrices if MELENCHON in m.rows}  # oldest first
     assert (last["Ipsos"], last["Ifop"], last["Opinion Way"]) == (41.0, 34.0, 54.0)
+    latest = defaults_from_matrices(matrices, MACRON, LE_PEN, latest=True).ranges[MELENCHON]["a"]
+    assert (latest.low, latest.low_by, latest.high, latest.high_by) == (30.0, ("BVA",), 54.0, ("Opinion Way",))
 
 
 # --- who qualifies ------------------------------------------------------------------------------------------

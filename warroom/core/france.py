@@ -489,12 +489,11 @@ def parse_nsppolls_polls(text: str) -> tuple[PollNotice, ...]:
         notice = notices.get(poll_id)
         if notice is None:
             notice = notices[poll_id] = _Notice(meta, line)
-        elif notice.meta != meta:
+        elif notice.meta[:5] != meta[:5]:  # population and rolling may differ by question; the first is kept
             rows.error(
                 line,
                 "id",
-                f"poll {poll_id!r} has other institute, client, dates, sample or population "
-                f"here than on line {notice.line}",
+                f"poll {poll_id!r} has other institute, client, dates or sample here than on line {notice.line}",
             )
             continue
         label = rows.cell(row, "hypothese")

@@ -662,6 +662,7 @@ def defaults_from_matrices(
     *,
     since: date | None = None,
     until: date | None = None,
+    latest: bool = False,
     blank_share_of_neither: float = BLANK_SHARE_OF_NEITHER,
 ) -> TransferDefaults:
     """Average the published matrices of the pair (a, b) per first-round electorate.
@@ -672,6 +673,8 @@ def defaults_from_matrices(
         b: finalist B.
         since: only matrices whose fieldwork ended on or after this day.
         until: only those ended by this day.
+        latest: only each pollster's latest matrix (in the window): the range then shows where each house
+            ended up rather than its campaign average.
         blank_share_of_neither: % of "neither" counted as blank or null (the rest abstains).
 
     Returns:
@@ -683,12 +686,20 @@ def defaults_from_matrices(
     names: dict[str, str] = {}
     used = 0
     ka, kb = name_key(a), name_key(b)
-    for m in matrices:
-        if (since is not None and m.fieldwork_end < since) or (until is not None and m.fieldwork_end > until):
-            continue
+    chosen = [
+        m
+        for m in matrices
+        if (since is None or m.fieldwork_end >= since)
+        and (until is None or m.fieldwork_end <= until)
+        and (name_key(m.a), name_key(m.b)) in ((ka, kb), (kb, ka))
+    ]
+    if latest:
+        last: dict[str, TransferMatrix] = {}
+        for m in sorted(chosen, key=lambda m: (m.fieldwork_end, m.fieldwork_start, m.poll_id)):
+            last[m.institute] = m
+        chosen = list(last.values())
+    for m in chosen:
         pair = (name_key(m.a), name_key(m.b))
-        if pair not in ((ka, kb), (kb, ka)):
-            continue
         flip = pair == (kb, ka)
         used += 1
         for origin, row in m.rows.items():
