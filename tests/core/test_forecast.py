@@ -544,3 +544,19 @@ def test_module_docstring_table_is_the_shipped_tables_figures() -> None:
     share_row = next(line for line in doc.splitlines() if line.strip().startswith("50 % candidate's share sd"))
     assert [float(v) for v in margin_row.split()[-5:]] == [round(errors.margin_sd(d), 2) for d in REFERENCE_DAYS]
     assert [float(v) for v in share_row.split()[-5:]] == [round(errors.share_scale(d), 2) for d in REFERENCE_DAYS]
+
+
+def test_target_margin_sd_also_narrows_draws_that_spread_too_far() -> None:
+    shares = {k: v for k, v in SHARES_2012.items() if v > 0}
+
+    def run(target: float | None) -> tuple[float, float, float]:
+        rng = np.random.default_rng(10)
+        draws = simulate_first_round(shares, 5.0, 20_000, rng)
+        odds = simulate_runoff(draws, "johnson", "livingstone", SPLITS_2012, rng, target_margin_sd=target)
+        return odds.margin_sd, odds.margin_mean, odds.p_qualify["paddick"]
+
+    free, narrowed = run(None), run(4.0)
+    assert free[0] > 8.0
+    assert narrowed[0] == pytest.approx(4.0, rel=1e-9)
+    assert narrowed[1] == pytest.approx(free[1], abs=1e-9)  # the centre is kept
+    assert narrowed[2] == free[2]  # qualification still from the first-round draws

@@ -70,7 +70,8 @@ outright; otherwise the top two meet. For the A-B final each eliminated candidat
 split's rate, A's part of each split drawn with sd `transfer_sd`. The margin is linear in those parts, so
 their weighted sum is drawn directly: one normal per draw, exact in distribution, kept within the votes that
 transfer (separate draws would clip each split to 0-100 instead). A final pair other than A-B has no split
-in the scenario: it goes to the pair's first-round leader (even transfers).
+in the scenario: it goes to the pair's first-round leader (even transfers). The margin's spread can be tied to
+the margin's own historical curve (`target_margin_sd`), which rests on more races than the share curve.
 """
 
 from __future__ import annotations
@@ -656,9 +657,10 @@ def simulate_runoff(
             split.
         default_split: split for a candidate missing from `splits`.
         runoff_adjustment: points added to every margin (Baseline.runoff_adjustment), as Runoff does.
-        target_margin_sd: if given, independent normal noise is added to the margin so that its sd over the
-            draws reaches this (ForecastErrors.margin_sd(days)); nothing is added when the draws already
-            spread that far.
+        target_margin_sd: if given (ForecastErrors.margin_sd(days)), the margin's sd over the draws is set to
+            it: independent normal noise is added when the draws spread less, and their deviations from the
+            mean are scaled down when they spread more. Qualification and outright wins still come from the
+            first-round draws.
         quantiles: probabilities for margin_quantiles.
 
     Returns:
@@ -710,6 +712,12 @@ def simulate_runoff(
         if target_margin_sd > spread:
             extra = math.sqrt(target_margin_sd**2 - spread**2)
             margin = np.clip(margin + extra * rng.standard_normal(n), -100.0, 100.0)
+        elif spread > 0:
+            # The first-round and transfer draws already spread wider than the margin's own record: their
+            # deviations are scaled down (order kept), so the margin follows the better-measured curve while
+            # qualification still comes from the first-round draws.
+            centre = float(margin.mean())
+            margin = centre + (margin - centre) * (target_margin_sd / spread)
     # Who meets whom. Usually A and B: they are the final pair exactly when both beat every other candidate,
     # which a running column maximum settles without a per-row argmax; only the other draws need a full ranking.
     sa, sb = s[:, ia], s[:, ib]
