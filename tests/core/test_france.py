@@ -303,3 +303,11 @@ def test_helpers() -> None:
     assert name_key("Jean-Luc Mélenchon") == "jean luc melenchon"
     assert mieuxvoter_notice_id("20250423_0424_od_2A") == "20250423_0424_od"
     assert mieuxvoter_notice_id("20251118_1120_ve") == "20251118_1120_ve"
+
+
+def test_line_endings_and_byte_order_mark_do_not_matter_and_binary_is_refused() -> None:
+    text = NSP_HEADER + nsp_row("Emmanuel Macron", "27") + nsp_row("Marine Le Pen", "22")
+    windows = "\ufeff" + text.replace("\n", "\r\n")
+    assert parse_nsppolls_polls(windows) == parse_nsppolls_polls(text)
+    with pytest.raises(FranceFormatError, match="binary"):
+        parse_nsppolls_polls(text + "\x00")
