@@ -682,8 +682,9 @@ def simulate_runoff(
     n, c = s.shape
     ia, ib = codes.index(a), codes.index(b)
     elim = [i for i in range(c) if i not in (ia, ib)]
-    a_votes = s[:, ia]
-    b_votes = s[:, ib]
+    sa, sb = s[:, ia], s[:, ib]
+    gap = sa - sb  # A's runoff votes minus B's, points of the first-round valid vote
+    total = sa + sb  # both finalists' runoff votes
     if elim:
         chosen = [splits.get(codes[i], default_split) for i in elim]
         # Per-candidate weights with zeros for the finalists: products with the whole (draws, candidates) array
@@ -699,14 +700,15 @@ def simulate_runoff(
             # so they are drawn as that sum: one normal per draw with variance sum_k (votes_k rate_k sd)^2, the
             # same distribution at a sixth of the cost. Kept within the votes that transfer.
             spread = np.sqrt(np.square(s) @ np.square(rate)) * (transfer_sd / 100.0)
-            to_a_votes = to_a_votes + spread * rng.standard_normal(n)
+            to_a_votes += spread * rng.standard_normal(n)
             np.clip(to_a_votes, 0.0, moving, out=to_a_votes)
-        a_votes = a_votes + to_a_votes
-        b_votes = b_votes + (moving - to_a_votes)
-    total = a_votes + b_votes
-    implied_a = np.where(total > 0, 100.0 * a_votes / np.where(total > 0, total, 1.0), 50.0)
-    a_share = np.clip(implied_a + runoff_adjustment / 2.0, 0.0, 100.0)
-    margin = 2.0 * a_share - 100.0
+        gap += 2.0 * to_a_votes - moving
+        total += moving
+    # A minus B in points of the runoff vote (0 where nobody reaches the runoff: an even split, as Runoff does).
+    margin = gap * (100.0 / np.maximum(total, 1e-12))
+    if runoff_adjustment:
+        margin += runoff_adjustment
+        np.clip(margin, -100.0, 100.0, out=margin)
     if target_margin_sd is not None:
         spread = float(margin.std())
         if target_margin_sd > spread:
@@ -720,7 +722,6 @@ def simulate_runoff(
             margin = centre + (margin - centre) * (target_margin_sd / spread)
     # Who meets whom. Usually A and B: they are the final pair exactly when both beat every other candidate,
     # which a running column maximum settles without a per-row argmax; only the other draws need a full ranking.
-    sa, sb = s[:, ia], s[:, ib]
     others_max = np.full(n, -np.inf)
     for i in elim:
         np.maximum(others_max, s[:, i], out=others_max)
