@@ -18,7 +18,9 @@ What a blank, an overvote or a repeated candidate *means* is decided by the coun
 from __future__ import annotations
 
 import itertools
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import BinaryIO, overload
 
@@ -177,23 +179,29 @@ def read_table_chunks(chunks: Iterable[bytes], width: int, count_col: int, first
     rank_parts: list[np.ndarray] = []
     count_parts: list[np.ndarray] = []
     pref_cols = [c for c in range(width) if c != count_col]
-    held: bytes | None = None  # one block held back: trailing blank lines are trimmed from the last one
-    for block in itertools.chain(chunks, [None]):
-        if held is not None:
-            chunk = held if block is not None else held.rstrip(b" \t\r\n") + b"\n"
-            if chunk.strip():
-                if b'"' in chunk or b"\0" in chunk:
-                    return None
-                if not chunk.endswith(b"\n"):
-                    chunk += b"\n"
-                parsed = _parse_chunk(chunk, width, count_col, pref_cols, cells)
-                if parsed is None:
-                    return None
-                rank_parts.append(parsed[0])
-                count_parts.append(parsed[1])
-            elif block is not None:
-                return None  # a block of blank lines inside the file
-        held = block
+    blocks = _prepared(chunks)
+    # Blocks are cut into cells on a second thread while this one looks up the cells of the block before
+    # (numpy releases the GIL): lookups stay in file order, so codes are numbered by first appearance.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        ahead: deque[Future[_Cells | None]] = deque()
+        while True:
+            while len(ahead) < 2:
+                block = next(blocks, b"")
+                if block is None:
+                    return None  # quotes, NUL bytes or blank lines: the csv path
+                if not block:
+                    break
+                ahead.append(pool.submit(_cut, block, width, count_col, pref_cols))
+            if not ahead:
+                break
+            cut = ahead.popleft().result()
+            codes = None if cut is None else _resolve(cut, cells)
+            if cut is None or codes is None:
+                for future in ahead:
+                    future.cancel()
+                return None
+            rank_parts.append(codes)
+            count_parts.append(cut.counts)
     if not rank_parts:
         return None
     ranks = np.empty((sum(p.shape[0] for p in rank_parts), len(pref_cols)), dtype=np.int16, order="F")
@@ -203,6 +211,27 @@ def read_table_chunks(chunks: Iterable[bytes], width: int, count_col: int, first
         row += part.shape[0]
     counts = np.concatenate(count_parts) if len(count_parts) > 1 else count_parts[0]
     return BallotTable(tuple(cells.names), ranks, counts, None, first_line)
+
+
+def _prepared(chunks: Iterable[bytes]) -> Iterator[bytes | None]:
+    """Blocks ready to cut: each ends with a newline, trailing blank lines trimmed from the last one.
+
+    Yields None (and stops) at a block the fast path cannot take: quotes, NUL bytes, or a block of
+    blank lines inside the file.
+    """
+    held: bytes | None = None  # one block held back, so the last can be trimmed
+    for block in itertools.chain(chunks, [None]):
+        if held is not None:
+            chunk = held if block is not None else held.rstrip(b" \t\r\n") + b"\n"
+            if chunk.strip():
+                if b'"' in chunk or b"\0" in chunk:
+                    yield None
+                    return
+                yield chunk if chunk.endswith(b"\n") else chunk + b"\n"
+            elif block is not None:
+                yield None
+                return
+        held = block
 
 
 def _text_chunks(text: str, start: int) -> Iterator[bytes]:
@@ -314,9 +343,26 @@ class _CellIndex:
         return self._table
 
 
-def _parse_chunk(
-    chunk: bytes, width: int, count_col: int, pref_cols: list[int], cells: _CellIndex
-) -> tuple[np.ndarray, np.ndarray] | None:
+@dataclass(frozen=True, eq=False)
+class _Cells:
+    """One block cut into cells: the counts, and the words of every non-empty preference cell."""
+
+    chunk: bytes
+    n_lines: int
+    n_prefs: int
+    counts: np.ndarray
+    filled: np.ndarray  # which preference cells (row-major) are non-empty
+    starts: np.ndarray
+    lengths: np.ndarray
+    keys: np.ndarray
+    first: np.ndarray
+    last: np.ndarray
+    long_rows: np.ndarray
+    middle: np.ndarray
+
+
+def _cut(chunk: bytes, width: int, count_col: int, pref_cols: list[int]) -> _Cells | None:
+    """Split a block into cells and read their words (pure: runs on the worker thread), or None."""
     b = np.frombuffer(chunk, dtype=np.uint8)
     seps = np.flatnonzero((b == 44) | (b == 10)).astype(np.int32)
     is_nl = b[seps] == 10
@@ -335,29 +381,22 @@ def _parse_chunk(
         return None
     cell_start = starts2[:, pref_cols].ravel()
     cell_len = ends2[:, pref_cols].ravel() - cell_start
-    codes = np.full(cell_start.size, BLANK, dtype=np.int16)  # an empty cell is always a blank ranking
     filled = np.flatnonzero(cell_len)
-    if filled.size:
-        found = _identify(chunk, cell_start[filled].astype(np.intp), cell_len[filled].astype(np.int64), cells)
-        if found is None:
-            return None
-        codes[filled] = found
-    return codes.reshape(n_lines, len(pref_cols)), counts
-
-
-def _identify(chunk: bytes, s: np.ndarray, lengths: np.ndarray, cells: _CellIndex) -> np.ndarray | None:
-    """Codes of non-empty cells from their bytes: first and last eight-byte words, and middle ones if long."""
-    if int(lengths.max()) > _MAX_FAST_CELL:
+    s = cell_start[filled].astype(np.intp)
+    lengths = cell_len[filled].astype(np.int64)
+    if lengths.size and int(lengths.max()) > _MAX_FAST_CELL:
         return None
     padded = chunk + b"\0" * 8
     # Every byte offset as the start of a little-endian 64-bit word (an overlapping, unaligned view).
     words_at = np.ndarray((len(chunk),), dtype="<u8", buffer=padded, offset=0, strides=(1,))
     first = words_at[s]
-    if int(lengths.min()) < 8:
+    if lengths.size and int(lengths.min()) < 8:
         first &= _MASKS[np.minimum(lengths, 8)]
-    last = words_at[np.maximum(s + lengths - 8, s)]
-    short = lengths < 8
-    last[short] = first[short]
+        short = lengths < 8
+        last = words_at[np.maximum(s + lengths - 8, s)]
+        last[short] = first[short]
+    else:
+        last = words_at[s + lengths - 8]
     keys = first * _MIX + last
     long_rows = np.flatnonzero(lengths > 16)
     middle = np.zeros((long_rows.size, _MIDDLE), dtype=np.uint64)
@@ -367,19 +406,28 @@ def _identify(chunk: bytes, s: np.ndarray, lengths: np.ndarray, cells: _CellInde
             inside = ll > 8 * (k + 2)  # a middle word k+1 exists: the cell runs past its end + 8
             middle[inside, k] = words_at[ls[inside] + 8 * (k + 1)]
             keys[long_rows[inside]] = keys[long_rows[inside]] * _MIX + middle[inside, k]
-    codes, ok = cells.lookup(keys, lengths, [first, last], long_rows, middle)
-    if not ok.all():
-        missing = np.flatnonzero(~ok)
-        new_keys, first_seen = np.unique(keys[missing], return_index=True)
-        for i in np.argsort(first_seen, kind="stable"):  # in order of first appearance
-            t = int(missing[first_seen[i]])
-            raw = chunk[int(s[t]) : int(s[t] + lengths[t])]
-            if int(new_keys[i]) in cells.keys or not cells.add(int(new_keys[i]), raw):
-                return None  # a key clash between two different cells, or whitespace the csv path handles
-        codes, ok = cells.lookup(keys, lengths, [first, last], long_rows, middle)
+    return _Cells(chunk, n_lines, len(pref_cols), counts, filled, s, lengths, keys, first, last, long_rows, middle)
+
+
+def _resolve(cut: _Cells, cells: _CellIndex) -> np.ndarray | None:
+    """The block's (lines, preferences) codes, registering new cells in order of first appearance."""
+    codes = np.full(cut.n_lines * cut.n_prefs, BLANK, dtype=np.int16)  # an empty cell is always a blank ranking
+    if cut.filled.size:
+        words = [cut.first, cut.last]
+        found, ok = cells.lookup(cut.keys, cut.lengths, words, cut.long_rows, cut.middle)
         if not ok.all():
-            return None
-    return codes
+            missing = np.flatnonzero(~ok)
+            new_keys, first_seen = np.unique(cut.keys[missing], return_index=True)
+            for i in np.argsort(first_seen, kind="stable"):
+                t = int(missing[first_seen[i]])
+                raw = cut.chunk[int(cut.starts[t]) : int(cut.starts[t] + cut.lengths[t])]
+                if int(new_keys[i]) in cells.keys or not cells.add(int(new_keys[i]), raw):
+                    return None  # a key clash between two different cells, or whitespace the csv path handles
+            found, ok = cells.lookup(cut.keys, cut.lengths, words, cut.long_rows, cut.middle)
+            if not ok.all():
+                return None
+        codes[cut.filled] = found
+    return codes.reshape(cut.n_lines, cut.n_prefs)
 
 
 def _strip(b: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> None:
