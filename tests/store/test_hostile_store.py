@@ -480,3 +480,25 @@ def test_a_held_write_lock_is_a_locked_store_error_not_a_hang(store_url: str) ->
             raw.execute("ROLLBACK")
             raw.close()
         engine.dispose()
+
+
+def test_no_migration_without_its_backup(tmp_path: Path) -> None:
+    """An older store whose backup cannot be written is left at its old version, with a StoreError."""
+    from alembic import command
+
+    from warroom.bootstrap import open_store
+    from warroom.store.db import StoreError, _alembic_config
+
+    db = tmp_path / "polls.sqlite3"
+    engine = make_engine(str(db))
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), "0001")
+    engine.dispose()
+    blocked = tmp_path / "backups"
+    blocked.write_text("a file where the backup folder should be\n")
+    with pytest.raises(StoreError) as info:
+        open_store(db, backup_dir=blocked)
+    assert "not upgraded" in str(info.value) and str(blocked) in str(info.value)
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+    conn.close()

@@ -39,7 +39,7 @@ class StoreError(RuntimeError):
     def __init__(self, message: str, *, where: str = "", kind: str = "error") -> None:
         super().__init__(message)
         self.where = where
-        self.kind = kind  # corrupt | locked | readonly | full | missing | error
+        self.kind = kind  # corrupt | foreign | newer | locked | readonly | full | missing | error
 
 
 def is_url(target: str | Path) -> bool:
@@ -466,7 +466,16 @@ def upgrade(engine: Engine, *, backup_dir: Path | None = None) -> str | None:
             )
         db_file = sqlite_path(engine)
         if db_file is not None and current is not None and backup_dir is not None:
-            backup = backup_sqlite(db_file, backup_dir, reason=f"before-{head}")
+            try:  # no migration without its backup
+                backup = backup_sqlite(db_file, backup_dir, reason=f"before-{head}")
+            except (sqlite3.Error, OSError) as exc:
+                error = translate(exc, engine)
+                raise StoreError(
+                    f"the store was not upgraded, because its backup could not be written first: {error} "
+                    f"({backup_dir})",
+                    where=error.where,
+                    kind=error.kind,
+                ) from exc
         with write_locked(engine) as conn:
             # Another instance may have migrated while this one waited for the lock: look again.
             current = MigrationContext.configure(conn).get_current_revision()
