@@ -499,6 +499,6 @@ def test_no_migration_without_its_backup(tmp_path: Path) -> None:
     with pytest.raises(StoreError) as info:
         open_store(db, backup_dir=blocked)
     assert "not upgraded" in str(info.value) and str(blocked) in str(info.value)
-    conn = sqlite3.connect(db)
-    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
-    conn.close()
+    raw = sqlite3.connect(db)
+    assert raw.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+    raw.close()
