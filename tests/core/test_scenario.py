@@ -53,7 +53,7 @@ def test_a_four_point_runoff_lead_by_hand() -> None:
     p = project(base(), Scenario(ALL_TRANSFER))
     assert p.runoff.a_share == pytest.approx(52.0) and p.margin == pytest.approx(4.0)
     assert not p.gap_closed and p.outright_winner is None and p.notes == ()
-    assert p.verdict == "Gap not closed: A still leads the runoff by 4.0 points"
+    assert p.verdict.startswith("Gap not closed: A still ahead in the runoff by 4.0 points: ")
 
 
 def test_lib_dems_seventy_thirty_of_valid_by_hand() -> None:
@@ -94,7 +94,7 @@ def test_message_destinations_by_hand() -> None:
     # To the others, who split 50/50: C 22, and the runoff is 38 + 11 = 49 against 40 + 11 = 51.
     to_c = project(base(), Scenario(ALL_TRANSFER, message_strength=0.5, message_destination=TO_OTHERS))
     assert to_c.first_round["C"] == pytest.approx(22) and to_c.margin == pytest.approx(-2.0)
-    assert to_c.verdict == "Gap closed: B wins the runoff by 2.0 points" and to_c.gap_closed
+    assert to_c.verdict.startswith("Gap closed: B ahead in the runoff by 2.0 points: ") and to_c.gap_closed
 
 
 def test_abstention_renormalises_the_first_round() -> None:
@@ -113,7 +113,7 @@ def test_drag_recovery_by_hand() -> None:
     assert p.first_round["A"] == pytest.approx(100 * 42.8 / 100.6)
     assert p.first_round["C"] == pytest.approx(100 * 14.8 / 100.6)
     assert p.margin == pytest.approx(100 * (50.2 - 50.4) / 100.6)  # B by 0.2
-    assert p.gap_closed and "B wins the runoff by 0.2 points" in p.verdict
+    assert p.gap_closed and "B ahead in the runoff by 0.2 points" in p.verdict and "Toss-up" in p.verdict
 
 
 def test_drag_recovery_from_abstention_adds_voters() -> None:
@@ -138,11 +138,11 @@ def test_drag_takes_no_more_than_is_there() -> None:
 
 def test_outright_first_round_win() -> None:
     p = project(base(a=55, b=30, c=15), Scenario(ALL_TRANSFER))
-    assert p.outright_winner == "A" and p.verdict == "A wins outright in the first round with 55.0 %"
+    assert p.outright_winner == "A" and p.verdict.startswith("A passes 50 % in the first round with 55.0 %: ")
     assert not p.gap_closed
     # The message can take the challenger over 50 % on the first round: 44 - 12 = 32 against 40 + 12 = 52.
     q = project(base(), Scenario(ALL_TRANSFER, message_strength=1.0, message_destination=TO_B))
-    assert q.outright_winner == "B" and q.gap_closed and "outright" in q.verdict
+    assert q.outright_winner == "B" and q.gap_closed and "passes 50 % in the first round" in q.verdict
     # Exactly 50 % is not a majority.
     assert project(base(a=50, b=30, c=20), Scenario(ALL_TRANSFER)).outright_winner is None
 
@@ -444,3 +444,16 @@ def test_grid_agrees_with_project(case: tuple[Baseline, Scenario], y: float) -> 
     grid = margin_grid(bl, s, np.array([s.message_strength]), np.array([y]), "C")
     cell = replace(s, splits={**s.splits, "C": Split.from_head_to_head(y, valid)})
     assert grid[0, 0] == pytest.approx(project(bl, cell).margin, abs=1e-9)
+
+
+def test_the_verdict_never_says_more_than_the_odds() -> None:
+    """Issue 14: a verdict said "Livingstone wins" at a 54 % chance; the words now follow the probability."""
+    for a_share in (40.5, 41.0, 42.0, 44.0, 48.0):
+        bl = Baseline({"A": a_share, "B": 40.0, "C": 100 - a_share - 40}, {}, {}, "A", "B")
+        p = project(bl, Scenario({"C": Split(30, 30, 40)}))
+        fav = max(p.win_probability_b, 1 - p.win_probability_b)
+        assert "wins" not in p.verdict
+        if fav < 0.6:
+            assert "Toss-up" in p.verdict
+        else:
+            assert ("Lean" in p.verdict) == (fav < 0.75)

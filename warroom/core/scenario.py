@@ -63,6 +63,7 @@ from statistics import NormalDist
 
 import numpy as np
 
+from warroom.core.forecast import verdict_sentence
 from warroom.core.runoff import SPLIT_TOLERANCE, Runoff, Split, implied_runoff
 from warroom.core.types import EXHAUSTED, TransferObservation
 
@@ -618,17 +619,19 @@ def project(baseline: Baseline, scenario: Scenario, *, error: ErrorModel = DEFAU
     # runoff margin; a first-round majority implies a runoff majority, so it agrees with the verdict.
     p_b = challenger_win_probability(margin, sigma)
     name_a, name_b = baseline.name(a), baseline.name(b)
+    # The words follow the probability (core.forecast.verdict_sentence): never a bare "wins" under 60 %.
+    odds = verdict_sentence(float(p_b), name_a, name_b)
     if outright is not None:
-        verdict = f"{baseline.name(outright)} wins outright in the first round with {shares[outright]:.1f} %"
+        verdict = f"{baseline.name(outright)} passes 50 % in the first round with {shares[outright]:.1f} %: {odds}"
         gap_closed = outright == b
     elif abs(margin) <= _GAP_TOLERANCE:
-        verdict = f"Gap closed: dead heat between {name_a} and {name_b}"
+        verdict = f"Gap closed: dead heat between {name_a} and {name_b}: {odds}"
         gap_closed = True
     elif margin < 0:
-        verdict = f"Gap closed: {name_b} wins the runoff by {_points(-margin)}"
+        verdict = f"Gap closed: {name_b} ahead in the runoff by {_points(-margin)}: {odds}"
         gap_closed = True
     else:
-        verdict = f"Gap not closed: {name_a} still leads the runoff by {_points(margin)}"
+        verdict = f"Gap not closed: {name_a} still ahead in the runoff by {_points(margin)}: {odds}"
         gap_closed = False
     trailing = min((a, b), key=lambda k: shares[k])
     notes = tuple(
