@@ -333,7 +333,9 @@ def test_without_noise_every_draw_is_the_single_run() -> None:
         run = run_irv(s)
         odds = simulate_irv(s, draws=3, share_sd=0.0, concentration=math.inf)
         assert odds.p_win[run.winner] == 1.0, (trial, run.winner, odds.p_win)
-        assert odds.p_final_pair[run.final_pair[1]] == 1.0
+        to_the_end = run_irv(IrvScenario(s.codes, s.first_round, s.transfers, limit, s.batch_elimination, False))
+        assert to_the_end.winner == run.winner
+        assert odds.p_final_pair[to_the_end.final_pair[1]] == 1.0
         assert odds.p_first_out[run.eliminations[0].eliminated[0]] == 1.0 if run.eliminations else True
 
 

@@ -58,6 +58,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
@@ -406,97 +407,138 @@ class IrvRun:
         return self.rounds[-1].exhausted
 
 
+def _move_one(mass: list[float], row: list[float], open_: list[bool], limited: bool) -> tuple[list[list[float]], float]:
+    """`_move` for a single count in plain floats (N is small: Python beats numpy's per-call cost here).
+
+    Returns:
+        (votes arriving at each candidate by depth, votes exhausted).
+    """
+    n, k = len(row) - 1, len(mass)
+    w = [r if o else 0.0 for r, o in zip(row, open_, strict=True)]
+    ws = sum(w)
+    total = sum(mass)
+    if ws <= 0:
+        return [[0.0] * k for _ in range(n)], total
+    if not limited:
+        f = total / ws
+        return [[x * f] for x in w[:n]], w[n] * f
+    o = ws / sum(row)  # the open share: 1 - q
+    q = 1.0 - o
+    land = [0.0] * k
+    acc = 0.0
+    for e in range(1, k):
+        acc = acc * q + mass[e - 1]
+        land[e] = o * acc
+    to = [[x / ws * v for v in land] for x in w[:n]]
+    return to, total - sum(sum(t) for t in to)
+
+
 class _Chain:
-    """State of one deterministic count at the share level (votes by candidate and depth)."""
+    """State of one deterministic count at the share level.
+
+    Without a preference limit a candidate's votes are one number (`t`); with one, `votes` keeps them by the
+    ranking they are counted on and `t` is their sum.
+    """
 
     def __init__(self, scenario: IrvScenario) -> None:
         self.s = scenario
         self.limited = scenario.max_rankings is not None
         depth = scenario.max_rankings if scenario.max_rankings is not None else 1
-        self.votes = np.zeros((scenario.n, depth))
-        self.votes[:, 0] = scenario.first_round
-        self.alive = np.ones(scenario.n, dtype=bool)
+        self.rows: list[list[float]] = scenario.transfers.tolist()
+        self.t: list[float] = scenario.first_round.tolist()
+        self.votes = [[v] + [0.0] * (depth - 1) for v in self.t] if self.limited else []
+        self.alive = [True] * scenario.n
         self.exhausted = 0.0
-        self.history: list[np.ndarray] = [self.totals()]
+        self.history: list[list[float]] = [self.t]
 
     def copy(self) -> _Chain:
         other = _Chain.__new__(_Chain)
-        other.s, other.limited = self.s, self.limited
-        other.votes, other.alive = self.votes.copy(), self.alive.copy()
-        other.exhausted, other.history = self.exhausted, list(self.history)
+        other.s, other.limited, other.rows = self.s, self.limited, self.rows
+        other.t, other.votes = list(self.t), [list(v) for v in self.votes]
+        other.alive, other.exhausted, other.history = list(self.alive), self.exhausted, list(self.history)
         return other
 
-    def totals(self) -> np.ndarray:
-        return self.votes.sum(axis=1)
-
-    def _rank_key(self, c: int) -> tuple[float, ...]:
-        # As the count engine: ties go back to the most recent round where the tied differ, then by code.
-        return tuple(round(float(h[c]), _ROUND) for h in reversed(self.history))
+    def _tie_key(self, c: int) -> tuple[object, ...]:
+        # As the count engine: a tie goes back to the most recent round where the tied differ, then by code.
+        return (
+            round(self.t[c], _ROUND),
+            tuple(round(h[c], _ROUND) for h in reversed(self.history)),
+            self.s.codes[c],
+        )
 
     def ascending(self) -> list[int]:
-        t = self.totals()
-        alive = [c for c in range(self.s.n) if self.alive[c]]
-        return sorted(alive, key=lambda c: (round(float(t[c]), _ROUND), self._rank_key(c), self.s.codes[c]))
+        """Continuing candidates, lowest first (ties broken as the count engine breaks them)."""
+        t = self.t
+        up = sorted((c for c, on in enumerate(self.alive) if on), key=t.__getitem__)
+        if any(t[b] - t[a] <= _TIE for a, b in pairwise(up)):
+            up.sort(key=self._tie_key)
+        return up
 
     def outcome(self) -> int | None:
         """The winner if the count stops here, else None."""
-        t = self.totals()
-        alive = np.flatnonzero(self.alive)
+        t = self.t
+        alive = [c for c, on in enumerate(self.alive) if on]
         if self.s.stop_at_majority:
-            total = float(t[alive].sum())
+            total = sum(t[c] for c in alive)
             for c in alive:
-                if 2.0 * float(t[c]) - total > _TIE:
-                    return int(c)
-        if alive.size <= 2:
-            return max(alive.tolist(), key=lambda c: (round(float(t[c]), _ROUND), self._rank_key(c), self.s.codes[c]))
+                if 2.0 * t[c] - total > _TIE:
+                    return c
+        if len(alive) <= 2:
+            return self.ascending()[-1]
         return None
 
     def losers(self) -> tuple[list[int], str | None]:
         """Who is excluded now, and a note when a tie or a batch decided it."""
-        t = self.totals()
+        t = self.t
         up = self.ascending()
         codes = self.s.codes
         if self.s.batch_elimination:
             batch, total = 0, 0.0
             for k in range(1, len(up) - 1):
-                total += float(t[up[k - 1]])
-                if float(t[up[k]]) - total > _TIE:
+                total += t[up[k - 1]]
+                if t[up[k]] - total > _TIE:
                     batch = k
             if batch >= 2:
                 out = up[:batch]
-                return (
-                    out,
-                    f"{', '.join(codes[c] for c in out)} excluded together (fewer votes between them than {codes[up[batch]]})",
-                )
-        tied = [c for c in up if abs(float(t[c]) - float(t[up[0]])) <= _TIE]
+                names = ", ".join(codes[c] for c in out)
+                return out, f"{names} excluded together (fewer votes between them than {codes[up[batch]]})"
+        tied = [c for c in up if t[c] - t[up[0]] <= _TIE]
         note = None
         if len(tied) > 1:
             note = f"{', '.join(codes[c] for c in tied)} tied for last; {codes[up[0]]} excluded on earlier rounds/code"
         return [up[0]], note
 
-    def eliminate(self, losers: list[int]) -> tuple[list[tuple[str, str, float]], float]:
-        """Exclude `losers` and move their votes; returns the transfers and the points exhausted."""
+    def eliminate(self, losers: list[int], record: bool = True) -> list[tuple[str, str, float]]:
+        """Exclude `losers` and move their votes; returns the transfers (if `record`)."""
         n = self.s.n
-        self.alive[losers] = False
-        open_ = np.append(self.alive, True)[None, :]
-        arriving = np.zeros_like(self.votes)
-        transfers: list[tuple[str, str, float]] = []
-        exhausted = 0.0
+        codes = self.s.codes
         for c in losers:
-            to, ex = _move(self.votes[c][None, :], self.s.transfers[c][None, :], open_, self.limited)
-            arriving += to[0]
-            exhausted += float(ex[0])
+            self.alive[c] = False
+        open_ = [*self.alive, True]
+        transfers: list[tuple[str, str, float]] = []
+        t = list(self.t)
+        votes = [list(v) for v in self.votes]
+        for c in losers:
+            t[c] = 0.0
+            if self.limited:
+                votes[c] = [0.0] * len(votes[c])
+        for c in losers:
+            to, ex = _move_one(self.votes[c] if self.limited else [self.t[c]], self.rows[c], open_, self.limited)
             for j in range(n):
-                v = float(to[0, j].sum())
-                if v > _TIE:
-                    transfers.append((self.s.codes[c], self.s.codes[j], v))
-            if float(ex[0]) > _TIE:
-                transfers.append((self.s.codes[c], EXHAUSTED, float(ex[0])))
-        self.votes[losers] = 0.0
-        self.votes += arriving
-        self.exhausted += exhausted
-        self.history.append(self.totals())
-        return sorted(transfers), exhausted
+                moved = to[j]
+                v = sum(moved)
+                if v:
+                    t[j] += v
+                    if self.limited:
+                        votes[j] = [a + b for a, b in zip(votes[j], moved, strict=True)]
+                    if record and v > _TIE:
+                        transfers.append((codes[c], codes[j], v))
+            if record and ex > _TIE:
+                transfers.append((codes[c], EXHAUSTED, ex))
+            self.exhausted += ex
+        self.t, self.votes = t, votes
+        self.history.append(t)
+        return sorted(transfers)
 
     def play_out(self) -> int:
         """Run the chain to the end by its rules and return the winner."""
@@ -504,11 +546,10 @@ class _Chain:
             winner = self.outcome()
             if winner is not None:
                 return winner
-            self.eliminate(self.losers()[0])
+            self.eliminate(self.losers()[0], record=False)
 
     def tallies(self) -> dict[str, float]:
-        t = self.totals()
-        return {self.s.codes[c]: float(t[c]) for c in range(self.s.n) if self.alive[c]}
+        return {self.s.codes[c]: self.t[c] for c in range(self.s.n) if self.alive[c]}
 
 
 def run_irv(scenario: IrvScenario) -> IrvRun:
@@ -532,12 +573,12 @@ def run_irv(scenario: IrvScenario) -> IrvRun:
         losers, note = chain.losers()
         if note:
             notes.append(f"round {len(rounds)}: {note}")
-        t = chain.totals()
+        t = chain.t
         up = chain.ascending()
         survivor = next(c for c in up if c not in losers)
         top_loser = max(losers, key=up.index)
-        pending.append((len(rounds), chain.copy(), losers, survivor, float(t[survivor] - t[top_loser])))
-        transfers, _ = chain.eliminate(losers)
+        pending.append((len(rounds), chain.copy(), losers, survivor, t[survivor] - t[top_loser]))
+        transfers = chain.eliminate(losers)
         rounds.append(
             IrvRound(
                 len(rounds) + 1, chain.tallies(), tuple(codes[c] for c in losers), tuple(transfers), chain.exhausted
@@ -553,12 +594,12 @@ def run_irv(scenario: IrvScenario) -> IrvRun:
         eliminations.append(
             Elimination(number, tuple(codes[c] for c in losers), codes[survivor], margin, codes[other], other != winner)
         )
-    t = chain.totals()
+    t = chain.t
     alive = [c for c in range(scenario.n) if chain.alive[c]]
     runner = max((c for c in alive if c != winner), key=lambda c: (float(t[c]), codes[c]))
-    pair_total = float(t[winner] + t[runner])
-    final_margin = 100.0 * float(t[winner] - t[runner]) / pair_total if pair_total > 0 else 0.0
-    if len(alive) == 2 and abs(float(t[winner] - t[runner])) <= _TIE:
+    pair_total = t[winner] + t[runner]
+    final_margin = 100.0 * (t[winner] - t[runner]) / pair_total if pair_total > 0 else 0.0
+    if len(alive) == 2 and abs(t[winner] - t[runner]) <= _TIE:
         notes.append("final round tied: decided on earlier rounds, then by code")
     return IrvRun(
         tuple(rounds), tuple(eliminations), codes[winner], (codes[winner], codes[runner]), final_margin, tuple(notes)
@@ -776,7 +817,9 @@ class IrvOdds:
         codes: the candidates.
         n: number of draws.
         p_win: candidate code -> share of draws they win.
-        p_final_pair: candidate code -> share of draws they are one of the last round's two leaders.
+        p_final_pair: candidate code -> share of draws they are one of the last two when the count is run to
+            the end (the two-candidate-preferred pair; the winner is the same whether or not the count stops
+            at a majority).
         p_first_out: candidate code -> share of draws they are the first excluded (a sanity check on the field).
     """
 
@@ -822,21 +865,79 @@ def _row_draws(row: np.ndarray, z: np.ndarray, concentration: float) -> np.ndarr
     return np.exp(mu + np.sqrt(s2) * z)
 
 
+def _chain_fast(first: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`_chain_draws` with no preference limit and one exclusion a round: the slider's hot path.
+
+    Every draw excludes one candidate a round, so the loop runs exactly N - 2 times with no per-draw
+    bookkeeping of who is still counting. Excluded candidates are kept out of the minimum by an infinite
+    offset and out of the transfers by a zero in the open mask. Tallies are float32, held candidate-major
+    (N, D) so that the lowest candidate of every draw is one contiguous integer minimum: a positive float32
+    read as an int32 keeps its order, and its lowest bits are replaced by the candidate's index, so the
+    minimum carries the loser with it. Tallies within 2^-(23 - bits) of each other (bits = the index's
+    width, 4 for up to 16 candidates: 2e-6 relative) count as tied and go to the earlier candidate;
+    float32 itself keeps shares to about 1e-5 points. Both are far below what a simulation resolves.
+    """
+    d, n = first.shape
+    bits = max(1, (n - 1).bit_length())
+    low = np.int32((1 << bits) - 1)
+    tallies = np.ascontiguousarray(first.T, dtype=np.float32)  # (N, D)
+    t_flat = tallies.reshape(-1)
+    dead = np.zeros((n, d), dtype=np.float32)
+    dead_flat = dead.reshape(-1)
+    open_ = np.ones((d, n + 1), dtype=np.float32)
+    open_flat = open_.reshape(-1)
+    draw = np.arange(d)
+    open_cell = draw * (n + 1)
+    index = np.arange(n, dtype=np.int32)[:, None]
+    key = np.empty((n, d), dtype=np.float32)
+    key_bits = key.view(np.int32)
+    ones = np.ones(n + 1, dtype=np.float32)
+    weights = np.empty((d, n + 1), dtype=np.float32)
+    flat_rows = rows.reshape(n * d, n + 1)
+    first_out = np.zeros(d, dtype=np.intp)
+    for k in range(n - 2):
+        np.add(tallies, dead, out=key)
+        key_bits &= ~low
+        key_bits |= index
+        loser = (key_bits.min(axis=0) & low).astype(np.intp)
+        if k == 0:
+            first_out = loser
+        at = loser * d + draw
+        mass = t_flat.take(at)
+        dead_flat[at] = np.inf
+        open_flat[open_cell + loser] = 0.0
+        np.multiply(flat_rows.take(at, axis=0), open_, out=weights)
+        total = weights @ ones
+        scale = np.divide(mass, total, out=np.zeros(d, dtype=np.float32), where=total > 0)  # nowhere open: exhausted
+        t_flat[at] = 0.0
+        weights *= scale[:, None]
+        tallies += weights[:, :n].T
+    final = np.where(np.isinf(dead), np.float32(0.0), tallies)
+    winner = np.argmax(final, axis=0)
+    runner = (np.isfinite(dead) * index).sum(axis=0) - winner  # exactly two are left: the other one
+    return winner, runner, first_out
+
+
 def _chain_draws(
-    first: np.ndarray, rows: np.ndarray, max_rankings: int | None, batch: bool, stop_at_majority: bool
+    first: np.ndarray, rows: np.ndarray, max_rankings: int | None, batch: bool
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Run the chain in every draw at once.
+    """Run the chain in every draw at once, down to the last two.
+
+    Running on past a majority never changes the winner: the majority holder's tally can only grow, and the
+    others' combined tally can only shrink (each exclusion moves votes out of it), so the draws need no
+    per-draw stopping rule.
 
     Args:
         first: (D, N) first-round shares.
         rows: (N, D, N + 1) each candidate's next-preference weights in each draw.
         max_rankings: preference limit (None: all).
         batch: batch elimination.
-        stop_at_majority: stop at a majority of the continuing votes.
 
     Returns:
-        ((D,) winner index, (D, N) final tallies, (D,) first excluded index).
+        ((D,) winner, (D,) runner-up in the last two, (D,) first excluded), as candidate indices.
     """
+    if max_rankings is None and not batch:
+        return _chain_fast(first, rows)
     d, n = first.shape
     limited = max_rankings is not None
     depth = max_rankings if max_rankings is not None else 1
@@ -850,8 +951,6 @@ def _chain_draws(
     for _ in range(n - 2 + 1):
         tot = votes[:, :, 0] if depth == 1 else votes.sum(axis=2)
         live = alive.sum(axis=1) > 2
-        if stop_at_majority:
-            live &= 2.0 * tot.max(axis=1) <= tot.sum(axis=1)
         if not live.any():
             break
         key = np.where(alive, tot, np.inf)
@@ -878,8 +977,10 @@ def _chain_draws(
             arriving += to
             votes[draw[mask], loser[mask]] = 0.0
         votes += arriving
-    tot = votes[:, :, 0] if depth == 1 else votes.sum(axis=2)
-    return np.argmax(np.where(alive, tot, -np.inf), axis=1), np.where(alive, tot, 0.0), first_out
+    tot = np.where(alive, votes[:, :, 0] if depth == 1 else votes.sum(axis=2), -np.inf)
+    winner = np.argmax(tot, axis=1)
+    tot[draw, winner] = -np.inf
+    return winner, np.argmax(tot, axis=1), first_out
 
 
 class IrvSimulator:
@@ -909,8 +1010,10 @@ class IrvSimulator:
         rng = np.random.default_rng(seed)
         self._z_first = rng.standard_normal((draws, n_candidates))
         self._z_rows = rng.standard_normal((n_candidates, draws, n_candidates + 1))
-        self._rows = np.empty((n_candidates, draws, n_candidates + 1))
+        self._rows = np.empty((n_candidates, draws, n_candidates + 1), dtype=np.float32)  # see _chain_fast
         self._row_keys: list[tuple[bytes, float] | None] = [None] * n_candidates
+        self._first = np.empty((draws, n_candidates))
+        self._first_key: tuple[bytes, float] | None = None
 
     def run(
         self,
@@ -944,16 +1047,16 @@ class IrvSimulator:
                 else:
                     self._rows[i] = _row_draws(scenario.transfers[i], self._z_rows[i], concentration)
                 self._row_keys[i] = key
-        first = _first_round_draws(scenario.first_round, self._z_first, share_sd)
-        return _odds(scenario, first, self._rows)
+        key = (scenario.first_round.tobytes(), float(share_sd))
+        if self._first_key != key:  # a row slider leaves the first round as it was
+            self._first = _first_round_draws(scenario.first_round, self._z_first, share_sd)
+            self._first_key = key
+        return _odds(scenario, self._first, self._rows)
 
 
 def _odds(scenario: IrvScenario, first: np.ndarray, rows: np.ndarray) -> IrvOdds:
-    winner, final, first_out = _chain_draws(
-        first, rows, scenario.max_rankings, scenario.batch_elimination, scenario.stop_at_majority
-    )
+    winner, runner, first_out = _chain_draws(first, rows, scenario.max_rankings, scenario.batch_elimination)
     d, n = first.shape
-    runner = np.argmax(np.where(np.arange(n)[None, :] == winner[:, None], -np.inf, final), axis=1)
     wins = np.bincount(winner, minlength=n) / d
     pair = (np.bincount(winner, minlength=n) + np.bincount(runner, minlength=n)) / d
     out = np.bincount(first_out[first_out >= 0], minlength=n) / d
