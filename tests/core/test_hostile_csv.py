@@ -245,3 +245,18 @@ def test_every_stored_share_survives_export_and_import_exactly(share: float) -> 
     back = parse_polls_csv(polls_to_csv([poll], TOY), TOY)
     assert back.ok, back.errors
     assert back.polls[0].first_round == poll.first_round
+
+
+def test_a_publication_date_after_today_is_refused() -> None:
+    header = "pollster,fieldwork_start,fieldwork_end,published,sample_size,first:ann,first:bob,first:cat"
+    text = f"{header}\nAcme,2024-03-01,2024-03-02,2024-04-20,800,45,40,15\n"
+    result = parse_polls_csv(text, TOY, today=date(2024, 4, 1))
+    assert [(e.line, e.field) for e in result.errors] == [(2, "published")]
+    assert parse_polls_csv(text, TOY, today=date(2024, 4, 20)).ok
+
+
+@pytest.mark.parametrize("text", ["03/25/2024", "31/02/2024", "00/01/2024"])
+def test_an_impossible_day_month_year_date_is_named_in_its_error(text: str) -> None:
+    result = parse_polls_csv(f"{HEADER}\nAcme,2024-03-01,{text},800,45,40,15\n", TOY)
+    (error,) = result.errors
+    assert (error.line, error.field) == (2, "fieldwork_end") and text in error.message

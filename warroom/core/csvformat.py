@@ -153,7 +153,10 @@ def _parse_date(text: str) -> date:
     for pattern in (r"(\d{1,2})/(\d{1,2})/(\d{4})",):  # day/month/year, as UK sources print it
         m = re.fullmatch(pattern, text)
         if m:
-            return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+            try:
+                return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+            except ValueError:  # e.g. month 25: say which text, not just "month must be in 1..12"
+                raise ValueError(f"{text!r} is not a date (day/month/year: no such day)") from None
     raise ValueError(f"{text!r} is not a date (use YYYY-MM-DD)")
 
 

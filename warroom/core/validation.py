@@ -107,6 +107,8 @@ def validate_poll(poll: Poll, contest: Contest, *, today: date | None = None) ->
         )
     if today is not None and poll.fieldwork_start > today:
         problems.append(Problem("fieldwork_start", f"{poll.fieldwork_start.isoformat()} is in the future"))
+    if today is not None and poll.published is not None and today < poll.published <= latest:
+        problems.append(Problem("published", f"{poll.published.isoformat()} is in the future"))
     if poll.sample_size is not None and poll.sample_size <= 0:
         problems.append(Problem("sample_size", f"must be positive, got {poll.sample_size}"))
     elif poll.sample_size is not None and poll.sample_size > MAX_SAMPLE_SIZE:
