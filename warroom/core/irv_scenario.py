@@ -160,16 +160,23 @@ class IrvScenario:
                 f"instant-runoff scenario: the transfer matrix must be {n} x {n + 1} (a column per candidate "
                 f"and one for exhausted), got shape {matrix.shape}"
             )
-        for i, code in enumerate(codes):
-            row = matrix[i]
-            if not np.all(np.isfinite(row)) or np.any(row < 0) or np.any(row > 100.0 + SPLIT_TOLERANCE):
+        with np.errstate(invalid="ignore"):  # NaN rows are named below, not warned about
+            in_range = (
+                np.isfinite(matrix).all(axis=1)
+                & (matrix >= 0).all(axis=1)
+                & (matrix <= 100.0 + SPLIT_TOLERANCE).all(axis=1)
+            )
+            totals = matrix.sum(axis=1)
+        self_transfer = np.diagonal(matrix) > 0
+        bad_sum = np.abs(totals - 100.0) > SPLIT_TOLERANCE
+        for i in np.flatnonzero(~in_range | self_transfer | bad_sum):  # empty for a good matrix: one pass
+            code, row = codes[i], matrix[i]
+            if not in_range[i]:
                 raise ValueError(f"transfer row {code!r}: every share must lie within 0-100, got {row.tolist()}")
-            if row[i] > 0:
+            if self_transfer[i]:
                 raise ValueError(f"transfer row {code!r}: a candidate cannot transfer to themselves ({row[i]:g} %)")
-            total = float(row.sum())
-            if abs(total - 100.0) > SPLIT_TOLERANCE:
-                raise ValueError(f"transfer row {code!r}: shares must sum to 100, got {total:g}")
-            matrix[i] = row * (100.0 / total)
+            raise ValueError(f"transfer row {code!r}: shares must sum to 100, got {totals[i]:g}")
+        matrix *= 100.0 / totals[:, None]
         if self.max_rankings is not None and (
             isinstance(self.max_rankings, bool) or not isinstance(self.max_rankings, int) or self.max_rankings < 1
         ):
