@@ -64,6 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=date.fromisoformat, metavar="YYYY-MM-DD", help="use only polls known by then")
     p = sub.add_parser("scenario", parents=[common], help="evaluate a transfer/message scenario")
     _add_scenario_options(p)
+    sub.add_parser(
+        "backtest", parents=[common], help="the average and forecast 60/30/14/7/1 days out against each stored result"
+    )
     p = sub.add_parser("render", parents=[common], help="render a chart or panel to PNG/SVG/PDF, headless")
     p.add_argument("chart", choices=["first", "lead1", "lead2", "charts", "scenario", "briefing", "window"])
     p.add_argument("--out", type=Path, required=True)
@@ -383,6 +386,12 @@ def cmd_scenario(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_backtest(args: argparse.Namespace, out: TextIO) -> int:
+    from warroom.cli.backtest import cmd_backtest as run
+
+    return run(args, out)
+
+
 def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
     from warroom.cli.render import render_headless
 
@@ -405,6 +414,7 @@ COMMANDS = {
     "average": cmd_average,
     "scenario": cmd_scenario,
     "render": cmd_render,
+    "backtest": cmd_backtest,
     "gui": cmd_gui,
 }
 

@@ -1,0 +1,68 @@
+"""`warroom backtest`: every contest with a stored result, at 60/30/14/7/1 days out (issue 14)."""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TOY, make_poll
+from warroom.cli import main
+from warroom.core.types import OfficialResult
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_backtest_of_the_demo_and_a_users_own_contest(tmp_path: Path) -> None:
+    from warroom.bootstrap import open_store
+    from warroom.paths import AppPaths
+    from warroom.store import contests as contests_repo
+    from warroom.store import polls as repo
+
+    state = ["--data-dir", str(tmp_path)]
+    code, out, err = run("backtest", "--json", *state)
+    assert code == 0, err
+    data = json.loads(out)
+    london = [p for p in data["points"] if p["contest"] == "London Mayor 2012"]
+    assert [p["days_before"] for p in london] == [60, 30, 14, 7, 1]
+    eve = london[-1]
+    assert eve["official_margin"] == pytest.approx(100 * (1_054_811 - 992_273) / (1_054_811 + 992_273), abs=1e-3)
+    assert eve["band90"][0] < eve["official_margin"] < eve["band90"][1]
+    assert all(0 <= p["p_challenger_wins"] <= 1 for p in london)
+    # the probability shrinks as polling day nears and Johnson's lead holds
+    assert london[0]["p_challenger_wins"] > london[-1]["p_challenger_wins"]
+    for point in london:
+        for share in point["shares"].values():
+            assert 0 <= share["band90"][0] <= share["average"] <= share["band90"][1] <= 100
+    # a contest the user adds, with polls and a result, is back-tested too
+    paths = AppPaths.under(tmp_path)
+    store = open_store(paths.database, backup_dir=paths.backup_dir)
+    polls = [
+        replace(make_poll(1), fieldwork_start=TOY.election_date - timedelta(days=d + 2),
+                fieldwork_end=TOY.election_date - timedelta(days=d), first_round={"ann": 46, "bob": 38, "cat": 16})
+        for d in (40, 20, 9, 3)
+    ]
+    with store.sessions.begin() as s:
+        cid = contests_repo.create_contest(s, TOY)
+        repo.add_polls(s, cid, polls)
+        contests_repo.set_official_result(
+            s, cid, OfficialResult({"ann": 4500, "bob": 4000, "cat": 1500}, {"ann": 5000, "bob": 4700})
+        )
+    store.close()
+    code, out, err = run("backtest", "--contest", TOY.name, *state)
+    assert code == 0, err
+    assert "Toyton Mayor" in out and "Margin bands held the result" in out and "Calibration" in out
+    assert date(2024, 4, 2).isoformat() in out  # 30 days before 2 May 2024
+
+
+def test_backtest_without_any_result_says_so(tmp_path: Path) -> None:
+    code, _out, err = run("backtest", "--contest", "Nope", "--data-dir", str(tmp_path))
+    assert code == 1 and "Nope" in err

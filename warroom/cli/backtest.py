@@ -1,0 +1,123 @@
+"""`warroom backtest`: for every contest with a stored result, the average and the forecast at fixed distances
+before polling day against the result, with interval coverage and a calibration table (core.backtest)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any, TextIO
+
+from warroom.cli.common import CliError, emit_json, open_for_cli, table
+from warroom.core.backtest import DISTANCES, BacktestPoint, backtest_contest, summarise_backtest
+from warroom.core.forecast import ForecastErrors
+from warroom.resources import resource_path
+
+
+def _point_json(p: BacktestPoint) -> dict[str, Any]:
+    return {
+        "contest": p.contest,
+        "days_before": p.days,
+        "as_of": p.as_of.isoformat(),
+        "polls": p.polls,
+        "front_runner": p.a,
+        "challenger": p.b,
+        "margin": round(p.margin, 3),
+        "band90": [round(p.band[0], 3), round(p.band[1], 3)],
+        "official_margin": None if p.actual_margin is None else round(p.actual_margin, 3),
+        "error": None if p.margin_error is None else round(p.margin_error, 3),
+        "covered": p.covered,
+        "p_challenger_wins": round(p.p_b_wins, 4),
+        "challenger_won": p.b_won,
+        "shares": {
+            c: {"average": round(m, 3), "band90": [round(lo, 3), round(hi, 3)], "official": round(o, 3)}
+            for c, (m, lo, hi, o) in p.shares.items()
+        },
+    }
+
+
+def cmd_backtest(args: argparse.Namespace, out: TextIO) -> int:
+    """Run the back-test over every contest in the store that has a result (or the --contest one)."""
+    from warroom.store import contests as contests_repo
+    from warroom.store import polls as repo
+    from warroom.store.db import translated
+
+    errors = ForecastErrors.load(resource_path("data", "forecast_errors.json"))
+    store = open_for_cli(args)
+    points: list[BacktestPoint] = []
+    try:
+        with translated(store.engine), store.sessions() as session:
+            contests = repo.list_contests(session)
+            if args.contest:
+                contests = [c for c in contests if c.name == args.contest]
+                if not contests:
+                    raise CliError(f"no contest named {args.contest!r} in the store")
+            work = []
+            for c in contests:
+                result = contests_repo.get_official_result(session, c.id or 0)
+                if result is not None and len(result.final_round) == 2:
+                    work.append((c, result, repo.list_polls(session, c.id or 0)))
+    finally:
+        store.close()
+    if not work:
+        raise CliError("no contest in the store has an official result with a final round to test against")
+    for contest, result, polls in work:
+        points += backtest_contest(contest, polls, result, errors)
+    summary = summarise_backtest(points)
+    share_pairs = [(lo <= o <= hi) for p in points for (_m, lo, hi, o) in p.shares.values()]
+    if args.json:
+        emit_json(
+            {
+                "distances": list(DISTANCES),
+                "points": [_point_json(p) for p in points],
+                "margin_band_coverage": {"held": summary.covered, "of": summary.intervals},
+                "share_band_coverage": {"held": sum(share_pairs), "of": len(share_pairs)},
+                "brier": round(summary.brier, 4),
+                "calibration": [
+                    {"bin": [b.low, b.high], "n": b.count, "mean_forecast": b.mean_forecast, "observed": b.observed_rate}
+                    for b in summary.bins
+                    if b.count
+                ],
+            },
+            out,
+        )
+        return 0
+    out.write("Back-test: the poll average and the forecast d days before polling day, against the result\n\n")
+    table(
+        ["contest", "days", "as of", "polls", "margin", "90 % band", "result", "error", "held", "P(chal.)", "won"],
+        [
+            [
+                p.contest,
+                p.days,
+                p.as_of,
+                p.polls,
+                f"{p.margin:+.1f}",
+                f"{p.band[0]:+.1f} to {p.band[1]:+.1f}",
+                "" if p.actual_margin is None else f"{p.actual_margin:+.1f}",
+                "" if p.margin_error is None else f"{p.margin_error:+.1f}",
+                {True: "yes", False: "NO", None: ""}[p.covered],
+                f"{100 * p.p_b_wins:.0f} %",
+                "yes" if p.b_won else "no",
+            ]
+            for p in points
+        ],
+        out,
+    )
+    out.write(
+        f"\nMargin bands held the result {summary.covered} times of {summary.intervals}; "
+        f"first-round share bands {sum(share_pairs)} of {len(share_pairs)}. Brier score {summary.brier:.3f}.\n"
+    )
+    out.write("Calibration (challenger's win probability):\n")
+    table(
+        ["forecast", "cases", "mean forecast", "challenger won"],
+        [
+            [
+                f"{100 * b.low:.0f}-{100 * b.high:.0f} %",
+                b.count,
+                f"{100 * b.mean_forecast:.0f} %",
+                f"{100 * b.observed_rate:.0f} %",
+            ]
+            for b in summary.bins
+            if b.count
+        ],
+        out,
+    )
+    return 0

@@ -1,0 +1,157 @@
+"""Back-testing: what the app would have said at fixed distances before polling day, against the result. Pure.
+
+For a contest with a stored official result, at each distance d (60, 30, 14, 7, 1 days) the poll average is
+taken as it stood d days out (polls known by then only, core.pipeline with a baseline on that date), the
+forecast band around it comes from the historical error of poll averages at that distance
+(core.forecast.ForecastErrors), and the win probability from simulating the first round and the transfers
+(core.forecast.simulate_runoff) with the baseline's default transfers. The same functions give the app's
+numbers, so a back-test checks the numbers a campaign sees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import numpy as np
+
+from warroom.core.forecast import (
+    Calibration,
+    ForecastErrors,
+    calibration,
+    margin_interval,
+    share_interval,
+    simulate_first_round,
+    simulate_runoff,
+)
+from warroom.core.pipeline import BaselineChoice, PipelineError, compute_averages, default_scenario, make_baseline
+from warroom.core.scenario import DEFAULT_ERROR, project
+from warroom.core.types import Contest, OfficialResult, Poll
+
+DISTANCES = (60, 30, 14, 7, 1)
+"""Days before polling day at which a back-test looks (the issue's fixed distances)."""
+DRAWS = 4000
+SEED = 20120503
+
+
+@dataclass(frozen=True)
+class BacktestPoint:
+    """One contest at one distance.
+
+    Attributes:
+        contest: the contest's name.
+        days: days before polling day.
+        as_of: the day the average is taken on.
+        polls: polls known by then.
+        a: the average's front-runner.
+        b: its runner-up.
+        margin: the runoff lead of a over b the baseline gives (the runoff average where there is one).
+        band: the 90 % forecast band of the margin.
+        actual_margin: the official final-round margin of a over b (None if they were not the finalists).
+        shares: candidate -> (average, 90 % forecast band low, high, official share).
+        p_b_wins: simulated probability that b wins.
+        b_won: b won the count.
+    """
+
+    contest: str
+    days: int
+    as_of: date
+    polls: int
+    a: str
+    b: str
+    margin: float
+    band: tuple[float, float]
+    actual_margin: float | None
+    shares: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)
+    p_b_wins: float = 0.5
+    b_won: bool = False
+
+    @property
+    def margin_error(self) -> float | None:
+        """Forecast minus result, points."""
+        return None if self.actual_margin is None else self.margin - self.actual_margin
+
+    @property
+    def covered(self) -> bool | None:
+        """The result fell inside the 90 % band."""
+        if self.actual_margin is None:
+            return None
+        return self.band[0] <= self.actual_margin <= self.band[1]
+
+
+def backtest_contest(
+    contest: Contest,
+    polls: Sequence[Poll],
+    result: OfficialResult,
+    errors: ForecastErrors,
+    distances: Sequence[int] = DISTANCES,
+    *,
+    draws: int = DRAWS,
+    seed: int = SEED,
+) -> list[BacktestPoint]:
+    """The back-test of one contest at each distance that has polls.
+
+    Raises:
+        PipelineError: the contest has no result with a final round.
+    """
+    if len(result.final_round) != 2:
+        raise PipelineError(f"{contest.name}: the stored result has no final round between two candidates")
+    winner = max(result.final_round, key=lambda k: result.final_round[k])
+    official = result.shares()
+    out: list[BacktestPoint] = []
+    for days in distances:
+        as_of = contest.election_date - timedelta(days=days)
+        averages = compute_averages(polls, contest, as_of=as_of)
+        if averages is None:
+            continue
+        choice = BaselineChoice("as_of", as_of=as_of)
+        try:
+            base = make_baseline(choice, polls, contest, averages)
+        except PipelineError:
+            continue
+        scenario = default_scenario(base, polls, contest, choice)
+        rng = np.random.default_rng(seed + days)
+        normal = {k: v for k, v in base.normalised.items() if v > 0}
+        first = simulate_first_round(normal, float(errors.share_scale(days)), draws, rng)
+        odds = simulate_runoff(
+            first,
+            base.a,
+            base.b,
+            {k: scenario.split(k) for k in base.eliminated},
+            rng,
+            transfer_sd=DEFAULT_ERROR.transfer_sd,
+            runoff_adjustment=base.runoff_adjustment,
+            target_margin_sd=float(errors.margin_sd(days)),
+        )
+        margin = project(base, scenario).margin
+        band = margin_interval(margin, float(errors.margin_sd(days)))
+        shares = {}
+        for code, avg in base.normalised.items():
+            if code in official and code != "other":
+                lo, hi = share_interval(avg, float(errors.share_sd(days, avg)))
+                shares[code] = (avg, float(lo), float(hi), official[code])
+        out.append(
+            BacktestPoint(
+                contest=contest.name,
+                days=days,
+                as_of=as_of,
+                polls=sum(1 for p in polls if p.fieldwork_end <= as_of),
+                a=base.a,
+                b=base.b,
+                margin=margin,
+                band=band,
+                actual_margin=result.final_margin(base.a, base.b),
+                shares=shares,
+                p_b_wins=odds.p_b_wins,
+                b_won=winner == base.b,
+            )
+        )
+    return out
+
+
+def summarise_backtest(points: Sequence[BacktestPoint]) -> Calibration:
+    """Coverage of the margin bands and a calibration table of the win probabilities, over every point."""
+    forecasts = [(p.p_b_wins, p.b_won) for p in points]
+    intervals = [(p.band, p.actual_margin) for p in points if p.actual_margin is not None]
+    return calibration(forecasts, intervals)
