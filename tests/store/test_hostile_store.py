@@ -502,3 +502,30 @@ def test_no_migration_without_its_backup(tmp_path: Path) -> None:
     raw = sqlite3.connect(db)
     assert raw.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
     raw.close()
+
+
+@pytest.mark.parametrize("kind", ["no-driver", "folder", "unreadable-url", "foreign"])
+def test_the_cli_explains_a_bad_store_without_a_traceback_or_the_password(tmp_path: Path, kind: str) -> None:
+    import subprocess
+    import sys
+
+    if kind == "foreign":
+        db = tmp_path / "places.sqlite"
+        _foreign(db)
+        target = str(db)
+    else:
+        target = {
+            "no-driver": f"mysql://team:{SECRET}@127.0.0.1:1/polls",
+            "folder": str(tmp_path),
+            "unreadable-url": f"postgresql://team:{SECRET}@127.0.0.1:notaport/polls",
+        }[kind]
+    done = subprocess.run(
+        [sys.executable, "-m", "warroom", "--db", target, "--data-dir", str(tmp_path / "app"), "contests"],
+        cwd=Path(__file__).parents[2],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 3, done.stderr
+    assert "Traceback" not in done.stderr and SECRET not in done.stderr + done.stdout
+    assert done.stderr.startswith("warroom contests: ")
