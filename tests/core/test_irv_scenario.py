@@ -17,6 +17,7 @@ from warroom.core.irv_scenario import (
     IrvRun,
     IrvScenario,
     IrvSimulator,
+    _chain_draws,
     _first_round_draws,
     _row_draws,
     grouped_row,
@@ -337,6 +338,28 @@ def test_without_noise_every_draw_is_the_single_run() -> None:
         assert to_the_end.winner == run.winner
         assert odds.p_final_pair[to_the_end.final_pair[1]] == 1.0
         assert odds.p_first_out[run.eliminations[0].eliminated[0]] == 1.0 if run.eliminations else True
+
+
+@pytest.mark.parametrize(("limit", "batch"), [(None, False), (None, True), (2, False), (3, True)])
+def test_every_simulated_draw_is_the_single_run_at_that_draw(limit: int | None, batch: bool) -> None:
+    # With noise, each draw is a scenario of its own (its first round, its rows): the vectorised chain must
+    # elect whom run_irv elects there, with preference limits and batch elimination too.
+    rng = np.random.default_rng(21)
+    n, d = 8, 60
+    codes = tuple(f"k{i}" for i in range(n))
+    first = np.array([24.0, 21.0, 18.0, 12.0, 10.0, 7.0, 5.0, 3.0])
+    matrix = rng.dirichlet(np.ones(n + 1), size=n) * 100
+    matrix[np.arange(n), np.arange(n)] = 0
+    matrix = 100 * matrix / matrix.sum(axis=1, keepdims=True)
+    draws = _first_round_draws(first, rng.standard_normal((d, n)), 6.0)
+    rows = np.stack([_row_draws(matrix[i], rng.standard_normal((d, n + 1)), 8.0) for i in range(n)])
+    winner, runner, first_out = _chain_draws(draws, rows, limit, batch)
+    for k in range(d):
+        own = 100 * rows[:, k, :] / rows[:, k, :].sum(axis=1, keepdims=True)
+        run = run_irv(IrvScenario(codes, draws[k], own, limit, batch, stop_at_majority=False))
+        assert codes[winner[k]] == run.winner
+        assert {codes[winner[k]], codes[runner[k]]} == set(run.final_pair)
+        assert codes[first_out[k]] in run.eliminations[0].eliminated
 
 
 def test_probabilities_are_seeded_sum_to_one_and_follow_the_race() -> None:
