@@ -256,11 +256,32 @@ def test_a_bad_value_anywhere_is_placed_on_its_own_line(
     case: tuple[Contest, OfficialResult | None], data: st.DataObject
 ) -> None:
     contest, result = case
-    lines = contest_to_toml(contest, result).splitlines()
+    lines = contest_to_toml(contest, result).split("\n")
     k = data.draw(st.integers(0, len(contest.candidates) - 1))
     header = [i for i, line in enumerate(lines) if line == "[[candidate]]"][k]
     target = next(i for i in range(header + 1, len(lines)) if lines[i].startswith("colour = "))
     lines[target] = 'colour = "nope"'
     with pytest.raises(ContestFileError) as info:
-        parse_contest_file("\n".join(lines) + "\n")
+        parse_contest_file("\n".join(lines))
     assert [(p.line, p.key) for p in info.value.problems] == [(target + 1, f"candidate[{k + 1}].colour")]
+
+
+def test_unicode_line_separators_inside_strings_do_not_shift_lines() -> None:
+    raw = EXAMPLE.replace('notes = "First election for the post."', 'notes = "one\u2028two\x85three"')
+    bad = raw.replace('colour = "#777777"', 'colour = "grey"')
+    line = bad.split("\n").index('colour = "grey"') + 1
+    assert _problems(bad) == [(line, "candidate[3].colour")]
+    written = contest_to_toml(parse_contest_toml(raw))
+    assert "\u2028" not in written and "\x85" not in written and "\\u2028" in written
+    assert parse_contest_toml(written) == parse_contest_toml(raw)
+
+
+def test_multi_line_strings_and_quotes_in_strings_do_not_shift_lines() -> None:
+    text = EXAMPLE.replace(
+        'notes = "First election for the post."',
+        'notes = """\nline one \'\'\' and \\"""\n[[candidate]]\ncolour = \'x\'\n"""\noffice2 = \'a"""b\'',
+    ).replace('colour = "#777777"', 'colour = "grey"')
+    line = text.split("\n").index('colour = "grey"') + 1
+    found = _problems(text)
+    assert (line, "candidate[3].colour") in found
+    assert (text.split("\n").index('office2 = \'a"""b\'') + 1, "contest.office2") in found

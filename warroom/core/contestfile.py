@@ -460,21 +460,60 @@ def _unquote(key: str) -> str:
     return key.strip("'")
 
 
+def _string_state(line: str, state: str | None) -> str | None:
+    """Whether a multi-line string is open after `line`: its delimiter (three double or three single quotes), or None.
+
+    Walks the line as TOML reads it: basic and literal strings are skipped whole (so quotes inside them
+    never count), a comment ends the line, and a multi-line string may open and close on the same line.
+    """
+    i, n = 0, len(line)
+    while i < n:
+        if state is not None:
+            if state == '"""' and line[i] == "\\":
+                i += 2
+            elif line.startswith(state, i):
+                i += 3
+                while i < n and line[i] == state[0]:  # up to two quotes may end the content itself
+                    i += 1
+                state = None
+            else:
+                i += 1
+            continue
+        ch = line[i]
+        if ch == "#":
+            break
+        if line.startswith('"""', i) or line.startswith("'''", i):
+            state, i = line[i : i + 3], i + 3
+        elif ch == '"':
+            i += 1
+            while i < n and line[i] != '"':
+                i += 2 if line[i] == "\\" else 1
+            i += 1
+        elif ch == "'":
+            end = line.find("'", i + 1)
+            i = n if end < 0 else end + 1
+        else:
+            i += 1
+    return state
+
+
 def _line_finder(text: str) -> Callable[[Path_], int | None]:
     """Where each key and table of a (syntactically valid) contest file starts, by key path.
 
     A light scan of the lines, not a second parser: table headers, `key =` at the start of a line, and keys
-    inside an inline table on that line. A key it cannot place falls back to its table's header.
+    inside an inline table on that line, skipping the inside of multi-line strings. A key it cannot place
+    falls back to its table's header.
     """
     where: dict[Path_, int] = {}
     counts: dict[str, int] = {}
     current: Path_ = ()
-    in_multiline = False
-    for number, line in enumerate(text.splitlines(), start=1):
-        quotes = line.count('"""') + line.count("'''")
-        if in_multiline:
-            in_multiline = quotes % 2 == 0
+    inside: str | None = None  # the delimiter of the multi-line string the scan is in, if any
+    # TOML lines end at "\n" only; str.splitlines() would also break at \x85, \u2028 and friends inside strings.
+    for number, line in enumerate(text.split("\n"), start=1):
+        if inside is not None:
+            inside = _string_state(line, inside)
             continue
+        inside = _string_state(line, None)
         header = _HEADER.match(line)
         if header and not _KEY.match(line):
             name = header.group(2).strip().strip("\"'")
@@ -495,8 +534,6 @@ def _line_finder(text: str) -> Callable[[Path_], int | None]:
             rest = line[key.end() :]
             for inner in _INLINE_KEY.finditer(rest):
                 where.setdefault((*path, _unquote(inner.group(1))), number)
-            if quotes % 2 == 1:
-                in_multiline = True
 
     def locate(path: Path_) -> int | None:
         for cut in range(len(path), 0, -1):
@@ -616,7 +653,7 @@ def _string(value: str) -> str:
     for ch in value:
         if ch in _ESCAPES:
             out.append(_ESCAPES[ch])
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F or ch in "\x85\u2028\u2029":  # the last three: editors' line breaks
             out.append(f"\\u{ord(ch):04X}")
         else:
             out.append(ch)
