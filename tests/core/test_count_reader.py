@@ -212,3 +212,18 @@ def test_parse_ballot_file_reads_in_blocks_and_rejects_bytes_that_are_not_utf8(t
     bad.write_bytes(b"count,pref1\n1,A\n2,B\xff\n")
     with pytest.raises(CsvFormatError, match="not UTF-8"):
         parse_ballot_file(bad)
+
+
+def test_names_first_met_in_one_block_are_known_to_blocks_already_in_flight() -> None:
+    # Many small blocks: later blocks are looked up on worker threads before the new names of earlier
+    # blocks are registered; they must still take the fast path and give the same codes.
+    rows = "".join(f"1,N{i % 50},N{(i * 7) % 50}\n" for i in range(3000))
+    text = "count,pref1,pref2\n" + rows
+    saved = ballots_module._CHUNK_CHARS
+    ballots_module._CHUNK_CHARS = 64
+    try:
+        fast = read_table_fast(text, text.index("\n") + 1, 3, 0, first_line=2)
+    finally:
+        ballots_module._CHUNK_CHARS = saved
+    assert fast is not None
+    _same(fast, _ballot_table_csv(text)[0])

@@ -180,18 +180,19 @@ def read_table_chunks(chunks: Iterable[bytes], width: int, count_col: int, first
     count_parts: list[np.ndarray] = []
     pref_cols = [c for c in range(width) if c != count_col]
     blocks = _prepared(chunks)
-    # Blocks are cut into cells on a second thread while this one looks up the cells of the block before
-    # (numpy releases the GIL): lookups stay in file order, so codes are numbered by first appearance.
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    # Blocks are cut into cells and looked up on two worker threads (numpy releases the GIL), against the
+    # cell index as it stood when each was sent; cells new to the index are settled here in file order,
+    # so codes are numbered by first appearance whatever the threads do.
+    with ThreadPoolExecutor(max_workers=2) as pool:
         ahead: deque[Future[_Cells | None]] = deque()
         while True:
-            while len(ahead) < 2:
+            while len(ahead) < 3:
                 block = next(blocks, b"")
                 if block is None:
                     return None  # quotes, NUL bytes or blank lines: the csv path
                 if not block:
                     break
-                ahead.append(pool.submit(_cut, block, width, count_col, pref_cols))
+                ahead.append(pool.submit(_cut, block, width, count_col, pref_cols, cells.snapshot()))
             if not ahead:
                 break
             cut = ahead.popleft().result()
@@ -271,6 +272,35 @@ def _cell_words(raw: bytes) -> tuple[int, int, list[int]]:
     return first, last, middle
 
 
+_Slots = tuple[np.uint64, np.uint64, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _lookup(
+    table: _Slots | None,
+    keys: np.ndarray,
+    lengths: np.ndarray,
+    words: list[np.ndarray],
+    long_rows: np.ndarray,
+    middle: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(code of each cell, whether it exactly matches a known cell) against a snapshot of the cell index.
+
+    `words` is [first, last] per cell; `middle` holds the middle words of the cells at `long_rows`.
+    """
+    if table is None:
+        return np.zeros(keys.size, dtype=np.int16), np.zeros(keys.size, dtype=bool)
+    shift, multiplier, slot_entry, entry_code, entry_words, entry_len = table
+    entry = slot_entry[(keys * multiplier) >> shift]
+    ok = entry_len[entry] == lengths
+    ok &= entry_words[0][entry] == words[0]
+    ok &= entry_words[1][entry] == words[1]
+    if long_rows.size:
+        long_entry = entry[long_rows]
+        for k in range(middle.shape[1]):
+            ok[long_rows] &= entry_words[2 + k][long_entry] == middle[:, k]
+    return entry_code[entry], ok
+
+
 class _CellIndex:
     """The distinct non-empty cells met so far: key -> code, with their words to check every match exactly."""
 
@@ -280,7 +310,7 @@ class _CellIndex:
         self.codes: list[int] = []
         self.raw: list[bytes] = []
         self._text_codes: dict[str, int] = {}
-        self._table: tuple[np.uint64, np.uint64, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._table: _Slots | None = None
 
     def add(self, key: int, raw: bytes) -> bool:
         try:
@@ -298,27 +328,17 @@ class _CellIndex:
         self._table = None
         return True
 
+    def snapshot(self) -> _Slots | None:
+        """The lookup table as it stands (immutable arrays: safe to read on another thread)."""
+        return self._slots() if self.keys else None
+
     def lookup(
         self, keys: np.ndarray, lengths: np.ndarray, words: list[np.ndarray], long_rows: np.ndarray, middle: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
-        """(code of each cell, whether it is an exact match of a known cell).
+        """(code of each cell, whether it is an exact match of a known cell)."""
+        return _lookup(self.snapshot(), keys, lengths, words, long_rows, middle)
 
-        `words` is [first, last] per cell; `middle` holds the middle words of the cells at `long_rows`.
-        """
-        if not self.keys:
-            return np.zeros(keys.size, dtype=np.int16), np.zeros(keys.size, dtype=bool)
-        shift, multiplier, slot_entry, entry_code, entry_words, entry_len = self._slots()
-        entry = slot_entry[(keys * multiplier) >> shift]
-        ok = entry_len[entry] == lengths
-        ok &= entry_words[0][entry] == words[0]
-        ok &= entry_words[1][entry] == words[1]
-        if long_rows.size:
-            long_entry = entry[long_rows]
-            for k in range(middle.shape[1]):
-                ok[long_rows] &= entry_words[2 + k][long_entry] == middle[:, k]
-        return entry_code[entry], ok
-
-    def _slots(self) -> tuple[np.uint64, np.uint64, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def _slots(self) -> _Slots:
         if self._table is None:
             keys = np.array(self.keys, dtype=np.uint64)
             # Multiplicative hashing into 2**bits slots, with a multiplier that gives these few keys a slot
@@ -359,10 +379,12 @@ class _Cells:
     last: np.ndarray
     long_rows: np.ndarray
     middle: np.ndarray
+    found: np.ndarray  # codes looked up against the cell index as it was when the block was sent
+    ok: np.ndarray  # which of those are exact matches (the rest are new cells, settled in file order)
 
 
-def _cut(chunk: bytes, width: int, count_col: int, pref_cols: list[int]) -> _Cells | None:
-    """Split a block into cells and read their words (pure: runs on the worker thread), or None."""
+def _cut(chunk: bytes, width: int, count_col: int, pref_cols: list[int], table: _Slots | None) -> _Cells | None:
+    """Split a block into cells, read their words and look them up (pure: runs on a worker thread)."""
     b = np.frombuffer(chunk, dtype=np.uint8)
     seps = np.flatnonzero((b == 44) | (b == 10)).astype(np.int32)
     is_nl = b[seps] == 10
@@ -406,7 +428,10 @@ def _cut(chunk: bytes, width: int, count_col: int, pref_cols: list[int]) -> _Cel
             inside = ll > 8 * (k + 2)  # a middle word k+1 exists: the cell runs past its end + 8
             middle[inside, k] = words_at[ls[inside] + 8 * (k + 1)]
             keys[long_rows[inside]] = keys[long_rows[inside]] * _MIX + middle[inside, k]
-    return _Cells(chunk, n_lines, len(pref_cols), counts, filled, s, lengths, keys, first, last, long_rows, middle)
+    found, ok = _lookup(table, keys, lengths, [first, last], long_rows, middle)
+    return _Cells(
+        chunk, n_lines, len(pref_cols), counts, filled, s, lengths, keys, first, last, long_rows, middle, found, ok
+    )
 
 
 def _resolve(cut: _Cells, cells: _CellIndex) -> np.ndarray | None:
@@ -414,7 +439,9 @@ def _resolve(cut: _Cells, cells: _CellIndex) -> np.ndarray | None:
     codes = np.full(cut.n_lines * cut.n_prefs, BLANK, dtype=np.int16)  # an empty cell is always a blank ranking
     if cut.filled.size:
         words = [cut.first, cut.last]
-        found, ok = cells.lookup(cut.keys, cut.lengths, words, cut.long_rows, cut.middle)
+        found, ok = cut.found, cut.ok
+        if not ok.all():  # against the index as it is now: cells met in the blocks before this one
+            found, ok = cells.lookup(cut.keys, cut.lengths, words, cut.long_rows, cut.middle)
         if not ok.all():
             missing = np.flatnonzero(~ok)
             new_keys, first_seen = np.unique(cut.keys[missing], return_index=True)
