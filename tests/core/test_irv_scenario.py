@@ -24,6 +24,7 @@ from warroom.core.irv_scenario import (
     irv_scenario,
     minor_group,
     prior_from_ballots,
+    row_break_even,
     run_irv,
     scenario_from_count,
     set_row,
@@ -144,6 +145,21 @@ def test_a_transfer_change_flips_who_finishes_third_and_so_who_wins() -> None:
     assert abs(below.eliminations[-1].margin) < 0.1 and abs(above.eliminations[-1].margin) < 0.1
     for run in (below, above):
         assert run.eliminations[-1].decisive
+
+
+def test_row_break_even_finds_the_share_that_flips_third_place() -> None:
+    # From ind_to_grn = 45 the race flips when the Greens' part falls to 39.72 (3.575 / 0.09): 5.28 points
+    # must move from the Greens to Labor in the independent's row; from 30, 9.72 points the other way.
+    g = 3.575 / 0.09
+    assert row_break_even(brisbane_like(45), "ind", "grn", "alp") == pytest.approx(g - 45, abs=1e-6)
+    assert row_break_even(brisbane_like(30), "ind", "grn", "alp") == pytest.approx(g - 30, abs=1e-6)
+    # Labor trails the Greens by 0.475 points in round 3; the UAP's 4 points reach Labor at 4 % per point of
+    # its row: 11.875 points moved from the LNP to Labor there put Labor ahead, and Labor wins.
+    assert row_break_even(brisbane_like(45), "uap", "lnp", "alp") == pytest.approx(-0.475 / 0.04, abs=1e-6)
+    # Sending the UAP's LNP-bound votes to nobody instead changes nothing (and there are none to send back).
+    assert row_break_even(brisbane_like(45), "uap", X, "lnp") is None
+    with pytest.raises(ValueError, match="themselves"):
+        row_break_even(brisbane_like(45), "ind", "ind", "alp")
 
 
 def test_ties_are_broken_as_the_count_engine_breaks_them() -> None:

@@ -38,7 +38,9 @@ in points of the first-round valid vote ("who finishes third" when three are lef
 the elimination is decisive when that replay elects someone else.
 
 Win probabilities (`IrvSimulator`, `simulate_irv`) run the whole chain vectorised over draws, as numpy arrays
-of shape (draws, N):
+of shape (draws, N). Every draw is run down to the last two: going on past a majority never changes the
+winner (the majority holder's tally can only grow, the others' combined tally only shrink), and the last two
+are the pair `IrvOdds.p_final_pair` reports.
 
 * Polling error: a logistic-normal first round, the same law as `forecast.simulate_first_round`: each
   log-share gets normal noise with sd 2 sd / (100 sqrt(p)) centred at -sigma^2 / 2, then softmax, so shares
@@ -46,11 +48,14 @@ of shape (draws, N):
   DEFAULT_SHARE_SD documents the sd of a 50 % candidate.
 * Transfer uncertainty: every row is drawn around its value as a Dirichlet(alpha x row) with concentration
   DEFAULT_CONCENTRATION (zero entries stay zero). By default the Dirichlet's gammas are drawn as lognormals
-  with the gammas' own mean and variance (shape k: log G ~ N(log k - s^2 / 2, s^2), s^2 = log(1 + 1 / k)), so
-  every component has the Dirichlet's mean and, to first order, its variance. That form takes standard
-  normals drawn once per seed: a slider move reuses them (common random numbers), so the probabilities move
-  smoothly with the slider instead of re-rolling, and a move costs no random number generation. The exact
-  gamma draws are available (`exact=True`) and agree within simulation error (tested).
+  with the gammas' own mean and variance (shape k: log G ~ N(log k - s^2 / 2, s^2), s^2 = log(1 + 1 / k)),
+  which gives rows with the Dirichlet's mean and spread to within a few per cent (tested at alpha = 24). That
+  form takes standard normals drawn once per seed: a slider move reuses them (common random numbers), so the
+  probabilities move smoothly with the slider instead of re-rolling, and a move costs no random number
+  generation. The exact gamma draws are available (`exact=True`) and agree within simulation error (tested).
+* The common case (no preference limit, one exclusion a round) runs in float32 with the lowest candidate
+  found by one integer minimum (`_chain_fast`); tallies within about 2e-6 of each other (relative) are then
+  tied and go to the earlier candidate, far below what a simulation resolves.
 """
 
 from __future__ import annotations
@@ -82,6 +87,7 @@ __all__ = [
     "minor_group",
     "prior_from_ballots",
     "proportional_row",
+    "row_break_even",
     "run_irv",
     "scenario_from_count",
     "set_row",
@@ -611,6 +617,77 @@ def run_irv(scenario: IrvScenario) -> IrvRun:
     return IrvRun(
         tuple(rounds), tuple(eliminations), codes[winner], (codes[winner], codes[runner]), final_margin, tuple(notes)
     )
+
+
+_SCAN = 64  # grid points per direction in row_break_even before bisection
+
+
+def _winner_with_row(scenario: IrvScenario, i: int, row: list[float]) -> int:
+    chain = _Chain(scenario)
+    chain.rows = [*chain.rows[:i], row, *chain.rows[i + 1 :]]
+    return chain.play_out()
+
+
+def row_break_even(scenario: IrvScenario, code: str, to: str, source: str, *, tol: float = 1e-9) -> float | None:
+    """How far one slider of a row must move to change the winner: the "what would it take" of a transfer.
+
+    Points of `code`'s row are moved from `source` to `to` (a positive answer) or from `to` back to `source`
+    (a negative one); the rest of the row stays as it is. The answer is the smallest such move that elects
+    someone else, to within `tol` points (tallies within 1e-9 points count as tied, so in practice to about
+    1e-9 / the slope of the closest gap: 1e-8 points when a point of the row moves the gap by 0.1). The winner is a step function of the move; each direction is scanned
+    on a grid of _SCAN points and the first change is then bisected, so a change that reverses within one
+    grid step (1/64 of the share available) could be passed over. Up to about 200 runs of the chain: tens of
+    milliseconds for 12 candidates, so compute it on demand (the slider released, a button), not every frame.
+
+    Args:
+        scenario: the race.
+        code: whose row.
+        to: candidate code or EXHAUSTED gaining in the positive direction.
+        source: candidate code or EXHAUSTED losing in the positive direction.
+        tol: precision in points.
+
+    Returns:
+        The signed move in points of the row, or None if no move within the row changes the winner.
+    """
+    i = scenario.index(code)
+    cols = []
+    for name in (to, source):
+        j = scenario.n if name == EXHAUSTED else scenario.index(name)
+        if j == i:
+            raise ValueError(f"transfer row {code!r}: a candidate cannot transfer to themselves")
+        cols.append(j)
+    a, b = cols
+    if a == b:
+        raise ValueError(f"row break-even: {to!r} and {source!r} are the same")
+    base = scenario.transfers[i].tolist()
+    winner = _Chain(scenario).play_out()
+
+    def winner_at(x: float) -> int:
+        row = list(base)
+        row[a] += x
+        row[b] -= x
+        return _winner_with_row(scenario, i, row)
+
+    best: float | None = None
+    for sign, room in ((1.0, base[b]), (-1.0, base[a])):
+        if room <= 0:
+            continue
+        previous = 0.0
+        for step in range(1, _SCAN + 1):
+            x = room * step / _SCAN
+            if winner_at(sign * x) != winner:
+                lo, hi = previous, x
+                while hi - lo > tol:
+                    mid = 0.5 * (lo + hi)
+                    if winner_at(sign * mid) != winner:
+                        hi = mid
+                    else:
+                        lo = mid
+                if best is None or hi < abs(best):
+                    best = sign * hi
+                break
+            previous = x
+    return best
 
 
 # --- from real counts and ballots ------------------------------------------------------------------------------
