@@ -309,7 +309,7 @@ def irv_scenario(
     return IrvScenario(codes, first, matrix, max_rankings, batch_elimination, stop_at_majority)
 
 
-# --- moving votes (shared by the single run and the simulation) -------------------------------------------------
+# --- moving votes (the simulation's general path; the single run has the same rule in plain floats) ---------
 
 
 def _move(mass: np.ndarray, row: np.ndarray, open_: np.ndarray, limited: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -634,10 +634,12 @@ def row_break_even(scenario: IrvScenario, code: str, to: str, source: str, *, to
     Points of `code`'s row are moved from `source` to `to` (a positive answer) or from `to` back to `source`
     (a negative one); the rest of the row stays as it is. The answer is the smallest such move that elects
     someone else, to within `tol` points (tallies within 1e-9 points count as tied, so in practice to about
-    1e-9 / the slope of the closest gap: 1e-8 points when a point of the row moves the gap by 0.1). The winner is a step function of the move; each direction is scanned
-    on a grid of _SCAN points and the first change is then bisected, so a change that reverses within one
-    grid step (1/64 of the share available) could be passed over. Up to about 200 runs of the chain: tens of
-    milliseconds for 12 candidates, so compute it on demand (the slider released, a button), not every frame.
+    1e-9 / the slope of the closest gap: 1e-8 points when a point of the row moves the gap by 0.1).
+
+    The winner is a step function of the move; each direction is scanned on a grid of _SCAN points and the
+    first change is then bisected, so a change that reverses within one grid step (1/64 of the share
+    available) could be passed over. Up to about 200 runs of the chain: tens of milliseconds for 12
+    candidates, so compute it on demand (the slider released, a button), not every frame.
 
     Args:
         scenario: the race.
