@@ -13,7 +13,8 @@ peer engine from PyPI; install it into the virtualenv with `pip install pyrankvo
 skipped with a message). pyrankvote always excludes mathematically beaten candidates together, so our
 engine is run with `CountRules(batch_elimination=True)` for the comparison, and every round's tallies
 must agree. The peer is slow (one Python object per paper), so it counts the first `--peer-ballots` rows
-of the file, and our engine's time on that same subset is printed beside it.
+of the file, and our engine's time on that same subset is printed beside it. The engine this one replaced
+(the per-paper Python count, taken from git history) is timed on `--old-ballots` rows as a second reference.
 """
 
 from __future__ import annotations
@@ -157,11 +158,50 @@ def compare_with_peer(names: list[str], rows: np.ndarray) -> None:
         raise SystemExit("the peer engine disagrees with warroom's count")
 
 
+OLD_ENGINE = "5b0ad6e"  # the per-paper Python engine this one replaced (issue 16's fix applied)
+
+
+def compare_with_old_engine(names: list[str], rows: np.ndarray) -> None:
+    """Time the replaced engine (loaded from git history) and this one on the same Ballot objects."""
+    import types
+
+    try:
+        source = subprocess.run(
+            ["git", "show", f"{OLD_ENGINE}:warroom/core/count.py"], capture_output=True, text=True, check=True, cwd=ROOT
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        print("  old engine: not in this checkout's history; comparison skipped")
+        return
+    old = types.ModuleType("old_count")
+    sys.modules["old_count"] = old  # dataclasses look their module up while the class is built
+    exec(compile(source, "old_count.py", "exec"), old.__dict__)
+    from warroom.core.ballots import BallotTable
+    from warroom.core.count import count_ballots
+
+    table = BallotTable(tuple(names), rows, np.ones(rows.shape[0], dtype=np.int64), None, 2)
+    new_ballots = table.to_ballots()
+    old_ballots = [old.Ballot(b.preferences, b.count) for b in new_ballots]
+    t0 = time.perf_counter()
+    before = old.count_ballots(old_ballots, "irv")
+    old_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    after = count_ballots(new_ballots, "irv")
+    new_s = time.perf_counter() - t0
+    same = [r.tallies for r in before.rounds] == [r.tallies for r in after.rounds] and before.winner == after.winner
+    print(
+        f"  same {rows.shape[0]:,} Ballot objects: old engine {old_s:.2f} s, this engine {new_s:.2f} s "
+        f"(from objects, conversion included); {'same rounds' if same else 'ROUNDS DIFFER'}"
+    )
+    if not same:
+        raise SystemExit("the old engine and this one disagree")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ballots", type=int, default=1_000_000)
     parser.add_argument("--candidates", type=int, nargs="+", default=[10, 30])
     parser.add_argument("--peer-ballots", type=int, default=250_000, help="rows the peer engine counts (0: skip)")
+    parser.add_argument("--old-ballots", type=int, default=100_000, help="rows the replaced engine counts (0: skip)")
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (wall times stretch under load; CPU times less)")
     with tempfile.TemporaryDirectory() as tmp:
@@ -188,6 +228,8 @@ def main() -> None:
             )
             if args.peer_ballots:
                 compare_with_peer(names, rows[: args.peer_ballots])
+            if args.old_ballots:
+                compare_with_old_engine(names, rows[: args.old_ballots])
 
 
 if __name__ == "__main__":
