@@ -76,6 +76,8 @@ def _landmarks(
     tick_rows = np.nonzero(dark[:, axis_x + 2 : axis_x + 5].all(axis=1))[0]
     assert len(tick_rows), "no ticks on the value axis"
     zero_tick = float(tick_rows[np.argmin(np.abs(tick_rows + 0.5 - zero_row))]) + 0.5
+    row = round(zero_row)
+    zero_label = int(dark[row - 7 : row + 7, : max(0, axis_x - 1)].sum())  # the "0" written beside its tick
     cx, cy = expected["last"]
     r = 8
     window = dark[max(0, round(cy) - r) : round(cy) + r + 1, max(0, round(cx) - r) : round(cx) + r + 1]
@@ -84,6 +86,7 @@ def _landmarks(
     return {
         "zero": zero_row,
         "zero_tick": zero_tick,
+        "zero_label": zero_label,
         "last_x": float(xs.mean()) + max(0, round(cx) - r) + 0.5,
         "last_y": float(ys.mean()) + max(0, round(cy) - r) + 0.5,
     }
@@ -94,7 +97,7 @@ def _chart_landmarks(room) -> tuple[dict[str, tuple[float, float]], tuple[int, i
 
     charts = room.window.charts
     plot = charts.plots["lead2"]
-    origin = plot.sceneBoundingRect().topLeft()
+    origin = plot.sceneBoundingRect().topLeft()  # exports start at the chart's top left
     vb = plot.getViewBox()
     x, y, _ids = charts.point_data("lead2")
     last = vb.mapViewToScene(QPointF(float(x[-1]), float(y[-1]))) - origin
@@ -129,10 +132,17 @@ def _agree(room, tmp_path: Path, other: Path) -> None:
     # Qt's own picture is where the chart says: the zero line on the row of 0, the poll at its centre
     assert abs(qt["zero"] - expected["zero"][1]) <= 1.0
     assert abs(qt["zero_tick"] - qt["zero"]) <= 1.0  # the axis labels 0 where the zero line is
+    assert qt["zero_label"] > 10 and them["zero_label"] > 10  # and the label is there
     assert abs(qt["last_x"] - expected["last"][0]) <= 1.0 and abs(qt["last_y"] - expected["last"][1]) <= 1.0
     # and the other renderer draws both on the same pixels
     for key in ("zero", "zero_tick", "last_x", "last_y"):
         assert abs(them[key] - qt[key]) <= 1.0, (key, them[key], qt[key])
+    # and nothing else differs much either (antialiasing and glyph rendering aside): no marker or line
+    # spilling out of the plot area, no shifted text
+    mine = _load(png).astype(int)
+    differ = np.abs(mine - theirs.astype(int)).max(axis=2) > 128
+    print(f"{other.name}: {100 * differ.mean():.2f} % of pixels differ strongly from the PNG")
+    assert differ.mean() < 0.02
 
 
 def test_svg_renders_like_the_png_in_librsvg(room, tmp_path: Path) -> None:
@@ -144,6 +154,27 @@ def test_svg_renders_like_the_png_in_librsvg(room, tmp_path: Path) -> None:
     plot_to_svg(room.window.charts.plots["lead2"], svg)
     raster = tmp_path / "lead2_rsvg.png"
     subprocess.run([rsvg, "-w", str(width), "-h", str(height), str(svg), "-o", str(raster)], check=True, timeout=60)
+    _agree(room, tmp_path, raster)
+
+
+def test_svg_renders_like_the_png_in_qt_svg(room, tmp_path: Path) -> None:
+    """Qt's own SVG renderer (which ignores clip-path) draws the file like the PNG too."""
+    from PySide6.QtGui import QColor, QPainter
+    from PySide6.QtSvg import QSvgRenderer
+
+    _png, width, height = _png_of(room, tmp_path)
+    svg = tmp_path / "lead2.svg"
+    plot_to_svg(room.window.charts.plots["lead2"], svg)
+    renderer = QSvgRenderer(str(svg))
+    assert renderer.isValid()
+    image = QImage(width, height, QImage.Format.Format_ARGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    renderer.render(painter)
+    painter.end()
+    raster = tmp_path / "lead2_qtsvg.png"
+    assert image.save(str(raster))
     _agree(room, tmp_path, raster)
 
 

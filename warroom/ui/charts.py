@@ -18,7 +18,6 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath
 from PySide6.QtWidgets import QGraphicsPathItem, QSizePolicy, QVBoxLayout, QWidget
 
 from warroom.core.averaging import AverageSeries, PollAverages
-from warroom.core.pipeline import runoff_kind
 from warroom.core.types import Annotation, Contest, Poll
 
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
@@ -126,6 +125,22 @@ class _TitleLabel(pg.LabelItem):
             self.text = full
         finally:
             self._fitting = False
+
+
+def _size_axes(plot: pg.PlotItem, font: QFont) -> None:
+    """Give the value and date axes a fixed size for their type size.
+
+    pyqtgraph sizes an axis while painting its labels and shrinks it only by more than 10 px, so charts linked
+    on the date axis drifted apart by a few pixels, projector-size type left wide axes behind, and an export
+    made before the next paint had no room for the labels. Every value label here fits in "-100" (shares
+    are percentages, leads points), so the width is set from that, the same on every chart."""
+    metrics = QFontMetricsF(font)
+    left, bottom = plot.getAxis("left"), plot.getAxis("bottom")
+    left.setWidth(math.ceil(metrics.horizontalAdvance("-100") + left.style["tickTextOffset"][0] + 2))
+    bottom.setHeight(math.ceil(metrics.height() + bottom.style["tickTextOffset"][1] + 2))
+    for axis in (left, bottom):
+        axis.picture = None
+        axis.update()
 
 
 def _use_overflowing_title(plot: pg.PlotItem) -> None:
@@ -556,14 +571,15 @@ class ChartPanel(QWidget):
                 series.set_points(np.empty(0), np.empty(0), np.empty(0), [], np.empty(0, dtype=np.int64))
         self._lead2_observed.set_average(averages.second_lead if averages else None)
         self._lead2_implied.set_average(None)
-        # Say what the runoff line is made of: published head-to-heads (filled) and runoffs implied by first
-        # round and transfers (hollow); the scenario's baseline names the same source.
-        kind = runoff_kind(averages) if averages is not None else "no runoff figures"
+        # Say what the runoff line is made of: published head-to-heads (filled points) and runoffs implied by
+        # first round and transfers (hollow); the scenario's baseline names the same source.
+        n_pub = len(averages.second_lead_observed) if averages is not None else 0
+        n_imp = len(averages.second_lead_implied) if averages is not None else 0
         name_a = contest.candidate(a).name.split()[-1] if a != "other" else a
         name_b = contest.candidate(b).name.split()[-1] if b != "other" else b
         for key, title in (
             ("lead1", f"First-round lead: {name_a} minus {name_b} (points)"),
-            ("lead2", f"Runoff lead: {name_a} minus {name_b} (points); average of {kind}"),
+            ("lead2", f"Runoff lead: {name_a} minus {name_b} (points; {n_pub} published, {n_imp} implied)"),
         ):
             if self.plots[key].titleLabel.text != title:  # re-laying out a title costs more than the data
                 self.plots[key].setTitle(title)
@@ -646,12 +662,7 @@ class ChartPanel(QWidget):
                 axis.setPen(pg.mkPen(theme.foreground))
                 axis.setTextPen(pg.mkPen(theme.foreground))
                 axis.setStyle(tickFont=font)
-                # pyqtgraph's axes only grow to fit their labels (they shrink only by more than 10 px):
-                # measured afresh, so leaving the projector's large type gives back the width it took.
-                axis.textWidth = 0
-                axis.textHeight = 0
-                axis.picture = None
-                axis.update()
+            _size_axes(plot, font)
             plot.titleLabel.setAttr("color", theme.foreground)
             plot.titleLabel.setAttr("size", f"{theme.font_pt + 2}pt")
             plot.titleLabel.setText(plot.titleLabel.text)

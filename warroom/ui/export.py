@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyqtgraph as pg
-from PySide6.QtCore import QMarginsF, QPoint, QPointF, QRectF, QSize, QSizeF, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QMarginsF, QPoint, QPointF, QRectF, QSize, QSizeF, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -90,7 +90,8 @@ def plot_to_svg(plot: pg.PlotItem, path: Path) -> list[str]:
     Returns:
         The type names of visible items it could not draw (empty for the app's charts).
     """
-    rect = plot.sceneBoundingRect()
+    _settle(plot)
+    rect = _export_rect(plot)
     return _write_svg([plot], rect, path, plot.titleLabel.text or "warroom chart")
 
 
@@ -101,7 +102,8 @@ def plots_to_svg(plots: Sequence[pg.PlotItem], source: QRectF, path: Path, title
 
 def plot_to_pdf(plot: pg.PlotItem, path: Path) -> None:
     """A single chart as a one-page vector PDF the size of the chart on screen (1 px = 1/96 in at 96 dpi)."""
-    rect = plot.sceneBoundingRect()
+    _settle(plot)
+    rect = _export_rect(plot)
     tmp = _atomic(path)
     writer = QPdfWriter(str(tmp))
     # The axes replay a QPicture recorded at the screen's resolution; QPicture rescales by the ratio of the two
@@ -131,6 +133,20 @@ _FONT_FALLBACK = "'Liberation Sans', Arial, Helvetica, sans-serif"
 def _num(v: float) -> str:
     text = f"{v:.3f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+def _settle(plot: pg.PlotItem) -> None:
+    """Apply layout changes still waiting in the event queue (a title, an axis or a legend resized since the
+    last paint), so every export of this moment draws the same geometry."""
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
+    plot.getViewBox().updateMatrix()
+
+
+def _export_rect(plot: pg.PlotItem) -> QRectF:
+    """The area of the scene a single-chart export shows: the chart, in whole pixels (a fractional height would
+    make renderers letterbox the picture and shift everything by a pixel or two)."""
+    rect = plot.sceneBoundingRect()
+    return QRectF(rect.topLeft(), QSizeF(max(1, round(rect.width())), max(1, round(rect.height()))))
 
 
 def _background_of(plot: pg.PlotItem) -> QColor:
@@ -206,6 +222,20 @@ class _SvgWriter:
         clip: QRectF | None = None,
     ) -> None:
         mapped = (transform * self.shift).map(path)
+        if clip is not None:
+            # Clipped here as well as by clip-path: Qt's own SVG renderer ignores clip-path.
+            box = self.shift.mapRect(clip)
+            filled = brush is not None and brush.style() != Qt.BrushStyle.NoBrush
+            stroked = pen is not None and pen.style() != Qt.PenStyle.NoPen
+            if filled and stroked:  # a marker: kept whole when its centre is inside, as pyqtgraph culls them
+                if not box.contains(mapped.boundingRect().center()):
+                    return
+            elif filled:
+                area = QPainterPath()
+                area.addRect(box)
+                mapped = mapped.intersected(area)
+            else:
+                mapped = _clip_lines(mapped, box)
         d = self.path_data(mapped)
         if d:
             self.body.append(f'<path d="{d}" {self.fill(brush)} {self.stroke(pen)}{self.clip_attr(clip)}/>')
@@ -215,7 +245,7 @@ class _SvgWriter:
         renderers draw it crisp and in the same column instead of greying it across two."""
 
         def snap(v: float) -> float:
-            return math.floor(v - 0.5) + 0.5
+            return math.floor(v) + 0.5  # the pixel Qt's aliased rasteriser fills for a 1-px line at v
 
         a, b = self.shift.map(a), self.shift.map(b)
         if abs(a.x() - b.x()) < 1e-6:  # vertical
@@ -274,6 +304,8 @@ class _SvgWriter:
         if not text.strip():
             return
         t = QTransform.fromTranslate(x, y) * transform * self.shift
+        if clip is not None and not self.shift.mapRect(clip).contains(QPointF(t.dx(), t.dy())):
+            return  # starts outside its plot area: hidden there (and Qt's SVG renderer would not clip it)
         family = QFontInfo(font).family() or font.family()
         style = (
             f'font-family="\'{family}\', {_FONT_FALLBACK}" font-size="{_num(_font_px(font))}"'
@@ -307,6 +339,52 @@ class _SvgWriter:
             + "\n".join(self.body)
             + "\n</svg>\n"
         )
+
+
+def _clip_lines(path: QPainterPath, box: QRectF) -> QPainterPath:
+    """The parts of a polyline inside `box` (Liang-Barsky per segment); curve segments are taken as chords."""
+    out = QPainterPath()
+    x0, y0, x1, y1 = box.left(), box.top(), box.right(), box.bottom()
+    pen_at: tuple[float, float] | None = None  # where the output path's pen is, to join touching segments
+    prev: tuple[float, float] | None = None
+    for i in range(path.elementCount()):
+        e = path.elementAt(i)
+        if e.type == QPainterPath.ElementType.CurveToDataElement and i + 1 < path.elementCount():
+            nxt = path.elementAt(i + 1)
+            if nxt.type == QPainterPath.ElementType.CurveToDataElement:
+                continue  # the chord goes to the curve's last point
+        point = (e.x, e.y)
+        if e.type == QPainterPath.ElementType.MoveToElement or prev is None:
+            prev = point
+            continue
+        (ax, ay), (bx, by) = prev, point
+        prev = point
+        dx, dy = bx - ax, by - ay
+        t0, t1 = 0.0, 1.0
+        inside = True
+        for p, q in ((-dx, ax - x0), (dx, x1 - ax), (-dy, ay - y0), (dy, y1 - ay)):
+            if p == 0:
+                if q < 0:
+                    inside = False
+                    break
+                continue
+            t = q / p
+            if p < 0:
+                t0 = max(t0, t)
+            else:
+                t1 = min(t1, t)
+            if t0 > t1:
+                inside = False
+                break
+        if not inside:
+            continue
+        start = (ax + t0 * dx, ay + t0 * dy)
+        end = (ax + t1 * dx, ay + t1 * dy)
+        if pen_at is None or abs(pen_at[0] - start[0]) > 1e-9 or abs(pen_at[1] - start[1]) > 1e-9:
+            out.moveTo(*start)
+        out.lineTo(*end)
+        pen_at = end
+    return out
 
 
 def _clip_of(item: QGraphicsItem) -> QRectF | None:
@@ -497,6 +575,8 @@ _CONTAINERS: tuple[type, ...] = (
 def _write_svg(plots: Sequence[pg.PlotItem], source: QRectF, path: Path, title: str) -> list[str]:
     if not plots or plots[0].scene() is None:
         raise ExportError("the chart is not on screen yet")
+    for plot in plots:
+        _settle(plot)
     scene = plots[0].scene()
     out = _SvgWriter(source)
     unknown: list[str] = []
@@ -648,7 +728,8 @@ def plot_to_png(plot: pg.PlotItem, path: Path, width: int) -> None:
     off the scene's)."""
     if width <= 0:
         raise ExportError(f"{path.name}: the width must be a positive number of pixels, not {width}")
-    rect = plot.sceneBoundingRect()
+    _settle(plot)
+    rect = _export_rect(plot)
     if rect.width() <= 0 or rect.height() <= 0:
         raise ExportError("the chart has no size yet")
     height = max(1, round(width * rect.height() / rect.width()))
@@ -675,7 +756,7 @@ def _paint_plot(plot: pg.PlotItem, painter: QPainter, target: QRectF, scale: flo
             )
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        scene.render(painter, target, plot.sceneBoundingRect())
+        scene.render(painter, target, _export_rect(plot), Qt.AspectRatioMode.IgnoreAspectRatio)
     finally:
         for item in items:
             item.setExportMode(False)
