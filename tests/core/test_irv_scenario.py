@@ -14,6 +14,7 @@ from warroom.core.forecast import ForecastErrors
 from warroom.core.irv_scenario import (
     DEFAULT_CONCENTRATION,
     DEFAULT_SHARE_SD,
+    Elimination,
     IrvRun,
     IrvScenario,
     IrvSimulator,
@@ -199,6 +200,11 @@ def test_scenario_is_immutable_and_rows_are_rescaled_to_exactly_100() -> None:
 # --- 2. against the count engine -------------------------------------------------------------------------------
 
 
+def last_tally(run: IrvRun, elimination: Elimination, code: str) -> float:
+    """A candidate's tally in the round whose tallies excluded them."""
+    return run.rounds[elimination.round - 1].tallies[code]
+
+
 def _random_ballots(rng: np.random.Generator, names: list[str], rows: int) -> list[Ballot]:
     out = []
     for _ in range(rows):
@@ -353,6 +359,8 @@ def test_without_noise_every_draw_is_the_single_run() -> None:
         to_the_end = run_irv(IrvScenario(s.codes, s.first_round, s.transfers, limit, s.batch_elimination, False))
         assert to_the_end.winner == run.winner
         assert odds.p_final_pair[to_the_end.final_pair[1]] == 1.0
+        last = to_the_end.eliminations[-1]
+        assert odds.p_third[max(last.eliminated, key=lambda c: last_tally(to_the_end, last, c))] == 1.0
         assert odds.p_first_out[run.eliminations[0].eliminated[0]] == 1.0 if run.eliminations else True
 
 
@@ -369,13 +377,15 @@ def test_every_simulated_draw_is_the_single_run_at_that_draw(limit: int | None, 
     matrix = 100 * matrix / matrix.sum(axis=1, keepdims=True)
     draws = _first_round_draws(first, rng.standard_normal((d, n)), 6.0)
     rows = np.stack([_row_draws(matrix[i], rng.standard_normal((d, n + 1)), 8.0) for i in range(n)])
-    winner, runner, first_out = _chain_draws(draws, rows, limit, batch)
+    winner, runner, first_out, third = _chain_draws(draws, rows, limit, batch)
     for k in range(d):
         own = 100 * rows[:, k, :] / rows[:, k, :].sum(axis=1, keepdims=True)
         run = run_irv(IrvScenario(codes, draws[k], own, limit, batch, stop_at_majority=False))
         assert codes[winner[k]] == run.winner
         assert {codes[winner[k]], codes[runner[k]]} == set(run.final_pair)
         assert codes[first_out[k]] in run.eliminations[0].eliminated
+        last = run.eliminations[-1]
+        assert codes[third[k]] == max(last.eliminated, key=lambda c: last_tally(run, last, c))
 
 
 def test_probabilities_are_seeded_sum_to_one_and_follow_the_race() -> None:
@@ -383,6 +393,8 @@ def test_probabilities_are_seeded_sum_to_one_and_follow_the_race() -> None:
     odds = simulate_irv(s, draws=2000, seed=3)
     assert sum(odds.p_win.values()) == pytest.approx(1.0)
     assert sum(odds.p_final_pair.values()) == pytest.approx(2.0)
+    assert sum(odds.p_third.values()) == pytest.approx(1.0)
+    assert odds.p_third["grn"] + odds.p_third["alp"] > 0.95  # the race for third is between these two
     assert simulate_irv(s, draws=2000, seed=3) == odds
     assert simulate_irv(s, draws=2000, seed=4) != odds
     assert odds.p_win["uap"] == 0 and odds.p_win["ind"] == 0

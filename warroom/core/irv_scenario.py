@@ -906,6 +906,8 @@ class IrvOdds:
         p_final_pair: candidate code -> share of draws they are one of the last two when the count is run to
             the end (the two-candidate-preferred pair; the winner is the same whether or not the count stops
             at a majority).
+        p_third: candidate code -> share of draws they finish third: the last excluded before the final two
+            (the highest of that exclusion under batch elimination). The "who finishes third" question.
         p_first_out: candidate code -> share of draws they are the first excluded (a sanity check on the field).
     """
 
@@ -913,6 +915,7 @@ class IrvOdds:
     n: int
     p_win: dict[str, float]
     p_final_pair: dict[str, float]
+    p_third: dict[str, float]
     p_first_out: dict[str, float]
 
     def simulation_sd(self, code: str) -> float:
@@ -951,7 +954,7 @@ def _row_draws(row: np.ndarray, z: np.ndarray, concentration: float) -> np.ndarr
     return np.exp(mu + np.sqrt(s2) * z)
 
 
-def _chain_fast(first: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _chain_fast(first: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """`_chain_draws` with no preference limit and one exclusion a round: the slider's hot path.
 
     Every draw excludes one candidate a round, so the loop runs exactly N - 2 times with no per-draw
@@ -980,7 +983,8 @@ def _chain_fast(first: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.nda
     ones = np.ones(n + 1, dtype=np.float32)
     weights = np.empty((d, n + 1), dtype=np.float32)
     flat_rows = rows.reshape(n * d, n + 1)
-    first_out = np.zeros(d, dtype=np.intp)
+    first_out = np.full(d, -1, dtype=np.intp)
+    third = np.full(d, -1, dtype=np.intp)
     for k in range(n - 2):
         np.add(tallies, dead, out=key)
         key_bits &= ~low
@@ -988,6 +992,7 @@ def _chain_fast(first: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.nda
         loser = (key_bits.min(axis=0) & low).astype(np.intp)
         if k == 0:
             first_out = loser
+        third = loser
         at = loser * d + draw
         mass = t_flat.take(at)
         dead_flat[at] = np.inf
@@ -1001,12 +1006,12 @@ def _chain_fast(first: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.nda
     final = np.where(np.isinf(dead), np.float32(0.0), tallies)
     winner = np.argmax(final, axis=0)
     runner = (np.isfinite(dead) * index).sum(axis=0) - winner  # exactly two are left: the other one
-    return winner, runner, first_out
+    return winner, runner, first_out, third
 
 
 def _chain_draws(
     first: np.ndarray, rows: np.ndarray, max_rankings: int | None, batch: bool
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Run the chain in every draw at once, down to the last two.
 
     Running on past a majority never changes the winner: the majority holder's tally can only grow, and the
@@ -1020,7 +1025,8 @@ def _chain_draws(
         batch: batch elimination.
 
     Returns:
-        ((D,) winner, (D,) runner-up in the last two, (D,) first excluded), as candidate indices.
+        ((D,) winner, (D,) runner-up in the last two, (D,) first excluded, (D,) third: the highest of the last
+        exclusion), as candidate indices; -1 where there was no exclusion.
     """
     if max_rankings is None and not batch:
         return _chain_fast(first, rows)
@@ -1033,6 +1039,7 @@ def _chain_draws(
     draw = np.arange(d)
     flat_rows = rows.reshape(n * d, n + 1)
     first_out = np.full(d, -1, dtype=np.intp)
+    third = np.full(d, -1, dtype=np.intp)
     open_ = np.ones((d, n + 1), dtype=bool)
     for _ in range(n - 2 + 1):
         tot = votes[:, :, 0] if depth == 1 else votes.sum(axis=2)
@@ -1050,8 +1057,11 @@ def _chain_draws(
             size = np.where(fits, k[None, :], 0).max(axis=1)
             size = np.where(size >= 2, size, 1)
             slots = [(order[:, j], live & (j < size)) for j in range(int(size[live].max()))]
+            top = order[draw, size - 1]
         else:
             slots = [(np.argmin(key, axis=1), live)]
+            top = slots[0][0]
+        third = np.where(live, top, third)
         for loser, mask in slots:
             alive[draw[mask], loser[mask]] = False
         first_out = np.where((first_out < 0) & live, slots[0][0], first_out)
@@ -1066,7 +1076,7 @@ def _chain_draws(
     tot = np.where(alive, votes[:, :, 0] if depth == 1 else votes.sum(axis=2), -np.inf)
     winner = np.argmax(tot, axis=1)
     tot[draw, winner] = -np.inf
-    return winner, np.argmax(tot, axis=1), first_out
+    return winner, np.argmax(tot, axis=1), first_out, third
 
 
 class IrvSimulator:
@@ -1141,10 +1151,11 @@ class IrvSimulator:
 
 
 def _odds(scenario: IrvScenario, first: np.ndarray, rows: np.ndarray) -> IrvOdds:
-    winner, runner, first_out = _chain_draws(first, rows, scenario.max_rankings, scenario.batch_elimination)
+    winner, runner, first_out, third = _chain_draws(first, rows, scenario.max_rankings, scenario.batch_elimination)
     d, n = first.shape
     wins = np.bincount(winner, minlength=n) / d
     pair = (np.bincount(winner, minlength=n) + np.bincount(runner, minlength=n)) / d
+    thirds = np.bincount(third[third >= 0], minlength=n) / d
     out = np.bincount(first_out[first_out >= 0], minlength=n) / d
     codes = scenario.codes
     return IrvOdds(
@@ -1152,6 +1163,7 @@ def _odds(scenario: IrvScenario, first: np.ndarray, rows: np.ndarray) -> IrvOdds
         d,
         {c: float(v) for c, v in zip(codes, wins, strict=True)},
         {c: float(v) for c, v in zip(codes, pair, strict=True)},
+        {c: float(v) for c, v in zip(codes, thirds, strict=True)},
         {c: float(v) for c, v in zip(codes, out, strict=True)},
     )
 
