@@ -372,15 +372,33 @@ def _children(poll_id: int, poll: Poll, figures: list[tuple[Any, ...]], transfer
 
 
 def _insert_plain(session: Session, table: Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    """executemany straight on the driver, in the session's transaction, for rows of integers, floats and text.
+    """Insert rows of integers, floats and text in the session's transaction, the fastest way for the backend.
 
-    SQLAlchemy prepares each parameter set in Python (about two microseconds a row): a third of the time of a
-    10,000-poll import, whose 100,000 figure rows need no conversion at all. Driver errors come out as
-    SQLAlchemy's DBAPIError, as from any other statement, so translated() explains them the same way.
+    On SQLite, executemany straight on the driver: SQLAlchemy prepares each parameter set in Python (about two
+    microseconds a row), a third of the time of a 10,000-poll import whose 100,000 figure rows need no
+    conversion at all. On PostgreSQL with psycopg, COPY. Driver errors come out as SQLAlchemy's DBAPIError, as
+    from any other statement, so translated() explains them the same way.
     """
     if not rows:
         return
     conn = session.connection()
+    dbapi = conn.dialect.loaded_dbapi
+    if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
+        # psycopg's executemany costs some 50 microseconds a row in Python; COPY streams the rows (about 2).
+        cursor = conn.connection.cursor()
+        sql = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+        try:
+            with cursor.copy(sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        except dbapi.Error as exc:
+            raise DBAPIError.instance(sql, None, exc, dbapi.Error) from exc
+        finally:
+            cursor.close()
+        return
+    if conn.dialect.name != "sqlite":
+        session.execute(insert(table), [dict(zip(columns, r, strict=True)) for r in rows])
+        return
     compiled = insert(table).compile(dialect=conn.dialect, column_keys=list(columns))
     sql = str(compiled)
     args: list[Any]
@@ -389,7 +407,6 @@ def _insert_plain(session: Session, table: Table, columns: tuple[str, ...], rows
         args = rows if order == list(range(len(columns))) else [tuple(r[k] for k in order) for r in rows]
     else:
         args = [dict(zip(columns, r, strict=True)) for r in rows]
-    dbapi = conn.dialect.loaded_dbapi
     cursor = conn.connection.cursor()
     try:
         cursor.executemany(sql, args)
