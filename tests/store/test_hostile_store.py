@@ -529,3 +529,25 @@ def test_the_cli_explains_a_bad_store_without_a_traceback_or_the_password(tmp_pa
     assert done.returncode == 3, done.stderr
     assert "Traceback" not in done.stderr and SECRET not in done.stderr + done.stdout
     assert done.stderr.startswith("warroom contests: ")
+
+
+def test_another_alembic_application_at_a_revision_we_also_have_is_refused_untouched(tmp_path: Path) -> None:
+    """Sequential revision names ("0001") are common: the revision alone does not make a file ours."""
+    from warroom.bootstrap import open_store
+    from warroom.store.db import StoreError
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    db = folder / "inventory.sqlite3"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)")
+    conn.execute("INSERT INTO alembic_version VALUES ('0001')")
+    conn.execute("CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT)")
+    conn.commit()
+    conn.close()
+    db.chmod(0o644)
+    before = _snapshot(folder)
+    with pytest.raises(StoreError) as info:
+        open_store(db, backup_dir=tmp_path / "backups", seed=False)
+    assert info.value.kind == "foreign" and "users" in str(info.value)
+    assert _snapshot(folder) == before

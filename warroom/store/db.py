@@ -175,7 +175,12 @@ def _check_ours(path: Path) -> None:
         error = translate(exc)
         error.where = str(path)
         raise error from exc
-    if not revisions and tables - {"alembic_version"}:
+    # A revision name alone does not make the file ours (other Alembic apps number theirs "0001" too): a store
+    # at a known revision has the tables every revision has had. No tables at all: an empty file to set up.
+    empty = not revisions and not tables - {"alembic_version"}
+    unknown = set(revisions) - known_revisions()  # refused just below, as a newer version's store
+    ours = bool(revisions) and tables >= _CORE_TABLES
+    if not (empty or unknown or ours):
         shown = ", ".join(sorted(tables)[:6]) + (", ..." if len(tables) > 6 else "")
         raise StoreError(
             "this file is not a warroom poll store: it is another application's SQLite database "
@@ -184,6 +189,10 @@ def _check_ours(path: Path) -> None:
             kind="foreign",
         )
     _refuse_unknown(revisions, str(path))
+
+
+_CORE_TABLES = frozenset({"contest", "poll", "poll_figure"})
+"""Tables every schema revision has had since 0001: a file at a known revision without them is not ours."""
 
 
 def _refuse_unknown(revisions: list[str], where: str) -> None:
