@@ -18,6 +18,7 @@ from warroom.core.irv_scenario import (
     IrvRun,
     IrvScenario,
     IrvSimulator,
+    _Chain,
     _chain_draws,
     _first_round_draws,
     _row_draws,
@@ -354,6 +355,7 @@ def test_without_noise_every_draw_is_the_single_run() -> None:
             first, rows, max_rankings=limit, batch_elimination=trial % 2 == 1, stop_at_majority=trial % 5 != 0
         )
         run = run_irv(s)
+        assert s.codes[_Chain(s).play_out()] == run.winner  # the replays' quick path agrees with the recorded run
         odds = simulate_irv(s, draws=3, share_sd=0.0, concentration=math.inf)
         assert odds.p_win[run.winner] == 1.0, (trial, run.winner, odds.p_win)
         to_the_end = run_irv(IrvScenario(s.codes, s.first_round, s.transfers, limit, s.batch_elimination, False))

@@ -559,7 +559,46 @@ class _Chain:
             winner = self.outcome()
             if winner is not None:
                 return winner
+            if not (self.limited or self.s.batch_elimination) and self._step_fast():
+                continue
             self.eliminate(self.losers()[0], record=False)
+
+    def _step_fast(self) -> bool:
+        """One exclusion with no preference limit and no batch, when the lowest is clear (no tie to break).
+
+        The same rule as `eliminate`, without records or copies: the decisive replays run many of these.
+
+        Returns:
+            False (and nothing done) when the lowest two are tied: `losers` must then break the tie.
+        """
+        t, alive = self.t, self.alive
+        lowest = second = math.inf
+        loser = -1
+        for c, on in enumerate(alive):
+            if on:
+                v = t[c]
+                if v < lowest:
+                    lowest, second, loser = v, lowest, c
+                elif v < second:
+                    second = v
+        if second - lowest <= _TIE:
+            return False
+        alive[loser] = False
+        row = self.rows[loser]
+        new = list(t)
+        new[loser] = 0.0
+        open_total = row[-1] + sum(row[j] for j, on in enumerate(alive) if on)
+        if open_total > 0:
+            f = t[loser] / open_total
+            for j, on in enumerate(alive):
+                if on:
+                    new[j] += row[j] * f
+            self.exhausted += row[-1] * f
+        else:
+            self.exhausted += t[loser]
+        self.t = new
+        self.history.append(new)
+        return True
 
     def tallies(self) -> dict[str, float]:
         return {self.s.codes[c]: self.t[c] for c in range(self.s.n) if self.alive[c]}
