@@ -499,17 +499,25 @@ class _Count:
         source = self.holder[moved]
         dest = np.full(moved.size, -1, dtype=np.intp)
         pos = self.pos[moved].copy()
-        pending = np.arange(moved.size)
         width = self.groups.shape[1]
         n_groups = self.groups.shape[0]
         flat = self.groups.ravel(order="F")  # a view: groups are column-major
-        while pending.size:
-            pos[pending] += 1
-            pending = pending[pos[pending] < width]  # past the last ranking: exhausted
-            cand = flat.take(pos[pending] * n_groups + moved[pending]).astype(np.intp)
-            done = (cand < 0) | self.continuing[np.maximum(cand, 0)]
-            dest[pending[done]] = cand[done]
-            pending = pending[~done]
+        stops = np.append(self.continuing, True)  # a -1 (no further preference) stops the search: exhausted
+        todo = np.arange(moved.size)  # the groups still looking, with their position and row
+        at = pos.copy()
+        rows = moved
+        while todo.size:
+            at += 1
+            inside = at < width  # past the last ranking: exhausted
+            if not inside.all():
+                todo, at, rows = todo[inside], at[inside], rows[inside]
+            cand = flat.take(at * n_groups + rows)
+            done = stops[cand]
+            found = np.flatnonzero(done)
+            dest[todo[found]] = cand[found]
+            pos[todo[found]] = at[found]
+            going = ~done
+            todo, at, rows = todo[going], at[going], rows[going]
         self.holder[moved] = dest
         self.pos[moved] = pos
         self._file(moved[dest >= 0], dest[dest >= 0])
@@ -534,8 +542,9 @@ class _Count:
 
     def _file(self, group_ids: np.ndarray, holders: np.ndarray) -> None:
         """Record that each group in `group_ids` is now held by the candidate in `holders`."""
-        order = np.argsort(holders, kind="stable")
-        bounds = np.searchsorted(holders[order], np.arange(len(self.names) + 1))
+        small = holders.astype(np.int16)  # a stable sort of 16-bit keys is a radix sort in numpy
+        order = np.argsort(small, kind="stable")
+        bounds = np.searchsorted(small[order], np.arange(len(self.names) + 1))
         for c in range(len(self.names)):
             if bounds[c + 1] > bounds[c]:
                 self.held[c].append(group_ids[order[bounds[c] : bounds[c + 1]]])
