@@ -233,9 +233,8 @@ def count_ballots(
 
     # Candidates: those given, or else everyone named in a counted ranking, in order of first appearance.
     used = np.zeros(len(table.candidates), dtype=bool)
-    for j in range(prefs.shape[1]):
-        column = prefs[:, j]
-        used |= np.bincount(column[column >= 0], minlength=len(table.candidates)) > 0
+    for j in range(prefs.shape[1]):  # shifted by 2 so BLANK and OVERVOTE count in bins 0 and 1
+        used |= np.bincount(prefs[:, j] + 2, minlength=len(table.candidates) + 2)[2:] > 0
     if given is not None:
         known = set(given)
         for code in np.flatnonzero(used):
