@@ -11,11 +11,13 @@ Run: python benchmarks/bench_irv_scenario.py [--moves 200] [--draws 2000 4000]
 from __future__ import annotations
 
 import argparse
+import statistics
 import time
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
-from _common import p95, summary
+from _common import summary
 
 from warroom.core.irv_scenario import (
     IrvScenario,
@@ -45,23 +47,22 @@ def race() -> IrvScenario:
     return irv_scenario(dict(zip(codes, shares, strict=True)), rows)
 
 
-CPU: list[float] = []  # process CPU time of the last timed batch (ms per call): what the maths costs on a busy machine
+class Timings:
+    """Wall and CPU (process) time of each call, in ms. On a shared machine the wall clock also counts the
+    time other processes hold the cores; CPU time is what the maths itself costs."""
 
+    def __init__(self) -> None:
+        self.wall: list[float] = []
+        self.cpu: list[float] = []
 
-def time_moves(fn: Callable[[int], object], moves: int) -> list[float]:
-    """Wall times (ms) of fn(0), fn(1), ...; the batch's CPU time per call goes to CPU."""
-    out = []
-    cpu = time.process_time()
-    for i in range(moves):
-        t = time.perf_counter()
-        fn(i)
-        out.append((time.perf_counter() - t) * 1000.0)
-    CPU[:] = [(time.process_time() - cpu) * 1000.0 / moves]
-    return out
+    def time(self, fn: Callable[[], object]) -> None:
+        c, t = time.process_time(), time.perf_counter()
+        fn()
+        self.wall.append((time.perf_counter() - t) * 1000.0)
+        self.cpu.append((time.process_time() - c) * 1000.0)
 
-
-def line(times: list[float]) -> str:
-    return f"{summary(times)}   cpu {CPU[0]:6.2f} ms/call"
+    def line(self) -> str:
+        return f"{summary(self.wall)}   cpu median {statistics.median(self.cpu):6.2f} ms"
 
 
 def main() -> int:
@@ -83,51 +84,46 @@ def main() -> int:
         row["c01"] -= shift
         return set_row(base, target, row, groups)
 
-    scenarios = [edited(i) for i in range(len(positions))]
+    def whole_move(i: int, sim: IrvSimulator) -> None:
+        scenario = edited(i)
+        sim.run(scenario)
+        run_irv(scenario)
+
     reference = run_irv(base)
     print(
         f"12 candidates; winner {reference.winner}, final pair {reference.final_pair}, "
-        f"{len(reference.eliminations)} eliminations, {len(reference.decisive)} decisive"
+        f"{len(reference.eliminations)} eliminations, {len(reference.decisive)} decisive; {args.moves} moves, "
+        "each kind timed in turn so all see the same machine load"
     )
-
-    for _ in range(5):
-        run_irv(scenarios[0])
-    ref = time_moves(lambda i: run_irv(scenarios[i % len(scenarios)]), args.moves)
-    print(f"reference  run_irv (single run, margins, decisive replays):  {line(ref)}")
-    row_edit = time_moves(lambda i: edited(i), args.moves)
-    print(f"           set_row (one slider value -> scenario):            {line(row_edit)}")
-
     for draws in args.draws:
         t = time.perf_counter()
-        sim = IrvSimulator(12, draws=draws, seed=0)
+        sim, sim_alone = IrvSimulator(12, draws=draws, seed=0), IrvSimulator(12, draws=draws, seed=0)
         sim.run(base)
         setup = (time.perf_counter() - t) * 1000.0
-        for _ in range(5):
-            sim.run(scenarios[_ % len(scenarios)])
-
-        def sim_only(i: int, sim: IrvSimulator = sim) -> None:
-            sim.run(scenarios[i % len(scenarios)])
-
-        sims = time_moves(sim_only, args.moves)
-        sim_line = line(sims)
-
-        def move(i: int, sim: IrvSimulator = sim) -> None:
+        sim_alone.run(base)
+        ref, row_edit, sims, moves = Timings(), Timings(), Timings(), Timings()
+        for i in range(args.moves + 5):
             s = edited(i)
-            run_irv(s)
-            sim.run(s)
-
-        moves = time_moves(move, args.moves)
-        move_line = line(moves)
+            if i < 5:  # warm-up
+                run_irv(s)
+                sim.run(s)
+                continue
+            ref.time(partial(run_irv, s))
+            row_edit.time(partial(edited, i))
+            sims.time(partial(sim_alone.run, s))
+            moves.time(partial(whole_move, i, sim))
+        ratio = statistics.median(moves.cpu) / statistics.median(ref.cpu)
+        print(f"{draws} draws")
+        print(f"  reference: run_irv (rounds, margins, decisive replays)   {ref.line()}")
+        print(f"  set_row (slider value -> scenario)                       {row_edit.line()}")
+        print(f"  simulation (one row changed since the last call)         {sims.line()}")
+        print(
+            f"  whole move (row, simulation, single run)                 {moves.line()}   cpu {ratio:.1f} x reference"
+        )
         odds = sim.run(base)
         top = sorted(odds.p_win.items(), key=lambda kv: -kv[1])[:3]
-        print(f"{draws:>5} draws: simulation only (one row edited):       {sim_line}")
         print(
-            f"{draws:>5} draws: whole move (row + single run + simulation): {move_line}"
-            f"   p95 = {p95(moves) / p95(ref):.1f} x the reference's"
-        )
-        print(
-            f"             first call (noise drawn, all rows): {setup:.1f} ms; "
-            f"P(win) {', '.join(f'{c} {p:.3f}' for c, p in top)}"
+            f"  first call (noise drawn, every row): {setup:.1f} ms; P(win) {', '.join(f'{c} {p:.3f}' for c, p in top)}"
         )
     t = time.perf_counter()
     simulate_irv(base, draws=args.draws[0], seed=0, exact=True)
