@@ -361,6 +361,9 @@ class _PollOrder(QAbstractProxyModel):
     def sort_order(self) -> Qt.SortOrder:
         return self._order
 
+    def filter_text(self) -> str:
+        return self._needle
+
     def set_filter(self, text: str, case_sensitive: bool) -> None:
         if (text, case_sensitive) != (self._needle, self._case_sensitive):
             self._needle, self._case_sensitive = text, case_sensitive
@@ -588,6 +591,12 @@ class PollFilterProxy(QSortFilterProxyModel):
 
     def sortOrder(self) -> Qt.SortOrder:
         return self._order.sort_order() if self._order is not None else super().sortOrder()
+
+    def setFilterCaseSensitivity(self, cs: Qt.CaseSensitivity) -> None:
+        super().setFilterCaseSensitivity(cs)
+        order = getattr(self, "_order", None)  # None while __init__ sets the default
+        if order is not None:
+            order.set_filter(order.filter_text(), cs == Qt.CaseSensitivity.CaseSensitive)
 
     def setFilterFixedString(self, pattern: str) -> None:
         if self._order is not None:
