@@ -22,6 +22,7 @@ from warroom.core.irv_scenario import (
     _chain_draws,
     _first_round_draws,
     _row_draws,
+    elimination_lines,
     grouped_row,
     irv_scenario,
     minor_group,
@@ -31,9 +32,11 @@ from warroom.core.irv_scenario import (
     scenario_from_count,
     set_row,
     simulate_irv,
+    with_published_rows,
 )
 from warroom.core.scenario import ErrorModel
 from warroom.core.types import EXHAUSTED as X
+from warroom.core.types import TransferObservation as T
 
 TABLE = Path(__file__).resolve().parents[2] / "resources" / "data" / "forecast_errors.json"
 
@@ -329,6 +332,29 @@ def test_set_row_refuses_bad_slider_values(shares: dict, groups: dict, message: 
     s = irv_scenario({"a": 40, "b": 30, "c": 20, "d": 10}, {})
     with pytest.raises((ValueError, KeyError), match=message):
         set_row(s, "c", shares, groups)
+
+
+def test_published_figures_set_rows_latest_usable_publication_first() -> None:
+    s = four()  # c's prior row: d 40, a 30, b 10, exhausted 20
+    # Two publications for c (the repeated c->a starts the second); the second names an unknown candidate,
+    # so the first is used: a 50, b 30 named, the other 20 spread as the prior spreads d and exhausted (40:20).
+    out = with_published_rows(s, [T("c", "a", 50), T("c", "b", 30), T("c", "a", 60), T("c", "zz", 40)])
+    assert out.row("c") == pytest.approx({"a": 50, "b": 30, "d": 20 * 40 / 60, X: 20 * 20 / 60})
+    # A full publication (exhausted named) is rescaled to 100 and leaves nothing to the prior.
+    full = with_published_rows(s, [T("d", "a", 40), T("d", "b", 40), T("d", X, 20.4)])
+    assert full.row("d") == pytest.approx({"a": 4000 / 100.4, "b": 4000 / 100.4, "c": 0, X: 2040 / 100.4})
+    # A figure outside 0-100, or a candidate transferring to themselves, is passed over: the prior stays.
+    for bad in ([T("d", "a", 140)], [T("d", "d", 10)], [T("d", "a", 80), T("d", "b", 30)]):
+        assert with_published_rows(s, bad).row("d") == pytest.approx(s.row("d"))
+    assert with_published_rows(s, [T("zz", "a", 50)]).row("a") == pytest.approx(s.row("a"))
+
+
+def test_the_chain_in_words_says_which_eliminations_decide() -> None:
+    lines = elimination_lines(run_irv(brisbane_like(45)), {"grn": "Greens", "alp": "Labor", "lnp": "LNP"})
+    assert lines[0] == "Round 1: uap out, 0.1 points behind ind."
+    assert lines[2] == "Round 3: Labor out, 0.5 points behind Greens. Decisive: with Greens out instead, Labor wins."
+    assert lines[-1].startswith("Greens wins, 5.9 points ahead of LNP in the final round")
+    assert len(lines) == 4
 
 
 # --- 3. win probabilities ------------------------------------------------------------------------------------

@@ -70,7 +70,7 @@ import numpy as np
 from warroom.core.ballots import Ballot, BallotTable, table_from_ballots
 from warroom.core.count import CountResult
 from warroom.core.runoff import SPLIT_TOLERANCE
-from warroom.core.types import EXHAUSTED
+from warroom.core.types import EXHAUSTED, TransferObservation
 
 __all__ = [
     "DEFAULT_CONCENTRATION",
@@ -82,6 +82,7 @@ __all__ = [
     "IrvRun",
     "IrvScenario",
     "IrvSimulator",
+    "elimination_lines",
     "grouped_row",
     "irv_scenario",
     "minor_group",
@@ -92,6 +93,7 @@ __all__ = [
     "scenario_from_count",
     "set_row",
     "simulate_irv",
+    "with_published_rows",
 ]
 
 DEFAULT_CONCENTRATION = 24.0
@@ -929,6 +931,109 @@ def set_row(
     if abs(total - 100.0) > SPLIT_TOLERANCE:
         raise ValueError(f"transfer row {code!r}: shares must sum to 100, got {total:g}")
     return scenario.with_row(code, row)
+
+
+# --- published transfers and words ---------------------------------------------------------------------------
+
+_FULL_PUBLICATION = 100.0 - 6 * SPLIT_TOLERANCE  # figures summing to this or more describe every voter (rounded)
+
+
+def with_published_rows(scenario: IrvScenario, observed: Sequence[TransferObservation]) -> IrvScenario:
+    """The scenario with each candidate's row set from the latest usable published figures.
+
+    `observed` is in chronological order, each publication's figures together (as Poll.transfers are); a
+    (from, to) pair seen again starts a new publication, as in `scenario.default_splits`, so figures from
+    different polls are never mixed. A publication is read as:
+
+    * figures that name EXHAUSTED, or sum to 97 or more (rounding): rescaled to 100, anyone unnamed 0;
+    * otherwise the named figures stand and the rest of the row, 100 minus their sum, is spread over what
+      was not named (the other candidates and exhaustion) in proportion to the scenario's own row there
+      (the prior), or by first-round share if that row has nothing there.
+
+    A publication naming someone outside the scenario, the candidate themselves, or figures outside 0-100
+    (or summing past 100 by more than rounding) is passed over for the one before it.
+
+    Args:
+        scenario: the race and its prior rows.
+        observed: published next-preference figures, oldest first.
+
+    Returns:
+        A new scenario (rows without a usable publication keep their prior).
+    """
+    publications: dict[str, list[dict[str, float]]] = {}
+    for t in observed:
+        runs = publications.setdefault(t.from_candidate, [{}])
+        if t.to_candidate in runs[-1]:
+            runs.append({})
+        runs[-1][t.to_candidate] = t.share
+    matrix = np.array(scenario.transfers)
+    for code, runs in publications.items():
+        if code not in scenario.codes:
+            continue
+        i = scenario.index(code)
+        for published in reversed(runs):
+            row = _published_row(scenario, i, published)
+            if row is not None:
+                matrix[i] = row
+                break
+    return scenario.with_values(transfers=matrix)
+
+
+def _published_row(scenario: IrvScenario, i: int, published: Mapping[str, float]) -> np.ndarray | None:
+    n = scenario.n
+    named = np.zeros(n + 1, dtype=bool)
+    row = np.zeros(n + 1)
+    for to, share in published.items():
+        j = n if to == EXHAUSTED else (scenario.codes.index(to) if to in scenario.codes else -1)
+        if j < 0 or j == i or not (math.isfinite(share) and 0.0 <= share <= 100.0):
+            return None
+        named[j] = True
+        row[j] = share
+    total = float(row.sum())
+    if total > 100.0 + SPLIT_TOLERANCE:
+        return None
+    if named[n] or total >= _FULL_PUBLICATION:
+        return 100.0 * row / total if total > 0 else None
+    free = ~named
+    free[i] = False
+    weights = np.where(free, scenario.transfers[i], 0.0)
+    if not weights.sum() > 0:
+        weights = np.where(free[:n], scenario.first_round, 0.0)
+        weights = np.append(weights, 0.0)
+        if not weights.sum() > 0:
+            return None
+    return row + (100.0 - total) * weights / weights.sum()
+
+
+def elimination_lines(run: IrvRun, names: Mapping[str, str] | None = None) -> list[str]:
+    """The chain in words, one line per exclusion and one for the result: what a briefing or the CLI prints.
+
+    Args:
+        run: the single run.
+        names: candidate code -> display name (codes where missing).
+
+    Returns:
+        Lines such as "Round 3: Labor out, 0.5 points behind Greens. Decisive: with Greens out instead,
+        Labor wins."
+    """
+
+    def name(code: str) -> str:
+        return (names or {}).get(code, code)
+
+    lines = []
+    for e in run.eliminations:
+        out = " and ".join(name(c) for c in e.eliminated)
+        gap = f"{e.margin:.1f} points" if e.margin >= 0.05 else "less than 0.1 points"
+        line = f"Round {e.round}: {out} out, {gap} behind {name(e.survivor)}."
+        if e.decisive:
+            line += f" Decisive: with {name(e.survivor)} out instead, {name(e.winner_if_swapped)} wins."
+        lines.append(line)
+    winner, runner = run.final_pair
+    lines.append(
+        f"{name(winner)} wins, {run.final_margin:.1f} points ahead of {name(runner)} in the final round "
+        f"({run.exhausted:.1f} points of the first-round vote exhausted)."
+    )
+    return lines
 
 
 # --- win probabilities by simulation -------------------------------------------------------------------------
