@@ -382,6 +382,11 @@ def test_without_noise_every_draw_is_the_single_run() -> None:
         )
         run = run_irv(s)
         assert s.codes[_Chain(s).play_out()] == run.winner  # the replays' quick path agrees with the recorded run
+        for before, after in zip(run.rounds, run.rounds[1:], strict=False):  # no vote is made or lost
+            assert sum(after.tallies.values()) + after.exhausted == pytest.approx(100.0)
+            assert after.exhausted >= before.exhausted
+            moved = sum(v for f, _, v in after.transfers)
+            assert moved == pytest.approx(sum(before.tallies[c] for c in after.eliminated))
         odds = simulate_irv(s, draws=3, share_sd=0.0, concentration=math.inf)
         assert odds.p_win[run.winner] == 1.0, (trial, run.winner, odds.p_win)
         to_the_end = run_irv(IrvScenario(s.codes, s.first_round, s.transfers, limit, s.batch_elimination, False))
