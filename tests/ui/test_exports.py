@@ -263,3 +263,39 @@ def test_every_control_has_an_accessible_name_or_label(room) -> None:
             if not (w.accessibleName() or (isinstance(w, QPushButton) and w.text())):
                 missing.append(f"{type(w).__name__} {w.objectName()}")
     assert missing == []
+
+
+def test_a_chart_exported_from_the_menu_as_pdf_svg_or_png(room, tmp_path: Path, monkeypatch) -> None:
+    from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+    from warroom.ui.export import ExportError, export_chart
+
+    win = room.window
+    answers = iter(
+        [
+            (str(tmp_path / "runoff"), "PDF (*.pdf)"),
+            (str(tmp_path / "r.svg"), "SVG (*.svg)"),
+            (str(tmp_path / "r.png"), "PNG (*.png)"),
+        ]
+    )
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: next(answers))
+    monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (1200, True))
+    for _ in range(3):
+        win.export_chart_dialog("lead2")
+    assert (tmp_path / "runoff.pdf").read_bytes().startswith(b"%PDF")  # the filter's ending is added
+    assert "<image" not in (tmp_path / "r.svg").read_text()
+    assert QImage(str(tmp_path / "r.png")).width() == 1200
+    with pytest.raises(ExportError, match=r"r\.gif: choose \.png, \.svg or \.pdf"):
+        export_chart(win.charts.plots["lead2"], tmp_path / "r.gif")
+
+
+def test_the_chart_panel_as_svg_is_plain_vector_with_all_three_charts(room, tmp_path: Path) -> None:
+    out = tmp_path / "charts.svg"
+    export_view(room.window.charts, out)
+    text = out.read_text()
+    assert "<image" not in text and "vector-effect" not in text
+    for plot in room.window.charts.plots.values():
+        assert f">{plot.titleLabel.item.toPlainText()}</text>" in text
+    width, height = (float(v) for v in re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', text).groups())
+    charts = room.window.charts
+    assert (width, height) == (pytest.approx(charts.width(), abs=1), pytest.approx(charts.height(), abs=1))

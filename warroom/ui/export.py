@@ -100,6 +100,19 @@ def plots_to_svg(plots: Sequence[pg.PlotItem], source: QRectF, path: Path, title
     return _write_svg(plots, source, path, title)
 
 
+def export_chart(plot: pg.PlotItem, path: Path, width: int | None = None) -> None:
+    """One chart by the file name's ending: .png (at `width` pixels, else as on screen), .svg or .pdf."""
+    suffix = path.suffix.lower()
+    if suffix == ".svg":
+        plot_to_svg(plot, path)
+    elif suffix == ".pdf":
+        plot_to_pdf(plot, path)
+    elif suffix == ".png":
+        plot_to_png(plot, path, width or round(plot.sceneBoundingRect().width()))
+    else:
+        raise ExportError(f"{path.name}: choose .png, .svg or .pdf for a chart")
+
+
 def plot_to_pdf(plot: pg.PlotItem, path: Path) -> None:
     """A single chart as a one-page vector PDF the size of the chart on screen (1 px = 1/96 in at 96 dpi)."""
     _settle(plot)
@@ -769,17 +782,13 @@ def render_target(
     """Headless rendering for `warroom render`: a chart, the chart panel, the scenario panel, the window or a briefing."""
     suffix = out.suffix.lower()
     charts = window.charts  # type: ignore[attr-defined]
+    if target in ("first", "lead1", "lead2"):
+        export_chart(charts.plots[target], out, width)
+        return
     if target == "briefing" or suffix == ".pdf":
         if briefing is None:
             raise ExportError("no briefing to write")
         write_briefing_pdf(briefing, out)
-        return
-    if target in ("first", "lead1", "lead2"):
-        plot = charts.plots[target]
-        if suffix == ".svg":
-            plot_to_svg(plot, out)
-        else:
-            plot_to_png(plot, out, width)
         return
     widget = {"charts": charts, "scenario": getattr(window, "_scenario_widget", None), "window": window}.get(target)
     if widget is None:

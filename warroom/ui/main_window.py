@@ -598,7 +598,7 @@ class MainWindow(QMainWindow):
             ("lead1", "first-round lead chart"),
             ("lead2", "runoff lead chart"),
         ):
-            action = QAction(f"Export the {label} (PNG or SVG)…", self)
+            action = QAction(f"Export the {label} (PNG, SVG or PDF)…", self)
             action.triggered.connect(partial(self.export_chart_dialog, key))
             self.export_menu.addAction(action)
         for action in (
@@ -629,26 +629,30 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Saved {path}", 5000)
 
     def export_chart_dialog(self, key: str) -> None:
-        """One chart on its own: PNG at a chosen width, or vector SVG, by the file name's ending."""
+        """One chart on its own: PNG at a chosen width, vector SVG or PDF, by the file name's ending."""
         from PySide6.QtWidgets import QInputDialog
 
-        from warroom.ui.export import plot_to_png, plot_to_svg
+        from warroom.ui.export import export_chart
 
-        path, _ = QFileDialog.getSaveFileName(self, "Export chart", f"{key}.png", "PNG (*.png);;SVG (*.svg)")
+        path, chosen = QFileDialog.getSaveFileName(
+            self, "Export chart", f"{key}.png", "PNG (*.png);;SVG (*.svg);;PDF (*.pdf)"
+        )
         if not path:
             return
+        target = Path(path)
+        if target.suffix.lower() not in (".png", ".svg", ".pdf"):
+            target = target.with_name(target.name + "." + chosen.split("*.")[-1].rstrip(")").lower())
+        width = None
+        if target.suffix.lower() == ".png":
+            width, ok = QInputDialog.getInt(self, "Export PNG", "Width in pixels:", 1920, 200, 8000, 10)
+            if not ok:
+                return
         try:
-            if path.lower().endswith(".svg"):
-                plot_to_svg(self.charts.plots[key], Path(path))
-            else:
-                width, ok = QInputDialog.getInt(self, "Export PNG", "Width in pixels:", 1920, 200, 8000, 10)
-                if not ok:
-                    return
-                plot_to_png(self.charts.plots[key], Path(path), width)
+            export_chart(self.charts.plots[key], target, width)
         except Exception as exc:
             self.show_error(f"Export failed: {exc}")
             return
-        self.statusBar().showMessage(f"Saved {path}", 5000)
+        self.statusBar().showMessage(f"Saved {target}", 5000)
 
     def remove_annotation(self) -> None:
         from PySide6.QtWidgets import QInputDialog
