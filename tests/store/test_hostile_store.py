@@ -551,3 +551,25 @@ def test_another_alembic_application_at_a_revision_we_also_have_is_refused_untou
         open_store(db, backup_dir=tmp_path / "backups", seed=False)
     assert info.value.kind == "foreign" and "users" in str(info.value)
     assert _snapshot(folder) == before
+
+
+def test_another_applications_database_on_any_store_is_refused_without_adding_tables(store_url: str) -> None:
+    """On PostgreSQL too: `--db` pointed at another application's database must not get our tables."""
+    from sqlalchemy import create_engine, inspect, text
+
+    from warroom.bootstrap import open_store
+    from warroom.store.db import StoreError
+
+    url = store_url if "://" in store_url else f"sqlite:///{store_url}"
+    other = create_engine(url)
+    with other.begin() as conn:
+        conn.execute(text("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total INTEGER)"))
+        conn.execute(text("INSERT INTO invoices (id, total) VALUES (1, 99)"))
+    other.dispose()
+    with pytest.raises(StoreError) as info:
+        open_store(store_url, backup_dir=None, seed=True)
+    assert info.value.kind == "foreign" and "invoices" in str(info.value)
+    check = create_engine(url)
+    with check.connect() as conn:
+        assert inspect(conn).get_table_names() == ["invoices"]
+    check.dispose()

@@ -21,7 +21,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -175,24 +175,29 @@ def _check_ours(path: Path) -> None:
         error = translate(exc)
         error.where = str(path)
         raise error from exc
-    # A revision name alone does not make the file ours (other Alembic apps number theirs "0001" too): a store
-    # at a known revision has the tables every revision has had. No tables at all: an empty file to set up.
-    empty = not revisions and not tables - {"alembic_version"}
-    unknown = set(revisions) - known_revisions()  # refused just below, as a newer version's store
-    ours = bool(revisions) and tables >= _CORE_TABLES
-    if not (empty or unknown or ours):
-        shown = ", ".join(sorted(tables)[:6]) + (", ..." if len(tables) > 6 else "")
-        raise StoreError(
-            "this file is not a warroom poll store: it is another application's SQLite database "
-            f"(tables: {shown}); it has been left untouched",
-            where=str(path),
-            kind="foreign",
-        )
+    _refuse_foreign(tables, revisions, str(path))
     _refuse_unknown(revisions, str(path))
 
 
 _CORE_TABLES = frozenset({"contest", "poll", "poll_figure"})
 """Tables every schema revision has had since 0001: a file at a known revision without them is not ours."""
+
+
+def _refuse_foreign(tables: set[str], revisions: list[str], where: str) -> None:
+    """Refuse a database that holds another application's tables (checked before anything is created)."""
+    # A revision name alone does not make the database ours (other Alembic apps number theirs "0001" too): a
+    # store at a known revision has the tables every revision has had. No tables at all: a new store to set up.
+    empty = not revisions and not tables - {"alembic_version"}
+    unknown = set(revisions) - known_revisions()  # refused separately, as a newer version's store
+    ours = bool(revisions) and tables >= _CORE_TABLES
+    if not (empty or unknown or ours):
+        shown = ", ".join(sorted(tables)[:6]) + (", ..." if len(tables) > 6 else "")
+        raise StoreError(
+            "this is not a warroom poll store: it is another application's database "
+            f"(tables: {shown}); it has been left untouched",
+            where=where,
+            kind="foreign",
+        )
 
 
 def _refuse_unknown(revisions: list[str], where: str) -> None:
@@ -463,6 +468,9 @@ def upgrade(engine: Engine, *, backup_dir: Path | None = None) -> str | None:
         head = head_revision()
         if current == head:
             return None
+        with engine.connect() as conn:
+            tables = set(inspect(conn).get_table_names())
+        _refuse_foreign(tables, [current] if current else [], display_target(engine))
         if current is not None:
             _refuse_unknown([current], display_target(engine))
         if is_read_only(engine):
