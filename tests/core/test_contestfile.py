@@ -285,3 +285,18 @@ def test_multi_line_strings_and_quotes_in_strings_do_not_shift_lines() -> None:
     found = _problems(text)
     assert (line, "candidate[3].colour") in found
     assert (text.split("\n").index('office2 = \'a"""b\'') + 1, "contest.office2") in found
+
+
+def test_a_transfer_prior_round_trips_and_cannot_be_the_contest_itself() -> None:
+    from dataclasses import replace as _replace
+
+    from tests.conftest import TOY
+
+    with_prior = _replace(TOY, transfer_prior="London Mayor 2012")
+    text = contest_to_toml(with_prior)
+    assert 'transfer_prior = "London Mayor 2012"' in text
+    assert parse_contest_file(text).contest.transfer_prior == "London Mayor 2012"
+    own = text.replace('transfer_prior = "London Mayor 2012"', f'transfer_prior = "{TOY.name}"')
+    with pytest.raises(ContestFileError) as info:
+        parse_contest_file(own)
+    assert any("transfer_prior" in p.key or "transfer_prior" in p.message for p in info.value.problems)

@@ -99,8 +99,7 @@ def test_a_new_race_takes_its_default_transfers_from_the_2012_count(room, qtbot)
 
     ps = room.poll_service
     demo = ps.contest
-    if ps.official_result(demo.id) is None:
-        pytest.skip("the demo's official result is seeded by the store (issue 10 back end)")
+    assert ps.official_result(demo.id) is not None  # the demo's 2012 result is in the store
     made = ps.create_contest(
         Contest(
             "Riverside Mayor 2027",
@@ -116,11 +115,22 @@ def test_a_new_race_takes_its_default_transfers_from_the_2012_count(room, qtbot)
     qtbot.waitUntil(lambda: room.scenarios.view is not None and room.scenarios.contest.id == made.id)
     neutral = room.scenarios.scenario.split("gus")
     assert room.contest_actions.choose_priors(pick=lambda names: demo.name) == demo.name
-    qtbot.waitUntil(lambda: room.scenarios.scenario.split("gus") != neutral)
+    qtbot.waitUntil(lambda: room.scenarios.scenario is not None and room.scenarios.scenario.split("gus") != neutral)
     prior = room.scenarios.scenario.split("gus")
     assert prior.to_a + prior.to_b == pytest.approx(100 * 185_235 / 346_626, abs=0.01)  # 2012's pooled rate
     assert prior.a_of_valid == pytest.approx(100 * 102_355 / 185_235, abs=0.01)  # Labour's finalist's share
-    assert room.preferences.transfer_prior == demo.name
+    assert room.preferences.transfer_prior == demo.name and ps.contest.transfer_prior == demo.name  # stored
+    # the command line on the same store starts from the same default split: one number, one place
+    import io
+    import json
+
+    from warroom.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    db = room.store.target
+    assert main(["scenario", "--db", db, "--contest", made.name, "--json"], out=out, err=err) == 0, err.getvalue()
+    cli_split = json.loads(out.getvalue())["settings"]["splits"]["gus"]
+    assert cli_split == pytest.approx([prior.to_a, prior.to_b, prior.exhausted])
     # the choice is the contest's own: back on the demo there are no priors, and it comes back with Riverside
     room.contest_actions.picker.setCurrentIndex(room.contest_actions.picker.findData(demo.id))
     assert room.preferences.transfer_prior == ""

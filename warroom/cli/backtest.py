@@ -54,13 +54,14 @@ def cmd_backtest(args: argparse.Namespace, out: TextIO) -> int:
             for c in contests:
                 result = contests_repo.get_official_result(session, c.id or 0)
                 if result is not None and len(result.final_round) == 2:
-                    work.append((c, result, repo.list_polls(session, c.id or 0)))
+                    priors = contests_repo.transfer_prior_of(session, c)
+                    work.append((c, result, repo.list_polls(session, c.id or 0), priors))
     finally:
         store.close()
     if not work:
         raise CliError("no contest in the store has an official result with a final round to test against")
-    for contest, result, polls in work:
-        points += backtest_contest(contest, polls, result, errors)
+    for contest, result, polls, priors in work:
+        points += backtest_contest(contest, polls, result, errors, priors=priors)
     summary = summarise_backtest(points)
     share_pairs = [(lo <= o <= hi) for p in points for (_m, lo, hi, o) in p.shares.values()]
     if args.json:

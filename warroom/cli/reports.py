@@ -19,6 +19,7 @@ from warroom.core.pipeline import (
     BaselineChoice,
     Freshness,
     PipelineError,
+    PriorSource,
     ProjectionView,
     SavedScenario,
     assumption_lines,
@@ -43,6 +44,14 @@ Table = Callable[[list[str], list[list[Any]], TextIO], None]
 
 class ReportError(ValueError):
     """Bad options or data for a report (exit code 1)."""
+
+
+def load_priors(store: OpenStore, contest: Contest) -> PriorSource | None:
+    """The contest's transfer priors from its chosen past count (the same the app applies), or None."""
+    from warroom.store import contests as contests_repo
+
+    with translated(store.engine), store.sessions() as session:
+        return contests_repo.transfer_prior_of(session, contest)
 
 
 def load_polls(store: OpenStore, contest: Contest) -> list[Poll]:
@@ -118,7 +127,7 @@ def average_report(store: OpenStore, contest: Contest, *, as_of: date | None = N
     """The average of a contest's polls known by `as_of`, with the contest's stored official result beside it
     (any contest that has one, the demo included) when the average is from before polling day."""
     polls = load_polls(store, contest)
-    avg = compute_averages(polls, contest, as_of=as_of)
+    avg = compute_averages(polls, contest, as_of=as_of, priors=load_priors(store, contest))
     if avg is None:
         raise ReportError("no polls with first-round figures" + (f" by {as_of}" if as_of else ""))
     report = AverageReport(summarise(avg, polls, contest), as_of)
@@ -248,7 +257,8 @@ def run_scenario(store: OpenStore, contest: Contest, args: argparse.Namespace) -
     With --name and options, the options change the saved case's settings on its own saved baseline.
     """
     polls = load_polls(store, contest)
-    averages = compute_averages(polls, contest)
+    priors = load_priors(store, contest)
+    averages = compute_averages(polls, contest, priors=priors)
     saved: SavedScenario | None = None
     try:
         if args.name:
@@ -262,8 +272,8 @@ def run_scenario(store: OpenStore, contest: Contest, args: argparse.Namespace) -
             choice, baseline, scenario = saved.choice, saved.baseline, saved.scenario
         else:
             choice = _choice(args)
-            baseline = make_baseline(choice, polls, contest, averages)
-            scenario = default_scenario(baseline, polls, contest, choice)
+            baseline = make_baseline(choice, polls, contest, averages, priors)
+            scenario = default_scenario(baseline, polls, contest, choice, priors)
         scenario = _apply_options(scenario, baseline.eliminated, contest, args)
         view = evaluate(baseline, scenario, heatmap=False)
     except PipelineError as exc:
@@ -273,7 +283,9 @@ def run_scenario(store: OpenStore, contest: Contest, args: argparse.Namespace) -
             raise
         raise ReportError(str(exc)) from None
     name = saved.name if saved else ""
-    fresh = freshness(saved, polls, contest, averages) if saved is not None and not _has_overrides(args) else None
+    fresh = (
+        freshness(saved, polls, contest, averages, priors) if saved is not None and not _has_overrides(args) else None
+    )
     if args.save:
         try:
             made = save_scenario(args.save, choice, baseline, scenario, polls, datetime.now())

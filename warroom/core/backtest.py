@@ -25,7 +25,14 @@ from warroom.core.forecast import (
     simulate_first_round,
     simulate_runoff,
 )
-from warroom.core.pipeline import BaselineChoice, PipelineError, compute_averages, default_scenario, make_baseline
+from warroom.core.pipeline import (
+    BaselineChoice,
+    PipelineError,
+    PriorSource,
+    compute_averages,
+    default_scenario,
+    make_baseline,
+)
 from warroom.core.scenario import DEFAULT_ERROR, project
 from warroom.core.types import Contest, OfficialResult, Poll
 
@@ -89,6 +96,7 @@ def backtest_contest(
     *,
     draws: int = DRAWS,
     seed: int = SEED,
+    priors: PriorSource | None = None,
 ) -> list[BacktestPoint]:
     """The back-test of one contest at each distance that has polls.
 
@@ -102,15 +110,15 @@ def backtest_contest(
     out: list[BacktestPoint] = []
     for days in distances:
         as_of = contest.election_date - timedelta(days=days)
-        averages = compute_averages(polls, contest, as_of=as_of)
+        averages = compute_averages(polls, contest, as_of=as_of, priors=priors)
         if averages is None:
             continue
         choice = BaselineChoice("as_of", as_of=as_of)
         try:
-            base = make_baseline(choice, polls, contest, averages)
+            base = make_baseline(choice, polls, contest, averages, priors)
         except PipelineError:
             continue
-        scenario = default_scenario(base, polls, contest, choice)
+        scenario = default_scenario(base, polls, contest, choice, priors)
         rng = np.random.default_rng(seed + days)
         normal = {k: v for k, v in base.normalised.items() if v > 0}
         first = simulate_first_round(normal, float(errors.share_scale(days)), draws, rng)

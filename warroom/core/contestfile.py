@@ -33,7 +33,7 @@ from warroom.core.types import (
     OfficialResult,
     Party,
     Rules,
-    _is_colour,
+    is_colour,
 )
 
 FORMAT_EXHAUSTED = "exhausted"
@@ -204,13 +204,14 @@ class _Reader:
         head = self.table(
             top,
             ("contest",),
-            ("name", "office", "area", "election_date", "second_round_date", "system", "notes"),
+            ("name", "office", "area", "election_date", "second_round_date", "system", "notes", "transfer_prior"),
         )
         p: Path_ = ("contest",)
         name = self.text(head, p, "name")
         office = self.text(head, p, "office", default="")
         area = self.text(head, p, "area", default="")
         notes = self.text(head, p, "notes", default="")
+        transfer_prior = self.text(head, p, "transfer_prior", default="")
         election = self.day(head, p, "election_date", required=True)
         second = self.day(head, p, "second_round_date", required=False)
         system_text = self.text(head, p, "system")
@@ -237,6 +238,7 @@ class _Reader:
             second_round_date=second,
             rules=rules,
             notes=notes,
+            transfer_prior=transfer_prior,
         )
         self.contest_problems(contest)
         result = self.result(top, contest) if "result" in top else None
@@ -292,7 +294,7 @@ class _Reader:
                 self.fail((*p, "code"), "is empty")
             name = self.text(table, p, "name", default=code)
             colour = self.text(table, p, "colour", default="#808080")
-            if colour and not _is_colour(colour):
+            if colour and not is_colour(colour):
                 self.fail((*p, "colour"), f"{colour!r} is not #RRGGBB")
             out.append(Party(code, name, colour))
         return tuple(out)
@@ -314,7 +316,7 @@ class _Reader:
                 known = ", ".join(sorted(party_codes)) or "none defined"
                 self.fail((*p, "party"), f"{party!r} is not one of the [[party]] codes ({known})")
             colour = self.text(table, p, "colour", default="#808080")
-            if colour and not _is_colour(colour):
+            if colour and not is_colour(colour):
                 self.fail((*p, "colour"), f"{colour!r} is not #RRGGBB")
             withdrawn = table.get("withdrawn", False)
             if not isinstance(withdrawn, bool):
@@ -557,6 +559,8 @@ def contest_to_dict(contest: Contest, result: OfficialResult | None = None) -> d
         "system": contest.system.value,
         "notes": contest.notes,
     }
+    if contest.transfer_prior:
+        head["transfer_prior"] = contest.transfer_prior
     if contest.second_round_date is not None:
         head["second_round_date"] = contest.second_round_date.isoformat()
     out: dict[str, Any] = {"contest": head}
@@ -694,6 +698,8 @@ def contest_to_toml(contest: Contest, result: OfficialResult | None = None) -> s
         lines.append(f"second_round_date = {contest.second_round_date.isoformat()}")
     lines.append(f"system = {_value(contest.system.value)}")
     lines.append(f"notes = {_value(contest.notes)}")
+    if contest.transfer_prior:
+        lines.append(f"transfer_prior = {_value(contest.transfer_prior)}")
     if "rules" in doc:
         lines += ["", "[rules]"]
         lines += [f"{k} = {_value(v)}" for k, v in doc["rules"].items()]

@@ -15,7 +15,7 @@ candidate of the new race:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from warroom.core.runoff import Split
@@ -124,3 +124,22 @@ def _split(bucket: _Bucket, a_is_pa: bool | None) -> Split:
 def describe(past: Contest, priors: Mapping[str, Split]) -> str:
     """One line for the panel and the CLI: where the default splits come from."""
     return f"Default transfers from the {past.name} count ({len(priors)} candidates)"
+
+
+def prior_source(past: Contest, result: OfficialResult, new: Contest) -> Callable[[str, str], dict[str, Split]]:
+    """transfer_priors bound to a past count, as the pipeline takes it (a function of the finalist pair).
+
+    Raises:
+        PriorError: the past count cannot give priors at all (checked now, not at the first use).
+    """
+    standing = [c.code for c in new.candidates]
+    if len(standing) >= 2:
+        transfer_priors(past, result, new, standing[0], standing[1])
+
+    def priors(a: str, b: str) -> dict[str, Split]:
+        try:
+            return transfer_priors(past, result, new, a, b)
+        except (PriorError, KeyError):
+            return {}
+
+    return priors

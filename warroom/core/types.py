@@ -140,6 +140,8 @@ class Contest:
         rules: the counting rules (None: the system's usual ones, see `counting_rules`).
         notes: free text.
         demo: a demo race shipped with the app (marked as such wherever it appears).
+        transfer_prior: the name of a past contest in the store whose count gives this race's default
+            transfer splits where no poll publishes one ("" for none; core.priors).
     """
 
     name: str
@@ -154,6 +156,7 @@ class Contest:
     rules: Rules | None = None
     notes: str = ""
     demo: bool = False
+    transfer_prior: str = ""
 
     @property
     def counting_rules(self) -> Rules:
@@ -191,7 +194,7 @@ class Contest:
                 out.append(f"candidate {c.code!r}: needs a name")
             if c.party is not None and c.party not in {p.code for p in self.parties}:
                 out.append(f"candidate {c.name!r}: party {c.party!r} is not one of the contest's parties")
-            if not _is_colour(c.colour):
+            if not is_colour(c.colour):
                 out.append(f"candidate {c.name!r}: colour {c.colour!r} is not #RRGGBB")
         names = [c.name.strip().casefold() for c in self.candidates]
         for n in sorted({n for n in names if names.count(n) > 1}):
@@ -201,6 +204,8 @@ class Contest:
             out.append(f"parties: the party code {code!r} appears twice")
         if self.second_round_date is not None and self.second_round_date <= self.election_date:
             out.append("second_round_date: the second round must come after the first")
+        if self.transfer_prior.strip().casefold() == self.name.strip().casefold() and self.name.strip():
+            out.append("transfer_prior: a contest cannot take its transfers from its own count")
         if self.second_round_date is not None and self.system != CountingSystem.TWO_ROUND:
             out.append("second_round_date: only a two-round system has a separate second round")
         return out
@@ -285,7 +290,8 @@ class Poll:
         return (self.pollster.strip().casefold(), self.fieldwork_start, self.fieldwork_end)
 
 
-def _is_colour(text: str) -> bool:
+def is_colour(text: str) -> bool:
+    """"#RRGGBB"."""
     return len(text) == 7 and text[0] == "#" and all(ch in "0123456789abcdefABCDEF" for ch in text[1:])
 
 

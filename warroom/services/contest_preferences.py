@@ -1,7 +1,10 @@
-"""ContestPreferences: each contest's own settings, applied when it opens (meeting-mode views, transfer priors)."""
+"""ContestPreferences: what each contest brings with it when it opens: its transfer priors (stored with the
+contest, so every teammate and the command line get the same defaults) and its meeting-mode views (a setting of
+this machine, kept per contest)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
@@ -12,9 +15,10 @@ from warroom.services.settings import AppSettings
 
 
 class PriorLookup(Protocol):
-    """The poll service's side that turns a past contest's count into priors."""
+    """The poll service's side that turns a past contest's count into priors and stores the choice."""
 
-    def transfer_priors(self, past_name: str) -> PriorSource | None: ...
+    def transfer_priors(self, contest: Contest) -> PriorSource | None: ...
+    def update_contest(self, contest: Contest) -> Contest: ...
 
 
 class ContestPreferences(QObject):
@@ -39,22 +43,29 @@ class ContestPreferences(QObject):
     @property
     def transfer_prior(self) -> str:
         """The past contest the open one takes its default transfers from ("" for none)."""
-        if self.contest is None or self.contest.id is None:
-            return ""
-        return self.settings.for_contest(self.contest.id, "transfer_prior")
+        return self.contest.transfer_prior if self.contest is not None else ""
 
     def set_contest(self, contest: Contest) -> None:
         """A contest opened: announce its views and priors."""
         self.contest = contest
         self.presentation_views_changed.emit(self.settings.presentation_views_for(contest.id))
-        self._announce_priors(self.transfer_prior)
+        self._announce_priors(contest)
 
     def set_transfer_prior(self, past_name: str) -> None:
-        """Take the open contest's default transfers from `past_name`'s count ("" for none) and remember it."""
+        """Take the open contest's default transfers from `past_name`'s count ("" for none), stored with the
+        contest (the contest is reopened, which announces the priors)."""
         if self.contest is None or self.contest.id is None:
             return
-        if self._announce_priors(past_name):
-            self.settings.set_for_contest(self.contest.id, "transfer_prior", past_name)
+        trial = replace(self.contest, transfer_prior=past_name)
+        try:
+            self.lookup.transfer_priors(trial)
+        except ValueError as exc:
+            self.preferences_failed.emit(f"No transfer priors from {past_name}: {exc}")
+            return
+        try:
+            self.lookup.update_contest(trial)
+        except ValueError as exc:
+            self.preferences_failed.emit(f"The choice was not stored: {exc}")
 
     def set_presentation_views(self, views: list[str]) -> None:
         """The open contest's own meeting-mode views."""
@@ -62,17 +73,12 @@ class ContestPreferences(QObject):
             self.settings.set_for_contest(self.contest.id, "presentation_views", ",".join(views))
             self.presentation_views_changed.emit(self.settings.presentation_views_for(self.contest.id))
 
-    def _announce_priors(self, past_name: str) -> bool:
-        if not past_name:
-            self.priors_changed.emit(None)
-            return True
+    def _announce_priors(self, contest: Contest) -> None:
         try:
-            priors = self.lookup.transfer_priors(past_name)
+            priors = self.lookup.transfer_priors(contest)
         except ValueError as exc:
-            self.preferences_failed.emit(f"No transfer priors from {past_name}: {exc}")
-            self.priors_changed.emit(None)
-            return False
-        if priors is None:
-            self.preferences_failed.emit(f"No transfer priors: {past_name} has no stored result any more")
+            self.preferences_failed.emit(f"No transfer priors from {contest.transfer_prior}: {exc}")
+            priors = None
+        if contest.transfer_prior and priors is None:
+            self.preferences_failed.emit(f"No transfer priors: {contest.transfer_prior} has no stored result")
         self.priors_changed.emit(priors)
-        return priors is not None

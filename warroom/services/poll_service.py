@@ -18,8 +18,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from warroom.core.csvformat import CsvFormatError, ParseResult, parse_polls_csv, pasted_table_to_csv, polls_to_csv
 from warroom.core.pipeline import PriorSource
-from warroom.core.priors import transfer_priors
-from warroom.core.runoff import Split
 from warroom.core.types import Annotation, Contest, OfficialResult, Poll
 from warroom.core.validation import validate_poll
 from warroom.store import contests as contests_repo
@@ -315,28 +313,13 @@ class PollService(QObject):
         current = self._contest.id if self._contest is not None else None
         return [c for c in self.contests() if c.id != current and c.id is not None and self.official_result(c.id)]
 
-    def transfer_priors(self, past_name: str) -> PriorSource | None:
-        """Default splits for the open contest from a past contest's count (None: no such contest or result).
+    def transfer_priors(self, contest: Contest) -> PriorSource | None:
+        """The default transfers `contest` takes from its chosen past count (None: none chosen or no result).
 
         Raises:
             ValueError: the past count cannot give priors (no final round, no transfers).
         """
-        contest = self._contest
-        past = next((c for c in self.contests() if c.name == past_name), None)
-        if contest is None or past is None or past.id is None:
-            return None
-        result = self.official_result(past.id)
-        if result is None:
-            return None
-        transfer_priors(past, result, contest, *[c.code for c in contest.candidates[:2]])  # fail now, not later
-
-        def priors(a: str, b: str) -> dict[str, Split]:
-            try:
-                return transfer_priors(past, result, contest, a, b)
-            except (ValueError, KeyError):
-                return {}
-
-        return priors
+        return self._run(lambda s: contests_repo.transfer_prior_of(s, contest))
 
     # --- internals -------------------------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -27,6 +27,8 @@ from warroom.core.contestfile import (
     result_to_dict,
     rules_to_dict,
 )
+from warroom.core.priors import prior_source
+from warroom.core.runoff import Split
 from warroom.core.types import (
     EXHAUSTED,
     Annotation,
@@ -34,7 +36,7 @@ from warroom.core.types import (
     OfficialResult,
     Poll,
     TransferObservation,
-    _is_colour,
+    is_colour,
 )
 from warroom.store import polls as repo
 from warroom.store.schema import (
@@ -90,7 +92,7 @@ def poll_count(session: Session, contest_id: int) -> int:
 
 # --- checks -----------------------------------------------------------------------------------------------------
 
-_LIMITS = (("name", 200), ("office", 200), ("area", 200))
+_LIMITS = (("name", 200), ("office", 200), ("area", 200), ("transfer_prior", 200))
 
 
 def _check(session: Session, contest: Contest, *, exclude: int | None) -> None:
@@ -104,7 +106,7 @@ def _check(session: Session, contest: Contest, *, exclude: int | None) -> None:
     for p in contest.parties:
         if len(p.code) > 40 or len(p.name) > 120 or not p.code.strip():
             problems.append(f"party {p.name[:40]!r}: a code of 1-40 characters and a name of at most 120")
-        if not _is_colour(p.colour):
+        if not is_colour(p.colour):
             problems.append(f"party {p.name[:40]!r}: colour {p.colour[:20]!r} is not #RRGGBB")
     texts = [contest.name, contest.office, contest.area, contest.notes]
     texts += [x for c in contest.candidates for x in (c.code, c.name, c.short_name, c.colour, c.party or "")]
@@ -201,6 +203,7 @@ def update_contest(session: Session, contest_id: int, contest: Contest) -> Conte
     row.second_round_date = contest.second_round_date
     row.rules_json = None if contest.rules is None else json.dumps(rules_to_dict(contest.rules), sort_keys=True)
     row.notes = contest.notes
+    row.transfer_prior = contest.transfer_prior
     # Candidates and parties are rewritten in place by code: a row keeps its id, and the (contest, code)
     # unique constraint never sees two rows with one code mid-flush.
     old_cands = {c.code: c for c in row.candidates}
@@ -327,6 +330,22 @@ def get_official_result(session: Session, contest_id: int) -> OfficialResult | N
 def clear_official_result(session: Session, contest_id: int) -> None:
     repo.bump_revision(session)
     session.execute(delete(OfficialResultRow).where(OfficialResultRow.contest_id == contest_id))
+
+
+def transfer_prior_of(session: Session, contest: Contest) -> Callable[[str, str], dict[str, Split]] | None:
+    """The default transfers a contest takes from its chosen past count (Contest.transfer_prior), or None when
+    it has none, the past contest is gone or has no stored result.
+
+    Raises:
+        PriorError: the past count cannot give priors (no final round, no transfers).
+    """
+    if not contest.transfer_prior:
+        return None
+    past = repo.get_contest(session, contest.transfer_prior)
+    if past is None or past.id is None or past.id == contest.id:
+        return None
+    result = get_official_result(session, past.id)
+    return prior_source(past, result, contest) if result is not None else None
 
 
 # --- campaign bundles -------------------------------------------------------------------------------------------

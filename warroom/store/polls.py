@@ -84,6 +84,7 @@ def _contest_to_core(row: ContestRow) -> Contest:
         rules=rules_from_dict(json.loads(row.rules_json)) if row.rules_json else None,
         notes=row.notes,
         demo=bool(row.demo),
+        transfer_prior=row.transfer_prior or "",
     )
 
 
@@ -100,6 +101,7 @@ def add_contest(session: Session, contest: Contest) -> int:
         rules_json=None if contest.rules is None else json.dumps(rules_to_dict(contest.rules), sort_keys=True),
         notes=contest.notes,
         demo=contest.demo,
+        transfer_prior=contest.transfer_prior,
     )
     row.parties = [
         PartyRow(code=p.code, name=p.name, colour=p.colour, position=i) for i, p in enumerate(contest.parties)
@@ -589,15 +591,35 @@ def list_polls(
         head = head.where(c.fieldwork_end >= since)
     chunks = [None] if ids is None else list(_chunks(sorted(set(ids))))
     rows: list[Any] = []
-    for chunk in chunks:
-        rows.extend(session.execute(head if chunk is None else head.where(c.id.in_(chunk))).all())
-    if not rows:
-        return []
     with _gc_paused():
+        for chunk in chunks:
+            stmt = head if chunk is None else head.where(c.id.in_(chunk))
+            if since is None:  # integer parameters only: the driver's rows, dates converted here
+                rows.extend(_with_dates(_raw_rows(session, stmt)))
+            else:
+                rows.extend(session.execute(stmt).all())
+        if not rows:
+            return []
         polls = _assemble(session, rows, contest_id, whole_contest=since is None and ids is None)
     if len(chunks) > 1:  # each chunk came back in order, the chunks themselves do not
         polls.sort(key=lambda p: (p.fieldwork_end, p.id or 0))
     return polls
+
+
+def _day(value: Any) -> date | None:
+    """A date column's value as the driver gives it (PostgreSQL: a date; SQLite: 'YYYY-MM-DD' text)."""
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except ValueError:  # not written by this app: read it as SQLAlchemy would (year-month-day, any padding)
+        year, month, day = (int(part) for part in value[:10].split("-"))
+        return date(year, month, day)
+
+
+def _with_dates(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Poll rows from the driver with their three date columns (3, 4, 5) as dates."""
+    return [(r[0], r[1], r[2], _day(r[3]), _day(r[4]), _day(r[5]), *r[6:]) for r in rows]
 
 
 @contextmanager

@@ -35,6 +35,9 @@ class ContestRow(Base):
     rules_json: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str] = mapped_column(Text, default="", server_default="")
     demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The past contest whose count gives this race's default transfers (by name; "" none). A name, not a
+    # foreign key: the past contest may be deleted or renamed, and then the priors simply stop applying.
+    transfer_prior: Mapped[str] = mapped_column(String(200), default="", server_default="")
     parties: Mapped[list[PartyRow]] = relationship(
         back_populates="contest", cascade="all, delete-orphan", order_by="PartyRow.position"
     )
