@@ -1,12 +1,13 @@
 """The poll table: a strict model over core.Poll, sortable and filterable, updated row by row.
 
-Built for 100,000 polls. Qt asks a model the same questions over and over (building a window over 10,000 polls
-called columnCount 492,000 times, issue 15), and every question is a call into Python, so:
+Built for 100,000 polls. Qt asks a model the same questions over and over (opening a window over 10,000 polls
+called columnCount 492,000 times, issue 15), and every question is a call from C++ into Python, so:
 - the counts are plain integers kept up to date, and index() answers without asking them;
-- a row's display strings are made once, the first time any of them is shown, and kept until the poll or the
-  contest changes; a column's sort keys are made once per sort, as one list;
-- the proxy compares those sort keys directly (one call per comparison instead of two data() calls) and
-  filters on each row's kept text.
+- a row's display strings are made once, in one call, the first time any of them is shown, and kept until
+  the poll or the contest changes; a column's sort keys are made once, as one list, and kept up to date;
+- sorting and filtering happen in Python over those lists (_PollOrder, between the model and the proxy): a
+  sort is one sorted() call where QSortFilterProxyModel would call into Python three times per comparison;
+- the proxy answers a delegate's eight roles for a cell in one multiData() call instead of eight data() calls.
 """
 
 from __future__ import annotations
@@ -149,7 +150,7 @@ class PollTableModel(QAbstractTableModel):
         return cells
 
     def sort_keys(self, column: int) -> list[Any]:
-        """The raw value of every row in a column (what SORT_ROLE answers), made once until a poll changes."""
+        """The raw value of every row in a column (what SORT_ROLE answers): made once, then kept up to date."""
         keys = self._keys.get(column)
         if keys is None:
             keys = self._keys[column] = [self._value(poll, column, sort=True) for poll in self._polls]
@@ -228,9 +229,6 @@ class PollTableModel(QAbstractTableModel):
         if code == "other" or self._contest is None:
             return code.title()
         return self._contest.candidate(code).name.split()[-1]
-
-    def _runoff_column(self) -> int:
-        return self._runoff
 
     def _lead(self, poll: Poll) -> float | None:
         if not self._pair:
