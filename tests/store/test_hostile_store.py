@@ -573,3 +573,18 @@ def test_another_applications_database_on_any_store_is_refused_without_adding_ta
     with check.connect() as conn:
         assert inspect(conn).get_table_names() == ["invoices"]
     check.dispose()
+
+
+def test_a_sqlite_uri_to_another_applications_file_is_refused_untouched(tmp_path: Path) -> None:
+    from warroom.bootstrap import open_store
+    from warroom.store.db import StoreError
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    db = folder / "places.sqlite"
+    _foreign(db)
+    before = _snapshot(folder)
+    with pytest.raises(StoreError) as info:
+        open_store(f"sqlite:///file:{db}?uri=true", backup_dir=None, seed=False)
+    assert info.value.kind == "foreign"
+    assert _snapshot(folder) == before

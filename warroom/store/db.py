@@ -260,8 +260,11 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
     if backend == "sqlite":
         database = url.database or ""
         path = Path(database)
-        # A "file:" URI (e.g. read-only mode) is SQLite's to interpret; never create anything for it.
-        if database and database != ":memory:" and not database.startswith("file:"):
+        if database.startswith("file:"):
+            # A "file:" URI (e.g. read-only mode) is SQLite's to interpret: nothing is created for it, but
+            # the file it names is checked like any other before the first connection switches it to WAL.
+            check_sqlite_file(Path(unquote(urlsplit(database).path)))
+        elif database and database != ":memory:":
             check_sqlite_file(path)
             if _user_made_read_only(path):
                 # Opened read-only by SQLite itself: root would otherwise write a 0444 file, and the user's
