@@ -588,3 +588,20 @@ def test_a_sqlite_uri_to_another_applications_file_is_refused_untouched(tmp_path
         open_store(f"sqlite:///file:{db}?uri=true", backup_dir=None, seed=False)
     assert info.value.kind == "foreign"
     assert _snapshot(folder) == before
+
+
+def test_partial_backups_left_by_a_killed_start_are_cleared_later(tmp_path: Path) -> None:
+    import os
+    import time
+
+    db, backups = tmp_path / "polls.sqlite3", tmp_path / "backups"
+    _store(db)
+    backups.mkdir()
+    stale = backups / ".polls-20260101-000000-000000-open.sqlite3.0123456789ab.partial"
+    fresh = backups / ".polls-20260101-000001-000000-open.sqlite3.ba9876543210.partial"  # another start, now
+    for leftover in (stale, fresh):
+        leftover.write_bytes(b"SQLite format 3\x00half")
+    hours_ago = time.time() - 2 * 3600
+    os.utime(stale, (hours_ago, hours_ago))
+    backup_sqlite(db, backups, reason="open")
+    assert not stale.exists() and fresh.exists()

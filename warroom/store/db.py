@@ -436,7 +436,20 @@ def backup_sqlite(db_file: Path, backup_dir: Path, *, reason: str, keep: int = B
     for old in list_backups(backup_dir, db_file.stem)[keep:]:
         with contextlib.suppress(OSError):
             old.unlink()
+    _clear_stale_partials(backup_dir)
     return target
+
+
+STALE_PARTIAL_S = 3600.0
+"""A `.partial` backup this old was left by a start that was killed mid-copy (a live copy takes seconds)."""
+
+
+def _clear_stale_partials(backup_dir: Path) -> None:
+    cutoff = datetime.now().timestamp() - STALE_PARTIAL_S
+    for leftover in backup_dir.glob(".*.partial*"):
+        with contextlib.suppress(OSError):
+            if leftover.is_file() and not leftover.is_symlink() and leftover.stat().st_mtime < cutoff:
+                leftover.unlink()
 
 
 def backup_folder(db_file: Path, backup_dir: Path) -> Path:
