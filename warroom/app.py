@@ -15,7 +15,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from warroom import __version__
 from warroom.bootstrap import OpenStore, open_store
+from warroom.core.forecast import ForecastErrors
 from warroom.paths import AppPaths
+from warroom.resources import resource_path
 from warroom.services.analysis_service import AverageController
 from warroom.services.contest_preferences import ContestPreferences
 from warroom.services.poll_service import PollService
@@ -81,8 +83,10 @@ class WarRoom:
         self.settings = settings
         self.poll_service = PollService(store.sessions, watch=watch, backup_dir=backup_dir)
         self.averages = AverageController()
-        self.scenarios = ScenarioController(self.poll_service)
-        self.presented = ScenarioController()  # meeting mode's saved-scenario view; never the live case
+        errors = ForecastErrors.load(resource_path("data", "forecast_errors.json"))
+        self.scenarios = ScenarioController(self.poll_service, errors=errors)
+        # meeting mode's saved-scenario view: never the live case, the same odds
+        self.presented = ScenarioController(errors=errors)
         self.window = MainWindow(self.poll_service)
         self.scenario_panel = ScenarioPanel(self.scenarios)
         self.saved_panel = ScenarioPanel(self.presented)

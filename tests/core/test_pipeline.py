@@ -196,3 +196,23 @@ def test_a_race_with_no_poll_of_its_own_starts_from_party_voting_intention() -> 
         BaselineChoice("average", personal=(("ann", 1.0),))
     with pytest.raises(PipelineError, match="party voting intention"):
         make_baseline(BaselineChoice("party_vi"), [replace(p, party_vi={}) for p in vi_polls], TOY, None)
+
+
+def test_simulated_odds_follow_the_case_not_the_order_it_was_stored_in() -> None:
+    from warroom.core.forecast import ForecastErrors
+    from warroom.core.pipeline import OddsModel
+    from warroom.resources import resource_path
+
+    errors = ForecastErrors.load(resource_path("data", "forecast_errors.json"))
+    model = OddsModel(errors, date(2024, 5, 2))
+    shares = {"A": 44.0, "B": 40.0, "C": 9.0, "D": 7.0}
+    base = Baseline(shares, {}, {}, "A", "B", as_of=date(2024, 4, 2))
+    shuffled = Baseline(dict(reversed(list(shares.items()))), {}, {}, "A", "B", as_of=date(2024, 4, 2))
+    scenario = Scenario({"C": Split(40, 20, 40), "D": Split(10, 30, 60)})
+    p1 = evaluate(base, scenario, odds=model).projection.win_probability_b
+    p2 = evaluate(shuffled, Scenario(dict(reversed(list(scenario.splits.items())))), odds=model).projection
+    assert p1 == p2.win_probability_b
+    # nearer polling day the same lead is surer
+    late = evaluate(replace(base, as_of=date(2024, 5, 1)), scenario, odds=model).projection.win_probability_b
+    assert late < p1 < 0.5
+    assert "wins" not in p2.verdict and "%" in p2.verdict

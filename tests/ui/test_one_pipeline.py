@@ -60,7 +60,9 @@ def test_one_saved_case_gives_the_same_numbers_everywhere(demo, qtbot, tmp_path:
     with qtbot.waitSignal(room.scenarios.view_ready, timeout=2000):
         room.scenario_panel.message_slider.setValue(400)
     saved = room.scenarios.save("Tie him")
-    margin = saved.view().projection.margin
+    margin = room.scenarios.saved_view(saved).projection.margin
+    chance = room.scenarios.saved_view(saved).projection.win_probability_b
+    assert chance == room.scenarios.view.projection.win_probability_b  # simulated, with a fixed seed
     assert room.scenarios.view.projection.margin == pytest.approx(margin)
 
     # Today's data moves on: a later poll arrives and the live case goes back to the latest average.
@@ -73,6 +75,7 @@ def test_one_saved_case_gives_the_same_numbers_everywhere(demo, qtbot, tmp_path:
     # compare: the saved case on its own baseline, saved label beside it
     column = next(c for c in room.scenario_actions.columns() if c.name == "Tie him")
     assert f"{column.projection.margin:+.1f}" == text
+    assert column.projection.win_probability_b == chance
     assert column.baseline_label == saved.baseline.label and "YouGov" in column.baseline_label
     # meeting mode: the saved view shows exactly what was saved, and the live case is untouched
     live_before = room.scenarios.view.projection.margin
@@ -82,12 +85,14 @@ def test_one_saved_case_gives_the_same_numbers_everywhere(demo, qtbot, tmp_path:
     win.step_view(1)
     qtbot.waitUntil(lambda: room.presented.view is not None)
     assert f"margin {text}" in room.saved_panel.runoff_label.text()
+    assert f"{100 * chance:.0f} %" in room.saved_panel.win_label.text()
     assert room.scenarios.view.projection.margin == live_before
     win.leave_presentation()
     # the briefing: the saved case's own numbers, with its baseline and assumptions written out
     brief = room.briefing()
     entry = next(s for s in brief.scenarios if s.name == "Tie him")
     assert f"{entry.margin:+.1f}" == text
+    assert entry.win_probability == chance
     assert any("YouGov" in line for line in entry.details)
     assert any(line.startswith("Message: 40 %") for line in entry.details)
     # the command line on the same store
@@ -96,6 +101,7 @@ def test_one_saved_case_gives_the_same_numbers_everywhere(demo, qtbot, tmp_path:
     assert code == 0, err
     data = json.loads(out)
     assert f"{data['margin']:+.1f}" == text and data["baseline"] == saved.baseline.label
+    assert data["win_probability_challenger"] == round(chance, 4)
     assert data["today"]["changed"] is False  # the same poll baseline: today's data gives the same answer
     # PNG of the scenario view and the PDF briefing render from the same case
     code, out, err = run("render", "briefing", "--out", str(tmp_path / "b.pdf"), *state)

@@ -15,9 +15,11 @@ from typing import Any, TextIO
 
 from warroom.bootstrap import OpenStore
 from warroom.core.baseline import scenario_to_dict
+from warroom.core.forecast import ForecastErrors
 from warroom.core.pipeline import (
     BaselineChoice,
     Freshness,
+    OddsModel,
     PipelineError,
     PriorSource,
     ProjectionView,
@@ -35,6 +37,7 @@ from warroom.core.report import AverageSummary, summarise
 from warroom.core.runoff import Split
 from warroom.core.scenario import Destination, break_even_text
 from warroom.core.types import Contest, Poll
+from warroom.resources import resource_path
 from warroom.store import polls as repo
 from warroom.store.contests import get_official_result
 from warroom.store.db import translated
@@ -52,6 +55,12 @@ def load_priors(store: OpenStore, contest: Contest) -> PriorSource | None:
 
     with translated(store.engine), store.sessions() as session:
         return contests_repo.transfer_prior_of(session, contest)
+
+
+def odds_model(contest: Contest) -> OddsModel:
+    """How the win probability is simulated for a contest: the same model the app's panel uses."""
+    errors = ForecastErrors.load(resource_path("data", "forecast_errors.json"))
+    return OddsModel(errors, contest.second_round_date or contest.election_date)
 
 
 def load_polls(store: OpenStore, contest: Contest) -> list[Poll]:
@@ -275,7 +284,8 @@ def run_scenario(store: OpenStore, contest: Contest, args: argparse.Namespace) -
             baseline = make_baseline(choice, polls, contest, averages, priors)
             scenario = default_scenario(baseline, polls, contest, choice, priors)
         scenario = _apply_options(scenario, baseline.eliminated, contest, args)
-        view = evaluate(baseline, scenario, heatmap=False)
+        odds = odds_model(contest)
+        view = evaluate(baseline, scenario, heatmap=False, odds=odds)
     except PipelineError as exc:
         raise ReportError(str(exc)) from None
     except ValueError as exc:
@@ -284,7 +294,9 @@ def run_scenario(store: OpenStore, contest: Contest, args: argparse.Namespace) -
         raise ReportError(str(exc)) from None
     name = saved.name if saved else ""
     fresh = (
-        freshness(saved, polls, contest, averages, priors) if saved is not None and not _has_overrides(args) else None
+        freshness(saved, polls, contest, averages, priors, odds)
+        if saved is not None and not _has_overrides(args)
+        else None
     )
     if args.save:
         try:

@@ -14,26 +14,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-import numpy as np
-
 from warroom.core.forecast import (
     Calibration,
     ForecastErrors,
     calibration,
     margin_interval,
     share_interval,
-    simulate_first_round,
-    simulate_runoff,
 )
 from warroom.core.pipeline import (
     BaselineChoice,
+    OddsModel,
     PipelineError,
     PriorSource,
     compute_averages,
     default_scenario,
     make_baseline,
+    simulate_odds,
 )
-from warroom.core.scenario import DEFAULT_ERROR, project
+from warroom.core.scenario import project
 from warroom.core.types import Contest, OfficialResult, Poll
 
 DISTANCES = (60, 30, 14, 7, 1)
@@ -119,20 +117,10 @@ def backtest_contest(
         except PipelineError:
             continue
         scenario = default_scenario(base, polls, contest, choice, priors)
-        rng = np.random.default_rng(seed + days)
-        normal = {k: v for k, v in base.normalised.items() if v > 0}
-        first = simulate_first_round(normal, float(errors.share_scale(days)), draws, rng)
-        odds = simulate_runoff(
-            first,
-            base.a,
-            base.b,
-            {k: scenario.split(k) for k in base.eliminated},
-            rng,
-            transfer_sd=DEFAULT_ERROR.transfer_sd,
-            runoff_adjustment=base.runoff_adjustment,
-            target_margin_sd=float(errors.margin_sd(days)),
-        )
-        margin = project(base, scenario).margin
+        projection = project(base, scenario)
+        model = OddsModel(errors, contest.second_round_date or contest.election_date, draws=draws, seed=seed + days)
+        odds = simulate_odds(base, scenario, projection, model)
+        margin = projection.margin
         band = margin_interval(margin, float(errors.margin_sd(days)))
         shares = {}
         for code, avg in base.normalised.items():

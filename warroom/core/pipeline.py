@@ -41,8 +41,10 @@ from warroom.core.baseline import (
     scenario_to_dict,
     splits_from_polls,
 )
+from warroom.core.forecast import ForecastErrors, RunoffOdds, simulate_first_round, simulate_runoff
 from warroom.core.runoff import Split, implied_runoff
 from warroom.core.scenario import (
+    DEFAULT_ERROR,
     Baseline,
     Projection,
     Scenario,
@@ -53,6 +55,7 @@ from warroom.core.scenario import (
     largest_eliminated,
     margin_grid,
     project,
+    with_odds,
 )
 from warroom.core.types import Contest, Poll
 
@@ -263,7 +266,7 @@ def make_baseline(
             if len(ranked) < 2:
                 raise PipelineError(f"{poll.pollster}'s poll needs first-round figures for two candidates")
             a, b = ranked[0], ranked[1]
-        base = baseline_from_poll(poll, contest, a, b)
+        base = replace(baseline_from_poll(poll, contest, a, b), as_of=poll.fieldwork_end)
         anchor: float | None = None
         source = "first round plus transfers (the poll publishes no head-to-head)"
         ha, hb = poll.second_round.get(a), poll.second_round.get(b)
@@ -278,6 +281,8 @@ def make_baseline(
             when = f" by {choice.as_of:%d %b %Y}" if choice.mode == "as_of" and choice.as_of else ""
             raise PipelineError(f"no polls with first-round figures{when} in {contest.name}")
         base = baseline_from_average(day_avg, polls, contest, choice.as_of)
+        grid_end = date.fromordinal(int(next(iter(day_avg.first_round.values())).days[-1]))
+        base = replace(base, as_of=choice.as_of or grid_end)
         anchor = None
         source = "first round plus transfers"
         lead = day_avg.second_lead
@@ -320,7 +325,7 @@ def _party_vi_baseline(choice: BaselineChoice, polls: Sequence[Poll], contest: C
         label=f"Party voting intention on {day:%d %b %Y} plus personal votes (no poll of this race yet)",
         names=display_names(contest),
     )
-    return replace(base, runoff_source="first round (from party voting intention) plus transfers")
+    return replace(base, runoff_source="first round (from party voting intention) plus transfers", as_of=day)
 
 
 def describe_runoff_source(baseline: Baseline) -> str:
@@ -360,15 +365,75 @@ class ProjectionView:
     grid: np.ndarray | None = None
     contour: np.ndarray | None = None
     break_even_splits: Mapping[str, float | None] = field(default_factory=dict)
+    odds: RunoffOdds | None = None
 
 
-def evaluate(baseline: Baseline, scenario: Scenario, *, heatmap: bool = True) -> ProjectionView:
+@dataclass(frozen=True)
+class OddsModel:
+    """How the win probability is simulated (core.forecast): the historical error of poll averages by
+    distance to polling day, the contest's polling day, and the simulation's size and seed.
+
+    The seed is fixed, so the same case always gives the same probability (in the panel, compare, meeting
+    mode, the briefing and the CLI alike) and a slider move changes it smoothly, not by re-rolled noise.
+
+    Attributes:
+        errors: the error table (ForecastErrors.load of resources/data/forecast_errors.json).
+        election_date: polling day (the final round's where there are two).
+        draws: simulated elections per evaluation.
+        seed: the random seed.
+    """
+
+    errors: ForecastErrors
+    election_date: date
+    draws: int = 2000
+    seed: int = 20120503
+
+    def days_before(self, baseline: Baseline) -> int:
+        """Days from the baseline's figures to polling day (0 once it has passed or when unknown)."""
+        if baseline.as_of is None:
+            return 0
+        return max(0, (self.election_date - baseline.as_of).days)
+
+
+def simulate_odds(baseline: Baseline, scenario: Scenario, projection: Projection, model: OddsModel) -> RunoffOdds:
+    """Simulate the race around a projection: first-round shares drawn with the historical error at this
+    distance (shares stay positive and sum to 100), each transfer split uncertain, the margin's spread set to the
+    historical error of the runoff margin."""
+    days = model.days_before(baseline)
+    rng = np.random.default_rng(model.seed)
+    # Sorted by code: the draws must not depend on the order a record kept its candidates in (a saved
+    # baseline comes back from JSON with sorted keys), or the same case would simulate differently.
+    expected = {k: projection.first_round[k] for k in sorted(projection.first_round) if projection.first_round[k] > 0}
+    draws = simulate_first_round(expected, float(model.errors.share_scale(days)), model.draws, rng)
+    return simulate_runoff(
+        draws,
+        baseline.a,
+        baseline.b,
+        {k: scenario.split(k) for k in sorted(baseline.eliminated)},
+        rng,
+        transfer_sd=DEFAULT_ERROR.transfer_sd,
+        runoff_adjustment=baseline.runoff_adjustment,
+        target_margin_sd=float(model.errors.margin_sd(days)),
+    )
+
+
+def evaluate(
+    baseline: Baseline, scenario: Scenario, *, heatmap: bool = True, odds: OddsModel | None = None
+) -> ProjectionView:
     """Project a scenario and work out its break-evens (and the heatmap, unless `heatmap` is False).
+
+    With `odds`, the win probability (and the verdict words that follow it) comes from simulating the race at
+    the baseline's distance to polling day (simulate_odds); without it, from the normal approximation of
+    core.scenario.project.
 
     Raises:
         ValueError: settings that do not make a scenario (the message says which).
     """
     projection = project(baseline, scenario)
+    simulated = None
+    if odds is not None:
+        simulated = simulate_odds(baseline, scenario, projection, odds)
+        projection = with_odds(projection, baseline, simulated.p_b_wins, simulated.margin_sd)
     target = largest_eliminated(baseline)
     grid = contour = None
     splits: dict[str, float | None] = {}
@@ -377,7 +442,7 @@ def evaluate(baseline: Baseline, scenario: Scenario, *, heatmap: bool = True) ->
         if heatmap:
             grid = margin_grid(baseline, scenario, HEATMAP_STRENGTHS, HEATMAP_SPLITS, target)
             contour = break_even_curve(baseline, scenario, HEATMAP_SPLITS, target)
-    return ProjectionView(baseline, scenario, projection, target, grid, contour, splits)
+    return ProjectionView(baseline, scenario, projection, target, grid, contour, splits, simulated)
 
 
 def assumption_lines(baseline: Baseline, scenario: Scenario) -> list[str]:
@@ -424,6 +489,7 @@ def baseline_to_dict(baseline: Baseline) -> dict[str, Any]:
         "names": dict(baseline.names),
         "runoff_adjustment": baseline.runoff_adjustment,
         "runoff_source": baseline.runoff_source,
+        "as_of": baseline.as_of.isoformat() if baseline.as_of else None,
     }
 
 
@@ -441,6 +507,7 @@ def baseline_from_dict(data: Mapping[str, Any], contest: Contest) -> Baseline:
             names=dict(data.get("names") or display_names(contest)),
             runoff_adjustment=float(data.get("runoff_adjustment", 0.0)),
             runoff_source=str(data.get("runoff_source", "first round plus transfers")),
+            as_of=date.fromisoformat(data["as_of"]) if data.get("as_of") else None,
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise PipelineError(f"saved baseline is invalid: {exc}") from None
@@ -466,9 +533,10 @@ class SavedScenario:
     saved_at: str = ""
     poll_ids: tuple[int, ...] = ()
 
-    def view(self) -> ProjectionView:
-        """The case evaluated on its own saved baseline: the numbers it was saved with."""
-        return evaluate(self.baseline, self.scenario)
+    def view(self, odds: OddsModel | None = None) -> ProjectionView:
+        """The case evaluated on its own saved baseline: the numbers it was saved with (the win probability
+        simulated with `odds`, as the live case is)."""
+        return evaluate(self.baseline, self.scenario, odds=odds)
 
     def to_dicts(self) -> tuple[dict[str, Any], dict[str, Any]]:
         """(baseline record, settings record) for the store."""
@@ -552,16 +620,17 @@ def freshness(
     contest: Contest,
     averages: PollAverages | None,
     priors: PriorSource | None = None,
+    odds: OddsModel | None = None,
 ) -> Freshness:
     """Compare a saved case with the same settings on today's data."""
     ids = {p.id for p in polls if p.id is not None}
     had = set(saved.poll_ids)
     new, gone = (len(ids - had), len(had - ids)) if had else (0, 0)
-    then = saved.view().projection.margin
+    then = saved.view(odds).projection.margin
     try:
         base = make_baseline(saved.choice, polls, contest, averages, priors)
         defaults = default_scenario(base, polls, contest, saved.choice, priors)
-        today = evaluate(base, reconcile(saved.scenario, base, defaults), heatmap=False)
+        today = evaluate(base, reconcile(saved.scenario, base, defaults), heatmap=False, odds=odds)
     except (PipelineError, ValueError, KeyError, StopIteration) as exc:
         return Freshness(True, None, new, gone, f"Today's polls cannot rebuild this baseline: {exc}")
     now = today.projection.margin

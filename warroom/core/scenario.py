@@ -58,7 +58,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from statistics import NormalDist
 
 import numpy as np
@@ -142,6 +143,7 @@ class Baseline:
             its default transfers reproduces its runoff source (a poll's published head-to-head, or the runoff
             poll average); the levers and transfers then move the margin from there. 0: transfers alone.
         runoff_source: what the baseline's runoff comes from, in words, for every place that shows it.
+        as_of: the day the figures describe (for the forecast's distance to polling day); None if unknown.
     """
 
     first_round: Mapping[str, float]
@@ -153,6 +155,7 @@ class Baseline:
     names: Mapping[str, str] = field(default_factory=dict)
     runoff_adjustment: float = 0.0
     runoff_source: str = "first round plus transfers"
+    as_of: date | None = None
 
     def __post_init__(self) -> None:
         if self.a not in self.first_round or self.b not in self.first_round:
@@ -300,6 +303,7 @@ class Projection:
         win_probability_b: P(B wins), from the margin and `sigma`.
         sigma: sd of the margin (polling and transfer uncertainty).
         notes: caveats, e.g. an eliminated candidate overtaking a finalist in the projected first round.
+        situation: the verdict without its odds ("Gap not closed: A still ahead in the runoff by 4.0 points").
     """
 
     first_round: Mapping[str, float]
@@ -312,6 +316,7 @@ class Projection:
     win_probability_b: float
     sigma: float
     notes: tuple[str, ...] = ()
+    situation: str = ""
 
     @property
     def break_even_reachable(self) -> bool:
@@ -620,18 +625,17 @@ def project(baseline: Baseline, scenario: Scenario, *, error: ErrorModel = DEFAU
     p_b = challenger_win_probability(margin, sigma)
     name_a, name_b = baseline.name(a), baseline.name(b)
     # The words follow the probability (core.forecast.verdict_sentence): never a bare "wins" under 60 %.
-    odds = verdict_sentence(float(p_b), name_a, name_b)
     if outright is not None:
-        verdict = f"{baseline.name(outright)} passes 50 % in the first round with {shares[outright]:.1f} %: {odds}"
+        situation = f"{baseline.name(outright)} passes 50 % in the first round with {shares[outright]:.1f} %"
         gap_closed = outright == b
     elif abs(margin) <= _GAP_TOLERANCE:
-        verdict = f"Gap closed: dead heat between {name_a} and {name_b}: {odds}"
+        situation = f"Gap closed: dead heat between {name_a} and {name_b}"
         gap_closed = True
     elif margin < 0:
-        verdict = f"Gap closed: {name_b} ahead in the runoff by {_points(-margin)}: {odds}"
+        situation = f"Gap closed: {name_b} ahead in the runoff by {_points(-margin)}"
         gap_closed = True
     else:
-        verdict = f"Gap not closed: {name_a} still ahead in the runoff by {_points(margin)}: {odds}"
+        situation = f"Gap not closed: {name_a} still ahead in the runoff by {_points(margin)}"
         gap_closed = False
     trailing = min((a, b), key=lambda k: shares[k])
     notes = tuple(
@@ -645,13 +649,20 @@ def project(baseline: Baseline, scenario: Scenario, *, error: ErrorModel = DEFAU
         outright_winner=outright,
         runoff=runoff,
         margin=margin,
-        verdict=verdict,
+        verdict=f"{situation}: {verdict_sentence(float(p_b), name_a, name_b)}",
         gap_closed=gap_closed,
         break_even_message=break_even_message(baseline, scenario),
         win_probability_b=float(p_b),
         sigma=sigma,
         notes=notes,
+        situation=situation,
     )
+
+
+def with_odds(projection: Projection, baseline: Baseline, p_b: float, sigma: float) -> Projection:
+    """The projection with another win probability (e.g. simulated) and the verdict words that follow it."""
+    odds = verdict_sentence(float(p_b), baseline.name(baseline.a), baseline.name(baseline.b))
+    return replace(projection, win_probability_b=float(p_b), sigma=sigma, verdict=f"{projection.situation}: {odds}")
 
 
 def _points(x: float) -> str:

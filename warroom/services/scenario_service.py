@@ -17,9 +17,11 @@ from typing import Any, Protocol
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from warroom.core.averaging import PollAverages
+from warroom.core.forecast import ForecastErrors
 from warroom.core.pipeline import (
     BaselineChoice,
     Freshness,
+    OddsModel,
     PipelineError,
     PriorSource,
     ProjectionView,
@@ -62,9 +64,17 @@ class ScenarioController(QObject):
     saved_changed = Signal(object)
     scenario_failed = Signal(str)
 
-    def __init__(self, store: ScenarioStore | None = None, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        store: ScenarioStore | None = None,
+        parent: QObject | None = None,
+        *,
+        errors: ForecastErrors | None = None,
+    ) -> None:
         super().__init__(parent)
         self._store = store
+        self._errors = errors  # the historical error table: win probabilities are simulated with it
+        self.odds: OddsModel | None = None
         self.contest: Contest | None = None
         self.polls: list[Poll] = []
         self.averages: PollAverages | None = None
@@ -91,6 +101,8 @@ class ScenarioController(QObject):
     def set_contest(self, contest: Contest) -> None:
         """A contest was opened: forget the last one's case (and its polls, until the new ones arrive)."""
         self.contest = contest
+        if self._errors is not None:
+            self.odds = OddsModel(self._errors, contest.second_round_date or contest.election_date)
         self.polls = []
         self.averages = None
         self.baseline = None
@@ -202,7 +214,11 @@ class ScenarioController(QObject):
         """Would today's polls give this saved case a different answer?"""
         if self.contest is None:
             raise PipelineError("no contest is open")
-        return freshness(saved, self.polls, self.contest, self.averages, self.priors)
+        return freshness(saved, self.polls, self.contest, self.averages, self.priors, self.odds)
+
+    def saved_view(self, saved: SavedScenario) -> ProjectionView:
+        """A saved case's numbers, exactly as the panel would show them."""
+        return saved.view(self.odds)
 
     def load(self, name: str) -> None:
         """Work on a saved case: its baseline choice and its settings become the live ones (rebuilt on today's
@@ -277,7 +293,7 @@ class ScenarioController(QObject):
         if self.baseline is None or self.scenario is None:
             return
         try:
-            self.view = evaluate(self.baseline, self.scenario)
+            self.view = evaluate(self.baseline, self.scenario, odds=self.odds)
         except ValueError as exc:
             self.scenario_failed.emit(str(exc))
             return

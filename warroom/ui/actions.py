@@ -40,6 +40,7 @@ class ScenarioLibrary(Protocol):
     def load(self, name: str) -> None: ...
     def reset(self) -> None: ...
     def freshness(self, saved: SavedScenario) -> Freshness: ...
+    def saved_view(self, saved: SavedScenario) -> ProjectionView: ...
 
 
 class Presenter(Protocol):
@@ -82,7 +83,7 @@ class ScenarioActions(QObject):
                     saved.name,
                     saved.baseline.label,
                     saved.saved_at,
-                    saved.view().projection,
+                    self.library.saved_view(saved).projection,
                     self.library.freshness(saved).message,
                     saved.baseline.bounce,
                 )
@@ -134,7 +135,7 @@ class ScenarioActions(QObject):
             leads = summary.lead_lines()
         scenarios: list[BriefingScenario] = []
         for saved in lib.saved():
-            scenarios.append(_briefing_scenario(saved.name, saved.view(), lib.freshness(saved).message))
+            scenarios.append(_briefing_scenario(saved.name, lib.saved_view(saved), lib.freshness(saved).message))
         if not scenarios and lib.view is not None:
             scenarios.append(_briefing_scenario("Current settings", lib.view, ""))
         return Briefing(
