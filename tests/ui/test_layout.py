@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QWidget
 
 pytestmark = pytest.mark.gui
@@ -69,3 +69,31 @@ def test_main_window_fits_and_shows_every_chart_whole(room, qtbot, tmp_path: Pat
     assert (x0, x1) == pytest.approx(charts.final_weeks_window(), abs=0.01)
     # the charts get a fair share of the width: at least half of the window
     assert charts.width() >= 0.5 * width
+
+
+def test_a_dragged_dock_width_is_kept_on_resize_and_across_a_restart(room, qtbot) -> None:
+    from PySide6.QtWidgets import QMainWindow
+
+    from warroom.ui.main_window import MainWindow
+
+    win = room.window
+    _settle(qtbot, win, 1600, 1000)
+    default = win.scenario_dock.width()
+    # the user drags the separator: Qt resizes the dock while the mouse button is down
+    qtbot.mousePress(win, Qt.MouseButton.LeftButton, pos=win.rect().center())
+    QMainWindow.resizeDocks(win, [win.scenario_dock], [500], Qt.Orientation.Horizontal)
+    QApplication.processEvents()
+    qtbot.mouseRelease(win, Qt.MouseButton.LeftButton, pos=win.rect().center())
+    assert abs(win.scenario_dock.width() - 500) <= 3 and abs(default - 500) > 20
+    _settle(qtbot, win, 1366, 768)
+    assert win.scenario_dock.width() == pytest.approx(500 * 1366 / 1600, abs=4)  # the same share of the window
+    state = win.saveState()
+    again = MainWindow(room.poll_service)
+    qtbot.addWidget(again)
+    again.resize(1366, 768)
+    again.show()
+    again.restoreState(state)
+    qtbot.wait(20)  # the event loop turns once before anyone resizes the window
+    assert abs(again.scenario_dock.width() - win.scenario_dock.width()) <= 4
+    _settle(qtbot, again, 1920, 1080)
+    assert again.scenario_dock.width() == pytest.approx(500 * 1920 / 1600, abs=6)

@@ -7,7 +7,7 @@ from functools import partial
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QDragEnterEvent,
@@ -56,6 +56,7 @@ MIN_SCENARIO_WIDTH = 280
 MIN_POLLS_HEIGHT = 110
 SCENARIO_SHARE = 0.38  # of the window's width, until the user drags the separator
 POLLS_SHARE = 0.24  # of the window's height
+MAX_SHARE = 0.5  # a saved layout from before the panel scrolled (a 980-px dock) is not taken whole
 
 
 class PollSource(Protocol):
@@ -393,13 +394,45 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if not self.presenting:
+        self._settle_docks()
+
+    def restoreState(self, state: QByteArray | bytes, version: int = 0) -> bool:  # type: ignore[override]
+        """Docks as saved, and their sizes kept as the shares the docks take from then on."""
+        ok = super().restoreState(state, version)
+        # Leaving meeting mode restores the same state: the shares stand. A saved layout sets new ones.
+        if ok and not self.presenting and state is not getattr(self, "_dock_state", None):
+            self._adopt_pending = True
+        QTimer.singleShot(0, self._settle_docks)
+        return ok
+
+    def _settle_docks(self) -> None:
+        if self.presenting:
+            return
+        if getattr(self, "_adopt_pending", False):
+            if not self.isVisible():
+                return  # the restored sizes are applied when the window is first laid out (showEvent)
+            self._adopt_pending = False
+            self._adopt_dock_sizes()
+        else:
             self._fit_docks()
+
+    def _adopt_dock_sizes(self) -> None:
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()  # the restored sizes, applied now
+        width, height = self.width(), self.height()
+        if width <= 0 or height <= 0:
+            return
+        if self.scenario_dock.isVisible() and self.scenario_dock.width() > 0:
+            self._dock_shares["scenario"] = min(MAX_SHARE, self.scenario_dock.width() / width)
+        if self.polls_dock.isVisible() and self.polls_dock.height() > 0:
+            self._dock_shares["polls"] = min(MAX_SHARE, self.polls_dock.height() / height)
+        self._fit_docks()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if not self.presenting:  # docks sized before the first show do not stick: once more when laid out
-            QTimer.singleShot(0, self._fit_docks)
+        # docks sized before the first show do not stick: once more when laid out
+        QTimer.singleShot(0, self._settle_docks)
 
     def _fit_docks(self) -> None:
         """Docks at their share of the window, within limits that leave the charts their minimum size."""
