@@ -280,6 +280,7 @@ def test_a_chart_exported_from_the_menu_as_pdf_svg_or_png(room, tmp_path: Path, 
     )
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: next(answers))
     monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (1200, True))
+    monkeypatch.setattr(QInputDialog, "getItem", lambda _w, _t, _l, items, *a, **k: (items[0], True))  # as on screen
     for _ in range(3):
         win.export_chart_dialog("lead2")
     assert (tmp_path / "runoff.pdf").read_bytes().startswith(b"%PDF")  # the filter's ending is added
@@ -299,3 +300,44 @@ def test_the_chart_panel_as_svg_is_plain_vector_with_all_three_charts(room, tmp_
     width, height = (float(v) for v in re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', text).groups())
     charts = room.window.charts
     assert (width, height) == (pytest.approx(charts.width(), abs=1), pytest.approx(charts.height(), abs=1))
+
+
+@pytest.mark.parametrize("preset", ["slide", "slide-720p"])
+def test_a_chart_as_a_16_to_9_slide(room, tmp_path: Path, preset: str) -> None:
+    from warroom.ui.export import SLIDE_SIZES, chart_to_slide
+
+    charts = room.window.charts
+    before = (charts.visible_days(), [p.isVisible() for p in charts.plots.values()], charts.size())
+    width, height = SLIDE_SIZES[preset]
+    out = tmp_path / f"{preset}.png"
+    chart_to_slide(charts, "lead2", out, width, height)
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (width, height)
+    assert width / height == pytest.approx(16 / 9, rel=0.01)
+    pixels = _load(out)
+    assert _dark(pixels).mean() > 0.005  # lines, points and labels, not an empty frame
+    # the chart fills the slide: dark pixels (axes, labels) reach within 6 % of each side
+    ys, xs = np.nonzero(_dark(pixels))
+    assert xs.min() < 0.06 * width and xs.max() > 0.94 * width and ys.min() < 0.06 * height and ys.max() > 0.94 * height
+    # the window's own charts are untouched
+    assert (charts.visible_days(), [p.isVisible() for p in charts.plots.values()], charts.size()) == before
+    svg = tmp_path / f"{preset}.svg"
+    chart_to_slide(charts, "lead2", svg, width, height)
+    assert re.search(rf'width="{width}" height="{height}"', svg.read_text())
+
+
+def test_the_menu_offers_16_to_9_slides(room, tmp_path: Path, monkeypatch) -> None:
+    from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "s.png"), "PNG (*.png)"))
+    offered: list[str] = []
+
+    def pick(_w, _t, _l, items, *a, **k):
+        offered.extend(items)
+        return next(i for i in items if "1280" in i), True
+
+    monkeypatch.setattr(QInputDialog, "getItem", pick)
+    room.window.export_chart_dialog("first")
+    assert any("1920 × 1080 (16:9)" in i for i in offered)
+    image = QImage(str(tmp_path / "s.png"))
+    assert (image.width(), image.height()) == (1280, 720)

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath
-from PySide6.QtWidgets import QGraphicsPathItem, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QGraphicsPathItem, QSizePolicy, QVBoxLayout, QWidget
 
 from warroom.core.averaging import AverageSeries, PollAverages
 from warroom.core.types import Annotation, Contest, Poll
@@ -391,6 +391,7 @@ class ChartPanel(QWidget):
         self._lead2_observed: _Series | None = None
         self._lead2_implied: _Series | None = None
         self._annotation_items: list[pg.InfiniteLine] = []
+        self._annotations: list[Annotation] = []
         self._selected: int | None = None
         self._last_data: tuple[Sequence[Poll], PollAverages | None] | None = None
         self._row_of = np.full(1, -1, dtype=np.int64)
@@ -606,6 +607,7 @@ class ChartPanel(QWidget):
         return np.where(rows >= 0, self._symbols[rows], "o").astype(object)
 
     def show_annotations(self, annotations: Sequence[Annotation]) -> None:
+        self._annotations = list(annotations)
         for item in self._annotation_items:
             vb = item.getViewBox()
             if vb is not None:
@@ -751,6 +753,45 @@ class ChartPanel(QWidget):
 
     def end_label(self, key: str) -> pg.TextItem | None:
         return self._end_labels.get(key)
+
+    def single_chart(self, key: str, width: int, height: int) -> ChartPanel:
+        """A new panel showing only chart `key` at width x height, with this panel's data, theme and dates:
+        for exports at a size of their own (a 16:9 slide). Laid out but never shown on screen; the caller
+        closes it."""
+        if key not in self.plots:
+            raise KeyError(f"no chart {key!r} (choose from {', '.join(self.plots)})")
+        # Type, lines and markers grow with the picture: a 1080-line slide gets twice the screen's sizes.
+        scale = max(1.0, height / 540)
+        theme = replace(
+            self._theme,
+            font_pt=max(self._theme.font_pt, round(LIGHT.font_pt * scale)),
+            line_width=max(self._theme.line_width, LIGHT.line_width * scale),
+            marker_scale=max(self._theme.marker_scale, scale),
+        )
+        panel = ChartPanel(theme=theme)
+        if self._contest is not None:
+            panel.set_contest(self._contest)
+        panel.show_annotations(self._annotations)
+        if self._last_data is not None:
+            panel.show_data(*self._last_data)
+        for other in [k for k in panel.plots if k != key]:
+            plot = panel.plots[other]
+            panel._layout_widget.ci.removeItem(plot)
+            plot.hide()
+        if key != "first":  # the others followed "first" on the date axis; now this one stands alone
+            panel.plots[key].setXLink(None)
+        panel._layout_widget.ci.setContentsMargins(0, 0, 0, 0)  # the chart is the whole picture ...
+        panel.plots[key].layout.setContentsMargins(16, 12, 24, 12)  # ... with its own room at the edges
+        panel.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+        panel.resize(width, height)
+        panel.show()
+        QApplication.processEvents()
+        (x0, x1) = self.plots["first"].getViewBox().viewRange()[0]
+        panel.range_mode = self.range_mode
+        panel.plots[key].getViewBox().setXRange(x0, x1, padding=0)
+        panel.plots[key].enableAutoRange(axis=pg.ViewBox.YAxis)
+        QApplication.processEvents()
+        return panel
 
     def legends(self) -> dict[str, pg.LegendItem]:
         """The legends that remain (each below its chart's date axis), by chart key."""

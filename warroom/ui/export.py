@@ -29,6 +29,8 @@ from PySide6.QtGui import (
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsRectItem, QGraphicsTextItem, QWidget
 
+from warroom.core.forecast import chance_text
+
 
 class ExportError(RuntimeError):
     pass
@@ -111,6 +113,23 @@ def export_chart(plot: pg.PlotItem, path: Path, width: int | None = None) -> Non
         plot_to_png(plot, path, width or round(plot.sceneBoundingRect().width()))
     else:
         raise ExportError(f"{path.name}: choose .png, .svg or .pdf for a chart")
+
+
+# Sizes for slides: 16:9 at full HD and at 720p (what presentation software and projectors expect).
+SLIDE_SIZES: dict[str, tuple[int, int]] = {"slide": (1920, 1080), "slide-720p": (1280, 720)}
+
+
+def chart_to_slide(charts: QWidget, key: str, path: Path, width: int = 1920, height: int = 1080) -> None:
+    """One chart laid out afresh at width x height (16:9 for a slide) and written as PNG, SVG or PDF by the
+    file's ending: the same data, theme and dates as on screen, with the chart filling the slide."""
+    if width < 320 or height < 180:
+        raise ExportError(f"{path.name}: a slide needs at least 320 x 180 pixels, not {width} x {height}")
+    panel = charts.single_chart(key, width, height)  # type: ignore[attr-defined]
+    try:
+        export_chart(panel.plots[key], path, width)
+    finally:
+        panel.close()
+        panel.deleteLater()
 
 
 def plot_to_pdf(plot: pg.PlotItem, path: Path) -> None:
@@ -701,7 +720,7 @@ def write_briefing_pdf(briefing: Briefing, path: Path) -> int:
         text("Scenarios", 12, bold=True, gap=0.4)
         for sc in briefing.scenarios:
             text(
-                f"{sc.name}: {sc.verdict} (margin {sc.margin:+.1f}; {sc.break_even}; challenger's chance {100 * sc.win_probability:.0f} %)",
+                f"{sc.name}: {sc.verdict} (margin {sc.margin:+.1f}; {sc.break_even}; challenger's chance {chance_text(sc.win_probability)})",
                 9.5,
                 gap=0.3,
             )

@@ -662,10 +662,11 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Saved {path}", 5000)
 
     def export_chart_dialog(self, key: str) -> None:
-        """One chart on its own: PNG at a chosen width, vector SVG or PDF, by the file name's ending."""
+        """One chart on its own as PNG, vector SVG or PDF (by the file name's ending), as on screen or laid out
+        afresh for a 16:9 slide."""
         from PySide6.QtWidgets import QInputDialog
 
-        from warroom.ui.export import export_chart
+        from warroom.ui.export import SLIDE_SIZES, chart_to_slide, export_chart
 
         path, chosen = QFileDialog.getSaveFileName(
             self, "Export chart", f"{key}.png", "PNG (*.png);;SVG (*.svg);;PDF (*.pdf)"
@@ -675,13 +676,21 @@ class MainWindow(QMainWindow):
         target = Path(path)
         if target.suffix.lower() not in (".png", ".svg", ".pdf"):
             target = target.with_name(target.name + "." + chosen.split("*.")[-1].rstrip(")").lower())
+        sizes = {"As on screen": None, **{f"Slide {w} × {h} (16:9)": (w, h) for w, h in SLIDE_SIZES.values()}}
+        choice, ok = QInputDialog.getItem(self, "Export chart", "Size:", list(sizes), 0, False)
+        if not ok:
+            return
+        slide = sizes.get(choice)
         width = None
-        if target.suffix.lower() == ".png":
+        if slide is None and target.suffix.lower() == ".png":
             width, ok = QInputDialog.getInt(self, "Export PNG", "Width in pixels:", 1920, 200, 8000, 10)
             if not ok:
                 return
         try:
-            export_chart(self.charts.plots[key], target, width)
+            if slide is not None:
+                chart_to_slide(self.charts, key, target, *slide)
+            else:
+                export_chart(self.charts.plots[key], target, width)
         except Exception as exc:
             self.show_error(f"Export failed: {exc}")
             return
