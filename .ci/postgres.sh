@@ -14,6 +14,17 @@ pg_cleanup() {
     WARROOM_PG_DIR=""
 }
 
+# SIGKILL runs no trap (a timed-out job is often killed with its whole process group): a watchdog in its own
+# session waits for the sourcing shell to go, then stops the server and removes the folder. After a normal
+# exit the trap has done that already and the watchdog finds nothing left to do.
+pg_watchdog() {
+    local detach=""
+    command -v setsid >/dev/null 2>&1 && detach="setsid"
+    $detach bash -c 'while kill -0 "$1" 2>/dev/null; do sleep 1; done
+        if [ -d "$2/data" ]; then $4 "$3/pg_ctl" -D "$2/data" -m fast -w stop >/dev/null 2>&1; fi
+        rm -rf -- "$2"' warroom-pg-watchdog "$$" "$WARROOM_PG_DIR" "$PG_BIN" "$PG_AS" </dev/null >/dev/null 2>&1 &
+}
+
 pg_setup() {
     PG_BIN=${WARROOM_PG_BIN:-}
     if [ -z "$PG_BIN" ]; then
@@ -31,6 +42,7 @@ pg_setup() {
     WARROOM_PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/warroom-ci-pg.XXXXXXXXXX") || return 1
     export WARROOM_PG_DIR
     trap pg_cleanup EXIT
+    pg_watchdog
     if [ -n "$PG_AS" ]; then
         chown "$user" "$WARROOM_PG_DIR" || return 1
     fi

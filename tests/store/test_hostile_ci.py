@@ -6,6 +6,7 @@ so these tests neither install nor start PostgreSQL and never touch a fixed path
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -100,15 +101,55 @@ def test_a_run_stopped_by_a_signal_still_cleans_up(tmp_path: Path) -> None:
         "CI": "true",
     }
     script = 'set -euo pipefail\n. .ci/postgres.sh\necho "DIR=$WARROOM_PG_DIR"\nsleep 60 &\nwait $!\n'
-    proc = subprocess.Popen(["bash", "-c", script], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        ["bash", "-c", script], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        while not line.startswith("DIR="):
+            line = proc.stdout.readline()
+        folder = Path(line.strip().split("=", 1)[1])
+        assert folder.is_dir()
+        proc.send_signal(signal.SIGTERM)  # e.g. the CI job cancelled
+        assert proc.wait(timeout=30) != 0
+        proc.stdout.close()
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)  # this test's own group: the shell's orphaned `sleep`
+    assert not folder.exists()
+    assert (tmp_path / "log").read_text().count(" stop") == 2  # this run's and the earlier _run's
+
+
+def test_a_run_killed_outright_is_cleaned_up_by_its_watchdog(tmp_path: Path) -> None:
+    """SIGKILL (a timed-out job killed with its whole process group) runs no trap: the server must not be
+    left running in its folder for ever."""
+    import signal
+    import time
+
+    _run(tmp_path, ci=True)  # writes the stand-in programs
+    env = {
+        "PATH": os.environ["PATH"],
+        "TMPDIR": str(tmp_path / "tmp"),
+        "WARROOM_PG_BIN": str(tmp_path / "bin"),
+        "WARROOM_PG_USER": "root" if os.geteuid() == 0 else "",
+        "PG_LOG": str(tmp_path / "log"),
+        "CI": "true",
+    }
+    script = 'set -euo pipefail\n. .ci/postgres.sh\necho "DIR=$WARROOM_PG_DIR"\nsleep 60 &\nwait $!\n'
+    proc = subprocess.Popen(
+        ["bash", "-c", script], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True, start_new_session=True
+    )
     assert proc.stdout is not None
     line = proc.stdout.readline()
     while not line.startswith("DIR="):
         line = proc.stdout.readline()
     folder = Path(line.strip().split("=", 1)[1])
-    assert folder.is_dir()
-    proc.send_signal(signal.SIGTERM)  # e.g. the CI job cancelled
-    assert proc.wait(timeout=30) != 0
+    os.killpg(proc.pid, signal.SIGKILL)  # the shell and everything in its process group
+    proc.wait(timeout=30)
     proc.stdout.close()
+    deadline = time.monotonic() + 30
+    while folder.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)  # another process's outcome on disk: nothing to wait on but the folder itself
     assert not folder.exists()
-    assert (tmp_path / "log").read_text().count(" stop") == 2  # this run's and the earlier _run's
+    assert (tmp_path / "log").read_text().count(" stop") == 2  # this run's server was stopped first
