@@ -242,3 +242,22 @@ def test_rules_per_system_and_their_limits() -> None:
         CountRules(max_rankings=0)
     with pytest.raises(ValueError, match="exhaust_after_skips"):
         CountRules(exhaust_after_skips=0)
+
+
+def test_rules_as_contest_data_round_trip_and_name_bad_keys() -> None:
+    rules = CountRules(max_rankings=5, exhaust_after_skips=2, overvote=Overvote.SKIP, batch_elimination=True)
+    assert CountRules.from_mapping(rules.as_dict()) == rules
+    assert CountRules.from_mapping({"max_rankings": 4}) == CountRules(max_rankings=4)
+    assert CountRules.from_mapping({}, base=CountRules.for_system("sv")) == CountRules(max_rankings=2)
+    with pytest.raises(ValueError, match="unknown counting rule 'rankings'"):
+        CountRules.from_mapping({"rankings": 5})
+    with pytest.raises(ValueError, match="'max_rankings' must be a whole number"):
+        CountRules.from_mapping({"max_rankings": "5"})
+    with pytest.raises(ValueError, match="'max_rankings' must be a whole number"):
+        CountRules.from_mapping({"max_rankings": True})
+    with pytest.raises(ValueError, match="'overvote' must be 'exhaust' or 'skip'"):
+        CountRules.from_mapping({"overvote": "ignore"})
+    with pytest.raises(ValueError, match="'batch_elimination' must be true or false"):
+        CountRules.from_mapping({"batch_elimination": 1})
+    with pytest.raises(ValueError, match="at least 1"):
+        CountRules.from_mapping({"max_rankings": 0})

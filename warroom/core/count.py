@@ -54,7 +54,7 @@ groups with a count, and each round moves whole groups, so memory tracks distinc
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -110,6 +110,54 @@ class CountRules:
             raise ValueError(f"max_rankings must be at least 1, not {self.max_rankings}")
         if self.exhaust_after_skips is not None and self.exhaust_after_skips < 1:
             raise ValueError(f"exhaust_after_skips must be at least 1, not {self.exhaust_after_skips}")
+
+    def as_dict(self) -> dict[str, int | str | bool | None]:
+        """The rules as plain values (for a contest file or `--json`); `from_mapping` reads them back."""
+        return {
+            "max_rankings": self.max_rankings,
+            "exhaust_after_skips": self.exhaust_after_skips,
+            "overvote": self.overvote.value,
+            "first_choice_required": self.first_choice_required,
+            "full_preferential": self.full_preferential,
+            "batch_elimination": self.batch_elimination,
+        }
+
+    @staticmethod
+    def from_mapping(data: Mapping[str, object], base: CountRules | None = None) -> CountRules:
+        """Rules from plain values (a contest file's table); keys left out keep `base` (default: IRV's).
+
+        Raises:
+            ValueError: an unknown key, or a value of the wrong kind, named in the message.
+        """
+        base = base or CountRules()
+        known = base.as_dict()
+        unknown = [key for key in data if key not in known]
+        if unknown:
+            raise ValueError(f"unknown counting rule {unknown[0]!r} (known: {', '.join(known)})")
+
+        def whole(key: str, default: int | None) -> int | None:
+            value = data.get(key, default)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+                raise ValueError(f"counting rule {key!r} must be a whole number, not {value!r}")
+            return value
+
+        def flag(key: str, default: bool) -> bool:
+            value = data.get(key, default)
+            if not isinstance(value, bool):
+                raise ValueError(f"counting rule {key!r} must be true or false, not {value!r}")
+            return value
+
+        overvote = data.get("overvote", base.overvote.value)
+        if overvote not in [o.value for o in Overvote]:
+            raise ValueError(f"counting rule 'overvote' must be 'exhaust' or 'skip', not {overvote!r}")
+        return CountRules(
+            max_rankings=whole("max_rankings", base.max_rankings),
+            exhaust_after_skips=whole("exhaust_after_skips", base.exhaust_after_skips),
+            overvote=Overvote(str(overvote)),
+            first_choice_required=flag("first_choice_required", base.first_choice_required),
+            full_preferential=flag("full_preferential", base.full_preferential),
+            batch_elimination=flag("batch_elimination", base.batch_elimination),
+        )
 
     @staticmethod
     def for_system(system: CountingSystem | str) -> CountRules:
