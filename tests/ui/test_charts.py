@@ -135,3 +135,24 @@ def test_meeting_mode_is_legible_and_leaving_it_restores_the_legends_exactly(roo
     assert _legend_geometry(charts) == before
     assert [line.label.textItem.font().pointSize() for line in charts._election_lines] == label_pt
     assert float(np.max(charts._lead1.points.data["size"])) == pytest.approx(marker_before)
+
+
+def test_on_a_short_chart_the_largest_shares_keep_their_labels_inside_it(room, qtbot) -> None:
+    charts = room.window.charts
+    contest = room.poll_service.contest
+    finals = {c.code: charts.curve_data(c.code)[1][-1] for c in contest.candidates}
+    ranked = sorted(finals, key=lambda code: -finals[code])
+    panel = charts.single_chart("first", 700, 120)  # room for about two lines of text beside the lines
+    try:
+        labelled = [code for code in ranked if panel.end_label_text(code)]
+        assert 1 <= len(labelled) < len(ranked)
+        assert labelled == ranked[: len(labelled)]  # the smallest go unlabelled, never the leaders
+        area = panel.plots["first"].getViewBox().sceneBoundingRect()
+        boxes = [panel.end_label(code).sceneBoundingRect().adjusted(0, 4, 0, -4) for code in labelled]
+        for box in boxes:
+            assert area.top() - 1 <= box.center().y() <= area.bottom() + 1
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1 :]:
+                assert not _intersects(a, b)
+    finally:
+        panel.close()

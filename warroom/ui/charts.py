@@ -24,7 +24,7 @@ EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 SYMBOLS = ("o", "s", "t", "d", "+", "x", "p", "h", "star", "t1", "t2", "t3")
 LEAD_CHARTS = ("lead1", "lead2")
 FINAL_WEEKS_DAYS = 42  # the default window: six weeks before the latest poll or election day
-END_LABEL_ROOM = 0.16  # share of the default window kept free right of the data for the end-of-line values
+END_LABEL_ROOM = 0.22  # share of the default window kept free right of the data for the end-of-line values
 
 
 def day_to_epoch(day: float | np.ndarray) -> np.ndarray:
@@ -413,6 +413,8 @@ class ChartPanel(QWidget):
         }
         for row, key in enumerate(("first", "lead1", "lead2")):
             plot = self._layout_widget.addPlot(row=row, col=0, axisItems={"bottom": _DateAxis()})
+            # The first-round chart carries every candidate and their names: it gets the larger share of height.
+            self._layout_widget.ci.layout.setRowStretchFactor(row, 4 if key == "first" else 3)
             _use_overflowing_title(plot)
             plot.setTitle(titles[key])
             self._grids[key] = GridLines(plot, theme.grid)
@@ -774,12 +776,16 @@ class ChartPanel(QWidget):
         panel.show_annotations(self._annotations)
         if self._last_data is not None:
             panel.show_data(*self._last_data)
-        for other in [k for k in panel.plots if k != key]:
+        for row, other in enumerate(panel.plots):
+            if other == key:
+                continue
             plot = panel.plots[other]
             panel._layout_widget.ci.removeItem(plot)
+            panel._layout_widget.ci.layout.setRowStretchFactor(row, 0)  # the empty row takes no height
             plot.hide()
         if key != "first":  # the others followed "first" on the date axis; now this one stands alone
             panel.plots[key].setXLink(None)
+        panel._layout_widget.ci.setSpacing(0)  # no gaps left by the rows taken out
         panel._layout_widget.ci.setContentsMargins(0, 0, 0, 0)  # the chart is the whole picture ...
         panel.plots[key].layout.setContentsMargins(16, 12, 24, 12)  # ... with its own room at the edges
         panel.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
@@ -807,7 +813,8 @@ class ChartPanel(QWidget):
         return legend
 
     def _end_label(self, plot: pg.PlotItem, colour: str | None) -> pg.TextItem:
-        label = pg.TextItem("", color=colour or self._theme.foreground, anchor=(0, 0.5))
+        # anchored a little right of the line end, so the text starts clear of the last marker
+        label = pg.TextItem("", color=colour or self._theme.foreground, anchor=(-0.08, 0.5))
         label.setZValue(30)
         label.setVisible(False)
         label._warroom_colour = colour  # type: ignore[attr-defined]  # None: the theme's foreground
@@ -852,14 +859,26 @@ class ChartPanel(QWidget):
         if sample is None:
             return
         gap = (QFontMetricsF(sample.textItem.font()).height() + 1) * py
-        keys = sorted((k for k in self._first if k in self._end_values), key=lambda k: -self._end_values[k][1])
-        previous: float | None = None
+        ranked = sorted((k for k in self._first if k in self._end_values), key=lambda k: -self._end_values[k][1])
+        lo, hi = vb.viewRange()[1]
+        room = max(1, int((hi - lo) / gap))  # labels a line apart that fit the chart's height
+        keys, hidden = ranked[:room], ranked[room:]  # the smallest shares go unlabelled when they cannot fit
+        for key in hidden:
+            self._end_labels[key].setVisible(False)
         for key in keys:
-            x, y = self._end_values[key]
-            if previous is not None and previous - y < gap:
-                y = previous - gap
-            self._end_labels[key].setPos(x, y)
-            previous = y
+            self._end_labels[key].setVisible(True)
+        if not keys:
+            return
+        ys = [self._end_values[k][1] for k in keys]
+        for i in range(1, len(ys)):  # downwards: each at least a line below the one above
+            ys[i] = min(ys[i], ys[i - 1] - gap)
+        bottom = lo + gap / 2
+        if ys[-1] < bottom:  # pushed off the chart: back up from the bottom edge, keeping the spacing
+            ys[-1] = bottom
+            for i in range(len(ys) - 2, -1, -1):
+                ys[i] = max(ys[i], ys[i + 1] + gap)
+        for key, y in zip(keys, ys, strict=True):
+            self._end_labels[key].setPos(self._end_values[key][0], y)
 
     def _theme_labels(self) -> None:
         """Election-day and event labels and end labels at the theme's type size."""
