@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from warroom.cli import main
+from warroom.core.forecast import chance_text
 from warroom.core.pipeline import BaselineChoice, compute_averages
 from warroom.core.types import Poll
 from warroom.paths import AppPaths
@@ -85,7 +86,7 @@ def test_one_saved_case_gives_the_same_numbers_everywhere(demo, qtbot, tmp_path:
     win.step_view(1)
     qtbot.waitUntil(lambda: room.presented.view is not None)
     assert f"margin {text}" in room.saved_panel.runoff_label.text()
-    assert f"{100 * chance:.0f} %" in room.saved_panel.win_label.text()
+    assert chance_text(chance) in room.saved_panel.win_label.text()
     assert room.scenarios.view.projection.margin == live_before
     win.leave_presentation()
     # the briefing: the saved case's own numbers, with its baseline and assumptions written out

@@ -150,6 +150,8 @@ def test_saved_scenarios_compare_and_present(room, qtbot) -> None:
     # meeting mode shows the saved case in its own read-only panel; the live case is not overwritten
     assert room.presented.scenario.message_strength == pytest.approx(0.9)
     assert room.saved_panel.message_slider.value() == 900 and not room.saved_panel.message_slider.isEnabled()
+    assert not room.saved_panel._inputs_scroll.isVisible()  # shown, not edited: the settings are written out
+    assert "Message: 90 %" in room.saved_panel.assumptions_label.text()
     assert "Tie him" in room.saved_panel.title_label.text()
     assert room.scenarios.scenario.message_strength == pytest.approx(0.2)
     assert room.scenario_panel.message_slider.value() == 200

@@ -15,7 +15,7 @@ from typing import Any, TextIO
 
 from warroom.bootstrap import OpenStore
 from warroom.core.baseline import scenario_to_dict
-from warroom.core.forecast import ForecastErrors
+from warroom.core.forecast import ForecastErrors, chance_text
 from warroom.core.pipeline import (
     BaselineChoice,
     Freshness,
@@ -222,7 +222,7 @@ class ScenarioReport:
                 out.write(
                     f"Break-even split for {nm.get(code, code)}: {y:.1f} % of valid transfers to {nm[base.a]}{reach}\n"
                 )
-        out.write(f"Chance {nm[base.b]} wins: {100 * p.win_probability_b:.0f} % (margin sd {p.sigma:.1f})\n")
+        out.write(f"Chance {nm[base.b]} wins: {chance_text(p.win_probability_b)} (margin sd {p.sigma:.1f})\n")
         if self.fresh is not None and self.fresh.message:
             out.write(f"Note: {self.fresh.message}\n")
 

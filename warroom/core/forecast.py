@@ -793,6 +793,12 @@ def verdict_words(p_b_wins: float, name_a: str, name_b: str) -> str:
     return f"Safe {fav}"
 
 
+def chance_text(probability: float) -> str:
+    """A probability as staff read it, "53 %": rounded down, so 89.96 % never shows as 90 % (the next band)
+    and every place that prints a chance prints the same figure."""
+    return f"{math.floor(100.0 * probability) if probability < 1 else 100} %"
+
+
 def verdict_sentence(p_b_wins: float, name_a: str, name_b: str) -> str:
     """verdict_words with the favourite's chance: "Likely Johnson (78 % chance)", "Toss-up (Livingstone 54 %)"."""
     words = verdict_words(p_b_wins, name_a, name_b)

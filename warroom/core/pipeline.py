@@ -465,12 +465,18 @@ def assumption_lines(baseline: Baseline, scenario: Scenario) -> list[str]:
             f"({scenario.drag_recovery * baseline.drag:.1f} of {baseline.drag:.1f} points); from {a} "
             f"{s.from_a:.0f} %, others {s.from_others:.0f} %, non-voters {s.from_abstention:.0f} %"
         )
+    # Candidates whose voters split alike share one line (five lines saying 27/27/46 say it once).
+    groups: dict[str, list[str]] = {}
     for k in baseline.eliminated:
         sp = scenario.split(k)
-        lines.append(
-            f"{baseline.name(k)}'s voters: {sp.to_a:.0f} % to {a}, {sp.to_b:.0f} % to {b}, {sp.exhausted:.0f} % no "
-            f"valid second preference ({sp.a_of_valid:.0f}/{100 - sp.a_of_valid:.0f} of those who transfer)"
+        text = (
+            f"{sp.to_a:.0f} % to {a}, {sp.to_b:.0f} % to {b}, {sp.exhausted:.0f} % no valid second preference "
+            f"({sp.a_of_valid:.0f}/{100 - sp.a_of_valid:.0f} of those who transfer)"
         )
+        groups.setdefault(text, []).append(baseline.name(k))
+    for text, names in groups.items():
+        who = f"{names[0]}'s voters" if len(names) == 1 else f"Voters of {', '.join(names[:-1])} and {names[-1]}"
+        lines.append(f"{who}: {text}")
     return lines
 
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from warroom.core.forecast import chance_text
 from warroom.core.scenario import Projection, break_even_text
 
 ROWS = (
@@ -53,7 +54,7 @@ def cells(column: CompareColumn) -> list[str]:
         f"{p.runoff.a_share:.1f}",
         f"{p.runoff.b_share:.1f}",
         break_even_text(p.break_even_message, column.bounce),
-        f"{100 * p.win_probability_b:.0f} %",
+        chance_text(p.win_probability_b),
         column.today or "same answer",
     ]
 

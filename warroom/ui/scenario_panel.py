@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from warroom.core.baseline import HEATMAP_SPLITS, HEATMAP_STRENGTHS
+from warroom.core.forecast import chance_text
 from warroom.core.pipeline import BaselineChoice, ProjectionView, assumption_lines, describe_runoff_source
 from warroom.core.runoff import Split
 from warroom.core.scenario import Baseline, Destination, DragSource, Scenario, break_even_text
@@ -233,10 +234,10 @@ class ScenarioPanel(QWidget):
         # Output labels have fixed heights: new text repaints the label alone instead of re-laying out
         # the whole window on every slider move (that relayout was the slow tail of a drag).
         self._fixed_lines = (
-            (self.verdict, 2),
+            (self.verdict, 3),
             (self.first_round_label, 3),
             (self.runoff_label, 2),
-            (self.break_even_label, 2),
+            (self.break_even_label, 3),
             (self.win_label, 2),
             (self.heatmap.legend, 3),
         )
@@ -247,7 +248,14 @@ class ScenarioPanel(QWidget):
         out = QGroupBox("Projection")
         out.setObjectName("projection_box")
         oform = QVBoxLayout(out)
+        # A saved case (meeting mode) says which one it is and what it assumes, above its numbers.
+        self.assumptions_label = QLabel()
+        self.assumptions_label.setObjectName("scenario_assumptions")
+        self.assumptions_label.setWordWrap(True)
+        self.assumptions_label.hide()
         for w in (
+            self.title_label,
+            self.assumptions_label,
             self.verdict,
             self.first_round_label,
             self.runoff_label,
@@ -255,7 +263,7 @@ class ScenarioPanel(QWidget):
             self.win_label,
             self.heatmap,
         ):
-            oform.addWidget(w)
+            oform.addWidget(w, 1 if w is self.heatmap else 0)  # spare height goes to the heatmap
 
         self.reset_button = QPushButton("&Reset to baseline")
         self.reset_button.setToolTip("Put every slider back to the poll-based defaults")
@@ -273,7 +281,6 @@ class ScenarioPanel(QWidget):
         inputs = QWidget()
         ilayout = QVBoxLayout(inputs)
         ilayout.setContentsMargins(0, 0, 0, 0)
-        ilayout.addWidget(self.title_label)
         top = QGridLayout()
         top.addWidget(QLabel("Baseline"), 0, 0)
         top.addWidget(self.baseline_combo, 0, 1)
@@ -358,6 +365,11 @@ class ScenarioPanel(QWidget):
         read_only = self.model.read_only
         for w in self._inputs:
             w.setEnabled(not read_only)
+        # A saved case is shown, not edited: its settings are written out above the answer instead.
+        self._inputs_scroll.setVisible(not read_only)
+        if read_only != getattr(self, "_shown_read_only", False):
+            self._shown_read_only = read_only
+            self._fit_label_heights()
         self.baseline_date.setEnabled(not read_only and self.model.choice.mode == "as_of")
         self.title_label.setVisible(bool(self.model.title))
         self.title_label.setText(f"<b>{self.model.title}</b>" if self.model.title else "")
@@ -423,11 +435,13 @@ class ScenarioPanel(QWidget):
         text = f"<b>{words[0].upper()}{words[1:]}</b>." if be is not None and 0 <= be <= 1 else f"{words[0].upper()}{words[1:]}."
         self.break_even_label.setText(text)
         self.win_label.setText(
-            f"Chance {_name(c, b)} wins: <b>{100 * projection.win_probability_b:.0f} %</b> (assumes a polling error of "
+            f"Chance {_name(c, b)} wins: <b>{chance_text(projection.win_probability_b)}</b> (assumes a polling error of "
             f"sd {projection.sigma:.1f} points on the margin, transfers uncertain by 10 points)"
         )
         if self.model.read_only:
-            self.win_label.setToolTip("\n".join(assumption_lines(base, scenario)))
+            lines = assumption_lines(base, scenario)
+            self.assumptions_label.setText("<br>".join(lines))
+            self.assumptions_label.setVisible(True)
         if grid is not None and grid_split_of is not None:
             y_now = scenario.split(grid_split_of).a_of_valid
             self.heatmap.show_grid(
@@ -444,9 +458,25 @@ class ScenarioPanel(QWidget):
     def _fit_label_heights(self) -> None:
         fit_value_label(self.message_value)
         fit_value_label(self.drag_value)
+        # The heatmap's axes use the panel's type size (large in meeting mode, readable from the back).
+        self.verdict.ensurePolished()
+        self.first_round_label.ensurePolished()
+        font = QFont(self.first_round_label.font())
+        for side in ("bottom", "left"):
+            axis = self.heatmap.plot.getAxis(side)
+            axis.setStyle(tickFont=font)
+            axis.label.setFont(font)
         for label, lines in self._fixed_lines:
             label.ensurePolished()  # pick up the stylesheet's font (meeting mode is much larger)
-            label.setFixedHeight(label.fontMetrics().lineSpacing() * lines + label.fontMetrics().descent() + 8)
+            if self.model.read_only:
+                # A saved case never changes while shown: its labels take the height their text needs, so the
+                # heatmap gets the room on a projector.
+                label.setMinimumHeight(0)
+                label.setMaximumHeight(16777215)
+                label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+            else:
+                label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+                label.setFixedHeight(label.fontMetrics().lineSpacing() * lines + label.fontMetrics().descent() + 8)
 
     NARROW = 900
     """Below this width (px) the answer sits above the inputs instead of beside them."""
