@@ -48,6 +48,10 @@ fields cover New York City, Maine, Alaska and Australian practice):
 Any system: a ballot with no countable preference at all is rejected; a file whose counts are all zero,
 or whose every ballot is rejected, is an error (there is nothing to count), never a winner.
 
+In a ballot file a blank cell (or `undervote`, `skipped`) is an unmarked ranking and `overvote` a ranking
+marked for more than one candidate (warroom.core.ballots). A contest keeps its rules as plain values:
+`CountRules.as_dict()` and `CountRules.from_mapping()`.
+
 The engine is column-wise (numpy): ballots are cleaned by these rules, identical rankings aggregated into
 groups with a count, and each round moves whole groups, so memory tracks distinct patterns, not papers.
 """
