@@ -23,7 +23,7 @@ from warroom.services.contest_preferences import ContestPreferences
 from warroom.services.poll_service import PollService
 from warroom.services.scenario_service import ScenarioController
 from warroom.services.settings import AppSettings, open_settings
-from warroom.store.db import StoreError, list_backups
+from warroom.store.db import StoreError, backups_of
 from warroom.ui.assets import stylesheet
 
 if TYPE_CHECKING:
@@ -96,7 +96,7 @@ class WarRoom:
         self.contest_actions = ContestActions(self.poll_service, self.window, priors=self.preferences)
         self.window.set_scenario_widget(self.scenario_panel)
         self.window.set_saved_scenario_widget(self.saved_panel)
-        self.window.show_store(getattr(store, "display_target", store.target))
+        self.window.show_store(store.display_target + ("  (read-only)" if store.read_only else ""))
         self._wire()
         if contest and not any(c.name == contest for c in self.poll_service.contests()):
             raise ValueError(f"no contest named {contest!r} in the store")
@@ -115,6 +115,10 @@ class WarRoom:
         self._follow_scheme(hints.colorScheme())
         hints.colorSchemeChanged.connect(self._follow_scheme)
         self.window.setStyleSheet(stylesheet("app"))
+        if store.backup_error:  # the store opened, but this start's safety copy failed: say so, once
+            self.window.statusBar().showMessage(f"Warning: {store.backup_error}", 15000)
+        if store.read_only:
+            self.window.statusBar().showMessage("This poll store is read-only: you can look, not change", 15000)
 
     def _follow_scheme(self, scheme: Qt.ColorScheme) -> None:
         preference = self.settings.theme
@@ -184,7 +188,7 @@ def open_with_recovery(
     try:
         return open_store(target, backup_dir=paths.backup_dir)
     except StoreError as exc:
-        backups = list_backups(paths.backup_dir, Path(str(target)).stem) if exc.kind == "corrupt" else []
+        backups = backups_of(Path(str(target)), paths.backup_dir) if exc.kind == "corrupt" else []
         text = f"{exc}\n\n{exc.where}" if exc.where else str(exc)
         if not backups:
             tell("warroom: cannot open the poll store", text)

@@ -15,7 +15,7 @@ from warroom.cli.common import CliError, emit_json, open_for_cli, paths_of, tabl
 from warroom.core.contestfile import ContestFileError, contest_to_dict, contest_to_toml, parse_contest_file
 from warroom.core.count import CountResult
 from warroom.core.types import EXHAUSTED, Contest, OfficialResult
-from warroom.paths import write_private_atomic
+from warroom.paths import read_input_file, write_private_atomic
 
 
 def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -53,7 +53,7 @@ def cmd_contest(args: argparse.Namespace, out: TextIO) -> int:
 
 def _read(path: Path) -> str:
     try:
-        return path.read_bytes().decode("utf-8-sig")
+        return read_input_file(path, max_bytes=64 * 1024**2).decode("utf-8-sig")  # a FIFO is refused, not read
     except FileNotFoundError:
         raise CliError(f"{path}: no such file") from None
     except OSError as exc:

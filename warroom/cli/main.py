@@ -18,6 +18,7 @@ from warroom.cli.common import CliError, contest_of, emit_json, open_for_cli, ta
 from warroom.core.count import CountError, count_ballots
 from warroom.core.csvformat import CsvFormatError, parse_ballots_csv, parse_polls_csv, polls_to_csv
 from warroom.core.types import EXHAUSTED, Contest, Poll
+from warroom.paths import read_input_file, write_private_atomic
 from warroom.store.db import StoreError
 
 
@@ -184,9 +185,13 @@ def cmd_polls(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+MAX_INPUT_BYTES = 2 * 1024**3
+"""The largest file an import reads (2 GiB): far past any poll or ballot file, short of filling memory."""
+
+
 def _read_text(path: Path) -> str:
     try:
-        data = path.read_bytes()
+        data = read_input_file(path, max_bytes=MAX_INPUT_BYTES)  # a FIFO or /dev/zero is refused, not read
     except FileNotFoundError:
         raise CliError(f"{path}: no such file") from None
     except OSError as exc:
@@ -230,8 +235,8 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
         else:
             try:
                 with translated(store.engine), store.sessions.begin() as session:
-                    ids = repo.add_polls(session, contest.id or 0, parsed.polls)
-            except repo.DuplicatePollError as exc:
+                    ids = repo.add_polls(session, contest.id or 0, parsed.polls, lines=parsed.lines)
+            except repo.PollRejectedError as exc:
                 raise CliError(f"{args.file}: {exc}; nothing imported") from None
     finally:
         store.close()
@@ -258,12 +263,10 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     finally:
         store.close()
     text = polls_to_csv(polls, contest)
-    tmp = args.file.with_name(args.file.name + ".part")
     try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(args.file)  # all or nothing: a half-written export never takes the real name
+        # all or nothing, owner-only, never through a planted NAME.part link
+        write_private_atomic(args.file, text)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise CliError(f"{args.file}: cannot write ({exc.strerror})") from None
     if args.json:
         emit_json({"exported": len(polls), "file": str(args.file)}, out)

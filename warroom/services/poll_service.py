@@ -20,6 +20,7 @@ from warroom.core.csvformat import CsvFormatError, ParseResult, parse_polls_csv,
 from warroom.core.pipeline import PriorSource
 from warroom.core.types import Annotation, Contest, OfficialResult, Poll
 from warroom.core.validation import validate_poll
+from warroom.paths import read_input_file, write_private_atomic
 from warroom.store import contests as contests_repo
 from warroom.store import polls as repo
 from warroom.store.db import StoreError, translated
@@ -180,7 +181,7 @@ class PollService(QObject):
     def parse_csv(self, path: Path) -> ParseResult:
         contest = self._require_contest()
         try:
-            data = path.read_bytes()
+            data = read_input_file(path, max_bytes=2 * 1024**3)  # a FIFO or a device is refused, not waited on
         except OSError as exc:
             raise StoreError(f"cannot read the file: {exc.strerror}", where=str(path)) from exc
         try:
@@ -207,19 +208,16 @@ class PollService(QObject):
             return ImportOutcome(False, errors=[f"{path.name}: {e}" for e in parsed.errors])
         try:
             ids = self.add_polls(parsed.polls)
-        except repo.DuplicatePollError as exc:
+        except repo.PollRejectedError as exc:
             return ImportOutcome(False, errors=[f"{path.name}: {exc}; nothing imported"])
         return ImportOutcome(True, ids=ids)
 
     def export_csv(self, path: Path, polls: Sequence[Poll] | None = None) -> int:
         contest = self._require_contest()
         chosen = list(polls) if polls is not None else self.polls
-        tmp = path.with_name(path.name + ".part")
         try:
-            tmp.write_text(polls_to_csv(chosen, contest), encoding="utf-8")
-            tmp.replace(path)
+            write_private_atomic(path, polls_to_csv(chosen, contest))  # owner-only, all or nothing, no link
         except OSError as exc:
-            tmp.unlink(missing_ok=True)
             raise StoreError(f"cannot write the export: {exc.strerror}", where=str(path)) from exc
         return len(chosen)
 
