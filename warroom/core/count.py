@@ -332,12 +332,18 @@ def _clean(ranks: np.ndarray, n_codes: int, rules: CountRules) -> tuple[np.ndarr
     n, width = ranks.shape
     if width == 0:
         return np.full((n, 1), -1, dtype=np.int16), np.zeros(n, dtype=np.intp), np.ones(n, dtype=bool)
-    marked = ranks >= 0
-    length = marked.sum(axis=1, dtype=np.intp)
-    messy = (ranks == OVERVOTE).any(axis=1)
-    messy |= (marked[:, 1:] & ~marked[:, :-1]).any(axis=1)  # a candidate after a blank
-    messy |= _has_repeat(ranks, marked, length, n_codes)
-    del marked
+    # One pass down the columns (each contiguous): marks per row, a candidate after a blank, an overvote.
+    length = np.zeros(n, dtype=np.intp)
+    messy = np.zeros(n, dtype=bool)
+    before = np.ones(n, dtype=bool)
+    for j in range(width):
+        column = ranks[:, j]
+        marked = column >= 0
+        messy |= marked & ~before
+        messy |= column == OVERVOTE
+        length += marked
+        before = marked
+    messy |= _has_repeat(ranks, length, n_codes)
     rows = np.flatnonzero(messy)
     if not rows.size:
         return ranks, length, length == 0  # already clean: no copy
@@ -350,7 +356,7 @@ def _clean(ranks: np.ndarray, n_codes: int, rules: CountRules) -> tuple[np.ndarr
     return out, length, rejected
 
 
-def _has_repeat(ranks: np.ndarray, marked: np.ndarray, length: np.ndarray, n_codes: int) -> np.ndarray:
+def _has_repeat(ranks: np.ndarray, length: np.ndarray, n_codes: int) -> np.ndarray:
     """Rows that name a candidate twice."""
     if n_codes <= 64:
         kind = np.uint32 if n_codes <= 32 else np.uint64
@@ -360,7 +366,7 @@ def _has_repeat(ranks: np.ndarray, marked: np.ndarray, length: np.ndarray, n_cod
         for j in range(ranks.shape[1]):
             np.bitwise_or(bits, bit[ranks[:, j] + 2], out=bits)
         return np.bitwise_count(bits).astype(np.intp) != length
-    ordered = np.sort(np.where(marked, ranks, -1 - np.arange(ranks.shape[1], dtype=np.int16)), axis=1)
+    ordered = np.sort(np.where(ranks >= 0, ranks, -1 - np.arange(ranks.shape[1], dtype=np.int16)), axis=1)
     return (ordered[:, 1:] == ordered[:, :-1]).any(axis=1)
 
 
