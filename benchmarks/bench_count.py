@@ -1,16 +1,19 @@
 """Counting speed at campaign scale: read a ballot CSV and count it by instant runoff (issue 15).
 
-Run: python benchmarks/bench_count.py [--ballots 1000000] [--candidates 10 30] [--peer-ballots 100000]
+Run: python benchmarks/bench_count.py [--ballots 1000000] [--candidates 10 30] [--peer-ballots 250000]
+                                      [--old-ballots 100000]
 
 For each candidate count the script writes a synthetic ballot file (distinct rankings, one paper per row,
 ranked by a Plackett-Luce model and cut at a random depth from 4 to all, so the race needs every round),
 then times the real command, `python -m warroom count FILE --system irv --json`, in a fresh process, with
 that process's peak resident memory (the issue 15 row). A second fresh process runs the engine alone
-(parse_ballot_table, then count_ballots) to split the time and give the tracemalloc peak.
+(parse_ballot_file, which streams the file, then count_ballots) with wall and CPU times, its peak resident
+memory and the tracemalloc peak. The load average is printed first: the machine is shared, and wall
+times stretch with it.
 
 The reference, measured in the same run on the same ballots: pyrankvote's instant runoff (a pure-Python
 peer engine from PyPI; install it into the virtualenv with `pip install pyrankvote` or the peer step is
-skipped with a message). pyrankvote always excludes mathematically beaten candidates together, so our
+skipped with a message; it is not a test dependency). pyrankvote always excludes mathematically beaten candidates together, so our
 engine is run with `CountRules(batch_elimination=True)` for the comparison, and every round's tallies
 must agree. The peer is slow (one Python object per paper), so it counts the first `--peer-ballots` rows
 of the file, and our engine's time on that same subset is printed beside it. The engine this one replaced
