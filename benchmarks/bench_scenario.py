@@ -110,24 +110,21 @@ def main() -> int:
     print("  paint events per move: " + ", ".join(f"{k} {v:.2f}" for k, v in per_move.items()))
     times = results[False]
 
-    # Reference in the same run: the maths alone, without any painting.
-    from warroom.core.baseline import HEATMAP_SPLITS as GRID_SPLITS
-    from warroom.core.baseline import HEATMAP_STRENGTHS as GRID_STRENGTHS
-    from warroom.core.scenario import largest_eliminated, margin_grid, project
+    # Reference in the same run: the maths alone, without any painting: the very call the controller makes per
+    # move (projection, break-evens, heatmap and the simulated win probability).
+    from warroom.core.pipeline import evaluate
 
-    base, scen = room.scenarios.baseline, room.scenarios.scenario
-    target = largest_eliminated(base)
+    base, scen, odds = room.scenarios.baseline, room.scenarios.scenario, room.scenarios.odds
 
     def maths() -> None:
-        project(base, scen)
-        margin_grid(base, scen, GRID_STRENGTHS, GRID_SPLITS, target)
+        evaluate(base, scen, odds=odds)
 
     mt = []
     for _ in range(2000):
         t = time.perf_counter()
         maths()
         mt.append((time.perf_counter() - t) * 1000.0)
-    print(f"  maths only (projection, break-even, win probability, 41x41 heatmap): {summary(mt)}")
+    print(f"  maths only (projection, break-evens, 41x41 heatmap, 2,000-draw win probability): {summary(mt)}")
     ok = p95(times) < 8.0
     print(f"p95 < 8 ms (move to every output repainted): {'PASS' if ok else 'MISS'} ({p95(times):.2f} ms)")
 
