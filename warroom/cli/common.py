@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Sequence
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from warroom.bootstrap import OpenStore
 from warroom.core.types import Contest
 from warroom.paths import AppPaths
+
+if TYPE_CHECKING:  # the light verbs (count, polls' help, --version) never import SQLAlchemy or Alembic
+    from warroom.bootstrap import OpenStore
 
 
 class CliError(Exception):

@@ -6,8 +6,11 @@ Exit codes: 0 done, 1 bad input (nothing written), 2 usage, 3 store problem.
 from __future__ import annotations
 
 import argparse
+import os
+import stat
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
@@ -15,11 +18,11 @@ from typing import Any, TextIO
 from warroom import __version__
 from warroom.cli import contest as contest_cli
 from warroom.cli.common import CliError, contest_of, emit_json, open_for_cli, table
-from warroom.core.count import CountError, count_ballots
-from warroom.core.csvformat import CsvFormatError, parse_ballots_csv, parse_polls_csv, polls_to_csv
+from warroom.core.count import CountError, CountRules, Overvote, count_ballots
+from warroom.core.csvformat import CsvFormatError, parse_ballot_file, parse_polls_csv, polls_to_csv
 from warroom.core.types import EXHAUSTED, Contest, Poll
 from warroom.paths import read_input_file, write_private_atomic
-from warroom.store.db import StoreError
+from warroom.store.errors import StoreError
 
 
 def _common_options(parser: argparse.ArgumentParser, *, after_verb: bool) -> None:
@@ -61,6 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path)
     p.add_argument("--system", choices=["sv", "contingent", "irv"], default="sv")
     p.add_argument("--save-result", action="store_true", help="store the count as --contest's official result")
+    rules = p.add_argument_group("counting rules (default: the system's usual ones)")
+    rules.add_argument("--max-rankings", type=int, metavar="N", help="only the first N rankings count (NYC 5)")
+    rules.add_argument("--batch-elimination", action="store_true", help="exclude every candidate who cannot win")
+    rules.add_argument("--overvote", choices=["exhaust", "skip"], help="an overvoted ranking exhausts or is skipped")
+    rules.add_argument("--exhaust-after-skips", type=int, metavar="N", help="N skipped rankings in a row exhaust")
+    rules.add_argument("--first-choice-optional", action="store_true", help="count from the first valid ranking")
+    rules.add_argument("--full-preferential", action="store_true", help="a paper must rank all but one")
     p = sub.add_parser("average", parents=[common], help="poll average, leads and a back-test against the result")
     p.add_argument("--as-of", type=date.fromisoformat, metavar="YYYY-MM-DD", help="use only polls known by then")
     p = sub.add_parser("scenario", parents=[common], help="evaluate a transfer/message scenario")
@@ -275,16 +285,45 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def cmd_count(args: argparse.Namespace, out: TextIO) -> int:
-    text = _read_text(args.file)
+def _count_rules(args: argparse.Namespace) -> CountRules:
+    """The system's usual rules with the options given on the command line."""
+    rules = CountRules.for_system(args.system)
+    changes: dict[str, Any] = {}
+    if args.max_rankings is not None:
+        changes["max_rankings"] = args.max_rankings
+    if args.batch_elimination:
+        changes["batch_elimination"] = True
+    if args.overvote:
+        changes["overvote"] = Overvote(args.overvote)
+    if args.exhaust_after_skips is not None:
+        changes["exhaust_after_skips"] = args.exhaust_after_skips
+    if args.first_choice_optional:
+        changes["first_choice_required"] = False
+    if args.full_preferential:
+        changes["full_preferential"] = True
     try:
-        ballots, errors = parse_ballots_csv(text)
+        return replace(rules, **changes)
+    except (TypeError, ValueError) as exc:
+        raise CliError(f"counting rules: {exc}") from None
+
+
+def cmd_count(args: argparse.Namespace, out: TextIO) -> int:
+    rules = _count_rules(args)
+    try:
+        if not stat.S_ISREG(os.stat(args.file).st_mode):  # a FIFO or device would hang or never end
+            raise CliError(f"{args.file}: not a regular file")
+        # Streamed column-wise: the file's text is never held whole, and no store module is imported.
+        ballots, errors = parse_ballot_file(args.file)
+    except FileNotFoundError:
+        raise CliError(f"{args.file}: no such file") from None
+    except OSError as exc:
+        raise CliError(f"{args.file}: cannot read ({exc.strerror})") from None
     except CsvFormatError as exc:
         raise CliError(f"{args.file}: {exc}") from None
     if errors:
         raise CliError("\n".join(f"{args.file}:{e.line}: {e.field}: {e.message}" for e in errors))
     try:
-        result = count_ballots(ballots, args.system)
+        result = count_ballots(ballots, args.system, rules=rules)
     except CountError as exc:
         raise CliError(f"{args.file}: {exc}") from None
     saved_to = contest_cli.save_count(args, result) if args.save_result else None
@@ -295,6 +334,7 @@ def cmd_count(args: argparse.Namespace, out: TextIO) -> int:
                 "valid": result.valid,
                 "rejected": result.rejected,
                 "winner": result.winner,
+                "rules": result.rules.as_dict(),
                 "rounds": [
                     {
                         "round": r.number,

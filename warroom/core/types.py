@@ -19,7 +19,7 @@ class CountingSystem(StrEnum):
     """The counting rules this app understands."""
 
     SV = "sv"  # Supplementary Vote: two preferences, top two go to the second round
-    CONTINGENT = "contingent"  # contingent vote: all preferences, top two go to the second round
+    CONTINGENT = "contingent"  # contingent vote: up to three preferences (Sri Lanka, Art. 94), top two to round two
     IRV = "irv"  # instant runoff: eliminate the last one at a time
     TWO_ROUND = "two_round"  # two-round system: a second election between those who qualify
 
@@ -84,7 +84,7 @@ class Rules:
         if system == CountingSystem.SV:
             return cls(preferences=2)
         if system == CountingSystem.CONTINGENT:
-            return cls(preferences=None)
+            return cls(preferences=3)  # as the count engine reads it (Sri Lanka's Constitution, Art. 94)
         if system == CountingSystem.IRV:
             return cls(preferences=None, finalists="elimination")
         return cls(preferences=1)

@@ -33,13 +33,9 @@ _DISPLAY: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
 """Each engine's target as typed, redacted: the engine's parsed URL can misplace an unencoded '@' password."""
 
 
-class StoreError(RuntimeError):
-    """A store problem explained for a person: what went wrong, where, and what to do."""
+from warroom.store.errors import StoreError  # noqa: E402  (re-exported: callers import it from here too)
 
-    def __init__(self, message: str, *, where: str = "", kind: str = "error") -> None:
-        super().__init__(message)
-        self.where = where
-        self.kind = kind  # corrupt | foreign | newer | locked | readonly | full | missing | error
+__all__ = ["StoreError"]
 
 
 def is_url(target: str | Path) -> bool:

@@ -1,0 +1,56 @@
+"""`warroom count` with the contest's counting rules as options; hostile files refused (issues 12, 16)."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from warroom.cli import main
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+BALLOTS = "count,p1,p2,p3\n40,A,,\n35,B,,\n25,C,D,B\n10,D,C,\n"
+
+
+def test_rules_on_the_command_line_change_the_count_and_are_reported(tmp_path: Path) -> None:
+    path = tmp_path / "b.csv"
+    path.write_text(BALLOTS)
+    code, out, err = run("count", str(path), "--system", "irv", "--json")
+    assert code == 0, err
+    full = json.loads(out)
+    assert full["rules"]["max_rankings"] is None and full["winner"] == "B"
+    # Only the first two rankings count: C's voters who ranked B third exhaust instead, and A wins.
+    code, out, err = run("count", str(path), "--system", "irv", "--max-rankings", "2", "--json")
+    assert code == 0, err
+    limited = json.loads(out)
+    assert limited["rules"]["max_rankings"] == 2 and limited["winner"] == "A"
+    code, _out, err = run("count", str(path), "--system", "irv", "--max-rankings", "0")
+    assert code == 1 and "rules" in err
+
+
+def test_a_fifo_is_refused_at_once(tmp_path: Path) -> None:
+    fifo = tmp_path / "ballots.csv"
+    os.mkfifo(fifo)
+    code, _out, err = run("count", str(fifo))
+    assert code == 1 and "not a regular file" in err
+
+
+def test_the_count_verb_imports_no_store_and_no_qt(tmp_path: Path) -> None:
+    path = tmp_path / "b.csv"
+    path.write_text(BALLOTS)
+    probe = (
+        "import sys, io; from warroom.cli import main; main(['count', sys.argv[1]], out=io.StringIO()); "
+        "bad = [m for m in ('sqlalchemy', 'alembic', 'PySide6', 'pyqtgraph') if m in sys.modules]; print(bad)"
+    )
+    result = subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -1,0 +1,13 @@
+"""StoreError, on its own so that code which only reports store problems (the command line) need not import
+SQLAlchemy to catch them."""
+
+from __future__ import annotations
+
+
+class StoreError(RuntimeError):
+    """A store problem explained for a person: what went wrong, where, and what to do."""
+
+    def __init__(self, message: str, *, where: str = "", kind: str = "error") -> None:
+        super().__init__(message)
+        self.where = where
+        self.kind = kind  # corrupt | foreign | newer | locked | readonly | full | missing | error
