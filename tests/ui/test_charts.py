@@ -155,4 +155,4 @@ def test_on_a_short_chart_the_largest_shares_keep_their_labels_inside_it(room, q
             for b in boxes[i + 1 :]:
                 assert not _intersects(a, b)
     finally:
-        panel.close()
+        panel.dispose()

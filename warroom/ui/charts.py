@@ -13,7 +13,7 @@ from datetime import date
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath
 from PySide6.QtWidgets import QApplication, QGraphicsPathItem, QSizePolicy, QVBoxLayout, QWidget
 
@@ -148,7 +148,7 @@ def _use_overflowing_title(plot: pg.PlotItem) -> None:
     plot.layout.removeItem(old)
     if old.scene() is not None:
         old.scene().removeItem(old)
-    plot.titleLabel = _TitleLabel("", size="11pt")
+    plot.titleLabel = _TitleLabel("", size="11pt", parent=plot)  # owned by the chart, as pyqtgraph does
     plot.layout.addItem(plot.titleLabel, 0, 1)
 
 
@@ -759,7 +759,7 @@ class ChartPanel(QWidget):
     def single_chart(self, key: str, width: int, height: int) -> ChartPanel:
         """A new panel showing only chart `key` at width x height, with this panel's data, theme and dates:
         for exports at a size of their own (a 16:9 slide). Laid out but never shown on screen; the caller
-        closes it."""
+        disposes of it (dispose())."""
         if key not in self.plots:
             raise KeyError(f"no chart {key!r} (choose from {', '.join(self.plots)})")
         # Type, lines and markers grow with the picture: a 1080-line slide gets twice the screen's sizes.
@@ -798,6 +798,13 @@ class ChartPanel(QWidget):
         panel.plots[key].enableAutoRange(axis=pg.ViewBox.YAxis)
         QApplication.processEvents()
         return panel
+
+    def dispose(self) -> None:
+        """Close and delete a panel made by single_chart now, while its Python side is still whole (left to the
+        garbage collector, Qt can call into items whose Python half is already gone)."""
+        self.close()
+        self.deleteLater()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
 
     def legends(self) -> dict[str, pg.LegendItem]:
         """The legends that remain (each below its chart's date axis), by chart key."""

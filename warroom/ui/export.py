@@ -128,8 +128,7 @@ def chart_to_slide(charts: QWidget, key: str, path: Path, width: int = 1920, hei
     try:
         export_chart(panel.plots[key], path, width)
     finally:
-        panel.close()
-        panel.deleteLater()
+        panel.dispose()
 
 
 def plot_to_pdf(plot: pg.PlotItem, path: Path) -> None:
