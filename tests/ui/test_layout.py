@@ -97,3 +97,19 @@ def test_a_dragged_dock_width_is_kept_on_resize_and_across_a_restart(room, qtbot
     assert abs(again.scenario_dock.width() - win.scenario_dock.width()) <= 4
     _settle(qtbot, again, 1920, 1080)
     assert again.scenario_dock.width() == pytest.approx(500 * 1920 / 1600, abs=6)
+
+
+@pytest.mark.qt_log_ignore("does not support raise")  # the offscreen platform, floating a window
+def test_a_floated_or_moved_dock_is_left_as_the_user_put_it(room, qtbot) -> None:
+    win = room.window
+    _settle(qtbot, win, 1600, 1000)
+    win.scenario_dock.setFloating(True)
+    win.scenario_dock.resize(640, 500)
+    _settle(qtbot, win, 1366, 768)  # no warning from Qt, no resize of the floating dock
+    assert win.scenario_dock.isFloating() and win.scenario_dock.width() == 640
+    win.scenario_dock.setFloating(False)
+    win.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, win.scenario_dock)
+    _settle(qtbot, win, 1400, 900)
+    assert _clipped(win) == []
+    charts = win.charts
+    assert charts.width() >= 560 and charts.height() >= 200

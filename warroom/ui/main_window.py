@@ -416,6 +416,9 @@ class MainWindow(QMainWindow):
         else:
             self._fit_docks()
 
+    def _docked(self, dock: QDockWidget, areas: tuple[Qt.DockWidgetArea, ...]) -> bool:
+        return dock.isVisible() and not dock.isFloating() and self.dockWidgetArea(dock) in areas
+
     def _adopt_dock_sizes(self) -> None:
         layout = self.layout()
         if layout is not None:
@@ -446,9 +449,12 @@ class MainWindow(QMainWindow):
         self._dock_targets = {"scenario": scenario, "polls": polls}
         self._fitting_docks = True
         try:
-            if self.scenario_dock.isVisible():
+            sides = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)
+            ends = (Qt.DockWidgetArea.TopDockWidgetArea, Qt.DockWidgetArea.BottomDockWidgetArea)
+            # Only docks in their usual place are sized: one the user floated or moved keeps what it has.
+            if self._docked(self.scenario_dock, sides):
                 self.resizeDocks([self.scenario_dock], [scenario], Qt.Orientation.Horizontal)
-            if self.polls_dock.isVisible():
+            if self._docked(self.polls_dock, ends):
                 self.resizeDocks([self.polls_dock], [polls], Qt.Orientation.Vertical)
             layout = self.layout()
             if layout is not None:
