@@ -754,6 +754,7 @@ class ChartPanel(QWidget):
         return label.toPlainText() if label is not None and label.isVisible() else ""
 
     def end_label(self, key: str) -> pg.TextItem | None:
+        """The text item written at the end of a line (see end_label_text), for tests and exports."""
         return self._end_labels.get(key)
 
     def single_chart(self, key: str, width: int, height: int) -> ChartPanel:
