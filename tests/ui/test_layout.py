@@ -113,3 +113,31 @@ def test_a_floated_or_moved_dock_is_left_as_the_user_put_it(room, qtbot) -> None
     assert _clipped(win) == []
     charts = win.charts
     assert charts.width() >= 560 and charts.height() >= 200
+
+
+def test_meeting_charts_at_1920x1080_show_everything_at_projector_size(room, qtbot, tmp_path: Path) -> None:
+    """The charts as meeting mode shows them on a 1080p projector: nothing cropped, legends off the data."""
+    from warroom.ui.charts import PROJECTOR, ChartPanel
+
+    source = room.window.charts
+    panel = ChartPanel(theme=PROJECTOR)
+    qtbot.addWidget(panel)
+    panel.set_contest(room.poll_service.contest)
+    panel.show_annotations(room.poll_service.annotations)
+    panel.show_data(room.poll_service.polls, room.averages.averages)
+    panel.resize(1920, 1080)
+    panel.show()
+    qtbot.wait(30)
+    panel.grab().save(str(_shot_dir(tmp_path) / "meeting_charts_1920x1080.png"))
+    view = panel._layout_widget
+    seen = QRect(0, 0, view.viewport().width(), view.viewport().height()).adjusted(-1, -1, 1, 1)
+    areas = []
+    for key, plot in panel.plots.items():
+        for item in (plot.getViewBox(), plot.getAxis("bottom"), plot.getAxis("left")):
+            rect = view.mapFromScene(item.sceneBoundingRect()).boundingRect()
+            assert seen.contains(rect), (key, type(item).__name__, rect.getRect())
+        areas.append(plot.getViewBox().sceneBoundingRect())
+    for legend in panel.legends().values():
+        assert not any(legend.sceneBoundingRect().intersects(a) for a in areas)
+    assert panel.visible_days() == pytest.approx(source.final_weeks_window(), abs=0.01)
+    assert panel.end_label("lead2").textItem.font().pointSize() >= PROJECTOR.font_pt
