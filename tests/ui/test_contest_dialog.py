@@ -85,3 +85,45 @@ def test_editing_keeps_codes_and_refuses_removing_a_polled_candidate(qtbot) -> N
     dialog.candidates.selectRow(2)
     dialog._remove_selected()
     assert not _ok(dialog) and any("Withdrawn" in p for p in dialog.problems())
+
+
+def test_a_web_table_is_mapped_previewed_and_imported(qtbot, tmp_path) -> None:
+    """Issue 13: paste from any web table: the columns are guessed and shown before anything is imported."""
+    from PySide6.QtWidgets import QDialog
+
+    from warroom.app import WarRoom
+    from warroom.bootstrap import open_store
+    from warroom.paths import AppPaths
+    from warroom.services.settings import open_settings
+    from warroom.ui.paste_dialog import PasteDialog
+
+    paths = AppPaths.under(tmp_path)
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=paths.backup_dir)
+    room = WarRoom(store, open_settings(paths), watch=False)
+    qtbot.addWidget(room.window)
+    try:
+        before = len(room.poll_service.polls)
+        table = (
+            "Polling firm\tFieldwork date\tSample size\tBoris Johnson\tLab\tLib Dem\tOthers\tLead\n"
+            "WebPoll[3]\t1–2 May 2012\t1,500\t44%\t39%\t7%\t10%\t5\n"
+        )
+        rows = [line.split("\t") for line in table.strip().split("\n")]
+        dialog = PasteDialog(rows, room.poll_service.contest, room.poll_service.parse_text)
+        qtbot.addWidget(dialog)
+        assert [b.currentData() for b in dialog.pickers] == [
+            "pollster", "fieldwork", "sample_size", "first:johnson", "first:livingstone", "first:paddick",
+            "first:other", "",
+        ]
+        assert "1 polls will be imported" in dialog.summary.text()
+        # a wrong guess is changed by hand; the preview follows (here: a field the importer then refuses)
+        dialog.pickers[2].setCurrentIndex(dialog.pickers[2].findData("notes"))
+        dialog.pickers[2].setCurrentIndex(dialog.pickers[2].findData("sample_size"))
+        dialog.exec = lambda: QDialog.DialogCode.Accepted  # type: ignore[method-assign]
+        room.import_actions.import_text(table, dialog)
+        new = [p for p in room.poll_service.polls if p.pollster == "WebPoll"]
+        assert len(room.poll_service.polls) == before + 1 and new[0].sample_size == 1500
+        assert new[0].first_round["livingstone"] == 39 and new[0].fieldwork_start.day == 1
+    finally:
+        room.window.close()
+        store.close()

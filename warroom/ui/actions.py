@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtWidgets import QDialog, QInputDialog
 
 from warroom.core.averaging import PollAverages
 from warroom.core.csvformat import ParseResult
+from warroom.core.paste import guess_columns, split_table
 from warroom.core.pipeline import Freshness, ProjectionView, SavedScenario, assumption_lines
 from warroom.core.report import summarise
 from warroom.core.scenario import break_even_text
@@ -23,6 +24,7 @@ from warroom.core.types import Contest, Poll
 from warroom.ui.compare_dialog import CompareColumn, CompareDialog
 from warroom.ui.export import Briefing, BriefingScenario, sources_of
 from warroom.ui.main_window import MainWindow
+from warroom.ui.paste_dialog import PasteDialog
 
 
 class ScenarioLibrary(Protocol):
@@ -176,6 +178,9 @@ def _briefing_scenario(name: str, view: ProjectionView, note: str) -> BriefingSc
 class ParsingSource(Protocol):
     """The poll service's parsing side."""
 
+    @property
+    def contest(self) -> Contest | None: ...
+
     def parse_csv(self, path: Path) -> ParseResult: ...
     def parse_text(self, text: str) -> ParseResult: ...
 
@@ -197,14 +202,27 @@ class ImportActions(QObject):
             return
         self._import_parsed(parsed, path.name)
 
-    def import_text(self, text: str) -> None:
-        """Parse and import a pasted table."""
-        try:
-            parsed = self.source.parse_text(text)
-        except Exception as exc:
-            self.window.show_error(str(exc))
+    def import_text(self, text: str, dialog: PasteDialog | None = None) -> None:
+        """A pasted table: its columns mapped (guessed, shown, changeable) and previewed, then imported."""
+        contest = self.source.contest
+        rows = split_table(text)
+        if contest is None or len(rows) < 2:
+            self.window.show_error("Paste a table with a header row and at least one poll.")
             return
-        self._import_parsed(parsed, "the pasted table")
+        mapping = guess_columns(rows[0], contest)
+        if dialog is None and [f for f in mapping if f] == [c.strip().casefold() for c in rows[0] if c.strip()]:
+            # Already the app's own column names: nothing to map; the importer's check is the preview.
+            try:
+                parsed = self.source.parse_text(text)
+            except Exception as exc:
+                self.window.show_error(str(exc))
+                return
+            self._import_parsed(parsed, "the pasted table")
+            return
+        dialog = dialog or PasteDialog(rows, contest, self.source.parse_text, self.window)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.result_parse is None:
+            return
+        self._import_parsed(dialog.result_parse, "the pasted table")
 
     def _import_parsed(self, parsed: ParseResult, what: str) -> None:
         if not parsed.ok:

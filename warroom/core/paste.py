@@ -1,0 +1,211 @@
+"""Tables pasted from a web page or a spreadsheet: guess what each column is, then turn them into poll CSV. Pure.
+
+A poll table on Wikipedia or a pollster's page has its own headers ("Polling firm", "Fieldwork date",
+"Sample size", "Con", "Lab", "Lib Dem", "Others", "Lead") and dates in words ("28–30 Apr 2012"). The importer
+wants the app's column names and ISO dates, so a paste goes through two steps the user can see:
+
+1. `guess_columns`: each pasted column -> a poll CSV field (or None: not imported), from the header: the
+   usual words for pollster, client, dates and sample; a candidate's code, full name, surname or short name;
+   his party's code or name, or the usual abbreviation ("Con", "Lab", "LD", "Lib Dem", "Grn", "Reform").
+2. `to_poll_csv`: the rows under that mapping as poll CSV text, dates in words turned into ISO dates (a
+   "28–30 Apr 2012" range fills both fieldwork dates), thousands separators and "%" removed. The result goes
+   through the ordinary importer, with its line-and-field errors and all-or-nothing write.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from warroom.core.types import Contest
+
+FIELDS = ("pollster", "client", "fieldwork", "fieldwork_start", "fieldwork_end", "published", "sample_size", "notes")
+"""Poll fields a pasted column can be, besides first:<candidate>. "fieldwork" is a date or a range of dates."""
+
+_WORDS = {
+    "pollster": ("pollster", "polling firm", "polling organisation", "polling organization", "firm", "company",
+                 "poll", "pollster client", "institute", "organisation", "organization", "source"),
+    "client": ("client", "commissioner", "commissioned by", "sponsor", "media", "publisher", "for"),
+    "fieldwork": ("fieldwork", "fieldwork date", "fieldwork dates", "dates", "date", "date s", "dates conducted",
+                  "date conducted", "conducted", "field dates", "survey dates", "date of fieldwork"),
+    "fieldwork_start": ("start", "start date", "fieldwork start", "from"),
+    "fieldwork_end": ("end", "end date", "fieldwork end", "to", "until"),
+    "published": ("published", "publication", "publication date", "release", "released", "date published"),
+    "sample_size": ("sample", "sample size", "n", "base", "size", "respondents"),
+    "notes": ("notes", "note", "comment", "comments"),
+}
+
+# Usual abbreviations of British parties in poll tables, keyed by what a contest's party code or name may be.
+_PARTY_ALIASES = {
+    "con": ("con", "cons", "conservative", "conservatives", "tory", "tories"),
+    "lab": ("lab", "labour"),
+    "ld": ("ld", "lib dem", "lib dems", "libdem", "liberal democrat", "liberal democrats", "lib"),
+    "grn": ("grn", "green", "greens", "gre", "green party"),
+    "ukip": ("ukip",),
+    "ref": ("ref", "reform", "reform uk"),
+    "snp": ("snp",),
+    "bnp": ("bnp",),
+    "pc": ("pc", "plaid", "plaid cymru"),
+}
+
+_MONTHS = {m: i + 1 for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+                                          "nov", "dec"))}
+
+
+def _norm(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+    plain = re.sub(r"\[[^\]]*\]", " ", plain)  # footnote marks: "Con[a]"
+    return " ".join(re.findall(r"[a-z0-9]+", plain))
+
+
+def field_choices(contest: Contest) -> list[tuple[str, str]]:
+    """Every field a pasted column may be mapped to, (field, label), for the mapping step's pickers."""
+    out = [("", "(not imported)")]
+    out += [(f, f.replace("_", " ")) for f in FIELDS]
+    out += [(f"first:{c.code}", f"{c.name} (first round %)") for c in contest.candidates]
+    out += [("first:other", "Others (first round %)")]
+    out += [(f"second:{c.code}", f"{c.name} (runoff %)") for c in contest.candidates]
+    out += [(f"party:{p.code}", f"{p.name} (party %)") for p in contest.parties]
+    return out
+
+
+def guess_columns(header: Sequence[str], contest: Contest) -> list[str]:
+    """Each pasted column's field ("" when nothing fits), guessed from its header; a field is used once."""
+    lookup: dict[str, str] = {}
+    for field, words in _WORDS.items():
+        for w in words:
+            lookup.setdefault(w, field)
+    for c in contest.candidates:
+        for key in (c.code, c.name, c.name.split()[-1] if c.name.split() else "", c.short_name):
+            if key:
+                lookup[_norm(key)] = f"first:{c.code}"
+        if c.party:
+            party = next((p for p in contest.parties if p.code == c.party), None)
+            keys = {_norm(c.party)}
+            if party is not None:
+                keys.add(_norm(party.name))
+            for alias_key, aliases in _PARTY_ALIASES.items():
+                if alias_key in keys or keys & {_norm(a) for a in aliases}:
+                    keys |= {_norm(a) for a in aliases}
+            for key in keys:
+                lookup.setdefault(key, f"first:{c.code}")
+    for key in ("other", "others", "oth", "other candidates"):
+        lookup[key] = "first:other"
+    own = {f for f, _label in field_choices(contest) if f} | {"fieldwork_start", "fieldwork_end"}
+    out: list[str] = []
+    used: set[str] = set()
+    for cell in header:
+        key = _norm(cell)
+        exact = cell.strip().casefold().replace("first_", "first:", 1)
+        field = exact if exact in own else lookup.get(key, "")
+        if not field and key:
+            # "Fieldwork date(s)", "Sample size (n)": the first words decide
+            for n in range(len(key.split()), 0, -1):
+                field = lookup.get(" ".join(key.split()[:n]), "")
+                if field:
+                    break
+        if field in used:
+            field = ""
+        used.add(field)
+        out.append(field)
+    return out
+
+
+def split_table(text: str) -> list[list[str]]:
+    """A pasted table's cells: tab-separated (spreadsheets, web pages), else CSV; blank lines dropped."""
+    lines = [ln for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n") if ln.strip()]
+    if any("\t" in ln for ln in lines):
+        return [[cell.strip() for cell in ln.split("\t")] for ln in lines]
+    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO("\n".join(lines)))]
+
+
+@dataclass(frozen=True)
+class DateRange:
+    start: date
+    end: date
+
+
+def parse_dates(text: str, default_year: int | None = None) -> DateRange | None:
+    """Dates as poll tables write them: "2012-04-28", "28/04/2012", "28 Apr 2012", "28–30 Apr 2012",
+    "28 Apr – 2 May 2012", "Apr 28-30, 2012", "30 April". None when it is not a date."""
+    t = _norm(text.replace("–", "-").replace("—", "-"))
+    iso = re.fullmatch(r"(\d{4}) (\d{1,2}) (\d{1,2})(?: (\d{4}) (\d{1,2}) (\d{1,2}))?", t)
+    if iso:
+        a = date(int(iso[1]), int(iso[2]), int(iso[3]))
+        b = date(int(iso[4]), int(iso[5]), int(iso[6])) if iso[4] else a
+        return DateRange(a, b)
+    dmy = re.fullmatch(r"(\d{1,2}) (\d{1,2}) (\d{4})", t)
+    if dmy:
+        d = date(int(dmy[3]), int(dmy[2]), int(dmy[1]))
+        return DateRange(d, d)
+    words = t.split()
+    year = next((int(w) for w in words if re.fullmatch(r"\d{4}", w)), default_year)
+    if year is None:
+        return None
+    days: list[int] = []
+    months: list[int] = []
+    for w in words:
+        if re.fullmatch(r"\d{1,2}", w):
+            days.append(int(w))
+        elif w[:3] in _MONTHS and w.isalpha():
+            months.append(_MONTHS[w[:3]])
+        elif re.fullmatch(r"\d{1,2}(st|nd|rd|th)", w):
+            days.append(int(re.sub(r"\D", "", w)))
+    if not days or not months or len(days) > 2 or len(months) > 2:
+        return None
+    try:
+        end = date(year, months[-1], days[-1])
+        start = date(year, months[0], days[0])
+    except ValueError:
+        return None
+    if start > end:  # "28 Dec – 2 Jan 2013": the start is in the year before
+        try:
+            start = date(year - 1, start.month, start.day)
+        except ValueError:
+            return None
+    return DateRange(start, end)
+
+
+def _number(text: str) -> str:
+    """A figure as the importer reads it: "1,024" -> "1024", "43%" -> "43"; anything else as it is."""
+    t = text.replace("%", "").replace("\u2009", "").strip()
+    if re.fullmatch(r"\d{1,3}(,\d{3})+", t):
+        return t.replace(",", "")
+    return t
+
+
+def to_poll_csv(rows: Sequence[Sequence[str]], mapping: Sequence[str], default_year: int | None = None) -> str:
+    """The pasted rows (header first) under `mapping` as poll CSV text for the importer.
+
+    Dates in words become ISO dates; a "fieldwork" column fills both fieldwork dates; a cell that cannot be
+    read is passed on as it is, so the importer names its line and field.
+    """
+    fields = [f for f in mapping if f]
+    header: list[str] = []
+    for f in fields:
+        header += ["fieldwork_start", "fieldwork_end"] if f == "fieldwork" else [f]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows[1:]:
+        cells: list[str] = []
+        for f, cell in zip(mapping, list(row) + [""] * (len(mapping) - len(row)), strict=False):
+            if not f:
+                continue
+            if f == "fieldwork":
+                span = parse_dates(cell, default_year)
+                cells += [span.start.isoformat(), span.end.isoformat()] if span else [cell, cell]
+            elif f in ("fieldwork_start", "fieldwork_end", "published"):
+                span = parse_dates(cell, default_year)
+                cells.append((span.start if f == "fieldwork_start" else span.end).isoformat() if span else cell)
+            elif f in ("pollster", "client", "notes"):
+                cells.append(re.sub(r"\[[^\]]*\]", "", cell).strip())
+            else:
+                cells.append(_number(cell))
+        writer.writerow(cells)
+    return out.getvalue()

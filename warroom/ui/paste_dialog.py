@@ -1,0 +1,119 @@
+"""The paste step: what each pasted column is (guessed, changeable) and what will be imported, before it is.
+
+The guesses come from core.paste; the preview is the ordinary importer's own reading of the result (every
+problem with its line and field), so what the dialog shows is exactly what OK imports, all or nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from warroom.core.csvformat import ParseResult
+from warroom.core.paste import field_choices, guess_columns, to_poll_csv
+from warroom.core.types import Contest
+
+PREVIEW_ROWS = 12
+
+
+class PasteDialog(QDialog):
+    """Map pasted columns to poll fields and preview the import.
+
+    Args:
+        rows: the pasted table, header first.
+        contest: the open contest (its candidates and parties name the choices).
+        check: the importer's parse of poll CSV text (PollService.parse_text).
+        parent: the window.
+    """
+
+    def __init__(
+        self,
+        rows: Sequence[Sequence[str]],
+        contest: Contest,
+        check: Callable[[str], ParseResult],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Paste polls: check the columns")
+        self.setObjectName("paste_dialog")
+        self._rows = [list(r) for r in rows]
+        self._check = check
+        self.result_parse: ParseResult | None = None
+        width = max(len(r) for r in self._rows)
+        self.table = QTableWidget(min(PREVIEW_ROWS, len(self._rows) - 1) + 1, width)
+        self.table.setObjectName("paste_preview")
+        self.table.setAccessibleName("Pasted table preview")
+        self.table.setHorizontalHeaderLabels([c for c in self._rows[0]] + [""] * (width - len(self._rows[0])))
+        self.table.setVerticalHeaderLabels(["import as"] + [str(i + 2) for i in range(self.table.rowCount() - 1)])
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        choices = field_choices(contest)
+        guesses = guess_columns(self._rows[0], contest) + [""] * (width - len(self._rows[0]))
+        self.pickers: list[QComboBox] = []
+        for col in range(width):
+            box = QComboBox()
+            box.setObjectName(f"paste_field_{col}")
+            box.setAccessibleName(f"Column {col + 1}: import as")
+            for field, label in choices:
+                box.addItem(label, field)
+            box.setCurrentIndex(max(0, box.findData(guesses[col])))
+            box.currentIndexChanged.connect(self._refresh)
+            self.table.setCellWidget(0, col, box)
+            self.pickers.append(box)
+        for r, row in enumerate(self._rows[1 : PREVIEW_ROWS + 1], start=1):
+            for col, cell in enumerate(row):
+                self.table.setItem(r, col, QTableWidgetItem(cell))
+        self.summary = QLabel()
+        self.summary.setObjectName("paste_summary")
+        self.summary.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel(
+                "Each column's field is guessed from its header; change any that is wrong. Dates in words "
+                "(\u201c28\u201330 Apr 2012\u201d) are read; columns left \u201cnot imported\u201d are ignored."
+            )
+        )
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.buttons)
+        self.resize(900, 420)
+        self._refresh()
+
+    def mapping(self) -> list[str]:
+        """The field chosen for each column ("" for not imported)."""
+        return [str(box.currentData() or "") for box in self.pickers]
+
+    def csv_text(self) -> str:
+        """The pasted rows as poll CSV under the chosen mapping."""
+        return to_poll_csv(self._rows, self.mapping())
+
+    def _refresh(self, *_args: object) -> None:
+        try:
+            parsed = self._check(self.csv_text())
+        except Exception as exc:  # the importer's own refusal (e.g. no pollster column): shown, nothing imported
+            self.result_parse = None
+            self.summary.setText(f"Nothing can be imported yet: {exc}")
+            self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+            return
+        self.result_parse = parsed
+        ok = parsed.ok and bool(parsed.polls)
+        if ok:
+            self.summary.setText(f"{len(parsed.polls)} polls will be imported, all or nothing.")
+        else:
+            shown = "; ".join(f"line {e.line}, {e.field}: {e.message}" for e in parsed.errors[:4])
+            more = f" … and {len(parsed.errors) - 4} more" if len(parsed.errors) > 4 else ""
+            self.summary.setText(f"Nothing will be imported until these are fixed: {shown}{more}")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
