@@ -352,8 +352,23 @@ def test_grid_extends_to_election_day() -> None:
     days_on = ann.days[-1] - ann.days[0]
     var_at_poll = 1 / (1 / averaging.DIFFUSE_VAR + 1 / (share_variance(45, 1000) + averaging.NONSAMPLING_VAR))
     z = NormalDist().inv_cdf(0.95)
-    assert ann.upper[0] - ann.lower[0] == pytest.approx(2 * z * math.sqrt(var_at_poll), rel=1e-6)
-    assert ann.upper[-1] - ann.lower[-1] == pytest.approx(2 * z * math.sqrt(var_at_poll + 0.25**2 * days_on), rel=1e-6)
+    # a share's band is the logit-scale interval with that sd (so it stays inside 0-100)
+    from warroom.core.forecast import share_interval
+
+    for i, var in ((0, var_at_poll), (-1, var_at_poll + 0.25**2 * days_on)):
+        lo, hi = share_interval(ann.mean[i], math.sqrt(var), 0.9)
+        assert (ann.lower[i], ann.upper[i]) == (pytest.approx(lo, rel=1e-6), pytest.approx(hi, rel=1e-6))
+        assert ann.upper[i] - ann.lower[i] == pytest.approx(2 * z * math.sqrt(var), rel=0.01)
+    lead = avg.second_lead  # leads keep the symmetric band
+    assert lead.upper[0] - lead.mean[0] == pytest.approx(lead.mean[0] - lead.lower[0], rel=1e-9)
+
+
+def test_a_small_candidates_band_never_leaves_0_to_100() -> None:
+    polls = [replace(make_poll(d, a=60, b=39, c=1, n=400), id=d) for d in range(1, 12)]
+    avg = average_polls(polls, TOY, end=TOY.election_date)
+    for series in avg.first_round.values():
+        assert np.all(series.lower >= 0) and np.all(series.upper <= 100)
+        assert np.all(series.lower <= series.mean) and np.all(series.mean <= series.upper)
 
 
 def test_no_polls_gives_empty_averages() -> None:

@@ -14,12 +14,13 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from statistics import NormalDist
 
 import numpy as np
 
+from warroom.core.forecast import share_interval
 from warroom.core.runoff import Split, front_pair
 from warroom.core.types import Contest, Poll
 
@@ -739,6 +740,15 @@ def _lead_series(
     return first, second, observed, implied
 
 
+def _share_band(series: AverageSeries, level: float) -> AverageSeries:
+    """The same average with its band on the logit scale, so a share's band stays inside 0-100 (a 2 % candidate's
+    band no longer dips below zero); the band's width near the mean is unchanged (delta method)."""
+    z = NormalDist().inv_cdf(0.5 + level / 2.0)
+    sd = (series.upper - series.mean) / z
+    lower, upper = share_interval(np.clip(series.mean, 0.0, 100.0), sd, level)
+    return replace(series, lower=np.asarray(lower, dtype=float), upper=np.asarray(upper, dtype=float))
+
+
 def average_polls(
     polls: Sequence[Poll],
     contest: Contest,
@@ -810,7 +820,7 @@ def average_polls(
     smoothed = smooth_many(
         [*first_round, lead1, lead2], end_day=end_day, drift_sd_per_day=share_drifts + lead_drifts, level=level
     )
-    shares = {c: s for c, s in zip(codes, smoothed[:n_codes], strict=True) if not s.empty}
+    shares = {c: _share_band(s, level) for c, s in zip(codes, smoothed[:n_codes], strict=True) if not s.empty}
     first_lead, second_lead = smoothed[n_codes], smoothed[n_codes + 1]
     if not chosen and len(shares) >= 2:
         # "Leader first" means by the average the charts show (house-adjusted, smoothed), which can disagree
