@@ -19,7 +19,7 @@ def _project() -> dict:
 def test_console_and_gui_entry_points_are_declared() -> None:
     project = _project()
     assert project["scripts"] == {"warroom": "warroom.cli:main"}
-    assert project["gui-scripts"] == {"warroom-gui": "warroom.app:main_gui"}
+    assert project["gui-scripts"] == {"warroom-gui": "warroom.cli:main_gui"}
 
 
 def test_the_console_entry_point_prints_its_help(capsys: pytest.CaptureFixture[str]) -> None:
@@ -34,6 +34,16 @@ def test_the_console_entry_point_prints_its_help(capsys: pytest.CaptureFixture[s
 def test_the_gui_entry_point_resolves() -> None:
     module, _, attr = _project()["gui-scripts"]["warroom-gui"].partition(":")
     target = importlib.import_module(module)
-    if not hasattr(target, attr):
-        pytest.skip(f"{module}.{attr} is being added with the app wiring (issue 13)")
     assert callable(getattr(target, attr))
+
+
+def test_a_missing_system_library_is_named_instead_of_a_qt_abort(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    import warroom.app as app
+
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.setattr(app, "uses_xcb", lambda: True)
+    monkeypatch.setattr(app, "missing_qt_libraries", lambda: ["libxcb-cursor0"])
+    from warroom.cli import main
+
+    assert main(["gui"]) == 2
+    assert "libxcb-cursor0" in capsys.readouterr().err

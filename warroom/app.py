@@ -17,6 +17,7 @@ from warroom import __version__
 from warroom.bootstrap import OpenStore, open_store
 from warroom.core.forecast import ForecastErrors
 from warroom.paths import AppPaths
+from warroom.qtcheck import missing_message, missing_qt_libraries, uses_xcb
 from warroom.resources import resource_path
 from warroom.services.analysis_service import AverageController
 from warroom.services.contest_preferences import ContestPreferences
@@ -224,6 +225,10 @@ def run_gui(args: argparse.Namespace) -> int:
             "The command-line verbs work without one: warroom --help. "
             "To render pictures headless: warroom render CHART --out FILE.\n"
         )
+        return 2
+    if uses_xcb() and (missing := missing_qt_libraries()):
+        # Qt would abort inside the xcb plugin with a message no user can act on: name the packages instead.
+        sys.stderr.write(missing_message(missing) + "\n")
         return 2
     paths = AppPaths.under(args.data_dir) if getattr(args, "data_dir", None) else AppPaths.for_user()
     paths.ensure()

@@ -5,6 +5,6 @@
 
 from __future__ import annotations
 
-from warroom.cli.main import main
+from warroom.cli.main import main, main_gui
 
-__all__ = ["main"]
+__all__ = ["main", "main_gui"]

@@ -484,5 +484,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return 3
 
 
+def main_gui() -> int:
+    """The `warroom-gui` entry point (a GUI script: no console window on Windows): the app, taking the same
+    options as `warroom gui`."""
+    return main(["gui", *sys.argv[1:]])
+
+
 if __name__ == "__main__":
     sys.exit(main())
