@@ -18,6 +18,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QDate, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDoubleSpinBox,
@@ -231,6 +232,11 @@ class ScenarioPanel(QWidget):
         self.win_label.setObjectName("win_probability")
         self.heatmap = Heatmap()
         self.heatmap.setMinimumHeight(220)
+        # On a laptop's narrow dock the sliders need the height: the heatmap is one click away there.
+        self.heatmap_toggle = QCheckBox("Show the heatmap (margin by message strength and transfer split)")
+        self.heatmap_toggle.setObjectName("heatmap_toggle")
+        self.heatmap_toggle.setChecked(True)
+        self.heatmap_toggle.toggled.connect(self.heatmap.setVisible)
         # Output labels have fixed heights: new text repaints the label alone instead of re-laying out
         # the whole window on every slider move (that relayout was the slow tail of a drag).
         self._fixed_lines = (
@@ -261,6 +267,7 @@ class ScenarioPanel(QWidget):
             self.runoff_label,
             self.break_even_label,
             self.win_label,
+            self.heatmap_toggle,
             self.heatmap,
         ):
             oform.addWidget(w, 1 if w is self.heatmap else 0)  # spare height goes to the heatmap
@@ -487,9 +494,10 @@ class ScenarioPanel(QWidget):
         if self.splitter.orientation() != wanted:
             self.splitter.setOrientation(wanted)
             self.splitter.insertWidget(0, self._outputs if narrow else self._inputs_scroll)
-            self.heatmap.setMinimumHeight(150 if narrow else 220)
+            self.heatmap_toggle.setChecked(not narrow or self.model.read_only)
+            self.first_round_label.setVisible(not narrow or self.model.read_only)  # the charts show it there
             total = event.size().height() if narrow else event.size().width()
-            size = 3 * total // 5 if narrow else total // 2  # on top, the answer with a readable heatmap
+            size = 9 * total // 20 if narrow else total // 2  # the answer on top, the sliders below it
             self.splitter.setSizes([size, total - size])
         super().resizeEvent(event)
 
