@@ -226,3 +226,12 @@ def test_a_teammates_write_reaches_the_charts(qtbot, tmp_path) -> None:
     assert room.window.polls_pane.model.rowCount() == 11
     room.window.close()
     store.close()
+
+
+def test_leaving_meeting_mode_gives_back_the_window_exactly(room, qtbot) -> None:
+    win = room.window
+    win.resize(1234, 777)
+    qtbot.waitUntil(lambda: (win.width(), win.height()) == (1234, 777))
+    win.enter_presentation()
+    win.leave_presentation()
+    qtbot.waitUntil(lambda: (win.width(), win.height()) == (1234, 777), timeout=2000)

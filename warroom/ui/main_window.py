@@ -289,6 +289,7 @@ class MainWindow(QMainWindow):
         self.presenting = True
         self._dock_state = self.saveState()
         self._was_maximized = self.isMaximized()
+        self._normal_rect = self.geometry()  # Esc gives back exactly this window
         self.polls_dock.hide()
         self.scenario_dock.hide()
         self.menuBar().hide()
@@ -320,6 +321,8 @@ class MainWindow(QMainWindow):
         if self._was_maximized:
             self.showMaximized()
         self.restoreState(self._dock_state)
+        if not self._was_maximized:
+            self.setGeometry(self._normal_rect)
 
     def step_view(self, step: int) -> None:
         if not self.presenting:
