@@ -83,8 +83,8 @@ class WarRoom:
         self.store = store
         self.settings = settings
         self.poll_service = PollService(store.sessions, watch=watch, backup_dir=backup_dir)
-        self.averages = AverageController()
         errors = ForecastErrors.load(resource_path("data", "forecast_errors.json"))
+        self.averages = AverageController(errors=errors)
         self.scenarios = ScenarioController(self.poll_service, errors=errors)
         # meeting mode's saved-scenario view: never the live case, the same odds
         self.presented = ScenarioController(errors=errors)

@@ -533,6 +533,9 @@ class PollAverages:
         second_lead_implied: runoffs implied by first round + transfer splits, for the other polls.
         as_of: the no-look-ahead cut-off, if any.
         columns: the polls (after the cut-off) as arrays, for the charts.
+        forecast: the 90 % forecast band (where the result may land, from the historical error of poll averages
+            at each day's distance to polling day), per series on the same grid: "first:<code>", "lead1",
+            "lead2"; empty when not computed (core.pipeline.forecast_bands).
     """
 
     a: str
@@ -544,6 +547,7 @@ class PollAverages:
     second_lead_implied: PointSet = field(default_factory=PointSet.empty)
     as_of: date | None = None
     columns: PollColumns | None = None
+    forecast: Mapping[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
     def latest_first_round(self, day: float | None = None) -> dict[str, float]:
         """Average first-round shares on a day (default: the last day of the grid)."""

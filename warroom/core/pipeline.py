@@ -41,7 +41,7 @@ from warroom.core.baseline import (
     scenario_to_dict,
     splits_from_polls,
 )
-from warroom.core.forecast import ForecastErrors, RunoffOdds, simulate_first_round, simulate_runoff
+from warroom.core.forecast import ForecastErrors, RunoffOdds, share_interval, simulate_first_round, simulate_runoff
 from warroom.core.runoff import Split, implied_runoff
 from warroom.core.scenario import (
     DEFAULT_ERROR,
@@ -83,6 +83,7 @@ def compute_averages(
     as_of: date | None = None,
     columns: ColumnBuilder | None = None,
     priors: PriorSource | None = None,
+    odds: OddsModel | None = None,
 ) -> PollAverages | None:
     """The poll average of a contest, with the published transfer splits implying runoffs where needed.
 
@@ -92,6 +93,7 @@ def compute_averages(
         as_of: only polls whose fieldwork ended by this day, and the grid ends there (no look-ahead).
         columns: a ColumnBuilder kept by the caller between recomputes (skips unchanged polls' work).
         priors: default splits where no poll publishes one (the same ones the scenario starts from).
+        odds: with it, the averages carry their forecast bands (forecast_bands).
 
     Returns:
         The averages, or None when no poll (by `as_of`) has first-round figures.
@@ -100,7 +102,7 @@ def compute_averages(
         return None
     built = (columns or ColumnBuilder(contest)).build(polls)
     with_transfers = [p for p in polls if p.transfers]
-    return average_polls(
+    averages = average_polls(
         polls,
         contest,
         as_of=as_of,
@@ -109,6 +111,29 @@ def compute_averages(
             with_transfers, contest, a, b, as_of, priors(a, b) if priors is not None else None
         ),
     )
+    return replace(averages, forecast=forecast_bands(averages, odds)) if odds is not None else averages
+
+
+def forecast_bands(averages: PollAverages, model: OddsModel) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The 90 % forecast band of every series, day by day: the historical error of poll averages at that day's
+    distance to polling day around the average (shares on the logit scale, leads as margins, so neither
+    leaves its range). The poll-average band says where the polls stand; this one where the result may land.
+    Leads use the runoff margin's error curve (the record has no separate first-round lead series)."""
+    election = model.election_date.toordinal()
+    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for code, s in averages.first_round.items():
+        days_to = np.maximum(election - s.days, 0.0)
+        mean = np.clip(s.mean, 0.0, 100.0)
+        lo, hi = share_interval(mean, np.asarray(model.errors.share_sd(days_to, mean)), 0.9)
+        out[f"first:{code}"] = (np.asarray(lo, dtype=float), np.asarray(hi, dtype=float))
+    for key, lead in (("lead1", averages.first_lead), ("lead2", averages.second_lead)):
+        if lead.empty:
+            continue
+        sd = np.asarray(model.errors.margin_sd(np.maximum(election - lead.days, 0.0)))
+        # The margin is 2 A - 100 of the two's vote: A's share's logit interval (sd halved), mapped back.
+        lo, hi = share_interval(np.clip(50.0 + lead.mean / 2.0, 0.0, 100.0), sd / 2.0, 0.9)
+        out[key] = (2.0 * np.asarray(lo, dtype=float) - 100.0, 2.0 * np.asarray(hi, dtype=float) - 100.0)
+    return out
 
 
 def runoff_kind(averages: PollAverages, day: float | None = None) -> str:

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from warroom.core.averaging import ColumnBuilder, PollAverages
-from warroom.core.pipeline import PriorSource, compute_averages
+from warroom.core.forecast import ForecastErrors
+from warroom.core.pipeline import OddsModel, PriorSource, compute_averages
 from warroom.core.types import Contest, Poll
 
 
@@ -22,8 +23,10 @@ class AverageController(QObject):
     averages_ready = Signal(object, object)
     average_failed = Signal(str)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, *, errors: ForecastErrors | None = None) -> None:
         super().__init__(parent)
+        self._errors = errors  # the historical error table: with it, the averages carry their forecast bands
+        self._odds: OddsModel | None = None
         self._contest: Contest | None = None
         self._polls: list[Poll] = []
         self.averages: PollAverages | None = None
@@ -37,6 +40,8 @@ class AverageController(QObject):
         self._contest = contest
         self._polls = []
         self.averages = None
+        if self._errors is not None:
+            self._odds = OddsModel(self._errors, contest.second_round_date or contest.election_date)
         self._columns = ColumnBuilder(contest)  # keeps each unchanged poll's row between recomputes
 
     def set_priors(self, priors: PriorSource | None) -> None:
@@ -54,7 +59,9 @@ class AverageController(QObject):
         if contest is None:
             return
         try:
-            self.averages = compute_averages(self._polls, contest, columns=self._columns, priors=self.priors)
+            self.averages = compute_averages(
+                self._polls, contest, columns=self._columns, priors=self.priors, odds=self._odds
+            )
         except (ValueError, KeyError) as exc:
             self.averages = None
             self.average_failed.emit(f"The poll average could not be computed: {exc}")

@@ -319,8 +319,16 @@ class _Series:
         self.band = _BandItem()
         self.band.setBrush(pg.mkBrush(band))
         self.band.setPen(pg.mkPen(None))
+        # The forecast band (where the result may land) behind the poll-average band (where the polls stand):
+        # fainter fill, dashed edges, so the two are never taken for one another.
+        self.forecast = _BandItem()
+        self.forecast.setZValue(-1)
+        self.style_forecast(col, theme)
         self.line = pg.PlotDataItem(pen=pg.mkPen(col, width=theme.line_width), name=name)
         self.line.setZValue(10)
+        # The forecast band does not set the view's range: the polls and their average do (it may run off the
+        # edge, which reads as "wider than this").
+        plot.addItem(self.forecast, ignoreBounds=True)
         for item in (self.band, self.line):
             plot.addItem(item)
         self.layer = PointLayer(
@@ -347,6 +355,25 @@ class _Series:
             pg.arrayToQPath(np.concatenate([x, x[::-1]]), np.concatenate([series.upper, series.lower[::-1]]))
         )
         self.line.setData(x, series.mean)
+
+    def style_forecast(self, colour: QColor | str, theme: Theme) -> None:
+        """Fill and edge of the forecast band in this theme."""
+        fill = QColor(colour)
+        fill.setAlpha(max(12, theme.band_alpha // 3))
+        self.forecast.setBrush(pg.mkBrush(fill))
+        edge = QColor(colour)
+        edge.setAlpha(160)
+        pen = pg.mkPen(edge, width=1, style=Qt.PenStyle.DashLine)
+        pen.setCosmetic(True)
+        self.forecast.setPen(pen)
+
+    def set_forecast(self, days: np.ndarray | None, lower: np.ndarray | None, upper: np.ndarray | None) -> None:
+        """The forecast band on the average's grid (None: none)."""
+        if days is None or lower is None or upper is None or len(days) == 0:
+            self.forecast.setPath(QPainterPath())
+            return
+        x = day_to_epoch(days)
+        self.forecast.setPath(pg.arrayToQPath(np.concatenate([x, x[::-1]]), np.concatenate([upper, lower[::-1]])))
 
     def set_points(
         self,
@@ -447,6 +474,7 @@ class ChartPanel(QWidget):
         # under their chart's date axis, inside the PlotItem so single-chart exports keep them.
         self._legend_lead1 = self._legend_below(self.plots["lead1"])
         self._legend_lead2 = self._legend_below(self.plots["lead2"])
+        self._legend_lead2.setColumnCount(2)  # two rows: the runoff kinds, then the two bands
         self._pollster_keys: dict[str, pg.ScatterPlotItem] = {}
         self._end_labels: dict[str, pg.TextItem] = {}
         self._end_values: dict[str, tuple[float, float]] = {}
@@ -495,6 +523,18 @@ class ChartPanel(QWidget):
         self._connect(self._lead2_implied, "lead2")
         self._legend_lead2.addItem(self._lead2_observed.line, "published head-to-head")
         self._legend_lead2.addItem(self._lead2_implied.line, "implied by transfers")
+        # The two bands, named: every chart draws both, in its own colour.
+        grey = QColor("#7f7f7f")
+        for label, alpha, style in (
+            ("90 %: where the polls stand", 90, Qt.PenStyle.NoPen),
+            ("90 %: where the result may land", 30, Qt.PenStyle.DashLine),
+        ):
+            fill = QColor(grey)
+            fill.setAlpha(alpha)
+            sample = pg.PlotDataItem(
+                [0, 1], [1, 1], pen=pg.mkPen(grey, style=style), fillLevel=0, fillBrush=pg.mkBrush(fill)
+            )
+            self._legend_lead2.addItem(sample, label)
         self.range_mode = "final"
         self.apply_theme(self._theme)  # new items take the current theme (e.g. opened during a meeting)
         for line in self._election_lines:
@@ -549,12 +589,17 @@ class ChartPanel(QWidget):
             values = shares[code]
             mask = ~np.isnan(values)
             series.set_points(days[mask], values[mask], sizes[mask], symbols[mask], ids[mask])
-            series.set_average(averages.first_round.get(code) if averages else None)
+            average = averages.first_round.get(code) if averages else None
+            series.set_average(average)
+            band = averages.forecast.get(f"first:{code}") if averages else None
+            series.set_forecast(average.days if average else None, *(band or (None, None)))
         assert self._lead1 and self._lead2_observed and self._lead2_implied
         lead = shares[a] - shares[b] if a in shares and b in shares else np.full(n, math.nan)
         both = ~np.isnan(lead)
         self._lead1.set_points(days[both], lead[both], sizes[both], symbols[both], ids[both])
         self._lead1.set_average(averages.first_lead if averages else None)
+        band1 = averages.forecast.get("lead1") if averages else None
+        self._lead1.set_forecast(averages.first_lead.days if averages else None, *(band1 or (None, None)))
         # id -> row, as an array: the runoff chart's points (which come as poll ids) look their size and
         # symbol up in one vectorised step.
         self._row_of = np.full(int(ids.max()) + 2 if len(ids) else 1, -1, dtype=np.int64)
@@ -573,6 +618,8 @@ class ChartPanel(QWidget):
             for series in (self._lead2_observed, self._lead2_implied):
                 series.set_points(np.empty(0), np.empty(0), np.empty(0), [], np.empty(0, dtype=np.int64))
         self._lead2_observed.set_average(averages.second_lead if averages else None)
+        band2 = averages.forecast.get("lead2") if averages else None
+        self._lead2_observed.set_forecast(averages.second_lead.days if averages else None, *(band2 or (None, None)))
         self._lead2_implied.set_average(None)
         # Say what the runoff line is made of: published head-to-heads (filled points) and runoffs implied by
         # first round and transfers (hollow); the scenario's baseline names the same source.
@@ -684,6 +731,7 @@ class ChartPanel(QWidget):
                 lead.points.setPen(pg.mkPen(fg, width=1.5))
                 lead.points.setBrush(pg.mkBrush(fg))
                 lead.band.setBrush(pg.mkBrush(band))
+                lead.style_forecast(fg, theme)
         for legend in (self._legend_lead1, self._legend_lead2):
             legend.setBrush(
                 pg.mkBrush(

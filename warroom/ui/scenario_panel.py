@@ -487,6 +487,8 @@ class ScenarioPanel(QWidget):
 
     NARROW = 900
     """Below this width (px) the answer sits above the inputs instead of beside them."""
+    TALL = 700
+    """From this height (px) a narrow panel still has room for the heatmap above the sliders."""
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         narrow = event.size().width() < self.NARROW
@@ -494,7 +496,8 @@ class ScenarioPanel(QWidget):
         if self.splitter.orientation() != wanted:
             self.splitter.setOrientation(wanted)
             self.splitter.insertWidget(0, self._outputs if narrow else self._inputs_scroll)
-            self.heatmap_toggle.setChecked(not narrow or self.model.read_only)
+            tall = event.size().height() >= self.TALL
+            self.heatmap_toggle.setChecked(not narrow or tall or self.model.read_only)
             self.first_round_label.setVisible(not narrow or self.model.read_only)  # the charts show it there
             total = event.size().height() if narrow else event.size().width()
             size = 9 * total // 20 if narrow else total // 2  # the answer on top, the sliders below it
