@@ -216,3 +216,23 @@ def test_simulated_odds_follow_the_case_not_the_order_it_was_stored_in() -> None
     late = evaluate(replace(base, as_of=date(2024, 5, 1)), scenario, odds=model).projection.win_probability_b
     assert late < p1 < 0.5
     assert "wins" not in p2.verdict and "%" in p2.verdict
+
+
+def test_forecast_bands_hold_the_poll_band_widen_with_distance_and_stay_shares() -> None:
+    from warroom.core.forecast import ForecastErrors
+    from warroom.core.pipeline import OddsModel
+    from warroom.resources import resource_path
+
+    errors = ForecastErrors.load(resource_path("data", "forecast_errors.json"))
+    polls = [replace(p, first_round={"ann": 55.0, "bob": 44.0, "cat": 1.0}) for p in _polls()]
+    avg = compute_averages(polls, TOY, odds=OddsModel(errors, TOY.election_date))
+    assert avg is not None and set(avg.forecast) == {"first:ann", "first:bob", "first:cat", "lead1", "lead2"}
+    for code, series in avg.first_round.items():
+        lo, hi = avg.forecast[f"first:{code}"]
+        assert np.all(lo >= 0) and np.all(hi <= 100)  # a 1 % candidate's band stays a share
+        assert np.all(lo <= series.lower + 1e-9) and np.all(series.upper <= hi + 1e-9)  # wider than the polls'
+    lo, hi = avg.forecast["lead2"]
+    width = hi - lo
+    assert width[0] > width[-1]  # further from polling day, wider (the first grid day is the furthest)
+    assert np.all(lo >= -100) and np.all(hi <= 100)
+    assert compute_averages(polls, TOY).forecast == {}  # without the error model, no forecast band
