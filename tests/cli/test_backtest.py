@@ -66,3 +66,16 @@ def test_backtest_of_the_demo_and_a_users_own_contest(tmp_path: Path) -> None:
 def test_backtest_without_any_result_says_so(tmp_path: Path) -> None:
     code, _out, err = run("backtest", "--contest", "Nope", "--data-dir", str(tmp_path))
     assert code == 1 and "Nope" in err
+
+
+def test_forecast_by_week_ends_on_the_scenario_verbs_chance(tmp_path: Path) -> None:
+    state = ["--data-dir", str(tmp_path)]
+    code, out, err = run("forecast", "--json", *state)
+    assert code == 0, err
+    weeks = json.loads(out)["forecast"]
+    assert len(weeks) >= 5 and weeks[-1]["day"] == "2012-05-02"
+    code, out, err = run("scenario", "--json", *state)
+    assert code == 0, err
+    scenario = json.loads(out)
+    assert weeks[-1]["p_win"]["livingstone"] == scenario["win_probability_challenger"]
+    assert weeks[-1]["margin"] == scenario["margin"]

@@ -222,3 +222,20 @@ def test_render_reads_the_same_settings_file_as_the_app(tmp_path: Path, monkeypa
     code, out, err = run("render", "charts", "--db", str(db), "--contest", TOY.name, "--out", str(tmp_path / "t.png"), "--json")
     assert code == 0, err
     assert json.loads(out)["contest"] == TOY.name
+
+
+def test_the_forecast_over_time_ends_on_the_panels_numbers(demo, qtbot, tmp_path: Path) -> None:
+    room = demo
+    dialog = room.scenario_actions.forecast_dialog()
+    qtbot.addWidget(dialog)
+    live = room.scenarios.view
+    last_day = max(p.fieldwork_end for p in room.poll_service.polls)
+    x, y = dialog.curves["livingstone"].getData()
+    assert len(x) >= 5 and 0 <= y.min() and y.max() <= 100
+    # its last point is the case on the panel: the same baseline day, the same simulated chance
+    assert y[-1] == pytest.approx(100 * live.projection.win_probability_b, abs=1e-9)
+    assert chance_text(live.projection.win_probability_b) in dialog.summary.text()
+    assert f"{last_day:%d %B %Y}" in dialog.summary.text()
+    dialog.resize(1200, 800)
+    dialog.show()
+    dialog.grab().save(str(tmp_path / "forecast.png"))

@@ -76,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("scenario", parents=[common], help="evaluate a transfer/message scenario")
     _add_scenario_options(p)
     sub.add_parser(
+        "forecast", parents=[common], help="the chance of winning and the forecast margin by week, from the polls"
+    )
+    sub.add_parser(
         "backtest", parents=[common], help="the average and forecast 60/30/14/7/1 days out against each stored result"
     )
     p = sub.add_parser("render", parents=[common], help="render a chart or panel to PNG/SVG/PDF, headless")
@@ -429,6 +432,17 @@ def cmd_scenario(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_forecast(args: argparse.Namespace, out: TextIO) -> int:
+    from warroom.cli.reports import forecast_report
+
+    store = open_for_cli(args)
+    try:
+        forecast_report(store, contest_of(store, args), out, table, args.json)
+    finally:
+        store.close()
+    return 0
+
+
 def cmd_backtest(args: argparse.Namespace, out: TextIO) -> int:
     from warroom.cli.backtest import cmd_backtest as run
 
@@ -458,6 +472,7 @@ COMMANDS = {
     "scenario": cmd_scenario,
     "render": cmd_render,
     "backtest": cmd_backtest,
+    "forecast": cmd_forecast,
     "gui": cmd_gui,
 }
 

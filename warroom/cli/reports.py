@@ -29,6 +29,8 @@ from warroom.core.pipeline import (
     compute_averages,
     default_scenario,
     evaluate,
+    forecast_days,
+    forecast_over_time,
     freshness,
     make_baseline,
     save_scenario,
@@ -330,3 +332,46 @@ def _apply_options(scenario: Any, eliminated: list[str], contest: Contest, args:
             raise ReportError(f"--split {who.strip()}: not an eliminated candidate in this baseline")
         splits[code] = Split(*_parse_three(parts, f"--split {who}"))
     return replace(scenario, splits=splits)
+
+
+def forecast_report(store: OpenStore, contest: Contest, out: TextIO, table: Table, as_json: bool) -> None:
+    """`warroom forecast`: the chance of winning and the forecast margin by week (what the app's Scenario >
+    Forecast over time draws), each from the polls known on that day."""
+    import json
+
+    polls = load_polls(store, contest)
+    if not any(p.first_round for p in polls):
+        raise ReportError(f"no polls with first-round figures in {contest.name}")
+    days = forecast_days(polls, max(p.fieldwork_end for p in polls))
+    points = forecast_over_time(polls, contest, odds_model(contest), days, load_priors(store, contest))
+    if as_json:
+        rows = [
+            {
+                "day": p.day.isoformat(),
+                "polls": p.polls,
+                "front_runner": p.a,
+                "challenger": p.b,
+                "margin": round(p.margin, 3),
+                "band90": [round(p.band[0], 3), round(p.band[1], 3)],
+                "p_win": {k: round(v, 4) for k, v in p.p_win.items()},
+            }
+            for p in points
+        ]
+        out.write(json.dumps({"contest": contest.name, "forecast": rows}, indent=2) + "\n")
+        return
+    nm = {c.code: c.display for c in contest.candidates}
+    out.write(f"{contest.name}: the forecast by week, each from the polls known that day\n\n")
+    table(
+        ["day", "polls", "margin", "90 % band", "chance of winning"],
+        [
+            [
+                p.day,
+                p.polls,
+                f"{nm.get(p.a, p.a)} {p.margin:+.1f}",
+                f"{p.band[0]:+.1f} to {p.band[1]:+.1f}",
+                ", ".join(f"{nm.get(k, k)} {chance_text(v)}" for k, v in sorted(p.p_win.items(), key=lambda kv: -kv[1])[:2]),
+            ]
+            for p in points
+        ],
+        out,
+    )

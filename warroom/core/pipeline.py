@@ -680,3 +680,80 @@ def freshness(
         gone,
         f"Today's polls{since} give {now:+.1f} with the same settings, against {then:+.1f} when saved.",
     )
+
+
+# --- the forecast over time -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ForecastPoint:
+    """What the app would have said on one day, from the polls known by then.
+
+    Attributes:
+        day: the day.
+        polls: polls known by then.
+        a: that day's front-runner.
+        b: that day's challenger.
+        margin: the projected runoff margin (a minus b) at the default transfers.
+        band: its 90 % forecast band (the historical error at that distance to polling day).
+        p_win: candidate code -> simulated chance of winning.
+    """
+
+    day: date
+    polls: int
+    a: str
+    b: str
+    margin: float
+    band: tuple[float, float]
+    p_win: Mapping[str, float]
+
+
+def forecast_days(polls: Sequence[Poll], last: date, every: int = 7, most: int = 40) -> list[date]:
+    """The days a forecast-over-time chart looks at: every `every` days back from `last` to the first poll
+    (at most `most` of them), oldest first."""
+    if not polls:
+        return []
+    first = min(p.fieldwork_end for p in polls)
+    out: list[date] = []
+    day = last
+    while day >= first and len(out) < most:
+        out.append(day)
+        day = date.fromordinal(day.toordinal() - every)
+    return out[::-1]
+
+
+def forecast_over_time(
+    polls: Sequence[Poll],
+    contest: Contest,
+    odds: OddsModel,
+    days: Sequence[date],
+    priors: PriorSource | None = None,
+) -> list[ForecastPoint]:
+    """The win probability and the forecast margin by date, each from the polls known on that day only (the
+    same baseline, defaults and simulation as the scenario panel's, at each date)."""
+    out: list[ForecastPoint] = []
+    for day in days:
+        averages = compute_averages(polls, contest, as_of=day, priors=priors)
+        if averages is None:
+            continue
+        choice = BaselineChoice("as_of", as_of=day)
+        try:
+            base = make_baseline(choice, polls, contest, averages, priors)
+        except PipelineError:
+            continue
+        view = evaluate(base, default_scenario(base, polls, contest, choice, priors), heatmap=False, odds=odds)
+        sd = float(odds.errors.margin_sd(odds.days_before(base)))
+        lo, hi = share_interval(min(max(50.0 + view.projection.margin / 2.0, 0.0), 100.0), sd / 2.0, 0.9)
+        assert view.odds is not None
+        out.append(
+            ForecastPoint(
+                day,
+                sum(1 for p in polls if p.fieldwork_end <= day),
+                base.a,
+                base.b,
+                view.projection.margin,
+                (2.0 * float(lo) - 100.0, 2.0 * float(hi) - 100.0),
+                dict(view.odds.p_win),
+            )
+        )
+    return out

@@ -20,6 +20,7 @@ from warroom.core.averaging import PollAverages
 from warroom.core.forecast import ForecastErrors
 from warroom.core.pipeline import (
     BaselineChoice,
+    ForecastPoint,
     Freshness,
     OddsModel,
     PipelineError,
@@ -28,6 +29,8 @@ from warroom.core.pipeline import (
     SavedScenario,
     default_scenario,
     evaluate,
+    forecast_days,
+    forecast_over_time,
     freshness,
     make_baseline,
     reconcile,
@@ -215,6 +218,15 @@ class ScenarioController(QObject):
         if self.contest is None:
             raise PipelineError("no contest is open")
         return freshness(saved, self.polls, self.contest, self.averages, self.priors, self.odds)
+
+    def forecast_over_time(self) -> list[ForecastPoint]:
+        """The win probability and forecast margin by week, each from the polls known that day (empty without
+        polls or the error table)."""
+        if self.contest is None or self.odds is None or not self.polls:
+            return []
+        last = max(p.fieldwork_end for p in self.polls)
+        days = forecast_days(self.polls, last)
+        return forecast_over_time(self.polls, self.contest, self.odds, days, self.priors)
 
     def saved_view(self, saved: SavedScenario) -> ProjectionView:
         """A saved case's numbers, exactly as the panel would show them."""

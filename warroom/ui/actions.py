@@ -17,12 +17,13 @@ from PySide6.QtWidgets import QDialog, QInputDialog
 from warroom.core.averaging import PollAverages
 from warroom.core.csvformat import ParseResult
 from warroom.core.paste import guess_columns, split_table
-from warroom.core.pipeline import Freshness, ProjectionView, SavedScenario, assumption_lines
+from warroom.core.pipeline import ForecastPoint, Freshness, ProjectionView, SavedScenario, assumption_lines
 from warroom.core.report import summarise
 from warroom.core.scenario import break_even_text
 from warroom.core.types import Contest, Poll
 from warroom.ui.compare_dialog import CompareColumn, CompareDialog
 from warroom.ui.export import Briefing, BriefingScenario, sources_of
+from warroom.ui.forecast_dialog import ForecastDialog
 from warroom.ui.main_window import MainWindow
 from warroom.ui.paste_dialog import PasteDialog
 
@@ -43,6 +44,7 @@ class ScenarioLibrary(Protocol):
     def reset(self) -> None: ...
     def freshness(self, saved: SavedScenario) -> Freshness: ...
     def saved_view(self, saved: SavedScenario) -> ProjectionView: ...
+    def forecast_over_time(self) -> list[ForecastPoint]: ...
 
 
 class Presenter(Protocol):
@@ -119,10 +121,31 @@ class ScenarioActions(QObject):
         menu.addAction("&Save as…", self.save)
         menu.addAction("&Compare…", self.compare)
         menu.addAction("&Reset to baseline", self.library.reset)
+        menu.addSeparator()
+        menu.addAction("&Forecast over time…", self.show_forecast)
         if saved:
             menu.addSeparator()
             for s in saved:
                 menu.addAction(f"Load '{s.name}'", partial(self.library.load, s.name))
+
+    def forecast_dialog(self) -> ForecastDialog:
+        """The forecast-over-time charts for the open contest (computed now: a fraction of a second)."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            points = self.library.forecast_over_time()
+        finally:
+            QApplication.restoreOverrideCursor()
+        contest = self.library.contest
+        names = {c.code: c.display for c in contest.candidates} if contest else {}
+        colours = {c.code: c.colour for c in contest.candidates} if contest else {}
+        return ForecastDialog(points, names, colours, self.window)
+
+    def show_forecast(self) -> None:
+        """Scenario > Forecast over time."""
+        self.forecast_dialog().exec()
 
     def briefing(self) -> Briefing:
         """The one-page briefing: the average, both leads, and every saved scenario as saved."""

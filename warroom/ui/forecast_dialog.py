@@ -1,0 +1,89 @@
+"""The forecast over time: each finalist's chance of winning and the forecast margin, week by week, each from
+the polls known on that day (core.pipeline.forecast_over_time): the view a model page leads with."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, time
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+
+from warroom.core.forecast import chance_text
+from warroom.core.pipeline import ForecastPoint
+
+
+def _epoch(days: Sequence[date]) -> np.ndarray:
+    return np.array([datetime.combine(d, time(12)).timestamp() for d in days], dtype=float)
+
+
+class ForecastDialog(QDialog):
+    """Two linked charts: chance of winning (%) and the forecast runoff margin with its 90 % band.
+
+    Args:
+        points: the forecast by date, oldest first.
+        names: candidate code -> display name.
+        colours: candidate code -> colour.
+        parent: the window.
+    """
+
+    def __init__(
+        self,
+        points: Sequence[ForecastPoint],
+        names: Mapping[str, str],
+        colours: Mapping[str, str],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Forecast over time")
+        self.setObjectName("forecast_dialog")
+        layout = QVBoxLayout(self)
+        self.summary = QLabel()
+        self.summary.setObjectName("forecast_summary")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.chance = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()})
+        self.chance.setObjectName("forecast_chance")
+        self.chance.setTitle("Chance of winning (%), from the polls known each day")
+        self.chance.setYRange(0, 100)
+        self.chance.addLegend(offset=(10, 10))
+        self.chance.addItem(pg.InfiniteLine(50, angle=0, pen=pg.mkPen("#888888", style=pg.QtCore.Qt.PenStyle.DashLine)))
+        self.margin = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()})
+        self.margin.setObjectName("forecast_margin")
+        self.margin.setXLink(self.chance)
+        layout.addWidget(self.chance, 1)
+        layout.addWidget(self.margin, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.curves: dict[str, pg.PlotDataItem] = {}
+        self.resize(900, 640)
+        if not points:
+            self.summary.setText("No polls with first-round figures yet: nothing to forecast.")
+            return
+        last = points[-1]
+        x = _epoch([p.day for p in points])
+        for code in (last.a, last.b):
+            y = np.array([100.0 * p.p_win.get(code, 0.0) for p in points])
+            self.curves[code] = self.chance.plot(
+                x, y, pen=pg.mkPen(colours.get(code, "#333333"), width=2.5), symbol="o", symbolSize=6,
+                symbolBrush=colours.get(code, "#333333"), name=names.get(code, code),
+            )
+        a, b = names.get(last.a, last.a), names.get(last.b, last.b)
+        self.margin.setTitle(f"Forecast runoff margin, {a} minus {b} (points), with its 90 % band")
+        same = [p for p in points if (p.a, p.b) == (last.a, last.b)]
+        xs = _epoch([p.day for p in same])
+        lo = np.array([p.band[0] for p in same])
+        hi = np.array([p.band[1] for p in same])
+        upper = self.margin.plot(xs, hi, pen=pg.mkPen("#888888", style=pg.QtCore.Qt.PenStyle.DashLine))
+        lower = self.margin.plot(xs, lo, pen=pg.mkPen("#888888", style=pg.QtCore.Qt.PenStyle.DashLine))
+        self.margin.addItem(pg.FillBetweenItem(upper, lower, brush=pg.mkBrush(128, 128, 128, 50)))
+        self.margin.plot(xs, np.array([p.margin for p in same]), pen=pg.mkPen("#222222", width=2.5))
+        self.margin.addItem(pg.InfiniteLine(0, angle=0, pen=pg.mkPen("#888888", style=pg.QtCore.Qt.PenStyle.DashLine)))
+        self.summary.setText(
+            f"On {last.day:%d %B %Y}, from {last.polls} polls: {a} {chance_text(last.p_win.get(last.a, 0.0))}, "
+            f"{b} {chance_text(last.p_win.get(last.b, 0.0))}; margin {last.margin:+.1f} "
+            f"(90 %: {last.band[0]:+.1f} to {last.band[1]:+.1f}). Each point uses only the polls known that day, "
+            "the default transfers, and the historical error of poll averages at that distance to polling day."
+        )
