@@ -236,3 +236,25 @@ def test_forecast_bands_hold_the_poll_band_widen_with_distance_and_stay_shares()
     assert width[0] > width[-1]  # further from polling day, wider (the first grid day is the furthest)
     assert np.all(lo >= -100) and np.all(hi <= 100)
     assert compute_averages(polls, TOY).forecast == {}  # without the error model, no forecast band
+
+
+def test_an_uncertain_message_strength_is_allowed_for_in_the_odds() -> None:
+    from warroom.core.baseline import scenario_from_dict, scenario_to_dict
+    from warroom.core.forecast import ForecastErrors
+    from warroom.core.pipeline import OddsModel
+    from warroom.resources import resource_path
+
+    errors = ForecastErrors.load(resource_path("data", "forecast_errors.json"))
+    model = OddsModel(errors, date(2024, 5, 2))
+    base = Baseline({"A": 46, "B": 38, "C": 16}, {"R": 34}, {"A": "R"}, "A", "B", as_of=date(2024, 5, 1))
+    firm = Scenario({"C": Split(40, 20, 40)}, message_strength=0.0)
+    guess = replace(firm, message_uncertainty=0.6)  # 0-60 %: the draws peel up to 7 points from A
+    p_firm = evaluate(base, firm, odds=model).projection
+    p_guess = evaluate(base, guess, odds=model).projection
+    assert p_guess.margin == p_firm.margin  # the projection itself uses the set strength
+    assert p_guess.win_probability_b > p_firm.win_probability_b + 0.05  # the odds allow for a stronger message
+    assert guess.message_range == (0.0, 0.6)
+    assert replace(firm, message_strength=0.9, message_uncertainty=0.3).message_range == pytest.approx((0.6, 1.0))
+    assert scenario_from_dict(scenario_to_dict(guess)).message_uncertainty == 0.6
+    with pytest.raises(ValueError, match="uncertainty"):
+        Scenario({}, message_uncertainty=float("nan"))

@@ -95,6 +95,12 @@ def _add_scenario_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--poll", type=int, metavar="ID", help="baseline: this poll instead of the average")
     p.add_argument("--message", type=float, metavar="0-100", help="%% of the front-runner's personal vote peeled away")
     p.add_argument("--message-to", metavar="B,OTHERS,ABSTAIN", help="where peeled voters go, %% (e.g. 50,30,20)")
+    p.add_argument(
+        "--message-uncertainty",
+        type=float,
+        metavar="0-100",
+        help="the message strength is a guess within plus or minus this many %% (the win probability allows for it)",
+    )
     p.add_argument("--drag", type=float, metavar="0-100", help="%% of the challenger's drag recovered")
     p.add_argument(
         "--split",

@@ -259,7 +259,9 @@ def _choice(args: argparse.Namespace) -> BaselineChoice:
 
 
 def _has_overrides(args: argparse.Namespace) -> bool:
-    return any(x is not None for x in (args.message, args.message_to, args.drag)) or bool(args.split)
+    return any(
+        x is not None for x in (args.message, args.message_to, args.drag, getattr(args, "message_uncertainty", None))
+    ) or bool(args.split)
 
 
 def run_scenario(store: OpenStore, contest: Contest, args: argparse.Namespace) -> ScenarioReport:
@@ -318,6 +320,8 @@ def _apply_options(scenario: Any, eliminated: list[str], contest: Contest, args:
         scenario = replace(scenario, message_destination=Destination(*_parse_three(args.message_to, "--message-to")))
     if args.drag is not None:
         scenario = replace(scenario, drag_recovery=_percent(args.drag, "--drag"))
+    if getattr(args, "message_uncertainty", None) is not None:
+        scenario = replace(scenario, message_uncertainty=_percent(args.message_uncertainty, "--message-uncertainty"))
     splits = dict(scenario.splits)
     codes = {c.code.casefold(): c.code for c in contest.candidates} | {
         c.name.split()[-1].casefold(): c.code for c in contest.candidates

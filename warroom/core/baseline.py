@@ -84,6 +84,7 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
         "message_destination": asdict(scenario.message_destination),
         "drag_recovery": scenario.drag_recovery,
         "drag_source": asdict(scenario.drag_source),
+        "message_uncertainty": scenario.message_uncertainty,
     }
 
 
@@ -97,6 +98,7 @@ def scenario_from_dict(data: dict[str, Any], name: str = "") -> Scenario:
             drag_recovery=float(data.get("drag_recovery", 0.0)),
             drag_source=DragSource(**{k: float(v) for k, v in data.get("drag_source", {}).items()}),
             name=name,
+            message_uncertainty=float(data.get("message_uncertainty", 0.0)),
         )
     except (TypeError, ValueError) as exc:
         raise ValueError(f"saved scenario {name!r} is invalid: {exc}") from exc

@@ -41,7 +41,14 @@ from warroom.core.baseline import (
     scenario_to_dict,
     splits_from_polls,
 )
-from warroom.core.forecast import ForecastErrors, RunoffOdds, share_interval, simulate_first_round, simulate_runoff
+from warroom.core.forecast import (
+    ForecastErrors,
+    LeverRange,
+    RunoffOdds,
+    share_interval,
+    simulate_first_round,
+    simulate_runoff,
+)
 from warroom.core.runoff import Split, implied_runoff
 from warroom.core.scenario import (
     DEFAULT_ERROR,
@@ -52,6 +59,7 @@ from warroom.core.scenario import (
     break_even_curve,
     break_even_split,
     default_splits,
+    first_round_votes,
     largest_eliminated,
     margin_grid,
     project,
@@ -426,10 +434,22 @@ def simulate_odds(baseline: Baseline, scenario: Scenario, projection: Projection
     historical error of the runoff margin."""
     days = model.days_before(baseline)
     rng = np.random.default_rng(model.seed)
+    sd = float(model.errors.share_scale(days))
     # Sorted by code: the draws must not depend on the order a record kept its candidates in (a saved
     # baseline comes back from JSON with sorted keys), or the same case would simulate differently.
-    expected = {k: projection.first_round[k] for k in sorted(projection.first_round) if projection.first_round[k] > 0}
-    draws = simulate_first_round(expected, float(model.errors.share_scale(days)), model.draws, rng)
+    low, high = scenario.message_range
+    if high > low:
+        # The message strength is a guess: each draw takes its own strength from the range. The votes are
+        # affine in the strength, so the lever is votes(0) plus strength x (votes(1) - votes(0)).
+        votes = first_round_votes(baseline, scenario, np.array([0.0, 1.0]))
+        at0 = {k: max(float(votes[k][0]), 0.0) for k in sorted(votes)}
+        lever = LeverRange(low, high, {k: float(votes[k][1] - votes[k][0]) for k in sorted(votes)})
+        draws = simulate_first_round(at0, sd, model.draws, rng, lever=lever)
+    else:
+        expected = {
+            k: projection.first_round[k] for k in sorted(projection.first_round) if projection.first_round[k] > 0
+        }
+        draws = simulate_first_round(expected, sd, model.draws, rng)
     return simulate_runoff(
         draws,
         baseline.a,
@@ -477,9 +497,12 @@ def assumption_lines(baseline: Baseline, scenario: Scenario) -> list[str]:
     m = scenario.message_strength
     d = scenario.message_destination
     if m > 0:
+        low, high = scenario.message_range
+        guess = f" (a guess: {100 * low:.0f}-{100 * high:.0f} % in the odds)" if high > low else ""
         lines.append(
             f"Message: {100 * m:.0f} % of {a}'s personal vote ({m * baseline.bounce:.1f} of {baseline.bounce:.1f} "
-            f"points) peeled; {d.to_b:.0f} % to {b}, {d.to_others:.0f} % to others, {d.to_abstain:.0f} % stay home"
+            f"points) peeled{guess}; {d.to_b:.0f} % to {b}, {d.to_others:.0f} % to others, "
+            f"{d.to_abstain:.0f} % stay home"
         )
     else:
         lines.append(f"Message: none (personal vote {baseline.bounce:.1f} points)")

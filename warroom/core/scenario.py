@@ -247,6 +247,8 @@ class Scenario:
         drag_recovery: 0-1, the fraction of B's drag won back to B.
         drag_source: where the recovered voters come from.
         name: a label for saved scenarios.
+        message_uncertainty: 0-1; the message strength is a guess within plus or minus this much (the win
+            probability then draws it uniformly from that range; the projection uses the set strength).
     """
 
     splits: Mapping[str, Split]
@@ -255,11 +257,23 @@ class Scenario:
     drag_recovery: float = 0.0
     drag_source: DragSource = field(default_factory=DragSource)
     name: str = ""
+    message_uncertainty: float = 0.0
 
     def __post_init__(self) -> None:
-        for label, value in (("message strength", self.message_strength), ("drag recovery", self.drag_recovery)):
+        for label, value in (
+            ("message strength", self.message_strength),
+            ("drag recovery", self.drag_recovery),
+            ("message uncertainty", self.message_uncertainty),
+        ):
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{label} must lie within 0-1, got {value:g}")
+
+    @property
+    def message_range(self) -> tuple[float, float]:
+        """The message strengths the user thinks possible: the set strength plus or minus its uncertainty,
+        within 0-1 (a point when the lever is not marked uncertain)."""
+        m, u = self.message_strength, self.message_uncertainty
+        return (max(0.0, m - u), min(1.0, m + u))
 
     def split(self, code: str) -> Split:
         """The split of an eliminated candidate, NEUTRAL_SPLIT if the scenario has none."""
@@ -393,6 +407,12 @@ def _split_from(published: Mapping[str, float], a: str, b: str) -> Split | None:
 
 
 # --- the projection, vectorised over message strength (and optionally one candidate's split) ----------------
+
+
+def first_round_votes(baseline: Baseline, scenario: Scenario, m: np.ndarray) -> dict[str, np.ndarray]:
+    """First-round votes after both levers at message strengths `m` (points of the baseline valid vote, not
+    renormalised): affine in m, so votes(1) - votes(0) is the message's effect per unit of strength."""
+    return _first_round(baseline, scenario, m)
 
 
 def _first_round(baseline: Baseline, scenario: Scenario, m: np.ndarray) -> dict[str, np.ndarray]:

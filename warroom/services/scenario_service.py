@@ -156,6 +156,11 @@ class ScenarioController(QObject):
         if self.scenario is not None:
             self.set_scenario(replace(self.scenario, message_destination=destination))
 
+    def set_message_uncertainty(self, uncertainty: float) -> None:
+        """How far either way the message strength may be (0-1; 0 a firm setting)."""
+        if self.scenario is not None:
+            self.set_scenario(replace(self.scenario, message_uncertainty=uncertainty))
+
     def set_drag_recovery(self, recovery: float) -> None:
         """Share (0-1) of the challenger's drag won back."""
         if self.scenario is not None:

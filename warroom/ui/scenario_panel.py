@@ -201,6 +201,23 @@ class ScenarioPanel(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.message_lever, 1)
         mform.addRow("Peel away", row)
+        # How sure the campaign is of that strength: the win probability draws the strength from the range.
+        self.message_guess = QDoubleSpinBox()
+        self.message_guess.setObjectName("message_uncertainty")
+        self.message_guess.setAccessibleName("Message strength uncertainty")
+        self.message_guess.setRange(0.0, 50.0)
+        self.message_guess.setDecimals(0)
+        self.message_guess.setSingleStep(5.0)
+        self.message_guess.setPrefix("± ")
+        self.message_guess.setSuffix(" %")
+        self.message_guess.setSpecialValueText("a firm setting")
+        self.message_guess.setKeyboardTracking(False)
+        self.message_guess.setToolTip(
+            "If the message's strength is a guess, how far either way it may be: the chance of winning then "
+            "allows for any strength in that range (the projection uses the set strength)"
+        )
+        self.message_guess.valueChanged.connect(self._on_message_guess_changed)
+        mform.addRow("Strength is a guess", self.message_guess)
         mform.addRow(self.message_dest)
         row2 = QHBoxLayout()
         row2.addWidget(self.drag_lever, 1)
@@ -399,6 +416,8 @@ class ScenarioPanel(QWidget):
         if self._writing:
             return  # this panel's own edit: its widgets already show it (saves ~20 widget updates per move)
         self.message_lever.set_value(100.0 * scenario.message_strength)
+        with signals_blocked(self.message_guess):
+            self.message_guess.setValue(round(100.0 * scenario.message_uncertainty))
         self.drag_lever.set_value(100.0 * scenario.drag_recovery)
         d = scenario.message_destination
         self.message_dest.set_parts(d.to_b, d.to_others, d.to_abstain)
@@ -652,6 +671,9 @@ class ScenarioPanel(QWidget):
 
     def _on_message_changed(self, percent: float) -> None:
         self._write(self.model.set_message_strength, percent / 100.0)
+
+    def _on_message_guess_changed(self, percent: float) -> None:
+        self._write(self.model.set_message_uncertainty, percent / 100.0)
 
     def _on_drag_changed(self, percent: float) -> None:
         self._write(self.model.set_drag_recovery, percent / 100.0)
