@@ -258,3 +258,17 @@ def test_an_uncertain_message_strength_is_allowed_for_in_the_odds() -> None:
     assert scenario_from_dict(scenario_to_dict(guess)).message_uncertainty == 0.6
     with pytest.raises(ValueError, match="uncertainty"):
         Scenario({}, message_uncertainty=float("nan"))
+
+
+def test_who_reaches_the_runoff_is_simulated_too() -> None:
+    from warroom.core.forecast import ForecastErrors
+    from warroom.core.pipeline import OddsModel
+    from warroom.resources import resource_path
+
+    errors = ForecastErrors.load(resource_path("data", "forecast_errors.json"))
+    base = Baseline({"A": 36.0, "B": 33.0, "C": 31.0}, {}, {}, "A", "B", as_of=date(2024, 4, 1))
+    view = evaluate(base, Scenario({"C": Split(30, 30, 40)}), odds=OddsModel(errors, date(2024, 5, 2)))
+    assert view.odds is not None
+    q = view.odds.p_qualify
+    assert 0.1 < q["C"] < q["B"] < q["A"] <= 1.0
+    assert sum(q.values()) == pytest.approx(2.0)  # two candidates reach it in every draw

@@ -186,6 +186,7 @@ class ScenarioReport:
             "break_even_splits": {k: (None if x is None else round(x, 3)) for k, x in v.break_even_splits.items()},
             "win_probability_challenger": round(p.win_probability_b, 4),
             "margin_sd": round(p.sigma, 3),
+            "p_reach_runoff": {k: round(x, 4) for k, x in v.odds.p_qualify.items()} if v.odds is not None else None,
             "today": None
             if self.fresh is None
             else {

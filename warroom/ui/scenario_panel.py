@@ -460,9 +460,17 @@ class ScenarioPanel(QWidget):
         words = break_even_text(be, base.bounce, reached=reached)
         text = f"<b>{words[0].upper()}{words[1:]}</b>." if be is not None and 0 <= be <= 1 else f"{words[0].upper()}{words[1:]}."
         self.break_even_label.setText(text)
+        # Who else could reach the runoff, when the simulation gives anyone else a real chance of it.
+        outsiders = ""
+        if view.odds is not None:
+            others = [(k, p) for k, p in view.odds.p_qualify.items() if k not in (a, b) and p >= 0.01]
+            if others:
+                outsiders = "; reaching the runoff: " + ", ".join(
+                    f"{_name(c, k)} {chance_text(p)}" for k, p in sorted(others, key=lambda kv: -kv[1])[:3]
+                )
         self.win_label.setText(
             f"Chance {_name(c, b)} wins: <b>{chance_text(projection.win_probability_b)}</b> (assumes a polling error of "
-            f"sd {projection.sigma:.1f} points on the margin, transfers uncertain by 10 points)"
+            f"sd {projection.sigma:.1f} points on the margin, transfers uncertain by 10 points){outsiders}"
         )
         if self.model.read_only:
             lines = assumption_lines(base, scenario)
