@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from warroom import __version__
 from warroom.bootstrap import OpenStore, open_store
-from warroom.core.forecast import ForecastErrors
 from warroom.paths import AppPaths
 from warroom.qtcheck import missing_message, missing_qt_libraries, uses_xcb
 from warroom.resources import resource_path
@@ -83,7 +82,8 @@ class WarRoom:
         self.store = store
         self.settings = settings
         self.poll_service = PollService(store.sessions, watch=watch, backup_dir=backup_dir)
-        errors = ForecastErrors.load(resource_path("data", "forecast_errors.json"))
+        # The historical error of poll averages: the shipped London record, refitted with the store's own races.
+        errors = self.poll_service.forecast_errors(resource_path("data", "forecast_errors.json"))
         self.averages = AverageController(errors=errors)
         self.scenarios = ScenarioController(self.poll_service, errors=errors)
         # meeting mode's saved-scenario view: never the live case, the same odds

@@ -79,3 +79,39 @@ def test_forecast_by_week_ends_on_the_scenario_verbs_chance(tmp_path: Path) -> N
     scenario = json.loads(out)
     assert weeks[-1]["p_win"]["livingstone"] == scenario["win_probability_challenger"]
     assert weeks[-1]["margin"] == scenario["margin"]
+
+
+def test_a_stored_race_with_a_result_refits_the_forecast_error_table(tmp_path: Path) -> None:
+    """Issue 14: the forecast band is estimated from the races in the store that have results, not only the
+    shipped London record."""
+    from warroom.bootstrap import open_store
+    from warroom.core.forecast import ForecastErrors
+    from warroom.paths import AppPaths
+    from warroom.resources import resource_path
+    from warroom.store import contests as contests_repo
+    from warroom.store import polls as repo
+
+    paths = AppPaths.under(tmp_path)
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=paths.backup_dir)
+    table = resource_path("data", "forecast_errors.json")
+    shipped = ForecastErrors.load(table)
+    with store.sessions() as s:
+        assert contests_repo.forecast_errors(s, table).margin_sd(1) == pytest.approx(shipped.margin_sd(1))  # demo only
+    polls = [
+        replace(make_poll(1), fieldwork_start=TOY.election_date - timedelta(days=d + 2),
+                fieldwork_end=TOY.election_date - timedelta(days=d), first_round={"ann": 50, "bob": 35, "cat": 15})
+        for d in (20, 9, 3)
+    ]
+    with store.sessions.begin() as s:
+        cid = contests_repo.create_contest(s, TOY)
+        repo.add_polls(s, cid, polls)
+        # the polls said Ann by miles; Bob won: a big miss the table must learn from
+        contests_repo.set_official_result(
+            s, cid, OfficialResult({"ann": 4000, "bob": 4500, "cat": 1500}, {"ann": 4400, "bob": 5200})
+        )
+    with store.sessions() as s:
+        refit = contests_repo.forecast_errors(s, table)
+    store.close()
+    assert refit.margin_sd(1) > shipped.margin_sd(1) + 0.5
+    assert "Toyton Mayor" in refit.races

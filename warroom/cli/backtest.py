@@ -8,8 +8,6 @@ from typing import Any, TextIO
 
 from warroom.cli.common import CliError, emit_json, open_for_cli, table
 from warroom.core.backtest import DISTANCES, BacktestPoint, backtest_contest, summarise_backtest
-from warroom.core.forecast import ForecastErrors
-from warroom.resources import resource_path
 
 
 def _point_json(p: BacktestPoint) -> dict[str, Any]:
@@ -36,12 +34,13 @@ def _point_json(p: BacktestPoint) -> dict[str, Any]:
 
 def cmd_backtest(args: argparse.Namespace, out: TextIO) -> int:
     """Run the back-test over every contest in the store that has a result (or the --contest one)."""
+    from warroom.cli.reports import forecast_errors
     from warroom.store import contests as contests_repo
     from warroom.store import polls as repo
     from warroom.store.db import translated
 
-    errors = ForecastErrors.load(resource_path("data", "forecast_errors.json"))
     store = open_for_cli(args)
+    errors = forecast_errors(store)  # the table the app uses: the shipped record refitted with stored races
     points: list[BacktestPoint] = []
     try:
         with translated(store.engine), store.sessions() as session:

@@ -59,10 +59,17 @@ def load_priors(store: OpenStore, contest: Contest) -> PriorSource | None:
         return contests_repo.transfer_prior_of(session, contest)
 
 
-def odds_model(contest: Contest) -> OddsModel:
+def forecast_errors(store: OpenStore) -> ForecastErrors:
+    """The shipped error table refitted with the store's own races, as the app loads it."""
+    from warroom.store import contests as contests_repo
+
+    with translated(store.engine), store.sessions() as session:
+        return contests_repo.forecast_errors(session, resource_path("data", "forecast_errors.json"))
+
+
+def odds_model(store: OpenStore, contest: Contest) -> OddsModel:
     """How the win probability is simulated for a contest: the same model the app's panel uses."""
-    errors = ForecastErrors.load(resource_path("data", "forecast_errors.json"))
-    return OddsModel(errors, contest.second_round_date or contest.election_date)
+    return OddsModel(forecast_errors(store), contest.second_round_date or contest.election_date)
 
 
 def load_polls(store: OpenStore, contest: Contest) -> list[Poll]:
@@ -289,7 +296,7 @@ def run_scenario(store: OpenStore, contest: Contest, args: argparse.Namespace) -
             baseline = make_baseline(choice, polls, contest, averages, priors)
             scenario = default_scenario(baseline, polls, contest, choice, priors)
         scenario = _apply_options(scenario, baseline.eliminated, contest, args)
-        odds = odds_model(contest)
+        odds = odds_model(store, contest)
         view = evaluate(baseline, scenario, heatmap=False, odds=odds)
     except PipelineError as exc:
         raise ReportError(str(exc)) from None
@@ -348,7 +355,7 @@ def forecast_report(store: OpenStore, contest: Contest, out: TextIO, table: Tabl
     if not any(p.first_round for p in polls):
         raise ReportError(f"no polls with first-round figures in {contest.name}")
     days = forecast_days(polls, max(p.fieldwork_end for p in polls))
-    points = forecast_over_time(polls, contest, odds_model(contest), days, load_priors(store, contest))
+    points = forecast_over_time(polls, contest, odds_model(store, contest), days, load_priors(store, contest))
     if as_json:
         rows = [
             {

@@ -10,9 +10,11 @@ numbers, so a back-test checks the numbers a campaign sees.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import copy
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from warroom.core.forecast import (
     Calibration,
@@ -151,3 +153,55 @@ def summarise_backtest(points: Sequence[BacktestPoint]) -> Calibration:
     forecasts = [(p.p_b_wins, p.b_won) for p in points]
     intervals = [(p.band, p.actual_margin) for p in points if p.actual_margin is not None]
     return calibration(forecasts, intervals)
+
+
+def eve_records(
+    contest: Contest,
+    polls: Sequence[Poll],
+    result: OfficialResult,
+    priors: PriorSource | None = None,
+) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    """A stored race's eve-of-poll errors, as records of the forecast error table: (margin records, share records).
+
+    The average is taken with the polls known the day before polling day; the margin is the baseline's runoff
+    margin at the default transfers (as the app projects it), the shares its first round. Nothing when the race
+    has no polls by then or no final round between the average's pair.
+    """
+    day = date.fromordinal(contest.election_date.toordinal() - 1)
+    averages = compute_averages(polls, contest, as_of=day, priors=priors)
+    if averages is None:
+        return [], []
+    choice = BaselineChoice("as_of", as_of=day)
+    try:
+        base = make_baseline(choice, polls, contest, averages, priors)
+    except PipelineError:
+        return [], []
+    source = f"{contest.name}: stored polls and official result (warroom store)"
+    margins: list[dict[str, object]] = []
+    actual = result.final_margin(base.a, base.b)
+    if actual is not None:
+        margin = project(base, default_scenario(base, polls, contest, choice, priors)).margin
+        margins.append({"race": contest.name, "days": 1, "average": margin, "result": actual, "source": source})
+    official = result.shares()
+    shares = [
+        {"race": contest.name, "days": 1, "candidate": code, "average": avg, "result": official[code], "source": source}
+        for code, avg in base.normalised.items()
+        if code in official and code != "other" and avg > 0
+    ]
+    return margins, shares
+
+
+def errors_with_races(
+    table: Mapping[str, Any],
+    races: Sequence[tuple[list[dict[str, object]], list[dict[str, object]]]],
+    election_type: str = "london_mayor",
+) -> ForecastErrors:
+    """The shipped error table refitted with the eve-of-poll errors of more races (eve_records of the contests
+    in the store that have results): the forecast bands learn from every race a campaign stores."""
+    data = copy.deepcopy(dict(table))
+    block = data["types"][election_type]
+    known = {str(r["race"]) for part in ("margin", "share") for r in block[part]["final_errors"]}
+    for margins, shares in races:
+        block["margin"]["final_errors"] += [r for r in margins if str(r["race"]) not in known]
+        block["share"]["final_errors"] += [r for r in shares if str(r["race"]) not in known]
+    return ForecastErrors.fit(data, election_type)

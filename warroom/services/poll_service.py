@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from sqlalchemy.orm import Session, sessionmaker
 
 from warroom.core.csvformat import CsvFormatError, ParseResult, parse_polls_csv, pasted_table_to_csv, polls_to_csv
+from warroom.core.forecast import ForecastErrors
 from warroom.core.pipeline import PriorSource
 from warroom.core.types import Annotation, Contest, OfficialResult, Poll
 from warroom.core.validation import validate_poll
@@ -310,6 +311,10 @@ class PollService(QObject):
         """Contests (other than the open one) whose official result is stored: possible transfer priors."""
         current = self._contest.id if self._contest is not None else None
         return [c for c in self.contests() if c.id != current and c.id is not None and self.official_result(c.id)]
+
+    def forecast_errors(self, table_path: Path) -> ForecastErrors:
+        """The forecast error table refitted with every stored race that has polls and a result."""
+        return self._run(lambda s: contests_repo.forecast_errors(s, table_path))
 
     def transfer_priors(self, contest: Contest) -> PriorSource | None:
         """The default transfers `contest` takes from its chosen past count (None: none chosen or no result).

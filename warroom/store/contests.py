@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Engine, delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from warroom.core.backtest import errors_with_races, eve_records
 from warroom.core.contestfile import (
     FORMAT_EXHAUSTED,
     ContestFileError,
@@ -27,6 +28,7 @@ from warroom.core.contestfile import (
     result_to_dict,
     rules_to_dict,
 )
+from warroom.core.forecast import ForecastErrors
 from warroom.core.priors import prior_source
 from warroom.core.runoff import Split
 from warroom.core.types import (
@@ -346,6 +348,22 @@ def transfer_prior_of(session: Session, contest: Contest) -> Callable[[str, str]
         return None
     result = get_official_result(session, past.id)
     return prior_source(past, result, contest) if result is not None else None
+
+
+def forecast_errors(session: Session, table_path: Path) -> ForecastErrors:
+    """The forecast error table, refitted with the eve-of-poll errors of every race in the store that has polls
+    and an official result (core.backtest.errors_with_races). The demo race is in the shipped table already."""
+    data = json.loads(table_path.read_text(encoding="utf-8"))
+    races = []
+    for contest in repo.list_contests(session):
+        if contest.demo or contest.id is None:
+            continue
+        result = get_official_result(session, contest.id)
+        if result is None or len(result.final_round) != 2:
+            continue
+        polls = repo.list_polls(session, contest.id)
+        races.append(eve_records(contest, polls, result, transfer_prior_of(session, contest)))
+    return errors_with_races(data, [r for r in races if r[0] or r[1]])
 
 
 # --- campaign bundles -------------------------------------------------------------------------------------------
