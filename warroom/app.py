@@ -75,6 +75,7 @@ class WarRoom:
         backup_dir: Path | None = None,
     ) -> None:
         from warroom.ui.actions import ImportActions, ScenarioActions
+        from warroom.ui.answer_view import AnswerView
         from warroom.ui.contest_actions import ContestActions
         from warroom.ui.main_window import MainWindow
         from warroom.ui.scenario_panel import ScenarioPanel
@@ -97,6 +98,8 @@ class WarRoom:
         self.contest_actions = ContestActions(self.poll_service, self.window, priors=self.preferences)
         self.window.set_scenario_widget(self.scenario_panel)
         self.window.set_saved_scenario_widget(self.saved_panel)
+        self.answer_view = AnswerView(self.scenarios)
+        self.window.set_answer_widget(self.answer_view)
         self.window.show_store(store.display_target + ("  (read-only)" if store.read_only else ""))
         self._wire()
         if contest and not any(c.name == contest for c in self.poll_service.contests()):
@@ -146,6 +149,7 @@ class WarRoom:
         ps.store_failed.connect(win.show_error)
         ps.scenarios_changed.connect(lambda _rows: acts.fill_menu(sc.saved()))
         avg.averages_ready.connect(win.show_averages)
+        avg.averages_ready.connect(self.answer_view.show_averages)
         avg.averages_ready.connect(sc.set_data)
         avg.average_failed.connect(lambda msg: win.statusBar().showMessage(msg, 8000))
         sc.saved_changed.connect(acts.fill_menu)

@@ -235,3 +235,19 @@ def test_leaving_meeting_mode_gives_back_the_window_exactly(room, qtbot) -> None
     win.enter_presentation()
     win.leave_presentation()
     qtbot.waitUntil(lambda: (win.width(), win.height()) == (1234, 777), timeout=2000)
+
+
+def test_meeting_modes_answer_view_shows_the_live_case(room, qtbot) -> None:
+    win = room.window
+    win.set_presentation_views(["answer", "charts"])
+    win.enter_presentation()
+    assert win.stack.currentWidget() is room.answer_view
+    with qtbot.waitSignal(room.scenarios.view_ready, timeout=1000):
+        room.scenario_panel.message_slider.setValue(800)
+    view = room.scenarios.view
+    assert room.answer_view.verdict.text() == view.projection.verdict
+    assert f"margin {view.projection.margin:+.1f}" in room.answer_view.details.text()
+    assert room.answer_view.projected.value() == pytest.approx(view.projection.margin)
+    x, y = room.answer_view.line.getData()
+    assert len(x) > 0 and y[-1] == pytest.approx(room.averages.averages.second_lead.mean[-1])
+    win.leave_presentation()

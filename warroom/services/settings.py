@@ -44,7 +44,7 @@ class AppSettings(QObject):
 
     theme = _Key("view/theme", "system", "theme_changed")
     contest = _Key("data/contest", "", "contest_changed")
-    presentation_views = _Key("view/presentation_views", "charts,scenario", "presentation_views_changed")
+    presentation_views = _Key("view/presentation_views", "answer,charts,scenario", "presentation_views_changed")
     export_scale = _Key("export/scale", 2.0, "export_scale_changed")
 
     def __init__(self, qsettings: QSettings, parent: QObject | None = None) -> None:

@@ -266,6 +266,11 @@ class MainWindow(QMainWindow):
         self._scenario_widget = widget
         self._put_in_scroll(widget)
 
+    def set_answer_widget(self, widget: QWidget) -> None:
+        """Meeting mode's answer-only view ("answer" in the presentation views)."""
+        self._answer_widget = widget
+        self.stack.addWidget(widget)
+
     def set_saved_scenario_widget(self, widget: QWidget) -> None:
         """The widget meeting mode shows a saved scenario in (read-only; the live scenario panel is untouched)."""
         self._saved_widget = widget
@@ -274,7 +279,7 @@ class MainWindow(QMainWindow):
     # --- presentation mode ----------------------------------------------------------------------------------
 
     def set_presentation_views(self, views: Sequence[str]) -> None:
-        """The sequence stepped through in meeting mode: "charts", "scenario" or "scenario:<saved name>"."""
+        """The sequence stepped through in meeting mode: "answer", "charts", "scenario" or "scenario:<saved name>"."""
         self._views = [v for v in views if v] or ["charts"]
 
     def toggle_presentation(self) -> None:
@@ -338,6 +343,10 @@ class MainWindow(QMainWindow):
         if view == "charts":
             self._return_scenario_widget()
             self.stack.setCurrentWidget(self.charts)
+            return
+        if view == "answer" and getattr(self, "_answer_widget", None) is not None:
+            self._return_scenario_widget()
+            self.stack.setCurrentWidget(self._answer_widget)
             return
         widget = getattr(self, "_scenario_widget", None)
         if view.startswith("scenario:"):

@@ -1,0 +1,113 @@
+"""Meeting mode's answer-only view: the verdict, the runoff margin, the break-even and the chance, in type a
+room can read from the back, over one chart (the runoff lead). It shows the live scenario (its model) and the
+runoff average (the averages the charts show): no number of its own."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from warroom.core.averaging import PollAverages
+from warroom.core.forecast import chance_text
+from warroom.core.pipeline import ProjectionView
+from warroom.core.scenario import break_even_text
+from warroom.core.types import Poll
+from warroom.ui.charts import day_to_epoch
+from warroom.ui.protocols import ScenarioModel
+
+
+class AnswerView(QWidget):
+    """Verdict, margin, break-even, chance, and the runoff lead chart.
+
+    Args:
+        model: the live scenario (the app's ScenarioController).
+        parent: the window.
+    """
+
+    def __init__(self, model: ScenarioModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("answer_view")
+        self.model = model
+        self.verdict = QLabel()
+        self.verdict.setObjectName("answer_verdict")
+        self.verdict.setWordWrap(True)
+        # Its own style sheet: the meeting-mode sheet sets one size for all text, and this is the headline.
+        self.verdict.setStyleSheet("font-size: 40pt; font-weight: bold;")
+        self.details = QLabel()
+        self.details.setObjectName("answer_details")
+        self.details.setWordWrap(True)
+        self.details.setStyleSheet("font-size: 28pt;")
+        self.details.setTextFormat(Qt.TextFormat.RichText)
+        self.chart = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()})
+        self.chart.setObjectName("answer_chart")
+        self.chart.setMenuEnabled(False)
+        self.chart.hideButtons()
+        self.band_high = pg.PlotDataItem(pen=pg.mkPen(None))
+        self.band_low = pg.PlotDataItem(pen=pg.mkPen(None))
+        self.band = pg.FillBetweenItem(self.band_high, self.band_low, brush=pg.mkBrush(128, 128, 128, 70))
+        self.line = pg.PlotDataItem(pen=pg.mkPen("#D55E00", width=4))
+        self.points = pg.ScatterPlotItem(size=12, brush=pg.mkBrush("#D55E00"), pen=pg.mkPen(None))
+        for item in (self.band_high, self.band_low, self.band, self.line, self.points):
+            self.chart.addItem(item)
+        self.chart.addItem(pg.InfiniteLine(0, angle=0, pen=pg.mkPen("#888888", width=2, style=Qt.PenStyle.DashLine)))
+        # Where this scenario puts the runoff, against where the polls have it.
+        self.projected = pg.InfiniteLine(
+            0,
+            angle=0,
+            pen=pg.mkPen("#0072B2", width=3, style=Qt.PenStyle.DashLine),
+            label="this scenario {value:+.1f}",
+            labelOpts={"position": 0.05, "color": "#0072B2", "fill": (255, 255, 255, 200)},
+        )
+        self.chart.addItem(self.projected)
+        tick = QFont()
+        tick.setPointSize(18)
+        for side in ("bottom", "left"):
+            self.chart.getAxis(side).setStyle(tickFont=tick)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 24, 24, 24)
+        layout.addWidget(self.verdict)
+        layout.addWidget(self.details)
+        layout.addWidget(self.chart, 1)
+        model.view_ready.connect(self.show_view)
+        if model.view is not None:
+            self.show_view(model.view)
+
+    def show_view(self, view: ProjectionView) -> None:
+        """The live case's answer."""
+        p, base = view.projection, view.baseline
+        a, b = base.name(base.a), base.name(base.b)
+        self.verdict.setText(p.verdict)
+        self.projected.setValue(p.margin)
+        self.details.setText(
+            f"Runoff: {a} {p.runoff.a_share:.1f} %, {b} {p.runoff.b_share:.1f} % (margin {p.margin:+.1f})<br>"
+            f"{break_even_text(p.break_even_message, base.bounce).capitalize()}<br>"
+            f"Chance {b} wins: <b>{chance_text(p.win_probability_b)}</b>"
+        )
+
+    def show_averages(self, _polls: Sequence[Poll], averages: PollAverages | None) -> None:
+        """The runoff lead the charts show: average, its band and the polls."""
+        if averages is None or averages.second_lead.empty:
+            for item in (self.band_high, self.band_low, self.line):
+                item.setData([], [])
+            self.points.setData([], [])
+            return
+        lead = averages.second_lead
+        x = day_to_epoch(lead.days)
+        self.band_high.setData(x, lead.upper)
+        self.band_low.setData(x, lead.lower)
+        self.line.setData(x, lead.mean)
+        obs = averages.second_lead_observed
+        self.points.setData(day_to_epoch(np.asarray(obs.day, dtype=float)), obs.value)
+        name_a, name_b = averages.a, averages.b
+        contest = self.model.contest
+        if contest is not None:
+            name_a, name_b = contest.candidate(averages.a).display, contest.candidate(averages.b).display
+        self.chart.setTitle(f"Runoff lead, {name_a} minus {name_b} (points)", size="20pt")
+        # The final six weeks, as the charts open: the campaign's end is what the room is deciding on.
+        last = float(lead.days[-1])
+        self.chart.setXRange(float(day_to_epoch(last - 42.0)), float(day_to_epoch(last + 3.0)), padding=0)
