@@ -707,14 +707,15 @@ def write_briefing_pdf(briefing: Briefing, path: Path) -> int:
     y += 10
     if briefing.chart is not None:
         src = briefing.chart
-        target_w = width
-        target_h = min(page.height() * 0.38, target_w * src.height() / max(1, src.width()))
+        # One scale for both directions: the charts keep their own aspect ratio on the page (never stretched),
+        # as wide as the page or as tall as 38 % of it, whichever binds first.
+        scale = min(width / max(1, src.width()), page.height() * 0.38 / max(1, src.height()))
         painter.save()
         painter.translate(0, y)
-        painter.scale(target_w / src.width(), target_h / src.height())
+        painter.scale(scale, scale)
         src.render(painter, QPoint(0, 0))
         painter.restore()
-        y += target_h + 20
+        y += src.height() * scale + 20
     if briefing.scenarios:
         text("Scenarios", 12, bold=True, gap=0.4)
         for sc in briefing.scenarios:
