@@ -141,6 +141,8 @@ class WarRoom:
         prefs = self.preferences
         prefs.priors_changed.connect(avg.set_priors)
         prefs.priors_changed.connect(sc.set_priors)
+        prefs.valid_votes_changed.connect(sc.set_valid_votes)
+        prefs.valid_votes_changed.connect(self.presented.set_valid_votes)
         prefs.presentation_views_changed.connect(win.set_presentation_views)
         prefs.preferences_failed.connect(lambda msg: win.statusBar().showMessage(msg, 8000))
         ps.polls_changed.connect(lambda change: win.show_polls(change, {p.id: p for p in ps.polls if p.id is not None}))

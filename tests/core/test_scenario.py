@@ -457,3 +457,13 @@ def test_the_verdict_never_says_more_than_the_odds() -> None:
             assert "Toss-up" in p.verdict
         else:
             assert ("Lean" in p.verdict) == (fav < 0.75)
+
+
+def test_the_break_even_in_points_and_voters() -> None:
+    from warroom.core.scenario import break_even_text
+
+    text = break_even_text(0.359, 10.7, valid_votes=2_208_475)
+    assert "35.9 % of the personal vote" in text and "3.8 points of the first round" in text
+    assert "about 85,000 voters" in text  # 0.359 x 10.7 points of 2,208,475, to two figures
+    assert "voters" not in break_even_text(0.359, 10.7)
+    assert break_even_text(1.5, 10.7, valid_votes=1000).startswith("break-even out of reach")

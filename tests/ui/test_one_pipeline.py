@@ -239,3 +239,10 @@ def test_the_forecast_over_time_ends_on_the_panels_numbers(demo, qtbot, tmp_path
     dialog.resize(1200, 800)
     dialog.show()
     dialog.grab().save(str(tmp_path / "forecast.png"))
+
+
+def test_the_break_even_is_said_in_voters_from_the_stored_result(demo) -> None:
+    room = demo
+    words = room.scenarios.view.break_even_words
+    assert "voters" in words and "points of the first round" in words
+    assert "voters" in room.scenario_panel.break_even_label.text()

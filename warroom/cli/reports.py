@@ -37,7 +37,7 @@ from warroom.core.pipeline import (
 )
 from warroom.core.report import AverageSummary, summarise
 from warroom.core.runoff import Split
-from warroom.core.scenario import Destination, break_even_text
+from warroom.core.scenario import Destination
 from warroom.core.types import Contest, Poll
 from warroom.resources import resource_path
 from warroom.store import polls as repo
@@ -69,7 +69,11 @@ def forecast_errors(store: OpenStore) -> ForecastErrors:
 
 def odds_model(store: OpenStore, contest: Contest) -> OddsModel:
     """How the win probability is simulated for a contest: the same model the app's panel uses."""
-    return OddsModel(forecast_errors(store), contest.second_round_date or contest.election_date)
+    from warroom.store import contests as contests_repo
+
+    with translated(store.engine), store.sessions() as session:
+        valid = contests_repo.expected_valid_votes(session, contest)
+    return OddsModel(forecast_errors(store), contest.second_round_date or contest.election_date, valid_votes=valid)
 
 
 def load_polls(store: OpenStore, contest: Contest) -> list[Poll]:
@@ -225,7 +229,7 @@ class ScenarioReport:
             f"(margin {p.margin:+.1f}; {p.runoff.exhausted:.1f} % of first-round voters exhaust)\n"
         )
         out.write(f"Verdict: {p.verdict}\n")
-        out.write(f"Break-even: {break_even_text(p.break_even_message, base.bounce)}\n")
+        out.write(f"Break-even: {v.break_even_words}\n")
         for code, y in v.break_even_splits.items():
             if y is not None:
                 reach = "" if 0 <= y <= 100 else " (out of reach)"

@@ -58,6 +58,7 @@ from warroom.core.scenario import (
     baseline_from_shares,
     break_even_curve,
     break_even_split,
+    break_even_text,
     default_splits,
     first_round_votes,
     largest_eliminated,
@@ -399,6 +400,14 @@ class ProjectionView:
     contour: np.ndarray | None = None
     break_even_splits: Mapping[str, float | None] = field(default_factory=dict)
     odds: RunoffOdds | None = None
+    valid_votes: int | None = None
+
+    @property
+    def break_even_words(self) -> str:
+        """The message break-even in words: share of the personal vote, points of the first round, voters."""
+        p = self.projection
+        reached = p.break_even_message is not None and p.gap_closed and p.break_even_message <= self.scenario.message_strength
+        return break_even_text(p.break_even_message, self.baseline.bounce, reached=reached, valid_votes=self.valid_votes)
 
 
 @dataclass(frozen=True)
@@ -414,12 +423,15 @@ class OddsModel:
         election_date: polling day (the final round's where there are two).
         draws: simulated elections per evaluation.
         seed: the random seed.
+        valid_votes: the first-round valid vote expected (the race's own result, else its transfer prior's), to
+            say a break-even in voters as well as points; None when unknown.
     """
 
     errors: ForecastErrors
     election_date: date
     draws: int = 2000
     seed: int = 20120503
+    valid_votes: int | None = None
 
     def days_before(self, baseline: Baseline) -> int:
         """Days from the baseline's figures to polling day (0 once it has passed or when unknown)."""
@@ -487,7 +499,8 @@ def evaluate(
         if heatmap:
             grid = margin_grid(baseline, scenario, HEATMAP_STRENGTHS, HEATMAP_SPLITS, target)
             contour = break_even_curve(baseline, scenario, HEATMAP_SPLITS, target)
-    return ProjectionView(baseline, scenario, projection, target, grid, contour, splits, simulated)
+    valid = odds.valid_votes if odds is not None else None
+    return ProjectionView(baseline, scenario, projection, target, grid, contour, splits, simulated, valid)
 
 
 def assumption_lines(baseline: Baseline, scenario: Scenario) -> list[str]:

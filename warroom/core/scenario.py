@@ -685,23 +685,37 @@ def with_odds(projection: Projection, baseline: Baseline, p_b: float, sigma: flo
     return replace(projection, win_probability_b=float(p_b), sigma=sigma, verdict=f"{projection.situation}: {odds}")
 
 
+def _round_voters(n: float) -> int:
+    """Voters to two significant figures: the figure is an estimate, and staff quote it that way."""
+    if n <= 0:
+        return 0
+    digits = max(0, len(str(int(n))) - 2)
+    return int(round(n, -digits))
+
+
 def _points(x: float) -> str:
     return f"{x:.1f} points" if x >= 0.05 else "less than 0.1 points"
 
 
-def break_even_text(break_even: float | None, bounce: float | None = None, *, reached: bool = False) -> str:
+def break_even_text(
+    break_even: float | None, bounce: float | None = None, *, reached: bool = False, valid_votes: int | None = None
+) -> str:
     """The break-even message strength in words, for the panel, compare, briefings and the command line.
 
     Args:
         break_even: Projection.break_even_message.
         bounce: the front-runner's personal vote (points of the first round), to say the strength in points too.
         reached: the current setting is at or past the break-even.
+        valid_votes: the first-round valid vote expected, to say the points in voters too.
     """
     if break_even is None:
         return "no break-even (the message lever does not move the margin)"
     if break_even < 0:
         return "gap closed even with no message"
     points = f" = {break_even * bounce:.1f} points of the first round" if bounce else ""
+    if bounce and valid_votes:
+        voters = break_even * bounce / 100.0 * valid_votes
+        points += f" (about {_round_voters(voters):,} voters)"
     if break_even <= 1:
         done = ", reached at the current setting" if reached else ""
         return f"break-even message {100 * break_even:.1f} % of the personal vote{points}{done}"

@@ -18,6 +18,7 @@ class PriorLookup(Protocol):
     """The poll service's side that turns a past contest's count into priors and stores the choice."""
 
     def transfer_priors(self, contest: Contest) -> PriorSource | None: ...
+    def expected_valid_votes(self, contest: Contest) -> int | None: ...
     def update_contest(self, contest: Contest) -> Contest: ...
 
 
@@ -26,11 +27,13 @@ class ContestPreferences(QObject):
 
     Signals:
         priors_changed: the open contest's transfer priors (a PriorSource, or None).
+        valid_votes_changed: the first-round valid vote to expect (int, or None), for break-evens in voters.
         presentation_views_changed: the open contest's meeting-mode views (list[str]).
         preferences_failed: a message (e.g. the chosen past count has no transfers).
     """
 
     priors_changed = Signal(object)
+    valid_votes_changed = Signal(object)
     presentation_views_changed = Signal(object)
     preferences_failed = Signal(str)
 
@@ -50,6 +53,7 @@ class ContestPreferences(QObject):
         self.contest = contest
         self.presentation_views_changed.emit(self.settings.presentation_views_for(contest.id))
         self._announce_priors(contest)
+        self.valid_votes_changed.emit(self.lookup.expected_valid_votes(contest))
 
     def set_transfer_prior(self, past_name: str) -> None:
         """Take the open contest's default transfers from `past_name`'s count ("" for none), stored with the

@@ -312,6 +312,10 @@ class PollService(QObject):
         current = self._contest.id if self._contest is not None else None
         return [c for c in self.contests() if c.id != current and c.id is not None and self.official_result(c.id)]
 
+    def expected_valid_votes(self, contest: Contest) -> int | None:
+        """The first-round valid vote to expect (its own result, else its transfer prior's)."""
+        return self._run(lambda s: contests_repo.expected_valid_votes(s, contest))
+
     def forecast_errors(self, table_path: Path) -> ForecastErrors:
         """The forecast error table refitted with every stored race that has polls and a result."""
         return self._run(lambda s: contests_repo.forecast_errors(s, table_path))

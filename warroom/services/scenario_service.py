@@ -120,6 +120,12 @@ class ScenarioController(QObject):
         self.averages = averages
         self._rebuild()
 
+    def set_valid_votes(self, valid_votes: int | None) -> None:
+        """The first-round valid vote to expect (break-evens in voters); the case is re-evaluated."""
+        if self.odds is not None and self.odds.valid_votes != valid_votes:
+            self.odds = replace(self.odds, valid_votes=valid_votes)
+            self._pending.start()
+
     def set_priors(self, priors: PriorSource | None) -> None:
         """Default splits from a past count (None: none); the baseline and defaults are rebuilt."""
         self.priors = priors

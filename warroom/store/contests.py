@@ -350,6 +350,19 @@ def transfer_prior_of(session: Session, contest: Contest) -> Callable[[str, str]
     return prior_source(past, result, contest) if result is not None else None
 
 
+def expected_valid_votes(session: Session, contest: Contest) -> int | None:
+    """The first-round valid vote to expect: the contest's own stored result, else that of the past contest it
+    takes its transfers from (the same area last time); None when neither is stored."""
+    for key in (contest.id, contest.transfer_prior or None):
+        if key is None:
+            continue
+        past = repo.get_contest(session, key)
+        result = get_official_result(session, past.id) if past is not None and past.id is not None else None
+        if result is not None:
+            return sum(result.first_round.values())
+    return None
+
+
 def forecast_errors(session: Session, table_path: Path) -> ForecastErrors:
     """The forecast error table, refitted with the eve-of-poll errors of every race in the store that has polls
     and an official result (core.backtest.errors_with_races). The demo race is in the shipped table already."""

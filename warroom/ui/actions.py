@@ -19,7 +19,6 @@ from warroom.core.csvformat import ParseResult
 from warroom.core.paste import guess_columns, split_table
 from warroom.core.pipeline import ForecastPoint, Freshness, ProjectionView, SavedScenario, assumption_lines
 from warroom.core.report import summarise
-from warroom.core.scenario import break_even_text
 from warroom.core.types import Contest, Poll
 from warroom.ui.compare_dialog import CompareColumn, CompareDialog
 from warroom.ui.export import Briefing, BriefingScenario, sources_of
@@ -82,14 +81,15 @@ class ScenarioActions(QObject):
         """One comparison column per saved scenario, each on its own baseline."""
         out = []
         for saved in self.library.saved():
+            view = self.library.saved_view(saved)
             out.append(
                 CompareColumn(
                     saved.name,
                     saved.baseline.label,
                     saved.saved_at,
-                    self.library.saved_view(saved).projection,
+                    view.projection,
                     self.library.freshness(saved).message,
-                    saved.baseline.bounce,
+                    view.break_even_words,
                 )
             )
         return out
@@ -192,7 +192,7 @@ def _briefing_scenario(name: str, view: ProjectionView, note: str) -> BriefingSc
         name,
         p.verdict,
         p.margin,
-        break_even_text(p.break_even_message, view.baseline.bounce),
+        view.break_even_words,
         p.win_probability_b,
         details,
     )

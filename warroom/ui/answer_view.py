@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from warroom.core.averaging import PollAverages
 from warroom.core.forecast import chance_text
 from warroom.core.pipeline import ProjectionView
-from warroom.core.scenario import break_even_text
 from warroom.core.types import Poll
 from warroom.ui.charts import day_to_epoch
 from warroom.ui.protocols import ScenarioModel
@@ -85,7 +84,7 @@ class AnswerView(QWidget):
         self.projected.setValue(p.margin)
         self.details.setText(
             f"Runoff: {a} {p.runoff.a_share:.1f} %, {b} {p.runoff.b_share:.1f} % (margin {p.margin:+.1f})<br>"
-            f"{break_even_text(p.break_even_message, base.bounce).capitalize()}<br>"
+            f"{view.break_even_words[0].upper()}{view.break_even_words[1:]}<br>"
             f"Chance {b} wins: <b>{chance_text(p.win_probability_b)}</b>"
         )
 

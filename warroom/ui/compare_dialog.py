@@ -40,7 +40,7 @@ class CompareColumn:
     saved_at: str
     projection: Projection
     today: str
-    bounce: float | None = None  # the front-runner's personal vote, for the break-even in points
+    break_even: str = ""  # ProjectionView.break_even_words: share of the personal vote, points, voters
 
 
 def cells(column: CompareColumn) -> list[str]:
@@ -53,7 +53,7 @@ def cells(column: CompareColumn) -> list[str]:
         f"{p.margin:+.1f}",
         f"{p.runoff.a_share:.1f}",
         f"{p.runoff.b_share:.1f}",
-        break_even_text(p.break_even_message, column.bounce),
+        column.break_even or break_even_text(p.break_even_message),
         chance_text(p.win_probability_b),
         column.today or "same answer",
     ]

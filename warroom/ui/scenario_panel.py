@@ -40,7 +40,7 @@ from warroom.core.baseline import HEATMAP_SPLITS, HEATMAP_STRENGTHS
 from warroom.core.forecast import chance_text
 from warroom.core.pipeline import BaselineChoice, ProjectionView, assumption_lines, describe_runoff_source
 from warroom.core.runoff import Split
-from warroom.core.scenario import Baseline, Destination, DragSource, Scenario, break_even_text
+from warroom.core.scenario import Baseline, Destination, DragSource, Scenario
 from warroom.core.types import Contest
 from warroom.ui.protocols import ScenarioModel
 from warroom.ui.qt_utils import signals_blocked
@@ -456,8 +456,7 @@ class ScenarioPanel(QWidget):
             f"({r.exhausted:.1f} % of first-round voters exhaust)"
         )
         be = projection.break_even_message
-        reached = be is not None and projection.gap_closed and be <= scenario.message_strength
-        words = break_even_text(be, base.bounce, reached=reached)
+        words = view.break_even_words
         text = f"<b>{words[0].upper()}{words[1:]}</b>." if be is not None and 0 <= be <= 1 else f"{words[0].upper()}{words[1:]}."
         self.break_even_label.setText(text)
         # Who else could reach the runoff, when the simulation gives anyone else a real chance of it.
