@@ -115,3 +115,27 @@ def test_a_stored_race_with_a_result_refits_the_forecast_error_table(tmp_path: P
     store.close()
     assert refit.margin_sd(1) > shipped.margin_sd(1) + 0.5
     assert "Toyton Mayor" in refit.races
+
+
+def test_contest_result_from_a_csv_file_all_or_nothing(tmp_path: Path) -> None:
+    from warroom.bootstrap import open_store
+    from warroom.paths import AppPaths
+    from warroom.store import contests as contests_repo
+
+    state = ["--data-dir", str(tmp_path)]
+    paths = AppPaths.under(tmp_path)
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=paths.backup_dir)
+    with store.sessions.begin() as s:
+        contests_repo.create_contest(s, TOY)
+    store.close()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("candidate,first_round,final_round\nAnn Red,4500,5000\nNobody,10,\n")
+    code, _out, err = run("contest", "result", TOY.name, "--from", str(bad), *state)
+    assert code == 1 and "bad.csv:3: candidate" in err and "nothing stored" in err
+    good = tmp_path / "good.csv"
+    good.write_text("candidate,first_round,final_round\nAnn Red,4500,5000\nbob,4000,4700\nGreen,1500,\n")
+    code, out, err = run("contest", "result", TOY.name, "--from", str(good), *state)
+    assert code == 0, err
+    code, out, err = run("contest", "show", TOY.name, "--json", *state)
+    assert code == 0 and "5000" in out

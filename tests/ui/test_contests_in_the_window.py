@@ -136,3 +136,30 @@ def test_a_new_race_takes_its_default_transfers_from_the_2012_count(room, qtbot)
     assert room.preferences.transfer_prior == ""
     room.contest_actions.picker.setCurrentIndex(room.contest_actions.picker.findData(made.id))
     assert room.preferences.transfer_prior == demo.name
+
+
+def test_an_official_result_entered_in_the_app_is_stored_and_back_tested(room, qtbot, tmp_path: Path) -> None:
+    from warroom.ui.result_dialog import ResultDialog
+
+    ps = room.poll_service
+    demo = ps.contest
+    ps.create_contest(_replace_name(demo, "London Mayor 2012 (copy)"))
+    copy = ps.contest
+    dialog = ResultDialog(copy)
+    qtbot.addWidget(dialog)
+    assert not dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()  # nothing typed
+    csv = tmp_path / "result.csv"
+    csv.write_text("candidate,first_round,final_round\nJohnson,971931,1054811\nLivingstone,889918,992273\nJones,98913,\n")
+    dialog.load_file(csv)
+    assert dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
+    dialog.table.item(0, 0).setText("not a number")
+    assert not dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
+    dialog.table.item(0, 0).setText("971,931")
+    stored = room.contest_actions.edit_result(_answer(dialog, QDialog.DialogCode.Accepted))
+    assert stored is not None and ps.official_result(copy.id).final_round == {"johnson": 1054811, "livingstone": 992273}
+
+
+def _replace_name(contest, name):
+    from dataclasses import replace
+
+    return replace(contest, name=name, id=None, demo=False)

@@ -33,6 +33,10 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     q = verbs.add_parser("delete", parents=[common], help="delete a contest and its polls (backed up first)")
     q.add_argument("name")
     q.add_argument("--yes", action="store_true", help="do not ask (needed without a terminal)")
+    q = verbs.add_parser("result", parents=[common], help="store a contest's official result from a CSV file")
+    q.add_argument("name")
+    q.add_argument("--from", dest="source", type=Path, required=True, metavar="RESULT.csv")
+    q.add_argument("--source-note", default="", help="where the figures come from (kept with the result)")
     q = verbs.add_parser("export", parents=[common], help="write a contest as a TOML contest file")
     q.add_argument("name")
     q.add_argument("--out", type=Path, required=True, metavar="FILE.toml")
@@ -47,8 +51,37 @@ def cmd_contest(args: argparse.Namespace, out: TextIO) -> int:
         "edit": _edit,
         "delete": _delete,
         "export": _export,
+        "result": _result,
     }
     return actions[args.contest_verb](args, out)
+
+
+def _result(args: argparse.Namespace, out: TextIO) -> int:
+    """`warroom contest result NAME --from RESULT.csv`: all or nothing, every problem with its line."""
+    from warroom.core.resultfile import ResultFileError, parse_result_csv
+    from warroom.store import contests as contests_repo
+    from warroom.store.db import translated
+
+    text = _read(args.source)
+    store = open_for_cli(args)
+    try:
+        with translated(store.engine), store.sessions.begin() as session:
+            contest = contests_repo.require_contest(session, args.name)
+            try:
+                result = parse_result_csv(text, contest, args.source_note or str(args.source.name))
+            except ResultFileError as exc:
+                lines = "\n".join(f"{args.source}:{p.line}: {p.column}: {p.message}" for p in exc.problems)
+                raise CliError(f"{lines}\nnothing stored") from None
+            contests_repo.set_official_result(session, contest.id or 0, result)
+    except contests_repo.ContestError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        store.close()
+    if args.json:
+        emit_json({"contest": args.name, "first_round": dict(result.first_round), "final_round": dict(result.final_round)}, out)
+    else:
+        out.write(f"official result stored for {args.name} ({sum(result.first_round.values()):,} first-round votes)\n")
+    return 0
 
 
 def _read(path: Path) -> str:

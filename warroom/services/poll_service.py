@@ -312,6 +312,18 @@ class PollService(QObject):
         current = self._contest.id if self._contest is not None else None
         return [c for c in self.contests() if c.id != current and c.id is not None and self.official_result(c.id)]
 
+    def set_official_result(self, contest: Contest, result: OfficialResult) -> None:
+        """Store (or replace) a contest's official result; the contest is reopened so every view follows.
+
+        Raises:
+            ValueError: the result names someone who is not a candidate; nothing stored.
+        """
+        cid = contest.id or 0
+        self._write(lambda s: contests_repo.set_official_result(s, cid, result))
+        self.contests_changed.emit(self.contests())
+        if self._contest is not None and self._contest.id == cid:
+            self.open_contest(cid)
+
     def expected_valid_votes(self, contest: Contest) -> int | None:
         """The first-round valid vote to expect (its own result, else its transfer prior's)."""
         return self._run(lambda s: contests_repo.expected_valid_votes(s, contest))

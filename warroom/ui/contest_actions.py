@@ -13,10 +13,11 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QDialog, QMenu, QMessageBox
 
-from warroom.core.types import Contest
+from warroom.core.types import Contest, OfficialResult
 from warroom.ui.contest_dialog import ContestDialog
 from warroom.ui.main_window import MainWindow
 from warroom.ui.qt_utils import signals_blocked
+from warroom.ui.result_dialog import ResultDialog
 
 
 class ContestSource(Protocol):
@@ -34,6 +35,8 @@ class ContestSource(Protocol):
     def update_contest(self, contest: Contest) -> Contest: ...
     def delete_contest(self, contest_id: int) -> Path | None: ...
     def contests_with_results(self) -> list[Contest]: ...
+    def official_result(self, contest_id: int) -> OfficialResult | None: ...
+    def set_official_result(self, contest: Contest, result: OfficialResult) -> None: ...
 
 
 class PriorChoice(Protocol):
@@ -78,6 +81,9 @@ class ContestActions(QObject):
         self.action_delete = QAction("&Delete contest…", window)
         self.action_delete.setToolTip("Delete this contest with its polls and scenarios (a backup is taken first)")
         self.action_delete.triggered.connect(self.delete_contest)
+        self.action_result = QAction("Official &result…", window)
+        self.action_result.setToolTip("Enter or read the declared result: it feeds the back-test and later races' priors")
+        self.action_result.triggered.connect(self.edit_result)
         self.action_priors = QAction("Transfer &priors from a past count…", window)
         self.action_priors.setToolTip(
             "Start this race's second-preference splits from what they were in a past contest's count"
@@ -88,7 +94,7 @@ class ContestActions(QObject):
             first = file_menu.actions()[0] if file_menu.actions() else None
             file_menu.insertActions(
                 first,  # type: ignore[arg-type]
-                [self.action_new, self.action_edit, self.action_priors, self.action_delete],
+                [self.action_new, self.action_edit, self.action_result, self.action_priors, self.action_delete],
             )
             file_menu.insertSeparator(first)  # type: ignore[arg-type]
         window.toolbar.insertWidget(window.toolbar.actions()[0] if window.toolbar.actions() else None, self.picker)  # type: ignore[arg-type]
@@ -147,6 +153,23 @@ class ContestActions(QObject):
                 return self.source.update_contest(dialog.contest())
             except ValueError as exc:
                 self.window.show_error(f"The contest was not changed: {exc}")
+        return None
+
+    def edit_result(self, dialog: ResultDialog | None = None) -> OfficialResult | None:
+        """Enter or replace the open contest's official result."""
+        contest = self.source.contest
+        if contest is None or contest.id is None:
+            return None
+        dialog = dialog or ResultDialog(contest, self.source.official_result(contest.id), self.window)
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            try:
+                result = dialog.typed_result()
+                self.source.set_official_result(contest, result)
+            except ValueError as exc:
+                self.window.show_error(f"The result was not stored: {exc}")
+                continue
+            self.window.statusBar().showMessage(f"Official result of {contest.name} stored", 6000)
+            return result
         return None
 
     def choose_priors(self, pick: Any = None) -> str | None:

@@ -1,0 +1,43 @@
+"""Official results from a CSV file: names, surnames or codes; every problem with its line and column."""
+
+from __future__ import annotations
+
+import pytest
+
+from warroom.core.resultfile import ResultFileError, parse_result_csv
+from warroom.demo import LONDON_2012, official_2012_result
+
+CSV = (
+    "candidate,first_round,final_round\n"
+    "Boris Johnson,971931,1054811\nLivingstone,\"889,918\",992273\njones,98913,\nBrian Paddick,91774,\n"
+    "Siobhan Benita,83914,\nWebb,43274,\nCortiglia,28751,\nexhausted,161391,\n"
+)
+
+
+def test_the_2012_declaration_reads_to_the_stored_result() -> None:
+    result = parse_result_csv(CSV, LONDON_2012, "London Elects")
+    official = official_2012_result()
+    assert dict(result.first_round) == dict(official.first_round)
+    assert dict(result.final_round) == dict(official.final_round)
+    assert result.exhausted == official.exhausted == 161_391
+
+
+@pytest.mark.parametrize(
+    ("bad", "line", "column"),
+    [
+        ("Nobody,5,\n", 10, "candidate"),
+        ("other,12.5,\n", 10, "votes"),
+        ("jones,7,\n", 10, "candidate"),  # a second row for Jones
+    ],
+)
+def test_problems_name_their_line_and_column(bad: str, line: int, column: str) -> None:
+    with pytest.raises(ResultFileError) as info:
+        parse_result_csv(CSV + bad, LONDON_2012)
+    assert (info.value.problems[0].line, info.value.problems[0].column) == (line, column)
+
+
+def test_a_final_round_needs_exactly_two_finalists() -> None:
+    with pytest.raises(ResultFileError, match="exactly two"):
+        parse_result_csv(CSV.replace("jones,98913,", "jones,98913,100"), LONDON_2012)
+    with pytest.raises(ResultFileError, match="header"):
+        parse_result_csv("name,votes\nx,1\n", LONDON_2012)

@@ -1,0 +1,118 @@
+"""An official result as a CSV file: one row per candidate (code, full name or surname), first-round and
+final-round votes; rows "other" (grouped others) and "exhausted" (votes that reached neither finalist). Pure.
+
+    candidate,first_round,final_round
+    Boris Johnson,971931,1054811
+    Ken Livingstone,889918,992273
+    Jenny Jones,98913,
+    exhausted,161391,
+
+Every problem is reported with its line and column; nothing is returned partly read.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+
+from warroom.core.types import Contest, OfficialResult
+
+
+@dataclass(frozen=True)
+class ResultProblem:
+    """What is wrong, where."""
+
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}, {self.column}: {self.message}"
+
+
+class ResultFileError(ValueError):
+    """The file is refused; `problems` lists every problem with its line and column."""
+
+    def __init__(self, problems: list[ResultProblem]) -> None:
+        super().__init__("; ".join(str(p) for p in problems[:10]))
+        self.problems = problems
+
+
+def _votes(text: str) -> int | None:
+    t = text.strip().replace(",", "").replace("\u2009", "").replace(" ", "")
+    if not t:
+        return None
+    if not re.fullmatch(r"\d{1,12}", t):
+        raise ValueError(f"{text.strip()!r} is not a whole number of votes")
+    return int(t)
+
+
+def parse_result_csv(text: str, contest: Contest, source: str = "") -> OfficialResult:
+    """The result the file gives for `contest`.
+
+    Raises:
+        ResultFileError: unknown candidates, repeated rows, votes that are not whole numbers, a final round
+            that is not two finalists, missing columns.
+    """
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    problems: list[ResultProblem] = []
+    if not rows:
+        raise ResultFileError([ResultProblem(1, "candidate", "the file is empty")])
+    header = [h.strip().casefold() for h in rows[0]]
+    col = {name: header.index(name) for name in ("candidate", "first_round", "final_round") if name in header}
+    for need in ("candidate", "first_round"):
+        if need not in col:
+            problems.append(ResultProblem(1, need, "the header needs this column"))
+    if problems:
+        raise ResultFileError(problems)
+    names: dict[str, str] = {}
+    for c in contest.candidates:
+        for key in (c.code, c.name, c.display, c.name.split()[-1] if c.name.split() else ""):
+            if key:
+                names.setdefault(key.strip().casefold(), c.code)
+    first: dict[str, int] = {}
+    final: dict[str, int] = {}
+    exhausted = 0
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        cells = row + [""] * (len(header) - len(row))
+        who = cells[col["candidate"]].strip()
+        key = who.casefold()
+        code = "exhausted" if key == "exhausted" else "other" if key in ("other", "others") else names.get(key)
+        if code is None:
+            problems.append(ResultProblem(line, "candidate", f"{who!r} is not a candidate of {contest.name}"))
+            continue
+        if code in first or (code == "exhausted" and exhausted):
+            problems.append(ResultProblem(line, "candidate", f"{who!r} appears twice"))
+            continue
+        try:
+            v1 = _votes(cells[col["first_round"]])
+            v2 = _votes(cells[col["final_round"]]) if "final_round" in col else None
+        except ValueError as exc:
+            problems.append(ResultProblem(line, "votes", str(exc)))
+            continue
+        if code == "exhausted":
+            exhausted = v1 or 0
+            continue
+        if v1 is None:
+            problems.append(ResultProblem(line, "first_round", "needs the candidate's first-round votes"))
+            continue
+        first[code] = v1
+        if v2 is not None:
+            if code == "other":
+                problems.append(ResultProblem(line, "final_round", "grouped others cannot be in the final round"))
+            else:
+                final[code] = v2
+    if final and len(final) != 2:
+        problems.append(ResultProblem(1, "final_round", f"give final-round votes for exactly two finalists, not {len(final)}"))
+    if not problems and sum(first.values()) <= 0:
+        problems.append(ResultProblem(2, "first_round", "no votes"))
+    if problems:
+        raise ResultFileError(problems)
+    try:
+        return OfficialResult(first, final, exhausted=exhausted, source=source)
+    except ValueError as exc:
+        raise ResultFileError([ResultProblem(1, "result", str(exc))]) from None

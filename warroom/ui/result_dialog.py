@@ -1,0 +1,133 @@
+"""Enter a contest's official result: first-round and final-round votes per candidate, typed or read from a CSV
+file (core.resultfile), checked as it is typed. The stored result feeds the back-test, the forecast error table
+and other races' transfer priors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from warroom.core.resultfile import ResultFileError, parse_result_csv
+from warroom.core.types import Contest, OfficialResult
+
+COLUMNS = ("First round", "Final round")
+
+
+class ResultDialog(QDialog):
+    """One row per candidate, plus grouped others and the exhausted votes.
+
+    Args:
+        contest: the race.
+        existing: its stored result, if any.
+        parent: the window.
+    """
+
+    def __init__(self, contest: Contest, existing: OfficialResult | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Official result: {contest.name}")
+        self.setObjectName("result_dialog")
+        self.contest = contest
+        self.codes = [c.code for c in contest.candidates] + ["other", "exhausted"]
+        labels = [c.name for c in contest.candidates] + ["Others (grouped)", "Exhausted / no valid preference"]
+        self.table = QTableWidget(len(self.codes), len(COLUMNS))
+        self.table.setObjectName("result_table")
+        self.table.setAccessibleName("Official result")
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.setVerticalHeaderLabels(labels)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.source = QLineEdit()
+        self.source.setPlaceholderText("Source, e.g. the returning officer's declaration")
+        self.source.setAccessibleName("Source of the result")
+        load = QPushButton("Read a &CSV file…")
+        load.setToolTip("candidate,first_round,final_round, one row per candidate (see the README)")
+        load.clicked.connect(self._choose_file)
+        self.problems = QLabel()
+        self.problems.setObjectName("result_problems")
+        self.problems.setWordWrap(True)
+        self.problems.setStyleSheet("color: #B00020")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Votes as declared. The final round: the two finalists' totals after transfers."))
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.source)
+        layout.addWidget(load)
+        layout.addWidget(self.problems)
+        layout.addWidget(self.buttons)
+        self.resize(640, 480)
+        if existing is not None:
+            self.show_result(existing)
+        self.table.itemChanged.connect(self._refresh)
+        self._refresh()
+
+    def show_result(self, result: OfficialResult) -> None:
+        """Fill the table from a result."""
+        self.table.blockSignals(True)
+        for row, code in enumerate(self.codes):
+            first = result.exhausted if code == "exhausted" else result.first_round.get(code)
+            final = result.final_round.get(code)
+            for col, value in enumerate((first, final)):
+                self.table.setItem(row, col, QTableWidgetItem("" if not value else f"{value:,}"))
+        self.table.blockSignals(False)
+        if result.source:
+            self.source.setText(result.source)
+        self._refresh()
+
+    def typed_result(self) -> OfficialResult:
+        """The result as typed (ResultFileError if it is not one)."""
+        lines = ["candidate,first_round,final_round"]
+        for row, code in enumerate(self.codes):
+            cells = [self._cell(row, col) for col in range(2)]
+            if any(cells):
+                lines.append(",".join([code, *(f'"{c}"' for c in cells)]))
+        return parse_result_csv("\n".join(lines) + "\n", self.contest, self.source.text().strip())
+
+    def _cell(self, row: int, col: int) -> str:
+        item = self.table.item(row, col)
+        return item.text().strip() if item is not None else ""
+
+    def _refresh(self, *_args: object) -> None:
+        try:
+            self.typed_result()
+        except ResultFileError as exc:
+            shown = [f"{self._row_label(p.line)}: {p.message}" for p in exc.problems[:5]]
+            self.problems.setText("\n".join(shown))
+            self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+            return
+        self.problems.setText("")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
+
+    def _row_label(self, line: int) -> str:
+        # line 1 is the header of the text result() builds; rows follow only where something was typed
+        return "the result" if line <= 1 else "a row"
+
+    def _choose_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Official result", "", "CSV files (*.csv);;All files (*)")
+        if path:
+            self.load_file(Path(path))
+
+    def load_file(self, path: Path) -> None:
+        """Read a result CSV into the table (problems shown, nothing stored until OK)."""
+        try:
+            result = parse_result_csv(path.read_text(encoding="utf-8-sig"), self.contest, path.name)
+        except (OSError, UnicodeDecodeError) as exc:
+            self.problems.setText(f"{path.name}: cannot read it ({exc})")
+            return
+        except ResultFileError as exc:
+            self.problems.setText("\n".join(f"{path.name}: {p}" for p in exc.problems[:5]))
+            return
+        self.show_result(result)
