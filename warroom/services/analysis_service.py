@@ -28,6 +28,10 @@ class AverageController(QObject):
         self._errors = errors  # the historical error table: with it, the averages carry their forecast bands
         self._odds: OddsModel | None = None
         self._contest: Contest | None = None
+        self._by_contest: dict[
+            int, tuple[Contest, ColumnBuilder, tuple[list[Poll], object, PollAverages | None] | None]
+        ] = {}
+        self._last: tuple[list[Poll], object, PollAverages | None] | None = None
         self._polls: list[Poll] = []
         self.averages: PollAverages | None = None
         self.priors: PriorSource | None = None  # default splits for implied runoffs, from a past count
@@ -40,9 +44,15 @@ class AverageController(QObject):
         self._contest = contest
         self._polls = []
         self.averages = None
+        # Each contest keeps its column cache and last averages: switching back to it reuses both when its poll
+        # objects are the very ones averaged last time (the poll service hands back the same list unchanged).
+        cached = self._by_contest.get(contest.id) if contest.id is not None else None
+        if cached is not None and cached[0] == contest:  # the same contest as then (an edit makes it another)
+            _same, self._columns, self._last = cached
+        else:
+            self._columns, self._last = ColumnBuilder(contest), None
         if self._errors is not None:
             self._odds = OddsModel(self._errors, contest.second_round_date or contest.election_date)
-        self._columns = ColumnBuilder(contest)  # keeps each unchanged poll's row between recomputes
 
     def set_priors(self, priors: PriorSource | None) -> None:
         """Default splits for implied runoffs from a past count (None: none); recomputed next turn."""
@@ -59,9 +69,22 @@ class AverageController(QObject):
         if contest is None:
             return
         try:
-            self.averages = compute_averages(
-                self._polls, contest, columns=self._columns, priors=self.priors, odds=self._odds
+            last = self._last
+            same = (
+                last is not None
+                and last[1] is self.priors
+                and len(last[0]) == len(self._polls)
+                and all(p is q for p, q in zip(last[0], self._polls, strict=True))
             )
+            if same and last is not None:
+                self.averages = last[2]
+            else:
+                self.averages = compute_averages(
+                    self._polls, contest, columns=self._columns, priors=self.priors, odds=self._odds
+                )
+            self._last = (self._polls, self.priors, self.averages)
+            if contest.id is not None:
+                self._by_contest[contest.id] = (contest, self._columns, self._last)
         except (ValueError, KeyError) as exc:
             self.averages = None
             self.average_failed.emit(f"The poll average could not be computed: {exc}")

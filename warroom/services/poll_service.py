@@ -78,6 +78,8 @@ class PollService(QObject):
         super().__init__(parent)
         self._sessions = sessions
         self._backup_dir = backup_dir  # where a copy goes before a contest is deleted
+        # contest id -> (store revision, polls, annotations, scenarios) as last read: a switch back is instant
+        self._read_cache: dict[int, tuple[int, list[Poll], list[Annotation], list[Any]]] = {}
         self._engine = sessions.kw.get("bind")
         self._contest: Contest | None = None
         self._polls: dict[int, Poll] = {}
@@ -122,15 +124,31 @@ class PollService(QObject):
         return contest
 
     def reload(self, *, external: bool = False) -> None:
-        """Re-read everything of the open contest and announce it."""
+        """Re-read everything of the open contest and announce it.
+
+        Switching back to a contest read earlier reuses what was read when the store's change counter has not
+        moved since (nobody wrote anything): the same poll objects, so every view's caches hold too.
+        """
         if self._contest is None:
             return
         cid = self._contest.id or 0
+        cached = self._read_cache.get(cid)
+        if cached is not None and not external and self._run(repo.revision) == cached[0]:
+            rev, polls, annotations, scenarios = cached
+        else:
 
-        def read(s: Session) -> tuple[int, list[Poll], list[Annotation], list[Any]]:
-            return repo.revision(s), repo.list_polls(s, cid), repo.list_annotations(s, cid), repo.list_scenarios(s, cid)
+            def read(s: Session) -> tuple[int, list[Poll], list[Annotation], list[Any]]:
+                return (
+                    repo.revision(s),
+                    repo.list_polls(s, cid),
+                    repo.list_annotations(s, cid),
+                    repo.list_scenarios(s, cid),
+                )
 
-        rev, polls, annotations, scenarios = self._run(read)
+            rev, polls, annotations, scenarios = self._run(read)
+            self._read_cache = {cid: (rev, polls, annotations, scenarios)} | {
+                k: v for k, v in self._read_cache.items() if v[0] == rev and k != cid
+            }
         self._revision = rev
         self._polls = {p.id: p for p in polls if p.id is not None}
         self._annotations = annotations

@@ -98,6 +98,9 @@ class PollsPane(QWidget):
         self.view.setAlternatingRowColors(True)
         self.view.verticalHeader().hide()
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Size columns from the first 100 rows, not every row: with 10,000 polls measuring each cell was most of
+        # the time it took to open or switch a contest (benchmarks/bench_scale.py, bench_switch.py).
+        self.view.horizontalHeader().setResizeContentsPrecision(100)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter by pollster or client…")
