@@ -54,3 +54,15 @@ def test_the_count_verb_imports_no_store_and_no_qt(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    """Issue 16: `warroom polls | head` printed a BrokenPipeError traceback."""
+    state = ["--data-dir", str(tmp_path)]
+    proc = subprocess.run(
+        f"{sys.executable} -m warroom polls {' '.join(state)} | head -1",
+        shell=True, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert "London Mayor 2012" in proc.stdout
+    assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr

@@ -6,6 +6,7 @@ Exit codes: 0 done, 1 bad input (nothing written), 2 usage, 3 store problem.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import stat
 import sys
@@ -503,6 +504,14 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         where = f" ({exc.where})" if exc.where else ""
         err.write(f"warroom {args.verb}: {exc}{where}\n")
         return 3
+    except BrokenPipeError:
+        # The reader went away (`warroom polls | head`): not an error of ours. Point stdout at nothing so the
+        # interpreter's final flush does not raise again, and end quietly as other Unix tools do.
+        import os
+
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141 - 128  # SIGPIPE's status as a plain exit code: 13
 
 
 def main_gui() -> int:
