@@ -379,3 +379,25 @@ def test_row_texts_show_dates_samples_and_shares_as_written() -> None:
     assert rows[1] == ["Acme", "", "28 Feb–02 Mar 2024", "", "—"]
     assert rows[2][2] == "08 Mar 2024"
     assert [model.data(model.index(1, c)) for c in (5, 6, 7, 8)] == ["45.5", "40", "15", ""]
+
+
+def test_the_poll_form_takes_second_preferences_as_published(qtbot) -> None:
+    """Issue 13: transfer figures in the poll form, the way pollsters publish them (70/30 of those who transfer)."""
+    from datetime import date
+
+    from tests.conftest import TOY
+    from warroom.core.types import EXHAUSTED, Poll, TransferObservation
+    from warroom.ui.poll_dialog import PollDialog
+
+    poll = Poll(
+        "Acme", date(2024, 3, 1), date(2024, 3, 2), 1000, {"ann": 45, "bob": 40, "cat": 15},
+        transfers=(TransferObservation("cat", "ann", 30.0), TransferObservation("cat", EXHAUSTED, 40.0)),
+    )
+    dialog = PollDialog(TOY, lambda p: [], poll)
+    qtbot.addWidget(dialog)
+    assert dialog.poll().transfers == poll.transfers  # shown and read back as they were
+    dialog.add_transfer("cat", "bob", 30.0)
+    got = {(t.from_candidate, t.to_candidate): t.share for t in dialog.poll().transfers}
+    assert got == {("cat", "ann"): 30.0, ("cat", EXHAUSTED): 40.0, ("cat", "bob"): 30.0}
+    dialog.add_transfer()  # a blank row is not a figure
+    assert len(dialog.poll().transfers) == 3

@@ -19,14 +19,17 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSpinBox,
+    QTableWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from warroom.core.types import Contest, Poll
+from warroom.core.types import EXHAUSTED, Contest, Poll, TransferObservation
 
 BLANK = -1.0  # spin-box value shown as "–": the poll did not publish this figure
 
@@ -155,6 +158,24 @@ class PollDialog(QDialog):
         parties = QGroupBox("Party voting intention (%)")
         parties.setLayout(party_form)
 
+        # Second preferences as pollsters publish them: "of Paddick's voters, 70 to Johnson and 30 to
+        # Livingstone" (of those who name a finalist), or shares of all his voters with "no second preference".
+        self.transfers = QTableWidget(0, 3)
+        self.transfers.setObjectName("transfers_table")
+        self.transfers.setAccessibleName("Second preferences")
+        self.transfers.setHorizontalHeaderLabels(["Voters of", "second preference", "%"])
+        self.transfers.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.transfers.setToolTip(
+            "As the poll publishes them: e.g. Paddick -> Johnson 70 and Paddick -> Livingstone 30 (of those who "
+            "name a finalist), or shares of all his voters with a 'no second preference' row"
+        )
+        add_transfer = QPushButton("Add a second-preference figure")
+        add_transfer.clicked.connect(lambda: self.add_transfer())
+        transfer_box = QGroupBox("Second preferences (%)")
+        tlayout = QVBoxLayout(transfer_box)
+        tlayout.addWidget(self.transfers)
+        tlayout.addWidget(add_transfer)
+
         self.problems = QLabel()
         self.problems.setObjectName("problems")
         self.problems.setWordWrap(True)
@@ -168,7 +189,10 @@ class PollDialog(QDialog):
         left.addLayout(about)
         left.addWidget(parties)
         columns.addLayout(left)
-        columns.addWidget(shares)
+        right = QVBoxLayout()
+        right.addWidget(shares)
+        right.addWidget(transfer_box)
+        columns.addLayout(right)
         layout = QVBoxLayout(self)
         layout.addLayout(columns)
         layout.addWidget(self.problems)
@@ -198,6 +222,39 @@ class PollDialog(QDialog):
             box.setValue(poll.second_round.get(code, BLANK))
         for code, box in self.party.items():
             box.setValue(poll.party_vi.get(code, BLANK))
+        self.transfers.setRowCount(0)
+        for t in poll.transfers:
+            self.add_transfer(t.from_candidate, t.to_candidate, t.share)
+
+    def add_transfer(self, from_code: str = "", to_code: str = "", share: float | None = None) -> None:
+        """A row of the second-preferences table (a from candidate, a to candidate or none, a share)."""
+        row = self.transfers.rowCount()
+        self.transfers.insertRow(row)
+        frm, to = QComboBox(), QComboBox()
+        for c in self._contest.candidates:
+            frm.addItem(c.name, c.code)
+            to.addItem(c.name, c.code)
+        to.addItem("no second preference", EXHAUSTED)
+        frm.setAccessibleName("Voters of")
+        to.setAccessibleName("Second preference")
+        if from_code:
+            frm.setCurrentIndex(max(0, frm.findData(from_code)))
+        if to_code:
+            to.setCurrentIndex(max(0, to.findData(to_code)))
+        value = _share_box(f"transfer_{row}", "Share, as published")
+        value.setValue(BLANK if share is None else share)
+        self.transfers.setCellWidget(row, 0, frm)
+        self.transfers.setCellWidget(row, 1, to)
+        self.transfers.setCellWidget(row, 2, value)
+
+    def _transfer_rows(self) -> tuple[TransferObservation, ...]:
+        out = []
+        for row in range(self.transfers.rowCount()):
+            frm, to, value = (self.transfers.cellWidget(row, c) for c in range(3))
+            assert isinstance(frm, QComboBox) and isinstance(to, QComboBox) and isinstance(value, QDoubleSpinBox)
+            if value.value() > BLANK:
+                out.append(TransferObservation(str(frm.currentData()), str(to.currentData()), round(value.value(), 1)))
+        return tuple(out)
 
     def poll(self) -> Poll:
         """The poll as entered (id kept when editing)."""
@@ -222,6 +279,7 @@ class PollDialog(QDialog):
             first_round=figures(self.first),
             second_round=figures(self.second),
             party_vi=figures(self.party),
+            transfers=self._transfer_rows(),
         )
 
     def accept(self) -> None:
