@@ -156,3 +156,28 @@ def test_on_a_short_chart_the_largest_shares_keep_their_labels_inside_it(room, q
                 assert not _intersects(a, b)
     finally:
         panel.dispose()
+
+
+def test_a_thousand_pollsters_do_not_swell_the_key(qtbot) -> None:
+    """Issue 16: 1,000 pollsters grew the legend quadratically (26 s to draw; 0.3 s with the key capped)."""
+    from dataclasses import replace
+    from datetime import date, timedelta
+
+    import warroom.ui.charts as charts_module
+    from warroom.core.pipeline import compute_averages
+    from warroom.demo import LONDON_2012, demo_polls
+    from warroom.ui.charts import ChartPanel
+
+    base = demo_polls()[-1]
+    polls = [
+        replace(base, id=i + 1, pollster=f"Pollster {i}", fieldwork_start=date(2012, 1, 1) + timedelta(days=i % 90),
+                fieldwork_end=date(2012, 1, 2) + timedelta(days=i % 90))
+        for i in range(300)
+    ]
+    panel = ChartPanel()
+    qtbot.addWidget(panel)
+    panel.set_contest(LONDON_2012)
+    panel.show_data(polls, compute_averages(polls, LONDON_2012))
+    legend = panel.legends()["lead1"]
+    assert len(legend.items) == charts_module.MAX_POLLSTER_KEYS + 1  # the named ones and "and more"
+    assert len(panel._pollster_symbol) == 300  # every pollster still has its symbol for hovering

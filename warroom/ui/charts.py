@@ -39,6 +39,10 @@ def point_size(sample: np.ndarray) -> np.ndarray:
     return np.clip(4.0 + np.sqrt(sample) / 6.0, 5.0, 16.0)
 
 
+MAX_POLLSTER_KEYS = 12
+"""Pollsters named in the symbol key; the others are named by hovering their polls."""
+
+
 @dataclass
 class Theme:
     background: str = "#ffffff"
@@ -568,7 +572,12 @@ class ChartPanel(QWidget):
                     symbol=symbol, size=9, pen=pg.mkPen(self._theme.foreground), brush=pg.mkBrush(None)
                 )
                 self._pollster_keys[p.pollster] = key
-                self._legend_lead1.addItem(key, p.pollster)
+                # The key names the first pollsters only: past that the symbols repeat anyway, and every entry
+                # re-lays the legend out (1,000 pollsters took it quadratic; issue 16). Hover names any poll.
+                if len(self._pollster_keys) <= MAX_POLLSTER_KEYS:
+                    self._legend_lead1.addItem(key, p.pollster)
+                elif len(self._pollster_keys) == MAX_POLLSTER_KEYS + 1:
+                    self._legend_lead1.addItem(pg.ScatterPlotItem(size=0), "and more (hover a poll)")
         a, b = (averages.a, averages.b) if averages else (contest.candidates[0].code, contest.candidates[1].code)
         columns = averages.columns if averages is not None and averages.columns is not None else None
         if columns is None or len(columns) != len(polls):
