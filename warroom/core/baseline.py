@@ -16,8 +16,8 @@ from warroom.core.types import Contest, Poll
 
 
 def display_names(contest: Contest) -> dict[str, str]:
-    """Candidate code -> the short name verdicts use (the surname), plus "Others"."""
-    names = {c.code: c.name.split()[-1] for c in contest.candidates}
+    """Candidate code -> the name verdicts use (the short name, else the surname), plus "Others"."""
+    names = {c.code: c.display for c in contest.candidates}
     names["other"] = "Others"
     return names
 

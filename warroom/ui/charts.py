@@ -634,8 +634,8 @@ class ChartPanel(QWidget):
         # first round and transfers (hollow); the scenario's baseline names the same source.
         n_pub = len(averages.second_lead_observed) if averages is not None else 0
         n_imp = len(averages.second_lead_implied) if averages is not None else 0
-        name_a = contest.candidate(a).name.split()[-1] if a != "other" else a
-        name_b = contest.candidate(b).name.split()[-1] if b != "other" else b
+        name_a = contest.candidate(a).display if a != "other" else a
+        name_b = contest.candidate(b).display if b != "other" else b
         for key, title in (
             ("lead1", f"First-round lead: {name_a} minus {name_b} (points)"),
             ("lead2", f"Runoff lead: {name_a} minus {name_b} (points; {n_pub} published, {n_imp} implied)"),
@@ -905,7 +905,7 @@ class ChartPanel(QWidget):
             if key in LEAD_CHARTS:
                 text = f"{value:+.1f}"
             else:
-                name = contest.candidate(key).name.split()[-1] if key != "other" else "Others"
+                name = contest.candidate(key).display if key != "other" else "Others"
                 text = f"{name} {value:.1f}"
             if label.toPlainText() != text:
                 label.setText(text)
@@ -1006,7 +1006,7 @@ class ChartPanel(QWidget):
             lines.append(f"Sample {poll.sample_size:,}" if poll.sample_size else "Sample size not published")
             if contest is not None:
                 firsts = ", ".join(
-                    f"{contest.candidate(c).name.split()[-1] if c != 'other' else 'Others'} {v:g}"
+                    f"{contest.candidate(c).display if c != 'other' else 'Others'} {v:g}"
                     for c, v in sorted(poll.first_round.items(), key=lambda kv: -kv[1])
                 )
                 lines.append(f"First round: {firsts}")
@@ -1014,7 +1014,7 @@ class ChartPanel(QWidget):
                     lines.append(
                         "Second round: "
                         + ", ".join(
-                            f"{contest.candidate(c).name.split()[-1]} {v:g}" for c, v in poll.second_round.items()
+                            f"{contest.candidate(c).display} {v:g}" for c, v in poll.second_round.items()
                         )
                     )
             lines.append(f"This chart: {y:+.1f}" if chart != "first" else f"This point: {y:.1f} %")

@@ -228,7 +228,7 @@ class PollTableModel(QAbstractTableModel):
     def _short(self, code: str) -> str:
         if code == "other" or self._contest is None:
             return code.title()
-        return self._contest.candidate(code).name.split()[-1]
+        return self._contest.candidate(code).display
 
     def _lead(self, poll: Poll) -> float | None:
         if not self._pair:

@@ -54,7 +54,7 @@ def _name(contest: Contest | None, code: str) -> str:
     if contest is None or code == "other":
         return "Others" if code == "other" else code
     try:
-        return contest.candidate(code).name.split()[-1]
+        return contest.candidate(code).display
     except KeyError:
         return code
 
