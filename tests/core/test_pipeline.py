@@ -272,3 +272,13 @@ def test_who_reaches_the_runoff_is_simulated_too() -> None:
     q = view.odds.p_qualify
     assert 0.1 < q["C"] < q["B"] < q["A"] <= 1.0
     assert sum(q.values()) == pytest.approx(2.0)  # two candidates reach it in every draw
+
+
+@pytest.mark.parametrize("name", ["", "   ", "x" * 121, "tab\there", "nul\x00", "line\nbreak"])
+def test_bad_scenario_names_are_refused_with_a_reason(name: str) -> None:
+    polls = _polls()
+    avg = compute_averages(polls, TOY)
+    base = make_baseline(BaselineChoice(), polls, TOY, avg)
+    with pytest.raises(PipelineError):
+        save_scenario(name, BaselineChoice(), base, default_scenario(base, polls, TOY, BaselineChoice()), polls,
+                      datetime(2024, 3, 21))

@@ -655,6 +655,8 @@ def save_scenario(
         raise PipelineError("a saved scenario needs a name")
     if len(clean) > 120:
         raise PipelineError(f"scenario names are at most 120 characters (this one has {len(clean)})")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in clean):
+        raise PipelineError("a scenario name cannot contain control characters (tabs, line breaks, NUL)")
     ids = tuple(sorted(p.id for p in polls if p.id is not None))
     return SavedScenario(
         clean, choice, baseline, replace(scenario, name=clean), now.isoformat(timespec="seconds"), ids
