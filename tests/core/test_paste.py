@@ -72,3 +72,19 @@ def test_an_unreadable_cell_reaches_the_importer_with_its_line() -> None:
     rows = split_table(PASTED.replace("23–25 Apr 2012", "late April"))
     parsed = parse_polls_csv(to_poll_csv(rows, guess_columns(rows[0], LONDON_2012)), LONDON_2012)
     assert not parsed.ok and parsed.errors[0].line == 3
+
+
+def test_the_apps_own_export_pasted_back_keeps_every_column() -> None:
+    """A paste of the app's own CSV (party codes in capitals, transfers, method, source) maps to itself, so it
+    imports without the mapping step and loses nothing."""
+    import csv
+    import io
+
+    from warroom.core.csvformat import polls_to_csv
+    from warroom.demo import demo_polls
+
+    polls = demo_polls()
+    header = next(csv.reader(io.StringIO(polls_to_csv(polls, LONDON_2012))))
+    mapping = guess_columns(header, LONDON_2012)
+    assert [m.casefold() for m in mapping] == [h.casefold() for h in header]
+    assert "party:CON" in mapping and "method" in mapping and "source_url" in mapping

@@ -24,7 +24,18 @@ from datetime import date
 
 from warroom.core.types import Contest
 
-FIELDS = ("pollster", "client", "fieldwork", "fieldwork_start", "fieldwork_end", "published", "sample_size", "notes")
+FIELDS = (
+    "pollster",
+    "client",
+    "fieldwork",
+    "fieldwork_start",
+    "fieldwork_end",
+    "published",
+    "sample_size",
+    "method",
+    "source_url",
+    "notes",
+)
 """Poll fields a pasted column can be, besides first:<candidate>. "fieldwork" is a date or a range of dates."""
 
 _WORDS = {
@@ -71,6 +82,7 @@ def field_choices(contest: Contest) -> list[tuple[str, str]]:
     out += [("first:other", "Others (first round %)")]
     out += [(f"second:{c.code}", f"{c.name} (runoff %)") for c in contest.candidates]
     out += [(f"party:{p.code}", f"{p.name} (party %)") for p in contest.parties]
+    out += [("party:other", "Other parties (party %)")]
     return out
 
 
@@ -96,13 +108,14 @@ def guess_columns(header: Sequence[str], contest: Contest) -> list[str]:
                 lookup.setdefault(key, f"first:{c.code}")
     for key in ("other", "others", "oth", "other candidates"):
         lookup[key] = "first:other"
-    own = {f for f, _label in field_choices(contest) if f} | {"fieldwork_start", "fieldwork_end"}
+    own = {f.casefold(): f for f, _label in field_choices(contest) if f}
     out: list[str] = []
     used: set[str] = set()
     for cell in header:
         key = _norm(cell)
         exact = cell.strip().casefold().replace("first_", "first:", 1)
-        field = exact if exact in own else lookup.get(key, "")
+        # The app's own column names (an export pasted back) keep their meaning, transfers included.
+        field = own.get(exact) or (cell.strip() if exact.startswith("transfer:") else lookup.get(key, ""))
         if not field and key:
             # "Fieldwork date(s)", "Sample size (n)": the first words decide
             for n in range(len(key.split()), 0, -1):
@@ -203,7 +216,7 @@ def to_poll_csv(rows: Sequence[Sequence[str]], mapping: Sequence[str], default_y
             elif f in ("fieldwork_start", "fieldwork_end", "published"):
                 span = parse_dates(cell, default_year)
                 cells.append((span.start if f == "fieldwork_start" else span.end).isoformat() if span else cell)
-            elif f in ("pollster", "client", "notes"):
+            elif f in ("pollster", "client", "notes", "method", "source_url"):
                 cells.append(re.sub(r"\[[^\]]*\]", "", cell).strip())
             else:
                 cells.append(_number(cell))
