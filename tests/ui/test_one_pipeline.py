@@ -231,7 +231,7 @@ def test_the_forecast_over_time_ends_on_the_panels_numbers(demo, qtbot, tmp_path
     live = room.scenarios.view
     last_day = max(p.fieldwork_end for p in room.poll_service.polls)
     x, y = dialog.curves["livingstone"].getData()
-    assert len(x) >= 5 and 0 <= y.min() and y.max() <= 100
+    assert len(x) >= 5 and y.min() >= 0 and y.max() <= 100
     # its last point is the case on the panel: the same baseline day, the same simulated chance
     assert y[-1] == pytest.approx(100 * live.projection.win_probability_b, abs=1e-9)
     assert chance_text(live.projection.win_probability_b) in dialog.summary.text()

@@ -10,7 +10,7 @@ import contextlib
 import os
 import stat
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -130,29 +130,10 @@ def _poll_row(poll: Poll, contest: Contest) -> list[Any]:
 
 
 def poll_json(poll: Poll) -> dict[str, Any]:
-    return {
-        "id": poll.id,
-        "pollster": poll.pollster,
-        "client": poll.client,
-        "fieldwork_start": poll.fieldwork_start.isoformat(),
-        "fieldwork_end": poll.fieldwork_end.isoformat(),
-        "published": poll.published.isoformat() if poll.published else None,
-        "sample_size": poll.sample_size,
-        "method": poll.method,
-        "source_url": poll.source_url,
-        "notes": poll.notes,
-        "first_round": dict(poll.first_round),
-        "second_round": dict(poll.second_round),
-        "party_vi": dict(poll.party_vi),
-        "transfers": [
-            {
-                "from": t.from_candidate,
-                "to": "exhausted" if t.to_candidate == EXHAUSTED else t.to_candidate,
-                "share": t.share,
-            }
-            for t in poll.transfers
-        ],
-    }
+    """A poll for `polls --json`: its id, then the campaign bundle's form of it (one form for both)."""
+    from warroom.store.contests import poll_to_dict
+
+    return {"id": poll.id, **poll_to_dict(poll)}
 
 
 def cmd_contests(args: argparse.Namespace, out: TextIO) -> int:
@@ -407,13 +388,11 @@ def cmd_count(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def cmd_average(args: argparse.Namespace, out: TextIO) -> int:
-    from warroom.cli.reports import average_report
-
+def _print_report(args: argparse.Namespace, out: TextIO, build: Callable[[Any, Contest], Any]) -> int:
+    """Open the store, build a report for the contest, print it as a table or JSON."""
     store = open_for_cli(args)
     try:
-        contest = contest_of(store, args)
-        report = average_report(store, contest, as_of=args.as_of)
+        report = build(store, contest_of(store, args))
     finally:
         store.close()
     if args.json:
@@ -421,22 +400,18 @@ def cmd_average(args: argparse.Namespace, out: TextIO) -> int:
     else:
         report.print(out, table)
     return 0
+
+
+def cmd_average(args: argparse.Namespace, out: TextIO) -> int:
+    from warroom.cli.reports import average_report
+
+    return _print_report(args, out, lambda store, contest: average_report(store, contest, as_of=args.as_of))
 
 
 def cmd_scenario(args: argparse.Namespace, out: TextIO) -> int:
     from warroom.cli.reports import run_scenario
 
-    store = open_for_cli(args)
-    try:
-        contest = contest_of(store, args)
-        report = run_scenario(store, contest, args)
-    finally:
-        store.close()
-    if args.json:
-        emit_json(report.as_json(), out)
-    else:
-        report.print(out, table)
-    return 0
+    return _print_report(args, out, lambda store, contest: run_scenario(store, contest, args))
 
 
 def cmd_forecast(args: argparse.Namespace, out: TextIO) -> int:

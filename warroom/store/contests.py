@@ -382,7 +382,8 @@ def forecast_errors(session: Session, table_path: Path) -> ForecastErrors:
 # --- campaign bundles -------------------------------------------------------------------------------------------
 
 
-def _poll_to_dict(poll: Poll) -> dict[str, Any]:
+def poll_to_dict(poll: Poll) -> dict[str, Any]:
+    """A poll as JSON-ready data: the campaign bundle's form, and the CLI's `polls --json`."""
     return {
         "pollster": poll.pollster,
         "client": poll.client,
@@ -454,7 +455,7 @@ def export_bundle(session: Session, contest_id: int) -> dict[str, Any]:
         "exported_at": datetime.now().isoformat(timespec="seconds"),
         "demo": contest.demo,
         "contest": contest_to_dict(contest, get_official_result(session, contest_id)),
-        "polls": [_poll_to_dict(p) for p in repo.list_polls(session, contest_id)],
+        "polls": [poll_to_dict(p) for p in repo.list_polls(session, contest_id)],
         "events": [{"date": a.when.isoformat(), "text": a.text} for a in repo.list_annotations(session, contest_id)],
         "scenarios": [
             {
