@@ -206,7 +206,9 @@ def main() -> None:
     parser.add_argument("--peer-ballots", type=int, default=250_000, help="rows the peer engine counts (0: skip)")
     parser.add_argument("--old-ballots", type=int, default=100_000, help="rows the replaced engine counts (0: skip)")
     args = parser.parse_args()
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (wall times stretch under load; CPU times less)")
+    print(
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (wall times stretch under load; CPU times less)"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         for k in args.candidates:
             names, rows = synthetic_ballots(args.ballots, k)

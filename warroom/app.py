@@ -244,9 +244,7 @@ def run_gui(args: argparse.Namespace) -> int:
     if store is None:
         return 3
     try:
-        room = WarRoom(
-            store, open_settings(paths), contest=getattr(args, "contest", None), backup_dir=paths.backup_dir
-        )
+        room = WarRoom(store, open_settings(paths), contest=getattr(args, "contest", None), backup_dir=paths.backup_dir)
     except ValueError:  # --contest names no contest: the command line says so (exit 1)
         store.close()
         raise

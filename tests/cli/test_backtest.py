@@ -46,8 +46,12 @@ def test_backtest_of_the_demo_and_a_users_own_contest(tmp_path: Path) -> None:
     paths = AppPaths.under(tmp_path)
     store = open_store(paths.database, backup_dir=paths.backup_dir)
     polls = [
-        replace(make_poll(1), fieldwork_start=TOY.election_date - timedelta(days=d + 2),
-                fieldwork_end=TOY.election_date - timedelta(days=d), first_round={"ann": 46, "bob": 38, "cat": 16})
+        replace(
+            make_poll(1),
+            fieldwork_start=TOY.election_date - timedelta(days=d + 2),
+            fieldwork_end=TOY.election_date - timedelta(days=d),
+            first_round={"ann": 46, "bob": 38, "cat": 16},
+        )
         for d in (40, 20, 9, 3)
     ]
     with store.sessions.begin() as s:
@@ -99,8 +103,12 @@ def test_a_stored_race_with_a_result_refits_the_forecast_error_table(tmp_path: P
     with store.sessions() as s:
         assert contests_repo.forecast_errors(s, table).margin_sd(1) == pytest.approx(shipped.margin_sd(1))  # demo only
     polls = [
-        replace(make_poll(1), fieldwork_start=TOY.election_date - timedelta(days=d + 2),
-                fieldwork_end=TOY.election_date - timedelta(days=d), first_round={"ann": 50, "bob": 35, "cat": 15})
+        replace(
+            make_poll(1),
+            fieldwork_start=TOY.election_date - timedelta(days=d + 2),
+            fieldwork_end=TOY.election_date - timedelta(days=d),
+            first_round={"ann": 50, "bob": 35, "cat": 15},
+        )
         for d in (20, 9, 3)
     ]
     with store.sessions.begin() as s:

@@ -61,7 +61,10 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     state = ["--data-dir", str(tmp_path)]
     proc = subprocess.run(
         f"{sys.executable} -m warroom polls {' '.join(state)} | head -1",
-        shell=True, capture_output=True, text=True, timeout=120,
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
     )
     assert "London Mayor 2012" in proc.stdout

@@ -21,14 +21,27 @@ ROW = "Acme,2024-03-01,2024-03-02,800,45,40,15"
 @pytest.mark.parametrize(
     ("header", "first", "second"),
     [
-        ("pollster,fieldwork_start,fieldwork_end,sample_size,first:ann,first:bob,first:cat,first:Ann Red",
-         "first:ann", "first:Ann Red"),
-        ("pollster,fieldwork_start,fieldwork_end,sample_size,first_ann,first:bob,first:cat,FIRST:Red",
-         "first_ann", "FIRST:Red"),
-        ("pollster,fieldwork_start,fieldwork_end,sample_size,first:ann,first:bob,first:cat,Sample_Size",
-         "sample_size", "Sample_Size"),
-        ("pollster,fieldwork_start,fieldwork_end,sample_size,first:ann,first:bob,first:cat,transfer:cat>ann,"
-         "transfer:Cat Green->Ann Red", "transfer:cat>ann", "transfer:Cat Green->Ann Red"),
+        (
+            "pollster,fieldwork_start,fieldwork_end,sample_size,first:ann,first:bob,first:cat,first:Ann Red",
+            "first:ann",
+            "first:Ann Red",
+        ),
+        (
+            "pollster,fieldwork_start,fieldwork_end,sample_size,first_ann,first:bob,first:cat,FIRST:Red",
+            "first_ann",
+            "FIRST:Red",
+        ),
+        (
+            "pollster,fieldwork_start,fieldwork_end,sample_size,first:ann,first:bob,first:cat,Sample_Size",
+            "sample_size",
+            "Sample_Size",
+        ),
+        (
+            "pollster,fieldwork_start,fieldwork_end,sample_size,first:ann,first:bob,first:cat,transfer:cat>ann,"
+            "transfer:Cat Green->Ann Red",
+            "transfer:cat>ann",
+            "transfer:Cat Green->Ann Red",
+        ),
     ],
 )
 def test_a_repeated_column_is_an_error_naming_line_1_and_both_columns(header: str, first: str, second: str) -> None:
@@ -92,8 +105,18 @@ def test_the_date_window_edges() -> None:
     assert problem.field == "fieldwork_end" and latest.isoformat() in problem.message
 
 
-SMUGGLED = ["\t=cmd", "\r=cmd", "\n=HYPERLINK(\"x\")", "\x00+1", " =1+1", "\r\n@SUM(A1)", "\u200b=1", "\ufeff-2+3",
-            "\x0b=1", "  \t\n-1+1"]
+SMUGGLED = [
+    "\t=cmd",
+    "\r=cmd",
+    '\n=HYPERLINK("x")',
+    "\x00+1",
+    " =1+1",
+    "\r\n@SUM(A1)",
+    "\u200b=1",
+    "\ufeff-2+3",
+    "\x0b=1",
+    "  \t\n-1+1",
+]
 
 
 @pytest.mark.parametrize("value", SMUGGLED)
@@ -114,8 +137,11 @@ def _dangerous(cell: str) -> bool:
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.text(st.sampled_from(["=", "+", "-", "@", "'", "\t", "\r", "\n", "\x00", " ", "\u200b", "a", "1", "."]),
-               max_size=6))
+@given(
+    st.text(
+        st.sampled_from(["=", "+", "-", "@", "'", "\t", "\r", "\n", "\x00", " ", "\u200b", "a", "1", "."]), max_size=6
+    )
+)
 def test_escaping_is_safe_and_reversible(value: str) -> None:
     escaped = escape_cell(value)
     assert unescape_cell(escaped) == value
@@ -135,8 +161,10 @@ def test_text_longer_than_the_store_keeps_is_an_error_naming_line_and_field(fiel
     values = {"pollster": "Acme", "client": "", "method": ""}
     ok = dict(values, **{field: "x" * limit})
     long = dict(values, **{field: "x" * (limit + 1)})
-    rows = [f"{v['pollster']},{v['client']},{v['method']},2024-03-0{i},2024-03-0{i + 1},800,45,40,15"
-            for i, v in ((1, ok), (4, long))]
+    rows = [
+        f"{v['pollster']},{v['client']},{v['method']},2024-03-0{i},2024-03-0{i + 1},800,45,40,15"
+        for i, v in ((1, ok), (4, long))
+    ]
     result = parse_polls_csv(header + "\n" + "\n".join(rows) + "\n", TOY)
     assert [(e.line, e.field) for e in result.errors] == [(3, field)]
     assert str(limit) in result.errors[0].message
@@ -153,21 +181,57 @@ def test_the_largest_sample_fits_every_store() -> None:
     assert [(e.line, e.field) for e in result.errors] == [(2, "sample_size")]
 
 
-_FREE_TEXT = st.text(
-    st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), max_size=30
-).map(str.strip)
+_FREE_TEXT = st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), max_size=30).map(str.strip)
 _HEADERS = st.lists(
     st.sampled_from(
-        ["pollster", "Pollster", "fieldwork_end", "fieldwork_start", "sample_size", "first:ann", "first_ann",
-         "first:Ann Red", "first:bob", "first:cat", "first:other", "second:ann", "party:R", "party:Reds",
-         "transfer:cat>ann", "transfer:Cat Green->exhausted", "notes", "", "\ufeffpollster", "first:", "x"]
+        [
+            "pollster",
+            "Pollster",
+            "fieldwork_end",
+            "fieldwork_start",
+            "sample_size",
+            "first:ann",
+            "first_ann",
+            "first:Ann Red",
+            "first:bob",
+            "first:cat",
+            "first:other",
+            "second:ann",
+            "party:R",
+            "party:Reds",
+            "transfer:cat>ann",
+            "transfer:Cat Green->exhausted",
+            "notes",
+            "",
+            "\ufeffpollster",
+            "first:",
+            "x",
+        ]
     ),
     min_size=1,
     max_size=10,
 )
 _CELLS = st.one_of(
-    st.sampled_from(["", "45", "2024-03-02", "9999-12-31", "0001-01-01", str(2**63), "1,000", "nan", "-0",
-                     "=1+1", "\t=1", "'=1", '"', "\r", "1e308", "١٢٣"]),
+    st.sampled_from(
+        [
+            "",
+            "45",
+            "2024-03-02",
+            "9999-12-31",
+            "0001-01-01",
+            str(2**63),
+            "1,000",
+            "nan",
+            "-0",
+            "=1+1",
+            "\t=1",
+            "'=1",
+            '"',
+            "\r",
+            "1e308",
+            "١٢٣",
+        ]
+    ),
     st.text(max_size=8),
 )
 
@@ -232,8 +296,10 @@ def test_a_share_must_be_a_plain_decimal(share: str) -> None:
     assert [(e.line, e.field) for e in result.errors] == [(2, "first:ann")]
 
 
-@pytest.mark.parametrize(("share", "value"), [("45", 45.0), ("45.0", 45.0), (" 45 ", 45.0), ("45%", 45.0),
-                                              ("45 %", 45.0), (".5", 0.5), ("44.", 44.0)])
+@pytest.mark.parametrize(
+    ("share", "value"),
+    [("45", 45.0), ("45.0", 45.0), (" 45 ", 45.0), ("45%", 45.0), ("45 %", 45.0), (".5", 0.5), ("44.", 44.0)],
+)
 def test_plain_decimals_and_a_percent_sign_are_read(share: str, value: float) -> None:
     result = parse_polls_csv(f'{HEADER}\nAcme,2024-03-01,2024-03-02,800,"{share}",40,15\n', TOY)
     assert result.polls[0].first_round["ann"] == value

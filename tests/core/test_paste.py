@@ -23,11 +23,22 @@ def test_headers_are_guessed_from_names_parties_and_the_usual_words() -> None:
     rows = split_table(PASTED)
     mapping = guess_columns(rows[0], LONDON_2012)
     assert mapping == [
-        "pollster", "client", "fieldwork", "sample_size",
-        "first:johnson", "first:livingstone", "first:paddick", "first:jones", "first:other", "",
+        "pollster",
+        "client",
+        "fieldwork",
+        "sample_size",
+        "first:johnson",
+        "first:livingstone",
+        "first:paddick",
+        "first:jones",
+        "first:other",
+        "",
     ]
     assert guess_columns(["Con", "Lab", "LD", "UKIP"], LONDON_2012) == [
-        "first:johnson", "first:livingstone", "first:paddick", "first:webb",
+        "first:johnson",
+        "first:livingstone",
+        "first:paddick",
+        "first:webb",
     ]
     assert guess_columns(["Date(s) conducted", "Sample size (n)"], LONDON_2012) == ["fieldwork", "sample_size"]
     assert guess_columns(["Pollster", "Pollster"], LONDON_2012) == ["pollster", ""]  # a field is used once

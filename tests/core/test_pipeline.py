@@ -35,7 +35,9 @@ from warroom.core.types import TransferObservation
 
 
 def _polls() -> list:
-    polls = [replace(make_poll(d, a=44 + (d % 3), b=40 - (d % 2), c=16 - (d % 3) + (d % 2)), id=d) for d in range(1, 20)]
+    polls = [
+        replace(make_poll(d, a=44 + (d % 3), b=40 - (d % 2), c=16 - (d % 3) + (d % 2)), id=d) for d in range(1, 20)
+    ]
     polls[-1] = replace(polls[-1], second_round={"ann": 55, "bob": 45})
     polls[-2] = replace(polls[-2], second_round={"ann": 53, "bob": 47})
     return polls
@@ -47,7 +49,11 @@ def test_split_refuses_nan() -> None:
 
 
 def test_choice_validates_and_round_trips_including_the_old_form() -> None:
-    for choice in (BaselineChoice(), BaselineChoice("as_of", as_of=date(2024, 3, 5)), BaselineChoice("poll", poll_id=7)):
+    for choice in (
+        BaselineChoice(),
+        BaselineChoice("as_of", as_of=date(2024, 3, 5)),
+        BaselineChoice("poll", poll_id=7),
+    ):
         assert BaselineChoice.from_dict(choice.to_dict()) == choice
     assert BaselineChoice.from_dict({"mode": "poll", "value": 3}) == BaselineChoice("poll", poll_id=3)
     assert BaselineChoice.from_dict({"mode": "as_of", "value": "2024-03-01"}).as_of == date(2024, 3, 1)
@@ -134,8 +140,15 @@ def test_a_saved_scenario_reproduces_itself_after_the_polls_change() -> None:
 
 
 def test_records_from_before_baselines_were_kept_whole_are_read() -> None:
-    old = {"mode": "average", "value": None, "label": "Poll average on 01 Mar 2024", "a": "ann", "b": "bob",
-           "first_round": {"ann": 45, "bob": 40, "cat": 15}, "party_vi": {"R": 32}}
+    old = {
+        "mode": "average",
+        "value": None,
+        "label": "Poll average on 01 Mar 2024",
+        "a": "ann",
+        "b": "bob",
+        "first_round": {"ann": 45, "bob": 40, "cat": 15},
+        "party_vi": {"R": 32},
+    }
     settings = {"splits": {"cat": [30, 40, 30]}, "message_strength": 0.2}
     saved = SavedScenario.from_dicts("Old", old, settings, TOY)
     assert saved.baseline.names["ann"] == "Red" and saved.baseline.candidate_party["ann"] == "R"
@@ -167,8 +180,10 @@ def test_priors_fill_in_where_no_poll_publishes_a_split() -> None:
     base = make_baseline(BaselineChoice(), polls, TOY, avg, priors)
     assert default_scenario(base, polls, TOY, BaselineChoice(), priors).splits["cat"] == prior
     assert seen and seen[-1] == (base.a, base.b)
-    published = [*polls[:-1], replace(polls[-1], transfers=(TransferObservation("cat", "ann", 30),
-                                                              TransferObservation("cat", "bob", 30)))]
+    published = [
+        *polls[:-1],
+        replace(polls[-1], transfers=(TransferObservation("cat", "ann", 30), TransferObservation("cat", "bob", 30))),
+    ]
     assert default_scenario(base, published, TOY, BaselineChoice(), priors).splits["cat"] != prior
     with_priors = compute_averages(polls, TOY, priors=priors)
     assert with_priors is not None and avg is not None
@@ -280,5 +295,11 @@ def test_bad_scenario_names_are_refused_with_a_reason(name: str) -> None:
     avg = compute_averages(polls, TOY)
     base = make_baseline(BaselineChoice(), polls, TOY, avg)
     with pytest.raises(PipelineError):
-        save_scenario(name, BaselineChoice(), base, default_scenario(base, polls, TOY, BaselineChoice()), polls,
-                      datetime(2024, 3, 21))
+        save_scenario(
+            name,
+            BaselineChoice(),
+            base,
+            default_scenario(base, polls, TOY, BaselineChoice()),
+            polls,
+            datetime(2024, 3, 21),
+        )

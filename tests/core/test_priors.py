@@ -13,8 +13,13 @@ from warroom.demo import LONDON_2012
 # Official 2012 count (resources/data/london_mayor_results.json): second preferences are published pooled.
 LONDON_2012_RESULT = OfficialResult(
     first_round={
-        "johnson": 971_931, "livingstone": 889_918, "jones": 98_913, "paddick": 91_774,
-        "benita": 83_914, "webb": 43_274, "cortiglia": 28_751,
+        "johnson": 971_931,
+        "livingstone": 889_918,
+        "jones": 98_913,
+        "paddick": 91_774,
+        "benita": 83_914,
+        "webb": 43_274,
+        "cortiglia": 28_751,
     },
     final_round={"johnson": 1_054_811, "livingstone": 992_273},
     transfers=(("other", "johnson", 82_880), ("other", "livingstone", 102_355)),
@@ -64,8 +69,11 @@ def test_per_candidate_transfers_give_party_rates() -> None:
         first_round={"johnson": 900, "livingstone": 800, "jones": 100, "paddick": 200},
         final_round={"johnson": 990, "livingstone": 930},
         transfers=(
-            ("jones", "livingstone", 60), ("jones", "johnson", 10), ("jones", EXHAUSTED, 30),
-            ("paddick", "johnson", 80), ("paddick", "livingstone", 70),
+            ("jones", "livingstone", 60),
+            ("jones", "johnson", 10),
+            ("jones", EXHAUSTED, 30),
+            ("paddick", "johnson", 80),
+            ("paddick", "livingstone", 70),
         ),
     )
     priors = transfer_priors(LONDON_2012, result, NEW, "ada", "cy")

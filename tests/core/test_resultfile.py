@@ -9,7 +9,7 @@ from warroom.demo import LONDON_2012, official_2012_result
 
 CSV = (
     "candidate,first_round,final_round\n"
-    "Boris Johnson,971931,1054811\nLivingstone,\"889,918\",992273\njones,98913,\nBrian Paddick,91774,\n"
+    'Boris Johnson,971931,1054811\nLivingstone,"889,918",992273\njones,98913,\nBrian Paddick,91774,\n'
     "Siobhan Benita,83914,\nWebb,43274,\nCortiglia,28751,\nexhausted,161391,\n"
 )
 

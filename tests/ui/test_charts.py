@@ -170,8 +170,13 @@ def test_a_thousand_pollsters_do_not_swell_the_key(qtbot) -> None:
 
     base = demo_polls()[-1]
     polls = [
-        replace(base, id=i + 1, pollster=f"Pollster {i}", fieldwork_start=date(2012, 1, 1) + timedelta(days=i % 90),
-                fieldwork_end=date(2012, 1, 2) + timedelta(days=i % 90))
+        replace(
+            base,
+            id=i + 1,
+            pollster=f"Pollster {i}",
+            fieldwork_start=date(2012, 1, 1) + timedelta(days=i % 90),
+            fieldwork_end=date(2012, 1, 2) + timedelta(days=i % 90),
+        )
         for i in range(300)
     ]
     panel = ChartPanel()

@@ -112,8 +112,14 @@ def test_a_web_table_is_mapped_previewed_and_imported(qtbot, tmp_path) -> None:
         dialog = PasteDialog(rows, room.poll_service.contest, room.poll_service.parse_text)
         qtbot.addWidget(dialog)
         assert [b.currentData() for b in dialog.pickers] == [
-            "pollster", "fieldwork", "sample_size", "first:johnson", "first:livingstone", "first:paddick",
-            "first:other", "",
+            "pollster",
+            "fieldwork",
+            "sample_size",
+            "first:johnson",
+            "first:livingstone",
+            "first:paddick",
+            "first:other",
+            "",
         ]
         assert "1 polls will be imported" in dialog.summary.text()
         # a wrong guess is changed by hand; the preview follows (here: a field the importer then refuses)

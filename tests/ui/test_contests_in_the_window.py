@@ -105,12 +105,20 @@ def test_a_new_race_takes_its_default_transfers_from_the_2012_count(room, qtbot)
             "Riverside Mayor 2027",
             date(2027, 5, 6),
             CountingSystem.SV,
-            (Candidate("ada", "Ada Lab", "LAB"), Candidate("cy", "Cy Con", "CON"), Candidate("gus", "Gus Green", "GRN")),
+            (
+                Candidate("ada", "Ada Lab", "LAB"),
+                Candidate("cy", "Cy Con", "CON"),
+                Candidate("gus", "Gus Green", "GRN"),
+            ),
             (Party("LAB", "Labour"), Party("CON", "Conservative"), Party("GRN", "Green")),
         )
     )
-    poll = replace(make_poll(1), fieldwork_start=date(2027, 3, 1),
-                   fieldwork_end=date(2027, 3, 3), first_round={"ada": 40, "cy": 35, "gus": 25})
+    poll = replace(
+        make_poll(1),
+        fieldwork_start=date(2027, 3, 1),
+        fieldwork_end=date(2027, 3, 3),
+        first_round={"ada": 40, "cy": 35, "gus": 25},
+    )
     ps.add_polls([poll])
     qtbot.waitUntil(lambda: room.scenarios.view is not None and room.scenarios.contest.id == made.id)
     neutral = room.scenarios.scenario.split("gus")
@@ -149,7 +157,9 @@ def test_an_official_result_entered_in_the_app_is_stored_and_back_tested(room, q
     qtbot.addWidget(dialog)
     assert not dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()  # nothing typed
     csv = tmp_path / "result.csv"
-    csv.write_text("candidate,first_round,final_round\nJohnson,971931,1054811\nLivingstone,889918,992273\nJones,98913,\n")
+    csv.write_text(
+        "candidate,first_round,final_round\nJohnson,971931,1054811\nLivingstone,889918,992273\nJones,98913,\n"
+    )
     dialog.load_file(csv)
     assert dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
     dialog.table.item(0, 0).setText("not a number")

@@ -116,7 +116,11 @@ def test_a_saved_average_case_says_when_todays_polls_differ(demo, qtbot, tmp_pat
     then = saved.view().projection.margin
     poll = room.poll_service.polls[-1]
     room.poll_service.add_polls(
-        [replace(poll, id=None, pollster="Newcomer", first_round={**poll.first_round, "johnson": 52, "livingstone": 30})]
+        [
+            replace(
+                poll, id=None, pollster="Newcomer", first_round={**poll.first_round, "johnson": 52, "livingstone": 30}
+            )
+        ]
     )
     qtbot.waitUntil(lambda: len(room.scenarios.polls) == len(room.poll_service.polls))
     fresh = room.scenarios.freshness(room.scenarios.find_saved("On the average"))
@@ -219,7 +223,9 @@ def test_render_reads_the_same_settings_file_as_the_app(tmp_path: Path, monkeypa
     code, out, err = run("render", "charts", "--db", str(db), "--out", str(tmp_path / "c.png"), "--json")
     assert code == 0, err
     assert json.loads(out)["contest"] == DEMO_NAME
-    code, out, err = run("render", "charts", "--db", str(db), "--contest", TOY.name, "--out", str(tmp_path / "t.png"), "--json")
+    code, out, err = run(
+        "render", "charts", "--db", str(db), "--contest", TOY.name, "--out", str(tmp_path / "t.png"), "--json"
+    )
     assert code == 0, err
     assert json.loads(out)["contest"] == TOY.name
 

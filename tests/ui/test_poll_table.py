@@ -390,7 +390,11 @@ def test_the_poll_form_takes_second_preferences_as_published(qtbot) -> None:
     from warroom.ui.poll_dialog import PollDialog
 
     poll = Poll(
-        "Acme", date(2024, 3, 1), date(2024, 3, 2), 1000, {"ann": 45, "bob": 40, "cat": 15},
+        "Acme",
+        date(2024, 3, 1),
+        date(2024, 3, 2),
+        1000,
+        {"ann": 45, "bob": 40, "cat": 15},
         transfers=(TransferObservation("cat", "ann", 30.0), TransferObservation("cat", EXHAUSTED, 40.0)),
     )
     dialog = PollDialog(TOY, lambda p: [], poll)

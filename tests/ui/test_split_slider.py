@@ -64,9 +64,7 @@ def test_a_published_70_30_is_two_typed_fields(qtbot) -> None:
     qtbot.keyClick(field, Qt.Key.Key_Return)
     assert widget.ratio.text() == "70/30"
     to_a, to_b, ex = seen[-1]
-    assert (to_a, to_b, ex) == (
-        pytest.approx(0.7 * 54.4), pytest.approx(0.3 * 54.4), pytest.approx(45.6)
-    )
+    assert (to_a, to_b, ex) == (pytest.approx(0.7 * 54.4), pytest.approx(0.3 * 54.4), pytest.approx(45.6))
     # keyboard steps: an arrow is one point, Page Up five
     slider = widget.sliders[1]
     slider.setFocus()

@@ -72,7 +72,12 @@ def cmd_backtest(args: argparse.Namespace, out: TextIO) -> int:
                 "share_band_coverage": {"held": sum(share_pairs), "of": len(share_pairs)},
                 "brier": round(summary.brier, 4),
                 "calibration": [
-                    {"bin": [b.low, b.high], "n": b.count, "mean_forecast": b.mean_forecast, "observed": b.observed_rate}
+                    {
+                        "bin": [b.low, b.high],
+                        "n": b.count,
+                        "mean_forecast": b.mean_forecast,
+                        "observed": b.observed_rate,
+                    }
                     for b in summary.bins
                     if b.count
                 ],

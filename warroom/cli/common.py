@@ -76,5 +76,3 @@ def contest_of(store: OpenStore, args: argparse.Namespace) -> Contest:
             f"no contest named {args.contest!r} in the store" if args.contest else "the store has no contest"
         )
     return contest
-
-

@@ -78,7 +78,10 @@ def _result(args: argparse.Namespace, out: TextIO) -> int:
     finally:
         store.close()
     if args.json:
-        emit_json({"contest": args.name, "first_round": dict(result.first_round), "final_round": dict(result.final_round)}, out)
+        emit_json(
+            {"contest": args.name, "first_round": dict(result.first_round), "final_round": dict(result.final_round)},
+            out,
+        )
     else:
         out.write(f"official result stored for {args.name} ({sum(result.first_round.values()):,} first-round votes)\n")
     return 0

@@ -114,9 +114,7 @@ def _add_scenario_options(p: argparse.ArgumentParser) -> None:
 
 
 def _poll_row(poll: Poll, contest: Contest) -> list[Any]:
-    first = "  ".join(
-        f"{contest.candidate(c).display} {v:g}" for c, v in poll.first_round.items() if c != "other"
-    )
+    first = "  ".join(f"{contest.candidate(c).display} {v:g}" for c, v in poll.first_round.items() if c != "other")
     second = "  ".join(f"{contest.candidate(c).display} {v:g}" for c, v in poll.second_round.items())
     return [
         poll.id,

@@ -18,7 +18,9 @@ def render_headless(args: argparse.Namespace, out: TextIO) -> int:
     if suffix not in (".png", ".svg", ".pdf"):
         raise CliError(f"{args.out}: use .png, .svg or .pdf")
     if suffix == ".pdf" and args.chart not in ("briefing", "first", "lead1", "lead2"):
-        raise CliError("PDF output is the briefing or one chart: warroom render briefing|first|lead1|lead2 --out FILE.pdf")
+        raise CliError(
+            "PDF output is the briefing or one chart: warroom render briefing|first|lead1|lead2 --out FILE.pdf"
+        )
     from PySide6.QtWidgets import QApplication
 
     from warroom.app import WarRoom, make_qapp

@@ -385,7 +385,9 @@ def forecast_report(store: OpenStore, contest: Contest, out: TextIO, table: Tabl
                 p.polls,
                 f"{nm.get(p.a, p.a)} {p.margin:+.1f}",
                 f"{p.band[0]:+.1f} to {p.band[1]:+.1f}",
-                ", ".join(f"{nm.get(k, k)} {chance_text(v)}" for k, v in sorted(p.p_win.items(), key=lambda kv: -kv[1])[:2]),
+                ", ".join(
+                    f"{nm.get(k, k)} {chance_text(v)}" for k, v in sorted(p.p_win.items(), key=lambda kv: -kv[1])[:2]
+                ),
             ]
             for p in points
         ],

@@ -131,7 +131,9 @@ def cell_code(text: str, codes: dict[str, int], names: list[str]) -> int:
     return code
 
 
-def table_from_ballots(ballots: Iterable[Ballot], lines: Sequence[int] | None = None, first_line: int = 1) -> BallotTable:
+def table_from_ballots(
+    ballots: Iterable[Ballot], lines: Sequence[int] | None = None, first_line: int = 1
+) -> BallotTable:
     """Build a BallotTable from Ballot objects (cells are stripped; short rows padded with blanks).
 
     Raises:

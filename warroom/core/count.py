@@ -481,7 +481,13 @@ class _Count:
         if winner is None:
             winner = self._runoff() if self.system is CountingSystem.IRV else self._top_two()
         return CountResult(
-            self.system, tuple(self.rounds), self.names[winner], self.valid, self.rejected, tuple(self.notes), self.rules
+            self.system,
+            tuple(self.rounds),
+            self.names[winner],
+            self.valid,
+            self.rejected,
+            tuple(self.notes),
+            self.rules,
         )
 
     # --- the two ways to end a count -------------------------------------------------------------------

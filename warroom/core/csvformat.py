@@ -202,7 +202,9 @@ def parse_polls_csv(text: str, contest: Contest, *, today: date | None = None) -
         first = claimed.setdefault(meaning, col)
         if first != col:
             header_errors.append(
-                LineError(1, header[col], f"same column as {header[first]!r} (column {first + 1}); each may appear once")
+                LineError(
+                    1, header[col], f"same column as {header[first]!r} (column {first + 1}); each may appear once"
+                )
             )
         return first == col
 

@@ -39,11 +39,35 @@ FIELDS = (
 """Poll fields a pasted column can be, besides first:<candidate>. "fieldwork" is a date or a range of dates."""
 
 _WORDS = {
-    "pollster": ("pollster", "polling firm", "polling organisation", "polling organization", "firm", "company",
-                 "poll", "pollster client", "institute", "organisation", "organization", "source"),
+    "pollster": (
+        "pollster",
+        "polling firm",
+        "polling organisation",
+        "polling organization",
+        "firm",
+        "company",
+        "poll",
+        "pollster client",
+        "institute",
+        "organisation",
+        "organization",
+        "source",
+    ),
     "client": ("client", "commissioner", "commissioned by", "sponsor", "media", "publisher", "for"),
-    "fieldwork": ("fieldwork", "fieldwork date", "fieldwork dates", "dates", "date", "date s", "dates conducted",
-                  "date conducted", "conducted", "field dates", "survey dates", "date of fieldwork"),
+    "fieldwork": (
+        "fieldwork",
+        "fieldwork date",
+        "fieldwork dates",
+        "dates",
+        "date",
+        "date s",
+        "dates conducted",
+        "date conducted",
+        "conducted",
+        "field dates",
+        "survey dates",
+        "date of fieldwork",
+    ),
     "fieldwork_start": ("start", "start date", "fieldwork start", "from"),
     "fieldwork_end": ("end", "end date", "fieldwork end", "to", "until"),
     "published": ("published", "publication", "publication date", "release", "released", "date published"),
@@ -64,8 +88,9 @@ _PARTY_ALIASES = {
     "pc": ("pc", "plaid", "plaid cymru"),
 }
 
-_MONTHS = {m: i + 1 for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
-                                          "nov", "dec"))}
+_MONTHS = {
+    m: i + 1 for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))
+}
 
 
 def _norm(text: str) -> str:

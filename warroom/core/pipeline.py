@@ -406,8 +406,12 @@ class ProjectionView:
     def break_even_words(self) -> str:
         """The message break-even in words: share of the personal vote, points of the first round, voters."""
         p = self.projection
-        reached = p.break_even_message is not None and p.gap_closed and p.break_even_message <= self.scenario.message_strength
-        return break_even_text(p.break_even_message, self.baseline.bounce, reached=reached, valid_votes=self.valid_votes)
+        reached = (
+            p.break_even_message is not None and p.gap_closed and p.break_even_message <= self.scenario.message_strength
+        )
+        return break_even_text(
+            p.break_even_message, self.baseline.bounce, reached=reached, valid_votes=self.valid_votes
+        )
 
 
 @dataclass(frozen=True)
@@ -658,9 +662,7 @@ def save_scenario(
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in clean):
         raise PipelineError("a scenario name cannot contain control characters (tabs, line breaks, NUL)")
     ids = tuple(sorted(p.id for p in polls if p.id is not None))
-    return SavedScenario(
-        clean, choice, baseline, replace(scenario, name=clean), now.isoformat(timespec="seconds"), ids
-    )
+    return SavedScenario(clean, choice, baseline, replace(scenario, name=clean), now.isoformat(timespec="seconds"), ids)
 
 
 @dataclass(frozen=True)

@@ -85,7 +85,9 @@ def summarise(averages: PollAverages, polls: Sequence[Poll], contest: Contest) -
         first_lead=None if averages.first_lead.empty else averages.first_lead.at(averages.first_lead.days[-1]),
         second_lead=None if averages.second_lead.empty else averages.second_lead.at(averages.second_lead.days[-1]),
         runoff_kind=runoff_kind(averages),
-        house_effects=dict(averages.first_round[averages.a].house_effects) if averages.a in averages.first_round else {},
+        house_effects=dict(averages.first_round[averages.a].house_effects)
+        if averages.a in averages.first_round
+        else {},
         a=averages.a,
         b=averages.b,
     )

@@ -107,7 +107,9 @@ def parse_result_csv(text: str, contest: Contest, source: str = "") -> OfficialR
             else:
                 final[code] = v2
     if final and len(final) != 2:
-        problems.append(ResultProblem(1, "final_round", f"give final-round votes for exactly two finalists, not {len(final)}"))
+        problems.append(
+            ResultProblem(1, "final_round", f"give final-round votes for exactly two finalists, not {len(final)}")
+        )
     if not problems and sum(first.values()) <= 0:
         problems.append(ResultProblem(2, "first_round", "no votes"))
     if problems:

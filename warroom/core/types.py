@@ -291,7 +291,7 @@ class Poll:
 
 
 def is_colour(text: str) -> bool:
-    """"#RRGGBB"."""
+    """ "#RRGGBB"."""
     return len(text) == 7 and text[0] == "#" and all(ch in "0123456789abcdefABCDEF" for ch in text[1:])
 
 

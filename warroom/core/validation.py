@@ -92,18 +92,27 @@ def validate_poll(poll: Poll, contest: Contest, *, today: date | None = None) ->
     latest = poll_date_window(contest)[1]
     if poll.fieldwork_start < earliest:
         problems.append(
-            Problem("fieldwork_start", f"{poll.fieldwork_start.isoformat()} is an impossible date for this contest "
-                    f"(more than ten years before its election; earliest {earliest.isoformat()})")
+            Problem(
+                "fieldwork_start",
+                f"{poll.fieldwork_start.isoformat()} is an impossible date for this contest "
+                f"(more than ten years before its election; earliest {earliest.isoformat()})",
+            )
         )
     if poll.fieldwork_end > latest:
         problems.append(
-            Problem("fieldwork_end", f"{poll.fieldwork_end.isoformat()} is an impossible date for this contest "
-                    f"(more than a year after its election; latest {latest.isoformat()})")
+            Problem(
+                "fieldwork_end",
+                f"{poll.fieldwork_end.isoformat()} is an impossible date for this contest "
+                f"(more than a year after its election; latest {latest.isoformat()})",
+            )
         )
     if poll.published is not None and poll.published > latest:
         problems.append(
-            Problem("published", f"{poll.published.isoformat()} is an impossible date for this contest "
-                    f"(more than a year after its election; latest {latest.isoformat()})")
+            Problem(
+                "published",
+                f"{poll.published.isoformat()} is an impossible date for this contest "
+                f"(more than a year after its election; latest {latest.isoformat()})",
+            )
         )
     if today is not None and poll.fieldwork_start > today:
         problems.append(Problem("fieldwork_start", f"{poll.fieldwork_start.isoformat()} is in the future"))

@@ -234,7 +234,9 @@ class ImportActions(QObject):
             return
         mapping = guess_columns(rows[0], contest)
         own_names = [f.casefold().replace("first_", "first:", 1) for f in mapping if f]
-        if dialog is None and own_names == [c.strip().casefold().replace("first_", "first:", 1) for c in rows[0] if c.strip()]:
+        if dialog is None and own_names == [
+            c.strip().casefold().replace("first_", "first:", 1) for c in rows[0] if c.strip()
+        ]:
             # Already the app's own column names: nothing to map; the importer's check is the preview.
             try:
                 parsed = self.source.parse_text(text)

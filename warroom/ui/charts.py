@@ -1013,9 +1013,7 @@ class ChartPanel(QWidget):
                 if poll.second_round:
                     lines.append(
                         "Second round: "
-                        + ", ".join(
-                            f"{contest.candidate(c).display} {v:g}" for c, v in poll.second_round.items()
-                        )
+                        + ", ".join(f"{contest.candidate(c).display} {v:g}" for c, v in poll.second_round.items())
                     )
             lines.append(f"This chart: {y:+.1f}" if chart != "first" else f"This point: {y:.1f} %")
             return "\n".join(lines)

@@ -82,7 +82,9 @@ class ContestActions(QObject):
         self.action_delete.setToolTip("Delete this contest with its polls and scenarios (a backup is taken first)")
         self.action_delete.triggered.connect(self.delete_contest)
         self.action_result = QAction("Official &result…", window)
-        self.action_result.setToolTip("Enter or read the declared result: it feeds the back-test and later races' priors")
+        self.action_result.setToolTip(
+            "Enter or read the declared result: it feeds the back-test and later races' priors"
+        )
         self.action_result.triggered.connect(self.edit_result)
         self.action_priors = QAction("Transfer &priors from a past count…", window)
         self.action_priors.setToolTip(

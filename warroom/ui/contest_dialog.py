@@ -365,7 +365,9 @@ class ContestDialog(QDialog):
         self.second.setEnabled(system == CountingSystem.TWO_ROUND)
         self.threshold.setEnabled(self.finalists.currentData() == "threshold")
         problems = self.problems()
-        self.problem_label.setText("\n".join(problems[:6]) + (f"\n… and {len(problems) - 6} more" if len(problems) > 6 else ""))
+        self.problem_label.setText(
+            "\n".join(problems[:6]) + (f"\n… and {len(problems) - 6} more" if len(problems) > 6 else "")
+        )
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setEnabled(not problems)
         ok.setToolTip("" if not problems else "Fix the problems listed first")
@@ -405,4 +407,3 @@ class ContestDialog(QDialog):
     def _on_party_double_clicked(self, row: int, col: int) -> None:
         if col == 2:
             self._pick_colour(self.parties, row, col)
-

@@ -67,8 +67,13 @@ class ForecastDialog(QDialog):
         for code in (last.a, last.b):
             y = np.array([100.0 * p.p_win.get(code, 0.0) for p in points])
             self.curves[code] = self.chance.plot(
-                x, y, pen=pg.mkPen(colours.get(code, "#333333"), width=2.5), symbol="o", symbolSize=6,
-                symbolBrush=colours.get(code, "#333333"), name=names.get(code, code),
+                x,
+                y,
+                pen=pg.mkPen(colours.get(code, "#333333"), width=2.5),
+                symbol="o",
+                symbolSize=6,
+                symbolBrush=colours.get(code, "#333333"),
+                name=names.get(code, code),
             )
         a, b = names.get(last.a, last.a), names.get(last.b, last.b)
         self.margin.setTitle(f"Forecast runoff margin, {a} minus {b} (points), with its 90 % band")

@@ -333,7 +333,13 @@ class ScenarioPanel(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.splitter)
-        self._inputs = (self.baseline_combo, self.baseline_date, self.message_box, self.transfers_box, self.reset_button)
+        self._inputs = (
+            self.baseline_combo,
+            self.baseline_date,
+            self.message_box,
+            self.transfers_box,
+            self.reset_button,
+        )
         model.baseline_changed.connect(self.show_baseline)
         model.scenario_changed.connect(self.show_scenario)
         model.view_ready.connect(self.show_view)
@@ -457,7 +463,11 @@ class ScenarioPanel(QWidget):
         )
         be = projection.break_even_message
         words = view.break_even_words
-        text = f"<b>{words[0].upper()}{words[1:]}</b>." if be is not None and 0 <= be <= 1 else f"{words[0].upper()}{words[1:]}."
+        text = (
+            f"<b>{words[0].upper()}{words[1:]}</b>."
+            if be is not None and 0 <= be <= 1
+            else f"{words[0].upper()}{words[1:]}."
+        )
         self.break_even_label.setText(text)
         # Who else could reach the runoff, when the simulation gives anyone else a real chance of it.
         outsiders = ""
