@@ -141,3 +141,117 @@ def test_meeting_charts_at_1920x1080_show_everything_at_projector_size(room, qtb
         assert not any(legend.sceneBoundingRect().intersects(a) for a in areas)
     assert panel.visible_days() == pytest.approx(source.final_weeks_window(), abs=0.01)
     assert panel.end_label("lead2").textItem.font().pointSize() >= PROJECTOR.font_pt
+
+
+def _visible_in_window(w: QWidget, win: QWidget) -> bool:
+    """The widget's whole rectangle is visible: inside every ancestor up to the window."""
+    rect = QRect(w.mapTo(win, w.rect().topLeft()), w.size())
+    parent = w.parentWidget()
+    while parent is not None and parent is not win:
+        if not QRect(parent.mapTo(win, parent.rect().topLeft()), parent.size()).adjusted(-1, -1, 1, 1).contains(rect):
+            return False
+        parent = parent.parentWidget()
+    return win.rect().adjusted(-1, -1, 1, 1).contains(rect)
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1366, 768)])
+def test_every_control_can_be_brought_into_view(room, qtbot, width: int, height: int) -> None:
+    """On a laptop screen each button, slider, box and field is on screen or one scroll away from it."""
+    from PySide6.QtWidgets import QAbstractButton, QAbstractSlider, QAbstractSpinBox, QComboBox, QLineEdit, QScrollArea
+
+    win = room.window
+    _settle(qtbot, win, width, height)
+    unreachable = []
+    checked = 0
+    for cls in (QAbstractButton, QAbstractSlider, QAbstractSpinBox, QComboBox, QLineEdit):
+        for w in win.findChildren(cls):
+            if not w.isVisibleTo(win) or type(w).__name__ in ("QScrollBar", "QToolButton"):
+                continue
+            if isinstance(w.parentWidget(), (QAbstractSpinBox, QComboBox)):
+                continue  # a spin box's or combo box's own parts
+            areas = []
+            parent = w.parentWidget()
+            while parent is not None:
+                if isinstance(parent, QScrollArea):
+                    areas.append(parent)
+                parent = parent.parentWidget()
+            for area in areas:  # innermost first, as a user scrolls: until the whole control shows
+                # (ensureWidgetVisible would settle for a spin box's text cursor, which is what Qt scrolls to on Tab)
+                centre = w.mapTo(area.widget(), w.rect().center())
+                area.ensureVisible(centre.x(), centre.y(), w.width() // 2 + 1, w.height() // 2 + 1)
+            QApplication.processEvents()
+            checked += 1
+            if not _visible_in_window(w, win):
+                unreachable.append(
+                    f"{type(w).__name__} {w.accessibleName() or w.objectName() or w.text() if hasattr(w, 'text') else ''}"
+                )
+    assert checked >= 20, f"only {checked} controls found: the walk missed the panel"
+    assert unreachable == [], "\n".join(unreachable)
+
+
+@pytest.fixture
+def london_room(qtbot, tmp_path: Path):
+    """The app as a new user first sees it: the seeded London 2012 demo race, wired as the app wires it."""
+    from PySide6.QtCore import QSettings
+
+    from warroom.app import WarRoom
+    from warroom.bootstrap import open_store
+    from warroom.paths import AppPaths
+    from warroom.services.settings import AppSettings
+
+    paths = AppPaths.under(tmp_path / "app")
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=None, seed=True)
+    settings = AppSettings(QSettings(str(paths.settings_file), QSettings.Format.IniFormat))
+    room = WarRoom(store, settings, watch=False)
+    qtbot.addWidget(room.window)
+    room.window.resize(1366, 768)
+    room.window.show()
+    qtbot.waitUntil(lambda: room.averages.averages is not None, timeout=5000)
+    yield room
+    room.window.close()
+    store.close()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1366, 768), (1920, 1080)])
+def test_the_demo_race_window_is_whole_and_pictured(london_room, qtbot, tmp_path: Path, width, height) -> None:
+    """The README's pictures: the London demo at a laptop's and a desktop's size, nothing cropped."""
+    win = london_room.window
+    _settle(qtbot, win, width, height)
+    assert (win.width(), win.height()) == (width, height)
+    assert _clipped(win) == []
+    win.grab().save(str(_shot_dir(tmp_path) / f"london_main_{width}x{height}.png"))
+
+
+def test_each_meeting_view_at_1920x1080_is_whole_and_pictured(london_room, qtbot, tmp_path: Path) -> None:
+    """Every view meeting mode steps through, on a 1080p projector: nothing cropped, the live case untouched."""
+    room = london_room
+    win = room.window
+    with qtbot.waitSignal(room.scenarios.view_ready, timeout=2000):
+        room.scenario_panel.message_slider.setValue(room.scenario_panel.message_slider.value() + 100)
+    room.scenarios.save("Tie him to his party")
+    live = room.scenarios.scenario
+    views = ["answer", "charts", "scenario", "scenario:Tie him to his party"]
+    win.set_presentation_views(views)
+    win.enter_presentation()
+    shots = _shot_dir(tmp_path)
+    try:
+        for i, view in enumerate(views):
+            if i:
+                win.step_view(1)
+            # The offscreen screen is smaller than a projector: keep meeting mode's look, at a projector's size.
+            win.setWindowState(Qt.WindowState.WindowNoState)
+            win.resize(1920, 1080)
+            QApplication.processEvents()
+            qtbot.wait(40)
+            QApplication.processEvents()
+            assert win.current_view() == view
+            assert (win.width(), win.height()) == (1920, 1080)
+            assert _clipped(win) == [], view
+            name = view.replace("scenario:", "saved_").replace(" ", "_").lower()
+            win.grab().save(str(shots / f"meeting_{name}_1920x1080.png"))
+            if view == "scenario":  # the live panel fills the projector, not the hidden dock's corner
+                assert room.scenario_panel.width() >= 1800 and room.scenario_panel.height() >= 1000
+    finally:
+        win.leave_presentation()
+    assert room.scenarios.scenario == live  # showing the saved case did not overwrite the live one

@@ -16,7 +16,7 @@ from warroom.core.averaging import PollAverages
 from warroom.core.forecast import chance_text
 from warroom.core.pipeline import ProjectionView
 from warroom.core.types import Poll
-from warroom.ui.charts import day_to_epoch
+from warroom.ui.charts import DateAxis, day_to_epoch
 from warroom.ui.protocols import ScenarioModel
 
 
@@ -42,7 +42,7 @@ class AnswerView(QWidget):
         self.details.setWordWrap(True)
         self.details.setStyleSheet("font-size: 28pt;")
         self.details.setTextFormat(Qt.TextFormat.RichText)
-        self.chart = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()})
+        self.chart = pg.PlotWidget(axisItems={"bottom": DateAxis()})
         self.chart.setObjectName("answer_chart")
         self.chart.setMenuEnabled(False)
         self.chart.hideButtons()
@@ -65,6 +65,7 @@ class AnswerView(QWidget):
         self.chart.addItem(self.projected)
         tick = QFont()
         tick.setPointSize(18)
+        self.projected.label.setFont(tick)  # read from the back of the room, like the axes
         for side in ("bottom", "left"):
             self.chart.getAxis(side).setStyle(tickFont=tick)
         layout = QVBoxLayout(self)

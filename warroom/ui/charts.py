@@ -156,7 +156,7 @@ def _use_overflowing_title(plot: pg.PlotItem) -> None:
     plot.layout.addItem(plot.titleLabel, 0, 1)
 
 
-class _DateAxis(pg.DateAxisItem):
+class DateAxis(pg.DateAxisItem):
     """Dates with no label on top of another: a day label closer to a month (or year) label than most of a
     day step is left out ("Mar" rather than "Mar03" where 1 and 3 March meet)."""
 
@@ -443,7 +443,7 @@ class ChartPanel(QWidget):
             "lead2": "Second-round (runoff) lead (points)",
         }
         for row, key in enumerate(("first", "lead1", "lead2")):
-            plot = self._layout_widget.addPlot(row=row, col=0, axisItems={"bottom": _DateAxis()})
+            plot = self._layout_widget.addPlot(row=row, col=0, axisItems={"bottom": DateAxis()})
             # The first-round chart carries every candidate and their names: it gets the larger share of height.
             self._layout_widget.ci.layout.setRowStretchFactor(row, 4 if key == "first" else 3)
             _use_overflowing_title(plot)

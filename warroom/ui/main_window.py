@@ -362,11 +362,16 @@ class MainWindow(QMainWindow):
             self._hide_saved_widget()
         if widget is None:
             return
-        if widget.parent() is not self.present_page:
+        shown: QWidget = widget
+        if shown.parent() is not self.present_page:
+            if self.scenario_scroll.widget() is shown:
+                # Take it from the dock's scroll area first: an owner left behind keeps resizing it to the
+                # hidden dock's size, and the meeting page would show it in one corner of the projector.
+                self.scenario_scroll.takeWidget()
             layout = self.present_page.layout()
             assert layout is not None
-            layout.addWidget(widget)
-        widget.show()
+            layout.addWidget(shown)
+        shown.show()
         self.stack.setCurrentWidget(self.present_page)
 
     def _hide_saved_widget(self) -> None:

@@ -81,7 +81,7 @@ class Heatmap(QWidget):
         self.current = pg.ScatterPlotItem(size=14, symbol="o", pen=pg.mkPen("k", width=2), brush=pg.mkBrush("#FFB000"))
         self.plot.addItem(self.current)
         self.plot.setLabel("bottom", "Message strength (% of personal vote peeled)")
-        self.plot.setLabel("left", "Largest transfer: % of valid to front-runner")
+        self.plot.setLabel("left", "To front-runner (%)")  # short enough for a projector's type; the caption says whose
         # Diverging map: blue (front-runner ahead) through white to orange (challenger ahead), CVD-safe.
         self._cmap = pg.ColorMap([0.0, 0.5, 1.0], [(213, 94, 0), (247, 247, 247), (0, 114, 178)])
         self.image.setLookupTable(self._cmap.getLookupTable(nPts=256))
@@ -491,8 +491,9 @@ class ScenarioPanel(QWidget):
                 grid,
                 100 * scenario.message_strength,
                 y_now,
-                f"Margin ({_name(c, a)} minus {_name(c, b)}) by message strength and {_name(c, grid_split_of)}'s transfer "
-                f"split; black line: break-even; dot: now. Orange: {_name(c, b)} ahead.",
+                f"Margin ({_name(c, a)} minus {_name(c, b)}) by message strength (across) and the share of "
+                f"{_name(c, grid_split_of)}'s valid transfers going to {_name(c, a)} (up); black line: break-even; "
+                f"dot: now. Orange: {_name(c, b)} ahead.",
                 contour,
             )
 
@@ -516,7 +517,9 @@ class ScenarioPanel(QWidget):
                 # heatmap gets the room on a projector.
                 label.setMinimumHeight(0)
                 label.setMaximumHeight(16777215)
-                label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+                policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+                policy.setHeightForWidth(True)  # the height wrapped text needs at the width it has, not a guess
+                label.setSizePolicy(policy)
             else:
                 label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
                 label.setFixedHeight(label.fontMetrics().lineSpacing() * lines + label.fontMetrics().descent() + 8)
