@@ -252,3 +252,39 @@ def test_the_break_even_is_said_in_voters_from_the_stored_result(demo) -> None:
     words = room.scenarios.view.break_even_words
     assert "voters" in words and "points of the first round" in words
     assert "voters" in room.scenario_panel.break_even_label.text()
+
+
+def test_the_seeds_question_is_answered_from_the_panel_in_a_few_inputs(demo, qtbot) -> None:
+    """The seed article's question, asked as a new user would: YouGov's final poll as the baseline, the Lib
+    Dems 70/30 between the finalists; can a "tie him to his party" message close the gap, and by how many
+    points? Three inputs on the panel (a baseline pick, "70" typed, Return) and the answer is on screen, in
+    points of the first round and in voters, the same figure the core gives."""
+    from PySide6.QtCore import Qt
+
+    from warroom.core.scenario import break_even_text
+
+    room = demo
+    panel = room.scenario_panel
+    final = max((p for p in room.poll_service.polls if p.pollster == "YouGov"), key=lambda p: p.fieldwork_end)
+    combo = panel.baseline_combo
+    index = next(i for i in range(combo.count()) if combo.itemData(i) == ("poll", final.id))
+    with qtbot.waitSignal(room.scenarios.view_ready, timeout=2000):
+        combo.setCurrentIndex(index)  # 1: the baseline
+    lib_dems = panel._split_widgets["paddick"]
+    field = lib_dems.a_of_valid.field
+    field.setFocus()
+    field.selectAll()
+    with qtbot.waitSignal(room.scenarios.view_ready, timeout=2000):
+        qtbot.keyClicks(field, "70")  # 2: Johnson 70 of every 100 Lib Dems naming a finalist
+        qtbot.keyClick(field, Qt.Key.Key_Return)  # 3
+    view = room.scenarios.view
+    assert view.baseline.label.startswith("YouGov") and f"{final.fieldwork_end:%d %b %Y}" in view.baseline.label
+    split = view.scenario.split("paddick")
+    assert split.to_a / (split.to_a + split.to_b) == pytest.approx(0.7)
+    p = view.projection
+    assert p.margin > 0 and not p.gap_closed  # Johnson ahead: the gap is there to close
+    assert p.break_even_message is not None and 0 < p.break_even_message < 1  # a message strength closes it
+    expected = break_even_text(p.break_even_message, view.baseline.bounce, valid_votes=view.valid_votes)
+    shown = panel.break_even_label.text()
+    points = f"{p.break_even_message * view.baseline.bounce:.1f} points of the first round"
+    assert points in expected and points in shown and "voters" in shown
