@@ -252,6 +252,13 @@ def test_each_meeting_view_at_1920x1080_is_whole_and_pictured(london_room, qtbot
             win.grab().save(str(shots / f"meeting_{name}_1920x1080.png"))
             if view == "scenario":  # the live panel fills the projector, not the hidden dock's corner
                 assert room.scenario_panel.width() >= 1800 and room.scenario_panel.height() >= 1000
+                # ...and its inputs show whole values in the projector's type: no "50.0 50/5"
+                panel = room.scenario_panel
+                assert not panel._inputs_scroll.horizontalScrollBar().isVisible()
+                for split in panel._split_widgets.values():
+                    for field in (split.a_of_valid.field, split.valid.field):
+                        assert field.width() >= field.fontMetrics().horizontalAdvance("100.0 %"), field.objectName()
+                    assert split.ratio.width() >= split.ratio.fontMetrics().horizontalAdvance("100/100")
     finally:
         win.leave_presentation()
     assert room.scenarios.scenario == live  # showing the saved case did not overwrite the live one

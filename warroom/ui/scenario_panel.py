@@ -542,6 +542,25 @@ class ScenarioPanel(QWidget):
             size = 9 * total // 20 if narrow else total // 2  # the answer on top, the sliders below it
             self.splitter.setSizes([size, total - size])
         super().resizeEvent(event)
+        if not narrow:
+            QTimer.singleShot(0, self._unclip_inputs)
+
+    def _unclip_inputs(self) -> None:
+        """Side by side, the inputs get the width their content asks for (up to half) when the answer can spare
+        it: a panel that turned wide while narrow (meeting mode on a projector) otherwise keeps clipped inputs
+        and a half-empty answer. A split the user chose is left alone when nothing is clipped."""
+        if self.splitter.orientation() != Qt.Orientation.Horizontal:
+            return
+        inputs, outputs = self.splitter.sizes()
+        content = self._inputs_scroll.widget()
+        if content is None:
+            return
+        bar = self._inputs_scroll.verticalScrollBar().sizeHint().width()
+        want = min(content.sizeHint().width() + bar + 4, (inputs + outputs) // 2)
+        spare = outputs - self._outputs.minimumSizeHint().width()
+        give = min(want - inputs, spare)
+        if give > 0:
+            self.splitter.setSizes([inputs + give, outputs - give])
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):

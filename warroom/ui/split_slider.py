@@ -194,6 +194,11 @@ class LeverInput(QWidget):
     def _on_field_value_changed(self, value: float) -> None:
         self.slider.setValue(round(value * 10))  # emits through the slider (once)
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):  # e.g. meeting mode's large type
+            QTimer.singleShot(0, lambda: fit_value_label(self.field))
+        super().changeEvent(event)
+
 
 class TransferInput(QWidget):
     """One eliminated candidate's second preferences, entered the way pollsters publish them.
@@ -219,8 +224,7 @@ class TransferInput(QWidget):
         self.valid = LeverInput(f"{name}_valid", f"{who}: name a finalist", tip_v)
         self.ratio = QLabel()
         self.ratio.setObjectName(f"{name}_ratio")
-        fit_value_label(self.ratio)
-        self.ratio.setMinimumWidth(self.ratio.fontMetrics().horizontalAdvance("100/100") + 8)
+        self._fit_ratio()
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setVerticalSpacing(2)
@@ -240,6 +244,15 @@ class TransferInput(QWidget):
         self.a_of_valid.value_changed.connect(self._on_a_of_valid_changed)
         self.valid.value_changed.connect(self._on_valid_changed)
         self._show()
+
+    def _fit_ratio(self) -> None:
+        fit_value_label(self.ratio)
+        self.ratio.setMinimumWidth(self.ratio.fontMetrics().horizontalAdvance("100/100") + 8)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):  # e.g. meeting mode's large type
+            QTimer.singleShot(0, self._fit_ratio)
+        super().changeEvent(event)
 
     def parts(self) -> tuple[float, float, float]:
         """(to A, to B, exhausted) in percent of all his voters."""
