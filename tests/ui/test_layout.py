@@ -221,6 +221,19 @@ def test_the_demo_race_window_is_whole_and_pictured(london_room, qtbot, tmp_path
     assert (win.width(), win.height()) == (width, height)
     assert _clipped(win) == []
     win.grab().save(str(_shot_dir(tmp_path) / f"london_main_{width}x{height}.png"))
+    # the election day is named where it writes over no candidate's end label
+    charts = win.charts
+    named = [line.label for line in charts._election_lines if getattr(line, "label", None) is not None]
+    assert len(named) == 2
+
+    def ink(item):  # the text's own box: a text item's rectangle includes its document margin on every side
+        margin = item.textItem.document().documentMargin()
+        return item.sceneBoundingRect().adjusted(margin, margin, -margin, -margin)
+
+    for label in named:
+        for end in charts._end_labels.values():
+            if end.isVisible():
+                assert not ink(label).intersects(ink(end)), end.toPlainText()
 
 
 def test_each_meeting_view_at_1920x1080_is_whole_and_pictured(london_room, qtbot, tmp_path: Path) -> None:

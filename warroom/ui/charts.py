@@ -489,6 +489,8 @@ class ChartPanel(QWidget):
             vb.setAutoVisible(y=True)  # the value axis fits what is in the window, not the whole campaign
             vb.sigRangeChangedManually.connect(self._on_range_changed_manually)
         self.plots["first"].getViewBox().sigRangeChanged.connect(self._place_end_labels)
+        for key in LEAD_CHARTS:
+            self.plots[key].getViewBox().sigRangeChanged.connect(self._place_election_labels)
         self.apply_theme(theme)
 
     # --- public ---------------------------------------------------------------------------------------------
@@ -545,14 +547,20 @@ class ChartPanel(QWidget):
             line.getViewBox() and line.getViewBox().removeItem(line)
         self._election_lines = []
         x = float(day_to_epoch(contest.election_date.toordinal()))
-        for plot in self.plots.values():
+        for key, plot in self.plots.items():
+            # Named on the lead charts, at the top on the future side of the line, where no poll is. The
+            # first-round chart's end labels fill that side from the top down, so its line, the same red line
+            # right above the others, goes unnamed rather than written over a candidate's share.
+            named = key != "first"
             line = pg.InfiniteLine(
                 pos=x,
                 angle=90,
                 pen=pg.mkPen("#b00020", width=2),
-                label="Election day",
-                labelOpts={"position": 0.25, "color": "#b00020", "anchors": [(1, 0), (1, 0)]},
+                label="Election day" if named else None,
+                labelOpts={"position": 0.98, "color": "#b00020", "anchors": [(0, 0), (0, 0)]},
             )
+            if not named:
+                line.setToolTip("Election day")
             plot.addItem(line, ignoreBounds=True)
             self._election_lines.append(line)
         self._theme_labels()
@@ -914,8 +922,23 @@ class ChartPanel(QWidget):
             label.setVisible(True)
         self._place_end_labels()
 
+    def _place_election_labels(self, *_args: object) -> None:
+        """On each lead chart the election-day label goes to the top or the bottom of its line, whichever is
+        farther from where the lead ends (a close race ends near zero, a clear one near the top)."""
+        for key, line in zip(self.plots, self._election_lines, strict=False):
+            label = getattr(line, "label", None)
+            if label is None:
+                continue
+            lo, hi = self.plots[key].getViewBox().viewRange()[1]
+            end = self._end_values.get(key)
+            low_end = end is not None and hi > lo and (end[1] - lo) / (hi - lo) < 0.5
+            anchor = (0, 0) if low_end else (0, 1)  # text below the top, or above the bottom
+            label.anchors = [anchor, anchor]
+            label.setPosition(0.98 if low_end else 0.02)
+
     def _place_end_labels(self, *_args: object) -> None:
         """Candidates' end labels nudged apart vertically so close finishers stay readable."""
+        self._place_election_labels()
         vb = self.plots["first"].getViewBox()
         _px, py = vb.viewPixelSize()
         if not py or not np.isfinite(py):
