@@ -924,17 +924,21 @@ class ChartPanel(QWidget):
 
     def _place_election_labels(self, *_args: object) -> None:
         """On each lead chart the election-day label goes to the top or the bottom of its line, whichever is
-        farther from where the lead ends (a close race ends near zero, a clear one near the top)."""
+        farther from where the lead ends and from the zero line."""
         for key, line in zip(self.plots, self._election_lines, strict=False):
             label = getattr(line, "label", None)
             if label is None:
                 continue
             lo, hi = self.plots[key].getViewBox().viewRange()[1]
+            if hi <= lo:
+                continue
+            # keep clear of the lead's end label and of the zero line (which would strike the text through)
             end = self._end_values.get(key)
-            low_end = end is not None and hi > lo and (end[1] - lo) / (hi - lo) < 0.5
-            anchor = (0, 0) if low_end else (0, 1)  # text below the top, or above the bottom
+            marks = [(0.0 - lo) / (hi - lo)] + ([(end[1] - lo) / (hi - lo)] if end is not None else [])
+            top = min(abs(0.9 - m) for m in marks) >= min(abs(0.1 - m) for m in marks)
+            anchor = (0, 0) if top else (0, 1)  # text hanging below the top, or standing on the bottom
             label.anchors = [anchor, anchor]
-            label.setPosition(0.98 if low_end else 0.02)
+            label.setPosition(0.98 if top else 0.02)
 
     def _place_end_labels(self, *_args: object) -> None:
         """Candidates' end labels nudged apart vertically so close finishers stay readable."""
