@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from warroom.core.types import Contest
-from warroom.paths import AppPaths
+from warroom.paths import AppPaths, read_input_file
 
 if TYPE_CHECKING:  # the light verbs (count, polls' help, --version) never import SQLAlchemy or Alembic
     from warroom.bootstrap import OpenStore
@@ -46,6 +47,17 @@ def emit_json(data: Any, out: TextIO) -> None:
     """Indented JSON, dates as ISO text."""
     json.dump(data, out, indent=2, default=str)
     out.write("\n")
+
+
+def read_cli_file(path: Path, *, max_bytes: int) -> bytes:
+    """A file named on the command line, whole; a missing or unreadable one (or a FIFO or device, which
+    read_input_file refuses rather than reads) is a CliError naming it."""
+    try:
+        return read_input_file(path, max_bytes=max_bytes)
+    except FileNotFoundError:
+        raise CliError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise CliError(f"{path}: cannot read ({exc.strerror})") from None
 
 
 def paths_of(args: argparse.Namespace) -> AppPaths:

@@ -11,11 +11,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from warroom.cli.common import CliError, emit_json, open_for_cli, paths_of, table
+from warroom.cli.common import CliError, emit_json, open_for_cli, paths_of, read_cli_file, table
 from warroom.core.contestfile import ContestFileError, contest_to_dict, contest_to_toml, parse_contest_file
 from warroom.core.count import CountResult
 from warroom.core.types import EXHAUSTED, Contest, OfficialResult
-from warroom.paths import read_input_file, write_private_atomic
+from warroom.paths import write_private_atomic
 
 
 def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -88,12 +88,9 @@ def _result(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _read(path: Path) -> str:
+    data = read_cli_file(path, max_bytes=64 * 1024**2)
     try:
-        return read_input_file(path, max_bytes=64 * 1024**2).decode("utf-8-sig")  # a FIFO is refused, not read
-    except FileNotFoundError:
-        raise CliError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise CliError(f"{path}: cannot read ({exc.strerror})") from None
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CliError(f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
 

@@ -18,11 +18,11 @@ from typing import Any, TextIO
 
 from warroom import __version__
 from warroom.cli import contest as contest_cli
-from warroom.cli.common import CliError, contest_of, emit_json, open_for_cli, table
+from warroom.cli.common import CliError, contest_of, emit_json, open_for_cli, read_cli_file, table
 from warroom.core.count import CountError, CountRules, Overvote, count_ballots
 from warroom.core.csvformat import CsvFormatError, parse_ballot_file, parse_polls_csv, polls_to_csv
 from warroom.core.types import EXHAUSTED, Contest, Poll
-from warroom.paths import read_input_file, write_private_atomic
+from warroom.paths import write_private_atomic
 from warroom.store.errors import StoreError
 
 
@@ -162,16 +162,20 @@ def cmd_contests(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def cmd_polls(args: argparse.Namespace, out: TextIO) -> int:
-    from warroom.store import polls as repo
+def _contest_and_polls(args: argparse.Namespace) -> tuple[Contest, list[Poll]]:
+    """The command's contest and every poll of it (the store is closed again before anything is printed)."""
+    from warroom.cli.reports import load_polls
 
     store = open_for_cli(args)
     try:
         contest = contest_of(store, args)
-        with store.sessions() as session:
-            polls = repo.list_polls(session, contest.id or 0)
+        return contest, load_polls(store, contest)
     finally:
         store.close()
+
+
+def cmd_polls(args: argparse.Namespace, out: TextIO) -> int:
+    contest, polls = _contest_and_polls(args)
     if args.json:
         emit_json({"contest": contest.name, "polls": [poll_json(p) for p in polls]}, out)
     else:
@@ -189,12 +193,7 @@ MAX_INPUT_BYTES = 2 * 1024**3
 
 
 def _read_text(path: Path) -> str:
-    try:
-        data = read_input_file(path, max_bytes=MAX_INPUT_BYTES)  # a FIFO or /dev/zero is refused, not read
-    except FileNotFoundError:
-        raise CliError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise CliError(f"{path}: cannot read ({exc.strerror})") from None
+    data = read_cli_file(path, max_bytes=MAX_INPUT_BYTES)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -248,19 +247,12 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
-    from warroom.store import polls as repo
 
     if args.bundle is not None:
         return contest_cli.cmd_export_bundle(args, out)
     if args.file is None:
         raise CliError("give the CSV file to write, or --bundle FILE for the whole campaign")
-    store = open_for_cli(args)
-    try:
-        contest = contest_of(store, args)
-        with store.sessions() as session:
-            polls = repo.list_polls(session, contest.id or 0)
-    finally:
-        store.close()
+    contest, polls = _contest_and_polls(args)
     text = polls_to_csv(polls, contest)
     try:
         # all or nothing, owner-only, never through a planted NAME.part link
