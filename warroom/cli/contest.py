@@ -7,15 +7,19 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from warroom.cli.common import CliError, emit_json, open_for_cli, paths_of, read_cli_file, table
 from warroom.core.contestfile import ContestFileError, contest_to_dict, contest_to_toml, parse_contest_file
 from warroom.core.count import CountResult
 from warroom.core.types import EXHAUSTED, Contest, OfficialResult
 from warroom.paths import write_private_atomic
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -60,12 +64,10 @@ def _result(args: argparse.Namespace, out: TextIO) -> int:
     """`warroom contest result NAME --from RESULT.csv`: all or nothing, every problem with its line."""
     from warroom.core.resultfile import ResultFileError, parse_result_csv
     from warroom.store import contests as contests_repo
-    from warroom.store.db import translated
 
     text = _read(args.source)
-    store = open_for_cli(args)
     try:
-        with translated(store.engine), store.sessions.begin() as session:
+        with _session(args, write=True) as session:
             contest = contests_repo.require_contest(session, args.name)
             try:
                 result = parse_result_csv(text, contest, args.source_note or str(args.source.name))
@@ -75,8 +77,6 @@ def _result(args: argparse.Namespace, out: TextIO) -> int:
             contests_repo.set_official_result(session, contest.id or 0, result)
     except contests_repo.ContestError as exc:
         raise CliError(str(exc)) from None
-    finally:
-        store.close()
     if args.json:
         emit_json(
             {"contest": args.name, "first_round": dict(result.first_round), "final_round": dict(result.final_round)},
@@ -85,6 +85,20 @@ def _result(args: argparse.Namespace, out: TextIO) -> int:
     else:
         out.write(f"official result stored for {args.name} ({sum(result.first_round.values()):,} first-round votes)\n")
     return 0
+
+
+@contextmanager
+def _session(args: argparse.Namespace, *, write: bool = False) -> Iterator[Session]:
+    """One session on the store the command names, the store closed after it. With write=True the session is
+    one transaction: committed when the block ends, rolled back (nothing written) when it raises."""
+    from warroom.store.db import translated
+
+    opened = open_for_cli(args)
+    try:
+        with translated(opened.engine), opened.sessions.begin() if write else opened.sessions() as session:
+            yield session
+    finally:
+        opened.close()
 
 
 def _read(path: Path) -> str:
@@ -108,17 +122,12 @@ def _parse(path: Path) -> Any:
 
 def _list(args: argparse.Namespace, out: TextIO) -> int:
     from warroom.store import contests as store
-    from warroom.store.db import translated
 
-    opened = open_for_cli(args)
-    try:
-        with translated(opened.engine), opened.sessions() as session:
-            rows = [
-                (c, store.poll_count(session, c.id or 0), store.get_official_result(session, c.id or 0) is not None)
-                for c in store.list_contests(session)
-            ]
-    finally:
-        opened.close()
+    with _session(args) as session:
+        rows = [
+            (c, store.poll_count(session, c.id or 0), store.get_official_result(session, c.id or 0) is not None)
+            for c in store.list_contests(session)
+        ]
     if args.json:
         emit_json(
             [
@@ -159,16 +168,11 @@ def _find(session: Any, name: str) -> Contest:
 
 def _show(args: argparse.Namespace, out: TextIO) -> int:
     from warroom.store import contests as store
-    from warroom.store.db import translated
 
-    opened = open_for_cli(args)
-    try:
-        with translated(opened.engine), opened.sessions() as session:
-            contest = _find(session, args.name)
-            polls = store.poll_count(session, contest.id or 0)
-            result = store.get_official_result(session, contest.id or 0)
-    finally:
-        opened.close()
+    with _session(args) as session:
+        contest = _find(session, args.name)
+        polls = store.poll_count(session, contest.id or 0)
+        result = store.get_official_result(session, contest.id or 0)
     if args.json:
         emit_json({"id": contest.id, "demo": contest.demo, "polls": polls} | contest_to_dict(contest, result), out)
         return 0
@@ -233,20 +237,15 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
 
 def _new(args: argparse.Namespace, out: TextIO) -> int:
     from warroom.store import contests as store
-    from warroom.store.db import translated
 
     parsed = _parse(args.source)
-    opened = open_for_cli(args)
-    try:
-        with translated(opened.engine), opened.sessions.begin() as session:
-            try:
-                cid = store.create_contest(session, parsed.contest)
-                if parsed.result is not None:
-                    store.set_official_result(session, cid, parsed.result)
-            except store.ContestError as exc:
-                raise CliError(f"{args.source}: {exc}; nothing written") from None
-    finally:
-        opened.close()
+    with _session(args, write=True) as session:
+        try:
+            cid = store.create_contest(session, parsed.contest)
+            if parsed.result is not None:
+                store.set_official_result(session, cid, parsed.result)
+        except store.ContestError as exc:
+            raise CliError(f"{args.source}: {exc}; nothing written") from None
     if args.json:
         emit_json({"created": parsed.contest.name, "id": cid, "result": parsed.result is not None}, out)
     else:
@@ -256,21 +255,16 @@ def _new(args: argparse.Namespace, out: TextIO) -> int:
 
 def _edit(args: argparse.Namespace, out: TextIO) -> int:
     from warroom.store import contests as store
-    from warroom.store.db import translated
 
     parsed = _parse(args.source)
-    opened = open_for_cli(args)
-    try:
-        with translated(opened.engine), opened.sessions.begin() as session:
-            contest = _find(session, args.name)
-            try:
-                updated = store.update_contest(session, contest.id or 0, parsed.contest)
-                if parsed.result is not None:
-                    store.set_official_result(session, contest.id or 0, parsed.result)
-            except store.ContestError as exc:
-                raise CliError(f"{args.source}: {exc}; nothing written") from None
-    finally:
-        opened.close()
+    with _session(args, write=True) as session:
+        contest = _find(session, args.name)
+        try:
+            updated = store.update_contest(session, contest.id or 0, parsed.contest)
+            if parsed.result is not None:
+                store.set_official_result(session, contest.id or 0, parsed.result)
+        except store.ContestError as exc:
+            raise CliError(f"{args.source}: {exc}; nothing written") from None
     if args.json:
         emit_json({"updated": updated.name, "id": updated.id, "was": contest.name}, out)
     else:
@@ -322,15 +316,10 @@ def _delete(args: argparse.Namespace, out: TextIO) -> int:
 
 def _export(args: argparse.Namespace, out: TextIO) -> int:
     from warroom.store import contests as store
-    from warroom.store.db import translated
 
-    opened = open_for_cli(args)
-    try:
-        with translated(opened.engine), opened.sessions() as session:
-            contest = _find(session, args.name)
-            result = store.get_official_result(session, contest.id or 0)
-    finally:
-        opened.close()
+    with _session(args) as session:
+        contest = _find(session, args.name)
+        result = store.get_official_result(session, contest.id or 0)
     _write(args.out, contest_to_toml(contest, result))
     if args.json:
         emit_json({"exported": contest.name, "file": str(args.out), "result": result is not None}, out)
@@ -394,21 +383,16 @@ def result_from_count(count: CountResult, contest: Contest, source: str) -> Offi
 def save_count(args: argparse.Namespace, count: CountResult) -> str:
     """Store a count as the official result of the contest named by --contest; returns the contest's name."""
     from warroom.store import contests as store
-    from warroom.store.db import translated
 
     if not args.contest:
         raise CliError("--save-result needs --contest NAME (the race this count belongs to); nothing saved")
-    opened = open_for_cli(args)
-    try:
-        with translated(opened.engine), opened.sessions.begin() as session:
-            contest = _find(session, args.contest)
-            result = result_from_count(count, contest, f"warroom count of {args.file.name} ({count.system.label})")
-            try:
-                store.set_official_result(session, contest.id or 0, result)
-            except store.ContestError as exc:
-                raise CliError(str(exc)) from None
-    finally:
-        opened.close()
+    with _session(args, write=True) as session:
+        contest = _find(session, args.contest)
+        result = result_from_count(count, contest, f"warroom count of {args.file.name} ({count.system.label})")
+        try:
+            store.set_official_result(session, contest.id or 0, result)
+        except store.ContestError as exc:
+            raise CliError(str(exc)) from None
     return contest.name
 
 
@@ -425,17 +409,12 @@ def looks_like_bundle(text: str) -> bool:
 def cmd_export_bundle(args: argparse.Namespace, out: TextIO) -> int:
     """`warroom export --contest NAME --bundle FILE`: the whole campaign in one JSON file."""
     from warroom.store import contests as store
-    from warroom.store.db import translated
 
     if not args.contest:
         raise CliError("--bundle needs --contest NAME (the race to export)")
-    opened = open_for_cli(args)
-    try:
-        with translated(opened.engine), opened.sessions() as session:
-            contest = _find(session, args.contest)
-            bundle = store.export_bundle(session, contest.id or 0)
-    finally:
-        opened.close()
+    with _session(args) as session:
+        contest = _find(session, args.contest)
+        bundle = store.export_bundle(session, contest.id or 0)
     _write(args.bundle, store.bundle_to_text(bundle))
     summary = {
         "exported": contest.name,
@@ -459,26 +438,21 @@ def import_bundle_text(args: argparse.Namespace, text: str, out: TextIO) -> int:
     """`warroom import BUNDLE`: all or nothing; duplicates skipped and listed. --dry-run rolls back."""
     from warroom.store import contests as store
     from warroom.store import polls as repo
-    from warroom.store.db import translated
 
     try:
         bundle = store.read_bundle(text)
     except store.ContestError as exc:
         raise CliError(f"{args.file}: {exc}; nothing imported") from None
-    opened = open_for_cli(args)
-    try:
-        with translated(opened.engine), opened.sessions() as session:
-            try:
-                report = store.import_bundle(session, bundle)
-            except (store.ContestError, repo.PollRejectedError) as exc:
-                session.rollback()
-                raise CliError(f"{args.file}: {exc}; nothing imported") from None
-            if args.dry_run:
-                session.rollback()
-            else:
-                session.commit()
-    finally:
-        opened.close()
+    with _session(args) as session:
+        try:
+            report = store.import_bundle(session, bundle)
+        except (store.ContestError, repo.PollRejectedError) as exc:
+            session.rollback()
+            raise CliError(f"{args.file}: {exc}; nothing imported") from None
+        if args.dry_run:
+            session.rollback()
+        else:
+            session.commit()
     if args.json:
         emit_json(
             {
