@@ -24,13 +24,10 @@ from warroom.core.forecast import (
     share_interval,
 )
 from warroom.core.pipeline import (
-    BaselineChoice,
     OddsModel,
     PipelineError,
     PriorSource,
-    compute_averages,
-    default_scenario,
-    make_baseline,
+    default_case_on,
     simulate_odds,
 )
 from warroom.core.scenario import project
@@ -110,15 +107,10 @@ def backtest_contest(
     out: list[BacktestPoint] = []
     for days in distances:
         as_of = contest.election_date - timedelta(days=days)
-        averages = compute_averages(polls, contest, as_of=as_of, priors=priors)
-        if averages is None:
+        case = default_case_on(polls, contest, as_of, priors)
+        if case is None:
             continue
-        choice = BaselineChoice("as_of", as_of=as_of)
-        try:
-            base = make_baseline(choice, polls, contest, averages, priors)
-        except PipelineError:
-            continue
-        scenario = default_scenario(base, polls, contest, choice, priors)
+        base, scenario = case
         projection = project(base, scenario)
         model = OddsModel(errors, contest.second_round_date or contest.election_date, draws=draws, seed=seed + days)
         odds = simulate_odds(base, scenario, projection, model)
@@ -168,19 +160,15 @@ def eve_records(
     has no polls by then or no final round between the average's pair.
     """
     day = date.fromordinal(contest.election_date.toordinal() - 1)
-    averages = compute_averages(polls, contest, as_of=day, priors=priors)
-    if averages is None:
+    case = default_case_on(polls, contest, day, priors)
+    if case is None:
         return [], []
-    choice = BaselineChoice("as_of", as_of=day)
-    try:
-        base = make_baseline(choice, polls, contest, averages, priors)
-    except PipelineError:
-        return [], []
+    base, scenario = case
     source = f"{contest.name}: stored polls and official result (warroom store)"
     margins: list[dict[str, object]] = []
     actual = result.final_margin(base.a, base.b)
     if actual is not None:
-        margin = project(base, default_scenario(base, polls, contest, choice, priors)).margin
+        margin = project(base, scenario).margin
         margins.append({"race": contest.name, "days": 1, "average": margin, "result": actual, "source": source})
     official = result.shares()
     shares = [

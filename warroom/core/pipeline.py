@@ -748,6 +748,22 @@ class ForecastPoint:
     p_win: Mapping[str, float]
 
 
+def default_case_on(
+    polls: Sequence[Poll], contest: Contest, day: date, priors: PriorSource | None = None
+) -> tuple[Baseline, Scenario] | None:
+    """The case the panel would show on `day` from the polls known then: the poll average as of that day as the
+    baseline, with the default transfers and levers at zero. None when that day has no usable average."""
+    averages = compute_averages(polls, contest, as_of=day, priors=priors)
+    if averages is None:
+        return None
+    choice = BaselineChoice("as_of", as_of=day)
+    try:
+        base = make_baseline(choice, polls, contest, averages, priors)
+    except PipelineError:
+        return None
+    return base, default_scenario(base, polls, contest, choice, priors)
+
+
 def forecast_days(polls: Sequence[Poll], last: date, every: int = 7, most: int = 40) -> list[date]:
     """The days a forecast-over-time chart looks at: every `every` days back from `last` to the first poll
     (at most `most` of them), oldest first."""
@@ -773,15 +789,11 @@ def forecast_over_time(
     same baseline, defaults and simulation as the scenario panel's, at each date)."""
     out: list[ForecastPoint] = []
     for day in days:
-        averages = compute_averages(polls, contest, as_of=day, priors=priors)
-        if averages is None:
+        case = default_case_on(polls, contest, day, priors)
+        if case is None:
             continue
-        choice = BaselineChoice("as_of", as_of=day)
-        try:
-            base = make_baseline(choice, polls, contest, averages, priors)
-        except PipelineError:
-            continue
-        view = evaluate(base, default_scenario(base, polls, contest, choice, priors), heatmap=False, odds=odds)
+        base, scenario = case
+        view = evaluate(base, scenario, heatmap=False, odds=odds)
         sd = float(odds.errors.margin_sd(odds.days_before(base)))
         lo, hi = share_interval(min(max(50.0 + view.projection.margin / 2.0, 0.0), 100.0), sd / 2.0, 0.9)
         assert view.odds is not None
