@@ -19,7 +19,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -179,12 +179,7 @@ def parse_polls_csv(text: str, contest: Contest, *, today: date | None = None) -
     # newline="": lines end at CR, LF or CRLF (old Mac, Unix, Windows), and a line break quoted inside a cell
     # is kept as written, as the csv module's documentation asks.
     reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise CsvFormatError("the file is empty") from None
-    except csv.Error as exc:
-        raise CsvFormatError(f"line 1: {exc}") from None
+    header = _header(reader)
     header = [h.strip().lstrip("\ufeff") for h in header]
     lowered = [h.casefold() for h in header]
     for required in ("pollster", "fieldwork_end"):
@@ -490,14 +485,19 @@ def _ballot_table_fast(text: str, header: list[str], newline: int) -> BallotTabl
     return read_table_fast(text, newline + 1, width, count_col, first_line=2)
 
 
-def _ballot_table_csv(text: str) -> tuple[BallotTable, list[LineError]]:
-    reader = csv.reader(io.StringIO(text))
+def _header(reader: Iterator[list[str]]) -> list[str]:
+    """A CSV file's first row; an empty file or a broken first line is a CsvFormatError."""
     try:
-        header = next(reader)
+        return next(reader)
     except StopIteration:
         raise CsvFormatError("the file is empty") from None
     except csv.Error as exc:
         raise CsvFormatError(f"line 1: {exc}") from None
+
+
+def _ballot_table_csv(text: str) -> tuple[BallotTable, list[LineError]]:
+    reader = csv.reader(io.StringIO(text))
+    header = _header(reader)
     count_col, width = _ballot_columns(header)
     pref_cols = [i for i in range(width) if i != count_col]
     ballots: list[Ballot] = []

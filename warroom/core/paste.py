@@ -22,21 +22,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from warroom.core.csvformat import FIXED
 from warroom.core.types import Contest
 
-FIELDS = (
-    "pollster",
-    "client",
-    "fieldwork",
-    "fieldwork_start",
-    "fieldwork_end",
-    "published",
-    "sample_size",
-    "method",
-    "source_url",
-    "notes",
-)
-"""Poll fields a pasted column can be, besides first:<candidate>. "fieldwork" is a date or a range of dates."""
+FIELDS = (*FIXED[:2], "fieldwork", *FIXED[2:])
+"""Poll fields a pasted column can be, besides first:<candidate>: the CSV format's fixed columns, and "fieldwork",
+a date or a range of dates."""
 
 _WORDS = {
     "pollster": (
