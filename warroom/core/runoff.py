@@ -6,10 +6,22 @@ candidate other than the final two split between them, or exhaust.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 SPLIT_TOLERANCE = 0.5  # percentage points: published splits are rounded
+
+
+def check_parts(what: str, parts: Sequence[float]) -> None:
+    """Percentages of one electorate: each within 0-100 and together 100 (to SPLIT_TOLERANCE).
+
+    Raises:
+        ValueError: naming `what` and the parts; NaN fails too.
+    """
+    if any(not (0.0 <= p <= 100.0) for p in parts):  # `not` so NaN is refused too
+        raise ValueError(f"{what} parts must lie within 0-100, got {tuple(parts)}")
+    if abs(sum(parts) - 100.0) > SPLIT_TOLERANCE:
+        raise ValueError(f"{what} parts must sum to 100, got {sum(parts):g}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,11 +33,7 @@ class Split:
     exhausted: float
 
     def __post_init__(self) -> None:
-        parts = (self.to_a, self.to_b, self.exhausted)
-        if any(not (0.0 <= p <= 100.0) for p in parts):  # `not` so NaN is refused too
-            raise ValueError(f"split parts must lie within 0-100, got {parts}")
-        if abs(sum(parts) - 100.0) > SPLIT_TOLERANCE:
-            raise ValueError(f"split parts must sum to 100, got {sum(parts):g}")
+        check_parts("split", (self.to_a, self.to_b, self.exhausted))
 
     @classmethod
     def from_head_to_head(cls, a_of_valid: float, valid: float) -> Split:

@@ -65,7 +65,7 @@ from statistics import NormalDist
 import numpy as np
 
 from warroom.core.forecast import verdict_sentence
-from warroom.core.runoff import SPLIT_TOLERANCE, Runoff, Split, implied_runoff
+from warroom.core.runoff import SPLIT_TOLERANCE, Runoff, Split, check_parts, implied_runoff
 from warroom.core.types import EXHAUSTED, TransferObservation
 
 DEFAULT_TRANSFER_RATE = 100.0 * (124_977 + 135_089) / 478_320
@@ -84,13 +84,6 @@ _INERT = 1e-12  # a slope below this (points per unit of lever) means the lever 
 _GAP_TOLERANCE = 1e-9  # margins within this of zero count as a dead heat (break-even round trips land here)
 
 
-def _check_three(name: str, parts: tuple[float, float, float]) -> None:
-    if any(not (0.0 <= p <= 100.0) for p in parts):  # `not` so NaN fails too
-        raise ValueError(f"{name} parts must lie within 0-100, got {parts}")
-    if abs(sum(parts) - 100.0) > SPLIT_TOLERANCE:
-        raise ValueError(f"{name} parts must sum to 100, got {sum(parts):g}")
-
-
 @dataclass(frozen=True, slots=True)
 class Destination:
     """Where voters peeled from the front-runner by the message go (percent, summing to 100).
@@ -106,7 +99,7 @@ class Destination:
     to_abstain: float = 20.0
 
     def __post_init__(self) -> None:
-        _check_three("message destination", (self.to_b, self.to_others, self.to_abstain))
+        check_parts("message destination", (self.to_b, self.to_others, self.to_abstain))
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +117,7 @@ class DragSource:
     from_abstention: float = 20.0
 
     def __post_init__(self) -> None:
-        _check_three("drag source", (self.from_a, self.from_others, self.from_abstention))
+        check_parts("drag source", (self.from_a, self.from_others, self.from_abstention))
 
 
 @dataclass(frozen=True)

@@ -58,14 +58,13 @@ from statistics import NormalDist, mean, pstdev
 import numpy as np
 
 from warroom.core.france import ABSTAINERS, BLANK_NULL, TransferMatrix, name_key
+from warroom.core.runoff import check_parts
 from warroom.core.types import Rules
 
 DESTINATIONS = ("a", "b", "blank_null", "abstain")
 """Where a first-round electorate can go in the runoff, in the column order of every split array."""
 _A, _B, _BN, _AB = range(4)
 
-SPLIT_TOLERANCE = 0.5
-"""Points by which a typed split may miss 100 (published figures are rounded; defaults are rescaled)."""
 
 BLANK_SHARE_OF_NEITHER = 25.0
 """Share (%) of an electorate's "neither finalist" voters who vote blank or null rather than abstain, where a
@@ -81,13 +80,6 @@ TRANSFER_SD = 8.0
 
 _NORMAL = NormalDist()
 _INERT = 1e-12
-
-
-def _check_parts(name: str, parts: Sequence[float]) -> None:
-    if any(not (0.0 <= p <= 100.0) for p in parts):  # `not` so NaN fails too
-        raise ValueError(f"{name}: parts must lie within 0-100, got {tuple(parts)}")
-    if abs(sum(parts) - 100.0) > SPLIT_TOLERANCE:
-        raise ValueError(f"{name}: parts must sum to 100, got {sum(parts):g}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +99,7 @@ class RunoffSplit:
     abstain: float = 0.0
 
     def __post_init__(self) -> None:
-        _check_parts("runoff split", self.parts)
+        check_parts("runoff split", self.parts)
 
     @classmethod
     def rescaled(cls, to_a: float, to_b: float, blank_null: float, abstain: float) -> RunoffSplit:
@@ -227,7 +219,7 @@ class Message:
     def __post_init__(self) -> None:
         if not 0.0 <= self.strength <= 1.0:
             raise ValueError(f"message strength must lie within 0-1, got {self.strength:g}")
-        _check_parts("message destination", (self.to_other, self.to_blank_null, self.to_abstain))
+        check_parts("message destination", (self.to_other, self.to_blank_null, self.to_abstain))
 
 
 @dataclass(frozen=True)
