@@ -6,8 +6,9 @@ polls_changed signals. A refused write (a taken name, a candidate with polls) re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
@@ -18,6 +19,8 @@ from warroom.ui.contest_dialog import ContestDialog
 from warroom.ui.main_window import MainWindow
 from warroom.ui.qt_utils import signals_blocked
 from warroom.ui.result_dialog import ResultDialog
+
+_T = TypeVar("_T")
 
 
 class ContestSource(Protocol):
@@ -133,15 +136,12 @@ class ContestActions(QObject):
     def new_contest(self, dialog: ContestDialog | None = None) -> Contest | None:
         """Ask for a new contest and open it; a refused one comes back as typed."""
         dialog = dialog or ContestDialog(taken_names=[c.name for c in self.source.contests()], parent=self.window)
-        while dialog.exec() == QDialog.DialogCode.Accepted:
-            try:
-                made = self.source.create_contest(dialog.contest())
-            except ValueError as exc:
-                self.window.show_error(f"The contest was not created: {exc}")
-                continue
+        made = self._until_accepted(
+            dialog, lambda: self.source.create_contest(dialog.contest()), "The contest was not created"
+        )
+        if made is not None:
             self.window.statusBar().showMessage(f"Contest '{made.name}' created: import or add its polls", 8000)
-            return made
-        return None
+        return made
 
     def edit_contest(self, dialog: ContestDialog | None = None) -> Contest | None:
         """Edit the open contest."""
@@ -150,12 +150,9 @@ class ContestActions(QObject):
             return None
         others = [c.name for c in self.source.contests() if c.id != contest.id]
         dialog = dialog or ContestDialog(contest, others, sorted(self.source.used_codes()), self.window)
-        while dialog.exec() == QDialog.DialogCode.Accepted:
-            try:
-                return self.source.update_contest(dialog.contest())
-            except ValueError as exc:
-                self.window.show_error(f"The contest was not changed: {exc}")
-        return None
+        return self._until_accepted(
+            dialog, lambda: self.source.update_contest(dialog.contest()), "The contest was not changed"
+        )
 
     def edit_result(self, dialog: ResultDialog | None = None) -> OfficialResult | None:
         """Enter or replace the open contest's official result."""
@@ -163,15 +160,25 @@ class ContestActions(QObject):
         if contest is None or contest.id is None:
             return None
         dialog = dialog or ResultDialog(contest, self.source.official_result(contest.id), self.window)
+
+        def store() -> OfficialResult:
+            result = dialog.typed_result()
+            self.source.set_official_result(contest, result)
+            return result
+
+        stored = self._until_accepted(dialog, store, "The result was not stored")
+        if stored is not None:
+            self.window.statusBar().showMessage(f"Official result of {contest.name} stored", 6000)
+        return stored
+
+    def _until_accepted(self, dialog: QDialog, attempt: Callable[[], _T], failed: str) -> _T | None:
+        """Run the dialog until the user cancels or `attempt` succeeds; a refusal (ValueError) is shown as
+        "<failed>: <why>" and the dialog opens again with what the user typed."""
         while dialog.exec() == QDialog.DialogCode.Accepted:
             try:
-                result = dialog.typed_result()
-                self.source.set_official_result(contest, result)
+                return attempt()
             except ValueError as exc:
-                self.window.show_error(f"The result was not stored: {exc}")
-                continue
-            self.window.statusBar().showMessage(f"Official result of {contest.name} stored", 6000)
-            return result
+                self.window.show_error(f"{failed}: {exc}")
         return None
 
     def choose_priors(self, pick: Any = None) -> str | None:
