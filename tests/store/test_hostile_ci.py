@@ -88,10 +88,8 @@ def test_outside_ci_a_failed_start_only_warns(tmp_path: Path) -> None:
     assert list((tmp_path / "tmp").iterdir()) == []
 
 
-def test_a_run_stopped_by_a_signal_still_cleans_up(tmp_path: Path) -> None:
-    import signal
-
-    _run(tmp_path, ci=True)  # writes the stand-in programs
+def _start_and_wait(tmp_path: Path) -> subprocess.Popen[str]:
+    """.ci/postgres.sh sourced by a CI-like shell (stand-in server programs) that then waits, to be signalled."""
     env = {
         "PATH": os.environ["PATH"],
         "TMPDIR": str(tmp_path / "tmp"),
@@ -101,9 +99,16 @@ def test_a_run_stopped_by_a_signal_still_cleans_up(tmp_path: Path) -> None:
         "CI": "true",
     }
     script = 'set -euo pipefail\n. .ci/postgres.sh\necho "DIR=$WARROOM_PG_DIR"\nsleep 60 &\nwait $!\n'
-    proc = subprocess.Popen(
+    return subprocess.Popen(
         ["bash", "-c", script], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True, start_new_session=True
     )
+
+
+def test_a_run_stopped_by_a_signal_still_cleans_up(tmp_path: Path) -> None:
+    import signal
+
+    _run(tmp_path, ci=True)  # writes the stand-in programs
+    proc = _start_and_wait(tmp_path)
     try:
         assert proc.stdout is not None
         line = proc.stdout.readline()
@@ -128,18 +133,7 @@ def test_a_run_killed_outright_is_cleaned_up_by_its_watchdog(tmp_path: Path) -> 
     import time
 
     _run(tmp_path, ci=True)  # writes the stand-in programs
-    env = {
-        "PATH": os.environ["PATH"],
-        "TMPDIR": str(tmp_path / "tmp"),
-        "WARROOM_PG_BIN": str(tmp_path / "bin"),
-        "WARROOM_PG_USER": "root" if os.geteuid() == 0 else "",
-        "PG_LOG": str(tmp_path / "log"),
-        "CI": "true",
-    }
-    script = 'set -euo pipefail\n. .ci/postgres.sh\necho "DIR=$WARROOM_PG_DIR"\nsleep 60 &\nwait $!\n'
-    proc = subprocess.Popen(
-        ["bash", "-c", script], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True, start_new_session=True
-    )
+    proc = _start_and_wait(tmp_path)
     assert proc.stdout is not None
     line = proc.stdout.readline()
     while not line.startswith("DIR="):

@@ -37,10 +37,27 @@ def toy_polls(n: int = 30, seed: int = 3) -> list[Poll]:
     return polls
 
 
+def running_room(qtbot, store, settings, *, ready: str = "view") -> Iterator[object]:
+    """A war room on `store`, wired exactly as the app wires it, shown at 1600x1000 once its first averages
+    (ready="averages") or its first scenario view (ready="view") are in; closed with its store afterwards."""
+    from warroom.app import WarRoom
+
+    room = WarRoom(store, settings, watch=False)
+    qtbot.addWidget(room.window)
+    room.window.resize(1600, 1000)
+    room.window.show()
+    if ready == "averages":
+        qtbot.waitUntil(lambda: room.averages.averages is not None)
+    else:
+        qtbot.waitUntil(lambda: room.scenarios.view is not None)
+    yield room
+    room.window.close()
+    store.close()
+
+
 @pytest.fixture
 def room(qtbot, tmp_path: Path) -> Iterator[object]:
     """A whole war room on a toy contest, wired exactly as the app wires it."""
-    from warroom.app import WarRoom
     from warroom.bootstrap import open_store
     from warroom.services.settings import AppSettings
     from warroom.store import polls as repo
@@ -53,11 +70,16 @@ def room(qtbot, tmp_path: Path) -> Iterator[object]:
         repo.add_polls(s, cid, toy_polls())
         repo.add_annotation(s, cid, Annotation(date(2024, 2, 1), "poster unveiled"))
     settings = AppSettings(QSettings(str(paths.settings_file), QSettings.Format.IniFormat))
-    war_room = WarRoom(store, settings, watch=False)
-    qtbot.addWidget(war_room.window)
-    war_room.window.resize(1600, 1000)
-    war_room.window.show()
-    qtbot.waitUntil(lambda: war_room.averages.averages is not None)
-    yield war_room
-    war_room.window.close()
-    store.close()
+    yield from running_room(qtbot, store, settings, ready="averages")
+
+
+@pytest.fixture
+def demo(qtbot, tmp_path: Path) -> Iterator[object]:
+    """The whole war room on the seeded London 2012 demo store, wired as the app wires it."""
+    from warroom.bootstrap import open_store
+    from warroom.services.settings import open_settings
+
+    paths = AppPaths.under(tmp_path / "state")
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=paths.backup_dir)
+    yield from running_room(qtbot, store, open_settings(paths))

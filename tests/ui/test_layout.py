@@ -189,34 +189,10 @@ def test_every_control_can_be_brought_into_view(room, qtbot, width: int, height:
     assert unreachable == [], "\n".join(unreachable)
 
 
-@pytest.fixture
-def london_room(qtbot, tmp_path: Path):
-    """The app as a new user first sees it: the seeded London 2012 demo race, wired as the app wires it."""
-    from PySide6.QtCore import QSettings
-
-    from warroom.app import WarRoom
-    from warroom.bootstrap import open_store
-    from warroom.paths import AppPaths
-    from warroom.services.settings import AppSettings
-
-    paths = AppPaths.under(tmp_path / "app")
-    paths.ensure()
-    store = open_store(paths.database, backup_dir=None, seed=True)
-    settings = AppSettings(QSettings(str(paths.settings_file), QSettings.Format.IniFormat))
-    room = WarRoom(store, settings, watch=False)
-    qtbot.addWidget(room.window)
-    room.window.resize(1366, 768)
-    room.window.show()
-    qtbot.waitUntil(lambda: room.averages.averages is not None, timeout=5000)
-    yield room
-    room.window.close()
-    store.close()
-
-
 @pytest.mark.parametrize(("width", "height"), [(1366, 768), (1920, 1080)])
-def test_the_demo_race_window_is_whole_and_pictured(london_room, qtbot, tmp_path: Path, width, height) -> None:
+def test_the_demo_race_window_is_whole_and_pictured(demo, qtbot, tmp_path: Path, width, height) -> None:
     """The README's pictures: the London demo at a laptop's and a desktop's size, nothing cropped."""
-    win = london_room.window
+    win = demo.window
     _settle(qtbot, win, width, height)
     assert (win.width(), win.height()) == (width, height)
     assert _clipped(win) == []
@@ -236,9 +212,9 @@ def test_the_demo_race_window_is_whole_and_pictured(london_room, qtbot, tmp_path
                 assert not ink(label).intersects(ink(end)), end.toPlainText()
 
 
-def test_each_meeting_view_at_1920x1080_is_whole_and_pictured(london_room, qtbot, tmp_path: Path) -> None:
+def test_each_meeting_view_at_1920x1080_is_whole_and_pictured(demo, qtbot, tmp_path: Path) -> None:
     """Every view meeting mode steps through, on a 1080p projector: nothing cropped, the live case untouched."""
-    room = london_room
+    room = demo
     win = room.window
     with qtbot.waitSignal(room.scenarios.view_ready, timeout=2000):
         room.scenario_panel.message_slider.setValue(room.scenario_panel.message_slider.value() + 100)

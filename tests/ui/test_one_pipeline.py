@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -23,26 +22,6 @@ def run(*argv: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     code = main(list(argv), out=out, err=err)
     return code, out.getvalue(), err.getvalue()
-
-
-@pytest.fixture
-def demo(qtbot, tmp_path: Path) -> Iterator[object]:
-    """The whole war room on the seeded London 2012 demo store, wired as the app wires it."""
-    from warroom.app import WarRoom
-    from warroom.bootstrap import open_store
-    from warroom.services.settings import open_settings
-
-    paths = AppPaths.under(tmp_path / "state")
-    paths.ensure()
-    store = open_store(paths.database, backup_dir=paths.backup_dir)
-    room = WarRoom(store, open_settings(paths), watch=False)
-    qtbot.addWidget(room.window)
-    room.window.resize(1600, 1000)
-    room.window.show()
-    qtbot.waitUntil(lambda: room.scenarios.view is not None)
-    yield room
-    room.window.close()
-    store.close()
 
 
 def _poll(room, pollster: str, end: date) -> Poll:

@@ -10,12 +10,12 @@ import pytest
 from PySide6.QtWidgets import QDoubleSpinBox
 
 from tests.conftest import TOY, make_poll
+from tests.ui.conftest import running_room
 from warroom.paths import AppPaths
 
 
 @pytest.fixture
 def vi_room(qtbot, tmp_path: Path) -> Iterator[object]:
-    from warroom.app import WarRoom
     from warroom.bootstrap import open_store
     from warroom.services.settings import open_settings
     from warroom.store import polls as repo
@@ -27,14 +27,7 @@ def vi_room(qtbot, tmp_path: Path) -> Iterator[object]:
     with store.sessions.begin() as s:
         cid = repo.add_contest(s, TOY)
         repo.add_polls(s, cid, polls)
-    room = WarRoom(store, open_settings(paths), watch=False)
-    qtbot.addWidget(room.window)
-    room.window.resize(1600, 1000)
-    room.window.show()
-    qtbot.waitUntil(lambda: room.scenarios.view is not None)
-    yield room
-    room.window.close()
-    store.close()
+    yield from running_room(qtbot, store, open_settings(paths))
 
 
 def test_party_vi_baseline_is_chosen_and_personal_votes_move_it(vi_room, qtbot) -> None:
