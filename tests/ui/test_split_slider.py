@@ -72,3 +72,21 @@ def test_a_published_70_30_is_two_typed_fields(qtbot) -> None:
     assert widget.valid.value() == pytest.approx(55.4)
     qtbot.keyClick(slider, Qt.Key.Key_PageUp)
     assert widget.valid.value() == pytest.approx(60.4)
+
+
+def test_an_input_deleted_before_its_refit_is_left_alone(qtbot) -> None:
+    """A style change queues a refit of the value fields; an input deleted before the event loop turns (the
+    panel rebuilds its transfer inputs when the baseline changes) must not have it run on its dead fields."""
+    import shiboken6
+
+    from warroom.ui.split_slider import LeverInput, SplitSlider, TransferInput
+
+    widgets = [
+        TransferInput("split_x", "Ann", "Bob", "Cat"),
+        LeverInput("lever_x", "Lever"),
+        SplitSlider(["a", "b", "c"], ["", "", ""], "split_y"),
+    ]
+    for widget in widgets:
+        widget.setStyleSheet("font-size: 30px")  # a StyleChange: each queues its refit
+        shiboken6.delete(widget)
+    qtbot.wait(30)  # the queued refits would raise here, on deleted C++ objects

@@ -377,7 +377,7 @@ class PollService(QObject):
         missed = rev != self._revision + 1  # someone else wrote since we last looked
         self._revision = rev
         if missed:
-            QTimer.singleShot(0, lambda: self.reload(external=True))
+            QTimer.singleShot(0, self, lambda: self.reload(external=True))
         return result
 
     def _on_watch_timeout(self) -> None:

@@ -422,7 +422,7 @@ class MainWindow(QMainWindow):
         # Leaving meeting mode restores the same state: the shares stand. A saved layout sets new ones.
         if ok and not self.presenting and state is not getattr(self, "_dock_state", None):
             self._adopt_pending = True
-        QTimer.singleShot(0, self._settle_docks)
+        QTimer.singleShot(0, self, self._settle_docks)
         return ok
 
     def _settle_docks(self) -> None:
@@ -455,7 +455,7 @@ class MainWindow(QMainWindow):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         # docks sized before the first show do not stick: once more when laid out
-        QTimer.singleShot(0, self._settle_docks)
+        QTimer.singleShot(0, self, self._settle_docks)
 
     def _fit_docks(self) -> None:
         """Docks at their share of the window, within limits that leave the charts their minimum size."""

@@ -543,7 +543,7 @@ class ScenarioPanel(QWidget):
             self.splitter.setSizes([size, total - size])
         super().resizeEvent(event)
         if not narrow:
-            QTimer.singleShot(0, self._unclip_inputs)
+            QTimer.singleShot(0, self, self._unclip_inputs)
 
     def _unclip_inputs(self) -> None:
         """Side by side, the inputs get the width their content asks for (up to half) when the answer can spare
@@ -564,7 +564,7 @@ class ScenarioPanel(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
-            QTimer.singleShot(0, self._fit_label_heights)
+            QTimer.singleShot(0, self, self._fit_label_heights)
         super().changeEvent(event)
 
     def _rebuild_transfer_sliders(self, base: Baseline, eliminated: list[str]) -> None:

@@ -118,7 +118,7 @@ class SplitSlider(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):  # e.g. meeting mode's large type
-            QTimer.singleShot(0, self._fit_value_labels)
+            QTimer.singleShot(0, self, self._fit_value_labels)
         super().changeEvent(event)
 
     def _fit_value_labels(self) -> None:
@@ -196,8 +196,11 @@ class LeverInput(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):  # e.g. meeting mode's large type
-            QTimer.singleShot(0, lambda: fit_value_label(self.field))
+            QTimer.singleShot(0, self, self._fit_field)  # self as context: never run once the input is deleted
         super().changeEvent(event)
+
+    def _fit_field(self) -> None:
+        fit_value_label(self.field)
 
 
 class TransferInput(QWidget):
@@ -251,7 +254,7 @@ class TransferInput(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):  # e.g. meeting mode's large type
-            QTimer.singleShot(0, self._fit_ratio)
+            QTimer.singleShot(0, self, self._fit_ratio)
         super().changeEvent(event)
 
     def parts(self) -> tuple[float, float, float]:
