@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QtMsgType, qInstallMessageHandler
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QEvent, QObject, Qt, QtMsgType, QTimer, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from warroom import __version__
 from warroom.bootstrap import OpenStore, open_store
@@ -231,6 +231,19 @@ def _no_display() -> bool:
     )
 
 
+def _exit_after_first_paint(window: QWidget) -> None:
+    """Print 'painted' and quit once the window has painted itself for the first time."""
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and watched is window:
+                window.removeEventFilter(self)
+                QTimer.singleShot(0, window, lambda: (print("painted", flush=True), QApplication.quit()))
+            return False
+
+    window.installEventFilter(FirstPaint(window))
+
+
 def run_gui(args: argparse.Namespace) -> int:
     if _no_display():
         sys.stderr.write(
@@ -256,6 +269,8 @@ def run_gui(args: argparse.Namespace) -> int:
         store.close()
         raise
     room.window.show()
+    if os.environ.get("WARROOM_EXIT_AFTER_PAINT"):  # benchmarks/bench_scale.py: time to the first painted window
+        _exit_after_first_paint(room.window)
     code = app.exec()
     store.close()
     return int(code)

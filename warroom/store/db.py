@@ -17,10 +17,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError, SQLAlchemyError
@@ -210,8 +206,41 @@ def _refuse_unknown(revisions: list[str], where: str) -> None:
 @functools.cache
 def known_revisions() -> frozenset[str]:
     """Every schema revision this version can upgrade from."""
-    script = ScriptDirectory.from_config(_alembic_config(None))
-    return frozenset(rev.revision for rev in script.walk_revisions())
+    try:
+        return frozenset(_script_revisions())
+    except ValueError:
+        from alembic.script import ScriptDirectory
+
+        return frozenset(rev.revision for rev in ScriptDirectory.from_config(_alembic_config(None)).walk_revisions())
+
+
+_REVISION_LINE = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*(None|['\"]([^'\"]+)['\"])\s*$", re.MULTILINE)
+
+
+@functools.cache
+def _script_revisions() -> dict[str, str | None]:
+    """revision -> down_revision of every migration script, read from the files' own assignment lines.
+
+    Alembic would give the same (tests/store/test_store.py checks it does) but importing it costs a fifth of
+    a cold start (issue 15), and a store already at head needs nothing more than these names. A script this
+    reading cannot make sense of sends the caller to Alembic instead (ValueError)."""
+    found: dict[str, str | None] = {}
+    for path in sorted((MIGRATIONS / "versions").glob("*.py")):
+        if path.name.startswith("__"):
+            continue
+        names = {key: value for key, _raw, value in _REVISION_LINE.findall(path.read_text(encoding="utf-8"))}
+        if "revision" not in names or not names["revision"]:
+            raise ValueError(f"{path.name}: no plain 'revision = \"...\"' line")
+        found[names["revision"]] = names.get("down_revision") or None
+    return found
+
+
+def _alembic_head() -> str:
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(_alembic_config(None)).get_current_head()
+    assert head is not None
+    return head
 
 
 def _create_private(path: Path) -> None:
@@ -336,18 +365,24 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def _alembic_config(connection: Any) -> Config:
+def _alembic_config(connection: Any) -> Any:
+    from alembic.config import Config  # only when a migration runs (see _script_revisions)
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["connection"] = connection
     return cfg
 
 
+@functools.cache
 def head_revision() -> str:
-    script = ScriptDirectory.from_config(_alembic_config(None))
-    head = script.get_current_head()
-    assert head is not None
-    return head
+    """The newest schema revision (read from the migration scripts; Alembic if they do not say it plainly)."""
+    try:
+        scripts = _script_revisions()
+    except ValueError:
+        return _alembic_head()
+    heads = set(scripts) - {down for down in scripts.values() if down is not None}
+    return heads.pop() if len(heads) == 1 else _alembic_head()
 
 
 _WRITE_LOCK = "warroom_write_lock"
@@ -378,8 +413,21 @@ def write_locked(engine: Engine, *, lock_timeout_ms: int = PG_LOCK_TIMEOUT_MS) -
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The schema revision stored in the store (None: not set up), read with plain SQL (no Alembic import)."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        return _stored_revision(conn)
+
+
+def _stored_revision(conn: Connection) -> str | None:
+    """What Alembic's MigrationContext.get_current_revision() answers, for a store with one branch."""
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    rows = [str(row[0]) for row in conn.execute(text("SELECT version_num FROM alembic_version"))]
+    if len(rows) > 1:
+        raise StoreError(
+            f"this poll store records several schema revisions at once ({', '.join(sorted(rows))})", kind="newer"
+        )
+    return rows[0] if rows else None
 
 
 _STAMP = r"\d{8}-\d{6}-\d{6}"
@@ -507,11 +555,13 @@ def upgrade(engine: Engine, *, backup_dir: Path | None = None) -> str | None:
                 ) from exc
         with write_locked(engine) as conn:
             # Another instance may have migrated while this one waited for the lock: look again.
-            current = MigrationContext.configure(conn).get_current_revision()
+            current = _stored_revision(conn)
             if current == head:
                 return str(backup) if backup else None
             if current is not None:
                 _refuse_unknown([current], display_target(engine))
+            from alembic import command  # a migration to run: only now is Alembic needed
+
             command.upgrade(_alembic_config(conn), "head")
     except SQLAlchemyError as exc:
         raise translate(exc, engine) from exc

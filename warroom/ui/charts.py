@@ -548,6 +548,7 @@ class ChartPanel(QWidget):
         self._theme = theme
         self._contest: Contest | None = None
         self._polls: Mapping[int, Poll] = {}
+        self._latest: date | None = None  # the latest fieldwork end of _polls (None: not known yet)
         self._pollster_symbol: dict[str, str] = {}
         self._first: dict[str, _Series] = {}
         self._lead1: _Series | None = None
@@ -615,6 +616,7 @@ class ChartPanel(QWidget):
         self._end_labels: dict[str, pg.TextItem] = {}
         self._end_values: dict[str, tuple[float, float]] = {}
         self.range_mode = "final"  # "final" (the last weeks), "all" (whole campaign) or "user" (panned/zoomed)
+        self._final_window: tuple[float, float] | None = None  # the window show_final_weeks last applied
         self._applying_range = False
         for plot in self.plots.values():
             vb = plot.getViewBox()
@@ -707,6 +709,10 @@ class ChartPanel(QWidget):
         new = [polls_by_id[i] for i in (*getattr(change, "added", ()), *updated) if i in polls_by_id]
         drop = np.asarray([*updated, *getattr(change, "removed", ())], dtype=np.int64)
         self._polls = polls_by_id
+        if len(drop):
+            self._latest = None  # the latest poll may have gone: found again when needed
+        elif new and self._latest is not None:
+            self._latest = max(self._latest, *(p.fieldwork_end for p in new))
         for p in new:
             self._symbol_for(p.pollster)
         averages = self._last_data[1]
@@ -734,8 +740,8 @@ class ChartPanel(QWidget):
         for runoff in (self._lead2_observed, self._lead2_implied):
             if runoff is not None and len(drop):
                 runoff.edit_points(drop, nothing, nothing, nothing, np.empty(0, dtype=object), nothing)
-        if self.range_mode == "final":
-            self.show_final_weeks()
+        if self.range_mode == "final" and self.final_weeks_window() != self._final_window:
+            self.show_final_weeks()  # the new poll moved the window on
         elif self.range_mode == "all":
             self.fit()
         self._refresh_selection()
@@ -764,6 +770,7 @@ class ChartPanel(QWidget):
         if contest is None:
             return
         self._polls = {p.id: p for p in polls if p.id is not None}
+        self._latest = None
         for p in polls:
             if p.pollster not in self._pollster_symbol:
                 self._symbol_for(p.pollster)
@@ -968,7 +975,9 @@ class ChartPanel(QWidget):
         contest = self._contest
         if contest is None:
             return None
-        latest = max((p.fieldwork_end for p in self._polls.values()), default=None)
+        if self._latest is None:
+            self._latest = max((p.fieldwork_end for p in self._polls.values()), default=None)
+        latest = self._latest
         election = contest.election_date.toordinal()
         if latest is None:
             return None
@@ -981,7 +990,7 @@ class ChartPanel(QWidget):
     def show_final_weeks(self) -> None:
         """The default view: the final weeks (see final_weeks_window), value axes fitted to what is shown."""
         self.range_mode = "final"
-        window = self.final_weeks_window()
+        window = self._final_window = self.final_weeks_window()
         self._applying_range = True
         try:
             for plot in self.plots.values():
