@@ -6,6 +6,7 @@ drawn at once by the charts) until the new one lands, so adding a poll to 10,000
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -132,10 +133,8 @@ class AverageController(QObject):
 
         def job() -> None:
             outcome = self._compute(polls, priors)
-            try:
+            with contextlib.suppress(RuntimeError):  # the controller was deleted meanwhile (the app closed)
                 self._landed.emit(number, polls, priors, outcome)
-            except RuntimeError:  # the controller was deleted meanwhile (the app closed): nobody to tell
-                pass
 
         self._job = self._worker.submit(job)
 
