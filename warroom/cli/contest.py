@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from warroom.cli.common import CliError, emit_json, open_for_cli, paths_of, read_cli_file, table
 from warroom.core.contestfile import ContestFileError, contest_to_dict, contest_to_toml, parse_contest_file
-from warroom.core.count import CountResult
 from warroom.core.types import EXHAUSTED, Contest, OfficialResult
 from warroom.paths import write_private_atomic
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
+
+    from warroom.core.count import CountResult
 
 
 def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:

@@ -14,16 +14,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from warroom import __version__
 from warroom.cli import contest as contest_cli
 from warroom.cli.common import CliError, contest_of, emit_json, open_for_cli, read_cli_file, table
-from warroom.core.count import CountError, CountRules, Overvote, count_ballots
-from warroom.core.csvformat import CsvFormatError, parse_ballot_file, parse_polls_csv, polls_to_csv
 from warroom.core.types import EXHAUSTED, Contest, Poll
 from warroom.paths import write_private_atomic
 from warroom.store.errors import StoreError
+
+if TYPE_CHECKING:
+    from warroom.core.count import CountRules
 
 
 def _common_options(parser: argparse.ArgumentParser, *, after_verb: bool) -> None:
@@ -204,6 +205,7 @@ def _read_text(path: Path) -> str:
 
 
 def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
+    from warroom.core.csvformat import CsvFormatError, parse_polls_csv
     from warroom.store import polls as repo
     from warroom.store.db import translated
 
@@ -252,6 +254,8 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
         return contest_cli.cmd_export_bundle(args, out)
     if args.file is None:
         raise CliError("give the CSV file to write, or --bundle FILE for the whole campaign")
+    from warroom.core.csvformat import polls_to_csv
+
     contest, polls = _contest_and_polls(args)
     text = polls_to_csv(polls, contest)
     try:
@@ -268,6 +272,8 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
 
 def _count_rules(args: argparse.Namespace) -> CountRules:
     """The system's usual rules with the options given on the command line."""
+    from warroom.core.count import CountRules, Overvote
+
     rules = CountRules.for_system(args.system)
     changes: dict[str, Any] = {}
     if args.max_rankings is not None:
@@ -289,6 +295,10 @@ def _count_rules(args: argparse.Namespace) -> CountRules:
 
 
 def cmd_count(args: argparse.Namespace, out: TextIO) -> int:
+    # The counting and CSV modules are imported by the verbs that use them, not by every start of the app.
+    from warroom.core.count import CountError, count_ballots
+    from warroom.core.csvformat import CsvFormatError, parse_ballot_file
+
     rules = _count_rules(args)
     try:
         if not stat.S_ISREG(os.stat(args.file).st_mode):  # a FIFO or device would hang or never end
