@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +27,8 @@ from warroom.store.db import StoreError, backups_of
 from warroom.ui.assets import stylesheet
 
 if TYPE_CHECKING:
+    from warroom.core.averaging import PollAverages
+    from warroom.core.types import Poll
     from warroom.ui.export import Briefing
 
 
@@ -150,11 +152,10 @@ class WarRoom:
         ps.store_failed.connect(win.show_error)
         ps.scenarios_changed.connect(lambda _rows: acts.fill_menu(sc.saved()))
         avg.averages_ready.connect(win.show_averages)
-        # The scenario and the answer view follow in the next turn of the event loop: the charts paint the new
-        # average first, and no single turn holds the window for all of it (10,000 polls: 100+ ms together).
-        queued = Qt.ConnectionType.QueuedConnection
-        avg.averages_ready.connect(self.answer_view.show_averages, queued)
-        avg.averages_ready.connect(sc.set_data, queued)
+        # The answer view and the scenario follow in later turns of the event loop, one each: the charts paint
+        # the new average first, and no single turn holds the window for all of it (10,000 polls: 150+ ms).
+        avg.averages_ready.connect(self._later(self.answer_view.show_averages, 1))
+        avg.averages_ready.connect(self._later(sc.set_data, 2))
         avg.average_failed.connect(lambda msg: win.statusBar().showMessage(msg, 8000))
         sc.saved_changed.connect(acts.fill_menu)
         sc.scenario_failed.connect(lambda msg: win.statusBar().showMessage(msg, 8000))
@@ -173,6 +174,24 @@ class WarRoom:
             original_close(event)
 
         win.closeEvent = close_event  # type: ignore[method-assign]
+
+    def _later(self, slot: Callable[[Sequence[Poll], PollAverages | None], None], turns: int) -> Callable[..., None]:
+        """`slot`, for a big contest called `turns` timer ticks after averages_ready, and only if those averages
+        are still the latest (a contest opened meanwhile must not get the previous one's). A small contest's
+        average is computed on this thread in a few milliseconds: its listeners are called at once, as before."""
+
+        def call(polls: Sequence[Poll], averages: PollAverages | None) -> None:
+            if len(polls) < self.averages.background_from:
+                slot(polls, averages)
+                return
+
+            def deliver() -> None:
+                if self.averages.is_current(polls, averages):
+                    slot(polls, averages)
+
+            QTimer.singleShot(turns, self.window, deliver)  # timers, not posted events: separate turns
+
+        return call
 
     def _on_polls_changed(self, change: object) -> None:
         polls = self.poll_service.polls  # sorted once (10,000 polls: a few milliseconds each time)

@@ -67,6 +67,11 @@ class AverageController(QObject):
         self._pending.timeout.connect(self._start)
 
     @property
+    def background_from(self) -> int:
+        """Polls from which recomputes run on the worker thread."""
+        return self._background_from
+
+    @property
     def busy(self) -> bool:
         """A recompute is running on the worker thread (the averages shown are the previous ones)."""
         return self._job is not None
@@ -102,6 +107,11 @@ class AverageController(QObject):
         if self._contest is None or self._reuse():
             return
         self._publish(self._polls, self.priors, self._compute(self._polls, self.priors))
+
+    def is_current(self, polls: Sequence[Poll], averages: PollAverages | None) -> bool:
+        """True while (polls, averages) from averages_ready are still the latest (for a listener called later)."""
+        last = self._last
+        return averages is self.averages and (last is None or last[0] is polls or averages is None)
 
     def wait(self, timeout_ms: int = 5000) -> bool:
         """Block until no job runs and its averages are published (for scripts and tests); False on timeout."""
