@@ -82,6 +82,7 @@ class WarRoom:
         from warroom.ui.main_window import MainWindow
         from warroom.ui.scenario_panel import ScenarioPanel
 
+        self._starting = True
         self.store = store
         self.settings = settings
         self.poll_service = PollService(store.sessions, watch=watch, backup_dir=backup_dir)
@@ -125,6 +126,7 @@ class WarRoom:
             self.window.statusBar().showMessage(f"Warning: {store.backup_error}", 15000)
         if store.read_only:
             self.window.statusBar().showMessage("This poll store is read-only: you can look, not change", 15000)
+        self._starting = False
 
     def _follow_scheme(self, scheme: Qt.ColorScheme) -> None:
         preference = self.settings.theme
@@ -181,8 +183,8 @@ class WarRoom:
         average is computed on this thread in a few milliseconds: its listeners are called at once, as before."""
 
         def call(polls: Sequence[Poll], averages: PollAverages | None) -> None:
-            if len(polls) < self.averages.background_from:
-                slot(polls, averages)
+            if self._starting or len(polls) < self.averages.background_from:
+                slot(polls, averages)  # (while starting: the window is built with everything in place)
                 return
 
             def deliver() -> None:
