@@ -67,5 +67,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
     r = measure(parser.parse_args().repeat)
-    print(f"cold start to a painted window (demo race): warroom {r['warroom']:.2f} s; same run: bare PySide6 + "
-          f"pyqtgraph plot window {r['toolkit']:.2f} s, empty Python {r['python']:.2f} s")
+    print(
+        f"cold start to a painted window (demo race): warroom {r['warroom']:.2f} s; same run: bare PySide6 + "
+        f"pyqtgraph plot window {r['toolkit']:.2f} s, empty Python {r['python']:.2f} s"
+    )
