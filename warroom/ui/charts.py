@@ -550,7 +550,8 @@ class ChartPanel(QWidget):
         super().__init__(parent)
         self._theme = theme
         self._contest: Contest | None = None
-        self._polls: Mapping[int, Poll] = {}
+        self._poll_map: Mapping[int, Poll] | None = {}  # by id; None: not built yet from _poll_list
+        self._poll_list: Sequence[Poll] = ()
         self._latest: date | None = None  # the latest fieldwork end of _polls (None: not known yet)
         self._pollster_symbol: dict[str, str] = {}
         self._first: dict[str, _Series] = {}
@@ -711,7 +712,7 @@ class ChartPanel(QWidget):
         updated = tuple(getattr(change, "updated", ()))
         new = [polls_by_id[i] for i in (*getattr(change, "added", ()), *updated) if i in polls_by_id]
         drop = np.asarray([*updated, *getattr(change, "removed", ())], dtype=np.int64)
-        self._polls = polls_by_id
+        self._poll_map = polls_by_id
         if len(drop):
             self._latest = None  # the latest poll may have gone: found again when needed
         elif new and self._latest is not None:
@@ -749,6 +750,12 @@ class ChartPanel(QWidget):
             self.fit()
         self._refresh_selection()
 
+    def _polls(self) -> Mapping[int, Poll]:
+        """The polls shown, by id."""
+        if self._poll_map is None:
+            self._poll_map = {p.id: p for p in self._poll_list if p.id is not None}
+        return self._poll_map
+
     def _symbol_for(self, pollster: str) -> str:
         """The pollster's marker symbol, given (with its legend key) on first sight."""
         found = self._pollster_symbol.get(pollster)
@@ -772,11 +779,8 @@ class ChartPanel(QWidget):
         contest = self._contest
         if contest is None:
             return
-        self._polls = {p.id: p for p in polls if p.id is not None}
+        self._poll_list, self._poll_map = polls, None  # the map by id is built on first need (a tooltip)
         self._latest = None
-        for p in polls:
-            if p.pollster not in self._pollster_symbol:
-                self._symbol_for(p.pollster)
         a, b = (averages.a, averages.b) if averages else (contest.candidates[0].code, contest.candidates[1].code)
         columns = averages.columns if averages is not None and averages.columns is not None else None
         if columns is None or len(columns) != len(polls):
@@ -785,6 +789,13 @@ class ChartPanel(QWidget):
             columns = ColumnBuilder(contest).build(polls)
         days = columns.day
         self._last_data = (polls, averages)
+        if len(columns):
+            self._latest = date.fromordinal(int(columns.end.max()))
+            # pollsters in order of first appearance (symbols are given in that order), found on the columns
+            _names, first = np.unique(columns.pollster, return_index=True)
+            for k in columns.pollster[np.sort(first)]:
+                if columns.names[k] not in self._pollster_symbol:
+                    self._symbol_for(columns.names[k])
         sizes = point_size(columns.n) * self._theme.marker_scale
         symbol_by_name = np.array(
             [self._pollster_symbol.get(name, "o") for name in columns.names] or ["o"], dtype=object
@@ -979,7 +990,7 @@ class ChartPanel(QWidget):
         if contest is None:
             return None
         if self._latest is None:
-            self._latest = max((p.fieldwork_end for p in self._polls.values()), default=None)
+            self._latest = max((p.fieldwork_end for p in self._polls().values()), default=None)
         latest = self._latest
         election = contest.election_date.toordinal()
         if latest is None:
@@ -1222,7 +1233,7 @@ class ChartPanel(QWidget):
 
     def _tip_for(self, chart: str) -> Callable[..., str]:
         def tip(x: float, y: float, data: object) -> str:
-            poll = self._polls.get(int(data)) if data is not None else None  # type: ignore[call-overload]
+            poll = self._polls().get(int(data)) if data is not None else None  # type: ignore[call-overload]
             if poll is None:
                 return f"{y:.1f}"
             contest = self._contest
