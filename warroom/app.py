@@ -107,6 +107,11 @@ class WarRoom:
         self._wire()
         if contest and not any(c.name == contest for c in self.poll_service.contests()):
             raise ValueError(f"no contest named {contest!r} in the store")
+        # Light and dark follow the system (Qt 6.5+ reports the colour scheme and its changes). Applied before
+        # the polls arrive: a theme change redraws every chart, which at 100,000 polls is half a second.
+        hints = QApplication.styleHints()
+        self._follow_scheme(hints.colorScheme())
+        hints.colorSchemeChanged.connect(self._follow_scheme)
         self.poll_service.open_contest(contest or settings.contest or None)
         self.averages.recompute()
         geometry = settings.geometry("main")
@@ -117,10 +122,6 @@ class WarRoom:
         state = settings.geometry("main_state")
         if state is not None:
             self.window.restoreState(state)
-        # Light and dark follow the system (Qt 6.5+ reports the colour scheme and its changes).
-        hints = QApplication.styleHints()
-        self._follow_scheme(hints.colorScheme())
-        hints.colorSchemeChanged.connect(self._follow_scheme)
         self.window.setStyleSheet(stylesheet("app"))
         if store.backup_error:  # the store opened, but this start's safety copy failed: say so, once
             self.window.statusBar().showMessage(f"Warning: {store.backup_error}", 15000)
