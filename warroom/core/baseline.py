@@ -49,8 +49,8 @@ def party_average(polls: Sequence[Poll], as_of_day: float) -> dict[str, float]:
     out: dict[str, float] = {}
     for party, (days, shares, sizes) in rows.items():
         value = np.asarray(shares, dtype=float)
-        p = np.clip(value / 100.0, 0.01, 0.99)
-        variance = 1e4 * p * (1.0 - p) / np.maximum(np.asarray(sizes), 1.0)  # share_variance, vectorised
+        frac = np.clip(value / 100.0, 0.01, 0.99)
+        variance = 1e4 * frac * (1.0 - frac) / np.maximum(np.asarray(sizes), 1.0)  # share_variance, vectorised
         w = 0.5 ** ((as_of_day - np.asarray(days)) / 30.0) / (variance + NONSAMPLING_VAR)
         den = float(w.sum())
         out[party] = float((w * value).sum()) / den if den else math.nan
