@@ -301,8 +301,10 @@ class PointLayer:
         """Take out the points whose data (poll id) is in `drop` and put in new ones at their place in (x, id)
         order: what one added, edited or deleted poll changes, without sorting the others again. Only for a layer
         fed with sizes, symbols and integer data (the charts' series, whose points are in that order)."""
+        changed = len(x) > 0
         if len(drop) and self._data is not None and len(self._x):
             keep = ~np.isin(self._data, drop)
+            changed = changed or not keep.all()
             if not keep.all():
                 self._x, self._y, self._data = self._x[keep], self._y[keep], self._data[keep]
                 self._size = None if self._size is None else self._size[keep]
@@ -329,7 +331,8 @@ class PointLayer:
                 self._data = np.insert(self._data, at, data)
                 self._size = np.insert(self._size, at, size)
                 self._symbol = np.insert(self._symbol, at, symbol)
-        self._refresh()
+        if changed:  # a series the poll has no figure for is left alone
+            self._refresh()
 
     def _on_x_range_changed(self, *_args: object) -> None:
         if len(self._x) > self.MAX_VISIBLE and self._window() != self._shown:
