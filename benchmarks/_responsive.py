@@ -101,6 +101,12 @@ def measure(db: Path, folder: Path, *, adds: int = 7) -> dict[str, float]:
     settled = time.perf_counter() - t0
     stall_open = probe.stop()
 
+    # the reference: the same probe while the window does nothing (on a busy machine the process itself
+    # waits for a core now and then; that is the floor any stall figure stands on)
+    probe.start()
+    run_loop(2.0)
+    stall_idle = probe.stop()
+
     charts = room.window.charts
     service = room.poll_service
     latest = max(service.polls, key=lambda p: p.fieldwork_end)
@@ -162,6 +168,7 @@ def measure(db: Path, folder: Path, *, adds: int = 7) -> dict[str, float]:
         "repaint": statistics.median(repaint),
         "full": statistics.median(full),
         "stall_use": stall_use,
+        "stall_idle": stall_idle,
     }
 
 

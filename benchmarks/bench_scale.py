@@ -418,11 +418,11 @@ def main() -> int:
             "\nthe war room on each store (ms). window = built and first painted; one poll added = GUI thread from "
             "the\nchange signal to every chart repainted (wall, and the GUI thread's CPU including the store write), "
             "against\na plain repaint and the old synchronous recompute + redraw; average lands = the new line "
-            "after the add;\nlongest stall = 10 ms probe while opening, adding, panning + scrolling\n"
+            "after the add;\nlongest stall = 10 ms probe while opening, adding, panning + scrolling, and (reference) idle\n"
         )
         head = (
             f"{'polls':>8} | {'window':>7} | {'add: frame':>10} | {'cpu':>5} | {'repaint':>7} | {'old path':>8} |"
-            f" {'lands':>6} | {'stall open':>10} | {'stall add':>9} | {'stall use':>9}"
+            f" {'lands':>6} | {'stall open':>10} | {'stall add':>9} | {'stall use':>9} | {'idle ref':>8}"
         )
         print(head)
         print("-" * len(head))
@@ -430,7 +430,8 @@ def main() -> int:
             print(
                 f"{n:>8,} | {r['opened'] * 1e3:>7.0f} | {r['frame'] * 1e3:>10.1f} | {r['frame_cpu'] * 1e3:>5.1f} |"
                 f" {r['repaint'] * 1e3:>7.1f} | {r['full'] * 1e3:>8.1f} | {r['land'] * 1e3:>6.0f} |"
-                f" {r['stall_open'] * 1e3:>10.0f} | {r['stall_add'] * 1e3:>9.0f} | {r['stall_use'] * 1e3:>9.0f}"
+                f" {r['stall_open'] * 1e3:>10.0f} | {r['stall_add'] * 1e3:>9.0f} | {r['stall_use'] * 1e3:>9.0f} |"
+                f" {r['stall_idle'] * 1e3:>8.0f}"
             )
     if counts:
         print(
