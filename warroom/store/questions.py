@@ -173,15 +173,15 @@ def check_campaign(notices: Sequence[PollNotice], matrices: Sequence[TransferMat
         where = f"matrix {m.institute} {m.fieldwork_start} to {m.fieldwork_end} ({m.poll_id})"
         for field, value in (("pollster", m.institute), ("source_key", m.poll_id), ("source", m.source)):
             problems.extend(p for p in [_text_problem(where, field, value)] if p)
-        for value in (m.a, m.b, *m.rows):
-            problems.extend(p for p in [_text_problem(where, "candidate", value)] if p)
+        for name in (m.a, m.b, *m.rows):
+            problems.extend(p for p in [_text_problem(where, "candidate", name)] if p)
         if name_key(m.a) == name_key(m.b):
             problems.append(f"{where}: the two finalists are the same")
         if not m.rows:
             problems.append(f"{where}: no rows")
         for origin, row in m.rows.items():
-            for value in (row.to_a, row.to_b, row.neither):
-                problems.extend(p for p in [_share_problem(f"{where}, row {origin!r}", value)] if p)
+            for share in (row.to_a, row.to_b, row.neither):
+                problems.extend(p for p in [_share_problem(f"{where}, row {origin!r}", share)] if p)
         key = (m.poll_id, name_key(m.institute), m.fieldwork_start, m.fieldwork_end)
         if key in mseen:
             problems.append(f"{where}: the same matrix appears twice in this import")
@@ -429,6 +429,9 @@ def set_official_rounds(session: Session, contest_id: int, results: Mapping[int,
     """Store a contest's official rounds, replacing any stored before (an empty mapping clears them)."""
     bump_revision(session)
     session.execute(delete(_ROUND).where(_ROUND.c.contest_id == contest_id))
+    for r in results.values():
+        if not all(0 <= n <= _INT_MAX for n in (r.registered, r.voters, r.blank_null)):
+            raise QuestionRejectedError([f"official round {r.round}: a count is outside what the store keeps"])
     rows = [
         {
             "contest_id": contest_id,
@@ -441,9 +444,6 @@ def set_official_rounds(session: Session, contest_id: int, results: Mapping[int,
         }
         for r in sorted(results.values(), key=lambda r: r.round)
     ]
-    for r in rows:
-        if not all(0 <= r[k] <= _INT_MAX for k in ("registered", "voters", "blank_null")):
-            raise QuestionRejectedError([f"official round {r['round']}: a count is outside what the store keeps"])
     if rows:
         session.execute(insert(_ROUND), rows)
 
@@ -582,3 +582,17 @@ def delete_notices(session: Session, contest_id: int, source_keys: Iterable[str]
     keys = list(source_keys)
     result = session.execute(delete(_NOTICE).where(_NOTICE.c.contest_id == contest_id, _NOTICE.c.source_key.in_(keys)))
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def delete_campaign(session: Session, contest_id: int) -> None:
+    """Delete the contest's notices, questions, matrices and official rounds, child tables first (the same on
+    SQLite and PostgreSQL whatever the foreign-key settings); store.contests.delete_contest calls it."""
+    notices = select(_NOTICE.c.id).where(_NOTICE.c.contest_id == contest_id)
+    asked = select(_QUESTION.c.id).where(_QUESTION.c.notice_id.in_(notices))
+    session.execute(delete(_SHARE).where(_SHARE.c.question_id.in_(asked)))
+    session.execute(delete(_QUESTION).where(_QUESTION.c.notice_id.in_(notices)))
+    session.execute(delete(_NOTICE).where(_NOTICE.c.contest_id == contest_id))
+    matrices = select(_MATRIX.c.id).where(_MATRIX.c.contest_id == contest_id)
+    session.execute(delete(_CELL).where(_CELL.c.matrix_id.in_(matrices)))
+    session.execute(delete(_MATRIX).where(_MATRIX.c.contest_id == contest_id))
+    session.execute(delete(_ROUND).where(_ROUND.c.contest_id == contest_id))

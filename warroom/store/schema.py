@@ -225,9 +225,7 @@ class TransferMatrixRow(Base):
     """A published vote-transfer matrix ("report de voix") between two finalists."""
 
     __tablename__ = "transfer_matrix"
-    __table_args__ = (
-        UniqueConstraint("contest_id", "source_key", "pollster", "fieldwork_start", "fieldwork_end"),
-    )
+    __table_args__ = (UniqueConstraint("contest_id", "source_key", "pollster", "fieldwork_start", "fieldwork_end"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"), index=True)
     source_key: Mapped[str] = mapped_column(String(80), default="")
