@@ -384,3 +384,138 @@ def runoff_from_matrices(
     b_key = next(k for k in first.votes if name_key(k) == name_key(b))
     scenario = TwoRoundScenario(a_key, b_key, filled.splits)
     return RunoffFromMatrices(project(first, scenario), filled.sources, defaults.matrices)
+
+
+# --- the whole report: what `warroom average` prints for a two-round contest, and the panel shows -------------
+
+
+@dataclass(frozen=True)
+class TwoRoundBacktest:
+    """A finished two-round race against its official results.
+
+    Attributes:
+        first: candidate -> (eve-of-round-one average, official share of valid votes), average order.
+        mean_abs_error: the first round's mean absolute error (points).
+        a: the runoff's winner (official).
+        b: the loser.
+        official: a's official share of valid votes in the runoff (%).
+        from_matrices: the runoff the published matrices imply from the official first round (None: no matrix).
+        head_to_head: the smoothed a / b matchup average on the eve of the runoff (None: no poll).
+        first_eve: the day of the first-round average.
+        second_eve: the day of the head-to-head average.
+    """
+
+    first: Mapping[str, tuple[float, float]]
+    mean_abs_error: float
+    a: str
+    b: str
+    official: float
+    from_matrices: RunoffFromMatrices | None
+    head_to_head: MatchupAverage | None
+    first_eve: date
+    second_eve: date
+
+
+def backtest_two_round(campaign: Campaign, *, proxies: Mapping[str, str] | None = None) -> TwoRoundBacktest | None:
+    """Eve-of-round-one average against round one, and the runoff from the matrices and from the head-to-head
+    polls against round two. None unless both official rounds are stored.
+
+    Args:
+        campaign: the contest's notices, matrices and official rounds.
+        proxies: electorates with no published matrix row -> the electorate whose split they take (default:
+            the mean of the published eliminated candidates', see splits_for_first_round).
+    """
+    one, two = campaign.results.get(1), campaign.results.get(2)
+    if one is None or two is None or len(two.votes) != 2:
+        return None
+    first_eve = date.fromordinal(one.day.toordinal() - 1)
+    second_eve = date.fromordinal(two.day.toordinal() - 1)
+    averages = candidate_averages(campaign.notices, as_of=first_eve)
+    official = {name_key(k): 100.0 * v / one.valid for k, v in one.votes.items()}
+    first = {k: (v, official[name_key(k)]) for k, v in averages.latest().items() if name_key(k) in official}
+    mae = sum(abs(x - y) for x, y in first.values()) / len(first) if first else math.nan
+    (a, va), (b, vb) = sorted(two.votes.items(), key=lambda kv: -kv[1])
+    from_matrices: RunoffFromMatrices | None = None
+    if any({name_key(m.a), name_key(m.b)} == {name_key(a), name_key(b)} for m in campaign.matrices):
+        first_round = first_round_of(one)
+        filled_proxies = {k: v for k, v in (proxies or {}).items() if k in first_round.votes}
+        defaults = defaults_from_matrices(campaign.matrices, a, b, until=second_eve)
+        filled = splits_for_first_round(defaults, first_round, proxies=filled_proxies)
+        projection = project(first_round, TwoRoundScenario(a, b, filled.splits))
+        from_matrices = RunoffFromMatrices(projection, filled.sources, defaults.matrices)
+    h2h = matchup_average(campaign.notices, a, b, as_of=second_eve)
+    return TwoRoundBacktest(
+        first,
+        mae,
+        a,
+        b,
+        100.0 * va / (va + vb),
+        from_matrices,
+        None if h2h.share.empty else h2h,
+        first_eve,
+        second_eve,
+    )
+
+
+@dataclass(frozen=True)
+class TwoRoundReport:
+    """Averages, qualification and the runoff for one day: one source for the CLI and the panel.
+
+    Attributes:
+        first: per-candidate first-round averages.
+        qualify: candidate -> P(reaches the runoff).
+        matchup: the chosen runoff matchup's average (None when no poll asks one).
+        others: the other matchups asked, (a, b, notices), most asked first.
+        backtest: against the official results, when both rounds are stored.
+    """
+
+    first: CandidateAverages
+    qualify: Mapping[str, float]
+    matchup: MatchupAverage | None
+    others: tuple[tuple[str, str, int], ...]
+    backtest: TwoRoundBacktest | None
+
+
+def default_matchup(notices: Sequence[PollNotice], first: CandidateAverages) -> tuple[str, str] | None:
+    """The runoff to show first: the two leading candidates' matchup if any poll asks it, else the most asked."""
+    asked = matchups_asked(notices)
+    if not asked:
+        return None
+    top = list(first.latest())[:2]
+    if len(top) == 2:
+        pair = {name_key(top[0]), name_key(top[1])}
+        for a, b, _ in asked:
+            if {name_key(a), name_key(b)} == pair:
+                return (top[0], top[1])
+    return asked[0][0], asked[0][1]
+
+
+def two_round_report(
+    campaign: Campaign,
+    *,
+    rules: Rules | None = None,
+    as_of: date | None = None,
+    hypothesis: str | None = None,
+    matchup: tuple[str, str] | None = None,
+    proxies: Mapping[str, str] | None = None,
+) -> TwoRoundReport:
+    """Everything `warroom average` prints for a two-round contest (and the panel shows).
+
+    Args:
+        campaign: the contest's notices, matrices and official rounds.
+        rules: the contest's rules (qualification: top two, or a threshold).
+        as_of: only polls known by then.
+        hypothesis: see the campaign through this first-round hypothesis (None: pooled).
+        matchup: the runoff pair (default_matchup when None).
+        proxies: for the back-test's matrices (backtest_two_round).
+    """
+    first = candidate_averages(campaign.notices, hypothesis=hypothesis, as_of=as_of)
+    qualify = qualify_odds(first, rules)
+    notices = [p for p in campaign.notices if as_of is None or p.fieldwork_end <= as_of]
+    pair = matchup or default_matchup(notices, first)
+    chosen = matchup_average(notices, *pair, as_of=as_of) if pair is not None else None
+    if chosen is not None and chosen.share.empty:
+        chosen = None
+    key = {name_key(pair[0]), name_key(pair[1])} if pair is not None else set()
+    others = tuple(m for m in matchups_asked(notices) if {name_key(m[0]), name_key(m[1])} != key)
+    return TwoRoundReport(first, qualify, chosen, others, backtest_two_round(campaign, proxies=proxies))
