@@ -496,6 +496,9 @@ def parse_question_csv(text: str, contest: Contest, *, today: date | None = None
             errors.append(LineError(g["line"], "transfer", f"the transfers name {len(finalists)} finalists, not two"))
             continue
         a, b = finalists
+        asked = next((m for m in g["m"].values() if {m.a, m.b} == {a, b}), None)
+        if asked is not None:  # the finalists in the order the notice's own matchup names them
+            a, b = asked.a, asked.b
         rows: dict[str, TransferRow] = {}
         for origin, cells in g["t"].items():
             line = min(ln for _, ln in cells.values())
