@@ -229,3 +229,10 @@ def test_the_extended_poll_csv_reports_every_bad_row_with_its_line() -> None:
     assert (4, "second") in where  # a matchup of one
     assert (6, "first:le-pen") in where
     assert any(name_key(e.message).startswith("hypothesis 'hypothese 12' is also on line 2") for e in parsed.errors)
+
+
+def test_the_shipped_2022_polls_are_the_shared_file() -> None:
+    shared = SHARED / "france-2022" / "nsppolls_presidentielle.csv"
+    if not shared.exists():
+        pytest.skip(f"{shared} is not on this machine")
+    assert (SHIPPED / "nsppolls_presidentielle.csv").read_bytes() == shared.read_bytes()
