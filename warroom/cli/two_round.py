@@ -248,7 +248,12 @@ def print_report(contest: Contest, report: TwoRoundReport, out: TextIO, *, quali
         s = first.series[name]
         p = report.qualify.get(name)
         rows.append(
-            [name, _pct(share), f"{max(0.0, s.lower[-1]):.1f}-{s.upper[-1]:.1f}", "—" if p is None else f"{100 * p:.1f}%"]
+            [
+                name,
+                _pct(share),
+                f"{max(0.0, s.lower[-1]):.1f}-{s.upper[-1]:.1f}",
+                "—" if p is None else f"{100 * p:.1f}%",
+            ]
         )
     table(["candidate", "average %", "90% band", "P(qualifies)"], rows, out)
     if qualify_only:
