@@ -236,3 +236,26 @@ def test_the_shipped_2022_polls_are_the_shared_file() -> None:
     if not shared.exists():
         pytest.skip(f"{shared} is not on this machine")
     assert (SHIPPED / "nsppolls_presidentielle.csv").read_bytes() == shared.read_bytes()
+
+
+def test_switching_hypothesis_is_a_view_of_one_model_and_agrees_with_candidate_averages() -> None:
+    from warroom.core.two_round_pipeline import first_round_model
+
+    notices = france_2022_compilation().notices
+    model = first_round_model(notices, as_of=date(2022, 1, 31))
+    for label in (None, "Hypothèse Pécresse", "Hypothèse Bertrand"):
+        view = model.view(label)
+        direct = candidate_averages(notices, hypothesis=label, as_of=date(2022, 1, 31))
+        assert view.lineup == direct.lineup and view.latest() == direct.latest()
+    pecresse = model.view("Hypothèse Pécresse")
+    assert "Valérie Pécresse" in pecresse.lineup and "Xavier Bertrand" not in pecresse.lineup
+    assert "Xavier Bertrand" in model.view("Hypothèse Bertrand").lineup
+
+
+def test_publication_blackouts_are_the_eve_and_the_day_of_each_round() -> None:
+    from warroom.core.two_round_pipeline import publication_blackouts
+
+    assert publication_blackouts(date(2022, 4, 10), date(2022, 4, 24)) == (
+        (date(2022, 4, 9), date(2022, 4, 10)),
+        (date(2022, 4, 23), date(2022, 4, 24)),
+    )
