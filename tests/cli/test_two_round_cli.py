@@ -91,6 +91,8 @@ def test_a_broken_compilation_imports_nothing_and_names_its_lines(db: list[str],
     broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
     code, _, err = run("import", str(broken), "--contest", FRANCE_2022_NAME, *db)
     assert code == 1 and "nsppolls_presidentielle.csv:6: tour" in err and "nothing imported" in err
+    code, out, _ = run("import", str(broken), "--contest", FRANCE_2022_NAME, "--json", *db)
+    assert code == 1 and {"line": 6, "field": "tour"}.items() <= json.loads(out)["errors"][0].items()
     assert _polls(db, FRANCE_2022_NAME) == before
 
 
@@ -102,6 +104,15 @@ def test_a_mieuxvoter_file_without_its_companions_is_refused(db: list[str], tmp_
     code, _, err = run("import", str(alone), "--new-contest", "X", *db)
     assert code == 1 and "polls.csv, hypotheses.csv, presidentielle2027.csv missing" in err
     assert "X" not in [c["name"] for c in json.loads(ok("contests", "--json", *db))]
+
+
+def test_polls_lists_a_two_round_contests_notices(db: list[str]) -> None:
+    listed = json.loads(ok("polls", "--contest", FRANCE_2022_NAME, "--json", *db))
+    assert len(listed["polls"]) == 409 and listed["matrices"] == 35
+    assert sum(len(p["matchups"]) for p in listed["polls"]) == 767
+    text = ok("polls", "--contest", FRANCE_2022_NAME, *db)
+    assert "409 polls (558 first-round hypotheses, 767 runoff matchups), 35 transfer matrices" in text
+    assert "Macron 56.5-43.5 Le Pen" in text
 
 
 def test_a_compilation_goes_only_into_a_two_round_contest(db: list[str]) -> None:

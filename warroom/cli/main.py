@@ -201,6 +201,10 @@ def _contest_and_polls(args: argparse.Namespace) -> tuple[Contest, list[Poll]]:
 
 
 def cmd_polls(args: argparse.Namespace, out: TextIO) -> int:
+    from warroom.cli import two_round
+
+    if two_round.is_two_round(args):
+        return two_round.cmd_notices(args, out)
     contest, polls = _contest_and_polls(args)
     if args.json:
         emit_json({"contest": contest.name, "polls": [poll_json(p) for p in polls]}, out)
@@ -234,7 +238,7 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     from warroom.store import polls as repo
     from warroom.store.db import translated
 
-    compilation = two_round.compilation_of(args.file)  # recognised by its header (or a folder of them)
+    compilation = two_round.compilation_of(args, out)  # recognised by its header (or a folder of them)
     if compilation is not None:
         return two_round.import_compilation(args, compilation, out)
     if args.new_contest:

@@ -144,7 +144,7 @@ def _store(
 # --- averages, qualification, runoff ------------------------------------------------------------------------------
 
 
-def load(args: argparse.Namespace) -> tuple[Contest, Campaign]:
+def load(args: argparse.Namespace, *, allow_empty: bool = False) -> tuple[Contest, Campaign]:
     from warroom.store import questions
     from warroom.store.db import translated
 
@@ -155,7 +155,7 @@ def load(args: argparse.Namespace) -> tuple[Contest, Campaign]:
             campaign = questions.load_campaign(session, contest.id or 0)
     finally:
         store.close()
-    if not campaign.notices:
+    if not campaign.notices and not allow_empty:
         raise CliError(f"{contest.name} has no two-round polls (import a compilation or a poll CSV with questions)")
     return contest, campaign
 
@@ -316,13 +316,70 @@ def is_two_round(args: argparse.Namespace) -> bool:
         store.close()
 
 
-def compilation_of(path: Path) -> Compilation | None:
-    """The compilation at `path`, or None; a broken compilation is a CliError listing its problems."""
+def compilation_of(args: argparse.Namespace, out: TextIO) -> Compilation | None:
+    """The compilation at args.file, or None; a broken compilation is a CliError listing its problems (and,
+    with --json, the same problems as JSON)."""
     from warroom.core.compilations import read_compilation
 
+    path: Path = args.file
     try:
         return read_compilation(path)
     except FranceFormatError as exc:
         lines = "\n".join(f"{path}: {exc.source}:{e.line}: {e.field}: {e.message}" for e in exc.errors[:50])
         more = f"\n... and {len(exc.errors) - 50} more" if len(exc.errors) > 50 else ""
-        raise CliError(f"{lines}{more}\nnothing imported ({len(exc.errors)} problem(s))") from None
+        raise _fail(args, out, str(path), _errors(exc), f"{lines}{more}") from None
+
+
+def _surname(name: str) -> str:
+    words = name.split()
+    return " ".join(words[1:]) if len(words) > 1 else name
+
+
+def cmd_notices(args: argparse.Namespace, out: TextIO) -> int:
+    """`warroom polls` for a two-round contest: one line per notice, with its questions."""
+    contest, campaign = load(args, allow_empty=True)
+    if args.json:
+        emit_json(
+            {
+                "contest": contest.name,
+                "polls": [
+                    {
+                        "id": n.id,
+                        "pollster": n.institute,
+                        "client": n.client,
+                        "fieldwork_start": n.fieldwork_start,
+                        "fieldwork_end": n.fieldwork_end,
+                        "sample_size": n.sample_size,
+                        "hypotheses": [{"label": h.label, "shares": dict(h.shares)} for h in n.hypotheses],
+                        "matchups": [
+                            {"label": m.label, "shares": {m.a: m.a_share, m.b: m.b_share}} for m in n.matchups
+                        ],
+                    }
+                    for n in campaign.notices
+                ],
+                "matrices": len(campaign.matrices),
+            },
+            out,
+        )
+        return 0
+    found = counts(campaign.notices, campaign.matrices)
+    out.write(
+        f"{contest.name}: {found.polls} polls ({found.hypotheses} first-round hypotheses, {found.matchups} runoff "
+        f"matchups), {found.matrices} transfer matrices\n"
+    )
+    table(
+        ["pollster", "start", "end", "sample", "hypotheses", "matchups"],
+        [
+            [
+                n.institute,
+                n.fieldwork_start,
+                n.fieldwork_end,
+                f"{n.sample_size:,}" if n.sample_size else "—",
+                len(n.hypotheses),
+                ", ".join(f"{_surname(m.a)} {m.a_share:g}-{m.b_share:g} {_surname(m.b)}" for m in n.matchups),
+            ]
+            for n in campaign.notices
+        ],
+        out,
+    )
+    return 0
