@@ -194,6 +194,7 @@ def test_the_2022_demo_contest() -> None:
     contest = france_2022_contest()
     assert contest.demo and contest.problems() == [] and contest.counting_rules.finalists == "top_two"
     assert contest.candidate_codes[:3] == ("macron", "le-pen", "melenchon") and len(contest.candidates) == 12
+    assert contest.candidate("le-pen").display == "Le Pen"
     assert candidate_code("Nicolas Dupont-Aignan") == "dupont-aignan" and candidate_code("Éric Zemmour") == "zemmour"
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from warroom.cli.common import CliError, contest_of, emit_json, open_for_cli, table
-from warroom.core.compilations import Compilation, contest_from_compilation, parse_question_csv
+from warroom.core.compilations import Compilation, contest_from_compilation, parse_question_csv, surname
 from warroom.core.france import FranceFormatError, PollNotice, TransferMatrix, counts
 from warroom.core.two_round_pipeline import Campaign, TwoRoundReport, resolve_matchup, two_round_report
 from warroom.core.types import Contest, CountingSystem
@@ -330,11 +330,6 @@ def compilation_of(args: argparse.Namespace, out: TextIO) -> Compilation | None:
         raise _fail(args, out, str(path), _errors(exc), f"{lines}{more}") from None
 
 
-def _surname(name: str) -> str:
-    words = name.split()
-    return " ".join(words[1:]) if len(words) > 1 else name
-
-
 def cmd_notices(args: argparse.Namespace, out: TextIO) -> int:
     """`warroom polls` for a two-round contest: one line per notice, with its questions."""
     contest, campaign = load(args, allow_empty=True)
@@ -376,7 +371,7 @@ def cmd_notices(args: argparse.Namespace, out: TextIO) -> int:
                 n.fieldwork_end,
                 f"{n.sample_size:,}" if n.sample_size else "—",
                 len(n.hypotheses),
-                ", ".join(f"{_surname(m.a)} {m.a_share:g}-{m.b_share:g} {_surname(m.b)}" for m in n.matchups),
+                ", ".join(f"{surname(m.a)} {m.a_share:g}-{m.b_share:g} {surname(m.b)}" for m in n.matchups),
             ]
             for n in campaign.notices
         ],

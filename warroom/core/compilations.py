@@ -261,12 +261,16 @@ def _ascii(text: str) -> str:
     return "".join(ch for ch in plain if not unicodedata.combining(ch))
 
 
+def surname(name: str) -> str:
+    """Everything after the first name ("Marine Le Pen" -> "Le Pen"; "Jean-Luc Mélenchon" -> "Mélenchon")."""
+    words = name.split()
+    return " ".join(words[1:]) if len(words) > 1 else name
+
+
 def candidate_code(name: str) -> str:
     """A candidate code from a full name: the surname, lower case, unaccented ("Marine Le Pen" -> "le-pen",
     "Jean-Luc Mélenchon" -> "melenchon")."""
-    words = name.split()
-    surname = " ".join(words[1:]) if len(words) > 1 else name
-    slug = "".join(ch if ch.isalnum() else "-" for ch in _ascii(surname).casefold())
+    slug = "".join(ch if ch.isalnum() else "-" for ch in _ascii(surname(name)).casefold())
     return "-".join(part for part in slug.split("-") if part)[:40] or "candidate"
 
 
@@ -350,6 +354,7 @@ def contest_from_compilation(
             n,
             party_codes.get(compilation.parties.get(n, "").strip()),
             PALETTE[i % len(PALETTE)],
+            short_name=surname(n),
         )
         for i, n in enumerate(names)
     )
