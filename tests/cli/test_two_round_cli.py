@@ -169,3 +169,37 @@ def test_average_prints_the_core_reports_numbers_for_the_2022_demo(db: list[str]
     assert "runoff Jean-Luc Mélenchon / Emmanuel Macron" not in text and "runoff Emmanuel Macron / Jean-Luc" in text
     hyp = json.loads(ok("qualify", "--contest", FRANCE_2022_NAME, "--hypothesis", "Hypothèse Pécresse", "--json", *db))
     assert hyp["hypothesis"] == "Hypothèse Pécresse" and len(hyp["first_round"]) == 15
+
+
+def test_a_two_round_campaign_travels_whole_in_a_bundle(db: list[str], tmp_path: Path) -> None:
+    bundle = tmp_path / "france.json"
+    ok("export", "--contest", FRANCE_2022_NAME, "--bundle", str(bundle), *db)
+    data = json.loads(bundle.read_text(encoding="utf-8"))
+    assert data["version"] == 2 and len(data["two_round"]["notices"]) == 409
+    again = json.loads(ok("import", str(bundle), "--json", *db))  # the same contest: every question known
+    assert again["two_round"]["polls"] == 0 and again["two_round"]["skipped_questions"] == 558 + 767
+    data["contest"]["contest"]["name"] = "France 2022 (copy)"
+    copy = tmp_path / "copy.json"
+    copy.write_text(json.dumps(data), encoding="utf-8")
+    got = json.loads(ok("import", str(copy), "--json", *db))
+    assert got["created"] and got["two_round"] | {"official_rounds": 0} == {
+        "polls": 409,
+        "hypotheses": 558,
+        "matchups": 767,
+        "matrices": 35,
+        "skipped_questions": 0,
+        "skipped_matrices": 0,
+        "official_rounds": 0,
+    }
+    first = json.loads(ok("average", "--contest", FRANCE_2022_NAME, "--json", *db))
+    second = json.loads(ok("average", "--contest", "France 2022 (copy)", "--json", *db))
+    assert first["first_round"] == second["first_round"] and first["runoff"] == second["runoff"]
+    assert second["backtest"]["runoff"]["official_a_share"] == pytest.approx(58.55, abs=0.005)
+    code, _, err = run("export", str(tmp_path / "f.csv"), "--contest", FRANCE_2022_NAME, *db)
+    assert code == 2 and "--bundle" in err
+    data["two_round"]["notices"][3]["hypotheses"][0]["shares"] = {"X": "lots"}
+    data["contest"]["contest"]["name"] = "France broken"
+    copy.write_text(json.dumps(data), encoding="utf-8")
+    code, _, err = run("import", str(copy), *db)
+    assert code == 1 and "two_round.notices[4]" in err
+    assert "France broken" not in [c["name"] for c in json.loads(ok("contests", "--json", *db))]

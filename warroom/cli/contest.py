@@ -464,6 +464,7 @@ def import_bundle_text(args: argparse.Namespace, text: str, out: TextIO) -> int:
                 "scenarios_added": report.scenarios_added,
                 "scenarios_kept": report.scenarios_kept,
                 "result": report.result,
+                "two_round": None if report.two_round is None else report.two_round.as_json(),
                 "dry_run": args.dry_run,
             },
             out,
@@ -475,6 +476,12 @@ def import_bundle_text(args: argparse.Namespace, text: str, out: TextIO) -> int:
         f"{verb} into {made}{report.contest}: {report.polls_added} polls, {report.events_added} events, "
         f"{len(report.scenarios_added)} scenarios; official result: {report.result}\n"
     )
+    if report.two_round is not None:
+        t = report.two_round
+        out.write(
+            f"two-round polls: {t.polls} polls, {t.hypotheses} hypotheses, {t.matchups} matchups, {t.matrices} "
+            f"matrices added; {t.skipped_questions} questions and {t.skipped_matrices} matrices already stored\n"
+        )
     for dup in report.duplicates:
         out.write(f"duplicate poll: {dup}\n")
     for name in report.scenarios_kept:

@@ -292,6 +292,13 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     if args.file is None:
         raise CliError("give the CSV file to write, or --bundle FILE for the whole campaign")
     contest, polls = _contest_and_polls(args)
+    if contest.system == CountingSystem.TWO_ROUND:
+        # Its hypotheses name candidates who are not the contest's (Bertrand, Barnier in 2022): a poll CSV
+        # could not write them without losing them, so the whole campaign goes into a bundle instead.
+        raise CliError(
+            f"{contest.name} is a two-round contest: export its polls, matrices and results with --bundle FILE",
+            code=2,
+        )
     text = polls_to_csv(polls, contest)
     try:
         # all or nothing, owner-only, never through a planted NAME.part link

@@ -596,3 +596,159 @@ def delete_campaign(session: Session, contest_id: int) -> None:
     session.execute(delete(_CELL).where(_CELL.c.matrix_id.in_(matrices)))
     session.execute(delete(_MATRIX).where(_MATRIX.c.contest_id == contest_id))
     session.execute(delete(_ROUND).where(_ROUND.c.contest_id == contest_id))
+
+
+# --- in a campaign bundle (store.contests.export_bundle / read_bundle) -----------------------------------------
+
+
+def campaign_to_dict(campaign: Campaign) -> dict[str, Any]:
+    """A campaign as the JSON object a bundle carries under "two_round" (names as the sources write them)."""
+    return {
+        "notices": [
+            {
+                "id": n.id,
+                "pollster": n.institute,
+                "client": n.client,
+                "fieldwork_start": n.fieldwork_start.isoformat(),
+                "fieldwork_end": n.fieldwork_end.isoformat(),
+                "sample_size": n.sample_size,
+                "population": n.population,
+                "rolling": n.rolling,
+                "source": n.source,
+                "hypotheses": [{"label": h.label, "shares": dict(h.shares), "line": h.line} for h in n.hypotheses],
+                "matchups": [
+                    {"label": m.label, "a": m.a, "b": m.b, "a_share": m.a_share, "b_share": m.b_share, "line": m.line}
+                    for m in n.matchups
+                ],
+            }
+            for n in campaign.notices
+        ],
+        "matrices": [
+            {
+                "id": m.poll_id,
+                "pollster": m.institute,
+                "fieldwork_start": m.fieldwork_start.isoformat(),
+                "fieldwork_end": m.fieldwork_end.isoformat(),
+                "a": m.a,
+                "b": m.b,
+                "source": m.source,
+                "rows": [
+                    {"electorate": k, "to_a": r.to_a, "to_b": r.to_b, "neither": r.neither, "line": r.line}
+                    for k, r in m.rows.items()
+                ],
+            }
+            for m in campaign.matrices
+        ],
+        "official_rounds": [
+            {
+                "round": r.round,
+                "date": r.day.isoformat(),
+                "votes": dict(r.votes),
+                "registered": r.registered,
+                "voters": r.voters,
+                "blank_null": r.blank_null,
+            }
+            for r in sorted(campaign.results.values(), key=lambda r: r.round)
+        ],
+    }
+
+
+def _share(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{value!r} is not a number")
+    return float(value)
+
+
+def _count(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"{value!r} is not a whole number >= 0")
+    return value
+
+
+def campaign_from_dict(data: Any) -> Campaign:
+    """The campaign a bundle carries; ValueError naming the part ("two_round.notices[3]: ...") if unreadable.
+    Values are checked again by add_campaign before anything is stored."""
+    if not isinstance(data, dict):
+        raise ValueError("two_round: must be a JSON object")
+    notices: list[PollNotice] = []
+    for i, n in enumerate(data.get("notices", []), start=1):
+        try:
+            notices.append(
+                PollNotice(
+                    id=str(n.get("id", "")),
+                    institute=str(n["pollster"]),
+                    client=str(n.get("client", "")),
+                    fieldwork_start=date.fromisoformat(n["fieldwork_start"]),
+                    fieldwork_end=date.fromisoformat(n["fieldwork_end"]),
+                    sample_size=None if n.get("sample_size") is None else _count(n["sample_size"]),
+                    population=str(n.get("population", "")),
+                    rolling=None if n.get("rolling") is None else bool(n["rolling"]),
+                    hypotheses=tuple(
+                        Hypothesis(
+                            str(h.get("label", "")),
+                            {str(k): _share(v) for k, v in h["shares"].items()},
+                            _count(h.get("line", 0)),
+                        )
+                        for h in n.get("hypotheses", [])
+                    ),
+                    matchups=tuple(
+                        Matchup(
+                            str(m.get("label", "")),
+                            str(m["a"]),
+                            str(m["b"]),
+                            _share(m["a_share"]),
+                            _share(m["b_share"]),
+                            _count(m.get("line", 0)),
+                        )
+                        for m in n.get("matchups", [])
+                    ),
+                    source=str(n.get("source", "")),
+                )
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ValueError(f"two_round.notices[{i}]: {exc!s} is missing or unreadable") from None
+    matrices: list[TransferMatrix] = []
+    for i, m in enumerate(data.get("matrices", []), start=1):
+        try:
+            rows = {
+                str(r["electorate"]): TransferRow(
+                    _share(r["to_a"]), _share(r["to_b"]), _share(r["neither"]), _count(r.get("line", 0))
+                )
+                for r in m["rows"]
+            }
+            matrices.append(
+                TransferMatrix(
+                    str(m.get("id", "")),
+                    str(m["pollster"]),
+                    date.fromisoformat(m["fieldwork_start"]),
+                    date.fromisoformat(m["fieldwork_end"]),
+                    str(m["a"]),
+                    str(m["b"]),
+                    rows,
+                    str(m.get("source", "")),
+                )
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ValueError(f"two_round.matrices[{i}]: {exc!s} is missing or unreadable") from None
+    results: dict[int, RoundResult] = {}
+    for i, r in enumerate(data.get("official_rounds", []), start=1):
+        try:
+            round_no = _count(r["round"])
+            if round_no not in (1, 2) or round_no in results:
+                raise ValueError(f"round {round_no!r} is not a new round 1 or 2")
+            result = RoundResult(
+                round_no,
+                date.fromisoformat(r["date"]),
+                {str(k): _count(v) for k, v in r["votes"].items()},
+                _count(r["registered"]),
+                _count(r["voters"]),
+                _count(r["blank_null"]),
+            )
+            if result.voters > result.registered or result.valid + result.blank_null != result.voters:
+                raise ValueError("votes, blank and null, voters and registered do not add up")
+            results[round_no] = result
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ValueError(f"two_round.official_rounds[{i}]: {exc!s}") from None
+    notices.sort(key=lambda p: (p.fieldwork_end, p.fieldwork_start, p.id))
+    matrices.sort(key=lambda x: (x.fieldwork_end, x.fieldwork_start, x.poll_id))
+    return Campaign(tuple(notices), tuple(matrices), results)
