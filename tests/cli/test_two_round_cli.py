@@ -60,7 +60,13 @@ def test_the_2022_files_import_into_a_new_contest_with_their_counts(db: list[str
     out = ok("import", str(FRANCE_2022 / "nsppolls_reports.csv"), "--contest", "Présidentielle 2022 (copie)", *db)
     assert "35 transfer matrices" in out and "35 matrices" in out
     shown = json.loads(ok("contest", "show", "Présidentielle 2022 (copie)", "--json", *db))
-    assert shown["contest"]["system"] == "two_round" and shown["polls"] == 409
+    assert shown["contest"]["system"] == "two_round" and shown["polls"] == 409 and "official_rounds" not in shown
+    demo = json.loads(ok("contest", "show", FRANCE_2022_NAME, "--json", *db))
+    assert [(r["round"], r["votes"]["Emmanuel Macron"]) for r in demo["official_rounds"]] == [
+        (1, 9_783_058),
+        (2, 18_768_639),
+    ]
+    assert "round 2 (2022-04-24): 48,752,339 registered" in ok("contest", "show", FRANCE_2022_NAME, *db)
     again = json.loads(ok("import", str(FRANCE_2022), "--contest", "Présidentielle 2022 (copie)", "--json", *db))
     assert again["imported"]["polls"] == 0 and again["imported"]["skipped_questions"] == 558 + 767
     assert again["imported"]["skipped_matrices"] == 35 and again["imported"]["official_rounds"] == 2
