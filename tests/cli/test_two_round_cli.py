@@ -209,3 +209,17 @@ def test_a_two_round_campaign_travels_whole_in_a_bundle(db: list[str], tmp_path:
     code, _, err = run("import", str(copy), *db)
     assert code == 1 and "two_round.notices[4]" in err
     assert "France broken" not in [c["name"] for c in json.loads(ok("contests", "--json", *db))]
+
+
+def test_official_results_alone_go_into_a_two_round_contest(db: list[str], tmp_path: Path) -> None:
+    ok("import", str(FRANCE_2022 / "nsppolls_reports.csv"), "--new-contest", "Matrices only", *db)
+    folder = tmp_path / "results"
+    folder.mkdir()
+    shutil.copy(FRANCE_2022 / "official_results.csv", folder)
+    code, _, err = run("import", str(folder / "official_results.csv"), "--contest", "Matrices only", *db)
+    assert code == 1 and "turnout.csv missing" in err
+    shutil.copy(FRANCE_2022 / "turnout.csv", folder)
+    got = json.loads(ok("import", str(folder / "turnout.csv"), "--contest", "Matrices only", "--json", *db))
+    assert got["format"] == "results" and got["imported"]["official_rounds"] == 2
+    shown = json.loads(ok("contest", "show", "Matrices only", "--json", *db))
+    assert len(shown["official_rounds"]) == 2

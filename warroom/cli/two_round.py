@@ -40,6 +40,8 @@ def import_compilation(args: argparse.Namespace, compilation: Compilation, out: 
     made from it with --new-contest NAME. All or nothing; the counts are the file's and what was written."""
     new_name = getattr(args, "new_contest", None)
     contest: Contest | None = None
+    if new_name and compilation.kind == "results":
+        raise CliError(f"{args.file}: official results go into an existing contest (--contest NAME)", code=2)
     if new_name:
         election = getattr(args, "election_date", None) or FRANCE_2027_FIRST_ROUND
         try:
