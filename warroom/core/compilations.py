@@ -403,11 +403,6 @@ QUESTION_COLUMNS = ("question", "poll_id")
 notices of one pollster and fieldwork apart. Rows with the same pollster, fieldwork and poll_id are one
 notice; within it, a question label may appear once per round."""
 
-NEITHER_NAMES = ("exhausted", "neither", "abstention", "none")
-"""A transfer column's destination meaning "neither finalist" (abstain, blank or null) in a two-round contest:
-the poll CSV's `exhausted` and its plain-language synonyms."""
-
-
 @dataclass(frozen=True)
 class QuestionCsv:
     """A poll CSV read for a two-round contest.
