@@ -223,3 +223,17 @@ def test_official_results_alone_go_into_a_two_round_contest(db: list[str], tmp_p
     assert got["format"] == "results" and got["imported"]["official_rounds"] == 2
     shown = json.loads(ok("contest", "show", "Matrices only", "--json", *db))
     assert len(shown["official_rounds"]) == 2
+
+
+def test_dry_run_writes_nothing_and_bad_choices_are_named(db: list[str]) -> None:
+    out = ok("import", str(FRANCE_2022), "--new-contest", "Dry", "--election-date", "2022-04-10", "--dry-run", *db)
+    assert "checked (dry run, nothing written)" in out
+    assert "Dry" not in [c["name"] for c in json.loads(ok("contests", "--json", *db))]
+    code, _, err = run("average", "--contest", FRANCE_2022_NAME, "--hypothesis", "Hypothèse Nulle", *db)
+    assert code == 1 and "no poll asks the first-round hypothesis 'Hypothèse Nulle'" in err
+    code, _, err = run("qualify", *db)  # the London demo
+    assert code == 2 and "two-round" in err
+    code, _, err = run("import", str(FRANCE_2022 / "turnout.csv"), "--new-contest", "Results", *db)
+    assert code == 2 and "existing contest" in err
+    early = json.loads(ok("average", "--contest", FRANCE_2022_NAME, "--as-of", "2021-12-31", "--json", *db))
+    assert early["runoff"]["polls"] < 355 and early["polls"] < 351
