@@ -237,3 +237,14 @@ def test_dry_run_writes_nothing_and_bad_choices_are_named(db: list[str]) -> None
     assert code == 2 and "existing contest" in err
     early = json.loads(ok("average", "--contest", FRANCE_2022_NAME, "--as-of", "2021-12-31", "--json", *db))
     assert early["runoff"]["polls"] < 355 and early["polls"] < 351
+
+
+def test_backtest_covers_the_two_round_demo(db: list[str]) -> None:
+    text = ok("backtest", *db)
+    assert text.index("London Mayor 2012") < text.index("Back-test of France 2022 presidential (demo) (two rounds)")
+    assert "transfer matrices on the official first round: Emmanuel Macron 54.61 % (-3.94)" in text
+    only = json.loads(ok("backtest", "--contest", FRANCE_2022_NAME, "--json", *db))
+    assert only["points"] == [] and only["brier"] is None
+    (france,) = only["two_round"]
+    assert france["contest"] == FRANCE_2022_NAME
+    assert france["runoff_head_to_head"]["a_share"] == pytest.approx(55.28, abs=0.01)

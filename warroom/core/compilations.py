@@ -403,6 +403,7 @@ QUESTION_COLUMNS = ("question", "poll_id")
 notices of one pollster and fieldwork apart. Rows with the same pollster, fieldwork and poll_id are one
 notice; within it, a question label may appear once per round."""
 
+
 @dataclass(frozen=True)
 class QuestionCsv:
     """A poll CSV read for a two-round contest.
