@@ -142,6 +142,8 @@ def test_the_extended_poll_csv_imports_into_a_two_round_contest(db: list[str], t
         "skipped_questions": 0,
         "skipped_matrices": 0,
         "official_rounds": 0,
+        "replaced_questions": 0,
+        "replaced_matrices": 0,
     }
     assert _polls(db, FRANCE_2022_NAME) == before + 2
     bad = tmp_path / "bad.csv"
@@ -196,6 +198,8 @@ def test_a_two_round_campaign_travels_whole_in_a_bundle(db: list[str], tmp_path:
         "skipped_questions": 0,
         "skipped_matrices": 0,
         "official_rounds": 0,
+        "replaced_questions": 0,
+        "replaced_matrices": 0,
     }
     first = json.loads(ok("average", "--contest", FRANCE_2022_NAME, "--json", *db))
     second = json.loads(ok("average", "--contest", "France 2022 (copy)", "--json", *db))
@@ -248,3 +252,26 @@ def test_backtest_covers_the_two_round_demo(db: list[str]) -> None:
     (france,) = only["two_round"]
     assert france["contest"] == FRANCE_2022_NAME
     assert france["runoff_head_to_head"]["a_share"] == pytest.approx(55.28, abs=0.01)
+
+
+def test_a_corrected_file_is_refused_unless_replace_is_asked(db: list[str], tmp_path: Path) -> None:
+    """NSPPolls corrects transcription errors upstream: the newer download differs on a few figures."""
+    folder = tmp_path / "newer"
+    folder.mkdir()
+    lines = (FRANCE_2022 / "nsppolls_reports.csv").read_text(encoding="utf-8").splitlines()
+    assert ",41.0,20220422_0422b_ips," in lines[1]
+    lines[1] = lines[1].replace(",41.0,", ",40.0,")  # Mélenchon -> Macron, Ipsos 22 April
+    lines[3] = lines[3].replace(",38.0,", ",39.0,")  # the row still sums to 100
+    (folder / "nsppolls_reports.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    polls = (FRANCE_2022 / "nsppolls_presidentielle.csv").read_text(encoding="utf-8").splitlines()
+    assert polls[1].startswith("Marine Le Pen,Rassemblement national,16.0,") and "20220102_0105r_ow" in polls[1]
+    polls[1] = polls[1].replace(",16.0,", ",16.5,", 1)  # Le Pen, OpinionWay 2-5 January
+    (folder / "nsppolls_presidentielle.csv").write_text("\n".join(polls) + "\n", encoding="utf-8")
+    code, _, err = run("import", str(folder), "--contest", FRANCE_2022_NAME, *db)
+    assert code == 1 and "is stored with other figures" in err and "--replace" in err
+    got = json.loads(ok("import", str(folder), "--contest", FRANCE_2022_NAME, "--replace", "--json", *db))
+    assert (got["imported"]["replaced_questions"], got["imported"]["replaced_matrices"]) == (1, 1)
+    assert got["imported"]["polls"] == 0 and got["imported"]["matrices"] == 0
+    assert _polls(db, FRANCE_2022_NAME) == 409
+    again = json.loads(ok("import", str(folder), "--contest", FRANCE_2022_NAME, "--json", *db))
+    assert again["imported"]["skipped_questions"] == 558 + 767 and again["imported"]["skipped_matrices"] == 35

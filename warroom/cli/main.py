@@ -70,6 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="a compilation only: make a two-round contest NAME of its candidates and import into it",
     )
     p.add_argument(
+        "--replace",
+        action="store_true",
+        help="two-round polls: a question or matrix stored with other figures takes the file's (a corrected file)",
+    )
+    p.add_argument(
         "--election-date",
         type=date.fromisoformat,
         metavar="YYYY-MM-DD",

@@ -100,7 +100,9 @@ def _store(
                 contest_id = contest.id or 0
             results = compilation.results if compilation is not None and compilation.results else None
             try:
-                report = questions.add_campaign(session, contest_id, notices, matrices, results)
+                report = questions.add_campaign(
+                    session, contest_id, notices, matrices, results, replace=getattr(args, "replace", False)
+                )
             except questions.QuestionRejectedError as exc:
                 session.rollback()
                 raise _fail(
@@ -141,6 +143,12 @@ def _store(
         + (
             f"; already stored, skipped: {report.skipped_questions} questions, {report.skipped_matrices} matrices"
             if report.skipped_questions or report.skipped_matrices
+            else ""
+        )
+        + (
+            f"; replaced with the file's figures: {report.replaced_questions} questions, "
+            f"{report.replaced_matrices} matrices"
+            if report.replaced_questions or report.replaced_matrices
             else ""
         )
         + "\n"
