@@ -40,6 +40,7 @@ from warroom.core.types import (
     TransferObservation,
     is_colour,
 )
+from warroom.core.validation import validate_poll
 from warroom.store import polls as repo
 from warroom.store.schema import (
     AnnotationRow,
@@ -577,8 +578,11 @@ def _differences(stored: Contest, incoming: Contest) -> list[str]:
     return sorted(out)
 
 
-def _check_poll_codes(bundle: Bundle) -> None:
-    """Every code a bundled poll uses is one of the bundle's candidates (or parties, for voting intention)."""
+def _check_polls(bundle: Bundle) -> None:
+    """Every code a bundled poll uses is one of the bundle's candidates (or parties, for voting intention), and
+    every poll passes the checks a poll typed, pasted or read from a CSV passes (core.validation.validate_poll:
+    shares within 0-100 summing to about 100, dates in order and near the election, a positive sample): a
+    bundle is a file anyone can edit, and a poll dated 9999 or a share of -50 would otherwise be counted."""
     cands = set(bundle.contest.candidate_codes) | {"other"}
     parties = {p.code for p in bundle.contest.parties} | {"other"}
     for i, poll in enumerate(bundle.polls, start=1):
@@ -595,6 +599,9 @@ def _check_poll_codes(bundle: Bundle) -> None:
                     f"{where}: a transfer {t.from_candidate!r} -> {t.to_candidate!r} names an unknown candidate; "
                     "nothing imported"
                 )
+        problems = validate_poll(poll, bundle.contest)
+        if problems:
+            raise ContestError(f"{where}: " + "; ".join(map(str, problems)) + "; nothing imported")
 
 
 def import_bundle(session: Session, bundle: Bundle) -> BundleImport:
@@ -629,7 +636,7 @@ def import_bundle(session: Session, bundle: Bundle) -> BundleImport:
         assert existing.id is not None
         contest_id = existing.id
         report = BundleImport(existing.name, contest_id, created=False)
-    _check_poll_codes(bundle)
+    _check_polls(bundle)
     stored_keys = {p.key(): p.id for p in repo.list_polls(session, contest_id)}
     fresh: list[Poll] = []
     seen: set[tuple[str, date, date]] = set()

@@ -1,0 +1,53 @@
+"""Hand-edited or tampered campaign bundles: a bundle is held to the same rules as every other input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from tests.store.test_contests import _fill, _open
+from warroom.store import contests as store
+from warroom.store import polls as repo
+
+
+def _exported(tmp_path: Path) -> tuple[dict[str, Any], Engine, sessionmaker[Session]]:
+    engine_a, a = _open(str(tmp_path / "a.sqlite3"))
+    cid = _fill(a)
+    with a() as s:
+        bundle = store.export_bundle(s, cid)
+    engine_a.dispose()
+    engine_b, b = _open(str(tmp_path / "b.sqlite3"))
+    return bundle, engine_b, b
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("first_round", {"ada": -50.0, "bea": 35.0}, r"first:ada: share -50 is outside 0-100"),
+        ("first_round", {"ada": 90.0, "bea": 90.0}, r"first: shares sum to 180"),
+        ("fieldwork_end", "9999-12-31", r"fieldwork_end: 9999-12-31 is an impossible date"),
+        ("fieldwork_start", "2024-03-09", r"fieldwork_end: 2024-03-0\d is before the start"),
+        ("sample_size", 0, r"sample_size: must be positive"),
+        ("transfers", [{"from": "cy", "to": "ada", "share": -500.0}], r"share -500 is outside 0-100"),
+    ],
+)
+def test_a_bundled_poll_breaking_the_poll_rules_is_refused_whole(
+    tmp_path: Path, field: str, value: object, words: str
+) -> None:
+    """A poll the CSV import, the poll form or the paste would refuse is refused in a bundle too, naming the
+    poll and the field; nothing of the bundle is stored. (A poll dated 9999 used to freeze every average for
+    minutes; a share of -50 or a first round of 180 % was counted.)"""
+    bundle, engine, sessions = _exported(tmp_path)
+    bundle["polls"][1][field] = value
+    with pytest.raises(store.ContestError, match=r"polls\[2\] \(P3 .*" + words), sessions.begin() as s:
+        store.import_bundle(s, store.read_bundle(json.dumps(bundle)))
+    with sessions() as s:
+        assert store.list_contests(s) == [] or all(
+            repo.list_polls(s, c.id or 0) == [] for c in store.list_contests(s) if not c.demo
+        )
+    engine.dispose()
