@@ -397,6 +397,11 @@ class _Reader:
                 self.fail(tp, 'must be {from = "code", to = "code" or "exhausted", votes = n}')
                 continue
             frm, to = item["from"], item["to"]
+            if not isinstance(frm, str) or not isinstance(to, str):  # a list or table is unhashable: name the key
+                for key, value in (("from", frm), ("to", to)):
+                    if not isinstance(value, str):
+                        self.fail((*tp, key), f"must be a candidate code in quotes, not {_kind(value)}")
+                continue
             if frm not in codes | {"other"}:
                 self.fail((*tp, "from"), f"{frm!r} is not a candidate code of this contest")
             if to != FORMAT_EXHAUSTED and to not in codes:
