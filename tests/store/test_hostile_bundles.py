@@ -51,3 +51,31 @@ def test_a_bundled_poll_breaking_the_poll_rules_is_refused_whole(
             repo.list_polls(s, c.id or 0) == [] for c in store.list_contests(s) if not c.demo
         )
     engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"pollster": {"a": 1}}, r"polls\[2\]: pollster must be text"),
+        ({"client": 5}, r"polls\[2\]: client must be text"),
+        ({"notes": ["x"]}, r"polls\[2\]: notes must be text"),
+        ({"fieldwork_end": 20240304}, r"polls\[2\]: fieldwork_end must be a date"),
+    ],
+)
+def test_a_bundled_poll_value_of_the_wrong_kind_is_refused_not_turned_into_text(
+    tmp_path: Path, change: dict[str, Any], words: str
+) -> None:
+    """A pollster written as a JSON object was stored as the text "{'a': 1}"."""
+    bundle, engine, _sessions = _exported(tmp_path)
+    bundle["polls"][1] |= change
+    with pytest.raises(store.ContestError, match=words):
+        store.read_bundle(json.dumps(bundle))
+    engine.dispose()
+
+
+def test_a_bundle_whose_version_is_true_is_refused(tmp_path: Path) -> None:
+    """JSON true is a Python int (bool subclasses int), so `"version": true` read as version 1."""
+    bundle, engine, _sessions = _exported(tmp_path)
+    with pytest.raises(store.ContestError, match="bundle version True"):
+        store.read_bundle(json.dumps(bundle | {"version": True}))
+    engine.dispose()

@@ -409,33 +409,67 @@ def poll_to_dict(poll: Poll) -> dict[str, Any]:
     }
 
 
+def _text(data: Mapping[str, Any], key: str, *, required: bool = False) -> str:
+    """A text field of a bundled poll: text, or absent/null for empty (never a number or object made text)."""
+    value = data[key] if required else data.get(key)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str):
+        raise ValueError(f"{key} must be text, not {type(value).__name__} {value!r:.40}")
+    return value
+
+
+def _day(data: Mapping[str, Any], key: str, *, required: bool = True) -> date | None:
+    value = data[key] if required else data.get(key)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"{key} must be a date written YYYY-MM-DD, not {value!r:.40}")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{key} {value!r:.40} is not a date written YYYY-MM-DD") from None
+
+
 def _poll_from_dict(data: Mapping[str, Any]) -> Poll:
-    published = data.get("published")
+    if not isinstance(data, Mapping):
+        raise ValueError(f"a poll must be a JSON object, not {type(data).__name__}")
     size = data.get("sample_size")
     if size is not None and (isinstance(size, bool) or not isinstance(size, int)):
         raise ValueError(f"sample_size {size!r} is not a whole number")
     for kind in ("first_round", "second_round", "party_vi"):
-        for code, share in dict(data.get(kind, {})).items():
+        if not isinstance(data.get(kind, {}), Mapping):
+            raise ValueError(f"{kind} must be a JSON object of code: share")
+        for code, share in data.get(kind, {}).items():
             if isinstance(share, bool) or not isinstance(share, int | float):
                 raise ValueError(f"{kind}[{code!r}]: {share!r} is not a number")
+    transfers = data.get("transfers", [])
+    if not isinstance(transfers, list) or not all(isinstance(t, Mapping) for t in transfers):
+        raise ValueError('transfers must be a list of {"from": code, "to": code, "share": n}')
+    for t in transfers:
+        share = t["share"]
+        if isinstance(share, bool) or not isinstance(share, int | float):
+            raise ValueError(f"transfers: share {share!r} is not a number")
+        if not isinstance(t["from"], str) or not isinstance(t["to"], str):
+            raise ValueError(f"transfers: {t['from']!r} -> {t['to']!r} must name candidates by their code")
+    start, end = _day(data, "fieldwork_start"), _day(data, "fieldwork_end")
+    assert start is not None and end is not None
     return Poll(
-        pollster=str(data["pollster"]),
-        client=str(data.get("client", "")),
-        fieldwork_start=date.fromisoformat(data["fieldwork_start"]),
-        fieldwork_end=date.fromisoformat(data["fieldwork_end"]),
-        published=None if published is None else date.fromisoformat(published),
+        pollster=_text(data, "pollster", required=True),
+        client=_text(data, "client"),
+        fieldwork_start=start,
+        fieldwork_end=end,
+        published=_day(data, "published", required=False),
         sample_size=size,
-        method=str(data.get("method", "")),
-        source_url=str(data.get("source_url", "")),
-        notes=str(data.get("notes", "")),
+        method=_text(data, "method"),
+        source_url=_text(data, "source_url"),
+        notes=_text(data, "notes"),
         first_round=dict(data.get("first_round", {})),
         second_round=dict(data.get("second_round", {})),
         party_vi=dict(data.get("party_vi", {})),
         transfers=tuple(
-            TransferObservation(
-                str(t["from"]), EXHAUSTED if t["to"] == FORMAT_EXHAUSTED else str(t["to"]), float(t["share"])
-            )
-            for t in data.get("transfers", [])
+            TransferObservation(t["from"], EXHAUSTED if t["to"] == FORMAT_EXHAUSTED else t["to"], float(t["share"]))
+            for t in transfers
         ),
     )
 
@@ -511,7 +545,7 @@ def read_bundle(text: str) -> Bundle:
     if not isinstance(data, dict) or data.get("format") != BUNDLE_FORMAT:
         raise ContestError("not a campaign bundle (no warroom bundle format tag)")
     version = data.get("version")
-    if not isinstance(version, int) or version > BUNDLE_VERSION or version < 1:
+    if isinstance(version, bool) or not isinstance(version, int) or version > BUNDLE_VERSION or version < 1:
         raise ContestError(f"bundle version {version!r}: this warroom reads version {BUNDLE_VERSION}; update warroom")
     try:
         parsed = contest_from_dict(data.get("contest", {}))
@@ -524,14 +558,22 @@ def read_bundle(text: str) -> Bundle:
     for i, item in enumerate(data.get("polls", [])):
         try:
             polls.append(_poll_from_dict(item))
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise ContestError(f"polls[{i + 1}]: {exc!s} is missing or unreadable") from None
+        except KeyError as exc:
+            raise ContestError(f"polls[{i + 1}]: {exc!s} is missing") from None
+        except ValueError as exc:
+            raise ContestError(f"polls[{i + 1}]: {exc!s}") from None
     events: list[Annotation] = []
     for i, item in enumerate(data.get("events", [])):
         try:
-            events.append(Annotation(date.fromisoformat(item["date"]), str(item["text"])))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ContestError(f"events[{i + 1}]: {exc!s} is missing or unreadable") from None
+            if not isinstance(item, Mapping):
+                raise ValueError('an event must be a JSON object {"date": "YYYY-MM-DD", "text": "..."}')
+            when = _day(item, "date")
+            assert when is not None
+            events.append(Annotation(when, _text(item, "text", required=True)))
+        except KeyError as exc:
+            raise ContestError(f"events[{i + 1}]: {exc!s} is missing") from None
+        except ValueError as exc:
+            raise ContestError(f"events[{i + 1}]: {exc!s}") from None
         if len(events[-1].text) > 200 or "\x00" in events[-1].text:
             raise ContestError(f"events[{i + 1}]: the text must be at most 200 characters, with no NUL character")
     scenarios: list[tuple[str, dict[str, Any], dict[str, Any], str]] = []
