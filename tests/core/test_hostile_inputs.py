@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from warroom.core.contestfile import ContestFileError, parse_contest_file
+from warroom.core.csvformat import parse_polls_csv
+from warroom.core.resultfile import ResultFileError, parse_result_csv
+from warroom.core.types import Candidate, Contest, CountingSystem
 
 HEAD = """
 [contest]
@@ -33,3 +38,57 @@ def test_a_result_transfer_naming_no_text_is_a_problem_not_a_traceback(end: str,
         parse_contest_file(text)
     (problem,) = info.value.problems
     assert problem.key == f"result.transfers[1].{end}" and problem.line == 17
+
+
+# --- names that two candidates share -------------------------------------------------------------------------
+
+TWINS = Contest(
+    name="Twins",
+    election_date=date(2027, 5, 6),
+    system=CountingSystem.SV,
+    candidates=(
+        Candidate("boris", "Boris Johnson", None, "#000000"),
+        Candidate("jo", "Jo Johnson", None, "#111111"),
+        Candidate("khan", "Sadiq Khan", None, "#222222"),
+        Candidate("smith", "Ann Smith", None, "#333333"),
+        Candidate("bea", "Bea Smith", None, "#444444"),
+        Candidate("ann", "Ann Other", None, "#555555"),
+    ),
+)
+POLL_HEAD = "pollster,fieldwork_start,fieldwork_end,sample_size,"
+
+
+def _poll_csv(columns: str, values: str) -> str:
+    return f"{POLL_HEAD}{columns}\nX,2027-04-01,2027-04-02,1000,{values}\n"
+
+
+def test_a_poll_column_named_by_a_surname_two_candidates_share_is_refused() -> None:
+    """`first:johnson` silently meant whichever Johnson came first in the contest (Boris), so Jo's figure was
+    Boris's: now it is an error naming both and asking for the code."""
+    result = parse_polls_csv(_poll_csv("first:johnson,first:khan,first:jo", "40,40,20"), TWINS, today=date(2027, 5, 1))
+    assert not result.polls
+    (error,) = result.errors
+    assert error.line == 1 and error.field == "first:johnson"
+    assert "Boris Johnson" in error.message and "Jo Johnson" in error.message and "boris" in error.message
+
+
+def test_a_code_wins_over_another_candidates_surname_and_other_stays_the_others() -> None:
+    """`first:smith` is the candidate whose code is smith, not Bea Smith; `first:other` is the grouped
+    others, not Ann Other (whose surname is Other)."""
+    text = _poll_csv("first:smith,first:bea,first:khan,first:other", "30,20,40,10")
+    result = parse_polls_csv(text, TWINS, today=date(2027, 5, 1))
+    assert not result.errors
+    assert result.polls[0].first_round == {"smith": 30.0, "bea": 20.0, "khan": 40.0, "other": 10.0}
+
+
+def test_an_official_result_row_naming_a_shared_surname_is_refused() -> None:
+    """A result row "Johnson" was counted as Boris's votes without a word."""
+    with pytest.raises(ResultFileError) as info:
+        parse_result_csv("candidate,first_round,final_round\nJohnson,100,150\nKhan,90,120\nJo,30,\n", TWINS)
+    problem = info.value.problems[0]
+    assert problem.line == 2 and "Boris Johnson" in problem.message and "Jo Johnson" in problem.message
+
+
+def test_an_official_result_row_other_is_the_grouped_others_and_a_code_wins() -> None:
+    result = parse_result_csv("candidate,first_round\nsmith,100\nkhan,90\nother,7\nAnn Other,5\n", TWINS)
+    assert result.first_round == {"smith": 100, "khan": 90, "other": 7, "ann": 5}

@@ -17,6 +17,7 @@ import io
 import re
 from dataclasses import dataclass
 
+from warroom.core.csvformat import candidate_spellings
 from warroom.core.types import Contest, OfficialResult
 
 
@@ -67,11 +68,7 @@ def parse_result_csv(text: str, contest: Contest, source: str = "") -> OfficialR
             problems.append(ResultProblem(1, need, "the header needs this column"))
     if problems:
         raise ResultFileError(problems)
-    names: dict[str, str] = {}
-    for c in contest.candidates:
-        for key in (c.code, c.name, c.display, c.name.split()[-1] if c.name.split() else ""):
-            if key:
-                names.setdefault(key.strip().casefold(), c.code)
+    names = candidate_spellings(contest)  # a surname two candidates share names neither
     first: dict[str, int] = {}
     final: dict[str, int] = {}
     exhausted = 0
@@ -83,7 +80,9 @@ def parse_result_csv(text: str, contest: Contest, source: str = "") -> OfficialR
         key = who.casefold()
         code = "exhausted" if key == "exhausted" else "other" if key in ("other", "others") else names.get(key)
         if code is None:
-            problems.append(ResultProblem(line, "candidate", f"{who!r} is not a candidate of {contest.name}"))
+            why = names.unknown(who)
+            why = why if not why.startswith("unknown") else f"{who!r} is not a candidate of {contest.name}"
+            problems.append(ResultProblem(line, "candidate", why))
             continue
         if code in first or (code == "exhausted" and exhausted):
             problems.append(ResultProblem(line, "candidate", f"{who!r} appears twice"))
