@@ -92,3 +92,15 @@ def test_an_official_result_row_naming_a_shared_surname_is_refused() -> None:
 def test_an_official_result_row_other_is_the_grouped_others_and_a_code_wins() -> None:
     result = parse_result_csv("candidate,first_round\nsmith,100\nkhan,90\nother,7\nAnn Other,5\n", TWINS)
     assert result.first_round == {"smith": 100, "khan": 90, "other": 7, "ann": 5}
+
+
+@pytest.mark.parametrize("code", ["exhausted", "Exhausted", "none", "no second"])
+def test_a_candidate_code_that_means_the_exhausted_pile_is_reserved(code: str) -> None:
+    """A candidate coded "exhausted" made `transfers = [{to = "exhausted"}]` in a result and
+    `transfer:x>exhausted` (or >none) in a poll CSV mean the exhausted pile, never the candidate: their
+    transfers were silently counted as exhausted ballots."""
+    text = HEAD.replace('code = "bea"', f'code = "{code}"')
+    with pytest.raises(ContestFileError) as info:
+        parse_contest_file(text)
+    (problem,) = info.value.problems
+    assert problem.key == "candidate[2].code" and "reserved" in problem.message and problem.line == 12

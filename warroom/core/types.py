@@ -42,6 +42,11 @@ a threshold qualifies, or else the top two (French legislative: 12.5 % of regist
 candidate is eliminated round by round (instant runoff)."""
 
 
+RESERVED_CODES = frozenset({"other", "exhausted", "none", "no second"})
+"""Codes no candidate may take: "other" is the grouped others in polls and results; "exhausted" (and, in a poll
+CSV's transfer columns, "none" and "no second") is the pile of ballots that reached no finalist."""
+
+
 @dataclass(frozen=True, slots=True)
 class Rules:
     """A counting system's parameters, as data.
@@ -185,7 +190,7 @@ class Contest:
             key = c.code.strip().casefold()
             if not key:
                 out.append(f"candidate {c.name!r}: needs a code")
-            elif key == "other" or key.startswith("__"):
+            elif key in RESERVED_CODES or key.startswith("__"):
                 out.append(f"candidate {c.name!r}: the code {c.code!r} is reserved")
             elif key in seen:
                 out.append(f"candidate {c.name!r}: the code {c.code!r} is also {seen[key]!r}'s")
