@@ -10,6 +10,7 @@ from warroom.core.contestfile import ContestFileError, parse_contest_file
 from warroom.core.csvformat import parse_polls_csv
 from warroom.core.resultfile import ResultFileError, parse_result_csv
 from warroom.core.types import Candidate, Contest, CountingSystem
+from warroom.demo import LONDON_2012
 
 HEAD = """
 [contest]
@@ -104,3 +105,25 @@ def test_a_candidate_code_that_means_the_exhausted_pile_is_reserved(code: str) -
         parse_contest_file(text)
     (problem,) = info.value.problems
     assert problem.key == "candidate[2].code" and "reserved" in problem.message and problem.line == 12
+
+
+# --- official-result CSVs --------------------------------------------------------------------------------------
+
+LONDON_RESULT = "candidate,first_round,final_round\nBoris Johnson,971931,1054811\nKen Livingstone,889918,992273\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "words"),
+    [
+        (LONDON_RESULT.replace("final_round\n", "final_round,First_Round\n"), 1, "First_Round", "appears twice"),
+        (LONDON_RESULT.replace("1054811\n", "1054811,777\n"), 2, "row", "4 cells but the header has 3"),
+        (LONDON_RESULT + "exhausted,0,\nexhausted,500,\n", 5, "candidate", "'exhausted' appears twice"),
+    ],
+)
+def test_a_result_csv_never_drops_or_picks_a_figure_silently(text: str, line: int, column: str, words: str) -> None:
+    """A repeated first_round column was read from its first copy, a cell past the header was dropped, and a
+    second exhausted row replaced a first one of 0: each silently. The poll CSV refuses all three."""
+    with pytest.raises(ResultFileError) as info:
+        parse_result_csv(text, LONDON_2012)
+    problem = info.value.problems[0]
+    assert (problem.line, problem.column) == (line, column) and words in problem.message
