@@ -22,7 +22,7 @@ from warroom.cli.common import CliError, contest_of, emit_json, open_for_cli, re
 from warroom.core.count import CountError, CountRules, Overvote, count_ballots
 from warroom.core.csvformat import CsvFormatError, parse_ballot_file, parse_polls_csv, polls_to_csv
 from warroom.core.types import EXHAUSTED, Contest, Poll
-from warroom.paths import write_private_atomic
+from warroom.paths import AppFolderError, write_private_atomic
 from warroom.store.errors import StoreError
 
 
@@ -468,6 +468,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     except StoreError as exc:
         where = f" ({exc.where})" if exc.where else ""
         err.write(f"warroom {args.verb}: {exc}{where}\n")
+        return 3
+    except AppFolderError as exc:  # the app's folders cannot be made (a file in the way, a bad XDG_*_HOME)
+        err.write(f"warroom {args.verb}: {exc}\n")
         return 3
     except BrokenPipeError:
         # The reader went away (`warroom polls | head`): not an error of ours. Point stdout at nothing so the

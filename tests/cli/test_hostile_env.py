@@ -1,0 +1,38 @@
+"""Odd environments and store URLs: a message and an exit code, never a traceback."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from warroom.cli import main
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize("below", ["", "inner"])
+def test_a_data_folder_that_cannot_be_made_is_a_message(tmp_path: Path, below: str) -> None:
+    """--data-dir naming a file (or a folder under one) raised NotADirectoryError out of the CLI."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n")
+    target = blocker / below if below else blocker
+    code, out, err = run("--data-dir", str(target), "contests")
+    assert code == 3 and out == ""
+    assert "Traceback" not in err and str(blocker) in err and "--data-dir" in err
+    assert blocker.read_text() == "not a folder\n"
+
+
+def test_user_folders_that_cannot_be_made_are_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """XDG_DATA_HOME (and friends) pointing under a file: the default folders cannot be made."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME"):
+        monkeypatch.setenv(name, str(blocker / "x"))
+    code, out, err = run("contests")
+    assert code == 3 and out == "" and "Traceback" not in err and str(blocker) in err
