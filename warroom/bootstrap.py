@@ -14,10 +14,13 @@ from warroom.store.contests import set_official_result
 from warroom.store.db import (
     StoreError,
     backup_sqlite,
+    in_memory,
     is_read_only,
+    is_url,
     make_engine,
     make_session_factory,
     redacted,
+    resolve_url,
     sqlite_path,
     translated,
     upgrade,
@@ -44,12 +47,30 @@ class OpenStore:
         self.engine.dispose()
 
 
+def _memory(target: str) -> bool:
+    try:
+        return in_memory(resolve_url(target))
+    except Exception:  # a malformed URL: make_engine says so, without the password
+        return False
+
+
 def open_store(target: str | Path, *, backup_dir: Path | None, seed: bool = True) -> OpenStore:
     """Open (creating if needed) a poll store, migrate it to the current schema and seed the demo race if empty.
 
     Raises:
         StoreError: the store is damaged, locked, read-only, or the disk is full; message says what and where.
     """
+    if (
+        isinstance(target, str)
+        and target.strip().casefold().startswith("sqlite")
+        and is_url(target)
+        and _memory(target)
+    ):
+        raise StoreError(
+            "this store would live in memory and lose everything when warroom ends; nothing was opened or "
+            "written: give a file (--db polls.sqlite3) or a server URL",
+            where=redacted(target),
+        )
     engine = make_engine(target)
     try:
         backup = upgrade(engine, backup_dir=backup_dir)

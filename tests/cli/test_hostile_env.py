@@ -36,3 +36,19 @@ def test_user_folders_that_cannot_be_made_are_a_message(tmp_path: Path, monkeypa
         monkeypatch.setenv(name, str(blocker / "x"))
     code, out, err = run("contests")
     assert code == 3 and out == "" and "Traceback" not in err and str(blocker) in err
+
+
+@pytest.mark.parametrize(
+    "url", ["sqlite://", "sqlite:///:memory:", "sqlite:///", "sqlite:///file:mem?mode=memory&uri=true"]
+)
+def test_an_in_memory_store_is_refused_before_anything_is_imported(tmp_path: Path, url: str) -> None:
+    """`--db sqlite://` opened a store that lives in memory: `import` said "imported 17 polls" and the app
+    took edits all day, and everything was gone when the process ended."""
+    polls = tmp_path / "polls.csv"
+    polls.write_text(
+        "pollster,fieldwork_start,fieldwork_end,sample_size,first:johnson,first:livingstone,first:other\n"
+        "Acme,2012-04-20,2012-04-22,1000,45,40,15\n"
+    )
+    code, out, err = run("--data-dir", str(tmp_path / "state"), "--db", url, "import", str(polls))
+    assert code == 3 and out == "" and "Traceback" not in err
+    assert "in memory" in err and "nothing" in err

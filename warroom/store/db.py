@@ -103,6 +103,20 @@ def resolve_url(target: str | Path) -> URL:
     return URL.create("sqlite", database=str(Path(target).expanduser().resolve()))
 
 
+def in_memory(url: URL) -> bool:
+    """Whether a SQLite URL names a database that lives in memory (sqlite://, :memory:, a mode=memory URI):
+    everything written to it is gone when the process ends."""
+    if url.get_backend_name() != "sqlite":
+        return False
+    database = url.database or ""
+    if not database or database == ":memory:":
+        return True
+    if database.startswith("file:"):
+        query = urlsplit(database).query + "&" + "&".join(f"{k}={v}" for k, v in url.query.items())
+        return "mode=memory" in query or urlsplit(database).path in ("", ":memory:")
+    return False
+
+
 def sqlite_path(engine: Engine) -> Path | None:
     """The database file behind a SQLite engine, None for other databases."""
     url = engine.url
