@@ -14,6 +14,7 @@ from warroom.store.contests import set_official_result
 from warroom.store.db import (
     StoreError,
     backup_sqlite,
+    hand_edits,
     in_memory,
     is_read_only,
     is_url,
@@ -74,6 +75,14 @@ def open_store(target: str | Path, *, backup_dir: Path | None, seed: bool = True
     engine = make_engine(target)
     try:
         backup = upgrade(engine, backup_dir=backup_dir)
+        edited = hand_edits(engine)
+        if edited:  # refused before this start's backup, so the backups keep the store as it was before
+            raise StoreError(
+                "this store holds values edited outside warroom that it cannot use: " + "; ".join(edited)
+                + "; correct them, or restore a backup (nothing was changed)",
+                where=str(sqlite_path(engine) or redacted(target)),
+                kind="corrupt",
+            )  # fmt: skip
         db_file = sqlite_path(engine)
         backup_error: str | None = None
         if backup is None and backup_dir is not None and db_file is not None and db_file.stat().st_size > 0:
