@@ -127,3 +127,14 @@ def test_a_result_csv_never_drops_or_picks_a_figure_silently(text: str, line: in
         parse_result_csv(text, LONDON_2012)
     problem = info.value.problems[0]
     assert (problem.line, problem.column) == (line, column) and words in problem.message
+
+
+@pytest.mark.parametrize(
+    "nested", ["notes = " + "[" * 100_000 + "]" * 100_000, "x = " + "{a=" * 5000 + "1" + "}" * 5000]
+)
+def test_a_contest_file_nested_too_deeply_is_a_problem_not_a_traceback(nested: str) -> None:
+    """tomllib recurses once per level: 100,000 brackets raised RecursionError out of `contest new`."""
+    with pytest.raises(ContestFileError) as info:
+        parse_contest_file(HEAD + nested + "\n")
+    (problem,) = info.value.problems
+    assert "nested too deeply" in problem.message

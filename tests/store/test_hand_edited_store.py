@@ -46,7 +46,10 @@ def test_a_value_edited_outside_warroom_is_named_at_open(tmp_path: Path, sql: st
     traceback from a slot, a share of -50 was averaged, and a poll dated 9999 froze every recompute."""
     path = _seeded(tmp_path)
     if "transfer_split" in sql:  # the demo publishes no splits: add one to spoil
-        _edit(path, "INSERT INTO transfer_split (id, poll_id, from_code, to_code, share) VALUES (1, 1, 'paddick', 'johnson', 50)")
+        _edit(
+            path,
+            "INSERT INTO transfer_split (id, poll_id, from_code, to_code, share) VALUES (1, 1, 'paddick', 'johnson', 50)",
+        )
     _edit(path, sql)
     before = path.read_bytes()
     with pytest.raises(StoreError) as info:

@@ -79,3 +79,12 @@ def test_a_bundle_whose_version_is_true_is_refused(tmp_path: Path) -> None:
     with pytest.raises(store.ContestError, match="bundle version True"):
         store.read_bundle(json.dumps(bundle | {"version": True}))
     engine.dispose()
+
+
+def test_a_bundle_nested_too_deeply_is_refused_not_a_traceback() -> None:
+    """json.loads recurses once per level: a file of 100,000 brackets raised RecursionError out of the bundle
+    check that every imported file goes through, CSVs included."""
+    text = '{"format": "warroom-campaign-bundle", "version": 1, "events": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    assert store.looks_like_bundle(text)  # so the import says what is wrong with it as a bundle
+    with pytest.raises(store.ContestError, match="nested too deeply"):
+        store.read_bundle(text)

@@ -107,6 +107,8 @@ def parse_contest_file(text: str) -> ContestFile:
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc)) or "syntax error"
         line = int(found.group(1)) if found else None
         raise ContestFileError([FileProblem(line, "", f"TOML syntax: {message}")]) from None
+    except RecursionError:  # tomllib recurses once per level of [ or {
+        raise ContestFileError([FileProblem(None, "", "TOML nested too deeply to read (arrays or tables)")]) from None
     return contest_from_dict(data, locate=_line_finder(text))
 
 

@@ -517,6 +517,8 @@ def looks_like_bundle(text: str) -> bool:
         data = json.loads(text)
     except ValueError:
         return False
+    except RecursionError:  # nested too deeply to read: a bundle if it says so, and read_bundle explains
+        return f'"{BUNDLE_FORMAT}"' in text[:4096]
     return isinstance(data, dict) and data.get("format") == BUNDLE_FORMAT
 
 
@@ -542,6 +544,8 @@ def read_bundle(text: str) -> Bundle:
         data = json.loads(text)
     except ValueError as exc:
         raise ContestError(f"not a campaign bundle: {exc}") from None
+    except RecursionError:  # json recurses once per level of [ or {
+        raise ContestError("not a campaign bundle: its JSON is nested too deeply to read") from None
     if not isinstance(data, dict) or data.get("format") != BUNDLE_FORMAT:
         raise ContestError("not a campaign bundle (no warroom bundle format tag)")
     version = data.get("version")
