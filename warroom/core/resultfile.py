@@ -20,6 +20,9 @@ from dataclasses import dataclass
 from warroom.core.csvformat import candidate_spellings
 from warroom.core.types import Contest, OfficialResult
 
+RESULT_FILE_MAX_BYTES = 1024**2
+"""A result file is one row per candidate: a few hundred bytes. Readers refuse anything past a megabyte unread."""
+
 
 @dataclass(frozen=True)
 class ResultProblem:
