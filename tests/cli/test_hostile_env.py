@@ -52,3 +52,12 @@ def test_an_in_memory_store_is_refused_before_anything_is_imported(tmp_path: Pat
     code, out, err = run("--data-dir", str(tmp_path / "state"), "--db", url, "import", str(polls))
     assert code == 3 and out == "" and "Traceback" not in err
     assert "in memory" in err and "nothing" in err
+
+
+def test_a_contest_file_of_many_megabytes_is_refused_unread(tmp_path: Path) -> None:
+    """A 50 MB contest file (one long name) took 17 s of parsing before its problems were listed; contest and
+    result files are a few kilobytes, so anything past a megabyte is refused before it is read."""
+    big = tmp_path / "mayor.toml"
+    big.write_text('[contest]\nname = "' + "x" * 2_000_000 + '"\n')
+    code, out, err = run("--data-dir", str(tmp_path / "state"), "contest", "new", "--from", str(big))
+    assert code == 1 and out == "" and "larger than 1,048,576 bytes" in err and "Traceback" not in err

@@ -13,7 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from warroom.cli.common import CliError, emit_json, open_for_cli, paths_of, read_cli_file, table
-from warroom.core.contestfile import ContestFileError, contest_to_dict, contest_to_toml, parse_contest_file
+from warroom.core.contestfile import (
+    CONTEST_FILE_MAX_BYTES,
+    ContestFileError,
+    contest_to_dict,
+    contest_to_toml,
+    parse_contest_file,
+)
 from warroom.core.count import CountResult
 from warroom.core.types import EXHAUSTED, Contest, OfficialResult
 from warroom.paths import write_private_atomic
@@ -102,7 +108,7 @@ def _session(args: argparse.Namespace, *, write: bool = False) -> Iterator[Sessi
 
 
 def _read(path: Path) -> str:
-    data = read_cli_file(path, max_bytes=64 * 1024**2)
+    data = read_cli_file(path, max_bytes=CONTEST_FILE_MAX_BYTES)  # also result CSVs: both a few kilobytes
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -39,6 +39,10 @@ from warroom.core.types import (
 FORMAT_EXHAUSTED = "exhausted"
 """How a file names the exhausted pile in `transfers` (the store's EXHAUSTED code is internal)."""
 
+CONTEST_FILE_MAX_BYTES = 1024**2
+"""A contest file is a few kilobytes (the 2016 London example is 3 KB). Readers refuse anything past a megabyte
+unread: tomllib reads a character at a time, and a 50 MB file took 17 s before its problems were listed."""
+
 Path_ = tuple[str | int, ...]
 """A key's place in the document: ("candidate", 1, "colour") is the second [[candidate]]'s colour."""
 
