@@ -88,3 +88,37 @@ def test_a_bundle_nested_too_deeply_is_refused_not_a_traceback() -> None:
     assert store.looks_like_bundle(text)  # so the import says what is wrong with it as a bundle
     with pytest.raises(store.ContestError, match="nested too deeply"):
         store.read_bundle(text)
+
+
+SCENARIO = {"name": "Squeeze", "baseline": {"kind": "average"}, "settings": {}, "notes": ""}
+
+
+@pytest.mark.parametrize(
+    ("names", "words"),
+    [
+        (["Plan A\nsecond line"], r"scenarios\[1\]: .*control characters"),
+        (["Plan\tA"], r"scenarios\[1\]: .*control characters"),
+        (["\u202eA nalP"], r"scenarios\[1\]: .*direction"),
+        (["Plan A", "Plan A"], r"scenarios\[2\]: 'Plan A' appears twice"),
+    ],
+)
+def test_bundled_scenario_names_follow_the_apps_rule(tmp_path: Path, names: list[str], words: str) -> None:
+    """The app refuses control characters in a scenario name; a bundle let a line break, a tab or a
+    right-to-left override (which shows "Plan A" for a name that is not) through, and a name given twice was
+    saved twice, the second silently replacing the first."""
+    bundle, engine, _sessions = _exported(tmp_path)
+    bundle["scenarios"] = [SCENARIO | {"name": n} for n in names]
+    with pytest.raises(store.ContestError, match=words):
+        store.read_bundle(json.dumps(bundle))
+    engine.dispose()
+
+
+def test_the_app_refuses_a_direction_override_in_a_scenario_name_too() -> None:
+    """save_scenario (the app's Save as) and bundles share this one rule."""
+    from warroom.core.pipeline import scenario_name_problem
+
+    assert scenario_name_problem("Plan A") is None and scenario_name_problem("Plan A — Khan 52 %") is None
+    assert "direction" in (scenario_name_problem("\u202eA nalP") or "")
+    assert "direction" in (scenario_name_problem("x\u2066y") or "")
+    assert "control characters" in (scenario_name_problem("a\nb") or "")
+    assert "at most 120" in (scenario_name_problem("x" * 121) or "")

@@ -645,6 +645,24 @@ class SavedScenario:
         return cls(name, choice, baseline, replace(scenario, name=name), str(baseline_record.get("saved_at", "")), ids)
 
 
+_DIRECTION_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+"""Unicode's bidirectional controls: a right-to-left override makes a name display as a different name."""
+
+
+def scenario_name_problem(name: str) -> str | None:
+    """What is wrong with a (trimmed) saved scenario's name, None when it can be used: the one rule for the
+    app's Save as and for campaign bundles."""
+    if not name:
+        return "a saved scenario needs a name"
+    if len(name) > 120:
+        return f"scenario names are at most 120 characters (this one has {len(name)})"
+    if any(ord(ch) < 32 or 127 <= ord(ch) < 160 or ch in "\u2028\u2029" for ch in name):
+        return "a scenario name cannot contain control characters (tabs, line breaks, NUL)"
+    if _DIRECTION_CONTROLS.intersection(name):
+        return "a scenario name cannot contain text-direction controls (they make it display as another name)"
+    return None
+
+
 def save_scenario(
     name: str,
     choice: BaselineChoice,
@@ -655,12 +673,9 @@ def save_scenario(
 ) -> SavedScenario:
     """A SavedScenario of the current case (the name is trimmed; an empty name is refused)."""
     clean = name.strip()
-    if not clean:
-        raise PipelineError("a saved scenario needs a name")
-    if len(clean) > 120:
-        raise PipelineError(f"scenario names are at most 120 characters (this one has {len(clean)})")
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in clean):
-        raise PipelineError("a scenario name cannot contain control characters (tabs, line breaks, NUL)")
+    problem = scenario_name_problem(clean)
+    if problem is not None:
+        raise PipelineError(problem)
     ids = tuple(sorted(p.id for p in polls if p.id is not None))
     return SavedScenario(clean, choice, baseline, replace(scenario, name=clean), now.isoformat(timespec="seconds"), ids)
 

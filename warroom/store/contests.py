@@ -29,6 +29,7 @@ from warroom.core.contestfile import (
     rules_to_dict,
 )
 from warroom.core.forecast import ForecastErrors
+from warroom.core.pipeline import scenario_name_problem
 from warroom.core.priors import prior_source
 from warroom.core.runoff import Split
 from warroom.core.types import (
@@ -588,8 +589,11 @@ def read_bundle(text: str) -> Bundle:
             raise ContestError(f"scenarios[{i + 1}]: {exc!s} is missing") from None
         if not isinstance(baseline, dict) or not isinstance(settings, dict):
             raise ContestError(f"scenarios[{i + 1}]: baseline and settings must be JSON objects")
-        if not name.strip() or len(name) > 120 or "\x00" in name:
-            raise ContestError(f"scenarios[{i + 1}]: a name of 1-120 characters, with no NUL character")
+        problem = scenario_name_problem(name) if name == name.strip() else "a name with no spaces around it"
+        if problem is not None:
+            raise ContestError(f"scenarios[{i + 1}]: a name of 1-120 characters is needed: {name[:40]!r}: {problem}")
+        if any(name == other[0] for other in scenarios):
+            raise ContestError(f"scenarios[{i + 1}]: {name!r} appears twice; each saved scenario once")
         scenarios.append((name, baseline, settings, str(item.get("notes", ""))))
     return Bundle(
         parsed.contest, parsed.result, tuple(polls), tuple(events), tuple(scenarios), bool(data.get("demo", False))
