@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from warroom.core.contestfile import ContestFileError, parse_contest_file
-from warroom.core.csvformat import parse_polls_csv
+from warroom.core.csvformat import CsvFormatError, parse_ballot_file, parse_ballot_table, parse_polls_csv
 from warroom.core.resultfile import ResultFileError, parse_result_csv
 from warroom.core.types import Candidate, Contest, CountingSystem
 from warroom.demo import LONDON_2012
@@ -138,3 +138,29 @@ def test_a_contest_file_nested_too_deeply_is_a_problem_not_a_traceback(nested: s
         parse_contest_file(HEAD + nested + "\n")
     (problem,) = info.value.problems
     assert "nested too deeply" in problem.message
+
+
+# --- ballot files ------------------------------------------------------------------------------------------------
+
+
+def test_a_ballot_file_with_a_hundred_thousand_columns_is_refused_at_once(tmp_path) -> None:
+    """100,000 preference columns ran 14 s and then raised OverflowError (int16 candidate codes) as a traceback."""
+    cols = 100_000
+    path = tmp_path / "wide.csv"
+    path.write_text(
+        "count," + ",".join(f"p{i}" for i in range(cols)) + "\n5," + ",".join(f"C{i}" for i in range(cols)) + "\n"
+    )
+    with pytest.raises(CsvFormatError, match="10,000"):
+        parse_ballot_file(path)
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_ballot_file_naming_forty_thousand_candidates_is_refused(tmp_path, fast: bool) -> None:
+    """One column, 40,000 different names: past the 32,767 codes a ballot table holds, OverflowError."""
+    rows = "".join(f'1,"N{i}"\n' if not fast else f"1,N{i}\n" for i in range(40_000))
+    path = tmp_path / "many.csv"
+    path.write_text("count,p1\n" + rows)
+    with pytest.raises(CsvFormatError, match="more than 10,000 different candidates"):
+        parse_ballot_file(path)
+    with pytest.raises(CsvFormatError, match="more than 10,000 different candidates"):
+        parse_ballot_table("count,p1\n" + rows)

@@ -26,7 +26,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from warroom.core.ballots import (
+    MAX_CANDIDATES,
     Ballot,
+    BallotLimitError,
     BallotRows,
     BallotTable,
     file_chunks,
@@ -463,6 +465,13 @@ def parse_ballots_csv(text: str) -> tuple[BallotRows, list[LineError]]:
 
 
 def parse_ballot_table(text: str) -> tuple[BallotTable, list[LineError]]:
+    try:
+        return _parse_ballot_table(text)
+    except BallotLimitError as exc:
+        raise CsvFormatError(str(exc)) from None
+
+
+def _parse_ballot_table(text: str) -> tuple[BallotTable, list[LineError]]:
     """Read a ballot CSV column-wise: the form `count_ballots` counts fastest, a few bytes a cell.
 
     The header names one `count` column; every other column is a preference, in order. Each row is `count`
@@ -490,6 +499,13 @@ def parse_ballot_table(text: str) -> tuple[BallotTable, list[LineError]]:
 
 
 def parse_ballot_file(path: str | Path) -> tuple[BallotTable, list[LineError]]:
+    try:
+        return _parse_ballot_file(path)
+    except BallotLimitError as exc:
+        raise CsvFormatError(str(exc)) from None
+
+
+def _parse_ballot_file(path: str | Path) -> tuple[BallotTable, list[LineError]]:
     """Read a ballot CSV file column-wise without holding its whole text: for files of millions of rows.
 
     Same rules, table and errors as `parse_ballot_table` on the file's text; a file the fast reader cannot
@@ -527,6 +543,10 @@ def _ballot_columns(header: list[str]) -> tuple[int, int]:
         raise CsvFormatError("line 1: column 'count' appears more than once")
     if len(names) < 2:
         raise CsvFormatError("line 1: no preference columns")
+    if len(names) - 1 > MAX_CANDIDATES:
+        raise CsvFormatError(
+            f"line 1: {len(names) - 1:,} preference columns, more than the {MAX_CANDIDATES:,} a ballot may rank"
+        )
     return names.index("count"), len(names)
 
 
