@@ -61,3 +61,21 @@ def test_a_contest_file_of_many_megabytes_is_refused_unread(tmp_path: Path) -> N
     big.write_text('[contest]\nname = "' + "x" * 2_000_000 + '"\n')
     code, out, err = run("--data-dir", str(tmp_path / "state"), "contest", "new", "--from", str(big))
     assert code == 1 and out == "" and "larger than 1,048,576 bytes" in err and "Traceback" not in err
+
+
+def test_a_dry_run_refuses_what_the_import_would_refuse(tmp_path: Path) -> None:
+    """`import --dry-run` said "1 polls checked" for a file whose poll is already stored: the import that
+    followed was refused. The check now includes the store's duplicates, and still writes nothing."""
+    db = ["--data-dir", str(tmp_path / "state")]
+    polls = tmp_path / "polls.csv"
+    polls.write_text(
+        "pollster,fieldwork_start,fieldwork_end,sample_size,first:johnson,first:livingstone,first:other\n"
+        "Acme,2012-04-20,2012-04-22,1000,45,40,15\n"
+    )
+    assert run(*db, "import", str(polls))[0] == 0
+    again = tmp_path / "again.csv"
+    again.write_text(polls.read_text().replace("Acme", "ACME "))
+    code, out, err = run(*db, "import", str(again), "--dry-run")
+    assert code == 1 and out == "" and "already stored" in err and "line 2" in err
+    code, out, _ = run(*db, "polls", "--json")
+    assert out.count("ACME") == 0 and out.count("Acme") == 1

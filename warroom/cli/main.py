@@ -228,8 +228,13 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
                 )
             msg = "\n".join(f"{args.file}:{e.line}: {e.field}: {e.message}" for e in parsed.errors)
             raise CliError(f"{msg}\nnothing imported ({len(parsed.errors)} problem(s))")
-        if args.dry_run:
+        if args.dry_run:  # the import's own checks, the store's duplicates included; nothing written
             ids: list[int] = []
+            try:
+                with translated(store.engine), store.sessions() as session:
+                    repo.check_new_polls(session, contest.id or 0, parsed.polls, lines=parsed.lines)
+            except repo.PollRejectedError as exc:
+                raise CliError(f"{args.file}: {exc}; nothing imported") from None
         else:
             try:
                 with translated(store.engine), store.sessions.begin() as session:
