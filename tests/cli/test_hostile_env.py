@@ -79,3 +79,14 @@ def test_a_dry_run_refuses_what_the_import_would_refuse(tmp_path: Path) -> None:
     assert code == 1 and out == "" and "already stored" in err and "line 2" in err
     code, out, _ = run(*db, "polls", "--json")
     assert out.count("ACME") == 0 and out.count("Acme") == 1
+
+
+@pytest.mark.parametrize("size", [["--width", "100000", "--height", "100000"], ["--width", "0"], ["--height", "-5"]])
+def test_a_render_size_no_image_can_have_is_a_usage_error(tmp_path: Path, size: list[str], capsys) -> None:
+    """`render --width 100000 --height 100000` asked Qt for a 10^10-pixel picture: QPainter errors, then no
+    end (killed after two minutes); 0 or a negative size gave Qt's warnings and an empty file."""
+    with pytest.raises(SystemExit) as info:
+        run("--data-dir", str(tmp_path / "state"), "render", "charts", "--out", str(tmp_path / "c.png"), *size)
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "16 to 16384 pixels" in err and not (tmp_path / "c.png").exists() and not (tmp_path / "state").exists()

@@ -85,9 +85,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("render", parents=[common], help="render a chart or panel to PNG/SVG/PDF, headless")
     p.add_argument("chart", choices=["first", "lead1", "lead2", "charts", "scenario", "briefing", "window"])
     p.add_argument("--out", type=Path, required=True)
-    p.add_argument("--width", type=int, default=1600)
-    p.add_argument("--height", type=int, default=900)
+    p.add_argument("--width", type=_pixels, default=1600, help="pixels, 16 to 16384 (default 1600)")
+    p.add_argument("--height", type=_pixels, default=900, help="pixels, 16 to 16384 (default 900)")
     return parser
+
+
+def _pixels(text: str) -> int:
+    """A picture's width or height: a 100,000-pixel square is 10^10 pixels, which Qt never finishes painting."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of pixels") from None
+    if not 16 <= value <= 16384:
+        raise argparse.ArgumentTypeError(f"{value} is not a size a picture can have (16 to 16384 pixels)")
+    return value
 
 
 def _add_scenario_options(p: argparse.ArgumentParser) -> None:
