@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pytest
 
 from warroom.core.contestfile import ContestFileError, parse_contest_file
@@ -164,3 +165,38 @@ def test_a_ballot_file_naming_forty_thousand_candidates_is_refused(tmp_path, fas
         parse_ballot_file(path)
     with pytest.raises(CsvFormatError, match="more than 10,000 different candidates"):
         parse_ballot_table("count,p1\n" + rows)
+
+
+# --- dates far from the race -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("far", [date(9999, 12, 31), date(2400, 1, 1)])
+def test_an_as_of_date_centuries_away_does_not_stretch_the_daily_grid(far: date) -> None:
+    """`warroom scenario --as-of 9999-12-31` (or a saved scenario or bundle carrying that baseline) built a
+    daily grid of 2.9 million days: killed after 100 s. A day past the last date any poll of the race may carry
+    (a year after the election) is that last date."""
+    from warroom.core.pipeline import compute_averages
+    from warroom.core.validation import poll_date_window
+    from warroom.demo import demo_polls
+
+    latest = poll_date_window(LONDON_2012)[1]
+    far_away = compute_averages(demo_polls(), LONDON_2012, as_of=far)
+    at_latest = compute_averages(demo_polls(), LONDON_2012, as_of=latest)
+    assert far_away is not None and at_latest is not None
+    assert far_away.first_lead.days[-1] == latest.toordinal() and far_away.as_of == latest
+    assert np.array_equal(far_away.first_lead.mean, at_latest.first_lead.mean)
+
+
+def test_a_baseline_as_of_centuries_away_is_the_baseline_at_the_last_possible_day() -> None:
+    """With the grid capped, the baseline looked the average up on 9999-12-31, off the grid: NaN shares and
+    "baseline shares must be numbers"."""
+    from warroom.core.pipeline import BaselineChoice, compute_averages, make_baseline
+    from warroom.core.validation import poll_date_window
+    from warroom.demo import demo_polls
+
+    polls = demo_polls()
+    averages = compute_averages(polls, LONDON_2012)
+    far = make_baseline(BaselineChoice("as_of", as_of=date(9999, 12, 31)), polls, LONDON_2012, averages, None)
+    latest = poll_date_window(LONDON_2012)[1]
+    near = make_baseline(BaselineChoice("as_of", as_of=latest), polls, LONDON_2012, averages, None)
+    assert far.first_round == near.first_round and all(np.isfinite(list(far.first_round.values())))
