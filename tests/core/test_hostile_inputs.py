@@ -200,3 +200,40 @@ def test_a_baseline_as_of_centuries_away_is_the_baseline_at_the_last_possible_da
     latest = poll_date_window(LONDON_2012)[1]
     near = make_baseline(BaselineChoice("as_of", as_of=latest), polls, LONDON_2012, averages, None)
     assert far.first_round == near.first_round and all(np.isfinite(list(far.first_round.values())))
+
+
+# --- names that rewrite the terminal or display as another name ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key", "line"),
+    [
+        ('name = "Ada Lovelace"', 'name = "Ada\\u001b[2JLovelace"', "candidate[1].name", 9),
+        ('name = "Bea Smith"', 'name = "Bea\\nSmith"', "candidate[2].name", 13),
+        ('code = "bea"', 'code = "b\\u202eea"', "candidate[2].code", 12),
+        ('name = "Mayor 2027"', 'name = "Mayor\\u009b2027"', "contest.name", 3),
+    ],
+)
+def test_a_name_with_a_control_or_direction_character_is_refused(old: str, new: str, key: str, line: int) -> None:
+    """A contest file (or a bundle) could carry terminal escapes in a candidate's name: `contest show` and
+    `polls` printed them, clearing or retitling the terminal; a right-to-left override shows one code as
+    another; a line break split every table row. Names and codes take none of them (notes keep line breaks)."""
+    with pytest.raises(ContestFileError) as info:
+        parse_contest_file(HEAD.replace(old, new))
+    (problem,) = info.value.problems
+    assert (problem.key, problem.line) == (key, line) and "control" in problem.message
+
+
+def test_notes_are_free_text() -> None:
+    """Notes keep whatever was written (line breaks, tabs, even escapes): the CLI shows them escaped."""
+    text = HEAD.replace('system = "sv"', 'system = "sv"\nnotes = "line one\\nline two\\ttab \\u001b"')
+    assert parse_contest_file(text).contest.notes == "line one\nline two\ttab \x1b"
+
+
+def test_the_store_and_the_dialog_refuse_them_too() -> None:
+    """Contest.problems is what the contest dialog and the store check: the same rule."""
+    from dataclasses import replace
+
+    bad = replace(TWINS, candidates=(replace(TWINS.candidates[0], name="Boris\x1bJohnson"), *TWINS.candidates[1:]))
+    assert any("control" in p for p in bad.problems())
+    assert not TWINS.problems()

@@ -33,6 +33,7 @@ from warroom.core.types import (
     OfficialResult,
     Party,
     Rules,
+    control_problem,
     is_colour,
 )
 
@@ -160,13 +161,19 @@ class _Reader:
                 self.fail((*path, key), f"unknown key (this table takes {', '.join(allowed)})")
         return value
 
-    def text(self, table: Mapping[str, Any], path: Path_, key: str, *, default: str | None = None) -> str:
+    def text(
+        self, table: Mapping[str, Any], path: Path_, key: str, *, default: str | None = None, free: bool = False
+    ) -> str:
         value = table.get(key, default)
         if value is None:
             self.fail((*path, key), "is required")
             return ""
         if not isinstance(value, str):
             self.fail((*path, key), f"must be text in quotes, not {_kind(value)}")
+            return ""
+        problem = None if free else control_problem(value)
+        if problem is not None:  # a terminal escape, a line break in a name, a right-to-left override
+            self.fail((*path, key), problem)
             return ""
         return value
 
@@ -216,7 +223,7 @@ class _Reader:
         name = self.text(head, p, "name")
         office = self.text(head, p, "office", default="")
         area = self.text(head, p, "area", default="")
-        notes = self.text(head, p, "notes", default="")
+        notes = self.text(head, p, "notes", default="", free=True)  # free text, shown escaped
         transfer_prior = self.text(head, p, "transfer_prior", default="")
         election = self.day(head, p, "election_date", required=True)
         second = self.day(head, p, "second_round_date", required=False)
@@ -336,8 +343,12 @@ class _Reader:
         codes = [c.code.strip().casefold() for c in contest.candidates]
         names = [c.name.strip().casefold() for c in contest.candidates]
         for message in contest.problems():
-            if "colour" in message or "is not one of the contest's parties" in message:
-                continue
+            if (
+                "colour" in message
+                or "is not one of the contest's parties" in message
+                or "control character" in message
+            ):
+                continue  # each placed on its key as it was read
             head, _, rest = message.partition(": ")
             path: Path_ = (head,)
             if head == "name":
@@ -425,7 +436,7 @@ class _Reader:
             isinstance(electorate, bool) or not isinstance(electorate, int) or electorate <= 0
         ):
             self.fail((*p, "electorate"), f"must be a whole number of registered voters, not {electorate!r}")
-        source = self.text(table, p, "source", default="")
+        source = self.text(table, p, "source", default="", free=True)
         if len(self.problems) != before:
             return None
         try:

@@ -66,7 +66,7 @@ from warroom.core.scenario import (
     project,
     with_odds,
 )
-from warroom.core.types import Contest, Poll
+from warroom.core.types import Contest, Poll, control_problem
 
 MODES = ("average", "as_of", "poll", "party_vi")
 CHANGE_TOLERANCE = 0.05
@@ -645,10 +645,6 @@ class SavedScenario:
         return cls(name, choice, baseline, replace(scenario, name=name), str(baseline_record.get("saved_at", "")), ids)
 
 
-_DIRECTION_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-"""Unicode's bidirectional controls: a right-to-left override makes a name display as a different name."""
-
-
 def scenario_name_problem(name: str) -> str | None:
     """What is wrong with a (trimmed) saved scenario's name, None when it can be used: the one rule for the
     app's Save as and for campaign bundles."""
@@ -656,10 +652,11 @@ def scenario_name_problem(name: str) -> str | None:
         return "a saved scenario needs a name"
     if len(name) > 120:
         return f"scenario names are at most 120 characters (this one has {len(name)})"
-    if any(ord(ch) < 32 or 127 <= ord(ch) < 160 or ch in "\u2028\u2029" for ch in name):
-        return "a scenario name cannot contain control characters (tabs, line breaks, NUL)"
-    if _DIRECTION_CONTROLS.intersection(name):
+    problem = control_problem(name)
+    if problem is not None and "direction" in problem:
         return "a scenario name cannot contain text-direction controls (they make it display as another name)"
+    if problem is not None:
+        return "a scenario name cannot contain control characters (tabs, line breaks, NUL)"
     return None
 
 
