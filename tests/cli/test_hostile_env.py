@@ -90,3 +90,26 @@ def test_a_render_size_no_image_can_have_is_a_usage_error(tmp_path: Path, size: 
     assert info.value.code == 2
     err = capsys.readouterr().err
     assert "16 to 16384 pixels" in err and not (tmp_path / "c.png").exists() and not (tmp_path / "state").exists()
+
+
+def test_the_cli_never_prints_a_terminal_escape_from_the_data(tmp_path: Path) -> None:
+    """A poll CSV's pollster, a contest's notes or a result's source could hold terminal escapes ("\\x1b]0;...\\x07"
+    retitles the terminal, "\\x1b[2J" clears it) and `polls` or `contest show` printed them as they were."""
+    db = ["--data-dir", str(tmp_path / "state")]
+    polls = tmp_path / "polls.csv"
+    polls.write_text(
+        "pollster,fieldwork_start,fieldwork_end,sample_size,first:johnson,first:livingstone,first:other,notes\n"
+        '"Acme\x1b]0;pwned\x07",2012-04-20,2012-04-22,1000,45,40,15,"clear\x1b[2J\x9b"\n'
+    )
+    assert run(*db, "import", str(polls))[0] == 0
+    code, out, _ = run(*db, "polls")
+    assert code == 0 and "Acme" in out and "\x1b" not in out and "\x07" not in out and "\\x1b" in out
+    toml = tmp_path / "race.toml"
+    toml.write_text(
+        '[contest]\nname = "Race"\nelection_date = 2027-05-06\nsystem = "sv"\nnotes = "a\\u001b[2Jb\\nline two"\n'
+        '[[candidate]]\ncode = "a"\nname = "Ann A"\n[[candidate]]\ncode = "b"\nname = "Bob B"\n'
+        '[result]\nfirst_round = { a = 10, b = 5 }\nsource = "x\\u009by"\n'
+    )
+    assert run(*db, "contest", "new", "--from", str(toml))[0] == 0
+    code, out, _ = run(*db, "contest", "show", "Race")
+    assert code == 0 and "\x1b" not in out and "\x9b" not in out and "line two" in out

@@ -14,11 +14,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from warroom import __version__
 from warroom.cli import contest as contest_cli
-from warroom.cli.common import CliError, contest_of, emit_json, open_for_cli, read_cli_file, table
+from warroom.cli.common import CliError, PrintableText, contest_of, emit_json, open_for_cli, read_cli_file, table
 from warroom.core.count import CountError, CountRules, Overvote, count_ballots
 from warroom.core.csvformat import CsvFormatError, parse_ballot_file, parse_polls_csv, polls_to_csv
 from warroom.core.types import EXHAUSTED, Contest, Poll
@@ -468,8 +468,9 @@ COMMANDS = {
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Run one verb (the app itself with no verb); returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    out = out or sys.stdout
-    err = err or sys.stderr
+    # Data from files never reaches the terminal as escapes. (A text stream; TextIO's other methods are unused.)
+    out = cast(TextIO, PrintableText(out or sys.stdout))
+    err = cast(TextIO, PrintableText(err or sys.stderr))
     args = build_parser().parse_args(argv)
     if args.verb is None:
         args.verb = "gui"
