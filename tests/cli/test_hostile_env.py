@@ -113,3 +113,36 @@ def test_the_cli_never_prints_a_terminal_escape_from_the_data(tmp_path: Path) ->
     assert run(*db, "contest", "new", "--from", str(toml))[0] == 0
     code, out, _ = run(*db, "contest", "show", "Race")
     assert code == 0 and "\x1b" not in out and "\x9b" not in out and "line two" in out
+
+
+@pytest.mark.parametrize(
+    "verb",
+    [
+        ["export", "{target}"],
+        ["export", "--contest", "London Mayor 2012", "--bundle", "{target}"],
+        ["contest", "export", "London Mayor 2012", "--out", "{target}"],
+    ],
+)
+@pytest.mark.parametrize("suffix", ["", "-wal"])
+def test_an_export_over_the_store_itself_is_refused(tmp_path: Path, verb: list[str], suffix: str) -> None:
+    """`warroom export polls.sqlite3` (a slip of tab completion in the data folder) replaced the live store
+    with CSV text: the next start said "not a warroom poll store"."""
+    state = tmp_path / "state"
+    db = ["--data-dir", str(state)]
+    assert run(*db, "contests")[0] == 0
+    store = state / "data" / "polls.sqlite3"
+    target = Path(str(store) + suffix)
+    before = store.read_bytes()
+    code, _out, err = run(*db, *[part.format(target=target) for part in verb])
+    assert code == 1 and "the poll store itself" in err and "nothing written" in err
+    assert store.read_bytes() == before
+    code, out, _ = run(*db, "contests")
+    assert code == 0 and "London Mayor 2012" in out
+
+
+def test_an_export_over_a_store_named_with_db_is_refused(tmp_path: Path) -> None:
+    store = tmp_path / "team.sqlite3"
+    db = ["--data-dir", str(tmp_path / "state"), "--db", f"sqlite:///{store}"]
+    assert run(*db, "contests")[0] == 0
+    code, _out, err = run(*db, "export", str(tmp_path / "." / "team.sqlite3"))
+    assert code == 1 and "the poll store itself" in err

@@ -9,6 +9,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
+from urllib.parse import unquote, urlsplit
 
 from warroom.core.types import Contest
 from warroom.paths import AppPaths, read_input_file
@@ -91,6 +92,29 @@ def read_cli_file(path: Path, *, max_bytes: int) -> bytes:
         raise CliError(f"{path}: no such file") from None
     except OSError as exc:
         raise CliError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def refuse_the_store(args: argparse.Namespace, target: Path) -> None:
+    """Refuse to write an export over the poll store the command uses (or its -wal, -shm or -journal file):
+    a slip of tab completion in the data folder would replace the live store with CSV or JSON text.
+
+    Raises:
+        CliError: `target` is the store or one of its companion files.
+    """
+    from warroom.store.db import resolve_url
+
+    try:
+        url = resolve_url(args.db or paths_of(args).database)
+    except Exception:  # a malformed --db: opening the store says so
+        return
+    database = url.database or ""
+    if url.get_backend_name() != "sqlite" or database in ("", ":memory:"):
+        return
+    store = Path(unquote(urlsplit(database).path)) if database.startswith("file:") else Path(database)
+    mine = target.expanduser().resolve()
+    for companion in ("", "-wal", "-shm", "-journal"):
+        if mine == Path(str(store.expanduser().resolve()) + companion):
+            raise CliError(f"{target}: that is the poll store itself ({store}); choose another file; nothing written")
 
 
 def paths_of(args: argparse.Namespace) -> AppPaths:

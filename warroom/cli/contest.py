@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from warroom.cli.common import CliError, emit_json, open_for_cli, paths_of, read_cli_file, table
+from warroom.cli.common import CliError, emit_json, open_for_cli, paths_of, read_cli_file, refuse_the_store, table
 from warroom.core.contestfile import (
     CONTEST_FILE_MAX_BYTES,
     ContestFileError,
@@ -323,6 +323,7 @@ def _delete(args: argparse.Namespace, out: TextIO) -> int:
 def _export(args: argparse.Namespace, out: TextIO) -> int:
     from warroom.store import contests as store
 
+    refuse_the_store(args, args.out)
     with _session(args) as session:
         contest = _find(session, args.name)
         result = store.get_official_result(session, contest.id or 0)
@@ -418,6 +419,7 @@ def cmd_export_bundle(args: argparse.Namespace, out: TextIO) -> int:
 
     if not args.contest:
         raise CliError("--bundle needs --contest NAME (the race to export)")
+    refuse_the_store(args, args.bundle)
     with _session(args) as session:
         contest = _find(session, args.contest)
         bundle = store.export_bundle(session, contest.id or 0)

@@ -18,7 +18,16 @@ from typing import Any, TextIO, cast
 
 from warroom import __version__
 from warroom.cli import contest as contest_cli
-from warroom.cli.common import CliError, PrintableText, contest_of, emit_json, open_for_cli, read_cli_file, table
+from warroom.cli.common import (
+    CliError,
+    PrintableText,
+    contest_of,
+    emit_json,
+    open_for_cli,
+    read_cli_file,
+    refuse_the_store,
+    table,
+)
 from warroom.core.count import CountError, CountRules, Overvote, count_ballots
 from warroom.core.csvformat import CsvFormatError, parse_ballot_file, parse_polls_csv, polls_to_csv
 from warroom.core.types import EXHAUSTED, Contest, Poll
@@ -268,6 +277,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
         return contest_cli.cmd_export_bundle(args, out)
     if args.file is None:
         raise CliError("give the CSV file to write, or --bundle FILE for the whole campaign")
+    refuse_the_store(args, args.file)
     contest, polls = _contest_and_polls(args)
     text = polls_to_csv(polls, contest)
     try:
