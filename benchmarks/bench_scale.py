@@ -50,11 +50,11 @@ def scale_polls(n: int, seed: int = 7) -> list[Poll]:
     noise = np.round(rng.normal(0, 1.5, (n, len(codes))), 1)
     base = np.array([44.0, 40.0, 7.0, 4.0, 2.0, 2.0, 1.0])
     samples = rng.integers(500, 2500, n)
-    start = date(2000, 1, 1)
+    start = date(2005, 1, 1)  # 100,000 polls end in late 2011: inside the ten years before the 2012 election
     polls = []
     for i in range(n):
         fs = start + timedelta(days=i // len(pollsters))
-        shares = np.round(base + noise[i], 1)
+        shares = np.clip(np.round(base + noise[i], 1), 0.0, None)  # a share is never negative (the store refuses it)
         polls.append(
             Poll(
                 pollster=pollsters[i % len(pollsters)],
