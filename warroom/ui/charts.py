@@ -425,6 +425,7 @@ class ChartPanel(QWidget):
         self._annotations: list[Annotation] = []
         self._selected: int | None = None
         self._last_data: tuple[Sequence[Poll], PollAverages | None] | None = None
+        self._matchup: tuple[np.ndarray, np.ndarray, Sequence[str], AverageSeries, str] | None = None
         self._row_of = np.full(1, -1, dtype=np.int64)
         self._sizes = np.empty(0)
         self._symbols = np.empty(0, dtype=object)
@@ -498,6 +499,7 @@ class ChartPanel(QWidget):
     def set_contest(self, contest: Contest) -> None:
         """Create the items for a contest (once per contest, not per update)."""
         self._contest = contest
+        self._matchup = None
         self._last_data = None  # the previous contest's polls must not be redrawn under this one's candidates
         for s in list(self._first.values()) + [
             x for x in (self._lead1, self._lead2_observed, self._lead2_implied) if x
@@ -651,6 +653,8 @@ class ChartPanel(QWidget):
             if self.plots[key].titleLabel.text != title:  # re-laying out a title costs more than the data
                 self.plots[key].setTitle(title)
         self._update_end_labels()
+        if self._matchup is not None:  # a two-round contest's chosen matchup stays on the runoff-lead chart
+            self.show_matchup_lead(*self._matchup)
         if self.range_mode == "final":
             self.show_final_weeks()
         self._refresh_selection()
@@ -703,6 +707,29 @@ class ChartPanel(QWidget):
         series = {"lead1": self._lead1, "lead2": self._lead2_observed}.get(key) or self._first[key]
         x, y = series.line.getData()
         return (np.asarray(x if x is not None else []), np.asarray(y if y is not None else []))
+
+    def show_matchup_lead(
+        self, days: np.ndarray, leads: np.ndarray, pollsters: Sequence[str], average: AverageSeries, title: str
+    ) -> None:
+        """Put one runoff matchup's published head-to-heads (a two-round contest's chosen pair) on the runoff-lead
+        chart instead of the store's pair: points (ordinal days, A minus B), their average and the title.
+        The implied-by-transfers series is cleared: a two-round runoff is a new election, not a recount."""
+        self._matchup = (days, leads, pollsters, average, title)
+        if self._lead2_observed is None or self._lead2_implied is None:
+            return
+        for name in pollsters:
+            self._pollster_symbol.setdefault(name, SYMBOLS[len(self._pollster_symbol) % len(SYMBOLS)])
+        n = len(days)
+        sizes = np.full(n, 8.0 * self._theme.marker_scale)
+        symbols = np.array([self._pollster_symbol[p] for p in pollsters] or ["o"], dtype=object)[:n]
+        self._lead2_observed.set_points(days, leads, sizes, symbols, np.full(n, -1, dtype=np.int64))
+        self._lead2_observed.set_average(average)
+        self._lead2_observed.set_forecast(None, None, None)
+        self._lead2_implied.set_points(np.empty(0), np.empty(0), np.empty(0), [], np.empty(0, dtype=np.int64))
+        self._lead2_implied.set_average(None)
+        if self.plots["lead2"].titleLabel.text != title:
+            self.plots["lead2"].setTitle(title)
+        self._update_end_labels()
 
     def band_data(self, key: str) -> tuple[np.ndarray, np.ndarray]:
         series = {"lead1": self._lead1, "lead2": self._lead2_observed}.get(key) or self._first[key]

@@ -279,6 +279,46 @@ class MainWindow(QMainWindow):
         self._saved_widget = widget
         widget.hide()
 
+    # --- two-round contests (issue 11): their own scenario panel, pickers above the charts ---------------------
+
+    def set_two_round_widgets(self, panel: QWidget, pickers: QWidget) -> None:
+        """The two-round scenario panel (shown instead of the SV panel for a two-round contest) and its matchup
+        and hypothesis pickers (a toolbar row above the charts, shown with it)."""
+        self._two_round_panel = panel
+        panel.hide()
+        panel.setParent(self)
+        self.runoff_toolbar = QToolBar("Runoff matchup")
+        self.runoff_toolbar.setObjectName("runoff_toolbar")
+        self.runoff_toolbar.setMovable(False)
+        self.runoff_toolbar.addWidget(pickers)
+        self.addToolBarBreak()
+        self.addToolBar(self.runoff_toolbar)
+        self.runoff_toolbar.hide()
+
+    def show_two_round(self, on: bool) -> None:
+        """Show the two-round panel and pickers (on) or the SV scenario panel (off) in the scenario dock."""
+        panel = getattr(self, "_two_round_panel", None)
+        sv = getattr(self, "_sv_widget", None) or getattr(self, "_scenario_widget", None)
+        if panel is None or sv is None:
+            return
+        self._sv_widget = sv
+        wanted = panel if on else sv
+        self.runoff_toolbar.setVisible(on and not self.presenting)
+        if getattr(self, "_scenario_widget", None) is wanted:
+            return
+        old = self.scenario_scroll.widget()
+        if old is not None and old is not wanted:
+            self.scenario_scroll.takeWidget()  # setWidget would delete it
+            old.setParent(self)
+            old.hide()
+        self._scenario_widget = wanted
+        self._put_in_scroll(wanted)
+        self.scenario_dock.setWindowTitle("Runoff scenario" if on else "Scenario")
+
+    def show_matchup_lead(self, days: object, leads: object, pollsters: object, average: object, title: str) -> None:
+        """The chosen runoff matchup's head-to-heads on the runoff-lead chart (it keeps them across poll updates)."""
+        self.charts.show_matchup_lead(days, leads, pollsters, average, title)  # type: ignore[arg-type]
+
     # --- presentation mode ----------------------------------------------------------------------------------
 
     def set_presentation_views(self, views: Sequence[str]) -> None:
