@@ -303,7 +303,7 @@ def test_a_two_round_contest_shows_its_panel_and_pickers_instead_of_the_sv_panel
     assert win.runoff_toolbar.isVisible()
     # the runoff-lead chart shows the chosen matchup's published head-to-heads and their average
     lead = room.two_round.lead
-    x, y, _ids = win.charts.point_data("lead2")
+    _x, y, _ids = win.charts.point_data("lead2")
     assert len(y) == len(lead.observations) > 0
     assert sorted(y) == pytest.approx(sorted(o.value for o in lead.observations))
     assert win.charts.curve_data("lead2")[1][-1] == pytest.approx(lead.average.mean[-1])
