@@ -63,7 +63,7 @@ FRANCE_2022 = Contest(
     second_round_date=date(2022, 4, 24),
     system=CountingSystem.TWO_ROUND,
     candidates=tuple(
-        Candidate(name_key(n).split()[-1].replace(" ", "_"), n, None, c) for n, c in zip(NAMES, COLOURS, strict=True)
+        Candidate(name_key(n).split()[-1], n, None, c, short_name(n)) for n, c in zip(NAMES, COLOURS, strict=True)
     ),
 )
 

@@ -201,10 +201,11 @@ class TwoRoundController(QObject):
             if not self.matchups:
                 self.failed.emit("No runoff question in these polls: no runoff scenario")
                 self.data = None
+        if self.data is not None:
+            self.hypothesis = self.hypotheses[0] if self.hypotheses else None
         self.choices_changed.emit()
         if self.data is None:
             return
-        self.hypothesis = self.hypotheses[0] if self.hypotheses else None
         self._average_hypothesis()
         self.set_matchup(self.matchups[0].a, self.matchups[0].b)
 

@@ -416,12 +416,12 @@ class TwoRoundPanel(QWidget):
         # Output labels have fixed heights: new text repaints the label alone instead of re-laying out the window
         # on every slider move (as in the SV panel).
         self._fixed_lines = (
-            (self.verdict, 2),
+            (self.verdict, 1),
             (self.runoff_label, 2),
-            (self.win_label, 2),
+            (self.win_label, 1),
             (self.qualify_label, 2),
-            (self.answer_label, 5),
-            (self.levers_label, 3),
+            (self.answer_label, 4),
+            (self.levers_label, 2),
         )
         for label, _lines in self._fixed_lines:
             label.setWordWrap(True)
@@ -438,12 +438,12 @@ class TwoRoundPanel(QWidget):
         oform.addLayout(ask)
         oform.addWidget(self.answer_label)
         oform.addWidget(self.levers_label)
-        oform.addWidget(self.source_label)
         oform.addStretch(1)
 
         inputs = QWidget()
         ilayout = QVBoxLayout(inputs)
         ilayout.setContentsMargins(0, 0, 0, 0)
+        ilayout.addWidget(self.source_label)
         ilayout.addWidget(levers)
         ilayout.addWidget(self.electorates_box)
         ilayout.addWidget(self.reset_button)
@@ -457,6 +457,8 @@ class TwoRoundPanel(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("two_round_splitter")
         self.splitter.setChildrenCollapsible(False)
+        self._user_split = False  # the user dragged the handle: their split stands until the panel turns
+        self.splitter.splitterMoved.connect(lambda *_: setattr(self, "_user_split", True))
         self.splitter.addWidget(scroll)
         self.splitter.addWidget(out)
         layout = QHBoxLayout(self)
@@ -538,15 +540,18 @@ class TwoRoundPanel(QWidget):
         """The answer: runoff on valid votes, win probability, exact break-evens."""
         p = view.projection
         na, nb = short_name(p.a), short_name(p.b)
-        self.verdict.setText(f"{na} {p.a_share:.1f} % – {nb} {100 - p.a_share:.1f} %   (margin {p.margin:+.1f})")
+        self.verdict.setText(f"{na} {p.a_share:.1f} % – {nb} {100 - p.a_share:.1f} %")
         self.runoff_label.setText(
-            f"Of valid votes (blank and null excluded, as the law counts). Turnout {p.turnout:.1f} % of registered; "
-            f"blank or null {p.blank_null_share:.1f} % of votes cast."
+            f"Margin {p.margin:+.1f} points of valid votes (blank and null excluded, as the law counts); turnout "
+            f"{p.turnout:.1f} % of registered, blank or null {p.blank_null_share:.1f} % of votes cast"
         )
         leader, chance = (p.a, p.win_probability_a) if p.win_probability_a >= 0.5 else (p.b, 1 - p.win_probability_a)
         self.win_label.setText(
-            f"Chance {short_name(leader)} wins the runoff: <b>{chance_text(chance)}</b> (margin sd {p.sigma:.1f} "
-            "points: polling error and the pollsters' spread on each electorate)"
+            f"Chance {short_name(leader)} wins the runoff: <b>{chance_text(chance)}</b> (margin sd {p.sigma:.1f} points)"
+        )
+        self.win_label.setToolTip(
+            f"The margin is taken as normal with sd {p.sigma:.1f} points: a polling error of 6 points and the spread "
+            "across pollsters of each electorate's split, weighted by its size"
         )
         names = {code: short_name(code) for code in view.first.electorates()}
         lines = question_text(view, names)
@@ -574,7 +579,7 @@ class TwoRoundPanel(QWidget):
         q = self.model.qualify
         shown = [(k, v) for k, v in sorted(q.items(), key=lambda kv: -kv[1]) if v >= 0.005][:4]
         hyp = self.model.hypothesis
-        where = f" ({hyp.label or 'latest list'})" if hyp is not None else ""
+        where = f" ({hyp.label or f'{len(hyp.candidates)}-candidate list'})" if hyp is not None else " (every list)"
         self.qualify_label.setText(
             f"Reaching the runoff{where}: " + ", ".join(f"{short_name(k)} {chance_text(v)}" for k, v in shown)
             if shown
@@ -721,12 +726,19 @@ class TwoRoundPanel(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         narrow = event.size().width() < self.NARROW
         wanted = Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal
-        if self.splitter.orientation() != wanted:
+        turned = self.splitter.orientation() != wanted
+        if turned:
             self.splitter.setOrientation(wanted)
             self.splitter.insertWidget(0, self._outputs if narrow else self._inputs_scroll)
+            self._user_split = False
+            # Narrow, the pickers' row above the charts carries the qualify odds: the answer stays compact.
+            self.qualify_label.setVisible(not narrow)
+        if turned or (narrow and not self._user_split):
             total = event.size().height() if narrow else event.size().width()
-            size = 2 * total // 5 if narrow else total // 2
-            self.splitter.setSizes([size, total - size])
+            # Narrow: the answer on top at the height its lines need (at most 9/20), the sliders get the rest.
+            size = min(self._outputs.sizeHint().height(), 9 * total // 20) if narrow else total // 2
+            with signals_blocked(self.splitter):
+                self.splitter.setSizes([size, total - size])
         super().resizeEvent(event)
 
     def changeEvent(self, event: QEvent) -> None:
