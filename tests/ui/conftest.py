@@ -83,3 +83,22 @@ def demo(qtbot, tmp_path: Path) -> Iterator[object]:
     paths.ensure()
     store = open_store(paths.database, backup_dir=paths.backup_dir)
     yield from running_room(qtbot, store, open_settings(paths))
+
+
+@pytest.fixture
+def france_room(qtbot, tmp_path: Path) -> Iterator[object]:
+    """A war room whose store holds the London demo and France 2022 (a two-round contest), opened on France."""
+    from tests.ui.test_two_round import FRANCE_2022, france_polls
+    from warroom.bootstrap import open_store
+    from warroom.services.settings import AppSettings
+    from warroom.store import polls as repo
+
+    paths = AppPaths.under(tmp_path)
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=paths.backup_dir)
+    with store.sessions.begin() as s:
+        cid = repo.add_contest(s, FRANCE_2022)
+        repo.add_polls(s, cid, france_polls())
+    settings = AppSettings(QSettings(str(paths.settings_file), QSettings.Format.IniFormat))
+    settings.contest = FRANCE_2022.name
+    yield from running_room(qtbot, store, settings, ready="averages")

@@ -6,14 +6,12 @@ place): the projection, the exact break-evens, the win and qualify probabilities
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QScrollArea
 
 from warroom.core.forecast import chance_text
@@ -28,7 +26,6 @@ from warroom.core.two_round_pipeline import (
     question_text,
 )
 from warroom.core.types import Candidate, Contest, CountingSystem, Poll
-from warroom.paths import AppPaths
 from warroom.resources import resource_path
 from warroom.services.two_round_service import FranceFiles, TwoRoundController, TwoRoundData
 from warroom.ui.two_round_panel import TwoRoundPanel, short_name
@@ -274,25 +271,6 @@ def test_pickers_switch_the_matchup_and_show_qualify_and_win_odds(qtbot, control
         pickers.hypothesis_combo.setCurrentIndex(0)
     assert controller.hypothesis is None
     assert controller.qualify == qualify_probabilities(hypothesis_average(data.notices, None, until=DAY))
-
-
-@pytest.fixture
-def france_room(qtbot, tmp_path: Path) -> Iterator[object]:
-    """A war room whose store holds the London demo and France 2022 (a two-round contest), opened on France."""
-    from tests.ui.conftest import running_room
-    from warroom.bootstrap import open_store
-    from warroom.services.settings import AppSettings
-    from warroom.store import polls as repo
-
-    paths = AppPaths.under(tmp_path)
-    paths.ensure()
-    store = open_store(paths.database, backup_dir=paths.backup_dir)
-    with store.sessions.begin() as s:
-        cid = repo.add_contest(s, FRANCE_2022)
-        repo.add_polls(s, cid, france_polls())
-    settings = AppSettings(QSettings(str(paths.settings_file), QSettings.Format.IniFormat))
-    settings.contest = FRANCE_2022.name
-    yield from running_room(qtbot, store, settings, ready="averages")
 
 
 def test_a_two_round_contest_shows_its_panel_and_pickers_instead_of_the_sv_panel(france_room, qtbot) -> None:
