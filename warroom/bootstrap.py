@@ -8,8 +8,9 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from warroom.demo import LONDON_2012, demo_polls, official_2012_result
+from warroom.demo import LONDON_2012, demo_polls, france_2022_compilation, france_2022_contest, official_2012_result
 from warroom.store import polls as repo
+from warroom.store import questions
 from warroom.store.contests import set_official_result
 from warroom.store.db import (
     StoreError,
@@ -42,6 +43,15 @@ class OpenStore:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def seed_france_2022(session: Session) -> int:
+    """Store the France 2022 demo (second of the two demos: London stays contest 1, the one a new store opens
+    on): its candidates, every poll notice and matrix of the campaign, the official rounds. Returns its id."""
+    compilation = france_2022_compilation()
+    contest_id = repo.add_contest(session, france_2022_contest())
+    questions.add_campaign(session, contest_id, compilation.notices, compilation.matrices, compilation.results)
+    return contest_id
 
 
 def open_store(target: str | Path, *, backup_dir: Path | None, seed: bool = True) -> OpenStore:
@@ -77,6 +87,7 @@ def open_store(target: str | Path, *, backup_dir: Path | None, seed: bool = True
                     contest_id = repo.add_contest(session, LONDON_2012)
                     repo.add_polls(session, contest_id, demo_polls())
                     set_official_result(session, contest_id, official_2012_result())  # the demo's back-test
+                    seed_france_2022(session)
                     session.flush()
                     seeded = True
     except Exception:

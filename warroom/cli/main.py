@@ -34,7 +34,9 @@ def _common_options(parser: argparse.ArgumentParser, *, after_verb: bool) -> Non
     parser.add_argument(
         "--data-dir", type=Path, help="keep all state (store, settings, backups) under this folder", **default
     )
-    parser.add_argument("--contest", help="contest name (default: the most recent one)", **default)
+    parser.add_argument(
+        "--contest", help="contest name (default: your most recent one, else the London demo)", **default
+    )
     json_default: dict[str, Any] = {"default": argparse.SUPPRESS} if after_verb else {"default": False}
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table", **json_default)
 
@@ -135,13 +137,14 @@ def poll_json(poll: Poll) -> dict[str, Any]:
 
 
 def cmd_contests(args: argparse.Namespace, out: TextIO) -> int:
+    from warroom.store import contests as contest_store
     from warroom.store import polls as repo
 
     store = open_for_cli(args)
     try:
         with store.sessions() as session:
             contests = repo.list_contests(session)
-            counts = {c.id: len(repo.list_polls(session, c.id)) for c in contests if c.id is not None}
+            counts = {c.id: contest_store.poll_count(session, c.id) for c in contests if c.id is not None}
     finally:
         store.close()
     if args.json:

@@ -1,367 +1,386 @@
-"""The two-round pipeline: poll questions and matrices -> first round, default runoff scenario, evaluated view. Pure.
+"""The two-round campaign pipeline: a campaign's poll notices -> averages per candidate and per matchup ->
+who qualifies and who wins the runoff. Pure; the CLI and the GUI's services both call these functions.
 
-What the two-round panel, its service, the pickers and the benchmark show comes from here, so every figure has
-one source (core.two_round does the maths; this module only assembles its inputs and calls it):
+A French campaign (core.france) publishes, per poll notice, several first-round *hypotheses* (candidate
+lists) and several runoff *matchups*. Two kinds of average come out of it:
 
-* `matchups_asked` / `hypotheses_asked`: the runoff pairs and first-round candidate lists the polls asked, most
-  asked first (the pickers' entries).
-* `hypothesis_average`: the first-round average of one candidate list (each institute's latest poll asking it in
-  the two weeks up to the last such poll, as `core.france.final_week_first_round` averages them).
-* `matchup_lead`: every published head-to-head of one pair as a lead (A minus B, points) and its smoothed
-  average (core.averaging.smooth, house effects removed).
-* `first_round_from`: the first round the runoff draws on: the official result when there is one, else the
-  chosen hypothesis' average with the last official turnout.
-* `default_scenario`: the runoff splits from the published matrices of the pair (core.two_round), or, for a
-  pair no pollster published a matrix for, a neutral start (`neutral_splits`).
-* `evaluate`: projection, exact break-evens (every destination of one electorate, turnout, message) in one view.
+* Per candidate, across hypotheses (`candidate_averages`). A candidate's share depends on who else is on the
+  list: Pécresse's share is not the same with and without Bertrand. Each hypothesis label gets an additive
+  *hypothesis effect* per candidate, estimated from the notices that ask that label beside others (the
+  within-notice deviation of the candidate's share in that hypothesis from his mean across the notice's
+  hypotheses), shrunk toward zero by HYPOTHESIS_SHRINK pseudo-notices. Every hypothesis's figure, its
+  effect removed, feeds one observation per notice (their mean: one fieldwork, one sample), and the
+  smoother of core.averaging (random walk, pollster house effects) runs over them. Picking a hypothesis adds
+  its effect back: the whole campaign's polls, seen through that candidate list.
+* Per matchup (`matchup_average`): A's share of the pair's votes in every notice that asks A against B,
+  smoothed the same way; the lead is 2 x share - 100, and P(A wins) treats the last day's margin as normal
+  with the smoother's sd and core.two_round's POLLING_SD (the same 6 points the scenario uses).
+
+P(each candidate qualifies) is core.two_round.qualify_probabilities on the latest shares of one lineup.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from dataclasses import dataclass, field
+from datetime import date
+from statistics import NormalDist
+from typing import Any, NamedTuple
 
-from warroom.core.averaging import AverageSeries, Observation, lead_variance, smooth
-from warroom.core.france import (
-    ABSTAINERS,
-    BLANK_NULL,
-    PollNotice,
-    RoundResult,
-    TransferMatrix,
-    final_week_first_round,
-    name_key,
-)
+from warroom.core.averaging import AverageSeries, Observation, share_variance, smooth_many
+from warroom.core.france import PollNotice, RoundResult, TransferMatrix, name_key
 from warroom.core.two_round import (
-    DESTINATIONS,
-    BreakEven,
-    CellRange,
+    POLLING_SD,
     FirstRound,
-    RunoffSplit,
-    TransferDefaults,
-    TwoRoundError,
     TwoRoundProjection,
     TwoRoundScenario,
-    break_even_share,
-    break_even_turnout,
     defaults_from_matrices,
     project,
+    qualify_probabilities,
     splits_for_first_round,
 )
+from warroom.core.types import Rules
 
-TURNOUT_2022 = 100.0 * 35_923_707 / 48_747_876
-"""First-round turnout (% of registered) of the last presidential election (10 April 2022, Conseil
-constitutionnel): the turnout a poll-based first round assumes when the contest has no official result yet."""
-BLANK_NULL_2022 = 100.0 * 790_760 / 35_923_707
-"""Blank and null, % of votes cast, in the same first round."""
-REGISTERED_2022 = 48_747_876.0
-"""Registered voters in the same first round."""
+__all__ = [
+    "Campaign",
+    "CandidateAverages",
+    "MatchupAverage",
+    "candidate_averages",
+    "first_round_of",
+    "hypothesis_labels",
+    "matchup_average",
+    "matchups_asked",
+    "qualify_odds",
+]
 
-HYPOTHESIS_WINDOW_DAYS = 14
-"""A hypothesis' average takes each institute's latest poll of the two weeks up to the last poll asking it."""
+HYPOTHESIS_SHRINK = 2.0
+"""Pseudo-notices of zero effect added to each hypothesis effect's mean: a label asked beside others in one
+notice moves its candidates by a third of what that notice says, in five notices by five sevenths."""
+
+DRIFT_SD_PER_DAY = 0.25
+"""Daily random-walk sd of a share (points): core.averaging's default, about 1.3 points a month unprompted."""
 
 
-@dataclass(frozen=True, slots=True)
-class MatchupChoice:
-    """A runoff pair the polls asked.
+class Campaign(NamedTuple):
+    """What a two-round contest's store holds, as core types (store.questions.load_campaign).
 
     Attributes:
-        a: the first name (as most polls spell it).
+        notices: poll notices, oldest fieldwork first.
+        matrices: published transfer matrices, oldest first.
+        results: round (1, 2) -> official figures; empty when none is stored.
+    """
+
+    notices: tuple[PollNotice, ...]
+    matrices: tuple[TransferMatrix, ...]
+    results: Mapping[int, RoundResult]
+
+
+def first_round_of(result: RoundResult) -> FirstRound:
+    """The runoff's electorates from an official first round: candidates' votes, registered, blank and null."""
+    return FirstRound(dict(result.votes), float(result.registered), float(result.blank_null))
+
+
+def _midpoint(p: PollNotice) -> float:
+    return (p.fieldwork_start.toordinal() + p.fieldwork_end.toordinal()) / 2.0
+
+
+# --- what a campaign asks -------------------------------------------------------------------------------------
+
+
+def matchups_asked(notices: Iterable[PollNotice]) -> list[tuple[str, str, int]]:
+    """Every runoff pair the notices ask: (a, b, how many notices), most asked first, then most recent.
+
+    Names are the first spelling met (compared with name_key); a is the candidate named first most often.
+    """
+    seen: dict[frozenset[str], list[Any]] = {}
+    for order, p in enumerate(sorted(notices, key=lambda p: (p.fieldwork_end, p.fieldwork_start, p.id))):
+        for pair in {frozenset((name_key(m.a), name_key(m.b))): m for m in p.matchups}.values():
+            key = frozenset((name_key(pair.a), name_key(pair.b)))
+            entry = seen.setdefault(key, [pair.a, pair.b, 0, order])
+            entry[2] += 1
+            entry[3] = order
+    ranked = sorted(seen.values(), key=lambda e: (-e[2], -e[3]))
+    return [(str(a), str(b), int(n)) for a, b, n, _ in ranked]
+
+
+def hypothesis_labels(notices: Iterable[PollNotice]) -> list[tuple[str, int]]:
+    """Every named first-round hypothesis: (label, how many notices ask it), most asked first."""
+    counts: dict[str, int] = {}
+    for p in notices:
+        for label in {h.label for h in p.hypotheses if h.label}:
+            counts[label] = counts.get(label, 0) + 1
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def _resolve(name: str, known: Iterable[str]) -> str | None:
+    """A known name from a full name or a surname ("Le Pen", "le-pen", "melenchon")."""
+    key = name_key(name)
+    names = list(known)
+    exact = [n for n in names if name_key(n) == key]
+    if exact:
+        return exact[0]
+    tail = [n for n in names if name_key(n).endswith(" " + key)]
+    return tail[0] if len(tail) == 1 else None
+
+
+def resolve_matchup(spec: str, notices: Iterable[PollNotice]) -> tuple[str, str]:
+    """The pair a user names: "Macron/Le Pen", "macron-le-pen", "Emmanuel Macron vs Marine Le Pen".
+
+    Raises:
+        ValueError: no asked pair matches (the message lists the most asked ones).
+    """
+    asked = matchups_asked(notices)
+    names = {n for a, b, _ in asked for n in (a, b)}
+    text = spec.strip()
+    splits: list[tuple[str, str]] = []
+    for sep in ("/", " vs ", " v ", ","):
+        if sep in text:
+            x, _, y = text.partition(sep)
+            splits.append((x, y))
+    if not splits:  # "macron-le-pen": try every hyphen as the separator
+        parts = text.split("-")
+        splits = [("-".join(parts[:i]), "-".join(parts[i:])) for i in range(1, len(parts))]
+    for x, y in splits:
+        a, b = _resolve(x, names), _resolve(y, names)
+        if a and b and any({name_key(a), name_key(b)} == {name_key(p), name_key(q)} for p, q, _ in asked):
+            return a, b
+    top = ", ".join(f"{a} / {b}" for a, b, _ in asked[:5]) or "none"
+    raise ValueError(f"no poll asks the matchup {spec!r} (most asked: {top})")
+
+
+# --- per matchup ------------------------------------------------------------------------------------------------
+
+_NORMAL = NormalDist()
+
+
+@dataclass(frozen=True)
+class MatchupAverage:
+    """The average of one runoff matchup.
+
+    Attributes:
+        a: the first finalist.
         b: the second.
-        asked: how many questions asked it.
+        share: a's share of the pair's votes (%), smoothed, with its band.
+        polls: how many notices asked this matchup (up to `as_of`).
+        level: the band's coverage.
     """
 
     a: str
     b: str
-    asked: int
+    share: AverageSeries
+    polls: int
+    level: float = 0.9
 
     @property
-    def label(self) -> str:
-        return f"{self.a} v {self.b} ({self.asked} polls)"
+    def lead(self) -> AverageSeries:
+        """a minus b, points of the pair's votes (2 x share - 100)."""
+        s = self.share
+        return AverageSeries(s.days, 2 * s.mean - 100, 2 * s.lower - 100, 2 * s.upper - 100, s.house_effects, s.level)
+
+    def latest(self) -> float:
+        """a's share on the last day (NaN when no poll asked it)."""
+        return float(self.share.mean[-1]) if not self.share.empty else math.nan
+
+    def win_probability(self, day: float | None = None) -> float:
+        """P(a wins the runoff) on `day` (ordinal; default the last day): the margin as normal, its sd the
+        smoother's own and POLLING_SD (core.two_round) combined."""
+        if self.share.empty:
+            return math.nan
+        d = float(self.share.days[-1]) if day is None else day
+        mean, lower, upper = self.share.at(d)
+        z = _NORMAL.inv_cdf(0.5 + self.level / 2.0)
+        level_sd = 2 * (upper - lower) / (2 * z)  # of the margin: twice the share's
+        sd = math.hypot(level_sd, POLLING_SD)
+        return _NORMAL.cdf((2 * mean - 100) / sd)
 
 
-@dataclass(frozen=True, slots=True)
-class HypothesisChoice:
-    """A first-round candidate list the polls asked (a hypothesis is its list, whatever each poll calls it).
-
-    Attributes:
-        key: the list's names (name_key form), sorted: what identifies it.
-        candidates: the names, as first spelled.
-        label: the compilation's most used name for it ("" when polls leave it unnamed).
-        asked: how many questions asked it.
-        last: the last fieldwork day asking it.
-    """
-
-    key: tuple[str, ...]
-    candidates: tuple[str, ...]
-    label: str
-    asked: int
-    last: date
-
-    @property
-    def title(self) -> str:
-        name = self.label or f"{len(self.candidates)} candidates"
-        return f"{name}, {self.asked} polls to {self.last:%d %b %Y}"
-
-
-def matchups_asked(notices: Iterable[PollNotice]) -> list[MatchupChoice]:
-    """The runoff pairs asked, most asked first (names compared by name_key; the first spelling is kept). A is
-    the one the pair's questions put ahead on average (the front-runner), B the other."""
-    counts: dict[frozenset[str], int] = {}
-    first: dict[frozenset[str], tuple[str, str]] = {}
-    ahead: dict[frozenset[str], float] = {}  # sum over questions of (first-spelled a's share - b's)
-    for notice in notices:
-        for m in notice.matchups:
-            key = frozenset((name_key(m.a), name_key(m.b)))
-            counts[key] = counts.get(key, 0) + 1
-            a, _b = first.setdefault(key, (m.a, m.b))
-            lead = m.a_share - m.b_share
-            ahead[key] = ahead.get(key, 0.0) + (lead if name_key(m.a) == name_key(a) else -lead)
-    pairs = {k: first[k] if ahead[k] >= 0 else first[k][::-1] for k in counts}
-    return [MatchupChoice(*pairs[k], n) for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], pairs[kv[0]]))]
-
-
-def hypotheses_asked(notices: Iterable[PollNotice]) -> list[HypothesisChoice]:
-    """The first-round candidate lists asked, the latest first (ties: the most asked)."""
-    counts: dict[tuple[str, ...], int] = {}
-    names: dict[tuple[str, ...], tuple[str, ...]] = {}
-    labels: dict[tuple[str, ...], dict[str, int]] = {}
-    last: dict[tuple[str, ...], date] = {}
-    for notice in notices:
-        for h in notice.hypotheses:
-            key = tuple(sorted(name_key(n) for n in h.shares))
-            counts[key] = counts.get(key, 0) + 1
-            names.setdefault(key, tuple(h.shares))
-            by_label = labels.setdefault(key, {})
-            by_label[h.label] = by_label.get(h.label, 0) + 1
-            last[key] = max(last.get(key, date.min), notice.fieldwork_end)
-    out = [
-        HypothesisChoice(k, names[k], max(labels[k], key=lambda lab: (labels[k][lab], lab)), counts[k], last[k])
-        for k in counts
-    ]
-    return sorted(out, key=lambda h: (-h.last.toordinal(), -h.asked))
-
-
-def _only_hypothesis(notices: Iterable[PollNotice], key: tuple[str, ...]) -> list[PollNotice]:
-    out = []
-    for notice in notices:
-        kept = tuple(h for h in notice.hypotheses if tuple(sorted(name_key(n) for n in h.shares)) == key)
-        if kept:
-            out.append(replace(notice, hypotheses=kept))
-    return out
-
-
-def hypothesis_average(
-    notices: Sequence[PollNotice], hypothesis: HypothesisChoice | None, *, until: date | None = None
-) -> dict[str, float]:
-    """First-round average of one candidate list (None: every list), by `final_week_first_round`.
+def matchup_average(
+    notices: Iterable[PollNotice], a: str, b: str, *, as_of: date | None = None, level: float = 0.9
+) -> MatchupAverage:
+    """Smooth a's share of the a / b pair over every notice that asks it (house effects per pollster).
 
     Args:
-        notices: the poll notices.
-        hypothesis: the list, or None for every list.
-        until: ignore polls ending after this day (the eve of the first round).
+        notices: poll notices.
+        a: finalist A (any spelling name_key matches).
+        b: finalist B.
+        as_of: only notices whose fieldwork ended by this day; the series ends there.
+        level: the band's coverage.
+    """
+    obs: list[Observation] = []
+    for p in notices:
+        if as_of is not None and p.fieldwork_end > as_of:
+            continue
+        m = p.matchup(a, b)
+        if m is None or m.a_share + m.b_share <= 0:
+            continue
+        sa = m.a_share if name_key(m.a) == name_key(a) else m.b_share
+        share = 100.0 * sa / (m.a_share + m.b_share)
+        obs.append(Observation(_midpoint(p), share, share_variance(share, p.sample_size), p.institute))
+    end = float(as_of.toordinal()) if as_of is not None else None
+    (series,) = smooth_many([obs], end_day=end, drift_sd_per_day=DRIFT_SD_PER_DAY, level=level)
+    return MatchupAverage(a, b, series, len(obs), level)
+
+
+# --- per candidate across hypotheses ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CandidateAverages:
+    """First-round averages per candidate across the campaign's hypotheses.
+
+    Attributes:
+        series: candidate name -> average share (%) with its band, as seen through `hypothesis` (pooled when
+            None); only the candidates of `lineup`.
+        lineup: the candidates shown: the chosen hypothesis's list (its latest asking), or, pooled, the widest
+            list of the latest notice.
+        hypothesis: the label chosen, or None for the pooled average.
+        effects: label -> candidate -> the hypothesis effect (points) estimated for it.
+        polls: notices that went in.
+    """
+
+    series: Mapping[str, AverageSeries]
+    lineup: tuple[str, ...]
+    hypothesis: str | None
+    effects: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    polls: int = 0
+
+    def latest(self) -> dict[str, float]:
+        """Candidate -> share on the last day, largest first."""
+        got = {k: float(s.mean[-1]) for k, s in self.series.items() if not s.empty}
+        return dict(sorted(got.items(), key=lambda kv: -kv[1]))
+
+
+def hypothesis_effects(
+    notices: Sequence[PollNotice], *, shrink: float = HYPOTHESIS_SHRINK
+) -> dict[str, dict[str, float]]:
+    """Label -> candidate key (name_key) -> effect (points): the shrunk mean, over the notices that ask the
+    label beside other hypotheses naming the candidate, of his share there minus his mean share across that
+    notice's hypotheses."""
+    sums: dict[str, dict[str, list[float]]] = {}
+    for p in notices:
+        per: dict[str, list[tuple[str, float]]] = {}
+        for h in p.hypotheses:
+            for name, share in h.shares.items():
+                per.setdefault(name_key(name), []).append((h.label, share))
+        for key, got in per.items():
+            if len(got) < 2:
+                continue
+            mean = sum(s for _, s in got) / len(got)
+            for label, share in got:
+                if label:
+                    sums.setdefault(label, {}).setdefault(key, []).append(share - mean)
+    return {label: {key: sum(d) / (len(d) + shrink) for key, d in by_key.items()} for label, by_key in sums.items()}
+
+
+def _lineup(notices: Sequence[PollNotice], hypothesis: str | None) -> tuple[str, ...]:
+    for p in reversed(notices):
+        chosen = [h for h in p.hypotheses if (hypothesis is None or h.label == hypothesis)]
+        if chosen:
+            return max(chosen, key=lambda h: len(h.shares)).candidates
+    return ()
+
+
+def candidate_averages(
+    notices: Iterable[PollNotice],
+    *,
+    hypothesis: str | None = None,
+    as_of: date | None = None,
+    level: float = 0.9,
+) -> CandidateAverages:
+    """Per-candidate first-round averages across hypotheses (module docstring).
+
+    Args:
+        notices: poll notices.
+        hypothesis: a label to see the campaign through (its effects added back), or None for pooled.
+        as_of: only notices whose fieldwork ended by this day; the series end there.
+        level: the band's coverage.
+
+    Raises:
+        ValueError: `hypothesis` is not a label any notice asks.
+    """
+    chosen = sorted(
+        (p for p in notices if p.hypotheses and (as_of is None or p.fieldwork_end <= as_of)),
+        key=lambda p: (p.fieldwork_end, p.fieldwork_start, p.id),
+    )
+    if hypothesis is not None and not any(h.label == hypothesis for p in chosen for h in p.hypotheses):
+        raise ValueError(f"no poll asks the first-round hypothesis {hypothesis!r}")
+    effects = hypothesis_effects(chosen)
+    lineup = _lineup(chosen, hypothesis)
+    keys = {name_key(n): n for n in lineup}
+    obs: dict[str, list[Observation]] = {k: [] for k in keys}
+    for p in chosen:
+        per: dict[str, list[float]] = {}
+        for h in p.hypotheses:
+            eff = effects.get(h.label, {})
+            for name, share in h.shares.items():
+                key = name_key(name)
+                if key in obs:
+                    per.setdefault(key, []).append(share - eff.get(key, 0.0))
+        for key, values in per.items():
+            value = sum(values) / len(values)
+            obs[key].append(Observation(_midpoint(p), value, share_variance(value, p.sample_size), p.institute))
+    end = float(as_of.toordinal()) if as_of is not None else None
+    order = list(keys)
+    smoothed = smooth_many([obs[k] for k in order], end_day=end, drift_sd_per_day=DRIFT_SD_PER_DAY, level=level)
+    series: dict[str, AverageSeries] = {}
+    chosen_eff = effects.get(hypothesis, {}) if hypothesis is not None else {}
+    for key, s in zip(order, smoothed, strict=True):
+        shift = chosen_eff.get(key, 0.0)
+        series[keys[key]] = (
+            s
+            if shift == 0.0
+            else AverageSeries(s.days, s.mean + shift, s.lower + shift, s.upper + shift, s.house_effects, s.level)
+        )
+    named = {label: {keys.get(k, k): v for k, v in by_key.items()} for label, by_key in effects.items()}
+    return CandidateAverages(series, lineup, hypothesis, named, len(chosen))
+
+
+def qualify_odds(
+    averages: CandidateAverages, rules: Rules | None = None, *, valid_of_base: float = 100.0
+) -> dict[str, float]:
+    """P(each candidate of the lineup reaches the runoff), from the latest shares (core.two_round).
+
+    Args:
+        averages: from candidate_averages.
+        rules: the contest's rules (top two, or a threshold of registered voters).
+        valid_of_base: valid votes as % of the threshold's base (see qualify_probabilities).
 
     Returns:
-        Candidate name -> average share (%), largest first; empty when no poll asked it.
+        Candidate -> probability (0-1), most likely first.
     """
-    chosen = list(notices) if hypothesis is None else _only_hypothesis(notices, hypothesis.key)
-    chosen = [n for n in chosen if n.hypotheses and (until is None or n.fieldwork_end <= until)]
-    if not chosen:
+    shares = averages.latest()
+    if len(shares) < 2:
         return {}
-    end = max(n.fieldwork_end for n in chosen) + timedelta(days=1)
-    return final_week_first_round(chosen, end, days=HYPOTHESIS_WINDOW_DAYS)
+    got = qualify_probabilities(shares, rules=rules, valid_of_base=valid_of_base)
+    return dict(sorted(got.items(), key=lambda kv: -kv[1]))
 
 
-@dataclass(frozen=True, eq=False)
-class MatchupLead:
-    """The published head-to-heads of one pair as leads, and their average.
-
-    Attributes:
-        a: finalist A.
-        b: finalist B.
-        observations: one per question asked (day: ordinal of the fieldwork's midpoint; value: A minus B).
-        average: the smoothed average of the lead, house effects removed.
-    """
-
-    a: str
-    b: str
-    observations: tuple[Observation, ...]
-    average: AverageSeries
-
-
-def matchup_lead(notices: Iterable[PollNotice], a: str, b: str) -> MatchupLead:
-    """Every published `a` v `b` question as a lead (points, A minus B, on the pair's shares) and its average."""
-    ka = name_key(a)
-    obs = []
-    for i, notice in enumerate(notices):
-        for m in notice.matchups:
-            if not m.has(a, b):
-                continue
-            sa, sb = (m.a_share, m.b_share) if name_key(m.a) == ka else (m.b_share, m.a_share)
-            mid = notice.fieldwork_start + (notice.fieldwork_end - notice.fieldwork_start) / 2
-            obs.append(
-                Observation(
-                    float(mid.toordinal()), sa - sb, lead_variance(sa, sb, notice.sample_size), notice.institute, i
-                )
-            )
-    return MatchupLead(a, b, tuple(obs), smooth(obs) if obs else AverageSeries.nothing())
-
-
-def first_round_from(
-    official: Mapping[int, RoundResult] | None, average: Mapping[str, float]
-) -> tuple[FirstRound, str]:
-    """The first round the runoff draws on, and a sentence saying which.
-
-    The official first round when there is one; else the poll average, with the last official turnout (this
-    contest's if it has a round-two result only, else 2022's: TURNOUT_2022, BLANK_NULL_2022, REGISTERED_2022).
-    """
-    one = (official or {}).get(1)
-    if one is not None:
-        return (
-            FirstRound(dict(one.votes), float(one.registered), float(one.blank_null)),
-            f"Official first round of {one.day:%d %B %Y}",
-        )
-    if len(average) < 2:
-        raise ValueError("no first round: neither an official result nor a poll average of two or more candidates")
-    first = FirstRound.from_shares(
-        average, registered=REGISTERED_2022, turnout=TURNOUT_2022, blank_null=BLANK_NULL_2022
-    )
-    return first, (
-        f"Poll average of the first round, with 2022's turnout ({TURNOUT_2022:.1f} %) and blank/null rate "
-        f"({BLANK_NULL_2022:.1f} %)"
-    )
-
-
-def neutral_splits(first: FirstRound, a: str, b: str) -> dict[str, RunoffSplit]:
-    """A start for a pair without a published matrix that assumes nothing: the finalists keep their own voters,
-    every other candidate's voters divide evenly between them, and first-round abstainers and blank or null
-    voters do again what they did."""
-    out: dict[str, RunoffSplit] = {}
-    for code in first.votes:
-        out[code] = RunoffSplit(100, 0) if code == a else RunoffSplit(0, 100) if code == b else RunoffSplit(50, 50)
-    out[BLANK_NULL] = RunoffSplit(0, 0, 100, 0)
-    out[ABSTAINERS] = RunoffSplit(0, 0, 0, 100)
-    return out
+# --- back-tests against official results ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class ScenarioDefaults:
-    """A pair's default scenario and where its splits came from.
+class RunoffFromMatrices:
+    """The runoff that the published matrices imply from an actual first round.
 
     Attributes:
-        scenario: the splits (levers at rest).
-        sources: electorate -> "published", "as ...", "pooled" or "no matrix".
-        ranges: electorate -> {"a", "b", "neither"} -> range across pollsters (published rows only).
-        pollsters: electorate -> who publishes its row.
-        error: the uncertainty of the projection (transfer sd across pollsters where known).
-        matrices: how many matrices went in.
+        projection: the projected runoff.
+        sources: electorate -> where its split came from ("published", "pooled", "as ...").
+        matrices: how many matrices were averaged.
     """
 
-    scenario: TwoRoundScenario
-    sources: Mapping[str, str]
-    ranges: Mapping[str, Mapping[str, CellRange]] = field(default_factory=dict)
-    pollsters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    error: TwoRoundError = field(default_factory=TwoRoundError)
-    matrices: int = 0
-
-
-def default_scenario(first: FirstRound, matrices: Sequence[TransferMatrix], a: str, b: str) -> ScenarioDefaults:
-    """The runoff a / b as the published matrices of that pair see it (core.two_round.defaults_from_matrices and
-    splits_for_first_round); a neutral start (`neutral_splits`) when no pollster published one."""
-    try:
-        defaults: TransferDefaults | None = defaults_from_matrices(matrices, a, b)
-    except ValueError:
-        defaults = None
-    if defaults is None:
-        splits = neutral_splits(first, a, b)
-        return ScenarioDefaults(TwoRoundScenario(a, b, splits), dict.fromkeys(splits, "no matrix"))
-    filled = splits_for_first_round(defaults, first)
-    ranges: dict[str, Mapping[str, CellRange]] = {}
-    pollsters: dict[str, tuple[str, ...]] = {}
-    sd = defaults.sd()
-    transfer_sd: dict[str, float] = {}
-    for code in filled.splits:
-        key = defaults.lookup(code) if code != BLANK_NULL else None
-        if key is not None and filled.sources.get(code) == "published":
-            ranges[code] = defaults.ranges[key]
-            pollsters[code] = defaults.pollsters[key]
-            if key in sd:
-                transfer_sd[code] = sd[key]
-    return ScenarioDefaults(
-        TwoRoundScenario(a, b, dict(filled.splits)),
-        dict(filled.sources),
-        ranges,
-        pollsters,
-        TwoRoundError(transfer_sd=transfer_sd),
-        defaults.matrices,
-    )
-
-
-@dataclass(frozen=True)
-class TwoRoundView:
-    """Everything the panel shows for one scenario.
-
-    Attributes:
-        first: the first round.
-        scenario: the settings.
-        projection: the runoff.
-        electorate: whose voters the break-even question is about.
-        break_evens: destination -> the exact share of `electorate` there for a tie (None: cannot move it).
-        turnout_break_even: the turnout lever (-1..1) at which the runoff ties (None: it cannot).
-    """
-
-    first: FirstRound
-    scenario: TwoRoundScenario
     projection: TwoRoundProjection
-    electorate: str
-    break_evens: Mapping[str, BreakEven | None]
-    turnout_break_even: float | None
+    sources: Mapping[str, str]
+    matrices: int
 
 
-def largest_other(first: FirstRound, a: str, b: str) -> str:
-    """The largest first-round electorate that is neither finalist (the question's default electorate)."""
-    others = {k: v for k, v in first.votes.items() if k not in (a, b)}
-    return max(others, key=lambda k: others[k]) if others else ABSTAINERS
-
-
-def evaluate(
-    first: FirstRound, scenario: TwoRoundScenario, *, error: TwoRoundError | None = None, electorate: str | None = None
-) -> TwoRoundView:
-    """Project the scenario and solve its break-evens (core.two_round: project, break_even_share for every
-    destination of `electorate`, break_even_turnout; the message's break-even is in the projection)."""
-    who = electorate if electorate is not None else largest_other(first, scenario.a, scenario.b)
-    projection = project(first, scenario, error=error)
-    evens = {d: break_even_share(first, scenario, who, d) for d in DESTINATIONS}
-    return TwoRoundView(first, scenario, projection, who, evens, break_even_turnout(first, scenario))
-
-
-def question_text(view: TwoRoundView, name: Mapping[str, str] | None = None) -> list[str]:
-    """The break-even answers in words: what share of the electorate's voters must abstain, vote for A, vote for
-    B or vote blank for the trailing finalist to win (only the reachable ones)."""
-    name = name or {}
-    p = view.projection
-
-    def n(code: str) -> str:
-        if code == ABSTAINERS:
-            return "first-round abstainers"
-        if code == BLANK_NULL:
-            return "first-round blank and null voters"
-        return name.get(code, code)
-
-    trailing = p.b if p.margin > 0 else p.a
-    words = {
-        "a": f"vote for {n(p.a)}",
-        "b": f"vote for {n(p.b)}",
-        "blank_null": "vote blank or null",
-        "abstain": "abstain",
-    }
-    out = []
-    for d, be in view.break_evens.items():
-        if be is None or not be.reachable:
-            continue
-        side = "more" if be.above_wins == trailing else "fewer"
-        out.append(
-            f"{n(trailing)} wins if {side} than {be.share:.1f} % of {n(view.electorate)}'s voters {words[d]} "
-            f"(now {be.current:.1f} %)"
-        )
-    return out
+def runoff_from_matrices(
+    matrices: Sequence[TransferMatrix], first: FirstRound, a: str, b: str, *, until: date | None = None
+) -> RunoffFromMatrices:
+    """Apply the published matrices of a / b (each pollster's average, pollsters equal) to `first`."""
+    defaults = defaults_from_matrices(matrices, a, b, until=until)
+    filled = splits_for_first_round(defaults, first)
+    a_key = next(k for k in first.votes if name_key(k) == name_key(a))
+    b_key = next(k for k in first.votes if name_key(k) == name_key(b))
+    scenario = TwoRoundScenario(a_key, b_key, filled.splits)
+    return RunoffFromMatrices(project(first, scenario), filled.sources, defaults.matrices)

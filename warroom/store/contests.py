@@ -41,6 +41,7 @@ from warroom.core.types import (
     is_colour,
 )
 from warroom.store import polls as repo
+from warroom.store import questions
 from warroom.store.schema import (
     AnnotationRow,
     CandidateRow,
@@ -48,6 +49,7 @@ from warroom.store.schema import (
     OfficialResultRow,
     PartyRow,
     PollFigureRow,
+    PollNoticeRow,
     PollRow,
     ScenarioRow,
     TransferRow,
@@ -66,7 +68,7 @@ class ContestError(ValueError):
 
 
 def get_contest(session: Session, key: int | str | None = None) -> Contest | None:
-    """A contest by id or name; with no key, the most recently created one (as store.polls.get_contest)."""
+    """A contest by id or name; with no key, as store.polls.get_contest (the newest of the user's own, else London)."""
     return repo.get_contest(session, key)
 
 
@@ -89,7 +91,10 @@ def require_contest(session: Session, key: int | str) -> Contest:
 
 
 def poll_count(session: Session, contest_id: int) -> int:
-    return int(session.scalar(select(func.count(PollRow.id)).where(PollRow.contest_id == contest_id)) or 0)
+    """The contest's polls: single-question polls and two-round poll notices (store.questions) alike."""
+    polls = session.scalar(select(func.count(PollRow.id)).where(PollRow.contest_id == contest_id)) or 0
+    notices = session.scalar(select(func.count(PollNoticeRow.id)).where(PollNoticeRow.contest_id == contest_id)) or 0
+    return int(polls) + int(notices)
 
 
 # --- checks -----------------------------------------------------------------------------------------------------
@@ -253,6 +258,7 @@ def delete_contest(session: Session, contest_id: int) -> None:
     session.execute(delete(PollFigureRow).where(PollFigureRow.poll_id.in_(polls)))
     session.execute(delete(TransferRow).where(TransferRow.poll_id.in_(polls)))
     session.execute(delete(PollRow).where(PollRow.contest_id == contest_id))
+    questions.delete_campaign(session, contest_id)  # two-round notices, matrices, official rounds
     for table in (AnnotationRow, ScenarioRow, OfficialResultRow, CandidateRow, PartyRow):
         session.execute(delete(table).where(table.contest_id == contest_id))
     session.execute(delete(ContestRow).where(ContestRow.id == contest_id))

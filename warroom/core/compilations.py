@@ -1,0 +1,364 @@
+"""Recognise and read the French poll compilations a user downloads, and make a two-round contest of them.
+
+`read_compilation(path)` is what `warroom import FILE` and the app's File > Import both call (the app from a
+worker thread: it only reads files and parses, no Qt, no database). It recognises, by their header lines:
+
+* NSPPolls (2022): `nsppolls_presidentielle.csv` (polls: one row per candidate x question), and
+  `nsppolls_reports.csv` (vote-transfer matrices); either alone, or a folder holding them. A folder may
+  also hold the official results in the shared data folder's small format (`official_results.csv` with
+  `turnout.csv` beside it).
+* Mieux Voter (2027): its four files `polls.csv`, `hypotheses.csv`, `candidats.csv` and
+  `presidentielle2027.csv`, which are only meaningful together: naming any one of them (or their folder)
+  reads all four from the same folder.
+
+Anything else gives None, and the caller reads the file as a poll CSV or a campaign bundle. The parsers
+(core.france) check every row and raise FranceFormatError listing every problem with its file, line and
+column; nothing partial is returned.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+from warroom.core.csvformat import LineError
+from warroom.core.france import (
+    MIEUXVOTER_CREDIT,
+    NSPPOLLS_CREDIT,
+    FranceFormatError,
+    PollNotice,
+    RoundResult,
+    TransferMatrix,
+    counts,
+    name_key,
+    parse_mieuxvoter,
+    parse_nsppolls_polls,
+    parse_nsppolls_reports,
+    parse_official_results,
+)
+from warroom.core.types import Candidate, Contest, CountingSystem, Party, Rules
+
+NSP_POLLS = "nsppolls_presidentielle.csv"
+NSP_REPORTS = "nsppolls_reports.csv"
+MV_FILES = ("polls.csv", "hypotheses.csv", "candidats.csv", "presidentielle2027.csv")
+RESULTS_FILES = ("official_results.csv", "turnout.csv")
+
+MAX_BYTES = 256 * 1024**2
+"""The largest compilation file read (256 MiB): the 2022 campaign's is 1.8 MB."""
+
+_NSP_POLL_HEADER = {"candidat", "intentions", "id", "nom_institut", "tour", "hypothese"}
+_NSP_REPORT_HEADER = {"candidat_T1", "choix_T2", "part", "id_sondage"}
+_MV_RESULTS_HEADER = {"poll_id", "candidate_id", "intentions", "tour"}
+_MV_POLLS_HEADER = {"poll_id", "hypothese", "nom_institut", "tour"}
+_MV_HYP_HEADER = {"id_hypothese", "hypothese_complete"}
+_MV_CAND_HEADER = {"candidate_id", "complete_name", "parti"}
+_RESULTS_HEADER = {"round", "date", "candidate", "votes"}
+_TURNOUT_HEADER = {"round", "registered", "voters", "blank_and_null", "valid"}
+
+TWO_ROUND_RULES = Rules(majority=50.0, majority_base="valid", preferences=1, finalists="top_two")
+"""The French presidential rules (Constitution, art. 7): a majority of valid votes wins in the first round,
+else the two leading candidates (after any withdrawals) go to a runoff two weeks later."""
+
+
+@dataclass(frozen=True)
+class Compilation:
+    """A compilation read whole.
+
+    Attributes:
+        kind: "nsppolls" or "mieuxvoter".
+        files: the files read.
+        notices: poll notices, oldest first.
+        matrices: transfer matrices, oldest first.
+        results: official rounds found beside the files (round -> figures).
+        parties: candidate name -> party, where the compilation says.
+        credit: whom to credit, with the licence.
+    """
+
+    kind: str
+    files: tuple[Path, ...]
+    notices: tuple[PollNotice, ...] = ()
+    matrices: tuple[TransferMatrix, ...] = ()
+    results: Mapping[int, RoundResult] = field(default_factory=dict)
+    parties: Mapping[str, str] = field(default_factory=dict)
+    credit: str = ""
+
+    def counts_json(self) -> dict[str, int]:
+        got = counts(self.notices, self.matrices)
+        return {
+            "polls": got.polls,
+            "hypotheses": got.hypotheses,
+            "matchups": got.matchups,
+            "matrices": got.matrices,
+            "rows": got.rows,
+            "official_rounds": len(self.results),
+        }
+
+
+def header_of(text: str) -> set[str]:
+    """The column names of a CSV text's first line (empty when it has none)."""
+    first = text.removeprefix("\ufeff").partition("\n")[0]
+    try:
+        row = next(csv.reader(io.StringIO(first)), [])
+    except csv.Error:
+        return set()
+    return {c.strip() for c in row}
+
+
+def detect_format(header: set[str]) -> str | None:
+    """Which compilation file a header belongs to: "nsppolls-polls", "nsppolls-reports", "mieuxvoter"
+    (any of its four files), "results", "turnout", or None (not a compilation file)."""
+    if header >= _NSP_REPORT_HEADER:
+        return "nsppolls-reports"
+    if header >= _MV_RESULTS_HEADER or header >= _MV_HYP_HEADER or header >= _MV_CAND_HEADER:
+        return "mieuxvoter"
+    if header >= _NSP_POLL_HEADER and "poll_id" not in header:
+        return "nsppolls-polls"
+    if header >= _MV_POLLS_HEADER:
+        return "mieuxvoter"
+    if header >= _RESULTS_HEADER:
+        return "results"
+    if header >= _TURNOUT_HEADER:
+        return "turnout"
+    return None
+
+
+def _read(path: Path) -> str:
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise FranceFormatError(path.name, [LineError(0, "file", f"{path} is missing")]) from None
+    except OSError as exc:
+        raise FranceFormatError(path.name, [LineError(0, "file", f"cannot read {path} ({exc.strerror})")]) from None
+    if len(data) > MAX_BYTES:
+        raise FranceFormatError(path.name, [LineError(0, "file", f"larger than {MAX_BYTES // 1024**2} MiB")])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FranceFormatError(path.name, [LineError(0, "file", f"not UTF-8 text ({exc.reason})")]) from None
+
+
+def _sniff(path: Path) -> str | None:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096).decode("utf-8-sig", errors="replace")
+    except OSError:
+        return None
+    return detect_format(header_of(head))
+
+
+def read_compilation(path: Path) -> Compilation | None:
+    """Read a compilation file (or a folder of them) whole, or None when `path` is not one.
+
+    Args:
+        path: a compilation file, or a folder holding one compilation's files.
+
+    Returns:
+        The compilation, every row checked; None for any other file (a poll CSV, a bundle).
+
+    Raises:
+        FranceFormatError: the files are a compilation but something in them is wrong (every problem listed),
+            or a Mieux Voter file's companions are missing from its folder.
+    """
+    if path.is_dir():
+        kinds = {p.name: _sniff(p) for p in sorted(path.glob("*.csv"))}
+        if any(k == "mieuxvoter" for k in kinds.values()):
+            return _read_mieuxvoter(path)
+        polls = [path / n for n, k in kinds.items() if k == "nsppolls-polls"]
+        reports = [path / n for n, k in kinds.items() if k == "nsppolls-reports"]
+        if not polls and not reports:
+            return None
+        return read_nsppolls(polls, reports, path)
+    kind = _sniff(path)
+    if kind == "mieuxvoter":
+        return _read_mieuxvoter(path.parent)
+    if kind == "nsppolls-polls":
+        return read_nsppolls([path], [], None)
+    if kind == "nsppolls-reports":
+        return read_nsppolls([], [path], None)
+    return None
+
+
+def read_nsppolls(polls: Sequence[Path], reports: Sequence[Path], folder: Path | None) -> Compilation:
+    notices: list[PollNotice] = []
+    matrices: list[TransferMatrix] = []
+    parties: dict[str, str] = {}
+    for p in polls:
+        text = _read(p)
+        notices.extend(parse_nsppolls_polls(text))
+        parties.update(_nsp_parties(text))
+    for p in reports:
+        matrices.extend(parse_nsppolls_reports(_read(p)))
+    results: dict[int, RoundResult] = {}
+    files = [*polls, *reports]
+    if folder is not None and all((folder / f).is_file() for f in RESULTS_FILES):
+        res_text, turn_text = (_read(folder / f) for f in RESULTS_FILES)
+        results = parse_official_results(res_text, turn_text)
+        parties.update(_result_parties(res_text))
+        files.extend(folder / f for f in RESULTS_FILES)
+    notices.sort(key=lambda p: (p.fieldwork_end, p.fieldwork_start, p.id))
+    matrices.sort(key=lambda m: (m.fieldwork_end, m.fieldwork_start, m.poll_id))
+    return Compilation("nsppolls", tuple(files), tuple(notices), tuple(matrices), results, parties, NSPPOLLS_CREDIT)
+
+
+def _nsp_parties(text: str) -> dict[str, str]:
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
+    out: dict[str, str] = {}
+    for row in reader:
+        name, party = (row.get("candidat") or "").strip(), (row.get("parti") or "").strip()
+        if name and party:
+            out[name] = party  # the latest spelling of the party wins
+    return out
+
+
+def _result_parties(text: str) -> dict[str, str]:
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
+    return {(r.get("candidate") or "").strip(): (r.get("party") or "").strip() for r in reader if r.get("party")}
+
+
+def _read_mieuxvoter(folder: Path) -> Compilation:
+    missing = [f for f in MV_FILES if not (folder / f).is_file()]
+    if missing:
+        raise FranceFormatError(
+            "Mieux Voter compilation",
+            [LineError(0, "file", f"{', '.join(missing)} missing from {folder} (the four files go together)")],
+        )
+    polls, hypotheses, candidates, results = (_read(folder / f) for f in MV_FILES)
+    campaign = parse_mieuxvoter(polls, hypotheses, candidates, results)
+    parties = {c.name: c.party for c in campaign.candidates.values() if c.party}
+    return Compilation(
+        "mieuxvoter",
+        tuple(folder / f for f in MV_FILES),
+        campaign.notices,
+        (),
+        {},
+        parties,
+        MIEUXVOTER_CREDIT,
+    )
+
+
+# --- a contest from a compilation ---------------------------------------------------------------------------
+
+PALETTE = (
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B", "#7F7F7F",
+    "#332288", "#AA4499", "#117733", "#882255", "#44AA99", "#999933", "#661100", "#6699CC",
+)  # fmt: skip
+"""Okabe-Ito's colour-blind-safe eight, then Tol's muted scheme: distinct lines for a long candidate list."""
+
+
+def _ascii(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in plain if not unicodedata.combining(ch))
+
+
+def candidate_code(name: str) -> str:
+    """A candidate code from a full name: the surname, lower case, unaccented ("Marine Le Pen" -> "le-pen",
+    "Jean-Luc Mélenchon" -> "melenchon")."""
+    words = name.split()
+    surname = " ".join(words[1:]) if len(words) > 1 else name
+    slug = "".join(ch if ch.isalnum() else "-" for ch in _ascii(surname).casefold())
+    return "-".join(part for part in slug.split("-") if part)[:40] or "candidate"
+
+
+def campaign_candidates(
+    notices: Iterable[PollNotice], results: Mapping[int, RoundResult] | None = None, *, since: date | None = None
+) -> list[str]:
+    """The names a contest from these notices should list: the official first round's candidates when known,
+    else everyone named in a first-round hypothesis since `since` (default: the last 365 days of polling),
+    largest share in his latest poll first."""
+    if results and 1 in results:
+        return list(results[1].votes)
+    chosen = list(notices)
+    if not chosen:
+        return []
+    last = max(p.fieldwork_end for p in chosen)
+    start = since if since is not None else last - timedelta(days=365)
+    latest: dict[str, tuple[date, float, str]] = {}
+    for p in chosen:
+        if p.fieldwork_end < start:
+            continue
+        for h in p.hypotheses:
+            for name, share in h.shares.items():
+                key = name_key(name)
+                seen = latest.get(key)
+                if seen is None or (p.fieldwork_end, share) > seen[:2]:
+                    latest[key] = (p.fieldwork_end, share, name)
+    return [name for _, _, name in sorted(latest.values(), key=lambda v: -v[1])]
+
+
+def contest_from_compilation(
+    compilation: Compilation,
+    name: str,
+    *,
+    election_date: date,
+    second_round_date: date | None = None,
+    office: str = "President of the French Republic",
+    area: str = "France",
+    demo: bool = False,
+    notes: str = "",
+) -> Contest:
+    """A two-round contest whose candidates are the compilation's (see campaign_candidates), each with a code
+    from his surname (the full name where two surnames clash), a party where the compilation names one, and
+    a colour.
+
+    Args:
+        compilation: what read_compilation returned.
+        name: the contest's name.
+        election_date: the first round's polling day.
+        second_round_date: the runoff's; default two weeks later.
+        office: what is elected.
+        area: where.
+        demo: mark it as a demo race.
+        notes: free text (the compilation's credit is added).
+    """
+    names = campaign_candidates(compilation.notices, compilation.results)
+    if len(names) < 2:
+        raise ValueError(f"{compilation.kind}: the compilation names fewer than two candidates")
+    codes: dict[str, str] = {}
+    taken: set[str] = set()
+    for n in names:
+        code = candidate_code(n)
+        if code in taken:
+            code = "-".join(_ascii(n).casefold().split())[:40]
+        while code in taken:
+            code = f"{code[:37]}-{len(taken)}"
+        taken.add(code)
+        codes[n] = code
+    party_codes: dict[str, str] = {}
+    parties: list[Party] = []
+    for n in names:
+        party = compilation.parties.get(n, "").strip()
+        if party and party not in party_codes:
+            code = candidate_code(f"x {party}")[:40].upper()
+            while code in {p.code for p in parties}:
+                code = f"{code[:37]}{len(parties)}"
+            party_codes[party] = code
+            parties.append(Party(code, party[:120], PALETTE[len(parties) % len(PALETTE)]))
+    candidates = tuple(
+        Candidate(
+            codes[n],
+            n,
+            party_codes.get(compilation.parties.get(n, "").strip()),
+            PALETTE[i % len(PALETTE)],
+        )
+        for i, n in enumerate(names)
+    )
+    credit = f"Polls: {compilation.credit}."
+    return Contest(
+        name=name,
+        election_date=election_date,
+        system=CountingSystem.TWO_ROUND,
+        candidates=candidates,
+        parties=tuple(parties),
+        office=office,
+        area=area,
+        second_round_date=second_round_date or election_date + timedelta(days=14),
+        rules=TWO_ROUND_RULES,
+        notes=f"{notes} {credit}".strip(),
+        demo=demo,
+    )
