@@ -28,20 +28,16 @@ def main() -> int:
     from PySide6.QtCore import QEvent, QObject, QSettings
     from PySide6.QtWidgets import QWidget
 
-    from tests.ui.test_two_round import FRANCE_2022, france_polls
     from warroom.app import WarRoom, make_qapp
     from warroom.bootstrap import open_store
+    from warroom.demo import FRANCE_2022_NAME
     from warroom.paths import AppPaths
     from warroom.services.settings import AppSettings
-    from warroom.store import polls as repo
 
     app = make_qapp()
     paths = AppPaths.under(Path(tempfile.mkdtemp(prefix="warroom-bench-")))
     paths.ensure()
-    store = open_store(paths.database, backup_dir=paths.backup_dir)  # seeded with the London 2012 demo
-    with store.sessions.begin() as s:
-        cid = repo.add_contest(s, FRANCE_2022)
-        repo.add_polls(s, cid, france_polls())
+    store = open_store(paths.database, backup_dir=paths.backup_dir)  # seeded: London 2012 and France 2022
     room = WarRoom(store, AppSettings(QSettings(str(paths.settings_file), QSettings.Format.IniFormat)), watch=False)
     room.window.resize(1920, 1080)
     room.window.show()
@@ -81,7 +77,7 @@ def main() -> int:
         return times, per_move
 
     # --- reference: the SV panel on the London demo -------------------------------------------------------------
-    london = next(c for c in room.poll_service.contests() if c.name != FRANCE_2022.name)
+    london = next(c for c in room.poll_service.contests() if c.name != FRANCE_2022_NAME)
     room.poll_service.open_contest(london.name)
     while room.scenarios.view is None:
         app.processEvents()
@@ -101,7 +97,7 @@ def main() -> int:
     )
 
     # --- the two-round panel on France 2022 ---------------------------------------------------------------------
-    room.poll_service.open_contest(FRANCE_2022.name)
+    room.poll_service.open_contest(FRANCE_2022_NAME)
     while room.two_round.view is None:
         app.processEvents()
     panel, pickers = room.two_round_panel, room.two_round_pickers
@@ -127,7 +123,7 @@ def main() -> int:
     )
 
     # --- the maths alone: the very call the controller makes per move -----------------------------------------
-    from warroom.core.two_round_pipeline import evaluate
+    from warroom.core.two_round_view import evaluate
 
     model = room.two_round
     first, scenario, error = model.first, model.scenario, model.defaults.error

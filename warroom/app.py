@@ -126,15 +126,14 @@ class WarRoom:
             self.window.statusBar().showMessage("This poll store is read-only: you can look, not change", 15000)
 
     def _build_two_round(self) -> None:
-        """Two-round contests (issue 11): their runoff panel and matchup pickers, fed from the shipped France 2022
-        files. When the store holds poll questions, its source replaces FranceFiles here (one argument)."""
-        from datetime import date
-
-        from warroom.services.two_round_service import FranceFiles, TwoRoundController
+        """Two-round contests (issue 11): their runoff panel and matchup pickers, fed from the store's poll
+        questions; the window shows them instead of the SV panel when such a contest is open."""
+        from warroom.demo import FAR_LEFT_2022
+        from warroom.services.two_round_service import StoreCampaigns, TwoRoundController
         from warroom.ui.two_round_panel import TwoRoundPanel
         from warroom.ui.two_round_pickers import TwoRoundPickers, chart_lead
 
-        self.two_round = TwoRoundController(FranceFiles(resource_path("data", "france_2022"), date(2022, 4, 10)))
+        self.two_round = TwoRoundController(StoreCampaigns(self.store.sessions), proxies=FAR_LEFT_2022)
         self.two_round_panel = TwoRoundPanel(self.two_round)
         self.two_round_pickers = TwoRoundPickers(self.two_round)
         win, model = self.window, self.two_round

@@ -6,8 +6,10 @@ place): the projection, the exact break-evens, the win and qualify probabilities
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date
+from datetime import timedelta
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,106 +17,81 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QScrollArea
 
 from warroom.core.forecast import chance_text
-from warroom.core.france import ABSTAINERS, BLANK_NULL, Matchup, name_key
-from warroom.core.two_round import RunoffSplit, qualify_probabilities
+from warroom.core.france import ABSTAINERS, BLANK_NULL
+from warroom.core.two_round import RunoffSplit
 from warroom.core.two_round_pipeline import (
-    default_scenario,
-    evaluate,
-    first_round_from,
-    hypothesis_average,
-    matchup_lead,
-    question_text,
+    Campaign,
+    candidate_averages,
+    matchup_average,
+    matchups_asked,
+    qualify_odds,
 )
-from warroom.core.types import Candidate, Contest, CountingSystem, Poll
-from warroom.resources import resource_path
-from warroom.services.two_round_service import FranceFiles, TwoRoundController, TwoRoundData
+from warroom.core.two_round_view import default_scenario, evaluate, first_round_from, matchup_points, question_text
+from warroom.core.types import CountingSystem
+from warroom.demo import FAR_LEFT_2022, FRANCE_2022_FIRST, FRANCE_2022_NAME
+from warroom.paths import AppPaths
+from warroom.services.two_round_service import StoreCampaigns, TwoRoundController
 from warroom.ui.two_round_panel import TwoRoundPanel, short_name
 from warroom.ui.two_round_pickers import TwoRoundPickers
 
 pytestmark = pytest.mark.gui
 
 MACRON, LE_PEN, MELENCHON = "Emmanuel Macron", "Marine Le Pen", "Jean-Luc Mélenchon"
-DAY = date(2022, 4, 10)
-FOLDER = resource_path("data", "france_2022")
-
-NAMES = (
-    MACRON,
-    LE_PEN,
-    MELENCHON,
-    "Éric Zemmour",
-    "Valérie Pécresse",
-    "Yannick Jadot",
-    "Jean Lassalle",
-    "Fabien Roussel",
-    "Nicolas Dupont-Aignan",
-    "Anne Hidalgo",
-    "Philippe Poutou",
-    "Nathalie Arthaud",
-)
-COLOURS = ("#ffb000", "#0d378a", "#cc2443", "#654321", "#0066cc", "#00c000", "#ff8000", "#dd0000", "#8040c0",
-           "#ff6699", "#bb0000", "#990000")  # fmt: skip
-
-FRANCE_2022 = Contest(
-    name="France presidential 2022",
-    election_date=DAY,
-    second_round_date=date(2022, 4, 24),
-    system=CountingSystem.TWO_ROUND,
-    candidates=tuple(
-        Candidate(name_key(n).split()[-1], n, None, c, short_name(n)) for n, c in zip(NAMES, COLOURS, strict=True)
-    ),
-)
-
-
-def france_polls() -> list[Poll]:
-    """The shipped final weeks as plain polls (one list each, and their Macron / Le Pen runoff), for the charts;
-    one per pollster and fieldwork (today's store holds one question per fieldwork)."""
-    data = FranceFiles(FOLDER, DAY).load(FRANCE_2022)
-    assert data is not None
-    code = {name_key(c.name): c.code for c in FRANCE_2022.candidates}
-    out: dict[tuple[str, date, date], Poll] = {}
-    for n in data.notices:
-        if (n.institute, n.fieldwork_start, n.fieldwork_end) in out:
-            continue
-        first = n.hypotheses[0].shares if n.hypotheses else {}
-        m = n.matchup(MACRON, LE_PEN)
-        out[(n.institute, n.fieldwork_start, n.fieldwork_end)] = Poll(
-            pollster=n.institute,
-            fieldwork_start=n.fieldwork_start,
-            fieldwork_end=n.fieldwork_end,
-            sample_size=n.sample_size or 1000,
-            first_round={code[name_key(k)]: v for k, v in first.items()},
-            second_round={code[name_key(m.a)]: m.a_share, code[name_key(m.b)]: m.b_share} if m else {},
-        )
-    return list(out.values())
+EVE = FRANCE_2022_FIRST - timedelta(days=1)
 
 
 @pytest.fixture
-def controller(qtbot) -> TwoRoundController:
-    model = TwoRoundController(FranceFiles(FOLDER, DAY))
-    with qtbot.waitSignal(model.view_ready, timeout=5000):
-        model.set_contest(FRANCE_2022)
+def store(tmp_path: Path) -> Iterator[object]:
+    """A new store, seeded as at first start: London 2012 and France 2022 (its whole campaign)."""
+    from warroom.bootstrap import open_store
+
+    paths = AppPaths.under(tmp_path / "store")
+    paths.ensure()
+    opened = open_store(paths.database, backup_dir=paths.backup_dir)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def france(store) -> object:
+    from warroom.store.contests import list_contests
+
+    with store.sessions() as s:
+        return next(c for c in list_contests(s) if c.name == FRANCE_2022_NAME)
+
+
+@pytest.fixture
+def controller(qtbot, store, france) -> TwoRoundController:
+    model = TwoRoundController(StoreCampaigns(store.sessions), proxies=FAR_LEFT_2022)
+    with qtbot.waitSignal(model.view_ready, timeout=20000):
+        model.set_contest(france)
     return model
 
 
-def test_the_service_shows_the_core_numbers_for_the_2022_runoff(controller: TwoRoundController) -> None:
+def test_the_service_shows_the_core_numbers_for_the_2022_runoff(controller: TwoRoundController, france) -> None:
     model = controller
-    assert model.active and model.matchup is not None
-    assert {model.matchup.a, model.matchup.b} == {MACRON, LE_PEN}
-    data = model.data
-    assert data is not None and len(data.matrices) == 35
-    # The same inputs through core directly give the very same view.
-    average = hypothesis_average(data.notices, model.hypothesis, until=DAY)
-    first, _ = first_round_from(data.official, average)
-    defaults = default_scenario(first, data.matrices, model.matchup.a, model.matchup.b)
+    campaign = model.campaign
+    assert model.active and campaign is not None and len(campaign.matrices) == 35
+    assert model.matchup == (MACRON, LE_PEN)  # the leading two, A the one the head-to-heads put ahead
+    # The same inputs through core directly give the very same numbers (one number, one place).
+    averages = candidate_averages(campaign.notices, as_of=EVE)
+    assert model.qualify == qualify_odds(averages, france.counting_rules)
+    first, said = first_round_from(campaign.results, averages.latest())
+    assert said.startswith("Official first round") and first.registered == 48_747_876
+    defaults = default_scenario(first, campaign.matrices, MACRON, LE_PEN, proxies=FAR_LEFT_2022)
     expected = evaluate(first, defaults.scenario, error=defaults.error)
     view = model.view
     assert view is not None and view.electorate == MELENCHON  # the largest eliminated electorate
     assert view.projection.a_share == pytest.approx(expected.projection.a_share)
     assert view.projection.win_probability_a == pytest.approx(expected.projection.win_probability_a)
     assert view.break_evens == expected.break_evens
-    assert model.qualify == qualify_probabilities(average, rules=FRANCE_2022.counting_rules)
-    # the official first round (not the polls) once polling day is past; every electorate has a split
-    assert first.registered == 48_747_876 and set(model.scenario.splits) == set(first.electorates())  # type: ignore[union-attr]
+    assert set(model.scenario.splits) == set(first.electorates())  # type: ignore[union-attr]
+    assert model.defaults is not None and model.defaults.sources["Philippe Poutou"] == f"as {MELENCHON}"
+    lead = model.lead
+    assert lead is not None
+    line = matchup_average(campaign.notices, MACRON, LE_PEN)
+    assert lead.average.lead.mean == pytest.approx(line.lead.mean)
+    assert list(lead.leads) == pytest.approx(matchup_points(campaign.notices, MACRON, LE_PEN)[1])
 
 
 def test_edits_write_through_coalesce_and_reset(controller: TwoRoundController, qtbot) -> None:
@@ -135,14 +112,21 @@ def test_edits_write_through_coalesce_and_reset(controller: TwoRoundController, 
     assert views[1].projection.a_share == pytest.approx(before.projection.a_share)
 
 
-def test_a_contest_of_another_system_or_without_questions_is_inactive(qtbot) -> None:
-    from tests.conftest import TOY
+def test_a_contest_of_another_system_or_without_questions_is_inactive(qtbot, store, france) -> None:
+    from warroom.demo import LONDON_2012
 
-    model = TwoRoundController(FranceFiles(FOLDER, DAY))
-    model.set_contest(TOY)
+    model = TwoRoundController(StoreCampaigns(store.sessions))
+    model.set_contest(LONDON_2012)
     assert not model.active and model.view is None
-    model.set_contest(replace(FRANCE_2022, election_date=date(2027, 4, 11), second_round_date=date(2027, 4, 25)))
-    assert not model.active  # the shipped files are 2022's
+    model.set_campaign(Campaign((), (), {}))
+    assert not model.active and model.view is None
+    # a two-round contest whose polls ask no runoff: no scenario, and the user is told
+    model.set_contest(france)
+    campaign = model.campaign
+    assert campaign is not None
+    with qtbot.waitSignal(model.failed, timeout=1000) as said:
+        model.set_campaign(campaign._replace(notices=tuple(replace(n, matchups=()) for n in campaign.notices)))
+    assert "No runoff question" in said.args[0] and not model.active
 
 
 @pytest.fixture
@@ -156,7 +140,9 @@ def panel(qtbot, controller: TwoRoundController) -> TwoRoundPanel:
 
 def test_every_electorate_has_a_row_and_minor_ones_sit_under_the_expander(panel: TwoRoundPanel) -> None:
     rows = panel.rows()
-    assert set(rows) == set(NAMES) | {ABSTAINERS, BLANK_NULL}
+    first = panel.model.first
+    assert first is not None and len(first.votes) == 12
+    assert set(rows) == set(first.votes) | {ABSTAINERS, BLANK_NULL}
     assert panel.minor_toggle is not None
     minor = {"Fabien Roussel", "Nicolas Dupont-Aignan", "Anne Hidalgo", "Philippe Poutou", "Nathalie Arthaud"}
     assert all(not rows[k].isVisible() for k in minor)
@@ -176,7 +162,7 @@ def test_sliders_show_the_range_across_pollsters(panel: TwoRoundPanel, controlle
         assert who in slider.toolTip()
     split = controller.scenario.splits[MELENCHON]  # type: ignore[union-attr]
     assert panel.rows()[MELENCHON].parts() == pytest.approx(split.parts, abs=0.06)
-    # Poutou's voters: no published row, so no band
+    # Poutou's voters: no published row (they take Mélenchon's split), so no band
     assert panel.rows()["Philippe Poutou"].sliders[0].band() is None
 
 
@@ -238,39 +224,41 @@ def test_turnout_and_message_levers_on_either_finalist(panel: TwoRoundPanel, con
     qtbot.waitUntil(lambda: controller.view.projection.margin < before)  # type: ignore[union-attr]
 
 
-def _with_second_matchup(data: TwoRoundData) -> TwoRoundData:
-    """The shipped final weeks, with one poll that also asked Macron v Mélenchon (no matrix for that pair)."""
-    notices = list(data.notices)
-    n = notices[-1]
-    notices[-1] = replace(n, matchups=(*n.matchups, Matchup("Hyp", MACRON, MELENCHON, 60.0, 40.0, 1)))
-    return replace(data, notices=tuple(notices))
-
-
-def test_pickers_switch_the_matchup_and_show_qualify_and_win_odds(qtbot, controller: TwoRoundController) -> None:
-    data = controller.data
-    assert data is not None
-    controller.set_data(_with_second_matchup(data))
+def test_pickers_switch_the_matchup_and_hypothesis_and_show_qualify_and_win_odds(
+    qtbot, controller: TwoRoundController, france
+) -> None:
+    campaign = controller.campaign
+    assert campaign is not None
     pickers = TwoRoundPickers(controller)
     qtbot.addWidget(pickers)
     pickers.show()
-    qtbot.waitUntil(lambda: controller.view is not None)
-    assert pickers.matchup_combo.count() == 2
+    assert pickers.matchup_combo.count() == len(matchups_asked(campaign.notices)) > 5
+    text = pickers.odds_label.text()
     p = controller.view.projection  # type: ignore[union-attr]
-    assert f"Runoff: Macron wins {chance_text(p.win_probability_a)}" in pickers.odds_label.text()
-    assert f"Macron {chance_text(controller.qualify[MACRON])}" in pickers.odds_label.text()
+    assert f"Scenario: Macron wins {chance_text(p.win_probability_a)}" in text
+    assert f"Macron {chance_text(controller.qualify[MACRON])}" in text
+    h2h = matchup_average(campaign.notices, MACRON, LE_PEN).win_probability()
+    assert f"Head-to-heads: Macron wins {chance_text(h2h)}" in text
+    # switch to Macron v Mélenchon: no matrix for that pair, so the splits start neutral
+    index = next(i for i in range(pickers.matchup_combo.count()) if MELENCHON in pickers.matchup_combo.itemData(i))
     leads = []
     controller.lead_ready.connect(leads.append)
-    with qtbot.waitSignal(controller.view_ready, timeout=2000):
-        pickers.matchup_combo.setCurrentIndex(1)
-    assert {controller.scenario.a, controller.scenario.b} == {MACRON, MELENCHON}  # type: ignore[union-attr]
+    with qtbot.waitSignal(controller.view_ready, timeout=5000):
+        pickers.matchup_combo.setCurrentIndex(index)
+    assert controller.matchup == (MACRON, MELENCHON)
+    assert controller.scenario is not None and (controller.scenario.a, controller.scenario.b) == (MACRON, MELENCHON)
     assert controller.defaults is not None and controller.defaults.matrices == 0
     assert set(controller.defaults.sources.values()) == {"no matrix"}
-    assert len(leads) == 1 and len(leads[0].observations) == 1 and leads[0].observations[0].value == 20.0
-    # hypothesis picker: "every list" averages them all, and the qualify odds follow it
-    with qtbot.waitSignal(controller.qualify_ready, timeout=2000):
-        pickers.hypothesis_combo.setCurrentIndex(0)
-    assert controller.hypothesis is None
-    assert controller.qualify == qualify_probabilities(hypothesis_average(data.notices, None, until=DAY))
+    assert len(leads) == 1 and list(leads[0].leads) == pytest.approx(
+        matchup_points(campaign.notices, MACRON, MELENCHON)[1]
+    )
+    # a hypothesis: the qualify odds follow it
+    label = controller.hypotheses[0][0]
+    with qtbot.waitSignal(controller.qualify_ready, timeout=5000):
+        pickers.hypothesis_combo.setCurrentIndex(pickers.hypothesis_combo.findData(label))
+    assert controller.hypothesis == label
+    expected = qualify_odds(candidate_averages(campaign.notices, hypothesis=label, as_of=EVE), france.counting_rules)
+    assert controller.qualify == expected
 
 
 def test_a_two_round_contest_shows_its_panel_and_pickers_instead_of_the_sv_panel(france_room, qtbot) -> None:
@@ -282,26 +270,27 @@ def test_a_two_round_contest_shows_its_panel_and_pickers_instead_of_the_sv_panel
     # the runoff-lead chart shows the chosen matchup's published head-to-heads and their average
     lead = room.two_round.lead
     _x, y, _ids = win.charts.point_data("lead2")
-    assert len(y) == len(lead.observations) > 0
-    assert sorted(y) == pytest.approx(sorted(o.value for o in lead.observations))
-    assert win.charts.curve_data("lead2")[1][-1] == pytest.approx(lead.average.mean[-1])
+    assert len(y) == len(lead.leads) > 100
+    assert sorted(y) == pytest.approx(sorted(lead.leads))
+    assert win.charts.curve_data("lead2")[1][-1] == pytest.approx(lead.average.lead.mean[-1])
     assert "published head-to-heads" in win.charts.plots["lead2"].titleLabel.text
+    # it stays there when the polls' averages are pushed again (a poll edit, a theme change)
+    win.charts.show_data(*win.charts._last_data)
+    assert len(win.charts.point_data("lead2")[1]) == len(lead.leads)
+    # the picker switches the chart to another matchup
+    pickers = room.two_round_pickers
+    index = next(i for i in range(pickers.matchup_combo.count()) if MELENCHON in pickers.matchup_combo.itemData(i))
+    pickers.matchup_combo.setCurrentIndex(index)
+    qtbot.waitUntil(lambda: "Mélenchon" in win.charts.plots["lead2"].titleLabel.text)
+    assert sorted(win.charts.point_data("lead2")[1]) == pytest.approx(sorted(room.two_round.lead.leads))
     # the London demo (SV) gets its own panel back, which was kept, not deleted
     london = next(c for c in room.poll_service.contests() if c.system == CountingSystem.SV)
     room.poll_service.open_contest(london.name)
     qtbot.waitUntil(lambda: win.scenario_scroll.widget() is room.scenario_panel)
     assert not win.runoff_toolbar.isVisible() and not room.two_round.active
-    room.poll_service.open_contest(FRANCE_2022.name)
+    room.poll_service.open_contest(FRANCE_2022_NAME)
     qtbot.waitUntil(lambda: win.scenario_scroll.widget() is room.two_round_panel)
     qtbot.waitUntil(lambda: room.two_round.view is not None)
-
-
-def test_matchup_lead_matches_core(controller: TwoRoundController) -> None:
-    data = controller.data
-    assert data is not None
-    lead = matchup_lead(data.notices, MACRON, LE_PEN)
-    assert controller.lead is not None
-    assert [o.value for o in controller.lead.observations] == [o.value for o in lead.observations]
 
 
 def test_the_panel_scrolls_rather_than_crops(panel: TwoRoundPanel) -> None:

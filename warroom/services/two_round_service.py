@@ -1,12 +1,10 @@
 """TwoRoundController: the one owner of the live two-round (French presidential) runoff scenario.
 
-It holds the poll questions of the open two-round contest (from a `TwoRoundSource`), the chosen runoff matchup
-and first-round hypothesis, the first round the runoff draws on and the `TwoRoundScenario`; views bind to it,
-write through its setters and re-render on its signals. Every number comes from warroom.core.two_round_pipeline
-(which calls core.two_round): the projection, the exact break-evens, the win and qualify probabilities.
-
-The source is a small Protocol so the data can come from the files the compilations publish (`FranceFiles`,
-today) or from the poll store (once the store holds poll questions): swapping it is one argument in app.py.
+It holds the poll questions of the open two-round contest (a `Campaign`, from a `CampaignSource`), the chosen
+runoff matchup and first-round hypothesis, the first round the runoff draws on and the `TwoRoundScenario`; views
+bind to it, write through its setters and re-render on its signals. Every number comes from core: the campaign's
+averages, qualify odds and head-to-head win probability from core.two_round_pipeline (the CLI's functions), the
+scenario's projection and exact break-evens from core.two_round_view (which calls core.two_round).
 
 One evaluation (projection and five exact break-evens) takes well under a millisecond
 (benchmarks/bench_two_round_slider.py), so it runs on the GUI thread, coalesced to one per event-loop turn.
@@ -15,115 +13,63 @@ One evaluation (projection and five exact break-evens) takes well under a millis
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from datetime import date
-from pathlib import Path
+from dataclasses import replace
+from datetime import date, timedelta
 from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from sqlalchemy.orm import Session, sessionmaker
 
-from warroom.core.france import (
-    NSPPOLLS_CREDIT,
-    FranceFormatError,
-    PollNotice,
-    RoundResult,
-    TransferMatrix,
-    name_key,
-    parse_nsppolls_polls,
-    parse_nsppolls_reports,
-    parse_official_results,
-)
-from warroom.core.two_round import FirstRound, Message, RunoffSplit, TwoRoundScenario, qualify_probabilities
+from warroom.core.france import name_key
+from warroom.core.two_round import FirstRound, Message, RunoffSplit, TwoRoundScenario
 from warroom.core.two_round_pipeline import (
-    HypothesisChoice,
-    MatchupChoice,
+    Campaign,
+    CandidateAverages,
+    candidate_averages,
+    hypothesis_labels,
+    matchup_average,
+    matchups_asked,
+    qualify_odds,
+)
+from warroom.core.two_round_view import (
     MatchupLead,
     ScenarioDefaults,
     TwoRoundView,
     default_scenario,
     evaluate,
     first_round_from,
-    hypotheses_asked,
-    hypothesis_average,
     largest_other,
-    matchup_lead,
-    matchups_asked,
+    matchup_points,
 )
 from warroom.core.types import Contest, CountingSystem
+from warroom.store.questions import load_campaign
 
 
-@dataclass(frozen=True)
-class TwoRoundData:
-    """A two-round contest's poll questions, published matrices and official results.
+class CampaignSource(Protocol):
+    """Where a two-round contest's questions come from (the store in the app)."""
 
-    Attributes:
-        notices: poll notices (each with its hypotheses and matchups).
-        matrices: published vote-transfer matrices.
-        official: round -> official result (empty before polling day).
-        credit: whose compilation it is (shown wherever the data is).
-    """
-
-    notices: tuple[PollNotice, ...]
-    matrices: tuple[TransferMatrix, ...] = ()
-    official: Mapping[int, RoundResult] = field(default_factory=dict)
-    credit: str = ""
+    def load(self, contest: Contest) -> Campaign | None: ...
 
 
-class TwoRoundSource(Protocol):
-    """Where a two-round contest's questions come from (the compilation files today; the store later)."""
+class StoreCampaigns:
+    """A contest's campaign from the poll store (store.questions.load_campaign); None when it holds no notice."""
 
-    def load(self, contest: Contest) -> TwoRoundData | None: ...
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
 
-
-class FranceFiles:
-    """A folder in the NSPPolls layout: the polls (nsppolls_presidentielle.csv, or the shipped extract
-    nsppolls_final_weeks.csv), nsppolls_reports.csv, and official_results.csv with turnout.csv when polling day
-    is past. It serves the contest whose first round is `election_day`.
-
-    Args:
-        folder: the folder.
-        election_day: the first round's polling day of the contest these files are about.
-    """
-
-    POLL_FILES = ("nsppolls_presidentielle.csv", "nsppolls_final_weeks.csv")
-
-    def __init__(self, folder: Path, election_day: date) -> None:
-        self.folder = folder
-        self.election_day = election_day
-        self._cache: TwoRoundData | None = None
-
-    def load(self, contest: Contest) -> TwoRoundData | None:
-        if contest.election_date != self.election_day:
-            return None
-        if self._cache is None:
-            self._cache = self._read()
-        return self._cache
-
-    def _read(self) -> TwoRoundData:
-        def text(name: str) -> str | None:
-            path = self.folder / name
-            return path.read_text(encoding="utf-8") if path.is_file() else None
-
-        polls = next((t for t in map(text, self.POLL_FILES) if t is not None), None)
-        if polls is None:
-            raise FileNotFoundError(f"{self.folder}: no {' or '.join(self.POLL_FILES)}")
-        reports = text("nsppolls_reports.csv")
-        results, turnout = text("official_results.csv"), text("turnout.csv")
-        return TwoRoundData(
-            parse_nsppolls_polls(polls),
-            parse_nsppolls_reports(reports) if reports else (),
-            parse_official_results(results, turnout) if results and turnout else {},
-            NSPPOLLS_CREDIT,
-        )
+    def load(self, contest: Contest) -> Campaign | None:
+        with self._sessions() as session:
+            campaign = load_campaign(session, contest.id if contest.id is not None else contest.name)
+        return campaign if campaign.notices else None
 
 
 class TwoRoundController(QObject):
-    """Poll questions + matchup + hypothesis + scenario -> TwoRoundView, for one two-round contest.
+    """Campaign + matchup + hypothesis + scenario -> TwoRoundView, for one two-round contest.
 
     Signals:
         choices_changed: the matchups and hypotheses on offer changed (a contest was opened).
-        matchup_changed: (a, b) the chosen runoff pair; its defaults are in `defaults`.
-        first_round_changed: a new FirstRound (views rebuild their electorate rows if the set changed).
+        matchup_changed: (a, b) the chosen runoff pair, A the one its head-to-heads put ahead.
+        first_round_changed: a new FirstRound or pair (views rebuild their electorate rows).
         scenario_changed: the settings changed, whatever changed them: views show them without echo.
         view_ready: the TwoRoundView of the current settings; at most once per event-loop turn.
         lead_ready: the chosen matchup's MatchupLead (published head-to-heads and their average).
@@ -140,24 +86,31 @@ class TwoRoundController(QObject):
     qualify_ready = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, source: TwoRoundSource | None = None, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        source: CampaignSource | None = None,
+        parent: QObject | None = None,
+        *,
+        proxies: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(parent)
         self._source = source
+        self._proxies = dict(proxies or {})  # electorates no matrix publishes -> the published one they follow
         self.contest: Contest | None = None
-        self.data: TwoRoundData | None = None
-        self.matchups: list[MatchupChoice] = []
-        self.hypotheses: list[HypothesisChoice] = []
-        self.matchup: MatchupChoice | None = None
-        self.hypothesis: HypothesisChoice | None = None
-        self.average: dict[str, float] = {}
+        self.campaign: Campaign | None = None
+        self.matchups: list[tuple[str, str, int]] = []
+        self.hypotheses: list[tuple[str, int]] = []
+        self.matchup: tuple[str, str] | None = None
+        self.hypothesis: str | None = None
+        self.averages: CandidateAverages | None = None
         self.qualify: dict[str, float] = {}
+        self.lead: MatchupLead | None = None
         self.first: FirstRound | None = None
         self.first_source = ""
         self.defaults: ScenarioDefaults | None = None
         self.scenario: TwoRoundScenario | None = None
         self.electorate: str | None = None
         self.view: TwoRoundView | None = None
-        self.lead: MatchupLead | None = None
         self._pending = QTimer(self)
         self._pending.setSingleShot(True)
         self._pending.setInterval(0)  # the next event-loop turn: one evaluation per burst of edits
@@ -165,78 +118,76 @@ class TwoRoundController(QObject):
 
     @property
     def active(self) -> bool:
-        """A two-round contest with poll questions is open."""
-        return self.data is not None
+        """A two-round contest with runoff questions is open."""
+        return self.campaign is not None
 
     # --- data down -------------------------------------------------------------------------------------------
 
-    def set_source(self, source: TwoRoundSource | None) -> None:
-        """Where questions come from; the open contest is reloaded from it."""
-        self._source = source
-        if self.contest is not None:
-            self.set_contest(self.contest)
-
     def set_contest(self, contest: Contest) -> None:
-        """A contest was opened: load its questions (a contest of another system, or without any, clears)."""
+        """A contest was opened: load its campaign (another system's contest, or one without questions, clears)."""
         self.contest = contest
-        self._clear()
-        if contest.system != CountingSystem.TWO_ROUND or self._source is None:
-            self.choices_changed.emit()
-            return
-        try:
-            data = self._source.load(contest)
-        except (OSError, FranceFormatError) as exc:
-            self.failed.emit(f"The poll questions of {contest.name} could not be read: {exc}")
-            data = None
-        self.set_data(data)
+        campaign = None
+        if contest.system == CountingSystem.TWO_ROUND and self._source is not None:
+            try:
+                campaign = self._source.load(contest)
+            except (OSError, KeyError, ValueError) as exc:
+                self.failed.emit(f"The poll questions of {contest.name} could not be read: {exc}")
+        self.set_campaign(campaign)
 
-    def set_data(self, data: TwoRoundData | None) -> None:
-        """The contest's questions (None: none): offer its matchups and hypotheses, start on the most asked pair
-        and the latest list."""
+    def set_campaign(self, campaign: Campaign | None) -> None:
+        """The contest's questions (None: none): offer its matchups and hypotheses, start pooled, on the leading
+        two candidates' matchup."""
         self._clear()
-        self.data = data
-        if data is not None:
-            self.matchups = matchups_asked(data.notices)
-            self.hypotheses = hypotheses_asked(data.notices)
-            if not self.matchups:
-                self.failed.emit("No runoff question in these polls: no runoff scenario")
-                self.data = None
-        if self.data is not None:
-            self.hypothesis = self.hypotheses[0] if self.hypotheses else None
+        if campaign is not None and not matchups_asked(campaign.notices):
+            self.failed.emit("No runoff question in this contest's polls: no runoff scenario")
+            campaign = None
+        self.campaign = campaign
+        if campaign is not None:
+            self.matchups = matchups_asked(campaign.notices)
+            self.hypotheses = hypothesis_labels(campaign.notices)
         self.choices_changed.emit()
-        if self.data is None:
+        if campaign is None:
             return
-        self._average_hypothesis()
-        self.set_matchup(self.matchups[0].a, self.matchups[0].b)
+        self._average_first_round()
+        a, b, _n = self.matchups[0]
+        top = list(self.averages.latest()) if self.averages is not None else []
+        for x, y, _ in self.matchups:  # the two leading candidates' runoff, if polls ask it (as the CLI shows)
+            if len(top) >= 2 and {name_key(x), name_key(y)} == {name_key(top[0]), name_key(top[1])}:
+                a, b = x, y
+                break
+        self.set_matchup(a, b)
 
     def set_matchup(self, a: str, b: str) -> None:
         """Switch the runoff pair: its lead on the chart, its published defaults in the scenario."""
-        data = self.data
-        if data is None:
+        campaign = self.campaign
+        if campaign is None:
             return
-        choice = next((m for m in self.matchups if {m.a, m.b} == {a, b}), MatchupChoice(a, b, 0))
-        self.matchup = choice
-        self.lead = matchup_lead(data.notices, choice.a, choice.b)
-        self.matchup_changed.emit(choice.a, choice.b)
+        average = matchup_average(campaign.notices, a, b)
+        if average.latest() < 50.0:  # A is the one the head-to-heads put ahead
+            a, b = b, a
+            average = matchup_average(campaign.notices, a, b)
+        days, leads, pollsters = matchup_points(campaign.notices, a, b)
+        self.matchup = (a, b)
+        self.lead = MatchupLead(average, tuple(days), tuple(leads), tuple(pollsters))
+        self.matchup_changed.emit(a, b)
         self.lead_ready.emit(self.lead)
         self._rebuild()
 
-    def set_hypothesis(self, hypothesis: HypothesisChoice | None) -> None:
-        """The first-round list whose average gives the qualify probabilities (and the first round, before
-        polling day)."""
-        if self.data is None:
+    def set_hypothesis(self, hypothesis: str | None) -> None:
+        """See the first round through one hypothesis' candidate list (None: every list, pooled): the qualify
+        odds, and the first round itself before polling day."""
+        if self.campaign is None:
             return
         self.hypothesis = hypothesis
-        self._average_hypothesis()
+        self._average_first_round()
         self._rebuild()
 
     # --- edits (the panel writes through these) ----------------------------------------------------------------
 
     def set_scenario(self, scenario: TwoRoundScenario) -> None:
         """Replace every setting at once."""
-        if self.first is None:
-            return
-        self._apply(scenario)
+        if self.first is not None:
+            self._apply(scenario)
 
     def set_split(self, electorate: str, split: RunoffSplit) -> None:
         """What one first-round electorate does in the runoff."""
@@ -284,42 +235,49 @@ class TwoRoundController(QObject):
 
     def _clear(self) -> None:
         self._pending.stop()
-        self.data = None
+        self.campaign = None
         self.matchups, self.hypotheses = [], []
         self.matchup = self.hypothesis = None
-        self.average, self.qualify = {}, {}
+        self.averages, self.qualify = None, {}
         self.first = self.defaults = self.scenario = self.view = self.lead = None
         self.electorate = None
         self.first_source = ""
 
-    def _average_hypothesis(self) -> None:
-        data = self.data
-        if data is None:
+    def _as_of(self) -> date | None:
+        """First-round polls count up to the eve of the first round."""
+        return self.contest.election_date - timedelta(days=1) if self.contest is not None else None
+
+    def _average_first_round(self) -> None:
+        campaign = self.campaign
+        if campaign is None:
             return
-        day = self.contest.election_date if self.contest is not None else None
-        self.average = hypothesis_average(data.notices, self.hypothesis, until=day)
+        try:
+            self.averages = candidate_averages(campaign.notices, hypothesis=self.hypothesis, as_of=self._as_of())
+        except ValueError as exc:
+            self.failed.emit(str(exc))
+            self.averages = None
         rules = self.contest.counting_rules if self.contest is not None else None
-        self.qualify = qualify_probabilities(self.average, rules=rules) if len(self.average) >= 2 else {}
+        self.qualify = qualify_odds(self.averages, rules) if self.averages is not None else {}
         self.qualify_ready.emit(self.qualify)
 
     def _rebuild(self) -> None:
-        data, choice = self.data, self.matchup
-        if data is None or choice is None:
+        campaign, pair = self.campaign, self.matchup
+        if campaign is None or pair is None:
             return
+        latest = self.averages.latest() if self.averages is not None else {}
         try:
-            first, said = first_round_from(data.official, self.average)
+            first, said = first_round_from(campaign.results, latest)
         except ValueError as exc:
             self.failed.emit(str(exc))
             return
-        a, b = (_spelled(first, choice.a), _spelled(first, choice.b))
+        a, b = (_spelled(first, pair[0]), _spelled(first, pair[1]))
         if a not in first.votes or b not in first.votes:
-            self.failed.emit(f"{choice.a} v {choice.b}: both must be first-round candidates of {said.lower()}")
-            self.first, self.scenario, self.view = first, None, None
-            self.first_round_changed.emit(first)
+            self.failed.emit(f"{pair[0]} v {pair[1]}: both must be first-round candidates ({said.lower()})")
+            self.first = self.scenario = self.view = self.defaults = None
             return
         self.first, self.first_source = first, said
-        self.defaults = default_scenario(first, data.matrices, a, b)
-        if self.electorate is None or (self.electorate not in first.electorates()) or self.electorate in (a, b):
+        self.defaults = default_scenario(first, campaign.matrices, a, b, proxies=self._proxies)
+        if self.electorate not in first.electorates() or self.electorate in (a, b):
             self.electorate = largest_other(first, a, b)
         self.first_round_changed.emit(first)
         self._apply(self.defaults.scenario)

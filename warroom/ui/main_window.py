@@ -343,6 +343,8 @@ class MainWindow(QMainWindow):
         self.menuBar().hide()
         self.statusBar().hide()
         self.toolbar.hide()
+        if hasattr(self, "runoff_toolbar"):
+            self.runoff_toolbar.hide()  # leave_presentation's restoreState brings it back
         self._saved_sheet = self.styleSheet()
         self.setStyleSheet(stylesheet("projector"))
         self.charts.apply_theme(PROJECTOR)

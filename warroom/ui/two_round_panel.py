@@ -44,13 +44,7 @@ from PySide6.QtWidgets import (
 from warroom.core.forecast import chance_text
 from warroom.core.france import ABSTAINERS, BLANK_NULL
 from warroom.core.two_round import CellRange, FirstRound, Message, RunoffSplit, TwoRoundScenario
-from warroom.core.two_round_pipeline import (
-    HypothesisChoice,
-    MatchupChoice,
-    ScenarioDefaults,
-    TwoRoundView,
-    question_text,
-)
+from warroom.core.two_round_view import MatchupLead, ScenarioDefaults, TwoRoundView, question_text
 from warroom.core.types import Contest
 from warroom.ui.qt_utils import signals_blocked
 from warroom.ui.split_slider import (
@@ -83,11 +77,12 @@ class TwoRoundModel(Protocol):
     qualify_ready: Any
     lead_ready: Any
     contest: Contest | None
-    matchups: list[MatchupChoice]
-    hypotheses: list[HypothesisChoice]
-    matchup: MatchupChoice | None
-    hypothesis: HypothesisChoice | None
+    matchups: list[tuple[str, str, int]]
+    hypotheses: list[tuple[str, int]]
+    matchup: tuple[str, str] | None
+    hypothesis: str | None
     qualify: dict[str, float]
+    lead: MatchupLead | None
     first: FirstRound | None
     first_source: str
     defaults: ScenarioDefaults | None
@@ -96,7 +91,7 @@ class TwoRoundModel(Protocol):
     view: TwoRoundView | None
 
     def set_matchup(self, a: str, b: str) -> None: ...
-    def set_hypothesis(self, hypothesis: HypothesisChoice | None) -> None: ...
+    def set_hypothesis(self, hypothesis: str | None) -> None: ...
     def set_split(self, electorate: str, split: RunoffSplit) -> None: ...
     def set_turnout(self, lever: float) -> None: ...
     def set_message(self, message: Message | None) -> None: ...
@@ -579,7 +574,7 @@ class TwoRoundPanel(QWidget):
         q = self.model.qualify
         shown = [(k, v) for k, v in sorted(q.items(), key=lambda kv: -kv[1]) if v >= 0.005][:4]
         hyp = self.model.hypothesis
-        where = f" ({hyp.label or f'{len(hyp.candidates)}-candidate list'})" if hyp is not None else " (every list)"
+        where = f" ({hyp})" if hyp is not None else ""
         self.qualify_label.setText(
             f"Reaching the runoff{where}: " + ", ".join(f"{short_name(k)} {chance_text(v)}" for k, v in shown)
             if shown

@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from warroom.core.averaging import AverageSeries
 from warroom.core.forecast import chance_text
-from warroom.core.two_round_pipeline import MatchupLead, TwoRoundView
+from warroom.core.two_round_view import MatchupLead, TwoRoundView
 from warroom.ui.qt_utils import signals_blocked
 from warroom.ui.two_round_panel import TwoRoundModel, short_name
 
@@ -57,27 +58,33 @@ class TwoRoundPickers(QWidget):
         model.matchup_changed.connect(self.show_matchup)
         model.view_ready.connect(self.show_view)
         model.qualify_ready.connect(self.show_qualify)
+        model.lead_ready.connect(lambda _lead: self._show_odds(self.model.view))
         self.show_choices()
 
     def show_choices(self) -> None:
         """Fill the pickers with what the polls asked."""
         with signals_blocked(self.matchup_combo):
             self.matchup_combo.clear()
-            for m in self.model.matchups:
-                self.matchup_combo.addItem(f"{short_name(m.a)} v {short_name(m.b)} ({m.asked})", (m.a, m.b))
-                self.matchup_combo.setItemData(self.matchup_combo.count() - 1, m.label, 3)  # ToolTipRole
+            for a, b, n in self.model.matchups:
+                self.matchup_combo.addItem(f"{short_name(a)} v {short_name(b)} ({n} polls)", (a, b))
+                self.matchup_combo.setItemData(
+                    self.matchup_combo.count() - 1, f"{a} v {b}: asked by {n} polls", Qt.ItemDataRole.ToolTipRole
+                )
         with signals_blocked(self.hypothesis_combo):
             self.hypothesis_combo.clear()
-            self.hypothesis_combo.addItem("Every list", None)
-            for i, h in enumerate(self.model.hypotheses):
-                self.hypothesis_combo.addItem(h.title, i)
-                self.hypothesis_combo.setItemData(i + 1, ", ".join(h.candidates), 3)
-            chosen = self.model.hypothesis
-            if chosen is not None and chosen in self.model.hypotheses:
-                self.hypothesis_combo.setCurrentIndex(self.model.hypotheses.index(chosen) + 1)
+            self.hypothesis_combo.addItem("Every list (pooled)", None)
+            self.hypothesis_combo.setItemData(
+                0,
+                "Every first-round hypothesis, each list's effect on its candidates removed",
+                Qt.ItemDataRole.ToolTipRole,
+            )
+            for label, n in self.model.hypotheses:
+                self.hypothesis_combo.addItem(f"{label} ({n} polls)", label)
+            index = self.hypothesis_combo.findData(self.model.hypothesis)
+            self.hypothesis_combo.setCurrentIndex(max(0, index))
         if self.model.matchup is not None:
-            self.show_matchup(self.model.matchup.a, self.model.matchup.b)
-        self.odds_label.clear()
+            self.show_matchup(*self.model.matchup)
+        self._show_odds(self.model.view)
 
     def show_matchup(self, a: str, b: str) -> None:
         with signals_blocked(self.matchup_combo):
@@ -98,16 +105,24 @@ class TwoRoundPickers(QWidget):
         if q:
             top = sorted(q.items(), key=lambda kv: -kv[1])[:3]
             parts.append("Qualify: " + ", ".join(f"{short_name(k)} {chance_text(v)}" for k, v in top))
+        lead = self.model.lead
+        if lead is not None and not lead.average.share.empty:
+            p_a = lead.average.win_probability()
+            name, chance = (lead.average.a, p_a) if p_a >= 0.5 else (lead.average.b, 1.0 - p_a)
+            parts.append(f"Head-to-heads: {short_name(name)} wins {chance_text(chance)}")
         if view is not None:
             p = view.projection
             leader, chance = (
                 (p.a, p.win_probability_a) if p.win_probability_a >= 0.5 else (p.b, 1 - p.win_probability_a)
             )
-            parts.append(f"Runoff: {short_name(leader)} wins {chance_text(chance)}")
+            parts.append(f"Scenario: {short_name(leader)} wins {chance_text(chance)}")
         text = "   ·   ".join(parts)
         if self.odds_label.text() != text:
             self.odds_label.setText(text)
-            self.odds_label.setToolTip(text)
+            self.odds_label.setToolTip(
+                "Qualify: the chance each candidate reaches the runoff, from the first-round average. "
+                "Head-to-heads: the runoff polls' average of this pair. Scenario: the runoff scenario's projection."
+            )
 
     def _on_matchup_chosen(self, _index: int) -> None:
         pair = self.matchup_combo.currentData()
@@ -115,16 +130,14 @@ class TwoRoundPickers(QWidget):
             self.model.set_matchup(*pair)
 
     def _on_hypothesis_chosen(self, _index: int) -> None:
-        index = self.hypothesis_combo.currentData()
-        self.model.set_hypothesis(None if index is None else self.model.hypotheses[index])
+        self.model.set_hypothesis(self.hypothesis_combo.currentData())
 
 
 def chart_lead(lead: MatchupLead) -> tuple[np.ndarray, np.ndarray, list[str], AverageSeries, str]:
     """A matchup's head-to-heads as the runoff-lead chart takes them: days, leads, pollsters, average, title."""
-    days = np.array([o.day for o in lead.observations], dtype=float)
-    leads = np.array([o.value for o in lead.observations], dtype=float)
-    pollsters = [o.pollster for o in lead.observations]
+    average = lead.average
     title = (
-        f"Runoff lead: {short_name(lead.a)} minus {short_name(lead.b)} (points; {len(days)} published head-to-heads)"
+        f"Runoff lead: {short_name(average.a)} minus {short_name(average.b)} "
+        f"(points; {len(lead.days)} published head-to-heads)"
     )
-    return days, leads, pollsters, lead.average, title
+    return np.array(lead.days), np.array(lead.leads), list(lead.pollsters), average.lead, title
