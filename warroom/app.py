@@ -141,6 +141,7 @@ class WarRoom:
         self.poll_service.contest_loaded.connect(model.set_contest)
         model.choices_changed.connect(lambda: win.show_two_round(model.active))
         model.lead_ready.connect(lambda lead: win.show_matchup_lead(*chart_lead(lead)))
+        model.chart_ready.connect(win.show_campaign_chart)
         model.failed.connect(lambda msg: win.statusBar().showMessage(msg, 8000))
 
     def _follow_scheme(self, scheme: Qt.ColorScheme) -> None:

@@ -238,7 +238,7 @@ def test_pickers_switch_the_matchup_and_hypothesis_and_show_qualify_and_win_odds
     assert f"Scenario: Macron wins {chance_text(p.win_probability_a)}" in text
     assert f"Macron {chance_text(controller.qualify[MACRON])}" in text
     h2h = matchup_average(campaign.notices, MACRON, LE_PEN).win_probability()
-    assert f"Head-to-heads: Macron wins {chance_text(h2h)}" in text
+    assert f"Runoff polls: Macron wins {chance_text(h2h)}" in text
     # switch to Macron v Mélenchon: no matrix for that pair, so the splits start neutral
     index = next(i for i in range(pickers.matchup_combo.count()) if MELENCHON in pickers.matchup_combo.itemData(i))
     leads = []
@@ -274,6 +274,15 @@ def test_a_two_round_contest_shows_its_panel_and_pickers_instead_of_the_sv_panel
     assert sorted(y) == pytest.approx(sorted(lead.leads))
     assert win.charts.curve_data("lead2")[1][-1] == pytest.approx(lead.average.lead.mean[-1])
     assert "published head-to-heads" in win.charts.plots["lead2"].titleLabel.text
+    # the first-round charts show the candidates' averages across hypotheses (core.two_round_pipeline)
+    contest = room.poll_service.contest
+    code = {c.name: c.code for c in contest.candidates}
+    latest = room.two_round.averages.latest()
+    for name in (MACRON, LE_PEN, MELENCHON):
+        assert win.charts.curve_data(code[name])[1][-1] == pytest.approx(latest[name])
+    assert win.charts.curve_data("lead1")[1][-1] == pytest.approx(latest[MACRON] - latest[LE_PEN])
+    x0, x1 = win.charts.visible_days()
+    assert x0 < FRANCE_2022_FIRST.toordinal() < x1  # the final weeks of the campaign, not the year 1 AD
     # it stays there when the polls' averages are pushed again (a poll edit, a theme change)
     win.charts.show_data(*win.charts._last_data)
     assert len(win.charts.point_data("lead2")[1]) == len(lead.leads)

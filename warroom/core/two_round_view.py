@@ -17,6 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
+from warroom.core.averaging import AverageSeries
 from warroom.core.france import (
     ABSTAINERS,
     BLANK_NULL,
@@ -41,7 +44,7 @@ from warroom.core.two_round import (
     project,
     splits_for_first_round,
 )
-from warroom.core.two_round_pipeline import MatchupAverage, first_round_of
+from warroom.core.two_round_pipeline import CandidateAverages, MatchupAverage, first_round_of
 
 TURNOUT_2022 = 100.0 * 35_923_707 / 48_747_876
 """First-round turnout (% of registered) of the last presidential election (10 April 2022, Conseil
@@ -252,3 +255,89 @@ def question_text(view: TwoRoundView, name: Mapping[str, str] | None = None) -> 
             f"(now {be.current:.1f} %)"
         )
     return out
+
+
+Points = tuple[tuple[float, ...], tuple[float, ...], tuple[str, ...]]
+"""(ordinal fieldwork midpoints, values, pollsters) of a chart's poll points."""
+
+
+@dataclass(frozen=True, eq=False)
+class CampaignChart:
+    """A two-round campaign's first round on the charts, keyed by the contest's candidate codes.
+
+    Attributes:
+        first: code -> the candidate's average (core.two_round_pipeline.candidate_averages).
+        points: code -> every question's share for him.
+        a: finalist A's code (the first-round lead is A minus B).
+        b: finalist B's code.
+        lead: A minus B of the two averages, its band from the two bands taken as independent.
+        lead_points: each poll's A minus B (its questions naming both, averaged).
+        latest: the last fieldwork day (ordinal).
+    """
+
+    first: Mapping[str, AverageSeries]
+    points: Mapping[str, Points]
+    a: str
+    b: str
+    lead: AverageSeries
+    lead_points: Points
+    latest: float
+
+
+def campaign_chart(
+    notices: Sequence[PollNotice], averages: CandidateAverages, codes: Mapping[str, str], a: str, b: str
+) -> CampaignChart:
+    """The first-round charts of a campaign: averages, points and the A-minus-B lead, under contest codes.
+
+    Args:
+        notices: the campaign's notices.
+        averages: candidate_averages of them (pooled or through a hypothesis).
+        codes: name_key(candidate name) -> contest code (names the contest does not know are left out).
+        a: finalist A's name.
+        b: finalist B's name.
+    """
+    first = {codes[name_key(n)]: s for n, s in averages.series.items() if name_key(n) in codes}
+    pts: dict[str, tuple[list[float], list[float], list[str]]] = {c: ([], [], []) for c in first}
+    ka, kb = name_key(a), name_key(b)
+    lead_pts: tuple[list[float], list[float], list[str]] = ([], [], [])
+    for p in notices:
+        if not p.hypotheses:
+            continue
+        day = (p.fieldwork_start.toordinal() + p.fieldwork_end.toordinal()) / 2.0
+        gaps = []
+        for h in p.hypotheses:
+            by_key = {name_key(n): v for n, v in h.shares.items()}
+            for key, value in by_key.items():
+                code = codes.get(key)
+                if code in pts:
+                    pts[code][0].append(day)
+                    pts[code][1].append(value)
+                    pts[code][2].append(p.institute)
+            if ka in by_key and kb in by_key:
+                gaps.append(by_key[ka] - by_key[kb])
+        if gaps:
+            lead_pts[0].append(day)
+            lead_pts[1].append(sum(gaps) / len(gaps))
+            lead_pts[2].append(p.institute)
+    sa, sb = averages.series.get(_named(averages, a)), averages.series.get(_named(averages, b))
+    if sa is None or sb is None or sa.empty or sb.empty or len(sa.days) != len(sb.days):
+        lead = AverageSeries.nothing()
+    else:
+        half = np.hypot(sa.upper - sa.mean, sb.upper - sb.mean)
+        gap = sa.mean - sb.mean
+        lead = AverageSeries(sa.days, gap, gap - half, gap + half, {}, sa.level)
+    latest = max((float(p.fieldwork_end.toordinal()) for p in notices), default=0.0)
+    return CampaignChart(
+        first,
+        {c: (tuple(d), tuple(v), tuple(w)) for c, (d, v, w) in pts.items()},
+        codes.get(ka, a),
+        codes.get(kb, b),
+        lead,
+        (tuple(lead_pts[0]), tuple(lead_pts[1]), tuple(lead_pts[2])),
+        latest,
+    )
+
+
+def _named(averages: CandidateAverages, name: str) -> str:
+    key = name_key(name)
+    return next((n for n in averages.series if name_key(n) == key), name)

@@ -35,6 +35,7 @@ from warroom.core.two_round_view import (
     MatchupLead,
     ScenarioDefaults,
     TwoRoundView,
+    campaign_chart,
     default_scenario,
     evaluate,
     first_round_from,
@@ -74,6 +75,7 @@ class TwoRoundController(QObject):
         view_ready: the TwoRoundView of the current settings; at most once per event-loop turn.
         lead_ready: the chosen matchup's MatchupLead (published head-to-heads and their average).
         qualify_ready: candidate -> P(reaches the runoff), from the chosen hypothesis' average.
+        chart_ready: the first round on the charts (CampaignChart: averages, points, the pair's lead).
         failed: a message for the user.
     """
 
@@ -84,6 +86,7 @@ class TwoRoundController(QObject):
     view_ready = Signal(object)
     lead_ready = Signal(object)
     qualify_ready = Signal(object)
+    chart_ready = Signal(object)
     failed = Signal(str)
 
     def __init__(
@@ -171,6 +174,7 @@ class TwoRoundController(QObject):
         self.lead = MatchupLead(average, tuple(days), tuple(leads), tuple(pollsters))
         self.matchup_changed.emit(a, b)
         self.lead_ready.emit(self.lead)
+        self._chart()
         self._rebuild()
 
     def set_hypothesis(self, hypothesis: str | None) -> None:
@@ -180,6 +184,7 @@ class TwoRoundController(QObject):
             return
         self.hypothesis = hypothesis
         self._average_first_round()
+        self._chart()
         self._rebuild()
 
     # --- edits (the panel writes through these) ----------------------------------------------------------------
@@ -259,6 +264,13 @@ class TwoRoundController(QObject):
         rules = self.contest.counting_rules if self.contest is not None else None
         self.qualify = qualify_odds(self.averages, rules) if self.averages is not None else {}
         self.qualify_ready.emit(self.qualify)
+
+    def _chart(self) -> None:
+        campaign, pair, contest = self.campaign, self.matchup, self.contest
+        if campaign is None or pair is None or contest is None or self.averages is None:
+            return
+        codes = {name_key(c.name): c.code for c in contest.candidates}
+        self.chart_ready.emit(campaign_chart(campaign.notices, self.averages, codes, *pair))
 
     def _rebuild(self) -> None:
         campaign, pair = self.campaign, self.matchup

@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath
 from PySide6.QtWidgets import QApplication, QGraphicsPathItem, QSizePolicy, QVBoxLayout, QWidget
 
 from warroom.core.averaging import AverageSeries, PollAverages
+from warroom.core.two_round_view import CampaignChart
 from warroom.core.types import Annotation, Contest, Poll
 
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
@@ -426,6 +427,7 @@ class ChartPanel(QWidget):
         self._selected: int | None = None
         self._last_data: tuple[Sequence[Poll], PollAverages | None] | None = None
         self._matchup: tuple[np.ndarray, np.ndarray, Sequence[str], AverageSeries, str] | None = None
+        self._campaign: CampaignChart | None = None  # a two-round contest's first round (its poll questions)
         self._row_of = np.full(1, -1, dtype=np.int64)
         self._sizes = np.empty(0)
         self._symbols = np.empty(0, dtype=object)
@@ -500,6 +502,7 @@ class ChartPanel(QWidget):
         """Create the items for a contest (once per contest, not per update)."""
         self._contest = contest
         self._matchup = None
+        self._campaign = None
         self._last_data = None  # the previous contest's polls must not be redrawn under this one's candidates
         for s in list(self._first.values()) + [
             x for x in (self._lead1, self._lead2_observed, self._lead2_implied) if x
@@ -653,6 +656,8 @@ class ChartPanel(QWidget):
             if self.plots[key].titleLabel.text != title:  # re-laying out a title costs more than the data
                 self.plots[key].setTitle(title)
         self._update_end_labels()
+        if self._campaign is not None:  # a two-round contest's first round comes from its poll questions
+            self.show_campaign(self._campaign)
         if self._matchup is not None:  # a two-round contest's chosen matchup stays on the runoff-lead chart
             self.show_matchup_lead(*self._matchup)
         if self.range_mode == "final":
@@ -730,6 +735,38 @@ class ChartPanel(QWidget):
         if self.plots["lead2"].titleLabel.text != title:
             self.plots["lead2"].setTitle(title)
         self._update_end_labels()
+
+    def show_campaign(self, chart: CampaignChart) -> None:
+        """A two-round contest's first round from its poll questions (several lists per poll): each candidate's
+        average and every question's share, and the first-round lead of the chosen pair."""
+        self._campaign = chart
+        if self._lead1 is None or self._contest is None:
+            return
+
+        def points(series: _Series, pts: tuple[tuple[float, ...], tuple[float, ...], tuple[str, ...]]) -> None:
+            days, values, pollsters = pts
+            for name in pollsters:
+                self._pollster_symbol.setdefault(name, SYMBOLS[len(self._pollster_symbol) % len(SYMBOLS)])
+            n = len(days)
+            sizes = np.full(n, 7.0 * self._theme.marker_scale)
+            symbols = np.array([self._pollster_symbol[p] for p in pollsters] or ["o"], dtype=object)[:n]
+            series.set_points(np.array(days), np.array(values), sizes, symbols, np.full(n, -1, dtype=np.int64))
+
+        for code, series in self._first.items():
+            series.set_average(chart.first.get(code))
+            series.set_forecast(None, None, None)
+            points(series, chart.points.get(code, ((), (), ())))
+        self._lead1.set_average(chart.lead)
+        self._lead1.set_forecast(None, None, None)
+        points(self._lead1, chart.lead_points)
+        contest = self._contest
+        names = {c.code: c.display for c in contest.candidates}
+        title = f"First-round lead: {names.get(chart.a, chart.a)} minus {names.get(chart.b, chart.b)} (points)"
+        if self.plots["lead1"].titleLabel.text != title:
+            self.plots["lead1"].setTitle(title)
+        self._update_end_labels()
+        if self.range_mode == "final":
+            self.show_final_weeks()
 
     def band_data(self, key: str) -> tuple[np.ndarray, np.ndarray]:
         series = {"lead1": self._lead1, "lead2": self._lead2_observed}.get(key) or self._first[key]
@@ -815,9 +852,10 @@ class ChartPanel(QWidget):
             return None
         latest = max((p.fieldwork_end for p in self._polls.values()), default=None)
         election = contest.election_date.toordinal()
-        if latest is None:
+        last_question = self._campaign.latest if self._campaign is not None else 0.0
+        if latest is None and not last_question:
             return None
-        last = latest.toordinal()
+        last = max(latest.toordinal() if latest is not None else 0, int(last_question))
         # The election day is shown when it is near; a campaign months before the vote ends at the latest poll.
         end = max(last, election) if election - last <= FINAL_WEEKS_DAYS else last
         start = min(last, election) - FINAL_WEEKS_DAYS

@@ -319,6 +319,10 @@ class MainWindow(QMainWindow):
         """The chosen runoff matchup's head-to-heads on the runoff-lead chart (it keeps them across poll updates)."""
         self.charts.show_matchup_lead(days, leads, pollsters, average, title)  # type: ignore[arg-type]
 
+    def show_campaign_chart(self, chart: object) -> None:
+        """A two-round contest's first round (from its poll questions) on the first-round charts."""
+        self.charts.show_campaign(chart)  # type: ignore[arg-type]
+
     # --- presentation mode ----------------------------------------------------------------------------------
 
     def set_presentation_views(self, views: Sequence[str]) -> None:

@@ -41,17 +41,17 @@ class TwoRoundPickers(QWidget):
         )
         for combo in (self.matchup_combo, self.hypothesis_combo):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(16)
+            combo.setMinimumContentsLength(12)
         self.odds_label = QLabel()
         self.odds_label.setObjectName("two_round_odds")
         self.odds_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 2)
         layout.addWidget(QLabel("Runoff"))
-        layout.addWidget(self.matchup_combo, 2)
+        layout.addWidget(self.matchup_combo, 1)
         layout.addWidget(QLabel("First round"))
-        layout.addWidget(self.hypothesis_combo, 2)
-        layout.addWidget(self.odds_label, 3)
+        layout.addWidget(self.hypothesis_combo, 1)
+        layout.addWidget(self.odds_label, 4)
         self.matchup_combo.currentIndexChanged.connect(self._on_matchup_chosen)
         self.hypothesis_combo.currentIndexChanged.connect(self._on_hypothesis_chosen)
         model.choices_changed.connect(self.show_choices)
@@ -109,19 +109,19 @@ class TwoRoundPickers(QWidget):
         if lead is not None and not lead.average.share.empty:
             p_a = lead.average.win_probability()
             name, chance = (lead.average.a, p_a) if p_a >= 0.5 else (lead.average.b, 1.0 - p_a)
-            parts.append(f"Head-to-heads: {short_name(name)} wins {chance_text(chance)}")
+            parts.append(f"Runoff polls: {short_name(name)} wins {chance_text(chance)}")
         if view is not None:
             p = view.projection
             leader, chance = (
                 (p.a, p.win_probability_a) if p.win_probability_a >= 0.5 else (p.b, 1 - p.win_probability_a)
             )
             parts.append(f"Scenario: {short_name(leader)} wins {chance_text(chance)}")
-        text = "   ·   ".join(parts)
+        text = "  ·  ".join(parts)
         if self.odds_label.text() != text:
             self.odds_label.setText(text)
             self.odds_label.setToolTip(
                 "Qualify: the chance each candidate reaches the runoff, from the first-round average. "
-                "Head-to-heads: the runoff polls' average of this pair. Scenario: the runoff scenario's projection."
+                "Runoff polls: the average of this pair's head-to-head polls. Scenario: the runoff scenario's projection."
             )
 
     def _on_matchup_chosen(self, _index: int) -> None:
