@@ -142,6 +142,10 @@ class WarRoom:
         model.choices_changed.connect(lambda: win.show_two_round(model.active))
         model.lead_ready.connect(lambda lead: win.show_matchup_lead(*chart_lead(lead)))
         model.chart_ready.connect(win.show_campaign_chart)
+        # another process (the command line's import) wrote the store: the campaign may have new questions
+        self.poll_service.polls_changed.connect(
+            lambda change: model.reload() if getattr(change, "external", False) else None
+        )
         model.failed.connect(lambda msg: win.statusBar().showMessage(msg, 8000))
 
     def _follow_scheme(self, scheme: Qt.ColorScheme) -> None:

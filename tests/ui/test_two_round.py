@@ -308,3 +308,14 @@ def test_the_panel_scrolls_rather_than_crops(panel: TwoRoundPanel) -> None:
     assert scroll.widgetResizable()
     QApplication.processEvents()
     assert panel.splitter.orientation() == Qt.Orientation.Horizontal
+
+
+def test_a_reload_keeps_the_chosen_pair_and_hypothesis(controller: TwoRoundController, qtbot) -> None:
+    label = controller.hypotheses[0][0]
+    controller.set_hypothesis(label)
+    controller.set_matchup(MELENCHON, MACRON)
+    assert controller.matchup == (MACRON, MELENCHON)
+    with qtbot.waitSignal(controller.view_ready, timeout=20000):
+        controller.reload()
+    assert controller.hypothesis == label and controller.matchup == (MACRON, MELENCHON)
+    assert controller.scenario is not None and (controller.scenario.a, controller.scenario.b) == (MACRON, MELENCHON)

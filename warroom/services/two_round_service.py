@@ -137,6 +137,21 @@ class TwoRoundController(QObject):
                 self.failed.emit(f"The poll questions of {contest.name} could not be read: {exc}")
         self.set_campaign(campaign)
 
+    def reload(self) -> None:
+        """The store changed under us (another process imported questions): read the campaign again, keeping
+        the chosen pair and hypothesis where they are still asked (the splits go back to the defaults)."""
+        contest = self.contest
+        if contest is None or contest.system != CountingSystem.TWO_ROUND:
+            return
+        pair, hypothesis = self.matchup, self.hypothesis
+        self.set_contest(contest)
+        if hypothesis is not None and any(label == hypothesis for label, _ in self.hypotheses):
+            self.set_hypothesis(hypothesis)
+        if pair is not None and self.matchup != pair:
+            asked = {frozenset((name_key(a), name_key(b))) for a, b, _ in self.matchups}
+            if frozenset(map(name_key, pair)) in asked:
+                self.set_matchup(*pair)
+
     def set_campaign(self, campaign: Campaign | None) -> None:
         """The contest's questions (None: none): offer its matchups and hypotheses, start pooled, on the leading
         two candidates' matchup."""
