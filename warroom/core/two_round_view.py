@@ -226,8 +226,9 @@ def evaluate(
 
 
 def question_text(view: TwoRoundView, name: Mapping[str, str] | None = None) -> list[str]:
-    """The break-even answers in words: what share of the electorate's voters must abstain, vote for A, vote for
-    B or vote blank for the trailing finalist to win (only the reachable ones)."""
+    """The break-even answers in words: what share of the electorate's voters must vote for A, vote for B, vote
+    blank or abstain for the trailing finalist to win (each reachable one), then the destinations through which
+    this electorate alone cannot turn the runoff, in one line."""
     name = name or {}
     p = view.projection
 
@@ -239,21 +240,17 @@ def question_text(view: TwoRoundView, name: Mapping[str, str] | None = None) -> 
         return name.get(code, code)
 
     trailing = p.b if p.margin > 0 else p.a
-    words = {
-        "a": f"vote for {n(p.a)}",
-        "b": f"vote for {n(p.b)}",
-        "blank_null": "vote blank or null",
-        "abstain": "abstain",
-    }
-    out = []
+    words = {"a": f"vote {n(p.a)}", "b": f"vote {n(p.b)}", "blank_null": "vote blank or null", "abstain": "abstain"}
+    whose = f"{n(view.electorate)}'s voters" if view.electorate not in (ABSTAINERS, BLANK_NULL) else n(view.electorate)
+    out, cannot = [], []
     for d, be in view.break_evens.items():
         if be is None or not be.reachable:
+            cannot.append(words[d])
             continue
-        side = "more" if be.above_wins == trailing else "fewer"
-        out.append(
-            f"{n(trailing)} wins if {side} than {be.share:.1f} % of {n(view.electorate)}'s voters {words[d]} "
-            f"(now {be.current:.1f} %)"
-        )
+        side = "over" if be.above_wins == trailing else "under"
+        out.append(f"{n(trailing)} wins if {side} {be.share:.1f} % of {whose} {words[d]} (now {be.current:.1f} %)")
+    if cannot:
+        out.append(f"However many of them {' or '.join(cannot)}, that alone does not turn it.")
     return out
 
 

@@ -415,7 +415,7 @@ class TwoRoundPanel(QWidget):
             (self.runoff_label, 2),
             (self.win_label, 1),
             (self.qualify_label, 2),
-            (self.answer_label, 4),
+            (self.answer_label, 5),
             (self.levers_label, 2),
         )
         for label, _lines in self._fixed_lines:
