@@ -303,12 +303,20 @@ def test_a_two_round_contest_shows_its_panel_and_pickers_instead_of_the_sv_panel
     qtbot.waitUntil(lambda: room.two_round.view is not None)
 
 
-def test_the_panel_scrolls_rather_than_crops(panel: TwoRoundPanel) -> None:
-    scroll = panel.findChild(QScrollArea, "two_round_inputs")
-    assert scroll is not None
-    assert scroll.widgetResizable()
+@pytest.mark.parametrize(("width", "height"), [(520, 700), (1000, 900), (1400, 900)])
+def test_the_panel_scrolls_rather_than_crops(panel: TwoRoundPanel, qtbot, width: int, height: int) -> None:
+    """Narrow (a laptop's dock) the answer sits above the inputs, wide beside them; either way every output's text
+    is whole and the inputs scroll up and down, never sideways."""
+    panel.resize(width, height)
+    qtbot.waitUntil(lambda: panel.width() == width)
     QApplication.processEvents()
-    assert panel.splitter.orientation() == Qt.Orientation.Horizontal
+    wanted = Qt.Orientation.Vertical if width < TwoRoundPanel.NARROW else Qt.Orientation.Horizontal
+    assert panel.splitter.orientation() == wanted
+    for label in (panel.verdict, panel.runoff_label, panel.win_label, panel.answer_label):
+        qtbot.waitUntil(lambda label=label: label.heightForWidth(label.width()) <= label.height())
+    scroll = panel.findChild(QScrollArea, "two_round_inputs")
+    assert scroll is not None and scroll.widgetResizable()
+    qtbot.waitUntil(lambda: not scroll.horizontalScrollBar().isVisible())
 
 
 def test_a_reload_keeps_the_chosen_pair_and_hypothesis(controller: TwoRoundController, qtbot) -> None:

@@ -415,12 +415,14 @@ class TwoRoundPanel(QWidget):
             (self.runoff_label, 2),
             (self.win_label, 1),
             (self.qualify_label, 2),
-            (self.answer_label, 5),
+            (self.answer_label, 4),
             (self.levers_label, 2),
         )
         for label, _lines in self._fixed_lines:
             label.setWordWrap(True)
+            label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.levers_label.hide()  # shown while a lever has a break-even to tell
         self._fit_label_heights()
         out = QGroupBox("Runoff projection")
         out.setObjectName("two_round_projection")
@@ -563,7 +565,10 @@ class TwoRoundPanel(QWidget):
                 f"Message against {short_name(view.scenario.message.on)} ties the runoff at {100 * be:.1f} %{reach}"
             )
         self.levers_label.setText("<br>".join(extra))
+        if self.levers_label.isHidden() == bool(extra):  # a relayout only when it comes or goes
+            self.levers_label.setVisible(bool(extra))
         self._show_qualify_text()
+        self._grow_labels()
 
     def show_qualify(self, _qualify: Mapping[str, float]) -> None:
         self._show_qualify_text()
@@ -687,6 +692,18 @@ class TwoRoundPanel(QWidget):
         for label, lines in self._fixed_lines:
             label.ensurePolished()
             label.setFixedHeight(label.fontMetrics().lineSpacing() * lines + label.fontMetrics().descent() + 6)
+        if self.model.view is not None:
+            QTimer.singleShot(0, self, self._grow_labels)  # at the new width, the text may need more lines
+
+    def _grow_labels(self) -> None:
+        """An output whose text needs more lines than its fixed height at this width grows to fit (grow only:
+        a slider move relays nothing out unless a label really outgrows its place)."""
+        for label, _lines in self._fixed_lines:
+            if label.isHidden() or label.width() <= 0:
+                continue
+            need = label.heightForWidth(label.width())
+            if need > label.height():
+                label.setFixedHeight(need + 2)
 
     def _write(self, setter: Callable[[Any], None], value: Any) -> None:
         """Write an edit through the model, marking it as ours so it is not shown back to us."""
@@ -728,10 +745,16 @@ class TwoRoundPanel(QWidget):
             self._user_split = False
             # Narrow, the pickers' row above the charts carries the qualify odds: the answer stays compact.
             self.qualify_label.setVisible(not narrow)
+            QTimer.singleShot(0, self, self._fit_label_heights)  # the outputs' width changed a lot
         if turned or (narrow and not self._user_split):
             total = event.size().height() if narrow else event.size().width()
-            # Narrow: the answer on top at the height its lines need (at most 9/20), the sliders get the rest.
-            size = min(self._outputs.sizeHint().height(), 9 * total // 20) if narrow else total // 2
+            if narrow:  # the answer on top at the height its lines need (at most 9/20), the sliders get the rest
+                size = min(self._outputs.sizeHint().height(), 9 * total // 20)
+            else:  # side by side: the inputs get the width their rows ask for (up to 3/5), the answer the rest
+                content = self._inputs_scroll.widget()
+                bar = self._inputs_scroll.verticalScrollBar().sizeHint().width()
+                want = (content.sizeHint().width() if content is not None else 0) + bar + 4
+                size = max(total // 2, min(want, 3 * total // 5))
             with signals_blocked(self.splitter):
                 self.splitter.setSizes([size, total - size])
         super().resizeEvent(event)
