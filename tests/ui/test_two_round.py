@@ -87,6 +87,7 @@ def test_the_service_shows_the_core_numbers_for_the_2022_runoff(controller: TwoR
     assert view.break_evens == expected.break_evens
     assert set(model.scenario.splits) == set(first.electorates())  # type: ignore[union-attr]
     assert model.defaults is not None and model.defaults.sources["Philippe Poutou"] == f"as {MELENCHON}"
+    assert "NSPPolls" in model.credit and "MIT" in model.credit  # the compilation is credited where shown
     lead = model.lead
     assert lead is not None
     line = matchup_average(campaign.notices, MACRON, LE_PEN)
@@ -158,6 +159,7 @@ def test_sliders_show_the_range_across_pollsters(panel: TwoRoundPanel, controlle
     slider = panel.rows()[MELENCHON].sliders[0]  # Mélenchon's voters to Macron
     assert slider.band() == pytest.approx((cell.low, cell.high))
     assert cell.low < cell.high
+    assert "NSPPolls" in panel.source_label.text()
     for who in (*cell.low_by, *cell.high_by):
         assert who in slider.toolTip()
     split = controller.scenario.splits[MELENCHON]  # type: ignore[union-attr]

@@ -110,6 +110,7 @@ class TwoRoundController(QObject):
         self.lead: MatchupLead | None = None
         self.first: FirstRound | None = None
         self.first_source = ""
+        self.credit = ""  # whose compilations the polls and matrices come from (shown wherever they are)
         self.defaults: ScenarioDefaults | None = None
         self.scenario: TwoRoundScenario | None = None
         self.electorate: str | None = None
@@ -163,6 +164,10 @@ class TwoRoundController(QObject):
         if campaign is not None:
             self.matchups = matchups_asked(campaign.notices)
             self.hypotheses = hypothesis_labels(campaign.notices)
+            sources = dict.fromkeys(
+                [n.source for n in campaign.notices if n.source] + [m.source for m in campaign.matrices if m.source]
+            )
+            self.credit = "; ".join(sources)
         self.choices_changed.emit()
         if campaign is None:
             return
@@ -261,7 +266,7 @@ class TwoRoundController(QObject):
         self.averages, self.qualify = None, {}
         self.first = self.defaults = self.scenario = self.view = self.lead = None
         self.electorate = None
-        self.first_source = ""
+        self.first_source = self.credit = ""
 
     def _as_of(self) -> date | None:
         """First-round polls count up to the eve of the first round."""

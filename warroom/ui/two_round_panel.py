@@ -85,6 +85,7 @@ class TwoRoundModel(Protocol):
     lead: MatchupLead | None
     first: FirstRound | None
     first_source: str
+    credit: str
     defaults: ScenarioDefaults | None
     scenario: TwoRoundScenario | None
     electorate: str | None
@@ -513,7 +514,8 @@ class TwoRoundPanel(QWidget):
             credit = f"Splits: the average of {data.matrices} published matrices for this pair, each pollster weighted equally."
         elif data is not None:
             credit = "No pollster published a transfer matrix for this pair: the splits start even (set them)."
-        self.source_label.setText(f"{self.model.first_source}. {credit}")
+        whose = f" Polls and matrices: {self.model.credit}." if self.model.credit else ""
+        self.source_label.setText(f"{self.model.first_source}. {credit}{whose}")
 
     def show_scenario(self, scenario: TwoRoundScenario) -> None:
         """Show the model's settings (an edit, a reset, a new pair); no echo back."""
