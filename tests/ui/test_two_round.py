@@ -296,10 +296,14 @@ def test_a_two_round_contest_shows_its_panel_and_pickers_instead_of_the_sv_panel
     qtbot.waitUntil(lambda: "Mélenchon" in win.charts.plots["lead2"].titleLabel.text)
     assert sorted(win.charts.point_data("lead2")[1]) == pytest.approx(sorted(room.two_round.lead.leads))
     # the London demo (SV) gets its own panel back, which was kept, not deleted
+    saved_state = win.saveState()
     london = next(c for c in room.poll_service.contests() if c.system == CountingSystem.SV)
     room.poll_service.open_contest(london.name)
     qtbot.waitUntil(lambda: win.scenario_scroll.widget() is room.scenario_panel)
     assert not win.runoff_toolbar.isVisible() and not room.two_round.active
+    # a layout saved while France was open does not bring the runoff pickers back over London
+    win.restoreState(saved_state)
+    assert not win.runoff_toolbar.isVisible()
     room.poll_service.open_contest(FRANCE_2022_NAME)
     qtbot.waitUntil(lambda: win.scenario_scroll.widget() is room.two_round_panel)
     qtbot.waitUntil(lambda: room.two_round.view is not None)

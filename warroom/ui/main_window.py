@@ -302,6 +302,7 @@ class MainWindow(QMainWindow):
         if panel is None or sv is None:
             return
         self._sv_widget = sv
+        self._two_round_on = on
         wanted = panel if on else sv
         self.runoff_toolbar.setVisible(on and not self.presenting)
         if getattr(self, "_scenario_widget", None) is wanted:
@@ -465,6 +466,8 @@ class MainWindow(QMainWindow):
     def restoreState(self, state: QByteArray | bytes, version: int = 0) -> bool:  # type: ignore[override]
         """Docks as saved, and their sizes kept as the shares the docks take from then on."""
         ok = super().restoreState(state, version)
+        if hasattr(self, "runoff_toolbar"):  # a saved layout does not decide it: the open contest's system does
+            self.runoff_toolbar.setVisible(getattr(self, "_two_round_on", False) and not self.presenting)
         # Leaving meeting mode restores the same state: the shares stand. A saved layout sets new ones.
         if ok and not self.presenting and state is not getattr(self, "_dock_state", None):
             self._adopt_pending = True
