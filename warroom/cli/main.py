@@ -21,7 +21,7 @@ from warroom.cli import contest as contest_cli
 from warroom.cli.common import CliError, contest_of, emit_json, open_for_cli, read_cli_file, table
 from warroom.core.count import CountError, CountRules, Overvote, count_ballots
 from warroom.core.csvformat import CsvFormatError, parse_ballot_file, parse_polls_csv, polls_to_csv
-from warroom.core.types import EXHAUSTED, Contest, Poll
+from warroom.core.types import EXHAUSTED, Contest, CountingSystem, Poll
 from warroom.paths import write_private_atomic
 from warroom.store.errors import StoreError
 
@@ -57,9 +57,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("contests", parents=[common], help="list the contests in the store")
     contest_cli.add_parser(sub, common)
     p = sub.add_parser("polls", parents=[common], help="list the polls of a contest")
-    p = sub.add_parser("import", parents=[common], help="import polls from a CSV file (all or nothing)")
-    p.add_argument("file", type=Path)
+    p = sub.add_parser(
+        "import",
+        parents=[common],
+        help="import polls from a poll CSV, a campaign bundle, or a French poll compilation (all or nothing)",
+    )
+    p.add_argument("file", type=Path, help="a file, or a folder holding a compilation's files")
     p.add_argument("--dry-run", action="store_true", help="check the file, write nothing")
+    p.add_argument(
+        "--new-contest",
+        metavar="NAME",
+        help="a compilation only: make a two-round contest NAME of its candidates and import into it",
+    )
+    p.add_argument(
+        "--election-date",
+        type=date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="with --new-contest: the first round's polling day (default 2027-04-11, provisional)",
+    )
     p = sub.add_parser("export", parents=[common], help="export polls to a CSV file (formulas escaped)")
     p.add_argument("file", type=Path, nargs="?")
     p.add_argument("--bundle", type=Path, metavar="FILE", help="write the contest's whole campaign to one file")
@@ -76,6 +91,14 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--full-preferential", action="store_true", help="a paper must rank all but one")
     p = sub.add_parser("average", parents=[common], help="poll average, leads and a back-test against the result")
     p.add_argument("--as-of", type=date.fromisoformat, metavar="YYYY-MM-DD", help="use only polls known by then")
+    two = p.add_argument_group("two-round contests")
+    two.add_argument("--matchup", metavar="A/B", help="the runoff pair, e.g. macron-le-pen or 'Macron/Le Pen'")
+    two.add_argument("--hypothesis", metavar="LABEL", help="see the first round through this hypothesis")
+    p = sub.add_parser(
+        "qualify", parents=[common], help="two-round contests: first-round averages and P(each reaches the runoff)"
+    )
+    p.add_argument("--as-of", type=date.fromisoformat, metavar="YYYY-MM-DD", help="use only polls known by then")
+    p.add_argument("--hypothesis", metavar="LABEL", help="see the first round through this hypothesis")
     p = sub.add_parser("scenario", parents=[common], help="evaluate a transfer/message scenario")
     _add_scenario_options(p)
     sub.add_parser(
@@ -178,6 +201,10 @@ def _contest_and_polls(args: argparse.Namespace) -> tuple[Contest, list[Poll]]:
 
 
 def cmd_polls(args: argparse.Namespace, out: TextIO) -> int:
+    from warroom.cli import two_round
+
+    if two_round.is_two_round(args):
+        return two_round.cmd_notices(args, out)
     contest, polls = _contest_and_polls(args)
     if args.json:
         emit_json({"contest": contest.name, "polls": [poll_json(p) for p in polls]}, out)
@@ -207,15 +234,24 @@ def _read_text(path: Path) -> str:
 
 
 def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
+    from warroom.cli import two_round
     from warroom.store import polls as repo
     from warroom.store.db import translated
 
+    compilation = two_round.compilation_of(args, out)  # recognised by its header (or a folder of them)
+    if compilation is not None:
+        return two_round.import_compilation(args, compilation, out)
+    if args.new_contest:
+        raise CliError(f"{args.file}: --new-contest takes a poll compilation (NSPPolls or Mieux Voter)", code=2)
     text = _read_text(args.file)
     if contest_cli.looks_like_bundle(text):  # a campaign bundle, not a poll CSV
         return contest_cli.import_bundle_text(args, text, out)
     store = open_for_cli(args)
     try:
         contest = contest_of(store, args)
+        if contest.system == CountingSystem.TWO_ROUND:  # the poll CSV extended with questions
+            store.close()
+            return two_round.import_question_csv(args, text, contest, out)
         try:
             parsed = parse_polls_csv(text, contest, today=date.today())
         except CsvFormatError as exc:
@@ -396,9 +432,23 @@ def _print_report(args: argparse.Namespace, out: TextIO, build: Callable[[Any, C
 
 
 def cmd_average(args: argparse.Namespace, out: TextIO) -> int:
+    from warroom.cli import two_round
     from warroom.cli.reports import average_report
 
+    if two_round.is_two_round(args):
+        return two_round.cmd_two_round_average(args, out)
+    if args.matchup or args.hypothesis:
+        raise CliError("--matchup and --hypothesis are for two-round contests", code=2)
+
     return _print_report(args, out, lambda store, contest: average_report(store, contest, as_of=args.as_of))
+
+
+def cmd_qualify(args: argparse.Namespace, out: TextIO) -> int:
+    from warroom.cli import two_round
+
+    if not two_round.is_two_round(args):
+        raise CliError("qualify is for two-round contests (--contest NAME)", code=2)
+    return two_round.cmd_qualify(args, out)
 
 
 def cmd_scenario(args: argparse.Namespace, out: TextIO) -> int:
@@ -444,6 +494,7 @@ COMMANDS = {
     "export": cmd_export,
     "count": cmd_count,
     "average": cmd_average,
+    "qualify": cmd_qualify,
     "scenario": cmd_scenario,
     "render": cmd_render,
     "backtest": cmd_backtest,

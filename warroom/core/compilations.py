@@ -25,15 +25,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
-from warroom.core.csvformat import LineError
+from warroom.core.csvformat import CsvFormatError, LineError, parse_polls_csv
 from warroom.core.france import (
+    MATRIX_SUM_TOLERANCE,
     MIEUXVOTER_CREDIT,
     NSPPOLLS_CREDIT,
     FranceFormatError,
+    Hypothesis,
+    Matchup,
     PollNotice,
     RoundResult,
     TransferMatrix,
+    TransferRow,
     counts,
     name_key,
     parse_mieuxvoter,
@@ -41,7 +46,7 @@ from warroom.core.france import (
     parse_nsppolls_reports,
     parse_official_results,
 )
-from warroom.core.types import Candidate, Contest, CountingSystem, Party, Rules
+from warroom.core.types import EXHAUSTED, Candidate, Contest, CountingSystem, Party, Rules
 
 NSP_POLLS = "nsppolls_presidentielle.csv"
 NSP_REPORTS = "nsppolls_reports.csv"
@@ -256,12 +261,16 @@ def _ascii(text: str) -> str:
     return "".join(ch for ch in plain if not unicodedata.combining(ch))
 
 
+def surname(name: str) -> str:
+    """Everything after the first name ("Marine Le Pen" -> "Le Pen"; "Jean-Luc Mélenchon" -> "Mélenchon")."""
+    words = name.split()
+    return " ".join(words[1:]) if len(words) > 1 else name
+
+
 def candidate_code(name: str) -> str:
     """A candidate code from a full name: the surname, lower case, unaccented ("Marine Le Pen" -> "le-pen",
     "Jean-Luc Mélenchon" -> "melenchon")."""
-    words = name.split()
-    surname = " ".join(words[1:]) if len(words) > 1 else name
-    slug = "".join(ch if ch.isalnum() else "-" for ch in _ascii(surname).casefold())
+    slug = "".join(ch if ch.isalnum() else "-" for ch in _ascii(surname(name)).casefold())
     return "-".join(part for part in slug.split("-") if part)[:40] or "candidate"
 
 
@@ -345,6 +354,7 @@ def contest_from_compilation(
             n,
             party_codes.get(compilation.parties.get(n, "").strip()),
             PALETTE[i % len(PALETTE)],
+            short_name=surname(n),
         )
         for i, n in enumerate(names)
     )
@@ -362,3 +372,155 @@ def contest_from_compilation(
         notes=f"{notes} {credit}".strip(),
         demo=demo,
     )
+
+
+# --- the poll CSV, extended with questions --------------------------------------------------------------------
+
+QUESTION_COLUMNS = ("question", "poll_id")
+"""The extended poll CSV's two extra columns (README, "Two-round polls"): `question` names a row's question
+(a hypothesis label for its first: figures, a matchup label for its second: figures), and `poll_id` tells
+notices of one pollster and fieldwork apart. Rows with the same pollster, fieldwork and poll_id are one
+notice; within it, a question label may appear once per round."""
+
+NEITHER_NAMES = ("exhausted", "neither", "abstention", "none")
+"""A transfer column's destination meaning "neither finalist" (abstain, blank or null) in a two-round contest:
+the poll CSV's `exhausted` and its plain-language synonyms."""
+
+
+@dataclass(frozen=True)
+class QuestionCsv:
+    """A poll CSV read for a two-round contest.
+
+    Attributes:
+        notices: poll notices, each with the hypotheses and matchups of its rows.
+        matrices: a matrix per notice whose rows carry transfer: columns.
+        errors: every problem with its line and column (nothing may be stored when there is one).
+    """
+
+    notices: tuple[PollNotice, ...]
+    matrices: tuple[TransferMatrix, ...]
+    errors: tuple[LineError, ...]
+
+
+def _split_columns(text: str) -> tuple[str, list[tuple[int, dict[str, str]]], list[int]]:
+    """The CSV without the question columns, each data record's extra values and original line, and the line
+    of each record of the text returned (records in the same order)."""
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    header = next(reader, [])
+    keep = [i for i, h in enumerate(header) if h.strip().casefold() not in QUESTION_COLUMNS]
+    extra = {h.strip().casefold(): i for i, h in enumerate(header) if h.strip().casefold() in QUESTION_COLUMNS}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([header[i] for i in keep])
+    records: list[tuple[int, dict[str, str]]] = []
+    try:
+        for row in reader:
+            records.append((reader.line_num, {k: (row[i].strip() if i < len(row) else "") for k, i in extra.items()}))
+            writer.writerow([row[i] if i < len(row) else "" for i in keep] + row[len(header) :])
+    except csv.Error:
+        pass  # parse_polls_csv reads the same text and reports where it stops being CSV
+    stripped = out.getvalue()
+    lines = []
+    again = csv.reader(io.StringIO(stripped, newline=""))
+    next(again, None)
+    for _ in again:
+        lines.append(again.line_num)
+    return stripped, records, lines
+
+
+def parse_question_csv(text: str, contest: Contest, *, today: date | None = None) -> QuestionCsv:
+    """Read the extended poll CSV (QUESTION_COLUMNS) for a two-round contest: every row checked as a poll CSV
+    row is (core.csvformat), then grouped into notices; duplicates are judged per question.
+
+    Args:
+        text: the file's text.
+        contest: the two-round contest (its candidates resolve the column names).
+        today: for the "fieldwork in the future" check.
+    """
+    stripped, records, stripped_lines = _split_columns(text)
+    try:
+        parsed = parse_polls_csv(stripped, contest, today=today)
+    except CsvFormatError as exc:
+        return QuestionCsv((), (), (LineError(1, "file", str(exc)),))
+    original = dict(zip(stripped_lines, (line for line, _ in records), strict=False))
+    extras = dict(zip(stripped_lines, (values for _, values in records), strict=False))
+    errors = [
+        LineError(original.get(e.line, e.line), e.field, e.message)
+        for e in parsed.errors
+        if not (e.field == "pollster" and e.message.startswith("duplicate of line"))  # judged per question below
+    ]
+    names = {c.code: c.name for c in contest.candidates}
+    groups: dict[tuple[str, str, date, date], dict[str, Any]] = {}
+    for poll, line in zip(parsed.polls, parsed.lines, strict=True):
+        extra = extras.get(line, {})
+        line = original.get(line, line)
+        label, pid = extra.get("question", ""), extra.get("poll_id", "")
+        key = (pid, name_key(poll.pollster), poll.fieldwork_start, poll.fieldwork_end)
+        g = groups.setdefault(key, {"poll": poll, "pid": pid, "line": line, "h": {}, "m": {}, "t": {}})
+        firsts = {names[c]: v for c, v in poll.first_round.items() if c in names}
+        if firsts:
+            if label in g["h"]:
+                errors.append(LineError(line, "question", f"hypothesis {label!r} is also on line {g['h'][label].line}"))
+            else:
+                g["h"][label] = Hypothesis(label, firsts, line)
+        if poll.second_round:
+            pair = [(names[c], v) for c, v in poll.second_round.items() if c in names]
+            if len(pair) != 2:
+                errors.append(LineError(line, "second", f"a runoff matchup needs two candidates, found {len(pair)}"))
+            elif label in g["m"]:
+                errors.append(LineError(line, "question", f"matchup {label!r} is also on line {g['m'][label].line}"))
+            else:
+                (a, sa), (b, sb) = pair
+                g["m"][label] = Matchup(label, a, b, sa, sb, line)
+        for t in poll.transfers:
+            to = "" if t.to_candidate == EXHAUSTED else names.get(t.to_candidate, t.to_candidate)
+            g["t"].setdefault(names.get(t.from_candidate, t.from_candidate), {})[to] = (t.share, line)
+    notices: list[PollNotice] = []
+    matrices: list[TransferMatrix] = []
+    for g in groups.values():
+        p = g["poll"]
+        notices.append(
+            PollNotice(
+                g["pid"],
+                p.pollster.strip(),
+                p.client,
+                p.fieldwork_start,
+                p.fieldwork_end,
+                p.sample_size,
+                "",
+                None,
+                tuple(g["h"].values()),
+                tuple(g["m"].values()),
+                "poll CSV",
+            )
+        )
+        if not g["t"]:
+            continue
+        finalists = list(dict.fromkeys(to for cells in g["t"].values() for to in cells if to))
+        if len(finalists) != 2:
+            errors.append(LineError(g["line"], "transfer", f"the transfers name {len(finalists)} finalists, not two"))
+            continue
+        a, b = finalists
+        asked = next((m for m in g["m"].values() if {m.a, m.b} == {a, b}), None)
+        if asked is not None:  # the finalists in the order the notice's own matchup names them
+            a, b = asked.a, asked.b
+        rows: dict[str, TransferRow] = {}
+        for origin, cells in g["t"].items():
+            line = min(ln for _, ln in cells.values())
+            if a not in cells or b not in cells:
+                errors.append(LineError(line, "transfer", f"{origin}'s voters need a figure for both {a} and {b}"))
+                continue
+            to_a, to_b = cells[a][0], cells[b][0]
+            neither = cells[""][0] if "" in cells else 100.0 - to_a - to_b
+            if neither < 0 or abs(to_a + to_b + neither - 100.0) > MATRIX_SUM_TOLERANCE:
+                errors.append(
+                    LineError(line, "transfer", f"{origin}'s voters sum to {to_a + to_b + neither:g}, not 100")
+                )
+                continue
+            rows[origin] = TransferRow(to_a, to_b, neither, line)
+        matrices.append(
+            TransferMatrix(g["pid"], p.pollster.strip(), p.fieldwork_start, p.fieldwork_end, a, b, rows, "poll CSV")
+        )
+    errors.sort(key=lambda e: e.line)
+    notices.sort(key=lambda p: (p.fieldwork_end, p.fieldwork_start, p.id))
+    return QuestionCsv(tuple(notices), tuple(matrices), tuple(errors))

@@ -25,11 +25,13 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from statistics import NormalDist
 from typing import Any, NamedTuple
 
 from warroom.core.averaging import AverageSeries, Observation, share_variance, smooth_many
-from warroom.core.france import PollNotice, RoundResult, TransferMatrix, name_key
+from warroom.core.france import PollNotice, RoundResult, TransferMatrix
+from warroom.core.france import name_key as _name_key
 from warroom.core.two_round import (
     POLLING_SD,
     FirstRound,
@@ -45,13 +47,22 @@ from warroom.core.types import Rules
 __all__ = [
     "Campaign",
     "CandidateAverages",
+    "FirstRoundModel",
     "MatchupAverage",
+    "TwoRoundBacktest",
+    "TwoRoundReport",
+    "backtest_two_round",
     "candidate_averages",
+    "first_round_model",
     "first_round_of",
     "hypothesis_labels",
     "matchup_average",
     "matchups_asked",
+    "publication_blackouts",
     "qualify_odds",
+    "resolve_matchup",
+    "runoff_from_matrices",
+    "two_round_report",
 ]
 
 HYPOTHESIS_SHRINK = 2.0
@@ -60,6 +71,13 @@ notice moves its candidates by a third of what that notice says, in five notices
 
 DRIFT_SD_PER_DAY = 0.25
 """Daily random-walk sd of a share (points): core.averaging's default, about 1.3 points a month unprompted."""
+
+
+@lru_cache(maxsize=8192)
+def name_key(name: str) -> str:
+    """core.france.name_key, remembered: a campaign has a few hundred distinct names in tens of thousands of
+    figures, and the accent folding was three quarters of an average's time."""
+    return _name_key(name)
 
 
 class Campaign(NamedTuple):
@@ -273,12 +291,97 @@ def hypothesis_effects(
     return {label: {key: sum(d) / (len(d) + shrink) for key, d in by_key.items()} for label, by_key in sums.items()}
 
 
-def _lineup(notices: Sequence[PollNotice], hypothesis: str | None) -> tuple[str, ...]:
-    for p in reversed(notices):
-        chosen = [h for h in p.hypotheses if (hypothesis is None or h.label == hypothesis)]
-        if chosen:
-            return max(chosen, key=lambda h: len(h.shares)).candidates
-    return ()
+def _lineups(notices: Sequence[PollNotice]) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
+    """Label -> its candidate list as last asked (the widest, if a notice asks it twice), and the widest list
+    of the latest notice (the pooled view's lineup)."""
+    lineups: dict[str, tuple[str, ...]] = {}
+    for p in notices:  # oldest first: later notices overwrite
+        for label in {h.label for h in p.hypotheses}:
+            lineups[label] = max((h for h in p.hypotheses if h.label == label), key=lambda h: len(h.shares)).candidates
+    latest = next((p for p in reversed(notices) if p.hypotheses), None)
+    pooled = max(latest.hypotheses, key=lambda h: len(h.shares)).candidates if latest is not None else ()
+    return lineups, pooled
+
+
+@dataclass(frozen=True)
+class FirstRoundModel:
+    """Every candidate's pooled first-round average (hypothesis effects removed), from which any hypothesis's
+    view is a shift: switching hypothesis costs no smoothing (the panel's picker).
+
+    Attributes:
+        pooled: name_key -> the pooled average.
+        names: name_key -> the name as last written.
+        effects: label -> name_key -> effect (points).
+        lineups: label -> its candidate list as last asked.
+        default_lineup: the widest list of the latest notice.
+        polls: notices that went in.
+    """
+
+    pooled: Mapping[str, AverageSeries]
+    names: Mapping[str, str]
+    effects: Mapping[str, Mapping[str, float]]
+    lineups: Mapping[str, tuple[str, ...]]
+    default_lineup: tuple[str, ...]
+    polls: int
+
+    def view(self, hypothesis: str | None = None) -> CandidateAverages:
+        """The averages seen through one hypothesis (its effects added back, its candidates), or pooled.
+
+        Raises:
+            ValueError: `hypothesis` is not a label any notice asks.
+        """
+        if hypothesis is not None and hypothesis not in self.lineups:
+            raise ValueError(f"no poll asks the first-round hypothesis {hypothesis!r}")
+        lineup = self.default_lineup if hypothesis is None else self.lineups[hypothesis]
+        shift_of = self.effects.get(hypothesis, {}) if hypothesis is not None else {}
+        series: dict[str, AverageSeries] = {}
+        for name in lineup:
+            key = name_key(name)
+            s = self.pooled[key]
+            shift = shift_of.get(key, 0.0)
+            series[name] = (
+                s
+                if shift == 0.0
+                else AverageSeries(s.days, s.mean + shift, s.lower + shift, s.upper + shift, s.house_effects, s.level)
+            )
+        named = {label: {self.names.get(k, k): v for k, v in by_key.items()} for label, by_key in self.effects.items()}
+        return CandidateAverages(series, lineup, hypothesis, named, self.polls)
+
+
+def first_round_model(
+    notices: Iterable[PollNotice], *, as_of: date | None = None, level: float = 0.9
+) -> FirstRoundModel:
+    """Smooth every candidate named in any hypothesis, hypothesis effects removed (module docstring).
+
+    Args:
+        notices: poll notices.
+        as_of: only notices whose fieldwork ended by this day; the series end there.
+        level: the band's coverage.
+    """
+    chosen = sorted(
+        (p for p in notices if p.hypotheses and (as_of is None or p.fieldwork_end <= as_of)),
+        key=lambda p: (p.fieldwork_end, p.fieldwork_start, p.id),
+    )
+    effects = hypothesis_effects(chosen)
+    lineups, default = _lineups(chosen)
+    names: dict[str, str] = {}
+    obs: dict[str, list[Observation]] = {}
+    for p in chosen:
+        per: dict[str, list[float]] = {}
+        for h in p.hypotheses:
+            eff = effects.get(h.label, {})
+            for name, share in h.shares.items():
+                key = name_key(name)
+                names[key] = name
+                per.setdefault(key, []).append(share - eff.get(key, 0.0))
+        mid = _midpoint(p)
+        for key, values in per.items():
+            value = sum(values) / len(values)
+            obs.setdefault(key, []).append(Observation(mid, value, share_variance(value, p.sample_size), p.institute))
+    end = float(as_of.toordinal()) if as_of is not None else None
+    order = list(obs)
+    smoothed = smooth_many([obs[k] for k in order], end_day=end, drift_sd_per_day=DRIFT_SD_PER_DAY, level=level)
+    return FirstRoundModel(dict(zip(order, smoothed, strict=True)), names, effects, lineups, default, len(chosen))
 
 
 def candidate_averages(
@@ -288,7 +391,7 @@ def candidate_averages(
     as_of: date | None = None,
     level: float = 0.9,
 ) -> CandidateAverages:
-    """Per-candidate first-round averages across hypotheses (module docstring).
+    """Per-candidate first-round averages across hypotheses (module docstring): first_round_model(...).view().
 
     Args:
         notices: poll notices.
@@ -299,41 +402,7 @@ def candidate_averages(
     Raises:
         ValueError: `hypothesis` is not a label any notice asks.
     """
-    chosen = sorted(
-        (p for p in notices if p.hypotheses and (as_of is None or p.fieldwork_end <= as_of)),
-        key=lambda p: (p.fieldwork_end, p.fieldwork_start, p.id),
-    )
-    if hypothesis is not None and not any(h.label == hypothesis for p in chosen for h in p.hypotheses):
-        raise ValueError(f"no poll asks the first-round hypothesis {hypothesis!r}")
-    effects = hypothesis_effects(chosen)
-    lineup = _lineup(chosen, hypothesis)
-    keys = {name_key(n): n for n in lineup}
-    obs: dict[str, list[Observation]] = {k: [] for k in keys}
-    for p in chosen:
-        per: dict[str, list[float]] = {}
-        for h in p.hypotheses:
-            eff = effects.get(h.label, {})
-            for name, share in h.shares.items():
-                key = name_key(name)
-                if key in obs:
-                    per.setdefault(key, []).append(share - eff.get(key, 0.0))
-        for key, values in per.items():
-            value = sum(values) / len(values)
-            obs[key].append(Observation(_midpoint(p), value, share_variance(value, p.sample_size), p.institute))
-    end = float(as_of.toordinal()) if as_of is not None else None
-    order = list(keys)
-    smoothed = smooth_many([obs[k] for k in order], end_day=end, drift_sd_per_day=DRIFT_SD_PER_DAY, level=level)
-    series: dict[str, AverageSeries] = {}
-    chosen_eff = effects.get(hypothesis, {}) if hypothesis is not None else {}
-    for key, s in zip(order, smoothed, strict=True):
-        shift = chosen_eff.get(key, 0.0)
-        series[keys[key]] = (
-            s
-            if shift == 0.0
-            else AverageSeries(s.days, s.mean + shift, s.lower + shift, s.upper + shift, s.house_effects, s.level)
-        )
-    named = {label: {keys.get(k, k): v for k, v in by_key.items()} for label, by_key in effects.items()}
-    return CandidateAverages(series, lineup, hypothesis, named, len(chosen))
+    return first_round_model(notices, as_of=as_of, level=level).view(hypothesis)
 
 
 def qualify_odds(
@@ -384,3 +453,150 @@ def runoff_from_matrices(
     b_key = next(k for k in first.votes if name_key(k) == name_key(b))
     scenario = TwoRoundScenario(a_key, b_key, filled.splits)
     return RunoffFromMatrices(project(first, scenario), filled.sources, defaults.matrices)
+
+
+# --- the whole report: what `warroom average` prints for a two-round contest, and the panel shows -------------
+
+
+@dataclass(frozen=True)
+class TwoRoundBacktest:
+    """A finished two-round race against its official results.
+
+    Attributes:
+        first: candidate -> (eve-of-round-one average, official share of valid votes), average order.
+        mean_abs_error: the first round's mean absolute error (points).
+        a: the runoff's winner (official).
+        b: the loser.
+        official: a's official share of valid votes in the runoff (%).
+        from_matrices: the runoff the published matrices imply from the official first round (None: no matrix).
+        head_to_head: the smoothed a / b matchup average on the eve of the runoff (None: no poll).
+        first_eve: the day of the first-round average.
+        second_eve: the day of the head-to-head average.
+    """
+
+    first: Mapping[str, tuple[float, float]]
+    mean_abs_error: float
+    a: str
+    b: str
+    official: float
+    from_matrices: RunoffFromMatrices | None
+    head_to_head: MatchupAverage | None
+    first_eve: date
+    second_eve: date
+
+
+def backtest_two_round(campaign: Campaign, *, proxies: Mapping[str, str] | None = None) -> TwoRoundBacktest | None:
+    """Eve-of-round-one average against round one, and the runoff from the matrices and from the head-to-head
+    polls against round two. None unless both official rounds are stored.
+
+    Args:
+        campaign: the contest's notices, matrices and official rounds.
+        proxies: electorates with no published matrix row -> the electorate whose split they take (default:
+            the mean of the published eliminated candidates', see splits_for_first_round).
+    """
+    one, two = campaign.results.get(1), campaign.results.get(2)
+    if one is None or two is None or len(two.votes) != 2:
+        return None
+    first_eve = date.fromordinal(one.day.toordinal() - 1)
+    second_eve = date.fromordinal(two.day.toordinal() - 1)
+    averages = candidate_averages(campaign.notices, as_of=first_eve)
+    official = {name_key(k): 100.0 * v / one.valid for k, v in one.votes.items()}
+    first = {k: (v, official[name_key(k)]) for k, v in averages.latest().items() if name_key(k) in official}
+    mae = sum(abs(x - y) for x, y in first.values()) / len(first) if first else math.nan
+    (a, va), (b, vb) = sorted(two.votes.items(), key=lambda kv: -kv[1])
+    from_matrices: RunoffFromMatrices | None = None
+    if any({name_key(m.a), name_key(m.b)} == {name_key(a), name_key(b)} for m in campaign.matrices):
+        first_round = first_round_of(one)
+        filled_proxies = {k: v for k, v in (proxies or {}).items() if k in first_round.votes}
+        defaults = defaults_from_matrices(campaign.matrices, a, b, until=second_eve)
+        filled = splits_for_first_round(defaults, first_round, proxies=filled_proxies)
+        projection = project(first_round, TwoRoundScenario(a, b, filled.splits))
+        from_matrices = RunoffFromMatrices(projection, filled.sources, defaults.matrices)
+    h2h = matchup_average(campaign.notices, a, b, as_of=second_eve)
+    return TwoRoundBacktest(
+        first,
+        mae,
+        a,
+        b,
+        100.0 * va / (va + vb),
+        from_matrices,
+        None if h2h.share.empty else h2h,
+        first_eve,
+        second_eve,
+    )
+
+
+@dataclass(frozen=True)
+class TwoRoundReport:
+    """Averages, qualification and the runoff for one day: one source for the CLI and the panel.
+
+    Attributes:
+        first: per-candidate first-round averages.
+        qualify: candidate -> P(reaches the runoff).
+        matchup: the chosen runoff matchup's average (None when no poll asks one).
+        others: the other matchups asked, (a, b, notices), most asked first.
+        backtest: against the official results, when both rounds are stored.
+    """
+
+    first: CandidateAverages
+    qualify: Mapping[str, float]
+    matchup: MatchupAverage | None
+    others: tuple[tuple[str, str, int], ...]
+    backtest: TwoRoundBacktest | None
+
+
+def default_matchup(notices: Sequence[PollNotice], first: CandidateAverages) -> tuple[str, str] | None:
+    """The runoff to show first: the two leading candidates' matchup if any poll asks it, else the most asked."""
+    asked = matchups_asked(notices)
+    if not asked:
+        return None
+    top = list(first.latest())[:2]
+    if len(top) == 2:
+        pair = {name_key(top[0]), name_key(top[1])}
+        for a, b, _ in asked:
+            if {name_key(a), name_key(b)} == pair:
+                return (top[0], top[1])
+    return asked[0][0], asked[0][1]
+
+
+def two_round_report(
+    campaign: Campaign,
+    *,
+    rules: Rules | None = None,
+    as_of: date | None = None,
+    hypothesis: str | None = None,
+    matchup: tuple[str, str] | None = None,
+    proxies: Mapping[str, str] | None = None,
+) -> TwoRoundReport:
+    """Everything `warroom average` prints for a two-round contest (and the panel shows).
+
+    Args:
+        campaign: the contest's notices, matrices and official rounds.
+        rules: the contest's rules (qualification: top two, or a threshold).
+        as_of: only polls known by then.
+        hypothesis: see the campaign through this first-round hypothesis (None: pooled).
+        matchup: the runoff pair (default_matchup when None).
+        proxies: for the back-test's matrices (backtest_two_round).
+    """
+    first = candidate_averages(campaign.notices, hypothesis=hypothesis, as_of=as_of)
+    qualify = qualify_odds(first, rules)
+    notices = [p for p in campaign.notices if as_of is None or p.fieldwork_end <= as_of]
+    pair = matchup or default_matchup(notices, first)
+    chosen = matchup_average(notices, *pair, as_of=as_of) if pair is not None else None
+    if chosen is not None and chosen.share.empty:
+        chosen = None
+    key = {name_key(pair[0]), name_key(pair[1])} if pair is not None else set()
+    others = tuple(m for m in matchups_asked(notices) if {name_key(m[0]), name_key(m[1])} != key)
+    return TwoRoundReport(first, qualify, chosen, others, backtest_two_round(campaign, proxies=proxies))
+
+
+PUBLICATION_BLACKOUT_DAYS = 1
+"""Days before polling day on which no poll may be published or commented on, polling day itself included in
+the blackout: the eve and the day of each round (loi n° 77-808 du 19 juillet 1977, art. 11, as amended in
+2002). The timeline shades these days."""
+
+
+def publication_blackouts(first_round: date, second_round: date | None = None) -> tuple[tuple[date, date], ...]:
+    """The legal poll-publication blackouts of a two-round contest: (first day, last day) for each round."""
+    days = [first_round] + ([second_round] if second_round is not None else [])
+    return tuple((date.fromordinal(d.toordinal() - PUBLICATION_BLACKOUT_DAYS), d) for d in days)
