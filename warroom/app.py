@@ -128,12 +128,14 @@ class WarRoom:
     def _build_two_round(self) -> None:
         """Two-round contests (issue 11): their runoff panel and matchup pickers, fed from the store's poll
         questions; the window shows them instead of the SV panel when such a contest is open."""
-        from warroom.demo import FAR_LEFT_2022
+        from warroom.demo import FAR_LEFT_2022, FRANCE_2022_NAME
         from warroom.services.two_round_service import StoreCampaigns, TwoRoundController
         from warroom.ui.two_round_panel import TwoRoundPanel
         from warroom.ui.two_round_pickers import TwoRoundPickers, chart_lead
 
-        self.two_round = TwoRoundController(StoreCampaigns(self.store.sessions), proxies=FAR_LEFT_2022)
+        self.two_round = TwoRoundController(
+            StoreCampaigns(self.store.sessions), proxies={FRANCE_2022_NAME: FAR_LEFT_2022}
+        )
         self.two_round_panel = TwoRoundPanel(self.two_round)
         self.two_round_pickers = TwoRoundPickers(self.two_round)
         win, model = self.window, self.two_round

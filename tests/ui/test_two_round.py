@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -21,10 +20,9 @@ from warroom.core.france import ABSTAINERS, BLANK_NULL
 from warroom.core.two_round import RunoffSplit
 from warroom.core.two_round_pipeline import (
     Campaign,
-    candidate_averages,
     matchup_average,
     matchups_asked,
-    qualify_odds,
+    two_round_report,
 )
 from warroom.core.two_round_view import default_scenario, evaluate, first_round_from, matchup_points, question_text
 from warroom.core.types import CountingSystem
@@ -37,7 +35,6 @@ from warroom.ui.two_round_pickers import TwoRoundPickers
 pytestmark = pytest.mark.gui
 
 MACRON, LE_PEN, MELENCHON = "Emmanuel Macron", "Marine Le Pen", "Jean-Luc Mélenchon"
-EVE = FRANCE_2022_FIRST - timedelta(days=1)
 
 
 @pytest.fixture
@@ -62,7 +59,7 @@ def france(store) -> object:
 
 @pytest.fixture
 def controller(qtbot, store, france) -> TwoRoundController:
-    model = TwoRoundController(StoreCampaigns(store.sessions), proxies=FAR_LEFT_2022)
+    model = TwoRoundController(StoreCampaigns(store.sessions), proxies={FRANCE_2022_NAME: FAR_LEFT_2022})
     with qtbot.waitSignal(model.view_ready, timeout=20000):
         model.set_contest(france)
     return model
@@ -73,9 +70,13 @@ def test_the_service_shows_the_core_numbers_for_the_2022_runoff(controller: TwoR
     campaign = model.campaign
     assert model.active and campaign is not None and len(campaign.matrices) == 35
     assert model.matchup == (MACRON, LE_PEN)  # the leading two, A the one the head-to-heads put ahead
-    # The same inputs through core directly give the very same numbers (one number, one place).
-    averages = candidate_averages(campaign.notices, as_of=EVE)
-    assert model.qualify == qualify_odds(averages, france.counting_rules)
+    # The same numbers as `warroom average` prints (core.two_round_pipeline.two_round_report): one number, one place.
+    report = two_round_report(campaign, rules=france.counting_rules, proxies=FAR_LEFT_2022)
+    averages = report.first
+    assert model.qualify == report.qualify
+    assert report.matchup is not None and (report.matchup.a, report.matchup.b) == model.matchup
+    assert model.lead is not None and model.lead.average.win_probability() == report.matchup.win_probability()
+    assert model.averages is not None and model.averages.latest() == averages.latest()
     first, said = first_round_from(campaign.results, averages.latest())
     assert said.startswith("Official first round") and first.registered == 48_747_876
     defaults = default_scenario(first, campaign.matrices, MACRON, LE_PEN, proxies=FAR_LEFT_2022)
@@ -89,9 +90,7 @@ def test_the_service_shows_the_core_numbers_for_the_2022_runoff(controller: TwoR
     assert model.defaults is not None and model.defaults.sources["Philippe Poutou"] == f"as {MELENCHON}"
     assert "NSPPolls" in model.credit and "MIT" in model.credit  # the compilation is credited where shown
     lead = model.lead
-    assert lead is not None
-    line = matchup_average(campaign.notices, MACRON, LE_PEN)
-    assert lead.average.lead.mean == pytest.approx(line.lead.mean)
+    assert lead.average.lead.mean == pytest.approx(report.matchup.lead.mean)
     assert list(lead.leads) == pytest.approx(matchup_points(campaign.notices, MACRON, LE_PEN)[1])
 
 
@@ -260,8 +259,8 @@ def test_pickers_switch_the_matchup_and_hypothesis_and_show_qualify_and_win_odds
     with qtbot.waitSignal(controller.qualify_ready, timeout=5000):
         pickers.hypothesis_combo.setCurrentIndex(pickers.hypothesis_combo.findData(label))
     assert controller.hypothesis == label
-    expected = qualify_odds(candidate_averages(campaign.notices, hypothesis=label, as_of=EVE), france.counting_rules)
-    assert controller.qualify == expected
+    report = two_round_report(campaign, rules=france.counting_rules, hypothesis=label, matchup=controller.matchup)
+    assert controller.qualify == report.qualify
 
 
 def test_a_two_round_contest_shows_its_panel_and_pickers_instead_of_the_sv_panel(france_room, qtbot) -> None:

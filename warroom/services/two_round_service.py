@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import date, timedelta
 from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -94,11 +93,12 @@ class TwoRoundController(QObject):
         source: CampaignSource | None = None,
         parent: QObject | None = None,
         *,
-        proxies: Mapping[str, str] | None = None,
+        proxies: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         super().__init__(parent)
         self._source = source
-        self._proxies = dict(proxies or {})  # electorates no matrix publishes -> the published one they follow
+        # contest name -> {electorate no matrix publishes: the published one it follows}, as the CLI uses them
+        self._proxies = dict(proxies or {})
         self.contest: Contest | None = None
         self.campaign: Campaign | None = None
         self.matchups: list[tuple[str, str, int]] = []
@@ -268,16 +268,13 @@ class TwoRoundController(QObject):
         self.electorate = None
         self.first_source = self.credit = ""
 
-    def _as_of(self) -> date | None:
-        """First-round polls count up to the eve of the first round."""
-        return self.contest.election_date - timedelta(days=1) if self.contest is not None else None
-
     def _average_first_round(self) -> None:
         campaign = self.campaign
         if campaign is None:
             return
         try:
-            self.averages = candidate_averages(campaign.notices, hypothesis=self.hypothesis, as_of=self._as_of())
+            # As `warroom average` does (core.two_round_pipeline.two_round_report): every poll known, one number.
+            self.averages = candidate_averages(campaign.notices, hypothesis=self.hypothesis)
         except ValueError as exc:
             self.failed.emit(str(exc))
             self.averages = None
@@ -308,7 +305,8 @@ class TwoRoundController(QObject):
             self.first = self.scenario = self.view = self.defaults = None
             return
         self.first, self.first_source = first, said
-        self.defaults = default_scenario(first, campaign.matrices, a, b, proxies=self._proxies)
+        proxies = self._proxies.get(self.contest.name, {}) if self.contest is not None else {}
+        self.defaults = default_scenario(first, campaign.matrices, a, b, proxies=proxies)
         if self.electorate not in first.electorates() or self.electorate in (a, b):
             self.electorate = largest_other(first, a, b)
         self.first_round_changed.emit(first)
