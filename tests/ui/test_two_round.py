@@ -333,3 +333,16 @@ def test_a_reload_keeps_the_chosen_pair_and_hypothesis(controller: TwoRoundContr
         controller.reload()
     assert controller.hypothesis == label and controller.matchup == (MACRON, MELENCHON)
     assert controller.scenario is not None and (controller.scenario.a, controller.scenario.b) == (MACRON, MELENCHON)
+
+
+def test_another_pair_relabels_the_rows_in_place(panel: TwoRoundPanel, controller: TwoRoundController, qtbot) -> None:
+    before = panel.rows()
+    with qtbot.waitSignal(controller.view_ready, timeout=5000):
+        controller.set_matchup(MACRON, MELENCHON)
+    after = panel.rows()
+    assert all(after[k] is before[k] for k in before)  # the same widgets: no rebuild per switch
+    row = after["Éric Zemmour"]
+    assert [label.text() for label in row.labels[:2]] == ["to Macron", "to Mélenchon"]
+    assert row.sliders[0].band() is None  # no matrix for this pair: no published range
+    assert controller.scenario.splits["Éric Zemmour"].parts == row.parts()  # type: ignore[union-attr]
+    assert "finalist B" in panel._row_titles[MELENCHON].text()

@@ -282,7 +282,13 @@ class CampaignChart:
 
 
 def campaign_chart(
-    notices: Sequence[PollNotice], averages: CandidateAverages, codes: Mapping[str, str], a: str, b: str
+    notices: Sequence[PollNotice],
+    averages: CandidateAverages,
+    codes: Mapping[str, str],
+    a: str,
+    b: str,
+    *,
+    same_first: CampaignChart | None = None,
 ) -> CampaignChart:
     """The first-round charts of a campaign: averages, points and the A-minus-B lead, under contest codes.
 
@@ -292,8 +298,14 @@ def campaign_chart(
         codes: name_key(candidate name) -> contest code (names the contest does not know are left out).
         a: finalist A's name.
         b: finalist B's name.
+        same_first: a chart of the same notices: its points are reused, the very objects, and its averages too
+            when they are these; so a chart can tell what changed (the lead only, for another pair).
     """
-    first = {codes[name_key(n)]: s for n, s in averages.series.items() if name_key(n) in codes}
+    first: Mapping[str, AverageSeries] = {
+        codes[name_key(n)]: s for n, s in averages.series.items() if name_key(n) in codes
+    }
+    if same_first is not None and all(same_first.first.get(c) is s for c, s in first.items()):
+        first = same_first.first
     pts: dict[str, tuple[list[float], list[float], list[str]]] = {c: ([], [], []) for c in first}
     ka, kb = name_key(a), name_key(b)
     lead_pts: tuple[list[float], list[float], list[str]] = ([], [], [])
@@ -326,7 +338,9 @@ def campaign_chart(
     latest = max((float(p.fieldwork_end.toordinal()) for p in notices), default=0.0)
     return CampaignChart(
         first,
-        {c: (tuple(d), tuple(v), tuple(w)) for c, (d, v, w) in pts.items()},
+        same_first.points
+        if same_first is not None
+        else {c: (tuple(d), tuple(v), tuple(w)) for c, (d, v, w) in pts.items()},
         codes.get(ka, a),
         codes.get(kb, b),
         lead,

@@ -31,6 +31,7 @@ from warroom.core.two_round_pipeline import (
     qualify_odds,
 )
 from warroom.core.two_round_view import (
+    CampaignChart,
     MatchupLead,
     ScenarioDefaults,
     TwoRoundView,
@@ -115,6 +116,8 @@ class TwoRoundController(QObject):
         self.scenario: TwoRoundScenario | None = None
         self.electorate: str | None = None
         self.view: TwoRoundView | None = None
+        self._last_chart: CampaignChart | None = None  # the same campaign's: its points are reused
+        self._by_hypothesis: dict[str | None, tuple[CandidateAverages | None, dict[str, float]]] = {}
         self._pending = QTimer(self)
         self._pending.setSingleShot(True)
         self._pending.setInterval(0)  # the next event-loop turn: one evaluation per burst of edits
@@ -267,19 +270,25 @@ class TwoRoundController(QObject):
         self.first = self.defaults = self.scenario = self.view = self.lead = None
         self.electorate = None
         self.first_source = self.credit = ""
+        self._last_chart = None
+        self._by_hypothesis = {}
 
     def _average_first_round(self) -> None:
         campaign = self.campaign
         if campaign is None:
             return
-        try:
-            # As `warroom average` does (core.two_round_pipeline.two_round_report): every poll known, one number.
-            self.averages = candidate_averages(campaign.notices, hypothesis=self.hypothesis)
-        except ValueError as exc:
-            self.failed.emit(str(exc))
-            self.averages = None
-        rules = self.contest.counting_rules if self.contest is not None else None
-        self.qualify = qualify_odds(self.averages, rules) if self.averages is not None else {}
+        cached = self._by_hypothesis.get(self.hypothesis)
+        if cached is None:  # each list is averaged once per campaign: switching back is immediate
+            try:
+                # As `warroom average` does (core.two_round_pipeline.two_round_report): every poll known.
+                averages = candidate_averages(campaign.notices, hypothesis=self.hypothesis)
+            except ValueError as exc:
+                self.failed.emit(str(exc))
+                averages = None
+            rules = self.contest.counting_rules if self.contest is not None else None
+            cached = (averages, qualify_odds(averages, rules) if averages is not None else {})
+            self._by_hypothesis[self.hypothesis] = cached
+        self.averages, self.qualify = cached[0], dict(cached[1])
         self.qualify_ready.emit(self.qualify)
 
     def _chart(self) -> None:
@@ -287,7 +296,9 @@ class TwoRoundController(QObject):
         if campaign is None or pair is None or contest is None or self.averages is None:
             return
         codes = {name_key(c.name): c.code for c in contest.candidates}
-        self.chart_ready.emit(campaign_chart(campaign.notices, self.averages, codes, *pair))
+        chart = campaign_chart(campaign.notices, self.averages, codes, *pair, same_first=self._last_chart)
+        self._last_chart = chart
+        self.chart_ready.emit(chart)
 
     def _rebuild(self) -> None:
         campaign, pair = self.campaign, self.matchup

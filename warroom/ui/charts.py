@@ -657,7 +657,7 @@ class ChartPanel(QWidget):
                 self.plots[key].setTitle(title)
         self._update_end_labels()
         if self._campaign is not None:  # a two-round contest's first round comes from its poll questions
-            self.show_campaign(self._campaign)
+            self.show_campaign(self._campaign, redraw=True)
         if self._matchup is not None:  # a two-round contest's chosen matchup stays on the runoff-lead chart
             self.show_matchup_lead(*self._matchup)
         if self.range_mode == "final":
@@ -736,12 +736,16 @@ class ChartPanel(QWidget):
             self.plots["lead2"].setTitle(title)
         self._update_end_labels()
 
-    def show_campaign(self, chart: CampaignChart) -> None:
+    def show_campaign(self, chart: CampaignChart, *, redraw: bool = False) -> None:
         """A two-round contest's first round from its poll questions (several lists per poll): each candidate's
         average and every question's share, and the first-round lead of the chosen pair."""
-        self._campaign = chart
+        last, self._campaign = self._campaign, chart
         if self._lead1 is None or self._contest is None:
             return
+        # Another pair or list over the same polls: the points (and for another pair the averages) are the very
+        # objects already shown, and are left as they are.
+        same_points = last is not None and last.points is chart.points and not redraw
+        same_first = same_points and last is not None and last.first is chart.first
 
         def points(series: _Series, pts: tuple[tuple[float, ...], tuple[float, ...], tuple[str, ...]]) -> None:
             days, values, pollsters = pts
@@ -752,10 +756,11 @@ class ChartPanel(QWidget):
             symbols = np.array([self._pollster_symbol[p] for p in pollsters] or ["o"], dtype=object)[:n]
             series.set_points(np.array(days), np.array(values), sizes, symbols, np.full(n, -1, dtype=np.int64))
 
-        for code, series in self._first.items():
+        for code, series in () if same_first else self._first.items():
             series.set_average(chart.first.get(code))
             series.set_forecast(None, None, None)
-            points(series, chart.points.get(code, ((), (), ())))
+            if not same_points:
+                points(series, chart.points.get(code, ((), (), ())))
         self._lead1.set_average(chart.lead)
         self._lead1.set_forecast(None, None, None)
         points(self._lead1, chart.lead_points)

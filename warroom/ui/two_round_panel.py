@@ -589,6 +589,20 @@ class TwoRoundPanel(QWidget):
         )
 
     def _rebuild_rows(self, first: FirstRound, pair: tuple[str, str]) -> None:
+        """One row per electorate, largest first (the order does not depend on the pair); the minor candidates'
+        under the expander. Rows are built once per set of electorates: another pair only relabels them."""
+        shares = first.shares()
+        ordered = sorted(first.votes, key=lambda k: -first.votes[k])
+        major = [k for k in ordered if shares[k] >= MINOR_SHARE]
+        minor = [k for k in ordered if shares[k] < MINOR_SHARE]
+        if len(minor) < 2:
+            major, minor = ordered, []
+        extra = [k for k in (ABSTAINERS, BLANK_NULL) if k in first.electorates()]
+        codes = [*major, *extra, *minor]
+        if list(self._rows) == codes and getattr(self, "_rows_of", None) == first.electorates():
+            for code in codes:
+                self._label_row(first, pair, code)
+            return
         for widget in self._rows.values():
             widget.setParent(None)
             widget.deleteLater()
@@ -599,17 +613,10 @@ class TwoRoundPanel(QWidget):
                 old.setParent(None)
                 old.deleteLater()
         self._rows, self._row_titles = {}, {}
+        self._rows_of = first.electorates()
         self.minor_toggle = None
-        a, b = pair
-        shares = first.shares()
-        others = sorted((k for k in first.votes if k not in pair), key=lambda k: -first.votes[k])
-        major = [k for k in others if shares[k] >= MINOR_SHARE]
-        minor = [k for k in others if shares[k] < MINOR_SHARE]
-        if len(minor) < 2:
-            major, minor = others, []
-        for code in (a, b, *major, ABSTAINERS, BLANK_NULL):
-            if code in first.electorates():
-                self._add_row(self.electorates_layout, first, pair, code)
+        for code in (*major, *extra):
+            self._add_row(self.electorates_layout, first, pair, code)
         if minor:
             toggle = QToolButton()
             toggle.setObjectName("two_round_minor_toggle")
@@ -637,58 +644,63 @@ class TwoRoundPanel(QWidget):
             self.electorates_layout.addWidget(box)
 
     def _add_row(self, layout: QVBoxLayout, first: FirstRound, pair: tuple[str, str], code: str) -> None:
+        title = QLabel()
+        title.setWordWrap(True)
+        title.setObjectName(f"two_round_title_{len(self._rows)}")
+        layout.addWidget(title)
+        widget = RunoffSplitInput(f"runoff_{len(self._rows)}", ["", "", "blank/null", "abstain"], [""] * 4)
+        widget.setAccessibleName(electorate_title(code))
+        widget.split_changed.connect(partial(self._on_split_changed, code))
+        layout.addWidget(widget)
+        self._rows[code] = widget
+        self._row_titles[code] = title
+        self._label_row(first, pair, code)
+
+    def _label_row(self, first: FirstRound, pair: tuple[str, str], code: str) -> None:
+        """A row's title, slider labels, tooltips and published bands, for this pair."""
         a, b = pair
+        widget, title = self._rows[code], self._row_titles[code]
         size = first.electorates()[code]
         defaults = self.model.defaults
         source = defaults.sources.get(code, "") if defaults else ""
         pollsters = defaults.pollsters.get(code, ()) if defaults else ()
         ranges = defaults.ranges.get(code) if defaults else None
         share = f"{first.shares()[code]:.1f} % of valid votes, " if code in first.votes else ""
+        role = f"finalist {'A' if code == a else 'B'}; " if code in pair else ""
         where = (
             f"published by {len(pollsters)} pollster{'s' if len(pollsters) != 1 else ''}"
             if pollsters
-            else {"pooled": "no published row: the mean of the published eliminated candidates"}.get(
-                source, source.replace("as abstainers (published)", "as first-round abstainers")
-            )
+            else {
+                "pooled": "no published row: the mean of the published eliminated candidates",
+                "no matrix": "no published matrix for this pair",
+            }.get(source, source.replace("as abstainers (published)", "as first-round abstainers"))
         )
-        title = QLabel(f"<b>{electorate_title(code)}</b> ({share}{size / 1e6:.2f} m; {where})")
-        title.setWordWrap(True)
-        title.setObjectName(f"two_round_title_{len(self._rows)}")
-        layout.addWidget(title)
-        labels = [f"to {short_name(a)}", f"to {short_name(b)}", "blank/null", "abstain"]
+        title.setText(f"<b>{electorate_title(code)}</b> ({role}{share}{size / 1e6:.2f} m; {where})")
+        widget.labels[0].setText(f"to {short_name(a)}")
+        widget.labels[1].setText(f"to {short_name(b)}")
         tips = [
             f"Of {electorate_title(code)}, the share who vote for {a} in the runoff",
             f"Of {electorate_title(code)}, the share who vote for {b} in the runoff",
             f"Of {electorate_title(code)}, the share who vote blank or null",
             f"Of {electorate_title(code)}, the share who stay at home",
         ]
-        widget = RunoffSplitInput(f"runoff_{len(self._rows)}", labels, tips)
-        widget.setAccessibleName(electorate_title(code))
-        if ranges is not None:
-            blank = defaults.scenario.splits[code] if defaults else None
+        for i, tip in enumerate(tips):
+            for w in (widget.labels[i], widget.fields[i], widget.sliders[i]):
+                w.setToolTip(tip)
+            widget.sliders[i].set_band(None, None)
+        if ranges is not None and defaults is not None:
+            split = defaults.scenario.splits[code]
             neither = ranges["neither"]
             # The matrices publish "neither" (blank, null and abstention) as one figure: its band is shown on
             # the two sliders in the proportion the defaults divide it.
-            frac = (
-                (blank.blank_null / (blank.blank_null + blank.abstain))
-                if blank and (blank.blank_null + blank.abstain) > 0
-                else 0.25
-            )
+            off = split.blank_null + split.abstain
+            frac = split.blank_null / off if off > 0 else defaults.scenario.splits[code].blank_null / 100.0
             cells = [ranges["a"], ranges["b"], neither, neither]
             scales = [1.0, 1.0, frac, 1.0 - frac]
-            names = [
-                f"to {a}",
-                f"to {b}",
-                "neither finalist (blank, null or abstain)",
-                "neither finalist (blank, null or abstain)",
-            ]
+            names = [f"to {a}", f"to {b}", *(["neither finalist (blank, null or abstain)"] * 2)]
             for slider, cell, scale, what, tip in zip(widget.sliders, cells, scales, names, tips, strict=True):
                 slider.set_band(cell.low * scale, cell.high * scale)
                 slider.setToolTip(f"{tip}.\n{range_tip(cell, what)}")
-        widget.split_changed.connect(partial(self._on_split_changed, code))
-        layout.addWidget(widget)
-        self._rows[code] = widget
-        self._row_titles[code] = title
 
     def _fit_label_heights(self) -> None:
         for label, lines in self._fixed_lines:
