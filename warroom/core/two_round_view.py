@@ -306,6 +306,7 @@ def campaign_chart(
     }
     if same_first is not None and all(same_first.first.get(c) is s for c, s in first.items()):
         first = same_first.first
+    reuse = same_first is not None  # its points stand: only the pair's lead is worked out again
     pts: dict[str, tuple[list[float], list[float], list[str]]] = {c: ([], [], []) for c in first}
     ka, kb = name_key(a), name_key(b)
     lead_pts: tuple[list[float], list[float], list[str]] = ([], [], [])
@@ -316,7 +317,7 @@ def campaign_chart(
         gaps = []
         for h in p.hypotheses:
             by_key = {name_key(n): v for n, v in h.shares.items()}
-            for key, value in by_key.items():
+            for key, value in () if reuse else by_key.items():
                 code = codes.get(key)
                 if code in pts:
                     pts[code][0].append(day)

@@ -118,6 +118,7 @@ class TwoRoundController(QObject):
         self.view: TwoRoundView | None = None
         self._last_chart: CampaignChart | None = None  # the same campaign's: its points are reused
         self._by_hypothesis: dict[str | None, tuple[CandidateAverages | None, dict[str, float]]] = {}
+        self._defaults: dict[tuple[object, ...], ScenarioDefaults] = {}
         self._pending = QTimer(self)
         self._pending.setSingleShot(True)
         self._pending.setInterval(0)  # the next event-loop turn: one evaluation per burst of edits
@@ -271,7 +272,7 @@ class TwoRoundController(QObject):
         self.electorate = None
         self.first_source = self.credit = ""
         self._last_chart = None
-        self._by_hypothesis = {}
+        self._by_hypothesis, self._defaults = {}, {}
 
     def _average_first_round(self) -> None:
         campaign = self.campaign
@@ -317,7 +318,10 @@ class TwoRoundController(QObject):
             return
         self.first, self.first_source = first, said
         proxies = self._proxies.get(self.contest.name, {}) if self.contest is not None else {}
-        self.defaults = default_scenario(first, campaign.matrices, a, b, proxies=proxies)
+        key = (a, b, tuple(first.votes.items()), first.registered, first.blank_null)
+        if key not in self._defaults:  # a pair's defaults are worked out once per first round
+            self._defaults[key] = default_scenario(first, campaign.matrices, a, b, proxies=proxies)
+        self.defaults = self._defaults[key]
         if self.electorate not in first.electorates() or self.electorate in (a, b):
             self.electorate = largest_other(first, a, b)
         self.first_round_changed.emit(first)
