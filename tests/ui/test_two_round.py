@@ -86,6 +86,10 @@ def test_the_service_shows_the_core_numbers_for_the_2022_runoff(controller: TwoR
     assert view.projection.a_share == pytest.approx(expected.projection.a_share)
     assert view.projection.win_probability_a == pytest.approx(expected.projection.win_probability_a)
     assert view.break_evens == expected.break_evens
+    # ... and the panel's untouched runoff is the back-test's "runoff from the matrices" that the CLI prints
+    assert report.backtest is not None and report.backtest.from_matrices is not None
+    assert view.projection.a_share == pytest.approx(report.backtest.from_matrices.projection.a_share)
+    assert view.projection.a_share == pytest.approx(54.6, abs=0.05)  # official: 58.55 (README back-test)
     assert set(model.scenario.splits) == set(first.electorates())  # type: ignore[union-attr]
     assert model.defaults is not None and model.defaults.sources["Philippe Poutou"] == f"as {MELENCHON}"
     assert "NSPPolls" in model.credit and "MIT" in model.credit  # the compilation is credited where shown
