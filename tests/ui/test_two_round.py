@@ -350,3 +350,16 @@ def test_another_pair_relabels_the_rows_in_place(panel: TwoRoundPanel, controlle
     assert row.sliders[0].band() is None  # no matrix for this pair: no published range
     assert controller.scenario.splits["Éric Zemmour"].parts == row.parts()  # type: ignore[union-attr]
     assert "finalist B" in panel._row_titles[MELENCHON].text()
+
+
+@pytest.mark.qt_log_ignore("does not support")  # the offscreen platform, going full screen
+def test_meeting_mode_shows_the_runoff_panel_and_gives_it_back(france_room, qtbot) -> None:
+    room = france_room
+    win = room.window
+    win.set_presentation_views(["charts", "scenario"])
+    win.enter_presentation()
+    assert not win.runoff_toolbar.isVisible()
+    win.step_view(1)
+    assert win.current_view() == "scenario" and room.two_round_panel.parentWidget() is win.present_page
+    win.leave_presentation()
+    assert win.scenario_scroll.widget() is room.two_round_panel and win.runoff_toolbar.isVisible()

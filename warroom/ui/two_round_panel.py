@@ -293,8 +293,7 @@ class TurnoutInput(QWidget):
         self.field.setButtonSymbols(QDoubleSpinBox.ButtonSymbols.NoButtons)
         self.field.setAccessibleName("Runoff turnout lever")
         self.field.setToolTip(tip)
-        self.field.ensurePolished()
-        self.field.setFixedWidth(self.field.fontMetrics().horizontalAdvance("-100.0 %") + 14)
+        self._fit_field()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.slider, 1)
@@ -314,6 +313,15 @@ class TurnoutInput(QWidget):
             with signals_blocked(self.field):
                 self.field.setValue(tenths / 10)
         self.value_changed.emit(tenths / 10)
+
+    def _fit_field(self) -> None:
+        self.field.ensurePolished()
+        self.field.setFixedWidth(self.field.fontMetrics().horizontalAdvance("-100.0 %") + 14)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):  # e.g. meeting mode's large type
+            QTimer.singleShot(0, self, self._fit_field)
+        super().changeEvent(event)
 
 
 class TwoRoundPanel(QWidget):
