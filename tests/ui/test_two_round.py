@@ -163,6 +163,7 @@ def test_sliders_show_the_range_across_pollsters(panel: TwoRoundPanel, controlle
     assert slider.band() == pytest.approx((cell.low, cell.high))
     assert cell.low < cell.high
     assert "NSPPolls" in panel.source_label.text()
+    assert "Official runoff of 24 April 2022: Macron 58.55 %, Le Pen 41.45 %" in panel.source_label.text()
     for who in (*cell.low_by, *cell.high_by):
         assert who in slider.toolTip()
     split = controller.scenario.splits[MELENCHON]  # type: ignore[union-attr]

@@ -19,7 +19,7 @@ from typing import Protocol
 from PySide6.QtCore import QObject, QTimer, Signal
 from sqlalchemy.orm import Session, sessionmaker
 
-from warroom.core.france import name_key
+from warroom.core.france import RoundResult, name_key
 from warroom.core.two_round import FirstRound, Message, RunoffSplit, TwoRoundScenario
 from warroom.core.two_round_pipeline import (
     Campaign,
@@ -112,6 +112,7 @@ class TwoRoundController(QObject):
         self.first: FirstRound | None = None
         self.first_source = ""
         self.credit = ""  # whose compilations the polls and matrices come from (shown wherever they are)
+        self.runoff_result: RoundResult | None = None  # the official runoff, once it is past
         self.defaults: ScenarioDefaults | None = None
         self.scenario: TwoRoundScenario | None = None
         self.electorate: str | None = None
@@ -172,6 +173,7 @@ class TwoRoundController(QObject):
                 [n.source for n in campaign.notices if n.source] + [m.source for m in campaign.matrices if m.source]
             )
             self.credit = "; ".join(sources)
+            self.runoff_result = campaign.results.get(2)
         self.choices_changed.emit()
         if campaign is None:
             return
@@ -271,6 +273,7 @@ class TwoRoundController(QObject):
         self.first = self.defaults = self.scenario = self.view = self.lead = None
         self.electorate = None
         self.first_source = self.credit = ""
+        self.runoff_result = None
         self._last_chart = None
         self._by_hypothesis, self._defaults = {}, {}
 

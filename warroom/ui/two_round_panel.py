@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from warroom.core.forecast import chance_text
-from warroom.core.france import ABSTAINERS, BLANK_NULL
+from warroom.core.france import ABSTAINERS, BLANK_NULL, RoundResult
 from warroom.core.two_round import CellRange, FirstRound, Message, RunoffSplit, TwoRoundScenario
 from warroom.core.two_round_view import MatchupLead, ScenarioDefaults, TwoRoundView, question_text
 from warroom.core.types import Contest
@@ -86,6 +86,7 @@ class TwoRoundModel(Protocol):
     first: FirstRound | None
     first_source: str
     credit: str
+    runoff_result: RoundResult | None
     defaults: ScenarioDefaults | None
     scenario: TwoRoundScenario | None
     electorate: str | None
@@ -523,7 +524,15 @@ class TwoRoundPanel(QWidget):
         elif data is not None:
             credit = "No pollster published a transfer matrix for this pair: the splits start even (set them)."
         whose = f" Polls and matrices: {self.model.credit}." if self.model.credit else ""
-        self.source_label.setText(f"{self.model.first_source}. {credit}{whose}")
+        result = self.model.runoff_result
+        official = (
+            f" <b>Official runoff of {result.day:%d %B %Y}: "
+            + ", ".join(f"{short_name(k)} {result.share(k):.2f} %" for k in result.votes)
+            + "</b>."
+            if result is not None
+            else ""
+        )
+        self.source_label.setText(f"{self.model.first_source}. {credit}{whose}{official}")
 
     def show_scenario(self, scenario: TwoRoundScenario) -> None:
         """Show the model's settings (an edit, a reset, a new pair); no echo back."""
