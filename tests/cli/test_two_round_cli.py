@@ -60,7 +60,13 @@ def test_the_2022_files_import_into_a_new_contest_with_their_counts(db: list[str
     out = ok("import", str(FRANCE_2022 / "nsppolls_reports.csv"), "--contest", "Présidentielle 2022 (copie)", *db)
     assert "35 transfer matrices" in out and "35 matrices" in out
     shown = json.loads(ok("contest", "show", "Présidentielle 2022 (copie)", "--json", *db))
-    assert shown["contest"]["system"] == "two_round" and shown["polls"] == 409
+    assert shown["contest"]["system"] == "two_round" and shown["polls"] == 409 and "official_rounds" not in shown
+    demo = json.loads(ok("contest", "show", FRANCE_2022_NAME, "--json", *db))
+    assert [(r["round"], r["votes"]["Emmanuel Macron"]) for r in demo["official_rounds"]] == [
+        (1, 9_783_058),
+        (2, 18_768_639),
+    ]
+    assert "round 2 (2022-04-24): 48,752,339 registered" in ok("contest", "show", FRANCE_2022_NAME, *db)
     again = json.loads(ok("import", str(FRANCE_2022), "--contest", "Présidentielle 2022 (copie)", "--json", *db))
     assert again["imported"]["polls"] == 0 and again["imported"]["skipped_questions"] == 558 + 767
     assert again["imported"]["skipped_matrices"] == 35 and again["imported"]["official_rounds"] == 2
@@ -136,6 +142,8 @@ def test_the_extended_poll_csv_imports_into_a_two_round_contest(db: list[str], t
         "skipped_questions": 0,
         "skipped_matrices": 0,
         "official_rounds": 0,
+        "replaced_questions": 0,
+        "replaced_matrices": 0,
     }
     assert _polls(db, FRANCE_2022_NAME) == before + 2
     bad = tmp_path / "bad.csv"
@@ -169,3 +177,101 @@ def test_average_prints_the_core_reports_numbers_for_the_2022_demo(db: list[str]
     assert "runoff Jean-Luc Mélenchon / Emmanuel Macron" not in text and "runoff Emmanuel Macron / Jean-Luc" in text
     hyp = json.loads(ok("qualify", "--contest", FRANCE_2022_NAME, "--hypothesis", "Hypothèse Pécresse", "--json", *db))
     assert hyp["hypothesis"] == "Hypothèse Pécresse" and len(hyp["first_round"]) == 15
+
+
+def test_a_two_round_campaign_travels_whole_in_a_bundle(db: list[str], tmp_path: Path) -> None:
+    bundle = tmp_path / "france.json"
+    ok("export", "--contest", FRANCE_2022_NAME, "--bundle", str(bundle), *db)
+    data = json.loads(bundle.read_text(encoding="utf-8"))
+    assert data["version"] == 2 and len(data["two_round"]["notices"]) == 409
+    again = json.loads(ok("import", str(bundle), "--json", *db))  # the same contest: every question known
+    assert again["two_round"]["polls"] == 0 and again["two_round"]["skipped_questions"] == 558 + 767
+    data["contest"]["contest"]["name"] = "France 2022 (copy)"
+    copy = tmp_path / "copy.json"
+    copy.write_text(json.dumps(data), encoding="utf-8")
+    got = json.loads(ok("import", str(copy), "--json", *db))
+    assert got["created"] and got["two_round"] | {"official_rounds": 0} == {
+        "polls": 409,
+        "hypotheses": 558,
+        "matchups": 767,
+        "matrices": 35,
+        "skipped_questions": 0,
+        "skipped_matrices": 0,
+        "official_rounds": 0,
+        "replaced_questions": 0,
+        "replaced_matrices": 0,
+    }
+    first = json.loads(ok("average", "--contest", FRANCE_2022_NAME, "--json", *db))
+    second = json.loads(ok("average", "--contest", "France 2022 (copy)", "--json", *db))
+    assert first["first_round"] == second["first_round"] and first["runoff"] == second["runoff"]
+    assert second["backtest"]["runoff"]["official_a_share"] == pytest.approx(58.55, abs=0.005)
+    code, _, err = run("export", str(tmp_path / "f.csv"), "--contest", FRANCE_2022_NAME, *db)
+    assert code == 2 and "--bundle" in err
+    data["two_round"]["notices"][3]["hypotheses"][0]["shares"] = {"X": "lots"}
+    data["contest"]["contest"]["name"] = "France broken"
+    copy.write_text(json.dumps(data), encoding="utf-8")
+    code, _, err = run("import", str(copy), *db)
+    assert code == 1 and "two_round.notices[4]" in err
+    assert "France broken" not in [c["name"] for c in json.loads(ok("contests", "--json", *db))]
+
+
+def test_official_results_alone_go_into_a_two_round_contest(db: list[str], tmp_path: Path) -> None:
+    ok("import", str(FRANCE_2022 / "nsppolls_reports.csv"), "--new-contest", "Matrices only", *db)
+    folder = tmp_path / "results"
+    folder.mkdir()
+    shutil.copy(FRANCE_2022 / "official_results.csv", folder)
+    code, _, err = run("import", str(folder / "official_results.csv"), "--contest", "Matrices only", *db)
+    assert code == 1 and "turnout.csv missing" in err
+    shutil.copy(FRANCE_2022 / "turnout.csv", folder)
+    got = json.loads(ok("import", str(folder / "turnout.csv"), "--contest", "Matrices only", "--json", *db))
+    assert got["format"] == "results" and got["imported"]["official_rounds"] == 2
+    shown = json.loads(ok("contest", "show", "Matrices only", "--json", *db))
+    assert len(shown["official_rounds"]) == 2
+
+
+def test_dry_run_writes_nothing_and_bad_choices_are_named(db: list[str]) -> None:
+    out = ok("import", str(FRANCE_2022), "--new-contest", "Dry", "--election-date", "2022-04-10", "--dry-run", *db)
+    assert "checked (dry run, nothing written)" in out
+    assert "Dry" not in [c["name"] for c in json.loads(ok("contests", "--json", *db))]
+    code, _, err = run("average", "--contest", FRANCE_2022_NAME, "--hypothesis", "Hypothèse Nulle", *db)
+    assert code == 1 and "no poll asks the first-round hypothesis 'Hypothèse Nulle'" in err
+    code, _, err = run("qualify", *db)  # the London demo
+    assert code == 2 and "two-round" in err
+    code, _, err = run("import", str(FRANCE_2022 / "turnout.csv"), "--new-contest", "Results", *db)
+    assert code == 2 and "existing contest" in err
+    early = json.loads(ok("average", "--contest", FRANCE_2022_NAME, "--as-of", "2021-12-31", "--json", *db))
+    assert early["runoff"]["polls"] < 355 and early["polls"] < 351
+
+
+def test_backtest_covers_the_two_round_demo(db: list[str]) -> None:
+    text = ok("backtest", *db)
+    assert text.index("London Mayor 2012") < text.index("Back-test of France 2022 presidential (demo) (two rounds)")
+    assert "transfer matrices on the official first round: Emmanuel Macron 54.61 % (-3.94)" in text
+    only = json.loads(ok("backtest", "--contest", FRANCE_2022_NAME, "--json", *db))
+    assert only["points"] == [] and only["brier"] is None
+    (france,) = only["two_round"]
+    assert france["contest"] == FRANCE_2022_NAME
+    assert france["runoff_head_to_head"]["a_share"] == pytest.approx(55.28, abs=0.01)
+
+
+def test_a_corrected_file_is_refused_unless_replace_is_asked(db: list[str], tmp_path: Path) -> None:
+    """NSPPolls corrects transcription errors upstream: the newer download differs on a few figures."""
+    folder = tmp_path / "newer"
+    folder.mkdir()
+    lines = (FRANCE_2022 / "nsppolls_reports.csv").read_text(encoding="utf-8").splitlines()
+    assert ",41.0,20220422_0422b_ips," in lines[1]
+    lines[1] = lines[1].replace(",41.0,", ",40.0,")  # Mélenchon -> Macron, Ipsos 22 April
+    lines[3] = lines[3].replace(",38.0,", ",39.0,")  # the row still sums to 100
+    (folder / "nsppolls_reports.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    polls = (FRANCE_2022 / "nsppolls_presidentielle.csv").read_text(encoding="utf-8").splitlines()
+    assert polls[1].startswith("Marine Le Pen,Rassemblement national,16.0,") and "20220102_0105r_ow" in polls[1]
+    polls[1] = polls[1].replace(",16.0,", ",16.5,", 1)  # Le Pen, OpinionWay 2-5 January
+    (folder / "nsppolls_presidentielle.csv").write_text("\n".join(polls) + "\n", encoding="utf-8")
+    code, _, err = run("import", str(folder), "--contest", FRANCE_2022_NAME, *db)
+    assert code == 1 and "is stored with other figures" in err and "--replace" in err
+    got = json.loads(ok("import", str(folder), "--contest", FRANCE_2022_NAME, "--replace", "--json", *db))
+    assert (got["imported"]["replaced_questions"], got["imported"]["replaced_matrices"]) == (1, 1)
+    assert got["imported"]["polls"] == 0 and got["imported"]["matrices"] == 0
+    assert _polls(db, FRANCE_2022_NAME) == 409
+    again = json.loads(ok("import", str(folder), "--contest", FRANCE_2022_NAME, "--json", *db))
+    assert again["imported"]["skipped_questions"] == 558 + 767 and again["imported"]["skipped_matrices"] == 35

@@ -434,8 +434,8 @@ def test_bundle_of_a_newer_version_or_with_a_bad_poll_is_refused(tmp_path: Path)
     cid = _fill(sessions)
     with sessions() as s:
         bundle = store.export_bundle(s, cid)
-    with pytest.raises(store.ContestError, match="version 2"):
-        store.read_bundle(json.dumps(bundle | {"version": 2}))
+    with pytest.raises(store.ContestError, match="version 3"):
+        store.read_bundle(json.dumps(bundle | {"version": 3}))
     bad = bundle | {"polls": [*bundle["polls"], {"pollster": "X"}]}
     with pytest.raises(store.ContestError, match=r"polls\[4\]"):
         store.read_bundle(json.dumps(bad))

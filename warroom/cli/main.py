@@ -70,6 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="a compilation only: make a two-round contest NAME of its candidates and import into it",
     )
     p.add_argument(
+        "--replace",
+        action="store_true",
+        help="two-round polls: a question or matrix stored with other figures takes the file's (a corrected file)",
+    )
+    p.add_argument(
         "--election-date",
         type=date.fromisoformat,
         metavar="YYYY-MM-DD",
@@ -292,6 +297,13 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     if args.file is None:
         raise CliError("give the CSV file to write, or --bundle FILE for the whole campaign")
     contest, polls = _contest_and_polls(args)
+    if contest.system == CountingSystem.TWO_ROUND:
+        # Its hypotheses name candidates who are not the contest's (Bertrand, Barnier in 2022): a poll CSV
+        # could not write them without losing them, so the whole campaign goes into a bundle instead.
+        raise CliError(
+            f"{contest.name} is a two-round contest: export its polls, matrices and results with --bundle FILE",
+            code=2,
+        )
     text = polls_to_csv(polls, contest)
     try:
         # all or nothing, owner-only, never through a planted NAME.part link

@@ -15,7 +15,14 @@ from typing import Any, TextIO
 from warroom.cli.common import CliError, contest_of, emit_json, open_for_cli, table
 from warroom.core.compilations import Compilation, contest_from_compilation, parse_question_csv, surname
 from warroom.core.france import FranceFormatError, PollNotice, TransferMatrix, counts
-from warroom.core.two_round_pipeline import Campaign, TwoRoundReport, resolve_matchup, two_round_report
+from warroom.core.two_round_pipeline import (
+    Campaign,
+    TwoRoundBacktest,
+    TwoRoundReport,
+    backtest_two_round,
+    resolve_matchup,
+    two_round_report,
+)
 from warroom.core.types import Contest, CountingSystem
 
 FRANCE_2027_FIRST_ROUND = date(2027, 4, 11)
@@ -40,6 +47,8 @@ def import_compilation(args: argparse.Namespace, compilation: Compilation, out: 
     made from it with --new-contest NAME. All or nothing; the counts are the file's and what was written."""
     new_name = getattr(args, "new_contest", None)
     contest: Contest | None = None
+    if new_name and compilation.kind == "results":
+        raise CliError(f"{args.file}: official results go into an existing contest (--contest NAME)", code=2)
     if new_name:
         election = getattr(args, "election_date", None) or FRANCE_2027_FIRST_ROUND
         try:
@@ -91,7 +100,9 @@ def _store(
                 contest_id = contest.id or 0
             results = compilation.results if compilation is not None and compilation.results else None
             try:
-                report = questions.add_campaign(session, contest_id, notices, matrices, results)
+                report = questions.add_campaign(
+                    session, contest_id, notices, matrices, results, replace=getattr(args, "replace", False)
+                )
             except questions.QuestionRejectedError as exc:
                 session.rollback()
                 raise _fail(
@@ -134,6 +145,12 @@ def _store(
             if report.skipped_questions or report.skipped_matrices
             else ""
         )
+        + (
+            f"; replaced with the file's figures: {report.replaced_questions} questions, "
+            f"{report.replaced_matrices} matrices"
+            if report.replaced_questions or report.replaced_matrices
+            else ""
+        )
         + "\n"
     )
     if compilation is not None:
@@ -160,9 +177,15 @@ def load(args: argparse.Namespace, *, allow_empty: bool = False) -> tuple[Contes
     return contest, campaign
 
 
-def build_report(args: argparse.Namespace) -> tuple[Contest, TwoRoundReport]:
+def proxies_for(contest: Contest) -> dict[str, str] | None:
+    """Electorates without a published matrix row and whose split they take, for the back-test: the 2022 demo's
+    far-left candidates as Mélenchon's voters (demo.FAR_LEFT_2022); others pool the published ones."""
     from warroom.demo import FAR_LEFT_2022, FRANCE_2022_NAME
 
+    return dict(FAR_LEFT_2022) if contest.name == FRANCE_2022_NAME else None
+
+
+def build_report(args: argparse.Namespace) -> tuple[Contest, TwoRoundReport]:
     contest, campaign = load(args)
     pair = None
     if getattr(args, "matchup", None):
@@ -170,7 +193,7 @@ def build_report(args: argparse.Namespace) -> tuple[Contest, TwoRoundReport]:
             pair = resolve_matchup(args.matchup, campaign.notices)
         except ValueError as exc:
             raise CliError(str(exc)) from None
-    proxies = FAR_LEFT_2022 if contest.name == FRANCE_2022_NAME else None
+    proxies = proxies_for(contest)
     try:
         report = two_round_report(
             campaign,
@@ -187,6 +210,26 @@ def build_report(args: argparse.Namespace) -> tuple[Contest, TwoRoundReport]:
 
 def _pct(x: float) -> str:
     return "—" if math.isnan(x) else f"{x:.1f}"
+
+
+def backtest_json(bt: TwoRoundBacktest) -> dict[str, Any]:
+    """The back-test as JSON (`warroom average --json`, `warroom backtest --json`)."""
+    return {
+        "first_round_eve": bt.first_eve,
+        "first_round": [{"candidate": k, "average": v, "official": o} for k, (v, o) in bt.first.items()],
+        "first_round_mean_abs_error": bt.mean_abs_error,
+        "runoff": {"a": bt.a, "b": bt.b, "official_a_share": bt.official},
+        "runoff_from_matrices": None
+        if bt.from_matrices is None
+        else {
+            "a_share": bt.from_matrices.projection.a_share,
+            "matrices": bt.from_matrices.matrices,
+            "turnout": bt.from_matrices.projection.turnout,
+        },
+        "runoff_head_to_head": None
+        if bt.head_to_head is None
+        else {"a_share": bt.head_to_head.latest(), "polls": bt.head_to_head.polls, "eve": bt.second_eve},
+    }
 
 
 def report_json(contest: Contest, report: TwoRoundReport) -> dict[str, Any]:
@@ -218,24 +261,8 @@ def report_json(contest: Contest, report: TwoRoundReport) -> dict[str, Any]:
             "polls": m.polls,
             "win_probability_a": m.win_probability(),
         }
-    bt = report.backtest
-    if bt is not None:
-        out["backtest"] = {
-            "first_round_eve": bt.first_eve,
-            "first_round": [{"candidate": k, "average": v, "official": o} for k, (v, o) in bt.first.items()],
-            "first_round_mean_abs_error": bt.mean_abs_error,
-            "runoff": {"a": bt.a, "b": bt.b, "official_a_share": bt.official},
-            "runoff_from_matrices": None
-            if bt.from_matrices is None
-            else {
-                "a_share": bt.from_matrices.projection.a_share,
-                "matrices": bt.from_matrices.matrices,
-                "turnout": bt.from_matrices.projection.turnout,
-            },
-            "runoff_head_to_head": None
-            if bt.head_to_head is None
-            else {"a_share": bt.head_to_head.latest(), "polls": bt.head_to_head.polls, "eve": bt.second_eve},
-        }
+    if report.backtest is not None:
+        out["backtest"] = backtest_json(report.backtest)
     return out
 
 
@@ -268,10 +295,15 @@ def print_report(contest: Contest, report: TwoRoundReport, out: TextIO, *, quali
     if report.others:
         shown = ", ".join(f"{a} / {b} ({n})" for a, b, n in report.others[:6])
         out.write(f"other matchups asked (--matchup A/B): {shown}\n")
-    bt = report.backtest
-    if bt is None:
-        return
-    out.write(f"\nback-test: the average on {bt.first_eve} against the official first round\n")
+    if report.backtest is not None:
+        out.write("\n")
+        print_backtest(report.backtest, out)
+
+
+def print_backtest(bt: TwoRoundBacktest, out: TextIO) -> None:
+    """The back-test as text: the eve-of-round-one average against round one, the runoff from the matrices and
+    from the head-to-head polls against round two."""
+    out.write(f"back-test: the average on {bt.first_eve} against the official first round\n")
     table(
         ["candidate", "average %", "official %", "error"],
         [[k, f"{v:.1f}", f"{o:.2f}", f"{v - o:+.2f}"] for k, (v, o) in bt.first.items()],
@@ -291,6 +323,21 @@ def print_report(contest: Contest, report: TwoRoundReport, out: TextIO, *, quali
             f"  from the head-to-head polls ({h.polls}), average on {bt.second_eve}: {bt.a} {h.latest():.2f} % "
             f"({h.latest() - bt.official:+.2f})\n"
         )
+
+
+def two_round_backtests(session: Any, contests: list[Contest]) -> list[tuple[Contest, TwoRoundBacktest]]:
+    """Every two-round contest among `contests` with both official rounds stored, and its back-test."""
+    from warroom.store import questions
+
+    out: list[tuple[Contest, TwoRoundBacktest]] = []
+    for c in contests:
+        if c.system != CountingSystem.TWO_ROUND or c.id is None:
+            continue
+        campaign = questions.load_campaign(session, c.id)
+        bt = backtest_two_round(campaign, proxies=proxies_for(c))
+        if bt is not None:
+            out.append((c, bt))
+    return out
 
 
 def cmd_two_round_average(args: argparse.Namespace, out: TextIO, *, qualify_only: bool = False) -> int:

@@ -29,6 +29,7 @@ from typing import Any
 
 from warroom.core.csvformat import CsvFormatError, LineError, parse_polls_csv
 from warroom.core.france import (
+    ABSTAINERS,
     MATRIX_SUM_TOLERANCE,
     MIEUXVOTER_CREDIT,
     NSPPOLLS_CREDIT,
@@ -177,7 +178,7 @@ def read_compilation(path: Path) -> Compilation | None:
         polls = [path / n for n, k in kinds.items() if k == "nsppolls-polls"]
         reports = [path / n for n, k in kinds.items() if k == "nsppolls-reports"]
         if not polls and not reports:
-            return None
+            return _read_results(path) if kinds.get(RESULTS_FILES[0]) == "results" else None
         return read_nsppolls(polls, reports, path)
     kind = _sniff(path)
     if kind == "mieuxvoter":
@@ -186,7 +187,23 @@ def read_compilation(path: Path) -> Compilation | None:
         return read_nsppolls([path], [], None)
     if kind == "nsppolls-reports":
         return read_nsppolls([], [path], None)
+    if kind in ("results", "turnout"):
+        return _read_results(path.parent)
     return None
+
+
+def _read_results(folder: Path) -> Compilation:
+    """Only the official rounds: `official_results.csv` and `turnout.csv`, which go together."""
+    missing = [f for f in RESULTS_FILES if not (folder / f).is_file()]
+    if missing:
+        raise FranceFormatError(
+            "official results",
+            [LineError(0, "file", f"{', '.join(missing)} missing from {folder} (the two files go together)")],
+        )
+    res_text, turn_text = (_read(folder / f) for f in RESULTS_FILES)
+    results = parse_official_results(res_text, turn_text)
+    files = tuple(folder / f for f in RESULTS_FILES)
+    return Compilation("results", files, (), (), results, _result_parties(res_text), "official results")
 
 
 def read_nsppolls(polls: Sequence[Path], reports: Sequence[Path], folder: Path | None) -> Compilation:
@@ -326,6 +343,10 @@ def contest_from_compilation(
         notes: free text (the compilation's credit is added).
     """
     names = campaign_candidates(compilation.notices, compilation.results)
+    if len(names) < 2 and compilation.matrices:  # matrices alone: the finalists, then every electorate named
+        seen = {m.a: None for m in compilation.matrices} | {m.b: None for m in compilation.matrices}
+        seen |= {k: None for m in compilation.matrices for k in m.rows if k != ABSTAINERS}
+        names = list(seen)
     if len(names) < 2:
         raise ValueError(f"{compilation.kind}: the compilation names fewer than two candidates")
     codes: dict[str, str] = {}
@@ -381,10 +402,6 @@ QUESTION_COLUMNS = ("question", "poll_id")
 (a hypothesis label for its first: figures, a matchup label for its second: figures), and `poll_id` tells
 notices of one pollster and fieldwork apart. Rows with the same pollster, fieldwork and poll_id are one
 notice; within it, a question label may appear once per round."""
-
-NEITHER_NAMES = ("exhausted", "neither", "abstention", "none")
-"""A transfer column's destination meaning "neither finalist" (abstain, blank or null) in a two-round contest:
-the poll CSV's `exhausted` and its plain-language synonyms."""
 
 
 @dataclass(frozen=True)

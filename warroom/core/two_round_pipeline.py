@@ -545,6 +545,24 @@ class TwoRoundReport:
     backtest: TwoRoundBacktest | None
 
 
+ASSUMED_VALID_OF_REGISTERED = 72.1
+"""Valid votes as % of registered voters where a threshold on registered voters needs it and the contest has
+no official first round stored: the 2022 presidential first round's (35,132,947 valid of 48,747,876)."""
+
+
+def valid_share_of_base(campaign: Campaign, rules: Rules | None) -> float:
+    """Valid votes as % of the qualifying threshold's base (qualify_probabilities' valid_of_base): 100 for a
+    base of valid votes; for "registered" or "cast", the stored official first round's, else
+    ASSUMED_VALID_OF_REGISTERED (registered) or 98 (cast: 2 % blank or null, 2022's first round had 2.2 %)."""
+    if rules is None or rules.finalists != "threshold" or rules.qualify_base == "valid":
+        return 100.0
+    one = campaign.results.get(1)
+    if one is not None:
+        base = one.registered if rules.qualify_base == "registered" else one.voters
+        return 100.0 * one.valid / base
+    return ASSUMED_VALID_OF_REGISTERED if rules.qualify_base == "registered" else 98.0
+
+
 def default_matchup(notices: Sequence[PollNotice], first: CandidateAverages) -> tuple[str, str] | None:
     """The runoff to show first: the two leading candidates' matchup if any poll asks it, else the most asked."""
     asked = matchups_asked(notices)
@@ -579,7 +597,7 @@ def two_round_report(
         proxies: for the back-test's matrices (backtest_two_round).
     """
     first = candidate_averages(campaign.notices, hypothesis=hypothesis, as_of=as_of)
-    qualify = qualify_odds(first, rules)
+    qualify = qualify_odds(first, rules, valid_of_base=valid_share_of_base(campaign, rules))
     notices = [p for p in campaign.notices if as_of is None or p.fieldwork_end <= as_of]
     pair = matchup or default_matchup(notices, first)
     chosen = matchup_average(notices, *pair, as_of=as_of) if pair is not None else None

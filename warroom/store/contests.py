@@ -31,6 +31,7 @@ from warroom.core.contestfile import (
 from warroom.core.forecast import ForecastErrors
 from warroom.core.priors import prior_source
 from warroom.core.runoff import Split
+from warroom.core.two_round_pipeline import Campaign
 from warroom.core.types import (
     EXHAUSTED,
     Annotation,
@@ -56,7 +57,9 @@ from warroom.store.schema import (
 )
 
 BUNDLE_FORMAT = "warroom-campaign-bundle"
-BUNDLE_VERSION = 1
+BUNDLE_VERSION = 2
+"""Version 2 adds "two_round" (a two-round contest's poll notices, matrices and official rounds); a bundle
+without them is still written as version 1, which earlier versions of warroom read."""
 """Campaign bundles carry `format` and `version`; a reader refuses a newer version rather than guess."""
 
 
@@ -455,9 +458,11 @@ def export_bundle(session: Session, contest_id: int) -> dict[str, Any]:
     scenarios = session.scalars(
         select(ScenarioRow).where(ScenarioRow.contest_id == contest_id).order_by(ScenarioRow.name)
     )
+    campaign = questions.load_campaign(session, contest_id)
+    two_round = campaign.notices or campaign.matrices or campaign.results
     return {
         "format": BUNDLE_FORMAT,
-        "version": BUNDLE_VERSION,
+        "version": BUNDLE_VERSION if two_round else 1,
         "exported_at": datetime.now().isoformat(timespec="seconds"),
         "demo": contest.demo,
         "contest": contest_to_dict(contest, get_official_result(session, contest_id)),
@@ -473,7 +478,7 @@ def export_bundle(session: Session, contest_id: int) -> dict[str, Any]:
             }
             for r in scenarios
         ],
-    }
+    } | ({"two_round": questions.campaign_to_dict(campaign)} if two_round else {})
 
 
 def bundle_to_text(bundle: Mapping[str, Any]) -> str:
@@ -501,6 +506,7 @@ class Bundle:
     events: tuple[Annotation, ...]
     scenarios: tuple[tuple[str, dict[str, Any], dict[str, Any], str], ...]  # name, baseline, settings, notes
     demo: bool = False
+    campaign: Campaign | None = None  # a two-round contest's notices, matrices and official rounds
 
 
 def read_bundle(text: str) -> Bundle:
@@ -550,8 +556,20 @@ def read_bundle(text: str) -> Bundle:
         if not name.strip() or len(name) > 120 or "\x00" in name:
             raise ContestError(f"scenarios[{i + 1}]: a name of 1-120 characters, with no NUL character")
         scenarios.append((name, baseline, settings, str(item.get("notes", ""))))
+    campaign: Campaign | None = None
+    if "two_round" in data:
+        try:
+            campaign = questions.campaign_from_dict(data["two_round"])
+        except ValueError as exc:
+            raise ContestError(f"{exc}; nothing imported") from None
     return Bundle(
-        parsed.contest, parsed.result, tuple(polls), tuple(events), tuple(scenarios), bool(data.get("demo", False))
+        parsed.contest,
+        parsed.result,
+        tuple(polls),
+        tuple(events),
+        tuple(scenarios),
+        bool(data.get("demo", False)),
+        campaign,
     )
 
 
@@ -568,6 +586,7 @@ class BundleImport:
     scenarios_added: list[str] = field(default_factory=list)
     scenarios_kept: list[str] = field(default_factory=list)
     result: str = "none"  # "added", "same", "kept" (the store's differs and was kept), "none"
+    two_round: questions.CampaignImport | None = None  # what a two-round campaign's import added and skipped
 
 
 def _differences(stored: Contest, incoming: Contest) -> list[str]:
@@ -670,6 +689,12 @@ def import_bundle(session: Session, bundle: Bundle) -> BundleImport:
             ).one()
             row.notes = notes
         report.scenarios_added.append(name)
+    if bundle.campaign is not None:
+        c = bundle.campaign
+        try:  # per question: known questions with the same figures are skipped, other figures refuse the bundle
+            report.two_round = questions.add_campaign(session, contest_id, c.notices, c.matrices, c.results or None)
+        except questions.QuestionRejectedError as exc:
+            raise ContestError(f"two_round: {exc}; nothing imported") from None
     if bundle.result is not None:
         stored = get_official_result(session, contest_id)
         if stored is None:

@@ -15,7 +15,7 @@ counted), the same question with other figures is refused as a conflict, naming 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
@@ -73,6 +73,8 @@ class CampaignImport:
         skipped_questions: questions already stored with the same figures.
         skipped_matrices: matrices already stored with the same figures.
         rounds: official rounds stored (replacing any stored before).
+        replaced_questions: questions stored with other figures, replaced (only with replace=True).
+        replaced_matrices: matrices stored with other figures, replaced (only with replace=True).
     """
 
     polls: int = 0
@@ -82,6 +84,8 @@ class CampaignImport:
     skipped_questions: int = 0
     skipped_matrices: int = 0
     rounds: int = 0
+    replaced_questions: int = 0
+    replaced_matrices: int = 0
 
     def as_json(self) -> dict[str, int]:
         return {
@@ -92,6 +96,8 @@ class CampaignImport:
             "skipped_questions": self.skipped_questions,
             "skipped_matrices": self.skipped_matrices,
             "official_rounds": self.rounds,
+            "replaced_questions": self.replaced_questions,
+            "replaced_matrices": self.replaced_matrices,
         }
 
 
@@ -203,6 +209,8 @@ def add_campaign(
     notices: Sequence[PollNotice],
     matrices: Sequence[TransferMatrix] = (),
     results: Mapping[int, RoundResult] | None = None,
+    *,
+    replace: bool = False,
 ) -> CampaignImport:
     """Store a campaign's notices, matrices and official rounds in the caller's transaction, all or nothing.
 
@@ -213,6 +221,8 @@ def add_campaign(
             when their figures are the same).
         matrices: transfer matrices (one already stored with the same rows is skipped).
         results: official rounds to store, replacing those stored; None leaves them as they are.
+        replace: a question or matrix stored with other figures takes the new ones (a compilation corrected
+            upstream) instead of refusing the import.
 
     Returns:
         What was added and what was skipped.
@@ -231,8 +241,21 @@ def add_campaign(
     with _gc_paused():
         added_notices, hyps, matchups, skipped, conflicts = _plan_questions(session, contest_id, notices)
         new_matrices, skipped_m, mconflicts = _plan_matrices(session, contest_id, matrices)
-        if conflicts or mconflicts:
-            raise QuestionRejectedError(conflicts + mconflicts)
+        if (conflicts or mconflicts) and not replace:
+            raise QuestionRejectedError([c.message for c in conflicts] + [c.message for c in mconflicts])
+        for c in conflicts:  # replace: the stored question goes, and the new one is written below
+            asked = select(_QUESTION.c.id).where(
+                _QUESTION.c.notice_id == c.notice_id, _QUESTION.c.round == c.round, _QUESTION.c.label == c.label
+            )
+            session.execute(delete(_SHARE).where(_SHARE.c.question_id.in_(asked)))
+            session.execute(
+                delete(_QUESTION).where(
+                    _QUESTION.c.notice_id == c.notice_id, _QUESTION.c.round == c.round, _QUESTION.c.label == c.label
+                )
+            )
+        for mc in mconflicts:
+            session.execute(delete(_CELL).where(_CELL.c.matrix_id == mc.matrix_id))
+            session.execute(delete(_MATRIX).where(_MATRIX.c.id == mc.matrix_id))
         _write_questions(session, contest_id, added_notices)
         _write_matrices(session, contest_id, new_matrices)
         rounds = 0
@@ -243,11 +266,31 @@ def add_campaign(
         polls=sum(1 for _, stored_id, _ in added_notices if stored_id is None),
         hypotheses=hyps,
         matchups=matchups,
-        matrices=len(new_matrices),
+        matrices=len(new_matrices) - len(mconflicts),
         skipped_questions=skipped,
         skipped_matrices=skipped_m,
         rounds=rounds,
+        replaced_questions=len(conflicts),
+        replaced_matrices=len(mconflicts),
     )
+
+
+@dataclass(frozen=True)
+class _Conflict:
+    """A stored question whose figures differ from the import's."""
+
+    notice_id: int
+    round: int
+    label: str
+    message: str
+
+
+@dataclass(frozen=True)
+class _MatrixConflict:
+    """A stored matrix whose figures differ from the import's."""
+
+    matrix_id: int
+    message: str
 
 
 _Plan = tuple[PollNotice, int | None, list[tuple[int, int, Hypothesis | Matchup]]]
@@ -282,11 +325,13 @@ def _stored_questions(
 
 def _plan_questions(
     session: Session, contest_id: int, notices: Sequence[PollNotice]
-) -> tuple[list[_Plan], int, int, int, list[str]]:
+) -> tuple[list[_Plan], int, int, int, list[_Conflict]]:
+    """What to write: new notices and new questions (a conflicting question is written too, replacing the stored
+    one if the caller allows it); counts of new hypotheses and matchups (conflicts not counted), skips."""
     keys, stored = _stored_questions(session, contest_id)
     plans: list[_Plan] = []
     hyps = matchups = skipped = 0
-    conflicts: list[str] = []
+    conflicts: list[_Conflict] = []
     for notice in notices:
         nid = keys.get(_notice_key(notice.id, notice.institute, notice.fieldwork_start, notice.fieldwork_end))
         known = stored.get(nid, {}) if nid is not None else {}
@@ -305,12 +350,15 @@ def _plan_questions(
                 elif have == shares:
                     skipped += 1
                 else:
+                    assert nid is not None  # a stored question belongs to a stored notice
                     what = "hypothesis" if round_no == 1 else "matchup"
                     line = f" (line {q.line})" if q.line else ""
-                    conflicts.append(
+                    message = (
                         f"{_where(notice)}: {what} {q.label or '(unnamed)'!r}{line} is stored with other figures "
-                        f"({_fmt(have)} stored, {_fmt(shares)} here); delete the stored notice first to replace it"
+                        f"({_fmt(have)} stored, {_fmt(shares)} here); import with --replace to take the new figures"
                     )
+                    conflicts.append(_Conflict(nid, round_no, q.label, message))
+                    todo.append((round_no, offset + len(todo), q))
         if nid is None or todo:
             plans.append((notice, nid, todo))
     return plans, hyps, matchups, skipped, conflicts
@@ -371,27 +419,41 @@ def _matrix_cells(m: TransferMatrix) -> dict[str, tuple[float, float, float]]:
 
 def _plan_matrices(
     session: Session, contest_id: int, matrices: Sequence[TransferMatrix]
-) -> tuple[list[TransferMatrix], int, list[str]]:
+) -> tuple[list[TransferMatrix], int, list[_MatrixConflict]]:
+    """Matrices to write (conflicting ones included, for replace), how many are already stored, conflicts."""
     if not matrices:
         return [], 0, []
+    c = _MATRIX.c
+    ids = {
+        _notice_key(key, pollster, cast(date, _day(start)), cast(date, _day(end))): int(mid)
+        for mid, key, pollster, start, end in _raw_rows(
+            session,
+            select(c.id, c.source_key, c.pollster, c.fieldwork_start, c.fieldwork_end).where(
+                c.contest_id == contest_id
+            ),
+        )
+    }
     stored = {
-        (m.poll_id, name_key(m.institute), m.fieldwork_start, m.fieldwork_end): m
+        _notice_key(m.poll_id, m.institute, m.fieldwork_start, m.fieldwork_end): m
         for m in load_matrices(session, contest_id)
     }
     new: list[TransferMatrix] = []
     skipped = 0
-    conflicts: list[str] = []
+    conflicts: list[_MatrixConflict] = []
     for m in matrices:
-        have = stored.get((m.poll_id, name_key(m.institute), m.fieldwork_start, m.fieldwork_end))
+        key = _notice_key(m.poll_id, m.institute, m.fieldwork_start, m.fieldwork_end)
+        have = stored.get(key)
         if have is None:
             new.append(m)
         elif (have.a, have.b, _matrix_cells(have)) == (m.a, m.b, _matrix_cells(m)):
             skipped += 1
         else:
-            conflicts.append(
+            message = (
                 f"matrix {m.institute} {m.fieldwork_start} to {m.fieldwork_end} ({m.poll_id}) is stored with "
-                "other figures; delete the stored one first to replace it"
+                "other figures; import with --replace to take the new figures"
             )
+            conflicts.append(_MatrixConflict(ids[key], message))
+            new.append(m)
     return new, skipped, conflicts
 
 
@@ -576,14 +638,6 @@ def notice_count(session: Session, contest_id: int) -> int:
     return len(session.scalars(select(_NOTICE.c.id).where(_NOTICE.c.contest_id == contest_id)).all())
 
 
-def delete_notices(session: Session, contest_id: int, source_keys: Iterable[str]) -> int:
-    """Delete the contest's notices with these source ids (their questions go with them); returns how many."""
-    bump_revision(session)
-    keys = list(source_keys)
-    result = session.execute(delete(_NOTICE).where(_NOTICE.c.contest_id == contest_id, _NOTICE.c.source_key.in_(keys)))
-    return int(result.rowcount)  # type: ignore[attr-defined]
-
-
 def delete_campaign(session: Session, contest_id: int) -> None:
     """Delete the contest's notices, questions, matrices and official rounds, child tables first (the same on
     SQLite and PostgreSQL whatever the foreign-key settings); store.contests.delete_contest calls it."""
@@ -596,3 +650,159 @@ def delete_campaign(session: Session, contest_id: int) -> None:
     session.execute(delete(_CELL).where(_CELL.c.matrix_id.in_(matrices)))
     session.execute(delete(_MATRIX).where(_MATRIX.c.contest_id == contest_id))
     session.execute(delete(_ROUND).where(_ROUND.c.contest_id == contest_id))
+
+
+# --- in a campaign bundle (store.contests.export_bundle / read_bundle) -----------------------------------------
+
+
+def campaign_to_dict(campaign: Campaign) -> dict[str, Any]:
+    """A campaign as the JSON object a bundle carries under "two_round" (names as the sources write them)."""
+    return {
+        "notices": [
+            {
+                "id": n.id,
+                "pollster": n.institute,
+                "client": n.client,
+                "fieldwork_start": n.fieldwork_start.isoformat(),
+                "fieldwork_end": n.fieldwork_end.isoformat(),
+                "sample_size": n.sample_size,
+                "population": n.population,
+                "rolling": n.rolling,
+                "source": n.source,
+                "hypotheses": [{"label": h.label, "shares": dict(h.shares), "line": h.line} for h in n.hypotheses],
+                "matchups": [
+                    {"label": m.label, "a": m.a, "b": m.b, "a_share": m.a_share, "b_share": m.b_share, "line": m.line}
+                    for m in n.matchups
+                ],
+            }
+            for n in campaign.notices
+        ],
+        "matrices": [
+            {
+                "id": m.poll_id,
+                "pollster": m.institute,
+                "fieldwork_start": m.fieldwork_start.isoformat(),
+                "fieldwork_end": m.fieldwork_end.isoformat(),
+                "a": m.a,
+                "b": m.b,
+                "source": m.source,
+                "rows": [
+                    {"electorate": k, "to_a": r.to_a, "to_b": r.to_b, "neither": r.neither, "line": r.line}
+                    for k, r in m.rows.items()
+                ],
+            }
+            for m in campaign.matrices
+        ],
+        "official_rounds": [
+            {
+                "round": r.round,
+                "date": r.day.isoformat(),
+                "votes": dict(r.votes),
+                "registered": r.registered,
+                "voters": r.voters,
+                "blank_null": r.blank_null,
+            }
+            for r in sorted(campaign.results.values(), key=lambda r: r.round)
+        ],
+    }
+
+
+def _share(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{value!r} is not a number")
+    return float(value)
+
+
+def _count(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"{value!r} is not a whole number >= 0")
+    return value
+
+
+def campaign_from_dict(data: Any) -> Campaign:
+    """The campaign a bundle carries; ValueError naming the part ("two_round.notices[3]: ...") if unreadable.
+    Values are checked again by add_campaign before anything is stored."""
+    if not isinstance(data, dict):
+        raise ValueError("two_round: must be a JSON object")
+    notices: list[PollNotice] = []
+    for i, n in enumerate(data.get("notices", []), start=1):
+        try:
+            notices.append(
+                PollNotice(
+                    id=str(n.get("id", "")),
+                    institute=str(n["pollster"]),
+                    client=str(n.get("client", "")),
+                    fieldwork_start=date.fromisoformat(n["fieldwork_start"]),
+                    fieldwork_end=date.fromisoformat(n["fieldwork_end"]),
+                    sample_size=None if n.get("sample_size") is None else _count(n["sample_size"]),
+                    population=str(n.get("population", "")),
+                    rolling=None if n.get("rolling") is None else bool(n["rolling"]),
+                    hypotheses=tuple(
+                        Hypothesis(
+                            str(h.get("label", "")),
+                            {str(k): _share(v) for k, v in h["shares"].items()},
+                            _count(h.get("line", 0)),
+                        )
+                        for h in n.get("hypotheses", [])
+                    ),
+                    matchups=tuple(
+                        Matchup(
+                            str(m.get("label", "")),
+                            str(m["a"]),
+                            str(m["b"]),
+                            _share(m["a_share"]),
+                            _share(m["b_share"]),
+                            _count(m.get("line", 0)),
+                        )
+                        for m in n.get("matchups", [])
+                    ),
+                    source=str(n.get("source", "")),
+                )
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ValueError(f"two_round.notices[{i}]: {exc!s} is missing or unreadable") from None
+    matrices: list[TransferMatrix] = []
+    for i, m in enumerate(data.get("matrices", []), start=1):
+        try:
+            rows = {
+                str(r["electorate"]): TransferRow(
+                    _share(r["to_a"]), _share(r["to_b"]), _share(r["neither"]), _count(r.get("line", 0))
+                )
+                for r in m["rows"]
+            }
+            matrices.append(
+                TransferMatrix(
+                    str(m.get("id", "")),
+                    str(m["pollster"]),
+                    date.fromisoformat(m["fieldwork_start"]),
+                    date.fromisoformat(m["fieldwork_end"]),
+                    str(m["a"]),
+                    str(m["b"]),
+                    rows,
+                    str(m.get("source", "")),
+                )
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ValueError(f"two_round.matrices[{i}]: {exc!s} is missing or unreadable") from None
+    results: dict[int, RoundResult] = {}
+    for i, r in enumerate(data.get("official_rounds", []), start=1):
+        try:
+            round_no = _count(r["round"])
+            if round_no not in (1, 2) or round_no in results:
+                raise ValueError(f"round {round_no!r} is not a new round 1 or 2")
+            result = RoundResult(
+                round_no,
+                date.fromisoformat(r["date"]),
+                {str(k): _count(v) for k, v in r["votes"].items()},
+                _count(r["registered"]),
+                _count(r["voters"]),
+                _count(r["blank_null"]),
+            )
+            if result.voters > result.registered or result.valid + result.blank_null != result.voters:
+                raise ValueError("votes, blank and null, voters and registered do not add up")
+            results[round_no] = result
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ValueError(f"two_round.official_rounds[{i}]: {exc!s}") from None
+    notices.sort(key=lambda p: (p.fieldwork_end, p.fieldwork_start, p.id))
+    matrices.sort(key=lambda x: (x.fieldwork_end, x.fieldwork_start, x.poll_id))
+    return Campaign(tuple(notices), tuple(matrices), results)
