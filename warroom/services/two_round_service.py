@@ -24,11 +24,13 @@ from warroom.core.two_round import FirstRound, Message, RunoffSplit, TwoRoundSce
 from warroom.core.two_round_pipeline import (
     Campaign,
     CandidateAverages,
-    candidate_averages,
+    FirstRoundModel,
+    first_round_model,
     hypothesis_labels,
     matchup_average,
     matchups_asked,
     qualify_odds,
+    valid_share_of_base,
 )
 from warroom.core.two_round_view import (
     CampaignChart,
@@ -120,6 +122,7 @@ class TwoRoundController(QObject):
         self._last_chart: CampaignChart | None = None  # the same campaign's: its points are reused
         self._by_hypothesis: dict[str | None, tuple[CandidateAverages | None, dict[str, float]]] = {}
         self._defaults: dict[tuple[object, ...], ScenarioDefaults] = {}
+        self._model: FirstRoundModel | None = None
         self._pending = QTimer(self)
         self._pending.setSingleShot(True)
         self._pending.setInterval(0)  # the next event-loop turn: one evaluation per burst of edits
@@ -275,22 +278,25 @@ class TwoRoundController(QObject):
         self.first_source = self.credit = ""
         self.runoff_result = None
         self._last_chart = None
-        self._by_hypothesis, self._defaults = {}, {}
+        self._by_hypothesis, self._defaults, self._model = {}, {}, None
 
     def _average_first_round(self) -> None:
         campaign = self.campaign
         if campaign is None:
             return
         cached = self._by_hypothesis.get(self.hypothesis)
-        if cached is None:  # each list is averaged once per campaign: switching back is immediate
+        if cached is None:  # each list's odds are worked out once per campaign: switching back is immediate
+            if self._model is None:  # smoothed once per campaign; a hypothesis is a shift of it
+                self._model = first_round_model(campaign.notices)
             try:
                 # As `warroom average` does (core.two_round_pipeline.two_round_report): every poll known.
-                averages = candidate_averages(campaign.notices, hypothesis=self.hypothesis)
+                averages: CandidateAverages | None = self._model.view(self.hypothesis)
             except ValueError as exc:
                 self.failed.emit(str(exc))
                 averages = None
             rules = self.contest.counting_rules if self.contest is not None else None
-            cached = (averages, qualify_odds(averages, rules) if averages is not None else {})
+            base = valid_share_of_base(campaign, rules)
+            cached = (averages, qualify_odds(averages, rules, valid_of_base=base) if averages is not None else {})
             self._by_hypothesis[self.hypothesis] = cached
         self.averages, self.qualify = cached[0], dict(cached[1])
         self.qualify_ready.emit(self.qualify)
