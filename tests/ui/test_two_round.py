@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -364,3 +365,39 @@ def test_meeting_mode_shows_the_runoff_panel_and_gives_it_back(france_room, qtbo
     assert win.current_view() == "scenario" and room.two_round_panel.parentWidget() is win.present_page
     win.leave_presentation()
     assert win.scenario_scroll.widget() is room.two_round_panel and win.runoff_toolbar.isVisible()
+
+
+class _Given:
+    """A CampaignSource that hands over one campaign (the 2027 compilation, read from the team's copy)."""
+
+    def __init__(self, campaign: Campaign) -> None:
+        self.campaign = campaign
+
+    def load(self, contest: object) -> Campaign:
+        return self.campaign
+
+
+def test_a_race_before_its_first_round_runs_on_the_poll_average(qtbot, france) -> None:
+    """France 2027 as compiled in July 2026: no official result and no matrix yet. The first round is the poll
+    average (with 2022's turnout), the pair's splits start neutral, and the answer is still solved exactly."""
+    from tests.core.test_france import shared
+    from warroom.core.france import parse_mieuxvoter
+
+    folder = shared("france-2027")
+    texts = [(folder / f).read_text(encoding="utf-8") for f in ("polls.csv", "hypotheses.csv", "candidats.csv")]
+    mv = parse_mieuxvoter(*texts, (folder / "presidentielle2027.csv").read_text(encoding="utf-8"))
+    contest = replace(france, name="France 2027", election_date=date(2027, 4, 11), second_round_date=None, id=None)
+    model = TwoRoundController(_Given(Campaign(mv.notices, (), {})))
+    with qtbot.waitSignal(model.view_ready, timeout=20000):
+        model.set_contest(contest)
+    assert model.first_source.startswith("First round from the poll average")
+    assert model.defaults is not None and set(model.defaults.sources.values()) == {"no matrix"}
+    view = model.view
+    assert view is not None and model.matchup is not None
+    latest = model.averages.latest()  # type: ignore[union-attr]
+    assert view.first.shares() == pytest.approx({k: 100 * v / sum(latest.values()) for k, v in latest.items()})
+    be = next(b for b in view.break_evens.values() if b is not None)
+    from warroom.core.two_round import margin_grid
+
+    grid = margin_grid(view.first, view.scenario, np.array([0.0]), be.electorate, be.destination, np.array([be.share]))
+    assert abs(grid[0, 0]) < 1e-9
