@@ -289,6 +289,13 @@ def test_a_two_round_contest_shows_its_panel_and_pickers_instead_of_the_sv_panel
     for name in (MACRON, LE_PEN, MELENCHON):
         assert win.charts.curve_data(code[name])[1][-1] == pytest.approx(latest[name])
     assert win.charts.curve_data("lead1")[1][-1] == pytest.approx(latest[MACRON] - latest[LE_PEN])
+    # the legal publication blackouts (the eve and the day of each round) are shaded on the timeline
+    from warroom.ui.charts import day_to_epoch
+
+    eves = [(d - 1, d + 1) for d in (FRANCE_2022_FIRST.toordinal(), date(2022, 4, 24).toordinal())]
+    want = np.array([day_to_epoch(np.array(pair, dtype=float)) for pair in eves])
+    for key in ("first", "lead1", "lead2"):
+        assert np.array(win.charts.blackouts(key)) == pytest.approx(want)
     x0, x1 = win.charts.visible_days()
     assert x0 < FRANCE_2022_FIRST.toordinal() < x1  # the final weeks of the campaign, not the year 1 AD
     # it stays there when the polls' averages are pushed again (a poll edit, a theme change)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 
@@ -270,6 +271,7 @@ class CampaignChart:
         lead: A minus B of the two averages, its band from the two bands taken as independent.
         lead_points: each poll's A minus B (its questions naming both, averaged).
         latest: the last fieldwork day (ordinal).
+        blackouts: the legal publication blackouts, (first, last) ordinal days (core.two_round_pipeline).
     """
 
     first: Mapping[str, AverageSeries]
@@ -279,6 +281,7 @@ class CampaignChart:
     lead: AverageSeries
     lead_points: Points
     latest: float
+    blackouts: tuple[tuple[float, float], ...] = ()
 
 
 def campaign_chart(
@@ -289,6 +292,7 @@ def campaign_chart(
     b: str,
     *,
     same_first: CampaignChart | None = None,
+    blackouts: Sequence[tuple[date, date]] = (),
 ) -> CampaignChart:
     """The first-round charts of a campaign: averages, points and the A-minus-B lead, under contest codes.
 
@@ -300,6 +304,7 @@ def campaign_chart(
         b: finalist B's name.
         same_first: a chart of the same notices: its points are reused, the very objects, and its averages too
             when they are these; so a chart can tell what changed (the lead only, for another pair).
+        blackouts: core.two_round_pipeline.publication_blackouts of the contest.
     """
     first: Mapping[str, AverageSeries] = {
         codes[name_key(n)]: s for n, s in averages.series.items() if name_key(n) in codes
@@ -347,6 +352,7 @@ def campaign_chart(
         lead,
         (tuple(lead_pts[0]), tuple(lead_pts[1]), tuple(lead_pts[2])),
         latest,
+        tuple((float(x.toordinal()), float(y.toordinal())) for x, y in blackouts),
     )
 
 

@@ -29,6 +29,7 @@ from warroom.core.two_round_pipeline import (
     hypothesis_labels,
     matchup_average,
     matchups_asked,
+    publication_blackouts,
     qualify_odds,
     valid_share_of_base,
 )
@@ -306,7 +307,10 @@ class TwoRoundController(QObject):
         if campaign is None or pair is None or contest is None or self.averages is None:
             return
         codes = {name_key(c.name): c.code for c in contest.candidates}
-        chart = campaign_chart(campaign.notices, self.averages, codes, *pair, same_first=self._last_chart)
+        blackouts = publication_blackouts(contest.election_date, contest.second_round_date)
+        chart = campaign_chart(
+            campaign.notices, self.averages, codes, *pair, same_first=self._last_chart, blackouts=blackouts
+        )
         self._last_chart = chart
         self.chart_ready.emit(chart)
 

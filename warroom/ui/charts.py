@@ -428,6 +428,7 @@ class ChartPanel(QWidget):
         self._last_data: tuple[Sequence[Poll], PollAverages | None] | None = None
         self._matchup: tuple[np.ndarray, np.ndarray, Sequence[str], AverageSeries, str] | None = None
         self._campaign: CampaignChart | None = None  # a two-round contest's first round (its poll questions)
+        self._blackout_items: list[tuple[str, pg.LinearRegionItem]] = []  # a two-round contest's blackouts
         self._row_of = np.full(1, -1, dtype=np.int64)
         self._sizes = np.empty(0)
         self._symbols = np.empty(0, dtype=object)
@@ -503,6 +504,7 @@ class ChartPanel(QWidget):
         self._contest = contest
         self._matchup = None
         self._campaign = None
+        self._show_blackouts(())
         self._last_data = None  # the previous contest's polls must not be redrawn under this one's candidates
         for s in list(self._first.values()) + [
             x for x in (self._lead1, self._lead2_observed, self._lead2_implied) if x
@@ -742,6 +744,8 @@ class ChartPanel(QWidget):
         last, self._campaign = self._campaign, chart
         if self._lead1 is None or self._contest is None:
             return
+        if last is None or last.blackouts != chart.blackouts or redraw:
+            self._show_blackouts(chart.blackouts)
         # Another pair or list over the same polls: the points (and for another pair the averages) are the very
         # objects already shown, and are left as they are.
         same_points = last is not None and last.points is chart.points and not redraw
@@ -772,6 +776,27 @@ class ChartPanel(QWidget):
         self._update_end_labels()
         if self.range_mode == "final":
             self.show_final_weeks()
+
+    def blackouts(self, key: str = "first") -> list[tuple[float, float]]:
+        """The publication blackouts shaded on one chart, (start, end) in epoch seconds."""
+        return [(float(r[0]), float(r[1])) for k, item in self._blackout_items if k == key for r in [item.getRegion()]]
+
+    def _show_blackouts(self, days: Sequence[tuple[float, float]]) -> None:
+        """Shade each legal publication blackout (ordinal first and last day) on every chart."""
+        for key, item in self._blackout_items:
+            self.plots[key].removeItem(item)
+        self._blackout_items = []
+        tip = "Legal blackout: no poll may be published or commented on (loi n° 77-808, art. 11)"
+        for key in ("first", "lead1", "lead2"):
+            for first, last in days:
+                x0, x1 = (float(v) for v in day_to_epoch(np.array([first, last + 1.0])))
+                item = pg.LinearRegionItem(
+                    (x0, x1), movable=False, brush=pg.mkBrush(128, 128, 128, 40), pen=pg.mkPen(None)
+                )
+                item.setZValue(-20)
+                item.setToolTip(tip)
+                self.plots[key].addItem(item, ignoreBounds=True)
+                self._blackout_items.append((key, item))
 
     def band_data(self, key: str) -> tuple[np.ndarray, np.ndarray]:
         series = {"lead1": self._lead1, "lead2": self._lead2_observed}.get(key) or self._first[key]
