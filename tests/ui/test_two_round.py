@@ -282,6 +282,10 @@ def test_a_two_round_contest_shows_its_panel_and_pickers_instead_of_the_sv_panel
     assert sorted(y) == pytest.approx(sorted(lead.leads))
     assert win.charts.curve_data("lead2")[1][-1] == pytest.approx(lead.average.lead.mean[-1])
     assert "published head-to-heads" in win.charts.plots["lead2"].titleLabel.text
+    # its key names what is drawn (no implied runoff, no forecast band), and the pollsters' symbols are keyed
+    keys = [label.text for _sample, label in win.charts.legends()["lead2"].items]
+    assert "published head-to-head" in keys and "implied by transfers" not in keys
+    assert "Ifop" in [label.text for _sample, label in win.charts.legends()["lead1"].items]
     # the first-round charts show the candidates' averages across hypotheses (core.two_round_pipeline)
     contest = room.poll_service.contest
     code = {c.name: c.code for c in contest.candidates}

@@ -724,8 +724,10 @@ class ChartPanel(QWidget):
         self._matchup = (days, leads, pollsters, average, title)
         if self._lead2_observed is None or self._lead2_implied is None:
             return
-        for name in pollsters:
-            self._pollster_symbol.setdefault(name, SYMBOLS[len(self._pollster_symbol) % len(SYMBOLS)])
+        # Neither an implied runoff nor a forecast band is drawn here: their keys go (set_contest puts them back).
+        for name in ("implied by transfers", "90 %: where the result may land"):
+            self._legend_lead2.removeItem(name)
+        self._pollster_keys_for(pollsters)
         n = len(days)
         sizes = np.full(n, 8.0 * self._theme.marker_scale)
         symbols = np.array([self._pollster_symbol[p] for p in pollsters] or ["o"], dtype=object)[:n]
@@ -753,8 +755,7 @@ class ChartPanel(QWidget):
 
         def points(series: _Series, pts: tuple[tuple[float, ...], tuple[float, ...], tuple[str, ...]]) -> None:
             days, values, pollsters = pts
-            for name in pollsters:
-                self._pollster_symbol.setdefault(name, SYMBOLS[len(self._pollster_symbol) % len(SYMBOLS)])
+            self._pollster_keys_for(pollsters)
             n = len(days)
             sizes = np.full(n, 7.0 * self._theme.marker_scale)
             symbols = np.array([self._pollster_symbol[p] for p in pollsters] or ["o"], dtype=object)[:n]
@@ -776,6 +777,22 @@ class ChartPanel(QWidget):
         self._update_end_labels()
         if self.range_mode == "final":
             self.show_final_weeks()
+
+    def _pollster_keys_for(self, pollsters: Sequence[str]) -> None:
+        """A symbol for each new pollster, and its key under the first-round lead chart (as show_data does)."""
+        for name in dict.fromkeys(pollsters):
+            if name in self._pollster_symbol:
+                continue
+            symbol = SYMBOLS[len(self._pollster_symbol) % len(SYMBOLS)]
+            self._pollster_symbol[name] = symbol
+            key = pg.ScatterPlotItem(
+                symbol=symbol, size=9, pen=pg.mkPen(self._theme.foreground), brush=pg.mkBrush(None)
+            )
+            self._pollster_keys[name] = key
+            if len(self._pollster_keys) <= MAX_POLLSTER_KEYS:
+                self._legend_lead1.addItem(key, name)
+            elif len(self._pollster_keys) == MAX_POLLSTER_KEYS + 1:
+                self._legend_lead1.addItem(pg.ScatterPlotItem(size=0), "and more (hover a poll)")
 
     def blackouts(self, key: str = "first") -> list[tuple[float, float]]:
         """The publication blackouts shaded on one chart, (start, end) in epoch seconds."""
