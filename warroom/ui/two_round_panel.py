@@ -720,6 +720,7 @@ class TwoRoundPanel(QWidget):
                 slider.setToolTip(f"{tip}.\n{range_tip(cell, what)}")
 
     def _fit_label_heights(self) -> None:
+        self._measured: dict[int, tuple[int, int]] = {}  # label -> (width, longest text) measured at that width
         for label, lines in self._fixed_lines:
             label.ensurePolished()
             label.setFixedHeight(label.fontMetrics().lineSpacing() * lines + label.fontMetrics().descent() + 6)
@@ -732,6 +733,13 @@ class TwoRoundPanel(QWidget):
         for label, _lines in self._fixed_lines:
             if label.isHidden() or label.width() <= 0:
                 continue
+            # Measuring wrapped text costs about as much as drawing it: only a longer text than the longest
+            # measured at this width can need more room.
+            key = id(label)
+            width, longest = self._measured.get(key, (0, -1))
+            if width == label.width() and len(label.text()) <= longest:
+                continue
+            self._measured[key] = (label.width(), len(label.text()))
             need = label.heightForWidth(label.width())
             if need > label.height():
                 label.setFixedHeight(need + 2)
