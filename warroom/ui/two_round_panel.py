@@ -338,7 +338,6 @@ class TwoRoundPanel(QWidget):
         self._writing = False
         self._rows: dict[str, RunoffSplitInput] = {}
         self._row_titles: dict[str, QLabel] = {}
-        self._pair: tuple[str, str] | None = None
         self.minor_toggle: QToolButton | None = None
 
         self.source_label = QLabel()
@@ -497,7 +496,6 @@ class TwoRoundPanel(QWidget):
         pair = (source.a, source.b) if source is not None else None
         if pair is None:
             return
-        self._pair = pair
         self._rebuild_rows(first, pair)
         a, b = pair
         with signals_blocked(self.message_on):
