@@ -15,10 +15,14 @@ from warroom.store.contests import set_official_result
 from warroom.store.db import (
     StoreError,
     backup_sqlite,
+    hand_edits,
+    in_memory,
     is_read_only,
+    is_url,
     make_engine,
     make_session_factory,
     redacted,
+    resolve_url,
     sqlite_path,
     translated,
     upgrade,
@@ -54,15 +58,41 @@ def seed_france_2022(session: Session) -> int:
     return contest_id
 
 
+def _memory(target: str) -> bool:
+    try:
+        return in_memory(resolve_url(target))
+    except Exception:  # a malformed URL: make_engine says so, without the password
+        return False
+
+
 def open_store(target: str | Path, *, backup_dir: Path | None, seed: bool = True) -> OpenStore:
     """Open (creating if needed) a poll store, migrate it to the current schema and seed the demo race if empty.
 
     Raises:
         StoreError: the store is damaged, locked, read-only, or the disk is full; message says what and where.
     """
+    if (
+        isinstance(target, str)
+        and target.strip().casefold().startswith("sqlite")
+        and is_url(target)
+        and _memory(target)
+    ):
+        raise StoreError(
+            "this store would live in memory and lose everything when warroom ends; nothing was opened or "
+            "written: give a file (--db polls.sqlite3) or a server URL",
+            where=redacted(target),
+        )
     engine = make_engine(target)
     try:
         backup = upgrade(engine, backup_dir=backup_dir)
+        edited = hand_edits(engine)
+        if edited:  # refused before this start's backup, so the backups keep the store as it was before
+            raise StoreError(
+                "this store holds values edited outside warroom that it cannot use: " + "; ".join(edited)
+                + "; correct them, or restore a backup (nothing was changed)",
+                where=str(sqlite_path(engine) or redacted(target)),
+                kind="corrupt",
+            )  # fmt: skip
         db_file = sqlite_path(engine)
         backup_error: str | None = None
         if backup is None and backup_dir is not None and db_file is not None and db_file.stat().st_size > 0:

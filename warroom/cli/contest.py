@@ -12,8 +12,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from warroom.cli.common import CliError, emit_json, open_for_cli, paths_of, read_cli_file, table
-from warroom.core.contestfile import ContestFileError, contest_to_dict, contest_to_toml, parse_contest_file
+from warroom.cli.common import CliError, emit_json, open_for_cli, paths_of, read_cli_file, refuse_the_store, table
+from warroom.core.contestfile import (
+    CONTEST_FILE_MAX_BYTES,
+    ContestFileError,
+    contest_to_dict,
+    contest_to_toml,
+    parse_contest_file,
+)
 from warroom.core.count import CountResult
 from warroom.core.two_round_pipeline import Campaign
 from warroom.core.types import EXHAUSTED, Contest, OfficialResult
@@ -103,7 +109,7 @@ def _session(args: argparse.Namespace, *, write: bool = False) -> Iterator[Sessi
 
 
 def _read(path: Path) -> str:
-    data = read_cli_file(path, max_bytes=64 * 1024**2)
+    data = read_cli_file(path, max_bytes=CONTEST_FILE_MAX_BYTES)  # also result CSVs: both a few kilobytes
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -342,6 +348,7 @@ def _delete(args: argparse.Namespace, out: TextIO) -> int:
 def _export(args: argparse.Namespace, out: TextIO) -> int:
     from warroom.store import contests as store
 
+    refuse_the_store(args, args.out)
     with _session(args) as session:
         contest = _find(session, args.name)
         result = store.get_official_result(session, contest.id or 0)
@@ -437,6 +444,7 @@ def cmd_export_bundle(args: argparse.Namespace, out: TextIO) -> int:
 
     if not args.contest:
         raise CliError("--bundle needs --contest NAME (the race to export)")
+    refuse_the_store(args, args.bundle)
     with _session(args) as session:
         contest = _find(session, args.contest)
         bundle = store.export_bundle(session, contest.id or 0)

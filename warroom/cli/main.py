@@ -14,15 +14,24 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from warroom import __version__
 from warroom.cli import contest as contest_cli
-from warroom.cli.common import CliError, contest_of, emit_json, open_for_cli, read_cli_file, table
+from warroom.cli.common import (
+    CliError,
+    PrintableText,
+    contest_of,
+    emit_json,
+    open_for_cli,
+    read_cli_file,
+    refuse_the_store,
+    table,
+)
 from warroom.core.count import CountError, CountRules, Overvote, count_ballots
 from warroom.core.csvformat import CsvFormatError, parse_ballot_file, parse_polls_csv, polls_to_csv
 from warroom.core.types import EXHAUSTED, Contest, CountingSystem, Poll
-from warroom.paths import write_private_atomic
+from warroom.paths import AppFolderError, write_private_atomic
 from warroom.store.errors import StoreError
 
 
@@ -115,9 +124,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("render", parents=[common], help="render a chart or panel to PNG/SVG/PDF, headless")
     p.add_argument("chart", choices=["first", "lead1", "lead2", "charts", "scenario", "briefing", "window"])
     p.add_argument("--out", type=Path, required=True)
-    p.add_argument("--width", type=int, default=1600)
-    p.add_argument("--height", type=int, default=900)
+    p.add_argument("--width", type=_pixels, default=1600, help="pixels, 16 to 16384 (default 1600)")
+    p.add_argument("--height", type=_pixels, default=900, help="pixels, 16 to 16384 (default 900)")
     return parser
+
+
+def _pixels(text: str) -> int:
+    """A picture's width or height: a 100,000-pixel square is 10^10 pixels, which Qt never finishes painting."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of pixels") from None
+    if not 16 <= value <= 16384:
+        raise argparse.ArgumentTypeError(f"{value} is not a size a picture can have (16 to 16384 pixels)")
+    return value
 
 
 def _add_scenario_options(p: argparse.ArgumentParser) -> None:
@@ -272,8 +292,13 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
                 )
             msg = "\n".join(f"{args.file}:{e.line}: {e.field}: {e.message}" for e in parsed.errors)
             raise CliError(f"{msg}\nnothing imported ({len(parsed.errors)} problem(s))")
-        if args.dry_run:
+        if args.dry_run:  # the import's own checks, the store's duplicates included; nothing written
             ids: list[int] = []
+            try:
+                with translated(store.engine), store.sessions() as session:
+                    repo.check_new_polls(session, contest.id or 0, parsed.polls, lines=parsed.lines)
+            except repo.PollRejectedError as exc:
+                raise CliError(f"{args.file}: {exc}; nothing imported") from None
         else:
             try:
                 with translated(store.engine), store.sessions.begin() as session:
@@ -296,6 +321,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
         return contest_cli.cmd_export_bundle(args, out)
     if args.file is None:
         raise CliError("give the CSV file to write, or --bundle FILE for the whole campaign")
+    refuse_the_store(args, args.file)
     contest, polls = _contest_and_polls(args)
     if contest.system == CountingSystem.TWO_ROUND:
         # Its hypotheses name candidates who are not the contest's (Bertrand, Barnier in 2022): a poll CSV
@@ -518,8 +544,9 @@ COMMANDS = {
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Run one verb (the app itself with no verb); returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    out = out or sys.stdout
-    err = err or sys.stderr
+    # Data from files never reaches the terminal as escapes. (A text stream; TextIO's other methods are unused.)
+    out = cast(TextIO, PrintableText(out or sys.stdout))
+    err = cast(TextIO, PrintableText(err or sys.stderr))
     args = build_parser().parse_args(argv)
     if args.verb is None:
         args.verb = "gui"
@@ -534,6 +561,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     except StoreError as exc:
         where = f" ({exc.where})" if exc.where else ""
         err.write(f"warroom {args.verb}: {exc}{where}\n")
+        return 3
+    except AppFolderError as exc:  # the app's folders cannot be made (a file in the way, a bad XDG_*_HOME)
+        err.write(f"warroom {args.verb}: {exc}\n")
         return 3
     except BrokenPipeError:
         # The reader went away (`warroom polls | head`): not an error of ours. Point stdout at nothing so the

@@ -29,6 +29,7 @@ from warroom.core.contestfile import (
     rules_to_dict,
 )
 from warroom.core.forecast import ForecastErrors
+from warroom.core.pipeline import scenario_name_problem
 from warroom.core.priors import prior_source
 from warroom.core.runoff import Split
 from warroom.core.two_round_pipeline import Campaign
@@ -41,6 +42,7 @@ from warroom.core.types import (
     TransferObservation,
     is_colour,
 )
+from warroom.core.validation import validate_poll
 from warroom.store import polls as repo
 from warroom.store import questions
 from warroom.store.schema import (
@@ -417,33 +419,67 @@ def poll_to_dict(poll: Poll) -> dict[str, Any]:
     }
 
 
+def _text(data: Mapping[str, Any], key: str, *, required: bool = False) -> str:
+    """A text field of a bundled poll: text, or absent/null for empty (never a number or object made text)."""
+    value = data[key] if required else data.get(key)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str):
+        raise ValueError(f"{key} must be text, not {type(value).__name__} {value!r:.40}")
+    return value
+
+
+def _day(data: Mapping[str, Any], key: str, *, required: bool = True) -> date | None:
+    value = data[key] if required else data.get(key)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"{key} must be a date written YYYY-MM-DD, not {value!r:.40}")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{key} {value!r:.40} is not a date written YYYY-MM-DD") from None
+
+
 def _poll_from_dict(data: Mapping[str, Any]) -> Poll:
-    published = data.get("published")
+    if not isinstance(data, Mapping):
+        raise ValueError(f"a poll must be a JSON object, not {type(data).__name__}")
     size = data.get("sample_size")
     if size is not None and (isinstance(size, bool) or not isinstance(size, int)):
         raise ValueError(f"sample_size {size!r} is not a whole number")
     for kind in ("first_round", "second_round", "party_vi"):
-        for code, share in dict(data.get(kind, {})).items():
+        if not isinstance(data.get(kind, {}), Mapping):
+            raise ValueError(f"{kind} must be a JSON object of code: share")
+        for code, share in data.get(kind, {}).items():
             if isinstance(share, bool) or not isinstance(share, int | float):
                 raise ValueError(f"{kind}[{code!r}]: {share!r} is not a number")
+    transfers = data.get("transfers", [])
+    if not isinstance(transfers, list) or not all(isinstance(t, Mapping) for t in transfers):
+        raise ValueError('transfers must be a list of {"from": code, "to": code, "share": n}')
+    for t in transfers:
+        share = t["share"]
+        if isinstance(share, bool) or not isinstance(share, int | float):
+            raise ValueError(f"transfers: share {share!r} is not a number")
+        if not isinstance(t["from"], str) or not isinstance(t["to"], str):
+            raise ValueError(f"transfers: {t['from']!r} -> {t['to']!r} must name candidates by their code")
+    start, end = _day(data, "fieldwork_start"), _day(data, "fieldwork_end")
+    assert start is not None and end is not None
     return Poll(
-        pollster=str(data["pollster"]),
-        client=str(data.get("client", "")),
-        fieldwork_start=date.fromisoformat(data["fieldwork_start"]),
-        fieldwork_end=date.fromisoformat(data["fieldwork_end"]),
-        published=None if published is None else date.fromisoformat(published),
+        pollster=_text(data, "pollster", required=True),
+        client=_text(data, "client"),
+        fieldwork_start=start,
+        fieldwork_end=end,
+        published=_day(data, "published", required=False),
         sample_size=size,
-        method=str(data.get("method", "")),
-        source_url=str(data.get("source_url", "")),
-        notes=str(data.get("notes", "")),
+        method=_text(data, "method"),
+        source_url=_text(data, "source_url"),
+        notes=_text(data, "notes"),
         first_round=dict(data.get("first_round", {})),
         second_round=dict(data.get("second_round", {})),
         party_vi=dict(data.get("party_vi", {})),
         transfers=tuple(
-            TransferObservation(
-                str(t["from"]), EXHAUSTED if t["to"] == FORMAT_EXHAUSTED else str(t["to"]), float(t["share"])
-            )
-            for t in data.get("transfers", [])
+            TransferObservation(t["from"], EXHAUSTED if t["to"] == FORMAT_EXHAUSTED else t["to"], float(t["share"]))
+            for t in transfers
         ),
     )
 
@@ -493,6 +529,8 @@ def looks_like_bundle(text: str) -> bool:
         data = json.loads(text)
     except ValueError:
         return False
+    except RecursionError:  # nested too deeply to read: a bundle if it says so, and read_bundle explains
+        return f'"{BUNDLE_FORMAT}"' in text[:4096]
     return isinstance(data, dict) and data.get("format") == BUNDLE_FORMAT
 
 
@@ -519,10 +557,12 @@ def read_bundle(text: str) -> Bundle:
         data = json.loads(text)
     except ValueError as exc:
         raise ContestError(f"not a campaign bundle: {exc}") from None
+    except RecursionError:  # json recurses once per level of [ or {
+        raise ContestError("not a campaign bundle: its JSON is nested too deeply to read") from None
     if not isinstance(data, dict) or data.get("format") != BUNDLE_FORMAT:
         raise ContestError("not a campaign bundle (no warroom bundle format tag)")
     version = data.get("version")
-    if not isinstance(version, int) or version > BUNDLE_VERSION or version < 1:
+    if isinstance(version, bool) or not isinstance(version, int) or version > BUNDLE_VERSION or version < 1:
         raise ContestError(f"bundle version {version!r}: this warroom reads version {BUNDLE_VERSION}; update warroom")
     try:
         parsed = contest_from_dict(data.get("contest", {}))
@@ -535,14 +575,22 @@ def read_bundle(text: str) -> Bundle:
     for i, item in enumerate(data.get("polls", [])):
         try:
             polls.append(_poll_from_dict(item))
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise ContestError(f"polls[{i + 1}]: {exc!s} is missing or unreadable") from None
+        except KeyError as exc:
+            raise ContestError(f"polls[{i + 1}]: {exc!s} is missing") from None
+        except ValueError as exc:
+            raise ContestError(f"polls[{i + 1}]: {exc!s}") from None
     events: list[Annotation] = []
     for i, item in enumerate(data.get("events", [])):
         try:
-            events.append(Annotation(date.fromisoformat(item["date"]), str(item["text"])))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ContestError(f"events[{i + 1}]: {exc!s} is missing or unreadable") from None
+            if not isinstance(item, Mapping):
+                raise ValueError('an event must be a JSON object {"date": "YYYY-MM-DD", "text": "..."}')
+            when = _day(item, "date")
+            assert when is not None
+            events.append(Annotation(when, _text(item, "text", required=True)))
+        except KeyError as exc:
+            raise ContestError(f"events[{i + 1}]: {exc!s} is missing") from None
+        except ValueError as exc:
+            raise ContestError(f"events[{i + 1}]: {exc!s}") from None
         if len(events[-1].text) > 200 or "\x00" in events[-1].text:
             raise ContestError(f"events[{i + 1}]: the text must be at most 200 characters, with no NUL character")
     scenarios: list[tuple[str, dict[str, Any], dict[str, Any], str]] = []
@@ -553,8 +601,11 @@ def read_bundle(text: str) -> Bundle:
             raise ContestError(f"scenarios[{i + 1}]: {exc!s} is missing") from None
         if not isinstance(baseline, dict) or not isinstance(settings, dict):
             raise ContestError(f"scenarios[{i + 1}]: baseline and settings must be JSON objects")
-        if not name.strip() or len(name) > 120 or "\x00" in name:
-            raise ContestError(f"scenarios[{i + 1}]: a name of 1-120 characters, with no NUL character")
+        problem = scenario_name_problem(name) if name == name.strip() else "a name with no spaces around it"
+        if problem is not None:
+            raise ContestError(f"scenarios[{i + 1}]: a name of 1-120 characters is needed: {name[:40]!r}: {problem}")
+        if any(name == other[0] for other in scenarios):
+            raise ContestError(f"scenarios[{i + 1}]: {name!r} appears twice; each saved scenario once")
         scenarios.append((name, baseline, settings, str(item.get("notes", ""))))
     campaign: Campaign | None = None
     if "two_round" in data:
@@ -602,8 +653,11 @@ def _differences(stored: Contest, incoming: Contest) -> list[str]:
     return sorted(out)
 
 
-def _check_poll_codes(bundle: Bundle) -> None:
-    """Every code a bundled poll uses is one of the bundle's candidates (or parties, for voting intention)."""
+def _check_polls(bundle: Bundle) -> None:
+    """Every code a bundled poll uses is one of the bundle's candidates (or parties, for voting intention), and
+    every poll passes the checks a poll typed, pasted or read from a CSV passes (core.validation.validate_poll:
+    shares within 0-100 summing to about 100, dates in order and near the election, a positive sample): a
+    bundle is a file anyone can edit, and a poll dated 9999 or a share of -50 would otherwise be counted."""
     cands = set(bundle.contest.candidate_codes) | {"other"}
     parties = {p.code for p in bundle.contest.parties} | {"other"}
     for i, poll in enumerate(bundle.polls, start=1):
@@ -620,6 +674,9 @@ def _check_poll_codes(bundle: Bundle) -> None:
                     f"{where}: a transfer {t.from_candidate!r} -> {t.to_candidate!r} names an unknown candidate; "
                     "nothing imported"
                 )
+        problems = validate_poll(poll, bundle.contest)
+        if problems:
+            raise ContestError(f"{where}: " + "; ".join(map(str, problems)) + "; nothing imported")
 
 
 def import_bundle(session: Session, bundle: Bundle) -> BundleImport:
@@ -654,7 +711,7 @@ def import_bundle(session: Session, bundle: Bundle) -> BundleImport:
         assert existing.id is not None
         contest_id = existing.id
         report = BundleImport(existing.name, contest_id, created=False)
-    _check_poll_codes(bundle)
+    _check_polls(bundle)
     stored_keys = {p.key(): p.id for p in repo.list_polls(session, contest_id)}
     fresh: list[Poll] = []
     seen: set[tuple[str, date, date]] = set()

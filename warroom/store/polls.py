@@ -741,3 +741,16 @@ def list_scenarios(session: Session, contest_id: int) -> list[tuple[str, dict[st
 def delete_scenario(session: Session, contest_id: int, name: str) -> None:
     bump_revision(session)
     session.execute(delete(ScenarioRow).where(ScenarioRow.contest_id == contest_id, ScenarioRow.name == name))
+
+
+def check_new_polls(
+    session: Session, contest_id: int, polls: Sequence[Poll], lines: Sequence[int] | None = None
+) -> None:
+    """Every check add_polls makes (values every backend can hold, no repeat, none already stored), writing
+    nothing: a dry run that refuses exactly what the import would, on a read-only store too.
+
+    Raises:
+        PollValueError, DuplicatePollError: as add_polls.
+    """
+    check_polls(polls, lines)
+    _check_duplicates(session, contest_id, polls, lines)
