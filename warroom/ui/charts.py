@@ -719,6 +719,8 @@ class ChartPanel(QWidget):
         contest = self._contest
         if contest is None or self._last_data is None or getattr(change, "reloaded", True):
             return
+        if self._campaign is not None or self._matchup is not None:
+            return  # a two-round contest's charts show its poll questions: they follow show_data as they are
         updated = tuple(getattr(change, "updated", ()))
         new = [polls_by_id[i] for i in (*getattr(change, "added", ()), *updated) if i in polls_by_id]
         drop = np.asarray([*updated, *getattr(change, "removed", ())], dtype=np.int64)
