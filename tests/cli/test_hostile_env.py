@@ -159,3 +159,22 @@ def test_a_utf16_poll_file_is_named_as_such(tmp_path: Path, encoding: str) -> No
     )
     code, out, err = run("--data-dir", str(tmp_path / "state"), "import", str(polls))
     assert code == 1 and out == "" and "UTF-16" in err.replace("UTF-32", "UTF-16") and "CSV UTF-8" in err
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_an_empty_db_option_is_a_usage_error_not_the_default_store(tmp_path: Path, where: str, capsys) -> None:
+    """`warroom --db "$TEAM_DB" import polls.csv` with the variable unset gave --db "", which meant the user's
+    own default store: the polls went there without a word."""
+    polls = tmp_path / "polls.csv"
+    polls.write_text(
+        "pollster,fieldwork_start,fieldwork_end,sample_size,first:johnson,first:livingstone,first:other\n"
+        "Acme,2012-04-20,2012-04-22,1000,45,40,15\n"
+    )
+    state = tmp_path / "state"
+    argv = ["--data-dir", str(state), "--db", " ", "import", str(polls)]
+    if where == "after":
+        argv = ["--data-dir", str(state), "import", str(polls), "--db", ""]
+    with pytest.raises(SystemExit) as info:
+        run(*argv)
+    assert info.value.code == 2 and "--db" in capsys.readouterr().err
+    assert not (state / "data" / "polls.sqlite3").exists()

@@ -35,11 +35,21 @@ from warroom.paths import AppFolderError, write_private_atomic
 from warroom.store.errors import StoreError
 
 
+def _store(text: str) -> str:
+    """--db's value: never blank, which would otherwise mean the default store (an unset "$TEAM_DB" in a
+    script would send its writes to the user's own store without a word)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("is empty: give a SQLite file or a database URL (or leave --db out)")
+    return text
+
+
 def _common_options(parser: argparse.ArgumentParser, *, after_verb: bool) -> None:
     """The options every verb takes. Accepted before or after the verb (like git, pip or alembic): after the
     verb they default to SUPPRESS, so a value given before it is not reset."""
     default: dict[str, Any] = {"default": argparse.SUPPRESS} if after_verb else {}
-    parser.add_argument("--db", metavar="PATH|URL", help="poll store: a SQLite file or any SQLAlchemy URL", **default)
+    parser.add_argument(
+        "--db", type=_store, metavar="PATH|URL", help="poll store: a SQLite file or any SQLAlchemy URL", **default
+    )
     parser.add_argument(
         "--data-dir", type=Path, help="keep all state (store, settings, backups) under this folder", **default
     )
