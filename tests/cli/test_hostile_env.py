@@ -178,3 +178,15 @@ def test_an_empty_db_option_is_a_usage_error_not_the_default_store(tmp_path: Pat
         run(*argv)
     assert info.value.code == 2 and "--db" in capsys.readouterr().err
     assert not (state / "data" / "polls.sqlite3").exists()
+
+
+def test_an_empty_contest_option_is_a_usage_error_not_the_latest_contest(tmp_path: Path, capsys) -> None:
+    """`--contest "$RACE"` with the variable unset meant the most recent contest: an import landed in the
+    wrong race without a word."""
+    polls = tmp_path / "polls.csv"
+    polls.write_text(
+        "pollster,fieldwork_start,fieldwork_end,sample_size,first:johnson\nAcme,2012-04-20,2012-04-22,1000,100\n"
+    )
+    with pytest.raises(SystemExit) as info:
+        run("--data-dir", str(tmp_path / "state"), "import", str(polls), "--contest", "")
+    assert info.value.code == 2 and "--contest" in capsys.readouterr().err

@@ -43,6 +43,13 @@ def _store(text: str) -> str:
     return text
 
 
+def _contest_name(text: str) -> str:
+    """--contest's value: never blank, which would otherwise mean the most recent contest (an unset "$RACE")."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("is empty: give the contest's name (or leave --contest out)")
+    return text
+
+
 def _common_options(parser: argparse.ArgumentParser, *, after_verb: bool) -> None:
     """The options every verb takes. Accepted before or after the verb (like git, pip or alembic): after the
     verb they default to SUPPRESS, so a value given before it is not reset."""
@@ -54,7 +61,10 @@ def _common_options(parser: argparse.ArgumentParser, *, after_verb: bool) -> Non
         "--data-dir", type=Path, help="keep all state (store, settings, backups) under this folder", **default
     )
     parser.add_argument(
-        "--contest", help="contest name (default: your most recent one, else the London demo)", **default
+        "--contest",
+        type=_contest_name,
+        help="contest name (default: your most recent one, else the London demo)",
+        **default,
     )
     json_default: dict[str, Any] = {"default": argparse.SUPPRESS} if after_verb else {"default": False}
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table", **json_default)
