@@ -36,16 +36,36 @@ if TYPE_CHECKING:
     from warroom.core.count import CountRules
 
 
+def _store(text: str) -> str:
+    """--db's value: never blank, which would otherwise mean the default store (an unset "$TEAM_DB" in a
+    script would send its writes to the user's own store without a word)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("is empty: give a SQLite file or a database URL (or leave --db out)")
+    return text
+
+
+def _contest_name(text: str) -> str:
+    """--contest's value: never blank, which would otherwise mean the most recent contest (an unset "$RACE")."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("is empty: give the contest's name (or leave --contest out)")
+    return text
+
+
 def _common_options(parser: argparse.ArgumentParser, *, after_verb: bool) -> None:
     """The options every verb takes. Accepted before or after the verb (like git, pip or alembic): after the
     verb they default to SUPPRESS, so a value given before it is not reset."""
     default: dict[str, Any] = {"default": argparse.SUPPRESS} if after_verb else {}
-    parser.add_argument("--db", metavar="PATH|URL", help="poll store: a SQLite file or any SQLAlchemy URL", **default)
+    parser.add_argument(
+        "--db", type=_store, metavar="PATH|URL", help="poll store: a SQLite file or any SQLAlchemy URL", **default
+    )
     parser.add_argument(
         "--data-dir", type=Path, help="keep all state (store, settings, backups) under this folder", **default
     )
     parser.add_argument(
-        "--contest", help="contest name (default: your most recent one, else the London demo)", **default
+        "--contest",
+        type=_contest_name,
+        help="contest name (default: your most recent one, else the London demo)",
+        **default,
     )
     json_default: dict[str, Any] = {"default": argparse.SUPPRESS} if after_verb else {"default": False}
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table", **json_default)
@@ -250,6 +270,14 @@ MAX_INPUT_BYTES = 2 * 1024**3
 
 def _read_text(path: Path) -> str:
     data = read_cli_file(path, max_bytes=MAX_INPUT_BYTES)
+    for bom, name in (
+        (b"\xff\xfe\x00\x00", "UTF-32"),
+        (b"\x00\x00\xfe\xff", "UTF-32"),
+        (b"\xff\xfe", "UTF-16"),
+        (b"\xfe\xff", "UTF-16"),
+    ):
+        if data.startswith(bom):  # Excel's "Unicode Text": would otherwise read as cp1252 full of NULs, "binary"
+            raise CliError(f"{path}: {name} text; save it as CSV UTF-8 (Excel: Save as > CSV UTF-8) and import that")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -635,6 +635,18 @@ _DATE_COLUMNS = (
     ("contest", "election_date", False),
     ("contest", "second_round_date", True),
     ("annotation", "day", False),
+    ("poll_notice", "fieldwork_start", False),
+    ("poll_notice", "fieldwork_end", False),
+    ("transfer_matrix", "fieldwork_start", False),
+    ("transfer_matrix", "fieldwork_end", False),
+)
+_SHARE_COLUMNS = (
+    ("poll_figure", "share"),
+    ("transfer_split", "share"),
+    ("question_share", "share"),
+    ("transfer_matrix_row", "to_a"),
+    ("transfer_matrix_row", "to_b"),
+    ("transfer_matrix_row", "neither"),
 )
 _TEXT_COLUMNS = (
     ("poll", ("pollster", "client", "method", "source_url", "notes")),
@@ -671,17 +683,18 @@ def hand_edits(engine: Engine, *, limit: int = 10) -> list[str]:
             (table, column, f"{null_ok}(typeof({column}) != 'text' OR date({column}) IS NULL OR date({column}) != {column})", "is not a date")
         )  # fmt: skip
     rules.append(("poll", "sample_size", "typeof(sample_size) NOT IN ('integer', 'null')", "is not a whole number"))
-    for table in ("poll_figure", "transfer_split"):
-        rules.append((table, "share", "typeof(share) NOT IN ('integer', 'real')", "is not a number"))
-        rules.append((table, "share", "typeof(share) IN ('integer', 'real') AND (share < 0 OR share > 100)", "is outside 0-100"))  # fmt: skip
+    rules.append(("poll_notice", "sample_size", "typeof(sample_size) NOT IN ('integer', 'null')", "is not a whole number"))  # fmt: skip
+    for table, c in _SHARE_COLUMNS:
+        rules.append((table, c, f"typeof({c}) NOT IN ('integer', 'real')", "is not a number"))
+        rules.append((table, c, f"typeof({c}) IN ('integer', 'real') AND ({c} < 0 OR {c} > 100)", "is outside 0-100"))
     for table, columns in _TEXT_COLUMNS:
         rules += [(table, c, f"{c} IS NOT NULL AND typeof({c}) != 'text'", "is not text") for c in columns]
     systems = ", ".join(f"'{s.value}'" for s in CountingSystem)
     rules.append(("contest", "system", f"typeof(system) = 'text' AND system NOT IN ({systems})", "is not a counting system"))  # fmt: skip
     late, early = LATEST_AFTER_ELECTION.days, EARLIEST_BEFORE_ELECTION.days
-    window = (  # a poll's dates against its contest's: one join
+    window = (  # a poll's (or a two-round notice's) dates against its contest's: one join each
         "SELECT p.id, p.fieldwork_start, p.fieldwork_end, julianday(c.election_date) - julianday(p.fieldwork_start), "
-        "julianday(p.fieldwork_end) - julianday(c.election_date) FROM poll p JOIN contest c ON c.id = p.contest_id "
+        "julianday(p.fieldwork_end) - julianday(c.election_date) FROM {table} p JOIN contest c ON c.id = p.contest_id "
         "WHERE date(c.election_date) = c.election_date AND ("
         f"(date(p.fieldwork_end) = p.fieldwork_end AND julianday(p.fieldwork_end) - julianday(c.election_date) > {late}) "
         f"OR (date(p.fieldwork_start) = p.fieldwork_start "
@@ -703,11 +716,12 @@ def hand_edits(engine: Engine, *, limit: int = 10) -> list[str]:
                     if row[1 + 2 * i]:
                         value = "" if words == "is not JSON" else f" {_shown(row[2 + 2 * i])}"
                         found.append(f"{table} #{row[0]}: {column}{value} {words}")
-        for rid, start, end, before, after in conn.exec_driver_sql(f"{window} LIMIT {limit}"):
-            if after is not None and after > late:
-                found.append(f"poll #{rid}: fieldwork_end {end} is more than a year after its contest's election")
-            if before is not None and before > early:
-                found.append(f"poll #{rid}: fieldwork_start {start} is more than ten years before its contest's election")  # fmt: skip
+        for table in ("poll", "poll_notice"):
+            for rid, start, end, before, after in conn.exec_driver_sql(f"{window.format(table=table)} LIMIT {limit}"):
+                if after is not None and after > late:
+                    found.append(f"{table} #{rid}: fieldwork_end {end} is more than a year after its contest's election")  # fmt: skip
+                if before is not None and before > early:
+                    found.append(f"{table} #{rid}: fieldwork_start {start} is more than ten years before its contest's election")  # fmt: skip
     return found[:limit]
 
 
