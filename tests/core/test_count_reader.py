@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import warroom.core.ballots as ballots_module
-from warroom.core.ballots import BLANK, OVERVOTE, Ballot, BallotTable, read_table_fast
+from warroom.core.ballots import BLANK, OVERVOTE, Ballot, BallotTable, read_table_fast, table_from_ballots
 from warroom.core.count import count_ballots
 from warroom.core.csvformat import (
     CsvFormatError,
@@ -227,3 +227,23 @@ def test_names_first_met_in_one_block_are_known_to_blocks_already_in_flight() ->
         ballots_module._CHUNK_CHARS = saved
     assert fast is not None
     _same(fast, _ballot_table_csv(text)[0])
+
+
+def test_an_overvote_that_names_its_candidates_is_read_and_kept() -> None:
+    text = "count,rank1,rank2,rank3\n2,A,B = C,D\n1,C=A,,B\n"
+    rows, errors = parse_ballots_csv(text)
+    assert errors == []
+    table = rows.table
+    assert table.ranks[0, 1] == OVERVOTE and table.ranks[1, 0] == OVERVOTE
+    named = {cell: tuple(table.candidates[c] for c in marked) for cell, marked in table.overvote_marks.items()}
+    assert named == {(0, 1): ("B", "C"), (1, 0): ("C", "A")}
+    assert rows[0] == Ballot(("A", "B=C", "D"), 2)  # written back as the file says it
+    with_marks = table_from_ballots(list(rows))
+    assert with_marks.overvote_marks.keys() == table.overvote_marks.keys()
+
+
+def test_a_malformed_overvote_cell_is_an_error_naming_line_and_column() -> None:
+    rows, errors = parse_ballots_csv("count,rank1,rank2\n1,A,B\n3,A=,B\n2,C=C,A\n")
+    assert [(e.line, e.field) for e in errors] == [(3, "rank1"), (4, "rank1")]
+    assert "none left empty" in errors[0].message and "two different" in errors[1].message
+    assert list(rows) == [Ballot(("A", "B"), 1)]  # the rows in error are left out (callers count only if none)
