@@ -219,9 +219,7 @@ BURLINGTON_2009 = Contest(
     demo=True,
 )
 
-BURLINGTON_2009_RULES = CountRules(
-    overvote=Overvote.CONTINUING, first_choice_required=False, batch_elimination=True
-)
+BURLINGTON_2009_RULES = CountRules(overvote=Overvote.CONTINUING, first_choice_required=False, batch_elimination=True)
 """How Burlington's 2009 count read a paper, as its official Detail Report shows (tested round by round):
 candidates whose defeat was mathematically inevitable dropped together ("Simultaneous Drop: When
 mathematically inevitable"); an overvote counted for the one marked candidate still in the count, and
