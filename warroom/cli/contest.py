@@ -9,12 +9,15 @@ import argparse
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from warroom.cli.common import CliError, emit_json, open_for_cli, paths_of, read_cli_file, table
+from warroom.core.ballot_prior import ballot_codes, contest_prior
+from warroom.core.ballots import BallotTable
 from warroom.core.contestfile import ContestFileError, contest_to_dict, contest_to_toml, parse_contest_file
-from warroom.core.count import CountResult
+from warroom.core.count import CountResult, CountRules
 from warroom.core.types import EXHAUSTED, Contest, OfficialResult
 from warroom.paths import write_private_atomic
 
@@ -346,24 +349,10 @@ def result_from_count(count: CountResult, contest: Contest, source: str) -> Offi
     Raises:
         CliError: a name on the ballots matches no candidate, or more than one.
     """
-    lookup: dict[str, set[str]] = {}
-    for c in contest.candidates:
-        for key in {c.code, c.name, c.display, c.name.split()[-1] if c.name.split() else c.code}:
-            lookup.setdefault(key.strip().casefold(), set()).add(c.code)
-    names = set(count.rounds[0].tallies)
-    mapping: dict[str, str] = {}
-    unknown = []
-    for name in sorted(names):
-        found = lookup.get(name.strip().casefold(), set())
-        if len(found) != 1:
-            unknown.append(name)
-        else:
-            mapping[name] = next(iter(found))
-    if unknown:
-        raise CliError(
-            f"{', '.join(map(repr, unknown))} on the ballots match no single candidate of {contest.name} "
-            f"(codes: {', '.join(contest.candidate_codes)}); nothing saved"
-        )
+    try:
+        mapping = ballot_codes(sorted(count.rounds[0].tallies), contest)
+    except ValueError as exc:
+        raise CliError(f"{exc}; nothing saved") from None
     moved: dict[tuple[str, str], int] = {}
     for r in count.rounds[1:]:
         for t in r.transfers:
@@ -393,6 +382,27 @@ def save_count(args: argparse.Namespace, count: CountResult) -> str:
             store.set_official_result(session, contest.id or 0, result)
         except store.ContestError as exc:
             raise CliError(str(exc)) from None
+    return contest.name
+
+
+def save_prior(args: argparse.Namespace, table: BallotTable, rules: CountRules) -> str:
+    """Store the ballots' first preferences and next-preference rows as --contest's instant-runoff transfer prior
+    (core.ballot_prior.contest_prior); all or nothing. Returns the contest's name."""
+    from warroom.store import contests as store
+    from warroom.store import irv_priors
+
+    if not args.contest:
+        raise CliError("--save-prior needs --contest NAME (the race the prior is for); nothing saved")
+    with _session(args, write=True) as session:
+        contest = _find(session, args.contest)
+        try:
+            prior = replace(
+                contest_prior(table, contest, max_rankings=rules.max_rankings),
+                batch_elimination=rules.batch_elimination,
+            )
+            irv_priors.set_irv_prior(session, contest.id or 0, prior, f"ballots in {args.file.name}")
+        except (ValueError, store.ContestError) as exc:
+            raise CliError(f"{args.file}: {exc}; nothing saved") from None
     return contest.name
 
 

@@ -52,6 +52,7 @@ __all__ = [
     "NycCvr",
     "NycFormatError",
     "contests_in",
+    "is_nyc_file",
     "looks_like_nyc",
     "read_candidacy_names",
     "read_nyc_cvr",
@@ -192,6 +193,24 @@ def contests_in(header: Sequence[str], where: str = "the file") -> list[NycConte
 def looks_like_nyc(header: Sequence[str]) -> bool:
     """Whether a header row is the Board's cast-vote-record layout (at least one `Choice k of n` column)."""
     return any(_COLUMN.match(h or "") for h in header)
+
+
+def is_nyc_file(path: str | Path) -> bool:
+    """Whether a file is the Board's export: an Excel workbook, or a CSV whose header has `Choice k of n` columns.
+
+    Raises:
+        OSError: the file cannot be read.
+    """
+    path = Path(path)
+    if path.suffix.casefold() in {".xlsx", ".xlsm"}:
+        return True
+    with path.open("rb") as handle:
+        first = handle.readline(1 << 20).decode("utf-8-sig", errors="replace")
+    try:
+        header = next(csv.reader([first]))
+    except (StopIteration, csv.Error):
+        return False
+    return looks_like_nyc(header)
 
 
 def read_candidacy_names(path: str | Path) -> dict[str, str]:

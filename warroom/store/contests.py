@@ -45,6 +45,7 @@ from warroom.store.schema import (
     AnnotationRow,
     CandidateRow,
     ContestRow,
+    IrvPriorRow,
     OfficialResultRow,
     PartyRow,
     PollFigureRow,
@@ -253,7 +254,7 @@ def delete_contest(session: Session, contest_id: int) -> None:
     session.execute(delete(PollFigureRow).where(PollFigureRow.poll_id.in_(polls)))
     session.execute(delete(TransferRow).where(TransferRow.poll_id.in_(polls)))
     session.execute(delete(PollRow).where(PollRow.contest_id == contest_id))
-    for table in (AnnotationRow, ScenarioRow, OfficialResultRow, CandidateRow, PartyRow):
+    for table in (AnnotationRow, ScenarioRow, OfficialResultRow, IrvPriorRow, CandidateRow, PartyRow):
         session.execute(delete(table).where(table.contest_id == contest_id))
     session.execute(delete(ContestRow).where(ContestRow.id == contest_id))
     session.expire_all()

@@ -1,0 +1,111 @@
+"""A contest's instant-runoff transfer prior, kept in the store. Take a Session.
+
+"Turn last election's ballots into the transfer prior for this one": `core.irv_scenario.prior_from_ballots`
+reads the ballots (first preferences, and each candidate's voters' next choice), and this module keeps the
+result with the contest, so the app, teammates and the CLI start from the same rows. One prior per contest;
+saving again replaces it. Writes bump the store revision first and happen in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from warroom.core.irv_scenario import IrvScenario
+from warroom.store import polls as repo
+from warroom.store.contests import ContestError, require_contest
+from warroom.store.schema import IrvPriorRow
+
+PRIOR_FORMAT = 1
+"""Version of the stored JSON; a reader refuses a newer one rather than guess."""
+
+
+@dataclass(frozen=True)
+class StoredIrvPrior:
+    """A contest's stored prior: the scenario rows, where they came from and when they were saved."""
+
+    scenario: IrvScenario
+    source: str
+    saved_at: datetime | None = None
+
+
+def prior_to_dict(prior: IrvScenario) -> dict[str, Any]:
+    """An instant-runoff prior as JSON-ready data (`prior_from_dict` reads it back identically)."""
+    return {
+        "format": PRIOR_FORMAT,
+        "codes": list(prior.codes),
+        "first_round": [float(v) for v in prior.first_round],
+        "transfers": [[float(v) for v in row] for row in prior.transfers],
+        "max_rankings": prior.max_rankings,
+        "batch_elimination": prior.batch_elimination,
+    }
+
+
+def prior_from_dict(data: Mapping[str, Any]) -> IrvScenario:
+    """Read `prior_to_dict`'s data back.
+
+    Raises:
+        ContestError: a newer format, a missing key, or rows the scenario refuses (named in the message).
+    """
+    if data.get("format", PRIOR_FORMAT) > PRIOR_FORMAT:
+        raise ContestError(f"stored transfer prior is format {data['format']}, newer than this app reads")
+    try:
+        return IrvScenario(
+            tuple(data["codes"]),
+            data["first_round"],
+            data["transfers"],
+            max_rankings=data.get("max_rankings"),
+            batch_elimination=bool(data.get("batch_elimination", False)),
+        )
+    except KeyError as exc:
+        raise ContestError(f"stored transfer prior: missing {exc.args[0]!r}") from None
+    except (TypeError, ValueError) as exc:
+        raise ContestError(f"stored transfer prior: {exc}") from None
+
+
+def set_irv_prior(session: Session, contest_id: int, prior: IrvScenario, source: str) -> None:
+    """Store (or replace) a contest's instant-runoff transfer prior.
+
+    Raises:
+        ContestError: no such contest, or the prior names codes that are not the contest's candidates.
+    """
+    repo.bump_revision(session)
+    contest = require_contest(session, contest_id)
+    unknown = [c for c in prior.codes if c not in contest.candidate_codes]
+    if unknown:
+        raise ContestError(
+            f"{contest.name}: transfer prior refused: {', '.join(map(repr, unknown))} are not candidates of "
+            f"{contest.name} (codes: {', '.join(contest.candidate_codes)})"
+        )
+    text = json.dumps(prior_to_dict(prior))
+    row = session.scalars(select(IrvPriorRow).where(IrvPriorRow.contest_id == contest_id)).first()
+    if row is None:
+        session.add(IrvPriorRow(contest_id=contest_id, source=source, prior_json=text))
+    else:
+        row.prior_json = text
+        row.source = source
+        row.saved_at = datetime.now()
+    session.flush()
+
+
+def get_irv_prior(session: Session, contest_id: int) -> StoredIrvPrior | None:
+    """The contest's stored instant-runoff prior, None when none is stored.
+
+    Raises:
+        ContestError: the stored prior cannot be read (see prior_from_dict).
+    """
+    row = session.scalars(select(IrvPriorRow).where(IrvPriorRow.contest_id == contest_id)).first()
+    if row is None:
+        return None
+    return StoredIrvPrior(prior_from_dict(json.loads(row.prior_json)), row.source, row.saved_at)
+
+
+def clear_irv_prior(session: Session, contest_id: int) -> None:
+    repo.bump_revision(session)
+    session.execute(delete(IrvPriorRow).where(IrvPriorRow.contest_id == contest_id))
