@@ -37,6 +37,7 @@ CELLS = [
     "UNDERVOTE",
     "skipped",
     "x" * 40,
+    "A=Candidate 1",  # an overvote that says who was marked (the csv path records them)
 ]
 
 
@@ -44,6 +45,7 @@ def _same(a: BallotTable, b: BallotTable) -> None:
     assert a.candidates == b.candidates
     assert np.array_equal(a.ranks, b.ranks)
     assert np.array_equal(a.counts, b.counts)
+    assert dict(a.overvote_marks) == dict(b.overvote_marks)
     for row in range(a.rows):
         assert a.line_of(row) == b.line_of(row)
 
@@ -104,6 +106,7 @@ def test_a_plain_file_takes_the_fast_path_and_codes_cells() -> None:
         "1,A\u00a0,B\n",  # a no-break space the csv path strips
         "1_000,A,B\n",  # a count int() reads
         "1,A,B\x0c\n",  # a form feed
+        "1,A=B,C\n",  # an overvote that names its candidates
     ],
 )
 def test_anything_irregular_goes_to_the_csv_path(body: str) -> None:
