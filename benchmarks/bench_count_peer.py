@@ -32,11 +32,11 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench_count import synthetic_ballots, write_csv  # noqa: E402
+from bench_count import synthetic_ballots, write_csv
 
-from warroom.core.ballots import BallotTable  # noqa: E402
-from warroom.core.count import CountResult, CountRules, count_ballots  # noqa: E402
-from warroom.core.csvformat import parse_ballot_file  # noqa: E402
+from warroom.core.ballots import BallotTable
+from warroom.core.count import CountResult, CountRules, count_ballots
+from warroom.core.csvformat import parse_ballot_file
 
 RULES = CountRules(batch_elimination=True)
 
