@@ -8,8 +8,10 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+import numpy as np
 import pytest
 
+from warroom.core import nyc_cvr
 from warroom.core.ballots import BLANK, OVERVOTE
 from warroom.core.count import count_ballots
 from warroom.core.irv_scenario import prior_from_ballots
@@ -42,8 +44,12 @@ PAPERS = [
 ]
 
 
-def write_xlsx(path: Path, rows: list[list[object]]) -> Path:
-    """A minimal Excel workbook as Excel lays it out: shared strings for text, numbers for numbers."""
+def write_xlsx(path: Path, rows: list[list[object]], *, odd: bool = False) -> Path:
+    """A minimal Excel workbook as Excel lays it out: shared strings for text, numbers for numbers.
+
+    odd=True writes it as other tools may: the type before the reference, text as inline strings, empty cells
+    as elements of their own (read by the XML parser rather than the fast path; the same rows must come out).
+    """
     strings: list[str] = []
     index: dict[str, int] = {}
     sheet_rows = []
@@ -52,8 +58,12 @@ def write_xlsx(path: Path, rows: list[list[object]]) -> Path:
         for c, value in enumerate(row):
             ref = f"{column_letter(c)}{r}"
             if value == "":
+                if odd:
+                    cells.append(f'<c s="1" r="{ref}"/>')
                 continue  # Excel writes no element for an empty cell
-            if isinstance(value, int):
+            if odd and not isinstance(value, int):
+                cells.append(f'<c t="inlineStr" r="{ref}"><is><t>{escape(str(value))}</t></is></c>')
+            elif isinstance(value, int):
                 cells.append(f'<c r="{ref}"><v>{value}</v></c>')
             else:
                 text = str(value)
@@ -158,6 +168,30 @@ def test_several_files_are_one_contest_and_csv_with_names_needs_no_candidacy_fil
     assert whole.rejected == split.rejected == 1
     codes = both.table.ranks
     assert (codes == OVERVOTE).sum() == 2 and (codes == BLANK).any()
+
+
+def test_the_fast_sheet_reader_and_the_xml_parser_read_the_same_ballots(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = read_candidacy_names(write_xlsx(tmp_path / "names.xlsx", CANDIDACY))
+    parsed: list[str] = []
+    parser = nyc_cvr._xlsx_rows
+    monkeypatch.setattr(nyc_cvr, "_xlsx_rows", lambda path: parsed.append(path.name) or parser(path))
+    tricky = [*PAPERS, ["100010", "AD 65 ED <3> & co", "4", "Write-in", 217430, "overvote", "", "", "", "", "", "", ""]]
+    fast = read_nyc_cvr(write_xlsx(tmp_path / "excel.xlsx", [HEADER, *tricky]), contest="026916", candidacy=names)
+    assert parsed == ["excel.xlsx"]  # the XML parser read the header only
+    odd = write_xlsx(tmp_path / "odd.xlsx", [HEADER, *tricky], odd=True)
+    slow = read_nyc_cvr(odd, contest="026916", candidacy=names)
+    assert parsed == ["excel.xlsx", "odd.xlsx", "odd.xlsx"]  # the header, then every row
+    assert (fast.papers, fast.skipped) == (slow.papers, slow.skipped) == (9, 1)
+    assert fast.table.candidates == slow.table.candidates
+    assert np.array_equal(fast.table.ranks, slow.table.ranks) and np.array_equal(fast.table.counts, slow.table.counts)
+    assert np.array_equal(fast.table.lines, slow.table.lines)  # the row each pattern was first seen on
+    # The fast reader takes only the contest's columns: a bad cell elsewhere on the sheet does not matter.
+    other = [row[:] for row in tricky]
+    other[0][1] = "&amp;&lt;"
+    again = read_nyc_cvr(write_xlsx(tmp_path / "other.xlsx", [HEADER, *other]), contest="026916", candidacy=names)
+    assert np.array_equal(again.table.ranks, fast.table.ranks)
 
 
 def test_errors_name_file_row_and_column_and_nothing_is_returned(
