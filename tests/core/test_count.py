@@ -296,3 +296,8 @@ def test_overvote_rule_reads_marked_overvotes_as_plain_ones_otherwise() -> None:
     # Under CONTINUING an overvote that does not say who was marked exhausts, as it does under EXHAUST.
     plain = count_ballots([B("a", 5), B("b", 4), B("c,overvote,b", 2)], "irv", rules=CountRules(overvote="continuing"))
     assert plain.rounds[1].transfers == (Transfer("c", EXHAUSTED, 2),)
+
+
+def test_a_malformed_overvote_cell_is_a_count_error() -> None:
+    with pytest.raises(CountError, match="a ballot cell 'a=': an overvote names its candidates"):
+        count_ballots([B("a=,b", 3), B("b", 2)], "irv")

@@ -276,6 +276,8 @@ def count_ballots(
             table = table_from_ballots(ballots)
         except OverflowError:
             raise CountError("a ballot count does not fit in 64 bits") from None
+        except ValueError as exc:  # a malformed `A=B` overvote cell
+            raise CountError(f"a ballot cell {exc}") from None
     counts = table.counts
     if counts.size and int(counts.min()) < 0:
         row = int(np.argmin(counts))

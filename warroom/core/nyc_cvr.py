@@ -27,7 +27,9 @@ header), and nothing is returned. The ballots come back as a weighted profile (`
 ranking pattern with its count), which `core.count.count_ballots` counts and `irv_scenario.prior_from_ballots`
 turns into a transfer prior.
 
-Excel workbooks are read with the standard library (zipfile and the XML parser), streaming the sheet.
+Excel workbooks are read with the standard library, streaming the sheet: regular expressions pick the
+contest's cells out of the sheet's XML (the layout Excel writes), and a sheet laid out any other way is read
+with the XML parser; both give the same ballots.
 """
 
 from __future__ import annotations
