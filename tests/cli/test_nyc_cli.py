@@ -1,4 +1,4 @@
-"""`warroom count` on New York City's cast-vote-record export: the city's rules come with the file."""
+"""`warroom count` on other ballot formats: New York City's export (the city's rules come with it) and BLT."""
 
 from __future__ import annotations
 
@@ -48,3 +48,16 @@ def test_count_reads_the_export_with_its_rules_and_names_errors(tmp_path: Path) 
     assert code == 1 and "holds 2 contests, say which one" in err
     code, _, err = run("count", cvr, "--system", "irv", "--cvr-contest", "DEM Mayor")
     assert code == 1 and "row 2, column D" in err and "CandidacyID_To_Name" in err
+
+
+def test_count_reads_a_blt_file_and_names_its_errors(tmp_path: Path) -> None:
+    path = tmp_path / "toy.blt"
+    path.write_text('3 1\n4 1 2 0\n3 2 1 0\n2 3 1=2 0\n0\n"Ada" "Ben" "Cy"\n"Toy"\n', encoding="utf-8")
+    code, out, err = run("count", str(path), "--system", "irv", "--overvote", "continuing", "--json")
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["rounds"][0]["tallies"] == {"Ada": 4, "Ben": 3, "Cy": 2}
+    assert result["rounds"][1]["exhausted"] == 2  # Cy's papers mark Ada and Ben, both still in: exhausted
+    path.write_text("3 1\n4 1 9 0\n0\n", encoding="utf-8")
+    code, _, err = run("count", str(path), "--system", "irv")
+    assert code == 1 and "toy.blt: line 2: '9' is not a candidate number" in err

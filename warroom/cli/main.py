@@ -19,6 +19,7 @@ from typing import Any, TextIO
 from warroom import __version__
 from warroom.cli import contest as contest_cli
 from warroom.cli.common import CliError, contest_of, emit_json, open_for_cli, read_cli_file, table
+from warroom.core.blt import BltFormatError, read_blt
 from warroom.core.count import CountError, CountRules, Overvote, count_ballots
 from warroom.core.csvformat import CsvFormatError, LineError, parse_ballot_file, parse_polls_csv, polls_to_csv
 from warroom.core.nyc_cvr import NycFormatError, is_nyc_file, read_nyc_cvr
@@ -62,7 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", parents=[common], help="export polls to a CSV file (formulas escaped)")
     p.add_argument("file", type=Path, nargs="?")
     p.add_argument("--bundle", type=Path, metavar="FILE", help="write the contest's whole campaign to one file")
-    p = sub.add_parser("count", parents=[common], help="count a ballot CSV (preferences plus a count column)")
+    p = sub.add_parser(
+        "count",
+        parents=[common],
+        help="count ballots: a ballot CSV (preferences plus a count column), a .blt file, or New York City's export",
+    )
     p.add_argument("file", type=Path)
     p.add_argument("--system", choices=["sv", "contingent", "irv"], default="sv")
     p.add_argument("--save-result", action="store_true", help="store the count as --contest's official result")
@@ -311,7 +316,9 @@ def cmd_count(args: argparse.Namespace, out: TextIO) -> int:
     try:
         if not stat.S_ISREG(os.stat(args.file).st_mode):  # a FIFO or device would hang or never end
             raise CliError(f"{args.file}: not a regular file")
-        if is_nyc_file(args.file):  # the city's own rules are read with the ballots (5 rankings, batch, ...)
+        if args.file.suffix.casefold() == ".blt":  # the BLT weighted-profile format (OpenSTV and others)
+            ballots, errors = read_blt(args.file).table, list[LineError]()
+        elif is_nyc_file(args.file):  # the city's own rules are read with the ballots (5 rankings, batch, ...)
             if args.system != "irv":
                 raise CliError(
                     f"{args.file}: New York City's cast-vote records count by instant runoff: add --system irv"
@@ -323,6 +330,8 @@ def cmd_count(args: argparse.Namespace, out: TextIO) -> int:
             ballots, errors = parse_ballot_file(args.file)
     except NycFormatError as exc:
         raise CliError(str(exc)) from None
+    except BltFormatError as exc:
+        raise CliError(f"{args.file}: {exc}") from None
     except FileNotFoundError:
         raise CliError(f"{args.file}: no such file") from None
     except OSError as exc:
