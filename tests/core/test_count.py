@@ -301,3 +301,17 @@ def test_overvote_rule_reads_marked_overvotes_as_plain_ones_otherwise() -> None:
 def test_a_malformed_overvote_cell_is_a_count_error() -> None:
     with pytest.raises(CountError, match="a ballot cell 'a=': an overvote names its candidates"):
         count_ballots([B("a=,b", 3), B("b", 2)], "irv")
+
+
+def test_many_different_overvotes_that_name_their_candidates() -> None:
+    # More distinct marked overvotes than candidates: each keeps its own code through cleaning and grouping.
+    names = "abcde"
+    ballots = [B("a", 30), B("b", 28), B("c", 20), B("d", 16), B("e", 5)]
+    pairs = [f"{x}={y}" for i, x in enumerate(names) for y in names[i + 1 :]]  # ten different overvotes
+    ballots += [B(f"e,{pair}", 1) for pair in pairs]
+    result = count_ballots(ballots, "irv", rules=CountRules(overvote=Overvote.CONTINUING))
+    # e (15) goes first. The six overvotes that do not mark e mark two continuing candidates and exhaust
+    # (with e's five plain papers); the four that mark e and one other count for that other.
+    assert result.rounds[1].eliminated == ("e",)
+    assert result.rounds[1].transfers == (Transfer("e", EXHAUSTED, 11), *(Transfer("e", c, 1) for c in "abcd"))
+    assert result.valid == 109

@@ -409,7 +409,7 @@ def _has_repeat(ranks: np.ndarray, length: np.ndarray, n_codes: int) -> np.ndarr
         bit[2:] = np.left_shift(kind(1), np.arange(n_codes, dtype=kind))
         bits: np.ndarray = np.zeros(ranks.shape[0], dtype=kind)
         for j in range(ranks.shape[1]):
-            np.bitwise_or(bits, bit[ranks[:, j] + 2], out=bits)
+            np.bitwise_or(bits, bit[np.maximum(ranks[:, j], OVERVOTE) + 2], out=bits)  # marks: no bit
         return np.bitwise_count(bits).astype(np.intp) != length
     ordered = np.sort(np.where(ranks >= 0, ranks, -1 - np.arange(ranks.shape[1], dtype=np.int16)), axis=1)
     return (ordered[:, 1:] == ordered[:, :-1]).any(axis=1)
