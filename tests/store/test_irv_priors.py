@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,7 +16,14 @@ from warroom.core.types import Candidate, Contest, CountingSystem
 from warroom.demo import BURLINGTON_2009, burlington_ballots
 from warroom.store import contests as store
 from warroom.store.db import make_engine, make_session_factory, upgrade
-from warroom.store.irv_priors import clear_irv_prior, get_irv_prior, prior_from_dict, prior_to_dict, set_irv_prior
+from warroom.store.irv_priors import (
+    PriorError,
+    clear_irv_prior,
+    get_irv_prior,
+    prior_from_dict,
+    prior_to_dict,
+    set_irv_prior,
+)
 from warroom.store.schema import IrvPriorRow
 
 NEXT = Contest(
@@ -54,7 +62,7 @@ def test_prior_saved_read_back_replaced_and_scoped(store_url: str) -> None:
     # Refused whole: a code that is not a candidate of the contest; the stored prior stays.
     stranger = IrvScenario(("kiss", "zed"), [50.0, 50.0], [[0.0, 100.0, 0.0], [100.0, 0.0, 0.0]])
     with (
-        pytest.raises(store.ContestError, match="'zed' are not candidates of Burlington Mayor 2012"),
+        pytest.raises(PriorError, match="'zed' are not candidates of Burlington Mayor 2012"),
         sessions.begin() as s,
     ):
         set_irv_prior(s, cid, stranger, "bad")
@@ -78,9 +86,38 @@ def test_stored_json_is_checked_on_reading() -> None:
     data = json.loads(json.dumps(prior_to_dict(flat)))
     back = prior_from_dict(data)
     assert back.max_rankings == 4 and back.row("b") == flat.row("b")
-    with pytest.raises(store.ContestError, match="newer than this app reads"):
+    with pytest.raises(PriorError, match="newer than this app reads"):
         prior_from_dict(data | {"format": 99})
-    with pytest.raises(store.ContestError, match="missing 'transfers'"):
+    with pytest.raises(PriorError, match="missing 'transfers'"):
         prior_from_dict({k: v for k, v in data.items() if k != "transfers"})
-    with pytest.raises(store.ContestError, match="shares must sum to 100"):
+    with pytest.raises(PriorError, match="shares must sum to 100"):
         prior_from_dict(data | {"transfers": [[0.0, 80.0, 10.0], [70.0, 0.0, 30.0]]})
+
+
+def test_a_campaign_bundle_carries_the_prior(tmp_path: Path) -> None:
+    a, b = (make_engine(str(tmp_path / f"{x}.sqlite3")) for x in "ab")
+    for engine in (a, b):
+        upgrade(engine)
+    into_a, into_b = make_session_factory(a), make_session_factory(b)
+    prior = contest_prior(burlington_ballots(), NEXT)
+    with into_a.begin() as s:
+        cid = store.create_contest(s, NEXT)
+        set_irv_prior(s, cid, prior, "ballots in 2009.csv")
+    with into_a() as s:
+        text = store.bundle_to_text(store.export_bundle(s, cid))
+    assert json.loads(text)["irv_prior"]["source"] == "ballots in 2009.csv"
+    with into_b.begin() as s:
+        report = store.import_bundle(s, store.read_bundle(text))
+    assert report.irv_prior == "added"
+    with into_b() as s:
+        moved = get_irv_prior(s, report.contest_id)
+        assert moved is not None and moved.source == "ballots in 2009.csv"
+        np.testing.assert_allclose(moved.scenario.transfers, prior.transfers, atol=1e-9)
+    with into_b.begin() as s:  # the same bundle again: the prior is recognised as the same
+        assert store.import_bundle(s, store.read_bundle(text)).irv_prior == "same"
+    bad = json.loads(text)
+    bad["irv_prior"]["prior"]["codes"][0] = "zed"
+    with pytest.raises(store.ContestError, match="irv_prior: 'zed' are not the contest's candidates"):
+        store.read_bundle(json.dumps(bad))
+    a.dispose()
+    b.dispose()

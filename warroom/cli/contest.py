@@ -388,7 +388,6 @@ def save_count(args: argparse.Namespace, count: CountResult) -> str:
 def save_prior(args: argparse.Namespace, table: BallotTable, rules: CountRules) -> str:
     """Store the ballots' first preferences and next-preference rows as --contest's instant-runoff transfer prior
     (core.ballot_prior.contest_prior); all or nothing. Returns the contest's name."""
-    from warroom.store import contests as store
     from warroom.store import irv_priors
 
     if not args.contest:
@@ -401,7 +400,7 @@ def save_prior(args: argparse.Namespace, table: BallotTable, rules: CountRules) 
                 batch_elimination=rules.batch_elimination,
             )
             irv_priors.set_irv_prior(session, contest.id or 0, prior, f"ballots in {args.file.name}")
-        except (ValueError, store.ContestError) as exc:
+        except ValueError as exc:  # names that are not the contest's candidates, or the store's refusal
             raise CliError(f"{args.file}: {exc}; nothing saved") from None
     return contest.name
 
@@ -474,6 +473,7 @@ def import_bundle_text(args: argparse.Namespace, text: str, out: TextIO) -> int:
                 "scenarios_added": report.scenarios_added,
                 "scenarios_kept": report.scenarios_kept,
                 "result": report.result,
+                "irv_prior": report.irv_prior,
                 "dry_run": args.dry_run,
             },
             out,
@@ -483,7 +483,8 @@ def import_bundle_text(args: argparse.Namespace, text: str, out: TextIO) -> int:
     made = "new contest " if report.created else ""
     out.write(
         f"{verb} into {made}{report.contest}: {report.polls_added} polls, {report.events_added} events, "
-        f"{len(report.scenarios_added)} scenarios; official result: {report.result}\n"
+        f"{len(report.scenarios_added)} scenarios; official result: {report.result}"
+        f"{'' if report.irv_prior == 'none' else f'; transfer prior: {report.irv_prior}'}\n"
     )
     for dup in report.duplicates:
         out.write(f"duplicate poll: {dup}\n")

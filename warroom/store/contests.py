@@ -29,6 +29,7 @@ from warroom.core.contestfile import (
     rules_to_dict,
 )
 from warroom.core.forecast import ForecastErrors
+from warroom.core.irv_scenario import IrvScenario
 from warroom.core.priors import prior_source
 from warroom.core.runoff import Split
 from warroom.core.types import (
@@ -40,6 +41,7 @@ from warroom.core.types import (
     TransferObservation,
     is_colour,
 )
+from warroom.store import irv_priors
 from warroom.store import polls as repo
 from warroom.store.schema import (
     AnnotationRow,
@@ -468,7 +470,15 @@ def export_bundle(session: Session, contest_id: int) -> dict[str, Any]:
             }
             for r in scenarios
         ],
-    }
+    } | _bundled_prior(session, contest_id)
+
+
+def _bundled_prior(session: Session, contest_id: int) -> dict[str, Any]:
+    """The contest's instant-runoff transfer prior as the bundle's optional "irv_prior" part."""
+    stored = irv_priors.get_irv_prior(session, contest_id)
+    if stored is None:
+        return {}
+    return {"irv_prior": {"source": stored.source, "prior": irv_priors.prior_to_dict(stored.scenario)}}
 
 
 def bundle_to_text(bundle: Mapping[str, Any]) -> str:
@@ -496,6 +506,7 @@ class Bundle:
     events: tuple[Annotation, ...]
     scenarios: tuple[tuple[str, dict[str, Any], dict[str, Any], str], ...]  # name, baseline, settings, notes
     demo: bool = False
+    irv_prior: tuple[str, IrvScenario] | None = None  # source, rows
 
 
 def read_bundle(text: str) -> Bundle:
@@ -545,8 +556,26 @@ def read_bundle(text: str) -> Bundle:
         if not name.strip() or len(name) > 120 or "\x00" in name:
             raise ContestError(f"scenarios[{i + 1}]: a name of 1-120 characters, with no NUL character")
         scenarios.append((name, baseline, settings, str(item.get("notes", ""))))
+    prior: tuple[str, IrvScenario] | None = None
+    if "irv_prior" in data:
+        item = data["irv_prior"]
+        if not isinstance(item, dict) or not isinstance(item.get("prior"), dict):
+            raise ContestError("irv_prior: must be a JSON object with a 'prior' object; nothing imported")
+        try:
+            prior = (str(item.get("source", "")), irv_priors.prior_from_dict(item["prior"]))
+        except irv_priors.PriorError as exc:
+            raise ContestError(f"irv_prior: {exc}; nothing imported") from None
+        unknown = [c for c in prior[1].codes if c not in parsed.contest.candidate_codes]
+        if unknown:
+            raise ContestError(f"irv_prior: {', '.join(map(repr, unknown))} are not the contest's candidates")
     return Bundle(
-        parsed.contest, parsed.result, tuple(polls), tuple(events), tuple(scenarios), bool(data.get("demo", False))
+        parsed.contest,
+        parsed.result,
+        tuple(polls),
+        tuple(events),
+        tuple(scenarios),
+        bool(data.get("demo", False)),
+        prior,
     )
 
 
@@ -563,6 +592,7 @@ class BundleImport:
     scenarios_added: list[str] = field(default_factory=list)
     scenarios_kept: list[str] = field(default_factory=list)
     result: str = "none"  # "added", "same", "kept" (the store's differs and was kept), "none"
+    irv_prior: str = "none"  # the instant-runoff transfer prior: as `result`
 
 
 def _differences(stored: Contest, incoming: Contest) -> list[str]:
@@ -672,5 +702,13 @@ def import_bundle(session: Session, bundle: Bundle) -> BundleImport:
             report.result = "added"
         else:
             report.result = "same" if stored == bundle.result else "kept"
+    if bundle.irv_prior is not None:
+        source, prior = bundle.irv_prior
+        have = irv_priors.get_irv_prior(session, contest_id)
+        if have is None:
+            irv_priors.set_irv_prior(session, contest_id, prior, source)
+            report.irv_prior = "added"
+        else:
+            report.irv_prior = "same" if irv_priors.same_prior(have.scenario, prior) else "kept"
     session.flush()
     return report

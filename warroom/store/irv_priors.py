@@ -14,16 +14,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from warroom.core.irv_scenario import IrvScenario
 from warroom.store import polls as repo
-from warroom.store.contests import ContestError, require_contest
 from warroom.store.schema import IrvPriorRow
 
 PRIOR_FORMAT = 1
 """Version of the stored JSON; a reader refuses a newer one rather than guess."""
+
+
+class PriorError(ValueError):
+    """A prior refused or unreadable; the message says which contest and why."""
 
 
 @dataclass(frozen=True)
@@ -51,10 +55,10 @@ def prior_from_dict(data: Mapping[str, Any]) -> IrvScenario:
     """Read `prior_to_dict`'s data back.
 
     Raises:
-        ContestError: a newer format, a missing key, or rows the scenario refuses (named in the message).
+        PriorError: a newer format, a missing key, or rows the scenario refuses (named in the message).
     """
     if data.get("format", PRIOR_FORMAT) > PRIOR_FORMAT:
-        raise ContestError(f"stored transfer prior is format {data['format']}, newer than this app reads")
+        raise PriorError(f"stored transfer prior is format {data['format']}, newer than this app reads")
     try:
         return IrvScenario(
             tuple(data["codes"]),
@@ -64,22 +68,34 @@ def prior_from_dict(data: Mapping[str, Any]) -> IrvScenario:
             batch_elimination=bool(data.get("batch_elimination", False)),
         )
     except KeyError as exc:
-        raise ContestError(f"stored transfer prior: missing {exc.args[0]!r}") from None
+        raise PriorError(f"stored transfer prior: missing {exc.args[0]!r}") from None
     except (TypeError, ValueError) as exc:
-        raise ContestError(f"stored transfer prior: {exc}") from None
+        raise PriorError(f"stored transfer prior: {exc}") from None
+
+
+def same_prior(a: IrvScenario, b: IrvScenario) -> bool:
+    """The same rows to within rounding (a prior read back from JSON is rescaled to 100 again)."""
+    return (
+        a.codes == b.codes
+        and (a.max_rankings, a.batch_elimination) == (b.max_rankings, b.batch_elimination)
+        and bool(np.allclose(a.first_round, b.first_round, rtol=0, atol=1e-9))
+        and bool(np.allclose(a.transfers, b.transfers, rtol=0, atol=1e-9))
+    )
 
 
 def set_irv_prior(session: Session, contest_id: int, prior: IrvScenario, source: str) -> None:
     """Store (or replace) a contest's instant-runoff transfer prior.
 
     Raises:
-        ContestError: no such contest, or the prior names codes that are not the contest's candidates.
+        PriorError: no such contest, or the prior names codes that are not the contest's candidates.
     """
     repo.bump_revision(session)
-    contest = require_contest(session, contest_id)
+    contest = repo.get_contest(session, contest_id)
+    if contest is None:
+        raise PriorError(f"contest #{contest_id} no longer exists (deleted elsewhere?); transfer prior not saved")
     unknown = [c for c in prior.codes if c not in contest.candidate_codes]
     if unknown:
-        raise ContestError(
+        raise PriorError(
             f"{contest.name}: transfer prior refused: {', '.join(map(repr, unknown))} are not candidates of "
             f"{contest.name} (codes: {', '.join(contest.candidate_codes)})"
         )
@@ -98,7 +114,7 @@ def get_irv_prior(session: Session, contest_id: int) -> StoredIrvPrior | None:
     """The contest's stored instant-runoff prior, None when none is stored.
 
     Raises:
-        ContestError: the stored prior cannot be read (see prior_from_dict).
+        PriorError: the stored prior cannot be read (see prior_from_dict).
     """
     row = session.scalars(select(IrvPriorRow).where(IrvPriorRow.contest_id == contest_id)).first()
     if row is None:
