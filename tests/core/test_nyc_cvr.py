@@ -234,3 +234,10 @@ def test_errors_name_file_row_and_column_and_nothing_is_returned(
         read_candidacy_names(write_csv(tmp_path / "ids.csv", [["Number", "Who"], ["1", "A"]]))
     with pytest.raises(NycFormatError, match="row 3: candidacy 1 is named twice"):
         read_candidacy_names(write_csv(tmp_path / "dup.csv", [["CandidacyID", "Name"], ["1", "A"], ["1", "B"]]))
+
+
+def test_header_and_candidacy_file_variants(tmp_path: Path) -> None:
+    spaced = ["Cast Vote Record", *(f"DEM  Mayor Choice {k} of 5  Citywide\u00a0(026916)" for k in range(1, 6))]
+    assert [(c.name, c.contest_id) for c in contests_in(spaced)] == [("DEM Mayor Citywide", "026916")]
+    swapped = write_csv(tmp_path / "names.csv", [["Candidate Name", "Candidacy ID"], ["Ada Adams", "217430"]])
+    assert read_candidacy_names(swapped) == {"217430": "Ada Adams"}

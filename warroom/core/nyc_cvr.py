@@ -74,7 +74,9 @@ NYC_RULES = CountRules(
 
 WRITE_IN = "Write-in"
 
-_COLUMN = re.compile(r"^\s*(?P<office>.+?) Choice (?P<k>\d+) of (?P<n>\d+) (?P<district>.+?) \((?P<id>\d+)\)\s*$")
+_COLUMN = re.compile(
+    r"^\s*(?P<office>.+?)\s+Choice\s+(?P<k>\d+)\s+of\s+(?P<n>\d+)\s+(?P<district>.+?)\s*\((?P<id>\d+)\)\s*$"
+)
 _BLANK_WORDS = frozenset({"undervote", ""})
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -164,7 +166,7 @@ def contests_in(header: Sequence[str], where: str = "the file") -> list[NycConte
         m = _COLUMN.match(text or "")
         if m is None:
             continue
-        key = (m["office"], m["district"], m["id"])
+        key = (" ".join(m["office"].split()), " ".join(m["district"].split()), m["id"])
         k, n = int(m["k"]), int(m["n"])
         where_col = f"{where}, row 1, column {column_letter(col)} ({text.strip()!r})"
         if not 1 <= k <= n:
@@ -219,7 +221,7 @@ def is_nyc_file(path: str | Path) -> bool:
 def read_candidacy_names(path: str | Path) -> dict[str, str]:
     """The Board's candidacy ID -> name workbook (or CSV): an ID column and a name column, header first.
 
-    The ID column is the one whose header contains "id"; the name column the first other one whose header
+    The ID column is the first whose header ends in "id"; the name column the first other one whose header
     contains "name" (the Board's: "CandidacyID", "DefaultBallotName").
 
     Raises:
@@ -232,9 +234,9 @@ def read_candidacy_names(path: str | Path) -> dict[str, str]:
         _, header = next(rows)
     except StopIteration:
         raise NycFormatError(f"{where}: the file is empty") from None
-    lowered = [h.strip().casefold() for h in header]
-    id_col = next((i for i, h in enumerate(lowered) if "id" in h), None)
-    name_col = next((i for i, h in enumerate(lowered) if "name" in h and i != id_col), None)
+    letters = [re.sub(r"[^a-z]", "", h.casefold()) for h in header]  # "Candidacy ID" -> "candidacyid"
+    id_col = next((i for i, h in enumerate(letters) if h.endswith("id")), None)
+    name_col = next((i for i, h in enumerate(letters) if "name" in h and i != id_col), None)
     if id_col is None or name_col is None:
         raise NycFormatError(f"{where}, row 1: needs a candidacy ID column and a name column, found {header}")
     names: dict[str, str] = {}
