@@ -15,6 +15,7 @@ from warroom.demo import (
     burlington_ballots,
     burlington_count,
     burlington_official,
+    burlington_scenario,
 )
 from warroom.resources import resource_path
 
@@ -55,21 +56,27 @@ def test_the_city_rules_are_what_reproduces_it() -> None:
 
 
 def test_the_scenario_at_the_real_transfers_reproduces_the_rounds_and_finds_the_decisive_exclusion() -> None:
+    scenario = burlington_scenario()
+    assert scenario.codes == BURLINGTON_2009.candidate_codes and scenario.batch_elimination
+    run = run_irv(scenario)
     result = burlington_count()
-    names = [c.name for c in BURLINGTON_2009.candidates]
-    prior = prior_from_ballots(burlington_ballots(), names)
-    run = run_irv(scenario_from_count(result, fallback=prior))
+    name = {c.code: c.name for c in BURLINGTON_2009.candidates}
     first_round_exhausted = result.rounds[0].exhausted  # the four first-ranking overvotes: outside the shares
     scale = sum(result.rounds[0].tallies.values()) / 100.0
     for official, ours in zip(burlington_official()["rounds"], run.rounds, strict=True):
-        assert {c: v * scale for c, v in ours.tallies.items()} == pytest.approx(official["tallies"], abs=1e-6)
+        tallies = {name[c]: v * scale for c, v in ours.tallies.items()}
+        assert tallies == pytest.approx(official["tallies"], abs=1e-6)
         assert ours.exhausted * scale + first_round_exhausted == pytest.approx(official["exhausted"], abs=1e-6)
-    assert run.winner == "Bob Kiss"
+    assert run.winner == "kiss"
     # Montroll, third by 427 votes, was excluded; had Kiss gone instead, Montroll would have won.
     decisive = run.decisive
-    assert [e.eliminated for e in decisive] == [("Andy Montroll",)]
-    assert decisive[0].winner_if_swapped == "Andy Montroll"
+    assert [e.eliminated for e in decisive] == [("montroll",)]
+    assert decisive[0].winner_if_swapped == "montroll"
     assert decisive[0].margin * scale == pytest.approx(2981 - 2554)
+    # The same from the count by name, with the ballots' next choices for the finalists' rows.
+    names = [c.name for c in BURLINGTON_2009.candidates]
+    by_name = run_irv(scenario_from_count(result, fallback=prior_from_ballots(burlington_ballots(), names)))
+    assert [e.eliminated for e in by_name.decisive] == [("Andy Montroll",)]
 
 
 def test_the_demo_contest_and_its_official_result() -> None:

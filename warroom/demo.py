@@ -12,9 +12,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from warroom.core.ballot_prior import coded_table
 from warroom.core.ballots import BallotTable
 from warroom.core.count import CountResult, CountRules, Overvote, count_ballots
 from warroom.core.csvformat import parse_ballot_file, parse_polls_csv
+from warroom.core.irv_scenario import IrvScenario, prior_from_ballots, scenario_from_count
 from warroom.core.types import Candidate, Contest, CountingSystem, OfficialResult, Party, Poll
 from warroom.resources import resource_path
 
@@ -252,6 +254,19 @@ def burlington_count() -> CountResult:
     """The 2009 count, run by the count engine under the city's rules (candidates by full name)."""
     names = [c.name for c in BURLINGTON_2009.candidates]
     return count_ballots(burlington_ballots(), CountingSystem.IRV, names, rules=BURLINGTON_2009_RULES)
+
+
+def burlington_scenario() -> IrvScenario:
+    """The race as an instant-runoff scenario by candidate code, at the count's real transfers.
+
+    Each excluded candidate's row is what their votes did when they were excluded; the two finalists' rows
+    (never excluded) are their first-preference voters' next choices on the ballots. Run, it reproduces the
+    official rounds (tested), and shows Montroll's exclusion deciding the race.
+    """
+    coded = coded_table(burlington_ballots(), BURLINGTON_2009)
+    codes = list(BURLINGTON_2009.candidate_codes)
+    result = count_ballots(coded, CountingSystem.IRV, codes, rules=BURLINGTON_2009_RULES)
+    return scenario_from_count(result, fallback=prior_from_ballots(coded, codes))
 
 
 def burlington_2009_result() -> OfficialResult:

@@ -13,7 +13,7 @@ from warroom.core.ballots import BallotTable
 from warroom.core.irv_scenario import IrvScenario, prior_from_ballots
 from warroom.core.types import Contest
 
-__all__ = ["ballot_codes", "contest_prior"]
+__all__ = ["ballot_codes", "coded_table", "contest_prior"]
 
 
 def ballot_codes(names: tuple[str, ...] | list[str], contest: Contest) -> dict[str, str]:
@@ -42,6 +42,23 @@ def ballot_codes(names: tuple[str, ...] | list[str], contest: Contest) -> dict[s
     return mapping
 
 
+def coded_table(table: BallotTable, contest: Contest) -> BallotTable:
+    """The same ballots with candidates named by the contest's codes (`ballot_codes`).
+
+    Raises:
+        ValueError: a name on the ballots is not a candidate of the contest.
+    """
+    codes = ballot_codes(table.candidates, contest)
+    return BallotTable(
+        tuple(codes[n] for n in table.candidates),
+        table.ranks,
+        table.counts,
+        table.lines,
+        table.first_line,
+        table.overvote_marks,
+    )
+
+
 def contest_prior(table: BallotTable, contest: Contest, *, max_rankings: int | None = None) -> IrvScenario:
     """The ballots' first preferences and next-preference rows, by the contest's candidate codes.
 
@@ -53,13 +70,5 @@ def contest_prior(table: BallotTable, contest: Contest, *, max_rankings: int | N
     Raises:
         ValueError: a name on the ballots is not a candidate of the contest, or no ballot has a first choice.
     """
-    codes = ballot_codes(table.candidates, contest)
-    coded = BallotTable(
-        tuple(codes[n] for n in table.candidates),
-        table.ranks,
-        table.counts,
-        table.lines,
-        table.first_line,
-        table.overvote_marks,
-    )
+    coded = coded_table(table, contest)
     return prior_from_ballots(coded, list(contest.candidate_codes), max_rankings=max_rankings)
