@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from warroom.core.count import CountRules, Overvote, count_ballots
-from warroom.core.irv_scenario import prior_from_ballots, run_irv, scenario_from_count
+from warroom.core.irv_scenario import prior_from_ballots, row_break_even, run_irv, scenario_from_count, set_row
 from warroom.core.types import CountingSystem
 from warroom.demo import (
     BURLINGTON_2009,
@@ -94,3 +94,18 @@ def test_the_shipped_file_is_a_small_weighted_profile_of_every_paper() -> None:
     table = burlington_ballots()
     assert table.rows == 385 and int(table.counts.sum()) == 8984
     assert len(table.overvote_marks) == 6  # the six papers with two candidates marked at one ranking
+
+
+def test_a_transfer_change_that_flips_who_finishes_third_flips_the_winner() -> None:
+    # Smith's voters split 36.1 % Montroll, 28.3 % Kiss. Moving 16.35 points of that row (214 of his 1,306
+    # votes) from Kiss to Montroll puts Kiss third instead of Montroll, and Montroll then wins.
+    scenario = burlington_scenario()
+    move = row_break_even(scenario, "smith", "montroll", "kiss")
+    assert move is not None and move == pytest.approx(427 / 2 / 1306 * 100, abs=0.01)
+    for step, third, winner in ((move - 0.05, "montroll", "kiss"), (move + 0.05, "kiss", "montroll")):
+        row = scenario.row("smith")
+        row["montroll"] += step
+        row["kiss"] -= step
+        run = run_irv(set_row(scenario, "smith", row))
+        assert run.eliminations[1].eliminated == (third,)
+        assert run.winner == winner
