@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -121,3 +122,20 @@ def test_a_campaign_bundle_carries_the_prior(tmp_path: Path) -> None:
         store.read_bundle(json.dumps(bad))
     a.dispose()
     b.dispose()
+
+
+def test_a_candidate_with_a_row_in_the_prior_is_withdrawn_not_deleted(tmp_path: Path) -> None:
+    engine = make_engine(str(tmp_path / "polls.sqlite3"))
+    upgrade(engine)
+    sessions = make_session_factory(engine)
+    with sessions.begin() as s:
+        cid = store.create_contest(s, NEXT)
+        set_irv_prior(s, cid, contest_prior(burlington_ballots(), NEXT), "ballots")
+    fewer = replace(NEXT, candidates=NEXT.candidates[:-1])
+    refused = r"'Miro Weinberger' .* row in the instant-runoff transfer prior"
+    with pytest.raises(store.ContestError, match=refused), sessions.begin() as s:
+        store.update_contest(s, cid, fewer)
+    withdrawn = replace(NEXT, candidates=(*NEXT.candidates[:-1], replace(NEXT.candidates[-1], withdrawn=True)))
+    with sessions.begin() as s:
+        assert store.update_contest(s, cid, withdrawn).candidates[-1].withdrawn
+    engine.dispose()

@@ -169,7 +169,8 @@ def update_contest(session: Session, contest_id: int, contest: Contest) -> Conte
 
     Raises:
         ContestError: the contest is gone, the new details have a problem, the new name is taken, or a candidate
-            (or party) that polls or the official result mention would be deleted (withdraw a candidate instead).
+            (or party) that polls, the official result or the transfer prior mention would be deleted (withdraw a
+            candidate instead).
     """
     repo.bump_revision(session)
     row = session.get(ContestRow, contest_id, options=[selectinload(ContestRow.candidates)])
@@ -180,6 +181,7 @@ def update_contest(session: Session, contest_id: int, contest: Contest) -> Conte
     gone = [c for c in row.candidates if c.code not in new_codes]
     used = _uses(session, contest_id, [c.code for c in gone], ("first", "second"))
     result = get_official_result(session, contest_id)
+    prior = irv_priors.get_irv_prior(session, contest_id)
     problems = []
     for cand in gone:
         if cand.code in used:
@@ -191,6 +193,11 @@ def update_contest(session: Session, contest_id: int, contest: Contest) -> Conte
             problems.append(
                 f"candidate {cand.name!r} ({cand.code}) is in the official result and cannot be deleted; "
                 "mark them as withdrawn instead"
+            )
+        elif prior is not None and cand.code in prior.scenario.codes:
+            problems.append(
+                f"candidate {cand.name!r} ({cand.code}) has a row in the instant-runoff transfer prior and cannot "
+                "be deleted; mark them as withdrawn instead"
             )
     new_parties = {p.code for p in contest.parties}
     gone_parties = [p.code for p in session.scalars(select(PartyRow).where(PartyRow.contest_id == contest_id))]
