@@ -139,3 +139,10 @@ def test_a_candidate_with_a_row_in_the_prior_is_withdrawn_not_deleted(tmp_path: 
     with sessions.begin() as s:
         assert store.update_contest(s, cid, withdrawn).candidates[-1].withdrawn
     engine.dispose()
+
+
+def test_prior_rows_are_the_rows_of_candidates_with_voters() -> None:
+    prior = contest_prior(burlington_ballots(), NEXT)
+    rows = prior_rows(prior)
+    assert set(rows) == {"kiss", "wright", "montroll", "smith", "simpson", "write_in"}  # not weinberger: no voters
+    assert rows["montroll"] == prior.row("montroll") and sum(rows["montroll"].values()) == pytest.approx(100.0)

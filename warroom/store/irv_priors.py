@@ -73,6 +73,12 @@ def prior_from_dict(data: Mapping[str, Any]) -> IrvScenario:
         raise PriorError(f"stored transfer prior: {exc}") from None
 
 
+def prior_rows(prior: IrvScenario) -> dict[str, dict[str, float]]:
+    """The prior's next-preference rows by candidate code ({code: {to code or EXHAUSTED: percent}}), for the
+    candidates who had first-preference voters (the others' rows are only a fallback by first-round share)."""
+    return {code: prior.row(code) for code in prior.codes if prior.share(code) > 0}
+
+
 def same_prior(a: IrvScenario, b: IrvScenario) -> bool:
     """The same rows to within rounding (a prior read back from JSON is rescaled to 100 again)."""
     return (
