@@ -22,6 +22,7 @@ from warroom.store.irv_priors import (
     clear_irv_prior,
     get_irv_prior,
     prior_from_dict,
+    prior_rows,
     prior_to_dict,
     set_irv_prior,
 )
