@@ -132,6 +132,16 @@ class BallotRows(Sequence[Ballot]):
     __hash__ = None  # type: ignore[assignment]
 
 
+MAX_CANDIDATES = 10_000
+"""The most candidates (different names in the preference columns) and preference columns a ballot file may
+have. Codes are 16-bit (a table of millions of papers stays small); the longest real ballots list a few
+hundred candidates (NSW Legislative Council 2015: 394 below the line), so past this it is not a ballot file."""
+
+
+class BallotLimitError(ValueError):
+    """A ballot file past MAX_CANDIDATES; csvformat reports it as a CsvFormatError."""
+
+
 def marked_names(text: str) -> tuple[str, ...] | None:
     """The candidates of an overvote cell written `A=B` (stripped, each once, in order), or None for any other cell.
 
@@ -156,6 +166,9 @@ def cell_code(text: str, codes: dict[str, int], names: list[str]) -> int:
     """The code of one stripped cell, registering a new candidate in `codes`/`names`.
 
     An `A=B` cell is OVERVOTE here; its candidates are registered by the caller (`marked_names`).
+
+    Raises:
+        BallotLimitError: a candidate past MAX_CANDIDATES.
     """
     if MARKS_JOIN in text:
         return OVERVOTE
@@ -167,6 +180,11 @@ def cell_code(text: str, codes: dict[str, int], names: list[str]) -> int:
         elif folded in OVERVOTE_WORDS:
             code = OVERVOTE
         else:
+            if len(names) >= MAX_CANDIDATES:
+                raise BallotLimitError(
+                    f"more than {MAX_CANDIDATES:,} different candidates in the preference columns "
+                    f"({text[:40]!r} would be one more): not a ballot file"
+                )
             code = len(names)
             names.append(text)
         codes[text] = code

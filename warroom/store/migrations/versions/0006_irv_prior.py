@@ -1,7 +1,7 @@
 """irv prior: a contest's instant-runoff transfer prior, from last election's ballots
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-11-29
 
 A new table only (no change to `contest`, so no batch copy of a parent table; see 0003).
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
