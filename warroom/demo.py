@@ -1,5 +1,6 @@
-"""The demo campaigns, from the bundled public data: the 2012 London mayoral race and the 2022 French
-presidential election (two rounds). No Qt, no database."""
+"""The demo campaigns, from the bundled public data: the 2012 London mayoral race (Supplementary Vote), the
+2022 French presidential election (two rounds) and the 2009 Burlington, Vermont mayoral race (instant runoff,
+every ballot and every official round). No Qt, no database."""
 
 from __future__ import annotations
 
@@ -12,8 +13,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from warroom.core.ballot_prior import coded_table
+from warroom.core.ballots import BallotTable
 from warroom.core.compilations import Compilation, contest_from_compilation, read_nsppolls
-from warroom.core.csvformat import parse_polls_csv
+from warroom.core.count import CountResult, CountRules, Overvote, count_ballots
+from warroom.core.csvformat import parse_ballot_file, parse_polls_csv
+from warroom.core.irv_scenario import IrvScenario, prior_from_ballots, scenario_from_count
 from warroom.core.types import Candidate, Contest, CountingSystem, OfficialResult, Party, Poll
 from warroom.resources import resource_path
 
@@ -213,4 +218,105 @@ def france_2022_contest() -> Contest:
         demo=True,
         notes="Demo race shipped with the app: every published poll of the 2022 campaign, the 35 vote-transfer "
         "matrices of 10-22 April, and the official results of both rounds.",
+    )
+
+
+# --- the instant-runoff demo: Burlington, Vermont, mayor 2009 ------------------------------------------------------
+
+IRV_DEMO_NAME = "Burlington Mayor 2009"
+
+# Colours: the parties' usual hues, the winner and the runner-up apart in lightness as well as hue.
+BURLINGTON_2009 = Contest(
+    name=IRV_DEMO_NAME,
+    election_date=date(2009, 3, 3),
+    system=CountingSystem.IRV,
+    parties=(
+        Party("PRO", "Vermont Progressive", "#D55E00"),
+        Party("REP", "Republican", "#0072B2"),
+        Party("DEM", "Democratic", "#56B4E9"),
+        Party("GRN", "Green", "#009E73"),
+    ),
+    candidates=(
+        Candidate("kiss", "Bob Kiss", "PRO", "#D55E00"),
+        Candidate("wright", "Kurt Wright", "REP", "#0072B2"),
+        Candidate("montroll", "Andy Montroll", "DEM", "#56B4E9"),
+        Candidate("smith", "Dan Smith", None, "#E69F00"),
+        Candidate("simpson", "James Simpson", "GRN", "#009E73"),
+        Candidate("write_in", "Write-in", None, "#7F7F7F"),
+    ),
+    office="Mayor of Burlington",
+    area="Burlington, Vermont",
+    notes=(
+        "Instant-runoff demo race shipped with the app: every ballot of the 2009 count (8,984 papers, as 385 "
+        "ranking patterns) and the city's official round-by-round report. The third-placed Montroll was "
+        "excluded 427 votes behind Kiss, and Kiss beat Wright on his transfers; no published polls were found."
+    ),
+    demo=True,
+)
+
+BURLINGTON_2009_RULES = CountRules(overvote=Overvote.CONTINUING, first_choice_required=False, batch_elimination=True)
+"""How Burlington's 2009 count read a paper, as its official Detail Report shows (tested round by round):
+candidates whose defeat was mathematically inevitable dropped together ("Simultaneous Drop: When
+mathematically inevitable"); an overvote counted for the one marked candidate still in the count, and
+exhausted the paper when two or more were (the four papers overvoted at the first ranking are valid and in
+the round-1 exhausted pile); all five rankings count; the four blank papers are the report's invalid ones."""
+
+BURLINGTON_2009_FILE = "burlington_2009_mayor_ballots.csv"
+BURLINGTON_2009_OFFICIAL = "burlington_2009_mayor_official.json"
+
+
+def burlington_ballots() -> BallotTable:
+    """Every 2009 Burlington mayoral ballot as a weighted profile (one row per ranking pattern, with its count).
+
+    Raises:
+        ValueError: the bundled file does not read cleanly.
+    """
+    table, errors = parse_ballot_file(data_dir() / BURLINGTON_2009_FILE)
+    if errors:
+        raise ValueError("bundled Burlington ballots are invalid: " + "; ".join(map(str, errors[:5])))
+    return table
+
+
+def burlington_official() -> dict[str, Any]:
+    """The city's official round-by-round report (votes by candidate name, exhausted pile by round)."""
+    data: dict[str, Any] = json.loads((data_dir() / BURLINGTON_2009_OFFICIAL).read_text(encoding="utf-8"))
+    return data
+
+
+def burlington_count() -> CountResult:
+    """The 2009 count, run by the count engine under the city's rules (candidates by full name)."""
+    names = [c.name for c in BURLINGTON_2009.candidates]
+    return count_ballots(burlington_ballots(), CountingSystem.IRV, names, rules=BURLINGTON_2009_RULES)
+
+
+def burlington_scenario() -> IrvScenario:
+    """The race as an instant-runoff scenario by candidate code, at the count's real transfers.
+
+    Each excluded candidate's row is what their votes did when they were excluded; the two finalists' rows
+    (never excluded) are their first-preference voters' next choices on the ballots. Run, it reproduces the
+    official rounds (tested), and shows Montroll's exclusion deciding the race.
+    """
+    coded = coded_table(burlington_ballots(), BURLINGTON_2009)
+    codes = list(BURLINGTON_2009.candidate_codes)
+    result = count_ballots(coded, CountingSystem.IRV, codes, rules=BURLINGTON_2009_RULES)
+    return scenario_from_count(result, fallback=prior_from_ballots(coded, codes))
+
+
+def burlington_2009_result() -> OfficialResult:
+    """The official result by candidate code, from the city's report: what the store keeps for the demo.
+
+    The report gives every round's totals, not who each batch-excluded candidate's votes went to, so
+    `transfers` is empty; `exhausted` is the valid papers that reached neither finalist (the report's final
+    exhausted pile, the four first-ranking overvotes included).
+    """
+    official = burlington_official()
+    code = {c.name: c.code for c in BURLINGTON_2009.candidates}
+    rounds = official["rounds"]
+    first = {code[n]: int(v) for n, v in rounds[0]["tallies"].items()}
+    final = {code[n]: int(v) for n, v in rounds[-1]["tallies"].items()}
+    return OfficialResult(
+        first_round=first,
+        final_round=final,
+        exhausted=int(rounds[-1]["exhausted"]),
+        source="City of Burlington, Vermont: official 2009 Burlington Mayor Detail Report (3 March 2009)",
     )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from warroom.core.count import Ballot, CountError, CountRules, Overvote, count_ballots
+from warroom.core.count import Ballot, CountError, CountRules, Overvote, Transfer, count_ballots
 from warroom.core.types import EXHAUSTED
 
 
@@ -255,9 +255,63 @@ def test_rules_as_contest_data_round_trip_and_name_bad_keys() -> None:
         CountRules.from_mapping({"max_rankings": "5"})
     with pytest.raises(ValueError, match="'max_rankings' must be a whole number"):
         CountRules.from_mapping({"max_rankings": True})
-    with pytest.raises(ValueError, match="'overvote' must be 'exhaust' or 'skip'"):
+    with pytest.raises(ValueError, match="'overvote' must be one of 'exhaust', 'skip', 'continuing'"):
         CountRules.from_mapping({"overvote": "ignore"})
     with pytest.raises(ValueError, match="'batch_elimination' must be true or false"):
         CountRules.from_mapping({"batch_elimination": 1})
     with pytest.raises(ValueError, match="at least 1"):
         CountRules.from_mapping({"max_rankings": 0})
+
+
+def test_overvote_that_names_its_candidates_counts_for_the_one_still_continuing() -> None:
+    # Burlington 2009's rule: "c=d" counts for whichever of c and d is still in the count when it is reached.
+    ballots = [B("a", 40), B("b", 30), B("c", 12), B("d", 11), B("e,c=d,b", 6), B("c=d,a", 1)]
+    rules = CountRules(overvote=Overvote.CONTINUING, first_choice_required=False)
+    result = count_ballots(ballots, "irv", rules=rules)
+    # Round 1: "c=d,a" marks two continuing candidates at its first ranking: valid, and exhausted at once.
+    assert result.valid == 100 and result.rejected == 0
+    assert result.rounds[0].exhausted == 1
+    # e out: c and d are both continuing, so the "e,c=d,b" papers exhaust at the overvote (b is never reached).
+    assert result.rounds[1].eliminated == ("e",)
+    assert result.rounds[1].transfers == (Transfer("e", EXHAUSTED, 6),)
+    assert result.rounds[1].exhausted == 7
+    # The same papers with d already out: the overvote now counts for c alone.
+    early = count_ballots([B("a", 40), B("b", 30), B("c", 12), B("d", 5), B("e,c=d,b", 6)], "irv", rules=rules)
+    assert early.rounds[1].eliminated == ("d",)
+    assert early.rounds[2].eliminated == ("e",)
+    assert early.rounds[2].transfers == (Transfer("e", "c", 6),)
+    # Neither marked candidate continuing: passed over to the next ranking.
+    both_out = count_ballots([B("a", 40), B("b", 38), B("c", 3), B("d", 2), B("e,c=d,b", 4)], "irv", rules=rules)
+    assert [r.eliminated for r in both_out.rounds[1:4]] == [("d",), ("c",), ("e",)]
+    assert both_out.rounds[3].transfers == (Transfer("e", "b", 4),)
+
+
+def test_overvote_rule_reads_marked_overvotes_as_plain_ones_otherwise() -> None:
+    ballots = [B("a", 40), B("b", 30), B("c", 20), B("e,c=d,b", 6), B("c=d", 1)]
+    exhaust = count_ballots(ballots, "irv", rules=CountRules(overvote=Overvote.EXHAUST))
+    assert exhaust.rejected == 1  # a first ranking overvoted: no valid first choice
+    assert "d" not in exhaust.rounds[0].tallies  # d is named only inside an overvote
+    skip = count_ballots(ballots, "irv", rules=CountRules(overvote=Overvote.SKIP))
+    assert skip.rounds[1].transfers == (Transfer("e", "b", 6),)
+    # Under CONTINUING an overvote that does not say who was marked exhausts, as it does under EXHAUST.
+    plain = count_ballots([B("a", 5), B("b", 4), B("c,overvote,b", 2)], "irv", rules=CountRules(overvote="continuing"))
+    assert plain.rounds[1].transfers == (Transfer("c", EXHAUSTED, 2),)
+
+
+def test_a_malformed_overvote_cell_is_a_count_error() -> None:
+    with pytest.raises(CountError, match="a ballot cell 'a=': an overvote names its candidates"):
+        count_ballots([B("a=,b", 3), B("b", 2)], "irv")
+
+
+def test_many_different_overvotes_that_name_their_candidates() -> None:
+    # More distinct marked overvotes than candidates: each keeps its own code through cleaning and grouping.
+    names = "abcde"
+    ballots = [B("a", 30), B("b", 28), B("c", 20), B("d", 16), B("e", 5)]
+    pairs = [f"{x}={y}" for i, x in enumerate(names) for y in names[i + 1 :]]  # ten different overvotes
+    ballots += [B(f"e,{pair}", 1) for pair in pairs]
+    result = count_ballots(ballots, "irv", rules=CountRules(overvote=Overvote.CONTINUING))
+    # e (15) goes first. The six overvotes that do not mark e mark two continuing candidates and exhaust
+    # (with e's five plain papers); the four that mark e and one other count for that other.
+    assert result.rounds[1].eliminated == ("e",)
+    assert result.rounds[1].transfers == (Transfer("e", EXHAUSTED, 11), *(Transfer("e", c, 1) for c in "abcd"))
+    assert result.valid == 109

@@ -12,7 +12,7 @@ from warroom.core.count import Ballot, CountError, CountResult, CountRules, Over
 from warroom.core.types import EXHAUSTED
 
 NAMES = ["A", "B", "C", "D", "E"]
-_cell = st.sampled_from([*NAMES, "", "overvote"])
+_cell = st.sampled_from([*NAMES, "", "overvote", "A=B", "B=C=D", "E=A"])  # `A=B`: an overvote saying who
 _ballot = st.builds(
     Ballot,
     st.lists(_cell, min_size=1, max_size=6).map(tuple),
@@ -30,14 +30,23 @@ _rules = st.builds(
 )
 
 
-def _read(prefs: tuple[str, ...], rules: CountRules, limit: int) -> list[str] | None:
-    """One paper read by the rules as the module docstring words them; None if rejected."""
-    out: list[str] = []
+def _read(prefs: tuple[str, ...], rules: CountRules, limit: int) -> list[str | frozenset[str]] | None:
+    """One paper read by the rules as the module docstring words them; None if rejected.
+
+    Under Overvote.CONTINUING an overvote that says who was marked stays on the paper as the set of them."""
+    out: list[str | frozenset[str]] = []
     run = 0
     for j, cell in enumerate(prefs[:limit]):
-        if j == 0 and rules.first_choice_required and cell in ("", "overvote"):
+        marked = frozenset(cell.split("=")) if "=" in cell else None
+        if marked is not None and rules.overvote is not Overvote.CONTINUING:
+            cell, marked = "overvote", None
+        if j == 0 and rules.first_choice_required and (cell in ("", "overvote") or marked):
             return None
-        if cell == "overvote" and rules.overvote is Overvote.EXHAUST:
+        if marked:
+            out.append(marked)
+            run = 0
+            continue
+        if cell == "overvote" and rules.overvote is not Overvote.SKIP:
             break
         if cell in ("", "overvote") or cell in out:
             run += 1
@@ -54,16 +63,30 @@ def _reference(ballots: list[Ballot], system: str, rules: CountRules) -> tuple[l
     width = max(len(b.preferences) for b in ballots)
     limit = width if rules.max_rankings is None else min(width, rules.max_rankings)
     read = [(_read(b.preferences, rules, limit), b.count) for b in ballots]
-    names = sorted({c for prefs, _ in read if prefs for c in prefs})
-    if system == "contingent" and len(set(c for b in ballots for c in b.preferences) - {"", "overvote"}) == 3:
+    names = sorted({c for prefs, _ in read if prefs for item in prefs for c in _names_in(item)})
+    on_papers = {c for b in ballots for cell in b.preferences for c in cell.split("=")} - {"", "overvote"}
+    if system == "contingent" and len(on_papers) == 3:
         return None  # the three-candidate limit is covered by its own unit test
     if rules.full_preferential:
         read = [(p if p and len(p) >= len(names) - 1 else None, n) for p, n in read]
     papers = [(p, n) for p, n in read if p and n]
     if not papers:
         return None
-    holder = [p[0] for p, _ in papers]
     alive = set(names)
+
+    def next_from(p: list[str | frozenset[str]], start: int) -> tuple[str, int]:
+        for at in range(start, len(p)):
+            item = p[at]
+            live = [item] if isinstance(item, str) and item in alive else sorted(alive & _names_in(item))
+            if isinstance(item, frozenset) and len(live) > 1:
+                return EXHAUSTED, at
+            if live:
+                return live[0], at
+        return EXHAUSTED, len(p)
+
+    placed = [next_from(p, 0) for p, _ in papers]
+    holder = [h for h, _ in placed]
+    where = [at for _, at in placed]
     tallies = {c: sum(n for (_p, n), h in zip(papers, holder, strict=True) if h == c) for c in names}
     rounds = [dict(tallies)]
 
@@ -71,8 +94,7 @@ def _reference(ballots: list[Ballot], system: str, rules: CountRules) -> tuple[l
         alive.difference_update(out)
         for i, (p, _n) in enumerate(papers):
             if holder[i] in out:
-                rest = p[p.index(holder[i]) + 1 :]
-                holder[i] = next((c for c in rest if c in alive), EXHAUSTED)
+                holder[i], where[i] = next_from(p, where[i] + 1)
         for c in list(tallies):
             tallies[c] = sum(n for (_p, n), h in zip(papers, holder, strict=True) if h == c)
             if c not in alive:
@@ -101,6 +123,10 @@ def _reference(ballots: list[Ballot], system: str, rules: CountRules) -> tuple[l
                 if sum(tallies[c] for c in ascending[:k]) < tallies[ascending[k]]:
                     out = set(ascending[:k])
         move(out)
+
+
+def _names_in(item: str | frozenset[str]) -> frozenset[str]:
+    return frozenset([item]) if isinstance(item, str) else item
 
 
 def _conserved(result: CountResult) -> None:

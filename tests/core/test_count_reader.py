@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import warroom.core.ballots as ballots_module
-from warroom.core.ballots import BLANK, OVERVOTE, Ballot, BallotTable, read_table_fast
+from warroom.core.ballots import BLANK, OVERVOTE, Ballot, BallotTable, read_table_fast, table_from_ballots
 from warroom.core.count import count_ballots
 from warroom.core.csvformat import (
     CsvFormatError,
@@ -37,6 +37,7 @@ CELLS = [
     "UNDERVOTE",
     "skipped",
     "x" * 40,
+    "A=Candidate 1",  # an overvote that says who was marked (the csv path records them)
 ]
 
 
@@ -44,6 +45,7 @@ def _same(a: BallotTable, b: BallotTable) -> None:
     assert a.candidates == b.candidates
     assert np.array_equal(a.ranks, b.ranks)
     assert np.array_equal(a.counts, b.counts)
+    assert dict(a.overvote_marks) == dict(b.overvote_marks)
     for row in range(a.rows):
         assert a.line_of(row) == b.line_of(row)
 
@@ -104,6 +106,7 @@ def test_a_plain_file_takes_the_fast_path_and_codes_cells() -> None:
         "1,A\u00a0,B\n",  # a no-break space the csv path strips
         "1_000,A,B\n",  # a count int() reads
         "1,A,B\x0c\n",  # a form feed
+        "1,A=B,C\n",  # an overvote that names its candidates
     ],
 )
 def test_anything_irregular_goes_to_the_csv_path(body: str) -> None:
@@ -227,3 +230,23 @@ def test_names_first_met_in_one_block_are_known_to_blocks_already_in_flight() ->
         ballots_module._CHUNK_CHARS = saved
     assert fast is not None
     _same(fast, _ballot_table_csv(text)[0])
+
+
+def test_an_overvote_that_names_its_candidates_is_read_and_kept() -> None:
+    text = "count,rank1,rank2,rank3\n2,A,B = C,D\n1,C=A,,B\n"
+    rows, errors = parse_ballots_csv(text)
+    assert errors == []
+    table = rows.table
+    assert table.ranks[0, 1] == OVERVOTE and table.ranks[1, 0] == OVERVOTE
+    named = {cell: tuple(table.candidates[c] for c in marked) for cell, marked in table.overvote_marks.items()}
+    assert named == {(0, 1): ("B", "C"), (1, 0): ("C", "A")}
+    assert rows[0] == Ballot(("A", "B=C", "D"), 2)  # written back as the file says it
+    with_marks = table_from_ballots(list(rows))
+    assert with_marks.overvote_marks.keys() == table.overvote_marks.keys()
+
+
+def test_a_malformed_overvote_cell_is_an_error_naming_line_and_column() -> None:
+    rows, errors = parse_ballots_csv("count,rank1,rank2\n1,A,B\n3,A=,B\n2,C=C,A\n")
+    assert [(e.line, e.field) for e in errors] == [(3, "rank1"), (4, "rank1")]
+    assert "none left empty" in errors[0].message and "two different" in errors[1].message
+    assert list(rows) == [Ballot(("A", "B"), 1)]  # the rows in error are left out (callers count only if none)

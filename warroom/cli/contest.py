@@ -9,10 +9,12 @@ import argparse
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from warroom.cli.common import CliError, emit_json, open_for_cli, paths_of, read_cli_file, refuse_the_store, table
+from warroom.core.ballots import BallotTable
 from warroom.core.contestfile import (
     CONTEST_FILE_MAX_BYTES,
     ContestFileError,
@@ -27,7 +29,7 @@ from warroom.paths import write_private_atomic
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from warroom.core.count import CountResult
+    from warroom.core.count import CountResult, CountRules
 
 
 def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -379,24 +381,12 @@ def result_from_count(count: CountResult, contest: Contest, source: str) -> Offi
     Raises:
         CliError: a name on the ballots matches no candidate, or more than one.
     """
-    lookup: dict[str, set[str]] = {}
-    for c in contest.candidates:
-        for key in {c.code, c.name, c.display, c.name.split()[-1] if c.name.split() else c.code}:
-            lookup.setdefault(key.strip().casefold(), set()).add(c.code)
-    names = set(count.rounds[0].tallies)
-    mapping: dict[str, str] = {}
-    unknown = []
-    for name in sorted(names):
-        found = lookup.get(name.strip().casefold(), set())
-        if len(found) != 1:
-            unknown.append(name)
-        else:
-            mapping[name] = next(iter(found))
-    if unknown:
-        raise CliError(
-            f"{', '.join(map(repr, unknown))} on the ballots match no single candidate of {contest.name} "
-            f"(codes: {', '.join(contest.candidate_codes)}); nothing saved"
-        )
+    from warroom.core.ballot_prior import ballot_codes  # the counting code: only for the verbs that count
+
+    try:
+        mapping = ballot_codes(sorted(count.rounds[0].tallies), contest)
+    except ValueError as exc:
+        raise CliError(f"{exc}; nothing saved") from None
     moved: dict[tuple[str, str], int] = {}
     for r in count.rounds[1:]:
         for t in r.transfers:
@@ -426,6 +416,27 @@ def save_count(args: argparse.Namespace, count: CountResult) -> str:
             store.set_official_result(session, contest.id or 0, result)
         except store.ContestError as exc:
             raise CliError(str(exc)) from None
+    return contest.name
+
+
+def save_prior(args: argparse.Namespace, table: BallotTable, rules: CountRules) -> str:
+    """Store the ballots' first preferences and next-preference rows as --contest's instant-runoff transfer prior
+    (core.ballot_prior.contest_prior); all or nothing. Returns the contest's name."""
+    from warroom.core.ballot_prior import contest_prior
+    from warroom.store import irv_priors
+
+    if not args.contest:
+        raise CliError("--save-prior needs --contest NAME (the race the prior is for); nothing saved")
+    with _session(args, write=True) as session:
+        contest = _find(session, args.contest)
+        try:
+            prior = replace(
+                contest_prior(table, contest, max_rankings=rules.max_rankings),
+                batch_elimination=rules.batch_elimination,
+            )
+            irv_priors.set_irv_prior(session, contest.id or 0, prior, f"ballots in {args.file.name}")
+        except ValueError as exc:  # names that are not the contest's candidates, or the store's refusal
+            raise CliError(f"{args.file}: {exc}; nothing saved") from None
     return contest.name
 
 
@@ -498,6 +509,7 @@ def import_bundle_text(args: argparse.Namespace, text: str, out: TextIO) -> int:
                 "scenarios_added": report.scenarios_added,
                 "scenarios_kept": report.scenarios_kept,
                 "result": report.result,
+                "irv_prior": report.irv_prior,
                 "two_round": None if report.two_round is None else report.two_round.as_json(),
                 "dry_run": args.dry_run,
             },
@@ -508,7 +520,8 @@ def import_bundle_text(args: argparse.Namespace, text: str, out: TextIO) -> int:
     made = "new contest " if report.created else ""
     out.write(
         f"{verb} into {made}{report.contest}: {report.polls_added} polls, {report.events_added} events, "
-        f"{len(report.scenarios_added)} scenarios; official result: {report.result}\n"
+        f"{len(report.scenarios_added)} scenarios; official result: {report.result}"
+        f"{'' if report.irv_prior == 'none' else f'; transfer prior: {report.irv_prior}'}\n"
     )
     if report.two_round is not None:
         t = report.two_round

@@ -36,6 +36,10 @@ if TYPE_CHECKING:
     from warroom.core.count import CountRules
 
 
+# Overvote's values, spelt out so that building the parser imports no counting code (a test checks they agree).
+OVERVOTE_CHOICES = ("exhaust", "skip", "continuing")
+
+
 def _store(text: str) -> str:
     """--db's value: never blank, which would otherwise mean the default store (an unset "$TEAM_DB" in a
     script would send its writes to the user's own store without a word)."""
@@ -113,14 +117,35 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", parents=[common], help="export polls to a CSV file (formulas escaped)")
     p.add_argument("file", type=Path, nargs="?")
     p.add_argument("--bundle", type=Path, metavar="FILE", help="write the contest's whole campaign to one file")
-    p = sub.add_parser("count", parents=[common], help="count a ballot CSV (preferences plus a count column)")
+    p = sub.add_parser(
+        "count",
+        parents=[common],
+        help="count ballots: a ballot CSV (preferences plus a count column), a .blt file, or New York City's export",
+    )
     p.add_argument("file", type=Path)
     p.add_argument("--system", choices=["sv", "contingent", "irv"], default="sv")
     p.add_argument("--save-result", action="store_true", help="store the count as --contest's official result")
+    p.add_argument(
+        "--save-prior",
+        action="store_true",
+        help="store the ballots' first preferences and next-preference rows as --contest's instant-runoff "
+        "transfer prior (last election's ballots for this one)",
+    )
+    nyc = p.add_argument_group(
+        "New York City cast-vote records (an .xlsx export, or a CSV with 'Choice k of n' columns)"
+    )
+    nyc.add_argument(
+        "--cvr-contest", metavar="CONTEST", help="which contest (its id or office) when a file has several"
+    )
+    nyc.add_argument("--candidacy", type=Path, metavar="FILE", help="the Board's CandidacyID_To_Name file")
     rules = p.add_argument_group("counting rules (default: the system's usual ones)")
     rules.add_argument("--max-rankings", type=int, metavar="N", help="only the first N rankings count (NYC 5)")
     rules.add_argument("--batch-elimination", action="store_true", help="exclude every candidate who cannot win")
-    rules.add_argument("--overvote", choices=["exhaust", "skip"], help="an overvoted ranking exhausts or is skipped")
+    rules.add_argument(
+        "--overvote",
+        choices=OVERVOTE_CHOICES,
+        help="an overvoted ranking exhausts, is skipped, or counts for its one continuing candidate",
+    )
     rules.add_argument("--exhaust-after-skips", type=int, metavar="N", help="N skipped rankings in a row exhaust")
     rules.add_argument("--first-choice-optional", action="store_true", help="count from the first valid ranking")
     rules.add_argument("--full-preferential", action="store_true", help="a paper must rank all but one")
@@ -375,11 +400,11 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _count_rules(args: argparse.Namespace) -> CountRules:
-    """The system's usual rules with the options given on the command line."""
+def _count_rules(args: argparse.Namespace, base: CountRules | None = None) -> CountRules:
+    """The system's usual rules (or `base`: a file's own) with the options given on the command line."""
     from warroom.core.count import CountRules, Overvote
 
-    rules = CountRules.for_system(args.system)
+    rules = base or CountRules.for_system(args.system)
     changes: dict[str, Any] = {}
     if args.max_rankings is not None:
         changes["max_rankings"] = args.max_rankings
@@ -401,15 +426,31 @@ def _count_rules(args: argparse.Namespace) -> CountRules:
 
 def cmd_count(args: argparse.Namespace, out: TextIO) -> int:
     # The counting and CSV modules are imported by the verbs that use them, not by every start of the app.
+    from warroom.core.blt import BltFormatError, read_blt
     from warroom.core.count import CountError, count_ballots
-    from warroom.core.csvformat import CsvFormatError, parse_ballot_file
+    from warroom.core.csvformat import CsvFormatError, LineError, parse_ballot_file
+    from warroom.core.nyc_cvr import NycFormatError, is_nyc_file, read_nyc_cvr
 
     rules = _count_rules(args)
     try:
         if not stat.S_ISREG(os.stat(args.file).st_mode):  # a FIFO or device would hang or never end
             raise CliError(f"{args.file}: not a regular file")
-        # Streamed column-wise: the file's text is never held whole, and no store module is imported.
-        ballots, errors = parse_ballot_file(args.file)
+        if args.file.suffix.casefold() == ".blt":  # the BLT weighted-profile format (OpenSTV and others)
+            ballots, errors = read_blt(args.file).table, list[LineError]()
+        elif is_nyc_file(args.file):  # the city's own rules are read with the ballots (5 rankings, batch, ...)
+            if args.system != "irv":
+                raise CliError(
+                    f"{args.file}: New York City's cast-vote records count by instant runoff: add --system irv"
+                )
+            cvr = read_nyc_cvr(args.file, contest=args.cvr_contest, candidacy=args.candidacy)
+            ballots, errors, rules = cvr.table, list[LineError](), _count_rules(args, cvr.rules)
+        else:
+            # Streamed column-wise: the file's text is never held whole, and no store module is imported.
+            ballots, errors = parse_ballot_file(args.file)
+    except NycFormatError as exc:
+        raise CliError(str(exc)) from None
+    except BltFormatError as exc:
+        raise CliError(f"{args.file}: {exc}") from None
     except FileNotFoundError:
         raise CliError(f"{args.file}: no such file") from None
     except OSError as exc:
@@ -423,6 +464,7 @@ def cmd_count(args: argparse.Namespace, out: TextIO) -> int:
     except CountError as exc:
         raise CliError(f"{args.file}: {exc}") from None
     saved_to = contest_cli.save_count(args, result) if args.save_result else None
+    prior_for = contest_cli.save_prior(args, ballots, rules) if args.save_prior else None
     if args.json:
         emit_json(
             {
@@ -450,7 +492,8 @@ def cmd_count(args: argparse.Namespace, out: TextIO) -> int:
                 ],
                 "notes": list(result.notes),
             }
-            | ({"saved_result_of": saved_to} if saved_to else {}),
+            | ({"saved_result_of": saved_to} if saved_to else {})
+            | ({"saved_prior_of": prior_for} if prior_for else {}),
             out,
         )
         return 0
@@ -490,6 +533,8 @@ def cmd_count(args: argparse.Namespace, out: TextIO) -> int:
     out.write(f"\nWinner: {result.winner}\n")
     if saved_to:
         out.write(f"Saved as the official result of {saved_to}\n")
+    if prior_for:
+        out.write(f"Saved as the instant-runoff transfer prior of {prior_for} (first preferences and next choices)\n")
     return 0
 
 

@@ -8,8 +8,17 @@ counting a million distinct ballots takes about a second.
 Cell codes in `BallotTable.ranks`:
     0, 1, 2, ...   the candidate `candidates[code]`
     BLANK (-1)     no mark in that ranking: an empty cell, or the words `undervote` / `skipped`
-    OVERVOTE (-2)  more than one candidate marked at that ranking: the word `overvote`
-The words are matched without regard to case, so a real candidate cannot be called `overvote`.
+    OVERVOTE (-2)  more than one candidate marked at that ranking: the word `overvote`, or the marked
+                   candidates joined by `=` (`Kurt Wright=Write-in`), which also records who was marked
+                   (`BallotTable.overvote_marks`) for the rule that counts an overvote for the one marked
+                   candidate still in the count (`Overvote.CONTINUING` in warroom.core.count)
+The words are matched without regard to case, so a real candidate cannot be called `overvote`, and a name
+cannot contain `=`.
+
+The weighted-profile shape (one row per ranking pattern with a count) is the ballot CSV of
+warroom.core.csvformat: a `count` column and ranking columns in order. A file of one row per paper (a
+cast-vote record) is the same shape with every count 1; New York City's export is read by
+warroom.core.nyc_cvr.
 
 What a blank, an overvote or a repeated candidate *means* is decided by the counting rules in
 `warroom.core.count`, not here: this module only records what is on the paper.
@@ -19,9 +28,9 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import BinaryIO, overload
 
 import numpy as np
@@ -30,6 +39,7 @@ BLANK = -1
 OVERVOTE = -2
 BLANK_WORDS = frozenset({"", "undervote", "skipped"})
 OVERVOTE_WORDS = frozenset({"overvote"})
+MARKS_JOIN = "="  # joins the candidates marked at one ranking: an overvote that says who was marked
 
 _CHUNK_CHARS = 500_000  # bytes cut per block: small enough to stay in cache, three blocks in flight
 _MAX_FAST_CELL = 64  # longer cells go through the csv module (keeps the word gather small)
@@ -58,6 +68,8 @@ class BallotTable:
         counts: (rows,) int64 number of identical papers per row.
         lines: (rows,) source line of each row, or None when row i is on line `first_line + i`.
         first_line: the line of row 0 when `lines` is None (2 in a file with a header).
+        overvote_marks: (row, ranking column) -> codes of the candidates marked there, for the OVERVOTE
+            cells that say who was marked (`A=B`); other overvotes are not listed.
     """
 
     candidates: tuple[str, ...]
@@ -65,6 +77,7 @@ class BallotTable:
     counts: np.ndarray
     lines: np.ndarray | None = None
     first_line: int = 1
+    overvote_marks: Mapping[tuple[int, int], tuple[int, ...]] = field(default_factory=dict)
 
     @property
     def rows(self) -> int:
@@ -104,7 +117,11 @@ class BallotRows(Sequence[Ballot]):
             return [self[i] for i in range(*index.indices(len(self)))]
         row = range(len(self))[index]  # IndexError and negative indices as a list has them
         names = self._names
-        return Ballot(tuple(names[int(c)] for c in self.table.ranks[row]), int(self.table.counts[row]))
+        cells = [names[int(c)] for c in self.table.ranks[row]]
+        for (r, col), marked in self.table.overvote_marks.items():
+            if r == row:
+                cells[col] = MARKS_JOIN.join(self.table.candidates[c] for c in marked)
+        return Ballot(tuple(cells), int(self.table.counts[row]))
 
     def __iter__(self) -> Iterator[Ballot]:
         return (self[i] for i in range(len(self)))
@@ -125,12 +142,36 @@ class BallotLimitError(ValueError):
     """A ballot file past MAX_CANDIDATES; csvformat reports it as a CsvFormatError."""
 
 
+def marked_names(text: str) -> tuple[str, ...] | None:
+    """The candidates of an overvote cell written `A=B` (stripped, each once, in order), or None for any other cell.
+
+    Raises:
+        ValueError: a `=` cell with an empty part (`A=`), or naming fewer than two candidates (`A=A`).
+    """
+    if MARKS_JOIN not in text:
+        return None
+    parts = [p.strip() for p in text.split(MARKS_JOIN)]
+    if not all(parts):
+        raise ValueError(f"{text!r}: an overvote names its candidates joined by '=', with none left empty")
+    names = tuple(dict.fromkeys(parts))
+    if len(names) < 2:
+        raise ValueError(f"{text!r}: an overvote marks at least two different candidates")
+    blank = [p for p in names if p.casefold() in BLANK_WORDS | OVERVOTE_WORDS]
+    if blank:
+        raise ValueError(f"{text!r}: {blank[0]!r} is not a candidate")
+    return names
+
+
 def cell_code(text: str, codes: dict[str, int], names: list[str]) -> int:
     """The code of one stripped cell, registering a new candidate in `codes`/`names`.
+
+    An `A=B` cell is OVERVOTE here; its candidates are registered by the caller (`marked_names`).
 
     Raises:
         BallotLimitError: a candidate past MAX_CANDIDATES.
     """
+    if MARKS_JOIN in text:
+        return OVERVOTE
     code = codes.get(text)
     if code is None:
         folded = text.casefold()
@@ -157,13 +198,22 @@ def table_from_ballots(
 
     Raises:
         OverflowError: a count does not fit in 64 bits.
+        ValueError: a malformed `A=B` overvote cell (see `marked_names`).
     """
     codes: dict[str, int] = {}
     names: list[str] = []
     rows: list[list[int]] = []
     counts: list[int] = []
+    marks: dict[tuple[int, int], tuple[int, ...]] = {}
     for ballot in ballots:
-        rows.append([cell_code(p.strip(), codes, names) for p in ballot.preferences])
+        row: list[int] = []
+        for col, p in enumerate(ballot.preferences):
+            text = p.strip()
+            marked = marked_names(text)
+            if marked is not None:
+                marks[(len(rows), col)] = tuple(cell_code(m, codes, names) for m in marked)
+            row.append(cell_code(text, codes, names))
+        rows.append(row)
         counts.append(ballot.count)
     width = max((len(r) for r in rows), default=0)
     ranks = np.full((len(rows), width), BLANK, dtype=np.int16)
@@ -171,7 +221,7 @@ def table_from_ballots(
         ranks[i, : len(r)] = r
     count_arr = np.array(counts, dtype=np.int64) if counts else np.zeros(0, dtype=np.int64)
     line_arr = np.asarray(lines, dtype=np.int64) if lines is not None else None
-    return BallotTable(tuple(names), ranks, count_arr, line_arr, first_line)
+    return BallotTable(tuple(names), ranks, count_arr, line_arr, first_line, marks)
 
 
 def read_table_fast(text: str, start: int, width: int, count_col: int, first_line: int) -> BallotTable | None:
@@ -340,6 +390,8 @@ class _CellIndex:
             return False  # the csv path reports a file that is not UTF-8
         if text != text.strip():
             return False  # other whitespace (a no-break space, say): the csv path strips it
+        if MARKS_JOIN in text:
+            return False  # an overvote that names its candidates: the csv path records who was marked
         code = cell_code(text, self._text_codes, self.names)
         if code >= np.iinfo(np.int16).max:
             return False

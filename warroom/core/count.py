@@ -35,7 +35,12 @@ fields cover New York City, Maine, Alaska and Australian practice):
       consecutive skipped ranking (Maine, Alaska); 1 stops it at the first blank.
     - A candidate ranked again is passed over like a skipped ranking (their highest ranking stands).
     - An overvoted ranking exhausts the ballot when the count reaches it (`Overvote.EXHAUST`, as NYC and
-      Maine do), or is passed over like a blank (`Overvote.SKIP`).
+      Maine do), or is passed over like a blank (`Overvote.SKIP`), or (`Overvote.CONTINUING`, as Burlington,
+      Vermont's 2009 count did) counts for the one marked candidate still in the count when the count
+      reaches it, exhausts the ballot if two or more marked candidates are, and is passed over if none is.
+      That rule needs to know who was marked (an `A=B` cell); an overvote that does not say exhausts. Under
+      it a ballot overvoted at its first ranking is valid and exhausted in round 1 (with
+      `first_choice_required=False`), as that count reported it.
     - `first_choice_required` (default True): a ballot whose first ranking is blank or overvoted is
       rejected; if False, counting starts at its first valid ranking (NYC, Maine).
     - `full_preferential`: a ballot that does not rank every candidate but one is rejected as informal
@@ -87,6 +92,7 @@ class Overvote(StrEnum):
 
     EXHAUST = "exhaust"  # the ballot stops there
     SKIP = "skip"  # passed over like a blank ranking
+    CONTINUING = "continuing"  # for the one marked candidate still continuing; exhausts if two or more are
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +159,8 @@ class CountRules:
 
         overvote = data.get("overvote", base.overvote.value)
         if overvote not in [o.value for o in Overvote]:
-            raise ValueError(f"counting rule 'overvote' must be 'exhaust' or 'skip', not {overvote!r}")
+            known_rules = ", ".join(repr(o.value) for o in Overvote)
+            raise ValueError(f"counting rule 'overvote' must be one of {known_rules}, not {overvote!r}")
         return CountRules(
             max_rankings=whole("max_rankings", base.max_rankings),
             exhaust_after_skips=whole("exhaust_after_skips", base.exhaust_after_skips),
@@ -269,6 +276,8 @@ def count_ballots(
             table = table_from_ballots(ballots)
         except OverflowError:
             raise CountError("a ballot count does not fit in 64 bits") from None
+        except ValueError as exc:  # a malformed `A=B` overvote cell
+            raise CountError(f"a ballot cell {exc}") from None
     counts = table.counts
     if counts.size and int(counts.min()) < 0:
         row = int(np.argmin(counts))
@@ -281,18 +290,26 @@ def count_ballots(
     limit = table.ranks.shape[1] if rules.max_rankings is None else min(rules.max_rankings, table.ranks.shape[1])
     if system is CountingSystem.CONTINGENT and n_standing == 3:
         limit = min(limit, 2)  # Article 94(1)(a): with three candidates only a second preference is given
-    prefs, lengths, rejected_rows = _clean(table.ranks[:, :limit], len(table.candidates), rules)
+    ranks, marks = _with_marks(table, limit, rules)
+    prefs, lengths, rejected_rows = _clean(ranks, len(table.candidates), rules)
 
     # Candidates: those given, or else everyone named in a counted ranking, in order of first appearance.
     used = np.zeros(len(table.candidates), dtype=bool)
-    for j in range(prefs.shape[1]):  # shifted by 2 so BLANK and OVERVOTE count in bins 0 and 1
-        used |= np.bincount(prefs[:, j] + 2, minlength=len(table.candidates) + 2)[2:] > 0
+    for j in range(prefs.shape[1]):  # shifted by 2 so BLANK and OVERVOTE (and marks) count in bins 0 and 1
+        used |= np.bincount(np.maximum(prefs[:, j], OVERVOTE) + 2, minlength=len(table.candidates) + 2)[2:] > 0
+    for k, marked in enumerate(marks):  # an overvote still on a counted paper names its candidates
+        if (prefs == _MARK - k).any():
+            used[list(marked)] = True
     if given is not None:
         known = set(given)
         for code in np.flatnonzero(used):
             name = table.candidates[code]
             if name not in known:
-                row = int(np.flatnonzero((prefs == code).any(axis=1))[0])
+                named = (prefs == code).any(axis=1)
+                for k, marked in enumerate(marks):
+                    if code in marked:
+                        named |= (prefs == _MARK - k).any(axis=1)
+                row = int(np.flatnonzero(named)[0])
                 raise CountError(f"unknown candidate {name!r} on a ballot (line {table.line_of(row)})")
         names = list(dict.fromkeys(given))
     else:
@@ -300,16 +317,21 @@ def count_ballots(
     index = {name: i for i, name in enumerate(names)}
     lut = np.array([index.get(c, -1) for c in table.candidates] + [-1], dtype=np.int16)
     if not np.array_equal(lut[:-1], np.arange(len(table.candidates))):
-        prefs = np.asfortranarray(lut[prefs])  # a -1 (no preference) indexes the trailing -1
+        if marks:  # marks (codes below OVERVOTE) stay; their candidates are renumbered
+            prefs = np.asfortranarray(np.where(prefs >= 0, lut[np.maximum(prefs, -1)], prefs))
+        else:
+            prefs = np.asfortranarray(lut[prefs])  # a -1 (no preference) indexes the trailing -1
+    sets = [tuple(int(lut[c]) for c in marked if lut[c] >= 0) for marked in marks]
 
     if rules.full_preferential:
         rejected_rows |= lengths < len(names) - 1
     rejected = int(counts[rejected_rows].sum())
     keep = ~rejected_rows & (counts > 0)
     if keep.all():
-        groups, weights = _aggregate(prefs, counts, len(names))
+        groups, weights = _aggregate(prefs, counts, len(names), len(sets))
     else:
-        groups, weights = _aggregate(np.asfortranarray(np.compress(keep, prefs, axis=0)), counts[keep], len(names))
+        kept = np.asfortranarray(np.compress(keep, prefs, axis=0))
+        groups, weights = _aggregate(kept, counts[keep], len(names), len(sets))
     valid = int(weights.sum())
     if valid == 0:
         if counts.size and not counts.any():
@@ -317,7 +339,30 @@ def count_ballots(
         if rejected:
             raise CountError(f"no valid ballots to count: all {rejected:,} ballots were rejected")
         raise CountError("no valid ballots to count")
-    return _Count(system, rules, names, groups, weights, valid, rejected).run()
+    return _Count(system, rules, names, groups, weights, valid, rejected, sets).run()
+
+
+_MARK = OVERVOTE - 1  # a ranking's cell holds _MARK - k for an overvote marking the candidates of marks[k]
+_PASS = OVERVOTE  # an overvote none of whose candidates is continuing: passed over (never a cell once cleaned)
+
+
+def _with_marks(table: BallotTable, limit: int, rules: CountRules) -> tuple[np.ndarray, list[tuple[int, ...]]]:
+    """The ranking columns that count, with the overvotes that say who was marked coded _MARK - k when the
+    rules count such an overvote for its one continuing candidate (Overvote.CONTINUING); else as they are."""
+    ranks = table.ranks[:, :limit]
+    if rules.overvote is not Overvote.CONTINUING or not table.overvote_marks:
+        return ranks, []
+    inside = [(cell, marked) for cell, marked in table.overvote_marks.items() if cell[1] < limit]
+    if not inside:
+        return ranks, []
+    sets = list(dict.fromkeys(tuple(sorted(marked)) for _, marked in inside))
+    if _MARK - len(sets) < np.iinfo(np.int16).min:
+        raise CountError(f"{len(sets):,} different overvotes: too many to count under the 'continuing' rule")
+    index = {marked: k for k, marked in enumerate(sets)}
+    ranks = np.array(ranks, dtype=np.int16, copy=True, order="F")
+    for (row, col), marked in inside:
+        ranks[row, col] = _MARK - index[tuple(sorted(marked))]
+    return ranks, sets
 
 
 def _clean(ranks: np.ndarray, n_codes: int, rules: CountRules) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -340,7 +385,7 @@ def _clean(ranks: np.ndarray, n_codes: int, rules: CountRules) -> tuple[np.ndarr
         column = ranks[:, j]
         marked = column >= 0
         messy |= marked & ~before
-        messy |= column == OVERVOTE
+        messy |= column <= OVERVOTE  # an overvote, or one that says who was marked (_MARK - k)
         length += marked
         before = marked
     messy |= _has_repeat(ranks, length, n_codes)
@@ -364,7 +409,7 @@ def _has_repeat(ranks: np.ndarray, length: np.ndarray, n_codes: int) -> np.ndarr
         bit[2:] = np.left_shift(kind(1), np.arange(n_codes, dtype=kind))
         bits: np.ndarray = np.zeros(ranks.shape[0], dtype=kind)
         for j in range(ranks.shape[1]):
-            np.bitwise_or(bits, bit[ranks[:, j] + 2], out=bits)
+            np.bitwise_or(bits, bit[np.maximum(ranks[:, j], OVERVOTE) + 2], out=bits)  # marks: no bit
         return np.bitwise_count(bits).astype(np.intp) != length
     ordered = np.sort(np.where(ranks >= 0, ranks, -1 - np.arange(ranks.shape[1], dtype=np.int16)), axis=1)
     return (ordered[:, 1:] == ordered[:, :-1]).any(axis=1)
@@ -393,33 +438,39 @@ def _clean_rows(ranks: np.ndarray, n_codes: int, rules: CountRules) -> tuple[np.
         length[fresh] += 1
         seen[fresh, fresh_codes] = True
         run[fresh] = 0
+        if rules.overvote is Overvote.CONTINUING:  # kept in place: who it counts for depends on the round
+            at_mark = np.flatnonzero(alive & (v < OVERVOTE))
+            out[at_mark, length[at_mark]] = v[at_mark]
+            length[at_mark] += 1
+            run[at_mark] = 0
         skipped = alive & ((v == BLANK) | ((v == OVERVOTE) & (rules.overvote is Overvote.SKIP)))
         skipped[cand[repeat]] = True
         run[skipped] += 1
         if rules.exhaust_after_skips is not None:
             alive &= ~(skipped & (run >= rules.exhaust_after_skips))
-        if rules.overvote is Overvote.EXHAUST:
+        if rules.overvote is not Overvote.SKIP:  # under CONTINUING, an overvote that does not say who exhausts
             alive &= v != OVERVOTE
     rejected |= length == 0
     return out, length, rejected
 
 
-def _aggregate(prefs: np.ndarray, counts: np.ndarray, n_names: int) -> tuple[np.ndarray, np.ndarray]:
+def _aggregate(prefs: np.ndarray, counts: np.ndarray, n_names: int, n_marks: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Merge identical rankings: (distinct rankings, their ballot counts).
 
-    Each ranking gets an integer key: exact (base n_names + 1) when it fits in 62 bits, otherwise a
-    64-bit mix whose groups are then checked cell by cell, so two different rankings are never merged.
+    Each ranking gets an integer key: exact (base n_names + 1, plus the marks) when it fits in 62 bits, otherwise
+    a 64-bit mix whose groups are then checked cell by cell, so two different rankings are never merged.
     """
     if prefs.shape[0] == 0:
         return prefs, counts.astype(np.int64)
     width = prefs.shape[1]
-    base = n_names + 1
+    offset = 1 if not n_marks else 2 + n_marks  # the lowest code (-1, or the last mark) becomes digit 0
+    base = n_names + offset
     exact = base**width < 2**62
     kind = np.int64 if exact else np.uint64
     multiplier = kind(base if exact else 0x9E3779B97F4A7C15)
     keys = np.zeros(prefs.shape[0], dtype=kind)
     for j in range(width):
-        keys = keys * multiplier + (prefs[:, j].astype(kind) + kind(1))
+        keys = keys * multiplier + (prefs[:, j].astype(kind) + kind(offset))
     order = np.argsort(keys)
     ordered = keys[order]
     new_group = np.empty(ordered.size, dtype=bool)
@@ -456,6 +507,7 @@ class _Count:
         weights: np.ndarray,
         valid: int,
         rejected: int,
+        marks: list[tuple[int, ...]] | None = None,
     ) -> None:
         self.system = system
         self.rules = rules
@@ -464,17 +516,26 @@ class _Count:
         self.weights = weights
         self.valid = valid
         self.rejected = rejected
-        self.pos = np.zeros(groups.shape[0], dtype=np.intp)
-        self.holder = groups[:, 0].astype(np.intp)
+        self.marks = marks or []  # candidates of each overvote coded _MARK - k (Overvote.CONTINUING)
+        self.continuing = np.ones(len(names), dtype=bool)
+        self.exhausted = 0
         # The groups each candidate holds, so a round touches only the ballots that move.
         self.held: list[list[np.ndarray]] = [[] for _ in names]
-        self._file(np.arange(groups.shape[0]), self.holder)
-        self.continuing = np.ones(len(names), dtype=bool)
-        self.tallies = self._sum(self.holder, weights, len(names))
+        if self.marks:  # a first ranking may be an overvote: placed by the same walk as a transfer
+            everyone = np.arange(groups.shape[0])
+            self.holder, self.pos = self._walk(everyone, np.full(groups.shape[0], -1, dtype=np.intp))
+            placed = self.holder >= 0
+            self._file(everyone[placed], self.holder[placed])
+            self.tallies = self._sum(self.holder[placed], weights[placed], len(names))
+            self.exhausted = int(weights[~placed].sum())
+        else:
+            self.pos = np.zeros(groups.shape[0], dtype=np.intp)
+            self.holder = groups[:, 0].astype(np.intp)
+            self._file(np.arange(groups.shape[0]), self.holder)
+            self.tallies = self._sum(self.holder, weights, len(names))
         self.history: list[np.ndarray] = [self.tallies.copy()]
-        self.rounds: list[CountRound] = [CountRound(1, self._tally_dict())]
+        self.rounds: list[CountRound] = [CountRound(1, self._tally_dict(), exhausted=self.exhausted)]
         self.notes: list[str] = []
-        self.exhausted = 0
 
     def run(self) -> CountResult:
         winner = self._majority()
@@ -560,27 +621,7 @@ class _Count:
         for c in losers:
             self.held[c] = []
         source = self.holder[moved]
-        dest = np.full(moved.size, -1, dtype=np.intp)
-        pos = self.pos[moved].copy()
-        width = self.groups.shape[1]
-        n_groups = self.groups.shape[0]
-        flat = self.groups.ravel(order="F")  # a view: groups are column-major
-        stops = np.append(self.continuing, True)  # a -1 (no further preference) stops the search: exhausted
-        todo = np.arange(moved.size)  # the groups still looking, with their position and row
-        at = pos.copy()
-        rows = moved
-        while todo.size:
-            at += 1
-            inside = at < width  # past the last ranking: exhausted
-            if not inside.all():
-                todo, at, rows = todo[inside], at[inside], rows[inside]
-            cand = flat.take(at * n_groups + rows)
-            done = stops[cand]
-            found = np.flatnonzero(done)
-            dest[todo[found]] = cand[found]
-            pos[todo[found]] = at[found]
-            going = ~done
-            todo, at, rows = todo[going], at[going], rows[going]
+        dest, pos = self._walk(moved, self.pos[moved])
         self.holder[moved] = dest
         self.pos[moved] = pos
         self._file(moved[dest >= 0], dest[dest >= 0])
@@ -600,6 +641,50 @@ class _Count:
         number = len(self.rounds) + 1
         eliminated = tuple(self.names[c] for c in losers)
         self.rounds.append(CountRound(number, self._tally_dict(), eliminated, tuple(transfers), self.exhausted))
+
+    def _walk(self, moved: np.ndarray, start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each group in `moved`, from its ranking `start`, to its next continuing preference.
+
+        Returns:
+            (destination candidate or -1 for exhausted, the ranking it is counted on).
+        """
+        dest = np.full(moved.size, -1, dtype=np.intp)
+        pos = start.copy()
+        width = self.groups.shape[1]
+        n_groups = self.groups.shape[0]
+        flat = self.groups.ravel(order="F")  # a view: groups are column-major
+        stops = np.append(self.continuing, True)  # a -1 (no further preference) stops the search: exhausted
+        marks = self._marks_now() if self.marks else None
+        todo = np.arange(moved.size)  # the groups still looking, with their position and row
+        at = pos.copy()
+        rows = moved
+        while todo.size:
+            at += 1
+            inside = at < width  # past the last ranking: exhausted
+            if not inside.all():
+                todo, at, rows = todo[inside], at[inside], rows[inside]
+            cand = flat.take(at * n_groups + rows)
+            if marks is not None:  # an overvote: its one continuing candidate, exhausted (-1) or passed over
+                mark = cand < OVERVOTE
+                cand = np.where(mark, marks[np.clip(_MARK - cand, 0, marks.size - 1)], cand)
+                done = np.where(cand == _PASS, False, stops[np.maximum(cand, -1)])
+            else:
+                done = stops[cand]
+            found = np.flatnonzero(done)
+            dest[todo[found]] = cand[found]
+            pos[todo[found]] = at[found]
+            going = ~done
+            todo, at, rows = todo[going], at[going], rows[going]
+        return dest, pos
+
+    def _marks_now(self) -> np.ndarray:
+        """What each overvote that says who was marked counts for now (Overvote.CONTINUING): its one
+        continuing candidate, -1 (exhausted) if two or more are continuing, _PASS if none is."""
+        out = np.empty(len(self.marks), dtype=np.intp)
+        for k, marked in enumerate(self.marks):
+            live = [c for c in marked if self.continuing[c]]
+            out[k] = live[0] if len(live) == 1 else (-1 if live else _PASS)
+        return out
 
     # --- helpers ---------------------------------------------------------------------------------------------
 

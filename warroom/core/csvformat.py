@@ -9,8 +9,15 @@ Figures, one column each:
     transfer:<from>><to>       % of <from>'s voters whose second preference is <to> (or `exhausted`)
 `first_<candidate>` (underscore) is accepted for `first:<candidate>`, likewise for the others.
 
-Ballot CSV: `count` column plus preference columns (`pref1`, `pref2`, ... or any other names, in order);
-each row is `count` identical ballots; a blank cell is no preference.
+Ballot CSV (the weighted-profile shape): `count` column plus preference columns (`pref1`, `pref2`, ... or any
+other names, in order); each row is `count` identical ballots (a per-ballot cast-vote record is the same with
+every count 1). A blank cell (or `undervote`, `skipped`) is no preference at that ranking; `overvote` is a
+ranking marked for more than one candidate, and `A=B` an overvote that says who was marked (see
+warroom.core.ballots). Example:
+
+    count,rank1,rank2,rank3
+    355,Bob Kiss,Andy Montroll,
+    2,Andy Montroll,James Simpson=Kurt Wright,Bob Kiss
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ from warroom.core.ballots import (
     BallotRows,
     BallotTable,
     file_chunks,
+    marked_names,
     read_table_chunks,
     read_table_fast,
     table_from_ballots,
@@ -599,6 +607,15 @@ def _ballot_table_csv(text: str) -> tuple[BallotTable, list[LineError]]:
                 raise ValueError
         except ValueError:
             errors.append(LineError(line, "count", f"{raw!r} is not a whole number of ballots"))
+            continue
+        bad = False
+        for i in pref_cols:
+            try:
+                marked_names(row[i].strip())
+            except ValueError as exc:
+                errors.append(LineError(line, header[i].strip() or f"column {i + 1}", str(exc)))
+                bad = True
+        if bad:
             continue
         ballots.append(Ballot(tuple(row[i].strip() for i in pref_cols), n))
         lines.append(line)

@@ -64,13 +64,16 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from warroom.core.ballots import Ballot, BallotTable, table_from_ballots
-from warroom.core.count import CountResult
 from warroom.core.runoff import SPLIT_TOLERANCE
 from warroom.core.types import EXHAUSTED, TransferObservation
+
+if TYPE_CHECKING:  # the counting engine itself is imported only by what counts (the CLI's light verbs do not)
+    from warroom.core.count import CountResult
 
 __all__ = [
     "DEFAULT_CONCENTRATION",

@@ -29,6 +29,7 @@ from warroom.core.contestfile import (
     rules_to_dict,
 )
 from warroom.core.forecast import ForecastErrors
+from warroom.core.irv_scenario import IrvScenario
 from warroom.core.pipeline import scenario_name_problem
 from warroom.core.priors import prior_source
 from warroom.core.runoff import Split
@@ -43,12 +44,13 @@ from warroom.core.types import (
     is_colour,
 )
 from warroom.core.validation import validate_poll
+from warroom.store import irv_priors, questions
 from warroom.store import polls as repo
-from warroom.store import questions
 from warroom.store.schema import (
     AnnotationRow,
     CandidateRow,
     ContestRow,
+    IrvPriorRow,
     OfficialResultRow,
     PartyRow,
     PollFigureRow,
@@ -176,7 +178,8 @@ def update_contest(session: Session, contest_id: int, contest: Contest) -> Conte
 
     Raises:
         ContestError: the contest is gone, the new details have a problem, the new name is taken, or a candidate
-            (or party) that polls or the official result mention would be deleted (withdraw a candidate instead).
+            (or party) that polls, the official result or the transfer prior mention would be deleted (withdraw a
+            candidate instead).
     """
     repo.bump_revision(session)
     row = session.get(ContestRow, contest_id, options=[selectinload(ContestRow.candidates)])
@@ -187,6 +190,7 @@ def update_contest(session: Session, contest_id: int, contest: Contest) -> Conte
     gone = [c for c in row.candidates if c.code not in new_codes]
     used = _uses(session, contest_id, [c.code for c in gone], ("first", "second"))
     result = get_official_result(session, contest_id)
+    prior = irv_priors.get_irv_prior(session, contest_id)
     problems = []
     for cand in gone:
         if cand.code in used:
@@ -198,6 +202,11 @@ def update_contest(session: Session, contest_id: int, contest: Contest) -> Conte
             problems.append(
                 f"candidate {cand.name!r} ({cand.code}) is in the official result and cannot be deleted; "
                 "mark them as withdrawn instead"
+            )
+        elif prior is not None and cand.code in prior.scenario.codes:
+            problems.append(
+                f"candidate {cand.name!r} ({cand.code}) has a row in the instant-runoff transfer prior and cannot "
+                "be deleted; mark them as withdrawn instead"
             )
     new_parties = {p.code for p in contest.parties}
     gone_parties = [p.code for p in session.scalars(select(PartyRow).where(PartyRow.contest_id == contest_id))]
@@ -264,7 +273,7 @@ def delete_contest(session: Session, contest_id: int) -> None:
     session.execute(delete(TransferRow).where(TransferRow.poll_id.in_(polls)))
     session.execute(delete(PollRow).where(PollRow.contest_id == contest_id))
     questions.delete_campaign(session, contest_id)  # two-round notices, matrices, official rounds
-    for table in (AnnotationRow, ScenarioRow, OfficialResultRow, CandidateRow, PartyRow):
+    for table in (AnnotationRow, ScenarioRow, OfficialResultRow, IrvPriorRow, CandidateRow, PartyRow):
         session.execute(delete(table).where(table.contest_id == contest_id))
     session.execute(delete(ContestRow).where(ContestRow.id == contest_id))
     session.expire_all()
@@ -496,25 +505,39 @@ def export_bundle(session: Session, contest_id: int) -> dict[str, Any]:
     )
     campaign = questions.load_campaign(session, contest_id)
     two_round = campaign.notices or campaign.matrices or campaign.results
-    return {
-        "format": BUNDLE_FORMAT,
-        "version": BUNDLE_VERSION if two_round else 1,
-        "exported_at": datetime.now().isoformat(timespec="seconds"),
-        "demo": contest.demo,
-        "contest": contest_to_dict(contest, get_official_result(session, contest_id)),
-        "polls": [poll_to_dict(p) for p in repo.list_polls(session, contest_id)],
-        "events": [{"date": a.when.isoformat(), "text": a.text} for a in repo.list_annotations(session, contest_id)],
-        "scenarios": [
-            {
-                "name": r.name,
-                "baseline": json.loads(r.baseline_json),
-                "settings": json.loads(r.settings_json),
-                "notes": r.notes,
-                "saved_at": r.saved_at.isoformat(timespec="seconds") if r.saved_at else None,
-            }
-            for r in scenarios
-        ],
-    } | ({"two_round": questions.campaign_to_dict(campaign)} if two_round else {})
+    return (
+        {
+            "format": BUNDLE_FORMAT,
+            "version": BUNDLE_VERSION if two_round else 1,
+            "exported_at": datetime.now().isoformat(timespec="seconds"),
+            "demo": contest.demo,
+            "contest": contest_to_dict(contest, get_official_result(session, contest_id)),
+            "polls": [poll_to_dict(p) for p in repo.list_polls(session, contest_id)],
+            "events": [
+                {"date": a.when.isoformat(), "text": a.text} for a in repo.list_annotations(session, contest_id)
+            ],
+            "scenarios": [
+                {
+                    "name": r.name,
+                    "baseline": json.loads(r.baseline_json),
+                    "settings": json.loads(r.settings_json),
+                    "notes": r.notes,
+                    "saved_at": r.saved_at.isoformat(timespec="seconds") if r.saved_at else None,
+                }
+                for r in scenarios
+            ],
+        }
+        | ({"two_round": questions.campaign_to_dict(campaign)} if two_round else {})
+        | _bundled_prior(session, contest_id)
+    )
+
+
+def _bundled_prior(session: Session, contest_id: int) -> dict[str, Any]:
+    """The contest's instant-runoff transfer prior as the bundle's optional "irv_prior" part."""
+    stored = irv_priors.get_irv_prior(session, contest_id)
+    if stored is None:
+        return {}
+    return {"irv_prior": {"source": stored.source, "prior": irv_priors.prior_to_dict(stored.scenario)}}
 
 
 def bundle_to_text(bundle: Mapping[str, Any]) -> str:
@@ -545,6 +568,7 @@ class Bundle:
     scenarios: tuple[tuple[str, dict[str, Any], dict[str, Any], str], ...]  # name, baseline, settings, notes
     demo: bool = False
     campaign: Campaign | None = None  # a two-round contest's notices, matrices and official rounds
+    irv_prior: tuple[str, IrvScenario] | None = None  # source, rows
 
 
 def read_bundle(text: str) -> Bundle:
@@ -607,6 +631,18 @@ def read_bundle(text: str) -> Bundle:
         if any(name == other[0] for other in scenarios):
             raise ContestError(f"scenarios[{i + 1}]: {name!r} appears twice; each saved scenario once")
         scenarios.append((name, baseline, settings, str(item.get("notes", ""))))
+    prior: tuple[str, IrvScenario] | None = None
+    if "irv_prior" in data:
+        item = data["irv_prior"]
+        if not isinstance(item, dict) or not isinstance(item.get("prior"), dict):
+            raise ContestError("irv_prior: must be a JSON object with a 'prior' object; nothing imported")
+        try:
+            prior = (str(item.get("source", "")), irv_priors.prior_from_dict(item["prior"]))
+        except irv_priors.PriorError as exc:
+            raise ContestError(f"irv_prior: {exc}; nothing imported") from None
+        unknown = [c for c in prior[1].codes if c not in parsed.contest.candidate_codes]
+        if unknown:
+            raise ContestError(f"irv_prior: {', '.join(map(repr, unknown))} are not the contest's candidates")
     campaign: Campaign | None = None
     if "two_round" in data:
         try:
@@ -621,6 +657,7 @@ def read_bundle(text: str) -> Bundle:
         tuple(scenarios),
         bool(data.get("demo", False)),
         campaign,
+        prior,
     )
 
 
@@ -637,6 +674,7 @@ class BundleImport:
     scenarios_added: list[str] = field(default_factory=list)
     scenarios_kept: list[str] = field(default_factory=list)
     result: str = "none"  # "added", "same", "kept" (the store's differs and was kept), "none"
+    irv_prior: str = "none"  # the instant-runoff transfer prior: as `result`
     two_round: questions.CampaignImport | None = None  # what a two-round campaign's import added and skipped
 
 
@@ -759,5 +797,13 @@ def import_bundle(session: Session, bundle: Bundle) -> BundleImport:
             report.result = "added"
         else:
             report.result = "same" if stored == bundle.result else "kept"
+    if bundle.irv_prior is not None:
+        source, prior = bundle.irv_prior
+        have = irv_priors.get_irv_prior(session, contest_id)
+        if have is None:
+            irv_priors.set_irv_prior(session, contest_id, prior, source)
+            report.irv_prior = "added"
+        else:
+            report.irv_prior = "same" if irv_priors.same_prior(have.scenario, prior) else "kept"
     session.flush()
     return report

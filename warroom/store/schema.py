@@ -160,6 +160,22 @@ class OfficialResultRow(Base):
     saved_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
+class IrvPriorRow(Base):
+    """A contest's instant-runoff transfer prior, from last election's ballots (store.irv_priors): at most one.
+
+    prior_json holds the core.irv_scenario.IrvScenario (codes, first-round shares, next-preference matrix) as a
+    JSON object; source says which ballots it came from.
+    """
+
+    __tablename__ = "irv_prior"
+    __table_args__ = (UniqueConstraint("contest_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(Text, default="", server_default="")
+    prior_json: Mapped[str] = mapped_column(Text)
+    saved_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
 class RevisionRow(Base):
     """A single counter bumped by every write: how other processes notice a change cheaply."""
 

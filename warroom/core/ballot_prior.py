@@ -1,0 +1,74 @@
+"""Last election's ballots as this contest's transfer prior: ballot names matched to the contest's candidates.
+
+Ballot files name candidates as the count printed them ("Bob Kiss", "Write-in"); a contest in the store
+knows them by code. `ballot_codes` matches each name on the ballots to one candidate of the contest (by code,
+full name, short name or surname, ignoring case), and `contest_prior` runs `irv_scenario.prior_from_ballots`
+on the ballots with the contest's codes: first preferences and each candidate's voters' next choice, every
+candidate of the contest a row (one not on last time's ballots gets `proportional_row`).
+"""
+
+from __future__ import annotations
+
+from warroom.core.ballots import BallotTable
+from warroom.core.irv_scenario import IrvScenario, prior_from_ballots
+from warroom.core.types import Contest
+
+__all__ = ["ballot_codes", "coded_table", "contest_prior"]
+
+
+def ballot_codes(names: tuple[str, ...] | list[str], contest: Contest) -> dict[str, str]:
+    """Each ballot name -> the code of the one candidate of `contest` it names.
+
+    Raises:
+        ValueError: names that match no candidate, or more than one, listed with the contest's codes.
+    """
+    lookup: dict[str, set[str]] = {}
+    for c in contest.candidates:
+        for key in {c.code, c.name, c.display, c.name.split()[-1] if c.name.split() else c.code}:
+            lookup.setdefault(key.strip().casefold(), set()).add(c.code)
+    mapping: dict[str, str] = {}
+    unknown: list[str] = []
+    for name in names:
+        found = lookup.get(name.strip().casefold(), set())
+        if len(found) == 1:
+            mapping[name] = next(iter(found))
+        else:
+            unknown.append(name)
+    if unknown:
+        raise ValueError(
+            f"{', '.join(map(repr, sorted(unknown)))} on the ballots match no single candidate of {contest.name} "
+            f"(codes: {', '.join(contest.candidate_codes)})"
+        )
+    return mapping
+
+
+def coded_table(table: BallotTable, contest: Contest) -> BallotTable:
+    """The same ballots with candidates named by the contest's codes (`ballot_codes`).
+
+    Raises:
+        ValueError: a name on the ballots is not a candidate of the contest.
+    """
+    codes = ballot_codes(table.candidates, contest)
+    return BallotTable(
+        tuple(codes[n] for n in table.candidates),
+        table.ranks,
+        table.counts,
+        table.lines,
+        table.first_line,
+        table.overvote_marks,
+    )
+
+
+def contest_prior(table: BallotTable, contest: Contest, *, max_rankings: int | None = None) -> IrvScenario:
+    """The ballots' first preferences and next-preference rows, by the contest's candidate codes.
+
+    Args:
+        table: last election's ballots (a weighted profile or a cast-vote record).
+        contest: this race; every name on the ballots must be one of its candidates.
+        max_rankings: how many rankings the next preference may come from (the ballots' count rules).
+
+    Raises:
+        ValueError: a name on the ballots is not a candidate of the contest, or no ballot has a first choice.
+    """
+    coded = coded_table(table, contest)
+    return prior_from_ballots(coded, list(contest.candidate_codes), max_rankings=max_rankings)

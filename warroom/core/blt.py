@@ -1,0 +1,141 @@
+"""The BLT ballot format (OpenSTV, Droop, eSTV, published Scottish council counts): a weighted profile.
+
+One ranking pattern per line with its weight, candidates by number, then the candidates' names:
+
+    # a comment
+    6 1                  number of candidates, number of seats
+    -4                   (optional) withdrawn candidates, as negative numbers
+    840 5 0              weight, then the candidates ranked first, second, ..., then 0
+    1 2 4 3=5 1 0        `3=5`: two candidates marked at one ranking (an overvote that says who)
+    1 1 - 2 0            `-`: a ranking left blank
+    0                    end of the ballots
+    "Bob Kiss"           the candidates' names, in number order
+    ...
+    "2009 Burlington Mayor Election"   (optional) the title
+
+Read all or nothing into a `BallotTable` (candidates by name; an `=` group becomes an overvote that records who
+was marked, `-` a blank ranking), so it counts and turns into a transfer prior like any ballot CSV. A withdrawn
+candidate's rankings are taken off the papers (the later rankings move up), as the format means. Any problem
+raises `BltFormatError` naming its line. Only single-seat files are read: this app counts single-winner races.
+"""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+from warroom.core.ballots import MARKS_JOIN, Ballot, BallotTable, table_from_ballots
+
+__all__ = ["BltFile", "BltFormatError", "parse_blt", "read_blt"]
+
+
+class BltFormatError(ValueError):
+    """A BLT file this reader cannot take; the message names the line."""
+
+
+class BltFile:
+    """A BLT file read: its ballots as a weighted profile, its title and who withdrew."""
+
+    def __init__(self, table: BallotTable, title: str, withdrawn: tuple[str, ...]) -> None:
+        self.table = table
+        self.title = title
+        self.withdrawn = withdrawn
+
+
+def read_blt(path: str | Path) -> BltFile:
+    """Read a BLT file (UTF-8, or Latin-1 when it is not UTF-8).
+
+    Raises:
+        BltFormatError: see the module docstring.
+        OSError: the file cannot be read.
+    """
+    data = Path(path).read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    return parse_blt(text)
+
+
+def parse_blt(text: str) -> BltFile:
+    """Parse BLT text (see the module docstring).
+
+    Raises:
+        BltFormatError: the first problem, with its line number.
+    """
+    lines = [(i, line.split("#", 1)[0].strip()) for i, line in enumerate(text.splitlines(), start=1)]
+    lines = [(i, line) for i, line in lines if line]
+    if not lines:
+        raise BltFormatError("the file is empty")
+    it = iter(lines)
+    line_no, head = next(it)
+    parts = head.split()
+    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        raise BltFormatError(
+            f"line {line_no}: the first line gives the number of candidates and of seats, not {head!r}"
+        )
+    n, seats = int(parts[0]), int(parts[1])
+    if n < 1:
+        raise BltFormatError(f"line {line_no}: no candidates")
+    if seats != 1:
+        raise BltFormatError(f"line {line_no}: the file elects {seats} members; this app counts single-seat races")
+    withdrawn: set[int] = set()
+    raw: list[tuple[int, int, list[str]]] = []  # line, weight, cells (candidate numbers, `-`, or `a=b`)
+    ended = False
+    for line_no, line in it:
+        parts = line.split()
+        if not raw and not withdrawn and parts[0].startswith("-") and parts[0][1:].isdigit():
+            for p in parts:
+                if not (p.startswith("-") and p[1:].isdigit() and 1 <= int(p[1:]) <= n):
+                    raise BltFormatError(f"line {line_no}: {p!r} is not a withdrawn candidate (-1 to -{n})")
+                withdrawn.add(int(p[1:]))
+            continue
+        if parts[0].startswith("(") and parts[0].endswith(")"):
+            parts = parts[1:]  # a ballot id
+        if parts == ["0"]:
+            ended = True
+            break
+        if not parts[0].isdigit():
+            raise BltFormatError(f"line {line_no}: the weight {parts[0]!r} is not a whole number of ballots")
+        if parts[-1] != "0":
+            raise BltFormatError(f"line {line_no}: a ballot line ends with 0")
+        cells = parts[1:-1]
+        for cell in cells:
+            numbers = cell.split(MARKS_JOIN)
+            if cell != "-" and not all(x.isdigit() and 1 <= int(x) <= n for x in numbers):
+                raise BltFormatError(f"line {line_no}: {cell!r} is not a candidate number from 1 to {n} (or -)")
+        raw.append((line_no, int(parts[0]), cells))
+    if not ended:
+        raise BltFormatError(f"line {lines[-1][0]}: the ballots never end (a line holding only 0)")
+    strings: list[tuple[int, str]] = []
+    for line_no, line in it:
+        try:
+            words = shlex.split(line)
+        except ValueError as exc:
+            raise BltFormatError(f"line {line_no}: {exc}") from None
+        strings.extend((line_no, w) for w in words)
+    if len(strings) < n:
+        raise BltFormatError(f"line {lines[-1][0]}: {n} candidates are named after the ballots, found {len(strings)}")
+    names = [s for _, s in strings[:n]]
+    for line_no, name in strings[:n]:
+        if MARKS_JOIN in name or not name.strip():
+            raise BltFormatError(f"line {line_no}: {name!r} cannot be a candidate's name")
+    if len(set(names)) != n:
+        raise BltFormatError("two candidates have the same name")
+    title = " ".join(s for _, s in strings[n:])
+
+    def cell_text(cell: str) -> str | None:
+        if cell == "-":
+            return ""
+        marked = [int(x) for x in cell.split(MARKS_JOIN)]
+        live = list(dict.fromkeys(names[m - 1] for m in marked if m not in withdrawn))
+        if not live:
+            return None  # only withdrawn candidates: the ranking is taken off the paper
+        return MARKS_JOIN.join(live) if len(live) > 1 else live[0]
+
+    ballots: list[Ballot] = []
+    for _line_no, weight, cells in raw:
+        texts = [t for t in (cell_text(c) for c in cells) if t is not None]
+        ballots.append(Ballot(tuple(texts) or ("",), weight))
+    table = table_from_ballots(ballots, lines=[line_no for line_no, _, _ in raw])
+    return BltFile(table, title, tuple(names[w - 1] for w in sorted(withdrawn)))

@@ -1,0 +1,604 @@
+"""New York City's published cast-vote records: the Board of Elections' per-ballot export, read into ballots.
+
+The format (the Board's ranked-choice cast-vote-record release, 2021 onward; one Excel workbook per batch of
+ballots, or the same sheet saved as CSV):
+
+* One row per ballot paper, a header row first. Columns that are not a contest's rankings ("Cast Vote
+  Record", "Precinct", "Ballot Style", ...) are ignored; "Cast Vote Record" names a paper in error messages.
+* Each ranked contest has one column per ranking, headed `<office> Choice <k> of <n> <district> (<id>)`, e.g.
+  `DEM Mayor Choice 1 of 5 Citywide (026916)` or `DEM Council Member Choice 3 of 5 36th Council District
+  (026940)`. `<n>` is how many rankings the contest has: that is where the ranking limit is read from.
+* A cell holds a candidacy ID (digits, named in the Board's separate `CandidacyID_To_Name` workbook: an ID
+  column and a name column), a candidate's name, `Write-in`, `undervote` (no mark at that ranking) or
+  `overvote` (more than one mark). A paper whose cells for the contest are all empty did not carry the contest
+  (another party's or district's ballot) and is left out.
+
+The law's reading of a paper (New York City Charter section 1057-g and the Board's RCV rules), as data in
+`NYC_RULES`: five rankings count; a skipped ranking is passed over, however many; an overvoted ranking
+exhausts the ballot when the count reaches it; a candidate ranked again is passed over; a paper with no valid
+first ranking counts from its first valid one; candidates who cannot win are excluded together (batch
+elimination, as the Board's round-by-round reports show). Write-ins count together as one "Write-in"
+candidate. `rules_for(contest)` is these rules with the contest's own number of rankings.
+
+Reading is all or nothing: any problem (no ranked columns, a ranking column missing or repeated, a contest not
+chosen when a file holds several, files that disagree on a contest's columns, an unknown candidacy ID, a
+cell that is not a ranking) raises `NycFormatError` naming the file, row and column (spreadsheet letter and
+header), and nothing is returned. The ballots come back as a weighted profile (`BallotTable`: one row per
+ranking pattern with its count), which `core.count.count_ballots` counts and `irv_scenario.prior_from_ballots`
+turns into a transfer prior.
+
+Excel workbooks are read with the standard library, streaming the sheet: regular expressions pick the
+contest's cells out of the sheet's XML (the layout Excel writes), and a sheet laid out any other way is read
+with the XML parser; both give the same ballots.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from xml.etree import ElementTree
+
+import numpy as np
+
+from warroom.core.ballots import BLANK, OVERVOTE, BallotTable
+from warroom.core.count import CountRules, Overvote
+
+__all__ = [
+    "NYC_RULES",
+    "NycContest",
+    "NycCvr",
+    "NycFormatError",
+    "contests_in",
+    "is_nyc_file",
+    "looks_like_nyc",
+    "read_candidacy_names",
+    "read_nyc_cvr",
+    "rules_for",
+]
+
+NYC_RULES = CountRules(
+    max_rankings=5,
+    exhaust_after_skips=None,
+    overvote=Overvote.EXHAUST,
+    first_choice_required=False,
+    full_preferential=False,
+    batch_elimination=True,
+)
+"""New York City's reading of a ranked-choice paper (see the module docstring)."""
+
+WRITE_IN = "Write-in"
+
+_COLUMN = re.compile(
+    r"^\s*(?P<office>.+?)\s+Choice\s+(?P<k>\d+)\s+of\s+(?P<n>\d+)\s+(?P<district>.+?)\s*\((?P<id>\d+)\)\s*$"
+)
+_BLANK_WORDS = frozenset({"undervote", ""})
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")
+
+
+class NycFormatError(ValueError):
+    """A cast-vote-record file this reader cannot take; the message names the file, row and column."""
+
+
+@dataclass(frozen=True)
+class NycContest:
+    """One ranked contest in the header.
+
+    Attributes:
+        office: as the header writes it, party first ("DEM Mayor").
+        district: "Citywide", "36th Council District", ...
+        contest_id: the Board's contest number ("026916").
+        rankings: how many rankings the paper offers ("of 5").
+        columns: the column index of each ranking, first choice first.
+    """
+
+    office: str
+    district: str
+    contest_id: str
+    rankings: int
+    columns: tuple[int, ...]
+
+    @property
+    def name(self) -> str:
+        return f"{self.office} {self.district}"
+
+    def matches(self, wanted: str) -> bool:
+        """Whether `wanted` names this contest: its id, its office, or office and district (any case)."""
+        key = " ".join(wanted.split()).casefold()
+        return key in {self.contest_id.casefold(), self.office.casefold(), self.name.casefold()} or (
+            key.isdigit() and int(key) == int(self.contest_id)
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class NycCvr:
+    """A contest's ballots read from the Board's cast-vote records.
+
+    Attributes:
+        contest: the contest read.
+        table: the ballots as a weighted profile (candidates by name, one row per ranking pattern).
+        rules: `NYC_RULES` with the contest's number of rankings.
+        papers: ballot papers that carried the contest (rows with at least one cell for it).
+        skipped: rows left out because they did not carry the contest (every cell for it empty).
+        files: the files read, in order.
+    """
+
+    contest: NycContest
+    table: BallotTable
+    rules: CountRules
+    papers: int
+    skipped: int
+    files: tuple[str, ...]
+
+
+def rules_for(contest: NycContest) -> CountRules:
+    """New York City's rules with the contest's own number of rankings."""
+    return replace(NYC_RULES, max_rankings=contest.rankings)
+
+
+def column_letter(index: int) -> str:
+    """0 -> "A", 25 -> "Z", 26 -> "AA": the spreadsheet name of a column."""
+    out = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        out = chr(65 + rest) + out
+    return out
+
+
+def contests_in(header: Sequence[str], where: str = "the file") -> list[NycContest]:
+    """The ranked contests a header names, in order of first column.
+
+    Raises:
+        NycFormatError: a contest's ranking columns are incomplete, repeated, or disagree on how many there are.
+    """
+    found: dict[tuple[str, str, str], dict[int, int]] = {}
+    sizes: dict[tuple[str, str, str], set[int]] = {}
+    for col, text in enumerate(header):
+        m = _COLUMN.match(text or "")
+        if m is None:
+            continue
+        key = (" ".join(m["office"].split()), " ".join(m["district"].split()), m["id"])
+        k, n = int(m["k"]), int(m["n"])
+        where_col = f"{where}, row 1, column {column_letter(col)} ({text.strip()!r})"
+        if not 1 <= k <= n:
+            raise NycFormatError(f"{where_col}: choice {k} of {n} is not a ranking")
+        ranks = found.setdefault(key, {})
+        if k in ranks:
+            raise NycFormatError(f"{where_col}: choice {k} appears twice (also column {column_letter(ranks[k])})")
+        ranks[k] = col
+        sizes.setdefault(key, set()).add(n)
+    out: list[NycContest] = []
+    for key, ranks in found.items():
+        office, district, contest_id = key
+        if len(sizes[key]) > 1:
+            raise NycFormatError(
+                f"{where}, row 1: {office} {district} ({contest_id}) has columns saying "
+                f"{' and '.join(f'of {n}' for n in sorted(sizes[key]))} rankings"
+            )
+        n = sizes[key].pop()
+        missing = [k for k in range(1, n + 1) if k not in ranks]
+        if missing:
+            raise NycFormatError(
+                f"{where}, row 1: {office} {district} ({contest_id}) has no column for choice "
+                f"{', '.join(map(str, missing))} of {n}"
+            )
+        out.append(NycContest(office, district, contest_id, n, tuple(ranks[k] for k in range(1, n + 1))))
+    return sorted(out, key=lambda c: c.columns[0])
+
+
+def looks_like_nyc(header: Sequence[str]) -> bool:
+    """Whether a header row is the Board's cast-vote-record layout (at least one `Choice k of n` column)."""
+    return any(_COLUMN.match(h or "") for h in header)
+
+
+def is_nyc_file(path: str | Path) -> bool:
+    """Whether a file is the Board's export: an Excel workbook, or a CSV whose header has `Choice k of n` columns.
+
+    Raises:
+        OSError: the file cannot be read.
+    """
+    path = Path(path)
+    if path.suffix.casefold() in {".xlsx", ".xlsm"}:
+        return True
+    with path.open("rb") as handle:
+        first = handle.readline(1 << 20).decode("utf-8-sig", errors="replace")
+    try:
+        header = next(csv.reader([first]))
+    except (StopIteration, csv.Error):
+        return False
+    return looks_like_nyc(header)
+
+
+def read_candidacy_names(path: str | Path) -> dict[str, str]:
+    """The Board's candidacy ID -> name workbook (or CSV): an ID column and a name column, header first.
+
+    The ID column is the first whose header ends in "id"; the name column the first other one whose header
+    contains "name" (the Board's: "CandidacyID", "DefaultBallotName").
+
+    Raises:
+        NycFormatError: the file cannot be read, has no such columns, or gives an ID twice (row and column named).
+        OSError: the file cannot be opened.
+    """
+    where = Path(path).name
+    rows = _rows(Path(path))
+    try:
+        _, header = next(rows)
+    except StopIteration:
+        raise NycFormatError(f"{where}: the file is empty") from None
+    letters = [re.sub(r"[^a-z]", "", h.casefold()) for h in header]  # "Candidacy ID" -> "candidacyid"
+    id_col = next((i for i, h in enumerate(letters) if h.endswith("id")), None)
+    name_col = next((i for i, h in enumerate(letters) if "name" in h and i != id_col), None)
+    if id_col is None or name_col is None:
+        raise NycFormatError(f"{where}, row 1: needs a candidacy ID column and a name column, found {header}")
+    names: dict[str, str] = {}
+    for row_no, row in rows:
+        cid = _cell(row, id_col)
+        name = _cell(row, name_col)
+        if not cid and not name:
+            continue
+        at = f"{where}, row {row_no}"
+        if not cid.isdigit():
+            raise NycFormatError(f"{at}, column {column_letter(id_col)}: {cid!r} is not a candidacy ID")
+        if not name:
+            raise NycFormatError(f"{at}, column {column_letter(name_col)}: candidacy {cid} has no name")
+        key = str(int(cid))
+        if key in names and names[key] != name:
+            raise NycFormatError(f"{at}: candidacy {cid} is named twice ({names[key]!r} and {name!r})")
+        names[key] = name
+    return names
+
+
+def read_nyc_cvr(
+    paths: str | Path | Iterable[str | Path],
+    contest: str | None = None,
+    candidacy: str | Path | dict[str, str] | None = None,
+) -> NycCvr:
+    """Read one contest's ballots from the Board's cast-vote-record files (all or nothing).
+
+    Args:
+        paths: one file or several (.xlsx, or .csv saved from the sheet); all must lay the contest out alike.
+        contest: which contest (its id, office, or office and district); needed when a file holds several.
+        candidacy: the Board's candidacy ID -> name file, or the mapping itself; needed when cells hold IDs.
+
+    Returns:
+        The contest, its ballots as a weighted profile, and the rules to count them by.
+
+    Raises:
+        NycFormatError: see the module docstring; the message names file, row and column.
+        OSError: a file cannot be opened.
+    """
+    files = [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
+    if not files:
+        raise NycFormatError("no cast-vote-record files given")
+    names_by_id = read_candidacy_names(candidacy) if isinstance(candidacy, str | Path) else (candidacy or {})
+    codes: dict[str, int] = {}
+    names: list[str] = []
+    patterns: dict[tuple[int, ...], list[int]] = {}  # ranking codes -> [count, first row]
+    chosen: NycContest | None = None
+    papers = skipped = 0
+    for path in files:
+        where = path.name
+        sheet = _Sheet(path)
+        header = sheet.header
+        found = contests_in(header, where)
+        if not found:
+            raise NycFormatError(
+                f"{where}, row 1: no ranked-choice columns (headed like 'DEM Mayor Choice 1 of 5 Citywide (026916)')"
+            )
+        this = _choose(found, contest, where)
+        if chosen is None:
+            chosen = this
+        elif (this.contest_id, this.rankings) != (chosen.contest_id, chosen.rankings):
+            raise NycFormatError(f"{where}: holds {this.name} ({this.contest_id}), not {chosen.name} as the first file")
+        id_col = next((i for i, h in enumerate(header) if h.strip().casefold() == "cast vote record"), None)
+        wanted = list(this.columns) if id_col is None else [*this.columns, id_col]
+        carried = 0
+        for row_no, selected in sheet.rows(wanted):
+            cells = selected[: this.rankings]
+            if not any(cells):
+                continue
+            carried += 1
+            ranking = []
+            for k, (col, text) in enumerate(zip(this.columns, cells, strict=True)):
+                try:
+                    ranking.append(_code(text, names_by_id, codes, names))
+                except ValueError as exc:
+                    paper = f" (cast vote record {selected[-1]})" if id_col is not None else ""
+                    raise NycFormatError(
+                        f"{where}, row {row_no}, column {column_letter(col)} ({this.name} choice {k + 1}){paper}: {exc}"
+                    ) from None
+            entry = patterns.setdefault(tuple(ranking), [0, row_no])
+            entry[0] += 1
+        papers += carried
+        skipped += sheet.body_rows - carried
+    assert chosen is not None
+    if not patterns:
+        raise NycFormatError(f"{', '.join(p.name for p in files)}: no ballot carries {chosen.name}")
+    ranks = np.array(list(patterns), dtype=np.int16).reshape(len(patterns), chosen.rankings)
+    counts = np.array([v[0] for v in patterns.values()], dtype=np.int64)
+    lines = np.array([v[1] for v in patterns.values()], dtype=np.int64)
+    table = BallotTable(tuple(names), np.asfortranarray(ranks), counts, lines)
+    return NycCvr(chosen, table, rules_for(chosen), papers, skipped, tuple(str(p) for p in files))
+
+
+def _choose(found: list[NycContest], wanted: str | None, where: str) -> NycContest:
+    listed = "; ".join(f"{c.name} ({c.contest_id})" for c in found)
+    if wanted is None:
+        if len(found) > 1:
+            raise NycFormatError(f"{where}: holds {len(found)} contests, say which one: {listed}")
+        return found[0]
+    hits = [c for c in found if c.matches(wanted)]
+    if not hits:
+        raise NycFormatError(f"{where}: no contest {wanted!r} (it holds: {listed})")
+    if len(hits) > 1:
+        raise NycFormatError(f"{where}: {wanted!r} names more than one contest ({listed}); give its id")
+    return hits[0]
+
+
+def _code(text: str, names_by_id: dict[str, str], codes: dict[str, int], names: list[str]) -> int:
+    folded = text.casefold()
+    if folded in _BLANK_WORDS:
+        return BLANK
+    if folded == "overvote":
+        return OVERVOTE
+    if folded in {"write-in", "writein", "write in", "uwi"}:
+        name = WRITE_IN
+    elif text.isdigit():
+        if not names_by_id:
+            raise ValueError(f"{text!r} is a candidacy ID: give the Board's CandidacyID_To_Name file to name it")
+        named = names_by_id.get(str(int(text)))
+        if named is None:
+            raise ValueError(f"candidacy ID {text} is not in the candidacy file")
+        name = named
+    else:
+        name = text
+    code = codes.get(name)
+    if code is None:
+        code = codes[name] = len(names)
+        names.append(name)
+    return code
+
+
+def _cell(row: Sequence[str], col: int | None) -> str:
+    return row[col].strip() if col is not None and col < len(row) else ""
+
+
+class _Sheet:
+    """A cast-vote-record sheet: its header, then only the columns a contest needs, row by row.
+
+    A workbook's rows are found with regular expressions over the sheet's XML (the layout Excel and the
+    Board write: each cell's reference first), which is several times faster than an XML parser over a
+    million papers; a sheet laid out any other way is read with the XML parser instead. Both give the same
+    rows (tested). `body_rows` counts the rows after the header once they have all been read.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.body_rows = 0
+        rows = _rows(path)
+        try:
+            self.header_row, self.header = next(rows)
+        except StopIteration:
+            raise NycFormatError(f"{path.name}: the file is empty") from None
+        finally:
+            close = getattr(rows, "close", None)
+            if close is not None:
+                close()
+
+    def rows(self, columns: list[int]) -> Iterator[tuple[int, list[str]]]:
+        """(row number, the cells at `columns`) of every row after the header that has one of them filled
+        (a workbook) or of every row (a CSV)."""
+        if self.path.suffix.casefold() in {".xlsx", ".xlsm"}:
+            yield from self._xlsx(columns)
+            return
+        for row_no, row in _rows(self.path):
+            if row_no <= self.header_row:
+                continue
+            if not any(cell.strip() for cell in row):
+                continue  # a blank line
+            self.body_rows += 1
+            yield row_no, [_cell(row, c) for c in columns]
+
+    def _xlsx(self, columns: list[int]) -> Iterator[tuple[int, list[str]]]:
+        done = 0
+        try:
+            for row_no, cells in _xlsx_selected(self.path, columns, self):
+                done = row_no
+                yield row_no, cells
+        except _OddLayout:
+            self.body_rows = 0
+            for row_no, row in _xlsx_rows(self.path):
+                if row_no <= self.header_row:
+                    continue
+                self.body_rows += 1
+                if row_no <= done:
+                    continue
+                cells = [_cell(row, c) for c in columns]
+                if any(cells):
+                    yield row_no, cells
+
+
+class _OddLayout(Exception):
+    """A sheet the regular-expression reader does not take: read it with the XML parser."""
+
+
+_ROW_START = re.compile(rb"<row\b")
+_ODD_CELL = re.compile(rb'<c(?=[\s/>])(?! r="[A-Z]+[0-9]+")')  # a cell whose first attribute is not its reference
+_V = re.compile(r"<v>(.*?)</v>", re.S)
+_T = re.compile(r"<t(?:\s[^>]*)?>(.*?)</t>", re.S)
+_BLOCK = 1 << 23
+
+
+def _xlsx_selected(path: Path, columns: list[int], sheet: _Sheet) -> Iterator[tuple[int, list[str]]]:
+    """The cells at `columns` of each row after the header that has any of them, straight from the XML text.
+
+    Raises:
+        _OddLayout: the sheet is not laid out as this reader expects (nothing is wrong with it).
+    """
+    position = {column_letter(c): i for i, c in enumerate(columns)}
+    alternatives = "|".join(sorted(position, key=len, reverse=True))
+    cell = re.compile(rf'<c r="({alternatives})([0-9]+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+    try:
+        book = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise NycFormatError(f"{path.name}: not an Excel workbook (.xlsx)") from None
+    with book:
+        try:
+            strings = _shared_strings(book)
+            part = _first_sheet(book)
+        except (KeyError, ElementTree.ParseError, ValueError) as exc:
+            raise NycFormatError(f"{path.name}: the workbook cannot be read ({exc})") from None
+        with book.open(part) as handle:
+            rest = b""
+            current = -1
+            cells: list[str] = []
+            while True:
+                block = handle.read(_BLOCK)
+                data = rest + block
+                cut = data.rfind(b"</row>") + len(b"</row>") if block else len(data)
+                if cut < len(b"</row>") and block:
+                    rest = data
+                    continue
+                chunk, rest = data[:cut], data[cut:]
+                if _ODD_CELL.search(chunk):
+                    raise _OddLayout
+                sheet.body_rows += len(_ROW_START.findall(chunk))
+                for m in cell.finditer(chunk.decode("utf-8")):
+                    row_no = int(m[2])
+                    if row_no <= sheet.header_row:
+                        continue
+                    if row_no != current:
+                        if current > 0 and any(cells):
+                            yield current, cells
+                        current, cells = row_no, [""] * len(columns)
+                    cells[position[m[1]]] = _cell_text(m[3], m[4], strings)
+                if not block:
+                    break
+            if current > 0 and any(cells):
+                yield current, cells
+    sheet.body_rows -= 1 if sheet.header_row else 0  # the header row was counted with the others
+
+
+def _cell_text(attrs: str, inner: str | None, strings: list[str]) -> str:
+    """A cell's value from its attributes and inner XML (as `_xlsx_value` reads the parsed element)."""
+    kind = m[1] if (m := re.search(r'\bt="(\w+)"', attrs)) else "n"
+    if not inner:
+        return ""
+    if kind == "inlineStr":
+        text = "".join(_T.findall(inner))
+    else:
+        v = _V.search(inner)
+        text = v[1] if v else ""
+    if "&" in text:
+        text = html.unescape(text)
+    if kind == "s":
+        return strings[int(text)] if text else ""
+    if kind == "n" and text:
+        number = float(text)
+        return str(int(number)) if number.is_integer() else text
+    return text
+
+
+def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells) of a sheet's rows, header first: an Excel workbook's first sheet, or a CSV."""
+    if path.suffix.casefold() in {".xlsx", ".xlsm"}:
+        return _xlsx_rows(path)
+    return _csv_rows(path)
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise NycFormatError(f"{path.name}: not UTF-8 text (byte {exc.start:,}); save the sheet as CSV UTF-8") from None
+    reader = csv.reader(io.StringIO(text))
+    try:
+        for row in reader:
+            yield reader.line_num, row
+    except csv.Error as exc:
+        raise NycFormatError(f"{path.name}, line {reader.line_num}: {exc}") from None
+
+
+def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """The first worksheet's rows, streamed (shared strings, inline strings and numbers; no formulas run)."""
+    try:
+        book = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise NycFormatError(f"{path.name}: not an Excel workbook (.xlsx)") from None
+    with book:
+        try:
+            strings = _shared_strings(book)
+            sheet = _first_sheet(book)
+            with book.open(sheet) as handle:
+                row_no = 0
+                for _event, elem in ElementTree.iterparse(handle):
+                    if elem.tag != f"{_MAIN}row":
+                        continue
+                    row_no = int(elem.get("r", row_no + 1))
+                    cells: list[str] = []
+                    for c in elem.iter(f"{_MAIN}c"):
+                        col = _column_index(c.get("r"), len(cells))
+                        cells.extend([""] * (col - len(cells)))
+                        cells.append(_xlsx_value(c, strings))
+                    elem.clear()
+                    yield row_no, cells
+        except (KeyError, ElementTree.ParseError, ValueError) as exc:
+            raise NycFormatError(f"{path.name}: the workbook cannot be read ({exc})") from None
+
+
+def _shared_strings(book: zipfile.ZipFile) -> list[str]:
+    try:
+        data = book.read("xl/sharedStrings.xml")
+    except KeyError:
+        return []
+    root = ElementTree.fromstring(data)
+    return ["".join(t.text or "" for t in si.iter(f"{_MAIN}t")) for si in root.iter(f"{_MAIN}si")]
+
+
+def _first_sheet(book: zipfile.ZipFile) -> str:
+    workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))
+    first = next(workbook.iter(f"{_MAIN}sheet"), None)
+    if first is None:
+        raise ValueError("no worksheet")
+    rel_id = first.get(f"{_REL}id")
+    rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
+    for rel in rels.iter(f"{_PKG_REL}Relationship"):
+        if rel.get("Id") == rel_id:
+            target = rel.get("Target", "")
+            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    raise ValueError("the first worksheet's part is missing")
+
+
+def _column_index(ref: str | None, default: int) -> int:
+    if not ref:
+        return default
+    m = _CELL_REF.match(ref)
+    if m is None:
+        raise ValueError(f"bad cell reference {ref!r}")
+    index = 0
+    for ch in m[1]:
+        index = index * 26 + ord(ch) - 64
+    return index - 1
+
+
+def _xlsx_value(cell: ElementTree.Element, strings: list[str]) -> str:
+    kind = cell.get("t", "n")
+    if kind == "inlineStr":
+        return "".join(t.text or "" for t in cell.iter(f"{_MAIN}t"))
+    v = cell.find(f"{_MAIN}v")
+    text = v.text or "" if v is not None else ""
+    if kind == "s":
+        return strings[int(text)] if text else ""
+    if kind == "n" and text:
+        number = float(text)
+        return str(int(number)) if number.is_integer() else text
+    return text
