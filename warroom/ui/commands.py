@@ -70,6 +70,19 @@ class AddPollsCommand(_PollCommand):
         self._writer.delete_polls(self.ids)
 
 
+class ImportedPollsCommand(AddPollsCommand):
+    """Polls an import already stored (on its own thread), recorded for undo: undo deletes them, redo puts them
+    back under the same ids. Pushed without execute(): the first redo is skipped as for every command."""
+
+    def __init__(self, writer: PollWriter, stored: Sequence[Poll], on_error: ErrorSink) -> None:
+        super().__init__(writer, stored, on_error)
+        self.ids = [p.id for p in stored if p.id is not None]
+        self._polls = list(stored)
+
+    def execute(self) -> None:
+        raise RuntimeError("already stored: push it, do not execute it")
+
+
 class EditPollCommand(_PollCommand):
     def __init__(self, writer: PollWriter, before: Poll, after: Poll, on_error: ErrorSink) -> None:
         super().__init__(writer, on_error, f"Edit {after.pollster} poll")
