@@ -295,6 +295,7 @@ class ImportActions(QObject):
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
         dialog.setMinimumDuration(0)
+        dialog.setMinimumWidth(480)  # "Checking polls-2012.csv: line 10,000 of 10,001…" on one line
         dialog.canceled.connect(self._on_dialog_canceled)
         self.progress_dialog = dialog
         if self._latest is not None:
