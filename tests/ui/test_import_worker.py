@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt, QThread
-from PySide6.QtWidgets import QPushButton
 
 from warroom.core.csvformat import polls_to_csv
 from warroom.core.types import Poll
@@ -101,14 +100,17 @@ def test_a_finished_import_refreshes_the_table_and_charts_once(room, qtbot, tmp_
     assert len(store_snapshot(room)[1]) == 30 and room.window.polls_pane.model.rowCount() == 30
 
 
-def test_a_quick_import_shows_no_progress_dialog(room, qtbot, tmp_path: Path) -> None:
+def test_a_quick_import_shows_no_progress(room, qtbot, tmp_path: Path) -> None:
     path = write_csv(room, tmp_path / "few.csv", fresh_polls(5))
+    progress = room.import_actions.progress
+    shown: list[bool] = []
+    progress.bar.valueChanged.connect(lambda _v: shown.append(progress.isVisible()))
     with qtbot.waitSignal(room.import_worker.import_finished, timeout=30000):
         room.import_actions.import_file(path)
-    assert room.import_actions.progress_dialog is None
-    with qtbot.assertNotEmitted(room.import_worker.progress_changed, wait=500):
+    assert shown and not any(shown) and not progress.isVisible()
+    with qtbot.assertNotEmitted(room.import_worker.progress_changed, wait=600):
         pass
-    assert room.import_actions.progress_dialog is None  # the delayed dialog did not appear after the fact
+    assert not progress.isVisible()  # the delayed progress did not appear after the fact
 
 
 def _held_at(room: Any, stage: str) -> tuple[threading.Event, threading.Event]:
@@ -125,30 +127,31 @@ def _held_at(room: Any, stage: str) -> tuple[threading.Event, threading.Event]:
 
 
 @pytest.mark.parametrize("stage", ["checking", "writing"])
-def test_cancel_from_the_progress_dialog_leaves_the_store_as_it_was(room, qtbot, tmp_path: Path, stage: str) -> None:
+def test_cancel_from_the_progress_leaves_the_store_as_it_was(room, qtbot, tmp_path: Path, stage: str) -> None:
     path = write_csv(room, tmp_path / "long.csv", fresh_polls(2000))
     before = store_snapshot(room)
     reached, release = _held_at(room, stage)
     room.import_actions.import_file(path)
     try:
         qtbot.waitUntil(reached.is_set, timeout=30000)
-        # the import is slow (held): after the short delay the progress dialog comes up, and the window with it
-        qtbot.waitUntil(lambda: room.import_actions.progress_dialog is not None, timeout=5000)
-        dialog = room.import_actions.progress_dialog
-        assert dialog.isVisible() and dialog.windowModality() == Qt.WindowModality.WindowModal
+        # the import is slow (held): after the short delay the status bar shows its progress and Cancel
+        progress = room.import_actions.progress
+        qtbot.waitUntil(progress.isVisible, timeout=5000)
+        assert progress.parent() is room.window.statusBar()
         if stage == "writing":  # polls of the first chunks are in the open transaction by now
-            assert dialog.value() > 500
-        cancel = dialog.findChild(QPushButton)
-        assert cancel.text() == "Cancel"
+            qtbot.waitUntil(lambda: progress.bar.value() > 500)
+            assert "Storing polls from long.csv: 500 of 2,000" in progress.label.text()
+        else:
+            assert "Checking long.csv: line" in progress.label.text()
         with qtbot.waitSignal(room.import_worker.import_cancelled, timeout=30000):
-            qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
-            assert dialog.labelText() == "Cancelling: nothing will be added…"
+            qtbot.mouseClick(progress.cancel_button, Qt.MouseButton.LeftButton)
+            assert progress.label.text() == "Cancelling: nothing will be added…"
             release.set()
     finally:
         release.set()
     assert store_snapshot(room) == before  # nothing written, not even the change counter
     assert room.poll_service.polls == before[1] and room.window.polls_pane.model.rowCount() == 30
-    assert room.import_actions.progress_dialog is None
+    assert not progress.isVisible()
     assert room.window.statusBar().currentMessage() == "Import cancelled: nothing was added"
     assert room.window.undo_stack.count() == 0
     # the worker is free again: the same file imports in full

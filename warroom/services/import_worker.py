@@ -16,9 +16,11 @@ The rules are the importer's own (core.csvformat and store.polls.add_polls), cal
 
 from __future__ import annotations
 
+import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -38,6 +40,37 @@ CHUNK = 500
 polls, each about 30 ms of writing; the per-call overhead (a revision bump, a duplicate look-up) is a few ms."""
 
 ERRORS_SHOWN = 20
+
+SWITCH_INTERVAL_S = 0.0005
+"""Python's GIL switch interval while a worker runs (the default is 0.005 s).
+
+Parsing is Python code, so the worker holds the GIL; the GUI thread needs it for every call from Qt into Python
+(each paint, event and virtual method of a widget made in Python) and waits one switch interval for each. At the
+default 5 ms, merely showing the progress dialog stalled the window for 150-300 ms (benchmarks/
+bench_import_stall.py); at 0.5 ms it takes a few tens of ms. The interval only matters while two threads want
+the GIL, so the import itself is hardly slower.
+"""
+_switch_lock = threading.Lock()
+_switch_users = 0
+_switch_saved = 0.005
+
+
+@contextmanager
+def _gui_first() -> Iterator[None]:
+    """Shorten the GIL switch interval while any worker job runs; restore it when the last one ends."""
+    global _switch_users, _switch_saved
+    with _switch_lock:
+        if _switch_users == 0:
+            _switch_saved = sys.getswitchinterval()
+            sys.setswitchinterval(min(_switch_saved, SWITCH_INTERVAL_S))
+        _switch_users += 1
+    try:
+        yield
+    finally:
+        with _switch_lock:
+            _switch_users -= 1
+            if _switch_users == 0:
+                sys.setswitchinterval(_switch_saved)
 
 
 class ImportCancelled(Exception):
@@ -213,7 +246,8 @@ class ImportWorker(QObject):
         def check() -> ParseResult:
             if contest is None:
                 raise StoreError("no contest is open")
-            return parse_poll_text(to_poll_csv(rows, mapping), contest, progress=superseded)
+            with _gui_first():
+                return parse_poll_text(to_poll_csv(rows, mapping), contest, progress=superseded)
 
         future = self._check_executor.submit(check)
         future.add_done_callback(lambda f: self._check_done.emit(request, f))
@@ -235,9 +269,13 @@ class ImportWorker(QObject):
         cancel = self._cancel = threading.Event()
         self._polls.hold_watch(True)
         self.busy_changed.emit(True)
-        future = self._executor.submit(self._job, source, contest, known, parse, cancel)
+        future = self._executor.submit(self._guarded_job, source, contest, known, parse, cancel)
         future.add_done_callback(lambda f: self._job_done.emit(f, source))
         return True
+
+    def _guarded_job(self, *args: object) -> ImportReport:
+        with _gui_first():
+            return self._job(*args)  # type: ignore[arg-type]
 
     def _job(
         self,

@@ -12,8 +12,16 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtWidgets import QDialog, QInputDialog, QProgressDialog
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QWidget,
+)
 
 from warroom.core.averaging import PollAverages
 from warroom.core.csvformat import ParseResult
@@ -225,7 +233,60 @@ class ImportRunner(Protocol):
 
 
 SHOW_PROGRESS_AFTER_MS = 400
-"""A quick import (most are: a few dozen polls) finishes before any progress dialog would flash up."""
+"""A quick import (most are: a few dozen polls) finishes before any progress would flash up."""
+
+
+class ImportProgressBar(QWidget):
+    """The status bar's import progress: what is being done, a bar, and Cancel. Hidden unless an import is long.
+
+    In the status bar rather than a dialog: a new window (even a progress dialog) makes Qt lay out, polish and
+    paint it while the worker holds Python's lock most of the time, and showing one stalled the window for
+    50-300 ms (benchmarks/bench_import_stall.py); this widget exists from the start and only becomes visible.
+
+    Signals:
+        cancel_requested: the user pressed Cancel (or Escape while it had focus).
+    """
+
+    cancel_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("import_progress")
+        self.label = QLabel()
+        self.label.setObjectName("import_progress_label")
+        self.bar = QProgressBar()
+        self.bar.setObjectName("import_progress_bar")
+        self.bar.setRange(0, 1000)
+        self.bar.setFixedWidth(200)
+        self.bar.setAccessibleName("Import progress")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setObjectName("import_cancel")
+        self.cancel_button.setToolTip("Stop the import: nothing is added")
+        self.cancel_button.clicked.connect(self._on_cancel_clicked)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 6, 0)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.cancel_button)
+        self.hide()
+
+    def show_progress(self, stage: str, done: int, total: int, text: str) -> None:
+        """One bar for the whole import: checking the rows is its first half, storing them the second."""
+        if not self.cancel_button.isEnabled():
+            return  # cancelling: the label says so until the worker stops
+        share = done / total if total else 1.0
+        self.label.setText(text)
+        self.bar.setValue((0 if stage == "checking" else 500) + round(500 * min(1.0, share)))
+
+    def start(self) -> None:
+        self.label.setText("Importing polls…")
+        self.bar.setValue(0)
+        self.cancel_button.setEnabled(True)
+
+    def _on_cancel_clicked(self) -> None:
+        self.cancel_button.setEnabled(False)
+        self.label.setText("Cancelling: nothing will be added…")
+        self.cancel_requested.emit()
 
 
 class ImportActions(QObject):
@@ -233,7 +294,7 @@ class ImportActions(QObject):
     problem shown with its line and field, all or nothing; the status bar says how many were added or skipped.
 
     Attributes:
-        progress_dialog: the progress dialog while one is shown (None otherwise).
+        progress: the status bar's import progress (visible only while a long import runs).
     """
 
     def __init__(self, source: ParsingSource, runner: ImportRunner, window: MainWindow) -> None:
@@ -241,8 +302,9 @@ class ImportActions(QObject):
         self.source = source
         self.runner = runner
         self.window = window
-        self.progress_dialog: QProgressDialog | None = None
-        self._latest: Any = None  # the last ImportProgress
+        self.progress = ImportProgressBar()
+        window.statusBar().addPermanentWidget(self.progress)
+        self.progress.cancel_requested.connect(runner.cancel)
         self._show_timer = QTimer(self)
         self._show_timer.setSingleShot(True)
         self._show_timer.setInterval(SHOW_PROGRESS_AFTER_MS)
@@ -281,61 +343,31 @@ class ImportActions(QObject):
         if self.runner.busy:
             self.window.statusBar().showMessage(f"An import is still running; {what} was not imported", 6000)
             return
-        self._latest = None
+        self.progress.start()
         if start():
             self._show_timer.start()
 
     def _show_progress(self) -> None:
-        if not self.runner.busy or self.progress_dialog is not None:
-            return
-        dialog = QProgressDialog("Importing polls…", "Cancel", 0, 1000, self.window)
-        dialog.setObjectName("import_progress")
-        dialog.setWindowTitle("Importing polls")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)  # the window repaints; no edits mid-import
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        dialog.setMinimumDuration(0)
-        dialog.setMinimumWidth(480)  # "Checking polls-2012.csv: line 10,000 of 10,001…" on one line
-        dialog.canceled.connect(self._on_dialog_canceled)
-        self.progress_dialog = dialog
-        if self._latest is not None:
-            self._on_runner_progress_changed(self._latest)
-        dialog.show()
+        if self.runner.busy:
+            self.progress.show()
 
-    def _close_progress(self) -> None:
+    def _end(self) -> None:
         self._show_timer.stop()
-        dialog, self.progress_dialog = self.progress_dialog, None
-        if dialog is not None:
-            dialog.canceled.disconnect(self._on_dialog_canceled)
-            dialog.close()
-            dialog.deleteLater()
-
-    def _on_dialog_canceled(self) -> None:
-        self.runner.cancel()
-        if self.progress_dialog is not None:
-            self.progress_dialog.setLabelText("Cancelling: nothing will be added…")
+        self.progress.hide()
 
     def _on_runner_progress_changed(self, progress: Any) -> None:
-        self._latest = progress
-        dialog = self.progress_dialog
-        if dialog is None or dialog.wasCanceled():
-            return
-        # One bar for the whole import: checking the rows is its first half, storing them the second.
-        half = 0 if progress.stage == "checking" else 500
-        share = progress.done / progress.total if progress.total else 1.0
-        dialog.setLabelText(progress.text)
-        dialog.setValue(half + round(500 * min(1.0, share)))
+        self.progress.show_progress(progress.stage, progress.done, progress.total, progress.text)
 
     def _on_runner_import_finished(self, report: Any) -> None:
-        self._close_progress()
+        self._end()
         if report.added:
             self.window.record_import(report.added)
         self.window.statusBar().showMessage(report.summary, 10000)
 
     def _on_runner_import_failed(self, message: str) -> None:
-        self._close_progress()
+        self._end()
         self.window.show_error(message)
 
     def _on_runner_import_cancelled(self) -> None:
-        self._close_progress()
+        self._end()
         self.window.statusBar().showMessage("Import cancelled: nothing was added", 6000)
