@@ -95,9 +95,14 @@ def test_a_finished_import_refreshes_the_table_and_charts_once(room, qtbot, tmp_
     assert store_snapshot(room)[1] == room.poll_service.polls  # the table shows what is stored
     with qtbot.assertNotEmitted(room.poll_service.polls_changed, wait=300):
         pass  # and nothing more follows: no second refresh, no "updated from the shared store" reload
-    # one undo step takes the whole import back out
+    # one undo step takes the whole import back out; redo puts it back under the same ids
+    imported = sorted(p.id for p in store_snapshot(room)[1])
+    assert room.window.undo_stack.undoText() == "Import 40 polls"
     room.window.undo_stack.undo()
     assert len(store_snapshot(room)[1]) == 30 and room.window.polls_pane.model.rowCount() == 30
+    room.window.undo_stack.redo()
+    assert sorted(p.id for p in store_snapshot(room)[1]) == imported
+    assert room.window.polls_pane.model.rowCount() == 70
 
 
 def test_a_quick_import_shows_no_progress(room, qtbot, tmp_path: Path) -> None:

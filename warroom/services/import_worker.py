@@ -16,6 +16,7 @@ The rules are the importer's own (core.csvformat and store.polls.add_polls), cal
 
 from __future__ import annotations
 
+import gc
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -274,6 +275,13 @@ class ImportWorker(QObject):
         return True
 
     def _guarded_job(self, *args: object) -> ImportReport:
+        # Everything alive now (the window, its models, the open contest's polls) is long-lived: freezing it
+        # keeps the collector's full passes during the import to the import's own objects. A full pass over the
+        # app's heap holds the GIL for 300-500 ms or more, and one came due on this thread in most 10,000-poll
+        # imports, stalling the window for as long (benchmarks/bench_import_stall.py). The price: cyclic
+        # garbage existing at this moment is never collected (reference counting frees everything else as
+        # usual), and later full passes are cheaper too.
+        gc.freeze()
         with _gui_first():
             return self._job(*args)  # type: ignore[arg-type]
 
