@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QProgressBar,
-    QPushButton,
+    QToolButton,
     QWidget,
 )
 
@@ -259,7 +259,8 @@ class ImportProgressBar(QWidget):
         self.bar.setRange(0, 1000)
         self.bar.setFixedWidth(200)
         self.bar.setAccessibleName("Import progress")
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QToolButton()
+        self.cancel_button.setText("Cancel")
         self.cancel_button.setObjectName("import_cancel")
         self.cancel_button.setToolTip("Stop the import: nothing is added")
         self.cancel_button.clicked.connect(self._on_cancel_clicked)
@@ -268,6 +269,9 @@ class ImportProgressBar(QWidget):
         layout.addWidget(self.label)
         layout.addWidget(self.bar)
         layout.addWidget(self.cancel_button)
+        # No taller than a line of the status bar's text: the status bar sizes itself to its tallest widget,
+        # shown or hidden, and the window's charts would lose those pixels for good.
+        self.setMaximumHeight(self.label.sizeHint().height())
         self.hide()
 
     def show_progress(self, stage: str, done: int, total: int, text: str) -> None:
