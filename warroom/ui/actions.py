@@ -263,6 +263,7 @@ class ImportProgressBar(QWidget):
         self.cancel_button.setText("Cancel")
         self.cancel_button.setObjectName("import_cancel")
         self.cancel_button.setToolTip("Stop the import: nothing is added")
+        self.cancel_button.setAccessibleName("Cancel the import")
         self.cancel_button.clicked.connect(self._on_cancel_clicked)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 6, 0)
