@@ -1,0 +1,120 @@
+"""The import worker on every store (SQLite, and PostgreSQL when WARROOM_PG_URL is set): its own thread, its own
+sessions, all or nothing; the poll service adopts the result without mistaking it for another program's write."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from tests.conftest import TOY
+from warroom.core.csvformat import polls_to_csv
+from warroom.core.types import Poll
+from warroom.services.import_worker import ImportWorker
+from warroom.services.poll_service import PollService
+from warroom.store import polls as repo
+from warroom.store.db import make_engine, make_session_factory, upgrade
+
+
+def _polls(n: int) -> list[Poll]:
+    start = date(2022, 1, 1)
+    return [
+        Poll(
+            pollster=f"Firm {i % 5}",
+            fieldwork_start=start + timedelta(days=i // 5),
+            fieldwork_end=start + timedelta(days=i // 5 + 1),
+            sample_size=1000,
+            first_round={"ann": 45, "bob": 40, "cat": 15},
+        )
+        for i in range(n)
+    ]
+
+
+def _setup(url: str, *, watch: bool) -> tuple[Any, PollService, ImportWorker]:
+    engine = make_engine(url)
+    upgrade(engine)
+    sessions = make_session_factory(engine)
+    with sessions.begin() as s:
+        cid = repo.add_contest(s, TOY)
+        repo.add_polls(s, cid, _polls(3))
+    service = PollService(sessions, watch=watch)
+    service.open_contest(TOY.name)
+    return engine, service, ImportWorker(sessions, service, chunk=100)
+
+
+def _stored(service: PollService) -> tuple[int, list[Poll]]:
+    with service._sessions() as s:  # the store itself, not the service's copy
+        return repo.revision(s), repo.list_polls(s, service.contest.id)  # type: ignore[union-attr]
+
+
+def test_an_import_is_adopted_once_and_not_taken_for_another_programs_write(
+    qtbot, store_url: str, tmp_path: Path
+) -> None:
+    engine, service, worker = _setup(store_url, watch=True)  # the store watch runs, as in the app
+    path = tmp_path / "polls.csv"
+    path.write_text(polls_to_csv(_polls(400), TOY))
+    changes: list[Any] = []
+    service.polls_changed.connect(changes.append)
+    with qtbot.waitSignal(worker.import_finished, timeout=30000) as done:
+        assert worker.start_file(path)
+    report = done.args[0]
+    assert report.summary == "397 polls added from polls.csv; 3 already stored, skipped as duplicates"
+    assert report.revision - report.revision_before == 4  # one change-counter step per chunk of 100
+    with qtbot.assertNotEmitted(service.polls_changed, wait=1500):  # two watch periods: no reload follows
+        pass
+    assert len(changes) == 1 and len(changes[0].added) == 397 and not changes[0].external
+    assert _stored(service)[1] == service.polls and len(service.polls) == 400
+    worker.shutdown()
+    engine.dispose()
+
+
+def test_cancel_mid_write_and_a_refusal_leave_every_store_as_it_was(qtbot, store_url: str, tmp_path: Path) -> None:
+    engine, service, worker = _setup(store_url, watch=False)
+    path = tmp_path / "polls.csv"
+    path.write_text(polls_to_csv(_polls(500)[3:], TOY))
+    before = _stored(service)
+
+    def cancel_after_two_chunks(progress: Any) -> None:  # on the worker thread, between two chunks
+        if progress.stage == "writing" and progress.done >= 200:
+            worker.cancel()
+
+    worker.progress_changed.connect(cancel_after_two_chunks, Qt.ConnectionType.DirectConnection)
+    with qtbot.waitSignal(worker.import_cancelled, timeout=30000):
+        worker.start_file(path)
+    assert _stored(service) == before
+    worker.progress_changed.disconnect(cancel_after_two_chunks)
+
+    lines = path.read_text().splitlines()
+    lines[300] = lines[300].replace("2022-", "2O22-", 1)  # line 301: a letter O in a date
+    path.write_text("\n".join(lines) + "\n")
+    with qtbot.waitSignal(worker.import_failed, timeout=30000) as failed:
+        worker.start_file(path)
+    assert failed.args[0].startswith("Nothing was imported from polls.csv:")
+    assert "line 301, fieldwork_start" in failed.args[0]
+    assert _stored(service) == before
+    assert not worker.busy
+    worker.shutdown()
+    engine.dispose()
+
+
+def test_a_paste_check_answers_only_the_latest_request(qtbot, store_url: str) -> None:
+    engine, _service, worker = _setup(store_url, watch=False)
+    header = ["pollster", "fieldwork_end", "first:ann", "first:bob", "first:cat"]
+    rows = [header] + [["Acme", f"2022-02-{d:02d}", "45", "40", "15"] for d in range(1, 29)]
+    answers: list[tuple[int, object]] = []
+    worker.paste_checked.connect(lambda request, result: answers.append((request, result)))
+    gate = threading.Event()
+    worker._check_executor.submit(gate.wait, 10)  # the check thread is busy: both requests queue behind it
+    first = worker.check_paste(rows, header)
+    latest = worker.check_paste(rows, ["pollster", "", "first:ann", "first:bob", "first:cat"])
+    gate.set()
+    qtbot.waitUntil(lambda: bool(answers), timeout=10000)
+    with qtbot.assertNotEmitted(worker.paste_checked, wait=300):
+        pass
+    assert first != latest and [a[0] for a in answers] == [latest]
+    assert "fieldwork_end" in str(answers[0][1])  # the latest mapping dropped the date column
+    worker.shutdown()
+    engine.dispose()
