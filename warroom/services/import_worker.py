@@ -238,7 +238,10 @@ class ImportWorker(QObject):
         contest = self._polls.contest
         self._latest_check += 1
         request = self._latest_check
-        rows, mapping = [list(r) for r in rows], list(mapping)
+        # A snapshot for the other thread (the paste dialog's rows are already one: a tuple of tuples).
+        if not (isinstance(rows, tuple) and all(isinstance(r, tuple) for r in rows[:1])):
+            rows = tuple(tuple(r) for r in rows)
+        mapping = tuple(mapping)
 
         def superseded(_line: int, _total: int) -> None:
             if self._latest_check != request:

@@ -58,7 +58,7 @@ class PasteDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Paste polls: check the columns")
         self.setObjectName("paste_dialog")
-        self._rows = [list(r) for r in rows]
+        self._rows = tuple(tuple(r) for r in rows)  # never changed: the checker's thread reads it as it is
         self._checker = checker
         self._request = 0  # the check whose answer the summary waits for
         self.result_parse: ParseResult | None = None
