@@ -23,6 +23,7 @@ Run: python benchmarks/bench_import_stall.py [--polls 10000] [--repeat 3]
 from __future__ import annotations
 
 import argparse
+import itertools
 import statistics
 import tempfile
 import time
@@ -52,7 +53,7 @@ class Probe:
     def longest_stall_ms(self, start: float, end: float) -> float:
         """The longest time (ms) between start and end in which the probe could not tick, less its interval."""
         marks = [start] + [t for t in self.ticks if start < t < end] + [end]
-        gaps = [b - a for a, b in zip(marks, marks[1:], strict=False)]
+        gaps = [b - a for a, b in itertools.pairwise(marks)]
         return max(0.0, max(gaps) * 1000.0 - PROBE_MS)
 
     def stop(self) -> None:
