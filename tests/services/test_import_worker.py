@@ -118,3 +118,37 @@ def test_a_paste_check_answers_only_the_latest_request(qtbot, store_url: str) ->
     assert "fieldwork_end" in str(answers[0][1])  # the latest mapping dropped the date column
     worker.shutdown()
     engine.dispose()
+
+
+def test_a_read_only_store_or_a_missing_file_is_a_message_and_the_watch_resumes(qtbot, tmp_path: Path) -> None:
+    db = tmp_path / "polls.sqlite3"
+    engine, service, worker = _setup(str(db), watch=False)
+    worker.shutdown()
+    engine.dispose()
+    ro = make_engine(f"sqlite:///file:{db}?mode=ro&uri=true")
+    sessions = make_session_factory(ro)
+    service = PollService(sessions, watch=True)
+    service.open_contest(TOY.name)
+    worker = ImportWorker(sessions, service)
+    path = tmp_path / "polls.csv"
+    path.write_text(polls_to_csv(_polls(20)[3:], TOY))
+    with qtbot.waitSignal(worker.import_failed, timeout=30000) as failed:
+        worker.start_file(path)
+    assert failed.args[0].startswith("Nothing was imported from polls.csv: the poll store cannot be written here")
+    assert str(db) in failed.args[0]
+    with qtbot.waitSignal(worker.import_failed, timeout=30000) as missing:
+        worker.start_file(tmp_path / "gone.csv")
+    assert "Nothing was imported from gone.csv: cannot read the file" in missing.args[0]
+    assert str(tmp_path / "gone.csv") in missing.args[0] and not worker.busy
+    assert len(_stored(service)[1]) == 3
+    # the store watch, held while the imports ran, is back: a teammate's write still arrives
+    teammate = make_engine(str(db))
+    with (
+        qtbot.waitSignal(service.polls_changed, timeout=5000) as arrived,
+        make_session_factory(teammate).begin() as s,
+    ):
+        repo.add_polls(s, service.contest.id, _polls(4)[3:])  # type: ignore[union-attr]
+    assert arrived.args[0].external and len(service.polls) == 4
+    teammate.dispose()
+    worker.shutdown()
+    ro.dispose()
