@@ -152,3 +152,33 @@ def test_a_read_only_store_or_a_missing_file_is_a_message_and_the_watch_resumes(
     teammate.dispose()
     worker.shutdown()
     ro.dispose()
+
+
+def test_shutdown_rolls_back_a_running_import_and_nothing_starts_after(qtbot, tmp_path: Path) -> None:
+    engine, service, worker = _setup(str(tmp_path / "polls.sqlite3"), watch=False)
+    path = tmp_path / "polls.csv"
+    path.write_text(polls_to_csv(_polls(600)[3:], TOY))
+    before = _stored(service)
+    started, cancelled = threading.Event(), threading.Event()
+    cancel = worker.cancel
+
+    def cancel_and_tell() -> None:
+        cancel()
+        cancelled.set()
+
+    worker.cancel = cancel_and_tell  # type: ignore[method-assign]
+
+    def closing(progress: Any) -> None:  # the window closes while the worker is writing: hold it until then
+        if progress.stage == "writing" and progress.done > 0 and not started.is_set():
+            started.set()
+            cancelled.wait(10)
+
+    worker.progress_changed.connect(closing, Qt.ConnectionType.DirectConnection)
+    worker.start_file(path)
+    qtbot.waitUntil(started.is_set, timeout=30000)
+    worker.shutdown()  # waits for the worker thread: the import is rolled back by then
+    assert _stored(service) == before
+    with qtbot.waitSignal(worker.import_failed) as refused:
+        assert not worker.start_file(path)
+    assert "the window is closing" in refused.args[0]
+    engine.dispose()

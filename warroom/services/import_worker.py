@@ -190,6 +190,7 @@ class ImportWorker(QObject):
         self._chunk = max(1, chunk)
         self._cancel: threading.Event | None = None
         self._latest_check = 0
+        self._closed = False
         # Queued even from our own thread: a future already done when its callback is added calls it at once,
         # and the answer must still come after the caller has the request id in hand.
         self._job_done.connect(self._on_job_done, Qt.ConnectionType.QueuedConnection)
@@ -221,7 +222,8 @@ class ImportWorker(QObject):
             cancel.set()
 
     def shutdown(self) -> None:
-        """Cancel what runs and wait for the worker threads to end (the window is closing)."""
+        """Cancel what runs and wait for the worker threads to end (the window is closing); nothing starts after."""
+        self._closed = True
         self.cancel()
         for executor in self._own:
             executor.shutdown(wait=True, cancel_futures=True)
@@ -238,6 +240,8 @@ class ImportWorker(QObject):
         contest = self._polls.contest
         self._latest_check += 1
         request = self._latest_check
+        if self._closed:
+            return request  # the window is closing: no answer comes
         # A snapshot for the other thread (the paste dialog's rows are already one: a tuple of tuples).
         if not (isinstance(rows, tuple) and all(isinstance(r, tuple) for r in rows[:1])):
             rows = tuple(tuple(r) for r in rows)
@@ -260,6 +264,9 @@ class ImportWorker(QObject):
     # --- internals -------------------------------------------------------------------------------------------
 
     def _start(self, source: str, parse: Callable[[Contest, Progress], ParseResult]) -> bool:
+        if self._closed:
+            self.import_failed.emit(f"{source}: the window is closing; nothing was imported")
+            return False
         if self._cancel is not None:
             self.import_failed.emit(f"{source}: another import is still running; nothing was imported")
             return False
