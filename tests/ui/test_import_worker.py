@@ -261,3 +261,17 @@ def test_a_second_import_while_one_runs_is_refused_and_the_first_finishes(room, 
     finally:
         release.set()
     assert len(store_snapshot(room)[1]) == 1030
+
+
+def test_importing_the_same_file_again_adds_nothing_and_says_so(room, qtbot, tmp_path: Path) -> None:
+    path = write_csv(room, tmp_path / "again.csv", fresh_polls(40))
+    with qtbot.waitSignal(room.import_worker.import_finished, timeout=30000):
+        room.import_actions.import_file(path)
+    before, steps = store_snapshot(room), room.window.undo_stack.count()
+    with (
+        qtbot.assertNotEmitted(room.poll_service.polls_changed, wait=300),
+        qtbot.waitSignal(room.import_worker.import_finished, timeout=30000),
+    ):
+        room.import_actions.import_file(path)
+    assert room.window.statusBar().currentMessage() == "No new polls in again.csv: all 40 are already stored"
+    assert store_snapshot(room) == before and room.window.undo_stack.count() == steps

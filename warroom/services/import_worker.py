@@ -127,6 +127,8 @@ class ImportReport:
     @property
     def summary(self) -> str:
         """One line for the status bar: how many added, how many skipped as duplicates."""
+        if not self.added and self.skipped:
+            return f"No new polls in {self.source}: all {len(self.skipped):,} are already stored"
         text = f"{len(self.added):,} poll{'s' if len(self.added) != 1 else ''} added from {self.source}"
         if self.skipped:
             text += f"; {len(self.skipped):,} already stored, skipped as duplicates"
