@@ -282,20 +282,9 @@ class ImportWorker(QObject):
         cancel = self._cancel = threading.Event()
         self._polls.hold_watch(True)
         self.busy_changed.emit(True)
-        future = self._executor.submit(self._guarded_job, source, contest, known, parse, cancel)
+        future = self._executor.submit(self._job, source, contest, known, parse, cancel)
         future.add_done_callback(lambda f: self._job_done.emit(f, source))
         return True
-
-    def _guarded_job(self, *args: object) -> ImportReport:
-        # Everything alive now (the window, its models, the open contest's polls) is long-lived: freezing it
-        # keeps the collector's full passes during the import to the import's own objects. A full pass over the
-        # app's heap holds the GIL for 300-500 ms or more, and one came due on this thread in most 10,000-poll
-        # imports, stalling the window for as long (benchmarks/bench_import_stall.py). The price: cyclic
-        # garbage existing at this moment is never collected (reference counting frees everything else as
-        # usual), and later full passes are cheaper too.
-        gc.freeze()
-        with _gui_first():
-            return self._job(*args)  # type: ignore[arg-type]
 
     def _job(
         self,
@@ -306,6 +295,25 @@ class ImportWorker(QObject):
         cancel: threading.Event,
     ) -> ImportReport:
         """On the worker thread: parse, check, write in one transaction, read back."""
+        # Everything alive now (the window, its models, the open contest's polls) is long-lived: freezing it
+        # keeps the collector's full passes during the import to the import's own objects. A full pass over the
+        # app's heap holds the GIL for 300-500 ms or more, and one came due on this thread in most 10,000-poll
+        # imports, stalling the window for as long (benchmarks/bench_import_stall.py). The price: cyclic
+        # garbage existing at this moment is never collected (reference counting frees everything else as
+        # usual), and later full passes are cheaper too.
+        gc.freeze()
+        with _gui_first():
+            return self._import(source, contest, known, parse, cancel)
+
+    def _import(
+        self,
+        source: str,
+        contest: Contest,
+        known: dict[tuple[str, date, date], int | None],
+        parse: Callable[[Contest, Progress], ParseResult],
+        cancel: threading.Event,
+    ) -> ImportReport:
+        """Parse, skip what is stored, write in chunks in one transaction (cancel points between), read back."""
 
         def step(stage: str, done: int, total: int) -> None:
             if cancel.is_set():
