@@ -279,6 +279,51 @@ class MainWindow(QMainWindow):
         self._saved_widget = widget
         widget.hide()
 
+    # --- two-round contests (issue 11): their own scenario panel, pickers above the charts ---------------------
+
+    def set_two_round_widgets(self, panel: QWidget, pickers: QWidget) -> None:
+        """The two-round scenario panel (shown instead of the SV panel for a two-round contest) and its matchup
+        and hypothesis pickers (a toolbar row above the charts, shown with it)."""
+        self._two_round_panel = panel
+        panel.hide()
+        panel.setParent(self)
+        self.runoff_toolbar = QToolBar("Runoff matchup")
+        self.runoff_toolbar.setObjectName("runoff_toolbar")
+        self.runoff_toolbar.setMovable(False)
+        self.runoff_toolbar.addWidget(pickers)
+        self.addToolBarBreak()
+        self.addToolBar(self.runoff_toolbar)
+        self.runoff_toolbar.hide()
+
+    def show_two_round(self, on: bool) -> None:
+        """Show the two-round panel and pickers (on) or the SV scenario panel (off) in the scenario dock."""
+        panel = getattr(self, "_two_round_panel", None)
+        sv = getattr(self, "_sv_widget", None) or getattr(self, "_scenario_widget", None)
+        if panel is None or sv is None:
+            return
+        self._sv_widget = sv
+        self._two_round_on = on
+        wanted = panel if on else sv
+        self.runoff_toolbar.setVisible(on and not self.presenting)
+        if getattr(self, "_scenario_widget", None) is wanted:
+            return
+        old = self.scenario_scroll.widget()
+        if old is not None and old is not wanted:
+            self.scenario_scroll.takeWidget()  # setWidget would delete it
+            old.setParent(self)
+            old.hide()
+        self._scenario_widget = wanted
+        self._put_in_scroll(wanted)
+        self.scenario_dock.setWindowTitle("Runoff scenario" if on else "Scenario")
+
+    def show_matchup_lead(self, days: object, leads: object, pollsters: object, average: object, title: str) -> None:
+        """The chosen runoff matchup's head-to-heads on the runoff-lead chart (it keeps them across poll updates)."""
+        self.charts.show_matchup_lead(days, leads, pollsters, average, title)  # type: ignore[arg-type]
+
+    def show_campaign_chart(self, chart: object) -> None:
+        """A two-round contest's first round (from its poll questions) on the first-round charts."""
+        self.charts.show_campaign(chart)  # type: ignore[arg-type]
+
     # --- presentation mode ----------------------------------------------------------------------------------
 
     def set_presentation_views(self, views: Sequence[str]) -> None:
@@ -303,6 +348,8 @@ class MainWindow(QMainWindow):
         self.menuBar().hide()
         self.statusBar().hide()
         self.toolbar.hide()
+        if hasattr(self, "runoff_toolbar"):
+            self.runoff_toolbar.hide()  # leave_presentation's restoreState brings it back
         self._saved_sheet = self.styleSheet()
         self.setStyleSheet(stylesheet("projector"))
         self.charts.apply_theme(PROJECTOR)
@@ -419,6 +466,8 @@ class MainWindow(QMainWindow):
     def restoreState(self, state: QByteArray | bytes, version: int = 0) -> bool:  # type: ignore[override]
         """Docks as saved, and their sizes kept as the shares the docks take from then on."""
         ok = super().restoreState(state, version)
+        if hasattr(self, "runoff_toolbar"):  # a saved layout does not decide it: the open contest's system does
+            self.runoff_toolbar.setVisible(getattr(self, "_two_round_on", False) and not self.presenting)
         # Leaving meeting mode restores the same state: the shares stand. A saved layout sets new ones.
         if ok and not self.presenting and state is not getattr(self, "_dock_state", None):
             self._adopt_pending = True
