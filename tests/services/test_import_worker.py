@@ -67,6 +67,7 @@ def test_an_import_is_adopted_once_and_not_taken_for_another_programs_write(
         pass
     assert len(changes) == 1 and len(changes[0].added) == 397 and not changes[0].external
     assert _stored(service)[1] == service.polls and len(service.polls) == 400
+    service.hold_watch(True)  # its timer outlives the test until collected: no look at a disposed store
     worker.shutdown()
     engine.dispose()
 
@@ -150,6 +151,7 @@ def test_a_read_only_store_or_a_missing_file_is_a_message_and_the_watch_resumes(
         repo.add_polls(s, service.contest.id, _polls(4)[3:])  # type: ignore[union-attr]
     assert arrived.args[0].external and len(service.polls) == 4
     teammate.dispose()
+    service.hold_watch(True)  # its timer outlives the test until collected: no look at a disposed store
     worker.shutdown()
     ro.dispose()
 
