@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QtMsgType, qInstallMessageHandler
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QtMsgType, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from warroom import __version__
 from warroom.bootstrap import OpenStore, open_store
@@ -28,6 +28,8 @@ from warroom.store.db import StoreError, backups_of
 from warroom.ui.assets import stylesheet
 
 if TYPE_CHECKING:
+    from warroom.core.averaging import PollAverages
+    from warroom.core.types import Poll
     from warroom.ui.export import Briefing
 
 
@@ -81,6 +83,7 @@ class WarRoom:
         from warroom.ui.main_window import MainWindow
         from warroom.ui.scenario_panel import ScenarioPanel
 
+        self._starting = True
         self.store = store
         self.settings = settings
         self.poll_service = PollService(store.sessions, watch=watch, backup_dir=backup_dir)
@@ -107,6 +110,11 @@ class WarRoom:
         self._build_two_round()  # after _wire: the window takes a contest before its runoff matchup is shown
         if contest and not any(c.name == contest for c in self.poll_service.contests()):
             raise ValueError(f"no contest named {contest!r} in the store")
+        # Light and dark follow the system (Qt 6.5+ reports the colour scheme and its changes). Applied before
+        # the polls arrive: a theme change redraws every chart, which at 100,000 polls is half a second.
+        hints = QApplication.styleHints()
+        self._follow_scheme(hints.colorScheme())
+        hints.colorSchemeChanged.connect(self._follow_scheme)
         self.poll_service.open_contest(contest or settings.contest or None)
         self.averages.recompute()
         geometry = settings.geometry("main")
@@ -117,15 +125,12 @@ class WarRoom:
         state = settings.geometry("main_state")
         if state is not None:
             self.window.restoreState(state)
-        # Light and dark follow the system (Qt 6.5+ reports the colour scheme and its changes).
-        hints = QApplication.styleHints()
-        self._follow_scheme(hints.colorScheme())
-        hints.colorSchemeChanged.connect(self._follow_scheme)
         self.window.setStyleSheet(stylesheet("app"))
         if store.backup_error:  # the store opened, but this start's safety copy failed: say so, once
             self.window.statusBar().showMessage(f"Warning: {store.backup_error}", 15000)
         if store.read_only:
             self.window.statusBar().showMessage("This poll store is read-only: you can look, not change", 15000)
+        self._starting = False
 
     def _build_two_round(self) -> None:
         """Two-round contests (issue 11): their runoff panel and matchup pickers, fed from the store's poll
@@ -173,14 +178,15 @@ class WarRoom:
         prefs.valid_votes_changed.connect(self.presented.set_valid_votes)
         prefs.presentation_views_changed.connect(win.set_presentation_views)
         prefs.preferences_failed.connect(lambda msg: win.statusBar().showMessage(msg, 8000))
-        ps.polls_changed.connect(lambda change: win.show_polls(change, {p.id: p for p in ps.polls if p.id is not None}))
-        ps.polls_changed.connect(lambda _change: avg.set_polls(ps.polls))
+        ps.polls_changed.connect(self._on_polls_changed)
         ps.annotations_changed.connect(win.show_annotations)
         ps.store_failed.connect(win.show_error)
         ps.scenarios_changed.connect(lambda _rows: acts.fill_menu(sc.saved()))
         avg.averages_ready.connect(win.show_averages)
-        avg.averages_ready.connect(self.answer_view.show_averages)
-        avg.averages_ready.connect(sc.set_data)
+        # The answer view and the scenario follow in later turns of the event loop, one each: the charts paint
+        # the new average first, and no single turn holds the window for all of it (10,000 polls: 150+ ms).
+        avg.averages_ready.connect(self._later(self.answer_view.show_averages, 1))
+        avg.averages_ready.connect(self._later(sc.set_data, 2))
         avg.average_failed.connect(lambda msg: win.statusBar().showMessage(msg, 8000))
         sc.saved_changed.connect(acts.fill_menu)
         sc.scenario_failed.connect(lambda msg: win.statusBar().showMessage(msg, 8000))
@@ -200,6 +206,29 @@ class WarRoom:
             original_close(event)
 
         win.closeEvent = close_event  # type: ignore[method-assign]
+
+    def _later(self, slot: Callable[[Sequence[Poll], PollAverages | None], None], turns: int) -> Callable[..., None]:
+        """`slot`, for a big contest called `turns` timer ticks after averages_ready, and only if those averages
+        are still the latest (a contest opened meanwhile must not get the previous one's). A small contest's
+        average is computed on this thread in a few milliseconds: its listeners are called at once, as before."""
+
+        def call(polls: Sequence[Poll], averages: PollAverages | None) -> None:
+            if self._starting or len(polls) < self.averages.background_from:
+                slot(polls, averages)  # (while starting: the window is built with everything in place)
+                return
+
+            def deliver() -> None:
+                if self.averages.is_current(polls, averages):
+                    slot(polls, averages)
+
+            QTimer.singleShot(turns, self.window, deliver)  # timers, not posted events: separate turns
+
+        return call
+
+    def _on_polls_changed(self, change: object) -> None:
+        polls = self.poll_service.polls  # sorted once (10,000 polls: a few milliseconds each time)
+        self.window.show_polls(change, {p.id: p for p in polls if p.id is not None})
+        self.averages.set_polls(polls)
 
     def briefing(self) -> Briefing:
         """The briefing as the app would write it now."""
@@ -253,6 +282,19 @@ def _no_display() -> bool:
     )
 
 
+def _exit_after_first_paint(window: QWidget) -> None:
+    """Print 'painted' and quit once the window has painted itself for the first time."""
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and watched is window:
+                window.removeEventFilter(self)
+                QTimer.singleShot(0, window, lambda: (print("painted", flush=True), QApplication.quit()))
+            return False
+
+    window.installEventFilter(FirstPaint(window))
+
+
 def run_gui(args: argparse.Namespace) -> int:
     if _no_display():
         sys.stderr.write(
@@ -278,6 +320,8 @@ def run_gui(args: argparse.Namespace) -> int:
         store.close()
         raise
     room.window.show()
+    if os.environ.get("WARROOM_EXIT_AFTER_PAINT"):  # benchmarks/bench_scale.py: time to the first painted window
+        _exit_after_first_paint(room.window)
     code = app.exec()
     store.close()
     return int(code)

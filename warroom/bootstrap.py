@@ -8,10 +8,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from warroom.demo import LONDON_2012, demo_polls, france_2022_compilation, france_2022_contest, official_2012_result
 from warroom.store import polls as repo
-from warroom.store import questions
-from warroom.store.contests import set_official_result
 from warroom.store.db import (
     StoreError,
     backup_sqlite,
@@ -52,6 +49,9 @@ class OpenStore:
 def seed_france_2022(session: Session) -> int:
     """Store the France 2022 demo (second of the two demos: London stays contest 1, the one a new store opens
     on): its candidates, every poll notice and matrix of the campaign, the official rounds. Returns its id."""
+    from warroom.demo import france_2022_compilation, france_2022_contest  # seeding only: not on every start
+    from warroom.store import questions
+
     compilation = france_2022_compilation()
     contest_id = repo.add_contest(session, france_2022_contest())
     questions.add_campaign(session, contest_id, compilation.notices, compilation.matrices, compilation.results)
@@ -114,6 +114,10 @@ def open_store(target: str | Path, *, backup_dir: Path | None, seed: bool = True
             # Under the write lock, so two instances starting on a new store seed it once, neither failing.
             with translated(engine), write_locked(engine) as conn, Session(bind=conn) as session:
                 if repo.count_contests(session) == 0:
+                    # the demo data and its readers are imported only to seed a new store, not on every start
+                    from warroom.demo import LONDON_2012, demo_polls, official_2012_result
+                    from warroom.store.contests import set_official_result
+
                     contest_id = repo.add_contest(session, LONDON_2012)
                     repo.add_polls(session, contest_id, demo_polls())
                     set_official_result(session, contest_id, official_2012_result())  # the demo's back-test

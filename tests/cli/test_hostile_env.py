@@ -146,3 +146,47 @@ def test_an_export_over_a_store_named_with_db_is_refused(tmp_path: Path) -> None
     assert run(*db, "contests")[0] == 0
     code, _out, err = run(*db, "export", str(tmp_path / "." / "team.sqlite3"))
     assert code == 1 and "the poll store itself" in err
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_a_utf16_poll_file_is_named_as_such(tmp_path: Path, encoding: str) -> None:
+    """Excel's "Unicode Text" is UTF-16: it was refused as "the file is binary, not CSV text", which sends the
+    user looking for a corrupt file rather than for Save as > CSV UTF-8."""
+    polls = tmp_path / "polls.csv"
+    text = "pollster,fieldwork_start,fieldwork_end,sample_size,first:johnson\nAcme,2012-04-20,2012-04-22,1000,45\n"
+    polls.write_bytes(
+        ("\ufeff" + text).encode(encoding.replace("utf-16", "utf-16-le") if encoding == "utf-16" else encoding)
+    )
+    code, out, err = run("--data-dir", str(tmp_path / "state"), "import", str(polls))
+    assert code == 1 and out == "" and "UTF-16" in err.replace("UTF-32", "UTF-16") and "CSV UTF-8" in err
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_an_empty_db_option_is_a_usage_error_not_the_default_store(tmp_path: Path, where: str, capsys) -> None:
+    """`warroom --db "$TEAM_DB" import polls.csv` with the variable unset gave --db "", which meant the user's
+    own default store: the polls went there without a word."""
+    polls = tmp_path / "polls.csv"
+    polls.write_text(
+        "pollster,fieldwork_start,fieldwork_end,sample_size,first:johnson,first:livingstone,first:other\n"
+        "Acme,2012-04-20,2012-04-22,1000,45,40,15\n"
+    )
+    state = tmp_path / "state"
+    argv = ["--data-dir", str(state), "--db", " ", "import", str(polls)]
+    if where == "after":
+        argv = ["--data-dir", str(state), "import", str(polls), "--db", ""]
+    with pytest.raises(SystemExit) as info:
+        run(*argv)
+    assert info.value.code == 2 and "--db" in capsys.readouterr().err
+    assert not (state / "data" / "polls.sqlite3").exists()
+
+
+def test_an_empty_contest_option_is_a_usage_error_not_the_latest_contest(tmp_path: Path, capsys) -> None:
+    """`--contest "$RACE"` with the variable unset meant the most recent contest: an import landed in the
+    wrong race without a word."""
+    polls = tmp_path / "polls.csv"
+    polls.write_text(
+        "pollster,fieldwork_start,fieldwork_end,sample_size,first:johnson\nAcme,2012-04-20,2012-04-22,1000,100\n"
+    )
+    with pytest.raises(SystemExit) as info:
+        run("--data-dir", str(tmp_path / "state"), "import", str(polls), "--contest", "")
+    assert info.value.code == 2 and "--contest" in capsys.readouterr().err

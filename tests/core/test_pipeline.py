@@ -303,3 +303,42 @@ def test_bad_scenario_names_are_refused_with_a_reason(name: str) -> None:
             polls,
             datetime(2024, 3, 21),
         )
+
+
+def test_party_average_is_the_recency_weighted_mean_of_each_partys_figures() -> None:
+    """party_average (vectorised for 10,000-poll stores) gives recency_weighted_mean's answer, no look-ahead."""
+    from datetime import timedelta
+
+    from warroom.core.averaging import Observation, recency_weighted_mean, share_variance
+    from warroom.core.baseline import party_average
+    from warroom.core.types import Poll
+
+    polls = [
+        Poll(
+            pollster=f"P{i % 3}",
+            fieldwork_start=date(2024, 1, 1) + timedelta(days=2 * i),
+            fieldwork_end=date(2024, 1, 1) + timedelta(days=2 * i + i % 4),
+            sample_size=None if i % 5 == 0 else 400 + 37 * i,
+            party_vi={"R": 30.0 + i % 7, "B": 0.5 + i % 3} if i % 6 else {"R": 99.7},
+        )
+        for i in range(40)
+    ]
+    as_of = float((date(2024, 1, 1) + timedelta(days=60)).toordinal())
+    expected = {}
+    for party in ("R", "B"):
+        obs = [
+            Observation(
+                float(p.midpoint.toordinal()),
+                p.party_vi[party],
+                share_variance(p.party_vi[party], p.sample_size),
+                p.pollster,
+            )
+            for p in polls
+            if party in p.party_vi and p.fieldwork_end.toordinal() <= as_of
+        ]
+        expected[party] = recency_weighted_mean(obs, as_of_day=as_of, half_life_days=30.0)
+    got = party_average(polls, as_of)
+    assert got.keys() == expected.keys()
+    for party, value in expected.items():
+        assert math.isclose(got[party], value, rel_tol=1e-12)
+    assert party_average(polls, float(date(2023, 1, 1).toordinal())) == {}

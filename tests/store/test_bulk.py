@@ -74,6 +74,33 @@ def test_a_large_batch_round_trips_exactly_in_fieldwork_order(store) -> None:
     assert back[0].first_round["bob"] == 0.1 + 0.2  # not rounded on the way through
 
 
+def test_read_polls_are_whole_poll_objects_with_transfers_in_canonical_order(store) -> None:
+    """list_polls builds its polls without Poll.__init__: every field is set, and __post_init__'s order holds."""
+    sessions, cid = store
+    poll = replace(
+        _many(1)[0],
+        transfers=(TransferObservation("cat", "bob", 30.0), TransferObservation("bob", "ann", 10.0)),
+        published=date(2020, 1, 9),
+    )
+    with sessions.begin() as s:
+        (pid,) = repo.add_polls(s, cid, [poll])
+        # stored in the other order, as another writer might have left them
+        s.execute(TransferRow.__table__.delete())
+        s.execute(
+            TransferRow.__table__.insert(),
+            [
+                {"poll_id": pid, "from_code": "cat", "to_code": "bob", "share": 30.0},
+                {"poll_id": pid, "from_code": "bob", "to_code": "ann", "share": 10.0},
+            ],
+        )
+    with sessions() as s:
+        (back,) = repo.list_polls(s, cid)
+    built = replace(poll, id=pid)
+    assert vars(back) == vars(built)
+    assert [t.from_candidate for t in back.transfers] == ["bob", "cat"]
+    assert type(back.fieldwork_start) is date and type(back.published) is date
+
+
 def test_list_polls_by_ids_and_since(store) -> None:
     sessions, cid = store
     polls = _many(700)

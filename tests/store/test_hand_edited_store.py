@@ -39,6 +39,16 @@ def _edit(path: Path, sql: str) -> None:
         ("UPDATE contest SET system = 'bogus'", "contest #1: system 'bogus' is not a counting system"),
         ("UPDATE contest SET election_date = 'x'", "contest #1: election_date 'x' is not a date"),
         ("UPDATE official_result SET result_json = 'not json'", "official_result #1: result_json is not JSON"),
+        ("UPDATE question_share SET share = 'x' WHERE id = 1", "question_share #1: share 'x' is not a number"),
+        ("UPDATE transfer_matrix_row SET to_a = 250 WHERE id = 1", "transfer_matrix_row #1: to_a 250 is outside 0-100"),
+        (
+            "UPDATE poll_notice SET fieldwork_end = '9999-12-31' WHERE id = 1",
+            "poll_notice #1: fieldwork_end 9999-12-31 is more",
+        ),
+        (
+            "UPDATE poll_notice SET fieldwork_start = 'soon' WHERE id = 1",
+            "poll_notice #1: fieldwork_start 'soon' is not a date",
+        ),
     ],
 )
 def test_a_value_edited_outside_warroom_is_named_at_open(tmp_path: Path, sql: str, words: str) -> None:

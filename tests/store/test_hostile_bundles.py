@@ -122,3 +122,44 @@ def test_the_app_refuses_a_direction_override_in_a_scenario_name_too() -> None:
     assert "direction" in (scenario_name_problem("x\u2066y") or "")
     assert "control characters" in (scenario_name_problem("a\nb") or "")
     assert "at most 120" in (scenario_name_problem("x" * 121) or "")
+
+
+# --- a two-round campaign's part of a bundle ----------------------------------------------------------------------
+
+
+def _two_round_bundle(tmp_path: Path) -> tuple[dict[str, Any], Engine, sessionmaker[Session]]:
+    from tests.store.test_questions import H1, M1, TWO, _notice
+    from warroom.store.questions import add_campaign
+
+    engine_a, a = _open(str(tmp_path / "a.sqlite3"))
+    with a.begin() as s:
+        cid = repo.add_contest(s, TWO)
+        add_campaign(s, cid, [_notice(hyps=(H1,), runs=(M1,))])
+    with a() as s:
+        bundle = store.export_bundle(s, cid)
+    engine_a.dispose()
+    engine_b, b = _open(str(tmp_path / "b.sqlite3"))
+    return bundle, engine_b, b
+
+
+@pytest.mark.parametrize(("start", "end"), [("9999-12-30", "9999-12-31"), ("0001-01-01", "0001-01-02")])
+def test_a_two_round_notice_dated_centuries_from_the_election_is_refused(tmp_path: Path, start: str, end: str) -> None:
+    """A bundle's two-round notice dated 9999 was stored, and `average` on that contest never finished (killed
+    after 150 s): the same date window as every other poll."""
+    bundle, engine, sessions = _two_round_bundle(tmp_path)
+    bundle["two_round"]["notices"][0] |= {"fieldwork_start": start, "fieldwork_end": end}
+    with pytest.raises(store.ContestError, match="impossible date for this contest"), sessions.begin() as s:
+        store.import_bundle(s, store.read_bundle(json.dumps(bundle)))
+    with sessions() as s:
+        assert store.list_contests(s) == []
+    engine.dispose()
+
+
+@pytest.mark.parametrize("field", ["pollster", "client", "population", "source"])
+def test_a_two_round_notice_text_of_the_wrong_kind_is_refused(tmp_path: Path, field: str) -> None:
+    """A pollster written as a JSON object was stored as the text "{'a': 1}"."""
+    bundle, engine, _sessions = _two_round_bundle(tmp_path)
+    bundle["two_round"]["notices"][0][field] = {"a": 1}
+    with pytest.raises(store.ContestError, match=rf"two_round\.notices\[1\]: {field} must be text"):
+        store.read_bundle(json.dumps(bundle))
+    engine.dispose()

@@ -167,8 +167,10 @@ def test_upgrade_from_0004_keeps_single_question_polls_working(store_url: str) -
         assert repo.list_polls(s, cid) == before and len(before) == 3
     with pytest.raises(repo.DuplicatePollError), sessions.begin() as s:
         repo.add_polls(s, cid, [replace(polls[0], id=None)])
+    # Dated within the toy race's window (a year after its election at most), as every poll must be.
+    notice = replace(_notice(hyps=(H1,)), fieldwork_start=date(2024, 3, 20), fieldwork_end=date(2024, 3, 21))
     with sessions.begin() as s:
-        add_campaign(s, cid, [_notice(hyps=(H1,))])
+        add_campaign(s, cid, [notice])
     with sessions() as s:
         assert len(load_campaign(s, cid).notices) == 1 and repo.list_polls(s, cid) == before
     engine.dispose()

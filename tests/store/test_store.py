@@ -156,3 +156,35 @@ def test_upgrade_from_an_older_schema_keeps_data_and_backs_up_first(tmp_path: Pa
     old.close()
     assert upgrade(engine, backup_dir=tmp_path / "backups") is None  # already current: no second backup
     engine.dispose()
+
+
+def test_the_migration_scripts_read_without_alembic_say_what_alembic_says() -> None:
+    from alembic.script import ScriptDirectory
+
+    from warroom.store import db
+
+    script = ScriptDirectory.from_config(db._alembic_config(None))
+    assert db.head_revision() == script.get_current_head()
+    assert db.known_revisions() == {rev.revision for rev in script.walk_revisions()}
+    assert db._script_revisions() == {rev.revision: rev.down_revision for rev in script.walk_revisions()}
+
+
+def test_a_store_at_head_opens_without_importing_alembic(tmp_path: Path) -> None:
+    """Opening an up-to-date store (every start but the first) never imports Alembic: a fifth of a cold start."""
+    import subprocess
+    import sys
+
+    store = tmp_path / "polls.sqlite3"
+    engine, _ = _open(str(store))
+    engine.dispose()
+    code = (
+        "import sys\n"
+        "from warroom.bootstrap import open_store\n"
+        f"opened = open_store({str(store)!r}, backup_dir=None)\n"
+        "opened.close()\n"
+        "print(sorted(m for m in sys.modules if m == 'alembic' or m.startswith('alembic.')))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

@@ -190,3 +190,51 @@ def test_a_thousand_pollsters_do_not_swell_the_key(qtbot) -> None:
     legend = panel.legends()["lead1"]
     assert len(legend.items) == charts_module.MAX_POLLSTER_KEYS + 1  # the named ones and "and more"
     assert len(panel._pollster_symbol) == 300  # every pollster still has its symbol for hovering
+
+
+def test_a_new_poll_is_drawn_at_once_and_its_average_finds_it_already_there(qtbot) -> None:
+    """Issue 15: the point goes in before the (worker-thread) average lands, only the changed points are
+    touched, and the average's redraw then finds them in the same order (nothing drawn twice)."""
+    from dataclasses import replace
+
+    from tests.conftest import TOY
+    from tests.ui.conftest import toy_polls
+    from warroom.core.pipeline import compute_averages
+    from warroom.services.poll_service import PollChange
+    from warroom.ui.charts import ChartPanel
+
+    polls = [replace(p, id=i + 1) for i, p in enumerate(toy_polls(40))]
+    panel = ChartPanel()
+    qtbot.addWidget(panel)
+    panel.set_contest(TOY)
+    before = compute_averages(polls, TOY)
+    panel.show_data(polls, before)
+    curve = panel.curve_data("ann")
+    # a poll ending on the same day as another (ties in x are ordered by id) and one that replaces poll 3
+    last = polls[-1]
+    new = replace(last, id=99, pollster="Newcomer", first_round={"ann": 61.0, "bob": 30.0, "cat": 9.0})
+    edited = replace(polls[2], first_round={"ann": 20.0, "bob": 50.0, "cat": 30.0})
+    after_polls = [edited if p.id == 3 else p for p in polls] + [new]
+    by_id = {p.id: p for p in after_polls}
+    panel.show_polls(PollChange(added=(99,), updated=(3,)), by_id)
+    x, y, ids = panel.point_data("ann")
+    assert 99 in ids and y[list(ids).index(99)] == 61.0 and y[list(ids).index(3)] == 20.0
+    assert len(ids) == 41 and np.all(np.diff(x) >= 0)
+    np.testing.assert_array_equal(panel.curve_data("ann")[0], curve[0])  # the old line stays until the new one
+    _lead_x, lead_y, lead_ids = panel.point_data("lead1")
+    assert lead_y[list(lead_ids).index(99)] == pytest.approx(31.0)  # the current pair's lead, ann minus bob
+    drawn = [panel.point_data(k) for k in ("ann", "bob", "cat", "lead1")]
+    calls = []
+    layer = panel._first["ann"].layer
+    original = layer.item.setData
+    layer.item.setData = lambda *a, **k: (calls.append(1), original(*a, **k))  # type: ignore[method-assign]
+    panel.show_data(after_polls, compute_averages(after_polls, TOY))
+    assert calls == []  # found as drawn: the average's redraw left the points alone
+    for key, (x0, y0, i0) in zip(("ann", "bob", "cat", "lead1"), drawn, strict=True):
+        x1, y1, i1 = panel.point_data(key)
+        np.testing.assert_array_equal(x1, x0)
+        np.testing.assert_array_equal(i1, i0)
+        np.testing.assert_array_equal(y1, y0)
+    # and a removal takes the points out at once
+    panel.show_polls(PollChange(removed=(99,)), {k: v for k, v in by_id.items() if k != 99})
+    assert 99 not in panel.point_data("ann")[2] and 99 not in panel.point_data("lead1")[2]

@@ -20,13 +20,14 @@ from warroom.core.contestfile import (
     contest_to_toml,
     parse_contest_file,
 )
-from warroom.core.count import CountResult
 from warroom.core.two_round_pipeline import Campaign
 from warroom.core.types import EXHAUSTED, Contest, OfficialResult
 from warroom.paths import write_private_atomic
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
+
+    from warroom.core.count import CountResult
 
 
 def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:

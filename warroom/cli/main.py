@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO, cast
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from warroom import __version__
 from warroom.cli import contest as contest_cli
@@ -28,23 +28,44 @@ from warroom.cli.common import (
     refuse_the_store,
     table,
 )
-from warroom.core.count import CountError, CountRules, Overvote, count_ballots
-from warroom.core.csvformat import CsvFormatError, parse_ballot_file, parse_polls_csv, polls_to_csv
 from warroom.core.types import EXHAUSTED, Contest, CountingSystem, Poll
 from warroom.paths import AppFolderError, write_private_atomic
 from warroom.store.errors import StoreError
+
+if TYPE_CHECKING:
+    from warroom.core.count import CountRules
+
+
+def _store(text: str) -> str:
+    """--db's value: never blank, which would otherwise mean the default store (an unset "$TEAM_DB" in a
+    script would send its writes to the user's own store without a word)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("is empty: give a SQLite file or a database URL (or leave --db out)")
+    return text
+
+
+def _contest_name(text: str) -> str:
+    """--contest's value: never blank, which would otherwise mean the most recent contest (an unset "$RACE")."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("is empty: give the contest's name (or leave --contest out)")
+    return text
 
 
 def _common_options(parser: argparse.ArgumentParser, *, after_verb: bool) -> None:
     """The options every verb takes. Accepted before or after the verb (like git, pip or alembic): after the
     verb they default to SUPPRESS, so a value given before it is not reset."""
     default: dict[str, Any] = {"default": argparse.SUPPRESS} if after_verb else {}
-    parser.add_argument("--db", metavar="PATH|URL", help="poll store: a SQLite file or any SQLAlchemy URL", **default)
+    parser.add_argument(
+        "--db", type=_store, metavar="PATH|URL", help="poll store: a SQLite file or any SQLAlchemy URL", **default
+    )
     parser.add_argument(
         "--data-dir", type=Path, help="keep all state (store, settings, backups) under this folder", **default
     )
     parser.add_argument(
-        "--contest", help="contest name (default: your most recent one, else the London demo)", **default
+        "--contest",
+        type=_contest_name,
+        help="contest name (default: your most recent one, else the London demo)",
+        **default,
     )
     json_default: dict[str, Any] = {"default": argparse.SUPPRESS} if after_verb else {"default": False}
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table", **json_default)
@@ -249,6 +270,14 @@ MAX_INPUT_BYTES = 2 * 1024**3
 
 def _read_text(path: Path) -> str:
     data = read_cli_file(path, max_bytes=MAX_INPUT_BYTES)
+    for bom, name in (
+        (b"\xff\xfe\x00\x00", "UTF-32"),
+        (b"\x00\x00\xfe\xff", "UTF-32"),
+        (b"\xff\xfe", "UTF-16"),
+        (b"\xfe\xff", "UTF-16"),
+    ):
+        if data.startswith(bom):  # Excel's "Unicode Text": would otherwise read as cp1252 full of NULs, "binary"
+            raise CliError(f"{path}: {name} text; save it as CSV UTF-8 (Excel: Save as > CSV UTF-8) and import that")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -260,6 +289,7 @@ def _read_text(path: Path) -> str:
 
 def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     from warroom.cli import two_round
+    from warroom.core.csvformat import CsvFormatError, parse_polls_csv
     from warroom.store import polls as repo
     from warroom.store.db import translated
 
@@ -321,6 +351,8 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
         return contest_cli.cmd_export_bundle(args, out)
     if args.file is None:
         raise CliError("give the CSV file to write, or --bundle FILE for the whole campaign")
+    from warroom.core.csvformat import polls_to_csv
+
     refuse_the_store(args, args.file)
     contest, polls = _contest_and_polls(args)
     if contest.system == CountingSystem.TWO_ROUND:
@@ -345,6 +377,8 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
 
 def _count_rules(args: argparse.Namespace) -> CountRules:
     """The system's usual rules with the options given on the command line."""
+    from warroom.core.count import CountRules, Overvote
+
     rules = CountRules.for_system(args.system)
     changes: dict[str, Any] = {}
     if args.max_rankings is not None:
@@ -366,6 +400,10 @@ def _count_rules(args: argparse.Namespace) -> CountRules:
 
 
 def cmd_count(args: argparse.Namespace, out: TextIO) -> int:
+    # The counting and CSV modules are imported by the verbs that use them, not by every start of the app.
+    from warroom.core.count import CountError, count_ballots
+    from warroom.core.csvformat import CsvFormatError, parse_ballot_file
+
     rules = _count_rules(args)
     try:
         if not stat.S_ISREG(os.stat(args.file).st_mode):  # a FIFO or device would hang or never end

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from datetime import date
@@ -9,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from warroom.core.averaging import Observation, PollAverages, recency_weighted_mean, share_variance
+from warroom.core.averaging import DEFAULT_SAMPLE, NONSAMPLING_VAR, PollAverages
 from warroom.core.runoff import Split
 from warroom.core.scenario import Baseline, Destination, DragSource, Scenario, default_splits
 from warroom.core.types import Contest, Poll
@@ -23,19 +24,37 @@ def display_names(contest: Contest) -> dict[str, str]:
 
 
 def party_average(polls: Sequence[Poll], as_of_day: float) -> dict[str, float]:
-    """Party voting intention: a recency-weighted mean of the polls that publish it (no look-ahead)."""
-    by_party: dict[str, list[Observation]] = {}
+    """Party voting intention: a recency-weighted mean of the polls that publish it (no look-ahead).
+
+    recency_weighted_mean (30-day half-life) over each party's figures, as arrays: this runs on every scenario
+    rebuild, and one Observation per figure took 80-200 ms at 10,000 polls (issue 15).
+    """
+    rows: dict[str, tuple[list[float], list[float], list[float]]] = {}
     for p in polls:
-        if p.fieldwork_end.toordinal() > as_of_day:
+        vi = p.party_vi
+        if not vi:
             continue
-        day = float(p.midpoint.toordinal())
-        for party, share in p.party_vi.items():
-            by_party.setdefault(party, []).append(
-                Observation(day, share, share_variance(share, p.sample_size), p.pollster)
-            )
-    return {
-        party: recency_weighted_mean(obs, as_of_day=as_of_day, half_life_days=30.0) for party, obs in by_party.items()
-    }
+        start, end = p.fieldwork_start.toordinal(), p.fieldwork_end.toordinal()
+        if end > as_of_day:
+            continue
+        day = float(start + (end - start) // 2)  # Poll.midpoint, as an ordinal
+        n = DEFAULT_SAMPLE if p.sample_size is None else float(p.sample_size)
+        for party, share in vi.items():
+            found = rows.get(party)
+            if found is None:
+                found = rows[party] = ([], [], [])
+            found[0].append(day)
+            found[1].append(share)
+            found[2].append(n)
+    out: dict[str, float] = {}
+    for party, (days, shares, sizes) in rows.items():
+        value = np.asarray(shares, dtype=float)
+        frac = np.clip(value / 100.0, 0.01, 0.99)
+        variance = 1e4 * frac * (1.0 - frac) / np.maximum(np.asarray(sizes), 1.0)  # share_variance, vectorised
+        w = 0.5 ** ((as_of_day - np.asarray(days)) / 30.0) / (variance + NONSAMPLING_VAR)
+        den = float(w.sum())
+        out[party] = float((w * value).sum()) / den if den else math.nan
+    return out
 
 
 def baseline_from_average(

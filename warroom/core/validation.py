@@ -62,7 +62,11 @@ def _check_shares(name: str, shares: Mapping[str, float], known: Iterable[str], 
 
 def poll_date_window(contest: Contest) -> tuple[date, date]:
     """The earliest and latest dates a poll for `contest` may carry (see LATEST_AFTER_ELECTION)."""
-    election = contest.election_date
+    return date_window(contest.election_date)
+
+
+def date_window(election: date) -> tuple[date, date]:
+    """The earliest and latest dates a poll of a race held on `election` may carry (see LATEST_AFTER_ELECTION)."""
     earliest = election - EARLIEST_BEFORE_ELECTION if election.toordinal() > EARLIEST_BEFORE_ELECTION.days else date.min
     latest = election + LATEST_AFTER_ELECTION if election <= date.max - LATEST_AFTER_ELECTION else date.max
     return earliest, latest

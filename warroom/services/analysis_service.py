@@ -1,15 +1,28 @@
-"""AverageController: recomputes the poll average whenever the polls change, coalesced to one run per turn."""
+"""AverageController: recomputes the poll average whenever the polls change, coalesced to one run per turn.
+
+A big contest is averaged on a worker thread: the old average stays on screen (and the new poll's point is
+drawn at once by the charts) until the new one lands, so adding a poll to 10,000 never freezes the window.
+"""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from warroom.core.averaging import ColumnBuilder, PollAverages
 from warroom.core.forecast import ForecastErrors
 from warroom.core.pipeline import OddsModel, PriorSource, compute_averages
 from warroom.core.types import Contest, Poll
+
+BACKGROUND_FROM = 2_000
+"""Polls from which a recompute runs on the worker thread. Below it the average takes a few milliseconds and
+lands in the same turn (no flicker of an old line); at 10,000 it takes 30-90 ms on a two-core laptop, more
+than a 60 Hz frame (benchmarks/bench_scale.py)."""
+
+_Outcome = tuple[PollAverages | None, str | None]  # the averages, or None and the failure message
 
 
 class AverageController(QObject):
@@ -22,8 +35,15 @@ class AverageController(QObject):
 
     averages_ready = Signal(object, object)
     average_failed = Signal(str)
+    _landed = Signal(int, object, object, object)  # job number, polls, priors, outcome (from the worker)
 
-    def __init__(self, parent: QObject | None = None, *, errors: ForecastErrors | None = None) -> None:
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        *,
+        errors: ForecastErrors | None = None,
+        background_from: int = BACKGROUND_FROM,
+    ) -> None:
         super().__init__(parent)
         self._errors = errors  # the historical error table: with it, the averages carry their forecast bands
         self._odds: OddsModel | None = None
@@ -35,12 +55,29 @@ class AverageController(QObject):
         self._polls: list[Poll] = []
         self.averages: PollAverages | None = None
         self.priors: PriorSource | None = None  # default splits for implied runoffs, from a past count
+        self._background_from = background_from
+        self._worker: ThreadPoolExecutor | None = None  # one thread, made on first use
+        self._job: Future[None] | None = None
+        self._job_number = 0  # the landing of any older job is ignored
+        self._again = False  # the polls changed while a job ran: start another when it lands
+        self._landed.connect(self._on_landed, Qt.ConnectionType.QueuedConnection)
         self._pending = QTimer(self)
         self._pending.setSingleShot(True)
         self._pending.setInterval(0)  # coalesce a burst of changes into one recompute, same frame
-        self._pending.timeout.connect(self.recompute)
+        self._pending.timeout.connect(self._start)
+
+    @property
+    def background_from(self) -> int:
+        """Polls from which recomputes run on the worker thread."""
+        return self._background_from
+
+    @property
+    def busy(self) -> bool:
+        """A recompute is running on the worker thread (the averages shown are the previous ones)."""
+        return self._job is not None
 
     def set_contest(self, contest: Contest) -> None:
+        self._settle()
         self._contest = contest
         self._polls = []
         self.averages = None
@@ -64,28 +101,104 @@ class AverageController(QObject):
         self._pending.start()
 
     def recompute(self) -> None:
+        """Recompute now, on this thread (a job still running is waited for and its result dropped)."""
         self._pending.stop()
-        contest = self._contest
-        if contest is None:
+        self._settle()
+        if self._contest is None or self._reuse():
             return
+        self._publish(self._polls, self.priors, self._compute(self._polls, self.priors))
+
+    def is_current(self, polls: Sequence[Poll], averages: PollAverages | None) -> bool:
+        """True while (polls, averages) from averages_ready are still the latest (for a listener called later)."""
+        last = self._last
+        return averages is self.averages and (last is None or last[0] is polls or averages is None)
+
+    def wait(self, timeout_ms: int = 5000) -> bool:
+        """Block until no job runs and its averages are published (for scripts and tests); False on timeout."""
+        job = self._job
+        if job is not None:
+            job.result(timeout=timeout_ms / 1000.0)
+            from PySide6.QtCore import QCoreApplication
+
+            QCoreApplication.sendPostedEvents(self)  # deliver the landing now
+        return self._job is None
+
+    # --- private --------------------------------------------------------------------------------------------
+
+    def _start(self) -> None:
+        if self._contest is None:
+            return
+        if len(self._polls) < self._background_from:
+            self.recompute()
+            return
+        if self._job is not None:
+            self._again = True  # the running job's result would be stale: run again when it lands
+            return
+        if self._reuse():
+            return
+        self._job_number += 1
+        number, polls, priors = self._job_number, self._polls, self.priors
+        if self._worker is None:
+            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warroom-average")
+
+        def job() -> None:
+            outcome = self._compute(polls, priors)
+            with contextlib.suppress(RuntimeError):  # the controller was deleted meanwhile (the app closed)
+                self._landed.emit(number, polls, priors, outcome)
+
+        self._job = self._worker.submit(job)
+
+    def _on_landed(self, number: int, polls: list[Poll], priors: object, outcome: _Outcome) -> None:
+        if number != self._job_number:
+            return  # superseded (another contest opened, or a synchronous recompute took over)
+        self._job = None
+        if self._again:
+            self._again = False
+            if polls is not self._polls or priors is not self.priors:
+                self._start()  # the old average stays on screen until the fresh one lands
+                return
+        self._publish(polls, priors, outcome)
+
+    def _settle(self) -> None:
+        """Let a running job finish and drop its result (it uses the column cache, which is not thread-safe)."""
+        job = self._job
+        if job is not None:
+            job.result()
+            self._job = None
+            self._job_number += 1
+            self._again = False
+
+    def _reuse(self) -> bool:
+        """Publish the last averages again when they were computed from these very poll objects and priors."""
+        last = self._last
+        if (
+            last is not None
+            and last[1] is self.priors
+            and len(last[0]) == len(self._polls)
+            and all(p is q for p, q in zip(last[0], self._polls, strict=True))
+        ):
+            self.averages = last[2]
+            self.averages_ready.emit(self._polls, self.averages)
+            return True
+        return False
+
+    def _compute(self, polls: list[Poll], priors: PriorSource | None) -> _Outcome:
+        """The averages of `polls` (any thread: only this call touches the column cache while it runs)."""
+        contest = self._contest
+        assert contest is not None
         try:
-            last = self._last
-            same = (
-                last is not None
-                and last[1] is self.priors
-                and len(last[0]) == len(self._polls)
-                and all(p is q for p, q in zip(last[0], self._polls, strict=True))
-            )
-            if same and last is not None:
-                self.averages = last[2]
-            else:
-                self.averages = compute_averages(
-                    self._polls, contest, columns=self._columns, priors=self.priors, odds=self._odds
-                )
-            self._last = (self._polls, self.priors, self.averages)
-            if contest.id is not None:
-                self._by_contest[contest.id] = (contest, self._columns, self._last)
+            return compute_averages(polls, contest, columns=self._columns, priors=priors, odds=self._odds), None
         except (ValueError, KeyError) as exc:
-            self.averages = None
-            self.average_failed.emit(f"The poll average could not be computed: {exc}")
-        self.averages_ready.emit(self._polls, self.averages)
+            return None, f"The poll average could not be computed: {exc}"
+
+    def _publish(self, polls: list[Poll], priors: object, outcome: _Outcome) -> None:
+        averages, failure = outcome
+        self.averages = averages
+        contest = self._contest
+        if failure is None:
+            self._last = (polls, priors, averages)
+            if contest is not None and contest.id is not None:
+                self._by_contest[contest.id] = (contest, self._columns, self._last)
+        else:
+            self.average_failed.emit(failure)
+        self.averages_ready.emit(polls, averages)

@@ -17,10 +17,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError, SQLAlchemyError
@@ -224,8 +220,41 @@ def _refuse_unknown(revisions: list[str], where: str) -> None:
 @functools.cache
 def known_revisions() -> frozenset[str]:
     """Every schema revision this version can upgrade from."""
-    script = ScriptDirectory.from_config(_alembic_config(None))
-    return frozenset(rev.revision for rev in script.walk_revisions())
+    try:
+        return frozenset(_script_revisions())
+    except ValueError:
+        from alembic.script import ScriptDirectory
+
+        return frozenset(rev.revision for rev in ScriptDirectory.from_config(_alembic_config(None)).walk_revisions())
+
+
+_REVISION_LINE = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*(None|['\"]([^'\"]+)['\"])\s*$", re.MULTILINE)
+
+
+@functools.cache
+def _script_revisions() -> dict[str, str | None]:
+    """revision -> down_revision of every migration script, read from the files' own assignment lines.
+
+    Alembic would give the same (tests/store/test_store.py checks it does) but importing it costs a fifth of
+    a cold start (issue 15), and a store already at head needs nothing more than these names. A script this
+    reading cannot make sense of sends the caller to Alembic instead (ValueError)."""
+    found: dict[str, str | None] = {}
+    for path in sorted((MIGRATIONS / "versions").glob("*.py")):
+        if path.name.startswith("__"):
+            continue
+        names = {key: value for key, _raw, value in _REVISION_LINE.findall(path.read_text(encoding="utf-8"))}
+        if "revision" not in names or not names["revision"]:
+            raise ValueError(f"{path.name}: no plain 'revision = \"...\"' line")
+        found[names["revision"]] = names.get("down_revision") or None
+    return found
+
+
+def _alembic_head() -> str:
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(_alembic_config(None)).get_current_head()
+    assert head is not None
+    return head
 
 
 def _create_private(path: Path) -> None:
@@ -350,18 +379,24 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def _alembic_config(connection: Any) -> Config:
+def _alembic_config(connection: Any) -> Any:
+    from alembic.config import Config  # only when a migration runs (see _script_revisions)
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["connection"] = connection
     return cfg
 
 
+@functools.cache
 def head_revision() -> str:
-    script = ScriptDirectory.from_config(_alembic_config(None))
-    head = script.get_current_head()
-    assert head is not None
-    return head
+    """The newest schema revision (read from the migration scripts; Alembic if they do not say it plainly)."""
+    try:
+        scripts = _script_revisions()
+    except ValueError:
+        return _alembic_head()
+    heads = set(scripts) - {down for down in scripts.values() if down is not None}
+    return heads.pop() if len(heads) == 1 else _alembic_head()
 
 
 _WRITE_LOCK = "warroom_write_lock"
@@ -392,8 +427,21 @@ def write_locked(engine: Engine, *, lock_timeout_ms: int = PG_LOCK_TIMEOUT_MS) -
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The schema revision stored in the store (None: not set up), read with plain SQL (no Alembic import)."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        return _stored_revision(conn)
+
+
+def _stored_revision(conn: Connection) -> str | None:
+    """What Alembic's MigrationContext.get_current_revision() answers, for a store with one branch."""
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    rows = [str(row[0]) for row in conn.execute(text("SELECT version_num FROM alembic_version"))]
+    if len(rows) > 1:
+        raise StoreError(
+            f"this poll store records several schema revisions at once ({', '.join(sorted(rows))})", kind="newer"
+        )
+    return rows[0] if rows else None
 
 
 _STAMP = r"\d{8}-\d{6}-\d{6}"
@@ -521,11 +569,13 @@ def upgrade(engine: Engine, *, backup_dir: Path | None = None) -> str | None:
                 ) from exc
         with write_locked(engine) as conn:
             # Another instance may have migrated while this one waited for the lock: look again.
-            current = MigrationContext.configure(conn).get_current_revision()
+            current = _stored_revision(conn)
             if current == head:
                 return str(backup) if backup else None
             if current is not None:
                 _refuse_unknown([current], display_target(engine))
+            from alembic import command  # a migration to run: only now is Alembic needed
+
             command.upgrade(_alembic_config(conn), "head")
     except SQLAlchemyError as exc:
         raise translate(exc, engine) from exc
@@ -585,6 +635,18 @@ _DATE_COLUMNS = (
     ("contest", "election_date", False),
     ("contest", "second_round_date", True),
     ("annotation", "day", False),
+    ("poll_notice", "fieldwork_start", False),
+    ("poll_notice", "fieldwork_end", False),
+    ("transfer_matrix", "fieldwork_start", False),
+    ("transfer_matrix", "fieldwork_end", False),
+)
+_SHARE_COLUMNS = (
+    ("poll_figure", "share"),
+    ("transfer_split", "share"),
+    ("question_share", "share"),
+    ("transfer_matrix_row", "to_a"),
+    ("transfer_matrix_row", "to_b"),
+    ("transfer_matrix_row", "neither"),
 )
 _TEXT_COLUMNS = (
     ("poll", ("pollster", "client", "method", "source_url", "notes")),
@@ -621,17 +683,18 @@ def hand_edits(engine: Engine, *, limit: int = 10) -> list[str]:
             (table, column, f"{null_ok}(typeof({column}) != 'text' OR date({column}) IS NULL OR date({column}) != {column})", "is not a date")
         )  # fmt: skip
     rules.append(("poll", "sample_size", "typeof(sample_size) NOT IN ('integer', 'null')", "is not a whole number"))
-    for table in ("poll_figure", "transfer_split"):
-        rules.append((table, "share", "typeof(share) NOT IN ('integer', 'real')", "is not a number"))
-        rules.append((table, "share", "typeof(share) IN ('integer', 'real') AND (share < 0 OR share > 100)", "is outside 0-100"))  # fmt: skip
+    rules.append(("poll_notice", "sample_size", "typeof(sample_size) NOT IN ('integer', 'null')", "is not a whole number"))  # fmt: skip
+    for table, c in _SHARE_COLUMNS:
+        rules.append((table, c, f"typeof({c}) NOT IN ('integer', 'real')", "is not a number"))
+        rules.append((table, c, f"typeof({c}) IN ('integer', 'real') AND ({c} < 0 OR {c} > 100)", "is outside 0-100"))
     for table, columns in _TEXT_COLUMNS:
         rules += [(table, c, f"{c} IS NOT NULL AND typeof({c}) != 'text'", "is not text") for c in columns]
     systems = ", ".join(f"'{s.value}'" for s in CountingSystem)
     rules.append(("contest", "system", f"typeof(system) = 'text' AND system NOT IN ({systems})", "is not a counting system"))  # fmt: skip
     late, early = LATEST_AFTER_ELECTION.days, EARLIEST_BEFORE_ELECTION.days
-    window = (  # a poll's dates against its contest's: one join
+    window = (  # a poll's (or a two-round notice's) dates against its contest's: one join each
         "SELECT p.id, p.fieldwork_start, p.fieldwork_end, julianday(c.election_date) - julianday(p.fieldwork_start), "
-        "julianday(p.fieldwork_end) - julianday(c.election_date) FROM poll p JOIN contest c ON c.id = p.contest_id "
+        "julianday(p.fieldwork_end) - julianday(c.election_date) FROM {table} p JOIN contest c ON c.id = p.contest_id "
         "WHERE date(c.election_date) = c.election_date AND ("
         f"(date(p.fieldwork_end) = p.fieldwork_end AND julianday(p.fieldwork_end) - julianday(c.election_date) > {late}) "
         f"OR (date(p.fieldwork_start) = p.fieldwork_start "
@@ -653,11 +716,12 @@ def hand_edits(engine: Engine, *, limit: int = 10) -> list[str]:
                     if row[1 + 2 * i]:
                         value = "" if words == "is not JSON" else f" {_shown(row[2 + 2 * i])}"
                         found.append(f"{table} #{row[0]}: {column}{value} {words}")
-        for rid, start, end, before, after in conn.exec_driver_sql(f"{window} LIMIT {limit}"):
-            if after is not None and after > late:
-                found.append(f"poll #{rid}: fieldwork_end {end} is more than a year after its contest's election")
-            if before is not None and before > early:
-                found.append(f"poll #{rid}: fieldwork_start {start} is more than ten years before its contest's election")  # fmt: skip
+        for table in ("poll", "poll_notice"):
+            for rid, start, end, before, after in conn.exec_driver_sql(f"{window.format(table=table)} LIMIT {limit}"):
+                if after is not None and after > late:
+                    found.append(f"{table} #{rid}: fieldwork_end {end} is more than a year after its contest's election")  # fmt: skip
+                if before is not None and before > early:
+                    found.append(f"{table} #{rid}: fieldwork_start {start} is more than ten years before its contest's election")  # fmt: skip
     return found[:limit]
 
 

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from warroom.core.france import Hypothesis, Matchup, PollNotice, RoundResult, TransferMatrix, TransferRow, name_key
 from warroom.core.two_round_pipeline import Campaign
+from warroom.core.validation import date_window
 from warroom.store.polls import _day, _gc_paused, _insert_plain, _raw_rows, bump_revision
 from warroom.store.schema import (
     ContestRow,
@@ -138,10 +139,24 @@ def _share_problem(where: str, value: float) -> str | None:
     return None
 
 
-def check_campaign(notices: Sequence[PollNotice], matrices: Sequence[TransferMatrix] = ()) -> list[str]:
-    """Every problem the store would have with these notices and matrices (empty: all can be stored)."""
+def check_campaign(
+    notices: Sequence[PollNotice], matrices: Sequence[TransferMatrix] = (), *, election: date | None = None
+) -> list[str]:
+    """Every problem the store would have with these notices and matrices (empty: all can be stored).
+
+    With `election`, every date must also lie in the window every poll of that race is held to
+    (core.validation.date_window): a notice dated 9999 would stretch the averages' daily grid for minutes."""
     problems: list[str] = []
     seen: dict[tuple[str, str, date, date], str] = {}
+    earliest, latest = date_window(election) if election is not None else (date.min, date.max)
+    dated = [(_where(n), n.fieldwork_start, n.fieldwork_end) for n in notices]
+    dated += [(f"matrix {m.institute} ({m.poll_id})", m.fieldwork_start, m.fieldwork_end) for m in matrices]
+    for where, start, end in dated:
+        if start < earliest or end > latest:
+            problems.append(
+                f"{where}: an impossible date for this contest (polls run from {earliest} to {latest}, "
+                "ten years before its election to a year after)"
+            )
     for n in notices:
         where = _where(n)
         for field, value in (
@@ -232,9 +247,10 @@ def add_campaign(
             matrix stored with other figures; nothing was written.
         KeyError: no such contest.
     """
-    if session.get(ContestRow, contest_id) is None:
+    row = session.get(ContestRow, contest_id)
+    if row is None:
         raise KeyError(f"no contest #{contest_id}")
-    problems = check_campaign(notices, matrices)
+    problems = check_campaign(notices, matrices, election=row.election_date)
     if problems:
         raise QuestionRejectedError(problems)
     bump_revision(session)
@@ -719,6 +735,20 @@ def _count(value: Any) -> int:
     return value
 
 
+class _WrongKind(ValueError):
+    """A bundle's field holds another JSON kind than its own (an object where text belongs)."""
+
+
+def _str(data: Mapping[str, Any], key: str, *, required: bool = False) -> str:
+    """A text field of a bundled notice: text (absent or null: empty), never an object or number made text."""
+    value = data[key] if required else data.get(key)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str):
+        raise _WrongKind(f"{key} must be text, not {type(value).__name__} {value!r:.40}")
+    return value
+
+
 def campaign_from_dict(data: Any) -> Campaign:
     """The campaign a bundle carries; ValueError naming the part ("two_round.notices[3]: ...") if unreadable.
     Values are checked again by add_campaign before anything is stored."""
@@ -729,13 +759,13 @@ def campaign_from_dict(data: Any) -> Campaign:
         try:
             notices.append(
                 PollNotice(
-                    id=str(n.get("id", "")),
-                    institute=str(n["pollster"]),
-                    client=str(n.get("client", "")),
+                    id=_str(n, "id"),
+                    institute=_str(n, "pollster", required=True),
+                    client=_str(n, "client"),
                     fieldwork_start=date.fromisoformat(n["fieldwork_start"]),
                     fieldwork_end=date.fromisoformat(n["fieldwork_end"]),
                     sample_size=None if n.get("sample_size") is None else _count(n["sample_size"]),
-                    population=str(n.get("population", "")),
+                    population=_str(n, "population"),
                     rolling=None if n.get("rolling") is None else bool(n["rolling"]),
                     hypotheses=tuple(
                         Hypothesis(
@@ -756,9 +786,11 @@ def campaign_from_dict(data: Any) -> Campaign:
                         )
                         for m in n.get("matchups", [])
                     ),
-                    source=str(n.get("source", "")),
+                    source=_str(n, "source"),
                 )
             )
+        except _WrongKind as exc:
+            raise ValueError(f"two_round.notices[{i}]: {exc!s}") from None
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ValueError(f"two_round.notices[{i}]: {exc!s} is missing or unreadable") from None
     matrices: list[TransferMatrix] = []

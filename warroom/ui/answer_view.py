@@ -16,7 +16,7 @@ from warroom.core.averaging import PollAverages
 from warroom.core.forecast import chance_text
 from warroom.core.pipeline import ProjectionView
 from warroom.core.types import Poll
-from warroom.ui.charts import DateAxis, day_to_epoch
+from warroom.ui.charts import DateAxis, PointLayer, day_to_epoch
 from warroom.ui.protocols import ScenarioModel
 
 
@@ -50,9 +50,15 @@ class AnswerView(QWidget):
         self.band_low = pg.PlotDataItem(pen=pg.mkPen(None))
         self.band = pg.FillBetweenItem(self.band_high, self.band_low, brush=pg.mkBrush(128, 128, 128, 70))
         self.line = pg.PlotDataItem(pen=pg.mkPen("#D55E00", width=4))
-        self.points = pg.ScatterPlotItem(size=12, brush=pg.mkBrush("#D55E00"), pen=pg.mkPen(None))
-        for item in (self.band_high, self.band_low, self.band, self.line, self.points):
+        for item in (self.band_high, self.band_low, self.band, self.line):
             self.chart.addItem(item)
+        # Only the points in view go to the scatter item (a 100,000-poll contest has tens of thousands of runoff
+        # points; all of them took a second to hand over on every new average).
+        self.point_layer = PointLayer(
+            self.chart.getPlotItem(), size=12, brush=pg.mkBrush("#D55E00"), pen=pg.mkPen(None)
+        )
+        self.points = self.point_layer.item
+        self.points.setZValue(5)
         self.chart.addItem(pg.InfiniteLine(0, angle=0, pen=pg.mkPen("#888888", width=2, style=Qt.PenStyle.DashLine)))
         # Where this scenario puts the runoff, against where the polls have it.
         self.projected = pg.InfiniteLine(
@@ -94,7 +100,7 @@ class AnswerView(QWidget):
         if averages is None or averages.second_lead.empty:
             for item in (self.band_high, self.band_low, self.line):
                 item.setData([], [])
-            self.points.setData([], [])
+            self.point_layer.setData([], [])
             return
         lead = averages.second_lead
         x = day_to_epoch(lead.days)
@@ -102,7 +108,7 @@ class AnswerView(QWidget):
         self.band_low.setData(x, lead.lower)
         self.line.setData(x, lead.mean)
         obs = averages.second_lead_observed
-        self.points.setData(day_to_epoch(np.asarray(obs.day, dtype=float)), obs.value)
+        self.point_layer.setData(day_to_epoch(np.asarray(obs.day, dtype=float)), obs.value)
         name_a, name_b = averages.a, averages.b
         contest = self.model.contest
         if contest is not None:

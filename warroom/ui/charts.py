@@ -7,7 +7,7 @@ screen in the same frame without rebuilding anything.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -35,9 +35,12 @@ def day_to_epoch(day: float | np.ndarray) -> np.ndarray:
 
 def point_size(sample: np.ndarray) -> np.ndarray:
     """Marker diameter in pixels grows with the square root of the sample: area ~ information.
-    An unknown sample (NaN) is drawn at the size of a typical 1,000."""
+    An unknown sample (NaN) is drawn at the size of a typical 1,000.
+
+    Rounded to half a pixel: pyqtgraph renders one marker picture per (symbol, size, colour), and with sizes
+    on a continuum every pan of a 10,000-poll chart rendered a thousand new ones (a 150-350 ms stall)."""
     sample = np.nan_to_num(np.asarray(sample, dtype=float), nan=1000.0)
-    return np.clip(4.0 + np.sqrt(sample) / 6.0, 5.0, 16.0)
+    return np.round(2.0 * np.clip(4.0 + np.sqrt(sample) / 6.0, 5.0, 16.0)) / 2.0
 
 
 MAX_POLLSTER_KEYS = 12
@@ -269,6 +272,69 @@ class PointLayer:
     def get_data(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         return self._x, self._y, self._data
 
+    def detach(self) -> None:
+        """Stop following the view's range (the layer's item is being removed)."""
+        self._vb.sigXRangeChanged.disconnect(self._on_x_range_changed)
+
+    def same_as(self, x: np.ndarray, y: np.ndarray, size: np.ndarray, symbol: np.ndarray, data: np.ndarray) -> bool:
+        """True when setData(x, y, size, symbol, data, presorted=True) would change nothing (array comparisons)."""
+        return (
+            len(x) == len(self._x)
+            and np.array_equal(x, self._x)
+            and np.array_equal(y, self._y, equal_nan=True)
+            and self._data is not None
+            and np.array_equal(data, self._data)
+            and self._size is not None
+            and np.array_equal(size, self._size)
+            and self._symbol is not None
+            and np.array_equal(symbol, self._symbol)
+        )
+
+    def edit(
+        self,
+        drop: np.ndarray,
+        x: np.ndarray,
+        y: np.ndarray,
+        size: np.ndarray,
+        symbol: np.ndarray,
+        data: np.ndarray,
+    ) -> None:
+        """Take out the points whose data (poll id) is in `drop` and put in new ones at their place in (x, id)
+        order: what one added, edited or deleted poll changes, without sorting the others again. Only for a layer
+        fed with sizes, symbols and integer data (the charts' series, whose points are in that order)."""
+        changed = len(x) > 0
+        if len(drop) and self._data is not None and len(self._x):
+            keep = ~np.isin(self._data, drop)
+            changed = changed or not keep.all()
+            if not keep.all():
+                self._x, self._y, self._data = self._x[keep], self._y[keep], self._data[keep]
+                self._size = None if self._size is None else self._size[keep]
+                self._symbol = None if self._symbol is None else self._symbol[keep]
+        if len(x):
+            order = np.lexsort((data, x))
+            x, y, size, symbol, data = x[order], y[order], size[order], symbol[order], data[order]
+            if len(self._x) == 0:
+                self._x, self._y, self._size, self._symbol, self._data = x, y, size, symbol, data
+            elif len(x) > 64 or self._data is None or self._size is None or self._symbol is None:
+                # many new points (an import): all of them in order again, in one vectorised sort
+                data = np.concatenate([np.empty(0, dtype=np.int64) if self._data is None else self._data, data])
+                x = np.concatenate([self._x, x])
+                order = np.lexsort((data, x))
+                self._x, self._y, self._data = x[order], np.concatenate([self._y, y])[order], data[order]
+                self._size = None if self._size is None else np.concatenate([self._size, size])[order]
+                self._symbol = None if self._symbol is None else np.concatenate([self._symbol, symbol])[order]
+            else:
+                ids = self._data
+                lo, hi = np.searchsorted(self._x, x, side="left"), np.searchsorted(self._x, x, side="right")
+                # among points at the same x, by id (few new points: a loop over them is cheapest)
+                at = np.asarray([a + int(np.searchsorted(ids[a:b], d)) for a, b, d in zip(lo, hi, data, strict=True)])
+                self._x, self._y = np.insert(self._x, at, x), np.insert(self._y, at, y)
+                self._data = np.insert(self._data, at, data)
+                self._size = np.insert(self._size, at, size)
+                self._symbol = np.insert(self._symbol, at, symbol)
+        if changed:  # a series the poll has no figure for is left alone
+            self._refresh()
+
     def _on_x_range_changed(self, *_args: object) -> None:
         if len(self._x) > self.MAX_VISIBLE and self._window() != self._shown:
             self._refresh()  # only when the visible slice really changed: autorange echoes are free
@@ -310,6 +376,11 @@ def add_points_item(plot: pg.PlotItem, colour: str) -> PointLayer:
     return PointLayer(plot, pen=pg.mkPen(col, width=1.5), brush=pg.mkBrush(col.lighter(115)), size=7)
 
 
+def _band_path(x: np.ndarray, upper: np.ndarray, lower: np.ndarray) -> QPainterPath:
+    """One filled polygon: the upper edge out, the lower edge back."""
+    return pg.arrayToQPath(np.concatenate([x, x[::-1]]), np.concatenate([upper, lower[::-1]]))
+
+
 class _Series:
     """An average line, its band, and its poll points: created once, fed with setData."""
 
@@ -347,19 +418,69 @@ class _Series:
         self.points = self.layer.item
         self.points.setZValue(5)
         self.poll_ids = np.empty(0, dtype=np.int64)
+        # the whole average and forecast band; the items get the visible part (show_range)
+        self.x = self.mean = np.empty(0)
+        self._forecast_x = self._forecast_lower = self._forecast_upper = np.empty(0)
+        self._shown_average: tuple[int, int] | None = None
+        self._shown_forecast: tuple[int, int] | None = None
+        self._vb = plot.getViewBox()
+        self._vb.sigXRangeChanged.connect(self.show_range)
 
     def set_average(self, series: AverageSeries | None) -> None:
         if series is None or series.empty:
-            self.lower = self.upper = np.empty(0)
-            self.band.setPath(QPainterPath())
-            self.line.setData([], [])
-            return
-        x = day_to_epoch(series.days)
-        self.lower, self.upper = series.lower, series.upper
-        self.band.setPath(
-            pg.arrayToQPath(np.concatenate([x, x[::-1]]), np.concatenate([series.upper, series.lower[::-1]]))
-        )
-        self.line.setData(x, series.mean)
+            self.x = self.mean = self.lower = self.upper = np.empty(0)
+        else:
+            self.x, self.mean = day_to_epoch(series.days), np.asarray(series.mean, dtype=float)
+            self.lower, self.upper = series.lower, series.upper
+        self._shown_average = None
+        self.show_range()
+
+    def detach(self) -> None:
+        """Take the series' items off their chart (another contest is opened)."""
+        self._vb.sigXRangeChanged.disconnect(self.show_range)
+        self.layer.detach()
+        for item in (self.band, self.forecast, self.points, self.line):
+            if item.scene() is not None:
+                item.scene().removeItem(item)
+
+    def x_bounds(self) -> tuple[float, float] | None:
+        """The first and last x of the line and the points (None: neither has any)."""
+        ends = [(float(a[0]), float(a[-1])) for a in (self.x, self.layer.get_data()[0]) if len(a)]
+        return (min(e[0] for e in ends), max(e[1] for e in ends)) if ends else None
+
+    def show_range(self, *_args: object) -> None:
+        """Hand the line and the two bands only the days in the visible x-range (plus one either side).
+
+        A campaign's daily grid has hundreds of days and the default view shows six weeks of it: drawing just
+        those keeps the repaint after a new poll inside one frame, whatever the length of the campaign."""
+        x = self.x
+        if len(x) == 0:
+            if self._shown_average != (0, 0):
+                self.band.setPath(QPainterPath())
+                self.line.setData([], [])
+                self._shown_average = (0, 0)
+        else:
+            i0, i1 = self._visible(x)
+            if (i0, i1) != self._shown_average:
+                self._shown_average = (i0, i1)
+                xs = x[i0:i1]
+                self.band.setPath(_band_path(xs, self.upper[i0:i1], self.lower[i0:i1]))
+                self.line.setData(xs, self.mean[i0:i1])
+        fx = self._forecast_x
+        if len(fx) == 0:
+            if self._shown_forecast != (0, 0):
+                self.forecast.setPath(QPainterPath())
+                self._shown_forecast = (0, 0)
+        else:
+            j0, j1 = self._visible(fx)
+            if (j0, j1) != self._shown_forecast:
+                self._shown_forecast = (j0, j1)
+                self.forecast.setPath(_band_path(fx[j0:j1], self._forecast_upper[j0:j1], self._forecast_lower[j0:j1]))
+
+    def _visible(self, x: np.ndarray) -> tuple[int, int]:
+        lo, hi = self._vb.viewRange()[0]
+        i0, i1 = np.searchsorted(x, [lo, hi])
+        return max(0, int(i0) - 1), min(len(x), int(i1) + 1)
 
     def style_forecast(self, colour: QColor | str, theme: Theme) -> None:
         """Fill and edge of the forecast band in this theme."""
@@ -375,10 +496,12 @@ class _Series:
     def set_forecast(self, days: np.ndarray | None, lower: np.ndarray | None, upper: np.ndarray | None) -> None:
         """The forecast band on the average's grid (None: none)."""
         if days is None or lower is None or upper is None or len(days) == 0:
-            self.forecast.setPath(QPainterPath())
-            return
-        x = day_to_epoch(days)
-        self.forecast.setPath(pg.arrayToQPath(np.concatenate([x, x[::-1]]), np.concatenate([upper, lower[::-1]])))
+            self._forecast_x = self._forecast_lower = self._forecast_upper = np.empty(0)
+        else:
+            self._forecast_x = day_to_epoch(days)
+            self._forecast_lower, self._forecast_upper = np.asarray(lower), np.asarray(upper)
+        self._shown_forecast = None
+        self.show_range()
 
     def set_points(
         self,
@@ -388,19 +511,34 @@ class _Series:
         symbols: Sequence[str] | np.ndarray,
         ids: np.ndarray,
     ) -> None:
-        # PointLayer sorts by x; doing it here once keeps poll_ids in the same order as the points.
+        # Points in one canonical order, by x then poll id (PointLayer needs x sorted; the ids break ties the
+        # same way edit_points does, so a poll put in early is found unchanged when its average lands).
         x = day_to_epoch(np.asarray(days, dtype=float))
-        if len(x) > 1 and np.any(np.diff(x) < 0):
-            order = np.argsort(x, kind="stable")
-            x, values, sizes, ids = (
-                x[order],
-                np.asarray(values)[order],
-                np.asarray(sizes)[order],
-                np.asarray(ids)[order],
-            )
-            symbols = np.asarray(symbols, dtype=object)[order]
-        self.poll_ids = np.asarray(ids)
-        self.layer.setData(x, np.asarray(values), np.asarray(sizes), symbols, self.poll_ids, presorted=True)
+        ids, values, sizes = np.asarray(ids, dtype=np.int64), np.asarray(values, dtype=float), np.asarray(sizes)
+        symbols = np.asarray(symbols, dtype=object)
+        if len(x) > 1:
+            dx = np.diff(x)
+            if not np.all((dx > 0) | ((dx == 0) & (np.diff(ids) > 0))):
+                order = np.lexsort((ids, x))
+                x, values, sizes, ids, symbols = x[order], values[order], sizes[order], ids[order], symbols[order]
+        if self.layer.same_as(x, values, sizes, symbols, ids):
+            return  # drawn already (show_polls put the new poll in before its average landed)
+        self.poll_ids = ids
+        self.layer.setData(x, values, sizes, symbols, self.poll_ids, presorted=True)
+
+    def edit_points(
+        self,
+        drop: np.ndarray,
+        days: np.ndarray,
+        values: np.ndarray,
+        sizes: np.ndarray,
+        symbols: np.ndarray,
+        ids: np.ndarray,
+    ) -> None:
+        """Remove the points of the polls in `drop`, add the given ones (PointLayer.edit)."""
+        self.layer.edit(drop, day_to_epoch(days), values, sizes, symbols, ids)
+        data = self.layer.get_data()[2]
+        self.poll_ids = np.empty(0, dtype=np.int64) if data is None else data.astype(np.int64, copy=False)
 
 
 class ChartPanel(QWidget):
@@ -416,7 +554,9 @@ class ChartPanel(QWidget):
         super().__init__(parent)
         self._theme = theme
         self._contest: Contest | None = None
-        self._polls: dict[int, Poll] = {}
+        self._poll_map: Mapping[int, Poll] | None = {}  # by id; None: not built yet from _poll_list
+        self._poll_list: Sequence[Poll] = ()
+        self._latest: date | None = None  # the latest fieldwork end of _polls (None: not known yet)
         self._pollster_symbol: dict[str, str] = {}
         self._first: dict[str, _Series] = {}
         self._lead1: _Series | None = None
@@ -487,6 +627,7 @@ class ChartPanel(QWidget):
         self._end_labels: dict[str, pg.TextItem] = {}
         self._end_values: dict[str, tuple[float, float]] = {}
         self.range_mode = "final"  # "final" (the last weeks), "all" (whole campaign) or "user" (panned/zoomed)
+        self._final_window: tuple[float, float] | None = None  # the window show_final_weeks last applied
         self._applying_range = False
         for plot in self.plots.values():
             vb = plot.getViewBox()
@@ -509,9 +650,7 @@ class ChartPanel(QWidget):
         for s in list(self._first.values()) + [
             x for x in (self._lead1, self._lead2_observed, self._lead2_implied) if x
         ]:
-            for item in (s.band, s.points, s.line):
-                if item.scene() is not None:
-                    item.scene().removeItem(item)
+            s.detach()
         self._legend_lead2.clear()
         for label in self._end_labels.values():
             if label.scene() is not None:
@@ -572,27 +711,88 @@ class ChartPanel(QWidget):
             self._election_lines.append(line)
         self._theme_labels()
 
+    def show_polls(self, change: object, polls_by_id: Mapping[int, Poll]) -> None:
+        """Draw the points of added or edited polls, and take out removed ones, at once: the lines and bands stay
+        as they are until the new average arrives (show_data), which for a big contest is computed on a worker
+        thread. Only the changed polls are touched, so adding one to 10,000 fits in a frame. A reload (another
+        contest, another writer) waits for show_data; so do runoff points, which depend on the average."""
+        contest = self._contest
+        if contest is None or self._last_data is None or getattr(change, "reloaded", True):
+            return
+        if self._campaign is not None or self._matchup is not None:
+            return  # a two-round contest's charts show its poll questions: they follow show_data as they are
+        updated = tuple(getattr(change, "updated", ()))
+        new = [polls_by_id[i] for i in (*getattr(change, "added", ()), *updated) if i in polls_by_id]
+        drop = np.asarray([*updated, *getattr(change, "removed", ())], dtype=np.int64)
+        self._poll_map = polls_by_id
+        if len(drop):
+            self._latest = None  # the latest poll may have gone: found again when needed
+        elif new and self._latest is not None:
+            self._latest = max(self._latest, *(p.fieldwork_end for p in new))
+        for p in new:
+            self._symbol_for(p.pollster)
+        averages = self._last_data[1]
+        a, b = (averages.a, averages.b) if averages else (contest.candidates[0].code, contest.candidates[1].code)
+        days = np.asarray([(p.fieldwork_start.toordinal() + p.fieldwork_end.toordinal()) * 0.5 for p in new])
+        sizes = (
+            point_size(np.asarray([math.nan if p.sample_size is None else p.sample_size for p in new], dtype=float))
+            * self._theme.marker_scale
+        )
+        symbols = np.asarray([self._pollster_symbol[p.pollster] for p in new], dtype=object)
+        ids = np.asarray([p.id for p in new], dtype=np.int64)
+
+        def figures(code: str) -> np.ndarray:
+            return np.asarray([p.first_round.get(code, math.nan) for p in new], dtype=float)
+
+        for code, series in self._first.items():
+            values = figures(code)
+            m = ~np.isnan(values)
+            series.edit_points(drop, days[m], values[m], sizes[m], symbols[m], ids[m])
+        lead = figures(a) - figures(b)
+        m = ~np.isnan(lead)
+        if self._lead1 is not None:
+            self._lead1.edit_points(drop, days[m], lead[m], sizes[m], symbols[m], ids[m])
+        nothing = np.empty(0)
+        for runoff in (self._lead2_observed, self._lead2_implied):
+            if runoff is not None and len(drop):
+                runoff.edit_points(drop, nothing, nothing, nothing, np.empty(0, dtype=object), nothing)
+        if self.range_mode == "final" and self.final_weeks_window() != self._final_window:
+            self.show_final_weeks()  # the new poll moved the window on
+        elif self.range_mode == "all":
+            self.fit()
+        self._refresh_selection()
+
+    def _polls(self) -> Mapping[int, Poll]:
+        """The polls shown, by id."""
+        if self._poll_map is None:
+            self._poll_map = {p.id: p for p in self._poll_list if p.id is not None}
+        return self._poll_map
+
+    def _symbol_for(self, pollster: str) -> str:
+        """The pollster's marker symbol, given (with its legend key) on first sight."""
+        found = self._pollster_symbol.get(pollster)
+        if found is not None:
+            return found
+        symbol = SYMBOLS[len(self._pollster_symbol) % len(SYMBOLS)]
+        self._pollster_symbol[pollster] = symbol
+        # Legend key only (never added to the plot): which symbol is which pollster.
+        key = pg.ScatterPlotItem(symbol=symbol, size=9, pen=pg.mkPen(self._theme.foreground), brush=pg.mkBrush(None))
+        self._pollster_keys[pollster] = key
+        # The key names the first pollsters only: past that the symbols repeat anyway, and every entry
+        # re-lays the legend out (1,000 pollsters took it quadratic; issue 16). Hover names any poll.
+        if len(self._pollster_keys) <= MAX_POLLSTER_KEYS:
+            self._legend_lead1.addItem(key, pollster)
+        elif len(self._pollster_keys) == MAX_POLLSTER_KEYS + 1:
+            self._legend_lead1.addItem(pg.ScatterPlotItem(size=0), "and more (hover a poll)")
+        return symbol
+
     def show_data(self, polls: Sequence[Poll], averages: PollAverages | None) -> None:
         """Push polls and their averages into the existing items."""
         contest = self._contest
         if contest is None:
             return
-        self._polls = {p.id: p for p in polls if p.id is not None}
-        for p in polls:
-            if p.pollster not in self._pollster_symbol:
-                symbol = SYMBOLS[len(self._pollster_symbol) % len(SYMBOLS)]
-                self._pollster_symbol[p.pollster] = symbol
-                # Legend key only (never added to the plot): which symbol is which pollster.
-                key = pg.ScatterPlotItem(
-                    symbol=symbol, size=9, pen=pg.mkPen(self._theme.foreground), brush=pg.mkBrush(None)
-                )
-                self._pollster_keys[p.pollster] = key
-                # The key names the first pollsters only: past that the symbols repeat anyway, and every entry
-                # re-lays the legend out (1,000 pollsters took it quadratic; issue 16). Hover names any poll.
-                if len(self._pollster_keys) <= MAX_POLLSTER_KEYS:
-                    self._legend_lead1.addItem(key, p.pollster)
-                elif len(self._pollster_keys) == MAX_POLLSTER_KEYS + 1:
-                    self._legend_lead1.addItem(pg.ScatterPlotItem(size=0), "and more (hover a poll)")
+        self._poll_list, self._poll_map = polls, None  # the map by id is built on first need (a tooltip)
+        self._latest = None
         a, b = (averages.a, averages.b) if averages else (contest.candidates[0].code, contest.candidates[1].code)
         columns = averages.columns if averages is not None and averages.columns is not None else None
         if columns is None or len(columns) != len(polls):
@@ -601,6 +801,13 @@ class ChartPanel(QWidget):
             columns = ColumnBuilder(contest).build(polls)
         days = columns.day
         self._last_data = (polls, averages)
+        if len(columns):
+            self._latest = date.fromordinal(int(columns.end.max()))
+            # pollsters in order of first appearance (symbols are given in that order), found on the columns
+            _names, first = np.unique(columns.pollster, return_index=True)
+            for k in columns.pollster[np.sort(first)]:
+                if columns.names[k] not in self._pollster_symbol:
+                    self._symbol_for(columns.names[k])
         sizes = point_size(columns.n) * self._theme.marker_scale
         symbol_by_name = np.array(
             [self._pollster_symbol.get(name, "o") for name in columns.names] or ["o"], dtype=object
@@ -664,6 +871,8 @@ class ChartPanel(QWidget):
             self.show_matchup_lead(*self._matchup)
         if self.range_mode == "final":
             self.show_final_weeks()
+        elif self.range_mode == "all":
+            self.fit()
         self._refresh_selection()
 
     def _rows_for(self, ids: np.ndarray) -> np.ndarray:
@@ -712,8 +921,7 @@ class ChartPanel(QWidget):
     def curve_data(self, key: str) -> tuple[np.ndarray, np.ndarray]:
         """Average line data for tests and exports: key is a candidate code, 'lead1' or 'lead2'."""
         series = {"lead1": self._lead1, "lead2": self._lead2_observed}.get(key) or self._first[key]
-        x, y = series.line.getData()
-        return (np.asarray(x if x is not None else []), np.asarray(y if y is not None else []))
+        return series.x, series.mean  # the whole line (its item holds the visible part)
 
     def show_matchup_lead(
         self, days: np.ndarray, leads: np.ndarray, pollsters: Sequence[str], average: AverageSeries, title: str
@@ -897,7 +1105,9 @@ class ChartPanel(QWidget):
         contest = self._contest
         if contest is None:
             return None
-        latest = max((p.fieldwork_end for p in self._polls.values()), default=None)
+        if self._latest is None:
+            self._latest = max((p.fieldwork_end for p in self._polls().values()), default=None)
+        latest = self._latest
         election = contest.election_date.toordinal()
         last_question = self._campaign.latest if self._campaign is not None else 0.0
         if latest is None and not last_question:
@@ -911,7 +1121,7 @@ class ChartPanel(QWidget):
     def show_final_weeks(self) -> None:
         """The default view: the final weeks (see final_weeks_window), value axes fitted to what is shown."""
         self.range_mode = "final"
-        window = self.final_weeks_window()
+        window = self._final_window = self.final_weeks_window()
         self._applying_range = True
         try:
             for plot in self.plots.values():
@@ -1113,15 +1323,19 @@ class ChartPanel(QWidget):
     def _fit_x_to(self, window: tuple[float, float] | None) -> None:
         vb = self.plots["first"].getViewBox()
         if window is None:
-            # the whole campaign: every item's bounds, and the election day
-            vb.enableAutoRange(axis=pg.ViewBox.XAxis)
-            vb.updateAutoRange()
+            # the whole campaign: every line and poll, and the election day. Measured on the data, not on the
+            # items, which hold only what is on screen (PointLayer, _Series.show_range).
             contest = self._contest
-            if contest is None:
+            series = [*self._first.values(), self._lead1, self._lead2_observed, self._lead2_implied]
+            bounds = [b for s in series if s is not None and (b := s.x_bounds()) is not None]
+            if contest is None or not bounds:
+                vb.enableAutoRange(axis=pg.ViewBox.XAxis)
                 return
-            (x0, x1), election = vb.viewRange()[0], float(day_to_epoch(contest.election_date.toordinal()))
+            election = float(day_to_epoch(contest.election_date.toordinal()))
+            x0, x1 = min(b[0] for b in bounds), max(b[1] for b in bounds)
             if not (x0 <= election <= x1):
-                vb.setXRange(min(x0, election), max(x1, election + 2 * 86400.0), padding=0.02)
+                x0, x1 = min(x0, election), max(x1, election + 2 * 86400.0)
+            vb.setXRange(x0, x1, padding=0.02)
             return
         start, end = window
         vb.setXRange(float(day_to_epoch(start)), float(day_to_epoch(end)), padding=0)
@@ -1136,7 +1350,7 @@ class ChartPanel(QWidget):
 
     def _tip_for(self, chart: str) -> Callable[..., str]:
         def tip(x: float, y: float, data: object) -> str:
-            poll = self._polls.get(int(data)) if data is not None else None  # type: ignore[call-overload]
+            poll = self._polls().get(int(data)) if data is not None else None  # type: ignore[call-overload]
             if poll is None:
                 return f"{y:.1f}"
             contest = self._contest

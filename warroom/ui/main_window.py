@@ -241,6 +241,7 @@ class MainWindow(QMainWindow):
                 self.undo_stack.clear()  # history no longer matches what is stored
         else:
             model.apply(polls_by_id, change.added, change.updated, change.removed)  # type: ignore[attr-defined]
+            self.charts.show_polls(change, polls_by_id)  # the points now; the lines when the average lands
         self.status_polls.setText(f"{len(polls_by_id)} polls")
 
     def show_averages(self, polls: Sequence[Poll], averages: PollAverages | None) -> None:

@@ -1,0 +1,187 @@
+"""The war room on a big store, in-process, with an event-loop stall probe (used by bench_scale.py).
+
+- frame: adding one poll to the open contest, measured on the GUI thread from the store's change signal to
+  every chart repainted (the new point drawn; a big contest's average follows from a worker thread), against a
+  plain repaint of the same charts with nothing changed and the old synchronous path (full recompute and redraw),
+  both measured in the same run;
+- stalls: a 10 ms QTimer records the longest gap between its ticks from the window's first paint until it has
+  settled (averages and scenario in), while a poll is added and its average lands, and while the charts are
+  panned and the table scrolled.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from _common import CONTEST
+
+from warroom.core.types import Poll
+
+
+class StallProbe:
+    """The longest gap between ticks of a 10 ms timer: how long the window could not respond."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.longest = 0.0
+        self._last = time.perf_counter()
+        self._timer = QTimer()
+        self._timer.setInterval(10)
+        self._timer.timeout.connect(self._tick)
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.longest = max(self.longest, now - self._last)
+        self._last = now
+
+    def start(self) -> None:
+        self.longest, self._last = 0.0, time.perf_counter()
+        self._timer.start()
+
+    def stop(self) -> float:
+        self._tick()
+        self._timer.stop()
+        return self.longest
+
+
+def run_loop(seconds: float, until: Callable[[], bool] | None = None) -> None:
+    """Turn the event loop for `seconds` (or until `until()` holds, at least one turn)."""
+    from PySide6.QtCore import QCoreApplication, QEventLoop
+
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+        if until is not None and until():
+            break
+        time.sleep(0.002)
+
+
+def build_store(folder: Path, polls: list[Poll]) -> Path:
+    from warroom.bootstrap import open_store
+    from warroom.store import polls as repo
+
+    db = folder / f"room-{len(polls)}.sqlite3"
+    store = open_store(db, backup_dir=None, seed=False)
+    with store.sessions.begin() as s:
+        cid = repo.add_contest(s, CONTEST)
+        repo.add_polls(s, cid, polls)
+    store.close()
+    return db
+
+
+def measure(db: Path, folder: Path, *, adds: int = 7) -> dict[str, float]:
+    """Open the war room on `db` and measure it (seconds)."""
+    from PySide6.QtCore import QSettings
+
+    from warroom.app import WarRoom, make_qapp
+    from warroom.bootstrap import open_store
+    from warroom.core.pipeline import compute_averages
+    from warroom.services.settings import AppSettings
+
+    app = make_qapp()
+    probe = StallProbe()
+    t0 = time.perf_counter()
+    store = open_store(db, backup_dir=None, seed=False)
+    settings = AppSettings(QSettings(str(folder / f"settings-{db.stem}.ini"), QSettings.Format.IniFormat))
+    room = WarRoom(store, settings, watch=False)
+    room.window.resize(1600, 1000)
+    room.window.show()
+    app.processEvents()
+    room.window.grab()
+    opened = time.perf_counter() - t0
+    probe.start()  # from the first paint: what the window does while it settles (deferred work, averages landing)
+    run_loop(30.0, until=lambda: room.scenarios.view is not None and not room.averages.busy)
+    run_loop(0.3)
+    settled = time.perf_counter() - t0
+    stall_open = probe.stop()
+
+    # the reference: the same probe while the window does nothing (on a busy machine the process itself
+    # waits for a core now and then; that is the floor any stall figure stands on)
+    probe.start()
+    run_loop(2.0)
+    stall_idle = probe.stop()
+
+    charts = room.window.charts
+    service = room.poll_service
+    latest = max(service.polls, key=lambda p: p.fieldwork_end)
+    changed: list[float] = []
+    service.polls_changed.connect(lambda _c: changed.append(time.perf_counter()))
+    frames: list[float] = []
+    frame_cpu: list[float] = []
+    waits: list[float] = []
+    probe.start()
+    for i in range(adds):
+        new = replace(latest, pollster=f"Newcomer {i}", id=None)
+        cpu = time.thread_time()
+        service.add_polls([new])  # the store write, then the change signal: table row, chart points
+        charts.grab()  # every chart repainted with the new point
+        done = time.perf_counter()
+        frames.append(done - changed[-1])
+        frame_cpu.append(time.thread_time() - cpu)
+        run_loop(30.0, until=lambda: not room.averages.busy and room.averages.averages is not None)
+        run_loop(0.15)
+        waits.append(time.perf_counter() - done)
+    stall_add = probe.stop()
+
+    # references, same run: a repaint with nothing changed; the old synchronous path (recompute + redraw)
+    repaint = []
+    for _ in range(adds):
+        t = time.perf_counter()
+        charts.grab()
+        repaint.append(time.perf_counter() - t)
+    polls = service.polls
+    full = []
+    for _ in range(3):
+        t = time.perf_counter()
+        averages = compute_averages(polls, room.poll_service.contest or CONTEST)
+        charts.show_data(polls, averages)
+        charts.grab()
+        full.append(time.perf_counter() - t)
+
+    # panning the charts and scrolling the table
+    probe.start()
+    vb = charts.plots["first"].getViewBox()
+    for step in range(20):
+        vb.translateBy(x=-86400.0 * 7 * (1 if step < 10 else -1))
+        run_loop(0.02)
+    bar = room.window.polls_pane.view.verticalScrollBar()
+    for step in range(20):
+        bar.setValue(int(bar.maximum() * step / 19))
+        run_loop(0.02)
+    stall_use = probe.stop()
+    room.window.close()
+    store.close()
+    return {
+        "opened": opened,
+        "settled": settled,
+        "stall_open": stall_open,
+        "frame": statistics.median(frames),
+        "frame_cpu": statistics.median(frame_cpu),
+        "land": statistics.median(waits),
+        "stall_add": stall_add,
+        "repaint": statistics.median(repaint),
+        "full": statistics.median(full),
+        "stall_use": stall_use,
+        "stall_idle": stall_idle,
+    }
+
+
+if __name__ == "__main__":
+    import argparse
+    import tempfile
+
+    from bench_scale import scale_polls
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--polls", type=int, default=10_000)
+    n = parser.parse_args().polls
+    with tempfile.TemporaryDirectory() as tmp:
+        r = measure(build_store(Path(tmp), scale_polls(n)), Path(tmp))
+    for key, value in r.items():
+        print(f"{key:>11}: {value * 1000:8.1f} ms", file=sys.stdout)
