@@ -20,6 +20,7 @@ from warroom.qtcheck import missing_message, missing_qt_libraries, uses_xcb
 from warroom.resources import resource_path
 from warroom.services.analysis_service import AverageController
 from warroom.services.contest_preferences import ContestPreferences
+from warroom.services.import_worker import ImportWorker
 from warroom.services.poll_service import PollService
 from warroom.services.scenario_service import ScenarioController
 from warroom.services.settings import AppSettings, open_settings
@@ -96,7 +97,8 @@ class WarRoom:
         self.scenario_panel = ScenarioPanel(self.scenarios)
         self.saved_panel = ScenarioPanel(self.presented)
         self.scenario_actions = ScenarioActions(self.scenarios, self.presented, self.window)
-        self.import_actions = ImportActions(self.poll_service, self.window)
+        self.import_worker = ImportWorker(store.sessions, self.poll_service)
+        self.import_actions = ImportActions(self.poll_service, self.import_worker, self.window)
         self.preferences = ContestPreferences(settings, self.poll_service)
         self.contest_actions = ContestActions(self.poll_service, self.window, priors=self.preferences)
         self.window.set_scenario_widget(self.scenario_panel)
@@ -197,6 +199,7 @@ class WarRoom:
         original_close = win.closeEvent
 
         def close_event(event) -> None:
+            self.import_worker.shutdown()  # a running import is cancelled (rolled back), its thread joined
             self.settings.set_geometry("main", win.saveGeometry())
             self.settings.set_geometry("main_state", win.saveState())
             self.settings.sync()

@@ -109,8 +109,9 @@ def test_a_web_table_is_mapped_previewed_and_imported(qtbot, tmp_path) -> None:
             "WebPoll[3]\t1–2 May 2012\t1,500\t44%\t39%\t7%\t10%\t5\n"
         )
         rows = [line.split("\t") for line in table.strip().split("\n")]
-        dialog = PasteDialog(rows, room.poll_service.contest, room.poll_service.parse_text)
+        dialog = PasteDialog(rows, room.poll_service.contest, room.import_worker)
         qtbot.addWidget(dialog)
+        qtbot.waitUntil(lambda: not dialog.checking)
         assert [b.currentData() for b in dialog.pickers] == [
             "pollster",
             "fieldwork",
@@ -125,8 +126,10 @@ def test_a_web_table_is_mapped_previewed_and_imported(qtbot, tmp_path) -> None:
         # a wrong guess is changed by hand; the preview follows (here: a field the importer then refuses)
         dialog.pickers[2].setCurrentIndex(dialog.pickers[2].findData("notes"))
         dialog.pickers[2].setCurrentIndex(dialog.pickers[2].findData("sample_size"))
+        qtbot.waitUntil(lambda: not dialog.checking)
         dialog.exec = lambda: QDialog.DialogCode.Accepted  # type: ignore[method-assign]
-        room.import_actions.import_text(table, dialog)
+        with qtbot.waitSignal(room.import_worker.import_finished, timeout=10000):
+            room.import_actions.import_text(table, dialog)
         new = [p for p in room.poll_service.polls if p.pollster == "WebPoll"]
         assert len(room.poll_service.polls) == before + 1 and new[0].sample_size == 1500
         assert new[0].first_round["livingstone"] == 39 and new[0].fieldwork_start.day == 1

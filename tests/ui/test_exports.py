@@ -242,7 +242,8 @@ def test_paste_a_spreadsheet_table(room, qtbot) -> None:
     )
     QGuiApplication.clipboard().setText(table)
     room.window.polls_pane.view.setFocus()
-    room.window.action_paste.trigger()
+    with qtbot.waitSignal(room.import_worker.import_finished, timeout=10000):  # stored on the import worker
+        room.window.action_paste.trigger()
     assert any(p.pollster == "PasteCo" for p in room.poll_service.polls)
     room.window.undo_stack.undo()
     assert not any(p.pollster == "PasteCo" for p in room.poll_service.polls)

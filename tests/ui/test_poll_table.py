@@ -405,3 +405,33 @@ def test_the_poll_form_takes_second_preferences_as_published(qtbot) -> None:
     assert got == {("cat", "ann"): 30.0, ("cat", EXHAUSTED): 40.0, ("cat", "bob"): 30.0}
     dialog.add_transfer()  # a blank row is not a figure
     assert len(dialog.poll().transfers) == 3
+
+
+def test_a_bulk_insert_is_placed_by_one_resort_in_the_same_order_as_row_by_row(qtbot, qtmodeltester) -> None:
+    """An import adds thousands of rows at once: one re-sort (a reset) instead of placing each row, which
+    rebuilt the row index per row (quadratic: six seconds for 10,000). The result is what Qt's proxy shows."""
+    from warroom.ui.poll_table import BULK_INSERT
+
+    model = PollTableModel()
+    model.set_contest(TOY)
+    crowd = _crowd(3 * BULK_INSERT)
+    model.set_polls(crowd[:BULK_INSERT])
+    proxy = PollFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.sort(4, Qt.SortOrder.DescendingOrder)
+    proxy.setFilterFixedString("a")
+    by_id = {p.id: p for p in crowd if p.id is not None}
+    with qtbot.waitSignal(proxy.modelReset):
+        model.apply(by_id, added=[p.id for p in crowd[BULK_INSERT:] if p.id is not None], updated=[], removed=[])
+    assert model.rowCount() == 3 * BULK_INSERT
+    reference = _qt_proxy(model)
+    reference.sort(4, Qt.SortOrder.DescendingOrder)
+    reference.setFilterFixedString("a")
+    _agree(proxy, reference, 4)
+    # a few rows still go in one by one: no reset, and the same order
+    extra = {**by_id, **{9000 + k: replace(make_poll(10 + k, n=3000 + k), id=9000 + k) for k in range(3)}}
+    with qtbot.assertNotEmitted(proxy.modelReset):
+        model.apply(extra, added=[9000, 9001, 9002], updated=[], removed=[])
+    reference.invalidate()
+    _agree(proxy, reference, 4)
+    qtmodeltester.check(proxy)

@@ -48,6 +48,56 @@ class ImportOutcome:
     errors: list[str] = field(default_factory=list)
 
 
+Progress = Callable[[int, int], None]
+"""A parse's progress: (line reached, lines in the text). What it raises ends the parse (a cancelled import)."""
+
+
+def _lines_of(text: str, progress: Progress | None) -> Callable[[int], None] | None:
+    if progress is None:
+        return None
+    total = text.count("\n") + (not text.endswith("\n"))
+    return lambda line: progress(line, total)
+
+
+def parse_poll_file(path: Path, contest: Contest, *, progress: Progress | None = None) -> ParseResult:
+    """Read and parse a poll CSV file for `contest` (any thread: no Qt, no store).
+
+    Args:
+        path: the file; a FIFO or a device is refused, not waited on.
+        contest: the contest the polls are for.
+        progress: called with (line reached, lines in the file) every few hundred rows; what it raises ends
+            the parse.
+
+    Raises:
+        StoreError: the file cannot be read or is not a poll CSV at all (naming the file).
+    """
+    try:
+        data = read_input_file(path, max_bytes=2 * 1024**3)
+    except OSError as exc:
+        raise StoreError(f"cannot read the file: {exc.strerror}", where=str(path)) from exc
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    try:
+        return parse_polls_csv(text, contest, today=date.today(), progress=_lines_of(text, progress))
+    except CsvFormatError as exc:
+        raise StoreError(str(exc), where=str(path)) from exc
+
+
+def parse_poll_text(text: str, contest: Contest, *, progress: Progress | None = None) -> ParseResult:
+    """Parse pasted text for `contest`: a poll CSV, or a spreadsheet table (tab-separated, header first).
+
+    Raises:
+        StoreError: the text is not a poll table at all (e.g. no pollster column).
+    """
+    try:
+        csv_text = pasted_table_to_csv(text)
+        return parse_polls_csv(csv_text, contest, today=date.today(), progress=_lines_of(csv_text, progress))
+    except CsvFormatError as exc:
+        raise StoreError(f"the pasted table: {exc}") from exc
+
+
 class PollService(QObject):
     """Loads and changes polls, annotations and scenarios of one contest.
 
@@ -85,6 +135,7 @@ class PollService(QObject):
         self._polls: dict[int, Poll] = {}
         self._annotations: list[Annotation] = []
         self._revision = -1
+        self._held = False  # another thread of this app is writing (the import worker): its result is adopted
         self._watch = QTimer(self)
         self._watch.setInterval(WATCH_INTERVAL_MS)
         self._watch.timeout.connect(self._on_watch_timeout)
@@ -182,6 +233,34 @@ class PollService(QObject):
         self.polls_changed.emit(PollChange(added=tuple(ids)))
         return ids
 
+    def hold_watch(self, held: bool) -> None:
+        """While another thread of this app writes (the import worker), the change watch waits.
+
+        Otherwise the import's commit could be seen first as another program's write: a whole reload, a "from
+        the shared store" message and a cleared undo history, just before adopt_added announces the same polls.
+        """
+        self._held = held
+
+    def adopt_added(self, contest_id: int, polls: Sequence[Poll], revision_before: int, revision: int) -> None:
+        """Polls another thread of this app stored (the import worker), read back with their ids: one announcement.
+
+        Args:
+            contest_id: the contest they were stored in.
+            polls: the stored polls, ids set.
+            revision_before: the store's change counter just before that write.
+            revision: the counter the write left.
+        """
+        self._held = False
+        if self._contest is None or self._contest.id != contest_id:
+            return  # another contest is open now: the watch's next look reloads whatever is open
+        missed = revision_before != self._revision  # someone else wrote since we last looked
+        self._revision = revision
+        self._polls.update({p.id: p for p in polls if p.id is not None})
+        if polls:
+            self.polls_changed.emit(PollChange(added=tuple(p.id for p in polls if p.id is not None)))
+        if missed:
+            QTimer.singleShot(0, self, lambda: self.reload(external=True))
+
     def update_poll(self, poll: Poll) -> None:
         self._write(lambda s: repo.update_poll(s, poll))
         assert poll.id is not None
@@ -198,27 +277,11 @@ class PollService(QObject):
         return gone
 
     def parse_csv(self, path: Path) -> ParseResult:
-        contest = self._require_contest()
-        try:
-            data = read_input_file(path, max_bytes=2 * 1024**3)  # a FIFO or a device is refused, not waited on
-        except OSError as exc:
-            raise StoreError(f"cannot read the file: {exc.strerror}", where=str(path)) from exc
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("cp1252", errors="replace")
-        try:
-            return parse_polls_csv(text, contest, today=date.today())
-        except CsvFormatError as exc:
-            raise StoreError(str(exc), where=str(path)) from exc
+        return parse_poll_file(path, self._require_contest())
 
     def parse_text(self, text: str) -> ParseResult:
         """Parse pasted text (a poll CSV, or a table copied from a spreadsheet: tab-separated, header first)."""
-        contest = self._require_contest()
-        try:
-            return parse_polls_csv(pasted_table_to_csv(text), contest, today=date.today())
-        except CsvFormatError as exc:
-            raise StoreError(f"the pasted table: {exc}") from exc
+        return parse_poll_text(text, self._require_contest())
 
     def import_csv(self, path: Path) -> ImportOutcome:
         """Import a poll CSV all or nothing; errors name the line and field."""
@@ -381,7 +444,7 @@ class PollService(QObject):
         return result
 
     def _on_watch_timeout(self) -> None:
-        if self._contest is None:
+        if self._contest is None or self._held:
             return
         try:
             rev = self._run(repo.revision)

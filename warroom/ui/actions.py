@@ -6,13 +6,22 @@ presented and briefed on its own saved baseline, with a note where today's polls
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QDialog, QInputDialog
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QProgressBar,
+    QToolButton,
+    QWidget,
+)
 
 from warroom.core.averaging import PollAverages
 from warroom.core.csvformat import ParseResult
@@ -130,7 +139,6 @@ class ScenarioActions(QObject):
 
     def forecast_dialog(self) -> ForecastDialog:
         """The forecast-over-time charts for the open contest (computed now: a fraction of a second)."""
-        from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QApplication
 
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
@@ -199,31 +207,121 @@ def _briefing_scenario(name: str, view: ProjectionView, note: str) -> BriefingSc
 
 
 class ParsingSource(Protocol):
-    """The poll service's parsing side."""
+    """The poll service's side an import needs: the open contest."""
 
     @property
     def contest(self) -> Contest | None: ...
 
-    def parse_csv(self, path: Path) -> ParseResult: ...
-    def parse_text(self, text: str) -> ParseResult: ...
+
+class ImportRunner(Protocol):
+    """The import worker (services.import_worker.ImportWorker): imports off the GUI thread, with progress."""
+
+    progress_changed: Any  # ImportProgress: .stage ("checking" | "writing"), .done, .total, .text
+    import_finished: Any  # ImportReport: .added (stored polls), .skipped, .summary
+    import_failed: Any  # message naming source, line and field
+    import_cancelled: Any
+    paste_checked: Any  # (request id, ParseResult or message)
+
+    @property
+    def busy(self) -> bool: ...
+
+    def start_file(self, path: Path) -> bool: ...
+    def start_text(self, text: str, source: str = ...) -> bool: ...
+    def start_parsed(self, parsed: ParseResult, source: str = ...) -> bool: ...
+    def cancel(self) -> None: ...
+    def check_paste(self, rows: Sequence[Sequence[str]], mapping: Sequence[str]) -> int: ...
+
+
+SHOW_PROGRESS_AFTER_MS = 400
+"""A quick import (most are: a few dozen polls) finishes before any progress would flash up."""
+
+
+class ImportProgressBar(QWidget):
+    """The status bar's import progress: what is being done, a bar, and Cancel. Hidden unless an import is long.
+
+    In the status bar rather than a dialog: a new window (even a progress dialog) makes Qt lay out, polish and
+    paint it while the worker holds Python's lock most of the time, and showing one stalled the window for
+    50-300 ms (benchmarks/bench_import_stall.py); this widget exists from the start and only becomes visible.
+
+    Signals:
+        cancel_requested: the user pressed Cancel (or Escape while it had focus).
+    """
+
+    cancel_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("import_progress")
+        self.label = QLabel()
+        self.label.setObjectName("import_progress_label")
+        self.bar = QProgressBar()
+        self.bar.setObjectName("import_progress_bar")
+        self.bar.setRange(0, 1000)
+        self.bar.setFixedWidth(200)
+        self.bar.setAccessibleName("Import progress")
+        self.cancel_button = QToolButton()
+        self.cancel_button.setText("Cancel")
+        self.cancel_button.setObjectName("import_cancel")
+        self.cancel_button.setToolTip("Stop the import: nothing is added")
+        self.cancel_button.setAccessibleName("Cancel the import")
+        self.cancel_button.clicked.connect(self._on_cancel_clicked)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 6, 0)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.cancel_button)
+        # No taller than a line of the status bar's text: the status bar sizes itself to its tallest widget,
+        # shown or hidden, and the window's charts would lose those pixels for good.
+        self.setMaximumHeight(self.label.sizeHint().height())
+        self.hide()
+
+    def show_progress(self, stage: str, done: int, total: int, text: str) -> None:
+        """One bar for the whole import: checking the rows is its first half, storing them the second."""
+        if not self.cancel_button.isEnabled():
+            return  # cancelling: the label says so until the worker stops
+        share = done / total if total else 1.0
+        self.label.setText(text)
+        self.bar.setValue((0 if stage == "checking" else 500) + round(500 * min(1.0, share)))
+
+    def start(self) -> None:
+        self.label.setText("Importing polls…")
+        self.bar.setValue(0)
+        self.cancel_button.setEnabled(True)
+
+    def _on_cancel_clicked(self) -> None:
+        self.cancel_button.setEnabled(False)
+        self.label.setText("Cancelling: nothing will be added…")
+        self.cancel_requested.emit()
 
 
 class ImportActions(QObject):
-    """Import a CSV file or a pasted table: every problem shown with its line and field, all or nothing."""
+    """Import a CSV file or a pasted table off the GUI thread: progress after a short delay, Cancel, every
+    problem shown with its line and field, all or nothing; the status bar says how many were added or skipped.
 
-    def __init__(self, source: ParsingSource, window: MainWindow) -> None:
+    Attributes:
+        progress: the status bar's import progress (visible only while a long import runs).
+    """
+
+    def __init__(self, source: ParsingSource, runner: ImportRunner, window: MainWindow) -> None:
         super().__init__(window)
         self.source = source
+        self.runner = runner
         self.window = window
+        self.progress = ImportProgressBar()
+        window.statusBar().addPermanentWidget(self.progress)
+        self.progress.cancel_requested.connect(runner.cancel)
+        self._show_timer = QTimer(self)
+        self._show_timer.setSingleShot(True)
+        self._show_timer.setInterval(SHOW_PROGRESS_AFTER_MS)
+        self._show_timer.timeout.connect(self._show_progress)
+        runner.progress_changed.connect(self._on_runner_progress_changed)
+        runner.import_finished.connect(self._on_runner_import_finished)
+        runner.import_failed.connect(self._on_runner_import_failed)
+        runner.import_cancelled.connect(self._on_runner_import_cancelled)
 
     def import_file(self, path: Path) -> None:
-        """Parse and import a poll CSV file."""
-        try:
-            parsed = self.source.parse_csv(path)
-        except Exception as exc:  # unreadable file or store: say so, import nothing
-            self.window.show_error(f"{path.name}: {exc}")
-            return
-        self._import_parsed(parsed, path.name)
+        """Import a poll CSV file (parsed, checked and stored on the import worker)."""
+        self._begin(lambda: self.runner.start_file(path), path.name)
 
     def import_text(self, text: str, dialog: PasteDialog | None = None) -> None:
         """A pasted table: its columns mapped (guessed, shown, changeable) and previewed, then imported."""
@@ -237,24 +335,44 @@ class ImportActions(QObject):
         if dialog is None and own_names == [
             c.strip().casefold().replace("first_", "first:", 1) for c in rows[0] if c.strip()
         ]:
-            # Already the app's own column names: nothing to map; the importer's check is the preview.
-            try:
-                parsed = self.source.parse_text(text)
-            except Exception as exc:
-                self.window.show_error(str(exc))
-                return
-            self._import_parsed(parsed, "the pasted table")
+            # Already the app's own column names: nothing to map; the importer's check refuses what is wrong.
+            self._begin(lambda: self.runner.start_text(text, "the pasted table"), "the pasted table")
             return
-        dialog = dialog or PasteDialog(rows, contest, self.source.parse_text, self.window)
+        dialog = dialog or PasteDialog(rows, contest, self.runner, self.window)
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.result_parse is None:
             return
-        self._import_parsed(dialog.result_parse, "the pasted table")
+        parsed = dialog.result_parse
+        self._begin(lambda: self.runner.start_parsed(parsed, "the pasted table"), "the pasted table")
 
-    def _import_parsed(self, parsed: ParseResult, what: str) -> None:
-        if not parsed.ok:
-            shown = "\n".join(f"line {e.line}, {e.field}: {e.message}" for e in parsed.errors[:20])
-            more = f"\n… and {len(parsed.errors) - 20} more" if len(parsed.errors) > 20 else ""
-            self.window.show_error(f"Nothing was imported from {what}:\n\n{shown}{more}")
+    def _begin(self, start: Callable[[], bool], what: str) -> None:
+        if self.runner.busy:
+            self.window.statusBar().showMessage(f"An import is still running; {what} was not imported", 6000)
             return
-        if self.window.import_polls(parsed.polls):
-            self.window.statusBar().showMessage(f"{len(parsed.polls)} polls imported from {what}", 6000)
+        self.progress.start()
+        if start():
+            self._show_timer.start()
+
+    def _show_progress(self) -> None:
+        if self.runner.busy:
+            self.progress.show()
+
+    def _end(self) -> None:
+        self._show_timer.stop()
+        self.progress.hide()
+
+    def _on_runner_progress_changed(self, progress: Any) -> None:
+        self.progress.show_progress(progress.stage, progress.done, progress.total, progress.text)
+
+    def _on_runner_import_finished(self, report: Any) -> None:
+        self._end()
+        if report.added:
+            self.window.record_import(report.added)
+        self.window.statusBar().showMessage(report.summary, 10000)
+
+    def _on_runner_import_failed(self, message: str) -> None:
+        self._end()
+        self.window.show_error(message)
+
+    def _on_runner_import_cancelled(self) -> None:
+        self._end()
+        self.window.statusBar().showMessage("Import cancelled: nothing was added", 6000)

@@ -70,6 +70,21 @@ class AddPollsCommand(_PollCommand):
         self._writer.delete_polls(self.ids)
 
 
+class ImportedPollsCommand(AddPollsCommand):
+    """Polls an import already stored (on its own thread), recorded for undo: undo deletes them, redo puts them
+    back under the same ids. Pushed without execute(): the first redo is skipped as for every command."""
+
+    def __init__(self, writer: PollWriter, stored: Sequence[Poll], on_error: ErrorSink) -> None:
+        # Not AddPollsCommand.__init__: it copies every poll without its id (half a second for 10,000), and
+        # these keep theirs, so that a redo puts them back under the same ids.
+        _PollCommand.__init__(self, writer, on_error, "Add poll" if len(stored) == 1 else f"Import {len(stored)} polls")
+        self.ids = [p.id for p in stored if p.id is not None]
+        self._polls = list(stored)
+
+    def execute(self) -> None:
+        raise RuntimeError("already stored: push it, do not execute it")
+
+
 class EditPollCommand(_PollCommand):
     def __init__(self, writer: PollWriter, before: Poll, after: Poll, on_error: ErrorSink) -> None:
         super().__init__(writer, on_error, f"Edit {after.pollster} poll")

@@ -44,7 +44,7 @@ from warroom.core.averaging import PollAverages
 from warroom.core.types import Annotation, Contest, Poll
 from warroom.ui.assets import icon, stylesheet
 from warroom.ui.charts import DARK, LIGHT, PROJECTOR, ChartPanel
-from warroom.ui.commands import AddPollsCommand, DeletePollsCommand, EditPollCommand
+from warroom.ui.commands import AddPollsCommand, DeletePollsCommand, EditPollCommand, ImportedPollsCommand
 from warroom.ui.export import export_view
 from warroom.ui.poll_dialog import PollDialog
 from warroom.ui.poll_table import POLL_ROLE, PollFilterProxy, PollTableModel
@@ -569,6 +569,10 @@ class MainWindow(QMainWindow):
 
     def import_polls(self, polls: Sequence[Poll]) -> bool:
         return self._push(AddPollsCommand(self._polls, polls, self.show_error))
+
+    def record_import(self, stored: Sequence[Poll]) -> None:
+        """Polls an import already stored (off the GUI thread): one undo step removes them again."""
+        self.undo_stack.push(ImportedPollsCommand(self._polls, stored, self.show_error))
 
     def choose_import(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Import polls", "", "CSV files (*.csv);;All files (*)")

@@ -1,12 +1,15 @@
 """The paste step: what each pasted column is (guessed, changeable) and what will be imported, before it is.
 
 The guesses come from core.paste; the preview is the ordinary importer's own reading of the result (every
-problem with its line and field), so what the dialog shows is exactly what OK imports, all or nothing.
+problem with its line and field), so what the dialog shows is exactly what OK imports, all or nothing. That
+reading runs on the import worker's thread: a 10,000-row paste takes about a second to convert and check, and
+the dialog (its pickers, its preview) stays live meanwhile; OK waits for the check of the current mapping.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,13 +30,21 @@ from warroom.core.types import Contest
 PREVIEW_ROWS = 12
 
 
+class PasteChecker(Protocol):
+    """Checks pasted rows under a mapping off the GUI thread (services.import_worker.ImportWorker)."""
+
+    paste_checked: Any  # (request id, ParseResult or message), for the latest request only
+
+    def check_paste(self, rows: Sequence[Sequence[str]], mapping: Sequence[str]) -> int: ...
+
+
 class PasteDialog(QDialog):
     """Map pasted columns to poll fields and preview the import.
 
     Args:
         rows: the pasted table, header first.
         contest: the open contest (its candidates and parties name the choices).
-        check: the importer's parse of poll CSV text (PollService.parse_text).
+        checker: runs the importer's parse of the mapped rows off the GUI thread.
         parent: the window.
     """
 
@@ -41,15 +52,17 @@ class PasteDialog(QDialog):
         self,
         rows: Sequence[Sequence[str]],
         contest: Contest,
-        check: Callable[[str], ParseResult],
+        checker: PasteChecker,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Paste polls: check the columns")
         self.setObjectName("paste_dialog")
-        self._rows = [list(r) for r in rows]
-        self._check = check
+        self._rows = tuple(tuple(r) for r in rows)  # never changed: the checker's thread reads it as it is
+        self._checker = checker
+        self._request = 0  # the check whose answer the summary waits for
         self.result_parse: ParseResult | None = None
+        checker.paste_checked.connect(self._on_paste_checked)
         width = max(len(r) for r in self._rows)
         self.table = QTableWidget(min(PREVIEW_ROWS, len(self._rows) - 1) + 1, width)
         self.table.setObjectName("paste_preview")
@@ -100,18 +113,28 @@ class PasteDialog(QDialog):
         """The pasted rows as poll CSV under the chosen mapping."""
         return to_poll_csv(self._rows, self.mapping())
 
+    @property
+    def checking(self) -> bool:
+        """The current mapping's check has not answered yet (OK is disabled until it does)."""
+        return self._request != 0
+
     def _refresh(self, *_args: object) -> None:
-        try:
-            parsed = self._check(self.csv_text())
-        except Exception as exc:  # the importer's own refusal (e.g. no pollster column): shown, nothing imported
-            self.result_parse = None
-            self.summary.setText(f"Nothing can be imported yet: {exc}")
-            self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+        self.result_parse = None
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+        self.summary.setText(f"Checking {len(self._rows) - 1:,} rows…")
+        self._request = self._checker.check_paste(self._rows, self.mapping())
+
+    def _on_paste_checked(self, request: int, parsed: object) -> None:
+        if request != self._request:
+            return  # an older mapping's answer
+        self._request = 0
+        if not isinstance(parsed, ParseResult):  # the importer's own refusal (e.g. no pollster column)
+            self.summary.setText(f"Nothing can be imported yet: {parsed}")
             return
         self.result_parse = parsed
         ok = parsed.ok and bool(parsed.polls)
         if ok:
-            self.summary.setText(f"{len(parsed.polls)} polls will be imported, all or nothing.")
+            self.summary.setText(f"{len(parsed.polls):,} polls will be imported, all or nothing.")
         else:
             shown = "; ".join(f"line {e.line}, {e.field}: {e.message}" for e in parsed.errors[:4])
             more = f" … and {len(parsed.errors) - 4} more" if len(parsed.errors) > 4 else ""

@@ -47,6 +47,9 @@ _POLL = int(POLL_ROLE)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _ROLES = frozenset((_DISPLAY, _TOOLTIP, _ALIGN, _FOREGROUND, _SORT, _POLL))  # every other role: None at once
 _NO_INDEX = QModelIndex()
+BULK_INSERT = 64
+"""More rows than this added at once are shown by re-sorting the whole table (a reset: the selection is cleared)
+instead of being placed one by one."""
 
 
 class PollTableModel(QAbstractTableModel):
@@ -493,6 +496,13 @@ class _PollOrder(QAbstractProxyModel):
 
     def _on_rows_inserted(self, parent: ModelIndex, first: int, last: int) -> None:
         count = last - first + 1
+        if count > BULK_INSERT:
+            # An import: placing rows one by one rebuilds the row index for each (10,000 polls stalled the
+            # window for six seconds, benchmarks/bench_import_stall.py); one re-sort and reset takes milliseconds.
+            self.beginResetModel()
+            self._reset_rows()
+            self.endResetModel()
+            return
         if first < len(self._haystacks):  # rows after the new ones moved down
             self._rows = [m + count if m >= first else m for m in self._rows]
             self._all = [m + count if m >= first else m for m in self._all]

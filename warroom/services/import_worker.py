@@ -1,0 +1,405 @@
+"""ImportWorker: poll imports (a CSV file, a pasted table) read, checked and stored off the GUI thread.
+
+A 10,000-poll file takes about a second and a half to parse, check, store and read back; on the GUI thread that
+froze the window. Here the work runs on one worker thread with its own store sessions (the engine's pool hands
+each thread its own connection; only core dataclasses cross threads), reports its progress as signals, and can
+be cancelled until its one transaction commits.
+
+The rules are the importer's own (core.csvformat and store.polls.add_polls), called, not copied:
+- a problem anywhere refuses the whole import, named by source, line and field, and nothing is written;
+- polls already stored (same pollster and fieldwork dates) are skipped and counted, as a bundle import does;
+- everything else is written in one transaction, in chunks so that progress shows and a cancel is heard;
+  a cancel (or any error) rolls the transaction back: the store is exactly as it was;
+- when it is done, the poll service adopts the stored polls and announces them once (polls_changed), so the
+  table and charts refresh once.
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from sqlalchemy.orm import Session, sessionmaker
+
+from warroom.core.csvformat import ParseResult
+from warroom.core.paste import to_poll_csv
+from warroom.core.types import Contest, Poll
+from warroom.services.poll_service import PollService, Progress, parse_poll_file, parse_poll_text
+from warroom.store import polls as repo
+from warroom.store.db import StoreError, translated
+
+CHUNK = 500
+"""Polls per add_polls call inside the one transaction: 20 progress steps (and cancel points) for 10,000
+polls, each about 30 ms of writing; the per-call overhead (a revision bump, a duplicate look-up) is a few ms."""
+
+ERRORS_SHOWN = 20
+
+SWITCH_INTERVAL_S = 0.0005
+"""Python's GIL switch interval while a worker runs (the default is 0.005 s).
+
+Parsing is Python code, so the worker holds the GIL; the GUI thread needs it for every call from Qt into Python
+(each paint, event and virtual method of a widget made in Python) and waits one switch interval for each. At the
+default 5 ms, merely showing the progress dialog stalled the window for 150-300 ms (benchmarks/
+bench_import_stall.py); at 0.5 ms it takes a few tens of ms. The interval only matters while two threads want
+the GIL, so the import itself is hardly slower.
+"""
+_switch_lock = threading.Lock()
+_switch_users = 0
+_switch_saved = 0.005
+
+
+@contextmanager
+def _gui_first() -> Iterator[None]:
+    """Shorten the GIL switch interval while any worker job runs; restore it when the last one ends."""
+    global _switch_users, _switch_saved
+    with _switch_lock:
+        if _switch_users == 0:
+            _switch_saved = sys.getswitchinterval()
+            sys.setswitchinterval(min(_switch_saved, SWITCH_INTERVAL_S))
+        _switch_users += 1
+    try:
+        yield
+    finally:
+        with _switch_lock:
+            _switch_users -= 1
+            if _switch_users == 0:
+                sys.setswitchinterval(_switch_saved)
+
+
+class ImportCancelled(Exception):
+    """The user cancelled: the transaction was rolled back, nothing was written."""
+
+
+class ImportRefused(Exception):
+    """The input or the store refused the import; the message names source, line and field. Nothing written."""
+
+
+@dataclass(frozen=True)
+class ImportProgress:
+    """Where an import is.
+
+    Attributes:
+        source: what is imported ("polls.csv", "the pasted table").
+        stage: "checking" (reading and validating rows) or "writing" (storing polls).
+        done: lines checked, or polls written.
+        total: lines in the input, or polls to write.
+    """
+
+    source: str
+    stage: str
+    done: int
+    total: int
+
+    @property
+    def text(self) -> str:
+        if self.stage == "checking":
+            return f"Checking {self.source}: line {self.done:,} of {self.total:,}…"
+        return f"Storing polls from {self.source}: {self.done:,} of {self.total:,}…"
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What a finished import did.
+
+    Attributes:
+        source: what was imported.
+        contest_id: the contest the polls went into.
+        added: the stored polls, read back with their ids.
+        skipped: one line per poll skipped as already stored.
+        revision_before: the store's change counter before the write; revision: after it.
+    """
+
+    source: str
+    contest_id: int
+    added: tuple[Poll, ...]
+    skipped: tuple[str, ...]
+    revision_before: int
+    revision: int
+
+    @property
+    def summary(self) -> str:
+        """One line for the status bar: how many added, how many skipped as duplicates."""
+        if not self.added and self.skipped:
+            return f"No new polls in {self.source}: all {len(self.skipped):,} are already stored"
+        text = f"{len(self.added):,} poll{'s' if len(self.added) != 1 else ''} added from {self.source}"
+        if self.skipped:
+            text += f"; {len(self.skipped):,} already stored, skipped as duplicates"
+        return text
+
+
+class ImportWorker(QObject):
+    """Runs poll imports on a worker thread; one at a time.
+
+    Args:
+        sessions: the store's session factory (its engine must allow use from another thread: every store
+            engine of this app does; SQLite's pool gives each thread its own connection).
+        polls: the poll service: the open contest, the stored polls' keys, and the adoption of the result.
+        executor: runs imports (default: one worker thread).
+        check_executor: runs paste previews (default: another worker thread, so a preview never waits
+            behind an import).
+        chunk: polls per write step.
+
+    Signals:
+        progress_changed: ImportProgress, a few dozen times per import.
+        import_finished: ImportReport; the poll service has already announced the new polls.
+        import_failed: a message naming source, line and field; nothing was written.
+        import_cancelled: the user's cancel took effect; nothing was written.
+        busy_changed: True when an import starts, False when it ends (any way).
+        paste_checked: (request id, ParseResult or error message) for check_paste; only the latest request
+            is answered.
+    """
+
+    progress_changed = Signal(object)
+    import_finished = Signal(object)
+    import_failed = Signal(str)
+    import_cancelled = Signal()
+    busy_changed = Signal(bool)
+    paste_checked = Signal(int, object)
+    _job_done = Signal(object, str)  # (Future, source), emitted on the worker thread, handled on ours
+    _check_done = Signal(int, object)  # (request id, Future)
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        polls: PollService,
+        *,
+        executor: Executor | None = None,
+        check_executor: Executor | None = None,
+        chunk: int = CHUNK,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._sessions = sessions
+        self._engine = sessions.kw.get("bind")
+        self._polls = polls
+        self._own: list[ThreadPoolExecutor] = []
+        if executor is None:
+            executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warroom-import")
+            self._own.append(executor)
+        if check_executor is None:
+            check_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warroom-paste-check")
+            self._own.append(check_executor)
+        self._executor = executor
+        self._check_executor = check_executor
+        self._chunk = max(1, chunk)
+        self._cancel: threading.Event | None = None
+        self._latest_check = 0
+        self._closed = False
+        # Queued even from our own thread: a future already done when its callback is added calls it at once,
+        # and the answer must still come after the caller has the request id in hand.
+        self._job_done.connect(self._on_job_done, Qt.ConnectionType.QueuedConnection)
+        self._check_done.connect(self._on_check_done, Qt.ConnectionType.QueuedConnection)
+
+    # --- imports ----------------------------------------------------------------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        return self._cancel is not None
+
+    def start_file(self, path: Path) -> bool:
+        """Import a poll CSV file. False (and import_failed) if it cannot start."""
+        return self._start(path.name, lambda contest, progress: parse_poll_file(path, contest, progress=progress))
+
+    def start_text(self, text: str, source: str = "the pasted table") -> bool:
+        """Import pasted text: a poll CSV, or a spreadsheet table with the app's own column names."""
+        return self._start(source, lambda contest, progress: parse_poll_text(text, contest, progress=progress))
+
+    def start_parsed(self, parsed: ParseResult, source: str = "the pasted table") -> bool:
+        """Store polls already parsed (the paste dialog's checked preview)."""
+        return self._start(source, lambda _contest, _progress: parsed)
+
+    def cancel(self) -> None:
+        """Ask the running import to stop; it rolls back and import_cancelled follows (unless it already
+        committed: then import_finished). Safe from any thread."""
+        cancel = self._cancel
+        if cancel is not None:
+            cancel.set()
+
+    def shutdown(self) -> None:
+        """Cancel what runs and wait for the worker threads to end (the window is closing); nothing starts after."""
+        self._closed = True
+        self.cancel()
+        for executor in self._own:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+    # --- paste previews ------------------------------------------------------------------------------------
+
+    def check_paste(self, rows: Sequence[Sequence[str]], mapping: Sequence[str]) -> int:
+        """Parse pasted rows under a column mapping, off the GUI thread, for the preview.
+
+        Returns:
+            The request id; paste_checked(id, ParseResult or message) follows for the latest request only, and
+            an older request still running stops early.
+        """
+        contest = self._polls.contest
+        self._latest_check += 1
+        request = self._latest_check
+        if self._closed:
+            return request  # the window is closing: no answer comes
+        # A snapshot for the other thread (the paste dialog's rows are already one: a tuple of tuples).
+        if not (isinstance(rows, tuple) and all(isinstance(r, tuple) for r in rows[:1])):
+            rows = tuple(tuple(r) for r in rows)
+        mapping = tuple(mapping)
+
+        def superseded(_line: int, _total: int) -> None:
+            if self._latest_check != request:
+                raise ImportCancelled
+
+        def check() -> ParseResult:
+            if contest is None:
+                raise StoreError("no contest is open")
+            with _gui_first():
+                return parse_poll_text(to_poll_csv(rows, mapping), contest, progress=superseded)
+
+        future = self._check_executor.submit(check)
+        future.add_done_callback(lambda f: self._check_done.emit(request, f))
+        return request
+
+    # --- internals -------------------------------------------------------------------------------------------
+
+    def _start(self, source: str, parse: Callable[[Contest, Progress], ParseResult]) -> bool:
+        if self._closed:
+            self.import_failed.emit(f"{source}: the window is closing; nothing was imported")
+            return False
+        if self._cancel is not None:
+            self.import_failed.emit(f"{source}: another import is still running; nothing was imported")
+            return False
+        contest = self._polls.contest
+        if contest is None or contest.id is None:
+            self.import_failed.emit(f"{source}: no contest is open; nothing was imported")
+            return False
+        # The stored polls' keys as the poll service holds them: a poll written meanwhile by someone else is
+        # still caught by add_polls' own duplicate check (and then refuses the import, naming its line).
+        known = {p.key(): p.id for p in self._polls.polls}
+        cancel = self._cancel = threading.Event()
+        self._polls.hold_watch(True)
+        self.busy_changed.emit(True)
+        future = self._executor.submit(self._job, source, contest, known, parse, cancel)
+        future.add_done_callback(lambda f: self._job_done.emit(f, source))
+        return True
+
+    def _job(
+        self,
+        source: str,
+        contest: Contest,
+        known: dict[tuple[str, date, date], int | None],
+        parse: Callable[[Contest, Progress], ParseResult],
+        cancel: threading.Event,
+    ) -> ImportReport:
+        """On the worker thread: parse, check, write in one transaction, read back."""
+        # Everything alive now (the window, its models, the open contest's polls) is long-lived: freezing it
+        # keeps the collector's full passes during the import to the import's own objects. A full pass over the
+        # app's heap holds the GIL for 300-500 ms or more, and one came due on this thread in most 10,000-poll
+        # imports, stalling the window for as long (benchmarks/bench_import_stall.py). The price: cyclic
+        # garbage existing at this moment is never collected (reference counting frees everything else as
+        # usual), and later full passes are cheaper too.
+        gc.freeze()
+        with _gui_first():
+            return self._import(source, contest, known, parse, cancel)
+
+    def _import(
+        self,
+        source: str,
+        contest: Contest,
+        known: dict[tuple[str, date, date], int | None],
+        parse: Callable[[Contest, Progress], ParseResult],
+        cancel: threading.Event,
+    ) -> ImportReport:
+        """Parse, skip what is stored, write in chunks in one transaction (cancel points between), read back."""
+
+        def step(stage: str, done: int, total: int) -> None:
+            if cancel.is_set():
+                raise ImportCancelled
+            self.progress_changed.emit(ImportProgress(source, stage, done, total))
+
+        parsed = parse(contest, lambda line, total: step("checking", line, total))
+        if not parsed.ok:
+            shown = "\n".join(str(e) for e in parsed.errors[:ERRORS_SHOWN])
+            more = f"\n… and {len(parsed.errors) - ERRORS_SHOWN} more" if len(parsed.errors) > ERRORS_SHOWN else ""
+            raise ImportRefused(f"Nothing was imported from {source}:\n\n{shown}{more}")
+        fresh: list[Poll] = []
+        lines: list[int] = []
+        skipped: list[str] = []
+        lines_of = parsed.lines if len(parsed.lines) == len(parsed.polls) else list(range(2, len(parsed.polls) + 2))
+        for poll, line in zip(parsed.polls, lines_of, strict=True):
+            stored = known.get(poll.key())
+            if stored is not None:
+                skipped.append(
+                    f"line {line}: {poll.pollster} {poll.fieldwork_start} to {poll.fieldwork_end} "
+                    f"(same as poll #{stored})"
+                )
+            else:
+                fresh.append(replace(poll, id=None))
+                lines.append(line)
+        cid = contest.id or 0
+        step("writing", 0, len(fresh))
+        if not fresh:
+            return ImportReport(source, cid, (), tuple(skipped), -1, -1)
+        calls = 0
+        try:
+            with translated(self._engine), self._sessions.begin() as session:
+                ids: list[int] = []
+                for k in range(0, len(fresh), self._chunk):
+                    ids += repo.add_polls(session, cid, fresh[k : k + self._chunk], lines=lines[k : k + self._chunk])
+                    calls += 1  # each call moves the change counter by one
+                    step("writing", min(k + self._chunk, len(fresh)), len(fresh))
+                session.flush()
+                revision = repo.revision(session)  # inside our transaction: exactly our write's number
+                if cancel.is_set():  # the last moment a cancel can still undo everything
+                    raise ImportCancelled
+        except repo.PollRejectedError as exc:
+            raise ImportRefused(f"Nothing was imported from {source}: {exc}") from exc
+        except StoreError as exc:
+            where = f" ({exc.where})" if exc.where else ""
+            raise ImportRefused(f"Nothing was imported from {source}: {exc}{where}") from exc
+        # Committed. Read the polls back as stored (the table shows what the store holds); should that fail,
+        # the polls as written, with their ids, are what the store holds too.
+        try:
+            with translated(self._engine), self._sessions() as session:
+                added = repo.list_polls(session, cid, ids=ids)
+        except StoreError:
+            added = [replace(p, id=i) for p, i in zip(fresh, ids, strict=True)]
+        return ImportReport(source, cid, tuple(added), tuple(skipped), revision - calls, revision)
+
+    @Slot(object, str)
+    def _on_job_done(self, future: Future[ImportReport], source: str) -> None:
+        self._cancel = None
+        try:
+            report = future.result()
+        except ImportCancelled:
+            self._polls.hold_watch(False)
+            self.import_cancelled.emit()
+        except ImportRefused as exc:
+            self._polls.hold_watch(False)
+            self.import_failed.emit(str(exc))
+        except Exception as exc:  # a store or file error: shown with its source, never swallowed
+            self._polls.hold_watch(False)
+            where = getattr(exc, "where", "")
+            self.import_failed.emit(f"Nothing was imported from {source}: {exc}" + (f" ({where})" if where else ""))
+        else:
+            if report.added:
+                self._polls.adopt_added(report.contest_id, report.added, report.revision_before, report.revision)
+            else:
+                self._polls.hold_watch(False)
+            self.import_finished.emit(report)
+        self.busy_changed.emit(False)
+
+    @Slot(int, object)
+    def _on_check_done(self, request: int, future: Future[ParseResult]) -> None:
+        if request != self._latest_check:
+            return  # superseded by a newer mapping
+        try:
+            result: object = future.result()
+        except ImportCancelled:
+            return
+        except Exception as exc:  # the importer's refusal (e.g. no pollster column): shown in the preview
+            result = str(exc)
+        self.paste_checked.emit(request, result)
