@@ -20,6 +20,7 @@ from warroom.qtcheck import missing_message, missing_qt_libraries, uses_xcb
 from warroom.resources import resource_path
 from warroom.services.analysis_service import AverageController
 from warroom.services.contest_preferences import ContestPreferences
+from warroom.services.irv_service import IrvController
 from warroom.services.poll_service import PollService
 from warroom.services.scenario_service import ScenarioController
 from warroom.services.settings import AppSettings, open_settings
@@ -77,6 +78,7 @@ class WarRoom:
         from warroom.ui.actions import ImportActions, ScenarioActions
         from warroom.ui.answer_view import AnswerView
         from warroom.ui.contest_actions import ContestActions
+        from warroom.ui.irv_panel import IrvPanel
         from warroom.ui.main_window import MainWindow
         from warroom.ui.scenario_panel import ScenarioPanel
 
@@ -98,6 +100,10 @@ class WarRoom:
         self.contest_actions = ContestActions(self.poll_service, self.window, priors=self.preferences)
         self.window.set_scenario_widget(self.scenario_panel)
         self.window.set_saved_scenario_widget(self.saved_panel)
+        # Instant runoff (issue 12): its own controller and panel, shown instead of the runoff panel for IRV races.
+        self.irv = IrvController(errors=errors)
+        self.irv_panel = IrvPanel(self.irv)
+        self.window.set_irv_widget(self.irv_panel)
         self.answer_view = AnswerView(self.scenarios)
         self.window.set_answer_widget(self.answer_view)
         self.window.show_store(store.display_target + ("  (read-only)" if store.read_only else ""))
@@ -138,6 +144,7 @@ class WarRoom:
         ps.contest_loaded.connect(sc.set_contest)
         ps.contest_loaded.connect(self.presented.set_contest)
         ps.contest_loaded.connect(self.preferences.set_contest)  # after the controllers: priors apply to the new one
+        self._wire_irv()
         prefs = self.preferences
         prefs.priors_changed.connect(avg.set_priors)
         prefs.priors_changed.connect(sc.set_priors)
@@ -171,6 +178,14 @@ class WarRoom:
             original_close(event)
 
         win.closeEvent = close_event  # type: ignore[method-assign]
+
+    def _wire_irv(self) -> None:
+        ps, irv, win = self.poll_service, self.irv, self.window
+        ps.contest_loaded.connect(irv.set_contest)
+        ps.contest_loaded.connect(lambda c: irv.set_prior_rows(ps.irv_prior_rows(c)) if irv.active else None)
+        ps.contest_loaded.connect(win.show_counting_system)
+        self.averages.averages_ready.connect(irv.set_data)
+        irv.scenario_failed.connect(lambda msg: win.statusBar().showMessage(msg, 8000))
 
     def briefing(self) -> Briefing:
         """The briefing as the app would write it now."""

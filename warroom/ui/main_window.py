@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 
 from warroom import __version__
 from warroom.core.averaging import PollAverages
-from warroom.core.types import Annotation, Contest, Poll
+from warroom.core.types import Annotation, Contest, CountingSystem, Poll
 from warroom.ui.assets import icon, stylesheet
 from warroom.ui.charts import DARK, LIGHT, PROJECTOR, ChartPanel
 from warroom.ui.commands import AddPollsCommand, DeletePollsCommand, EditPollCommand
@@ -278,6 +278,31 @@ class MainWindow(QMainWindow):
         """The widget meeting mode shows a saved scenario in (read-only; the live scenario panel is untouched)."""
         self._saved_widget = widget
         widget.hide()
+
+    # --- instant runoff (issue 12): the IRV panel takes the runoff panel's place in the scenario dock -----------
+
+    def set_irv_widget(self, widget: QWidget) -> None:
+        """The instant-runoff scenario panel, shown instead of the runoff one for a contest counted by IRV."""
+        self._irv_widget = widget
+        widget.hide()
+
+    def show_counting_system(self, contest: Contest) -> None:
+        """Put the scenario panel of the contest's counting system in the dock (and in meeting mode)."""
+        irv = getattr(self, "_irv_widget", None)
+        runoff = getattr(self, "_runoff_widget", None) or getattr(self, "_scenario_widget", None)
+        if irv is None or runoff is None:
+            return
+        self._runoff_widget = runoff
+        wanted = irv if contest.system == CountingSystem.IRV else runoff
+        current = self._scenario_widget
+        if wanted is current:
+            return
+        self._return_scenario_widget()
+        if self.scenario_scroll.widget() is current:
+            self.scenario_scroll.takeWidget()  # kept, not deleted: the next contest may count the other way
+        current.hide()
+        current.setParent(self.scenario_scroll)
+        self.set_scenario_widget(wanted)
 
     # --- presentation mode ----------------------------------------------------------------------------------
 

@@ -1,0 +1,632 @@
+"""Instant-runoff scenario panel: the rounds as they would run, the eliminations that decide the race, every
+candidate's chance, and one candidate's next-preference row on sliders.
+
+The panel is a view of one IrvModel (the app's IrvController) and keeps no copy of the case: a slider move writes
+the edited row through the model, and the panel re-renders from the model's signals. The model coalesces
+evaluation to one per event-loop turn, so the rounds and the chances follow the finger; the exact break-evens
+arrive once the sliders rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import partial
+
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QResizeEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QBoxLayout,
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from warroom.core.irv_pipeline import MINOR_SHARE, BreakEven, IrvCase, IrvView
+from warroom.core.irv_scenario import IrvScenario
+from warroom.core.types import EXHAUSTED, Contest
+from warroom.ui.protocols import IrvModel
+from warroom.ui.qt_utils import signals_blocked
+from warroom.ui.split_slider import STEPS, LeverInput, rebalance
+
+DECISIVE = QColor("#F4A259")
+"""Background of an exclusion that decides the race (orange: the cell a staffer should look at)."""
+EXCLUDED = QColor("#DDDDDD")
+"""Background of an exclusion that does not change the winner."""
+INK = QColor("#000000")
+
+_IndexLike = QModelIndex | QPersistentModelIndex
+_NO_INDEX = QModelIndex()
+
+
+def chance(p: float) -> str:
+    """A win probability as the table shows it ("62 %", "<1 %", ">99 %")."""
+    if p <= 0.0:
+        return "0 %"
+    if p < 0.005:
+        return "<1 %"
+    if p > 0.995 and p < 1.0:
+        return ">99 %"
+    return f"{100.0 * p:.0f} %"
+
+
+class RoundsModel(QAbstractTableModel):
+    """The chain as a table: a row per candidate (by first-round share), their chance of winning, then their
+    votes round by round (points of the first-round vote). The cell of each exclusion is shaded, orange when it
+    decides the race, and its tooltip gives the margin."""
+
+    FIXED = 2  # candidate, chance; then one column per round
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._view: IrvView | None = None
+        self._codes: tuple[str, ...] = ()
+        self._rounds = 0
+        self._out: dict[str, tuple[int, bool, str]] = {}
+
+    def set_view(self, view: IrvView) -> None:
+        """Show a view: a reset when the candidates or the number of rounds change, else one dataChanged."""
+        s = view.scenario
+        codes = tuple(sorted(s.codes, key=lambda c: (-s.share(c), c)))
+        rounds = len(view.run.rounds)
+        out: dict[str, tuple[int, bool, str]] = {}
+        for e in view.run.eliminations:
+            gap = f"{e.margin:.1f} points" if e.margin >= 0.05 else "less than 0.1 points"
+            tip = f"Excluded after round {e.round}, {gap} behind {view.name(e.survivor)}."
+            if e.decisive:
+                tip += f" Decisive: with {view.name(e.survivor)} out instead, {view.name(e.winner_if_swapped)} wins."
+            for c in e.eliminated:
+                out[c] = (e.round, e.decisive, tip)
+        reshape = codes != self._codes or rounds != self._rounds
+        if reshape:
+            self.beginResetModel()
+        self._view, self._codes, self._rounds, self._out = view, codes, rounds, out
+        if reshape:
+            self.endResetModel()
+        elif codes:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(codes) - 1, self.FIXED + rounds - 1))
+            self.headerDataChanged.emit(Qt.Orientation.Vertical, 0, len(codes) - 1)
+
+    def codes(self) -> tuple[str, ...]:
+        """The candidates, in row order."""
+        return self._codes
+
+    def rowCount(self, parent: _IndexLike = _NO_INDEX) -> int:
+        return 0 if parent.isValid() else len(self._codes)
+
+    def columnCount(self, parent: _IndexLike = _NO_INDEX) -> int:
+        return 0 if parent.isValid() or self._view is None else self.FIXED + self._rounds
+
+    def data(self, index: _IndexLike, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        view = self._view
+        if view is None or not index.isValid():
+            return None
+        code, col = self._codes[index.row()], index.column()
+        winner = code == view.run.winner
+        if col == 0:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return view.name(code)
+            if role == Qt.ItemDataRole.FontRole and winner:
+                bold = QFont()
+                bold.setBold(True)
+                return bold
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"{view.name(code)}: {view.scenario.share(code):.1f} % of first preferences"
+            return None
+        if col == 1:
+            p = view.odds.p_win.get(code) if view.odds is not None else None
+            if role == Qt.ItemDataRole.DisplayRole:
+                return "—" if p is None else chance(p)
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if role == Qt.ItemDataRole.ToolTipRole and view.odds is not None:
+                o = view.odds
+                return (
+                    f"{view.name(code)}: wins in {chance(o.p_win[code])} of {o.n:,} simulated counts, reaches the last "
+                    f"two in {chance(o.p_final_pair[code])}, finishes third in {chance(o.p_third[code])} (polling "
+                    f"error sd {view.share_sd:.1f} points for a 50 % candidate; every transfer row uncertain)"
+                )
+            return None
+        r = col - self.FIXED
+        tally = view.run.rounds[r].tallies.get(code)
+        out = self._out.get(code)
+        at_exclusion = out is not None and out[0] == r + 1
+        if role == Qt.ItemDataRole.DisplayRole:
+            return "" if tally is None else f"{tally:.1f}"
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.BackgroundRole and at_exclusion and out is not None:
+            return QBrush(DECISIVE if out[1] else EXCLUDED)
+        if role == Qt.ItemDataRole.ForegroundRole and at_exclusion:
+            return QBrush(INK)
+        if role == Qt.ItemDataRole.FontRole and winner and tally is not None:
+            bold = QFont()
+            bold.setBold(True)
+            return bold
+        if role == Qt.ItemDataRole.ToolTipRole and at_exclusion and out is not None:
+            return out[2]
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return ("Candidate", "Chance")[section] if section < self.FIXED else f"R{section - self.FIXED + 1}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if section == 1:
+                return "Chance of winning, from simulating the count under polling error and transfer uncertainty"
+            if section >= self.FIXED:
+                return f"Round {section - self.FIXED + 1}: votes in points of the first-round valid vote"
+        return None
+
+
+class IrvPanel(QWidget):
+    """The instant-runoff scenario: a view of one IrvModel.
+
+    Signals:
+        save_requested: (kept for the runoff panel's interface; not offered for instant runoff yet).
+    """
+
+    save_requested = Signal()
+
+    NARROW = 900
+    """Below this width (px) the answer sits above the inputs instead of beside them."""
+
+    def __init__(self, model: IrvModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("irv_panel")
+        self.model = model
+        self._writing = False
+        self._codes: tuple[str, ...] = ()
+        self._levers: dict[str, LeverInput] = {}
+        self._lever_labels: dict[str, QLabel] = {}
+        self._keys: list[str] = []  # the levers of the row shown, in order (others, then EXHAUSTED)
+        self._tenths: dict[str, int] = {}
+        self._minor: list[str] = []
+
+        # --- outputs -----------------------------------------------------------------------------------------
+        self.headline = QLabel()
+        self.headline.setObjectName("irv_headline")
+        self.headline.setAccessibleName("Verdict")
+        big = QFont()
+        big.setPointSize(15)
+        big.setBold(True)
+        self.headline.setFont(big)
+        self.rounds_model = RoundsModel(self)
+        self.rounds = QTableView()
+        self.rounds.setObjectName("irv_rounds")
+        self.rounds.setAccessibleName("Rounds of the count")
+        self.rounds.setModel(self.rounds_model)
+        self.rounds.verticalHeader().hide()
+        self.rounds.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.rounds.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.rounds.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.rounds.setWordWrap(False)
+        self.rounds.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.rounds.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        header = self.rounds.horizontalHeader()
+        header.setMinimumSectionSize(20)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.rounds.setToolTip(
+            "Votes round by round, in points of the first-round vote. Shaded: the round a candidate is excluded; "
+            "orange when that exclusion decides who wins."
+        )
+        self.eliminations = QLabel()
+        self.eliminations.setObjectName("irv_eliminations")
+        self.eliminations.setAccessibleName("Eliminations that decide the race")
+        self.basis = QLabel()
+        self.basis.setObjectName("irv_basis")
+        # --- inputs ------------------------------------------------------------------------------------------
+        self.picker = QComboBox()
+        self.picker.setObjectName("irv_row_picker")
+        self.picker.setAccessibleName("Whose voters' next preferences")
+        self.picker.setToolTip("The candidate whose voters' next preferences the sliders below set")
+        self.picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.picker.setMinimumContentsLength(14)
+        self.picker.currentIndexChanged.connect(self._on_picker_changed)
+        self.row_box = QGroupBox("Next preferences")
+        self.row_box.setObjectName("irv_row_box")
+        self._grid = QGridLayout(self.row_box)
+        self._grid.setVerticalSpacing(2)
+        self._grid.setColumnStretch(1, 1)
+        self.minor_toggle = QToolButton()
+        self.minor_toggle.setObjectName("irv_minor_toggle")
+        self.minor_toggle.setCheckable(True)
+        self.minor_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.minor_toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.minor_toggle.setToolTip(f"Show the sliders of the candidates under {MINOR_SHARE:g} % of the first round")
+        self.minor_toggle.toggled.connect(self._on_minor_toggled)
+        self.minor_box = QWidget()
+        self.minor_box.setObjectName("irv_minor_box")
+        self._minor_grid = QGridLayout(self.minor_box)
+        self._minor_grid.setContentsMargins(12, 0, 0, 0)
+        self._minor_grid.setVerticalSpacing(2)
+        self._minor_grid.setColumnStretch(1, 1)
+        self.minor_box.hide()
+        self.break_even_label = QLabel()
+        self.break_even_label.setObjectName("irv_break_even")
+        self.break_even_label.setAccessibleName("What would change the winner")
+        self.reset_button = QPushButton("&Reset to baseline")
+        self.reset_button.setToolTip("Every candidate's next preferences back to the polls' and the past count's")
+        self.reset_button.clicked.connect(self.model.reset)
+
+        for label in (self.eliminations, self.basis, self.break_even_label):
+            label.setWordWrap(True)
+            label.setTextFormat(Qt.TextFormat.RichText)
+        self.headline.setWordWrap(True)
+        self._fixed_lines = ((self.headline, 2), (self.eliminations, 6), (self.break_even_label, 7))
+        for label, _lines in self._fixed_lines:
+            # Fixed heights: new text repaints the label alone instead of re-laying out the panel on every move.
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self._fit_heights()
+
+        outputs = QGroupBox("Instant runoff: the count as it would run")
+        outputs.setObjectName("irv_outputs")
+        olayout = QVBoxLayout(outputs)
+        olayout.addWidget(self.headline)
+        olayout.addWidget(self.rounds)
+        olayout.addWidget(self.eliminations)
+        olayout.addWidget(self.basis)
+        olayout.addStretch(1)
+        inputs = QWidget()
+        inputs.setObjectName("irv_inputs")
+        ilayout = QVBoxLayout(inputs)
+        ilayout.setContentsMargins(0, 0, 0, 0)
+        pick = QHBoxLayout()
+        who = QLabel("&Voters of")
+        who.setBuddy(self.picker)
+        pick.addWidget(who)
+        pick.addWidget(self.picker, 1)
+        ilayout.addLayout(pick)
+        rows = QVBoxLayout()
+        rows.setContentsMargins(0, 0, 0, 0)
+        rows.addWidget(self.row_box)
+        ilayout.addLayout(rows)
+        box_layout = self._grid
+        self._minor_row = 1000  # the expander and its box sit below every lever row
+        box_layout.addWidget(self.minor_toggle, self._minor_row, 0, 1, 3)
+        box_layout.addWidget(self.minor_box, self._minor_row + 1, 0, 1, 3)
+        what = QGroupBox("What would change the winner")
+        what.setObjectName("irv_what_if")
+        QVBoxLayout(what).addWidget(self.break_even_label)
+        ilayout.addWidget(what)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.reset_button)
+        buttons.addStretch(1)
+        ilayout.addLayout(buttons)
+        ilayout.addStretch(1)
+        self._outputs, self._inputs = outputs, inputs
+        self._layout = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
+        self._layout.setContentsMargins(4, 4, 4, 4)
+        self._layout.addWidget(outputs)
+        self._layout.addWidget(inputs)
+
+        model.case_changed.connect(self.show_case)
+        model.scenario_changed.connect(self.show_scenario)
+        model.row_selected.connect(self.show_row)
+        model.view_ready.connect(self.show_view)
+        model.break_evens_ready.connect(self.show_break_evens)
+        if model.case is not None:
+            self.show_case(model.case)
+        if model.scenario is not None:
+            self.show_scenario(model.scenario)
+        if model.view is not None:
+            self.show_view(model.view)
+
+    # --- accessors (tests, benchmarks) --------------------------------------------------------------------------
+
+    def lever(self, key: str) -> LeverInput:
+        """The slider and typed field of one part of the row shown (a candidate code or EXHAUSTED)."""
+        return self._levers[key]
+
+    def row_keys(self) -> list[str]:
+        """The parts of the row shown, in order: the other candidates, then EXHAUSTED."""
+        return list(self._keys)
+
+    # --- data down ------------------------------------------------------------------------------------------
+
+    def show_case(self, case: IrvCase) -> None:
+        """A new baseline: rebuild the sliders and the picker if the candidates changed."""
+        s = case.scenario
+        if s.codes != self._codes:
+            self._build_levers(case)
+        polled = sorted(c for c, src in case.sources.items() if src == "polls")
+        past = sorted(c for c, src in case.sources.items() if src == "past count")
+        parts = [f"<b>{case.label}</b> (first preferences)"]
+        if polled:
+            parts.append("next preferences published by polls for " + ", ".join(case.names.get(c, c) for c in polled))
+        if past:
+            parts.append("from the past count for " + ", ".join(case.names.get(c, c) for c in past))
+        parts.append("the others' next preferences follow first-round shares until you set them")
+        self.basis.setText("; ".join(parts) + ".")
+
+    def show_scenario(self, scenario: IrvScenario) -> None:
+        """Show the model's scenario (any source); no echo back."""
+        if self._writing:
+            return  # this panel's own edit: its sliders already show it
+        self._show_row_values(scenario)
+
+    def show_row(self, code: str) -> None:
+        """The model now edits `code`'s row."""
+        i = self.picker.findData(code)
+        if i >= 0 and self.picker.currentIndex() != i:
+            with signals_blocked(self.picker):
+                self.picker.setCurrentIndex(i)
+        self.break_even_label.setText("<i>Working out the break-evens…</i>")
+        self._arrange_levers()
+        if self.model.scenario is not None:
+            self._show_row_values(self.model.scenario)
+
+    def show_view(self, view: IrvView) -> None:
+        """The rounds, the chances, the decisive eliminations."""
+        run = view.run
+        winner, runner = run.final_pair
+        self.headline.setText(
+            f"{view.name(winner)} wins, {run.final_margin:.1f} points ahead of {view.name(runner)} in the final round"
+        )
+        self.rounds_model.set_view(view)
+        if self.rounds_model.columnCount() != getattr(self, "_sized_columns", -1):
+            self._size_table()
+        lines = []
+        shown = [e for e in run.eliminations if e.decisive]
+        last = run.eliminations[-1] if run.eliminations else None
+        if last is not None and last not in shown:
+            shown.append(last)
+        for e in shown[-4:]:
+            out = " and ".join(view.name(c) for c in e.eliminated)
+            gap = f"{e.margin:.1f} points" if e.margin >= 0.05 else "less than 0.1 points"
+            place = len(run.rounds[e.round - 1].tallies)
+            who = f" (who finishes {_ordinal(place)})" if len(e.eliminated) == 1 and place <= 4 else ""
+            text = f"Round {e.round}{who}: {out} out, {gap} behind {view.name(e.survivor)}."
+            if e.decisive:
+                swap = view.name(e.winner_if_swapped)
+                text = f"<b>{text} Decisive: with {view.name(e.survivor)} out instead, {swap} wins.</b>"
+            lines.append(text)
+        if not run.eliminations:
+            lines.append(f"{view.name(winner)} has a majority of first preferences: nobody is excluded.")
+        elif not run.decisive:
+            lines.append("No exclusion decides the race at these figures.")
+        self.eliminations.setText("<br>".join(lines))
+
+    def show_break_evens(self, code: str, found: list[BreakEven]) -> None:
+        """The exact break-evens of the row being edited."""
+        if code != self.model.row:
+            return
+        view = self.model.view
+        name = view.name(code) if view is not None else code
+        if found:
+            self.break_even_label.setText("<br>".join(f"• {b.text}" for b in found))
+        else:
+            self.break_even_label.setText(
+                f"No change to {name}'s voters' next preferences alone changes the winner at these figures"
+                + (
+                    f" ({name} is never excluded, so their next preferences are never counted)."
+                    if view and code not in {c for e in view.run.eliminations for c in e.eliminated}
+                    else "."
+                )
+            )
+
+    # --- private --------------------------------------------------------------------------------------------
+
+    def _build_levers(self, case: IrvCase) -> None:
+        s = case.scenario
+        for widget in (*self._levers.values(), *self._lever_labels.values()):
+            widget.setParent(None)
+            widget.deleteLater()
+        self._levers, self._lever_labels = {}, {}
+        self._codes = s.codes
+        with signals_blocked(self.picker):
+            self.picker.clear()
+            for code in sorted(s.codes, key=lambda c: (-s.share(c), c)):
+                self.picker.addItem(f"{case.names.get(code, code)} ({s.share(code):.1f} % first preferences)", code)
+        for key in (*s.codes, EXHAUSTED):
+            name = "exhausted (no further preference)" if key == EXHAUSTED else case.names.get(key, key)
+            lever = LeverInput(f"irv_row_{key.strip('_')}", f"Next preference: {name}")
+            lever.value_changed.connect(partial(self._on_lever_changed, key))
+            label = QLabel(name)
+            label.setBuddy(lever.field)
+            self._levers[key] = lever
+            self._lever_labels[key] = label
+        self._arrange_levers()
+
+    def _arrange_levers(self) -> None:
+        """Lay out the levers of the row being edited: the major candidates, exhaustion, then the minor ones
+        under the expander (when there are two or more)."""
+        s = self.model.scenario
+        code = self.model.row
+        if s is None or s.codes != self._codes:
+            return
+        others = [c for c in sorted(s.codes, key=lambda c: (-s.share(c), c)) if c != code]
+        minor = [c for c in others if s.share(c) < MINOR_SHARE]
+        if len(minor) < 2:
+            minor = []
+        major = [c for c in others if c not in minor]
+        for widget in (*self._levers.values(), *self._lever_labels.values()):
+            self._grid.removeWidget(widget)
+            self._minor_grid.removeWidget(widget)
+        if code in self._levers:  # a candidate never transfers to themselves
+            self._levers[code].hide()
+            self._lever_labels[code].hide()
+        for row, key in enumerate([*major, EXHAUSTED]):
+            self._grid.addWidget(self._lever_labels[key], row, 0)
+            self._grid.addWidget(self._levers[key], row, 1)
+            self._lever_labels[key].show()
+            self._levers[key].show()
+        for row, key in enumerate(minor):
+            self._minor_grid.addWidget(self._lever_labels[key], row, 0)
+            self._minor_grid.addWidget(self._levers[key], row, 1)
+            self._lever_labels[key].show()
+            self._levers[key].show()
+        self.minor_toggle.setVisible(bool(minor))
+        self.minor_box.setVisible(bool(minor) and self.minor_toggle.isChecked())
+        self._minor = minor
+        self._keys = [*major, *minor, EXHAUSTED]
+        view_names = self.model.case.names if self.model.case is not None else {}
+        name = view_names.get(code, code)
+        self.row_box.setTitle(f"Where {name}'s voters go next (% of {name}'s votes)")
+
+    def _show_row_values(self, scenario: IrvScenario) -> None:
+        code = self.model.row
+        if not code or scenario.codes != self._codes:
+            return
+        row = scenario.row(code)
+        tenths = {k: round(10.0 * row.get(k, 0.0)) for k in self._keys}
+        if tenths:
+            biggest = max(tenths, key=lambda k: tenths[k])
+            tenths[biggest] += STEPS - sum(tenths.values())
+        self._tenths = tenths
+        for key, value in tenths.items():
+            self._levers[key].set_value(value / 10.0)
+        self._show_minor_total()
+
+    def _show_minor_total(self) -> None:
+        minor = self._minor
+        if minor:
+            total = sum(self._tenths.get(k, 0) for k in minor) / 10.0
+            text = f"Minor candidates ({len(minor)}, {total:.1f} % together)"
+            if self.minor_toggle.text() != text:
+                self.minor_toggle.setText(text)
+
+    def _on_lever_changed(self, key: str, percent: float) -> None:
+        code = self.model.row
+        if key not in self._tenths or not code:
+            return
+        keys = self._keys
+        values = [self._tenths[k] for k in keys]
+        moved = keys.index(key)
+        new = rebalance(values, moved, round(percent * 10))
+        self._tenths = dict(zip(keys, new, strict=True))
+        for k, v in self._tenths.items():
+            if k != key:
+                self._levers[k].set_value(v / 10.0)
+        if self._minor:
+            self._show_minor_total()
+        self._writing = True
+        try:
+            self.model.set_row(code, {k: v / 10.0 for k, v in self._tenths.items()})
+        finally:
+            self._writing = False
+
+    def _on_picker_changed(self, _index: int) -> None:
+        code = self.picker.currentData()
+        if isinstance(code, str) and code:
+            self.model.select_row(code)
+
+    def _on_minor_toggled(self, on: bool) -> None:
+        self.minor_box.setVisible(on)
+        self.minor_toggle.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
+
+    def _size_table(self) -> None:
+        """Columns as narrow as their figures, rows all visible: the table never scrolls vertically."""
+        table = self.rounds
+        metrics = table.fontMetrics()
+        cols = self.rounds_model.columnCount()
+        if cols == 0:
+            return
+        self._sized_columns = cols
+        names = [self.rounds_model.data(self.rounds_model.index(r, 0)) for r in range(self.rounds_model.rowCount())]
+        widest = max((metrics.horizontalAdvance(str(n)) for n in names), default=60)
+        table.setColumnWidth(0, min(widest + 16, 150))
+        table.setColumnWidth(1, metrics.horizontalAdvance(">99 %") + 14)
+        for c in range(RoundsModel.FIXED, cols):
+            table.setColumnWidth(c, metrics.horizontalAdvance("00.0") + 12)
+        rows = self.rounds_model.rowCount()
+        row_height = metrics.lineSpacing() + 6
+        table.verticalHeader().setDefaultSectionSize(row_height)
+        bar = table.horizontalScrollBar().sizeHint().height()
+        table.setFixedHeight(table.horizontalHeader().sizeHint().height() + rows * row_height + bar + 4)
+
+    def _fit_heights(self) -> None:
+        for label, lines in self._fixed_lines:
+            label.ensurePolished()
+            label.setFixedHeight(label.fontMetrics().lineSpacing() * lines + label.fontMetrics().descent() + 8)
+
+    # --- Qt overrides ---------------------------------------------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        wide = event.size().width() >= self.NARROW
+        direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        if self._layout.direction() != direction:
+            self._layout.setDirection(direction)
+        super().resizeEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):  # meeting mode's large type
+            QTimer.singleShot(0, self, self._restyle)
+        super().changeEvent(event)
+
+    def _restyle(self) -> None:
+        self._fit_heights()
+        self._sized_columns = -1
+        self._size_table()
+
+
+def _ordinal(n: int) -> str:
+    return {1: "first", 2: "second", 3: "third", 4: "fourth"}.get(n, f"{n}th")
+
+
+if __name__ == "__main__":  # standalone preview on a 12-candidate race
+    import sys
+
+    import numpy as np
+    from PySide6.QtWidgets import QApplication
+
+    from warroom.core.irv_pipeline import IrvCase, break_evens, default_row, evaluate_irv
+    from warroom.core.irv_scenario import irv_scenario, set_row
+
+    class _Preview(QObject):
+        case_changed = Signal(object)
+        scenario_changed = Signal(object)
+        row_selected = Signal(str)
+        view_ready = Signal(object)
+        break_evens_ready = Signal(str, object)
+
+        def __init__(self) -> None:
+            super().__init__()
+            shares = [26.0, 24.5, 23.5, 7.0, 5.5, 4.5, 2.5, 2.0, 1.6, 1.3, 0.9, 0.7]
+            codes = [f"c{i:02d}" for i in range(12)]
+            rng = np.random.default_rng(3)
+            rows = {}
+            for i, code in enumerate(codes):
+                w = rng.dirichlet(np.ones(12)) * 80
+                w[i] = 0
+                rows[code] = {c: float(x) for c, x in zip(codes, w, strict=True) if c != code}
+                rows[code][EXHAUSTED] = 100.0 - sum(rows[code].values())
+            self.scenario: IrvScenario | None = irv_scenario(dict(zip(codes, shares, strict=True)), rows)
+            self.contest: Contest | None = None
+            names = {c: f"Candidate {c[1:]}" for c in codes}
+            self.case: IrvCase | None = IrvCase(self.scenario, "Preview race", None, names)
+            self.row = default_row(self.scenario)
+            self.view: IrvView | None = evaluate_irv(self.case)
+            self.break_even_list: list[BreakEven] = []
+
+        def select_row(self, code: str) -> None:
+            self.row = code
+            self.row_selected.emit(code)
+
+        def set_row(self, code: str, shares: Mapping[str, float]) -> None:
+            assert self.scenario is not None and self.case is not None
+            self.scenario = set_row(self.scenario, code, shares)
+            self.view = evaluate_irv(self.scenario, names=self.case.names)
+            self.view_ready.emit(self.view)
+            self.break_evens_ready.emit(self.row, break_evens(self.scenario, self.row, self.case.names))
+
+        def reset(self) -> None:
+            pass
+
+    app = QApplication(sys.argv)
+    model = _Preview()
+    panel = IrvPanel(model)
+    panel.show_row(model.row)
+    panel.resize(560, 900)
+    panel.show()
+    sys.exit(app.exec())
