@@ -19,6 +19,7 @@ from typing import Any, TextIO
 from warroom import __version__
 from warroom.cli import contest as contest_cli
 from warroom.cli.common import CliError, contest_of, emit_json, open_for_cli, read_cli_file, table
+from warroom.cli.irv import official_rounds, print_official_rounds
 from warroom.core.count import CountError, CountRules, Overvote, count_ballots
 from warroom.core.csvformat import CsvFormatError, parse_ballot_file, parse_polls_csv, polls_to_csv
 from warroom.core.types import EXHAUSTED, Contest, Poll
@@ -111,6 +112,16 @@ def _add_scenario_options(p: argparse.ArgumentParser) -> None:
         help="second-preference split of an eliminated candidate, e.g. paddick=49/21/30 (repeatable)",
     )
     p.add_argument("--save", metavar="NAME", help="save these settings as a named scenario")
+    irv = p.add_argument_group("instant-runoff contests")
+    irv.add_argument(
+        "--row",
+        action="append",
+        default=[],
+        metavar="CAND=OTHER:PCT,...",
+        help="where a candidate's voters go next, %% of their votes (e.g. dale=nolan:40,reid:35,park:25; "
+        "'exhausted' for no further preference); repeatable",
+    )
+    irv.add_argument("--row-of", metavar="CAND", help="whose row the break-evens move (default: the largest excluded)")
 
 
 def _poll_row(poll: Poll, contest: Contest) -> list[Any]:
@@ -334,12 +345,15 @@ def cmd_count(args: argparse.Namespace, out: TextIO) -> int:
                     for r in result.rounds
                 ],
                 "notes": list(result.notes),
+                "official_rounds": official_rounds(result),
             }
             | ({"saved_result_of": saved_to} if saved_to else {}),
             out,
         )
         return 0
     out.write(f"{result.system.label}: {result.valid:,} valid ballots, {result.rejected:,} rejected\n")
+    print_official_rounds(result, out, table)
+    out.write("\nEach round in detail\n")
     for r in result.rounds:
         out.write(f"\nRound {r.number}\n")
         total = r.continuing_votes
@@ -359,6 +373,8 @@ def cmd_count(args: argparse.Namespace, out: TextIO) -> int:
                 [[c, f"{v:,}", f"{100 * v / total:.2f}%"] for c, v in sorted(r.tallies.items(), key=lambda kv: -kv[1])],
                 out,
             )
+        if r.eliminated:
+            out.write(f"Excluded: {', '.join(r.eliminated)}\n")
         if r.transfers:
             out.write(f"Transfers from {', '.join(r.eliminated)}:\n")
             table(
@@ -399,9 +415,18 @@ def cmd_average(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_scenario(args: argparse.Namespace, out: TextIO) -> int:
+    from warroom.cli.irv import run_irv_scenario
     from warroom.cli.reports import run_scenario
+    from warroom.core.types import CountingSystem
 
-    return _print_report(args, out, lambda store, contest: run_scenario(store, contest, args))
+    def build(store: Any, contest: Contest) -> Any:
+        if contest.system == CountingSystem.IRV:  # the whole elimination chain, as the app's IRV panel shows it
+            return run_irv_scenario(store, contest, args)
+        if args.row or args.row_of:
+            raise CliError(f"--row and --row-of apply to instant-runoff contests; {contest.name} is not one")
+        return run_scenario(store, contest, args)
+
+    return _print_report(args, out, build)
 
 
 def cmd_forecast(args: argparse.Namespace, out: TextIO) -> int:

@@ -204,9 +204,11 @@ class IrvController(QObject):
             scenario = scenario.with_values(transfers=matrix)
         else:
             self._edited = {}  # other candidates: the rows set for the old field no longer apply
-        self.case = case
-        self.case_changed.emit(case)
-        if self.row not in scenario.codes:
+        new_row = self.row not in scenario.codes
+        self.case, self.scenario = case, scenario
+        if new_row:
             self.row = default_row(scenario)
+        self.case_changed.emit(case)  # views read the scenario and the row from here: both are set already
+        if new_row:
             self.row_selected.emit(self.row)
         self._apply(scenario)

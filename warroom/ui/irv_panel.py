@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from functools import partial
 
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QResizeEvent
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QBoxLayout,
@@ -263,8 +263,8 @@ class IrvPanel(QWidget):
             label.setWordWrap(True)
             label.setTextFormat(Qt.TextFormat.RichText)
         self.headline.setWordWrap(True)
-        self._fixed_lines = ((self.headline, 2), (self.eliminations, 6), (self.break_even_label, 7))
-        for label, _lines in self._fixed_lines:
+        self._fixed_lines = ((self.headline, 2),)
+        for label in (self.headline, self.eliminations, self.break_even_label):
             # Fixed heights: new text repaints the label alone instead of re-laying out the panel on every move.
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self._fit_heights()
@@ -361,7 +361,7 @@ class IrvPanel(QWidget):
         if i >= 0 and self.picker.currentIndex() != i:
             with signals_blocked(self.picker):
                 self.picker.setCurrentIndex(i)
-        self.break_even_label.setText("<i>Working out the break-evens…</i>")
+        self._set_text(self.break_even_label, "<i>Working out the break-evens…</i>")
         self._arrange_levers()
         if self.model.scenario is not None:
             self._show_row_values(self.model.scenario)
@@ -395,7 +395,7 @@ class IrvPanel(QWidget):
             lines.append(f"{view.name(winner)} has a majority of first preferences: nobody is excluded.")
         elif not run.decisive:
             lines.append("No exclusion decides the race at these figures.")
-        self.eliminations.setText("<br>".join(lines))
+        self._set_text(self.eliminations, "<br>".join(lines))
 
     def show_break_evens(self, code: str, found: list[BreakEven]) -> None:
         """The exact break-evens of the row being edited."""
@@ -404,15 +404,16 @@ class IrvPanel(QWidget):
         view = self.model.view
         name = view.name(code) if view is not None else code
         if found:
-            self.break_even_label.setText("<br>".join(f"• {b.text}" for b in found))
+            self._set_text(self.break_even_label, "<br>".join(f"• {b.text}" for b in found))
         else:
-            self.break_even_label.setText(
+            self._set_text(
+                self.break_even_label,
                 f"No change to {name}'s voters' next preferences alone changes the winner at these figures"
                 + (
                     f" ({name} is never excluded, so their next preferences are never counted)."
                     if view and code not in {c for e in view.run.eliminations for c in e.eliminated}
                     else "."
-                )
+                ),
             )
 
     # --- private --------------------------------------------------------------------------------------------
@@ -528,22 +529,35 @@ class IrvPanel(QWidget):
     def _size_table(self) -> None:
         """Columns as narrow as their figures, rows all visible: the table never scrolls vertically."""
         table = self.rounds
-        metrics = table.fontMetrics()
+        bold = QFont(table.font())
+        bold.setBold(True)  # the winner's row is bold: measure the widest
+        metrics = QFontMetrics(bold)
         cols = self.rounds_model.columnCount()
         if cols == 0:
             return
         self._sized_columns = cols
         names = [self.rounds_model.data(self.rounds_model.index(r, 0)) for r in range(self.rounds_model.rowCount())]
-        widest = max((metrics.horizontalAdvance(str(n)) for n in names), default=60)
-        table.setColumnWidth(0, min(widest + 16, 150))
+        widest = max((metrics.horizontalAdvance(str(n)) for n in [*names, "Candidate"]), default=60)
+        table.setColumnWidth(0, min(widest + 12, 150))
         table.setColumnWidth(1, metrics.horizontalAdvance(">99 %") + 14)
         for c in range(RoundsModel.FIXED, cols):
-            table.setColumnWidth(c, metrics.horizontalAdvance("00.0") + 12)
+            table.setColumnWidth(c, max(metrics.horizontalAdvance("00.0"), metrics.horizontalAdvance("R10")) + 8)
         rows = self.rounds_model.rowCount()
         row_height = metrics.lineSpacing() + 6
         table.verticalHeader().setDefaultSectionSize(row_height)
         bar = table.horizontalScrollBar().sizeHint().height()
         table.setFixedHeight(table.horizontalHeader().sizeHint().height() + rows * row_height + bar + 4)
+
+    def _set_text(self, label: QLabel, text: str) -> None:
+        """New text for a wrapped label, its height changed only when the text needs another number of lines (a
+        relayout of the panel per slider move was the slow tail of a drag)."""
+        if label.text() == text:
+            return
+        label.setText(text)
+        width = label.width() if label.width() > 50 else max(self.width() - 40, 200)
+        height = label.heightForWidth(width)
+        if height > 0 and height != label.height():
+            label.setFixedHeight(height)
 
     def _fit_heights(self) -> None:
         for label, lines in self._fixed_lines:
