@@ -1,0 +1,161 @@
+"""The instant-runoff panel in the running war room: shown for an IRV contest, driven through its widgets, and
+agreeing with `warroom scenario` to the last digit."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+
+from tests.conftest import TOY
+from tests.irv_fixture import IRV_CONTEST, add_irv_contest
+from tests.ui.conftest import running_room
+from warroom.core.types import EXHAUSTED
+from warroom.paths import AppPaths
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def irv_room(qtbot, tmp_path: Path) -> Iterator[object]:
+    """A war room on a store holding the 12-candidate IRV contest (opened) and the toy SV contest."""
+    from warroom.bootstrap import open_store
+    from warroom.services.settings import AppSettings
+    from warroom.store import contests
+    from warroom.store import polls as repo
+    from tests.ui.conftest import toy_polls
+
+    paths = AppPaths.under(tmp_path)
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=paths.backup_dir, seed=False)
+    with store.sessions.begin() as s:
+        cid = contests.create_contest(s, TOY)
+        repo.add_polls(s, cid, toy_polls())
+    add_irv_contest(store)
+    settings = AppSettings(QSettings(str(paths.settings_file), QSettings.Format.IniFormat))
+    settings.contest = IRV_CONTEST.name
+    for room in running_room(qtbot, store, settings, ready="averages"):
+        qtbot.waitUntil(lambda room=room: room.irv.view is not None)
+        room.db_path = paths.database
+        yield room
+
+
+def _finish(qtbot, room) -> None:
+    """Let the coalesced evaluation and the resting break-evens run."""
+    qtbot.waitUntil(lambda: room.irv.view is not None and room.irv.view.scenario is room.irv.scenario)
+
+
+def test_an_irv_contest_shows_the_irv_panel_and_a_runoff_contest_the_runoff_one(qtbot, irv_room) -> None:
+    room = irv_room
+    win = room.window
+    assert win.scenario_scroll.widget() is room.irv_panel
+    room.poll_service.open_contest(TOY.name)
+    assert win.scenario_scroll.widget() is room.scenario_panel
+    assert not room.irv.active
+    room.poll_service.open_contest(IRV_CONTEST.name)
+    assert win.scenario_scroll.widget() is room.irv_panel
+    qtbot.waitUntil(lambda: room.irv.view is not None)
+    # Meeting mode shows the same panel.
+    win.set_presentation_views(["scenario"])
+    win.enter_presentation()
+    try:
+        assert room.irv_panel.isVisible() and room.irv_panel.parent() is win.present_page
+    finally:
+        win.leave_presentation()
+    assert win.scenario_scroll.widget() is room.irv_panel
+
+
+def test_rounds_table_is_a_sound_model_and_shows_the_chain(qtbot, qtmodeltester, irv_room) -> None:
+    panel, view = irv_room.irv_panel, irv_room.irv.view
+    model = panel.rounds_model
+    qtmodeltester.check(model)
+    assert model.rowCount() == 12 and model.columnCount() == 2 + len(view.run.rounds)
+    top = model.codes()[0]
+    assert top == "lnp"
+    assert model.data(model.index(0, 2)) == f"{view.run.rounds[0].tallies['lnp']:.1f}"
+    assert model.data(model.index(0, 1)) == f"{100 * view.odds.p_win['lnp']:.0f} %"
+    third = view.run.eliminations[-1]
+    assert third.decisive and third.eliminated == ("alp",)
+    row = model.codes().index("alp")
+    cell = model.index(row, 2 + third.round - 1)
+    assert model.data(cell, Qt.ItemDataRole.BackgroundRole).color().name() == "#f4a259"
+    assert "Decisive" in model.data(cell, Qt.ItemDataRole.ToolTipRole)
+    assert "Nolan wins" in panel.headline.text()
+    assert "who finishes third" in panel.eliminations.text() and "Reid out" in panel.eliminations.text()
+
+
+def test_a_transfer_typed_into_the_panel_flips_third_place_and_the_winner(qtbot, irv_room) -> None:
+    room = irv_room
+    panel = room.irv_panel
+    assert room.irv.view.run.winner == "grn"
+    panel.picker.setCurrentIndex(panel.picker.findData("ind"))  # the staffer picks Dale's voters
+    assert room.irv.row == "ind"
+    assert panel.row_box.title().startswith("Where Dale's voters go next")
+    assert "ind" not in panel.row_keys() and panel.row_keys()[-1] == EXHAUSTED
+    field = panel.lever("grn").field
+    assert field.value() == pytest.approx(45.0)
+    field.selectAll()
+    qtbot.keyClicks(field, "30")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    _finish(qtbot, room)
+    scenario = room.irv.scenario
+    assert scenario.row("ind")["grn"] == pytest.approx(30.0, abs=0.05)
+    assert sum(scenario.row("ind").values()) == pytest.approx(100)
+    view = room.irv.view
+    assert view.run.eliminations[-1].eliminated == ("grn",)  # the Greens' candidate now finishes third
+    assert view.run.winner == "alp"
+    assert "Reid wins" in panel.headline.text()
+    assert "Nolan out" in panel.eliminations.text()
+    # The other sliders show the rebalanced row, and every lever still sums to 100.
+    shown = {k: panel.lever(k).value() for k in panel.row_keys()}
+    assert sum(shown.values()) == pytest.approx(100.0, abs=0.05)
+    assert shown["alp"] == pytest.approx(scenario.row("ind")["alp"], abs=0.05)
+    # Once the sliders rest, the break-even says what would flip it back.
+    qtbot.waitUntil(lambda: "overtakes" in panel.break_even_label.text(), timeout=3000)
+    assert "Nolan overtakes Reid" in panel.break_even_label.text()
+
+
+def test_minor_candidates_are_grouped_under_an_expander(qtbot, irv_room) -> None:
+    panel = irv_room.irv_panel
+    assert panel.minor_toggle.isVisibleTo(panel)
+    assert "Minor candidates (7" in panel.minor_toggle.text()
+    assert not panel.minor_box.isVisibleTo(panel)
+    panel.minor_toggle.click()
+    assert panel.minor_box.isVisibleTo(panel)
+    assert panel.lever("dem").isVisibleTo(panel)
+
+
+def test_panel_and_command_line_give_the_same_numbers(qtbot, irv_room) -> None:
+    from warroom.cli import main
+
+    room = irv_room
+    panel = room.irv_panel
+    panel.picker.setCurrentIndex(panel.picker.findData("ind"))
+    panel.lever("grn").slider.setValue(380)  # 38.0 %
+    _finish(qtbot, room)
+    row = room.irv.scenario.row("ind")
+    spec = ",".join(f"{'exhausted' if k == EXHAUSTED else k}:{v!r}" for k, v in row.items() if v > 0)
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["scenario", "--db", str(room.db_path), "--contest", IRV_CONTEST.name, "--json"]
+    code = main([*argv, "--row", f"ind={spec}", "--row-of", "ind"], out=out, err=err)
+    assert code == 0, err.getvalue()
+    cli = json.loads(out.getvalue())
+    view = room.irv.view
+    assert cli["winner"] == view.run.winner
+    assert cli["p_win"] == {c: round(p, 4) for c, p in view.odds.p_win.items()}
+    assert [r["tallies"] for r in cli["rounds"]] == [
+        {c: round(x, 3) for c, x in r.tallies.items()} for r in view.run.rounds
+    ]
+    assert cli["lines"] == view.lines()
+    room.irv.compute_break_evens()
+    assert [b["text"] for b in cli["break_evens"]] == [b.text for b in room.irv.break_even_list]
+    # The printed table too.
+    out = io.StringIO()
+    assert main([*argv[:-1], "--row", f"ind={spec}"], out=out, err=err) == 0
+    text = out.getvalue()
+    assert view.lines()[-1] in text
+    assert f"{100 * view.odds.p_win['alp']:.0f} %" in text
