@@ -23,11 +23,11 @@ pytestmark = pytest.mark.gui
 @pytest.fixture
 def irv_room(qtbot, tmp_path: Path) -> Iterator[object]:
     """A war room on a store holding the 12-candidate IRV contest (opened) and the toy SV contest."""
+    from tests.ui.conftest import toy_polls
     from warroom.bootstrap import open_store
     from warroom.services.settings import AppSettings
     from warroom.store import contests
     from warroom.store import polls as repo
-    from tests.ui.conftest import toy_polls
 
     paths = AppPaths.under(tmp_path)
     paths.ensure()
