@@ -191,7 +191,8 @@ class IrvScenario:
             raise ValueError(
                 f"instant-runoff scenario: max_rankings must be a whole number >= 1, got {self.max_rankings!r}"
             )
-        first = 100.0 * first / first.sum()
+        if first.sum() != 100.0:  # already exact (a copy from with_row): kept bit for bit, so caches keyed on it hold
+            first = 100.0 * first / first.sum()
         first.setflags(write=False)
         matrix.setflags(write=False)
         object.__setattr__(self, "codes", codes)

@@ -10,10 +10,22 @@ arrive once the sliders rest.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import partial
 
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QResizeEvent
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QResizeEvent,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QBoxLayout,
@@ -43,9 +55,101 @@ DECISIVE = QColor("#F4A259")
 EXCLUDED = QColor("#DDDDDD")
 """Background of an exclusion that does not change the winner."""
 INK = QColor("#000000")
+DECISIVE_BRUSH = QBrush(DECISIVE)
+EXCLUDED_BRUSH = QBrush(EXCLUDED)
+INK_BRUSH = QBrush(INK)
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_ALIGN = Qt.ItemDataRole.TextAlignmentRole
+_BACKGROUND = Qt.ItemDataRole.BackgroundRole
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole
+_FONT = Qt.ItemDataRole.FontRole
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 _IndexLike = QModelIndex | QPersistentModelIndex
 _NO_INDEX = QModelIndex()
+
+
+_BOLD: list[QFont] = []
+
+
+def _bold() -> QFont:
+    """A bold font, made once (after the application exists)."""
+    if not _BOLD:
+        font = QFont()
+        font.setBold(True)
+        _BOLD.append(font)
+    return _BOLD[0]
+
+
+class TextPane(QWidget):
+    """Rich text that repaints itself alone when it changes.
+
+    A QLabel asks its parent layout to re-lay out on every setText, and the relayout repaints the whole panel:
+    that was most of a slider move's cost. This widget only calls update(); its height changes (and the layout
+    runs) only when the text needs another number of lines.
+    """
+
+    def __init__(self, name: str, accessible: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setAccessibleName(accessible)
+        self._html = ""
+        self._doc = QTextDocument(self)
+        self._doc.setDocumentMargin(2)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.setFixedHeight(self.fontMetrics().lineSpacing() + 6)
+
+    def text(self) -> str:
+        """The text shown (as given: rich text)."""
+        return self._html
+
+    def set_text(self, html: str) -> None:
+        """Show new text: a repaint, and a relayout only if the height it needs changed."""
+        if html == self._html:
+            return
+        self._html = html
+        self._doc.setDefaultFont(self.font())
+        self._doc.setHtml(html)
+        self._fit()
+        self.update()
+
+    def _fit(self) -> None:
+        width = self.width() if self.width() > 50 else 300
+        self._doc.setTextWidth(width)
+        height = max(int(self._doc.size().height() + 0.999), self.fontMetrics().lineSpacing() + 6)
+        if height != self.height():
+            self.setFixedHeight(height)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        ctx = QAbstractTextDocumentLayout.PaintContext()
+        ctx.palette = self.palette()
+        ctx.palette.setColor(QPalette.ColorRole.Text, self.palette().color(QPalette.ColorRole.WindowText))
+        self._doc.setTextWidth(self.width())
+        self._doc.documentLayout().draw(painter, ctx)
+        painter.end()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._html and event.size().width() != event.oldSize().width():
+            self._fit()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._doc.setDefaultFont(self.font())
+            self._doc.setHtml(self._html)
+            QTimer.singleShot(0, self, self._fit)
+        super().changeEvent(event)
+
+
+@dataclass(frozen=True, slots=True)
+class _Cell:
+    text: str
+    shade: QBrush | None
+    tip: str | None
+    bold: bool
+    right: bool = False
 
 
 def chance(p: float) -> str:
@@ -72,6 +176,7 @@ class RoundsModel(QAbstractTableModel):
         self._codes: tuple[str, ...] = ()
         self._rounds = 0
         self._out: dict[str, tuple[int, bool, str]] = {}
+        self._cells: list[list[_Cell]] = []
 
     def set_view(self, view: IrvView) -> None:
         """Show a view: a reset when the candidates or the number of rounds change, else one dataChanged."""
@@ -86,15 +191,47 @@ class RoundsModel(QAbstractTableModel):
                 tip += f" Decisive: with {view.name(e.survivor)} out instead, {view.name(e.winner_if_swapped)} wins."
             for c in e.eliminated:
                 out[c] = (e.round, e.decisive, tip)
+        # Every cell worked out once per view: the table asks for each cell's roles many times per repaint.
+        cells: list[list[_Cell]] = []
+        odds = view.odds
+        winner = view.run.winner
+        for code in codes:
+            bold = code == winner
+            p = odds.p_win.get(code) if odds is not None else None
+            chance_tip = (
+                f"{view.name(code)}: wins in {chance(odds.p_win[code])} of {odds.n:,} simulated counts, reaches the "
+                f"last two in {chance(odds.p_final_pair[code])}, finishes third in {chance(odds.p_third[code])} "
+                f"(polling error sd {view.share_sd:.1f} points for a 50 % candidate; every transfer row uncertain)"
+                if odds is not None
+                else None
+            )
+            row = [
+                _Cell(view.name(code), None, f"{view.name(code)}: {s.share(code):.1f} % of first preferences", bold),
+                _Cell("—" if p is None else chance(p), None, chance_tip, False, True),
+            ]
+            excluded = out.get(code)
+            for r in range(rounds):
+                tally = view.run.rounds[r].tallies.get(code)
+                here = excluded is not None and excluded[0] == r + 1
+                shade = (DECISIVE_BRUSH if excluded[1] else EXCLUDED_BRUSH) if here and excluded else None
+                row.append(
+                    _Cell(
+                        "" if tally is None else f"{tally:.1f}",
+                        shade,
+                        excluded[2] if here and excluded else None,
+                        bold and tally is not None,
+                        True,
+                    )
+                )
+            cells.append(row)
         reshape = codes != self._codes or rounds != self._rounds
         if reshape:
             self.beginResetModel()
-        self._view, self._codes, self._rounds, self._out = view, codes, rounds, out
+        self._view, self._codes, self._rounds, self._out, self._cells = view, codes, rounds, out, cells
         if reshape:
             self.endResetModel()
         elif codes:
             self.dataChanged.emit(self.index(0, 0), self.index(len(codes) - 1, self.FIXED + rounds - 1))
-            self.headerDataChanged.emit(Qt.Orientation.Vertical, 0, len(codes) - 1)
 
     def codes(self) -> tuple[str, ...]:
         """The candidates, in row order."""
@@ -107,53 +244,21 @@ class RoundsModel(QAbstractTableModel):
         return 0 if parent.isValid() or self._view is None else self.FIXED + self._rounds
 
     def data(self, index: _IndexLike, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        view = self._view
-        if view is None or not index.isValid():
+        if not index.isValid() or self._view is None:
             return None
-        code, col = self._codes[index.row()], index.column()
-        winner = code == view.run.winner
-        if col == 0:
-            if role == Qt.ItemDataRole.DisplayRole:
-                return view.name(code)
-            if role == Qt.ItemDataRole.FontRole and winner:
-                bold = QFont()
-                bold.setBold(True)
-                return bold
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return f"{view.name(code)}: {view.scenario.share(code):.1f} % of first preferences"
-            return None
-        if col == 1:
-            p = view.odds.p_win.get(code) if view.odds is not None else None
-            if role == Qt.ItemDataRole.DisplayRole:
-                return "—" if p is None else chance(p)
-            if role == Qt.ItemDataRole.TextAlignmentRole:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if role == Qt.ItemDataRole.ToolTipRole and view.odds is not None:
-                o = view.odds
-                return (
-                    f"{view.name(code)}: wins in {chance(o.p_win[code])} of {o.n:,} simulated counts, reaches the last "
-                    f"two in {chance(o.p_final_pair[code])}, finishes third in {chance(o.p_third[code])} (polling "
-                    f"error sd {view.share_sd:.1f} points for a 50 % candidate; every transfer row uncertain)"
-                )
-            return None
-        r = col - self.FIXED
-        tally = view.run.rounds[r].tallies.get(code)
-        out = self._out.get(code)
-        at_exclusion = out is not None and out[0] == r + 1
-        if role == Qt.ItemDataRole.DisplayRole:
-            return "" if tally is None else f"{tally:.1f}"
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.BackgroundRole and at_exclusion and out is not None:
-            return QBrush(DECISIVE if out[1] else EXCLUDED)
-        if role == Qt.ItemDataRole.ForegroundRole and at_exclusion:
-            return QBrush(INK)
-        if role == Qt.ItemDataRole.FontRole and winner and tally is not None:
-            bold = QFont()
-            bold.setBold(True)
-            return bold
-        if role == Qt.ItemDataRole.ToolTipRole and at_exclusion and out is not None:
-            return out[2]
+        cell = self._cells[index.row()][index.column()]
+        if role == _DISPLAY:
+            return cell.text
+        if role == _ALIGN:
+            return _RIGHT if cell.right else None
+        if role == _BACKGROUND:
+            return cell.shade
+        if role == _FOREGROUND:
+            return INK_BRUSH if cell.shade is not None else None
+        if role == _FONT:
+            return _bold() if cell.bold else None
+        if role == _TOOLTIP:
+            return cell.tip
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -194,9 +299,7 @@ class IrvPanel(QWidget):
         self._minor: list[str] = []
 
         # --- outputs -----------------------------------------------------------------------------------------
-        self.headline = QLabel()
-        self.headline.setObjectName("irv_headline")
-        self.headline.setAccessibleName("Verdict")
+        self.headline = TextPane("irv_headline", "Verdict")
         big = QFont()
         big.setPointSize(15)
         big.setBold(True)
@@ -220,9 +323,7 @@ class IrvPanel(QWidget):
             "Votes round by round, in points of the first-round vote. Shaded: the round a candidate is excluded; "
             "orange when that exclusion decides who wins."
         )
-        self.eliminations = QLabel()
-        self.eliminations.setObjectName("irv_eliminations")
-        self.eliminations.setAccessibleName("Eliminations that decide the race")
+        self.eliminations = TextPane("irv_eliminations", "Eliminations that decide the race")
         self.basis = QLabel()
         self.basis.setObjectName("irv_basis")
         # --- inputs ------------------------------------------------------------------------------------------
@@ -252,22 +353,13 @@ class IrvPanel(QWidget):
         self._minor_grid.setVerticalSpacing(2)
         self._minor_grid.setColumnStretch(1, 1)
         self.minor_box.hide()
-        self.break_even_label = QLabel()
-        self.break_even_label.setObjectName("irv_break_even")
-        self.break_even_label.setAccessibleName("What would change the winner")
+        self.break_even_label = TextPane("irv_break_even", "What would change the winner")
         self.reset_button = QPushButton("&Reset to baseline")
         self.reset_button.setToolTip("Every candidate's next preferences back to the polls' and the past count's")
         self.reset_button.clicked.connect(self.model.reset)
 
-        for label in (self.eliminations, self.basis, self.break_even_label):
-            label.setWordWrap(True)
-            label.setTextFormat(Qt.TextFormat.RichText)
-        self.headline.setWordWrap(True)
-        self._fixed_lines = ((self.headline, 2),)
-        for label in (self.headline, self.eliminations, self.break_even_label):
-            # Fixed heights: new text repaints the label alone instead of re-laying out the panel on every move.
-            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self._fit_heights()
+        self.basis.setWordWrap(True)
+        self.basis.setTextFormat(Qt.TextFormat.RichText)
 
         outputs = QGroupBox("Instant runoff: the count as it would run")
         outputs.setObjectName("irv_outputs")
@@ -361,7 +453,7 @@ class IrvPanel(QWidget):
         if i >= 0 and self.picker.currentIndex() != i:
             with signals_blocked(self.picker):
                 self.picker.setCurrentIndex(i)
-        self._set_text(self.break_even_label, "<i>Working out the break-evens…</i>")
+        self.break_even_label.set_text("<i>Working out the break-evens…</i>")
         self._arrange_levers()
         if self.model.scenario is not None:
             self._show_row_values(self.model.scenario)
@@ -370,7 +462,7 @@ class IrvPanel(QWidget):
         """The rounds, the chances, the decisive eliminations."""
         run = view.run
         winner, runner = run.final_pair
-        self.headline.setText(
+        self.headline.set_text(
             f"{view.name(winner)} wins, {run.final_margin:.1f} points ahead of {view.name(runner)} in the final round"
         )
         self.rounds_model.set_view(view)
@@ -395,7 +487,7 @@ class IrvPanel(QWidget):
             lines.append(f"{view.name(winner)} has a majority of first preferences: nobody is excluded.")
         elif not run.decisive:
             lines.append("No exclusion decides the race at these figures.")
-        self._set_text(self.eliminations, "<br>".join(lines))
+        self.eliminations.set_text("<br>".join(lines))
 
     def show_break_evens(self, code: str, found: list[BreakEven]) -> None:
         """The exact break-evens of the row being edited."""
@@ -404,10 +496,9 @@ class IrvPanel(QWidget):
         view = self.model.view
         name = view.name(code) if view is not None else code
         if found:
-            self._set_text(self.break_even_label, "<br>".join(f"• {b.text}" for b in found))
+            self.break_even_label.set_text("<br>".join(f"• {b.text}" for b in found))
         else:
-            self._set_text(
-                self.break_even_label,
+            self.break_even_label.set_text(
                 f"No change to {name}'s voters' next preferences alone changes the winner at these figures"
                 + (
                     f" ({name} is never excluded, so their next preferences are never counted)."
@@ -548,22 +639,6 @@ class IrvPanel(QWidget):
         bar = table.horizontalScrollBar().sizeHint().height()
         table.setFixedHeight(table.horizontalHeader().sizeHint().height() + rows * row_height + bar + 4)
 
-    def _set_text(self, label: QLabel, text: str) -> None:
-        """New text for a wrapped label, its height changed only when the text needs another number of lines (a
-        relayout of the panel per slider move was the slow tail of a drag)."""
-        if label.text() == text:
-            return
-        label.setText(text)
-        width = label.width() if label.width() > 50 else max(self.width() - 40, 200)
-        height = label.heightForWidth(width)
-        if height > 0 and height != label.height():
-            label.setFixedHeight(height)
-
-    def _fit_heights(self) -> None:
-        for label, lines in self._fixed_lines:
-            label.ensurePolished()
-            label.setFixedHeight(label.fontMetrics().lineSpacing() * lines + label.fontMetrics().descent() + 8)
-
     # --- Qt overrides ---------------------------------------------------------------------------------------
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -579,7 +654,6 @@ class IrvPanel(QWidget):
         super().changeEvent(event)
 
     def _restyle(self) -> None:
-        self._fit_heights()
         self._sized_columns = -1
         self._size_table()
 
