@@ -73,15 +73,17 @@ def test_rounds_table_is_a_sound_model_and_shows_the_chain(qtbot, qtmodeltester,
     panel, view = irv_room.irv_panel, irv_room.irv.view
     model = panel.rounds_model
     qtmodeltester.check(model)
-    assert model.rowCount() == 12 and model.columnCount() == 2 + len(view.run.rounds)
+    assert model.rowCount() == 12 and model.columnCount() == 1 + len(view.run.rounds)
     top = model.codes()[0]
     assert top == "lnp"
-    assert model.data(model.index(0, 2)) == f"{view.run.rounds[0].tallies['lnp']:.1f}"
-    assert model.data(model.index(0, 1)) == f"{100 * view.odds.p_win['lnp']:.0f} %"
+    assert model.headerData(0, Qt.Orientation.Vertical) == "Park"
+    assert model.data(model.index(0, 0)) == f"{view.run.rounds[0].tallies['lnp']:.1f}"
+    assert model.data(model.index(0, len(view.run.rounds))) == f"{100 * view.odds.p_win['lnp']:.0f} %"
+    assert model.headerData(len(view.run.rounds), Qt.Orientation.Horizontal) == "Chance"
     third = view.run.eliminations[-1]
     assert third.decisive and third.eliminated == ("alp",)
     row = model.codes().index("alp")
-    cell = model.index(row, 2 + third.round - 1)
+    cell = model.index(row, third.round - 1)
     assert model.data(cell, Qt.ItemDataRole.BackgroundRole).color().name() == "#f4a259"
     assert "Decisive" in model.data(cell, Qt.ItemDataRole.ToolTipRole)
     assert "Nolan wins" in panel.headline.text()

@@ -168,7 +168,7 @@ class RoundsModel(QAbstractTableModel):
     votes round by round (points of the first-round vote). The cell of each exclusion is shaded, orange when it
     decides the race, and its tooltip gives the margin."""
 
-    FIXED = 2  # candidate, chance; then one column per round
+    EXTRA = 1  # a column per round, then the chance (the names are the row headers: they stay put when it scrolls)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -205,10 +205,7 @@ class RoundsModel(QAbstractTableModel):
                 if odds is not None
                 else None
             )
-            row = [
-                _Cell(view.name(code), None, f"{view.name(code)}: {s.share(code):.1f} % of first preferences", bold),
-                _Cell("—" if p is None else chance(p), None, chance_tip, False, True),
-            ]
+            row: list[_Cell] = []
             excluded = out.get(code)
             for r in range(rounds):
                 tally = view.run.rounds[r].tallies.get(code)
@@ -223,6 +220,7 @@ class RoundsModel(QAbstractTableModel):
                         True,
                     )
                 )
+            row.append(_Cell("—" if p is None else chance(p), None, chance_tip, False, True))
             cells.append(row)
         reshape = codes != self._codes or rounds != self._rounds
         if reshape:
@@ -231,7 +229,8 @@ class RoundsModel(QAbstractTableModel):
         if reshape:
             self.endResetModel()
         elif codes:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(codes) - 1, self.FIXED + rounds - 1))
+            self.dataChanged.emit(self.index(0, 0), self.index(len(codes) - 1, rounds + self.EXTRA - 1))
+            self.headerDataChanged.emit(Qt.Orientation.Vertical, 0, len(codes) - 1)  # the winner's name is bold
 
     def codes(self) -> tuple[str, ...]:
         """The candidates, in row order."""
@@ -241,7 +240,7 @@ class RoundsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._codes)
 
     def columnCount(self, parent: _IndexLike = _NO_INDEX) -> int:
-        return 0 if parent.isValid() or self._view is None else self.FIXED + self._rounds
+        return 0 if parent.isValid() or self._view is None else self._rounds + self.EXTRA
 
     def data(self, index: _IndexLike, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or self._view is None:
@@ -262,15 +261,26 @@ class RoundsModel(QAbstractTableModel):
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if orientation != Qt.Orientation.Horizontal:
+        view = self._view
+        if orientation == Qt.Orientation.Vertical:
+            if view is None or not 0 <= section < len(self._codes):
+                return None
+            code = self._codes[section]
+            if role == _DISPLAY:
+                return view.name(code)
+            if role == _FONT and code == view.run.winner:
+                return _bold()
+            if role == _TOOLTIP:
+                return f"{view.name(code)}: {view.scenario.share(code):.1f} % of first preferences"
+            if role == _ALIGN:
+                return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return ("Candidate", "Chance")[section] if section < self.FIXED else f"R{section - self.FIXED + 1}"
+            return "Chance" if section >= self._rounds else f"R{section + 1}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            if section == 1:
+            if section >= self._rounds:
                 return "Chance of winning, from simulating the count under polling error and transfer uncertainty"
-            if section >= self.FIXED:
-                return f"Round {section - self.FIXED + 1}: votes in points of the first-round valid vote"
+            return f"Round {section + 1}: votes in points of the first-round valid vote"
         return None
 
 
@@ -309,7 +319,7 @@ class IrvPanel(QWidget):
         self.rounds.setObjectName("irv_rounds")
         self.rounds.setAccessibleName("Rounds of the count")
         self.rounds.setModel(self.rounds_model)
-        self.rounds.verticalHeader().hide()
+        self.rounds.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.rounds.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.rounds.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.rounds.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -367,7 +377,6 @@ class IrvPanel(QWidget):
         olayout.addWidget(self.headline)
         olayout.addWidget(self.rounds)
         olayout.addWidget(self.eliminations)
-        olayout.addWidget(self.basis)
         olayout.addStretch(1)
         inputs = QWidget()
         inputs.setObjectName("irv_inputs")
@@ -391,6 +400,7 @@ class IrvPanel(QWidget):
         what.setObjectName("irv_what_if")
         QVBoxLayout(what).addWidget(self.break_even_label)
         ilayout.addWidget(what)
+        ilayout.addWidget(self.basis)  # where the figures come from: below the inputs, read once
         buttons = QHBoxLayout()
         buttons.addWidget(self.reset_button)
         buttons.addStretch(1)
@@ -468,6 +478,8 @@ class IrvPanel(QWidget):
         self.rounds_model.set_view(view)
         if self.rounds_model.columnCount() != getattr(self, "_sized_columns", -1):
             self._size_table()
+            # On a narrow dock the table scrolls sideways: show the last rounds, where the race is decided.
+            QTimer.singleShot(0, self, self._show_last_rounds)
         lines = []
         shown = [e for e in run.eliminations if e.decisive]
         last = run.eliminations[-1] if run.eliminations else None
@@ -617,6 +629,10 @@ class IrvPanel(QWidget):
         self.minor_box.setVisible(on)
         self.minor_toggle.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
 
+    def _show_last_rounds(self) -> None:
+        bar = self.rounds.horizontalScrollBar()
+        bar.setValue(bar.maximum())
+
     def _size_table(self) -> None:
         """Columns as narrow as their figures, rows all visible: the table never scrolls vertically."""
         table = self.rounds
@@ -627,12 +643,13 @@ class IrvPanel(QWidget):
         if cols == 0:
             return
         self._sized_columns = cols
-        names = [self.rounds_model.data(self.rounds_model.index(r, 0)) for r in range(self.rounds_model.rowCount())]
-        widest = max((metrics.horizontalAdvance(str(n)) for n in [*names, "Candidate"]), default=60)
-        table.setColumnWidth(0, min(widest + 12, 150))
-        table.setColumnWidth(1, metrics.horizontalAdvance(">99 %") + 14)
-        for c in range(RoundsModel.FIXED, cols):
+        vertical = Qt.Orientation.Vertical
+        names = [self.rounds_model.headerData(r, vertical) for r in range(self.rounds_model.rowCount())]
+        widest = max((metrics.horizontalAdvance(str(n)) for n in names), default=60)
+        table.verticalHeader().setFixedWidth(min(widest + 14, 160))
+        for c in range(cols - RoundsModel.EXTRA):
             table.setColumnWidth(c, max(metrics.horizontalAdvance("00.0"), metrics.horizontalAdvance("R10")) + 8)
+        table.setColumnWidth(cols - 1, metrics.horizontalAdvance("Chance") + 14)
         rows = self.rounds_model.rowCount()
         row_height = metrics.lineSpacing() + 6
         table.verticalHeader().setDefaultSectionSize(row_height)
