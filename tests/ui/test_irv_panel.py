@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication
 
 from tests.conftest import TOY
 from tests.irv_fixture import IRV_CONTEST, add_irv_contest
@@ -161,3 +162,63 @@ def test_panel_and_command_line_give_the_same_numbers(qtbot, irv_room) -> None:
     text = out.getvalue()
     assert view.lines()[-1] in text
     assert f"{100 * view.odds.p_win['alp']:.0f} %" in text
+
+
+@pytest.mark.parametrize(("width", "height"), [(1366, 768), (1920, 1080)])
+def test_the_irv_window_is_whole_and_pictured(qtbot, irv_room, tmp_path: Path, width: int, height: int) -> None:
+    """A 12-candidate IRV race on a laptop's and a desktop's screen: nothing cropped, every control reachable,
+    the candidates named beside the last rounds (where the race is decided) and the decisive exclusion shown."""
+    from tests.ui.test_layout import _clipped, _settle, _shot_dir
+
+    room = irv_room
+    win = room.window
+    _settle(qtbot, win, width, height)
+    room.irv.compute_break_evens()
+    _settle(qtbot, win, width, height)
+    assert (win.width(), win.height()) == (width, height)
+    assert _clipped(win) == []
+    win.grab().save(str(_shot_dir(tmp_path) / f"irv_main_{width}x{height}.png"))
+    table = room.irv_panel.rounds
+    assert table.verticalHeader().isVisible()  # the names stay put when the rounds scroll
+    bar = table.horizontalScrollBar()
+    assert bar.value() == bar.maximum()  # the final rounds and the chances in view
+    decisive = table.model().index(table.model().codes().index("alp"), room.irv.view.run.eliminations[-1].round - 1)
+    rect = table.visualRect(decisive)
+    assert table.viewport().rect().contains(rect), "the decisive exclusion is on screen"
+    # Every slider and field of the row can be scrolled into view.
+    panel = room.irv_panel
+    for key in panel.row_keys():
+        lever = panel.lever(key)
+        if not lever.isVisibleTo(win):
+            continue
+        win.scenario_scroll.ensureWidgetVisible(lever.field)
+        QApplication.processEvents()
+        top_left = lever.field.mapTo(win, lever.field.rect().topLeft())
+        assert win.rect().contains(top_left) and lever.field.visibleRegion().boundingRect().width() > 0
+
+
+def test_meeting_mode_shows_the_irv_panel_whole_at_1920x1080(qtbot, irv_room, tmp_path: Path) -> None:
+    from tests.ui.test_layout import _clipped, _shot_dir
+
+    room = irv_room
+    win = room.window
+    room.irv_panel.picker.setCurrentIndex(room.irv_panel.picker.findData("ind"))
+    room.irv.compute_break_evens()
+    win.set_presentation_views(["scenario"])
+    win.enter_presentation()
+    try:
+        win.setWindowState(Qt.WindowState.WindowNoState)  # the offscreen screen is smaller than a projector
+        win.resize(1920, 1080)
+        for _ in range(3):
+            QApplication.processEvents()
+            qtbot.wait(30)
+        panel = room.irv_panel
+        assert panel.width() >= 1800
+        assert _clipped(win) == []
+        table = panel.rounds
+        win.grab().save(str(_shot_dir(tmp_path) / "meeting_irv_1920x1080.png"))
+        assert not table.horizontalScrollBar().isVisible()  # every round fits on a projector
+        assert "overtakes" in panel.break_even_label.text()
+        win.grab().save(str(_shot_dir(tmp_path) / "meeting_irv_1920x1080.png"))
+    finally:
+        win.leave_presentation()

@@ -326,6 +326,10 @@ class IrvPanel(QWidget):
         self.rounds.setWordWrap(False)
         self.rounds.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.rounds.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self._follow_end = True
+        bar = self.rounds.horizontalScrollBar()
+        bar.rangeChanged.connect(lambda _lo, _hi: self._show_last_rounds())
+        bar.valueChanged.connect(self._on_rounds_scrolled)
         header = self.rounds.horizontalHeader()
         header.setMinimumSectionSize(20)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -478,7 +482,6 @@ class IrvPanel(QWidget):
         self.rounds_model.set_view(view)
         if self.rounds_model.columnCount() != getattr(self, "_sized_columns", -1):
             self._size_table()
-            # On a narrow dock the table scrolls sideways: show the last rounds, where the race is decided.
             QTimer.singleShot(0, self, self._show_last_rounds)
         lines = []
         shown = [e for e in run.eliminations if e.decisive]
@@ -630,8 +633,14 @@ class IrvPanel(QWidget):
         self.minor_toggle.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
 
     def _show_last_rounds(self) -> None:
+        """On a narrow dock the table scrolls sideways: it shows the last rounds (where the race is decided) and
+        the chances, and keeps them in view as the dock is resized, until the user scrolls back."""
         bar = self.rounds.horizontalScrollBar()
-        bar.setValue(bar.maximum())
+        if self._follow_end:
+            bar.setValue(bar.maximum())
+
+    def _on_rounds_scrolled(self, value: int) -> None:
+        self._follow_end = value >= self.rounds.horizontalScrollBar().maximum()
 
     def _size_table(self) -> None:
         """Columns as narrow as their figures, rows all visible: the table never scrolls vertically."""
@@ -663,6 +672,9 @@ class IrvPanel(QWidget):
         direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
         if self._layout.direction() != direction:
             self._layout.setDirection(direction)
+            # Side by side (meeting mode, a wide dock) the rounds get the room: every round in projector type.
+            self._layout.setStretch(0, 3 if wide else 0)
+            self._layout.setStretch(1, 2 if wide else 0)
         super().resizeEvent(event)
 
     def changeEvent(self, event: QEvent) -> None:
