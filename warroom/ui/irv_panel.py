@@ -223,13 +223,20 @@ class RoundsModel(QAbstractTableModel):
             row.append(_Cell("—" if p is None else chance(p), None, chance_tip, False, True))
             cells.append(row)
         reshape = codes != self._codes or rounds != self._rounds
+        old, old_winner = self._cells, self._view.run.winner if self._view is not None else None
         if reshape:
             self.beginResetModel()
         self._view, self._codes, self._rounds, self._out, self._cells = view, codes, rounds, out, cells
         if reshape:
             self.endResetModel()
-        elif codes:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(codes) - 1, rounds + self.EXTRA - 1))
+            return
+        # Only the cells that changed are repainted: a row edit leaves the rounds before its candidate's exclusion
+        # as they were, and most of the table with them.
+        changed = [(r, c) for r, row in enumerate(cells) for c, cell in enumerate(row) if cell != old[r][c]]
+        if changed:
+            rows, cols = [r for r, _c in changed], [c for _r, c in changed]
+            self.dataChanged.emit(self.index(min(rows), min(cols)), self.index(max(rows), max(cols)))
+        if winner != old_winner:
             self.headerDataChanged.emit(Qt.Orientation.Vertical, 0, len(codes) - 1)  # the winner's name is bold
 
     def codes(self) -> tuple[str, ...]:
