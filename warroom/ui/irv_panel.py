@@ -587,6 +587,14 @@ class IrvPanel(QWidget):
         view_names = self.model.case.names if self.model.case is not None else {}
         name = view_names.get(code, code)
         self.row_box.setTitle(f"Where {name}'s voters go next (% of {name}'s votes)")
+        for key in self._keys:
+            other = "no one (the ballot exhausts)" if key == EXHAUSTED else view_names.get(key, key)
+            tip = (
+                f"Of the votes {name} holds when excluded, the share whose next preference is {other}. Moving one "
+                "slider rescales the others to keep 100 %; a typed value (Enter) is exact."
+            )
+            self._levers[key].slider.setToolTip(tip)
+            self._levers[key].field.setToolTip(tip)
 
     def _show_row_values(self, scenario: IrvScenario) -> None:
         code = self.model.row
