@@ -304,6 +304,14 @@ class MainWindow(QMainWindow):
         current.setParent(self.scenario_scroll)
         self.set_scenario_widget(wanted)
 
+    def _for_counting_system(self, view: str) -> str:
+        """Meeting mode's view for the open contest: for an instant-runoff race the answer is the IRV panel (its
+        verdict and decisive eliminations), never the top-two runoff answer view."""
+        irv = getattr(self, "_irv_widget", None)
+        if view == "answer" and irv is not None and getattr(self, "_scenario_widget", None) is irv:
+            return "scenario"
+        return view
+
     # --- presentation mode ----------------------------------------------------------------------------------
 
     def set_presentation_views(self, views: Sequence[str]) -> None:
@@ -367,7 +375,7 @@ class MainWindow(QMainWindow):
         return self._views[self._view_index] if self.presenting else "editing"
 
     def _show_view(self) -> None:
-        view = self._views[self._view_index]
+        view = self._for_counting_system(self._views[self._view_index])
         if view == "charts":
             self._return_scenario_widget()
             self.stack.setCurrentWidget(self.charts)
