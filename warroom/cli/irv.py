@@ -92,7 +92,8 @@ class IrvReport:
 
     def print(self, out: TextIO, table: Table) -> None:
         v, run = self.view, self.view.run
-        out.write(f"{self.contest.name}: instant runoff from the {self.case.label.lower()}\n\n")
+        label = self.case.label[:1].lower() + self.case.label[1:]
+        out.write(f"{self.contest.name}: instant runoff from the {label}\n\n")
         codes = sorted(v.scenario.codes, key=lambda c: (-v.scenario.share(c), c))
         rows = []
         for c in codes:

@@ -382,7 +382,7 @@ class IrvPanel(QWidget):
         self.basis.setWordWrap(True)
         self.basis.setTextFormat(Qt.TextFormat.RichText)
 
-        outputs = QGroupBox("Instant runoff: the count as it would run")
+        outputs = QGroupBox("The count as it would run")
         outputs.setObjectName("irv_outputs")
         olayout = QVBoxLayout(outputs)
         olayout.addWidget(self.headline)
@@ -543,7 +543,7 @@ class IrvPanel(QWidget):
             for code in sorted(s.codes, key=lambda c: (-s.share(c), c)):
                 self.picker.addItem(f"{case.names.get(code, code)} ({s.share(code):.1f} % first preferences)", code)
         for key in (*s.codes, EXHAUSTED):
-            name = "exhausted (no further preference)" if key == EXHAUSTED else case.names.get(key, key)
+            name = "exhausted" if key == EXHAUSTED else case.names.get(key, key)
             lever = LeverInput(f"irv_row_{key.strip('_')}", f"Next preference: {name}")
             lever.value_changed.connect(partial(self._on_lever_changed, key))
             label = QLabel(name)
@@ -586,7 +586,7 @@ class IrvPanel(QWidget):
         self._keys = [*major, *minor, EXHAUSTED]
         view_names = self.model.case.names if self.model.case is not None else {}
         name = view_names.get(code, code)
-        self.row_box.setTitle(f"Where {name}'s voters go next (% of {name}'s votes)")
+        self.row_box.setTitle(f"Where {name}'s voters go next (%)")
         for key in self._keys:
             other = "no one (the ballot exhausts)" if key == EXHAUSTED else view_names.get(key, key)
             tip = (
