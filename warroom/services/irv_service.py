@@ -112,9 +112,6 @@ class IrvController(QObject):
         self.prior_rows = {k: dict(v) for k, v in rows.items()} if rows else None
         self._rebuild()
 
-    def set_valid_votes(self, _valid_votes: int | None) -> None:
-        """Accepted for symmetry with the runoff controller (break-evens here are in % of a row)."""
-
     # --- edits (the panel writes through these) ----------------------------------------------------------------
 
     def select_row(self, code: str) -> None:
