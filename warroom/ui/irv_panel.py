@@ -292,13 +292,7 @@ class RoundsModel(QAbstractTableModel):
 
 
 class IrvPanel(QWidget):
-    """The instant-runoff scenario: a view of one IrvModel.
-
-    Signals:
-        save_requested: (kept for the runoff panel's interface; not offered for instant runoff yet).
-    """
-
-    save_requested = Signal()
+    """The instant-runoff scenario: a view of one IrvModel (no signals of its own: it writes through the model)."""
 
     NARROW = 900
     """Below this width (px) the answer sits above the inputs instead of beside them."""
@@ -399,14 +393,10 @@ class IrvPanel(QWidget):
         pick.addWidget(who)
         pick.addWidget(self.picker, 1)
         ilayout.addLayout(pick)
-        rows = QVBoxLayout()
-        rows.setContentsMargins(0, 0, 0, 0)
-        rows.addWidget(self.row_box)
-        ilayout.addLayout(rows)
-        box_layout = self._grid
-        self._minor_row = 1000  # the expander and its box sit below every lever row
-        box_layout.addWidget(self.minor_toggle, self._minor_row, 0, 1, 3)
-        box_layout.addWidget(self.minor_box, self._minor_row + 1, 0, 1, 3)
+        ilayout.addWidget(self.row_box)
+        below = 1000  # the expander and its box sit below every lever row, however many candidates stand
+        self._grid.addWidget(self.minor_toggle, below, 0, 1, 3)
+        self._grid.addWidget(self.minor_box, below + 1, 0, 1, 3)
         what = QGroupBox("What would change the winner")
         what.setObjectName("irv_what_if")
         QVBoxLayout(what).addWidget(self.break_even_label)
