@@ -294,6 +294,11 @@ class MainWindow(QMainWindow):
             return
         self._runoff_widget = runoff
         wanted = irv if contest.system == CountingSystem.IRV else runoff
+        # Saved scenarios, compare and the forecast over time are the runoff panel's (not built for IRV yet).
+        self.scenario_menu.menuAction().setEnabled(wanted is runoff)
+        self.scenario_menu.menuAction().setToolTip(
+            "" if wanted is runoff else "The Scenario menu is for runoff contests; the instant-runoff panel has its own"
+        )
         current = self._scenario_widget
         if wanted is current:
             return
