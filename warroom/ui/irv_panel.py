@@ -530,7 +530,10 @@ class IrvPanel(QWidget):
         self._codes = s.codes
         with signals_blocked(self.picker):
             self.picker.clear()
-            for code in sorted(s.codes, key=lambda c: (-s.share(c), c)):
+            ordered = sorted(s.codes, key=lambda c: (-s.share(c), c))
+            for code in ordered:
+                if s.share(code) < MINOR_SHARE and code is next(c for c in ordered if s.share(c) < MINOR_SHARE):
+                    self.picker.insertSeparator(self.picker.count())  # the minor candidates, below a line
                 self.picker.addItem(f"{case.names.get(code, code)} ({s.share(code):.1f} % first preferences)", code)
         for key in (*s.codes, EXHAUSTED):
             name = "exhausted" if key == EXHAUSTED else case.names.get(key, key)
