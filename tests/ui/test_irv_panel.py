@@ -229,3 +229,22 @@ def test_meeting_mode_shows_the_irv_panel_whole_at_1920x1080(qtbot, irv_room, tm
         win.grab().save(str(_shot_dir(tmp_path) / "meeting_irv_1920x1080.png"))
     finally:
         win.leave_presentation()
+
+
+def test_a_row_edit_repaints_only_the_rounds_it_changes(qtbot, irv_room) -> None:
+    """Dale's row moves votes only from the round after his exclusion: the earlier rounds are not repainted."""
+    room = irv_room
+    panel = room.irv_panel
+    panel.picker.setCurrentIndex(panel.picker.findData("ind"))
+    _finish(qtbot, room)
+    out_round = next(e.round for e in room.irv.view.run.eliminations if "ind" in e.eliminated)
+    changed: list[tuple[int, int, int, int]] = []
+    panel.rounds_model.dataChanged.connect(
+        lambda a, b, _roles=(): changed.append((a.row(), a.column(), b.row(), b.column()))
+    )
+    with qtbot.waitSignal(room.irv.view_ready, timeout=2000):
+        panel.lever("alp").slider.setValue(panel.lever("alp").slider.value() + 50)
+    assert changed, "the later rounds and the chances changed"
+    assert all(first_col >= out_round for _r, first_col, _r2, _c2 in changed)  # column k is round k + 1
+    last = room.irv.view.run.rounds
+    assert max(c2 for *_x, c2 in changed) == len(last)  # ...up to the chances column
