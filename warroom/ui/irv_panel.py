@@ -598,9 +598,12 @@ class IrvPanel(QWidget):
         if tenths:
             biggest = max(tenths, key=lambda k: tenths[k])
             tenths[biggest] += STEPS - sum(tenths.values())
+        shown = self._tenths
         self._tenths = tenths
         for key, value in tenths.items():
-            self._levers[key].set_value(value / 10.0)
+            lever = self._levers[key]
+            if shown.get(key) != value or round(lever.value() * 10) != value:
+                lever.set_value(value / 10.0)
         self._show_minor_total()
 
     def _show_minor_total(self) -> None:
@@ -620,8 +623,8 @@ class IrvPanel(QWidget):
         moved = keys.index(key)
         new = rebalance(values, moved, round(percent * 10))
         self._tenths = dict(zip(keys, new, strict=True))
-        for k, v in self._tenths.items():
-            if k != key:
+        for k, v, before in zip(keys, new, values, strict=True):
+            if k != key and v != before:  # an unchanged field is left alone: setting it again repaints it
                 self._levers[k].set_value(v / 10.0)
         if self._minor:
             self._show_minor_total()
