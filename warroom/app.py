@@ -186,6 +186,7 @@ class WarRoom:
         ps.contest_loaded.connect(win.show_counting_system)
         self.averages.averages_ready.connect(irv.set_data)
         irv.scenario_failed.connect(lambda msg: win.statusBar().showMessage(msg, 8000))
+        irv.notice.connect(lambda msg: win.statusBar().showMessage(msg, 8000))
 
     def briefing(self) -> Briefing:
         """The briefing as the app would write it now."""

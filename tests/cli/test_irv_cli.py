@@ -64,3 +64,19 @@ def test_bad_options_are_refused_naming_what(db: list[str], extra: list[str], me
 def test_irv_options_on_a_runoff_contest_are_refused(db: list[str]) -> None:
     code, _out, err = run("scenario", *db, "--contest", "London Mayor 2012", "--row", "paddick=johnson:100")
     assert code == 1 and "instant-runoff contests" in err
+
+
+def test_last_elections_ballots_give_the_rows_on_the_command_line(db: list[str], tmp_path: Path) -> None:
+    path = tmp_path / "riverton_2022.csv"
+    path.write_text("count,p1,p2\n60,Dee Moss,Park\n30,Dee Moss,Nolan\n10,Dee Moss,\n")
+    base = ["scenario", *db, "--contest", IRV_CONTEST.name, "--json"]
+    code, out, err = run(*base, "--prior-ballots", str(path))
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["next_preferences"]["dem"]["lnp"] == pytest.approx(60)
+    assert data["row_sources"]["dem"] == "ballots in riverton_2022.csv"
+    path.write_text("count,p1,p2\n5,Zed Zero,Park\n")
+    code, _out, err = run(*base, "--prior-ballots", str(path))
+    assert code == 1 and "riverton_2022.csv: 'Zed Zero' on the ballots match no single candidate" in err
+    code, _out, err = run(*base, "--prior-ballots", str(tmp_path / "missing.csv"))
+    assert code == 1 and "no such file" in err

@@ -147,3 +147,35 @@ def test_a_row_never_counted_has_no_break_even_and_the_default_row_is_the_larges
     s = brisbane_like(45)
     assert break_evens(s, "lnp", NAMES) == []  # the runner-up is never excluded: their row is never counted
     assert default_row(s) == "alp"  # excluded third, with the most votes of those excluded
+
+
+def test_last_elections_ballots_give_the_rows_by_name() -> None:
+    from warroom.core.count import Ballot
+    from warroom.core.irv_pipeline import match_candidates, prior_rows_from_ballots
+
+    ballots = [
+        Ballot(("Ivan Dale", "Nolan", "Reid"), 45),
+        Ballot(("Ivan Dale", "Reid"), 30),
+        Ballot(("Ivan Dale",), 25),  # nothing after: exhausted
+        Ballot(("Nolan", "Reid"), 300),
+        Ballot(("Old Timer", "Nolan"), 50),  # someone not standing now
+        Ballot(("Reid", "Old Timer", "Park"), 100),
+    ]
+    with pytest.raises(ValueError, match="'Old Timer' on the ballots match no single candidate"):
+        prior_rows_from_ballots(ballots, IRV_CONTEST)
+    assert match_candidates(["ivan dale", "NOLAN", "alp"], IRV_CONTEST) == {
+        "ivan dale": "ind",
+        "NOLAN": "grn",
+        "alp": "alp",
+    }
+    ballots = [b for b in ballots if "Old Timer" not in b.preferences] + [Ballot(("Reid", "Park"), 100)]
+    rows = prior_rows_from_ballots(ballots, IRV_CONTEST)
+    assert {k: v for k, v in rows["ind"].items() if v} == pytest.approx({"grn": 45, "alp": 30, EXHAUSTED: 25})
+    assert rows["grn"]["alp"] == pytest.approx(100)
+    assert set(rows) == {"ind", "grn", "alp"}  # only candidates with first-preference voters give a row
+    polls = polls_with_ids()
+    case = irv_baseline(
+        IRV_CONTEST, polls, compute_averages(polls, IRV_CONTEST), prior_rows=rows, prior_label="ballots in 2022.csv"
+    )
+    assert case.sources["ind"] == "polls"  # the latest poll still wins for the rows it publishes
+    assert case.sources["lnp"] == "first-round shares"

@@ -91,3 +91,23 @@ def test_a_contest_counted_another_way_leaves_it_quiet(qtbot) -> None:
     with qtbot.assertNotEmitted(ctl.view_ready, wait=50):
         ctl.set_data([], None)
     assert ctl.scenario is None
+
+
+def test_last_elections_ballots_set_the_rows_no_poll_publishes(qtbot, controller: IrvController, tmp_path) -> None:
+    path = tmp_path / "riverton_2022.csv"
+    path.write_text("count,p1,p2\n60,Dee Moss,Park\n30,Dee Moss,Nolan\n10,Dee Moss,\n500,Park,Reid\n")
+    with qtbot.waitSignal(controller.notice, timeout=2000) as blocker:
+        controller.load_prior_ballots(path)
+    assert "from 600 ballots in riverton_2022.csv" in blocker.args[0]
+    qtbot.waitUntil(lambda: controller.view is not None and controller.view.scenario is controller.scenario)
+    row = controller.scenario.row("dem")
+    assert (row["lnp"], row["grn"], row[EXHAUSTED]) == pytest.approx((60, 30, 10))
+    assert controller.case.sources["dem"] == "ballots in riverton_2022.csv"
+    # A file naming someone who is not a candidate changes nothing and says why.
+    bad = tmp_path / "bad.csv"
+    bad.write_text("count,p1,p2\n5,Zed Zero,Park\n")
+    before = controller.scenario
+    with qtbot.waitSignal(controller.scenario_failed, timeout=2000) as blocker:
+        controller.load_prior_ballots(bad)
+    assert "'Zed Zero'" in blocker.args[0] and "unchanged" in blocker.args[0]
+    assert controller.scenario is before

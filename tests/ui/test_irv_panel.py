@@ -248,3 +248,23 @@ def test_a_row_edit_repaints_only_the_rounds_it_changes(qtbot, irv_room) -> None
     assert all(first_col >= out_round for _r, first_col, _r2, _c2 in changed)  # column k is round k + 1
     last = room.irv.view.run.rounds
     assert max(c2 for *_x, c2 in changed) == len(last)  # ...up to the chances column
+
+
+def test_the_ballots_button_takes_rows_from_last_elections_ballots(
+    qtbot, irv_room, tmp_path: Path, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    room = irv_room
+    panel = room.irv_panel
+    path = tmp_path / "riverton_2022.csv"
+    path.write_text("count,p1,p2\n60,Dee Moss,Park\n30,Dee Moss,Nolan\n10,Dee Moss,\n")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), "Ballot CSV files (*.csv)"))
+    with qtbot.waitSignal(room.irv.notice, timeout=2000):
+        panel.ballots_button.click()
+    _finish(qtbot, room)
+    assert room.irv.scenario.row("dem")["lnp"] == pytest.approx(60)
+    assert "from 100 ballots in riverton_2022.csv" in room.window.statusBar().currentMessage()
+    assert "ballots in riverton_2022.csv" in panel.basis.text()
+    panel.picker.setCurrentIndex(panel.picker.findData("dem"))
+    assert panel.lever("lnp").value() == pytest.approx(60.0)

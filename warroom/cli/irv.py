@@ -10,10 +10,20 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TextIO
 
 from warroom.core.count import CountResult
-from warroom.core.irv_pipeline import BreakEven, IrvCase, IrvView, break_evens, default_row, evaluate_irv, irv_baseline
+from warroom.core.irv_pipeline import (
+    BreakEven,
+    IrvCase,
+    IrvView,
+    break_evens,
+    default_row,
+    evaluate_irv,
+    irv_baseline,
+    prior_rows_from_ballots,
+)
 from warroom.core.irv_scenario import set_row
 from warroom.core.pipeline import PipelineError, compute_averages
 from warroom.core.types import EXHAUSTED, Contest
@@ -160,10 +170,17 @@ def run_irv_scenario(store: Any, contest: Contest, args: argparse.Namespace) -> 
             "(use --row CANDIDATE=OTHER:PCT,... and --row-of CANDIDATE)"
         )
     polls = load_polls(store, contest)
-    with translated(store.engine), store.sessions() as session:
-        prior = contests_repo.irv_prior_rows_of(session, contest)
+    label = "past count"
+    prior: dict[str, dict[str, float]] | None
+    ballots = getattr(args, "prior_ballots", None)
+    if ballots is not None:
+        prior = _ballot_rows(ballots, contest)
+        label = f"ballots in {ballots.name}"
+    else:
+        with translated(store.engine), store.sessions() as session:
+            prior = contests_repo.irv_prior_rows_of(session, contest)
     try:
-        case = irv_baseline(contest, polls, compute_averages(polls, contest), prior_rows=prior)
+        case = irv_baseline(contest, polls, compute_averages(polls, contest), prior_rows=prior, prior_label=label)
     except PipelineError as exc:
         raise ValueError(str(exc)) from None
     scenario = case.scenario
@@ -179,6 +196,26 @@ def run_irv_scenario(store: Any, contest: Contest, args: argparse.Namespace) -> 
     if row not in scenario.codes:
         raise ValueError(f"--row-of {row_of}: not in this race's first round")
     return IrvReport(contest, case, view, row, break_evens(scenario, row, case.names, run=view.run))
+
+
+def _ballot_rows(path: Path, contest: Contest) -> dict[str, dict[str, float]]:
+    """Rows from last election's ballot file (`--prior-ballots`), every problem named with the file."""
+    from warroom.core.csvformat import CsvFormatError, parse_ballot_file
+
+    try:
+        table, errors = parse_ballot_file(path)
+    except FileNotFoundError:
+        raise ValueError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot read ({exc.strerror})") from None
+    except CsvFormatError as exc:
+        raise ValueError(f"{path}: {exc}") from None
+    if errors:
+        raise ValueError("\n".join(f"{path}:{e.line}: {e.field}: {e.message}" for e in errors))
+    try:
+        return prior_rows_from_ballots(table, contest, max_rankings=contest.counting_rules.preferences)
+    except ValueError as exc:
+        raise ValueError(f"{path}: {exc}") from None
 
 
 # --- `warroom count`: every round as the officials publish it ---------------------------------------------------

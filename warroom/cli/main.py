@@ -122,6 +122,12 @@ def _add_scenario_options(p: argparse.ArgumentParser) -> None:
         "'exhausted' for no further preference); repeatable",
     )
     irv.add_argument("--row-of", metavar="CAND", help="whose row the break-evens move (default: the largest excluded)")
+    irv.add_argument(
+        "--prior-ballots",
+        type=Path,
+        metavar="BALLOTS.csv",
+        help="take the rows no poll publishes from last election's ballots (a ballot CSV, as `count` reads)",
+    )
 
 
 def _poll_row(poll: Poll, contest: Contest) -> list[Any]:
@@ -422,8 +428,10 @@ def cmd_scenario(args: argparse.Namespace, out: TextIO) -> int:
     def build(store: Any, contest: Contest) -> Any:
         if contest.system == CountingSystem.IRV:  # the whole elimination chain, as the app's IRV panel shows it
             return run_irv_scenario(store, contest, args)
-        if args.row or args.row_of:
-            raise CliError(f"--row and --row-of apply to instant-runoff contests; {contest.name} is not one")
+        if args.row or args.row_of or args.prior_ballots:
+            raise CliError(
+                f"--row, --row-of and --prior-ballots apply to instant-runoff contests; {contest.name} is not one"
+            )
         return run_scenario(store, contest, args)
 
     return _print_report(args, out, build)

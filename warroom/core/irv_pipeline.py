@@ -7,8 +7,9 @@ these functions, so a number is computed in one place.
 * `irv_baseline`: the scenario a contest starts from: the poll average's first round (the standing candidates
   the polls name; their "other" is left out and the rest renormalised to 100, since nothing is known about
   where those voters go), each candidate's next-preference row from the contest's transfer prior (a past
-  count, `prior_rows_from_result`) or else by first-round share (`proportional_row`), and then the latest
-  next-preference figures the polls publish (`with_published_rows`).
+  count, `prior_rows_from_result`, or last election's ballots, `prior_rows_from_ballots`) or else by
+  first-round share (`proportional_row`), and then the latest next-preference figures the polls publish
+  (`with_published_rows`).
 * `evaluate_irv`: the chain at the scenario's values (`run_irv`) and the simulated win probability of every
   candidate (`IrvSimulator`, the polling error at the baseline's distance to polling day from the same error
   table the runoff forecast uses).
@@ -25,6 +26,7 @@ from datetime import date
 import numpy as np
 
 from warroom.core.averaging import PollAverages
+from warroom.core.ballots import Ballot, BallotTable, table_from_ballots
 from warroom.core.baseline import display_names
 from warroom.core.irv_scenario import (
     DEFAULT_SHARE_SD,
@@ -33,6 +35,7 @@ from warroom.core.irv_scenario import (
     IrvScenario,
     IrvSimulator,
     elimination_lines,
+    prior_from_ballots,
     proportional_row,
     row_break_even,
     run_irv,
@@ -49,6 +52,8 @@ __all__ = [
     "default_row",
     "evaluate_irv",
     "irv_baseline",
+    "match_candidates",
+    "prior_rows_from_ballots",
     "prior_rows_from_result",
 ]
 
@@ -99,6 +104,58 @@ def prior_rows_from_result(result: OfficialResult, codes: Sequence[str]) -> dict
     return out
 
 
+def match_candidates(names: Sequence[str], contest: Contest) -> dict[str, str]:
+    """Names as a ballot file writes them -> the contest's candidate codes (a code, full name, short name or
+    surname, ignoring case).
+
+    Raises:
+        ValueError: names that match no candidate, or more than one, listed.
+    """
+    lookup: dict[str, set[str]] = {}
+    for c in contest.candidates:
+        for key in {c.code, c.name, c.display, c.name.split()[-1] if c.name.split() else c.code}:
+            lookup.setdefault(key.strip().casefold(), set()).add(c.code)
+    mapping: dict[str, str] = {}
+    unknown = []
+    for name in names:
+        found = lookup.get(name.strip().casefold(), set())
+        if len(found) == 1:
+            mapping[name] = next(iter(found))
+        else:
+            unknown.append(name)
+    if unknown:
+        raise ValueError(
+            f"{', '.join(map(repr, unknown))} on the ballots match no single candidate of {contest.name} "
+            f"(codes: {', '.join(contest.candidate_codes)})"
+        )
+    return mapping
+
+
+def prior_rows_from_ballots(
+    ballots: BallotTable | Sequence[Ballot], contest: Contest, *, max_rankings: int | None = None
+) -> dict[str, dict[str, float]]:
+    """Next-preference rows from last election's ballots (`prior_from_ballots`: each candidate's first-preference
+    voters by their next preference), renamed to the contest's candidate codes.
+
+    Only candidates who had first-preference voters give a row. Rows name candidates who may not stand now;
+    `irv_baseline` leaves those out and rescales the rest.
+
+    Raises:
+        ValueError: a name on the ballots matches no single candidate, or the ballots have nothing to read.
+    """
+    table = ballots if isinstance(ballots, BallotTable) else table_from_ballots(ballots)
+    prior = prior_from_ballots(table, max_rankings=max_rankings)
+    mapping = match_candidates(list(prior.codes), contest)
+    out: dict[str, dict[str, float]] = {}
+    for code in prior.codes:
+        if prior.share(code) <= 0:
+            continue
+        out[mapping[code]] = {
+            (EXHAUSTED if to == EXHAUSTED else mapping[to]): share for to, share in prior.row(code).items()
+        }
+    return out
+
+
 @dataclass(frozen=True, eq=False)
 class IrvCase:
     """What an instant-runoff scenario starts from.
@@ -108,7 +165,8 @@ class IrvCase:
         label: where the first round comes from, in words.
         as_of: the day of the figures (for the distance to polling day), when known.
         names: candidate code -> display name.
-        sources: candidate code -> where their row comes from ("polls", "past count", "first-round shares").
+        sources: candidate code -> where their row comes from ("polls", the prior's label such as "past count",
+            or "first-round shares").
     """
 
     scenario: IrvScenario
@@ -129,6 +187,7 @@ def irv_baseline(
     averages: PollAverages | None,
     *,
     prior_rows: Mapping[str, Mapping[str, float]] | None = None,
+    prior_label: str = "past count",
 ) -> IrvCase:
     """The scenario an instant-runoff contest starts from (see the module docstring).
 
@@ -136,7 +195,9 @@ def irv_baseline(
         contest: the race (its standing candidates and counting rules).
         polls: its polls (their published next preferences set rows).
         averages: the poll average (its last day's first round).
-        prior_rows: rows from a past count (`prior_rows_from_result`), for rows no poll publishes.
+        prior_rows: rows from a past count (`prior_rows_from_result`) or last election's ballots
+            (`prior_rows_from_ballots`), for rows no poll publishes.
+        prior_label: what the prior rows are, as `IrvCase.sources` names them.
 
     Raises:
         PipelineError: no average, or fewer than two standing candidates with a share.
@@ -159,7 +220,7 @@ def irv_baseline(
         total = sum(kept.values())
         if total > 0:
             rows[code] = {to: 100.0 * v / total for to, v in kept.items()}
-            sources[code] = "past count"
+            sources[code] = prior_label
     matrix = np.array(
         [
             [rows[c].get(to, 0.0) for to in codes] + [rows[c].get(EXHAUSTED, 0.0)]

@@ -11,11 +11,13 @@ chain each, so they are worked out once the sliders rest (BREAK_EVEN_DELAY_MS af
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from warroom.core.averaging import PollAverages
+from warroom.core.csvformat import parse_ballot_file
 from warroom.core.forecast import ForecastErrors
 from warroom.core.irv_pipeline import (
     BreakEven,
@@ -25,6 +27,7 @@ from warroom.core.irv_pipeline import (
     default_row,
     evaluate_irv,
     irv_baseline,
+    prior_rows_from_ballots,
 )
 from warroom.core.irv_scenario import IrvScenario, IrvSimulator, set_row
 from warroom.core.pipeline import OddsModel, PipelineError
@@ -46,7 +49,8 @@ class IrvController(QObject):
         row_selected: the candidate whose next-preference row is being edited (str).
         view_ready: the IrvView of the current scenario; at most once per event-loop turn.
         break_evens_ready: (row code, list[BreakEven]) for the selected row, once the sliders rest.
-        scenario_failed: a message for the user.
+        scenario_failed: a message for the user (something was refused or could not be made).
+        notice: news for the status bar (e.g. where the next preferences now come from).
     """
 
     case_changed = Signal(object)
@@ -55,6 +59,7 @@ class IrvController(QObject):
     view_ready = Signal(object)
     break_evens_ready = Signal(str, object)
     scenario_failed = Signal(str)
+    notice = Signal(str)
 
     def __init__(self, parent: QObject | None = None, *, errors: ForecastErrors | None = None) -> None:
         super().__init__(parent)
@@ -64,6 +69,7 @@ class IrvController(QObject):
         self.polls: list[Poll] = []
         self.averages: PollAverages | None = None
         self.prior_rows: dict[str, dict[str, float]] | None = None
+        self.prior_label = "past count"
         self.case: IrvCase | None = None
         self.scenario: IrvScenario | None = None
         self.view: IrvView | None = None
@@ -107,10 +113,32 @@ class IrvController(QObject):
         self.averages = averages
         self._rebuild()
 
-    def set_prior_rows(self, rows: Mapping[str, Mapping[str, float]] | None) -> None:
+    def set_prior_rows(self, rows: Mapping[str, Mapping[str, float]] | None, label: str = "past count") -> None:
         """Rows from the contest's chosen past count (None: none); the baseline is rebuilt."""
         self.prior_rows = {k: dict(v) for k, v in rows.items()} if rows else None
+        self.prior_label = label
         self._rebuild()
+
+    def load_prior_ballots(self, path: Path) -> None:
+        """Take the rows no poll publishes from last election's ballot file (the Ballot CSV `warroom count`
+        reads): each candidate's first-preference voters by their next preference. Problems are reported through
+        scenario_failed and change nothing."""
+        if self.contest is None or not self.active:
+            return
+        try:
+            table, errors = parse_ballot_file(path)
+            if errors:
+                first = errors[0]
+                raise ValueError(f"line {first.line}: {first.field}: {first.message} ({len(errors)} problem(s))")
+            rows = prior_rows_from_ballots(table, self.contest, max_rankings=self.contest.counting_rules.preferences)
+        except (OSError, ValueError) as exc:
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            self.scenario_failed.emit(f"{path.name}: {why}; the next preferences are unchanged")
+            return
+        self.set_prior_rows(rows, f"ballots in {path.name}")
+        self.notice.emit(
+            f"Next preferences of {len(rows)} candidates from {int(table.counts.sum()):,} ballots in {path.name}"
+        )
 
     # --- edits (the panel writes through these) ----------------------------------------------------------------
 
@@ -189,7 +217,9 @@ class IrvController(QObject):
         if self.averages is None:
             return
         try:
-            case = irv_baseline(contest, self.polls, self.averages, prior_rows=self.prior_rows)
+            case = irv_baseline(
+                contest, self.polls, self.averages, prior_rows=self.prior_rows, prior_label=self.prior_label
+            )
         except PipelineError as exc:
             self.scenario_failed.emit(f"No instant-runoff baseline: {exc}")
             return

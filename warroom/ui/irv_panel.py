@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QBoxLayout,
     QComboBox,
+    QFileDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -325,6 +327,7 @@ class IrvPanel(QWidget):
         self.rounds.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.rounds.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.rounds.setWordWrap(False)
+        self.rounds.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)  # whole rounds, no slivers
         self.rounds.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.rounds.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self._follow_end = True
@@ -402,8 +405,16 @@ class IrvPanel(QWidget):
         QVBoxLayout(what).addWidget(self.break_even_label)
         ilayout.addWidget(what)
         ilayout.addWidget(self.basis)  # where the figures come from: below the inputs, read once
+        self.ballots_button = QPushButton("From last election's &ballots…")
+        self.ballots_button.setObjectName("irv_prior_ballots")
+        self.ballots_button.setToolTip(
+            "Take every row no poll publishes from a ballot file of the last election (the Ballot CSV that "
+            "warroom count reads): what each candidate's voters ranked next"
+        )
+        self.ballots_button.clicked.connect(self._choose_ballots)
         buttons = QHBoxLayout()
         buttons.addWidget(self.reset_button)
+        buttons.addWidget(self.ballots_button)
         buttons.addStretch(1)
         ilayout.addLayout(buttons)
         ilayout.addStretch(1)
@@ -443,12 +454,15 @@ class IrvPanel(QWidget):
         if s.codes != self._codes:
             self._build_levers(case)
         polled = sorted(c for c, src in case.sources.items() if src == "polls")
-        past = sorted(c for c, src in case.sources.items() if src == "past count")
+        priors: dict[str, list[str]] = {}  # a past count, or last election's ballots in a named file
+        for c, src in sorted(case.sources.items()):
+            if src not in ("polls", "first-round shares"):
+                priors.setdefault(src, []).append(c)
         parts = [f"<b>{case.label}</b> (first preferences)"]
         if polled:
             parts.append("next preferences published by polls for " + ", ".join(case.names.get(c, c) for c in polled))
-        if past:
-            parts.append("from the past count for " + ", ".join(case.names.get(c, c) for c in past))
+        for src, codes in priors.items():
+            parts.append(f"from the {src} for " + ", ".join(case.names.get(c, c) for c in codes))
         parts.append("the others' next preferences follow first-round shares until you set them")
         self.basis.setText("; ".join(parts) + ".")
 
@@ -634,6 +648,13 @@ class IrvPanel(QWidget):
         finally:
             self._writing = False
 
+    def _choose_ballots(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Last election's ballots", "", "Ballot CSV files (*.csv);;All files (*)"
+        )
+        if path:
+            self.model.load_prior_ballots(Path(path))
+
     def _on_picker_changed(self, _index: int) -> None:
         code = self.picker.currentData()
         if isinstance(code, str) and code:
@@ -747,6 +768,9 @@ if __name__ == "__main__":  # standalone preview on a 12-candidate race
             self.view = evaluate_irv(self.scenario, names=self.case.names)
             self.view_ready.emit(self.view)
             self.break_evens_ready.emit(self.row, break_evens(self.scenario, self.row, self.case.names))
+
+        def load_prior_ballots(self, path: Path) -> None:
+            pass
 
         def reset(self) -> None:
             pass

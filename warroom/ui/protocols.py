@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, Protocol
 
 from warroom.core.irv_pipeline import BreakEven, IrvCase, IrvView
@@ -63,4 +64,5 @@ class IrvModel(Protocol):
 
     def select_row(self, code: str) -> None: ...
     def set_row(self, code: str, shares: Mapping[str, float]) -> None: ...
+    def load_prior_ballots(self, path: Path) -> None: ...
     def reset(self) -> None: ...
