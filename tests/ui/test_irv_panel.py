@@ -96,6 +96,9 @@ def test_rounds_table_is_a_sound_model_and_shows_the_chain(qtbot, qtmodeltester,
     assert "Decisive" in model.data(cell, Qt.ItemDataRole.ToolTipRole)
     assert "Nolan wins" in panel.headline.text()
     assert "who finishes third" in panel.eliminations.text() and "Reid out" in panel.eliminations.text()
+    p_reid = view.odds.p_third["alp"]
+    assert "Who finishes third, in the simulated counts: " in panel.eliminations.text()
+    assert f"Reid {100 * p_reid:.0f} %" in panel.eliminations.text()
 
 
 def test_a_transfer_typed_into_the_panel_flips_third_place_and_the_winner(qtbot, irv_room) -> None:

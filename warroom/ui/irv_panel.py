@@ -513,6 +513,14 @@ class IrvPanel(QWidget):
             lines.append(f"{view.name(winner)} has a majority of first preferences: nobody is excluded.")
         elif not run.decisive:
             lines.append("No exclusion decides the race at these figures.")
+        if view.odds is not None:
+            third = sorted(((p, c) for c, p in view.odds.p_third.items() if p >= 0.005), reverse=True)[:3]
+            if third:
+                lines.append(
+                    "Who finishes third, in the simulated counts: "
+                    + ", ".join(f"{view.name(c)} {chance(p)}" for p, c in third)
+                    + "."
+                )
         self.eliminations.set_text("<br>".join(lines))
 
     def show_break_evens(self, code: str, found: list[BreakEven]) -> None:
