@@ -299,6 +299,7 @@ def evaluate_irv(
     odds: OddsModel | None = None,
     simulator: IrvSimulator | None = None,
     names: Mapping[str, str] | None = None,
+    share_sd: float | None = None,
 ) -> IrvView:
     """The chain and the win probabilities of a case.
 
@@ -308,6 +309,7 @@ def evaluate_irv(
         simulator: an `IrvSimulator` kept between calls (a slider being dragged reuses its noise); one is made
             when missing or of another size, seed or number of draws. Results are the same either way.
         names: display names (default: the case's).
+        share_sd: `share_sd_for(odds, case.as_of)` when the caller keeps it (it costs a table lookup per call).
 
     Returns:
         The view.
@@ -319,7 +321,7 @@ def evaluate_irv(
     result: IrvOdds | None = None
     sd = DEFAULT_SHARE_SD
     if odds is not None:
-        sd = share_sd_for(odds, as_of)
+        sd = share_sd if share_sd is not None else share_sd_for(odds, as_of)
         sim = simulator
         if sim is None or (sim.n, sim.draws, sim.seed) != (scenario.n, odds.draws, odds.seed):
             sim = IrvSimulator(scenario.n, odds.draws, odds.seed)

@@ -28,6 +28,7 @@ from warroom.core.irv_pipeline import (
     evaluate_irv,
     irv_baseline,
     prior_rows_from_ballots,
+    share_sd_for,
 )
 from warroom.core.irv_scenario import IrvScenario, IrvSimulator, set_row
 from warroom.core.pipeline import OddsModel, PipelineError
@@ -77,6 +78,7 @@ class IrvController(QObject):
         self.break_even_list: list[BreakEven] = []
         self._edited: dict[str, np.ndarray] = {}  # rows the user set, carried across poll updates
         self._simulator: IrvSimulator | None = None
+        self._share_sd: float | None = None
         self._pending = QTimer(self)
         self._pending.setSingleShot(True)
         self._pending.setInterval(0)  # the next event-loop turn: one evaluation per burst of edits
@@ -104,6 +106,7 @@ class IrvController(QObject):
         self.break_even_list = []
         self._edited = {}
         self._simulator = None
+        self._share_sd = None
         self._pending.stop()
         self._resting.stop()
 
@@ -183,8 +186,10 @@ class IrvController(QObject):
         ):
             self._simulator = IrvSimulator(scenario.n, self.odds.draws, self.odds.seed)
         case = IrvCase(scenario, self.case.label, self.case.as_of, self.case.names, self.case.sources)
+        if self.odds is not None and self._share_sd is None:
+            self._share_sd = share_sd_for(self.odds, self.case.as_of)  # once per baseline, not per move
         try:
-            self.view = evaluate_irv(case, odds=self.odds, simulator=self._simulator)
+            self.view = evaluate_irv(case, odds=self.odds, simulator=self._simulator, share_sd=self._share_sd)
         except ValueError as exc:
             self.scenario_failed.emit(str(exc))
             return
@@ -233,6 +238,7 @@ class IrvController(QObject):
             self._edited = {}  # other candidates: the rows set for the old field no longer apply
         new_row = self.row not in scenario.codes
         self.case, self.scenario = case, scenario
+        self._share_sd = None  # the baseline's day may have moved
         if new_row:
             self.row = default_row(scenario)
         self.case_changed.emit(case)  # views read the scenario and the row from here: both are set already
