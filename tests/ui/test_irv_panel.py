@@ -271,3 +271,27 @@ def test_the_ballots_button_takes_rows_from_last_elections_ballots(
     assert "ballots in riverton_2022.csv" in panel.basis.text()
     panel.picker.setCurrentIndex(panel.picker.findData("dem"))
     assert panel.lever("lnp").value() == pytest.approx(60.0)
+
+
+def test_an_irv_contest_without_polls_shows_nothing_of_the_last_one(qtbot, irv_room) -> None:
+    from dataclasses import replace
+
+    room = irv_room
+    panel = room.irv_panel
+    assert panel.rounds_model.rowCount() == 12
+    empty = replace(IRV_CONTEST, name="Riverton Mayor 2030", transfer_prior="")
+    room.poll_service.create_contest(empty)  # opens it
+    qtbot.waitUntil(lambda: room.poll_service.contest is not None and room.poll_service.contest.name == empty.name)
+    assert win_shows_irv(room)
+    assert room.irv.view is None
+    assert panel.rounds_model.rowCount() == 0
+    assert panel.headline.text() == "No poll of Riverton Mayor 2030 with first-round figures yet"
+    assert panel.row_keys() == [] and panel.picker.count() == 0
+    room.poll_service.open_contest(IRV_CONTEST.name)
+    qtbot.waitUntil(lambda: room.irv.view is not None)
+    assert panel.rounds_model.rowCount() == 12 and "Nolan wins" in panel.headline.text()
+    assert panel.picker.count() > 12  # the candidates, and a line above the minor ones
+
+
+def win_shows_irv(room) -> bool:
+    return room.window.scenario_scroll.widget() is room.irv_panel

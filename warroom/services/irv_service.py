@@ -45,6 +45,7 @@ class IrvController(QObject):
     Inactive (every signal quiet, every setter a no-op) while the open contest counts by another system.
 
     Signals:
+        case_cleared: there is no case (another contest opened, or no poll with a first round yet): the reason.
         case_changed: a new baseline IrvCase (the candidates may have changed: views rebuild their rows).
         scenario_changed: the scenario changed, whatever changed it (an edit, a reset, a new baseline).
         row_selected: the candidate whose next-preference row is being edited (str).
@@ -54,6 +55,7 @@ class IrvController(QObject):
         notice: news for the status bar (e.g. where the next preferences now come from).
     """
 
+    case_cleared = Signal(str)
     case_changed = Signal(object)
     scenario_changed = Signal(object)
     row_selected = Signal(str)
@@ -109,6 +111,8 @@ class IrvController(QObject):
         self._share_sd = None
         self._pending.stop()
         self._resting.stop()
+        if self.active:
+            self.case_cleared.emit(f"No poll of {contest.name} with first-round figures yet")
 
     def set_data(self, polls: Sequence[Poll], averages: PollAverages | None) -> None:
         """The polls (and their average) changed: rebuild the baseline, keeping the user's rows."""

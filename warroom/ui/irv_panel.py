@@ -245,6 +245,12 @@ class RoundsModel(QAbstractTableModel):
         """The candidates, in row order."""
         return self._codes
 
+    def clear(self) -> None:
+        """No view: an empty table."""
+        self.beginResetModel()
+        self._view, self._codes, self._rounds, self._out, self._cells = None, (), 0, {}, []
+        self.endResetModel()
+
     def rowCount(self, parent: _IndexLike = _NO_INDEX) -> int:
         return 0 if parent.isValid() else len(self._codes)
 
@@ -310,6 +316,7 @@ class IrvPanel(QWidget):
         self._keys: list[str] = []  # the levers of the row shown, in order (others, then EXHAUSTED)
         self._tenths: dict[str, int] = {}
         self._minor: list[str] = []
+        self._sized_shape = (-1, -1)  # (rows, columns) the rounds table was last sized for
 
         # --- outputs -----------------------------------------------------------------------------------------
         self.headline = TextPane("irv_headline", "Verdict")
@@ -424,6 +431,7 @@ class IrvPanel(QWidget):
         self._layout.addWidget(outputs)
         self._layout.addWidget(inputs)
 
+        model.case_cleared.connect(self.show_nothing)
         model.case_changed.connect(self.show_case)
         model.scenario_changed.connect(self.show_scenario)
         model.row_selected.connect(self.show_row)
@@ -447,6 +455,23 @@ class IrvPanel(QWidget):
         return list(self._keys)
 
     # --- data down ------------------------------------------------------------------------------------------
+
+    def show_nothing(self, reason: str) -> None:
+        """No case (a contest just opened, or no poll yet): nothing of the last contest stays on screen."""
+        self.headline.set_text(reason)
+        self.rounds_model.clear()
+        self.eliminations.set_text("")
+        self.break_even_label.set_text("")
+        self.basis.setText("")
+        with signals_blocked(self.picker):
+            self.picker.clear()
+        for widget in (*self._levers.values(), *self._lever_labels.values()):
+            widget.setParent(None)
+            widget.deleteLater()
+        self._levers, self._lever_labels, self._keys, self._tenths, self._minor = {}, {}, [], {}, []
+        self._codes = ()
+        self.minor_toggle.hide()
+        self.row_box.setTitle("Next preferences")
 
     def show_case(self, case: IrvCase) -> None:
         """A new baseline: rebuild the sliders and the picker if the candidates changed."""
@@ -491,7 +516,8 @@ class IrvPanel(QWidget):
             f"{view.name(winner)} wins, {run.final_margin:.1f} points ahead of {view.name(runner)} in the final round"
         )
         self.rounds_model.set_view(view)
-        if self.rounds_model.columnCount() != getattr(self, "_sized_columns", -1):
+        shape = (self.rounds_model.rowCount(), self.rounds_model.columnCount())
+        if shape != self._sized_shape:
             self._size_table()
             QTimer.singleShot(0, self, self._show_last_rounds)
         lines = []
@@ -691,7 +717,7 @@ class IrvPanel(QWidget):
         cols = self.rounds_model.columnCount()
         if cols == 0:
             return
-        self._sized_columns = cols
+        self._sized_shape = (self.rounds_model.rowCount(), cols)
         vertical = Qt.Orientation.Vertical
         names = [self.rounds_model.headerData(r, vertical) for r in range(self.rounds_model.rowCount())]
         widest = max((metrics.horizontalAdvance(str(n)) for n in names), default=60)
@@ -723,7 +749,7 @@ class IrvPanel(QWidget):
         super().changeEvent(event)
 
     def _restyle(self) -> None:
-        self._sized_columns = -1
+        self._sized_shape = (-1, -1)
         self._size_table()
 
 
@@ -741,6 +767,7 @@ if __name__ == "__main__":  # standalone preview on a 12-candidate race
     from warroom.core.irv_scenario import irv_scenario, set_row
 
     class _Preview(QObject):
+        case_cleared = Signal(str)
         case_changed = Signal(object)
         scenario_changed = Signal(object)
         row_selected = Signal(str)

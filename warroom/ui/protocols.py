@@ -46,10 +46,11 @@ class ScenarioModel(Protocol):
 class IrvModel(Protocol):
     """What the instant-runoff panel binds to (services.irv_service.IrvController in the app).
 
-    Signals: case_changed(IrvCase), scenario_changed(IrvScenario), row_selected(str), view_ready(IrvView),
-    break_evens_ready(str, list[BreakEven]).
+    Signals: case_cleared(str), case_changed(IrvCase), scenario_changed(IrvScenario), row_selected(str),
+    view_ready(IrvView), break_evens_ready(str, list[BreakEven]).
     """
 
+    case_cleared: Any
     case_changed: Any
     scenario_changed: Any
     row_selected: Any
