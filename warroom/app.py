@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from warroom import __version__
 from warroom.bootstrap import OpenStore, open_store
+from warroom.core.types import Contest
 from warroom.paths import AppPaths
 from warroom.qtcheck import missing_message, missing_qt_libraries, uses_xcb
 from warroom.resources import resource_path
@@ -182,11 +183,22 @@ class WarRoom:
     def _wire_irv(self) -> None:
         ps, irv, win = self.poll_service, self.irv, self.window
         ps.contest_loaded.connect(irv.set_contest)
-        ps.contest_loaded.connect(lambda c: irv.set_prior_rows(ps.irv_prior_rows(c)) if irv.active else None)
+        ps.contest_loaded.connect(self._irv_priors)
         ps.contest_loaded.connect(win.show_counting_system)
         self.averages.averages_ready.connect(irv.set_data)
         irv.scenario_failed.connect(lambda msg: win.statusBar().showMessage(msg, 8000))
         irv.notice.connect(lambda msg: win.statusBar().showMessage(msg, 8000))
+
+    def _irv_priors(self, contest: Contest) -> None:
+        """An instant-runoff contest's rows from its chosen past count; a store problem is said, not raised."""
+        if not self.irv.active:
+            return
+        try:
+            rows = self.poll_service.irv_prior_rows(contest)
+        except (StoreError, ValueError) as exc:
+            self.window.statusBar().showMessage(f"No next preferences from {contest.transfer_prior}: {exc}", 8000)
+            rows = None
+        self.irv.set_prior_rows(rows)
 
     def briefing(self) -> Briefing:
         """The briefing as the app would write it now."""
