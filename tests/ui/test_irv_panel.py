@@ -295,3 +295,35 @@ def test_an_irv_contest_without_polls_shows_nothing_of_the_last_one(qtbot, irv_r
 
 def win_shows_irv(room) -> bool:
     return room.window.scenario_scroll.widget() is room.irv_panel
+
+
+def test_choosing_a_past_count_gives_the_rows_no_poll_publishes(qtbot, irv_room) -> None:
+    """The contest's transfer prior (a past IRV count in the store) sets the rows, through the app's own wiring."""
+    from dataclasses import replace
+    from datetime import date
+
+    from warroom.core.types import OfficialResult
+    from warroom.store import contests
+
+    room = irv_room
+    past = replace(IRV_CONTEST, name="Riverton Mayor 2022", election_date=date(2022, 6, 4))
+    with room.store.sessions.begin() as s:
+        pid = contests.create_contest(s, past)
+        contests.set_official_result(
+            s,
+            pid,
+            OfficialResult(
+                first_round={"lnp": 340, "grn": 250, "alp": 240, "dem": 40},
+                final_round={"lnp": 430, "grn": 420},
+                transfers=(("dem", "lnp", 10), ("dem", "alp", 20), ("dem", EXHAUSTED, 10), ("alp", "grn", 260)),
+            ),
+        )
+    room.poll_service.open_contest(IRV_CONTEST.name)
+    qtbot.waitUntil(lambda: room.irv.view is not None)
+    assert room.irv.scenario.row("dem")["alp"] != pytest.approx(50)
+    room.preferences.set_transfer_prior(past.name)
+    qtbot.waitUntil(lambda: room.irv.case is not None and room.irv.case.sources.get("dem") == "past count")
+    row = room.irv.scenario.row("dem")
+    assert (row["lnp"], row["alp"], row[EXHAUSTED]) == pytest.approx((25, 50, 25))
+    assert room.irv.case.sources["alp"] == "polls"  # the latest poll's published row still wins
+    assert "from the past count for Moss" in room.irv_panel.basis.text()
