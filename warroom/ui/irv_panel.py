@@ -88,8 +88,10 @@ class TextPane(QWidget):
     """Rich text that repaints itself alone when it changes.
 
     A QLabel asks its parent layout to re-lay out on every setText, and the relayout repaints the whole panel:
-    that was most of a slider move's cost. This widget only calls update(); its height changes (and the layout
-    runs) only when the text needs another number of lines.
+    that was most of a slider move's cost. This widget only calls update(); its height grows (and the layout
+    runs) only when the text needs more lines than it has, and shrinks only when asked (`set_text(...,
+    shrink=True)`, a new case) or when its width changes, so a drag whose text wraps one line more or less
+    every few moves does not re-lay out the panel each time.
     """
 
     def __init__(self, name: str, accessible: str, parent: QWidget | None = None) -> None:
@@ -106,21 +108,21 @@ class TextPane(QWidget):
         """The text shown (as given: rich text)."""
         return self._html
 
-    def set_text(self, html: str) -> None:
-        """Show new text: a repaint, and a relayout only if the height it needs changed."""
-        if html == self._html:
+    def set_text(self, html: str, *, shrink: bool = False) -> None:
+        """Show new text: a repaint, and a relayout only if it needs more height (or less, with `shrink`)."""
+        if html == self._html and not shrink:
             return
         self._html = html
         self._doc.setDefaultFont(self.font())
         self._doc.setHtml(html)
-        self._fit()
+        self._fit(shrink)
         self.update()
 
-    def _fit(self) -> None:
+    def _fit(self, shrink: bool = True) -> None:
         width = self.width() if self.width() > 50 else 300
         self._doc.setTextWidth(width)
         height = max(int(self._doc.size().height() + 0.999), self.fontMetrics().lineSpacing() + 6)
-        if height != self.height():
+        if height > self.height() or (shrink and height != self.height()):
             self.setFixedHeight(height)
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -317,6 +319,7 @@ class IrvPanel(QWidget):
         self._tenths: dict[str, int] = {}
         self._minor: list[str] = []
         self._sized_shape = (-1, -1)  # (rows, columns) the rounds table was last sized for
+        self._shrink_next = False
 
         # --- outputs -----------------------------------------------------------------------------------------
         self.headline = TextPane("irv_headline", "Verdict")
@@ -458,10 +461,10 @@ class IrvPanel(QWidget):
 
     def show_nothing(self, reason: str) -> None:
         """No case (a contest just opened, or no poll yet): nothing of the last contest stays on screen."""
-        self.headline.set_text(reason)
+        self.headline.set_text(reason, shrink=True)
         self.rounds_model.clear()
-        self.eliminations.set_text("")
-        self.break_even_label.set_text("")
+        self.eliminations.set_text("", shrink=True)
+        self.break_even_label.set_text("", shrink=True)
         self.basis.setText("")
         with signals_blocked(self.picker):
             self.picker.clear()
@@ -475,6 +478,7 @@ class IrvPanel(QWidget):
 
     def show_case(self, case: IrvCase) -> None:
         """A new baseline: rebuild the sliders and the picker if the candidates changed."""
+        self._shrink_next = True  # the next view's text panes take the height they need, less if less
         s = case.scenario
         if s.codes != self._codes:
             self._build_levers(case)
@@ -512,8 +516,10 @@ class IrvPanel(QWidget):
         """The rounds, the chances, the decisive eliminations."""
         run = view.run
         winner, runner = run.final_pair
+        shrink, self._shrink_next = self._shrink_next, False
         self.headline.set_text(
-            f"{view.name(winner)} wins, {run.final_margin:.1f} points ahead of {view.name(runner)} in the final round"
+            f"{view.name(winner)} wins, {run.final_margin:.1f} points ahead of {view.name(runner)} in the final round",
+            shrink=shrink,
         )
         self.rounds_model.set_view(view)
         shape = (self.rounds_model.rowCount(), self.rounds_model.columnCount())
@@ -547,7 +553,7 @@ class IrvPanel(QWidget):
                     + ", ".join(f"{view.name(c)} {chance(p)}" for p, c in third)
                     + "."
                 )
-        self.eliminations.set_text("<br>".join(lines))
+        self.eliminations.set_text("<br>".join(lines), shrink=shrink)
 
     def show_break_evens(self, code: str, found: list[BreakEven]) -> None:
         """The exact break-evens of the row being edited."""
@@ -556,7 +562,7 @@ class IrvPanel(QWidget):
         view = self.model.view
         name = view.name(code) if view is not None else code
         if found:
-            self.break_even_label.set_text("<br>".join(f"• {b.text}" for b in found))
+            self.break_even_label.set_text("<br>".join(f"• {b.text}" for b in found), shrink=True)
         else:
             self.break_even_label.set_text(
                 f"No change to {name}'s voters' next preferences alone changes the winner at these figures"
@@ -565,6 +571,7 @@ class IrvPanel(QWidget):
                     if view and code not in {c for e in view.run.eliminations for c in e.eliminated}
                     else "."
                 ),
+                shrink=True,
             )
 
     # --- private --------------------------------------------------------------------------------------------
