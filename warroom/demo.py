@@ -1,4 +1,5 @@
-"""The demo campaign: the 2012 London mayoral race, from the bundled public data. No Qt, no database."""
+"""The demo campaigns, from the bundled public data: the 2012 London mayoral race and the 2022 French
+presidential election (two rounds). No Qt, no database."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ import io
 import json
 from dataclasses import replace
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+from warroom.core.compilations import Compilation, contest_from_compilation, read_nsppolls
 from warroom.core.csvformat import parse_polls_csv
 from warroom.core.types import Candidate, Contest, CountingSystem, OfficialResult, Party, Poll
 from warroom.resources import resource_path
@@ -180,3 +183,34 @@ def ballots_csv(year: str) -> str:
         second = prefs[1] if len(prefs) > 1 else ""
         lines.append(f"{n},{prefs[0]},{second}")
     return "\n".join(lines) + "\n"
+
+
+# --- France 2022 ------------------------------------------------------------------------------------------------
+
+FRANCE_2022_NAME = "France 2022 presidential"
+FRANCE_2022_FIRST = date(2022, 4, 10)
+FRANCE_2022_SECOND = date(2022, 4, 24)
+FAR_LEFT_2022 = {"Philippe Poutou": "Jean-Luc Mélenchon", "Nathalie Arthaud": "Jean-Luc Mélenchon"}
+"""Electorates no 2022 matrix publishes, and the published one they take their runoff split from: the two
+Trotskyist candidates' voters as Mélenchon's (the back-test's choice; tests/core/test_two_round.py)."""
+
+
+@cache
+def france_2022_compilation() -> Compilation:
+    """The whole 2022 campaign as shipped: NSPPolls' 409 poll notices and 35 matrices, and the official
+    results of both rounds (resources/data/france_2022/SOURCES.md). Read once per process."""
+    folder = data_dir() / "france_2022"
+    return read_nsppolls([folder / "nsppolls_presidentielle.csv"], [folder / "nsppolls_reports.csv"], folder)
+
+
+def france_2022_contest() -> Contest:
+    """The 2022 demo contest: the twelve candidates of the first round, in the official order of votes."""
+    return contest_from_compilation(
+        france_2022_compilation(),
+        FRANCE_2022_NAME,
+        election_date=FRANCE_2022_FIRST,
+        second_round_date=FRANCE_2022_SECOND,
+        demo=True,
+        notes="Demo race shipped with the app: every published poll of the 2022 campaign, the 35 vote-transfer "
+        "matrices of 10-22 April, and the official results of both rounds.",
+    )

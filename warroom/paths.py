@@ -46,15 +46,38 @@ class AppPaths:
 
         Existing ones only lose permission bits: polls, backups, logs and settings (which name the contest
         and may hold a team-store address) are nobody else's business on a shared machine.
+
+        Raises:
+            AppFolderError: a folder cannot be made or used (a file in the way, no permission, a bad
+                XDG_*_HOME); the message names it and says how to choose another.
         """
         for folder in (self.data_dir, self.config_dir, self.log_dir):
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            _tighten(folder, 0o700)
+            try:
+                folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+                _tighten(folder, 0o700)
+            except OSError as exc:
+                raise AppFolderError(folder, exc) from None
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-        with contextlib.suppress(FileExistsError):
-            os.close(os.open(self.settings_file, flags, 0o600))
+        try:
+            with contextlib.suppress(FileExistsError):
+                os.close(os.open(self.settings_file, flags, 0o600))
+        except OSError as exc:
+            raise AppFolderError(self.settings_file, exc) from None
         if self.settings_file.is_file() and not self.settings_file.is_symlink():
             _tighten(self.settings_file, 0o600)
+
+
+class AppFolderError(RuntimeError):
+    """The app's own folders (store, settings, backups, logs) cannot be made or used."""
+
+    def __init__(self, where: Path, exc: OSError) -> None:
+        reason = exc.strerror or str(exc)
+        blocked = f" ({exc.filename})" if exc.filename and str(exc.filename) != str(where) else ""
+        super().__init__(
+            f"cannot make or use the folder {where}{blocked}: {reason}; choose a folder you can write to with "
+            "--data-dir DIR (or fix XDG_DATA_HOME / XDG_CONFIG_HOME)"
+        )
+        self.where = where
 
 
 def _tighten(path: Path, allowed: int) -> None:

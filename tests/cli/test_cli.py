@@ -22,11 +22,12 @@ def db(tmp_path: Path) -> list[str]:
     return ["--data-dir", str(tmp_path / "state")]
 
 
-def test_first_start_seeds_the_demo_race(db: list[str]) -> None:
+def test_first_start_seeds_the_demo_races(db: list[str]) -> None:
     code, out, _ = run("contests", *db, "--json")
     assert code == 0
-    (contest,) = json.loads(out)
+    france, contest = json.loads(out)  # newest election first
     assert contest["name"] == DEMO_NAME and contest["system"] == "sv" and contest["polls"] > 10
+    assert (france["name"], france["system"], france["polls"]) == ("France 2022 presidential", "two_round", 409)
     code, out, _ = run("polls", *db)
     assert code == 0 and "YouGov" in out
 

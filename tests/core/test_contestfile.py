@@ -18,7 +18,16 @@ from warroom.core.contestfile import (
     parse_contest_file,
     parse_contest_toml,
 )
-from warroom.core.types import EXHAUSTED, Candidate, Contest, CountingSystem, OfficialResult, Party, Rules
+from warroom.core.types import (
+    DIRECTION_CONTROLS,
+    EXHAUSTED,
+    Candidate,
+    Contest,
+    CountingSystem,
+    OfficialResult,
+    Party,
+    Rules,
+)
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -178,7 +187,11 @@ def test_result_table_is_read_and_checked() -> None:
     assert (line, "result.first_round.bob") in found
 
 
-_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
+_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)  # free text: notes, a source
+_name = st.text(  # names and codes take no control or text-direction character (types.control_problem)
+    st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_characters=sorted(DIRECTION_CONTROLS)),
+    max_size=30,
+)
 _code = st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True).filter(lambda c: c != "other")
 _colour = st.from_regex(r"#[0-9A-Fa-f]{6}", fullmatch=True)
 
@@ -186,15 +199,15 @@ _colour = st.from_regex(r"#[0-9A-Fa-f]{6}", fullmatch=True)
 @st.composite
 def contests(draw: st.DrawFn) -> tuple[Contest, OfficialResult | None]:
     party_codes = draw(st.lists(st.from_regex(r"[A-Z]{1,4}", fullmatch=True), max_size=3, unique=True))
-    parties = tuple(Party(code, draw(_text), draw(_colour)) for code in party_codes)
+    parties = tuple(Party(code, draw(_name), draw(_colour)) for code in party_codes)
     codes = draw(st.lists(_code, min_size=2, max_size=5, unique_by=str.casefold))
     candidates = tuple(
         Candidate(
             code,
-            f"{draw(_text).strip() or 'Name'} {i}",
+            f"{draw(_name).strip() or 'Name'} {i}",
             draw(st.sampled_from([None, *party_codes])),
             draw(_colour),
-            draw(_text),
+            draw(_name),
             draw(st.booleans()),
         )
         for i, code in enumerate(codes)
@@ -212,14 +225,14 @@ def contests(draw: st.DrawFn) -> tuple[Contest, OfficialResult | None]:
         )
     )
     contest = Contest(
-        draw(_text).strip() or "Race",
+        draw(_name).strip() or "Race",
         day,
         system,
         candidates,
         parties,
         None,
-        draw(_text),
-        draw(_text),
+        draw(_name),
+        draw(_name),
         second,
         rules,
         draw(_text),

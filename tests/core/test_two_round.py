@@ -260,7 +260,7 @@ def test_2022_eve_of_round_one_average_against_the_official_first_round() -> Non
     results = parse_official_results(
         (DATA / "official_results.csv").read_text(encoding="utf-8"), (DATA / "turnout.csv").read_text()
     )
-    notices = parse_nsppolls_polls((DATA / "nsppolls_final_weeks.csv").read_text(encoding="utf-8"))
+    notices = parse_nsppolls_polls((DATA / "nsppolls_presidentielle.csv").read_text(encoding="utf-8"))
     average = final_week_first_round(notices, date(2022, 4, 10))
     official = {name_key(k): results[1].share(k) for k in results[1].votes}
     errors = {k: v - official[name_key(k)] for k, v in average.items()}
@@ -272,7 +272,7 @@ def test_2022_eve_of_round_one_average_against_the_official_first_round() -> Non
 
 
 def test_2022_head_to_head_final_week_against_the_official_runoff(france_2022: Backtest) -> None:
-    notices = parse_nsppolls_polls((DATA / "nsppolls_final_weeks.csv").read_text(encoding="utf-8"))
+    notices = parse_nsppolls_polls((DATA / "nsppolls_presidentielle.csv").read_text(encoding="utf-8"))
     got = final_week_matchup(notices, MACRON, LE_PEN, date(2022, 4, 24))
     assert got is not None
     share, institutes = got
@@ -340,7 +340,7 @@ def test_qualify_probabilities_top_two_and_threshold() -> None:
 
 
 def test_2022_qualification_from_the_eve_of_round_one_average() -> None:
-    notices = parse_nsppolls_polls((DATA / "nsppolls_final_weeks.csv").read_text(encoding="utf-8"))
+    notices = parse_nsppolls_polls((DATA / "nsppolls_presidentielle.csv").read_text(encoding="utf-8"))
     average = final_week_first_round(notices, date(2022, 4, 10))
     results = parse_official_results(
         (DATA / "official_results.csv").read_text(encoding="utf-8"), (DATA / "turnout.csv").read_text()

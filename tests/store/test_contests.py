@@ -362,7 +362,7 @@ def _fill(sessions: sessionmaker[Session]) -> int:
     with sessions.begin() as s:
         cid = store.create_contest(s, MAYOR_2027)
         polls = [
-            replace(make_poll(day, pollster=f"P{day}"), first_round={"ada": 40.0 + day, "bea": 35.0}, second_round={"ada": 55.0},
+            replace(make_poll(day, pollster=f"P{day}"), first_round={"ada": 40.0 + day, "bea": 35.0, "other": 25.0 - day}, second_round={"ada": 55.0},
                     party_vi={"LAB": 38.0}, transfers=(TransferObservation("cy", EXHAUSTED, 20.0),), client="C", published=date(2024, 3, 9))
             for day in (1, 3, 5)
         ]  # fmt: skip
@@ -434,8 +434,8 @@ def test_bundle_of_a_newer_version_or_with_a_bad_poll_is_refused(tmp_path: Path)
     cid = _fill(sessions)
     with sessions() as s:
         bundle = store.export_bundle(s, cid)
-    with pytest.raises(store.ContestError, match="version 2"):
-        store.read_bundle(json.dumps(bundle | {"version": 2}))
+    with pytest.raises(store.ContestError, match="version 3"):
+        store.read_bundle(json.dumps(bundle | {"version": 3}))
     bad = bundle | {"polls": [*bundle["polls"], {"pollster": "X"}]}
     with pytest.raises(store.ContestError, match=r"polls\[4\]"):
         store.read_bundle(json.dumps(bad))

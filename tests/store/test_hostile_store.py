@@ -282,7 +282,7 @@ def _start_together(target: str, backups: Path, n: int = 2) -> list[tuple[int, s
 def test_two_instances_starting_together_on_a_new_store_both_open_it(
     store_url: str, tmp_path: Path, attempt: int
 ) -> None:
-    """SQLite: no "busy"; PostgreSQL: no raw Alembic error. The demo race is seeded once."""
+    """SQLite: no "busy"; PostgreSQL: no raw Alembic error. The demo races are seeded once."""
     from sqlalchemy import create_engine, text
 
     target = store_url if "://" in store_url else str(tmp_path / "new" / "polls.sqlite3")
@@ -290,7 +290,8 @@ def test_two_instances_starting_together_on_a_new_store_both_open_it(
     assert [code for code, _ in results] == [0, 0], results
     engine = create_engine(target if "://" in target else f"sqlite:///{target}")
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT count(*) FROM contest")).scalar_one() == 1
+        assert conn.execute(text("SELECT count(*) FROM contest")).scalar_one() == 2  # London and France 2022
+        assert conn.execute(text("SELECT count(*) FROM poll_notice")).scalar_one() == 409
     engine.dispose()
 
 

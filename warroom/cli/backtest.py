@@ -7,6 +7,7 @@ import argparse
 from typing import Any, TextIO
 
 from warroom.cli.common import CliError, emit_json, open_for_cli, table
+from warroom.cli.two_round import backtest_json, print_backtest, two_round_backtests
 from warroom.core.backtest import DISTANCES, BacktestPoint, backtest_contest, summarise_backtest
 
 
@@ -50,6 +51,7 @@ def cmd_backtest(args: argparse.Namespace, out: TextIO) -> int:
                 if not contests:
                     raise CliError(f"no contest named {args.contest!r} in the store")
             work = []
+            two_round = two_round_backtests(session, contests)
             for c in contests:
                 result = contests_repo.get_official_result(session, c.id or 0)
                 if result is not None and len(result.final_round) == 2:
@@ -57,7 +59,7 @@ def cmd_backtest(args: argparse.Namespace, out: TextIO) -> int:
                     work.append((c, result, repo.list_polls(session, c.id or 0), priors))
     finally:
         store.close()
-    if not work:
+    if not work and not two_round:
         raise CliError("no contest in the store has an official result with a final round to test against")
     for contest, result, polls, priors in work:
         points += backtest_contest(contest, polls, result, errors, priors=priors)
@@ -70,7 +72,7 @@ def cmd_backtest(args: argparse.Namespace, out: TextIO) -> int:
                 "points": [_point_json(p) for p in points],
                 "margin_band_coverage": {"held": summary.covered, "of": summary.intervals},
                 "share_band_coverage": {"held": sum(share_pairs), "of": len(share_pairs)},
-                "brier": round(summary.brier, 4),
+                "brier": round(summary.brier, 4) if points else None,
                 "calibration": [
                     {
                         "bin": [b.low, b.high],
@@ -81,10 +83,22 @@ def cmd_backtest(args: argparse.Namespace, out: TextIO) -> int:
                     for b in summary.bins
                     if b.count
                 ],
+                "two_round": [{"contest": c.name} | backtest_json(bt) for c, bt in two_round],
             },
             out,
         )
         return 0
+    if work:
+        _print_points(points, out)
+    for contest, bt in two_round:
+        out.write(f"\nBack-test of {contest.title} (two rounds)\n")
+        print_backtest(bt, out)
+    return 0
+
+
+def _print_points(points: list[BacktestPoint], out: TextIO) -> None:
+    summary = summarise_backtest(points)
+    share_pairs = [(lo <= o <= hi) for p in points for (_m, lo, hi, o) in p.shares.values()]
     out.write("Back-test: the poll average and the forecast d days before polling day, against the result\n\n")
     table(
         ["contest", "days", "as of", "polls", "margin", "90 % band", "result", "error", "held", "P(chal.)", "won"],
@@ -125,4 +139,3 @@ def cmd_backtest(args: argparse.Namespace, out: TextIO) -> int:
         ],
         out,
     )
-    return 0

@@ -3,16 +3,50 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
+from urllib.parse import unquote, urlsplit
 
 from warroom.core.types import Contest
 from warroom.paths import AppPaths, read_input_file
 
 if TYPE_CHECKING:  # the light verbs (count, polls' help, --version) never import SQLAlchemy or Alembic
     from warroom.bootstrap import OpenStore
+
+
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+class PrintableText(io.TextIOBase):
+    """A text stream that shows control characters (a terminal escape, a carriage return, a right-to-left
+    override) as \\xNN / \\uNNNN instead of sending them: every verb prints data from files (a pollster, a
+    note, a source), and an escape in one would clear or retitle the user's terminal. Line breaks and tabs pass."""
+
+    def __init__(self, inner: TextIO) -> None:
+        super().__init__()
+        self.inner = inner
+
+    def write(self, text: str) -> int:
+        self.inner.write(_CONTROLS.sub(_shown, text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.inner.flush()
+
+    def isatty(self) -> bool:
+        return self.inner.isatty()
+
+    def fileno(self) -> int:
+        return self.inner.fileno()
+
+
+def _shown(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 class CliError(Exception):
@@ -58,6 +92,29 @@ def read_cli_file(path: Path, *, max_bytes: int) -> bytes:
         raise CliError(f"{path}: no such file") from None
     except OSError as exc:
         raise CliError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def refuse_the_store(args: argparse.Namespace, target: Path) -> None:
+    """Refuse to write an export over the poll store the command uses (or its -wal, -shm or -journal file):
+    a slip of tab completion in the data folder would replace the live store with CSV or JSON text.
+
+    Raises:
+        CliError: `target` is the store or one of its companion files.
+    """
+    from warroom.store.db import resolve_url
+
+    try:
+        url = resolve_url(args.db or paths_of(args).database)
+    except Exception:  # a malformed --db: opening the store says so
+        return
+    database = url.database or ""
+    if url.get_backend_name() != "sqlite" or database in ("", ":memory:"):
+        return
+    store = Path(unquote(urlsplit(database).path)) if database.startswith("file:") else Path(database)
+    mine = target.expanduser().resolve()
+    for companion in ("", "-wal", "-shm", "-journal"):
+        if mine == Path(str(store.expanduser().resolve()) + companion):
+            raise CliError(f"{target}: that is the poll store itself ({store}); choose another file; nothing written")
 
 
 def paths_of(args: argparse.Namespace) -> AppPaths:

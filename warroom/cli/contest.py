@@ -12,9 +12,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from warroom.cli.common import CliError, emit_json, open_for_cli, paths_of, read_cli_file, table
-from warroom.core.contestfile import ContestFileError, contest_to_dict, contest_to_toml, parse_contest_file
+from warroom.cli.common import CliError, emit_json, open_for_cli, paths_of, read_cli_file, refuse_the_store, table
+from warroom.core.contestfile import (
+    CONTEST_FILE_MAX_BYTES,
+    ContestFileError,
+    contest_to_dict,
+    contest_to_toml,
+    parse_contest_file,
+)
 from warroom.core.count import CountResult
+from warroom.core.two_round_pipeline import Campaign
 from warroom.core.types import EXHAUSTED, Contest, OfficialResult
 from warroom.paths import write_private_atomic
 
@@ -102,7 +109,7 @@ def _session(args: argparse.Namespace, *, write: bool = False) -> Iterator[Sessi
 
 
 def _read(path: Path) -> str:
-    data = read_cli_file(path, max_bytes=64 * 1024**2)
+    data = read_cli_file(path, max_bytes=CONTEST_FILE_MAX_BYTES)  # also result CSVs: both a few kilobytes
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -122,10 +129,16 @@ def _parse(path: Path) -> Any:
 
 def _list(args: argparse.Namespace, out: TextIO) -> int:
     from warroom.store import contests as store
+    from warroom.store import questions
 
     with _session(args) as session:
         rows = [
-            (c, store.poll_count(session, c.id or 0), store.get_official_result(session, c.id or 0) is not None)
+            (
+                c,
+                store.poll_count(session, c.id or 0),
+                store.get_official_result(session, c.id or 0) is not None
+                or bool(questions.load_official_rounds(session, c.id or 0)),
+            )
             for c in store.list_contests(session)
         ]
     if args.json:
@@ -168,13 +181,21 @@ def _find(session: Any, name: str) -> Contest:
 
 def _show(args: argparse.Namespace, out: TextIO) -> int:
     from warroom.store import contests as store
+    from warroom.store import questions
 
     with _session(args) as session:
         contest = _find(session, args.name)
         polls = store.poll_count(session, contest.id or 0)
         result = store.get_official_result(session, contest.id or 0)
+        rounds = questions.load_official_rounds(session, contest.id or 0)
     if args.json:
-        emit_json({"id": contest.id, "demo": contest.demo, "polls": polls} | contest_to_dict(contest, result), out)
+        extra = {"official_rounds": questions.campaign_to_dict(Campaign((), (), rounds))["official_rounds"]}
+        emit_json(
+            {"id": contest.id, "demo": contest.demo, "polls": polls}
+            | contest_to_dict(contest, result)
+            | (extra if rounds else {}),
+            out,
+        )
         return 0
     rules = contest.counting_rules
     out.write(f"{contest.title}\n")
@@ -232,6 +253,16 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
         )
         if result.exhausted:
             out.write(f"Reached neither finalist (exhausted, blank or null): {result.exhausted:,}\n")
+    for r in sorted(rounds.values(), key=lambda r: r.round):
+        out.write(
+            f"\nOfficial result, round {r.round} ({r.day}): {r.registered:,} registered, {r.voters:,} voted "
+            f"({100 * r.voters / r.registered:.2f} %), {r.blank_null:,} blank or null\n"
+        )
+        table(
+            ["candidate", "votes", "% of valid"],
+            [[name, f"{v:,}", f"{r.share(name):.2f}"] for name, v in sorted(r.votes.items(), key=lambda kv: -kv[1])],
+            out,
+        )
     return 0
 
 
@@ -317,6 +348,7 @@ def _delete(args: argparse.Namespace, out: TextIO) -> int:
 def _export(args: argparse.Namespace, out: TextIO) -> int:
     from warroom.store import contests as store
 
+    refuse_the_store(args, args.out)
     with _session(args) as session:
         contest = _find(session, args.name)
         result = store.get_official_result(session, contest.id or 0)
@@ -412,6 +444,7 @@ def cmd_export_bundle(args: argparse.Namespace, out: TextIO) -> int:
 
     if not args.contest:
         raise CliError("--bundle needs --contest NAME (the race to export)")
+    refuse_the_store(args, args.bundle)
     with _session(args) as session:
         contest = _find(session, args.contest)
         bundle = store.export_bundle(session, contest.id or 0)
@@ -464,6 +497,7 @@ def import_bundle_text(args: argparse.Namespace, text: str, out: TextIO) -> int:
                 "scenarios_added": report.scenarios_added,
                 "scenarios_kept": report.scenarios_kept,
                 "result": report.result,
+                "two_round": None if report.two_round is None else report.two_round.as_json(),
                 "dry_run": args.dry_run,
             },
             out,
@@ -475,6 +509,12 @@ def import_bundle_text(args: argparse.Namespace, text: str, out: TextIO) -> int:
         f"{verb} into {made}{report.contest}: {report.polls_added} polls, {report.events_added} events, "
         f"{len(report.scenarios_added)} scenarios; official result: {report.result}\n"
     )
+    if report.two_round is not None:
+        t = report.two_round
+        out.write(
+            f"two-round polls: {t.polls} polls, {t.hypotheses} hypotheses, {t.matchups} matchups, {t.matrices} "
+            f"matrices added; {t.skipped_questions} questions and {t.skipped_matrices} matrices already stored\n"
+        )
     for dup in report.duplicates:
         out.write(f"duplicate poll: {dup}\n")
     for name in report.scenarios_kept:

@@ -14,16 +14,25 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from warroom import __version__
 from warroom.cli import contest as contest_cli
-from warroom.cli.common import CliError, contest_of, emit_json, open_for_cli, read_cli_file, table
+from warroom.cli.common import (
+    CliError,
+    PrintableText,
+    contest_of,
+    emit_json,
+    open_for_cli,
+    read_cli_file,
+    refuse_the_store,
+    table,
+)
 from warroom.cli.irv import official_rounds, print_official_rounds
 from warroom.core.count import CountError, CountRules, Overvote, count_ballots
 from warroom.core.csvformat import CsvFormatError, parse_ballot_file, parse_polls_csv, polls_to_csv
-from warroom.core.types import EXHAUSTED, Contest, Poll
-from warroom.paths import write_private_atomic
+from warroom.core.types import EXHAUSTED, Contest, CountingSystem, Poll
+from warroom.paths import AppFolderError, write_private_atomic
 from warroom.store.errors import StoreError
 
 
@@ -35,7 +44,9 @@ def _common_options(parser: argparse.ArgumentParser, *, after_verb: bool) -> Non
     parser.add_argument(
         "--data-dir", type=Path, help="keep all state (store, settings, backups) under this folder", **default
     )
-    parser.add_argument("--contest", help="contest name (default: the most recent one)", **default)
+    parser.add_argument(
+        "--contest", help="contest name (default: your most recent one, else the London demo)", **default
+    )
     json_default: dict[str, Any] = {"default": argparse.SUPPRESS} if after_verb else {"default": False}
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table", **json_default)
 
@@ -56,9 +67,29 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("contests", parents=[common], help="list the contests in the store")
     contest_cli.add_parser(sub, common)
     p = sub.add_parser("polls", parents=[common], help="list the polls of a contest")
-    p = sub.add_parser("import", parents=[common], help="import polls from a CSV file (all or nothing)")
-    p.add_argument("file", type=Path)
+    p = sub.add_parser(
+        "import",
+        parents=[common],
+        help="import polls from a poll CSV, a campaign bundle, or a French poll compilation (all or nothing)",
+    )
+    p.add_argument("file", type=Path, help="a file, or a folder holding a compilation's files")
     p.add_argument("--dry-run", action="store_true", help="check the file, write nothing")
+    p.add_argument(
+        "--new-contest",
+        metavar="NAME",
+        help="a compilation only: make a two-round contest NAME of its candidates and import into it",
+    )
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="two-round polls: a question or matrix stored with other figures takes the file's (a corrected file)",
+    )
+    p.add_argument(
+        "--election-date",
+        type=date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="with --new-contest: the first round's polling day (default 2027-04-11, provisional)",
+    )
     p = sub.add_parser("export", parents=[common], help="export polls to a CSV file (formulas escaped)")
     p.add_argument("file", type=Path, nargs="?")
     p.add_argument("--bundle", type=Path, metavar="FILE", help="write the contest's whole campaign to one file")
@@ -75,6 +106,14 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--full-preferential", action="store_true", help="a paper must rank all but one")
     p = sub.add_parser("average", parents=[common], help="poll average, leads and a back-test against the result")
     p.add_argument("--as-of", type=date.fromisoformat, metavar="YYYY-MM-DD", help="use only polls known by then")
+    two = p.add_argument_group("two-round contests")
+    two.add_argument("--matchup", metavar="A/B", help="the runoff pair, e.g. macron-le-pen or 'Macron/Le Pen'")
+    two.add_argument("--hypothesis", metavar="LABEL", help="see the first round through this hypothesis")
+    p = sub.add_parser(
+        "qualify", parents=[common], help="two-round contests: first-round averages and P(each reaches the runoff)"
+    )
+    p.add_argument("--as-of", type=date.fromisoformat, metavar="YYYY-MM-DD", help="use only polls known by then")
+    p.add_argument("--hypothesis", metavar="LABEL", help="see the first round through this hypothesis")
     p = sub.add_parser("scenario", parents=[common], help="evaluate a transfer/message scenario")
     _add_scenario_options(p)
     sub.add_parser(
@@ -86,9 +125,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("render", parents=[common], help="render a chart or panel to PNG/SVG/PDF, headless")
     p.add_argument("chart", choices=["first", "lead1", "lead2", "charts", "scenario", "briefing", "window"])
     p.add_argument("--out", type=Path, required=True)
-    p.add_argument("--width", type=int, default=1600)
-    p.add_argument("--height", type=int, default=900)
+    p.add_argument("--width", type=_pixels, default=1600, help="pixels, 16 to 16384 (default 1600)")
+    p.add_argument("--height", type=_pixels, default=900, help="pixels, 16 to 16384 (default 900)")
     return parser
+
+
+def _pixels(text: str) -> int:
+    """A picture's width or height: a 100,000-pixel square is 10^10 pixels, which Qt never finishes painting."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of pixels") from None
+    if not 16 <= value <= 16384:
+        raise argparse.ArgumentTypeError(f"{value} is not a size a picture can have (16 to 16384 pixels)")
+    return value
 
 
 def _add_scenario_options(p: argparse.ArgumentParser) -> None:
@@ -152,13 +202,14 @@ def poll_json(poll: Poll) -> dict[str, Any]:
 
 
 def cmd_contests(args: argparse.Namespace, out: TextIO) -> int:
+    from warroom.store import contests as contest_store
     from warroom.store import polls as repo
 
     store = open_for_cli(args)
     try:
         with store.sessions() as session:
             contests = repo.list_contests(session)
-            counts = {c.id: len(repo.list_polls(session, c.id)) for c in contests if c.id is not None}
+            counts = {c.id: contest_store.poll_count(session, c.id) for c in contests if c.id is not None}
     finally:
         store.close()
     if args.json:
@@ -192,6 +243,10 @@ def _contest_and_polls(args: argparse.Namespace) -> tuple[Contest, list[Poll]]:
 
 
 def cmd_polls(args: argparse.Namespace, out: TextIO) -> int:
+    from warroom.cli import two_round
+
+    if two_round.is_two_round(args):
+        return two_round.cmd_notices(args, out)
     contest, polls = _contest_and_polls(args)
     if args.json:
         emit_json({"contest": contest.name, "polls": [poll_json(p) for p in polls]}, out)
@@ -221,15 +276,24 @@ def _read_text(path: Path) -> str:
 
 
 def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
+    from warroom.cli import two_round
     from warroom.store import polls as repo
     from warroom.store.db import translated
 
+    compilation = two_round.compilation_of(args, out)  # recognised by its header (or a folder of them)
+    if compilation is not None:
+        return two_round.import_compilation(args, compilation, out)
+    if args.new_contest:
+        raise CliError(f"{args.file}: --new-contest takes a poll compilation (NSPPolls or Mieux Voter)", code=2)
     text = _read_text(args.file)
     if contest_cli.looks_like_bundle(text):  # a campaign bundle, not a poll CSV
         return contest_cli.import_bundle_text(args, text, out)
     store = open_for_cli(args)
     try:
         contest = contest_of(store, args)
+        if contest.system == CountingSystem.TWO_ROUND:  # the poll CSV extended with questions
+            store.close()
+            return two_round.import_question_csv(args, text, contest, out)
         try:
             parsed = parse_polls_csv(text, contest, today=date.today())
         except CsvFormatError as exc:
@@ -245,8 +309,13 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
                 )
             msg = "\n".join(f"{args.file}:{e.line}: {e.field}: {e.message}" for e in parsed.errors)
             raise CliError(f"{msg}\nnothing imported ({len(parsed.errors)} problem(s))")
-        if args.dry_run:
+        if args.dry_run:  # the import's own checks, the store's duplicates included; nothing written
             ids: list[int] = []
+            try:
+                with translated(store.engine), store.sessions() as session:
+                    repo.check_new_polls(session, contest.id or 0, parsed.polls, lines=parsed.lines)
+            except repo.PollRejectedError as exc:
+                raise CliError(f"{args.file}: {exc}; nothing imported") from None
         else:
             try:
                 with translated(store.engine), store.sessions.begin() as session:
@@ -269,7 +338,15 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
         return contest_cli.cmd_export_bundle(args, out)
     if args.file is None:
         raise CliError("give the CSV file to write, or --bundle FILE for the whole campaign")
+    refuse_the_store(args, args.file)
     contest, polls = _contest_and_polls(args)
+    if contest.system == CountingSystem.TWO_ROUND:
+        # Its hypotheses name candidates who are not the contest's (Bertrand, Barnier in 2022): a poll CSV
+        # could not write them without losing them, so the whole campaign goes into a bundle instead.
+        raise CliError(
+            f"{contest.name} is a two-round contest: export its polls, matrices and results with --bundle FILE",
+            code=2,
+        )
     text = polls_to_csv(polls, contest)
     try:
         # all or nothing, owner-only, never through a planted NAME.part link
@@ -415,9 +492,23 @@ def _print_report(args: argparse.Namespace, out: TextIO, build: Callable[[Any, C
 
 
 def cmd_average(args: argparse.Namespace, out: TextIO) -> int:
+    from warroom.cli import two_round
     from warroom.cli.reports import average_report
 
+    if two_round.is_two_round(args):
+        return two_round.cmd_two_round_average(args, out)
+    if args.matchup or args.hypothesis:
+        raise CliError("--matchup and --hypothesis are for two-round contests", code=2)
+
     return _print_report(args, out, lambda store, contest: average_report(store, contest, as_of=args.as_of))
+
+
+def cmd_qualify(args: argparse.Namespace, out: TextIO) -> int:
+    from warroom.cli import two_round
+
+    if not two_round.is_two_round(args):
+        raise CliError("qualify is for two-round contests (--contest NAME)", code=2)
+    return two_round.cmd_qualify(args, out)
 
 
 def cmd_scenario(args: argparse.Namespace, out: TextIO) -> int:
@@ -474,6 +565,7 @@ COMMANDS = {
     "export": cmd_export,
     "count": cmd_count,
     "average": cmd_average,
+    "qualify": cmd_qualify,
     "scenario": cmd_scenario,
     "render": cmd_render,
     "backtest": cmd_backtest,
@@ -485,8 +577,9 @@ COMMANDS = {
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Run one verb (the app itself with no verb); returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    out = out or sys.stdout
-    err = err or sys.stderr
+    # Data from files never reaches the terminal as escapes. (A text stream; TextIO's other methods are unused.)
+    out = cast(TextIO, PrintableText(out or sys.stdout))
+    err = cast(TextIO, PrintableText(err or sys.stderr))
     args = build_parser().parse_args(argv)
     if args.verb is None:
         args.verb = "gui"
@@ -501,6 +594,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     except StoreError as exc:
         where = f" ({exc.where})" if exc.where else ""
         err.write(f"warroom {args.verb}: {exc}{where}\n")
+        return 3
+    except AppFolderError as exc:  # the app's folders cannot be made (a file in the way, a bad XDG_*_HOME)
+        err.write(f"warroom {args.verb}: {exc}\n")
         return 3
     except BrokenPipeError:
         # The reader went away (`warroom polls | head`): not an error of ours. Point stdout at nothing so the

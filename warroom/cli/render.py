@@ -8,7 +8,7 @@ import os
 import sys
 from typing import TextIO
 
-from warroom.cli.common import CliError, open_for_cli, paths_of
+from warroom.cli.common import CliError, open_for_cli, paths_of, refuse_the_store
 
 
 def render_headless(args: argparse.Namespace, out: TextIO) -> int:
@@ -17,6 +17,7 @@ def render_headless(args: argparse.Namespace, out: TextIO) -> int:
     suffix = args.out.suffix.lower()
     if suffix not in (".png", ".svg", ".pdf"):
         raise CliError(f"{args.out}: use .png, .svg or .pdf")
+    refuse_the_store(args, args.out)  # a store named polls.png is unlikely, but never written over
     if suffix == ".pdf" and args.chart not in ("briefing", "first", "lead1", "lead2"):
         raise CliError(
             "PDF output is the briefing or one chart: warroom render briefing|first|lead1|lead2 --out FILE.pdf"

@@ -23,6 +23,7 @@ import numpy as np
 from warroom.core.forecast import share_interval
 from warroom.core.runoff import Split, front_pair
 from warroom.core.types import Contest, Poll
+from warroom.core.validation import poll_date_window
 
 NONSAMPLING_VAR = 1.0
 """Points squared added to every poll's sampling variance: differences of method, wording and timing that no
@@ -787,6 +788,12 @@ def average_polls(
     Returns:
         The averages; a series with no polls is empty (first-round ones are left out).
     """
+    # No poll of the race is dated after `latest` (core.validation), so an average "as of" a later day is the
+    # average as of `latest`; without the cap a date in 9999 (a typo, a hand-edited saved scenario) built a
+    # daily grid of millions of days. The same for `end`.
+    latest = poll_date_window(contest)[1]
+    as_of = min(as_of, latest) if as_of is not None else None
+    end = min(end, latest) if end is not None else None
     cols_all = columns if columns is not None else ColumnBuilder(contest).build(polls)
     cols = cols_all.upto(as_of.toordinal()) if as_of is not None else cols_all
     codes = [c.code for c in contest.candidates]

@@ -115,8 +115,22 @@ class BallotRows(Sequence[Ballot]):
     __hash__ = None  # type: ignore[assignment]
 
 
+MAX_CANDIDATES = 10_000
+"""The most candidates (different names in the preference columns) and preference columns a ballot file may
+have. Codes are 16-bit (a table of millions of papers stays small); the longest real ballots list a few
+hundred candidates (NSW Legislative Council 2015: 394 below the line), so past this it is not a ballot file."""
+
+
+class BallotLimitError(ValueError):
+    """A ballot file past MAX_CANDIDATES; csvformat reports it as a CsvFormatError."""
+
+
 def cell_code(text: str, codes: dict[str, int], names: list[str]) -> int:
-    """The code of one stripped cell, registering a new candidate in `codes`/`names`."""
+    """The code of one stripped cell, registering a new candidate in `codes`/`names`.
+
+    Raises:
+        BallotLimitError: a candidate past MAX_CANDIDATES.
+    """
     code = codes.get(text)
     if code is None:
         folded = text.casefold()
@@ -125,6 +139,11 @@ def cell_code(text: str, codes: dict[str, int], names: list[str]) -> int:
         elif folded in OVERVOTE_WORDS:
             code = OVERVOTE
         else:
+            if len(names) >= MAX_CANDIDATES:
+                raise BallotLimitError(
+                    f"more than {MAX_CANDIDATES:,} different candidates in the preference columns "
+                    f"({text[:40]!r} would be one more): not a ballot file"
+                )
             code = len(names)
             names.append(text)
         codes[text] = code

@@ -43,7 +43,8 @@ def baseline_from_average(
 ) -> Baseline:
     """Baseline from the poll average on `as_of` (default: the last day of the average)."""
     any_series = next(iter(averages.first_round.values()))
-    day = float(as_of.toordinal()) if as_of is not None else float(any_series.days[-1])
+    # The grid never runs past the last day a poll of the race may carry (average_polls caps `as_of` there).
+    day = min(float(as_of.toordinal()), float(any_series.days[-1])) if as_of is not None else float(any_series.days[-1])
     shares = averages.latest_first_round(day)
     shares = {k: max(v, 0.0) for k, v in shares.items()}
     total = sum(shares.values())

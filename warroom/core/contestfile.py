@@ -33,11 +33,16 @@ from warroom.core.types import (
     OfficialResult,
     Party,
     Rules,
+    control_problem,
     is_colour,
 )
 
 FORMAT_EXHAUSTED = "exhausted"
 """How a file names the exhausted pile in `transfers` (the store's EXHAUSTED code is internal)."""
+
+CONTEST_FILE_MAX_BYTES = 1024**2
+"""A contest file is a few kilobytes (the 2016 London example is 3 KB). Readers refuse anything past a megabyte
+unread: tomllib reads a character at a time, and a 50 MB file took 17 s before its problems were listed."""
 
 Path_ = tuple[str | int, ...]
 """A key's place in the document: ("candidate", 1, "colour") is the second [[candidate]]'s colour."""
@@ -107,6 +112,8 @@ def parse_contest_file(text: str) -> ContestFile:
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc)) or "syntax error"
         line = int(found.group(1)) if found else None
         raise ContestFileError([FileProblem(line, "", f"TOML syntax: {message}")]) from None
+    except RecursionError:  # tomllib recurses once per level of [ or {
+        raise ContestFileError([FileProblem(None, "", "TOML nested too deeply to read (arrays or tables)")]) from None
     return contest_from_dict(data, locate=_line_finder(text))
 
 
@@ -154,13 +161,19 @@ class _Reader:
                 self.fail((*path, key), f"unknown key (this table takes {', '.join(allowed)})")
         return value
 
-    def text(self, table: Mapping[str, Any], path: Path_, key: str, *, default: str | None = None) -> str:
+    def text(
+        self, table: Mapping[str, Any], path: Path_, key: str, *, default: str | None = None, free: bool = False
+    ) -> str:
         value = table.get(key, default)
         if value is None:
             self.fail((*path, key), "is required")
             return ""
         if not isinstance(value, str):
             self.fail((*path, key), f"must be text in quotes, not {_kind(value)}")
+            return ""
+        problem = None if free else control_problem(value)
+        if problem is not None:  # a terminal escape, a line break in a name, a right-to-left override
+            self.fail((*path, key), problem)
             return ""
         return value
 
@@ -210,7 +223,7 @@ class _Reader:
         name = self.text(head, p, "name")
         office = self.text(head, p, "office", default="")
         area = self.text(head, p, "area", default="")
-        notes = self.text(head, p, "notes", default="")
+        notes = self.text(head, p, "notes", default="", free=True)  # free text, shown escaped
         transfer_prior = self.text(head, p, "transfer_prior", default="")
         election = self.day(head, p, "election_date", required=True)
         second = self.day(head, p, "second_round_date", required=False)
@@ -330,8 +343,12 @@ class _Reader:
         codes = [c.code.strip().casefold() for c in contest.candidates]
         names = [c.name.strip().casefold() for c in contest.candidates]
         for message in contest.problems():
-            if "colour" in message or "is not one of the contest's parties" in message:
-                continue
+            if (
+                "colour" in message
+                or "is not one of the contest's parties" in message
+                or "control character" in message
+            ):
+                continue  # each placed on its key as it was read
             head, _, rest = message.partition(": ")
             path: Path_ = (head,)
             if head == "name":
@@ -397,6 +414,11 @@ class _Reader:
                 self.fail(tp, 'must be {from = "code", to = "code" or "exhausted", votes = n}')
                 continue
             frm, to = item["from"], item["to"]
+            if not isinstance(frm, str) or not isinstance(to, str):  # a list or table is unhashable: name the key
+                for key, value in (("from", frm), ("to", to)):
+                    if not isinstance(value, str):
+                        self.fail((*tp, key), f"must be a candidate code in quotes, not {_kind(value)}")
+                continue
             if frm not in codes | {"other"}:
                 self.fail((*tp, "from"), f"{frm!r} is not a candidate code of this contest")
             if to != FORMAT_EXHAUSTED and to not in codes:
@@ -414,7 +436,7 @@ class _Reader:
             isinstance(electorate, bool) or not isinstance(electorate, int) or electorate <= 0
         ):
             self.fail((*p, "electorate"), f"must be a whole number of registered voters, not {electorate!r}")
-        source = self.text(table, p, "source", default="")
+        source = self.text(table, p, "source", default="", free=True)
         if len(self.problems) != before:
             return None
         try:

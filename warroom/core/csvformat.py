@@ -26,7 +26,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from warroom.core.ballots import (
+    MAX_CANDIDATES,
     Ballot,
+    BallotLimitError,
     BallotRows,
     BallotTable,
     file_chunks,
@@ -135,13 +137,66 @@ def _csv_line(cells: Iterable[str]) -> str:
     return ",".join('"' + c.replace('"', '""') + '"' if _QUOTE_IF.intersection(c) else c for c in cells) + "\n"
 
 
-def _resolver(names: Sequence[tuple[str, str]]) -> dict[str, str]:
+@dataclass(frozen=True)
+class Spellings:
+    """Every accepted spelling of a candidate (or party), case-folded, and the code it means.
+
+    A spelling means one code or none: an exact code wins over a full name, a full name over a surname or
+    short name, and a spelling two entries share at its best level (two candidates surnamed Johnson) means
+    neither: it is listed in `ambiguous` and refused, never given to whichever came first.
+    """
+
+    codes: dict[str, str]
+    ambiguous: dict[str, tuple[str, ...]]
+    names: dict[str, str]  # code -> full name, for messages
+
+    def get(self, text: str) -> str | None:
+        return self.codes.get(text.strip().casefold())
+
+    def unknown(self, text: str, what: str = "candidate") -> str:
+        """Why `text` names no single entry: ambiguous (naming each, with the code to use), or unknown."""
+        codes = self.ambiguous.get(text.strip().casefold())
+        if codes:
+            both = " or ".join(f"{self.names[c]} ({c})" for c in codes)
+            return f"{text.strip()!r} could be {both}: write the code"
+        return f"unknown {what} {text.strip()!r}"
+
+
+def spellings(entries: Sequence[tuple[str, str, Sequence[str]]]) -> Spellings:
+    """The spellings of (code, full name, other names) entries; see Spellings for who wins a shared one."""
+    codes: dict[str, str] = {}
+    ambiguous: dict[str, tuple[str, ...]] = {}
+    names = {code: name for code, name, _more in entries}
+    levels: list[list[tuple[str, str]]] = [
+        [(code, code) for code, _name, _more in entries],
+        [(name, code) for code, name, _more in entries],
+        [(other, code) for code, _name, more in entries for other in more],
+    ]
+    for level in levels:
+        found: dict[str, list[str]] = {}
+        for text, code in level:
+            key = text.strip().casefold()
+            if key and key not in codes and key not in ambiguous and code not in found.setdefault(key, []):
+                found[key].append(code)
+        for key, which in found.items():
+            if len(which) == 1:
+                codes[key] = which[0]
+            else:
+                ambiguous[key] = tuple(which)
+    return Spellings(codes, ambiguous, names)
+
+
+def candidate_spellings(contest: Contest) -> Spellings:
+    """A contest's candidates by code, full name, surname or short name, plus "other" for grouped others."""
+    entries = [
+        (c.code, c.name, [c.name.split()[-1] if c.name.split() else "", c.short_name]) for c in contest.candidates
+    ]
+    return spellings([("other", "other", ()), *entries])
+
+
+def _resolver(names: Sequence[tuple[str, str]]) -> Spellings:
     """Map every accepted spelling (code, full name, surname; case-folded) to a code."""
-    table: dict[str, str] = {}
-    for code, name in names:
-        for key in (code, name, name.split()[-1] if name.split() else name):
-            table.setdefault(key.strip().casefold(), code)
-    return table
+    return spellings([(code, name, [name.split()[-1]] if name.split() else []) for code, name in names])
 
 
 def _parse_date(text: str) -> date:
@@ -185,8 +240,8 @@ def parse_polls_csv(text: str, contest: Contest, *, today: date | None = None) -
     for required in ("pollster", "fieldwork_end"):
         if required not in lowered:
             raise CsvFormatError(f"line 1: missing column {required!r} (have: {', '.join(header)})")
-    cands = _resolver([(c.code, c.name) for c in contest.candidates] + [("other", "other")])
-    parties = _resolver([(p.code, p.name) for p in contest.parties] + [("other", "other")])
+    cands = _resolver([("other", "other")] + [(c.code, c.name) for c in contest.candidates])
+    parties = _resolver([("other", "other")] + [(p.code, p.name) for p in contest.parties])
     result = ParseResult()
     figure_cols: dict[int, tuple[str, str, str]] = {}  # col -> (kind, code, to-code)
     header_errors: list[LineError] = []
@@ -221,19 +276,20 @@ def parse_polls_csv(text: str, contest: Contest, *, today: date | None = None) -
             if not sep:
                 header_errors.append(LineError(1, name, "transfer columns are written transfer:<from>><to>"))
                 continue
-            s_code = cands.get(src.casefold())
-            d_code = EXHAUSTED if dst.casefold() in ("exhausted", "none", "no second") else cands.get(dst.casefold())
+            s_code = cands.get(src)
+            d_code = EXHAUSTED if dst.casefold() in ("exhausted", "none", "no second") else cands.get(dst)
             if s_code is None or d_code is None:
-                header_errors.append(LineError(1, name, f"unknown candidate in {rest!r}"))
+                why = cands.unknown(src if s_code is None else dst)
+                header_errors.append(LineError(1, name, f"{why} in {rest!r}"))
                 continue
             if claim(col, (kind, s_code, d_code)):
                 figure_cols[col] = (kind, s_code, d_code)
         else:
             table = parties if kind == "party" else cands
-            code = table.get(rest.casefold())
+            code = table.get(rest)
             if code is None:
                 header_errors.append(
-                    LineError(1, name, f"unknown {'party' if kind == 'party' else 'candidate'} {rest!r}")
+                    LineError(1, name, table.unknown(rest, "party" if kind == "party" else "candidate"))
                 )
                 continue
             if claim(col, (kind, code, "")):
@@ -409,6 +465,13 @@ def parse_ballots_csv(text: str) -> tuple[BallotRows, list[LineError]]:
 
 
 def parse_ballot_table(text: str) -> tuple[BallotTable, list[LineError]]:
+    try:
+        return _parse_ballot_table(text)
+    except BallotLimitError as exc:
+        raise CsvFormatError(str(exc)) from None
+
+
+def _parse_ballot_table(text: str) -> tuple[BallotTable, list[LineError]]:
     """Read a ballot CSV column-wise: the form `count_ballots` counts fastest, a few bytes a cell.
 
     The header names one `count` column; every other column is a preference, in order. Each row is `count`
@@ -436,6 +499,13 @@ def parse_ballot_table(text: str) -> tuple[BallotTable, list[LineError]]:
 
 
 def parse_ballot_file(path: str | Path) -> tuple[BallotTable, list[LineError]]:
+    try:
+        return _parse_ballot_file(path)
+    except BallotLimitError as exc:
+        raise CsvFormatError(str(exc)) from None
+
+
+def _parse_ballot_file(path: str | Path) -> tuple[BallotTable, list[LineError]]:
     """Read a ballot CSV file column-wise without holding its whole text: for files of millions of rows.
 
     Same rules, table and errors as `parse_ballot_table` on the file's text; a file the fast reader cannot
@@ -473,6 +543,10 @@ def _ballot_columns(header: list[str]) -> tuple[int, int]:
         raise CsvFormatError("line 1: column 'count' appears more than once")
     if len(names) < 2:
         raise CsvFormatError("line 1: no preference columns")
+    if len(names) - 1 > MAX_CANDIDATES:
+        raise CsvFormatError(
+            f"line 1: {len(names) - 1:,} preference columns, more than the {MAX_CANDIDATES:,} a ballot may rank"
+        )
     return names.index("count"), len(names)
 
 

@@ -66,7 +66,7 @@ from warroom.core.scenario import (
     project,
     with_odds,
 )
-from warroom.core.types import Contest, Poll
+from warroom.core.types import Contest, Poll, control_problem
 
 MODES = ("average", "as_of", "poll", "party_vi")
 CHANGE_TOLERANCE = 0.05
@@ -645,6 +645,21 @@ class SavedScenario:
         return cls(name, choice, baseline, replace(scenario, name=name), str(baseline_record.get("saved_at", "")), ids)
 
 
+def scenario_name_problem(name: str) -> str | None:
+    """What is wrong with a (trimmed) saved scenario's name, None when it can be used: the one rule for the
+    app's Save as and for campaign bundles."""
+    if not name:
+        return "a saved scenario needs a name"
+    if len(name) > 120:
+        return f"scenario names are at most 120 characters (this one has {len(name)})"
+    problem = control_problem(name)
+    if problem is not None and "direction" in problem:
+        return "a scenario name cannot contain text-direction controls (they make it display as another name)"
+    if problem is not None:
+        return "a scenario name cannot contain control characters (tabs, line breaks, NUL)"
+    return None
+
+
 def save_scenario(
     name: str,
     choice: BaselineChoice,
@@ -655,12 +670,9 @@ def save_scenario(
 ) -> SavedScenario:
     """A SavedScenario of the current case (the name is trimmed; an empty name is refused)."""
     clean = name.strip()
-    if not clean:
-        raise PipelineError("a saved scenario needs a name")
-    if len(clean) > 120:
-        raise PipelineError(f"scenario names are at most 120 characters (this one has {len(clean)})")
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in clean):
-        raise PipelineError("a scenario name cannot contain control characters (tabs, line breaks, NUL)")
+    problem = scenario_name_problem(clean)
+    if problem is not None:
+        raise PipelineError(problem)
     ids = tuple(sorted(p.id for p in polls if p.id is not None))
     return SavedScenario(clean, choice, baseline, replace(scenario, name=clean), now.isoformat(timespec="seconds"), ids)
 

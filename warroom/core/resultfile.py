@@ -17,7 +17,11 @@ import io
 import re
 from dataclasses import dataclass
 
+from warroom.core.csvformat import candidate_spellings
 from warroom.core.types import Contest, OfficialResult
+
+RESULT_FILE_MAX_BYTES = 1024**2
+"""A result file is one row per candidate: a few hundred bytes. Readers refuse anything past a megabyte unread."""
 
 
 @dataclass(frozen=True)
@@ -62,30 +66,36 @@ def parse_result_csv(text: str, contest: Contest, source: str = "") -> OfficialR
         raise ResultFileError([ResultProblem(1, "candidate", "the file is empty")])
     header = [h.strip().casefold() for h in rows[0]]
     col = {name: header.index(name) for name in ("candidate", "first_round", "final_round") if name in header}
+    for i, name in enumerate(header):
+        if name in col and col[name] != i:  # never read one copy and drop the other
+            problems.append(
+                ResultProblem(1, rows[0][i].strip(), f"appears twice (columns {col[name] + 1} and {i + 1})")
+            )
     for need in ("candidate", "first_round"):
         if need not in col:
             problems.append(ResultProblem(1, need, "the header needs this column"))
     if problems:
         raise ResultFileError(problems)
-    names: dict[str, str] = {}
-    for c in contest.candidates:
-        for key in (c.code, c.name, c.display, c.name.split()[-1] if c.name.split() else ""):
-            if key:
-                names.setdefault(key.strip().casefold(), c.code)
+    names = candidate_spellings(contest)  # a surname two candidates share names neither
     first: dict[str, int] = {}
     final: dict[str, int] = {}
-    exhausted = 0
+    exhausted, seen_exhausted = 0, False
     for line, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > len(header) and any(cell.strip() for cell in row[len(header) :]):
+            problems.append(ResultProblem(line, "row", f"{len(row)} cells but the header has {len(header)}"))
             continue
         cells = row + [""] * (len(header) - len(row))
         who = cells[col["candidate"]].strip()
         key = who.casefold()
         code = "exhausted" if key == "exhausted" else "other" if key in ("other", "others") else names.get(key)
         if code is None:
-            problems.append(ResultProblem(line, "candidate", f"{who!r} is not a candidate of {contest.name}"))
+            why = names.unknown(who)
+            why = why if not why.startswith("unknown") else f"{who!r} is not a candidate of {contest.name}"
+            problems.append(ResultProblem(line, "candidate", why))
             continue
-        if code in first or (code == "exhausted" and exhausted):
+        if code in first or (code == "exhausted" and seen_exhausted):
             problems.append(ResultProblem(line, "candidate", f"{who!r} appears twice"))
             continue
         try:
@@ -95,7 +105,7 @@ def parse_result_csv(text: str, contest: Contest, source: str = "") -> OfficialR
             problems.append(ResultProblem(line, "votes", str(exc)))
             continue
         if code == "exhausted":
-            exhausted = v1 or 0
+            exhausted, seen_exhausted = v1 or 0, True
             continue
         if v1 is None:
             problems.append(ResultProblem(line, "first_round", "needs the candidate's first-round votes"))

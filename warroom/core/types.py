@@ -42,6 +42,29 @@ a threshold qualifies, or else the top two (French legislative: 12.5 % of regist
 candidate is eliminated round by round (instant runoff)."""
 
 
+DIRECTION_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+"""Unicode's bidirectional controls: a right-to-left override makes a name display as a different name."""
+
+
+def control_problem(text: str, *, lines_ok: bool = False) -> str | None:
+    """Why `text` cannot be a name: a control character (a terminal escape, a line break, NUL; line breaks
+    and tabs allowed with lines_ok, for notes) or a text-direction control; None when it has neither."""
+    for ch in text:
+        if lines_ok and ch in "\n\r\t":
+            continue
+        code = ord(ch)
+        if code < 32 or 127 <= code < 160 or ch in "\u2028\u2029":
+            return f"contains a control character (U+{code:04X}): a line break, tab or terminal escape"
+        if ch in DIRECTION_CONTROLS:
+            return f"contains a text-direction control character (U+{code:04X}): it displays as another name"
+    return None
+
+
+RESERVED_CODES = frozenset({"other", "exhausted", "none", "no second"})
+"""Codes no candidate may take: "other" is the grouped others in polls and results; "exhausted" (and, in a poll
+CSV's transfer columns, "none" and "no second") is the pile of ballots that reached no finalist."""
+
+
 @dataclass(frozen=True, slots=True)
 class Rules:
     """A counting system's parameters, as data.
@@ -185,7 +208,7 @@ class Contest:
             key = c.code.strip().casefold()
             if not key:
                 out.append(f"candidate {c.name!r}: needs a code")
-            elif key == "other" or key.startswith("__"):
+            elif key in RESERVED_CODES or key.startswith("__"):
                 out.append(f"candidate {c.name!r}: the code {c.code!r} is reserved")
             elif key in seen:
                 out.append(f"candidate {c.name!r}: the code {c.code!r} is also {seen[key]!r}'s")
@@ -206,6 +229,16 @@ class Contest:
             out.append("second_round_date: the second round must come after the first")
         if self.transfer_prior.strip().casefold() == self.name.strip().casefold() and self.name.strip():
             out.append("transfer_prior: a contest cannot take its transfers from its own count")
+        texts = [("name", self.name, False), ("office", self.office, False), ("area", self.area, False)]
+        texts += [("transfer_prior", self.transfer_prior, False)]  # notes are free text: shown escaped
+        for c in self.candidates:
+            texts += [(f"candidate {c.code[:40]!r}: {k}", v, False) for k, v in (("code", c.code), ("name", c.name), ("short_name", c.short_name))]  # fmt: skip
+        for q in self.parties:
+            texts += [(f"party {q.code[:40]!r}: {k}", v, False) for k, v in (("code", q.code), ("name", q.name))]
+        for where, text, lines_ok in texts:
+            problem = control_problem(text, lines_ok=lines_ok)
+            if problem is not None:
+                out.append(f"{where}: {problem}")
         if self.second_round_date is not None and self.system != CountingSystem.TWO_ROUND:
             out.append("second_round_date: only a two-round system has a separate second round")
         return out

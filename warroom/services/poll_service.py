@@ -318,7 +318,7 @@ class PollService(QObject):
         if self._contest is not None and self._contest.id == contest_id:
             self._contest = None
             self._polls = {}
-            self.open_contest(remaining[0].id if remaining else None)
+            self.open_contest(None)  # the store's default: the newest of the user's own, else the London demo
         return backup
 
     def official_result(self, contest_id: int) -> OfficialResult | None:

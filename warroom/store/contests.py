@@ -30,8 +30,10 @@ from warroom.core.contestfile import (
 )
 from warroom.core.forecast import ForecastErrors
 from warroom.core.irv_pipeline import prior_rows_from_result
+from warroom.core.pipeline import scenario_name_problem
 from warroom.core.priors import prior_source
 from warroom.core.runoff import Split
+from warroom.core.two_round_pipeline import Campaign
 from warroom.core.types import (
     EXHAUSTED,
     Annotation,
@@ -41,7 +43,9 @@ from warroom.core.types import (
     TransferObservation,
     is_colour,
 )
+from warroom.core.validation import validate_poll
 from warroom.store import polls as repo
+from warroom.store import questions
 from warroom.store.schema import (
     AnnotationRow,
     CandidateRow,
@@ -49,13 +53,16 @@ from warroom.store.schema import (
     OfficialResultRow,
     PartyRow,
     PollFigureRow,
+    PollNoticeRow,
     PollRow,
     ScenarioRow,
     TransferRow,
 )
 
 BUNDLE_FORMAT = "warroom-campaign-bundle"
-BUNDLE_VERSION = 1
+BUNDLE_VERSION = 2
+"""Version 2 adds "two_round" (a two-round contest's poll notices, matrices and official rounds); a bundle
+without them is still written as version 1, which earlier versions of warroom read."""
 """Campaign bundles carry `format` and `version`; a reader refuses a newer version rather than guess."""
 
 
@@ -67,7 +74,7 @@ class ContestError(ValueError):
 
 
 def get_contest(session: Session, key: int | str | None = None) -> Contest | None:
-    """A contest by id or name; with no key, the most recently created one (as store.polls.get_contest)."""
+    """A contest by id or name; with no key, as store.polls.get_contest (the newest of the user's own, else London)."""
     return repo.get_contest(session, key)
 
 
@@ -90,7 +97,10 @@ def require_contest(session: Session, key: int | str) -> Contest:
 
 
 def poll_count(session: Session, contest_id: int) -> int:
-    return int(session.scalar(select(func.count(PollRow.id)).where(PollRow.contest_id == contest_id)) or 0)
+    """The contest's polls: single-question polls and two-round poll notices (store.questions) alike."""
+    polls = session.scalar(select(func.count(PollRow.id)).where(PollRow.contest_id == contest_id)) or 0
+    notices = session.scalar(select(func.count(PollNoticeRow.id)).where(PollNoticeRow.contest_id == contest_id)) or 0
+    return int(polls) + int(notices)
 
 
 # --- checks -----------------------------------------------------------------------------------------------------
@@ -254,6 +264,7 @@ def delete_contest(session: Session, contest_id: int) -> None:
     session.execute(delete(PollFigureRow).where(PollFigureRow.poll_id.in_(polls)))
     session.execute(delete(TransferRow).where(TransferRow.poll_id.in_(polls)))
     session.execute(delete(PollRow).where(PollRow.contest_id == contest_id))
+    questions.delete_campaign(session, contest_id)  # two-round notices, matrices, official rounds
     for table in (AnnotationRow, ScenarioRow, OfficialResultRow, CandidateRow, PartyRow):
         session.execute(delete(table).where(table.contest_id == contest_id))
     session.execute(delete(ContestRow).where(ContestRow.id == contest_id))
@@ -422,33 +433,67 @@ def poll_to_dict(poll: Poll) -> dict[str, Any]:
     }
 
 
+def _text(data: Mapping[str, Any], key: str, *, required: bool = False) -> str:
+    """A text field of a bundled poll: text, or absent/null for empty (never a number or object made text)."""
+    value = data[key] if required else data.get(key)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str):
+        raise ValueError(f"{key} must be text, not {type(value).__name__} {value!r:.40}")
+    return value
+
+
+def _day(data: Mapping[str, Any], key: str, *, required: bool = True) -> date | None:
+    value = data[key] if required else data.get(key)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"{key} must be a date written YYYY-MM-DD, not {value!r:.40}")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{key} {value!r:.40} is not a date written YYYY-MM-DD") from None
+
+
 def _poll_from_dict(data: Mapping[str, Any]) -> Poll:
-    published = data.get("published")
+    if not isinstance(data, Mapping):
+        raise ValueError(f"a poll must be a JSON object, not {type(data).__name__}")
     size = data.get("sample_size")
     if size is not None and (isinstance(size, bool) or not isinstance(size, int)):
         raise ValueError(f"sample_size {size!r} is not a whole number")
     for kind in ("first_round", "second_round", "party_vi"):
-        for code, share in dict(data.get(kind, {})).items():
+        if not isinstance(data.get(kind, {}), Mapping):
+            raise ValueError(f"{kind} must be a JSON object of code: share")
+        for code, share in data.get(kind, {}).items():
             if isinstance(share, bool) or not isinstance(share, int | float):
                 raise ValueError(f"{kind}[{code!r}]: {share!r} is not a number")
+    transfers = data.get("transfers", [])
+    if not isinstance(transfers, list) or not all(isinstance(t, Mapping) for t in transfers):
+        raise ValueError('transfers must be a list of {"from": code, "to": code, "share": n}')
+    for t in transfers:
+        share = t["share"]
+        if isinstance(share, bool) or not isinstance(share, int | float):
+            raise ValueError(f"transfers: share {share!r} is not a number")
+        if not isinstance(t["from"], str) or not isinstance(t["to"], str):
+            raise ValueError(f"transfers: {t['from']!r} -> {t['to']!r} must name candidates by their code")
+    start, end = _day(data, "fieldwork_start"), _day(data, "fieldwork_end")
+    assert start is not None and end is not None
     return Poll(
-        pollster=str(data["pollster"]),
-        client=str(data.get("client", "")),
-        fieldwork_start=date.fromisoformat(data["fieldwork_start"]),
-        fieldwork_end=date.fromisoformat(data["fieldwork_end"]),
-        published=None if published is None else date.fromisoformat(published),
+        pollster=_text(data, "pollster", required=True),
+        client=_text(data, "client"),
+        fieldwork_start=start,
+        fieldwork_end=end,
+        published=_day(data, "published", required=False),
         sample_size=size,
-        method=str(data.get("method", "")),
-        source_url=str(data.get("source_url", "")),
-        notes=str(data.get("notes", "")),
+        method=_text(data, "method"),
+        source_url=_text(data, "source_url"),
+        notes=_text(data, "notes"),
         first_round=dict(data.get("first_round", {})),
         second_round=dict(data.get("second_round", {})),
         party_vi=dict(data.get("party_vi", {})),
         transfers=tuple(
-            TransferObservation(
-                str(t["from"]), EXHAUSTED if t["to"] == FORMAT_EXHAUSTED else str(t["to"]), float(t["share"])
-            )
-            for t in data.get("transfers", [])
+            TransferObservation(t["from"], EXHAUSTED if t["to"] == FORMAT_EXHAUSTED else t["to"], float(t["share"]))
+            for t in transfers
         ),
     )
 
@@ -463,9 +508,11 @@ def export_bundle(session: Session, contest_id: int) -> dict[str, Any]:
     scenarios = session.scalars(
         select(ScenarioRow).where(ScenarioRow.contest_id == contest_id).order_by(ScenarioRow.name)
     )
+    campaign = questions.load_campaign(session, contest_id)
+    two_round = campaign.notices or campaign.matrices or campaign.results
     return {
         "format": BUNDLE_FORMAT,
-        "version": BUNDLE_VERSION,
+        "version": BUNDLE_VERSION if two_round else 1,
         "exported_at": datetime.now().isoformat(timespec="seconds"),
         "demo": contest.demo,
         "contest": contest_to_dict(contest, get_official_result(session, contest_id)),
@@ -481,7 +528,7 @@ def export_bundle(session: Session, contest_id: int) -> dict[str, Any]:
             }
             for r in scenarios
         ],
-    }
+    } | ({"two_round": questions.campaign_to_dict(campaign)} if two_round else {})
 
 
 def bundle_to_text(bundle: Mapping[str, Any]) -> str:
@@ -496,6 +543,8 @@ def looks_like_bundle(text: str) -> bool:
         data = json.loads(text)
     except ValueError:
         return False
+    except RecursionError:  # nested too deeply to read: a bundle if it says so, and read_bundle explains
+        return f'"{BUNDLE_FORMAT}"' in text[:4096]
     return isinstance(data, dict) and data.get("format") == BUNDLE_FORMAT
 
 
@@ -509,6 +558,7 @@ class Bundle:
     events: tuple[Annotation, ...]
     scenarios: tuple[tuple[str, dict[str, Any], dict[str, Any], str], ...]  # name, baseline, settings, notes
     demo: bool = False
+    campaign: Campaign | None = None  # a two-round contest's notices, matrices and official rounds
 
 
 def read_bundle(text: str) -> Bundle:
@@ -521,10 +571,12 @@ def read_bundle(text: str) -> Bundle:
         data = json.loads(text)
     except ValueError as exc:
         raise ContestError(f"not a campaign bundle: {exc}") from None
+    except RecursionError:  # json recurses once per level of [ or {
+        raise ContestError("not a campaign bundle: its JSON is nested too deeply to read") from None
     if not isinstance(data, dict) or data.get("format") != BUNDLE_FORMAT:
         raise ContestError("not a campaign bundle (no warroom bundle format tag)")
     version = data.get("version")
-    if not isinstance(version, int) or version > BUNDLE_VERSION or version < 1:
+    if isinstance(version, bool) or not isinstance(version, int) or version > BUNDLE_VERSION or version < 1:
         raise ContestError(f"bundle version {version!r}: this warroom reads version {BUNDLE_VERSION}; update warroom")
     try:
         parsed = contest_from_dict(data.get("contest", {}))
@@ -537,14 +589,22 @@ def read_bundle(text: str) -> Bundle:
     for i, item in enumerate(data.get("polls", [])):
         try:
             polls.append(_poll_from_dict(item))
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise ContestError(f"polls[{i + 1}]: {exc!s} is missing or unreadable") from None
+        except KeyError as exc:
+            raise ContestError(f"polls[{i + 1}]: {exc!s} is missing") from None
+        except ValueError as exc:
+            raise ContestError(f"polls[{i + 1}]: {exc!s}") from None
     events: list[Annotation] = []
     for i, item in enumerate(data.get("events", [])):
         try:
-            events.append(Annotation(date.fromisoformat(item["date"]), str(item["text"])))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ContestError(f"events[{i + 1}]: {exc!s} is missing or unreadable") from None
+            if not isinstance(item, Mapping):
+                raise ValueError('an event must be a JSON object {"date": "YYYY-MM-DD", "text": "..."}')
+            when = _day(item, "date")
+            assert when is not None
+            events.append(Annotation(when, _text(item, "text", required=True)))
+        except KeyError as exc:
+            raise ContestError(f"events[{i + 1}]: {exc!s} is missing") from None
+        except ValueError as exc:
+            raise ContestError(f"events[{i + 1}]: {exc!s}") from None
         if len(events[-1].text) > 200 or "\x00" in events[-1].text:
             raise ContestError(f"events[{i + 1}]: the text must be at most 200 characters, with no NUL character")
     scenarios: list[tuple[str, dict[str, Any], dict[str, Any], str]] = []
@@ -555,11 +615,26 @@ def read_bundle(text: str) -> Bundle:
             raise ContestError(f"scenarios[{i + 1}]: {exc!s} is missing") from None
         if not isinstance(baseline, dict) or not isinstance(settings, dict):
             raise ContestError(f"scenarios[{i + 1}]: baseline and settings must be JSON objects")
-        if not name.strip() or len(name) > 120 or "\x00" in name:
-            raise ContestError(f"scenarios[{i + 1}]: a name of 1-120 characters, with no NUL character")
+        problem = scenario_name_problem(name) if name == name.strip() else "a name with no spaces around it"
+        if problem is not None:
+            raise ContestError(f"scenarios[{i + 1}]: a name of 1-120 characters is needed: {name[:40]!r}: {problem}")
+        if any(name == other[0] for other in scenarios):
+            raise ContestError(f"scenarios[{i + 1}]: {name!r} appears twice; each saved scenario once")
         scenarios.append((name, baseline, settings, str(item.get("notes", ""))))
+    campaign: Campaign | None = None
+    if "two_round" in data:
+        try:
+            campaign = questions.campaign_from_dict(data["two_round"])
+        except ValueError as exc:
+            raise ContestError(f"{exc}; nothing imported") from None
     return Bundle(
-        parsed.contest, parsed.result, tuple(polls), tuple(events), tuple(scenarios), bool(data.get("demo", False))
+        parsed.contest,
+        parsed.result,
+        tuple(polls),
+        tuple(events),
+        tuple(scenarios),
+        bool(data.get("demo", False)),
+        campaign,
     )
 
 
@@ -576,6 +651,7 @@ class BundleImport:
     scenarios_added: list[str] = field(default_factory=list)
     scenarios_kept: list[str] = field(default_factory=list)
     result: str = "none"  # "added", "same", "kept" (the store's differs and was kept), "none"
+    two_round: questions.CampaignImport | None = None  # what a two-round campaign's import added and skipped
 
 
 def _differences(stored: Contest, incoming: Contest) -> list[str]:
@@ -591,8 +667,11 @@ def _differences(stored: Contest, incoming: Contest) -> list[str]:
     return sorted(out)
 
 
-def _check_poll_codes(bundle: Bundle) -> None:
-    """Every code a bundled poll uses is one of the bundle's candidates (or parties, for voting intention)."""
+def _check_polls(bundle: Bundle) -> None:
+    """Every code a bundled poll uses is one of the bundle's candidates (or parties, for voting intention), and
+    every poll passes the checks a poll typed, pasted or read from a CSV passes (core.validation.validate_poll:
+    shares within 0-100 summing to about 100, dates in order and near the election, a positive sample): a
+    bundle is a file anyone can edit, and a poll dated 9999 or a share of -50 would otherwise be counted."""
     cands = set(bundle.contest.candidate_codes) | {"other"}
     parties = {p.code for p in bundle.contest.parties} | {"other"}
     for i, poll in enumerate(bundle.polls, start=1):
@@ -609,6 +688,9 @@ def _check_poll_codes(bundle: Bundle) -> None:
                     f"{where}: a transfer {t.from_candidate!r} -> {t.to_candidate!r} names an unknown candidate; "
                     "nothing imported"
                 )
+        problems = validate_poll(poll, bundle.contest)
+        if problems:
+            raise ContestError(f"{where}: " + "; ".join(map(str, problems)) + "; nothing imported")
 
 
 def import_bundle(session: Session, bundle: Bundle) -> BundleImport:
@@ -643,7 +725,7 @@ def import_bundle(session: Session, bundle: Bundle) -> BundleImport:
         assert existing.id is not None
         contest_id = existing.id
         report = BundleImport(existing.name, contest_id, created=False)
-    _check_poll_codes(bundle)
+    _check_polls(bundle)
     stored_keys = {p.key(): p.id for p in repo.list_polls(session, contest_id)}
     fresh: list[Poll] = []
     seen: set[tuple[str, date, date]] = set()
@@ -678,6 +760,12 @@ def import_bundle(session: Session, bundle: Bundle) -> BundleImport:
             ).one()
             row.notes = notes
         report.scenarios_added.append(name)
+    if bundle.campaign is not None:
+        c = bundle.campaign
+        try:  # per question: known questions with the same figures are skipped, other figures refuse the bundle
+            report.two_round = questions.add_campaign(session, contest_id, c.notices, c.matrices, c.results or None)
+        except questions.QuestionRejectedError as exc:
+            raise ContestError(f"two_round: {exc}; nothing imported") from None
     if bundle.result is not None:
         stored = get_official_result(session, contest_id)
         if stored is None:

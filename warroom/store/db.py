@@ -103,6 +103,20 @@ def resolve_url(target: str | Path) -> URL:
     return URL.create("sqlite", database=str(Path(target).expanduser().resolve()))
 
 
+def in_memory(url: URL) -> bool:
+    """Whether a SQLite URL names a database that lives in memory (sqlite://, :memory:, a mode=memory URI):
+    everything written to it is gone when the process ends."""
+    if url.get_backend_name() != "sqlite":
+        return False
+    database = url.database or ""
+    if not database or database == ":memory:":
+        return True
+    if database.startswith("file:"):
+        query = urlsplit(database).query + "&" + "&".join(f"{k}={v}" for k, v in url.query.items())
+        return "mode=memory" in query or urlsplit(database).path in ("", ":memory:")
+    return False
+
+
 def sqlite_path(engine: Engine) -> Path | None:
     """The database file behind a SQLite engine, None for other databases."""
     url = engine.url
@@ -560,3 +574,98 @@ def translated(engine: Engine | None = None) -> Iterator[None]:
         raise
     except (SQLAlchemyError, sqlite3.Error, OSError) as exc:
         raise translate(exc, engine) from exc
+
+
+# --- values edited outside the app -------------------------------------------------------------------------------
+
+_DATE_COLUMNS = (
+    ("poll", "fieldwork_start", False),
+    ("poll", "fieldwork_end", False),
+    ("poll", "published", True),
+    ("contest", "election_date", False),
+    ("contest", "second_round_date", True),
+    ("annotation", "day", False),
+)
+_TEXT_COLUMNS = (
+    ("poll", ("pollster", "client", "method", "source_url", "notes")),
+    ("poll_figure", ("kind", "code")),
+    ("transfer_split", ("from_code", "to_code")),
+    ("contest", ("name", "system", "office", "area", "notes")),
+    ("candidate", ("code", "name", "colour", "short_name")),
+    ("party", ("code", "name", "colour")),
+    ("annotation", ("text",)),
+    ("scenario", ("name",)),
+)
+
+
+def hand_edits(engine: Engine, *, limit: int = 10) -> list[str]:
+    """Values in a SQLite store that warroom never writes and cannot use: what an edit outside the app (a
+    database browser, the sqlite3 shell) can leave, since SQLite keeps any value in any column. Each is named
+    by table, row id and column ("poll #1: fieldwork_end 'garbage' is not a date"); empty for a sound store
+    and for other databases (PostgreSQL enforces the column types itself).
+
+    Checked: dates that are not dates, numbers that are not numbers, text that is not text, shares outside
+    0-100, poll dates outside their contest's window (core.validation: a date in 9999 stretched every average's
+    daily grid for minutes), unknown counting systems, official results that are not JSON.
+    """
+    from warroom.core.types import CountingSystem
+    from warroom.core.validation import EARLIEST_BEFORE_ELECTION, LATEST_AFTER_ELECTION
+
+    if engine.url.get_backend_name() != "sqlite":
+        return []
+    # (table, column, condition, the problem in words): each table is read once, all its conditions together.
+    rules: list[tuple[str, str, str, str]] = []
+    for table, column, nullable in _DATE_COLUMNS:
+        null_ok = f"{column} IS NOT NULL AND " if nullable else ""
+        rules.append(
+            (table, column, f"{null_ok}(typeof({column}) != 'text' OR date({column}) IS NULL OR date({column}) != {column})", "is not a date")
+        )  # fmt: skip
+    rules.append(("poll", "sample_size", "typeof(sample_size) NOT IN ('integer', 'null')", "is not a whole number"))
+    for table in ("poll_figure", "transfer_split"):
+        rules.append((table, "share", "typeof(share) NOT IN ('integer', 'real')", "is not a number"))
+        rules.append((table, "share", "typeof(share) IN ('integer', 'real') AND (share < 0 OR share > 100)", "is outside 0-100"))  # fmt: skip
+    for table, columns in _TEXT_COLUMNS:
+        rules += [(table, c, f"{c} IS NOT NULL AND typeof({c}) != 'text'", "is not text") for c in columns]
+    systems = ", ".join(f"'{s.value}'" for s in CountingSystem)
+    rules.append(("contest", "system", f"typeof(system) = 'text' AND system NOT IN ({systems})", "is not a counting system"))  # fmt: skip
+    late, early = LATEST_AFTER_ELECTION.days, EARLIEST_BEFORE_ELECTION.days
+    window = (  # a poll's dates against its contest's: one join
+        "SELECT p.id, p.fieldwork_start, p.fieldwork_end, julianday(c.election_date) - julianday(p.fieldwork_start), "
+        "julianday(p.fieldwork_end) - julianday(c.election_date) FROM poll p JOIN contest c ON c.id = p.contest_id "
+        "WHERE date(c.election_date) = c.election_date AND ("
+        f"(date(p.fieldwork_end) = p.fieldwork_end AND julianday(p.fieldwork_end) - julianday(c.election_date) > {late}) "
+        f"OR (date(p.fieldwork_start) = p.fieldwork_start "
+        f"AND julianday(c.election_date) - julianday(p.fieldwork_start) > {early}))"
+    )
+    found: list[str] = []
+    with engine.connect() as conn:
+        try:
+            conn.exec_driver_sql("SELECT json_valid('{}')")
+            rules.append(("official_result", "result_json", "typeof(result_json) != 'text' OR NOT json_valid(result_json)", "is not JSON"))  # fmt: skip
+        except Exception:  # a SQLite built without JSON: the result's reader still refuses it by name
+            conn.rollback()
+        for table in dict.fromkeys(r[0] for r in rules):
+            mine = [r for r in rules if r[0] == table]
+            flags = ", ".join(f"({cond}), {column}" for _t, column, cond, _w in mine)
+            where = " OR ".join(f"({cond})" for _t, _c, cond, _w in mine)
+            for row in conn.exec_driver_sql(f"SELECT id, {flags} FROM {table} WHERE {where} LIMIT {limit}"):
+                for i, (_t, column, _cond, words) in enumerate(mine):
+                    if row[1 + 2 * i]:
+                        value = "" if words == "is not JSON" else f" {_shown(row[2 + 2 * i])}"
+                        found.append(f"{table} #{row[0]}: {column}{value} {words}")
+        for rid, start, end, before, after in conn.exec_driver_sql(f"{window} LIMIT {limit}"):
+            if after is not None and after > late:
+                found.append(f"poll #{rid}: fieldwork_end {end} is more than a year after its contest's election")
+            if before is not None and before > early:
+                found.append(f"poll #{rid}: fieldwork_start {start} is more than ten years before its contest's election")  # fmt: skip
+    return found[:limit]
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return value
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes>"
+    return repr(value)[:60] if isinstance(value, str) else str(value)

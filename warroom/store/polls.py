@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, delete, insert, select, update
+from sqlalchemy import Select, Table, case, delete, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -129,14 +129,17 @@ def list_contests(session: Session) -> list[Contest]:
 
 
 def get_contest(session: Session, key: int | str | None = None) -> Contest | None:
-    """A contest by id or name; with no key, the most recently created one."""
+    """A contest by id or name; with no key, the most recently created one of the user's own, else the first
+    demo seeded (London 2012: a new store opens on the demo it always opened on, France 2022 a click away)."""
     stmt = select(ContestRow).options(selectinload(ContestRow.parties), selectinload(ContestRow.candidates))
     if isinstance(key, int):
         stmt = stmt.where(ContestRow.id == key)
     elif isinstance(key, str):
         stmt = stmt.where(ContestRow.name == key)
     else:
-        stmt = stmt.order_by(ContestRow.id.desc()).limit(1)
+        own_first = case((ContestRow.demo.is_(True), 1), else_=0)
+        newest_own = case((ContestRow.demo.is_(True), ContestRow.id), else_=-ContestRow.id)
+        stmt = stmt.order_by(own_first, newest_own).limit(1)
     row = session.scalars(stmt).first()
     return _contest_to_core(row) if row else None
 
@@ -738,3 +741,16 @@ def list_scenarios(session: Session, contest_id: int) -> list[tuple[str, dict[st
 def delete_scenario(session: Session, contest_id: int, name: str) -> None:
     bump_revision(session)
     session.execute(delete(ScenarioRow).where(ScenarioRow.contest_id == contest_id, ScenarioRow.name == name))
+
+
+def check_new_polls(
+    session: Session, contest_id: int, polls: Sequence[Poll], lines: Sequence[int] | None = None
+) -> None:
+    """Every check add_polls makes (values every backend can hold, no repeat, none already stored), writing
+    nothing: a dry run that refuses exactly what the import would, on a read-only store too.
+
+    Raises:
+        PollValueError, DuplicatePollError: as add_polls.
+    """
+    check_polls(polls, lines)
+    _check_duplicates(session, contest_id, polls, lines)

@@ -166,3 +166,103 @@ class RevisionRow(Base):
     __tablename__ = "store_revision"
     id: Mapped[int] = mapped_column(primary_key=True)
     revision: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# --- two-round campaigns: poll notices with several questions, transfer matrices, official rounds ---------------
+#
+# A French poll notice is one fieldwork that publishes several questions (first-round hypotheses, runoff
+# matchups). The notice is its own table, not a `poll` row: a London poll's figures answer one question and its
+# duplicate check is per fieldwork, while a notice's duplicates are judged per question (store/questions.py).
+# Candidates are kept by the name the source prints ("Emmanuel Macron"), as the core types carry them.
+
+
+class PollNoticeRow(Base):
+    """One published poll notice of a two-round campaign."""
+
+    __tablename__ = "poll_notice"
+    # source_key is the compilation's poll id ("" for a notice read from a poll CSV): two notices of one
+    # pollster with the same fieldwork (a rolling and a one-off Ipsos poll in 2022) are different notices.
+    __table_args__ = (UniqueConstraint("contest_id", "source_key", "pollster", "fieldwork_start", "fieldwork_end"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"), index=True)
+    source_key: Mapped[str] = mapped_column(String(80), default="")
+    pollster: Mapped[str] = mapped_column(String(120))
+    client: Mapped[str] = mapped_column(String(200), default="")
+    fieldwork_start: Mapped[date]
+    fieldwork_end: Mapped[date] = mapped_column(index=True)
+    sample_size: Mapped[int | None]
+    population: Mapped[str] = mapped_column(String(120), default="")
+    rolling: Mapped[bool | None]
+    source: Mapped[str] = mapped_column(String(200), default="")
+
+
+class PollQuestionRow(Base):
+    """A question of a notice: round 1 is a first-round hypothesis, round 2 a runoff matchup."""
+
+    __tablename__ = "poll_question"
+    __table_args__ = (UniqueConstraint("notice_id", "round", "label"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("poll_notice.id", ondelete="CASCADE"), index=True)
+    round: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(120), default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    line: Mapped[int] = mapped_column(Integer, default=0)  # line in the imported file, for messages
+
+
+class QuestionShareRow(Base):
+    """One candidate's share (%) in one question."""
+
+    __tablename__ = "question_share"
+    __table_args__ = (UniqueConstraint("question_id", "candidate"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("poll_question.id", ondelete="CASCADE"), index=True)
+    candidate: Mapped[str] = mapped_column(String(120))
+    share: Mapped[float] = mapped_column(Float)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TransferMatrixRow(Base):
+    """A published vote-transfer matrix ("report de voix") between two finalists."""
+
+    __tablename__ = "transfer_matrix"
+    __table_args__ = (UniqueConstraint("contest_id", "source_key", "pollster", "fieldwork_start", "fieldwork_end"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"), index=True)
+    source_key: Mapped[str] = mapped_column(String(80), default="")
+    pollster: Mapped[str] = mapped_column(String(120))
+    fieldwork_start: Mapped[date]
+    fieldwork_end: Mapped[date]
+    finalist_a: Mapped[str] = mapped_column(String(120))
+    finalist_b: Mapped[str] = mapped_column(String(120))
+    source: Mapped[str] = mapped_column(String(200), default="")
+
+
+class TransferMatrixCellRow(Base):
+    """One first-round electorate's row of a matrix (% to A, to B, to neither), summing to about 100."""
+
+    __tablename__ = "transfer_matrix_row"
+    __table_args__ = (UniqueConstraint("matrix_id", "electorate"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    matrix_id: Mapped[int] = mapped_column(ForeignKey("transfer_matrix.id", ondelete="CASCADE"), index=True)
+    electorate: Mapped[str] = mapped_column(String(120))
+    to_a: Mapped[float] = mapped_column(Float)
+    to_b: Mapped[float] = mapped_column(Float)
+    neither: Mapped[float] = mapped_column(Float)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    line: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class OfficialRoundRow(Base):
+    """One round's official figures (core.france.RoundResult): votes per candidate as a JSON object in ballot
+    order, registered voters, votes cast, blank and null."""
+
+    __tablename__ = "official_round"
+    __table_args__ = (UniqueConstraint("contest_id", "round"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"), index=True)
+    round: Mapped[int] = mapped_column(Integer)
+    day: Mapped[date]
+    registered: Mapped[int] = mapped_column(Integer)
+    voters: Mapped[int] = mapped_column(Integer)
+    blank_null: Mapped[int] = mapped_column(Integer)
+    votes_json: Mapped[str] = mapped_column(Text)

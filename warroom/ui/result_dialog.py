@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from warroom.core.resultfile import ResultFileError, parse_result_csv
+from warroom.core.resultfile import RESULT_FILE_MAX_BYTES, ResultFileError, parse_result_csv
 from warroom.core.types import Contest, OfficialResult
+from warroom.paths import read_input_file
 
 COLUMNS = ("First round", "Final round")
 
@@ -122,10 +123,14 @@ class ResultDialog(QDialog):
 
     def load_file(self, path: Path) -> None:
         """Read a result CSV into the table (problems shown, nothing stored until OK)."""
-        try:
-            result = parse_result_csv(path.read_text(encoding="utf-8-sig"), self.contest, path.name)
-        except (OSError, UnicodeDecodeError) as exc:
-            self.problems.setText(f"{path.name}: cannot read it ({exc})")
+        try:  # a FIFO or a device is refused at once, never waited on or read forever
+            text = read_input_file(path, max_bytes=RESULT_FILE_MAX_BYTES).decode("utf-8-sig")
+            result = parse_result_csv(text, self.contest, path.name)
+        except OSError as exc:
+            self.problems.setText(f"{path.name}: cannot read it ({exc.strerror or exc})")
+            return
+        except UnicodeDecodeError as exc:
+            self.problems.setText(f"{path.name}: not UTF-8 text (byte {exc.start}); save the file as UTF-8")
             return
         except ResultFileError as exc:
             self.problems.setText("\n".join(f"{path.name}: {p}" for p in exc.problems[:5]))

@@ -1,0 +1,148 @@
+"""Odd environments and store URLs: a message and an exit code, never a traceback."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from warroom.cli import main
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize("below", ["", "inner"])
+def test_a_data_folder_that_cannot_be_made_is_a_message(tmp_path: Path, below: str) -> None:
+    """--data-dir naming a file (or a folder under one) raised NotADirectoryError out of the CLI."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n")
+    target = blocker / below if below else blocker
+    code, out, err = run("--data-dir", str(target), "contests")
+    assert code == 3 and out == ""
+    assert "Traceback" not in err and str(blocker) in err and "--data-dir" in err
+    assert blocker.read_text() == "not a folder\n"
+
+
+def test_user_folders_that_cannot_be_made_are_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """XDG_DATA_HOME (and friends) pointing under a file: the default folders cannot be made."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME"):
+        monkeypatch.setenv(name, str(blocker / "x"))
+    code, out, err = run("contests")
+    assert code == 3 and out == "" and "Traceback" not in err and str(blocker) in err
+
+
+@pytest.mark.parametrize(
+    "url", ["sqlite://", "sqlite:///:memory:", "sqlite:///", "sqlite:///file:mem?mode=memory&uri=true"]
+)
+def test_an_in_memory_store_is_refused_before_anything_is_imported(tmp_path: Path, url: str) -> None:
+    """`--db sqlite://` opened a store that lives in memory: `import` said "imported 17 polls" and the app
+    took edits all day, and everything was gone when the process ended."""
+    polls = tmp_path / "polls.csv"
+    polls.write_text(
+        "pollster,fieldwork_start,fieldwork_end,sample_size,first:johnson,first:livingstone,first:other\n"
+        "Acme,2012-04-20,2012-04-22,1000,45,40,15\n"
+    )
+    code, out, err = run("--data-dir", str(tmp_path / "state"), "--db", url, "import", str(polls))
+    assert code == 3 and out == "" and "Traceback" not in err
+    assert "in memory" in err and "nothing" in err
+
+
+def test_a_contest_file_of_many_megabytes_is_refused_unread(tmp_path: Path) -> None:
+    """A 50 MB contest file (one long name) took 17 s of parsing before its problems were listed; contest and
+    result files are a few kilobytes, so anything past a megabyte is refused before it is read."""
+    big = tmp_path / "mayor.toml"
+    big.write_text('[contest]\nname = "' + "x" * 2_000_000 + '"\n')
+    code, out, err = run("--data-dir", str(tmp_path / "state"), "contest", "new", "--from", str(big))
+    assert code == 1 and out == "" and "larger than 1,048,576 bytes" in err and "Traceback" not in err
+
+
+def test_a_dry_run_refuses_what_the_import_would_refuse(tmp_path: Path) -> None:
+    """`import --dry-run` said "1 polls checked" for a file whose poll is already stored: the import that
+    followed was refused. The check now includes the store's duplicates, and still writes nothing."""
+    db = ["--data-dir", str(tmp_path / "state")]
+    polls = tmp_path / "polls.csv"
+    polls.write_text(
+        "pollster,fieldwork_start,fieldwork_end,sample_size,first:johnson,first:livingstone,first:other\n"
+        "Acme,2012-04-20,2012-04-22,1000,45,40,15\n"
+    )
+    assert run(*db, "import", str(polls))[0] == 0
+    again = tmp_path / "again.csv"
+    again.write_text(polls.read_text().replace("Acme", "ACME "))
+    code, out, err = run(*db, "import", str(again), "--dry-run")
+    assert code == 1 and out == "" and "already stored" in err and "line 2" in err
+    code, out, _ = run(*db, "polls", "--json")
+    assert out.count("ACME") == 0 and out.count("Acme") == 1
+
+
+@pytest.mark.parametrize("size", [["--width", "100000", "--height", "100000"], ["--width", "0"], ["--height", "-5"]])
+def test_a_render_size_no_image_can_have_is_a_usage_error(tmp_path: Path, size: list[str], capsys) -> None:
+    """`render --width 100000 --height 100000` asked Qt for a 10^10-pixel picture: QPainter errors, then no
+    end (killed after two minutes); 0 or a negative size gave Qt's warnings and an empty file."""
+    with pytest.raises(SystemExit) as info:
+        run("--data-dir", str(tmp_path / "state"), "render", "charts", "--out", str(tmp_path / "c.png"), *size)
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "16 to 16384 pixels" in err and not (tmp_path / "c.png").exists() and not (tmp_path / "state").exists()
+
+
+def test_the_cli_never_prints_a_terminal_escape_from_the_data(tmp_path: Path) -> None:
+    """A poll CSV's pollster, a contest's notes or a result's source could hold terminal escapes ("\\x1b]0;...\\x07"
+    retitles the terminal, "\\x1b[2J" clears it) and `polls` or `contest show` printed them as they were."""
+    db = ["--data-dir", str(tmp_path / "state")]
+    polls = tmp_path / "polls.csv"
+    polls.write_text(
+        "pollster,fieldwork_start,fieldwork_end,sample_size,first:johnson,first:livingstone,first:other,notes\n"
+        '"Acme\x1b]0;pwned\x07",2012-04-20,2012-04-22,1000,45,40,15,"clear\x1b[2J\x9b"\n'
+    )
+    assert run(*db, "import", str(polls))[0] == 0
+    code, out, _ = run(*db, "polls")
+    assert code == 0 and "Acme" in out and "\x1b" not in out and "\x07" not in out and "\\x1b" in out
+    toml = tmp_path / "race.toml"
+    toml.write_text(
+        '[contest]\nname = "Race"\nelection_date = 2027-05-06\nsystem = "sv"\nnotes = "a\\u001b[2Jb\\nline two"\n'
+        '[[candidate]]\ncode = "a"\nname = "Ann A"\n[[candidate]]\ncode = "b"\nname = "Bob B"\n'
+        '[result]\nfirst_round = { a = 10, b = 5 }\nsource = "x\\u009by"\n'
+    )
+    assert run(*db, "contest", "new", "--from", str(toml))[0] == 0
+    code, out, _ = run(*db, "contest", "show", "Race")
+    assert code == 0 and "\x1b" not in out and "\x9b" not in out and "line two" in out
+
+
+@pytest.mark.parametrize(
+    "verb",
+    [
+        ["export", "{target}"],
+        ["export", "--contest", "London Mayor 2012", "--bundle", "{target}"],
+        ["contest", "export", "London Mayor 2012", "--out", "{target}"],
+    ],
+)
+@pytest.mark.parametrize("suffix", ["", "-wal"])
+def test_an_export_over_the_store_itself_is_refused(tmp_path: Path, verb: list[str], suffix: str) -> None:
+    """`warroom export polls.sqlite3` (a slip of tab completion in the data folder) replaced the live store
+    with CSV text: the next start said "not a warroom poll store"."""
+    state = tmp_path / "state"
+    db = ["--data-dir", str(state)]
+    assert run(*db, "contests")[0] == 0
+    store = state / "data" / "polls.sqlite3"
+    target = Path(str(store) + suffix)
+    before = store.read_bytes()
+    code, _out, err = run(*db, *[part.format(target=target) for part in verb])
+    assert code == 1 and "the poll store itself" in err and "nothing written" in err
+    assert store.read_bytes() == before
+    code, out, _ = run(*db, "contests")
+    assert code == 0 and "London Mayor 2012" in out
+
+
+def test_an_export_over_a_store_named_with_db_is_refused(tmp_path: Path) -> None:
+    store = tmp_path / "team.sqlite3"
+    db = ["--data-dir", str(tmp_path / "state"), "--db", f"sqlite:///{store}"]
+    assert run(*db, "contests")[0] == 0
+    code, _out, err = run(*db, "export", str(tmp_path / "." / "team.sqlite3"))
+    assert code == 1 and "the poll store itself" in err

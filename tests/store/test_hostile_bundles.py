@@ -1,0 +1,124 @@
+"""Hand-edited or tampered campaign bundles: a bundle is held to the same rules as every other input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from tests.store.test_contests import _fill, _open
+from warroom.store import contests as store
+from warroom.store import polls as repo
+
+
+def _exported(tmp_path: Path) -> tuple[dict[str, Any], Engine, sessionmaker[Session]]:
+    engine_a, a = _open(str(tmp_path / "a.sqlite3"))
+    cid = _fill(a)
+    with a() as s:
+        bundle = store.export_bundle(s, cid)
+    engine_a.dispose()
+    engine_b, b = _open(str(tmp_path / "b.sqlite3"))
+    return bundle, engine_b, b
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("first_round", {"ada": -50.0, "bea": 35.0}, r"first:ada: share -50 is outside 0-100"),
+        ("first_round", {"ada": 90.0, "bea": 90.0}, r"first: shares sum to 180"),
+        ("fieldwork_end", "9999-12-31", r"fieldwork_end: 9999-12-31 is an impossible date"),
+        ("fieldwork_start", "2024-03-09", r"fieldwork_end: 2024-03-0\d is before the start"),
+        ("sample_size", 0, r"sample_size: must be positive"),
+        ("transfers", [{"from": "cy", "to": "ada", "share": -500.0}], r"share -500 is outside 0-100"),
+    ],
+)
+def test_a_bundled_poll_breaking_the_poll_rules_is_refused_whole(
+    tmp_path: Path, field: str, value: object, words: str
+) -> None:
+    """A poll the CSV import, the poll form or the paste would refuse is refused in a bundle too, naming the
+    poll and the field; nothing of the bundle is stored. (A poll dated 9999 used to freeze every average for
+    minutes; a share of -50 or a first round of 180 % was counted.)"""
+    bundle, engine, sessions = _exported(tmp_path)
+    bundle["polls"][1][field] = value
+    with pytest.raises(store.ContestError, match=r"polls\[2\] \(P3 .*" + words), sessions.begin() as s:
+        store.import_bundle(s, store.read_bundle(json.dumps(bundle)))
+    with sessions() as s:
+        assert store.list_contests(s) == [] or all(
+            repo.list_polls(s, c.id or 0) == [] for c in store.list_contests(s) if not c.demo
+        )
+    engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"pollster": {"a": 1}}, r"polls\[2\]: pollster must be text"),
+        ({"client": 5}, r"polls\[2\]: client must be text"),
+        ({"notes": ["x"]}, r"polls\[2\]: notes must be text"),
+        ({"fieldwork_end": 20240304}, r"polls\[2\]: fieldwork_end must be a date"),
+    ],
+)
+def test_a_bundled_poll_value_of_the_wrong_kind_is_refused_not_turned_into_text(
+    tmp_path: Path, change: dict[str, Any], words: str
+) -> None:
+    """A pollster written as a JSON object was stored as the text "{'a': 1}"."""
+    bundle, engine, _sessions = _exported(tmp_path)
+    bundle["polls"][1] |= change
+    with pytest.raises(store.ContestError, match=words):
+        store.read_bundle(json.dumps(bundle))
+    engine.dispose()
+
+
+def test_a_bundle_whose_version_is_true_is_refused(tmp_path: Path) -> None:
+    """JSON true is a Python int (bool subclasses int), so `"version": true` read as version 1."""
+    bundle, engine, _sessions = _exported(tmp_path)
+    with pytest.raises(store.ContestError, match="bundle version True"):
+        store.read_bundle(json.dumps(bundle | {"version": True}))
+    engine.dispose()
+
+
+def test_a_bundle_nested_too_deeply_is_refused_not_a_traceback() -> None:
+    """json.loads recurses once per level: a file of 100,000 brackets raised RecursionError out of the bundle
+    check that every imported file goes through, CSVs included."""
+    text = '{"format": "warroom-campaign-bundle", "version": 1, "events": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    assert store.looks_like_bundle(text)  # so the import says what is wrong with it as a bundle
+    with pytest.raises(store.ContestError, match="nested too deeply"):
+        store.read_bundle(text)
+
+
+SCENARIO = {"name": "Squeeze", "baseline": {"kind": "average"}, "settings": {}, "notes": ""}
+
+
+@pytest.mark.parametrize(
+    ("names", "words"),
+    [
+        (["Plan A\nsecond line"], r"scenarios\[1\]: .*control characters"),
+        (["Plan\tA"], r"scenarios\[1\]: .*control characters"),
+        (["\u202eA nalP"], r"scenarios\[1\]: .*direction"),
+        (["Plan A", "Plan A"], r"scenarios\[2\]: 'Plan A' appears twice"),
+    ],
+)
+def test_bundled_scenario_names_follow_the_apps_rule(tmp_path: Path, names: list[str], words: str) -> None:
+    """The app refuses control characters in a scenario name; a bundle let a line break, a tab or a
+    right-to-left override (which shows "Plan A" for a name that is not) through, and a name given twice was
+    saved twice, the second silently replacing the first."""
+    bundle, engine, _sessions = _exported(tmp_path)
+    bundle["scenarios"] = [SCENARIO | {"name": n} for n in names]
+    with pytest.raises(store.ContestError, match=words):
+        store.read_bundle(json.dumps(bundle))
+    engine.dispose()
+
+
+def test_the_app_refuses_a_direction_override_in_a_scenario_name_too() -> None:
+    """save_scenario (the app's Save as) and bundles share this one rule."""
+    from warroom.core.pipeline import scenario_name_problem
+
+    assert scenario_name_problem("Plan A") is None and scenario_name_problem("Plan A — Khan 52 %") is None
+    assert "direction" in (scenario_name_problem("\u202eA nalP") or "")
+    assert "direction" in (scenario_name_problem("x\u2066y") or "")
+    assert "control characters" in (scenario_name_problem("a\nb") or "")
+    assert "at most 120" in (scenario_name_problem("x" * 121) or "")

@@ -1,0 +1,808 @@
+"""Two-round campaigns in the store: poll notices with several questions, transfer matrices, official rounds.
+
+Repository functions over a Session, core types out (core.france's PollNotice, TransferMatrix, RoundResult
+inside core.two_round_pipeline.Campaign); the caller owns the transaction. Writes are set-based (a handful of
+executemany statements for the whole 2022 campaign's 8,863 figures) and all or nothing: everything is
+checked before the first row is written, and any refusal raises before anything is.
+
+Duplicates are judged per question, not per fieldwork. A notice is identified by its source id (the
+compilation's poll id, "" for one read from a poll CSV), pollster (ignoring case, accents and spacing) and
+fieldwork dates; a question by its round and label within its notice. Importing a file again, or a newer
+download of it, adds only what is new: a question already stored with the same figures is skipped (and
+counted), the same question with other figures is refused as a conflict, naming both.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, cast
+
+from sqlalchemy import Table, delete, insert, select
+from sqlalchemy.orm import Session
+
+from warroom.core.france import Hypothesis, Matchup, PollNotice, RoundResult, TransferMatrix, TransferRow, name_key
+from warroom.core.two_round_pipeline import Campaign
+from warroom.store.polls import _day, _gc_paused, _insert_plain, _raw_rows, bump_revision
+from warroom.store.schema import (
+    ContestRow,
+    OfficialRoundRow,
+    PollNoticeRow,
+    PollQuestionRow,
+    QuestionShareRow,
+    TransferMatrixCellRow,
+    TransferMatrixRow,
+)
+
+_NOTICE = cast(Table, PollNoticeRow.__table__)
+_QUESTION = cast(Table, PollQuestionRow.__table__)
+_SHARE = cast(Table, QuestionShareRow.__table__)
+_MATRIX = cast(Table, TransferMatrixRow.__table__)
+_CELL = cast(Table, TransferMatrixCellRow.__table__)
+_ROUND = cast(Table, OfficialRoundRow.__table__)
+_SHARE_COLUMNS = ("question_id", "candidate", "share", "position")
+_CELL_COLUMNS = ("matrix_id", "electorate", "to_a", "to_b", "neither", "position", "line")
+_INT_MAX = 2**31 - 1  # INTEGER on PostgreSQL
+
+
+class QuestionRejectedError(ValueError):
+    """The store refused a campaign import; nothing was written.
+
+    Attributes:
+        problems: every problem, each naming the notice (or matrix), its line where known, and the field.
+    """
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = tuple(problems)
+        shown = "; ".join(self.problems[:10])
+        more = f" (and {len(self.problems) - 10} more)" if len(self.problems) > 10 else ""
+        super().__init__(f"{len(self.problems)} problem(s): {shown}{more}")
+
+
+@dataclass(frozen=True)
+class CampaignImport:
+    """What an import wrote, and what it found already stored.
+
+    Attributes:
+        polls: notices added (a known notice that gains a question is not counted here).
+        hypotheses: first-round questions added.
+        matchups: runoff questions added.
+        matrices: transfer matrices added.
+        skipped_questions: questions already stored with the same figures.
+        skipped_matrices: matrices already stored with the same figures.
+        rounds: official rounds stored (replacing any stored before).
+        replaced_questions: questions stored with other figures, replaced (only with replace=True).
+        replaced_matrices: matrices stored with other figures, replaced (only with replace=True).
+    """
+
+    polls: int = 0
+    hypotheses: int = 0
+    matchups: int = 0
+    matrices: int = 0
+    skipped_questions: int = 0
+    skipped_matrices: int = 0
+    rounds: int = 0
+    replaced_questions: int = 0
+    replaced_matrices: int = 0
+
+    def as_json(self) -> dict[str, int]:
+        return {
+            "polls": self.polls,
+            "hypotheses": self.hypotheses,
+            "matchups": self.matchups,
+            "matrices": self.matrices,
+            "skipped_questions": self.skipped_questions,
+            "skipped_matrices": self.skipped_matrices,
+            "official_rounds": self.rounds,
+            "replaced_questions": self.replaced_questions,
+            "replaced_matrices": self.replaced_matrices,
+        }
+
+
+def _limit(table: Table, column: str) -> int:
+    length = getattr(table.c[column].type, "length", None)
+    assert length is not None
+    return int(length)
+
+
+_LIMITS = {
+    "pollster": _limit(_NOTICE, "pollster"),
+    "client": _limit(_NOTICE, "client"),
+    "population": _limit(_NOTICE, "population"),
+    "source_key": _limit(_NOTICE, "source_key"),
+    "source": _limit(_NOTICE, "source"),
+    "label": _limit(_QUESTION, "label"),
+    "candidate": _limit(_SHARE, "candidate"),
+}
+
+
+def _where(notice: PollNotice) -> str:
+    ident = f" ({notice.id})" if notice.id else ""
+    return f"{notice.institute} {notice.fieldwork_start} to {notice.fieldwork_end}{ident}"
+
+
+def _text_problem(where: str, field: str, value: str) -> str | None:
+    limit = _LIMITS[field]
+    if len(value) > limit:
+        return f"{where}: {field} is {len(value)} characters, more than the {limit} the store keeps"
+    if "\x00" in value:
+        return f"{where}: {field} contains a NUL character"
+    return None
+
+
+def _share_problem(where: str, value: float) -> str | None:
+    if not (0.0 <= value <= 100.0):  # `not` so NaN is refused too
+        return f"{where}: share {value!r} is outside 0-100"
+    return None
+
+
+def check_campaign(notices: Sequence[PollNotice], matrices: Sequence[TransferMatrix] = ()) -> list[str]:
+    """Every problem the store would have with these notices and matrices (empty: all can be stored)."""
+    problems: list[str] = []
+    seen: dict[tuple[str, str, date, date], str] = {}
+    for n in notices:
+        where = _where(n)
+        for field, value in (
+            ("pollster", n.institute),
+            ("client", n.client),
+            ("population", n.population),
+            ("source_key", n.id),
+            ("source", n.source),
+        ):
+            problems.extend(p for p in [_text_problem(where, field, value)] if p)
+        if not n.institute.strip():
+            problems.append(f"{where}: no pollster")
+        if n.fieldwork_end < n.fieldwork_start:
+            problems.append(f"{where}: fieldwork ends before it starts")
+        if n.sample_size is not None and not (0 < n.sample_size <= _INT_MAX):
+            problems.append(f"{where}: sample size {n.sample_size} is not a positive whole number the store keeps")
+        key = (n.id, name_key(n.institute), n.fieldwork_start, n.fieldwork_end)
+        if key in seen:
+            problems.append(f"{where}: the same notice appears twice in this import")
+        seen[key] = where
+        for round_no, questions in ((1, n.hypotheses), (2, n.matchups)):
+            labels: set[str] = set()
+            for q in questions:
+                qwhere = f"{where}, line {q.line}" if q.line else where
+                if q.label in labels:
+                    problems.append(f"{qwhere}: round {round_no} question {q.label!r} appears twice")
+                labels.add(q.label)
+                problems.extend(p for p in [_text_problem(qwhere, "label", q.label)] if p)
+                for name, share in _question_shares(q).items():
+                    problems.extend(
+                        p for p in [_text_problem(qwhere, "candidate", name), _share_problem(qwhere, share)] if p
+                    )
+    mseen: set[tuple[str, str, date, date]] = set()
+    for m in matrices:
+        where = f"matrix {m.institute} {m.fieldwork_start} to {m.fieldwork_end} ({m.poll_id})"
+        for field, value in (("pollster", m.institute), ("source_key", m.poll_id), ("source", m.source)):
+            problems.extend(p for p in [_text_problem(where, field, value)] if p)
+        for name in (m.a, m.b, *m.rows):
+            problems.extend(p for p in [_text_problem(where, "candidate", name)] if p)
+        if name_key(m.a) == name_key(m.b):
+            problems.append(f"{where}: the two finalists are the same")
+        if not m.rows:
+            problems.append(f"{where}: no rows")
+        for origin, row in m.rows.items():
+            for share in (row.to_a, row.to_b, row.neither):
+                problems.extend(p for p in [_share_problem(f"{where}, row {origin!r}", share)] if p)
+        key = (m.poll_id, name_key(m.institute), m.fieldwork_start, m.fieldwork_end)
+        if key in mseen:
+            problems.append(f"{where}: the same matrix appears twice in this import")
+        mseen.add(key)
+    return problems
+
+
+def _question_shares(q: Hypothesis | Matchup) -> dict[str, float]:
+    return dict(q.shares) if isinstance(q, Hypothesis) else {q.a: q.a_share, q.b: q.b_share}
+
+
+def _notice_key(source_key: str, pollster: str, start: date, end: date) -> tuple[str, str, date, date]:
+    return (source_key, name_key(pollster), start, end)
+
+
+def add_campaign(
+    session: Session,
+    contest_id: int,
+    notices: Sequence[PollNotice],
+    matrices: Sequence[TransferMatrix] = (),
+    results: Mapping[int, RoundResult] | None = None,
+    *,
+    replace: bool = False,
+) -> CampaignImport:
+    """Store a campaign's notices, matrices and official rounds in the caller's transaction, all or nothing.
+
+    Args:
+        session: the session whose transaction the caller commits (or rolls back on an exception).
+        contest_id: the contest.
+        notices: poll notices (a notice already stored gains its new questions; its known ones are skipped
+            when their figures are the same).
+        matrices: transfer matrices (one already stored with the same rows is skipped).
+        results: official rounds to store, replacing those stored; None leaves them as they are.
+        replace: a question or matrix stored with other figures takes the new ones (a compilation corrected
+            upstream) instead of refusing the import.
+
+    Returns:
+        What was added and what was skipped.
+
+    Raises:
+        QuestionRejectedError: a value the store cannot keep, a repeat within the import, or a question or
+            matrix stored with other figures; nothing was written.
+        KeyError: no such contest.
+    """
+    if session.get(ContestRow, contest_id) is None:
+        raise KeyError(f"no contest #{contest_id}")
+    problems = check_campaign(notices, matrices)
+    if problems:
+        raise QuestionRejectedError(problems)
+    bump_revision(session)
+    with _gc_paused():
+        added_notices, hyps, matchups, skipped, conflicts = _plan_questions(session, contest_id, notices)
+        new_matrices, skipped_m, mconflicts = _plan_matrices(session, contest_id, matrices)
+        if (conflicts or mconflicts) and not replace:
+            raise QuestionRejectedError([c.message for c in conflicts] + [c.message for c in mconflicts])
+        for c in conflicts:  # replace: the stored question goes, and the new one is written below
+            asked = select(_QUESTION.c.id).where(
+                _QUESTION.c.notice_id == c.notice_id, _QUESTION.c.round == c.round, _QUESTION.c.label == c.label
+            )
+            session.execute(delete(_SHARE).where(_SHARE.c.question_id.in_(asked)))
+            session.execute(
+                delete(_QUESTION).where(
+                    _QUESTION.c.notice_id == c.notice_id, _QUESTION.c.round == c.round, _QUESTION.c.label == c.label
+                )
+            )
+        for mc in mconflicts:
+            session.execute(delete(_CELL).where(_CELL.c.matrix_id == mc.matrix_id))
+            session.execute(delete(_MATRIX).where(_MATRIX.c.id == mc.matrix_id))
+        _write_questions(session, contest_id, added_notices)
+        _write_matrices(session, contest_id, new_matrices)
+        rounds = 0
+        if results is not None:
+            set_official_rounds(session, contest_id, results)
+            rounds = len(results)
+    return CampaignImport(
+        polls=sum(1 for _, stored_id, _ in added_notices if stored_id is None),
+        hypotheses=hyps,
+        matchups=matchups,
+        matrices=len(new_matrices) - len(mconflicts),
+        skipped_questions=skipped,
+        skipped_matrices=skipped_m,
+        rounds=rounds,
+        replaced_questions=len(conflicts),
+        replaced_matrices=len(mconflicts),
+    )
+
+
+@dataclass(frozen=True)
+class _Conflict:
+    """A stored question whose figures differ from the import's."""
+
+    notice_id: int
+    round: int
+    label: str
+    message: str
+
+
+@dataclass(frozen=True)
+class _MatrixConflict:
+    """A stored matrix whose figures differ from the import's."""
+
+    matrix_id: int
+    message: str
+
+
+_Plan = tuple[PollNotice, int | None, list[tuple[int, int, Hypothesis | Matchup]]]
+"""A notice to write: the notice, its stored id (None: a new notice), and (round, position, question) to add."""
+
+
+def _stored_questions(
+    session: Session, contest_id: int
+) -> tuple[dict[tuple[str, str, date, date], int], dict[int, dict[tuple[int, str], dict[str, float]]]]:
+    """The contest's stored notice keys -> id, and notice id -> (round, label) -> shares."""
+    n = _NOTICE.c
+    keys: dict[tuple[str, str, date, date], int] = {}
+    for nid, source_key, pollster, start, end in _raw_rows(
+        session,
+        select(n.id, n.source_key, n.pollster, n.fieldwork_start, n.fieldwork_end).where(n.contest_id == contest_id),
+    ):
+        keys[_notice_key(source_key, pollster, cast(date, _day(start)), cast(date, _day(end)))] = int(nid)
+    q, s = _QUESTION.c, _SHARE.c
+    stored: dict[int, dict[tuple[int, str], dict[str, float]]] = {}
+    if not keys:
+        return keys, stored
+    notices_of = select(n.id).where(n.contest_id == contest_id)
+    stmt = (
+        select(q.notice_id, q.round, q.label, s.candidate, s.share)
+        .join(_SHARE, s.question_id == q.id)
+        .where(q.notice_id.in_(notices_of))
+    )
+    for nid, round_no, label, candidate, share in _raw_rows(session, stmt):
+        stored.setdefault(int(nid), {}).setdefault((int(round_no), label), {})[candidate] = float(share)
+    return keys, stored
+
+
+def _plan_questions(
+    session: Session, contest_id: int, notices: Sequence[PollNotice]
+) -> tuple[list[_Plan], int, int, int, list[_Conflict]]:
+    """What to write: new notices and new questions (a conflicting question is written too, replacing the stored
+    one if the caller allows it); counts of new hypotheses and matchups (conflicts not counted), skips."""
+    keys, stored = _stored_questions(session, contest_id)
+    plans: list[_Plan] = []
+    hyps = matchups = skipped = 0
+    conflicts: list[_Conflict] = []
+    for notice in notices:
+        nid = keys.get(_notice_key(notice.id, notice.institute, notice.fieldwork_start, notice.fieldwork_end))
+        known = stored.get(nid, {}) if nid is not None else {}
+        offset = len(known)  # new questions go after the stored ones
+        todo: list[tuple[int, int, Hypothesis | Matchup]] = []
+        for round_no, questions in ((1, notice.hypotheses), (2, notice.matchups)):
+            for q in questions:
+                shares = _question_shares(q)
+                have = known.get((round_no, q.label))
+                if have is None:
+                    todo.append((round_no, offset + len(todo), q))
+                    if round_no == 1:
+                        hyps += 1
+                    else:
+                        matchups += 1
+                elif have == shares:
+                    skipped += 1
+                else:
+                    assert nid is not None  # a stored question belongs to a stored notice
+                    what = "hypothesis" if round_no == 1 else "matchup"
+                    line = f" (line {q.line})" if q.line else ""
+                    message = (
+                        f"{_where(notice)}: {what} {q.label or '(unnamed)'!r}{line} is stored with other figures "
+                        f"({_fmt(have)} stored, {_fmt(shares)} here); import with --replace to take the new figures"
+                    )
+                    conflicts.append(_Conflict(nid, round_no, q.label, message))
+                    todo.append((round_no, offset + len(todo), q))
+        if nid is None or todo:
+            plans.append((notice, nid, todo))
+    return plans, hyps, matchups, skipped, conflicts
+
+
+def _fmt(shares: Mapping[str, float]) -> str:
+    return ", ".join(f"{k} {v:g}" for k, v in shares.items())
+
+
+def _write_questions(session: Session, contest_id: int, plans: list[_Plan]) -> None:
+    new = [p for p in plans if p[1] is None]
+    ids: dict[tuple[str, str, date, date], int] = {}
+    if new:
+        stmt = insert(_NOTICE).returning(
+            _NOTICE.c.id, _NOTICE.c.source_key, _NOTICE.c.pollster, _NOTICE.c.fieldwork_start, _NOTICE.c.fieldwork_end
+        )
+        rows = [
+            {
+                "contest_id": contest_id,
+                "source_key": n.id,
+                "pollster": n.institute.strip(),
+                "client": n.client,
+                "fieldwork_start": n.fieldwork_start,
+                "fieldwork_end": n.fieldwork_end,
+                "sample_size": n.sample_size,
+                "population": n.population,
+                "rolling": n.rolling,
+                "source": n.source,
+            }
+            for n, _, _ in new
+        ]
+        for nid, source_key, pollster, start, end in session.execute(stmt, rows):
+            ids[_notice_key(source_key, pollster, start, end)] = int(nid)
+    question_rows: list[dict[str, Any]] = []
+    shares_of: dict[tuple[int, int, str], dict[str, float]] = {}
+    for notice, stored_id, todo in plans:
+        nid = stored_id
+        if nid is None:
+            nid = ids[_notice_key(notice.id, notice.institute.strip(), notice.fieldwork_start, notice.fieldwork_end)]
+        for round_no, position, q in todo:
+            question_rows.append(
+                {"notice_id": nid, "round": round_no, "label": q.label, "position": position, "line": q.line}
+            )
+            shares_of[(nid, round_no, q.label)] = _question_shares(q)
+    if not question_rows:
+        return
+    stmt = insert(_QUESTION).returning(_QUESTION.c.id, _QUESTION.c.notice_id, _QUESTION.c.round, _QUESTION.c.label)
+    share_rows: list[tuple[Any, ...]] = []
+    for qid, nid, round_no, label in session.execute(stmt, question_rows):
+        for position, (name, share) in enumerate(shares_of[(int(nid), int(round_no), label)].items()):
+            share_rows.append((int(qid), name, float(share), position))
+    _insert_plain(session, _SHARE, _SHARE_COLUMNS, share_rows)
+
+
+def _matrix_cells(m: TransferMatrix) -> dict[str, tuple[float, float, float]]:
+    return {origin: (row.to_a, row.to_b, row.neither) for origin, row in m.rows.items()}
+
+
+def _plan_matrices(
+    session: Session, contest_id: int, matrices: Sequence[TransferMatrix]
+) -> tuple[list[TransferMatrix], int, list[_MatrixConflict]]:
+    """Matrices to write (conflicting ones included, for replace), how many are already stored, conflicts."""
+    if not matrices:
+        return [], 0, []
+    c = _MATRIX.c
+    ids = {
+        _notice_key(key, pollster, cast(date, _day(start)), cast(date, _day(end))): int(mid)
+        for mid, key, pollster, start, end in _raw_rows(
+            session,
+            select(c.id, c.source_key, c.pollster, c.fieldwork_start, c.fieldwork_end).where(
+                c.contest_id == contest_id
+            ),
+        )
+    }
+    stored = {
+        _notice_key(m.poll_id, m.institute, m.fieldwork_start, m.fieldwork_end): m
+        for m in load_matrices(session, contest_id)
+    }
+    new: list[TransferMatrix] = []
+    skipped = 0
+    conflicts: list[_MatrixConflict] = []
+    for m in matrices:
+        key = _notice_key(m.poll_id, m.institute, m.fieldwork_start, m.fieldwork_end)
+        have = stored.get(key)
+        if have is None:
+            new.append(m)
+        elif (have.a, have.b, _matrix_cells(have)) == (m.a, m.b, _matrix_cells(m)):
+            skipped += 1
+        else:
+            message = (
+                f"matrix {m.institute} {m.fieldwork_start} to {m.fieldwork_end} ({m.poll_id}) is stored with "
+                "other figures; import with --replace to take the new figures"
+            )
+            conflicts.append(_MatrixConflict(ids[key], message))
+            new.append(m)
+    return new, skipped, conflicts
+
+
+def _write_matrices(session: Session, contest_id: int, matrices: Sequence[TransferMatrix]) -> None:
+    if not matrices:
+        return
+    c = _MATRIX.c
+    stmt = insert(_MATRIX).returning(c.id, c.source_key, c.pollster, c.fieldwork_start, c.fieldwork_end)
+    rows = [
+        {
+            "contest_id": contest_id,
+            "source_key": m.poll_id,
+            "pollster": m.institute.strip(),
+            "fieldwork_start": m.fieldwork_start,
+            "fieldwork_end": m.fieldwork_end,
+            "finalist_a": m.a,
+            "finalist_b": m.b,
+            "source": m.source,
+        }
+        for m in matrices
+    ]
+    ids = {_notice_key(k, p, s, e): int(i) for i, k, p, s, e in session.execute(stmt, rows)}
+    cells: list[tuple[Any, ...]] = []
+    for m in matrices:
+        mid = ids[_notice_key(m.poll_id, m.institute.strip(), m.fieldwork_start, m.fieldwork_end)]
+        for position, (origin, row) in enumerate(m.rows.items()):
+            cells.append((mid, origin, float(row.to_a), float(row.to_b), float(row.neither), position, row.line))
+    _insert_plain(session, _CELL, _CELL_COLUMNS, cells)
+
+
+# --- official rounds ----------------------------------------------------------------------------------------
+
+
+def set_official_rounds(session: Session, contest_id: int, results: Mapping[int, RoundResult]) -> None:
+    """Store a contest's official rounds, replacing any stored before (an empty mapping clears them)."""
+    bump_revision(session)
+    session.execute(delete(_ROUND).where(_ROUND.c.contest_id == contest_id))
+    for r in results.values():
+        if not all(0 <= n <= _INT_MAX for n in (r.registered, r.voters, r.blank_null)):
+            raise QuestionRejectedError([f"official round {r.round}: a count is outside what the store keeps"])
+    rows = [
+        {
+            "contest_id": contest_id,
+            "round": r.round,
+            "day": r.day,
+            "registered": r.registered,
+            "voters": r.voters,
+            "blank_null": r.blank_null,
+            "votes_json": json.dumps(dict(r.votes), ensure_ascii=False),
+        }
+        for r in sorted(results.values(), key=lambda r: r.round)
+    ]
+    if rows:
+        session.execute(insert(_ROUND), rows)
+
+
+def load_official_rounds(session: Session, contest_id: int) -> dict[int, RoundResult]:
+    """Round -> official figures (empty when none is stored)."""
+    c = _ROUND.c
+    stmt = select(c.round, c.day, c.registered, c.voters, c.blank_null, c.votes_json).where(c.contest_id == contest_id)
+    out: dict[int, RoundResult] = {}
+    for round_no, day, registered, voters, blank_null, votes_json in session.execute(stmt.order_by(c.round)):
+        votes = {str(k): int(v) for k, v in json.loads(votes_json).items()}
+        out[int(round_no)] = RoundResult(int(round_no), day, votes, int(registered), int(voters), int(blank_null))
+    return out
+
+
+# --- reading ------------------------------------------------------------------------------------------------
+
+
+def load_notices(session: Session, contest_id: int) -> tuple[PollNotice, ...]:
+    """The contest's poll notices, oldest fieldwork first, each with its hypotheses and matchups in stored order."""
+    n, q, s = _NOTICE.c, _QUESTION.c, _SHARE.c
+    head = select(
+        n.id, n.source_key, n.pollster, n.client, n.fieldwork_start, n.fieldwork_end, n.sample_size, n.population,
+        n.rolling, n.source,
+    ).where(n.contest_id == contest_id)  # fmt: skip
+    with _gc_paused():
+        notices = _raw_rows(session, head)
+        if not notices:
+            return ()
+        mine = select(n.id).where(n.contest_id == contest_id)
+        questions = _raw_rows(
+            session,
+            select(q.id, q.notice_id, q.round, q.label, q.line).where(q.notice_id.in_(mine)).order_by(q.position, q.id),
+        )
+        shares: dict[int, dict[str, float]] = {}
+        stmt = (
+            select(s.question_id, s.candidate, s.share)
+            .where(s.question_id.in_(select(q.id).where(q.notice_id.in_(mine))))
+            .order_by(s.question_id, s.position)
+        )
+        for qid, candidate, share in _raw_rows(session, stmt):
+            shares.setdefault(qid, {})[candidate] = float(share)
+        hyps: dict[int, list[Hypothesis]] = {}
+        runs: dict[int, list[Matchup]] = {}
+        for qid, nid, round_no, label, line in questions:
+            got = shares.get(qid, {})
+            if round_no == 1:
+                hyps.setdefault(nid, []).append(Hypothesis(label, got, int(line)))
+            elif len(got) == 2:
+                (a, sa), (b, sb) = got.items()
+                runs.setdefault(nid, []).append(Matchup(label, a, b, sa, sb, int(line)))
+        out = [
+            PollNotice(
+                id=source_key,
+                institute=pollster,
+                client=client,
+                fieldwork_start=cast(date, _day(start)),
+                fieldwork_end=cast(date, _day(end)),
+                sample_size=sample,
+                population=population,
+                rolling=None if rolling is None else bool(rolling),
+                hypotheses=tuple(hyps.get(nid, ())),
+                matchups=tuple(runs.get(nid, ())),
+                source=source,
+            )
+            for nid, source_key, pollster, client, start, end, sample, population, rolling, source in notices
+        ]
+    out.sort(key=lambda p: (p.fieldwork_end, p.fieldwork_start, p.id))
+    return tuple(out)
+
+
+def load_matrices(session: Session, contest_id: int) -> tuple[TransferMatrix, ...]:
+    """The contest's transfer matrices, oldest fieldwork first."""
+    m, c = _MATRIX.c, _CELL.c
+    heads = _raw_rows(
+        session,
+        select(
+            m.id, m.source_key, m.pollster, m.fieldwork_start, m.fieldwork_end, m.finalist_a, m.finalist_b, m.source
+        ).where(m.contest_id == contest_id),
+    )
+    if not heads:
+        return ()
+    rows: dict[int, dict[str, TransferRow]] = {}
+    stmt = (
+        select(c.matrix_id, c.electorate, c.to_a, c.to_b, c.neither, c.line)
+        .where(c.matrix_id.in_(select(m.id).where(m.contest_id == contest_id)))
+        .order_by(c.matrix_id, c.position)
+    )
+    for mid, electorate, to_a, to_b, neither, line in _raw_rows(session, stmt):
+        rows.setdefault(mid, {})[electorate] = TransferRow(float(to_a), float(to_b), float(neither), int(line))
+    out = [
+        TransferMatrix(key, pollster, cast(date, _day(start)), cast(date, _day(end)), a, b, rows.get(mid, {}), source)
+        for mid, key, pollster, start, end, a, b, source in heads
+    ]
+    out.sort(key=lambda x: (x.fieldwork_end, x.fieldwork_start, x.poll_id))
+    return tuple(out)
+
+
+def _contest_id(session: Session, contest: int | str) -> int:
+    stmt = select(ContestRow.id).where(
+        ContestRow.id == contest if isinstance(contest, int) else ContestRow.name == contest
+    )
+    found = session.scalar(stmt)
+    if found is None:
+        raise KeyError(f"no contest {contest!r} in the store")
+    return int(found)
+
+
+def load_campaign(session: Session, contest: int | str) -> Campaign:
+    """A two-round contest's notices, matrices and official rounds as core types.
+
+    Args:
+        session: an open session (read only).
+        contest: the contest's id or name.
+
+    Returns:
+        The campaign; an ordinary (single-question) contest gives an empty one.
+
+    Raises:
+        KeyError: no such contest.
+    """
+    contest_id = _contest_id(session, contest)
+    return Campaign(
+        load_notices(session, contest_id), load_matrices(session, contest_id), load_official_rounds(session, contest_id)
+    )
+
+
+def notice_count(session: Session, contest_id: int) -> int:
+    """How many poll notices the contest holds."""
+    return len(session.scalars(select(_NOTICE.c.id).where(_NOTICE.c.contest_id == contest_id)).all())
+
+
+def delete_campaign(session: Session, contest_id: int) -> None:
+    """Delete the contest's notices, questions, matrices and official rounds, child tables first (the same on
+    SQLite and PostgreSQL whatever the foreign-key settings); store.contests.delete_contest calls it."""
+    notices = select(_NOTICE.c.id).where(_NOTICE.c.contest_id == contest_id)
+    asked = select(_QUESTION.c.id).where(_QUESTION.c.notice_id.in_(notices))
+    session.execute(delete(_SHARE).where(_SHARE.c.question_id.in_(asked)))
+    session.execute(delete(_QUESTION).where(_QUESTION.c.notice_id.in_(notices)))
+    session.execute(delete(_NOTICE).where(_NOTICE.c.contest_id == contest_id))
+    matrices = select(_MATRIX.c.id).where(_MATRIX.c.contest_id == contest_id)
+    session.execute(delete(_CELL).where(_CELL.c.matrix_id.in_(matrices)))
+    session.execute(delete(_MATRIX).where(_MATRIX.c.contest_id == contest_id))
+    session.execute(delete(_ROUND).where(_ROUND.c.contest_id == contest_id))
+
+
+# --- in a campaign bundle (store.contests.export_bundle / read_bundle) -----------------------------------------
+
+
+def campaign_to_dict(campaign: Campaign) -> dict[str, Any]:
+    """A campaign as the JSON object a bundle carries under "two_round" (names as the sources write them)."""
+    return {
+        "notices": [
+            {
+                "id": n.id,
+                "pollster": n.institute,
+                "client": n.client,
+                "fieldwork_start": n.fieldwork_start.isoformat(),
+                "fieldwork_end": n.fieldwork_end.isoformat(),
+                "sample_size": n.sample_size,
+                "population": n.population,
+                "rolling": n.rolling,
+                "source": n.source,
+                "hypotheses": [{"label": h.label, "shares": dict(h.shares), "line": h.line} for h in n.hypotheses],
+                "matchups": [
+                    {"label": m.label, "a": m.a, "b": m.b, "a_share": m.a_share, "b_share": m.b_share, "line": m.line}
+                    for m in n.matchups
+                ],
+            }
+            for n in campaign.notices
+        ],
+        "matrices": [
+            {
+                "id": m.poll_id,
+                "pollster": m.institute,
+                "fieldwork_start": m.fieldwork_start.isoformat(),
+                "fieldwork_end": m.fieldwork_end.isoformat(),
+                "a": m.a,
+                "b": m.b,
+                "source": m.source,
+                "rows": [
+                    {"electorate": k, "to_a": r.to_a, "to_b": r.to_b, "neither": r.neither, "line": r.line}
+                    for k, r in m.rows.items()
+                ],
+            }
+            for m in campaign.matrices
+        ],
+        "official_rounds": [
+            {
+                "round": r.round,
+                "date": r.day.isoformat(),
+                "votes": dict(r.votes),
+                "registered": r.registered,
+                "voters": r.voters,
+                "blank_null": r.blank_null,
+            }
+            for r in sorted(campaign.results.values(), key=lambda r: r.round)
+        ],
+    }
+
+
+def _share(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{value!r} is not a number")
+    return float(value)
+
+
+def _count(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"{value!r} is not a whole number >= 0")
+    return value
+
+
+def campaign_from_dict(data: Any) -> Campaign:
+    """The campaign a bundle carries; ValueError naming the part ("two_round.notices[3]: ...") if unreadable.
+    Values are checked again by add_campaign before anything is stored."""
+    if not isinstance(data, dict):
+        raise ValueError("two_round: must be a JSON object")
+    notices: list[PollNotice] = []
+    for i, n in enumerate(data.get("notices", []), start=1):
+        try:
+            notices.append(
+                PollNotice(
+                    id=str(n.get("id", "")),
+                    institute=str(n["pollster"]),
+                    client=str(n.get("client", "")),
+                    fieldwork_start=date.fromisoformat(n["fieldwork_start"]),
+                    fieldwork_end=date.fromisoformat(n["fieldwork_end"]),
+                    sample_size=None if n.get("sample_size") is None else _count(n["sample_size"]),
+                    population=str(n.get("population", "")),
+                    rolling=None if n.get("rolling") is None else bool(n["rolling"]),
+                    hypotheses=tuple(
+                        Hypothesis(
+                            str(h.get("label", "")),
+                            {str(k): _share(v) for k, v in h["shares"].items()},
+                            _count(h.get("line", 0)),
+                        )
+                        for h in n.get("hypotheses", [])
+                    ),
+                    matchups=tuple(
+                        Matchup(
+                            str(m.get("label", "")),
+                            str(m["a"]),
+                            str(m["b"]),
+                            _share(m["a_share"]),
+                            _share(m["b_share"]),
+                            _count(m.get("line", 0)),
+                        )
+                        for m in n.get("matchups", [])
+                    ),
+                    source=str(n.get("source", "")),
+                )
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ValueError(f"two_round.notices[{i}]: {exc!s} is missing or unreadable") from None
+    matrices: list[TransferMatrix] = []
+    for i, m in enumerate(data.get("matrices", []), start=1):
+        try:
+            rows = {
+                str(r["electorate"]): TransferRow(
+                    _share(r["to_a"]), _share(r["to_b"]), _share(r["neither"]), _count(r.get("line", 0))
+                )
+                for r in m["rows"]
+            }
+            matrices.append(
+                TransferMatrix(
+                    str(m.get("id", "")),
+                    str(m["pollster"]),
+                    date.fromisoformat(m["fieldwork_start"]),
+                    date.fromisoformat(m["fieldwork_end"]),
+                    str(m["a"]),
+                    str(m["b"]),
+                    rows,
+                    str(m.get("source", "")),
+                )
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ValueError(f"two_round.matrices[{i}]: {exc!s} is missing or unreadable") from None
+    results: dict[int, RoundResult] = {}
+    for i, r in enumerate(data.get("official_rounds", []), start=1):
+        try:
+            round_no = _count(r["round"])
+            if round_no not in (1, 2) or round_no in results:
+                raise ValueError(f"round {round_no!r} is not a new round 1 or 2")
+            result = RoundResult(
+                round_no,
+                date.fromisoformat(r["date"]),
+                {str(k): _count(v) for k, v in r["votes"].items()},
+                _count(r["registered"]),
+                _count(r["voters"]),
+                _count(r["blank_null"]),
+            )
+            if result.voters > result.registered or result.valid + result.blank_null != result.voters:
+                raise ValueError("votes, blank and null, voters and registered do not add up")
+            results[round_no] = result
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ValueError(f"two_round.official_rounds[{i}]: {exc!s}") from None
+    notices.sort(key=lambda p: (p.fieldwork_end, p.fieldwork_start, p.id))
+    matrices.sort(key=lambda x: (x.fieldwork_end, x.fieldwork_start, x.poll_id))
+    return Campaign(tuple(notices), tuple(matrices), results)
