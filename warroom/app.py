@@ -109,6 +109,7 @@ class WarRoom:
         self.window.set_answer_widget(self.answer_view)
         self.window.show_store(store.display_target + ("  (read-only)" if store.read_only else ""))
         self._wire()
+        self._build_two_round()  # after _wire: the window takes a contest before its runoff matchup is shown
         if contest and not any(c.name == contest for c in self.poll_service.contests()):
             raise ValueError(f"no contest named {contest!r} in the store")
         self.poll_service.open_contest(contest or settings.contest or None)
@@ -130,6 +131,31 @@ class WarRoom:
             self.window.statusBar().showMessage(f"Warning: {store.backup_error}", 15000)
         if store.read_only:
             self.window.statusBar().showMessage("This poll store is read-only: you can look, not change", 15000)
+
+    def _build_two_round(self) -> None:
+        """Two-round contests (issue 11): their runoff panel and matchup pickers, fed from the store's poll
+        questions; the window shows them instead of the SV panel when such a contest is open."""
+        from warroom.demo import FAR_LEFT_2022, FRANCE_2022_NAME
+        from warroom.services.two_round_service import StoreCampaigns, TwoRoundController
+        from warroom.ui.two_round_panel import TwoRoundPanel
+        from warroom.ui.two_round_pickers import TwoRoundPickers, chart_lead
+
+        self.two_round = TwoRoundController(
+            StoreCampaigns(self.store.sessions), proxies={FRANCE_2022_NAME: FAR_LEFT_2022}
+        )
+        self.two_round_panel = TwoRoundPanel(self.two_round)
+        self.two_round_pickers = TwoRoundPickers(self.two_round)
+        win, model = self.window, self.two_round
+        win.set_two_round_widgets(self.two_round_panel, self.two_round_pickers)
+        self.poll_service.contest_loaded.connect(model.set_contest)
+        model.choices_changed.connect(lambda: win.show_two_round(model.active))
+        model.lead_ready.connect(lambda lead: win.show_matchup_lead(*chart_lead(lead)))
+        model.chart_ready.connect(win.show_campaign_chart)
+        # another process (the command line's import) wrote the store: the campaign may have new questions
+        self.poll_service.polls_changed.connect(
+            lambda change: model.reload() if getattr(change, "external", False) else None
+        )
+        model.failed.connect(lambda msg: win.statusBar().showMessage(msg, 8000))
 
     def _follow_scheme(self, scheme: Qt.ColorScheme) -> None:
         preference = self.settings.theme

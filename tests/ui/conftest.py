@@ -39,7 +39,8 @@ def toy_polls(n: int = 30, seed: int = 3) -> list[Poll]:
 
 def running_room(qtbot, store, settings, *, ready: str = "view") -> Iterator[object]:
     """A war room on `store`, wired exactly as the app wires it, shown at 1600x1000 once its first averages
-    (ready="averages") or its first scenario view (ready="view") are in; closed with its store afterwards."""
+    (ready="averages"), its first scenario view (ready="view") or its first runoff view (ready="two_round")
+    are in; closed with its store afterwards."""
     from warroom.app import WarRoom
 
     room = WarRoom(store, settings, watch=False)
@@ -48,6 +49,8 @@ def running_room(qtbot, store, settings, *, ready: str = "view") -> Iterator[obj
     room.window.show()
     if ready == "averages":
         qtbot.waitUntil(lambda: room.averages.averages is not None)
+    elif ready == "two_round":  # a two-round contest: its runoff scenario's first view
+        qtbot.waitUntil(lambda: room.two_round.view is not None, timeout=20000)
     else:
         qtbot.waitUntil(lambda: room.scenarios.view is not None)
     yield room
@@ -83,3 +86,18 @@ def demo(qtbot, tmp_path: Path) -> Iterator[object]:
     paths.ensure()
     store = open_store(paths.database, backup_dir=paths.backup_dir)
     yield from running_room(qtbot, store, open_settings(paths))
+
+
+@pytest.fixture
+def france_room(qtbot, tmp_path: Path) -> Iterator[object]:
+    """The whole war room on a new store (seeded with London 2012 and France 2022), opened on France 2022."""
+    from warroom.bootstrap import open_store
+    from warroom.demo import FRANCE_2022_NAME
+    from warroom.services.settings import open_settings
+
+    paths = AppPaths.under(tmp_path / "state")
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=paths.backup_dir)
+    settings = open_settings(paths)
+    settings.contest = FRANCE_2022_NAME
+    yield from running_room(qtbot, store, settings, ready="two_round")

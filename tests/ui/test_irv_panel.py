@@ -327,3 +327,31 @@ def test_choosing_a_past_count_gives_the_rows_no_poll_publishes(qtbot, irv_room)
     assert (row["lnp"], row["alp"], row[EXHAUSTED]) == pytest.approx((25, 50, 25))
     assert room.irv.case.sources["alp"] == "polls"  # the latest poll's published row still wins
     assert "from the past count for Moss" in room.irv_panel.basis.text()
+
+
+def test_the_dock_follows_the_counting_system_across_sv_two_round_and_irv(qtbot, tmp_path: Path) -> None:
+    """One scenario panel at a time, whatever order the contests are opened in: SV, two-round, instant runoff."""
+    from warroom.bootstrap import open_store
+    from warroom.demo import DEMO_NAME, FRANCE_2022_NAME
+    from warroom.services.settings import open_settings
+
+    paths = AppPaths.under(tmp_path / "state")
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=paths.backup_dir)  # London and France
+    add_irv_contest(store)
+    for room in running_room(qtbot, store, open_settings(paths), ready="averages"):
+        win = room.window
+        for name, panel in (
+            (IRV_CONTEST.name, room.irv_panel),
+            (FRANCE_2022_NAME, room.two_round_panel),
+            (IRV_CONTEST.name, room.irv_panel),
+            (DEMO_NAME, room.scenario_panel),
+            (FRANCE_2022_NAME, room.two_round_panel),
+            (DEMO_NAME, room.scenario_panel),
+            (IRV_CONTEST.name, room.irv_panel),
+        ):
+            room.poll_service.open_contest(name)
+            qtbot.waitUntil(lambda panel=panel, win=win: win.scenario_scroll.widget() is panel, timeout=5000)
+            others = {room.irv_panel, room.two_round_panel, room.scenario_panel} - {panel}
+            assert all(not w.isVisible() for w in others), name
+        qtbot.waitUntil(lambda room=room: "Nolan wins" in room.irv_panel.headline.text(), timeout=5000)

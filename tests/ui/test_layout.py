@@ -157,10 +157,17 @@ def _visible_in_window(w: QWidget, win: QWidget) -> bool:
 @pytest.mark.parametrize(("width", "height"), [(1280, 720), (1366, 768)])
 def test_every_control_can_be_brought_into_view(room, qtbot, width: int, height: int) -> None:
     """On a laptop screen each button, slider, box and field is on screen or one scroll away from it."""
-    from PySide6.QtWidgets import QAbstractButton, QAbstractSlider, QAbstractSpinBox, QComboBox, QLineEdit, QScrollArea
-
     win = room.window
     _settle(qtbot, win, width, height)
+    checked, unreachable = _reachability(win)
+    assert checked >= 20, f"only {checked} controls found: the walk missed the panel"
+    assert unreachable == [], "\n".join(unreachable)
+
+
+def _reachability(win: QWidget) -> tuple[int, list[str]]:
+    """Scroll to every visible control as a user would; (controls checked, those still not on screen)."""
+    from PySide6.QtWidgets import QAbstractButton, QAbstractSlider, QAbstractSpinBox, QComboBox, QLineEdit, QScrollArea
+
     unreachable = []
     checked = 0
     for cls in (QAbstractButton, QAbstractSlider, QAbstractSpinBox, QComboBox, QLineEdit):
@@ -185,8 +192,7 @@ def test_every_control_can_be_brought_into_view(room, qtbot, width: int, height:
                 unreachable.append(
                     f"{type(w).__name__} {w.accessibleName() or w.objectName() or w.text() if hasattr(w, 'text') else ''}"
                 )
-    assert checked >= 20, f"only {checked} controls found: the walk missed the panel"
-    assert unreachable == [], "\n".join(unreachable)
+    return checked, unreachable
 
 
 @pytest.mark.parametrize(("width", "height"), [(1366, 768), (1920, 1080)])
@@ -251,3 +257,22 @@ def test_each_meeting_view_at_1920x1080_is_whole_and_pictured(demo, qtbot, tmp_p
     finally:
         win.leave_presentation()
     assert room.scenarios.scenario == live  # showing the saved case did not overwrite the live one
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1366, 768), (1920, 1080)])
+def test_the_two_round_window_is_whole_reachable_and_pictured(france_room, qtbot, tmp_path: Path, width, height):
+    """France 2022 (a two-round contest): its runoff panel and pickers, nothing cropped, every control (the minor
+    candidates' sliders too) one scroll away on a laptop."""
+    win = france_room.window
+    qtbot.waitUntil(lambda: france_room.two_round.view is not None)
+    _settle(qtbot, win, width, height)
+    assert (win.width(), win.height()) == (width, height)
+    assert win.scenario_scroll.widget() is france_room.two_round_panel
+    assert _clipped(win) == []
+    win.grab().save(str(_shot_dir(tmp_path) / f"france_main_{width}x{height}.png"))
+    france_room.two_round_panel.minor_toggle.setChecked(True)
+    QApplication.processEvents()
+    checked, unreachable = _reachability(win)
+    assert checked >= 70, f"only {checked} controls found: the walk missed the runoff panel"
+    assert unreachable == [], "\n".join(unreachable)
+    assert win.charts.width() >= 0.5 * width

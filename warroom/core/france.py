@@ -35,6 +35,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 from warroom.core.csvformat import LineError
 
@@ -266,6 +267,7 @@ class Counts:
 # --- shared helpers -----------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=8192)  # a campaign compares the same few dozen names hundreds of thousands of times
 def name_key(name: str) -> str:
     """A name compared without case, accents or spacing ("Éric Zemmour" and "Eric Zemmour" match)."""
     decomposed = unicodedata.normalize("NFKD", name)

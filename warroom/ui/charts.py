@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath
 from PySide6.QtWidgets import QApplication, QGraphicsPathItem, QSizePolicy, QVBoxLayout, QWidget
 
 from warroom.core.averaging import AverageSeries, PollAverages
+from warroom.core.two_round_view import CampaignChart
 from warroom.core.types import Annotation, Contest, Poll
 
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
@@ -425,6 +426,9 @@ class ChartPanel(QWidget):
         self._annotations: list[Annotation] = []
         self._selected: int | None = None
         self._last_data: tuple[Sequence[Poll], PollAverages | None] | None = None
+        self._matchup: tuple[np.ndarray, np.ndarray, Sequence[str], AverageSeries, str] | None = None
+        self._campaign: CampaignChart | None = None  # a two-round contest's first round (its poll questions)
+        self._blackout_items: list[tuple[str, pg.LinearRegionItem]] = []  # a two-round contest's blackouts
         self._row_of = np.full(1, -1, dtype=np.int64)
         self._sizes = np.empty(0)
         self._symbols = np.empty(0, dtype=object)
@@ -498,6 +502,9 @@ class ChartPanel(QWidget):
     def set_contest(self, contest: Contest) -> None:
         """Create the items for a contest (once per contest, not per update)."""
         self._contest = contest
+        self._matchup = None
+        self._campaign = None
+        self._show_blackouts(())
         self._last_data = None  # the previous contest's polls must not be redrawn under this one's candidates
         for s in list(self._first.values()) + [
             x for x in (self._lead1, self._lead2_observed, self._lead2_implied) if x
@@ -651,6 +658,10 @@ class ChartPanel(QWidget):
             if self.plots[key].titleLabel.text != title:  # re-laying out a title costs more than the data
                 self.plots[key].setTitle(title)
         self._update_end_labels()
+        if self._campaign is not None:  # a two-round contest's first round comes from its poll questions
+            self.show_campaign(self._campaign, redraw=True)
+        if self._matchup is not None:  # a two-round contest's chosen matchup stays on the runoff-lead chart
+            self.show_matchup_lead(*self._matchup)
         if self.range_mode == "final":
             self.show_final_weeks()
         self._refresh_selection()
@@ -703,6 +714,106 @@ class ChartPanel(QWidget):
         series = {"lead1": self._lead1, "lead2": self._lead2_observed}.get(key) or self._first[key]
         x, y = series.line.getData()
         return (np.asarray(x if x is not None else []), np.asarray(y if y is not None else []))
+
+    def show_matchup_lead(
+        self, days: np.ndarray, leads: np.ndarray, pollsters: Sequence[str], average: AverageSeries, title: str
+    ) -> None:
+        """Put one runoff matchup's published head-to-heads (a two-round contest's chosen pair) on the runoff-lead
+        chart instead of the store's pair: points (ordinal days, A minus B), their average and the title.
+        The implied-by-transfers series is cleared: a two-round runoff is a new election, not a recount."""
+        self._matchup = (days, leads, pollsters, average, title)
+        if self._lead2_observed is None or self._lead2_implied is None:
+            return
+        # Neither an implied runoff nor a forecast band is drawn here: their keys go (set_contest puts them back).
+        for name in ("implied by transfers", "90 %: where the result may land"):
+            self._legend_lead2.removeItem(name)
+        self._pollster_keys_for(pollsters)
+        n = len(days)
+        sizes = np.full(n, 8.0 * self._theme.marker_scale)
+        symbols = np.array([self._pollster_symbol[p] for p in pollsters] or ["o"], dtype=object)[:n]
+        self._lead2_observed.set_points(days, leads, sizes, symbols, np.full(n, -1, dtype=np.int64))
+        self._lead2_observed.set_average(average)
+        self._lead2_observed.set_forecast(None, None, None)
+        self._lead2_implied.set_points(np.empty(0), np.empty(0), np.empty(0), [], np.empty(0, dtype=np.int64))
+        self._lead2_implied.set_average(None)
+        if self.plots["lead2"].titleLabel.text != title:
+            self.plots["lead2"].setTitle(title)
+        self._update_end_labels()
+
+    def show_campaign(self, chart: CampaignChart, *, redraw: bool = False) -> None:
+        """A two-round contest's first round from its poll questions (several lists per poll): each candidate's
+        average and every question's share, and the first-round lead of the chosen pair."""
+        last, self._campaign = self._campaign, chart
+        if self._lead1 is None or self._contest is None:
+            return
+        if last is None or last.blackouts != chart.blackouts or redraw:
+            self._show_blackouts(chart.blackouts)
+        # Another pair or list over the same polls: the points (and for another pair the averages) are the very
+        # objects already shown, and are left as they are.
+        same_points = last is not None and last.points is chart.points and not redraw
+        same_first = same_points and last is not None and last.first is chart.first
+
+        def points(series: _Series, pts: tuple[tuple[float, ...], tuple[float, ...], tuple[str, ...]]) -> None:
+            days, values, pollsters = pts
+            self._pollster_keys_for(pollsters)
+            n = len(days)
+            sizes = np.full(n, 7.0 * self._theme.marker_scale)
+            symbols = np.array([self._pollster_symbol[p] for p in pollsters] or ["o"], dtype=object)[:n]
+            series.set_points(np.array(days), np.array(values), sizes, symbols, np.full(n, -1, dtype=np.int64))
+
+        for code, series in () if same_first else self._first.items():
+            series.set_average(chart.first.get(code))
+            series.set_forecast(None, None, None)
+            if not same_points:
+                points(series, chart.points.get(code, ((), (), ())))
+        self._lead1.set_average(chart.lead)
+        self._lead1.set_forecast(None, None, None)
+        points(self._lead1, chart.lead_points)
+        contest = self._contest
+        names = {c.code: c.display for c in contest.candidates}
+        title = f"First-round lead: {names.get(chart.a, chart.a)} minus {names.get(chart.b, chart.b)} (points)"
+        if self.plots["lead1"].titleLabel.text != title:
+            self.plots["lead1"].setTitle(title)
+        self._update_end_labels()
+        if self.range_mode == "final":
+            self.show_final_weeks()
+
+    def _pollster_keys_for(self, pollsters: Sequence[str]) -> None:
+        """A symbol for each new pollster, and its key under the first-round lead chart (as show_data does)."""
+        for name in dict.fromkeys(pollsters):
+            if name in self._pollster_symbol:
+                continue
+            symbol = SYMBOLS[len(self._pollster_symbol) % len(SYMBOLS)]
+            self._pollster_symbol[name] = symbol
+            key = pg.ScatterPlotItem(
+                symbol=symbol, size=9, pen=pg.mkPen(self._theme.foreground), brush=pg.mkBrush(None)
+            )
+            self._pollster_keys[name] = key
+            if len(self._pollster_keys) <= MAX_POLLSTER_KEYS:
+                self._legend_lead1.addItem(key, name)
+            elif len(self._pollster_keys) == MAX_POLLSTER_KEYS + 1:
+                self._legend_lead1.addItem(pg.ScatterPlotItem(size=0), "and more (hover a poll)")
+
+    def blackouts(self, key: str = "first") -> list[tuple[float, float]]:
+        """The publication blackouts shaded on one chart, (start, end) in epoch seconds."""
+        return [(float(r[0]), float(r[1])) for k, item in self._blackout_items if k == key for r in [item.getRegion()]]
+
+    def _show_blackouts(self, days: Sequence[tuple[float, float]]) -> None:
+        """Shade each legal publication blackout (ordinal first and last day) on every chart."""
+        for key, item in self._blackout_items:
+            self.plots[key].removeItem(item)
+        self._blackout_items = []
+        tip = "Legal blackout: no poll may be published or commented on (loi n° 77-808, art. 11)"
+        for key in ("first", "lead1", "lead2"):
+            for first, last in days:
+                x0, x1 = (float(v) for v in day_to_epoch(np.array([first, last + 1.0])))
+                item = pg.LinearRegionItem(
+                    (x0, x1), movable=False, brush=pg.mkBrush(128, 128, 128, 40), pen=pg.mkPen(None)
+                )
+                item.setZValue(-20)
+                item.setToolTip(tip)
+                self.plots[key].addItem(item, ignoreBounds=True)
+                self._blackout_items.append((key, item))
 
     def band_data(self, key: str) -> tuple[np.ndarray, np.ndarray]:
         series = {"lead1": self._lead1, "lead2": self._lead2_observed}.get(key) or self._first[key]
@@ -788,9 +899,10 @@ class ChartPanel(QWidget):
             return None
         latest = max((p.fieldwork_end for p in self._polls.values()), default=None)
         election = contest.election_date.toordinal()
-        if latest is None:
+        last_question = self._campaign.latest if self._campaign is not None else 0.0
+        if latest is None and not last_question:
             return None
-        last = latest.toordinal()
+        last = max(latest.toordinal() if latest is not None else 0, int(last_question))
         # The election day is shown when it is near; a campaign months before the vote ends at the latest poll.
         end = max(last, election) if election - last <= FINAL_WEEKS_DAYS else last
         start = min(last, election) - FINAL_WEEKS_DAYS

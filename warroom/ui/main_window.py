@@ -279,35 +279,22 @@ class MainWindow(QMainWindow):
         self._saved_widget = widget
         widget.hide()
 
-    # --- instant runoff (issue 12): the IRV panel takes the runoff panel's place in the scenario dock -----------
+    # --- instant runoff (issue 12): the IRV panel takes the SV panel's place in the scenario dock ---------------
 
     def set_irv_widget(self, widget: QWidget) -> None:
-        """The instant-runoff scenario panel, shown instead of the runoff one for a contest counted by IRV."""
+        """The instant-runoff scenario panel, shown instead of the SV one for a contest counted by IRV."""
         self._irv_widget = widget
         widget.hide()
 
     def show_counting_system(self, contest: Contest) -> None:
-        """Put the scenario panel of the contest's counting system in the dock (and in meeting mode)."""
-        irv = getattr(self, "_irv_widget", None)
-        runoff = getattr(self, "_runoff_widget", None) or getattr(self, "_scenario_widget", None)
-        if irv is None or runoff is None:
-            return
-        self._runoff_widget = runoff
-        wanted = irv if contest.system == CountingSystem.IRV else runoff
-        # Saved scenarios, compare and the forecast over time are the runoff panel's (not built for IRV yet).
-        self.scenario_menu.menuAction().setEnabled(wanted is runoff)
+        """The IRV panel in the dock (and in meeting mode) for a contest counted by instant runoff."""
+        self._irv_on = contest.system == CountingSystem.IRV
+        # Saved scenarios, compare and the forecast over time are the SV panel's (not built for IRV yet).
+        self.scenario_menu.menuAction().setEnabled(not self._irv_on)
         self.scenario_menu.menuAction().setToolTip(
-            "" if wanted is runoff else "The Scenario menu is for runoff contests; the instant-runoff panel has its own"
+            "The Scenario menu is for runoff contests; the instant-runoff panel has its own" if self._irv_on else ""
         )
-        current = self._scenario_widget
-        if wanted is current:
-            return
-        self._return_scenario_widget()
-        if self.scenario_scroll.widget() is current:
-            self.scenario_scroll.takeWidget()  # kept, not deleted: the next contest may count the other way
-        current.hide()
-        current.setParent(self.scenario_scroll)
-        self.set_scenario_widget(wanted)
+        self._show_scenario_panel()
 
     def _for_counting_system(self, view: str) -> str:
         """Meeting mode's view for the open contest: for an instant-runoff race the answer is the IRV panel (its
@@ -316,6 +303,65 @@ class MainWindow(QMainWindow):
         if view == "answer" and irv is not None and getattr(self, "_scenario_widget", None) is irv:
             return "scenario"
         return view
+
+    # --- two-round contests (issue 11): their own scenario panel, pickers above the charts ---------------------
+
+    def set_two_round_widgets(self, panel: QWidget, pickers: QWidget) -> None:
+        """The two-round scenario panel (shown instead of the SV panel for a two-round contest) and its matchup
+        and hypothesis pickers (a toolbar row above the charts, shown with it)."""
+        self._two_round_panel = panel
+        panel.hide()
+        panel.setParent(self)
+        self.runoff_toolbar = QToolBar("Runoff matchup")
+        self.runoff_toolbar.setObjectName("runoff_toolbar")
+        self.runoff_toolbar.setMovable(False)
+        self.runoff_toolbar.addWidget(pickers)
+        self.addToolBarBreak()
+        self.addToolBar(self.runoff_toolbar)
+        self.runoff_toolbar.hide()
+
+    def show_two_round(self, on: bool) -> None:
+        """Show the two-round panel and pickers (on) or the contest's other panel (off) in the scenario dock."""
+        if getattr(self, "_two_round_panel", None) is None:
+            return
+        self._two_round_on = on
+        self.runoff_toolbar.setVisible(on and not self.presenting)
+        self._show_scenario_panel()
+        self.scenario_dock.setWindowTitle("Runoff scenario" if on else "Scenario")
+
+    def _show_scenario_panel(self) -> None:
+        """The one scenario panel the open contest uses, in the dock: the two-round panel, else the IRV panel,
+        else the SV panel. The others are kept (hidden), not deleted: the next contest may count another way."""
+        sv = getattr(self, "_sv_widget", None) or getattr(self, "_scenario_widget", None)
+        if sv is None:
+            return
+        self._sv_widget = sv
+        two_round = getattr(self, "_two_round_panel", None)
+        irv = getattr(self, "_irv_widget", None)
+        if getattr(self, "_two_round_on", False) and two_round is not None:
+            wanted = two_round
+        elif getattr(self, "_irv_on", False) and irv is not None:
+            wanted = irv
+        else:
+            wanted = sv
+        if getattr(self, "_scenario_widget", None) is wanted:
+            return
+        self._return_scenario_widget()
+        old = self.scenario_scroll.widget()
+        if old is not None and old is not wanted:
+            self.scenario_scroll.takeWidget()  # setWidget would delete it
+            old.setParent(self)
+            old.hide()
+        self._scenario_widget = wanted
+        self._put_in_scroll(wanted)
+
+    def show_matchup_lead(self, days: object, leads: object, pollsters: object, average: object, title: str) -> None:
+        """The chosen runoff matchup's head-to-heads on the runoff-lead chart (it keeps them across poll updates)."""
+        self.charts.show_matchup_lead(days, leads, pollsters, average, title)  # type: ignore[arg-type]
+
+    def show_campaign_chart(self, chart: object) -> None:
+        """A two-round contest's first round (from its poll questions) on the first-round charts."""
+        self.charts.show_campaign(chart)  # type: ignore[arg-type]
 
     # --- presentation mode ----------------------------------------------------------------------------------
 
@@ -341,6 +387,8 @@ class MainWindow(QMainWindow):
         self.menuBar().hide()
         self.statusBar().hide()
         self.toolbar.hide()
+        if hasattr(self, "runoff_toolbar"):
+            self.runoff_toolbar.hide()  # leave_presentation's restoreState brings it back
         self._saved_sheet = self.styleSheet()
         self.setStyleSheet(stylesheet("projector"))
         self.charts.apply_theme(PROJECTOR)
@@ -457,6 +505,8 @@ class MainWindow(QMainWindow):
     def restoreState(self, state: QByteArray | bytes, version: int = 0) -> bool:  # type: ignore[override]
         """Docks as saved, and their sizes kept as the shares the docks take from then on."""
         ok = super().restoreState(state, version)
+        if hasattr(self, "runoff_toolbar"):  # a saved layout does not decide it: the open contest's system does
+            self.runoff_toolbar.setVisible(getattr(self, "_two_round_on", False) and not self.presenting)
         # Leaving meeting mode restores the same state: the shares stand. A saved layout sets new ones.
         if ok and not self.presenting and state is not getattr(self, "_dock_state", None):
             self._adopt_pending = True

@@ -1,0 +1,96 @@
+"""core.two_round_view: the runoff panel's first round, defaults, break-evens in words and chart inputs."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from warroom.core.france import ABSTAINERS, BLANK_NULL, Hypothesis, Matchup, PollNotice, RoundResult
+from warroom.core.two_round import FirstRound, RunoffSplit, TwoRoundScenario, project
+from warroom.core.two_round_pipeline import candidate_averages
+from warroom.core.two_round_view import (
+    REGISTERED_2022,
+    TURNOUT_2022,
+    campaign_chart,
+    default_scenario,
+    evaluate,
+    first_round_from,
+    matchup_points,
+    neutral_splits,
+    question_text,
+)
+
+FIRST = FirstRound({"A": 300.0, "B": 250.0, "C": 150.0}, registered=1000.0, blank_null=20.0)
+SPLITS = {
+    "A": RunoffSplit(95, 2, 1, 2),
+    "B": RunoffSplit(3, 94, 1, 2),
+    "C": RunoffSplit(40, 20, 15, 25),
+    BLANK_NULL: RunoffSplit(10, 10, 50, 30),
+    ABSTAINERS: RunoffSplit(10, 15, 5, 70),
+}
+
+
+def test_question_text_names_each_reachable_break_even_and_sums_up_the_rest() -> None:
+    view = evaluate(FIRST, TwoRoundScenario("A", "B", SPLITS), electorate="C")
+    lines = question_text(view)
+    to_b = view.break_evens["b"]
+    abstain = view.break_evens["abstain"]
+    assert to_b is not None and to_b.reachable and abstain is not None and not abstain.reachable
+    assert f"B wins if over {to_b.share:.1f} % of C's voters vote B (now 20.0 %)" in lines
+    assert lines[-1].startswith("However many of them") and "abstain" in lines[-1]
+    assert view.projection == project(FIRST, TwoRoundScenario("A", "B", SPLITS))
+
+
+def test_first_round_official_else_poll_average_with_2022_turnout() -> None:
+    one = RoundResult(1, date(2022, 4, 10), {"A": 600, "B": 300}, registered=1200, voters=920, blank_null=20)
+    first, said = first_round_from({1: one}, {"A": 10.0, "B": 90.0})
+    assert first.votes == {"A": 600, "B": 300} and first.registered == 1200 and said.startswith("Official")
+    first, said = first_round_from({}, {"A": 60.0, "B": 40.0})
+    assert first.registered == REGISTERED_2022 and first.turnout == pytest.approx(TURNOUT_2022)
+    assert first.shares() == pytest.approx({"A": 60.0, "B": 40.0}) and "poll average" in said
+    with pytest.raises(ValueError, match="no first round"):
+        first_round_from({}, {"A": 100.0})
+
+
+def test_a_pair_without_a_matrix_starts_neutral() -> None:
+    splits = neutral_splits(FIRST, "A", "C")
+    assert splits["A"].to_a == 100 and splits["C"].to_b == 100 and splits["B"].parts == (50, 50, 0, 0)
+    assert splits[ABSTAINERS].abstain == 100 and splits[BLANK_NULL].blank_null == 100
+    defaults = default_scenario(FIRST, (), "A", "C")
+    assert defaults.matrices == 0 and set(defaults.sources.values()) == {"no matrix"}
+    assert project(FIRST, defaults.scenario).turnout == pytest.approx(FIRST.turnout)  # nobody changes behaviour
+
+
+def _notice(day: int, institute: str, a: float, b: float, hyps: list[dict[str, float]]) -> PollNotice:
+    return PollNotice(
+        f"p{day}{institute}",
+        institute,
+        "",
+        date(2022, 3, day),
+        date(2022, 3, day + 1),
+        1000,
+        "",
+        None,
+        tuple(Hypothesis(f"H{i}" if len(hyps) > 1 else "", h, 1) for i, h in enumerate(hyps)),
+        (Matchup("", "Ann A", "Bob B", a, b, 1),),
+    )
+
+
+def test_chart_points_and_first_round_lead() -> None:
+    notices = [
+        _notice(1, "X", 55, 45, [{"Ann A": 30.0, "Bob B": 25.0, "Cy C": 45.0}]),
+        _notice(3, "Y", 52, 48, [{"Ann A": 31.0, "Bob B": 24.0, "Cy C": 45.0}, {"Ann A": 33.0, "Bob B": 27.0}]),
+        _notice(5, "X", 53, 47, [{"Ann A": 29.0, "Bob B": 26.0, "Cy C": 45.0}]),
+    ]
+    days, leads, pollsters = matchup_points(notices, "Bob B", "Ann A")
+    assert leads == pytest.approx([-10.0, -4.0, -6.0]) and pollsters == ["X", "Y", "X"]
+    assert days[0] == date(2022, 3, 1).toordinal() + 0.5
+    averages = candidate_averages(notices)
+    chart = campaign_chart(notices, averages, {"ann a": "ann", "bob b": "bob", "cy c": "cy"}, "Ann A", "Bob B")
+    assert set(chart.first) == {"ann", "bob", "cy"} and (chart.a, chart.b) == ("ann", "bob")
+    assert chart.lead_points[1] == pytest.approx((5.0, (7.0 + 6.0) / 2, 3.0))  # a poll's lists averaged
+    assert len(chart.points["ann"][1]) == 4  # every question's share
+    a, b = averages.series["Ann A"], averages.series["Bob B"]
+    assert chart.lead.mean == pytest.approx(a.mean - b.mean)
+    assert chart.latest == date(2022, 3, 6).toordinal()

@@ -1,0 +1,361 @@
+"""The two-round scenario's view: first round, default runoff scenario, evaluated answer. Pure.
+
+The panel, its service and the benchmark show what comes from here, so every scenario figure has one source
+(core.two_round does the maths; the campaign's averages are core.two_round_pipeline's):
+
+* `first_round_from`: the first round the runoff draws on: the official result when there is one, else the
+  poll average with the last presidential election's turnout.
+* `default_scenario`: the runoff splits from the published matrices of the pair (core.two_round), or, for a
+  pair no pollster published a matrix for, a neutral start (`neutral_splits`).
+* `evaluate`: projection, exact break-evens (every destination of one electorate, turnout, message) in one view;
+  `question_text` puts the break-evens in words.
+* `matchup_points`: the published head-to-heads of one pair as points on the runoff-lead chart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from warroom.core.averaging import AverageSeries
+from warroom.core.france import (
+    ABSTAINERS,
+    BLANK_NULL,
+    PollNotice,
+    RoundResult,
+    TransferMatrix,
+    name_key,
+)
+from warroom.core.two_round import (
+    DESTINATIONS,
+    BreakEven,
+    CellRange,
+    FirstRound,
+    RunoffSplit,
+    TransferDefaults,
+    TwoRoundError,
+    TwoRoundProjection,
+    TwoRoundScenario,
+    break_even_share,
+    break_even_turnout,
+    defaults_from_matrices,
+    project,
+    splits_for_first_round,
+)
+from warroom.core.two_round_pipeline import CandidateAverages, MatchupAverage, first_round_of
+
+TURNOUT_2022 = 100.0 * 35_923_707 / 48_747_876
+"""First-round turnout (% of registered) of the last presidential election (10 April 2022, Conseil
+constitutionnel): the turnout a poll-based first round assumes when the contest has no official result yet."""
+BLANK_NULL_2022 = 100.0 * 790_760 / 35_923_707
+"""Blank and null, % of votes cast, in the same first round."""
+REGISTERED_2022 = 48_747_876.0
+"""Registered voters in the same first round."""
+
+
+@dataclass(frozen=True, eq=False)
+class MatchupLead:
+    """The chosen pair on the runoff-lead chart: its published head-to-heads and their average.
+
+    Attributes:
+        average: core.two_round_pipeline.matchup_average of the pair (its `.lead` is the line).
+        days: ordinal fieldwork midpoints of the head-to-heads.
+        leads: A minus B, points of the pair's votes.
+        pollsters: who published each.
+    """
+
+    average: MatchupAverage
+    days: tuple[float, ...]
+    leads: tuple[float, ...]
+    pollsters: tuple[str, ...]
+
+
+def matchup_points(notices: Iterable[PollNotice], a: str, b: str) -> tuple[list[float], list[float], list[str]]:
+    """Every published `a` v `b` question as a point of the runoff-lead chart: (ordinal fieldwork midpoints,
+    a minus b in points of the pair's votes, pollsters). The line through them is
+    core.two_round_pipeline.matchup_average(...).lead, on the same scale."""
+    days: list[float] = []
+    leads: list[float] = []
+    pollsters: list[str] = []
+    for p in notices:
+        m = p.matchup(a, b)
+        if m is None or m.a_share + m.b_share <= 0:
+            continue
+        sa = m.a_share if name_key(m.a) == name_key(a) else m.b_share
+        days.append((p.fieldwork_start.toordinal() + p.fieldwork_end.toordinal()) / 2.0)
+        leads.append(2.0 * (100.0 * sa / (m.a_share + m.b_share)) - 100.0)
+        pollsters.append(p.institute)
+    return days, leads, pollsters
+
+
+def first_round_from(
+    official: Mapping[int, RoundResult] | None, average: Mapping[str, float]
+) -> tuple[FirstRound, str]:
+    """The first round the runoff draws on, and a sentence saying which.
+
+    The official first round when there is one (core.two_round_pipeline.first_round_of); else the poll average,
+    with the last presidential election's turnout (TURNOUT_2022, BLANK_NULL_2022, REGISTERED_2022).
+    """
+    one = (official or {}).get(1)
+    if one is not None:
+        return first_round_of(one), f"Official first round of {one.day:%d %B %Y}"
+    if len(average) < 2:
+        raise ValueError("no first round: neither an official result nor a poll average of two or more candidates")
+    first = FirstRound.from_shares(
+        average, registered=REGISTERED_2022, turnout=TURNOUT_2022, blank_null=BLANK_NULL_2022
+    )
+    return first, (
+        f"First round from the poll average, with 2022's turnout ({TURNOUT_2022:.1f} %) and blank/null rate "
+        f"({BLANK_NULL_2022:.1f} %)"
+    )
+
+
+def neutral_splits(first: FirstRound, a: str, b: str) -> dict[str, RunoffSplit]:
+    """A start for a pair without a published matrix that assumes nothing: the finalists keep their own voters,
+    every other candidate's voters divide evenly between them, and first-round abstainers and blank or null
+    voters do again what they did."""
+    out: dict[str, RunoffSplit] = {}
+    for code in first.votes:
+        out[code] = RunoffSplit(100, 0) if code == a else RunoffSplit(0, 100) if code == b else RunoffSplit(50, 50)
+    out[BLANK_NULL] = RunoffSplit(0, 0, 100, 0)
+    out[ABSTAINERS] = RunoffSplit(0, 0, 0, 100)
+    return out
+
+
+@dataclass(frozen=True)
+class ScenarioDefaults:
+    """A pair's default scenario and where its splits came from.
+
+    Attributes:
+        scenario: the splits (levers at rest).
+        sources: electorate -> "published", "as ...", "pooled" or "no matrix".
+        ranges: electorate -> {"a", "b", "neither"} -> range across pollsters (published rows only).
+        pollsters: electorate -> who publishes its row.
+        error: the uncertainty of the projection (transfer sd across pollsters where known).
+        matrices: how many matrices went in.
+    """
+
+    scenario: TwoRoundScenario
+    sources: Mapping[str, str]
+    ranges: Mapping[str, Mapping[str, CellRange]] = field(default_factory=dict)
+    pollsters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    error: TwoRoundError = field(default_factory=TwoRoundError)
+    matrices: int = 0
+
+
+def default_scenario(
+    first: FirstRound,
+    matrices: Sequence[TransferMatrix],
+    a: str,
+    b: str,
+    *,
+    proxies: Mapping[str, str] | None = None,
+) -> ScenarioDefaults:
+    """The runoff a / b as the published matrices of that pair see it (core.two_round.defaults_from_matrices and
+    splits_for_first_round, with `proxies` for electorates no matrix publishes); a neutral start
+    (`neutral_splits`) when no pollster published one."""
+    try:
+        defaults: TransferDefaults | None = defaults_from_matrices(matrices, a, b)
+    except ValueError:
+        defaults = None
+    if defaults is None:
+        splits = neutral_splits(first, a, b)
+        return ScenarioDefaults(TwoRoundScenario(a, b, splits), dict.fromkeys(splits, "no matrix"))
+    filled = splits_for_first_round(
+        defaults, first, proxies={k: v for k, v in (proxies or {}).items() if k in first.votes}
+    )
+    ranges: dict[str, Mapping[str, CellRange]] = {}
+    pollsters: dict[str, tuple[str, ...]] = {}
+    sd = defaults.sd()
+    transfer_sd: dict[str, float] = {}
+    for code in filled.splits:
+        key = defaults.lookup(code) if code != BLANK_NULL else None
+        if key is not None and filled.sources.get(code) == "published":
+            ranges[code] = defaults.ranges[key]
+            pollsters[code] = defaults.pollsters[key]
+            if key in sd:
+                transfer_sd[code] = sd[key]
+    return ScenarioDefaults(
+        TwoRoundScenario(a, b, dict(filled.splits)),
+        dict(filled.sources),
+        ranges,
+        pollsters,
+        TwoRoundError(transfer_sd=transfer_sd),
+        defaults.matrices,
+    )
+
+
+@dataclass(frozen=True)
+class TwoRoundView:
+    """Everything the panel shows for one scenario.
+
+    Attributes:
+        first: the first round.
+        scenario: the settings.
+        projection: the runoff.
+        electorate: whose voters the break-even question is about.
+        break_evens: destination -> the exact share of `electorate` there for a tie (None: cannot move it).
+        turnout_break_even: the turnout lever (-1..1) at which the runoff ties (None: it cannot).
+    """
+
+    first: FirstRound
+    scenario: TwoRoundScenario
+    projection: TwoRoundProjection
+    electorate: str
+    break_evens: Mapping[str, BreakEven | None]
+    turnout_break_even: float | None
+
+
+def largest_other(first: FirstRound, a: str, b: str) -> str:
+    """The largest first-round electorate that is neither finalist (the question's default electorate)."""
+    others = {k: v for k, v in first.votes.items() if k not in (a, b)}
+    return max(others, key=lambda k: others[k]) if others else ABSTAINERS
+
+
+def evaluate(
+    first: FirstRound, scenario: TwoRoundScenario, *, error: TwoRoundError | None = None, electorate: str | None = None
+) -> TwoRoundView:
+    """Project the scenario and solve its break-evens (core.two_round: project, break_even_share for every
+    destination of `electorate`, break_even_turnout; the message's break-even is in the projection)."""
+    who = electorate if electorate is not None else largest_other(first, scenario.a, scenario.b)
+    projection = project(first, scenario, error=error)
+    evens = {d: break_even_share(first, scenario, who, d) for d in DESTINATIONS}
+    return TwoRoundView(first, scenario, projection, who, evens, break_even_turnout(first, scenario))
+
+
+def question_text(view: TwoRoundView, name: Mapping[str, str] | None = None) -> list[str]:
+    """The break-even answers in words: what share of the electorate's voters must vote for A, vote for B, vote
+    blank or abstain for the trailing finalist to win (each reachable one), then the destinations through which
+    this electorate alone cannot turn the runoff, in one line."""
+    name = name or {}
+    p = view.projection
+
+    def n(code: str) -> str:
+        if code == ABSTAINERS:
+            return "first-round abstainers"
+        if code == BLANK_NULL:
+            return "first-round blank and null voters"
+        return name.get(code, code)
+
+    trailing = p.b if p.margin > 0 else p.a
+    words = {"a": f"vote {n(p.a)}", "b": f"vote {n(p.b)}", "blank_null": "vote blank or null", "abstain": "abstain"}
+    whose = f"{n(view.electorate)}'s voters" if view.electorate not in (ABSTAINERS, BLANK_NULL) else n(view.electorate)
+    out, cannot = [], []
+    for d, be in view.break_evens.items():
+        if be is None or not be.reachable:
+            cannot.append(words[d])
+            continue
+        side = "over" if be.above_wins == trailing else "under"
+        out.append(f"{n(trailing)} wins if {side} {be.share:.1f} % of {whose} {words[d]} (now {be.current:.1f} %)")
+    if cannot:
+        out.append(f"However many of them {' or '.join(cannot)}, that alone does not turn it.")
+    return out
+
+
+Points = tuple[tuple[float, ...], tuple[float, ...], tuple[str, ...]]
+"""(ordinal fieldwork midpoints, values, pollsters) of a chart's poll points."""
+
+
+@dataclass(frozen=True, eq=False)
+class CampaignChart:
+    """A two-round campaign's first round on the charts, keyed by the contest's candidate codes.
+
+    Attributes:
+        first: code -> the candidate's average (core.two_round_pipeline.candidate_averages).
+        points: code -> every question's share for him.
+        a: finalist A's code (the first-round lead is A minus B).
+        b: finalist B's code.
+        lead: A minus B of the two averages, its band from the two bands taken as independent.
+        lead_points: each poll's A minus B (its questions naming both, averaged).
+        latest: the last fieldwork day (ordinal).
+        blackouts: the legal publication blackouts, (first, last) ordinal days (core.two_round_pipeline).
+    """
+
+    first: Mapping[str, AverageSeries]
+    points: Mapping[str, Points]
+    a: str
+    b: str
+    lead: AverageSeries
+    lead_points: Points
+    latest: float
+    blackouts: tuple[tuple[float, float], ...] = ()
+
+
+def campaign_chart(
+    notices: Sequence[PollNotice],
+    averages: CandidateAverages,
+    codes: Mapping[str, str],
+    a: str,
+    b: str,
+    *,
+    same_first: CampaignChart | None = None,
+    blackouts: Sequence[tuple[date, date]] = (),
+) -> CampaignChart:
+    """The first-round charts of a campaign: averages, points and the A-minus-B lead, under contest codes.
+
+    Args:
+        notices: the campaign's notices.
+        averages: candidate_averages of them (pooled or through a hypothesis).
+        codes: name_key(candidate name) -> contest code (names the contest does not know are left out).
+        a: finalist A's name.
+        b: finalist B's name.
+        same_first: a chart of the same notices: its points are reused, the very objects, and its averages too
+            when they are these; so a chart can tell what changed (the lead only, for another pair).
+        blackouts: core.two_round_pipeline.publication_blackouts of the contest.
+    """
+    first: Mapping[str, AverageSeries] = {
+        codes[name_key(n)]: s for n, s in averages.series.items() if name_key(n) in codes
+    }
+    if same_first is not None and all(same_first.first.get(c) is s for c, s in first.items()):
+        first = same_first.first
+    reuse = same_first is not None  # its points stand: only the pair's lead is worked out again
+    pts: dict[str, tuple[list[float], list[float], list[str]]] = {c: ([], [], []) for c in first}
+    ka, kb = name_key(a), name_key(b)
+    lead_pts: tuple[list[float], list[float], list[str]] = ([], [], [])
+    for p in notices:
+        if not p.hypotheses:
+            continue
+        day = (p.fieldwork_start.toordinal() + p.fieldwork_end.toordinal()) / 2.0
+        gaps = []
+        for h in p.hypotheses:
+            by_key = {name_key(n): v for n, v in h.shares.items()}
+            for key, value in () if reuse else by_key.items():
+                code = codes.get(key)
+                if code in pts:
+                    pts[code][0].append(day)
+                    pts[code][1].append(value)
+                    pts[code][2].append(p.institute)
+            if ka in by_key and kb in by_key:
+                gaps.append(by_key[ka] - by_key[kb])
+        if gaps:
+            lead_pts[0].append(day)
+            lead_pts[1].append(sum(gaps) / len(gaps))
+            lead_pts[2].append(p.institute)
+    sa, sb = averages.series.get(_named(averages, a)), averages.series.get(_named(averages, b))
+    if sa is None or sb is None or sa.empty or sb.empty or len(sa.days) != len(sb.days):
+        lead = AverageSeries.nothing()
+    else:
+        half = np.hypot(sa.upper - sa.mean, sb.upper - sb.mean)
+        gap = sa.mean - sb.mean
+        lead = AverageSeries(sa.days, gap, gap - half, gap + half, {}, sa.level)
+    latest = max((float(p.fieldwork_end.toordinal()) for p in notices), default=0.0)
+    return CampaignChart(
+        first,
+        same_first.points
+        if same_first is not None
+        else {c: (tuple(d), tuple(v), tuple(w)) for c, (d, v, w) in pts.items()},
+        codes.get(ka, a),
+        codes.get(kb, b),
+        lead,
+        (tuple(lead_pts[0]), tuple(lead_pts[1]), tuple(lead_pts[2])),
+        latest,
+        tuple((float(x.toordinal()), float(y.toordinal())) for x, y in blackouts),
+    )
+
+
+def _named(averages: CandidateAverages, name: str) -> str:
+    key = name_key(name)
+    return next((n for n in averages.series if name_key(n) == key), name)

@@ -1,0 +1,352 @@
+"""TwoRoundController: the one owner of the live two-round (French presidential) runoff scenario.
+
+It holds the poll questions of the open two-round contest (a `Campaign`, from a `CampaignSource`), the chosen
+runoff matchup and first-round hypothesis, the first round the runoff draws on and the `TwoRoundScenario`; views
+bind to it, write through its setters and re-render on its signals. Every number comes from core: the campaign's
+averages, qualify odds and head-to-head win probability from core.two_round_pipeline (the CLI's functions), the
+scenario's projection and exact break-evens from core.two_round_view (which calls core.two_round).
+
+One evaluation (projection and five exact break-evens) takes well under a millisecond
+(benchmarks/bench_two_round_slider.py), so it runs on the GUI thread, coalesced to one per event-loop turn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Protocol
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from sqlalchemy.orm import Session, sessionmaker
+
+from warroom.core.france import RoundResult, name_key
+from warroom.core.two_round import FirstRound, Message, RunoffSplit, TwoRoundScenario
+from warroom.core.two_round_pipeline import (
+    Campaign,
+    CandidateAverages,
+    FirstRoundModel,
+    first_round_model,
+    hypothesis_labels,
+    matchup_average,
+    matchups_asked,
+    publication_blackouts,
+    qualify_odds,
+    valid_share_of_base,
+)
+from warroom.core.two_round_view import (
+    CampaignChart,
+    MatchupLead,
+    ScenarioDefaults,
+    TwoRoundView,
+    campaign_chart,
+    default_scenario,
+    evaluate,
+    first_round_from,
+    largest_other,
+    matchup_points,
+)
+from warroom.core.types import Contest, CountingSystem
+from warroom.store.questions import load_campaign
+
+
+class CampaignSource(Protocol):
+    """Where a two-round contest's questions come from (the store in the app)."""
+
+    def load(self, contest: Contest) -> Campaign | None: ...
+
+
+class StoreCampaigns:
+    """A contest's campaign from the poll store (store.questions.load_campaign); None when it holds no notice."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def load(self, contest: Contest) -> Campaign | None:
+        with self._sessions() as session:
+            campaign = load_campaign(session, contest.id if contest.id is not None else contest.name)
+        return campaign if campaign.notices else None
+
+
+class TwoRoundController(QObject):
+    """Campaign + matchup + hypothesis + scenario -> TwoRoundView, for one two-round contest.
+
+    Signals:
+        choices_changed: the matchups and hypotheses on offer changed (a contest was opened).
+        matchup_changed: (a, b) the chosen runoff pair, A the one its head-to-heads put ahead.
+        first_round_changed: a new FirstRound or pair (views rebuild their electorate rows).
+        scenario_changed: the settings changed, whatever changed them: views show them without echo.
+        view_ready: the TwoRoundView of the current settings; at most once per event-loop turn.
+        lead_ready: the chosen matchup's MatchupLead (published head-to-heads and their average).
+        qualify_ready: candidate -> P(reaches the runoff), from the chosen hypothesis' average.
+        chart_ready: the first round on the charts (CampaignChart: averages, points, the pair's lead).
+        failed: a message for the user.
+    """
+
+    choices_changed = Signal()
+    matchup_changed = Signal(str, str)
+    first_round_changed = Signal(object)
+    scenario_changed = Signal(object)
+    view_ready = Signal(object)
+    lead_ready = Signal(object)
+    qualify_ready = Signal(object)
+    chart_ready = Signal(object)
+    failed = Signal(str)
+
+    def __init__(
+        self,
+        source: CampaignSource | None = None,
+        parent: QObject | None = None,
+        *,
+        proxies: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._source = source
+        # contest name -> {electorate no matrix publishes: the published one it follows}, as the CLI uses them
+        self._proxies = dict(proxies or {})
+        self.contest: Contest | None = None
+        self.campaign: Campaign | None = None
+        self.matchups: list[tuple[str, str, int]] = []
+        self.hypotheses: list[tuple[str, int]] = []
+        self.matchup: tuple[str, str] | None = None
+        self.hypothesis: str | None = None
+        self.averages: CandidateAverages | None = None
+        self.qualify: dict[str, float] = {}
+        self.lead: MatchupLead | None = None
+        self.first: FirstRound | None = None
+        self.first_source = ""
+        self.credit = ""  # whose compilations the polls and matrices come from (shown wherever they are)
+        self.runoff_result: RoundResult | None = None  # the official runoff, once it is past
+        self.defaults: ScenarioDefaults | None = None
+        self.scenario: TwoRoundScenario | None = None
+        self.electorate: str | None = None
+        self.view: TwoRoundView | None = None
+        self._last_chart: CampaignChart | None = None  # the same campaign's: its points are reused
+        self._by_hypothesis: dict[str | None, tuple[CandidateAverages | None, dict[str, float]]] = {}
+        self._defaults: dict[tuple[object, ...], ScenarioDefaults] = {}
+        self._model: FirstRoundModel | None = None
+        self._pending = QTimer(self)
+        self._pending.setSingleShot(True)
+        self._pending.setInterval(0)  # the next event-loop turn: one evaluation per burst of edits
+        self._pending.timeout.connect(self.evaluate_now)
+
+    @property
+    def active(self) -> bool:
+        """A two-round contest with runoff questions is open."""
+        return self.campaign is not None
+
+    # --- data down -------------------------------------------------------------------------------------------
+
+    def set_contest(self, contest: Contest) -> None:
+        """A contest was opened: load its campaign (another system's contest, or one without questions, clears)."""
+        self.contest = contest
+        campaign = None
+        if contest.system == CountingSystem.TWO_ROUND and self._source is not None:
+            try:
+                campaign = self._source.load(contest)
+            except (OSError, KeyError, ValueError) as exc:
+                self.failed.emit(f"The poll questions of {contest.name} could not be read: {exc}")
+        self.set_campaign(campaign)
+
+    def reload(self) -> None:
+        """The store changed under us (another process imported questions): read the campaign again, keeping
+        the chosen pair and hypothesis where they are still asked (the splits go back to the defaults)."""
+        contest = self.contest
+        if contest is None or contest.system != CountingSystem.TWO_ROUND:
+            return
+        pair, hypothesis = self.matchup, self.hypothesis
+        self.set_contest(contest)
+        if hypothesis is not None and any(label == hypothesis for label, _ in self.hypotheses):
+            self.set_hypothesis(hypothesis)
+        if pair is not None and self.matchup != pair:
+            asked = {frozenset((name_key(a), name_key(b))) for a, b, _ in self.matchups}
+            if frozenset(map(name_key, pair)) in asked:
+                self.set_matchup(*pair)
+
+    def set_campaign(self, campaign: Campaign | None) -> None:
+        """The contest's questions (None: none): offer its matchups and hypotheses, start pooled, on the leading
+        two candidates' matchup."""
+        self._clear()
+        if campaign is not None and not matchups_asked(campaign.notices):
+            self.failed.emit("No runoff question in this contest's polls: no runoff scenario")
+            campaign = None
+        self.campaign = campaign
+        if campaign is not None:
+            self.matchups = matchups_asked(campaign.notices)
+            self.hypotheses = hypothesis_labels(campaign.notices)
+            sources = dict.fromkeys(
+                [n.source for n in campaign.notices if n.source] + [m.source for m in campaign.matrices if m.source]
+            )
+            self.credit = "; ".join(sources)
+            self.runoff_result = campaign.results.get(2)
+        self.choices_changed.emit()
+        if campaign is None:
+            return
+        self._average_first_round()
+        a, b, _n = self.matchups[0]
+        top = list(self.averages.latest()) if self.averages is not None else []
+        for x, y, _ in self.matchups:  # the two leading candidates' runoff, if polls ask it (as the CLI shows)
+            if len(top) >= 2 and {name_key(x), name_key(y)} == {name_key(top[0]), name_key(top[1])}:
+                a, b = x, y
+                break
+        self.set_matchup(a, b)
+
+    def set_matchup(self, a: str, b: str) -> None:
+        """Switch the runoff pair: its lead on the chart, its published defaults in the scenario."""
+        campaign = self.campaign
+        if campaign is None:
+            return
+        average = matchup_average(campaign.notices, a, b)
+        if average.latest() < 50.0:  # A is the one the head-to-heads put ahead
+            a, b = b, a
+            average = matchup_average(campaign.notices, a, b)
+        days, leads, pollsters = matchup_points(campaign.notices, a, b)
+        self.matchup = (a, b)
+        self.lead = MatchupLead(average, tuple(days), tuple(leads), tuple(pollsters))
+        self.matchup_changed.emit(a, b)
+        self.lead_ready.emit(self.lead)
+        self._chart()
+        self._rebuild()
+
+    def set_hypothesis(self, hypothesis: str | None) -> None:
+        """See the first round through one hypothesis' candidate list (None: every list, pooled): the qualify
+        odds, and the first round itself before polling day."""
+        if self.campaign is None:
+            return
+        self.hypothesis = hypothesis
+        self._average_first_round()
+        self._chart()
+        self._rebuild()
+
+    # --- edits (the panel writes through these) ----------------------------------------------------------------
+
+    def set_scenario(self, scenario: TwoRoundScenario) -> None:
+        """Replace every setting at once."""
+        if self.first is not None:
+            self._apply(scenario)
+
+    def set_split(self, electorate: str, split: RunoffSplit) -> None:
+        """What one first-round electorate does in the runoff."""
+        if self.scenario is not None:
+            self._apply(replace(self.scenario, splits={**self.scenario.splits, electorate: split}))
+
+    def set_turnout(self, lever: float) -> None:
+        """The runoff turnout lever, -1..1."""
+        if self.scenario is not None:
+            self._apply(replace(self.scenario, turnout=max(-1.0, min(1.0, lever))))
+
+    def set_message(self, message: Message | None) -> None:
+        """A message against either finalist (None: none)."""
+        if self.scenario is not None:
+            self._apply(replace(self.scenario, message=message))
+
+    def set_electorate(self, electorate: str) -> None:
+        """Whose voters the break-even question is about."""
+        self.electorate = electorate
+        self._pending.start()
+
+    def reset(self) -> None:
+        """Every setting back to the published defaults of the pair."""
+        if self.defaults is not None:
+            self._apply(self.defaults.scenario)
+
+    def evaluate_now(self) -> None:
+        """Evaluate the current settings at once (normally run by the coalescing timer)."""
+        self._pending.stop()
+        if self.first is None or self.scenario is None:
+            return
+        try:
+            self.view = evaluate(
+                self.first,
+                self.scenario,
+                error=self.defaults.error if self.defaults else None,
+                electorate=self.electorate,
+            )
+        except ValueError as exc:
+            self.failed.emit(str(exc))
+            return
+        self.view_ready.emit(self.view)
+
+    # --- private --------------------------------------------------------------------------------------------
+
+    def _clear(self) -> None:
+        self._pending.stop()
+        self.campaign = None
+        self.matchups, self.hypotheses = [], []
+        self.matchup = self.hypothesis = None
+        self.averages, self.qualify = None, {}
+        self.first = self.defaults = self.scenario = self.view = self.lead = None
+        self.electorate = None
+        self.first_source = self.credit = ""
+        self.runoff_result = None
+        self._last_chart = None
+        self._by_hypothesis, self._defaults, self._model = {}, {}, None
+
+    def _average_first_round(self) -> None:
+        campaign = self.campaign
+        if campaign is None:
+            return
+        cached = self._by_hypothesis.get(self.hypothesis)
+        if cached is None:  # each list's odds are worked out once per campaign: switching back is immediate
+            if self._model is None:  # smoothed once per campaign; a hypothesis is a shift of it
+                self._model = first_round_model(campaign.notices)
+            try:
+                # As `warroom average` does (core.two_round_pipeline.two_round_report): every poll known.
+                averages: CandidateAverages | None = self._model.view(self.hypothesis)
+            except ValueError as exc:
+                self.failed.emit(str(exc))
+                averages = None
+            rules = self.contest.counting_rules if self.contest is not None else None
+            base = valid_share_of_base(campaign, rules)
+            cached = (averages, qualify_odds(averages, rules, valid_of_base=base) if averages is not None else {})
+            self._by_hypothesis[self.hypothesis] = cached
+        self.averages, self.qualify = cached[0], dict(cached[1])
+        self.qualify_ready.emit(self.qualify)
+
+    def _chart(self) -> None:
+        campaign, pair, contest = self.campaign, self.matchup, self.contest
+        if campaign is None or pair is None or contest is None or self.averages is None:
+            return
+        codes = {name_key(c.name): c.code for c in contest.candidates}
+        blackouts = publication_blackouts(contest.election_date, contest.second_round_date)
+        chart = campaign_chart(
+            campaign.notices, self.averages, codes, *pair, same_first=self._last_chart, blackouts=blackouts
+        )
+        self._last_chart = chart
+        self.chart_ready.emit(chart)
+
+    def _rebuild(self) -> None:
+        campaign, pair = self.campaign, self.matchup
+        if campaign is None or pair is None:
+            return
+        latest = self.averages.latest() if self.averages is not None else {}
+        try:
+            first, said = first_round_from(campaign.results, latest)
+        except ValueError as exc:
+            self.failed.emit(str(exc))
+            return
+        a, b = (_spelled(first, pair[0]), _spelled(first, pair[1]))
+        if a not in first.votes or b not in first.votes:
+            self.failed.emit(f"{pair[0]} v {pair[1]}: both must be first-round candidates ({said.lower()})")
+            self.first = self.scenario = self.view = self.defaults = None
+            return
+        self.first, self.first_source = first, said
+        proxies = self._proxies.get(self.contest.name, {}) if self.contest is not None else {}
+        key = (a, b, tuple(first.votes.items()), first.registered, first.blank_null)
+        if key not in self._defaults:  # a pair's defaults are worked out once per first round
+            self._defaults[key] = default_scenario(first, campaign.matrices, a, b, proxies=proxies)
+        self.defaults = self._defaults[key]
+        if self.electorate not in first.electorates() or self.electorate in (a, b):
+            self.electorate = largest_other(first, a, b)
+        self.first_round_changed.emit(first)
+        self._apply(self.defaults.scenario)
+
+    def _apply(self, scenario: TwoRoundScenario) -> None:
+        self.scenario = scenario
+        self.scenario_changed.emit(scenario)
+        self._pending.start()  # already pending: this edit joins it
+
+
+def _spelled(first: FirstRound, name: str) -> str:
+    """The first round's spelling of a name ("Eric Zemmour" in a poll is "Éric Zemmour" in the results)."""
+    key = name_key(name)
+    return next((k for k in first.votes if name_key(k) == key), name)

@@ -1,0 +1,802 @@
+"""Two-round scenario panel: what every first-round electorate does in the runoff, the levers, and the answer.
+
+For each first-round electorate (every candidate's voters, the finalists' own included, the first round's
+abstainers and its blank or null voters) a row splits it between finalist A, finalist B, a blank or null vote
+and abstention: four linked sliders with a typed value beside each, always summing to 100 %. Each slider shows
+the range the pollsters published for that cell (a band between the lowest and highest pollster, ticks at both
+ends, the pollsters named in its tooltip). Then a runoff turnout lever, a message lever against either finalist
+(among all voters or one electorate), and the answer: the projected runoff on valid votes, the win probability,
+the probability each candidate qualifies, and the exact break-evens ("what share of Mélenchon's voters must
+abstain for Le Pen to win?").
+
+The panel is a view of one TwoRoundModel (the app's TwoRoundController) and keeps no copy of the case: an edit
+writes through the model's setters, and the panel re-renders from the model's signals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
+from typing import Any, Protocol
+
+from PySide6.QtCore import QEvent, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen, QResizeEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSlider,
+    QSplitter,
+    QStyle,
+    QStyleOptionSlider,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from warroom.core.forecast import chance_text
+from warroom.core.france import ABSTAINERS, BLANK_NULL, RoundResult
+from warroom.core.two_round import CellRange, FirstRound, Message, RunoffSplit, TwoRoundScenario
+from warroom.core.two_round_view import MatchupLead, ScenarioDefaults, TwoRoundView, question_text
+from warroom.core.types import Contest
+from warroom.ui.qt_utils import signals_blocked
+from warroom.ui.split_slider import (
+    ARROW_STEP,
+    PAGE_STEP,
+    STEPS,
+    LeverInput,
+    SplitSlider,
+    fit_value_label,
+    percent_field,
+    rebalance,
+)
+
+MINOR_SHARE = 3.0
+"""First-round share (%) under which a candidate's electorate sits under the "minor candidates" expander."""
+
+
+class TwoRoundModel(Protocol):
+    """What the two-round panel and pickers bind to (services.two_round_service.TwoRoundController in the app).
+
+    Signals: choices_changed(), matchup_changed(a, b), first_round_changed(FirstRound),
+    scenario_changed(TwoRoundScenario), view_ready(TwoRoundView), qualify_ready(dict), lead_ready(MatchupLead).
+    """
+
+    choices_changed: Any
+    matchup_changed: Any
+    first_round_changed: Any
+    scenario_changed: Any
+    view_ready: Any
+    qualify_ready: Any
+    lead_ready: Any
+    contest: Contest | None
+    matchups: list[tuple[str, str, int]]
+    hypotheses: list[tuple[str, int]]
+    matchup: tuple[str, str] | None
+    hypothesis: str | None
+    qualify: dict[str, float]
+    lead: MatchupLead | None
+    first: FirstRound | None
+    first_source: str
+    credit: str
+    runoff_result: RoundResult | None
+    defaults: ScenarioDefaults | None
+    scenario: TwoRoundScenario | None
+    electorate: str | None
+    view: TwoRoundView | None
+
+    def set_matchup(self, a: str, b: str) -> None: ...
+    def set_hypothesis(self, hypothesis: str | None) -> None: ...
+    def set_split(self, electorate: str, split: RunoffSplit) -> None: ...
+    def set_turnout(self, lever: float) -> None: ...
+    def set_message(self, message: Message | None) -> None: ...
+    def set_electorate(self, electorate: str) -> None: ...
+    def reset(self) -> None: ...
+
+
+def short_name(name: str) -> str:
+    """The name as the panel writes it: the surname ("Marine Le Pen" -> "Le Pen", "Jean-Luc Mélenchon" ->
+    "Mélenchon"); the reserved electorates by what they are."""
+    if name == ABSTAINERS:
+        return "Abstainers"
+    if name == BLANK_NULL:
+        return "Blank or null"
+    parts = name.split(maxsplit=1)
+    return parts[1] if len(parts) > 1 else name
+
+
+def electorate_title(name: str) -> str:
+    if name == ABSTAINERS:
+        return "First-round abstainers"
+    if name == BLANK_NULL:
+        return "First-round blank and null voters"
+    return f"{short_name(name)}'s voters"
+
+
+def range_tip(cell: CellRange, what: str) -> str:
+    """A slider's tooltip line naming the pollsters at each end of the published range."""
+    if cell.low == cell.high:
+        return f"Published {what}: {cell.low:.0f} % ({', '.join(cell.low_by)})"
+    return (
+        f"Published {what}: {cell.low:.0f} % ({', '.join(cell.low_by)}) to {cell.high:.0f} % "
+        f"({', '.join(cell.high_by)}); pollsters' average {cell.mean:.1f} %"
+    )
+
+
+class BandSlider(QSlider):
+    """A 0-100 % slider (tenths of a point) that shows a published range: a band from the lowest to the highest
+    pollster's figure along the groove, with a tick at each end."""
+
+    def __init__(self, name: str, accessible: str, tip: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.setObjectName(name)
+        self.setRange(0, STEPS)
+        self.setSingleStep(ARROW_STEP)
+        self.setPageStep(PAGE_STEP)
+        self.setAccessibleName(accessible)
+        self.setToolTip(tip)
+        self._band: tuple[float, float] | None = None
+        self._colour = QColor("#1f77b4")
+
+    def set_band(self, low: float | None, high: float | None, colour: str = "#1f77b4") -> None:
+        """The published range in percent (None: none)."""
+        band = None if low is None or high is None else (min(low, high), max(low, high))
+        if band != self._band or QColor(colour) != self._colour:
+            self._band = band
+            self._colour = QColor(colour)
+            self.update()
+
+    def band(self) -> tuple[float, float] | None:
+        return self._band
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if self._band is not None:
+            opt = QStyleOptionSlider()
+            self.initStyleOption(opt)
+            style = self.style()
+            groove = style.subControlRect(QStyle.ComplexControl.CC_Slider, opt, QStyle.SubControl.SC_SliderGroove, self)
+            handle = style.subControlRect(QStyle.ComplexControl.CC_Slider, opt, QStyle.SubControl.SC_SliderHandle, self)
+            span = max(1, groove.width() - handle.width())
+
+            def x(percent: float) -> int:
+                pos = QStyle.sliderPositionFromValue(0, STEPS, round(percent * 10), span)
+                return groove.left() + handle.width() // 2 + pos
+
+            x0, x1 = x(self._band[0]), x(self._band[1])
+            painter = QPainter(self)
+            fill = QColor(self._colour)
+            fill.setAlpha(70)
+            mid = self.rect().center().y()
+            painter.fillRect(QRect(x0, mid - 5, max(2, x1 - x0), 10), fill)
+            edge = QColor(self._colour)
+            edge.setAlpha(200)
+            painter.setPen(QPen(edge, 2))
+            for xx in (x0, x1):
+                painter.drawLine(xx, mid - 7, xx, mid + 7)
+            painter.end()
+        super().paintEvent(event)
+
+
+class RunoffSplitInput(QWidget):
+    """One electorate's runoff: four linked sliders (to A, to B, blank or null, abstain) summing to 100 %, each
+    with its typed value and the published range.
+
+    Signals:
+        split_changed: (to A, to B, blank or null, abstain) in percent, on every user move or typed value.
+    """
+
+    split_changed = Signal(float, float, float, float)
+
+    def __init__(self, name: str, labels: Sequence[str], tips: Sequence[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self._values = [STEPS // 4] * 4
+        self.sliders: list[BandSlider] = []
+        self.fields: list[QDoubleSpinBox] = []
+        self.labels: list[QLabel] = []
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setVerticalSpacing(0)
+        for i, (label, tip) in enumerate(zip(labels, tips, strict=True)):
+            text = QLabel(label)
+            accessible = f"{name.replace('_', ' ')}: {label}"
+            slider = BandSlider(f"{name}_{i}", accessible, tip)
+            text.setToolTip(tip)
+            text.setBuddy(slider)
+            value = percent_field(f"{name}_{i}_value", accessible, tip)
+            slider.valueChanged.connect(partial(self._on_slider_value_changed, i))
+            value.valueChanged.connect(partial(self._on_field_value_changed, i))
+            grid.addWidget(text, i, 0)
+            grid.addWidget(slider, i, 1)
+            grid.addWidget(value, i, 2)
+            self.sliders.append(slider)
+            self.fields.append(value)
+            self.labels.append(text)
+        grid.setColumnStretch(1, 1)
+        self._show()
+
+    def parts(self) -> tuple[float, float, float, float]:
+        v = self._values
+        return (v[0] / 10.0, v[1] / 10.0, v[2] / 10.0, v[3] / 10.0)
+
+    def set_parts(self, parts: Sequence[float]) -> None:
+        """Programmatic update (no signal)."""
+        values = [round(p * 10) for p in parts]
+        values[values.index(max(values))] += STEPS - sum(values)
+        if values != self._values:
+            self._values = values
+            self._show()
+
+    def _on_slider_value_changed(self, index: int, value: int) -> None:
+        if value == self._values[index]:
+            return
+        self._values = rebalance(self._values, index, value)
+        self._show()
+        self.split_changed.emit(*self.parts())
+
+    def _on_field_value_changed(self, index: int, value: float) -> None:
+        self._on_slider_value_changed(index, round(value * 10))
+
+    def _show(self) -> None:
+        for slider, field, value in zip(self.sliders, self.fields, self._values, strict=True):
+            if slider.value() != value:
+                with signals_blocked(slider):
+                    slider.setValue(value)
+            if round(field.value() * 10) != value:
+                with signals_blocked(field):
+                    field.setValue(value / 10)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):  # e.g. meeting mode's large type
+            QTimer.singleShot(0, self, self._fit_fields)
+        super().changeEvent(event)
+
+    def _fit_fields(self) -> None:
+        for field in self.fields:
+            fit_value_label(field)
+
+
+class TurnoutInput(QWidget):
+    """The runoff turnout lever, -100 % to +100 %: a slider with its typed value.
+
+    Signals:
+        value_changed: the lever in percent (-100..100), on every user move or typed value.
+    """
+
+    value_changed = Signal(float)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        tip = (
+            "Above 0: that share of each electorate's would-be abstainers turns out and votes as its voters do. "
+            "Below 0: that share of each electorate's runoff voters stays at home."
+        )
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setObjectName("runoff_turnout")
+        self.slider.setRange(-STEPS, STEPS)
+        self.slider.setSingleStep(ARROW_STEP)
+        self.slider.setPageStep(PAGE_STEP)
+        self.slider.setAccessibleName("Runoff turnout lever")
+        self.slider.setToolTip(tip)
+        self.field = QDoubleSpinBox()
+        self.field.setObjectName("runoff_turnout_value")
+        self.field.setRange(-100.0, 100.0)
+        self.field.setDecimals(1)
+        self.field.setSuffix(" %")
+        self.field.setKeyboardTracking(False)
+        self.field.setButtonSymbols(QDoubleSpinBox.ButtonSymbols.NoButtons)
+        self.field.setAccessibleName("Runoff turnout lever")
+        self.field.setToolTip(tip)
+        self._fit_field()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.slider, 1)
+        layout.addWidget(self.field)
+        self.slider.valueChanged.connect(self._on_slider_value_changed)
+        self.field.valueChanged.connect(lambda v: self.slider.setValue(round(v * 10)))
+
+    def set_value(self, percent: float) -> None:
+        """Programmatic update (no signal)."""
+        with signals_blocked(self.slider):
+            self.slider.setValue(round(percent * 10))
+        with signals_blocked(self.field):
+            self.field.setValue(round(percent * 10) / 10)
+
+    def _on_slider_value_changed(self, tenths: int) -> None:
+        if round(self.field.value() * 10) != tenths:
+            with signals_blocked(self.field):
+                self.field.setValue(tenths / 10)
+        self.value_changed.emit(tenths / 10)
+
+    def _fit_field(self) -> None:
+        self.field.ensurePolished()
+        self.field.setFixedWidth(self.field.fontMetrics().horizontalAdvance("-100.0 %") + 14)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):  # e.g. meeting mode's large type
+            QTimer.singleShot(0, self, self._fit_field)
+        super().changeEvent(event)
+
+
+class TwoRoundPanel(QWidget):
+    """Electorate splits and levers in, runoff out: a view of one TwoRoundModel."""
+
+    NARROW = 900
+    """Below this width (px) the answer sits above the inputs instead of beside them."""
+
+    def __init__(self, model: TwoRoundModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("two_round_panel")
+        self.model = model
+        self._writing = False
+        self._rows: dict[str, RunoffSplitInput] = {}
+        self._row_titles: dict[str, QLabel] = {}
+        self.minor_toggle: QToolButton | None = None
+
+        self.source_label = QLabel()
+        self.source_label.setObjectName("two_round_source")
+        self.source_label.setWordWrap(True)
+
+        # --- levers ------------------------------------------------------------------------------------------
+        self.turnout = TurnoutInput()
+        self.turnout.value_changed.connect(self._on_turnout_changed)
+        self.message_on = QComboBox()
+        self.message_on.setObjectName("message_on")
+        self.message_on.setAccessibleName("Message against")
+        self.message_on.setToolTip("The finalist the message is against: works on either")
+        self.message_among = QComboBox()
+        self.message_among.setObjectName("message_among")
+        self.message_among.setAccessibleName("Message among")
+        self.message_among.setToolTip("Whose voters hear it: every electorate, or one candidate's voters")
+        self.message_among.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.message_among.setMinimumContentsLength(10)
+        self.message_strength = LeverInput(
+            "two_round_message", "Message strength", "Share of the finalist's runoff voters the message turns away"
+        )
+        self.message_dest = SplitSlider(
+            ["to the other finalist", "blank or null", "stay at home"],
+            [
+                "Turned-away voters who vote for the other finalist instead",
+                "Turned-away voters who vote blank or null",
+                "Turned-away voters who stay at home",
+            ],
+            "two_round_message_destination",
+        )
+        self.message_dest.set_parts(40.0, 30.0, 30.0)
+        for combo in (self.message_on, self.message_among):
+            combo.currentIndexChanged.connect(self._on_message_changed)
+        self.message_strength.value_changed.connect(self._on_message_changed)
+        self.message_dest.split_changed.connect(self._on_message_changed)
+        levers = QGroupBox("Runoff levers")
+        levers.setObjectName("two_round_levers")
+        lform = QFormLayout(levers)
+        lform.addRow("Turnout", self.turnout)
+        against = QHBoxLayout()
+        against.addWidget(self.message_on, 1)
+        against.addWidget(QLabel("among"))
+        against.addWidget(self.message_among, 1)
+        lform.addRow("Message against", against)
+        lform.addRow("Turn away", self.message_strength)
+        lform.addRow(self.message_dest)
+
+        self.electorates_box = QGroupBox("What each first-round electorate does in the runoff")
+        self.electorates_box.setObjectName("two_round_electorates")
+        self.electorates_layout = QVBoxLayout(self.electorates_box)
+        self.reset_button = QPushButton("&Reset to published matrices")
+        self.reset_button.setObjectName("two_round_reset")
+        self.reset_button.setToolTip("Every split back to the pollsters' average, the levers at rest")
+        self.reset_button.clicked.connect(model.reset)
+
+        # --- outputs -----------------------------------------------------------------------------------------
+        self.verdict = QLabel()
+        self.verdict.setObjectName("two_round_verdict")
+        big = QFont()
+        big.setPointSize(15)
+        big.setBold(True)
+        self.verdict.setFont(big)
+        self.verdict.setAccessibleName("Runoff verdict")
+        self.runoff_label = QLabel()
+        self.runoff_label.setObjectName("two_round_runoff")
+        self.win_label = QLabel()
+        self.win_label.setObjectName("two_round_win")
+        self.qualify_label = QLabel()
+        self.qualify_label.setObjectName("two_round_qualify")
+        self.question_combo = QComboBox()
+        self.question_combo.setObjectName("two_round_question")
+        self.question_combo.setAccessibleName("Whose voters")
+        self.question_combo.setToolTip("The electorate the break-even question is about")
+        self.question_combo.currentIndexChanged.connect(self._on_question_changed)
+        self.answer_label = QLabel()
+        self.answer_label.setObjectName("two_round_break_even")
+        self.levers_label = QLabel()
+        self.levers_label.setObjectName("two_round_lever_break_even")
+        # Output labels have fixed heights: new text repaints the label alone instead of re-laying out the window
+        # on every slider move (as in the SV panel).
+        self._fixed_lines = (
+            (self.verdict, 1),
+            (self.runoff_label, 2),
+            (self.win_label, 1),
+            (self.qualify_label, 2),
+            (self.answer_label, 4),
+            (self.levers_label, 2),
+        )
+        for label, _lines in self._fixed_lines:
+            label.setWordWrap(True)
+            label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.levers_label.hide()  # shown while a lever has a break-even to tell
+        self._fit_label_heights()
+        out = QGroupBox("Runoff projection")
+        out.setObjectName("two_round_projection")
+        oform = QVBoxLayout(out)
+        for w in (self.verdict, self.runoff_label, self.win_label, self.qualify_label):
+            oform.addWidget(w)
+        ask = QHBoxLayout()
+        ask.addWidget(QLabel("Break-even for"))
+        ask.addWidget(self.question_combo, 1)
+        oform.addLayout(ask)
+        oform.addWidget(self.answer_label)
+        oform.addWidget(self.levers_label)
+        oform.addStretch(1)
+
+        inputs = QWidget()
+        ilayout = QVBoxLayout(inputs)
+        ilayout.setContentsMargins(0, 0, 0, 0)
+        ilayout.addWidget(self.source_label)
+        ilayout.addWidget(levers)
+        ilayout.addWidget(self.electorates_box)
+        ilayout.addWidget(self.reset_button)
+        ilayout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setObjectName("two_round_inputs")
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inputs)
+        scroll.setMinimumWidth(220)
+        self._inputs_scroll, self._outputs = scroll, out
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("two_round_splitter")
+        self.splitter.setChildrenCollapsible(False)
+        self._user_split = False  # the user dragged the handle: their split stands until the panel turns
+        self.splitter.splitterMoved.connect(lambda *_: setattr(self, "_user_split", True))
+        self.splitter.addWidget(scroll)
+        self.splitter.addWidget(out)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.splitter)
+
+        model.first_round_changed.connect(self.show_first_round)
+        model.scenario_changed.connect(self.show_scenario)
+        model.view_ready.connect(self.show_view)
+        model.qualify_ready.connect(self.show_qualify)
+        if model.first is not None:
+            self.show_first_round(model.first)
+        if model.scenario is not None:
+            self.show_scenario(model.scenario)
+        if model.view is not None:
+            self.show_view(model.view)
+
+    # --- data down ------------------------------------------------------------------------------------------
+
+    def rows(self) -> dict[str, RunoffSplitInput]:
+        """Electorate -> its split input (for tests and the benchmark)."""
+        return dict(self._rows)
+
+    def show_first_round(self, first: FirstRound) -> None:
+        """A new first round or pair: rebuild the electorate rows and the pickers of the levers."""
+        defaults, scenario = self.model.defaults, self.model.scenario
+        # The defaults are the new pair's (the scenario may still be the last pair's until they are applied).
+        source = defaults.scenario if defaults is not None else scenario
+        pair = (source.a, source.b) if source is not None else None
+        if pair is None:
+            return
+        self._rebuild_rows(first, pair)
+        a, b = pair
+        with signals_blocked(self.message_on):
+            self.message_on.clear()
+            self.message_on.addItem(short_name(a), a)
+            self.message_on.addItem(short_name(b), b)
+        with signals_blocked(self.message_among):
+            self.message_among.clear()
+            self.message_among.addItem("all voters", None)
+            for code in first.electorates():
+                self.message_among.addItem(electorate_title(code), code)
+        self.message_dest.sliders[0].setToolTip("Turned-away voters who vote for the other finalist instead")
+        with signals_blocked(self.question_combo):
+            self.question_combo.clear()
+            for code in first.electorates():
+                if code not in pair:
+                    self.question_combo.addItem(electorate_title(code), code)
+            index = self.question_combo.findData(self.model.electorate)
+            self.question_combo.setCurrentIndex(max(0, index))
+        data = self.model.defaults
+        credit = ""
+        if data is not None and data.matrices:
+            credit = f"Splits: the average of {data.matrices} published matrices for this pair, each pollster weighted equally."
+        elif data is not None:
+            credit = "No pollster published a transfer matrix for this pair: the splits start even (set them)."
+        whose = f" Polls and matrices: {self.model.credit}." if self.model.credit else ""
+        result = self.model.runoff_result
+        official = (
+            f" <b>Official runoff of {result.day:%d %B %Y}: "
+            + ", ".join(f"{short_name(k)} {result.share(k):.2f} %" for k in result.votes)
+            + "</b>."
+            if result is not None
+            else ""
+        )
+        self.source_label.setText(f"{self.model.first_source}. {credit}{whose}{official}")
+
+    def show_scenario(self, scenario: TwoRoundScenario) -> None:
+        """Show the model's settings (an edit, a reset, a new pair); no echo back."""
+        if self._writing:
+            return
+        for code, widget in self._rows.items():
+            split = scenario.splits.get(code)
+            if split is not None:
+                widget.set_parts(split.parts)
+        self.turnout.set_value(100.0 * scenario.turnout)
+        msg = scenario.message
+        with signals_blocked(self.message_on), signals_blocked(self.message_among):
+            if msg is not None:
+                self.message_on.setCurrentIndex(max(0, self.message_on.findData(msg.on)))
+                self.message_among.setCurrentIndex(max(0, self.message_among.findData(msg.among)))
+        self.message_strength.set_value(100.0 * msg.strength if msg else 0.0)
+        if msg is not None:
+            self.message_dest.set_parts(msg.to_other, msg.to_blank_null, msg.to_abstain)
+
+    def show_view(self, view: TwoRoundView) -> None:
+        """The answer: runoff on valid votes, win probability, exact break-evens."""
+        p = view.projection
+        na, nb = short_name(p.a), short_name(p.b)
+        self.verdict.setText(f"{na} {p.a_share:.1f} % – {nb} {100 - p.a_share:.1f} %")
+        self.runoff_label.setText(
+            f"Margin {p.margin:+.1f} points of valid votes (blank and null excluded, as the law counts); turnout "
+            f"{p.turnout:.1f} % of registered, blank or null {p.blank_null_share:.1f} % of votes cast"
+        )
+        leader, chance = (p.a, p.win_probability_a) if p.win_probability_a >= 0.5 else (p.b, 1 - p.win_probability_a)
+        self.win_label.setText(
+            f"Chance {short_name(leader)} wins the runoff: <b>{chance_text(chance)}</b> (margin sd {p.sigma:.1f} points)"
+        )
+        self.win_label.setToolTip(
+            f"The margin is taken as normal with sd {p.sigma:.1f} points: a polling error of 6 points and the spread "
+            "across pollsters of each electorate's split, weighted by its size"
+        )
+        names = {code: short_name(code) for code in view.first.electorates()}
+        lines = question_text(view, names)
+        self.answer_label.setText(
+            "<br>".join(lines) if lines else f"No share of {electorate_title(view.electorate)} alone turns the runoff."
+        )
+        extra = []
+        if view.turnout_break_even is not None:
+            extra.append(f"Turnout lever for a tie: {100 * view.turnout_break_even:+.1f} %")
+        be = p.message_break_even
+        if view.scenario.message is not None and be is not None:
+            reach = "" if 0 <= be <= 1 else " (out of reach)"
+            extra.append(
+                f"Message against {short_name(view.scenario.message.on)} ties the runoff at {100 * be:.1f} %{reach}"
+            )
+        self.levers_label.setText("<br>".join(extra))
+        if self.levers_label.isHidden() == bool(extra):  # a relayout only when it comes or goes
+            self.levers_label.setVisible(bool(extra))
+        self._show_qualify_text()
+        self._grow_labels()
+
+    def show_qualify(self, _qualify: Mapping[str, float]) -> None:
+        self._show_qualify_text()
+
+    # --- private --------------------------------------------------------------------------------------------
+
+    def _show_qualify_text(self) -> None:
+        q = self.model.qualify
+        shown = [(k, v) for k, v in sorted(q.items(), key=lambda kv: -kv[1]) if v >= 0.005][:4]
+        hyp = self.model.hypothesis
+        where = f" ({hyp})" if hyp is not None else ""
+        self.qualify_label.setText(
+            f"Reaching the runoff{where}: " + ", ".join(f"{short_name(k)} {chance_text(v)}" for k, v in shown)
+            if shown
+            else ""
+        )
+
+    def _rebuild_rows(self, first: FirstRound, pair: tuple[str, str]) -> None:
+        """One row per electorate, largest first (the order does not depend on the pair); the minor candidates'
+        under the expander. Rows are built once per set of electorates: another pair only relabels them."""
+        shares = first.shares()
+        ordered = sorted(first.votes, key=lambda k: -first.votes[k])
+        major = [k for k in ordered if shares[k] >= MINOR_SHARE]
+        minor = [k for k in ordered if shares[k] < MINOR_SHARE]
+        if len(minor) < 2:
+            major, minor = ordered, []
+        extra = [k for k in (ABSTAINERS, BLANK_NULL) if k in first.electorates()]
+        codes = [*major, *extra, *minor]
+        if list(self._rows) == codes and getattr(self, "_rows_of", None) == first.electorates():
+            for code in codes:
+                self._label_row(first, pair, code)
+            return
+        for widget in self._rows.values():
+            widget.setParent(None)
+            widget.deleteLater()
+        while self.electorates_layout.count():
+            item = self.electorates_layout.takeAt(0)
+            old = item.widget() if item is not None else None
+            if old is not None:
+                old.setParent(None)
+                old.deleteLater()
+        self._rows, self._row_titles = {}, {}
+        self._rows_of = first.electorates()
+        self.minor_toggle = None
+        for code in (*major, *extra):
+            self._add_row(self.electorates_layout, first, pair, code)
+        if minor:
+            toggle = QToolButton()
+            toggle.setObjectName("two_round_minor_toggle")
+            toggle.setCheckable(True)
+            toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            toggle.setArrowType(Qt.ArrowType.RightArrow)
+            total = sum(shares[k] for k in minor)
+            toggle.setText(f"Minor candidates ({len(minor)}, {total:.1f} % together)")
+            toggle.setToolTip(f"Show the runoff splits of the candidates under {MINOR_SHARE:g} % of the first round")
+            box = QWidget()
+            box.setObjectName("two_round_minor")
+            inner = QVBoxLayout(box)
+            inner.setContentsMargins(12, 0, 0, 0)
+            for code in minor:
+                self._add_row(inner, first, pair, code)
+            box.hide()
+
+            def show_minor(on: bool) -> None:
+                box.setVisible(on)
+                toggle.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
+
+            toggle.toggled.connect(show_minor)
+            self.minor_toggle = toggle
+            self.electorates_layout.addWidget(toggle)
+            self.electorates_layout.addWidget(box)
+
+    def _add_row(self, layout: QVBoxLayout, first: FirstRound, pair: tuple[str, str], code: str) -> None:
+        title = QLabel()
+        title.setWordWrap(True)
+        title.setObjectName(f"two_round_title_{len(self._rows)}")
+        layout.addWidget(title)
+        widget = RunoffSplitInput(f"runoff_{len(self._rows)}", ["", "", "blank/null", "abstain"], [""] * 4)
+        widget.setAccessibleName(electorate_title(code))
+        widget.split_changed.connect(partial(self._on_split_changed, code))
+        layout.addWidget(widget)
+        self._rows[code] = widget
+        self._row_titles[code] = title
+        self._label_row(first, pair, code)
+
+    def _label_row(self, first: FirstRound, pair: tuple[str, str], code: str) -> None:
+        """A row's title, slider labels, tooltips and published bands, for this pair."""
+        a, b = pair
+        widget, title = self._rows[code], self._row_titles[code]
+        size = first.electorates()[code]
+        defaults = self.model.defaults
+        source = defaults.sources.get(code, "") if defaults else ""
+        pollsters = defaults.pollsters.get(code, ()) if defaults else ()
+        ranges = defaults.ranges.get(code) if defaults else None
+        share = f"{first.shares()[code]:.1f} % of valid votes, " if code in first.votes else ""
+        role = f"finalist {'A' if code == a else 'B'}; " if code in pair else ""
+        where = (
+            f"published by {len(pollsters)} pollster{'s' if len(pollsters) != 1 else ''}"
+            if pollsters
+            else {
+                "pooled": "no published row: the mean of the published eliminated candidates",
+                "no matrix": "no published matrix for this pair",
+            }.get(source, source.replace("as abstainers (published)", "as first-round abstainers"))
+        )
+        title.setText(f"<b>{electorate_title(code)}</b> ({role}{share}{size / 1e6:.2f} m; {where})")
+        widget.labels[0].setText(f"to {short_name(a)}")
+        widget.labels[1].setText(f"to {short_name(b)}")
+        tips = [
+            f"Of {electorate_title(code)}, the share who vote for {a} in the runoff",
+            f"Of {electorate_title(code)}, the share who vote for {b} in the runoff",
+            f"Of {electorate_title(code)}, the share who vote blank or null",
+            f"Of {electorate_title(code)}, the share who stay at home",
+        ]
+        for i, tip in enumerate(tips):
+            for w in (widget.labels[i], widget.fields[i], widget.sliders[i]):
+                w.setToolTip(tip)
+            widget.sliders[i].set_band(None, None)
+        if ranges is not None and defaults is not None:
+            split = defaults.scenario.splits[code]
+            neither = ranges["neither"]
+            # The matrices publish "neither" (blank, null and abstention) as one figure: its band is shown on
+            # the two sliders in the proportion the defaults divide it.
+            off = split.blank_null + split.abstain
+            frac = split.blank_null / off if off > 0 else defaults.scenario.splits[code].blank_null / 100.0
+            cells = [ranges["a"], ranges["b"], neither, neither]
+            scales = [1.0, 1.0, frac, 1.0 - frac]
+            names = [f"to {a}", f"to {b}", *(["neither finalist (blank, null or abstain)"] * 2)]
+            for slider, cell, scale, what, tip in zip(widget.sliders, cells, scales, names, tips, strict=True):
+                slider.set_band(cell.low * scale, cell.high * scale)
+                slider.setToolTip(f"{tip}.\n{range_tip(cell, what)}")
+
+    def _fit_label_heights(self) -> None:
+        self._measured: dict[int, tuple[int, int]] = {}  # label -> (width, longest text) measured at that width
+        for label, lines in self._fixed_lines:
+            label.ensurePolished()
+            label.setFixedHeight(label.fontMetrics().lineSpacing() * lines + label.fontMetrics().descent() + 6)
+        if self.model.view is not None:
+            QTimer.singleShot(0, self, self._grow_labels)  # at the new width, the text may need more lines
+
+    def _grow_labels(self) -> None:
+        """An output whose text needs more lines than its fixed height at this width grows to fit (grow only:
+        a slider move relays nothing out unless a label really outgrows its place)."""
+        for label, _lines in self._fixed_lines:
+            if label.isHidden() or label.width() <= 0:
+                continue
+            # Measuring wrapped text costs about as much as drawing it: only a longer text than the longest
+            # measured at this width can need more room.
+            key = id(label)
+            width, longest = self._measured.get(key, (0, -1))
+            if width == label.width() and len(label.text()) <= longest:
+                continue
+            self._measured[key] = (label.width(), len(label.text()))
+            need = label.heightForWidth(label.width())
+            if need > label.height():
+                label.setFixedHeight(need + 2)
+
+    def _write(self, setter: Callable[[Any], None], value: Any) -> None:
+        """Write an edit through the model, marking it as ours so it is not shown back to us."""
+        self._writing = True
+        try:
+            setter(value)
+        finally:
+            self._writing = False
+
+    def _on_split_changed(self, code: str, a: float, b: float, blank: float, abstain: float) -> None:
+        self._write(partial(self.model.set_split, code), RunoffSplit(a, b, blank, abstain))
+
+    def _on_turnout_changed(self, percent: float) -> None:
+        self._write(self.model.set_turnout, percent / 100.0)
+
+    def _on_message_changed(self, *_args: object) -> None:
+        on = self.message_on.currentData()
+        if on is None:
+            return
+        strength = self.message_strength.value() / 100.0
+        to_other, to_blank, to_abstain = self.message_dest.parts()
+        message = Message(on, strength, to_other, to_blank, to_abstain, self.message_among.currentData())
+        self._write(self.model.set_message, message if strength > 0 else None)
+
+    def _on_question_changed(self, _index: int) -> None:
+        code = self.question_combo.currentData()
+        if code is not None:
+            self.model.set_electorate(code)
+
+    # --- Qt overrides ---------------------------------------------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        narrow = event.size().width() < self.NARROW
+        wanted = Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal
+        turned = self.splitter.orientation() != wanted
+        if turned:
+            self.splitter.setOrientation(wanted)
+            self.splitter.insertWidget(0, self._outputs if narrow else self._inputs_scroll)
+            self._user_split = False
+            # Narrow, the pickers' row above the charts carries the qualify odds: the answer stays compact.
+            self.qualify_label.setVisible(not narrow)
+            QTimer.singleShot(0, self, self._fit_label_heights)  # the outputs' width changed a lot
+        if turned or (narrow and not self._user_split):
+            total = event.size().height() if narrow else event.size().width()
+            if narrow:  # the answer on top at the height its lines need (at most 9/20), the sliders get the rest
+                size = min(self._outputs.sizeHint().height(), 9 * total // 20)
+            else:  # side by side: the inputs get the width their rows ask for (up to 3/5), the answer the rest
+                content = self._inputs_scroll.widget()
+                bar = self._inputs_scroll.verticalScrollBar().sizeHint().width()
+                want = (content.sizeHint().width() if content is not None else 0) + bar + 4
+                size = max(total // 2, min(want, 3 * total // 5))
+            with signals_blocked(self.splitter):
+                self.splitter.setSizes([size, total - size])
+        super().resizeEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
+            QTimer.singleShot(0, self, self._fit_label_heights)
+        super().changeEvent(event)
