@@ -15,12 +15,14 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from warroom import __version__
 from warroom.bootstrap import OpenStore, open_store
+from warroom.core.types import Contest
 from warroom.paths import AppPaths
 from warroom.qtcheck import missing_message, missing_qt_libraries, uses_xcb
 from warroom.resources import resource_path
 from warroom.services.analysis_service import AverageController
 from warroom.services.contest_preferences import ContestPreferences
 from warroom.services.import_worker import ImportWorker
+from warroom.services.irv_service import IrvController
 from warroom.services.poll_service import PollService
 from warroom.services.scenario_service import ScenarioController
 from warroom.services.settings import AppSettings, open_settings
@@ -80,6 +82,7 @@ class WarRoom:
         from warroom.ui.actions import ImportActions, ScenarioActions
         from warroom.ui.answer_view import AnswerView
         from warroom.ui.contest_actions import ContestActions
+        from warroom.ui.irv_panel import IrvPanel
         from warroom.ui.main_window import MainWindow
         from warroom.ui.scenario_panel import ScenarioPanel
 
@@ -103,6 +106,10 @@ class WarRoom:
         self.contest_actions = ContestActions(self.poll_service, self.window, priors=self.preferences)
         self.window.set_scenario_widget(self.scenario_panel)
         self.window.set_saved_scenario_widget(self.saved_panel)
+        # Instant runoff (issue 12): its own controller and panel, shown instead of the runoff panel for IRV races.
+        self.irv = IrvController(errors=errors)
+        self.irv_panel = IrvPanel(self.irv)
+        self.window.set_irv_widget(self.irv_panel)
         self.answer_view = AnswerView(self.scenarios)
         self.window.set_answer_widget(self.answer_view)
         self.window.show_store(store.display_target + ("  (read-only)" if store.read_only else ""))
@@ -171,6 +178,7 @@ class WarRoom:
         ps.contest_loaded.connect(sc.set_contest)
         ps.contest_loaded.connect(self.presented.set_contest)
         ps.contest_loaded.connect(self.preferences.set_contest)  # after the controllers: priors apply to the new one
+        self._wire_irv()
         prefs = self.preferences
         prefs.priors_changed.connect(avg.set_priors)
         prefs.priors_changed.connect(sc.set_priors)
@@ -229,6 +237,26 @@ class WarRoom:
         polls = self.poll_service.polls  # sorted once (10,000 polls: a few milliseconds each time)
         self.window.show_polls(change, {p.id: p for p in polls if p.id is not None})
         self.averages.set_polls(polls)
+
+    def _wire_irv(self) -> None:
+        ps, irv, win = self.poll_service, self.irv, self.window
+        ps.contest_loaded.connect(irv.set_contest)
+        ps.contest_loaded.connect(self._irv_priors)
+        ps.contest_loaded.connect(win.show_counting_system)
+        self.averages.averages_ready.connect(irv.set_data)
+        irv.scenario_failed.connect(lambda msg: win.statusBar().showMessage(msg, 8000))
+        irv.notice.connect(lambda msg: win.statusBar().showMessage(msg, 8000))
+
+    def _irv_priors(self, contest: Contest) -> None:
+        """An instant-runoff contest's rows from its chosen past count; a store problem is said, not raised."""
+        if not self.irv.active:
+            return
+        try:
+            rows = self.poll_service.irv_prior_rows(contest)
+        except (StoreError, ValueError) as exc:
+            self.window.statusBar().showMessage(f"No next preferences from {contest.transfer_prior}: {exc}", 8000)
+            rows = None
+        self.irv.set_prior_rows(rows)
 
     def briefing(self) -> Briefing:
         """The briefing as the app would write it now."""

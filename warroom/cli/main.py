@@ -207,6 +207,22 @@ def _add_scenario_options(p: argparse.ArgumentParser) -> None:
         help="second-preference split of an eliminated candidate, e.g. paddick=49/21/30 (repeatable)",
     )
     p.add_argument("--save", metavar="NAME", help="save these settings as a named scenario")
+    irv = p.add_argument_group("instant-runoff contests")
+    irv.add_argument(
+        "--row",
+        action="append",
+        default=[],
+        metavar="CAND=OTHER:PCT,...",
+        help="where a candidate's voters go next, %% of their votes (e.g. dale=nolan:40,reid:35,park:25; "
+        "'exhausted' for no further preference); repeatable",
+    )
+    irv.add_argument("--row-of", metavar="CAND", help="whose row the break-evens move (default: the largest excluded)")
+    irv.add_argument(
+        "--prior-ballots",
+        type=Path,
+        metavar="BALLOTS.csv",
+        help="take the rows no poll publishes from last election's ballots (a ballot CSV, as `count` reads)",
+    )
 
 
 def _poll_row(poll: Poll, contest: Contest) -> list[Any]:
@@ -426,6 +442,7 @@ def _count_rules(args: argparse.Namespace, base: CountRules | None = None) -> Co
 
 def cmd_count(args: argparse.Namespace, out: TextIO) -> int:
     # The counting and CSV modules are imported by the verbs that use them, not by every start of the app.
+    from warroom.cli.irv import official_rounds, print_official_rounds
     from warroom.core.blt import BltFormatError, read_blt
     from warroom.core.count import CountError, count_ballots
     from warroom.core.csvformat import CsvFormatError, LineError, parse_ballot_file
@@ -491,6 +508,7 @@ def cmd_count(args: argparse.Namespace, out: TextIO) -> int:
                     for r in result.rounds
                 ],
                 "notes": list(result.notes),
+                "official_rounds": official_rounds(result),
             }
             | ({"saved_result_of": saved_to} if saved_to else {})
             | ({"saved_prior_of": prior_for} if prior_for else {}),
@@ -498,6 +516,8 @@ def cmd_count(args: argparse.Namespace, out: TextIO) -> int:
         )
         return 0
     out.write(f"{result.system.label}: {result.valid:,} valid ballots, {result.rejected:,} rejected\n")
+    print_official_rounds(result, out, table)
+    out.write("\nEach round in detail\n")
     for r in result.rounds:
         out.write(f"\nRound {r.number}\n")
         total = r.continuing_votes
@@ -517,6 +537,8 @@ def cmd_count(args: argparse.Namespace, out: TextIO) -> int:
                 [[c, f"{v:,}", f"{100 * v / total:.2f}%"] for c, v in sorted(r.tallies.items(), key=lambda kv: -kv[1])],
                 out,
             )
+        if r.eliminated:
+            out.write(f"Excluded: {', '.join(r.eliminated)}\n")
         if r.transfers:
             out.write(f"Transfers from {', '.join(r.eliminated)}:\n")
             table(
@@ -573,9 +595,20 @@ def cmd_qualify(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_scenario(args: argparse.Namespace, out: TextIO) -> int:
+    from warroom.cli.irv import run_irv_scenario
     from warroom.cli.reports import run_scenario
+    from warroom.core.types import CountingSystem
 
-    return _print_report(args, out, lambda store, contest: run_scenario(store, contest, args))
+    def build(store: Any, contest: Contest) -> Any:
+        if contest.system == CountingSystem.IRV:  # the whole elimination chain, as the app's IRV panel shows it
+            return run_irv_scenario(store, contest, args)
+        if args.row or args.row_of or args.prior_ballots:
+            raise CliError(
+                f"--row, --row-of and --prior-ballots apply to instant-runoff contests; {contest.name} is not one"
+            )
+        return run_scenario(store, contest, args)
+
+    return _print_report(args, out, build)
 
 
 def cmd_forecast(args: argparse.Namespace, out: TextIO) -> int:

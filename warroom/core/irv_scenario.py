@@ -194,7 +194,8 @@ class IrvScenario:
             raise ValueError(
                 f"instant-runoff scenario: max_rankings must be a whole number >= 1, got {self.max_rankings!r}"
             )
-        first = 100.0 * first / first.sum()
+        if abs(first.sum() - 100.0) > 1e-9:  # already normalised (a copy from with_row): kept bit for bit, so the
+            first = 100.0 * first / first.sum()  # simulator's cache keyed on it holds across row edits
         first.setflags(write=False)
         matrix.setflags(write=False)
         object.__setattr__(self, "codes", codes)

@@ -413,6 +413,10 @@ class PollService(QObject):
         """The forecast error table refitted with every stored race that has polls and a result."""
         return self._run(lambda s: contests_repo.forecast_errors(s, table_path))
 
+    def irv_prior_rows(self, contest: Contest) -> dict[str, dict[str, float]] | None:
+        """Next-preference rows an instant-runoff contest takes from its chosen past count (None: none)."""
+        return self._run(lambda s: contests_repo.irv_prior_rows_of(s, contest))
+
     def transfer_priors(self, contest: Contest) -> PriorSource | None:
         """The default transfers `contest` takes from its chosen past count (None: none chosen or no result).
 

@@ -29,6 +29,7 @@ from warroom.core.contestfile import (
     rules_to_dict,
 )
 from warroom.core.forecast import ForecastErrors
+from warroom.core.irv_pipeline import prior_rows_from_result
 from warroom.core.irv_scenario import IrvScenario
 from warroom.core.pipeline import scenario_name_problem
 from warroom.core.priors import prior_source
@@ -368,6 +369,19 @@ def transfer_prior_of(session: Session, contest: Contest) -> Callable[[str, str]
         return None
     result = get_official_result(session, past.id)
     return prior_source(past, result, contest) if result is not None else None
+
+
+def irv_prior_rows_of(session: Session, contest: Contest) -> dict[str, dict[str, float]] | None:
+    """Next-preference rows an instant-runoff contest takes from its chosen past count (Contest.transfer_prior):
+    what each candidate standing again saw their votes do last time (core.irv_pipeline.prior_rows_from_result).
+    None when no past count is chosen, it is gone, or it has no stored result."""
+    if not contest.transfer_prior:
+        return None
+    past = repo.get_contest(session, contest.transfer_prior)
+    if past is None or past.id is None or past.id == contest.id:
+        return None
+    result = get_official_result(session, past.id)
+    return prior_rows_from_result(result, contest.candidate_codes) if result is not None else None
 
 
 def expected_valid_votes(session: Session, contest: Contest) -> int | None:

@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 
 from warroom import __version__
 from warroom.core.averaging import PollAverages
-from warroom.core.types import Annotation, Contest, Poll
+from warroom.core.types import Annotation, Contest, CountingSystem, Poll
 from warroom.ui.assets import icon, stylesheet
 from warroom.ui.charts import DARK, LIGHT, PROJECTOR, ChartPanel
 from warroom.ui.commands import AddPollsCommand, DeletePollsCommand, EditPollCommand, ImportedPollsCommand
@@ -280,6 +280,31 @@ class MainWindow(QMainWindow):
         self._saved_widget = widget
         widget.hide()
 
+    # --- instant runoff (issue 12): the IRV panel takes the SV panel's place in the scenario dock ---------------
+
+    def set_irv_widget(self, widget: QWidget) -> None:
+        """The instant-runoff scenario panel, shown instead of the SV one for a contest counted by IRV."""
+        self._irv_widget = widget
+        widget.hide()
+
+    def show_counting_system(self, contest: Contest) -> None:
+        """The IRV panel in the dock (and in meeting mode) for a contest counted by instant runoff."""
+        self._irv_on = contest.system == CountingSystem.IRV
+        # Saved scenarios, compare and the forecast over time are the SV panel's (not built for IRV yet).
+        self.scenario_menu.menuAction().setEnabled(not self._irv_on)
+        self.scenario_menu.menuAction().setToolTip(
+            "The Scenario menu is for runoff contests; the instant-runoff panel has its own" if self._irv_on else ""
+        )
+        self._show_scenario_panel()
+
+    def _for_counting_system(self, view: str) -> str:
+        """Meeting mode's view for the open contest: for an instant-runoff race the answer is the IRV panel (its
+        verdict and decisive eliminations), never the top-two runoff answer view."""
+        irv = getattr(self, "_irv_widget", None)
+        if view == "answer" and irv is not None and getattr(self, "_scenario_widget", None) is irv:
+            return "scenario"
+        return view
+
     # --- two-round contests (issue 11): their own scenario panel, pickers above the charts ---------------------
 
     def set_two_round_widgets(self, panel: QWidget, pickers: QWidget) -> None:
@@ -297,17 +322,32 @@ class MainWindow(QMainWindow):
         self.runoff_toolbar.hide()
 
     def show_two_round(self, on: bool) -> None:
-        """Show the two-round panel and pickers (on) or the SV scenario panel (off) in the scenario dock."""
-        panel = getattr(self, "_two_round_panel", None)
+        """Show the two-round panel and pickers (on) or the contest's other panel (off) in the scenario dock."""
+        if getattr(self, "_two_round_panel", None) is None:
+            return
+        self._two_round_on = on
+        self.runoff_toolbar.setVisible(on and not self.presenting)
+        self._show_scenario_panel()
+        self.scenario_dock.setWindowTitle("Runoff scenario" if on else "Scenario")
+
+    def _show_scenario_panel(self) -> None:
+        """The one scenario panel the open contest uses, in the dock: the two-round panel, else the IRV panel,
+        else the SV panel. The others are kept (hidden), not deleted: the next contest may count another way."""
         sv = getattr(self, "_sv_widget", None) or getattr(self, "_scenario_widget", None)
-        if panel is None or sv is None:
+        if sv is None:
             return
         self._sv_widget = sv
-        self._two_round_on = on
-        wanted = panel if on else sv
-        self.runoff_toolbar.setVisible(on and not self.presenting)
+        two_round = getattr(self, "_two_round_panel", None)
+        irv = getattr(self, "_irv_widget", None)
+        if getattr(self, "_two_round_on", False) and two_round is not None:
+            wanted = two_round
+        elif getattr(self, "_irv_on", False) and irv is not None:
+            wanted = irv
+        else:
+            wanted = sv
         if getattr(self, "_scenario_widget", None) is wanted:
             return
+        self._return_scenario_widget()
         old = self.scenario_scroll.widget()
         if old is not None and old is not wanted:
             self.scenario_scroll.takeWidget()  # setWidget would delete it
@@ -315,7 +355,6 @@ class MainWindow(QMainWindow):
             old.hide()
         self._scenario_widget = wanted
         self._put_in_scroll(wanted)
-        self.scenario_dock.setWindowTitle("Runoff scenario" if on else "Scenario")
 
     def show_matchup_lead(self, days: object, leads: object, pollsters: object, average: object, title: str) -> None:
         """The chosen runoff matchup's head-to-heads on the runoff-lead chart (it keeps them across poll updates)."""
@@ -390,7 +429,7 @@ class MainWindow(QMainWindow):
         return self._views[self._view_index] if self.presenting else "editing"
 
     def _show_view(self) -> None:
-        view = self._views[self._view_index]
+        view = self._for_counting_system(self._views[self._view_index])
         if view == "charts":
             self._return_scenario_widget()
             self.stack.setCurrentWidget(self.charts)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, Protocol
 
+from warroom.core.irv_pipeline import BreakEven, IrvCase, IrvView
+from warroom.core.irv_scenario import IrvScenario
 from warroom.core.pipeline import BaselineChoice, ProjectionView
 from warroom.core.runoff import Split
 from warroom.core.scenario import Baseline, Destination, DragSource, Scenario
@@ -36,4 +40,30 @@ class ScenarioModel(Protocol):
     def set_drag_recovery(self, recovery: float) -> None: ...
     def set_message_uncertainty(self, uncertainty: float) -> None: ...
     def set_drag_source(self, source: DragSource) -> None: ...
+    def reset(self) -> None: ...
+
+
+class IrvModel(Protocol):
+    """What the instant-runoff panel binds to (services.irv_service.IrvController in the app).
+
+    Signals: case_cleared(str), case_changed(IrvCase), scenario_changed(IrvScenario), row_selected(str),
+    view_ready(IrvView), break_evens_ready(str, list[BreakEven]).
+    """
+
+    case_cleared: Any
+    case_changed: Any
+    scenario_changed: Any
+    row_selected: Any
+    view_ready: Any
+    break_evens_ready: Any
+    contest: Contest | None
+    case: IrvCase | None
+    scenario: IrvScenario | None
+    view: IrvView | None
+    row: str
+    break_even_list: list[BreakEven]
+
+    def select_row(self, code: str) -> None: ...
+    def set_row(self, code: str, shares: Mapping[str, float]) -> None: ...
+    def load_prior_ballots(self, path: Path) -> None: ...
     def reset(self) -> None: ...

@@ -1,0 +1,181 @@
+"""The instant-runoff pipeline: the baseline from polls and a past count, evaluation, break-evens in words."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from tests.core.test_irv_scenario import brisbane_like
+from tests.irv_fixture import IND_TO_GRN, IRV_CONTEST, irv_polls
+from warroom.core.forecast import ForecastErrors
+from warroom.core.irv_pipeline import (
+    break_evens,
+    default_row,
+    evaluate_irv,
+    irv_baseline,
+    prior_rows_from_result,
+)
+from warroom.core.irv_scenario import IrvSimulator, run_irv
+from warroom.core.pipeline import OddsModel, PipelineError, compute_averages
+from warroom.core.types import EXHAUSTED, OfficialResult, Rules
+
+from .test_irv_scenario import TABLE
+
+NAMES = {"lnp": "Park", "grn": "Nolan", "alp": "Reid", "uap": "Price", "ind": "Dale"}
+
+
+def polls_with_ids(**kw: float) -> list:
+    return [replace(p, id=i + 1) for i, p in enumerate(irv_polls(**kw))]
+
+
+def test_baseline_takes_the_average_first_round_and_the_published_rows() -> None:
+    polls = polls_with_ids()
+    averages = compute_averages(polls, IRV_CONTEST)
+    case = irv_baseline(IRV_CONTEST, polls, averages)
+    s = case.scenario
+    assert set(s.codes) == set(IRV_CONTEST.candidate_codes)
+    assert s.first_round.sum() == pytest.approx(100)
+    latest = averages.latest_first_round()
+    ratio = s.share("grn") / s.share("alp")
+    assert ratio == pytest.approx(latest["grn"] / latest["alp"])
+    # The last poll's published figures set these rows exactly; the rest follow first-round shares.
+    assert s.row("ind")["grn"] == pytest.approx(IND_TO_GRN)
+    alp = s.row("alp")
+    assert (alp["grn"], alp["lnp"], alp[EXHAUSTED]) == pytest.approx((80, 20, 0))
+    assert {c for c, src in case.sources.items() if src == "polls"} == {"ind", "alp", "grn", "uap"}
+    others = [c for c in s.codes if c not in ("lnp", "dem")]
+    dem = s.row("dem")
+    assert dem["lnp"] / dem["grn"] == pytest.approx(s.share("lnp") / s.share("grn"))
+    assert sum(dem[c] for c in others) + dem["lnp"] == pytest.approx(100)
+    assert case.label.startswith("Poll average on")
+
+
+def test_a_past_count_gives_the_rows_no_poll_publishes() -> None:
+    result = OfficialResult(
+        first_round={"lnp": 100, "grn": 80, "alp": 70, "dem": 10, "gone": 5},
+        final_round={"lnp": 130, "grn": 120},
+        transfers=(
+            ("dem", "lnp", 6),
+            ("dem", "alp", 2),
+            ("dem", EXHAUSTED, 2),
+            ("gone", "lnp", 5),  # not standing now: left out
+            ("alp", "grn", 60),
+            ("alp", "gone", 10),  # to someone not standing now: left out, the rest rescaled
+        ),
+    )
+    rows = prior_rows_from_result(result, IRV_CONTEST.candidate_codes)
+    assert rows == {"dem": pytest.approx({"lnp": 60, "alp": 20, EXHAUSTED: 20}), "alp": pytest.approx({"grn": 100})}
+    polls = polls_with_ids()
+    case = irv_baseline(IRV_CONTEST, polls, compute_averages(polls, IRV_CONTEST), prior_rows=rows)
+    assert case.scenario.row("dem")["lnp"] == pytest.approx(60)
+    assert case.sources["dem"] == "past count"
+    assert case.sources["alp"] == "polls"  # a poll's published figures win over the past count
+    assert case.scenario.row("alp")["grn"] == pytest.approx(80)
+
+
+def test_preference_limit_comes_from_the_contest_rules_and_no_average_is_refused() -> None:
+    polls = polls_with_ids()
+    limited = replace(IRV_CONTEST, rules=Rules(preferences=4, finalists="elimination"))
+    assert irv_baseline(limited, polls, compute_averages(polls, limited)).scenario.max_rankings == 4
+    with pytest.raises(PipelineError, match="no polls"):
+        irv_baseline(IRV_CONTEST, [], None)
+
+
+def test_the_same_case_gives_the_same_odds_with_a_kept_or_a_fresh_simulator() -> None:
+    polls = polls_with_ids()
+    case = irv_baseline(IRV_CONTEST, polls, compute_averages(polls, IRV_CONTEST))
+    odds = OddsModel(ForecastErrors.load(TABLE), IRV_CONTEST.election_date, draws=500)
+    kept = IrvSimulator(case.scenario.n, 500, odds.seed)
+    evaluate_irv(case, odds=odds, simulator=kept)  # the simulator's caches now hold this case
+    again = evaluate_irv(case, odds=odds, simulator=kept)
+    fresh = evaluate_irv(case, odds=odds)
+    assert again.odds is not None and fresh.odds is not None
+    assert again.odds.p_win == fresh.odds.p_win
+    assert sum(fresh.odds.p_win.values()) == pytest.approx(1)
+    # Further from polling day the polling error is larger.
+    assert case.as_of is not None
+    assert fresh.share_sd == pytest.approx(float(odds.errors.share_scale((odds.election_date - case.as_of).days)))
+    assert fresh.run.winner == run_irv(case.scenario).winner
+    order = fresh.finishing_order
+    assert order[:2] == fresh.run.final_pair and sorted(order) == sorted(case.scenario.codes)
+
+
+def test_break_evens_are_exact_and_say_who_overtakes_whom() -> None:
+    s = brisbane_like(45)
+    found = break_evens(s, "ind", NAMES)
+    assert found, "the independent's row decides who finishes third"
+    first = found[0]
+    g = 3.575 / 0.09  # the exact break-even of the independent's share to the Greens (test_irv_scenario)
+    assert first.to == "alp" and first.source == "grn"
+    assert first.points == pytest.approx(45 - g, abs=1e-4)
+    assert first.winner == "alp" and first.overtaker == "alp" and first.overtaken == "grn"
+    assert first.round == 3 and first.place == 3
+    assert first.text == (
+        f"If {45 - g:.1f} % of Dale's voters move from Nolan to Reid, Reid overtakes Nolan in round 3 "
+        "(Nolan finishes third) and Reid wins."
+    )
+    # The move it names does change the winner, and a little less does not.
+    row = s.row("ind")
+    assert run_irv(s.with_row("ind", _row(s, row, grn=-first.points - 1e-3, alp=first.points + 1e-3))).winner == "alp"
+    assert run_irv(s.with_row("ind", _row(s, row, grn=-first.points + 1e-3, alp=first.points - 1e-3))).winner == "grn"
+    assert all(abs(b.points) >= abs(first.points) for b in found)
+
+
+def _row(s, row: dict[str, float], **delta: float) -> np.ndarray:
+    values = {**row}
+    for k, d in delta.items():
+        values[k] += d
+    return np.array([values.get(c, 0.0) for c in s.codes] + [values[EXHAUSTED]])
+
+
+def test_exhaustion_break_even_is_phrased_as_exhausting() -> None:
+    s = brisbane_like(30)  # Labor finishes ahead of the Greens; more of the independent's votes to the Greens flip it
+    row = s.row("ind")
+    s = s.with_row("ind", _row(s, row, lnp=-20, **{EXHAUSTED: 20}))  # 20 % of the independent's voters exhaust
+    found = break_evens(s, "ind", NAMES)
+    via_exhaustion = [b for b in found if b.source == EXHAUSTED]
+    assert via_exhaustion
+    b = via_exhaustion[0]
+    assert b.points > 0 and b.to == "grn"
+    assert b.text.startswith(f"If {b.points:.1f} % more of Dale's voters go to Nolan rather than exhausting,")
+    assert b.text.endswith("and Nolan wins.")
+
+
+def test_a_row_never_counted_has_no_break_even_and_the_default_row_is_the_largest_excluded() -> None:
+    s = brisbane_like(45)
+    assert break_evens(s, "lnp", NAMES) == []  # the runner-up is never excluded: their row is never counted
+    assert default_row(s) == "alp"  # excluded third, with the most votes of those excluded
+
+
+def test_last_elections_ballots_give_the_rows_by_name() -> None:
+    from warroom.core.count import Ballot
+    from warroom.core.irv_pipeline import match_candidates, prior_rows_from_ballots
+
+    ballots = [
+        Ballot(("Ivan Dale", "Nolan", "Reid"), 45),
+        Ballot(("Ivan Dale", "Reid"), 30),
+        Ballot(("Ivan Dale",), 25),  # nothing after: exhausted
+        Ballot(("Nolan", "Reid"), 300),
+        Ballot(("Old Timer", "Nolan"), 50),  # someone not standing now
+        Ballot(("Reid", "Old Timer", "Park"), 100),
+    ]
+    with pytest.raises(ValueError, match="'Old Timer' on the ballots match no single candidate"):
+        prior_rows_from_ballots(ballots, IRV_CONTEST)
+    assert match_candidates(["ivan dale", "NOLAN", "alp"], IRV_CONTEST) == {
+        "ivan dale": "ind",
+        "NOLAN": "grn",
+        "alp": "alp",
+    }
+    ballots = [b for b in ballots if "Old Timer" not in b.preferences] + [Ballot(("Reid", "Park"), 100)]
+    rows = prior_rows_from_ballots(ballots, IRV_CONTEST)
+    assert {k: v for k, v in rows["ind"].items() if v} == pytest.approx({"grn": 45, "alp": 30, EXHAUSTED: 25})
+    assert rows["grn"]["alp"] == pytest.approx(100)
+    assert set(rows) == {"ind", "grn", "alp"}  # only candidates with first-preference voters give a row
+    polls = polls_with_ids()
+    case = irv_baseline(
+        IRV_CONTEST, polls, compute_averages(polls, IRV_CONTEST), prior_rows=rows, prior_label="ballots in 2022.csv"
+    )
+    assert case.sources["ind"] == "polls"  # the latest poll still wins for the rows it publishes
+    assert case.sources["lnp"] == "first-round shares"

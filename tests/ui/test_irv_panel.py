@@ -1,0 +1,357 @@
+"""The instant-runoff panel in the running war room: shown for an IRV contest, driven through its widgets, and
+agreeing with `warroom scenario` to the last digit."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication
+
+from tests.conftest import TOY
+from tests.irv_fixture import IRV_CONTEST, add_irv_contest
+from tests.ui.conftest import running_room
+from warroom.core.types import EXHAUSTED
+from warroom.paths import AppPaths
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def irv_room(qtbot, tmp_path: Path) -> Iterator[object]:
+    """A war room on a store holding the 12-candidate IRV contest (opened) and the toy SV contest."""
+    from tests.ui.conftest import toy_polls
+    from warroom.bootstrap import open_store
+    from warroom.services.settings import AppSettings
+    from warroom.store import contests
+    from warroom.store import polls as repo
+
+    paths = AppPaths.under(tmp_path)
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=paths.backup_dir, seed=False)
+    with store.sessions.begin() as s:
+        cid = contests.create_contest(s, TOY)
+        repo.add_polls(s, cid, toy_polls())
+    add_irv_contest(store)
+    settings = AppSettings(QSettings(str(paths.settings_file), QSettings.Format.IniFormat))
+    settings.contest = IRV_CONTEST.name
+    for room in running_room(qtbot, store, settings, ready="averages"):
+        qtbot.waitUntil(lambda room=room: room.irv.view is not None)
+        room.db_path = paths.database
+        yield room
+
+
+def _finish(qtbot, room) -> None:
+    """Let the coalesced evaluation and the resting break-evens run."""
+    qtbot.waitUntil(lambda: room.irv.view is not None and room.irv.view.scenario is room.irv.scenario)
+
+
+def test_an_irv_contest_shows_the_irv_panel_and_a_runoff_contest_the_runoff_one(qtbot, irv_room) -> None:
+    room = irv_room
+    win = room.window
+    assert win.scenario_scroll.widget() is room.irv_panel
+    assert not win.scenario_menu.menuAction().isEnabled()  # saved runoff scenarios do not apply
+    room.poll_service.open_contest(TOY.name)
+    assert win.scenario_scroll.widget() is room.scenario_panel
+    assert win.scenario_menu.menuAction().isEnabled()
+    assert not room.irv.active
+    room.poll_service.open_contest(IRV_CONTEST.name)
+    assert win.scenario_scroll.widget() is room.irv_panel
+    qtbot.waitUntil(lambda: room.irv.view is not None)
+    # Meeting mode shows the same panel, as the scenario and as the answer (not the top-two runoff's answer view).
+    win.set_presentation_views(["answer", "charts", "scenario"])
+    win.enter_presentation()
+    try:
+        assert room.irv_panel.isVisible() and room.irv_panel.parent() is win.present_page
+        assert not room.answer_view.isVisible()
+        win.step_view(1)
+        assert win.stack.currentWidget() is win.charts
+        win.step_view(1)
+        assert room.irv_panel.isVisible() and room.irv_panel.parent() is win.present_page
+    finally:
+        win.leave_presentation()
+    assert win.scenario_scroll.widget() is room.irv_panel
+
+
+def test_rounds_table_is_a_sound_model_and_shows_the_chain(qtbot, qtmodeltester, irv_room) -> None:
+    panel, view = irv_room.irv_panel, irv_room.irv.view
+    model = panel.rounds_model
+    qtmodeltester.check(model)
+    assert model.rowCount() == 12 and model.columnCount() == 1 + len(view.run.rounds)
+    top = model.codes()[0]
+    assert top == "lnp"
+    assert model.headerData(0, Qt.Orientation.Vertical) == "Park"
+    assert model.data(model.index(0, 0)) == f"{view.run.rounds[0].tallies['lnp']:.1f}"
+    assert model.data(model.index(0, len(view.run.rounds))) == f"{100 * view.odds.p_win['lnp']:.0f} %"
+    assert model.headerData(len(view.run.rounds), Qt.Orientation.Horizontal) == "Chance"
+    third = view.run.eliminations[-1]
+    assert third.decisive and third.eliminated == ("alp",)
+    row = model.codes().index("alp")
+    cell = model.index(row, third.round - 1)
+    assert model.data(cell, Qt.ItemDataRole.BackgroundRole).color().name() == "#f4a259"
+    assert "Decisive" in model.data(cell, Qt.ItemDataRole.ToolTipRole)
+    assert "Nolan wins" in panel.headline.text()
+    assert "who finishes third" in panel.eliminations.text() and "Reid out" in panel.eliminations.text()
+    p_reid = view.odds.p_third["alp"]
+    assert "Who finishes third, in the simulated counts: " in panel.eliminations.text()
+    assert f"Reid {100 * p_reid:.0f} %" in panel.eliminations.text()
+
+
+def test_a_transfer_typed_into_the_panel_flips_third_place_and_the_winner(qtbot, irv_room) -> None:
+    room = irv_room
+    panel = room.irv_panel
+    assert room.irv.view.run.winner == "grn"
+    panel.picker.setCurrentIndex(panel.picker.findData("ind"))  # the staffer picks Dale's voters
+    assert room.irv.row == "ind"
+    assert panel.row_box.title().startswith("Where Dale's voters go next")
+    assert "ind" not in panel.row_keys() and panel.row_keys()[-1] == EXHAUSTED
+    field = panel.lever("grn").field
+    assert field.value() == pytest.approx(45.0)
+    field.selectAll()
+    qtbot.keyClicks(field, "30")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    _finish(qtbot, room)
+    scenario = room.irv.scenario
+    assert scenario.row("ind")["grn"] == pytest.approx(30.0, abs=0.05)
+    assert sum(scenario.row("ind").values()) == pytest.approx(100)
+    view = room.irv.view
+    assert view.run.eliminations[-1].eliminated == ("grn",)  # the Greens' candidate now finishes third
+    assert view.run.winner == "alp"
+    assert "Reid wins" in panel.headline.text()
+    assert "Nolan out" in panel.eliminations.text()
+    # The other sliders show the rebalanced row, and every lever still sums to 100.
+    shown = {k: panel.lever(k).value() for k in panel.row_keys()}
+    assert sum(shown.values()) == pytest.approx(100.0, abs=0.05)
+    assert shown["alp"] == pytest.approx(scenario.row("ind")["alp"], abs=0.05)
+    # Once the sliders rest, the break-even says what would flip it back.
+    qtbot.waitUntil(lambda: "overtakes" in panel.break_even_label.text(), timeout=3000)
+    assert "Nolan overtakes Reid" in panel.break_even_label.text()
+
+
+def test_minor_candidates_are_grouped_under_an_expander(qtbot, irv_room) -> None:
+    panel = irv_room.irv_panel
+    assert panel.minor_toggle.isVisibleTo(panel)
+    assert "Minor candidates (7" in panel.minor_toggle.text()
+    assert not panel.minor_box.isVisibleTo(panel)
+    panel.minor_toggle.click()
+    assert panel.minor_box.isVisibleTo(panel)
+    assert panel.lever("dem").isVisibleTo(panel)
+
+
+def test_panel_and_command_line_give_the_same_numbers(qtbot, irv_room) -> None:
+    from warroom.cli import main
+
+    room = irv_room
+    panel = room.irv_panel
+    panel.picker.setCurrentIndex(panel.picker.findData("ind"))
+    panel.lever("grn").slider.setValue(380)  # 38.0 %
+    _finish(qtbot, room)
+    row = room.irv.scenario.row("ind")
+    spec = ",".join(f"{'exhausted' if k == EXHAUSTED else k}:{v!r}" for k, v in row.items() if v > 0)
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["scenario", "--db", str(room.db_path), "--contest", IRV_CONTEST.name, "--json"]
+    code = main([*argv, "--row", f"ind={spec}", "--row-of", "ind"], out=out, err=err)
+    assert code == 0, err.getvalue()
+    cli = json.loads(out.getvalue())
+    view = room.irv.view
+    assert cli["winner"] == view.run.winner
+    assert cli["p_win"] == {c: round(p, 4) for c, p in view.odds.p_win.items()}
+    assert [r["tallies"] for r in cli["rounds"]] == [
+        {c: round(x, 3) for c, x in r.tallies.items()} for r in view.run.rounds
+    ]
+    assert cli["lines"] == view.lines()
+    room.irv.compute_break_evens()
+    assert [b["text"] for b in cli["break_evens"]] == [b.text for b in room.irv.break_even_list]
+    # The printed table too.
+    out = io.StringIO()
+    assert main([*argv[:-1], "--row", f"ind={spec}"], out=out, err=err) == 0
+    text = out.getvalue()
+    assert view.lines()[-1] in text
+    assert f"{100 * view.odds.p_win['alp']:.0f} %" in text
+
+
+@pytest.mark.parametrize(("width", "height"), [(1366, 768), (1920, 1080)])
+def test_the_irv_window_is_whole_and_pictured(qtbot, irv_room, tmp_path: Path, width: int, height: int) -> None:
+    """A 12-candidate IRV race on a laptop's and a desktop's screen: nothing cropped, every control reachable,
+    the candidates named beside the last rounds (where the race is decided) and the decisive exclusion shown."""
+    from tests.ui.test_layout import _clipped, _settle, _shot_dir
+
+    room = irv_room
+    win = room.window
+    _settle(qtbot, win, width, height)
+    room.irv.compute_break_evens()
+    _settle(qtbot, win, width, height)
+    assert (win.width(), win.height()) == (width, height)
+    assert _clipped(win) == []
+    win.grab().save(str(_shot_dir(tmp_path) / f"irv_main_{width}x{height}.png"))
+    table = room.irv_panel.rounds
+    assert table.verticalHeader().isVisible()  # the names stay put when the rounds scroll
+    bar = table.horizontalScrollBar()
+    assert bar.value() == bar.maximum()  # the final rounds and the chances in view
+    decisive = table.model().index(table.model().codes().index("alp"), room.irv.view.run.eliminations[-1].round - 1)
+    rect = table.visualRect(decisive)
+    assert table.viewport().rect().contains(rect), "the decisive exclusion is on screen"
+    # Every slider and field of the row can be scrolled into view.
+    panel = room.irv_panel
+    for key in panel.row_keys():
+        lever = panel.lever(key)
+        if not lever.isVisibleTo(win):
+            continue
+        win.scenario_scroll.ensureWidgetVisible(lever.field)
+        QApplication.processEvents()
+        top_left = lever.field.mapTo(win, lever.field.rect().topLeft())
+        assert win.rect().contains(top_left) and lever.field.visibleRegion().boundingRect().width() > 0
+
+
+def test_meeting_mode_shows_the_irv_panel_whole_at_1920x1080(qtbot, irv_room, tmp_path: Path) -> None:
+    from tests.ui.test_layout import _clipped, _shot_dir
+
+    room = irv_room
+    win = room.window
+    room.irv_panel.picker.setCurrentIndex(room.irv_panel.picker.findData("ind"))
+    room.irv.compute_break_evens()
+    win.set_presentation_views(["scenario"])
+    win.enter_presentation()
+    try:
+        win.setWindowState(Qt.WindowState.WindowNoState)  # the offscreen screen is smaller than a projector
+        win.resize(1920, 1080)
+        for _ in range(3):
+            QApplication.processEvents()
+            qtbot.wait(30)
+        panel = room.irv_panel
+        assert panel.width() >= 1800
+        assert _clipped(win) == []
+        table = panel.rounds
+        win.grab().save(str(_shot_dir(tmp_path) / "meeting_irv_1920x1080.png"))
+        assert not table.horizontalScrollBar().isVisible()  # every round fits on a projector
+        assert "overtakes" in panel.break_even_label.text()
+        win.grab().save(str(_shot_dir(tmp_path) / "meeting_irv_1920x1080.png"))
+    finally:
+        win.leave_presentation()
+
+
+def test_a_row_edit_repaints_only_the_rounds_it_changes(qtbot, irv_room) -> None:
+    """Dale's row moves votes only from the round after his exclusion: the earlier rounds are not repainted."""
+    room = irv_room
+    panel = room.irv_panel
+    panel.picker.setCurrentIndex(panel.picker.findData("ind"))
+    _finish(qtbot, room)
+    out_round = next(e.round for e in room.irv.view.run.eliminations if "ind" in e.eliminated)
+    changed: list[tuple[int, int, int, int]] = []
+    panel.rounds_model.dataChanged.connect(
+        lambda a, b, _roles=(): changed.append((a.row(), a.column(), b.row(), b.column()))
+    )
+    with qtbot.waitSignal(room.irv.view_ready, timeout=2000):
+        panel.lever("alp").slider.setValue(panel.lever("alp").slider.value() + 50)
+    assert changed, "the later rounds and the chances changed"
+    assert all(first_col >= out_round for _r, first_col, _r2, _c2 in changed)  # column k is round k + 1
+    last = room.irv.view.run.rounds
+    assert max(c2 for *_x, c2 in changed) == len(last)  # ...up to the chances column
+
+
+def test_the_ballots_button_takes_rows_from_last_elections_ballots(
+    qtbot, irv_room, tmp_path: Path, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    room = irv_room
+    panel = room.irv_panel
+    path = tmp_path / "riverton_2022.csv"
+    path.write_text("count,p1,p2\n60,Dee Moss,Park\n30,Dee Moss,Nolan\n10,Dee Moss,\n")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), "Ballot CSV files (*.csv)"))
+    with qtbot.waitSignal(room.irv.notice, timeout=2000):
+        panel.ballots_button.click()
+    _finish(qtbot, room)
+    assert room.irv.scenario.row("dem")["lnp"] == pytest.approx(60)
+    assert "from 100 ballots in riverton_2022.csv" in room.window.statusBar().currentMessage()
+    assert "ballots in riverton_2022.csv" in panel.basis.text()
+    panel.picker.setCurrentIndex(panel.picker.findData("dem"))
+    assert panel.lever("lnp").value() == pytest.approx(60.0)
+
+
+def test_an_irv_contest_without_polls_shows_nothing_of_the_last_one(qtbot, irv_room) -> None:
+    from dataclasses import replace
+
+    room = irv_room
+    panel = room.irv_panel
+    assert panel.rounds_model.rowCount() == 12
+    empty = replace(IRV_CONTEST, name="Riverton Mayor 2030", transfer_prior="")
+    room.poll_service.create_contest(empty)  # opens it
+    qtbot.waitUntil(lambda: room.poll_service.contest is not None and room.poll_service.contest.name == empty.name)
+    assert win_shows_irv(room)
+    assert room.irv.view is None
+    assert panel.rounds_model.rowCount() == 0
+    assert panel.headline.text() == "No poll of Riverton Mayor 2030 with first-round figures yet"
+    assert panel.row_keys() == [] and panel.picker.count() == 0
+    room.poll_service.open_contest(IRV_CONTEST.name)
+    qtbot.waitUntil(lambda: room.irv.view is not None)
+    assert panel.rounds_model.rowCount() == 12 and "Nolan wins" in panel.headline.text()
+    assert panel.picker.count() > 12  # the candidates, and a line above the minor ones
+
+
+def win_shows_irv(room) -> bool:
+    return room.window.scenario_scroll.widget() is room.irv_panel
+
+
+def test_choosing_a_past_count_gives_the_rows_no_poll_publishes(qtbot, irv_room) -> None:
+    """The contest's transfer prior (a past IRV count in the store) sets the rows, through the app's own wiring."""
+    from dataclasses import replace
+    from datetime import date
+
+    from warroom.core.types import OfficialResult
+    from warroom.store import contests
+
+    room = irv_room
+    past = replace(IRV_CONTEST, name="Riverton Mayor 2022", election_date=date(2022, 6, 4))
+    with room.store.sessions.begin() as s:
+        pid = contests.create_contest(s, past)
+        contests.set_official_result(
+            s,
+            pid,
+            OfficialResult(
+                first_round={"lnp": 340, "grn": 250, "alp": 240, "dem": 40},
+                final_round={"lnp": 430, "grn": 420},
+                transfers=(("dem", "lnp", 10), ("dem", "alp", 20), ("dem", EXHAUSTED, 10), ("alp", "grn", 260)),
+            ),
+        )
+    room.poll_service.open_contest(IRV_CONTEST.name)
+    qtbot.waitUntil(lambda: room.irv.view is not None)
+    assert room.irv.scenario.row("dem")["alp"] != pytest.approx(50)
+    room.preferences.set_transfer_prior(past.name)
+    qtbot.waitUntil(lambda: room.irv.case is not None and room.irv.case.sources.get("dem") == "past count")
+    row = room.irv.scenario.row("dem")
+    assert (row["lnp"], row["alp"], row[EXHAUSTED]) == pytest.approx((25, 50, 25))
+    assert room.irv.case.sources["alp"] == "polls"  # the latest poll's published row still wins
+    assert "from the past count for Moss" in room.irv_panel.basis.text()
+
+
+def test_the_dock_follows_the_counting_system_across_sv_two_round_and_irv(qtbot, tmp_path: Path) -> None:
+    """One scenario panel at a time, whatever order the contests are opened in: SV, two-round, instant runoff."""
+    from warroom.bootstrap import open_store
+    from warroom.demo import DEMO_NAME, FRANCE_2022_NAME
+    from warroom.services.settings import open_settings
+
+    paths = AppPaths.under(tmp_path / "state")
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=paths.backup_dir)  # London and France
+    add_irv_contest(store)
+    for room in running_room(qtbot, store, open_settings(paths), ready="averages"):
+        win = room.window
+        for name, panel in (
+            (IRV_CONTEST.name, room.irv_panel),
+            (FRANCE_2022_NAME, room.two_round_panel),
+            (IRV_CONTEST.name, room.irv_panel),
+            (DEMO_NAME, room.scenario_panel),
+            (FRANCE_2022_NAME, room.two_round_panel),
+            (DEMO_NAME, room.scenario_panel),
+            (IRV_CONTEST.name, room.irv_panel),
+        ):
+            room.poll_service.open_contest(name)
+            qtbot.waitUntil(lambda panel=panel, win=win: win.scenario_scroll.widget() is panel, timeout=5000)
+            others = {room.irv_panel, room.two_round_panel, room.scenario_panel} - {panel}
+            assert all(not w.isVisible() for w in others), name
+        qtbot.waitUntil(lambda room=room: "Nolan wins" in room.irv_panel.headline.text(), timeout=5000)

@@ -1,0 +1,296 @@
+"""Instant runoff on the command line: `warroom scenario` on an IRV contest, and the official round-by-round
+table of `warroom count`. No Qt.
+
+Thin adapters: the store gives the polls and the past count, warroom.core.irv_pipeline computes every figure
+(the same functions the app's IRV panel calls through its controller), and these classes only print them.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from warroom.core.irv_pipeline import (
+    BreakEven,
+    IrvCase,
+    IrvView,
+    break_evens,
+    default_row,
+    evaluate_irv,
+    irv_baseline,
+    prior_rows_from_ballots,
+)
+from warroom.core.irv_scenario import set_row
+from warroom.core.pipeline import PipelineError, compute_averages
+from warroom.core.types import EXHAUSTED, Contest
+
+if TYPE_CHECKING:
+    from warroom.core.count import CountResult
+
+Table = Callable[[list[str], list[list[Any]], TextIO], None]
+
+_RUNOFF_ONLY = ("message", "message_to", "message_uncertainty", "drag", "poll", "as_of", "name", "save")
+
+
+def _exhausted(code: str) -> str:
+    return "exhausted" if code == EXHAUSTED else code
+
+
+# --- `warroom scenario` on an instant-runoff contest ------------------------------------------------------------
+
+
+@dataclass
+class IrvReport:
+    """One instant-runoff case: the rounds, the eliminations, every candidate's chance, and the break-evens of
+    one candidate's row."""
+
+    contest: Contest
+    case: IrvCase
+    view: IrvView
+    row: str
+    found: list[BreakEven]
+
+    def as_json(self) -> dict[str, Any]:
+        v, run = self.view, self.view.run
+        odds = v.odds
+        return {
+            "contest": self.contest.name,
+            "system": self.contest.system.value,
+            "baseline": self.case.label,
+            "row_sources": dict(self.case.sources),
+            "first_round": {c: round(v.scenario.share(c), 3) for c in v.scenario.codes},
+            "next_preferences": {
+                c: {_exhausted(k): round(x, 3) for k, x in v.scenario.row(c).items()} for c in v.scenario.codes
+            },
+            "rounds": [
+                {
+                    "round": r.number,
+                    "tallies": {c: round(x, 3) for c, x in r.tallies.items()},
+                    "eliminated": list(r.eliminated),
+                    "transfers": [{"from": f, "to": _exhausted(t), "points": round(x, 3)} for f, t, x in r.transfers],
+                    "exhausted": round(r.exhausted, 3),
+                }
+                for r in run.rounds
+            ],
+            "eliminations": [
+                {
+                    "round": e.round,
+                    "eliminated": list(e.eliminated),
+                    "survivor": e.survivor,
+                    "margin": round(e.margin, 3),
+                    "decisive": e.decisive,
+                    "winner_if_swapped": e.winner_if_swapped,
+                }
+                for e in run.eliminations
+            ],
+            "winner": run.winner,
+            "final_pair": list(run.final_pair),
+            "final_margin": round(run.final_margin, 3),
+            "p_win": None if odds is None else {c: round(p, 4) for c, p in odds.p_win.items()},
+            "p_final_pair": None if odds is None else {c: round(p, 4) for c, p in odds.p_final_pair.items()},
+            "p_third": None if odds is None else {c: round(p, 4) for c, p in odds.p_third.items()},
+            "draws": None if odds is None else odds.n,
+            "share_sd": round(v.share_sd, 4),
+            "break_evens_of": self.row,
+            "break_evens": [
+                {"to": _exhausted(b.to), "from": _exhausted(b.source), "points": round(b.points, 4), "text": b.text}
+                for b in self.found
+            ],
+            "lines": v.lines(),
+        }
+
+    def print(self, out: TextIO, table: Table) -> None:
+        v, run = self.view, self.view.run
+        label = self.case.label[:1].lower() + self.case.label[1:]
+        out.write(f"{self.contest.name}: instant runoff from the {label}\n\n")
+        codes = sorted(v.scenario.codes, key=lambda c: (-v.scenario.share(c), c))
+        rows = []
+        for c in codes:
+            chance = "" if v.odds is None else f"{100 * v.odds.p_win[c]:.0f} %"
+            tallies = [r.tallies.get(c) for r in run.rounds]
+            rows.append([v.name(c), chance, *["" if t is None else f"{t:.1f}" for t in tallies]])
+        rows.append(["exhausted", "", *[f"{r.exhausted:.1f}" for r in run.rounds]])
+        table(["candidate", "chance", *[f"R{r.number}" for r in run.rounds]], rows, out)
+        out.write("\n")
+        for line in v.lines():
+            out.write(line + "\n")
+        if v.odds is not None:
+            out.write(
+                f"Chances from {v.odds.n:,} simulated counts (polling error sd {v.share_sd:.1f} points for a 50 % "
+                "candidate; every transfer row uncertain).\n"
+            )
+        out.write(f"\nWhat would change the winner, from {v.name(self.row)}'s voters' next preferences:\n")
+        for b in self.found:
+            out.write(f"  {b.text}\n")
+        if not self.found:
+            out.write("  no move within that row changes the winner at these figures\n")
+
+
+def _code(contest: Contest, text: str, what: str) -> str:
+    key = text.strip().casefold()
+    if key in ("exhausted", "exhaust", "none"):
+        return EXHAUSTED
+    for c in contest.candidates:
+        if key in {c.code.casefold(), c.name.casefold(), c.display.casefold(), c.name.split()[-1].casefold()}:
+            return c.code
+    raise ValueError(f"{what}: {text.strip()!r} is not a candidate of {contest.name}")
+
+
+def parse_row(contest: Contest, text: str) -> tuple[str, dict[str, float]]:
+    """`--row CAND=TO:PCT,TO:PCT,...` (a name or code; `exhausted` for no further preference)."""
+    who, sep, rest = text.partition("=")
+    if not sep or not rest.strip():
+        raise ValueError(f"--row {text!r}: use CANDIDATE=OTHER:PCT,OTHER:PCT,... (e.g. dale=nolan:40,reid:35,park:25)")
+    code = _code(contest, who, f"--row {text!r}")
+    shares: dict[str, float] = {}
+    for part in rest.split(","):
+        to, sep, pct = part.partition(":")
+        if not sep:
+            raise ValueError(f"--row {text!r}: {part.strip()!r} needs OTHER:PCT")
+        try:
+            value = float(pct)
+        except ValueError:
+            raise ValueError(f"--row {text!r}: {pct.strip()!r} is not a number") from None
+        key = _code(contest, to, f"--row {text!r}")
+        shares[key] = shares.get(key, 0.0) + value
+    return code, shares
+
+
+def run_irv_scenario(store: Any, contest: Contest, args: argparse.Namespace) -> IrvReport:
+    """`warroom scenario` for an instant-runoff contest: the panel's case, with `--row` edits."""
+    from warroom.cli.reports import load_polls, odds_model
+    from warroom.store import contests as contests_repo
+    from warroom.store.db import translated
+
+    given = [f"--{k.replace('_', '-')}" for k in _RUNOFF_ONLY if getattr(args, k, None)]
+    if given or getattr(args, "split", None):
+        raise ValueError(
+            f"{', '.join(given or ['--split'])}: a runoff option; {contest.name} counts by instant runoff "
+            "(use --row CANDIDATE=OTHER:PCT,... and --row-of CANDIDATE)"
+        )
+    polls = load_polls(store, contest)
+    label = "past count"
+    prior: dict[str, dict[str, float]] | None
+    ballots = getattr(args, "prior_ballots", None)
+    if ballots is not None:
+        prior = _ballot_rows(ballots, contest)
+        label = f"ballots in {ballots.name}"
+    else:
+        with translated(store.engine), store.sessions() as session:
+            prior = contests_repo.irv_prior_rows_of(session, contest)
+    try:
+        case = irv_baseline(contest, polls, compute_averages(polls, contest), prior_rows=prior, prior_label=label)
+    except PipelineError as exc:
+        raise ValueError(str(exc)) from None
+    scenario = case.scenario
+    for text in getattr(args, "row", None) or []:
+        code, shares = parse_row(contest, text)
+        if code not in scenario.codes:
+            raise ValueError(f"--row {text!r}: {code} has no first-round share in the polls")
+        scenario = set_row(scenario, code, shares)
+    case = IrvCase(scenario, case.label, case.as_of, case.names, case.sources)
+    view = evaluate_irv(case, odds=odds_model(store, contest))
+    row_of = getattr(args, "row_of", None)
+    row = _code(contest, row_of, "--row-of") if row_of else default_row(scenario, view.run)
+    if row not in scenario.codes:
+        raise ValueError(f"--row-of {row_of}: not in this race's first round")
+    return IrvReport(contest, case, view, row, break_evens(scenario, row, case.names, run=view.run))
+
+
+def _ballot_rows(path: Path, contest: Contest) -> dict[str, dict[str, float]]:
+    """Rows from last election's ballot file (`--prior-ballots`), every problem named with the file."""
+    from warroom.core.csvformat import CsvFormatError, parse_ballot_file
+
+    try:
+        table, errors = parse_ballot_file(path)
+    except FileNotFoundError:
+        raise ValueError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot read ({exc.strerror})") from None
+    except CsvFormatError as exc:
+        raise ValueError(f"{path}: {exc}") from None
+    if errors:
+        raise ValueError("\n".join(f"{path}:{e.line}: {e.field}: {e.message}" for e in errors))
+    try:
+        return prior_rows_from_ballots(table, contest, max_rankings=contest.counting_rules.preferences)
+    except ValueError as exc:
+        raise ValueError(f"{path}: {exc}") from None
+
+
+# --- `warroom count`: every round as the officials publish it ---------------------------------------------------
+
+
+def official_rounds(result: CountResult) -> dict[str, Any]:
+    """The round-by-round table officials publish: each candidate's votes and net transfer in every round, the
+    exhausted ballots, and who is excluded after each round.
+
+    Returns:
+        {"candidates": [...in first-round order], "rounds": [{"round", "votes": {c: votes}, "percent": {c: %},
+        "transfer": {c: net change from the previous round}, "exhausted", "exhausted_transfer", "continuing",
+        "excluded_after": [...]}]}.
+    """
+    first = result.rounds[0].tallies
+    candidates = sorted(first, key=lambda c: (-first[c], c))
+    out = []
+    for i, r in enumerate(result.rounds):
+        previous = result.rounds[i - 1] if i else None
+        nxt = result.rounds[i + 1] if i + 1 < len(result.rounds) else None
+        total = r.continuing_votes
+        transfer: dict[str, int] = {}
+        if previous is not None:
+            for c in candidates:
+                before = previous.tallies.get(c)
+                if before is None:
+                    continue
+                transfer[c] = r.tallies.get(c, 0) - before
+        out.append(
+            {
+                "round": r.number,
+                "votes": dict(r.tallies),
+                "percent": {c: round(100.0 * v / total, 2) if total else 0.0 for c, v in r.tallies.items()},
+                "transfer": transfer,
+                "exhausted": r.exhausted,
+                "exhausted_transfer": r.exhausted - (previous.exhausted if previous is not None else 0),
+                "continuing": total,
+                "excluded_after": list(nxt.eliminated) if nxt is not None else [],
+            }
+        )
+    return {"candidates": candidates, "rounds": out}
+
+
+def print_official_rounds(result: CountResult, out: TextIO, table: Table) -> None:
+    """The official round-by-round table: votes and the net transfer into each round, exhausted, excluded."""
+    data = official_rounds(result)
+    rounds = data["rounds"]
+    headers = ["candidate"]
+    for r in rounds:
+        headers += [f"R{r['round']} votes", "%"] + ([f"R{r['round'] + 1} +/-"] if r is not rounds[-1] else [])
+    body: list[list[str]] = []
+
+    def cells(get: Callable[[dict[str, Any]], tuple[str, str]], move: Callable[[dict[str, Any]], str]) -> list[str]:
+        row: list[str] = []
+        for i, r in enumerate(rounds):
+            row += list(get(r))
+            if i + 1 < len(rounds):
+                row.append(move(rounds[i + 1]))
+        return row
+
+    for c in data["candidates"]:
+
+        def votes(r: dict[str, Any], c: str = c) -> tuple[str, str]:
+            return (f"{r['votes'][c]:,}", f"{r['percent'][c]:.2f}") if c in r["votes"] else ("", "")
+
+        def moved(r: dict[str, Any], c: str = c) -> str:
+            return f"{r['transfer'][c]:+,}" if c in r["transfer"] else ""
+
+        body.append([c, *cells(votes, moved)])
+    body.append(["exhausted", *cells(lambda r: (f"{r['exhausted']:,}", ""), lambda r: f"{r['exhausted_transfer']:+,}")])
+    body.append(["continuing", *cells(lambda r: (f"{r['continuing']:,}", "100.00"), lambda _r: "")])
+    out.write("\nRound by round (as the officials publish it)\n")
+    table(headers, body, out)
+    for r in rounds:
+        if r["excluded_after"]:
+            out.write(f"Excluded after round {r['round']}: {', '.join(r['excluded_after'])}\n")

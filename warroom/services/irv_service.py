@@ -1,0 +1,251 @@
+"""IrvController: the one owner of the live instant-runoff scenario of an IRV contest.
+
+Views bind to it and keep no copy: the panel writes one candidate's next-preference row through `set_row` and
+re-renders on the signals. Every figure comes from warroom.core.irv_pipeline (the same functions the command
+line calls): the chain at the scenario's values and the simulated win probabilities run on the GUI thread,
+coalesced to one evaluation per event-loop turn (about 2 ms for 12 candidates and 2,000 draws,
+benchmarks/bench_irv_slider.py), so they follow the finger. The exact break-evens cost up to ~200 runs of the
+chain each, so they are worked out once the sliders rest (BREAK_EVEN_DELAY_MS after the last edit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from warroom.core.averaging import PollAverages
+from warroom.core.csvformat import parse_ballot_file
+from warroom.core.forecast import ForecastErrors
+from warroom.core.irv_pipeline import (
+    BreakEven,
+    IrvCase,
+    IrvView,
+    break_evens,
+    default_row,
+    evaluate_irv,
+    irv_baseline,
+    prior_rows_from_ballots,
+    share_sd_for,
+)
+from warroom.core.irv_scenario import IrvScenario, IrvSimulator, set_row
+from warroom.core.pipeline import OddsModel, PipelineError
+from warroom.core.types import Contest, CountingSystem, Poll
+
+BREAK_EVEN_DELAY_MS = 150
+"""The break-evens follow once the sliders have rested this long: they cost tens of milliseconds, which a
+drag cannot spare on every frame, and a staffer reads them after letting go."""
+
+
+class IrvController(QObject):
+    """Polls + average + prior rows -> IrvScenario -> IrvView, for one instant-runoff contest.
+
+    Inactive (every signal quiet, every setter a no-op) while the open contest counts by another system.
+
+    Signals:
+        case_cleared: there is no case (another contest opened, or no poll with a first round yet): the reason.
+        case_changed: a new baseline IrvCase (the candidates may have changed: views rebuild their rows).
+        scenario_changed: the scenario changed, whatever changed it (an edit, a reset, a new baseline).
+        row_selected: the candidate whose next-preference row is being edited (str).
+        view_ready: the IrvView of the current scenario; at most once per event-loop turn.
+        break_evens_ready: (row code, list[BreakEven]) for the selected row, once the sliders rest.
+        scenario_failed: a message for the user (something was refused or could not be made).
+        notice: news for the status bar (e.g. where the next preferences now come from).
+    """
+
+    case_cleared = Signal(str)
+    case_changed = Signal(object)
+    scenario_changed = Signal(object)
+    row_selected = Signal(str)
+    view_ready = Signal(object)
+    break_evens_ready = Signal(str, object)
+    scenario_failed = Signal(str)
+    notice = Signal(str)
+
+    def __init__(self, parent: QObject | None = None, *, errors: ForecastErrors | None = None) -> None:
+        super().__init__(parent)
+        self._errors = errors
+        self.odds: OddsModel | None = None
+        self.contest: Contest | None = None
+        self.polls: list[Poll] = []
+        self.averages: PollAverages | None = None
+        self.prior_rows: dict[str, dict[str, float]] | None = None
+        self.prior_label = "past count"
+        self.case: IrvCase | None = None
+        self.scenario: IrvScenario | None = None
+        self.view: IrvView | None = None
+        self.row: str = ""
+        self.break_even_list: list[BreakEven] = []
+        self._edited: dict[str, np.ndarray] = {}  # rows the user set, carried across poll updates
+        self._simulator: IrvSimulator | None = None
+        self._share_sd: float | None = None
+        self._pending = QTimer(self)
+        self._pending.setSingleShot(True)
+        self._pending.setInterval(0)  # the next event-loop turn: one evaluation per burst of edits
+        self._pending.timeout.connect(self.evaluate_now)
+        self._resting = QTimer(self)
+        self._resting.setSingleShot(True)
+        self._resting.setInterval(BREAK_EVEN_DELAY_MS)
+        self._resting.timeout.connect(self.compute_break_evens)
+
+    @property
+    def active(self) -> bool:
+        """The open contest counts by instant runoff."""
+        return self.contest is not None and self.contest.system == CountingSystem.IRV
+
+    # --- data down -------------------------------------------------------------------------------------------
+
+    def set_contest(self, contest: Contest) -> None:
+        """A contest was opened: forget the last one's case."""
+        self.contest = contest
+        if self._errors is not None:
+            self.odds = OddsModel(self._errors, contest.second_round_date or contest.election_date)
+        self.polls, self.averages, self.prior_rows = [], None, None
+        self.case = self.scenario = self.view = None
+        self.row = ""
+        self.break_even_list = []
+        self._edited = {}
+        self._simulator = None
+        self._share_sd = None
+        self._pending.stop()
+        self._resting.stop()
+        if self.active:
+            self.case_cleared.emit(f"No poll of {contest.name} with first-round figures yet")
+
+    def set_data(self, polls: Sequence[Poll], averages: PollAverages | None) -> None:
+        """The polls (and their average) changed: rebuild the baseline, keeping the user's rows."""
+        self.polls = list(polls)
+        self.averages = averages
+        self._rebuild()
+
+    def set_prior_rows(self, rows: Mapping[str, Mapping[str, float]] | None, label: str = "past count") -> None:
+        """Rows from the contest's chosen past count (None: none); the baseline is rebuilt."""
+        self.prior_rows = {k: dict(v) for k, v in rows.items()} if rows else None
+        self.prior_label = label
+        self._rebuild()
+
+    def load_prior_ballots(self, path: Path) -> None:
+        """Take the rows no poll publishes from last election's ballot file (the Ballot CSV `warroom count`
+        reads): each candidate's first-preference voters by their next preference. Problems are reported through
+        scenario_failed and change nothing."""
+        if self.contest is None or not self.active:
+            return
+        try:
+            table, errors = parse_ballot_file(path)
+            if errors:
+                first = errors[0]
+                raise ValueError(f"line {first.line}: {first.field}: {first.message} ({len(errors)} problem(s))")
+            rows = prior_rows_from_ballots(table, self.contest, max_rankings=self.contest.counting_rules.preferences)
+        except (OSError, ValueError) as exc:
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            self.scenario_failed.emit(f"{path.name}: {why}; the next preferences are unchanged")
+            return
+        self.set_prior_rows(rows, f"ballots in {path.name}")
+        self.notice.emit(
+            f"Next preferences of {len(rows)} candidates from {int(table.counts.sum()):,} ballots in {path.name}"
+        )
+
+    # --- edits (the panel writes through these) ----------------------------------------------------------------
+
+    def select_row(self, code: str) -> None:
+        """Edit `code`'s next-preference row from now on."""
+        if self.scenario is None or code == self.row or code not in self.scenario.codes:
+            return
+        self.row = code
+        self.break_even_list = []
+        self.row_selected.emit(code)
+        self._resting.start()
+
+    def set_row(self, code: str, shares: Mapping[str, float]) -> None:
+        """One candidate's row: other candidate code or EXHAUSTED -> percent, summing to 100."""
+        if self.scenario is None:
+            return
+        try:
+            scenario = set_row(self.scenario, code, shares)
+        except (KeyError, ValueError) as exc:
+            self.scenario_failed.emit(str(exc).strip("'\""))
+            return
+        self._edited[code] = np.array(scenario.transfers[scenario.index(code)])
+        self._apply(scenario)
+
+    def reset(self) -> None:
+        """Every row back to the baseline's (the past count's or the polls')."""
+        if self.case is None:
+            return
+        self._edited = {}
+        self._apply(self.case.scenario)
+
+    # --- outputs -----------------------------------------------------------------------------------------------
+
+    def evaluate_now(self) -> None:
+        """Evaluate the current scenario at once (normally run by the coalescing timer)."""
+        self._pending.stop()
+        if self.scenario is None or self.case is None:
+            return
+        scenario = self.scenario
+        if self.odds is not None and (
+            self._simulator is None or (self._simulator.n, self._simulator.draws) != (scenario.n, self.odds.draws)
+        ):
+            self._simulator = IrvSimulator(scenario.n, self.odds.draws, self.odds.seed)
+        case = IrvCase(scenario, self.case.label, self.case.as_of, self.case.names, self.case.sources)
+        if self.odds is not None and self._share_sd is None:
+            self._share_sd = share_sd_for(self.odds, self.case.as_of)  # once per baseline, not per move
+        try:
+            self.view = evaluate_irv(case, odds=self.odds, simulator=self._simulator, share_sd=self._share_sd)
+        except ValueError as exc:
+            self.scenario_failed.emit(str(exc))
+            return
+        self.view_ready.emit(self.view)
+
+    def compute_break_evens(self) -> None:
+        """The exact break-evens of the selected row, now (normally once the sliders rest)."""
+        self._resting.stop()
+        if self.scenario is None or not self.row:
+            return
+        if self.view is None or self.view.scenario is not self.scenario:
+            self.evaluate_now()
+        run = self.view.run if self.view is not None and self.view.scenario is self.scenario else None
+        names = self.case.names if self.case is not None else {}
+        self.break_even_list = break_evens(self.scenario, self.row, names, run=run)
+        self.break_evens_ready.emit(self.row, self.break_even_list)
+
+    # --- private --------------------------------------------------------------------------------------------
+
+    def _apply(self, scenario: IrvScenario) -> None:
+        self.scenario = scenario
+        self.scenario_changed.emit(scenario)
+        self._pending.start()  # already pending: this edit joins it
+        self._resting.start()  # restarted by every edit: the break-evens wait for the sliders to rest
+
+    def _rebuild(self) -> None:
+        contest = self.contest
+        if contest is None or not self.active:
+            return
+        if self.averages is None:
+            return
+        try:
+            case = irv_baseline(
+                contest, self.polls, self.averages, prior_rows=self.prior_rows, prior_label=self.prior_label
+            )
+        except PipelineError as exc:
+            self.scenario_failed.emit(f"No instant-runoff baseline: {exc}")
+            return
+        scenario = case.scenario
+        if self._edited and self.scenario is not None and self.scenario.codes == scenario.codes:
+            matrix = np.array(scenario.transfers)
+            for code, row in self._edited.items():
+                matrix[scenario.index(code)] = row
+            scenario = scenario.with_values(transfers=matrix)
+        else:
+            self._edited = {}  # other candidates: the rows set for the old field no longer apply
+        new_row = self.row not in scenario.codes
+        self.case, self.scenario = case, scenario
+        self._share_sd = None  # the baseline's day may have moved
+        if new_row:
+            self.row = default_row(scenario)
+        self.case_changed.emit(case)  # views read the scenario and the row from here: both are set already
+        if new_row:
+            self.row_selected.emit(self.row)
+        self._apply(scenario)
