@@ -26,7 +26,7 @@ from warroom.services.irv_service import IrvController
 from warroom.services.poll_service import PollService
 from warroom.services.scenario_service import ScenarioController
 from warroom.services.settings import AppSettings, open_settings
-from warroom.store.db import StoreError, backups_of
+from warroom.store.db import StoreError, backups_of, sqlite_path
 from warroom.ui.assets import stylesheet
 
 if TYPE_CHECKING:
@@ -112,7 +112,9 @@ class WarRoom:
         self.window.set_irv_widget(self.irv_panel)
         self.answer_view = AnswerView(self.scenarios)
         self.window.set_answer_widget(self.answer_view)
-        self.window.show_store(store.display_target + ("  (read-only)" if store.read_only else ""))
+        self.window.show_store(
+            store.display_target + ("  (read-only)" if store.read_only else ""), sqlite_path(store.engine)
+        )
         self._wire()
         self._build_two_round()  # after _wire: the window takes a contest before its runoff matchup is shown
         if contest and not any(c.name == contest for c in self.poll_service.contests()):

@@ -177,3 +177,17 @@ def read_input_file(path: Path, *, max_bytes: int | None = None) -> bytes:
     if max_bytes is not None and len(data) > max_bytes:  # it grew while we read
         raise OSError(errno.EFBIG, f"larger than {max_bytes:,} bytes: nothing was read", str(path))
     return data
+
+
+STORE_COMPANIONS = ("", "-wal", "-shm", "-journal")
+
+
+def overwrites_store(target: Path, store_file: Path | None) -> bool:
+    """Whether writing `target` would replace the SQLite poll store `store_file` or one of its -wal, -shm or
+    -journal files (a slip of tab completion, or a save dialog opened in the data folder). One rule for the CLI's
+    exports and the window's save dialogs; a store that is not a file (PostgreSQL, none) is never hit."""
+    if store_file is None:
+        return False
+    mine = target.expanduser().resolve()
+    store = str(store_file.expanduser().resolve())
+    return any(mine == Path(store + companion) for companion in STORE_COMPANIONS)

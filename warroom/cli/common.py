@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import unquote, urlsplit
 
 from warroom.core.types import Contest
-from warroom.paths import AppPaths, read_input_file
+from warroom.paths import AppPaths, overwrites_store, read_input_file
 
 if TYPE_CHECKING:  # the light verbs (count, polls' help, --version) never import SQLAlchemy or Alembic
     from warroom.bootstrap import OpenStore
@@ -111,10 +111,8 @@ def refuse_the_store(args: argparse.Namespace, target: Path) -> None:
     if url.get_backend_name() != "sqlite" or database in ("", ":memory:"):
         return
     store = Path(unquote(urlsplit(database).path)) if database.startswith("file:") else Path(database)
-    mine = target.expanduser().resolve()
-    for companion in ("", "-wal", "-shm", "-journal"):
-        if mine == Path(str(store.expanduser().resolve()) + companion):
-            raise CliError(f"{target}: that is the poll store itself ({store}); choose another file; nothing written")
+    if overwrites_store(target, store):
+        raise CliError(f"{target}: that is the poll store itself ({store}); choose another file; nothing written")
 
 
 def paths_of(args: argparse.Namespace) -> AppPaths:

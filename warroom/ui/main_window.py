@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 from warroom import __version__
 from warroom.core.averaging import PollAverages
 from warroom.core.types import Annotation, Contest, CountingSystem, Poll
+from warroom.paths import overwrites_store
 from warroom.ui.assets import icon, stylesheet
 from warroom.ui.charts import DARK, LIGHT, PROJECTOR, ChartPanel
 from warroom.ui.commands import AddPollsCommand, DeletePollsCommand, EditPollCommand, ImportedPollsCommand
@@ -161,6 +162,7 @@ class MainWindow(QMainWindow):
     def __init__(self, polls: PollSource, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._polls = polls
+        self._store_file: Path | None = None  # the SQLite store's file, which no save dialog may write over
         self.undo_stack = QUndoStack(self)
         self.setWindowTitle("warroom")
         self.setAcceptDrops(True)
@@ -252,9 +254,19 @@ class MainWindow(QMainWindow):
     def show_annotations(self, annotations: Sequence[Annotation]) -> None:
         self.charts.show_annotations(annotations)
 
-    def show_store(self, where: str) -> None:
+    def show_store(self, where: str, store_file: Path | None = None) -> None:
+        """The store as it may be shown, and its file (SQLite) that no save dialog may write over."""
         self.status_store.setText(f"Store: {where}")
         self.status_store.setToolTip(where)
+        self._store_file = store_file
+
+    def _writable_export(self, path: Path) -> bool:
+        """False (and says so) when an export chosen in a save dialog would replace the poll store itself or its
+        -wal/-shm/-journal file: the dialog asks before overwriting, but not that this file is the live store."""
+        if overwrites_store(path, self._store_file):
+            self.show_error(f"{path} is the poll store itself; choose another file. Nothing was written.")
+            return False
+        return True
 
     def apply_color_scheme(self, dark: bool) -> None:
         """Light or dark charts to match the system (meeting mode has its own projector theme)."""
@@ -620,7 +632,7 @@ class MainWindow(QMainWindow):
 
     def choose_export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export polls", "polls.csv", "CSV files (*.csv)")
-        if path:
+        if path and self._writable_export(Path(path)):
             try:
                 n = self._polls.export_csv(Path(path))
             except Exception as exc:
@@ -766,7 +778,7 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QInputDialog
 
         path, _ = QFileDialog.getSaveFileName(self, "Export", f"warroom.{kind}", f"{kind.upper()} files (*.{kind})")
-        if not path:
+        if not path or not self._writable_export(Path(path)):
             return
         width = None
         if kind == "png":
@@ -795,6 +807,8 @@ class MainWindow(QMainWindow):
         target = Path(path)
         if target.suffix.lower() not in (".png", ".svg", ".pdf"):
             target = target.with_name(target.name + "." + chosen.split("*.")[-1].rstrip(")").lower())
+        if not self._writable_export(target):
+            return
         sizes = {"As on screen": None, **{f"Slide {w} × {h} (16:9)": (w, h) for w, h in SLIDE_SIZES.values()}}
         choice, ok = QInputDialog.getItem(self, "Export chart", "Size:", list(sizes), 0, False)
         if not ok:
@@ -843,7 +857,7 @@ class MainWindow(QMainWindow):
 
     def _choose_briefing(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Briefing PDF", "briefing.pdf", "PDF files (*.pdf)")
-        if path:
+        if path and self._writable_export(Path(path)):
             self.briefing_requested.emit(Path(path))
 
     def _action(self, menu, text: str, shortcut, slot, tip: str) -> QAction:
