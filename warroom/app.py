@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from warroom import __version__
 from warroom.bootstrap import OpenStore, open_store
 from warroom.core.types import Contest
-from warroom.paths import AppPaths
+from warroom.paths import AppFolderError, AppPaths
 from warroom.qtcheck import missing_message, missing_qt_libraries, uses_xcb
 from warroom.resources import resource_path
 from warroom.services.analysis_service import AverageController
@@ -337,17 +337,25 @@ def run_gui(args: argparse.Namespace) -> int:
         # Qt would abort inside the xcb plugin with a message no user can act on: name the packages instead.
         sys.stderr.write(missing_message(missing) + "\n")
         return 2
-    paths = AppPaths.under(args.data_dir) if getattr(args, "data_dir", None) else AppPaths.for_user()
-    paths.ensure()
     app = make_qapp(sys.argv[:1])
+    paths = AppPaths.under(args.data_dir) if getattr(args, "data_dir", None) else AppPaths.for_user()
+    # warroom-gui has no console on Windows: what stops the start is also said in a message box, not only on
+    # stderr (the command line still prints it and sets the exit code).
+    try:
+        paths.ensure()
+        settings = open_settings(paths)
+    except AppFolderError as exc:
+        _tell("warroom: cannot use its folders", str(exc))
+        raise
     target = args.db or paths.database
     store = open_with_recovery(target, paths)
     if store is None:
         return 3
     try:
-        room = WarRoom(store, open_settings(paths), contest=getattr(args, "contest", None), backup_dir=paths.backup_dir)
-    except ValueError:  # --contest names no contest: the command line says so (exit 1)
+        room = WarRoom(store, settings, contest=getattr(args, "contest", None), backup_dir=paths.backup_dir)
+    except ValueError as exc:  # --contest names no contest: the command line says so too (exit 1)
         store.close()
+        _tell("warroom: cannot open the contest", str(exc))
         raise
     room.window.show()
     if os.environ.get("WARROOM_EXIT_AFTER_PAINT"):  # benchmarks/bench_scale.py: time to the first painted window

@@ -1,0 +1,39 @@
+"""What stops the window from starting is said in a message box too: `warroom-gui` has no console on Windows,
+so a message only on stderr would leave the user with nothing at all."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+import warroom.app as app_module
+from warroom.cli import main
+
+
+def _start(monkeypatch: pytest.MonkeyPatch, *argv: str) -> tuple[int, str, list[tuple[str, str]]]:
+    told: list[tuple[str, str]] = []
+    monkeypatch.setattr(app_module, "_tell", lambda title, text: told.append((title, text)))
+    err = io.StringIO()
+    code = main(["gui", *argv], out=io.StringIO(), err=err)
+    return code, err.getvalue(), told
+
+
+def test_folders_that_cannot_be_made_are_shown_in_a_box_and_printed(
+    qapp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n")
+    code, err, told = _start(monkeypatch, "--data-dir", str(blocker / "inner"))
+    assert code == 3 and str(blocker) in err
+    assert len(told) == 1 and str(blocker) in told[0][1] and "folders" in told[0][0]
+    assert blocker.read_text() == "not a folder\n"
+
+
+def test_a_contest_that_does_not_exist_is_shown_in_a_box_and_printed(
+    qapp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, err, told = _start(monkeypatch, "--data-dir", str(tmp_path / "state"), "--contest", "Nowhere 2031")
+    assert code == 1 and "Nowhere 2031" in err
+    assert len(told) == 1 and "Nowhere 2031" in told[0][1]
