@@ -53,7 +53,7 @@ def test_set_up_a_2027_race_pick_it_edit_it_and_delete_it(room, qtbot, tmp_path:
     dialog.candidates.item(1, 0).setText("Rex Smith")
     made = actions.new_contest(_answer(dialog, QDialog.DialogCode.Accepted))
     assert made is not None and ps.contest.name == "Cumbria Mayor 2027"
-    assert actions.picker.count() == 3 and actions.picker.currentText() == "Cumbria Mayor 2027"  # and two demos
+    assert actions.picker.count() == 4 and actions.picker.currentText() == "Cumbria Mayor 2027"  # and three demos
     assert room.window.windowTitle().startswith("Cumbria Mayor 2027")
     assert ps.polls == [] and room.averages.averages is None  # a fresh race: no polls yet
     # switching back is one pick in the toolbar
