@@ -250,9 +250,21 @@ class WarRoom:
         irv.notice.connect(lambda msg: win.statusBar().showMessage(msg, 8000))
 
     def _irv_priors(self, contest: Contest) -> None:
-        """An instant-runoff contest's rows from its chosen past count; a store problem is said, not raised."""
+        """An instant-runoff contest's rows from its stored ballots prior and its chosen past count; a store
+        problem is said, not raised."""
         if not self.irv.active:
             return
+        from warroom.store.db import translated
+        from warroom.store.irv_priors import get_irv_prior
+
+        try:
+            with translated(self.store.engine), self.store.sessions() as session:
+                stored = get_irv_prior(session, contest.id or 0)
+        except (StoreError, ValueError) as exc:
+            self.window.statusBar().showMessage(f"No next preferences from the stored ballots: {exc}", 8000)
+            stored = None
+        if stored is not None:
+            self.irv.set_ballots_prior(stored.scenario, stored.source)
         try:
             rows = self.poll_service.irv_prior_rows(contest)
         except (StoreError, ValueError) as exc:

@@ -58,6 +58,33 @@ def seed_france_2022(session: Session) -> int:
     return contest_id
 
 
+BURLINGTON_PRIOR_SOURCE = "2009 ballots"
+"""How the Burlington demo's stored ballots prior is named (the panel: "from the 2009 ballots")."""
+
+
+def seed_burlington_2009(session: Session) -> int:
+    """Store the Burlington 2009 instant-runoff demo (third of the demos, after London and France): the
+    contest, the city's official result and, as its transfer prior, the 2009 ballots' first preferences and
+    next-preference rows: the rows `warroom count BALLOTS --save-prior` stores (core.ballot_prior.contest_prior
+    under the city's rules). It has no polls, so its scenario starts from those ballots. Returns its id."""
+    from dataclasses import replace
+
+    from warroom.core.ballot_prior import contest_prior
+    from warroom.demo import BURLINGTON_2009, BURLINGTON_2009_RULES, burlington_2009_result, burlington_ballots
+    from warroom.store.contests import set_official_result
+    from warroom.store.irv_priors import set_irv_prior
+
+    contest_id = repo.add_contest(session, BURLINGTON_2009)
+    set_official_result(session, contest_id, burlington_2009_result())
+    rules = BURLINGTON_2009_RULES
+    prior = replace(
+        contest_prior(burlington_ballots(), BURLINGTON_2009, max_rankings=rules.max_rankings),
+        batch_elimination=rules.batch_elimination,
+    )
+    set_irv_prior(session, contest_id, prior, BURLINGTON_PRIOR_SOURCE)
+    return contest_id
+
+
 def _memory(target: str) -> bool:
     try:
         return in_memory(resolve_url(target))
@@ -66,7 +93,8 @@ def _memory(target: str) -> bool:
 
 
 def open_store(target: str | Path, *, backup_dir: Path | None, seed: bool = True) -> OpenStore:
-    """Open (creating if needed) a poll store, migrate it to the current schema and seed the demo race if empty.
+    """Open (creating if needed) a poll store, migrate it to the current schema and seed the demo races if empty
+    (London 2012, the one a new store opens on; France 2022; Burlington 2009).
 
     Raises:
         StoreError: the store is damaged, locked, read-only, or the disk is full; message says what and where.
@@ -122,6 +150,7 @@ def open_store(target: str | Path, *, backup_dir: Path | None, seed: bool = True
                     repo.add_polls(session, contest_id, demo_polls())
                     set_official_result(session, contest_id, official_2012_result())  # the demo's back-test
                     seed_france_2022(session)
+                    seed_burlington_2009(session)
                     session.flush()
                     seeded = True
     except Exception:

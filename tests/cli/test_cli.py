@@ -25,9 +25,12 @@ def db(tmp_path: Path) -> list[str]:
 def test_first_start_seeds_the_demo_races(db: list[str]) -> None:
     code, out, _ = run("contests", *db, "--json")
     assert code == 0
-    france, contest = json.loads(out)  # newest election first
+    france, contest, burlington = json.loads(out)  # newest election first
     assert contest["name"] == DEMO_NAME and contest["system"] == "sv" and contest["polls"] > 10
     assert (france["name"], france["system"], france["polls"]) == ("France 2022 presidential", "two_round", 409)
+    assert (burlington["name"], burlington["system"], burlington["polls"]) == ("Burlington Mayor 2009", "irv", 0)
+    code, out, _ = run("average", *db)  # a new store still opens on London 2012
+    assert code == 0 and DEMO_NAME in out
     code, out, _ = run("polls", *db)
     assert code == 0 and "YouGov" in out
 

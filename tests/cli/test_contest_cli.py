@@ -10,7 +10,7 @@ import pytest
 
 from warroom.cli import main
 from warroom.core.contestfile import parse_contest_file
-from warroom.demo import DEMO_NAME, FRANCE_2022_NAME
+from warroom.demo import DEMO_NAME, FRANCE_2022_NAME, IRV_DEMO_NAME
 from warroom.resources import resource_path
 
 MAYOR = """\
@@ -147,7 +147,7 @@ def test_delete_asks_refuses_without_a_terminal_and_backs_up(
     monkeypatch.setattr("builtins.input", lambda _prompt: "y")
     done = json.loads(ok("contest", "delete", "Cumbria Mayor 2027", "--json", *db))
     assert Path(done["backup"]).is_file() and "before-delete" in done["backup"]
-    assert _names(db) == [FRANCE_2022_NAME, DEMO_NAME]
+    assert _names(db) == [FRANCE_2022_NAME, DEMO_NAME, IRV_DEMO_NAME]
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     ok("contest", "new", "--from", str(mayor), *db)
     assert "deleted Cumbria Mayor 2027" in ok("contest", "delete", "Cumbria Mayor 2027", "--yes", *db)

@@ -290,8 +290,11 @@ def test_two_instances_starting_together_on_a_new_store_both_open_it(
     assert [code for code, _ in results] == [0, 0], results
     engine = create_engine(target if "://" in target else f"sqlite:///{target}")
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT count(*) FROM contest")).scalar_one() == 2  # London and France 2022
+        assert (
+            conn.execute(text("SELECT count(*) FROM contest")).scalar_one() == 3
+        )  # London, France 2022, Burlington 2009
         assert conn.execute(text("SELECT count(*) FROM poll_notice")).scalar_one() == 409
+        assert conn.execute(text("SELECT count(*) FROM irv_prior")).scalar_one() == 1  # Burlington's ballots
     engine.dispose()
 
 

@@ -39,8 +39,8 @@ def toy_polls(n: int = 30, seed: int = 3) -> list[Poll]:
 
 def running_room(qtbot, store, settings, *, ready: str = "view") -> Iterator[object]:
     """A war room on `store`, wired exactly as the app wires it, shown at 1600x1000 once its first averages
-    (ready="averages"), its first scenario view (ready="view") or its first runoff view (ready="two_round")
-    are in; closed with its store afterwards."""
+    (ready="averages"), its first scenario view (ready="view"), its first runoff view (ready="two_round")
+    or its first instant-runoff view (ready="irv") are in; closed with its store afterwards."""
     from warroom.app import WarRoom
 
     room = WarRoom(store, settings, watch=False)
@@ -51,6 +51,8 @@ def running_room(qtbot, store, settings, *, ready: str = "view") -> Iterator[obj
         qtbot.waitUntil(lambda: room.averages.averages is not None)
     elif ready == "two_round":  # a two-round contest: its runoff scenario's first view
         qtbot.waitUntil(lambda: room.two_round.view is not None, timeout=20000)
+    elif ready == "irv":  # an instant-runoff contest (perhaps with no polls): its scenario's first view
+        qtbot.waitUntil(lambda: room.irv.view is not None, timeout=20000)
     else:
         qtbot.waitUntil(lambda: room.scenarios.view is not None)
     yield room

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QDialog
 
-from warroom.demo import FRANCE_2022_NAME
+from warroom.demo import FRANCE_2022_NAME, IRV_DEMO_NAME
 from warroom.paths import AppPaths
 from warroom.ui.contest_dialog import ContestDialog
 
@@ -53,7 +53,7 @@ def test_set_up_a_2027_race_pick_it_edit_it_and_delete_it(room, qtbot, tmp_path:
     dialog.candidates.item(1, 0).setText("Rex Smith")
     made = actions.new_contest(_answer(dialog, QDialog.DialogCode.Accepted))
     assert made is not None and ps.contest.name == "Cumbria Mayor 2027"
-    assert actions.picker.count() == 3 and actions.picker.currentText() == "Cumbria Mayor 2027"  # and two demos
+    assert actions.picker.count() == 4 and actions.picker.currentText() == "Cumbria Mayor 2027"  # and three demos
     assert room.window.windowTitle().startswith("Cumbria Mayor 2027")
     assert ps.polls == [] and room.averages.averages is None  # a fresh race: no polls yet
     # switching back is one pick in the toolbar
@@ -82,14 +82,14 @@ def test_set_up_a_2027_race_pick_it_edit_it_and_delete_it(room, qtbot, tmp_path:
     before = set((tmp_path / "data" / "backups").glob("*"))
     assert actions.delete_contest()
     assert set((tmp_path / "data" / "backups").glob("*")) - before  # a new backup file
-    assert [c.name for c in ps.contests()] == [FRANCE_2022_NAME, demo.name] and ps.contest.id == demo.id
+    assert [c.name for c in ps.contests()] == [FRANCE_2022_NAME, demo.name, IRV_DEMO_NAME] and ps.contest.id == demo.id
     assert len(ps.polls) > 10
 
 
 def test_delete_can_be_declined(room) -> None:
     room.contest_actions._confirm = lambda *_: False
     assert not room.contest_actions.delete_contest()
-    assert len(room.poll_service.contests()) == 2  # London 2012 and France 2022
+    assert len(room.poll_service.contests()) == 3  # London 2012, France 2022 and Burlington 2009
 
 
 def test_a_new_race_takes_its_default_transfers_from_the_2012_count(room, qtbot) -> None:

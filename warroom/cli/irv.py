@@ -163,6 +163,7 @@ def run_irv_scenario(store: Any, contest: Contest, args: argparse.Namespace) -> 
     """`warroom scenario` for an instant-runoff contest: the panel's case, with `--row` edits."""
     from warroom.cli.reports import load_polls, odds_model
     from warroom.store import contests as contests_repo
+    from warroom.store import irv_priors
     from warroom.store.db import translated
 
     given = [f"--{k.replace('_', '-')}" for k in _RUNOFF_ONLY if getattr(args, k, None)]
@@ -175,14 +176,23 @@ def run_irv_scenario(store: Any, contest: Contest, args: argparse.Namespace) -> 
     label = "past count"
     prior: dict[str, dict[str, float]] | None
     ballots = getattr(args, "prior_ballots", None)
+    with translated(store.engine), store.sessions() as session:
+        stored = irv_priors.get_irv_prior(session, contest.id or 0)  # the stored ballots (PriorError: a ValueError)
+        prior = None if ballots is not None else contests_repo.irv_prior_rows_of(session, contest)
     if ballots is not None:
         prior = _ballot_rows(ballots, contest)
         label = f"ballots in {ballots.name}"
-    else:
-        with translated(store.engine), store.sessions() as session:
-            prior = contests_repo.irv_prior_rows_of(session, contest)
+    stored_kw: dict[str, Any] = {} if stored is None else {"ballots": stored.scenario, "ballots_label": stored.source}
     try:
-        case = irv_baseline(contest, polls, compute_averages(polls, contest), prior_rows=prior, prior_label=label)
+        case = irv_baseline(
+            contest,
+            polls,
+            compute_averages(polls, contest),
+            prior_rows=prior,
+            prior_label=label,
+            prior_first=ballots is not None,
+            **stored_kw,
+        )
     except PipelineError as exc:
         raise ValueError(str(exc)) from None
     scenario = case.scenario

@@ -9,7 +9,9 @@ these functions, so a number is computed in one place.
   where those voters go), each candidate's next-preference row from the contest's transfer prior (a past
   count, `prior_rows_from_result`, or last election's ballots, `prior_rows_from_ballots`) or else by
   first-round share (`proportional_row`), and then the latest next-preference figures the polls publish
-  (`with_published_rows`).
+  (`with_published_rows`). A contest's stored ballots prior (`warroom count --save-prior`, or the Burlington
+  demo's 2009 ballots) gives the rows no poll publishes ahead of a past count's coarser ones, and, when the
+  contest has no polls at all, the first round too ("2009 ballots; no polls").
 * `evaluate_irv`: the chain at the scenario's values (`run_irv`) and the simulated win probability of every
   candidate (`IrvSimulator`, the polling error at the baseline's distance to polling day from the same error
   table the runoff forecast uses).
@@ -188,6 +190,9 @@ def irv_baseline(
     *,
     prior_rows: Mapping[str, Mapping[str, float]] | None = None,
     prior_label: str = "past count",
+    ballots: IrvScenario | None = None,
+    ballots_label: str = "last election's ballots",
+    prior_first: bool = False,
 ) -> IrvCase:
     """The scenario an instant-runoff contest starts from (see the module docstring).
 
@@ -198,29 +203,46 @@ def irv_baseline(
         prior_rows: rows from a past count (`prior_rows_from_result`) or last election's ballots
             (`prior_rows_from_ballots`), for rows no poll publishes.
         prior_label: what the prior rows are, as `IrvCase.sources` names them.
+        ballots: the contest's stored ballots prior (first preferences and next-preference rows by the
+            contest's codes, `core.ballot_prior.contest_prior`): its rows come before `prior_rows`, and with no
+            poll average its first round (and its batch-elimination rule) is the scenario's.
+        ballots_label: what those ballots are ("2009 ballots"), as `IrvCase.sources` and the label name them.
+        prior_first: `prior_rows` come before the stored ballots' rows (a ballot file the user just chose).
 
     Raises:
-        PipelineError: no average, or fewer than two standing candidates with a share.
+        PipelineError: no average and no ballots, or fewer than two standing candidates with a share.
     """
-    if averages is None or not averages.first_round:
-        raise PipelineError(f"no polls with first-round figures in {contest.name}")
-    latest = averages.latest_first_round()
     standing = [c.code for c in contest.standing]
-    first = {c: max(latest[c], 0.0) for c in standing if c in latest and latest[c] > 0}
-    if len(first) < 2:
-        raise PipelineError(f"{contest.name}: the polls give fewer than two standing candidates a share")
+    from_ballots = (averages is None or not averages.first_round) and ballots is not None
+    if from_ballots:
+        assert ballots is not None
+        first = {c: ballots.share(c) for c in standing if c in ballots.codes and ballots.share(c) > 0}
+        if len(first) < 2:
+            raise PipelineError(f"{contest.name}: the {ballots_label} give fewer than two standing candidates a share")
+    else:
+        if averages is None or not averages.first_round:
+            raise PipelineError(f"no polls with first-round figures in {contest.name}")
+        latest = averages.latest_first_round()
+        first = {c: max(latest[c], 0.0) for c in standing if c in latest and latest[c] > 0}
+        if len(first) < 2:
+            raise PipelineError(f"{contest.name}: the polls give fewer than two standing candidates a share")
     codes = list(first)
     shares = np.array([first[c] for c in codes])
     rows: dict[str, dict[str, float]] = {}
     sources: dict[str, str] = {}
-    for code, row in (prior_rows or {}).items():
-        if code not in first:
+    ballot_rows = {c: ballots.row(c) for c in ballots.codes if ballots.share(c) > 0} if ballots is not None else {}
+    # the ballots' rows first: a past count's rows are what excluded candidates' votes did, summed over rounds
+    candidates_rows = [(ballots_label, ballot_rows), (prior_label, prior_rows or {})]
+    if prior_first:
+        candidates_rows.reverse()
+    for label, code, row in ((lb, c, r) for lb, given in candidates_rows for c, r in given.items()):
+        if code not in first or code in rows:
             continue
         kept = {to: v for to, v in row.items() if (to == EXHAUSTED or (to in first and to != code)) and v > 0}
         total = sum(kept.values())
         if total > 0:
             rows[code] = {to: 100.0 * v / total for to, v in kept.items()}
-            sources[code] = prior_label
+            sources[code] = label
     matrix = np.array(
         [
             [rows[c].get(to, 0.0) for to in codes] + [rows[c].get(EXHAUSTED, 0.0)]
@@ -232,7 +254,12 @@ def irv_baseline(
     for c in codes:
         sources.setdefault(c, "first-round shares")
     rules = contest.counting_rules
-    scenario = IrvScenario(tuple(codes), shares, matrix, max_rankings=rules.preferences)
+    batch = from_ballots and ballots is not None and ballots.batch_elimination
+    scenario = IrvScenario(tuple(codes), shares, matrix, max_rankings=rules.preferences, batch_elimination=batch)
+    if from_ballots:  # no poll at all: nothing published, no day of figures
+        label = f"{ballots_label[:1].upper()}{ballots_label[1:]}; no polls"
+        return IrvCase(scenario, label, None, display_names(contest), sources)
+    assert averages is not None  # (not from the ballots: the average was checked above)
     observed = _observed(polls, None)
     published = with_published_rows(scenario, observed)
     for i, c in enumerate(codes):

@@ -73,6 +73,10 @@ class IrvController(QObject):
         self.averages: PollAverages | None = None
         self.prior_rows: dict[str, dict[str, float]] | None = None
         self.prior_label = "past count"
+        self.ballots: IrvScenario | None = None  # the contest's stored ballots prior
+        self.ballots_label = "last election's ballots"
+        self._prior_first = False  # the prior rows are a ballot file the user chose: before the stored ballots'
+        self._data_known = False  # set_data has run for this contest (its polls, possibly none, are known)
         self.case: IrvCase | None = None
         self.scenario: IrvScenario | None = None
         self.view: IrvView | None = None
@@ -102,7 +106,9 @@ class IrvController(QObject):
         self.contest = contest
         if self._errors is not None:
             self.odds = OddsModel(self._errors, contest.second_round_date or contest.election_date)
-        self.polls, self.averages, self.prior_rows = [], None, None
+        self.polls, self.averages, self.prior_rows, self.ballots = [], None, None, None
+        self._prior_first = False
+        self._data_known = False
         self.case = self.scenario = self.view = None
         self.row = ""
         self.break_even_list = []
@@ -118,12 +124,24 @@ class IrvController(QObject):
         """The polls (and their average) changed: rebuild the baseline, keeping the user's rows."""
         self.polls = list(polls)
         self.averages = averages
+        self._data_known = True
         self._rebuild()
 
     def set_prior_rows(self, rows: Mapping[str, Mapping[str, float]] | None, label: str = "past count") -> None:
         """Rows from the contest's chosen past count (None: none); the baseline is rebuilt."""
+        self._set_prior_rows(rows, label, first=False)
+
+    def _set_prior_rows(self, rows: Mapping[str, Mapping[str, float]] | None, label: str, *, first: bool) -> None:
         self.prior_rows = {k: dict(v) for k, v in rows.items()} if rows else None
         self.prior_label = label
+        self._prior_first = first
+        self._rebuild()
+
+    def set_ballots_prior(self, prior: IrvScenario | None, label: str = "last election's ballots") -> None:
+        """The contest's stored ballots prior (store.irv_priors; None: none): its rows come before a past
+        count's, and a contest with no polls starts from its first preferences. The baseline is rebuilt."""
+        self.ballots = prior
+        self.ballots_label = label
         self._rebuild()
 
     def load_prior_ballots(self, path: Path) -> None:
@@ -142,7 +160,7 @@ class IrvController(QObject):
             why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             self.scenario_failed.emit(f"{path.name}: {why}; the next preferences are unchanged")
             return
-        self.set_prior_rows(rows, f"ballots in {path.name}")
+        self._set_prior_rows(rows, f"ballots in {path.name}", first=True)
         self.notice.emit(
             f"Next preferences of {len(rows)} candidates from {int(table.counts.sum()):,} ballots in {path.name}"
         )
@@ -223,11 +241,18 @@ class IrvController(QObject):
         contest = self.contest
         if contest is None or not self.active:
             return
-        if self.averages is None:
-            return
+        if self.averages is None and (self.ballots is None or not self._data_known):
+            return  # (a contest's stored ballots stand in for polls only once its polls are known to be none)
         try:
             case = irv_baseline(
-                contest, self.polls, self.averages, prior_rows=self.prior_rows, prior_label=self.prior_label
+                contest,
+                self.polls,
+                self.averages,
+                prior_rows=self.prior_rows,
+                prior_label=self.prior_label,
+                ballots=self.ballots,
+                ballots_label=self.ballots_label,
+                prior_first=self._prior_first,
             )
         except PipelineError as exc:
             self.scenario_failed.emit(f"No instant-runoff baseline: {exc}")
