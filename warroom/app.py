@@ -351,13 +351,15 @@ def run_gui(args: argparse.Namespace) -> int:
         return 2
     app = make_qapp(sys.argv[:1])
     paths = AppPaths.under(args.data_dir) if getattr(args, "data_dir", None) else AppPaths.for_user()
-    # warroom-gui has no console on Windows: what stops the start is also said in a message box, not only on
-    # stderr (the command line still prints it and sets the exit code).
+    # warroom-gui has no console on Windows: there, what stops the start is also said in a message box, not only
+    # on stderr (which still gets it, with the exit code). `warroom gui` in a terminal prints it and never waits.
+    boxed = bool(getattr(args, "message_boxes", False))
     try:
         paths.ensure()
         settings = open_settings(paths)
     except AppFolderError as exc:
-        _tell("warroom: cannot use its folders", str(exc))
+        if boxed:
+            _tell("warroom: cannot use its folders", str(exc))
         raise
     target = args.db or paths.database
     store = open_with_recovery(target, paths)
@@ -367,7 +369,8 @@ def run_gui(args: argparse.Namespace) -> int:
         room = WarRoom(store, settings, contest=getattr(args, "contest", None), backup_dir=paths.backup_dir)
     except ValueError as exc:  # --contest names no contest: the command line says so too (exit 1)
         store.close()
-        _tell("warroom: cannot open the contest", str(exc))
+        if boxed:
+            _tell("warroom: cannot open the contest", str(exc))
         raise
     room.window.show()
     if os.environ.get("WARROOM_EXIT_AFTER_PAINT"):  # benchmarks/bench_scale.py: time to the first painted window

@@ -88,6 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="verb", metavar="VERB")
 
     p = sub.add_parser("gui", parents=[common], help="start the app (the default with no verb)")
+    # warroom-gui (no console on Windows) says what stops the start in a message box as well as on stderr.
+    p.add_argument("--message-boxes", action="store_true", help=argparse.SUPPRESS)
     p = sub.add_parser("contests", parents=[common], help="list the contests in the store")
     contest_cli.add_parser(sub, common)
     p = sub.add_parser("polls", parents=[common], help="list the polls of a contest")
@@ -694,7 +696,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
 def main_gui() -> int:
     """The `warroom-gui` entry point (a GUI script: no console window on Windows): the app, taking the same
     options as `warroom gui`."""
-    return main(["gui", *sys.argv[1:]])
+    return main(["gui", "--message-boxes", *sys.argv[1:]])
 
 
 if __name__ == "__main__":
