@@ -238,3 +238,21 @@ def test_a_new_poll_is_drawn_at_once_and_its_average_finds_it_already_there(qtbo
     # and a removal takes the points out at once
     panel.show_polls(PollChange(removed=(99,)), {k: v for k, v in by_id.items() if k != 99})
     assert 99 not in panel.point_data("ann")[2] and 99 not in panel.point_data("lead1")[2]
+
+
+def test_a_contest_with_no_polls_shows_its_final_weeks_and_no_other_races_pollsters(room, qtbot) -> None:
+    """Picking a race with no polls (the Burlington demo starts from its ballots) left the previous race's
+    pollsters in the key and an empty autoranged view whose date axis read as seconds around 1970."""
+    from dataclasses import replace
+
+    charts = room.window.charts
+    assert charts.legends()["lead1"].items  # the toy race's pollsters are keyed
+    contest = room.poll_service.contest
+    empty = replace(contest, id=None, name="No polls yet")
+    charts.set_contest(empty)
+    charts.show_data([], None)
+    assert charts.legends()["lead1"].items == []
+    x0, x1 = charts.visible_days()
+    election = empty.election_date.toordinal()
+    assert x0 == pytest.approx(election - FINAL_WEEKS_DAYS, abs=0.01)
+    assert election < x1 < election + FINAL_WEEKS_DAYS

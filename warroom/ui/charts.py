@@ -652,6 +652,11 @@ class ChartPanel(QWidget):
         ]:
             s.detach()
         self._legend_lead2.clear()
+        # The pollster key names this contest's pollsters only (another race's YouGov and ComRes stayed listed
+        # under a contest with no polls at all).
+        self._legend_lead1.clear()
+        self._pollster_keys = {}
+        self._pollster_symbol = {}
         for label in self._end_labels.values():
             if label.scene() is not None:
                 label.scene().removeItem(label)
@@ -1101,7 +1106,8 @@ class ChartPanel(QWidget):
 
     def final_weeks_window(self) -> tuple[float, float] | None:
         """The default window in ordinal days: FINAL_WEEKS_DAYS before the latest poll or the election day
-        (whichever is earlier) to the later of the two, plus room for the end labels; None with no data."""
+        (whichever is earlier) to the later of the two, plus room for the end labels; the weeks before polling
+        day with no data; None with no contest."""
         contest = self._contest
         if contest is None:
             return None
@@ -1110,9 +1116,9 @@ class ChartPanel(QWidget):
         latest = self._latest
         election = contest.election_date.toordinal()
         last_question = self._campaign.latest if self._campaign is not None else 0.0
-        if latest is None and not last_question:
-            return None
-        last = max(latest.toordinal() if latest is not None else 0, int(last_question))
+        # With no poll at all (a race set up from last election's ballots) the weeks before polling day are
+        # shown, not an autoranged empty view whose axis read as seconds around 1970.
+        last = max(latest.toordinal() if latest is not None else 0, int(last_question)) or election
         # The election day is shown when it is near; a campaign months before the vote ends at the latest poll.
         end = max(last, election) if election - last <= FINAL_WEEKS_DAYS else last
         start = min(last, election) - FINAL_WEEKS_DAYS
