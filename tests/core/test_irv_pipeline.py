@@ -179,3 +179,33 @@ def test_last_elections_ballots_give_the_rows_by_name() -> None:
     )
     assert case.sources["ind"] == "polls"  # the latest poll still wins for the rows it publishes
     assert case.sources["lnp"] == "first-round shares"
+
+
+def test_the_headline_follows_the_simulated_chance_and_never_says_wins() -> None:
+    """The IRV headline said "Kiss wins, 3.4 points ahead" at a 53 % chance; the words now follow the verdict
+    bands every other view uses (core.forecast), and a favourite under 50 % of a many-way race is a toss-up."""
+    from dataclasses import replace
+
+    from warroom.core.irv_pipeline import IrvView
+    from warroom.core.irv_scenario import IrvOdds, irv_scenario, run_irv
+
+    scenario = irv_scenario(
+        {"a": 40.0, "b": 35.0, "c": 25.0},
+        {"a": {"b": 60.0, "c": 40.0}, "b": {"a": 50.0, "c": 50.0}, "c": {"a": 30.0, "b": 70.0}},
+    )
+    run = run_irv(scenario)
+    names = {"a": "Ames", "b": "Bell", "c": "Cole"}
+
+    def view(p_win: dict[str, float]) -> IrvView:
+        odds = IrvOdds(("a", "b", "c"), 2000, p_win, dict(p_win), dict(p_win), dict(p_win))
+        return IrvView(scenario, run, odds, names)
+
+    winner = names[run.final_pair[0]]
+    assert view({"a": 0.53, "b": 0.45, "c": 0.02}).headline.startswith("Toss-up (Ames 53 %): ")
+    assert view({"a": 0.80, "b": 0.19, "c": 0.01}).headline.startswith("Likely Ames (80 % chance): ")
+    assert view({"a": 0.40, "b": 0.35, "c": 0.25}).headline.startswith("Toss-up (Ames 40 %): ")
+    assert view({"a": 0.95, "b": 0.04, "c": 0.01}).headline.startswith("Safe Ames")
+    for p in (0.53, 0.8, 0.4, 0.95):
+        text = view({"a": p, "b": 1 - p, "c": 0.0}).headline
+        assert " wins" not in text and f"{winner} ahead of" in text
+    assert replace(view({"a": 1.0, "b": 0.0, "c": 0.0}), odds=None).headline.startswith("As projected: ")

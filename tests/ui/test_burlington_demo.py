@@ -83,7 +83,7 @@ def test_burlington_opens_on_the_irv_panel_and_runs_the_citys_rounds(qtbot, burl
     model = panel.rounds_model
     cell = model.index(model.codes().index("montroll"), decisive[0].round - 1)
     assert "Decisive" in model.data(cell, Qt.ItemDataRole.ToolTipRole)
-    assert "Kiss wins" in panel.headline.text()
+    assert "Kiss ahead of Wright" in panel.headline.text()
     assert "Montroll out" in panel.eliminations.text()
 
 
@@ -97,6 +97,8 @@ def test_warroom_scenario_on_burlington_prints_the_panels_numbers(qtbot, burling
     assert main([*argv, "--json"], out=out, err=err) == 0, err.getvalue()
     cli = json.loads(out.getvalue())
     assert cli["baseline"] == room.irv.case.label == "2009 ballots; no polls"
+    assert cli["headline"] == view.headline == room.irv_panel.headline.text()  # one headline, one function
+    assert " wins" not in cli["headline"]  # the words follow the chance (issue 14), never "wins"
     assert cli["row_sources"] == dict(room.irv.case.sources)
     assert cli["winner"] == view.run.winner == "kiss"
     assert [r["tallies"] for r in cli["rounds"]] == [

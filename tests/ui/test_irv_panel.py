@@ -94,7 +94,7 @@ def test_rounds_table_is_a_sound_model_and_shows_the_chain(qtbot, qtmodeltester,
     cell = model.index(row, third.round - 1)
     assert model.data(cell, Qt.ItemDataRole.BackgroundRole).color().name() == "#f4a259"
     assert "Decisive" in model.data(cell, Qt.ItemDataRole.ToolTipRole)
-    assert "Nolan wins" in panel.headline.text()
+    assert "Nolan ahead of" in panel.headline.text()
     assert "who finishes third" in panel.eliminations.text() and "Reid out" in panel.eliminations.text()
     p_reid = view.odds.p_third["alp"]
     assert "Who finishes third, in the simulated counts: " in panel.eliminations.text()
@@ -121,7 +121,7 @@ def test_a_transfer_typed_into_the_panel_flips_third_place_and_the_winner(qtbot,
     view = room.irv.view
     assert view.run.eliminations[-1].eliminated == ("grn",)  # the Greens' candidate now finishes third
     assert view.run.winner == "alp"
-    assert "Reid wins" in panel.headline.text()
+    assert "Reid ahead of" in panel.headline.text()
     assert "Nolan out" in panel.eliminations.text()
     # The other sliders show the rebalanced row, and every lever still sums to 100.
     shown = {k: panel.lever(k).value() for k in panel.row_keys()}
@@ -289,7 +289,7 @@ def test_an_irv_contest_without_polls_shows_nothing_of_the_last_one(qtbot, irv_r
     assert panel.row_keys() == [] and panel.picker.count() == 0
     room.poll_service.open_contest(IRV_CONTEST.name)
     qtbot.waitUntil(lambda: room.irv.view is not None)
-    assert panel.rounds_model.rowCount() == 12 and "Nolan wins" in panel.headline.text()
+    assert panel.rounds_model.rowCount() == 12 and "Nolan ahead of" in panel.headline.text()
     assert panel.picker.count() > 12  # the candidates, and a line above the minor ones
 
 
@@ -354,4 +354,4 @@ def test_the_dock_follows_the_counting_system_across_sv_two_round_and_irv(qtbot,
             qtbot.waitUntil(lambda panel=panel, win=win: win.scenario_scroll.widget() is panel, timeout=5000)
             others = {room.irv_panel, room.two_round_panel, room.scenario_panel} - {panel}
             assert all(not w.isVisible() for w in others), name
-        qtbot.waitUntil(lambda room=room: "Nolan wins" in room.irv_panel.headline.text(), timeout=5000)
+        qtbot.waitUntil(lambda room=room: "Nolan ahead of" in room.irv_panel.headline.text(), timeout=5000)

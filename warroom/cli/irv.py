@@ -86,6 +86,7 @@ class IrvReport:
                 }
                 for e in run.eliminations
             ],
+            "headline": v.headline,
             "winner": run.winner,
             "final_pair": list(run.final_pair),
             "final_margin": round(run.final_margin, 3),
@@ -105,7 +106,7 @@ class IrvReport:
     def print(self, out: TextIO, table: Table) -> None:
         v, run = self.view, self.view.run
         label = self.case.label[:1].lower() + self.case.label[1:]
-        out.write(f"{self.contest.name}: instant runoff from the {label}\n\n")
+        out.write(f"{self.contest.name}: instant runoff from the {label}\n{v.headline}\n\n")
         codes = sorted(v.scenario.codes, key=lambda c: (-v.scenario.share(c), c))
         rows = []
         for c in codes:

@@ -30,6 +30,7 @@ import numpy as np
 from warroom.core.averaging import PollAverages
 from warroom.core.ballots import Ballot, BallotTable, table_from_ballots
 from warroom.core.baseline import display_names
+from warroom.core.forecast import chance_text, verdict_sentence
 from warroom.core.irv_scenario import (
     DEFAULT_SHARE_SD,
     IrvOdds,
@@ -308,6 +309,25 @@ class IrvView:
             tallies = self.run.rounds[e.round - 1].tallies
             out += sorted(e.eliminated, key=lambda c: -tallies.get(c, 0.0))
         return tuple(out)
+
+    @property
+    def headline(self) -> str:
+        """The case in one line, for the panel, meeting mode and `warroom scenario`: words that follow the
+        simulated chance (core.forecast's verdict bands, never "wins"), then the projected final round, e.g.
+        "Toss-up (Kiss 53 %): Kiss ahead of Wright by 3.4 points in the final round"."""
+        winner, runner = self.run.final_pair
+        lead = (
+            f"{self.name(winner)} ahead of {self.name(runner)} by {self.run.final_margin:.1f} points in the final round"
+        )
+        if self.odds is None or not self.odds.p_win:
+            return f"As projected: {lead}"
+        favourite = max(self.odds.p_win, key=lambda c: self.odds.p_win[c] if self.odds else 0.0)
+        p = self.odds.p_win[favourite]
+        if p > 0.5:  # the two-way bands: the favourite against the field
+            words = verdict_sentence(p, "the field", self.name(favourite))
+        else:  # no one is more likely than not: a toss-up, whoever leads
+            words = f"Toss-up ({self.name(favourite)} {chance_text(p)})"
+        return f"{words}: {lead}"
 
     def lines(self) -> list[str]:
         """The chain in words (one line per exclusion, then the result)."""

@@ -515,12 +515,9 @@ class IrvPanel(QWidget):
     def show_view(self, view: IrvView) -> None:
         """The rounds, the chances, the decisive eliminations."""
         run = view.run
-        winner, runner = run.final_pair
+        winner = run.final_pair[0]
         shrink, self._shrink_next = self._shrink_next, False
-        self.headline.set_text(
-            f"{view.name(winner)} wins, {run.final_margin:.1f} points ahead of {view.name(runner)} in the final round",
-            shrink=shrink,
-        )
+        self.headline.set_text(view.headline, shrink=shrink)
         self.rounds_model.set_view(view)
         shape = (self.rounds_model.rowCount(), self.rounds_model.columnCount())
         if shape != self._sized_shape:
