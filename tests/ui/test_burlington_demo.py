@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from tests.ui.conftest import running_room
+from warroom.core.forecast import chance_cell
 from warroom.demo import IRV_DEMO_NAME, LONDON_2012, burlington_official
 from warroom.paths import AppPaths
 
@@ -99,6 +100,11 @@ def test_warroom_scenario_on_burlington_prints_the_panels_numbers(qtbot, burling
     assert cli["baseline"] == room.irv.case.label == "2009 ballots; no polls"
     assert cli["headline"] == view.headline == room.irv_panel.headline.text()  # one headline, one function
     assert " wins" not in cli["headline"]  # the words follow the chance (issue 14), never "wins"
+    # the favourite's chance in the headline is the figure in the table's Chance column
+    favourite = max(view.odds.p_win, key=view.odds.p_win.__getitem__)
+    model = room.irv_panel.rounds_model
+    cell = model.data(model.index(model.codes().index(favourite), model.columnCount() - 1))
+    assert f"{view.name(favourite)} {cell}" in cli["headline"] or f"({cell} chance)" in cli["headline"]
     assert cli["row_sources"] == dict(room.irv.case.sources)
     assert cli["winner"] == view.run.winner == "kiss"
     assert [r["tallies"] for r in cli["rounds"]] == [
@@ -110,7 +116,7 @@ def test_warroom_scenario_on_burlington_prints_the_panels_numbers(qtbot, burling
     assert main(argv, out=out, err=err) == 0
     text = out.getvalue()
     assert text.startswith(f"{IRV_DEMO_NAME}: instant runoff from the 2009 ballots; no polls")
-    assert view.lines()[-1] in text and f"{100 * view.odds.p_win['kiss']:.0f} %" in text
+    assert view.lines()[-1] in text and chance_cell(view.odds.p_win["kiss"]) in text
 
 
 @pytest.mark.parametrize(("width", "height"), [(1366, 768), (1920, 1080)])

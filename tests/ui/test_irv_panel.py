@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 from tests.conftest import TOY
 from tests.irv_fixture import IRV_CONTEST, add_irv_contest
 from tests.ui.conftest import running_room
+from warroom.core.forecast import chance_cell
 from warroom.core.types import EXHAUSTED
 from warroom.paths import AppPaths
 
@@ -86,7 +87,7 @@ def test_rounds_table_is_a_sound_model_and_shows_the_chain(qtbot, qtmodeltester,
     assert top == "lnp"
     assert model.headerData(0, Qt.Orientation.Vertical) == "Park"
     assert model.data(model.index(0, 0)) == f"{view.run.rounds[0].tallies['lnp']:.1f}"
-    assert model.data(model.index(0, len(view.run.rounds))) == f"{100 * view.odds.p_win['lnp']:.0f} %"
+    assert model.data(model.index(0, len(view.run.rounds))) == chance_cell(view.odds.p_win["lnp"])
     assert model.headerData(len(view.run.rounds), Qt.Orientation.Horizontal) == "Chance"
     third = view.run.eliminations[-1]
     assert third.decisive and third.eliminated == ("alp",)
@@ -171,7 +172,7 @@ def test_panel_and_command_line_give_the_same_numbers(qtbot, irv_room) -> None:
     assert main([*argv[:-1], "--row", f"ind={spec}"], out=out, err=err) == 0
     text = out.getvalue()
     assert view.lines()[-1] in text
-    assert f"{100 * view.odds.p_win['alp']:.0f} %" in text
+    assert chance_cell(view.odds.p_win["alp"]) in text
 
 
 @pytest.mark.parametrize(("width", "height"), [(1366, 768), (1920, 1080)])

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from warroom.core.forecast import chance_cell
 from warroom.core.irv_pipeline import (
     BreakEven,
     IrvCase,
@@ -110,7 +111,7 @@ class IrvReport:
         codes = sorted(v.scenario.codes, key=lambda c: (-v.scenario.share(c), c))
         rows = []
         for c in codes:
-            chance = "" if v.odds is None else f"{100 * v.odds.p_win[c]:.0f} %"
+            chance = "" if v.odds is None else chance_cell(v.odds.p_win[c])
             tallies = [r.tallies.get(c) for r in run.rounds]
             rows.append([v.name(c), chance, *["" if t is None else f"{t:.1f}" for t in tallies]])
         rows.append(["exhausted", "", *[f"{r.exhausted:.1f}" for r in run.rounds]])

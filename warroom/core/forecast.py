@@ -799,6 +799,18 @@ def chance_text(probability: float) -> str:
     return f"{math.floor(100.0 * probability) if probability < 1 else 100} %"
 
 
+def chance_cell(probability: float) -> str:
+    """chance_text for a table of many candidates, where a small chance is not zero: "0 %", "<1 %", "52 %",
+    ">99 %", "100 %" (the same floor, so a table and a headline print the same figure)."""
+    if probability <= 0.0:
+        return "0 %"
+    if probability < 0.01:
+        return "<1 %"
+    if 0.99 < probability < 1.0:
+        return ">99 %"
+    return chance_text(probability)
+
+
 def verdict_sentence(p_b_wins: float, name_a: str, name_b: str) -> str:
     """verdict_words with the favourite's chance: "Likely Johnson (78 % chance)", "Toss-up (Livingstone 54 %)"."""
     words = verdict_words(p_b_wins, name_a, name_b)

@@ -30,7 +30,7 @@ import numpy as np
 from warroom.core.averaging import PollAverages
 from warroom.core.ballots import Ballot, BallotTable, table_from_ballots
 from warroom.core.baseline import display_names
-from warroom.core.forecast import chance_text, verdict_sentence
+from warroom.core.forecast import chance_cell, verdict_sentence
 from warroom.core.irv_scenario import (
     DEFAULT_SHARE_SD,
     IrvOdds,
@@ -326,7 +326,7 @@ class IrvView:
         if p > 0.5:  # the two-way bands: the favourite against the field
             words = verdict_sentence(p, "the field", self.name(favourite))
         else:  # no one is more likely than not: a toss-up, whoever leads
-            words = f"Toss-up ({self.name(favourite)} {chance_text(p)})"
+            words = f"Toss-up ({self.name(favourite)} {chance_cell(p)})"
         return f"{words}: {lead}"
 
     def lines(self) -> list[str]:

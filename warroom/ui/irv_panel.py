@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from warroom.core.forecast import chance_cell
 from warroom.core.irv_pipeline import MINOR_SHARE, BreakEven, IrvCase, IrvView
 from warroom.core.irv_scenario import IrvScenario
 from warroom.core.types import EXHAUSTED, Contest
@@ -157,14 +158,9 @@ class _Cell:
 
 
 def chance(p: float) -> str:
-    """A win probability as the table shows it ("62 %", "<1 %", ">99 %")."""
-    if p <= 0.0:
-        return "0 %"
-    if p < 0.005:
-        return "<1 %"
-    if p > 0.995 and p < 1.0:
-        return ">99 %"
-    return f"{100.0 * p:.0f} %"
+    """A win probability as the table shows it ("62 %", "<1 %", ">99 %"): core.forecast.chance_cell, the figure
+    the headline and `warroom scenario` print."""
+    return chance_cell(p)
 
 
 class RoundsModel(QAbstractTableModel):
