@@ -174,3 +174,15 @@ def _replace_name(contest, name):
     from dataclasses import replace
 
     return replace(contest, name=name, id=None, demo=False)
+
+
+def test_the_contest_picker_shows_every_demo_name_whole(demo, qtbot) -> None:
+    """The toolbar's picker cut "Burlington Mayor 2009 (demo)" to "Burlington Mayor 2009 (den"."""
+    picker = demo.contest_actions.picker
+    metrics = picker.fontMetrics()
+    widest = max(metrics.horizontalAdvance(picker.itemText(i)) for i in range(picker.count()))
+    assert picker.count() >= 3
+    for i in range(picker.count()):
+        picker.setCurrentIndex(i)
+        qtbot.waitUntil(lambda: picker.width() > 0)
+    assert picker.width() >= widest + 20  # the text, the frame and the arrow

@@ -50,6 +50,9 @@ class PriorChoice(Protocol):
     def set_transfer_prior(self, past_name: str) -> None: ...
 
 
+PICKER_MAX_WIDTH = 380  # px: the contest picker's widest (a 1280-wide window keeps its toolbar whole)
+
+
 class ContestActions(QObject):
     """New, edit, delete and pick contests.
 
@@ -71,8 +74,11 @@ class ContestActions(QObject):
         self.picker.setObjectName("contest_picker")
         self.picker.setAccessibleName("Contest")
         self.picker.setToolTip("The contest on screen: switch to another race in this store")
+        # As wide as the longest race's name (the demos' "(demo)" mark was cut to "(den"), up to a limit past
+        # which a very long name is elided rather than pushing the toolbar's buttons off a laptop screen.
         self.picker.setMinimumContentsLength(18)
-        self.picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.picker.setMaximumWidth(PICKER_MAX_WIDTH)
         self.picker.currentIndexChanged.connect(self._on_picker_changed)
         self.action_new = QAction("&New contest…", window)
         self.action_new.setShortcut(QKeySequence("Ctrl+Shift+N"))
