@@ -10,7 +10,7 @@ Keyboard: arrows move 1 point, Page Up/Down 5 points; typing a number and Tab/En
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
@@ -82,37 +82,50 @@ def fit_value_label(label: QWidget) -> None:
 
 
 class SplitSlider(QWidget):
-    """Three linked sliders (e.g. to A / to B / exhausted), each in tenths of a percent.
+    """Linked sliders (three: to A / to B / exhausted; the two-round panel's four), each in tenths of a percent,
+    with a typed value beside each, always summing to 100.
 
     Signals:
-        split_changed: (p0, p1, p2) in percent, summing to 100, on every user move.
+        split_changed: the parts in percent, summing to 100, on every user move.
     """
 
     split_changed = Signal(float, float, float)
 
-    def __init__(self, labels: Sequence[str], tips: Sequence[str], name: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        labels: Sequence[str],
+        tips: Sequence[str],
+        name: str,
+        parent: QWidget | None = None,
+        *,
+        slider: Callable[[str, str, str], QSlider] = percent_slider,
+        spacing: int = 2,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName(name)
-        self._values = [STEPS // 3, STEPS // 3, STEPS - 2 * (STEPS // 3)]
+        n = len(labels)
+        self._values = [STEPS // n] * (n - 1) + [STEPS - (n - 1) * (STEPS // n)]
         self.sliders: list[QSlider] = []
         self.fields: list[QDoubleSpinBox] = []
+        self.labels: list[QLabel] = []
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
-        grid.setVerticalSpacing(2)
+        grid.setVerticalSpacing(spacing)
         for i, (label, tip) in enumerate(zip(labels, tips, strict=True)):
             text = QLabel(label)
             accessible = f"{name.replace('_', ' ')}: {label}"
-            slider = percent_slider(f"{name}_{i}", accessible, tip)
+            moved = slider(f"{name}_{i}", accessible, tip)
             text.setToolTip(tip)
-            text.setBuddy(slider)
+            text.setBuddy(moved)
             value = percent_field(f"{name}_{i}_value", accessible, tip)
-            slider.valueChanged.connect(partial(self._on_slider_value_changed, i))
+            moved.valueChanged.connect(partial(self._on_slider_value_changed, i))
             value.valueChanged.connect(partial(self._on_field_value_changed, i))
             grid.addWidget(text, i, 0)
-            grid.addWidget(slider, i, 1)
+            grid.addWidget(moved, i, 1)
             grid.addWidget(value, i, 2)
-            self.sliders.append(slider)
+            self.sliders.append(moved)
             self.fields.append(value)
+            self.labels.append(text)
         grid.setColumnStretch(1, 1)
         self._show()
 
@@ -125,15 +138,17 @@ class SplitSlider(QWidget):
         for field in self.fields:
             fit_value_label(field)
 
-    def parts(self) -> tuple[float, float, float]:
-        return (self._values[0] / 10.0, self._values[1] / 10.0, self._values[2] / 10.0)
+    def parts(self) -> tuple[float, ...]:
+        return tuple(v / 10.0 for v in self._values)
 
-    def set_parts(self, p0: float, p1: float, p2: float) -> None:
-        """Programmatic update (no signal)."""
-        values = [round(p0 * 10), round(p1 * 10), round(p2 * 10)]
+    def set_parts(self, *parts: float) -> None:
+        """Programmatic update (no signal); as tenths summing to exactly STEPS, the rounding's remainder on the
+        largest part. Nothing is redrawn when they are the parts shown."""
+        values = [round(p * 10) for p in parts]
         values[values.index(max(values))] += STEPS - sum(values)
-        self._values = values
-        self._show()
+        if values != self._values:
+            self._values = values
+            self._show()
 
     def _on_slider_value_changed(self, index: int, value: int) -> None:
         if value == self._values[index]:
@@ -147,8 +162,9 @@ class SplitSlider(QWidget):
 
     def _show(self) -> None:
         for slider, field, value in zip(self.sliders, self.fields, self._values, strict=True):
-            with signals_blocked(slider):
-                slider.setValue(value)
+            if slider.value() != value:
+                with signals_blocked(slider):
+                    slider.setValue(value)
             if round(field.value() * 10) != value:
                 with signals_blocked(field):
                     field.setValue(value / 10)

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -53,9 +52,6 @@ from warroom.ui.split_slider import (
     STEPS,
     LeverInput,
     SplitSlider,
-    fit_value_label,
-    percent_field,
-    rebalance,
 )
 
 MINOR_SHARE = 3.0
@@ -184,83 +180,19 @@ class BandSlider(QSlider):
         super().paintEvent(event)
 
 
-class RunoffSplitInput(QWidget):
+class RunoffSplitInput(SplitSlider):
     """One electorate's runoff: four linked sliders (to A, to B, blank or null, abstain) summing to 100 %, each
-    with its typed value and the published range.
+    with its typed value and the published range (a SplitSlider of BandSliders).
 
     Signals:
         split_changed: (to A, to B, blank or null, abstain) in percent, on every user move or typed value.
     """
 
     split_changed = Signal(float, float, float, float)
+    sliders: list[BandSlider]  # type: ignore[assignment]
 
     def __init__(self, name: str, labels: Sequence[str], tips: Sequence[str], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName(name)
-        self._values = [STEPS // 4] * 4
-        self.sliders: list[BandSlider] = []
-        self.fields: list[QDoubleSpinBox] = []
-        self.labels: list[QLabel] = []
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setVerticalSpacing(0)
-        for i, (label, tip) in enumerate(zip(labels, tips, strict=True)):
-            text = QLabel(label)
-            accessible = f"{name.replace('_', ' ')}: {label}"
-            slider = BandSlider(f"{name}_{i}", accessible, tip)
-            text.setToolTip(tip)
-            text.setBuddy(slider)
-            value = percent_field(f"{name}_{i}_value", accessible, tip)
-            slider.valueChanged.connect(partial(self._on_slider_value_changed, i))
-            value.valueChanged.connect(partial(self._on_field_value_changed, i))
-            grid.addWidget(text, i, 0)
-            grid.addWidget(slider, i, 1)
-            grid.addWidget(value, i, 2)
-            self.sliders.append(slider)
-            self.fields.append(value)
-            self.labels.append(text)
-        grid.setColumnStretch(1, 1)
-        self._show()
-
-    def parts(self) -> tuple[float, float, float, float]:
-        v = self._values
-        return (v[0] / 10.0, v[1] / 10.0, v[2] / 10.0, v[3] / 10.0)
-
-    def set_parts(self, parts: Sequence[float]) -> None:
-        """Programmatic update (no signal)."""
-        values = [round(p * 10) for p in parts]
-        values[values.index(max(values))] += STEPS - sum(values)
-        if values != self._values:
-            self._values = values
-            self._show()
-
-    def _on_slider_value_changed(self, index: int, value: int) -> None:
-        if value == self._values[index]:
-            return
-        self._values = rebalance(self._values, index, value)
-        self._show()
-        self.split_changed.emit(*self.parts())
-
-    def _on_field_value_changed(self, index: int, value: float) -> None:
-        self._on_slider_value_changed(index, round(value * 10))
-
-    def _show(self) -> None:
-        for slider, field, value in zip(self.sliders, self.fields, self._values, strict=True):
-            if slider.value() != value:
-                with signals_blocked(slider):
-                    slider.setValue(value)
-            if round(field.value() * 10) != value:
-                with signals_blocked(field):
-                    field.setValue(value / 10)
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):  # e.g. meeting mode's large type
-            QTimer.singleShot(0, self, self._fit_fields)
-        super().changeEvent(event)
-
-    def _fit_fields(self) -> None:
-        for field in self.fields:
-            fit_value_label(field)
+        super().__init__(labels, tips, name, parent, slider=BandSlider, spacing=0)
 
 
 class TurnoutInput(QWidget):
@@ -539,7 +471,7 @@ class TwoRoundPanel(QWidget):
         for code, widget in self._rows.items():
             split = scenario.splits.get(code)
             if split is not None:
-                widget.set_parts(split.parts)
+                widget.set_parts(*split.parts)
         self.turnout.set_value(100.0 * scenario.turnout)
         msg = scenario.message
         with signals_blocked(self.message_on), signals_blocked(self.message_among):
