@@ -378,6 +378,63 @@ def test_meeting_mode_shows_the_runoff_panel_and_gives_it_back(france_room, qtbo
     assert win.scenario_scroll.widget() is room.two_round_panel and win.runoff_toolbar.isVisible()
 
 
+def test_the_poll_table_shows_every_notice_with_the_charted_question(france_room, qtbot) -> None:
+    """The 2022 notices are questions, not poll rows: the table still lists each (one read-only row, the chosen
+    list's and matchup's shares), the status bar counts them, and another matchup relabels the runoff column."""
+    room, win = france_room, france_room.window
+    model, proxy, pane = win.polls_pane.model, win.polls_pane.proxy, win.polls_pane
+    notices = room.two_round.campaign.notices
+    questions = sum(len(p.hypotheses) + len(p.matchups) for p in notices)
+    assert model.rowCount() == proxy.rowCount() == len(notices) == model.notice_count() == 409
+    assert win.status_polls.text() == f"409 poll notices ({questions:,} questions)"
+    runoff = model.columnCount() - 1
+    assert model.headerData(runoff, Qt.Orientation.Horizontal) == "Runoff Macron–Le Pen"
+    codes = {c.name: c.code for c in room.poll_service.contest.candidates}
+
+    def shown() -> list[float]:  # the runoff column's leads, as the proxy shows them
+        cells = [proxy.data(proxy.index(r, runoff)) for r in range(proxy.rowCount())]
+        return sorted(float(c) for c in cells if c)
+
+    def asked(a: str, b: str) -> list[float]:
+        pairs = [p.matchup(a, b) for p in notices]
+        return sorted(m.share_of(a) - m.share_of(b) for m in pairs if m is not None)
+
+    assert shown() == pytest.approx(asked(MACRON, LE_PEN)) and len(asked(MACRON, LE_PEN)) > 300
+    # the first-round cells are each notice's list (pooled: its first), under the contest's candidate columns
+    latest = next(p for p in reversed(notices) if p.hypotheses)
+    row = next(
+        r for r in range(model.rowCount()) if model.poll_at(r).fieldwork_end == latest.fieldwork_end
+        and model.poll_at(r).pollster == latest.institute and model.poll_at(r).first_round
+    )  # fmt: skip
+    column = len(model.FIXED) + [c.code for c in room.poll_service.contest.candidates].index(codes[MACRON])
+    assert model.texts(row)[column] == f"{latest.hypotheses[0].shares[MACRON]:g}"
+    tip = model.data(model.index(row, 0), Qt.ItemDataRole.ToolTipRole)
+    assert "First round" in tip and "Runoff" in tip and "NSPPolls" in tip and "importing the compilation" in tip
+    # sorting by sample size puts the biggest notice first
+    pane.view.sortByColumn(4, Qt.SortOrder.DescendingOrder)
+    biggest = max(p.sample_size or 0 for p in notices)
+    assert proxy.data(proxy.index(0, 4)) == f"{biggest:,}"
+    # another matchup: the runoff column shows its head-to-heads, in place (same rows, still sorted)
+    room.two_round.set_matchup(MACRON, MELENCHON)
+    qtbot.waitUntil(lambda: "Mélenchon" in str(model.headerData(runoff, Qt.Orientation.Horizontal)))
+    assert shown() == pytest.approx(asked(MACRON, MELENCHON))
+    assert proxy.rowCount() == 409 and proxy.data(proxy.index(0, 4)) == f"{biggest:,}"
+    # a notice is read-only here; Copy gives a spreadsheet the rows shown, header first
+    pane.view.selectRow(0)
+    assert not pane.edit_button.isEnabled() and not pane.delete_button.isEnabled()
+    assert "importing its compilation" in pane.edit_button.toolTip()
+    win.action_copy.trigger()
+    lines = QApplication.clipboard().text().splitlines()
+    assert lines[0].split("\t")[:5] == ["Pollster", "Client", "Fieldwork", "Published", "Sample"]
+    assert len(lines) == 2 and lines[1].split("\t")[4] == f"{biggest:,}"
+    # London (no notices) counts its stored polls again
+    london = next(c for c in room.poll_service.contests() if c.system == CountingSystem.SV)
+    room.poll_service.open_contest(london.name)
+    qtbot.waitUntil(lambda: model.notice_count() == 0)
+    assert win.status_polls.text() == f"{len(room.poll_service.polls):,} polls"
+    assert model.rowCount() == len(room.poll_service.polls) > 0
+
+
 class _Given:
     """A CampaignSource that hands over one campaign (the 2027 compilation, read from the team's copy)."""
 

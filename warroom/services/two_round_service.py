@@ -36,6 +36,8 @@ from warroom.core.two_round_pipeline import (
 from warroom.core.two_round_view import (
     CampaignChart,
     MatchupLead,
+    NoticeRows,
+    NoticeTable,
     ScenarioDefaults,
     TwoRoundView,
     campaign_chart,
@@ -79,6 +81,8 @@ class TwoRoundController(QObject):
         lead_ready: the chosen matchup's MatchupLead (published head-to-heads and their average).
         qualify_ready: candidate -> P(reaches the runoff), from the chosen hypothesis' average.
         chart_ready: the first round on the charts (CampaignChart: averages, points, the pair's lead).
+        table_ready: the poll notices as poll-table rows (NoticeTable) showing the chosen hypothesis and pair;
+            None when no two-round campaign is open.
         failed: a message for the user.
     """
 
@@ -90,6 +94,7 @@ class TwoRoundController(QObject):
     lead_ready = Signal(object)
     qualify_ready = Signal(object)
     chart_ready = Signal(object)
+    table_ready = Signal(object)
     failed = Signal(str)
 
     def __init__(
@@ -121,6 +126,8 @@ class TwoRoundController(QObject):
         self.electorate: str | None = None
         self.view: TwoRoundView | None = None
         self._last_chart: CampaignChart | None = None  # the same campaign's: its points are reused
+        self._rows: NoticeRows | None = None  # the campaign's notices as table rows, each choice's kept
+        self.table: NoticeTable | None = None
         self._by_hypothesis: dict[str | None, tuple[CandidateAverages | None, dict[str, float]]] = {}
         self._defaults: dict[tuple[object, ...], ScenarioDefaults] = {}
         self._model: FirstRoundModel | None = None
@@ -180,7 +187,10 @@ class TwoRoundController(QObject):
             self.runoff_result = campaign.results.get(2)
         self.choices_changed.emit()
         if campaign is None:
+            self.table_ready.emit(None)
             return
+        codes = {name_key(c.name): c.code for c in self.contest.candidates} if self.contest is not None else {}
+        self._rows = NoticeRows(campaign.notices, codes)
         self._average_first_round()
         a, b, _n = self.matchups[0]
         top = list(self.averages.latest()) if self.averages is not None else []
@@ -205,6 +215,7 @@ class TwoRoundController(QObject):
         self.matchup_changed.emit(a, b)
         self.lead_ready.emit(self.lead)
         self._chart()
+        self._table()
         self._rebuild()
 
     def set_hypothesis(self, hypothesis: str | None) -> None:
@@ -215,6 +226,7 @@ class TwoRoundController(QObject):
         self.hypothesis = hypothesis
         self._average_first_round()
         self._chart()
+        self._table()
         self._rebuild()
 
     # --- edits (the panel writes through these) ----------------------------------------------------------------
@@ -279,6 +291,7 @@ class TwoRoundController(QObject):
         self.first_source = self.credit = ""
         self.runoff_result = None
         self._last_chart = None
+        self._rows, self.table = None, None
         self._by_hypothesis, self._defaults, self._model = {}, {}, None
 
     def _average_first_round(self) -> None:
@@ -313,6 +326,11 @@ class TwoRoundController(QObject):
         )
         self._last_chart = chart
         self.chart_ready.emit(chart)
+
+    def _table(self) -> None:
+        if self._rows is not None:
+            self.table = self._rows.table(self.hypothesis, self.matchup)
+            self.table_ready.emit(self.table)
 
     def _rebuild(self) -> None:
         campaign, pair = self.campaign, self.matchup

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 
 from warroom import __version__
 from warroom.core.averaging import PollAverages
+from warroom.core.two_round_view import NoticeTable
 from warroom.core.types import Annotation, Contest, CountingSystem, Poll
 from warroom.paths import overwrites_store
 from warroom.ui.assets import icon, stylesheet
@@ -127,6 +128,20 @@ class PollsPane(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.view)
 
+    def copy_selection(self) -> int:
+        """Copy the selected rows (every row if none is selected) as tab-separated text with a header row, in
+        the order shown, for a spreadsheet or an e-mail. Returns how many rows were copied."""
+        proxy = self.proxy
+        picked = sorted(index.row() for index in self.view.selectionModel().selectedRows())
+        rows = picked or list(range(proxy.rowCount()))
+        columns = [c for c in range(proxy.columnCount()) if not self.view.isColumnHidden(c)]
+        header = [str(proxy.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)) for c in columns]
+        lines = ["\t".join(header)]
+        for row in rows:
+            lines.append("\t".join(str(proxy.data(proxy.index(row, c)) or "") for c in columns))
+        QApplication.clipboard().setText("\n".join(lines) + "\n")
+        return len(rows)
+
     def selected_polls(self) -> list[Poll]:
         rows = self.view.selectionModel().selectedRows()
         chosen = (self.proxy.data(index, POLL_ROLE) for index in rows)
@@ -203,6 +218,9 @@ class MainWindow(QMainWindow):
         self.polls_dock.installEventFilter(self)
         self.status_store = QLabel()
         self.status_polls = QLabel()
+        self.status_polls.setObjectName("status_polls")
+        self._stored_polls = 0
+        self._notices: NoticeTable | None = None  # a two-round contest's poll notices, shown as table rows
         self.statusBar().addPermanentWidget(self.status_polls)
         self.statusBar().addPermanentWidget(self.status_store)
         self._build_actions()
@@ -244,11 +262,23 @@ class MainWindow(QMainWindow):
         else:
             model.apply(polls_by_id, change.added, change.updated, change.removed)  # type: ignore[attr-defined]
             self.charts.show_polls(change, polls_by_id)  # the points now; the lines when the average lands
-        self.status_polls.setText(f"{len(polls_by_id)} polls")
+        self._stored_polls = len(polls_by_id)
+        self._show_poll_count()
+
+    def show_notices(self, table: NoticeTable | None) -> None:
+        """A two-round contest's poll notices in the poll table (None: none), one read-only row per notice
+        showing the chosen first-round list and runoff matchup, counted in the status bar."""
+        self._notices = table if table is not None and table.rows else None
+        model = self.polls_pane.model
+        if table is not None and table.pair is not None:
+            model.set_pair(*table.pair)
+        model.set_notices(table.rows if table is not None else ())
+        self._on_table_selection_changed()  # a selected notice may have become another question's row
+        self._show_poll_count()
 
     def show_averages(self, polls: Sequence[Poll], averages: PollAverages | None) -> None:
         self.charts.show_data(polls, averages)
-        if averages is not None:
+        if averages is not None and (self._notices is None or self._notices.pair is None):
             self.polls_pane.model.set_pair(averages.a, averages.b)
 
     def show_annotations(self, annotations: Sequence[Annotation]) -> None:
@@ -683,6 +713,16 @@ class MainWindow(QMainWindow):
         )
         self.action_delete.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.polls_pane.view.addAction(self.action_delete)
+        self.action_copy = self._action(
+            edit,
+            "&Copy polls",
+            QKeySequence.StandardKey.Copy,
+            self._copy_polls,
+            "Copy the selected rows of the poll table (all rows if none is selected) for a spreadsheet",
+        )
+        # Only while the poll table has focus: Ctrl+C in the filter box must still copy text.
+        self.action_copy.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.polls_pane.view.addAction(self.action_copy)
         self.action_paste = self._action(
             edit,
             "&Paste polls",
@@ -860,6 +900,10 @@ class MainWindow(QMainWindow):
         if path and self._writable_export(Path(path)):
             self.briefing_requested.emit(Path(path))
 
+    def _copy_polls(self) -> None:
+        n = self.polls_pane.copy_selection()
+        self.statusBar().showMessage(f"{n:,} rows copied", 4000)
+
     def _action(self, menu, text: str, shortcut, slot, tip: str) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
@@ -905,13 +949,35 @@ class MainWindow(QMainWindow):
 
     # --- signals up / handlers ------------------------------------------------------------------------------
 
+    def _show_poll_count(self) -> None:
+        stored, notices = self._stored_polls, self._notices
+        if notices is None:
+            self.status_polls.setText(f"{stored:,} polls")
+            self.status_polls.setToolTip("Polls of this contest in the store")
+            return
+        text = f"{len(notices.rows):,} poll notices ({notices.questions:,} questions)"
+        self.status_polls.setText(text + (f" · {stored:,} polls" if stored else ""))
+        self.status_polls.setToolTip(
+            "Published polls of this two-round contest. Each notice holds the first-round lists and runoff "
+            "matchups asked in one fieldwork; the poll table shows the list and matchup chosen above the charts."
+        )
+
     def _on_table_selection_changed(self) -> None:
         chosen = self.polls_pane.selected_polls()
-        self.polls_pane.edit_button.setEnabled(len(chosen) == 1)
-        self.polls_pane.delete_button.setEnabled(bool(chosen))
-        self.action_edit.setEnabled(len(chosen) == 1)
-        self.action_delete.setEnabled(bool(chosen))
-        self.charts.select_poll(chosen[0].id if len(chosen) == 1 else None)
+        stored = [p for p in chosen if not PollTableModel.is_notice(p)]
+        self.polls_pane.edit_button.setEnabled(len(chosen) == 1 and len(stored) == 1)
+        self.polls_pane.delete_button.setEnabled(bool(chosen) and len(stored) == len(chosen))
+        self.action_edit.setEnabled(len(chosen) == 1 and len(stored) == 1)
+        self.action_delete.setEnabled(bool(chosen) and len(stored) == len(chosen))
+        notice = len(stored) < len(chosen)
+        for button, tip in (
+            (self.polls_pane.edit_button, "Correct the selected poll (Enter)"),
+            (self.polls_pane.delete_button, "Remove the selected polls (Del); undo brings them back"),
+        ):
+            button.setToolTip(
+                "A poll notice of a two-round contest is changed by importing its compilation again" if notice else tip
+            )
+        self.charts.select_poll(chosen[0].id if len(chosen) == 1 and chosen[0].id is not None else None)
 
     def _on_chart_poll_clicked(self, poll_id: int) -> None:
         self.polls_pane.select_poll(poll_id)
