@@ -232,6 +232,32 @@ def test_turnout_and_message_levers_on_either_finalist(panel: TwoRoundPanel, con
     qtbot.waitUntil(lambda: controller.view.projection.margin < before)  # type: ignore[union-attr]
 
 
+def test_the_turnout_lever_says_what_it_does(panel: TwoRoundPanel, controller: TwoRoundController, qtbot) -> None:
+    """At rest the lever reads "+0.0 %" and says the turnout is the splits' own; moved, it says the turnout it
+    gives and what the lever added, beside the first round's: the numbers of core (TwoRoundView.turnout_text)."""
+    view = controller.view
+    assert view is not None and view.scenario.turnout == 0
+    assert panel.turnout.field.text() == "+0.0 %" and panel.turnout.slider.minimum() == -1000
+    assert panel.turnout_result.text() == view.turnout_text()
+    assert f"Runoff turnout {view.projection.turnout:.1f} % of registered" in panel.turnout_result.text()
+    assert panel.turnout_result.text().endswith(f"(first round {view.first.turnout:.1f} %), as the splits give it")
+    rest = view.projection.turnout
+    with qtbot.waitSignal(controller.view_ready, timeout=2000):
+        panel.turnout.slider.setValue(250)  # +25 %: a quarter of would-be abstainers vote
+    view = controller.view
+    assert panel.turnout.field.text() == "+25.0 %" and view.scenario.turnout == pytest.approx(0.25)
+    gain = view.projection.turnout - rest
+    assert gain > 1 and view.unlevered_turnout == pytest.approx(rest)
+    assert f"{gain:+.1f} points from the turnout lever, {rest:.1f} % without it" in panel.turnout_result.text()
+    panel.turnout.field.lineEdit().selectAll()
+    qtbot.keyClicks(panel.turnout.field.lineEdit(), "-12.5")
+    with qtbot.waitSignal(controller.view_ready, timeout=2000):
+        qtbot.keyClick(panel.turnout.field.lineEdit(), Qt.Key.Key_Return)
+    assert controller.scenario.turnout == pytest.approx(-0.125) and panel.turnout.field.text() == "-12.5 %"
+    assert controller.view.projection.turnout < rest
+    assert "vote" in panel.turnout.slider.toolTip() and panel.turnout.field.toolTip() == panel.turnout.slider.toolTip()
+
+
 def test_pickers_switch_the_matchup_and_hypothesis_and_show_qualify_and_win_odds(
     qtbot, controller: TwoRoundController, france
 ) -> None:

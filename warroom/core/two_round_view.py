@@ -16,7 +16,7 @@ The panel, its service and the benchmark show what comes from here, so every sce
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
@@ -200,6 +200,8 @@ class TwoRoundView:
         electorate: whose voters the break-even question is about.
         break_evens: destination -> the exact share of `electorate` there for a tie (None: cannot move it).
         turnout_break_even: the turnout lever (-1..1) at which the runoff ties (None: it cannot).
+        unlevered_turnout: the runoff turnout (% of registered) of the same splits with the turnout lever at 0
+            (None: taken as the projection's, when the lever is at 0).
     """
 
     first: FirstRound
@@ -208,6 +210,17 @@ class TwoRoundView:
     electorate: str
     break_evens: Mapping[str, BreakEven | None]
     turnout_break_even: float | None
+    unlevered_turnout: float | None = None
+
+    def turnout_text(self) -> str:
+        """The runoff turnout in words, with what the turnout lever adds and the first round's turnout (the
+        panel's lever and meeting mode show this one sentence)."""
+        now = self.projection.turnout
+        base = now if self.unlevered_turnout is None else self.unlevered_turnout
+        said = f"Runoff turnout {now:.1f} % of registered (first round {self.first.turnout:.1f} %)"
+        if abs(now - base) < 0.05:
+            return f"{said}, as the splits give it"
+        return f"{said}: {now - base:+.1f} points from the turnout lever, {base:.1f} % without it"
 
 
 def largest_other(first: FirstRound, a: str, b: str) -> str:
@@ -224,7 +237,8 @@ def evaluate(
     who = electorate if electorate is not None else largest_other(first, scenario.a, scenario.b)
     projection = project(first, scenario, error=error)
     evens = {d: break_even_share(first, scenario, who, d) for d in DESTINATIONS}
-    return TwoRoundView(first, scenario, projection, who, evens, break_even_turnout(first, scenario))
+    unlevered = project(first, replace(scenario, turnout=0.0)).turnout if scenario.turnout else None
+    return TwoRoundView(first, scenario, projection, who, evens, break_even_turnout(first, scenario), unlevered)
 
 
 def question_text(view: TwoRoundView, name: Mapping[str, str] | None = None) -> list[str]:
