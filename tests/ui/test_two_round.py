@@ -461,6 +461,63 @@ def test_the_poll_table_shows_every_notice_with_the_charted_question(france_room
     assert model.rowCount() == len(room.poll_service.polls) > 0
 
 
+def test_a_switch_repaints_what_changed_once_and_reuses_what_was_worked_out(france_room, qtbot, monkeypatch) -> None:
+    """A switch paints the charts once (their value axes fitted before the paint, not in it, which asked for a
+    second paint), another matchup leaves the first-round chart alone (its lines did not change), the poll table
+    answers for the cells it shows (not a re-measure of 100 rows per switch), and switching back reuses the
+    pair's worked-out lead and chart, the very objects."""
+    from PySide6.QtCore import QEvent, QObject, QRect
+
+    from warroom.ui.poll_table import PollTableModel
+
+    room, win = france_room, france_room.window
+    model = room.two_round
+    view = win.charts._layout_widget
+
+    class Paints(QObject):
+        def __init__(self) -> None:
+            super().__init__()
+            self.rects: list[QRect] = []
+
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                self.rects.append(event.rect())
+            return False
+
+    def settle() -> None:
+        for _ in range(4):
+            QApplication.processEvents()
+
+    paints = Paints()
+    view.viewport().installEventFilter(paints)
+    pair, lead = model.matchup, model.lead
+    model.set_matchup(MACRON, MELENCHON)  # once first: its pollsters' symbols join the key (a relayout)
+    model.set_matchup(*pair)
+    assert model.lead is lead  # worked out once per pair
+    chart = model._last_chart
+    settle()
+    cells: list[object] = []
+    real_cell = PollTableModel.cell
+    monkeypatch.setattr(PollTableModel, "cell", lambda self, *a: cells.append(a) or real_cell(self, *a))
+    first = view.mapFromScene(win.charts.plots["first"].getViewBox().sceneBoundingRect()).boundingRect()
+    paints.rects.clear()
+    model.set_matchup(MACRON, MELENCHON)
+    settle()
+    assert len(paints.rects) == 1 and not paints.rects[0].intersects(first.adjusted(0, 0, 0, -4))
+    assert len(cells) < 1000  # the shown cells' roles, not 100 rows x 18 columns measured again
+    model.set_matchup(*pair)
+    assert model._last_chart is chart  # the pooled chart of this pair, kept
+    label = model.hypotheses[0][0]
+    model.set_hypothesis(label)
+    settle()
+    paints.rects.clear()
+    model.set_hypothesis(None)
+    settle()
+    assert len(paints.rects) == 1 and paints.rects[0].intersects(first)  # the first round changed: painted
+    assert model._last_chart is chart
+    view.viewport().removeEventFilter(paints)
+
+
 class _Given:
     """A CampaignSource that hands over one campaign (the 2027 compilation, read from the team's copy)."""
 

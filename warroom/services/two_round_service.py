@@ -129,6 +129,8 @@ class TwoRoundController(QObject):
         self._rows: NoticeRows | None = None  # the campaign's notices as table rows, each choice's kept
         self.table: NoticeTable | None = None
         self._by_hypothesis: dict[str | None, tuple[CandidateAverages | None, dict[str, float]]] = {}
+        self._leads: dict[frozenset[str], tuple[tuple[str, str], MatchupLead]] = {}  # per pair, A first
+        self._charts: dict[tuple[str | None, tuple[str, str]], CampaignChart] = {}  # per hypothesis and pair
         self._defaults: dict[tuple[object, ...], ScenarioDefaults] = {}
         self._model: FirstRoundModel | None = None
         self._pending = QTimer(self)
@@ -205,18 +207,22 @@ class TwoRoundController(QObject):
         campaign = self.campaign
         if campaign is None:
             return
-        average = matchup_average(campaign.notices, a, b)
-        if average.latest() < 50.0:  # A is the one the head-to-heads put ahead
-            a, b = b, a
+        key = frozenset((name_key(a), name_key(b)))
+        known = self._leads.get(key)
+        if known is None:  # each pair's head-to-heads are averaged once per campaign: switching back is immediate
             average = matchup_average(campaign.notices, a, b)
-        days, leads, pollsters = matchup_points(campaign.notices, a, b)
-        self.matchup = (a, b)
-        self.lead = MatchupLead(average, tuple(days), tuple(leads), tuple(pollsters))
-        self.matchup_changed.emit(a, b)
+            if average.latest() < 50.0:  # A is the one the head-to-heads put ahead
+                a, b = b, a
+                average = matchup_average(campaign.notices, a, b)
+            days, leads, pollsters = matchup_points(campaign.notices, a, b)
+            known = self._leads[key] = ((a, b), MatchupLead(average, tuple(days), tuple(leads), tuple(pollsters)))
+        self.matchup, self.lead = known
+        self.matchup_changed.emit(*self.matchup)
         self.lead_ready.emit(self.lead)
         self._chart()
         self._table()
         self._rebuild()
+        self.evaluate_now()  # at once: the panel is painted once, with its rows and its answer together
 
     def set_hypothesis(self, hypothesis: str | None) -> None:
         """See the first round through one hypothesis' candidate list (None: every list, pooled): the qualify
@@ -228,6 +234,7 @@ class TwoRoundController(QObject):
         self._chart()
         self._table()
         self._rebuild()
+        self.evaluate_now()  # at once: the panel is painted once, with its rows and its answer together
 
     # --- edits (the panel writes through these) ----------------------------------------------------------------
 
@@ -293,6 +300,7 @@ class TwoRoundController(QObject):
         self._last_chart = None
         self._rows, self.table = None, None
         self._by_hypothesis, self._defaults, self._model = {}, {}, None
+        self._leads, self._charts = {}, {}
 
     def _average_first_round(self) -> None:
         campaign = self.campaign
@@ -319,11 +327,14 @@ class TwoRoundController(QObject):
         campaign, pair, contest = self.campaign, self.matchup, self.contest
         if campaign is None or pair is None or contest is None or self.averages is None:
             return
-        codes = {name_key(c.name): c.code for c in contest.candidates}
-        blackouts = publication_blackouts(contest.election_date, contest.second_round_date)
-        chart = campaign_chart(
-            campaign.notices, self.averages, codes, *pair, same_first=self._last_chart, blackouts=blackouts
-        )
+        chart = self._charts.get((self.hypothesis, pair))
+        if chart is None:  # each list and pair's chart is worked out once per campaign
+            codes = {name_key(c.name): c.code for c in contest.candidates}
+            blackouts = publication_blackouts(contest.election_date, contest.second_round_date)
+            chart = campaign_chart(
+                campaign.notices, self.averages, codes, *pair, same_first=self._last_chart, blackouts=blackouts
+            )
+            self._charts[(self.hypothesis, pair)] = chart
         self._last_chart = chart
         self.chart_ready.emit(chart)
 

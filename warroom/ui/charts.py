@@ -1226,7 +1226,10 @@ class ChartPanel(QWidget):
         contest = self._contest
         if contest is None:
             return
-        self._end_values = {}
+        # A label whose line ends where it did is not touched: the candidates' labels are nudged apart after
+        # (_place_end_labels), so placing them here again moved each twice, and repainted the first-round chart
+        # on every runoff matchup switch (benchmarks/bench_two_round_switch.py).
+        before, self._end_values = self._end_values, {}
         for key, label in self._end_labels.items():
             if key == "lead1":
                 x, y = self.curve_data("lead1") if self._lead1 else (np.empty(0), np.empty(0))
@@ -1246,8 +1249,11 @@ class ChartPanel(QWidget):
             if label.toPlainText() != text:
                 label.setText(text)
             self._end_values[key] = (float(x[-1]), value)
+            if key in self._first and before.get(key) == self._end_values[key] and label.isVisible():
+                continue  # where _place_end_labels put it
             label.setPos(float(x[-1]), value)
-            label.setVisible(True)
+            if key not in self._first or key not in before:  # else _place_end_labels shows it or not (room)
+                label.setVisible(True)
         self._place_end_labels()
 
     def _place_election_labels(self, *_args: object) -> None:

@@ -61,6 +61,10 @@ POLLS_SHARE = 0.24  # of the window's height
 MAX_SHARE = 0.5  # a saved layout from before the panel scrolled (a 980-px dock) is not taken whole
 
 
+FIT_ROWS = 100
+"""The poll table's column widths are measured over this many rows (the first shown)."""
+
+
 class PollSource(Protocol):
     """What the window needs of the poll service (the real one is services.PollService)."""
 
@@ -99,11 +103,16 @@ class PollsPane(QWidget):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setAlternatingRowColors(True)
         self.view.verticalHeader().hide()
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Columns are fitted to their contents when the rows are replaced (a contest opened, a reload) and stay
+        # where the user drags them. Not ResizeToContents: that measured 1,800 cells again on every dataChanged,
+        # 50 ms of each two-round matchup switch (benchmarks/bench_two_round_switch.py), and froze the widths.
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         # Size columns from the first 100 rows, not every row: with 10,000 polls measuring each cell was most of
         # the time it took to open or switch a contest (benchmarks/bench_scale.py, bench_switch.py).
-        self.view.horizontalHeader().setResizeContentsPrecision(100)
+        self.view.horizontalHeader().setResizeContentsPrecision(FIT_ROWS)
         self.view.horizontalHeader().setStretchLastSection(True)
+        self.proxy.modelReset.connect(self._fit_columns)
+        self.proxy.rowsInserted.connect(self._on_rows_inserted)
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter by pollster or client…")
         self.filter.setAccessibleName("Filter polls")
@@ -127,6 +136,13 @@ class PollsPane(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
         layout.addWidget(self.view)
+
+    def _fit_columns(self) -> None:
+        self.view.resizeColumnsToContents()
+
+    def _on_rows_inserted(self, *_args: object) -> None:
+        if self.proxy.rowCount() <= FIT_ROWS:  # a few rows: the new ones are among those the widths come from
+            self._fit_columns()
 
     def copy_selection(self) -> int:
         """Copy the selected rows (every row if none is selected) as tab-separated text with a header row, in
@@ -221,6 +237,7 @@ class MainWindow(QMainWindow):
         self.status_polls.setObjectName("status_polls")
         self._stored_polls = 0
         self._notices: NoticeTable | None = None  # a two-round contest's poll notices, shown as table rows
+        self._charted_poll: int | None = None  # the poll ringed on the charts (the table's selection)
         self.statusBar().addPermanentWidget(self.status_polls)
         self.statusBar().addPermanentWidget(self.status_store)
         self._build_actions()
@@ -401,10 +418,19 @@ class MainWindow(QMainWindow):
     def show_matchup_lead(self, days: object, leads: object, pollsters: object, average: object, title: str) -> None:
         """The chosen runoff matchup's head-to-heads on the runoff-lead chart (it keeps them across poll updates)."""
         self.charts.show_matchup_lead(days, leads, pollsters, average, title)  # type: ignore[arg-type]
+        self._settle_chart_ranges()
 
     def show_campaign_chart(self, chart: object) -> None:
         """A two-round contest's first round (from its poll questions) on the first-round charts."""
         self.charts.show_campaign(chart)  # type: ignore[arg-type]
+        self._settle_chart_ranges()
+
+    def _settle_chart_ranges(self) -> None:
+        """Fit the charts' value axes to their new data now, not while they paint: pyqtgraph fits them in the
+        paint, and the new range then asked for a second paint of every chart that changed (a matchup or
+        hypothesis switch painted the charts twice; benchmarks/bench_two_round_switch.py)."""
+        for plot in self.charts.plots.values():
+            plot.getViewBox().prepareForPaint()
 
     # --- presentation mode ----------------------------------------------------------------------------------
 
@@ -977,7 +1003,10 @@ class MainWindow(QMainWindow):
             button.setToolTip(
                 "A poll notice of a two-round contest is changed by importing its compilation again" if notice else tip
             )
-        self.charts.select_poll(chosen[0].id if len(chosen) == 1 and chosen[0].id is not None else None)
+        charted = chosen[0].id if len(chosen) == 1 and chosen[0].id is not None else None
+        if charted != self._charted_poll:  # an unchanged ring is not drawn again (it repainted every chart)
+            self._charted_poll = charted
+            self.charts.select_poll(charted)
 
     def _on_chart_poll_clicked(self, poll_id: int) -> None:
         self.polls_pane.select_poll(poll_id)
