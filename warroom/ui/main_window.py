@@ -61,6 +61,8 @@ POLLS_SHARE = 0.24  # of the window's height
 MAX_SHARE = 0.5  # a saved layout from before the panel scrolled (a 980-px dock) is not taken whole
 
 
+MAX_COLUMN_WIDTH = 220
+"""Widest a poll-table column is fitted (the user may drag it wider)."""
 FIT_ROWS = 100
 """The poll table's column widths are measured over this many rows (the first shown)."""
 
@@ -102,6 +104,7 @@ class PollsPane(QWidget):
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)  # a long client list is cut with an ellipsis (its tooltip has it whole)
         self.view.verticalHeader().hide()
         # Columns are fitted to their contents when the rows are replaced (a contest opened, a reload) and stay
         # where the user drags them. Not ResizeToContents: that measured 1,800 cells again on every dataChanged,
@@ -139,6 +142,10 @@ class PollsPane(QWidget):
 
     def _fit_columns(self) -> None:
         self.view.resizeColumnsToContents()
+        header = self.view.horizontalHeader()
+        for column in range(header.count() - 1):  # a long client list leaves room for the shares (tooltip has it)
+            if header.sectionSize(column) > MAX_COLUMN_WIDTH:
+                header.resizeSection(column, MAX_COLUMN_WIDTH)
 
     def _on_rows_inserted(self, *_args: object) -> None:
         if self.proxy.rowCount() <= FIT_ROWS:  # a few rows: the new ones are among those the widths come from
