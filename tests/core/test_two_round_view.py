@@ -131,3 +131,25 @@ def test_notice_rows_show_the_chosen_list_and_pair_and_list_every_question() -> 
     assert table.rows("H1", ("Ann A", "Cy C")) is rows  # each choice's rows are kept: switching back is free
     assert table.table("H1", ("Cy C", "Ann A")).pair == ("cy", "ann")
     assert table.table(None, ("Cy C", "Dee D")).pair is None  # the contest does not know Dee D
+
+
+def test_the_answer_in_words_follows_the_projection() -> None:
+    """The sentences the panel and meeting mode share: shares, verdict with the favourite's chance (core.forecast's
+    bands and floor), the chance line and the turnout with what its lever adds."""
+    from warroom.core.forecast import chance_text, verdict_sentence
+
+    view = evaluate(FIRST, TwoRoundScenario("A", "B", SPLITS))
+    p = view.projection
+    assert view.shares_text() == f"A {p.a_share:.1f} % – B {100 - p.a_share:.1f} %"
+    assert view.shares_text(str.lower).startswith("a ")
+    assert view.verdict_text() == verdict_sentence(1 - p.win_probability_a, "A", "B")
+    who, chance = view.favourite()
+    assert who == ("A" if p.margin > 0 else "B") and chance >= 0.5
+    assert view.chance_line() == f"Chance {who} wins the runoff: {chance_text(chance)}"
+    assert f"Margin {p.margin:+.1f} points of valid votes" in view.margin_text()
+    assert view.turnout_text().endswith(", as the splits give it") and view.unlevered_turnout is None
+    up = evaluate(FIRST, TwoRoundScenario("A", "B", SPLITS, turnout=0.5))
+    gain = up.projection.turnout - p.turnout
+    assert gain > 0 and up.unlevered_turnout == pytest.approx(p.turnout)
+    assert f"{gain:+.1f} points from the turnout lever, {p.turnout:.1f} % without it" in up.turnout_text()
+    assert f"(first round {FIRST.turnout:.1f} %)" in up.turnout_text()

@@ -518,6 +518,69 @@ def test_a_switch_repaints_what_changed_once_and_reuses_what_was_worked_out(fran
     view.viewport().removeEventFilter(paints)
 
 
+def test_meeting_modes_answer_view_for_a_two_round_race_says_what_the_panel_says(france_room, qtbot, tmp_path):
+    """Meeting mode's answer for France: the verdict in core.forecast's words with the favourite's chance, the
+    projected runoff, the exact break-evens and the chance, each the sentence core.two_round_view makes and the
+    runoff panel shows; the chart is the chosen matchup's head-to-heads; London keeps its own answer view."""
+    from warroom.core.forecast import verdict_sentence
+    from warroom.ui.two_round_panel import short_name
+
+    room, win = france_room, france_room.window
+    answer, panel, model = room.two_round_answer, room.two_round_panel, room.two_round
+    from tests.ui.test_layout import _clipped, _shot_dir
+
+    win.set_presentation_views(["answer", "charts"])
+    win.enter_presentation()
+    try:
+        # The offscreen screen is smaller than a projector: meeting mode's look, at a projector's size.
+        win.setWindowState(Qt.WindowState.WindowNoState)
+        win.resize(1920, 1080)
+        for _ in range(3):
+            QApplication.processEvents()
+            qtbot.wait(20)
+        assert win.stack.currentWidget() is answer and (win.width(), win.height()) == (1920, 1080)
+        view = model.view
+        p = view.projection
+        assert answer.verdict.text() == view.verdict_text(short_name)
+        assert answer.verdict.text() == verdict_sentence(1 - p.win_probability_a, "Macron", "Le Pen")
+        assert answer.verdict.text().startswith(("Safe Macron", "Likely Macron"))
+        text = answer.details.text()
+        assert panel.verdict.text() == view.shares_text(short_name) and panel.verdict.text() in text
+        for line in question_text(view, {c: short_name(c) for c in view.first.electorates()}):
+            assert line in text and line in panel.answer_label.text()
+        chance = view.chance_line(short_name)
+        assert chance in text and chance.rsplit(": ", 1)[1] == chance_text(view.favourite()[1])
+        assert chance.rsplit(": ", 1)[1] in panel.win_label.text()
+        assert answer.projected.value() == pytest.approx(p.margin)
+        assert view.turnout_text() in answer.details.toolTip()
+        _x, y = answer.line.getData()
+        assert y[-1] == pytest.approx(model.lead.average.lead.mean[-1])
+        assert sorted(answer.point_layer.get_data()[1]) == pytest.approx(sorted(model.lead.leads))
+        # an edit follows at once: the break-even of another electorate, a turnout lever
+        with qtbot.waitSignal(model.view_ready, timeout=2000):
+            model.set_turnout(-0.3)
+        assert answer.verdict.text() == model.view.verdict_text(short_name)
+        assert f"(margin {model.view.projection.margin:+.1f} points)" in answer.details.text()
+        qtbot.wait(50)
+        assert _clipped(win) == []
+        assert answer.chart.height() >= 300  # the answer leaves the chart room (at 1920x1080)
+        win.grab().save(str(_shot_dir(tmp_path) / "meeting_answer_france_1920x1080.png"))
+        # another matchup: its head-to-heads on the answer's chart
+        model.set_matchup(MACRON, MELENCHON)
+        assert "Mélenchon" in answer.chart.getPlotItem().titleLabel.text
+        assert sorted(answer.point_layer.get_data()[1]) == pytest.approx(sorted(model.lead.leads))
+    finally:
+        win.leave_presentation()
+    london = next(c for c in room.poll_service.contests() if c.system == CountingSystem.SV)
+    room.poll_service.open_contest(london.name)
+    qtbot.waitUntil(lambda: not model.active)
+    win.enter_presentation()
+    try:
+        assert win.stack.currentWidget() is room.answer_view
+    finally:
+        win.leave_presentation()
+
+
 class _Given:
     """A CampaignSource that hands over one campaign (the 2027 compilation, read from the team's copy)."""
 

@@ -15,13 +15,14 @@ The panel, its service and the benchmark show what comes from here, so every sce
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
 
 from warroom.core.averaging import AverageSeries
+from warroom.core.forecast import chance_text, verdict_sentence
 from warroom.core.france import (
     ABSTAINERS,
     BLANK_NULL,
@@ -211,6 +212,34 @@ class TwoRoundView:
     break_evens: Mapping[str, BreakEven | None]
     turnout_break_even: float | None
     unlevered_turnout: float | None = None
+
+    def favourite(self) -> tuple[str, float]:
+        """(the finalist more likely to win, that chance), as the panel, the pickers and meeting mode say it."""
+        p = self.projection
+        return (p.a, p.win_probability_a) if p.win_probability_a >= 0.5 else (p.b, 1.0 - p.win_probability_a)
+
+    def shares_text(self, name: Callable[[str], str] = str) -> str:
+        """The projected runoff on valid votes: "Macron 54.6 % – Le Pen 45.4 %"."""
+        p = self.projection
+        return f"{name(p.a)} {p.a_share:.1f} % – {name(p.b)} {100 - p.a_share:.1f} %"
+
+    def margin_text(self) -> str:
+        """The margin, turnout and blank or null vote in one sentence."""
+        p = self.projection
+        return (
+            f"Margin {p.margin:+.1f} points of valid votes (blank and null excluded, as the law counts); turnout "
+            f"{p.turnout:.1f} % of registered, blank or null {p.blank_null_share:.1f} % of votes cast"
+        )
+
+    def verdict_text(self, name: Callable[[str], str] = str) -> str:
+        """The race in core.forecast's verdict words with the favourite's chance: "Likely Macron (93 % chance)"."""
+        p = self.projection
+        return verdict_sentence(1.0 - p.win_probability_a, name(p.a), name(p.b))
+
+    def chance_line(self, name: Callable[[str], str] = str) -> str:
+        """ "Chance Macron wins the runoff: 93 %" (the number in core.forecast.chance_text's rounding)."""
+        who, chance = self.favourite()
+        return f"Chance {name(who)} wins the runoff: {chance_text(chance)}"
 
     def turnout_text(self) -> str:
         """The runoff turnout in words, with what the turnout lever adds and the first round's turnout (the

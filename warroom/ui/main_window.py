@@ -341,6 +341,11 @@ class MainWindow(QMainWindow):
         self._answer_widget = widget
         self.stack.addWidget(widget)
 
+    def set_two_round_answer_widget(self, widget: QWidget) -> None:
+        """Meeting mode's answer view for a two-round contest (shown instead of the runoff-count one)."""
+        self._two_round_answer = widget
+        self.stack.addWidget(widget)
+
     def set_saved_scenario_widget(self, widget: QWidget) -> None:
         """The widget meeting mode shows a saved scenario in (read-only; the live scenario panel is untouched)."""
         self._saved_widget = widget
@@ -511,7 +516,11 @@ class MainWindow(QMainWindow):
             return
         if view == "answer" and getattr(self, "_answer_widget", None) is not None:
             self._return_scenario_widget()
-            self.stack.setCurrentWidget(self._answer_widget)
+            two_round: QWidget | None = getattr(self, "_two_round_answer", None)
+            if two_round is not None and getattr(self, "_two_round_on", False):
+                self.stack.setCurrentWidget(two_round)
+            else:
+                self.stack.setCurrentWidget(self._answer_widget)
             return
         widget = getattr(self, "_scenario_widget", None)
         if view.startswith("scenario:"):

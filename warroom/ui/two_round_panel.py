@@ -438,16 +438,11 @@ class TwoRoundPanel(QWidget):
     def show_view(self, view: TwoRoundView) -> None:
         """The answer: runoff on valid votes, win probability, exact break-evens."""
         p = view.projection
-        na, nb = short_name(p.a), short_name(p.b)
-        self.verdict.setText(f"{na} {p.a_share:.1f} % – {nb} {100 - p.a_share:.1f} %")
-        self.runoff_label.setText(
-            f"Margin {p.margin:+.1f} points of valid votes (blank and null excluded, as the law counts); turnout "
-            f"{p.turnout:.1f} % of registered, blank or null {p.blank_null_share:.1f} % of votes cast"
-        )
-        leader, chance = (p.a, p.win_probability_a) if p.win_probability_a >= 0.5 else (p.b, 1 - p.win_probability_a)
-        self.win_label.setText(
-            f"Chance {short_name(leader)} wins the runoff: <b>{chance_text(chance)}</b> (margin sd {p.sigma:.1f} points)"
-        )
+        self.verdict.setText(view.shares_text(short_name))
+        self.runoff_label.setText(view.margin_text())
+        chance = view.chance_line(short_name)
+        number = chance.rsplit(": ", 1)[1]
+        self.win_label.setText(f"{chance.removesuffix(number)}<b>{number}</b> (margin sd {p.sigma:.1f} points)")
         self.win_label.setToolTip(
             f"The margin is taken as normal with sd {p.sigma:.1f} points: a polling error of 6 points and the spread "
             "across pollsters of each electorate's split, weighted by its size"
