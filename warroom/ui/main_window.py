@@ -273,6 +273,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{contest.title} — warroom")  # a demo race is marked as one
         self.polls_pane.model.set_contest(contest)
         self.charts.set_contest(contest)
+        self._charted_poll = None  # the table's selection went with its rows (a reset says nothing of it)
         self.undo_stack.clear()
 
     def show_polls(self, change: object, polls_by_id: dict[int, Poll]) -> None:

@@ -226,8 +226,7 @@ class TwoRoundPanel(QWidget):
         self.turnout.value_changed.connect(self._on_turnout_changed)
         self.turnout_result = QLabel()
         self.turnout_result.setObjectName("runoff_turnout_result")
-        self.turnout_result.setWordWrap(True)
-        self.turnout_result.setToolTip(TURNOUT_TIP)
+        self.turnout_result.setToolTip(TURNOUT_TIP)  # word-wrapped at a fixed height, as the outputs below
         self.message_on = QComboBox()
         self.message_on.setObjectName("message_on")
         self.message_on.setAccessibleName("Message against")
@@ -311,6 +310,7 @@ class TwoRoundPanel(QWidget):
             (self.qualify_label, 2),
             (self.answer_label, 4),
             (self.levers_label, 2),
+            (self.turnout_result, 2),
         )
         for label, _lines in self._fixed_lines:
             label.setWordWrap(True)
