@@ -104,6 +104,8 @@ def main() -> int:
     room.poll_service.open_contest(FRANCE_2022_NAME)
     while room.two_round.view is None:
         app.processEvents()
+    for _ in range(5):  # the view is ready as the contest opens: let the window show the runoff panel first
+        app.processEvents()
     panel, pickers = room.two_round_panel, room.two_round_pickers
     rows = [w for w in panel.rows().values() if w.isVisible()]
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import Any, Protocol
 
-from PySide6.QtCore import QEvent, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -194,6 +194,47 @@ class RunoffSplitInput(SplitSlider):
         super().__init__(labels, tips, name, parent, slider=BandSlider, spacing=0)
 
 
+class ReadoutLine(QWidget):
+    """Text a slider move rewrites (the turnout readout under its lever): painted word-wrapped in a fixed two
+    lines, never re-measured. A QLabel asks its layout to measure the inputs' scroll area again on every new text
+    (60 sliders: 5 ms a move, benchmarks/bench_two_round_slider.py)."""
+
+    LINES = 2
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._text = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self._fit()
+
+    def text(self) -> str:
+        return self._text
+
+    def setText(self, text: str) -> None:  # the QLabel name: tests and callers treat it as one
+        if text != self._text:
+            self._text = text
+            self.setAccessibleDescription(text)
+            self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(200, self.height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
+        painter.drawText(self.contentsRect(), int(flags), self._text)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):  # e.g. meeting mode's large type
+            QTimer.singleShot(0, self, self._fit)
+        super().changeEvent(event)
+
+    def _fit(self) -> None:
+        metrics = self.fontMetrics()
+        self.setFixedHeight(metrics.lineSpacing() * self.LINES + metrics.descent() + 2)
+
+
 TURNOUT_TIP = (
     "Moves the runoff turnout away from what the splits give (+0.0 %: the splits' own turnout). "
     "Above 0: that share of each electorate's would-be abstainers turns out and votes as its voters do "
@@ -224,9 +265,10 @@ class TwoRoundPanel(QWidget):
         # --- levers ------------------------------------------------------------------------------------------
         self.turnout = LeverInput("runoff_turnout", "Runoff turnout lever", TURNOUT_TIP, signed=True)
         self.turnout.value_changed.connect(self._on_turnout_changed)
-        self.turnout_result = QLabel()
+        self.turnout_result = ReadoutLine()
         self.turnout_result.setObjectName("runoff_turnout_result")
-        self.turnout_result.setToolTip(TURNOUT_TIP)  # word-wrapped at a fixed height, as the outputs below
+        self.turnout_result.setAccessibleName("Runoff turnout")
+        self.turnout_result.setToolTip(TURNOUT_TIP)
         self.message_on = QComboBox()
         self.message_on.setObjectName("message_on")
         self.message_on.setAccessibleName("Message against")
@@ -310,7 +352,6 @@ class TwoRoundPanel(QWidget):
             (self.qualify_label, 2),
             (self.answer_label, 4),
             (self.levers_label, 2),
-            (self.turnout_result, 2),
         )
         for label, _lines in self._fixed_lines:
             label.setWordWrap(True)
