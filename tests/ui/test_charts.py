@@ -256,3 +256,48 @@ def test_a_contest_with_no_polls_shows_its_final_weeks_and_no_other_races_pollst
     election = empty.election_date.toordinal()
     assert x0 == pytest.approx(election - FINAL_WEEKS_DAYS, abs=0.01)
     assert election < x1 < election + FINAL_WEEKS_DAYS
+
+
+def test_a_big_point_layer_covers_the_view_re_slices_only_when_panned_off_and_keeps_the_same_points(qtbot) -> None:
+    """100,000 points: the layer hands the scatter item the visible range and half its width either side,
+    thinned to at most MAX_VISIBLE on screen; a small pan changes nothing handed over, a long one re-slices,
+    and points on screen before and after are the very same ones (the stride's grid does not move)."""
+    import pyqtgraph as pg
+
+    from warroom.ui.charts import PointLayer
+
+    widget = pg.PlotWidget()
+    qtbot.addWidget(widget)
+    widget.resize(800, 400)
+    layer = PointLayer(widget.getPlotItem(), size=5)
+    n = 100_000
+    x = np.arange(n, dtype=float)
+    layer.setData(x, np.sin(x / 500.0), np.full(n, 5.0), np.zeros(n, dtype=np.int8), np.arange(n), presorted=True)
+    vb = widget.getPlotItem().getViewBox()
+    calls: list[int] = []
+    real = layer.item.setData
+    layer.item.setData = lambda *a, **kw: (calls.append(1), real(*a, **kw))[1]  # type: ignore[method-assign]
+
+    def shown() -> np.ndarray:
+        return np.asarray(layer.item.data["x"], dtype=float)
+
+    vb.setXRange(50_000, 60_000, padding=0)
+    before, first_calls = shown(), len(calls)
+    lo, hi = vb.viewRange()[0]
+    assert before.min() <= lo and before.max() >= hi  # the visible range is covered
+    on_screen = before[(before >= lo) & (before <= hi)]
+    assert 0 < len(on_screen) <= PointLayer.MAX_VISIBLE + 2
+    vb.setXRange(51_000, 61_000, padding=0)  # a tenth of the width: still inside what was handed over
+    assert len(calls) == first_calls and np.array_equal(shown(), before)
+    vb.setXRange(58_000, 68_000, padding=0)  # off the edge: re-sliced
+    after = shown()
+    assert len(calls) == first_calls + 1
+    lo, hi = vb.viewRange()[0]
+    assert after.min() <= lo and after.max() >= hi
+    overlap = (58_000, 60_000)
+    keep = lambda a: a[(a >= overlap[0]) & (a <= overlap[1])]  # noqa: E731
+    assert np.array_equal(keep(before), keep(after))  # the same points on screen, no flicker
+    vb.setXRange(50_000, 50_400, padding=0)  # zoomed in: denser points, all of them
+    lo, hi = vb.viewRange()[0]
+    dense = shown()
+    assert np.array_equal(dense[(dense >= lo) & (dense <= hi)], x[(x >= lo) & (x <= hi)])

@@ -47,6 +47,7 @@ from warroom.core.runoff import Split
 from warroom.core.scenario import Baseline, Destination, DragSource, Projection, Scenario
 from warroom.core.types import Contest, Poll
 from warroom.services.analysis_service import BACKGROUND_FROM
+from warroom.services.import_worker import gui_first
 
 _Rebuilt = tuple[Baseline, Scenario, PollOffers] | PipelineError
 """What a rebuild gives: the baseline, its default settings and the polls to offer; or why there is none."""
@@ -362,7 +363,8 @@ class ScenarioController(QObject):
             self._job.cancel()  # still queued behind a running one: never started, never wasted
 
         def job() -> None:
-            outcome = _rebuilt(*args)
+            with gui_first():  # Python code holding the GIL: the GUI thread gets it back sooner
+                outcome = _rebuilt(*args)
             with contextlib.suppress(RuntimeError):  # the controller was deleted meanwhile (the app closed)
                 self._landed.emit(number, outcome)
 

@@ -28,6 +28,9 @@ _SYMBOL_NAMES = np.array(SYMBOLS, dtype=object)
 100,000 of those is ten times cheaper than the same on strings, which the scatter item gets for the visible
 points only."""
 LEAD_CHARTS = ("lead1", "lead2")
+BULK_POINTS = 64
+"""Polls added or edited at once (an import) past which show_polls leaves their points to show_data: putting
+10,000 in one by one in Python cost 0.4 s on the GUI thread at 100,000 polls."""
 FINAL_WEEKS_DAYS = 42  # the default window: six weeks before the latest poll or election day
 END_LABEL_ROOM = 0.22  # share of the default window kept free right of the data for the end-of-line values
 
@@ -242,6 +245,7 @@ class PointLayer:
 
     MAX_VISIBLE = 500
     DETAIL_LIMIT = 600
+    OVERSCAN = 0.5  # of the visible width, handed over on either side
 
     def __init__(self, plot: pg.PlotItem, **opts: object) -> None:
         self.item = pg.ScatterPlotItem(**opts)
@@ -253,6 +257,8 @@ class PointLayer:
         self._symbol: np.ndarray | None = None
         self._data: np.ndarray | None = None
         self._shown: tuple[int, int, int] = (0, 0, 1)
+        self._covered: tuple[float, float, int] = (0.0, 0.0, 1)  # x-range and stride of the points handed over
+        self._on_screen = 0  # of those, about how many are in the visible range
         self._vb.sigXRangeChanged.connect(self._on_x_range_changed)
 
     def setData(
@@ -340,17 +346,37 @@ class PointLayer:
             self._refresh()
 
     def _on_x_range_changed(self, *_args: object) -> None:
-        if len(self._x) > self.MAX_VISIBLE and self._window() != self._shown:
-            self._refresh()  # only when the visible slice really changed: autorange echoes are free
+        if len(self._x) > self.MAX_VISIBLE and not self._covers():
+            self._refresh()  # only when the view left the points handed over: autorange echoes are free
+
+    def _covers(self) -> bool:
+        """The points handed over still cover the visible range, at the density it needs."""
+        lo, hi = self._vb.viewRange()[0]
+        c0, c1, stride = self._covered
+        if lo < c0 or hi > c1:
+            return False
+        v0, v1 = np.searchsorted(self._x, [lo, hi])
+        return self._stride(int(v1) - int(v0)) == stride
+
+    def _stride(self, visible: int) -> int:
+        return max(1, int(np.ceil((visible + 2) / self.MAX_VISIBLE)))
 
     def _window(self) -> tuple[int, int, int]:
+        """The slice of points to hand over: the visible range and half its width either side (so that panning
+        re-slices every few steps, not at each), every stride-th point, the stride fixed by the visible range
+        (at most MAX_VISIBLE on screen) and the start a multiple of it (the same points stay on screen as the
+        view pans)."""
         n = len(self._x)
         if n <= self.MAX_VISIBLE:
+            self._covered, self._on_screen = (-math.inf, math.inf, 1), n
             return (0, n, 1)
         lo, hi = self._vb.viewRange()[0]
-        i0, i1 = np.searchsorted(self._x, [lo, hi])
-        i0, i1 = max(0, int(i0) - 1), min(n, int(i1) + 1)
-        return (i0, i1, max(1, int(np.ceil((i1 - i0) / self.MAX_VISIBLE))))
+        margin = self.OVERSCAN * (hi - lo)
+        v0, v1, i0, i1 = np.searchsorted(self._x, [lo, hi, lo - margin, hi + margin])
+        stride = self._stride(int(v1) - int(v0))
+        self._covered, self._on_screen = (lo - margin, hi + margin, stride), (int(v1) - int(v0) + 2) // stride
+        i0 = max(0, int(i0) - 1) // stride * stride
+        return (i0, min(n, int(i1) + 1), stride)
 
     def _refresh(self) -> None:
         n = len(self._x)
@@ -364,7 +390,7 @@ class PointLayer:
         kw: dict[str, object] = {"x": self._x[index], "y": self._y[index]}
         # Per-point symbols and sizes cost a cache key per spot; past DETAIL_LIMIT points on screen nobody can
         # tell pollsters' symbols apart anyway, so a dense view draws plain markers and stays fast.
-        detailed = len(kw["x"]) <= self.DETAIL_LIMIT  # type: ignore[arg-type]
+        detailed = self._on_screen <= self.DETAIL_LIMIT
         if self._size is not None and detailed:
             kw["size"] = self._size[index]
         if self._symbol is not None and detailed:
@@ -427,6 +453,7 @@ class _Series:
         self._forecast_x = self._forecast_lower = self._forecast_upper = np.empty(0)
         self._shown_average: tuple[int, int] | None = None
         self._shown_forecast: tuple[int, int] | None = None
+        self._cover: tuple[float, float] | None = None  # the x-range the line and bands were sliced to
         self._vb = plot.getViewBox()
         self._vb.sigXRangeChanged.connect(self.show_range)
 
@@ -453,10 +480,23 @@ class _Series:
         return (min(e[0] for e in ends), max(e[1] for e in ends)) if ends else None
 
     def show_range(self, *_args: object) -> None:
-        """Hand the line and the two bands only the days in the visible x-range (plus one either side).
+        """Hand the line and the two bands only the days in the visible x-range and half its width either side
+        (one more day at each end): a pan re-slices them only once the view leaves that stretch.
 
         A campaign's daily grid has hundreds of days and the default view shows six weeks of it: drawing just
         those keeps the repaint after a new poll inside one frame, whatever the length of the campaign."""
+        lo, hi = self._vb.viewRange()[0]
+        cover = self._cover
+        if (
+            cover is not None
+            and cover[0] <= lo
+            and hi <= cover[1]
+            and self._shown_average is not None
+            and self._shown_forecast is not None
+        ):
+            return  # what the items hold still spans the view
+        margin = PointLayer.OVERSCAN * (hi - lo)
+        self._cover = (lo - margin, hi + margin)
         x = self.x
         if len(x) == 0:
             if self._shown_average != (0, 0):
@@ -482,8 +522,8 @@ class _Series:
                 self.forecast.setPath(_band_path(fx[j0:j1], self._forecast_upper[j0:j1], self._forecast_lower[j0:j1]))
 
     def _visible(self, x: np.ndarray) -> tuple[int, int]:
-        lo, hi = self._vb.viewRange()[0]
-        i0, i1 = np.searchsorted(x, [lo, hi])
+        assert self._cover is not None
+        i0, i1 = np.searchsorted(x, self._cover)
         return max(0, int(i0) - 1), min(len(x), int(i1) + 1)
 
     def style_forecast(self, colour: QColor | str, theme: Theme) -> None:
@@ -731,6 +771,8 @@ class ChartPanel(QWidget):
         if self._campaign is not None or self._matchup is not None:
             return  # a two-round contest's charts show its poll questions: they follow show_data as they are
         updated = tuple(getattr(change, "updated", ()))
+        if len(updated) + len(getattr(change, "added", ())) > BULK_POINTS:
+            return  # an import: its points come with its average (show_data), in one vectorised pass
         new = [polls_by_id[i] for i in (*getattr(change, "added", ()), *updated) if i in polls_by_id]
         drop = np.asarray([*updated, *getattr(change, "removed", ())], dtype=np.int64)
         self._poll_map = polls_by_id
