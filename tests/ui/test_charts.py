@@ -301,3 +301,32 @@ def test_a_big_point_layer_covers_the_view_re_slices_only_when_panned_off_and_ke
     lo, hi = vb.viewRange()[0]
     dense = shown()
     assert np.array_equal(dense[(dense >= lo) & (dense <= hi)], x[(x >= lo) & (x <= hi)])
+
+
+def test_an_imports_points_come_with_its_average_in_one_pass(qtbot) -> None:
+    """An import's worth of new polls (past BULK_POINTS) is not put in point by point: the points stay as they
+    were until the average lands, and then every new poll is drawn, in (x, id) order."""
+    from dataclasses import replace
+
+    from tests.conftest import TOY
+    from tests.ui.conftest import toy_polls
+    from warroom.core.pipeline import compute_averages
+    from warroom.services.poll_service import PollChange
+    from warroom.ui.charts import BULK_POINTS, ChartPanel
+
+    polls = [replace(p, id=i + 1) for i, p in enumerate(toy_polls(40))]
+    panel = ChartPanel()
+    qtbot.addWidget(panel)
+    panel.set_contest(TOY)
+    panel.show_data(polls, compute_averages(polls, TOY))
+    before = panel.point_data("ann")
+    extra = [replace(p, id=1000 + i, pollster=f"Import {i}") for i, p in enumerate(toy_polls(BULK_POINTS + 1))]
+    everything = polls + extra
+    by_id = {p.id: p for p in everything}
+    panel.show_polls(PollChange(added=tuple(p.id for p in extra)), by_id)
+    for got, was in zip(panel.point_data("ann"), before, strict=True):
+        np.testing.assert_array_equal(got, was)  # untouched until the average lands
+    panel.show_data(everything, compute_averages(everything, TOY))
+    x, _y, ids = panel.point_data("ann")
+    assert sorted(ids) == sorted(p.id for p in everything)
+    assert np.all((np.diff(x) > 0) | ((np.diff(x) == 0) & (np.diff(ids) > 0)))
