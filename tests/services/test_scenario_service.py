@@ -127,3 +127,31 @@ def test_a_one_poll_baseline_whose_poll_went_falls_back_after_the_worker(qtbot) 
     assert controller.wait()
     assert failures and "back to the latest poll average" in failures[0]
     assert controller.baseline is not None and controller.baseline.label.startswith("Poll average")
+
+
+def test_saving_while_a_rebuild_runs_saves_the_new_polls_baseline(qtbot, monkeypatch) -> None:
+    """A save waits for the rebuild in flight: the baseline saved is the one made from the polls saved."""
+    saved: list[tuple[str, dict, dict]] = []
+
+    class Store:
+        def scenarios(self) -> list[tuple[str, dict, dict]]:
+            return saved
+
+        def save_scenario(self, name: str, baseline: dict, settings: dict) -> None:
+            saved.append((name, baseline, settings))
+
+        def delete_scenario(self, name: str) -> None: ...
+
+    polls = _polls(10)
+    controller = ScenarioController(Store(), background_from=5)
+    controller.set_contest(TOY)
+    controller.set_data(polls, compute_averages(polls, TOY))
+    assert controller.wait()
+    first = controller.baseline
+    gate, _started = _held(monkeypatch)
+    more = [*polls, replace(make_poll(28, pollster="Late", a=60, b=30, c=10), id=99)]
+    controller.set_data(more, compute_averages(more, TOY))
+    qtbot.waitUntil(lambda: controller.busy)
+    threading.Timer(0.2, gate.set).start()
+    result = controller.save("mid-rebuild")
+    assert controller.baseline is not first and result.baseline == controller.baseline

@@ -268,6 +268,7 @@ class ScenarioController(QObject):
         Raises:
             PipelineError: no case yet, or a bad name. StoreError from the store passes through.
         """
+        self.wait(60_000)  # a rebuild in flight lands first: the baseline saved is the one of the polls saved
         if self._store is None or self.baseline is None or self.scenario is None:
             raise PipelineError("there is no scenario to save yet (the contest has no polls)")
         saved = save_scenario(name, self.choice, self.baseline, self.scenario, self.polls, now or datetime.now())
