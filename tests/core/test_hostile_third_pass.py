@@ -83,7 +83,8 @@ def _book(path: Path, cells: str, strings: list[str]) -> Path:
             '<Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>',
         )
         book.writestr(
-            "xl/sharedStrings.xml", f'<sst xmlns="{main}">' + "".join(f"<si><t>{s}</t></si>" for s in strings) + "</sst>"
+            "xl/sharedStrings.xml",
+            f'<sst xmlns="{main}">' + "".join(f"<si><t>{s}</t></si>" for s in strings) + "</sst>",
         )
         book.writestr(
             "xl/worksheets/sheet1.xml",
@@ -185,17 +186,24 @@ def test_a_compilation_with_a_repeated_column_is_refused_naming_it() -> None:
         parse_nsppolls_polls(text)
 
 
-@pytest.mark.parametrize("shares", [("0.6", "0.4"), ("60", "60"), ("30", "20")])
-def test_a_question_whose_shares_are_not_a_whole_electorate_is_refused(shares: tuple[str, str]) -> None:
-    """Shares written as fractions (0.6 for 60 %), or summing to 120 or 50, were stored as they were."""
-    text = _nsp([("Ann", shares[0]), ("Bob", shares[1])])
-    with pytest.raises(FranceFormatError, match=r"sum"):
+@pytest.mark.parametrize(
+    ("shares", "tour"),
+    [(("0.6", "0.4"), "Premier tour"), (("60", "60"), "Premier tour"), (("0.6", "0.4"), "Deuxième tour"),
+     (("30", "20"), "Deuxième tour")],
+)  # fmt: skip
+def test_a_question_whose_shares_are_not_a_whole_electorate_is_refused(shares: tuple[str, str], tour: str) -> None:
+    """Shares written as fractions (0.6 for 60 %), a first round over 100 %, or a runoff pair far from 100, were
+    stored as they were."""
+    text = _nsp([("Ann", shares[0]), ("Bob", shares[1])], tour=tour)
+    with pytest.raises(FranceFormatError, match=r"line 2, intentions: poll '20220401_0403_x'.*sum to"):
         parse_nsppolls_polls(text)
 
 
 def test_a_question_summing_like_the_real_files_is_read() -> None:
-    """The real compilations' questions sum to 96-101 % (rounding, unlisted minor candidates)."""
+    """The real compilations' questions sum to 96-101 % (rounding, unlisted minor candidates); a first-round list
+    may leave candidates out."""
     assert len(parse_nsppolls_polls(_nsp([("Ann", "55.5"), ("Bob", "40.5")]))) == 1
+    assert len(parse_nsppolls_polls(_nsp([("Ann", "30"), ("Bob", "19")]))) == 1
     assert len(parse_nsppolls_polls(_nsp([("Ann", "51"), ("Bob", "50")], tour="Deuxième tour"))) == 1
 
 
@@ -210,9 +218,7 @@ def _mieuxvoter(folder: Path) -> tuple[str, str, str, str]:
 @pytest.mark.parametrize(
     ("column", "value"), [("fin_enquete", "2024-02-29"), ("nom_institut", "Elabe"), ("echantillon", "999")]
 )
-def test_mieux_voter_result_rows_that_contradict_polls_csv_are_refused(
-    tmp_path: Path, column: str, value: str
-) -> None:
+def test_mieux_voter_result_rows_that_contradict_polls_csv_are_refused(tmp_path: Path, column: str, value: str) -> None:
     """The docstring promised result rows are checked against polls.csv's institute, dates and sample; only the
     round and hypothesis were, so a result file from another download was read under polls.csv's dates."""
     folder = tmp_path / "mv"
@@ -223,5 +229,7 @@ def test_mieux_voter_result_rows_that_contradict_polls_csv_are_refused(
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(rows)
     path.write_text(out.getvalue(), encoding="utf-8")
-    with pytest.raises(FranceFormatError, match=rf"presidentielle2027\.csv:2.*{column}.*polls\.csv"):
+    with pytest.raises(
+        FranceFormatError, match=rf"presidentielle2027\.csv: .*line 2, {column}: .*differs from polls\.csv"
+    ):
         parse_mieuxvoter(*_mieuxvoter(folder))

@@ -288,6 +288,11 @@ class _Rows:
         if header is None:
             raise FranceFormatError(source, [LineError(1, "header", "the file is empty")])
         self.columns = {name.strip(): i for i, name in enumerate(header)}
+        repeated = sorted({name.strip() for name in header if name.strip()} - set(_once(header)))
+        if repeated:  # one of the two would be read and the other silently dropped
+            raise FranceFormatError(
+                source, [LineError(1, name, "the column appears more than once in the header") for name in repeated]
+            )
         missing = [c for c in required if c not in self.columns]
         if missing:
             raise FranceFormatError(source, [LineError(1, "header", f"missing column(s): {', '.join(missing)}")])
@@ -367,6 +372,12 @@ class _Rows:
             raise FranceFormatError(self.source, self.errors)
 
 
+def _once(header: Sequence[str]) -> list[str]:
+    """The header's names that appear exactly once (stripped)."""
+    names = [name.strip() for name in header]
+    return [name for name in names if names.count(name) == 1]
+
+
 def _parse_day(text: str) -> date:
     """An ISO date, or a date in French words ("22 avril 2022", "1er mai 2022")."""
     try:
@@ -405,6 +416,25 @@ def _add_share(rows: _Rows, line: int, question: _Question, name: str, share: fl
     question.shares[name] = share
 
 
+QUESTION_SUM = (5.0, 105.0)
+"""What a first-round question's shares may sum to (%). The real compilations' questions sum to 96-101 (rounding,
+a minor candidate left unlisted), and a list may leave candidates out; but shares written as fractions (0.27 for
+27 %) sum to about 1, and a question over 105 % holds more than the whole electorate (a row read twice, a figure
+in the wrong column). Outside this range the file is refused, naming the question."""
+
+MATCHUP_SUM = (90.0, 105.0)
+"""What a runoff matchup's two shares may sum to (%): the pair is the whole runoff vote (the real files: 96-101)."""
+
+
+def _whole_electorate(rows: _Rows, q: _Question, name: str, bounds: tuple[float, float]) -> bool:
+    total = sum(q.shares.values())
+    low, high = bounds
+    if low <= total <= high:
+        return True
+    rows.error(q.line, "intentions", f"{name}: the shares sum to {total:g} %, outside {low:g}-{high:g}")
+    return False
+
+
 def _build_notices(
     rows: _Rows, notices: Mapping[str, _Notice], source: str, round_two: Callable[[str], str]
 ) -> tuple[PollNotice, ...]:
@@ -422,7 +452,10 @@ def _build_notices(
                 )
                 continue
             (a, sa), (b, sb) = q.shares.items()
-            matchups.append(Matchup(q.label, a, b, sa, sb, q.line))
+            if _whole_electorate(rows, q, f"{round_two(poll_id)} {q.label!r}", MATCHUP_SUM):
+                matchups.append(Matchup(q.label, a, b, sa, sb, q.line))
+        for q in n.first.values():
+            _whole_electorate(rows, q, f"{round_two(poll_id)} {q.label or 'first round'!r}", QUESTION_SUM)
         hypotheses = tuple(Hypothesis(q.label, dict(q.shares), q.line) for q in n.first.values())
         out.append(
             PollNotice(
@@ -697,6 +730,10 @@ _MV_POLL_COLUMNS = (
 _MV_ROUNDS = {"1er tour": 1, "2nd tour": 2, "2e tour": 2, "premier tour": 1, "second tour": 2}
 
 
+_MV_SHARED = ("nom_institut", "commanditaire", "debut_enquete", "fin_enquete", "echantillon")
+"""polls.csv's columns that presidentielle2027.csv repeats on every row: they must agree."""
+
+
 def mieuxvoter_notice_id(poll_id: str) -> str:
     """The notice a Mieux Voter question belongs to: its poll_id without the last `_X` part."""
     head, sep, _ = poll_id.rpartition("_")
@@ -753,6 +790,7 @@ def parse_mieuxvoter(
 
     polls = _Rows(polls_text, "polls.csv", _MV_POLL_COLUMNS)
     questions: dict[str, tuple[str, int, tuple[str, str, date, date, int | None, str, bool | None], int]] = {}
+    polls_cells: dict[str, dict[str, str]] = {}  # question -> its cells that presidentielle2027.csv repeats
     rolling_col = "rolling" in polls.columns
     for line, row in polls:
         qid, hid = polls.text(line, row, "poll_id"), polls.cell(row, "hypothese")  # "": an unnamed list
@@ -777,6 +815,7 @@ def parse_mieuxvoter(
             polls.error(line, "poll_id", f"{qid!r} appears twice")
         elif qid and round_no is not None:
             questions[qid] = (hid, round_no, meta, line)
+            polls_cells[qid] = {c: polls.cell(row, c) for c in _MV_SHARED if c in polls.columns}
     polls.finish()
 
     res = _Rows(results_text, "presidentielle2027.csv", ("poll_id", "candidate_id", "candidat", "intentions", "tour"))
@@ -795,6 +834,13 @@ def parse_mieuxvoter(
         hid, round_no, meta, qline = q
         if _MV_ROUNDS.get(name_key(res.cell(row, "tour"))) != round_no:
             res.error(line, "tour", f"{res.cell(row, 'tour')!r} differs from polls.csv line {qline}")
+            continue
+        contradicted = [
+            c for c in _MV_SHARED if c in res.columns and res.cell(row, c) != polls_cells[qid].get(c, res.cell(row, c))
+        ]
+        if contradicted:
+            c = contradicted[0]
+            res.error(line, c, f"{res.cell(row, c)!r} differs from polls.csv line {qline} ({polls_cells[qid][c]!r})")
             continue
         if "hypothese" in res.columns and res.cell(row, "hypothese") != hid:
             res.error(

@@ -612,7 +612,9 @@ def _read_part(book: zipfile.ZipFile, name: str) -> bytes:
     """
     size = book.getinfo(name).file_size
     if size > _MAX_PART_BYTES:
-        raise ValueError(f"{name} unpacks to {size:,} bytes (more than {_MAX_PART_BYTES >> 20:,} MB): not a ballot workbook")
+        raise ValueError(
+            f"{name} unpacks to {size:,} bytes (more than {_MAX_PART_BYTES >> 20:,} MB): not a ballot workbook"
+        )
     return book.read(name)
 
 
