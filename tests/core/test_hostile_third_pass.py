@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.core.test_nyc_cvr import write_csv, write_xlsx
 from warroom.core import nyc_cvr
 from warroom.core.blt import BltFormatError, parse_blt
 from warroom.core.france import FranceFormatError, parse_mieuxvoter, parse_nsppolls_polls
 from warroom.core.nyc_cvr import NycFormatError, read_nyc_cvr
-from tests.core.test_nyc_cvr import write_csv, write_xlsx
 
 FRANCE_2027 = Path(__file__).resolve().parents[3] / "shared" / "data" / "france-2027"
 MAYOR = "DEM Mayor Choice {k} of {n} Citywide (026916)"
