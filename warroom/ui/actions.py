@@ -308,6 +308,7 @@ class ImportActions(QObject):
         self.runner = runner
         self.window = window
         self.progress = ImportProgressBar()
+        self._started_in: Contest | None = None
         window.statusBar().addPermanentWidget(self.progress)
         self.progress.cancel_requested.connect(runner.cancel)
         self._show_timer = QTimer(self)
@@ -349,6 +350,7 @@ class ImportActions(QObject):
             self.window.statusBar().showMessage(f"An import is still running; {what} was not imported", 6000)
             return
         self.progress.start()
+        self._started_in = self.source.contest  # the race the polls go to, whatever is open when they land
         if start():
             self._show_timer.start()
 
@@ -365,6 +367,14 @@ class ImportActions(QObject):
 
     def _on_runner_import_finished(self, report: Any) -> None:
         self._end()
+        open_now = self.source.contest
+        if open_now is None or open_now.id != report.contest_id:
+            # Another race is open now: its history must not hold this step (Undo would delete polls the user
+            # cannot see, and Redo would add them to the race on screen). The polls stay where they went.
+            started = self._started_in
+            where = f" to {started.name}" if started is not None and started.id == report.contest_id else ""
+            self.window.statusBar().showMessage(f"{report.summary}{where}", 10000)
+            return
         if report.added:
             self.window.record_import(report.added)
         self.window.statusBar().showMessage(report.summary, 10000)
