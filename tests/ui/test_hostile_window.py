@@ -55,3 +55,51 @@ def test_an_import_that_ends_after_a_switch_to_another_contest_cannot_be_undone_
     assert _polls_of(room, other.id) == []  # and nothing moved into the race on screen
     assert "40 polls added" in room.window.statusBar().currentMessage()
     assert "Other race 2031" not in room.window.statusBar().currentMessage()
+
+
+LOCALES = [("English", "UnitedStates"), ("French", "France"), ("German", "Germany")]
+
+
+@pytest.mark.parametrize(("language", "country"), LOCALES)
+def test_a_decimal_typed_with_either_separator_is_read_whole_in_every_locale(qapp, qtbot, language, country) -> None:
+    """'12,5' typed in an English locale became 12 (the comma refused, then '125' past 100 refused), and '12.5'
+    in a French or German one; the field showed 12 and the scenario ran on it. Every typed field beside a
+    slider or in a form (split sliders, the turnout lever, the poll form, the contest
+    form, the scenario panel's personal votes and message guess)."""
+    from PySide6.QtCore import QLocale
+    from PySide6.QtTest import QTest
+
+    from warroom.ui.split_slider import percent_field
+
+    old = QLocale()
+    QLocale.setDefault(QLocale(getattr(QLocale.Language, language), getattr(QLocale.Country, country)))
+    try:
+        for typed, expected in [("12,5", 12.5), ("12.5", 12.5), ("7", 7.0), ("99,9", 99.9), ("0.5", 0.5)]:
+            box = percent_field("probe", "probe")
+            qtbot.addWidget(box)
+            box.setValue(40.0)
+            box.lineEdit().selectAll()
+            QTest.keyClicks(box.lineEdit(), typed)
+            QTest.keyClick(box.lineEdit(), Qt.Key.Key_Return)
+            assert box.value() == pytest.approx(expected), (typed, box.text())
+        for typed in ["nan", "inf", "1e308", "-5"]:  # never a value outside the field's range
+            box = percent_field("probe", "probe")
+            qtbot.addWidget(box)
+            box.setValue(40.0)
+            box.lineEdit().selectAll()
+            QTest.keyClicks(box.lineEdit(), typed)
+            QTest.keyClick(box.lineEdit(), Qt.Key.Key_Return)
+            assert 0.0 <= box.value() <= 100.0
+    finally:
+        QLocale.setDefault(old)
+
+
+def test_every_typed_decimal_field_of_the_window_takes_either_separator(room) -> None:
+    from PySide6.QtWidgets import QDoubleSpinBox
+
+    from warroom.ui.qt_utils import DecimalSpinBox
+
+    boxes = room.window.findChildren(QDoubleSpinBox)
+    assert boxes and all(isinstance(b, DecimalSpinBox) for b in boxes), [
+        b.objectName() for b in boxes if not isinstance(b, DecimalSpinBox)
+    ]

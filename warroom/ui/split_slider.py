@@ -16,7 +16,7 @@ from functools import partial
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDoubleSpinBox, QGridLayout, QHBoxLayout, QLabel, QSlider, QWidget
 
-from warroom.ui.qt_utils import signals_blocked
+from warroom.ui.qt_utils import DecimalSpinBox, signals_blocked
 
 STEPS = 1000  # tenths of a percentage point
 ARROW_STEP = 10  # one point per arrow key
@@ -37,7 +37,7 @@ def percent_slider(name: str, accessible: str, tip: str = "") -> QSlider:
 
 def percent_field(name: str, accessible: str, tip: str = "") -> QDoubleSpinBox:
     """The typed field beside a slider: 0-100 with one decimal ("70" then Tab sets 70.0 %)."""
-    box = QDoubleSpinBox()
+    box = DecimalSpinBox()
     box.setObjectName(name)
     box.setRange(0.0, 100.0)
     box.setDecimals(1)

@@ -45,7 +45,7 @@ from warroom.core.france import ABSTAINERS, BLANK_NULL, RoundResult
 from warroom.core.two_round import CellRange, FirstRound, Message, RunoffSplit, TwoRoundScenario
 from warroom.core.two_round_view import MatchupLead, ScenarioDefaults, TwoRoundView, question_text
 from warroom.core.types import Contest
-from warroom.ui.qt_utils import signals_blocked
+from warroom.ui.qt_utils import DecimalSpinBox, signals_blocked
 from warroom.ui.split_slider import (
     ARROW_STEP,
     PAGE_STEP,
@@ -217,7 +217,7 @@ class TurnoutInput(QWidget):
         self.slider.setPageStep(PAGE_STEP)
         self.slider.setAccessibleName("Runoff turnout lever")
         self.slider.setToolTip(tip)
-        self.field = QDoubleSpinBox()
+        self.field = DecimalSpinBox()
         self.field.setObjectName("runoff_turnout_value")
         self.field.setRange(-100.0, 100.0)
         self.field.setDecimals(1)
