@@ -479,6 +479,13 @@ def cmd_export_bundle(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _demo_names() -> tuple[str, ...]:
+    """The races the app ships as demos: only these keep a bundle's demo mark."""
+    from warroom.demo import DEMO_NAME, FRANCE_2022_NAME, IRV_DEMO_NAME
+
+    return (DEMO_NAME, FRANCE_2022_NAME, IRV_DEMO_NAME)
+
+
 def import_bundle_text(args: argparse.Namespace, text: str, out: TextIO) -> int:
     """`warroom import BUNDLE`: all or nothing; duplicates skipped and listed. --dry-run rolls back."""
     from warroom.store import contests as store
@@ -490,7 +497,7 @@ def import_bundle_text(args: argparse.Namespace, text: str, out: TextIO) -> int:
         raise CliError(f"{args.file}: {exc}; nothing imported") from None
     with _session(args) as session:
         try:
-            report = store.import_bundle(session, bundle)
+            report = store.import_bundle(session, bundle, demo_names=_demo_names())
         except (store.ContestError, repo.PollRejectedError) as exc:
             session.rollback()
             raise CliError(f"{args.file}: {exc}; nothing imported") from None
