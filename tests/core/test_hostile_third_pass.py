@@ -233,3 +233,52 @@ def test_mieux_voter_result_rows_that_contradict_polls_csv_are_refused(tmp_path:
         FranceFormatError, match=rf"presidentielle2027\.csv: .*line 2, {column}: .*differs from polls\.csv"
     ):
         parse_mieuxvoter(*_mieuxvoter(folder))
+
+
+# --- look-alike codes and names -----------------------------------------------------------------------------
+
+LOOKALIKE = """[contest]
+name = "Lookalike 2031"
+election_date = 2031-05-01
+system = "sv"
+
+[[candidate]]
+code = "ann"
+name = "Ann Smith"
+
+[[candidate]]
+code = "{code}"
+name = "{name}"
+"""
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "\u0430nn",  # a Cyrillic а: prints as 'ann'
+        "\uff21\uff2e\uff2e",  # fullwidth ＡＮＮ
+        "a\u00adnn",  # a soft hyphen, invisible
+        "a\u200bnn",  # a zero-width space
+    ],
+)
+def test_a_candidate_code_that_looks_like_anothers_is_refused_naming_its_line(code: str) -> None:
+    """Two candidates showed as 'ann' in every table, legend and CLI listing, and a poll column's figures went
+    to whichever the file's spelling matched exactly."""
+    from warroom.core.contestfile import ContestFileError, parse_contest_toml
+
+    with pytest.raises(ContestFileError, match=r"line 11: candidate\[2\]\.code: .*looks like"):
+        parse_contest_toml(LOOKALIKE.format(code=code, name="Anne Jones"))
+
+
+def test_a_candidate_name_that_looks_like_anothers_is_refused() -> None:
+    from warroom.core.contestfile import ContestFileError, parse_contest_toml
+
+    with pytest.raises(ContestFileError, match=r"line 12: candidate\[2\]\.name: .*look alike"):
+        parse_contest_toml(LOOKALIKE.format(code="bob", name="\u0410nn Smith"))
+
+
+def test_codes_that_differ_only_by_an_accent_or_a_letter_are_still_two_candidates() -> None:
+    from warroom.core.contestfile import parse_contest_toml
+
+    assert len(parse_contest_toml(LOOKALIKE.format(code="anne", name="Anne Jones")).candidates) == 2
+    assert len(parse_contest_toml(LOOKALIKE.format(code="ánn", name="Ánn Smith")).candidates) == 2
