@@ -6,6 +6,8 @@ import io
 import json
 from pathlib import Path
 
+import pytest
+
 from warroom.cli import main
 
 
@@ -44,3 +46,45 @@ def test_a_bundle_saying_demo_does_not_make_a_users_race_a_demo(tmp_path: Path) 
     code, _, err = run("--data-dir", str(data), "import", str(bundle))
     assert code == 0, err
     assert _contests(data)["London Mayor 2012"]["demo"] is True
+
+
+FRANCE = Path(__file__).resolve().parents[3] / "shared" / "data"
+
+
+def _f27(tmp_path: Path) -> Path:
+    data = tmp_path / "state"
+    code, _, err = run("--data-dir", str(data), "import", str(FRANCE / "france-2027"), "--new-contest", "F27")
+    assert code == 0, err
+    return data
+
+
+@pytest.mark.skipif(not (FRANCE / "france-2022").is_dir(), reason="needs the French files in ../shared/data")
+def test_a_blank_new_contest_is_a_usage_error_not_the_latest_contest(tmp_path: Path, capsys) -> None:
+    """`--new-contest "$RACE"` with RACE unset imported the whole 2022 campaign, and 2022's official rounds, into
+    the user's own newest two-round race (the default contest) without a word."""
+    data = _f27(tmp_path)
+    with pytest.raises(SystemExit) as info:
+        run("--data-dir", str(data), "import", str(FRANCE / "france-2022"), "--new-contest", " ")
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and "--new-contest" in err and "empty" in err
+    code, out, err = run("--data-dir", str(data), "polls", "--contest", "F27", "--json")
+    assert code == 0 and len(json.loads(out)["polls"]) == 33, err
+
+
+@pytest.mark.skipif(not (FRANCE / "france-2022").is_dir(), reason="needs the French files in ../shared/data")
+def test_an_election_date_without_a_new_contest_is_a_usage_error(tmp_path: Path) -> None:
+    """--election-date without --new-contest was ignored: the polls went into the default contest."""
+    data = _f27(tmp_path)
+    code, _, err = run("--data-dir", str(data), "import", str(FRANCE / "france-2022"), "--election-date", "2022-04-10")
+    assert code == 2 and "--election-date" in err and "--new-contest" in err
+
+
+@pytest.mark.skipif(not (FRANCE / "france-2022").is_dir(), reason="needs the French files in ../shared/data")
+def test_official_rounds_of_another_election_are_refused(tmp_path: Path) -> None:
+    """2022's official rounds, read from a folder imported into a 2027 race, were stored as that race's result
+    (and fed its back-test)."""
+    data = _f27(tmp_path)
+    code, _, err = run("--data-dir", str(data), "import", str(FRANCE / "france-2022"), "--contest", "F27")
+    assert code == 1 and "official round 1" in err and "2022-04-10" in err and "2027-04-11" in err
+    code, out, err = run("--data-dir", str(data), "polls", "--contest", "F27", "--json")
+    assert code == 0 and len(json.loads(out)["polls"]) == 33, err  # all or nothing

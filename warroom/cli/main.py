@@ -55,6 +55,13 @@ def _contest_name(text: str) -> str:
     return text
 
 
+def _new_contest_name(text: str) -> str:
+    """--new-contest's value: never blank, which would otherwise import into the most recent contest."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("is empty: give the new contest's name (or leave --new-contest out)")
+    return text
+
+
 def _common_options(parser: argparse.ArgumentParser, *, after_verb: bool) -> None:
     """The options every verb takes. Accepted before or after the verb (like git, pip or alembic): after the
     verb they default to SUPPRESS, so a value given before it is not reset."""
@@ -102,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="check the file, write nothing")
     p.add_argument(
         "--new-contest",
+        type=_new_contest_name,
         metavar="NAME",
         help="a compilation only: make a two-round contest NAME of its candidates and import into it",
     )

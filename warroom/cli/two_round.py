@@ -46,6 +46,10 @@ def import_compilation(args: argparse.Namespace, compilation: Compilation, out: 
     """`warroom import FILE|FOLDER` for a compilation: into --contest (a two-round contest), or into a new contest
     made from it with --new-contest NAME. All or nothing; the counts are the file's and what was written."""
     new_name = getattr(args, "new_contest", None)
+    if getattr(args, "election_date", None) is not None and not new_name:
+        raise CliError(
+            "--election-date goes with --new-contest (a stored contest's date: warroom contest edit)", code=2
+        )
     contest: Contest | None = None
     if new_name and compilation.kind == "results":
         raise CliError(f"{args.file}: official results go into an existing contest (--contest NAME)", code=2)
