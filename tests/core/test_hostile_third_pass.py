@@ -282,3 +282,27 @@ def test_codes_that_differ_only_by_an_accent_or_a_letter_are_still_two_candidate
 
     assert len(parse_contest_toml(LOOKALIKE.format(code="anne", name="Anne Jones")).candidates) == 2
     assert len(parse_contest_toml(LOOKALIKE.format(code="ánn", name="Ánn Smith")).candidates) == 2
+
+
+# --- pollster names that display as another ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("pollster", ["\u202evoGuoY", "You\u200fGov\u202c"])
+def test_a_pollster_name_with_a_direction_character_is_refused(pollster: str) -> None:
+    """'\\u202evoGuoY' displays as 'YouGov' in the table, the legend and the status bar, while its house effect
+    and duplicate check treat it as another firm. (Other control characters stay free text: the CLI shows them
+    escaped, and the export round trip keeps them.)"""
+    from tests.conftest import TOY
+    from warroom.core.csvformat import parse_polls_csv
+
+    text = f"pollster,fieldwork_start,fieldwork_end,sample_size,first:ann,first:bob,first:cat\n{pollster},2024-04-01,2024-04-02,1000,40,40,20\n"
+    result = parse_polls_csv(text, TOY)
+    assert not result.ok and any(e.line == 2 and e.field == "pollster" for e in result.errors), result.errors
+
+
+def test_a_two_round_notice_with_a_direction_character_in_its_pollster_is_refused() -> None:
+    from warroom.store.questions import check_campaign
+
+    text = _nsp([("Ann", "60"), ("Bob", "40")]).replace(",Ifop,", ",\u202epofI,")
+    problems = check_campaign(parse_nsppolls_polls(text))
+    assert any("pollster" in p and "direction" in p for p in problems), problems
