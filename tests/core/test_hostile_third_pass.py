@@ -306,3 +306,37 @@ def test_a_two_round_notice_with_a_direction_character_in_its_pollster_is_refuse
     text = _nsp([("Ann", "60"), ("Bob", "40")]).replace(",Ifop,", ",\u202epofI,")
     problems = check_campaign(parse_nsppolls_polls(text))
     assert any("pollster" in p and "direction" in p for p in problems), problems
+
+
+# --- pasted tables -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cell", ["2024-13-45", "45/13/2024", "2024-02-30 2024-02-31"])
+def test_a_pasted_date_that_is_no_date_is_named_by_line_and_field(cell: str) -> None:
+    """'2024-13-45' stopped the preview with 'month must be in 1..12', naming neither line nor column."""
+    from tests.conftest import TOY
+    from warroom.core.csvformat import parse_polls_csv
+    from warroom.core.paste import guess_columns, split_table, to_poll_csv
+
+    rows = split_table(f"Pollster\tFieldwork\tSample\tAnn\tBob\tCat\nAcme\t{cell}\t1000\t40\t40\t20\n")
+    result = parse_polls_csv(to_poll_csv(rows, guess_columns(rows[0], TOY)), TOY)
+    assert not result.ok and {(e.line, e.field) for e in result.errors} <= {
+        (2, "fieldwork_start"),
+        (2, "fieldwork_end"),
+    }
+
+
+def test_a_pasted_cell_longer_than_the_csv_module_reads_is_a_message() -> None:
+    """A comma-separated paste with a cell past 128 KB raised csv.Error out of the paste action (a traceback)."""
+    from warroom.core.paste import PasteError, split_table
+
+    with pytest.raises(PasteError, match=r"line 2"):
+        split_table("pollster,notes\nAcme," + "x" * 200_000 + "\n")
+
+
+def test_a_paste_wider_than_any_poll_table_is_refused_before_any_column_is_shown() -> None:
+    """200,000 pasted columns took 1.2 s to guess and then a picker each in the paste dialog (minutes)."""
+    from warroom.core.paste import MAX_COLUMNS, PasteError, split_table
+
+    with pytest.raises(PasteError, match=r"columns"):
+        split_table("\t".join(f"c{i}" for i in range(MAX_COLUMNS + 1)) + "\n" + "1\t" * MAX_COLUMNS + "1\n")

@@ -103,3 +103,19 @@ def test_every_typed_decimal_field_of_the_window_takes_either_separator(room) ->
     assert boxes and all(isinstance(b, DecimalSpinBox) for b in boxes), [
         b.objectName() for b in boxes if not isinstance(b, DecimalSpinBox)
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("pollster,notes\nAcme," + "x" * 200_000 + "\n", "line 2"),  # a cell past the csv module's field limit
+        ("\t".join(f"c{i}" for i in range(5000)) + "\n" + "1\t" * 4999 + "1\n", "5,000 columns"),
+    ],
+)
+def test_a_paste_that_is_no_table_is_a_message_in_the_window(room, qtbot, monkeypatch, text: str, words: str) -> None:
+    """Such a paste raised out of the paste action (a traceback on stderr, nothing on screen), or built a picker
+    for each of thousands of columns."""
+    shown: list[str] = []
+    monkeypatch.setattr(room.window, "show_error", shown.append)
+    room.window.paste_requested.emit(text)
+    assert len(shown) == 1 and words in shown[0] and "paste" in shown[0].casefold()

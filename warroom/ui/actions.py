@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from warroom.core.averaging import PollAverages
 from warroom.core.csvformat import ParseResult
-from warroom.core.paste import guess_columns, split_table
+from warroom.core.paste import PasteError, guess_columns, split_table
 from warroom.core.pipeline import ForecastPoint, Freshness, ProjectionView, SavedScenario, assumption_lines
 from warroom.core.report import summarise
 from warroom.core.types import Contest, Poll
@@ -327,7 +327,11 @@ class ImportActions(QObject):
     def import_text(self, text: str, dialog: PasteDialog | None = None) -> None:
         """A pasted table: its columns mapped (guessed, shown, changeable) and previewed, then imported."""
         contest = self.source.contest
-        rows = split_table(text)
+        try:
+            rows = split_table(text)
+        except PasteError as exc:
+            self.window.show_error(f"The pasted text is not a table of polls: {exc}")
+            return
         if contest is None or len(rows) < 2:
             self.window.show_error("Paste a table with a header row and at least one poll.")
             return
