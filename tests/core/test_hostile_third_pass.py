@@ -340,3 +340,17 @@ def test_a_paste_wider_than_any_poll_table_is_refused_before_any_column_is_shown
 
     with pytest.raises(PasteError, match=r"columns"):
         split_table("\t".join(f"c{i}" for i in range(MAX_COLUMNS + 1)) + "\n" + "1\t" * MAX_COLUMNS + "1\n")
+
+
+def test_an_official_result_with_a_second_row_for_a_candidate_is_refused_naming_it() -> None:
+    """A repeated candidate row was read as one (the last kept) without a word."""
+    from warroom.core.france import parse_official_results
+
+    results = (
+        "round,date,candidate,party,votes\n1,2022-04-10,Ann,A,600\n1,2022-04-10,Bob,B,400\n1,2022-04-10,Ann,A,600\n"
+    )
+    turnout = "round,registered,voters,blank,null,blank_and_null,valid\n1,2000,1100,,,100,1000\n"
+    with pytest.raises(FranceFormatError, match=r"line 4, candidate: 'Ann' has a second row in round 1"):
+        parse_official_results(results, turnout)
+    with pytest.raises(FranceFormatError, match=r"'-5' is not a number of votes"):
+        parse_official_results(results.replace(",600\n1,2022-04-10,Bob", ",-5\n1,2022-04-10,Bob"), turnout)

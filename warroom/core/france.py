@@ -339,14 +339,14 @@ class _Rows:
             self.error(line, name, str(exc))
             return None
 
-    def count(self, line: int, row: list[str], name: str) -> int | None:
+    def count(self, line: int, row: list[str], name: str, what: str = "a sample size") -> int | None:
         text = self.cell(row, name).replace(" ", "").replace("\u202f", "")
         if not text:
             return None
         if text.endswith(".0"):  # pandas-written integers
             text = text[:-2]
         if not text.isdigit() or int(text) <= 0:
-            self.error(line, name, f"{self.cell(row, name)!r} is not a sample size (a whole number above 0)")
+            self.error(line, name, f"{self.cell(row, name)!r} is not {what} (a whole number above 0)")
             return None
         return int(text)
 
@@ -677,7 +677,7 @@ def parse_official_results(results_text: str, turnout_text: str) -> dict[int, Ro
     days: dict[int, date] = {}
     for line, row in res:
         rnd, day, name = res.cell(row, "round"), res.day(line, row, "date"), res.text(line, row, "candidate")
-        n = res.count(line, row, "votes")
+        n = res.count(line, row, "votes", "a number of votes")
         if rnd not in ("1", "2"):
             res.error(line, "round", f"{rnd!r} is not 1 or 2")
             continue
@@ -685,6 +685,8 @@ def parse_official_results(results_text: str, turnout_text: str) -> dict[int, Ro
             continue
         if days.setdefault(int(rnd), day) != day:
             res.error(line, "date", f"round {rnd} is dated {days[int(rnd)]} on an earlier line")
+        if name in votes.get(int(rnd), {}):  # a second row for one candidate: never one of them silently
+            res.error(line, "candidate", f"{name!r} has a second row in round {rnd}")
         votes.setdefault(int(rnd), {})[name] = n
     res.finish()
     turn = _Rows(turnout_text, "turnout.csv", ("round", "registered", "voters", "blank_and_null", "valid"))
