@@ -88,3 +88,29 @@ def test_official_rounds_of_another_election_are_refused(tmp_path: Path) -> None
     assert code == 1 and "official round 1" in err and "2022-04-10" in err and "2027-04-11" in err
     code, out, err = run("--data-dir", str(data), "polls", "--contest", "F27", "--json")
     assert code == 0 and len(json.loads(out)["polls"]) == 33, err  # all or nothing
+
+
+def test_a_count_by_another_system_is_not_saved_as_a_contests_result(tmp_path: Path) -> None:
+    """Burlington's ballots counted by the Supplementary Vote (Wright wins) were saved as the official result of
+    the instant-runoff race Kiss won, replacing the real one."""
+    data = tmp_path / "state"
+    ballots = Path(__file__).resolve().parents[2] / "resources" / "data" / "burlington_2009_mayor_ballots.csv"
+    race = "Burlington Mayor 2009"
+    code, before, err = run("--data-dir", str(data), "contest", "show", race, "--json")
+    assert code == 0, err
+    code, _, err = run(
+        "--data-dir", str(data), "count", str(ballots), "--system", "sv", "--save-result", "--contest", race
+    )
+    assert code == 1 and "instant runoff" in err and "--system irv" in err and "nothing saved" in err
+    code, after, err = run("--data-dir", str(data), "contest", "show", race, "--json")
+    assert code == 0 and json.loads(after) == json.loads(before)
+
+
+def test_a_ballot_count_is_not_saved_as_a_two_round_races_result(tmp_path: Path) -> None:
+    data = tmp_path / "state"
+    ballots = Path(__file__).resolve().parents[2] / "resources" / "data" / "london_2012_ballots.csv"
+    code, _, err = run(
+        "--data-dir", str(data), "count", str(ballots), "--system", "sv", "--save-result", "--contest",
+        "France 2022 presidential",
+    )  # fmt: skip
+    assert code == 1 and "two-round" in err and "nothing saved" in err

@@ -23,7 +23,7 @@ from warroom.core.contestfile import (
     parse_contest_file,
 )
 from warroom.core.two_round_pipeline import Campaign
-from warroom.core.types import EXHAUSTED, Contest, OfficialResult
+from warroom.core.types import EXHAUSTED, Contest, CountingSystem, OfficialResult
 from warroom.paths import write_private_atomic
 
 if TYPE_CHECKING:
@@ -411,6 +411,16 @@ def save_count(args: argparse.Namespace, count: CountResult) -> str:
         raise CliError("--save-result needs --contest NAME (the race this count belongs to); nothing saved")
     with _session(args, write=True) as session:
         contest = _find(session, args.contest)
+        if contest.system == CountingSystem.TWO_ROUND:
+            raise CliError(
+                f"{args.file}: {contest.name} is a two-round race: its result is its official rounds "
+                "(warroom import official_results.csv --contest NAME), not a ballot count; nothing saved"
+            )
+        if count.system.value != contest.system.value:  # another system's count names another winner
+            raise CliError(
+                f"{args.file}: this is a {count.system.label} count, but {contest.name} is counted by "
+                f"{contest.system.label.lower()}: count again with --system {contest.system.value}; nothing saved"
+            )
         result = result_from_count(count, contest, f"warroom count of {args.file.name} ({count.system.label})")
         try:
             store.set_official_result(session, contest.id or 0, result)
