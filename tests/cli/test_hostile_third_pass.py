@@ -114,3 +114,19 @@ def test_a_ballot_count_is_not_saved_as_a_two_round_races_result(tmp_path: Path)
         "France 2022 presidential",
     )  # fmt: skip
     assert code == 1 and "two-round" in err and "nothing saved" in err
+
+
+def test_replace_where_it_would_do_nothing_is_a_usage_error(tmp_path: Path) -> None:
+    """`--replace` with a bundle or an ordinary poll CSV was ignored: the user believed stored polls replaced."""
+    data = tmp_path / "state"
+    bundle = tmp_path / "london.json"
+    assert run("--data-dir", str(data), "export", "--contest", "London Mayor 2012", "--bundle", str(bundle))[0] == 0
+    code, _, err = run("--data-dir", str(data), "import", str(bundle), "--replace")
+    assert code == 2 and "--replace" in err
+    polls = tmp_path / "polls.csv"
+    polls.write_text(
+        "pollster,fieldwork_start,fieldwork_end,sample_size,first:johnson,first:livingstone,first:other\n"
+        "Acme,2012-04-20,2012-04-22,1000,45,40,15\n"
+    )
+    code, _, err = run("--data-dir", str(data), "import", str(polls), "--contest", "London Mayor 2012", "--replace")
+    assert code == 2 and "--replace" in err

@@ -350,7 +350,10 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     if args.new_contest:
         raise CliError(f"{args.file}: --new-contest takes a poll compilation (NSPPolls or Mieux Voter)", code=2)
     text = _read_text(args.file)
+    replace_only = "--replace: only two-round polls are replaced (a compilation, or a poll CSV into a two-round race)"
     if contest_cli.looks_like_bundle(text):  # a campaign bundle, not a poll CSV
+        if getattr(args, "replace", False):  # a bundle skips what is stored: --replace would do nothing
+            raise CliError(f"{replace_only}; a bundle keeps what is stored and lists it", code=2)
         return contest_cli.import_bundle_text(args, text, out)
     store = open_for_cli(args)
     try:
@@ -358,6 +361,10 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
         if contest.system == CountingSystem.TWO_ROUND:  # the poll CSV extended with questions
             store.close()
             return two_round.import_question_csv(args, text, contest, out)
+        if getattr(args, "replace", False):  # a poll CSV refuses a stored poll: --replace would do nothing
+            raise CliError(
+                f"{replace_only}; {contest.name} keeps its stored polls (delete one to import it again)", code=2
+            )
         try:
             parsed = parse_polls_csv(text, contest, today=date.today())
         except CsvFormatError as exc:
