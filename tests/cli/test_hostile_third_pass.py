@@ -130,3 +130,16 @@ def test_replace_where_it_would_do_nothing_is_a_usage_error(tmp_path: Path) -> N
     )
     code, _, err = run("--data-dir", str(data), "import", str(polls), "--contest", "London Mayor 2012", "--replace")
     assert code == 2 and "--replace" in err
+
+
+@pytest.mark.skipif(not (FRANCE / "france-2022").is_dir(), reason="needs the French files in ../shared/data")
+def test_a_new_contest_from_a_folder_with_official_rounds_takes_their_dates(tmp_path: Path) -> None:
+    """--new-contest without --election-date dated the 2022 race 11 April 2027 (the 2027 placeholder) and stored
+    2022's official rounds in it."""
+    data = tmp_path / "state"
+    code, _, err = run("--data-dir", str(data), "import", str(FRANCE / "france-2022"), "--new-contest", "F22")
+    assert code == 0, err
+    code, out, err = run("--data-dir", str(data), "contest", "show", "F22", "--json")
+    shown = json.loads(out)
+    assert code == 0 and shown["contest"]["election_date"] == "2022-04-10", err
+    assert len(shown["official_rounds"]) == 2

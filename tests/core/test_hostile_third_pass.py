@@ -354,3 +354,14 @@ def test_an_official_result_with_a_second_row_for_a_candidate_is_refused_naming_
         parse_official_results(results, turnout)
     with pytest.raises(FranceFormatError, match=r"'-5' is not a number of votes"):
         parse_official_results(results.replace(",600\n1,2022-04-10,Bob", ",-5\n1,2022-04-10,Bob"), turnout)
+
+
+@pytest.mark.parametrize("label", ["Hypoth\u00e8se\u202e A", "Hypoth\u00e8se\nA", "H\x1b[2J"])
+def test_a_question_label_with_a_control_or_direction_character_is_refused(label: str) -> None:
+    """Such a label displayed as another question's in the hypothesis picker (or broke its line), while the
+    store held them as two questions."""
+    from warroom.store.questions import check_campaign
+
+    text = _nsp([("Ann", "60"), ("Bob", "40")]).replace("Premier tour,,", f'Premier tour,"{label}",')
+    problems = check_campaign(parse_nsppolls_polls(text))
+    assert any("label" in p and "character" in p for p in problems), problems

@@ -122,7 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--election-date",
         type=date.fromisoformat,
         metavar="YYYY-MM-DD",
-        help="with --new-contest: the first round's polling day (default 2027-04-11, provisional)",
+        help="with --new-contest: the first round's polling day (default: the official first round's when the "
+        "folder has one, else 2027-04-11, provisional)",
     )
     p = sub.add_parser("export", parents=[common], help="export polls to a CSV file (formulas escaped)")
     p.add_argument("file", type=Path, nargs="?")
