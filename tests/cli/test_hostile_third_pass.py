@@ -143,3 +143,47 @@ def test_a_new_contest_from_a_folder_with_official_rounds_takes_their_dates(tmp_
     shown = json.loads(out)
     assert code == 0 and shown["contest"]["election_date"] == "2022-04-10", err
     assert len(shown["official_rounds"]) == 2
+
+
+def _released(fifo: Path) -> None:
+    """Let a reader stuck opening `fifo` go (a writer's open completes its open), so no thread stays blocked."""
+    import contextlib
+    import os
+
+    with contextlib.suppress(OSError):  # nobody was waiting
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["import", "{fifo}"],
+        ["import", "{folder}"],
+        ["count", "{cvr}", "--system", "irv", "--candidacy", "{fifo}"],
+        ["scenario", "--contest", "Burlington Mayor 2009", "--prior-ballots", "{fifo}"],
+    ],
+)
+def test_a_pipe_named_as_an_input_is_refused_at_once(tmp_path: Path, argv: list[str]) -> None:
+    """`warroom import FIFO` (the compilation sniffer opened it first), a folder holding a FIFO named *.csv,
+    `--candidacy FIFO` and `--prior-ballots FIFO` each waited forever for a writer."""
+    import os
+
+    from tests.store.test_hostile_files import _within
+
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    os.mkfifo(folder / "nsppolls_presidentielle.csv")
+    cvr = tmp_path / "cvr.csv"
+    cvr.write_text("Cast Vote Record,DEM Mayor Choice 1 of 1 Citywide (026916)\n1,217430\n", encoding="utf-8")
+    args = [a.format(fifo=fifo, folder=folder, cvr=cvr) for a in argv]
+    try:
+        result = _within(10, lambda: run("--data-dir", str(tmp_path / "state"), *args))
+    finally:
+        _released(fifo)
+        _released(folder / "nsppolls_presidentielle.csv")
+    code, _, err = result  # type: ignore[misc]
+    assert code in (1, 2, 3) and ("regular file" in err or "folder" in err) and "Traceback" not in err
+    if "--candidacy" in argv:
+        assert str(fifo) in err  # the file at fault, not the ballot file beside it

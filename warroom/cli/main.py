@@ -488,8 +488,8 @@ def cmd_count(args: argparse.Namespace, out: TextIO) -> int:
         raise CliError(f"{args.file}: {exc}") from None
     except FileNotFoundError:
         raise CliError(f"{args.file}: no such file") from None
-    except OSError as exc:
-        raise CliError(f"{args.file}: cannot read ({exc.strerror})") from None
+    except OSError as exc:  # the ballot file, or the --candidacy file beside it: the one named
+        raise CliError(f"{exc.filename or args.file}: cannot read ({exc.strerror})") from None
     except CsvFormatError as exc:
         raise CliError(f"{args.file}: {exc}") from None
     if errors:

@@ -47,7 +47,7 @@ from xml.etree import ElementTree
 
 import numpy as np
 
-from warroom.core.ballots import BLANK, MARKS_JOIN, MAX_CANDIDATES, OVERVOTE, BallotTable
+from warroom.core.ballots import BLANK, MARKS_JOIN, MAX_CANDIDATES, OVERVOTE, BallotTable, open_regular
 from warroom.core.count import CountRules, Overvote
 
 __all__ = [
@@ -212,7 +212,7 @@ def is_nyc_file(path: str | Path) -> bool:
     path = Path(path)
     if path.suffix.casefold() in {".xlsx", ".xlsm"}:
         return True
-    with path.open("rb") as handle:
+    with open_regular(path) as handle:
         first = handle.readline(1 << 20).decode("utf-8-sig", errors="replace")
     try:
         header = next(csv.reader([first]))
@@ -551,6 +551,8 @@ def _typed_value(kind: str, text: str, strings: list[str]) -> str:
 
 def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     """(row number, cells) of a sheet's rows, header first: an Excel workbook's first sheet, or a CSV."""
+    with open_regular(path):  # a FIFO or device is refused at once (OSError), never waited on
+        pass
     if path.suffix.casefold() in {".xlsx", ".xlsm"}:
         return _xlsx_rows(path)
     return _csv_rows(path)
