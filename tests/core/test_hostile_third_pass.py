@@ -365,3 +365,11 @@ def test_a_question_label_with_a_control_or_direction_character_is_refused(label
     text = _nsp([("Ann", "60"), ("Bob", "40")]).replace("Premier tour,,", f'Premier tour,"{label}",')
     problems = check_campaign(parse_nsppolls_polls(text))
     assert any("label" in p and "character" in p for p in problems), problems
+
+
+@pytest.mark.parametrize("name", ["Skipped", "undervote", "OVERVOTE"])
+def test_a_blt_candidate_named_like_a_blank_ranking_is_refused(name: str) -> None:
+    """A BLT candidate called 'Skipped' had every ranking of theirs read as a blank: their 5 first preferences
+    vanished and the other candidate won."""
+    with pytest.raises(BltFormatError, match=rf"line 5: '{name}' cannot be a candidate's name"):
+        parse_blt(f'2 1\n5 1 0\n3 2 0\n0\n"{name}"\n"B"\n')

@@ -24,7 +24,15 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
-from warroom.core.ballots import MARKS_JOIN, MAX_CANDIDATES, Ballot, BallotTable, table_from_ballots
+from warroom.core.ballots import (
+    BLANK_WORDS,
+    MARKS_JOIN,
+    MAX_CANDIDATES,
+    OVERVOTE_WORDS,
+    Ballot,
+    BallotTable,
+    table_from_ballots,
+)
 
 __all__ = ["BltFile", "BltFormatError", "parse_blt", "read_blt"]
 
@@ -135,6 +143,11 @@ def parse_blt(text: str) -> BltFile:
     for line_no, name in strings[:n]:
         if MARKS_JOIN in name or not name.strip():
             raise BltFormatError(f"line {line_no}: {name!r} cannot be a candidate's name")
+        if name.strip().casefold() in BLANK_WORDS | OVERVOTE_WORDS:  # their rankings would read as blanks
+            raise BltFormatError(
+                f"line {line_no}: {name!r} cannot be a candidate's name: ballot files use the word for a "
+                "blank or overvoted ranking"
+            )
     if len(set(names)) != n:
         raise BltFormatError("two candidates have the same name")
     title = " ".join(s for _, s in strings[n:])
