@@ -119,3 +119,28 @@ def test_a_paste_that_is_no_table_is_a_message_in_the_window(room, qtbot, monkey
     monkeypatch.setattr(room.window, "show_error", shown.append)
     room.window.paste_requested.emit(text)
     assert len(shown) == 1 and words in shown[0] and "paste" in shown[0].casefold()
+
+
+def test_closing_the_window_during_an_import_keeps_the_store_whole(room, qtbot, tmp_path: Path) -> None:
+    """The window closed while an import writes: the import is cancelled and rolled back (or, if it had
+    committed, kept whole), the worker thread is joined, and nothing raises."""
+    from warroom.store import polls as repo
+
+    path = write_csv(room, tmp_path / "big.csv", fresh_polls(3000))
+    cid = room.poll_service.contest.id
+    with room.store.sessions() as s:
+        before = len(repo.list_polls(s, cid))
+    writing = threading.Event()
+
+    def seen(progress: Any) -> None:
+        if progress.stage == "writing" and progress.done > 0:
+            writing.set()
+
+    room.import_worker.progress_changed.connect(seen, Qt.ConnectionType.DirectConnection)
+    room.import_actions.import_file(path)
+    assert writing.wait(30)
+    room.window.close()  # cancels, rolls back, joins the thread
+    assert not room.import_worker.busy or room.import_worker._closed
+    with room.store.sessions() as s:
+        after = len(repo.list_polls(s, cid))
+    assert after in (before, before + 3000)
