@@ -68,7 +68,7 @@ _HOMOGLYPHS = str.maketrans(
     "\u0410\u0412\u0415\u041a\u041c\u041d\u041e\u0420\u0421\u0422\u0423\u0425\u0406\u0408\u0405"
     "\u03bf\u03b1\u03b9\u03ba\u03bd\u03c1\u03c4\u03c5\u03c7"
     "\u0391\u0392\u0395\u0396\u0397\u0399\u039a\u039c\u039d\u039f\u03a1\u03a4\u03a5\u03a7",
-    "aeopcyxijshdlABEKMHOPCTYXIJSoaiknptuxABEZHIKMNOPTYX",
+    "aeopcyxijshdlABEKMHOPCTYXIJSoaikvptuxABEZHIKMNOPTYX",
 )
 
 
