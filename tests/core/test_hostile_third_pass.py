@@ -373,3 +373,12 @@ def test_a_blt_candidate_named_like_a_blank_ranking_is_refused(name: str) -> Non
     vanished and the other candidate won."""
     with pytest.raises(BltFormatError, match=rf"line 5: '{name}' cannot be a candidate's name"):
         parse_blt(f'2 1\n5 1 0\n3 2 0\n0\n"{name}"\n"B"\n')
+
+
+def test_a_header_row_repeated_inside_a_cast_vote_record_is_refused_not_counted(tmp_path: Path) -> None:
+    """Two exports joined into one CSV: the second header row was read as a paper for a candidate called
+    'DEM Mayor Choice 1 of 2 Citywide (026916)' (a quarter of the votes here)."""
+    head = ["Cast Vote Record", MAYOR.format(k=1, n=2), MAYOR.format(k=2, n=2)]
+    path = write_csv(tmp_path / "cvr.csv", [head, ["1", "Ann", "Bob"], ["2", "Bob", "Ann"], head, ["3", "Ann", ""]])
+    with pytest.raises(NycFormatError, match=r"cvr\.csv, row 4, column B.*column header"):
+        read_nyc_cvr(path)

@@ -366,6 +366,8 @@ def _code(text: str, names_by_id: dict[str, str], codes: dict[str, int], names: 
         name = text
     code = codes.get(name)
     if code is None:
+        if _COLUMN.match(name) or name.casefold() == "cast vote record":
+            raise ValueError(f"{name[:60]!r} is a column header, not a candidate (two exports joined into one file?)")
         if MARKS_JOIN in name:
             raise ValueError(f"{name!r}: a candidate's name holds no '=' (the city writes two marks as 'overvote')")
         if len(names) >= MAX_CANDIDATES:
