@@ -82,6 +82,14 @@ def test_a_decimal_typed_with_either_separator_is_read_whole_in_every_locale(qap
             QTest.keyClicks(box.lineEdit(), typed)
             QTest.keyClick(box.lineEdit(), Qt.Key.Key_Return)
             assert box.value() == pytest.approx(expected), (typed, box.text())
+        for typed, expected in [("-12,5", -12.5), ("+7.5", 7.5), ("12.5", 12.5)]:  # a signed lever's field
+            box = percent_field("probe", "probe", signed=True)
+            qtbot.addWidget(box)
+            box.setValue(40.0)
+            box.lineEdit().selectAll()
+            QTest.keyClicks(box.lineEdit(), typed)
+            QTest.keyClick(box.lineEdit(), Qt.Key.Key_Return)
+            assert box.value() == pytest.approx(expected), (typed, box.text())
         for typed in ["nan", "inf", "1e308", "-5"]:  # never a value outside the field's range
             box = percent_field("probe", "probe")
             qtbot.addWidget(box)
