@@ -216,7 +216,15 @@ def test_a_two_round_campaign_travels_whole_in_a_bundle(db: list[str], tmp_path:
 
 
 def test_official_results_alone_go_into_a_two_round_contest(db: list[str], tmp_path: Path) -> None:
-    ok("import", str(FRANCE_2022 / "nsppolls_reports.csv"), "--new-contest", "Matrices only", *db)
+    ok(
+        "import",
+        str(FRANCE_2022 / "nsppolls_reports.csv"),
+        "--new-contest",
+        "Matrices only",
+        "--election-date",
+        "2022-04-10",
+        *db,
+    )
     folder = tmp_path / "results"
     folder.mkdir()
     shutil.copy(FRANCE_2022 / "official_results.csv", folder)

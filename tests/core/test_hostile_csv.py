@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import TOY, make_poll
 from warroom.core.csvformat import escape_cell, parse_polls_csv, polls_to_csv, unescape_cell
+from warroom.core.types import DIRECTION_CONTROLS
 from warroom.core.validation import LATEST_AFTER_ELECTION, MAX_SAMPLE_SIZE, validate_poll
 
 ROW = "Acme,2024-03-01,2024-03-02,800,45,40,15"
@@ -264,7 +265,10 @@ def test_fuzz_hostile_headers_and_cells(header: list[str], rows: list[list[str]]
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(_FREE_TEXT, _FREE_TEXT, _FREE_TEXT), min_size=1, max_size=4))
 def test_fuzz_free_text_survives_export_and_import(texts: list[tuple[str, str, str]]) -> None:
-    """Any text a user can type (quotes, commas, line breaks, formula signs, control characters) comes back."""
+    """Any text a user can type (quotes, commas, line breaks, formula signs, control characters) comes back; a
+    pollster or client name holds no text-direction control (refused: it displays as another firm's name)."""
+    plain = str.maketrans("", "", "".join(DIRECTION_CONTROLS))
+    texts = [(p.translate(plain), c.translate(plain), n) for p, c, n in texts]
     polls = [
         replace(make_poll(1 + i, pollster=f"P{i}{pollster}"), client=client[:120], notes=notes)
         for i, (pollster, client, notes) in enumerate(texts)

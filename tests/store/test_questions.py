@@ -31,6 +31,8 @@ TWO = Contest(
     "Présidentielle test", date(2027, 4, 11), CountingSystem.TWO_ROUND, (Candidate("a", "A"), Candidate("b", "B"))
 )
 
+TWO_2022 = replace(TWO, election_date=date(2022, 4, 10))  # 2022's official rounds go only into a 2022 race
+
 
 def _open(url: str) -> tuple[Engine, sessionmaker[Session]]:
     engine = make_engine(url)
@@ -56,7 +58,7 @@ def _contest(sessions: sessionmaker[Session], contest: Contest = TWO) -> int:
 
 def test_the_whole_2022_campaign_round_trips(store_url: str) -> None:
     engine, sessions = _open(store_url)
-    cid = _contest(sessions)
+    cid = _contest(sessions, TWO_2022)
     comp = france_2022_compilation()
     with sessions.begin() as s:
         got = add_campaign(s, cid, comp.notices, comp.matrices, comp.results)
@@ -123,7 +125,7 @@ def test_values_the_store_cannot_keep_are_all_named_and_nothing_is_written(store
 def test_an_ordinary_contest_has_an_empty_campaign_and_deleting_a_contest_takes_its_campaign(store_url: str) -> None:
     engine, sessions = _open(store_url)
     london = _contest(sessions, TOY)
-    cid = _contest(sessions)
+    cid = _contest(sessions, TWO_2022)
     comp = france_2022_compilation()
     with sessions.begin() as s:
         add_campaign(s, cid, comp.notices[:20], comp.matrices[:3], comp.results)

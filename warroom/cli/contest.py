@@ -23,7 +23,7 @@ from warroom.core.contestfile import (
     parse_contest_file,
 )
 from warroom.core.two_round_pipeline import Campaign
-from warroom.core.types import EXHAUSTED, Contest, OfficialResult
+from warroom.core.types import EXHAUSTED, Contest, CountingSystem, OfficialResult
 from warroom.paths import write_private_atomic
 
 if TYPE_CHECKING:
@@ -411,6 +411,16 @@ def save_count(args: argparse.Namespace, count: CountResult) -> str:
         raise CliError("--save-result needs --contest NAME (the race this count belongs to); nothing saved")
     with _session(args, write=True) as session:
         contest = _find(session, args.contest)
+        if contest.system == CountingSystem.TWO_ROUND:
+            raise CliError(
+                f"{args.file}: {contest.name} is a two-round race: its result is its official rounds "
+                "(warroom import official_results.csv --contest NAME), not a ballot count; nothing saved"
+            )
+        if count.system.value != contest.system.value:  # another system's count names another winner
+            raise CliError(
+                f"{args.file}: this is a {count.system.label} count, but {contest.name} is counted by "
+                f"{contest.system.label.lower()}: count again with --system {contest.system.value}; nothing saved"
+            )
         result = result_from_count(count, contest, f"warroom count of {args.file.name} ({count.system.label})")
         try:
             store.set_official_result(session, contest.id or 0, result)
@@ -479,6 +489,13 @@ def cmd_export_bundle(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _demo_names() -> tuple[str, ...]:
+    """The races the app ships as demos: only these keep a bundle's demo mark."""
+    from warroom.demo import DEMO_NAME, FRANCE_2022_NAME, IRV_DEMO_NAME
+
+    return (DEMO_NAME, FRANCE_2022_NAME, IRV_DEMO_NAME)
+
+
 def import_bundle_text(args: argparse.Namespace, text: str, out: TextIO) -> int:
     """`warroom import BUNDLE`: all or nothing; duplicates skipped and listed. --dry-run rolls back."""
     from warroom.store import contests as store
@@ -490,7 +507,7 @@ def import_bundle_text(args: argparse.Namespace, text: str, out: TextIO) -> int:
         raise CliError(f"{args.file}: {exc}; nothing imported") from None
     with _session(args) as session:
         try:
-            report = store.import_bundle(session, bundle)
+            report = store.import_bundle(session, bundle, demo_names=_demo_names())
         except (store.ContestError, repo.PollRejectedError) as exc:
             session.rollback()
             raise CliError(f"{args.file}: {exc}; nothing imported") from None

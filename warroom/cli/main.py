@@ -55,6 +55,13 @@ def _contest_name(text: str) -> str:
     return text
 
 
+def _new_contest_name(text: str) -> str:
+    """--new-contest's value: never blank, which would otherwise import into the most recent contest."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("is empty: give the new contest's name (or leave --new-contest out)")
+    return text
+
+
 def _common_options(parser: argparse.ArgumentParser, *, after_verb: bool) -> None:
     """The options every verb takes. Accepted before or after the verb (like git, pip or alembic): after the
     verb they default to SUPPRESS, so a value given before it is not reset."""
@@ -102,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="check the file, write nothing")
     p.add_argument(
         "--new-contest",
+        type=_new_contest_name,
         metavar="NAME",
         help="a compilation only: make a two-round contest NAME of its candidates and import into it",
     )
@@ -114,7 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--election-date",
         type=date.fromisoformat,
         metavar="YYYY-MM-DD",
-        help="with --new-contest: the first round's polling day (default 2027-04-11, provisional)",
+        help="with --new-contest: the first round's polling day (default: the official first round's when the "
+        "folder has one, else 2027-04-11, provisional)",
     )
     p = sub.add_parser("export", parents=[common], help="export polls to a CSV file (formulas escaped)")
     p.add_argument("file", type=Path, nargs="?")
@@ -342,7 +351,10 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     if args.new_contest:
         raise CliError(f"{args.file}: --new-contest takes a poll compilation (NSPPolls or Mieux Voter)", code=2)
     text = _read_text(args.file)
+    replace_only = "--replace: only two-round polls are replaced (a compilation, or a poll CSV into a two-round race)"
     if contest_cli.looks_like_bundle(text):  # a campaign bundle, not a poll CSV
+        if getattr(args, "replace", False):  # a bundle skips what is stored: --replace would do nothing
+            raise CliError(f"{replace_only}; a bundle keeps what is stored and lists it", code=2)
         return contest_cli.import_bundle_text(args, text, out)
     store = open_for_cli(args)
     try:
@@ -350,6 +362,10 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
         if contest.system == CountingSystem.TWO_ROUND:  # the poll CSV extended with questions
             store.close()
             return two_round.import_question_csv(args, text, contest, out)
+        if getattr(args, "replace", False):  # a poll CSV refuses a stored poll: --replace would do nothing
+            raise CliError(
+                f"{replace_only}; {contest.name} keeps its stored polls (delete one to import it again)", code=2
+            )
         try:
             parsed = parse_polls_csv(text, contest, today=date.today())
         except CsvFormatError as exc:
@@ -472,8 +488,8 @@ def cmd_count(args: argparse.Namespace, out: TextIO) -> int:
         raise CliError(f"{args.file}: {exc}") from None
     except FileNotFoundError:
         raise CliError(f"{args.file}: no such file") from None
-    except OSError as exc:
-        raise CliError(f"{args.file}: cannot read ({exc.strerror})") from None
+    except OSError as exc:  # the ballot file, or the --candidacy file beside it: the one named
+        raise CliError(f"{exc.filename or args.file}: cannot read ({exc.strerror})") from None
     except CsvFormatError as exc:
         raise CliError(f"{args.file}: {exc}") from None
     if errors:

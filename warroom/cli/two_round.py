@@ -46,13 +46,21 @@ def import_compilation(args: argparse.Namespace, compilation: Compilation, out: 
     """`warroom import FILE|FOLDER` for a compilation: into --contest (a two-round contest), or into a new contest
     made from it with --new-contest NAME. All or nothing; the counts are the file's and what was written."""
     new_name = getattr(args, "new_contest", None)
+    if getattr(args, "election_date", None) is not None and not new_name:
+        raise CliError(
+            "--election-date goes with --new-contest (a stored contest's date: warroom contest edit)", code=2
+        )
     contest: Contest | None = None
     if new_name and compilation.kind == "results":
         raise CliError(f"{args.file}: official results go into an existing contest (--contest NAME)", code=2)
     if new_name:
-        election = getattr(args, "election_date", None) or FRANCE_2027_FIRST_ROUND
+        # The official rounds' own days when the folder has them (2022's, not 2027's placeholder), else the date
+        # given, else the provisional 2027 one.
+        rounds = compilation.results or {}
+        election = getattr(args, "election_date", None) or (rounds[1].day if 1 in rounds else FRANCE_2027_FIRST_ROUND)
+        second = rounds[2].day if 2 in rounds and not getattr(args, "election_date", None) else None
         try:
-            contest = contest_from_compilation(compilation, new_name, election_date=election)
+            contest = contest_from_compilation(compilation, new_name, election_date=election, second_round_date=second)
         except ValueError as exc:
             raise CliError(f"{args.file}: {exc}") from None
     return _store(args, out, compilation.notices, compilation.matrices, compilation, contest)

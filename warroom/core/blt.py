@@ -24,13 +24,30 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
-from warroom.core.ballots import MARKS_JOIN, Ballot, BallotTable, table_from_ballots
+from warroom.core.ballots import (
+    BLANK_WORDS,
+    MARKS_JOIN,
+    MAX_CANDIDATES,
+    OVERVOTE_WORDS,
+    Ballot,
+    BallotTable,
+    table_from_ballots,
+)
 
 __all__ = ["BltFile", "BltFormatError", "parse_blt", "read_blt"]
 
 
+MAX_WEIGHT = 2**63 - 1
+"""The largest weight of one ballot line: counts are 64-bit (the count engine refuses totals past 2^52 by name)."""
+
+
 class BltFormatError(ValueError):
     """A BLT file this reader cannot take; the message names the line."""
+
+
+def _whole(text: str) -> bool:
+    """Plain digits 0-9 only (`str.isdigit` also takes '²' and other digits `int` refuses)."""
+    return text.isascii() and text.isdigit()
 
 
 class BltFile:
@@ -70,13 +87,15 @@ def parse_blt(text: str) -> BltFile:
     it = iter(lines)
     line_no, head = next(it)
     parts = head.split()
-    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+    if len(parts) != 2 or not all(_whole(p) for p in parts):
         raise BltFormatError(
             f"line {line_no}: the first line gives the number of candidates and of seats, not {head!r}"
         )
     n, seats = int(parts[0]), int(parts[1])
     if n < 1:
         raise BltFormatError(f"line {line_no}: no candidates")
+    if n > MAX_CANDIDATES:
+        raise BltFormatError(f"line {line_no}: {n:,} candidates; a ballot file names at most {MAX_CANDIDATES:,}")
     if seats != 1:
         raise BltFormatError(f"line {line_no}: the file elects {seats} members; this app counts single-seat races")
     withdrawn: set[int] = set()
@@ -84,9 +103,9 @@ def parse_blt(text: str) -> BltFile:
     ended = False
     for line_no, line in it:
         parts = line.split()
-        if not raw and not withdrawn and parts[0].startswith("-") and parts[0][1:].isdigit():
+        if not raw and not withdrawn and parts[0].startswith("-") and _whole(parts[0][1:]):
             for p in parts:
-                if not (p.startswith("-") and p[1:].isdigit() and 1 <= int(p[1:]) <= n):
+                if not (p.startswith("-") and _whole(p[1:]) and 1 <= int(p[1:]) <= n):
                     raise BltFormatError(f"line {line_no}: {p!r} is not a withdrawn candidate (-1 to -{n})")
                 withdrawn.add(int(p[1:]))
             continue
@@ -95,14 +114,18 @@ def parse_blt(text: str) -> BltFile:
         if parts == ["0"]:
             ended = True
             break
-        if not parts[0].isdigit():
+        if not _whole(parts[0]):
             raise BltFormatError(f"line {line_no}: the weight {parts[0]!r} is not a whole number of ballots")
+        if int(parts[0]) > MAX_WEIGHT:
+            raise BltFormatError(
+                f"line {line_no}: the weight {parts[0]} is past the largest count a ballot row may have ({MAX_WEIGHT:,})"
+            )
         if parts[-1] != "0":
             raise BltFormatError(f"line {line_no}: a ballot line ends with 0")
         cells = parts[1:-1]
         for cell in cells:
             numbers = cell.split(MARKS_JOIN)
-            if cell != "-" and not all(x.isdigit() and 1 <= int(x) <= n for x in numbers):
+            if cell != "-" and not all(_whole(x) and 1 <= int(x) <= n for x in numbers):
                 raise BltFormatError(f"line {line_no}: {cell!r} is not a candidate number from 1 to {n} (or -)")
         raw.append((line_no, int(parts[0]), cells))
     if not ended:
@@ -120,6 +143,11 @@ def parse_blt(text: str) -> BltFile:
     for line_no, name in strings[:n]:
         if MARKS_JOIN in name or not name.strip():
             raise BltFormatError(f"line {line_no}: {name!r} cannot be a candidate's name")
+        if name.strip().casefold() in BLANK_WORDS | OVERVOTE_WORDS:  # their rankings would read as blanks
+            raise BltFormatError(
+                f"line {line_no}: {name!r} cannot be a candidate's name: ballot files use the word for a "
+                "blank or overvoted ranking"
+            )
     if len(set(names)) != n:
         raise BltFormatError("two candidates have the same name")
     title = " ".join(s for _, s in strings[n:])

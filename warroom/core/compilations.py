@@ -27,6 +27,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from warroom.core.ballots import open_regular
 from warroom.core.csvformat import CsvFormatError, LineError, parse_polls_csv
 from warroom.core.france import (
     ABSTAINERS,
@@ -135,7 +136,7 @@ def detect_format(header: set[str]) -> str | None:
 
 def _read(path: Path) -> str:
     try:
-        with path.open("rb") as fh:
+        with open_regular(path) as fh:  # a FIFO is refused at once, never waited on
             data = fh.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise FranceFormatError(path.name, [LineError(0, "file", f"{path} is missing")]) from None
@@ -151,7 +152,7 @@ def _read(path: Path) -> str:
 
 def _sniff(path: Path) -> str | None:
     try:
-        with path.open("rb") as fh:
+        with open_regular(path) as fh:  # a FIFO is not a compilation (and is never waited on)
             head = fh.read(4096).decode("utf-8-sig", errors="replace")
     except OSError:
         return None
@@ -172,7 +173,7 @@ def read_compilation(path: Path) -> Compilation | None:
             or a Mieux Voter file's companions are missing from its folder.
     """
     if path.is_dir():
-        kinds = {p.name: _sniff(p) for p in sorted(path.glob("*.csv"))}
+        kinds = {p.name: _sniff(p) for p in sorted(path.glob("*.csv")) if p.is_file()}  # is_file: no FIFO
         if any(k == "mieuxvoter" for k in kinds.values()):
             return _read_mieuxvoter(path)
         polls = [path / n for n, k in kinds.items() if k == "nsppolls-polls"]

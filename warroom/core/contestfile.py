@@ -375,7 +375,7 @@ class _Reader:
                     same = [i for i, c in enumerate(codes) if c == dup.group(1).strip().casefold()]
                     if len(same) > 1:
                         path = ("candidate", same[1], "code")
-                elif "needs a name" in rest and who in codes:
+                elif ("needs a name" in rest or "look alike" in rest) and who in codes:
                     path = ("candidate", codes.index(who), "name")
                 elif who in names:
                     path = ("candidate", names.index(who), "code")

@@ -40,6 +40,7 @@ from warroom.core.ballots import (
     BallotTable,
     file_chunks,
     marked_names,
+    open_regular,
     read_table_chunks,
     read_table_fast,
     table_from_ballots,
@@ -542,7 +543,7 @@ def _parse_ballot_file(path: str | Path) -> tuple[BallotTable, list[LineError]]:
         CsvFormatError: as parse_ballot_table, or the file is not UTF-8 text.
         OSError: the file cannot be read.
     """
-    with Path(path).open("rb") as handle:
+    with open_regular(path) as handle:  # a FIFO is refused at once, never waited on
         first = handle.readline()
         if first.strip() and b'"' not in first and b"\0" not in first:
             try:

@@ -288,6 +288,11 @@ class _Rows:
         if header is None:
             raise FranceFormatError(source, [LineError(1, "header", "the file is empty")])
         self.columns = {name.strip(): i for i, name in enumerate(header)}
+        repeated = sorted({name.strip() for name in header if name.strip()} - set(_once(header)))
+        if repeated:  # one of the two would be read and the other silently dropped
+            raise FranceFormatError(
+                source, [LineError(1, name, "the column appears more than once in the header") for name in repeated]
+            )
         missing = [c for c in required if c not in self.columns]
         if missing:
             raise FranceFormatError(source, [LineError(1, "header", f"missing column(s): {', '.join(missing)}")])
@@ -334,14 +339,14 @@ class _Rows:
             self.error(line, name, str(exc))
             return None
 
-    def count(self, line: int, row: list[str], name: str) -> int | None:
+    def count(self, line: int, row: list[str], name: str, what: str = "a sample size") -> int | None:
         text = self.cell(row, name).replace(" ", "").replace("\u202f", "")
         if not text:
             return None
         if text.endswith(".0"):  # pandas-written integers
             text = text[:-2]
         if not text.isdigit() or int(text) <= 0:
-            self.error(line, name, f"{self.cell(row, name)!r} is not a sample size (a whole number above 0)")
+            self.error(line, name, f"{self.cell(row, name)!r} is not {what} (a whole number above 0)")
             return None
         return int(text)
 
@@ -365,6 +370,12 @@ class _Rows:
     def finish(self) -> None:
         if self.errors:
             raise FranceFormatError(self.source, self.errors)
+
+
+def _once(header: Sequence[str]) -> list[str]:
+    """The header's names that appear exactly once (stripped)."""
+    names = [name.strip() for name in header]
+    return [name for name in names if names.count(name) == 1]
 
 
 def _parse_day(text: str) -> date:
@@ -405,6 +416,25 @@ def _add_share(rows: _Rows, line: int, question: _Question, name: str, share: fl
     question.shares[name] = share
 
 
+QUESTION_SUM = (5.0, 105.0)
+"""What a first-round question's shares may sum to (%). The real compilations' questions sum to 96-101 (rounding,
+a minor candidate left unlisted), and a list may leave candidates out; but shares written as fractions (0.27 for
+27 %) sum to about 1, and a question over 105 % holds more than the whole electorate (a row read twice, a figure
+in the wrong column). Outside this range the file is refused, naming the question."""
+
+MATCHUP_SUM = (90.0, 105.0)
+"""What a runoff matchup's two shares may sum to (%): the pair is the whole runoff vote (the real files: 96-101)."""
+
+
+def _whole_electorate(rows: _Rows, q: _Question, name: str, bounds: tuple[float, float]) -> bool:
+    total = sum(q.shares.values())
+    low, high = bounds
+    if low <= total <= high:
+        return True
+    rows.error(q.line, "intentions", f"{name}: the shares sum to {total:g} %, outside {low:g}-{high:g}")
+    return False
+
+
 def _build_notices(
     rows: _Rows, notices: Mapping[str, _Notice], source: str, round_two: Callable[[str], str]
 ) -> tuple[PollNotice, ...]:
@@ -422,7 +452,10 @@ def _build_notices(
                 )
                 continue
             (a, sa), (b, sb) = q.shares.items()
-            matchups.append(Matchup(q.label, a, b, sa, sb, q.line))
+            if _whole_electorate(rows, q, f"{round_two(poll_id)} {q.label!r}", MATCHUP_SUM):
+                matchups.append(Matchup(q.label, a, b, sa, sb, q.line))
+        for q in n.first.values():
+            _whole_electorate(rows, q, f"{round_two(poll_id)} {q.label or 'first round'!r}", QUESTION_SUM)
         hypotheses = tuple(Hypothesis(q.label, dict(q.shares), q.line) for q in n.first.values())
         out.append(
             PollNotice(
@@ -644,7 +677,7 @@ def parse_official_results(results_text: str, turnout_text: str) -> dict[int, Ro
     days: dict[int, date] = {}
     for line, row in res:
         rnd, day, name = res.cell(row, "round"), res.day(line, row, "date"), res.text(line, row, "candidate")
-        n = res.count(line, row, "votes")
+        n = res.count(line, row, "votes", "a number of votes")
         if rnd not in ("1", "2"):
             res.error(line, "round", f"{rnd!r} is not 1 or 2")
             continue
@@ -652,6 +685,8 @@ def parse_official_results(results_text: str, turnout_text: str) -> dict[int, Ro
             continue
         if days.setdefault(int(rnd), day) != day:
             res.error(line, "date", f"round {rnd} is dated {days[int(rnd)]} on an earlier line")
+        if name in votes.get(int(rnd), {}):  # a second row for one candidate: never one of them silently
+            res.error(line, "candidate", f"{name!r} has a second row in round {rnd}")
         votes.setdefault(int(rnd), {})[name] = n
     res.finish()
     turn = _Rows(turnout_text, "turnout.csv", ("round", "registered", "voters", "blank_and_null", "valid"))
@@ -695,6 +730,10 @@ _MV_POLL_COLUMNS = (
     "tour",
 )
 _MV_ROUNDS = {"1er tour": 1, "2nd tour": 2, "2e tour": 2, "premier tour": 1, "second tour": 2}
+
+
+_MV_SHARED = ("nom_institut", "commanditaire", "debut_enquete", "fin_enquete", "echantillon")
+"""polls.csv's columns that presidentielle2027.csv repeats on every row: they must agree."""
 
 
 def mieuxvoter_notice_id(poll_id: str) -> str:
@@ -753,6 +792,7 @@ def parse_mieuxvoter(
 
     polls = _Rows(polls_text, "polls.csv", _MV_POLL_COLUMNS)
     questions: dict[str, tuple[str, int, tuple[str, str, date, date, int | None, str, bool | None], int]] = {}
+    polls_cells: dict[str, dict[str, str]] = {}  # question -> its cells that presidentielle2027.csv repeats
     rolling_col = "rolling" in polls.columns
     for line, row in polls:
         qid, hid = polls.text(line, row, "poll_id"), polls.cell(row, "hypothese")  # "": an unnamed list
@@ -777,6 +817,7 @@ def parse_mieuxvoter(
             polls.error(line, "poll_id", f"{qid!r} appears twice")
         elif qid and round_no is not None:
             questions[qid] = (hid, round_no, meta, line)
+            polls_cells[qid] = {c: polls.cell(row, c) for c in _MV_SHARED if c in polls.columns}
     polls.finish()
 
     res = _Rows(results_text, "presidentielle2027.csv", ("poll_id", "candidate_id", "candidat", "intentions", "tour"))
@@ -795,6 +836,13 @@ def parse_mieuxvoter(
         hid, round_no, meta, qline = q
         if _MV_ROUNDS.get(name_key(res.cell(row, "tour"))) != round_no:
             res.error(line, "tour", f"{res.cell(row, 'tour')!r} differs from polls.csv line {qline}")
+            continue
+        contradicted = [
+            c for c in _MV_SHARED if c in res.columns and res.cell(row, c) != polls_cells[qid].get(c, res.cell(row, c))
+        ]
+        if contradicted:
+            c = contradicted[0]
+            res.error(line, c, f"{res.cell(row, c)!r} differs from polls.csv line {qline} ({polls_cells[qid][c]!r})")
             continue
         if "hypothese" in res.columns and res.cell(row, "hypothese") != hid:
             res.error(

@@ -37,6 +37,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import math
 import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -46,7 +47,7 @@ from xml.etree import ElementTree
 
 import numpy as np
 
-from warroom.core.ballots import BLANK, OVERVOTE, BallotTable
+from warroom.core.ballots import BLANK, MARKS_JOIN, MAX_CANDIDATES, OVERVOTE, BallotTable, open_regular
 from warroom.core.count import CountRules, Overvote
 
 __all__ = [
@@ -171,6 +172,8 @@ def contests_in(header: Sequence[str], where: str = "the file") -> list[NycConte
         where_col = f"{where}, row 1, column {column_letter(col)} ({text.strip()!r})"
         if not 1 <= k <= n:
             raise NycFormatError(f"{where_col}: choice {k} of {n} is not a ranking")
+        if n > len(header):  # listing the missing choices of "of 999999999" took gigabytes
+            raise NycFormatError(f"{where_col}: {n:,} rankings, but the header has only {len(header):,} columns")
         ranks = found.setdefault(key, {})
         if k in ranks:
             raise NycFormatError(f"{where_col}: choice {k} appears twice (also column {column_letter(ranks[k])})")
@@ -209,7 +212,7 @@ def is_nyc_file(path: str | Path) -> bool:
     path = Path(path)
     if path.suffix.casefold() in {".xlsx", ".xlsm"}:
         return True
-    with path.open("rb") as handle:
+    with open_regular(path) as handle:
         first = handle.readline(1 << 20).decode("utf-8-sig", errors="replace")
     try:
         header = next(csv.reader([first]))
@@ -363,6 +366,14 @@ def _code(text: str, names_by_id: dict[str, str], codes: dict[str, int], names: 
         name = text
     code = codes.get(name)
     if code is None:
+        if _COLUMN.match(name) or name.casefold() == "cast vote record":
+            raise ValueError(f"{name[:60]!r} is a column header, not a candidate (two exports joined into one file?)")
+        if MARKS_JOIN in name:
+            raise ValueError(f"{name!r}: a candidate's name holds no '=' (the city writes two marks as 'overvote')")
+        if len(names) >= MAX_CANDIDATES:
+            raise ValueError(
+                f"more than {MAX_CANDIDATES:,} different candidates ({name[:40]!r} would be one more): not a ballot file"
+            )
         code = codes[name] = len(names)
         names.append(name)
     return code
@@ -436,6 +447,11 @@ _ODD_CELL = re.compile(rb'<c(?=[\s/>])(?! r="[A-Z]+[0-9]+")')  # a cell whose fi
 _V = re.compile(r"<v>(.*?)</v>", re.S)
 _T = re.compile(r"<t(?:\s[^>]*)?>(.*?)</t>", re.S)
 _BLOCK = 1 << 23
+_MAX_ROW_BYTES = 1 << 26
+"""The longest row of a sheet (64 MB of XML): a paper's row is a few kilobytes."""
+_MAX_PART_BYTES = 1 << 28
+"""The largest workbook part read whole (shared strings, workbook, relations: 256 MB unpacked). The Board's
+workbooks hold a few thousand shared strings; a part past this is refused before it is unpacked."""
 
 
 def _xlsx_selected(path: Path, columns: list[int], sheet: _Sheet) -> Iterator[tuple[int, list[str]]]:
@@ -466,6 +482,11 @@ def _xlsx_selected(path: Path, columns: list[int], sheet: _Sheet) -> Iterator[tu
                 data = rest + block
                 cut = data.rfind(b"</row>") + len(b"</row>") if block else len(data)
                 if cut < len(b"</row>") and block:
+                    if len(data) > _MAX_ROW_BYTES:  # gathering it would copy it again for every block
+                        raise NycFormatError(
+                            f"{path.name}: a row of the sheet runs past {_MAX_ROW_BYTES >> 20:,} MB without "
+                            f"ending (after row {max(current, sheet.header_row)}): not a cast-vote record"
+                        )
                     rest = data
                     continue
                 chunk, rest = data[:cut], data[cut:]
@@ -480,7 +501,10 @@ def _xlsx_selected(path: Path, columns: list[int], sheet: _Sheet) -> Iterator[tu
                         if current > 0 and any(cells):
                             yield current, cells
                         current, cells = row_no, [""] * len(columns)
-                    cells[position[m[1]]] = _cell_text(m[3], m[4], strings)
+                    try:
+                        cells[position[m[1]]] = _cell_text(m[3], m[4], strings)
+                    except ValueError as exc:
+                        raise NycFormatError(f"{path.name}, row {row_no}, column {m[1]}: {exc}") from None
                 if not block:
                     break
             if current > 0 and any(cells):
@@ -500,16 +524,37 @@ def _cell_text(attrs: str, inner: str | None, strings: list[str]) -> str:
         text = v[1] if v else ""
     if "&" in text:
         text = html.unescape(text)
+    return _typed_value(kind, text, strings)
+
+
+def _typed_value(kind: str, text: str, strings: list[str]) -> str:
+    """A cell's text from its type and raw value: a shared string looked up, a number as a whole number.
+
+    Raises:
+        ValueError: a shared-string index that is not one, or a number that is not a whole number from 0
+            (a candidacy ID): never a candidate called 'nan' or '1e400'.
+    """
     if kind == "s":
-        return strings[int(text)] if text else ""
+        if not text:
+            return ""
+        if not (text.isascii() and text.isdigit() and int(text) < len(strings)):
+            raise ValueError(f"shared string {text!r} is not in the workbook's {len(strings):,} strings")
+        return strings[int(text)]
     if kind == "n" and text:
-        number = float(text)
-        return str(int(number)) if number.is_integer() else text
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValueError(f"{text!r} is marked as a number but is not one") from None
+        if not (math.isfinite(number) and number.is_integer() and number >= 0):
+            raise ValueError(f"the number {text!r} is not a candidacy ID (a whole number)")
+        return str(int(number))
     return text
 
 
 def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     """(row number, cells) of a sheet's rows, header first: an Excel workbook's first sheet, or a CSV."""
+    with open_regular(path):  # a FIFO or device is refused at once (OSError), never waited on
+        pass
     if path.suffix.casefold() in {".xlsx", ".xlsm"}:
         return _xlsx_rows(path)
     return _csv_rows(path)
@@ -548,16 +593,38 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
                     for c in elem.iter(f"{_MAIN}c"):
                         col = _column_index(c.get("r"), len(cells))
                         cells.extend([""] * (col - len(cells)))
-                        cells.append(_xlsx_value(c, strings))
+                        try:
+                            cells.append(_xlsx_value(c, strings))
+                        except ValueError as exc:
+                            raise NycFormatError(
+                                f"{path.name}, row {row_no}, column {column_letter(col)}: {exc}"
+                            ) from None
                     elem.clear()
                     yield row_no, cells
+        except NycFormatError:
+            raise
         except (KeyError, ElementTree.ParseError, ValueError) as exc:
             raise NycFormatError(f"{path.name}: the workbook cannot be read ({exc})") from None
 
 
+def _read_part(book: zipfile.ZipFile, name: str) -> bytes:
+    """A workbook part read whole, refused unread if it unpacks past _MAX_PART_BYTES (a zip bomb).
+
+    Raises:
+        KeyError: no such part.
+        ValueError: the part is too large.
+    """
+    size = book.getinfo(name).file_size
+    if size > _MAX_PART_BYTES:
+        raise ValueError(
+            f"{name} unpacks to {size:,} bytes (more than {_MAX_PART_BYTES >> 20:,} MB): not a ballot workbook"
+        )
+    return book.read(name)
+
+
 def _shared_strings(book: zipfile.ZipFile) -> list[str]:
     try:
-        data = book.read("xl/sharedStrings.xml")
+        data = _read_part(book, "xl/sharedStrings.xml")
     except KeyError:
         return []
     root = ElementTree.fromstring(data)
@@ -565,12 +632,12 @@ def _shared_strings(book: zipfile.ZipFile) -> list[str]:
 
 
 def _first_sheet(book: zipfile.ZipFile) -> str:
-    workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))
+    workbook = ElementTree.fromstring(_read_part(book, "xl/workbook.xml"))
     first = next(workbook.iter(f"{_MAIN}sheet"), None)
     if first is None:
         raise ValueError("no worksheet")
     rel_id = first.get(f"{_REL}id")
-    rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
+    rels = ElementTree.fromstring(_read_part(book, "xl/_rels/workbook.xml.rels"))
     for rel in rels.iter(f"{_PKG_REL}Relationship"):
         if rel.get("Id") == rel_id:
             target = rel.get("Target", "")
@@ -596,9 +663,4 @@ def _xlsx_value(cell: ElementTree.Element, strings: list[str]) -> str:
         return "".join(t.text or "" for t in cell.iter(f"{_MAIN}t"))
     v = cell.find(f"{_MAIN}v")
     text = v.text or "" if v is not None else ""
-    if kind == "s":
-        return strings[int(text)] if text else ""
-    if kind == "n" and text:
-        number = float(text)
-        return str(int(number)) if number.is_integer() else text
-    return text
+    return _typed_value(kind, text, strings)

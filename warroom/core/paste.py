@@ -145,12 +145,37 @@ def guess_columns(header: Sequence[str], contest: Contest) -> list[str]:
     return out
 
 
+MAX_COLUMNS = 1_000
+"""The widest paste read (a poll table has a few dozen columns; the paste dialog shows a picker per column)."""
+
+
+class PasteError(ValueError):
+    """A pasted text that is not a table this app can read; the message names the line."""
+
+
 def split_table(text: str) -> list[list[str]]:
-    """A pasted table's cells: tab-separated (spreadsheets, web pages), else CSV; blank lines dropped."""
+    """A pasted table's cells: tab-separated (spreadsheets, web pages), else CSV; blank lines dropped.
+
+    Raises:
+        PasteError: a row wider than MAX_COLUMNS, or CSV text the csv module cannot read (a cell past its
+            field limit), naming the line.
+    """
     lines = [ln for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n") if ln.strip()]
     if any("\t" in ln for ln in lines):
-        return [[cell.strip() for cell in ln.split("\t")] for ln in lines]
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO("\n".join(lines)))]
+        rows = [[cell.strip() for cell in ln.split("\t")] for ln in lines]
+    else:
+        reader = csv.reader(io.StringIO("\n".join(lines)))
+        try:
+            rows = [[cell.strip() for cell in row] for row in reader]
+        except csv.Error as exc:
+            raise PasteError(f"line {reader.line_num}: not readable as a table ({exc})") from None
+    for number, row in enumerate(rows, start=1):
+        if len(row) > MAX_COLUMNS:
+            raise PasteError(
+                f"line {number}: {len(row):,} columns; a table of polls has at most {MAX_COLUMNS:,} (was a whole page "
+                "or a file pasted?)"
+            )
+    return rows
 
 
 @dataclass(frozen=True)
@@ -164,14 +189,17 @@ def parse_dates(text: str, default_year: int | None = None) -> DateRange | None:
     "28 Apr – 2 May 2012", "Apr 28-30, 2012", "30 April". None when it is not a date."""
     t = _norm(text.replace("–", "-").replace("—", "-"))
     iso = re.fullmatch(r"(\d{4}) (\d{1,2}) (\d{1,2})(?: (\d{4}) (\d{1,2}) (\d{1,2}))?", t)
-    if iso:
-        a = date(int(iso[1]), int(iso[2]), int(iso[3]))
-        b = date(int(iso[4]), int(iso[5]), int(iso[6])) if iso[4] else a
-        return DateRange(a, b)
-    dmy = re.fullmatch(r"(\d{1,2}) (\d{1,2}) (\d{4})", t)
-    if dmy:
-        d = date(int(dmy[3]), int(dmy[2]), int(dmy[1]))
-        return DateRange(d, d)
+    try:  # a date that does not exist ("2024-13-45") is no date: passed on, for the importer to name
+        if iso:
+            a = date(int(iso[1]), int(iso[2]), int(iso[3]))
+            b = date(int(iso[4]), int(iso[5]), int(iso[6])) if iso[4] else a
+            return DateRange(a, b)
+        dmy = re.fullmatch(r"(\d{1,2}) (\d{1,2}) (\d{4})", t)
+        if dmy:
+            d = date(int(dmy[3]), int(dmy[2]), int(dmy[1]))
+            return DateRange(d, d)
+    except ValueError:
+        return None
     words = t.split()
     year = next((int(w) for w in words if re.fullmatch(r"\d{4}", w)), default_year)
     if year is None:

@@ -6,6 +6,7 @@ pollsters publish them and how staff talk about them.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -58,6 +59,26 @@ def control_problem(text: str, *, lines_ok: bool = False) -> str | None:
         if ch in DIRECTION_CONTROLS:
             return f"contains a text-direction control character (U+{code:04X}): it displays as another name"
     return None
+
+
+_HOMOGLYPHS = str.maketrans(
+    # Cyrillic and Greek letters drawn like Latin ones (Unicode's confusables, the common ones): 'аnn' with a
+    # Cyrillic а prints exactly as 'ann'.
+    "\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0456\u0458\u0455\u04bb\u0501\u04cf"
+    "\u0410\u0412\u0415\u041a\u041c\u041d\u041e\u0420\u0421\u0422\u0423\u0425\u0406\u0408\u0405"
+    "\u03bf\u03b1\u03b9\u03ba\u03bd\u03c1\u03c4\u03c5\u03c7"
+    "\u0391\u0392\u0395\u0396\u0397\u0399\u039a\u039c\u039d\u039f\u03a1\u03a4\u03a5\u03a7",
+    "aeopcyxijshdlABEKMHOPCTYXIJSoaikvptuxABEZHIKMNOPTYX",
+)
+
+
+def lookalike_key(text: str) -> str:
+    """`text` as it looks: compatibility forms folded (fullwidth 'ＡＮＮ' is 'ANN'), invisible format characters
+    dropped (soft hyphen, zero-width space), Cyrillic and Greek letters drawn like Latin ones read as those,
+    case and spacing ignored. Two codes or names with one key cannot be told apart on screen."""
+    folded = unicodedata.normalize("NFKC", text)
+    visible = "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
+    return " ".join(visible.translate(_HOMOGLYPHS).casefold().split())
 
 
 RESERVED_CODES = frozenset({"other", "exhausted", "none", "no second"})
@@ -204,6 +225,7 @@ class Contest:
         if len(self.candidates) < 2:
             out.append("candidates: a contest needs at least two candidates")
         seen: dict[str, str] = {}
+        looks: dict[str, Candidate] = {}
         for c in self.candidates:
             key = c.code.strip().casefold()
             if not key:
@@ -212,7 +234,14 @@ class Contest:
                 out.append(f"candidate {c.name!r}: the code {c.code!r} is reserved")
             elif key in seen:
                 out.append(f"candidate {c.name!r}: the code {c.code!r} is also {seen[key]!r}'s")
+            elif lookalike_key(c.code) in looks:
+                twin = looks[lookalike_key(c.code)]
+                out.append(
+                    f"candidate {c.name!r}: the code {c.code!r} looks like {twin.code!r} ({twin.name}'s) but is "
+                    f"spelled with other characters ({c.code!a}): use letters that look different"
+                )
             seen.setdefault(key, c.name)
+            looks.setdefault(lookalike_key(c.code), c)
             if not c.name.strip():
                 out.append(f"candidate {c.code!r}: needs a name")
             if c.party is not None and c.party not in {p.code for p in self.parties}:
@@ -222,6 +251,12 @@ class Contest:
         names = [c.name.strip().casefold() for c in self.candidates]
         for n in sorted({n for n in names if names.count(n) > 1}):
             out.append(f"candidates: two candidates are named {n!r}")
+        named: dict[str, str] = {}
+        for c in self.candidates:
+            key = lookalike_key(c.name)
+            if key in named and named[key].strip().casefold() != c.name.strip().casefold():
+                out.append(f"candidate {c.code!r}: the names {named[key]!r} and {c.name!r} look alike")
+            named.setdefault(key, c.name)
         codes = [p.code.strip().casefold() for p in self.parties]
         for code in sorted({c for c in codes if codes.count(c) > 1}):
             out.append(f"parties: the party code {code!r} appears twice")

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from warroom.core.types import EXHAUSTED, Contest, Poll
+from warroom.core.types import DIRECTION_CONTROLS, EXHAUSTED, Contest, Poll
 
 SUM_TOLERANCE = 3.0
 """Published shares are rounded and some polls print "others" loosely; within 97-103 is "about 100"."""
@@ -83,6 +83,9 @@ def validate_poll(poll: Poll, contest: Contest, *, today: date | None = None) ->
     for name in ("pollster", "client", "method", "source_url", "notes"):
         if "\x00" in getattr(poll, name):  # PostgreSQL text cannot hold NUL; it is never meant anyway
             problems.append(Problem(name, "contains a NUL character"))
+    for name in ("pollster", "client"):  # a name that displays as another firm's would split its house effect
+        if any(ch in DIRECTION_CONTROLS for ch in getattr(poll, name)):
+            problems.append(Problem(name, "contains a text-direction control character: it displays as another name"))
     if poll.fieldwork_end < poll.fieldwork_start:
         problems.append(
             Problem(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -731,13 +731,17 @@ def _check_polls(bundle: Bundle) -> None:
             raise ContestError(f"{where}: " + "; ".join(map(str, problems)) + "; nothing imported")
 
 
-def import_bundle(session: Session, bundle: Bundle) -> BundleImport:
+def import_bundle(session: Session, bundle: Bundle, demo_names: Collection[str] = ()) -> BundleImport:
     """Bring a bundle into the store, in the caller's transaction: all of it, or (on an error) none of it.
 
     A new contest is created. An existing contest of the same name must have the same candidates (codes, names,
     parties); then polls already stored (same pollster and fieldwork dates) are skipped and reported, events
     already there are skipped, and a saved scenario or an official result the store already holds in another
     form is kept as stored and reported.
+
+    A new contest is marked as a demo only if the bundle says so and it is named as one of `demo_names` (the
+    demos the app ships): a bundle cannot make a user's race a demo (labelled one, never opened by default, its
+    result left out of the forecast error table).
 
     Raises:
         ContestError: the contest exists with different candidates (each difference named), or a part of the
@@ -751,7 +755,7 @@ def import_bundle(session: Session, bundle: Bundle) -> BundleImport:
         None,
     )
     if existing is None:
-        contest_id = create_contest(session, replace(incoming, demo=bundle.demo))
+        contest_id = create_contest(session, replace(incoming, demo=bundle.demo and incoming.name in demo_names))
         report = BundleImport(incoming.name, contest_id, created=True)
     else:
         diff = _differences(existing, incoming)

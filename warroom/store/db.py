@@ -674,7 +674,7 @@ def hand_edits(engine: Engine, *, limit: int = 10) -> list[str]:
     from warroom.core.validation import EARLIEST_BEFORE_ELECTION, LATEST_AFTER_ELECTION
 
     if engine.url.get_backend_name() != "sqlite":
-        return []
+        return typed_hand_edits(engine, limit=limit)
     # (table, column, condition, the problem in words): each table is read once, all its conditions together.
     rules: list[tuple[str, str, str, str]] = []
     for table, column, nullable in _DATE_COLUMNS:
@@ -722,6 +722,56 @@ def hand_edits(engine: Engine, *, limit: int = 10) -> list[str]:
                     found.append(f"{table} #{rid}: fieldwork_end {end} is more than a year after its contest's election")  # fmt: skip
                 if before is not None and before > early:
                     found.append(f"{table} #{rid}: fieldwork_start {start} is more than ten years before its contest's election")  # fmt: skip
+    return found[:limit]
+
+
+def typed_hand_edits(engine: Engine, *, limit: int = 10) -> list[str]:
+    """`hand_edits` for a store whose columns keep their types (PostgreSQL): what an edit outside the app (psql,
+    a database tool) can still leave. A date is a date and a share a number there, but a share can be -50, NaN
+    or infinity, a poll can be dated 9999 (every average's daily grid stretched for minutes), a contest's system
+    can be a word the app does not know, and an official result text that is not JSON. Named as `hand_edits`
+    names them; empty for a sound store and for backends other than PostgreSQL.
+    """
+    import json
+    import math
+
+    from warroom.core.types import CountingSystem
+    from warroom.core.validation import EARLIEST_BEFORE_ELECTION, LATEST_AFTER_ELECTION
+
+    if engine.url.get_backend_name() != "postgresql":
+        return []
+    found: list[str] = []
+    late, early = LATEST_AFTER_ELECTION.days, EARLIEST_BEFORE_ELECTION.days
+    systems = ", ".join(f"'{s.value}'" for s in CountingSystem)
+    with engine.connect() as conn:
+        for table, column in _SHARE_COLUMNS:  # NaN and infinity compare above 100 on PostgreSQL
+            sql = f"SELECT id, {column} FROM {table} WHERE {column} < 0 OR {column} > 100 LIMIT {limit}"
+            for rid, value in conn.exec_driver_sql(sql):
+                if math.isfinite(value):
+                    found.append(f"{table} #{rid}: {column} {_shown(value)} is outside 0-100")
+                else:
+                    found.append(f"{table} #{rid}: {column} {'NaN' if math.isnan(value) else value} is not a number")
+        sql = f"SELECT id, system FROM contest WHERE system NOT IN ({systems}) LIMIT {limit}"
+        found += [
+            f"contest #{rid}: system {_shown(v)} is not a counting system" for rid, v in conn.exec_driver_sql(sql)
+        ]
+        for table in ("poll", "poll_notice"):
+            sql = (
+                f"SELECT p.id, p.fieldwork_start, p.fieldwork_end, c.election_date - p.fieldwork_start, "
+                f"p.fieldwork_end - c.election_date FROM {table} p JOIN contest c ON c.id = p.contest_id "
+                f"WHERE p.fieldwork_end - c.election_date > {late} OR c.election_date - p.fieldwork_start > {early} "
+                f"LIMIT {limit}"
+            )
+            for rid, start, end, before, after in conn.exec_driver_sql(sql):
+                if after > late:
+                    found.append(f"{table} #{rid}: fieldwork_end {end} is more than a year after its contest's election")  # fmt: skip
+                if before > early:
+                    found.append(f"{table} #{rid}: fieldwork_start {start} is more than ten years before its contest's election")  # fmt: skip
+        for rid, data in conn.exec_driver_sql("SELECT id, result_json FROM official_result"):  # one per contest
+            try:
+                json.loads(data)
+            except (TypeError, ValueError):
+                found.append(f"official_result #{rid}: result_json is not JSON")
     return found[:limit]
 
 

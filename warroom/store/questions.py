@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from warroom.core.france import Hypothesis, Matchup, PollNotice, RoundResult, TransferMatrix, TransferRow, name_key
 from warroom.core.two_round_pipeline import Campaign
+from warroom.core.types import DIRECTION_CONTROLS, control_problem
 from warroom.core.validation import date_window
 from warroom.store.polls import _day, _gc_paused, _insert_plain, _raw_rows, bump_revision
 from warroom.store.schema import (
@@ -130,6 +131,12 @@ def _text_problem(where: str, field: str, value: str) -> str | None:
         return f"{where}: {field} is {len(value)} characters, more than the {limit} the store keeps"
     if "\x00" in value:
         return f"{where}: {field} contains a NUL character"
+    if field in ("pollster", "client") and any(ch in DIRECTION_CONTROLS for ch in value):
+        return f"{where}: {field} contains a text-direction control character: it displays as another name"
+    if field in ("label", "candidate"):  # shown in pickers and tables; two that display alike are one question
+        problem = control_problem(value)
+        if problem is not None:
+            return f"{where}: {field} {value[:40]!r} {problem}"
     return None
 
 
@@ -503,8 +510,29 @@ def _write_matrices(session: Session, contest_id: int, matrices: Sequence[Transf
 # --- official rounds ----------------------------------------------------------------------------------------
 
 
+OFFICIAL_ROUND_DAYS = 90
+"""How far an official round's polling day may lie from its contest's election date: a runoff follows within
+weeks, and a provisional date (France 2027's 11 April) is within weeks of the real one."""
+
+
 def set_official_rounds(session: Session, contest_id: int, results: Mapping[int, RoundResult]) -> None:
-    """Store a contest's official rounds, replacing any stored before (an empty mapping clears them)."""
+    """Store a contest's official rounds, replacing any stored before (an empty mapping clears them).
+
+    Raises:
+        QuestionRejectedError: a count the store cannot keep, or a round dated more than OFFICIAL_ROUND_DAYS
+            from the contest's election (another election's results: 2022's rounds in a 2027 race).
+    """
+    row = session.get(ContestRow, contest_id)
+    if row is not None:
+        far = [
+            f"official round {r.round} is dated {r.day}, {abs((r.day - row.election_date).days):,} days from this "
+            f"contest's election ({row.election_date}): another election's results? (if the election moved, "
+            "set its date first: warroom contest edit)"
+            for r in results.values()
+            if abs((r.day - row.election_date).days) > OFFICIAL_ROUND_DAYS
+        ]
+        if far:
+            raise QuestionRejectedError(far)
     bump_revision(session)
     session.execute(delete(_ROUND).where(_ROUND.c.contest_id == contest_id))
     for r in results.values():

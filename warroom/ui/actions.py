@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from warroom.core.averaging import PollAverages
 from warroom.core.csvformat import ParseResult
-from warroom.core.paste import guess_columns, split_table
+from warroom.core.paste import PasteError, guess_columns, split_table
 from warroom.core.pipeline import ForecastPoint, Freshness, ProjectionView, SavedScenario, assumption_lines
 from warroom.core.report import summarise
 from warroom.core.types import Contest, Poll
@@ -308,6 +308,7 @@ class ImportActions(QObject):
         self.runner = runner
         self.window = window
         self.progress = ImportProgressBar()
+        self._started_in: Contest | None = None
         window.statusBar().addPermanentWidget(self.progress)
         self.progress.cancel_requested.connect(runner.cancel)
         self._show_timer = QTimer(self)
@@ -326,7 +327,11 @@ class ImportActions(QObject):
     def import_text(self, text: str, dialog: PasteDialog | None = None) -> None:
         """A pasted table: its columns mapped (guessed, shown, changeable) and previewed, then imported."""
         contest = self.source.contest
-        rows = split_table(text)
+        try:
+            rows = split_table(text)
+        except PasteError as exc:
+            self.window.show_error(f"The pasted text is not a table of polls: {exc}")
+            return
         if contest is None or len(rows) < 2:
             self.window.show_error("Paste a table with a header row and at least one poll.")
             return
@@ -349,6 +354,7 @@ class ImportActions(QObject):
             self.window.statusBar().showMessage(f"An import is still running; {what} was not imported", 6000)
             return
         self.progress.start()
+        self._started_in = self.source.contest  # the race the polls go to, whatever is open when they land
         if start():
             self._show_timer.start()
 
@@ -365,6 +371,14 @@ class ImportActions(QObject):
 
     def _on_runner_import_finished(self, report: Any) -> None:
         self._end()
+        open_now = self.source.contest
+        if open_now is None or open_now.id != report.contest_id:
+            # Another race is open now: its history must not hold this step (Undo would delete polls the user
+            # cannot see, and Redo would add them to the race on screen). The polls stay where they went.
+            started = self._started_in
+            where = f" to {started.name}" if started is not None and started.id == report.contest_id else ""
+            self.window.statusBar().showMessage(f"{report.summary}{where}", 10000)
+            return
         if report.added:
             self.window.record_import(report.added)
         self.window.statusBar().showMessage(report.summary, 10000)

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -38,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from warroom.core.types import Candidate, Contest, CountingSystem, Party, Rules
+from warroom.ui.qt_utils import DecimalSpinBox
 
 # Okabe-Ito, colour-blind safe: new candidates and parties take these in turn.
 PALETTE = ("#0072B2", "#D55E00", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#F0E442", "#7F7F7F")
@@ -113,7 +113,7 @@ class ContestDialog(QDialog):
         self.second.setToolTip("The runoff's polling day, for a two-round system (France: two weeks later)")
 
         # Rules: the system's usual ones, editable.
-        self.majority = QDoubleSpinBox()
+        self.majority = DecimalSpinBox()
         self.majority.setRange(0.1, 99.9)
         self.majority.setDecimals(1)
         self.majority.setSuffix(" %")
@@ -126,7 +126,7 @@ class ContestDialog(QDialog):
         self.finalists.addItem("Top two go to the final round", "top_two")
         self.finalists.addItem("Everyone over a threshold (or the top two)", "threshold")
         self.finalists.addItem("Eliminate the last, round by round", "elimination")
-        self.threshold = QDoubleSpinBox()
+        self.threshold = DecimalSpinBox()
         self.threshold.setRange(0.0, 99.9)
         self.threshold.setDecimals(1)
         self.threshold.setSuffix(" % of registered")

@@ -30,12 +30,13 @@ from PySide6.QtWidgets import (
 )
 
 from warroom.core.types import EXHAUSTED, Contest, Poll, TransferObservation
+from warroom.ui.qt_utils import DecimalSpinBox
 
 BLANK = -1.0  # spin-box value shown as "–": the poll did not publish this figure
 
 
 def _share_box(name: str, tip: str) -> QDoubleSpinBox:
-    box = QDoubleSpinBox()
+    box = DecimalSpinBox()
     box.setRange(BLANK, 100.0)
     box.setDecimals(1)
     box.setSingleStep(1.0)

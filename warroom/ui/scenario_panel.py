@@ -43,7 +43,7 @@ from warroom.core.runoff import Split
 from warroom.core.scenario import Baseline, Destination, DragSource, Scenario
 from warroom.core.types import Contest
 from warroom.ui.protocols import ScenarioModel
-from warroom.ui.qt_utils import signals_blocked
+from warroom.ui.qt_utils import DecimalSpinBox, signals_blocked
 from warroom.ui.split_slider import LeverInput, SplitSlider, TransferInput, fit_value_label
 
 MINOR_SHARE = 3.0
@@ -202,7 +202,7 @@ class ScenarioPanel(QWidget):
         row.addWidget(self.message_lever, 1)
         mform.addRow("Peel away", row)
         # How sure the campaign is of that strength: the win probability draws the strength from the range.
-        self.message_guess = QDoubleSpinBox()
+        self.message_guess = DecimalSpinBox()
         self.message_guess.setObjectName("message_uncertainty")
         self.message_guess.setAccessibleName("Message strength uncertainty")
         self.message_guess.setRange(0.0, 50.0)
@@ -661,7 +661,7 @@ class ScenarioPanel(QWidget):
                 self._personal_form.removeRow(0)
             self._personal = {}
             for c in contest.standing:
-                box = QDoubleSpinBox()
+                box = DecimalSpinBox()
                 box.setObjectName(f"personal_{c.code}")
                 box.setRange(-50.0, 50.0)
                 box.setSingleStep(0.5)
@@ -673,9 +673,9 @@ class ScenarioPanel(QWidget):
                 self._personal_form.addRow(c.display, box)
                 self._personal[c.code] = box
         values = dict(choice.personal)
-        for code, box in self._personal.items():
-            with signals_blocked(box):
-                box.setValue(values.get(code, 0.0))
+        for code, field in self._personal.items():
+            with signals_blocked(field):
+                field.setValue(values.get(code, 0.0))
 
     def _on_personal_changed(self, _value: float) -> None:
         personal = tuple((code, box.value()) for code, box in self._personal.items() if box.value() != 0.0)

@@ -16,7 +16,7 @@ from functools import partial
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDoubleSpinBox, QGridLayout, QHBoxLayout, QLabel, QSlider, QWidget
 
-from warroom.ui.qt_utils import signals_blocked
+from warroom.ui.qt_utils import DecimalSpinBox, signals_blocked
 
 STEPS = 1000  # tenths of a percentage point
 ARROW_STEP = 10  # one point per arrow key
@@ -35,7 +35,7 @@ def percent_slider(name: str, accessible: str, tip: str = "", *, signed: bool = 
     return slider
 
 
-class SignedField(QDoubleSpinBox):
+class SignedField(DecimalSpinBox):
     """A typed value with its sign always shown ("+5.0 %", "-5.0 %", "+0.0 %"): a signed lever's middle reads
     as no change, not as nothing. Typing "5" or "+5" sets +5."""
 
@@ -46,7 +46,7 @@ class SignedField(QDoubleSpinBox):
 def percent_field(name: str, accessible: str, tip: str = "", *, signed: bool = False) -> QDoubleSpinBox:
     """The typed field beside a slider: 0-100 with one decimal ("70" then Tab sets 70.0 %); signed: -100 to
     +100, its sign always shown."""
-    box = SignedField() if signed else QDoubleSpinBox()
+    box = SignedField() if signed else DecimalSpinBox()
     box.setObjectName(name)
     box.setRange(-100.0 if signed else 0.0, 100.0)
     box.setDecimals(1)
