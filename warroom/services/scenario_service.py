@@ -192,6 +192,8 @@ class ScenarioController(QObject):
             return []
         out = []
         for name, baseline, settings in self._store.scenarios():
+            if baseline.get("kind", "sv") != "sv":
+                continue  # another counting system's case (core.saved_cases): its own library reads it
             try:
                 out.append(SavedScenario.from_dicts(name, baseline, settings, self.contest))
             except PipelineError as exc:
