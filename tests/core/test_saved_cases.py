@@ -101,7 +101,7 @@ def test_a_broken_two_round_record_is_refused_naming_the_case_and_the_part(campa
     del splits[MELENCHON]
     with pytest.raises(PipelineError, match=f"'Plan': no split for {MELENCHON}"):
         SavedTwoRound.from_dicts("Plan", baseline, {**settings, "splits": splits})
-    with pytest.raises(PipelineError, match="'Plan'.*split of"):
+    with pytest.raises(PipelineError, match=r"'Plan'.*split of"):
         SavedTwoRound.from_dicts("Plan", baseline, {**settings, "splits": {**settings["splits"], MACRON: [1, 2]}})
     with pytest.raises(PipelineError, match="a saved scenario needs a name"):
         save_two_round("   ", case, case.defaults.scenario)

@@ -72,7 +72,9 @@ def record_kind(baseline_record: Mapping[str, Any]) -> str:
 def _check_tag(name: str, record: Mapping[str, Any], kind: str) -> None:
     found = record_kind(record)
     if found != kind:
-        raise PipelineError(f"saved scenario {name!r} is for {_kind_words(found)} contests, not {_kind_words(kind)} ones")
+        raise PipelineError(
+            f"saved scenario {name!r} is for {_kind_words(found)} contests, not {_kind_words(kind)} ones"
+        )
     version = record.get("version")
     if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= VERSION:
         raise PipelineError(
@@ -202,9 +204,7 @@ def two_round_summary(view: TwoRoundView, *, name: str = "", baseline: str = "",
     winner, runner = (p.a, p.b) if p.margin >= 0 else (p.b, p.a)
     leader, chance = runoff_leader(view)
     share = p.a_share if winner == p.a else 100.0 - p.a_share
-    headline = (
-        f"{winner} {share:.1f} % of valid votes against {runner}; chance {leader} wins the runoff: {chance_text(chance)}"
-    )
+    headline = f"{winner} {share:.1f} % of valid votes against {runner}; chance {leader} wins the runoff: {chance_text(chance)}"
     return CaseSummary(
         name,
         TWO_ROUND,
@@ -344,8 +344,12 @@ def two_round_case(
 
 def carry_over(saved: TwoRoundScenario, defaults: TwoRoundScenario) -> TwoRoundScenario:
     """A saved case's settings on today's first round of the same pair: its split for every electorate still
-    there, today's default for a new one; levers kept."""
-    splits = {k: saved.splits.get(k, v) for k, v in defaults.splits.items()}
+    there, today's default for a new one; levers kept. If today's head-to-heads put the other finalist ahead
+    (A and B swap), each saved split is swapped with them, so every voter goes where the saved case sent him."""
+    own = dict(saved.splits)
+    if (defaults.a, defaults.b) == (saved.b, saved.a):
+        own = {k: RunoffSplit(v.to_b, v.to_a, v.blank_null, v.abstain) for k, v in own.items()}
+    splits = {k: own.get(k, v) for k, v in defaults.splits.items()}
     return replace(defaults, splits=splits, turnout=saved.turnout, message=saved.message, name=saved.name)
 
 

@@ -207,6 +207,17 @@ class ScenarioController(QObject):
                 return saved
         raise PipelineError(f"no saved scenario named {name!r}")
 
+    def prepare(self, name: str, *, now: datetime | None = None) -> SavedScenario:
+        """The current case as a SavedScenario under `name`, not yet stored (the window stores it through an
+        undoable command).
+
+        Raises:
+            PipelineError: no case yet, or a bad name.
+        """
+        if self.baseline is None or self.scenario is None:
+            raise PipelineError("there is no scenario to save yet (the contest has no polls)")
+        return save_scenario(name, self.choice, self.baseline, self.scenario, self.polls, now or datetime.now())
+
     def save(self, name: str, *, now: datetime | None = None) -> SavedScenario:
         """Save the current case, its baseline numbers and the polls they came from, under `name`.
 
