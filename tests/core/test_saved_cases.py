@@ -47,8 +47,8 @@ def campaign() -> Campaign:
 
 def _round_trip(saved):
     baseline, settings = saved.to_dicts()
-    # through JSON, as the store keeps them
-    return json.loads(json.dumps(baseline)), json.loads(json.dumps(settings))
+    # through JSON as the store writes it (sorted keys): the ballot order must survive it
+    return json.loads(json.dumps(baseline, sort_keys=True)), json.loads(json.dumps(settings, sort_keys=True))
 
 
 def test_a_two_round_case_round_trips_exactly_and_gives_the_saved_numbers(campaign: Campaign) -> None:
@@ -68,6 +68,7 @@ def test_a_two_round_case_round_trips_exactly_and_gives_the_saved_numbers(campai
     back = SavedTwoRound.from_dicts(saved.name, baseline, settings)
     assert back.scenario == replace(s, name=saved.name)
     assert back.first == case.first and back.error == case.defaults.error and back.hypothesis is None
+    assert list(back.first.votes) == list(case.first.votes) and list(back.scenario.splits) == list(s.splits)
     # the saved case's numbers are the panel's function on the same inputs, to the digit
     live = case.view(s)
     assert back.view().projection == live.projection
@@ -97,12 +98,13 @@ def test_a_saved_two_round_case_is_never_read_as_a_runoff_case_and_the_reverse(c
 def test_a_broken_two_round_record_is_refused_naming_the_case_and_the_part(campaign: Campaign) -> None:
     case = two_round_case(campaign, proxies=FAR_LEFT_2022)
     baseline, settings = save_two_round("Plan", case, case.defaults.scenario, now=NOW).to_dicts()
-    splits = dict(settings["splits"])
-    del splits[MELENCHON]
+    splits = [p for p in settings["splits"] if p[0] != MELENCHON]
     with pytest.raises(PipelineError, match=f"'Plan': no split for {MELENCHON}"):
         SavedTwoRound.from_dicts("Plan", baseline, {**settings, "splits": splits})
     with pytest.raises(PipelineError, match=r"'Plan'.*split of"):
-        SavedTwoRound.from_dicts("Plan", baseline, {**settings, "splits": {**settings["splits"], MACRON: [1, 2]}})
+        SavedTwoRound.from_dicts("Plan", baseline, {**settings, "splits": [*splits, [MACRON, [1, 2]]]})
+    with pytest.raises(PipelineError, match=r"'Plan': splits: a list of \[name, value\] pairs"):
+        SavedTwoRound.from_dicts("Plan", baseline, {**settings, "splits": "all to Macron"})
     with pytest.raises(PipelineError, match="a saved scenario needs a name"):
         save_two_round("   ", case, case.defaults.scenario)
 

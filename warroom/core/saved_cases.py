@@ -363,13 +363,27 @@ def _split_from(value: Any, what: str) -> RunoffSplit:
     return RunoffSplit(*(_number(x, what) for x in value))
 
 
+def _pairs(value: Any, what: str) -> dict[str, Any]:
+    """[[key, value], ...] (the order kept) or an object, as a dict; ValueError when neither or empty."""
+    if isinstance(value, Mapping):
+        out = {str(k): v for k, v in value.items()}
+    elif isinstance(value, list) and all(isinstance(p, list | tuple) and len(p) == 2 for p in value):
+        out = {str(k): v for k, v in value}
+    else:
+        raise ValueError(f"{what}: a list of [name, value] pairs is needed")
+    if not out:
+        raise ValueError(f"{what}: none given")
+    return out
+
+
 def two_round_settings_to_dict(scenario: TwoRoundScenario) -> dict[str, Any]:
     """The settings of a two-round case, JSON-ready."""
     m = scenario.message
     return {
         "a": scenario.a,
         "b": scenario.b,
-        "splits": {k: _split_to_dict(v) for k, v in scenario.splits.items()},
+        # pairs, not an object: the store writes JSON with sorted keys, and the order is the ballot order
+        "splits": [[k, _split_to_dict(v)] for k, v in scenario.splits.items()],
         "turnout": scenario.turnout,
         "message": None
         if m is None
@@ -386,9 +400,7 @@ def two_round_settings_to_dict(scenario: TwoRoundScenario) -> dict[str, Any]:
 
 def two_round_settings_from_dict(data: Mapping[str, Any], name: str = "") -> TwoRoundScenario:
     """Inverse of two_round_settings_to_dict (ValueError naming the bad part)."""
-    splits = data.get("splits")
-    if not isinstance(splits, Mapping) or not splits:
-        raise ValueError("splits: an object of electorate -> split is needed")
+    splits = _pairs(data.get("splits"), "splits")
     m = data.get("message")
     message = None
     if m is not None:
@@ -461,7 +473,7 @@ class SavedTwoRound:
                 "hypothesis": self.hypothesis,
                 "matchup": [self.scenario.a, self.scenario.b],
                 "first_round": {
-                    "votes": dict(self.first.votes),
+                    "votes": [[k, v] for k, v in self.first.votes.items()],  # in ballot order
                     "registered": self.first.registered,
                     "blank_null": self.first.blank_null,
                 },
@@ -480,7 +492,7 @@ class SavedTwoRound:
         try:
             fr = record["first_round"]
             first = FirstRound(
-                {str(k): _number(v, f"first-round votes of {k}") for k, v in dict(fr["votes"]).items()},
+                {k: _number(v, f"first-round votes of {k}") for k, v in _pairs(fr["votes"], "votes").items()},
                 _number(fr["registered"], "registered voters"),
                 _number(fr.get("blank_null", 0.0), "blank and null votes"),
             )
