@@ -141,6 +141,9 @@ def test_saving_and_deleting_two_round_cases_are_undone_and_redone(france_room, 
     count = stack.count()
     assert acts.save_as("  ") is None and stack.count() == count
     assert errors == ["The scenario could not be saved: a saved scenario needs a name"]
+    # names are compared exactly, as the store and bundles do: "high turnout" is another scenario
+    acts.save_as("high turnout")
+    assert {"High turnout", "high turnout"} <= set(_records(room))
     # a name holding another kind of case is not overwritten
     room.poll_service.save_scenario("Runoff plan", {"choice": {}, "baseline": {}}, {})
     assert acts.save_as("Runoff plan") is None and "runoff (SV) scenario is already saved" in errors[-1]

@@ -172,6 +172,10 @@ class TwoRoundLibrary(_Library):
             return None
         return two_round_summary(view, name="Current settings", baseline=self.controller.first_source)
 
+    def sources(self) -> list[str]:
+        """Where the campaign's polls and matrices come from (the compilations' credit)."""
+        return [f"Polls and transfer matrices: {self.controller.credit}"] if self.controller.credit else []
+
     def briefing_lines(self) -> list[str]:
         """The first round the runoff draws on, in words, for the briefing's poll-average section."""
         c = self.controller
@@ -264,6 +268,12 @@ class IrvLibrary(_Library):
         if view is None or case is None:
             return None
         return irv_summary(view, name="Current settings", baseline=case.label)
+
+    def sources(self) -> list[str]:
+        """Where the next preferences come from, beside the polls' own sources."""
+        case = self.controller.case
+        used = sorted(set(case.sources.values())) if case is not None else []
+        return [f"Next preferences: {', '.join(used)}"] if used else []
 
     def briefing_lines(self) -> list[str]:
         """The first round the chain starts from, in words."""

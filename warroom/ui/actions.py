@@ -78,6 +78,7 @@ class CaseLibrary(Protocol):
     def summary(self, saved: Any) -> CaseSummary: ...
     def live_summary(self) -> CaseSummary | None: ...
     def briefing_lines(self) -> list[str]: ...
+    def sources(self) -> list[str]: ...
     def load(self, name: str) -> None: ...
     def reset(self) -> None: ...
 
@@ -353,8 +354,9 @@ class ScenarioActions(QObject):
             average_lines=lib.briefing_lines(),
             lead_lines=[],
             scenarios=[case_briefing_scenario(s) for s in summaries],
-            sources=sources_of([(p.pollster, p.source_url) for p in polls]),
-            chart=self.window.charts,
+            sources=lib.sources() + sources_of([(p.pollster, p.source_url) for p in polls]),
+            # an instant-runoff race with no poll yet (its first round from last election's ballots): no chart
+            chart=self.window.charts if polls or lib.kind == "two_round" else None,
         )
 
 

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from warroom.core.forecast import chance_text
 from warroom.core.france import ABSTAINERS, BLANK_NULL, RoundResult
+from warroom.core.saved_cases import runoff_leader
 from warroom.core.two_round import CellRange, FirstRound, Message, RunoffSplit, TwoRoundScenario
 from warroom.core.two_round_view import MatchupLead, ScenarioDefaults, TwoRoundView, question_text
 from warroom.core.types import Contest
@@ -491,7 +492,7 @@ class TwoRoundPanel(QWidget):
             f"Margin {p.margin:+.1f} points of valid votes (blank and null excluded, as the law counts); turnout "
             f"{p.turnout:.1f} % of registered, blank or null {p.blank_null_share:.1f} % of votes cast"
         )
-        leader, chance = (p.a, p.win_probability_a) if p.win_probability_a >= 0.5 else (p.b, 1 - p.win_probability_a)
+        leader, chance = runoff_leader(view)  # the figure compare, the briefing and the CLI print
         self.win_label.setText(
             f"Chance {short_name(leader)} wins the runoff: <b>{chance_text(chance)}</b> (margin sd {p.sigma:.1f} points)"
         )
