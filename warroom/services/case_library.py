@@ -152,6 +152,8 @@ class TwoRoundLibrary(_Library):
                     matchup=(saved.scenario.a, saved.scenario.b),
                     hypothesis=saved.hypothesis,
                     proxies=proxies,
+                    # the panel's average of that hypothesis when it is the one shown (a fifth of the cost)
+                    averages=c.averages if saved.hypothesis == c.hypothesis else None,
                 ),
                 "",
             )
