@@ -88,6 +88,7 @@ def test_a_two_round_case_saves_loads_compares_and_briefs_with_the_panels_figure
     qtbot.addWidget(dialog)
     col = [dialog.table.horizontalHeaderItem(c).text() for c in range(2)].index("Mélenchon stays home")
     assert dialog.table.item(5, col).text() == chance_text(chance)
+    assert "lever -20 %" in dialog.table.item(6, col).text() and "Message against" in dialog.table.item(6, col).text()
     assert dialog.table.item(4, col).text().startswith(f"{abs(model.view.projection.margin):.1f} points")
     # the briefing: the same headline and figures
     brief = room.briefing()

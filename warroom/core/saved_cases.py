@@ -125,6 +125,7 @@ class CaseSummary:
         chance: the projected winner's chance of winning, 0-1.
         details: every setting in words.
         today: "" when today's data give the same answer, else one sentence.
+        levers: the settings a user moves most, in words (compare's "Settings" row).
     """
 
     name: str
@@ -138,6 +139,7 @@ class CaseSummary:
     chance: float
     details: tuple[str, ...] = ()
     today: str = ""
+    levers: tuple[str, ...] = ()
 
     @property
     def margin_text(self) -> str:
@@ -163,7 +165,16 @@ class CaseSummary:
         }
 
 
-COMPARE_ROWS = ("Baseline", "Saved", "Verdict", "Projected winner", "Margin", "Winner's chance", "Today's data")
+COMPARE_ROWS = (
+    "Baseline",
+    "Saved",
+    "Verdict",
+    "Projected winner",
+    "Margin",
+    "Winner's chance",
+    "Settings",
+    "Today's data",
+)
 
 
 def compare_cells(summary: CaseSummary) -> list[str]:
@@ -175,6 +186,7 @@ def compare_cells(summary: CaseSummary) -> list[str]:
         summary.winner,
         f"{summary.margin:.1f} points over {summary.runner_up}",
         summary.chance_text,
+        "\n".join(summary.levers) or "the baseline's",
         summary.today or "same answer",
     ]
 
@@ -201,6 +213,7 @@ def runoff_leader(view: TwoRoundView) -> tuple[str, float]:
 def two_round_summary(view: TwoRoundView, *, name: str = "", baseline: str = "", saved_at: str = "") -> CaseSummary:
     """The headline of a two-round case (winner, margin on valid votes, chance) and its settings in words."""
     p = view.projection
+    lines = two_round_lines(view)
     winner, runner = (p.a, p.b) if p.margin >= 0 else (p.b, p.a)
     leader, chance = runoff_leader(view)
     share = p.a_share if winner == p.a else 100.0 - p.a_share
@@ -215,7 +228,8 @@ def two_round_summary(view: TwoRoundView, *, name: str = "", baseline: str = "",
         runner,
         abs(p.margin),
         chance if leader == winner else 1.0 - chance,
-        tuple(two_round_lines(view)),
+        tuple(lines),
+        levers=tuple(lines[:2]),
     )
 
 
@@ -645,7 +659,8 @@ class SavedIrv:
     def summary(self, odds: OddsModel | None = None, today: str = "") -> CaseSummary:
         view = self.view(odds)
         out = irv_summary(view, name=self.name, baseline=self.label, saved_at=self.saved_at)
-        return replace(out, details=tuple(irv_lines(view, self.edited)), today=today)
+        edited = irv_lines(view, self.edited)[1 : 1 + len(self.edited)]
+        return replace(out, details=tuple(irv_lines(view, self.edited)), today=today, levers=tuple(edited))
 
     def to_dicts(self) -> tuple[dict[str, Any], dict[str, Any]]:
         """(baseline record, settings record) for the store."""

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -255,14 +256,26 @@ class ScenarioActions(QObject):
         words = KIND_WORDS[kind]
         names = self.saved_names()
 
-        def add(text: str, slot: Callable[[], None], tip: str) -> None:
+        def add(text: str, slot: Callable[[], None], tip: str, shortcut: str = "") -> None:
             action = menu.addAction(text, slot)
-            action.setToolTip(tip)
+            action.setToolTip(tip + (f" ({shortcut})" if shortcut else ""))
             action.setStatusTip(tip)
+            if shortcut:
+                action.setShortcut(QKeySequence(shortcut))
 
-        add("&Save as…", self.save, f"Save the {words} panel's settings under a name (undo takes it back)")
-        add("&Compare…", self.compare, f"Every saved {words} scenario side by side, each exactly as saved")
-        add("&Reset to baseline", self.reset, "Every setting back to the defaults of the baseline")
+        add(
+            "&Save as…",
+            self.save,
+            f"Save the {words} panel's settings under a name (undo takes it back)",
+            "Ctrl+Shift+S",
+        )
+        add(
+            "&Compare…",
+            self.compare,
+            f"Every saved {words} scenario side by side, each exactly as saved",
+            "Ctrl+Shift+C",
+        )
+        add("&Reset to baseline", self.reset, "Every setting back to the defaults of the baseline", "Ctrl+Shift+R")
         menu.addSeparator()
         forecast = menu.addAction("&Forecast over time…", self.show_forecast)
         forecast.setEnabled(kind == "sv")
