@@ -115,10 +115,18 @@ def test_a_two_round_case_saves_loads_compares_and_briefs_with_the_panels_figure
 def test_saving_and_deleting_two_round_cases_are_undone_and_redone(france_room, qtbot) -> None:
     room = france_room
     acts, stack = room.scenario_actions, room.window.undo_stack
+    label = room.two_round.hypotheses[0][0]
+    room.two_round.set_hypothesis(label)
     room.two_round.set_turnout(0.3)
     _settle_two_round(room, qtbot)
     acts.save_as("High turnout")
     first = _records(room)["High turnout"]
+    assert first[0]["hypothesis"] == label
+    # the hypothesis comes back with the case
+    room.two_round.set_hypothesis(None)
+    acts.load("High turnout")
+    _settle_two_round(room, qtbot)
+    assert room.two_round.hypothesis == label and room.two_round.scenario.turnout == 0.3
     stack.undo()
     assert "High turnout" not in _records(room)
     assert "Load 'High turnout'" not in _menu_texts(room.window.scenario_menu)
