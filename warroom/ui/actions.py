@@ -142,11 +142,12 @@ class ScenarioActions(QObject):
     def save_as(self, name: str) -> Any:
         """Save the live case under `name` (undoable); a problem is shown, not raised."""
         lib = self.current()
+        saved: SavedScenario | SavedCase
         try:
-            if self.records is None:  # no record access: save straight through the model (no undo step)
-                saved = lib.prepare(name) if lib is not None else self.library.save(name)
+            if self.records is None:  # no record access: a runoff case is saved through its model (no undo step)
                 if lib is not None:
-                    raise RuntimeError("no store for saved scenarios")
+                    raise RuntimeError("there is no store for saved scenarios")
+                saved = self.library.save(name)
             else:
                 saved = lib.prepare(name) if lib is not None else self.library.prepare(name)
                 other = next((b for n, b, _s in self.records.scenarios() if n == saved.name), None)
