@@ -210,7 +210,7 @@ def _add_scenario_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--save", metavar="NAME", help="save these settings as a named scenario")
     two = p.add_argument_group(
-        "two-round contests (--split CAND=A/B/BLANK/ABSTAIN gives an electorate's four-way runoff split, %%; "
+        "two-round contests (--split CAND=A/B/BLANK/ABSTAIN gives an electorate's four-way runoff split, %; "
         "'abstainers' and 'blank' are the first round's)"
     )
     two.add_argument("--matchup", metavar="A/B", help="the runoff pair, e.g. macron-le-pen or 'Macron/Le Pen'")
