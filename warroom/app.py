@@ -84,6 +84,7 @@ class WarRoom:
         from warroom.ui.contest_actions import ContestActions
         from warroom.ui.irv_panel import IrvPanel
         from warroom.ui.main_window import MainWindow
+        from warroom.ui.saved_case_view import SavedScenarioPages
         from warroom.ui.scenario_panel import ScenarioPanel
 
         self._starting = True
@@ -99,13 +100,17 @@ class WarRoom:
         self.window = MainWindow(self.poll_service)
         self.scenario_panel = ScenarioPanel(self.scenarios)
         self.saved_panel = ScenarioPanel(self.presented)
-        self.scenario_actions = ScenarioActions(self.scenarios, self.presented, self.window, records=self.poll_service)
+        # meeting mode's saved scenario: the runoff panel's read-only copy, or a two-round or IRV case's card
+        self.saved_pages = SavedScenarioPages(self.saved_panel)
+        self.scenario_actions = ScenarioActions(
+            self.scenarios, self.presented, self.window, records=self.poll_service, pages=self.saved_pages
+        )
         self.import_worker = ImportWorker(store.sessions, self.poll_service)
         self.import_actions = ImportActions(self.poll_service, self.import_worker, self.window)
         self.preferences = ContestPreferences(settings, self.poll_service)
         self.contest_actions = ContestActions(self.poll_service, self.window, priors=self.preferences)
         self.window.set_scenario_widget(self.scenario_panel)
-        self.window.set_saved_scenario_widget(self.saved_panel)
+        self.window.set_saved_scenario_widget(self.saved_pages)
         # Instant runoff (issue 12): its own controller and panel, shown instead of the runoff panel for IRV races.
         self.irv = IrvController(errors=errors)
         self.irv_panel = IrvPanel(self.irv)

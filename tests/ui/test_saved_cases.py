@@ -222,3 +222,26 @@ def test_the_two_round_briefing_pdf_has_the_saved_case(france_room, qtbot, tmp_p
     text = out.read_bytes()
     assert text.startswith(b"%PDF")
     assert summary.name == "Low turnout"
+
+
+def test_meeting_mode_shows_a_saved_two_round_case_as_saved_and_leaves_the_live_one(france_room, qtbot) -> None:
+    room = france_room
+    win, model = room.window, room.two_round
+    model.set_split(MELENCHON, RunoffSplit(30.0, 25.0, 15.0, 30.0))
+    _settle_two_round(room, qtbot)
+    room.scenario_actions.save_as("Home")
+    summary = room.scenario_actions.summaries()[0]
+    model.reset()  # the live case moves on
+    _settle_two_round(room, qtbot)
+    live = model.scenario
+    win.set_presentation_views(["charts", "scenario:Home"])
+    win.enter_presentation()
+    win.step_view(1)
+    card = room.saved_pages.card
+    assert room.saved_pages.currentWidget() is room.saved_pages.card_scroll and card.isVisible()
+    assert card.headline_label.text() == summary.headline.replace("&", "&amp;")
+    assert f"<b>{summary.chance_text}</b>" in card.figures_label.text() and "'Home'" in card.title_label.text()
+    assert "Jean-Luc Mélenchon: 30 % Emmanuel Macron" in card.details_label.text()
+    assert model.scenario is live  # shown, never loaded
+    win.leave_presentation()
+    assert not card.isVisible()

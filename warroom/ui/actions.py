@@ -93,6 +93,13 @@ class Presenter(Protocol):
     def show_saved(self, saved: SavedScenario) -> None: ...
 
 
+class SavedPages(Protocol):
+    """Meeting mode's saved-scenario widget (ui.saved_case_view.SavedScenarioPages)."""
+
+    def show_runoff(self) -> None: ...
+    def show_case(self, summary: CaseSummary) -> None: ...
+
+
 class ScenarioActions(QObject):
     """Save, load, delete, compare, present and brief scenarios; fills the Scenario menu.
 
@@ -107,12 +114,14 @@ class ScenarioActions(QObject):
         window: MainWindow,
         *,
         records: ScenarioRecords | None = None,
+        pages: SavedPages | None = None,
     ) -> None:
         super().__init__(window)
         self.library = library
         self.presenter = presenter
         self.window = window
         self.records = records
+        self.pages = pages
         self.libraries: list[CaseLibrary] = []
 
     def add_library(self, library: CaseLibrary) -> None:
@@ -228,11 +237,19 @@ class ScenarioActions(QObject):
 
     def present(self, name: str) -> None:
         """Meeting mode's `scenario:NAME` view: the saved case exactly as saved; the live case is untouched."""
-        if self.current() is not None:  # two-round and instant-runoff cases are shown by loading them
-            self.window.statusBar().showMessage(
-                f"Meeting mode shows saved runoff (SV) cases; load '{name}' from the Scenario menu to present it", 8000
-            )
+        lib = self.current()
+        if lib is not None:  # a two-round or instant-runoff case: its card, exactly as saved
+            found = [s for s in lib.saved() if s.name == name]
+            if not found or self.pages is None:
+                self.window.statusBar().showMessage(f"No saved scenario named {name!r} in this contest", 8000)
+                return
+            summary = lib.summary(found[0])
+            self.pages.show_case(summary)
+            if summary.today:
+                self.window.statusBar().showMessage(summary.today, 8000)
             return
+        if self.pages is not None:
+            self.pages.show_runoff()
         try:
             saved = self.library.find_saved(name)
         except ValueError as exc:
