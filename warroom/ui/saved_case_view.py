@@ -85,3 +85,29 @@ class SavedScenarioPages(QStackedWidget):
         self.card.show_summary(summary)
         self.setCurrentWidget(self.card_scroll)
         self.card_scroll.verticalScrollBar().setValue(0)
+
+
+if __name__ == "__main__":  # a preview on a made-up case: python -m warroom.ui.saved_case_view
+    import sys
+
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(sys.argv)
+    card = SavedCaseCard()
+    card.show_summary(
+        CaseSummary(
+            "Low turnout",
+            "two_round",
+            "Official first round of 10 April 2022 (all hypotheses pooled)",
+            "2026-11-29T17:00:00",
+            "Marine Le Pen 50.3 % of valid votes against Emmanuel Macron; chance Marine Le Pen wins the runoff: 53 %",
+            "Marine Le Pen",
+            "Emmanuel Macron",
+            0.5,
+            0.534,
+            ("Runoff: Emmanuel Macron v Marine Le Pen; turnout 63.3 % of registered (lever -20 %)", "Message: none"),
+        )
+    )
+    card.resize(700, 400)
+    card.show()
+    sys.exit(app.exec())
