@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from warroom.core.forecast import chance_cell, chance_text
+from warroom.core.forecast import chance_text
 from warroom.core.france import ABSTAINERS, BLANK_NULL, name_key
 from warroom.core.irv_pipeline import IrvCase, IrvView, evaluate_irv
 from warroom.core.irv_scenario import IrvScenario
@@ -771,8 +771,3 @@ def irv_freshness(saved: SavedIrv, today: IrvCase | None, problem: str = "") -> 
         f"Today's polls give {who} the win by {now.final_margin:.1f} in the final round with the same rows, "
         f"against {saved.names.get(then.winner, then.winner)} by {then.final_margin:.1f} when saved."
     )
-
-
-def chance_words(summary: CaseSummary) -> str:
-    """The winner's chance as a table cell prints it (core.forecast.chance_cell)."""
-    return chance_cell(summary.chance)
