@@ -146,3 +146,17 @@ def test_an_irv_case_round_trips_with_its_edited_rows_and_the_panels_headline() 
         SavedTwoRound.from_dicts("x", baseline, settings)
     with pytest.raises(PipelineError, match="must name exactly"):
         SavedIrv.from_dicts("x", baseline, {**settings, "rows": {}})
+
+
+def test_carrying_a_case_over_follows_the_finalists_when_todays_polls_swap_a_and_b(campaign: Campaign) -> None:
+    case = two_round_case(campaign, proxies=FAR_LEFT_2022)
+    s = case.defaults.scenario
+    saved = replace(s, splits={**s.splits, MELENCHON: RunoffSplit(30.0, 25.0, 15.0, 30.0)}, turnout=0.2)
+    swapped = replace(
+        s, a=s.b, b=s.a, splits={k: RunoffSplit(v.to_b, v.to_a, v.blank_null, v.abstain) for k, v in s.splits.items()}
+    )
+    got = carry_over(saved, swapped)
+    assert (got.a, got.b) == (s.b, s.a) and got.turnout == 0.2
+    assert got.splits[MELENCHON] == RunoffSplit(25.0, 30.0, 15.0, 30.0)  # still 30 % to Macron, now B
+    # the same runoff either way round
+    assert case.view(got).projection.margin == pytest.approx(-case.view(saved).projection.margin, abs=1e-9)
