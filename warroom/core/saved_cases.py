@@ -204,10 +204,9 @@ def electorate_name(code: str) -> str:
 
 
 def runoff_leader(view: TwoRoundView) -> tuple[str, float]:
-    """The finalist more likely than not to win and that chance: what the panel's 'Chance X wins the runoff'
-    line and every saved-case headline print."""
-    p = view.projection
-    return (p.a, p.win_probability_a) if p.win_probability_a >= 0.5 else (p.b, 1.0 - p.win_probability_a)
+    """The finalist more likely than not to win and that chance: TwoRoundView.favourite, what the panel's 'Chance
+    X wins the runoff' line, the pickers and meeting mode say, and every saved-case headline prints."""
+    return view.favourite()
 
 
 def two_round_summary(view: TwoRoundView, *, name: str = "", baseline: str = "", saved_at: str = "") -> CaseSummary:
