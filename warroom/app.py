@@ -85,6 +85,7 @@ class WarRoom:
         from warroom.ui.contest_actions import ContestActions
         from warroom.ui.irv_panel import IrvPanel
         from warroom.ui.main_window import MainWindow
+        from warroom.ui.saved_case_view import SavedScenarioPages
         from warroom.ui.scenario_panel import ScenarioPanel
 
         self._starting = True
@@ -100,13 +101,17 @@ class WarRoom:
         self.window = MainWindow(self.poll_service)
         self.scenario_panel = ScenarioPanel(self.scenarios)
         self.saved_panel = ScenarioPanel(self.presented)
-        self.scenario_actions = ScenarioActions(self.scenarios, self.presented, self.window)
+        # meeting mode's saved scenario: the runoff panel's read-only copy, or a two-round or IRV case's card
+        self.saved_pages = SavedScenarioPages(self.saved_panel)
+        self.scenario_actions = ScenarioActions(
+            self.scenarios, self.presented, self.window, records=self.poll_service, pages=self.saved_pages
+        )
         self.import_worker = ImportWorker(store.sessions, self.poll_service)
         self.import_actions = ImportActions(self.poll_service, self.import_worker, self.window)
         self.preferences = ContestPreferences(settings, self.poll_service)
         self.contest_actions = ContestActions(self.poll_service, self.window, priors=self.preferences)
         self.window.set_scenario_widget(self.scenario_panel)
-        self.window.set_saved_scenario_widget(self.saved_panel)
+        self.window.set_saved_scenario_widget(self.saved_pages)
         # Instant runoff (issue 12): its own controller and panel, shown instead of the runoff panel for IRV races.
         self.irv = IrvController(errors=errors)
         self.irv_panel = IrvPanel(self.irv)
@@ -170,6 +175,14 @@ class WarRoom:
             lambda change: model.reload() if getattr(change, "external", False) else None
         )
         model.failed.connect(lambda msg: win.statusBar().showMessage(msg, 8000))
+        # its saved scenarios (the Scenario menu serves this panel while a two-round contest is open)
+        from warroom.services.case_library import TwoRoundLibrary
+
+        self.two_round_library = TwoRoundLibrary(model, self.poll_service, proxies={FRANCE_2022_NAME: FAR_LEFT_2022})
+        self.two_round_library.failed.connect(lambda msg: win.statusBar().showMessage(msg, 8000))
+        self.scenario_actions.add_library(self.two_round_library)
+        model.choices_changed.connect(self.scenario_actions.refresh)
+        self.scenario_actions.refresh()
 
     def _follow_scheme(self, scheme: Qt.ColorScheme) -> None:
         preference = self.settings.theme
@@ -196,7 +209,7 @@ class WarRoom:
         ps.polls_changed.connect(self._on_polls_changed)
         ps.annotations_changed.connect(win.show_annotations)
         ps.store_failed.connect(win.show_error)
-        ps.scenarios_changed.connect(lambda _rows: acts.fill_menu(sc.saved()))
+        ps.scenarios_changed.connect(acts.refresh)
         avg.averages_ready.connect(win.show_averages)
         # The answer view and the scenario follow in later turns of the event loop, one each: the charts paint
         # the new average first, and no single turn holds the window for all of it (10,000 polls: 150+ ms).
@@ -257,6 +270,12 @@ class WarRoom:
         self.averages.averages_ready.connect(irv.set_data)
         irv.scenario_failed.connect(lambda msg: win.statusBar().showMessage(msg, 8000))
         irv.notice.connect(lambda msg: win.statusBar().showMessage(msg, 8000))
+        from warroom.services.case_library import IrvLibrary
+
+        self.irv_library = IrvLibrary(irv, ps)
+        self.irv_library.failed.connect(lambda msg: win.statusBar().showMessage(msg, 8000))
+        self.scenario_actions.add_library(self.irv_library)
+        ps.contest_loaded.connect(self.scenario_actions.refresh)
 
     def _irv_priors(self, contest: Contest) -> None:
         """An instant-runoff contest's rows from its stored ballots prior and its chosen past count; a store

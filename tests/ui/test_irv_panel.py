@@ -55,10 +55,11 @@ def test_an_irv_contest_shows_the_irv_panel_and_a_runoff_contest_the_runoff_one(
     room = irv_room
     win = room.window
     assert win.scenario_scroll.widget() is room.irv_panel
-    assert not win.scenario_menu.menuAction().isEnabled()  # saved runoff scenarios do not apply
+    # the Scenario menu serves the instant-runoff panel (its saved cases, not the runoff ones)
+    assert win.scenario_menu.menuAction().isEnabled() and room.scenario_actions.kind == "irv"
     room.poll_service.open_contest(TOY.name)
     assert win.scenario_scroll.widget() is room.scenario_panel
-    assert win.scenario_menu.menuAction().isEnabled()
+    assert win.scenario_menu.menuAction().isEnabled() and room.scenario_actions.kind == "sv"
     assert not room.irv.active
     room.poll_service.open_contest(IRV_CONTEST.name)
     assert win.scenario_scroll.widget() is room.irv_panel

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -26,6 +26,7 @@ from warroom.core.irv_pipeline import (
 )
 from warroom.core.irv_scenario import set_row
 from warroom.core.pipeline import PipelineError, compute_averages
+from warroom.core.saved_cases import CaseSummary, irv_freshness, irv_summary
 from warroom.core.types import EXHAUSTED, Contest
 
 if TYPE_CHECKING:
@@ -33,7 +34,18 @@ if TYPE_CHECKING:
 
 Table = Callable[[list[str], list[list[Any]], TextIO], None]
 
-_RUNOFF_ONLY = ("message", "message_to", "message_uncertainty", "drag", "poll", "as_of", "name", "save")
+_RUNOFF_ONLY = (
+    "message",
+    "message_to",
+    "message_uncertainty",
+    "drag",
+    "poll",
+    "as_of",
+    "matchup",
+    "hypothesis",
+    "turnout",
+    "message_on",
+)
 
 
 def _exhausted(code: str) -> str:
@@ -53,12 +65,18 @@ class IrvReport:
     view: IrvView
     row: str
     found: list[BreakEven]
+    summary: CaseSummary | None = None  # the headline compare and the briefing print (core.saved_cases)
 
     def as_json(self) -> dict[str, Any]:
         v, run = self.view, self.view.run
         odds = v.odds
+        summary = self.summary or irv_summary(v, baseline=self.case.label)
         return {
             "contest": self.contest.name,
+            "scenario": summary.name or None,
+            "saved_at": summary.saved_at or None,
+            "winner_chance": round(summary.chance, 4),
+            "today": summary.today or None,
             "system": self.contest.system.value,
             "baseline": self.case.label,
             "row_sources": dict(self.case.sources),
@@ -107,6 +125,10 @@ class IrvReport:
     def print(self, out: TextIO, table: Table) -> None:
         v, run = self.view, self.view.run
         label = self.case.label[:1].lower() + self.case.label[1:]
+        s = self.summary
+        if s is not None and s.name:
+            when = f" (saved {s.saved_at.replace('T', ' ')})" if s.saved_at else ""
+            out.write(f"{self.contest.name}: scenario {s.name}{when}\n")
         out.write(f"{self.contest.name}: instant runoff from the {label}\n{v.headline}\n\n")
         codes = sorted(v.scenario.codes, key=lambda c: (-v.scenario.share(c), c))
         rows = []
@@ -129,6 +151,8 @@ class IrvReport:
             out.write(f"  {b.text}\n")
         if not self.found:
             out.write("  no move within that row changes the winner at these figures\n")
+        if s is not None and s.today:
+            out.write(f"Note: {s.today}\n")
 
 
 def _code(contest: Contest, text: str, what: str) -> str:
@@ -163,6 +187,7 @@ def parse_row(contest: Contest, text: str) -> tuple[str, dict[str, float]]:
 
 def run_irv_scenario(store: Any, contest: Contest, args: argparse.Namespace) -> IrvReport:
     """`warroom scenario` for an instant-runoff contest: the panel's case, with `--row` edits."""
+    from warroom.cli.cases import load_saved_irv, save_irv_case
     from warroom.cli.reports import load_polls, odds_model
     from warroom.store import contests as contests_repo
     from warroom.store import irv_priors
@@ -197,6 +222,10 @@ def run_irv_scenario(store: Any, contest: Contest, args: argparse.Namespace) -> 
         )
     except PipelineError as exc:
         raise ValueError(str(exc)) from None
+    baseline_case = case
+    saved = load_saved_irv(store, contest, args.name) if getattr(args, "name", None) else None
+    if saved is not None:  # the saved case exactly as saved: its own first round and matrix
+        case = saved.case
     scenario = case.scenario
     for text in getattr(args, "row", None) or []:
         code, shares = parse_row(contest, text)
@@ -209,7 +238,15 @@ def run_irv_scenario(store: Any, contest: Contest, args: argparse.Namespace) -> 
     row = _code(contest, row_of, "--row-of") if row_of else default_row(scenario, view.run)
     if row not in scenario.codes:
         raise ValueError(f"--row-of {row_of}: not in this race's first round")
-    return IrvReport(contest, case, view, row, break_evens(scenario, row, case.names, run=view.run))
+    name, saved_at, note = "", "", ""
+    if saved is not None:
+        name, saved_at = saved.name, saved.saved_at
+        note = irv_freshness(saved, baseline_case) if scenario is saved.scenario else ""
+    if getattr(args, "save", None):
+        made = save_irv_case(store, contest, args.save, saved.case if saved else baseline_case, scenario, row)
+        name, saved_at = made.name, made.saved_at
+    summary = replace(irv_summary(view, name=name, baseline=case.label, saved_at=saved_at), today=note)
+    return IrvReport(contest, case, view, row, break_evens(scenario, row, case.names, run=view.run), summary)
 
 
 def _ballot_rows(path: Path, contest: Contest) -> dict[str, dict[str, float]]:

@@ -218,6 +218,14 @@ def _add_scenario_options(p: argparse.ArgumentParser) -> None:
         help="second-preference split of an eliminated candidate, e.g. paddick=49/21/30 (repeatable)",
     )
     p.add_argument("--save", metavar="NAME", help="save these settings as a named scenario")
+    two = p.add_argument_group(
+        "two-round contests (--split CAND=A/B/BLANK/ABSTAIN gives an electorate's four-way runoff split, %; "
+        "'abstainers' and 'blank' are the first round's)"
+    )
+    two.add_argument("--matchup", metavar="A/B", help="the runoff pair, e.g. macron-le-pen or 'Macron/Le Pen'")
+    two.add_argument("--hypothesis", metavar="LABEL", help="see the first round through this hypothesis")
+    two.add_argument("--turnout", type=float, metavar="-100-100", help="the runoff turnout lever, %%")
+    two.add_argument("--message-on", metavar="CAND", help="the finalist the message works against (default A)")
     irv = p.add_argument_group("instant-runoff contests")
     irv.add_argument(
         "--row",
@@ -620,6 +628,17 @@ def cmd_scenario(args: argparse.Namespace, out: TextIO) -> int:
     def build(store: Any, contest: Contest) -> Any:
         if contest.system == CountingSystem.IRV:  # the whole elimination chain, as the app's IRV panel shows it
             return run_irv_scenario(store, contest, args)
+        if contest.system == CountingSystem.TWO_ROUND:  # a new election between two finalists, as its panel
+            from warroom.cli.cases import run_two_round_scenario
+
+            try:
+                return run_two_round_scenario(store, contest, args)
+            except ValueError as exc:
+                raise CliError(str(exc)) from None
+        if args.matchup or args.hypothesis or args.turnout is not None or args.message_on:
+            raise CliError(
+                f"--matchup, --hypothesis, --turnout and --message-on are for two-round contests; {contest.name} is not one"
+            )
         if args.row or args.row_of or args.prior_ballots:
             raise CliError(
                 f"--row, --row-of and --prior-ballots apply to instant-runoff contests; {contest.name} is not one"

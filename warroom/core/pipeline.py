@@ -631,6 +631,9 @@ class SavedScenario:
         Raises:
             PipelineError: the record does not make a scenario (the message names it and the problem).
         """
+        kind = baseline_record.get("kind", "sv") if isinstance(baseline_record, Mapping) else "sv"
+        if kind != "sv":  # a two-round or instant-runoff case (core.saved_cases): never read as a runoff one
+            raise PipelineError(f"saved scenario {name!r} is a {kind!s} case, not a runoff (SV) one")
         try:
             if "baseline" in baseline_record:
                 choice = BaselineChoice.from_dict(baseline_record.get("choice", {}))

@@ -249,6 +249,8 @@ class ScenarioController(QObject):
             return []
         out = []
         for name, baseline, settings in self._store.scenarios():
+            if baseline.get("kind", "sv") != "sv":
+                continue  # another counting system's case (core.saved_cases): its own library reads it
             try:
                 out.append(SavedScenario.from_dicts(name, baseline, settings, self.contest))
             except PipelineError as exc:
@@ -261,6 +263,17 @@ class ScenarioController(QObject):
             if saved.name == name:
                 return saved
         raise PipelineError(f"no saved scenario named {name!r}")
+
+    def prepare(self, name: str, *, now: datetime | None = None) -> SavedScenario:
+        """The current case as a SavedScenario under `name`, not yet stored (the window stores it through an
+        undoable command).
+
+        Raises:
+            PipelineError: no case yet, or a bad name.
+        """
+        if self.baseline is None or self.scenario is None:
+            raise PipelineError("there is no scenario to save yet (the contest has no polls)")
+        return save_scenario(name, self.choice, self.baseline, self.scenario, self.polls, now or datetime.now())
 
     def save(self, name: str, *, now: datetime | None = None) -> SavedScenario:
         """Save the current case, its baseline numbers and the polls they came from, under `name`.

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -28,7 +29,9 @@ from warroom.core.csvformat import ParseResult
 from warroom.core.paste import PasteError, guess_columns, split_table
 from warroom.core.pipeline import ForecastPoint, Freshness, ProjectionView, SavedScenario, assumption_lines
 from warroom.core.report import summarise
+from warroom.core.saved_cases import CaseSummary, record_kind
 from warroom.core.types import Contest, Poll
+from warroom.ui.commands import DeleteScenarioCommand, SaveScenarioCommand, ScenarioRecords
 from warroom.ui.compare_dialog import CompareColumn, CompareDialog
 from warroom.ui.export import Briefing, BriefingScenario, sources_of
 from warroom.ui.forecast_dialog import ForecastDialog
@@ -48,11 +51,40 @@ class ScenarioLibrary(Protocol):
     def saved(self) -> list[SavedScenario]: ...
     def find_saved(self, name: str) -> SavedScenario: ...
     def save(self, name: str) -> SavedScenario: ...
+    def prepare(self, name: str) -> SavedScenario: ...
     def load(self, name: str) -> None: ...
     def reset(self) -> None: ...
     def freshness(self, saved: SavedScenario) -> Freshness: ...
     def saved_view(self, saved: SavedScenario) -> ProjectionView: ...
     def forecast_over_time(self) -> list[ForecastPoint]: ...
+
+
+class SavedCase(Protocol):
+    """A saved two-round or instant-runoff case (core.saved_cases.SavedTwoRound / SavedIrv)."""
+
+    @property
+    def name(self) -> str: ...
+    def to_dicts(self) -> tuple[dict[str, Any], dict[str, Any]]: ...
+
+
+class CaseLibrary(Protocol):
+    """The saved-scenario side of the two-round or instant-runoff panel (services.case_library)."""
+
+    kind: str
+
+    @property
+    def active(self) -> bool: ...
+    def saved(self) -> Sequence[Any]: ...
+    def prepare(self, name: str) -> SavedCase: ...
+    def summary(self, saved: Any) -> CaseSummary: ...
+    def live_summary(self) -> CaseSummary | None: ...
+    def briefing_lines(self) -> list[str]: ...
+    def sources(self) -> list[str]: ...
+    def load(self, name: str) -> None: ...
+    def reset(self) -> None: ...
+
+
+KIND_WORDS = {"sv": "runoff (SV)", "two_round": "two-round", "irv": "instant-runoff"}
 
 
 class Presenter(Protocol):
@@ -61,14 +93,54 @@ class Presenter(Protocol):
     def show_saved(self, saved: SavedScenario) -> None: ...
 
 
-class ScenarioActions(QObject):
-    """Save, load, compare, present and brief scenarios; fills the Scenario menu."""
+class SavedPages(Protocol):
+    """Meeting mode's saved-scenario widget (ui.saved_case_view.SavedScenarioPages)."""
 
-    def __init__(self, library: ScenarioLibrary, presenter: Presenter, window: MainWindow) -> None:
+    def show_runoff(self) -> None: ...
+    def show_case(self, summary: CaseSummary) -> None: ...
+
+
+class ScenarioActions(QObject):
+    """Save, load, delete, compare, present and brief scenarios; fills the Scenario menu.
+
+    The menu acts on the open contest's panel: the runoff (SV) one, or the two-round or instant-runoff one when
+    that contest counts so (`libraries`). Saves and deletes go on the window's undo stack.
+    """
+
+    def __init__(
+        self,
+        library: ScenarioLibrary,
+        presenter: Presenter,
+        window: MainWindow,
+        *,
+        records: ScenarioRecords | None = None,
+        pages: SavedPages | None = None,
+    ) -> None:
         super().__init__(window)
         self.library = library
         self.presenter = presenter
         self.window = window
+        self.records = records
+        self.pages = pages
+        self.libraries: list[CaseLibrary] = []
+
+    def add_library(self, library: CaseLibrary) -> None:
+        """A two-round or instant-runoff panel's saved scenarios: the menu serves it while it is active."""
+        self.libraries.append(library)
+
+    def current(self) -> CaseLibrary | None:
+        """The library of the open contest's panel (None: the runoff (SV) panel's, `library`)."""
+        return next((lib for lib in self.libraries if lib.active), None)
+
+    @property
+    def kind(self) -> str:
+        lib = self.current()
+        return lib.kind if lib is not None else "sv"
+
+    def saved_names(self) -> list[str]:
+        """The open contest's saved scenarios of the open panel's kind."""
+        lib = self.current()
+        return [s.name for s in (lib.saved() if lib is not None else self.library.saved())]
 
     def save(self) -> None:
         """Ask for a name and save the live case with its baseline."""
@@ -76,15 +148,65 @@ class ScenarioActions(QObject):
         if ok and name.strip():
             self.save_as(name)
 
-    def save_as(self, name: str) -> SavedScenario | None:
-        """Save the live case under `name`; a problem is shown, not raised."""
+    def save_as(self, name: str) -> Any:
+        """Save the live case under `name` (undoable); a problem is shown, not raised."""
+        lib = self.current()
+        saved: SavedScenario | SavedCase
         try:
-            saved = self.library.save(name)
+            if self.records is None:  # no record access: a runoff case is saved through its model (no undo step)
+                if lib is not None:
+                    raise RuntimeError("there is no store for saved scenarios")
+                saved = self.library.save(name)
+            else:
+                saved = lib.prepare(name) if lib is not None else self.library.prepare(name)
+                other = next((b for n, b, _s in self.records.scenarios() if n == saved.name), None)
+                if other is not None and record_kind(other) != self.kind:
+                    raise ValueError(
+                        f"a {KIND_WORDS.get(record_kind(other), 'other')} scenario is already saved as "
+                        f"{saved.name!r}; choose another name"
+                    )
+                command = SaveScenarioCommand(self.records, saved.name, *saved.to_dicts(), self.window.show_error)
+                command.execute()
+                self.window.undo_stack.push(command)
         except Exception as exc:  # store or pipeline: the user sees what went wrong, nothing is half-saved
             self.window.show_error(f"The scenario could not be saved: {exc}")
             return None
-        self.window.statusBar().showMessage(f"Scenario '{saved.name}' saved", 5000)
+        self.window.statusBar().showMessage(f"Scenario '{saved.name}' saved (Ctrl+Z takes it back)", 5000)
         return saved
+
+    def delete(self, name: str) -> bool:
+        """Delete a saved scenario (undoable); a problem is shown, not raised."""
+        if self.records is None:
+            return False
+        try:
+            command = DeleteScenarioCommand(self.records, name, self.window.show_error)
+            command.execute()
+        except Exception as exc:
+            self.window.show_error(f"The scenario could not be deleted: {exc}")
+            return False
+        self.window.undo_stack.push(command)
+        self.window.statusBar().showMessage(f"Scenario '{name}' deleted (Ctrl+Z brings it back)", 5000)
+        return True
+
+    def load(self, name: str) -> None:
+        """Make a saved scenario the live one, on the open contest's panel."""
+        lib = self.current()
+        if lib is not None:
+            lib.load(name)
+        else:
+            self.library.load(name)
+
+    def reset(self) -> None:
+        lib = self.current()
+        if lib is not None:
+            lib.reset()
+        else:
+            self.library.reset()
+
+    def summaries(self) -> list[CaseSummary]:
+        """One headline per saved two-round or instant-runoff case, each exactly as saved (empty for SV)."""
+        lib = self.current()
+        return [lib.summary(s) for s in lib.saved()] if lib is not None else []
 
     def columns(self) -> list[CompareColumn]:
         """One comparison column per saved scenario, each on its own baseline."""
@@ -105,7 +227,9 @@ class ScenarioActions(QObject):
 
     def compare(self) -> None:
         """Show every saved scenario side by side."""
-        columns = self.columns()
+        columns: Sequence[CompareColumn] | Sequence[CaseSummary] = (
+            self.summaries() if self.current() is not None else self.columns()
+        )
         if not columns:
             self.window.show_error("Save at least one scenario first (Scenario > Save as…).")
             return
@@ -113,6 +237,19 @@ class ScenarioActions(QObject):
 
     def present(self, name: str) -> None:
         """Meeting mode's `scenario:NAME` view: the saved case exactly as saved; the live case is untouched."""
+        lib = self.current()
+        if lib is not None:  # a two-round or instant-runoff case: its card, exactly as saved
+            found = [s for s in lib.saved() if s.name == name]
+            if not found or self.pages is None:
+                self.window.statusBar().showMessage(f"No saved scenario named {name!r} in this contest", 8000)
+                return
+            summary = lib.summary(found[0])
+            self.pages.show_case(summary)
+            if summary.today:
+                self.window.statusBar().showMessage(summary.today, 8000)
+            return
+        if self.pages is not None:
+            self.pages.show_runoff()
         try:
             saved = self.library.find_saved(name)
         except ValueError as exc:
@@ -123,19 +260,58 @@ class ScenarioActions(QObject):
         if note:
             self.window.statusBar().showMessage(note, 8000)
 
-    def fill_menu(self, saved: list[SavedScenario]) -> None:
-        """The Scenario menu: save, compare, reset, and one Load entry per saved scenario."""
+    def refresh(self, *_args: object) -> None:
+        """Fill the Scenario menu again (a contest opened, or the saved scenarios changed)."""
+        self.fill_menu()
+
+    def fill_menu(self, saved: object = None) -> None:
+        """The Scenario menu for the open contest's panel: save, compare, reset, one Load entry per saved
+        scenario and a Delete submenu (the runoff (SV) panel adds the forecast over time)."""
         menu = self.window.scenario_menu
         menu.clear()
-        menu.addAction("&Save as…", self.save)
-        menu.addAction("&Compare…", self.compare)
-        menu.addAction("&Reset to baseline", self.library.reset)
+        menu.setToolTipsVisible(True)
+        kind = self.kind
+        words = KIND_WORDS[kind]
+        names = self.saved_names()
+
+        def add(text: str, slot: Callable[[], None], tip: str, shortcut: str = "") -> None:
+            action = menu.addAction(text, slot)
+            action.setToolTip(tip + (f" ({shortcut})" if shortcut else ""))
+            action.setStatusTip(tip)
+            if shortcut:
+                action.setShortcut(QKeySequence(shortcut))
+
+        add(
+            "&Save as…",
+            self.save,
+            f"Save the {words} panel's settings under a name (undo takes it back)",
+            "Ctrl+Shift+S",
+        )
+        add(
+            "&Compare…",
+            self.compare,
+            f"Every saved {words} scenario side by side, each exactly as saved",
+            "Ctrl+Shift+C",
+        )
+        add("&Reset to baseline", self.reset, "Every setting back to the defaults of the baseline", "Ctrl+Shift+R")
         menu.addSeparator()
-        menu.addAction("&Forecast over time…", self.show_forecast)
-        if saved:
+        forecast = menu.addAction("&Forecast over time…", self.show_forecast)
+        forecast.setEnabled(kind == "sv")
+        forecast.setToolTip(
+            "The chance of winning by week, each from the polls known that day"
+            if kind == "sv"
+            else "The forecast over time is drawn for runoff (SV) contests only"
+        )
+        if names:
             menu.addSeparator()
-            for s in saved:
-                menu.addAction(f"Load '{s.name}'", partial(self.library.load, s.name))
+            for n in names:
+                add(f"Load '{n}'", partial(self.load, n), f"Work on '{n}': its settings become the live ones")
+            delete = menu.addMenu("&Delete")
+            delete.setObjectName("scenario_delete_menu")
+            delete.setToolTipsVisible(True)
+            for n in names:
+                action = delete.addAction(f"'{n}'", partial(self.delete, n))
+                action.setToolTip(f"Delete the saved scenario '{n}' (Edit > Undo brings it back)")
 
     def forecast_dialog(self) -> ForecastDialog:
         """The forecast-over-time charts for the open contest (computed now: a fraction of a second)."""
@@ -157,6 +333,9 @@ class ScenarioActions(QObject):
 
     def briefing(self) -> Briefing:
         """The one-page briefing: the average, both leads, and every saved scenario as saved."""
+        case_lib = self.current()
+        if case_lib is not None:
+            return self._case_briefing(case_lib)
         lib = self.library
         contest, polls, avg = lib.contest, lib.polls, lib.averages
         title = f"{contest.name}: war-room briefing" if contest else "War-room briefing"
@@ -191,6 +370,39 @@ class ScenarioActions(QObject):
             self.window.show_error(f"The briefing could not be written: {exc}")
             return
         self.window.statusBar().showMessage(f"Briefing saved to {path}", 6000)
+
+    def _case_briefing(self, lib: CaseLibrary) -> Briefing:
+        """The briefing of a two-round or instant-runoff contest: its first round and every saved case's
+        headline (core.saved_cases.CaseSummary, the figures compare and the command line print)."""
+        contest, polls = self.library.contest, self.library.polls
+        summaries = self.summaries()
+        if not summaries:
+            live = lib.live_summary()
+            summaries = [live] if live is not None else []
+        return Briefing(
+            title=f"{contest.name}: war-room briefing" if contest else "War-room briefing",
+            date_text=f"Prepared {date.today():%d %B %Y} with warroom",
+            average_lines=lib.briefing_lines(),
+            lead_lines=[],
+            scenarios=[case_briefing_scenario(s) for s in summaries],
+            sources=lib.sources() + sources_of([(p.pollster, p.source_url) for p in polls]),
+            # an instant-runoff race with no poll yet (its first round from last election's ballots): no chart
+            chart=self.window.charts if polls or lib.kind == "two_round" else None,
+        )
+
+
+def case_briefing_scenario(summary: CaseSummary) -> BriefingScenario:
+    """A two-round or instant-runoff case as the briefing prints it."""
+    return BriefingScenario(
+        summary.name,
+        summary.headline,
+        summary.margin,
+        "",
+        summary.chance,
+        [f"Projected: {summary.margin_text}; {summary.winner}'s chance {summary.chance_text}", *summary.details]
+        + ([summary.today] if summary.today else []),
+        headline=f"{summary.name}: {summary.headline}",
+    )
 
 
 def _briefing_scenario(name: str, view: ProjectionView, note: str) -> BriefingScenario:

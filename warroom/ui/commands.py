@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import Protocol
+from typing import Any, Protocol
 
 from PySide6.QtGui import QUndoCommand
 
@@ -108,3 +108,94 @@ class DeletePollsCommand(_PollCommand):
 
     def _undo(self) -> None:
         self._writer.add_polls(self._polls)  # same ids, so older history entries still find them
+
+
+# --- saved scenarios -------------------------------------------------------------------------------------------
+
+
+class ScenarioRecords(Protocol):
+    """The open contest's saved-scenario records (PollService in the app): any kind, as JSON documents."""
+
+    def scenarios(self) -> list[tuple[str, dict[str, Any], dict[str, Any]]]: ...
+    def save_scenario(self, name: str, baseline: dict[str, Any], settings: dict[str, Any]) -> None: ...
+    def delete_scenario(self, name: str) -> None: ...
+
+
+def _record(records: ScenarioRecords, name: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    return next(((b, s) for n, b, s in records.scenarios() if n == name), None)
+
+
+class _ScenarioCommand(QUndoCommand):
+    """A saved-scenario write that undo takes back: the record as it was before is kept and written back."""
+
+    def __init__(self, records: ScenarioRecords, name: str, on_error: ErrorSink, text: str) -> None:
+        super().__init__(text)
+        self._records = records
+        self._name = name
+        self._on_error = on_error
+        self._before = _record(records, name)
+        self._skip_redo = True
+
+    def execute(self) -> None:
+        """Do it the first time; raises on failure (then the command is not pushed)."""
+        self._do()
+
+    def redo(self) -> None:
+        if self._skip_redo:
+            self._skip_redo = False
+            return
+        self._guard(self._do)
+
+    def undo(self) -> None:
+        self._guard(self._restore)
+
+    def _restore(self) -> None:
+        if self._before is None:
+            self._records.delete_scenario(self._name)
+        else:
+            self._records.save_scenario(self._name, *self._before)
+
+    def _guard(self, fn: Callable[[], None]) -> None:
+        try:
+            fn()
+        except Exception as exc:  # shown, and the history dropped: it no longer matches the store
+            self.setObsolete(True)
+            self._on_error(f"Could not {self.text()[:1].lower()}{self.text()[1:]}: {exc}")
+
+    def _do(self) -> None:
+        raise NotImplementedError
+
+
+class SaveScenarioCommand(_ScenarioCommand):
+    """Save (or overwrite) a scenario; undo deletes it, or puts back the one it replaced."""
+
+    def __init__(
+        self,
+        records: ScenarioRecords,
+        name: str,
+        baseline: dict[str, Any],
+        settings: dict[str, Any],
+        on_error: ErrorSink,
+    ) -> None:
+        super().__init__(records, name, on_error, f"Save scenario '{name}'")
+        self._after = (baseline, settings)
+
+    @property
+    def replaced(self) -> bool:
+        """A scenario of that name was there before (undo puts it back)."""
+        return self._before is not None
+
+    def _do(self) -> None:
+        self._records.save_scenario(self._name, *self._after)
+
+
+class DeleteScenarioCommand(_ScenarioCommand):
+    """Delete a saved scenario; undo puts it back exactly."""
+
+    def __init__(self, records: ScenarioRecords, name: str, on_error: ErrorSink) -> None:
+        super().__init__(records, name, on_error, f"Delete scenario '{name}'")
+
+    def _do(self) -> None:
+        if self._before is None:
+            raise ValueError(f"no saved scenario named {self._name!r}")
+        self._records.delete_scenario(self._name)

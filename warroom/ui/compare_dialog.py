@@ -1,4 +1,7 @@
-"""Saved scenarios side by side, each exactly as saved (its own baseline), with a note where today's polls differ."""
+"""Saved scenarios side by side, each exactly as saved (its own baseline), with a note where today's polls differ.
+
+A runoff (SV) case is a CompareColumn; a two-round or instant-runoff case is a core.saved_cases.CaseSummary
+(winner, margin, chance from the panels' own core functions), shown in core.saved_cases.COMPARE_ROWS."""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from warroom.core.forecast import chance_text
+from warroom.core.saved_cases import COMPARE_ROWS, CaseSummary, compare_cells
 from warroom.core.scenario import Projection, break_even_text
 
 ROWS = (
@@ -60,19 +64,22 @@ def cells(column: CompareColumn) -> list[str]:
 
 
 class CompareDialog(QDialog):
-    """A table with one column per saved scenario."""
+    """A table with one column per saved scenario (all runoff cases, or all two-round or instant-runoff ones)."""
 
-    def __init__(self, columns: Sequence[CompareColumn], parent: QWidget | None = None) -> None:
+    def __init__(self, columns: Sequence[CompareColumn] | Sequence[CaseSummary], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Compare scenarios")
-        self.table = QTableWidget(len(ROWS), len(columns))
+        summaries = bool(columns) and isinstance(columns[0], CaseSummary)
+        rows = COMPARE_ROWS if summaries else ROWS
+        texts = [compare_cells(c) if isinstance(c, CaseSummary) else cells(c) for c in columns]
+        self.table = QTableWidget(len(rows), len(columns))
         self.table.setObjectName("compare_table")
         self.table.setAccessibleName("Scenario comparison")
-        self.table.setVerticalHeaderLabels(list(ROWS))
+        self.table.setVerticalHeaderLabels(list(rows))
         self.table.setHorizontalHeaderLabels([c.name for c in columns])
         self.table.setWordWrap(True)
-        for col, column in enumerate(columns):
-            for row, text in enumerate(cells(column)):
+        for col, column_texts in enumerate(texts):
+            for row, text in enumerate(column_texts):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.table.setItem(row, col, item)
@@ -83,6 +90,6 @@ class CompareDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addWidget(buttons)
-        height = self.table.horizontalHeader().height() + sum(self.table.rowHeight(r) for r in range(len(ROWS)))
+        height = self.table.horizontalHeader().height() + sum(self.table.rowHeight(r) for r in range(len(rows)))
         self.table.setMinimumHeight(height + 4)
         self.resize(max(700, 440 * max(1, len(columns))), height + 80)

@@ -655,6 +655,7 @@ class BriefingScenario:
     break_even: str
     win_probability: float
     details: list[str] = field(default_factory=list)  # baseline, runoff source, every assumption, freshness
+    headline: str = ""  # a two-round or instant-runoff case's line, printed instead of the runoff one
 
 
 @dataclass
@@ -720,7 +721,8 @@ def write_briefing_pdf(briefing: Briefing, path: Path) -> int:
         text("Scenarios", 12, bold=True, gap=0.4)
         for sc in briefing.scenarios:
             text(
-                f"{sc.name}: {sc.verdict} (margin {sc.margin:+.1f}; {sc.break_even}; challenger's chance {chance_text(sc.win_probability)})",
+                sc.headline
+                or f"{sc.name}: {sc.verdict} (margin {sc.margin:+.1f}; {sc.break_even}; challenger's chance {chance_text(sc.win_probability)})",
                 9.5,
                 gap=0.3,
             )

@@ -362,11 +362,7 @@ class MainWindow(QMainWindow):
     def show_counting_system(self, contest: Contest) -> None:
         """The IRV panel in the dock (and in meeting mode) for a contest counted by instant runoff."""
         self._irv_on = contest.system == CountingSystem.IRV
-        # Saved scenarios, compare and the forecast over time are the SV panel's (not built for IRV yet).
-        self.scenario_menu.menuAction().setEnabled(not self._irv_on)
-        self.scenario_menu.menuAction().setToolTip(
-            "The Scenario menu is for runoff contests; the instant-runoff panel has its own" if self._irv_on else ""
-        )
+        # The Scenario menu serves whichever panel is shown (ui.actions.ScenarioActions fills it for the contest).
         self._show_scenario_panel()
 
     def _for_counting_system(self, view: str) -> str:
