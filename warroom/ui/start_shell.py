@@ -19,9 +19,12 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDockWidget,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QMainWindow,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QToolBar,
@@ -106,7 +109,11 @@ class StartShell(QMainWindow):
             note.setWordWrap(True)
             note.setStyleSheet("color: palette(placeholder-text); font-style: italic;")
             layout.addWidget(note)
-            headline = QLabel("<br><br>".join(frame.headline))
+            # The verdict large, as the panel shows it; the lines under it as they are.
+            first, *rest = frame.headline
+            headline = QLabel(
+                "<br><br>".join([f'<span style="font-size: large; font-weight: 600">{first}</span>', *rest])
+            )
             headline.setTextFormat(Qt.TextFormat.RichText)
         else:
             headline = QLabel(LOADING_FIGURES)
@@ -144,7 +151,21 @@ class StartShell(QMainWindow):
         table.verticalHeader().hide()
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         table.horizontalHeader().setStretchLastSection(True)
-        dock.setWidget(table if frame else _centred(LOADING_POLLS, "start_polls"))
+        # The real pane's filter and buttons, greyed: the table sits where it will be, and nothing takes input.
+        pane = QWidget()
+        top = QHBoxLayout()
+        search = QLineEdit()
+        search.setPlaceholderText("Filter by pollster or client…")
+        top.addWidget(search, 1)
+        for text in ("&Add…", "&Edit…", "&Delete"):
+            top.addWidget(QPushButton(text))
+        for widget in (search, *(top.itemAt(i).widget() for i in range(1, top.count()))):
+            widget.setEnabled(False)
+        layout = QVBoxLayout(pane)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(table if frame else _centred(LOADING_POLLS, "start_polls"), 1)
+        dock.setWidget(pane)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
         self.resizeDocks([dock], [260], Qt.Orientation.Vertical)
         return table
@@ -162,4 +183,5 @@ def _centred(text: str, name: str) -> QLabel:
 
 
 def _numeric(text: str) -> bool:
-    return bool(text) and text.lstrip("+-−").replace(",", "").replace(".", "").replace(" ", "").isdigit()
+    """A figure (right-aligned, as the real table shows figures): a number, a signed lead, or "—" (none)."""
+    return text == "—" or bool(text) and text.lstrip("+-−").replace(",", "").replace(".", "").replace(" ", "").isdigit()
