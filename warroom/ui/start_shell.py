@@ -157,10 +157,11 @@ class StartShell(QMainWindow):
         search = QLineEdit()
         search.setPlaceholderText("Filter by pollster or client…")
         top.addWidget(search, 1)
-        for text in ("&Add…", "&Edit…", "&Delete"):
-            top.addWidget(QPushButton(text))
-        for widget in (search, *(top.itemAt(i).widget() for i in range(1, top.count()))):
+        widgets: list[QWidget] = [search, *(QPushButton(text) for text in ("&Add…", "&Edit…", "&Delete"))]
+        for widget in widgets:
             widget.setEnabled(False)
+            if widget is not search:
+                top.addWidget(widget)
         layout = QVBoxLayout(pane)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
@@ -184,4 +185,6 @@ def _centred(text: str, name: str) -> QLabel:
 
 def _numeric(text: str) -> bool:
     """A figure (right-aligned, as the real table shows figures): a number, a signed lead, or "—" (none)."""
-    return text == "—" or bool(text) and text.lstrip("+-−").replace(",", "").replace(".", "").replace(" ", "").isdigit()
+    return text == "—" or (
+        bool(text) and text.lstrip("+-−").replace(",", "").replace(".", "").replace(" ", "").isdigit()
+    )
