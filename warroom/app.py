@@ -22,7 +22,7 @@ from warroom.paths import AppFolderError, AppPaths, write_private_atomic
 from warroom.qtcheck import missing_message, missing_qt_libraries, uses_xcb
 from warroom.services.settings import AppSettings, open_settings
 from warroom.store.errors import StoreError
-from warroom.store.fingerprint import store_fingerprint
+from warroom.store.fingerprint import StoreDigest, sqlite_file, store_fingerprint
 
 # Everything else (pyqtgraph, numpy, SQLAlchemy, Alembic, the services and widgets of the real window) is imported
 # where it is first needed, after the start shell has painted (issue 15: cold start). The light modules above are
@@ -351,16 +351,6 @@ KEY_WAIT = 0.15  # s: a store too big to digest in this time starts without the 
 HEADLINE = ("verdict", "runoff", "break_even", "win_probability", "two_round_verdict", "irv_headline")
 
 
-def sqlite_file(target: str | Path) -> Path | None:
-    """The SQLite file a store target names (a path, or a sqlite:/// URL); None for a server URL."""
-    text = str(target)
-    if text.startswith("sqlite:///"):
-        text = text[len("sqlite:///") :].split("?", 1)[0]
-    elif "://" in text or text.startswith("sqlite:"):
-        return None
-    return Path(text) if text else None
-
-
 def settings_part(settings: AppSettings) -> str:
     """The settings a start's figures may depend on: every one but the window's place and size (saved at every
     close, and not a figure). Read on the GUI thread (QSettings is not shared across threads)."""
@@ -427,23 +417,6 @@ def figures_ready(room: WarRoom) -> bool:
     return room.scenarios.view is not None
 
 
-class _Digest(threading.Thread):
-    """The store's fingerprint, read on its own thread (sqlite3 releases the GIL) while Qt starts."""
-
-    def __init__(self, db_file: Path | None) -> None:
-        super().__init__(name="warroom-store-digest", daemon=True)
-        self.db_file = db_file
-        self.result: str | None = None
-
-    def run(self) -> None:
-        if self.db_file is not None:
-            self.result = store_fingerprint(self.db_file)
-
-    def wait(self, seconds: float) -> str | None:
-        self.join(seconds)
-        return None if self.is_alive() else self.result
-
-
 class Starter:
     """One start of the window: the shell painted first, then the real window built and put in its place.
 
@@ -483,11 +456,9 @@ class Starter:
     def frame_file(self) -> Path:
         return self.paths.data_dir / FRAME_FILE
 
-    def run(self, digest: _Digest | None = None) -> int:
+    def run(self, digest: StoreDigest | None = None) -> int:
         """Paint the shell, build the window once it has painted, run the event loop; the exit code."""
-        digest = digest or _Digest(self.db_file)
-        if digest.ident is None:  # not started yet
-            digest.start()
+        digest = digest or StoreDigest(self.db_file)
         self.key = start_key(digest.wait(KEY_WAIT), self.db_file, settings_part(self.settings), self.contest)
         self.shell_frame = self._load_frame()
         from warroom.ui.start_shell import StartShell
@@ -564,7 +535,8 @@ class Starter:
             self._remember(room)
         if self.exit_when_ready:
             # wall-clock stamps, for a benchmark that measures from the moment it launched the process
-            print("painted", *(f"{k}={v:.4f}" for k, v in self.clock.items()), flush=True)
+            stamps = (f"{k}={v:.4f}" for k, v in self.clock.items())
+            print("painted", *stamps, f"figures={int(self.shell_frame is not None)}", flush=True)
             self._quit(0)
 
     def _remember(self, room: WarRoom) -> None:
@@ -611,7 +583,9 @@ def _on_first_paint(window: QWidget, then: Callable[[], None]) -> None:
     window.installEventFilter(FirstPaint(window))
 
 
-def run_gui(args: argparse.Namespace) -> int:
+def run_gui(args: argparse.Namespace, digest: StoreDigest | None = None) -> int:
+    """The window. `digest`: the store's digest, already started by the caller (the command line starts it before
+    importing this module, so it runs while Qt loads)."""
     t0 = time.perf_counter()
     if _no_display():
         sys.stderr.write(
@@ -626,8 +600,10 @@ def run_gui(args: argparse.Namespace) -> int:
         return 2
     paths = AppPaths.under(args.data_dir) if getattr(args, "data_dir", None) else AppPaths.for_user()
     # The store's digest runs beside Qt's start (its own thread): it decides whether the shell shows figures.
-    digest = _Digest(sqlite_file(args.db or paths.database))
-    digest.start()
+    db_file = sqlite_file(args.db or paths.database)
+    if digest is None or digest.db_file != db_file:
+        digest = StoreDigest(db_file)
+        digest.start()
     make_qapp(sys.argv[:1], charts=False)
     # warroom-gui has no console on Windows: there, what stops the start is also said in a message box, not only
     # on stderr (which still gets it, with the exit code). `warroom gui` in a terminal prints it and never waits.

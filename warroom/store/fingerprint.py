@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import threading
 from pathlib import Path
 
 
@@ -55,3 +56,34 @@ def _quoted(name: str) -> str:
 def _without_rowid(conn: sqlite3.Connection, table: str) -> bool:
     (sql,) = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone()
     return "WITHOUT ROWID" in (sql or "").upper()
+
+
+def sqlite_file(target: str | Path) -> Path | None:
+    """The SQLite file a store target names (a path, or a sqlite:/// URL); None for a server's URL."""
+    text = str(target)
+    if text.startswith("sqlite:///"):
+        text = text[len("sqlite:///") :].split("?", 1)[0]
+    elif "://" in text or text.startswith("sqlite:"):
+        return None
+    return Path(text) if text else None
+
+
+class StoreDigest(threading.Thread):
+    """store_fingerprint on its own thread: sqlite3 lets go of the GIL while it reads, so the digest is made on
+    the other core while the window's modules load."""
+
+    def __init__(self, db_file: Path | None) -> None:
+        super().__init__(name="warroom-store-digest", daemon=True)
+        self.db_file = db_file
+        self.result: str | None = None
+
+    def run(self) -> None:
+        if self.db_file is not None:
+            self.result = store_fingerprint(self.db_file)
+
+    def wait(self, seconds: float) -> str | None:
+        """The digest if it is ready within `seconds` (None otherwise, or if there is none)."""
+        if self.ident is None:
+            self.start()
+        self.join(seconds)
+        return None if self.is_alive() else self.result
