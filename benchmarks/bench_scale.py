@@ -471,7 +471,9 @@ def main() -> int:
             f"  {n:,}-poll store: no stall over 100 ms:           {_verdict(worst <= 0.1)} (worst {worst * 1e3:.0f} ms)"
         )
     if cold:
-        print(f"  cold start to a painted window under 0.5 s:         {_verdict(cold['first_paint'] < 0.5)} (the shell)")
+        print(
+            f"  cold start to a painted window under 0.5 s:         {_verdict(cold['first_paint'] < 0.5)} (the shell)"
+        )
         print(f"  cold start to the charts, interactive, under 0.5 s: {_verdict(cold['ready'] < 0.5)}")
     if 1_000_000 in counts:
         r = counts[1_000_000]

@@ -348,6 +348,8 @@ def _no_display() -> bool:
 
 FRAME_FILE = "start_frame.json"  # in the data folder: the last start's first screen (core/startframe.py)
 KEY_WAIT = 0.15  # s: a store too big to digest in this time starts without the cached figures, not later
+# What the first paint must not wait for (tests/ui/test_start_frame.py starts the app and checks).
+HEAVY = ("pyqtgraph", "numpy", "sqlalchemy", "alembic", "warroom.ui.main_window", "warroom.services.poll_service")
 HEADLINE = ("verdict", "runoff", "break_even", "win_probability", "two_round_verdict", "irv_headline")
 
 
@@ -446,6 +448,7 @@ class Starter:
         self.ready_frame: StartFrame | None = None
         self.saved: threading.Thread | None = None
         self.times: dict[str, float] = {}
+        self.loaded_before_paint: list[str] = []  # of HEAVY, what was imported when the shell painted
         self.clock: dict[str, float] = {}
         self.room: WarRoom | None = None
         self.store: OpenStore | None = None
@@ -491,6 +494,7 @@ class Starter:
 
     def _on_shell_painted(self) -> None:
         self._stamp("shell")
+        self.loaded_before_paint = [m for m in HEAVY if m in sys.modules]
         QTimer.singleShot(0, self.shell, self._build)  # the next turn: the painted shell reaches the screen first
 
     def _build(self) -> None:
@@ -536,7 +540,8 @@ class Starter:
         if self.exit_when_ready:
             # wall-clock stamps, for a benchmark that measures from the moment it launched the process
             stamps = (f"{k}={v:.4f}" for k, v in self.clock.items())
-            print("painted", *stamps, f"figures={int(self.shell_frame is not None)}", flush=True)
+            heavy = ",".join(self.loaded_before_paint) or "none"
+            print("painted", *stamps, f"figures={int(self.shell_frame is not None)}", f"heavy={heavy}", flush=True)
             self._quit(0)
 
     def _remember(self, room: WarRoom) -> None:

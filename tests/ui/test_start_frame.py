@@ -4,6 +4,9 @@ figures, says they are the last session's, and takes no input; the real window t
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -80,6 +83,17 @@ def test_a_store_written_since_gets_no_figures_in_the_shell(qapp, toy_paths: App
     assert after.shell_frame is None  # "loading", not the 30-poll figures
     assert after.ready_frame is not None and after.ready_frame.polls == "31 polls"
     assert _start(toy_paths).shell_frame == after.ready_frame  # and the next start has the new figures
+
+
+def test_the_first_paint_loads_no_charting_database_or_numerical_library(tmp_path: Path) -> None:
+    """`warroom` as a user starts it: the shell paints before pyqtgraph, numpy, SQLAlchemy or Alembic load."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "WARROOM_EXIT_AFTER_PAINT": "1"}
+    argv = [sys.executable, "-m", "warroom", "--data-dir", str(tmp_path / "state")]
+    for _ in range(2):  # a new store (seeded), then one that exists
+        out = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=180)
+        assert out.returncode == 0, out.stderr
+        line = next(x for x in out.stdout.splitlines() if x.startswith("painted"))
+        assert "heavy=none" in line.split(), line
 
 
 def test_the_key_changes_with_the_day_the_settings_the_contest_asked_for_and_the_store(toy_paths: AppPaths) -> None:
