@@ -20,6 +20,7 @@ from warroom import __version__
 from warroom.core.startframe import MAX_ROWS, StartFrame, frame_key
 from warroom.paths import AppFolderError, AppPaths, write_private_atomic
 from warroom.qtcheck import missing_message, missing_qt_libraries, uses_xcb
+from warroom.resources import installation_stamp
 from warroom.services.settings import AppSettings, open_settings
 from warroom.store.errors import StoreError
 from warroom.store.fingerprint import StoreDigest, sqlite_file, store_fingerprint
@@ -350,7 +351,12 @@ FRAME_FILE = "start_frame.json"  # in the data folder: the last start's first sc
 KEY_WAIT = 0.15  # s: a store too big to digest in this time starts without the cached figures, not later
 # What the first paint must not wait for (tests/ui/test_start_frame.py starts the app and checks).
 HEAVY = ("pyqtgraph", "numpy", "sqlalchemy", "alembic", "warroom.ui.main_window", "warroom.services.poll_service")
-HEADLINE = ("verdict", "runoff", "break_even", "win_probability", "two_round_verdict", "irv_headline")
+# The headline of each scenario panel, by object name: the runoff (SV) panel's, the two-round panel's, the IRV panel's.
+HEADLINE = (
+    *("verdict", "runoff", "break_even", "win_probability"),
+    *("two_round_verdict", "two_round_runoff", "two_round_win"),
+    *("irv_headline", "irv_break_even"),
+)
 
 
 def settings_part(settings: AppSettings) -> str:
@@ -367,7 +373,8 @@ def start_key(
     if fingerprint is None or db_file is None:
         return None
     day = (today or date.today()).isoformat()
-    return frame_key([__version__, day, str(db_file.resolve()), contest or "", fingerprint, chosen])
+    code = installation_stamp()
+    return frame_key([__version__, code, day, str(db_file.resolve()), contest or "", fingerprint, chosen])
 
 
 def capture_frame(room: WarRoom, key: str) -> StartFrame:
@@ -607,7 +614,7 @@ def run_gui(args: argparse.Namespace, digest: StoreDigest | None = None) -> int:
     # The store's digest runs beside Qt's start (its own thread): it decides whether the shell shows figures.
     db_file = sqlite_file(args.db or paths.database)
     if digest is None or digest.db_file != db_file:
-        digest = StoreDigest(db_file)
+        digest = StoreDigest(db_file, also=installation_stamp)
         digest.start()
     make_qapp(sys.argv[:1], charts=False)
     # warroom-gui has no console on Windows: there, what stops the start is also said in a message box, not only

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QByteArray
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QWidget
 
 from tests.conftest import TOY
@@ -96,7 +97,11 @@ def test_the_first_paint_loads_no_charting_database_or_numerical_library(tmp_pat
         assert "heavy=none" in line.split(), line
 
 
-def test_the_key_changes_with_the_day_the_settings_the_contest_asked_for_and_the_store(toy_paths: AppPaths) -> None:
+def test_the_key_changes_with_the_day_the_settings_the_contest_asked_for_the_store_and_the_code(
+    toy_paths: AppPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import warroom.app as app_module
+
     settings = open_settings(toy_paths)
     db, today = toy_paths.database, date(2026, 11, 29)
     key = start_key("digest", db, settings_part(settings), None, today)
@@ -105,9 +110,12 @@ def test_the_key_changes_with_the_day_the_settings_the_contest_asked_for_and_the
     assert key != start_key("other", db, settings_part(settings), None, today)
     assert key != start_key("digest", db, settings_part(settings), "Toy", today)
     assert start_key(None, db, settings_part(settings), None, today) is None  # no digest: never a cached figure
-    settings.set_geometry("main", b"anywhere")  # where the window was: not a figure
+    settings.set_geometry("main", QByteArray(b"anywhere"))  # where the window was: not a figure
     assert key == start_key("digest", db, settings_part(settings), None, today)
     settings.theme = "dark"
+    assert key != start_key("digest", db, settings_part(settings), None, today)
+    key = start_key("digest", db, settings_part(settings), None, today)
+    monkeypatch.setattr(app_module, "installation_stamp", lambda: "app.py:1:2")  # an upgrade, an edited checkout
     assert key != start_key("digest", db, settings_part(settings), None, today)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -72,14 +73,17 @@ class StoreDigest(threading.Thread):
     """store_fingerprint on its own thread: sqlite3 lets go of the GIL while it reads, so the digest is made on
     the other core while the window's modules load."""
 
-    def __init__(self, db_file: Path | None) -> None:
+    def __init__(self, db_file: Path | None, also: Callable[[], object] | None = None) -> None:
         super().__init__(name="warroom-store-digest", daemon=True)
         self.db_file = db_file
+        self.also = also  # more start-up work for this thread, after the digest (its result is the caller's)
         self.result: str | None = None
 
     def run(self) -> None:
         if self.db_file is not None:
             self.result = store_fingerprint(self.db_file)
+        if self.also is not None:
+            self.also()
 
     def wait(self, seconds: float) -> str | None:
         """The digest if it is ready within `seconds` (None otherwise, or if there is none)."""
