@@ -348,6 +348,7 @@ def _no_display() -> bool:
 
 
 FRAME_FILE = "start_frame.json"  # in the data folder: the last start's first screen (core/startframe.py)
+SHELL_PAINT_WAIT_MS = 2000  # a shell that has not painted by then (a minimised start) does not hold the window
 KEY_WAIT = 0.15  # s: a store too big to digest in this time starts without the cached figures, not later
 # What the first paint must not wait for (tests/ui/test_start_frame.py starts the app and checks).
 HEAVY = ("pyqtgraph", "numpy", "sqlalchemy", "alembic", "warroom.ui.main_window", "warroom.services.poll_service")
@@ -460,6 +461,7 @@ class Starter:
         self.room: WarRoom | None = None
         self.store: OpenStore | None = None
         self._failure: BaseException | None = None
+        self._building = False
         self._code = 0
 
     @property
@@ -482,7 +484,7 @@ class Starter:
         self.shell.restore(self.settings.geometry("main"), self.settings.geometry("main_state"))
         self.shell.show()
         _on_first_paint(self.shell, self._on_shell_painted)
-        QTimer.singleShot(2000, self.shell, self._build)  # a shell never painted (minimised): build anyway
+        QTimer.singleShot(SHELL_PAINT_WAIT_MS, self.shell, self._build)  # never painted (minimised): build anyway
         code = QApplication.exec()
         if self.store is not None:
             self.store.close()
@@ -505,8 +507,11 @@ class Starter:
         QTimer.singleShot(0, self.shell, self._build)  # the next turn: the painted shell reaches the screen first
 
     def _build(self) -> None:
-        if self.room is not None or self.store is not None or self._failure is not None:
+        # Once: the first paint's call and the fallback timer may both come (the timer even while a message box
+        # of the store's recovery waits for an answer, in its own event loop).
+        if self._building:
             return
+        self._building = True
         try:
             self.store = open_with_recovery(self.target, self.paths)
             if self.store is None:

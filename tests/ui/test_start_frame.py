@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QByteArray
+from PySide6.QtCore import QByteArray, QEventLoop, QTimer
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QWidget
 
 from tests.conftest import TOY
@@ -84,6 +84,28 @@ def test_a_store_written_since_gets_no_figures_in_the_shell(qapp, toy_paths: App
     assert after.shell_frame is None  # "loading", not the 30-poll figures
     assert after.ready_frame is not None and after.ready_frame.polls == "31 polls"
     assert _start(toy_paths).shell_frame == after.ready_frame  # and the next start has the new figures
+
+
+def test_the_window_is_built_once_while_the_store_asks_a_question(
+    qapp, toy_paths: AppPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A damaged store's question (a message box, its own event loop) outlasts the shell's fallback timer: the
+    start still opens the store once, and the answer "no" ends it with the store problem's exit code."""
+    import warroom.app as app_module
+
+    asked: list[object] = []
+
+    def ask_and_refuse(target: object, paths: object) -> None:
+        asked.append(target)
+        loop = QEventLoop()
+        QTimer.singleShot(300, loop.quit)  # the box, waiting for its answer
+        loop.exec()
+
+    monkeypatch.setattr(app_module, "open_with_recovery", ask_and_refuse)
+    monkeypatch.setattr(app_module, "SHELL_PAINT_WAIT_MS", 20)
+    starter = Starter(argparse.Namespace(db=None, contest=None), toy_paths, open_settings(toy_paths))
+    assert starter.run() == 3
+    assert len(asked) == 1 and starter.room is None and not starter.shell.isVisible()
 
 
 def test_the_first_paint_loads_no_charting_database_or_numerical_library(tmp_path: Path) -> None:
