@@ -451,7 +451,10 @@ class Starter:
         self.target: str | Path = args.db or paths.database
         self.db_file = sqlite_file(self.target)
         self.contest: str | None = getattr(args, "contest", None)
-        self.key: str | None = None
+        self.key: str | None = None  # None: no figures in the shell (no store yet, or too slow to digest)
+        self._digest: StoreDigest | None = None
+        self._chosen = ""  # the settings part of the key, as the start found them
+        self._late_key: str | None = None  # the key from a digest that came too late for the first paint
         self.shell_frame: StartFrame | None = None
         self.ready_frame: StartFrame | None = None
         self.saved: threading.Thread | None = None
@@ -471,7 +474,8 @@ class Starter:
     def run(self, digest: StoreDigest | None = None) -> int:
         """Paint the shell, build the window once it has painted, run the event loop; the exit code."""
         digest = digest or StoreDigest(self.db_file)
-        self.key = start_key(digest.wait(KEY_WAIT), self.db_file, settings_part(self.settings), self.contest)
+        self._digest, self._chosen = digest, settings_part(self.settings)
+        self.key = start_key(digest.wait(KEY_WAIT), self.db_file, self._chosen, self.contest)
         self.shell_frame = self._load_frame()
         from warroom.ui.start_shell import StartShell
 
@@ -512,6 +516,11 @@ class Starter:
         if self._building:
             return
         self._building = True
+        if self._digest is not None and self.key is None:
+            # The digest was too slow for the first paint: it ends before the window reads the store, so that
+            # the figures this start records are known to come from the state it digested.
+            self._digest.join()
+            self._late_key = start_key(self._digest.result, self.db_file, self._chosen, self.contest)
         try:
             self.store = open_with_recovery(self.target, self.paths)
             if self.store is None:
@@ -559,15 +568,16 @@ class Starter:
     def _remember(self, room: WarRoom) -> None:
         """Keep this start's first screen for the next start, if the store still holds what the key says (no
         write since the start read it) - on a thread: digesting a big store must not stall the window."""
-        if self.key is None:
+        key = self.key or self._late_key
+        if key is None:
             return
-        frame = capture_frame(room, self.key)
+        frame = capture_frame(room, key)
         self.ready_frame = frame
-        chosen, db_file, key = settings_part(self.settings), self.db_file, self.key
+        chosen, db_file, contest = settings_part(self.settings), self.db_file, self.contest
 
         def write() -> None:
             now = store_fingerprint(db_file) if db_file is not None else None
-            if start_key(now, db_file, chosen, self.contest) != key:
+            if start_key(now, db_file, chosen, contest) != key:
                 return  # written since the start read it (or the settings changed): these figures are not its
             with contextlib.suppress(OSError):  # a cache: the next start only shows its figures later
                 write_private_atomic(self.frame_file, frame.to_json())

@@ -86,6 +86,29 @@ def test_a_store_written_since_gets_no_figures_in_the_shell(qapp, toy_paths: App
     assert _start(toy_paths).shell_frame == after.ready_frame  # and the next start has the new figures
 
 
+def test_a_digest_too_slow_for_the_first_paint_still_keys_the_next_start(qapp, toy_paths: AppPaths) -> None:
+    """A loaded machine: the shell paints without figures rather than wait, and the start still records its
+    frame (the digest ends before the window reads the store), which the next start shows."""
+    import time
+
+    from warroom.store.fingerprint import StoreDigest
+
+    class SlowDigest(StoreDigest):
+        def run(self) -> None:
+            time.sleep(0.6)
+            super().run()
+
+    _start(toy_paths)  # records the contest in the settings
+    args = argparse.Namespace(db=None, contest=None)
+    slow = Starter(args, toy_paths, open_settings(toy_paths), exit_when_ready=True)
+    assert slow.run(SlowDigest(toy_paths.database)) == 0
+    assert slow.saved is not None
+    slow.saved.join()
+    slow.room.window.close()  # type: ignore[union-attr]
+    assert slow.shell_frame is None and slow.ready_frame is not None
+    assert _start(toy_paths).shell_frame == slow.ready_frame
+
+
 def test_the_window_is_built_once_while_the_store_asks_a_question(
     qapp, toy_paths: AppPaths, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -23,10 +23,11 @@ def store_fingerprint(db_file: Path) -> str | None:
     digest = hashlib.sha256()
     try:
         # Read-only, and never created: a missing or foreign file is not touched.
-        conn = sqlite3.connect(f"{db_file.resolve().as_uri()}?mode=ro", uri=True, timeout=0.2)
+        conn = sqlite3.connect(f"{db_file.resolve().as_uri()}?mode=ro", uri=True, timeout=0.2, isolation_level=None)
     except sqlite3.Error:
         return None
     try:
+        conn.execute("BEGIN")  # one read transaction: every table as of one moment, even while another writes
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
         for table in tables:
             columns = [r[1] for r in conn.execute(f"PRAGMA table_info({_quoted(table)})")]
