@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import os
 import sys
 import threading
@@ -350,6 +351,21 @@ def _no_display() -> bool:
 FRAME_FILE = "start_frame.json"  # in the data folder: the last start's first screen (core/startframe.py)
 SHELL_PAINT_WAIT_MS = 2000  # a shell that has not painted by then (a minimised start) does not hold the window
 KEY_WAIT = 0.15  # s: a store too big to digest in this time starts without the cached figures, not later
+# The window's heavy modules in the order its build needs them, loaded one per event-loop turn after the first
+# paint (Starter._load): each of these is 0.05-0.5 s on a 2-core machine.
+PRELOAD = (
+    "numpy",
+    "warroom.bootstrap",  # SQLAlchemy, the store
+    "pyqtgraph",
+    "warroom.services.poll_service",
+    "warroom.services.analysis_service",
+    "warroom.ui.charts",
+    "warroom.ui.main_window",
+    "warroom.ui.actions",
+    "warroom.ui.scenario_panel",
+    "warroom.ui.irv_panel",
+    "warroom.ui.two_round_panel",
+)
 # What the first paint must not wait for (tests/ui/test_start_frame.py starts the app and checks).
 HEAVY = ("pyqtgraph", "numpy", "sqlalchemy", "alembic", "warroom.ui.main_window", "warroom.services.poll_service")
 # The headline of each scenario panel, by object name: the runoff (SV) panel's, the two-round panel's, the IRV panel's.
@@ -521,6 +537,25 @@ class Starter:
             # the figures this start records are known to come from the state it digested.
             self._digest.join()
             self._late_key = start_key(self._digest.result, self.db_file, self._chosen, self.contest)
+        self._load(list(PRELOAD))
+
+    def _load(self, modules: list[str]) -> None:
+        """The window's heavy modules, one per turn of the event loop: between them the shell repaints (moved,
+        uncovered) and says how far the start is, instead of one frozen second or two."""
+        if modules:
+            done = len(PRELOAD) - len(modules)
+            self.shell.statusBar().showMessage(f"Starting… loading the charts and the store ({done}/{len(PRELOAD)})")
+            try:
+                importlib.import_module(modules[0])
+            except BaseException as exc:  # a broken installation: said by run(), outside the event loop
+                self._failure = exc
+                self._quit(1)
+                return
+            QTimer.singleShot(0, self.shell, lambda: self._load(modules[1:]))
+            return
+        self._open()
+
+    def _open(self) -> None:
         try:
             self.store = open_with_recovery(self.target, self.paths)
             if self.store is None:
