@@ -100,14 +100,15 @@ def _run(argv: list[str], pycache: str) -> dict[str, float]:
                 name, value = part.split("=")
                 if name == "heavy":
                     continue  # (what the shell's paint had loaded: tests/ui/test_start_frame.py checks it)
-                times[name] = float(value) if name == "figures" else float(value) - launched
+                times[name] = float(value) if name in ("figures", "stall") else float(value) - launched
     return times
 
 
 def measure(repeat: int = 5) -> dict[str, float]:
     """Median seconds from launch: 'first_paint', 'window', 'ready' (warroom on the demo race), 'qt' (bare
     PySide6 window), 'toolkit' (PySide6 + pyqtgraph window), 'python' (empty, to its exit); plus 'figures', the
-    share of timed starts whose shell showed the last session's figures (the store digested in time)."""
+    share of timed starts whose shell showed the last session's figures (the store digested in time), and 'stall',
+    the longest the event loop was held between the first paint and the figures (a 10 ms timer probe)."""
     with tempfile.TemporaryDirectory() as tmp:
         pycache = str(Path(tmp) / "pycache")
         app = [sys.executable, "-m", "warroom", "--data-dir", str(Path(tmp) / "state")]
@@ -118,7 +119,7 @@ def measure(repeat: int = 5) -> dict[str, float]:
         # finds; both write the bytecode caches, as the floors' first runs do theirs.
         for argv in (app, app, qt, toolkit):
             _run(argv, pycache)
-        names = ("first_paint", "window", "ready", "qt", "toolkit", "python", "figures")
+        names = ("first_paint", "window", "ready", "qt", "toolkit", "python", "figures", "stall")
         runs: dict[str, list[float]] = {k: [] for k in names}
         for _ in range(repeat):
             w = _run(app, pycache)
@@ -126,6 +127,7 @@ def measure(repeat: int = 5) -> dict[str, float]:
             runs["window"].append(w["window"])
             runs["ready"].append(w["ready"])
             runs["figures"].append(w.get("figures", 0.0))
+            runs["stall"].append(w.get("stall", 0.0))
             runs["qt"].append(_run(qt, pycache)["shell"])
             runs["toolkit"].append(_run(toolkit, pycache)["shell"])
             runs["python"].append(_run(python, pycache)["exit"])
@@ -138,7 +140,8 @@ def summary(r: dict[str, float]) -> str:
     return (
         f"cold start, demo race: first paint {r['first_paint']:.2f} s (the window's shell; with the last session's "
         f"figures in {r['figures']:.0%} of starts), real window painted {r['window']:.2f} s, "
-        f"figures in (interactive) {r['ready']:.2f} s; same run: bare PySide6 window {r['qt']:.2f} s, "
+        f"figures in (interactive) {r['ready']:.2f} s (longest event-loop stall meanwhile {r['stall'] * 1e3:.0f} ms, "
+        f"10 ms probe); same run: bare PySide6 window {r['qt']:.2f} s, "
         f"bare PySide6 + pyqtgraph plot window {r['toolkit']:.2f} s, empty Python {r['python']:.2f} s"
     )
 
