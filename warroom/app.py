@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox, QWidget
 
 from warroom import __version__
@@ -106,7 +106,6 @@ class WarRoom:
         from warroom.ui.main_window import MainWindow
         from warroom.ui.scenario_panel import ScenarioPanel
 
-        configure_charts()
         self._starting = True
         self.store = store
         self.settings = settings
@@ -482,6 +481,7 @@ class Starter:
         self.times: dict[str, float] = {}
         self.longest_stall = 0.0  # s, between the first paint and the figures (measured for the benchmark only)
         self._probe: QTimer | None = None
+        self._loop: QEventLoop | None = None
         self._probe_last = 0.0
         self.loaded_before_paint: list[str] = []  # of HEAVY, what was imported when the shell painted
         self.clock: dict[str, float] = {}
@@ -513,7 +513,19 @@ class Starter:
         self.shell.show()
         _on_first_paint(self.shell, self._on_shell_painted)
         QTimer.singleShot(SHELL_PAINT_WAIT_MS, self.shell, self._build)  # never painted (minimised): build anyway
-        code = QApplication.exec()
+        # The start runs in an event loop of its own, and so does a start that quits once its figures are in (the
+        # benchmark, tests): QApplication.exit() would leave every later local loop of the process (a test's
+        # waitSignal) returning at once. The session itself is QApplication.exec(), as ever (aboutToQuit, quit
+        # with the last window).
+        self._loop = QEventLoop()
+        code = self._loop.exec()  # until the real window is shown, or the start failed, or the user closed it
+        if self.room is not None and self._failure is None and not self._code:
+            if self.exit_when_ready:
+                self._loop = QEventLoop()
+                code = self._loop.exec()
+            else:
+                self._loop = None
+                code = QApplication.exec()
         if self.store is not None:
             self.store.close()
         if self._failure is not None:
@@ -576,6 +588,7 @@ class Starter:
 
     def _open(self) -> None:
         try:
+            configure_charts()  # before any chart exists (make_qapp did it when it also imported pyqtgraph)
             self.store = open_with_recovery(self.target, self.paths)
             if self.store is None:
                 self._quit(3)
@@ -598,6 +611,8 @@ class Starter:
             window.show()
         self.shell.close()
         _on_first_paint(window, self._on_window_painted)
+        if self._loop is not None:
+            self._loop.exit(0)  # the start is over: the session's loop takes over (run())
 
     def _on_window_painted(self) -> None:
         self._stamp("window")
@@ -656,7 +671,10 @@ class Starter:
         self._code = code
         if getattr(self, "shell", None) is not None:
             self.shell.close()
-        QApplication.exit(code)
+        if self._loop is not None:
+            self._loop.exit(code)
+        else:
+            QApplication.exit(code)
 
 
 def _on_first_paint(window: QWidget, then: Callable[[], None]) -> None:
