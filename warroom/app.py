@@ -482,6 +482,7 @@ class Starter:
         self.longest_stall = 0.0  # s, between the first paint and the figures (measured for the benchmark only)
         self._probe: QTimer | None = None
         self._loop: QEventLoop | None = None
+        self._finished = False  # _quit was called (perhaps while the start's own loop was ending)
         self._probe_last = 0.0
         self.loaded_before_paint: list[str] = []  # of HEAVY, what was imported when the shell painted
         self.clock: dict[str, float] = {}
@@ -519,7 +520,7 @@ class Starter:
         # with the last window).
         self._loop = QEventLoop()
         code = self._loop.exec()  # until the real window is shown, or the start failed, or the user closed it
-        if self.room is not None and self._failure is None and not self._code:
+        if self.room is not None and self._failure is None and not self._code and not self._finished:
             if self.exit_when_ready:
                 self._loop = QEventLoop()
                 code = self._loop.exec()
@@ -668,7 +669,7 @@ class Starter:
             self.clock[name] = time.time()
 
     def _quit(self, code: int) -> None:
-        self._code = code
+        self._code, self._finished = code, True
         if getattr(self, "shell", None) is not None:
             self.shell.close()
         if self._loop is not None:
