@@ -3,36 +3,38 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
+import importlib
 import os
 import sys
+import threading
+import time
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QtMsgType, qInstallMessageHandler
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer, QtMsgType, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox, QWidget
 
 from warroom import __version__
-from warroom.bootstrap import OpenStore, open_store
-from warroom.core.types import Contest
-from warroom.paths import AppFolderError, AppPaths
+from warroom.core.startframe import MAX_ROWS, StartFrame, frame_key
+from warroom.paths import AppFolderError, AppPaths, write_private_atomic
 from warroom.qtcheck import missing_message, missing_qt_libraries, uses_xcb
-from warroom.resources import resource_path
-from warroom.services.analysis_service import AverageController
-from warroom.services.contest_preferences import ContestPreferences
-from warroom.services.import_worker import ImportWorker
-from warroom.services.irv_service import IrvController
-from warroom.services.poll_service import PollService
-from warroom.services.scenario_service import ScenarioController
+from warroom.resources import installation_stamp
 from warroom.services.settings import AppSettings, open_settings
-from warroom.store.db import StoreError, backups_of, sqlite_path
-from warroom.ui.assets import stylesheet
+from warroom.store.errors import StoreError
+from warroom.store.fingerprint import StoreDigest, sqlite_file, store_fingerprint
+
+# Everything else (pyqtgraph, numpy, SQLAlchemy, Alembic, the services and widgets of the real window) is imported
+# where it is first needed, after the start shell has painted (issue 15: cold start). The light modules above are
+# all the first paint needs.
 
 if TYPE_CHECKING:
+    from warroom.bootstrap import OpenStore
     from warroom.core.averaging import PollAverages
-    from warroom.core.types import Poll
+    from warroom.core.types import Contest, Poll
     from warroom.ui.export import Briefing
 
 
@@ -44,7 +46,17 @@ def _quiet_offscreen(mode: QtMsgType, context: object, message: str) -> None:
     sys.stderr.write(message + "\n")
 
 
-def make_qapp(argv: list[str] | None = None) -> QApplication:
+def configure_charts() -> None:
+    """pyqtgraph's global options, set before any chart exists (imports pyqtgraph: not on the first paint's path)."""
+    import pyqtgraph as pg
+
+    # segmentedLineMode: thick antialiased lines drawn as segments; Qt's raster engine is three times faster
+    # at those than at one long path (benchmarks/bench_charts.py).
+    pg.setConfigOptions(antialias=True, background="w", foreground="k", segmentedLineMode="on")
+
+
+def make_qapp(argv: list[str] | None = None, *, charts: bool = True) -> QApplication:
+    """The application object; `charts=False` leaves pyqtgraph unimported (the window's start configures it)."""
     if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
         qInstallMessageHandler(_quiet_offscreen)
     app = QApplication.instance()
@@ -54,9 +66,8 @@ def make_qapp(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("warroom")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("warroom")
-    # segmentedLineMode: thick antialiased lines drawn as segments; Qt's raster engine is three times faster
-    # at those than at one long path (benchmarks/bench_charts.py).
-    pg.setConfigOptions(antialias=True, background="w", foreground="k", segmentedLineMode="on")
+    if charts:
+        configure_charts()
     return app  # type: ignore[return-value]
 
 
@@ -80,8 +91,17 @@ class WarRoom:
         contest: str | None = None,
         backup_dir: Path | None = None,
     ) -> None:
+        from warroom.resources import resource_path
+        from warroom.services.analysis_service import AverageController
+        from warroom.services.contest_preferences import ContestPreferences
+        from warroom.services.import_worker import ImportWorker
+        from warroom.services.irv_service import IrvController
+        from warroom.services.poll_service import PollService
+        from warroom.services.scenario_service import ScenarioController
+        from warroom.store.db import sqlite_path
         from warroom.ui.actions import ImportActions, ScenarioActions
         from warroom.ui.answer_view import AnswerView
+        from warroom.ui.assets import stylesheet
         from warroom.ui.contest_actions import ContestActions
         from warroom.ui.irv_panel import IrvPanel
         from warroom.ui.main_window import MainWindow
@@ -336,6 +356,9 @@ def open_with_recovery(
     tell: Callable[[str, str], None] = _tell,
 ) -> OpenStore | None:
     """Open the store; on a damaged file offer the newest backup (as a copy), never touching the original."""
+    from warroom.bootstrap import open_store
+    from warroom.store.db import backups_of
+
     try:
         return open_store(target, backup_dir=paths.backup_dir)
     except StoreError as exc:
@@ -368,20 +391,354 @@ def _no_display() -> bool:
     )
 
 
-def _exit_after_first_paint(window: QWidget) -> None:
-    """Print 'painted' and quit once the window has painted itself for the first time."""
+FRAME_FILE = "start_frame.json"  # in the data folder: the last start's first screen (core/startframe.py)
+SHELL_PAINT_WAIT_MS = 2000  # a shell that has not painted by then (a minimised start) does not hold the window
+KEY_WAIT = 0.15  # s: a store too big to digest in this time starts without the cached figures, not later
+# The window's heavy modules in the order its build needs them, loaded one per event-loop turn after the first
+# paint (Starter._load): each of these is 0.05-0.5 s on a 2-core machine.
+PRELOAD = (
+    "numpy",
+    "sqlalchemy",
+    "sqlalchemy.orm",
+    "warroom.store.schema",
+    "warroom.bootstrap",  # the store
+    "pyqtgraph",
+    "warroom.core.pipeline",
+    "warroom.store.contests",
+    "warroom.services.poll_service",
+    "warroom.services.analysis_service",
+    "warroom.ui.charts",
+    "warroom.ui.main_window",
+    "warroom.ui.actions",
+    "warroom.ui.scenario_panel",
+    "warroom.ui.irv_panel",
+    "warroom.ui.two_round_panel",
+)
+# What the first paint must not wait for (tests/ui/test_start_frame.py starts the app and checks).
+HEAVY = ("pyqtgraph", "numpy", "sqlalchemy", "alembic", "warroom.ui.main_window", "warroom.services.poll_service")
+# The headline of each scenario panel, by object name: the runoff (SV) panel's, the two-round panel's, the IRV panel's.
+HEADLINE = (
+    *("verdict", "runoff", "break_even", "win_probability"),
+    *("two_round_verdict", "two_round_runoff", "two_round_win"),
+    *("irv_headline", "irv_break_even"),
+)
+
+
+def settings_part(settings: AppSettings) -> str:
+    """The settings a start's figures may depend on: every one but the window's place and size (saved at every
+    close, and not a figure). Read on the GUI thread (QSettings is not shared across threads)."""
+    qs = settings.qsettings
+    return repr(sorted((k, repr(qs.value(k))) for k in qs.allKeys() if not k.startswith("window/")))
+
+
+def start_key(
+    fingerprint: str | None, db_file: Path | None, chosen: str, contest: str | None, today: date | None = None
+) -> str | None:
+    """What this start's figures depend on, as one digest: None when the store cannot be digested."""
+    if fingerprint is None or db_file is None:
+        return None
+    day = (today or date.today()).isoformat()
+    code = installation_stamp()
+    return frame_key([__version__, code, day, str(db_file.resolve()), contest or "", fingerprint, chosen])
+
+
+def capture_frame(room: WarRoom, key: str) -> StartFrame:
+    """The window's first screen as text: title, race, the poll table's first rows as shown, the headline."""
+    win = room.window
+    picker = win.findChild(QComboBox, "contest_picker")
+    view = win.polls_pane.view
+    model, header = view.model(), view.horizontalHeader()
+    columns = [header.logicalIndex(v) for v in range(header.count())]
+    columns = [c for c in columns if not view.isColumnHidden(c)]
+    role, horizontal = Qt.ItemDataRole.DisplayRole, Qt.Orientation.Horizontal
+    headers = tuple(str(model.headerData(c, horizontal, role) or "") for c in columns)
+    rows = tuple(
+        tuple(_cell(model.data(model.index(r, c), role)) for c in columns)
+        for r in range(min(model.rowCount(), MAX_ROWS))
+    )
+    panel = win.scenario_scroll.widget()
+    headline: list[str] = []
+    if panel is not None:
+        for name in HEADLINE:
+            widget = panel.findChild(QWidget, name)
+            text = widget.text() if widget is not None and hasattr(widget, "text") else ""  # QLabel or TextPane
+            if isinstance(text, str) and text.strip() and widget is not None and widget.isVisibleTo(panel):
+                headline.append(text)
+    return StartFrame(
+        key=key,
+        title=win.windowTitle(),
+        contest=picker.currentText() if picker is not None else "",
+        headers=headers,
+        rows=rows,
+        polls=win.status_polls.text(),
+        store=win.status_store.text(),
+        headline=tuple(headline),
+    )
+
+
+def _cell(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def figures_ready(room: WarRoom) -> bool:
+    """The open contest's panel has its first fresh figures."""
+    if room.poll_service.contest is None:
+        return True
+    if room.irv.active:
+        return room.irv.view is not None
+    if room.two_round.active:
+        return room.two_round.view is not None
+    return room.scenarios.view is not None
+
+
+class Starter:
+    """One start of the window: the shell painted first, then the real window built and put in its place.
+
+    Attributes (for the benchmark and tests): shell_frame, the frame the shell showed (None: only "loading");
+    ready_frame, the real window's first screen once its figures were in; times, seconds from `t0` to the
+    shell's first paint ("shell"), the real window's ("window") and its figures ("ready").
+    """
+
+    def __init__(
+        self,
+        args: argparse.Namespace,
+        paths: AppPaths,
+        settings: AppSettings,
+        *,
+        boxed: bool = False,
+        exit_when_ready: bool = False,
+        t0: float | None = None,
+    ) -> None:
+        self.args, self.paths, self.settings, self.boxed = args, paths, settings, boxed
+        self.exit_when_ready = exit_when_ready
+        self.t0 = time.perf_counter() if t0 is None else t0
+        self.target: str | Path = args.db or paths.database
+        self.db_file = sqlite_file(self.target)
+        self.contest: str | None = getattr(args, "contest", None)
+        self.key: str | None = None  # None: no figures in the shell (no store yet, or too slow to digest)
+        self._digest: StoreDigest | None = None
+        self._chosen = ""  # the settings part of the key, as the start found them
+        self._late_key: str | None = None  # the key from a digest that came too late for the first paint
+        self.shell_frame: StartFrame | None = None
+        self.ready_frame: StartFrame | None = None
+        self.saved: threading.Thread | None = None
+        self.times: dict[str, float] = {}
+        self.longest_stall = 0.0  # s, between the first paint and the figures (measured for the benchmark only)
+        self._probe: QTimer | None = None
+        self._loop: QEventLoop | None = None
+        self._finished = False  # _quit was called (perhaps while the start's own loop was ending)
+        self._probe_last = 0.0
+        self.loaded_before_paint: list[str] = []  # of HEAVY, what was imported when the shell painted
+        self.clock: dict[str, float] = {}
+        self.room: WarRoom | None = None
+        self.store: OpenStore | None = None
+        self._failure: BaseException | None = None
+        self._building = False
+        self._code = 0
+
+    @property
+    def frame_file(self) -> Path:
+        return self.paths.data_dir / FRAME_FILE
+
+    def run(self, digest: StoreDigest | None = None) -> int:
+        """Paint the shell, build the window once it has painted, run the event loop; the exit code."""
+        digest = digest or StoreDigest(self.db_file)
+        self._digest, self._chosen = digest, settings_part(self.settings)
+        self.key = start_key(digest.wait(KEY_WAIT), self.db_file, self._chosen, self.contest)
+        self.shell_frame = self._load_frame()
+        from warroom.ui.start_shell import StartShell
+
+        store_text = (
+            self.shell_frame.store
+            if self.shell_frame
+            else (f"Store: {self.db_file}" if self.db_file is not None else "Store: opening…")
+        )
+        self.shell = StartShell(self.shell_frame, store_text.removeprefix("Store: "))
+        self.shell.restore(self.settings.geometry("main"), self.settings.geometry("main_state"))
+        self.shell.show()
+        _on_first_paint(self.shell, self._on_shell_painted)
+        QTimer.singleShot(SHELL_PAINT_WAIT_MS, self.shell, self._build)  # never painted (minimised): build anyway
+        # The start runs in an event loop of its own, and so does a start that quits once its figures are in (the
+        # benchmark, tests): QApplication.exit() would leave every later local loop of the process (a test's
+        # waitSignal) returning at once. The session itself is QApplication.exec(), as ever (aboutToQuit, quit
+        # with the last window).
+        self._loop = QEventLoop()
+        code = self._loop.exec()  # until the real window is shown, or the start failed, or the user closed it
+        if self.room is not None and self._failure is None and not self._code and not self._finished:
+            if self.exit_when_ready:
+                self._loop = QEventLoop()
+                code = self._loop.exec()
+            else:
+                self._loop = None
+                code = QApplication.exec()
+        if self.store is not None:
+            self.store.close()
+        if self._failure is not None:
+            raise self._failure
+        return self._code or int(code)
+
+    def _load_frame(self) -> StartFrame | None:
+        if self.key is None:
+            return None
+        try:
+            frame = StartFrame.from_json(self.frame_file.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            return None
+        return frame if frame is not None and frame.key == self.key else None
+
+    def _on_shell_painted(self) -> None:
+        self._stamp("shell")
+        self.loaded_before_paint = [m for m in HEAVY if m in sys.modules]
+        if self.exit_when_ready:  # the benchmark: the longest the event loop is held between first paint and ready
+            self._probe = QTimer()
+            self._probe.setInterval(10)
+            self._probe_last = time.perf_counter()
+            self._probe.timeout.connect(self._on_probe)
+            self._probe.start()
+        QTimer.singleShot(0, self.shell, self._build)  # the next turn: the painted shell reaches the screen first
+
+    def _on_probe(self) -> None:
+        now = time.perf_counter()
+        self.longest_stall = max(self.longest_stall, now - self._probe_last)
+        self._probe_last = now
+
+    def _build(self) -> None:
+        # Once: the first paint's call and the fallback timer may both come (the timer even while a message box
+        # of the store's recovery waits for an answer, in its own event loop).
+        if self._building:
+            return
+        self._building = True
+        if self._digest is not None and self.key is None:
+            # The digest was too slow for the first paint: it ends before the window reads the store, so that
+            # the figures this start records are known to come from the state it digested.
+            self._digest.join()
+            self._late_key = start_key(self._digest.result, self.db_file, self._chosen, self.contest)
+        self._load(list(PRELOAD))
+
+    def _load(self, modules: list[str]) -> None:
+        """The window's heavy modules, one per turn of the event loop: between them the shell repaints (moved,
+        uncovered) and says how far the start is, instead of one frozen second or two."""
+        if modules:
+            done = len(PRELOAD) - len(modules)
+            self.shell.statusBar().showMessage(f"Starting… loading the charts and the store ({done}/{len(PRELOAD)})")
+            try:
+                importlib.import_module(modules[0])
+            except BaseException as exc:  # a broken installation: said by run(), outside the event loop
+                self._failure = exc
+                self._quit(1)
+                return
+            QTimer.singleShot(0, self.shell, lambda: self._load(modules[1:]))
+            return
+        self._open()
+
+    def _open(self) -> None:
+        try:
+            configure_charts()  # before any chart exists (make_qapp did it when it also imported pyqtgraph)
+            self.store = open_with_recovery(self.target, self.paths)
+            if self.store is None:
+                self._quit(3)
+                return
+            try:
+                self.room = WarRoom(self.store, self.settings, contest=self.contest, backup_dir=self.paths.backup_dir)
+            except ValueError as exc:  # --contest names no contest: the command line says so too (exit 1)
+                if self.boxed:
+                    _tell("warroom: cannot open the contest", str(exc))
+                raise
+        except BaseException as exc:  # re-raised by run(), outside the event loop
+            self._failure = exc
+            self._quit(1)
+            return
+        window = self.room.window
+        window.setGeometry(self.shell.geometry())  # exactly where the shell is (the user may have moved it)
+        if self.shell.isMaximized():
+            window.showMaximized()
+        else:
+            window.show()
+        self.shell.close()
+        _on_first_paint(window, self._on_window_painted)
+        if self._loop is not None:
+            self._loop.exit(0)  # the start is over: the session's loop takes over (run())
+
+    def _on_window_painted(self) -> None:
+        self._stamp("window")
+        self._wait_for_figures(time.perf_counter() + 20.0)
+
+    def _wait_for_figures(self, deadline: float) -> None:
+        room = self.room
+        assert room is not None
+        if not figures_ready(room) and time.perf_counter() < deadline:
+            QTimer.singleShot(5, room.window, lambda: self._wait_for_figures(deadline))
+            return
+        self._stamp("ready")
+        if figures_ready(room):
+            self._remember(room)
+        if self.exit_when_ready:
+            # wall-clock stamps, for a benchmark that measures from the moment it launched the process
+            stamps = (f"{k}={v:.4f}" for k, v in self.clock.items())
+            heavy = ",".join(self.loaded_before_paint) or "none"
+            self._on_probe()
+            print(
+                "painted",
+                *stamps,
+                f"figures={int(self.shell_frame is not None)}",
+                f"stall={self.longest_stall:.4f}",
+                f"heavy={heavy}",
+                flush=True,
+            )
+            self._quit(0)
+
+    def _remember(self, room: WarRoom) -> None:
+        """Keep this start's first screen for the next start, if the store still holds what the key says (no
+        write since the start read it) - on a thread: digesting a big store must not stall the window."""
+        key = self.key or self._late_key
+        if key is None:
+            return
+        frame = capture_frame(room, key)
+        self.ready_frame = frame
+        chosen, db_file, contest = settings_part(self.settings), self.db_file, self.contest
+
+        def write() -> None:
+            now = store_fingerprint(db_file) if db_file is not None else None
+            if start_key(now, db_file, chosen, contest) != key:
+                return  # written since the start read it (or the settings changed): these figures are not its
+            with contextlib.suppress(OSError):  # a cache: the next start only shows its figures later
+                write_private_atomic(self.frame_file, frame.to_json())
+
+        self.saved = threading.Thread(target=write, name="warroom-start-frame", daemon=True)
+        self.saved.start()
+
+    def _stamp(self, name: str) -> None:
+        if name not in self.times:
+            self.times[name] = time.perf_counter() - self.t0
+            self.clock[name] = time.time()
+
+    def _quit(self, code: int) -> None:
+        self._code, self._finished = code, True
+        if getattr(self, "shell", None) is not None:
+            self.shell.close()
+        if self._loop is not None:
+            self._loop.exit(code)
+        else:
+            QApplication.exit(code)
+
+
+def _on_first_paint(window: QWidget, then: Callable[[], None]) -> None:
+    """Call `then` once `window` has painted itself for the first time."""
 
     class FirstPaint(QObject):
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
             if event.type() == QEvent.Type.Paint and watched is window:
                 window.removeEventFilter(self)
-                QTimer.singleShot(0, window, lambda: (print("painted", flush=True), QApplication.quit()))
+                then()
             return False
 
     window.installEventFilter(FirstPaint(window))
 
 
-def run_gui(args: argparse.Namespace) -> int:
+def run_gui(args: argparse.Namespace, digest: StoreDigest | None = None) -> int:
+    """The window. `digest`: the store's digest, already started by the caller (the command line starts it before
+    importing this module, so it runs while Qt loads)."""
+    t0 = time.perf_counter()
     if _no_display():
         sys.stderr.write(
             "warroom: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set).\n"
@@ -393,8 +750,13 @@ def run_gui(args: argparse.Namespace) -> int:
         # Qt would abort inside the xcb plugin with a message no user can act on: name the packages instead.
         sys.stderr.write(missing_message(missing) + "\n")
         return 2
-    app = make_qapp(sys.argv[:1])
     paths = AppPaths.under(args.data_dir) if getattr(args, "data_dir", None) else AppPaths.for_user()
+    # The store's digest runs beside Qt's start (its own thread): it decides whether the shell shows figures.
+    db_file = sqlite_file(args.db or paths.database)
+    if digest is None or digest.db_file != db_file:
+        digest = StoreDigest(db_file, also=installation_stamp)
+        digest.start()
+    make_qapp(sys.argv[:1], charts=False)
     # warroom-gui has no console on Windows: there, what stops the start is also said in a message box, not only
     # on stderr (which still gets it, with the exit code). `warroom gui` in a terminal prints it and never waits.
     boxed = bool(getattr(args, "message_boxes", False))
@@ -405,20 +767,7 @@ def run_gui(args: argparse.Namespace) -> int:
         if boxed:
             _tell("warroom: cannot use its folders", str(exc))
         raise
-    target = args.db or paths.database
-    store = open_with_recovery(target, paths)
-    if store is None:
-        return 3
-    try:
-        room = WarRoom(store, settings, contest=getattr(args, "contest", None), backup_dir=paths.backup_dir)
-    except ValueError as exc:  # --contest names no contest: the command line says so too (exit 1)
-        store.close()
-        if boxed:
-            _tell("warroom: cannot open the contest", str(exc))
-        raise
-    room.window.show()
-    if os.environ.get("WARROOM_EXIT_AFTER_PAINT"):  # benchmarks/bench_scale.py: time to the first painted window
-        _exit_after_first_paint(room.window)
-    code = app.exec()
-    store.close()
-    return int(code)
+    # benchmarks/_coldstart.py: print the shell's, the window's and the figures' times, then quit
+    exit_when_ready = bool(os.environ.get("WARROOM_EXIT_AFTER_PAINT"))
+    starter = Starter(args, paths, settings, boxed=boxed, exit_when_ready=exit_when_ready, t0=t0)
+    return starter.run(digest)

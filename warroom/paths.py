@@ -5,12 +5,9 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-
-import platformdirs
 
 
 @dataclass(frozen=True)
@@ -33,6 +30,8 @@ class AppPaths:
 
     @classmethod
     def for_user(cls) -> AppPaths:
+        import platformdirs  # here, not at import: `warroom --data-dir DIR` and the tests never need it
+
         dirs = platformdirs.PlatformDirs("warroom", appauthor=False)
         return cls(dirs.user_data_path, dirs.user_config_path, dirs.user_log_path)
 
@@ -110,6 +109,8 @@ def write_private_atomic(path: Path, data: bytes | str, *, encoding: str = "utf-
     if path.is_dir() and not path.is_symlink():
         raise IsADirectoryError(21, "is a folder, not a file", str(path))
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    import secrets  # (where used: random and hmac are not on the window's first-paint path)
+
     while True:
         temp = folder / f".{path.name}.{secrets.token_hex(8)}.tmp"
         try:

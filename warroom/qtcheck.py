@@ -15,8 +15,8 @@ Pure standard library: importing this module loads no Qt.
 
 from __future__ import annotations
 
-import ctypes.util
 import os
+import re
 import sys
 from collections.abc import Callable, Mapping
 
@@ -51,13 +51,50 @@ XCB_LIBRARIES: dict[str, str] = {
 }
 
 
-def missing_qt_libraries(
-    find: Callable[[str], str | None] = ctypes.util.find_library, platform: str = sys.platform
-) -> list[str]:
+def find_library(name: str) -> str | None:
+    """ctypes.util.find_library, answered from one reading of the library cache.
+
+    ctypes asks `ldconfig -p` again for every name (a process each: 70 ms for this table, on every start of the
+    window under X11). The cache's listing is read once; a name it lacks goes to ctypes, which also tries the
+    compiler and the linker, so the answer is ctypes' own.
+    """
+    match = re.search(rf"\s(lib{re.escape(name)}\.so[^\s]*)\s", _library_cache())
+    if match:
+        return match.group(1)
+    import ctypes.util
+
+    return ctypes.util.find_library(name)
+
+
+_CACHE: list[str] = []
+
+
+def _library_cache() -> str:
+    """`ldconfig -p`'s listing (empty where there is no ldconfig), read once per process."""
+    if not _CACHE:
+        import shutil
+        import subprocess
+
+        ldconfig = shutil.which("ldconfig") or next(
+            (p for p in ("/sbin/ldconfig", "/usr/sbin/ldconfig") if os.path.exists(p)), None
+        )
+        text = ""
+        if ldconfig:
+            try:
+                text = subprocess.run(
+                    [ldconfig, "-p"], capture_output=True, text=True, timeout=10, env={**os.environ, "LC_ALL": "C"}
+                ).stdout
+            except (OSError, subprocess.SubprocessError):
+                text = ""
+        _CACHE.append(text)
+    return _CACHE[0]
+
+
+def missing_qt_libraries(find: Callable[[str], str | None] = find_library, platform: str = sys.platform) -> list[str]:
     """The Debian packages whose libraries the xcb plugin needs and the system cannot find.
 
     Args:
-        find: looks a library up by its short name (ctypes.util.find_library; tests pass their own).
+        find: looks a library up by its short name (find_library: ctypes'; tests pass their own).
         platform: sys.platform; only Linux (and the BSDs) use the xcb plugin, elsewhere nothing is missing.
 
     Returns:

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from warroom.cli.common import CliError, emit_json, open_for_cli, paths_of, read_cli_file, refuse_the_store, table
-from warroom.core.ballots import BallotTable
 from warroom.core.contestfile import (
     CONTEST_FILE_MAX_BYTES,
     ContestFileError,
@@ -22,13 +21,13 @@ from warroom.core.contestfile import (
     contest_to_toml,
     parse_contest_file,
 )
-from warroom.core.two_round_pipeline import Campaign
 from warroom.core.types import EXHAUSTED, Contest, CountingSystem, OfficialResult
 from warroom.paths import write_private_atomic
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # (numpy's ballot table and the two-round pipeline load where used: `warroom` starts light)
     from sqlalchemy.orm import Session
 
+    from warroom.core.ballots import BallotTable
     from warroom.core.count import CountResult, CountRules
 
 
@@ -192,6 +191,8 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
         result = store.get_official_result(session, contest.id or 0)
         rounds = questions.load_official_rounds(session, contest.id or 0)
     if args.json:
+        from warroom.core.two_round_pipeline import Campaign
+
         extra = {"official_rounds": questions.campaign_to_dict(Campaign((), (), rounds))["official_rounds"]}
         emit_json(
             {"id": contest.id, "demo": contest.demo, "polls": polls}

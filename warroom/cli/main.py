@@ -672,9 +672,18 @@ def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_gui(args: argparse.Namespace, out: TextIO) -> int:
+    from warroom.paths import AppPaths
+    from warroom.resources import installation_stamp
+    from warroom.store.fingerprint import StoreDigest, sqlite_file
+
+    # The store's digest (may the first paint show the last session's figures?) is read on its own thread while
+    # Qt and the app load (issue 15: cold start).
+    paths = AppPaths.under(args.data_dir) if getattr(args, "data_dir", None) else AppPaths.for_user()
+    digest = StoreDigest(sqlite_file(args.db or paths.database), also=installation_stamp)
+    digest.start()
     from warroom.app import run_gui
 
-    return run_gui(args)
+    return run_gui(args, digest)
 
 
 COMMANDS = {

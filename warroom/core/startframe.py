@@ -1,0 +1,98 @@
+"""The start frame: what the window showed once its figures were in, kept so the next start paints at once.
+
+Issue 15's cold start: importing the charting library alone takes longer than the half second a start may take
+before the window is on screen. So the first paint is a shell of the window (menus, the race, the poll table, the
+headline) drawn from this record of the last start, and the real window replaces it a moment later.
+
+The record is only used when it describes exactly what this start would compute: its key is a digest of
+everything the figures depend on (the store's whole content, the settings that choose what opens, the contest
+asked for, today's date, the program's version). A store written since, another contest, another day: another
+key, and the shell shows no figures at all (only "loading"). Even on a match the shell says the figures are the
+last session's until the fresh ones replace them.
+
+Pure: strings in, strings out; the caller reads and writes the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+
+FORMAT = 1  # bumped when the fields change: an older file is then ignored, never misread
+MAX_ROWS = 60  # the poll table's first rows as shown; a start frame shows one screenful, not the whole store
+
+
+@dataclass(frozen=True, slots=True)
+class StartFrame:
+    """The text of the window's first screen, as the last start showed it once its figures were in.
+
+    Attributes:
+        key: frame_key(...) of the state these figures were computed from.
+        title: the window title ("London Mayor 2012 (demo) — warroom").
+        contest: the contest picker's text.
+        headers: the poll table's column headers.
+        rows: the poll table's first rows (display text, in the order shown).
+        polls: the status bar's poll count ("17 polls").
+        store: the status bar's store line.
+        headline: the scenario panel's headline lines (rich text, as the panel shows them).
+    """
+
+    key: str
+    title: str
+    contest: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    polls: str
+    store: str
+    headline: tuple[str, ...]
+
+    def to_json(self) -> str:
+        return json.dumps({"format": FORMAT, **asdict(self)}, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> StartFrame | None:
+        """The frame in `text`, or None if it is not one this version wrote (a cache: never an error)."""
+        try:
+            data = json.loads(text)
+            if not isinstance(data, dict) or data.get("format") != FORMAT:
+                return None
+            return cls(
+                key=_str(data["key"]),
+                title=_str(data["title"]),
+                contest=_str(data["contest"]),
+                headers=_strs(data["headers"]),
+                rows=tuple(_strs(row) for row in _list(data["rows"])[:MAX_ROWS]),
+                polls=_str(data["polls"]),
+                store=_str(data["store"]),
+                headline=_strs(data["headline"]),
+            )
+        except (ValueError, KeyError, TypeError):
+            return None
+
+
+def frame_key(parts: Iterable[str]) -> str:
+    """One digest of the parts (in order, each length-prefixed so no two lists of parts collide)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass")
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def _str(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError("not a string")
+    return value
+
+
+def _list(value: object) -> list[object]:
+    if not isinstance(value, list):
+        raise TypeError("not a list")
+    return value
+
+
+def _strs(value: object) -> tuple[str, ...]:
+    return tuple(_str(v) for v in _list(value))

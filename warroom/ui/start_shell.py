@@ -1,0 +1,190 @@
+"""The window's first paint: a shell of the war room, drawn before the charting library is even imported.
+
+Issue 15: the real window (pyqtgraph, numpy, SQLAlchemy, the whole pipeline) takes over a second to build; this
+shell is on screen within the first half second, at the window's saved place and size with its docks where the
+user left them. It shows the race, the poll table and the headline as the last start showed them, from a
+StartFrame keyed to the store's content (core/startframe.py), and says so: "from your last session, updating".
+Without a matching frame it shows only the window's outline and "loading". Nothing in it takes input (no field,
+no enabled menu or button), so nothing typed or clicked in the moment before the real window arrives is lost
+silently: the real window replaces it at the same place and size.
+
+PySide6 only (QtWidgets): no pyqtgraph here, by design.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDockWidget,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from warroom.core.startframe import StartFrame
+
+MENUS = ("&File", "&Edit", "&View", "&Scenario", "&Help")  # the real window's menu bar, greyed until it arrives
+LAST_SESSION = "From your last session (same polls, same settings): updating…"
+LOADING_CHARTS = "Loading the charts…"
+LOADING_FIGURES = "Working out the projection…"
+LOADING_POLLS = "Loading the polls…"
+
+
+class StartShell(QMainWindow):
+    """The war room's outline with the last start's text, shown while the real window is built.
+
+    Args:
+        frame: the last start's frame if its key matches this start's, else None (then only "loading").
+        store: the store line for the status bar (known before anything is read).
+    """
+
+    def __init__(self, frame: StartFrame | None, store: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.frame = frame
+        self.setObjectName("start_shell")
+        self.setWindowTitle(frame.title if frame else "warroom")
+        bar = self.menuBar()
+        for title in MENUS:
+            bar.addMenu(title).menuAction().setEnabled(False)
+        toolbar = QToolBar("Main")
+        toolbar.setObjectName("main_toolbar")  # the real window's name: restoreState puts it where the user left it
+        toolbar.setMovable(False)
+        self.picker = QComboBox()
+        self.picker.addItem(frame.contest if frame else "")
+        self.picker.setEnabled(False)
+        self.picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        toolbar.addWidget(self.picker)
+        self.addToolBar(toolbar)
+        self.charts_placeholder = _centred(LOADING_CHARTS, "start_charts")
+        self.setCentralWidget(self.charts_placeholder)
+        self.headline = self._scenario_dock(frame)
+        self.table = self._polls_dock(frame)
+        self.status_polls = QLabel(frame.polls if frame else LOADING_POLLS)
+        self.status_store = QLabel(f"Store: {store}")
+        self.statusBar().addPermanentWidget(self.status_polls)
+        self.statusBar().addPermanentWidget(self.status_store)
+        self.statusBar().showMessage("Starting…")
+
+    def restore(self, geometry: QByteArray | None, state: QByteArray | None) -> None:
+        """The real window's saved geometry and dock layout (the same object names), or its default size."""
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 900)
+        if state is not None:
+            self.restoreState(state)
+
+    def shown_headline(self) -> list[str]:
+        """The headline lines shown (empty when there is no frame)."""
+        return list(self.frame.headline) if self.frame else []
+
+    def shown_rows(self) -> list[list[str]]:
+        """The poll table's cells as shown."""
+        return [
+            [self.table.item(r, c).text() for c in range(self.table.columnCount())]  # type: ignore[union-attr]
+            for r in range(self.table.rowCount())
+        ]
+
+    def _scenario_dock(self, frame: StartFrame | None) -> QLabel:
+        dock = QDockWidget("Scenario", self)
+        dock.setObjectName("scenario_dock")
+        dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(8, 8, 8, 8)
+        if frame and frame.headline:
+            note = QLabel(LAST_SESSION)
+            note.setObjectName("start_last_session")
+            note.setWordWrap(True)
+            note.setStyleSheet("color: palette(placeholder-text); font-style: italic;")
+            layout.addWidget(note)
+            # The verdict large, as the panel shows it; the lines under it as they are.
+            first, *rest = frame.headline
+            headline = QLabel(
+                "<br><br>".join([f'<span style="font-size: large; font-weight: 600">{first}</span>', *rest])
+            )
+            headline.setTextFormat(Qt.TextFormat.RichText)
+        else:
+            headline = QLabel(LOADING_FIGURES)
+        headline.setObjectName("start_headline")
+        headline.setWordWrap(True)
+        headline.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        headline.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        layout.addWidget(headline)
+        layout.addStretch(1)
+        dock.setWidget(body)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.resizeDocks([dock], [440], Qt.Orientation.Horizontal)
+        return headline
+
+    def _polls_dock(self, frame: StartFrame | None) -> QTableWidget:
+        dock = QDockWidget("Polls", self)
+        dock.setObjectName("polls_dock")
+        dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
+        table = QTableWidget(len(frame.rows) if frame else 0, len(frame.headers) if frame else 0)
+        table.setObjectName("start_poll_table")
+        table.setAccessibleName("Poll table (loading)")
+        if frame:
+            table.setHorizontalHeaderLabels(list(frame.headers))
+            for r, row in enumerate(frame.rows):
+                for c, text in enumerate(row[: len(frame.headers)]):
+                    item = QTableWidgetItem(text)
+                    item.setFlags(Qt.ItemFlag.ItemIsEnabled)  # shown, never edited or selected
+                    if _numeric(text):
+                        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                    table.setItem(r, c, item)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        table.setAlternatingRowColors(True)
+        table.verticalHeader().hide()
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.horizontalHeader().setStretchLastSection(True)
+        # The real pane's filter and buttons, greyed: the table sits where it will be, and nothing takes input.
+        pane = QWidget()
+        top = QHBoxLayout()
+        search = QLineEdit()
+        search.setPlaceholderText("Filter by pollster or client…")
+        top.addWidget(search, 1)
+        widgets: list[QWidget] = [search, *(QPushButton(text) for text in ("&Add…", "&Edit…", "&Delete"))]
+        for widget in widgets:
+            widget.setEnabled(False)
+            if widget is not search:
+                top.addWidget(widget)
+        layout = QVBoxLayout(pane)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(table if frame else _centred(LOADING_POLLS, "start_polls"), 1)
+        dock.setWidget(pane)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        self.resizeDocks([dock], [260], Qt.Orientation.Vertical)
+        return table
+
+
+def _centred(text: str, name: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName(name)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    font = QFont(label.font())
+    font.setPointSizeF(font.pointSizeF() * 1.3)
+    label.setFont(font)
+    label.setStyleSheet("color: palette(placeholder-text);")
+    return label
+
+
+def _numeric(text: str) -> bool:
+    """A figure (right-aligned, as the real table shows figures): a number, a signed lead, or "—" (none)."""
+    return text == "—" or (
+        bool(text) and text.lstrip("+-−").replace(",", "").replace(".", "").replace(" ", "").isdigit()
+    )
