@@ -147,6 +147,7 @@ class WarRoom:
         questions; the window shows them instead of the SV panel when such a contest is open."""
         from warroom.demo import FAR_LEFT_2022, FRANCE_2022_NAME
         from warroom.services.two_round_service import StoreCampaigns, TwoRoundController
+        from warroom.ui.two_round_answer import TwoRoundAnswerView
         from warroom.ui.two_round_panel import TwoRoundPanel
         from warroom.ui.two_round_pickers import TwoRoundPickers, chart_lead
 
@@ -157,10 +158,13 @@ class WarRoom:
         self.two_round_pickers = TwoRoundPickers(self.two_round)
         win, model = self.window, self.two_round
         win.set_two_round_widgets(self.two_round_panel, self.two_round_pickers)
+        self.two_round_answer = TwoRoundAnswerView(self.two_round)
+        win.set_two_round_answer_widget(self.two_round_answer)  # meeting mode's answer for a two-round race
         self.poll_service.contest_loaded.connect(model.set_contest)
         model.choices_changed.connect(lambda: win.show_two_round(model.active))
         model.lead_ready.connect(lambda lead: win.show_matchup_lead(*chart_lead(lead)))
         model.chart_ready.connect(win.show_campaign_chart)
+        model.table_ready.connect(win.show_notices)  # the notices in the poll table, counted in the status bar
         # another process (the command line's import) wrote the store: the campaign may have new questions
         self.poll_service.polls_changed.connect(
             lambda change: model.reload() if getattr(change, "external", False) else None

@@ -13,8 +13,8 @@ from datetime import date
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QResizeEvent
 from PySide6.QtWidgets import QApplication, QGraphicsPathItem, QSizePolicy, QVBoxLayout, QWidget
 
 from warroom.core.averaging import AverageSeries, PollAverages
@@ -51,6 +51,15 @@ def point_size(sample: np.ndarray) -> np.ndarray:
 
 
 MAX_POLLSTER_KEYS = 12
+FIRST_SHARE = 0.31
+"""Of the charts' height, the least the first-round chart (title, plot and date axis) takes: about its share at
+1920x1080, kept on a laptop's screen."""
+MANY_CANDIDATES = 10
+"""From this many candidates (France 2022 had twelve) the first-round chart keeps FIRST_SHARE of the height."""
+MIN_LEAD_PLOT = 45
+"""Pixels of plot the lead charts keep before the first-round chart takes its share (FIRST_SHARE)."""
+KEY_NAME_CHARS = 18
+"""Pollster names longer than this are shortened in the key ("Redfield & Wilton…"); hovering a poll names it."""
 """Pollsters named in the symbol key; the others are named by hovering their polls."""
 
 
@@ -585,6 +594,41 @@ class _Series:
         self.poll_ids = np.empty(0, dtype=np.int64) if data is None else data.astype(np.int64, copy=False)
 
 
+def _key_name(pollster: str) -> str:
+    """A pollster's name as the key shows it: whole, or its first KEY_NAME_CHARS characters and an ellipsis."""
+    return pollster if len(pollster) <= KEY_NAME_CHARS else pollster[: KEY_NAME_CHARS - 1].rstrip() + "…"
+
+
+def _fit_legend(legend: pg.LegendItem, width: float, *, most: int = 6) -> None:
+    """Re-lay a key out row by row in the most columns (up to `most`) whose widest entries fit `width`.
+
+    pyqtgraph's LegendItem keeps the column count it was given (entries past the width are cut) and leaves a
+    removed entry's cell empty; this sets the count that fits and always re-lays the entries out."""
+    items = list(legend.items)
+    if not items or width <= 0:
+        return
+    gap = legend.layout.horizontalSpacing()
+    left, _top, right, _bottom = legend.layout.getContentsMargins()
+    entries = [sample.boundingRect().width() + gap + label.item.boundingRect().width() for sample, label in items]
+    fits = 1
+    for n in range(min(most, len(entries)), 0, -1):
+        columns = [max(entries[j::n]) for j in range(n)]
+        if sum(columns) + gap * (n - 1) + left + right + 2 * n <= width:
+            fits = n
+            break
+    grid = legend.layout
+    rows = math.ceil(len(items) / fits)
+    if fits == legend.columnCount and grid.rowCount() == rows and grid.columnCount() == 2 * min(fits, len(items)):
+        laid = [grid.itemAt(r, c) for r in range(rows) for c in range(0, grid.columnCount(), 2)]
+        if all(a is b for a, (b, _label) in zip(laid, items, strict=False)):
+            return  # laid out as it should be already
+    where = legend.pos()
+    legend.columnCount = 0  # setColumnCount re-lays out only on a change
+    legend.setColumnCount(fits)  # (which also moves the key to its chart's top left corner: put back)
+    legend.setPos(where)
+    legend.updateGeometry()  # its chart's layout makes room for its new number of rows
+
+
 class ChartPanel(QWidget):
     """First-round shares, first-round lead and runoff lead, x-linked, on one date axis.
 
@@ -667,6 +711,7 @@ class ChartPanel(QWidget):
         self._legend_lead1 = self._legend_below(self.plots["lead1"])
         self._legend_lead2 = self._legend_below(self.plots["lead2"])
         self._legend_lead2.setColumnCount(2)  # two rows: the runoff kinds, then the two bands
+        self._legend_lead1.layout.setHorizontalSpacing(8)  # a dozen pollsters' names in two rows on a laptop
         self._pollster_keys: dict[str, pg.ScatterPlotItem] = {}
         self._end_labels: dict[str, pg.TextItem] = {}
         self._end_values: dict[str, tuple[float, float]] = {}
@@ -737,6 +782,7 @@ class ChartPanel(QWidget):
             )
             self._legend_lead2.addItem(sample, label)
         self.range_mode = "final"
+        self._legend_fit_pending()  # the keys and the first-round chart's share, for this contest
         self.apply_theme(self._theme)  # new items take the current theme (e.g. opened during a meeting)
         for line in self._election_lines:
             line.getViewBox() and line.getViewBox().removeItem(line)
@@ -833,7 +879,8 @@ class ChartPanel(QWidget):
         # The key names the first pollsters only: past that the symbols repeat anyway, and every entry
         # re-lays the legend out (1,000 pollsters took it quadratic; issue 16). Hover names any poll.
         if len(self._pollster_keys) <= MAX_POLLSTER_KEYS:
-            self._legend_lead1.addItem(key, pollster)
+            self._legend_lead1.addItem(key, _key_name(pollster))
+            self._legend_fit_pending()
         elif len(self._pollster_keys) == MAX_POLLSTER_KEYS + 1:
             self._legend_lead1.addItem(pg.ScatterPlotItem(size=0), "and more (hover a poll)")
         return code
@@ -987,6 +1034,7 @@ class ChartPanel(QWidget):
         # Neither an implied runoff nor a forecast band is drawn here: their keys go (set_contest puts them back).
         for name in ("implied by transfers", "90 %: where the result may land"):
             self._legend_lead2.removeItem(name)
+        self._fit_legends()
         self._pollster_keys_for(pollsters)
         n = len(days)
         sizes = np.full(n, 8.0 * self._theme.marker_scale)
@@ -1051,9 +1099,15 @@ class ChartPanel(QWidget):
             )
             self._pollster_keys[name] = key
             if len(self._pollster_keys) <= MAX_POLLSTER_KEYS:
-                self._legend_lead1.addItem(key, name)
+                self._legend_lead1.addItem(key, _key_name(name))
             elif len(self._pollster_keys) == MAX_POLLSTER_KEYS + 1:
                 self._legend_lead1.addItem(pg.ScatterPlotItem(size=0), "and more (hover a poll)")
+            else:
+                continue
+            self._legend_fit_pending()
+
+    def _legend_fit_pending(self) -> None:
+        QTimer.singleShot(0, self, self._fit_legends)  # once the new entries' text has its size
 
     def blackouts(self, key: str = "first") -> list[tuple[float, float]]:
         """The publication blackouts shaded on one chart, (start, end) in epoch seconds."""
@@ -1255,6 +1309,26 @@ class ChartPanel(QWidget):
 
     # --- private --------------------------------------------------------------------------------------------
 
+    def _fit_legends(self) -> None:
+        """Lay each key out in as many columns as its chart's width holds: the pollster key (a laptop's chart
+        cut "Kantar Public" to "Kantar Pub" at six columns), and the runoff key once entries left it (a gap
+        where they were took a row of its own)."""
+        width = self.plots["lead1"].getViewBox().width()  # the key sits under the date axis, as wide
+        _fit_legend(self._legend_lead1, width)
+        _fit_legend(self._legend_lead2, width, most=2)
+        # The first-round chart carries a dozen candidates and their names: on a short screen the lead charts'
+        # titles, axes and keys took the height first and left it 56 px (1366x768). It keeps its share, as far
+        # as the lead charts keep MIN_LEAD_PLOT each.
+        leads = [p for key, p in self.plots.items() if key != "first"]
+        fixed = sum(p.height() - p.getViewBox().height() for p in leads)
+        room = self.height() - fixed - MIN_LEAD_PLOT * len(leads)
+        share = FIRST_SHARE if len(self._first) >= MANY_CANDIDATES else 0.0
+        self.plots["first"].setMinimumHeight(max(0, min(round(share * self.height()), room)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self, self._fit_legends)  # after the charts have taken their new width
+
     def _legend_below(self, plot: pg.PlotItem) -> pg.LegendItem:
         legend = pg.LegendItem(colCount=6, horSpacing=12, verSpacing=-4)
         legend.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)  # entries side by side, left
@@ -1275,7 +1349,10 @@ class ChartPanel(QWidget):
         contest = self._contest
         if contest is None:
             return
-        self._end_values = {}
+        # A label whose line ends where it did is not touched: the candidates' labels are nudged apart after
+        # (_place_end_labels), so placing them here again moved each twice, and repainted the first-round chart
+        # on every runoff matchup switch (benchmarks/bench_two_round_switch.py).
+        before, self._end_values = self._end_values, {}
         for key, label in self._end_labels.items():
             if key == "lead1":
                 x, y = self.curve_data("lead1") if self._lead1 else (np.empty(0), np.empty(0))
@@ -1295,8 +1372,11 @@ class ChartPanel(QWidget):
             if label.toPlainText() != text:
                 label.setText(text)
             self._end_values[key] = (float(x[-1]), value)
+            if key in self._first and before.get(key) == self._end_values[key] and label.isVisible():
+                continue  # where _place_end_labels put it
             label.setPos(float(x[-1]), value)
-            label.setVisible(True)
+            if key not in self._first or key not in before:  # else _place_end_labels shows it or not (room)
+                label.setVisible(True)
         self._place_end_labels()
 
     def _place_election_labels(self, *_args: object) -> None:
