@@ -333,7 +333,7 @@ def _freeze_heap() -> None:
     """Move every object alive now out of the cyclic garbage collector's reach (gc.freeze).
 
     A contest's polls live as long as it is open, and 10,000 of them are a few million small objects: each
-    full collection walked them all, 75-430 ms at 10,000 polls and seconds at 100,000, at moments nobody
+    full collection walked them all, 75-430 ms at 10,000 polls and up to 0.8 s at 100,000, at moments nobody
     chose (issue 15). Frozen objects are still freed by reference counting when they go; only a reference
     cycle among objects alive at a freeze is never collected, and freezes happen once per big contest (2,000
     polls or more, where a collection costs) opened or imported into, never per edit or slider move.

@@ -902,7 +902,9 @@ class ChartPanel(QWidget):
         self._last_data = (polls, averages)
         if len(columns):
             self._latest = date.fromordinal(int(columns.end.max()))
+        if len(columns) and not all(name in self._pollster_symbol for name in columns.names):
             # pollsters in order of first appearance (symbols are given in that order), found on the columns
+            # (a sort of every poll's pollster: skipped when every pollster has its symbol already)
             _names, first = np.unique(columns.pollster, return_index=True)
             for k in columns.pollster[np.sort(first)]:
                 if columns.names[k] not in self._pollster_symbol:
