@@ -17,7 +17,7 @@ from warroom.core.irv_pipeline import (
     irv_baseline,
     prior_rows_from_result,
 )
-from warroom.core.irv_scenario import IrvSimulator, run_irv
+from warroom.core.irv_scenario import IrvSimulator, irv_scenario, run_irv, without_exhaustion
 from warroom.core.pipeline import OddsModel, PipelineError, compute_averages
 from warroom.core.types import EXHAUSTED, OfficialResult, Rules
 
@@ -209,3 +209,59 @@ def test_the_headline_follows_the_simulated_chance_and_never_says_wins() -> None
         text = view({"a": p, "b": 1 - p, "c": 0.0}).headline
         assert " wins" not in text and f"{winner} ahead of" in text
     assert replace(view({"a": 1.0, "b": 0.0, "c": 0.0}), odds=None).headline.startswith("As projected: ")
+
+
+def test_full_preferential_contest_exhausts_no_vote_and_keeps_each_rows_ratios() -> None:
+    # A past count with exhaustion (optional preferential then); this race is full preferential.
+    result = OfficialResult(
+        first_round={"lnp": 100, "grn": 80, "alp": 70, "dem": 10},
+        final_round={"lnp": 130, "grn": 120},
+        transfers=(
+            ("dem", "lnp", 6),
+            ("dem", "alp", 2),
+            ("dem", EXHAUSTED, 2),
+            ("alp", "grn", 42),
+            ("alp", EXHAUSTED, 28),
+        ),
+    )
+    rows = prior_rows_from_result(result, IRV_CONTEST.candidate_codes)
+    polls = polls_with_ids()
+    full = replace(IRV_CONTEST, rules=Rules(finalists="elimination", full_preferential=True))
+    optional = irv_baseline(IRV_CONTEST, polls, compute_averages(polls, IRV_CONTEST), prior_rows=rows).scenario
+    case = irv_baseline(full, polls, compute_averages(polls, full), prior_rows=rows)
+    s = case.scenario
+    assert s.full_preferential and s.max_rankings is None
+    assert optional.row("dem")[EXHAUSTED] == pytest.approx(20)
+    assert s.row("dem") == pytest.approx(
+        {**{c: 0.0 for c in s.codes if c != "dem"}, "lnp": 75, "alp": 25, EXHAUSTED: 0}
+    )
+    assert all(s.row(c)[EXHAUSTED] == 0 for c in s.codes)  # the polls' published rows too
+    run = run_irv(s)
+    assert run.exhausted == 0
+    assert run_irv(optional).exhausted > 0
+    odds = OddsModel(ForecastErrors.load(TABLE), IRV_CONTEST.election_date, draws=300)
+    view = evaluate_irv(case, odds=odds)
+    assert view.odds is not None and sum(view.odds.p_win.values()) == pytest.approx(1)
+
+
+def test_full_preferential_scenario_refuses_an_exhausted_share() -> None:
+    first = {"a": 40.0, "b": 35.0, "c": 25.0}
+    rows = {"c": {"a": 50.0, "b": 30.0, EXHAUSTED: 20.0}}
+    with pytest.raises(ValueError, match="row 'c': under full preferential voting no ballot exhausts"):
+        irv_scenario(first, rows, full_preferential=True)
+    with pytest.raises(ValueError, match="no preference limit"):
+        irv_scenario(first, {}, max_rankings=2, full_preferential=True)
+    folded = without_exhaustion(irv_scenario(first, rows))
+    assert folded.row("c") == pytest.approx({"a": 62.5, "b": 37.5, EXHAUSTED: 0})
+    # c's fifth that exhausted under optional preferential now goes on: a 55.625 - b 44.375, not 52.5 - 42.5
+    assert run_irv(folded).final_margin == pytest.approx(11.25)
+    assert run_irv(irv_scenario(first, rows)).final_margin == pytest.approx(100 * 10 / 95)
+    assert run_irv(folded).exhausted == 0
+
+
+def test_full_preferential_rules_refuse_a_preference_limit_or_a_top_two_count() -> None:
+    assert Rules(finalists="elimination", full_preferential=True).full_preferential
+    with pytest.raises(ValueError, match="preferences must be all"):
+        Rules(finalists="elimination", preferences=5, full_preferential=True)
+    with pytest.raises(ValueError, match="only to instant runoff"):
+        Rules(preferences=2, full_preferential=True)

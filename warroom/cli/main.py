@@ -450,7 +450,7 @@ def cmd_count(args: argparse.Namespace, out: TextIO) -> int:
     from warroom.core.csvformat import CsvFormatError, LineError, parse_ballot_file
     from warroom.core.nyc_cvr import NycFormatError, is_nyc_file, read_nyc_cvr
 
-    rules = _count_rules(args)
+    rules = _count_rules(args, contest_cli.contest_count_rules(args))  # --contest's own rules, if named
     try:
         if not stat.S_ISREG(os.stat(args.file).st_mode):  # a FIFO or device would hang or never end
             raise CliError(f"{args.file}: not a regular file")

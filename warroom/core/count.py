@@ -43,8 +43,13 @@ fields cover New York City, Maine, Alaska and Australian practice):
       `first_choice_required=False`), as that count reported it.
     - `first_choice_required` (default True): a ballot whose first ranking is blank or overvoted is
       rejected; if False, counting starts at its first valid ranking (NYC, Maine).
-    - `full_preferential`: a ballot that does not rank every candidate but one is rejected as informal
-      (Commonwealth Electoral Act 1918, ss 240 and 268; a single unnumbered last square is accepted).
+    - `full_preferential` (Australian House of Representatives; a contest's `Rules.full_preferential`): a
+      paper is formal only if its first N - 1 ranking columns (N candidates standing) each name one
+      candidate, all different: no blank, overvote or repeat among them. The last candidate is then implied
+      (the AEC accepts a paper whose one blank square is the last); anything after column N - 1 is not read
+      for formality. Every other paper is informal: rejected, never exhausted, so no formal paper exhausts.
+      Sources: Commonwealth Electoral Act 1918 s 240(1)(b) (numbers "in the squares opposite the names of all
+      the remaining candidates") and s 268(1)(c); the AEC scrutineers' handbook (resources/data/SOURCES.md).
     - The lowest candidate is eliminated each round; ties for last go to the earlier round where the tied
       candidates differ, then by name. `batch_elimination` excludes at once every group of lowest
       candidates whose combined votes are below the next candidate's total (they cannot overtake anyone).
@@ -64,13 +69,13 @@ groups with a count, and each round moves whole groups, so memory tracks distinc
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 import numpy as np
 
 from warroom.core.ballots import BLANK, OVERVOTE, Ballot, BallotRows, BallotTable, table_from_ballots
-from warroom.core.types import EXHAUSTED, CountingSystem
+from warroom.core.types import EXHAUSTED, CountingSystem, Rules
 
 __all__ = [
     "Ballot",
@@ -104,7 +109,8 @@ class CountRules:
         exhaust_after_skips: this many consecutive skipped rankings end a ballot (None: never).
         overvote: what an overvoted ranking after the first does.
         first_choice_required: a blank or overvoted first ranking rejects the ballot.
-        full_preferential: a ballot must rank every candidate but one, or it is rejected.
+        full_preferential: a ballot must number every candidate but the last, in order with no blank,
+            overvote or repeat, or it is informal (rejected).
         batch_elimination: IRV excludes mathematically excluded candidates together.
     """
 
@@ -169,6 +175,14 @@ class CountRules:
             full_preferential=flag("full_preferential", base.full_preferential),
             batch_elimination=flag("batch_elimination", base.batch_elimination),
         )
+
+    @staticmethod
+    def for_contest(system: CountingSystem | str, rules: Rules) -> CountRules:
+        """How a contest's papers are read: the system's law (`for_system`) with the contest's own rules: how
+        many preferences count, and (instant runoff) full or optional preferential voting."""
+        base = CountRules.for_system(system)
+        limit = base.max_rankings if rules.preferences is None else rules.preferences
+        return replace(base, max_rankings=limit, full_preferential=rules.full_preferential)
 
     @staticmethod
     def for_system(system: CountingSystem | str) -> CountRules:
@@ -291,7 +305,7 @@ def count_ballots(
     if system is CountingSystem.CONTINGENT and n_standing == 3:
         limit = min(limit, 2)  # Article 94(1)(a): with three candidates only a second preference is given
     ranks, marks = _with_marks(table, limit, rules)
-    prefs, lengths, rejected_rows = _clean(ranks, len(table.candidates), rules)
+    prefs, _lengths, rejected_rows = _clean(ranks, len(table.candidates), rules)
 
     # Candidates: those given, or else everyone named in a counted ranking, in order of first appearance.
     used = np.zeros(len(table.candidates), dtype=bool)
@@ -324,7 +338,7 @@ def count_ballots(
     sets = [tuple(int(lut[c]) for c in marked if lut[c] >= 0) for marked in marks]
 
     if rules.full_preferential:
-        rejected_rows |= lengths < len(names) - 1
+        rejected_rows |= ~_numbers_all_but_one(ranks, len(names), len(table.candidates))
     rejected = int(counts[rejected_rows].sum())
     keep = ~rejected_rows & (counts > 0)
     if keep.all():
@@ -399,6 +413,18 @@ def _clean(ranks: np.ndarray, n_codes: int, rules: CountRules) -> tuple[np.ndarr
     rejected = length == 0
     rejected[rows] |= sub_rejected
     return out, length, rejected
+
+
+def _numbers_all_but_one(ranks: np.ndarray, n_standing: int, n_codes: int) -> np.ndarray:
+    """Rows formal under full preferential voting: the first N - 1 columns name N - 1 different candidates."""
+    need = max(n_standing - 1, 1)
+    if ranks.shape[1] < need:
+        return np.zeros(ranks.shape[0], dtype=bool)
+    head = np.asfortranarray(ranks[:, :need])
+    marked = np.ones(ranks.shape[0], dtype=bool)
+    for j in range(need):
+        marked &= head[:, j] >= 0  # a blank, an overvote (or one that says who) is not a number
+    return marked & ~_has_repeat(head, np.full(ranks.shape[0], need, dtype=np.intp), n_codes)
 
 
 def _has_repeat(ranks: np.ndarray, length: np.ndarray, n_codes: int) -> np.ndarray:

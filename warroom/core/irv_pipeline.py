@@ -22,7 +22,7 @@ these functions, so a number is computed in one place.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
@@ -43,6 +43,7 @@ from warroom.core.irv_scenario import (
     row_break_even,
     run_irv,
     with_published_rows,
+    without_exhaustion,
 )
 from warroom.core.pipeline import OddsModel, PipelineError
 from warroom.core.types import EXHAUSTED, Contest, OfficialResult, Poll, TransferObservation
@@ -257,12 +258,16 @@ def irv_baseline(
     rules = contest.counting_rules
     batch = from_ballots and ballots is not None and ballots.batch_elimination
     scenario = IrvScenario(tuple(codes), shares, matrix, max_rankings=rules.preferences, batch_elimination=batch)
+    if rules.full_preferential:  # every paper numbers everyone: what a row sent to "exhausted" goes on
+        scenario = without_exhaustion(scenario)
     if from_ballots:  # no poll at all: nothing published, no day of figures
         label = f"{ballots_label[:1].upper()}{ballots_label[1:]}; no polls"
         return IrvCase(scenario, label, None, display_names(contest), sources)
     assert averages is not None  # (not from the ballots: the average was checked above)
     observed = _observed(polls, None)
-    published = with_published_rows(scenario, observed)
+    published = with_published_rows(replace(scenario, full_preferential=False), observed)
+    if rules.full_preferential:
+        published = without_exhaustion(published)
     for i, c in enumerate(codes):
         if not np.allclose(published.transfers[i], scenario.transfers[i], atol=1e-9):
             sources[c] = "polls"

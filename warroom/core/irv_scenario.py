@@ -97,6 +97,7 @@ __all__ = [
     "set_row",
     "simulate_irv",
     "with_published_rows",
+    "without_exhaustion",
 ]
 
 DEFAULT_CONCENTRATION = 24.0
@@ -137,6 +138,9 @@ class IrvScenario:
         batch_elimination: exclude mathematically excluded candidates together, as the count engine does.
         stop_at_majority: stop when a candidate has more than half of the continuing votes (the count
             engine's rule); False runs the chain down to the last two.
+        full_preferential: every formal ballot numbers every candidate (`core.types.Rules.full_preferential`),
+            so no vote exhausts: every row's exhausted share must be 0 (`without_exhaustion` folds it into the
+            others) and no preference limit applies.
     """
 
     codes: tuple[str, ...]
@@ -145,6 +149,7 @@ class IrvScenario:
     max_rankings: int | None = None
     batch_elimination: bool = False
     stop_at_majority: bool = True
+    full_preferential: bool = False
 
     def __post_init__(self) -> None:
         codes = tuple(self.codes)
@@ -194,6 +199,22 @@ class IrvScenario:
             raise ValueError(
                 f"instant-runoff scenario: max_rankings must be a whole number >= 1, got {self.max_rankings!r}"
             )
+        if self.full_preferential:
+            if self.max_rankings is not None:
+                raise ValueError(
+                    "instant-runoff scenario: full preferential voting numbers every candidate, so no preference "
+                    f"limit applies (max_rankings {self.max_rankings})"
+                )
+            exhausting = np.flatnonzero(matrix[:, -1] > SPLIT_TOLERANCE)
+            if exhausting.size:
+                at = int(exhausting[0])
+                raise ValueError(
+                    f"transfer row {codes[at]!r}: under full preferential voting no ballot exhausts, but the row "
+                    f"sends {matrix[at, -1]:g} % to exhausted"
+                )
+            if matrix[:, -1].any():  # a rounding crumb: the rest of the row keeps its 100
+                matrix[:, -1] = 0.0
+                matrix *= 100.0 / matrix.sum(axis=1)[:, None]
         if abs(first.sum() - 100.0) > 1e-9:  # already normalised (a copy from with_row): kept bit for bit, so the
             first = 100.0 * first / first.sum()  # simulator's cache keyed on it holds across row edits
         first.setflags(write=False)
@@ -241,7 +262,29 @@ class IrvScenario:
             self.max_rankings,
             self.batch_elimination,
             self.stop_at_majority,
+            self.full_preferential,
         )
+
+
+def without_exhaustion(scenario: IrvScenario) -> IrvScenario:
+    """The scenario under full preferential voting: each row's exhausted share spread over the candidates in
+    proportion to the row's other entries (a row that is all exhausted becomes `proportional_row`), and no
+    preference limit (a full-preferential paper numbers everyone)."""
+    matrix = np.array(scenario.transfers, dtype=float)
+    for i in range(scenario.n):
+        rest = matrix[i, :-1].sum()
+        matrix[i] = (
+            proportional_row(scenario.first_round, i) if rest <= 0 else np.append(matrix[i, :-1] * (100.0 / rest), 0.0)
+        )
+    return IrvScenario(
+        scenario.codes,
+        scenario.first_round,
+        matrix,
+        None,
+        scenario.batch_elimination,
+        scenario.stop_at_majority,
+        True,
+    )
 
 
 def proportional_row(first_round: np.ndarray, i: int, exhausted: float = 0.0) -> np.ndarray:
@@ -276,6 +319,7 @@ def irv_scenario(
     max_rankings: int | None = None,
     batch_elimination: bool = False,
     stop_at_majority: bool = True,
+    full_preferential: bool = False,
 ) -> IrvScenario:
     """Build a scenario from dictionaries.
 
@@ -286,6 +330,7 @@ def irv_scenario(
         max_rankings: how many rankings count (None: all).
         batch_elimination: exclude mathematically excluded candidates together.
         stop_at_majority: stop at a majority of the continuing votes (else run to the last two).
+        full_preferential: no ballot exhausts (every row's exhausted share must be 0).
 
     Returns:
         The scenario.
@@ -312,7 +357,7 @@ def irv_scenario(
                 matrix[i, index[to]] = share
             else:
                 raise ValueError(f"transfer row {code!r}: unknown candidate {to!r}")
-    return IrvScenario(codes, first, matrix, max_rankings, batch_elimination, stop_at_majority)
+    return IrvScenario(codes, first, matrix, max_rankings, batch_elimination, stop_at_majority, full_preferential)
 
 
 # --- moving votes (the simulation's general path; the single run has the same rule in plain floats) ---------
@@ -780,7 +825,9 @@ def scenario_from_count(result: CountResult, *, fallback: IrvScenario | None = N
                 if t.from_candidate == loser:
                     row[-1 if t.to_candidate == EXHAUSTED else index[t.to_candidate]] += 100.0 * t.votes / held
             matrix[index[loser]] = row
-    return IrvScenario(codes, shares, matrix, None, result.rules.batch_elimination, True)
+    return IrvScenario(
+        codes, shares, matrix, None, result.rules.batch_elimination, True, result.rules.full_preferential
+    )
 
 
 def prior_from_ballots(
