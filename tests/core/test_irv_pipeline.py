@@ -265,3 +265,14 @@ def test_full_preferential_rules_refuse_a_preference_limit_or_a_top_two_count() 
         Rules(finalists="elimination", preferences=5, full_preferential=True)
     with pytest.raises(ValueError, match="only to instant runoff"):
         Rules(preferences=2, full_preferential=True)
+
+
+def test_ballot_names_are_matched_by_one_function() -> None:
+    from warroom.core.ballot_prior import ballot_codes
+    from warroom.core.irv_pipeline import match_candidates
+
+    names = ["Ivan Dale", "nolan", "ALP", "Park"]
+    assert match_candidates(names, IRV_CONTEST) == ballot_codes(names, IRV_CONTEST)
+    for call in (match_candidates, ballot_codes):  # the same refusal, unknown names listed in order
+        with pytest.raises(ValueError, match=r"^'Old Timer', 'Zed' on the ballots match no single candidate"):
+            call(["Zed", "Nolan", "Old Timer"], IRV_CONTEST)

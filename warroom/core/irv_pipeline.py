@@ -28,6 +28,7 @@ from datetime import date
 import numpy as np
 
 from warroom.core.averaging import PollAverages
+from warroom.core.ballot_prior import ballot_codes
 from warroom.core.ballots import Ballot, BallotTable, table_from_ballots
 from warroom.core.baseline import display_names
 from warroom.core.forecast import chance_cell, verdict_sentence
@@ -109,30 +110,13 @@ def prior_rows_from_result(result: OfficialResult, codes: Sequence[str]) -> dict
 
 
 def match_candidates(names: Sequence[str], contest: Contest) -> dict[str, str]:
-    """Names as a ballot file writes them -> the contest's candidate codes (a code, full name, short name or
-    surname, ignoring case).
+    """Names as a ballot file writes them -> the contest's candidate codes: `core.ballot_prior.ballot_codes`
+    (a code, full name, short name or surname, ignoring case), the one matcher every ballot reader uses.
 
     Raises:
         ValueError: names that match no candidate, or more than one, listed.
     """
-    lookup: dict[str, set[str]] = {}
-    for c in contest.candidates:
-        for key in {c.code, c.name, c.display, c.name.split()[-1] if c.name.split() else c.code}:
-            lookup.setdefault(key.strip().casefold(), set()).add(c.code)
-    mapping: dict[str, str] = {}
-    unknown = []
-    for name in names:
-        found = lookup.get(name.strip().casefold(), set())
-        if len(found) == 1:
-            mapping[name] = next(iter(found))
-        else:
-            unknown.append(name)
-    if unknown:
-        raise ValueError(
-            f"{', '.join(map(repr, unknown))} on the ballots match no single candidate of {contest.name} "
-            f"(codes: {', '.join(contest.candidate_codes)})"
-        )
-    return mapping
+    return ballot_codes(list(names), contest)
 
 
 def prior_rows_from_ballots(
