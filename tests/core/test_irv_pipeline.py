@@ -276,3 +276,63 @@ def test_ballot_names_are_matched_by_one_function() -> None:
     for call in (match_candidates, ballot_codes):  # the same refusal, unknown names listed in order
         with pytest.raises(ValueError, match=r"^'Old Timer', 'Zed' on the ballots match no single candidate"):
             call(["Zed", "Nolan", "Old Timer"], IRV_CONTEST)
+
+
+def test_pair_leads_is_the_chains_final_margin_when_it_runs_to_the_last_two() -> None:
+    from warroom.core.irv_scenario import pair_leads
+
+    for s in (brisbane_like(45.0), brisbane_like(20.0), replace(brisbane_like(45.0), max_rankings=2)):
+        run = run_irv(replace(s, stop_at_majority=False))
+        a, b = run.final_pair
+        assert pair_leads(s, s.first_round[None, :], a, b)[0] == pytest.approx(run.final_margin, abs=1e-9)
+        assert pair_leads(s, s.first_round[None, :], b, a)[0] == pytest.approx(-run.final_margin, abs=1e-9)
+    with pytest.raises(ValueError, match="two different candidates"):
+        pair_leads(brisbane_like(45.0), np.ones((1, 5)), "lnp", "lnp")
+
+
+def test_the_irv_runoff_chart_shows_the_chains_final_pair_not_the_first_round_top_two() -> None:
+    from datetime import date
+
+    from warroom.core.irv_pipeline import IrvCase, irv_pair_lead
+    from warroom.core.irv_scenario import pair_leads
+    from warroom.core.types import Poll
+
+    s = brisbane_like(20.0)  # the Greens finish third: Labor meets the LNP, though the Greens ran second
+    names = {"lnp": "Park", "grn": "Nolan", "alp": "Reid", "uap": "Price", "ind": "Dale"}
+    case = IrvCase(s, "test baseline", None, names)
+    polls = [
+        Poll("A", date(2026, 5, 1), date(2026, 5, 3), 1000, {"lnp": 38, "alp": 26, "grn": 28, "uap": 4, "ind": 4}),
+        Poll("B", date(2026, 5, 4), date(2026, 5, 6), 1000, {"lnp": 36, "alp": 29, "grn": 27}),  # no uap, ind
+        Poll("C", date(2026, 5, 7), date(2026, 5, 9), 1000, {"uap": 5, "ind": 6}),  # neither of the pair: left out
+    ]
+    lead = irv_pair_lead(case, polls, None)
+    assert lead.pair == run_irv(s).final_pair == ("alp", "lnp")
+    assert "Reid minus Park" in lead.title and "2 polls" in lead.title
+    assert "Not a top-two runoff: the first round's top two are Park and Nolan" in lead.tooltip
+    assert list(lead.pollsters) == ["A", "B"] and list(lead.days) == [
+        date(2026, 5, 2).toordinal(),
+        date(2026, 5, 5).toordinal(),
+    ]
+    # poll B does not name uap and ind: they keep the baseline's 8.1 % and the rest is scaled to 91.9
+    b_first = np.array([36, 29, 27, 0, 0]) * (100 - 8.1) / 92 + np.array([0, 0, 0, 4.0, 4.1])
+    order = [s.codes.index(c) for c in ("lnp", "alp", "grn", "uap", "ind")]
+    first = np.zeros((1, 5))
+    first[0, order] = b_first
+    assert lead.leads[1] == pytest.approx(pair_leads(s, first, "alp", "lnp")[0])
+    assert lead.average.empty
+
+
+def test_the_irv_chart_line_ends_on_the_panels_final_margin() -> None:
+    from warroom.core.irv_pipeline import irv_pair_lead
+
+    polls = polls_with_ids()
+    averages = compute_averages(polls, IRV_CONTEST)
+    case = irv_baseline(IRV_CONTEST, polls, averages)
+    run = run_irv(case.scenario)
+    assert len(run.rounds[-1].tallies) == 2  # the count runs to the last two here: one number, two places
+    lead = irv_pair_lead(case, polls, averages)
+    assert lead.pair == run.final_pair
+    assert lead.average.mean[-1] == pytest.approx(run.final_margin, abs=1e-9)
+    assert lead.average.days[-1] == averages.first_round["lnp"].days[-1]
+    assert len(lead.leads) == len(polls)
+    assert np.array_equal(lead.average.lower, lead.average.mean)  # no band is claimed

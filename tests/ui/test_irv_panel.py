@@ -388,3 +388,30 @@ def test_full_preferential_race_disables_the_exhausted_slider_and_says_why(qtbot
     assert row["grn"] == pytest.approx(30.0, abs=0.05) and row[EXHAUSTED] == 0
     assert sum(panel.lever(k).value() for k in panel.row_keys()) == pytest.approx(100.0, abs=0.05)
     assert room.irv.view.run.exhausted == 0
+
+
+def test_the_runoff_lead_chart_shows_the_chains_final_pair(qtbot, irv_room) -> None:
+    room = irv_room
+    charts = room.window.charts
+    view = room.irv.view
+    a, b = view.run.final_pair
+    names = room.irv.case.names
+    plot = charts.plots["lead2"]
+    qtbot.waitUntil(lambda: plot.titleLabel.text.startswith("Instant-runoff final pair"))
+    assert f"{names[a]} minus {names[b]}" in plot.titleLabel.text
+    assert "elimination chain ends with" in plot.titleLabel.toolTip()
+    # the line ends on the panel's final margin (the count runs to the last two here), one point a poll
+    _x, mean = charts.curve_data("lead2")
+    assert len(view.run.rounds[-1].tallies) == 2
+    assert mean[-1] == pytest.approx(view.run.final_margin, abs=1e-6)
+    assert len(charts.point_data("lead2")[1]) == len(room.poll_service.polls)
+    assert len(charts.point_data("lead2_implied")[1]) == 0  # no top-two "implied by transfers" points
+    legend = [label.text for _sample, label in charts.legends()["lead2"].items]
+    assert "each poll, counted through the chain" in legend and "published head-to-head" not in legend
+    assert not any(name.startswith("90 %") for name in legend)  # no band is drawn, so none is named
+    # a runoff contest gets its top-two chart back, without the instant-runoff account
+    room.poll_service.open_contest(TOY.name)
+    qtbot.waitUntil(lambda: plot.titleLabel.text.startswith("Runoff lead"))
+    assert plot.titleLabel.toolTip() == ""
+    legend = [label.text for _sample, label in charts.legends()["lead2"].items]
+    assert "published head-to-head" in legend and "each poll, counted through the chain" not in legend

@@ -21,13 +21,14 @@ these functions, so a number is computed in one place.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
 
-from warroom.core.averaging import PollAverages
+from warroom.core.averaging import AverageSeries, PollAverages
 from warroom.core.ballot_prior import ballot_codes
 from warroom.core.ballots import Ballot, BallotTable, table_from_ballots
 from warroom.core.baseline import display_names
@@ -39,6 +40,7 @@ from warroom.core.irv_scenario import (
     IrvScenario,
     IrvSimulator,
     elimination_lines,
+    pair_leads,
     prior_from_ballots,
     proportional_row,
     row_break_even,
@@ -52,11 +54,13 @@ from warroom.core.types import EXHAUSTED, Contest, OfficialResult, Poll, Transfe
 __all__ = [
     "BreakEven",
     "IrvCase",
+    "IrvPairLead",
     "IrvView",
     "break_evens",
     "default_row",
     "evaluate_irv",
     "irv_baseline",
+    "irv_pair_lead",
     "match_candidates",
     "prior_rows_from_ballots",
     "prior_rows_from_result",
@@ -259,6 +263,110 @@ def irv_baseline(
     day = date.fromordinal(int(series.days[-1])) if not series.empty else None
     label = f"Poll average on {day:%d %b %Y}" if day else "Poll average"
     return IrvCase(published, label, day, display_names(contest), sources)
+
+
+# --- the runoff-lead chart of an instant-runoff contest --------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class IrvPairLead:
+    """What the runoff-lead chart shows for an instant-runoff contest: not the first round's top two, but the
+    pair the elimination chain ends with at the baseline, and each poll's lead in that pair.
+
+    Attributes:
+        pair: (a, b), the baseline chain's final pair, winner first; every lead is a minus b.
+        days: (P,) ordinal days of the polls (fieldwork midpoints) that name both.
+        leads: (P,) each poll's two-candidate-preferred lead (`irv_scenario.pair_leads`) at the baseline's
+            next-preference rows: points of the pair's votes.
+        pollsters: (P,) their pollsters.
+        average: the same count of the poll average's first round, day by day (no band: the chain of an
+            average is not the average of chains, so no interval is claimed).
+        title: the chart title, naming the pair.
+        tooltip: how the figures are made, in words.
+    """
+
+    pair: tuple[str, str]
+    days: np.ndarray
+    leads: np.ndarray
+    pollsters: tuple[str, ...]
+    average: AverageSeries
+    title: str
+    tooltip: str
+
+
+def irv_pair_lead(case: IrvCase, polls: Sequence[Poll], averages: PollAverages | None) -> IrvPairLead:
+    """The runoff-lead chart of an instant-runoff contest (see IrvPairLead).
+
+    A poll's first round is counted over the case's candidates: one it does not name is held at the baseline's
+    share and the named ones are scaled to the rest; a poll that names neither of the pair is left out. The
+    day-by-day line counts the average's first round the same way (a candidate with no average line at the
+    baseline's share). The figures follow the polls and the baseline's rows, not slider edits: the panel
+    shows the edited scenario, this chart what the polls say through the baseline's transfers.
+    """
+    scenario = case.scenario
+    codes = scenario.codes
+    base = scenario.first_round
+    a, b = run_irv(scenario).final_pair
+    rows: list[np.ndarray] = []
+    days: list[float] = []
+    pollsters: list[str] = []
+    for poll in polls:
+        if a not in poll.first_round and b not in poll.first_round:
+            continue
+        rows.append(_over(base, [poll.first_round.get(c) for c in codes]))
+        days.append((poll.fieldwork_start.toordinal() + poll.fieldwork_end.toordinal()) / 2.0)
+        pollsters.append(poll.pollster)
+    leads = pair_leads(scenario, np.array(rows), a, b) if rows else np.empty(0)
+    keep = np.isfinite(leads)
+    series = averages.first_round if averages is not None else {}
+    grid = next((s.days for c in (a, b, *codes) if (s := series.get(c)) is not None and not s.empty), np.empty(0))
+    if len(grid):
+        shares = [
+            np.interp(grid, s.days, s.mean) if (s := series.get(c)) is not None and not s.empty else None for c in codes
+        ]
+        daily = np.array([_over(base, [None if x is None else float(x[k]) for x in shares]) for k in range(len(grid))])
+        mean = pair_leads(scenario, daily, a, b)
+    else:
+        mean = np.empty(0)
+    name_a, name_b = case.names.get(a, a), case.names.get(b, b)
+    top = [c for c in sorted(codes, key=lambda c: -scenario.share(c))[:2]]
+    top_two = " and ".join(case.names.get(c, c) for c in top)
+    n = int(keep.sum())
+    title = f"Instant-runoff final pair: {name_a} minus {name_b} (points; {n} poll{'s' if n != 1 else ''} counted)"
+    tooltip = (
+        f"{name_a} and {name_b} are the pair the elimination chain ends with at the baseline ({case.label}). "
+        "Each poll's first round is counted through the baseline's next-preference rows with every other "
+        "candidate excluded, lowest first (the two-candidate-preferred count); the line counts the poll "
+        "average the same way. "
+        + (
+            "They are also the first round's top two."
+            if set(top) == {a, b}
+            else f"Not a top-two runoff: the first round's top two are {top_two}."
+        )
+        + " Slider edits move the panel, not this chart."
+    )
+    return IrvPairLead(
+        (a, b),
+        np.array(days)[keep],
+        leads[keep],
+        tuple(p for p, k in zip(pollsters, keep, strict=True) if k),
+        AverageSeries(np.array(grid, dtype=float), mean, mean.copy(), mean.copy()),
+        title,
+        tooltip,
+    )
+
+
+def _over(base: np.ndarray, shares: Sequence[float | None]) -> np.ndarray:
+    """Shares over the scenario's candidates: unknown ones (None) at the baseline's share, the known scaled to
+    the rest of 100."""
+    known = np.array([x is not None and math.isfinite(x) and x >= 0 for x in shares])
+    values = np.array([x if k else 0.0 for x, k in zip(shares, known, strict=True)], dtype=float)
+    rest = 100.0 - float(base[~known].sum())
+    total = float(values[known].sum())
+    out = np.array(base, dtype=float)
+    if total > 0:
+        out[known] = values[known] * rest / total
+    return out
 
 
 # --- evaluation --------------------------------------------------------------------------------------------------

@@ -89,6 +89,7 @@ __all__ = [
     "grouped_row",
     "irv_scenario",
     "minor_group",
+    "pair_leads",
     "prior_from_ballots",
     "proportional_row",
     "row_break_even",
@@ -1054,6 +1055,53 @@ def _published_row(scenario: IrvScenario, i: int, published: Mapping[str, float]
         if not weights.sum() > 0:
             return None
     return row + (100.0 - total) * weights / weights.sum()
+
+
+def pair_leads(scenario: IrvScenario, first_rounds: np.ndarray, a: str, b: str) -> np.ndarray:
+    """The two-candidate-preferred lead of `a` over `b` for many first rounds at once.
+
+    Each row of `first_rounds` is counted through the scenario's transfer rows and preference limit with every
+    candidate but `a` and `b` excluded, lowest first, until only the two are left (Australia's
+    "two-candidate-preferred" count). When the chain's own final pair is (a, b) and it runs to the last two,
+    this is its final margin (`IrvRun.final_margin`); it goes on past a majority, as the TCP count does.
+    Ties for lowest go to the earlier candidate (a chart cannot resolve them anyway).
+
+    Args:
+        scenario: the transfer rows, preference limit and candidates (its first round is not used).
+        first_rounds: (D, N) first-round shares in the scenario's candidate order (any scale per row).
+        a, b: the pair.
+
+    Returns:
+        (D,) a's votes minus b's in points of their two votes; NaN where the two have none between them.
+    """
+    ia, ib = scenario.index(a), scenario.index(b)
+    if ia == ib:
+        raise ValueError(f"a two-candidate-preferred lead needs two different candidates, got {a!r} twice")
+    first = np.array(first_rounds, dtype=float, ndmin=2)
+    d, n = first.shape
+    if n != scenario.n:
+        raise ValueError(f"first rounds have {n} candidates, the scenario {scenario.n}")
+    limited = scenario.max_rankings is not None
+    depth = scenario.max_rankings if scenario.max_rankings is not None else 1
+    votes = np.zeros((d, n, depth))
+    votes[:, :, 0] = np.where(np.isfinite(first) & (first > 0), first, 0.0)
+    alive = np.ones((d, n), dtype=bool)
+    open_ = np.ones((d, n + 1), dtype=bool)
+    draw = np.arange(d)
+    for _ in range(n - 2):
+        key = np.where(alive, votes.sum(axis=2), np.inf)
+        key[:, [ia, ib]] = np.inf
+        loser = np.argmin(key, axis=1)
+        alive[draw, loser] = False
+        open_[:, :n] = alive
+        mass = votes[draw, loser]
+        votes[draw, loser] = 0.0
+        arriving, _exhausted = _move(mass, scenario.transfers[loser], open_, limited)
+        votes += arriving
+    ta, tb = votes[:, ia].sum(axis=1), votes[:, ib].sum(axis=1)
+    both = ta + tb
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(both > 0, 100.0 * (ta - tb) / both, np.nan)
 
 
 def elimination_lines(run: IrvRun, names: Mapping[str, str] | None = None) -> list[str]:
