@@ -27,6 +27,7 @@ _rules = st.builds(
     first_choice_required=st.booleans(),
     full_preferential=st.booleans(),
     batch_elimination=st.booleans(),
+    final_two=st.booleans(),
 )
 
 
@@ -113,7 +114,7 @@ def _reference(ballots: list[Ballot], system: str, rules: CountRules) -> tuple[l
     while True:
         total = sum(tallies.values())
         top = [c for c in tallies if 2 * tallies[c] > total]
-        if top:
+        if top and (system != "irv" or not rules.final_two or len(rounds) == 1):  # NYC: on to the last two
             return rounds, top[0]
         if system != "irv":
             first = rounds[0]

@@ -53,7 +53,15 @@ fields cover New York City, Maine, Alaska and Australian practice):
     - The lowest candidate is eliminated each round; ties for last go to the earlier round where the tied
       candidates differ, then by name. `batch_elimination` excludes at once every group of lowest
       candidates whose combined votes are below the next candidate's total (they cannot overtake anyone).
-    - The count stops when a candidate has more than half the continuing votes, or two are left.
+    - The count stops when a candidate has more than half the continuing votes, or two are left. With
+      `final_two` (New York City) a count that goes past round 1 runs on until two are left, a majority or
+      not, and the one ahead then wins: the Board's certified reports say "The winning candidate is the
+      candidate in the round with final 2 candidates who has the most votes".
+    - `write_ins_first` (New York City): the write-ins (one candidate named "Write-in" or "Write-ins", as the
+      city's records count them together) are excluded alone in the first round of exclusions, whatever
+      batch elimination would take with them. In all 40 of the city's 2021 primary contests that went past
+      round 1, the certified rounds exclude the write-ins alone first, and every later exclusion is the
+      batch rule above (tests/data/nyc_2021_official_rounds.json, resources/data/SOURCES.md).
 
 Any system: a ballot with no countable preference at all is rejected; a file whose counts are all zero,
 or whose every ballot is rejected, is an error (there is nothing to count), never a winner.
@@ -86,7 +94,9 @@ __all__ = [
     "CountRules",
     "Overvote",
     "Transfer",
+    "batch_size",
     "count_ballots",
+    "is_write_in",
 ]
 
 _EXACT_LIMIT = 2**52  # tallies are summed in float64 by numpy: exact for integers below 2**53
@@ -112,6 +122,8 @@ class CountRules:
         full_preferential: a ballot must number every candidate but the last, in order with no blank,
             overvote or repeat, or it is informal (rejected).
         batch_elimination: IRV excludes mathematically excluded candidates together.
+        write_ins_first: IRV excludes the write-ins alone first (New York City).
+        final_two: IRV runs on past a majority until two candidates are left (New York City).
     """
 
     max_rankings: int | None = None
@@ -120,6 +132,8 @@ class CountRules:
     first_choice_required: bool = True
     full_preferential: bool = False
     batch_elimination: bool = False
+    write_ins_first: bool = False
+    final_two: bool = False
 
     def __post_init__(self) -> None:
         if self.max_rankings is not None and self.max_rankings < 1:
@@ -136,6 +150,8 @@ class CountRules:
             "first_choice_required": self.first_choice_required,
             "full_preferential": self.full_preferential,
             "batch_elimination": self.batch_elimination,
+            "write_ins_first": self.write_ins_first,
+            "final_two": self.final_two,
         }
 
     @staticmethod
@@ -174,6 +190,8 @@ class CountRules:
             first_choice_required=flag("first_choice_required", base.first_choice_required),
             full_preferential=flag("full_preferential", base.full_preferential),
             batch_elimination=flag("batch_elimination", base.batch_elimination),
+            write_ins_first=flag("write_ins_first", base.write_ins_first),
+            final_two=flag("final_two", base.final_two),
         )
 
     @staticmethod
@@ -249,6 +267,30 @@ class CountResult:
     def added(self, candidate: str) -> int:
         """Votes a candidate gained by transfers over the whole count."""
         return sum(t.votes for r in self.rounds for t in r.transfers if t.to_candidate == candidate)
+
+
+WRITE_IN_NAMES = frozenset({"write-in", "write-ins", "write_in", "writein", "write in"})
+"""Names a ballot file gives the write-ins counted together (New York City's "Write-in"; its reports' "Write-ins")."""
+
+
+def is_write_in(name: str) -> bool:
+    """Whether a candidate's name is the write-ins counted together."""
+    return name.strip().casefold() in WRITE_IN_NAMES
+
+
+def batch_size(ascending: Sequence[int]) -> int:
+    """Batch elimination: how many of the lowest candidates go together (0 or 1: none, exclude the lowest).
+
+    `ascending` holds the continuing candidates' votes, lowest first. The batch is the largest k (leaving at
+    least two candidates) whose k lowest candidates have fewer votes between them than the next one: even with
+    every one of their ballots they could not pass anyone, so excluding them one by one or together gives the
+    same count (the wording of New York City's certified reports)."""
+    batch, total = 0, 0
+    for k in range(1, len(ascending) - 1):
+        total += ascending[k - 1]
+        if total < ascending[k]:
+            batch = k
+    return batch
 
 
 class CountError(ValueError):
@@ -599,7 +641,7 @@ class _Count:
     def _runoff(self) -> int:
         while True:
             alive = [c for c in range(len(self.names)) if self.continuing[c]]
-            winner = self._majority()
+            winner = None if self.rules.final_two else self._majority()
             if winner is not None:
                 return winner
             if len(alive) <= 2:
@@ -612,13 +654,13 @@ class _Count:
     def _losers(self, alive: list[int]) -> list[int]:
         t = self.tallies
         number = len(self.rounds)
+        if self.rules.write_ins_first and number == 1:
+            write_ins = [c for c in alive if is_write_in(self.names[c])]
+            if write_ins and len(alive) > 2:
+                return write_ins[:1]
         ascending = sorted(alive, key=lambda c: (int(t[c]), self._rank_key(c), self.names[c]))
         if self.rules.batch_elimination:
-            batch, total = 0, 0
-            for k in range(1, len(ascending) - 1):
-                total += int(t[ascending[k - 1]])
-                if total < int(t[ascending[k]]):
-                    batch = k
+            batch = batch_size([int(t[c]) for c in ascending])
             if batch >= 2:
                 out = ascending[:batch]
                 self.notes.append(
