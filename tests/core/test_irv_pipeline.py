@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 import numpy as np
@@ -336,3 +337,22 @@ def test_the_irv_chart_line_ends_on_the_panels_final_margin() -> None:
     assert lead.average.days[-1] == averages.first_round["lnp"].days[-1]
     assert len(lead.leads) == len(polls)
     assert np.array_equal(lead.average.lower, lead.average.mean)  # no band is claimed
+
+
+def test_full_preferential_votes_whose_row_names_nobody_left_go_on_by_the_first_round() -> None:
+    from warroom.core.irv_scenario import pair_leads, simulate_irv
+
+    # d's voters all go to c, but c is out first: optional preferential exhausts them; full preferential cannot,
+    # every such paper names a or b too, so they go on in proportion to the first round (45 : 37).
+    first = {"a": 45.0, "b": 37.0, "c": 8.0, "d": 10.0}
+    rows = {"c": {"a": 50.0, "b": 50.0}, "d": {"c": 100.0}, "a": {"b": 100.0}, "b": {"a": 100.0}}
+    optional = run_irv(irv_scenario(first, rows))
+    assert optional.exhausted == pytest.approx(10.0)
+    for batch in (False, True):
+        full = irv_scenario(first, rows, full_preferential=True, batch_elimination=batch)
+        run = run_irv(full)
+        assert run.exhausted == 0
+        assert run.rounds[-1].tallies == pytest.approx({"a": 49 + 10 * 45 / 82, "b": 41 + 10 * 37 / 82})
+        odds = simulate_irv(full, draws=50, share_sd=0.0, concentration=math.inf)
+        assert odds.p_win["a"] == 1.0
+        assert pair_leads(full, full.first_round[None, :], "a", "b")[0] == pytest.approx(run.final_margin)

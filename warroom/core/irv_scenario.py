@@ -364,7 +364,9 @@ def irv_scenario(
 # --- moving votes (the simulation's general path; the single run has the same rule in plain floats) ---------
 
 
-def _move(mass: np.ndarray, row: np.ndarray, open_: np.ndarray, limited: bool) -> tuple[np.ndarray, np.ndarray]:
+def _move(
+    mass: np.ndarray, row: np.ndarray, open_: np.ndarray, limited: bool, fallback: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Where excluded votes go.
 
     Args:
@@ -372,12 +374,18 @@ def _move(mass: np.ndarray, row: np.ndarray, open_: np.ndarray, limited: bool) -
         row: (D, N + 1) its next-preference weights (any positive scale; last column exhausted).
         open_: (D, N + 1) continuing candidates, and True in the exhausted column.
         limited: apply the preference limit (K rankings).
+        fallback: (D, N + 1) full preferential voting: where a row has nobody open, the votes go by these
+            weights (the first round, 0 exhausted) instead of exhausting: every such ballot names someone.
 
     Returns:
         ((D, N, K) votes arriving at each continuing candidate by depth, (D,) votes exhausted).
     """
     w = np.where(open_, row, 0.0)
     ws = w.sum(axis=1)
+    if fallback is not None and not (ws > 0).all():
+        empty = ~(ws > 0)
+        w[empty] = np.where(open_, fallback, 0.0)[empty]
+        ws = w.sum(axis=1)
     total = mass.sum(axis=1)
     positive = ws > 0
     if not limited:
@@ -472,7 +480,9 @@ class IrvRun:
         return self.rounds[-1].exhausted
 
 
-def _move_one(mass: list[float], row: list[float], open_: list[bool], limited: bool) -> tuple[list[list[float]], float]:
+def _move_one(
+    mass: list[float], row: list[float], open_: list[bool], limited: bool, fallback: list[float] | None = None
+) -> tuple[list[list[float]], float]:
     """`_move` for a single count in plain floats (N is small: Python beats numpy's per-call cost here).
 
     Returns:
@@ -482,6 +492,10 @@ def _move_one(mass: list[float], row: list[float], open_: list[bool], limited: b
     w = [r if o else 0.0 for r, o in zip(row, open_, strict=True)]
     ws = sum(w)
     total = sum(mass)
+    if ws <= 0 and fallback is not None:  # full preferential: the ballot names someone still in the count
+        row = fallback
+        w = [r if o else 0.0 for r, o in zip(row, open_, strict=True)]
+        ws = sum(w)
     if ws <= 0:
         return [[0.0] * k for _ in range(n)], total
     if not limited:
@@ -515,12 +529,15 @@ class _Chain:
         self.alive = [True] * scenario.n
         self.exhausted = 0.0
         self.history: list[list[float]] = [self.t]
+        # full preferential: votes whose row names nobody still in the count go by the first round instead
+        self.fallback: list[float] | None = [*self.t, 0.0] if scenario.full_preferential else None
 
     def copy(self) -> _Chain:
         other = _Chain.__new__(_Chain)
         other.s, other.limited, other.rows = self.s, self.limited, self.rows
         other.t, other.votes = list(self.t), [list(v) for v in self.votes]
         other.alive, other.exhausted, other.history = list(self.alive), self.exhausted, list(self.history)
+        other.fallback = self.fallback
         return other
 
     def _tie_key(self, c: int) -> tuple[object, ...]:
@@ -588,7 +605,9 @@ class _Chain:
             if self.limited:
                 votes[c] = [0.0] * len(votes[c])
         for c in losers:
-            to, ex = _move_one(self.votes[c] if self.limited else [self.t[c]], self.rows[c], open_, self.limited)
+            to, ex = _move_one(
+                self.votes[c] if self.limited else [self.t[c]], self.rows[c], open_, self.limited, self.fallback
+            )
             for j in range(n):
                 moved = to[j]
                 v = sum(moved)
@@ -640,6 +659,9 @@ class _Chain:
         new = list(t)
         new[loser] = 0.0
         open_total = row[-1] + sum(row[j] for j, on in enumerate(alive) if on)
+        if open_total <= 0 and self.fallback is not None:
+            row = self.fallback
+            open_total = sum(row[j] for j, on in enumerate(alive) if on)
         if open_total > 0:
             f = t[loser] / open_total
             for j, on in enumerate(alive):
@@ -1084,7 +1106,7 @@ def pair_leads(scenario: IrvScenario, first_rounds: np.ndarray, a: str, b: str) 
     limited = scenario.max_rankings is not None
     depth = scenario.max_rankings if scenario.max_rankings is not None else 1
     votes = np.zeros((d, n, depth))
-    votes[:, :, 0] = np.where(np.isfinite(first) & (first > 0), first, 0.0)
+    votes[:, :, 0] = first = np.where(np.isfinite(first) & (first > 0), first, 0.0)
     alive = np.ones((d, n), dtype=bool)
     open_ = np.ones((d, n + 1), dtype=bool)
     draw = np.arange(d)
@@ -1096,7 +1118,8 @@ def pair_leads(scenario: IrvScenario, first_rounds: np.ndarray, a: str, b: str) 
         open_[:, :n] = alive
         mass = votes[draw, loser]
         votes[draw, loser] = 0.0
-        arriving, _exhausted = _move(mass, scenario.transfers[loser], open_, limited)
+        fallback = np.concatenate([first, np.zeros((d, 1))], axis=1) if scenario.full_preferential else None
+        arriving, _exhausted = _move(mass, scenario.transfers[loser], open_, limited, fallback)
         votes += arriving
     ta, tb = votes[:, ia].sum(axis=1), votes[:, ib].sum(axis=1)
     both = ta + tb
@@ -1197,7 +1220,9 @@ def _row_draws(row: np.ndarray, z: np.ndarray, concentration: float) -> np.ndarr
     return np.exp(mu + np.sqrt(s2) * z)
 
 
-def _chain_fast(first: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _chain_fast(
+    first: np.ndarray, rows: np.ndarray, full: bool = False
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """`_chain_draws` with no preference limit and one exclusion a round: the slider's hot path.
 
     Every draw excludes one candidate a round, so the loop runs exactly N - 2 times with no per-draw
@@ -1242,6 +1267,11 @@ def _chain_fast(first: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.nda
         open_flat[open_cell + loser] = 0.0
         np.multiply(flat_rows.take(at, axis=0), open_, out=weights)
         total = weights @ ones
+        if full and not (total > 0).all():  # full preferential: nobody open in the row, so by the first round
+            empty = np.flatnonzero(~(total > 0))
+            weights[empty, :n] = first[empty] * open_[empty, :n]
+            weights[empty, n] = 0.0
+            total[empty] = weights[empty].sum(axis=1)
         scale = np.divide(mass, total, out=np.zeros(d, dtype=np.float32), where=total > 0)  # nowhere open: exhausted
         t_flat[at] = 0.0
         weights *= scale[:, None]
@@ -1253,7 +1283,7 @@ def _chain_fast(first: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.nda
 
 
 def _chain_draws(
-    first: np.ndarray, rows: np.ndarray, max_rankings: int | None, batch: bool
+    first: np.ndarray, rows: np.ndarray, max_rankings: int | None, batch: bool, full: bool = False
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Run the chain in every draw at once, down to the last two.
 
@@ -1266,13 +1296,14 @@ def _chain_draws(
         rows: (N, D, N + 1) each candidate's next-preference weights in each draw.
         max_rankings: preference limit (None: all).
         batch: batch elimination.
+        full: full preferential voting (a row with nobody open goes by the first round, never exhausts).
 
     Returns:
         ((D,) winner, (D,) runner-up in the last two, (D,) first excluded, (D,) third: the highest of the last
         exclusion), as candidate indices; -1 where there was no exclusion.
     """
     if max_rankings is None and not batch:
-        return _chain_fast(first, rows)
+        return _chain_fast(first, rows, full)
     d, n = first.shape
     limited = max_rankings is not None
     depth = max_rankings if max_rankings is not None else 1
@@ -1284,6 +1315,7 @@ def _chain_draws(
     first_out = np.full(d, -1, dtype=np.intp)
     third = np.full(d, -1, dtype=np.intp)
     open_ = np.ones((d, n + 1), dtype=bool)
+    fallback = np.concatenate([first, np.zeros((d, 1))], axis=1) if full else None
     for _ in range(n - 2 + 1):
         tot = votes[:, :, 0] if depth == 1 else votes.sum(axis=2)
         live = alive.sum(axis=1) > 2
@@ -1312,7 +1344,7 @@ def _chain_draws(
         arriving = np.zeros_like(votes)
         for loser, mask in slots:
             mass = votes[draw, loser] * mask[:, None]
-            to, _ = _move(mass, flat_rows[loser * d + draw], open_, limited)
+            to, _ = _move(mass, flat_rows[loser * d + draw], open_, limited, fallback)
             arriving += to
             votes[draw[mask], loser[mask]] = 0.0
         votes += arriving
@@ -1394,7 +1426,9 @@ class IrvSimulator:
 
 
 def _odds(scenario: IrvScenario, first: np.ndarray, rows: np.ndarray) -> IrvOdds:
-    winner, runner, first_out, third = _chain_draws(first, rows, scenario.max_rankings, scenario.batch_elimination)
+    winner, runner, first_out, third = _chain_draws(
+        first, rows, scenario.max_rankings, scenario.batch_elimination, scenario.full_preferential
+    )
     d, n = first.shape
     wins = np.bincount(winner, minlength=n) / d
     pair = (np.bincount(winner, minlength=n) + np.bincount(runner, minlength=n)) / d
