@@ -307,25 +307,25 @@ def irv_pair_lead(case: IrvCase, polls: Sequence[Poll], averages: PollAverages |
     codes = scenario.codes
     base = scenario.first_round
     a, b = run_irv(scenario).final_pair
-    rows: list[np.ndarray] = []
-    days: list[float] = []
-    pollsters: list[str] = []
-    for poll in polls:
-        if a not in poll.first_round and b not in poll.first_round:
-            continue
-        rows.append(_over(base, [poll.first_round.get(c) for c in codes]))
-        days.append((poll.fieldwork_start.toordinal() + poll.fieldwork_end.toordinal()) / 2.0)
-        pollsters.append(poll.pollster)
-    leads = pair_leads(scenario, np.array(rows), a, b) if rows else np.empty(0)
+    named = [p for p in polls if a in p.first_round or b in p.first_round]
+    raw = np.array([[p.first_round.get(c, math.nan) for c in codes] for p in named], dtype=float).reshape(
+        -1, len(codes)
+    )
+    leads = pair_leads(scenario, _over(base, raw), a, b) if len(named) else np.empty(0)
+    days = np.array([(p.fieldwork_start.toordinal() + p.fieldwork_end.toordinal()) / 2.0 for p in named])
     keep = np.isfinite(leads)
     series = averages.first_round if averages is not None else {}
     grid = next((s.days for c in (a, b, *codes) if (s := series.get(c)) is not None and not s.empty), np.empty(0))
     if len(grid):
-        shares = [
-            np.interp(grid, s.days, s.mean) if (s := series.get(c)) is not None and not s.empty else None for c in codes
-        ]
-        daily = np.array([_over(base, [None if x is None else float(x[k]) for x in shares]) for k in range(len(grid))])
-        mean = pair_leads(scenario, daily, a, b)
+        daily = np.column_stack(
+            [
+                np.interp(grid, s.days, s.mean)
+                if (s := series.get(c)) is not None and not s.empty
+                else np.full(len(grid), math.nan)
+                for c in codes
+            ]
+        )
+        mean = pair_leads(scenario, _over(base, daily), a, b)
     else:
         mean = np.empty(0)
     name_a, name_b = case.names.get(a, a), case.names.get(b, b)
@@ -347,26 +347,24 @@ def irv_pair_lead(case: IrvCase, polls: Sequence[Poll], averages: PollAverages |
     )
     return IrvPairLead(
         (a, b),
-        np.array(days)[keep],
+        days[keep],
         leads[keep],
-        tuple(p for p, k in zip(pollsters, keep, strict=True) if k),
+        tuple(p.pollster for p, k in zip(named, keep, strict=True) if k),
         AverageSeries(np.array(grid, dtype=float), mean, mean.copy(), mean.copy()),
         title,
         tooltip,
     )
 
 
-def _over(base: np.ndarray, shares: Sequence[float | None]) -> np.ndarray:
-    """Shares over the scenario's candidates: unknown ones (None) at the baseline's share, the known scaled to
-    the rest of 100."""
-    known = np.array([x is not None and math.isfinite(x) and x >= 0 for x in shares])
-    values = np.array([x if k else 0.0 for x, k in zip(shares, known, strict=True)], dtype=float)
-    rest = 100.0 - float(base[~known].sum())
-    total = float(values[known].sum())
-    out = np.array(base, dtype=float)
-    if total > 0:
-        out[known] = values[known] * rest / total
-    return out
+def _over(base: np.ndarray, shares: np.ndarray) -> np.ndarray:
+    """(R, N) first rounds over the scenario's candidates: an unknown share (NaN or negative) at the baseline's,
+    the known ones scaled to the rest of 100 (a row that knows nobody: the baseline)."""
+    known = np.isfinite(shares) & (shares >= 0)
+    values = np.where(known, shares, 0.0)
+    rest = 100.0 - np.where(known, 0.0, base[None, :]).sum(axis=1)
+    total = values.sum(axis=1)
+    scale = np.divide(rest, total, out=np.zeros_like(total), where=total > 0)
+    return np.where(known & (total > 0)[:, None], values * scale[:, None], base[None, :])
 
 
 # --- evaluation --------------------------------------------------------------------------------------------------
