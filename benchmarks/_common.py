@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -86,3 +87,75 @@ def p95(times: list[float]) -> float:
 
 
 CONTEST = LONDON_2012
+
+
+def open_room(size: tuple[int, int] = (1920, 1080), prepare: Callable[[Any], object] | None = None) -> tuple[Any, Any]:
+    """The war room as the slider benchmarks drive it: a fresh seeded store (the London 2012 and France 2022
+    demos) in a temporary folder, the window at `size`, shown and laid out.
+
+    Args:
+        size: the window's size.
+        prepare: called with the open store before the window is built (e.g. to add another contest).
+
+    Returns:
+        (the QApplication, the WarRoom).
+    """
+    import tempfile
+
+    from PySide6.QtCore import QSettings
+
+    from warroom.app import WarRoom, make_qapp
+    from warroom.bootstrap import open_store
+    from warroom.paths import AppPaths
+    from warroom.services.settings import AppSettings
+
+    app = make_qapp()
+    paths = AppPaths.under(Path(tempfile.mkdtemp(prefix="warroom-bench-")))
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=paths.backup_dir)
+    if prepare is not None:
+        prepare(store)
+    settings = AppSettings(QSettings(str(paths.settings_file), QSettings.Format.IniFormat))
+    room = WarRoom(store, settings, watch=False)
+    room.window.resize(*size)
+    room.window.show()
+    app.processEvents()
+    return app, room
+
+
+def close_room(room: Any) -> None:
+    room.window.close()
+    room.store.close()
+
+
+def paint_counter() -> Any:
+    """An event filter that counts paint events per object name (counter.counts), to show that Qt really
+    repaints every output view on each move."""
+    from PySide6.QtCore import QEvent, QObject
+
+    class PaintCounter(QObject):
+        def __init__(self) -> None:
+            super().__init__()
+            self.counts: dict[str, int] = {}
+
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                self.counts[obj.objectName()] = self.counts.get(obj.objectName(), 0) + 1
+            return False
+
+    return PaintCounter()
+
+
+def sv_slider_move(room: Any, rng: np.random.Generator) -> Callable[[int], None]:
+    """The reference move of every slider benchmark: on the open Supplementary Vote contest (London 2012), odd
+    moves set the message slider, even ones the first slider of a transfer split, at random positions."""
+    panel = room.scenario_panel
+    splits = list(panel._split_widgets.values())
+
+    def move(i: int) -> None:
+        if i % 2:
+            panel.message_slider.setValue(int(rng.integers(0, 1001)))
+        else:
+            splits[i % len(splits)].sliders[0].setValue(int(rng.integers(0, 1001)))
+
+    return move

@@ -5,8 +5,10 @@
   plain repaint of the same charts with nothing changed and the old synchronous path (full recompute and redraw),
   both measured in the same run;
 - stalls: a 10 ms QTimer records the longest gap between its ticks from the window's first paint until it has
-  settled (averages and scenario in), while a poll is added and its average lands, and while the charts are
-  panned and the table scrolled.
+  settled (averages and scenario in), while a poll is added and its average lands, while the charts are
+  panned and the table scrolled, and while a poll file (a tenth of the store, at most 10,000 polls) is
+  imported through File > Import's own path (the import worker) until its averages and scenario are in;
+  beside each, the most CPU time the GUI thread spent between two ticks (what a busy machine cannot inflate).
 """
 
 from __future__ import annotations
@@ -24,24 +26,33 @@ from warroom.core.types import Poll
 
 
 class StallProbe:
-    """The longest gap between ticks of a 10 ms timer: how long the window could not respond."""
+    """The longest gap between ticks of a 10 ms timer: how long the window could not respond.
+
+    Also the GUI thread's own CPU time in that gap's worst case (`longest_cpu`): the work the window did in one
+    turn. On a machine shared with other busy processes the wall-clock gap also counts the turns the process
+    waited for a core (and, with a worker thread busy, for Python's lock); the CPU figure does not.
+    """
 
     def __init__(self) -> None:
         from PySide6.QtCore import QTimer
 
         self.longest = 0.0
+        self.longest_cpu = 0.0
         self._last = time.perf_counter()
+        self._last_cpu = time.thread_time()
         self._timer = QTimer()
         self._timer.setInterval(10)
         self._timer.timeout.connect(self._tick)
 
     def _tick(self) -> None:
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.thread_time()
         self.longest = max(self.longest, now - self._last)
-        self._last = now
+        self.longest_cpu = max(self.longest_cpu, cpu - self._last_cpu)
+        self._last, self._last_cpu = now, cpu
 
     def start(self) -> None:
         self.longest, self._last = 0.0, time.perf_counter()
+        self.longest_cpu, self._last_cpu = 0.0, time.thread_time()
         self._timer.start()
 
     def stop(self) -> float:
@@ -99,13 +110,13 @@ def measure(db: Path, folder: Path, *, adds: int = 7) -> dict[str, float]:
     run_loop(30.0, until=lambda: room.scenarios.view is not None and not room.averages.busy)
     run_loop(0.3)
     settled = time.perf_counter() - t0
-    stall_open = probe.stop()
+    stall_open, cpu_open = probe.stop(), probe.longest_cpu
 
     # the reference: the same probe while the window does nothing (on a busy machine the process itself
     # waits for a core now and then; that is the floor any stall figure stands on)
     probe.start()
     run_loop(2.0)
-    stall_idle = probe.stop()
+    stall_idle, cpu_idle = probe.stop(), probe.longest_cpu
 
     charts = room.window.charts
     service = room.poll_service
@@ -125,9 +136,10 @@ def measure(db: Path, folder: Path, *, adds: int = 7) -> dict[str, float]:
         frames.append(done - changed[-1])
         frame_cpu.append(time.thread_time() - cpu)
         run_loop(30.0, until=lambda: not room.averages.busy and room.averages.averages is not None)
+        run_loop(30.0, until=lambda: not room.scenarios.busy)  # and the scenario rebuilt on it
         run_loop(0.15)
         waits.append(time.perf_counter() - done)
-    stall_add = probe.stop()
+    stall_add, cpu_add = probe.stop(), probe.longest_cpu
 
     # references, same run: a repaint with nothing changed; the old synchronous path (recompute + redraw)
     repaint = []
@@ -154,7 +166,27 @@ def measure(db: Path, folder: Path, *, adds: int = 7) -> dict[str, float]:
     for step in range(20):
         bar.setValue(int(bar.maximum() * step / 19))
         run_loop(0.02)
-    stall_use = probe.stop()
+    stall_use, cpu_use = probe.stop(), probe.longest_cpu
+
+    # importing a poll file through the window (the import worker), until its averages and scenario are in
+    from warroom.core.csvformat import polls_to_csv
+
+    k = min(10_000, max(100, len(polls) // 10))
+    imported = _import_polls(k)
+    path = folder / f"import-{k}.csv"
+    path.write_text(polls_to_csv(imported, service.contest or CONTEST), encoding="utf-8")
+    before = len(service.polls)
+    landed: list[int] = []
+    room.averages.averages_ready.connect(lambda ps, _a: landed.append(len(ps)))
+    probe.start()
+    t = time.perf_counter()
+    room.import_actions.import_file(path)
+    run_loop(300.0, until=lambda: bool(landed) and landed[-1] == before + k and not room.averages.busy)
+    run_loop(60.0, until=lambda: not room.scenarios.busy)
+    imported_in = time.perf_counter() - t
+    run_loop(0.15)
+    stall_import, cpu_import = probe.stop(), probe.longest_cpu
+    assert len(service.polls) == before + k, "the import did not add every poll"
     room.window.close()
     store.close()
     return {
@@ -169,7 +201,36 @@ def measure(db: Path, folder: Path, *, adds: int = 7) -> dict[str, float]:
         "full": statistics.median(full),
         "stall_use": stall_use,
         "stall_idle": stall_idle,
+        "cpu_open": cpu_open,
+        "cpu_add": cpu_add,
+        "cpu_use": cpu_use,
+        "cpu_idle": cpu_idle,
+        "import_polls": float(k),
+        "import_wall": imported_in,
+        "stall_import": stall_import,
+        "cpu_import": cpu_import,
     }
+
+
+def _import_polls(k: int) -> list[Poll]:
+    """k polls for a file import, new to the store: eight panels, one fieldwork window each a day, counting back
+    from the eve of the 2012 election (benchmarks/bench_import_stall.py's file)."""
+    from datetime import date, timedelta
+
+    from _common import synthetic_polls
+
+    last = date(2012, 4, 28)
+    return [
+        replace(
+            p,
+            id=None,
+            pollster=f"Panel {'ABCDEFGH'[i % 8]}",
+            fieldwork_start=last - timedelta(days=i // 8 + 2),
+            fieldwork_end=last - timedelta(days=i // 8),
+            transfers=(),
+        )
+        for i, p in enumerate(synthetic_polls(k, seed=11))
+    ]
 
 
 if __name__ == "__main__":

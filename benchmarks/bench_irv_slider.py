@@ -14,12 +14,11 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
-from _common import p95, summary
+from _common import close_room, open_room, p95, paint_counter, summary, sv_slider_move
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.irv_fixture: the 12-candidate race
 
@@ -29,39 +28,12 @@ def main() -> int:
     parser.add_argument("--moves", type=int, default=1000)
     args = parser.parse_args()
 
-    from PySide6.QtCore import QEvent, QObject, QSettings
     from PySide6.QtWidgets import QGroupBox
 
     from tests.irv_fixture import IRV_CONTEST, add_irv_contest
-    from warroom.app import WarRoom, make_qapp
-    from warroom.bootstrap import open_store
-    from warroom.paths import AppPaths
-    from warroom.services.settings import AppSettings
 
-    app = make_qapp()
-    root = Path(tempfile.mkdtemp(prefix="warroom-bench-"))
-    paths = AppPaths.under(root)
-    paths.ensure()
-    store = open_store(paths.database, backup_dir=paths.backup_dir)  # the London 2012 demo is seeded
-    add_irv_contest(store)
-    settings = AppSettings(QSettings(str(paths.settings_file), QSettings.Format.IniFormat))
-    room = WarRoom(store, settings, watch=False)
-    room.window.resize(1920, 1080)
-    room.window.show()
-    app.processEvents()
+    app, room = open_room(prepare=add_irv_contest)  # the London 2012 demo is seeded; the IRV race is added
     rng = np.random.default_rng(0)
-
-    class PaintCounter(QObject):
-        """Counts paint events, to show that Qt really repaints every output view on each move."""
-
-        def __init__(self) -> None:
-            super().__init__()
-            self.counts: dict[str, int] = {}
-
-        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint:
-                self.counts[obj.objectName()] = self.counts.get(obj.objectName(), 0) + 1
-            return False
 
     cpu: dict[str, list[float]] = {}
 
@@ -91,14 +63,7 @@ def main() -> int:
     while room.scenarios.view is None:
         app.processEvents()
     sv = room.scenario_panel
-    sv_splits = list(sv._split_widgets.values())
-
-    def sv_move(i: int) -> None:
-        if i % 2:
-            sv.message_slider.setValue(int(rng.integers(0, 1001)))
-        else:
-            sv_splits[i % len(sv_splits)].sliders[0].setValue(int(rng.integers(0, 1001)))
-
+    sv_move = sv_slider_move(room, rng)
     sv_times, sv_forced = timed(sv_move, sv.findChild(QGroupBox, "projection_box"), args.moves, "sv")
 
     # --- the instant-runoff panel on the 12-candidate race --------------------------------------------------------
@@ -109,7 +74,7 @@ def main() -> int:
     assert room.window.scenario_scroll.widget() is panel
     panel.picker.setCurrentIndex(panel.picker.findData("ind"))  # Dale's voters: the row that decides third place
     app.processEvents()
-    counter = PaintCounter()
+    counter = paint_counter()
     watched = {
         "rounds": panel.rounds.viewport(),
         "headline": panel.headline,
@@ -168,8 +133,7 @@ def main() -> int:
         f"p95 < 8 ms (IRV move to every output repainted): {'PASS' if ok else 'MISS'} ({p95(irv_times):.2f} ms; "
         f"{ratio:.1f} x the SV panel's {p95(sv_times):.2f} ms in this run)"
     )
-    room.window.close()
-    store.close()
+    close_room(room)
     return 0
 
 

@@ -14,7 +14,7 @@ import sys
 import time
 
 import numpy as np
-from _common import p95, summary
+from _common import close_room, open_room, p95, paint_counter, summary, sv_slider_move
 
 
 def rss_mb() -> float:
@@ -29,59 +29,25 @@ def main() -> int:
     parser.add_argument("--soak", type=int, default=100_000)
     args = parser.parse_args()
 
-    import tempfile
-    from pathlib import Path
-
-    from PySide6.QtCore import QSettings
-
-    from warroom.app import WarRoom, make_qapp
-    from warroom.bootstrap import open_store
-    from warroom.paths import AppPaths
-    from warroom.services.settings import AppSettings
-
-    app = make_qapp()
-    root = Path(tempfile.mkdtemp(prefix="warroom-bench-"))
-    paths = AppPaths.under(root)
-    paths.ensure()
-    store = open_store(paths.database, backup_dir=paths.backup_dir)
-    room = WarRoom(store, AppSettings(QSettings(str(paths.settings_file), QSettings.Format.IniFormat)), watch=False)
-    room.window.resize(1920, 1080)
-    room.window.show()
-    app.processEvents()
+    app, room = open_room()
     panel = room.scenario_panel
     slider = panel.message_slider
     splits = list(panel._split_widgets.values())
     rng = np.random.default_rng(0)
+    sv_move = sv_slider_move(room, rng)
 
     from PySide6.QtWidgets import QGroupBox
 
     outputs = panel.findChild(QGroupBox, "projection_box")
 
     def move(i: int, forced: bool) -> None:
-        if i % 2:
-            slider.setValue(int(rng.integers(0, 1001)))
-        else:
-            splits[i % len(splits)].sliders[0].setValue(int(rng.integers(0, 1001)))
+        sv_move(i)
         # The coalesced recompute runs, the outputs are updated, and Qt paints what changed.
         app.processEvents()
         if forced:
             outputs.grab()  # stricter: every output view painted again in full, for real
 
-    from PySide6.QtCore import QEvent, QObject
-
-    class PaintCounter(QObject):
-        """Counts paint events, to show that Qt's own pass really repaints every output view."""
-
-        def __init__(self) -> None:
-            super().__init__()
-            self.counts: dict[str, int] = {}
-
-        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint:
-                self.counts[obj.objectName()] = self.counts.get(obj.objectName(), 0) + 1
-            return False
-
-    counter = PaintCounter()
+    counter = paint_counter()
     watched = {
         "verdict": panel.verdict,
         "runoff": panel.runoff_label,
@@ -143,8 +109,7 @@ def main() -> int:
             f"soak: {args.soak:,} programmatic slider moves in {time.perf_counter() - t0:.0f} s, "
             f"memory growth {growth:+.1f} MB: {'PASS' if growth < 50 else 'MISS'} (limit 50 MB), process alive"
         )
-    room.window.close()
-    store.close()
+    close_room(room)
     return 0
 
 

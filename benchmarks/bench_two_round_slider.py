@@ -14,13 +14,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
-from _common import p95, summary
+from _common import close_room, open_room, p95, paint_counter, summary, sv_slider_move
 
 
 def main() -> int:
@@ -29,39 +27,15 @@ def main() -> int:
     parser.add_argument("--switches", type=int, default=24)
     args = parser.parse_args()
 
-    from PySide6.QtCore import QEvent, QObject, QSettings
     from PySide6.QtWidgets import QWidget
 
-    from warroom.app import WarRoom, make_qapp
-    from warroom.bootstrap import open_store
     from warroom.demo import FRANCE_2022_NAME
-    from warroom.paths import AppPaths
-    from warroom.services.settings import AppSettings
 
-    app = make_qapp()
-    paths = AppPaths.under(Path(tempfile.mkdtemp(prefix="warroom-bench-")))
-    paths.ensure()
-    store = open_store(paths.database, backup_dir=paths.backup_dir)  # seeded: London 2012 and France 2022
-    room = WarRoom(store, AppSettings(QSettings(str(paths.settings_file), QSettings.Format.IniFormat)), watch=False)
-    room.window.resize(1920, 1080)
-    room.window.show()
-    app.processEvents()
+    app, room = open_room()  # seeded: London 2012 and France 2022
     rng = np.random.default_rng(0)
 
-    class PaintCounter(QObject):
-        """Counts paint events, to show that Qt's own pass really repaints every output."""
-
-        def __init__(self) -> None:
-            super().__init__()
-            self.counts: dict[str, int] = {}
-
-        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint:
-                self.counts[obj.objectName()] = self.counts.get(obj.objectName(), 0) + 1
-            return False
-
     def run(moves: int, move: Callable[[int], None], watched: dict[str, QWidget]) -> tuple[list[float], dict]:
-        counter = PaintCounter()
+        counter = paint_counter()
         for name, widget in watched.items():
             widget.setObjectName(widget.objectName() or name)
             widget.installEventFilter(counter)
@@ -86,14 +60,7 @@ def main() -> int:
     while room.scenarios.view is None:
         app.processEvents()
     sv = room.scenario_panel
-    sv_splits = list(sv._split_widgets.values())
-
-    def sv_move(i: int) -> None:
-        if i % 2:
-            sv.message_slider.setValue(int(rng.integers(0, 1001)))
-        else:
-            sv_splits[i % len(sv_splits)].sliders[0].setValue(int(rng.integers(0, 1001)))
-
+    sv_move = sv_slider_move(room, rng)
     sv_times, sv_paints = run(
         args.moves,
         sv_move,
@@ -164,8 +131,7 @@ def main() -> int:
         f"p95 < 8 ms (two-round move to every output repainted): {'PASS' if ok else 'MISS'} "
         f"({p95(tr_times):.2f} ms; SV reference {p95(sv_times):.2f} ms)"
     )
-    room.window.close()
-    store.close()
+    close_room(room)
     return 0
 
 

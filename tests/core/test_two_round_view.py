@@ -10,8 +10,10 @@ from warroom.core.france import ABSTAINERS, BLANK_NULL, Hypothesis, Matchup, Pol
 from warroom.core.two_round import FirstRound, RunoffSplit, TwoRoundScenario, project
 from warroom.core.two_round_pipeline import candidate_averages
 from warroom.core.two_round_view import (
+    NOTICE_NOTE,
     REGISTERED_2022,
     TURNOUT_2022,
+    NoticeRows,
     campaign_chart,
     default_scenario,
     evaluate,
@@ -94,3 +96,60 @@ def test_chart_points_and_first_round_lead() -> None:
     a, b = averages.series["Ann A"], averages.series["Bob B"]
     assert chart.lead.mean == pytest.approx(a.mean - b.mean)
     assert chart.latest == date(2022, 3, 6).toordinal()
+
+
+def test_notice_rows_show_the_chosen_list_and_pair_and_list_every_question() -> None:
+    two = _notice(3, "Y", 52, 48, [{"Ann A": 31.0, "Bob B": 24.0, "Cy C": 45.0}, {"Ann A": 33.0, "Bob B": 27.0}])
+    two = PollNotice(
+        two.id, two.institute, "Le Journal", two.fieldwork_start, two.fieldwork_end, None, "Inscrits", None,
+        two.hypotheses, (*two.matchups, Matchup("H2", "Ann A", "Cy C", 60.0, 40.0, 2)), "Compiled by Z (MIT)",
+    )  # fmt: skip
+    notices = [_notice(1, "X", 55, 45, [{"Ann A": 30.0, "Bob B": 25.0, "Dee D": 45.0}]), two]
+    table = NoticeRows(notices, {"ann a": "ann", "bob b": "bob", "cy c": "cy"})
+    assert table.questions == 2 + 4
+    rows = table.rows(None, ("Bob B", "Ann A"))
+    assert len(rows) == 2 and all(r.id is None for r in rows)  # not stored polls: read-only in the table
+    assert rows[0].first_round == {"ann": 30.0, "bob": 25.0}  # Dee D is no candidate of the contest
+    assert rows[0].second_round == {"ann": 55.0, "bob": 45.0}
+    assert rows[1].first_round == {"ann": 31.0, "bob": 24.0, "cy": 45.0}  # pooled: the notice's first list
+    assert (rows[1].pollster, rows[1].client, rows[1].sample_size) == ("Y", "Le Journal", None)
+    assert rows[1].fieldwork_end == date(2022, 3, 4) and rows[1].source_url == "Compiled by Z (MIT)"
+    assert rows[1].method == "2 first-round list(s), 2 runoff matchup(s); population: Inscrits"
+    notes = rows[1].notes.splitlines()
+    assert notes == [
+        "First round, H0: Ann A 31, Bob B 24, Cy C 45",
+        "First round, H1: Ann A 33, Bob B 27",
+        "Runoff: Ann A 52, Bob B 48",
+        "Runoff (H2): Ann A 60, Cy C 40",
+        NOTICE_NOTE,
+    ]
+    assert "Dee D 45" in rows[0].notes  # the notes keep every name
+    # another list and another pair: a notice that did not ask them shows no share
+    rows = table.rows("H1", ("Cy C", "Ann A"))
+    assert rows[0].first_round == {} and rows[0].second_round == {}
+    assert rows[1].first_round == {"ann": 33.0, "bob": 27.0} and rows[1].second_round == {"ann": 60.0, "cy": 40.0}
+    assert table.rows("H1", ("Ann A", "Cy C")) is rows  # each choice's rows are kept: switching back is free
+    assert table.table("H1", ("Cy C", "Ann A")).pair == ("cy", "ann")
+    assert table.table(None, ("Cy C", "Dee D")).pair is None  # the contest does not know Dee D
+
+
+def test_the_answer_in_words_follows_the_projection() -> None:
+    """The sentences the panel and meeting mode share: shares, verdict with the favourite's chance (core.forecast's
+    bands and floor), the chance line and the turnout with what its lever adds."""
+    from warroom.core.forecast import chance_text, verdict_sentence
+
+    view = evaluate(FIRST, TwoRoundScenario("A", "B", SPLITS))
+    p = view.projection
+    assert view.shares_text() == f"A {p.a_share:.1f} % – B {100 - p.a_share:.1f} %"
+    assert view.shares_text(str.lower).startswith("a ")
+    assert view.verdict_text() == verdict_sentence(1 - p.win_probability_a, "A", "B")
+    who, chance = view.favourite()
+    assert who == ("A" if p.margin > 0 else "B") and chance >= 0.5
+    assert view.chance_line() == f"Chance {who} wins the runoff: {chance_text(chance)}"
+    assert f"Margin {p.margin:+.1f} points of valid votes" in view.margin_text()
+    assert view.turnout_text().endswith(", as the splits give it") and view.unlevered_turnout is None
+    up = evaluate(FIRST, TwoRoundScenario("A", "B", SPLITS, turnout=0.5))
+    gain = up.projection.turnout - p.turnout
+    assert gain > 0 and up.unlevered_turnout == pytest.approx(p.turnout)
+    assert f"{gain:+.1f} points from the turnout lever, {p.turnout:.1f} % without it" in up.turnout_text()
+    assert f"(first round {FIRST.turnout:.1f} %)" in up.turnout_text()

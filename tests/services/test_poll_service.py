@@ -104,3 +104,53 @@ def test_unreadable_store_is_reported_once(qtbot, tmp_path: Path) -> None:
     assert "damaged" in blocker.args[0] or "failed" in blocker.args[0]
     with pytest.raises(StoreError):
         service.add_polls([make_poll(2)])
+
+
+def test_polls_stay_in_fieldwork_order_through_adds_edits_deletes_and_a_bulk_adoption(qtbot, store_url: str) -> None:
+    """The service keeps its list in order as polls come and go (bisect, merge) instead of sorting per change:
+    after every step it must equal a fresh sort of what it holds, and what the store holds."""
+    import random
+
+    _engine, sessions = _store(store_url)
+    service = PollService(sessions, watch=False)
+    service.open_contest(TOY.name)
+    rng = random.Random(4)
+
+    def check() -> None:
+        held = service.polls
+        assert held == sorted(held, key=lambda p: (p.fieldwork_end, p.id))
+        with sessions() as s:
+            stored = repo.list_polls(s, service.contest.id)
+        assert {p.id: p for p in held} == {p.id: p for p in stored}
+
+    for step in range(40):
+        polls = service.polls
+        action = rng.random()
+        if action < 0.5 or not polls:
+            day = rng.randint(1, 27)
+            service.add_polls([make_poll(day, pollster=f"P{step}-{k}") for k in range(rng.randint(1, 3))])
+        elif action < 0.8:
+            old = rng.choice(polls)
+            day = rng.randint(1, 27)
+            moved = date_of(day)
+            service.update_poll(replace(old, fieldwork_start=moved, fieldwork_end=moved.replace(day=day + 1)))
+        else:
+            service.delete_polls([p.id for p in rng.sample(polls, min(len(polls), 2))])
+        check()
+    # an import's worth at once (the import worker hands its stored polls over): one merge, same order
+    many = [make_poll(1 + k % 27, pollster=f"Import {k}") for k in range(150)]
+    with sessions.begin() as s:
+        before = repo.revision(s)
+        ids = repo.add_polls(s, service.contest.id, many)
+    with sessions.begin() as s:
+        stored = repo.list_polls(s, service.contest.id, ids=ids)
+        after = repo.revision(s)
+    service.adopt_added(service.contest.id, stored, before, after)
+    assert len(service.polls) >= 150
+    check()
+
+
+def date_of(day: int):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    return date(2024, 3, day)

@@ -256,3 +256,77 @@ def test_a_contest_with_no_polls_shows_its_final_weeks_and_no_other_races_pollst
     election = empty.election_date.toordinal()
     assert x0 == pytest.approx(election - FINAL_WEEKS_DAYS, abs=0.01)
     assert election < x1 < election + FINAL_WEEKS_DAYS
+
+
+def test_a_big_point_layer_covers_the_view_re_slices_only_when_panned_off_and_keeps_the_same_points(qtbot) -> None:
+    """100,000 points: the layer hands the scatter item the visible range and half its width either side,
+    thinned to at most MAX_VISIBLE on screen; a small pan changes nothing handed over, a long one re-slices,
+    and points on screen before and after are the very same ones (the stride's grid does not move)."""
+    import pyqtgraph as pg
+
+    from warroom.ui.charts import PointLayer
+
+    widget = pg.PlotWidget()
+    qtbot.addWidget(widget)
+    widget.resize(800, 400)
+    layer = PointLayer(widget.getPlotItem(), size=5)
+    n = 100_000
+    x = np.arange(n, dtype=float)
+    layer.setData(x, np.sin(x / 500.0), np.full(n, 5.0), np.zeros(n, dtype=np.int8), np.arange(n), presorted=True)
+    vb = widget.getPlotItem().getViewBox()
+    calls: list[int] = []
+    real = layer.item.setData
+    layer.item.setData = lambda *a, **kw: (calls.append(1), real(*a, **kw))[1]  # type: ignore[method-assign]
+
+    def shown() -> np.ndarray:
+        return np.asarray(layer.item.data["x"], dtype=float)
+
+    vb.setXRange(50_000, 60_000, padding=0)
+    before, first_calls = shown(), len(calls)
+    lo, hi = vb.viewRange()[0]
+    assert before.min() <= lo and before.max() >= hi  # the visible range is covered
+    on_screen = before[(before >= lo) & (before <= hi)]
+    assert 0 < len(on_screen) <= PointLayer.MAX_VISIBLE + 2
+    vb.setXRange(51_000, 61_000, padding=0)  # a tenth of the width: still inside what was handed over
+    assert len(calls) == first_calls and np.array_equal(shown(), before)
+    vb.setXRange(58_000, 68_000, padding=0)  # off the edge: re-sliced
+    after = shown()
+    assert len(calls) == first_calls + 1
+    lo, hi = vb.viewRange()[0]
+    assert after.min() <= lo and after.max() >= hi
+    overlap = (58_000, 60_000)
+    keep = lambda a: a[(a >= overlap[0]) & (a <= overlap[1])]  # noqa: E731
+    assert np.array_equal(keep(before), keep(after))  # the same points on screen, no flicker
+    vb.setXRange(50_000, 50_400, padding=0)  # zoomed in: denser points, all of them
+    lo, hi = vb.viewRange()[0]
+    dense = shown()
+    assert np.array_equal(dense[(dense >= lo) & (dense <= hi)], x[(x >= lo) & (x <= hi)])
+
+
+def test_an_imports_points_come_with_its_average_in_one_pass(qtbot) -> None:
+    """An import's worth of new polls (past BULK_POINTS) is not put in point by point: the points stay as they
+    were until the average lands, and then every new poll is drawn, in (x, id) order."""
+    from dataclasses import replace
+
+    from tests.conftest import TOY
+    from tests.ui.conftest import toy_polls
+    from warroom.core.pipeline import compute_averages
+    from warroom.services.poll_service import PollChange
+    from warroom.ui.charts import BULK_POINTS, ChartPanel
+
+    polls = [replace(p, id=i + 1) for i, p in enumerate(toy_polls(40))]
+    panel = ChartPanel()
+    qtbot.addWidget(panel)
+    panel.set_contest(TOY)
+    panel.show_data(polls, compute_averages(polls, TOY))
+    before = panel.point_data("ann")
+    extra = [replace(p, id=1000 + i, pollster=f"Import {i}") for i, p in enumerate(toy_polls(BULK_POINTS + 1))]
+    everything = polls + extra
+    by_id = {p.id: p for p in everything}
+    panel.show_polls(PollChange(added=tuple(p.id for p in extra)), by_id)
+    for got, was in zip(panel.point_data("ann"), before, strict=True):
+        np.testing.assert_array_equal(got, was)  # untouched until the average lands
+    panel.show_data(everything, compute_averages(everything, TOY))
+    x, _y, ids = panel.point_data("ann")
+    assert sorted(ids) == sorted(p.id for p in everything)
+    assert np.all((np.diff(x) > 0) | ((np.diff(x) == 0) & (np.diff(ids) > 0)))

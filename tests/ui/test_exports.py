@@ -231,7 +231,7 @@ def test_drop_a_csv_on_the_window_imports_it(room, qtbot, tmp_path: Path) -> Non
     event = QDropEvent(
         QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
     )
-    with qtbot.waitSignal(room.averages.averages_ready, timeout=2000):
+    with qtbot.waitSignal(room.averages.averages_ready, timeout=10000):
         room.window.dropEvent(event)
     assert any(p.pollster == "DropCo" for p in room.poll_service.polls)
 

@@ -276,3 +276,33 @@ def test_the_two_round_window_is_whole_reachable_and_pictured(france_room, qtbot
     assert checked >= 70, f"only {checked} controls found: the walk missed the runoff panel"
     assert unreachable == [], "\n".join(unreachable)
     assert win.charts.width() >= 0.5 * width
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1366, 768)])
+def test_the_two_round_charts_on_a_laptop_keep_the_first_round_readable_and_the_key_whole(
+    france_room, qtbot, width, height
+):
+    """France 2022 on a laptop: the first-round chart (a dozen candidates, named at their line ends) keeps a
+    readable height (it had 56 px at 1366x768, the lead charts' titles, axes and keys having taken theirs first),
+    the lead charts keep theirs, and the pollster key lies whole inside the charts ("Kantar Public" was cut to
+    "Kantar Pub": six columns laid the charts out wider than their widget)."""
+    win = france_room.window
+    _settle(qtbot, win, width, height)
+    qtbot.wait(30)
+    charts = win.charts
+    view = charts._layout_widget
+    heights = {key: plot.getViewBox().height() for key, plot in charts.plots.items()}
+    assert heights["first"] >= 60 and heights["first"] >= 1.4 * max(heights["lead1"], heights["lead2"]), heights
+    assert min(heights["lead1"], heights["lead2"]) >= 30, heights
+    right = view.viewport().width()
+    for key, plot in charts.plots.items():  # nothing laid out past the widget's right edge
+        assert view.mapFromScene(plot.sceneBoundingRect()).boundingRect().right() <= right + 1, key
+    key = charts.legends()["lead1"]
+    assert len(key.items) == 12
+    for _sample, label in key.items:
+        box = view.mapFromScene(label.mapRectToScene(label.item.boundingRect())).boundingRect()
+        assert box.right() <= right and label.item.toPlainText().strip(), label.text
+    shown = [label.text for _sample, label in key.items]
+    assert "Kantar Public" in shown and "Redfield & Wilton…" in shown  # a long name shortened, not cut
+    lead2 = charts.legends()["lead2"]
+    assert lead2.layout.rowCount() == 1  # its two entries side by side (a removed entry left a row)

@@ -90,3 +90,25 @@ def test_an_input_deleted_before_its_refit_is_left_alone(qtbot) -> None:
         widget.setStyleSheet("font-size: 30px")  # a StyleChange: each queues its refit
         shiboken6.delete(widget)
     qtbot.wait(30)  # the queued refits would raise here, on deleted C++ objects
+
+
+@pytest.mark.parametrize(
+    ("typed", "want", "text"), [("5", 5.0, "+5.0 %"), ("+7.5", 7.5, "+7.5 %"), ("-40", -40.0, "-40.0 %")]
+)
+def test_a_signed_lever_shows_its_sign_and_takes_a_typed_value(qtbot, typed: str, want: float, text: str) -> None:
+    from PySide6.QtCore import Qt
+
+    from warroom.ui.split_slider import LeverInput
+
+    lever = LeverInput("signed_x", "Signed lever", "tip", signed=True)
+    qtbot.addWidget(lever)
+    lever.show()
+    assert lever.field.text() == "+0.0 %" and (lever.slider.minimum(), lever.slider.maximum()) == (-1000, 1000)
+    assert lever.field.width() >= lever.field.fontMetrics().horizontalAdvance("-100.0 %")
+    lever.field.lineEdit().selectAll()
+    qtbot.keyClicks(lever.field.lineEdit(), typed)
+    with qtbot.waitSignal(lever.value_changed, timeout=1000) as got:
+        qtbot.keyClick(lever.field.lineEdit(), Qt.Key.Key_Return)
+    assert got.args == [pytest.approx(want)] and lever.value() == pytest.approx(want) and lever.field.text() == text
+    lever.set_value(-2.0)
+    assert lever.field.text() == "-2.0 %" and lever.slider.value() == -20

@@ -232,6 +232,32 @@ def test_turnout_and_message_levers_on_either_finalist(panel: TwoRoundPanel, con
     qtbot.waitUntil(lambda: controller.view.projection.margin < before)  # type: ignore[union-attr]
 
 
+def test_the_turnout_lever_says_what_it_does(panel: TwoRoundPanel, controller: TwoRoundController, qtbot) -> None:
+    """At rest the lever reads "+0.0 %" and says the turnout is the splits' own; moved, it says the turnout it
+    gives and what the lever added, beside the first round's: the numbers of core (TwoRoundView.turnout_text)."""
+    view = controller.view
+    assert view is not None and view.scenario.turnout == 0
+    assert panel.turnout.field.text() == "+0.0 %" and panel.turnout.slider.minimum() == -1000
+    assert panel.turnout_result.text() == view.turnout_text()
+    assert f"Runoff turnout {view.projection.turnout:.1f} % of registered" in panel.turnout_result.text()
+    assert panel.turnout_result.text().endswith(f"(first round {view.first.turnout:.1f} %), as the splits give it")
+    rest = view.projection.turnout
+    with qtbot.waitSignal(controller.view_ready, timeout=2000):
+        panel.turnout.slider.setValue(250)  # +25 %: a quarter of would-be abstainers vote
+    view = controller.view
+    assert panel.turnout.field.text() == "+25.0 %" and view.scenario.turnout == pytest.approx(0.25)
+    gain = view.projection.turnout - rest
+    assert gain > 1 and view.unlevered_turnout == pytest.approx(rest)
+    assert f"{gain:+.1f} points from the turnout lever, {rest:.1f} % without it" in panel.turnout_result.text()
+    panel.turnout.field.lineEdit().selectAll()
+    qtbot.keyClicks(panel.turnout.field.lineEdit(), "-12.5")
+    with qtbot.waitSignal(controller.view_ready, timeout=2000):
+        qtbot.keyClick(panel.turnout.field.lineEdit(), Qt.Key.Key_Return)
+    assert controller.scenario.turnout == pytest.approx(-0.125) and panel.turnout.field.text() == "-12.5 %"
+    assert controller.view.projection.turnout < rest
+    assert "vote" in panel.turnout.slider.toolTip() and panel.turnout.field.toolTip() == panel.turnout.slider.toolTip()
+
+
 def test_pickers_switch_the_matchup_and_hypothesis_and_show_qualify_and_win_odds(
     qtbot, controller: TwoRoundController, france
 ) -> None:
@@ -376,6 +402,183 @@ def test_meeting_mode_shows_the_runoff_panel_and_gives_it_back(france_room, qtbo
     assert win.current_view() == "scenario" and room.two_round_panel.parentWidget() is win.present_page
     win.leave_presentation()
     assert win.scenario_scroll.widget() is room.two_round_panel and win.runoff_toolbar.isVisible()
+
+
+def test_the_poll_table_shows_every_notice_with_the_charted_question(france_room, qtbot) -> None:
+    """The 2022 notices are questions, not poll rows: the table still lists each (one read-only row, the chosen
+    list's and matchup's shares), the status bar counts them, and another matchup relabels the runoff column."""
+    room, win = france_room, france_room.window
+    model, proxy, pane = win.polls_pane.model, win.polls_pane.proxy, win.polls_pane
+    notices = room.two_round.campaign.notices
+    questions = sum(len(p.hypotheses) + len(p.matchups) for p in notices)
+    assert model.rowCount() == proxy.rowCount() == len(notices) == model.notice_count() == 409
+    assert win.status_polls.text() == f"409 poll notices ({questions:,} questions)"
+    runoff = model.columnCount() - 1
+    assert model.headerData(runoff, Qt.Orientation.Horizontal) == "Runoff Macron–Le Pen"
+    codes = {c.name: c.code for c in room.poll_service.contest.candidates}
+
+    def shown() -> list[float]:  # the runoff column's leads, as the proxy shows them
+        cells = [proxy.data(proxy.index(r, runoff)) for r in range(proxy.rowCount())]
+        return sorted(float(c) for c in cells if c)
+
+    def asked(a: str, b: str) -> list[float]:
+        pairs = [p.matchup(a, b) for p in notices]
+        return sorted(m.share_of(a) - m.share_of(b) for m in pairs if m is not None)
+
+    assert shown() == pytest.approx(asked(MACRON, LE_PEN)) and len(asked(MACRON, LE_PEN)) > 300
+    # the first-round cells are each notice's list (pooled: its first), under the contest's candidate columns
+    latest = next(p for p in reversed(notices) if p.hypotheses)
+    row = next(
+        r for r in range(model.rowCount()) if model.poll_at(r).fieldwork_end == latest.fieldwork_end
+        and model.poll_at(r).pollster == latest.institute and model.poll_at(r).first_round
+    )  # fmt: skip
+    column = len(model.FIXED) + [c.code for c in room.poll_service.contest.candidates].index(codes[MACRON])
+    assert model.texts(row)[column] == f"{latest.hypotheses[0].shares[MACRON]:g}"
+    tip = model.data(model.index(row, 0), Qt.ItemDataRole.ToolTipRole)
+    assert "First round" in tip and "Runoff" in tip and "NSPPolls" in tip and "importing the compilation" in tip
+    # sorting by sample size puts the biggest notice first
+    pane.view.sortByColumn(4, Qt.SortOrder.DescendingOrder)
+    biggest = max(p.sample_size or 0 for p in notices)
+    assert proxy.data(proxy.index(0, 4)) == f"{biggest:,}"
+    # another matchup: the runoff column shows its head-to-heads, in place (same rows, still sorted)
+    room.two_round.set_matchup(MACRON, MELENCHON)
+    qtbot.waitUntil(lambda: "Mélenchon" in str(model.headerData(runoff, Qt.Orientation.Horizontal)))
+    assert shown() == pytest.approx(asked(MACRON, MELENCHON))
+    assert proxy.rowCount() == 409 and proxy.data(proxy.index(0, 4)) == f"{biggest:,}"
+    # a notice is read-only here; Copy gives a spreadsheet the rows shown, header first
+    pane.view.selectRow(0)
+    assert not pane.edit_button.isEnabled() and not pane.delete_button.isEnabled()
+    assert "importing its compilation" in pane.edit_button.toolTip()
+    win.action_copy.trigger()
+    lines = QApplication.clipboard().text().splitlines()
+    assert lines[0].split("\t")[:5] == ["Pollster", "Client", "Fieldwork", "Published", "Sample"]
+    assert len(lines) == 2 and lines[1].split("\t")[4] == f"{biggest:,}"
+    # London (no notices) counts its stored polls again
+    london = next(c for c in room.poll_service.contests() if c.system == CountingSystem.SV)
+    room.poll_service.open_contest(london.name)
+    qtbot.waitUntil(lambda: model.notice_count() == 0)
+    assert win.status_polls.text() == f"{len(room.poll_service.polls):,} polls"
+    assert model.rowCount() == len(room.poll_service.polls) > 0
+
+
+def test_a_switch_repaints_what_changed_once_and_reuses_what_was_worked_out(france_room, qtbot, monkeypatch) -> None:
+    """A switch paints the charts once (their value axes fitted before the paint, not in it, which asked for a
+    second paint), another matchup leaves the first-round chart alone (its lines did not change), the poll table
+    answers for the cells it shows (not a re-measure of 100 rows per switch), and switching back reuses the
+    pair's worked-out lead and chart, the very objects."""
+    from PySide6.QtCore import QEvent, QObject, QRect
+
+    from warroom.ui.poll_table import PollTableModel
+
+    room, win = france_room, france_room.window
+    model = room.two_round
+    view = win.charts._layout_widget
+
+    class Paints(QObject):
+        def __init__(self) -> None:
+            super().__init__()
+            self.rects: list[QRect] = []
+
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                self.rects.append(event.rect())
+            return False
+
+    def settle() -> None:
+        for _ in range(4):
+            QApplication.processEvents()
+
+    paints = Paints()
+    view.viewport().installEventFilter(paints)
+    pair, lead = model.matchup, model.lead
+    model.set_matchup(MACRON, MELENCHON)  # once first: its pollsters' symbols join the key (a relayout)
+    model.set_matchup(*pair)
+    assert model.lead is lead  # worked out once per pair
+    chart = model._last_chart
+    settle()
+    cells: list[object] = []
+    real_cell = PollTableModel.cell
+    monkeypatch.setattr(PollTableModel, "cell", lambda self, *a: cells.append(a) or real_cell(self, *a))
+    first = view.mapFromScene(win.charts.plots["first"].getViewBox().sceneBoundingRect()).boundingRect()
+    paints.rects.clear()
+    model.set_matchup(MACRON, MELENCHON)
+    settle()
+    assert len(paints.rects) == 1 and not paints.rects[0].intersects(first.adjusted(0, 0, 0, -4))
+    assert len(cells) < 1000  # the shown cells' roles, not 100 rows x 18 columns measured again
+    model.set_matchup(*pair)
+    assert model._last_chart is chart  # the pooled chart of this pair, kept
+    label = model.hypotheses[0][0]
+    model.set_hypothesis(label)
+    settle()
+    paints.rects.clear()
+    model.set_hypothesis(None)
+    settle()
+    assert len(paints.rects) == 1 and paints.rects[0].intersects(first)  # the first round changed: painted
+    assert model._last_chart is chart
+    view.viewport().removeEventFilter(paints)
+
+
+def test_meeting_modes_answer_view_for_a_two_round_race_says_what_the_panel_says(france_room, qtbot, tmp_path):
+    """Meeting mode's answer for France: the verdict in core.forecast's words with the favourite's chance, the
+    projected runoff, the exact break-evens and the chance, each the sentence core.two_round_view makes and the
+    runoff panel shows; the chart is the chosen matchup's head-to-heads; London keeps its own answer view."""
+    from warroom.core.forecast import verdict_sentence
+    from warroom.ui.two_round_panel import short_name
+
+    room, win = france_room, france_room.window
+    answer, panel, model = room.two_round_answer, room.two_round_panel, room.two_round
+    from tests.ui.test_layout import _clipped, _shot_dir
+
+    win.set_presentation_views(["answer", "charts"])
+    win.enter_presentation()
+    try:
+        # The offscreen screen is smaller than a projector: meeting mode's look, at a projector's size.
+        win.setWindowState(Qt.WindowState.WindowNoState)
+        win.resize(1920, 1080)
+        for _ in range(3):
+            QApplication.processEvents()
+            qtbot.wait(20)
+        assert win.stack.currentWidget() is answer and (win.width(), win.height()) == (1920, 1080)
+        view = model.view
+        p = view.projection
+        assert answer.verdict.text() == view.verdict_text(short_name)
+        assert answer.verdict.text() == verdict_sentence(1 - p.win_probability_a, "Macron", "Le Pen")
+        assert answer.verdict.text().startswith(("Safe Macron", "Likely Macron"))
+        text = answer.details.text()
+        assert panel.verdict.text() == view.shares_text(short_name) and panel.verdict.text() in text
+        for line in question_text(view, {c: short_name(c) for c in view.first.electorates()}):
+            assert line in text and line in panel.answer_label.text()
+        chance = view.chance_line(short_name)
+        assert chance in text and chance.rsplit(": ", 1)[1] == chance_text(view.favourite()[1])
+        assert chance.rsplit(": ", 1)[1] in panel.win_label.text()
+        assert answer.projected.value() == pytest.approx(p.margin)
+        assert view.turnout_text() in answer.details.toolTip()
+        _x, y = answer.line.getData()
+        assert y[-1] == pytest.approx(model.lead.average.lead.mean[-1])
+        assert sorted(answer.point_layer.get_data()[1]) == pytest.approx(sorted(model.lead.leads))
+        # an edit follows at once: the break-even of another electorate, a turnout lever
+        with qtbot.waitSignal(model.view_ready, timeout=2000):
+            model.set_turnout(-0.3)
+        assert answer.verdict.text() == model.view.verdict_text(short_name)
+        assert f"(margin {model.view.projection.margin:+.1f} points)" in answer.details.text()
+        qtbot.wait(50)
+        assert _clipped(win) == []
+        assert answer.chart.height() >= 300  # the answer leaves the chart room (at 1920x1080)
+        win.grab().save(str(_shot_dir(tmp_path) / "meeting_answer_france_1920x1080.png"))
+        # another matchup: its head-to-heads on the answer's chart
+        model.set_matchup(MACRON, MELENCHON)
+        assert "Mélenchon" in answer.chart.getPlotItem().titleLabel.text
+        assert sorted(answer.point_layer.get_data()[1]) == pytest.approx(sorted(model.lead.leads))
+    finally:
+        win.leave_presentation()
+    london = next(c for c in room.poll_service.contests() if c.system == CountingSystem.SV)
+    room.poll_service.open_contest(london.name)
+    qtbot.waitUntil(lambda: not model.active)
+    win.enter_presentation()
+    try:
+        assert win.stack.currentWidget() is room.answer_view
+    finally:
+        win.leave_presentation()
 
 
 class _Given:

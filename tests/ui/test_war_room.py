@@ -251,3 +251,27 @@ def test_meeting_modes_answer_view_shows_the_live_case(room, qtbot) -> None:
     x, y = room.answer_view.line.getData()
     assert len(x) > 0 and y[-1] == pytest.approx(room.averages.averages.second_lead.mean[-1])
     win.leave_presentation()
+
+
+def test_a_big_contest_freezes_the_heap_once_per_load_or_import_never_per_edit(room, qtbot, monkeypatch) -> None:
+    """A big contest's objects are moved out of the garbage collector's reach (gc.freeze) when it is read or
+    imported into, so no full collection walks them mid-edit; a small contest, a single add or an edit never
+    freezes."""
+    from warroom import app as app_module
+
+    freezes: list[int] = []
+    monkeypatch.setattr(app_module.gc, "freeze", lambda: freezes.append(len(room.poll_service.polls)))
+    service = room.poll_service
+    service.reload()
+    qtbot.wait(30)
+    assert freezes == []  # the toy contest is small
+    monkeypatch.setattr(room.averages, "_background_from", 5)  # "big" from 5 polls, for this test
+    service.reload()
+    qtbot.waitUntil(lambda: len(freezes) == 1)
+    (pid,) = service.add_polls([make_poll(27, pollster="One more")])
+    service.update_poll(replace(service.poll(pid), sample_size=1234))
+    qtbot.wait(30)
+    assert len(freezes) == 1  # one poll added or edited: nothing frozen
+    many = [make_poll(1 + k % 27, pollster=f"Import {k}") for k in range(70)]
+    service.add_polls(many)  # an import's worth at once
+    qtbot.waitUntil(lambda: len(freezes) == 2)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -21,6 +23,35 @@ def display_names(contest: Contest) -> dict[str, str]:
     names = {c.code: c.display for c in contest.candidates}
     names["other"] = "Others"
     return names
+
+
+OFFERED_POLLS = 40
+"""How many of the newest polls the scenario panel offers as a one-poll baseline."""
+
+
+@dataclass(frozen=True)
+class PollOffers:
+    """The polls a baseline can be taken from: the newest with first-round figures (newest first), and the
+    fieldwork days they span (None without any)."""
+
+    newest: tuple[tuple[int, str], ...] = ()  # (poll id, "Pollster, 03 May 2012")
+    first: date | None = None
+    last: date | None = None
+
+
+def poll_offers(polls: Sequence[Poll], limit: int = OFFERED_POLLS) -> PollOffers:
+    """The newest `limit` stored polls with first-round figures, newest fieldwork first (equal days in the
+    order given), and the first and last fieldwork day of all of them."""
+    usable = [p for p in polls if p.first_round and p.id is not None]
+    if not usable:
+        return PollOffers()
+    end = attrgetter("fieldwork_end")
+    newest = heapq.nlargest(limit, usable, key=end)  # == sorted(..., reverse=True)[:limit], in linear time
+    return PollOffers(
+        tuple((p.id or 0, f"{p.pollster}, {p.fieldwork_end:%d %b %Y}") for p in newest),
+        min(usable, key=end).fieldwork_end,
+        max(usable, key=end).fieldwork_end,
+    )
 
 
 def party_average(polls: Sequence[Poll], as_of_day: float) -> dict[str, float]:

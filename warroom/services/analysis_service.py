@@ -16,6 +16,7 @@ from warroom.core.averaging import ColumnBuilder, PollAverages
 from warroom.core.forecast import ForecastErrors
 from warroom.core.pipeline import OddsModel, PriorSource, compute_averages
 from warroom.core.types import Contest, Poll
+from warroom.services.import_worker import gui_first
 
 BACKGROUND_FROM = 2_000
 """Polls from which a recompute runs on the worker thread. Below it the average takes a few milliseconds and
@@ -142,7 +143,8 @@ class AverageController(QObject):
             self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warroom-average")
 
         def job() -> None:
-            outcome = self._compute(polls, priors)
+            with gui_first():  # Python code holding the GIL: the GUI thread gets it back sooner
+                outcome = self._compute(polls, priors)
             with contextlib.suppress(RuntimeError):  # the controller was deleted meanwhile (the app closed)
                 self._landed.emit(number, polls, priors, outcome)
 

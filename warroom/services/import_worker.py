@@ -57,8 +57,9 @@ _switch_saved = 0.005
 
 
 @contextmanager
-def _gui_first() -> Iterator[None]:
-    """Shorten the GIL switch interval while any worker job runs; restore it when the last one ends."""
+def gui_first() -> Iterator[None]:
+    """Shorten the GIL switch interval while any worker job runs; restore it when the last one ends (the import
+    worker's jobs, the poll average's and the scenario rebuild's)."""
     global _switch_users, _switch_saved
     with _switch_lock:
         if _switch_users == 0:
@@ -256,7 +257,7 @@ class ImportWorker(QObject):
         def check() -> ParseResult:
             if contest is None:
                 raise StoreError("no contest is open")
-            with _gui_first():
+            with gui_first():
                 return parse_poll_text(to_poll_csv(rows, mapping), contest, progress=superseded)
 
         future = self._check_executor.submit(check)
@@ -276,13 +277,14 @@ class ImportWorker(QObject):
         if contest is None or contest.id is None:
             self.import_failed.emit(f"{source}: no contest is open; nothing was imported")
             return False
-        # The stored polls' keys as the poll service holds them: a poll written meanwhile by someone else is
-        # still caught by add_polls' own duplicate check (and then refuses the import, naming its line).
-        known = {p.key(): p.id for p in self._polls.polls}
+        # The stored polls as the poll service holds them (their keys are made on the worker: 100,000 of them
+        # took 0.2 s here): a poll written meanwhile by someone else is still caught by add_polls' own
+        # duplicate check (and then refuses the import, naming its line).
+        stored = self._polls.polls
         cancel = self._cancel = threading.Event()
         self._polls.hold_watch(True)
         self.busy_changed.emit(True)
-        future = self._executor.submit(self._job, source, contest, known, parse, cancel)
+        future = self._executor.submit(self._job, source, contest, stored, parse, cancel)
         future.add_done_callback(lambda f: self._job_done.emit(f, source))
         return True
 
@@ -290,7 +292,7 @@ class ImportWorker(QObject):
         self,
         source: str,
         contest: Contest,
-        known: dict[tuple[str, date, date], int | None],
+        stored: Sequence[Poll],
         parse: Callable[[Contest, Progress], ParseResult],
         cancel: threading.Event,
     ) -> ImportReport:
@@ -302,7 +304,8 @@ class ImportWorker(QObject):
         # garbage existing at this moment is never collected (reference counting frees everything else as
         # usual), and later full passes are cheaper too.
         gc.freeze()
-        with _gui_first():
+        with gui_first():
+            known = {p.key(): p.id for p in stored}
             return self._import(source, contest, known, parse, cancel)
 
     def _import(

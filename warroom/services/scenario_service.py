@@ -5,18 +5,25 @@ comes from warroom.core.pipeline, the same functions the command line, compare, 
 call. The projection, break-even, win probability and heatmap together take well under a millisecond
 (benchmarks/bench_scenario.py), so they run on the GUI thread, coalesced to one evaluation per event-loop turn:
 a burst of slider moves gives one recompute and the outputs still follow the finger.
+
+Rebuilding the baseline from the polls (the party average, the default splits, the newest polls to offer) is
+linear in the polls: at 100,000 polls it took 1.3-1.8 s on the GUI thread. A big contest's rebuild runs on a
+worker thread, the previous case staying on screen until the new one lands (benchmarks/bench_scale.py).
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from warroom.core.averaging import PollAverages
+from warroom.core.baseline import PollOffers, poll_offers
 from warroom.core.forecast import ForecastErrors
 from warroom.core.pipeline import (
     BaselineChoice,
@@ -39,6 +46,26 @@ from warroom.core.pipeline import (
 from warroom.core.runoff import Split
 from warroom.core.scenario import Baseline, Destination, DragSource, Projection, Scenario
 from warroom.core.types import Contest, Poll
+from warroom.services.analysis_service import BACKGROUND_FROM
+from warroom.services.import_worker import gui_first
+
+_Rebuilt = tuple[Baseline, Scenario, PollOffers] | PipelineError
+"""What a rebuild gives: the baseline, its default settings and the polls to offer; or why there is none."""
+
+
+def _rebuilt(
+    choice: BaselineChoice,
+    polls: Sequence[Poll],
+    contest: Contest,
+    averages: PollAverages | None,
+    priors: PriorSource | None,
+) -> _Rebuilt:
+    """The pure part of a rebuild (any thread: it reads only its arguments, all immutable)."""
+    try:
+        baseline = make_baseline(choice, polls, contest, averages, priors)
+        return baseline, default_scenario(baseline, polls, contest, choice, priors), poll_offers(polls)
+    except PipelineError as exc:
+        return exc
 
 
 class ScenarioStore(Protocol):
@@ -66,6 +93,7 @@ class ScenarioController(QObject):
     view_ready = Signal(object)
     saved_changed = Signal(object)
     scenario_failed = Signal(str)
+    _landed = Signal(int, object)  # job number, _Rebuilt (from the worker)
 
     def __init__(
         self,
@@ -73,6 +101,7 @@ class ScenarioController(QObject):
         parent: QObject | None = None,
         *,
         errors: ForecastErrors | None = None,
+        background_from: int = BACKGROUND_FROM,
     ) -> None:
         super().__init__(parent)
         self._store = store
@@ -85,6 +114,8 @@ class ScenarioController(QObject):
         self.baseline: Baseline | None = None
         self.scenario: Scenario | None = None
         self.view: ProjectionView | None = None
+        self.offers = PollOffers()  # the newest polls (a baseline can be one of them) and the polling period
+        self._defaults: Scenario | None = None  # the baseline's default settings (what reset goes back to)
         self.priors: PriorSource | None = None  # default splits from a past count, when the contest has one
         self.title = ""  # what the case is, when it is not the live one ("Saved scenario 'X'")
         self.read_only = False
@@ -93,6 +124,26 @@ class ScenarioController(QObject):
         self._pending.setSingleShot(True)
         self._pending.setInterval(0)  # the next event-loop turn: one evaluation per burst of edits
         self._pending.timeout.connect(self.evaluate_now)
+        self._background_from = background_from
+        self._worker: ThreadPoolExecutor | None = None  # one thread, made on first use
+        self._job: Future[None] | None = None
+        self._job_number = 0  # a landing with an older number is stale and dropped
+        self._landed.connect(self._on_landed, Qt.ConnectionType.QueuedConnection)
+
+    @property
+    def busy(self) -> bool:
+        """A rebuild runs on the worker thread (the case shown is the previous one until it lands)."""
+        return self._job is not None
+
+    def wait(self, timeout_ms: int = 5000) -> bool:
+        """Block until no rebuild runs and its case is applied (for scripts and tests); False on timeout."""
+        job = self._job
+        if job is not None:
+            job.result(timeout=timeout_ms / 1000.0)
+            from PySide6.QtCore import QCoreApplication
+
+            QCoreApplication.sendPostedEvents(self)  # deliver the landing now
+        return self._job is None
 
     @property
     def projection(self) -> Projection | None:
@@ -104,6 +155,7 @@ class ScenarioController(QObject):
     def set_contest(self, contest: Contest) -> None:
         """A contest was opened: forget the last one's case (and its polls, until the new ones arrive)."""
         self.contest = contest
+        self._drop_job()
         if self._errors is not None:
             self.odds = OddsModel(self._errors, contest.second_round_date or contest.election_date)
         self.polls = []
@@ -111,8 +163,10 @@ class ScenarioController(QObject):
         self.baseline = None
         self.scenario = None
         self.view = None
+        self._defaults = None
         self.choice = BaselineChoice()
         self._touched = False
+        self.offers = PollOffers()
 
     def set_data(self, polls: Sequence[Poll], averages: PollAverages | None) -> None:
         """The polls (and their average) changed: rebuild the baseline, keeping the user's settings."""
@@ -182,7 +236,10 @@ class ScenarioController(QObject):
         if self.baseline is None or self.contest is None or self.read_only:
             return
         self._touched = False
-        self._apply(default_scenario(self.baseline, self.polls, self.contest, self.choice, self.priors))
+        defaults = self._defaults
+        if defaults is None:  # (a baseline set from outside: a saved case shown)
+            defaults = default_scenario(self.baseline, self.polls, self.contest, self.choice, self.priors)
+        self._apply(defaults)
 
     # --- saved scenarios ---------------------------------------------------------------------------------------
 
@@ -211,6 +268,7 @@ class ScenarioController(QObject):
         Raises:
             PipelineError: no case yet, or a bad name. StoreError from the store passes through.
         """
+        self.wait(60_000)  # a rebuild in flight lands first: the baseline saved is the one of the polls saved
         if self._store is None or self.baseline is None or self.scenario is None:
             raise PipelineError("there is no scenario to save yet (the contest has no polls)")
         saved = save_scenario(name, self.choice, self.baseline, self.scenario, self.polls, now or datetime.now())
@@ -267,6 +325,7 @@ class ScenarioController(QObject):
         self.title = f"Saved scenario '{saved.name}'{when}"
         self.choice = saved.choice
         self.baseline = saved.baseline
+        self._defaults = None
         self.baseline_changed.emit(saved.baseline)
         self._apply(saved.scenario)
         self.evaluate_now()
@@ -284,6 +343,7 @@ class ScenarioController(QObject):
             return
         if self.averages is None and self.choice.mode in ("average", "as_of"):
             if not any(p.party_vi for p in self.polls):
+                self._drop_job()
                 return
             # No poll of the race has first-round figures yet (most new combined authorities): start from
             # party voting intention, and say so.
@@ -291,24 +351,55 @@ class ScenarioController(QObject):
             self.scenario_failed.emit(
                 "No poll of this race yet: the baseline is party voting intention plus personal votes"
             )
-        try:
-            baseline = make_baseline(self.choice, self.polls, contest, self.averages, self.priors)
-        except PipelineError as exc:
+        self._job_number += 1
+        number = self._job_number
+        args = (self.choice, self.polls, contest, self.averages, self.priors)  # self.polls is replaced, never changed
+        if len(self.polls) < self._background_from:
+            self._job = None
+            self._on_landed(number, _rebuilt(*args))
+            return
+        if self._worker is None:
+            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warroom-scenario")
+        if self._job is not None:
+            self._job.cancel()  # still queued behind a running one: never started, never wasted
+
+        def job() -> None:
+            with gui_first():  # Python code holding the GIL: the GUI thread gets it back sooner
+                outcome = _rebuilt(*args)
+            with contextlib.suppress(RuntimeError):  # the controller was deleted meanwhile (the app closed)
+                self._landed.emit(number, outcome)
+
+        self._job = self._worker.submit(job)  # one thread: jobs run in order, each later one supersedes
+
+    def _on_landed(self, number: int, outcome: _Rebuilt) -> None:
+        if number != self._job_number:
+            return  # superseded: the polls, the choice or the contest changed while it ran
+        self._job = None
+        if self.read_only or self.contest is None:
+            return
+        if isinstance(outcome, PipelineError):
             if self.choice.mode == "poll":  # the poll was deleted: fall back to the latest average
                 self.choice = BaselineChoice()
-                self.scenario_failed.emit(f"{exc}; back to the latest poll average")
+                self.scenario_failed.emit(f"{outcome}; back to the latest poll average")
                 self._rebuild()
             else:
-                self.scenario_failed.emit(f"No baseline: {exc}")
+                self.scenario_failed.emit(f"No baseline: {outcome}")
             return
+        baseline, defaults, offers = outcome
         self.baseline = baseline
+        self._defaults = defaults
+        self.offers = offers  # before baseline_changed: views offer these polls as they show the baseline
         self.baseline_changed.emit(baseline)
-        defaults = default_scenario(baseline, self.polls, contest, self.choice, self.priors)
         if self.scenario is None or not self._touched:
             scenario = defaults
         else:
-            scenario = reconcile(self.scenario, baseline, defaults)
+            scenario = reconcile(self.scenario, baseline, defaults)  # the user's settings as they are now
         self._apply(scenario)
+
+    def _drop_job(self) -> None:
+        """Forget a running rebuild: its result will be dropped when it lands."""
+        self._job_number += 1
+        self._job = None
 
     def evaluate_now(self) -> None:
         """Evaluate the current settings at once (normally run by the coalescing timer)."""

@@ -36,6 +36,8 @@ from warroom.core.two_round_pipeline import (
 from warroom.core.two_round_view import (
     CampaignChart,
     MatchupLead,
+    NoticeRows,
+    NoticeTable,
     ScenarioDefaults,
     TwoRoundView,
     campaign_chart,
@@ -79,6 +81,8 @@ class TwoRoundController(QObject):
         lead_ready: the chosen matchup's MatchupLead (published head-to-heads and their average).
         qualify_ready: candidate -> P(reaches the runoff), from the chosen hypothesis' average.
         chart_ready: the first round on the charts (CampaignChart: averages, points, the pair's lead).
+        table_ready: the poll notices as poll-table rows (NoticeTable) showing the chosen hypothesis and pair;
+            None when no two-round campaign is open.
         failed: a message for the user.
     """
 
@@ -90,6 +94,7 @@ class TwoRoundController(QObject):
     lead_ready = Signal(object)
     qualify_ready = Signal(object)
     chart_ready = Signal(object)
+    table_ready = Signal(object)
     failed = Signal(str)
 
     def __init__(
@@ -121,7 +126,11 @@ class TwoRoundController(QObject):
         self.electorate: str | None = None
         self.view: TwoRoundView | None = None
         self._last_chart: CampaignChart | None = None  # the same campaign's: its points are reused
+        self._rows: NoticeRows | None = None  # the campaign's notices as table rows, each choice's kept
+        self.table: NoticeTable | None = None
         self._by_hypothesis: dict[str | None, tuple[CandidateAverages | None, dict[str, float]]] = {}
+        self._leads: dict[frozenset[str], tuple[tuple[str, str], MatchupLead]] = {}  # per pair, A first
+        self._charts: dict[tuple[str | None, tuple[str, str]], CampaignChart] = {}  # per hypothesis and pair
         self._defaults: dict[tuple[object, ...], ScenarioDefaults] = {}
         self._model: FirstRoundModel | None = None
         self._pending = QTimer(self)
@@ -180,7 +189,10 @@ class TwoRoundController(QObject):
             self.runoff_result = campaign.results.get(2)
         self.choices_changed.emit()
         if campaign is None:
+            self.table_ready.emit(None)
             return
+        codes = {name_key(c.name): c.code for c in self.contest.candidates} if self.contest is not None else {}
+        self._rows = NoticeRows(campaign.notices, codes)
         self._average_first_round()
         a, b, _n = self.matchups[0]
         top = list(self.averages.latest()) if self.averages is not None else []
@@ -195,17 +207,22 @@ class TwoRoundController(QObject):
         campaign = self.campaign
         if campaign is None:
             return
-        average = matchup_average(campaign.notices, a, b)
-        if average.latest() < 50.0:  # A is the one the head-to-heads put ahead
-            a, b = b, a
+        key = frozenset((name_key(a), name_key(b)))
+        known = self._leads.get(key)
+        if known is None:  # each pair's head-to-heads are averaged once per campaign: switching back is immediate
             average = matchup_average(campaign.notices, a, b)
-        days, leads, pollsters = matchup_points(campaign.notices, a, b)
-        self.matchup = (a, b)
-        self.lead = MatchupLead(average, tuple(days), tuple(leads), tuple(pollsters))
-        self.matchup_changed.emit(a, b)
+            if average.latest() < 50.0:  # A is the one the head-to-heads put ahead
+                a, b = b, a
+                average = matchup_average(campaign.notices, a, b)
+            days, leads, pollsters = matchup_points(campaign.notices, a, b)
+            known = self._leads[key] = ((a, b), MatchupLead(average, tuple(days), tuple(leads), tuple(pollsters)))
+        self.matchup, self.lead = known
+        self.matchup_changed.emit(*self.matchup)
         self.lead_ready.emit(self.lead)
         self._chart()
+        self._table()
         self._rebuild()
+        self.evaluate_now()  # at once: the panel is painted once, with its rows and its answer together
 
     def set_hypothesis(self, hypothesis: str | None) -> None:
         """See the first round through one hypothesis' candidate list (None: every list, pooled): the qualify
@@ -215,7 +232,9 @@ class TwoRoundController(QObject):
         self.hypothesis = hypothesis
         self._average_first_round()
         self._chart()
+        self._table()
         self._rebuild()
+        self.evaluate_now()  # at once: the panel is painted once, with its rows and its answer together
 
     # --- edits (the panel writes through these) ----------------------------------------------------------------
 
@@ -279,7 +298,9 @@ class TwoRoundController(QObject):
         self.first_source = self.credit = ""
         self.runoff_result = None
         self._last_chart = None
+        self._rows, self.table = None, None
         self._by_hypothesis, self._defaults, self._model = {}, {}, None
+        self._leads, self._charts = {}, {}
 
     def _average_first_round(self) -> None:
         campaign = self.campaign
@@ -306,13 +327,21 @@ class TwoRoundController(QObject):
         campaign, pair, contest = self.campaign, self.matchup, self.contest
         if campaign is None or pair is None or contest is None or self.averages is None:
             return
-        codes = {name_key(c.name): c.code for c in contest.candidates}
-        blackouts = publication_blackouts(contest.election_date, contest.second_round_date)
-        chart = campaign_chart(
-            campaign.notices, self.averages, codes, *pair, same_first=self._last_chart, blackouts=blackouts
-        )
+        chart = self._charts.get((self.hypothesis, pair))
+        if chart is None:  # each list and pair's chart is worked out once per campaign
+            codes = {name_key(c.name): c.code for c in contest.candidates}
+            blackouts = publication_blackouts(contest.election_date, contest.second_round_date)
+            chart = campaign_chart(
+                campaign.notices, self.averages, codes, *pair, same_first=self._last_chart, blackouts=blackouts
+            )
+            self._charts[(self.hypothesis, pair)] = chart
         self._last_chart = chart
         self.chart_ready.emit(chart)
+
+    def _table(self) -> None:
+        if self._rows is not None:
+            self.table = self._rows.table(self.hypothesis, self.matchup)
+            self.table_ready.emit(self.table)
 
     def _rebuild(self) -> None:
         campaign, pair = self.campaign, self.matchup

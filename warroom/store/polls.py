@@ -314,8 +314,11 @@ def _stored_keys(session: Session, contest_id: int, ends: Iterable[date]) -> dic
     """Stored polls of the contest ending on any of `ends`, by Poll.key(): candidates found through the indexes."""
     found: dict[tuple[str, date, date], int] = {}
     for chunk in _chunks(sorted(set(ends))):
+        # `contest_id + 0`, not the bare column: SQLite (no ANALYZE statistics) would otherwise walk the unique
+        # (contest, pollster, dates) index through every poll of the contest (100,000 polls: 40 ms per add)
+        # instead of looking the few dates up in the fieldwork-end index (under a millisecond).
         stmt = select(_POLL.c.id, _POLL.c.pollster, _POLL.c.fieldwork_start, _POLL.c.fieldwork_end).where(
-            _POLL.c.contest_id == contest_id, _POLL.c.fieldwork_end.in_(chunk)
+            (_POLL.c.contest_id + 0) == contest_id, _POLL.c.fieldwork_end.in_(chunk)
         )
         for pid, pollster, start, end in session.execute(stmt).all():
             found.setdefault((pollster.strip().casefold(), start, end), int(pid))

@@ -1,6 +1,10 @@
 """Meeting mode's answer-only view: the verdict, the runoff margin, the break-even and the chance, in type a
 room can read from the back, over one chart (the runoff lead). It shows the live scenario (its model) and the
-runoff average (the averages the charts show): no number of its own."""
+runoff average (the averages the charts show): no number of its own.
+
+* AnswerView: a Supplementary Vote (or contingent) race, from the ScenarioController.
+* ui.two_round_answer.TwoRoundAnswerView (the same page): a two-round race (France).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from warroom.core.averaging import PollAverages
+from warroom.core.averaging import AverageSeries, PollAverages
 from warroom.core.forecast import chance_text
 from warroom.core.pipeline import ProjectionView
 from warroom.core.types import Poll
@@ -20,18 +24,12 @@ from warroom.ui.charts import DateAxis, PointLayer, day_to_epoch
 from warroom.ui.protocols import ScenarioModel
 
 
-class AnswerView(QWidget):
-    """Verdict, margin, break-even, chance, and the runoff lead chart.
+class AnswerPage(QWidget):
+    """The headline, the details and the runoff-lead chart (average, band, polls, this scenario's margin)."""
 
-    Args:
-        model: the live scenario (the app's ScenarioController).
-        parent: the window.
-    """
-
-    def __init__(self, model: ScenarioModel, parent: QWidget | None = None) -> None:
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("answer_view")
-        self.model = model
+        self.setObjectName(name)
         self.verdict = QLabel()
         self.verdict.setObjectName("answer_verdict")
         self.verdict.setWordWrap(True)
@@ -66,7 +64,8 @@ class AnswerView(QWidget):
             angle=0,
             pen=pg.mkPen("#0072B2", width=3, style=Qt.PenStyle.DashLine),
             label="this scenario {value:+.1f}",
-            labelOpts={"position": 0.05, "color": "#0072B2", "fill": (255, 255, 255, 200)},
+            # at the left end, standing on the line: centred on it, the label was cut by the value axis
+            labelOpts={"position": 0.01, "anchors": [(0, 1), (0, 1)], "color": "#0072B2", "fill": (255, 255, 255, 200)},
         )
         self.chart.addItem(self.projected)
         tick = QFont()
@@ -79,6 +78,42 @@ class AnswerView(QWidget):
         layout.addWidget(self.verdict)
         layout.addWidget(self.details)
         layout.addWidget(self.chart, 1)
+
+    def _show_lead(
+        self,
+        lead: AverageSeries,
+        days: np.ndarray,
+        values: np.ndarray,
+        title: str,
+    ) -> None:
+        """A runoff lead: its average and band, the published polls (ordinal days, A minus B), the title; the
+        final six weeks in view, as the charts open."""
+        if lead.empty:
+            for item in (self.band_high, self.band_low, self.line):
+                item.setData([], [])
+            self.point_layer.setData([], [])
+            return
+        x = day_to_epoch(lead.days)
+        self.band_high.setData(x, lead.upper)
+        self.band_low.setData(x, lead.lower)
+        self.line.setData(x, lead.mean)
+        self.point_layer.setData(day_to_epoch(np.asarray(days, dtype=float)), values)
+        self.chart.setTitle(title, size="20pt")
+        last = float(lead.days[-1])
+        self.chart.setXRange(float(day_to_epoch(last - 42.0)), float(day_to_epoch(last + 3.0)), padding=0)
+
+
+class AnswerView(AnswerPage):
+    """Verdict, margin, break-even, chance, and the runoff lead chart.
+
+    Args:
+        model: the live scenario (the app's ScenarioController).
+        parent: the window.
+    """
+
+    def __init__(self, model: ScenarioModel, parent: QWidget | None = None) -> None:
+        super().__init__("answer_view", parent)
+        self.model = model
         model.view_ready.connect(self.show_view)
         if model.view is not None:
             self.show_view(model.view)
@@ -98,22 +133,17 @@ class AnswerView(QWidget):
     def show_averages(self, _polls: Sequence[Poll], averages: PollAverages | None) -> None:
         """The runoff lead the charts show: average, its band and the polls."""
         if averages is None or averages.second_lead.empty:
-            for item in (self.band_high, self.band_low, self.line):
-                item.setData([], [])
-            self.point_layer.setData([], [])
+            self._show_lead(AverageSeries.nothing(), np.empty(0), np.empty(0), "")
             return
-        lead = averages.second_lead
-        x = day_to_epoch(lead.days)
-        self.band_high.setData(x, lead.upper)
-        self.band_low.setData(x, lead.lower)
-        self.line.setData(x, lead.mean)
-        obs = averages.second_lead_observed
-        self.point_layer.setData(day_to_epoch(np.asarray(obs.day, dtype=float)), obs.value)
         name_a, name_b = averages.a, averages.b
         contest = self.model.contest
         if contest is not None:
             name_a, name_b = contest.candidate(averages.a).display, contest.candidate(averages.b).display
-        self.chart.setTitle(f"Runoff lead, {name_a} minus {name_b} (points)", size="20pt")
+        obs = averages.second_lead_observed
         # The final six weeks, as the charts open: the campaign's end is what the room is deciding on.
-        last = float(lead.days[-1])
-        self.chart.setXRange(float(day_to_epoch(last - 42.0)), float(day_to_epoch(last + 3.0)), padding=0)
+        self._show_lead(
+            averages.second_lead,
+            np.asarray(obs.day, dtype=float),
+            np.asarray(obs.value, dtype=float),
+            f"Runoff lead, {name_a} minus {name_b} (points)",
+        )

@@ -13,8 +13,8 @@ from datetime import date
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QResizeEvent
 from PySide6.QtWidgets import QApplication, QGraphicsPathItem, QSizePolicy, QVBoxLayout, QWidget
 
 from warroom.core.averaging import AverageSeries, PollAverages
@@ -23,7 +23,14 @@ from warroom.core.types import Annotation, Contest, Poll
 
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 SYMBOLS = ("o", "s", "t", "d", "+", "x", "p", "h", "star", "t1", "t2", "t3")
+_SYMBOL_NAMES = np.array(SYMBOLS, dtype=object)
+"""Point layers hold each point's symbol as its index in SYMBOLS (int8): comparing, masking and inserting
+100,000 of those is ten times cheaper than the same on strings, which the scatter item gets for the visible
+points only."""
 LEAD_CHARTS = ("lead1", "lead2")
+BULK_POINTS = 64
+"""Polls added or edited at once (an import) past which show_polls leaves their points to show_data: putting
+10,000 in one by one in Python cost 0.4 s on the GUI thread at 100,000 polls."""
 FINAL_WEEKS_DAYS = 42  # the default window: six weeks before the latest poll or election day
 END_LABEL_ROOM = 0.22  # share of the default window kept free right of the data for the end-of-line values
 
@@ -44,6 +51,15 @@ def point_size(sample: np.ndarray) -> np.ndarray:
 
 
 MAX_POLLSTER_KEYS = 12
+FIRST_SHARE = 0.31
+"""Of the charts' height, the least the first-round chart (title, plot and date axis) takes: about its share at
+1920x1080, kept on a laptop's screen."""
+MANY_CANDIDATES = 10
+"""From this many candidates (France 2022 had twelve) the first-round chart keeps FIRST_SHARE of the height."""
+MIN_LEAD_PLOT = 45
+"""Pixels of plot the lead charts keep before the first-round chart takes its share (FIRST_SHARE)."""
+KEY_NAME_CHARS = 18
+"""Pollster names longer than this are shortened in the key ("Redfield & Wilton…"); hovering a poll names it."""
 """Pollsters named in the symbol key; the others are named by hovering their polls."""
 
 
@@ -243,6 +259,7 @@ class PointLayer:
 
     MAX_VISIBLE = 500
     DETAIL_LIMIT = 600
+    OVERSCAN = 0.5  # of the visible width, handed over on either side
 
     def __init__(self, plot: pg.PlotItem, **opts: object) -> None:
         self.item = pg.ScatterPlotItem(**opts)
@@ -254,6 +271,8 @@ class PointLayer:
         self._symbol: np.ndarray | None = None
         self._data: np.ndarray | None = None
         self._shown: tuple[int, int, int] = (0, 0, 1)
+        self._covered: tuple[float, float, int] = (0.0, 0.0, 1)  # x-range and stride of the points handed over
+        self._on_screen = 0  # of those, about how many are in the visible range
         self._vb.sigXRangeChanged.connect(self._on_x_range_changed)
 
     def setData(
@@ -261,7 +280,7 @@ class PointLayer:
         x: Sequence[float] | np.ndarray,
         y: Sequence[float] | np.ndarray,
         size: np.ndarray | None = None,
-        symbol: Sequence[str] | np.ndarray | None = None,
+        symbol: Sequence[int] | np.ndarray | None = None,  # indexes into SYMBOLS
         data: np.ndarray | None = None,
         presorted: bool = False,
     ) -> None:
@@ -270,7 +289,7 @@ class PointLayer:
         self._x = x[order]
         self._y = np.asarray(y, dtype=float)[order]
         self._size = None if size is None else np.asarray(size)[order]
-        self._symbol = None if symbol is None else np.asarray(symbol, dtype=object)[order]  # kept as an array
+        self._symbol = None if symbol is None else np.asarray(symbol, dtype=np.int8)[order]  # indexes into SYMBOLS
         self._data = None if data is None else np.asarray(data)[order]
         self._refresh()
 
@@ -341,17 +360,37 @@ class PointLayer:
             self._refresh()
 
     def _on_x_range_changed(self, *_args: object) -> None:
-        if len(self._x) > self.MAX_VISIBLE and self._window() != self._shown:
-            self._refresh()  # only when the visible slice really changed: autorange echoes are free
+        if len(self._x) > self.MAX_VISIBLE and not self._covers():
+            self._refresh()  # only when the view left the points handed over: autorange echoes are free
+
+    def _covers(self) -> bool:
+        """The points handed over still cover the visible range, at the density it needs."""
+        lo, hi = self._vb.viewRange()[0]
+        c0, c1, stride = self._covered
+        if lo < c0 or hi > c1:
+            return False
+        v0, v1 = np.searchsorted(self._x, [lo, hi])
+        return self._stride(int(v1) - int(v0)) == stride
+
+    def _stride(self, visible: int) -> int:
+        return max(1, int(np.ceil((visible + 2) / self.MAX_VISIBLE)))
 
     def _window(self) -> tuple[int, int, int]:
+        """The slice of points to hand over: the visible range and half its width either side (so that panning
+        re-slices every few steps, not at each), every stride-th point, the stride fixed by the visible range
+        (at most MAX_VISIBLE on screen) and the start a multiple of it (the same points stay on screen as the
+        view pans)."""
         n = len(self._x)
         if n <= self.MAX_VISIBLE:
+            self._covered, self._on_screen = (-math.inf, math.inf, 1), n
             return (0, n, 1)
         lo, hi = self._vb.viewRange()[0]
-        i0, i1 = np.searchsorted(self._x, [lo, hi])
-        i0, i1 = max(0, int(i0) - 1), min(n, int(i1) + 1)
-        return (i0, i1, max(1, int(np.ceil((i1 - i0) / self.MAX_VISIBLE))))
+        margin = self.OVERSCAN * (hi - lo)
+        v0, v1, i0, i1 = np.searchsorted(self._x, [lo, hi, lo - margin, hi + margin])
+        stride = self._stride(int(v1) - int(v0))
+        self._covered, self._on_screen = (lo - margin, hi + margin, stride), (int(v1) - int(v0) + 2) // stride
+        i0 = max(0, int(i0) - 1) // stride * stride
+        return (i0, min(n, int(i1) + 1), stride)
 
     def _refresh(self) -> None:
         n = len(self._x)
@@ -365,11 +404,11 @@ class PointLayer:
         kw: dict[str, object] = {"x": self._x[index], "y": self._y[index]}
         # Per-point symbols and sizes cost a cache key per spot; past DETAIL_LIMIT points on screen nobody can
         # tell pollsters' symbols apart anyway, so a dense view draws plain markers and stays fast.
-        detailed = len(kw["x"]) <= self.DETAIL_LIMIT  # type: ignore[arg-type]
+        detailed = self._on_screen <= self.DETAIL_LIMIT
         if self._size is not None and detailed:
             kw["size"] = self._size[index]
         if self._symbol is not None and detailed:
-            kw["symbol"] = list(self._symbol[index])
+            kw["symbol"] = _SYMBOL_NAMES[self._symbol[index]].tolist()
         if self._data is not None:
             kw["data"] = self._data[index]
         self.item.setData(**kw)
@@ -428,6 +467,7 @@ class _Series:
         self._forecast_x = self._forecast_lower = self._forecast_upper = np.empty(0)
         self._shown_average: tuple[int, int] | None = None
         self._shown_forecast: tuple[int, int] | None = None
+        self._cover: tuple[float, float] | None = None  # the x-range the line and bands were sliced to
         self._vb = plot.getViewBox()
         self._vb.sigXRangeChanged.connect(self.show_range)
 
@@ -454,10 +494,23 @@ class _Series:
         return (min(e[0] for e in ends), max(e[1] for e in ends)) if ends else None
 
     def show_range(self, *_args: object) -> None:
-        """Hand the line and the two bands only the days in the visible x-range (plus one either side).
+        """Hand the line and the two bands only the days in the visible x-range and half its width either side
+        (one more day at each end): a pan re-slices them only once the view leaves that stretch.
 
         A campaign's daily grid has hundreds of days and the default view shows six weeks of it: drawing just
         those keeps the repaint after a new poll inside one frame, whatever the length of the campaign."""
+        lo, hi = self._vb.viewRange()[0]
+        cover = self._cover
+        if (
+            cover is not None
+            and cover[0] <= lo
+            and hi <= cover[1]
+            and self._shown_average is not None
+            and self._shown_forecast is not None
+        ):
+            return  # what the items hold still spans the view
+        margin = PointLayer.OVERSCAN * (hi - lo)
+        self._cover = (lo - margin, hi + margin)
         x = self.x
         if len(x) == 0:
             if self._shown_average != (0, 0):
@@ -483,8 +536,8 @@ class _Series:
                 self.forecast.setPath(_band_path(fx[j0:j1], self._forecast_upper[j0:j1], self._forecast_lower[j0:j1]))
 
     def _visible(self, x: np.ndarray) -> tuple[int, int]:
-        lo, hi = self._vb.viewRange()[0]
-        i0, i1 = np.searchsorted(x, [lo, hi])
+        assert self._cover is not None
+        i0, i1 = np.searchsorted(x, self._cover)
         return max(0, int(i0) - 1), min(len(x), int(i1) + 1)
 
     def style_forecast(self, colour: QColor | str, theme: Theme) -> None:
@@ -513,14 +566,14 @@ class _Series:
         days: np.ndarray,
         values: np.ndarray,
         sizes: np.ndarray,
-        symbols: Sequence[str] | np.ndarray,
+        symbols: Sequence[int] | np.ndarray,  # indexes into SYMBOLS
         ids: np.ndarray,
     ) -> None:
         # Points in one canonical order, by x then poll id (PointLayer needs x sorted; the ids break ties the
         # same way edit_points does, so a poll put in early is found unchanged when its average lands).
         x = day_to_epoch(np.asarray(days, dtype=float))
         ids, values, sizes = np.asarray(ids, dtype=np.int64), np.asarray(values, dtype=float), np.asarray(sizes)
-        symbols = np.asarray(symbols, dtype=object)
+        symbols = np.asarray(symbols, dtype=np.int8)
         if len(x) > 1:
             dx = np.diff(x)
             if not np.all((dx > 0) | ((dx == 0) & (np.diff(ids) > 0))):
@@ -546,6 +599,41 @@ class _Series:
         self.poll_ids = np.empty(0, dtype=np.int64) if data is None else data.astype(np.int64, copy=False)
 
 
+def _key_name(pollster: str) -> str:
+    """A pollster's name as the key shows it: whole, or its first KEY_NAME_CHARS characters and an ellipsis."""
+    return pollster if len(pollster) <= KEY_NAME_CHARS else pollster[: KEY_NAME_CHARS - 1].rstrip() + "…"
+
+
+def _fit_legend(legend: pg.LegendItem, width: float, *, most: int = 6) -> None:
+    """Re-lay a key out row by row in the most columns (up to `most`) whose widest entries fit `width`.
+
+    pyqtgraph's LegendItem keeps the column count it was given (entries past the width are cut) and leaves a
+    removed entry's cell empty; this sets the count that fits and always re-lays the entries out."""
+    items = list(legend.items)
+    if not items or width <= 0:
+        return
+    gap = legend.layout.horizontalSpacing()
+    left, _top, right, _bottom = legend.layout.getContentsMargins()
+    entries = [sample.boundingRect().width() + gap + label.item.boundingRect().width() for sample, label in items]
+    fits = 1
+    for n in range(min(most, len(entries)), 0, -1):
+        columns = [max(entries[j::n]) for j in range(n)]
+        if sum(columns) + gap * (n - 1) + left + right + 2 * n <= width:
+            fits = n
+            break
+    grid = legend.layout
+    rows = math.ceil(len(items) / fits)
+    if fits == legend.columnCount and grid.rowCount() == rows and grid.columnCount() == 2 * min(fits, len(items)):
+        laid = [grid.itemAt(r, c) for r in range(rows) for c in range(0, grid.columnCount(), 2)]
+        if all(a is b for a, (b, _label) in zip(laid, items, strict=False)):
+            return  # laid out as it should be already
+    where = legend.pos()
+    legend.columnCount = 0  # setColumnCount re-lays out only on a change
+    legend.setColumnCount(fits)  # (which also moves the key to its chart's top left corner: put back)
+    legend.setPos(where)
+    legend.updateGeometry()  # its chart's layout makes room for its new number of rows
+
+
 class ChartPanel(QWidget):
     """First-round shares, first-round lead and runoff lead, x-linked, on one date axis.
 
@@ -562,7 +650,7 @@ class ChartPanel(QWidget):
         self._poll_map: Mapping[int, Poll] | None = {}  # by id; None: not built yet from _poll_list
         self._poll_list: Sequence[Poll] = ()
         self._latest: date | None = None  # the latest fieldwork end of _polls (None: not known yet)
-        self._pollster_symbol: dict[str, str] = {}
+        self._pollster_symbol: dict[str, int] = {}  # pollster -> index of its symbol in SYMBOLS
         self._first: dict[str, _Series] = {}
         self._lead1: _Series | None = None
         self._lead2_observed: _Series | None = None
@@ -576,7 +664,7 @@ class ChartPanel(QWidget):
         self._blackout_items: list[tuple[str, pg.LinearRegionItem]] = []  # a two-round contest's blackouts
         self._row_of = np.full(1, -1, dtype=np.int64)
         self._sizes = np.empty(0)
-        self._symbols = np.empty(0, dtype=object)
+        self._symbols = np.empty(0, dtype=np.int8)
         self.setObjectName("charts")
         self.setAccessibleName("Poll charts")
         self._layout_widget = pg.GraphicsLayoutWidget()
@@ -628,6 +716,7 @@ class ChartPanel(QWidget):
         self._legend_lead1 = self._legend_below(self.plots["lead1"])
         self._legend_lead2 = self._legend_below(self.plots["lead2"])
         self._legend_lead2.setColumnCount(2)  # two rows: the runoff kinds, then the two bands
+        self._legend_lead1.layout.setHorizontalSpacing(8)  # a dozen pollsters' names in two rows on a laptop
         self._pollster_keys: dict[str, pg.ScatterPlotItem] = {}
         self._end_labels: dict[str, pg.TextItem] = {}
         self._end_values: dict[str, tuple[float, float]] = {}
@@ -699,6 +788,7 @@ class ChartPanel(QWidget):
             )
             self._legend_lead2.addItem(sample, label)
         self.range_mode = "final"
+        self._legend_fit_pending()  # the keys and the first-round chart's share, for this contest
         self.apply_theme(self._theme)  # new items take the current theme (e.g. opened during a meeting)
         for line in self._election_lines:
             line.getViewBox() and line.getViewBox().removeItem(line)
@@ -733,6 +823,8 @@ class ChartPanel(QWidget):
         if self._campaign is not None or self._matchup is not None:
             return  # a two-round contest's charts show its poll questions: they follow show_data as they are
         updated = tuple(getattr(change, "updated", ()))
+        if len(updated) + len(getattr(change, "added", ())) > BULK_POINTS:
+            return  # an import: its points come with its average (show_data), in one vectorised pass
         new = [polls_by_id[i] for i in (*getattr(change, "added", ()), *updated) if i in polls_by_id]
         drop = np.asarray([*updated, *getattr(change, "removed", ())], dtype=np.int64)
         self._poll_map = polls_by_id
@@ -749,7 +841,7 @@ class ChartPanel(QWidget):
             point_size(np.asarray([math.nan if p.sample_size is None else p.sample_size for p in new], dtype=float))
             * self._theme.marker_scale
         )
-        symbols = np.asarray([self._pollster_symbol[p.pollster] for p in new], dtype=object)
+        symbols = np.asarray([self._pollster_symbol[p.pollster] for p in new], dtype=np.int8)
         ids = np.asarray([p.id for p in new], dtype=np.int64)
 
         def figures(code: str) -> np.ndarray:
@@ -766,7 +858,7 @@ class ChartPanel(QWidget):
         nothing = np.empty(0)
         for runoff in (self._lead2_observed, self._lead2_implied):
             if runoff is not None and len(drop):
-                runoff.edit_points(drop, nothing, nothing, nothing, np.empty(0, dtype=object), nothing)
+                runoff.edit_points(drop, nothing, nothing, nothing, np.empty(0, dtype=np.int8), nothing)
         if self.range_mode == "final" and self.final_weeks_window() != self._final_window:
             self.show_final_weeks()  # the new poll moved the window on
         elif self.range_mode == "all":
@@ -779,23 +871,25 @@ class ChartPanel(QWidget):
             self._poll_map = {p.id: p for p in self._poll_list if p.id is not None}
         return self._poll_map
 
-    def _symbol_for(self, pollster: str) -> str:
-        """The pollster's marker symbol, given (with its legend key) on first sight."""
+    def _symbol_for(self, pollster: str) -> int:
+        """The pollster's marker symbol (its index in SYMBOLS), given (with its legend key) on first sight."""
         found = self._pollster_symbol.get(pollster)
         if found is not None:
             return found
-        symbol = SYMBOLS[len(self._pollster_symbol) % len(SYMBOLS)]
-        self._pollster_symbol[pollster] = symbol
+        code = len(self._pollster_symbol) % len(SYMBOLS)
+        symbol = SYMBOLS[code]
+        self._pollster_symbol[pollster] = code
         # Legend key only (never added to the plot): which symbol is which pollster.
         key = pg.ScatterPlotItem(symbol=symbol, size=9, pen=pg.mkPen(self._theme.foreground), brush=pg.mkBrush(None))
         self._pollster_keys[pollster] = key
         # The key names the first pollsters only: past that the symbols repeat anyway, and every entry
         # re-lays the legend out (1,000 pollsters took it quadratic; issue 16). Hover names any poll.
         if len(self._pollster_keys) <= MAX_POLLSTER_KEYS:
-            self._legend_lead1.addItem(key, pollster)
+            self._legend_lead1.addItem(key, _key_name(pollster))
+            self._legend_fit_pending()
         elif len(self._pollster_keys) == MAX_POLLSTER_KEYS + 1:
             self._legend_lead1.addItem(pg.ScatterPlotItem(size=0), "and more (hover a poll)")
-        return symbol
+        return code
 
     def show_data(self, polls: Sequence[Poll], averages: PollAverages | None) -> None:
         """Push polls and their averages into the existing items."""
@@ -820,10 +914,8 @@ class ChartPanel(QWidget):
                 if columns.names[k] not in self._pollster_symbol:
                     self._symbol_for(columns.names[k])
         sizes = point_size(columns.n) * self._theme.marker_scale
-        symbol_by_name = np.array(
-            [self._pollster_symbol.get(name, "o") for name in columns.names] or ["o"], dtype=object
-        )
-        symbols = symbol_by_name[columns.pollster] if len(columns) else np.empty(0, dtype=object)
+        symbol_by_name = np.array([self._pollster_symbol.get(name, 0) for name in columns.names] or [0], dtype=np.int8)
+        symbols = symbol_by_name[columns.pollster] if len(columns) else np.empty(0, dtype=np.int8)
         ids = columns.ids
         n = len(columns)
         shares = {c.code: columns.shares[:, columns.col(c.code)] for c in contest.candidates}
@@ -900,8 +992,8 @@ class ChartPanel(QWidget):
     def _symbols_for(self, ids: np.ndarray) -> np.ndarray:
         rows = self._rows_for(ids)
         if not len(self._symbols):
-            return np.full(len(ids), "o", dtype=object)
-        return np.where(rows >= 0, self._symbols[rows], "o").astype(object)
+            return np.zeros(len(ids), dtype=np.int8)
+        return np.where(rows >= 0, self._symbols[rows], 0).astype(np.int8)
 
     def show_annotations(self, annotations: Sequence[Annotation]) -> None:
         self._annotations = list(annotations)
@@ -962,10 +1054,11 @@ class ChartPanel(QWidget):
             self._legend_lead2.removeItem(points)
             self._legend_lead2.addItem(self._lead2_observed.line, points)
         self.plots["lead2"].titleLabel.set_explanation(tooltip)
+        self._fit_legends()
         self._pollster_keys_for(pollsters)
         n = len(days)
         sizes = np.full(n, 8.0 * self._theme.marker_scale)
-        symbols = np.array([self._pollster_symbol[p] for p in pollsters] or ["o"], dtype=object)[:n]
+        symbols = np.array([self._pollster_symbol[p] for p in pollsters] or [0], dtype=np.int8)[:n]
         self._lead2_observed.set_points(days, leads, sizes, symbols, np.full(n, -1, dtype=np.int64))
         self._lead2_observed.set_average(average)
         self._lead2_observed.set_forecast(None, None, None)
@@ -993,7 +1086,7 @@ class ChartPanel(QWidget):
             self._pollster_keys_for(pollsters)
             n = len(days)
             sizes = np.full(n, 7.0 * self._theme.marker_scale)
-            symbols = np.array([self._pollster_symbol[p] for p in pollsters] or ["o"], dtype=object)[:n]
+            symbols = np.array([self._pollster_symbol[p] for p in pollsters] or [0], dtype=np.int8)[:n]
             series.set_points(np.array(days), np.array(values), sizes, symbols, np.full(n, -1, dtype=np.int64))
 
         for code, series in () if same_first else self._first.items():
@@ -1018,16 +1111,23 @@ class ChartPanel(QWidget):
         for name in dict.fromkeys(pollsters):
             if name in self._pollster_symbol:
                 continue
-            symbol = SYMBOLS[len(self._pollster_symbol) % len(SYMBOLS)]
-            self._pollster_symbol[name] = symbol
+            code = len(self._pollster_symbol) % len(SYMBOLS)
+            symbol = SYMBOLS[code]
+            self._pollster_symbol[name] = code
             key = pg.ScatterPlotItem(
                 symbol=symbol, size=9, pen=pg.mkPen(self._theme.foreground), brush=pg.mkBrush(None)
             )
             self._pollster_keys[name] = key
             if len(self._pollster_keys) <= MAX_POLLSTER_KEYS:
-                self._legend_lead1.addItem(key, name)
+                self._legend_lead1.addItem(key, _key_name(name))
             elif len(self._pollster_keys) == MAX_POLLSTER_KEYS + 1:
                 self._legend_lead1.addItem(pg.ScatterPlotItem(size=0), "and more (hover a poll)")
+            else:
+                continue
+            self._legend_fit_pending()
+
+    def _legend_fit_pending(self) -> None:
+        QTimer.singleShot(0, self, self._fit_legends)  # once the new entries' text has its size
 
     def blackouts(self, key: str = "first") -> list[tuple[float, float]]:
         """The publication blackouts shaded on one chart, (start, end) in epoch seconds."""
@@ -1063,7 +1163,8 @@ class ChartPanel(QWidget):
         return np.asarray(x), np.asarray(y), series.poll_ids
 
     def pollster_symbol(self, pollster: str) -> str | None:
-        return self._pollster_symbol.get(pollster)
+        code = self._pollster_symbol.get(pollster)
+        return None if code is None else SYMBOLS[code]
 
     def apply_theme(self, theme: Theme) -> None:
         self._theme = theme
@@ -1228,6 +1329,26 @@ class ChartPanel(QWidget):
 
     # --- private --------------------------------------------------------------------------------------------
 
+    def _fit_legends(self) -> None:
+        """Lay each key out in as many columns as its chart's width holds: the pollster key (a laptop's chart
+        cut "Kantar Public" to "Kantar Pub" at six columns), and the runoff key once entries left it (a gap
+        where they were took a row of its own)."""
+        width = self.plots["lead1"].getViewBox().width()  # the key sits under the date axis, as wide
+        _fit_legend(self._legend_lead1, width)
+        _fit_legend(self._legend_lead2, width, most=2)
+        # The first-round chart carries a dozen candidates and their names: on a short screen the lead charts'
+        # titles, axes and keys took the height first and left it 56 px (1366x768). It keeps its share, as far
+        # as the lead charts keep MIN_LEAD_PLOT each.
+        leads = [p for key, p in self.plots.items() if key != "first"]
+        fixed = sum(p.height() - p.getViewBox().height() for p in leads)
+        room = self.height() - fixed - MIN_LEAD_PLOT * len(leads)
+        share = FIRST_SHARE if len(self._first) >= MANY_CANDIDATES else 0.0
+        self.plots["first"].setMinimumHeight(max(0, min(round(share * self.height()), room)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self, self._fit_legends)  # after the charts have taken their new width
+
     def _legend_below(self, plot: pg.PlotItem) -> pg.LegendItem:
         legend = pg.LegendItem(colCount=6, horSpacing=12, verSpacing=-4)
         legend.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)  # entries side by side, left
@@ -1248,7 +1369,10 @@ class ChartPanel(QWidget):
         contest = self._contest
         if contest is None:
             return
-        self._end_values = {}
+        # A label whose line ends where it did is not touched: the candidates' labels are nudged apart after
+        # (_place_end_labels), so placing them here again moved each twice, and repainted the first-round chart
+        # on every runoff matchup switch (benchmarks/bench_two_round_switch.py).
+        before, self._end_values = self._end_values, {}
         for key, label in self._end_labels.items():
             if key == "lead1":
                 x, y = self.curve_data("lead1") if self._lead1 else (np.empty(0), np.empty(0))
@@ -1268,8 +1392,11 @@ class ChartPanel(QWidget):
             if label.toPlainText() != text:
                 label.setText(text)
             self._end_values[key] = (float(x[-1]), value)
+            if key in self._first and before.get(key) == self._end_values[key] and label.isVisible():
+                continue  # where _place_end_labels put it
             label.setPos(float(x[-1]), value)
-            label.setVisible(True)
+            if key not in self._first or key not in before:  # else _place_end_labels shows it or not (room)
+                label.setVisible(True)
         self._place_end_labels()
 
     def _place_election_labels(self, *_args: object) -> None:

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 
 from warroom import __version__
 from warroom.core.averaging import PollAverages
+from warroom.core.two_round_view import NoticeTable
 from warroom.core.types import Annotation, Contest, CountingSystem, Poll
 from warroom.paths import overwrites_store
 from warroom.ui.assets import icon, stylesheet
@@ -64,6 +65,12 @@ MIN_POLLS_HEIGHT = 110
 SCENARIO_SHARE = 0.38  # of the window's width, until the user drags the separator
 POLLS_SHARE = 0.24  # of the window's height
 MAX_SHARE = 0.5  # a saved layout from before the panel scrolled (a 980-px dock) is not taken whole
+
+
+MAX_COLUMN_WIDTH = 220
+"""Widest a poll-table column is fitted (the user may drag it wider)."""
+FIT_ROWS = 100
+"""The poll table's column widths are measured over this many rows (the first shown)."""
 
 
 class PollSource(Protocol):
@@ -103,12 +110,18 @@ class PollsPane(QWidget):
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)  # a long client list is cut with an ellipsis (its tooltip has it whole)
         self.view.verticalHeader().hide()
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Columns are fitted to their contents when the rows are replaced (a contest opened, a reload) and stay
+        # where the user drags them. Not ResizeToContents: that measured 1,800 cells again on every dataChanged,
+        # 50 ms of each two-round matchup switch (benchmarks/bench_two_round_switch.py), and froze the widths.
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         # Size columns from the first 100 rows, not every row: with 10,000 polls measuring each cell was most of
         # the time it took to open or switch a contest (benchmarks/bench_scale.py, bench_switch.py).
-        self.view.horizontalHeader().setResizeContentsPrecision(100)
+        self.view.horizontalHeader().setResizeContentsPrecision(FIT_ROWS)
         self.view.horizontalHeader().setStretchLastSection(True)
+        self.proxy.modelReset.connect(self._fit_columns)
+        self.proxy.rowsInserted.connect(self._on_rows_inserted)
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter by pollster or client…")
         self.filter.setAccessibleName("Filter polls")
@@ -132,6 +145,31 @@ class PollsPane(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
         layout.addWidget(self.view)
+
+    def _fit_columns(self) -> None:
+        self.view.resizeColumnsToContents()
+        header = self.view.horizontalHeader()
+        for column in range(header.count() - 1):  # a long client list leaves room for the shares (tooltip has it)
+            if header.sectionSize(column) > MAX_COLUMN_WIDTH:
+                header.resizeSection(column, MAX_COLUMN_WIDTH)
+
+    def _on_rows_inserted(self, *_args: object) -> None:
+        if self.proxy.rowCount() <= FIT_ROWS:  # a few rows: the new ones are among those the widths come from
+            self._fit_columns()
+
+    def copy_selection(self) -> int:
+        """Copy the selected rows (every row if none is selected) as tab-separated text with a header row, in
+        the order shown, for a spreadsheet or an e-mail. Returns how many rows were copied."""
+        proxy = self.proxy
+        picked = sorted(index.row() for index in self.view.selectionModel().selectedRows())
+        rows = picked or list(range(proxy.rowCount()))
+        columns = [c for c in range(proxy.columnCount()) if not self.view.isColumnHidden(c)]
+        header = [str(proxy.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)) for c in columns]
+        lines = ["\t".join(header)]
+        for row in rows:
+            lines.append("\t".join(str(proxy.data(proxy.index(row, c)) or "") for c in columns))
+        QApplication.clipboard().setText("\n".join(lines) + "\n")
+        return len(rows)
 
     def selected_polls(self) -> list[Poll]:
         rows = self.view.selectionModel().selectedRows()
@@ -209,6 +247,10 @@ class MainWindow(QMainWindow):
         self.polls_dock.installEventFilter(self)
         self.status_store = QLabel()
         self.status_polls = QLabel()
+        self.status_polls.setObjectName("status_polls")
+        self._stored_polls = 0
+        self._notices: NoticeTable | None = None  # a two-round contest's poll notices, shown as table rows
+        self._charted_poll: int | None = None  # the poll ringed on the charts (the table's selection)
         self.statusBar().addPermanentWidget(self.status_polls)
         self.statusBar().addPermanentWidget(self.status_store)
         self._build_actions()
@@ -237,6 +279,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{contest.title} — warroom")  # a demo race is marked as one
         self.polls_pane.model.set_contest(contest)
         self.charts.set_contest(contest)
+        self._charted_poll = None  # the table's selection went with its rows (a reset says nothing of it)
         self.undo_stack.clear()
 
     def show_polls(self, change: object, polls_by_id: dict[int, Poll]) -> None:
@@ -250,11 +293,23 @@ class MainWindow(QMainWindow):
         else:
             model.apply(polls_by_id, change.added, change.updated, change.removed)  # type: ignore[attr-defined]
             self.charts.show_polls(change, polls_by_id)  # the points now; the lines when the average lands
-        self.status_polls.setText(f"{len(polls_by_id)} polls")
+        self._stored_polls = len(polls_by_id)
+        self._show_poll_count()
+
+    def show_notices(self, table: NoticeTable | None) -> None:
+        """A two-round contest's poll notices in the poll table (None: none), one read-only row per notice
+        showing the chosen first-round list and runoff matchup, counted in the status bar."""
+        self._notices = table if table is not None and table.rows else None
+        model = self.polls_pane.model
+        if table is not None and table.pair is not None:
+            model.set_pair(*table.pair)
+        model.set_notices(table.rows if table is not None else ())
+        self._on_table_selection_changed()  # a selected notice may have become another question's row
+        self._show_poll_count()
 
     def show_averages(self, polls: Sequence[Poll], averages: PollAverages | None) -> None:
         self.charts.show_data(polls, averages)
-        if averages is not None:
+        if averages is not None and (self._notices is None or self._notices.pair is None):
             self.polls_pane.model.set_pair(averages.a, averages.b)
 
     def show_annotations(self, annotations: Sequence[Annotation]) -> None:
@@ -291,6 +346,11 @@ class MainWindow(QMainWindow):
     def set_answer_widget(self, widget: QWidget) -> None:
         """Meeting mode's answer-only view ("answer" in the presentation views)."""
         self._answer_widget = widget
+        self.stack.addWidget(widget)
+
+    def set_two_round_answer_widget(self, widget: QWidget) -> None:
+        """Meeting mode's answer view for a two-round contest (shown instead of the runoff-count one)."""
+        self._two_round_answer = widget
         self.stack.addWidget(widget)
 
     def set_saved_scenario_widget(self, widget: QWidget) -> None:
@@ -377,6 +437,7 @@ class MainWindow(QMainWindow):
     def show_matchup_lead(self, days: object, leads: object, pollsters: object, average: object, title: str) -> None:
         """The chosen runoff matchup's head-to-heads on the runoff-lead chart (it keeps them across poll updates)."""
         self.charts.show_matchup_lead(days, leads, pollsters, average, title)  # type: ignore[arg-type]
+        self._settle_chart_ranges()
 
     def show_irv_pair_lead(self, lead: IrvPairLead) -> None:
         """An instant-runoff contest's runoff-lead chart: the lead in the pair its elimination chain ends with
@@ -388,6 +449,14 @@ class MainWindow(QMainWindow):
     def show_campaign_chart(self, chart: object) -> None:
         """A two-round contest's first round (from its poll questions) on the first-round charts."""
         self.charts.show_campaign(chart)  # type: ignore[arg-type]
+        self._settle_chart_ranges()
+
+    def _settle_chart_ranges(self) -> None:
+        """Fit the charts' value axes to their new data now, not while they paint: pyqtgraph fits them in the
+        paint, and the new range then asked for a second paint of every chart that changed (a matchup or
+        hypothesis switch painted the charts twice; benchmarks/bench_two_round_switch.py)."""
+        for plot in self.charts.plots.values():
+            plot.getViewBox().prepareForPaint()
 
     # --- presentation mode ----------------------------------------------------------------------------------
 
@@ -461,7 +530,11 @@ class MainWindow(QMainWindow):
             return
         if view == "answer" and getattr(self, "_answer_widget", None) is not None:
             self._return_scenario_widget()
-            self.stack.setCurrentWidget(self._answer_widget)
+            two_round: QWidget | None = getattr(self, "_two_round_answer", None)
+            if two_round is not None and getattr(self, "_two_round_on", False):
+                self.stack.setCurrentWidget(two_round)
+            else:
+                self.stack.setCurrentWidget(self._answer_widget)
             return
         widget = getattr(self, "_scenario_widget", None)
         if view.startswith("scenario:"):
@@ -696,6 +769,16 @@ class MainWindow(QMainWindow):
         )
         self.action_delete.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.polls_pane.view.addAction(self.action_delete)
+        self.action_copy = self._action(
+            edit,
+            "&Copy polls",
+            QKeySequence.StandardKey.Copy,
+            self._copy_polls,
+            "Copy the selected rows of the poll table (all rows if none is selected) for a spreadsheet",
+        )
+        # Only while the poll table has focus: Ctrl+C in the filter box must still copy text.
+        self.action_copy.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.polls_pane.view.addAction(self.action_copy)
         self.action_paste = self._action(
             edit,
             "&Paste polls",
@@ -873,6 +956,10 @@ class MainWindow(QMainWindow):
         if path and self._writable_export(Path(path)):
             self.briefing_requested.emit(Path(path))
 
+    def _copy_polls(self) -> None:
+        n = self.polls_pane.copy_selection()
+        self.statusBar().showMessage(f"{n:,} rows copied", 4000)
+
     def _action(self, menu, text: str, shortcut, slot, tip: str) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
@@ -918,13 +1005,38 @@ class MainWindow(QMainWindow):
 
     # --- signals up / handlers ------------------------------------------------------------------------------
 
+    def _show_poll_count(self) -> None:
+        stored, notices = self._stored_polls, self._notices
+        if notices is None:
+            self.status_polls.setText(f"{stored:,} polls")
+            self.status_polls.setToolTip("Polls of this contest in the store")
+            return
+        text = f"{len(notices.rows):,} poll notices ({notices.questions:,} questions)"
+        self.status_polls.setText(text + (f" · {stored:,} polls" if stored else ""))
+        self.status_polls.setToolTip(
+            "Published polls of this two-round contest. Each notice holds the first-round lists and runoff "
+            "matchups asked in one fieldwork; the poll table shows the list and matchup chosen above the charts."
+        )
+
     def _on_table_selection_changed(self) -> None:
         chosen = self.polls_pane.selected_polls()
-        self.polls_pane.edit_button.setEnabled(len(chosen) == 1)
-        self.polls_pane.delete_button.setEnabled(bool(chosen))
-        self.action_edit.setEnabled(len(chosen) == 1)
-        self.action_delete.setEnabled(bool(chosen))
-        self.charts.select_poll(chosen[0].id if len(chosen) == 1 else None)
+        stored = [p for p in chosen if not PollTableModel.is_notice(p)]
+        self.polls_pane.edit_button.setEnabled(len(chosen) == 1 and len(stored) == 1)
+        self.polls_pane.delete_button.setEnabled(bool(chosen) and len(stored) == len(chosen))
+        self.action_edit.setEnabled(len(chosen) == 1 and len(stored) == 1)
+        self.action_delete.setEnabled(bool(chosen) and len(stored) == len(chosen))
+        notice = len(stored) < len(chosen)
+        for button, tip in (
+            (self.polls_pane.edit_button, "Correct the selected poll (Enter)"),
+            (self.polls_pane.delete_button, "Remove the selected polls (Del); undo brings them back"),
+        ):
+            button.setToolTip(
+                "A poll notice of a two-round contest is changed by importing its compilation again" if notice else tip
+            )
+        charted = chosen[0].id if len(chosen) == 1 and chosen[0].id is not None else None
+        if charted != self._charted_poll:  # an unchanged ring is not drawn again (it repainted every chart)
+            self._charted_poll = charted
+            self.charts.select_poll(charted)
 
     def _on_chart_poll_clicked(self, poll_id: int) -> None:
         self.polls_pane.select_poll(poll_id)

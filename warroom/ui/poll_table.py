@@ -69,6 +69,10 @@ class PollTableModel(QAbstractTableModel):
         self._texts: list[tuple[str, ...] | None] = []  # display strings of each row, made on first request
         self._keys: dict[int, list[Any]] = {}  # sort keys of a column, one per row, made on first sort
         self._ids: dict[int, int] | None = None  # poll id -> row, rebuilt after rows move
+        # A two-round contest's poll notices (core.two_round_view.NoticeRows): rows with no store id, shown after
+        # the stored polls, read-only. Their rows, found again when the chosen question changes.
+        self._notices: tuple[Poll, ...] = ()
+        self._notice_at: list[int] | None = None
 
     # --- public ---------------------------------------------------------------------------------------------
 
@@ -79,6 +83,7 @@ class PollTableModel(QAbstractTableModel):
         self._pair = (self._cands[0], self._cands[1]) if len(self._cands) >= 2 else None
         self._ncols = len(self.FIXED) + len(self._cands) + 1
         self._runoff = len(self.FIXED) + len(self._cands)
+        self._notices = ()
         self._replace_polls([])
         self.endResetModel()
 
@@ -94,9 +99,45 @@ class PollTableModel(QAbstractTableModel):
                 self.dataChanged.emit(self.index(0, col), self.index(self._nrows - 1, col))
 
     def set_polls(self, polls: Sequence[Poll]) -> None:
+        """The stored polls (the poll notices set by set_notices stay, after them)."""
         self.beginResetModel()
-        self._replace_polls(list(polls))
+        self._replace_polls([*polls, *self._notices])
         self.endResetModel()
+
+    def set_notices(self, rows: Sequence[Poll]) -> None:
+        """A two-round contest's poll notices as rows (no store id; see core.two_round_view.NoticeRows), shown
+        after the stored polls. Another question of the same notices (as many rows) is shown in place: one
+        dataChanged, so the sort, filter, selection and scroll position stay; anything else resets the table."""
+        rows = tuple(rows)
+        if rows is self._notices:  # the same choice again (the rows of each choice are kept, the very tuple)
+            return
+        at = self._notice_rows()
+        if rows and len(at) == len(rows):
+            for row, poll in zip(at, rows, strict=True):
+                self._polls[row] = poll
+                self._texts[row] = None
+                for column, keys in self._keys.items():
+                    keys[row] = self._value(poll, column, sort=True)
+            self._notices = rows
+            # Only the share and runoff columns change (the notices' pollsters and dates stay): a change that
+            # spans the sort column (fieldwork, by default) would re-sort the table and make the header measure
+            # every column again (1,800 cells, 50 ms a switch).
+            self.dataChanged.emit(self.index(at[0], len(self.FIXED)), self.index(at[-1], self._ncols - 1))
+            return
+        self.beginResetModel()
+        stored = [p for p in self._polls if p.id is not None]
+        self._notices = rows
+        self._replace_polls([*stored, *rows])
+        self.endResetModel()
+
+    def notice_count(self) -> int:
+        """How many rows are poll notices (not stored polls)."""
+        return len(self._notices)
+
+    @staticmethod
+    def is_notice(poll: Poll) -> bool:
+        """Whether a row is a two-round poll notice (read-only here) rather than a stored poll."""
+        return poll.id is None
 
     def apply(
         self, polls_by_id: dict[int, Poll], added: Sequence[int], updated: Sequence[int], removed: Sequence[int]
@@ -111,7 +152,7 @@ class PollTableModel(QAbstractTableModel):
                 for keys in self._keys.values():
                     del keys[row]
                 self._nrows -= 1
-                self._ids = None
+                self._ids = self._notice_at = None
                 self.endRemoveRows()
         for pid in updated:
             row = self.row_of(pid)
@@ -226,7 +267,13 @@ class PollTableModel(QAbstractTableModel):
         self._nrows = len(polls)
         self._texts = [None] * len(polls)
         self._keys = {}
-        self._ids = None
+        self._ids = self._notice_at = None
+
+    def _notice_rows(self) -> list[int]:
+        """The rows of the poll notices, in order (found once after the rows last moved)."""
+        if self._notice_at is None:
+            self._notice_at = [r for r, p in enumerate(self._polls) if p.id is None] if self._notices else []
+        return self._notice_at
 
     def _short(self, code: str) -> str:
         if code == "other" or self._contest is None:

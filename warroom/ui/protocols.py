@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
+from warroom.core.baseline import PollOffers
 from warroom.core.irv_pipeline import BreakEven, IrvCase, IrvView
 from warroom.core.irv_scenario import IrvScenario
 from warroom.core.pipeline import BaselineChoice, ProjectionView
@@ -26,6 +27,7 @@ class ScenarioModel(Protocol):
     view_ready: Any
     contest: Contest | None
     polls: list[Poll]
+    offers: PollOffers  # the newest polls a baseline can be, and the polling period (set before baseline_changed)
     choice: BaselineChoice
     baseline: Baseline | None
     scenario: Scenario | None

@@ -621,18 +621,15 @@ class ScenarioPanel(QWidget):
         self._split_widgets[code] = widget
 
     def _offer_polls(self) -> None:
-        """Offer the model's newest polls as baselines and its polling period as dates (when the polls changed)."""
-        polls = [p for p in self.model.polls if p.id is not None and p.first_round]
-        key = tuple((p.id, p.fieldwork_end) for p in polls)
-        if key == getattr(self, "_offered", None):
+        """Offer the model's newest polls as baselines and its polling period as dates (when they changed)."""
+        offers = self.model.offers
+        if offers == getattr(self, "_offered", None):
             return
-        self._offered = key
-        newest = sorted(polls, key=lambda p: p.fieldwork_end, reverse=True)[:40]
-        self.set_polls_for_baseline([(f"{p.pollster}, {p.fieldwork_end:%d %b %Y}", p.id or 0) for p in newest])
+        self._offered = offers
+        self.set_polls_for_baseline([(label, pid) for pid, label in offers.newest])
         contest = self._contest
-        if polls and contest is not None:
-            last = max(contest.election_date, max(p.fieldwork_end for p in polls))
-            self.set_date_range(min(p.fieldwork_end for p in polls), last)
+        if offers.first is not None and offers.last is not None and contest is not None:
+            self.set_date_range(offers.first, max(contest.election_date, offers.last))
 
     def _show_choice(self, choice: BaselineChoice) -> None:
         """Select the combo entry (and date) of the model's baseline choice, without echoing it back."""

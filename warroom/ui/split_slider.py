@@ -3,7 +3,7 @@
 * SplitSlider: three linked parts that always sum to 100 % (moving or typing one rebalances the other two).
 * TransferInput: one eliminated candidate's second preferences as pollsters publish them: the share of his
   voters who name a finalist, and of those the share for the front-runner ("70/30").
-* LeverInput: one 0-100 % lever.
+* LeverInput: one lever, 0-100 % or signed (-100 to +100 %, shown "+5.0 %"), with its typed value.
 
 Keyboard: arrows move 1 point, Page Up/Down 5 points; typing a number and Tab/Enter sets it exactly.
 """
@@ -23,11 +23,11 @@ ARROW_STEP = 10  # one point per arrow key
 PAGE_STEP = 50  # five points per Page Up/Down
 
 
-def percent_slider(name: str, accessible: str, tip: str = "") -> QSlider:
-    """A 0-100 % slider in tenths of a point, with the app's keyboard steps."""
+def percent_slider(name: str, accessible: str, tip: str = "", *, signed: bool = False) -> QSlider:
+    """A 0-100 % slider (signed: -100 to +100 %) in tenths of a point, with the app's keyboard steps."""
     slider = QSlider(Qt.Orientation.Horizontal)
     slider.setObjectName(name)
-    slider.setRange(0, STEPS)
+    slider.setRange(-STEPS if signed else 0, STEPS)
     slider.setSingleStep(ARROW_STEP)
     slider.setPageStep(PAGE_STEP)
     slider.setAccessibleName(accessible)
@@ -35,11 +35,20 @@ def percent_slider(name: str, accessible: str, tip: str = "") -> QSlider:
     return slider
 
 
-def percent_field(name: str, accessible: str, tip: str = "") -> QDoubleSpinBox:
-    """The typed field beside a slider: 0-100 with one decimal ("70" then Tab sets 70.0 %)."""
-    box = QDoubleSpinBox()
+class SignedField(QDoubleSpinBox):
+    """A typed value with its sign always shown ("+5.0 %", "-5.0 %", "+0.0 %"): a signed lever's middle reads
+    as no change, not as nothing. Typing "5" or "+5" sets +5."""
+
+    def textFromValue(self, value: float) -> str:
+        return f"{value:+.{self.decimals()}f}"
+
+
+def percent_field(name: str, accessible: str, tip: str = "", *, signed: bool = False) -> QDoubleSpinBox:
+    """The typed field beside a slider: 0-100 with one decimal ("70" then Tab sets 70.0 %); signed: -100 to
+    +100, its sign always shown."""
+    box = SignedField() if signed else QDoubleSpinBox()
     box.setObjectName(name)
-    box.setRange(0.0, 100.0)
+    box.setRange(-100.0 if signed else 0.0, 100.0)
     box.setDecimals(1)
     box.setSingleStep(1.0)
     box.setSuffix(" %")
@@ -47,7 +56,7 @@ def percent_field(name: str, accessible: str, tip: str = "") -> QDoubleSpinBox:
     box.setAccessibleName(accessible)
     box.setToolTip(tip)
     box.setButtonSymbols(QDoubleSpinBox.ButtonSymbols.NoButtons)
-    fit_value_label(box)
+    fit_value_label(box, "-100.0 %" if signed else "100.0 %")
     return box
 
 
@@ -75,10 +84,10 @@ def rebalance(values: Sequence[int], moved: int, new_value: int, total: int = ST
     return out
 
 
-def fit_value_label(label: QWidget) -> None:
+def fit_value_label(label: QWidget, widest: str = "100.0 %") -> None:
     """Fix a value field's width to its widest text ("100.0 %") in its current font (no relayout per move)."""
     label.ensurePolished()
-    label.setFixedWidth(label.fontMetrics().horizontalAdvance("100.0 %") + 14)
+    label.setFixedWidth(label.fontMetrics().horizontalAdvance(widest) + 14)
 
 
 class SplitSlider(QWidget):
@@ -171,7 +180,7 @@ class SplitSlider(QWidget):
 
 
 class LeverInput(QWidget):
-    """One 0-100 % lever: a slider with its typed field.
+    """One lever: a slider with its typed field, 0-100 %, or signed (-100 to +100 %, the middle "+0.0 %").
 
     Signals:
         value_changed: the new value in percent, on every user move or typed value.
@@ -179,10 +188,13 @@ class LeverInput(QWidget):
 
     value_changed = Signal(float)
 
-    def __init__(self, name: str, accessible: str, tip: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self, name: str, accessible: str, tip: str = "", parent: QWidget | None = None, *, signed: bool = False
+    ) -> None:
         super().__init__(parent)
-        self.slider = percent_slider(name, accessible, tip)
-        self.field = percent_field(f"{name}_value", accessible, tip)
+        self._signed = signed
+        self.slider = percent_slider(name, accessible, tip, signed=signed)
+        self.field = percent_field(f"{name}_value", accessible, tip, signed=signed)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.slider, 1)
@@ -216,7 +228,7 @@ class LeverInput(QWidget):
         super().changeEvent(event)
 
     def _fit_field(self) -> None:
-        fit_value_label(self.field)
+        fit_value_label(self.field, "-100.0 %" if self._signed else "100.0 %")
 
 
 class TransferInput(QWidget):

@@ -23,7 +23,6 @@ from PySide6.QtCore import QEvent, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -195,66 +194,12 @@ class RunoffSplitInput(SplitSlider):
         super().__init__(labels, tips, name, parent, slider=BandSlider, spacing=0)
 
 
-class TurnoutInput(QWidget):
-    """The runoff turnout lever, -100 % to +100 %: a slider with its typed value.
-
-    Signals:
-        value_changed: the lever in percent (-100..100), on every user move or typed value.
-    """
-
-    value_changed = Signal(float)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        tip = (
-            "Above 0: that share of each electorate's would-be abstainers turns out and votes as its voters do. "
-            "Below 0: that share of each electorate's runoff voters stays at home."
-        )
-        self.slider = QSlider(Qt.Orientation.Horizontal)
-        self.slider.setObjectName("runoff_turnout")
-        self.slider.setRange(-STEPS, STEPS)
-        self.slider.setSingleStep(ARROW_STEP)
-        self.slider.setPageStep(PAGE_STEP)
-        self.slider.setAccessibleName("Runoff turnout lever")
-        self.slider.setToolTip(tip)
-        self.field = QDoubleSpinBox()
-        self.field.setObjectName("runoff_turnout_value")
-        self.field.setRange(-100.0, 100.0)
-        self.field.setDecimals(1)
-        self.field.setSuffix(" %")
-        self.field.setKeyboardTracking(False)
-        self.field.setButtonSymbols(QDoubleSpinBox.ButtonSymbols.NoButtons)
-        self.field.setAccessibleName("Runoff turnout lever")
-        self.field.setToolTip(tip)
-        self._fit_field()
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.slider, 1)
-        layout.addWidget(self.field)
-        self.slider.valueChanged.connect(self._on_slider_value_changed)
-        self.field.valueChanged.connect(lambda v: self.slider.setValue(round(v * 10)))
-
-    def set_value(self, percent: float) -> None:
-        """Programmatic update (no signal)."""
-        with signals_blocked(self.slider):
-            self.slider.setValue(round(percent * 10))
-        with signals_blocked(self.field):
-            self.field.setValue(round(percent * 10) / 10)
-
-    def _on_slider_value_changed(self, tenths: int) -> None:
-        if round(self.field.value() * 10) != tenths:
-            with signals_blocked(self.field):
-                self.field.setValue(tenths / 10)
-        self.value_changed.emit(tenths / 10)
-
-    def _fit_field(self) -> None:
-        self.field.ensurePolished()
-        self.field.setFixedWidth(self.field.fontMetrics().horizontalAdvance("-100.0 %") + 14)
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):  # e.g. meeting mode's large type
-            QTimer.singleShot(0, self, self._fit_field)
-        super().changeEvent(event)
+TURNOUT_TIP = (
+    "Moves the runoff turnout away from what the splits give (+0.0 %: the splits' own turnout). "
+    "Above 0: that share of each electorate's would-be abstainers turns out and votes as its voters do "
+    "(+100 %: every registered voter votes). Below 0: that share of each electorate's runoff voters stays at home. "
+    "The turnout it gives is shown underneath, beside the first round's."
+)
 
 
 class TwoRoundPanel(QWidget):
@@ -277,8 +222,11 @@ class TwoRoundPanel(QWidget):
         self.source_label.setWordWrap(True)
 
         # --- levers ------------------------------------------------------------------------------------------
-        self.turnout = TurnoutInput()
+        self.turnout = LeverInput("runoff_turnout", "Runoff turnout lever", TURNOUT_TIP, signed=True)
         self.turnout.value_changed.connect(self._on_turnout_changed)
+        self.turnout_result = QLabel()
+        self.turnout_result.setObjectName("runoff_turnout_result")
+        self.turnout_result.setToolTip(TURNOUT_TIP)  # word-wrapped at a fixed height, as the outputs below
         self.message_on = QComboBox()
         self.message_on.setObjectName("message_on")
         self.message_on.setAccessibleName("Message against")
@@ -309,7 +257,11 @@ class TwoRoundPanel(QWidget):
         levers = QGroupBox("Runoff levers")
         levers.setObjectName("two_round_levers")
         lform = QFormLayout(levers)
-        lform.addRow("Turnout", self.turnout)
+        turnout_label = QLabel("&Turnout lever")
+        turnout_label.setBuddy(self.turnout.field)
+        turnout_label.setToolTip(TURNOUT_TIP)
+        lform.addRow(turnout_label, self.turnout)
+        lform.addRow(self.turnout_result)
         against = QHBoxLayout()
         against.addWidget(self.message_on, 1)
         against.addWidget(QLabel("among"))
@@ -358,6 +310,7 @@ class TwoRoundPanel(QWidget):
             (self.qualify_label, 2),
             (self.answer_label, 4),
             (self.levers_label, 2),
+            (self.turnout_result, 2),
         )
         for label, _lines in self._fixed_lines:
             label.setWordWrap(True)
@@ -485,16 +438,11 @@ class TwoRoundPanel(QWidget):
     def show_view(self, view: TwoRoundView) -> None:
         """The answer: runoff on valid votes, win probability, exact break-evens."""
         p = view.projection
-        na, nb = short_name(p.a), short_name(p.b)
-        self.verdict.setText(f"{na} {p.a_share:.1f} % – {nb} {100 - p.a_share:.1f} %")
-        self.runoff_label.setText(
-            f"Margin {p.margin:+.1f} points of valid votes (blank and null excluded, as the law counts); turnout "
-            f"{p.turnout:.1f} % of registered, blank or null {p.blank_null_share:.1f} % of votes cast"
-        )
-        leader, chance = (p.a, p.win_probability_a) if p.win_probability_a >= 0.5 else (p.b, 1 - p.win_probability_a)
-        self.win_label.setText(
-            f"Chance {short_name(leader)} wins the runoff: <b>{chance_text(chance)}</b> (margin sd {p.sigma:.1f} points)"
-        )
+        self.verdict.setText(view.shares_text(short_name))
+        self.runoff_label.setText(view.margin_text())
+        chance = view.chance_line(short_name)
+        number = chance.rsplit(": ", 1)[1]
+        self.win_label.setText(f"{chance.removesuffix(number)}<b>{number}</b> (margin sd {p.sigma:.1f} points)")
         self.win_label.setToolTip(
             f"The margin is taken as normal with sd {p.sigma:.1f} points: a polling error of 6 points and the spread "
             "across pollsters of each electorate's split, weighted by its size"
@@ -513,6 +461,7 @@ class TwoRoundPanel(QWidget):
             extra.append(
                 f"Message against {short_name(view.scenario.message.on)} ties the runoff at {100 * be:.1f} %{reach}"
             )
+        self.turnout_result.setText(view.turnout_text())
         self.levers_label.setText("<br>".join(extra))
         if self.levers_label.isHidden() == bool(extra):  # a relayout only when it comes or goes
             self.levers_label.setVisible(bool(extra))

@@ -1,0 +1,60 @@
+"""Meeting mode's answer view for a two-round race (France): the verdict with the favourite's chance, the
+projected runoff on valid votes, the exact break-evens and the turnout, in core.two_round_view's words (the
+runoff panel says the same), over the chosen matchup's published head-to-heads and their average."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtWidgets import QWidget
+
+from warroom.core.two_round_view import MatchupLead, TwoRoundView, question_text
+from warroom.ui.answer_view import AnswerPage
+from warroom.ui.two_round_panel import TwoRoundModel, electorate_title, short_name
+
+
+class TwoRoundAnswerView(AnswerPage):
+    """A two-round race's answer: the verdict with the favourite's chance, the projected runoff on valid votes,
+    the exact break-evens of the chosen electorate and the turnout, over the chosen matchup's published
+    head-to-heads and their average. Every sentence is core.two_round_view's (the runoff panel shows the same).
+
+    Args:
+        model: the live two-round case (the app's TwoRoundController).
+        parent: the window.
+    """
+
+    def __init__(self, model: TwoRoundModel, parent: QWidget | None = None) -> None:
+        super().__init__("two_round_answer_view", parent)
+        self.model = model
+        model.view_ready.connect(self.show_view)
+        model.lead_ready.connect(self.show_lead)
+        if model.lead is not None:
+            self.show_lead(model.lead)
+        if model.view is not None:
+            self.show_view(model.view)
+
+    def show_view(self, view: TwoRoundView) -> None:
+        """The live case's answer, in the panel's words."""
+        self.verdict.setText(view.verdict_text(short_name))
+        self.projected.setValue(view.projection.margin)
+        names = {code: short_name(code) for code in view.first.electorates()}
+        evens = question_text(view, names) or [f"No share of {electorate_title(view.electorate)} alone turns it."]
+        self.details.setText(
+            "<br>".join(
+                [
+                    f"Runoff: {view.shares_text(short_name)} (margin {view.projection.margin:+.1f} points)",
+                    *evens,
+                    f"<b>{view.chance_line(short_name)}</b>",
+                ]
+            )
+        )
+        self.details.setToolTip(f"{view.margin_text()}\n{view.turnout_text()}")
+
+    def show_lead(self, lead: MatchupLead) -> None:
+        """The chosen matchup's published head-to-heads and their average (the runoff-lead chart's)."""
+        average = lead.average
+        self._show_lead(
+            average.lead,
+            np.asarray(lead.days, dtype=float),
+            np.asarray(lead.leads, dtype=float),
+            f"Runoff lead, {short_name(average.a)} minus {short_name(average.b)} (points; published head-to-heads)",
+        )
