@@ -288,6 +288,7 @@ class WarRoom:
         ps.contest_loaded.connect(self._irv_priors)
         ps.contest_loaded.connect(win.show_counting_system)
         self.averages.averages_ready.connect(irv.set_data)
+        irv.lead_ready.connect(win.show_irv_pair_lead)  # the runoff-lead chart: the chain's final pair
         irv.scenario_failed.connect(lambda msg: win.statusBar().showMessage(msg, 8000))
         irv.notice.connect(lambda msg: win.statusBar().showMessage(msg, 8000))
         from warroom.services.case_library import IrvLibrary

@@ -313,3 +313,38 @@ def test_a_transfer_prior_round_trips_and_cannot_be_the_contest_itself() -> None
     with pytest.raises(ContestFileError) as info:
         parse_contest_file(own)
     assert any("transfer_prior" in p.key or "transfer_prior" in p.message for p in info.value.problems)
+
+
+def test_full_preferential_is_a_rule_of_the_file_and_round_trips() -> None:
+    irv = EXAMPLE.replace('system = "sv"', 'system = "irv"').replace(
+        "[rules]\nmajority = 50.0\npreferences = 2\n", "[rules]\nfull_preferential = true\n"
+    )
+    contest = parse_contest_toml(irv)
+    assert contest.rules == Rules(preferences=None, finalists="elimination", full_preferential=True)
+    assert "full_preferential = true" in contest_to_toml(contest)
+    assert parse_contest_toml(contest_to_toml(contest)) == contest
+    assert contest_from_dict(contest_to_dict(contest)).contest == contest
+    # optional preferential (the default) writes nothing new: older files and stores read the same
+    optional = parse_contest_toml(irv.replace("full_preferential = true", "preferences = 5"))
+    assert "full_preferential" not in contest_to_toml(optional)
+    assert optional.rules is not None and not optional.rules.full_preferential
+
+
+def test_full_preferential_problems_name_their_line_and_key() -> None:
+    irv = EXAMPLE.replace('system = "sv"', 'system = "irv"')
+    lines = {
+        'full_preferential = "yes"': "must be true or false",
+        "full_preferential = true": "preferences must be all",  # with the example's preferences = 2
+    }
+    for setting, message in lines.items():
+        text = irv.replace("preferences = 2\n", f"preferences = 2\n{setting}\n")
+        line = text.splitlines().index(setting) + 1 if setting.endswith('"yes"') else None
+        with pytest.raises(ContestFileError, match=message) as caught:
+            parse_contest_toml(text)
+        if line is not None:
+            assert f"line {line}: rules.full_preferential" in str(caught.value)
+        else:
+            assert "rules.full_preferential" in str(caught.value)
+    sv = EXAMPLE.replace("preferences = 2\n", "preferences = 2\nfull_preferential = true\n")
+    with pytest.raises(ContestFileError, match="only to instant runoff"):
+        parse_contest_toml(sv)

@@ -179,6 +179,22 @@ def test_full_preferential_rejects_papers_that_do_not_rank_all_but_one() -> None
     result = count_ballots(ballots, "irv", rules=CountRules(full_preferential=True))
     assert result.rejected == 5
     assert result.valid == 18
+    assert all(r.exhausted == 0 for r in result.rounds)  # a formal paper names everyone: none exhausts
+
+
+def test_full_preferential_a_skipped_or_repeated_number_is_informal() -> None:
+    # Four candidates: a formal paper numbers three of them in its first three columns, all different.
+    ballots = [
+        B("A,B,C", 10),  # the last square left blank: formal (the AEC's rule)
+        B("A,,B,C", 4),  # number 2 skipped: informal, though three candidates follow
+        B("B,A,A,C", 3),  # number 3 repeats A: informal
+        B("C,overvote,A,B", 2),  # two marks for number 2: informal
+        B("D,C,B,A", 6),
+    ]
+    full = count_ballots(ballots, "irv", rules=CountRules(full_preferential=True))
+    assert (full.valid, full.rejected) == (16, 9)
+    optional = count_ballots(ballots, "irv")  # optional preferential reads all of them
+    assert (optional.valid, optional.rejected) == (25, 0)
 
 
 def test_counts_all_zero_is_an_error_not_a_winner() -> None:

@@ -27,6 +27,7 @@ _rules = st.builds(
     first_choice_required=st.booleans(),
     full_preferential=st.booleans(),
     batch_elimination=st.booleans(),
+    final_two=st.booleans(),
 )
 
 
@@ -67,8 +68,14 @@ def _reference(ballots: list[Ballot], system: str, rules: CountRules) -> tuple[l
     on_papers = {c for b in ballots for cell in b.preferences for c in cell.split("=")} - {"", "overvote"}
     if system == "contingent" and len(on_papers) == 3:
         return None  # the three-candidate limit is covered by its own unit test
-    if rules.full_preferential:
-        read = [(p if p and len(p) >= len(names) - 1 else None, n) for p, n in read]
+    if rules.full_preferential:  # the first N - 1 cells are N - 1 different candidates, or it is informal
+        need = max(len(names) - 1, 1)
+
+        def formal(cells: tuple[str, ...]) -> bool:
+            head = cells[:limit][:need]
+            return len(head) == need and all(c in NAMES for c in head) and len(set(head)) == need
+
+        read = [(p if formal(b.preferences) else None, n) for (p, n), b in zip(read, ballots, strict=True)]
     papers = [(p, n) for p, n in read if p and n]
     if not papers:
         return None
@@ -107,7 +114,7 @@ def _reference(ballots: list[Ballot], system: str, rules: CountRules) -> tuple[l
     while True:
         total = sum(tallies.values())
         top = [c for c in tallies if 2 * tallies[c] > total]
-        if top:
+        if top and (system != "irv" or not rules.final_two or len(rounds) == 1):  # NYC: on to the last two
             return rounds, top[0]
         if system != "irv":
             first = rounds[0]

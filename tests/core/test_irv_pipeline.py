@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 import numpy as np
@@ -17,7 +18,7 @@ from warroom.core.irv_pipeline import (
     irv_baseline,
     prior_rows_from_result,
 )
-from warroom.core.irv_scenario import IrvSimulator, run_irv
+from warroom.core.irv_scenario import IrvSimulator, irv_scenario, run_irv, without_exhaustion
 from warroom.core.pipeline import OddsModel, PipelineError, compute_averages
 from warroom.core.types import EXHAUSTED, OfficialResult, Rules
 
@@ -209,3 +210,149 @@ def test_the_headline_follows_the_simulated_chance_and_never_says_wins() -> None
         text = view({"a": p, "b": 1 - p, "c": 0.0}).headline
         assert " wins" not in text and f"{winner} ahead of" in text
     assert replace(view({"a": 1.0, "b": 0.0, "c": 0.0}), odds=None).headline.startswith("As projected: ")
+
+
+def test_full_preferential_contest_exhausts_no_vote_and_keeps_each_rows_ratios() -> None:
+    # A past count with exhaustion (optional preferential then); this race is full preferential.
+    result = OfficialResult(
+        first_round={"lnp": 100, "grn": 80, "alp": 70, "dem": 10},
+        final_round={"lnp": 130, "grn": 120},
+        transfers=(
+            ("dem", "lnp", 6),
+            ("dem", "alp", 2),
+            ("dem", EXHAUSTED, 2),
+            ("alp", "grn", 42),
+            ("alp", EXHAUSTED, 28),
+        ),
+    )
+    rows = prior_rows_from_result(result, IRV_CONTEST.candidate_codes)
+    polls = polls_with_ids()
+    full = replace(IRV_CONTEST, rules=Rules(finalists="elimination", full_preferential=True))
+    optional = irv_baseline(IRV_CONTEST, polls, compute_averages(polls, IRV_CONTEST), prior_rows=rows).scenario
+    case = irv_baseline(full, polls, compute_averages(polls, full), prior_rows=rows)
+    s = case.scenario
+    assert s.full_preferential and s.max_rankings is None
+    assert optional.row("dem")[EXHAUSTED] == pytest.approx(20)
+    assert s.row("dem") == pytest.approx(
+        {**{c: 0.0 for c in s.codes if c != "dem"}, "lnp": 75, "alp": 25, EXHAUSTED: 0}
+    )
+    assert all(s.row(c)[EXHAUSTED] == 0 for c in s.codes)  # the polls' published rows too
+    run = run_irv(s)
+    assert run.exhausted == 0
+    assert run_irv(optional).exhausted > 0
+    odds = OddsModel(ForecastErrors.load(TABLE), IRV_CONTEST.election_date, draws=300)
+    view = evaluate_irv(case, odds=odds)
+    assert view.odds is not None and sum(view.odds.p_win.values()) == pytest.approx(1)
+
+
+def test_full_preferential_scenario_refuses_an_exhausted_share() -> None:
+    first = {"a": 40.0, "b": 35.0, "c": 25.0}
+    rows = {"c": {"a": 50.0, "b": 30.0, EXHAUSTED: 20.0}}
+    with pytest.raises(ValueError, match="row 'c': under full preferential voting no ballot exhausts"):
+        irv_scenario(first, rows, full_preferential=True)
+    with pytest.raises(ValueError, match="no preference limit"):
+        irv_scenario(first, {}, max_rankings=2, full_preferential=True)
+    folded = without_exhaustion(irv_scenario(first, rows))
+    assert folded.row("c") == pytest.approx({"a": 62.5, "b": 37.5, EXHAUSTED: 0})
+    # c's fifth that exhausted under optional preferential now goes on: a 55.625 - b 44.375, not 52.5 - 42.5
+    assert run_irv(folded).final_margin == pytest.approx(11.25)
+    assert run_irv(irv_scenario(first, rows)).final_margin == pytest.approx(100 * 10 / 95)
+    assert run_irv(folded).exhausted == 0
+
+
+def test_full_preferential_rules_refuse_a_preference_limit_or_a_top_two_count() -> None:
+    assert Rules(finalists="elimination", full_preferential=True).full_preferential
+    with pytest.raises(ValueError, match="preferences must be all"):
+        Rules(finalists="elimination", preferences=5, full_preferential=True)
+    with pytest.raises(ValueError, match="only to instant runoff"):
+        Rules(preferences=2, full_preferential=True)
+
+
+def test_ballot_names_are_matched_by_one_function() -> None:
+    from warroom.core.ballot_prior import ballot_codes
+    from warroom.core.irv_pipeline import match_candidates
+
+    names = ["Ivan Dale", "nolan", "ALP", "Park"]
+    assert match_candidates(names, IRV_CONTEST) == ballot_codes(names, IRV_CONTEST)
+    for call in (match_candidates, ballot_codes):  # the same refusal, unknown names listed in order
+        with pytest.raises(ValueError, match=r"^'Old Timer', 'Zed' on the ballots match no single candidate"):
+            call(["Zed", "Nolan", "Old Timer"], IRV_CONTEST)
+
+
+def test_pair_leads_is_the_chains_final_margin_when_it_runs_to_the_last_two() -> None:
+    from warroom.core.irv_scenario import pair_leads
+
+    for s in (brisbane_like(45.0), brisbane_like(20.0), replace(brisbane_like(45.0), max_rankings=2)):
+        run = run_irv(replace(s, stop_at_majority=False))
+        a, b = run.final_pair
+        assert pair_leads(s, s.first_round[None, :], a, b)[0] == pytest.approx(run.final_margin, abs=1e-9)
+        assert pair_leads(s, s.first_round[None, :], b, a)[0] == pytest.approx(-run.final_margin, abs=1e-9)
+    with pytest.raises(ValueError, match="two different candidates"):
+        pair_leads(brisbane_like(45.0), np.ones((1, 5)), "lnp", "lnp")
+
+
+def test_the_irv_runoff_chart_shows_the_chains_final_pair_not_the_first_round_top_two() -> None:
+    from datetime import date
+
+    from warroom.core.irv_pipeline import IrvCase, irv_pair_lead
+    from warroom.core.irv_scenario import pair_leads
+    from warroom.core.types import Poll
+
+    s = brisbane_like(20.0)  # the Greens finish third: Labor meets the LNP, though the Greens ran second
+    names = {"lnp": "Park", "grn": "Nolan", "alp": "Reid", "uap": "Price", "ind": "Dale"}
+    case = IrvCase(s, "test baseline", None, names)
+    polls = [
+        Poll("A", date(2026, 5, 1), date(2026, 5, 3), 1000, {"lnp": 38, "alp": 26, "grn": 28, "uap": 4, "ind": 4}),
+        Poll("B", date(2026, 5, 4), date(2026, 5, 6), 1000, {"lnp": 36, "alp": 29, "grn": 27}),  # no uap, ind
+        Poll("C", date(2026, 5, 7), date(2026, 5, 9), 1000, {"uap": 5, "ind": 6}),  # neither of the pair: left out
+    ]
+    lead = irv_pair_lead(case, polls, None)
+    assert lead.pair == run_irv(s).final_pair == ("alp", "lnp")
+    assert "Reid minus Park" in lead.title and "2 polls" in lead.title
+    assert "Not a top-two runoff: the first round's top two are Park and Nolan" in lead.tooltip
+    assert list(lead.pollsters) == ["A", "B"] and list(lead.days) == [
+        date(2026, 5, 2).toordinal(),
+        date(2026, 5, 5).toordinal(),
+    ]
+    # poll B does not name uap and ind: they keep the baseline's 8.1 % and the rest is scaled to 91.9
+    b_first = np.array([36, 29, 27, 0, 0]) * (100 - 8.1) / 92 + np.array([0, 0, 0, 4.0, 4.1])
+    order = [s.codes.index(c) for c in ("lnp", "alp", "grn", "uap", "ind")]
+    first = np.zeros((1, 5))
+    first[0, order] = b_first
+    assert lead.leads[1] == pytest.approx(pair_leads(s, first, "alp", "lnp")[0])
+    assert lead.average.empty
+
+
+def test_the_irv_chart_line_ends_on_the_panels_final_margin() -> None:
+    from warroom.core.irv_pipeline import irv_pair_lead
+
+    polls = polls_with_ids()
+    averages = compute_averages(polls, IRV_CONTEST)
+    case = irv_baseline(IRV_CONTEST, polls, averages)
+    run = run_irv(case.scenario)
+    assert len(run.rounds[-1].tallies) == 2  # the count runs to the last two here: one number, two places
+    lead = irv_pair_lead(case, polls, averages)
+    assert lead.pair == run.final_pair
+    assert lead.average.mean[-1] == pytest.approx(run.final_margin, abs=1e-9)
+    assert lead.average.days[-1] == averages.first_round["lnp"].days[-1]
+    assert len(lead.leads) == len(polls)
+    assert np.array_equal(lead.average.lower, lead.average.mean)  # no band is claimed
+
+
+def test_full_preferential_votes_whose_row_names_nobody_left_go_on_by_the_first_round() -> None:
+    from warroom.core.irv_scenario import pair_leads, simulate_irv
+
+    # d's voters all go to c, but c is out first: optional preferential exhausts them; full preferential cannot,
+    # every such paper names a or b too, so they go on in proportion to the first round (45 : 37).
+    first = {"a": 45.0, "b": 37.0, "c": 8.0, "d": 10.0}
+    rows = {"c": {"a": 50.0, "b": 50.0}, "d": {"c": 100.0}, "a": {"b": 100.0}, "b": {"a": 100.0}}
+    optional = run_irv(irv_scenario(first, rows))
+    assert optional.exhausted == pytest.approx(10.0)
+    for batch in (False, True):
+        full = irv_scenario(first, rows, full_preferential=True, batch_elimination=batch)
+        run = run_irv(full)
+        assert run.exhausted == 0
+        assert run.rounds[-1].tallies == pytest.approx({"a": 49 + 10 * 45 / 82, "b": 41 + 10 * 37 / 82})
+        odds = simulate_irv(full, draws=50, share_sd=0.0, concentration=math.inf)
+        assert odds.p_win["a"] == 1.0
+        assert pair_leads(full, full.first_round[None, :], "a", "b")[0] == pytest.approx(run.final_margin)

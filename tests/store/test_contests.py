@@ -495,3 +495,32 @@ def test_damaged_bundles_are_refused_with_the_part_named(tmp_path: Path, change:
     with pytest.raises(store.ContestError, match=words):
         store.read_bundle(json.dumps(bundle | change))
     engine.dispose()
+
+
+def test_full_preferential_rule_is_kept_and_older_rows_read_as_optional(store_url: str) -> None:
+    irv = replace(
+        MAYOR_2027,
+        system=CountingSystem.IRV,
+        rules=Rules(finalists="elimination", full_preferential=True),
+        candidates=MAYOR_2027.candidates[:2],
+    )
+    engine, sessions = _open(store_url)
+    with sessions.begin() as s:
+        cid = store.create_contest(s, irv)
+    with sessions() as s:
+        got = store.require_contest(s, cid)
+    assert got.counting_rules.full_preferential and got == replace(irv, id=cid)
+    with sessions.begin() as s:  # a row a store written before the rule existed holds (no migration needed)
+        old = json.dumps(
+            {
+                "majority": 50.0,
+                "majority_base": "valid",
+                "preferences": "all",
+                "finalists": "elimination",
+                "qualify_base": "registered",
+            }
+        )
+        s.execute(text("UPDATE contest SET rules_json = :j WHERE id = :i"), {"j": old, "i": cid})
+    with sessions() as s:
+        assert store.require_contest(s, cid).counting_rules == Rules(finalists="elimination")
+    engine.dispose()

@@ -136,3 +136,30 @@ def test_a_web_table_is_mapped_previewed_and_imported(qtbot, tmp_path) -> None:
     finally:
         room.window.close()
         store.close()
+
+
+def test_full_or_optional_preferential_is_chosen_for_an_instant_runoff_race(qtbot) -> None:
+    dialog = ContestDialog()
+    qtbot.addWidget(dialog)
+    dialog.name.setText("Division of Brisbane 2028")
+    dialog.candidates.item(0, 0).setText("Ada Park")
+    dialog.candidates.item(1, 0).setText("Bo Nolan")
+    dialog.system.setCurrentIndex(dialog.system.findData(CountingSystem.IRV))
+    dialog.rules_box.setChecked(True)
+    assert dialog.ballots.isEnabled() and dialog.ballots.currentData() is False  # optional by default
+    dialog.preferences.setValue(5)
+    dialog.ballots.setCurrentIndex(dialog.ballots.findData(True))
+    # full preferential numbers everyone: the preference limit goes back to "all" and is locked
+    assert dialog.preferences.value() == 0 and not dialog.preferences.isEnabled()
+    assert "Optional preferential" in dialog.preferences.toolTip()
+    assert _ok(dialog), dialog.problems()
+    rules = dialog.contest().counting_rules
+    assert rules.full_preferential and rules.preferences is None and rules.finalists == "elimination"
+    # editing the stored race shows its rule again
+    again = ContestDialog(dialog.contest())
+    qtbot.addWidget(again)
+    assert again.ballots.currentData() is True and again.rules_box.isChecked()
+    # a top-two count has no such choice
+    dialog.finalists.setCurrentIndex(dialog.finalists.findData("top_two"))
+    assert not dialog.ballots.isEnabled() and not dialog.contest().counting_rules.full_preferential
+    assert dialog.preferences.isEnabled()

@@ -357,3 +357,62 @@ def test_the_dock_follows_the_counting_system_across_sv_two_round_and_irv(qtbot,
             others = {room.irv_panel, room.two_round_panel, room.scenario_panel} - {panel}
             assert all(not w.isVisible() for w in others), name
         qtbot.waitUntil(lambda room=room: "Nolan ahead of" in room.irv_panel.headline.text(), timeout=5000)
+
+
+def test_full_preferential_race_disables_the_exhausted_slider_and_says_why(qtbot, irv_room) -> None:
+    from dataclasses import replace
+
+    from warroom.core.types import Rules
+    from warroom.ui.irv_panel import FULL_PREFERENTIAL_TIP
+
+    room = irv_room
+    panel = room.irv_panel
+    panel.picker.setCurrentIndex(panel.picker.findData("alp"))
+    assert panel.lever(EXHAUSTED).isEnabled()  # optional preferential: exhaustion is a lever like the others
+    contest = room.poll_service.contest
+    room.poll_service.update_contest(replace(contest, rules=Rules(finalists="elimination", full_preferential=True)))
+    qtbot.waitUntil(lambda: room.irv.scenario is not None and room.irv.scenario.full_preferential)
+    _finish(qtbot, room)
+    panel.picker.setCurrentIndex(panel.picker.findData("ind"))
+    lever = panel.lever(EXHAUSTED)
+    assert not lever.isEnabled() and lever.value() == 0.0
+    assert lever.slider.toolTip() == FULL_PREFERENTIAL_TIP and "no vote exhausts" in FULL_PREFERENTIAL_TIP
+    assert EXHAUSTED not in panel.row_keys()
+    assert all(room.irv.scenario.row(c)[EXHAUSTED] == 0 for c in room.irv.scenario.codes)
+    # moving a slider rebalances the candidates only; the count stays free of exhaustion
+    field = panel.lever("grn").field
+    field.selectAll()
+    qtbot.keyClicks(field, "30")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    _finish(qtbot, room)
+    row = room.irv.scenario.row("ind")
+    assert row["grn"] == pytest.approx(30.0, abs=0.05) and row[EXHAUSTED] == 0
+    assert sum(panel.lever(k).value() for k in panel.row_keys()) == pytest.approx(100.0, abs=0.05)
+    assert room.irv.view.run.exhausted == 0
+
+
+def test_the_runoff_lead_chart_shows_the_chains_final_pair(qtbot, irv_room) -> None:
+    room = irv_room
+    charts = room.window.charts
+    view = room.irv.view
+    a, b = view.run.final_pair
+    names = room.irv.case.names
+    plot = charts.plots["lead2"]
+    qtbot.waitUntil(lambda: plot.titleLabel.text.startswith("Instant-runoff final pair"))
+    assert f"{names[a]} minus {names[b]}" in plot.titleLabel.text
+    assert "elimination chain ends with" in plot.titleLabel.toolTip()
+    # the line ends on the panel's final margin (the count runs to the last two here), one point a poll
+    _x, mean = charts.curve_data("lead2")
+    assert len(view.run.rounds[-1].tallies) == 2
+    assert mean[-1] == pytest.approx(view.run.final_margin, abs=1e-6)
+    assert len(charts.point_data("lead2")[1]) == len(room.poll_service.polls)
+    assert len(charts.point_data("lead2_implied")[1]) == 0  # no top-two "implied by transfers" points
+    legend = [label.text for _sample, label in charts.legends()["lead2"].items]
+    assert "each poll, counted through the chain" in legend and "published head-to-head" not in legend
+    assert not any(name.startswith("90 %") for name in legend)  # no band is drawn, so none is named
+    # a runoff contest gets its top-two chart back, without the instant-runoff account
+    room.poll_service.open_contest(TOY.name)
+    qtbot.waitUntil(lambda: plot.titleLabel.text.startswith("Runoff lead"))
+    assert plot.titleLabel.toolTip() == ""
+    legend = [label.text for _sample, label in charts.legends()["lead2"].items]
+    assert "published head-to-head" in legend and "each poll, counted through the chain" not in legend

@@ -214,7 +214,8 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
             f"over {rules.majority:g} % of {rules.majority_base} votes wins; "
             f"{'all' if rules.preferences is None else rules.preferences} preference(s) count; "
             f"finalists: {rules.finalists.replace('_', ' ')}"
-            + (f" ({rules.qualify_threshold:g} % of {rules.qualify_base})" if rules.qualify_threshold else ""),
+            + (f" ({rules.qualify_threshold:g} % of {rules.qualify_base})" if rules.qualify_threshold else "")
+            + ("; full preferential (a paper must number every candidate)" if rules.full_preferential else ""),
         ),
         ("polls", str(polls)),
         ("notes", contest.notes),
@@ -402,6 +403,18 @@ def result_from_count(count: CountResult, contest: Contest, source: str) -> Offi
         exhausted=last.exhausted,
         source=source,
     )
+
+
+def contest_count_rules(args: argparse.Namespace) -> CountRules | None:
+    """How --contest's papers are read (its preferences and full or optional preferential rule, under
+    --system's law); None without --contest."""
+    from warroom.core.count import CountRules
+
+    if not getattr(args, "contest", None):
+        return None
+    with _session(args) as session:
+        contest = _find(session, args.contest)
+    return CountRules.for_contest(args.system, contest.counting_rules)
 
 
 def save_count(args: argparse.Namespace, count: CountResult) -> str:

@@ -160,6 +160,10 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--exhaust-after-skips", type=int, metavar="N", help="N skipped rankings in a row exhaust")
     rules.add_argument("--first-choice-optional", action="store_true", help="count from the first valid ranking")
     rules.add_argument("--full-preferential", action="store_true", help="a paper must rank all but one")
+    rules.add_argument("--write-ins-first", action="store_true", help="exclude the write-ins alone first (NYC)")
+    rules.add_argument(
+        "--final-two", action="store_true", help="count on past a majority until two candidates are left (NYC)"
+    )
     p = sub.add_parser("average", parents=[common], help="poll average, leads and a back-test against the result")
     p.add_argument("--as-of", type=date.fromisoformat, metavar="YYYY-MM-DD", help="use only polls known by then")
     two = p.add_argument_group("two-round contests")
@@ -460,6 +464,10 @@ def _count_rules(args: argparse.Namespace, base: CountRules | None = None) -> Co
         changes["first_choice_required"] = False
     if args.full_preferential:
         changes["full_preferential"] = True
+    if args.write_ins_first:
+        changes["write_ins_first"] = True
+    if args.final_two:
+        changes["final_two"] = True
     try:
         return replace(rules, **changes)
     except (TypeError, ValueError) as exc:
@@ -474,7 +482,7 @@ def cmd_count(args: argparse.Namespace, out: TextIO) -> int:
     from warroom.core.csvformat import CsvFormatError, LineError, parse_ballot_file
     from warroom.core.nyc_cvr import NycFormatError, is_nyc_file, read_nyc_cvr
 
-    rules = _count_rules(args)
+    rules = _count_rules(args, contest_cli.contest_count_rules(args))  # --contest's own rules, if named
     try:
         if not stat.S_ISREG(os.stat(args.file).st_mode):  # a FIFO or device would hang or never end
             raise CliError(f"{args.file}: not a regular file")

@@ -4,7 +4,9 @@ The format (the README's "Your own race" section has a complete example):
 
     [contest]     name, office, area, election_date, second_round_date, system, notes
     [rules]       majority, majority_base, preferences ("all" or a number), finalists, qualify_threshold,
-                  qualify_base; keys left out take the system's usual value (core.types.Rules.default_for)
+                  qualify_base, full_preferential (instant runoff: true when every candidate must be numbered,
+                  false, the default, for optional preferential); keys left out take the system's usual value
+                  (core.types.Rules.default_for)
     [[party]]     code, name, colour
     [[candidate]] code, name, short_name, party, colour, withdrawn
     [result]      optional: first_round = {code = votes}, final_round = {code = votes},
@@ -282,13 +284,19 @@ class _Reader:
                 self.fail((*p, "preferences"), f'must be a whole number or "all", not {prefs!r}')
             else:
                 values["preferences"] = prefs
+        if "full_preferential" in table:
+            full = table["full_preferential"]
+            if isinstance(full, bool):
+                values["full_preferential"] = full
+            else:
+                self.fail((*p, "full_preferential"), f"must be true or false, not {full!r}")
         if len(self.problems) > before:
             return None
         try:
             return Rules(**values)
         except ValueError as exc:
             message = str(exc)
-            first = message.split()[0]
+            first = message.split()[0].rstrip(":")
             key = first if first in names else "qualify_threshold"  # "a threshold rule needs qualify_threshold"
             self.fail((*p, key), message)
             return None
@@ -613,6 +621,8 @@ def rules_to_dict(rules: Rules) -> dict[str, Any]:
     }
     if rules.qualify_threshold is not None:
         out["qualify_threshold"] = rules.qualify_threshold
+    if rules.full_preferential:  # left out when false: optional preferential, as every file before it said
+        out["full_preferential"] = True
     return out
 
 
@@ -630,7 +640,14 @@ def rules_from_dict(data: Mapping[str, Any]) -> Rules:
         finalists=str(data.get("finalists", "top_two")),
         qualify_threshold=None if data.get("qualify_threshold") is None else float(data["qualify_threshold"]),
         qualify_base=str(data.get("qualify_base", "registered")),
+        full_preferential=_flag(data.get("full_preferential", False), "full_preferential"),
     )
+
+
+def _flag(value: Any, key: str) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"{key} must be true or false, not {value!r}")
+    return value
 
 
 def result_to_dict(result: OfficialResult) -> dict[str, Any]:

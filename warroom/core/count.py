@@ -43,12 +43,25 @@ fields cover New York City, Maine, Alaska and Australian practice):
       `first_choice_required=False`), as that count reported it.
     - `first_choice_required` (default True): a ballot whose first ranking is blank or overvoted is
       rejected; if False, counting starts at its first valid ranking (NYC, Maine).
-    - `full_preferential`: a ballot that does not rank every candidate but one is rejected as informal
-      (Commonwealth Electoral Act 1918, ss 240 and 268; a single unnumbered last square is accepted).
+    - `full_preferential` (Australian House of Representatives; a contest's `Rules.full_preferential`): a
+      paper is formal only if its first N - 1 ranking columns (N candidates standing) each name one
+      candidate, all different: no blank, overvote or repeat among them. The last candidate is then implied
+      (the AEC accepts a paper whose one blank square is the last); anything after column N - 1 is not read
+      for formality. Every other paper is informal: rejected, never exhausted, so no formal paper exhausts.
+      Sources: Commonwealth Electoral Act 1918 s 240(1)(b) (numbers "in the squares opposite the names of all
+      the remaining candidates") and s 268(1)(c); the AEC scrutineers' handbook (resources/data/SOURCES.md).
     - The lowest candidate is eliminated each round; ties for last go to the earlier round where the tied
       candidates differ, then by name. `batch_elimination` excludes at once every group of lowest
       candidates whose combined votes are below the next candidate's total (they cannot overtake anyone).
-    - The count stops when a candidate has more than half the continuing votes, or two are left.
+    - The count stops when a candidate has more than half the continuing votes, or two are left. With
+      `final_two` (New York City) a count that goes past round 1 runs on until two are left, a majority or
+      not, and the one ahead then wins: the Board's certified reports say "The winning candidate is the
+      candidate in the round with final 2 candidates who has the most votes".
+    - `write_ins_first` (New York City): the write-ins (one candidate named "Write-in" or "Write-ins", as the
+      city's records count them together) are excluded alone in the first round of exclusions, whatever
+      batch elimination would take with them. In all 40 of the city's 2021 primary contests that went past
+      round 1, the certified rounds exclude the write-ins alone first, and every later exclusion is the
+      batch rule above (tests/data/nyc_2021_official_rounds.json, resources/data/SOURCES.md).
 
 Any system: a ballot with no countable preference at all is rejected; a file whose counts are all zero,
 or whose every ballot is rejected, is an error (there is nothing to count), never a winner.
@@ -64,13 +77,13 @@ groups with a count, and each round moves whole groups, so memory tracks distinc
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 import numpy as np
 
 from warroom.core.ballots import BLANK, OVERVOTE, Ballot, BallotRows, BallotTable, table_from_ballots
-from warroom.core.types import EXHAUSTED, CountingSystem
+from warroom.core.types import EXHAUSTED, CountingSystem, Rules
 
 __all__ = [
     "Ballot",
@@ -81,7 +94,9 @@ __all__ = [
     "CountRules",
     "Overvote",
     "Transfer",
+    "batch_size",
     "count_ballots",
+    "is_write_in",
 ]
 
 _EXACT_LIMIT = 2**52  # tallies are summed in float64 by numpy: exact for integers below 2**53
@@ -104,8 +119,11 @@ class CountRules:
         exhaust_after_skips: this many consecutive skipped rankings end a ballot (None: never).
         overvote: what an overvoted ranking after the first does.
         first_choice_required: a blank or overvoted first ranking rejects the ballot.
-        full_preferential: a ballot must rank every candidate but one, or it is rejected.
+        full_preferential: a ballot must number every candidate but the last, in order with no blank,
+            overvote or repeat, or it is informal (rejected).
         batch_elimination: IRV excludes mathematically excluded candidates together.
+        write_ins_first: IRV excludes the write-ins alone first (New York City).
+        final_two: IRV runs on past a majority until two candidates are left (New York City).
     """
 
     max_rankings: int | None = None
@@ -114,6 +132,8 @@ class CountRules:
     first_choice_required: bool = True
     full_preferential: bool = False
     batch_elimination: bool = False
+    write_ins_first: bool = False
+    final_two: bool = False
 
     def __post_init__(self) -> None:
         if self.max_rankings is not None and self.max_rankings < 1:
@@ -130,6 +150,8 @@ class CountRules:
             "first_choice_required": self.first_choice_required,
             "full_preferential": self.full_preferential,
             "batch_elimination": self.batch_elimination,
+            "write_ins_first": self.write_ins_first,
+            "final_two": self.final_two,
         }
 
     @staticmethod
@@ -168,7 +190,17 @@ class CountRules:
             first_choice_required=flag("first_choice_required", base.first_choice_required),
             full_preferential=flag("full_preferential", base.full_preferential),
             batch_elimination=flag("batch_elimination", base.batch_elimination),
+            write_ins_first=flag("write_ins_first", base.write_ins_first),
+            final_two=flag("final_two", base.final_two),
         )
+
+    @staticmethod
+    def for_contest(system: CountingSystem | str, rules: Rules) -> CountRules:
+        """How a contest's papers are read: the system's law (`for_system`) with the contest's own rules: how
+        many preferences count, and (instant runoff) full or optional preferential voting."""
+        base = CountRules.for_system(system)
+        limit = base.max_rankings if rules.preferences is None else rules.preferences
+        return replace(base, max_rankings=limit, full_preferential=rules.full_preferential)
 
     @staticmethod
     def for_system(system: CountingSystem | str) -> CountRules:
@@ -237,6 +269,30 @@ class CountResult:
         return sum(t.votes for r in self.rounds for t in r.transfers if t.to_candidate == candidate)
 
 
+WRITE_IN_NAMES = frozenset({"write-in", "write-ins", "write_in", "writein", "write in"})
+"""Names a ballot file gives the write-ins counted together (New York City's "Write-in"; its reports' "Write-ins")."""
+
+
+def is_write_in(name: str) -> bool:
+    """Whether a candidate's name is the write-ins counted together."""
+    return name.strip().casefold() in WRITE_IN_NAMES
+
+
+def batch_size(ascending: Sequence[int]) -> int:
+    """Batch elimination: how many of the lowest candidates go together (0 or 1: none, exclude the lowest).
+
+    `ascending` holds the continuing candidates' votes, lowest first. The batch is the largest k (leaving at
+    least two candidates) whose k lowest candidates have fewer votes between them than the next one: even with
+    every one of their ballots they could not pass anyone, so excluding them one by one or together gives the
+    same count (the wording of New York City's certified reports)."""
+    batch, total = 0, 0
+    for k in range(1, len(ascending) - 1):
+        total += ascending[k - 1]
+        if total < ascending[k]:
+            batch = k
+    return batch
+
+
 class CountError(ValueError):
     """The ballots cannot be counted (no valid ballots, unknown candidate, ...)."""
 
@@ -291,7 +347,7 @@ def count_ballots(
     if system is CountingSystem.CONTINGENT and n_standing == 3:
         limit = min(limit, 2)  # Article 94(1)(a): with three candidates only a second preference is given
     ranks, marks = _with_marks(table, limit, rules)
-    prefs, lengths, rejected_rows = _clean(ranks, len(table.candidates), rules)
+    prefs, _lengths, rejected_rows = _clean(ranks, len(table.candidates), rules)
 
     # Candidates: those given, or else everyone named in a counted ranking, in order of first appearance.
     used = np.zeros(len(table.candidates), dtype=bool)
@@ -324,7 +380,7 @@ def count_ballots(
     sets = [tuple(int(lut[c]) for c in marked if lut[c] >= 0) for marked in marks]
 
     if rules.full_preferential:
-        rejected_rows |= lengths < len(names) - 1
+        rejected_rows |= ~_numbers_all_but_one(ranks, len(names), len(table.candidates))
     rejected = int(counts[rejected_rows].sum())
     keep = ~rejected_rows & (counts > 0)
     if keep.all():
@@ -399,6 +455,18 @@ def _clean(ranks: np.ndarray, n_codes: int, rules: CountRules) -> tuple[np.ndarr
     rejected = length == 0
     rejected[rows] |= sub_rejected
     return out, length, rejected
+
+
+def _numbers_all_but_one(ranks: np.ndarray, n_standing: int, n_codes: int) -> np.ndarray:
+    """Rows formal under full preferential voting: the first N - 1 columns name N - 1 different candidates."""
+    need = max(n_standing - 1, 1)
+    if ranks.shape[1] < need:
+        return np.zeros(ranks.shape[0], dtype=bool)
+    head = np.asfortranarray(ranks[:, :need])
+    marked = np.ones(ranks.shape[0], dtype=bool)
+    for j in range(need):
+        marked &= head[:, j] >= 0  # a blank, an overvote (or one that says who) is not a number
+    return marked & ~_has_repeat(head, np.full(ranks.shape[0], need, dtype=np.intp), n_codes)
 
 
 def _has_repeat(ranks: np.ndarray, length: np.ndarray, n_codes: int) -> np.ndarray:
@@ -573,7 +641,7 @@ class _Count:
     def _runoff(self) -> int:
         while True:
             alive = [c for c in range(len(self.names)) if self.continuing[c]]
-            winner = self._majority()
+            winner = None if self.rules.final_two else self._majority()
             if winner is not None:
                 return winner
             if len(alive) <= 2:
@@ -586,13 +654,13 @@ class _Count:
     def _losers(self, alive: list[int]) -> list[int]:
         t = self.tallies
         number = len(self.rounds)
+        if self.rules.write_ins_first and number == 1:
+            write_ins = [c for c in alive if is_write_in(self.names[c])]
+            if write_ins and len(alive) > 2:
+                return write_ins[:1]
         ascending = sorted(alive, key=lambda c: (int(t[c]), self._rank_key(c), self.names[c]))
         if self.rules.batch_elimination:
-            batch, total = 0, 0
-            for k in range(1, len(ascending) - 1):
-                total += int(t[ascending[k - 1]])
-                if total < int(t[ascending[k]]):
-                    batch = k
+            batch = batch_size([int(t[c]) for c in ascending])
             if batch >= 2:
                 out = ascending[:batch]
                 self.notes.append(

@@ -21,13 +21,15 @@ these functions, so a number is computed in one place.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
 
-from warroom.core.averaging import PollAverages
+from warroom.core.averaging import AverageSeries, PollAverages
+from warroom.core.ballot_prior import ballot_codes
 from warroom.core.ballots import Ballot, BallotTable, table_from_ballots
 from warroom.core.baseline import display_names
 from warroom.core.forecast import chance_cell, verdict_sentence
@@ -38,11 +40,13 @@ from warroom.core.irv_scenario import (
     IrvScenario,
     IrvSimulator,
     elimination_lines,
+    pair_leads,
     prior_from_ballots,
     proportional_row,
     row_break_even,
     run_irv,
     with_published_rows,
+    without_exhaustion,
 )
 from warroom.core.pipeline import OddsModel, PipelineError
 from warroom.core.types import EXHAUSTED, Contest, OfficialResult, Poll, TransferObservation
@@ -50,11 +54,13 @@ from warroom.core.types import EXHAUSTED, Contest, OfficialResult, Poll, Transfe
 __all__ = [
     "BreakEven",
     "IrvCase",
+    "IrvPairLead",
     "IrvView",
     "break_evens",
     "default_row",
     "evaluate_irv",
     "irv_baseline",
+    "irv_pair_lead",
     "match_candidates",
     "prior_rows_from_ballots",
     "prior_rows_from_result",
@@ -108,30 +114,13 @@ def prior_rows_from_result(result: OfficialResult, codes: Sequence[str]) -> dict
 
 
 def match_candidates(names: Sequence[str], contest: Contest) -> dict[str, str]:
-    """Names as a ballot file writes them -> the contest's candidate codes (a code, full name, short name or
-    surname, ignoring case).
+    """Names as a ballot file writes them -> the contest's candidate codes: `core.ballot_prior.ballot_codes`
+    (a code, full name, short name or surname, ignoring case), the one matcher every ballot reader uses.
 
     Raises:
         ValueError: names that match no candidate, or more than one, listed.
     """
-    lookup: dict[str, set[str]] = {}
-    for c in contest.candidates:
-        for key in {c.code, c.name, c.display, c.name.split()[-1] if c.name.split() else c.code}:
-            lookup.setdefault(key.strip().casefold(), set()).add(c.code)
-    mapping: dict[str, str] = {}
-    unknown = []
-    for name in names:
-        found = lookup.get(name.strip().casefold(), set())
-        if len(found) == 1:
-            mapping[name] = next(iter(found))
-        else:
-            unknown.append(name)
-    if unknown:
-        raise ValueError(
-            f"{', '.join(map(repr, unknown))} on the ballots match no single candidate of {contest.name} "
-            f"(codes: {', '.join(contest.candidate_codes)})"
-        )
-    return mapping
+    return ballot_codes(list(names), contest)
 
 
 def prior_rows_from_ballots(
@@ -257,12 +246,16 @@ def irv_baseline(
     rules = contest.counting_rules
     batch = from_ballots and ballots is not None and ballots.batch_elimination
     scenario = IrvScenario(tuple(codes), shares, matrix, max_rankings=rules.preferences, batch_elimination=batch)
+    if rules.full_preferential:  # every paper numbers everyone: what a row sent to "exhausted" goes on
+        scenario = without_exhaustion(scenario)
     if from_ballots:  # no poll at all: nothing published, no day of figures
         label = f"{ballots_label[:1].upper()}{ballots_label[1:]}; no polls"
         return IrvCase(scenario, label, None, display_names(contest), sources)
     assert averages is not None  # (not from the ballots: the average was checked above)
     observed = _observed(polls, None)
-    published = with_published_rows(scenario, observed)
+    published = with_published_rows(replace(scenario, full_preferential=False), observed)
+    if rules.full_preferential:
+        published = without_exhaustion(published)
     for i, c in enumerate(codes):
         if not np.allclose(published.transfers[i], scenario.transfers[i], atol=1e-9):
             sources[c] = "polls"
@@ -270,6 +263,108 @@ def irv_baseline(
     day = date.fromordinal(int(series.days[-1])) if not series.empty else None
     label = f"Poll average on {day:%d %b %Y}" if day else "Poll average"
     return IrvCase(published, label, day, display_names(contest), sources)
+
+
+# --- the runoff-lead chart of an instant-runoff contest --------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class IrvPairLead:
+    """What the runoff-lead chart shows for an instant-runoff contest: not the first round's top two, but the
+    pair the elimination chain ends with at the baseline, and each poll's lead in that pair.
+
+    Attributes:
+        pair: (a, b), the baseline chain's final pair, winner first; every lead is a minus b.
+        days: (P,) ordinal days of the polls (fieldwork midpoints) that name both.
+        leads: (P,) each poll's two-candidate-preferred lead (`irv_scenario.pair_leads`) at the baseline's
+            next-preference rows: points of the pair's votes.
+        pollsters: (P,) their pollsters.
+        average: the same count of the poll average's first round, day by day (no band: the chain of an
+            average is not the average of chains, so no interval is claimed).
+        title: the chart title, naming the pair.
+        tooltip: how the figures are made, in words.
+    """
+
+    pair: tuple[str, str]
+    days: np.ndarray
+    leads: np.ndarray
+    pollsters: tuple[str, ...]
+    average: AverageSeries
+    title: str
+    tooltip: str
+
+
+def irv_pair_lead(case: IrvCase, polls: Sequence[Poll], averages: PollAverages | None) -> IrvPairLead:
+    """The runoff-lead chart of an instant-runoff contest (see IrvPairLead).
+
+    A poll's first round is counted over the case's candidates: one it does not name is held at the baseline's
+    share and the named ones are scaled to the rest; a poll that names neither of the pair is left out. The
+    day-by-day line counts the average's first round the same way (a candidate with no average line at the
+    baseline's share). The figures follow the polls and the baseline's rows, not slider edits: the panel
+    shows the edited scenario, this chart what the polls say through the baseline's transfers.
+    """
+    scenario = case.scenario
+    codes = scenario.codes
+    base = scenario.first_round
+    a, b = run_irv(scenario).final_pair
+    named = [p for p in polls if a in p.first_round or b in p.first_round]
+    raw = np.array([[p.first_round.get(c, math.nan) for c in codes] for p in named], dtype=float).reshape(
+        -1, len(codes)
+    )
+    leads = pair_leads(scenario, _over(base, raw), a, b) if len(named) else np.empty(0)
+    days = np.array([(p.fieldwork_start.toordinal() + p.fieldwork_end.toordinal()) / 2.0 for p in named])
+    keep = np.isfinite(leads)
+    series = averages.first_round if averages is not None else {}
+    grid = next((s.days for c in (a, b, *codes) if (s := series.get(c)) is not None and not s.empty), np.empty(0))
+    if len(grid):
+        daily = np.column_stack(
+            [
+                np.interp(grid, s.days, s.mean)
+                if (s := series.get(c)) is not None and not s.empty
+                else np.full(len(grid), math.nan)
+                for c in codes
+            ]
+        )
+        mean = pair_leads(scenario, _over(base, daily), a, b)
+    else:
+        mean = np.empty(0)
+    name_a, name_b = case.names.get(a, a), case.names.get(b, b)
+    top = [c for c in sorted(codes, key=lambda c: -scenario.share(c))[:2]]
+    top_two = " and ".join(case.names.get(c, c) for c in top)
+    n = int(keep.sum())
+    title = f"Instant-runoff final pair: {name_a} minus {name_b} (points; {n} poll{'s' if n != 1 else ''} counted)"
+    tooltip = (
+        f"{name_a} and {name_b} are the pair the elimination chain ends with at the baseline ({case.label}). "
+        "Each poll's first round is counted through the baseline's next-preference rows with every other "
+        "candidate excluded, lowest first (the two-candidate-preferred count); the line counts the poll "
+        "average the same way. "
+        + (
+            "They are also the first round's top two."
+            if set(top) == {a, b}
+            else f"Not a top-two runoff: the first round's top two are {top_two}."
+        )
+        + " Slider edits move the panel, not this chart."
+    )
+    return IrvPairLead(
+        (a, b),
+        days[keep],
+        leads[keep],
+        tuple(p.pollster for p, k in zip(named, keep, strict=True) if k),
+        AverageSeries(np.array(grid, dtype=float), mean, mean.copy(), mean.copy()),
+        title,
+        tooltip,
+    )
+
+
+def _over(base: np.ndarray, shares: np.ndarray) -> np.ndarray:
+    """(R, N) first rounds over the scenario's candidates: an unknown share (NaN or negative) at the baseline's,
+    the known ones scaled to the rest of 100 (a row that knows nobody: the baseline)."""
+    known = np.isfinite(shares) & (shares >= 0)
+    values = np.where(known, shares, 0.0)
+    rest = 100.0 - np.where(known, 0.0, base[None, :]).sum(axis=1)
+    total = values.sum(axis=1)
+    scale = np.divide(rest, total, out=np.zeros_like(total), where=total > 0)
+    return np.where(known & (total > 0)[:, None], values * scale[:, None], base[None, :])
 
 
 # --- evaluation --------------------------------------------------------------------------------------------------

@@ -89,6 +89,7 @@ __all__ = [
     "grouped_row",
     "irv_scenario",
     "minor_group",
+    "pair_leads",
     "prior_from_ballots",
     "proportional_row",
     "row_break_even",
@@ -97,6 +98,7 @@ __all__ = [
     "set_row",
     "simulate_irv",
     "with_published_rows",
+    "without_exhaustion",
 ]
 
 DEFAULT_CONCENTRATION = 24.0
@@ -137,6 +139,9 @@ class IrvScenario:
         batch_elimination: exclude mathematically excluded candidates together, as the count engine does.
         stop_at_majority: stop when a candidate has more than half of the continuing votes (the count
             engine's rule); False runs the chain down to the last two.
+        full_preferential: every formal ballot numbers every candidate (`core.types.Rules.full_preferential`),
+            so no vote exhausts: every row's exhausted share must be 0 (`without_exhaustion` folds it into the
+            others) and no preference limit applies.
     """
 
     codes: tuple[str, ...]
@@ -145,6 +150,7 @@ class IrvScenario:
     max_rankings: int | None = None
     batch_elimination: bool = False
     stop_at_majority: bool = True
+    full_preferential: bool = False
 
     def __post_init__(self) -> None:
         codes = tuple(self.codes)
@@ -194,6 +200,22 @@ class IrvScenario:
             raise ValueError(
                 f"instant-runoff scenario: max_rankings must be a whole number >= 1, got {self.max_rankings!r}"
             )
+        if self.full_preferential:
+            if self.max_rankings is not None:
+                raise ValueError(
+                    "instant-runoff scenario: full preferential voting numbers every candidate, so no preference "
+                    f"limit applies (max_rankings {self.max_rankings})"
+                )
+            exhausting = np.flatnonzero(matrix[:, -1] > SPLIT_TOLERANCE)
+            if exhausting.size:
+                at = int(exhausting[0])
+                raise ValueError(
+                    f"transfer row {codes[at]!r}: under full preferential voting no ballot exhausts, but the row "
+                    f"sends {matrix[at, -1]:g} % to exhausted"
+                )
+            if matrix[:, -1].any():  # a rounding crumb: the rest of the row keeps its 100
+                matrix[:, -1] = 0.0
+                matrix *= 100.0 / matrix.sum(axis=1)[:, None]
         if abs(first.sum() - 100.0) > 1e-9:  # already normalised (a copy from with_row): kept bit for bit, so the
             first = 100.0 * first / first.sum()  # simulator's cache keyed on it holds across row edits
         first.setflags(write=False)
@@ -241,7 +263,29 @@ class IrvScenario:
             self.max_rankings,
             self.batch_elimination,
             self.stop_at_majority,
+            self.full_preferential,
         )
+
+
+def without_exhaustion(scenario: IrvScenario) -> IrvScenario:
+    """The scenario under full preferential voting: each row's exhausted share spread over the candidates in
+    proportion to the row's other entries (a row that is all exhausted becomes `proportional_row`), and no
+    preference limit (a full-preferential paper numbers everyone)."""
+    matrix = np.array(scenario.transfers, dtype=float)
+    for i in range(scenario.n):
+        rest = matrix[i, :-1].sum()
+        matrix[i] = (
+            proportional_row(scenario.first_round, i) if rest <= 0 else np.append(matrix[i, :-1] * (100.0 / rest), 0.0)
+        )
+    return IrvScenario(
+        scenario.codes,
+        scenario.first_round,
+        matrix,
+        None,
+        scenario.batch_elimination,
+        scenario.stop_at_majority,
+        True,
+    )
 
 
 def proportional_row(first_round: np.ndarray, i: int, exhausted: float = 0.0) -> np.ndarray:
@@ -276,6 +320,7 @@ def irv_scenario(
     max_rankings: int | None = None,
     batch_elimination: bool = False,
     stop_at_majority: bool = True,
+    full_preferential: bool = False,
 ) -> IrvScenario:
     """Build a scenario from dictionaries.
 
@@ -286,6 +331,7 @@ def irv_scenario(
         max_rankings: how many rankings count (None: all).
         batch_elimination: exclude mathematically excluded candidates together.
         stop_at_majority: stop at a majority of the continuing votes (else run to the last two).
+        full_preferential: no ballot exhausts (every row's exhausted share must be 0).
 
     Returns:
         The scenario.
@@ -312,13 +358,15 @@ def irv_scenario(
                 matrix[i, index[to]] = share
             else:
                 raise ValueError(f"transfer row {code!r}: unknown candidate {to!r}")
-    return IrvScenario(codes, first, matrix, max_rankings, batch_elimination, stop_at_majority)
+    return IrvScenario(codes, first, matrix, max_rankings, batch_elimination, stop_at_majority, full_preferential)
 
 
 # --- moving votes (the simulation's general path; the single run has the same rule in plain floats) ---------
 
 
-def _move(mass: np.ndarray, row: np.ndarray, open_: np.ndarray, limited: bool) -> tuple[np.ndarray, np.ndarray]:
+def _move(
+    mass: np.ndarray, row: np.ndarray, open_: np.ndarray, limited: bool, fallback: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Where excluded votes go.
 
     Args:
@@ -326,12 +374,18 @@ def _move(mass: np.ndarray, row: np.ndarray, open_: np.ndarray, limited: bool) -
         row: (D, N + 1) its next-preference weights (any positive scale; last column exhausted).
         open_: (D, N + 1) continuing candidates, and True in the exhausted column.
         limited: apply the preference limit (K rankings).
+        fallback: (D, N + 1) full preferential voting: where a row has nobody open, the votes go by these
+            weights (the first round, 0 exhausted) instead of exhausting: every such ballot names someone.
 
     Returns:
         ((D, N, K) votes arriving at each continuing candidate by depth, (D,) votes exhausted).
     """
     w = np.where(open_, row, 0.0)
     ws = w.sum(axis=1)
+    if fallback is not None and not (ws > 0).all():
+        empty = ~(ws > 0)
+        w[empty] = np.where(open_, fallback, 0.0)[empty]
+        ws = w.sum(axis=1)
     total = mass.sum(axis=1)
     positive = ws > 0
     if not limited:
@@ -426,7 +480,9 @@ class IrvRun:
         return self.rounds[-1].exhausted
 
 
-def _move_one(mass: list[float], row: list[float], open_: list[bool], limited: bool) -> tuple[list[list[float]], float]:
+def _move_one(
+    mass: list[float], row: list[float], open_: list[bool], limited: bool, fallback: list[float] | None = None
+) -> tuple[list[list[float]], float]:
     """`_move` for a single count in plain floats (N is small: Python beats numpy's per-call cost here).
 
     Returns:
@@ -436,6 +492,10 @@ def _move_one(mass: list[float], row: list[float], open_: list[bool], limited: b
     w = [r if o else 0.0 for r, o in zip(row, open_, strict=True)]
     ws = sum(w)
     total = sum(mass)
+    if ws <= 0 and fallback is not None:  # full preferential: the ballot names someone still in the count
+        row = fallback
+        w = [r if o else 0.0 for r, o in zip(row, open_, strict=True)]
+        ws = sum(w)
     if ws <= 0:
         return [[0.0] * k for _ in range(n)], total
     if not limited:
@@ -469,12 +529,15 @@ class _Chain:
         self.alive = [True] * scenario.n
         self.exhausted = 0.0
         self.history: list[list[float]] = [self.t]
+        # full preferential: votes whose row names nobody still in the count go by the first round instead
+        self.fallback: list[float] | None = [*self.t, 0.0] if scenario.full_preferential else None
 
     def copy(self) -> _Chain:
         other = _Chain.__new__(_Chain)
         other.s, other.limited, other.rows = self.s, self.limited, self.rows
         other.t, other.votes = list(self.t), [list(v) for v in self.votes]
         other.alive, other.exhausted, other.history = list(self.alive), self.exhausted, list(self.history)
+        other.fallback = self.fallback
         return other
 
     def _tie_key(self, c: int) -> tuple[object, ...]:
@@ -542,7 +605,9 @@ class _Chain:
             if self.limited:
                 votes[c] = [0.0] * len(votes[c])
         for c in losers:
-            to, ex = _move_one(self.votes[c] if self.limited else [self.t[c]], self.rows[c], open_, self.limited)
+            to, ex = _move_one(
+                self.votes[c] if self.limited else [self.t[c]], self.rows[c], open_, self.limited, self.fallback
+            )
             for j in range(n):
                 moved = to[j]
                 v = sum(moved)
@@ -594,6 +659,9 @@ class _Chain:
         new = list(t)
         new[loser] = 0.0
         open_total = row[-1] + sum(row[j] for j, on in enumerate(alive) if on)
+        if open_total <= 0 and self.fallback is not None:
+            row = self.fallback
+            open_total = sum(row[j] for j, on in enumerate(alive) if on)
         if open_total > 0:
             f = t[loser] / open_total
             for j, on in enumerate(alive):
@@ -780,7 +848,9 @@ def scenario_from_count(result: CountResult, *, fallback: IrvScenario | None = N
                 if t.from_candidate == loser:
                     row[-1 if t.to_candidate == EXHAUSTED else index[t.to_candidate]] += 100.0 * t.votes / held
             matrix[index[loser]] = row
-    return IrvScenario(codes, shares, matrix, None, result.rules.batch_elimination, True)
+    return IrvScenario(
+        codes, shares, matrix, None, result.rules.batch_elimination, True, result.rules.full_preferential
+    )
 
 
 def prior_from_ballots(
@@ -1009,6 +1079,54 @@ def _published_row(scenario: IrvScenario, i: int, published: Mapping[str, float]
     return row + (100.0 - total) * weights / weights.sum()
 
 
+def pair_leads(scenario: IrvScenario, first_rounds: np.ndarray, a: str, b: str) -> np.ndarray:
+    """The two-candidate-preferred lead of `a` over `b` for many first rounds at once.
+
+    Each row of `first_rounds` is counted through the scenario's transfer rows and preference limit with every
+    candidate but `a` and `b` excluded, lowest first, until only the two are left (Australia's
+    "two-candidate-preferred" count). When the chain's own final pair is (a, b) and it runs to the last two,
+    this is its final margin (`IrvRun.final_margin`); it goes on past a majority, as the TCP count does.
+    Ties for lowest go to the earlier candidate (a chart cannot resolve them anyway).
+
+    Args:
+        scenario: the transfer rows, preference limit and candidates (its first round is not used).
+        first_rounds: (D, N) first-round shares in the scenario's candidate order (any scale per row).
+        a, b: the pair.
+
+    Returns:
+        (D,) a's votes minus b's in points of their two votes; NaN where the two have none between them.
+    """
+    ia, ib = scenario.index(a), scenario.index(b)
+    if ia == ib:
+        raise ValueError(f"a two-candidate-preferred lead needs two different candidates, got {a!r} twice")
+    first = np.array(first_rounds, dtype=float, ndmin=2)
+    d, n = first.shape
+    if n != scenario.n:
+        raise ValueError(f"first rounds have {n} candidates, the scenario {scenario.n}")
+    limited = scenario.max_rankings is not None
+    depth = scenario.max_rankings if scenario.max_rankings is not None else 1
+    votes = np.zeros((d, n, depth))
+    votes[:, :, 0] = first = np.where(np.isfinite(first) & (first > 0), first, 0.0)
+    alive = np.ones((d, n), dtype=bool)
+    open_ = np.ones((d, n + 1), dtype=bool)
+    draw = np.arange(d)
+    for _ in range(n - 2):
+        key = np.where(alive, votes.sum(axis=2), np.inf)
+        key[:, [ia, ib]] = np.inf
+        loser = np.argmin(key, axis=1)
+        alive[draw, loser] = False
+        open_[:, :n] = alive
+        mass = votes[draw, loser]
+        votes[draw, loser] = 0.0
+        fallback = np.concatenate([first, np.zeros((d, 1))], axis=1) if scenario.full_preferential else None
+        arriving, _exhausted = _move(mass, scenario.transfers[loser], open_, limited, fallback)
+        votes += arriving
+    ta, tb = votes[:, ia].sum(axis=1), votes[:, ib].sum(axis=1)
+    both = ta + tb
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(both > 0, 100.0 * (ta - tb) / both, np.nan)
+
+
 def elimination_lines(run: IrvRun, names: Mapping[str, str] | None = None) -> list[str]:
     """The chain in words, one line per exclusion and one for the result: what a briefing or the CLI prints.
 
@@ -1102,7 +1220,9 @@ def _row_draws(row: np.ndarray, z: np.ndarray, concentration: float) -> np.ndarr
     return np.exp(mu + np.sqrt(s2) * z)
 
 
-def _chain_fast(first: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _chain_fast(
+    first: np.ndarray, rows: np.ndarray, full: bool = False
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """`_chain_draws` with no preference limit and one exclusion a round: the slider's hot path.
 
     Every draw excludes one candidate a round, so the loop runs exactly N - 2 times with no per-draw
@@ -1147,6 +1267,11 @@ def _chain_fast(first: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.nda
         open_flat[open_cell + loser] = 0.0
         np.multiply(flat_rows.take(at, axis=0), open_, out=weights)
         total = weights @ ones
+        if full and not (total > 0).all():  # full preferential: nobody open in the row, so by the first round
+            empty = np.flatnonzero(~(total > 0))
+            weights[empty, :n] = first[empty] * open_[empty, :n]
+            weights[empty, n] = 0.0
+            total[empty] = weights[empty].sum(axis=1)
         scale = np.divide(mass, total, out=np.zeros(d, dtype=np.float32), where=total > 0)  # nowhere open: exhausted
         t_flat[at] = 0.0
         weights *= scale[:, None]
@@ -1158,7 +1283,7 @@ def _chain_fast(first: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.nda
 
 
 def _chain_draws(
-    first: np.ndarray, rows: np.ndarray, max_rankings: int | None, batch: bool
+    first: np.ndarray, rows: np.ndarray, max_rankings: int | None, batch: bool, full: bool = False
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Run the chain in every draw at once, down to the last two.
 
@@ -1171,13 +1296,14 @@ def _chain_draws(
         rows: (N, D, N + 1) each candidate's next-preference weights in each draw.
         max_rankings: preference limit (None: all).
         batch: batch elimination.
+        full: full preferential voting (a row with nobody open goes by the first round, never exhausts).
 
     Returns:
         ((D,) winner, (D,) runner-up in the last two, (D,) first excluded, (D,) third: the highest of the last
         exclusion), as candidate indices; -1 where there was no exclusion.
     """
     if max_rankings is None and not batch:
-        return _chain_fast(first, rows)
+        return _chain_fast(first, rows, full)
     d, n = first.shape
     limited = max_rankings is not None
     depth = max_rankings if max_rankings is not None else 1
@@ -1189,6 +1315,7 @@ def _chain_draws(
     first_out = np.full(d, -1, dtype=np.intp)
     third = np.full(d, -1, dtype=np.intp)
     open_ = np.ones((d, n + 1), dtype=bool)
+    fallback = np.concatenate([first, np.zeros((d, 1))], axis=1) if full else None
     for _ in range(n - 2 + 1):
         tot = votes[:, :, 0] if depth == 1 else votes.sum(axis=2)
         live = alive.sum(axis=1) > 2
@@ -1217,7 +1344,7 @@ def _chain_draws(
         arriving = np.zeros_like(votes)
         for loser, mask in slots:
             mass = votes[draw, loser] * mask[:, None]
-            to, _ = _move(mass, flat_rows[loser * d + draw], open_, limited)
+            to, _ = _move(mass, flat_rows[loser * d + draw], open_, limited, fallback)
             arriving += to
             votes[draw[mask], loser[mask]] = 0.0
         votes += arriving
@@ -1299,7 +1426,9 @@ class IrvSimulator:
 
 
 def _odds(scenario: IrvScenario, first: np.ndarray, rows: np.ndarray) -> IrvOdds:
-    winner, runner, first_out, third = _chain_draws(first, rows, scenario.max_rankings, scenario.batch_elimination)
+    winner, runner, first_out, third = _chain_draws(
+        first, rows, scenario.max_rankings, scenario.batch_elimination, scenario.full_preferential
+    )
     d, n = first.shape
     wins = np.bincount(winner, minlength=n) / d
     pair = (np.bincount(winner, minlength=n) + np.bincount(runner, minlength=n)) / d

@@ -18,7 +18,8 @@ The law's reading of a paper (New York City Charter section 1057-g and the Board
 exhausts the ballot when the count reaches it; a candidate ranked again is passed over; a paper with no valid
 first ranking counts from its first valid one; candidates who cannot win are excluded together (batch
 elimination, as the Board's round-by-round reports show). Write-ins count together as one "Write-in"
-candidate. `rules_for(contest)` is these rules with the contest's own number of rankings.
+candidate, excluded alone in the first round of exclusions, and a count that goes past round 1 runs on until
+two candidates are left (the Board's certified 2021 reports: see core.count). `rules_for(contest)` is these rules with the contest's own number of rankings.
 
 Reading is all or nothing: any problem (no ranked columns, a ranking column missing or repeated, a contest not
 chosen when a file holds several, files that disagree on a contest's columns, an unknown candidacy ID, a
@@ -70,6 +71,8 @@ NYC_RULES = CountRules(
     first_choice_required=False,
     full_preferential=False,
     batch_elimination=True,
+    write_ins_first=True,
+    final_two=True,
 )
 """New York City's reading of a ranked-choice paper (see the module docstring)."""
 

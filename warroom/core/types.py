@@ -97,6 +97,10 @@ class Rules:
         finalists: "top_two", "threshold" or "elimination".
         qualify_threshold: for "threshold", the share (%) of `qualify_base` that qualifies for the runoff.
         qualify_base: "valid", "cast" or "registered".
+        full_preferential: instant runoff only. True: a ballot must number every candidate (all but the last
+            square, which is implied) or it is informal, so no formal ballot ever exhausts (Australian House of
+            Representatives, Commonwealth Electoral Act 1918 ss 240 and 268(1)(c)). False (optional
+            preferential): a voter ranks as few as they like and a ballot whose preferences run out exhausts.
     """
 
     majority: float = 50.0
@@ -105,6 +109,7 @@ class Rules:
     finalists: str = "top_two"
     qualify_threshold: float | None = None
     qualify_base: str = "registered"
+    full_preferential: bool = False
 
     def __post_init__(self) -> None:
         if not (0.0 < self.majority < 100.0):  # `not` so NaN is refused too
@@ -121,6 +126,15 @@ class Rules:
                 raise ValueError("a threshold rule needs qualify_threshold strictly between 0 and 100 %")
         elif self.qualify_threshold is not None:
             raise ValueError("qualify_threshold only applies with finalists = 'threshold'")
+        if not isinstance(self.full_preferential, bool):
+            raise ValueError(f"full_preferential must be true or false, got {self.full_preferential!r}")
+        if self.full_preferential and self.finalists != "elimination":
+            raise ValueError("full_preferential applies only to instant runoff (finalists = 'elimination')")
+        if self.full_preferential and self.preferences is not None:
+            raise ValueError(
+                "full_preferential: every candidate must be numbered, so preferences must be all, "
+                f"not {self.preferences}"
+            )
 
     @classmethod
     def default_for(cls, system: CountingSystem) -> Rules:

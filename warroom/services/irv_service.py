@@ -27,6 +27,7 @@ from warroom.core.irv_pipeline import (
     default_row,
     evaluate_irv,
     irv_baseline,
+    irv_pair_lead,
     prior_rows_from_ballots,
     share_sd_for,
 )
@@ -51,6 +52,8 @@ class IrvController(QObject):
         row_selected: the candidate whose next-preference row is being edited (str).
         view_ready: the IrvView of the current scenario; at most once per event-loop turn.
         break_evens_ready: (row code, list[BreakEven]) for the selected row, once the sliders rest.
+        lead_ready: the runoff-lead chart's IrvPairLead (the baseline chain's final pair, poll by poll), on
+            each new baseline.
         scenario_failed: a message for the user (something was refused or could not be made).
         notice: news for the status bar (e.g. where the next preferences now come from).
     """
@@ -61,6 +64,7 @@ class IrvController(QObject):
     row_selected = Signal(str)
     view_ready = Signal(object)
     break_evens_ready = Signal(str, object)
+    lead_ready = Signal(object)
     scenario_failed = Signal(str)
     notice = Signal(str)
 
@@ -274,3 +278,4 @@ class IrvController(QObject):
         if new_row:
             self.row_selected.emit(self.row)
         self._apply(scenario)
+        self.lead_ready.emit(irv_pair_lead(case, self.polls, self.averages))

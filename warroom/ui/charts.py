@@ -110,6 +110,11 @@ class _TitleLabel(pg.LabelItem):
     `_sizeHint`; only the widths are released, so the title row keeps its height."""
 
     _fitting = False
+    explanation = ""  # how the chart's figures are made, added to the tooltip (an instant-runoff contest's pair)
+
+    def set_explanation(self, text: str) -> None:
+        self.explanation = text
+        self._fit()
 
     def updateMin(self) -> None:
         super().updateMin()
@@ -140,7 +145,7 @@ class _TitleLabel(pg.LabelItem):
             if size.endswith("pt"):
                 font.setPointSizeF(float(size[:-2]))
             shown = QFontMetricsF(font).elidedText(full, Qt.TextElideMode.ElideRight, room)
-        self.setToolTip(full if shown != full else "")
+        self.setToolTip("\n\n".join(t for t in (full if shown != full else "", self.explanation) if t))
         if self.item.toPlainText() == shown:
             return
         self._fitting = True
@@ -654,7 +659,7 @@ class ChartPanel(QWidget):
         self._annotations: list[Annotation] = []
         self._selected: int | None = None
         self._last_data: tuple[Sequence[Poll], PollAverages | None] | None = None
-        self._matchup: tuple[np.ndarray, np.ndarray, Sequence[str], AverageSeries, str] | None = None
+        self._matchup: tuple[np.ndarray, np.ndarray, Sequence[str], AverageSeries, str, str, str] | None = None
         self._campaign: CampaignChart | None = None  # a two-round contest's first round (its poll questions)
         self._blackout_items: list[tuple[str, pg.LinearRegionItem]] = []  # a two-round contest's blackouts
         self._row_of = np.full(1, -1, dtype=np.int64)
@@ -733,6 +738,7 @@ class ChartPanel(QWidget):
         """Create the items for a contest (once per contest, not per update)."""
         self._contest = contest
         self._matchup = None
+        self.plots["lead2"].titleLabel.set_explanation("")  # an instant-runoff contest's account of its pair goes
         self._campaign = None
         self._show_blackouts(())
         self._last_data = None  # the previous contest's polls must not be redrawn under this one's candidates
@@ -1023,17 +1029,33 @@ class ChartPanel(QWidget):
         return series.x, series.mean  # the whole line (its item holds the visible part)
 
     def show_matchup_lead(
-        self, days: np.ndarray, leads: np.ndarray, pollsters: Sequence[str], average: AverageSeries, title: str
+        self,
+        days: np.ndarray,
+        leads: np.ndarray,
+        pollsters: Sequence[str],
+        average: AverageSeries,
+        title: str,
+        tooltip: str = "",
+        points: str = "published head-to-head",
     ) -> None:
         """Put one runoff matchup's published head-to-heads (a two-round contest's chosen pair) on the runoff-lead
         chart instead of the store's pair: points (ordinal days, A minus B), their average and the title.
-        The implied-by-transfers series is cleared: a two-round runoff is a new election, not a recount."""
-        self._matchup = (days, leads, pollsters, average, title)
+        The implied-by-transfers series is cleared: a two-round runoff is a new election, not a recount.
+        An instant-runoff contest puts its chain's final pair here the same way (`points` names its points in
+        the legend, `tooltip` says how they are made)."""
+        self._matchup = (days, leads, pollsters, average, title, tooltip, points)
         if self._lead2_observed is None or self._lead2_implied is None:
             return
         # Neither an implied runoff nor a forecast band is drawn here: their keys go (set_contest puts them back).
         for name in ("implied by transfers", "90 %: where the result may land"):
             self._legend_lead2.removeItem(name)
+        if len(average.days) and not np.any(average.upper > average.lower):  # no band drawn: none named
+            self._legend_lead2.removeItem("90 %: where the polls stand")
+        if points != "published head-to-head":
+            self._legend_lead2.removeItem("published head-to-head")
+            self._legend_lead2.removeItem(points)
+            self._legend_lead2.addItem(self._lead2_observed.line, points)
+        self.plots["lead2"].titleLabel.set_explanation(tooltip)
         self._fit_legends()
         self._pollster_keys_for(pollsters)
         n = len(days)

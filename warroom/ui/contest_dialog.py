@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from warroom.core.types import Candidate, Contest, CountingSystem, Party, Rules
-from warroom.ui.qt_utils import DecimalSpinBox
+from warroom.ui.qt_utils import DecimalSpinBox, signals_blocked
 
 # Okabe-Ito, colour-blind safe: new candidates and parties take these in turn.
 PALETTE = ("#0072B2", "#D55E00", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#F0E442", "#7F7F7F")
@@ -131,6 +131,15 @@ class ContestDialog(QDialog):
         self.threshold.setDecimals(1)
         self.threshold.setSuffix(" % of registered")
         self.threshold.setToolTip("French legislative seats: 12.5 % of registered voters qualify for the runoff")
+        self.ballots = QComboBox()
+        self.ballots.setAccessibleName("Ballot completion")
+        self.ballots.addItem("Optional preferential: rank as many as you like", False)
+        self.ballots.addItem("Full preferential: every candidate must be numbered", True)
+        self.ballots.setToolTip(
+            "Instant runoff only. Optional preferential (New York, Alaska, Maine, NSW): a ballot whose rankings "
+            "run out exhausts. Full preferential (Australian House of Representatives): a ballot that does not "
+            "number every candidate (all but the last) is informal, so no counted ballot ever exhausts."
+        )
         rules = QGroupBox("Counting rules")
         rules.setCheckable(True)
         rules.setChecked(False)
@@ -141,6 +150,7 @@ class ContestDialog(QDialog):
         rform.addRow("Preferences counted", self.preferences)
         rform.addRow("Final round", self.finalists)
         rform.addRow("Qualifying threshold", self.threshold)
+        rform.addRow("&Ballots", self.ballots)
 
         self.candidates = QTableWidget(0, len(CAND_COLUMNS))
         self.candidates.setObjectName("candidates_table")
@@ -214,6 +224,7 @@ class ContestDialog(QDialog):
             self.preferences.valueChanged,
             self.finalists.currentIndexChanged,
             self.threshold.valueChanged,
+            self.ballots.currentIndexChanged,
             self.rules_box.toggled,
         ):
             signal.connect(self._refresh)
@@ -318,11 +329,15 @@ class ContestDialog(QDialog):
                     preferences=self.preferences.value() or None,
                     finalists=finalists,
                     qualify_threshold=self.threshold.value() if finalists == "threshold" else None,
+                    full_preferential=self._full_preferential(),
                 ),
                 "",
             )
         except ValueError as exc:
             return None, str(exc)
+
+    def _full_preferential(self) -> bool:
+        return self.finalists.currentData() == "elimination" and bool(self.ballots.currentData())
 
     def _load(self, contest: Contest | None) -> None:
         if contest is None:
@@ -353,6 +368,7 @@ class ContestDialog(QDialog):
         self.preferences.setValue(rules.preferences or 0)
         self.finalists.setCurrentIndex(self.finalists.findData(rules.finalists))
         self.threshold.setValue(rules.qualify_threshold or 0.0)
+        self.ballots.setCurrentIndex(self.ballots.findData(rules.full_preferential))
 
     def _on_system_changed(self, _index: int) -> None:
         system = CountingSystem(self.system.currentData())
@@ -364,6 +380,18 @@ class ContestDialog(QDialog):
         system = CountingSystem(self.system.currentData())
         self.second.setEnabled(system == CountingSystem.TWO_ROUND)
         self.threshold.setEnabled(self.finalists.currentData() == "threshold")
+        elimination = self.finalists.currentData() == "elimination"
+        self.ballots.setEnabled(elimination)
+        full = self._full_preferential()
+        if full and self.preferences.value():
+            with signals_blocked(self.preferences):  # a full-preferential paper numbers everyone
+                self.preferences.setValue(0)
+        self.preferences.setEnabled(not full)
+        self.preferences.setToolTip(
+            "Full preferential voting counts every preference: choose Optional preferential to limit them"
+            if full
+            else "How many preferences count (Supplementary Vote: 2; 'all': every ranking)"
+        )
         problems = self.problems()
         self.problem_label.setText(
             "\n".join(problems[:6]) + (f"\n… and {len(problems) - 6} more" if len(problems) > 6 else "")

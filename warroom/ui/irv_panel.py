@@ -61,6 +61,10 @@ INK = QColor("#000000")
 DECISIVE_BRUSH = QBrush(DECISIVE)
 EXCLUDED_BRUSH = QBrush(EXCLUDED)
 INK_BRUSH = QBrush(INK)
+FULL_PREFERENTIAL_TIP = (
+    "Full preferential voting (this contest's rules): every counted ballot numbers every candidate, so no vote "
+    "exhausts and this share is 0. Change the contest's rules to Optional preferential to set it."
+)
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _ALIGN = Qt.ItemDataRole.TextAlignmentRole
 _BACKGROUND = Qt.ItemDataRole.BackgroundRole
@@ -624,7 +628,8 @@ class IrvPanel(QWidget):
         self.minor_toggle.setVisible(bool(minor))
         self.minor_box.setVisible(bool(minor) and self.minor_toggle.isChecked())
         self._minor = minor
-        self._keys = [*major, *minor, EXHAUSTED]
+        full = s.full_preferential  # no ballot exhausts: the exhausted lever stays at 0, out of the rebalancing
+        self._keys = [*major, *minor] if full else [*major, *minor, EXHAUSTED]
         view_names = self.model.case.names if self.model.case is not None else {}
         name = view_names.get(code, code)
         self.row_box.setTitle(f"Where {name}'s voters go next (%)")
@@ -636,6 +641,18 @@ class IrvPanel(QWidget):
             )
             self._levers[key].slider.setToolTip(tip)
             self._levers[key].field.setToolTip(tip)
+        exhausted = self._levers[EXHAUSTED]
+        exhausted.setEnabled(not full)
+        self._lever_labels[EXHAUSTED].setEnabled(not full)
+        if full:
+            tip = FULL_PREFERENTIAL_TIP
+            exhausted.slider.setToolTip(tip)
+            exhausted.field.setToolTip(tip)
+            self._lever_labels[EXHAUSTED].setToolTip(tip)
+            if exhausted.value() != 0.0:
+                exhausted.set_value(0.0)
+        else:
+            self._lever_labels[EXHAUSTED].setToolTip("")
 
     def _show_row_values(self, scenario: IrvScenario) -> None:
         code = self.model.row

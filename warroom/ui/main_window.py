@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -52,6 +52,12 @@ from warroom.ui.poll_dialog import PollDialog
 from warroom.ui.poll_table import POLL_ROLE, PollFilterProxy, PollTableModel
 
 # Layout from 1280x720 up: the charts keep at least this much, the docks give way first (and scroll).
+if TYPE_CHECKING:
+    from warroom.core.irv_pipeline import IrvPairLead
+
+IRV_POINTS = "each poll, counted through the chain"
+"""The runoff-lead chart's key for an instant-runoff contest's points (each poll's final-pair lead)."""
+
 MIN_CHARTS_WIDTH = 560
 MIN_CHARTS_HEIGHT = 330
 MIN_SCENARIO_WIDTH = 280
@@ -428,6 +434,13 @@ class MainWindow(QMainWindow):
         """The chosen runoff matchup's head-to-heads on the runoff-lead chart (it keeps them across poll updates)."""
         self.charts.show_matchup_lead(days, leads, pollsters, average, title)  # type: ignore[arg-type]
         self._settle_chart_ranges()
+
+    def show_irv_pair_lead(self, lead: IrvPairLead) -> None:
+        """An instant-runoff contest's runoff-lead chart: the lead in the pair its elimination chain ends with
+        (core.irv_pipeline.irv_pair_lead), not the first round's top two."""
+        self.charts.show_matchup_lead(
+            lead.days, lead.leads, list(lead.pollsters), lead.average, lead.title, lead.tooltip, IRV_POINTS
+        )
 
     def show_campaign_chart(self, chart: object) -> None:
         """A two-round contest's first round (from its poll questions) on the first-round charts."""
