@@ -12,7 +12,7 @@ import pytest
 
 from tests.irv_fixture import IRV_CONTEST, irv_polls
 from warroom.core.irv_pipeline import evaluate_irv, irv_baseline
-from warroom.core.irv_scenario import set_row
+from warroom.core.irv_scenario import set_row, without_exhaustion
 from warroom.core.pipeline import PipelineError, SavedScenario, compute_averages
 from warroom.core.saved_cases import (
     IRV,
@@ -146,6 +146,21 @@ def test_an_irv_case_round_trips_with_its_edited_rows_and_the_panels_headline() 
         SavedTwoRound.from_dicts("x", baseline, settings)
     with pytest.raises(PipelineError, match="must name exactly"):
         SavedIrv.from_dicts("x", baseline, {**settings, "rows": {}})
+
+
+def test_a_full_preferential_irv_case_keeps_its_rule() -> None:
+    polls = [replace(p, id=i + 1) for i, p in enumerate(irv_polls())]
+    case = irv_baseline(IRV_CONTEST, polls, compute_averages(polls, IRV_CONTEST))
+    full = without_exhaustion(case.scenario)
+    assert full.full_preferential
+    saved = save_irv("Full", replace(case, scenario=full), full, now=NOW)
+    back = SavedIrv.from_dicts(saved.name, *_round_trip(saved))
+    assert back.scenario.full_preferential and back.scenario.max_rankings is None
+    assert back.summary().headline == evaluate_irv(replace(case, scenario=full)).headline
+    # a record saved before the rule existed reads as optional preferential
+    baseline, settings = _round_trip(save_irv("Old", case, case.scenario, now=NOW))
+    baseline.pop("full_preferential", None)
+    assert not SavedIrv.from_dicts("Old", baseline, settings).scenario.full_preferential
 
 
 def test_carrying_a_case_over_follows_the_finalists_when_todays_polls_swap_a_and_b(campaign: Campaign) -> None:

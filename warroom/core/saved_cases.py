@@ -677,6 +677,7 @@ class SavedIrv:
                 "max_rankings": s.max_rankings,
                 "batch_elimination": s.batch_elimination,
                 "stop_at_majority": s.stop_at_majority,
+                "full_preferential": s.full_preferential,
                 "saved_at": self.saved_at,
             },
             {
@@ -703,6 +704,7 @@ class SavedIrv:
                 None if max_rankings is None else int(max_rankings),
                 bool(record.get("batch_elimination", False)),
                 bool(record.get("stop_at_majority", True)),
+                bool(record.get("full_preferential", False)),  # cases saved before the rule read as optional
             )
             as_of = record.get("as_of")
             edited = tuple(str(c) for c in settings.get("edited", ()) if str(c) in codes)
