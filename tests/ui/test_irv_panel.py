@@ -410,6 +410,13 @@ def test_the_runoff_lead_chart_shows_the_chains_final_pair(qtbot, irv_room) -> N
     legend = [label.text for _sample, label in charts.legends()["lead2"].items]
     assert "each poll, counted through the chain" in legend and "published head-to-head" not in legend
     assert not any(name.startswith("90 %") for name in legend)  # no band is drawn, so none is named
+    # the poll table's runoff column names the same pair as the chart, not the first round's top two
+    model = room.window.polls_pane.model
+    last = model.columnCount() - 1
+    header = model.headerData(last, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
+    assert model._pair == (a, b) and header.startswith("Runoff ")
+    room.window.show_averages(room.poll_service.polls, room.averages.averages)  # an average lands again
+    assert model._pair == (a, b)
     # a runoff contest gets its top-two chart back, without the instant-runoff account
     room.poll_service.open_contest(TOY.name)
     qtbot.waitUntil(lambda: plot.titleLabel.text.startswith("Runoff lead"))

@@ -250,6 +250,7 @@ class MainWindow(QMainWindow):
         self.status_polls.setObjectName("status_polls")
         self._stored_polls = 0
         self._notices: NoticeTable | None = None  # a two-round contest's poll notices, shown as table rows
+        self._irv_pair: tuple[str, str] | None = None  # an instant-runoff contest's charted pair (the table's too)
         self._charted_poll: int | None = None  # the poll ringed on the charts (the table's selection)
         self.statusBar().addPermanentWidget(self.status_polls)
         self.statusBar().addPermanentWidget(self.status_store)
@@ -280,6 +281,7 @@ class MainWindow(QMainWindow):
         self.polls_pane.model.set_contest(contest)
         self.charts.set_contest(contest)
         self._charted_poll = None  # the table's selection went with its rows (a reset says nothing of it)
+        self._irv_pair = None
         self.undo_stack.clear()
 
     def show_polls(self, change: object, polls_by_id: dict[int, Poll]) -> None:
@@ -309,7 +311,9 @@ class MainWindow(QMainWindow):
 
     def show_averages(self, polls: Sequence[Poll], averages: PollAverages | None) -> None:
         self.charts.show_data(polls, averages)
-        if averages is not None and (self._notices is None or self._notices.pair is None):
+        if averages is None or self._irv_pair is not None:
+            return  # an instant-runoff contest's table follows its chart's pair (show_irv_pair_lead)
+        if self._notices is None or self._notices.pair is None:
             self.polls_pane.model.set_pair(averages.a, averages.b)
 
     def show_annotations(self, annotations: Sequence[Annotation]) -> None:
@@ -437,7 +441,10 @@ class MainWindow(QMainWindow):
 
     def show_irv_pair_lead(self, lead: IrvPairLead) -> None:
         """An instant-runoff contest's runoff-lead chart: the lead in the pair its elimination chain ends with
-        (core.irv_pipeline.irv_pair_lead), not the first round's top two."""
+        (core.irv_pipeline.irv_pair_lead), not the first round's top two. The poll table's runoff column
+        names the same pair, so table and chart never disagree."""
+        self._irv_pair = lead.pair
+        self.polls_pane.model.set_pair(*lead.pair)
         self.charts.show_matchup_lead(
             lead.days, lead.leads, list(lead.pollsters), lead.average, lead.title, lead.tooltip, IRV_POINTS
         )
