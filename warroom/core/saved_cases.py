@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from warroom.core.forecast import chance_text
-from warroom.core.france import ABSTAINERS, BLANK_NULL, name_key
+from warroom.core.france import ABSTAINERS, BLANK_NULL, RoundResult, name_key
 from warroom.core.irv_pipeline import IrvCase, IrvView, evaluate_irv
 from warroom.core.irv_scenario import IrvScenario
 from warroom.core.pipeline import OddsModel, PipelineError, scenario_name_problem
@@ -295,8 +295,33 @@ class TwoRoundCase:
 
 
 def _spelled(first: FirstRound, name: str) -> str:
+    """The first round's spelling of a name ("Eric Zemmour" in a poll is "Éric Zemmour" in the results)."""
     key = name_key(name)
     return next((k for k in first.votes if name_key(k) == key), name)
+
+
+class NotFinalists(PipelineError):
+    """A runoff pair that the first round does not have both of."""
+
+
+def runoff_first_round(
+    results: Mapping[int, RoundResult], latest: Mapping[str, float], pair: tuple[str, str]
+) -> tuple[FirstRound, str, str, str]:
+    """(first round, where it comes from, A, B as the first round spells them): the first round a runoff
+    scenario of `pair` stands on (core.two_round_view.first_round_from), for the panel's controller and
+    two_round_case alike.
+
+    Raises:
+        PipelineError: no first round; NotFinalists: a finalist who is not a first-round candidate.
+    """
+    try:
+        first, said = first_round_from(results, latest)
+    except ValueError as exc:
+        raise PipelineError(str(exc)) from None
+    a, b = _spelled(first, pair[0]), _spelled(first, pair[1])
+    if a not in first.votes or b not in first.votes:
+        raise NotFinalists(f"{pair[0]} v {pair[1]}: both must be first-round candidates ({said.lower()})")
+    return first, said, a, b
 
 
 def two_round_case(
@@ -344,13 +369,7 @@ def two_round_case(
             raise PipelineError(f"no poll asks the runoff {a} v {b}")
     if matchup_average(campaign.notices, a, b).latest() < 50.0:
         a, b = b, a
-    try:
-        first, said = first_round_from(campaign.results, latest)
-    except ValueError as exc:
-        raise PipelineError(str(exc)) from None
-    a, b = _spelled(first, a), _spelled(first, b)
-    if a not in first.votes or b not in first.votes:
-        raise PipelineError(f"{a} v {b}: both must be first-round candidates ({said.lower()})")
+    first, said, a, b = runoff_first_round(campaign.results, latest, (a, b))
     defaults = default_scenario(first, campaign.matrices, a, b, proxies=proxies)
     return TwoRoundCase(first, said, hypothesis, defaults, largest_other(first, a, b))
 

@@ -20,6 +20,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from sqlalchemy.orm import Session, sessionmaker
 
 from warroom.core.france import RoundResult, name_key
+from warroom.core.pipeline import PipelineError
+from warroom.core.saved_cases import NotFinalists, runoff_first_round
 from warroom.core.two_round import FirstRound, Message, RunoffSplit, TwoRoundScenario
 from warroom.core.two_round_pipeline import (
     Campaign,
@@ -43,7 +45,6 @@ from warroom.core.two_round_view import (
     campaign_chart,
     default_scenario,
     evaluate,
-    first_round_from,
     largest_other,
     matchup_points,
 )
@@ -349,14 +350,11 @@ class TwoRoundController(QObject):
             return
         latest = self.averages.latest() if self.averages is not None else {}
         try:
-            first, said = first_round_from(campaign.results, latest)
-        except ValueError as exc:
+            first, said, a, b = runoff_first_round(campaign.results, latest, pair)
+        except PipelineError as exc:
             self.failed.emit(str(exc))
-            return
-        a, b = (_spelled(first, pair[0]), _spelled(first, pair[1]))
-        if a not in first.votes or b not in first.votes:
-            self.failed.emit(f"{pair[0]} v {pair[1]}: both must be first-round candidates ({said.lower()})")
-            self.first = self.scenario = self.view = self.defaults = None
+            if isinstance(exc, NotFinalists):
+                self.first = self.scenario = self.view = self.defaults = None
             return
         self.first, self.first_source = first, said
         proxies = self._proxies.get(self.contest.name, {}) if self.contest is not None else {}
@@ -373,9 +371,3 @@ class TwoRoundController(QObject):
         self.scenario = scenario
         self.scenario_changed.emit(scenario)
         self._pending.start()  # already pending: this edit joins it
-
-
-def _spelled(first: FirstRound, name: str) -> str:
-    """The first round's spelling of a name ("Eric Zemmour" in a poll is "Éric Zemmour" in the results)."""
-    key = name_key(name)
-    return next((k for k in first.votes if name_key(k) == key), name)
