@@ -17,6 +17,7 @@ from warroom.core.pipeline import PipelineError, SavedScenario, compute_averages
 from warroom.core.saved_cases import (
     IRV,
     TWO_ROUND,
+    NotFinalists,
     SavedIrv,
     SavedTwoRound,
     carry_over,
@@ -25,6 +26,7 @@ from warroom.core.saved_cases import (
     irv_freshness,
     irv_with_edits,
     record_kind,
+    runoff_first_round,
     runoff_leader,
     save_irv,
     save_two_round,
@@ -175,3 +177,12 @@ def test_carrying_a_case_over_follows_the_finalists_when_todays_polls_swap_a_and
     assert got.splits[MELENCHON] == RunoffSplit(25.0, 30.0, 15.0, 30.0)  # still 30 % to Macron, now B
     # the same runoff either way round
     assert case.view(got).projection.margin == pytest.approx(-case.view(saved).projection.margin, abs=1e-9)
+
+
+def test_the_first_round_of_a_runoff_case_spells_the_finalists_as_the_results_do(campaign: Campaign) -> None:
+    first, said, a, b = runoff_first_round(campaign.results, {}, ("emmanuel macron", "MARINE LE PEN"))
+    assert (a, b) == (MACRON, LE_PEN) and a in first.votes and said
+    with pytest.raises(NotFinalists, match="Nobody v Emmanuel Macron: both must be first-round candidates"):
+        runoff_first_round(campaign.results, {}, ("Nobody", MACRON))
+    with pytest.raises(PipelineError):
+        runoff_first_round({}, {}, (MACRON, LE_PEN))  # no first round at all
