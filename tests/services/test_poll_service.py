@@ -109,10 +109,16 @@ def test_unreadable_store_is_reported_once(qtbot, tmp_path: Path) -> None:
 def test_polls_stay_in_fieldwork_order_through_adds_edits_deletes_and_a_bulk_adoption(qtbot, store_url: str) -> None:
     """The service keeps its list in order as polls come and go (bisect, merge) instead of sorting per change:
     after every step it must equal a fresh sort of what it holds, and what the store holds."""
+    engine, sessions = _store(store_url)
+    try:
+        _check_order_through_changes(sessions, PollService(sessions, watch=False))
+    finally:
+        engine.dispose()  # else PostgreSQL's connection is closed by the GC, an error in whichever test runs then
+
+
+def _check_order_through_changes(sessions, service: PollService) -> None:  # type: ignore[no-untyped-def]
     import random
 
-    _engine, sessions = _store(store_url)
-    service = PollService(sessions, watch=False)
     service.open_contest(TOY.name)
     rng = random.Random(4)
 
