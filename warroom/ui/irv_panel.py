@@ -106,6 +106,7 @@ class TextPane(QWidget):
         self._html = ""
         self._doc = QTextDocument(self)
         self._doc.setDocumentMargin(2)
+        self._doc.setDefaultFont(self.font())  # again only when the font changes (changeEvent), not per text
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.setFixedHeight(self.fontMetrics().lineSpacing() + 6)
 
@@ -118,24 +119,27 @@ class TextPane(QWidget):
         if html == self._html and not shrink:
             return
         self._html = html
-        self._doc.setDefaultFont(self.font())
         self._doc.setHtml(html)
         self._fit(shrink)
         self.update()
 
     def _fit(self, shrink: bool = True) -> None:
-        width = self.width() if self.width() > 50 else 300
-        self._doc.setTextWidth(width)
+        self._set_width(self.width() if self.width() > 50 else 300)
         height = max(int(self._doc.size().height() + 0.999), self.fontMetrics().lineSpacing() + 6)
         if height > self.height() or (shrink and height != self.height()):
             self.setFixedHeight(height)
+
+    def _set_width(self, width: int) -> None:
+        """Lay the text out at `width` unless it already is (setTextWidth re-lays out even at the same width)."""
+        if self._doc.textWidth() != width:
+            self._doc.setTextWidth(width)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         ctx = QAbstractTextDocumentLayout.PaintContext()
         ctx.palette = self.palette()
         ctx.palette.setColor(QPalette.ColorRole.Text, self.palette().color(QPalette.ColorRole.WindowText))
-        self._doc.setTextWidth(self.width())
+        self._set_width(self.width())
         self._doc.documentLayout().draw(painter, ctx)
         painter.end()
 
