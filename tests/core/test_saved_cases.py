@@ -104,7 +104,7 @@ def test_a_broken_two_round_record_is_refused_naming_the_case_and_the_part(campa
     with pytest.raises(PipelineError, match=f"'Plan': no split for {MELENCHON}"):
         SavedTwoRound.from_dicts("Plan", baseline, {**settings, "splits": splits})
     with pytest.raises(PipelineError, match=r"'Plan'.*split of"):
-        SavedTwoRound.from_dicts("Plan", baseline, {**settings, "splits": [*splits, [MACRON, [1, 2]]]})
+        SavedTwoRound.from_dicts("Plan", baseline, {**settings, "splits": [*splits, ["Ghost", [1, 2]]]})
     with pytest.raises(PipelineError, match=r"'Plan': splits: a list of \[name, value\] pairs"):
         SavedTwoRound.from_dicts("Plan", baseline, {**settings, "splits": "all to Macron"})
     with pytest.raises(PipelineError, match="a saved scenario needs a name"):
@@ -235,6 +235,13 @@ def test_a_hand_edited_two_round_record_is_refused_naming_the_case_and_the_field
         ({"error": {"polling_sd": -3}}, {}, "polling sd"),
         ({"error": {"polling_sd": 2.0, "transfer_sd": {a: float("-1")}}}, {}, "transfer sd"),
         ({"first_round": {**baseline["first_round"], "registered": 1e308}}, {}, "registered voters"),
+        # a name twice: one of its two figures was silently dropped
+        ({}, {"splits": [*settings["splits"], settings["splits"][0]]}, f"{settings['splits'][0][0]} appears twice"),
+        (
+            {"first_round": {**baseline["first_round"], "votes": [*baseline["first_round"]["votes"], [a, 1.0]]}},
+            {},
+            f"{a} appears twice",
+        ),
     ]
     for record_change, settings_change, words in bad:
         with pytest.raises(PipelineError, match=f"saved scenario 'Edited': .*{words}"):

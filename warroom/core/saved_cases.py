@@ -439,6 +439,9 @@ def _pairs(value: Any, what: str) -> dict[str, Any]:
         out = {str(k): v for k, v in value.items()}
     elif isinstance(value, list) and all(isinstance(p, list | tuple) and len(p) == 2 for p in value):
         out = {str(k): v for k, v in value}
+        if len(out) != len(value):
+            twice = next(str(k) for i, (k, _v) in enumerate(value) if any(str(k) == str(j) for j, _ in value[:i]))
+            raise ValueError(f"{what}: {twice} appears twice")
     else:
         raise ValueError(f"{what}: a list of [name, value] pairs is needed")
     if not out:
