@@ -33,7 +33,7 @@ from warroom.core.saved_cases import (
     two_round_case,
     two_round_freshness,
 )
-from warroom.core.two_round import Message, RunoffSplit
+from warroom.core.two_round import FirstRound, Message, RunoffSplit
 from warroom.core.two_round_pipeline import Campaign
 from warroom.demo import FAR_LEFT_2022, france_2022_compilation
 
@@ -246,3 +246,20 @@ def test_a_hand_edited_two_round_record_is_refused_naming_the_case_and_the_field
     for record_change, settings_change, words in bad:
         with pytest.raises(PipelineError, match=f"saved scenario 'Edited': .*{words}"):
             SavedTwoRound.from_dicts("Edited", {**baseline, **record_change}, {**settings, **settings_change})
+
+
+def test_a_saved_message_among_voters_todays_first_round_lacks_is_said_not_raised(campaign: Campaign) -> None:
+    """A case saved on a hypothesis whose message targets a candidate's voters, and today's first round (the
+    official one, say) has no such candidate: compare, the briefing and load raised a ValueError from the
+    projection; now today's answer says it cannot be rebuilt, and carry_over refuses it naming the electorate."""
+    case = two_round_case(campaign, proxies=FAR_LEFT_2022)
+    s = case.defaults.scenario
+    first = FirstRound({**case.first.votes, "Zed": 100_000.0}, case.first.registered, case.first.blank_null)
+    with_zed = replace(
+        s, splits={**s.splits, "Zed": RunoffSplit(25, 25, 25, 25)}, message=Message(s.a, 0.2, 40, 30, 30, among="Zed")
+    )
+    saved = SavedTwoRound("Zed's voters", None, first, "a hypothesis", with_zed)
+    assert saved.summary().winner  # the case itself stands on its own saved first round
+    assert "cannot rebuild" in two_round_freshness(saved, case) and "'Zed'" in two_round_freshness(saved, case)
+    with pytest.raises(PipelineError, match="among 'Zed'"):
+        carry_over(saved.scenario, case.defaults.scenario)

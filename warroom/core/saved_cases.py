@@ -415,7 +415,18 @@ def two_round_case(
 def carry_over(saved: TwoRoundScenario, defaults: TwoRoundScenario) -> TwoRoundScenario:
     """A saved case's settings on today's first round of the same pair: its split for every electorate still
     there, today's default for a new one; levers kept. If today's head-to-heads put the other finalist ahead
-    (A and B swap), each saved split is swapped with them, so every voter goes where the saved case sent him."""
+    (A and B swap), each saved split is swapped with them, so every voter goes where the saved case sent him.
+
+    Raises:
+        PipelineError: the saved message is aimed at voters today's first round does not have (a candidate of
+            the saved hypothesis who is not in today's first round).
+    """
+    among = saved.message.among if saved.message is not None else None
+    if among is not None and among not in defaults.splits:
+        raise PipelineError(
+            f"its message is aimed at {electorate_name(among)!r}'s voters (as among {among!r}), who are not in "
+            "today's first round"
+        )
     own = dict(saved.splits)
     if (defaults.a, defaults.b) == (saved.b, saved.a):
         own = {k: RunoffSplit(v.to_b, v.to_a, v.blank_null, v.abstain) for k, v in own.items()}
@@ -627,7 +638,11 @@ def two_round_freshness(saved: SavedTwoRound, today: TwoRoundCase | None, proble
     """One sentence when today's polls and results give the saved settings another answer ("" when not)."""
     if today is None:
         return f"Today's data cannot rebuild this case: {problem}" if problem else ""
-    now = today.view(carry_over(saved.scenario, today.defaults.scenario)).projection
+    try:
+        carried = carry_over(saved.scenario, today.defaults.scenario)
+    except PipelineError as exc:
+        return f"Today's data cannot rebuild this case: {exc}"
+    now = today.view(carried).projection
     then = saved.view().projection
     if abs(now.margin - then.margin) < CHANGE_TOLERANCE:
         return ""
