@@ -7,6 +7,7 @@ import contextlib
 import gc
 import importlib
 import os
+import stat
 import sys
 import threading
 import time
@@ -443,6 +444,33 @@ def start_key(
     return frame_key([__version__, code, day, str(db_file.resolve()), contest or "", fingerprint, chosen])
 
 
+FRAME_MAX_BYTES = 1 << 20
+"""A start frame is one screenful of text (a few kB); a file past this is not one and is not read."""
+
+
+def read_frame(path: Path, key: str) -> StartFrame | None:
+    """The start frame in `path` if it is one made for `key`; None for anything else, at once: no file, not a
+    regular file (a FIFO's read would wait for a writer, /dev/zero would never end), past FRAME_MAX_BYTES, not
+    UTF-8 or not a frame this version wrote."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > FRAME_MAX_BYTES:
+            return None
+        data = os.read(fd, FRAME_MAX_BYTES + 1)
+        if len(data) > FRAME_MAX_BYTES:
+            return None
+        frame = StartFrame.from_json(data.decode("utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return None
+    finally:
+        os.close(fd)
+    return frame if frame is not None and frame.key == key else None
+
+
 def capture_frame(room: WarRoom, key: str) -> StartFrame:
     """The window's first screen as text: title, race, the poll table's first rows as shown, the headline."""
     win = room.window
@@ -579,13 +607,7 @@ class Starter:
         return self._code or int(code)
 
     def _load_frame(self) -> StartFrame | None:
-        if self.key is None:
-            return None
-        try:
-            frame = StartFrame.from_json(self.frame_file.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError):
-            return None
-        return frame if frame is not None and frame.key == self.key else None
+        return None if self.key is None else read_frame(self.frame_file, self.key)
 
     def _on_shell_painted(self) -> None:
         self._stamp("shell")

@@ -69,3 +69,18 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     )
     assert "London Mayor 2012" in proc.stdout
     assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr
+
+
+def test_instant_runoff_only_rules_are_refused_for_a_two_column_count(tmp_path: Path) -> None:
+    """--final-two, --write-ins-first and --batch-elimination do nothing to a Supplementary Vote or contingent
+    count, yet were accepted and reported in --json's rules as applied: now a usage error naming the option."""
+    path = tmp_path / "b.csv"
+    path.write_text("count,p1,p2,p3\n40,A,Write-in,B\n35,B,A,\n25,Write-in,,\n")
+    for system in ("sv", "contingent"):
+        for flag in ("--final-two", "--write-ins-first", "--batch-elimination"):
+            code, out, err = run("count", str(path), "--system", system, flag, "--json")
+            assert code != 0 and out == "", (system, flag, out)
+            assert flag in err and "--system irv" in err
+    code, out, err = run("count", str(path), "--system", "irv", "--final-two", "--write-ins-first", "--json")
+    assert code == 0, err
+    assert json.loads(out)["rules"]["final_two"] is True

@@ -119,3 +119,16 @@ def test_saved_two_round_and_irv_cases_travel_in_a_bundle(db: list[str], tmp_pat
     after = json.loads(ok("scenario", "--contest", "France 2022 (copy)", "--name", "Home", "--json", *db))
     for key in ("winner", "margin", "winner_chance", "settings", "headline", "saved_at"):
         assert after[key] == before[key], key
+
+
+def test_split_names_blank_and_null_voters_in_each_spelling_the_code_lists() -> None:
+    """'blank-null' was listed but never matched (name_key reads '-' as a space): refused as 'not a first-round
+    candidate' (issue 16 hostile pass)."""
+    from warroom.cli.cases import _electorate
+    from warroom.core.france import ABSTAINERS, BLANK_NULL
+
+    votes = {"Emmanuel Macron": 1.0, "Marine Le Pen": 1.0}
+    for text in ("blank", "blank-null", "Blank null", "blanknull", "null", "blank and null"):
+        assert _electorate(votes, text, "--split") == BLANK_NULL, text
+    assert _electorate(votes, "abstainers", "--split") == ABSTAINERS
+    assert _electorate(votes, "macron", "--split") == "Emmanuel Macron"

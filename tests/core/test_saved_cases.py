@@ -33,7 +33,7 @@ from warroom.core.saved_cases import (
     two_round_case,
     two_round_freshness,
 )
-from warroom.core.two_round import Message, RunoffSplit
+from warroom.core.two_round import FirstRound, Message, RunoffSplit
 from warroom.core.two_round_pipeline import Campaign
 from warroom.demo import FAR_LEFT_2022, france_2022_compilation
 
@@ -104,7 +104,7 @@ def test_a_broken_two_round_record_is_refused_naming_the_case_and_the_part(campa
     with pytest.raises(PipelineError, match=f"'Plan': no split for {MELENCHON}"):
         SavedTwoRound.from_dicts("Plan", baseline, {**settings, "splits": splits})
     with pytest.raises(PipelineError, match=r"'Plan'.*split of"):
-        SavedTwoRound.from_dicts("Plan", baseline, {**settings, "splits": [*splits, [MACRON, [1, 2]]]})
+        SavedTwoRound.from_dicts("Plan", baseline, {**settings, "splits": [*splits, ["Ghost", [1, 2]]]})
     with pytest.raises(PipelineError, match=r"'Plan': splits: a list of \[name, value\] pairs"):
         SavedTwoRound.from_dicts("Plan", baseline, {**settings, "splits": "all to Macron"})
     with pytest.raises(PipelineError, match="a saved scenario needs a name"):
@@ -186,3 +186,80 @@ def test_the_first_round_of_a_runoff_case_spells_the_finalists_as_the_results_do
         runoff_first_round(campaign.results, {}, ("Nobody", MACRON))
     with pytest.raises(PipelineError):
         runoff_first_round({}, {}, (MACRON, LE_PEN))  # no first round at all
+
+
+# --- hostile pass (issue 16): hand-edited saved-case records --------------------------------------------------
+
+
+def _irv_records() -> tuple[dict, dict]:
+    polls = [replace(p, id=i + 1) for i, p in enumerate(irv_polls())]
+    case = irv_baseline(IRV_CONTEST, polls, compute_averages(polls, IRV_CONTEST))
+    return _round_trip(save_irv("Edited", case, case.scenario, row="ind", now=NOW))
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "words"),
+    [
+        ("as_of", "2024-13-45", "as_of"),
+        ("names", [1, 2], "names"),
+        ("names", 5, "names"),
+        ("sources", "abc", "sources"),
+        ("max_rankings", 2.7, "max_rankings"),
+        ("max_rankings", float("inf"), "max_rankings"),
+        pytest.param("max_rankings", 10**400, "max_rankings", id="max_rankings-10**400"),
+        ("stop_at_majority", "false", "stop_at_majority"),
+        ("batch_elimination", "no", "batch_elimination"),
+        ("full_preferential", 1, "full_preferential"),
+        # shares each finite whose sum overflows: the count looped for ever on NaN shares
+        ("first_round", [1e308] * 12, "first-round shares"),
+    ],
+)
+def test_a_hand_edited_irv_record_is_refused_naming_the_case_and_the_field(key: str, value, words: str) -> None:
+    baseline, settings = _irv_records()
+    baseline[key] = value
+    with pytest.raises(PipelineError, match=f"saved scenario 'Edited': .*{words}"):
+        SavedIrv.from_dicts("Edited", baseline, settings)
+
+
+def _two_round_records(campaign: Campaign) -> tuple[dict, dict]:
+    case = two_round_case(campaign, proxies=FAR_LEFT_2022)
+    return _round_trip(save_two_round("Edited", case, case.defaults.scenario, now=NOW))
+
+
+def test_a_hand_edited_two_round_record_is_refused_naming_the_case_and_the_field(campaign: Campaign) -> None:
+    baseline, settings = _two_round_records(campaign)
+    a = settings["a"]
+    bad = [
+        ({}, {"message": {"on": a, "strength": 0.5, "among": "Zed"}}, "among 'Zed'"),
+        ({"error": {"polling_sd": 1e300}}, {}, "polling sd"),
+        ({"error": {"polling_sd": -3}}, {}, "polling sd"),
+        ({"error": {"polling_sd": 2.0, "transfer_sd": {a: float("-1")}}}, {}, "transfer sd"),
+        ({"first_round": {**baseline["first_round"], "registered": 1e308}}, {}, "registered voters"),
+        # a name twice: one of its two figures was silently dropped
+        ({}, {"splits": [*settings["splits"], settings["splits"][0]]}, f"{settings['splits'][0][0]} appears twice"),
+        (
+            {"first_round": {**baseline["first_round"], "votes": [*baseline["first_round"]["votes"], [a, 1.0]]}},
+            {},
+            f"{a} appears twice",
+        ),
+    ]
+    for record_change, settings_change, words in bad:
+        with pytest.raises(PipelineError, match=f"saved scenario 'Edited': .*{words}"):
+            SavedTwoRound.from_dicts("Edited", {**baseline, **record_change}, {**settings, **settings_change})
+
+
+def test_a_saved_message_among_voters_todays_first_round_lacks_is_said_not_raised(campaign: Campaign) -> None:
+    """A case saved on a hypothesis whose message targets a candidate's voters, and today's first round (the
+    official one, say) has no such candidate: compare, the briefing and load raised a ValueError from the
+    projection; now today's answer says it cannot be rebuilt, and carry_over refuses it naming the electorate."""
+    case = two_round_case(campaign, proxies=FAR_LEFT_2022)
+    s = case.defaults.scenario
+    first = FirstRound({**case.first.votes, "Zed": 100_000.0}, case.first.registered, case.first.blank_null)
+    with_zed = replace(
+        s, splits={**s.splits, "Zed": RunoffSplit(25, 25, 25, 25)}, message=Message(s.a, 0.2, 40, 30, 30, among="Zed")
+    )
+    saved = SavedTwoRound("Zed's voters", None, first, "a hypothesis", with_zed)
+    assert saved.summary().winner  # the case itself stands on its own saved first round
+    assert "cannot rebuild" in two_round_freshness(saved, case) and "'Zed'" in two_round_freshness(saved, case)
+    with pytest.raises(PipelineError, match="among 'Zed'"):
+        carry_over(saved.scenario, case.defaults.scenario)

@@ -183,3 +183,37 @@ def test_the_shell_takes_no_input_and_says_what_it_is(qapp, qtbot) -> None:
     qtbot.addWidget(bare)
     texts = [w.text() for w in bare.findChildren(QWidget) if hasattr(w, "text") and isinstance(w.text(), str)]
     assert LOADING_FIGURES in texts and LAST_SESSION not in texts and bare.shown_rows() == []
+
+
+def test_a_start_frame_file_that_is_a_fifo_or_huge_is_ignored_at_once(tmp_path: Path) -> None:
+    """A FIFO in the frame's place hung the first paint (its read waits for a writer); a link to /dev/zero or a
+    huge file was read whole into memory. Neither is a frame: the shell shows no figures and starts."""
+    import threading
+
+    from warroom.app import read_frame
+    from warroom.core.startframe import StartFrame
+
+    good = StartFrame("k", "t", "c", ("h",), (("r",),), "1 poll", "Store: x", ("line",))
+    plain = tmp_path / "frame.json"
+    plain.write_text(good.to_json(), encoding="utf-8")
+    assert read_frame(plain, "k") == good and read_frame(plain, "other") is None
+    big = tmp_path / "big.json"
+    with big.open("wb") as fh:
+        fh.truncate(64 * 1024 * 1024)  # sparse: no disk used
+    assert read_frame(big, "k") is None
+    if os.path.exists("/dev/zero"):
+        link = tmp_path / "zero.json"
+        link.symlink_to("/dev/zero")
+        assert read_frame(link, "k") is None
+    fifo = tmp_path / "fifo.json"
+    os.mkfifo(fifo)
+    out: list[object] = []
+    reader = threading.Thread(target=lambda: out.append(read_frame(fifo, "k")), daemon=True)
+    reader.start()
+    reader.join(5)
+    hung = reader.is_alive()
+    if hung:  # let the stuck reader go before failing
+        fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+        os.close(fd)
+        reader.join(5)
+    assert not hung and out == [None]

@@ -146,7 +146,7 @@ def _electorate(first_votes: Any, text: str, what: str) -> str:
     key = name_key(text)
     if key in ("abstainers", "abstention", "abstain"):
         return ABSTAINERS
-    if key in ("blank", "blank-null", "blanknull", "null"):
+    if key in ("blank", "blank null", "blanknull", "null", "blank and null"):  # name_key: "-" is a space
         return BLANK_NULL
     found = [c for c in first_votes if name_key(c) == key or name_key(c.split()[-1]) == key]
     if len(found) != 1:

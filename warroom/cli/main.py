@@ -446,11 +446,25 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+IRV_ONLY_FLAGS = {
+    "--batch-elimination": "batch_elimination",
+    "--write-ins-first": "write_ins_first",
+    "--final-two": "final_two",
+}
+
+
 def _count_rules(args: argparse.Namespace, base: CountRules | None = None) -> CountRules:
     """The system's usual rules (or `base`: a file's own) with the options given on the command line."""
     from warroom.core.count import CountRules, Overvote
 
     rules = base or CountRules.for_system(args.system)
+    if args.system != "irv":  # SV and contingent count two columns in two rounds: no eliminations to order
+        given = [flag for flag, on in IRV_ONLY_FLAGS.items() if getattr(args, on)]
+        if given:
+            raise CliError(
+                f"{', '.join(given)}: instant-runoff rules (add --system irv); a {args.system} count "
+                "keeps the top two after round 1 and would ignore them"
+            )
     changes: dict[str, Any] = {}
     if args.max_rankings is not None:
         changes["max_rankings"] = args.max_rankings

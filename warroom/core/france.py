@@ -411,8 +411,13 @@ class _Notice:
 
 
 def _add_share(rows: _Rows, line: int, question: _Question, name: str, share: float, column: str = "candidat") -> None:
-    if name in question.shares:
-        rows.error(line, column, f"{name!r} appears twice in {question.label or 'the same question'}")
+    # Compared as name_key: 'MARINE LE PEN' beside 'Marine Le Pen' is one candidate to the poll table and the
+    # averages (one share would be dropped), and a runoff of a candidate against himself is no matchup.
+    key = name_key(name)
+    same = next((known for known in question.shares if name_key(known) == key), None)
+    if same is not None:
+        also = "" if same == name else f" (as {same!r})"
+        rows.error(line, column, f"{name!r} appears twice{also} in {question.label or 'the same question'}")
     question.shares[name] = share
 
 

@@ -96,6 +96,44 @@ def checked_name(name: str) -> str:
     return clean
 
 
+def _flag(record: Mapping[str, Any], key: str, default: bool) -> bool:
+    """A true/false field of a record: JSON true or false only ("false", 0 or 1 hand-typed is refused, not read
+    as its truth value)."""
+    value = record.get(key, default)
+    if not isinstance(value, bool):
+        raise ValueError(f"{key} must be true or false, got {value!r}")
+    return value
+
+
+def _texts(value: Any, what: str) -> dict[str, str]:
+    """An object of text -> text (None: empty)."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ValueError(f"{what} must be an object of code -> text, got {value!r}")
+    return {str(k): str(v) for k, v in value.items()}
+
+
+MAX_COUNT = 1e10
+"""More voters than this in one first round (past the world's population) is a hand-edited record, refused."""
+MAX_SD = 100.0
+"""A standard deviation in points of the vote past this is refused (the projection's normal tail overflowed)."""
+
+
+def _count(value: Any, what: str) -> float:
+    out = _number(value, what)
+    if not 0 <= out <= MAX_COUNT:
+        raise ValueError(f"{what} must lie within 0-{MAX_COUNT:,.0f}, got {out:g}")
+    return out
+
+
+def _sd(value: Any, what: str) -> float:
+    out = _number(value, what)
+    if not 0 <= out <= MAX_SD:
+        raise ValueError(f"{what} must lie within 0-{MAX_SD:g} points, got {out:g}")
+    return out
+
+
 def _now(now: datetime | None) -> str:
     return (now or datetime.now()).isoformat(timespec="seconds")
 
@@ -377,7 +415,18 @@ def two_round_case(
 def carry_over(saved: TwoRoundScenario, defaults: TwoRoundScenario) -> TwoRoundScenario:
     """A saved case's settings on today's first round of the same pair: its split for every electorate still
     there, today's default for a new one; levers kept. If today's head-to-heads put the other finalist ahead
-    (A and B swap), each saved split is swapped with them, so every voter goes where the saved case sent him."""
+    (A and B swap), each saved split is swapped with them, so every voter goes where the saved case sent him.
+
+    Raises:
+        PipelineError: the saved message is aimed at voters today's first round does not have (a candidate of
+            the saved hypothesis who is not in today's first round).
+    """
+    among = saved.message.among if saved.message is not None else None
+    if among is not None and among not in defaults.splits:
+        raise PipelineError(
+            f"its message is aimed at {electorate_name(among)!r}'s voters (as among {among!r}), who are not in "
+            "today's first round"
+        )
     own = dict(saved.splits)
     if (defaults.a, defaults.b) == (saved.b, saved.a):
         own = {k: RunoffSplit(v.to_b, v.to_a, v.blank_null, v.abstain) for k, v in own.items()}
@@ -401,6 +450,9 @@ def _pairs(value: Any, what: str) -> dict[str, Any]:
         out = {str(k): v for k, v in value.items()}
     elif isinstance(value, list) and all(isinstance(p, list | tuple) and len(p) == 2 for p in value):
         out = {str(k): v for k, v in value}
+        if len(out) != len(value):
+            twice = next(str(k) for i, (k, _v) in enumerate(value) if any(str(k) == str(j) for j, _ in value[:i]))
+            raise ValueError(f"{what}: {twice} appears twice")
     else:
         raise ValueError(f"{what}: a list of [name, value] pairs is needed")
     if not out:
@@ -524,14 +576,14 @@ class SavedTwoRound:
         try:
             fr = record["first_round"]
             first = FirstRound(
-                {k: _number(v, f"first-round votes of {k}") for k, v in _pairs(fr["votes"], "votes").items()},
-                _number(fr["registered"], "registered voters"),
-                _number(fr.get("blank_null", 0.0), "blank and null votes"),
+                {k: _count(v, f"first-round votes of {k}") for k, v in _pairs(fr["votes"], "votes").items()},
+                _count(fr["registered"], "registered voters"),
+                _count(fr.get("blank_null", 0.0), "blank and null votes"),
             )
             err = record.get("error") or {}
             error = TwoRoundError(
-                _number(err.get("polling_sd", TwoRoundError().polling_sd), "polling sd"),
-                {str(k): _number(v, f"transfer sd of {k}") for k, v in dict(err.get("transfer_sd") or {}).items()},
+                _sd(err.get("polling_sd", TwoRoundError().polling_sd), "polling sd"),
+                {str(k): _sd(v, f"transfer sd of {k}") for k, v in dict(err.get("transfer_sd") or {}).items()},
             )
             scenario = two_round_settings_from_dict(settings, name)
             missing = [k for k in first.electorates() if k not in scenario.splits]
@@ -539,6 +591,9 @@ class SavedTwoRound:
                 raise ValueError(f"no split for {', '.join(missing)}")
             if scenario.a not in first.votes or scenario.b not in first.votes:
                 raise ValueError(f"{scenario.a} v {scenario.b}: both must be first-round candidates")
+            among = scenario.message.among if scenario.message is not None else None
+            if among is not None and among not in first.electorates():
+                raise ValueError(f"message among {among!r}: not an electorate of the saved first round")
             hypothesis = record.get("hypothesis")
             electorate = str(record.get("electorate") or "")
             if electorate and electorate not in first.electorates():
@@ -583,7 +638,11 @@ def two_round_freshness(saved: SavedTwoRound, today: TwoRoundCase | None, proble
     """One sentence when today's polls and results give the saved settings another answer ("" when not)."""
     if today is None:
         return f"Today's data cannot rebuild this case: {problem}" if problem else ""
-    now = today.view(carry_over(saved.scenario, today.defaults.scenario)).projection
+    try:
+        carried = carry_over(saved.scenario, today.defaults.scenario)
+    except PipelineError as exc:
+        return f"Today's data cannot rebuild this case: {exc}"
+    now = today.view(carried).projection
     then = saved.view().projection
     if abs(now.margin - then.margin) < CHANGE_TOLERANCE:
         return ""
@@ -716,27 +775,40 @@ class SavedIrv:
             if not isinstance(rows, Mapping) or set(rows) != set(codes):
                 raise ValueError("the next-preference rows must name exactly the case's candidates")
             max_rankings = record.get("max_rankings")
+            if max_rankings is not None and (
+                isinstance(max_rankings, bool) or not isinstance(max_rankings, int) or not 1 <= max_rankings <= 10_000
+            ):
+                raise ValueError(f"max_rankings must be a whole number within 1-10,000 or null, got {max_rankings!r}")
+            first_round = np.array([_number(x, "first-round share") for x in record["first_round"]])
+            if not math.isfinite(sum(first_round.tolist())):  # each finite, their sum not: NaN shares in the count
+                raise ValueError("first-round shares are too large to add up")
             scenario = IrvScenario(
                 codes,
-                np.array([_number(x, "first-round share") for x in record["first_round"]]),
+                first_round,
                 np.array([[_number(x, f"row of {c}") for x in rows[c]] for c in codes]),
-                None if max_rankings is None else int(max_rankings),
-                bool(record.get("batch_elimination", False)),
-                bool(record.get("stop_at_majority", True)),
-                bool(record.get("full_preferential", False)),  # cases saved before the rule read as optional
+                max_rankings,
+                _flag(record, "batch_elimination", False),
+                _flag(record, "stop_at_majority", True),
+                _flag(record, "full_preferential", False),  # cases saved before the rule read as optional
             )
             as_of = record.get("as_of")
+            try:
+                as_of_day = date.fromisoformat(as_of) if isinstance(as_of, str) else None
+            except ValueError as exc:
+                raise ValueError(f"as_of {as_of!r}: {exc}") from None
+            names = _texts(record.get("names"), "names")
+            sources = _texts(record.get("sources"), "sources")
             edited = tuple(str(c) for c in settings.get("edited", ()) if str(c) in codes)
             row = str(settings.get("row") or "")
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
             raise PipelineError(f"saved scenario {name!r}: {str(exc).strip(chr(39) + chr(34))}") from None
         return cls(
             name,
             scenario,
             str(record.get("label", "")),
-            date.fromisoformat(as_of) if isinstance(as_of, str) else None,
-            {str(k): str(v) for k, v in dict(record.get("names") or {}).items()},
-            {str(k): str(v) for k, v in dict(record.get("sources") or {}).items()},
+            as_of_day,
+            names,
+            sources,
             edited,
             row if row in codes else "",
             str(record.get("saved_at", "")),

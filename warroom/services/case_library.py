@@ -228,7 +228,12 @@ class TwoRoundLibrary(_Library):
             return
         if saved.electorate and saved.electorate in c.first.electorates():
             c.set_electorate(saved.electorate)
-        c.set_scenario(carry_over(saved.scenario, c.defaults.scenario))
+        try:
+            carried = carry_over(saved.scenario, c.defaults.scenario)
+        except PipelineError as exc:
+            self.failed.emit(f"'{name}': today's data cannot rebuild it: {exc}")
+            return
+        c.set_scenario(carried)
         note = self.freshness(saved)
         if note:
             self.failed.emit(f"'{name}': {note}")
