@@ -12,9 +12,9 @@ same records back.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
@@ -41,6 +41,7 @@ from warroom.services.irv_service import IrvController
 from warroom.services.two_round_service import TwoRoundController
 
 Record = tuple[str, dict[str, Any], dict[str, Any]]
+Saved = TypeVar("Saved", SavedTwoRound, SavedIrv)
 
 
 class ScenarioRecords(Protocol):
@@ -74,6 +75,16 @@ class _Library(QObject):
     def names(self) -> list[str]:
         return [r[0] for r in self.records()]
 
+    def _read(self, reader: Callable[[str, dict[str, Any], dict[str, Any]], Saved]) -> list[Saved]:
+        """This kind's records read by `reader`; unreadable ones are reported (failed) and left out."""
+        out = []
+        for name, baseline, settings in self.records():
+            try:
+                out.append(reader(name, baseline, settings))
+            except PipelineError as exc:
+                self.failed.emit(str(exc))
+        return out
+
     def save(self, name: str, *, now: datetime | None = None) -> Any:
         """Save the live case under `name` (PipelineError: no case or a bad name; StoreError passes through)."""
         if self._store is None:
@@ -88,6 +99,14 @@ class _Library(QObject):
 
     def prepare(self, name: str, *, now: datetime | None = None) -> Any:
         raise NotImplementedError
+
+
+def _named(saved: Sequence[Saved], name: str, noun: str) -> Saved:
+    """The saved case called `name` (PipelineError naming the kind when there is none)."""
+    for case in saved:
+        if case.name == name:
+            return case
+    raise PipelineError(f"no saved {noun} scenario named {name!r}")
 
 
 class TwoRoundLibrary(_Library):
@@ -116,19 +135,10 @@ class TwoRoundLibrary(_Library):
 
     def saved(self) -> list[SavedTwoRound]:
         """The contest's saved two-round cases; unreadable records are reported and left out."""
-        out = []
-        for name, baseline, settings in self.records():
-            try:
-                out.append(SavedTwoRound.from_dicts(name, baseline, settings))
-            except PipelineError as exc:
-                self.failed.emit(str(exc))
-        return out
+        return self._read(SavedTwoRound.from_dicts)
 
     def find_saved(self, name: str) -> SavedTwoRound:
-        for saved in self.saved():
-            if saved.name == name:
-                return saved
-        raise PipelineError(f"no saved two-round scenario named {name!r}")
+        return _named(self.saved(), name, "two-round")
 
     def live_case(self) -> TwoRoundCase:
         """The controller's case as it stands (PipelineError when there is none)."""
@@ -254,19 +264,10 @@ class IrvLibrary(_Library):
 
     def saved(self) -> list[SavedIrv]:
         """The contest's saved instant-runoff cases; unreadable records are reported and left out."""
-        out = []
-        for name, baseline, settings in self.records():
-            try:
-                out.append(SavedIrv.from_dicts(name, baseline, settings))
-            except PipelineError as exc:
-                self.failed.emit(str(exc))
-        return out
+        return self._read(SavedIrv.from_dicts)
 
     def find_saved(self, name: str) -> SavedIrv:
-        for saved in self.saved():
-            if saved.name == name:
-                return saved
-        raise PipelineError(f"no saved instant-runoff scenario named {name!r}")
+        return _named(self.saved(), name, "instant-runoff")
 
     def prepare(self, name: str, *, now: datetime | None = None) -> SavedIrv:
         c = self.controller
