@@ -21,10 +21,13 @@ class PollWriter(Protocol):
 ErrorSink = Callable[[str], None]
 
 
-class _PollCommand(QUndoCommand):
-    def __init__(self, writer: PollWriter, on_error: ErrorSink, text: str) -> None:
+class _UndoableWrite(QUndoCommand):
+    """A store write on the undo stack: done once by execute() (errors raise, and it is not pushed), then
+    redone and undone by the stack; a failed redo or undo is shown and drops the history, which no longer
+    matches the store."""
+
+    def __init__(self, on_error: ErrorSink, text: str) -> None:
         super().__init__(text)
-        self._writer = writer
         self._on_error = on_error
         self._skip_redo = True
 
@@ -46,13 +49,26 @@ class _PollCommand(QUndoCommand):
             fn()
         except Exception as exc:  # shown, and the history dropped: it no longer matches the store
             self.setObsolete(True)
-            self._on_error(f"Could not {self.text().lower()}: {exc}")
+            self._on_error(f"Could not {self._what()}: {exc}")
+
+    def _what(self) -> str:
+        """The command's text as the error message says it (its first letter lower-cased)."""
+        return self.text()[:1].lower() + self.text()[1:]
 
     def _do(self) -> None:
         raise NotImplementedError
 
     def _undo(self) -> None:
         raise NotImplementedError
+
+
+class _PollCommand(_UndoableWrite):
+    def __init__(self, writer: PollWriter, on_error: ErrorSink, text: str) -> None:
+        super().__init__(on_error, text)
+        self._writer = writer
+
+    def _what(self) -> str:
+        return self.text().lower()
 
 
 class AddPollsCommand(_PollCommand):
@@ -125,45 +141,20 @@ def _record(records: ScenarioRecords, name: str) -> tuple[dict[str, Any], dict[s
     return next(((b, s) for n, b, s in records.scenarios() if n == name), None)
 
 
-class _ScenarioCommand(QUndoCommand):
+class _ScenarioCommand(_UndoableWrite):
     """A saved-scenario write that undo takes back: the record as it was before is kept and written back."""
 
     def __init__(self, records: ScenarioRecords, name: str, on_error: ErrorSink, text: str) -> None:
-        super().__init__(text)
+        super().__init__(on_error, text)
         self._records = records
         self._name = name
-        self._on_error = on_error
         self._before = _record(records, name)
-        self._skip_redo = True
 
-    def execute(self) -> None:
-        """Do it the first time; raises on failure (then the command is not pushed)."""
-        self._do()
-
-    def redo(self) -> None:
-        if self._skip_redo:
-            self._skip_redo = False
-            return
-        self._guard(self._do)
-
-    def undo(self) -> None:
-        self._guard(self._restore)
-
-    def _restore(self) -> None:
+    def _undo(self) -> None:
         if self._before is None:
             self._records.delete_scenario(self._name)
         else:
             self._records.save_scenario(self._name, *self._before)
-
-    def _guard(self, fn: Callable[[], None]) -> None:
-        try:
-            fn()
-        except Exception as exc:  # shown, and the history dropped: it no longer matches the store
-            self.setObsolete(True)
-            self._on_error(f"Could not {self.text()[:1].lower()}{self.text()[1:]}: {exc}")
-
-    def _do(self) -> None:
-        raise NotImplementedError
 
 
 class SaveScenarioCommand(_ScenarioCommand):
