@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from dataclasses import replace
 from datetime import date, timedelta
@@ -10,15 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli._run import run
 from tests.conftest import TOY, make_poll
-from warroom.cli import main
 from warroom.core.types import OfficialResult
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_backtest_of_the_demo_and_a_users_own_contest(tmp_path: Path) -> None:

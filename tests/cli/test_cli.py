@@ -6,20 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli._run import run
 from warroom.cli import main
 from warroom.demo import DEMO_NAME
 from warroom.resources import resource_path
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> list[str]:
-    return ["--data-dir", str(tmp_path / "state")]
 
 
 def test_first_start_seeds_the_demo_races(db: list[str]) -> None:

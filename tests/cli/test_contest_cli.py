@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from warroom.cli import main
+from tests.cli._run import ok, run
 from warroom.core.contestfile import parse_contest_file
 from warroom.demo import DEMO_NAME, FRANCE_2022_NAME, IRV_DEMO_NAME
 from warroom.resources import resource_path
@@ -37,23 +37,6 @@ code = "bea"
 name = "Bea Smith"
 colour = "#0072B2"
 """
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
-
-
-def ok(*argv: str) -> str:
-    code, out, err = run(*argv)
-    assert code == 0, err
-    return out
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> list[str]:
-    return ["--data-dir", str(tmp_path / "state")]
 
 
 @pytest.fixture

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-from warroom.cli import main
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
-
+from tests.cli._run import run
 
 BALLOTS = "count,p1,p2,p3\n40,A,,\n35,B,,\n25,C,D,B\n10,D,C,\n"
 

@@ -3,24 +3,17 @@ excluded after each round), and `--json` gives the same figures."""
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 import pytest
 
-from warroom.cli import main
+from tests.cli._run import run
 from warroom.core.count import count_ballots
 from warroom.core.csvformat import parse_ballot_file
 
 # Five candidates, four rounds: E, then D, then B are excluded; E's and D's ballots partly exhaust.
 BALLOTS = "count,p1,p2,p3\n40,A,,\n30,B,A,\n20,C,B,\n8,C,,\n12,D,C,B\n9,E,D,\n2,E,,\n"
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_every_round_is_printed_as_the_officials_publish_it(tmp_path: Path) -> None:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
-from warroom.cli import main
+from tests.cli._run import run
 
 RACE = """\
 [contest]
@@ -42,12 +41,6 @@ count,rank1,rank2,rank3,rank4
 9,Di Dale,Bo Nolan,,
 4,Cy Reid,,Bo Nolan,Ada Park
 """
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_count_for_a_full_preferential_contest_rejects_incomplete_papers(tmp_path: Path) -> None:

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
+from tests.cli._run import run
 from tests.core.test_nyc_cvr import CANDIDACY, HEADER, PAPERS, write_xlsx
-from warroom.cli import main
 from warroom.core.nyc_cvr import NYC_RULES
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_count_reads_the_export_with_its_rules_and_names_errors(tmp_path: Path) -> None:

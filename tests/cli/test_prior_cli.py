@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from tests.cli._run import run
 from warroom.bootstrap import open_store
-from warroom.cli import main
 from warroom.core.ballot_prior import contest_prior
 from warroom.core.types import Contest
 from warroom.demo import BURLINGTON_2009_FILE, burlington_ballots
@@ -62,12 +61,6 @@ colour = "#CC79A7"
 """
 
 CITY_RULES = ["--system", "irv", "--overvote", "continuing", "--first-choice-optional", "--batch-elimination"]
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture

@@ -3,33 +3,15 @@ clear messages for the wrong ones, and a saved case that travels in a campaign b
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 import pytest
 
-from warroom.cli import main
+from tests.cli._run import ok, run
 from warroom.demo import FRANCE_2022_NAME
 
 BURLINGTON = "Burlington Mayor 2009"
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
-
-
-def ok(*argv: str) -> str:
-    code, out, err = run(*argv)
-    assert code == 0, err
-    return out
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> list[str]:
-    return ["--data-dir", str(tmp_path / "state")]
 
 
 def test_a_two_round_case_from_options_saved_and_read_back(db: list[str]) -> None:

@@ -3,38 +3,20 @@ two-round contests: counts against the files, all or nothing, and the same numbe
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 from pathlib import Path
 
 import pytest
 
+from tests.cli._run import ok, run
 from tests.core.test_two_round_pipeline import QUESTION_CSV
-from warroom.cli import main
 from warroom.core.two_round_pipeline import two_round_report
 from warroom.demo import FAR_LEFT_2022, FRANCE_2022_NAME
 from warroom.resources import resource_path
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 FRANCE_2022 = resource_path("data", "france_2022")
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
-
-
-def ok(*argv: str) -> str:
-    code, out, err = run(*argv)
-    assert code == 0, err
-    return out
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> list[str]:
-    return ["--data-dir", str(tmp_path / "state")]
 
 
 def _polls(db: list[str], name: str) -> int:
