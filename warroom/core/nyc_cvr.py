@@ -466,52 +466,43 @@ def _xlsx_selected(path: Path, columns: list[int], sheet: _Sheet) -> Iterator[tu
     position = {column_letter(c): i for i, c in enumerate(columns)}
     alternatives = "|".join(sorted(position, key=len, reverse=True))
     cell = re.compile(rf'<c r="({alternatives})([0-9]+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
-    try:
-        book = zipfile.ZipFile(path)
-    except zipfile.BadZipFile:
-        raise NycFormatError(f"{path.name}: not an Excel workbook (.xlsx)") from None
-    with book:
-        try:
-            strings = _shared_strings(book)
-            part = _first_sheet(book)
-        except (KeyError, ElementTree.ParseError, ValueError) as exc:
-            raise NycFormatError(f"{path.name}: the workbook cannot be read ({exc})") from None
-        with book.open(part) as handle:
-            rest = b""
-            current = -1
-            cells: list[str] = []
-            while True:
-                block = handle.read(_BLOCK)
-                data = rest + block
-                cut = data.rfind(b"</row>") + len(b"</row>") if block else len(data)
-                if cut < len(b"</row>") and block:
-                    if len(data) > _MAX_ROW_BYTES:  # gathering it would copy it again for every block
-                        raise NycFormatError(
-                            f"{path.name}: a row of the sheet runs past {_MAX_ROW_BYTES >> 20:,} MB without "
-                            f"ending (after row {max(current, sheet.header_row)}): not a cast-vote record"
-                        )
-                    rest = data
+    book, strings, part = _workbook(path)
+    with book, book.open(part) as handle:
+        rest = b""
+        current = -1
+        cells: list[str] = []
+        while True:
+            block = handle.read(_BLOCK)
+            data = rest + block
+            cut = data.rfind(b"</row>") + len(b"</row>") if block else len(data)
+            if cut < len(b"</row>") and block:
+                if len(data) > _MAX_ROW_BYTES:  # gathering it would copy it again for every block
+                    raise NycFormatError(
+                        f"{path.name}: a row of the sheet runs past {_MAX_ROW_BYTES >> 20:,} MB without "
+                        f"ending (after row {max(current, sheet.header_row)}): not a cast-vote record"
+                    )
+                rest = data
+                continue
+            chunk, rest = data[:cut], data[cut:]
+            if _ODD_CELL.search(chunk):
+                raise _OddLayout
+            sheet.body_rows += len(_ROW_START.findall(chunk))
+            for m in cell.finditer(chunk.decode("utf-8")):
+                row_no = int(m[2])
+                if row_no <= sheet.header_row:
                     continue
-                chunk, rest = data[:cut], data[cut:]
-                if _ODD_CELL.search(chunk):
-                    raise _OddLayout
-                sheet.body_rows += len(_ROW_START.findall(chunk))
-                for m in cell.finditer(chunk.decode("utf-8")):
-                    row_no = int(m[2])
-                    if row_no <= sheet.header_row:
-                        continue
-                    if row_no != current:
-                        if current > 0 and any(cells):
-                            yield current, cells
-                        current, cells = row_no, [""] * len(columns)
-                    try:
-                        cells[position[m[1]]] = _cell_text(m[3], m[4], strings)
-                    except ValueError as exc:
-                        raise NycFormatError(f"{path.name}, row {row_no}, column {m[1]}: {exc}") from None
-                if not block:
-                    break
-            if current > 0 and any(cells):
-                yield current, cells
+                if row_no != current:
+                    if current > 0 and any(cells):
+                        yield current, cells
+                    current, cells = row_no, [""] * len(columns)
+                try:
+                    cells[position[m[1]]] = _cell_text(m[3], m[4], strings)
+                except ValueError as exc:
+                    raise NycFormatError(f"{path.name}, row {row_no}, column {m[1]}: {exc}") from None
+            if not block:
+                break
+        if current > 0 and any(cells):
+            yield current, cells
     sheet.body_rows -= 1 if sheet.header_row else 0  # the header row was counted with the others
 
 
@@ -578,14 +569,9 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     """The first worksheet's rows, streamed (shared strings, inline strings and numbers; no formulas run)."""
-    try:
-        book = zipfile.ZipFile(path)
-    except zipfile.BadZipFile:
-        raise NycFormatError(f"{path.name}: not an Excel workbook (.xlsx)") from None
+    book, strings, sheet = _workbook(path)
     with book:
         try:
-            strings = _shared_strings(book)
-            sheet = _first_sheet(book)
             with book.open(sheet) as handle:
                 row_no = 0
                 for _event, elem in ElementTree.iterparse(handle):
@@ -608,6 +594,23 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
             raise
         except (KeyError, ElementTree.ParseError, ValueError) as exc:
             raise NycFormatError(f"{path.name}: the workbook cannot be read ({exc})") from None
+
+
+def _workbook(path: Path) -> tuple[zipfile.ZipFile, list[str], str]:
+    """(the open workbook, its shared strings, its first worksheet's part name); the caller closes the book.
+
+    Raises:
+        NycFormatError: not a workbook, or its strings or sheet list cannot be read (naming the file).
+    """
+    try:
+        book = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise NycFormatError(f"{path.name}: not an Excel workbook (.xlsx)") from None
+    try:
+        return book, _shared_strings(book), _first_sheet(book)
+    except (KeyError, ElementTree.ParseError, ValueError) as exc:
+        book.close()
+        raise NycFormatError(f"{path.name}: the workbook cannot be read ({exc})") from None
 
 
 def _read_part(book: zipfile.ZipFile, name: str) -> bytes:
