@@ -16,7 +16,7 @@ from warroom.core.averaging import ColumnBuilder, PollAverages
 from warroom.core.forecast import ForecastErrors
 from warroom.core.pipeline import OddsModel, PriorSource, compute_averages
 from warroom.core.types import Contest, Poll
-from warroom.services.import_worker import gui_first
+from warroom.services.import_worker import gui_first, wait_landed
 
 BACKGROUND_FROM = 2_000
 """Polls from which a recompute runs on the worker thread. Below it the average takes a few milliseconds and
@@ -116,12 +116,7 @@ class AverageController(QObject):
 
     def wait(self, timeout_ms: int = 5000) -> bool:
         """Block until no job runs and its averages are published (for scripts and tests); False on timeout."""
-        job = self._job
-        if job is not None:
-            job.result(timeout=timeout_ms / 1000.0)
-            from PySide6.QtCore import QCoreApplication
-
-            QCoreApplication.sendPostedEvents(self)  # deliver the landing now
+        wait_landed(self, self._job, timeout_ms)
         return self._job is None
 
     # --- private --------------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from sqlalchemy.orm import Session, sessionmaker
@@ -54,6 +55,16 @@ the GIL, so the import itself is hardly slower.
 _switch_lock = threading.Lock()
 _switch_users = 0
 _switch_saved = 0.005
+
+
+def wait_landed(owner: QObject, job: Future[Any] | None, timeout_ms: int) -> None:
+    """Block until a worker `job` has finished, then deliver the landing it queued to `owner` now (the averages'
+    and the scenario rebuild's wait(), for scripts and tests). Raises the job's TimeoutError past `timeout_ms`."""
+    if job is not None:
+        job.result(timeout=timeout_ms / 1000.0)
+        from PySide6.QtCore import QCoreApplication
+
+        QCoreApplication.sendPostedEvents(owner)
 
 
 @contextmanager

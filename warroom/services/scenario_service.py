@@ -47,7 +47,7 @@ from warroom.core.runoff import Split
 from warroom.core.scenario import Baseline, Destination, DragSource, Projection, Scenario
 from warroom.core.types import Contest, Poll
 from warroom.services.analysis_service import BACKGROUND_FROM
-from warroom.services.import_worker import gui_first
+from warroom.services.import_worker import gui_first, wait_landed
 
 _Rebuilt = tuple[Baseline, Scenario, PollOffers] | PipelineError
 """What a rebuild gives: the baseline, its default settings and the polls to offer; or why there is none."""
@@ -137,12 +137,7 @@ class ScenarioController(QObject):
 
     def wait(self, timeout_ms: int = 5000) -> bool:
         """Block until no rebuild runs and its case is applied (for scripts and tests); False on timeout."""
-        job = self._job
-        if job is not None:
-            job.result(timeout=timeout_ms / 1000.0)
-            from PySide6.QtCore import QCoreApplication
-
-            QCoreApplication.sendPostedEvents(self)  # deliver the landing now
+        wait_landed(self, self._job, timeout_ms)
         return self._job is None
 
     @property
