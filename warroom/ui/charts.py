@@ -13,6 +13,7 @@ from datetime import date
 
 import numpy as np
 import pyqtgraph as pg
+from pyqtgraph.graphicsItems.PlotCurveItem import arrayToLineSegments
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QResizeEvent
 from PySide6.QtWidgets import QApplication, QGraphicsPathItem, QSizePolicy, QVBoxLayout, QWidget
@@ -206,6 +207,46 @@ class _BandItem(QGraphicsPathItem):
     def paint(self, painter: QPainter, option: object, widget: QWidget | None = None) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         super().paint(painter, option, widget)  # type: ignore[arg-type]
+
+
+class ScreenCurve(pg.PlotCurveItem):
+    """An average line drawn in device pixels: its points are mapped through the view's scale and offset here (one
+    numpy step) and the segments drawn with no painter transform.
+
+    Qt's raster engine strokes a thick antialiased segment about ten times slower under a scaling transform (a
+    date axis in epoch seconds scales by ~1e-4) than in device space: the twelve candidates' lines of France 2022
+    were most of the first-round chart's repaint on a hypothesis switch (benchmarks/bench_two_round_switch.py
+    --breakdown). The picture is the same (cosmetic pens are sized in pixels either way); exports, fills and
+    rotated views take pyqtgraph's own path."""
+
+    def paint(self, p: QPainter, opt: object, widget: QWidget | None = None) -> None:  # type: ignore[override]
+        pen = self.opts["pen"]
+        transform = p.transform()
+        if (
+            self.xData is None
+            or len(self.xData) < 2
+            or self._exportOpts is not False
+            or self.opts["fillLevel"] is not None
+            or self.opts["stepMode"]
+            or not pen.isCosmetic()
+            or pen.style() == Qt.PenStyle.NoPen
+            or transform.isRotating()
+        ):
+            super().paint(p, opt, widget)
+            return
+        x = self.xData * transform.m11() + transform.m31()
+        y = self.yData * transform.m22() + transform.m32()
+        self._screen = arrayToLineSegments(
+            x, y, connect=self.opts["connect"], finiteCheck=not self.opts["skipFiniteCheck"], out=self._screen
+        )
+        p.save()
+        p.resetTransform()
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, bool(self.opts["antialias"]))
+        p.setPen(pen)
+        p.drawLines(*self._screen.drawargs())
+        p.restore()
+
+    _screen: object = None  # the segments in device pixels, reused from paint to paint
 
 
 class GridLines:
@@ -444,7 +485,7 @@ class _Series:
         self.forecast = _BandItem()
         self.forecast.setZValue(-1)
         self.style_forecast(col, theme)
-        self.line = pg.PlotDataItem(pen=pg.mkPen(col, width=theme.line_width), name=name)
+        self.line = ScreenCurve(pen=pg.mkPen(col, width=theme.line_width), name=name)
         self.line.setZValue(10)
         # The forecast band does not set the view's range: the polls and their average do (it may run off the
         # edge, which reads as "wider than this").
