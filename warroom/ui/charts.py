@@ -10,6 +10,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -246,7 +247,7 @@ class ScreenCurve(pg.PlotCurveItem):
         p.drawLines(*self._screen.drawargs())
         p.restore()
 
-    _screen: object = None  # the segments in device pixels, reused from paint to paint
+    _screen: Any = None  # the segments in device pixels, reused from paint to paint
 
 
 class GridLines:
@@ -265,29 +266,44 @@ class GridLines:
         self.item.setZValue(-100)
         plot.getViewBox().addItem(self.item, ignoreBounds=True)
         plot.getViewBox().sigRangeChanged.connect(self.update)
+        # The date ticks of the last x-range and width: a value axis refitted to new data (every matchup or
+        # hypothesis switch) leaves the dates as they were, and asking the date axis again cost 1-2 ms a chart.
+        self._dates: tuple[tuple[float, float, int], list[float]] | None = None
+        self._drawn: tuple[object, ...] | None = None
 
     def set_colour(self, colour: str) -> None:
+        """The lines' colour (a theme change: the axes' type size may have changed too, so ticks are asked again)."""
         pen = pg.mkPen(colour, width=1)
         pen.setCosmetic(True)
         self.item.setPen(pen)
+        self._dates = self._drawn = None
 
     def update(self, *_args: object) -> None:
         vb = self._plot.getViewBox()
         (x0, x1), (y0, y1) = vb.viewRange()
         width, height = max(1, int(vb.width())), max(1, int(vb.height()))
-        path = QPainterPath()
         left, bottom = self._plot.getAxis("left"), self._plot.getAxis("bottom")
-        for level, (_spacing, values) in enumerate(left.tickValues(y0, y1, height)):
-            if level > 1:
-                break
-            for v in values:
-                path.moveTo(x0, v)
-                path.lineTo(x1, v)
-        try:
-            levels = bottom.tickValues(x0, x1, width)
-        except AttributeError:  # DateAxisItem measures its font on first paint; the next range change draws these
-            levels = []
-        for v in levels[0][1] if levels else ():
+        values = [v for level, (_spacing, vs) in enumerate(left.tickValues(y0, y1, height)) if level <= 1 for v in vs]
+        key = (x0, x1, width)
+        if self._dates is not None and self._dates[0] == key:
+            dates = self._dates[1]
+        else:
+            try:
+                levels = bottom.tickValues(x0, x1, width)
+            except AttributeError:  # DateAxisItem measures its font on first paint; the next range change draws these
+                levels = []
+            dates = list(levels[0][1]) if levels else []
+            if levels:
+                self._dates = (key, dates)
+        drawn = (x0, x1, y0, y1, tuple(values), tuple(dates))
+        if drawn == self._drawn:
+            return
+        self._drawn = drawn
+        path = QPainterPath()
+        for v in values:
+            path.moveTo(x0, v)
+            path.lineTo(x1, v)
+        for v in dates:
             path.moveTo(v, y0)
             path.lineTo(v, y1)
         self.item.setPath(path)
