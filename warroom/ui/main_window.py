@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QStackedWidget,
-    QTableView,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -49,7 +48,7 @@ from warroom.ui.charts import DARK, LIGHT, PROJECTOR, ChartPanel
 from warroom.ui.commands import AddPollsCommand, DeletePollsCommand, EditPollCommand, ImportedPollsCommand
 from warroom.ui.export import export_view
 from warroom.ui.poll_dialog import PollDialog
-from warroom.ui.poll_table import POLL_ROLE, PollFilterProxy, PollTableModel
+from warroom.ui.poll_table import POLL_ROLE, PollFilterProxy, PollTableModel, PollTableView
 
 # Layout from 1280x720 up: the charts keep at least this much, the docks give way first (and scroll).
 if TYPE_CHECKING:
@@ -101,7 +100,7 @@ class PollsPane(QWidget):
         self.model = PollTableModel(self)
         self.proxy = PollFilterProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.view = QTableView()
+        self.view = PollTableView()
         self.view.setObjectName("poll_table")
         self.view.setAccessibleName("Poll table")
         self.view.setModel(self.proxy)

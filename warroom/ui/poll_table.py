@@ -13,7 +13,7 @@ called columnCount 492,000 times, issue 15), and every question is a call from C
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -30,6 +30,7 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QTableView
 
 from warroom.core.types import Contest, Poll
 
@@ -50,6 +51,11 @@ _NO_INDEX = QModelIndex()
 BULK_INSERT = 64
 """More rows than this added at once are shown by re-sorting the whole table (a reset: the selection is cleared)
 instead of being placed one by one."""
+
+
+def _same_figures(a: Mapping[str, float], b: Mapping[str, float]) -> bool:
+    """The same question's figures (NoticeRows hands each choice's rows the very dicts it keeps; empty is empty)."""
+    return a is b or (not a and not b)
 
 
 class PollTableModel(QAbstractTableModel):
@@ -113,7 +119,11 @@ class PollTableModel(QAbstractTableModel):
             return
         at = self._notice_rows()
         if rows and len(at) == len(rows):
+            first = runoff = False  # whether any row's first-round or runoff figures are others
             for row, poll in zip(at, rows, strict=True):
+                old = self._polls[row]
+                first = first or not _same_figures(old.first_round, poll.first_round)
+                runoff = runoff or not _same_figures(old.second_round, poll.second_round)
                 self._polls[row] = poll
                 self._texts[row] = None
                 for column, keys in self._keys.items():
@@ -121,8 +131,13 @@ class PollTableModel(QAbstractTableModel):
             self._notices = rows
             # Only the share and runoff columns change (the notices' pollsters and dates stay): a change that
             # spans the sort column (fieldwork, by default) would re-sort the table and make the header measure
-            # every column again (1,800 cells, 50 ms a switch).
-            self.dataChanged.emit(self.index(at[0], len(self.FIXED)), self.index(at[-1], self._ncols - 1))
+            # every column again (1,800 cells, 50 ms a switch). Of those, only the columns whose figures changed
+            # are named, so the view repaints them alone: another matchup, the runoff column; another list, the
+            # share columns (benchmarks/bench_two_round_switch.py).
+            if first:
+                self.dataChanged.emit(self.index(at[0], len(self.FIXED)), self.index(at[-1], self._runoff - 1))
+            if runoff:
+                self.dataChanged.emit(self.index(at[0], self._runoff), self.index(at[-1], self._runoff))
             return
         self.beginResetModel()
         stored = [p for p in self._polls if p.id is not None]
@@ -715,3 +730,31 @@ class PollFilterProxy(QSortFilterProxyModel):
         """The PollTableModel index behind an index of this proxy (mapToSource gives the sorting layer's)."""
         index = self.mapToSource(proxy_index)
         return self._order.mapToSource(index) if self._order is not None else index
+
+
+class PollTableView(QTableView):
+    """The poll table's view: a change to many rows repaints only the columns it names.
+
+    Qt repaints the whole viewport when a dataChanged spans more than about a hundred rows, even for one column:
+    a runoff matchup switch (one column of France 2022's 409 notices) repainted every cell of the table
+    (benchmarks/bench_two_round_switch.py). The change is passed on for the rows on screen, whose cells are the
+    only ones painted; rows scrolled to later are asked for their data then.
+    """
+
+    def dataChanged(self, top_left: ModelIndex, bottom_right: ModelIndex, roles: Sequence[int] = ()) -> None:
+        model = self.model()
+        if (
+            model is not None
+            and self.isVisible()
+            and top_left.isValid()
+            and bottom_right.isValid()
+            and top_left != bottom_right
+        ):
+            first = max(top_left.row(), self.rowAt(0))
+            bottom = self.rowAt(self.viewport().height() - 1)
+            last = min(bottom_right.row(), bottom if bottom >= 0 else model.rowCount() - 1)
+            if first > last or first < 0:
+                return  # no changed row on screen
+            top_left = model.index(first, top_left.column())
+            bottom_right = model.index(last, bottom_right.column())
+        super().dataChanged(top_left, bottom_right, list(roles))
