@@ -53,6 +53,8 @@ def point_size(sample: np.ndarray) -> np.ndarray:
 
 
 MAX_POLLSTER_KEYS = 12
+MAX_KEPT_POINTS = 256
+"""Question-point arrays a chart panel keeps (ChartPanel._question_points): a campaign's matchups and lists."""
 FIRST_SHARE = 0.31
 """Of the charts' height, the least the first-round chart (title, plot and date axis) takes: about its share at
 1920x1080, kept on a laptop's screen."""
@@ -307,6 +309,10 @@ class GridLines:
             path.moveTo(v, y0)
             path.lineTo(v, y1)
         self.item.setPath(path)
+
+
+_PointArrays = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+"""What _Series.set_points takes: days, values, marker sizes, symbols (indexes into SYMBOLS) and poll ids."""
 
 
 class PointLayer:
@@ -716,7 +722,12 @@ class ChartPanel(QWidget):
         self._annotations: list[Annotation] = []
         self._selected: int | None = None
         self._last_data: tuple[Sequence[Poll], PollAverages | None] | None = None
-        self._matchup: tuple[np.ndarray, np.ndarray, Sequence[str], AverageSeries, str, str, str] | None = None
+        self._matchup: (
+            tuple[
+                Sequence[float] | np.ndarray, Sequence[float] | np.ndarray, Sequence[str], AverageSeries, str, str, str
+            ]
+            | None
+        ) = None
         self._campaign: CampaignChart | None = None  # a two-round contest's first round (its poll questions)
         self._blackout_items: list[tuple[str, pg.LinearRegionItem]] = []  # a two-round contest's blackouts
         self._row_of = np.full(1, -1, dtype=np.int64)
@@ -777,6 +788,9 @@ class ChartPanel(QWidget):
         self._pollster_keys: dict[str, pg.ScatterPlotItem] = {}
         self._end_labels: dict[str, pg.TextItem] = {}
         self._end_values: dict[str, tuple[float, float]] = {}
+        self._end_texts: dict[str, str] = {}  # the text each end label was given
+        # a two-round contest's question points as arrays, by the id of the points object (kept with it)
+        self._points_kept: dict[tuple[int, float], tuple[tuple[object, ...], _PointArrays]] = {}
         self.range_mode = "final"  # "final" (the last weeks), "all" (whole campaign) or "user" (panned/zoomed)
         self._final_window: tuple[float, float] | None = None  # the window show_final_weeks last applied
         self._applying_range = False
@@ -814,6 +828,8 @@ class ChartPanel(QWidget):
                 label.scene().removeItem(label)
         self._end_labels = {}
         self._end_values = {}
+        self._end_texts = {}
+        self._points_kept = {}
         self._first = {}
         for cand in contest.candidates:
             series = _Series(self.plots["first"], cand.colour, cand.name, self._theme)
@@ -1087,8 +1103,8 @@ class ChartPanel(QWidget):
 
     def show_matchup_lead(
         self,
-        days: np.ndarray,
-        leads: np.ndarray,
+        days: Sequence[float] | np.ndarray,
+        leads: Sequence[float] | np.ndarray,
         pollsters: Sequence[str],
         average: AverageSeries,
         title: str,
@@ -1104,21 +1120,27 @@ class ChartPanel(QWidget):
         if self._lead2_observed is None or self._lead2_implied is None:
             return
         # Neither an implied runoff nor a forecast band is drawn here: their keys go (set_contest puts them back).
-        for name in ("implied by transfers", "90 %: where the result may land"):
-            self._legend_lead2.removeItem(name)
+        # The key is laid out again only when an entry went or came (another matchup keeps the same key).
+        legend = self._legend_lead2
+        named = [label.text for _sample, label in legend.items]
+        gone = ["implied by transfers", "90 %: where the result may land"]
         if len(average.days) and not np.any(average.upper > average.lower):  # no band drawn: none named
-            self._legend_lead2.removeItem("90 %: where the polls stand")
+            gone.append("90 %: where the polls stand")
         if points != "published head-to-head":
-            self._legend_lead2.removeItem("published head-to-head")
-            self._legend_lead2.removeItem(points)
-            self._legend_lead2.addItem(self._lead2_observed.line, points)
-        self.plots["lead2"].titleLabel.set_explanation(tooltip)
-        self._fit_legends()
-        self._pollster_keys_for(pollsters)
-        n = len(days)
-        sizes = np.full(n, 8.0 * self._theme.marker_scale)
-        symbols = np.array([self._pollster_symbol[p] for p in pollsters] or [0], dtype=np.int8)[:n]
-        self._lead2_observed.set_points(days, leads, sizes, symbols, np.full(n, -1, dtype=np.int64))
+            gone.append("published head-to-head")
+        changed = False
+        for name in gone:
+            if name in named:
+                legend.removeItem(name)
+                changed = True
+        if points not in named:
+            legend.addItem(self._lead2_observed.line, points)
+            changed = True
+        if self.plots["lead2"].titleLabel.explanation != tooltip:
+            self.plots["lead2"].titleLabel.set_explanation(tooltip)
+        if changed:
+            self._fit_legends()
+        self._lead2_observed.set_points(*self._question_points((days, leads, pollsters), 8.0))
         self._lead2_observed.set_average(average)
         self._lead2_observed.set_forecast(None, None, None)
         self._lead2_implied.set_points(np.empty(0), np.empty(0), np.empty(0), [], np.empty(0, dtype=np.int64))
@@ -1141,12 +1163,7 @@ class ChartPanel(QWidget):
         same_first = same_points and last is not None and last.first is chart.first
 
         def points(series: _Series, pts: tuple[tuple[float, ...], tuple[float, ...], tuple[str, ...]]) -> None:
-            days, values, pollsters = pts
-            self._pollster_keys_for(pollsters)
-            n = len(days)
-            sizes = np.full(n, 7.0 * self._theme.marker_scale)
-            symbols = np.array([self._pollster_symbol[p] for p in pollsters] or [0], dtype=np.int8)[:n]
-            series.set_points(np.array(days), np.array(values), sizes, symbols, np.full(n, -1, dtype=np.int64))
+            series.set_points(*self._question_points(pts, 7.0))
 
         for code, series in () if same_first else self._first.items():
             series.set_average(chart.first.get(code))
@@ -1164,6 +1181,27 @@ class ChartPanel(QWidget):
         self._update_end_labels()
         if self.range_mode == "final":
             self.show_final_weeks()
+
+    def _question_points(
+        self, pts: tuple[Sequence[float] | np.ndarray, Sequence[float] | np.ndarray, Sequence[str]], size: float
+    ) -> _PointArrays:
+        """A two-round contest's question points (ordinal days, values, pollsters) as _Series.set_points takes them:
+        days, values, marker sizes, symbols and ids (none: -1). Worked out once per points object (the controller
+        keeps each matchup's and each list's): switching back to a matchup or list only hands the arrays over."""
+        days, values, pollsters = pts
+        key = (id(days), size * self._theme.marker_scale)
+        kept = self._points_kept.get(key)
+        if kept is not None and all(a is b for a, b in zip(kept[0], pts, strict=True)):
+            return kept[1]
+        if len(self._points_kept) >= MAX_KEPT_POINTS:  # (an instant-runoff contest's pair lead comes anew each time)
+            self._points_kept.clear()
+        self._pollster_keys_for(pollsters)
+        n = len(days)
+        sizes = np.full(n, size * self._theme.marker_scale)
+        symbols = np.array([self._pollster_symbol[p] for p in pollsters] or [0], dtype=np.int8)[:n]
+        out = (np.asarray(days, dtype=float), np.asarray(values, dtype=float), sizes, symbols, np.full(n, -1, np.int64))
+        self._points_kept[key] = (tuple(pts), out)
+        return out
 
     def _pollster_keys_for(self, pollsters: Sequence[str]) -> None:
         """A symbol for each new pollster, and its key under the first-round lead chart (as show_data does)."""
@@ -1431,7 +1469,10 @@ class ChartPanel(QWidget):
         # A label whose line ends where it did is not touched: the candidates' labels are nudged apart after
         # (_place_end_labels), so placing them here again moved each twice, and repainted the first-round chart
         # on every runoff matchup switch (benchmarks/bench_two_round_switch.py).
+        # The first-round chart's labels are placed together (_place_end_labels, a dozen of them): only when one of
+        # their lines ends elsewhere. A runoff matchup switch moves the lead charts' labels alone.
         before, self._end_values = self._end_values, {}
+        first_moved = False
         for key, label in self._end_labels.items():
             if key == "lead1":
                 x, y = self.curve_data("lead1") if self._lead1 else (np.empty(0), np.empty(0))
@@ -1440,6 +1481,7 @@ class ChartPanel(QWidget):
             else:
                 x, y = self.curve_data(key) if key in self._first else (np.empty(0), np.empty(0))
             if len(x) == 0 or not np.isfinite(y[-1]):
+                first_moved = first_moved or (key in self._first and key in before)
                 label.setVisible(False)
                 continue
             value = float(y[-1])
@@ -1448,15 +1490,20 @@ class ChartPanel(QWidget):
             else:
                 name = contest.candidate(key).display if key != "other" else "Others"
                 text = f"{name} {value:.1f}"
-            if label.toPlainText() != text:
+            if self._end_texts.get(key) != text:  # (the label's own toPlainText asks its QTextDocument)
+                self._end_texts[key] = text
                 label.setText(text)
             self._end_values[key] = (float(x[-1]), value)
             if key in self._first and before.get(key) == self._end_values[key] and label.isVisible():
                 continue  # where _place_end_labels put it
+            first_moved = first_moved or key in self._first
             label.setPos(float(x[-1]), value)
             if key not in self._first or key not in before:  # else _place_end_labels shows it or not (room)
                 label.setVisible(True)
-        self._place_end_labels()
+        if first_moved:
+            self._place_end_labels()
+        else:
+            self._place_election_labels()  # (which _place_end_labels does first): they keep clear of the leads
 
     def _place_election_labels(self, *_args: object) -> None:
         """On each lead chart the election-day label goes to the top or the bottom of its line, whichever is
