@@ -1520,6 +1520,8 @@ class ChartPanel(QWidget):
             marks = [(0.0 - lo) / (hi - lo)] + ([(end[1] - lo) / (hi - lo)] if end is not None else [])
             top = min(abs(0.9 - m) for m in marks) >= min(abs(0.1 - m) for m in marks)
             anchor = (0, 0) if top else (0, 1)  # text hanging below the top, or standing on the bottom
+            if label.anchors == [anchor, anchor] and label.orthoPos == (0.98 if top else 0.02):
+                continue  # where it is (placing it again re-lays the label out on every matchup switch)
             label.anchors = [anchor, anchor]
             label.setPosition(0.98 if top else 0.02)
 
