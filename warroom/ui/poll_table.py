@@ -120,13 +120,15 @@ class PollTableModel(QAbstractTableModel):
         at = self._notice_rows()
         if rows and len(at) == len(rows):
             first = runoff = False  # whether any row's first-round or runoff figures are others
+            # The sort keys of the columns a question can change (the pollster, dates and sample stay).
+            keyed = [(column, keys) for column, keys in self._keys.items() if column >= len(self.FIXED)]
             for row, poll in zip(at, rows, strict=True):
                 old = self._polls[row]
                 first = first or not _same_figures(old.first_round, poll.first_round)
                 runoff = runoff or not _same_figures(old.second_round, poll.second_round)
                 self._polls[row] = poll
                 self._texts[row] = None
-                for column, keys in self._keys.items():
+                for column, keys in keyed:
                     keys[row] = self._value(poll, column, sort=True)
             self._notices = rows
             # Only the share and runoff columns change (the notices' pollsters and dates stay): a change that
