@@ -54,7 +54,7 @@ class TwoRoundAnswerView(AnswerPage):
     def show_lead(self, lead: MatchupLead) -> None:
         """The chosen matchup's published head-to-heads and their average (the runoff-lead chart's). Drawn when
         the page is on screen: hidden (outside meeting mode) it waits for its showEvent, so a matchup switch
-        does not redraw a chart nobody sees (a third of the switch's Python, bench_two_round_switch.py)."""
+        does not redraw a chart nobody sees (a quarter of its Python, bench_two_round_switch.py --profile)."""
         if not self.isVisible():
             return
         self._draw_lead(lead)
