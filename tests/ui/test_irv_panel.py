@@ -253,6 +253,46 @@ def test_a_row_edit_repaints_only_the_rounds_it_changes(qtbot, irv_room) -> None
     assert all(first_col >= out_round for _r, first_col, _r2, _c2 in changed)  # column k is round k + 1
     last = room.irv.view.run.rounds
     assert max(c2 for *_x, c2 in changed) == len(last)  # ...up to the chances column
+    assert all(c1 == c2 for _r1, c1, _r2, c2 in changed)  # runs down one column each, never a bounding box
+
+
+def test_changed_runs_cover_exactly_the_changed_cells() -> None:
+    from warroom.ui.irv_panel import _changed_runs
+
+    def cells(grid: list[str]) -> list[list[tuple[str, ...]]]:
+        return [[(ch,) for ch in row] for row in grid]
+
+    old = cells(["aaaa", "aaaa", "aaaa", "aaaa"])
+    new = cells(["aaab", "abab", "aaaa", "abab"])
+    runs = _changed_runs(old, new)
+    assert runs == [(1, 1, 1), (1, 3, 3), (3, 0, 1), (3, 3, 3)]  # (column, first row, last row)
+    covered = {(r, c) for c, r0, r1 in runs for r in range(r0, r1 + 1)}
+    assert covered == {(r, c) for r in range(4) for c in range(4) if old[r][c] != new[r][c]}
+    assert _changed_runs(old, old) == []
+
+
+def test_a_winner_flip_leaves_the_names_alone(qtbot, irv_room) -> None:
+    """The names (row headers) do not change when the winner does: a header change made Qt repaint the whole
+    table, headers and all; the winner's row is bold in its cells."""
+    room = irv_room
+    panel = room.irv_panel
+    panel.picker.setCurrentIndex(panel.picker.findData("ind"))
+    _finish(qtbot, room)
+    headers: list[object] = []
+    panel.rounds_model.headerDataChanged.connect(lambda *a: headers.append(a))
+    before = room.irv.view.run.winner
+    lever = panel.lever("grn")
+    for value in (0, 1000):
+        lever.field.setValue(value / 10)
+        lever.field.editingFinished.emit()
+        _finish(qtbot, room)
+        if room.irv.view.run.winner != before:
+            break
+    assert room.irv.view.run.winner != before, "Dale's voters decide the race"
+    assert headers == []
+    model = panel.rounds_model
+    row = model.codes().index(room.irv.view.run.winner)
+    assert model.data(model.index(row, 0), Qt.ItemDataRole.FontRole).bold()
 
 
 def test_the_ballots_button_takes_rows_from_last_elections_ballots(

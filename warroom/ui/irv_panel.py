@@ -108,6 +108,8 @@ class TextPane(QWidget):
         self._doc.setDefaultFont(self.font())  # again only when the font changes (changeEvent), not per text
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.setFixedHeight(self.fontMetrics().lineSpacing() + 6)
+        # Opaque: a new text repaints this pane alone, not the group box and the panel behind it as well.
+        self.setAutoFillBackground(True)
 
     def text(self) -> str:
         """The text shown (as given: rich text)."""
@@ -172,6 +174,28 @@ def chance(p: float) -> str:
     return chance_cell(p)
 
 
+def _changed_runs(old: list[list[_Cell]], new: list[list[_Cell]]) -> list[tuple[int, int, int]]:
+    """The cells of `new` that differ from `old` (same shape), as (column, first row, last row) runs down each
+    column."""
+    runs: list[tuple[int, int, int]] = []
+    open_runs: dict[int, list[int]] = {}  # column -> [first row, last row] of the run still growing
+    for r, (before, after) in enumerate(zip(old, new, strict=True)):
+        if before == after:
+            continue
+        for c, (a, b) in enumerate(zip(before, after, strict=True)):
+            if a == b:
+                continue
+            run = open_runs.get(c)
+            if run is not None and run[1] == r - 1:
+                run[1] = r
+            else:
+                if run is not None:
+                    runs.append((c, run[0], run[1]))
+                open_runs[c] = [r, r]
+    runs.extend((c, run[0], run[1]) for c, run in open_runs.items())
+    return sorted(runs)
+
+
 class RoundsModel(QAbstractTableModel):
     """The chain as a table: a row per candidate (by first-round share), their chance of winning, then their
     votes round by round (points of the first-round vote). The cell of each exclusion is shaded, orange when it
@@ -231,7 +255,7 @@ class RoundsModel(QAbstractTableModel):
             row.append(_cell("—" if p is None else chance(p), None, chance_tip, False))
             cells.append(row)
         reshape = codes != self._codes or rounds != self._rounds
-        old, old_winner = self._cells, self._view.run.winner if self._view is not None else None
+        old = self._cells
         if reshape:
             self.beginResetModel()
         self._view, self._codes, self._rounds, self._out, self._cells = view, codes, rounds, out, cells
@@ -239,15 +263,10 @@ class RoundsModel(QAbstractTableModel):
             self.endResetModel()
             return
         # Only the cells that changed are repainted: a row edit leaves the rounds before its candidate's exclusion
-        # as they were, and most of the table with them.
-        changed = [
-            (r, c) for r, row in enumerate(cells) if row != old[r] for c, cell in enumerate(row) if cell != old[r][c]
-        ]
-        if changed:
-            rows, cols = [r for r, _c in changed], [c for _r, c in changed]
-            self.dataChanged.emit(self.index(min(rows), min(cols)), self.index(max(rows), max(cols)))
-        if winner != old_winner:
-            self.headerDataChanged.emit(Qt.Orientation.Vertical, 0, len(codes) - 1)  # the winner's name is bold
+        # as they were, and most of the table with them. One signal per run of changed cells down a column, not
+        # one bounding box: the box would repaint every cell between the last rounds and the chances.
+        for c, r0, r1 in _changed_runs(old, cells):
+            self.dataChanged.emit(self.index(r0, c), self.index(r1, c))
 
     def codes(self) -> tuple[str, ...]:
         """The candidates, in row order."""
@@ -279,8 +298,6 @@ class RoundsModel(QAbstractTableModel):
             code = self._codes[section]
             if role == _DISPLAY:
                 return view.name(code)
-            if role == _FONT and code == view.run.winner:
-                return _bold()
             if role == _TOOLTIP:
                 return f"{view.name(code)}: {view.scenario.share(code):.1f} % of first preferences"
             if role == _ALIGN:
@@ -585,6 +602,7 @@ class IrvPanel(QWidget):
             name = "exhausted" if key == EXHAUSTED else case.names.get(key, key)
             lever = LeverInput(f"irv_row_{key.strip('_')}", f"Next preference: {name}")
             lever.value_changed.connect(partial(self._on_lever_changed, key))
+            lever.setAutoFillBackground(True)  # opaque: a move repaints the lever, not the group box behind it
             label = QLabel(name)
             label.setBuddy(lever.field)
             self._levers[key] = lever
