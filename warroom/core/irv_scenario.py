@@ -1223,7 +1223,16 @@ def _row_draws(row: np.ndarray, z: np.ndarray, concentration: float) -> np.ndarr
 def _chain_fast(
     first: np.ndarray, rows: np.ndarray, full: bool = False
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """`_chain_draws` with no preference limit and one exclusion a round: the slider's hot path.
+    """`_chain_draws` with no preference limit and one exclusion a round: the slider's hot path (a full run of
+    `_FastChain`; see there)."""
+    chain = _FastChain(first, full)
+    chain.run_all(rows)
+    return chain.results()
+
+
+class _FastChain:
+    """Every draw's count with no preference limit and one exclusion a round, kept so that a row edit re-runs
+    only what it changes.
 
     Every draw excludes one candidate a round, so the loop runs exactly N - 2 times with no per-draw
     bookkeeping of who is still counting. Excluded candidates are kept out of the minimum by an infinite
@@ -1233,53 +1242,125 @@ def _chain_fast(
     minimum carries the loser with it. Tallies within 2^-(23 - bits) of each other (bits = the index's
     width, 4 for up to 16 candidates: 2e-6 relative) count as tied and go to the earlier candidate;
     float32 itself keeps shares to about 1e-5 points. Both are far below what a simulation resolves.
+
+    Re-running from a round: candidate i's row is read only when i is excluded, so in a draw where i goes out
+    in round k, every round before k (and who goes out in it, i included) is the same whatever i's row says.
+    A whole run keeps every round's tallies and loser; after an edit of some rows, each draw restarts from
+    the first round in which one of them is excluded, or from the last round whose kept tallies are still
+    those of the current count if that is earlier (draws where every edited candidate reaches the last two
+    are not re-run at all). A re-run round is the same arithmetic, draw by draw, as in a whole run, so the
+    results are identical, not close. Dragging one candidate's slider re-runs only the rounds from that
+    candidate's exclusion.
     """
-    d, n = first.shape
-    bits = max(1, (n - 1).bit_length())
-    low = np.int32((1 << bits) - 1)
-    tallies = np.ascontiguousarray(first.T, dtype=np.float32)  # (N, D)
-    t_flat = tallies.reshape(-1)
-    dead = np.zeros((n, d), dtype=np.float32)
-    dead_flat = dead.reshape(-1)
-    open_ = np.ones((d, n + 1), dtype=np.float32)
-    open_flat = open_.reshape(-1)
-    draw = np.arange(d)
-    open_cell = draw * (n + 1)
-    index = np.arange(n, dtype=np.int32)[:, None]
-    key = np.empty((n, d), dtype=np.float32)
-    key_bits = key.view(np.int32)
-    ones = np.ones(n + 1, dtype=np.float32)
-    weights = np.empty((d, n + 1), dtype=np.float32)
-    flat_rows = rows.reshape(n * d, n + 1)
-    first_out = np.full(d, -1, dtype=np.intp)
-    third = np.full(d, -1, dtype=np.intp)
-    for k in range(n - 2):
-        np.add(tallies, dead, out=key)
-        key_bits &= ~low
-        key_bits |= index
-        loser = (key_bits.min(axis=0) & low).astype(np.intp)
-        if k == 0:
-            first_out = loser
-        third = loser
-        at = loser * d + draw
-        mass = t_flat.take(at)
-        dead_flat[at] = np.inf
-        open_flat[open_cell + loser] = 0.0
-        np.multiply(flat_rows.take(at, axis=0), open_, out=weights)
-        total = weights @ ones
-        if full and not (total > 0).all():  # full preferential: nobody open in the row, so by the first round
-            empty = np.flatnonzero(~(total > 0))
-            weights[empty, :n] = first[empty] * open_[empty, :n]
-            weights[empty, n] = 0.0
-            total[empty] = weights[empty].sum(axis=1)
-        scale = np.divide(mass, total, out=np.zeros(d, dtype=np.float32), where=total > 0)  # nowhere open: exhausted
-        t_flat[at] = 0.0
-        weights *= scale[:, None]
-        tallies += weights[:, :n].T
-    final = np.where(np.isinf(dead), np.float32(0.0), tallies)
-    winner = np.argmax(final, axis=0)
-    runner = (np.isfinite(dead) * index).sum(axis=0) - winner  # exactly two are left: the other one
-    return winner, runner, first_out, third
+
+    def __init__(self, first: np.ndarray, full: bool) -> None:
+        d, n = first.shape
+        self.first = first
+        self.full = full
+        self.d, self.n = d, n
+        rounds = max(n - 2, 0)
+        self.losers = np.zeros((rounds, d), dtype=np.intp)  # who goes out in each round of each draw
+        self.before = np.zeros((rounds, n, d), dtype=np.float32)  # each draw's tallies before each round,
+        self.gone = np.zeros((rounds, d), dtype=np.int64)  # who is out by then (a bit a candidate),
+        self.kept = np.zeros(d, dtype=np.intp)  # kept for rounds 0 .. kept[j] of draw j (later ones are stale)
+        self.winner = np.zeros(d, dtype=np.intp)
+        self.runner = np.zeros(d, dtype=np.intp)
+
+    def results(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """((D,) winner, (D,) runner-up, (D,) first excluded, (D,) third), as `_chain_draws` returns them."""
+        if self.n <= 2:
+            none = np.full(self.d, -1, dtype=np.intp)
+            return self.winner, self.runner, none, none.copy()
+        return self.winner, self.runner, self.losers[0].copy(), self.losers[-1].copy()
+
+    def run_all(self, rows: np.ndarray) -> None:
+        """The whole count of every draw with `rows` ((N, D, N + 1) next-preference weights)."""
+        self._run(rows, np.zeros(self.d, dtype=np.intp))
+
+    def rerun(self, rows: np.ndarray, changed: Sequence[int]) -> None:
+        """Bring the results up to date after the rows `changed` (candidate indices) were redrawn."""
+        rounds = self.n - 2
+        if rounds <= 0:
+            return
+        start = np.full(self.d, rounds, dtype=np.intp)
+        for i in changed:  # the first round in which a changed row is read, draw by draw
+            k, draw = np.nonzero(self.losers == i)
+            np.minimum.at(start, draw, k)
+        self._run(rows, np.minimum(start, self.kept))
+
+    def _run(self, rows: np.ndarray, start: np.ndarray) -> None:
+        """Run draw j from round start[j] (0: the whole count; N - 2: not at all; at most kept[j])."""
+        d, n, first, full = self.d, self.n, self.first, self.full
+        if n <= 2:
+            order = np.argsort(-first, axis=1, kind="stable")
+            self.winner, self.runner = order[:, 0].copy(), order[:, 1 % n].copy()
+            return
+        rounds = n - 2
+        picked = np.flatnonzero(start < rounds)
+        if picked.size == 0:
+            return
+        whole = picked.size == d and not start.any()  # every draw from the first round: every round kept
+        if not whole:
+            picked = picked[np.argsort(start[picked], kind="stable")]  # by restart round: those running, a prefix
+        begins = start[picked]
+        m_all = picked.size
+        bits = max(1, (n - 1).bit_length())
+        low = np.int32((1 << bits) - 1)
+        index = np.arange(n, dtype=np.int32)[:, None]
+        # The picked draws' state at their restart round: tallies as kept, the candidates out by then out.
+        open_ = np.ones((m_all, n + 1), dtype=np.float32)
+        if whole:
+            tallies = np.array(first.T, dtype=np.float32, order="C")
+            gone = np.zeros(d, dtype=np.int64)
+            dead = np.zeros((n, m_all), dtype=np.float32)
+        else:
+            tallies = np.ascontiguousarray(self.before[begins, :, picked].T)
+            out = (self.gone[begins, picked][None, :] >> index) & 1 == 1  # (N, M): out before the restart
+            dead = np.where(out, np.float32(np.inf), np.float32(0.0))
+            open_[:, :n] = ~out.T
+            self.kept[picked] = begins  # the rounds re-run below are not kept
+        bit = np.int64(1) << np.arange(n, dtype=np.int64)
+        flat_rows = rows.reshape(n * d, n + 1)
+        t_flat, dead_flat, open_flat = tallies.reshape(-1), dead.reshape(-1), open_.reshape(-1)
+        active = np.searchsorted(begins, np.arange(rounds), side="right")  # draws running in each round
+        for k in range(int(begins[0]), rounds):
+            m = int(active[k])
+            t = tallies[:, :m]
+            here = picked[:m]
+            if whole:
+                self.before[k] = t
+                self.gone[k] = gone
+            key = t + dead[:, :m]
+            key_bits = key.view(np.int32)
+            key_bits &= ~low
+            key_bits |= index
+            loser = (key_bits.min(axis=0) & low).astype(np.intp)
+            self.losers[k, here] = loser
+            if whole:
+                gone |= bit[loser]
+            at = loser * m_all + np.arange(m)  # (loser, draw) in the (N, M) arrays
+            mass = t_flat.take(at)
+            dead_flat[at] = np.inf
+            t_flat[at] = 0.0
+            o = open_[:m]
+            open_flat[np.arange(0, m * (n + 1), n + 1) + loser] = 0.0
+            weights = flat_rows.take(loser * d + here, axis=0)
+            weights *= o
+            total = np.einsum("ij->i", weights)  # row by row: the same sum however many draws run
+            if full and not (total > 0).all():  # full preferential: nobody open in the row, so by the first round
+                empty = np.flatnonzero(~(total > 0))
+                weights[empty, :n] = first[here[empty]] * o[empty, :n]
+                weights[empty, n] = 0.0
+                total[empty] = np.einsum("ij->i", weights[empty])
+            scale = np.divide(mass, total, out=np.zeros(m, dtype=np.float32), where=total > 0)  # nowhere open
+            weights *= scale[:, None]
+            t += weights[:, :n].T
+        if whole:
+            self.kept[:] = rounds
+        final = np.where(np.isinf(dead), np.float32(0.0), tallies)
+        winner = np.argmax(final, axis=0)
+        self.winner[picked] = winner
+        self.runner[picked] = (np.isfinite(dead) * index).sum(axis=0) - winner  # exactly two are left
 
 
 def _chain_draws(
@@ -1385,6 +1466,7 @@ class IrvSimulator:
         self._row_keys: list[tuple[bytes, float] | None] = [None] * n_candidates
         self._first = np.empty((draws, n_candidates))
         self._first_key: tuple[bytes, float] | None = None
+        self._chain: _FastChain | None = None  # the last fast-path count, re-run from the rounds an edit changes
 
     def run(
         self,
@@ -1410,6 +1492,7 @@ class IrvSimulator:
         _check_positive("share sd", share_sd, zero_ok=True)
         if not (isinstance(concentration, int | float) and concentration > 0 and not math.isnan(concentration)):
             raise ValueError(f"instant-runoff simulation: concentration must be a number > 0, got {concentration!r}")
+        changed = []
         for i in range(self.n):
             key = (scenario.transfers[i].tobytes(), float(concentration))
             if self._row_keys[i] != key:
@@ -1418,23 +1501,37 @@ class IrvSimulator:
                 else:
                     self._rows[i] = _row_draws(scenario.transfers[i], self._z_rows[i], concentration)
                 self._row_keys[i] = key
+                changed.append(i)
         key = (scenario.first_round.tobytes(), float(share_sd))
         if self._first_key != key:  # a row slider leaves the first round as it was
             self._first = _first_round_draws(scenario.first_round, self._z_first, share_sd)
             self._first_key = key
-        return _odds(scenario, self._first, self._rows)
+            self._chain = None
+        if scenario.max_rankings is not None or scenario.batch_elimination:
+            self._chain = None
+            return _odds(scenario, self._first, self._rows)
+        chain = self._chain
+        if chain is None or chain.full != scenario.full_preferential:
+            chain = self._chain = _FastChain(self._first, scenario.full_preferential)
+            chain.run_all(self._rows)
+        elif changed:  # a slider move: each draw re-run from the round the moved row is first read
+            chain.rerun(self._rows, changed)
+        return _tally_odds(scenario.codes, *chain.results())
 
 
 def _odds(scenario: IrvScenario, first: np.ndarray, rows: np.ndarray) -> IrvOdds:
-    winner, runner, first_out, third = _chain_draws(
-        first, rows, scenario.max_rankings, scenario.batch_elimination, scenario.full_preferential
-    )
-    d, n = first.shape
+    results = _chain_draws(first, rows, scenario.max_rankings, scenario.batch_elimination, scenario.full_preferential)
+    return _tally_odds(scenario.codes, *results)
+
+
+def _tally_odds(
+    codes: tuple[str, ...], winner: np.ndarray, runner: np.ndarray, first_out: np.ndarray, third: np.ndarray
+) -> IrvOdds:
+    d, n = winner.shape[0], len(codes)
     wins = np.bincount(winner, minlength=n) / d
     pair = (np.bincount(winner, minlength=n) + np.bincount(runner, minlength=n)) / d
     thirds = np.bincount(third[third >= 0], minlength=n) / d
     out = np.bincount(first_out[first_out >= 0], minlength=n) / d
-    codes = scenario.codes
     return IrvOdds(
         codes,
         d,
