@@ -103,18 +103,28 @@ def main() -> int:
     irv_times, irv_forced = timed(irv_move, panel.findChild(QGroupBox, "irv_outputs"), args.moves, "irv", counter)
     per_move = {name: plain_paints["irv"].get(w.objectName(), 0) / args.moves for name, w in watched.items()}
 
-    # The maths alone, in the same run: the very call the controller makes per move.
+    # The maths alone, in the same run: the very call the controller makes per move, over a drag of Dale's row
+    # (each call a new row, as on screen: the simulator re-runs what the row changes).
     from warroom.core.irv_pipeline import break_evens, evaluate_irv
-    from warroom.core.irv_scenario import IrvSimulator
+    from warroom.core.irv_scenario import IrvSimulator, set_row
 
     case, odds = room.irv.case, room.irv.odds
     assert case is not None and odds is not None and room.irv.scenario is not None
     sim = IrvSimulator(case.scenario.n, odds.draws, odds.seed)
     scenario = room.irv.scenario
+    row = scenario.row("ind")
+    drag = []
+    for i in range(300):
+        moved = ("grn", "alp", "lnp")[i % 3]
+        value = float(rng.integers(100, 600)) / 10.0
+        rest = sum(v for k, v in row.items() if k != moved)
+        drag.append(
+            set_row(scenario, "ind", {k: value if k == moved else v * (100.0 - value) / rest for k, v in row.items()})
+        )
     maths = []
-    for _ in range(300):
+    for edited in drag:
         t = time.perf_counter()
-        evaluate_irv(scenario, odds=odds, simulator=sim, names=case.names)
+        evaluate_irv(edited, odds=odds, simulator=sim, names=case.names)
         maths.append((time.perf_counter() - t) * 1000.0)
     t = time.perf_counter()
     found = break_evens(scenario, "ind", case.names)
