@@ -858,6 +858,7 @@ def prior_from_ballots(
     candidates: Sequence[str] | None = None,
     *,
     max_rankings: int | None = None,
+    full_preferential: bool = False,
 ) -> IrvScenario:
     """Last election's ballots as a scenario: first preferences and each candidate's voters' next choice.
 
@@ -867,15 +868,32 @@ def prior_from_ballots(
     out, as the count engine rejects it by default. A candidate with no first preferences gets
     `proportional_row`.
 
+    Under full preferential voting (`full_preferential`, a contest's `Rules.full_preferential`) a paper that
+    does not number every candidate but the last is informal (`core.count.formal_full_preferential`, the count
+    engine's own test): it feeds neither the first preferences nor any row. A formal paper never exhausts:
+    its next preference is its second number, or (two candidates standing) the one candidate it leaves
+    implied; so no row has an exhausted share.
+
     Args:
         ballots: Ballot rows or a BallotTable (what the CSV reader gives).
         candidates: every candidate standing, in order (default: as they appear on the ballots).
-        max_rankings: how many rankings the next preference may come from (None: all).
+        max_rankings: how many rankings the next preference may come from (None: all; not applied under full
+            preferential voting, where every number counts).
+        full_preferential: read the papers as a full preferential count does.
 
     Returns:
-        A scenario with the ballots' first-round shares and next-preference rows (no preference limit set).
+        A scenario with the ballots' first-round shares and next-preference rows (no preference limit set;
+        `full_preferential` as given).
+
+    Raises:
+        ValueError: a name on the ballots is not in `candidates`, or no ballot (formal ballot, under full
+            preferential voting) has a first preference.
     """
+    from warroom.core.count import formal_full_preferential  # (the count engine's rule; imported when used)
+
     table = ballots if isinstance(ballots, BallotTable) else table_from_ballots(ballots)
+    if full_preferential:
+        max_rankings = None
     names = list(candidates) if candidates is not None else list(table.candidates)
     index = {c: i for i, c in enumerate(names)}
     unknown = [c for c in table.candidates if c not in index]
@@ -890,6 +908,8 @@ def prior_from_ballots(
     codes = lut[np.where(ranks >= 0, ranks, len(table.candidates) + (-ranks - 1))]  # -1 -> BLANK, -2 -> OVERVOTE
     first = codes[:, 0]
     counted = first >= 0
+    if full_preferential:
+        counted &= formal_full_preferential(table)  # an informal paper is rejected, not exhausted
     nxt = np.full(first.shape, n, dtype=np.intp)  # n: exhausted
     pending = counted.copy()
     for j in range(1, codes.shape[1]):
@@ -898,16 +918,23 @@ def prior_from_ballots(
         found = pending & (v >= 0) & (v != first)
         nxt[found] = v[found]
         pending &= ~(stop | found)
+    if full_preferential and pending.any():  # a formal paper of a two-candidate race: the other is implied
+        named = {index[table.candidates[c]] for c in np.unique(table.ranks[table.ranks >= 0])}
+        for i in np.unique(first[pending]):
+            others = named - {int(i)}
+            if len(others) == 1:
+                nxt[pending & (first == i)] = others.pop()
     f = first[counted]
     if not counts[counted].sum() > 0:
-        raise ValueError("ballots: no ballot has a valid first preference")
+        formal = "formal " if full_preferential else ""
+        raise ValueError(f"ballots: no {formal}ballot has a valid first preference")
     first_votes = np.bincount(f, weights=counts[counted], minlength=n)
     pairs = np.bincount(f * (n + 1) + nxt[counted], weights=counts[counted], minlength=n * (n + 1)).reshape(n, n + 1)
     shares = 100.0 * first_votes / first_votes.sum()
     matrix = np.empty((n, n + 1))
     for i in range(n):
         matrix[i] = 100.0 * pairs[i] / first_votes[i] if first_votes[i] > 0 else proportional_row(shares, i)
-    return IrvScenario(tuple(names), shares, matrix)
+    return IrvScenario(tuple(names), shares, matrix, full_preferential=full_preferential)
 
 
 # --- rows edited one at a time -------------------------------------------------------------------------------
