@@ -18,6 +18,7 @@ from tests.ui.conftest import running_room
 from warroom.core.forecast import chance_cell
 from warroom.core.types import EXHAUSTED
 from warroom.paths import AppPaths
+from warroom.ui.irv_panel import DECISIVE
 
 pytestmark = pytest.mark.gui
 
@@ -197,6 +198,16 @@ def test_the_irv_window_is_whole_and_pictured(qtbot, irv_room, tmp_path: Path, w
     decisive = table.model().index(table.model().codes().index("alp"), room.irv.view.run.eliminations[-1].round - 1)
     rect = table.visualRect(decisive)
     assert table.viewport().rect().contains(rect), "the decisive exclusion is on screen"
+    # Whole rounds only: no sliver of a round cut at the table's left edge when the rounds scroll.
+    viewport = table.viewport().rect()
+    for col in range(table.model().columnCount()):
+        cell = table.visualRect(table.model().index(0, col))
+        if cell.intersects(viewport):
+            assert viewport.contains(cell), f"round column {col + 1} is cut at the table's edge"
+    # What the shades mean is on screen, not only in a tooltip.
+    legend = room.irv_panel.legend
+    assert legend.isVisible() and legend.visibleRegion().boundingRect().height() >= legend.height() - 1
+    assert "deciding the race" in legend.text() and DECISIVE.name() in legend.text()
     # Every slider and field of the row can be scrolled into view.
     panel = room.irv_panel
     for key in panel.row_keys():

@@ -365,6 +365,8 @@ class IrvPanel(QWidget):
         self._tenths: dict[str, int] = {}
         self._minor: list[str] = []
         self._sized_shape = (-1, -1)  # (rows, columns) the rounds table was last sized for
+        self._round_width = 0  # px: a round column's narrowest width and the chance column's, in the table's font
+        self._chance_width = 0
         self._shrink_next = False
 
         # --- outputs -----------------------------------------------------------------------------------------
@@ -387,6 +389,7 @@ class IrvPanel(QWidget):
         self.rounds.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)  # whole rounds, no slivers
         self.rounds.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.rounds.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.rounds.viewport().installEventFilter(self)  # a new width: whole round columns again (_fit_columns)
         self._follow_end = True
         bar = self.rounds.horizontalScrollBar()
         bar.rangeChanged.connect(lambda _lo, _hi: self._show_last_rounds())
@@ -397,6 +400,19 @@ class IrvPanel(QWidget):
         self.rounds.setToolTip(
             "Votes round by round, in points of the first-round vote. Shaded: the round a candidate is excluded; "
             "orange when that exclusion decides who wins."
+        )
+        self.legend = QLabel(
+            f'<span style="background-color:{DECISIVE.name()}">&nbsp;&nbsp;&nbsp;&nbsp;</span> excluded, deciding '
+            "the race &nbsp;&nbsp; "
+            f'<span style="background-color:{EXCLUDED.name()}">&nbsp;&nbsp;&nbsp;&nbsp;</span> excluded &nbsp;&nbsp; '
+            "<b>bold</b>: projected winner"
+        )
+        self.legend.setObjectName("irv_legend")
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setWordWrap(True)
+        self.legend.setToolTip(
+            "An exclusion decides the race when excluding the candidate just ahead instead (and counting on) "
+            "elects someone else: hover over a shaded cell for its margin"
         )
         self.eliminations = TextPane("irv_eliminations", "Eliminations that decide the race")
         self.basis = QLabel()
@@ -441,6 +457,7 @@ class IrvPanel(QWidget):
         olayout = QVBoxLayout(outputs)
         olayout.addWidget(self.headline)
         olayout.addWidget(self.rounds)
+        olayout.addWidget(self.legend)  # what the shades mean: read before the first hover
         olayout.addWidget(self.eliminations)
         olayout.addStretch(1)
         inputs = QWidget()
@@ -787,14 +804,41 @@ class IrvPanel(QWidget):
         names = [self.rounds_model.headerData(r, vertical) for r in range(self.rounds_model.rowCount())]
         widest = max((metrics.horizontalAdvance(str(n)) for n in names), default=60)
         table.verticalHeader().setFixedWidth(min(widest + 14, 160))
-        for c in range(cols - RoundsModel.EXTRA):
-            table.setColumnWidth(c, max(metrics.horizontalAdvance("00.0"), metrics.horizontalAdvance("R10")) + 8)
-        table.setColumnWidth(cols - 1, metrics.horizontalAdvance("Chance") + 14)
+        self._round_width = max(metrics.horizontalAdvance("00.0"), metrics.horizontalAdvance("R10")) + 8
+        self._chance_width = metrics.horizontalAdvance("Chance") + 14
+        self._fit_columns()
         rows = self.rounds_model.rowCount()
         row_height = metrics.lineSpacing() + 6
         table.verticalHeader().setDefaultSectionSize(row_height)
         bar = table.horizontalScrollBar().sizeHint().height()
         table.setFixedHeight(table.horizontalHeader().sizeHint().height() + rows * row_height + bar + 4)
+
+    def _fit_columns(self) -> None:
+        """Round columns that fill the table's width in whole columns: when the rounds scroll (a narrow dock),
+        the last rounds and the chances fill the view exactly, with no sliver of a round cut at its left edge;
+        each round is widened by at most a column's width shared out. When every round fits, they keep their
+        narrow width."""
+        cols = self.rounds_model.columnCount()
+        if cols == 0 or self._round_width <= 0:
+            return
+        rounds = cols - RoundsModel.EXTRA
+        room = self.rounds.viewport().width() - self._chance_width
+        width, chance = self._round_width, self._chance_width
+        if rounds * width > room > 0:  # they scroll: as many whole rounds as fit, sharing out the rest
+            shown = max(1, room // self._round_width)
+            width = room // shown
+            chance += room - shown * width
+        header = self.rounds.horizontalHeader()
+        for c in range(rounds):
+            if header.sectionSize(c) != width:
+                self.rounds.setColumnWidth(c, width)
+        if header.sectionSize(cols - 1) != chance:
+            self.rounds.setColumnWidth(cols - 1, chance)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self.rounds.viewport():
+            self._fit_columns()
+        return super().eventFilter(watched, event)
 
     # --- Qt overrides ---------------------------------------------------------------------------------------
 
