@@ -1340,15 +1340,20 @@ class _FastChain:
             tallies = np.array(first.T, dtype=np.float32, order="C")
             gone = np.zeros(d, dtype=np.int64)
             dead = np.zeros((n, m_all), dtype=np.float32)
+            alive_sum = np.full(m_all, n * (n - 1) // 2, dtype=np.intp)  # the indices of those still in, summed
         else:
             tallies = np.ascontiguousarray(self.before[begins, :, picked].T)
             out = (self.gone[begins, picked][None, :] >> index) & 1 == 1  # (N, M): out before the restart
             dead = np.where(out, np.float32(np.inf), np.float32(0.0))
             open_[:, :n] = ~out.T
+            alive_sum = (~out * index).sum(axis=0).astype(np.intp)
             self.kept[picked] = begins  # the rounds re-run below are not kept
         bit = np.int64(1) << np.arange(n, dtype=np.int64)
         flat_rows = rows.reshape(n * d, n + 1)
         t_flat, dead_flat, open_flat = tallies.reshape(-1), dead.reshape(-1), open_.reshape(-1)
+        local_all = np.arange(m_all)
+        open_rows = local_all * (n + 1)  # where each draw's open mask starts in open_flat
+        tiny = np.float32(1e-30)  # a row with nobody open moves nothing (weights all 0), whatever it is scaled by
         active = np.searchsorted(begins, np.arange(rounds), side="right")  # draws running in each round
         for k in range(int(begins[0]), rounds):
             m = int(active[k])
@@ -1363,14 +1368,16 @@ class _FastChain:
             key_bits |= index
             loser = (key_bits.min(axis=0) & low).astype(np.intp)
             self.losers[k, here] = loser
+            alive_sum[:m] -= loser
             if whole:
                 gone |= bit[loser]
-            at = loser * m_all + np.arange(m)  # (loser, draw) in the (N, M) arrays
+            at = loser * m_all
+            at += local_all[:m]  # (loser, draw) in the (N, M) arrays
             mass = t_flat.take(at)
             dead_flat[at] = np.inf
             t_flat[at] = 0.0
             o = open_[:m]
-            open_flat[np.arange(0, m * (n + 1), n + 1) + loser] = 0.0
+            open_flat[open_rows[:m] + loser] = 0.0
             weights = flat_rows.take(loser * d + here, axis=0)
             weights *= o
             total = np.einsum("ij->i", weights)  # row by row: the same sum however many draws run
@@ -1379,15 +1386,20 @@ class _FastChain:
                 weights[empty, :n] = first[here[empty]] * o[empty, :n]
                 weights[empty, n] = 0.0
                 total[empty] = np.einsum("ij->i", weights[empty])
-            scale = np.divide(mass, total, out=np.zeros(m, dtype=np.float32), where=total > 0)  # nowhere open
-            weights *= scale[:, None]
+            np.maximum(total, tiny, out=total)
+            np.divide(mass, total, out=total)
+            weights *= total[:, None]
             t += weights[:, :n].T
         if whole:
             self.kept[:] = rounds
-        final = np.where(np.isinf(dead), np.float32(0.0), tallies)
-        winner = np.argmax(final, axis=0)
-        self.winner[picked] = winner
-        self.runner[picked] = (np.isfinite(dead) * index).sum(axis=0) - winner  # exactly two are left
+        # Two are left: the lower is the runner-up, found as every loser was (a tie: the earlier candidate).
+        key = tallies + dead
+        key_bits = key.view(np.int32)
+        key_bits &= ~low
+        key_bits |= index
+        runner = (key_bits.min(axis=0) & low).astype(np.intp)
+        self.runner[picked] = runner
+        self.winner[picked] = alive_sum - runner
 
 
 def _chain_draws(
