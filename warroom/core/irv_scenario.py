@@ -55,7 +55,10 @@ are the pair `IrvOdds.p_final_pair` reports.
   generation. The exact gamma draws are available (`exact=True`) and agree within simulation error (tested).
 * The common case (no preference limit, one exclusion a round) runs in float32 with the lowest candidate
   found by one integer minimum (`_chain_fast`); tallies within about 2e-6 of each other (relative) are then
-  tied and go to the earlier candidate, far below what a simulation resolves.
+  tied and go to the earlier candidate, far below what a simulation resolves. A reused `IrvSimulator` keeps
+  that count round by round (`_FastChain`): after a row edit each draw is re-run only from the round the
+  edited candidate is excluded, with results identical to a whole run (a slider drag on a late-excluded
+  candidate's row re-runs two or three rounds of ten).
 """
 
 from __future__ import annotations
