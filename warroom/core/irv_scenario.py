@@ -1246,8 +1246,13 @@ def _row_draws(row: np.ndarray, z: np.ndarray, concentration: float) -> np.ndarr
     on = shape > 0
     safe = np.where(on, shape, 1.0)
     s2 = np.log1p(1.0 / safe)
-    mu = np.where(on, np.log(safe) - 0.5 * s2, -np.inf)
-    return np.exp(mu + np.sqrt(s2) * z)
+    mu = np.log(safe) - 0.5 * s2
+    if on.all():
+        return np.exp(mu + np.sqrt(s2) * z)
+    out = np.zeros(z.shape)  # a zero share stays exactly zero (exp(-inf)); only the others are drawn
+    cols = np.flatnonzero(on)
+    out[..., cols] = np.exp(mu[cols] + np.sqrt(s2[cols]) * z[..., cols])
+    return out
 
 
 def _chain_fast(
