@@ -198,6 +198,8 @@ def test_the_irv_window_is_whole_and_pictured(qtbot, irv_room, tmp_path: Path, w
     decisive = table.model().index(table.model().codes().index("alp"), room.irv.view.run.eliminations[-1].round - 1)
     rect = table.visualRect(decisive)
     assert table.viewport().rect().contains(rect), "the decisive exclusion is on screen"
+    shot = table.viewport().grab().toImage()  # painted by the panel's CellPainter: the shade, behind the figure
+    assert shot.pixelColor(rect.left() + 2, rect.top() + 2).name() == DECISIVE.name()
     # Whole rounds only: no sliver of a round cut at the table's left edge when the rounds scroll.
     viewport = table.viewport().rect()
     for col in range(table.model().columnCount()):
