@@ -66,7 +66,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import compress, pairwise
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -661,10 +661,10 @@ class _Chain:
         row = self.rows[loser]
         new = list(t)
         new[loser] = 0.0
-        open_total = row[-1] + sum(row[j] for j, on in enumerate(alive) if on)
+        open_total = row[-1] + sum(compress(row, alive))  # (the open entries in order: the same sum, at C speed)
         if open_total <= 0 and self.fallback is not None:
             row = self.fallback
-            open_total = sum(row[j] for j, on in enumerate(alive) if on)
+            open_total = sum(compress(row, alive))
         if open_total > 0:
             f = t[loser] / open_total
             for j, on in enumerate(alive):
