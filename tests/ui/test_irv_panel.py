@@ -476,3 +476,47 @@ def test_the_runoff_lead_chart_shows_the_chains_final_pair(qtbot, irv_room) -> N
     assert plot.titleLabel.toolTip() == ""
     legend = [label.text for _sample, label in charts.legends()["lead2"].items]
     assert "published head-to-head" in legend and "each poll, counted through the chain" not in legend
+
+
+def test_a_slider_move_repaints_the_outputs_but_not_the_boxes_behind_them(qtbot, irv_room) -> None:
+    """Every output is repainted on a move (the rounds, the headline, the eliminations), but the lever rows and
+    text panes are opaque: the group boxes and the panel behind them are not repainted with them."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QGroupBox
+
+    room = irv_room
+    panel = room.irv_panel
+    panel.picker.setCurrentIndex(panel.picker.findData("ind"))
+    _finish(qtbot, room)
+    qtbot.wait(200)  # the break-evens, once the sliders rest
+
+    class Paints(QObject):
+        def __init__(self) -> None:
+            super().__init__()
+            self.seen: dict[str, int] = {}
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                self.seen[watched.objectName()] = self.seen.get(watched.objectName(), 0) + 1
+            return False
+
+    paints = Paints()
+    watched = [
+        panel,
+        panel.findChild(QGroupBox, "irv_outputs"),
+        panel.row_box,
+        panel.headline,
+        panel.eliminations,
+        panel.rounds.viewport(),
+    ]
+    panel.rounds.viewport().setObjectName("irv_rounds_viewport")
+    for widget in watched:
+        widget.installEventFilter(paints)
+    lever = panel.lever("alp")
+    with qtbot.waitSignal(room.irv.view_ready, timeout=2000):
+        lever.slider.setValue(lever.slider.value() + 40)
+    QApplication.processEvents()
+    for widget in watched:
+        widget.removeEventFilter(paints)
+    assert {"irv_headline", "irv_eliminations", "irv_rounds_viewport"} <= set(paints.seen), paints.seen
+    assert not {"irv_panel", "irv_outputs", "irv_row_box"} & set(paints.seen), paints.seen
