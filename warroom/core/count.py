@@ -457,6 +457,16 @@ def _clean(ranks: np.ndarray, n_codes: int, rules: CountRules) -> tuple[np.ndarr
     return out, length, rejected
 
 
+def formal_full_preferential(table: BallotTable) -> np.ndarray:
+    """Rows of `table` formal under full preferential voting (`CountRules.full_preferential`), as `count_ballots`
+    reads them: the first N - 1 columns name N - 1 different candidates, N the candidates named on the ballots.
+    The rule in one place, for the count and for last election's ballots read as a prior."""
+    used = np.zeros(len(table.candidates), dtype=bool)
+    named = table.ranks[table.ranks >= 0]
+    used[np.unique(named)] = True
+    return _numbers_all_but_one(table.ranks, int(used.sum()), len(table.candidates))
+
+
 def _numbers_all_but_one(ranks: np.ndarray, n_standing: int, n_codes: int) -> np.ndarray:
     """Rows formal under full preferential voting: the first N - 1 columns name N - 1 different candidates."""
     need = max(n_standing - 1, 1)
