@@ -48,6 +48,8 @@ _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _ROLES = frozenset((_DISPLAY, _TOOLTIP, _ALIGN, _FOREGROUND, _SORT, _POLL))  # every other role: None at once
 _NO_INDEX = QModelIndex()
 BULK_INSERT = 64
+FEW_CHANGED = 16
+"""Up to this many changed rows (an edit) are moved to their places one by one; more are re-sorted at once."""
 """More rows than this added at once are shown by re-sorting the whole table (a reset: the selection is cleared)
 instead of being placed one by one."""
 
@@ -598,12 +600,93 @@ class _PollOrder(QAbstractProxyModel):
                 lo = mid + 1
         return lo
 
+    def _reposition(self, model_row: int) -> None:
+        """Put one changed row where a stable re-sort and re-filter would: it stays if it is still in order
+        between its neighbours; else it goes after the rows equal to it that were before it and before those
+        that were after it. Told to the views as one row moved, removed or inserted, so selections follow.
+        (A whole re-sort of 100,000 rows for one edited poll held the window 60-150 ms.)"""
+        at = self._all.index(model_row)
+        del self._all[at]
+        place = self._stable_place(model_row, at)
+        self._all.insert(place, model_row)
+        try:
+            old: int | None = self._rows.index(model_row)
+        except ValueError:
+            old = None
+        if old is not None:
+            del self._rows[old]
+        new = self._shown_place(model_row, place) if self._accepts(model_row) else None
+        if old is not None:
+            self._rows.insert(old, model_row)  # back until the views are told
+        if old is None and new is not None:
+            self.beginInsertRows(QModelIndex(), new, new)
+            self._rows.insert(new, model_row)
+            self._at = None
+            self.endInsertRows()
+        elif old is not None and new is None:
+            self.beginRemoveRows(QModelIndex(), old, old)
+            del self._rows[old]
+            self._at = None
+            self.endRemoveRows()
+        elif old is not None and new is not None and new != old:
+            # beginMoveRows takes the destination in the numbering before the move
+            self.beginMoveRows(QModelIndex(), old, old, QModelIndex(), new + 1 if new > old else new)
+            del self._rows[old]
+            self._rows.insert(new, model_row)
+            self._at = None
+            self.endMoveRows()
+
+    def _before(self, a: Any, b: Any) -> bool:
+        """Sort key `a` sorts strictly before `b` in the current order."""
+        return bool(b < a) if self._order == Qt.SortOrder.DescendingOrder else bool(a < b)
+
+    def _bound(self, rows: list[int], key: Any, lo: int, hi: int, *, after_equal: bool) -> int:
+        """In rows[lo:hi] (sorted), the first index whose key sorts after `key` (after_equal) or not before it."""
+        keys = self._model.sort_keys(self._column)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            other = keys[rows[mid]]
+            if self._before(key, other) if after_equal else not self._before(other, key):
+                hi = mid
+            else:
+                lo = mid + 1
+        return lo
+
+    def _stable_place(self, model_row: int, was: int) -> int:
+        """Where a changed row goes back into _all (taken out of it; it was at `was`), as a stable sort puts it."""
+        rows = self._all
+        if not self._sorted():
+            return bisect.bisect_left(rows, model_row)
+        keys = self._model.sort_keys(self._column)
+        key = keys[model_row]
+        if was > 0 and self._before(key, keys[rows[was - 1]]):  # moves up: after the equal rows before it
+            return self._bound(rows, key, 0, was, after_equal=True)
+        if was < len(rows) and self._before(keys[rows[was]], key):  # moves down: before the equal rows after it
+            return self._bound(rows, key, was, len(rows), after_equal=False)
+        return was  # still in order where it was
+
+    def _shown_place(self, model_row: int, place: int) -> int:
+        """Where a row at `place` in _all goes among the shown rows (_rows, without it): they are a subsequence
+        of _all, so after the shown rows that sort before it and, of those equal to it, the ones before it."""
+        if not self._sorted():
+            return bisect.bisect_left(self._rows, model_row)
+        key = self._model.sort_keys(self._column)[model_row]
+        lo = self._bound(self._rows, key, 0, len(self._rows), after_equal=False)
+        hi = self._bound(self._rows, key, lo, len(self._rows), after_equal=True)
+        if lo == hi:
+            return lo
+        earlier = set(self._all[self._bound(self._all, key, 0, place, after_equal=False) : place])
+        return lo + sum(1 for r in self._rows[lo:hi] if r in earlier)
+
     def _on_data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex, roles: Sequence[int] = ()) -> None:
         first, last = top_left.row(), bottom_right.row()
         for model_row in range(first, min(last + 1, len(self._haystacks))):
             self._haystacks[model_row] = None
         moved = top_left.column() <= self._column <= bottom_right.column()
-        if self._needle or moved:
+        if (self._needle or moved) and last - first < FEW_CHANGED:
+            for model_row in range(first, last + 1):  # an edit: each row moved to its place, the rest untouched
+                self._reposition(model_row)
+        elif self._needle or moved:
             self._relayout(resort=moved)  # a changed row may have moved, or now pass or fail the filter
         ours = [r for m in range(first, last + 1) if (r := self.row_of_model_row(m)) is not None]
         if ours:
