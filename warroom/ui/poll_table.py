@@ -540,7 +540,12 @@ class _PollOrder(QAbstractProxyModel):
         self.endResetModel()
 
     def _on_rows_about_to_be_removed(self, parent: ModelIndex, first: int, last: int) -> None:
-        ours = sorted((r for m in range(first, last + 1) if (r := self.row_of_model_row(m)) is not None), reverse=True)
+        if last - first < FEW_CHANGED:  # a delete: found by a scan each, not a map of every shown row
+            ours = sorted((self._rows.index(m) for m in range(first, last + 1) if m in self._rows), reverse=True)
+        else:
+            ours = sorted(
+                (r for m in range(first, last + 1) if (r := self.row_of_model_row(m)) is not None), reverse=True
+            )
         for row in ours:
             self.beginRemoveRows(QModelIndex(), row, row)
             del self._rows[row]
