@@ -568,20 +568,24 @@ class _Series:
         sizes: np.ndarray,
         symbols: Sequence[int] | np.ndarray,  # indexes into SYMBOLS
         ids: np.ndarray,
-        *,
-        ordered: bool = False,
     ) -> None:
-        """The series' poll points; `ordered`: already by day, then poll id (the caller sorted them)."""
         # Points in one canonical order, by x then poll id (PointLayer needs x sorted; the ids break ties the
         # same way edit_points does, so a poll put in early is found unchanged when its average lands).
         x = day_to_epoch(np.asarray(days, dtype=float))
         ids, values, sizes = np.asarray(ids, dtype=np.int64), np.asarray(values, dtype=float), np.asarray(sizes)
         symbols = np.asarray(symbols, dtype=np.int8)
-        if len(x) > 1 and not ordered:
+        if len(x) > 1:
             dx = np.diff(x)
             if not np.all((dx > 0) | ((dx == 0) & (np.diff(ids) > 0))):
                 order = np.lexsort((ids, x))
                 x, values, sizes, ids, symbols = x[order], values[order], sizes[order], ids[order], symbols[order]
+        self.set_points_x(x, values, sizes, symbols, ids)
+
+    def set_points_x(
+        self, x: np.ndarray, values: np.ndarray, sizes: np.ndarray, symbols: np.ndarray, ids: np.ndarray
+    ) -> None:
+        """set_points with x in epoch seconds and the points already by x, then poll id (float values and
+        sizes, int8 symbols, int64 ids): what show_data hands over after one sort for every series."""
         if self.layer.same_as(x, values, sizes, symbols, ids):
             return  # drawn already (show_polls put the new poll in before its average landed)
         self.poll_ids = ids
@@ -927,20 +931,26 @@ class ChartPanel(QWidget):
         # a subsequence of it, so each needs only a mask (at 100,000 polls a sort per series was 10 sorts,
         # 60-80 ms of the turn in which the average lands).
         order = np.lexsort((ids, days))
-        o_days, o_sizes, o_symbols, o_ids = days[order], sizes[order], symbols[order], ids[order]
-        shares = {c.code: columns.shares[:, columns.col(c.code)][order] for c in contest.candidates}
-        for code, series in self._first.items():
-            values = shares[code]
+        o_x, o_sizes, o_symbols, o_ids = day_to_epoch(days[order]), sizes[order], symbols[order], ids[order]
+        ordered_shares = columns.shares[order]  # one gather of whole rows, not one per candidate
+        shares = {c.code: ordered_shares[:, columns.col(c.code)] for c in contest.candidates}
+
+        def put(series: _Series, values: np.ndarray) -> None:
             mask = ~np.isnan(values)
-            series.set_points(o_days[mask], values[mask], o_sizes[mask], o_symbols[mask], o_ids[mask], ordered=True)
+            if mask.all():  # every poll has the figure (the usual case): no copies
+                series.set_points_x(o_x, np.ascontiguousarray(values), o_sizes, o_symbols, o_ids)
+            else:
+                series.set_points_x(o_x[mask], values[mask], o_sizes[mask], o_symbols[mask], o_ids[mask])
+
+        for code, series in self._first.items():
+            put(series, shares[code])
             average = averages.first_round.get(code) if averages else None
             series.set_average(average)
             band = averages.forecast.get(f"first:{code}") if averages else None
             series.set_forecast(average.days if average else None, *(band or (None, None)))
         assert self._lead1 and self._lead2_observed and self._lead2_implied
         lead = shares[a] - shares[b] if a in shares and b in shares else np.full(n, math.nan)
-        both = ~np.isnan(lead)
-        self._lead1.set_points(o_days[both], lead[both], o_sizes[both], o_symbols[both], o_ids[both], ordered=True)
+        put(self._lead1, lead)
         self._lead1.set_average(averages.first_lead if averages else None)
         band1 = averages.forecast.get("lead1") if averages else None
         self._lead1.set_forecast(averages.first_lead.days if averages else None, *(band1 or (None, None)))
