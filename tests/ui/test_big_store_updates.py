@@ -186,3 +186,35 @@ def test_an_average_landing_after_later_changes_loses_none_of_them(worker_room, 
     _settle(room, qtbot)
     assert started == [41, 41]  # the first change's job, then one for both later changes (none for a stale list)
     _same_as_a_reload(room, reference)
+
+
+def test_the_charts_pixmap_caches_never_reach_an_export(qtbot, tmp_path: Path) -> None:
+    """Lines and points are cached as pixmaps for the screen; an SVG export is the same vectors as with no
+    cache at all (not pictures of the lines), and the caches are back on afterwards."""
+    from PySide6.QtWidgets import QGraphicsItem
+
+    from warroom.ui.charts import ChartPanel
+    from warroom.ui.export import widget_to_png, widget_to_svg
+
+    polls = [replace(p, id=i + 1) for i, p in enumerate(toy_polls(40))]
+    panel = ChartPanel()
+    qtbot.addWidget(panel)
+    panel.resize(1200, 800)
+    panel.show()
+    panel.set_contest(TOY)
+    panel.show_data(polls, compute_averages(polls, TOY))
+    panel.grab()  # the caches are filled
+    items = panel._layout_widget.scene().items()
+    cached = [i for i in items if i.cacheMode() == QGraphicsItem.CacheMode.DeviceCoordinateCache]
+    assert len(cached) >= 2 * 3  # a line and its points per candidate at least
+    widget_to_svg(panel, tmp_path / "cached.svg")
+    png = widget_to_png(panel, tmp_path / "cached.png")
+    assert all(i.cacheMode() == QGraphicsItem.CacheMode.DeviceCoordinateCache for i in cached)
+    for item in cached:
+        item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+    widget_to_svg(panel, tmp_path / "plain.svg")
+    plain_png = widget_to_png(panel, tmp_path / "plain.png")
+    svg, plain_svg = (tmp_path / "cached.svg").read_text(), (tmp_path / "plain.svg").read_text()
+    assert svg.count("<polyline") == plain_svg.count("<polyline") > 100  # the lines as vectors
+    assert svg.count("<image") == plain_svg.count("<image")
+    assert png == plain_png  # and the same pixels
