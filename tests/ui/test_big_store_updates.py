@@ -107,6 +107,7 @@ def _same_as_a_reload(room, reference) -> None:  # type: ignore[no-untyped-def]
     for key in SERIES:
         for got, want in zip(charts.point_data(key), panel.point_data(key), strict=True):
             np.testing.assert_array_equal(got, want, err_msg=key)
+    assert charts.final_weeks_window() == panel.final_weeks_window()  # the default view follows the latest poll
     polls = room.poll_service.polls
     core = compute_averages(polls, TOY)  # the core function the numbers come from
     for code in ("ann", "bob", "cat"):
@@ -145,7 +146,8 @@ def test_added_edited_and_deleted_polls_show_what_a_full_reload_shows(worker_roo
         service.update_poll(replace(edited, fieldwork_end=middle - timedelta(days=5), first_round={"ann": 30.0}))
         _settle(room, qtbot)
         _same_as_a_reload(room, reference)
-        service.delete_polls([a, service.polls[3].id or 0])
+        service.delete_polls([a, service.polls[3].id or 0])  # the latest poll goes: the default view moves back
+        assert room.window.charts.final_weeks_window() == _reloaded(room, reference)[1].final_weeks_window()
         _settle(room, qtbot)
         _same_as_a_reload(room, reference)
     assert table.rowCount() == 40 + 2 - 2

@@ -693,7 +693,10 @@ class _PollOrder(QAbstractProxyModel):
                 self._reposition(model_row)
         elif self._needle or moved:
             self._relayout(resort=moved)  # a changed row may have moved, or now pass or fail the filter
-        ours = [r for m in range(first, last + 1) if (r := self.row_of_model_row(m)) is not None]
+        if last - first < FEW_CHANGED:  # an edit: its row found by a scan, not a map of every shown row
+            ours = [self._rows.index(m) for m in range(first, last + 1) if m in self._rows]
+        else:
+            ours = [r for m in range(first, last + 1) if (r := self.row_of_model_row(m)) is not None]
         if ours:
             self.dataChanged.emit(
                 self.createIndex(min(ours), top_left.column()), self.createIndex(max(ours), bottom_right.column())
