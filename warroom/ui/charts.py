@@ -950,7 +950,7 @@ class ChartPanel(QWidget):
         # The points' canonical order (by day, then poll id) found once for every series: a series' points are
         # a subsequence of it, so each needs only a mask (at 100,000 polls a sort per series was 10 sorts,
         # 60-80 ms of the turn in which the average lands).
-        order = np.lexsort((ids, days))
+        order = columns.by_day  # (sorted by the average's worker thread for a big contest)
         o_x, o_sizes, o_symbols, o_ids = day_to_epoch(days[order]), sizes[order], symbols[order], ids[order]
         ordered_shares = columns.shares[order]  # one gather of whole rows, not one per candidate
         shares = {c.code: ordered_shares[:, columns.col(c.code)] for c in contest.candidates}
