@@ -491,3 +491,29 @@ def test_an_edited_row_moves_where_a_stable_resort_puts_it_without_a_layout_chan
             assert _poll(proxy, proxy.index(selected, 0)) == edited
     assert moved > 40  # the edits did move rows, up and down
     qtmodeltester.check(proxy)
+
+
+def test_a_bulk_insert_is_merged_into_the_kept_order_ties_after_the_rows_already_there(qtbot) -> None:
+    """An import's rows are merged into the order shown (not a fresh sort of every row): rows already there
+    keep their order among equals (the order of earlier sorts), the new ones come after them, as one by one."""
+    from warroom.ui.poll_table import BULK_INSERT, _PollOrder
+
+    crowd = _crowd(4 * BULK_INSERT)
+    model = PollTableModel()
+    model.set_contest(TOY)
+    model.set_polls(crowd[: 2 * BULK_INSERT])
+    proxy = PollFilterProxy()
+    proxy.setSourceModel(model)
+    order = proxy.sourceModel()
+    assert isinstance(order, _PollOrder)
+    proxy.sort(0, Qt.SortOrder.AscendingOrder)  # by pollster, then (stable) by sample: ties keep that order
+    proxy.sort(4, Qt.SortOrder.DescendingOrder)
+    before = list(order._all)
+    by_id = {p.id: p for p in crowd if p.id is not None}
+    with qtbot.waitSignal(proxy.modelReset):
+        model.apply(by_id, added=[p.id for p in crowd[2 * BULK_INSERT :] if p.id is not None], updated=[], removed=[])
+    keys = model.sort_keys(4)
+    new = sorted(range(2 * BULK_INSERT, 4 * BULK_INSERT), key=keys.__getitem__, reverse=True)
+    assert order._all == sorted(before + new, key=keys.__getitem__, reverse=True)
+    assert order._all != sorted(range(4 * BULK_INSERT), key=keys.__getitem__, reverse=True)  # not a fresh sort
+    assert order._rows == order._all
