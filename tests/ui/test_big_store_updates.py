@@ -220,3 +220,49 @@ def test_the_charts_pixmap_caches_never_reach_an_export(qtbot, tmp_path: Path) -
     assert svg.count("<polyline") == plain_svg.count("<polyline") > 100  # the lines as vectors
     assert svg.count("<image") == plain_svg.count("<image")
     assert png == plain_png  # and the same pixels
+
+
+def test_a_new_point_is_handed_to_the_scatter_item_alone_and_zooming_in_shows_every_point(qtbot) -> None:
+    """A poll added: the scatter item gets that one point (addPoints), not the whole range restyled
+    (setData); what it then holds is what re-slicing the range would give (stride 1), or the points it held
+    and the new one (a thinned range); zoomed in, every poll of the range is drawn."""
+    import pyqtgraph as pg
+
+    from warroom.ui.charts import PointLayer
+
+    widget = pg.PlotWidget()
+    qtbot.addWidget(widget)
+    widget.resize(800, 400)
+    layer = PointLayer(widget.getPlotItem(), size=5)
+    vb = widget.getPlotItem().getViewBox()
+    n = 20_000
+    x = np.arange(n, dtype=float) * 10.0
+    layer.setData(x, np.sin(x), np.full(n, 5.0), np.zeros(n, dtype=np.int8), np.arange(n), presorted=True)
+    calls: list[int] = []
+    real = layer.item.setData
+    layer.item.setData = lambda *a, **kw: (calls.append(1), real(*a, **kw))[1]  # type: ignore[method-assign]
+
+    def held() -> set[tuple[float, int]]:
+        return {(float(px), int(d)) for px, d in zip(layer.item.data["x"], layer.item.data["data"], strict=True)}
+
+    for lo, hi in ((150_000.0, 152_000.0), (50_000.0, 150_000.0)):  # stride 1, then a thinned range
+        vb.setXRange(lo, hi, padding=0)
+        before, made = held(), len(calls)
+        new_x = (lo + hi) / 2 + 5.0  # between two points
+        new_id = n + int(lo)  # a new poll id
+        one = np.asarray([new_x])
+        layer.edit(
+            np.empty(0, dtype=np.int64), one, one * 0, np.asarray([5.0]), np.zeros(1, np.int8), np.asarray([new_id])
+        )
+        assert len(calls) == made  # no re-handing of the range
+        assert held() == before | {(new_x, new_id)}
+        assert new_id in layer.get_data()[2]  # and the layer's own data has it, in order
+        assert np.all(np.diff(layer.get_data()[0]) >= 0)
+        if lo == 150_000.0:
+            layer._refresh()  # what re-slicing the range gives: the same points
+            assert held() == before | {(new_x, new_id)}
+        vb.setXRange(new_x - 200.0, new_x + 200.0, padding=0)  # zoomed in: every point of the range
+        lo2, hi2 = vb.viewRange()[0]
+        xs, ids = layer.get_data()[0], layer.get_data()[2]
+        want = {(float(a), int(b)) for a, b in zip(xs, ids, strict=True) if lo2 <= a <= hi2}
+        assert want <= held() and (new_x, new_id) in want
