@@ -692,7 +692,7 @@ class ChartPanel(QWidget):
         self._poll_map: Mapping[int, Poll] | None = {}  # by id; None: not built yet from _poll_list
         self._poll_list: Sequence[Poll] = ()
         self._latest: date | None = None  # the latest fieldwork end of _polls (None: not known yet)
-        self._latest_ids: set[int] | None = None  # the polls ending that day (None: not known)
+        self._end_by_id = np.full(1, -1, dtype=np.int64)  # each shown poll's fieldwork end (ordinal) by id; -1: none
         self._pollster_symbol: dict[str, int] = {}  # pollster -> index of its symbol in SYMBOLS
         self._first: dict[str, _Series] = {}
         self._lead1: _Series | None = None
@@ -871,15 +871,19 @@ class ChartPanel(QWidget):
         new = [polls_by_id[i] for i in (*getattr(change, "added", ()), *updated) if i in polls_by_id]
         drop = np.asarray([*updated, *getattr(change, "removed", ())], dtype=np.int64)
         self._poll_map = polls_by_id
-        if len(drop) and (self._latest_ids is None or not self._latest_ids.isdisjoint(drop.tolist())):
-            self._latest = self._latest_ids = None  # a poll of the latest day went: found again when needed
-        if new and self._latest is not None:
-            newest = max(p.fieldwork_end for p in new)
-            ending = {p.id for p in new if p.fieldwork_end == newest and p.id is not None}
-            if newest > self._latest:
-                self._latest, self._latest_ids = newest, ending
-            elif newest == self._latest and self._latest_ids is not None:
-                self._latest_ids |= ending
+        # The latest fieldwork end, kept in an array by poll id: found again in one vectorised step, where
+        # walking every poll took 10-300 ms at 100,000 polls when the latest one changed.
+        ends = self._end_by_id
+        gone = drop[(drop >= 0) & (drop < len(ends))]
+        ends[gone] = -1
+        stored = [p for p in new if p.id is not None and p.id >= 0]
+        top = max((p.id or 0 for p in stored), default=-1)
+        if top >= len(ends):
+            ends = self._end_by_id = np.concatenate([ends, np.full(top + 1 - len(ends) + 1024, -1, dtype=np.int64)])
+        for p in stored:
+            ends[p.id or 0] = p.fieldwork_end.toordinal()
+        last = int(ends.max())
+        self._latest = date.fromordinal(last) if last > 0 else None
         for p in new:
             self._symbol_for(p.pollster)
         averages = self._last_data[1]
@@ -954,11 +958,8 @@ class ChartPanel(QWidget):
             columns = ColumnBuilder(contest).build(polls)
         days = columns.day
         self._last_data = (polls, averages)
-        self._latest_ids = None
         if len(columns):
-            last = columns.end.max()
-            self._latest = date.fromordinal(int(last))
-            self._latest_ids = set(columns.ids[columns.end == last].tolist())
+            self._latest = date.fromordinal(int(columns.end.max()))
         if len(columns) and not all(name in self._pollster_symbol for name in columns.names):
             # pollsters in order of first appearance (symbols are given in that order), found on the columns
             # (a sort of every poll's pollster: skipped when every pollster has its symbol already)
@@ -1003,6 +1004,8 @@ class ChartPanel(QWidget):
         self._row_of = np.full(int(ids.max()) + 2 if len(ids) else 1, -1, dtype=np.int64)
         known = ids >= 0  # a poll not yet stored has no id to look up
         self._row_of[ids[known]] = np.arange(len(ids))[known]
+        self._end_by_id = np.full(len(self._row_of), -1, dtype=np.int64)
+        self._end_by_id[ids[known]] = columns.end[known]
         self._sizes, self._symbols = sizes, symbols
         if averages is not None:
             obs, imp = averages.second_lead_observed, averages.second_lead_implied
@@ -1300,7 +1303,6 @@ class ChartPanel(QWidget):
             return None
         if self._latest is None:
             self._latest = max((p.fieldwork_end for p in self._polls().values()), default=None)
-            self._latest_ids = None  # (not known: the next change that drops a poll looks again)
         latest = self._latest
         election = contest.election_date.toordinal()
         last_question = self._campaign.latest if self._campaign is not None else 0.0
