@@ -507,8 +507,10 @@ def add_poll(session: Session, contest_id: int, poll: Poll) -> int:
 
 
 def _find_duplicate(session: Session, contest_id: int, poll: Poll, exclude: int | None = None) -> int | None:
+    # `contest_id + 0`: not the index that starts with contest_id (every poll of the contest, 40 ms at 100,000)
+    # but the fieldwork-end index (the few polls of that day), as the bulk check above does
     stmt = select(PollRow.id, PollRow.pollster).where(
-        PollRow.contest_id == contest_id,
+        (PollRow.contest_id + 0) == contest_id,
         PollRow.fieldwork_start == poll.fieldwork_start,
         PollRow.fieldwork_end == poll.fieldwork_end,
     )
