@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -163,3 +164,43 @@ def test_a_two_round_notice_text_of_the_wrong_kind_is_refused(tmp_path: Path, fi
     with pytest.raises(store.ContestError, match=rf"two_round\.notices\[1\]: {field} must be text"):
         store.read_bundle(json.dumps(bundle))
     engine.dispose()
+
+
+def test_a_bundled_scenario_name_is_trimmed_as_the_app_saves_it(tmp_path: Path) -> None:
+    """Issue 16, fourth pass: a bundle refused " Plan A " although the app saves it as "Plan A"; one rule
+    (core.pipeline.name_as_saved) now trims and composes every saved name, so the two spellings are one name."""
+    bundle, engine, _sessions = _exported(tmp_path)
+    bundle["scenarios"] = [SCENARIO | {"name": " Plan A\u00a0"}]
+    assert [s[0] for s in store.read_bundle(json.dumps(bundle)).scenarios] == ["Plan A"]
+    bundle["scenarios"] = [SCENARIO | {"name": "Plan A"}, SCENARIO | {"name": " Plan A "}]
+    with pytest.raises(store.ContestError, match=r"scenarios\[2\]: 'Plan A' appears twice"):
+        store.read_bundle(json.dumps(bundle))
+    bundle["scenarios"] = [SCENARIO | {"name": "M\u00e9lenchon"}, SCENARIO | {"name": "Me\u0301lenchon"}]
+    with pytest.raises(store.ContestError, match=r"scenarios\[2\]: 'Mélenchon' appears twice"):
+        store.read_bundle(json.dumps(bundle))
+    bundle["scenarios"] = [SCENARIO | {"name": 12}]
+    with pytest.raises(store.ContestError, match=r"scenarios\[1\]: the name must be text"):
+        store.read_bundle(json.dumps(bundle))
+    engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        ("Plan\u200dA", "invisible characters (U+200D"),  # a zero-width joiner: shows as "PlanA"
+        ("Plan\u200bA", "invisible characters (U+200B"),
+        ("\ufeffPlan A", "invisible characters (U+FEFF"),  # a byte-order mark pasted from a file
+        ("\u200fPlan A", "direction"),  # a right-to-left mark
+        ("Plan A\r\n", None),  # trimmed: a line break typed at the end is no part of the name
+        ("x" * 10_000, "at most 120 characters (this one has 10000)"),
+    ],
+)
+def test_a_saved_name_that_would_show_as_another_is_refused_by_the_one_rule(name: str, words: str | None) -> None:
+    from warroom.core.pipeline import PipelineError
+    from warroom.core.saved_cases import checked_name
+
+    if words is None:
+        assert checked_name(name) == "Plan A"
+        return
+    with pytest.raises(PipelineError, match=re.escape(words)):
+        checked_name(name)

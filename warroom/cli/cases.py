@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Any, TextIO
 
 from warroom.core.france import ABSTAINERS, BLANK_NULL, name_key
-from warroom.core.pipeline import PipelineError
+from warroom.core.pipeline import PipelineError, name_as_saved
 from warroom.core.saved_cases import (
     IRV,
     SV,
@@ -49,6 +49,7 @@ def _records(store: Any, contest: Contest) -> dict[str, tuple[dict[str, Any], di
 
 def saved_record(store: Any, contest: Contest, name: str, kind: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """The stored record of a saved case of `kind` (ValueError naming the saved ones of that kind)."""
+    name = name_as_saved(name)
     rows = _records(store, contest)
     mine = [n for n, (b, _s) in rows.items() if record_kind(b) == kind]
     if name not in rows or record_kind(rows[name][0]) != kind:

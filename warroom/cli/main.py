@@ -645,7 +645,13 @@ def cmd_qualify(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_scenario(args: argparse.Namespace, out: TextIO) -> int:
     from warroom.cli.irv import run_irv_scenario
     from warroom.cli.reports import run_scenario
+    from warroom.core.pipeline import name_as_saved
     from warroom.core.types import CountingSystem
+
+    if args.name is not None:  # trimmed as every saved name is; a blank one is an unset variable, not "no name"
+        args.name = name_as_saved(args.name)
+        if not args.name:
+            raise CliError("--name: give the saved scenario's name (it is empty)")
 
     def build(store: Any, contest: Contest) -> Any:
         if contest.system == CountingSystem.IRV:  # the whole elimination chain, as the app's IRV panel shows it

@@ -346,6 +346,18 @@ def count_ballots(
     limit = table.ranks.shape[1] if rules.max_rankings is None else min(rules.max_rankings, table.ranks.shape[1])
     if system is CountingSystem.CONTINGENT and n_standing == 3:
         limit = min(limit, 2)  # Article 94(1)(a): with three candidates only a second preference is given
+    if rules.full_preferential and n_standing > 2 and limit < n_standing - 1:
+        # Every paper would be informal: say why (the rules or the file), not "all ballots were rejected".
+        need = f"a formal paper numbers {n_standing - 1} of the {n_standing:,} candidates"
+        if rules.max_rankings is not None and rules.max_rankings < n_standing - 1:
+            raise CountError(
+                f"full preferential: {need}, but the ranking limit is {rules.max_rankings} "
+                "(max_rankings): every ballot would be informal"
+            )
+        raise CountError(
+            f"full preferential: {need}, but the file has {table.ranks.shape[1]} ranking "
+            f"column{'s' if table.ranks.shape[1] != 1 else ''}: every ballot would be informal"
+        )
     ranks, marks = _with_marks(table, limit, rules)
     prefs, _lengths, rejected_rows = _clean(ranks, len(table.candidates), rules)
 

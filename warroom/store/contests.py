@@ -31,7 +31,7 @@ from warroom.core.contestfile import (
 from warroom.core.forecast import ForecastErrors
 from warroom.core.irv_pipeline import prior_rows_from_result
 from warroom.core.irv_scenario import IrvScenario
-from warroom.core.pipeline import scenario_name_problem
+from warroom.core.pipeline import name_as_saved, scenario_name_problem
 from warroom.core.priors import prior_source
 from warroom.core.runoff import Split
 from warroom.core.two_round_pipeline import Campaign
@@ -634,12 +634,15 @@ def read_bundle(text: str) -> Bundle:
     scenarios: list[tuple[str, dict[str, Any], dict[str, Any], str]] = []
     for i, item in enumerate(data.get("scenarios", [])):
         try:
-            name, baseline, settings = str(item["name"]), item["baseline"], item["settings"]
+            name, baseline, settings = item["name"], item["baseline"], item["settings"]
         except (KeyError, TypeError) as exc:
             raise ContestError(f"scenarios[{i + 1}]: {exc!s} is missing") from None
         if not isinstance(baseline, dict) or not isinstance(settings, dict):
             raise ContestError(f"scenarios[{i + 1}]: baseline and settings must be JSON objects")
-        problem = scenario_name_problem(name) if name == name.strip() else "a name with no spaces around it"
+        if not isinstance(name, str):
+            raise ContestError(f"scenarios[{i + 1}]: the name must be text, not {name!r:.40}")
+        name = name_as_saved(name)  # trimmed, as the app saves every name
+        problem = scenario_name_problem(name)
         if problem is not None:
             raise ContestError(f"scenarios[{i + 1}]: a name of 1-120 characters is needed: {name[:40]!r}: {problem}")
         if any(name == other[0] for other in scenarios):
