@@ -46,7 +46,7 @@ from warroom.core.ballots import (
     table_from_ballots,
 )
 from warroom.core.types import EXHAUSTED, Contest, Poll, TransferObservation
-from warroom.core.validation import MAX_SAMPLE_SIZE, validate_poll
+from warroom.core.validation import MAX_SAMPLE_SIZE, validate_poll, whole_number
 
 FIXED = (
     "pollster",
@@ -63,7 +63,6 @@ _FIGURE = re.compile(r"^(first|second|party|transfer)[:_](.+)$", re.IGNORECASE)
 _FORMULA_SIGNS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")  # and their full-width forms, which some spreadsheets map
 _PLAIN_NEGATIVE = re.compile(r"-\d+(\.\d+)?")
 _QUOTE_IF = frozenset(',"\r\n')
-_SAMPLE = re.compile(r"[0-9]{1,3}(,[0-9]{3})+|[0-9]+")
 _SHARE = re.compile(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
 
 
@@ -365,18 +364,10 @@ def parse_polls_csv(
         sample: int | None = None  # blank: not published
         raw_sample = cell("sample_size")
         if raw_sample:
-            # ASCII digits only, commas only as thousands separators: int() would also take "1_000", "+800"
-            # and other scripts' digits, and any number of digits (the store keeps at most 2**63 - 1).
-            digits = raw_sample.replace(",", "").lstrip("0")
-            shown = raw_sample if len(raw_sample) <= 40 else raw_sample[:40] + "..."
-            if not _SAMPLE.fullmatch(raw_sample):
-                errors.append(LineError(line_no, "sample_size", f"{shown!r} is not a whole number"))
-            elif len(digits) > len(str(MAX_SAMPLE_SIZE)):  # also keeps int() clear of its digit limit
-                errors.append(
-                    LineError(line_no, "sample_size", f"{shown} is larger than any poll (at most {MAX_SAMPLE_SIZE:,})")
-                )
-            else:
-                sample = int(digits or "0")
+            try:  # the one rule for whole numbers (validation.whole_number); past the store's limit too
+                sample = whole_number(raw_sample, most=MAX_SAMPLE_SIZE, what="a sample size")
+            except ValueError as exc:
+                errors.append(LineError(line_no, "sample_size", str(exc)))
         firsts: dict[str, float] = {}
         seconds: dict[str, float] = {}
         party: dict[str, float] = {}
@@ -620,13 +611,10 @@ def _ballot_table_csv(text: str) -> tuple[BallotTable, list[LineError]]:
             errors.append(LineError(line, "row", f"{len(row)} cells but the header has {width}"))
             continue
         row = row + [""] * (width - len(row))
-        raw = row[count_col].strip().replace(",", "")
         try:
-            n = int(raw)
-            if not 0 <= n < 2**63:
-                raise ValueError
-        except ValueError:
-            errors.append(LineError(line, "count", f"{raw!r} is not a whole number of ballots"))
+            n = whole_number(row[count_col].strip(), most=2**63 - 1, what="a whole number of ballots")
+        except ValueError as exc:
+            errors.append(LineError(line, "count", str(exc)))
             continue
         bad = False
         for i in pref_cols:

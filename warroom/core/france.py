@@ -38,6 +38,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from warroom.core.csvformat import LineError
+from warroom.core.validation import whole_number
 
 NSPPOLLS_CREDIT = "NSPPolls (github.com/nsppolls/nsppolls, MIT licence)"
 MIEUXVOTER_CREDIT = "Mieux Voter (github.com/MieuxVoter/presidentielle2027, MIT licence)"
@@ -340,15 +341,20 @@ class _Rows:
             return None
 
     def count(self, line: int, row: list[str], name: str, what: str = "a sample size") -> int | None:
-        text = self.cell(row, name).replace(" ", "").replace("\u202f", "")
+        text = self.cell(row, name)
         if not text:
             return None
         if text.endswith(".0"):  # pandas-written integers
             text = text[:-2]
-        if not text.isdigit() or int(text) <= 0:
+        try:  # the one rule for whole numbers (validation.whole_number): never '²' (a traceback) or '١٢'
+            value = whole_number(text, most=2**63 - 1, what=what)
+        except ValueError as exc:
+            self.error(line, name, str(exc))
+            return None
+        if value <= 0:
             self.error(line, name, f"{self.cell(row, name)!r} is not {what} (a whole number above 0)")
             return None
-        return int(text)
+        return value
 
     def flag(self, line: int, row: list[str], name: str) -> bool | None:
         text = self.cell(row, name).casefold()

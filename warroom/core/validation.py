@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -27,6 +28,31 @@ EARLIEST_BEFORE_ELECTION = timedelta(days=3653)
 recall polls). A date outside is a typo such as 9999 or 0001, which would also stretch every average's
 day-by-day timeline to thousands of years. Fixed to the contest, not to today, so a file validates the same
 on any day; the separate `today` check still refuses fieldwork that has not started."""
+
+
+THOUSANDS_SEPARATORS = ", \u00a0\u2009\u202f"
+"""What may group a whole number's digits in threes: a comma, a space, a no-break, thin or narrow no-break
+space (French figures print 48 747 876). One kind per number."""
+
+_WHOLE = re.compile(r"[0-9]+|[0-9]{1,3}(?P<sep>[, \u00a0\u2009\u202f])[0-9]{3}(?:(?P=sep)[0-9]{3})*")
+
+
+def whole_number(text: str, *, most: int, what: str = "a whole number") -> int:
+    """A count, sample or vote total as every reader takes it (poll CSV, ballot CSV, official results, the French
+    compilations, pastes): ASCII digits 0-9, optionally grouped in threes by one kind of THOUSANDS_SEPARATORS,
+    at most `most`. int() alone would also read "1_000", "+800", " 8 ", other scripts' digits ("١٠٠٠",
+    fullwidth "１０００") and any number of digits; "1,0,0" with its commas dropped would be 100.
+
+    Raises:
+        ValueError: the text (cut to 40 characters) and what it should be.
+    """
+    shown = text if len(text) <= 40 else text[:40] + "..."
+    if not _WHOLE.fullmatch(text):
+        raise ValueError(f"{shown!r} is not a whole number (digits 0-9, thousands grouped by commas or spaces)")
+    digits = re.sub(r"[^0-9]", "", text).lstrip("0")
+    if len(digits) > len(str(most)) or int(digits or "0") > most:  # length first: int() of 10^6 digits is slow
+        raise ValueError(f"{shown} is too large for {what} (at most {most:,})")
+    return int(digits or "0")
 
 
 @dataclass(frozen=True, slots=True)

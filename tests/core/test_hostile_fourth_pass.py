@@ -1,0 +1,96 @@
+"""Issue 16, a fourth hostile pass over every reader: one rule for whole numbers (counts, samples, votes), and
+what a fresh pass found. Each case failed before its fix: a traceback, or a file read as something it does not
+say."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TOY
+from tests.core.test_hostile_third_pass import _nsp
+from warroom.core.csvformat import parse_ballot_file, parse_ballot_table, parse_polls_csv
+from warroom.core.france import FranceFormatError, parse_nsppolls_polls
+from warroom.core.resultfile import ResultFileError, parse_result_csv
+from warroom.core.validation import whole_number
+from warroom.demo import LONDON_2012
+
+# Each is read by int() (or int() after the commas are dropped) as some number, and by the one rule as none.
+NOT_WHOLE = [
+    "1_000",  # Python's digit grouping
+    "\u0661\u0660\u0660\u0660",  # Arabic-Indic 1000
+    "\uff11\uff10\uff10\uff10",  # fullwidth 1000
+    "\u0967\u0966\u0966",  # Devanagari 100
+    "+800",
+    "1,0,0",  # read as 100 once the commas were dropped
+    "1,000 000",  # two kinds of grouping
+    "\u00b2",  # a digit to str.isdigit, a traceback to int()
+]
+WHOLE = [("1000", 1000), ("1,000", 1000), ("48 747 876", 48_747_876), ("1\u202f000", 1000), ("007", 7)]
+
+
+@pytest.mark.parametrize("text", NOT_WHOLE)
+def test_the_one_rule_refuses_what_int_would_read(text: str) -> None:
+    with pytest.raises(ValueError, match="is not a whole number"):
+        whole_number(text, most=10**9)
+
+
+@pytest.mark.parametrize(("text", "value"), WHOLE)
+def test_the_one_rule_reads_published_figures(text: str, value: int) -> None:
+    assert whole_number(text, most=10**9) == value
+
+
+@pytest.mark.parametrize("text", NOT_WHOLE)
+def test_a_ballot_count_follows_the_rule_the_poll_csv_follows(tmp_path: Path, text: str) -> None:
+    """Ballot counts took "1_000" and Unicode digits while the poll CSV's sample size refused them."""
+    poll = parse_polls_csv(
+        f'pollster,fieldwork_start,fieldwork_end,sample_size,first:ann,first:bob,first:cat\nAcme,2024-03-01,2024-03-02,"{text}",45,40,15\n',
+        TOY,
+    )
+    assert not poll.ok and any(e.line == 2 and e.field == "sample_size" for e in poll.errors)
+    ballots = f'pref1,pref2,count\nA,B,5\nB,A,"{text}"\n'
+    _table, errors = parse_ballot_table(ballots)
+    assert [(e.line, e.field) for e in errors] == [(3, "count")], errors
+    assert "is not a whole number" in errors[0].message
+    path = tmp_path / "ballots.csv"
+    path.write_text(ballots, encoding="utf-8")
+    _table, errors = parse_ballot_file(path)
+    assert [(e.line, e.field) for e in errors] == [(3, "count")]
+
+
+@pytest.mark.parametrize("text", NOT_WHOLE)
+def test_an_official_result_follows_the_rule_too(text: str) -> None:
+    with pytest.raises(ResultFileError, match=r"line 2.*is not a whole number"):
+        parse_result_csv(f'candidate,first_round\njohnson,"{text}"\nlivingstone,90\n', LONDON_2012)
+
+
+@pytest.mark.parametrize("text", NOT_WHOLE)
+def test_a_compilations_sample_follows_the_rule_too(text: str) -> None:
+    """'²' in a French compilation's sample size was a ValueError traceback; '١٥٠٠' was read as 1500."""
+    rows = _nsp([("Ann", "60"), ("Bob", "40")]).replace(",1500,", f',"{text}",')
+    with pytest.raises(FranceFormatError, match=r"line 2, echantillon: .*is not a whole number"):
+        parse_nsppolls_polls(rows)
+
+
+def test_a_ballot_count_past_64_bits_is_named(tmp_path: Path) -> None:
+    _table, errors = parse_ballot_table("pref1,count\nA,99999999999999999999\n")
+    assert [(e.line, e.field) for e in errors] == [(2, "count")] and "too large" in errors[0].message
+
+
+def test_a_whole_number_of_a_million_digits_is_refused_at_once() -> None:
+    with pytest.raises(ValueError, match="too large"):
+        whole_number("9" * 1_000_000, most=2**63 - 1)
+
+
+@pytest.mark.parametrize("cid", ["\u00b2", "\u0662\u0661\u0667\u0664\u0663\u0660"])  # '²'; Arabic-Indic 217430
+def test_a_candidacy_id_in_another_script_is_refused_naming_its_cell(tmp_path: Path, cid: str) -> None:
+    """'²' in the candidacy file was a ValueError traceback; '٢١٧٤٣٠' was read as candidacy 217430."""
+    from tests.core.test_nyc_cvr import CANDIDACY, write_csv
+    from warroom.core.nyc_cvr import NycFormatError, read_candidacy_names
+
+    rows = [list(r) for r in CANDIDACY]
+    rows[1][0] = cid
+    path = write_csv(tmp_path / "names.csv", rows)
+    with pytest.raises(NycFormatError, match=r"names\.csv.*row 2, column A: .* is not a candidacy ID"):
+        read_candidacy_names(path)
