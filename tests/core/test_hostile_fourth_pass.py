@@ -94,3 +94,44 @@ def test_a_candidacy_id_in_another_script_is_refused_naming_its_cell(tmp_path: P
     path = write_csv(tmp_path / "names.csv", rows)
     with pytest.raises(NycFormatError, match=r"names\.csv.*row 2, column A: .* is not a candidacy ID"):
         read_candidacy_names(path)
+
+
+# --- ballot files ----------------------------------------------------------------------------------------------
+
+
+def test_a_ballot_file_with_lines_ended_by_a_lone_cr_is_read(tmp_path: Path) -> None:
+    """An old-Mac file (CR line ends) was a csv.Error traceback out of `warroom count`; the poll CSV reads it."""
+    from warroom.core.count import count_ballots
+
+    text = "pref1,pref2,count\rA,B,10\rB,A,9\r"
+    path = tmp_path / "cr.csv"
+    path.write_bytes(text.encode())
+    for table, errors in (parse_ballot_file(path), parse_ballot_table(text)):
+        assert errors == []
+        result = count_ballots(table, "sv")
+        assert result.valid == 19 and result.winner == "A" and table.line_of(1) == 3
+
+
+@pytest.mark.parametrize(
+    ("rows", "first", "second"),
+    [
+        ("a,B,10\nA,b,5\n", "'a' (line 2)", "'A' (line 3)"),  # one candidate typed in two cases
+        ("A,B,10\nB,A,9\n\ufeffB,A,2\n", "'B' (line 2)", "'\\ufeffB' (line 4)"),  # a BOM where two files were joined
+        ("Ann Lee,Bo,10\nAnn  Lee,Bo,9\n", "'Ann Lee' (line 2)", "'Ann  Lee' (line 3)"),
+        ("Ann,Bo,10\nA\u200bnn,Bo,9\n", "'Ann' (line 2)", "'A\\u200bnn' (line 3)"),
+    ],
+)
+def test_ballot_candidates_written_two_ways_are_refused_naming_both_lines(
+    tmp_path: Path, rows: str, first: str, second: str
+) -> None:
+    """'a' and 'A', or 'B' and a 'B' behind a byte-order mark, were counted as two candidates: one candidate's
+    votes split in two piles, and a winner that may be wrong."""
+    from warroom.core.count import CountError, count_ballots
+
+    path = tmp_path / "b.csv"
+    path.write_text("pref1,pref2,count\n" + rows, encoding="utf-8")
+    table, errors = parse_ballot_file(path)
+    assert errors == []
+    with pytest.raises(CountError, match="differ only in case, spacing or invisible characters") as info:
+        count_ballots(table, "irv")
+    assert first in str(info.value) and second in str(info.value)

@@ -506,8 +506,10 @@ def _parse_ballot_table(text: str) -> tuple[BallotTable, list[LineError]]:
         raise CsvFormatError("the file is binary, not CSV text")
     newline = text.find("\n")
     header_text = text if newline == -1 else text[:newline]
-    try:
-        header = next(csv.reader([header_text])) if '"' not in header_text else None
+    try:  # quotes, or lines ended by a lone CR (old Mac files): the csv module's path
+        header = (
+            next(csv.reader([header_text])) if not ('"' in header_text or "\r" in header_text.rstrip("\r")) else None
+        )
     except StopIteration:
         raise CsvFormatError("the file is empty") from None
     if header is not None:
@@ -536,7 +538,7 @@ def _parse_ballot_file(path: str | Path) -> tuple[BallotTable, list[LineError]]:
     """
     with open_regular(path) as handle:  # a FIFO is refused at once, never waited on
         first = handle.readline()
-        if first.strip() and b'"' not in first and b"\0" not in first:
+        if first.strip() and b'"' not in first and b"\0" not in first and b"\r" not in first.rstrip(b"\r\n"):
             try:
                 header_text = first.decode("utf-8-sig").rstrip("\r\n")
             except UnicodeDecodeError:
@@ -589,7 +591,8 @@ def _header(reader: Iterator[list[str]]) -> list[str]:
 
 
 def _ballot_table_csv(text: str) -> tuple[BallotTable, list[LineError]]:
-    reader = csv.reader(io.StringIO(text))
+    # newline="": lines end at CR, LF or CRLF, as in parse_polls_csv (a CR-only file was a csv.Error traceback)
+    reader = csv.reader(io.StringIO(text, newline=""))
     header = _header(reader)
     count_col, width = _ballot_columns(header)
     pref_cols = [i for i in range(width) if i != count_col]
