@@ -64,3 +64,32 @@ def test_a_saved_name_is_trimmed_when_saved_and_when_looked_up(db: list[str], co
         assert back.get("margin", back.get("final_margin")) == made.get("margin", made.get("final_margin"))
     code, _, err = run(*base, "--name", " ", "--json")  # an unset variable: never the options' own case
     assert code == 1 and "--name: give the saved scenario's name" in err
+
+
+@pytest.mark.parametrize(
+    ("options", "words"),
+    [
+        (["--message", "1_0"], "argument --message: '1_0' is not a number"),  # float() read 10
+        (["--message", "\u0665\u0660"], "argument --message: '\u0665\u0660' is not a number"),  # Arabic-Indic 50
+        (["--drag", "1e1"], "argument --drag: '1e1' is not a number"),
+        (["--poll", "\u0663"], "argument --poll: '\u0663' is not a whole number"),  # poll 3 by int()
+        (["--poll", "1_0"], "argument --poll: '1_0' is not a whole number"),
+        (["--as-of", "20120401"], "argument --as-of: '20120401' is not a date (use YYYY-MM-DD)"),
+        (["--as-of", "2012-W10-1"], "argument --as-of: '2012-W10-1' is not a date (use YYYY-MM-DD)"),
+        (["--split", "paddick=1_0/45/45"], "--split paddick: '1_0/45/45' is not three numbers"),
+    ],
+)
+def test_numbers_and_dates_on_the_command_line_follow_the_files_rules(
+    db: list[str], options: list[str], words: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    try:
+        code, _, err = run("scenario", "--contest", "London Mayor 2012", *options, *db)
+    except SystemExit as exc:  # argparse's usage error
+        code, err = int(exc.code or 0), capsys.readouterr().err
+    assert code in (1, 2) and words in err, err
+
+
+def test_a_percentage_option_may_carry_its_sign(db: list[str]) -> None:
+    with_sign = json.loads(ok("scenario", "--contest", "London Mayor 2012", "--message", "50%", "--json", *db))
+    plain = json.loads(ok("scenario", "--contest", "London Mayor 2012", "--message", "50", "--json", *db))
+    assert with_sign["margin"] == plain["margin"]

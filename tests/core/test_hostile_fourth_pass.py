@@ -4,6 +4,7 @@ say."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -69,7 +70,7 @@ def test_an_official_result_follows_the_rule_too(text: str) -> None:
 def test_a_compilations_sample_follows_the_rule_too(text: str) -> None:
     """'²' in a French compilation's sample size was a ValueError traceback; '١٥٠٠' was read as 1500."""
     rows = _nsp([("Ann", "60"), ("Bob", "40")]).replace(",1500,", f',"{text}",')
-    with pytest.raises(FranceFormatError, match=r"line 2, echantillon: .*is not a whole number"):
+    with pytest.raises(FranceFormatError, match=r"line 2, echantillon: .*is not a sample size"):
         parse_nsppolls_polls(rows)
 
 
@@ -135,3 +136,56 @@ def test_ballot_candidates_written_two_ways_are_refused_naming_both_lines(
     with pytest.raises(CountError, match="differ only in case, spacing or invisible characters") as info:
         count_ballots(table, "irv")
     assert first in str(info.value) and second in str(info.value)
+
+
+# --- poll CSV ---------------------------------------------------------------------------------------------------
+
+HEADER = "pollster,fieldwork_start,fieldwork_end,sample_size,first:ann,first:bob,first:cat"
+
+
+@pytest.mark.parametrize(
+    ("pollster", "code"),
+    [
+        ("Ac\ufeffme", "FEFF"),  # a byte-order mark where two files were pasted together
+        ("Ac\u200bme", "200B"),  # a zero-width space
+        ("Ac\u00adme", "00AD"),  # a soft hyphen
+        ("Ac\nme", "000A"),  # a quoted line break
+    ],
+)
+def test_a_pollster_name_with_an_invisible_character_is_refused(pollster: str, code: str) -> None:
+    """'Ac\\u200bme' displays as Acme but was a second firm: its poll was not a duplicate of Acme's, and its house
+    effect was estimated apart."""
+    text = f'{HEADER}\n"{pollster}",2024-03-01,2024-03-02,800,45,40,15\nAcme,2024-03-01,2024-03-02,800,45,40,15\n'
+    result = parse_polls_csv(text, TOY, today=date(2024, 4, 1))
+    assert not result.ok
+    assert any(e.field == "pollster" and f"U+{code}" in e.message for e in result.errors), result.errors
+
+
+def test_a_pollster_written_in_fullwidth_letters_is_the_same_firm() -> None:
+    """'Ａcme' (fullwidth A) and 'Acme' were two polls of two firms; Poll.key() compares names as they look."""
+    text = f"{HEADER}\n\uff21cme,2024-03-01,2024-03-02,800,45,40,15\nACME ,2024-03-01,2024-03-02,800,45,40,15\n"
+    result = parse_polls_csv(text, TOY, today=date(2024, 4, 1))
+    assert [(e.line, e.field) for e in result.errors] == [(3, "pollster")]
+    assert "duplicate of line 2" in result.errors[0].message
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        "\u0661/\u0663/\u0662\u0660\u0662\u0664",  # Arabic-Indic 1/3/2024: read as 1 March 2024
+        "20240301",  # ISO's basic form: read by Python 3.11, refused by 3.10
+        "2024-W09-5",  # an ISO week date, likewise
+        "2024-3-1",
+    ],
+)
+def test_a_poll_date_is_yyyy_mm_dd_or_day_month_year_in_ascii_digits(day: str) -> None:
+    text = f"{HEADER}\nAcme,{day},2024-03-02,800,45,40,15\n"
+    result = parse_polls_csv(text, TOY, today=date(2024, 4, 1))
+    assert [(e.line, e.field) for e in result.errors] == [(2, "fieldwork_start")], result.errors
+    assert "is not a date" in result.errors[0].message
+
+
+def test_a_compilation_date_in_other_digits_is_refused() -> None:
+    text = _nsp([("Ann", "60"), ("Bob", "40")]).replace(",2022-04-01,", ",\u0661 avril \u0662\u0660\u0662\u0662,")
+    with pytest.raises(FranceFormatError, match=r"line 2, debut_enquete: .*is not a date"):
+        parse_nsppolls_polls(text)

@@ -33,6 +33,7 @@ from warroom.core.two_round import Message, RunoffSplit, TwoRoundScenario
 from warroom.core.two_round_pipeline import resolve_matchup
 from warroom.core.two_round_view import ScenarioDefaults, TwoRoundView, question_text
 from warroom.core.types import Contest
+from warroom.core.validation import plain_decimal
 
 Table = Any
 
@@ -135,7 +136,7 @@ def _pct(value: float, what: str, low: float = 0.0) -> float:
 def _parts(text: str, n: int, what: str) -> tuple[float, ...]:
     parts = [x for x in text.replace("/", ",").split(",") if x.strip()]
     try:
-        values = tuple(float(x) for x in parts)
+        values = tuple(plain_decimal(x) for x in parts)
     except ValueError:
         raise ValueError(f"{what}: {text!r} is not {n} numbers") from None
     if len(values) != n or not all(math.isfinite(x) for x in values):

@@ -46,7 +46,7 @@ from warroom.core.ballots import (
     table_from_ballots,
 )
 from warroom.core.types import EXHAUSTED, Contest, Poll, TransferObservation
-from warroom.core.validation import MAX_SAMPLE_SIZE, validate_poll, whole_number
+from warroom.core.validation import MAX_SAMPLE_SIZE, iso_date, plain_decimal, validate_poll, whole_number
 
 FIXED = (
     "pollster",
@@ -63,7 +63,6 @@ _FIGURE = re.compile(r"^(first|second|party|transfer)[:_](.+)$", re.IGNORECASE)
 _FORMULA_SIGNS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")  # and their full-width forms, which some spreadsheets map
 _PLAIN_NEGATIVE = re.compile(r"-\d+(\.\d+)?")
 _QUOTE_IF = frozenset(',"\r\n')
-_SHARE = re.compile(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,11 +208,11 @@ def _resolver(names: Sequence[tuple[str, str]]) -> Spellings:
 
 def _parse_date(text: str) -> date:
     text = text.strip()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        pass
-    for pattern in (r"(\d{1,2})/(\d{1,2})/(\d{4})",):  # day/month/year, as UK sources print it
+    if "-" in text:
+        return iso_date(text)
+    for pattern in (
+        r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})",
+    ):  # ASCII digits: '١/٣/٢٠٢٤' is no date  # day/month/year, as UK sources print it
         m = re.fullmatch(pattern, text)
         if m:
             try:
@@ -228,11 +227,7 @@ def _parse_share(text: str) -> float:
 
     float() alone would also read "4_5" as 45, other scripts' digits, exponents, "nan" and "inf".
     """
-    text = text.strip()
-    text = text[:-1].rstrip() if text.endswith("%") else text
-    if not _SHARE.fullmatch(text):
-        raise ValueError(f"{text!r} is not a number")
-    return float(text)
+    return plain_decimal(text)  # the one rule (core.validation)
 
 
 PROGRESS_EVERY = 256
@@ -365,7 +360,7 @@ def parse_polls_csv(
         raw_sample = cell("sample_size")
         if raw_sample:
             try:  # the one rule for whole numbers (validation.whole_number); past the store's limit too
-                sample = whole_number(raw_sample, most=MAX_SAMPLE_SIZE, what="a sample size")
+                sample = whole_number(raw_sample, most=MAX_SAMPLE_SIZE)
             except ValueError as exc:
                 errors.append(LineError(line_no, "sample_size", str(exc)))
         firsts: dict[str, float] = {}

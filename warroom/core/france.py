@@ -38,7 +38,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from warroom.core.csvformat import LineError
-from warroom.core.validation import whole_number
+from warroom.core.validation import iso_date, whole_number
 
 NSPPOLLS_CREDIT = "NSPPolls (github.com/nsppolls/nsppolls, MIT licence)"
 MIEUXVOTER_CREDIT = "Mieux Voter (github.com/MieuxVoter/presidentielle2027, MIT licence)"
@@ -387,13 +387,13 @@ def _once(header: Sequence[str]) -> list[str]:
 def _parse_day(text: str) -> date:
     """An ISO date, or a date in French words ("22 avril 2022", "1er mai 2022")."""
     try:
-        return date.fromisoformat(text)
+        return iso_date(text)
     except ValueError:
         pass
     parts = name_key(text).split()
     if len(parts) == 3 and parts[1] in _FRENCH_MONTHS:
         day = parts[0].removesuffix("er")
-        if day.isdigit() and parts[2].isdigit():
+        if day.isascii() and day.isdigit() and parts[2].isascii() and parts[2].isdigit():
             try:
                 return date(int(parts[2]), _FRENCH_MONTHS[parts[1]], int(day))
             except ValueError:

@@ -368,8 +368,9 @@ class Poll:
         return self.fieldwork_start + (self.fieldwork_end - self.fieldwork_start) / 2
 
     def key(self) -> tuple[str, date, date]:
-        """Identity for duplicate detection: same pollster and fieldwork dates."""
-        return (self.pollster.strip().casefold(), self.fieldwork_start, self.fieldwork_end)
+        """Identity for duplicate detection: same pollster (as it looks: `lookalike_key`, so a fullwidth "Ａcme"
+        or "ACME  " is Acme) and fieldwork dates."""
+        return (lookalike_key(self.pollster), self.fieldwork_start, self.fieldwork_end)
 
 
 def is_colour(text: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -48,11 +49,48 @@ def whole_number(text: str, *, most: int, what: str = "a whole number") -> int:
     """
     shown = text if len(text) <= 40 else text[:40] + "..."
     if not _WHOLE.fullmatch(text):
-        raise ValueError(f"{shown!r} is not a whole number (digits 0-9, thousands grouped by commas or spaces)")
+        raise ValueError(f"{shown!r} is not {what} (digits 0-9, thousands grouped by commas or spaces)")
     digits = re.sub(r"[^0-9]", "", text).lstrip("0")
     if len(digits) > len(str(most)) or int(digits or "0") > most:  # length first: int() of 10^6 digits is slow
         raise ValueError(f"{shown} is too large for {what} (at most {most:,})")
     return int(digits or "0")
+
+
+_DECIMAL = re.compile(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
+
+
+def plain_decimal(text: str) -> float:
+    """A share or percentage as every reader and option takes it: ASCII digits with an optional point and sign,
+    and one optional trailing "%" ("45", "45.5", "-2", "45 %"). float() alone would also read "4_5" as 45,
+    other scripts' digits ("٤٥"), exponents, "nan" and "inf".
+
+    Raises:
+        ValueError: the text (cut to 40 characters) is not such a number.
+    """
+    t = text.strip()
+    t = t[:-1].rstrip() if t.endswith("%") else t
+    if not _DECIMAL.fullmatch(t):
+        raise ValueError(f"{t[:40]!r} is not a number")
+    return float(t)
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def iso_date(text: str) -> date:
+    """A date written YYYY-MM-DD in ASCII digits, the one form every reader and option takes. date.fromisoformat
+    alone also reads "20240301" and week dates ("2024-W09-5") on Python 3.11 but not 3.10, so a file would read
+    differently by the Python it runs on.
+
+    Raises:
+        ValueError: the text (cut to 40 characters), and the form to use.
+    """
+    if _ISO_DATE.fullmatch(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"{text!r} is not a date (no such day)") from None
+    raise ValueError(f"{text[:40]!r} is not a date (use YYYY-MM-DD)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +150,16 @@ def validate_poll(poll: Poll, contest: Contest, *, today: date | None = None) ->
     for name in ("pollster", "client"):  # a name that displays as another firm's would split its house effect
         if any(ch in DIRECTION_CONTROLS for ch in getattr(poll, name)):
             problems.append(Problem(name, "contains a text-direction control character: it displays as another name"))
+            continue
+        hidden = next((ch for ch in getattr(poll, name) if unicodedata.category(ch) in ("Cc", "Cf", "Cs")), None)
+        if hidden is not None:  # "Ac\u200bme" or a BOM-prefixed "Acme" is a second firm, and a second poll
+            problems.append(
+                Problem(
+                    name,
+                    f"contains an invisible or control character (U+{ord(hidden):04X}, such as a zero-width space, "
+                    "byte-order mark or line break): it displays as another name",
+                )
+            )
     if poll.fieldwork_end < poll.fieldwork_start:
         problems.append(
             Problem(

@@ -44,7 +44,7 @@ from warroom.core.types import (
     TransferObservation,
     is_colour,
 )
-from warroom.core.validation import validate_poll
+from warroom.core.validation import iso_date, validate_poll
 from warroom.store import irv_priors, questions
 from warroom.store import polls as repo
 from warroom.store.schema import (
@@ -459,7 +459,7 @@ def _day(data: Mapping[str, Any], key: str, *, required: bool = True) -> date | 
     if not isinstance(value, str):
         raise ValueError(f"{key} must be a date written YYYY-MM-DD, not {value!r:.40}")
     try:
-        return date.fromisoformat(value)
+        return iso_date(value)
     except ValueError:
         raise ValueError(f"{key} {value!r:.40} is not a date written YYYY-MM-DD") from None
 

@@ -15,7 +15,16 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from warroom.core.contestfile import rules_from_dict, rules_to_dict
-from warroom.core.types import Annotation, Candidate, Contest, CountingSystem, Party, Poll, TransferObservation
+from warroom.core.types import (
+    Annotation,
+    Candidate,
+    Contest,
+    CountingSystem,
+    Party,
+    Poll,
+    TransferObservation,
+    lookalike_key,
+)
 from warroom.store.schema import (
     AnnotationRow,
     CandidateRow,
@@ -321,7 +330,7 @@ def _stored_keys(session: Session, contest_id: int, ends: Iterable[date]) -> dic
             (_POLL.c.contest_id + 0) == contest_id, _POLL.c.fieldwork_end.in_(chunk)
         )
         for pid, pollster, start, end in session.execute(stmt).all():
-            found.setdefault((pollster.strip().casefold(), start, end), int(pid))
+            found.setdefault((lookalike_key(pollster), start, end), int(pid))  # as Poll.key()
     return found
 
 
