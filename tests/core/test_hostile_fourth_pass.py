@@ -4,6 +4,7 @@ say."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -189,3 +190,102 @@ def test_a_compilation_date_in_other_digits_is_refused() -> None:
     text = _nsp([("Ann", "60"), ("Bob", "40")]).replace(",2022-04-01,", ",\u0661 avril \u0662\u0660\u0662\u0662,")
     with pytest.raises(FranceFormatError, match=r"line 2, debut_enquete: .*is not a date"):
         parse_nsppolls_polls(text)
+
+
+# --- pasted tables -----------------------------------------------------------------------------------------------
+
+
+def _pasted(text: str) -> list:
+    from warroom.core.paste import guess_columns, split_table, to_poll_csv
+
+    rows = split_table(text)
+    result = parse_polls_csv(to_poll_csv(rows, guess_columns(rows[0], TOY), 2024), TOY, today=date(2024, 4, 1))
+    assert result.ok, result.errors
+    return [dict(p.first_round) for p in result.polls]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pollster;Date;Ann Red;Bob Blue;Cat Green\nAcme;1 Mar 2024;44,5;40,5;15\n",  # a European spreadsheet's CSV
+        "Pollster\tDate\tAnn Red\tBob Blue\tCat Green\nAcme\t1 Mar 2024\t44,5\t40,5\t15\n",
+        'Pollster,Date,Ann Red,Bob Blue,Cat Green\nAcme,1 Mar 2024,"44,5","40,5",15\n',
+        "Pollster\tDate\tAnn Red\tBob Blue\tCat Green\nAcme\t1 Mar 2024\t44,5[a]\t40,5\t15\n",  # a footnote mark
+    ],
+)
+def test_a_pasted_table_with_semicolons_or_decimal_commas_is_read_whole(text: str) -> None:
+    """A semicolon-separated paste was one column ("missing column 'fieldwork_end'"), and '44,5' in a share was
+    refused; one or two digits after a comma are decimals (a group of three stays thousands)."""
+    assert _pasted(text) == [{"ann": 44.5, "bob": 40.5, "cat": 15.0}]
+
+
+def test_a_pasted_column_named_by_a_surname_two_candidates_share_is_not_guessed() -> None:
+    """'Johnson' was guessed as whichever Johnson came last (Jo), with no sign anything was ambiguous; the poll
+    CSV refuses such a column, and the paste now leaves it for the user to pick."""
+    from warroom.core.paste import guess_columns
+    from warroom.core.types import Candidate
+
+    twins = replace(
+        TOY,
+        candidates=(*TOY.candidates, Candidate("boris", "Boris Johnson", None, "#0000ff"),
+                    Candidate("jo", "Jo Johnson", None, "#00ff00")),
+    )  # fmt: skip
+    assert guess_columns(["Pollster", "Johnson", "Boris Johnson", "jo", "Ann"], twins) == [
+        "pollster",
+        "",
+        "first:boris",
+        "first:jo",
+        "first:ann",
+    ]
+
+
+def test_a_quoted_decimal_comma_in_a_poll_file_says_how_to_write_it() -> None:
+    result = parse_polls_csv(f'{HEADER}\nAcme,2024-03-01,2024-03-02,800,"44,5",40.5,15\n', TOY, today=date(2024, 4, 1))
+    assert [str(e) for e in result.errors] == [
+        "line 2, first:ann: '44,5' is not a number (write decimals with a point: 44.5)"
+    ]
+
+
+# --- contest files --------------------------------------------------------------------------------------------
+
+RACE = """[contest]
+name = "Race 2031"
+election_date = {day}
+system = "sv"
+
+[[candidate]]
+code = "zoe"
+name = "{first}"
+
+[[candidate]]
+code = "{code}"
+name = "{second}"
+"""
+
+
+@pytest.mark.parametrize(
+    ("day", "first", "code", "second", "words"),
+    [
+        ("2031-05-01", "Zoé Smith", "zo", "Zoe Smith", r"line 12: candidate\[2\]\.name: .*differ only by accents"),
+        ("2031-05-01", "Jean-Luc Roy", "jl", "Jean Luc Roy", r"line 12: candidate\[2\]\.name: .*only by accents or hyphens"),
+        ("0001-01-01", "Ann", "bo", "Bob", r"line 3: contest\.election_date: 0001-01-01 is outside 1900-2199"),
+        ("9999-12-31", "Ann", "bo", "Bob", r"line 3: contest\.election_date: 9999-12-31 is outside 1900-2199"),
+    ],
+)  # fmt: skip
+def test_a_contest_file_with_names_read_as_one_or_a_date_off_the_calendar_is_refused(
+    day: str, first: str, code: str, second: str, words: str
+) -> None:
+    """Two names the French compilations and pastes fold to one were accepted (a poll of one read as the other's);
+    an election in year 1 made `forecast` say only "ordinal must be >= 1"."""
+    from warroom.core.contestfile import ContestFileError, parse_contest_file
+
+    with pytest.raises(ContestFileError, match=words):
+        parse_contest_file(RACE.format(day=day, first=first, code=code, second=second))
+
+
+def test_a_contest_file_saved_with_a_byte_order_mark_is_read() -> None:
+    """Notepad's UTF-8 adds a byte-order mark: the file was refused as "TOML syntax: Invalid statement"."""
+    from warroom.core.contestfile import parse_contest_file
+
+    text = "\ufeff" + RACE.format(day="2031-05-01", first="Ann", code="bo", second="Bob")
+    assert [c.name for c in parse_contest_file(text).contest.candidates] == ["Ann", "Bob"]

@@ -373,8 +373,8 @@ def parse_polls_csv(
                 continue
             try:
                 value = _parse_share(raw)
-            except ValueError:
-                errors.append(LineError(line_no, header[col], f"{raw!r} is not a number"))
+            except ValueError as exc:
+                errors.append(LineError(line_no, header[col], str(exc)))
                 continue
             if kind == "first":
                 firsts[code] = firsts.get(code, 0.0) + value

@@ -70,6 +70,8 @@ def plain_decimal(text: str) -> float:
     t = text.strip()
     t = t[:-1].rstrip() if t.endswith("%") else t
     if not _DECIMAL.fullmatch(t):
+        if re.fullmatch(r"-?[0-9]+,[0-9]+", t):  # "12,5" quoted in a comma file: say how to write it
+            raise ValueError(f"{t!r} is not a number (write decimals with a point: {t.replace(',', '.')})")
         raise ValueError(f"{t[:40]!r} is not a number")
     return float(t)
 
