@@ -204,3 +204,45 @@ def test_a_saved_name_that_would_show_as_another_is_refused_by_the_one_rule(name
         return
     with pytest.raises(PipelineError, match=re.escape(words)):
         checked_name(name)
+
+
+# --- issue 16, fourth pass ------------------------------------------------------------------------------------
+
+
+def test_a_key_written_twice_in_a_bundle_is_refused_not_the_last_kept(tmp_path: Path) -> None:
+    """`"pollster": "YouGov", "pollster": "Ipsos"`: json.loads kept Ipsos without a word."""
+    bundle, engine, _sessions = _exported(tmp_path)
+    text = json.dumps(bundle).replace('"pollster": "P3"', '"pollster": "P3", "pollster": "P9"', 1)
+    assert '"P9"' in text
+    with pytest.raises(store.ContestError, match="the key 'pollster' appears twice"):
+        store.read_bundle(text)
+    engine.dispose()
+
+
+@pytest.mark.parametrize("key", ["sample", "id", "first"])
+def test_a_bundled_poll_key_the_app_does_not_know_is_refused(tmp_path: Path, key: str) -> None:
+    """A hand-edited "sample": 1000 (for sample_size) was dropped without a word: the poll stored no sample."""
+    bundle, engine, _sessions = _exported(tmp_path)
+    bundle["polls"][1][key] = 1000
+    with pytest.raises(store.ContestError, match=rf"polls\[2\]: unknown key '{key}' \(a poll takes pollster"):
+        store.read_bundle(json.dumps(bundle))
+    engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (lambda t: t.replace('"sample_size": 1000', '"sample_size": ' + "9" * 5000, 1), "a number of 5,000 digits"),
+        (lambda t: t + "{}", "Extra data"),
+        (lambda t: t.replace('"warroom-campaign-bundle"', '"other-app"'), "no warroom bundle format tag"),
+    ],
+)
+def test_a_broken_bundle_is_explained_as_a_bundle_not_read_as_a_poll_csv(tmp_path: Path, change, words: str) -> None:
+    """A bundle json.loads could not read (a 5,000-digit number, text after its end) or another program's JSON
+    was read as a poll CSV: "line 1: missing column 'pollster' (have: {"format": ...the whole file...})"."""
+    bundle, engine, _sessions = _exported(tmp_path)
+    text = change(json.dumps(bundle))
+    assert store.looks_like_bundle(text)
+    with pytest.raises(store.ContestError, match=re.escape(words)):
+        store.read_bundle(text)
+    engine.dispose()

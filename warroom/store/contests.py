@@ -464,9 +464,19 @@ def _day(data: Mapping[str, Any], key: str, *, required: bool = True) -> date | 
         raise ValueError(f"{key} {value!r:.40} is not a date written YYYY-MM-DD") from None
 
 
+_POLL_KEYS = (
+    "pollster", "client", "fieldwork_start", "fieldwork_end", "published", "sample_size", "method", "source_url",
+    "notes", "first_round", "second_round", "party_vi", "transfers",
+)  # fmt: skip
+"""What poll_to_dict writes: a key outside it ("sample" for "sample_size") would be dropped without a word."""
+
+
 def _poll_from_dict(data: Mapping[str, Any]) -> Poll:
     if not isinstance(data, Mapping):
         raise ValueError(f"a poll must be a JSON object, not {type(data).__name__}")
+    unknown = [key for key in data if key not in _POLL_KEYS]
+    if unknown:
+        raise ValueError(f"unknown key {str(unknown[0])[:40]!r} (a poll takes {', '.join(_POLL_KEYS)})")
     size = data.get("sample_size")
     if size is not None and (isinstance(size, bool) or not isinstance(size, int)):
         raise ValueError(f"sample_size {size!r} is not a whole number")
@@ -559,16 +569,23 @@ def bundle_to_text(bundle: Mapping[str, Any]) -> str:
 
 
 def looks_like_bundle(text: str) -> bool:
-    """Whether a file's text is a campaign bundle (a JSON object with our format tag), not a poll CSV."""
-    if not text.lstrip().startswith("{"):
-        return False
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return False
-    except RecursionError:  # nested too deeply to read: a bundle if it says so, and read_bundle explains
-        return f'"{BUNDLE_FORMAT}"' in text[:4096]
-    return isinstance(data, dict) and data.get("format") == BUNDLE_FORMAT
+    """Whether a file's text is meant as a campaign bundle, not a poll CSV: a JSON object. Any text starting
+    with "{" is read as one, so that a broken bundle (a number of 5,000 digits, text after the end, another
+    program's JSON) is explained by read_bundle, never read as a CSV whose header is the whole file."""
+    return text.lstrip("\ufeff \t\r\n").startswith("{")
+
+
+class _RepeatedKey(ValueError):
+    """A JSON object names one key twice: json.loads keeps the last silently."""
+
+
+def _no_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _RepeatedKey(key)
+        out[key] = value
+    return out
 
 
 @dataclass(frozen=True)
@@ -592,9 +609,15 @@ def read_bundle(text: str) -> Bundle:
         ContestError: not a bundle, a newer version, or a problem naming the part ("polls[3]: ...").
     """
     try:
-        data = json.loads(text)
+        data = json.loads(text.lstrip("\ufeff"), object_pairs_hook=_no_repeated_keys)
+    except _RepeatedKey as exc:  # "pollster": "YouGov", "pollster": "Ipsos" imported an Ipsos poll
+        raise ContestError(
+            f"the key {str(exc)[:60]!r} appears twice in one object of the bundle (which is meant?)"
+        ) from None
     except ValueError as exc:
-        raise ContestError(f"not a campaign bundle: {exc}") from None
+        found = re.search(r"value has (\d+) digits", str(exc))
+        why = f"a number of {int(found.group(1)):,} digits" if found else str(exc)[:200]
+        raise ContestError(f"not a campaign bundle: {why}") from None
     except RecursionError:  # json recurses once per level of [ or {
         raise ContestError("not a campaign bundle: its JSON is nested too deeply to read") from None
     if not isinstance(data, dict) or data.get("format") != BUNDLE_FORMAT:
