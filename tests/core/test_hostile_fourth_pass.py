@@ -289,3 +289,22 @@ def test_a_contest_file_saved_with_a_byte_order_mark_is_read() -> None:
 
     text = "\ufeff" + RACE.format(day="2031-05-01", first="Ann", code="bo", second="Bob")
     assert [c.name for c in parse_contest_file(text).contest.candidates] == ["Ann", "Bob"]
+
+
+def test_a_poll_file_of_a_million_columns_is_refused_at_the_header() -> None:
+    """A million columns gave a million "unknown column" errors after 4 s (and printed them all)."""
+    from warroom.core.csvformat import CsvFormatError
+
+    text = HEADER + "," + ",".join(f"x{i}" for i in range(1_000_000)) + "\nAcme,2024-03-01,2024-03-02,800,45,40,15\n"
+    with pytest.raises(CsvFormatError, match=r"line 1: 1,000,007 columns; a poll file has at most 10,000"):
+        parse_polls_csv(text, TOY, today=date(2024, 4, 1))
+
+
+@pytest.mark.parametrize(("sep", "what"), [(";", "semicolons"), ("\t", "tabs")])
+def test_a_poll_file_in_another_list_separator_says_so(sep: str, what: str) -> None:
+    """A spreadsheet's "CSV" with semicolons said "missing column 'pollster' (have: pollster;fieldwork_start;...)"."""
+    from warroom.core.csvformat import CsvFormatError
+
+    text = HEADER.replace(",", sep) + "\n" + "Acme,2024-03-01,2024-03-02,800,45,40,15".replace(",", sep) + "\n"
+    with pytest.raises(CsvFormatError, match=rf"line 1: the columns are separated by {what}, not commas"):
+        parse_polls_csv(text, TOY, today=date(2024, 4, 1))

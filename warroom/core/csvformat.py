@@ -230,6 +230,9 @@ def _parse_share(text: str) -> float:
     return plain_decimal(text)  # the one rule (core.validation)
 
 
+MAX_POLL_COLUMNS = 10_000
+"""The widest poll CSV read: a poll has a few dozen figures (the ballot reader's MAX_CANDIDATES is the same)."""
+
 PROGRESS_EVERY = 256
 """Rows between two calls of parse_polls_csv's `progress` callback: often enough for a smooth progress bar
 (10,000 rows parse in about half a second), rarely enough to cost nothing."""
@@ -253,11 +256,23 @@ def parse_polls_csv(
     # is kept as written, as the csv module's documentation asks.
     reader = csv.reader(io.StringIO(text, newline=""))
     header = _header(reader)
+    if len(header) > MAX_POLL_COLUMNS:  # a million columns gave a million "unknown column" errors, 4 s later
+        raise CsvFormatError(
+            f"line 1: {len(header):,} columns; a poll file has at most {MAX_POLL_COLUMNS:,} (is this a poll CSV?)"
+        )
     header = [h.strip().lstrip("\ufeff") for h in header]
     lowered = [h.casefold() for h in header]
     for required in ("pollster", "fieldwork_end"):
         if required not in lowered:
-            raise CsvFormatError(f"line 1: missing column {required!r} (have: {', '.join(header)})")
+            shown = ", ".join(header)
+            shown = shown if len(shown) <= 200 else shown[:200] + "..."
+            for sep, what in ((";", "semicolons"), ("\t", "tabs")):
+                if len(header) == 1 and sep in header[0]:  # a spreadsheet's "CSV" in another list separator
+                    raise CsvFormatError(
+                        f"line 1: the columns are separated by {what}, not commas: save the file as CSV with "
+                        "commas (or paste the table into the window, which reads either)"
+                    )
+            raise CsvFormatError(f"line 1: missing column {required!r} (have: {shown})")
     cands = _resolver([("other", "other")] + [(c.code, c.name) for c in contest.candidates])
     parties = _resolver([("other", "other")] + [(p.code, p.name) for p in contest.parties])
     result = ParseResult()
