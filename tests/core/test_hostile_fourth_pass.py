@@ -308,3 +308,12 @@ def test_a_poll_file_in_another_list_separator_says_so(sep: str, what: str) -> N
     text = HEADER.replace(",", sep) + "\n" + "Acme,2024-03-01,2024-03-02,800,45,40,15".replace(",", sep) + "\n"
     with pytest.raises(CsvFormatError, match=rf"line 1: the columns are separated by {what}, not commas"):
         parse_polls_csv(text, TOY, today=date(2024, 4, 1))
+
+
+def test_a_blt_file_naming_more_candidates_than_its_first_line_says_is_refused() -> None:
+    """'2 1' then three names and a title: the third name was read as the title and the title dropped."""
+    from warroom.core.blt import BltFormatError, parse_blt
+
+    with pytest.raises(BltFormatError, match=r"line 8: more lines after the title: .* than the 2 its first line"):
+        parse_blt('2 1\n5 1 2 0\n3 2 1 0\n0\n"A"\n"B"\n"C"\n"Race 2031"\n')
+    assert parse_blt('2 1\n5 1 2 0\n3 2 1 0\n0\n"A"\n"B"\n"Race 2031"\n').title == "Race 2031"
