@@ -93,3 +93,12 @@ def test_a_percentage_option_may_carry_its_sign(db: list[str]) -> None:
     with_sign = json.loads(ok("scenario", "--contest", "London Mayor 2012", "--message", "50%", "--json", *db))
     plain = json.loads(ok("scenario", "--contest", "London Mayor 2012", "--message", "50", "--json", *db))
     assert with_sign["margin"] == plain["margin"]
+
+
+@pytest.mark.parametrize("name", [" London Mayor 2012 ", "london mayor 2012", "London  Mayor 2012"])
+def test_a_contest_is_found_ignoring_case_and_spacing_as_its_names_are_unique(db: list[str], name: str) -> None:
+    """Contest names are unique ignoring case, yet `--contest "london mayor 2012"` or a trailing space from a
+    script said "no contest named ..."."""
+    assert ok("polls", "--contest", name, *db).startswith("London Mayor 2012: 17 polls")
+    code, _, err = run("polls", "--contest", "London Mayor 2012\u200b", *db)  # looks alike, is not the name
+    assert code == 1 and "no contest named" in err

@@ -150,6 +150,14 @@ def get_contest(session: Session, key: int | str | None = None) -> Contest | Non
         newest_own = case((ContestRow.demo.is_(True), ContestRow.id), else_=-ContestRow.id)
         stmt = stmt.order_by(own_first, newest_own).limit(1)
     row = session.scalars(stmt).first()
+    if row is None and isinstance(key, str) and key.strip():
+        # Names are unique ignoring case (store.contests), so " london mayor 2012 " names one contest: found
+        # as the window's picker would, not "no contest named ..." for a trailing space from a script.
+        wanted = " ".join(key.split()).casefold()
+        names = session.execute(select(ContestRow.id, ContestRow.name)).all()
+        ids = [cid for cid, name in names if " ".join(name.split()).casefold() == wanted]
+        if len(ids) == 1:
+            return get_contest(session, int(ids[0]))
     return _contest_to_core(row) if row else None
 
 
