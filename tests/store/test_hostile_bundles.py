@@ -246,3 +246,35 @@ def test_a_broken_bundle_is_explained_as_a_bundle_not_read_as_a_poll_csv(tmp_pat
     with pytest.raises(store.ContestError, match=re.escape(words)):
         store.read_bundle(text)
     engine.dispose()
+
+
+def _second_notice(bundle: dict[str, Any]) -> dict[str, Any]:
+    first = bundle["two_round"]["notices"][0]
+    other = json.loads(json.dumps(first)) | {"pollster": "Elabe", "fieldwork_start": first["fieldwork_end"]}
+    bundle["two_round"]["notices"].append(other)
+    return other
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (lambda b: b.update(scenario=[]), r"unknown part 'scenario' \(a bundle has format"),  # for "scenarios"
+        (lambda b: b["two_round"].update(matrix=[]), r"two_round: unknown part 'matrix'"),
+        (lambda b: b["two_round"]["notices"][0].update(sample=900), r"notices\[1\]: unknown key 'sample'"),
+        (lambda b: b["two_round"]["notices"][0].update(rolling="false"), r"notices\[1\]: rolling must be true"),
+        (
+            lambda b: b["two_round"]["notices"][0]["hypotheses"][0]["shares"].update({"MARINE  LE PEN": 1.0}),
+            r"notices\[1\]: hypothesis .*'MARINE  LE PEN' appears twice",
+        ),
+        (lambda b: _second_notice(b), r"notices\[2\]: id .* is also .*; one id names one poll"),
+    ],
+)
+def test_a_two_round_bundle_part_the_app_would_misread_is_refused(tmp_path: Path, change, words: str) -> None:
+    """Issue 16, fourth pass: an unknown part or key was dropped without a word; `"rolling": "false"` was read as
+    true (bool of a non-empty text); a hypothesis naming one candidate twice in two spellings kept both shares;
+    two polls sharing one id were both stored (the readers refuse each in the files)."""
+    bundle, engine, _sessions = _two_round_bundle(tmp_path)
+    change(bundle)
+    with pytest.raises(store.ContestError, match=words):
+        store.read_bundle(json.dumps(bundle))
+    engine.dispose()

@@ -575,6 +575,12 @@ def looks_like_bundle(text: str) -> bool:
     return text.lstrip("\ufeff \t\r\n").startswith("{")
 
 
+_BUNDLE_KEYS = (
+    "format", "version", "exported_at", "demo", "contest", "polls", "events", "scenarios", "two_round", "irv_prior",
+)  # fmt: skip
+"""The parts export_bundle writes."""
+
+
 class _RepeatedKey(ValueError):
     """A JSON object names one key twice: json.loads keeps the last silently."""
 
@@ -625,6 +631,9 @@ def read_bundle(text: str) -> Bundle:
     version = data.get("version")
     if isinstance(version, bool) or not isinstance(version, int) or version > BUNDLE_VERSION or version < 1:
         raise ContestError(f"bundle version {version!r}: this warroom reads version {BUNDLE_VERSION}; update warroom")
+    unknown = [key for key in data if key not in _BUNDLE_KEYS]
+    if unknown:  # "scenario" for "scenarios" dropped every saved scenario without a word
+        raise ContestError(f"unknown part {str(unknown[0])[:40]!r} (a bundle has {', '.join(_BUNDLE_KEYS)})")
     try:
         parsed = contest_from_dict(data.get("contest", {}))
     except ContestFileError as exc:
