@@ -317,3 +317,19 @@ def test_a_blt_file_naming_more_candidates_than_its_first_line_says_is_refused()
     with pytest.raises(BltFormatError, match=r"line 8: more lines after the title: .* than the 2 its first line"):
         parse_blt('2 1\n5 1 2 0\n3 2 1 0\n0\n"A"\n"B"\n"C"\n"Race 2031"\n')
     assert parse_blt('2 1\n5 1 2 0\n3 2 1 0\n0\n"A"\n"B"\n"Race 2031"\n').title == "Race 2031"
+
+
+def test_every_csv_reader_takes_lines_ended_by_a_lone_cr(tmp_path: Path) -> None:
+    """An official-result CSV saved by an old Mac program was a csv.Error traceback; the compilations, New York
+    City's CSV and the poll CSV read it."""
+    from warroom.core import nyc_cvr
+    from warroom.core.compilations import header_of
+
+    result = parse_result_csv("candidate,first_round\rjohnson,100\rlivingstone,90\r", LONDON_2012)
+    assert dict(result.first_round) == {"johnson": 100, "livingstone": 90}
+    text = _nsp([("Ann", "60"), ("Bob", "40")]).replace("\n", "\r")
+    assert len(parse_nsppolls_polls(text)) == 1
+    assert "nom_institut" in header_of(text)
+    cvr = tmp_path / "cvr.csv"
+    cvr.write_bytes(b"Cast Vote Record,DEM Mayor Choice 1 of 1 Citywide (026916)\r1,Ann\r2,Bob\r")
+    assert nyc_cvr.is_nyc_file(cvr)  # was read as a ballot CSV: "missing column 'count'"

@@ -284,7 +284,7 @@ class _Rows:
         self.errors: list[LineError] = []
         if "\x00" in text:
             raise FranceFormatError(source, [LineError(1, "file", "binary data, not CSV text")])
-        self._reader = csv.reader(io.StringIO(text.removeprefix("\ufeff")))
+        self._reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
         header = next(self._reader, None)
         if header is None:
             raise FranceFormatError(source, [LineError(1, "header", "the file is empty")])

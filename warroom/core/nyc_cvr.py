@@ -217,8 +217,8 @@ def is_nyc_file(path: str | Path) -> bool:
         return True
     with open_regular(path) as handle:
         first = handle.readline(1 << 20).decode("utf-8-sig", errors="replace")
-    try:
-        header = next(csv.reader([first]))
+    try:  # the first line, however it ends (LF, CRLF or an old Mac's lone CR)
+        header = next(csv.reader([first.splitlines()[0] if first.strip() else first]))
     except (StopIteration, csv.Error):
         return False
     return looks_like_nyc(header)
@@ -567,7 +567,7 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise NycFormatError(f"{path.name}: not UTF-8 text (byte {exc.start:,}); save the sheet as CSV UTF-8") from None
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
         for row in reader:
             yield reader.line_num, row

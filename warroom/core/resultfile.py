@@ -58,7 +58,7 @@ def parse_result_csv(text: str, contest: Contest, source: str = "") -> OfficialR
         ResultFileError: unknown candidates, repeated rows, votes that are not whole numbers, a final round
             that is not two finalists, missing columns.
     """
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")))
     problems: list[ResultProblem] = []
     if not rows:
         raise ResultFileError([ResultProblem(1, "candidate", "the file is empty")])
