@@ -245,6 +245,14 @@ def parse_dates(text: str, default_year: int | None = None) -> DateRange | None:
     return DateRange(start, end)
 
 
+def rows_to_csv(rows: Sequence[Sequence[str]]) -> str:
+    """Split rows (split_table's) as comma CSV text, cells as they are: a table already in the app's own
+    columns, pasted with tabs or semicolons, goes to the importer as the CSV it would have been."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue()
+
+
 def _number(text: str, *, share: bool = False) -> str:
     """A figure as the importer reads it: "1,024" -> "1024", "43%" -> "43", and for a share a decimal comma
     ("44,5" -> "44.5": one or two decimals, never a group of three); anything else as it is."""
