@@ -35,8 +35,13 @@ from warroom.store.fingerprint import StoreDigest, sqlite_file, store_fingerprin
 if TYPE_CHECKING:
     from warroom.bootstrap import OpenStore
     from warroom.core.averaging import PollAverages
+    from warroom.core.saved_cases import CaseSummary
     from warroom.core.types import Contest, Poll
+    from warroom.ui.answer_view import AnswerView
     from warroom.ui.export import Briefing
+    from warroom.ui.saved_case_view import SavedScenarioPages
+    from warroom.ui.scenario_panel import ScenarioPanel
+    from warroom.ui.two_round_answer import TwoRoundAnswerView
 
 
 def _quiet_offscreen(mode: QtMsgType, context: object, message: str) -> None:
@@ -101,12 +106,10 @@ class WarRoom:
         from warroom.services.scenario_service import ScenarioController
         from warroom.store.db import sqlite_path
         from warroom.ui.actions import ImportActions, ScenarioActions
-        from warroom.ui.answer_view import AnswerView
         from warroom.ui.assets import stylesheet
         from warroom.ui.contest_actions import ContestActions
         from warroom.ui.irv_panel import IrvPanel
         from warroom.ui.main_window import MainWindow
-        from warroom.ui.saved_case_view import SavedScenarioPages
         from warroom.ui.scenario_panel import ScenarioPanel
 
         self._starting = True
@@ -121,24 +124,25 @@ class WarRoom:
         self.presented = ScenarioController(errors=errors)
         self.window = MainWindow(self.poll_service)
         self.scenario_panel = ScenarioPanel(self.scenarios)
-        self.saved_panel = ScenarioPanel(self.presented)
-        # meeting mode's saved scenario: the runoff panel's read-only copy, or a two-round or IRV case's card
-        self.saved_pages = SavedScenarioPages(self.saved_panel)
+        # Meeting mode's views (its answer pages, the saved scenario's read-only panel) are built the first time
+        # they are shown, not at every start: the first screen never shows them (issue 15, docs/STARTUP.md).
+        self._saved_pages: SavedScenarioPages | None = None
+        self._answer_view: AnswerView | None = None
+        self._two_round_answer: TwoRoundAnswerView | None = None
         self.scenario_actions = ScenarioActions(
-            self.scenarios, self.presented, self.window, records=self.poll_service, pages=self.saved_pages
+            self.scenarios, self.presented, self.window, records=self.poll_service, pages=_LazyPages(self)
         )
         self.import_worker = ImportWorker(store.sessions, self.poll_service)
         self.import_actions = ImportActions(self.poll_service, self.import_worker, self.window)
         self.preferences = ContestPreferences(settings, self.poll_service)
         self.contest_actions = ContestActions(self.poll_service, self.window, priors=self.preferences)
         self.window.set_scenario_widget(self.scenario_panel)
-        self.window.set_saved_scenario_widget(self.saved_pages)
+        self.window.set_saved_scenario_widget(lambda: self.saved_pages)
         # Instant runoff (issue 12): its own controller and panel, shown instead of the runoff panel for IRV races.
         self.irv = IrvController(errors=errors)
         self.irv_panel = IrvPanel(self.irv)
         self.window.set_irv_widget(self.irv_panel)
-        self.answer_view = AnswerView(self.scenarios)
-        self.window.set_answer_widget(self.answer_view)
+        self.window.set_answer_widget(lambda: self.answer_view)
         self.window.show_store(
             store.display_target + ("  (read-only)" if store.read_only else ""), sqlite_path(store.engine)
         )
@@ -152,7 +156,16 @@ class WarRoom:
         self._follow_scheme(hints.colorScheme())
         hints.colorSchemeChanged.connect(self._follow_scheme)
         self.poll_service.open_contest(contest or settings.contest or None)
-        self.averages.recompute()
+        polls = len(self.poll_service.polls)
+        if polls < self.averages.background_from:
+            self.averages.recompute()  # a few milliseconds: the window's first paint has every figure
+        else:
+            # A big contest's average (0.3 s and more at 10,000 polls) is not computed while the window is built:
+            # the set_polls above queued it on the worker thread, so the window paints its poll table first and
+            # the lines, then the scenario, land as they would after an import (issue 15: window at 10,000 polls).
+            self._averaging_note = f"Averaging {polls:,} polls…"
+            self.window.statusBar().showMessage(self._averaging_note)
+            self.averages.averages_ready.connect(self._on_first_averages)
         geometry = settings.geometry("main")
         if geometry is not None:
             self.window.restoreGeometry(geometry)
@@ -168,12 +181,60 @@ class WarRoom:
             self.window.statusBar().showMessage("This poll store is read-only: you can look, not change", 15000)
         self._starting = False
 
+    @property
+    def saved_pages(self) -> SavedScenarioPages:
+        """Meeting mode's saved scenario: the runoff panel's read-only copy (`saved_panel`), or a two-round or
+        instant-runoff case's card. Built on first use."""
+        if self._saved_pages is None:
+            from warroom.ui.saved_case_view import SavedScenarioPages
+            from warroom.ui.scenario_panel import ScenarioPanel
+
+            # the panel binds to the presenting controller and shows what it already holds
+            self._saved_pages = SavedScenarioPages(ScenarioPanel(self.presented))
+        return self._saved_pages
+
+    @property
+    def saved_panel(self) -> ScenarioPanel:
+        """The read-only runoff panel meeting mode shows a saved scenario in (built on first use)."""
+        from warroom.ui.scenario_panel import ScenarioPanel
+
+        panel = self.saved_pages.runoff_panel
+        assert isinstance(panel, ScenarioPanel)
+        return panel
+
+    @property
+    def answer_view(self) -> AnswerView:
+        """Meeting mode's answer page for a runoff (SV) race, built on first use with the figures already in."""
+        if self._answer_view is None:
+            from warroom.ui.answer_view import AnswerView
+
+            view = AnswerView(self.scenarios)  # shows the controller's current view at once
+            if self.averages.averages is not None:
+                view.show_averages([], self.averages.averages)  # (the polls are not read: the averages carry them)
+            self.averages.averages_ready.connect(self._later(view.show_averages, 1))
+            self._answer_view = view
+        return self._answer_view
+
+    @property
+    def two_round_answer(self) -> TwoRoundAnswerView:
+        """Meeting mode's answer page for a two-round race, built on first use (it shows its model's state)."""
+        if self._two_round_answer is None:
+            from warroom.ui.two_round_answer import TwoRoundAnswerView
+
+            self._two_round_answer = TwoRoundAnswerView(self.two_round)
+        return self._two_round_answer
+
+    def _on_first_averages(self, _polls: object, _averages: object) -> None:
+        """A big contest's first averages landed: the start's "Averaging…" note goes (unless replaced since)."""
+        self.averages.averages_ready.disconnect(self._on_first_averages)
+        if self.window.statusBar().currentMessage() == self._averaging_note:
+            self.window.statusBar().clearMessage()
+
     def _build_two_round(self) -> None:
         """Two-round contests (issue 11): their runoff panel and matchup pickers, fed from the store's poll
         questions; the window shows them instead of the SV panel when such a contest is open."""
         from warroom.demo import FAR_LEFT_2022, FRANCE_2022_NAME
         from warroom.services.two_round_service import StoreCampaigns, TwoRoundController
-        from warroom.ui.two_round_answer import TwoRoundAnswerView
         from warroom.ui.two_round_panel import TwoRoundPanel
         from warroom.ui.two_round_pickers import TwoRoundPickers, chart_lead
 
@@ -184,8 +245,7 @@ class WarRoom:
         self.two_round_pickers = TwoRoundPickers(self.two_round)
         win, model = self.window, self.two_round
         win.set_two_round_widgets(self.two_round_panel, self.two_round_pickers)
-        self.two_round_answer = TwoRoundAnswerView(self.two_round)
-        win.set_two_round_answer_widget(self.two_round_answer)  # meeting mode's answer for a two-round race
+        win.set_two_round_answer_widget(lambda: self.two_round_answer)  # meeting mode's answer, two-round race
         self.poll_service.contest_loaded.connect(model.set_contest)
         model.choices_changed.connect(lambda: win.show_two_round(model.active))
         model.lead_ready.connect(lambda lead: win.show_matchup_lead(*chart_lead(lead)))
@@ -234,7 +294,6 @@ class WarRoom:
         avg.averages_ready.connect(win.show_averages)
         # The answer view and the scenario follow in later turns of the event loop, one each: the charts paint
         # the new average first, and no single turn holds the window for all of it (10,000 polls: 150+ ms).
-        avg.averages_ready.connect(self._later(self.answer_view.show_averages, 1))
         avg.averages_ready.connect(self._later(sc.set_data, 2))
         avg.average_failed.connect(lambda msg: win.statusBar().showMessage(msg, 8000))
         sc.saved_changed.connect(acts.fill_menu)
@@ -325,6 +384,19 @@ class WarRoom:
     def briefing(self) -> Briefing:
         """The briefing as the app would write it now."""
         return self.scenario_actions.briefing()
+
+
+class _LazyPages:
+    """The saved-scenario pages as ScenarioActions sees them: built when a saved case is first presented."""
+
+    def __init__(self, room: WarRoom) -> None:
+        self._room = room
+
+    def show_runoff(self) -> None:
+        self._room.saved_pages.show_runoff()
+
+    def show_case(self, summary: CaseSummary) -> None:
+        self._room.saved_pages.show_case(summary)
 
 
 BIG_CHANGE = 64
