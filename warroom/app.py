@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer, QtMsgType, qInstallMessageHandler
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox, QWidget
 
 from warroom import __version__
@@ -656,6 +657,7 @@ class Starter:
         )
         self.shell = StartShell(self.shell_frame, store_text.removeprefix("Store: "))
         self.shell.restore(self.settings.geometry("main"), self.settings.geometry("main_state"))
+        self.shell.quit_requested.connect(self._on_shell_quit)
         self.shell.show()
         _on_first_paint(self.shell, self._on_shell_painted)
         QTimer.singleShot(SHELL_PAINT_WAIT_MS, self.shell, self._build)  # never painted (minimised): build anyway
@@ -700,7 +702,7 @@ class Starter:
     def _build(self) -> None:
         # Once: the first paint's call and the fallback timer may both come (the timer even while a message box
         # of the store's recovery waits for an answer, in its own event loop).
-        if self._building:
+        if self._building or self._finished:  # (finished: the user closed the shell meanwhile)
             return
         self._building = True
         if self._digest is not None and self.key is None:
@@ -713,6 +715,8 @@ class Starter:
     def _load(self, modules: list[str]) -> None:
         """The window's heavy modules, one per turn of the event loop: between them the shell repaints (moved,
         uncovered) and says how far the start is, instead of one frozen second or two."""
+        if self._finished:  # the user closed the shell: no window follows
+            return
         if modules:
             done = len(PRELOAD) - len(modules)
             self.shell.statusBar().showMessage(f"Starting… loading the charts and the store ({done}/{len(PRELOAD)})")
@@ -749,14 +753,28 @@ class Starter:
             window.showMaximized()
         else:
             window.show()
-        self.shell.close()
+        self.shell.hand_over()
         _on_first_paint(window, self._on_window_painted)
         if self._loop is not None:
             self._loop.exit(0)  # the start is over: the session's loop takes over (run())
 
     def _on_window_painted(self) -> None:
         self._stamp("window")
-        self._wait_for_figures(time.perf_counter() + 20.0)
+        # What the user chose in the shell runs now, in order, each in a turn of its own (a dialog it opens is
+        # not opened inside this paint); the figures are awaited after it (timers of one interval keep order).
+        room = self.room
+        assert room is not None
+        for name in self.shell.pending:
+            action = getattr(room.window, name, None)
+            if isinstance(action, QAction):
+                QTimer.singleShot(0, room.window, action.trigger)
+        deadline = time.perf_counter() + 20.0
+        QTimer.singleShot(0, room.window, lambda: self._wait_for_figures(deadline))
+
+    def _on_shell_quit(self) -> None:
+        """The user closed the shell (or chose Quit in it) before the window was up: the start ends there."""
+        if not self._finished:
+            self._quit(0)
 
     def _wait_for_figures(self, deadline: float) -> None:
         room = self.room
