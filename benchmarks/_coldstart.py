@@ -74,6 +74,23 @@ app.exec()
 )
 
 
+EMPTY_FLOOR = (
+    _PAINT_THEN_QUIT
+    + """
+from PySide6.QtWidgets import QApplication, QWidget
+app = QApplication([])
+win = QWidget()
+first = First(app)
+app.installEventFilter(first)
+win.resize(1400, 900)
+win.show()
+app.exec()
+"""
+)
+
+QT_IMPORT_FLOOR = "import PySide6.QtWidgets"
+
+
 def _env(pycache: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     return {
@@ -104,22 +121,28 @@ def _run(argv: list[str], pycache: str) -> dict[str, float]:
     return times
 
 
-def measure(repeat: int = 5) -> dict[str, float]:
-    """Median seconds from launch: 'first_paint', 'window', 'ready' (warroom on the demo race), 'qt' (bare
-    PySide6 window), 'toolkit' (PySide6 + pyqtgraph window), 'python' (empty, to its exit); plus 'figures', the
-    share of timed starts whose shell showed the last session's figures (the store digested in time), and 'stall',
-    the longest the event loop was held between the first paint and the figures (a 10 ms timer probe)."""
+def measure(repeat: int = 5, db: Path | None = None) -> dict[str, float]:
+    """Median seconds from launch: 'first_paint', 'window', 'ready' (warroom on the demo race, or on the store
+    `db`), 'qt' (bare PySide6 window with a table), 'empty' (an empty QWidget shown and painted), 'qt_import'
+    (`python -c "import PySide6.QtWidgets"`, to its exit), 'toolkit' (PySide6 + pyqtgraph window), 'python'
+    (empty, to its exit); plus 'figures', the share of timed starts whose shell showed the last session's figures
+    (the store digested in time), and 'stall', the longest the event loop was held between the first paint and
+    the figures (a 10 ms timer probe)."""
     with tempfile.TemporaryDirectory() as tmp:
         pycache = str(Path(tmp) / "pycache")
         app = [sys.executable, "-m", "warroom", "--data-dir", str(Path(tmp) / "state")]
+        if db is not None:
+            app += ["--db", str(db)]
         qt = [sys.executable, "-c", QT_FLOOR]
+        empty = [sys.executable, "-c", EMPTY_FLOOR]
+        qt_import = [sys.executable, "-c", QT_IMPORT_FLOOR]
         toolkit = [sys.executable, "-c", TOOLKIT_FLOOR]
         python = [sys.executable, "-c", "pass"]
         # Untimed: the first start seeds the demo store, the second leaves the start frame a user's second start
         # finds; both write the bytecode caches, as the floors' first runs do theirs.
-        for argv in (app, app, qt, toolkit):
+        for argv in (app, app, qt, empty, toolkit):
             _run(argv, pycache)
-        names = ("first_paint", "window", "ready", "qt", "toolkit", "python", "figures", "stall")
+        names = ("first_paint", "window", "ready", "qt", "empty", "qt_import", "toolkit", "python", "figures", "stall")
         runs: dict[str, list[float]] = {k: [] for k in names}
         for _ in range(repeat):
             w = _run(app, pycache)
@@ -129,6 +152,8 @@ def measure(repeat: int = 5) -> dict[str, float]:
             runs["figures"].append(w.get("figures", 0.0))
             runs["stall"].append(w.get("stall", 0.0))
             runs["qt"].append(_run(qt, pycache)["shell"])
+            runs["empty"].append(_run(empty, pycache)["shell"])
+            runs["qt_import"].append(_run(qt_import, pycache)["exit"])
             runs["toolkit"].append(_run(toolkit, pycache)["shell"])
             runs["python"].append(_run(python, pycache)["exit"])
         result = {name: statistics.median(times) for name, times in runs.items()}
@@ -141,7 +166,8 @@ def summary(r: dict[str, float]) -> str:
         f"cold start, demo race: first paint {r['first_paint']:.2f} s (the window's shell; with the last session's "
         f"figures in {r['figures']:.0%} of starts), real window painted {r['window']:.2f} s, "
         f"figures in (interactive) {r['ready']:.2f} s (longest event-loop stall meanwhile {r['stall'] * 1e3:.0f} ms, "
-        f"10 ms probe); same run: bare PySide6 window {r['qt']:.2f} s, "
+        f"10 ms probe); same run: `python -c 'import PySide6.QtWidgets'` {r['qt_import']:.2f} s, an empty QWidget "
+        f"shown and painted {r['empty']:.2f} s, bare PySide6 window with a table {r['qt']:.2f} s, "
         f"bare PySide6 + pyqtgraph plot window {r['toolkit']:.2f} s, empty Python {r['python']:.2f} s"
     )
 
