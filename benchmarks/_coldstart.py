@@ -117,7 +117,8 @@ def _run(argv: list[str], pycache: str) -> dict[str, float]:
                 name, value = part.split("=")
                 if name == "heavy":
                     continue  # (what the shell's paint had loaded: tests/ui/test_start_frame.py checks it)
-                times[name] = float(value) if name in ("figures", "stall") else float(value) - launched
+                plain = name in ("figures", "stall") or name.startswith("cpu_")  # CPU: seconds of this process
+                times[name] = float(value) if plain else float(value) - launched
     return times
 
 
