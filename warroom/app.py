@@ -11,7 +11,7 @@ import stat
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -97,7 +97,32 @@ class WarRoom:
         watch: bool = True,
         contest: str | None = None,
         backup_dir: Path | None = None,
+        stepwise: bool = False,
     ) -> None:
+        self._build_steps: Iterator[str] | None = self._build(store, settings, watch, contest, backup_dir)
+        if not stepwise:
+            while self.step():
+                pass
+
+    def step(self) -> str | None:
+        """Build the next part of a stepwise war room (`stepwise=True`); what comes next ("" once it is the last),
+        or None when the room is complete. The app's start runs one step per turn of the event loop, so the shell
+        stays alive (repaints, moves, takes its early commands) while the window is built (issue 15).
+
+        Raises:
+            ValueError: `contest` names no contest of the store.
+        """
+        if self._build_steps is None:
+            return None
+        try:
+            return next(self._build_steps)
+        except StopIteration:
+            self._build_steps = None
+            return None
+
+    def _build(
+        self, store: OpenStore, settings: AppSettings, watch: bool, contest: str | None, backup_dir: Path | None
+    ) -> Iterator[str]:
         from warroom.resources import resource_path
         from warroom.services.analysis_service import AverageController
         from warroom.services.contest_preferences import ContestPreferences
@@ -123,7 +148,9 @@ class WarRoom:
         self.scenarios = ScenarioController(self.poll_service, errors=errors)
         # meeting mode's saved-scenario view: never the live case, the same odds
         self.presented = ScenarioController(errors=errors)
+        yield "the window"
         self.window = MainWindow(self.poll_service)
+        yield "the panels"
         self.scenario_panel = ScenarioPanel(self.scenarios)
         # Meeting mode's views (its answer pages, the saved scenario's read-only panel) are built the first time
         # they are shown, not at every start: the first screen never shows them (issue 15, docs/STARTUP.md).
@@ -147,6 +174,7 @@ class WarRoom:
         self.window.show_store(
             store.display_target + ("  (read-only)" if store.read_only else ""), sqlite_path(store.engine)
         )
+        yield "the menus"
         self._wire()
         self._build_two_round()  # after _wire: the window takes a contest before its runoff matchup is shown
         if contest and not any(c.name == contest for c in self.poll_service.contests()):
@@ -156,6 +184,8 @@ class WarRoom:
         hints = QApplication.styleHints()
         self._follow_scheme(hints.colorScheme())
         hints.colorSchemeChanged.connect(self._follow_scheme)
+        yield "the polls"
+        # No turn of the event loop from here to the recompute: the averages' own timer would run it once more.
         self.poll_service.open_contest(contest or settings.contest or None)
         polls = len(self.poll_service.polls)
         if polls < self.averages.background_from:
@@ -171,6 +201,7 @@ class WarRoom:
             self._averaging_note = f"Averaging {polls:,} polls…"
             self.window.statusBar().showMessage(self._averaging_note)
             self.averages.averages_ready.connect(self._on_first_averages)
+        yield ""
         geometry = settings.geometry("main")
         if geometry is not None:
             self.window.restoreGeometry(geometry)
@@ -742,8 +773,24 @@ class Starter:
             if self.store is None:
                 self._quit(3)
                 return
+            self.room = WarRoom(
+                self.store, self.settings, contest=self.contest, backup_dir=self.paths.backup_dir, stepwise=True
+            )
+        except BaseException as exc:  # re-raised by run(), outside the event loop
+            self._failure = exc
+            self._quit(1)
+            return
+        self._build_room()
+
+    def _build_room(self) -> None:
+        """The war room, one part per turn of the event loop (WarRoom.step), then shown in the shell's place."""
+        if self._finished:  # the user closed the shell: no window follows
+            return
+        room = self.room
+        assert room is not None
+        try:
             try:
-                self.room = WarRoom(self.store, self.settings, contest=self.contest, backup_dir=self.paths.backup_dir)
+                following = room.step()
             except ValueError as exc:  # --contest names no contest: the command line says so too (exit 1)
                 if self.boxed:
                     _tell("warroom: cannot open the contest", str(exc))
@@ -752,7 +799,11 @@ class Starter:
             self._failure = exc
             self._quit(1)
             return
-        window = self.room.window
+        if following is not None:
+            self.shell.statusBar().showMessage(f"Starting… building {following or 'the window'}")
+            QTimer.singleShot(0, self.shell, self._build_room)
+            return
+        window = room.window
         window.setGeometry(self.shell.geometry())  # exactly where the shell is (the user may have moved it)
         if self.shell.isMaximized():
             window.showMaximized()

@@ -192,3 +192,31 @@ def test_meeting_modes_views_are_built_when_first_shown_with_the_live_figures(de
     assert win.stack.currentWidget() is room.answer_view and win.stack.count() == pages + 1
     win.leave_presentation()
     assert room._saved_pages is None  # leaving hid nothing it had to build
+
+
+def test_a_stepwise_build_gives_the_same_room_one_part_per_call(qtbot, tmp_path: Path) -> None:
+    """The start builds the war room one part per event-loop turn (the shell stays alive meanwhile): the parts
+    come in order, and the room they make shows the same figures as one built at once."""
+    from warroom.app import WarRoom
+    from warroom.bootstrap import open_store
+
+    paths = AppPaths.under(tmp_path)
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=paths.backup_dir)  # the demo races
+    settings = AppSettings(QSettings(str(paths.settings_file), QSettings.Format.IniFormat))
+    stepwise = WarRoom(store, settings, watch=False, stepwise=True)
+    assert not hasattr(stepwise, "window")  # nothing built yet
+    parts = []
+    while (part := stepwise.step()) is not None:
+        parts.append(part)
+    assert parts == ["the window", "the panels", "the menus", "the polls", ""]
+    assert stepwise.step() is None
+    qtbot.addWidget(stepwise.window)
+    at_once = WarRoom(store, settings, watch=False)
+    qtbot.addWidget(at_once.window)
+    assert stepwise.scenarios.view is not None  # evaluated while built: the first paint has the live figures
+    assert panel_text(stepwise, "verdict") == panel_text(at_once, "verdict") != ""
+    assert stepwise.window.polls_pane.model.rowCount() == at_once.window.polls_pane.model.rowCount() == 17
+    for room in (stepwise, at_once):
+        room.window.close()
+    store.close()
