@@ -504,15 +504,17 @@ def _no_display() -> bool:
 FRAME_FILE = "start_frame.json"  # in the data folder: the last start's first screen (core/startframe.py)
 SHELL_PAINT_WAIT_MS = 2000  # a shell that has not painted by then (a minimised start) does not hold the window
 KEY_WAIT = 0.15  # s: a store too big to digest in this time starts without the cached figures, not later
-# The window's heavy modules in the order its build needs them, loaded one per event-loop turn after the first
-# paint (Starter._load): each of these is 0.05-0.5 s on a 2-core machine.
+# The window's heavy modules in the order its build needs them, loaded after the first paint: each of these is
+# 0.05-0.5 s on a 2-core machine. The third-party ones without Qt (BACKGROUND) load on a thread of their own, so
+# their longest imports (SQLAlchemy's 0.3-0.6 s) never hold the event loop; the rest load one per turn of the
+# event loop on the GUI thread (Starter._load), and wait for the thread's module where they need it. Threads do
+# not make the imports faster (Python bytecode under one GIL: docs/STARTUP.md), they keep the shell alive.
+BACKGROUND = ("numpy", "sqlalchemy", "sqlalchemy.orm")
 PRELOAD = (
-    "numpy",
-    "sqlalchemy",
-    "sqlalchemy.orm",
+    *BACKGROUND,
+    "pyqtgraph",  # (needs only numpy of them: imported while the thread imports SQLAlchemy)
     "warroom.store.schema",
     "warroom.bootstrap",  # the store
-    "pyqtgraph",
     "warroom.core.pipeline",
     "warroom.store.contests",
     "warroom.services.poll_service",
@@ -524,6 +526,8 @@ PRELOAD = (
     "warroom.ui.irv_panel",
     "warroom.ui.two_round_panel",
 )
+NEEDS = {"pyqtgraph": ("numpy",)}
+"""Of BACKGROUND, what a GUI-thread module of PRELOAD needs imported first (the others: all of it)."""
 # What the first paint must not wait for (tests/ui/test_start_frame.py starts the app and checks).
 HEAVY = ("pyqtgraph", "numpy", "sqlalchemy", "alembic", "warroom.ui.main_window", "warroom.services.poll_service")
 # The headline of each scenario panel, by object name: the runoff (SV) panel's, the two-round panel's, the IRV panel's.
@@ -673,6 +677,9 @@ class Starter:
         self._failure: BaseException | None = None
         self._building = False
         self._code = 0
+        self._preload: threading.Thread | None = None  # imports BACKGROUND while the GUI thread imports the rest
+        self._preload_failure: BaseException | None = None
+        self._preloaded: list[str] = []  # of BACKGROUND, the modules the thread has imported
 
     @property
     def frame_file(self) -> Path:
@@ -746,16 +753,33 @@ class Starter:
             # the figures this start records are known to come from the state it digested.
             self._digest.join()
             self._late_key = start_key(self._digest.result, self.db_file, self._chosen, self.contest)
-        self._load(list(PRELOAD))
+        self._preload = threading.Thread(target=self._import_in_background, name="warroom-preload", daemon=True)
+        self._preload.start()
+        self._load([m for m in PRELOAD if m not in BACKGROUND])
+
+    def _import_in_background(self) -> None:
+        try:
+            for module in BACKGROUND:
+                importlib.import_module(module)
+                self._preloaded.append(module)  # (a list's append is atomic: read by the GUI thread)
+        except BaseException as exc:  # a broken installation: said by run(), outside the event loop
+            self._preload_failure = exc
 
     def _load(self, modules: list[str]) -> None:
         """The window's heavy modules, one per turn of the event loop: between them the shell repaints (moved,
         uncovered) and says how far the start is, instead of one frozen second or two."""
         if self._finished:  # the user closed the shell: no window follows
             return
+        needs = NEEDS.get(modules[0], BACKGROUND) if modules else BACKGROUND
+        if self._preload_failure is None and any(m not in self._preloaded for m in needs):
+            # The next module imports one the thread is still importing: importing it now would block this thread
+            # on that module's lock (the shell frozen meanwhile); look again in a moment instead.
+            QTimer.singleShot(5, self.shell, lambda: self._load(modules))
+            return
         if modules:
-            done = len(PRELOAD) - len(modules)
-            self.shell.statusBar().showMessage(f"Starting… loading the charts and the store ({done}/{len(PRELOAD)})")
+            total = len(PRELOAD) - len(BACKGROUND)
+            done = total - len(modules)
+            self.shell.statusBar().showMessage(f"Starting… loading the charts and the store ({done}/{total})")
             try:
                 importlib.import_module(modules[0])
             except BaseException as exc:  # a broken installation: said by run(), outside the event loop
@@ -763,6 +787,10 @@ class Starter:
                 self._quit(1)
                 return
             QTimer.singleShot(0, self.shell, lambda: self._load(modules[1:]))
+            return
+        if self._preload_failure is not None:
+            self._failure = self._preload_failure
+            self._quit(1)
             return
         self._open()
 

@@ -220,3 +220,51 @@ def test_a_stepwise_build_gives_the_same_room_one_part_per_call(qtbot, tmp_path:
     for room in (stepwise, at_once):
         room.window.close()
     store.close()
+
+
+def test_the_shell_keeps_turning_while_the_store_library_loads_on_its_thread(
+    qapp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLAlchemy and numpy load on a thread of their own: the event loop keeps turning meanwhile (the shell can be
+    moved and repainted), where importing them on the GUI thread held it for the whole import."""
+    import time
+
+    import warroom.app as app_module
+
+    (tmp_path / "slow_library_t4.py").write_text(
+        "import time\nstarted = time.perf_counter()\ntime.sleep(0.4)\nended = time.perf_counter()\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(app_module, "BACKGROUND", (*app_module.BACKGROUND, "slow_library_t4"))
+    ticks: list[float] = []
+
+    def tick_meanwhile(s: Starter) -> None:
+        from PySide6.QtCore import QTimer
+
+        s.ticker = QTimer(s.shell)  # type: ignore[attr-defined]
+        s.ticker.setInterval(10)  # type: ignore[attr-defined]
+        s.ticker.timeout.connect(lambda: ticks.append(time.perf_counter()))  # type: ignore[attr-defined]
+        s.ticker.start()  # type: ignore[attr-defined]
+
+    paths = AppPaths.under(tmp_path / "state")
+    paths.ensure()
+    starter = _starter(paths, tick_meanwhile)
+    assert starter.run() == 0
+    slow = sys.modules["slow_library_t4"]
+    assert sum(slow.started <= t <= slow.ended for t in ticks) >= 5  # about 40 at rest
+    starter.room.window.close()  # type: ignore[union-attr]
+    sys.modules.pop("slow_library_t4")
+
+
+def test_a_library_that_fails_to_load_on_the_thread_stops_the_start_with_its_error(
+    qapp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import warroom.app as app_module
+
+    monkeypatch.setattr(app_module, "BACKGROUND", (*app_module.BACKGROUND, "no_such_library_t4"))
+    paths = AppPaths.under(tmp_path / "state")
+    paths.ensure()
+    starter = _starter(paths)
+    with pytest.raises(ModuleNotFoundError, match="no_such_library_t4"):
+        starter.run()
+    assert starter.room is None and not starter.shell.isVisible()
