@@ -38,7 +38,10 @@ class First(QObject):
         if ev.type() == QEvent.Type.Paint and not self.seen:
             self.seen = True
             stamp = time.time()
-            QTimer.singleShot(0, lambda: (print(f"painted shell={stamp:.4f}", flush=True), self.app.quit()))
+            cpu = time.process_time()
+            QTimer.singleShot(
+                0, lambda: (print(f"painted shell={stamp:.4f} cpu_shell={cpu:.4f}", flush=True), self.app.quit())
+            )
         return False
 """
 
@@ -144,6 +147,7 @@ def measure(repeat: int = 5, db: Path | None = None) -> dict[str, float]:
         for argv in (app, app, qt, empty, toolkit):
             _run(argv, pycache)
         names = ("first_paint", "window", "ready", "qt", "empty", "qt_import", "toolkit", "python", "figures", "stall")
+        names += ("cpu_first_paint", "cpu_window", "cpu_ready", "cpu_qt", "cpu_empty", "cpu_toolkit")
         runs: dict[str, list[float]] = {k: [] for k in names}
         for _ in range(repeat):
             w = _run(app, pycache)
@@ -152,10 +156,16 @@ def measure(repeat: int = 5, db: Path | None = None) -> dict[str, float]:
             runs["ready"].append(w["ready"])
             runs["figures"].append(w.get("figures", 0.0))
             runs["stall"].append(w.get("stall", 0.0))
-            runs["qt"].append(_run(qt, pycache)["shell"])
-            runs["empty"].append(_run(empty, pycache)["shell"])
+            for key, stamp in (("first_paint", "shell"), ("window", "window"), ("ready", "ready")):
+                runs[f"cpu_{key}"].append(w[f"cpu_{stamp}"])
+            for key, argv in (("qt", qt), ("empty", empty)):
+                floor = _run(argv, pycache)
+                runs[key].append(floor["shell"])
+                runs[f"cpu_{key}"].append(floor["cpu_shell"])
             runs["qt_import"].append(_run(qt_import, pycache)["exit"])
-            runs["toolkit"].append(_run(toolkit, pycache)["shell"])
+            floor = _run(toolkit, pycache)
+            runs["toolkit"].append(floor["shell"])
+            runs["cpu_toolkit"].append(floor["cpu_shell"])
             runs["python"].append(_run(python, pycache)["exit"])
         result = {name: statistics.median(times) for name, times in runs.items()}
         result["figures"] = statistics.fmean(runs["figures"])
@@ -163,6 +173,20 @@ def measure(repeat: int = 5, db: Path | None = None) -> dict[str, float]:
 
 
 def summary(r: dict[str, float]) -> str:
+    return _wall(r) + "\n" + cpu_summary(r)
+
+
+def cpu_summary(r: dict[str, float]) -> str:
+    """The same moments as this process's CPU seconds (every thread), steadier than wall time on a busy machine."""
+    return (
+        f"  as CPU seconds of the process: first paint {r['cpu_first_paint']:.2f}, real window painted "
+        f"{r['cpu_window']:.2f}, figures in {r['cpu_ready']:.2f}; same run: an empty QWidget shown and painted "
+        f"{r['cpu_empty']:.2f}, bare PySide6 window with a table {r['cpu_qt']:.2f}, PySide6 + pyqtgraph plot window "
+        f"{r['cpu_toolkit']:.2f}"
+    )
+
+
+def _wall(r: dict[str, float]) -> str:
     return (
         f"cold start, demo race: first paint {r['first_paint']:.2f} s (the window's shell; with the last session's "
         f"figures in {r['figures']:.0%} of starts), real window painted {r['window']:.2f} s, "

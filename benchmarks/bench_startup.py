@@ -46,14 +46,13 @@ class First(QObject):
         self.target = target
     def eventFilter(self, obj, ev):
         if ev.type() == QEvent.Type.Paint and obj is self.target and not painted:
-            painted.append(time.perf_counter())
+            painted.append((time.perf_counter(), time.process_time()))
             QTimer.singleShot(0, app.quit)
         return False
+t0, c0 = time.perf_counter(), time.process_time()
 if what == "empty":
-    t0 = time.perf_counter()
     win = QWidget()
 else:
-    t0 = time.perf_counter()
     store = open_store(db, backup_dir=folder / "backups")
     settings = AppSettings(QSettings(str(folder / f"settings-{what}.ini"), QSettings.Format.IniFormat))
     room = WarRoom(store, settings, watch=False)
@@ -63,11 +62,12 @@ win.installEventFilter(first)
 win.resize(1400, 900)
 win.show()
 app.exec()
-print(f"window={painted[0] - t0:.4f}")
+print(f"window={painted[0][0] - t0:.4f} cpu={painted[0][1] - c0:.4f}")
 """
 
 
-def window_times(db: Path, folder: Path, what: str, pycache: str) -> float:
+def window_times(db: Path, folder: Path, what: str, pycache: str) -> tuple[float, float]:
+    """Seconds from before the store is opened to the window's first paint: wall, and the process's CPU."""
     env = {k: v for k, v in _env(pycache).items() if k != "WARROOM_EXIT_AFTER_PAINT"}
     out = subprocess.run(
         [sys.executable, "-c", WINDOW, str(db), str(folder), what], capture_output=True, text=True, env=env, timeout=300
@@ -75,7 +75,8 @@ def window_times(db: Path, folder: Path, what: str, pycache: str) -> float:
     if out.returncode != 0:
         raise RuntimeError(f"{what}: {out.stderr[-2000:]}")
     line = next(x for x in out.stdout.splitlines() if x.startswith("window="))
-    return float(line.split("=")[1])
+    wall, cpu = (float(part.split("=")[1]) for part in line.split())
+    return wall, cpu
 
 
 def main() -> int:
@@ -98,13 +99,14 @@ def main() -> int:
 
         open_store(demo_dir / "polls.sqlite3", backup_dir=None).close()  # seeded: the demo races
         pycache = str(folder / "pycache")
-        runs: dict[str, list[float]] = {"big": [], "demo": [], "empty": []}
+        runs: dict[str, list[tuple[float, float]]] = {"big": [], "demo": [], "empty": []}
         for what, db in (("big", big), ("demo", demo_dir / "polls.sqlite3"), ("empty", big)):
             window_times(db, folder, what, pycache)  # untimed: bytecode caches, the store's first backup
         for _ in range(args.repeat):
             for what, db in (("big", big), ("demo", demo_dir / "polls.sqlite3"), ("empty", big)):
                 runs[what].append(window_times(db, folder, what, pycache))
-        window = {k: statistics.median(v) for k, v in runs.items()}
+        window = {k: statistics.median(w for w, _c in v) for k, v in runs.items()}
+        cpu = {k: statistics.median(c for _w, c in v) for k, v in runs.items()}
         cold = cold_big = None
         if not args.no_cold:
             cold = measure(args.repeat)
@@ -113,16 +115,23 @@ def main() -> int:
     print(
         f"window built and first painted, {args.polls:,}-poll store (imports done; median of {args.repeat}): "
         f"{window['big']:.3f} s; same run: the same window on the demo race {window['demo']:.3f} s, an empty "
-        f"QWidget shown and painted {window['empty']:.3f} s"
+        f"QWidget shown and painted {window['empty']:.3f} s\n  as CPU seconds of the process: {cpu['big']:.3f}; "
+        f"same run: the demo window {cpu['demo']:.3f}, the empty QWidget {cpu['empty']:.3f}"
     )
     if cold is not None and cold_big is not None:
         print("\n" + summary(cold))
         print(f"\nthe same cold start on the {args.polls:,}-poll store: " + summary(cold_big).split(": ", 1)[1])
     print("\ntargets (issue 15)")
-    print(f"  window built and painted, {args.polls:,} polls, < 1 s:  {_verdict(window['big'] < 1.0)}")
+    print(
+        f"  window built and painted, {args.polls:,} polls, < 1 s:  {_verdict(window['big'] < 1.0)} "
+        f"(its CPU time: {_verdict(cpu['big'] < 1.0)})"
+    )
     if cold is not None:
         print(f"  cold start, demo, first paint (the shell) < 0.5 s:      {_verdict(cold['first_paint'] < 0.5)}")
-        print(f"  cold start, demo, real window painted < 0.5 s:         {_verdict(cold['window'] < 0.5)}")
+        print(
+            f"  cold start, demo, real window painted < 0.5 s:         {_verdict(cold['window'] < 0.5)} "
+            f"(its CPU time: {_verdict(cold['cpu_window'] < 0.5)})"
+        )
         print(f"  cold start, demo, figures in (interactive) < 0.5 s:    {_verdict(cold['ready'] < 0.5)}")
     return 0
 

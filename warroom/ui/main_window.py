@@ -553,7 +553,7 @@ class MainWindow(QMainWindow):
         if view == "answer" and getattr(self, "_answer_widget", None) is not None:
             self._return_scenario_widget()
             two_round = self._built("_two_round_answer") if getattr(self, "_two_round_on", False) else None
-            answer = two_round or self._built("_answer_widget")
+            answer = two_round if two_round is not None else self._built("_answer_widget")
             assert answer is not None
             self.stack.setCurrentWidget(answer)
             return
