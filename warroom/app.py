@@ -779,7 +779,7 @@ class Starter:
         if modules:
             total = len(PRELOAD) - len(BACKGROUND)
             done = total - len(modules)
-            self.shell.statusBar().showMessage(f"Starting… loading the charts and the store ({done}/{total})")
+            self.shell.show_progress(f"Starting… loading the charts and the store ({done}/{total})")
             try:
                 importlib.import_module(modules[0])
             except BaseException as exc:  # a broken installation: said by run(), outside the event loop
@@ -828,7 +828,7 @@ class Starter:
             self._quit(1)
             return
         if following is not None:
-            self.shell.statusBar().showMessage(f"Starting… building {following or 'the window'}")
+            self.shell.show_progress(f"Starting… building {following or 'the window'}")
             QTimer.singleShot(0, self.shell, self._build_room)
             return
         window = room.window

@@ -98,12 +98,13 @@ def test_a_command_chosen_in_the_shell_runs_in_the_real_window(
         assert action is not None and action.isEnabled()
         action.trigger()
         action.trigger()
-        said.append(s.shell.statusBar().currentMessage())
+        s.shell.show_progress("Starting… loading the charts and the store (3/13)")
+        said.append(s.shell.statusBar().currentMessage())  # the start's progress does not hide the note
 
     starter = _starter(paths, press_add)
     assert starter.run() == 0
     assert starter.shell.pending == ["action_add"]
-    assert said and "Add poll will open as soon as the window is ready" in said[0]
+    assert said and "Add poll will open as soon as the window is ready" in said[0] and "(3/13)" in said[0]
     assert len(opened) == 1 and opened[0] > 0  # once, after the real window's first paint
     starter.room.window.close()  # type: ignore[union-attr]
 

@@ -67,6 +67,8 @@ class StartShell(QMainWindow):
         self.frame = frame
         self.pending: list[str] = []  # the real window's actions chosen here, in order, each once
         self._handed_over = False
+        self._waiting = ""  # what the user chose here, waiting for the real window (said in the status bar)
+        self._progress = "Starting…"
         self.setObjectName("start_shell")
         self.setWindowTitle(frame.title if frame else "warroom")
         bar = self.menuBar()
@@ -102,7 +104,7 @@ class StartShell(QMainWindow):
         self.status_store = QLabel(f"Store: {store}")
         self.statusBar().addPermanentWidget(self.status_polls)
         self.statusBar().addPermanentWidget(self.status_store)
-        self.statusBar().showMessage("Starting…")
+        self.show_progress("Starting…")
 
     def hand_over(self) -> None:
         """The real window has taken the shell's place: close it without ending the start."""
@@ -129,10 +131,16 @@ class StartShell(QMainWindow):
             for r in range(self.table.rowCount())
         ]
 
+    def show_progress(self, text: str) -> None:
+        """How far the start is, in the status bar, after what the user chose meanwhile (which stays in view)."""
+        self._progress = text
+        self.statusBar().showMessage(f"{self._waiting}  ({text})" if self._waiting else text)
+
     def _keep(self, name: str, text: str) -> None:
         if name not in self.pending:
             self.pending.append(name)
-        self.statusBar().showMessage(WAITING.format(text.replace("&", "").rstrip("…")))
+        self._waiting = WAITING.format(text.replace("&", "").rstrip("…"))
+        self.show_progress(self._progress)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._handed_over:
