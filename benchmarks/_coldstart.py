@@ -4,14 +4,17 @@ warroom (issue 15) paints a shell of its window first (ui/start_shell.py: menus,
 last session's headline when the store is unchanged), then builds the real window with its charts in its place.
 Three moments are timed from the launch of the process: the shell's first paint ("first paint"), the real
 window's first paint ("window"), and its figures in ("ready": the scenario panel's first view, fully
-interactive). The floors, each one process doing only that: an empty Python; a bare PySide6 window (a table
-in a QMainWindow, painted); a bare PySide6 + pyqtgraph window (a plot in a QMainWindow, painted).
+interactive), each also as the process's CPU seconds (all its threads), which a busy machine stretches far less
+than wall time. The floors, each one process doing only that: an empty Python; `import PySide6.QtWidgets`; an
+empty QWidget shown and painted; a bare PySide6 window (a table in a QMainWindow, painted); a bare PySide6 +
+pyqtgraph window (a plot in a QMainWindow, painted). `measure(db=...)` starts on another store (bench_startup.py:
+10,000 polls).
 
 Each start has the bytecode caches a user's install has (the environment's PYTHONDONTWRITEBYTECODE is dropped
 and the caches go to a temporary folder, written by an untimed first run of each). Median of --repeat runs,
 interleaved so a burst of load on the machine hits every variant alike.
 
-Used by bench_scale.py; run on its own: python benchmarks/_coldstart.py [--repeat 5]
+Used by bench_scale.py and bench_startup.py; run on its own: python benchmarks/_coldstart.py [--repeat 5]
 """
 
 from __future__ import annotations
