@@ -335,6 +335,8 @@ class MainWindow(QMainWindow):
 
     def apply_color_scheme(self, dark: bool) -> None:
         """Light or dark charts to match the system (meeting mode has its own projector theme)."""
+        if dark == getattr(self, "_dark", False) and not self.presenting:
+            return  # the charts have it already (they are built light): re-styling every axis is not free at start
         self._dark = dark
         if not self.presenting:
             self.charts.apply_theme(DARK if dark else LIGHT)
