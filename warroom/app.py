@@ -505,14 +505,18 @@ FRAME_FILE = "start_frame.json"  # in the data folder: the last start's first sc
 SHELL_PAINT_WAIT_MS = 2000  # a shell that has not painted by then (a minimised start) does not hold the window
 KEY_WAIT = 0.15  # s: a store too big to digest in this time starts without the cached figures, not later
 # The window's heavy modules in the order its build needs them, loaded after the first paint: each of these is
-# 0.05-0.5 s on a 2-core machine. The third-party ones without Qt (BACKGROUND) load on a thread of their own, so
-# their longest imports (SQLAlchemy's 0.3-0.6 s) never hold the event loop; the rest load one per turn of the
-# event loop on the GUI thread (Starter._load), and wait for the thread's module where they need it. Threads do
-# not make the imports faster (Python bytecode under one GIL: docs/STARTUP.md), they keep the shell alive.
-BACKGROUND = ("numpy", "sqlalchemy", "sqlalchemy.orm")
+# 0.05-0.5 s on a 2-core machine. The third-party ones (BACKGROUND) load on a thread of their own, so their long
+# imports (SQLAlchemy's 0.3-0.6 s, pyqtgraph's 0.2-0.5 s) never hold the event loop; the app's own modules then
+# load one per turn of the event loop on the GUI thread (Starter._load), which polls for the thread's modules
+# rather than wait on an import lock. pyqtgraph's import makes no QObject and starts no timer (its module-level
+# Qt objects are value types: paths, transforms, colours; it connects to the application only when a view is
+# made), so it may run off the GUI thread; everything that makes a widget or a chart runs on the GUI thread.
+# Threads do not make the imports faster (Python bytecode under one GIL: docs/STARTUP.md): they keep the shell
+# turning (the GUI thread's busiest turn between the first paint and the figures: 0.26-0.31 s of CPU with
+# pyqtgraph imported there, 0.12-0.15 s with it here).
+BACKGROUND = ("numpy", "sqlalchemy", "sqlalchemy.orm", "pyqtgraph")
 PRELOAD = (
     *BACKGROUND,
-    "pyqtgraph",
     "warroom.store.schema",
     "warroom.bootstrap",  # the store
     "warroom.core.pipeline",
@@ -527,10 +531,9 @@ PRELOAD = (
     "warroom.ui.two_round_panel",
 )
 NEEDS: dict[str, tuple[str, ...]] = {}
-"""Of BACKGROUND, what a GUI-thread module of PRELOAD needs imported first (any other: all of it). pyqtgraph needs
-only numpy, but importing it while the thread imports SQLAlchemy shares one GIL between the two imports: that turn
-of the event loop then lasts as long as both (measured: the longest stall did not shrink). So the GUI thread
-waits, turning, and imports pyqtgraph after."""
+"""Of BACKGROUND, what a GUI-thread module of PRELOAD needs imported first (any other: all of it). None is lighter:
+a GUI-thread import beside the thread's shares one GIL with it, and that turn of the event loop then lasts as long
+as both (measured with pyqtgraph imported beside SQLAlchemy: the longest stall did not shrink)."""
 # What the first paint must not wait for (tests/ui/test_start_frame.py starts the app and checks).
 HEAVY = ("pyqtgraph", "numpy", "sqlalchemy", "alembic", "warroom.ui.main_window", "warroom.services.poll_service")
 # The headline of each scenario panel, by object name: the runoff (SV) panel's, the two-round panel's, the IRV panel's.
