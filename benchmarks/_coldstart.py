@@ -112,7 +112,8 @@ def _run(argv: list[str], pycache: str) -> dict[str, float]:
     """Seconds from launch to each stamp the process prints ('painted shell=... window=... ready=...'), and to
     its exit ('exit')."""
     launched = time.time()
-    out = subprocess.run(argv, capture_output=True, text=True, env=_env(pycache), timeout=120)
+    # cwd: `python -m warroom` puts the working folder first on sys.path; another checkout there would be timed
+    out = subprocess.run(argv, capture_output=True, text=True, env=_env(pycache), timeout=120, cwd=ROOT)
     ended = time.time()
     if out.returncode != 0:
         raise RuntimeError(f"{argv[:4]} failed ({out.returncode}): {out.stderr[-2000:]}")

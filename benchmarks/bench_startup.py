@@ -70,7 +70,12 @@ def window_times(db: Path, folder: Path, what: str, pycache: str) -> tuple[float
     """Seconds from before the store is opened to the window's first paint: wall, and the process's CPU."""
     env = {k: v for k, v in _env(pycache).items() if k != "WARROOM_EXIT_AFTER_PAINT"}
     out = subprocess.run(
-        [sys.executable, "-c", WINDOW, str(db), str(folder), what], capture_output=True, text=True, env=env, timeout=300
+        [sys.executable, "-c", WINDOW, str(db), str(folder), what],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        cwd=ROOT,  # `-c` puts the working folder first on sys.path: this checkout's, not another's
     )
     if out.returncode != 0:
         raise RuntimeError(f"{what}: {out.stderr[-2000:]}")
