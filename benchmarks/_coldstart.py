@@ -4,14 +4,17 @@ warroom (issue 15) paints a shell of its window first (ui/start_shell.py: menus,
 last session's headline when the store is unchanged), then builds the real window with its charts in its place.
 Three moments are timed from the launch of the process: the shell's first paint ("first paint"), the real
 window's first paint ("window"), and its figures in ("ready": the scenario panel's first view, fully
-interactive). The floors, each one process doing only that: an empty Python; a bare PySide6 window (a table
-in a QMainWindow, painted); a bare PySide6 + pyqtgraph window (a plot in a QMainWindow, painted).
+interactive), each also as the process's CPU seconds (all its threads), which a busy machine stretches far less
+than wall time. The floors, each one process doing only that: an empty Python; `import PySide6.QtWidgets`; an
+empty QWidget shown and painted; a bare PySide6 window (a table in a QMainWindow, painted); a bare PySide6 +
+pyqtgraph window (a plot in a QMainWindow, painted). `measure(db=...)` starts on another store (bench_startup.py:
+10,000 polls).
 
 Each start has the bytecode caches a user's install has (the environment's PYTHONDONTWRITEBYTECODE is dropped
 and the caches go to a temporary folder, written by an untimed first run of each). Median of --repeat runs,
 interleaved so a burst of load on the machine hits every variant alike.
 
-Used by bench_scale.py; run on its own: python benchmarks/_coldstart.py [--repeat 5]
+Used by bench_scale.py and bench_startup.py; run on its own: python benchmarks/_coldstart.py [--repeat 5]
 """
 
 from __future__ import annotations
@@ -38,7 +41,10 @@ class First(QObject):
         if ev.type() == QEvent.Type.Paint and not self.seen:
             self.seen = True
             stamp = time.time()
-            QTimer.singleShot(0, lambda: (print(f"painted shell={stamp:.4f}", flush=True), self.app.quit()))
+            cpu = time.process_time()
+            QTimer.singleShot(
+                0, lambda: (print(f"painted shell={stamp:.4f} cpu_shell={cpu:.4f}", flush=True), self.app.quit())
+            )
         return False
 """
 
@@ -74,6 +80,23 @@ app.exec()
 )
 
 
+EMPTY_FLOOR = (
+    _PAINT_THEN_QUIT
+    + """
+from PySide6.QtWidgets import QApplication, QWidget
+app = QApplication([])
+win = QWidget()
+first = First(app)
+app.installEventFilter(first)
+win.resize(1400, 900)
+win.show()
+app.exec()
+"""
+)
+
+QT_IMPORT_FLOOR = "import PySide6.QtWidgets"
+
+
 def _env(pycache: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     return {
@@ -89,7 +112,8 @@ def _run(argv: list[str], pycache: str) -> dict[str, float]:
     """Seconds from launch to each stamp the process prints ('painted shell=... window=... ready=...'), and to
     its exit ('exit')."""
     launched = time.time()
-    out = subprocess.run(argv, capture_output=True, text=True, env=_env(pycache), timeout=120)
+    # cwd: `python -m warroom` puts the working folder first on sys.path; another checkout there would be timed
+    out = subprocess.run(argv, capture_output=True, text=True, env=_env(pycache), timeout=120, cwd=ROOT)
     ended = time.time()
     if out.returncode != 0:
         raise RuntimeError(f"{argv[:4]} failed ({out.returncode}): {out.stderr[-2000:]}")
@@ -100,26 +124,36 @@ def _run(argv: list[str], pycache: str) -> dict[str, float]:
                 name, value = part.split("=")
                 if name == "heavy":
                     continue  # (what the shell's paint had loaded: tests/ui/test_start_frame.py checks it)
-                times[name] = float(value) if name in ("figures", "stall") else float(value) - launched
+                plain = name in ("figures", "stall", "turn_cpu") or name.startswith(
+                    "cpu_"
+                )  # CPU: seconds of this process
+                times[name] = float(value) if plain else float(value) - launched
     return times
 
 
-def measure(repeat: int = 5) -> dict[str, float]:
-    """Median seconds from launch: 'first_paint', 'window', 'ready' (warroom on the demo race), 'qt' (bare
-    PySide6 window), 'toolkit' (PySide6 + pyqtgraph window), 'python' (empty, to its exit); plus 'figures', the
-    share of timed starts whose shell showed the last session's figures (the store digested in time), and 'stall',
-    the longest the event loop was held between the first paint and the figures (a 10 ms timer probe)."""
+def measure(repeat: int = 5, db: Path | None = None) -> dict[str, float]:
+    """Median seconds from launch: 'first_paint', 'window', 'ready' (warroom on the demo race, or on the store
+    `db`), 'qt' (bare PySide6 window with a table), 'empty' (an empty QWidget shown and painted), 'qt_import'
+    (`python -c "import PySide6.QtWidgets"`, to its exit), 'toolkit' (PySide6 + pyqtgraph window), 'python'
+    (empty, to its exit); plus 'figures', the share of timed starts whose shell showed the last session's figures
+    (the store digested in time), and 'stall', the longest the event loop was held between the first paint and
+    the figures (a 10 ms timer probe)."""
     with tempfile.TemporaryDirectory() as tmp:
         pycache = str(Path(tmp) / "pycache")
         app = [sys.executable, "-m", "warroom", "--data-dir", str(Path(tmp) / "state")]
+        if db is not None:
+            app += ["--db", str(db)]
         qt = [sys.executable, "-c", QT_FLOOR]
+        empty = [sys.executable, "-c", EMPTY_FLOOR]
+        qt_import = [sys.executable, "-c", QT_IMPORT_FLOOR]
         toolkit = [sys.executable, "-c", TOOLKIT_FLOOR]
         python = [sys.executable, "-c", "pass"]
         # Untimed: the first start seeds the demo store, the second leaves the start frame a user's second start
         # finds; both write the bytecode caches, as the floors' first runs do theirs.
-        for argv in (app, app, qt, toolkit):
+        for argv in (app, app, qt, empty, toolkit):
             _run(argv, pycache)
-        names = ("first_paint", "window", "ready", "qt", "toolkit", "python", "figures", "stall")
+        names = ("first_paint", "window", "ready", "qt", "empty", "qt_import", "toolkit", "python", "figures", "stall")
+        names += ("cpu_first_paint", "cpu_window", "cpu_ready", "cpu_qt", "cpu_empty", "cpu_toolkit", "turn_cpu")
         runs: dict[str, list[float]] = {k: [] for k in names}
         for _ in range(repeat):
             w = _run(app, pycache)
@@ -128,8 +162,17 @@ def measure(repeat: int = 5) -> dict[str, float]:
             runs["ready"].append(w["ready"])
             runs["figures"].append(w.get("figures", 0.0))
             runs["stall"].append(w.get("stall", 0.0))
-            runs["qt"].append(_run(qt, pycache)["shell"])
-            runs["toolkit"].append(_run(toolkit, pycache)["shell"])
+            runs["turn_cpu"].append(w.get("turn_cpu", 0.0))
+            for key, stamp in (("first_paint", "shell"), ("window", "window"), ("ready", "ready")):
+                runs[f"cpu_{key}"].append(w[f"cpu_{stamp}"])
+            for key, argv in (("qt", qt), ("empty", empty)):
+                floor = _run(argv, pycache)
+                runs[key].append(floor["shell"])
+                runs[f"cpu_{key}"].append(floor["cpu_shell"])
+            runs["qt_import"].append(_run(qt_import, pycache)["exit"])
+            floor = _run(toolkit, pycache)
+            runs["toolkit"].append(floor["shell"])
+            runs["cpu_toolkit"].append(floor["cpu_shell"])
             runs["python"].append(_run(python, pycache)["exit"])
         result = {name: statistics.median(times) for name, times in runs.items()}
         result["figures"] = statistics.fmean(runs["figures"])
@@ -137,11 +180,27 @@ def measure(repeat: int = 5) -> dict[str, float]:
 
 
 def summary(r: dict[str, float]) -> str:
+    return _wall(r) + "\n" + cpu_summary(r)
+
+
+def cpu_summary(r: dict[str, float]) -> str:
+    """The same moments as this process's CPU seconds (every thread), steadier than wall time on a busy machine."""
+    return (
+        f"  as CPU seconds of the process: first paint {r['cpu_first_paint']:.2f}, real window painted "
+        f"{r['cpu_window']:.2f}, figures in {r['cpu_ready']:.2f}; same run: an empty QWidget shown and painted "
+        f"{r['cpu_empty']:.2f}, bare PySide6 window with a table {r['cpu_qt']:.2f}, PySide6 + pyqtgraph plot window "
+        f"{r['cpu_toolkit']:.2f}; the GUI thread's own CPU in its busiest turn between first paint and figures "
+        f"{r['turn_cpu'] * 1e3:.0f} ms"
+    )
+
+
+def _wall(r: dict[str, float]) -> str:
     return (
         f"cold start, demo race: first paint {r['first_paint']:.2f} s (the window's shell; with the last session's "
         f"figures in {r['figures']:.0%} of starts), real window painted {r['window']:.2f} s, "
         f"figures in (interactive) {r['ready']:.2f} s (longest event-loop stall meanwhile {r['stall'] * 1e3:.0f} ms, "
-        f"10 ms probe); same run: bare PySide6 window {r['qt']:.2f} s, "
+        f"10 ms probe); same run: `python -c 'import PySide6.QtWidgets'` {r['qt_import']:.2f} s, an empty QWidget "
+        f"shown and painted {r['empty']:.2f} s, bare PySide6 window with a table {r['qt']:.2f} s, "
         f"bare PySide6 + pyqtgraph plot window {r['toolkit']:.2f} s, empty Python {r['python']:.2f} s"
     )
 

@@ -11,12 +11,13 @@ import stat
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer, QtMsgType, qInstallMessageHandler
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox, QWidget
 
 from warroom import __version__
@@ -35,8 +36,13 @@ from warroom.store.fingerprint import StoreDigest, sqlite_file, store_fingerprin
 if TYPE_CHECKING:
     from warroom.bootstrap import OpenStore
     from warroom.core.averaging import PollAverages
+    from warroom.core.saved_cases import CaseSummary
     from warroom.core.types import Contest, Poll
+    from warroom.ui.answer_view import AnswerView
     from warroom.ui.export import Briefing
+    from warroom.ui.saved_case_view import SavedScenarioPages
+    from warroom.ui.scenario_panel import ScenarioPanel
+    from warroom.ui.two_round_answer import TwoRoundAnswerView
 
 
 def _quiet_offscreen(mode: QtMsgType, context: object, message: str) -> None:
@@ -91,7 +97,32 @@ class WarRoom:
         watch: bool = True,
         contest: str | None = None,
         backup_dir: Path | None = None,
+        stepwise: bool = False,
     ) -> None:
+        self._build_steps: Iterator[str] | None = self._build(store, settings, watch, contest, backup_dir)
+        if not stepwise:
+            while self.step():
+                pass
+
+    def step(self) -> str | None:
+        """Build the next part of a stepwise war room (`stepwise=True`); what comes next ("" once it is the last),
+        or None when the room is complete. The app's start runs one step per turn of the event loop, so the shell
+        stays alive (repaints, moves, takes its early commands) while the window is built (issue 15).
+
+        Raises:
+            ValueError: `contest` names no contest of the store.
+        """
+        if self._build_steps is None:
+            return None
+        try:
+            return next(self._build_steps)
+        except StopIteration:
+            self._build_steps = None
+            return None
+
+    def _build(
+        self, store: OpenStore, settings: AppSettings, watch: bool, contest: str | None, backup_dir: Path | None
+    ) -> Iterator[str]:
         from warroom.resources import resource_path
         from warroom.services.analysis_service import AverageController
         from warroom.services.contest_preferences import ContestPreferences
@@ -101,12 +132,10 @@ class WarRoom:
         from warroom.services.scenario_service import ScenarioController
         from warroom.store.db import sqlite_path
         from warroom.ui.actions import ImportActions, ScenarioActions
-        from warroom.ui.answer_view import AnswerView
         from warroom.ui.assets import stylesheet
         from warroom.ui.contest_actions import ContestActions
         from warroom.ui.irv_panel import IrvPanel
         from warroom.ui.main_window import MainWindow
-        from warroom.ui.saved_case_view import SavedScenarioPages
         from warroom.ui.scenario_panel import ScenarioPanel
 
         self._starting = True
@@ -119,29 +148,33 @@ class WarRoom:
         self.scenarios = ScenarioController(self.poll_service, errors=errors)
         # meeting mode's saved-scenario view: never the live case, the same odds
         self.presented = ScenarioController(errors=errors)
+        yield "the window"
         self.window = MainWindow(self.poll_service)
+        yield "the panels"
         self.scenario_panel = ScenarioPanel(self.scenarios)
-        self.saved_panel = ScenarioPanel(self.presented)
-        # meeting mode's saved scenario: the runoff panel's read-only copy, or a two-round or IRV case's card
-        self.saved_pages = SavedScenarioPages(self.saved_panel)
+        # Meeting mode's views (its answer pages, the saved scenario's read-only panel) are built the first time
+        # they are shown, not at every start: the first screen never shows them (issue 15, docs/STARTUP.md).
+        self._saved_pages: SavedScenarioPages | None = None
+        self._answer_view: AnswerView | None = None
+        self._two_round_answer: TwoRoundAnswerView | None = None
         self.scenario_actions = ScenarioActions(
-            self.scenarios, self.presented, self.window, records=self.poll_service, pages=self.saved_pages
+            self.scenarios, self.presented, self.window, records=self.poll_service, pages=_LazyPages(self)
         )
         self.import_worker = ImportWorker(store.sessions, self.poll_service)
         self.import_actions = ImportActions(self.poll_service, self.import_worker, self.window)
         self.preferences = ContestPreferences(settings, self.poll_service)
         self.contest_actions = ContestActions(self.poll_service, self.window, priors=self.preferences)
         self.window.set_scenario_widget(self.scenario_panel)
-        self.window.set_saved_scenario_widget(self.saved_pages)
+        self.window.set_saved_scenario_widget(lambda: self.saved_pages)
         # Instant runoff (issue 12): its own controller and panel, shown instead of the runoff panel for IRV races.
         self.irv = IrvController(errors=errors)
         self.irv_panel = IrvPanel(self.irv)
         self.window.set_irv_widget(self.irv_panel)
-        self.answer_view = AnswerView(self.scenarios)
-        self.window.set_answer_widget(self.answer_view)
+        self.window.set_answer_widget(lambda: self.answer_view)
         self.window.show_store(
             store.display_target + ("  (read-only)" if store.read_only else ""), sqlite_path(store.engine)
         )
+        yield "the menus"
         self._wire()
         self._build_two_round()  # after _wire: the window takes a contest before its runoff matchup is shown
         if contest and not any(c.name == contest for c in self.poll_service.contests()):
@@ -151,8 +184,24 @@ class WarRoom:
         hints = QApplication.styleHints()
         self._follow_scheme(hints.colorScheme())
         hints.colorSchemeChanged.connect(self._follow_scheme)
+        yield "the polls"
+        # No turn of the event loop from here to the recompute: the averages' own timer would run it once more.
         self.poll_service.open_contest(contest or settings.contest or None)
-        self.averages.recompute()
+        polls = len(self.poll_service.polls)
+        if polls < self.averages.background_from:
+            self.averages.recompute()  # a few milliseconds: the window's first paint has every figure
+            # and so does its panel: evaluated now, not on the next turn after the window has painted an empty
+            # panel in the place where the shell showed the last session's figures (a flash, then the figures)
+            panel = self.irv if self.irv.active else self.two_round if self.two_round.active else self.scenarios
+            panel.evaluate_now()
+        else:
+            # A big contest's average (0.3 s and more at 10,000 polls) is not computed while the window is built:
+            # the set_polls above queued it on the worker thread, so the window paints its poll table first and
+            # the lines, then the scenario, land as they would after an import (issue 15: window at 10,000 polls).
+            self._averaging_note = f"Averaging {polls:,} polls…"
+            self.window.statusBar().showMessage(self._averaging_note)
+            self.averages.averages_ready.connect(self._on_first_averages)
+        yield ""
         geometry = settings.geometry("main")
         if geometry is not None:
             self.window.restoreGeometry(geometry)
@@ -168,12 +217,60 @@ class WarRoom:
             self.window.statusBar().showMessage("This poll store is read-only: you can look, not change", 15000)
         self._starting = False
 
+    @property
+    def saved_pages(self) -> SavedScenarioPages:
+        """Meeting mode's saved scenario: the runoff panel's read-only copy (`saved_panel`), or a two-round or
+        instant-runoff case's card. Built on first use."""
+        if self._saved_pages is None:
+            from warroom.ui.saved_case_view import SavedScenarioPages
+            from warroom.ui.scenario_panel import ScenarioPanel
+
+            # the panel binds to the presenting controller and shows what it already holds
+            self._saved_pages = SavedScenarioPages(ScenarioPanel(self.presented))
+        return self._saved_pages
+
+    @property
+    def saved_panel(self) -> ScenarioPanel:
+        """The read-only runoff panel meeting mode shows a saved scenario in (built on first use)."""
+        from warroom.ui.scenario_panel import ScenarioPanel
+
+        panel = self.saved_pages.runoff_panel
+        assert isinstance(panel, ScenarioPanel)
+        return panel
+
+    @property
+    def answer_view(self) -> AnswerView:
+        """Meeting mode's answer page for a runoff (SV) race, built on first use with the figures already in."""
+        if self._answer_view is None:
+            from warroom.ui.answer_view import AnswerView
+
+            view = AnswerView(self.scenarios)  # shows the controller's current view at once
+            if self.averages.averages is not None:
+                view.show_averages([], self.averages.averages)  # (the polls are not read: the averages carry them)
+            self.averages.averages_ready.connect(self._later(view.show_averages, 1))
+            self._answer_view = view
+        return self._answer_view
+
+    @property
+    def two_round_answer(self) -> TwoRoundAnswerView:
+        """Meeting mode's answer page for a two-round race, built on first use (it shows its model's state)."""
+        if self._two_round_answer is None:
+            from warroom.ui.two_round_answer import TwoRoundAnswerView
+
+            self._two_round_answer = TwoRoundAnswerView(self.two_round)
+        return self._two_round_answer
+
+    def _on_first_averages(self, _polls: object, _averages: object) -> None:
+        """A big contest's first averages landed: the start's "Averaging…" note goes (unless replaced since)."""
+        self.averages.averages_ready.disconnect(self._on_first_averages)
+        if self.window.statusBar().currentMessage() == self._averaging_note:
+            self.window.statusBar().clearMessage()
+
     def _build_two_round(self) -> None:
         """Two-round contests (issue 11): their runoff panel and matchup pickers, fed from the store's poll
         questions; the window shows them instead of the SV panel when such a contest is open."""
         from warroom.demo import FAR_LEFT_2022, FRANCE_2022_NAME
         from warroom.services.two_round_service import StoreCampaigns, TwoRoundController
-        from warroom.ui.two_round_answer import TwoRoundAnswerView
         from warroom.ui.two_round_panel import TwoRoundPanel
         from warroom.ui.two_round_pickers import TwoRoundPickers, chart_lead
 
@@ -184,8 +281,7 @@ class WarRoom:
         self.two_round_pickers = TwoRoundPickers(self.two_round)
         win, model = self.window, self.two_round
         win.set_two_round_widgets(self.two_round_panel, self.two_round_pickers)
-        self.two_round_answer = TwoRoundAnswerView(self.two_round)
-        win.set_two_round_answer_widget(self.two_round_answer)  # meeting mode's answer for a two-round race
+        win.set_two_round_answer_widget(lambda: self.two_round_answer)  # meeting mode's answer, two-round race
         self.poll_service.contest_loaded.connect(model.set_contest)
         model.choices_changed.connect(lambda: win.show_two_round(model.active))
         model.lead_ready.connect(lambda lead: win.show_matchup_lead(*chart_lead(lead)))
@@ -234,7 +330,6 @@ class WarRoom:
         avg.averages_ready.connect(win.show_averages)
         # The answer view and the scenario follow in later turns of the event loop, one each: the charts paint
         # the new average first, and no single turn holds the window for all of it (10,000 polls: 150+ ms).
-        avg.averages_ready.connect(self._later(self.answer_view.show_averages, 1))
         avg.averages_ready.connect(self._later(sc.set_data, 2))
         avg.average_failed.connect(lambda msg: win.statusBar().showMessage(msg, 8000))
         sc.saved_changed.connect(acts.fill_menu)
@@ -327,6 +422,19 @@ class WarRoom:
         return self.scenario_actions.briefing()
 
 
+class _LazyPages:
+    """The saved-scenario pages as ScenarioActions sees them: built when a saved case is first presented."""
+
+    def __init__(self, room: WarRoom) -> None:
+        self._room = room
+
+    def show_runoff(self) -> None:
+        self._room.saved_pages.show_runoff()
+
+    def show_case(self, summary: CaseSummary) -> None:
+        self._room.saved_pages.show_case(summary)
+
+
 BIG_CHANGE = 64
 """Polls added at once (an import) after which the heap is frozen again (_freeze_heap)."""
 
@@ -396,15 +504,21 @@ def _no_display() -> bool:
 FRAME_FILE = "start_frame.json"  # in the data folder: the last start's first screen (core/startframe.py)
 SHELL_PAINT_WAIT_MS = 2000  # a shell that has not painted by then (a minimised start) does not hold the window
 KEY_WAIT = 0.15  # s: a store too big to digest in this time starts without the cached figures, not later
-# The window's heavy modules in the order its build needs them, loaded one per event-loop turn after the first
-# paint (Starter._load): each of these is 0.05-0.5 s on a 2-core machine.
+# The window's heavy modules in the order its build needs them, loaded after the first paint: each of these is
+# 0.05-0.5 s on a 2-core machine. The third-party ones (BACKGROUND) load on a thread of their own, so their long
+# imports (SQLAlchemy's 0.3-0.6 s, pyqtgraph's 0.2-0.5 s) never hold the event loop; the app's own modules then
+# load one per turn of the event loop on the GUI thread (Starter._load), which polls for the thread's modules
+# rather than wait on an import lock. pyqtgraph's import makes no QObject and starts no timer (its module-level
+# Qt objects are value types: paths, transforms, colours; it connects to the application only when a view is
+# made), so it may run off the GUI thread; everything that makes a widget or a chart runs on the GUI thread.
+# Threads do not make the imports faster (Python bytecode under one GIL: docs/STARTUP.md): they keep the shell
+# turning (the GUI thread's busiest turn between the first paint and the figures: 0.26-0.31 s of CPU with
+# pyqtgraph imported there, 0.12-0.15 s with it here).
+BACKGROUND = ("numpy", "sqlalchemy", "sqlalchemy.orm", "pyqtgraph")
 PRELOAD = (
-    "numpy",
-    "sqlalchemy",
-    "sqlalchemy.orm",
+    *BACKGROUND,
     "warroom.store.schema",
     "warroom.bootstrap",  # the store
-    "pyqtgraph",
     "warroom.core.pipeline",
     "warroom.store.contests",
     "warroom.services.poll_service",
@@ -416,6 +530,10 @@ PRELOAD = (
     "warroom.ui.irv_panel",
     "warroom.ui.two_round_panel",
 )
+NEEDS: dict[str, tuple[str, ...]] = {}
+"""Of BACKGROUND, what a GUI-thread module of PRELOAD needs imported first (any other: all of it). None is lighter:
+a GUI-thread import beside the thread's shares one GIL with it, and that turn of the event loop then lasts as long
+as both (measured with pyqtgraph imported beside SQLAlchemy: the longest stall did not shrink)."""
 # What the first paint must not wait for (tests/ui/test_start_frame.py starts the app and checks).
 HEAVY = ("pyqtgraph", "numpy", "sqlalchemy", "alembic", "warroom.ui.main_window", "warroom.services.poll_service")
 # The headline of each scenario panel, by object name: the runoff (SV) panel's, the two-round panel's, the IRV panel's.
@@ -557,13 +675,19 @@ class Starter:
         self._loop: QEventLoop | None = None
         self._finished = False  # _quit was called (perhaps while the start's own loop was ending)
         self._probe_last = 0.0
+        self.longest_turn_cpu = 0.0  # s, the GUI thread's own CPU between two probe ticks, at most (a loaded
+        self._probe_cpu = 0.0  # machine stretches the wall-clock stall; this is what the start itself held)
         self.loaded_before_paint: list[str] = []  # of HEAVY, what was imported when the shell painted
         self.clock: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
         self.room: WarRoom | None = None
         self.store: OpenStore | None = None
         self._failure: BaseException | None = None
         self._building = False
         self._code = 0
+        self._preload: threading.Thread | None = None  # imports BACKGROUND while the GUI thread imports the rest
+        self._preload_failure: BaseException | None = None
+        self._preloaded: list[str] = []  # of BACKGROUND, the modules the thread has imported
 
     @property
     def frame_file(self) -> Path:
@@ -584,6 +708,7 @@ class Starter:
         )
         self.shell = StartShell(self.shell_frame, store_text.removeprefix("Store: "))
         self.shell.restore(self.settings.geometry("main"), self.settings.geometry("main_state"))
+        self.shell.quit_requested.connect(self._on_shell_quit)
         self.shell.show()
         _on_first_paint(self.shell, self._on_shell_painted)
         QTimer.singleShot(SHELL_PAINT_WAIT_MS, self.shell, self._build)  # never painted (minimised): build anyway
@@ -616,6 +741,7 @@ class Starter:
             self._probe = QTimer()
             self._probe.setInterval(10)
             self._probe_last = time.perf_counter()
+            self._probe_cpu = time.thread_time()
             self._probe.timeout.connect(self._on_probe)
             self._probe.start()
         QTimer.singleShot(0, self.shell, self._build)  # the next turn: the painted shell reaches the screen first
@@ -624,11 +750,14 @@ class Starter:
         now = time.perf_counter()
         self.longest_stall = max(self.longest_stall, now - self._probe_last)
         self._probe_last = now
+        cpu = time.thread_time()
+        self.longest_turn_cpu = max(self.longest_turn_cpu, cpu - self._probe_cpu)
+        self._probe_cpu = cpu
 
     def _build(self) -> None:
         # Once: the first paint's call and the fallback timer may both come (the timer even while a message box
         # of the store's recovery waits for an answer, in its own event loop).
-        if self._building:
+        if self._building or self._finished:  # (finished: the user closed the shell meanwhile)
             return
         self._building = True
         if self._digest is not None and self.key is None:
@@ -636,14 +765,33 @@ class Starter:
             # the figures this start records are known to come from the state it digested.
             self._digest.join()
             self._late_key = start_key(self._digest.result, self.db_file, self._chosen, self.contest)
-        self._load(list(PRELOAD))
+        self._preload = threading.Thread(target=self._import_in_background, name="warroom-preload", daemon=True)
+        self._preload.start()
+        self._load([m for m in PRELOAD if m not in BACKGROUND])
+
+    def _import_in_background(self) -> None:
+        try:
+            for module in BACKGROUND:
+                importlib.import_module(module)
+                self._preloaded.append(module)  # (a list's append is atomic: read by the GUI thread)
+        except BaseException as exc:  # a broken installation: said by run(), outside the event loop
+            self._preload_failure = exc
 
     def _load(self, modules: list[str]) -> None:
         """The window's heavy modules, one per turn of the event loop: between them the shell repaints (moved,
         uncovered) and says how far the start is, instead of one frozen second or two."""
+        if self._finished:  # the user closed the shell: no window follows
+            return
+        needs = NEEDS.get(modules[0], BACKGROUND) if modules else BACKGROUND
+        if self._preload_failure is None and any(m not in self._preloaded for m in needs):
+            # The next module imports one the thread is still importing: importing it now would block this thread
+            # on that module's lock (the shell frozen meanwhile); look again in a moment instead.
+            QTimer.singleShot(5, self.shell, lambda: self._load(modules))
+            return
         if modules:
-            done = len(PRELOAD) - len(modules)
-            self.shell.statusBar().showMessage(f"Starting… loading the charts and the store ({done}/{len(PRELOAD)})")
+            total = len(PRELOAD) - len(BACKGROUND)
+            done = total - len(modules)
+            self.shell.show_progress(f"Starting… loading the charts and the store ({done}/{total})")
             try:
                 importlib.import_module(modules[0])
             except BaseException as exc:  # a broken installation: said by run(), outside the event loop
@@ -651,6 +799,10 @@ class Starter:
                 self._quit(1)
                 return
             QTimer.singleShot(0, self.shell, lambda: self._load(modules[1:]))
+            return
+        if self._preload_failure is not None:
+            self._failure = self._preload_failure
+            self._quit(1)
             return
         self._open()
 
@@ -661,8 +813,24 @@ class Starter:
             if self.store is None:
                 self._quit(3)
                 return
+            self.room = WarRoom(
+                self.store, self.settings, contest=self.contest, backup_dir=self.paths.backup_dir, stepwise=True
+            )
+        except BaseException as exc:  # re-raised by run(), outside the event loop
+            self._failure = exc
+            self._quit(1)
+            return
+        self._build_room()
+
+    def _build_room(self) -> None:
+        """The war room, one part per turn of the event loop (WarRoom.step), then shown in the shell's place."""
+        if self._finished:  # the user closed the shell: no window follows
+            return
+        room = self.room
+        assert room is not None
+        try:
             try:
-                self.room = WarRoom(self.store, self.settings, contest=self.contest, backup_dir=self.paths.backup_dir)
+                following = room.step()
             except ValueError as exc:  # --contest names no contest: the command line says so too (exit 1)
                 if self.boxed:
                     _tell("warroom: cannot open the contest", str(exc))
@@ -671,20 +839,38 @@ class Starter:
             self._failure = exc
             self._quit(1)
             return
-        window = self.room.window
+        if following is not None:
+            self.shell.show_progress(f"Starting… building {following or 'the window'}")
+            QTimer.singleShot(0, self.shell, self._build_room)
+            return
+        window = room.window
         window.setGeometry(self.shell.geometry())  # exactly where the shell is (the user may have moved it)
         if self.shell.isMaximized():
             window.showMaximized()
         else:
             window.show()
-        self.shell.close()
+        self.shell.hand_over()
         _on_first_paint(window, self._on_window_painted)
         if self._loop is not None:
             self._loop.exit(0)  # the start is over: the session's loop takes over (run())
 
     def _on_window_painted(self) -> None:
         self._stamp("window")
-        self._wait_for_figures(time.perf_counter() + 20.0)
+        # What the user chose in the shell runs now, in order, each in a turn of its own (a dialog it opens is
+        # not opened inside this paint); the figures are awaited after it (timers of one interval keep order).
+        room = self.room
+        assert room is not None
+        for name in self.shell.pending:
+            action = getattr(room.window, name, None)
+            if isinstance(action, QAction):
+                QTimer.singleShot(0, room.window, action.trigger)
+        deadline = time.perf_counter() + 20.0
+        QTimer.singleShot(0, room.window, lambda: self._wait_for_figures(deadline))
+
+    def _on_shell_quit(self) -> None:
+        """The user closed the shell (or chose Quit in it) before the window was up: the start ends there."""
+        if not self._finished:
+            self._quit(0)
 
     def _wait_for_figures(self, deadline: float) -> None:
         room = self.room
@@ -697,7 +883,8 @@ class Starter:
             self._remember(room)
         if self.exit_when_ready:
             # wall-clock stamps, for a benchmark that measures from the moment it launched the process
-            stamps = (f"{k}={v:.4f}" for k, v in self.clock.items())
+            stamps = [f"{k}={v:.4f}" for k, v in self.clock.items()]
+            stamps += [f"cpu_{k}={v:.4f}" for k, v in self.cpu.items()]
             heavy = ",".join(self.loaded_before_paint) or "none"
             self._on_probe()
             print(
@@ -705,6 +892,7 @@ class Starter:
                 *stamps,
                 f"figures={int(self.shell_frame is not None)}",
                 f"stall={self.longest_stall:.4f}",
+                f"turn_cpu={self.longest_turn_cpu:.4f}",
                 f"heavy={heavy}",
                 flush=True,
             )
@@ -734,6 +922,7 @@ class Starter:
         if name not in self.times:
             self.times[name] = time.perf_counter() - self.t0
             self.clock[name] = time.time()
+            self.cpu[name] = time.process_time()  # this process's CPU (every thread): steadier on a busy machine
 
     def _quit(self, code: int) -> None:
         self._code, self._finished = code, True

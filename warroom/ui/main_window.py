@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -349,6 +349,8 @@ class MainWindow(QMainWindow):
 
     def apply_color_scheme(self, dark: bool) -> None:
         """Light or dark charts to match the system (meeting mode has its own projector theme)."""
+        if dark == getattr(self, "_dark", False) and not self.presenting:
+            return  # the charts have it already (they are built light): re-styling every axis is not free at start
         self._dark = dark
         if not self.presenting:
             self.charts.apply_theme(DARK if dark else LIGHT)
@@ -361,20 +363,39 @@ class MainWindow(QMainWindow):
         self._scenario_widget = widget
         self._put_in_scroll(widget)
 
-    def set_answer_widget(self, widget: QWidget) -> None:
-        """Meeting mode's answer-only view ("answer" in the presentation views)."""
+    def set_answer_widget(self, widget: QWidget | Callable[[], QWidget]) -> None:
+        """Meeting mode's answer-only view ("answer" in the presentation views), or a function that builds it the
+        first time meeting mode shows it (the start does not build what its first screen never shows)."""
         self._answer_widget = widget
-        self.stack.addWidget(widget)
+        self._built("_answer_widget", build=False)
 
-    def set_two_round_answer_widget(self, widget: QWidget) -> None:
-        """Meeting mode's answer view for a two-round contest (shown instead of the runoff-count one)."""
+    def set_two_round_answer_widget(self, widget: QWidget | Callable[[], QWidget]) -> None:
+        """Meeting mode's answer view for a two-round contest (shown instead of the runoff-count one), or a
+        function that builds it when first shown."""
         self._two_round_answer = widget
-        self.stack.addWidget(widget)
+        self._built("_two_round_answer", build=False)
 
-    def set_saved_scenario_widget(self, widget: QWidget) -> None:
-        """The widget meeting mode shows a saved scenario in (read-only; the live scenario panel is untouched)."""
+    def set_saved_scenario_widget(self, widget: QWidget | Callable[[], QWidget]) -> None:
+        """The widget meeting mode shows a saved scenario in (read-only; the live scenario panel is untouched), or
+        a function that builds it when first shown."""
         self._saved_widget = widget
-        widget.hide()
+        self._built("_saved_widget", build=False)
+
+    def _built(self, name: str, *, build: bool = True) -> QWidget | None:
+        """The meeting-mode widget held in attribute `name`, built now if a function to build it is held there
+        (`build`; else None until it is), and taken in once: a page of the stack, or (the saved scenario's) hidden
+        until shown."""
+        held = getattr(self, name, None)
+        if held is None or (not build and not isinstance(held, QWidget)):
+            return None
+        widget: QWidget = held if isinstance(held, QWidget) else held()
+        setattr(self, name, widget)
+        if name == "_saved_widget":
+            if widget.parent() is None:
+                widget.hide()
+        elif self.stack.indexOf(widget) < 0:
+            self.stack.addWidget(widget)
+        return widget
 
     # --- instant runoff (issue 12): the IRV panel takes the SV panel's place in the scenario dock ---------------
 
@@ -547,15 +568,14 @@ class MainWindow(QMainWindow):
             return
         if view == "answer" and getattr(self, "_answer_widget", None) is not None:
             self._return_scenario_widget()
-            two_round: QWidget | None = getattr(self, "_two_round_answer", None)
-            if two_round is not None and getattr(self, "_two_round_on", False):
-                self.stack.setCurrentWidget(two_round)
-            else:
-                self.stack.setCurrentWidget(self._answer_widget)
+            two_round = self._built("_two_round_answer") if getattr(self, "_two_round_on", False) else None
+            answer = two_round if two_round is not None else self._built("_answer_widget")
+            assert answer is not None
+            self.stack.setCurrentWidget(answer)
             return
         widget = getattr(self, "_scenario_widget", None)
         if view.startswith("scenario:"):
-            saved = getattr(self, "_saved_widget", None)
+            saved = self._built("_saved_widget")
             if saved is not None:
                 self._return_scenario_widget()
                 widget = saved
@@ -577,7 +597,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.present_page)
 
     def _hide_saved_widget(self) -> None:
-        saved = getattr(self, "_saved_widget", None)
+        saved = self._built("_saved_widget", build=False)  # (one never built is not built to be hidden)
         if saved is not None:
             saved.hide()
 

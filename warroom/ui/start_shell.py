@@ -4,17 +4,19 @@ Issue 15: the real window (pyqtgraph, numpy, SQLAlchemy, the whole pipeline) tak
 shell is on screen within the first half second, at the window's saved place and size with its docks where the
 user left them. It shows the race, the poll table and the headline as the last start showed them, from a
 StartFrame keyed to the store's content (core/startframe.py), and says so: "from your last session, updating".
-Without a matching frame it shows only the window's outline and "loading". Nothing in it takes input (no field,
-no enabled menu or button), so nothing typed or clicked in the moment before the real window arrives is lost
-silently: the real window replaces it at the same place and size.
+Without a matching frame it shows only the window's outline and "loading". Its fields, buttons and table take no
+input. Its menus hold the real window's first commands (import, export, add a poll, meeting mode, quit), with
+their shortcuts: one chosen before the real window is up is kept (`pending`) and run by the real window as soon as
+it has painted, and the status bar says so; closing the shell ends the start. So nothing done in the moment
+before the real window arrives is lost: the real window replaces the shell at the same place and size.
 
 PySide6 only (QtWidgets): no pyqtgraph here, by design.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -34,7 +36,16 @@ from PySide6.QtWidgets import (
 
 from warroom.core.startframe import StartFrame
 
-MENUS = ("&File", "&Edit", "&View", "&Scenario", "&Help")  # the real window's menu bar, greyed until it arrives
+MENUS = ("&File", "&Edit", "&View", "&Scenario", "&Help")  # the real window's menu bar
+EARLY: tuple[tuple[str, str, str | QKeySequence.StandardKey, str], ...] = (
+    ("&File", "&Import polls…", "Ctrl+I", "action_import"),
+    ("&File", "&Export polls…", "Ctrl+E", "action_export"),
+    ("&Edit", "&Add poll…", QKeySequence.StandardKey.New, "action_add"),
+    ("&View", "&Presentation mode", "F11", "action_present"),
+)
+"""The real window's commands the shell takes before the window is up: (menu, text, shortcut, the MainWindow
+attribute holding the QAction that runs them), the same texts and shortcuts as MainWindow._build_actions."""
+WAITING = "{} will open as soon as the window is ready…"
 LAST_SESSION = "From your last session (same polls, same settings): updating…"
 LOADING_CHARTS = "Loading the charts…"
 LOADING_FIGURES = "Working out the projection…"
@@ -49,14 +60,33 @@ class StartShell(QMainWindow):
         store: the store line for the status bar (known before anything is read).
     """
 
+    quit_requested = Signal()  # the user closed the shell (or chose Quit): the start ends, no window follows
+
     def __init__(self, frame: StartFrame | None, store: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.frame = frame
+        self.pending: list[str] = []  # the real window's actions chosen here, in order, each once
+        self._handed_over = False
+        self._waiting = ""  # what the user chose here, waiting for the real window (said in the status bar)
+        self._progress = "Starting…"
         self.setObjectName("start_shell")
         self.setWindowTitle(frame.title if frame else "warroom")
         bar = self.menuBar()
-        for title in MENUS:
-            bar.addMenu(title).menuAction().setEnabled(False)
+        menus = {title: bar.addMenu(title) for title in MENUS}
+        for menu, text, shortcut, name in EARLY:
+            action = QAction(text, self)
+            action.setObjectName(f"start_{name}")
+            action.setShortcut(QKeySequence(shortcut))
+            action.setStatusTip(f"{text.replace('&', '')}: opens as soon as the window is ready")
+            action.triggered.connect(lambda _checked=False, name=name, text=text: self._keep(name, text))
+            menus[menu].addAction(action)
+        menus["&File"].addSeparator()
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
+        quit_action.triggered.connect(self.close)
+        menus["&File"].addAction(quit_action)
+        for shown in menus.values():
+            shown.menuAction().setEnabled(not shown.isEmpty())  # Scenario and Help wait for the real window
         toolbar = QToolBar("Main")
         toolbar.setObjectName("main_toolbar")  # the real window's name: restoreState puts it where the user left it
         toolbar.setMovable(False)
@@ -74,7 +104,12 @@ class StartShell(QMainWindow):
         self.status_store = QLabel(f"Store: {store}")
         self.statusBar().addPermanentWidget(self.status_polls)
         self.statusBar().addPermanentWidget(self.status_store)
-        self.statusBar().showMessage("Starting…")
+        self.show_progress("Starting…")
+
+    def hand_over(self) -> None:
+        """The real window has taken the shell's place: close it without ending the start."""
+        self._handed_over = True
+        self.close()
 
     def restore(self, geometry: QByteArray | None, state: QByteArray | None) -> None:
         """The real window's saved geometry and dock layout (the same object names), or its default size."""
@@ -95,6 +130,22 @@ class StartShell(QMainWindow):
             [self.table.item(r, c).text() for c in range(self.table.columnCount())]  # type: ignore[union-attr]
             for r in range(self.table.rowCount())
         ]
+
+    def show_progress(self, text: str) -> None:
+        """How far the start is, in the status bar, after what the user chose meanwhile (which stays in view)."""
+        self._progress = text
+        self.statusBar().showMessage(f"{self._waiting}  ({text})" if self._waiting else text)
+
+    def _keep(self, name: str, text: str) -> None:
+        if name not in self.pending:
+            self.pending.append(name)
+        self._waiting = WAITING.format(text.replace("&", "").rstrip("…"))
+        self.show_progress(self._progress)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._handed_over:
+            self.quit_requested.emit()
+        super().closeEvent(event)
 
     def _scenario_dock(self, frame: StartFrame | None) -> QLabel:
         dock = QDockWidget("Scenario", self)
