@@ -25,10 +25,15 @@ from warroom.core.validation import validate_poll
 from warroom.paths import read_input_file, write_private_atomic
 from warroom.store import contests as contests_repo
 from warroom.store import polls as repo
-from warroom.store.db import StoreError, translated
+from warroom.store.db import StoreError, limit_lock_wait, translated
 
 T = TypeVar("T")
 WATCH_INTERVAL_MS = 700  # well inside the two-second promise; one tiny query per tick
+INTERACTIVE_LOCK_WAIT_MS = 2000
+"""How long a write made from the window (add, edit, delete, save a scenario or contest) waits for a lock another
+program holds before saying the store is busy: long enough for any ordinary writer (another instance's import of
+10,000 polls commits in about 2 s), short enough that the window never seems hung. The form comes back as typed,
+so the user can try again."""
 
 
 @dataclass(frozen=True)
@@ -488,10 +493,12 @@ class PollService(QObject):
 
     def _run(self, fn: Callable[[Session], T]) -> T:
         with translated(self._engine), self._sessions() as session:
+            limit_lock_wait(session, INTERACTIVE_LOCK_WAIT_MS)  # a table lock (PostgreSQL) blocks reads too
             return fn(session)
 
     def _write(self, fn: Callable[[Session], T]) -> T:
         with translated(self._engine), self._sessions.begin() as session:
+            limit_lock_wait(session, INTERACTIVE_LOCK_WAIT_MS)  # on the GUI thread: never a long freeze
             result = fn(session)
             session.flush()
             rev = repo.revision(session)  # inside our transaction: exactly our write's number

@@ -320,6 +320,8 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
                     ) from exc
         engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000.0})
         read_only = is_read_only(engine)
+        store_file = sqlite_path(engine)
+        opened_as = _identity(store_file) if store_file is not None else None
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -341,6 +343,12 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
             # write_locked() asks for the write lock up front: a deferred BEGIN that reads and then writes
             # fails at once with "busy" when another writer got there first (SQLite cannot wait safely then).
             immediate = conn.get_execution_options().get(_WRITE_LOCK, False)
+            if opened_as is not None and store_file is not None:
+                _refuse_if_swapped(store_file, opened_as)
+            # Each transaction sets its own wait (limit_lock_wait), so a pooled connection's next user never
+            # inherits the window's short one.
+            wait = int(conn.get_execution_options().get(_LOCK_WAIT, busy_timeout_ms))
+            conn.exec_driver_sql(f"PRAGMA busy_timeout={wait}")
             conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         _DISPLAY[engine] = redacted(target)
@@ -365,6 +373,32 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
         ) from exc
     _DISPLAY[engine] = redacted(target)
     return engine
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """The file `path` names now (device, inode), None if there is none."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def _refuse_if_swapped(path: Path, opened_as: tuple[int, int]) -> None:
+    """Refuse a transaction on a store whose file was deleted, moved or replaced since the engine opened it.
+
+    The pool keeps connections open on the file it had: after a delete every write went to a file nobody can
+    reach (gone at exit), and after a replacement some connections read and wrote the old file, new ones the
+    new file. A stat per transaction (microseconds) keeps the app on the file the user chose, or says so.
+    """
+    if _identity(path) != opened_as:
+        raise StoreError(
+            "the poll store file was deleted, moved or replaced while warroom was running, so nothing was saved "
+            "and nothing more is read from it; put the file back, or restart warroom to open what is there now "
+            "(the backups folder holds a copy from this start)",
+            where=str(path),
+            kind="missing",
+        )
 
 
 def display_target(engine: Engine) -> str:
@@ -400,6 +434,22 @@ def head_revision() -> str:
 
 
 _WRITE_LOCK = "warroom_write_lock"
+_LOCK_WAIT = "warroom_lock_wait_ms"
+
+
+def limit_lock_wait(session: Session, ms: int) -> None:
+    """Let this session's transaction wait at most `ms` for a lock another program holds, then fail "busy".
+
+    For writes made on the GUI thread: another program holding the store's lock (a SQLite `BEGIN EXCLUSIVE`
+    in a database browser, a psql session's `LOCK TABLE` or open row update) froze the window for the
+    engine's whole busy timeout on SQLite, and for ever on PostgreSQL, where a lock wait has no limit by
+    default. Call it before the session's first statement.
+    """
+    conn = session.connection(execution_options={_LOCK_WAIT: int(ms)})
+    if conn.dialect.name == "postgresql":  # transaction-scoped: gone at commit or rollback
+        conn.execute(text("SELECT set_config('lock_timeout', :ms, true)"), {"ms": f"{int(ms)}ms"})
+
+
 PG_LOCK_KEY = 0x7761_7272_6F6F_6D  # "warroom" as a number: the advisory lock that serialises set-up steps
 
 

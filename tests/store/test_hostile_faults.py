@@ -1,0 +1,145 @@
+"""A fourth hostile pass, over faults and the environment (issue 16): the store changing under a running app,
+another program holding its lock, planted triggers. Each test failed before its fix."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TOY, make_poll
+from warroom.bootstrap import open_store
+from warroom.store import polls as repo
+from warroom.store.db import StoreError, make_engine, make_session_factory, translated, upgrade
+
+
+def _toy_store(db: Path) -> None:
+    engine = make_engine(str(db))
+    upgrade(engine)
+    with make_session_factory(engine).begin() as s:
+        cid = repo.add_contest(s, TOY)
+        repo.add_polls(s, cid, [make_poll(1)])
+    engine.dispose()
+
+
+def _pollsters(db: Path) -> list[str]:
+    with sqlite3.connect(db) as conn:
+        return [str(r[0]) for r in conn.execute("SELECT pollster FROM poll ORDER BY id")]
+
+
+@pytest.mark.parametrize("fault", ["deleted", "replaced", "moved"])
+def test_a_store_file_deleted_moved_or_replaced_while_open_is_never_written_blind(tmp_path: Path, fault: str) -> None:
+    """The engine's pooled connections keep the old file open: a poll added after the file was deleted went
+    into a file nobody can reach (lost at exit), and after a replacement into whichever file a connection had."""
+    db = tmp_path / "polls.sqlite3"
+    _toy_store(db)
+    engine = make_engine(str(db))
+    sessions = make_session_factory(engine)
+    with sessions() as s:
+        assert len(repo.list_polls(s, 1)) == 1  # a connection is open on the file, as in the running app
+    if fault == "deleted":
+        db.unlink()
+    elif fault == "moved":
+        db.rename(tmp_path / "elsewhere.sqlite3")
+    else:
+        other = tmp_path / "other.sqlite3"
+        _toy_store(other)
+        os.replace(other, db)
+    with pytest.raises(StoreError) as info, translated(engine), sessions.begin() as s:
+        repo.add_polls(s, 1, [replace(make_poll(2), pollster="Late")])
+    assert info.value.kind == "missing"
+    assert str(db) in info.value.where
+    assert "deleted, moved or replaced" in str(info.value) and "nothing was saved" in str(info.value)
+    with pytest.raises(StoreError), translated(engine), sessions() as s:  # reads say so too, never a mix of files
+        repo.list_polls(s, 1)
+    engine.dispose()
+    for path in tmp_path.glob("*.sqlite3"):
+        assert "Late" not in _pollsters(path)
+
+
+def test_the_running_app_says_once_that_its_store_file_went_away(qtbot, tmp_path: Path) -> None:
+    from PySide6.QtCore import QCoreApplication  # noqa: F401  (qtbot makes the application)
+
+    from warroom.services.poll_service import PollService
+
+    db = tmp_path / "polls.sqlite3"
+    _toy_store(db)
+    store = open_store(db, backup_dir=None, seed=False)
+    service = PollService(store.sessions, watch=True)
+    service.open_contest(1)
+    db.unlink()
+    with qtbot.waitSignal(service.store_failed, timeout=5000) as told:
+        pass
+    assert "deleted, moved or replaced" in told.args[0] and str(db) in told.args[0]
+    with pytest.raises(StoreError):
+        service.add_polls([replace(make_poll(3), pollster="Late")])
+    assert [p.pollster for p in service.polls] == [make_poll(1).pollster]  # the window shows nothing unsaved
+    store.close()
+
+
+def test_an_edit_while_another_program_holds_the_lock_is_refused_quickly_and_kept(qtbot, store_url: str) -> None:
+    """Another program holding the store's write lock (SQLite BEGIN EXCLUSIVE, a psql session's LOCK TABLE)
+    froze the window for 10 s on SQLite and for ever on PostgreSQL; now a write from the window waits at most
+    INTERACTIVE_LOCK_WAIT_MS, then says the store is busy, and the store and the service's polls are unchanged."""
+    import time
+
+    from sqlalchemy import create_engine, text
+
+    from warroom.services.poll_service import INTERACTIVE_LOCK_WAIT_MS, PollService
+
+    store = open_store(store_url, backup_dir=None, seed=False)
+    with store.sessions.begin() as s:
+        cid = repo.add_contest(s, TOY)
+        repo.add_polls(s, cid, [make_poll(1)])
+    service = PollService(store.sessions, watch=False)
+    service.open_contest(cid)
+    before = service.polls[0]
+    if "://" in store_url:
+        holder_engine = create_engine(store_url)
+        holder = holder_engine.connect()
+        holder.execute(text("BEGIN"))
+        holder.execute(text("LOCK TABLE poll IN ACCESS EXCLUSIVE MODE"))
+    else:
+        raw = sqlite3.connect(store_url, isolation_level=None)
+        raw.execute("BEGIN EXCLUSIVE")
+    started = time.monotonic()
+    try:
+        with pytest.raises(StoreError) as info:
+            service.update_poll(replace(before, pollster="Edited"))
+        waited = time.monotonic() - started
+    finally:
+        if "://" in store_url:
+            holder.close()
+            holder_engine.dispose()
+        else:
+            raw.execute("ROLLBACK")
+            raw.close()
+    assert info.value.kind == "locked" and "try again" in str(info.value)
+    assert INTERACTIVE_LOCK_WAIT_MS / 1000 * 0.8 <= waited < 8  # it did wait a little, for a short writer
+    assert service.polls == [before]
+    with store.sessions() as s:
+        assert [p.pollster for p in repo.list_polls(s, cid)] == [before.pollster]
+    service.update_poll(replace(before, pollster="Edited"))  # once the lock is gone, the retry is stored
+    with store.sessions() as s:
+        assert [p.pollster for p in repo.list_polls(s, cid)] == ["Edited"]
+    store.close()
+
+
+def test_the_import_worker_keeps_the_long_wait_after_a_quick_window_write(tmp_path: Path) -> None:
+    """The window's short wait is for its own transaction only: the pooled connection's next user (the import
+    worker, a read) has the engine's own busy timeout again."""
+    from warroom.store.db import limit_lock_wait
+
+    db = tmp_path / "polls.sqlite3"
+    _toy_store(db)
+    engine = make_engine(str(db), busy_timeout_ms=7000)
+    sessions = make_session_factory(engine)
+    with sessions.begin() as s:
+        limit_lock_wait(s, 300)
+        assert s.connection().exec_driver_sql("PRAGMA busy_timeout").scalar() == 300
+    with sessions.begin() as s:
+        assert s.connection().exec_driver_sql("PRAGMA busy_timeout").scalar() == 7000
+    engine.dispose()
