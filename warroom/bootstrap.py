@@ -19,6 +19,7 @@ from warroom.store.db import (
     make_engine,
     make_session_factory,
     redacted,
+    refuse_planted_code,
     resolve_url,
     sqlite_path,
     translated,
@@ -112,6 +113,7 @@ def open_store(target: str | Path, *, backup_dir: Path | None, seed: bool = True
         )
     engine = make_engine(target)
     try:
+        refuse_planted_code(engine)  # before the upgrade and the seeding, the first writes that would run it
         backup = upgrade(engine, backup_dir=backup_dir)
         edited = hand_edits(engine)
         if edited:  # refused before this start's backup, so the backups keep the store as it was before

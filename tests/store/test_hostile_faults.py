@@ -143,3 +143,39 @@ def test_the_import_worker_keeps_the_long_wait_after_a_quick_window_write(tmp_pa
     with sessions.begin() as s:
         assert s.connection().exec_driver_sql("PRAGMA busy_timeout").scalar() == 7000
     engine.dispose()
+
+
+_PLANTED = {
+    "sqlite": "CREATE TRIGGER tidy AFTER INSERT ON poll BEGIN DELETE FROM poll WHERE id <> NEW.id; END",
+    "postgresql": (
+        "CREATE FUNCTION tidy() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN DELETE FROM poll WHERE id <> NEW.id; RETURN NULL; END $$; "
+        "CREATE TRIGGER tidy AFTER INSERT ON poll FOR EACH ROW EXECUTE FUNCTION tidy()"
+    ),
+}
+
+
+def test_a_store_with_a_planted_trigger_is_refused_before_anything_runs_it(store_url: str) -> None:
+    """warroom creates no triggers; one in a store received from someone else ran on the user's next write: here
+    adding one poll silently deleted every other. The store is refused at open, naming the trigger, unchanged."""
+    from sqlalchemy import create_engine
+
+    from warroom.store.db import resolve_url
+
+    store = open_store(store_url, backup_dir=None, seed=False)
+    with store.sessions.begin() as s:
+        cid = repo.add_contest(s, TOY)
+        repo.add_polls(s, cid, [make_poll(1), make_poll(2)])
+    store.close()
+    raw = create_engine(resolve_url(store_url))
+    with raw.begin() as conn:
+        conn.exec_driver_sql(_PLANTED[raw.dialect.name])
+    raw.dispose()
+    with pytest.raises(StoreError) as info:
+        open_store(store_url, backup_dir=None)
+    assert info.value.kind == "foreign"
+    assert "trigger" in str(info.value) and "tidy" in str(info.value) and "nothing was changed" in str(info.value)
+    raw = create_engine(resolve_url(store_url))
+    with raw.connect() as conn:  # nothing seeded, nothing lost
+        assert conn.exec_driver_sql("SELECT count(*) FROM poll").scalar() == 2
+    raw.dispose()

@@ -632,6 +632,42 @@ def upgrade(engine: Engine, *, backup_dir: Path | None = None) -> str | None:
     return str(backup) if backup else None
 
 
+def refuse_planted_code(engine: Engine) -> None:
+    """Refuse a store holding code that runs by itself: triggers (and, on PostgreSQL, rules and event triggers).
+
+    warroom creates none. One found in a store received from someone else, or left by a tool, ran on the
+    user's next write and could change or delete anything (a trigger on `poll` deleted every other poll as one
+    was added). Read only; checked before the schema upgrade and the demo seeding, the first writes of a start.
+
+    Raises:
+        StoreError: kind "foreign", naming each one and its table.
+    """
+    with translated(engine), engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            found = [f"trigger {n} on {t}" for n, t in conn.exec_driver_sql(
+                "SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")]  # fmt: skip
+        elif conn.dialect.name == "postgresql":
+            found = [f"trigger {n} on {t}" for n, t in conn.exec_driver_sql(
+                "SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "JOIN pg_namespace s ON s.oid = c.relnamespace "
+                "WHERE NOT t.tgisinternal AND s.nspname = current_schema() ORDER BY 1")]  # fmt: skip
+            found += [f"rule {n} on {t}" for n, t in conn.exec_driver_sql(
+                "SELECT rulename, tablename FROM pg_rules WHERE schemaname = current_schema() ORDER BY 1")]  # fmt: skip
+            found += [f"event trigger {n}" for (n,) in conn.exec_driver_sql(
+                "SELECT evtname FROM pg_event_trigger WHERE evtenabled <> 'D' ORDER BY 1")]  # fmt: skip
+        else:
+            found = []
+    if found:
+        shown = "; ".join(found[:6]) + ("; ..." if len(found) > 6 else "")
+        raise StoreError(
+            f"this store holds code that would run by itself whenever warroom writes ({shown}); warroom creates "
+            "none, and it could change or delete polls unseen, so nothing was changed and the store was not "
+            "opened: remove it (DROP TRIGGER / DROP RULE) if you put it there, or ask whoever sent the store",
+            where=display_target(engine),
+            kind="foreign",
+        )
+
+
 def translate(exc: BaseException, engine: Engine | None = None) -> StoreError:
     """Turn a driver error into a StoreError that says what happened and where."""
     where = ""
