@@ -203,6 +203,8 @@ class PollService(QObject):
         if self._contest is None:
             return
         cid = self._contest.id or 0
+        if external and not self._follow_contest(cid):
+            return
         cached = self._read_cache.get(cid)
         if cached is not None and not external and self._run(repo.revision) == cached[0]:
             rev, polls, annotations, scenarios = cached
@@ -227,6 +229,28 @@ class PollService(QObject):
         self.annotations_changed.emit(annotations)
         self.scenarios_changed.emit(scenarios)
 
+    def _follow_contest(self, cid: int) -> bool:
+        """After another program's change: show the open contest as stored now. False if it is gone (deleted, or
+        its id taken by another contest): then the user is told, and the store's default contest is opened."""
+        assert self._contest is not None
+        stored = self._run(lambda s: repo.get_contest(s, cid))
+        if stored is not None and stored.name == self._contest.name:
+            if stored != self._contest:  # a teammate edited it: candidates, colours, rules
+                self._contest = stored
+                self.contest_loaded.emit(stored)
+            return True
+        gone = self._contest.name
+        self._contest = None
+        self._read_cache.clear()
+        self._set_polls({})
+        self.contests_changed.emit(self.contests())
+        opened = self.open_contest(None)
+        self.store_failed.emit(
+            f"The contest '{gone}' was deleted by another program or a teammate while it was open here"
+            + (f"; showing '{opened.name}'." if opened is not None else ".")
+        )
+        return False
+
     def scenarios(self) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
         if self._contest is None:
             return []
@@ -247,7 +271,7 @@ class PollService(QObject):
 
     def add_polls(self, polls: Sequence[Poll]) -> list[int]:
         contest = self._require_contest()
-        ids = self._write(lambda s: repo.add_polls(s, contest.id or 0, polls))
+        ids = self._write(lambda s: repo.add_polls(s, contest.id or 0, polls), contest)
         fresh = self._run(lambda s: repo.list_polls(s, contest.id or 0, ids=ids))
         self._put_polls(fresh)
         self.polls_changed.emit(PollChange(added=tuple(ids)))
@@ -282,7 +306,7 @@ class PollService(QObject):
             QTimer.singleShot(0, self, lambda: self.reload(external=True))
 
     def update_poll(self, poll: Poll) -> None:
-        self._write(lambda s: repo.update_poll(s, poll))
+        self._write(lambda s: repo.update_poll(s, poll), self._contest)
         assert poll.id is not None
         self._put_polls([poll])
         self.polls_changed.emit(PollChange(updated=(poll.id,)))
@@ -290,7 +314,7 @@ class PollService(QObject):
     def delete_polls(self, poll_ids: Sequence[int]) -> list[Poll]:
         """Delete and return the deleted polls (for undo)."""
         gone = [self._polls[i] for i in poll_ids if i in self._polls]
-        self._write(lambda s: repo.delete_polls(s, poll_ids))
+        self._write(lambda s: repo.delete_polls(s, poll_ids), self._contest)
         for i in poll_ids:
             self._unorder(self._polls.pop(i, None))
         self.polls_changed.emit(PollChange(removed=tuple(poll_ids)))
@@ -325,7 +349,7 @@ class PollService(QObject):
 
     def add_annotation(self, annotation: Annotation) -> int:
         contest = self._require_contest()
-        new_id = self._write(lambda s: repo.add_annotation(s, contest.id or 0, annotation))
+        new_id = self._write(lambda s: repo.add_annotation(s, contest.id or 0, annotation), contest)
         self._annotations = self._run(lambda s: repo.list_annotations(s, contest.id or 0))
         self.annotations_changed.emit(self.annotations)
         return new_id
@@ -338,7 +362,7 @@ class PollService(QObject):
 
     def save_scenario(self, name: str, baseline: dict[str, Any], settings: dict[str, Any]) -> None:
         contest = self._require_contest()
-        self._write(lambda s: repo.save_scenario(s, contest.id or 0, name, baseline, settings))
+        self._write(lambda s: repo.save_scenario(s, contest.id or 0, name, baseline, settings), contest)
         self.scenarios_changed.emit(self.scenarios())
 
     def delete_scenario(self, name: str) -> None:
@@ -486,6 +510,17 @@ class PollService(QObject):
             del self._ordered[at]
             del self._order_keys[at]
 
+    @staticmethod
+    def _require_still_there(session: Session, contest: Contest) -> None:
+        """Refuse a write into a contest another program deleted (SQLite gives its id to the next contest made, so
+        the write would land in someone else's race)."""
+        if repo.contest_name(session, contest.id or 0) != contest.name:
+            raise StoreError(
+                f"the contest '{contest.name}' was deleted by another program or a teammate while it was open here, "
+                "so nothing was saved; the window shows what the store holds now",
+                kind="missing",
+            )
+
     def _require_contest(self) -> Contest:
         if self._contest is None:
             raise StoreError("no contest is open")
@@ -496,9 +531,12 @@ class PollService(QObject):
             limit_lock_wait(session, INTERACTIVE_LOCK_WAIT_MS)  # a table lock (PostgreSQL) blocks reads too
             return fn(session)
 
-    def _write(self, fn: Callable[[Session], T]) -> T:
+    def _write(self, fn: Callable[[Session], T], within: Contest | None = None) -> T:
+        """One transaction; `within`: the write belongs to that contest, which must still be the one stored."""
         with translated(self._engine), self._sessions.begin() as session:
-            limit_lock_wait(session, INTERACTIVE_LOCK_WAIT_MS)  # on the GUI thread: never a long freeze
+            limit_lock_wait(session, INTERACTIVE_LOCK_WAIT_MS, write=True)  # on the GUI thread: no long freeze
+            if within is not None:
+                self._require_still_there(session, within)
             result = fn(session)
             session.flush()
             rev = repo.revision(session)  # inside our transaction: exactly our write's number

@@ -437,15 +437,17 @@ _WRITE_LOCK = "warroom_write_lock"
 _LOCK_WAIT = "warroom_lock_wait_ms"
 
 
-def limit_lock_wait(session: Session, ms: int) -> None:
+def limit_lock_wait(session: Session, ms: int, *, write: bool = False) -> None:
     """Let this session's transaction wait at most `ms` for a lock another program holds, then fail "busy".
 
     For writes made on the GUI thread: another program holding the store's lock (a SQLite `BEGIN EXCLUSIVE`
     in a database browser, a psql session's `LOCK TABLE` or open row update) froze the window for the
     engine's whole busy timeout on SQLite, and for ever on PostgreSQL, where a lock wait has no limit by
-    default. Call it before the session's first statement.
+    default. Call it before the session's first statement. `write`: the transaction will write, so on SQLite
+    it asks for the write lock at BEGIN (IMMEDIATE) and really waits for it: a deferred transaction that reads
+    and then writes fails at once with "busy" when another writer got there first.
     """
-    conn = session.connection(execution_options={_LOCK_WAIT: int(ms)})
+    conn = session.connection(execution_options={_LOCK_WAIT: int(ms), _WRITE_LOCK: write})
     if conn.dialect.name == "postgresql":  # transaction-scoped: gone at commit or rollback
         conn.execute(text("SELECT set_config('lock_timeout', :ms, true)"), {"ms": f"{int(ms)}ms"})
 

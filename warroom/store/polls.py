@@ -148,6 +148,11 @@ def count_contests(session: Session) -> int:
     return len(session.scalars(select(ContestRow.id)).all())
 
 
+def contest_name(session: Session, contest_id: int) -> str | None:
+    """The name of the contest stored under `contest_id` now (None: there is none)."""
+    return session.scalar(select(ContestRow.name).where(ContestRow.id == contest_id))
+
+
 # --- polls ----------------------------------------------------------------------------------------------------
 #
 # Polls are written and read set-based: a 10,000-poll import is a handful of executemany statements in the
