@@ -24,21 +24,18 @@ from PySide6.QtGui import (
     QPdfWriter,
     QPen,
     QTextCursor,
+    QTextOption,
     QTransform,
 )
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsRectItem, QGraphicsTextItem, QWidget
 
 from warroom.core.forecast import chance_text
+from warroom.paths import atomic_target, write_private_atomic
 
 
 class ExportError(RuntimeError):
     pass
-
-
-def _atomic(path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path.with_name(path.name + ".part")
 
 
 def widget_to_png(widget: QWidget, path: Path, width: int | None = None, height: int | None = None) -> QImage:
@@ -56,28 +53,30 @@ def widget_to_png(widget: QWidget, path: Path, width: int | None = None, height:
     painter.scale(w / size.width(), h / size.height())
     widget.render(painter, QPoint(0, 0))
     painter.end()
-    tmp = _atomic(path)
-    if not image.save(str(tmp), "PNG"):  # type: ignore[call-overload]  # the stubs say bytes; PySide6 wants str
-        tmp.unlink(missing_ok=True)
-        raise ExportError(f"could not write {path}")
-    tmp.replace(path)
+    _save_png(image, path)
     return image
 
 
+def _save_png(image: QImage, path: Path) -> None:
+    with atomic_target(path) as tmp:  # owner-only, all or nothing, never through a planted link
+        if not image.save(str(tmp), "PNG"):  # type: ignore[call-overload]  # the stubs say bytes; PySide6 wants str
+            raise ExportError(f"could not write {path}")
+
+
 def widget_to_svg(widget: QWidget, path: Path, title: str = "") -> None:
-    generator = QSvgGenerator()
-    tmp = _atomic(path)
-    generator.setFileName(str(tmp))
-    generator.setSize(widget.size())
-    generator.setViewBox(widget.rect())
-    # QPicture-based items (pyqtgraph's axes) rescale by the ratio of device resolutions: match the screen's.
-    generator.setResolution(widget.logicalDpiY())
-    generator.setTitle(title or widget.accessibleName() or "warroom")
-    generator.setDescription("Exported from warroom")
-    painter = QPainter(generator)
-    widget.render(painter, QPoint(0, 0))
-    painter.end()
-    tmp.replace(path)
+    with atomic_target(path) as tmp:
+        generator = QSvgGenerator()
+        generator.setFileName(str(tmp))
+        generator.setSize(widget.size())
+        generator.setViewBox(widget.rect())
+        # QPicture-based items (pyqtgraph's axes) rescale by the ratio of device resolutions: match the screen's.
+        generator.setResolution(widget.logicalDpiY())
+        generator.setTitle(title or widget.accessibleName() or "warroom")
+        generator.setDescription("Exported from warroom")
+        painter = QPainter(generator)
+        widget.render(painter, QPoint(0, 0))
+        if not painter.end():
+            raise ExportError(f"could not write {path}")
 
 
 def plot_to_svg(plot: pg.PlotItem, path: Path) -> list[str]:
@@ -135,7 +134,11 @@ def plot_to_pdf(plot: pg.PlotItem, path: Path) -> None:
     """A single chart as a one-page vector PDF the size of the chart on screen (1 px = 1/96 in at 96 dpi)."""
     _settle(plot)
     rect = _export_rect(plot)
-    tmp = _atomic(path)
+    with atomic_target(path) as tmp:
+        _plot_pdf(plot, rect, tmp)
+
+
+def _plot_pdf(plot: pg.PlotItem, rect: QRectF, tmp: Path) -> None:
     writer = QPdfWriter(str(tmp))
     # The axes replay a QPicture recorded at the screen's resolution; QPicture rescales by the ratio of the two
     # devices' resolutions, so a 72-dpi page would shrink the axes by 3/4 against the data they label.
@@ -153,7 +156,6 @@ def plot_to_pdf(plot: pg.PlotItem, path: Path) -> None:
     painter = QPainter(writer)
     painter.fillRect(QRectF(0, 0, rect.width(), rect.height()), _background_of(plot))
     _paint_plot(plot, painter, QRectF(0, 0, rect.width(), rect.height()), 1.0)
-    tmp.replace(path)
 
 
 # --- plain SVG writer -----------------------------------------------------------------------------------------
@@ -620,13 +622,11 @@ def _write_svg(plots: Sequence[pg.PlotItem], source: QRectF, path: Path, title: 
             continue
         if not _draw_item(out, item):
             unknown.append(type(item).__name__)
-    tmp = _atomic(path)
+    document = out.document(source.width(), source.height(), title, _background_of(plots[0]))
     try:
-        tmp.write_text(out.document(source.width(), source.height(), title, _background_of(plots[0])), encoding="utf-8")
+        write_private_atomic(path, document)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ExportError(f"could not write {path}: {exc}") from exc
-    tmp.replace(path)
+        raise ExportError(f"could not write {path}: {exc.strerror or exc}") from exc
     return unknown
 
 
@@ -671,7 +671,11 @@ class Briefing:
 
 def write_briefing_pdf(briefing: Briefing, path: Path) -> int:
     """One A4 page: title, date, average, both leads, the chosen scenarios, chart, sources. Returns pages."""
-    tmp = _atomic(path)
+    with atomic_target(path) as tmp:  # owner-only, all or nothing, never through a planted link
+        return _briefing_pdf(briefing, tmp)
+
+
+def _briefing_pdf(briefing: Briefing, tmp: Path) -> int:
     writer = QPdfWriter(str(tmp))
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
     writer.setPageLayout(
@@ -692,9 +696,17 @@ def write_briefing_pdf(briefing: Briefing, path: Path) -> int:
         font.setBold(bold)
         painter.setFont(font)
         painter.setPen(QColor(colour))
-        rect = painter.boundingRect(QRectF(0, y, width, 2000), Qt.TextFlag.TextWordWrap, s)
-        painter.drawText(QRectF(0, y, width, rect.height()), Qt.TextFlag.TextWordWrap, s)
+        rect = painter.boundingRect(QRectF(0, y, width, 2000), s, layout)
+        painter.drawText(QRectF(0, y, width, rect.height()), s, layout)
         y += rect.height() + size * gap
+
+    # Every line wraps inside the page, at a space where there is one and anywhere in a word longer than the
+    # line (a long name or source URL ran off the edge), and reads left to right whatever it starts with (a
+    # line opening with an Arabic or Hebrew name was laid out right to left: the leader's name printed after
+    # "leads ... by 5.0").
+    layout = QTextOption()
+    layout.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    layout.setTextDirection(Qt.LayoutDirection.LeftToRight)
 
     text(briefing.title, 18, bold=True, gap=0.6)
     text(briefing.date_text, 10, colour="#444444")
@@ -740,8 +752,7 @@ def write_briefing_pdf(briefing: Briefing, path: Path) -> int:
             text(s, 6.5, gap=0.15, colour="#333333")
         if rest > 0:
             text(f"… and {rest} more (see the poll table)", 6.5, colour="#333333")
-    painter.end()
-    tmp.replace(path)
+    painter.end()  # the writer goes when this function returns: the PDF is then whole on disk
     return 1
 
 
@@ -771,11 +782,7 @@ def plot_to_png(plot: pg.PlotItem, path: Path, width: int) -> None:
     image.fill(_background_of(plot))
     scale = width / rect.width()
     _paint_plot(plot, QPainter(image), QRectF(0, 0, width, height), scale)
-    tmp = _atomic(path)
-    if not image.save(str(tmp), "PNG"):  # type: ignore[call-overload]  # the stubs say bytes; PySide6 wants str
-        tmp.unlink(missing_ok=True)
-        raise ExportError(f"could not write {path}")
-    tmp.replace(path)
+    _save_png(image, path)
 
 
 def _paint_plot(plot: pg.PlotItem, painter: QPainter, target: QRectF, scale: float) -> None:
