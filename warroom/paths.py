@@ -147,7 +147,7 @@ def _refuse_target(path: Path) -> None:
 
 
 @contextlib.contextmanager
-def atomic_target(path: Path) -> Iterator[Path]:
+def atomic_target(path: Path, *, ending: bytes = b"") -> Iterator[Path]:
     """A path for a writer that needs a file name (Qt's image, SVG and PDF writers), made into `path` all or
     nothing, owner-only, never through a planted link: `write_private_atomic` for writers that open files
     themselves.
@@ -156,6 +156,11 @@ def atomic_target(path: Path) -> Iterator[Path]:
     rename stays on one disk): nobody can plant a link there, as they could at the old fixed `NAME.part`. On
     leaving the block the file is checked (present, not empty), made 0600, flushed to disk and renamed over
     `path`; on any failure `path` is as it was. The private folder is removed either way.
+
+    Args:
+        path: the file to (re)write.
+        ending: what a complete file of this kind ends with (b"%%EOF" for a PDF, b"</svg>" for an SVG): Qt's
+            PDF and SVG writers report no write error, so a file cut short by a full disk is caught by its end.
 
     Raises:
         OSError: the target is a folder or a read-only file, the folder is not writable, the writer wrote
@@ -176,6 +181,15 @@ def atomic_target(path: Path) -> Iterator[Path]:
             info = None
         if info is None or not stat.S_ISREG(info.st_mode) or info.st_size == 0:
             raise OSError(errno.EIO, "nothing was written (is the disk full?): the file was left as it was", str(path))
+        if ending:
+            with temp.open("rb") as fh:
+                fh.seek(max(0, info.st_size - 1024))
+                if ending not in fh.read():
+                    raise OSError(
+                        errno.ENOSPC,
+                        "the file came out incomplete (is the disk full?): the old one was left as it was",
+                        str(path),
+                    )
         os.chmod(temp, 0o600)
         fd = os.open(temp, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         try:

@@ -115,3 +115,44 @@ def test_a_briefing_with_hostile_names_stays_on_the_page_and_reads_left_to_right
     (leads_x, leads_y), *_ = [(x0, y) for w, x0, _x1, y in words if w == "leads"]
     arabic = [x1 for w, _x0, x1, y in words if abs(y - leads_y) < 1 and any(0x0600 <= ord(c) <= 0xFEFF for c in w)]
     assert arabic and max(arabic) <= leads_x, "the leader's name comes before 'leads', as written"
+
+
+def test_a_pdf_or_svg_cut_short_by_a_full_disk_is_refused_and_the_old_file_kept(
+    room, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Qt's PDF and SVG writers say nothing when the disk fills: on a nearly full disk (a 200 KB tmpfs) the chart
+    PDF came out cut short and replaced the user's previous file, reported as saved. The disk filling is
+    simulated here by cutting what Qt wrote, at the moment a full disk would have."""
+    import warroom.paths as paths_module
+
+    real = paths_module.atomic_target
+
+    def full_disk(path: Path, **kw: bytes):  # type: ignore[no-untyped-def]
+        import contextlib
+
+        @contextlib.contextmanager
+        def cut() -> Iterator[Path]:
+            with real(path, **kw) as tmp:
+                yield tmp
+                data = tmp.read_bytes()
+                tmp.write_bytes(data[: len(data) * 2 // 3])  # what fitted before the disk was full
+
+        return cut()
+
+    monkeypatch.setattr("warroom.ui.export.atomic_target", full_disk)
+    charts = room.window.charts
+    writers = {
+        "chart.pdf": lambda p: export_chart(charts.plots["first"], p),
+        "briefing.pdf": lambda p: write_briefing_pdf(_briefing(), p),
+        "window.svg": lambda p: export_view(room.window, p),
+    }
+    out = tmp_path / "exports"
+    out.mkdir()
+    for name, write in writers.items():
+        target = out / name
+        target.write_bytes(b"the previous export")
+        with pytest.raises((OSError, ExportError)) as info:
+            write(target)
+        assert "disk" in str(info.value) and str(target) in str(info.value), name
+        assert target.read_bytes() == b"the previous export", name
+    assert sorted(p.name for p in out.iterdir()) == sorted(writers)  # no temporary left

@@ -64,7 +64,7 @@ def _save_png(image: QImage, path: Path) -> None:
 
 
 def widget_to_svg(widget: QWidget, path: Path, title: str = "") -> None:
-    with atomic_target(path) as tmp:
+    with atomic_target(path, ending=b"</svg>") as tmp:
         generator = QSvgGenerator()
         generator.setFileName(str(tmp))
         generator.setSize(widget.size())
@@ -134,7 +134,7 @@ def plot_to_pdf(plot: pg.PlotItem, path: Path) -> None:
     """A single chart as a one-page vector PDF the size of the chart on screen (1 px = 1/96 in at 96 dpi)."""
     _settle(plot)
     rect = _export_rect(plot)
-    with atomic_target(path) as tmp:
+    with atomic_target(path, ending=b"%%EOF") as tmp:
         _plot_pdf(plot, rect, tmp)
 
 
@@ -671,7 +671,7 @@ class Briefing:
 
 def write_briefing_pdf(briefing: Briefing, path: Path) -> int:
     """One A4 page: title, date, average, both leads, the chosen scenarios, chart, sources. Returns pages."""
-    with atomic_target(path) as tmp:  # owner-only, all or nothing, never through a planted link
+    with atomic_target(path, ending=b"%%EOF") as tmp:  # owner-only, all or nothing, no planted link
         return _briefing_pdf(briefing, tmp)
 
 
