@@ -242,3 +242,30 @@ def test_a_teammates_edit_of_the_contest_on_screen_is_shown(qtbot, store_url: st
         service.reload(external=True)
     assert loaded.args[0].name == "Toyton Mayor (renamed)" and service.contest.name == "Toyton Mayor (renamed)"
     store.close()
+
+
+def test_a_full_disk_that_sqlite_calls_a_disk_io_error_is_named_as_a_full_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a really full disk (a 400 KB tmpfs filled to the last byte) an upgrade failed with "the poll store failed:
+    disk I/O error": SQLite cannot make its shared-memory file, and says I/O, not full. The store was whole, but
+    the message gave the user nothing to do. The free space of the store's folder now tells the two apart."""
+    import shutil
+    from collections import namedtuple
+
+    from warroom.store.db import translate
+
+    db = tmp_path / "polls.sqlite3"
+    _toy_store(db)
+    engine = make_engine(str(db))
+    io_error = sqlite3.OperationalError("disk I/O error")
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda _p: usage(400_000, 400_000, 0))
+    full = translate(io_error, engine)
+    assert full.kind == "full" and "disk is full" in str(full) and str(db) == full.where
+    monkeypatch.setattr(shutil, "disk_usage", lambda _p: usage(10**12, 10**9, 10**12 - 10**9))
+    failing = translate(io_error, engine)
+    assert (
+        failing.kind == "io" and "could not be read or written" in str(failing) and "nothing was saved" in str(failing)
+    )
+    engine.dispose()

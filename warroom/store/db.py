@@ -178,7 +178,7 @@ def _check_ours(path: Path) -> None:
         finally:
             conn.close()
     except sqlite3.Error as exc:
-        error = translate(exc)
+        error = translate(exc, path=path)
         error.where = str(path)
         raise error from exc
     _refuse_foreign(tables, revisions, str(path))
@@ -670,8 +670,9 @@ def refuse_planted_code(engine: Engine) -> None:
         )
 
 
-def translate(exc: BaseException, engine: Engine | None = None) -> StoreError:
-    """Turn a driver error into a StoreError that says what happened and where."""
+def translate(exc: BaseException, engine: Engine | None = None, *, path: Path | None = None) -> StoreError:
+    """Turn a driver error into a StoreError that says what happened and where (`path`: the SQLite file, when
+    there is no engine yet)."""
     where = ""
     text = str(getattr(exc, "orig", exc) or exc)
     if engine is not None:
@@ -698,9 +699,32 @@ def translate(exc: BaseException, engine: Engine | None = None) -> StoreError:
         return StoreError(
             "the disk is full: nothing was saved; free some space and try again", where=where, kind="full"
         )
+    if "disk i/o error" in low:  # SQLite's word for a full disk too (it cannot make its shared-memory file)
+        if _disk_full_at(sqlite_path(engine) if engine is not None else path):
+            return StoreError(
+                "the disk is full: nothing was saved; free some space and try again", where=where, kind="full"
+            )
+        return StoreError(
+            "the poll store could not be read or written (the disk reported an error); nothing was saved: check "
+            "the disk or the network drive it is on, and try again",
+            where=where,
+            kind="io",
+        )
     if isinstance(exc, (OperationalError, DBAPIError)):
         return StoreError(f"the poll store failed: {text}", where=where)
     return StoreError(f"the poll store failed: {text}", where=where)
+
+
+def _disk_full_at(path: Path | None) -> bool:
+    """Whether the folder of a SQLite store has (next to) no free space left."""
+    import shutil
+
+    if path is None:
+        return False
+    try:
+        return shutil.disk_usage(path.parent).free < 64 * 1024
+    except OSError:
+        return False
 
 
 @contextlib.contextmanager
