@@ -269,3 +269,21 @@ def test_a_full_disk_that_sqlite_calls_a_disk_io_error_is_named_as_a_full_disk(
         failing.kind == "io" and "could not be read or written" in str(failing) and "nothing was saved" in str(failing)
     )
     engine.dispose()
+
+
+def test_a_store_path_longer_than_sqlite_can_open_says_so(tmp_path: Path) -> None:
+    """SQLite opens paths of at most 512 bytes, its journal's name included: a --data-dir deep enough made every
+    start fail with "cannot be written here (read-only location or no permission)", sending the user to fix
+    permissions that were fine."""
+    deep = tmp_path
+    while len(str(deep)) < 520:
+        deep = deep / ("d" * 100)
+    deep.mkdir(parents=True)
+    db = deep / "polls.sqlite3"
+    with pytest.raises(StoreError) as info:
+        open_store(db, backup_dir=None)
+    assert "too long" in str(info.value) and "504" in str(info.value) and "permission" not in str(info.value)
+    assert info.value.where == str(db)
+    assert not db.exists()
+    shallow = tmp_path / ("s" * 200) / "polls.sqlite3"  # a long path SQLite can open still works
+    open_store(shallow, backup_dir=None).close()

@@ -25,6 +25,9 @@ from sqlalchemy.orm import Session, sessionmaker
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BACKUPS_KEPT = 5
+SQLITE_LONGEST_PATH = 512 - len("-journal")
+"""SQLite's Unix file system layer opens paths of at most 512 bytes (SQLITE_MAX_PATHNAME), and a store's -journal
+and -wal files need their suffix within that: 504 bytes opened, 505 failed with "unable to open database file"."""
 _DISPLAY: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
 """Each engine's target as typed, redacted: the engine's parsed URL can misplace an unencoded '@' password."""
 
@@ -304,6 +307,13 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
             # the file it names is checked like any other before the first connection switches it to WAL.
             check_sqlite_file(Path(unquote(urlsplit(database).path)))
         elif database and database != ":memory:":
+            if len(os.fsencode(database)) > SQLITE_LONGEST_PATH:
+                raise StoreError(
+                    f"this store's path is too long for SQLite ({len(os.fsencode(database))} bytes; it opens at most "
+                    f"{SQLITE_LONGEST_PATH}, its -journal file's name included): choose a shorter folder "
+                    "(--data-dir) or move the file; nothing was created",
+                    where=database,
+                )
             check_sqlite_file(path)
             if _user_made_read_only(path):
                 # Opened read-only by SQLite itself: root would otherwise write a 0444 file, and the user's
