@@ -268,6 +268,13 @@ def test_a_full_disk_that_sqlite_calls_a_disk_io_error_is_named_as_a_full_disk(
     assert (
         failing.kind == "io" and "could not be read or written" in str(failing) and "nothing was saved" in str(failing)
     )
+    # `chattr +i` on the store and its -wal mid-session (root included) gave the same "disk I/O error"
+    with engine.connect():  # a connection held open, as the running app holds one: the -wal file exists
+        wal = Path(f"{db}-wal")
+        assert wal.exists()
+        monkeypatch.setattr(os, "access", lambda f, _mode: Path(f) != wal)
+        frozen = translate(io_error, engine)
+    assert frozen.kind == "readonly" and "read-only or immutable" in str(frozen)
     engine.dispose()
 
 

@@ -710,9 +710,17 @@ def translate(exc: BaseException, engine: Engine | None = None, *, path: Path | 
             "the disk is full: nothing was saved; free some space and try again", where=where, kind="full"
         )
     if "disk i/o error" in low:  # SQLite's word for a full disk too (it cannot make its shared-memory file)
-        if _disk_full_at(sqlite_path(engine) if engine is not None else path):
+        store_file = sqlite_path(engine) if engine is not None else path
+        if _disk_full_at(store_file):
             return StoreError(
                 "the disk is full: nothing was saved; free some space and try again", where=where, kind="full"
+            )
+        if _unwritable(store_file):  # and for a store (or its -wal) whose permissions changed under the app
+            return StoreError(
+                "the poll store cannot be written here any more (its file or its -wal file was made read-only "
+                "or immutable); nothing was saved",
+                where=where,
+                kind="readonly",
             )
         return StoreError(
             "the poll store could not be read or written (the disk reported an error); nothing was saved: check "
@@ -723,6 +731,14 @@ def translate(exc: BaseException, engine: Engine | None = None, *, path: Path | 
     if isinstance(exc, (OperationalError, DBAPIError)):
         return StoreError(f"the poll store failed: {text}", where=where)
     return StoreError(f"the poll store failed: {text}", where=where)
+
+
+def _unwritable(path: Path | None) -> bool:
+    """Whether a SQLite store or one of its -wal/-shm files exists and cannot be written by this process."""
+    if path is None:
+        return False
+    files = [path, Path(f"{path}-wal"), Path(f"{path}-shm")]
+    return any(f.exists() and not os.access(f, os.W_OK) for f in files)
 
 
 def _disk_full_at(path: Path | None) -> bool:
