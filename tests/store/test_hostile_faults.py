@@ -294,3 +294,42 @@ def test_a_store_path_longer_than_sqlite_can_open_says_so(tmp_path: Path) -> Non
     assert not db.exists()
     shallow = tmp_path / ("s" * 200) / "polls.sqlite3"  # a long path SQLite can open still works
     open_store(shallow, backup_dir=None).close()
+
+
+@pytest.fixture
+def read_only_mount(tmp_path: Path) -> object:
+    """A small tmpfs with a store on it, remounted read-only (a CD, a read-only share, a snapshot). Needs the
+    right to mount (root in a container allows it; elsewhere the test cannot be set up and says so)."""
+    import shutil
+    import subprocess
+
+    where = tmp_path / "media"
+    where.mkdir()
+    mount = shutil.which("mount")
+    if mount is None or os.geteuid() != 0:
+        pytest.skip("mounting a read-only file system needs root and mount(8)")
+    made = subprocess.run([mount, "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(where)], capture_output=True)
+    if made.returncode != 0:
+        pytest.skip(f"this machine does not allow mounting: {made.stderr.decode(errors='replace').strip()}")
+    try:
+        open_store(where / "polls.sqlite3", backup_dir=None).close()
+        subprocess.run([mount, "-o", "remount,ro", str(where)], check=True)
+        yield where / "polls.sqlite3"
+    finally:
+        subprocess.run(["umount", str(where)], check=False)
+
+
+def test_a_store_on_a_read_only_mount_opens_read_only(read_only_mount: Path, tmp_path: Path) -> None:
+    """A store on read-only media could not be opened at all ("cannot be written here"): SQLite's read-only
+    WAL reader wants to make a shared-memory file beside it. Nobody can change a file on a read-only mount, so
+    it is opened as immutable: reads work, writes say the store is read-only."""
+    store = open_store(read_only_mount, backup_dir=tmp_path / "backups")
+    try:
+        assert store.read_only
+        with store.sessions() as s:
+            assert repo.count_contests(s) == 3 and len(repo.list_polls(s, 1)) > 10
+        with pytest.raises(StoreError) as info, translated(store.engine), store.sessions.begin() as s:
+            repo.add_polls(s, 1, [make_poll(7)])
+        assert info.value.kind == "readonly"
+    finally:
+        store.close()

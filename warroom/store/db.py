@@ -168,7 +168,8 @@ def check_sqlite_file(path: Path) -> None:
 def _check_ours(path: Path) -> None:
     """Refuse another application's SQLite database, or a store from a newer version, reading only."""
     try:
-        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=10.0)
+        immutable = "&immutable=1" if on_read_only_mount(path) else ""
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro{immutable}", uri=True, timeout=10.0)
         try:
             tables = {
                 row[0]
@@ -274,6 +275,18 @@ def _create_private(path: Path) -> None:
         os.chmod(path, stat.S_IMODE(path.stat().st_mode) & 0o600)
 
 
+def on_read_only_mount(path: Path) -> bool:
+    """Whether `path` lies on a file system mounted read-only (a CD, a read-only share, a snapshot).
+
+    SQLite's read-only reader of a WAL store wants to make a shared-memory file beside it, which a read-only
+    mount refuses ("unable to open database file"); since nothing on this machine can change such a file, it
+    is opened as immutable instead (no locks, no shared memory)."""
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # no statvfs (Windows): never assumed
+        return False
+
+
 def _user_made_read_only(path: Path) -> bool:
     """No write permission for us, or no write bit at all (which root would otherwise ignore)."""
     try:
@@ -318,9 +331,10 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
             if _user_made_read_only(path):
                 # Opened read-only by SQLite itself: root would otherwise write a 0444 file, and the user's
                 # decision would be silently undone. Reads work; every write says the store is read-only.
-                url = URL.create(
-                    "sqlite", database="file:" + path.as_uri()[len("file://") :], query={"mode": "ro", "uri": "true"}
-                )
+                query = {"mode": "ro", "uri": "true"}
+                if on_read_only_mount(path):  # no shared-memory file can be made beside it, and nobody can change it
+                    query["immutable"] = "1"
+                url = URL.create("sqlite", database="file:" + path.as_uri()[len("file://") :], query=query)
             else:
                 try:
                     _create_private(path)
