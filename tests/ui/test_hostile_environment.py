@@ -39,3 +39,85 @@ def test_a_poll_day_sits_after_its_own_date_tick_in_every_time_zone(
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_contest_actions_on_a_locked_store_say_so_and_keep_what_was_typed(
+    qtbot, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """New contest, edit contest, official result and delete contest caught only ValueError: a store error (busy,
+    full, read-only, gone) escaped the Qt slot as a traceback on stderr, nothing shown, and the contest the user
+    had typed was gone with its dialog. Now the message is shown and the dialog comes back as typed."""
+    import sqlite3
+
+    from PySide6.QtCore import QDate
+    from PySide6.QtWidgets import QDialog
+
+    from warroom.app import WarRoom
+    from warroom.bootstrap import open_store
+    from warroom.paths import AppPaths
+    from warroom.services import poll_service
+    from warroom.services.settings import open_settings
+    from warroom.ui.contest_dialog import ContestDialog
+
+    monkeypatch.setattr(poll_service, "INTERACTIVE_LOCK_WAIT_MS", 100)
+    paths = AppPaths.under(tmp_path)
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=paths.backup_dir)
+    room = WarRoom(store, open_settings(paths), watch=False, backup_dir=paths.backup_dir)
+    qtbot.addWidget(room.window)
+    room.window.show()
+    qtbot.waitUntil(lambda: room.scenarios.view is not None)
+    errors: list[str] = []
+    room.window.show_error = errors.append  # type: ignore[method-assign]
+    actions, ps = room.contest_actions, room.poll_service
+    holder = sqlite3.connect(paths.database, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # another program holds the store
+    seen: list[str] = []
+
+    def second_try() -> QDialog.DialogCode:
+        seen.append(dialog.name.text())  # the dialog came back with what was typed
+        holder.execute("ROLLBACK")  # the other program lets go; the user presses OK again
+        return QDialog.DialogCode.Accepted
+
+    answers = [lambda: QDialog.DialogCode.Accepted, second_try]
+    try:
+        dialog = ContestDialog(taken_names=[c.name for c in ps.contests()])
+        qtbot.addWidget(dialog)
+        dialog.name.setText("Cumbria Mayor 2027")
+        dialog.election.setDate(QDate(2027, 5, 6))
+        dialog.candidates.item(0, 0).setText("Ada Lovelace")
+        dialog.candidates.item(1, 0).setText("Rex Smith")
+        dialog.exec = lambda: answers.pop(0)() if answers else QDialog.DialogCode.Rejected  # type: ignore[method-assign]
+        made = actions.new_contest(dialog)
+        assert errors and "busy" in errors[0] and "not" in errors[0].lower()
+        assert seen == ["Cumbria Mayor 2027"]
+        assert made is not None and ps.contest.name == "Cumbria Mayor 2027"
+        holder.execute("BEGIN EXCLUSIVE")
+        actions._confirm = lambda *_: True
+        assert not actions.delete_contest()
+        assert "busy" in errors[-1] and "Cumbria Mayor 2027" in errors[-1]
+        assert "Cumbria Mayor 2027" in [c.name for c in ps.contests()]
+    finally:
+        if holder.in_transaction:
+            holder.execute("ROLLBACK")
+        holder.close()
+        room.window.close()
+        store.close()
+
+
+def test_picking_a_contest_when_the_store_fails_says_so_and_the_picker_names_what_is_shown(demo, tmp_path) -> None:
+    """Switching contests with the store gone (deleted, or a server down) raised out of the picker's slot: a
+    traceback on stderr, nothing shown, and the picker naming a race the window was not showing."""
+    from warroom.store.db import sqlite_path
+
+    room = demo
+    errors: list[str] = []
+    room.window.show_error = errors.append  # type: ignore[method-assign]
+    actions, ps = room.contest_actions, room.poll_service
+    shown = ps.contest
+    other = next(c for c in ps.contests() if c.id != shown.id)
+    db = sqlite_path(room.store.engine)
+    db.rename(tmp_path / "moved-away.sqlite3")
+    actions.picker.setCurrentIndex(actions.picker.findData(other.id))
+    assert errors and "could not be opened" in errors[0] and "deleted, moved or replaced" in errors[0]
+    assert ps.contest.id == shown.id and actions.picker.currentData() == shown.id
