@@ -333,3 +333,33 @@ def test_a_store_on_a_read_only_mount_opens_read_only(read_only_mount: Path, tmp
         assert info.value.kind == "readonly"
     finally:
         store.close()
+
+
+def test_an_edit_or_undo_over_a_teammates_newer_edit_is_refused_not_written_over_it(qtbot, store_url: str) -> None:
+    """Two instances on one store: a teammate edits a poll, and within the watch's 0.7 s this window saves its own
+    edit of the same poll (or presses Undo on an older edit): the teammate's figures were overwritten unseen.
+    Now the write is refused, nothing is changed, and the window reloads what is stored."""
+    from warroom.services.poll_service import PollService
+
+    store = open_store(store_url, backup_dir=None, seed=False)
+    with store.sessions.begin() as s:
+        cid = repo.add_contest(s, TOY)
+        repo.add_polls(s, cid, [make_poll(1), make_poll(8, pollster="Beta")])
+    mine = PollService(store.sessions, watch=False)
+    mine.open_contest(cid)
+    theirs = PollService(store.sessions, watch=False)
+    theirs.open_contest(cid)
+    shown = mine.polls[0]
+    mine.update_poll(replace(shown, sample_size=1500))  # an ordinary edit still works, and again after it
+    mine.update_poll(replace(mine.polls[0], sample_size=1600))
+    theirs.reload()
+    theirs.update_poll(replace(theirs.polls[0], sample_size=2222))  # the teammate's newer edit
+    with pytest.raises(StoreError) as info:
+        mine.update_poll(replace(mine.polls[0], sample_size=1700))
+    assert info.value.kind == "conflict" and "another program or a teammate" in str(info.value)
+    with store.sessions() as s:
+        assert repo.list_polls(s, cid, ids=[shown.id or 0])[0].sample_size == 2222
+    with qtbot.waitSignal(mine.polls_changed, timeout=5000):
+        pass  # the window re-reads the store at once
+    assert mine.polls[0].sample_size == 2222
+    store.close()

@@ -306,10 +306,35 @@ class PollService(QObject):
             QTimer.singleShot(0, self, lambda: self.reload(external=True))
 
     def update_poll(self, poll: Poll) -> None:
-        self._write(lambda s: repo.update_poll(s, poll), self._contest)
+        """Store an edit of a shown poll (or an undo's older version).
+
+        Raises:
+            StoreError: kind "conflict": another program or a teammate changed or deleted the poll since it was
+                read here (the watch had not yet seen it); nothing is written and the store is read again.
+        """
         assert poll.id is not None
-        self._put_polls([poll])
-        self.polls_changed.emit(PollChange(updated=(poll.id,)))
+        pid, contest = poll.id, self._require_contest()
+        seen = self._polls.get(pid)
+
+        def write(s: Session) -> Poll:
+            stored = repo.list_polls(s, contest.id or 0, ids=[pid])
+            if seen is not None and stored != [seen]:  # written over unseen, the teammate's edit would be lost
+                raise StoreError(
+                    f"this {poll.pollster} poll was changed or deleted by another program or a teammate since it "
+                    "was shown here, so nothing was saved; the window now shows it as stored",
+                    kind="conflict",
+                )
+            repo.update_poll(s, poll)
+            return repo.list_polls(s, contest.id or 0, ids=[pid])[0]
+
+        try:
+            fresh = self._write(write, contest)
+        except StoreError as exc:
+            if exc.kind == "conflict":
+                QTimer.singleShot(0, self, lambda: self.reload(external=True))
+            raise
+        self._put_polls([fresh])  # as stored, so that the next edit compares like with like
+        self.polls_changed.emit(PollChange(updated=(pid,)))
 
     def delete_polls(self, poll_ids: Sequence[int]) -> list[Poll]:
         """Delete and return the deleted polls (for undo)."""
