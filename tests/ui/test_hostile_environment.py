@@ -121,3 +121,35 @@ def test_picking_a_contest_when_the_store_fails_says_so_and_the_picker_names_wha
     actions.picker.setCurrentIndex(actions.picker.findData(other.id))
     assert errors and "could not be opened" in errors[0] and "deleted, moved or replaced" in errors[0]
     assert ps.contest.id == shown.id and actions.picker.currentData() == shown.id
+
+
+def test_a_settings_file_of_many_megabytes_is_set_aside_not_rewritten_on_every_change(qtbot, tmp_path) -> None:
+    """A 49 MB settings.ini (planted, or grown by a fault) was read at every start and rewritten whole at every
+    settings change, on the GUI thread: 16 s frozen per change of contest. It is set aside (kept, renamed) and
+    the app starts with default settings, saying so in the status bar."""
+    from warroom.app import WarRoom
+    from warroom.bootstrap import open_store
+    from warroom.paths import AppPaths
+    from warroom.services.settings import SETTINGS_MAX_BYTES, open_settings
+
+    paths = AppPaths.under(tmp_path)
+    paths.ensure()
+    junk = "[view]\ntheme=dark\n[junk]\n" + "".join(f"k{i}={'v' * 40}\n" for i in range(SETTINGS_MAX_BYTES // 40))
+    paths.settings_file.write_text(junk)
+    settings = open_settings(paths)
+    aside = paths.settings_file.with_name("settings.ini.too-large")
+    assert aside.read_text() == junk  # kept, nothing lost
+    assert settings.theme == "system" and "settings.ini.too-large" in settings.notice
+    settings.theme = "light"
+    settings.sync()
+    assert paths.settings_file.stat().st_size < 1000
+    store = open_store(paths.database, backup_dir=paths.backup_dir)
+    room = WarRoom(store, settings, watch=False)
+    qtbot.addWidget(room.window)
+    assert "settings.ini.too-large" in room.window.statusBar().currentMessage()
+    room.window.close()
+    store.close()
+    small = AppPaths.under(tmp_path / "other")
+    small.ensure()
+    small.settings_file.write_text("[view]\ntheme=dark\n")
+    assert open_settings(small).theme == "dark" and open_settings(small).notice == ""  # an ordinary file is used
