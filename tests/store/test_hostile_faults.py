@@ -363,3 +363,43 @@ def test_an_edit_or_undo_over_a_teammates_newer_edit_is_refused_not_written_over
         pass  # the window re-reads the store at once
     assert mine.polls[0].sample_size == 2222
     store.close()
+
+
+def test_a_server_that_never_answers_is_a_store_error_in_seconds_not_a_frozen_window(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A PostgreSQL address that accepts the connection and then says nothing (a stalled server, a half-open VPN,
+    a port forwarded to nowhere): libpq waited with no limit, and the window with it. Connecting now gives up
+    after PG_CONNECT_TIMEOUT_S with a store error naming the store (no password)."""
+    import socket
+    import threading
+    import time
+
+    from warroom.store import db as db_module
+
+    pytest.importorskip("psycopg")
+    monkeypatch.setattr(db_module, "PG_CONNECT_TIMEOUT_S", 2)
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)  # the kernel completes the handshake; nobody ever speaks
+    port = silent.getsockname()[1]
+    url = f"postgresql+psycopg://team:s3cr3t-pw@127.0.0.1:{port}/polls"
+    outcome: list[BaseException | None] = []
+
+    def attempt() -> None:
+        try:
+            open_store(url, backup_dir=None)
+            outcome.append(None)
+        except BaseException as exc:  # what it raised is the point
+            outcome.append(exc)
+
+    started = time.monotonic()
+    worker = threading.Thread(target=attempt, daemon=True)
+    worker.start()
+    worker.join(20)
+    silent.close()
+    assert outcome, "still waiting after 20 s"
+    assert time.monotonic() - started < 15
+    error = outcome[0]
+    assert isinstance(error, StoreError) and "s3cr3t" not in f"{error} {error.where}" and "127.0.0.1" in error.where
+    assert error.kind == "unreachable" and "could not be reached" in str(error)

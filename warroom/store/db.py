@@ -25,6 +25,9 @@ from sqlalchemy.orm import Session, sessionmaker
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BACKUPS_KEPT = 5
+PG_CONNECT_TIMEOUT_S = 10
+"""How long connecting to a PostgreSQL server may take before the store is reported unreachable (unless the URL
+sets connect_timeout): a server that accepts and then never answers held the window for ever."""
 SQLITE_LONGEST_PATH = 512 - len("-journal")
 """SQLite's Unix file system layer opens paths of at most 512 bytes (SQLITE_MAX_PATHNAME), and a store's -journal
 and -wal files need their suffix within that: 504 bytes opened, 505 failed with "unable to open database file"."""
@@ -377,8 +380,12 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
 
         _DISPLAY[engine] = redacted(target)
         return engine
+    connect_args: dict[str, Any] = {}
+    libpq = url.get_driver_name() in ("psycopg", "psycopg2", "psycopg2cffi")  # drivers that take libpq's options
+    if backend == "postgresql" and libpq and "connect_timeout" not in url.query:
+        connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT_S  # libpq's default is to wait for ever
     try:
-        engine = create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
     except NoSuchModuleError as exc:
         raise StoreError(
             f"this app cannot use {backend!r} databases; use a SQLite file or a postgresql+psycopg:// URL",
@@ -722,6 +729,13 @@ def translate(exc: BaseException, engine: Engine | None = None, *, path: Path | 
     if "disk is full" in low or "database or disk is full" in low or "no space" in low:
         return StoreError(
             "the disk is full: nothing was saved; free some space and try again", where=where, kind="full"
+        )
+    if "connection timeout expired" in low or "connection refused" in low or "could not translate host" in low:
+        return StoreError(
+            f"the store's server could not be reached ({text.strip().splitlines()[0][:160]}): check the address "
+            "and that the server is running; nothing was changed",
+            where=where,
+            kind="unreachable",
         )
     if "disk i/o error" in low:  # SQLite's word for a full disk too (it cannot make its shared-memory file)
         store_file = sqlite_path(engine) if engine is not None else path
