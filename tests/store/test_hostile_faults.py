@@ -403,3 +403,26 @@ def test_a_server_that_never_answers_is_a_store_error_in_seconds_not_a_frozen_wi
     error = outcome[0]
     assert isinstance(error, StoreError) and "s3cr3t" not in f"{error} {error.where}" and "127.0.0.1" in error.where
     assert error.kind == "unreachable" and "could not be reached" in str(error)
+
+
+def test_a_store_another_program_is_writing_still_opens_for_reading_at_once(tmp_path: Path) -> None:
+    """Every start took the write lock to ask whether the demos needed seeding: with a database browser holding
+    a write transaction open, warroom could not start at all (10 s, then "busy"), though nothing needed
+    writing. The question is asked with a read; the lock is taken only for a store that is really empty."""
+    import time
+
+    db = tmp_path / "polls.sqlite3"
+    open_store(db, backup_dir=None).close()  # seeded
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    started = time.monotonic()
+    try:
+        store = open_store(db, backup_dir=tmp_path / "backups")
+        waited = time.monotonic() - started
+        with store.sessions() as s:
+            assert repo.count_contests(s) == 3
+        store.close()
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert waited < 5  # the engine's busy wait is 10 s: it was never needed
