@@ -94,7 +94,8 @@ def _words(pdf: Path) -> tuple[float, list[tuple[str, float, float, float]]]:
 def test_a_briefing_with_hostile_names_stays_on_the_page_and_reads_left_to_right(qapp, tmp_path: Path) -> None:
     """A name or source with no space in it ran off the right edge of the page (cut, unreadable); a line
     starting with an Arabic or Hebrew name was laid out right to left, so "صادق خان leads Ann by 5.0" printed
-    as "leads Ann by 5.0 صادق خان", the leader's name after the sentence."""
+    as "leads Ann by 5.0 صادق خان", the leader's name after the sentence; and a share after such a name was
+    drawn into the name's run ("45.0 صادق خان%")."""
     from warroom.ui.export import BriefingScenario
 
     rtl, long = "صادق خان", "W" * 300
@@ -115,6 +116,9 @@ def test_a_briefing_with_hostile_names_stays_on_the_page_and_reads_left_to_right
     (leads_x, leads_y), *_ = [(x0, y) for w, x0, _x1, y in words if w == "leads"]
     arabic = [x1 for w, _x0, x1, y in words if abs(y - leads_y) < 1 and any(0x0600 <= ord(c) <= 0xFEFF for c in w)]
     assert arabic and max(arabic) <= leads_x, "the leader's name comes before 'leads', as written"
+    (share_x, share_y), *_ = [(x0, y) for w, x0, _x1, y in words if w.startswith("45.0")]
+    named = [x1 for w, _x0, x1, y in words if abs(y - share_y) < 1 and any(0x0600 <= ord(c) <= 0xFEFF for c in w)]
+    assert named and max(named) <= share_x, "the share stays after the name (not drawn into its run: '45.0 name%')"
 
 
 def test_a_pdf_or_svg_cut_short_by_a_full_disk_is_refused_and_the_old_file_kept(

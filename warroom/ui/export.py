@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -696,6 +697,7 @@ def _briefing_pdf(briefing: Briefing, tmp: Path) -> int:
         font.setBold(bold)
         painter.setFont(font)
         painter.setPen(QColor(colour))
+        s = _RIGHT_TO_LEFT_RUN.sub(lambda m: f"\u2067{m.group(0)}\u2069", s)  # a name, isolated from its figures
         rect = painter.boundingRect(QRectF(0, y, width, 2000), s, layout)
         painter.drawText(QRectF(0, y, width, rect.height()), s, layout)
         y += rect.height() + size * gap
@@ -754,6 +756,13 @@ def _briefing_pdf(briefing: Briefing, tmp: Path) -> int:
             text(f"… and {rest} more (see the poll table)", 6.5, colour="#333333")
     painter.end()  # the writer goes when this function returns: the PDF is then whole on disk
     return 1
+
+
+_RTL = "\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff"
+_RIGHT_TO_LEFT_RUN = re.compile(f"[{_RTL}]+(?:\\s+[{_RTL}]+)*")
+"""A run of Hebrew or Arabic words (a candidate's name): set in a right-to-left isolate (RLI ... PDI), so that the
+figure after it stays after it ("صادق خان 45.0%", not "45.0 صادق خان%"; Unicode bidi rule W2 otherwise joins the
+number to the name's run)."""
 
 
 def sources_of(urls: Sequence[tuple[str, str]]) -> list[str]:
