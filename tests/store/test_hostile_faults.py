@@ -426,3 +426,43 @@ def test_a_store_another_program_is_writing_still_opens_for_reading_at_once(tmp_
         holder.execute("ROLLBACK")
         holder.close()
     assert waited < 5  # the engine's busy wait is 10 s: it was never needed
+
+
+def test_an_import_into_a_contest_a_teammate_replaced_meanwhile_is_refused(qtbot, store_url: str, tmp_path) -> None:
+    """The window's import runs on a worker thread for seconds: a teammate deleting the race meanwhile and making
+    another (which took its id on SQLite) had the import land in the teammate's race."""
+    from PySide6.QtCore import Qt
+
+    from warroom.core.csvformat import polls_to_csv
+    from warroom.services.import_worker import ImportWorker
+    from warroom.services.poll_service import PollService
+    from warroom.store import contests as contests_repo
+
+    store = open_store(store_url, backup_dir=None, seed=False)
+    with store.sessions.begin() as s:
+        repo.add_contest(s, replace(TOY, name="Elsewhere"))
+        cid = repo.add_contest(s, TOY)
+    service = PollService(store.sessions, watch=False)
+    service.open_contest(cid)
+    worker = ImportWorker(store.sessions, service, chunk=100)
+    path = tmp_path / "polls.csv"
+    path.write_text(polls_to_csv([make_poll(d, pollster=f"Firm {d}") for d in range(1, 30)], TOY))
+
+    def teammate(progress: object) -> None:  # on the worker thread, between the check and the write
+        if getattr(progress, "stage", "") == "writing" and getattr(progress, "done", 1) == 0:
+            other = _teammate(store_url)
+            with other.sessions.begin() as s:  # type: ignore[attr-defined]
+                contests_repo.delete_contest(s, cid)
+                repo.add_contest(s, replace(TOY, name="Their race"))
+            other.close()  # type: ignore[attr-defined]
+
+    worker.progress_changed.connect(teammate, Qt.ConnectionType.DirectConnection)
+    with qtbot.waitSignal(worker.import_failed, timeout=30000) as failed:
+        worker.start_file(path)
+    assert "Toyton Mayor" in failed.args[0] and "deleted" in failed.args[0]
+    with store.sessions() as s:
+        assert all(
+            not p.pollster.startswith("Firm") for c in repo.list_contests(s) for p in repo.list_polls(s, c.id or 0)
+        )
+    worker.shutdown()
+    store.close()

@@ -360,6 +360,7 @@ class ImportWorker(QObject):
         calls = 0
         try:
             with translated(self._engine), self._sessions.begin() as session:
+                PollService.require_still_there(session, contest)  # a teammate may have replaced it meanwhile
                 ids: list[int] = []
                 for k in range(0, len(fresh), self._chunk):
                     ids += repo.add_polls(session, cid, fresh[k : k + self._chunk], lines=lines[k : k + self._chunk])

@@ -536,7 +536,7 @@ class PollService(QObject):
             del self._order_keys[at]
 
     @staticmethod
-    def _require_still_there(session: Session, contest: Contest) -> None:
+    def require_still_there(session: Session, contest: Contest) -> None:
         """Refuse a write into a contest another program deleted (SQLite gives its id to the next contest made, so
         the write would land in someone else's race)."""
         if repo.contest_name(session, contest.id or 0) != contest.name:
@@ -561,7 +561,7 @@ class PollService(QObject):
         with translated(self._engine), self._sessions.begin() as session:
             limit_lock_wait(session, INTERACTIVE_LOCK_WAIT_MS, write=True)  # on the GUI thread: no long freeze
             if within is not None:
-                self._require_still_there(session, within)
+                self.require_still_there(session, within)
             result = fn(session)
             session.flush()
             rev = repo.revision(session)  # inside our transaction: exactly our write's number
