@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -203,6 +204,7 @@ def test_a_contest_a_teammate_deletes_and_replaces_under_the_same_id_is_never_wr
         repo.add_polls(s, mine, [make_poll(1)])
     service = PollService(store.sessions, watch=False)
     service.open_contest(mine)
+    time.sleep(1.1)  # SQLite keeps creation times to the second: the teammate's race is made a moment later
     other = _teammate(store_url)
     with other.sessions.begin() as s:  # type: ignore[attr-defined]
         contests_repo.delete_contest(s, mine)
@@ -238,9 +240,14 @@ def test_a_teammates_edit_of_the_contest_on_screen_is_shown(qtbot, store_url: st
     with other.sessions.begin() as s:  # type: ignore[attr-defined]
         contests_repo.update_contest(s, cid, replace(TOY, id=cid, name="Toyton Mayor (renamed)"))
     other.close()  # type: ignore[attr-defined]
+    service.add_polls([make_poll(3)])  # before the watch has looked: a rename is no reason to refuse a write
+    told: list[str] = []
+    service.store_failed.connect(told.append)
     with qtbot.waitSignal(service.contest_loaded, timeout=5000) as loaded:
         service.reload(external=True)
     assert loaded.args[0].name == "Toyton Mayor (renamed)" and service.contest.name == "Toyton Mayor (renamed)"
+    assert told == [] and service.contest.id == cid  # renamed, not deleted: the window stays on it
+    service.add_polls([make_poll(4)])  # and writes to it still work
     store.close()
 
 
@@ -450,6 +457,7 @@ def test_an_import_into_a_contest_a_teammate_replaced_meanwhile_is_refused(qtbot
 
     def teammate(progress: object) -> None:  # on the worker thread, between the check and the write
         if getattr(progress, "stage", "") == "writing" and getattr(progress, "done", 1) == 0:
+            time.sleep(1.1)  # SQLite keeps creation times to the second: the teammate's race is made later
             other = _teammate(store_url)
             with other.sessions.begin() as s:  # type: ignore[attr-defined]
                 contests_repo.delete_contest(s, cid)

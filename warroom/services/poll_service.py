@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -143,6 +143,7 @@ class PollService(QObject):
         self._read_cache: dict[int, tuple[int, list[Poll], list[Annotation], list[Any]]] = {}
         self._engine = sessions.kw.get("bind")
         self._contest: Contest | None = None
+        self._born: tuple[str, datetime | None] | None = None  # the open contest's name and creation time
         self._polls: dict[int, Poll] = {}
         # the same polls in fieldwork order, kept in order as polls come and go (bisect, not a sort per change:
         # 100,000 polls took 80 ms to sort), with their sort keys beside them
@@ -190,9 +191,18 @@ class PollService(QObject):
         self._contest = contest
         if contest is None:
             return None
+        self._born = self._identity(contest)
         self.contest_loaded.emit(contest)
         self.reload()
         return contest
+
+    def _identity(self, contest: Contest) -> tuple[str, datetime | None] | None:
+        return self._run(lambda s: repo.contest_identity(s, contest.id or 0))
+
+    @property
+    def opened_identity(self) -> tuple[str, datetime | None] | None:
+        """The open contest's name and creation time as read when it was opened (see require_still_there)."""
+        return self._born
 
     def reload(self, *, external: bool = False) -> None:
         """Re-read everything of the open contest and announce it.
@@ -234,9 +244,10 @@ class PollService(QObject):
         its id taken by another contest): then the user is told, and the store's default contest is opened."""
         assert self._contest is not None
         stored = self._run(lambda s: repo.get_contest(s, cid))
-        if stored is not None and stored.name == self._contest.name:
-            if stored != self._contest:  # a teammate edited it: candidates, colours, rules
+        if stored is not None and _same_contest(self._identity(stored), self._born):
+            if stored != self._contest:  # a teammate edited it: renamed it, candidates, colours, rules
                 self._contest = stored
+                self._born = self._identity(stored)
                 self.contest_loaded.emit(stored)
             return True
         gone = self._contest.name
@@ -381,7 +392,7 @@ class PollService(QObject):
 
     def delete_annotation(self, annotation_id: int) -> None:
         contest = self._require_contest()
-        self._write(lambda s: repo.delete_annotation(s, annotation_id))
+        self._write(lambda s: repo.delete_annotation(s, annotation_id), self._contest)
         self._annotations = self._run(lambda s: repo.list_annotations(s, contest.id or 0))
         self.annotations_changed.emit(self.annotations)
 
@@ -392,7 +403,7 @@ class PollService(QObject):
 
     def delete_scenario(self, name: str) -> None:
         contest = self._require_contest()
-        self._write(lambda s: repo.delete_scenario(s, contest.id or 0, name))
+        self._write(lambda s: repo.delete_scenario(s, contest.id or 0, name), contest)
         self.scenarios_changed.emit(self.scenarios())
 
     # --- contests ----------------------------------------------------------------------------------------------
@@ -424,7 +435,8 @@ class PollService(QObject):
             ValueError: refused (a problem, a taken name, removing a candidate that has polls); nothing written.
         """
         cid = contest.id if contest.id is not None else self._require_contest().id or 0
-        self._write(lambda s: contests_repo.update_contest(s, cid, contest))
+        shown = self._contest if self._contest is not None and self._contest.id == cid else None
+        self._write(lambda s: contests_repo.update_contest(s, cid, contest), shown)
         self.contests_changed.emit(self.contests())
         opened = self.open_contest(cid)
         assert opened is not None
@@ -469,7 +481,7 @@ class PollService(QObject):
             ValueError: the result names someone who is not a candidate; nothing stored.
         """
         cid = contest.id or 0
-        self._write(lambda s: contests_repo.set_official_result(s, cid, result))
+        self._write(lambda s: contests_repo.set_official_result(s, cid, result), contest)
         self.contests_changed.emit(self.contests())
         if self._contest is not None and self._contest.id == cid:
             self.open_contest(cid)
@@ -536,10 +548,18 @@ class PollService(QObject):
             del self._order_keys[at]
 
     @staticmethod
-    def require_still_there(session: Session, contest: Contest) -> None:
+    def require_still_there(
+        session: Session, contest: Contest, identity: tuple[str, datetime | None] | None = None
+    ) -> None:
         """Refuse a write into a contest another program deleted (SQLite gives its id to the next contest made, so
-        the write would land in someone else's race)."""
-        if repo.contest_name(session, contest.id or 0) != contest.name:
+        the write would land in someone else's race). `identity`: its name and creation time as read when it was
+        opened (a rename keeps the creation time); without it, the name must match."""
+        now = repo.contest_identity(session, contest.id or 0)
+        if identity is not None and identity[1] is not None:
+            same = now is not None and _same_contest(now, identity)
+        else:
+            same = now is not None and now[0] == contest.name
+        if not same:
             raise StoreError(
                 f"the contest '{contest.name}' was deleted by another program or a teammate while it was open here, "
                 "so nothing was saved; the window shows what the store holds now",
@@ -561,7 +581,8 @@ class PollService(QObject):
         with translated(self._engine), self._sessions.begin() as session:
             limit_lock_wait(session, INTERACTIVE_LOCK_WAIT_MS, write=True)  # on the GUI thread: no long freeze
             if within is not None:
-                self.require_still_there(session, within)
+                opened = self._contest is not None and within.id == self._contest.id
+                self.require_still_there(session, within, self._born if opened else None)
             result = fn(session)
             session.flush()
             rev = repo.revision(session)  # inside our transaction: exactly our write's number
@@ -582,3 +603,14 @@ class PollService(QObject):
             return
         if rev != self._revision:
             self.reload(external=True)
+
+
+def _same_contest(now: tuple[str, datetime | None] | None, seen: tuple[str, datetime | None] | None) -> bool:
+    """Whether the contest stored now under an id is the one read earlier under it: the same creation time (a
+    rename keeps it; a contest deleted and replaced under the same id has a new one); with no creation time
+    known, the same name."""
+    if now is None or seen is None:
+        return False
+    if now[1] is not None and seen[1] is not None:
+        return now[1] == seen[1]
+    return now[0] == seen[0]
