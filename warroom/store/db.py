@@ -381,8 +381,8 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
         _DISPLAY[engine] = redacted(target)
         return engine
     connect_args: dict[str, Any] = {}
-    libpq = url.get_driver_name() in ("psycopg", "psycopg2", "psycopg2cffi")  # drivers that take libpq's options
-    if backend == "postgresql" and libpq and "connect_timeout" not in url.query:
+    libpq = backend == "postgresql" and url.get_driver_name() in ("psycopg", "psycopg2", "psycopg2cffi")
+    if libpq and "connect_timeout" not in url.query:  # (drivers that take libpq's options)
         connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT_S  # libpq's default is to wait for ever
     try:
         engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
