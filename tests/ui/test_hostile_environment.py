@@ -153,3 +153,44 @@ def test_a_settings_file_of_many_megabytes_is_set_aside_not_rewritten_on_every_c
     small.ensure()
     small.settings_file.write_text("[view]\ntheme=dark\n")
     assert open_settings(small).theme == "dark" and open_settings(small).notice == ""  # an ordinary file is used
+
+
+def test_a_share_after_a_hebrew_or_arabic_name_stays_with_that_name_on_screen(qtbot, tmp_path) -> None:
+    """The scenario panel's sentences ("First round: خان 43.0, נתניהו 39.8", "Runoff: خان 51.6 %, ...") were laid
+    out by Unicode's bidi rules with each figure joined to the right-to-left name before it: shown as
+    "39.8 נתניהו ,43.0 خان", read left to right it gave 43.0 to the wrong candidate. Names with right-to-left
+    letters are isolated (FSI ... PDI) in those sentences; Latin names are left as they are."""
+    from dataclasses import replace
+
+    from PySide6.QtWidgets import QLabel
+
+    from tests.conftest import TOY
+    from tests.ui.conftest import running_room, toy_polls
+    from warroom.bootstrap import open_store
+    from warroom.core.types import Candidate
+    from warroom.paths import AppPaths
+    from warroom.services.settings import open_settings
+    from warroom.store import polls as repo
+
+    contest = replace(
+        TOY,
+        candidates=(
+            Candidate("ann", "صادق خان", "R", "#d62728"),
+            Candidate("bob", "בנימין נתניהו", "B", "#1f77b4"),
+            Candidate("cat", "Cat Green", "G", "#2ca02c"),
+        ),
+    )
+    paths = AppPaths.under(tmp_path)
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=paths.backup_dir, seed=False)
+    with store.sessions.begin() as s:
+        repo.add_polls(s, repo.add_contest(s, contest), toy_polls())
+    for room in running_room(qtbot, store, open_settings(paths)):
+        texts = [label.text() for label in room.window.findChildren(QLabel)]  # type: ignore[attr-defined]
+        runoffs = [t for t in texts if "Runoff: " in t and " %, " in t]  # the panel and meeting mode's answer
+        firsts = [t for t in texts if "First round: " in t]
+        assert len(runoffs) >= 2 and firsts
+        for text in runoffs + firsts:
+            assert "\u2068خان\u2069 " in text and "\u2068נתניהו\u2069 " in text, text
+            assert "\u2068Green" not in text  # a Latin name is left as it is
+        assert any("Green 17" in t for t in firsts)
