@@ -474,3 +474,23 @@ def test_an_import_into_a_contest_a_teammate_replaced_meanwhile_is_refused(qtbot
         )
     worker.shutdown()
     store.close()
+
+
+def test_rows_left_behind_by_a_contest_deleted_with_foreign_keys_off_are_refused_at_open(tmp_path: Path) -> None:
+    """The sqlite3 shell and most database browsers run with foreign keys off: deleting a contest there leaves its
+    polls, candidates and scenarios behind, and SQLite gives the deleted (largest) id to the next contest made,
+    which then showed the deleted race's polls as its own. The leftovers are named at open, nothing changed."""
+    db = tmp_path / "polls.sqlite3"
+    store = open_store(db, backup_dir=None, seed=False)
+    with store.sessions.begin() as s:
+        repo.add_contest(s, replace(TOY, name="Kept"))
+        gone = repo.add_contest(s, TOY)
+        repo.add_polls(s, gone, [make_poll(1), make_poll(2)])
+    store.close()
+    with sqlite3.connect(db) as raw:  # foreign keys off, as in the sqlite3 shell
+        raw.execute("DELETE FROM contest WHERE id = ?", (gone,))
+    before = db.read_bytes()
+    with pytest.raises(StoreError) as info:
+        open_store(db, backup_dir=None)
+    assert f"contest_id {gone} names no contest" in str(info.value) and "poll #" in str(info.value)
+    assert info.value.kind == "corrupt" and db.read_bytes() == before

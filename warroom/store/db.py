@@ -806,6 +806,19 @@ _DATE_COLUMNS = (
     ("transfer_matrix", "fieldwork_start", False),
     ("transfer_matrix", "fieldwork_end", False),
 )
+_CONTEST_SCOPED = (
+    "poll",
+    "candidate",
+    "party",
+    "annotation",
+    "scenario",
+    "official_result",
+    "irv_prior",
+    "poll_notice",
+    "transfer_matrix",
+    "official_round",
+)
+"""Tables whose rows belong to one contest (contest_id, deleted with it when foreign keys are on)."""
 _SHARE_COLUMNS = (
     ("poll_figure", "share"),
     ("transfer_split", "share"),
@@ -882,6 +895,15 @@ def hand_edits(engine: Engine, *, limit: int = 10) -> list[str]:
                     if row[1 + 2 * i]:
                         value = "" if words == "is not JSON" else f" {_shown(row[2 + 2 * i])}"
                         found.append(f"{table} #{row[0]}: {column}{value} {words}")
+        for table in _CONTEST_SCOPED:  # a contest deleted with foreign keys off (the sqlite3 shell's default)
+            sql = (
+                f"SELECT rowid, contest_id FROM {table} WHERE contest_id NOT IN (SELECT id FROM contest) LIMIT {limit}"
+            )
+            found += [
+                f"{table} #{rid}: contest_id {cid} names no contest (a contest deleted outside warroom left it; "
+                "the next contest made would take that id and show it)"
+                for rid, cid in conn.exec_driver_sql(sql)
+            ]
         for table in ("poll", "poll_notice"):
             for rid, start, end, before, after in conn.exec_driver_sql(f"{window.format(table=table)} LIMIT {limit}"):
                 if after is not None and after > late:
