@@ -494,3 +494,59 @@ def test_rows_left_behind_by_a_contest_deleted_with_foreign_keys_off_are_refused
         open_store(db, backup_dir=None)
     assert f"contest_id {gone} names no contest" in str(info.value) and "poll #" in str(info.value)
     assert info.value.kind == "corrupt" and db.read_bytes() == before
+
+
+@pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)  # a SQLite store has no connection to lose
+def test_server_connections_cut_mid_session_and_mid_import_lose_nothing(qtbot, store_url: str, tmp_path) -> None:
+    """PostgreSQL: the server dropping every connection (a restart, a failover, an idle cut) between two actions
+    is reconnected to at the next one; a connection cut in the middle of an import's transaction stores none of
+    it and says so plainly, and the next import works."""
+    from PySide6.QtCore import Qt
+    from sqlalchemy import create_engine, text
+
+    from warroom.core.csvformat import polls_to_csv
+    from warroom.services.import_worker import ImportWorker
+    from warroom.services.poll_service import PollService
+
+    store = open_store(store_url, backup_dir=None, seed=False)
+    with store.sessions.begin() as s:
+        cid = repo.add_contest(s, TOY)
+        repo.add_polls(s, cid, [make_poll(1)])
+    service = PollService(store.sessions, watch=False)
+    service.open_contest(cid)
+    admin = create_engine(store_url, isolation_level="AUTOCOMMIT")
+
+    def cut_every_connection() -> None:
+        with admin.connect() as conn:
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+
+    cut_every_connection()
+    service.add_polls([make_poll(2, pollster="After the cut")])  # reconnected, no error
+    worker = ImportWorker(store.sessions, service, chunk=10)
+    path = tmp_path / "polls.csv"
+    path.write_text(polls_to_csv([make_poll(d, pollster=f"Firm {d}") for d in range(3, 28)], TOY))
+
+    def cut_mid_write(progress: object) -> None:  # on the worker thread, between two chunks of one transaction
+        if getattr(progress, "stage", "") == "writing" and getattr(progress, "done", 0) == 20:
+            cut_every_connection()
+
+    worker.progress_changed.connect(cut_mid_write, Qt.ConnectionType.DirectConnection)
+    with qtbot.waitSignal(worker.import_failed, timeout=30000) as failed:
+        worker.start_file(path)
+    assert failed.args[0].startswith("Nothing was imported from polls.csv")
+    assert "connection to the store's server was lost" in failed.args[0] and "none of it was saved" in failed.args[0]
+    with store.sessions() as s:
+        assert sorted(p.pollster for p in repo.list_polls(s, cid)) == ["Acme", "After the cut"]
+    worker.progress_changed.disconnect(cut_mid_write)
+    with qtbot.waitSignal(worker.import_finished, timeout=30000):
+        worker.start_file(path)
+    with store.sessions() as s:
+        assert len(repo.list_polls(s, cid)) == 2 + 25
+    worker.shutdown()
+    admin.dispose()
+    store.close()

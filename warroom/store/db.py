@@ -737,6 +737,13 @@ def translate(exc: BaseException, engine: Engine | None = None, *, path: Path | 
             where=where,
             kind="unreachable",
         )
+    if "terminating connection" in low or "server closed the connection" in low or "connection is lost" in low:
+        return StoreError(
+            "the connection to the store's server was lost (a restart or a network cut) in the middle of this "
+            "change, so none of it was saved; try again",
+            where=where,
+            kind="unreachable",
+        )
     if "disk i/o error" in low:  # SQLite's word for a full disk too (it cannot make its shared-memory file)
         store_file = sqlite_path(engine) if engine is not None else path
         if _disk_full_at(store_file):
