@@ -550,3 +550,23 @@ def test_server_connections_cut_mid_session_and_mid_import_lose_nothing(qtbot, s
     worker.shutdown()
     admin.dispose()
     store.close()
+
+
+def test_a_store_linked_to_a_file_that_is_not_there_is_refused_not_made_anew(tmp_path: Path) -> None:
+    """A store kept on a network drive through a link (polls.sqlite3 -> /mnt/team/polls.sqlite3) while the drive
+    is not mounted: the link was followed, the folder made under the empty mount point and a new store seeded
+    there; the user saw the demo races instead of their own, and their own store was hidden once the drive came
+    back. A link to nothing is refused, naming both, and nothing is created."""
+    link = tmp_path / "polls.sqlite3"
+    target = tmp_path / "mnt" / "team" / "polls.sqlite3"
+    link.symlink_to(target)
+    with pytest.raises(StoreError) as info:
+        open_store(link, backup_dir=None)
+    assert str(target) in str(info.value) and "not mounted" in str(info.value) and info.value.where == str(link)
+    assert not (tmp_path / "mnt").exists()
+    target.parent.mkdir(parents=True)
+    _toy_store(target)  # the drive is back: the link is followed as before
+    store = open_store(link, backup_dir=None, seed=False)
+    with store.sessions() as s:
+        assert len(repo.list_polls(s, 1)) == 1
+    store.close()

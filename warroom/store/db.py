@@ -304,8 +304,24 @@ def is_read_only(engine: Engine) -> bool:
     return engine.url.get_backend_name() == "sqlite" and engine.url.query.get("mode") == "ro"
 
 
+def _refuse_dangling_link(target: str | Path) -> None:
+    """Refuse a store path that is a link to nothing (a network drive not mounted): following it made the folders
+    under the empty mount point and seeded a new store there, hiding the user's own when the drive came back."""
+    if is_url(target):
+        return
+    given = Path(target).expanduser()
+    if given.is_symlink() and not given.exists():
+        raise StoreError(
+            f"this store is a link to {os.path.realpath(given)}, which is not there (a drive not mounted, a file "
+            "moved?); nothing was created: connect the drive or fix the link",
+            where=str(given),
+            kind="missing",
+        )
+
+
 def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
     """Engine for a file path or SQLAlchemy URL; SQLite gets WAL, foreign keys and a busy timeout."""
+    _refuse_dangling_link(target)
     try:
         url = resolve_url(target)
         backend = url.get_backend_name()
