@@ -333,6 +333,7 @@ def test_a_store_on_a_read_only_mount_opens_read_only(read_only_mount: Path, tmp
     store = open_store(read_only_mount, backup_dir=tmp_path / "backups")
     try:
         assert store.read_only
+        assert store.backup_error is None and store.backup is not None  # its start is backed up as usual
         with store.sessions() as s:
             assert repo.count_contests(s) == 3 and len(repo.list_polls(s, 1)) > 10
         with pytest.raises(StoreError) as info, translated(store.engine), store.sessions.begin() as s:
@@ -570,3 +571,20 @@ def test_a_store_linked_to_a_file_that_is_not_there_is_refused_not_made_anew(tmp
     with store.sessions() as s:
         assert len(repo.list_polls(s, 1)) == 1
     store.close()
+
+
+def test_a_backup_made_after_the_clock_went_back_survives_its_own_rotation(tmp_path: Path) -> None:
+    """Backups are kept newest five by their time stamp: with the clock set back (a dead clock battery, a wrong
+    manual date) every new backup was the oldest of six and deleted the moment it was made, so no start after
+    that was backed up at all, with nothing said. The backup just made is always kept."""
+    from warroom.store.db import backup_sqlite, list_backups
+
+    db = tmp_path / "polls.sqlite3"
+    _toy_store(db)
+    backups = tmp_path / "backups"
+    for _ in range(5):
+        made = backup_sqlite(db, backups, reason="open")
+        made.rename(made.with_name(made.name.replace(made.name[6:10], "2099", 1)))  # made when the clock was ahead
+    fresh = backup_sqlite(db, backups, reason="open")
+    assert fresh.exists() and fresh in list_backups(backups, "polls")
+    assert len(list_backups(backups, "polls")) == 5

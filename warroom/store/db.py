@@ -575,7 +575,8 @@ def backup_sqlite(db_file: Path, backup_dir: Path, *, reason: str, keep: int = B
     os.close(fd)
     try:
         # as_uri() %-escapes '#', '?' and '%', which a bare "file:" + path would cut the name at.
-        src = sqlite3.connect(f"{db_file.absolute().as_uri()}?mode=ro", uri=True)
+        immutable = "&immutable=1" if on_read_only_mount(db_file) else ""  # see make_engine
+        src = sqlite3.connect(f"{db_file.absolute().as_uri()}?mode=ro{immutable}", uri=True)
         try:
             dst = sqlite3.connect(partial)
             try:
@@ -590,7 +591,10 @@ def backup_sqlite(db_file: Path, backup_dir: Path, *, reason: str, keep: int = B
             with contextlib.suppress(OSError):
                 leftover.unlink()
         raise
-    for old in list_backups(backup_dir, db_file.stem)[keep:]:
+    # The one just made is kept whatever its stamp says: with the clock set back it sorts oldest, and was deleted
+    # the moment it was made (no start backed up any more, nothing said).
+    others = [b for b in list_backups(backup_dir, db_file.stem) if b != target]
+    for old in others[max(0, keep - 1) :]:
         with contextlib.suppress(OSError):
             old.unlink()
     _clear_stale_partials(backup_dir)
