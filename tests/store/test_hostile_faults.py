@@ -3,6 +3,7 @@ another program holding its lock, planted triggers. Each test failed before its 
 
 from __future__ import annotations
 
+import gc
 import os
 import sqlite3
 import time
@@ -320,7 +321,13 @@ def read_only_mount(tmp_path: Path) -> object:
         pytest.skip(f"this machine does not allow mounting: {made.stderr.decode(errors='replace').strip()}")
     try:
         open_store(where / "polls.sqlite3", backup_dir=None).close()
-        subprocess.run([mount, "-o", "remount,ro", str(where)], check=True)
+        for _attempt in range(20):  # "busy" while a closed connection's file is still being let go of
+            gc.collect()
+            remounted = subprocess.run([mount, "-o", "remount,ro", str(where)], capture_output=True)
+            if remounted.returncode == 0:
+                break
+            time.sleep(0.25)
+        assert remounted.returncode == 0, remounted.stderr.decode(errors="replace")
         yield where / "polls.sqlite3"
     finally:
         subprocess.run(["umount", str(where)], check=False)
