@@ -249,6 +249,7 @@ def test_a_teammates_edit_of_the_contest_on_screen_is_shown(qtbot, store_url: st
     assert loaded.args[0].name == "Toyton Mayor (renamed)" and service.contest.name == "Toyton Mayor (renamed)"
     assert told == [] and service.contest.id == cid  # renamed, not deleted: the window stays on it
     service.add_polls([make_poll(4)])  # and writes to it still work
+    qtbot.wait(50)  # the re-read the write scheduled (it saw the teammate's change) runs before the store closes
     store.close()
 
 
