@@ -8,7 +8,8 @@
   settled (averages and scenario in), while a poll is added and its average lands, while the charts are
   panned and the table scrolled, and while a poll file (a tenth of the store, at most 10,000 polls) is
   imported through File > Import's own path (the import worker) until its averages and scenario are in;
-  beside each, the most CPU time the GUI thread spent between two ticks (what a busy machine cannot inflate).
+  beside each, the most CPU time the GUI thread spent between two ticks (what a busy machine cannot inflate);
+  also while three of the added polls are edited and then deleted, each until its average and scenario are in.
 """
 
 from __future__ import annotations
@@ -126,11 +127,12 @@ def measure(db: Path, folder: Path, *, adds: int = 7) -> dict[str, float]:
     frames: list[float] = []
     frame_cpu: list[float] = []
     waits: list[float] = []
+    added: list[int] = []
     probe.start()
     for i in range(adds):
         new = replace(latest, pollster=f"Newcomer {i}", id=None)
         cpu = time.thread_time()
-        service.add_polls([new])  # the store write, then the change signal: table row, chart points
+        added += service.add_polls([new])  # the store write, then the change signal: table row, chart points
         charts.grab()  # every chart repainted with the new point
         done = time.perf_counter()
         frames.append(done - changed[-1])
@@ -140,6 +142,29 @@ def measure(db: Path, folder: Path, *, adds: int = 7) -> dict[str, float]:
         run_loop(0.15)
         waits.append(time.perf_counter() - done)
     stall_add, cpu_add = probe.stop(), probe.longest_cpu
+
+    def settle() -> None:  # the new average and the scenario on it are in
+        run_loop(30.0, until=lambda: not room.averages.busy and room.averages.averages is not None)
+        run_loop(30.0, until=lambda: not room.scenarios.busy)
+        run_loop(0.15)
+
+    # editing polls (sample size, and the fieldwork end a day earlier: the row moves in the table, sorted by
+    # fieldwork) and deleting them, each until its average and scenario are in
+    from datetime import timedelta
+
+    probe.start()
+    for pid in added[:3]:
+        poll = service.poll(pid)
+        assert poll is not None
+        end = max(poll.fieldwork_start, poll.fieldwork_end - timedelta(days=1))
+        service.update_poll(replace(poll, sample_size=(poll.sample_size or 1000) + 7, fieldwork_end=end))
+        settle()
+    stall_edit, cpu_edit = probe.stop(), probe.longest_cpu
+    probe.start()
+    for pid in added[:3]:
+        service.delete_polls([pid])
+        settle()
+    stall_delete, cpu_delete = probe.stop(), probe.longest_cpu
 
     # references, same run: a repaint with nothing changed; the old synchronous path (recompute + redraw)
     repaint = []
@@ -200,6 +225,10 @@ def measure(db: Path, folder: Path, *, adds: int = 7) -> dict[str, float]:
         "repaint": statistics.median(repaint),
         "full": statistics.median(full),
         "stall_use": stall_use,
+        "stall_edit": stall_edit,
+        "stall_delete": stall_delete,
+        "cpu_edit": cpu_edit,
+        "cpu_delete": cpu_delete,
         "stall_idle": stall_idle,
         "cpu_open": cpu_open,
         "cpu_add": cpu_add,

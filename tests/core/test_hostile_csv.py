@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -265,10 +266,14 @@ def test_fuzz_hostile_headers_and_cells(header: list[str], rows: list[list[str]]
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(_FREE_TEXT, _FREE_TEXT, _FREE_TEXT), min_size=1, max_size=4))
 def test_fuzz_free_text_survives_export_and_import(texts: list[tuple[str, str, str]]) -> None:
-    """Any text a user can type (quotes, commas, line breaks, formula signs, control characters) comes back; a
-    pollster or client name holds no text-direction control (refused: it displays as another firm's name)."""
-    plain = str.maketrans("", "", "".join(DIRECTION_CONTROLS))
-    texts = [(p.translate(plain), c.translate(plain), n) for p, c, n in texts]
+    """Any text a user can type (quotes, commas, line breaks, formula signs, control characters) comes back in
+    notes; a pollster or client name holds no text-direction control, control or invisible character (refused:
+    it displays as another firm's name; issue 16's fourth pass)."""
+
+    def name(text: str) -> str:
+        return "".join(ch for ch in text if ch not in DIRECTION_CONTROLS and unicodedata.category(ch)[0] != "C").strip()
+
+    texts = [(name(p), name(c), n) for p, c, n in texts]
     polls = [
         replace(make_poll(1 + i, pollster=f"P{i}{pollster}"), client=client[:120], notes=notes)
         for i, (pollster, client, notes) in enumerate(texts)

@@ -111,3 +111,57 @@ def test_last_elections_ballots_set_the_rows_no_poll_publishes(qtbot, controller
         controller.load_prior_ballots(bad)
     assert "'Zed Zero'" in blocker.args[0] and "unchanged" in blocker.args[0]
     assert controller.scenario is before
+
+
+def test_a_full_preferential_contest_reads_ballots_as_its_count_does_in_the_panel_and_the_cli(qtbot, tmp_path) -> None:
+    """Last election's ballots on a full preferential contest: the informal paper (numbering two of twelve) feeds
+    no row and no row exhausts, and `warroom scenario --prior-ballots` shows the controller's rows (one core
+    function: irv_pipeline.prior_rows_from_ballots)."""
+    import json
+
+    from tests.cli._run import run
+    from warroom.bootstrap import open_store
+    from warroom.core.types import Rules
+    from warroom.store import contests
+    from warroom.store import polls as repo
+
+    full = replace(
+        IRV_CONTEST,
+        name="Riverton Mayor 2026 (full preferential)",
+        rules=Rules(preferences=None, finalists="elimination", full_preferential=True),
+    )
+    path = tmp_path / "riverton_2022.csv"
+    path.write_text(
+        "count,p1,p2,p3,p4,p5,p6,p7,p8,p9,p10,p11,p12\n"
+        "60,Dee Moss,Park,Nolan,Reid,Price,Dale,Jones,Bright,Neal,Usher,Egan,Cole\n"
+        "30,Dee Moss,Nolan,Park,Reid,Price,Dale,Jones,Bright,Neal,Usher,Egan,Cole\n"
+        "45,Dee Moss,Nolan,,,,,,,,,,\n"
+    )
+    polls = [replace(p, id=i + 1) for i, p in enumerate(irv_polls())]
+    ctl = IrvController(errors=ForecastErrors.load(TABLE))
+    ctl.set_contest(full)
+    with qtbot.waitSignal(ctl.view_ready, timeout=5000):
+        ctl.set_data(polls, compute_averages(polls, full))
+    with qtbot.waitSignal(ctl.notice, timeout=2000):
+        ctl.load_prior_ballots(path)
+    qtbot.waitUntil(lambda: ctl.view is not None and ctl.view.scenario is ctl.scenario)
+    assert ctl.scenario is not None and ctl.scenario.full_preferential
+    row = ctl.scenario.row("dem")
+    assert (row["lnp"], row["grn"], row[EXHAUSTED]) == pytest.approx(
+        (200 / 3, 100 / 3, 0)
+    )  # the informal 45 would have made it 60:75
+
+    db = tmp_path / "store.sqlite3"
+    store = open_store(db, backup_dir=None, seed=False)
+    with store.sessions.begin() as s:
+        repo.add_polls(s, contests.create_contest(s, full), irv_polls())
+    store.close()
+    argv = ["scenario", "--db", str(db), "--data-dir", str(tmp_path / "state"), "--contest", full.name]
+    code, out, err = run(*argv, "--json", "--prior-ballots", str(path))
+    assert code == 0, err
+    cli = json.loads(out)["next_preferences"]
+    for code_ in ctl.scenario.codes:  # the JSON names the exhausted share "exhausted"
+        shown = {("exhausted" if k == EXHAUSTED else k): v for k, v in ctl.scenario.row(code_).items()}
+        assert cli[code_] == pytest.approx(shown, abs=0.05), code_
+    assert all(r.get("exhausted", 0.0) == 0.0 for r in cli.values())
+    assert cli["dem"]["lnp"] == pytest.approx(200 / 3, abs=0.05)

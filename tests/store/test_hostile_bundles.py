@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -161,5 +162,119 @@ def test_a_two_round_notice_text_of_the_wrong_kind_is_refused(tmp_path: Path, fi
     bundle, engine, _sessions = _two_round_bundle(tmp_path)
     bundle["two_round"]["notices"][0][field] = {"a": 1}
     with pytest.raises(store.ContestError, match=rf"two_round\.notices\[1\]: {field} must be text"):
+        store.read_bundle(json.dumps(bundle))
+    engine.dispose()
+
+
+def test_a_bundled_scenario_name_is_trimmed_as_the_app_saves_it(tmp_path: Path) -> None:
+    """Issue 16, fourth pass: a bundle refused " Plan A " although the app saves it as "Plan A"; one rule
+    (core.pipeline.name_as_saved) now trims and composes every saved name, so the two spellings are one name."""
+    bundle, engine, _sessions = _exported(tmp_path)
+    bundle["scenarios"] = [SCENARIO | {"name": " Plan A\u00a0"}]
+    assert [s[0] for s in store.read_bundle(json.dumps(bundle)).scenarios] == ["Plan A"]
+    bundle["scenarios"] = [SCENARIO | {"name": "Plan A"}, SCENARIO | {"name": " Plan A "}]
+    with pytest.raises(store.ContestError, match=r"scenarios\[2\]: 'Plan A' appears twice"):
+        store.read_bundle(json.dumps(bundle))
+    bundle["scenarios"] = [SCENARIO | {"name": "M\u00e9lenchon"}, SCENARIO | {"name": "Me\u0301lenchon"}]
+    with pytest.raises(store.ContestError, match=r"scenarios\[2\]: 'Mélenchon' appears twice"):
+        store.read_bundle(json.dumps(bundle))
+    bundle["scenarios"] = [SCENARIO | {"name": 12}]
+    with pytest.raises(store.ContestError, match=r"scenarios\[1\]: the name must be text"):
+        store.read_bundle(json.dumps(bundle))
+    engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        ("Plan\u200dA", "invisible characters (U+200D"),  # a zero-width joiner: shows as "PlanA"
+        ("Plan\u200bA", "invisible characters (U+200B"),
+        ("\ufeffPlan A", "invisible characters (U+FEFF"),  # a byte-order mark pasted from a file
+        ("\u200fPlan A", "direction"),  # a right-to-left mark
+        ("Plan A\r\n", None),  # trimmed: a line break typed at the end is no part of the name
+        ("x" * 10_000, "at most 120 characters (this one has 10000)"),
+    ],
+)
+def test_a_saved_name_that_would_show_as_another_is_refused_by_the_one_rule(name: str, words: str | None) -> None:
+    from warroom.core.pipeline import PipelineError
+    from warroom.core.saved_cases import checked_name
+
+    if words is None:
+        assert checked_name(name) == "Plan A"
+        return
+    with pytest.raises(PipelineError, match=re.escape(words)):
+        checked_name(name)
+
+
+# --- issue 16, fourth pass ------------------------------------------------------------------------------------
+
+
+def test_a_key_written_twice_in_a_bundle_is_refused_not_the_last_kept(tmp_path: Path) -> None:
+    """`"pollster": "YouGov", "pollster": "Ipsos"`: json.loads kept Ipsos without a word."""
+    bundle, engine, _sessions = _exported(tmp_path)
+    text = json.dumps(bundle).replace('"pollster": "P3"', '"pollster": "P3", "pollster": "P9"', 1)
+    assert '"P9"' in text
+    with pytest.raises(store.ContestError, match="the key 'pollster' appears twice"):
+        store.read_bundle(text)
+    engine.dispose()
+
+
+@pytest.mark.parametrize("key", ["sample", "id", "first"])
+def test_a_bundled_poll_key_the_app_does_not_know_is_refused(tmp_path: Path, key: str) -> None:
+    """A hand-edited "sample": 1000 (for sample_size) was dropped without a word: the poll stored no sample."""
+    bundle, engine, _sessions = _exported(tmp_path)
+    bundle["polls"][1][key] = 1000
+    with pytest.raises(store.ContestError, match=rf"polls\[2\]: unknown key '{key}' \(a poll takes pollster"):
+        store.read_bundle(json.dumps(bundle))
+    engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (lambda t: t.replace('"sample_size": 1000', '"sample_size": ' + "9" * 5000, 1), "a number of 5,000 digits"),
+        (lambda t: t + "{}", "Extra data"),
+        (lambda t: t.replace('"warroom-campaign-bundle"', '"other-app"'), "no warroom bundle format tag"),
+    ],
+)
+def test_a_broken_bundle_is_explained_as_a_bundle_not_read_as_a_poll_csv(tmp_path: Path, change, words: str) -> None:
+    """A bundle json.loads could not read (a 5,000-digit number, text after its end) or another program's JSON
+    was read as a poll CSV: "line 1: missing column 'pollster' (have: {"format": ...the whole file...})"."""
+    bundle, engine, _sessions = _exported(tmp_path)
+    text = change(json.dumps(bundle))
+    assert store.looks_like_bundle(text)
+    with pytest.raises(store.ContestError, match=re.escape(words)):
+        store.read_bundle(text)
+    engine.dispose()
+
+
+def _second_notice(bundle: dict[str, Any]) -> dict[str, Any]:
+    first = bundle["two_round"]["notices"][0]
+    other = json.loads(json.dumps(first)) | {"pollster": "Elabe", "fieldwork_start": first["fieldwork_end"]}
+    bundle["two_round"]["notices"].append(other)
+    return other
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (lambda b: b.update(scenario=[]), r"unknown part 'scenario' \(a bundle has format"),  # for "scenarios"
+        (lambda b: b["two_round"].update(matrix=[]), r"two_round: unknown part 'matrix'"),
+        (lambda b: b["two_round"]["notices"][0].update(sample=900), r"notices\[1\]: unknown key 'sample'"),
+        (lambda b: b["two_round"]["notices"][0].update(rolling="false"), r"notices\[1\]: rolling must be true"),
+        (
+            lambda b: b["two_round"]["notices"][0]["hypotheses"][0]["shares"].update({"MARINE  LE PEN": 1.0}),
+            r"notices\[1\]: hypothesis .*'MARINE  LE PEN' appears twice",
+        ),
+        (lambda b: _second_notice(b), r"notices\[2\]: id .* is also .*; one id names one poll"),
+    ],
+)
+def test_a_two_round_bundle_part_the_app_would_misread_is_refused(tmp_path: Path, change, words: str) -> None:
+    """Issue 16, fourth pass: an unknown part or key was dropped without a word; `"rolling": "false"` was read as
+    true (bool of a non-empty text); a hypothesis naming one candidate twice in two spellings kept both shares;
+    two polls sharing one id were both stored (the readers refuse each in the files)."""
+    bundle, engine, _sessions = _two_round_bundle(tmp_path)
+    change(bundle)
+    with pytest.raises(store.ContestError, match=words):
         store.read_bundle(json.dumps(bundle))
     engine.dispose()

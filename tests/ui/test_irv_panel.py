@@ -18,6 +18,7 @@ from tests.ui.conftest import running_room
 from warroom.core.forecast import chance_cell
 from warroom.core.types import EXHAUSTED
 from warroom.paths import AppPaths
+from warroom.ui.irv_panel import DECISIVE
 
 pytestmark = pytest.mark.gui
 
@@ -197,6 +198,18 @@ def test_the_irv_window_is_whole_and_pictured(qtbot, irv_room, tmp_path: Path, w
     decisive = table.model().index(table.model().codes().index("alp"), room.irv.view.run.eliminations[-1].round - 1)
     rect = table.visualRect(decisive)
     assert table.viewport().rect().contains(rect), "the decisive exclusion is on screen"
+    shot = table.viewport().grab().toImage()  # painted by the panel's CellPainter: the shade, behind the figure
+    assert shot.pixelColor(rect.left() + 2, rect.top() + 2).name() == DECISIVE.name()
+    # Whole rounds only: no sliver of a round cut at the table's left edge when the rounds scroll.
+    viewport = table.viewport().rect()
+    for col in range(table.model().columnCount()):
+        cell = table.visualRect(table.model().index(0, col))
+        if cell.intersects(viewport):
+            assert viewport.contains(cell), f"round column {col + 1} is cut at the table's edge"
+    # What the shades mean is on screen, not only in a tooltip.
+    legend = room.irv_panel.legend
+    assert legend.isVisible() and legend.visibleRegion().boundingRect().height() >= legend.height() - 1
+    assert "deciding the race" in legend.text() and DECISIVE.name() in legend.text()
     # Every slider and field of the row can be scrolled into view.
     panel = room.irv_panel
     for key in panel.row_keys():
@@ -253,6 +266,46 @@ def test_a_row_edit_repaints_only_the_rounds_it_changes(qtbot, irv_room) -> None
     assert all(first_col >= out_round for _r, first_col, _r2, _c2 in changed)  # column k is round k + 1
     last = room.irv.view.run.rounds
     assert max(c2 for *_x, c2 in changed) == len(last)  # ...up to the chances column
+    assert all(c1 == c2 for _r1, c1, _r2, c2 in changed)  # runs down one column each, never a bounding box
+
+
+def test_changed_runs_cover_exactly_the_changed_cells() -> None:
+    from warroom.ui.irv_panel import _changed_runs
+
+    def cells(grid: list[str]) -> list[list[tuple[str, ...]]]:
+        return [[(ch,) for ch in row] for row in grid]
+
+    old = cells(["aaaa", "aaaa", "aaaa", "aaaa"])
+    new = cells(["aaab", "abab", "aaaa", "abab"])
+    runs = _changed_runs(old, new)
+    assert runs == [(1, 1, 1), (1, 3, 3), (3, 0, 1), (3, 3, 3)]  # (column, first row, last row)
+    covered = {(r, c) for c, r0, r1 in runs for r in range(r0, r1 + 1)}
+    assert covered == {(r, c) for r in range(4) for c in range(4) if old[r][c] != new[r][c]}
+    assert _changed_runs(old, old) == []
+
+
+def test_a_winner_flip_leaves_the_names_alone(qtbot, irv_room) -> None:
+    """The names (row headers) do not change when the winner does: a header change made Qt repaint the whole
+    table, headers and all; the winner's row is bold in its cells."""
+    room = irv_room
+    panel = room.irv_panel
+    panel.picker.setCurrentIndex(panel.picker.findData("ind"))
+    _finish(qtbot, room)
+    headers: list[object] = []
+    panel.rounds_model.headerDataChanged.connect(lambda *a: headers.append(a))
+    before = room.irv.view.run.winner
+    lever = panel.lever("grn")
+    for value in (0, 1000):
+        lever.field.setValue(value / 10)
+        lever.field.editingFinished.emit()
+        _finish(qtbot, room)
+        if room.irv.view.run.winner != before:
+            break
+    assert room.irv.view.run.winner != before, "Dale's voters decide the race"
+    assert headers == []
+    model = panel.rounds_model
+    row = model.codes().index(room.irv.view.run.winner)
+    assert model.data(model.index(row, 0), Qt.ItemDataRole.FontRole).bold()
 
 
 def test_the_ballots_button_takes_rows_from_last_elections_ballots(
@@ -423,3 +476,47 @@ def test_the_runoff_lead_chart_shows_the_chains_final_pair(qtbot, irv_room) -> N
     assert plot.titleLabel.toolTip() == ""
     legend = [label.text for _sample, label in charts.legends()["lead2"].items]
     assert "published head-to-head" in legend and "each poll, counted through the chain" not in legend
+
+
+def test_a_slider_move_repaints_the_outputs_but_not_the_boxes_behind_them(qtbot, irv_room) -> None:
+    """Every output is repainted on a move (the rounds, the headline, the eliminations), but the lever rows and
+    text panes are opaque: the group boxes and the panel behind them are not repainted with them."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QGroupBox
+
+    room = irv_room
+    panel = room.irv_panel
+    panel.picker.setCurrentIndex(panel.picker.findData("ind"))
+    _finish(qtbot, room)
+    qtbot.wait(200)  # the break-evens, once the sliders rest
+
+    class Paints(QObject):
+        def __init__(self) -> None:
+            super().__init__()
+            self.seen: dict[str, int] = {}
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                self.seen[watched.objectName()] = self.seen.get(watched.objectName(), 0) + 1
+            return False
+
+    paints = Paints()
+    watched = [
+        panel,
+        panel.findChild(QGroupBox, "irv_outputs"),
+        panel.row_box,
+        panel.headline,
+        panel.eliminations,
+        panel.rounds.viewport(),
+    ]
+    panel.rounds.viewport().setObjectName("irv_rounds_viewport")
+    for widget in watched:
+        widget.installEventFilter(paints)
+    lever = panel.lever("alp")
+    with qtbot.waitSignal(room.irv.view_ready, timeout=2000):
+        lever.slider.setValue(lever.slider.value() + 40)
+    QApplication.processEvents()
+    for widget in watched:
+        widget.removeEventFilter(paints)
+    assert {"irv_headline", "irv_eliminations", "irv_rounds_viewport"} <= set(paints.seen), paints.seen
+    assert not {"irv_panel", "irv_outputs", "irv_row_box"} & set(paints.seen), paints.seen

@@ -435,3 +435,85 @@ def test_a_bulk_insert_is_placed_by_one_resort_in_the_same_order_as_row_by_row(q
     reference.invalidate()
     _agree(proxy, reference, 4)
     qtmodeltester.check(proxy)
+
+
+def test_an_edited_row_moves_where_a_stable_resort_puts_it_without_a_layout_change(qtbot, qtmodeltester) -> None:
+    """An edit moves its one row (no re-sort of 100,000 rows): the order is exactly what the stable re-sort
+    over the previous order gives, in every column both ways, with and without a filter; a selection follows
+    its poll; the views hear of one moved, removed or inserted row, never a layout change."""
+    import random
+
+    from warroom.ui.poll_table import _PollOrder
+
+    rng = random.Random(5)
+    polls = _crowd(120)
+    model = PollTableModel()
+    model.set_contest(TOY)
+    model.set_polls(polls)
+    proxy = PollFilterProxy()
+    proxy.setSourceModel(model)
+    order = proxy.sourceModel()
+    assert isinstance(order, _PollOrder)
+    qtmodeltester.check(order)  # the layer that moves the rows (the tester keeps watching its signals)
+    by_id = {p.id: p for p in polls if p.id is not None}
+    moved = 0
+    for step in range(160):
+        column = rng.randrange(model.columnCount())
+        descending = rng.random() < 0.5
+        proxy.sort(column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
+        proxy.setFilterFixedString(rng.choice(["", "acme", "bugle", "gamma"]))
+        pid = rng.choice(list(by_id))
+        edited = by_id[pid] = replace(
+            by_id[pid],
+            pollster=rng.choice(["Acme", "beta", "Gamma", "acme"]),
+            client=rng.choice(["", "Bugle", "Daily Bugle"]),
+            sample_size=rng.choice([None, 1000, 1010, 1020, 5000]),
+            first_round={**by_id[pid].first_round, "ann": float(rng.randint(38, 48))},
+        )
+        selection = QItemSelectionModel(proxy)
+        shown_before = _ids(proxy)
+        if pid in shown_before:
+            selection.select(
+                proxy.index(shown_before.index(pid), 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+            )
+        before = list(order._all)
+        keys = model.sort_keys(column)
+        with qtbot.assertNotEmitted(order.layoutChanged), qtbot.assertNotEmitted(order.modelReset):
+            model.apply(by_id, added=[], updated=[pid], removed=[])
+        # the stable re-sort over the previous order, then the filter: what a full relayout gave
+        expected = sorted(before, key=keys.__getitem__, reverse=descending)
+        assert order._all == expected, (step, column, descending)
+        assert order._rows == [m for m in expected if order._accepts(m)]
+        moved += order._all.index(model.row_of(pid) or 0) != before.index(model.row_of(pid) or 0)
+        if pid in shown_before and pid in _ids(proxy):  # the selection followed the poll
+            (selected,) = {i.row() for i in selection.selectedIndexes()}
+            assert _poll(proxy, proxy.index(selected, 0)) == edited
+    assert moved > 40  # the edits did move rows, up and down
+    qtmodeltester.check(proxy)
+
+
+def test_a_bulk_insert_is_merged_into_the_kept_order_ties_after_the_rows_already_there(qtbot) -> None:
+    """An import's rows are merged into the order shown (not a fresh sort of every row): rows already there
+    keep their order among equals (the order of earlier sorts), the new ones come after them, as one by one."""
+    from warroom.ui.poll_table import BULK_INSERT, _PollOrder
+
+    crowd = _crowd(4 * BULK_INSERT)
+    model = PollTableModel()
+    model.set_contest(TOY)
+    model.set_polls(crowd[: 2 * BULK_INSERT])
+    proxy = PollFilterProxy()
+    proxy.setSourceModel(model)
+    order = proxy.sourceModel()
+    assert isinstance(order, _PollOrder)
+    proxy.sort(0, Qt.SortOrder.AscendingOrder)  # by pollster, then (stable) by sample: ties keep that order
+    proxy.sort(4, Qt.SortOrder.DescendingOrder)
+    before = list(order._all)
+    by_id = {p.id: p for p in crowd if p.id is not None}
+    with qtbot.waitSignal(proxy.modelReset):
+        model.apply(by_id, added=[p.id for p in crowd[2 * BULK_INSERT :] if p.id is not None], updated=[], removed=[])
+    keys = model.sort_keys(4)
+    new = sorted(range(2 * BULK_INSERT, 4 * BULK_INSERT), key=keys.__getitem__, reverse=True)
+    assert order._all == sorted(before + new, key=keys.__getitem__, reverse=True)
+    assert order._all != sorted(range(4 * BULK_INSERT), key=keys.__getitem__, reverse=True)  # not a fresh sort
+    assert order._rows == order._all

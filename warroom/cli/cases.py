@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Any, TextIO
 
 from warroom.core.france import ABSTAINERS, BLANK_NULL, name_key
-from warroom.core.pipeline import PipelineError
+from warroom.core.pipeline import PipelineError, name_as_saved
 from warroom.core.saved_cases import (
     IRV,
     SV,
@@ -33,6 +33,7 @@ from warroom.core.two_round import Message, RunoffSplit, TwoRoundScenario
 from warroom.core.two_round_pipeline import resolve_matchup
 from warroom.core.two_round_view import ScenarioDefaults, TwoRoundView, question_text
 from warroom.core.types import Contest
+from warroom.core.validation import plain_decimal
 
 Table = Any
 
@@ -49,6 +50,7 @@ def _records(store: Any, contest: Contest) -> dict[str, tuple[dict[str, Any], di
 
 def saved_record(store: Any, contest: Contest, name: str, kind: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """The stored record of a saved case of `kind` (ValueError naming the saved ones of that kind)."""
+    name = name_as_saved(name)
     rows = _records(store, contest)
     mine = [n for n, (b, _s) in rows.items() if record_kind(b) == kind]
     if name not in rows or record_kind(rows[name][0]) != kind:
@@ -134,7 +136,7 @@ def _pct(value: float, what: str, low: float = 0.0) -> float:
 def _parts(text: str, n: int, what: str) -> tuple[float, ...]:
     parts = [x for x in text.replace("/", ",").split(",") if x.strip()]
     try:
-        values = tuple(float(x) for x in parts)
+        values = tuple(plain_decimal(x) for x in parts)
     except ValueError:
         raise ValueError(f"{what}: {text!r} is not {n} numbers") from None
     if len(values) != n or not all(math.isfinite(x) for x in values):

@@ -28,6 +28,7 @@ from warroom.core.irv_scenario import set_row
 from warroom.core.pipeline import PipelineError, compute_averages
 from warroom.core.saved_cases import CaseSummary, irv_freshness, irv_summary
 from warroom.core.types import EXHAUSTED, Contest
+from warroom.core.validation import plain_decimal
 
 if TYPE_CHECKING:
     from warroom.core.count import CountResult
@@ -177,7 +178,7 @@ def parse_row(contest: Contest, text: str) -> tuple[str, dict[str, float]]:
         if not sep:
             raise ValueError(f"--row {text!r}: {part.strip()!r} needs OTHER:PCT")
         try:
-            value = float(pct)
+            value = plain_decimal(pct)
         except ValueError:
             raise ValueError(f"--row {text!r}: {pct.strip()!r} is not a number") from None
         key = _code(contest, to, f"--row {text!r}")

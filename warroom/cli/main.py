@@ -120,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--election-date",
-        type=date.fromisoformat,
+        type=_date_option,
         metavar="YYYY-MM-DD",
         help="with --new-contest: the first round's polling day (default: the official first round's when the "
         "folder has one, else 2027-04-11, provisional)",
@@ -150,14 +150,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     nyc.add_argument("--candidacy", type=Path, metavar="FILE", help="the Board's CandidacyID_To_Name file")
     rules = p.add_argument_group("counting rules (default: the system's usual ones)")
-    rules.add_argument("--max-rankings", type=int, metavar="N", help="only the first N rankings count (NYC 5)")
+    rules.add_argument(
+        "--max-rankings", type=_whole_option, metavar="N", help="only the first N rankings count (NYC 5)"
+    )
     rules.add_argument("--batch-elimination", action="store_true", help="exclude every candidate who cannot win")
     rules.add_argument(
         "--overvote",
         choices=OVERVOTE_CHOICES,
         help="an overvoted ranking exhausts, is skipped, or counts for its one continuing candidate",
     )
-    rules.add_argument("--exhaust-after-skips", type=int, metavar="N", help="N skipped rankings in a row exhaust")
+    rules.add_argument(
+        "--exhaust-after-skips", type=_whole_option, metavar="N", help="N skipped rankings in a row exhaust"
+    )
     rules.add_argument("--first-choice-optional", action="store_true", help="count from the first valid ranking")
     rules.add_argument("--full-preferential", action="store_true", help="a paper must rank all but one")
     rules.add_argument("--write-ins-first", action="store_true", help="exclude the write-ins alone first (NYC)")
@@ -165,14 +169,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--final-two", action="store_true", help="count on past a majority until two candidates are left (NYC)"
     )
     p = sub.add_parser("average", parents=[common], help="poll average, leads and a back-test against the result")
-    p.add_argument("--as-of", type=date.fromisoformat, metavar="YYYY-MM-DD", help="use only polls known by then")
+    p.add_argument("--as-of", type=_date_option, metavar="YYYY-MM-DD", help="use only polls known by then")
     two = p.add_argument_group("two-round contests")
     two.add_argument("--matchup", metavar="A/B", help="the runoff pair, e.g. macron-le-pen or 'Macron/Le Pen'")
     two.add_argument("--hypothesis", metavar="LABEL", help="see the first round through this hypothesis")
     p = sub.add_parser(
         "qualify", parents=[common], help="two-round contests: first-round averages and P(each reaches the runoff)"
     )
-    p.add_argument("--as-of", type=date.fromisoformat, metavar="YYYY-MM-DD", help="use only polls known by then")
+    p.add_argument("--as-of", type=_date_option, metavar="YYYY-MM-DD", help="use only polls known by then")
     p.add_argument("--hypothesis", metavar="LABEL", help="see the first round through this hypothesis")
     p = sub.add_parser("scenario", parents=[common], help="evaluate a transfer/message scenario")
     _add_scenario_options(p)
@@ -190,10 +194,46 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _number_option(text: str) -> float:
+    """A percentage option: ASCII digits with an optional point, sign and "%" (core.validation.plain_decimal);
+    float() would read "1_0" as 10 and "٥٠" as 50."""
+    from warroom.core.validation import plain_decimal
+
+    try:
+        return plain_decimal(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _whole_option(text: str) -> int:
+    """A whole-number option (a poll id, a ranking limit): ASCII digits (core.validation.whole_number); int()
+    would read "1_0" as 10 and "٣" as 3."""
+    from warroom.core.validation import whole_number
+
+    try:
+        return whole_number(text.strip(), most=2**63 - 1)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _date_option(text: str) -> date:
+    """A date option (--as-of, --election-date): YYYY-MM-DD in ASCII digits, as every file's dates
+    (core.validation.iso_date)."""
+    from warroom.core.validation import iso_date
+
+    try:
+        return iso_date(text.strip())
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _pixels(text: str) -> int:
     """A picture's width or height: a 100,000-pixel square is 10^10 pixels, which Qt never finishes painting."""
-    try:
-        value = int(text)
+    from warroom.core.validation import whole_number
+
+    t = text.strip()
+    try:  # a sign is read, so that -5 is named as a size no picture can have
+        value = -whole_number(t[1:], most=10**9) if t.startswith("-") else whole_number(t, most=10**9)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of pixels") from None
     if not 16 <= value <= 16384:
@@ -203,17 +243,19 @@ def _pixels(text: str) -> int:
 
 def _add_scenario_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--name", help="a saved scenario to evaluate")
-    p.add_argument("--as-of", type=date.fromisoformat, metavar="YYYY-MM-DD", help="baseline: poll average as of")
-    p.add_argument("--poll", type=int, metavar="ID", help="baseline: this poll instead of the average")
-    p.add_argument("--message", type=float, metavar="0-100", help="%% of the front-runner's personal vote peeled away")
+    p.add_argument("--as-of", type=_date_option, metavar="YYYY-MM-DD", help="baseline: poll average as of")
+    p.add_argument("--poll", type=_whole_option, metavar="ID", help="baseline: this poll instead of the average")
+    p.add_argument(
+        "--message", type=_number_option, metavar="0-100", help="%% of the front-runner's personal vote peeled away"
+    )
     p.add_argument("--message-to", metavar="B,OTHERS,ABSTAIN", help="where peeled voters go, %% (e.g. 50,30,20)")
     p.add_argument(
         "--message-uncertainty",
-        type=float,
+        type=_number_option,
         metavar="0-100",
         help="the message strength is a guess within plus or minus this many %% (the win probability allows for it)",
     )
-    p.add_argument("--drag", type=float, metavar="0-100", help="%% of the challenger's drag recovered")
+    p.add_argument("--drag", type=_number_option, metavar="0-100", help="%% of the challenger's drag recovered")
     p.add_argument(
         "--split",
         action="append",
@@ -228,7 +270,7 @@ def _add_scenario_options(p: argparse.ArgumentParser) -> None:
     )
     two.add_argument("--matchup", metavar="A/B", help="the runoff pair, e.g. macron-le-pen or 'Macron/Le Pen'")
     two.add_argument("--hypothesis", metavar="LABEL", help="see the first round through this hypothesis")
-    two.add_argument("--turnout", type=float, metavar="-100-100", help="the runoff turnout lever, %%")
+    two.add_argument("--turnout", type=_number_option, metavar="-100-100", help="the runoff turnout lever, %%")
     two.add_argument("--message-on", metavar="CAND", help="the finalist the message works against (default A)")
     irv = p.add_argument_group("instant-runoff contests")
     irv.add_argument(
@@ -645,7 +687,13 @@ def cmd_qualify(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_scenario(args: argparse.Namespace, out: TextIO) -> int:
     from warroom.cli.irv import run_irv_scenario
     from warroom.cli.reports import run_scenario
+    from warroom.core.pipeline import name_as_saved
     from warroom.core.types import CountingSystem
+
+    if args.name is not None:  # trimmed as every saved name is; a blank one is an unset variable, not "no name"
+        args.name = name_as_saved(args.name)
+        if not args.name:
+            raise CliError("--name: give the saved scenario's name (it is empty)")
 
     def build(store: Any, contest: Contest) -> Any:
         if contest.system == CountingSystem.IRV:  # the whole elimination chain, as the app's IRV panel shows it

@@ -39,6 +39,7 @@ from warroom.core.report import AverageSummary, summarise
 from warroom.core.runoff import Split
 from warroom.core.scenario import Destination
 from warroom.core.types import Contest, Poll
+from warroom.core.validation import plain_decimal
 from warroom.resources import resource_path
 from warroom.store import polls as repo
 from warroom.store.contests import get_official_result
@@ -246,7 +247,7 @@ def _parse_three(text: str, what: str) -> tuple[float, float, float]:
     if len(parts) != 3:
         raise ReportError(f"{what}: give three parts, e.g. 50,30,20 (got {text!r})")
     try:
-        values = (float(parts[0]), float(parts[1]), float(parts[2]))
+        values = (plain_decimal(parts[0]), plain_decimal(parts[1]), plain_decimal(parts[2]))
     except ValueError:
         raise ReportError(f"{what}: {text!r} is not three numbers") from None
     if not all(math.isfinite(x) for x in values):

@@ -16,6 +16,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from statistics import NormalDist
 
 import numpy as np
@@ -588,6 +589,12 @@ class PollColumns:
 
     def __len__(self) -> int:
         return len(self.day)
+
+    @cached_property
+    def by_day(self) -> np.ndarray:
+        """Row indexes by fieldwork midpoint, then poll id: the order the charts draw points in. Made once (a
+        worker computing the average makes it there: 100,000 rows sort in about 10 ms)."""
+        return np.lexsort((self.ids, self.day))
 
     def col(self, code: str) -> int:
         return self.codes.index(code)

@@ -67,8 +67,12 @@ def contest_prior(table: BallotTable, contest: Contest, *, max_rankings: int | N
         contest: this race; every name on the ballots must be one of its candidates.
         max_rankings: how many rankings the next preference may come from (the ballots' count rules).
 
+    On a full preferential contest (`Rules.full_preferential`) the papers are read as its count reads them:
+    informal papers are left out and no row has an exhausted share (`prior_from_ballots`).
+
     Raises:
         ValueError: a name on the ballots is not a candidate of the contest, or no ballot has a first choice.
     """
     coded = coded_table(table, contest)
-    return prior_from_ballots(coded, list(contest.candidate_codes), max_rankings=max_rankings)
+    full = contest.counting_rules.full_preferential
+    return prior_from_ballots(coded, list(contest.candidate_codes), max_rankings=max_rankings, full_preferential=full)

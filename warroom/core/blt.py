@@ -150,6 +150,12 @@ def parse_blt(text: str) -> BltFile:
             )
     if len(set(names)) != n:
         raise BltFormatError("two candidates have the same name")
+    after = sorted({line_no for line_no, _ in strings[n:]})
+    if len(after) > 1:  # a third name where the first line says two: it became the title, the rest was dropped
+        raise BltFormatError(
+            f"line {after[1]}: more lines after the title: the file names more candidates than the {n} its first "
+            "line says"
+        )
     title = " ".join(s for _, s in strings[n:])
 
     def cell_text(cell: str) -> str | None:

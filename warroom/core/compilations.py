@@ -108,7 +108,7 @@ class Compilation:
 
 def header_of(text: str) -> set[str]:
     """The column names of a CSV text's first line (empty when it has none)."""
-    first = text.removeprefix("\ufeff").partition("\n")[0]
+    first = next(iter(text.removeprefix("\ufeff").splitlines()), "")  # LF, CRLF or a lone CR
     try:
         row = next(csv.reader(io.StringIO(first)), [])
     except csv.Error:

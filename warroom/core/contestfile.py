@@ -107,6 +107,7 @@ def parse_contest_file(text: str) -> ContestFile:
     Raises:
         ContestFileError: every problem, each with its line and key.
     """
+    text = text.removeprefix("\ufeff")  # Windows editors' byte-order mark: TOML's "Invalid statement" at line 1
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -361,8 +362,8 @@ class _Reader:
             path: Path_ = (head,)
             if head == "name":
                 path = ("contest", "name")
-            elif head == "second_round_date":
-                path = ("contest", "second_round_date")
+            elif head in ("second_round_date", "election_date"):
+                path = ("contest", head)
             elif head == "candidates":
                 path = ("candidate",)
                 twice = re.search(r"named '(.*)'$", rest)
@@ -383,7 +384,7 @@ class _Reader:
                     same = [i for i, c in enumerate(codes) if c == dup.group(1).strip().casefold()]
                     if len(same) > 1:
                         path = ("candidate", same[1], "code")
-                elif ("needs a name" in rest or "look alike" in rest) and who in codes:
+                elif ("needs a name" in rest or "look alike" in rest or "only by accents" in rest) and who in codes:
                     path = ("candidate", codes.index(who), "name")
                 elif who in names:
                     path = ("candidate", names.index(who), "code")

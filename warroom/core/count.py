@@ -83,7 +83,7 @@ from enum import StrEnum
 import numpy as np
 
 from warroom.core.ballots import BLANK, OVERVOTE, Ballot, BallotRows, BallotTable, table_from_ballots
-from warroom.core.types import EXHAUSTED, CountingSystem, Rules
+from warroom.core.types import EXHAUSTED, CountingSystem, Rules, lookalike_key
 
 __all__ = [
     "Ballot",
@@ -340,6 +340,9 @@ def count_ballots(
         raise CountError(f"negative ballot count {int(counts[row])} at line {table.line_of(row)}")
     if counts.size and float(counts.sum(dtype=np.float64)) >= _EXACT_LIMIT:
         raise CountError(f"more than {_EXACT_LIMIT:,} ballots: too many to count exactly")
+    twins = _lookalike_candidates(table)
+    if twins is not None:
+        raise CountError(twins)
 
     given = list(candidates) if candidates is not None else None
     n_standing = len(set(given) | set(table.candidates)) if given is not None else len(table.candidates)
@@ -379,6 +382,16 @@ def count_ballots(
             prefs = np.asfortranarray(lut[prefs])  # a -1 (no preference) indexes the trailing -1
     sets = [tuple(int(lut[c]) for c in marked if lut[c] >= 0) for marked in marks]
 
+    if rules.full_preferential and len(names) > 2 and ranks.shape[1] < len(names) - 1:
+        # Every paper would be informal: say why (the rules or the file), not "all ballots were rejected".
+        need = f"a formal paper numbers {len(names) - 1} of the {len(names):,} candidates"
+        if rules.max_rankings is not None and rules.max_rankings < len(names) - 1:
+            raise CountError(
+                f"full preferential: {need}, but the ranking limit is {rules.max_rankings} "
+                "(max_rankings): every ballot would be informal"
+            )
+        columns = f"{ranks.shape[1]} ranking column{'s' if ranks.shape[1] != 1 else ''}"
+        raise CountError(f"full preferential: {need}, but the file has {columns}: every ballot would be informal")
     if rules.full_preferential:
         rejected_rows |= ~_numbers_all_but_one(ranks, len(names), len(table.candidates))
     rejected = int(counts[rejected_rows].sum())
@@ -396,6 +409,27 @@ def count_ballots(
             raise CountError(f"no valid ballots to count: all {rejected:,} ballots were rejected")
         raise CountError("no valid ballots to count")
     return _Count(system, rules, names, groups, weights, valid, rejected, sets).run()
+
+
+def _lookalike_candidates(table: BallotTable) -> str | None:
+    """Two candidate names on the ballots that differ only in case, spacing, invisible characters (a byte-order
+    mark or zero-width space) or look-alike letters: one candidate written two ways, whose votes would be split
+    between two piles (`core.types.lookalike_key`, the rule for contest files). None when there are none."""
+    seen: dict[str, int] = {}
+    for code, name in enumerate(table.candidates):
+        key = lookalike_key(name)
+        if key not in seen:
+            seen[key] = code
+            continue
+        where = []
+        for c in (seen[key], code):
+            rows = np.flatnonzero((table.ranks == c).any(axis=1))
+            where.append(f"{table.candidates[c]!a}" + (f" (line {table.line_of(int(rows[0]))})" if rows.size else ""))
+        return (
+            f"the candidates {where[0]} and {where[1]} differ only in case, spacing or invisible characters: "
+            "write each candidate one way (their votes would be counted as two candidates')"
+        )
+    return None
 
 
 _MARK = OVERVOTE - 1  # a ranking's cell holds _MARK - k for an overvote marking the candidates of marks[k]
@@ -455,6 +489,16 @@ def _clean(ranks: np.ndarray, n_codes: int, rules: CountRules) -> tuple[np.ndarr
     rejected = length == 0
     rejected[rows] |= sub_rejected
     return out, length, rejected
+
+
+def formal_full_preferential(table: BallotTable) -> np.ndarray:
+    """Rows of `table` formal under full preferential voting (`CountRules.full_preferential`), as `count_ballots`
+    reads them: the first N - 1 columns name N - 1 different candidates, N the candidates named on the ballots.
+    The rule in one place, for the count and for last election's ballots read as a prior."""
+    used = np.zeros(len(table.candidates), dtype=bool)
+    named = table.ranks[table.ranks >= 0]
+    used[np.unique(named)] = True
+    return _numbers_all_but_one(table.ranks, int(used.sum()), len(table.candidates))
 
 
 def _numbers_all_but_one(ranks: np.ndarray, n_standing: int, n_codes: int) -> np.ndarray:

@@ -46,7 +46,7 @@ from warroom.core.ballots import (
     table_from_ballots,
 )
 from warroom.core.types import EXHAUSTED, Contest, Poll, TransferObservation
-from warroom.core.validation import MAX_SAMPLE_SIZE, validate_poll
+from warroom.core.validation import MAX_SAMPLE_SIZE, iso_date, plain_decimal, validate_poll, whole_number
 
 FIXED = (
     "pollster",
@@ -63,8 +63,6 @@ _FIGURE = re.compile(r"^(first|second|party|transfer)[:_](.+)$", re.IGNORECASE)
 _FORMULA_SIGNS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")  # and their full-width forms, which some spreadsheets map
 _PLAIN_NEGATIVE = re.compile(r"-\d+(\.\d+)?")
 _QUOTE_IF = frozenset(',"\r\n')
-_SAMPLE = re.compile(r"[0-9]{1,3}(,[0-9]{3})+|[0-9]+")
-_SHARE = re.compile(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,11 +208,11 @@ def _resolver(names: Sequence[tuple[str, str]]) -> Spellings:
 
 def _parse_date(text: str) -> date:
     text = text.strip()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        pass
-    for pattern in (r"(\d{1,2})/(\d{1,2})/(\d{4})",):  # day/month/year, as UK sources print it
+    if "-" in text:
+        return iso_date(text)
+    for pattern in (
+        r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})",
+    ):  # ASCII digits: '١/٣/٢٠٢٤' is no date  # day/month/year, as UK sources print it
         m = re.fullmatch(pattern, text)
         if m:
             try:
@@ -229,12 +227,11 @@ def _parse_share(text: str) -> float:
 
     float() alone would also read "4_5" as 45, other scripts' digits, exponents, "nan" and "inf".
     """
-    text = text.strip()
-    text = text[:-1].rstrip() if text.endswith("%") else text
-    if not _SHARE.fullmatch(text):
-        raise ValueError(f"{text!r} is not a number")
-    return float(text)
+    return plain_decimal(text)  # the one rule (core.validation)
 
+
+MAX_POLL_COLUMNS = 10_000
+"""The widest poll CSV read: a poll has a few dozen figures (the ballot reader's MAX_CANDIDATES is the same)."""
 
 PROGRESS_EVERY = 256
 """Rows between two calls of parse_polls_csv's `progress` callback: often enough for a smooth progress bar
@@ -259,11 +256,23 @@ def parse_polls_csv(
     # is kept as written, as the csv module's documentation asks.
     reader = csv.reader(io.StringIO(text, newline=""))
     header = _header(reader)
+    if len(header) > MAX_POLL_COLUMNS:  # a million columns gave a million "unknown column" errors, 4 s later
+        raise CsvFormatError(
+            f"line 1: {len(header):,} columns; a poll file has at most {MAX_POLL_COLUMNS:,} (is this a poll CSV?)"
+        )
     header = [h.strip().lstrip("\ufeff") for h in header]
     lowered = [h.casefold() for h in header]
     for required in ("pollster", "fieldwork_end"):
         if required not in lowered:
-            raise CsvFormatError(f"line 1: missing column {required!r} (have: {', '.join(header)})")
+            shown = ", ".join(header)
+            shown = shown if len(shown) <= 200 else shown[:200] + "..."
+            for sep, what in ((";", "semicolons"), ("\t", "tabs")):
+                if len(header) == 1 and sep in header[0]:  # a spreadsheet's "CSV" in another list separator
+                    raise CsvFormatError(
+                        f"line 1: the columns are separated by {what}, not commas: save the file as CSV with "
+                        "commas (or paste the table into the window, which reads either)"
+                    )
+            raise CsvFormatError(f"line 1: missing column {required!r} (have: {shown})")
     cands = _resolver([("other", "other")] + [(c.code, c.name) for c in contest.candidates])
     parties = _resolver([("other", "other")] + [(p.code, p.name) for p in contest.parties])
     result = ParseResult()
@@ -365,18 +374,10 @@ def parse_polls_csv(
         sample: int | None = None  # blank: not published
         raw_sample = cell("sample_size")
         if raw_sample:
-            # ASCII digits only, commas only as thousands separators: int() would also take "1_000", "+800"
-            # and other scripts' digits, and any number of digits (the store keeps at most 2**63 - 1).
-            digits = raw_sample.replace(",", "").lstrip("0")
-            shown = raw_sample if len(raw_sample) <= 40 else raw_sample[:40] + "..."
-            if not _SAMPLE.fullmatch(raw_sample):
-                errors.append(LineError(line_no, "sample_size", f"{shown!r} is not a whole number"))
-            elif len(digits) > len(str(MAX_SAMPLE_SIZE)):  # also keeps int() clear of its digit limit
-                errors.append(
-                    LineError(line_no, "sample_size", f"{shown} is larger than any poll (at most {MAX_SAMPLE_SIZE:,})")
-                )
-            else:
-                sample = int(digits or "0")
+            try:  # the one rule for whole numbers (validation.whole_number); past the store's limit too
+                sample = whole_number(raw_sample, most=MAX_SAMPLE_SIZE)
+            except ValueError as exc:
+                errors.append(LineError(line_no, "sample_size", str(exc)))
         firsts: dict[str, float] = {}
         seconds: dict[str, float] = {}
         party: dict[str, float] = {}
@@ -387,8 +388,8 @@ def parse_polls_csv(
                 continue
             try:
                 value = _parse_share(raw)
-            except ValueError:
-                errors.append(LineError(line_no, header[col], f"{raw!r} is not a number"))
+            except ValueError as exc:
+                errors.append(LineError(line_no, header[col], str(exc)))
                 continue
             if kind == "first":
                 firsts[code] = firsts.get(code, 0.0) + value
@@ -515,8 +516,10 @@ def _parse_ballot_table(text: str) -> tuple[BallotTable, list[LineError]]:
         raise CsvFormatError("the file is binary, not CSV text")
     newline = text.find("\n")
     header_text = text if newline == -1 else text[:newline]
-    try:
-        header = next(csv.reader([header_text])) if '"' not in header_text else None
+    try:  # quotes, or lines ended by a lone CR (old Mac files): the csv module's path
+        header = (
+            next(csv.reader([header_text])) if not ('"' in header_text or "\r" in header_text.rstrip("\r")) else None
+        )
     except StopIteration:
         raise CsvFormatError("the file is empty") from None
     if header is not None:
@@ -545,7 +548,7 @@ def _parse_ballot_file(path: str | Path) -> tuple[BallotTable, list[LineError]]:
     """
     with open_regular(path) as handle:  # a FIFO is refused at once, never waited on
         first = handle.readline()
-        if first.strip() and b'"' not in first and b"\0" not in first:
+        if first.strip() and b'"' not in first and b"\0" not in first and b"\r" not in first.rstrip(b"\r\n"):
             try:
                 header_text = first.decode("utf-8-sig").rstrip("\r\n")
             except UnicodeDecodeError:
@@ -598,7 +601,8 @@ def _header(reader: Iterator[list[str]]) -> list[str]:
 
 
 def _ballot_table_csv(text: str) -> tuple[BallotTable, list[LineError]]:
-    reader = csv.reader(io.StringIO(text))
+    # newline="": lines end at CR, LF or CRLF, as in parse_polls_csv (a CR-only file was a csv.Error traceback)
+    reader = csv.reader(io.StringIO(text, newline=""))
     header = _header(reader)
     count_col, width = _ballot_columns(header)
     pref_cols = [i for i in range(width) if i != count_col]
@@ -620,13 +624,10 @@ def _ballot_table_csv(text: str) -> tuple[BallotTable, list[LineError]]:
             errors.append(LineError(line, "row", f"{len(row)} cells but the header has {width}"))
             continue
         row = row + [""] * (width - len(row))
-        raw = row[count_col].strip().replace(",", "")
         try:
-            n = int(raw)
-            if not 0 <= n < 2**63:
-                raise ValueError
-        except ValueError:
-            errors.append(LineError(line, "count", f"{raw!r} is not a whole number of ballots"))
+            n = whole_number(row[count_col].strip(), most=2**63 - 1, what="a whole number of ballots")
+        except ValueError as exc:
+            errors.append(LineError(line, "count", str(exc)))
             continue
         bad = False
         for i in pref_cols:

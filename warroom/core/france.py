@@ -38,6 +38,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from warroom.core.csvformat import LineError
+from warroom.core.validation import iso_date, whole_number
 
 NSPPOLLS_CREDIT = "NSPPolls (github.com/nsppolls/nsppolls, MIT licence)"
 MIEUXVOTER_CREDIT = "Mieux Voter (github.com/MieuxVoter/presidentielle2027, MIT licence)"
@@ -283,7 +284,7 @@ class _Rows:
         self.errors: list[LineError] = []
         if "\x00" in text:
             raise FranceFormatError(source, [LineError(1, "file", "binary data, not CSV text")])
-        self._reader = csv.reader(io.StringIO(text.removeprefix("\ufeff")))
+        self._reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
         header = next(self._reader, None)
         if header is None:
             raise FranceFormatError(source, [LineError(1, "header", "the file is empty")])
@@ -340,15 +341,20 @@ class _Rows:
             return None
 
     def count(self, line: int, row: list[str], name: str, what: str = "a sample size") -> int | None:
-        text = self.cell(row, name).replace(" ", "").replace("\u202f", "")
+        text = self.cell(row, name)
         if not text:
             return None
         if text.endswith(".0"):  # pandas-written integers
             text = text[:-2]
-        if not text.isdigit() or int(text) <= 0:
+        try:  # the one rule for whole numbers (validation.whole_number): never '²' (a traceback) or '١٢'
+            value = whole_number(text, most=2**63 - 1, what=what)
+        except ValueError as exc:
+            self.error(line, name, str(exc))
+            return None
+        if value <= 0:
             self.error(line, name, f"{self.cell(row, name)!r} is not {what} (a whole number above 0)")
             return None
-        return int(text)
+        return value
 
     def flag(self, line: int, row: list[str], name: str) -> bool | None:
         text = self.cell(row, name).casefold()
@@ -381,13 +387,13 @@ def _once(header: Sequence[str]) -> list[str]:
 def _parse_day(text: str) -> date:
     """An ISO date, or a date in French words ("22 avril 2022", "1er mai 2022")."""
     try:
-        return date.fromisoformat(text)
+        return iso_date(text)
     except ValueError:
         pass
     parts = name_key(text).split()
     if len(parts) == 3 and parts[1] in _FRENCH_MONTHS:
         day = parts[0].removesuffix("er")
-        if day.isdigit() and parts[2].isdigit():
+        if day.isascii() and day.isdigit() and parts[2].isascii() and parts[2].isdigit():
             try:
                 return date(int(parts[2]), _FRENCH_MONTHS[parts[1]], int(day))
             except ValueError:

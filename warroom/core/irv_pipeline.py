@@ -130,13 +130,17 @@ def prior_rows_from_ballots(
     voters by their next preference), renamed to the contest's candidate codes.
 
     Only candidates who had first-preference voters give a row. Rows name candidates who may not stand now;
-    `irv_baseline` leaves those out and rescales the rest.
+    `irv_baseline` leaves those out and rescales the rest. On a full preferential contest
+    (`Rules.full_preferential`) the papers are read as its count reads them: informal papers are left out and
+    no row has an exhausted share. The panel's ballots button and `warroom scenario --prior-ballots` both
+    read ballots through here.
 
     Raises:
         ValueError: a name on the ballots matches no single candidate, or the ballots have nothing to read.
     """
     table = ballots if isinstance(ballots, BallotTable) else table_from_ballots(ballots)
-    prior = prior_from_ballots(table, max_rankings=max_rankings)
+    full = contest.counting_rules.full_preferential
+    prior = prior_from_ballots(table, max_rankings=max_rankings, full_preferential=full)
     mapping = match_candidates(list(prior.codes), contest)
     out: dict[str, dict[str, float]] = {}
     for code in prior.codes:

@@ -55,7 +55,10 @@ are the pair `IrvOdds.p_final_pair` reports.
   generation. The exact gamma draws are available (`exact=True`) and agree within simulation error (tested).
 * The common case (no preference limit, one exclusion a round) runs in float32 with the lowest candidate
   found by one integer minimum (`_chain_fast`); tallies within about 2e-6 of each other (relative) are then
-  tied and go to the earlier candidate, far below what a simulation resolves.
+  tied and go to the earlier candidate, far below what a simulation resolves. A reused `IrvSimulator` keeps
+  that count round by round (`_FastChain`): after a row edit each draw is re-run only from the round the
+  edited candidate is excluded, with results identical to a whole run (a slider drag on a late-excluded
+  candidate's row re-runs two or three rounds of ten).
 """
 
 from __future__ import annotations
@@ -63,7 +66,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import compress, pairwise
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -658,10 +661,10 @@ class _Chain:
         row = self.rows[loser]
         new = list(t)
         new[loser] = 0.0
-        open_total = row[-1] + sum(row[j] for j, on in enumerate(alive) if on)
+        open_total = row[-1] + sum(compress(row, alive))  # (the open entries in order: the same sum, at C speed)
         if open_total <= 0 and self.fallback is not None:
             row = self.fallback
-            open_total = sum(row[j] for j, on in enumerate(alive) if on)
+            open_total = sum(compress(row, alive))
         if open_total > 0:
             f = t[loser] / open_total
             for j, on in enumerate(alive):
@@ -858,6 +861,7 @@ def prior_from_ballots(
     candidates: Sequence[str] | None = None,
     *,
     max_rankings: int | None = None,
+    full_preferential: bool = False,
 ) -> IrvScenario:
     """Last election's ballots as a scenario: first preferences and each candidate's voters' next choice.
 
@@ -867,15 +871,32 @@ def prior_from_ballots(
     out, as the count engine rejects it by default. A candidate with no first preferences gets
     `proportional_row`.
 
+    Under full preferential voting (`full_preferential`, a contest's `Rules.full_preferential`) a paper that
+    does not number every candidate but the last is informal (`core.count.formal_full_preferential`, the count
+    engine's own test): it feeds neither the first preferences nor any row. A formal paper never exhausts:
+    its next preference is its second number, or (two candidates standing) the one candidate it leaves
+    implied; so no row has an exhausted share.
+
     Args:
         ballots: Ballot rows or a BallotTable (what the CSV reader gives).
         candidates: every candidate standing, in order (default: as they appear on the ballots).
-        max_rankings: how many rankings the next preference may come from (None: all).
+        max_rankings: how many rankings the next preference may come from (None: all; not applied under full
+            preferential voting, where every number counts).
+        full_preferential: read the papers as a full preferential count does.
 
     Returns:
-        A scenario with the ballots' first-round shares and next-preference rows (no preference limit set).
+        A scenario with the ballots' first-round shares and next-preference rows (no preference limit set;
+        `full_preferential` as given).
+
+    Raises:
+        ValueError: a name on the ballots is not in `candidates`, or no ballot (formal ballot, under full
+            preferential voting) has a first preference.
     """
+    from warroom.core.count import formal_full_preferential  # (the count engine's rule; imported when used)
+
     table = ballots if isinstance(ballots, BallotTable) else table_from_ballots(ballots)
+    if full_preferential:
+        max_rankings = None
     names = list(candidates) if candidates is not None else list(table.candidates)
     index = {c: i for i, c in enumerate(names)}
     unknown = [c for c in table.candidates if c not in index]
@@ -890,6 +911,8 @@ def prior_from_ballots(
     codes = lut[np.where(ranks >= 0, ranks, len(table.candidates) + (-ranks - 1))]  # -1 -> BLANK, -2 -> OVERVOTE
     first = codes[:, 0]
     counted = first >= 0
+    if full_preferential:
+        counted &= formal_full_preferential(table)  # an informal paper is rejected, not exhausted
     nxt = np.full(first.shape, n, dtype=np.intp)  # n: exhausted
     pending = counted.copy()
     for j in range(1, codes.shape[1]):
@@ -898,16 +921,23 @@ def prior_from_ballots(
         found = pending & (v >= 0) & (v != first)
         nxt[found] = v[found]
         pending &= ~(stop | found)
+    if full_preferential and pending.any():  # a formal paper of a two-candidate race: the other is implied
+        named = {index[table.candidates[c]] for c in np.unique(table.ranks[table.ranks >= 0])}
+        for i in np.unique(first[pending]):
+            others = named - {int(i)}
+            if len(others) == 1:
+                nxt[pending & (first == i)] = others.pop()
     f = first[counted]
     if not counts[counted].sum() > 0:
-        raise ValueError("ballots: no ballot has a valid first preference")
+        formal = "formal " if full_preferential else ""
+        raise ValueError(f"ballots: no {formal}ballot has a valid first preference")
     first_votes = np.bincount(f, weights=counts[counted], minlength=n)
     pairs = np.bincount(f * (n + 1) + nxt[counted], weights=counts[counted], minlength=n * (n + 1)).reshape(n, n + 1)
     shares = 100.0 * first_votes / first_votes.sum()
     matrix = np.empty((n, n + 1))
     for i in range(n):
         matrix[i] = 100.0 * pairs[i] / first_votes[i] if first_votes[i] > 0 else proportional_row(shares, i)
-    return IrvScenario(tuple(names), shares, matrix)
+    return IrvScenario(tuple(names), shares, matrix, full_preferential=full_preferential)
 
 
 # --- rows edited one at a time -------------------------------------------------------------------------------
@@ -1216,14 +1246,28 @@ def _row_draws(row: np.ndarray, z: np.ndarray, concentration: float) -> np.ndarr
     on = shape > 0
     safe = np.where(on, shape, 1.0)
     s2 = np.log1p(1.0 / safe)
-    mu = np.where(on, np.log(safe) - 0.5 * s2, -np.inf)
-    return np.exp(mu + np.sqrt(s2) * z)
+    mu = np.log(safe) - 0.5 * s2
+    if on.all():
+        return np.exp(mu + np.sqrt(s2) * z)
+    out = np.zeros(z.shape)  # a zero share stays exactly zero (exp(-inf)); only the others are drawn
+    cols = np.flatnonzero(on)
+    out[..., cols] = np.exp(mu[cols] + np.sqrt(s2[cols]) * z[..., cols])
+    return out
 
 
 def _chain_fast(
     first: np.ndarray, rows: np.ndarray, full: bool = False
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """`_chain_draws` with no preference limit and one exclusion a round: the slider's hot path.
+    """`_chain_draws` with no preference limit and one exclusion a round: the slider's hot path (a full run of
+    `_FastChain`; see there)."""
+    chain = _FastChain(first, full)
+    chain.run_all(rows)
+    return chain.results()
+
+
+class _FastChain:
+    """Every draw's count with no preference limit and one exclusion a round, kept so that a row edit re-runs
+    only what it changes.
 
     Every draw excludes one candidate a round, so the loop runs exactly N - 2 times with no per-draw
     bookkeeping of who is still counting. Excluded candidates are kept out of the minimum by an infinite
@@ -1233,53 +1277,137 @@ def _chain_fast(
     minimum carries the loser with it. Tallies within 2^-(23 - bits) of each other (bits = the index's
     width, 4 for up to 16 candidates: 2e-6 relative) count as tied and go to the earlier candidate;
     float32 itself keeps shares to about 1e-5 points. Both are far below what a simulation resolves.
+
+    Re-running from a round: candidate i's row is read only when i is excluded, so in a draw where i goes out
+    in round k, every round before k (and who goes out in it, i included) is the same whatever i's row says.
+    A whole run keeps every round's tallies and loser; after an edit of some rows, each draw restarts from
+    the first round in which one of them is excluded, or from the last round whose kept tallies are still
+    those of the current count if that is earlier (draws where every edited candidate reaches the last two
+    are not re-run at all). A re-run round is the same arithmetic, draw by draw, as in a whole run, so the
+    results are identical, not close. Dragging one candidate's slider re-runs only the rounds from that
+    candidate's exclusion.
     """
-    d, n = first.shape
-    bits = max(1, (n - 1).bit_length())
-    low = np.int32((1 << bits) - 1)
-    tallies = np.ascontiguousarray(first.T, dtype=np.float32)  # (N, D)
-    t_flat = tallies.reshape(-1)
-    dead = np.zeros((n, d), dtype=np.float32)
-    dead_flat = dead.reshape(-1)
-    open_ = np.ones((d, n + 1), dtype=np.float32)
-    open_flat = open_.reshape(-1)
-    draw = np.arange(d)
-    open_cell = draw * (n + 1)
-    index = np.arange(n, dtype=np.int32)[:, None]
-    key = np.empty((n, d), dtype=np.float32)
-    key_bits = key.view(np.int32)
-    ones = np.ones(n + 1, dtype=np.float32)
-    weights = np.empty((d, n + 1), dtype=np.float32)
-    flat_rows = rows.reshape(n * d, n + 1)
-    first_out = np.full(d, -1, dtype=np.intp)
-    third = np.full(d, -1, dtype=np.intp)
-    for k in range(n - 2):
-        np.add(tallies, dead, out=key)
+
+    def __init__(self, first: np.ndarray, full: bool) -> None:
+        d, n = first.shape
+        self.first = first
+        self.full = full
+        self.d, self.n = d, n
+        rounds = max(n - 2, 0)
+        self.losers = np.zeros((rounds, d), dtype=np.intp)  # who goes out in each round of each draw
+        self.before = np.zeros((rounds, n, d), dtype=np.float32)  # each draw's tallies before each round,
+        self.gone = np.zeros((rounds, d), dtype=np.int64)  # who is out by then (a bit a candidate),
+        self.kept = np.zeros(d, dtype=np.intp)  # kept for rounds 0 .. kept[j] of draw j (later ones are stale)
+        self.winner = np.zeros(d, dtype=np.intp)
+        self.runner = np.zeros(d, dtype=np.intp)
+
+    def results(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """((D,) winner, (D,) runner-up, (D,) first excluded, (D,) third), as `_chain_draws` returns them."""
+        if self.n <= 2:
+            none = np.full(self.d, -1, dtype=np.intp)
+            return self.winner, self.runner, none, none.copy()
+        return self.winner, self.runner, self.losers[0].copy(), self.losers[-1].copy()
+
+    def run_all(self, rows: np.ndarray) -> None:
+        """The whole count of every draw with `rows` ((N, D, N + 1) next-preference weights)."""
+        self._run(rows, np.zeros(self.d, dtype=np.intp))
+
+    def rerun(self, rows: np.ndarray, changed: Sequence[int]) -> None:
+        """Bring the results up to date after the rows `changed` (candidate indices) were redrawn."""
+        rounds = self.n - 2
+        if rounds <= 0:
+            return
+        start = np.full(self.d, rounds, dtype=np.intp)
+        for i in changed:  # the first round in which a changed row is read, draw by draw
+            k, draw = np.nonzero(self.losers == i)
+            np.minimum.at(start, draw, k)
+        self._run(rows, np.minimum(start, self.kept))
+
+    def _run(self, rows: np.ndarray, start: np.ndarray) -> None:
+        """Run draw j from round start[j] (0: the whole count; N - 2: not at all; at most kept[j])."""
+        d, n, first, full = self.d, self.n, self.first, self.full
+        if n <= 2:
+            order = np.argsort(-first, axis=1, kind="stable")
+            self.winner, self.runner = order[:, 0].copy(), order[:, 1 % n].copy()
+            return
+        rounds = n - 2
+        picked = np.flatnonzero(start < rounds)
+        if picked.size == 0:
+            return
+        whole = picked.size == d and not start.any()  # every draw from the first round: every round kept
+        if not whole:
+            picked = picked[np.argsort(start[picked], kind="stable")]  # by restart round: those running, a prefix
+        begins = start[picked]
+        m_all = picked.size
+        bits = max(1, (n - 1).bit_length())
+        low = np.int32((1 << bits) - 1)
+        index = np.arange(n, dtype=np.int32)[:, None]
+        # The picked draws' state at their restart round: tallies as kept, the candidates out by then out.
+        open_ = np.ones((m_all, n + 1), dtype=np.float32)
+        if whole:
+            tallies = np.array(first.T, dtype=np.float32, order="C")
+            gone = np.zeros(d, dtype=np.int64)
+            dead = np.zeros((n, m_all), dtype=np.float32)
+            alive_sum = np.full(m_all, n * (n - 1) // 2, dtype=np.intp)  # the indices of those still in, summed
+        else:
+            tallies = np.ascontiguousarray(self.before[begins, :, picked].T)
+            out = (self.gone[begins, picked][None, :] >> index) & 1 == 1  # (N, M): out before the restart
+            dead = np.where(out, np.float32(np.inf), np.float32(0.0))
+            open_[:, :n] = ~out.T
+            alive_sum = (~out * index).sum(axis=0).astype(np.intp)
+            self.kept[picked] = begins  # the rounds re-run below are not kept
+        bit = np.int64(1) << np.arange(n, dtype=np.int64)
+        flat_rows = rows.reshape(n * d, n + 1)
+        t_flat, dead_flat, open_flat = tallies.reshape(-1), dead.reshape(-1), open_.reshape(-1)
+        local_all = np.arange(m_all)
+        open_rows = local_all * (n + 1)  # where each draw's open mask starts in open_flat
+        tiny = np.float32(1e-30)  # a row with nobody open moves nothing (weights all 0), whatever it is scaled by
+        active = np.searchsorted(begins, np.arange(rounds), side="right")  # draws running in each round
+        for k in range(int(begins[0]), rounds):
+            m = int(active[k])
+            t = tallies[:, :m]
+            here = picked[:m]
+            if whole:
+                self.before[k] = t
+                self.gone[k] = gone
+            key = t + dead[:, :m]
+            key_bits = key.view(np.int32)
+            key_bits &= ~low
+            key_bits |= index
+            loser = (key_bits.min(axis=0) & low).astype(np.intp)
+            self.losers[k, here] = loser
+            alive_sum[:m] -= loser
+            if whole:
+                gone |= bit[loser]
+            at = loser * m_all
+            at += local_all[:m]  # (loser, draw) in the (N, M) arrays
+            mass = t_flat.take(at)
+            dead_flat[at] = np.inf
+            t_flat[at] = 0.0
+            o = open_[:m]
+            open_flat[open_rows[:m] + loser] = 0.0
+            weights = flat_rows.take(loser * d + here, axis=0)
+            weights *= o
+            total = np.einsum("ij->i", weights)  # row by row: the same sum however many draws run
+            if full and not (total > 0).all():  # full preferential: nobody open in the row, so by the first round
+                empty = np.flatnonzero(~(total > 0))
+                weights[empty, :n] = first[here[empty]] * o[empty, :n]
+                weights[empty, n] = 0.0
+                total[empty] = np.einsum("ij->i", weights[empty])
+            np.maximum(total, tiny, out=total)
+            np.divide(mass, total, out=total)
+            weights *= total[:, None]
+            t += weights[:, :n].T
+        if whole:
+            self.kept[:] = rounds
+        # Two are left: the lower is the runner-up, found as every loser was (a tie: the earlier candidate).
+        key = tallies + dead
+        key_bits = key.view(np.int32)
         key_bits &= ~low
         key_bits |= index
-        loser = (key_bits.min(axis=0) & low).astype(np.intp)
-        if k == 0:
-            first_out = loser
-        third = loser
-        at = loser * d + draw
-        mass = t_flat.take(at)
-        dead_flat[at] = np.inf
-        open_flat[open_cell + loser] = 0.0
-        np.multiply(flat_rows.take(at, axis=0), open_, out=weights)
-        total = weights @ ones
-        if full and not (total > 0).all():  # full preferential: nobody open in the row, so by the first round
-            empty = np.flatnonzero(~(total > 0))
-            weights[empty, :n] = first[empty] * open_[empty, :n]
-            weights[empty, n] = 0.0
-            total[empty] = weights[empty].sum(axis=1)
-        scale = np.divide(mass, total, out=np.zeros(d, dtype=np.float32), where=total > 0)  # nowhere open: exhausted
-        t_flat[at] = 0.0
-        weights *= scale[:, None]
-        tallies += weights[:, :n].T
-    final = np.where(np.isinf(dead), np.float32(0.0), tallies)
-    winner = np.argmax(final, axis=0)
-    runner = (np.isfinite(dead) * index).sum(axis=0) - winner  # exactly two are left: the other one
-    return winner, runner, first_out, third
+        runner = (key_bits.min(axis=0) & low).astype(np.intp)
+        self.runner[picked] = runner
+        self.winner[picked] = alive_sum - runner
 
 
 def _chain_draws(
@@ -1385,6 +1513,7 @@ class IrvSimulator:
         self._row_keys: list[tuple[bytes, float] | None] = [None] * n_candidates
         self._first = np.empty((draws, n_candidates))
         self._first_key: tuple[bytes, float] | None = None
+        self._chain: _FastChain | None = None  # the last fast-path count, re-run from the rounds an edit changes
 
     def run(
         self,
@@ -1410,6 +1539,7 @@ class IrvSimulator:
         _check_positive("share sd", share_sd, zero_ok=True)
         if not (isinstance(concentration, int | float) and concentration > 0 and not math.isnan(concentration)):
             raise ValueError(f"instant-runoff simulation: concentration must be a number > 0, got {concentration!r}")
+        changed = []
         for i in range(self.n):
             key = (scenario.transfers[i].tobytes(), float(concentration))
             if self._row_keys[i] != key:
@@ -1418,23 +1548,37 @@ class IrvSimulator:
                 else:
                     self._rows[i] = _row_draws(scenario.transfers[i], self._z_rows[i], concentration)
                 self._row_keys[i] = key
+                changed.append(i)
         key = (scenario.first_round.tobytes(), float(share_sd))
         if self._first_key != key:  # a row slider leaves the first round as it was
             self._first = _first_round_draws(scenario.first_round, self._z_first, share_sd)
             self._first_key = key
-        return _odds(scenario, self._first, self._rows)
+            self._chain = None
+        if scenario.max_rankings is not None or scenario.batch_elimination:
+            self._chain = None
+            return _odds(scenario, self._first, self._rows)
+        chain = self._chain
+        if chain is None or chain.full != scenario.full_preferential:
+            chain = self._chain = _FastChain(self._first, scenario.full_preferential)
+            chain.run_all(self._rows)
+        elif changed:  # a slider move: each draw re-run from the round the moved row is first read
+            chain.rerun(self._rows, changed)
+        return _tally_odds(scenario.codes, *chain.results())
 
 
 def _odds(scenario: IrvScenario, first: np.ndarray, rows: np.ndarray) -> IrvOdds:
-    winner, runner, first_out, third = _chain_draws(
-        first, rows, scenario.max_rankings, scenario.batch_elimination, scenario.full_preferential
-    )
-    d, n = first.shape
+    results = _chain_draws(first, rows, scenario.max_rankings, scenario.batch_elimination, scenario.full_preferential)
+    return _tally_odds(scenario.codes, *results)
+
+
+def _tally_odds(
+    codes: tuple[str, ...], winner: np.ndarray, runner: np.ndarray, first_out: np.ndarray, third: np.ndarray
+) -> IrvOdds:
+    d, n = winner.shape[0], len(codes)
     wins = np.bincount(winner, minlength=n) / d
     pair = (np.bincount(winner, minlength=n) + np.bincount(runner, minlength=n)) / d
     thirds = np.bincount(third[third >= 0], minlength=n) / d
     out = np.bincount(first_out[first_out >= 0], minlength=n) / d
-    codes = scenario.codes
     return IrvOdds(
         codes,
         d,

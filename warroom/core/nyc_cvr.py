@@ -118,7 +118,7 @@ class NycContest:
         """Whether `wanted` names this contest: its id, its office, or office and district (any case)."""
         key = " ".join(wanted.split()).casefold()
         return key in {self.contest_id.casefold(), self.office.casefold(), self.name.casefold()} or (
-            key.isdigit() and int(key) == int(self.contest_id)
+            _is_id(key) and _is_id(self.contest_id) and int(key) == int(self.contest_id)
         )
 
 
@@ -217,8 +217,8 @@ def is_nyc_file(path: str | Path) -> bool:
         return True
     with open_regular(path) as handle:
         first = handle.readline(1 << 20).decode("utf-8-sig", errors="replace")
-    try:
-        header = next(csv.reader([first]))
+    try:  # the first line, however it ends (LF, CRLF or an old Mac's lone CR)
+        header = next(csv.reader([first.splitlines()[0] if first.strip() else first]))
     except (StopIteration, csv.Error):
         return False
     return looks_like_nyc(header)
@@ -252,7 +252,7 @@ def read_candidacy_names(path: str | Path) -> dict[str, str]:
         if not cid and not name:
             continue
         at = f"{where}, row {row_no}"
-        if not cid.isdigit():
+        if not _is_id(cid):
             raise NycFormatError(f"{at}, column {column_letter(id_col)}: {cid!r} is not a candidacy ID")
         if not name:
             raise NycFormatError(f"{at}, column {column_letter(name_col)}: candidacy {cid} has no name")
@@ -358,7 +358,7 @@ def _code(text: str, names_by_id: dict[str, str], codes: dict[str, int], names: 
         return OVERVOTE
     if folded in {"write-in", "writein", "write in", "uwi"}:
         name = WRITE_IN
-    elif text.isdigit():
+    elif _is_id(text):
         if not names_by_id:
             raise ValueError(f"{text!r} is a candidacy ID: give the Board's CandidacyID_To_Name file to name it")
         named = names_by_id.get(str(int(text)))
@@ -536,6 +536,8 @@ def _typed_value(kind: str, text: str, strings: list[str]) -> str:
         return strings[int(text)]
     if kind == "n" and text:
         try:
+            if not text.isascii() or "_" in text:  # float() reads "1_0" as 10 and other scripts' digits
+                raise ValueError
             number = float(text)
         except ValueError:
             raise ValueError(f"{text!r} is marked as a number but is not one") from None
@@ -543,6 +545,12 @@ def _typed_value(kind: str, text: str, strings: list[str]) -> str:
             raise ValueError(f"the number {text!r} is not a candidacy ID (a whole number)")
         return str(int(number))
     return text
+
+
+def _is_id(text: str) -> bool:
+    """A candidacy or contest ID: digits 0-9 only (`str.isdigit` also takes '²', which int() refuses, and other
+    scripts' digits, which int() reads as another ID)."""
+    return text.isascii() and text.isdigit()
 
 
 def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
@@ -559,7 +567,7 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise NycFormatError(f"{path.name}: not UTF-8 text (byte {exc.start:,}); save the sheet as CSV UTF-8") from None
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
         for row in reader:
             yield reader.line_num, row

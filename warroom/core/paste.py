@@ -108,10 +108,23 @@ def guess_columns(header: Sequence[str], contest: Contest) -> list[str]:
     for field, words in _WORDS.items():
         for w in words:
             lookup.setdefault(w, field)
+    # A code before a full name before a surname or short name, as the poll CSV reads them; a spelling two
+    # candidates share at one level ("Johnson" for Boris and Jo) guesses neither: the user picks.
+    ranked: dict[str, tuple[int, str]] = {}
     for c in contest.candidates:
-        for key in (c.code, c.name, c.name.split()[-1] if c.name.split() else "", c.short_name):
-            if key:
-                lookup[_norm(key)] = f"first:{c.code}"
+        surname = c.name.split()[-1] if c.name.split() else ""
+        for rank, key in ((0, c.code), (1, c.name), (2, surname), (2, c.short_name)):
+            norm = _norm(key) if key else ""
+            if not norm:
+                continue
+            held = ranked.get(norm)
+            if held is None or rank < held[0]:
+                ranked[norm] = (rank, f"first:{c.code}")
+            elif rank == held[0] and held[1] != f"first:{c.code}":
+                ranked[norm] = (rank, "")  # shared: no guess
+    for norm, (_rank, field) in ranked.items():
+        lookup[norm] = field
+    for c in contest.candidates:
         if c.party:
             party = next((p for p in contest.parties if p.code == c.party), None)
             keys = {_norm(c.party)}
@@ -154,7 +167,9 @@ class PasteError(ValueError):
 
 
 def split_table(text: str) -> list[list[str]]:
-    """A pasted table's cells: tab-separated (spreadsheets, web pages), else CSV; blank lines dropped.
+    """A pasted table's cells: tab-separated (spreadsheets, web pages), else semicolon-separated when every line
+    has the header's semicolons and the header no comma (a CSV saved where the comma is the decimal sign), else
+    CSV; blank lines dropped.
 
     Raises:
         PasteError: a row wider than MAX_COLUMNS, or CSV text the csv module cannot read (a cell past its
@@ -164,7 +179,9 @@ def split_table(text: str) -> list[list[str]]:
     if any("\t" in ln for ln in lines):
         rows = [[cell.strip() for cell in ln.split("\t")] for ln in lines]
     else:
-        reader = csv.reader(io.StringIO("\n".join(lines)))
+        semis = lines[0].count(";") if lines else 0
+        european = semis > 0 and "," not in lines[0] and all(ln.count(";") == semis for ln in lines)
+        reader = csv.reader(io.StringIO("\n".join(lines)), delimiter=";" if european else ",")
         try:
             rows = [[cell.strip() for cell in row] for row in reader]
         except csv.Error as exc:
@@ -228,11 +245,22 @@ def parse_dates(text: str, default_year: int | None = None) -> DateRange | None:
     return DateRange(start, end)
 
 
-def _number(text: str) -> str:
-    """A figure as the importer reads it: "1,024" -> "1024", "43%" -> "43"; anything else as it is."""
-    t = text.replace("%", "").replace("\u2009", "").strip()
-    if re.fullmatch(r"\d{1,3}(,\d{3})+", t):
+def rows_to_csv(rows: Sequence[Sequence[str]]) -> str:
+    """Split rows (split_table's) as comma CSV text, cells as they are: a table already in the app's own
+    columns, pasted with tabs or semicolons, goes to the importer as the CSV it would have been."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue()
+
+
+def _number(text: str, *, share: bool = False) -> str:
+    """A figure as the importer reads it: "1,024" -> "1024", "43%" -> "43", and for a share a decimal comma
+    ("44,5" -> "44.5": one or two decimals, never a group of three); anything else as it is."""
+    t = re.sub(r"\[[^\]]*\]", "", text).replace("%", "").replace("\u2009", "").strip()  # "45[a]": a footnote
+    if re.fullmatch(r"[0-9]{1,3}(,[0-9]{3})+", t):
         return t.replace(",", "")
+    if share and re.fullmatch(r"[0-9]+,[0-9]{1,2}", t):
+        return t.replace(",", ".")
     return t
 
 
@@ -263,6 +291,6 @@ def to_poll_csv(rows: Sequence[Sequence[str]], mapping: Sequence[str], default_y
             elif f in ("pollster", "client", "notes", "method", "source_url"):
                 cells.append(re.sub(r"\[[^\]]*\]", "", cell).strip())
             else:
-                cells.append(_number(cell))
+                cells.append(_number(cell, share=f.partition(":")[0] in ("first", "second", "party", "transfer")))
         writer.writerow(cells)
     return out.getvalue()

@@ -22,6 +22,7 @@ The pieces:
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -648,6 +649,13 @@ class SavedScenario:
         return cls(name, choice, baseline, replace(scenario, name=name), str(baseline_record.get("saved_at", "")), ids)
 
 
+def name_as_saved(name: str) -> str:
+    """A saved scenario's name as it is stored and looked up, the one rule for Save as, `--save`, `--name`,
+    the panel's look-ups and bundles: the spaces around it trimmed, and in Unicode's composed form (NFC), so
+    " x " finds the case saved as "x", and an "é" typed as e + accent finds the one typed as one letter."""
+    return unicodedata.normalize("NFC", name).strip()
+
+
 def scenario_name_problem(name: str) -> str | None:
     """What is wrong with a (trimmed) saved scenario's name, None when it can be used: the one rule for the
     app's Save as and for campaign bundles."""
@@ -660,6 +668,12 @@ def scenario_name_problem(name: str) -> str | None:
         return "a scenario name cannot contain text-direction controls (they make it display as another name)"
     if problem is not None:
         return "a scenario name cannot contain control characters (tabs, line breaks, NUL)"
+    hidden = next((ch for ch in name if unicodedata.category(ch) == "Cf"), None)
+    if hidden is not None:
+        return (
+            f"a scenario name cannot contain invisible characters (U+{ord(hidden):04X}, such as a zero-width "
+            "joiner): it would display as another name"
+        )
     return None
 
 
@@ -672,7 +686,7 @@ def save_scenario(
     now: datetime,
 ) -> SavedScenario:
     """A SavedScenario of the current case (the name is trimmed; an empty name is refused)."""
-    clean = name.strip()
+    clean = name_as_saved(name)
     problem = scenario_name_problem(clean)
     if problem is not None:
         raise PipelineError(problem)

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass
 
 from warroom.core.csvformat import candidate_spellings
 from warroom.core.types import Contest, OfficialResult
+from warroom.core.validation import whole_number
 
 RESULT_FILE_MAX_BYTES = 1024**2
 """A result file is one row per candidate: a few hundred bytes. Readers refuse anything past a megabyte unread."""
@@ -45,12 +45,10 @@ class ResultFileError(ValueError):
 
 
 def _votes(text: str) -> int | None:
-    t = text.strip().replace(",", "").replace("\u2009", "").replace(" ", "")
+    t = text.strip()
     if not t:
         return None
-    if not re.fullmatch(r"\d{1,12}", t):
-        raise ValueError(f"{text.strip()!r} is not a whole number of votes")
-    return int(t)
+    return whole_number(t, most=10**12 - 1, what="a whole number of votes")  # the one rule, every reader
 
 
 def parse_result_csv(text: str, contest: Contest, source: str = "") -> OfficialResult:
@@ -60,7 +58,7 @@ def parse_result_csv(text: str, contest: Contest, source: str = "") -> OfficialR
         ResultFileError: unknown candidates, repeated rows, votes that are not whole numbers, a final round
             that is not two finalists, missing columns.
     """
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")))
     problems: list[ResultProblem] = []
     if not rows:
         raise ResultFileError([ResultProblem(1, "candidate", "the file is empty")])

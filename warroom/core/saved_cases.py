@@ -32,7 +32,7 @@ from warroom.core.forecast import chance_text
 from warroom.core.france import ABSTAINERS, BLANK_NULL, RoundResult, name_key
 from warroom.core.irv_pipeline import IrvCase, IrvView, evaluate_irv
 from warroom.core.irv_scenario import IrvScenario
-from warroom.core.pipeline import OddsModel, PipelineError, scenario_name_problem
+from warroom.core.pipeline import OddsModel, PipelineError, name_as_saved, scenario_name_problem
 from warroom.core.two_round import FirstRound, Message, RunoffSplit, TwoRoundError, TwoRoundScenario
 from warroom.core.two_round_pipeline import (
     Campaign,
@@ -89,7 +89,7 @@ def _kind_words(kind: str) -> str:
 
 def checked_name(name: str) -> str:
     """A saved case's name, trimmed; the one rule of core.pipeline.scenario_name_problem (PipelineError)."""
-    clean = name.strip()
+    clean = name_as_saved(name)
     problem = scenario_name_problem(clean)
     if problem is not None:
         raise PipelineError(problem)

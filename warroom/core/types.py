@@ -81,6 +81,19 @@ def lookalike_key(text: str) -> str:
     return " ".join(visible.translate(_HOMOGLYPHS).casefold().split())
 
 
+def _unaccented(key: str) -> str:
+    """A lookalike_key with accents and hyphens dropped: how the French compilations (`france.name_key`) and
+    pasted tables match names, so "Zoé Smith" and "Zoe Smith" are one name to them."""
+    decomposed = unicodedata.normalize("NFKD", key)
+    return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("-", " ").split())
+
+
+EARLIEST_ELECTION = date(1900, 1, 1)
+LATEST_ELECTION = date(2199, 12, 31)
+"""The election dates a contest may have. A date in year 1 or 9999 is a typo, and the ten-year window its polls
+must fall in (core.validation) would run past the calendar: `forecast` said only "ordinal must be >= 1"."""
+
+
 RESERVED_CODES = frozenset({"other", "exhausted", "none", "no second"})
 """Codes no candidate may take: "other" is the grouped others in polls and results; "exhausted" (and, in a poll
 CSV's transfer columns, "none" and "no second") is the pile of ballots that reached no finalist."""
@@ -266,14 +279,27 @@ class Contest:
         for n in sorted({n for n in names if names.count(n) > 1}):
             out.append(f"candidates: two candidates are named {n!r}")
         named: dict[str, str] = {}
+        plain: dict[str, str] = {}
         for c in self.candidates:
             key = lookalike_key(c.name)
             if key in named and named[key].strip().casefold() != c.name.strip().casefold():
                 out.append(f"candidate {c.code!r}: the names {named[key]!r} and {c.name!r} look alike")
+            elif key not in named and _unaccented(key) in plain:
+                out.append(
+                    f"candidate {c.code!r}: the names {plain[_unaccented(key)]!r} and {c.name!r} differ only by "
+                    "accents or hyphens (poll compilations and pasted tables read them as one name)"
+                )
             named.setdefault(key, c.name)
+            plain.setdefault(_unaccented(key), c.name)
         codes = [p.code.strip().casefold() for p in self.parties]
         for code in sorted({c for c in codes if codes.count(c) > 1}):
             out.append(f"parties: the party code {code!r} appears twice")
+        for label, day in (("election_date", self.election_date), ("second_round_date", self.second_round_date)):
+            if day is not None and not EARLIEST_ELECTION <= day <= LATEST_ELECTION:
+                out.append(
+                    f"{label}: {day.isoformat()} is outside {EARLIEST_ELECTION.year}-{LATEST_ELECTION.year} (a typo? "
+                    "every poll is dated within ten years of it)"
+                )
         if self.second_round_date is not None and self.second_round_date <= self.election_date:
             out.append("second_round_date: the second round must come after the first")
         if self.transfer_prior.strip().casefold() == self.name.strip().casefold() and self.name.strip():
@@ -368,8 +394,9 @@ class Poll:
         return self.fieldwork_start + (self.fieldwork_end - self.fieldwork_start) / 2
 
     def key(self) -> tuple[str, date, date]:
-        """Identity for duplicate detection: same pollster and fieldwork dates."""
-        return (self.pollster.strip().casefold(), self.fieldwork_start, self.fieldwork_end)
+        """Identity for duplicate detection: same pollster (as it looks: `lookalike_key`, so a fullwidth "Ａcme"
+        or "ACME  " is Acme) and fieldwork dates."""
+        return (lookalike_key(self.pollster), self.fieldwork_start, self.fieldwork_end)
 
 
 def is_colour(text: str) -> bool:

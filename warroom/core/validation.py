@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -27,6 +29,70 @@ EARLIEST_BEFORE_ELECTION = timedelta(days=3653)
 recall polls). A date outside is a typo such as 9999 or 0001, which would also stretch every average's
 day-by-day timeline to thousands of years. Fixed to the contest, not to today, so a file validates the same
 on any day; the separate `today` check still refuses fieldwork that has not started."""
+
+
+THOUSANDS_SEPARATORS = ", \u00a0\u2009\u202f"
+"""What may group a whole number's digits in threes: a comma, a space, a no-break, thin or narrow no-break
+space (French figures print 48 747 876). One kind per number."""
+
+_WHOLE = re.compile(r"[0-9]+|[0-9]{1,3}(?P<sep>[, \u00a0\u2009\u202f])[0-9]{3}(?:(?P=sep)[0-9]{3})*")
+
+
+def whole_number(text: str, *, most: int, what: str = "a whole number") -> int:
+    """A count, sample or vote total as every reader takes it (poll CSV, ballot CSV, official results, the French
+    compilations, pastes): ASCII digits 0-9, optionally grouped in threes by one kind of THOUSANDS_SEPARATORS,
+    at most `most`. int() alone would also read "1_000", "+800", " 8 ", other scripts' digits ("١٠٠٠",
+    fullwidth "１０００") and any number of digits; "1,0,0" with its commas dropped would be 100.
+
+    Raises:
+        ValueError: the text (cut to 40 characters) and what it should be.
+    """
+    shown = text if len(text) <= 40 else text[:40] + "..."
+    if not _WHOLE.fullmatch(text):
+        raise ValueError(f"{shown!r} is not {what} (digits 0-9, thousands grouped by commas or spaces)")
+    digits = re.sub(r"[^0-9]", "", text).lstrip("0")
+    if len(digits) > len(str(most)) or int(digits or "0") > most:  # length first: int() of 10^6 digits is slow
+        raise ValueError(f"{shown} is too large for {what} (at most {most:,})")
+    return int(digits or "0")
+
+
+_DECIMAL = re.compile(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
+
+
+def plain_decimal(text: str) -> float:
+    """A share or percentage as every reader and option takes it: ASCII digits with an optional point and sign,
+    and one optional trailing "%" ("45", "45.5", "-2", "45 %"). float() alone would also read "4_5" as 45,
+    other scripts' digits ("٤٥"), exponents, "nan" and "inf".
+
+    Raises:
+        ValueError: the text (cut to 40 characters) is not such a number.
+    """
+    t = text.strip()
+    t = t[:-1].rstrip() if t.endswith("%") else t
+    if not _DECIMAL.fullmatch(t):
+        if re.fullmatch(r"-?[0-9]+,[0-9]+", t):  # "12,5" quoted in a comma file: say how to write it
+            raise ValueError(f"{t!r} is not a number (write decimals with a point: {t.replace(',', '.')})")
+        raise ValueError(f"{t[:40]!r} is not a number")
+    return float(t)
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def iso_date(text: str) -> date:
+    """A date written YYYY-MM-DD in ASCII digits, the one form every reader and option takes. date.fromisoformat
+    alone also reads "20240301" and week dates ("2024-W09-5") on Python 3.11 but not 3.10, so a file would read
+    differently by the Python it runs on.
+
+    Raises:
+        ValueError: the text (cut to 40 characters), and the form to use.
+    """
+    if _ISO_DATE.fullmatch(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"{text!r} is not a date (no such day)") from None
+    raise ValueError(f"{text[:40]!r} is not a date (use YYYY-MM-DD)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +152,16 @@ def validate_poll(poll: Poll, contest: Contest, *, today: date | None = None) ->
     for name in ("pollster", "client"):  # a name that displays as another firm's would split its house effect
         if any(ch in DIRECTION_CONTROLS for ch in getattr(poll, name)):
             problems.append(Problem(name, "contains a text-direction control character: it displays as another name"))
+            continue
+        hidden = next((ch for ch in getattr(poll, name) if unicodedata.category(ch) in ("Cc", "Cf", "Cs")), None)
+        if hidden is not None:  # "Ac\u200bme" or a BOM-prefixed "Acme" is a second firm, and a second poll
+            problems.append(
+                Problem(
+                    name,
+                    f"contains an invisible or control character (U+{ord(hidden):04X}, such as a zero-width space, "
+                    "byte-order mark or line break): it displays as another name",
+                )
+            )
     if poll.fieldwork_end < poll.fieldwork_start:
         problems.append(
             Problem(

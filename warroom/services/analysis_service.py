@@ -184,7 +184,10 @@ class AverageController(QObject):
         contest = self._contest
         assert contest is not None
         try:
-            return compute_averages(polls, contest, columns=self._columns, priors=priors, odds=self._odds), None
+            averages = compute_averages(polls, contest, columns=self._columns, priors=priors, odds=self._odds)
+            if averages is not None and averages.columns is not None:
+                averages.columns.by_day  # noqa: B018  # the charts' point order, sorted here (off the GUI thread)
+            return averages, None
         except (ValueError, KeyError) as exc:
             return None, f"The poll average could not be computed: {exc}"
 

@@ -19,7 +19,7 @@ from typing import Any, Protocol, TypeVar
 from PySide6.QtCore import QObject, Signal
 
 from warroom.core.france import name_key
-from warroom.core.pipeline import PipelineError
+from warroom.core.pipeline import PipelineError, name_as_saved
 from warroom.core.saved_cases import (
     IRV,
     TWO_ROUND,
@@ -103,6 +103,7 @@ class _Library(QObject):
 
 def _named(saved: Sequence[Saved], name: str, noun: str) -> Saved:
     """The saved case called `name` (PipelineError naming the kind when there is none)."""
+    name = name_as_saved(name)
     for case in saved:
         if case.name == name:
             return case

@@ -8,10 +8,11 @@ counter so that writes by another process or a teammate appear within a second.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -173,6 +174,12 @@ class PollService(QObject):
     def polls_by_id(self) -> dict[int, Poll]:
         """Polls of the open contest by id (in no particular order); a new dict each time."""
         return dict(self._polls)
+
+    @property
+    def polls_view(self) -> Mapping[int, Poll]:
+        """Polls of the open contest by id, read-only and live (no copy: at 100,000 polls a copy took 7-27 ms
+        per change). It follows later changes; read it again after each polls_changed."""
+        return MappingProxyType(self._polls)
 
     def poll(self, poll_id: int) -> Poll | None:
         return self._polls.get(poll_id)

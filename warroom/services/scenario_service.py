@@ -40,6 +40,7 @@ from warroom.core.pipeline import (
     forecast_over_time,
     freshness,
     make_baseline,
+    name_as_saved,
     reconcile,
     save_scenario,
 )
@@ -254,6 +255,7 @@ class ScenarioController(QObject):
 
     def find_saved(self, name: str) -> SavedScenario:
         """The saved scenario of that name (PipelineError if there is none)."""
+        name = name_as_saved(name)
         for saved in self.saved():
             if saved.name == name:
                 return saved

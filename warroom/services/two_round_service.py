@@ -356,6 +356,7 @@ class TwoRoundController(QObject):
             if isinstance(exc, NotFinalists):
                 self.first = self.scenario = self.view = self.defaults = None
             return
+        before = (self.first, self.first_source, self.defaults)
         self.first, self.first_source = first, said
         proxies = self._proxies.get(self.contest.name, {}) if self.contest is not None else {}
         key = (a, b, tuple(first.votes.items()), first.registered, first.blank_null)
@@ -364,7 +365,10 @@ class TwoRoundController(QObject):
         self.defaults = self._defaults[key]
         if self.electorate not in first.electorates() or self.electorate in (a, b):
             self.electorate = largest_other(first, a, b)
-        self.first_round_changed.emit(first)
+        # Another list over an official first round (France 2022 after polling day) leaves the runoff's first
+        # round, pair and defaults as they were: the views keep their rows rather than rebuild them.
+        if before != (first, said, self.defaults):
+            self.first_round_changed.emit(first)
         self._apply(self.defaults.scenario)
 
     def _apply(self, scenario: TwoRoundScenario) -> None:

@@ -31,7 +31,7 @@ from warroom.core.contestfile import (
 from warroom.core.forecast import ForecastErrors
 from warroom.core.irv_pipeline import prior_rows_from_result
 from warroom.core.irv_scenario import IrvScenario
-from warroom.core.pipeline import scenario_name_problem
+from warroom.core.pipeline import name_as_saved, scenario_name_problem
 from warroom.core.priors import prior_source
 from warroom.core.runoff import Split
 from warroom.core.two_round_pipeline import Campaign
@@ -44,7 +44,7 @@ from warroom.core.types import (
     TransferObservation,
     is_colour,
 )
-from warroom.core.validation import validate_poll
+from warroom.core.validation import iso_date, validate_poll
 from warroom.store import irv_priors, questions
 from warroom.store import polls as repo
 from warroom.store.schema import (
@@ -459,14 +459,24 @@ def _day(data: Mapping[str, Any], key: str, *, required: bool = True) -> date | 
     if not isinstance(value, str):
         raise ValueError(f"{key} must be a date written YYYY-MM-DD, not {value!r:.40}")
     try:
-        return date.fromisoformat(value)
+        return iso_date(value)
     except ValueError:
         raise ValueError(f"{key} {value!r:.40} is not a date written YYYY-MM-DD") from None
+
+
+_POLL_KEYS = (
+    "pollster", "client", "fieldwork_start", "fieldwork_end", "published", "sample_size", "method", "source_url",
+    "notes", "first_round", "second_round", "party_vi", "transfers",
+)  # fmt: skip
+"""What poll_to_dict writes: a key outside it ("sample" for "sample_size") would be dropped without a word."""
 
 
 def _poll_from_dict(data: Mapping[str, Any]) -> Poll:
     if not isinstance(data, Mapping):
         raise ValueError(f"a poll must be a JSON object, not {type(data).__name__}")
+    unknown = [key for key in data if key not in _POLL_KEYS]
+    if unknown:
+        raise ValueError(f"unknown key {str(unknown[0])[:40]!r} (a poll takes {', '.join(_POLL_KEYS)})")
     size = data.get("sample_size")
     if size is not None and (isinstance(size, bool) or not isinstance(size, int)):
         raise ValueError(f"sample_size {size!r} is not a whole number")
@@ -559,16 +569,29 @@ def bundle_to_text(bundle: Mapping[str, Any]) -> str:
 
 
 def looks_like_bundle(text: str) -> bool:
-    """Whether a file's text is a campaign bundle (a JSON object with our format tag), not a poll CSV."""
-    if not text.lstrip().startswith("{"):
-        return False
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return False
-    except RecursionError:  # nested too deeply to read: a bundle if it says so, and read_bundle explains
-        return f'"{BUNDLE_FORMAT}"' in text[:4096]
-    return isinstance(data, dict) and data.get("format") == BUNDLE_FORMAT
+    """Whether a file's text is meant as a campaign bundle, not a poll CSV: a JSON object. Any text starting
+    with "{" is read as one, so that a broken bundle (a number of 5,000 digits, text after the end, another
+    program's JSON) is explained by read_bundle, never read as a CSV whose header is the whole file."""
+    return text.lstrip("\ufeff \t\r\n").startswith("{")
+
+
+_BUNDLE_KEYS = (
+    "format", "version", "exported_at", "demo", "contest", "polls", "events", "scenarios", "two_round", "irv_prior",
+)  # fmt: skip
+"""The parts export_bundle writes."""
+
+
+class _RepeatedKey(ValueError):
+    """A JSON object names one key twice: json.loads keeps the last silently."""
+
+
+def _no_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _RepeatedKey(key)
+        out[key] = value
+    return out
 
 
 @dataclass(frozen=True)
@@ -592,9 +615,15 @@ def read_bundle(text: str) -> Bundle:
         ContestError: not a bundle, a newer version, or a problem naming the part ("polls[3]: ...").
     """
     try:
-        data = json.loads(text)
+        data = json.loads(text.lstrip("\ufeff"), object_pairs_hook=_no_repeated_keys)
+    except _RepeatedKey as exc:  # "pollster": "YouGov", "pollster": "Ipsos" imported an Ipsos poll
+        raise ContestError(
+            f"the key {str(exc)[:60]!r} appears twice in one object of the bundle (which is meant?)"
+        ) from None
     except ValueError as exc:
-        raise ContestError(f"not a campaign bundle: {exc}") from None
+        found = re.search(r"value has (\d+) digits", str(exc))
+        why = f"a number of {int(found.group(1)):,} digits" if found else str(exc)[:200]
+        raise ContestError(f"not a campaign bundle: {why}") from None
     except RecursionError:  # json recurses once per level of [ or {
         raise ContestError("not a campaign bundle: its JSON is nested too deeply to read") from None
     if not isinstance(data, dict) or data.get("format") != BUNDLE_FORMAT:
@@ -602,6 +631,9 @@ def read_bundle(text: str) -> Bundle:
     version = data.get("version")
     if isinstance(version, bool) or not isinstance(version, int) or version > BUNDLE_VERSION or version < 1:
         raise ContestError(f"bundle version {version!r}: this warroom reads version {BUNDLE_VERSION}; update warroom")
+    unknown = [key for key in data if key not in _BUNDLE_KEYS]
+    if unknown:  # "scenario" for "scenarios" dropped every saved scenario without a word
+        raise ContestError(f"unknown part {str(unknown[0])[:40]!r} (a bundle has {', '.join(_BUNDLE_KEYS)})")
     try:
         parsed = contest_from_dict(data.get("contest", {}))
     except ContestFileError as exc:
@@ -634,12 +666,15 @@ def read_bundle(text: str) -> Bundle:
     scenarios: list[tuple[str, dict[str, Any], dict[str, Any], str]] = []
     for i, item in enumerate(data.get("scenarios", [])):
         try:
-            name, baseline, settings = str(item["name"]), item["baseline"], item["settings"]
+            name, baseline, settings = item["name"], item["baseline"], item["settings"]
         except (KeyError, TypeError) as exc:
             raise ContestError(f"scenarios[{i + 1}]: {exc!s} is missing") from None
         if not isinstance(baseline, dict) or not isinstance(settings, dict):
             raise ContestError(f"scenarios[{i + 1}]: baseline and settings must be JSON objects")
-        problem = scenario_name_problem(name) if name == name.strip() else "a name with no spaces around it"
+        if not isinstance(name, str):
+            raise ContestError(f"scenarios[{i + 1}]: the name must be text, not {name!r:.40}")
+        name = name_as_saved(name)  # trimmed, as the app saves every name
+        problem = scenario_name_problem(name)
         if problem is not None:
             raise ContestError(f"scenarios[{i + 1}]: a name of 1-120 characters is needed: {name[:40]!r}: {problem}")
         if any(name == other[0] for other in scenarios):

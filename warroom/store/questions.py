@@ -767,6 +767,36 @@ class _WrongKind(ValueError):
     """A bundle's field holds another JSON kind than its own (an object where text belongs)."""
 
 
+_NOTICE_KEYS = (
+    "id", "pollster", "client", "fieldwork_start", "fieldwork_end", "sample_size", "population", "rolling", "source",
+    "hypotheses", "matchups",
+)  # fmt: skip
+"""What campaign_to_dict writes for a notice."""
+
+
+def _flag(data: Mapping[str, Any], key: str) -> bool | None:
+    """A true/false field of a bundled notice: JSON true, false or null (bool("false") was True)."""
+    value = data.get(key)
+    if value is not None and not isinstance(value, bool):
+        raise _WrongKind(f"{key} must be true, false or null, not {value!r:.40}")
+    return value
+
+
+def _one_name_once(notice: PollNotice) -> None:
+    """Each question names a candidate once, compared as the compilation readers compare names (name_key):
+    'EMMANUEL MACRON' beside 'Emmanuel Macron' in one hypothesis would be two shares for one candidate, and a
+    matchup of a candidate against himself is no matchup (france._add_share refuses both in the files)."""
+    for h in notice.hypotheses:
+        seen: dict[str, str] = {}
+        for name in h.shares:
+            if name_key(name) in seen:
+                raise _WrongKind(f"hypothesis {h.label!r}: {name!r} appears twice (as {seen[name_key(name)]!r})")
+            seen[name_key(name)] = name
+    for m in notice.matchups:
+        if name_key(m.a) == name_key(m.b):
+            raise _WrongKind(f"matchup {m.label!r}: {m.a!r} against {m.b!r} is one candidate against himself")
+
+
 def _str(data: Mapping[str, Any], key: str, *, required: bool = False) -> str:
     """A text field of a bundled notice: text (absent or null: empty), never an object or number made text."""
     value = data[key] if required else data.get(key)
@@ -782,9 +812,17 @@ def campaign_from_dict(data: Any) -> Campaign:
     Values are checked again by add_campaign before anything is stored."""
     if not isinstance(data, dict):
         raise ValueError("two_round: must be a JSON object")
+    unknown = [key for key in data if key not in ("notices", "matrices", "official_rounds")]
+    if unknown:  # a misspelt part ("matrix") was dropped without a word
+        raise ValueError(
+            f"two_round: unknown part {str(unknown[0])[:40]!r} (it has notices, matrices, official_rounds)"
+        )
     notices: list[PollNotice] = []
     for i, n in enumerate(data.get("notices", []), start=1):
         try:
+            if isinstance(n, Mapping) and any(key not in _NOTICE_KEYS for key in n):
+                key = next(key for key in n if key not in _NOTICE_KEYS)
+                raise _WrongKind(f"unknown key {str(key)[:40]!r} (a notice has {', '.join(_NOTICE_KEYS)})")
             notices.append(
                 PollNotice(
                     id=_str(n, "id"),
@@ -794,7 +832,7 @@ def campaign_from_dict(data: Any) -> Campaign:
                     fieldwork_end=date.fromisoformat(n["fieldwork_end"]),
                     sample_size=None if n.get("sample_size") is None else _count(n["sample_size"]),
                     population=_str(n, "population"),
-                    rolling=None if n.get("rolling") is None else bool(n["rolling"]),
+                    rolling=_flag(n, "rolling"),
                     hypotheses=tuple(
                         Hypothesis(
                             str(h.get("label", "")),
@@ -817,6 +855,7 @@ def campaign_from_dict(data: Any) -> Campaign:
                     source=_str(n, "source"),
                 )
             )
+            _one_name_once(notices[-1])
         except _WrongKind as exc:
             raise ValueError(f"two_round.notices[{i}]: {exc!s}") from None
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -863,6 +902,18 @@ def campaign_from_dict(data: Any) -> Campaign:
             results[round_no] = result
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ValueError(f"two_round.official_rounds[{i}]: {exc!s}") from None
+    ids: dict[str, PollNotice] = {}
+    for i, n in enumerate(notices, start=1):  # an id names one poll: matrices and re-imports find it by its id
+        other = ids.setdefault(n.id, n) if n.id else n
+        if other is not n and (other.institute, other.fieldwork_start, other.fieldwork_end) != (
+            n.institute,
+            n.fieldwork_start,
+            n.fieldwork_end,
+        ):
+            raise ValueError(
+                f"two_round.notices[{i}]: id {n.id!r} is also {other.institute} {other.fieldwork_start} to "
+                f"{other.fieldwork_end}'s; one id names one poll"
+            )
     notices.sort(key=lambda p: (p.fieldwork_end, p.fieldwork_start, p.id))
     matrices.sort(key=lambda x: (x.fieldwork_end, x.fieldwork_start, x.poll_id))
     return Campaign(tuple(notices), tuple(matrices), results)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from warroom.core.averaging import PollAverages
 from warroom.core.csvformat import ParseResult
-from warroom.core.paste import PasteError, guess_columns, split_table
+from warroom.core.paste import PasteError, guess_columns, rows_to_csv, split_table
 from warroom.core.pipeline import ForecastPoint, Freshness, ProjectionView, SavedScenario, assumption_lines
 from warroom.core.report import summarise
 from warroom.core.saved_cases import CaseSummary, record_kind
@@ -552,8 +552,10 @@ class ImportActions(QObject):
         if dialog is None and own_names == [
             c.strip().casefold().replace("first_", "first:", 1) for c in rows[0] if c.strip()
         ]:
-            # Already the app's own column names: nothing to map; the importer's check refuses what is wrong.
-            self._begin(lambda: self.runner.start_text(text, "the pasted table"), "the pasted table")
+            # Already the app's own column names: nothing to map; the importer's check refuses what is wrong. The
+            # rows as split (tabs, semicolons or commas) go on as comma CSV, so a semicolon table reads here too.
+            as_csv = rows_to_csv(rows)
+            self._begin(lambda: self.runner.start_text(as_csv, "the pasted table"), "the pasted table")
             return
         dialog = dialog or PasteDialog(rows, contest, self.runner, self.window)
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.result_parse is None:

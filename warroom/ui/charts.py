@@ -10,12 +10,14 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
+from pyqtgraph.graphicsItems.PlotCurveItem import arrayToLineSegments
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QResizeEvent
-from PySide6.QtWidgets import QApplication, QGraphicsPathItem, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsPathItem, QSizePolicy, QVBoxLayout, QWidget
 
 from warroom.core.averaging import AverageSeries, PollAverages
 from warroom.core.two_round_view import CampaignChart
@@ -51,6 +53,8 @@ def point_size(sample: np.ndarray) -> np.ndarray:
 
 
 MAX_POLLSTER_KEYS = 12
+MAX_KEPT_POINTS = 256
+"""Question-point arrays a chart panel keeps (ChartPanel._question_points): a campaign's matchups and lists."""
 FIRST_SHARE = 0.31
 """Of the charts' height, the least the first-round chart (title, plot and date axis) takes: about its share at
 1920x1080, kept on a laptop's screen."""
@@ -214,6 +218,46 @@ class _BandItem(QGraphicsPathItem):
         super().paint(painter, option, widget)  # type: ignore[arg-type]
 
 
+class ScreenCurve(pg.PlotCurveItem):
+    """An average line drawn in device pixels: its points are mapped through the view's scale and offset here (one
+    numpy step) and the segments drawn with no painter transform.
+
+    Qt's raster engine strokes a thick antialiased segment about ten times slower under a scaling transform (a
+    date axis in epoch seconds scales by ~1e-4) than in device space: the twelve candidates' lines of France 2022
+    were most of the first-round chart's repaint on a hypothesis switch (benchmarks/bench_two_round_switch.py
+    --breakdown). The picture is the same (cosmetic pens are sized in pixels either way); exports, fills and
+    rotated views take pyqtgraph's own path."""
+
+    def paint(self, p: QPainter, opt: object, widget: QWidget | None = None) -> None:  # type: ignore[override]
+        pen = self.opts["pen"]
+        transform = p.transform()
+        if (
+            self.xData is None
+            or len(self.xData) < 2
+            or self._exportOpts is not False
+            or self.opts["fillLevel"] is not None
+            or self.opts["stepMode"]
+            or not pen.isCosmetic()
+            or pen.style() == Qt.PenStyle.NoPen
+            or transform.isRotating()
+        ):
+            super().paint(p, opt, widget)
+            return
+        x = self.xData * transform.m11() + transform.m31()
+        y = self.yData * transform.m22() + transform.m32()
+        self._screen = arrayToLineSegments(
+            x, y, connect=self.opts["connect"], finiteCheck=not self.opts["skipFiniteCheck"], out=self._screen
+        )
+        p.save()
+        p.resetTransform()
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, bool(self.opts["antialias"]))
+        p.setPen(pen)
+        p.drawLines(*self._screen.drawargs())
+        p.restore()
+
+    _screen: Any = None  # the segments in device pixels, reused from paint to paint
+
+
 class GridLines:
     """Grid lines as one opaque, cosmetic path per chart, rebuilt when the view range changes.
 
@@ -230,32 +274,51 @@ class GridLines:
         self.item.setZValue(-100)
         plot.getViewBox().addItem(self.item, ignoreBounds=True)
         plot.getViewBox().sigRangeChanged.connect(self.update)
+        # The date ticks of the last x-range and width: a value axis refitted to new data (every matchup or
+        # hypothesis switch) leaves the dates as they were, and asking the date axis again cost 1-2 ms a chart.
+        self._dates: tuple[tuple[float, float, int], list[float]] | None = None
+        self._drawn: tuple[object, ...] | None = None
 
     def set_colour(self, colour: str) -> None:
+        """The lines' colour (a theme change: the axes' type size may have changed too, so ticks are asked again)."""
         pen = pg.mkPen(colour, width=1)
         pen.setCosmetic(True)
         self.item.setPen(pen)
+        self._dates = self._drawn = None
 
     def update(self, *_args: object) -> None:
         vb = self._plot.getViewBox()
         (x0, x1), (y0, y1) = vb.viewRange()
         width, height = max(1, int(vb.width())), max(1, int(vb.height()))
-        path = QPainterPath()
         left, bottom = self._plot.getAxis("left"), self._plot.getAxis("bottom")
-        for level, (_spacing, values) in enumerate(left.tickValues(y0, y1, height)):
-            if level > 1:
-                break
-            for v in values:
-                path.moveTo(x0, v)
-                path.lineTo(x1, v)
-        try:
-            levels = bottom.tickValues(x0, x1, width)
-        except AttributeError:  # DateAxisItem measures its font on first paint; the next range change draws these
-            levels = []
-        for v in levels[0][1] if levels else ():
+        values = [v for level, (_spacing, vs) in enumerate(left.tickValues(y0, y1, height)) if level <= 1 for v in vs]
+        key = (x0, x1, width)
+        if self._dates is not None and self._dates[0] == key:
+            dates = self._dates[1]
+        else:
+            try:
+                levels = bottom.tickValues(x0, x1, width)
+            except AttributeError:  # DateAxisItem measures its font on first paint; the next range change draws these
+                levels = []
+            dates = list(levels[0][1]) if levels else []
+            if levels:
+                self._dates = (key, dates)
+        drawn = (x0, x1, y0, y1, tuple(values), tuple(dates))
+        if drawn == self._drawn:
+            return
+        self._drawn = drawn
+        path = QPainterPath()
+        for v in values:
+            path.moveTo(x0, v)
+            path.lineTo(x1, v)
+        for v in dates:
             path.moveTo(v, y0)
             path.lineTo(v, y1)
         self.item.setPath(path)
+
+
+_PointArrays = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+"""What _Series.set_points takes: days, values, marker sizes, symbols (indexes into SYMBOLS) and poll ids."""
 
 
 class PointLayer:
@@ -264,6 +327,7 @@ class PointLayer:
     cannot show many more distinct points than that). Full data stays available through get_data()."""
 
     MAX_VISIBLE = 500
+    FEW_NEW = 8  # new points (a poll added) handed to the scatter item as they are (_hand_over)
     DETAIL_LIMIT = 600
     OVERSCAN = 0.5  # of the visible width, handed over on either side
 
@@ -334,7 +398,12 @@ class PointLayer:
         fed with sizes, symbols and integer data (the charts' series, whose points are in that order)."""
         changed = len(x) > 0
         if len(drop) and self._data is not None and len(self._x):
-            keep = ~np.isin(self._data, drop)
+            if len(drop) <= 8:  # an edit or a delete: a comparison per poll beats isin's sort of 100,000 ids
+                keep = np.ones(len(self._data), dtype=bool)
+                for poll_id in drop.tolist():
+                    keep &= self._data != poll_id
+            else:
+                keep = ~np.isin(self._data, drop)
             changed = changed or not keep.all()
             if not keep.all():
                 self._x, self._y, self._data = self._x[keep], self._y[keep], self._data[keep]
@@ -362,8 +431,31 @@ class PointLayer:
                 self._data = np.insert(self._data, at, data)
                 self._size = np.insert(self._size, at, size)
                 self._symbol = np.insert(self._symbol, at, symbol)
-        if changed:  # a series the poll has no figure for is left alone
+        if not changed:  # a series the poll has no figure for is left alone
+            return
+        if len(drop) == 0 and 0 < len(x) <= self.FEW_NEW and len(self.item.data) > 0:
+            self._hand_over(x, y, size, symbol, data)
+        else:
             self._refresh()
+
+    def _hand_over(self, x: np.ndarray, y: np.ndarray, size: np.ndarray, symbol: np.ndarray, data: np.ndarray) -> None:
+        """Give the scatter item a few new points as they are (ScatterPlotItem.addPoints styles only those),
+        not every point of the range again: re-handing the range restyled each of its hundreds of points in
+        Python, most of a new poll's frame (10,000 polls: 8 series, 8 ms quiet, 40 ms under load). Points
+        outside the range handed over are not drawn until the view gets there (then the range is re-sliced)."""
+        c0, c1, _stride = self._covered
+        inside = (x >= c0) & (x <= c1)
+        if not inside.any():
+            return
+        kw: dict[str, object] = {"x": x[inside], "y": y[inside]}
+        detailed = self._on_screen <= self.DETAIL_LIMIT  # as the points already there were given
+        if self._size is not None and detailed:
+            kw["size"] = size[inside]
+        if self._symbol is not None and detailed:
+            kw["symbol"] = _SYMBOL_NAMES[symbol[inside]].tolist()
+        if self._data is not None:
+            kw["data"] = data[inside]
+        self.item.addPoints(**kw)
 
     def _on_x_range_changed(self, *_args: object) -> None:
         if len(self._x) > self.MAX_VISIBLE and not self._covers():
@@ -450,7 +542,7 @@ class _Series:
         self.forecast = _BandItem()
         self.forecast.setZValue(-1)
         self.style_forecast(col, theme)
-        self.line = pg.PlotDataItem(pen=pg.mkPen(col, width=theme.line_width), name=name)
+        self.line = ScreenCurve(pen=pg.mkPen(col, width=theme.line_width), name=name)
         self.line.setZValue(10)
         # The forecast band does not set the view's range: the polls and their average do (it may run off the
         # edge, which reads as "wider than this").
@@ -467,6 +559,12 @@ class _Series:
         )
         self.points = self.layer.item
         self.points.setZValue(5)
+        # The line and the points are kept as pixmaps between repaints (redrawn when their data or the view
+        # changes): a new poll changes one series' points, and a repaint that blits the rest instead of stroking
+        # antialiased lines and placing hundreds of markers again took a 10,000-poll window's charts from 18-19
+        # to 6-7 ms (benchmarks/bench_scale.py). Exports paint afresh (export.uncached), so vectors stay vectors.
+        self.line.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.points.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.poll_ids = np.empty(0, dtype=np.int64)
         # the whole average and forecast band; the items get the visible part (show_range)
         self.x = self.mean = np.empty(0)
@@ -585,6 +683,13 @@ class _Series:
             if not np.all((dx > 0) | ((dx == 0) & (np.diff(ids) > 0))):
                 order = np.lexsort((ids, x))
                 x, values, sizes, ids, symbols = x[order], values[order], sizes[order], ids[order], symbols[order]
+        self.set_points_x(x, values, sizes, symbols, ids)
+
+    def set_points_x(
+        self, x: np.ndarray, values: np.ndarray, sizes: np.ndarray, symbols: np.ndarray, ids: np.ndarray
+    ) -> None:
+        """set_points with x in epoch seconds and the points already by x, then poll id (float values and
+        sizes, int8 symbols, int64 ids): what show_data hands over after one sort for every series."""
         if self.layer.same_as(x, values, sizes, symbols, ids):
             return  # drawn already (show_polls put the new poll in before its average landed)
         self.poll_ids = ids
@@ -656,6 +761,7 @@ class ChartPanel(QWidget):
         self._poll_map: Mapping[int, Poll] | None = {}  # by id; None: not built yet from _poll_list
         self._poll_list: Sequence[Poll] = ()
         self._latest: date | None = None  # the latest fieldwork end of _polls (None: not known yet)
+        self._end_by_id = np.full(1, -1, dtype=np.int64)  # each shown poll's fieldwork end (ordinal) by id; -1: none
         self._pollster_symbol: dict[str, int] = {}  # pollster -> index of its symbol in SYMBOLS
         self._first: dict[str, _Series] = {}
         self._lead1: _Series | None = None
@@ -665,7 +771,12 @@ class ChartPanel(QWidget):
         self._annotations: list[Annotation] = []
         self._selected: int | None = None
         self._last_data: tuple[Sequence[Poll], PollAverages | None] | None = None
-        self._matchup: tuple[np.ndarray, np.ndarray, Sequence[str], AverageSeries, str, str, str] | None = None
+        self._matchup: (
+            tuple[
+                Sequence[float] | np.ndarray, Sequence[float] | np.ndarray, Sequence[str], AverageSeries, str, str, str
+            ]
+            | None
+        ) = None
         self._campaign: CampaignChart | None = None  # a two-round contest's first round (its poll questions)
         self._blackout_items: list[tuple[str, pg.LinearRegionItem]] = []  # a two-round contest's blackouts
         self._row_of = np.full(1, -1, dtype=np.int64)
@@ -726,6 +837,9 @@ class ChartPanel(QWidget):
         self._pollster_keys: dict[str, pg.ScatterPlotItem] = {}
         self._end_labels: dict[str, pg.TextItem] = {}
         self._end_values: dict[str, tuple[float, float]] = {}
+        self._end_texts: dict[str, str] = {}  # the text each end label was given
+        # a two-round contest's question points as arrays, by the id of the points object (kept with it)
+        self._points_kept: dict[tuple[int, float], tuple[tuple[object, ...], _PointArrays]] = {}
         self.range_mode = "final"  # "final" (the last weeks), "all" (whole campaign) or "user" (panned/zoomed)
         self._final_window: tuple[float, float] | None = None  # the window show_final_weeks last applied
         self._applying_range = False
@@ -763,6 +877,8 @@ class ChartPanel(QWidget):
                 label.scene().removeItem(label)
         self._end_labels = {}
         self._end_values = {}
+        self._end_texts = {}
+        self._points_kept = {}
         self._first = {}
         for cand in contest.candidates:
             series = _Series(self.plots["first"], cand.colour, cand.name, self._theme)
@@ -834,10 +950,19 @@ class ChartPanel(QWidget):
         new = [polls_by_id[i] for i in (*getattr(change, "added", ()), *updated) if i in polls_by_id]
         drop = np.asarray([*updated, *getattr(change, "removed", ())], dtype=np.int64)
         self._poll_map = polls_by_id
-        if len(drop):
-            self._latest = None  # the latest poll may have gone: found again when needed
-        elif new and self._latest is not None:
-            self._latest = max(self._latest, *(p.fieldwork_end for p in new))
+        # The latest fieldwork end, kept in an array by poll id: found again in one vectorised step, where
+        # walking every poll took 10-300 ms at 100,000 polls when the latest one changed.
+        ends = self._end_by_id
+        gone = drop[(drop >= 0) & (drop < len(ends))]
+        ends[gone] = -1
+        stored = [p for p in new if p.id is not None and p.id >= 0]
+        top = max((p.id or 0 for p in stored), default=-1)
+        if top >= len(ends):
+            ends = self._end_by_id = np.concatenate([ends, np.full(top + 1 - len(ends) + 1024, -1, dtype=np.int64)])
+        for p in stored:
+            ends[p.id or 0] = p.fieldwork_end.toordinal()
+        last = int(ends.max())
+        self._latest = date.fromordinal(last) if last > 0 else None
         for p in new:
             self._symbol_for(p.pollster)
         averages = self._last_data[1]
@@ -926,19 +1051,30 @@ class ChartPanel(QWidget):
         symbols = symbol_by_name[columns.pollster] if len(columns) else np.empty(0, dtype=np.int8)
         ids = columns.ids
         n = len(columns)
-        shares = {c.code: columns.shares[:, columns.col(c.code)] for c in contest.candidates}
-        for code, series in self._first.items():
-            values = shares[code]
+        # The points' canonical order (by day, then poll id) found once for every series: a series' points are
+        # a subsequence of it, so each needs only a mask (at 100,000 polls a sort per series was 10 sorts,
+        # 60-80 ms of the turn in which the average lands).
+        order = columns.by_day  # (sorted by the average's worker thread for a big contest)
+        o_x, o_sizes, o_symbols, o_ids = day_to_epoch(days[order]), sizes[order], symbols[order], ids[order]
+        ordered_shares = columns.shares[order]  # one gather of whole rows, not one per candidate
+        shares = {c.code: ordered_shares[:, columns.col(c.code)] for c in contest.candidates}
+
+        def put(series: _Series, values: np.ndarray) -> None:
             mask = ~np.isnan(values)
-            series.set_points(days[mask], values[mask], sizes[mask], symbols[mask], ids[mask])
+            if mask.all():  # every poll has the figure (the usual case): no copies
+                series.set_points_x(o_x, np.ascontiguousarray(values), o_sizes, o_symbols, o_ids)
+            else:
+                series.set_points_x(o_x[mask], values[mask], o_sizes[mask], o_symbols[mask], o_ids[mask])
+
+        for code, series in self._first.items():
+            put(series, shares[code])
             average = averages.first_round.get(code) if averages else None
             series.set_average(average)
             band = averages.forecast.get(f"first:{code}") if averages else None
             series.set_forecast(average.days if average else None, *(band or (None, None)))
         assert self._lead1 and self._lead2_observed and self._lead2_implied
         lead = shares[a] - shares[b] if a in shares and b in shares else np.full(n, math.nan)
-        both = ~np.isnan(lead)
-        self._lead1.set_points(days[both], lead[both], sizes[both], symbols[both], ids[both])
+        put(self._lead1, lead)
         self._lead1.set_average(averages.first_lead if averages else None)
         band1 = averages.forecast.get("lead1") if averages else None
         self._lead1.set_forecast(averages.first_lead.days if averages else None, *(band1 or (None, None)))
@@ -947,6 +1083,8 @@ class ChartPanel(QWidget):
         self._row_of = np.full(int(ids.max()) + 2 if len(ids) else 1, -1, dtype=np.int64)
         known = ids >= 0  # a poll not yet stored has no id to look up
         self._row_of[ids[known]] = np.arange(len(ids))[known]
+        self._end_by_id = np.full(len(self._row_of), -1, dtype=np.int64)
+        self._end_by_id[ids[known]] = columns.end[known]
         self._sizes, self._symbols = sizes, symbols
         if averages is not None:
             obs, imp = averages.second_lead_observed, averages.second_lead_implied
@@ -1036,8 +1174,8 @@ class ChartPanel(QWidget):
 
     def show_matchup_lead(
         self,
-        days: np.ndarray,
-        leads: np.ndarray,
+        days: Sequence[float] | np.ndarray,
+        leads: Sequence[float] | np.ndarray,
         pollsters: Sequence[str],
         average: AverageSeries,
         title: str,
@@ -1053,21 +1191,27 @@ class ChartPanel(QWidget):
         if self._lead2_observed is None or self._lead2_implied is None:
             return
         # Neither an implied runoff nor a forecast band is drawn here: their keys go (set_contest puts them back).
-        for name in ("implied by transfers", "90 %: where the result may land"):
-            self._legend_lead2.removeItem(name)
+        # The key is laid out again only when an entry went or came (another matchup keeps the same key).
+        legend = self._legend_lead2
+        named = [label.text for _sample, label in legend.items]
+        gone = ["implied by transfers", "90 %: where the result may land"]
         if len(average.days) and not np.any(average.upper > average.lower):  # no band drawn: none named
-            self._legend_lead2.removeItem("90 %: where the polls stand")
+            gone.append("90 %: where the polls stand")
         if points != "published head-to-head":
-            self._legend_lead2.removeItem("published head-to-head")
-            self._legend_lead2.removeItem(points)
-            self._legend_lead2.addItem(self._lead2_observed.line, points)
-        self.plots["lead2"].titleLabel.set_explanation(tooltip)
-        self._fit_legends()
-        self._pollster_keys_for(pollsters)
-        n = len(days)
-        sizes = np.full(n, 8.0 * self._theme.marker_scale)
-        symbols = np.array([self._pollster_symbol[p] for p in pollsters] or [0], dtype=np.int8)[:n]
-        self._lead2_observed.set_points(days, leads, sizes, symbols, np.full(n, -1, dtype=np.int64))
+            gone.append("published head-to-head")
+        changed = False
+        for name in gone:
+            if name in named:
+                legend.removeItem(name)
+                changed = True
+        if points not in named:
+            legend.addItem(self._lead2_observed.line, points)
+            changed = True
+        if self.plots["lead2"].titleLabel.explanation != tooltip:
+            self.plots["lead2"].titleLabel.set_explanation(tooltip)
+        if changed:
+            self._fit_legends()
+        self._lead2_observed.set_points(*self._question_points((days, leads, pollsters), 8.0))
         self._lead2_observed.set_average(average)
         self._lead2_observed.set_forecast(None, None, None)
         self._lead2_implied.set_points(np.empty(0), np.empty(0), np.empty(0), [], np.empty(0, dtype=np.int64))
@@ -1090,12 +1234,7 @@ class ChartPanel(QWidget):
         same_first = same_points and last is not None and last.first is chart.first
 
         def points(series: _Series, pts: tuple[tuple[float, ...], tuple[float, ...], tuple[str, ...]]) -> None:
-            days, values, pollsters = pts
-            self._pollster_keys_for(pollsters)
-            n = len(days)
-            sizes = np.full(n, 7.0 * self._theme.marker_scale)
-            symbols = np.array([self._pollster_symbol[p] for p in pollsters] or [0], dtype=np.int8)[:n]
-            series.set_points(np.array(days), np.array(values), sizes, symbols, np.full(n, -1, dtype=np.int64))
+            series.set_points(*self._question_points(pts, 7.0))
 
         for code, series in () if same_first else self._first.items():
             series.set_average(chart.first.get(code))
@@ -1113,6 +1252,27 @@ class ChartPanel(QWidget):
         self._update_end_labels()
         if self.range_mode == "final":
             self.show_final_weeks()
+
+    def _question_points(
+        self, pts: tuple[Sequence[float] | np.ndarray, Sequence[float] | np.ndarray, Sequence[str]], size: float
+    ) -> _PointArrays:
+        """A two-round contest's question points (ordinal days, values, pollsters) as _Series.set_points takes them:
+        days, values, marker sizes, symbols and ids (none: -1). Worked out once per points object (the controller
+        keeps each matchup's and each list's): switching back to a matchup or list only hands the arrays over."""
+        days, values, pollsters = pts
+        key = (id(days), size * self._theme.marker_scale)
+        kept = self._points_kept.get(key)
+        if kept is not None and all(a is b for a, b in zip(kept[0], pts, strict=True)):
+            return kept[1]
+        if len(self._points_kept) >= MAX_KEPT_POINTS:  # (an instant-runoff contest's pair lead comes anew each time)
+            self._points_kept.clear()
+        self._pollster_keys_for(pollsters)
+        n = len(days)
+        sizes = np.full(n, size * self._theme.marker_scale)
+        symbols = np.array([self._pollster_symbol[p] for p in pollsters] or [0], dtype=np.int8)[:n]
+        out = (np.asarray(days, dtype=float), np.asarray(values, dtype=float), sizes, symbols, np.full(n, -1, np.int64))
+        self._points_kept[key] = (tuple(pts), out)
+        return out
 
     def _pollster_keys_for(self, pollsters: Sequence[str]) -> None:
         """A symbol for each new pollster, and its key under the first-round lead chart (as show_data does)."""
@@ -1380,7 +1540,10 @@ class ChartPanel(QWidget):
         # A label whose line ends where it did is not touched: the candidates' labels are nudged apart after
         # (_place_end_labels), so placing them here again moved each twice, and repainted the first-round chart
         # on every runoff matchup switch (benchmarks/bench_two_round_switch.py).
+        # The first-round chart's labels are placed together (_place_end_labels, a dozen of them): only when one of
+        # their lines ends elsewhere. A runoff matchup switch moves the lead charts' labels alone.
         before, self._end_values = self._end_values, {}
+        first_moved = False
         for key, label in self._end_labels.items():
             if key == "lead1":
                 x, y = self.curve_data("lead1") if self._lead1 else (np.empty(0), np.empty(0))
@@ -1389,6 +1552,7 @@ class ChartPanel(QWidget):
             else:
                 x, y = self.curve_data(key) if key in self._first else (np.empty(0), np.empty(0))
             if len(x) == 0 or not np.isfinite(y[-1]):
+                first_moved = first_moved or (key in self._first and key in before)
                 label.setVisible(False)
                 continue
             value = float(y[-1])
@@ -1397,15 +1561,20 @@ class ChartPanel(QWidget):
             else:
                 name = contest.candidate(key).display if key != "other" else "Others"
                 text = f"{name} {value:.1f}"
-            if label.toPlainText() != text:
+            if self._end_texts.get(key) != text:  # (the label's own toPlainText asks its QTextDocument)
+                self._end_texts[key] = text
                 label.setText(text)
             self._end_values[key] = (float(x[-1]), value)
             if key in self._first and before.get(key) == self._end_values[key] and label.isVisible():
                 continue  # where _place_end_labels put it
+            first_moved = first_moved or key in self._first
             label.setPos(float(x[-1]), value)
             if key not in self._first or key not in before:  # else _place_end_labels shows it or not (room)
                 label.setVisible(True)
-        self._place_end_labels()
+        if first_moved:
+            self._place_end_labels()
+        else:
+            self._place_election_labels()  # (which _place_end_labels does first): they keep clear of the leads
 
     def _place_election_labels(self, *_args: object) -> None:
         """On each lead chart the election-day label goes to the top or the bottom of its line, whichever is
@@ -1422,6 +1591,8 @@ class ChartPanel(QWidget):
             marks = [(0.0 - lo) / (hi - lo)] + ([(end[1] - lo) / (hi - lo)] if end is not None else [])
             top = min(abs(0.9 - m) for m in marks) >= min(abs(0.1 - m) for m in marks)
             anchor = (0, 0) if top else (0, 1)  # text hanging below the top, or standing on the bottom
+            if label.anchors == [anchor, anchor] and label.orthoPos == (0.98 if top else 0.02):
+                continue  # where it is (placing it again re-lays the label out on every matchup switch)
             label.anchors = [anchor, anchor]
             label.setPosition(0.98 if top else 0.02)
 

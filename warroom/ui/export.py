@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +30,15 @@ from PySide6.QtGui import (
     QTransform,
 )
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsRectItem, QGraphicsTextItem, QWidget
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsPathItem,
+    QGraphicsRectItem,
+    QGraphicsScene,
+    QGraphicsTextItem,
+    QGraphicsView,
+    QWidget,
+)
 
 from warroom.core.forecast import chance_text
 from warroom.paths import atomic_target, write_private_atomic
@@ -37,6 +46,33 @@ from warroom.paths import atomic_target, write_private_atomic
 
 class ExportError(RuntimeError):
     pass
+
+
+@contextmanager
+def uncached(*roots: QWidget | QGraphicsScene) -> Iterator[None]:
+    """Every graphics item under `roots` painted afresh while an export renders them: the charts keep pixmap
+    caches of their lines and points for the screen (ui/charts.py), and an SVG or PDF rendered through them
+    would hold pictures of the lines instead of vectors (a PNG at another size, a rescaled copy)."""
+    scenes: list[QGraphicsScene] = []
+    for root in roots:
+        if isinstance(root, QGraphicsScene):
+            scenes.append(root)
+            continue
+        views = ([root] if isinstance(root, QGraphicsView) else []) + root.findChildren(QGraphicsView)
+        scenes.extend(scene for view in views if (scene := view.scene()) is not None)
+    cached = [
+        (item, item.cacheMode())
+        for scene in dict.fromkeys(scenes)
+        for item in scene.items()
+        if item.cacheMode() != QGraphicsItem.CacheMode.NoCache
+    ]
+    for item, _mode in cached:
+        item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+    try:
+        yield
+    finally:
+        for item, mode in cached:
+            item.setCacheMode(mode)
 
 
 def widget_to_png(widget: QWidget, path: Path, width: int | None = None, height: int | None = None) -> QImage:
@@ -52,7 +88,8 @@ def widget_to_png(widget: QWidget, path: Path, width: int | None = None, height:
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
     painter.scale(w / size.width(), h / size.height())
-    widget.render(painter, QPoint(0, 0))
+    with uncached(widget):
+        widget.render(painter, QPoint(0, 0))
     painter.end()
     _save_png(image, path)
     return image
@@ -75,7 +112,8 @@ def widget_to_svg(widget: QWidget, path: Path, title: str = "") -> None:
         generator.setTitle(title or widget.accessibleName() or "warroom")
         generator.setDescription("Exported from warroom")
         painter = QPainter(generator)
-        widget.render(painter, QPoint(0, 0))
+        with uncached(widget):
+            widget.render(painter, QPoint(0, 0))
         if not painter.end():
             raise ExportError(f"could not write {path}")
 
@@ -728,7 +766,8 @@ def _briefing_pdf(briefing: Briefing, tmp: Path) -> int:
         painter.save()
         painter.translate(0, y)
         painter.scale(scale, scale)
-        src.render(painter, QPoint(0, 0))
+        with uncached(src):
+            src.render(painter, QPoint(0, 0))
         painter.restore()
         y += src.height() * scale + 20
     if briefing.scenarios:
@@ -806,7 +845,8 @@ def _paint_plot(plot: pg.PlotItem, painter: QPainter, target: QRectF, scale: flo
             )
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        scene.render(painter, target, _export_rect(plot), Qt.AspectRatioMode.IgnoreAspectRatio)
+        with uncached(scene):
+            scene.render(painter, target, _export_rect(plot), Qt.AspectRatioMode.IgnoreAspectRatio)
     finally:
         for item in items:
             item.setExportMode(False)

@@ -38,6 +38,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -108,6 +110,8 @@ class TextPane(QWidget):
         self._doc.setDefaultFont(self.font())  # again only when the font changes (changeEvent), not per text
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.setFixedHeight(self.fontMetrics().lineSpacing() + 6)
+        # Opaque: a new text repaints this pane alone, not the group box and the panel behind it as well.
+        self.setAutoFillBackground(True)
 
     def text(self) -> str:
         """The text shown (as given: rich text)."""
@@ -172,6 +176,57 @@ def chance(p: float) -> str:
     return chance_cell(p)
 
 
+def _changed_runs(old: list[list[_Cell]], new: list[list[_Cell]]) -> list[tuple[int, int, int]]:
+    """The cells of `new` that differ from `old` (same shape), as (column, first row, last row) runs down each
+    column."""
+    runs: list[tuple[int, int, int]] = []
+    open_runs: dict[int, list[int]] = {}  # column -> [first row, last row] of the run still growing
+    for r, (before, after) in enumerate(zip(old, new, strict=True)):
+        if before == after:
+            continue
+        for c, (a, b) in enumerate(zip(before, after, strict=True)):
+            if a == b:
+                continue
+            run = open_runs.get(c)
+            if run is not None and run[1] == r - 1:
+                run[1] = r
+            else:
+                if run is not None:
+                    runs.append((c, run[0], run[1]))
+                open_runs[c] = [r, r]
+    runs.extend((c, run[0], run[1]) for c, run in open_runs.items())
+    return sorted(runs)
+
+
+class CellPainter(QStyledItemDelegate):
+    """Paints the rounds table's cells straight from the model's worked-out cells: a shade, the text in the
+    view's ink (dark on a shade) and font (bold for the winner's row), right-aligned.
+
+    Qt's own delegate asks the model for every role of a cell one Python call at a time and draws through the
+    style sheet; a slider move repaints a few dozen cells, and that was a millisecond of each move. Selection
+    and focus are never drawn: the table has neither."""
+
+    MARGIN = 4  # px of space at each side of a figure, as the style's item margin
+
+    def __init__(self, model: RoundsModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._model = model
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _IndexLike) -> None:
+        text, align, shade, ink, font, _tip = self._model.cell(index.row(), index.column())
+        rect = option.rect  # type: ignore[attr-defined]
+        if shade is not None:
+            painter.fillRect(rect, shade)
+        if not text:
+            return
+        painter.save()
+        if font is not None:
+            painter.setFont(font)
+        painter.setPen(ink.color() if ink is not None else option.palette.color(QPalette.ColorRole.Text))  # type: ignore[attr-defined]
+        painter.drawText(rect.adjusted(self.MARGIN, 0, -self.MARGIN, 0), align or _RIGHT, text)
+        painter.restore()
+
+
 class RoundsModel(QAbstractTableModel):
     """The chain as a table: a row per candidate (by first-round share), their chance of winning, then their
     votes round by round (points of the first-round vote). The cell of each exclusion is shaded, orange when it
@@ -231,7 +286,7 @@ class RoundsModel(QAbstractTableModel):
             row.append(_cell("—" if p is None else chance(p), None, chance_tip, False))
             cells.append(row)
         reshape = codes != self._codes or rounds != self._rounds
-        old, old_winner = self._cells, self._view.run.winner if self._view is not None else None
+        old = self._cells
         if reshape:
             self.beginResetModel()
         self._view, self._codes, self._rounds, self._out, self._cells = view, codes, rounds, out, cells
@@ -239,19 +294,18 @@ class RoundsModel(QAbstractTableModel):
             self.endResetModel()
             return
         # Only the cells that changed are repainted: a row edit leaves the rounds before its candidate's exclusion
-        # as they were, and most of the table with them.
-        changed = [
-            (r, c) for r, row in enumerate(cells) if row != old[r] for c, cell in enumerate(row) if cell != old[r][c]
-        ]
-        if changed:
-            rows, cols = [r for r, _c in changed], [c for _r, c in changed]
-            self.dataChanged.emit(self.index(min(rows), min(cols)), self.index(max(rows), max(cols)))
-        if winner != old_winner:
-            self.headerDataChanged.emit(Qt.Orientation.Vertical, 0, len(codes) - 1)  # the winner's name is bold
+        # as they were, and most of the table with them. One signal per run of changed cells down a column, not
+        # one bounding box: the box would repaint every cell between the last rounds and the chances.
+        for col, r0, r1 in _changed_runs(old, cells):
+            self.dataChanged.emit(self.index(r0, col), self.index(r1, col))
 
     def codes(self) -> tuple[str, ...]:
         """The candidates, in row order."""
         return self._codes
+
+    def cell(self, row: int, column: int) -> _Cell:
+        """A cell's roles (the values `data` gives), as worked out once per view."""
+        return self._cells[row][column]
 
     def clear(self) -> None:
         """No view: an empty table."""
@@ -279,8 +333,6 @@ class RoundsModel(QAbstractTableModel):
             code = self._codes[section]
             if role == _DISPLAY:
                 return view.name(code)
-            if role == _FONT and code == view.run.winner:
-                return _bold()
             if role == _TOOLTIP:
                 return f"{view.name(code)}: {view.scenario.share(code):.1f} % of first preferences"
             if role == _ALIGN:
@@ -313,6 +365,8 @@ class IrvPanel(QWidget):
         self._tenths: dict[str, int] = {}
         self._minor: list[str] = []
         self._sized_shape = (-1, -1)  # (rows, columns) the rounds table was last sized for
+        self._round_width = 0  # px: a round column's narrowest width and the chance column's, in the table's font
+        self._chance_width = 0
         self._shrink_next = False
 
         # --- outputs -----------------------------------------------------------------------------------------
@@ -326,6 +380,7 @@ class IrvPanel(QWidget):
         self.rounds.setObjectName("irv_rounds")
         self.rounds.setAccessibleName("Rounds of the count")
         self.rounds.setModel(self.rounds_model)
+        self.rounds.setItemDelegate(CellPainter(self.rounds_model, self.rounds))
         self.rounds.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.rounds.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.rounds.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
@@ -334,6 +389,7 @@ class IrvPanel(QWidget):
         self.rounds.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)  # whole rounds, no slivers
         self.rounds.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.rounds.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.rounds.viewport().installEventFilter(self)  # a new width: whole round columns again (_fit_columns)
         self._follow_end = True
         bar = self.rounds.horizontalScrollBar()
         bar.rangeChanged.connect(lambda _lo, _hi: self._show_last_rounds())
@@ -344,6 +400,19 @@ class IrvPanel(QWidget):
         self.rounds.setToolTip(
             "Votes round by round, in points of the first-round vote. Shaded: the round a candidate is excluded; "
             "orange when that exclusion decides who wins."
+        )
+        self.legend = QLabel(
+            f'<span style="background-color:{DECISIVE.name()}">&nbsp;&nbsp;&nbsp;&nbsp;</span> excluded, deciding '
+            "the race &nbsp;&nbsp; "
+            f'<span style="background-color:{EXCLUDED.name()}">&nbsp;&nbsp;&nbsp;&nbsp;</span> excluded &nbsp;&nbsp; '
+            "<b>bold</b>: projected winner"
+        )
+        self.legend.setObjectName("irv_legend")
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setWordWrap(True)
+        self.legend.setToolTip(
+            "An exclusion decides the race when excluding the candidate just ahead instead (and counting on) "
+            "elects someone else: hover over a shaded cell for its margin"
         )
         self.eliminations = TextPane("irv_eliminations", "Eliminations that decide the race")
         self.basis = QLabel()
@@ -388,6 +457,7 @@ class IrvPanel(QWidget):
         olayout = QVBoxLayout(outputs)
         olayout.addWidget(self.headline)
         olayout.addWidget(self.rounds)
+        olayout.addWidget(self.legend)  # what the shades mean: read before the first hover
         olayout.addWidget(self.eliminations)
         olayout.addStretch(1)
         inputs = QWidget()
@@ -585,6 +655,7 @@ class IrvPanel(QWidget):
             name = "exhausted" if key == EXHAUSTED else case.names.get(key, key)
             lever = LeverInput(f"irv_row_{key.strip('_')}", f"Next preference: {name}")
             lever.value_changed.connect(partial(self._on_lever_changed, key))
+            lever.setAutoFillBackground(True)  # opaque: a move repaints the lever, not the group box behind it
             label = QLabel(name)
             label.setBuddy(lever.field)
             self._levers[key] = lever
@@ -733,14 +804,41 @@ class IrvPanel(QWidget):
         names = [self.rounds_model.headerData(r, vertical) for r in range(self.rounds_model.rowCount())]
         widest = max((metrics.horizontalAdvance(str(n)) for n in names), default=60)
         table.verticalHeader().setFixedWidth(min(widest + 14, 160))
-        for c in range(cols - RoundsModel.EXTRA):
-            table.setColumnWidth(c, max(metrics.horizontalAdvance("00.0"), metrics.horizontalAdvance("R10")) + 8)
-        table.setColumnWidth(cols - 1, metrics.horizontalAdvance("Chance") + 14)
+        self._round_width = max(metrics.horizontalAdvance("00.0"), metrics.horizontalAdvance("R10")) + 8
+        self._chance_width = metrics.horizontalAdvance("Chance") + 14
+        self._fit_columns()
         rows = self.rounds_model.rowCount()
         row_height = metrics.lineSpacing() + 6
         table.verticalHeader().setDefaultSectionSize(row_height)
         bar = table.horizontalScrollBar().sizeHint().height()
         table.setFixedHeight(table.horizontalHeader().sizeHint().height() + rows * row_height + bar + 4)
+
+    def _fit_columns(self) -> None:
+        """Round columns that fill the table's width in whole columns: when the rounds scroll (a narrow dock),
+        the last rounds and the chances fill the view exactly, with no sliver of a round cut at its left edge;
+        each round is widened by at most a column's width shared out. When every round fits, they keep their
+        narrow width."""
+        cols = self.rounds_model.columnCount()
+        if cols == 0 or self._round_width <= 0:
+            return
+        rounds = cols - RoundsModel.EXTRA
+        room = self.rounds.viewport().width() - self._chance_width
+        width, chance = self._round_width, self._chance_width
+        if rounds * width > room > 0:  # they scroll: as many whole rounds as fit, sharing out the rest
+            shown = max(1, room // self._round_width)
+            width = room // shown
+            chance += room - shown * width
+        header = self.rounds.horizontalHeader()
+        for c in range(rounds):
+            if header.sectionSize(c) != width:
+                self.rounds.setColumnWidth(c, width)
+        if header.sectionSize(cols - 1) != chance:
+            self.rounds.setColumnWidth(cols - 1, chance)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self.rounds.viewport():
+            self._fit_columns()
+        return super().eventFilter(watched, event)
 
     # --- Qt overrides ---------------------------------------------------------------------------------------
 

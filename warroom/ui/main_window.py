@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QStackedWidget,
-    QTableView,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -49,7 +48,7 @@ from warroom.ui.charts import DARK, LIGHT, PROJECTOR, ChartPanel
 from warroom.ui.commands import AddPollsCommand, DeletePollsCommand, EditPollCommand, ImportedPollsCommand
 from warroom.ui.export import export_view
 from warroom.ui.poll_dialog import PollDialog
-from warroom.ui.poll_table import POLL_ROLE, PollFilterProxy, PollTableModel
+from warroom.ui.poll_table import POLL_ROLE, PollFilterProxy, PollTableModel, PollTableView
 
 # Layout from 1280x720 up: the charts keep at least this much, the docks give way first (and scroll).
 if TYPE_CHECKING:
@@ -101,7 +100,7 @@ class PollsPane(QWidget):
         self.model = PollTableModel(self)
         self.proxy = PollFilterProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.view = QTableView()
+        self.view = PollTableView()
         self.view.setObjectName("poll_table")
         self.view.setAccessibleName("Poll table")
         self.view.setModel(self.proxy)
@@ -120,7 +119,10 @@ class PollsPane(QWidget):
         # the time it took to open or switch a contest (benchmarks/bench_scale.py, bench_switch.py).
         self.view.horizontalHeader().setResizeContentsPrecision(FIT_ROWS)
         self.view.horizontalHeader().setStretchLastSection(True)
-        self.proxy.modelReset.connect(self._fit_columns)
+        self._fitted_rows = 0  # rows shown when the widths were last measured
+        self._replaced = False  # the model's rows were replaced (not only added to): measure the widths again
+        self.model.modelAboutToBeReset.connect(self._on_model_about_to_reset)
+        self.proxy.modelReset.connect(self._on_proxy_reset)
         self.proxy.rowsInserted.connect(self._on_rows_inserted)
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter by pollster or client…")
@@ -147,11 +149,23 @@ class PollsPane(QWidget):
         layout.addWidget(self.view)
 
     def _fit_columns(self) -> None:
+        self._fitted_rows = self.proxy.rowCount()
         self.view.resizeColumnsToContents()
         header = self.view.horizontalHeader()
         for column in range(header.count() - 1):  # a long client list leaves room for the shares (tooltip has it)
             if header.sectionSize(column) > MAX_COLUMN_WIDTH:
                 header.resizeSection(column, MAX_COLUMN_WIDTH)
+
+    def _on_model_about_to_reset(self) -> None:
+        self._replaced = True
+
+    def _on_proxy_reset(self) -> None:
+        # The rows were replaced (a contest opened, a reload): measure the widths. The sorting layer also resets
+        # when many rows are added at once (an import); then the widths stay if they were measured over a full
+        # sample already (measuring FIT_ROWS rows of every column took 40-110 ms of the import's landing turn).
+        if self._replaced or self._fitted_rows < FIT_ROWS:
+            self._fit_columns()
+        self._replaced = False
 
     def _on_rows_inserted(self, *_args: object) -> None:
         if self.proxy.rowCount() <= FIT_ROWS:  # a few rows: the new ones are among those the widths come from
@@ -284,7 +298,7 @@ class MainWindow(QMainWindow):
         self._irv_pair = None
         self.undo_stack.clear()
 
-    def show_polls(self, change: object, polls_by_id: dict[int, Poll]) -> None:
+    def show_polls(self, change: object, polls_by_id: Mapping[int, Poll]) -> None:
         """Apply a PollChange to the table (row by row unless the list was reloaded)."""
         model = self.polls_pane.model
         if getattr(change, "reloaded", True):

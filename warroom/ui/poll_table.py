@@ -13,11 +13,12 @@ called columnCount 492,000 times, issue 15), and every question is a call from C
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import (
     QAbstractItemModel,
     QAbstractProxyModel,
@@ -30,6 +31,7 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QTableView
 
 from warroom.core.types import Contest, Poll
 
@@ -48,8 +50,15 @@ _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _ROLES = frozenset((_DISPLAY, _TOOLTIP, _ALIGN, _FOREGROUND, _SORT, _POLL))  # every other role: None at once
 _NO_INDEX = QModelIndex()
 BULK_INSERT = 64
+FEW_CHANGED = 16
+"""Up to this many changed rows (an edit) are moved to their places one by one; more are re-sorted at once."""
 """More rows than this added at once are shown by re-sorting the whole table (a reset: the selection is cleared)
 instead of being placed one by one."""
+
+
+def _same_figures(a: Mapping[str, float], b: Mapping[str, float]) -> bool:
+    """The same question's figures (NoticeRows hands each choice's rows the very dicts it keeps; empty is empty)."""
+    return a is b or (not a and not b)
 
 
 class PollTableModel(QAbstractTableModel):
@@ -68,7 +77,8 @@ class PollTableModel(QAbstractTableModel):
         self._runoff = len(self.FIXED)
         self._texts: list[tuple[str, ...] | None] = []  # display strings of each row, made on first request
         self._keys: dict[int, list[Any]] = {}  # sort keys of a column, one per row, made on first sort
-        self._ids: dict[int, int] | None = None  # poll id -> row, rebuilt after rows move
+        self._id_rows: np.ndarray | None = None  # each row's poll id (-1: a notice), made on first need
+        self._top_id: int | None = None  # at least the highest id of a row (None: not known yet)
         # A two-round contest's poll notices (core.two_round_view.NoticeRows): rows with no store id, shown after
         # the stored polls, read-only. Their rows, found again when the chosen question changes.
         self._notices: tuple[Poll, ...] = ()
@@ -113,16 +123,27 @@ class PollTableModel(QAbstractTableModel):
             return
         at = self._notice_rows()
         if rows and len(at) == len(rows):
+            first = runoff = False  # whether any row's first-round or runoff figures are others
+            # The sort keys of the columns a question can change (the pollster, dates and sample stay).
+            keyed = [(column, keys) for column, keys in self._keys.items() if column >= len(self.FIXED)]
             for row, poll in zip(at, rows, strict=True):
+                old = self._polls[row]
+                first = first or not _same_figures(old.first_round, poll.first_round)
+                runoff = runoff or not _same_figures(old.second_round, poll.second_round)
                 self._polls[row] = poll
                 self._texts[row] = None
-                for column, keys in self._keys.items():
+                for column, keys in keyed:
                     keys[row] = self._value(poll, column, sort=True)
             self._notices = rows
             # Only the share and runoff columns change (the notices' pollsters and dates stay): a change that
             # spans the sort column (fieldwork, by default) would re-sort the table and make the header measure
-            # every column again (1,800 cells, 50 ms a switch).
-            self.dataChanged.emit(self.index(at[0], len(self.FIXED)), self.index(at[-1], self._ncols - 1))
+            # every column again (1,800 cells, 50 ms a switch). Of those, only the columns whose figures changed
+            # are named, so the view repaints them alone: another matchup, the runoff column; another list, the
+            # share columns (benchmarks/bench_two_round_switch.py).
+            if first:
+                self.dataChanged.emit(self.index(at[0], len(self.FIXED)), self.index(at[-1], self._runoff - 1))
+            if runoff:
+                self.dataChanged.emit(self.index(at[0], self._runoff), self.index(at[-1], self._runoff))
             return
         self.beginResetModel()
         stored = [p for p in self._polls if p.id is not None]
@@ -140,7 +161,7 @@ class PollTableModel(QAbstractTableModel):
         return poll.id is None
 
     def apply(
-        self, polls_by_id: dict[int, Poll], added: Sequence[int], updated: Sequence[int], removed: Sequence[int]
+        self, polls_by_id: Mapping[int, Poll], added: Sequence[int], updated: Sequence[int], removed: Sequence[int]
     ) -> None:
         """Incremental update: insert, change and remove rows without resetting (selection survives)."""
         for pid in removed:
@@ -152,7 +173,9 @@ class PollTableModel(QAbstractTableModel):
                 for keys in self._keys.values():
                     del keys[row]
                 self._nrows -= 1
-                self._ids = self._notice_at = None
+                if self._id_rows is not None:
+                    self._id_rows = np.delete(self._id_rows, row)
+                self._notice_at = None
                 self.endRemoveRows()
         for pid in updated:
             row = self.row_of(pid)
@@ -162,7 +185,7 @@ class PollTableModel(QAbstractTableModel):
                 for column, keys in self._keys.items():
                     keys[row] = self._value(poll, column, sort=True)
                 self.dataChanged.emit(self.index(row, 0), self.index(row, self._ncols - 1))
-        new = [polls_by_id[pid] for pid in dict.fromkeys(added) if pid in polls_by_id and self.row_of(pid) is None]
+        new = [polls_by_id[pid] for pid in dict.fromkeys(added) if pid in polls_by_id and not self._holds(pid)]
         if new:
             first = self._nrows
             self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
@@ -171,17 +194,30 @@ class PollTableModel(QAbstractTableModel):
             for column, keys in self._keys.items():
                 keys.extend(self._value(poll, column, sort=True) for poll in new)
             self._nrows += len(new)
-            if self._ids is not None:
-                self._ids.update({p.id: first + k for k, p in enumerate(new) if p.id is not None})
+            if self._id_rows is not None:
+                self._id_rows = np.concatenate([self._id_rows, _ids_of(new)])
+            ids = [p.id for p in new if p.id is not None]
+            if ids and self._top_id is not None:
+                self._top_id = max(self._top_id, *ids)
             self.endInsertRows()
 
+    def _holds(self, poll_id: int) -> bool:
+        """Whether a poll is a row already. A new poll's id is above every id shown (the store counts up), which
+        answers without looking through every row (an import's 10,000 new polls)."""
+        if self._top_id is None:
+            self._top_id = int(self._row_ids().max(initial=0))
+        return poll_id <= self._top_id and self.row_of(poll_id) is not None
+
     def row_of(self, poll_id: int) -> int | None:
-        if self._ids is None:
-            self._ids = {}
-            for row, poll in enumerate(self._polls):
-                if poll.id is not None:
-                    self._ids.setdefault(poll.id, row)
-        return self._ids.get(poll_id)
+        """The row of a poll (None: not shown). One comparison over an array of the rows' ids: a map of 100,000
+        rows, rebuilt after every removal, took 15-400 ms on the first edit or delete after one."""
+        hits = np.flatnonzero(self._row_ids() == poll_id)
+        return int(hits[0]) if len(hits) else None
+
+    def _row_ids(self) -> np.ndarray:
+        if self._id_rows is None:
+            self._id_rows = _ids_of(self._polls)
+        return self._id_rows
 
     def poll_at(self, row: int) -> Poll:
         return self._polls[row]
@@ -267,7 +303,8 @@ class PollTableModel(QAbstractTableModel):
         self._nrows = len(polls)
         self._texts = [None] * len(polls)
         self._keys = {}
-        self._ids = self._notice_at = None
+        self._id_rows = self._notice_at = None
+        self._top_id = None
 
     def _notice_rows(self) -> list[int]:
         """The rows of the poll notices, in order (found once after the rows last moved)."""
@@ -336,6 +373,11 @@ class PollTableModel(QAbstractTableModel):
             return lead if lead is not None else float("-inf")
         value = poll.first_round.get(self._cands[col - len(self.FIXED)])
         return value if value is not None else -1.0
+
+
+def _ids_of(polls: Sequence[Poll]) -> np.ndarray:
+    """The polls' ids as an array, -1 for a row with none (a poll notice)."""
+    return np.fromiter((-1 if p.id is None else p.id for p in polls), dtype=np.int64, count=len(polls))
 
 
 @lru_cache(maxsize=8192)
@@ -494,12 +536,16 @@ class _PollOrder(QAbstractProxyModel):
         else:
             self._all = list(range(self._model.rowCount()))
 
+    def _shown_of(self, rows: list[int]) -> list[int]:
+        """The rows that pass the filter, in the order given (a copy; no test per row without a filter)."""
+        return [m for m in rows if self._accepts(m)] if self._needle else list(rows)
+
     def _reset_rows(self) -> None:
         self._ncols = self._model.columnCount()
         self._haystacks = [None] * self._model.rowCount()
         self._all = list(range(self._model.rowCount()))
         self._resort()
-        self._rows = [m for m in self._all if self._accepts(m)]
+        self._rows = self._shown_of(self._all)
         self._at = None
 
     def _relayout(self, *, resort: bool = False) -> None:
@@ -509,7 +555,7 @@ class _PollOrder(QAbstractProxyModel):
         held = [(self._rows[i.row()] if i.row() < len(self._rows) else -1, i.column()) for i in old]
         if resort:
             self._resort()
-        self._rows = [m for m in self._all if self._accepts(m)]
+        self._rows = self._shown_of(self._all)
         self._at = None
         new = []
         for model_row, column in held:
@@ -526,7 +572,12 @@ class _PollOrder(QAbstractProxyModel):
         self.endResetModel()
 
     def _on_rows_about_to_be_removed(self, parent: ModelIndex, first: int, last: int) -> None:
-        ours = sorted((r for m in range(first, last + 1) if (r := self.row_of_model_row(m)) is not None), reverse=True)
+        if last - first < FEW_CHANGED:  # a delete: found by a scan each, not a map of every shown row
+            ours = sorted((self._rows.index(m) for m in range(first, last + 1) if m in self._rows), reverse=True)
+        else:
+            ours = sorted(
+                (r for m in range(first, last + 1) if (r := self.row_of_model_row(m)) is not None), reverse=True
+            )
         for row in ours:
             self.beginRemoveRows(QModelIndex(), row, row)
             del self._rows[row]
@@ -545,9 +596,24 @@ class _PollOrder(QAbstractProxyModel):
         count = last - first + 1
         if count > BULK_INSERT:
             # An import: placing rows one by one rebuilds the row index for each (10,000 polls stalled the
-            # window for six seconds, benchmarks/bench_import_stall.py); one re-sort and reset takes milliseconds.
+            # window for six seconds, benchmarks/bench_import_stall.py); one reset instead. The new rows are
+            # sorted among themselves and merged into the sorted ones (two runs: timsort merges them in one pass,
+            # where sorting 110,000 rows afresh took 40-60 ms), ties after the rows already there, as one by one.
             self.beginResetModel()
-            self._reset_rows()
+            if first < len(self._haystacks):
+                self._all = [m + count if m >= first else m for m in self._all]
+            self._haystacks[first:first] = [None] * count
+            new = list(range(first, last + 1))
+            if self._sorted():
+                keys = self._model.sort_keys(self._column).__getitem__
+                descending = self._order == Qt.SortOrder.DescendingOrder
+                new.sort(key=keys, reverse=descending)
+                self._all += new
+                self._all.sort(key=keys, reverse=descending)
+            else:
+                self._all = list(range(self._model.rowCount()))
+            self._rows = self._shown_of(self._all)
+            self._at = None
             self.endResetModel()
             return
         if first < len(self._haystacks):  # rows after the new ones moved down
@@ -556,46 +622,128 @@ class _PollOrder(QAbstractProxyModel):
         self._haystacks[first:first] = [None] * count
         self._at = None
         for model_row in range(first, last + 1):
-            at = self._insertion_point(model_row)
-            self._all.insert(at, model_row)
+            self._all.insert(self._insertion_point(model_row, self._all), model_row)
             if not self._accepts(model_row):
                 continue
-            row = 0  # after the nearest shown row before it in the sort order
-            for before in reversed(self._all[:at]):
-                shown = self.row_of_model_row(before)
-                if shown is not None:
-                    row = shown + 1
-                    break
+            # The shown rows are a subsequence of _all in the same order, so the new row's place among them is
+            # found the same way: a bisection, not a walk back through _all with a map of every shown row (at
+            # 100,000 polls that map alone took 15-35 ms per added poll).
+            row = self._insertion_point(model_row, self._rows)
             self.beginInsertRows(QModelIndex(), row, row)
             self._rows.insert(row, model_row)
             self._at = None
             self.endInsertRows()
 
-    def _insertion_point(self, model_row: int) -> int:
-        """Where a new row goes in _all: after every row that sorts before it or equal to it."""
+    def _insertion_point(self, model_row: int, rows: list[int]) -> int:
+        """Where a new row goes in `rows` (_all or _rows, both in the sort order): after every row that sorts
+        before it or equal to it."""
         if not self._sorted():
-            return bisect.bisect_left(self._all, model_row)
+            return bisect.bisect_left(rows, model_row)
         keys = self._model.sort_keys(self._column)
         descending = self._order == Qt.SortOrder.DescendingOrder
         key = keys[model_row]
-        lo, hi = 0, len(self._all)
+        lo, hi = 0, len(rows)
         while lo < hi:
             mid = (lo + hi) // 2
-            other = keys[self._all[mid]]
+            other = keys[rows[mid]]
             if (other < key) if descending else (key < other):
                 hi = mid
             else:
                 lo = mid + 1
         return lo
 
+    def _reposition(self, model_row: int) -> None:
+        """Put one changed row where a stable re-sort and re-filter would: it stays if it is still in order
+        between its neighbours; else it goes after the rows equal to it that were before it and before those
+        that were after it. Told to the views as one row moved, removed or inserted, so selections follow.
+        (A whole re-sort of 100,000 rows for one edited poll held the window 60-150 ms.)"""
+        at = self._all.index(model_row)
+        del self._all[at]
+        place = self._stable_place(model_row, at)
+        self._all.insert(place, model_row)
+        try:
+            old: int | None = self._rows.index(model_row)
+        except ValueError:
+            old = None
+        if old is not None:
+            del self._rows[old]
+        new = self._shown_place(model_row, place) if self._accepts(model_row) else None
+        if old is not None:
+            self._rows.insert(old, model_row)  # back until the views are told
+        if old is None and new is not None:
+            self.beginInsertRows(QModelIndex(), new, new)
+            self._rows.insert(new, model_row)
+            self._at = None
+            self.endInsertRows()
+        elif old is not None and new is None:
+            self.beginRemoveRows(QModelIndex(), old, old)
+            del self._rows[old]
+            self._at = None
+            self.endRemoveRows()
+        elif old is not None and new is not None and new != old:
+            # beginMoveRows takes the destination in the numbering before the move
+            self.beginMoveRows(QModelIndex(), old, old, QModelIndex(), new + 1 if new > old else new)
+            del self._rows[old]
+            self._rows.insert(new, model_row)
+            self._at = None
+            self.endMoveRows()
+
+    def _before(self, a: Any, b: Any) -> bool:
+        """Sort key `a` sorts strictly before `b` in the current order."""
+        return bool(b < a) if self._order == Qt.SortOrder.DescendingOrder else bool(a < b)
+
+    def _bound(self, rows: list[int], key: Any, lo: int, hi: int, *, after_equal: bool) -> int:
+        """In rows[lo:hi] (sorted), the first index whose key sorts after `key` (after_equal) or not before it."""
+        keys = self._model.sort_keys(self._column)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            other = keys[rows[mid]]
+            if self._before(key, other) if after_equal else not self._before(other, key):
+                hi = mid
+            else:
+                lo = mid + 1
+        return lo
+
+    def _stable_place(self, model_row: int, was: int) -> int:
+        """Where a changed row goes back into _all (taken out of it; it was at `was`), as a stable sort puts it."""
+        rows = self._all
+        if not self._sorted():
+            return bisect.bisect_left(rows, model_row)
+        keys = self._model.sort_keys(self._column)
+        key = keys[model_row]
+        if was > 0 and self._before(key, keys[rows[was - 1]]):  # moves up: after the equal rows before it
+            return self._bound(rows, key, 0, was, after_equal=True)
+        if was < len(rows) and self._before(keys[rows[was]], key):  # moves down: before the equal rows after it
+            return self._bound(rows, key, was, len(rows), after_equal=False)
+        return was  # still in order where it was
+
+    def _shown_place(self, model_row: int, place: int) -> int:
+        """Where a row at `place` in _all goes among the shown rows (_rows, without it): they are a subsequence
+        of _all, so after the shown rows that sort before it and, of those equal to it, the ones before it."""
+        if not self._sorted():
+            return bisect.bisect_left(self._rows, model_row)
+        key = self._model.sort_keys(self._column)[model_row]
+        lo = self._bound(self._rows, key, 0, len(self._rows), after_equal=False)
+        hi = self._bound(self._rows, key, lo, len(self._rows), after_equal=True)
+        if lo == hi:
+            return lo
+        earlier = set(self._all[self._bound(self._all, key, 0, place, after_equal=False) : place])
+        return lo + sum(1 for r in self._rows[lo:hi] if r in earlier)
+
     def _on_data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex, roles: Sequence[int] = ()) -> None:
         first, last = top_left.row(), bottom_right.row()
         for model_row in range(first, min(last + 1, len(self._haystacks))):
             self._haystacks[model_row] = None
         moved = top_left.column() <= self._column <= bottom_right.column()
-        if self._needle or moved:
+        if (self._needle or moved) and last - first < FEW_CHANGED:
+            for model_row in range(first, last + 1):  # an edit: each row moved to its place, the rest untouched
+                self._reposition(model_row)
+        elif self._needle or moved:
             self._relayout(resort=moved)  # a changed row may have moved, or now pass or fail the filter
-        ours = [r for m in range(first, last + 1) if (r := self.row_of_model_row(m)) is not None]
+        if last - first < FEW_CHANGED:  # an edit: its row found by a scan, not a map of every shown row
+            ours = [self._rows.index(m) for m in range(first, last + 1) if m in self._rows]
+        else:
+            ours = [r for m in range(first, last + 1) if (r := self.row_of_model_row(m)) is not None]
         if ours:
             self.dataChanged.emit(
                 self.createIndex(min(ours), top_left.column()), self.createIndex(max(ours), bottom_right.column())
@@ -715,3 +863,31 @@ class PollFilterProxy(QSortFilterProxyModel):
         """The PollTableModel index behind an index of this proxy (mapToSource gives the sorting layer's)."""
         index = self.mapToSource(proxy_index)
         return self._order.mapToSource(index) if self._order is not None else index
+
+
+class PollTableView(QTableView):
+    """The poll table's view: a change to many rows repaints only the columns it names.
+
+    Qt repaints the whole viewport when a dataChanged spans more than about a hundred rows, even for one column:
+    a runoff matchup switch (one column of France 2022's 409 notices) repainted every cell of the table
+    (benchmarks/bench_two_round_switch.py). The change is passed on for the rows on screen, whose cells are the
+    only ones painted; rows scrolled to later are asked for their data then.
+    """
+
+    def dataChanged(self, top_left: ModelIndex, bottom_right: ModelIndex, roles: Sequence[int] = ()) -> None:
+        model = self.model()
+        if (
+            model is not None
+            and self.isVisible()
+            and top_left.isValid()
+            and bottom_right.isValid()
+            and top_left != bottom_right
+        ):
+            first = max(top_left.row(), self.rowAt(0))
+            bottom = self.rowAt(self.viewport().height() - 1)
+            last = min(bottom_right.row(), bottom if bottom >= 0 else model.rowCount() - 1)
+            if first > last or first < 0:
+                return  # no changed row on screen
+            top_left = model.index(first, top_left.column())
+            bottom_right = model.index(last, bottom_right.column())
+        super().dataChanged(top_left, bottom_right, list(roles))

@@ -96,6 +96,11 @@ class TwoRoundModel(Protocol):
     def reset(self) -> None: ...
 
 
+def _items(combo: QComboBox) -> list[object]:
+    """The data of a combo box's items, in order."""
+    return [combo.itemData(i) for i in range(combo.count())]
+
+
 def short_name(name: str) -> str:
     """The name as the panel writes it: the surname ("Marine Le Pen" -> "Le Pen", "Jean-Luc Mélenchon" ->
     "Mélenchon"); the reserved electorates by what they are."""
@@ -424,20 +429,25 @@ class TwoRoundPanel(QWidget):
             return
         self._rebuild_rows(first, pair)
         a, b = pair
-        with signals_blocked(self.message_on):
-            self.message_on.clear()
-            self.message_on.addItem(short_name(a), a)
-            self.message_on.addItem(short_name(b), b)
-        with signals_blocked(self.message_among):
-            self.message_among.clear()
-            self.message_among.addItem("all voters", None)
-            for code in first.electorates():
-                self.message_among.addItem(electorate_title(code), code)
+        # Each picker is filled again only when what it offers changed (refilling one re-lays its row out).
+        if _items(self.message_on) != [a, b]:
+            with signals_blocked(self.message_on):
+                self.message_on.clear()
+                self.message_on.addItem(short_name(a), a)
+                self.message_on.addItem(short_name(b), b)
+        electorates = list(first.electorates())
+        if _items(self.message_among) != [None, *electorates]:
+            with signals_blocked(self.message_among):
+                self.message_among.clear()
+                self.message_among.addItem("all voters", None)
+                for code in electorates:
+                    self.message_among.addItem(electorate_title(code), code)
         self.message_dest.sliders[0].setToolTip("Turned-away voters who vote for the other finalist instead")
         with signals_blocked(self.question_combo):
-            self.question_combo.clear()
-            for code in first.electorates():
-                if code not in pair:
+            asked = [code for code in electorates if code not in pair]
+            if _items(self.question_combo) != asked:
+                self.question_combo.clear()
+                for code in asked:
                     self.question_combo.addItem(electorate_title(code), code)
             index = self.question_combo.findData(self.model.electorate)
             self.question_combo.setCurrentIndex(max(0, index))

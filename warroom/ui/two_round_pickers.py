@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
@@ -133,11 +132,14 @@ class TwoRoundPickers(QWidget):
         self.model.set_hypothesis(self.hypothesis_combo.currentData())
 
 
-def chart_lead(lead: MatchupLead) -> tuple[np.ndarray, np.ndarray, list[str], AverageSeries, str]:
-    """A matchup's head-to-heads as the runoff-lead chart takes them: days, leads, pollsters, average, title."""
+def chart_lead(
+    lead: MatchupLead,
+) -> tuple[tuple[float, ...], tuple[float, ...], tuple[str, ...], AverageSeries, str]:
+    """A matchup's head-to-heads as the runoff-lead chart takes them: days, leads, pollsters, average, title. The
+    lead's own tuples (the controller keeps one MatchupLead per pair), so the chart finds a pair's arrays kept."""
     average = lead.average
     title = (
         f"Runoff lead: {short_name(average.a)} minus {short_name(average.b)} "
         f"(points; {len(lead.days)} published head-to-heads)"
     )
-    return np.array(lead.days), np.array(lead.leads), list(lead.pollsters), average.lead, title
+    return lead.days, lead.leads, lead.pollsters, average.lead, title

@@ -1,0 +1,188 @@
+"""Switching the runoff matchup or the first-round hypothesis (issue 11): what the charts show afterwards, what they
+leave alone, and that switching to and fro many times leaves nothing behind.
+
+The speed of a switch is measured in benchmarks/bench_two_round_switch.py; these tests hold the behaviour the
+faster switch must keep: every chart shows exactly the core functions' figures for the new choice, the charts
+whose data did not change are not handed anything, and the caches that make a switch back cheap stay bounded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+from PySide6.QtWidgets import QApplication, QWidget
+
+from warroom.core.france import name_key
+from warroom.core.two_round_pipeline import first_round_model, matchup_average, publication_blackouts
+from warroom.core.two_round_view import campaign_chart, matchup_points
+from warroom.ui.charts import day_to_epoch
+
+pytestmark = pytest.mark.gui
+
+
+def settle() -> None:
+    for _ in range(4):
+        QApplication.processEvents()
+
+
+def _expected(room: Any) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """What the charts must show for the room's current matchup and hypothesis, from the core functions alone:
+    key -> (x in epoch seconds, y), for the runoff lead ('lead2' line, 'lead2 points'), the first-round lead
+    ('lead1' line, 'lead1 points') and each candidate's first-round average."""
+    model = room.two_round
+    contest, notices = model.contest, model.campaign.notices
+    a, b = model.matchup
+    codes = {name_key(c.name): c.code for c in contest.candidates}
+    averages = first_round_model(notices).view(model.hypothesis)
+    chart = campaign_chart(
+        notices,
+        averages,
+        codes,
+        a,
+        b,
+        blackouts=publication_blackouts(contest.election_date, contest.second_round_date),
+    )
+    runoff = matchup_average(notices, a, b).lead
+    days, leads, _pollsters = matchup_points(notices, a, b)
+    out = {
+        "lead2": (day_to_epoch(runoff.days), np.asarray(runoff.mean, dtype=float)),
+        "lead2 points": (day_to_epoch(np.asarray(days, dtype=float)), np.asarray(leads, dtype=float)),
+        "lead1": (day_to_epoch(chart.lead.days), np.asarray(chart.lead.mean, dtype=float)),
+        "lead1 points": (
+            day_to_epoch(np.asarray(chart.lead_points[0], dtype=float)),
+            np.asarray(chart.lead_points[1], dtype=float),
+        ),
+    }
+    for code, series in chart.first.items():
+        out[code] = (day_to_epoch(series.days), np.asarray(series.mean, dtype=float))
+    return out
+
+
+def _shown(room: Any, codes: list[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    charts = room.window.charts
+    out = {key: charts.curve_data(key) for key in ("lead1", "lead2", *codes)}
+    for key in ("lead1", "lead2"):
+        x, y, _ids = charts.point_data(key)
+        out[f"{key} points"] = (x, y)
+    return out
+
+
+def _same_points(shown: tuple[np.ndarray, np.ndarray], expected: tuple[np.ndarray, np.ndarray]) -> bool:
+    """The same (x, y) points, in any order (the chart keeps them sorted by day)."""
+    a = sorted(zip(shown[0].tolist(), shown[1].tolist(), strict=True))
+    b = sorted(zip(expected[0].tolist(), expected[1].tolist(), strict=True))
+    return len(a) == len(b) and np.allclose(np.asarray(a), np.asarray(b)) if a else not b
+
+
+def test_after_a_switch_every_chart_shows_the_new_choices_figures_exactly(france_room) -> None:
+    """Each matchup and list picked in turn (and back): the runoff-lead chart shows that pair's head-to-heads and
+    their average, the first-round lead chart the pair's lead under that list, the first-round chart each
+    candidate's average under that list, each the arrays the core functions give."""
+    room = france_room
+    model, pickers = room.two_round, room.two_round_pickers
+    codes = [c.code for c in model.contest.candidates]
+    picks: list[tuple[Any, int]] = [(pickers.matchup_combo, i) for i in (1, 2, 0)]
+    picks += [(pickers.hypothesis_combo, i) for i in (1, 2)]
+    picks += [(pickers.matchup_combo, i) for i in (1, 0)]
+    picks += [(pickers.hypothesis_combo, 0)]
+    seen = set()
+    for combo, index in picks:
+        combo.setCurrentIndex(index)
+        settle()
+        seen.add((model.matchup, model.hypothesis))
+        expected, shown = _expected(room), _shown(room, codes)
+        for key in ("lead2", "lead1", *[c for c in codes if c in expected]):
+            x, y = shown[key]
+            ex, ey = expected[key]
+            assert np.array_equal(x, ex) and np.allclose(y, ey, equal_nan=True), (key, model.matchup, model.hypothesis)
+        for key in ("lead2 points", "lead1 points"):
+            assert _same_points(shown[key], expected[key]), (key, model.matchup, model.hypothesis)
+        assert model.matchup[0].split()[-1] in room.window.charts.plots["lead2"].titleLabel.text
+    assert len(seen) >= 5  # the picks really were other choices
+
+
+def _count_calls(monkeypatch: pytest.MonkeyPatch, objects: list[Any], names: tuple[str, ...]) -> Callable[[], int]:
+    """Wrap the named methods of each object (on the instance) and return a counter of their calls."""
+    calls = [0]
+    for obj in objects:
+        for name in names:
+            if not hasattr(obj, name):  # (a band has setPath, a scatter item setData)
+                continue
+            real = getattr(obj, name)
+
+            def counted(*args: Any, _real: Any = real, **kwargs: Any) -> Any:
+                calls[0] += 1
+                return _real(*args, **kwargs)
+
+            monkeypatch.setattr(obj, name, counted)
+    return lambda: calls[0]
+
+
+def test_a_switch_hands_new_data_only_to_the_charts_whose_data_changed(france_room, monkeypatch) -> None:
+    """Another matchup gives the first-round chart's items nothing (its averages and points are the list's, not
+    the pair's); another list gives the runoff-lead chart's items nothing (its head-to-heads are the pair's). The
+    charts that do change are handed their data (so the counters can fail)."""
+    room = france_room
+    charts, pickers = room.window.charts, room.two_round_pickers
+    first = list(charts._first.values())
+    first_items = [s.points for s in first] + [s.line for s in first] + [s.band for s in first]
+    runoff = [charts._lead2_observed, charts._lead2_implied]
+    runoff_items = [s.points for s in runoff if s] + [s.line for s in runoff if s] + [s.band for s in runoff if s]
+    lead1_items = [charts._lead1.points, charts._lead1.line]
+    pickers.matchup_combo.setCurrentIndex(1)  # each choice once first: its pollsters join the key
+    pickers.hypothesis_combo.setCurrentIndex(1)
+    pickers.matchup_combo.setCurrentIndex(0)
+    pickers.hypothesis_combo.setCurrentIndex(0)
+    settle()
+    first_calls = _count_calls(monkeypatch, first_items, ("setData", "setPath"))
+    runoff_calls = _count_calls(monkeypatch, runoff_items, ("setData", "setPath"))
+    lead1_calls = _count_calls(monkeypatch, lead1_items, ("setData",))
+
+    pickers.matchup_combo.setCurrentIndex(1)
+    settle()
+    assert first_calls() == 0  # the first-round chart: not handed anything
+    assert runoff_calls() > 0 and lead1_calls() > 0  # the pair's charts: their new data
+    before_runoff = runoff_calls()
+    pickers.hypothesis_combo.setCurrentIndex(1)
+    settle()
+    assert runoff_calls() == before_runoff  # the runoff-lead chart: the pair's head-to-heads, unchanged
+    assert first_calls() > 0  # the first-round chart: the list's averages
+
+
+def _counts(room: Any) -> dict[str, int]:
+    charts = room.window.charts
+    scene = charts._layout_widget.scene()
+    return {
+        "scene items": len(scene.items()),
+        "key entries": sum(len(legend.items) for legend in charts.legends().values()),
+        "widgets": len(room.window.findChildren(QWidget)),
+        "panel rows": len(room.two_round_panel.rows()),
+        "kept point arrays": len(charts._points_kept),
+    }
+
+
+def test_switching_to_and_fro_many_times_leaves_nothing_behind(france_room) -> None:
+    """Forty switches over the same six matchups and lists: the scene's items, the keys' entries, the window's
+    widgets, the panel's rows and the charts' kept arrays are as many after as after the first round of them."""
+    room = france_room
+    pickers = room.two_round_pickers
+    combos = (pickers.matchup_combo, pickers.hypothesis_combo)
+    cycle = min(6, pickers.matchup_combo.count(), pickers.hypothesis_combo.count())
+
+    def round_of_switches() -> None:
+        for i in range(cycle):
+            for combo in combos:
+                combo.setCurrentIndex((i + 1) % cycle)
+                settle()
+
+    round_of_switches()
+    QApplication.sendPostedEvents(None, 0)
+    after_first = _counts(room)
+    for _ in range(6):
+        round_of_switches()
+    QApplication.sendPostedEvents(None, 0)
+    assert _counts(room) == after_first
+    assert after_first["kept point arrays"] > 0
