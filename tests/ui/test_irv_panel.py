@@ -486,9 +486,12 @@ def test_a_slider_move_repaints_the_outputs_but_not_the_boxes_behind_them(qtbot,
 
     room = irv_room
     panel = room.irv_panel
-    panel.picker.setCurrentIndex(panel.picker.findData("ind"))
+    with qtbot.waitSignal(room.irv.break_evens_ready, timeout=5000):  # they follow once the sliders rest
+        panel.picker.setCurrentIndex(panel.picker.findData("ind"))
     _finish(qtbot, room)
-    qtbot.wait(200)  # the break-evens, once the sliders rest
+    for _ in range(5):  # the relayout their text asks for, painted before the move is watched
+        QApplication.processEvents()
+        qtbot.wait(20)
 
     class Paints(QObject):
         def __init__(self) -> None:

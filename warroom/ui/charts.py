@@ -563,7 +563,7 @@ class _Series:
         # changes): a new poll changes one series' points, and a repaint that blits the rest instead of stroking
         # antialiased lines and placing hundreds of markers again took a 10,000-poll window's charts from 18-19
         # to 6-7 ms (benchmarks/bench_scale.py). Exports paint afresh (export.uncached), so vectors stay vectors.
-        self.line.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.line.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.points.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.poll_ids = np.empty(0, dtype=np.int64)
         # the whole average and forecast band; the items get the visible part (show_range)
