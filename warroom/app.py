@@ -213,6 +213,8 @@ class WarRoom:
         self.window.setStyleSheet(stylesheet("app"))
         if store.backup_error:  # the store opened, but this start's safety copy failed: say so, once
             self.window.statusBar().showMessage(f"Warning: {store.backup_error}", 15000)
+        elif settings.notice:  # the settings file was set aside (open_settings)
+            self.window.statusBar().showMessage(f"Warning: {settings.notice}", 15000)
         if store.read_only:
             self.window.statusBar().showMessage("This poll store is read-only: you can look, not change", 15000)
         self._starting = False

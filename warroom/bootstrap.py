@@ -19,6 +19,7 @@ from warroom.store.db import (
     make_engine,
     make_session_factory,
     redacted,
+    refuse_planted_code,
     resolve_url,
     sqlite_path,
     translated,
@@ -92,6 +93,12 @@ def _memory(target: str) -> bool:
         return False
 
 
+def _looks_empty(engine: Engine) -> bool:
+    """Whether the store holds no contest yet (read without a lock; re-checked under it before seeding)."""
+    with translated(engine), Session(bind=engine) as session:
+        return repo.count_contests(session) == 0
+
+
 def open_store(target: str | Path, *, backup_dir: Path | None, seed: bool = True) -> OpenStore:
     """Open (creating if needed) a poll store, migrate it to the current schema and seed the demo races if empty
     (London 2012, the one a new store opens on; France 2022; Burlington 2009).
@@ -112,6 +119,7 @@ def open_store(target: str | Path, *, backup_dir: Path | None, seed: bool = True
         )
     engine = make_engine(target)
     try:
+        refuse_planted_code(engine)  # before the upgrade and the seeding, the first writes that would run it
         backup = upgrade(engine, backup_dir=backup_dir)
         edited = hand_edits(engine)
         if edited:  # refused before this start's backup, so the backups keep the store as it was before
@@ -138,8 +146,10 @@ def open_store(target: str | Path, *, backup_dir: Path | None, seed: bool = True
         sessions = make_session_factory(engine)
         seeded = False
         read_only = is_read_only(engine)
-        if seed and not read_only:
-            # Under the write lock, so two instances starting on a new store seed it once, neither failing.
+        if seed and not read_only and _looks_empty(engine):
+            # Under the write lock, so two instances starting on a new store seed it once, neither failing. Only
+            # for a store a plain read found empty: another program holding the write lock on a store in use
+            # must not keep warroom from starting (it waited 10 s, then "busy", with nothing to write).
             with translated(engine), write_locked(engine) as conn, Session(bind=conn) as session:
                 if repo.count_contests(session) == 0:
                     # the demo data and its readers are imported only to seed a new store, not on every start

@@ -6,6 +6,7 @@ import contextlib
 import errno
 import os
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,8 +107,7 @@ def write_private_atomic(path: Path, data: bytes | str, *, encoding: str = "utf-
     """
     payload = data.encode(encoding) if isinstance(data, str) else data
     folder = path.parent
-    if path.is_dir() and not path.is_symlink():
-        raise IsADirectoryError(21, "is a folder, not a file", str(path))
+    _refuse_target(path)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     import secrets  # (where used: random and hmac are not on the window's first-paint path)
 
@@ -129,6 +129,77 @@ def write_private_atomic(path: Path, data: bytes | str, *, encoding: str = "utf-
             os.unlink(temp)
         raise
     _fsync_folder(folder)
+
+
+def _refuse_target(path: Path) -> None:
+    """A folder, or a file the user made read-only, is never replaced by an export (a rename over a read-only
+    file succeeds wherever the folder is writable, and would quietly undo the user's protection)."""
+    try:
+        st = path.lstat()
+    except FileNotFoundError:
+        return
+    if stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(path))
+    if stat.S_ISREG(st.st_mode) and (
+        not os.access(path, os.W_OK) or not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+    ):
+        raise PermissionError(errno.EACCES, "is read-only: it was left as it was (choose another name)", str(path))
+
+
+@contextlib.contextmanager
+def atomic_target(path: Path, *, ending: bytes = b"") -> Iterator[Path]:
+    """A path for a writer that needs a file name (Qt's image, SVG and PDF writers), made into `path` all or
+    nothing, owner-only, never through a planted link: `write_private_atomic` for writers that open files
+    themselves.
+
+    The name given out lies in a new folder only the user can enter (made in the target's folder, so the final
+    rename stays on one disk): nobody can plant a link there, as they could at the old fixed `NAME.part`. On
+    leaving the block the file is checked (present, not empty), made 0600, flushed to disk and renamed over
+    `path`; on any failure `path` is as it was. The private folder is removed either way.
+
+    Args:
+        path: the file to (re)write.
+        ending: what a complete file of this kind ends with (b"%%EOF" for a PDF, b"</svg>" for an SVG): Qt's
+            PDF and SVG writers report no write error, so a file cut short by a full disk is caught by its end.
+
+    Raises:
+        OSError: the target is a folder or a read-only file, the folder is not writable, the writer wrote
+            nothing (a full disk), or the rename failed; `path` is unchanged.
+    """
+    import shutil
+    import tempfile
+
+    _refuse_target(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    private = Path(tempfile.mkdtemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=path.parent))
+    try:
+        temp = private / ("export" + path.suffix)
+        yield temp
+        try:
+            info = temp.lstat()
+        except FileNotFoundError:
+            info = None
+        if info is None or not stat.S_ISREG(info.st_mode) or info.st_size == 0:
+            raise OSError(errno.EIO, "nothing was written (is the disk full?): the file was left as it was", str(path))
+        if ending:
+            with temp.open("rb") as fh:
+                fh.seek(max(0, info.st_size - 1024))
+                if ending not in fh.read():
+                    raise OSError(
+                        errno.ENOSPC,
+                        "the file came out incomplete (is the disk full?): the old one was left as it was",
+                        str(path),
+                    )
+        os.chmod(temp, 0o600)
+        fd = os.open(temp, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temp, path)
+        _fsync_folder(path.parent)
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -295,7 +295,8 @@ class ImportWorker(QObject):
         cancel = self._cancel = threading.Event()
         self._polls.hold_watch(True)
         self.busy_changed.emit(True)
-        future = self._executor.submit(self._job, source, contest, stored, parse, cancel)
+        born = self._polls.opened_identity  # the contest as opened: a teammate may replace it meanwhile
+        future = self._executor.submit(self._job, source, contest, stored, parse, cancel, born)
         future.add_done_callback(lambda f: self._job_done.emit(f, source))
         return True
 
@@ -306,6 +307,7 @@ class ImportWorker(QObject):
         stored: Sequence[Poll],
         parse: Callable[[Contest, Progress], ParseResult],
         cancel: threading.Event,
+        born: tuple[str, datetime | None] | None = None,
     ) -> ImportReport:
         """On the worker thread: parse, check, write in one transaction, read back."""
         # Everything alive now (the window, its models, the open contest's polls) is long-lived: freezing it
@@ -317,7 +319,7 @@ class ImportWorker(QObject):
         gc.freeze()
         with gui_first():
             known = {p.key(): p.id for p in stored}
-            return self._import(source, contest, known, parse, cancel)
+            return self._import(source, contest, known, parse, cancel, born)
 
     def _import(
         self,
@@ -326,6 +328,7 @@ class ImportWorker(QObject):
         known: dict[tuple[str, date, date], int | None],
         parse: Callable[[Contest, Progress], ParseResult],
         cancel: threading.Event,
+        born: tuple[str, datetime | None] | None = None,
     ) -> ImportReport:
         """Parse, skip what is stored, write in chunks in one transaction (cancel points between), read back."""
 
@@ -360,6 +363,7 @@ class ImportWorker(QObject):
         calls = 0
         try:
             with translated(self._engine), self._sessions.begin() as session:
+                PollService.require_still_there(session, contest, born)  # a teammate may have replaced it
                 ids: list[int] = []
                 for k in range(0, len(fresh), self._chunk):
                     ids += repo.add_polls(session, cid, fresh[k : k + self._chunk], lines=lines[k : k + self._chunk])

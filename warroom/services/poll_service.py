@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -26,10 +26,15 @@ from warroom.core.validation import validate_poll
 from warroom.paths import read_input_file, write_private_atomic
 from warroom.store import contests as contests_repo
 from warroom.store import polls as repo
-from warroom.store.db import StoreError, translated
+from warroom.store.db import StoreError, limit_lock_wait, translated
 
 T = TypeVar("T")
 WATCH_INTERVAL_MS = 700  # well inside the two-second promise; one tiny query per tick
+INTERACTIVE_LOCK_WAIT_MS = 2000
+"""How long a write made from the window (add, edit, delete, save a scenario or contest) waits for a lock another
+program holds before saying the store is busy: long enough for any ordinary writer (another instance's import of
+10,000 polls commits in about 2 s), short enough that the window never seems hung. The form comes back as typed,
+so the user can try again."""
 
 
 @dataclass(frozen=True)
@@ -139,6 +144,7 @@ class PollService(QObject):
         self._read_cache: dict[int, tuple[int, list[Poll], list[Annotation], list[Any]]] = {}
         self._engine = sessions.kw.get("bind")
         self._contest: Contest | None = None
+        self._born: tuple[str, datetime | None] | None = None  # the open contest's name and creation time
         self._polls: dict[int, Poll] = {}
         # the same polls in fieldwork order, kept in order as polls come and go (bisect, not a sort per change:
         # 100,000 polls took 80 ms to sort), with their sort keys beside them
@@ -192,9 +198,18 @@ class PollService(QObject):
         self._contest = contest
         if contest is None:
             return None
+        self._born = self._identity(contest)
         self.contest_loaded.emit(contest)
         self.reload()
         return contest
+
+    def _identity(self, contest: Contest) -> tuple[str, datetime | None] | None:
+        return self._run(lambda s: repo.contest_identity(s, contest.id or 0))
+
+    @property
+    def opened_identity(self) -> tuple[str, datetime | None] | None:
+        """The open contest's name and creation time as read when it was opened (see require_still_there)."""
+        return self._born
 
     def reload(self, *, external: bool = False) -> None:
         """Re-read everything of the open contest and announce it.
@@ -205,6 +220,8 @@ class PollService(QObject):
         if self._contest is None:
             return
         cid = self._contest.id or 0
+        if external and not self._follow_contest(cid):
+            return
         cached = self._read_cache.get(cid)
         if cached is not None and not external and self._run(repo.revision) == cached[0]:
             rev, polls, annotations, scenarios = cached
@@ -229,6 +246,29 @@ class PollService(QObject):
         self.annotations_changed.emit(annotations)
         self.scenarios_changed.emit(scenarios)
 
+    def _follow_contest(self, cid: int) -> bool:
+        """After another program's change: show the open contest as stored now. False if it is gone (deleted, or
+        its id taken by another contest): then the user is told, and the store's default contest is opened."""
+        assert self._contest is not None
+        stored = self._run(lambda s: repo.get_contest(s, cid))
+        if stored is not None and _same_contest(self._identity(stored), self._born):
+            if stored != self._contest:  # a teammate edited it: renamed it, candidates, colours, rules
+                self._contest = stored
+                self._born = self._identity(stored)
+                self.contest_loaded.emit(stored)
+            return True
+        gone = self._contest.name
+        self._contest = None
+        self._read_cache.clear()
+        self._set_polls({})
+        self.contests_changed.emit(self.contests())
+        opened = self.open_contest(None)
+        self.store_failed.emit(
+            f"The contest '{gone}' was deleted by another program or a teammate while it was open here"
+            + (f"; showing '{opened.name}'." if opened is not None else ".")
+        )
+        return False
+
     def scenarios(self) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
         if self._contest is None:
             return []
@@ -249,7 +289,7 @@ class PollService(QObject):
 
     def add_polls(self, polls: Sequence[Poll]) -> list[int]:
         contest = self._require_contest()
-        ids = self._write(lambda s: repo.add_polls(s, contest.id or 0, polls))
+        ids = self._write(lambda s: repo.add_polls(s, contest.id or 0, polls), contest)
         fresh = self._run(lambda s: repo.list_polls(s, contest.id or 0, ids=ids))
         self._put_polls(fresh)
         self.polls_changed.emit(PollChange(added=tuple(ids)))
@@ -284,15 +324,40 @@ class PollService(QObject):
             QTimer.singleShot(0, self, lambda: self.reload(external=True))
 
     def update_poll(self, poll: Poll) -> None:
-        self._write(lambda s: repo.update_poll(s, poll))
+        """Store an edit of a shown poll (or an undo's older version).
+
+        Raises:
+            StoreError: kind "conflict": another program or a teammate changed or deleted the poll since it was
+                read here (the watch had not yet seen it); nothing is written and the store is read again.
+        """
         assert poll.id is not None
-        self._put_polls([poll])
-        self.polls_changed.emit(PollChange(updated=(poll.id,)))
+        pid, contest = poll.id, self._require_contest()
+        seen = self._polls.get(pid)
+
+        def write(s: Session) -> Poll:
+            stored = repo.list_polls(s, contest.id or 0, ids=[pid])
+            if seen is not None and stored != [seen]:  # written over unseen, the teammate's edit would be lost
+                raise StoreError(
+                    f"this {poll.pollster} poll was changed or deleted by another program or a teammate since it "
+                    "was shown here, so nothing was saved; the window now shows it as stored",
+                    kind="conflict",
+                )
+            repo.update_poll(s, poll)
+            return repo.list_polls(s, contest.id or 0, ids=[pid])[0]
+
+        try:
+            fresh = self._write(write, contest)
+        except StoreError as exc:
+            if exc.kind == "conflict":
+                QTimer.singleShot(0, self, lambda: self.reload(external=True))
+            raise
+        self._put_polls([fresh])  # as stored, so that the next edit compares like with like
+        self.polls_changed.emit(PollChange(updated=(pid,)))
 
     def delete_polls(self, poll_ids: Sequence[int]) -> list[Poll]:
         """Delete and return the deleted polls (for undo)."""
         gone = [self._polls[i] for i in poll_ids if i in self._polls]
-        self._write(lambda s: repo.delete_polls(s, poll_ids))
+        self._write(lambda s: repo.delete_polls(s, poll_ids), self._contest)
         for i in poll_ids:
             self._unorder(self._polls.pop(i, None))
         self.polls_changed.emit(PollChange(removed=tuple(poll_ids)))
@@ -327,25 +392,25 @@ class PollService(QObject):
 
     def add_annotation(self, annotation: Annotation) -> int:
         contest = self._require_contest()
-        new_id = self._write(lambda s: repo.add_annotation(s, contest.id or 0, annotation))
+        new_id = self._write(lambda s: repo.add_annotation(s, contest.id or 0, annotation), contest)
         self._annotations = self._run(lambda s: repo.list_annotations(s, contest.id or 0))
         self.annotations_changed.emit(self.annotations)
         return new_id
 
     def delete_annotation(self, annotation_id: int) -> None:
         contest = self._require_contest()
-        self._write(lambda s: repo.delete_annotation(s, annotation_id))
+        self._write(lambda s: repo.delete_annotation(s, annotation_id), self._contest)
         self._annotations = self._run(lambda s: repo.list_annotations(s, contest.id or 0))
         self.annotations_changed.emit(self.annotations)
 
     def save_scenario(self, name: str, baseline: dict[str, Any], settings: dict[str, Any]) -> None:
         contest = self._require_contest()
-        self._write(lambda s: repo.save_scenario(s, contest.id or 0, name, baseline, settings))
+        self._write(lambda s: repo.save_scenario(s, contest.id or 0, name, baseline, settings), contest)
         self.scenarios_changed.emit(self.scenarios())
 
     def delete_scenario(self, name: str) -> None:
         contest = self._require_contest()
-        self._write(lambda s: repo.delete_scenario(s, contest.id or 0, name))
+        self._write(lambda s: repo.delete_scenario(s, contest.id or 0, name), contest)
         self.scenarios_changed.emit(self.scenarios())
 
     # --- contests ----------------------------------------------------------------------------------------------
@@ -377,7 +442,8 @@ class PollService(QObject):
             ValueError: refused (a problem, a taken name, removing a candidate that has polls); nothing written.
         """
         cid = contest.id if contest.id is not None else self._require_contest().id or 0
-        self._write(lambda s: contests_repo.update_contest(s, cid, contest))
+        shown = self._contest if self._contest is not None and self._contest.id == cid else None
+        self._write(lambda s: contests_repo.update_contest(s, cid, contest), shown)
         self.contests_changed.emit(self.contests())
         opened = self.open_contest(cid)
         assert opened is not None
@@ -422,7 +488,7 @@ class PollService(QObject):
             ValueError: the result names someone who is not a candidate; nothing stored.
         """
         cid = contest.id or 0
-        self._write(lambda s: contests_repo.set_official_result(s, cid, result))
+        self._write(lambda s: contests_repo.set_official_result(s, cid, result), contest)
         self.contests_changed.emit(self.contests())
         if self._contest is not None and self._contest.id == cid:
             self.open_contest(cid)
@@ -488,6 +554,25 @@ class PollService(QObject):
             del self._ordered[at]
             del self._order_keys[at]
 
+    @staticmethod
+    def require_still_there(
+        session: Session, contest: Contest, identity: tuple[str, datetime | None] | None = None
+    ) -> None:
+        """Refuse a write into a contest another program deleted (SQLite gives its id to the next contest made, so
+        the write would land in someone else's race). `identity`: its name and creation time as read when it was
+        opened (a rename keeps the creation time); without it, the name must match."""
+        now = repo.contest_identity(session, contest.id or 0)
+        if identity is not None and identity[1] is not None:
+            same = now is not None and _same_contest(now, identity)
+        else:
+            same = now is not None and now[0] == contest.name
+        if not same:
+            raise StoreError(
+                f"the contest '{contest.name}' was deleted by another program or a teammate while it was open here, "
+                "so nothing was saved; the window shows what the store holds now",
+                kind="missing",
+            )
+
     def _require_contest(self) -> Contest:
         if self._contest is None:
             raise StoreError("no contest is open")
@@ -495,10 +580,16 @@ class PollService(QObject):
 
     def _run(self, fn: Callable[[Session], T]) -> T:
         with translated(self._engine), self._sessions() as session:
+            limit_lock_wait(session, INTERACTIVE_LOCK_WAIT_MS)  # a table lock (PostgreSQL) blocks reads too
             return fn(session)
 
-    def _write(self, fn: Callable[[Session], T]) -> T:
+    def _write(self, fn: Callable[[Session], T], within: Contest | None = None) -> T:
+        """One transaction; `within`: the write belongs to that contest, which must still be the one stored."""
         with translated(self._engine), self._sessions.begin() as session:
+            limit_lock_wait(session, INTERACTIVE_LOCK_WAIT_MS, write=True)  # on the GUI thread: no long freeze
+            if within is not None:
+                opened = self._contest is not None and within.id == self._contest.id
+                self.require_still_there(session, within, self._born if opened else None)
             result = fn(session)
             session.flush()
             rev = repo.revision(session)  # inside our transaction: exactly our write's number
@@ -519,3 +610,14 @@ class PollService(QObject):
             return
         if rev != self._revision:
             self.reload(external=True)
+
+
+def _same_contest(now: tuple[str, datetime | None] | None, seen: tuple[str, datetime | None] | None) -> bool:
+    """Whether the contest stored now under an id is the one read earlier under it: the same creation time (a
+    rename keeps it; a contest deleted and replaced under the same id has a new one); with no creation time
+    known, the same name."""
+    if now is None or seen is None:
+        return False
+    if now[1] is not None and seen[1] is not None:
+        return now[1] == seen[1]
+    return now[0] == seen[0]

@@ -50,6 +50,7 @@ class AppSettings(QObject):
     def __init__(self, qsettings: QSettings, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.qsettings = qsettings
+        self.notice = ""  # something the window should say about the settings file (open_settings sets it)
 
     def for_contest(self, contest_id: int, key: str, default: str = "") -> str:
         """A setting of one contest ("presentation_views", "transfer_prior"): each race keeps its own."""
@@ -76,10 +77,33 @@ class AppSettings(QObject):
         self.qsettings.sync()
 
 
+SETTINGS_MAX_BYTES = 1 << 20
+"""The app's settings are a few kilobytes; a file past a megabyte is not one it wrote, and QSettings rewrites the
+whole file at every change on the GUI thread (49 MB: 16 s frozen per change)."""
+
+
 def open_settings(paths: AppPaths) -> AppSettings:
     """The one way to the settings file, for the window and the headless renderer alike.
 
     An ini file beside the store's other state (paths.settings_file), never the platform's default QSettings
-    location, so `warroom render` reads exactly what the app wrote.
+    location, so `warroom render` reads exactly what the app wrote. A file past SETTINGS_MAX_BYTES is set
+    aside (renamed `settings.ini.too-large`, kept) and the app starts with default settings; `notice` says so.
     """
-    return AppSettings(QSettings(str(paths.settings_file), QSettings.Format.IniFormat))
+    import os
+
+    notice = ""
+    file = paths.settings_file
+    try:
+        size = file.stat().st_size if file.is_file() else 0
+        if size > SETTINGS_MAX_BYTES:
+            aside = file.with_name(file.name + ".too-large")
+            os.replace(file, aside)
+            notice = (
+                f"The settings file was {size:,} bytes, far more than warroom writes; it was set aside as {aside} "
+                "and default settings are used"
+            )
+    except OSError:  # cannot be moved: read as it is
+        notice = ""
+    settings = AppSettings(QSettings(str(file), QSettings.Format.IniFormat))
+    settings.notice = notice
+    return settings

@@ -25,6 +25,12 @@ from sqlalchemy.orm import Session, sessionmaker
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BACKUPS_KEPT = 5
+PG_CONNECT_TIMEOUT_S = 10
+"""How long connecting to a PostgreSQL server may take before the store is reported unreachable (unless the URL
+sets connect_timeout): a server that accepts and then never answers held the window for ever."""
+SQLITE_LONGEST_PATH = 512 - len("-journal")
+"""SQLite's Unix file system layer opens paths of at most 512 bytes (SQLITE_MAX_PATHNAME), and a store's -journal
+and -wal files need their suffix within that: 504 bytes opened, 505 failed with "unable to open database file"."""
 _DISPLAY: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
 """Each engine's target as typed, redacted: the engine's parsed URL can misplace an unencoded '@' password."""
 
@@ -165,7 +171,8 @@ def check_sqlite_file(path: Path) -> None:
 def _check_ours(path: Path) -> None:
     """Refuse another application's SQLite database, or a store from a newer version, reading only."""
     try:
-        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=10.0)
+        immutable = "&immutable=1" if on_read_only_mount(path) else ""
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro{immutable}", uri=True, timeout=10.0)
         try:
             tables = {
                 row[0]
@@ -178,7 +185,7 @@ def _check_ours(path: Path) -> None:
         finally:
             conn.close()
     except sqlite3.Error as exc:
-        error = translate(exc)
+        error = translate(exc, path=path)
         error.where = str(path)
         raise error from exc
     _refuse_foreign(tables, revisions, str(path))
@@ -271,6 +278,18 @@ def _create_private(path: Path) -> None:
         os.chmod(path, stat.S_IMODE(path.stat().st_mode) & 0o600)
 
 
+def on_read_only_mount(path: Path) -> bool:
+    """Whether `path` lies on a file system mounted read-only (a CD, a read-only share, a snapshot).
+
+    SQLite's read-only reader of a WAL store wants to make a shared-memory file beside it, which a read-only
+    mount refuses ("unable to open database file"); since nothing on this machine can change such a file, it
+    is opened as immutable instead (no locks, no shared memory)."""
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # no statvfs (Windows): never assumed
+        return False
+
+
 def _user_made_read_only(path: Path) -> bool:
     """No write permission for us, or no write bit at all (which root would otherwise ignore)."""
     try:
@@ -285,8 +304,24 @@ def is_read_only(engine: Engine) -> bool:
     return engine.url.get_backend_name() == "sqlite" and engine.url.query.get("mode") == "ro"
 
 
+def _refuse_dangling_link(target: str | Path) -> None:
+    """Refuse a store path that is a link to nothing (a network drive not mounted): following it made the folders
+    under the empty mount point and seeded a new store there, hiding the user's own when the drive came back."""
+    if is_url(target):
+        return
+    given = Path(target).expanduser()
+    if given.is_symlink() and not given.exists():
+        raise StoreError(
+            f"this store is a link to {os.path.realpath(given)}, which is not there (a drive not mounted, a file "
+            "moved?); nothing was created: connect the drive or fix the link",
+            where=str(given),
+            kind="missing",
+        )
+
+
 def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
     """Engine for a file path or SQLAlchemy URL; SQLite gets WAL, foreign keys and a busy timeout."""
+    _refuse_dangling_link(target)
     try:
         url = resolve_url(target)
         backend = url.get_backend_name()
@@ -304,13 +339,21 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
             # the file it names is checked like any other before the first connection switches it to WAL.
             check_sqlite_file(Path(unquote(urlsplit(database).path)))
         elif database and database != ":memory:":
+            if len(os.fsencode(database)) > SQLITE_LONGEST_PATH:
+                raise StoreError(
+                    f"this store's path is too long for SQLite ({len(os.fsencode(database))} bytes; it opens at most "
+                    f"{SQLITE_LONGEST_PATH}, its -journal file's name included): choose a shorter folder "
+                    "(--data-dir) or move the file; nothing was created",
+                    where=database,
+                )
             check_sqlite_file(path)
             if _user_made_read_only(path):
                 # Opened read-only by SQLite itself: root would otherwise write a 0444 file, and the user's
                 # decision would be silently undone. Reads work; every write says the store is read-only.
-                url = URL.create(
-                    "sqlite", database="file:" + path.as_uri()[len("file://") :], query={"mode": "ro", "uri": "true"}
-                )
+                query = {"mode": "ro", "uri": "true"}
+                if on_read_only_mount(path):  # no shared-memory file can be made beside it, and nobody can change it
+                    query["immutable"] = "1"
+                url = URL.create("sqlite", database="file:" + path.as_uri()[len("file://") :], query=query)
             else:
                 try:
                     _create_private(path)
@@ -320,6 +363,8 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
                     ) from exc
         engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000.0})
         read_only = is_read_only(engine)
+        store_file = sqlite_path(engine)
+        opened_as = _identity(store_file) if store_file is not None else None
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -341,12 +386,22 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
             # write_locked() asks for the write lock up front: a deferred BEGIN that reads and then writes
             # fails at once with "busy" when another writer got there first (SQLite cannot wait safely then).
             immediate = conn.get_execution_options().get(_WRITE_LOCK, False)
+            if opened_as is not None and store_file is not None:
+                _refuse_if_swapped(store_file, opened_as)
+            # Each transaction sets its own wait (limit_lock_wait), so a pooled connection's next user never
+            # inherits the window's short one.
+            wait = int(conn.get_execution_options().get(_LOCK_WAIT, busy_timeout_ms))
+            conn.exec_driver_sql(f"PRAGMA busy_timeout={wait}")
             conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         _DISPLAY[engine] = redacted(target)
         return engine
+    connect_args: dict[str, Any] = {}
+    libpq = backend == "postgresql" and url.get_driver_name() in ("psycopg", "psycopg2", "psycopg2cffi")
+    if libpq and "connect_timeout" not in url.query:  # (drivers that take libpq's options)
+        connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT_S  # libpq's default is to wait for ever
     try:
-        engine = create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
     except NoSuchModuleError as exc:
         raise StoreError(
             f"this app cannot use {backend!r} databases; use a SQLite file or a postgresql+psycopg:// URL",
@@ -365,6 +420,32 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
         ) from exc
     _DISPLAY[engine] = redacted(target)
     return engine
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """The file `path` names now (device, inode), None if there is none."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def _refuse_if_swapped(path: Path, opened_as: tuple[int, int]) -> None:
+    """Refuse a transaction on a store whose file was deleted, moved or replaced since the engine opened it.
+
+    The pool keeps connections open on the file it had: after a delete every write went to a file nobody can
+    reach (gone at exit), and after a replacement some connections read and wrote the old file, new ones the
+    new file. A stat per transaction (microseconds) keeps the app on the file the user chose, or says so.
+    """
+    if _identity(path) != opened_as:
+        raise StoreError(
+            "the poll store file was deleted, moved or replaced while warroom was running, so nothing was saved "
+            "and nothing more is read from it; put the file back, or restart warroom to open what is there now "
+            "(the backups folder holds a copy from this start)",
+            where=str(path),
+            kind="missing",
+        )
 
 
 def display_target(engine: Engine) -> str:
@@ -400,6 +481,24 @@ def head_revision() -> str:
 
 
 _WRITE_LOCK = "warroom_write_lock"
+_LOCK_WAIT = "warroom_lock_wait_ms"
+
+
+def limit_lock_wait(session: Session, ms: int, *, write: bool = False) -> None:
+    """Let this session's transaction wait at most `ms` for a lock another program holds, then fail "busy".
+
+    For writes made on the GUI thread: another program holding the store's lock (a SQLite `BEGIN EXCLUSIVE`
+    in a database browser, a psql session's `LOCK TABLE` or open row update) froze the window for the
+    engine's whole busy timeout on SQLite, and for ever on PostgreSQL, where a lock wait has no limit by
+    default. Call it before the session's first statement. `write`: the transaction will write, so on SQLite
+    it asks for the write lock at BEGIN (IMMEDIATE) and really waits for it: a deferred transaction that reads
+    and then writes fails at once with "busy" when another writer got there first.
+    """
+    conn = session.connection(execution_options={_LOCK_WAIT: int(ms), _WRITE_LOCK: write})
+    if conn.dialect.name == "postgresql":  # transaction-scoped: gone at commit or rollback
+        conn.execute(text("SELECT set_config('lock_timeout', :ms, true)"), {"ms": f"{int(ms)}ms"})
+
+
 PG_LOCK_KEY = 0x7761_7272_6F6F_6D  # "warroom" as a number: the advisory lock that serialises set-up steps
 
 
@@ -476,7 +575,8 @@ def backup_sqlite(db_file: Path, backup_dir: Path, *, reason: str, keep: int = B
     os.close(fd)
     try:
         # as_uri() %-escapes '#', '?' and '%', which a bare "file:" + path would cut the name at.
-        src = sqlite3.connect(f"{db_file.absolute().as_uri()}?mode=ro", uri=True)
+        immutable = "&immutable=1" if on_read_only_mount(db_file) else ""  # see make_engine
+        src = sqlite3.connect(f"{db_file.absolute().as_uri()}?mode=ro{immutable}", uri=True)
         try:
             dst = sqlite3.connect(partial)
             try:
@@ -491,7 +591,10 @@ def backup_sqlite(db_file: Path, backup_dir: Path, *, reason: str, keep: int = B
             with contextlib.suppress(OSError):
                 leftover.unlink()
         raise
-    for old in list_backups(backup_dir, db_file.stem)[keep:]:
+    # The one just made is kept whatever its stamp says: with the clock set back it sorts oldest, and was deleted
+    # the moment it was made (no start backed up any more, nothing said).
+    others = [b for b in list_backups(backup_dir, db_file.stem) if b != target]
+    for old in others[max(0, keep - 1) :]:
         with contextlib.suppress(OSError):
             old.unlink()
     _clear_stale_partials(backup_dir)
@@ -582,8 +685,45 @@ def upgrade(engine: Engine, *, backup_dir: Path | None = None) -> str | None:
     return str(backup) if backup else None
 
 
-def translate(exc: BaseException, engine: Engine | None = None) -> StoreError:
-    """Turn a driver error into a StoreError that says what happened and where."""
+def refuse_planted_code(engine: Engine) -> None:
+    """Refuse a store holding code that runs by itself: triggers (and, on PostgreSQL, rules and event triggers).
+
+    warroom creates none. One found in a store received from someone else, or left by a tool, ran on the
+    user's next write and could change or delete anything (a trigger on `poll` deleted every other poll as one
+    was added). Read only; checked before the schema upgrade and the demo seeding, the first writes of a start.
+
+    Raises:
+        StoreError: kind "foreign", naming each one and its table.
+    """
+    with translated(engine), engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            found = [f"trigger {n} on {t}" for n, t in conn.exec_driver_sql(
+                "SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")]  # fmt: skip
+        elif conn.dialect.name == "postgresql":
+            found = [f"trigger {n} on {t}" for n, t in conn.exec_driver_sql(
+                "SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "JOIN pg_namespace s ON s.oid = c.relnamespace "
+                "WHERE NOT t.tgisinternal AND s.nspname = current_schema() ORDER BY 1")]  # fmt: skip
+            found += [f"rule {n} on {t}" for n, t in conn.exec_driver_sql(
+                "SELECT rulename, tablename FROM pg_rules WHERE schemaname = current_schema() ORDER BY 1")]  # fmt: skip
+            found += [f"event trigger {n}" for (n,) in conn.exec_driver_sql(
+                "SELECT evtname FROM pg_event_trigger WHERE evtenabled <> 'D' ORDER BY 1")]  # fmt: skip
+        else:
+            found = []
+    if found:
+        shown = "; ".join(found[:6]) + ("; ..." if len(found) > 6 else "")
+        raise StoreError(
+            f"this store holds code that would run by itself whenever warroom writes ({shown}); warroom creates "
+            "none, and it could change or delete polls unseen, so nothing was changed and the store was not "
+            "opened: remove it (DROP TRIGGER / DROP RULE) if you put it there, or ask whoever sent the store",
+            where=display_target(engine),
+            kind="foreign",
+        )
+
+
+def translate(exc: BaseException, engine: Engine | None = None, *, path: Path | None = None) -> StoreError:
+    """Turn a driver error into a StoreError that says what happened and where (`path`: the SQLite file, when
+    there is no engine yet)."""
     where = ""
     text = str(getattr(exc, "orig", exc) or exc)
     if engine is not None:
@@ -610,9 +750,62 @@ def translate(exc: BaseException, engine: Engine | None = None) -> StoreError:
         return StoreError(
             "the disk is full: nothing was saved; free some space and try again", where=where, kind="full"
         )
+    if "connection timeout expired" in low or "connection refused" in low or "could not translate host" in low:
+        return StoreError(
+            f"the store's server could not be reached ({text.strip().splitlines()[0][:160]}): check the address "
+            "and that the server is running; nothing was changed",
+            where=where,
+            kind="unreachable",
+        )
+    if "terminating connection" in low or "server closed the connection" in low or "connection is lost" in low:
+        return StoreError(
+            "the connection to the store's server was lost (a restart or a network cut) in the middle of this "
+            "change, so none of it was saved; try again",
+            where=where,
+            kind="unreachable",
+        )
+    if "disk i/o error" in low:  # SQLite's word for a full disk too (it cannot make its shared-memory file)
+        store_file = sqlite_path(engine) if engine is not None else path
+        if _disk_full_at(store_file):
+            return StoreError(
+                "the disk is full: nothing was saved; free some space and try again", where=where, kind="full"
+            )
+        if _unwritable(store_file):  # and for a store (or its -wal) whose permissions changed under the app
+            return StoreError(
+                "the poll store cannot be written here any more (its file or its -wal file was made read-only "
+                "or immutable); nothing was saved",
+                where=where,
+                kind="readonly",
+            )
+        return StoreError(
+            "the poll store could not be read or written (the disk reported an error); nothing was saved: check "
+            "the disk or the network drive it is on, and try again",
+            where=where,
+            kind="io",
+        )
     if isinstance(exc, (OperationalError, DBAPIError)):
         return StoreError(f"the poll store failed: {text}", where=where)
     return StoreError(f"the poll store failed: {text}", where=where)
+
+
+def _unwritable(path: Path | None) -> bool:
+    """Whether a SQLite store or one of its -wal/-shm files exists and cannot be written by this process."""
+    if path is None:
+        return False
+    files = [path, Path(f"{path}-wal"), Path(f"{path}-shm")]
+    return any(f.exists() and not os.access(f, os.W_OK) for f in files)
+
+
+def _disk_full_at(path: Path | None) -> bool:
+    """Whether the folder of a SQLite store has (next to) no free space left."""
+    import shutil
+
+    if path is None:
+        return False
+    try:
+        return shutil.disk_usage(path.parent).free < 64 * 1024
+    except OSError:
+        return False
 
 
 @contextlib.contextmanager
@@ -640,6 +833,19 @@ _DATE_COLUMNS = (
     ("transfer_matrix", "fieldwork_start", False),
     ("transfer_matrix", "fieldwork_end", False),
 )
+_CONTEST_SCOPED = (
+    "poll",
+    "candidate",
+    "party",
+    "annotation",
+    "scenario",
+    "official_result",
+    "irv_prior",
+    "poll_notice",
+    "transfer_matrix",
+    "official_round",
+)
+"""Tables whose rows belong to one contest (contest_id, deleted with it when foreign keys are on)."""
 _SHARE_COLUMNS = (
     ("poll_figure", "share"),
     ("transfer_split", "share"),
@@ -716,6 +922,15 @@ def hand_edits(engine: Engine, *, limit: int = 10) -> list[str]:
                     if row[1 + 2 * i]:
                         value = "" if words == "is not JSON" else f" {_shown(row[2 + 2 * i])}"
                         found.append(f"{table} #{row[0]}: {column}{value} {words}")
+        for table in _CONTEST_SCOPED:  # a contest deleted with foreign keys off (the sqlite3 shell's default)
+            sql = (
+                f"SELECT rowid, contest_id FROM {table} WHERE contest_id NOT IN (SELECT id FROM contest) LIMIT {limit}"
+            )
+            found += [
+                f"{table} #{rid}: contest_id {cid} names no contest (a contest deleted outside warroom left it; "
+                "the next contest made would take that id and show it)"
+                for rid, cid in conn.exec_driver_sql(sql)
+            ]
         for table in ("poll", "poll_notice"):
             for rid, start, end, before, after in conn.exec_driver_sql(f"{window.format(table=table)} LIMIT {limit}"):
                 if after is not None and after > late:

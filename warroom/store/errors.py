@@ -10,4 +10,6 @@ class StoreError(RuntimeError):
     def __init__(self, message: str, *, where: str = "", kind: str = "error") -> None:
         super().__init__(message)
         self.where = where
-        self.kind = kind  # corrupt | foreign | newer | locked | readonly | full | missing | error
+        self.kind = (
+            kind  # corrupt | foreign | newer | locked | readonly | full | io | missing | conflict | unreachable | error
+        )

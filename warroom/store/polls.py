@@ -165,6 +165,14 @@ def count_contests(session: Session) -> int:
     return len(session.scalars(select(ContestRow.id)).all())
 
 
+def contest_identity(session: Session, contest_id: int) -> tuple[str, datetime | None] | None:
+    """The name and creation time of the contest stored under `contest_id` now (None: there is none). The
+    creation time tells a renamed contest (same) from one deleted and replaced under the same id (SQLite reuses
+    the largest id)."""
+    row = session.execute(select(ContestRow.name, ContestRow.created_at).where(ContestRow.id == contest_id)).first()
+    return (str(row[0]), row[1]) if row is not None else None
+
+
 # --- polls ----------------------------------------------------------------------------------------------------
 #
 # Polls are written and read set-based: a 10,000-poll import is a handful of executemany statements in the

@@ -22,6 +22,7 @@ from warroom.core.pipeline import ProjectionView
 from warroom.core.types import Poll
 from warroom.ui.charts import DateAxis, PointLayer, day_to_epoch
 from warroom.ui.protocols import ScenarioModel
+from warroom.ui.qt_utils import bidi_isolated
 
 
 class AnswerPage(QWidget):
@@ -121,7 +122,7 @@ class AnswerView(AnswerPage):
     def show_view(self, view: ProjectionView) -> None:
         """The live case's answer."""
         p, base = view.projection, view.baseline
-        a, b = base.name(base.a), base.name(base.b)
+        a, b = bidi_isolated(base.name(base.a)), bidi_isolated(base.name(base.b))  # figures stay with names
         self.verdict.setText(p.verdict)
         self.projected.setValue(p.margin)
         self.details.setText(

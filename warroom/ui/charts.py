@@ -187,7 +187,13 @@ def _use_overflowing_title(plot: pg.PlotItem) -> None:
 
 class DateAxis(pg.DateAxisItem):
     """Dates with no label on top of another: a day label closer to a month (or year) label than most of a
-    day step is left out ("Mar" rather than "Mar03" where 1 and 3 March meet)."""
+    day step is left out ("Mar" rather than "Mar03" where 1 and 3 March meet).
+
+    Labelled in UTC, as `day_to_epoch` places each day (noon UTC): pyqtgraph's default, local time, put every
+    point after the next day's tick from UTC+12 on (all of New Zealand: 2 May read as 3 May)."""
+
+    def __init__(self, orientation: str = "bottom", **kwargs: object) -> None:
+        super().__init__(orientation, utcOffset=0, **kwargs)
 
     def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, list[float]]]:
         levels = super().tickValues(minVal, maxVal, size)

@@ -183,8 +183,8 @@ class ContestActions(QObject):
         while dialog.exec() == QDialog.DialogCode.Accepted:
             try:
                 return attempt()
-            except ValueError as exc:
-                self.window.show_error(f"{failed}: {exc}")
+            except (ValueError, RuntimeError, OSError) as exc:  # a refusal, or the store's own error (busy, full)
+                self.window.show_error(f"{failed}: {_with_where(exc)}")
         return None
 
     def choose_priors(self, pick: Any = None) -> str | None:
@@ -229,8 +229,8 @@ class ContestActions(QObject):
             return False
         try:
             backup = self.source.delete_contest(contest.id)
-        except (OSError, ValueError) as exc:
-            self.window.show_error(f"{contest.name} was not deleted: {exc}")
+        except (OSError, ValueError, RuntimeError) as exc:  # RuntimeError: the store's own (busy, full, gone)
+            self.window.show_error(f"{contest.name} was not deleted: {_with_where(exc)}")
             return False
         where = f"; backup: {backup}" if backup else ""
         self.window.statusBar().showMessage(f"Deleted {contest.name}{where}", 10000)
@@ -253,4 +253,17 @@ class ContestActions(QObject):
         contest_id = self.picker.itemData(index)
         current = self.source.contest
         if contest_id is not None and (current is None or current.id != contest_id):
-            self.source.open_contest(int(contest_id))
+            try:
+                self.source.open_contest(int(contest_id))
+            except (RuntimeError, OSError) as exc:  # the store's own error: the picker must not name another race
+                back = self.picker.findData(current.id) if current is not None else -1
+                blocked = self.picker.blockSignals(True)
+                self.picker.setCurrentIndex(back)
+                self.picker.blockSignals(blocked)
+                self.window.show_error(f"{self.picker.itemText(index)} could not be opened: {_with_where(exc)}")
+
+
+def _with_where(exc: BaseException) -> str:
+    """An error's message, with the store it names (a StoreError's `where`) on a line of its own."""
+    where = getattr(exc, "where", "")
+    return f"{exc}" + (f"\n\n{where}" if where else "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from PySide6.QtGui import (
     QPdfWriter,
     QPen,
     QTextCursor,
+    QTextOption,
     QTransform,
 )
 from PySide6.QtSvg import QSvgGenerator
@@ -39,15 +41,11 @@ from PySide6.QtWidgets import (
 )
 
 from warroom.core.forecast import chance_text
+from warroom.paths import atomic_target, write_private_atomic
 
 
 class ExportError(RuntimeError):
     pass
-
-
-def _atomic(path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path.with_name(path.name + ".part")
 
 
 @contextmanager
@@ -93,29 +91,31 @@ def widget_to_png(widget: QWidget, path: Path, width: int | None = None, height:
     with uncached(widget):
         widget.render(painter, QPoint(0, 0))
     painter.end()
-    tmp = _atomic(path)
-    if not image.save(str(tmp), "PNG"):  # type: ignore[call-overload]  # the stubs say bytes; PySide6 wants str
-        tmp.unlink(missing_ok=True)
-        raise ExportError(f"could not write {path}")
-    tmp.replace(path)
+    _save_png(image, path)
     return image
 
 
+def _save_png(image: QImage, path: Path) -> None:
+    with atomic_target(path) as tmp:  # owner-only, all or nothing, never through a planted link
+        if not image.save(str(tmp), "PNG"):  # type: ignore[call-overload]  # the stubs say bytes; PySide6 wants str
+            raise ExportError(f"could not write {path}")
+
+
 def widget_to_svg(widget: QWidget, path: Path, title: str = "") -> None:
-    generator = QSvgGenerator()
-    tmp = _atomic(path)
-    generator.setFileName(str(tmp))
-    generator.setSize(widget.size())
-    generator.setViewBox(widget.rect())
-    # QPicture-based items (pyqtgraph's axes) rescale by the ratio of device resolutions: match the screen's.
-    generator.setResolution(widget.logicalDpiY())
-    generator.setTitle(title or widget.accessibleName() or "warroom")
-    generator.setDescription("Exported from warroom")
-    painter = QPainter(generator)
-    with uncached(widget):
-        widget.render(painter, QPoint(0, 0))
-    painter.end()
-    tmp.replace(path)
+    with atomic_target(path, ending=b"</svg>") as tmp:
+        generator = QSvgGenerator()
+        generator.setFileName(str(tmp))
+        generator.setSize(widget.size())
+        generator.setViewBox(widget.rect())
+        # QPicture-based items (pyqtgraph's axes) rescale by the ratio of device resolutions: match the screen's.
+        generator.setResolution(widget.logicalDpiY())
+        generator.setTitle(title or widget.accessibleName() or "warroom")
+        generator.setDescription("Exported from warroom")
+        painter = QPainter(generator)
+        with uncached(widget):
+            widget.render(painter, QPoint(0, 0))
+        if not painter.end():
+            raise ExportError(f"could not write {path}")
 
 
 def plot_to_svg(plot: pg.PlotItem, path: Path) -> list[str]:
@@ -173,7 +173,11 @@ def plot_to_pdf(plot: pg.PlotItem, path: Path) -> None:
     """A single chart as a one-page vector PDF the size of the chart on screen (1 px = 1/96 in at 96 dpi)."""
     _settle(plot)
     rect = _export_rect(plot)
-    tmp = _atomic(path)
+    with atomic_target(path, ending=b"%%EOF") as tmp:
+        _plot_pdf(plot, rect, tmp)
+
+
+def _plot_pdf(plot: pg.PlotItem, rect: QRectF, tmp: Path) -> None:
     writer = QPdfWriter(str(tmp))
     # The axes replay a QPicture recorded at the screen's resolution; QPicture rescales by the ratio of the two
     # devices' resolutions, so a 72-dpi page would shrink the axes by 3/4 against the data they label.
@@ -191,7 +195,6 @@ def plot_to_pdf(plot: pg.PlotItem, path: Path) -> None:
     painter = QPainter(writer)
     painter.fillRect(QRectF(0, 0, rect.width(), rect.height()), _background_of(plot))
     _paint_plot(plot, painter, QRectF(0, 0, rect.width(), rect.height()), 1.0)
-    tmp.replace(path)
 
 
 # --- plain SVG writer -----------------------------------------------------------------------------------------
@@ -658,13 +661,11 @@ def _write_svg(plots: Sequence[pg.PlotItem], source: QRectF, path: Path, title: 
             continue
         if not _draw_item(out, item):
             unknown.append(type(item).__name__)
-    tmp = _atomic(path)
+    document = out.document(source.width(), source.height(), title, _background_of(plots[0]))
     try:
-        tmp.write_text(out.document(source.width(), source.height(), title, _background_of(plots[0])), encoding="utf-8")
+        write_private_atomic(path, document)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ExportError(f"could not write {path}: {exc}") from exc
-    tmp.replace(path)
+        raise ExportError(f"could not write {path}: {exc.strerror or exc}") from exc
     return unknown
 
 
@@ -709,7 +710,11 @@ class Briefing:
 
 def write_briefing_pdf(briefing: Briefing, path: Path) -> int:
     """One A4 page: title, date, average, both leads, the chosen scenarios, chart, sources. Returns pages."""
-    tmp = _atomic(path)
+    with atomic_target(path, ending=b"%%EOF") as tmp:  # owner-only, all or nothing, no planted link
+        return _briefing_pdf(briefing, tmp)
+
+
+def _briefing_pdf(briefing: Briefing, tmp: Path) -> int:
     writer = QPdfWriter(str(tmp))
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
     writer.setPageLayout(
@@ -730,9 +735,18 @@ def write_briefing_pdf(briefing: Briefing, path: Path) -> int:
         font.setBold(bold)
         painter.setFont(font)
         painter.setPen(QColor(colour))
-        rect = painter.boundingRect(QRectF(0, y, width, 2000), Qt.TextFlag.TextWordWrap, s)
-        painter.drawText(QRectF(0, y, width, rect.height()), Qt.TextFlag.TextWordWrap, s)
+        s = _RIGHT_TO_LEFT_RUN.sub(lambda m: f"\u2067{m.group(0)}\u2069", s)  # a name, isolated from its figures
+        rect = painter.boundingRect(QRectF(0, y, width, 2000), s, layout)
+        painter.drawText(QRectF(0, y, width, rect.height()), s, layout)
         y += rect.height() + size * gap
+
+    # Every line wraps inside the page, at a space where there is one and anywhere in a word longer than the
+    # line (a long name or source URL ran off the edge), and reads left to right whatever it starts with (a
+    # line opening with an Arabic or Hebrew name was laid out right to left: the leader's name printed after
+    # "leads ... by 5.0").
+    layout = QTextOption()
+    layout.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    layout.setTextDirection(Qt.LayoutDirection.LeftToRight)
 
     text(briefing.title, 18, bold=True, gap=0.6)
     text(briefing.date_text, 10, colour="#444444")
@@ -779,9 +793,15 @@ def write_briefing_pdf(briefing: Briefing, path: Path) -> int:
             text(s, 6.5, gap=0.15, colour="#333333")
         if rest > 0:
             text(f"… and {rest} more (see the poll table)", 6.5, colour="#333333")
-    painter.end()
-    tmp.replace(path)
+    painter.end()  # the writer goes when this function returns: the PDF is then whole on disk
     return 1
+
+
+_RTL = "\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff"
+_RIGHT_TO_LEFT_RUN = re.compile(f"[{_RTL}]+(?:\\s+[{_RTL}]+)*")
+"""A run of Hebrew or Arabic words (a candidate's name): set in a right-to-left isolate (RLI ... PDI), so that the
+figure after it stays after it ("صادق خان 45.0%", not "45.0 صادق خان%"; Unicode bidi rule W2 otherwise joins the
+number to the name's run)."""
 
 
 def sources_of(urls: Sequence[tuple[str, str]]) -> list[str]:
@@ -810,11 +830,7 @@ def plot_to_png(plot: pg.PlotItem, path: Path, width: int) -> None:
     image.fill(_background_of(plot))
     scale = width / rect.width()
     _paint_plot(plot, QPainter(image), QRectF(0, 0, width, height), scale)
-    tmp = _atomic(path)
-    if not image.save(str(tmp), "PNG"):  # type: ignore[call-overload]  # the stubs say bytes; PySide6 wants str
-        tmp.unlink(missing_ok=True)
-        raise ExportError(f"could not write {path}")
-    tmp.replace(path)
+    _save_png(image, path)
 
 
 def _paint_plot(plot: pg.PlotItem, painter: QPainter, target: QRectF, scale: float) -> None:

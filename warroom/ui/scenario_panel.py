@@ -43,7 +43,7 @@ from warroom.core.runoff import Split
 from warroom.core.scenario import Baseline, Destination, DragSource, Scenario
 from warroom.core.types import Contest
 from warroom.ui.protocols import ScenarioModel
-from warroom.ui.qt_utils import DecimalSpinBox, signals_blocked
+from warroom.ui.qt_utils import DecimalSpinBox, bidi_isolated, signals_blocked
 from warroom.ui.split_slider import LeverInput, SplitSlider, TransferInput, fit_value_label
 
 MINOR_SHARE = 3.0
@@ -54,7 +54,7 @@ def _name(contest: Contest | None, code: str) -> str:
     if contest is None or code == "other":
         return "Others" if code == "other" else code
     try:
-        return contest.candidate(code).display
+        return bidi_isolated(contest.candidate(code).display)  # a figure after it stays with it
     except KeyError:
         return code
 
