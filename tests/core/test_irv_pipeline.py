@@ -210,6 +210,13 @@ def test_the_headline_follows_the_simulated_chance_and_never_says_wins() -> None
         text = view({"a": p, "b": 1 - p, "c": 0.0}).headline
         assert " wins" not in text and f"{winner} ahead of" in text
     assert replace(view({"a": 1.0, "b": 0.0, "c": 0.0}), odds=None).headline.startswith("As projected: ")
+    # the likeliest winner may be out in the projected count (he wins where he survives): the words say so
+    # rather than seem to contradict the rounds beside them
+    assert run.eliminations[0].eliminated == ("c",)
+    assert view({"a": 0.3, "b": 0.3, "c": 0.4}).headline.startswith(
+        "Toss-up (Cole 40 %), though excluded after round 1 as projected: "
+    )
+    assert ", though excluded" not in view({"a": 0.3, "b": 0.4, "c": 0.3}).headline
 
 
 def test_full_preferential_contest_exhausts_no_vote_and_keeps_each_rows_ratios() -> None:

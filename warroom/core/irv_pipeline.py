@@ -426,6 +426,12 @@ class IrvView:
             words = verdict_sentence(p, "the field", self.name(favourite))
         else:  # no one is more likely than not: a toss-up, whoever leads
             words = f"Toss-up ({self.name(favourite)} {chance_cell(p)})"
+        if favourite not in (winner, runner):
+            # The likeliest winner is out in the projected count: he wins in the draws where he survives an
+            # exclusion the projection takes him out in. Said, so the words and the rounds don't seem to clash.
+            out_in = next((e.round for e in self.run.eliminations if favourite in e.eliminated), None)
+            if out_in is not None:
+                words += f", though excluded after round {out_in} as projected"
         return f"{words}: {lead}"
 
     def lines(self) -> list[str]:
