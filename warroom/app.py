@@ -101,7 +101,7 @@ class WarRoom:
     ) -> None:
         self._build_steps: Iterator[str] | None = self._build(store, settings, watch, contest, backup_dir)
         if not stepwise:
-            while self.step():
+            while self.step() is not None:  # "" names the last part: it is built too
                 pass
 
     def step(self) -> str | None:
