@@ -187,7 +187,7 @@ def test_a_share_after_a_hebrew_or_arabic_name_stays_with_that_name_on_screen(qt
         repo.add_polls(s, repo.add_contest(s, contest), toy_polls())
     for room in running_room(qtbot, store, open_settings(paths)):
         answer = room.answer_view  # meeting mode's answer page is built the first time it is wanted (issue 15)
-        qtbot.waitUntil(lambda: any("Runoff: " in lab.text() for lab in answer.findChildren(QLabel)))
+        qtbot.waitUntil(lambda answer=answer: any("Runoff: " in lab.text() for lab in answer.findChildren(QLabel)))
         labels = [*room.window.findChildren(QLabel), *answer.findChildren(QLabel)]  # type: ignore[attr-defined]
         texts = [label.text() for label in dict.fromkeys(labels)]  # each label once
         runoffs = [t for t in texts if "Runoff: " in t and " %, " in t]  # the panel and meeting mode's answer
