@@ -71,33 +71,25 @@ def test_a_decimal_typed_with_either_separator_is_read_whole_in_every_locale(qap
 
     from warroom.ui.split_slider import percent_field
 
+    def typed(text: str, *, signed: bool = False) -> float:
+        """What a fresh field (showing 40) holds after `text` is typed over it and Return pressed."""
+        box = percent_field("probe", "probe", signed=signed)
+        qtbot.addWidget(box)
+        box.setValue(40.0)
+        box.lineEdit().selectAll()
+        QTest.keyClicks(box.lineEdit(), text)
+        QTest.keyClick(box.lineEdit(), Qt.Key.Key_Return)
+        return box.value()
+
     old = QLocale()
     QLocale.setDefault(QLocale(getattr(QLocale.Language, language), getattr(QLocale.Country, country)))
     try:
-        for typed, expected in [("12,5", 12.5), ("12.5", 12.5), ("7", 7.0), ("99,9", 99.9), ("0.5", 0.5)]:
-            box = percent_field("probe", "probe")
-            qtbot.addWidget(box)
-            box.setValue(40.0)
-            box.lineEdit().selectAll()
-            QTest.keyClicks(box.lineEdit(), typed)
-            QTest.keyClick(box.lineEdit(), Qt.Key.Key_Return)
-            assert box.value() == pytest.approx(expected), (typed, box.text())
-        for typed, expected in [("-12,5", -12.5), ("+7.5", 7.5), ("12.5", 12.5)]:  # a signed lever's field
-            box = percent_field("probe", "probe", signed=True)
-            qtbot.addWidget(box)
-            box.setValue(40.0)
-            box.lineEdit().selectAll()
-            QTest.keyClicks(box.lineEdit(), typed)
-            QTest.keyClick(box.lineEdit(), Qt.Key.Key_Return)
-            assert box.value() == pytest.approx(expected), (typed, box.text())
-        for typed in ["nan", "inf", "1e308", "-5"]:  # never a value outside the field's range
-            box = percent_field("probe", "probe")
-            qtbot.addWidget(box)
-            box.setValue(40.0)
-            box.lineEdit().selectAll()
-            QTest.keyClicks(box.lineEdit(), typed)
-            QTest.keyClick(box.lineEdit(), Qt.Key.Key_Return)
-            assert 0.0 <= box.value() <= 100.0
+        for text, expected in [("12,5", 12.5), ("12.5", 12.5), ("7", 7.0), ("99,9", 99.9), ("0.5", 0.5)]:
+            assert typed(text) == pytest.approx(expected), text
+        for text, expected in [("-12,5", -12.5), ("+7.5", 7.5), ("12.5", 12.5)]:  # a signed lever's field
+            assert typed(text, signed=True) == pytest.approx(expected), text
+        for text in ["nan", "inf", "1e308", "-5"]:  # never a value outside the field's range
+            assert 0.0 <= typed(text) <= 100.0
     finally:
         QLocale.setDefault(old)
 
