@@ -103,3 +103,13 @@ def make_poll(
 @pytest.fixture
 def toy_contest() -> Contest:
     return TOY
+
+
+@pytest.fixture
+def open_umask() -> Iterator[None]:
+    """The most permissive umask a user might have: nothing may rely on it."""
+    previous = os.umask(0)
+    try:
+        yield
+    finally:
+        os.umask(previous)

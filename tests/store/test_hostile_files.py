@@ -4,22 +4,12 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from warroom.paths import AppPaths, read_input_file, write_private_atomic
-
-
-@pytest.fixture
-def open_umask() -> Iterator[None]:
-    """The most permissive umask a user might have: nothing may rely on it."""
-    previous = os.umask(0)
-    try:
-        yield
-    finally:
-        os.umask(previous)
 
 
 def _mode(path: Path) -> int:

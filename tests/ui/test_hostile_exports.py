@@ -13,15 +13,6 @@ import pytest
 from warroom.ui.export import Briefing, ExportError, export_chart, export_view, write_briefing_pdf
 
 
-@pytest.fixture
-def open_umask() -> Iterator[None]:
-    previous = os.umask(0)
-    try:
-        yield
-    finally:
-        os.umask(previous)
-
-
 def _briefing(title: str = "Toyton Mayor") -> Briefing:
     return Briefing(title, "2 May 2024", ["Ann 45.0%", "Bob 40.0%"], ["Ann leads by 5.0"])
 
