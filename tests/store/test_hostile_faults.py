@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import TOY, make_poll
+from tests.store._held_lock import held_by_another
 from warroom.bootstrap import open_store
 from warroom.store import polls as repo
 from warroom.store.db import StoreError, make_engine, make_session_factory, translated, upgrade
@@ -88,8 +89,6 @@ def test_an_edit_while_another_program_holds_the_lock_is_refused_quickly_and_kep
     INTERACTIVE_LOCK_WAIT_MS, then says the store is busy, and the store and the service's polls are unchanged."""
     import time
 
-    from sqlalchemy import create_engine, text
-
     from warroom.services.poll_service import INTERACTIVE_LOCK_WAIT_MS, PollService
 
     store = open_store(store_url, backup_dir=None, seed=False)
@@ -99,26 +98,14 @@ def test_an_edit_while_another_program_holds_the_lock_is_refused_quickly_and_kep
     service = PollService(store.sessions, watch=False)
     service.open_contest(cid)
     before = service.polls[0]
-    if "://" in store_url:
-        holder_engine = create_engine(store_url)
-        holder = holder_engine.connect()
-        holder.execute(text("BEGIN"))
-        holder.execute(text("LOCK TABLE poll IN ACCESS EXCLUSIVE MODE"))
-    else:
-        raw = sqlite3.connect(store_url, isolation_level=None)
-        raw.execute("BEGIN EXCLUSIVE")
-    started = time.monotonic()
-    try:
+    lock = held_by_another(
+        store_url, sqlite_begin="BEGIN EXCLUSIVE", postgres=("BEGIN", "LOCK TABLE poll IN ACCESS EXCLUSIVE MODE")
+    )
+    with lock:
+        started = time.monotonic()
         with pytest.raises(StoreError) as info:
             service.update_poll(replace(before, pollster="Edited"))
         waited = time.monotonic() - started
-    finally:
-        if "://" in store_url:
-            holder.close()
-            holder_engine.dispose()
-        else:
-            raw.execute("ROLLBACK")
-            raw.close()
     assert info.value.kind == "locked" and "try again" in str(info.value)
     assert waited < INTERACTIVE_LOCK_WAIT_MS / 1000 + 4  # bounded (the engine's own wait is 10 s)
     assert service.polls == [before]

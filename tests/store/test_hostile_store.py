@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import TOY
+from tests.store._held_lock import held_by_another
 from warroom.store import polls as repo
 from warroom.store.db import backup_sqlite, list_backups, make_engine, make_session_factory, upgrade
 
@@ -457,32 +458,23 @@ def test_a_held_write_lock_is_a_locked_store_error_not_a_hang(store_url: str) ->
     """Another instance stuck mid-migration: wait a bounded time, then say the store is busy."""
     import time
 
-    from sqlalchemy import create_engine, text
-
     from warroom.store.db import PG_LOCK_KEY, StoreError, translated, write_locked
 
     engine = make_engine(store_url, busy_timeout_ms=300)
     upgrade(engine)
-    if "://" in store_url:
-        holder_engine = create_engine(store_url)
-        holder = holder_engine.connect()
-        holder.execute(text("SELECT pg_advisory_lock(:key)"), {"key": PG_LOCK_KEY})
-    else:
-        raw = sqlite3.connect(store_url, isolation_level=None)
-        raw.execute("BEGIN IMMEDIATE")
+    lock = held_by_another(
+        store_url,
+        sqlite_begin="BEGIN IMMEDIATE",
+        postgres=("SELECT pg_advisory_lock(:key)",),
+        params={"key": PG_LOCK_KEY},
+    )
     started = time.monotonic()
     try:
-        with pytest.raises(StoreError) as info, translated(engine), write_locked(engine, lock_timeout_ms=300):
+        with lock, pytest.raises(StoreError) as info, translated(engine), write_locked(engine, lock_timeout_ms=300):
             pass
         assert info.value.kind == "locked"
         assert time.monotonic() - started < 20
     finally:
-        if "://" in store_url:
-            holder.close()
-            holder_engine.dispose()
-        else:
-            raw.execute("ROLLBACK")
-            raw.close()
         engine.dispose()
 
 
