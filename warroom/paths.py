@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from warroom.core.infile import open_regular
+
 
 @dataclass(frozen=True)
 class AppPaths:
@@ -227,25 +229,10 @@ def read_input_file(path: Path, *, max_bytes: int | None = None) -> bytes:
         OSError: missing, unreadable, not a regular file, or too large; `strerror` says which in plain words
             and `filename` is the path, so callers can show `exc.strerror` as they do for any OSError.
     """
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-    try:
-        fd = os.open(path, flags)
-    except IsADirectoryError:
-        raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(path)) from None
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(path))
-        if not stat.S_ISREG(info.st_mode):
-            raise OSError(errno.EINVAL, "not a regular file (a pipe, socket or device): nothing was read", str(path))
-        if max_bytes is not None and info.st_size > max_bytes:
+    with open_regular(path) as fh:
+        if max_bytes is not None and os.fstat(fh.fileno()).st_size > max_bytes:
             raise OSError(errno.EFBIG, f"larger than {max_bytes:,} bytes: nothing was read", str(path))
-        if hasattr(os, "set_blocking"):
-            os.set_blocking(fd, True)
-        with os.fdopen(fd, "rb", closefd=False) as fh:
-            data = fh.read() if max_bytes is None else fh.read(max_bytes + 1)
-    finally:
-        os.close(fd)
+        data = fh.read() if max_bytes is None else fh.read(max_bytes + 1)
     if max_bytes is not None and len(data) > max_bytes:  # it grew while we read
         raise OSError(errno.EFBIG, f"larger than {max_bytes:,} bytes: nothing was read", str(path))
     return data

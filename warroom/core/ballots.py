@@ -26,15 +26,11 @@ What a blank, an overvote or a repeated candidate *means* is decided by the coun
 
 from __future__ import annotations
 
-import errno
 import itertools
-import os
-import stat
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import BinaryIO, overload
 
 import numpy as np
@@ -134,31 +130,6 @@ class BallotRows(Sequence[Ballot]):
         return list(self) == list(other) if isinstance(other, Sequence) else NotImplemented
 
     __hash__ = None  # type: ignore[assignment]
-
-
-def open_regular(path: str | Path) -> BinaryIO:
-    """Open a file the user named, for reading bytes, refusing at once what would hang or never end.
-
-    Opened non-blocking, so a FIFO with no writer returns at once instead of waiting forever, then checked on the
-    open descriptor: a pipe, socket or device (/dev/zero never ends) or a folder is refused. (warroom.paths.
-    read_input_file is the same rule for files read whole.)
-
-    Raises:
-        OSError: missing, unreadable, or not a regular file; `strerror` says which in plain words.
-    """
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(path))
-        if not stat.S_ISREG(info.st_mode):
-            raise OSError(errno.EINVAL, "not a regular file (a pipe, socket or device): nothing was read", str(path))
-        if hasattr(os, "set_blocking"):
-            os.set_blocking(fd, True)
-        return os.fdopen(fd, "rb")
-    except BaseException:
-        os.close(fd)
-        raise
 
 
 MAX_CANDIDATES = 10_000

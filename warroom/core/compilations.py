@@ -27,7 +27,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from warroom.core.ballots import open_regular
 from warroom.core.csvformat import CsvFormatError, LineError, parse_polls_csv
 from warroom.core.france import (
     ABSTAINERS,
@@ -48,6 +47,7 @@ from warroom.core.france import (
     parse_nsppolls_reports,
     parse_official_results,
 )
+from warroom.core.infile import open_regular
 from warroom.core.types import EXHAUSTED, Candidate, Contest, CountingSystem, Party, Rules
 
 NSP_POLLS = "nsppolls_presidentielle.csv"

@@ -40,11 +40,11 @@ from warroom.core.ballots import (
     BallotTable,
     file_chunks,
     marked_names,
-    open_regular,
     read_table_chunks,
     read_table_fast,
     table_from_ballots,
 )
+from warroom.core.infile import open_regular
 from warroom.core.types import EXHAUSTED, Contest, Poll, TransferObservation
 from warroom.core.validation import MAX_SAMPLE_SIZE, iso_date, plain_decimal, validate_poll, whole_number
 

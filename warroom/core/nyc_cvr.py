@@ -48,8 +48,9 @@ from xml.etree import ElementTree
 
 import numpy as np
 
-from warroom.core.ballots import BLANK, MARKS_JOIN, MAX_CANDIDATES, OVERVOTE, BallotTable, open_regular
+from warroom.core.ballots import BLANK, MARKS_JOIN, MAX_CANDIDATES, OVERVOTE, BallotTable
 from warroom.core.count import CountRules, Overvote
+from warroom.core.infile import open_regular
 
 __all__ = [
     "NYC_RULES",
