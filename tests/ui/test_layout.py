@@ -306,3 +306,14 @@ def test_the_two_round_charts_on_a_laptop_keep_the_first_round_readable_and_the_
     assert "Kantar Public" in shown and "Redfield & Wilton…" in shown  # a long name shortened, not cut
     lead2 = charts.legends()["lead2"]
     assert lead2.layout.rowCount() == 1  # its two entries side by side (a removed entry left a row)
+
+
+def test_meeting_answer_dates_have_room_for_their_projector_type(room) -> None:
+    """The answer page's date axis kept pyqtgraph's own height under 18 pt labels: the months' descenders
+    ("Apr", "May") were cut off at the bottom of the projector screen. It is sized for its type, as the charts are."""
+    from PySide6.QtGui import QFontMetricsF
+
+    axis = room.answer_view.chart.getAxis("bottom")
+    font = axis.style["tickFont"]
+    assert font is not None and font.pointSize() >= 18
+    assert axis.minimumHeight() >= QFontMetricsF(font).height() + axis.style["tickTextOffset"][1]

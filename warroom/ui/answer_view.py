@@ -20,7 +20,7 @@ from warroom.core.averaging import AverageSeries, PollAverages
 from warroom.core.forecast import chance_text
 from warroom.core.pipeline import ProjectionView
 from warroom.core.types import Poll
-from warroom.ui.charts import DateAxis, PointLayer, day_to_epoch
+from warroom.ui.charts import DateAxis, PointLayer, day_to_epoch, size_axes
 from warroom.ui.protocols import ScenarioModel
 from warroom.ui.qt_utils import bidi_isolated
 
@@ -74,6 +74,7 @@ class AnswerPage(QWidget):
         self.projected.label.setFont(tick)  # read from the back of the room, like the axes
         for side in ("bottom", "left"):
             self.chart.getAxis(side).setStyle(tickFont=tick)
+        size_axes(self.chart.getPlotItem(), tick)  # sized for that type: the dates' descenders were cut off
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 24, 24, 24)
         layout.addWidget(self.verdict)

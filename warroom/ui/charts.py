@@ -160,7 +160,7 @@ class _TitleLabel(pg.LabelItem):
             self._fitting = False
 
 
-def _size_axes(plot: pg.PlotItem, font: QFont) -> None:
+def size_axes(plot: pg.PlotItem, font: QFont) -> None:
     """Give the value and date axes a fixed size for their type size.
 
     pyqtgraph sizes an axis while painting its labels and shrinks it only by more than 10 px, so charts linked
@@ -1345,7 +1345,7 @@ class ChartPanel(QWidget):
                 axis.setPen(pg.mkPen(theme.foreground))
                 axis.setTextPen(pg.mkPen(theme.foreground))
                 axis.setStyle(tickFont=font)
-            _size_axes(plot, font)
+            size_axes(plot, font)
             plot.titleLabel.setAttr("color", theme.foreground)
             plot.titleLabel.setAttr("size", f"{theme.font_pt + 2}pt")
             plot.titleLabel.setText(plot.titleLabel.text)
