@@ -14,6 +14,9 @@
 
 from __future__ import annotations
 
+import cProfile
+import io
+import pstats
 import statistics
 import sys
 import time
@@ -34,11 +37,17 @@ class StallProbe:
     waited for a core (and, with a worker thread busy, for Python's lock); the CPU figure does not.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, profile: bool = False) -> None:
         from PySide6.QtCore import QTimer
 
         self.longest = 0.0
         self.longest_cpu = 0.0
+        # With profile=True, cProfile runs on the GUI thread between ticks, and the profile of the turn with the
+        # most GUI CPU is kept (`worst`): what the window did in its busiest turn (the times are inflated by the
+        # profiler; the proportions are what to read).
+        self._profile = profile
+        self._profiler: cProfile.Profile | None = None
+        self.worst: pstats.Stats | None = None
         self._last = time.perf_counter()
         self._last_cpu = time.thread_time()
         self._timer = QTimer()
@@ -46,20 +55,47 @@ class StallProbe:
         self._timer.timeout.connect(self._tick)
 
     def _tick(self) -> None:
+        if self._profiler is not None:
+            self._profiler.disable()
         now, cpu = time.perf_counter(), time.thread_time()
         self.longest = max(self.longest, now - self._last)
+        if cpu - self._last_cpu > self.longest_cpu and self._profiler is not None:
+            self.worst = pstats.Stats(self._profiler)
         self.longest_cpu = max(self.longest_cpu, cpu - self._last_cpu)
-        self._last, self._last_cpu = now, cpu
+        if self._profile and self._timer.isActive():
+            self._profiler = cProfile.Profile()
+            self._profiler.enable()
+        self._last, self._last_cpu = time.perf_counter(), time.thread_time()
 
     def start(self) -> None:
         self.longest, self._last = 0.0, time.perf_counter()
         self.longest_cpu, self._last_cpu = 0.0, time.thread_time()
+        self.worst = None
         self._timer.start()
+        if self._profile:
+            self._profiler = cProfile.Profile()
+            self._profiler.enable()
 
     def stop(self) -> float:
         self._tick()
         self._timer.stop()
+        if self._profiler is not None:
+            self._profiler.disable()
+            self._profiler = None
         return self.longest
+
+    def report(self, what: str, lines: int = 25) -> None:
+        """Print the busiest turn's profile (profile=True), by cumulative time."""
+        if self.worst is None:
+            return
+        out = io.StringIO()
+        self.worst.stream = out  # type: ignore[attr-defined]
+        self.worst.sort_stats("cumulative").print_stats(lines)
+        print(
+            f"\n==== busiest turn while {what}: {self.longest_cpu * 1e3:.0f} ms GUI CPU (profiled) ====",
+            file=sys.stderr,
+        )
+        print(out.getvalue(), file=sys.stderr)
 
 
 def run_loop(seconds: float, until: Callable[[], bool] | None = None) -> None:
@@ -87,8 +123,8 @@ def build_store(folder: Path, polls: list[Poll]) -> Path:
     return db
 
 
-def measure(db: Path, folder: Path, *, adds: int = 7) -> dict[str, float]:
-    """Open the war room on `db` and measure it (seconds)."""
+def measure(db: Path, folder: Path, *, adds: int = 7, profile: bool = False) -> dict[str, float]:
+    """Open the war room on `db` and measure it (seconds). profile=True: print each phase's busiest turn's profile."""
     from PySide6.QtCore import QSettings
 
     from warroom.app import WarRoom, make_qapp
@@ -97,7 +133,7 @@ def measure(db: Path, folder: Path, *, adds: int = 7) -> dict[str, float]:
     from warroom.services.settings import AppSettings
 
     app = make_qapp()
-    probe = StallProbe()
+    probe = StallProbe(profile=profile)
     t0 = time.perf_counter()
     store = open_store(db, backup_dir=None, seed=False)
     settings = AppSettings(QSettings(str(folder / f"settings-{db.stem}.ini"), QSettings.Format.IniFormat))
@@ -112,6 +148,7 @@ def measure(db: Path, folder: Path, *, adds: int = 7) -> dict[str, float]:
     run_loop(0.3)
     settled = time.perf_counter() - t0
     stall_open, cpu_open = probe.stop(), probe.longest_cpu
+    probe.report("opening and settling")
 
     # the reference: the same probe while the window does nothing (on a busy machine the process itself
     # waits for a core now and then; that is the floor any stall figure stands on)
@@ -142,6 +179,7 @@ def measure(db: Path, folder: Path, *, adds: int = 7) -> dict[str, float]:
         run_loop(0.15)
         waits.append(time.perf_counter() - done)
     stall_add, cpu_add = probe.stop(), probe.longest_cpu
+    probe.report("adding polls")
 
     def settle() -> None:  # the new average and the scenario on it are in
         run_loop(30.0, until=lambda: not room.averages.busy and room.averages.averages is not None)
@@ -160,11 +198,13 @@ def measure(db: Path, folder: Path, *, adds: int = 7) -> dict[str, float]:
         service.update_poll(replace(poll, sample_size=(poll.sample_size or 1000) + 7, fieldwork_end=end))
         settle()
     stall_edit, cpu_edit = probe.stop(), probe.longest_cpu
+    probe.report("editing polls")
     probe.start()
     for pid in added[:3]:
         service.delete_polls([pid])
         settle()
     stall_delete, cpu_delete = probe.stop(), probe.longest_cpu
+    probe.report("deleting polls")
 
     # references, same run: a repaint with nothing changed; the old synchronous path (recompute + redraw)
     repaint = []
@@ -178,6 +218,7 @@ def measure(db: Path, folder: Path, *, adds: int = 7) -> dict[str, float]:
         t = time.perf_counter()
         averages = compute_averages(polls, room.poll_service.contest or CONTEST)
         charts.show_data(polls, averages)
+        charts.settle_points()  # every series drawn in this one turn, as the old path did
         charts.grab()
         full.append(time.perf_counter() - t)
 
@@ -192,6 +233,7 @@ def measure(db: Path, folder: Path, *, adds: int = 7) -> dict[str, float]:
         bar.setValue(int(bar.maximum() * step / 19))
         run_loop(0.02)
     stall_use, cpu_use = probe.stop(), probe.longest_cpu
+    probe.report("panning and scrolling")
 
     # importing a poll file through the window (the import worker), until its averages and scenario are in
     from warroom.core.csvformat import polls_to_csv
@@ -211,6 +253,7 @@ def measure(db: Path, folder: Path, *, adds: int = 7) -> dict[str, float]:
     imported_in = time.perf_counter() - t
     run_loop(0.15)
     stall_import, cpu_import = probe.stop(), probe.longest_cpu
+    probe.report("importing a poll file")
     assert len(service.polls) == before + k, "the import did not add every poll"
     room.window.close()
     store.close()
@@ -270,8 +313,10 @@ if __name__ == "__main__":
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--polls", type=int, default=10_000)
-    n = parser.parse_args().polls
+    parser.add_argument("--profile", action="store_true", help="print each phase's busiest turn, profiled")
+    args = parser.parse_args()
+    n = args.polls
     with tempfile.TemporaryDirectory() as tmp:
-        r = measure(build_store(Path(tmp), scale_polls(n)), Path(tmp))
+        r = measure(build_store(Path(tmp), scale_polls(n)), Path(tmp), profile=args.profile)
     for key, value in r.items():
         print(f"{key:>11}: {value * 1000:8.1f} ms", file=sys.stdout)

@@ -239,8 +239,8 @@ def test_a_new_point_is_handed_to_the_scatter_item_alone_and_zooming_in_shows_ev
     x = np.arange(n, dtype=float) * 10.0
     layer.setData(x, np.sin(x), np.full(n, 5.0), np.zeros(n, dtype=np.int8), np.arange(n), presorted=True)
     calls: list[int] = []
-    real = layer.item.setData
-    layer.item.setData = lambda *a, **kw: (calls.append(1), real(*a, **kw))[1]  # type: ignore[method-assign]
+    real = layer.item.set_points
+    layer.item.set_points = lambda *a, **kw: (calls.append(1), real(*a, **kw))[1]  # type: ignore[method-assign]
 
     def held() -> set[tuple[float, int]]:
         return {(float(px), int(d)) for px, d in zip(layer.item.data["x"], layer.item.data["data"], strict=True)}

@@ -226,8 +226,8 @@ def test_a_new_poll_is_drawn_at_once_and_its_average_finds_it_already_there(qtbo
     drawn = [panel.point_data(k) for k in ("ann", "bob", "cat", "lead1")]
     calls = []
     layer = panel._first["ann"].layer
-    original = layer.item.setData
-    layer.item.setData = lambda *a, **k: (calls.append(1), original(*a, **k))  # type: ignore[method-assign]
+    original = layer.item.set_points
+    layer.item.set_points = lambda *a, **k: (calls.append(1), original(*a, **k))  # type: ignore[method-assign]
     panel.show_data(after_polls, compute_averages(after_polls, TOY))
     assert calls == []  # found as drawn: the average's redraw left the points alone
     for key, (x0, y0, i0) in zip(("ann", "bob", "cat", "lead1"), drawn, strict=True):
@@ -275,8 +275,8 @@ def test_a_big_point_layer_covers_the_view_re_slices_only_when_panned_off_and_ke
     layer.setData(x, np.sin(x / 500.0), np.full(n, 5.0), np.zeros(n, dtype=np.int8), np.arange(n), presorted=True)
     vb = widget.getPlotItem().getViewBox()
     calls: list[int] = []
-    real = layer.item.setData
-    layer.item.setData = lambda *a, **kw: (calls.append(1), real(*a, **kw))[1]  # type: ignore[method-assign]
+    real = layer.item.set_points
+    layer.item.set_points = lambda *a, **kw: (calls.append(1), real(*a, **kw))[1]  # type: ignore[method-assign]
 
     def shown() -> np.ndarray:
         return np.asarray(layer.item.data["x"], dtype=float)

@@ -571,6 +571,17 @@ def _lead_var(a_pct: np.ndarray, b_pct: np.ndarray, n: np.ndarray) -> np.ndarray
 
 
 @dataclass(frozen=True)
+class DayOrdered:
+    """PollColumns' rows in the charts' order (PollColumns.by_day); shares is (len(codes), N)."""
+
+    day: np.ndarray
+    n: np.ndarray
+    ids: np.ndarray
+    pollster: np.ndarray
+    shares: np.ndarray
+
+
+@dataclass(frozen=True)
 class PollColumns:
     """Polls as columns (one row per poll, sorted by fieldwork end): what the average and the charts read.
 
@@ -595,6 +606,20 @@ class PollColumns:
         """Row indexes by fieldwork midpoint, then poll id: the order the charts draw points in. Made once (a
         worker computing the average makes it there: 100,000 rows sort in about 10 ms)."""
         return np.lexsort((self.ids, self.day))
+
+    @cached_property
+    def in_day_order(self) -> DayOrdered:
+        """The columns the charts draw, gathered into by_day order once (a worker computing the average makes it
+        there too): each candidate's shares a contiguous row of `shares`, so a chart series reads its figures
+        without a copy. At 100,000 polls these gathers were a third of the turn in which an average landed."""
+        order = self.by_day
+        return DayOrdered(
+            day=self.day[order],
+            n=self.n[order],
+            ids=self.ids[order],
+            pollster=self.pollster[order],
+            shares=np.ascontiguousarray(self.shares[order].T),
+        )
 
     def col(self, code: str) -> int:
         return self.codes.index(code)

@@ -186,7 +186,7 @@ class AverageController(QObject):
         try:
             averages = compute_averages(polls, contest, columns=self._columns, priors=priors, odds=self._odds)
             if averages is not None and averages.columns is not None:
-                averages.columns.by_day  # noqa: B018  # the charts' point order, sorted here (off the GUI thread)
+                averages.columns.in_day_order  # noqa: B018  # the charts' point order and rows in it, made here
             return averages, None
         except (ValueError, KeyError) as exc:
             return None, f"The poll average could not be computed: {exc}"

@@ -7,6 +7,7 @@ screen in the same frame without rebuilding anything.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -33,6 +34,9 @@ LEAD_CHARTS = ("lead1", "lead2")
 BULK_POINTS = 64
 """Polls added or edited at once (an import) past which show_polls leaves their points to show_data: putting
 10,000 in one by one in Python cost 0.4 s on the GUI thread at 100,000 polls."""
+RELEASE_BUDGET_S = 0.008
+"""Time show_data spends handing series their new points in one event-loop turn before leaving the rest for the
+next turns (ChartPanel._release_next)."""
 FINAL_WEEKS_DAYS = 42  # the default window: six weeks before the latest poll or election day
 END_LABEL_ROOM = 0.22  # share of the default window kept free right of the data for the end-of-line values
 
@@ -317,6 +321,101 @@ class GridLines:
         self.item.setPath(path)
 
 
+_ids_of_objects = np.frompyfunc(id, 1, 1)
+
+
+class PollScatter(pg.ScatterPlotItem):
+    """A ScatterPlotItem whose points are styled as arrays, and whose points can be taken out by their data.
+
+    pyqtgraph finds each point's picture in its symbol atlas by a key made per point in Python (symbol, size,
+    pen, brush): for the hundreds of points a chart series hands over at each pan, edit or landing average, ten
+    series at once, that was most of the GUI thread's busiest turns at 100,000 polls (benchmarks/_responsive.py
+    --profile). Here the keys are made as one integer array (the size's bits and the ids of the symbol, pen and
+    brush objects, exactly what the atlas's key stands for), the few distinct ones looked up in the atlas, and
+    every point given its picture's place in one gather. The pictures are the atlas's own, so what is drawn,
+    exported, hovered and clicked is unchanged.
+    """
+
+    data: Any  # pyqtgraph's record array of points (x, y, size, symbol, pen, brush, data, sourceRect, ...)
+
+    def updateSpots(self, dataSet: Any = None) -> None:
+        data: Any = self.data if dataSet is None else dataSet
+        if not (self.opts["pxMode"] and self.opts["useCache"]):
+            super().updateSpots(dataSet)
+            return
+        at = np.flatnonzero(data["sourceRect"]["w"] == 0)
+        if len(at):
+            symbol, size, pen, brush = self._style(["symbol", "size", "pen", "brush"], data=data, idx=at)
+            size = np.asarray(size, dtype=float)
+            # one small integer per distinct (symbol, size, pen, brush): each column's distinct values numbered,
+            # the four numbers combined
+            code = np.zeros(len(at), dtype=np.int64)
+            for column in (
+                _ids_of_objects(symbol).astype(np.int64),
+                size.view(np.int64),
+                _ids_of_objects(pen).astype(np.int64),
+                _ids_of_objects(brush).astype(np.int64),
+            ):
+                values, number = np.unique(column, return_inverse=True)
+                code = code * len(values) + number.reshape(-1)
+            _codes, first, which = np.unique(code, return_index=True, return_inverse=True)
+            places = self.fragmentAtlas[[(symbol[i], size[i], pen[i], brush[i]) for i in first.tolist()]]
+            rects = np.array([tuple(place) for place in places], dtype=data["sourceRect"].dtype)
+            data["sourceRect"][at] = rects[which.reshape(-1)]
+            self._maybeRebuildAtlas()
+        self._updateMaxSpotSizes(data=data)
+        if len(at):
+            self.invalidate()
+
+    def set_points(
+        self,
+        x: np.ndarray,
+        y: np.ndarray,
+        size: np.ndarray | None,
+        symbol: np.ndarray | None,
+        data: np.ndarray | None,
+    ) -> None:
+        """setData(x=, y=, size=, symbol=, data=) for arrays (symbol: an object array of symbol names; None: the
+        item's own size or symbol), written into the item's record array at once rather than through
+        addPoints' per-argument handling."""
+        points: Any = np.empty(len(x), dtype=self.data.dtype)
+        points["x"], points["y"] = x, y
+        points["size"] = -1 if size is None else size
+        points["symbol"] = None if symbol is None else symbol
+        points["visible"] = True
+        points["data"] = None if data is None else data
+        points["hovered"] = False
+        points["sourceRect"] = 0
+        self.data["item"][...] = None
+        self.data = points
+        self.prepareGeometryChange()
+        self.informViewBoundsChanged()
+        self.bounds = [None, None]
+        self.invalidate()
+        self.updateSpots(points)
+        self.sigPlotChanged.emit(self)
+
+    def remove_data(self, drop: np.ndarray) -> bool:
+        """Take out the points whose data is in `drop` (poll ids); the others keep their pictures. Returns whether
+        any was taken out."""
+        if len(self.data) == 0 or len(drop) == 0:
+            return False
+        held: Any = self.data["data"]
+        gone = np.zeros(len(held), dtype=bool)
+        for value in np.asarray(drop).tolist():
+            gone |= np.equal(held, value).astype(bool)
+        if not gone.any():
+            return False
+        self.data["item"][...] = None  # as addPoints does: SpotItems refer to rows by place
+        self.data = self.data[~gone]
+        self.prepareGeometryChange()
+        self.informViewBoundsChanged()
+        self.bounds = [None, None]
+        self.invalidate()
+        self.sigPlotChanged.emit(self)
+        return True
+
+
 _PointArrays = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 """What _Series.set_points takes: days, values, marker sizes, symbols (indexes into SYMBOLS) and poll ids."""
 
@@ -332,7 +431,7 @@ class PointLayer:
     OVERSCAN = 0.5  # of the visible width, handed over on either side
 
     def __init__(self, plot: pg.PlotItem, **opts: object) -> None:
-        self.item = pg.ScatterPlotItem(**opts)
+        self.item = PollScatter(**opts)
         plot.addItem(self.item)
         self._vb = plot.getViewBox()
         self._x = np.empty(0)
@@ -343,7 +442,26 @@ class PointLayer:
         self._shown: tuple[int, int, int] = (0, 0, 1)
         self._covered: tuple[float, float, int] = (0.0, 0.0, 1)  # x-range and stride of the points handed over
         self._on_screen = 0  # of those, about how many are in the visible range
+        self._held = False  # hold(): new data and ranges wait for release()
+        self._stale = False
         self._vb.sigXRangeChanged.connect(self._on_x_range_changed)
+
+    def hold(self) -> None:
+        """Hand nothing to the scatter item until release(): an average landing sets every series' points and
+        then moves the view (the final weeks), and each step re-handed the points, three times per series."""
+        self._held = True
+
+    def release(self) -> None:
+        """Hand the points over once, for the view as it now is (if anything changed while held)."""
+        self._held = False
+        if self._stale:
+            self._stale = False
+            self._refresh()
+
+    @property
+    def stale(self) -> bool:
+        """Held, with points or a view the scatter item does not have yet."""
+        return self._held and self._stale
 
     def setData(
         self,
@@ -433,8 +551,13 @@ class PointLayer:
                 self._symbol = np.insert(self._symbol, at, symbol)
         if not changed:  # a series the poll has no figure for is left alone
             return
-        if len(drop) == 0 and 0 < len(x) <= self.FEW_NEW and len(self.item.data) > 0:
-            self._hand_over(x, y, size, symbol, data)
+        if len(drop) <= self.FEW_NEW and len(x) <= self.FEW_NEW and len(self.item.data) > 0 and not self._held:
+            # an added, edited or deleted poll: its points taken out of the scatter item and put in as they are,
+            # the others left with their pictures (re-handing the range restyled each of its points, ten series
+            # at once, on every edit and delete)
+            self.item.remove_data(drop)
+            if len(x):
+                self._hand_over(x, y, size, symbol, data)
         else:
             self._refresh()
 
@@ -491,6 +614,9 @@ class PointLayer:
         return (i0, min(n, int(i1) + 1), stride)
 
     def _refresh(self) -> None:
+        if self._held:
+            self._stale = True
+            return
         n = len(self._x)
         self._shown = self._window()
         if n == 0:
@@ -499,17 +625,16 @@ class PointLayer:
         index: slice | np.ndarray = slice(None)
         if n > self.MAX_VISIBLE:
             index = np.arange(*self._shown)
-        kw: dict[str, object] = {"x": self._x[index], "y": self._y[index]}
         # Per-point symbols and sizes cost a cache key per spot; past DETAIL_LIMIT points on screen nobody can
         # tell pollsters' symbols apart anyway, so a dense view draws plain markers and stays fast.
         detailed = self._on_screen <= self.DETAIL_LIMIT
-        if self._size is not None and detailed:
-            kw["size"] = self._size[index]
-        if self._symbol is not None and detailed:
-            kw["symbol"] = _SYMBOL_NAMES[self._symbol[index]].tolist()
-        if self._data is not None:
-            kw["data"] = self._data[index]
-        self.item.setData(**kw)
+        self.item.set_points(
+            self._x[index],
+            self._y[index],
+            self._size[index] if self._size is not None and detailed else None,
+            _SYMBOL_NAMES[self._symbol[index]] if self._symbol is not None and detailed else None,
+            self._data[index] if self._data is not None else None,
+        )
 
 
 def add_points_item(plot: pg.PlotItem, colour: str) -> PointLayer:
@@ -835,6 +960,7 @@ class ChartPanel(QWidget):
         self._legend_lead2.setColumnCount(2)  # two rows: the runoff kinds, then the two bands
         self._legend_lead1.layout.setHorizontalSpacing(8)  # a dozen pollsters' names in two rows on a laptop
         self._pollster_keys: dict[str, pg.ScatterPlotItem] = {}
+        self._unreleased: list[PointLayer] = []  # series whose points show_data left for later turns
         self._end_labels: dict[str, pg.TextItem] = {}
         self._end_values: dict[str, tuple[float, float]] = {}
         self._end_texts: dict[str, str] = {}  # the text each end label was given
@@ -862,6 +988,7 @@ class ChartPanel(QWidget):
         self._campaign = None
         self._show_blackouts(())
         self._last_data = None  # the previous contest's polls must not be redrawn under this one's candidates
+        self._unreleased = []
         for s in list(self._first.values()) + [
             x for x in (self._lead1, self._lead2_observed, self._lead2_implied) if x
         ]:
@@ -1008,22 +1135,64 @@ class ChartPanel(QWidget):
         if found is not None:
             return found
         code = len(self._pollster_symbol) % len(SYMBOLS)
-        symbol = SYMBOLS[code]
         self._pollster_symbol[pollster] = code
-        # Legend key only (never added to the plot): which symbol is which pollster.
-        key = pg.ScatterPlotItem(symbol=symbol, size=9, pen=pg.mkPen(self._theme.foreground), brush=pg.mkBrush(None))
-        self._pollster_keys[pollster] = key
         # The key names the first pollsters only: past that the symbols repeat anyway, and every entry
-        # re-lays the legend out (1,000 pollsters took it quadratic; issue 16). Hover names any poll.
-        if len(self._pollster_keys) <= MAX_POLLSTER_KEYS:
+        # re-lays the legend out (1,000 pollsters took it quadratic; issue 16). Hover names any poll. A key's
+        # item is made only for a pollster it names (40 pollsters' items took 20-40 ms of an opening's turn).
+        if len(self._pollster_symbol) <= MAX_POLLSTER_KEYS:
+            key = pg.ScatterPlotItem(
+                symbol=SYMBOLS[code], size=9, pen=pg.mkPen(self._theme.foreground), brush=pg.mkBrush(None)
+            )  # legend key only (never added to the plot): which symbol is which pollster
+            self._pollster_keys[pollster] = key
             self._legend_lead1.addItem(key, _key_name(pollster))
             self._legend_fit_pending()
-        elif len(self._pollster_keys) == MAX_POLLSTER_KEYS + 1:
+        elif len(self._pollster_symbol) == MAX_POLLSTER_KEYS + 1:
             self._legend_lead1.addItem(pg.ScatterPlotItem(size=0), "and more (hover a poll)")
         return code
 
     def show_data(self, polls: Sequence[Poll], averages: PollAverages | None) -> None:
-        """Push polls and their averages into the existing items."""
+        """Push polls and their averages into the existing items. The scatter items are handed their points once,
+        for the view the charts end on (PointLayer.hold)."""
+        layers = self._point_layers()
+        for layer in layers:
+            layer.hold()
+        try:
+            self._show_data(polls, averages)
+        finally:
+            for layer in layers:
+                if not layer.stale:
+                    layer.release()
+            # The series with new points (or a new view) are handed them now, until a few milliseconds have gone,
+            # and the rest in the next event-loop turns, a few milliseconds each: a big contest's first average
+            # drew ~1,000 marker pictures, 60-100 ms in one turn at 100,000 polls, and the window froze meanwhile.
+            stale = [layer for layer in layers if layer.stale]
+            self._unreleased = [*(layer for layer in self._unreleased if layer not in stale), *stale]
+            if not self.isVisible():
+                self.settle_points()  # not on screen (an export's panel, a test): all at once
+            else:
+                self._release_next()
+
+    def settle_points(self) -> None:
+        """Hand every series its points now (those show_data left for the next event-loop turns)."""
+        pending, self._unreleased = self._unreleased, []
+        for layer in pending:
+            layer.release()
+
+    def _point_layers(self) -> list[PointLayer]:
+        series = (*self._first.values(), self._lead1, self._lead2_observed, self._lead2_implied)
+        return [s.layer for s in series if s is not None]
+
+    def _release_next(self) -> None:
+        """Release held series for up to RELEASE_BUDGET_S (at least one), the rest on the next turn."""
+        start = time.perf_counter()
+        while self._unreleased:
+            self._unreleased.pop(0).release()
+            if time.perf_counter() - start > RELEASE_BUDGET_S:
+                break
+        if self._unreleased:
+            QTimer.singleShot(0, self, self._release_next)
+
+    def _show_data(self, polls: Sequence[Poll], averages: PollAverages | None) -> None:
         contest = self._contest
         if contest is None:
             return
@@ -1035,7 +1204,6 @@ class ChartPanel(QWidget):
             from warroom.core.averaging import ColumnBuilder
 
             columns = ColumnBuilder(contest).build(polls)
-        days = columns.day
         self._last_data = (polls, averages)
         if len(columns):
             self._latest = date.fromordinal(int(columns.end.max()))
@@ -1046,23 +1214,22 @@ class ChartPanel(QWidget):
             for k in columns.pollster[np.sort(first)]:
                 if columns.names[k] not in self._pollster_symbol:
                     self._symbol_for(columns.names[k])
-        sizes = point_size(columns.n) * self._theme.marker_scale
-        symbol_by_name = np.array([self._pollster_symbol.get(name, 0) for name in columns.names] or [0], dtype=np.int8)
-        symbols = symbol_by_name[columns.pollster] if len(columns) else np.empty(0, dtype=np.int8)
-        ids = columns.ids
         n = len(columns)
-        # The points' canonical order (by day, then poll id) found once for every series: a series' points are
-        # a subsequence of it, so each needs only a mask (at 100,000 polls a sort per series was 10 sorts,
-        # 60-80 ms of the turn in which the average lands).
-        order = columns.by_day  # (sorted by the average's worker thread for a big contest)
-        o_x, o_sizes, o_symbols, o_ids = day_to_epoch(days[order]), sizes[order], symbols[order], ids[order]
-        ordered_shares = columns.shares[order]  # one gather of whole rows, not one per candidate
-        shares = {c.code: ordered_shares[:, columns.col(c.code)] for c in contest.candidates}
+        # The points' canonical order (by day, then poll id), and the columns gathered into it, made once for
+        # every series (by the average's worker thread for a big contest): a series' points are a subsequence of
+        # it, so each needs only a mask (at 100,000 polls a sort per series was 10 sorts, 60-80 ms of the turn in
+        # which the average lands; the gathers another 20 ms).
+        rows = columns.in_day_order
+        o_sizes = point_size(rows.n) * self._theme.marker_scale
+        symbol_by_name = np.array([self._pollster_symbol.get(name, 0) for name in columns.names] or [0], dtype=np.int8)
+        o_symbols = symbol_by_name[rows.pollster] if n else np.empty(0, dtype=np.int8)
+        o_x, o_ids = day_to_epoch(rows.day), rows.ids
+        shares = {c.code: rows.shares[columns.col(c.code)] for c in contest.candidates}
 
         def put(series: _Series, values: np.ndarray) -> None:
             mask = ~np.isnan(values)
             if mask.all():  # every poll has the figure (the usual case): no copies
-                series.set_points_x(o_x, np.ascontiguousarray(values), o_sizes, o_symbols, o_ids)
+                series.set_points_x(o_x, values, o_sizes, o_symbols, o_ids)
             else:
                 series.set_points_x(o_x[mask], values[mask], o_sizes[mask], o_symbols[mask], o_ids[mask])
 
@@ -1080,12 +1247,14 @@ class ChartPanel(QWidget):
         self._lead1.set_forecast(averages.first_lead.days if averages else None, *(band1 or (None, None)))
         # id -> row, as an array: the runoff chart's points (which come as poll ids) look their size and
         # symbol up in one vectorised step.
+        ids = columns.ids
         self._row_of = np.full(int(ids.max()) + 2 if len(ids) else 1, -1, dtype=np.int64)
-        known = ids >= 0  # a poll not yet stored has no id to look up
-        self._row_of[ids[known]] = np.arange(len(ids))[known]
+        known = o_ids >= 0  # a poll not yet stored has no id to look up
+        self._row_of[o_ids[known]] = np.arange(n)[known]
         self._end_by_id = np.full(len(self._row_of), -1, dtype=np.int64)
+        known = ids >= 0
         self._end_by_id[ids[known]] = columns.end[known]
-        self._sizes, self._symbols = sizes, symbols
+        self._sizes, self._symbols = o_sizes, o_symbols  # by place in the charts' order (_row_of)
         if averages is not None:
             obs, imp = averages.second_lead_observed, averages.second_lead_implied
             self._lead2_observed.set_points(
@@ -1280,15 +1449,14 @@ class ChartPanel(QWidget):
             if name in self._pollster_symbol:
                 continue
             code = len(self._pollster_symbol) % len(SYMBOLS)
-            symbol = SYMBOLS[code]
             self._pollster_symbol[name] = code
-            key = pg.ScatterPlotItem(
-                symbol=symbol, size=9, pen=pg.mkPen(self._theme.foreground), brush=pg.mkBrush(None)
-            )
-            self._pollster_keys[name] = key
-            if len(self._pollster_keys) <= MAX_POLLSTER_KEYS:
+            if len(self._pollster_symbol) <= MAX_POLLSTER_KEYS:
+                key = pg.ScatterPlotItem(
+                    symbol=SYMBOLS[code], size=9, pen=pg.mkPen(self._theme.foreground), brush=pg.mkBrush(None)
+                )
+                self._pollster_keys[name] = key
                 self._legend_lead1.addItem(key, _key_name(name))
-            elif len(self._pollster_keys) == MAX_POLLSTER_KEYS + 1:
+            elif len(self._pollster_symbol) == MAX_POLLSTER_KEYS + 1:
                 self._legend_lead1.addItem(pg.ScatterPlotItem(size=0), "and more (hover a poll)")
             else:
                 continue
@@ -1461,6 +1629,7 @@ class ChartPanel(QWidget):
         panel.show_annotations(self._annotations)
         if self._last_data is not None:
             panel.show_data(*self._last_data)
+            panel.settle_points()
         for row, other in enumerate(panel.plots):
             if other == key:
                 continue
