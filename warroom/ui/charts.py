@@ -517,16 +517,14 @@ class PointLayer:
         changed = len(x) > 0
         if len(drop) and self._data is not None and len(self._x):
             if len(drop) <= 8:  # an edit or a delete: a comparison per poll beats isin's sort of 100,000 ids
-                keep = np.ones(len(self._data), dtype=bool)
-                for poll_id in drop.tolist():
-                    keep &= self._data != poll_id
+                gone = np.concatenate([np.flatnonzero(self._data == poll_id) for poll_id in drop.tolist()])
             else:
-                keep = ~np.isin(self._data, drop)
-            changed = changed or not keep.all()
-            if not keep.all():
-                self._x, self._y, self._data = self._x[keep], self._y[keep], self._data[keep]
-                self._size = None if self._size is None else self._size[keep]
-                self._symbol = None if self._symbol is None else self._symbol[keep]
+                gone = np.flatnonzero(np.isin(self._data, drop))
+            if len(gone):  # the few places taken out (np.delete moves memory; a mask copied every point)
+                changed = True
+                self._x, self._y, self._data = (np.delete(a, gone) for a in (self._x, self._y, self._data))
+                self._size = None if self._size is None else np.delete(self._size, gone)
+                self._symbol = None if self._symbol is None else np.delete(self._symbol, gone)
         if len(x):
             order = np.lexsort((data, x))
             x, y, size, symbol, data = x[order], y[order], size[order], symbol[order], data[order]

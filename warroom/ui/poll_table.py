@@ -29,6 +29,7 @@ from PySide6.QtCore import (
     QRegularExpression,
     QSortFilterProxyModel,
     Qt,
+    QTimer,
 )
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QTableView
@@ -109,10 +110,14 @@ class PollTableModel(QAbstractTableModel):
                 self.dataChanged.emit(self.index(0, col), self.index(self._nrows - 1, col))
 
     def set_polls(self, polls: Sequence[Poll]) -> None:
-        """The stored polls (the poll notices set by set_notices stay, after them)."""
+        """The stored polls (the poll notices set by set_notices stay, after them). The rows' ids, which an
+        incremental change looks rows up in, are gathered on the next event-loop turn (at 100,000 polls that took
+        10-20 ms of the first added poll's turn)."""
         self.beginResetModel()
         self._replace_polls([*polls, *self._notices])
         self.endResetModel()
+        if self._nrows > BULK_INSERT:
+            QTimer.singleShot(0, self, self._warm_ids)
 
     def set_notices(self, rows: Sequence[Poll]) -> None:
         """A two-round contest's poll notices as rows (no store id; see core.two_round_view.NoticeRows), shown
@@ -213,6 +218,11 @@ class PollTableModel(QAbstractTableModel):
         rows, rebuilt after every removal, took 15-400 ms on the first edit or delete after one."""
         hits = np.flatnonzero(self._row_ids() == poll_id)
         return int(hits[0]) if len(hits) else None
+
+    def _warm_ids(self) -> None:
+        """Gather the rows' ids and the highest of them now (an idle turn), not in the first change's turn."""
+        if self._top_id is None:
+            self._top_id = int(self._row_ids().max(initial=0))
 
     def _row_ids(self) -> np.ndarray:
         if self._id_rows is None:
@@ -573,7 +583,7 @@ class _PollOrder(QAbstractProxyModel):
 
     def _on_rows_about_to_be_removed(self, parent: ModelIndex, first: int, last: int) -> None:
         if last - first < FEW_CHANGED:  # a delete: found by a scan each, not a map of every shown row
-            ours = sorted((self._rows.index(m) for m in range(first, last + 1) if m in self._rows), reverse=True)
+            ours = sorted((r for m in range(first, last + 1) if (r := self._index_of(m)) is not None), reverse=True)
         else:
             ours = sorted(
                 (r for m in range(first, last + 1) if (r := self.row_of_model_row(m)) is not None), reverse=True
@@ -633,6 +643,13 @@ class _PollOrder(QAbstractProxyModel):
             self._rows.insert(row, model_row)
             self._at = None
             self.endInsertRows()
+
+    def _index_of(self, model_row: int) -> int | None:
+        """Our row of a model row (None: filtered out), by one scan of the shown rows (list.index, in C)."""
+        try:
+            return self._rows.index(model_row)
+        except ValueError:
+            return None
 
     def _insertion_point(self, model_row: int, rows: list[int]) -> int:
         """Where a new row goes in `rows` (_all or _rows, both in the sort order): after every row that sorts
@@ -741,7 +758,7 @@ class _PollOrder(QAbstractProxyModel):
         elif self._needle or moved:
             self._relayout(resort=moved)  # a changed row may have moved, or now pass or fail the filter
         if last - first < FEW_CHANGED:  # an edit: its row found by a scan, not a map of every shown row
-            ours = [self._rows.index(m) for m in range(first, last + 1) if m in self._rows]
+            ours = [r for m in range(first, last + 1) if (r := self._index_of(m)) is not None]
         else:
             ours = [r for m in range(first, last + 1) if (r := self.row_of_model_row(m)) is not None]
         if ours:

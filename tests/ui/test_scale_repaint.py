@@ -1,0 +1,219 @@
+"""Issue 15, the GUI side at scale: an added, edited or deleted poll reaches the charts and the table in place of a
+full reload, and leaves them exactly as a full reload would; zoomed in, every poll is drawn; the scatter items'
+array styling draws pyqtgraph's own pictures."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+import pytest
+from PySide6.QtCore import Qt
+
+from tests.conftest import TOY
+from tests.ui.conftest import toy_polls
+from warroom.core.pipeline import compute_averages
+from warroom.core.types import Poll
+from warroom.services.poll_service import PollChange
+from warroom.ui.charts import SYMBOLS, ChartPanel, PollScatter, day_to_epoch, point_size
+from warroom.ui.poll_table import PollFilterProxy, PollTableModel
+
+pytestmark = pytest.mark.gui
+
+SERIES = ("ann", "bob", "cat", "lead1")
+
+
+def _stored(n: int) -> list[Poll]:
+    """n polls with ids, one fieldwork end each (no ties: a table sorted by fieldwork has one right order)."""
+    return [replace(p, id=i + 1) for i, p in enumerate(toy_polls(n, seed=5))]
+
+
+def _panel(qtbot: Any, polls: list[Poll], window: tuple[float, float]) -> ChartPanel:
+    panel = ChartPanel()
+    qtbot.addWidget(panel)
+    panel.resize(1366, 768)
+    panel.set_contest(TOY)
+    panel.show_data(polls, compute_averages(polls, TOY))
+    panel.settle_points()
+    _zoom(panel, window)
+    return panel
+
+
+def _zoom(panel: ChartPanel, window: tuple[float, float]) -> None:
+    """As the user's zoom: the view stays where it is put when data arrives."""
+    panel.plots["first"].getViewBox().setXRange(*(float(x) for x in day_to_epoch(np.asarray(window))), padding=0)
+    panel.range_mode = "user"
+
+
+def _drawn(panel: ChartPanel, key: str) -> set[tuple[float, float, int, float, str]]:
+    """What the scatter item of a series holds inside the visible range: x, y, poll id, marker size, symbol."""
+    series = panel._first[key] if key in panel._first else panel._lead1
+    assert series is not None
+    data = series.points.data
+    lo, hi = panel.plots["first"].getViewBox().viewRange()[0]
+    return {
+        (float(x), float(y), int(d), float(s), str(m))
+        for x, y, d, s, m in zip(data["x"], data["y"], data["data"], data["size"], data["symbol"], strict=True)
+        if lo <= x <= hi
+    }
+
+
+def test_an_added_edited_and_deleted_poll_leave_the_charts_as_a_full_reload_would(qtbot) -> None:
+    polls = _stored(800)  # more than a scatter item is handed at once: the charts show a slice of them
+    window = (polls[700].fieldwork_end.toordinal(), polls[760].fieldwork_end.toordinal())  # 60 polls in view
+    panel = _panel(qtbot, polls, window)
+    before = {key: _drawn(panel, key) for key in SERIES}
+    assert all(len(points) >= 55 for points in before.values())
+
+    # one change at a time, as the store's signal brings them: a new poll in view, then an edit that moves a poll
+    # (a day earlier, other figures, another sample size), then a delete
+    new = replace(
+        polls[730], id=900, pollster="Newcomer", sample_size=2400, first_round={"ann": 60, "bob": 30, "cat": 10}
+    )
+    moved = replace(
+        polls[740],
+        fieldwork_start=polls[740].fieldwork_start - timedelta(days=1),
+        fieldwork_end=polls[740].fieldwork_end - timedelta(days=1),
+        sample_size=650,
+        first_round={"ann": 20, "bob": 55, "cat": 25},
+    )
+    by_id = {p.id: p for p in polls}
+    changes: list[tuple[PollChange, dict[int | None, Poll]]] = []
+    by_id = {**by_id, 900: new}
+    changes.append((PollChange(added=(900,)), by_id))
+    by_id = {**by_id, moved.id: moved}
+    changes.append((PollChange(updated=(moved.id,)), by_id))
+    by_id = {k: v for k, v in by_id.items() if k != polls[720].id}
+    changes.append((PollChange(removed=(polls[720].id,)), by_id))
+    for change, now in changes:
+        panel.show_polls(change, now)  # type: ignore[arg-type]
+
+    after = sorted(by_id.values(), key=lambda p: (p.fieldwork_end, p.id))
+    reloaded = _panel(qtbot, after, window)
+    for key in SERIES:
+        drawn, expected = _drawn(panel, key), _drawn(reloaded, key)
+        assert drawn == expected, key
+        assert drawn != before[key]  # the changes really reached the items
+        x, y, ids = panel.point_data(key)
+        rx, ry, rids = reloaded.point_data(key)
+        np.testing.assert_array_equal(ids, rids)
+        np.testing.assert_array_equal(x, rx)
+        np.testing.assert_array_equal(y, ry)
+    ids = {point[2] for point in _drawn(panel, "ann")}
+    assert 900 in ids and polls[720].id not in ids
+    # and the average, landing later, finds the points as drawn (the items are not handed anything again)
+    calls: list[int] = []
+    for key in SERIES:
+        series = panel._first[key] if key in panel._first else panel._lead1
+        assert series is not None
+        real = series.points.set_points
+        series.points.set_points = lambda *a, _r=real, **k: (calls.append(1), _r(*a, **k))[1]  # type: ignore[method-assign]
+    panel.show_data(after, compute_averages(after, TOY))
+    panel.settle_points()
+    assert calls == []
+    for key in SERIES:
+        assert _drawn(panel, key) == _drawn(reloaded, key)
+
+
+def test_zoomed_in_every_poll_is_drawn_and_zoomed_out_the_points_are_thinned(qtbot) -> None:
+    polls = _stored(3000)
+    first, last = polls[0].fieldwork_end.toordinal(), polls[-1].fieldwork_end.toordinal()
+    panel = _panel(qtbot, polls, (first, last))
+    thinned = _drawn(panel, "ann")
+    assert 0 < len(thinned) < 1000  # the whole campaign: a sample of 3,000 polls, no more than the width can show
+    lo, hi = polls[1200].fieldwork_end.toordinal(), polls[1400].fieldwork_end.toordinal()
+    _zoom(panel, (lo, hi))
+    x0, x1 = panel.plots["first"].getViewBox().viewRange()[0]
+    for key in ("ann", "bob", "lead1"):
+        x, _y, ids = panel.point_data(key)
+        inside = {int(i) for xi, i in zip(x, ids, strict=True) if x0 <= xi <= x1}
+        assert len(inside) >= 200
+        assert {point[2] for point in _drawn(panel, key)} == inside, key  # every poll in view, each once
+        assert len(_drawn(panel, key)) == len(inside)
+
+
+def test_on_screen_a_big_landing_reaches_every_series_within_a_few_turns(qtbot) -> None:
+    polls = _stored(3000)
+    panel = ChartPanel()
+    qtbot.addWidget(panel)
+    panel.resize(1366, 768)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.set_contest(TOY)
+    panel.show_data(polls, compute_averages(polls, TOY))
+    qtbot.waitUntil(lambda: all(len(_drawn(panel, key)) > 0 for key in SERIES), timeout=2000)
+    hidden = _panel(qtbot, polls, panel.visible_days())
+    for key in SERIES:
+        assert _drawn(panel, key) == _drawn(hidden, key)
+
+
+def test_the_array_styled_scatter_draws_pyqtgraphs_own_pictures(qtbot) -> None:
+    """Sizes, symbols, a hovered point and a new pen: the same image as pyqtgraph's ScatterPlotItem."""
+    rng = np.random.default_rng(2)
+    n = 400
+    x, y = np.sort(rng.random(n)), rng.random(n)
+    sizes = point_size(rng.integers(300, 3000, n).astype(float))
+    symbols = np.asarray(SYMBOLS, dtype=object)[rng.integers(0, len(SYMBOLS), n)]
+    images = []
+    for cls in (pg.ScatterPlotItem, PollScatter):
+        widget = pg.PlotWidget()
+        qtbot.addWidget(widget)
+        widget.resize(600, 400)
+        widget.show()
+        item = cls(pen=pg.mkPen("#1f77b4", width=1.5), brush=pg.mkBrush("#aec7e8"), hoverable=True, hoverPen="k")
+        widget.addItem(item)
+        widget.getPlotItem().getViewBox().setRange(xRange=(0, 1), yRange=(0, 1), padding=0.05)
+        if cls is PollScatter:
+            item.set_points(x, y, sizes, symbols, np.arange(n))
+        else:
+            item.setData(x=x, y=y, size=sizes, symbol=list(symbols), data=np.arange(n))
+        item.data["hovered"][[3, 50]] = True  # as a hover does: those points re-styled with the hover pen
+        item.data["sourceRect"][[3, 50]] = 0
+        item.updateSpots()
+        first = widget.grab().toImage()
+        item.setPen(pg.mkPen("#d62728", width=2))  # a theme change: every point re-styled
+        images.append((first, widget.grab().toImage(), item))
+    (ours_a, ours_b, ours), (theirs_a, theirs_b, _theirs) = images[1], images[0]
+    assert ours_a == theirs_a and ours_b == theirs_b
+    assert ours_a != ours_b  # the pen change was drawn
+    assert ours.remove_data(np.asarray([5, 6, 999]))
+    assert sorted(int(d) for d in ours.data["data"]) == [d for d in range(n) if d not in (5, 6)]
+    assert not ours.remove_data(np.asarray([999]))
+
+
+def test_an_added_edited_and_deleted_poll_leave_the_table_as_a_full_reload_would(qtmodeltester) -> None:
+    polls = _stored(400)
+    model = PollTableModel()
+    model.set_contest(TOY)
+    model.set_polls(polls)
+    proxy = PollFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.sort(2, Qt.SortOrder.DescendingOrder)  # by fieldwork, newest first (the window's default)
+    new = replace(polls[200], id=500, pollster="Newcomer", sample_size=2222)
+    moved = replace(polls[100], fieldwork_end=polls[300].fieldwork_end + timedelta(days=1), sample_size=777)
+    by_id: dict[int, Poll] = {p.id or 0: p for p in polls}
+    by_id[500] = new
+    model.apply(by_id, [500], [], [])
+    by_id[moved.id or 0] = moved
+    model.apply(by_id, [], [moved.id or 0], [])
+    del by_id[polls[50].id or 0]
+    model.apply(by_id, [], [], [polls[50].id or 0])
+    qtmodeltester.check(proxy)
+
+    fresh = PollTableModel()
+    fresh.set_contest(TOY)
+    fresh.set_polls(sorted(by_id.values(), key=lambda p: (p.fieldwork_end, p.id)))
+    reloaded = PollFilterProxy()
+    reloaded.setSourceModel(fresh)
+    reloaded.sort(2, Qt.SortOrder.DescendingOrder)
+
+    def rows(p: PollFilterProxy) -> list[tuple[str, ...]]:
+        return [tuple(str(p.index(r, c).data()) for c in range(p.columnCount())) for r in range(p.rowCount())]
+
+    assert rows(proxy) == rows(reloaded)
+    assert proxy.rowCount() == 400  # one added, one deleted
+    # the edited poll moved among the newer polls: after the 99 polls that ended later than it now does
+    assert [r[4] for r in rows(proxy)].index("777") == 99
