@@ -50,7 +50,7 @@ def _zoom(panel: ChartPanel, window: tuple[float, float]) -> None:
 
 def _drawn(panel: ChartPanel, key: str) -> set[tuple[float, float, int, float, str]]:
     """What the scatter item of a series holds inside the visible range: x, y, poll id, marker size, symbol."""
-    series = panel._first[key] if key in panel._first else panel._lead1
+    series = panel._first.get(key, panel._lead1)
     assert series is not None
     data = series.points.data
     lo, hi = panel.plots["first"].getViewBox().viewRange()[0]
@@ -107,7 +107,7 @@ def test_an_added_edited_and_deleted_poll_leave_the_charts_as_a_full_reload_woul
     # and the average, landing later, finds the points as drawn (the items are not handed anything again)
     calls: list[int] = []
     for key in SERIES:
-        series = panel._first[key] if key in panel._first else panel._lead1
+        series = panel._first.get(key, panel._lead1)
         assert series is not None
         real = series.points.set_points
         series.points.set_points = lambda *a, _r=real, **k: (calls.append(1), _r(*a, **k))[1]  # type: ignore[method-assign]
