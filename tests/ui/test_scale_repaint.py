@@ -217,3 +217,23 @@ def test_an_added_edited_and_deleted_poll_leave_the_table_as_a_full_reload_would
     assert proxy.rowCount() == 400  # one added, one deleted
     # the edited poll moved among the newer polls: after the 99 polls that ended later than it now does
     assert [r[4] for r in rows(proxy)].index("777") == 99
+
+
+def test_marker_pictures_are_drawn_ahead_in_idle_turns_so_a_pan_draws_none(qtbot) -> None:
+    polls = _stored(3000)
+    panel = ChartPanel()
+    qtbot.addWidget(panel)
+    panel.resize(1366, 768)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.set_contest(TOY)
+    panel.show_data(polls, compute_averages(polls, TOY))
+    qtbot.waitUntil(lambda: not panel._unreleased and not panel._warming, timeout=5000)
+    items = [panel._first[key].points for key in ("ann", "bob", "cat")]
+    drawn = [len(item.fragmentAtlas) for item in items]
+    assert all(n > 3 for n in drawn)  # several sizes and symbols each
+    for start in (100, 900, 2000):  # zoomed into the campaign's early, middle and late months: detailed markers
+        _zoom(panel, (polls[start].fieldwork_end.toordinal(), polls[start + 150].fieldwork_end.toordinal()))
+        assert all(len(_drawn(panel, key)) > 100 for key in ("ann", "bob", "cat"))
+        panel.grab()
+    assert [len(item.fragmentAtlas) for item in items] == drawn  # no picture had to be drawn in those turns

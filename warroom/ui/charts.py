@@ -37,6 +37,8 @@ BULK_POINTS = 64
 RELEASE_BUDGET_S = 0.008
 """Time show_data spends handing series their new points in one event-loop turn before leaving the rest for the
 next turns (ChartPanel._release_next)."""
+WARM_DELAY_MS = 50
+"""After the points land, the wait before marker pictures are drawn ahead in idle turns (ChartPanel._warm_next)."""
 FINAL_WEEKS_DAYS = 42  # the default window: six weeks before the latest poll or election day
 END_LABEL_ROOM = 0.22  # share of the default window kept free right of the data for the end-of-line values
 
@@ -395,6 +397,18 @@ class PollScatter(pg.ScatterPlotItem):
         self.updateSpots(points)
         self.sigPlotChanged.emit(self)
 
+    def warm(self, styles: Sequence[tuple[str, float]], deadline: float) -> int:
+        """Draw the marker pictures of these (symbol, size) pairs into the atlas, in the item's pen and brush,
+        until `deadline` (perf_counter); returns how many were done. Pictures already there cost a look-up."""
+        pen, brush = self.opts["pen"], self.opts["brush"]
+        done = 0
+        for symbol, size in styles:
+            self.fragmentAtlas[[(symbol, size, pen, brush)]]
+            done += 1
+            if time.perf_counter() > deadline:
+                break
+        return done
+
     def remove_data(self, drop: np.ndarray) -> bool:
         """Take out the points whose data is in `drop` (poll ids); the others keep their pictures. Returns whether
         any was taken out."""
@@ -457,6 +471,16 @@ class PointLayer:
         if self._stale:
             self._stale = False
             self._refresh()
+
+    def picture_styles(self) -> list[tuple[str, float]]:
+        """The distinct (symbol, size) pairs of the layer's points: the marker pictures its scatter item may be
+        asked for as the view pans (one array pass; pairs of sizes within an eighth of a pixel count once)."""
+        if self._symbol is None or self._size is None or not len(self._x):
+            return []
+        codes = self._symbol.astype(np.int64) * 4096 + np.clip(np.round(self._size * 8), 0, 4095).astype(np.int64)
+        first = np.full(len(SYMBOLS) * 4096, -1, dtype=np.int64)
+        first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # the first point with each pair
+        return [(SYMBOLS[int(self._symbol[i])], float(self._size[i])) for i in first[first >= 0].tolist()]
 
     @property
     def stale(self) -> bool:
@@ -959,6 +983,10 @@ class ChartPanel(QWidget):
         self._legend_lead1.layout.setHorizontalSpacing(8)  # a dozen pollsters' names in two rows on a laptop
         self._pollster_keys: dict[str, pg.ScatterPlotItem] = {}
         self._unreleased: list[PointLayer] = []  # series whose points show_data left for later turns
+        self._warming: list[tuple[PointLayer, list[tuple[str, float]] | None]] = []  # marker pictures to draw
+        self._warm_timer = QTimer(self)
+        self._warm_timer.setSingleShot(True)
+        self._warm_timer.timeout.connect(self._warm_next)
         self._end_labels: dict[str, pg.TextItem] = {}
         self._end_values: dict[str, tuple[float, float]] = {}
         self._end_texts: dict[str, str] = {}  # the text each end label was given
@@ -987,6 +1015,7 @@ class ChartPanel(QWidget):
         self._show_blackouts(())
         self._last_data = None  # the previous contest's polls must not be redrawn under this one's candidates
         self._unreleased = []
+        self._warming = []
         for s in list(self._first.values()) + [
             x for x in (self._lead1, self._lead2_observed, self._lead2_implied) if x
         ]:
@@ -1181,7 +1210,8 @@ class ChartPanel(QWidget):
         return [s.layer for s in series if s is not None]
 
     def _release_next(self) -> None:
-        """Release held series for up to RELEASE_BUDGET_S (at least one), the rest on the next turn."""
+        """Release held series for up to RELEASE_BUDGET_S (at least one), the rest on the next turn; then draw the
+        markers a pan may need (_warm_next)."""
         start = time.perf_counter()
         while self._unreleased:
             self._unreleased.pop(0).release()
@@ -1189,6 +1219,26 @@ class ChartPanel(QWidget):
                 break
         if self._unreleased:
             QTimer.singleShot(0, self, self._release_next)
+        else:
+            self._warming = [(layer, None) for layer in self._point_layers()]
+            self._warm_timer.start(WARM_DELAY_MS)
+
+    def _warm_next(self) -> None:
+        """Draw, a few milliseconds per event-loop turn, the marker pictures of every point of every series: a pan
+        or zoom into the campaign's earlier months then finds them drawn (rendering them was half of a pan's turn
+        at 100,000 polls). Begun again after each show_data; an idle window finishes in a few turns."""
+        deadline = time.perf_counter() + RELEASE_BUDGET_S
+        while self._warming and time.perf_counter() < deadline:
+            layer, styles = self._warming[0]
+            if styles is None:
+                styles = layer.picture_styles()
+            done = layer.item.warm(styles, deadline)
+            if done >= len(styles):
+                self._warming.pop(0)
+            else:
+                self._warming[0] = (layer, styles[done:])
+        if self._warming:
+            self._warm_timer.start(0)
 
     def _show_data(self, polls: Sequence[Poll], averages: PollAverages | None) -> None:
         contest = self._contest
@@ -1549,6 +1599,7 @@ class ChartPanel(QWidget):
         self._theme_labels()
         if self._last_data is not None and self._contest is not None:
             self.show_data(*self._last_data)  # marker sizes follow the theme
+            self.settle_points()  # all at once: the whole picture changes style in one step
 
     def fit(self) -> None:
         """The whole campaign: every poll and the election day."""
