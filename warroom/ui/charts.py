@@ -1180,6 +1180,7 @@ class ChartPanel(QWidget):
     def show_data(self, polls: Sequence[Poll], averages: PollAverages | None) -> None:
         """Push polls and their averages into the existing items. The scatter items are handed their points once,
         for the view the charts end on (PointLayer.hold)."""
+        start = time.perf_counter()
         layers = self._point_layers()
         for layer in layers:
             layer.hold()
@@ -1196,6 +1197,8 @@ class ChartPanel(QWidget):
             self._unreleased = [*(layer for layer in self._unreleased if layer not in stale), *stale]
             if not self.isVisible():
                 self.settle_points()  # not on screen (an export's panel, a test): all at once
+            elif time.perf_counter() - start > RELEASE_BUDGET_S:
+                QTimer.singleShot(0, self, self._release_next)  # this turn had its share already
             else:
                 self._release_next()
 
