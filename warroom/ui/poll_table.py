@@ -582,7 +582,7 @@ class _PollOrder(QAbstractProxyModel):
         self.endResetModel()
 
     def _on_rows_about_to_be_removed(self, parent: ModelIndex, first: int, last: int) -> None:
-        if last - first < FEW_CHANGED:  # a delete: found by a scan each, not a map of every shown row
+        if last - first < FEW_CHANGED:  # a delete: found by bisection each, not a map of every shown row
             ours = sorted((r for m in range(first, last + 1) if (r := self._index_of(m)) is not None), reverse=True)
         else:
             ours = sorted(
@@ -645,9 +645,18 @@ class _PollOrder(QAbstractProxyModel):
             self.endInsertRows()
 
     def _index_of(self, model_row: int) -> int | None:
-        """Our row of a model row (None: filtered out), by one scan of the shown rows (list.index, in C)."""
+        """Our row of a model row (None: filtered out), found by bisection: the shown rows are in the sort order
+        (or in model order, unsorted), so only the rows with the same sort key are looked through. A scan of the
+        100,000 shown rows, or a map of them, took milliseconds of every edit and delete."""
+        rows = self._rows
+        if not self._sorted():
+            at = bisect.bisect_left(rows, model_row)
+            return at if at < len(rows) and rows[at] == model_row else None
+        key = self._model.sort_keys(self._column)[model_row]
+        lo = self._bound(rows, key, 0, len(rows), after_equal=False)
+        hi = self._bound(rows, key, lo, len(rows), after_equal=True)
         try:
-            return self._rows.index(model_row)
+            return rows.index(model_row, lo, hi)
         except ValueError:
             return None
 
@@ -757,7 +766,7 @@ class _PollOrder(QAbstractProxyModel):
                 self._reposition(model_row)
         elif self._needle or moved:
             self._relayout(resort=moved)  # a changed row may have moved, or now pass or fail the filter
-        if last - first < FEW_CHANGED:  # an edit: its row found by a scan, not a map of every shown row
+        if last - first < FEW_CHANGED:  # an edit: its row found by bisection, not a map of every shown row
             ours = [r for m in range(first, last + 1) if (r := self._index_of(m)) is not None]
         else:
             ours = [r for m in range(first, last + 1) if (r := self.row_of_model_row(m)) is not None]
