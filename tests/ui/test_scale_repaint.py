@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 
 from tests.conftest import TOY
 from tests.ui.conftest import toy_polls
@@ -179,7 +179,10 @@ def test_the_array_styled_scatter_draws_pyqtgraphs_own_pictures(qtbot) -> None:
     (ours_a, ours_b, ours), (theirs_a, theirs_b, _theirs) = images[1], images[0]
     assert ours_a == theirs_a and ours_b == theirs_b
     assert ours_a != ours_b  # the pen change was drawn
+    # hovering and clicking find points by their place: the spot under a point is that poll's
+    assert [int(spot.data()) for spot in ours.pointsAt(QPointF(x[10], y[10]))] == [10]
     assert ours.remove_data(np.asarray([5, 6, 999]))
+    assert [int(spot.data()) for spot in ours.pointsAt(QPointF(x[10], y[10]))] == [10]
     assert sorted(int(d) for d in ours.data["data"]) == [d for d in range(n) if d not in (5, 6)]
     assert not ours.remove_data(np.asarray([999]))
 
