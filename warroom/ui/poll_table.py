@@ -653,8 +653,10 @@ class _PollOrder(QAbstractProxyModel):
             at = bisect.bisect_left(rows, model_row)
             return at if at < len(rows) and rows[at] == model_row else None
         key = self._model.sort_keys(self._column)[model_row]
-        lo = self._bound(rows, key, 0, len(rows), after_equal=False)
-        hi = self._bound(rows, key, lo, len(rows), after_equal=True)
+        lo, hi = 0, len(rows)
+        if key == key:  # (a NaN key has no place to bisect to: all the rows are looked through)
+            lo = self._bound(rows, key, 0, len(rows), after_equal=False)
+            hi = self._bound(rows, key, lo, len(rows), after_equal=True)
         try:
             return rows.index(model_row, lo, hi)
         except ValueError:
