@@ -840,6 +840,12 @@ class ChartPanel(QWidget):
         self._end_texts: dict[str, str] = {}  # the text each end label was given
         # a two-round contest's question points as arrays, by the id of the points object (kept with it)
         self._points_kept: dict[tuple[int, float], tuple[tuple[object, ...], _PointArrays]] = {}
+        # A two-round contest's value ranges by what each chart shows (settle_ranges): the data a chart was handed
+        # (its token: the ids of the objects, kept alive in _range_refs), its x-range, size and selected poll -> the
+        # y-range pyqtgraph's autorange fitted to it. A switch back to a matchup or list sets it without fitting again.
+        self._range_tokens: dict[str, tuple[int, ...] | None] = {}
+        self._range_refs: dict[tuple[int, ...], tuple[object, ...]] = {}
+        self._ranges: dict[tuple[object, ...], tuple[float, float]] = {}
         self.range_mode = "final"  # "final" (the last weeks), "all" (whole campaign) or "user" (panned/zoomed)
         self._final_window: tuple[float, float] | None = None  # the window show_final_weeks last applied
         self._applying_range = False
@@ -857,6 +863,7 @@ class ChartPanel(QWidget):
     def set_contest(self, contest: Contest) -> None:
         """Create the items for a contest (once per contest, not per update)."""
         self._contest = contest
+        self._range_tokens, self._range_refs, self._ranges = {}, {}, {}
         self._matchup = None
         self.plots["lead2"].titleLabel.set_explanation("")  # an instant-runoff contest's account of its pair goes
         self._campaign = None
@@ -948,6 +955,7 @@ class ChartPanel(QWidget):
         if len(updated) + len(getattr(change, "added", ())) > BULK_POINTS:
             return  # an import: its points come with its average (show_data), in one vectorised pass
         new = [polls_by_id[i] for i in (*getattr(change, "added", ()), *updated) if i in polls_by_id]
+        self._range_tokens = {}  # new points: each chart's value range is fitted again
         drop = np.asarray([*updated, *getattr(change, "removed", ())], dtype=np.int64)
         self._poll_map = polls_by_id
         # The latest fieldwork end, kept in an array by poll id: found again in one vectorised step, where
@@ -1024,6 +1032,7 @@ class ChartPanel(QWidget):
 
     def show_data(self, polls: Sequence[Poll], averages: PollAverages | None) -> None:
         """Push polls and their averages into the existing items."""
+        self._range_tokens = {}  # (a two-round contest's show_campaign and show_matchup_lead below name theirs)
         contest = self._contest
         if contest is None:
             return
@@ -1167,6 +1176,45 @@ class ChartPanel(QWidget):
         self._selected = poll_id
         self._refresh_selection()
 
+    def settle_ranges(self) -> None:
+        """Fit the charts' value axes to their new data now, not while they paint (pyqtgraph fits them in the paint,
+        and the new range then asked for a second paint of every chart that changed).
+
+        A two-round chart showing what it showed before (a matchup or list switched back to: the very objects the
+        controller keeps, at the same x-range, size and selection) gets the y-range pyqtgraph fitted to it then,
+        set as its autorange sets it (no padding, autorange kept on): fitting walked every item's bounds, the
+        largest part of a switch's Python work after the recompute (benchmarks/bench_two_round_switch.py)."""
+        for key, plot in self.plots.items():
+            vb = plot.getViewBox()
+            token = self._range_tokens.get(key)
+            auto = vb.state["autoRange"]
+            if token is None or not vb._autoRangeNeedsUpdate or auto[0] is not False or auto[1] is False:
+                vb.prepareForPaint()
+                continue
+            memo = (key, token, *vb.viewRange()[0], vb.width(), vb.height(), self._selected)
+            y = self._ranges.get(memo)
+            if y is None:
+                vb.prepareForPaint()
+                if len(self._ranges) >= 4 * MAX_KEPT_POINTS:
+                    self._ranges.clear()
+                self._ranges[memo] = (float(vb.viewRange()[1][0]), float(vb.viewRange()[1][1]))
+                continue
+            vb.setRange(yRange=y, padding=0.0, disableAutoRange=False)
+            vb._autoRangeNeedsUpdate = False
+            vb.updateMatrix()
+
+    def _shows(self, key: str, *data: object) -> None:
+        """Chart `key` now shows these objects (None: data settle_ranges cannot name, such as a poll update)."""
+        if not data or any(d is None for d in data):
+            self._range_tokens[key] = None
+            return
+        token = tuple(id(d) for d in data)
+        if len(self._range_refs) >= 4 * MAX_KEPT_POINTS:
+            self._range_refs.clear()
+            self._ranges.clear()
+        self._range_refs[token] = data
+        self._range_tokens[key] = token
+
     def curve_data(self, key: str) -> tuple[np.ndarray, np.ndarray]:
         """Average line data for tests and exports: key is a candidate code, 'lead1' or 'lead2'."""
         series = {"lead1": self._lead1, "lead2": self._lead2_observed}.get(key) or self._first[key]
@@ -1211,6 +1259,8 @@ class ChartPanel(QWidget):
             self.plots["lead2"].titleLabel.set_explanation(tooltip)
         if changed:
             self._fit_legends()
+        # (named by its points: the controller keeps one MatchupLead per pair, whose average.lead is made anew)
+        self._shows("lead2", days, leads, pollsters)
         self._lead2_observed.set_points(*self._question_points((days, leads, pollsters), 8.0))
         self._lead2_observed.set_average(average)
         self._lead2_observed.set_forecast(None, None, None)
@@ -1236,6 +1286,9 @@ class ChartPanel(QWidget):
         def points(series: _Series, pts: tuple[tuple[float, ...], tuple[float, ...], tuple[str, ...]]) -> None:
             series.set_points(*self._question_points(pts, 7.0))
 
+        if not same_first:
+            self._shows("first", chart.first, chart.points)
+        self._shows("lead1", chart.lead, chart.lead_points)
         for code, series in () if same_first else self._first.items():
             series.set_average(chart.first.get(code))
             series.set_forecast(None, None, None)
@@ -1336,6 +1389,7 @@ class ChartPanel(QWidget):
 
     def apply_theme(self, theme: Theme) -> None:
         self._theme = theme
+        self._ranges = {}  # marker sizes (part of what autorange fits) follow the theme
         self._layout_widget.setBackground(theme.background)
         font = QFont()
         font.setPointSize(theme.font_pt)
