@@ -1276,6 +1276,8 @@ class ChartPanel(QWidget):
         last, self._campaign = self._campaign, chart
         if self._lead1 is None or self._contest is None:
             return
+        if last is None:
+            self._paint_uncached()
         if last is None or last.blackouts != chart.blackouts or redraw:
             self._show_blackouts(chart.blackouts)
         # Another pair or list over the same polls: the points (and for another pair the averages) are the very
@@ -1305,6 +1307,17 @@ class ChartPanel(QWidget):
         self._update_end_labels()
         if self.range_mode == "final":
             self.show_final_weeks()
+
+    def _paint_uncached(self) -> None:
+        """A two-round contest's charts paint their lines and points afresh: their pixmap caches (kept for a big
+        poll list, where a new poll changes one series of many) never served a switch (each matchup or list hands
+        the items new data or moves the value axis, and a repaint then drew every item into its cache and the cache
+        onto the screen), and drawing into them was a third of the first-round chart's repaint on a list switch
+        (benchmarks/bench_two_round_switch.py). set_contest makes cached items again for the next contest."""
+        for series in [*self._first.values(), self._lead1, self._lead2_observed, self._lead2_implied]:
+            if series is not None:
+                series.line.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+                series.points.setCacheMode(QGraphicsItem.CacheMode.NoCache)
 
     def _question_points(
         self, pts: tuple[Sequence[float] | np.ndarray, Sequence[float] | np.ndarray, Sequence[str]], size: float
