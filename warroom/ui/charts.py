@@ -1184,11 +1184,16 @@ class ChartPanel(QWidget):
         controller keeps, at the same x-range, size and selection) gets the y-range pyqtgraph fitted to it then,
         set as its autorange sets it (no padding, autorange kept on): fitting walked every item's bounds, the
         largest part of a switch's Python work after the recompute (benchmarks/bench_two_round_switch.py)."""
+        settled = []
         for key, plot in self.plots.items():
             vb = plot.getViewBox()
+            if not vb._autoRangeNeedsUpdate:
+                vb.updateMatrix()
+                continue
+            settled.append(vb)
             token = self._range_tokens.get(key)
             auto = vb.state["autoRange"]
-            if token is None or not vb._autoRangeNeedsUpdate or auto[0] is not False or auto[1] is False:
+            if token is None or auto[0] is not False or auto[1] is False:
                 vb.prepareForPaint()
                 continue
             memo = (key, token, *vb.viewRange()[0], vb.width(), vb.height(), self._selected)
@@ -1202,6 +1207,11 @@ class ChartPanel(QWidget):
             vb.setRange(yRange=y, padding=0.0, disableAutoRange=False)
             vb._autoRangeNeedsUpdate = False
             vb.updateMatrix()
+        # The new range moved the end and election-day labels, and pyqtgraph takes any child's move for a change of
+        # the data's bounds: it fitted every chart it had just fitted once more in the paint. Those labels (like
+        # the grid) are added with ignoreBounds, so that second fit could only give the same range.
+        for vb in settled:
+            vb._autoRangeNeedsUpdate = False
 
     def _shows(self, key: str, *data: object) -> None:
         """Chart `key` now shows these objects (None: data settle_ranges cannot name, such as a poll update)."""

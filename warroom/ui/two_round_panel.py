@@ -240,6 +240,18 @@ class ReadoutLine(QWidget):
         self.setFixedHeight(metrics.lineSpacing() * self.LINES + metrics.descent() + 2)
 
 
+class SteadyLabel(QLabel):
+    """A QLabel that lays its new text out when it is given (wrapped rich text): laid out in its first paint, the
+    text asked for a second paint of the label on every switch."""
+
+    def setText(self, text: str) -> None:  # type: ignore[override]
+        if text == self.text():
+            return
+        super().setText(text)
+        if self.wordWrap() and self.width() > 0:
+            self.heightForWidth(self.width())
+
+
 class SteadyBox(QWidget):
     """A QLabel in a box of its own, so that a new text repaints the label and re-lays nothing else out.
 
@@ -342,7 +354,7 @@ class TwoRoundPanel(QWidget):
         self._row_titles: dict[str, QLabel] = {}
         self.minor_toggle: QToolButton | None = None
 
-        self.source_label = QLabel()
+        self.source_label = SteadyLabel()
         self.source_label.setObjectName("two_round_source")
         self.source_label.setWordWrap(True)
 
@@ -405,27 +417,27 @@ class TwoRoundPanel(QWidget):
         self.reset_button.clicked.connect(model.reset)
 
         # --- outputs -----------------------------------------------------------------------------------------
-        self.verdict = QLabel()
+        self.verdict = SteadyLabel()
         self.verdict.setObjectName("two_round_verdict")
         big = QFont()
         big.setPointSize(15)
         big.setBold(True)
         self.verdict.setFont(big)
         self.verdict.setAccessibleName("Runoff verdict")
-        self.runoff_label = QLabel()
+        self.runoff_label = SteadyLabel()
         self.runoff_label.setObjectName("two_round_runoff")
-        self.win_label = QLabel()
+        self.win_label = SteadyLabel()
         self.win_label.setObjectName("two_round_win")
-        self.qualify_label = QLabel()
+        self.qualify_label = SteadyLabel()
         self.qualify_label.setObjectName("two_round_qualify")
         self.question_combo = QComboBox()
         self.question_combo.setObjectName("two_round_question")
         self.question_combo.setAccessibleName("Whose voters")
         self.question_combo.setToolTip("The electorate the break-even question is about")
         self.question_combo.currentIndexChanged.connect(self._on_question_changed)
-        self.answer_label = QLabel()
+        self.answer_label = SteadyLabel()
         self.answer_label.setObjectName("two_round_break_even")
-        self.levers_label = QLabel()
+        self.levers_label = SteadyLabel()
         self.levers_label.setObjectName("two_round_lever_break_even")
         # Output labels have fixed heights: new text repaints the label alone instead of re-laying out the window
         # on every slider move (as in the SV panel).
@@ -671,7 +683,7 @@ class TwoRoundPanel(QWidget):
         self._fit_slider_labels()
 
     def _add_row(self, layout: QVBoxLayout, first: FirstRound, pair: tuple[str, str], code: str) -> None:
-        title = QLabel()
+        title = SteadyLabel()
         title.setWordWrap(True)
         title.setObjectName(f"two_round_title_{len(self._rows)}")
         layout.addWidget(SteadyBox(title))
