@@ -854,6 +854,10 @@ class ChartPanel(QWidget):
             vb.setAutoVisible(y=True)  # the value axis fits what is in the window, not the whole campaign
             vb.sigRangeChangedManually.connect(self._on_range_changed_manually)
         self.plots["first"].getViewBox().sigRangeChanged.connect(self._place_end_labels)
+        # End labels a switch moved are placed once, when the charts' ranges are final (settle_ranges, or just before
+        # the paint): placed on the new data and then again on the new range, they cost a switch twice.
+        self._labels_pending = False
+        self._layout_widget.scene().sigPrepareForPaint.connect(self._place_pending_labels)
         for key in LEAD_CHARTS:
             self.plots[key].getViewBox().sigRangeChanged.connect(self._place_election_labels)
         self.apply_theme(theme)
@@ -1131,6 +1135,7 @@ class ChartPanel(QWidget):
             self.show_final_weeks()
         elif self.range_mode == "all":
             self.fit()
+        self._place_pending_labels()
         self._refresh_selection()
 
     def _rows_for(self, ids: np.ndarray) -> np.ndarray:
@@ -1212,6 +1217,7 @@ class ChartPanel(QWidget):
         # the grid) are added with ignoreBounds, so that second fit could only give the same range.
         for vb in settled:
             vb._autoRangeNeedsUpdate = False
+        self._place_pending_labels()
 
     def _shows(self, key: str, *data: object) -> None:
         """Chart `key` now shows these objects (None: data settle_ranges cannot name, such as a poll update)."""
@@ -1278,7 +1284,7 @@ class ChartPanel(QWidget):
         self._lead2_implied.set_average(None)
         if self.plots["lead2"].titleLabel.text != title:
             self.plots["lead2"].setTitle(title)
-        self._update_end_labels()
+        self._update_end_labels(defer=True)
 
     def show_campaign(self, chart: CampaignChart, *, redraw: bool = False) -> None:
         """A two-round contest's first round from its poll questions (several lists per poll): each candidate's
@@ -1314,7 +1320,7 @@ class ChartPanel(QWidget):
         title = f"First-round lead: {names.get(chart.a, chart.a)} minus {names.get(chart.b, chart.b)} (points)"
         if self.plots["lead1"].titleLabel.text != title:
             self.plots["lead1"].setTitle(title)
-        self._update_end_labels()
+        self._update_end_labels(defer=True)
         if self.range_mode == "final":
             self.show_final_weeks()
 
@@ -1610,7 +1616,9 @@ class ChartPanel(QWidget):
         plot.addItem(label, ignoreBounds=True)
         return label
 
-    def _update_end_labels(self) -> None:
+    def _update_end_labels(self, *, defer: bool = False) -> None:
+        """Each line's end label: its text, and its place (defer: left to _place_pending_labels, once the ranges
+        are final)."""
         contest = self._contest
         if contest is None:
             return
@@ -1648,7 +1656,10 @@ class ChartPanel(QWidget):
             label.setPos(float(x[-1]), value)
             if key not in self._first or key not in before:  # else _place_end_labels shows it or not (room)
                 label.setVisible(True)
-        if first_moved:
+        if first_moved and defer:
+            self._labels_pending = True
+            self._place_election_labels()
+        elif first_moved:
             self._place_end_labels()
         else:
             self._place_election_labels()  # (which _place_end_labels does first): they keep clear of the leads
@@ -1673,11 +1684,18 @@ class ChartPanel(QWidget):
             label.anchors = [anchor, anchor]
             label.setPosition(0.98 if top else 0.02)
 
+    def _place_pending_labels(self) -> None:
+        if self._labels_pending:
+            self._place_end_labels()
+
     def _place_end_labels(self, *_args: object) -> None:
         """Candidates' end labels nudged apart vertically so close finishers stay readable."""
+        self._labels_pending = False
         self._place_election_labels()
         vb = self.plots["first"].getViewBox()
-        _px, py = vb.viewPixelSize()
+        lo, hi = vb.viewRange()[1]
+        height = vb.height()
+        py = (hi - lo) / height if height > 0 else 0.0  # data units per pixel (viewPixelSize, without its mapping)
         if not py or not np.isfinite(py):
             return
         sample = next(iter(self._end_labels.values()), None)
@@ -1685,7 +1703,6 @@ class ChartPanel(QWidget):
             return
         gap = (QFontMetricsF(sample.textItem.font()).height() + 1) * py
         ranked = sorted((k for k in self._first if k in self._end_values), key=lambda k: -self._end_values[k][1])
-        lo, hi = vb.viewRange()[1]
         room = max(1, int((hi - lo) / gap))  # labels a line apart that fit the chart's height
         keys, hidden = ranked[:room], ranked[room:]  # the smallest shares go unlabelled when they cannot fit
         for key in hidden:
