@@ -295,3 +295,38 @@ def test_a_matchup_switch_re_lays_nothing_out_and_paints_the_panel_once(france_r
     assert relabelled >= 2  # the rows' titles did change
     assert events.layouts == dict.fromkeys(boxes, 0)
     assert all(n <= switches for n in events.paints) and max(events.paints) > 0, events.paints
+
+
+def test_a_pairs_defaults_are_evaluated_once_and_shown_again_on_a_switch_back(france_room, monkeypatch) -> None:
+    """A matchup switch shows the pair's published defaults: their evaluation (projection and exact break-evens) is
+    worked out the first time and shown again on a switch back, the same figures a fresh evaluation gives; an edit
+    of the scenario is evaluated anew."""
+    import warroom.services.two_round_service as service
+    from warroom.core.two_round_view import evaluate
+
+    room = france_room
+    model, pickers = room.two_round, room.two_round_pickers
+    pairs = [pickers.matchup_combo.itemData(i) for i in range(min(3, pickers.matchup_combo.count()))]
+    for pair in pairs:  # each once
+        model.set_matchup(*pair)
+    calls = [0]
+    real = service.evaluate
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls[0] += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(service, "evaluate", counted)
+    for pair in pairs:
+        model.set_matchup(*pair)
+        assert model.scenario is model.defaults.scenario
+        fresh = evaluate(model.first, model.scenario, error=model.defaults.error, electorate=model.electorate)
+        shown = model.view.projection
+        assert (shown.a, shown.b) == (fresh.projection.a, fresh.projection.b)
+        assert shown.margin == fresh.projection.margin
+        assert shown.win_probability_a == fresh.projection.win_probability_a
+        assert model.view.electorate == fresh.electorate
+    assert calls[0] == 0
+    model.set_turnout(0.25)
+    model.evaluate_now()
+    assert calls[0] == 1 and model.view.scenario.turnout == 0.25
