@@ -330,34 +330,3 @@ def test_a_pairs_defaults_are_evaluated_once_and_shown_again_on_a_switch_back(fr
     model.set_turnout(0.25)
     model.evaluate_now()
     assert calls[0] == 1 and model.view.scenario.turnout == 0.25
-
-
-def test_a_list_shown_again_follows_a_pan_made_while_it_was_hidden(france_room) -> None:
-    """A list's kept first-round series, hidden while another list is shown, are not re-sliced as the view pans
-    (they leave the range alone), and when their list is shown again they cover the view as it is now."""
-    room = france_room
-    charts, pickers = room.window.charts, room.two_round_pickers
-    pickers.hypothesis_combo.setCurrentIndex(1)
-    settle()
-    kept = charts._first
-    pickers.hypothesis_combo.setCurrentIndex(2)
-    settle()
-    assert charts._first is not kept
-    hidden_cover = {code: s._cover for code, s in kept.items()}
-    vb = charts.plots["first"].getViewBox()
-    x0, x1 = vb.viewRange()[0]
-    span = x1 - x0
-    vb.setXRange(x0 - 6 * span, x1 - 6 * span, padding=0)  # weeks earlier in the campaign ...
-    charts.range_mode = "user"  # ... as the user's pan leaves it (the view stays there across switches)
-    settle()
-    assert {code: s._cover for code, s in kept.items()} == hidden_cover  # hidden: left alone
-    pickers.hypothesis_combo.setCurrentIndex(1)
-    settle()
-    assert charts._first is kept
-    lo, hi = vb.viewRange()[0]
-    assert hi < x0  # still panned
-    for code, series in kept.items():
-        assert series.line.isVisible() and series.points.isVisible()
-        if len(series.x) and series.x[0] <= lo:  # a line that runs through the view: its item holds the view's part
-            xs = series.line.xData
-            assert xs is not None and len(xs) and xs[0] <= lo + 86400 and xs[-1] >= min(hi, series.x[-1]) - 86400, code
