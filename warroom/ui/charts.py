@@ -53,9 +53,6 @@ def point_size(sample: np.ndarray) -> np.ndarray:
 
 
 MAX_POLLSTER_KEYS = 12
-MAX_FIRST_SETS = 8
-"""First-round series sets a chart panel keeps for a two-round contest's lists (ChartPanel.show_campaign): switching
-back to a list shows its set again instead of handing a dozen lines, bands and point layers their data anew."""
 MAX_KEPT_POINTS = 256
 """Question-point arrays a chart panel keeps (ChartPanel._question_points): a campaign's matchups and lists."""
 FIRST_SHARE = 0.31
@@ -373,14 +370,6 @@ class PointLayer:
         """Stop following the view's range (the layer's item is being removed)."""
         self._vb.sigXRangeChanged.disconnect(self._on_x_range_changed)
 
-    def follow(self, on: bool) -> None:
-        """Follow the view's range again (on: the points handed over re-sliced if the view moved) or stop."""
-        if on:
-            self._vb.sigXRangeChanged.connect(self._on_x_range_changed)
-            self._on_x_range_changed()
-        else:
-            self.detach()
-
     def same_as(self, x: np.ndarray, y: np.ndarray, size: np.ndarray, symbol: np.ndarray, data: np.ndarray) -> bool:
         """True when setData(x, y, size, symbol, data, presorted=True) would change nothing (array comparisons)."""
         return (
@@ -585,23 +574,6 @@ class _Series:
         self._cover: tuple[float, float] | None = None  # the x-range the line and bands were sliced to
         self._vb = plot.getViewBox()
         self._vb.sigXRangeChanged.connect(self.show_range)
-        self.shown = True
-
-    def set_shown(self, on: bool) -> None:
-        """Show or hide the series' items (a two-round list's set kept for a switch back); hidden, they leave the view's
-        range alone (no re-slicing while another list's set is panned)."""
-        if on == self.shown:
-            return
-        self.shown = on
-        for item in (self.band, self.forecast, self.points, self.line):
-            item.setVisible(on)
-        if on:
-            self._vb.sigXRangeChanged.connect(self.show_range)
-            self.layer.follow(True)
-            self.show_range()
-        else:
-            self._vb.sigXRangeChanged.disconnect(self.show_range)
-            self.layer.follow(False)
 
     def set_average(self, series: AverageSeries | None) -> None:
         if series is None or series.empty:
@@ -614,9 +586,8 @@ class _Series:
 
     def detach(self) -> None:
         """Take the series' items off their chart (another contest is opened)."""
-        if self.shown:
-            self._vb.sigXRangeChanged.disconnect(self.show_range)
-            self.layer.detach()
+        self._vb.sigXRangeChanged.disconnect(self.show_range)
+        self.layer.detach()
         for item in (self.band, self.forecast, self.points, self.line):
             if item.scene() is not None:
                 item.scene().removeItem(item)
@@ -793,10 +764,6 @@ class ChartPanel(QWidget):
         self._end_by_id = np.full(1, -1, dtype=np.int64)  # each shown poll's fieldwork end (ordinal) by id; -1: none
         self._pollster_symbol: dict[str, int] = {}  # pollster -> index of its symbol in SYMBOLS
         self._first: dict[str, _Series] = {}
-        # A two-round contest's first-round series, one set per list shown (by the ids of its averages and points,
-        # kept alive in _range_refs' way by the set's key objects); self._first is the set on screen.
-        self._first_sets: dict[tuple[int, int], tuple[tuple[object, object], dict[str, _Series]]] = {}
-        self._first_key: tuple[int, int] | None = None
         self._lead1: _Series | None = None
         self._lead2_observed: _Series | None = None
         self._lead2_implied: _Series | None = None
@@ -906,11 +873,6 @@ class ChartPanel(QWidget):
         self._campaign = None
         self._show_blackouts(())
         self._last_data = None  # the previous contest's polls must not be redrawn under this one's candidates
-        for _objects, kept in self._first_sets.values():
-            if kept is not self._first:
-                for series in kept.values():
-                    series.detach()
-        self._first_sets, self._first_key = {}, None
         for s in list(self._first.values()) + [
             x for x in (self._lead1, self._lead2_observed, self._lead2_implied) if x
         ]:
@@ -928,8 +890,11 @@ class ChartPanel(QWidget):
         self._end_values = {}
         self._end_texts = {}
         self._points_kept = {}
-        self._first = self._new_first_set()
+        self._first = {}
         for cand in contest.candidates:
+            series = _Series(self.plots["first"], cand.colour, cand.name, self._theme)
+            self._first[cand.code] = series
+            self._connect(series, "first")
             self._end_labels[cand.code] = self._end_label(self.plots["first"], cand.colour)
         for key in LEAD_CHARTS:
             self._end_labels[key] = self._end_label(self.plots[key], None)
@@ -1342,28 +1307,7 @@ class ChartPanel(QWidget):
         if not same_first:
             self._shows("first", chart.first, chart.points)
         self._shows("lead1", chart.lead, chart.lead_points)
-        fill = not same_first
-        if fill:
-            # Each list's dozen lines, bands and point layers are handed their data once and kept (up to
-            # MAX_FIRST_SETS lists): a switch back to a list shows its set again.
-            key = (id(chart.first), id(chart.points))
-            if redraw:  # new polls or another theme: the other lists' sets are dropped, this one refilled
-                self._drop_first_sets(keep=self._first)
-                self._first_key = None
-            kept = self._first_sets.get(key)
-            if kept is not None and not redraw:
-                self._first_sets[key] = self._first_sets.pop(key)  # the most recently shown last
-                self._show_first_set(kept[1])
-                self._first_key, fill = key, False
-            elif self._first_key is not None and self._first_key != key:
-                self._show_first_set(self._new_first_set())
-            if fill:
-                self._first_key, same_points = key, False
-                self._first_sets[key] = ((chart.first, chart.points), self._first)
-                while len(self._first_sets) > MAX_FIRST_SETS:
-                    oldest = next(iter(self._first_sets))
-                    self._drop_first_sets(only=self._first_sets.pop(oldest)[1])
-        for code, series in self._first.items() if fill else ():
+        for code, series in () if same_first else self._first.items():
             series.set_average(chart.first.get(code))
             series.set_forecast(None, None, None)
             if not same_points:
@@ -1379,44 +1323,6 @@ class ChartPanel(QWidget):
         self._update_end_labels(defer=True)
         if self.range_mode == "final":
             self.show_final_weeks()
-
-    def _new_first_set(self) -> dict[str, _Series]:
-        """A series (line, band, points) per candidate on the first-round chart, empty, shown; uncached for a
-        two-round contest (see _paint_uncached)."""
-        assert self._contest is not None
-        out: dict[str, _Series] = {}
-        for cand in self._contest.candidates:
-            series = _Series(self.plots["first"], cand.colour, cand.name, self._theme)
-            series.band.setZValue(-0.5)  # under the election-day and event lines, whichever set came first
-            self._connect(series, "first")
-            if self._campaign is not None:
-                series.line.setCacheMode(QGraphicsItem.CacheMode.NoCache)
-                series.points.setCacheMode(QGraphicsItem.CacheMode.NoCache)
-            out[cand.code] = series
-        return out
-
-    def _show_first_set(self, shown: dict[str, _Series]) -> None:
-        """Put this set of first-round series on the chart in place of the one there."""
-        if shown is self._first:
-            return
-        for series in self._first.values():
-            series.set_shown(False)
-        for series in shown.values():
-            series.set_shown(True)
-        self._first = shown
-
-    def _drop_first_sets(
-        self, *, keep: dict[str, _Series] | None = None, only: dict[str, _Series] | None = None
-    ) -> None:
-        """Take kept first-round sets off the chart: every one but `keep`, or `only` this one."""
-        sets = [only] if only is not None else [kept for _objects, kept in self._first_sets.values()]
-        for kept in sets:
-            if kept is keep or kept is self._first:
-                continue
-            for series in kept.values():
-                series.detach()
-        if only is None:
-            self._first_sets = {}
 
     def _paint_uncached(self) -> None:
         """A two-round contest's charts paint their lines and points afresh: their pixmap caches (kept for a big
