@@ -1295,8 +1295,8 @@ class _FastChain:
         self.d, self.n = d, n
         rounds = max(n - 2, 0)
         self.losers = np.zeros((rounds, d), dtype=np.intp)  # who goes out in each round of each draw
-        self.before = np.zeros((rounds, n, d), dtype=np.float32)  # each draw's tallies before each round,
-        self.gone = np.zeros((rounds, d), dtype=np.int64)  # who is out by then (a bit a candidate),
+        self.before = np.zeros((rounds, n, d), dtype=np.float32)  # each draw's tallies before each round (+inf:
+        # out by then),
         self.kept = np.zeros(d, dtype=np.intp)  # kept for rounds 0 .. kept[j] of draw j (later ones are stale)
         self.winner = np.zeros(d, dtype=np.intp)
         self.runner = np.zeros(d, dtype=np.intp)
@@ -1319,8 +1319,8 @@ class _FastChain:
             return
         start = np.full(self.d, rounds, dtype=np.intp)
         for i in changed:  # the first round in which a changed row is read, draw by draw
-            k, draw = np.nonzero(self.losers == i)
-            np.minimum.at(start, draw, k)
+            k, draw = np.nonzero(self.losers == i)  # (a draw excludes i once at most: no repeated draw)
+            start[draw] = np.minimum(start[draw], k)
         self._run(rows, np.minimum(start, self.kept))
 
     def _run(self, rows: np.ndarray, start: np.ndarray) -> None:
@@ -1341,26 +1341,27 @@ class _FastChain:
         m_all = picked.size
         bits = max(1, (n - 1).bit_length())
         low = np.int32((1 << bits) - 1)
+        high = np.int32(~low)
         index = np.arange(n, dtype=np.int32)[:, None]
-        # The picked draws' state at their restart round: tallies as kept, the candidates out by then out.
-        open_ = np.ones((m_all, n + 1), dtype=np.float32)
+        # The picked draws' state at their restart round: tallies as kept (an excluded candidate's at +inf, so
+        # the tallies are their own key for the minimum), the candidates out by then closed to transfers.
         if whole:
             tallies = np.array(first.T, dtype=np.float32, order="C")
-            gone = np.zeros(d, dtype=np.int64)
-            dead = np.zeros((n, m_all), dtype=np.float32)
+            open_ = np.ones((m_all, n + 1), dtype=np.float32)
             alive_sum = np.full(m_all, n * (n - 1) // 2, dtype=np.intp)  # the indices of those still in, summed
         else:
             tallies = np.ascontiguousarray(self.before[begins, :, picked].T)
-            out = (self.gone[begins, picked][None, :] >> index) & 1 == 1  # (N, M): out before the restart
-            dead = np.where(out, np.float32(np.inf), np.float32(0.0))
-            open_[:, :n] = ~out.T
-            alive_sum = (~out * index).sum(axis=0).astype(np.intp)
+            live = np.isfinite(tallies)  # (N, M): still in at the restart
+            open_ = np.ones((m_all, n + 1), dtype=np.float32)
+            open_[:, :n] = live.T
+            alive_sum = (live * index).sum(axis=0).astype(np.intp)
             self.kept[picked] = begins  # the rounds re-run below are not kept
-        bit = np.int64(1) << np.arange(n, dtype=np.int64)
         flat_rows = rows.reshape(n * d, n + 1)
-        t_flat, dead_flat, open_flat = tallies.reshape(-1), dead.reshape(-1), open_.reshape(-1)
+        t_flat, open_flat = tallies.reshape(-1), open_.reshape(-1)
         local_all = np.arange(m_all)
         open_rows = local_all * (n + 1)  # where each draw's open mask starts in open_flat
+        key_buf = np.empty((n, m_all), dtype=np.int32)
+        at = np.empty(m_all, dtype=np.intp)
         tiny = np.float32(1e-30)  # a row with nobody open moves nothing (weights all 0), whatever it is scaled by
         active = np.searchsorted(begins, np.arange(rounds), side="right")  # draws running in each round
         for k in range(int(begins[0]), rounds):
@@ -1369,21 +1370,17 @@ class _FastChain:
             here = picked[:m]
             if whole:
                 self.before[k] = t
-                self.gone[k] = gone
-            key = t + dead[:, :m]
-            key_bits = key.view(np.int32)
-            key_bits &= ~low
+            key_bits = np.bitwise_and(t.view(np.int32), high, out=key_buf[:, :m])
             key_bits |= index
-            loser = (key_bits.min(axis=0) & low).astype(np.intp)
+            loser = key_bits.min(axis=0)
+            loser &= low
+            loser = loser.astype(np.intp)
             self.losers[k, here] = loser
             alive_sum[:m] -= loser
-            if whole:
-                gone |= bit[loser]
-            at = loser * m_all
-            at += local_all[:m]  # (loser, draw) in the (N, M) arrays
-            mass = t_flat.take(at)
-            dead_flat[at] = np.inf
-            t_flat[at] = 0.0
+            a = np.multiply(loser, m_all, out=at[:m])
+            a += local_all[:m]  # (loser, draw) in the (N, M) arrays
+            mass = t_flat.take(a)
+            t_flat[a] = np.inf
             o = open_[:m]
             open_flat[open_rows[:m] + loser] = 0.0
             weights = flat_rows.take(loser * d + here, axis=0)
@@ -1397,13 +1394,11 @@ class _FastChain:
             np.maximum(total, tiny, out=total)
             np.divide(mass, total, out=total)
             weights *= total[:, None]
-            t += weights[:, :n].T
+            t += weights[:, :n].T  # (an excluded candidate's weight is 0: their +inf stays)
         if whole:
             self.kept[:] = rounds
         # Two are left: the lower is the runner-up, found as every loser was (a tie: the earlier candidate).
-        key = tallies + dead
-        key_bits = key.view(np.int32)
-        key_bits &= ~low
+        key_bits = np.bitwise_and(tallies.view(np.int32), high, out=key_buf)
         key_bits |= index
         runner = (key_bits.min(axis=0) & low).astype(np.intp)
         self.runner[picked] = runner

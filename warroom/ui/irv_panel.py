@@ -176,26 +176,13 @@ def chance(p: float) -> str:
     return chance_cell(p)
 
 
-def _changed_runs(old: list[list[_Cell]], new: list[list[_Cell]]) -> list[tuple[int, int, int]]:
-    """The cells of `new` that differ from `old` (same shape), as (column, first row, last row) runs down each
-    column."""
-    runs: list[tuple[int, int, int]] = []
-    open_runs: dict[int, list[int]] = {}  # column -> [first row, last row] of the run still growing
+def _changed_cells(old: list[list[_Cell]], new: list[list[_Cell]]) -> list[tuple[int, int]]:
+    """The cells of `new` that differ from `old` (same shape), as (row, column), row by row."""
+    changed: list[tuple[int, int]] = []
     for r, (before, after) in enumerate(zip(old, new, strict=True)):
-        if before == after:
-            continue
-        for c, (a, b) in enumerate(zip(before, after, strict=True)):
-            if a == b:
-                continue
-            run = open_runs.get(c)
-            if run is not None and run[1] == r - 1:
-                run[1] = r
-            else:
-                if run is not None:
-                    runs.append((c, run[0], run[1]))
-                open_runs[c] = [r, r]
-    runs.extend((c, run[0], run[1]) for c, run in open_runs.items())
-    return sorted(runs)
+        if before != after:
+            changed += [(r, c) for c, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
+    return changed
 
 
 class CellPainter(QStyledItemDelegate):
@@ -294,10 +281,13 @@ class RoundsModel(QAbstractTableModel):
             self.endResetModel()
             return
         # Only the cells that changed are repainted: a row edit leaves the rounds before its candidate's exclusion
-        # as they were, and most of the table with them. One signal per run of changed cells down a column, not
-        # one bounding box: the box would repaint every cell between the last rounds and the chances.
-        for col, r0, r1 in _changed_runs(old, cells):
-            self.dataChanged.emit(self.index(r0, col), self.index(r1, col))
+        # as they were, and most of the table with them. One signal per changed cell: a view repaints a single
+        # cell's own rectangle, but a range's rectangle one pixel past its last row and column (QTableView), so
+        # runs down a column also repainted the cell below each run and the cells to its right: ~10 cells a move.
+        index = self.index
+        for row_at, col_at in _changed_cells(old, cells):
+            at = index(row_at, col_at)
+            self.dataChanged.emit(at, at)
 
     def codes(self) -> tuple[str, ...]:
         """The candidates, in row order."""
