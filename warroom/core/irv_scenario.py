@@ -562,13 +562,16 @@ class _Chain:
     def outcome(self) -> int | None:
         """The winner if the count stops here, else None."""
         t = self.t
-        alive = [c for c, on in enumerate(self.alive) if on]
         if self.s.stop_at_majority:
-            total = sum(t[c] for c in alive)
-            for c in alive:
-                if 2.0 * t[c] - total > _TIE:
-                    return c
-        if len(alive) <= 2:
+            standing = list(compress(t, self.alive))  # the continuing tallies, in candidate order
+            total = sum(standing)
+            top = max(standing)
+            if 2.0 * top - total > _TIE:  # (two cannot both hold more than half: the top one is the one)
+                return next(c for c, on in enumerate(self.alive) if on and t[c] == top)
+            if len(standing) <= 2:
+                return self.ascending()[-1]
+            return None
+        if sum(self.alive) <= 2:
             return self.ascending()[-1]
         return None
 
@@ -1271,8 +1274,8 @@ class _FastChain:
 
     Every draw excludes one candidate a round, so the loop runs exactly N - 2 times with no per-draw
     bookkeeping of who is still counting. Excluded candidates are kept out of the minimum by an infinite
-    offset and out of the transfers by a zero in the open mask. Tallies are float32, held candidate-major
-    (N, D) so that the lowest candidate of every draw is one contiguous integer minimum: a positive float32
+    tally and out of the transfers by a zero in the open mask. Tallies are float32, held candidate-major
+    (N, D) (and so is each round's gathered rows, so every step of a round is a contiguous pass) so that the lowest candidate of every draw is one contiguous integer minimum: a positive float32
     read as an int32 keeps its order, and its lowest bits are replaced by the candidate's index, so the
     minimum carries the loser with it. Tallies within 2^-(23 - bits) of each other (bits = the index's
     width, 4 for up to 16 candidates: 2e-6 relative) count as tied and go to the earlier candidate;
@@ -1345,21 +1348,20 @@ class _FastChain:
         index = np.arange(n, dtype=np.int32)[:, None]
         # The picked draws' state at their restart round: tallies as kept (an excluded candidate's at +inf, so
         # the tallies are their own key for the minimum), the candidates out by then closed to transfers.
+        open_ = np.ones((n + 1, m_all), dtype=np.float32)  # (N + 1, M): who can receive (the last: exhausted)
         if whole:
             tallies = np.array(first.T, dtype=np.float32, order="C")
-            open_ = np.ones((m_all, n + 1), dtype=np.float32)
             alive_sum = np.full(m_all, n * (n - 1) // 2, dtype=np.intp)  # the indices of those still in, summed
         else:
             tallies = np.ascontiguousarray(self.before[begins, :, picked].T)
             live = np.isfinite(tallies)  # (N, M): still in at the restart
-            open_ = np.ones((m_all, n + 1), dtype=np.float32)
-            open_[:, :n] = live.T
+            open_[:n] = live
             alive_sum = (live * index).sum(axis=0).astype(np.intp)
             self.kept[picked] = begins  # the rounds re-run below are not kept
         flat_rows = rows.reshape(n * d, n + 1)
+        weights_buf = np.empty((n + 1, m_all), dtype=np.float32)
         t_flat, open_flat = tallies.reshape(-1), open_.reshape(-1)
         local_all = np.arange(m_all)
-        open_rows = local_all * (n + 1)  # where each draw's open mask starts in open_flat
         key_buf = np.empty((n, m_all), dtype=np.int32)
         at = np.empty(m_all, dtype=np.intp)
         tiny = np.float32(1e-30)  # a row with nobody open moves nothing (weights all 0), whatever it is scaled by
@@ -1378,23 +1380,25 @@ class _FastChain:
             self.losers[k, here] = loser
             alive_sum[:m] -= loser
             a = np.multiply(loser, m_all, out=at[:m])
-            a += local_all[:m]  # (loser, draw) in the (N, M) arrays
+            a += local_all[:m]  # (loser, draw) in the (N, M) tallies and the (N + 1, M) open mask alike
             mass = t_flat.take(a)
             t_flat[a] = np.inf
-            o = open_[:m]
-            open_flat[open_rows[:m] + loser] = 0.0
-            weights = flat_rows.take(loser * d + here, axis=0)
+            open_flat[a] = 0.0
+            o = open_[:, :m]
+            weights = weights_buf[:, :m]  # (N + 1, M): the losers' rows, candidate-major like the tallies
+            np.copyto(weights.T, flat_rows.take(loser * d + here, axis=0))
             weights *= o
-            total = np.einsum("ij->i", weights)  # row by row: the same sum however many draws run
+            total = weights.sum(axis=0)
             if full and not (total > 0).all():  # full preferential: nobody open in the row, so by the first round
                 empty = np.flatnonzero(~(total > 0))
-                weights[empty, :n] = first[here[empty]] * o[empty, :n]
-                weights[empty, n] = 0.0
-                total[empty] = np.einsum("ij->i", weights[empty])
+                weights[:n, empty] = first[here[empty]].T * o[:n, empty]
+                weights[n, empty] = 0.0
+                total[empty] = weights[:, empty].sum(axis=0)
             np.maximum(total, tiny, out=total)
             np.divide(mass, total, out=total)
-            weights *= total[:, None]
-            t += weights[:, :n].T  # (an excluded candidate's weight is 0: their +inf stays)
+            moved = weights[:n]
+            moved *= total
+            t += moved  # (an excluded candidate's weight is 0: their +inf stays)
         if whole:
             self.kept[:] = rounds
         # Two are left: the lower is the runner-up, found as every loser was (a tie: the earlier candidate).
