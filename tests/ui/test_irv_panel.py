@@ -285,7 +285,7 @@ def test_a_move_paints_every_changed_cell_and_no_other(qtbot, irv_room) -> None:
     """Drag Dale's row: on each move the table's painter draws exactly the cells whose figures, shade or weight
     changed, in the same event-loop turn as the move (the outputs are never a turn behind the sliders), and
     every cell then shows the model's figure for the controller's view."""
-    from warroom.ui.irv_panel import CellPainter
+    from warroom.ui.irv_panel import CellPainter, RoundsModel
 
     room = irv_room
     panel = room.irv_panel
@@ -323,6 +323,9 @@ def test_a_move_paints_every_changed_cell_and_no_other(qtbot, irv_room) -> None:
         assert sorted(painted) == sorted(changed), (i, sorted(set(painted) - changed), sorted(changed - set(painted)))
         flips += room.irv.view.run.winner != winner
         view = room.irv.view
+        fresh = RoundsModel()
+        fresh.set_view(view)
+        assert model._cells == fresh._cells, i  # the columns kept from the last view are this view's, to the tooltip
         for r, code in enumerate(model.codes()):
             shown = model.data(model.index(r, model.columnCount() - 1))
             assert shown == chance_cell(view.odds.p_win[code])

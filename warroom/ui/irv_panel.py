@@ -228,6 +228,8 @@ class RoundsModel(QAbstractTableModel):
         self._rounds = 0
         self._out: dict[str, tuple[int, bool, str]] = {}
         self._cells: list[list[_Cell]] = []
+        self._column_keys: list[object] = []  # what each round's column was worked out from (set_view)
+        self._columns: list[list[_Cell]] = []
 
     def set_view(self, view: IrvView) -> None:
         """Show a view: a reset when the candidates or the number of rounds change, else one dataChanged."""
@@ -242,12 +244,34 @@ class RoundsModel(QAbstractTableModel):
                 tip += f" Decisive: with {view.name(e.survivor)} out instead, {view.name(e.winner_if_swapped)} wins."
             for c in e.eliminated:
                 out[c] = (e.round, e.decisive, tip)
-        # Every cell worked out once per view: the table asks for each cell's roles many times per repaint.
-        cells: list[list[_Cell]] = []
+        # Every cell worked out once per view: the table asks for each cell's roles many times per repaint. A
+        # round whose tallies, exclusions and winner are the last view's keeps its column as it was (a row edit
+        # changes only the rounds from its candidate's exclusion on).
         odds = view.odds
         winner = view.run.winner
+        reuse = codes == self._codes
+        keys: list[object] = []
+        columns: list[list[_Cell]] = []
+        for r, rnd in enumerate(view.run.rounds):
+            tallies = rnd.tallies
+            key = (tallies, winner, [(c, x) for c, x in out.items() if x[0] == r + 1])
+            keys.append(key)
+            if reuse and r < len(self._column_keys) and self._column_keys[r] == key:
+                columns.append(self._columns[r])
+                continue
+            column: list[_Cell] = []
+            for code in codes:
+                tally = tallies.get(code)
+                excluded = out.get(code)
+                if excluded is not None and excluded[0] == r + 1:
+                    shade, tip = (DECISIVE_BRUSH if excluded[1] else EXCLUDED_BRUSH), excluded[2]
+                else:
+                    shade, tip = None, None
+                text = "" if tally is None else f"{tally:.1f}"
+                column.append(_cell(text, shade, tip, code == winner and tally is not None))
+            columns.append(column)
+        chances: list[_Cell] = []
         for code in codes:
-            bold = code == winner
             p = odds.p_win.get(code) if odds is not None else None
             chance_tip = (
                 f"{view.name(code)}: wins in {chance(odds.p_win[code])} of {odds.n:,} simulated counts, reaches the "
@@ -256,22 +280,9 @@ class RoundsModel(QAbstractTableModel):
                 if odds is not None
                 else None
             )
-            row: list[_Cell] = []
-            excluded = out.get(code)
-            for r in range(rounds):
-                tally = view.run.rounds[r].tallies.get(code)
-                here = excluded is not None and excluded[0] == r + 1
-                shade = (DECISIVE_BRUSH if excluded[1] else EXCLUDED_BRUSH) if here and excluded else None
-                row.append(
-                    _cell(
-                        "" if tally is None else f"{tally:.1f}",
-                        shade,
-                        excluded[2] if here and excluded else None,
-                        bold and tally is not None,
-                    )
-                )
-            row.append(_cell("—" if p is None else chance(p), None, chance_tip, False))
-            cells.append(row)
+            chances.append(_cell("—" if p is None else chance(p), None, chance_tip, False))
+        self._column_keys, self._columns = keys, columns
+        cells: list[list[_Cell]] = [list(row) for row in zip(*columns, chances, strict=True)]
         reshape = codes != self._codes or rounds != self._rounds
         old = self._cells
         if reshape:
@@ -301,6 +312,7 @@ class RoundsModel(QAbstractTableModel):
         """No view: an empty table."""
         self.beginResetModel()
         self._view, self._codes, self._rounds, self._out, self._cells = None, (), 0, {}, []
+        self._column_keys, self._columns = [], []
         self.endResetModel()
 
     def rowCount(self, parent: _IndexLike = _NO_INDEX) -> int:
