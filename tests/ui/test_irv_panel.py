@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
@@ -303,6 +304,7 @@ def test_a_move_paints_every_changed_cell_and_no_other(qtbot, irv_room) -> None:
             super().paint(painter, option, index)
 
     panel.rounds.setItemDelegate(Recording(model, panel.rounds))
+    room.irv._resting.setInterval(600_000)  # a slow machine must not see the break-evens (and their relayout) land
     values = (300, 420, 150, 520, 260, 480, 200)
     for i, value in enumerate(values):  # once unwatched: the text panes take the lines these moves need
         panel.lever(("grn", "alp", "lnp")[i % 3]).slider.setValue(value)
@@ -574,3 +576,53 @@ def test_a_slider_move_repaints_the_outputs_but_not_the_boxes_behind_them(qtbot,
         widget.removeEventFilter(paints)
     assert {"irv_headline", "irv_eliminations", "irv_rounds_viewport"} <= set(paints.seen), paints.seen
     assert not {"irv_panel", "irv_outputs", "irv_row_box"} & set(paints.seen), paints.seen
+
+
+def _pixels(widget) -> np.ndarray:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QImage, QPainter
+
+    image = QImage(widget.size(), QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(0)
+    painter = QPainter(image)
+    widget.render(painter, QPoint(0, 0))
+    painter.end()
+    return np.frombuffer(bytes(image.constBits()), dtype=np.uint8).astype(np.int16)
+
+
+@pytest.mark.parametrize(("width", "enabled", "inverted"), [(538, True, False), (120, True, False), (300, False, True)])
+def test_the_levers_slider_paints_what_fusion_paints(qtbot, width: int, enabled: bool, inverted: bool) -> None:
+    """The lever rows' slider draws its bare groove from a picture and only the rest through the style: what it
+    shows must be Fusion's own drawing, value after value (to one level of a channel: the picture's rounding)."""
+    from PySide6.QtWidgets import QSlider
+
+    from warroom.ui.irv_panel import GrooveCachedSlider
+
+    plain, cached = QSlider(Qt.Orientation.Horizontal), GrooveCachedSlider(Qt.Orientation.Horizontal)
+    for slider in (plain, cached):
+        qtbot.addWidget(slider)
+        slider.setRange(0, 1000)
+        slider.resize(width, 15)
+        slider.setEnabled(enabled)
+        slider.setInvertedAppearance(inverted)
+    for value in (*range(0, 1001, 37), 1000):
+        plain.setValue(value)
+        cached.setValue(value)
+        assert np.abs(_pixels(plain) - _pixels(cached)).max() <= 1, value
+    assert cached._exact or inverted  # the quick path held (an inverted one may fall back: still Fusion's pixels)
+
+
+def test_the_levers_slider_falls_back_to_the_style_when_its_drawing_differs(qtbot, monkeypatch) -> None:
+    from PySide6.QtWidgets import QSlider
+
+    from warroom.ui.irv_panel import GrooveCachedSlider
+
+    plain, cached = QSlider(Qt.Orientation.Horizontal), GrooveCachedSlider(Qt.Orientation.Horizontal)
+    for slider in (plain, cached):
+        qtbot.addWidget(slider)
+        slider.setRange(0, 1000)
+        slider.resize(300, 15)
+        slider.setValue(420)
+    monkeypatch.setattr(GrooveCachedSlider, "_draw", lambda self, painter, opt: None)  # a drawing that is wrong
+    assert (_pixels(plain) == _pixels(cached)).all()  # checked against Fusion, refused: Fusion paints it
+    assert not cached._exact
