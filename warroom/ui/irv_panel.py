@@ -158,7 +158,7 @@ class GrooveCachedSlider(QSlider):
         picture.fill(Qt.GlobalColor.transparent)
         bare = QStyleOptionSlider(opt)
         bare.subControls = QStyle.SubControl.SC_SliderGroove
-        bare.sliderPosition = bare.sliderValue = self.maximum() if opt.upsideDown else self.minimum()
+        bare.sliderPosition = bare.sliderValue = self.minimum()  # the handle at the end the highlight starts from
         painter = QPainter(picture)
         self.style().drawComplexControl(QStyle.ComplexControl.CC_Slider, bare, painter, self)
         painter.end()
