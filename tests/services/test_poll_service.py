@@ -160,3 +160,61 @@ def date_of(day: int):  # type: ignore[no-untyped-def]
     from datetime import date
 
     return date(2024, 3, day)
+
+
+def test_check_poll_finds_duplicates_through_adds_edits_deletes_and_reloads(qtbot, store_url: str) -> None:
+    """The duplicate check looks only at polls of the same fieldwork dates (an index the service keeps as polls
+    come and go): it must still find every duplicate the whole-list scan found, and none that is gone."""
+    engine, sessions = _store(store_url)
+    service = PollService(sessions, watch=False)
+    service.open_contest(TOY.name)
+    (a,) = service.add_polls([make_poll(1)])
+    (b,) = service.add_polls([make_poll(5, pollster="Other")])
+
+    def dup_of(poll) -> list[str]:  # type: ignore[no-untyped-def]
+        return [p for p in service.check_poll(poll) if "duplicate" in p]
+
+    assert dup_of(make_poll(1, pollster="ＡＣＭＥ ")) == [
+        f"pollster: duplicate of poll #{a} (same pollster and fieldwork dates)"
+    ]
+    assert dup_of(make_poll(1, pollster="Someone else")) == []
+    assert dup_of(replace(service.poll(a), sample_size=5)) == []  # the poll itself, being edited
+    moved = replace(
+        service.poll(a), fieldwork_start=make_poll(9).fieldwork_start, fieldwork_end=make_poll(9).fieldwork_end
+    )
+    service.update_poll(moved)  # edited to other dates: found there, no longer at the old ones
+    assert dup_of(make_poll(1)) == []
+    assert dup_of(make_poll(9)) != []
+    service.delete_polls([a])
+    assert dup_of(make_poll(9)) == []
+    service.reload()  # rebuilt from the store after a reload
+    assert dup_of(make_poll(5, pollster="other")) == [
+        f"pollster: duplicate of poll #{b} (same pollster and fieldwork dates)"
+    ]
+    (c,) = service.add_polls([make_poll(9)])
+    assert dup_of(make_poll(9)) == [f"pollster: duplicate of poll #{c} (same pollster and fieldwork dates)"]
+    engine.dispose()
+
+
+def test_adding_a_poll_is_one_transaction_read_back_as_stored(qtbot, store_url: str) -> None:
+    """One BEGIN per add: the new poll is read back inside its own write (no second session, no second round
+    trip), and what the service then holds is what the store holds."""
+    from sqlalchemy import event
+
+    engine, sessions = _store(store_url)
+    service = PollService(sessions, watch=False)
+    service.open_contest(TOY.name)
+    begins: list[int] = []
+    event.listen(engine, "begin", lambda _conn: begins.append(1))
+    (pid,) = service.add_polls([make_poll(1, pollster="  Acme  ", a=45.5)])
+    assert len(begins) == 1
+    with sessions() as s:
+        assert service.polls == repo.list_polls(s, _toy_id(s)) == [service.poll(pid)]
+    assert service.poll(pid).pollster == "Acme"  # as stored (trimmed), not as typed
+    engine.dispose()
+
+
+def _toy_id(session) -> int:  # type: ignore[no-untyped-def]
+    contest = repo.get_contest(session, TOY.name)
+    assert contest is not None and contest.id is not None
+    return contest.id

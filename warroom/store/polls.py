@@ -182,6 +182,8 @@ def contest_identity(session: Session, contest_id: int) -> tuple[str, datetime |
 _POLL = cast(Table, PollRow.__table__)
 _FIGURE = cast(Table, PollFigureRow.__table__)
 _TRANSFER = cast(Table, TransferRow.__table__)
+_FEW = 64
+"""Polls read by id (list_polls(ids=...)) up to which the statements come from SQLAlchemy's compiled cache."""
 _IN_CHUNK = 500  # values per IN (...) list: far below SQLite's 32,766 bound parameters and PostgreSQL's 65,535
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1  # INTEGER on PostgreSQL is 32-bit (SQLite would take up to 2^63 - 1)
 _FIGURE_KINDS = (("first", "first_round"), ("second", "second_round"), ("party", "party_vi"))
@@ -432,14 +434,12 @@ def _insert_plain(session: Session, table: Table, columns: tuple[str, ...], rows
     if conn.dialect.name != "sqlite":
         session.execute(insert(table), [dict(zip(columns, r, strict=True)) for r in rows])
         return
-    compiled = insert(table).compile(dialect=conn.dialect, column_keys=list(columns))
-    sql = str(compiled)
+    sql, order = _plain_insert_sql(conn.dialect, table, columns)
     args: list[Any]
-    if compiled.positional:
-        order = [columns.index(name) for name in compiled.positiontup or ()]
-        args = rows if order == list(range(len(columns))) else [tuple(r[k] for k in order) for r in rows]
-    else:
+    if order is None:
         args = [dict(zip(columns, r, strict=True)) for r in rows]
+    else:
+        args = rows if order == list(range(len(columns))) else [tuple(r[k] for k in order) for r in rows]
     cursor = conn.connection.cursor()
     try:
         cursor.executemany(sql, args)
@@ -447,6 +447,23 @@ def _insert_plain(session: Session, table: Table, columns: tuple[str, ...], rows
         raise DBAPIError.instance(sql, None, exc, dbapi.Error) from exc
     finally:
         cursor.close()
+
+
+_PLAIN_SQL: dict[tuple[str, str, str, tuple[str, ...]], tuple[str, list[int] | None]] = {}
+"""_insert_plain's statements as compiled for a dialect: compiling one took half a millisecond of every add."""
+
+
+def _plain_insert_sql(dialect: Any, table: Table, columns: tuple[str, ...]) -> tuple[str, list[int] | None]:
+    """The INSERT of `columns` into `table` as `dialect` writes it, and the order of its positional parameters
+    (positions in `columns`; None: named parameters). Compiled once per kind of database, parameter style,
+    table and columns (what the text depends on)."""
+    key = (dialect.name, dialect.paramstyle, table.name, columns)
+    found = _PLAIN_SQL.get(key)
+    if found is None:
+        compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
+        order = [columns.index(name) for name in compiled.positiontup or ()] if compiled.positional else None
+        found = _PLAIN_SQL[key] = (str(compiled), order)
+    return found
 
 
 def add_polls(
@@ -550,15 +567,16 @@ def update_poll(session: Session, poll: Poll) -> None:
         raise ValueError("update_poll needs a stored poll (id is None)")
     check_polls([poll])
     bump_revision(session)
-    row = session.get(PollRow, poll.id)
-    if row is None:
+    # its contest through Core, not session.get(PollRow): no ORM object loaded (and then expired) per edit
+    contest_id = session.execute(select(_POLL.c.contest_id).where(_POLL.c.id == poll.id)).scalar()
+    if contest_id is None:
         raise KeyError(f"poll #{poll.id} no longer exists (deleted elsewhere?)")
-    dup = _find_duplicate(session, row.contest_id, poll, exclude=poll.id)
+    dup = _find_duplicate(session, contest_id, poll, exclude=poll.id)
     if dup is not None:
         raise DuplicatePollError(
             f"another poll by {poll.pollster} has the same fieldwork dates (poll #{dup})", field="pollster"
         )
-    values = _poll_values(row.contest_id, poll)
+    values = _poll_values(contest_id, poll)
     del values["contest_id"]
     session.execute(update(_POLL).where(_POLL.c.id == poll.id).values(**values))
     session.execute(delete(_FIGURE).where(_FIGURE.c.poll_id == poll.id))
@@ -568,7 +586,10 @@ def update_poll(session: Session, poll: Poll) -> None:
     _children(poll.id, poll, figures, transfers)
     _insert_plain(session, _FIGURE, _FIGURE_COLUMNS, figures)
     _insert_plain(session, _TRANSFER, _TRANSFER_COLUMNS, transfers)
-    session.expire(row)  # the ORM copy is stale now
+    # an ORM copy of the row loaded earlier in this session (none is, on the app's paths) is stale now
+    stale = session.identity_map.get(session.identity_key(PollRow, poll.id))  # type: ignore[no-untyped-call]
+    if stale is not None:
+        session.expire(stale)
 
 
 def delete_polls(session: Session, poll_ids: Iterable[int]) -> int:
@@ -623,17 +644,20 @@ def list_polls(
     if since is not None:
         head = head.where(c.fieldwork_end >= since)
     chunks = [None] if ids is None else list(_chunks(sorted(set(ids))))
+    # A few polls (the one just added or edited) through SQLAlchemy's cache of compiled statements; many through
+    # the driver's own rows (compiled afresh each time, which costs less than a Row object per figure of them).
+    few = ids is not None and len(ids) <= _FEW
     rows: list[Any] = []
     with _gc_paused():
         for chunk in chunks:
             stmt = head if chunk is None else head.where(c.id.in_(chunk))
-            if since is None:  # integer parameters only: the driver's rows, dates converted here
+            if since is None and not few:  # integer parameters only: the driver's rows, dates converted here
                 rows.extend(_with_dates(_raw_rows(session, stmt)))
             else:
                 rows.extend(session.execute(stmt).all())
         if not rows:
             return []
-        polls = _assemble(session, rows, contest_id, whole_contest=since is None and ids is None)
+        polls = _assemble(session, rows, contest_id, whole_contest=since is None and ids is None, few=few)
     if len(chunks) > 1:  # each chunk came back in order, the chunks themselves do not
         polls.sort(key=lambda p: (p.fieldwork_end, p.id or 0))
     return polls
@@ -677,9 +701,15 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _assemble(session: Session, rows: list[Any], contest_id: int, *, whole_contest: bool) -> list[Poll]:
-    """Polls from their poll rows (in order), with figures and transfers read in one SELECT each (per chunk)."""
+def _assemble(
+    session: Session, rows: list[Any], contest_id: int, *, whole_contest: bool, few: bool = False
+) -> list[Poll]:
+    """Polls from their poll rows (in order), with figures and transfers read in one SELECT each (per chunk).
+    `few`: a handful of polls, read through SQLAlchemy's compiled-statement cache (see list_polls)."""
     c = _POLL.c
+
+    def fetch(stmt: Select[Any]) -> Sequence[Any]:
+        return session.execute(stmt).all() if few else _raw_rows(session, stmt)
 
     def scopes(poll_id: Any) -> list[Any]:
         """Conditions on a child table's poll_id that select the children of exactly the polls in `rows`."""
@@ -692,7 +722,7 @@ def _assemble(session: Session, rows: list[Any], contest_id: int, *, whole_conte
     for scope in scopes(f.poll_id):
         current = None
         by_kind: dict[str, dict[str, float]] = {}
-        for pid, kind, code, share in _raw_rows(session, select(f.poll_id, f.kind, f.code, f.share).where(scope)):
+        for pid, kind, code, share in fetch(select(f.poll_id, f.kind, f.code, f.share).where(scope)):
             if pid != current:  # a poll's figures come together (the poll_id index), but need not
                 current = pid
                 if pid in figures:
@@ -705,9 +735,7 @@ def _assemble(session: Session, rows: list[Any], contest_id: int, *, whole_conte
     t = _TRANSFER.c
     transfers: dict[int, list[TransferObservation]] = {}
     for scope in scopes(t.poll_id):
-        for pid, from_code, to_code, share in _raw_rows(
-            session, select(t.poll_id, t.from_code, t.to_code, t.share).where(scope)
-        ):
+        for pid, from_code, to_code, share in fetch(select(t.poll_id, t.from_code, t.to_code, t.share).where(scope)):
             transfers.setdefault(pid, []).append(TransferObservation(from_code, to_code, share))
     polls = []
     new, no_transfers = object.__new__, ()
