@@ -218,3 +218,24 @@ def _toy_id(session) -> int:  # type: ignore[no-untyped-def]
     contest = repo.get_contest(session, TOY.name)
     assert contest is not None and contest.id is not None
     return contest.id
+
+
+def test_the_first_writes_statements_are_compiled_once_at_an_idle_moment(qtbot, store_url: str, monkeypatch) -> None:
+    """A while after the first contest is opened (not in the click that adds the first poll), once per service."""
+    import warroom.services.poll_service as module
+
+    engine, sessions = _store(store_url)
+    calls: list[int] = []
+    real = repo.warm_up
+    monkeypatch.setattr(module.repo, "warm_up", lambda s, cid: (calls.append(cid), real(s, cid)))
+    monkeypatch.setattr(module, "WARM_UP_AFTER_MS", 50)
+    service = PollService(sessions, watch=False)
+    service.open_contest(TOY.name)
+    assert calls == []  # not in the opening turn
+    qtbot.waitUntil(lambda: len(calls) == 1, timeout=5000)
+    service.open_contest(TOY.name)
+    qtbot.wait(200)
+    assert len(calls) == 1
+    (pid,) = service.add_polls([make_poll(1)])  # and the store is as writable as before
+    assert service.poll(pid) is not None
+    engine.dispose()

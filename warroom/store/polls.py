@@ -62,9 +62,13 @@ class PollValueError(PollRejectedError):
     """A value no supported database can store as given (too long, out of range, NUL byte, not a number)."""
 
 
+def _bump_statement() -> Any:
+    return update(RevisionRow).where(RevisionRow.id == 1).values(revision=RevisionRow.revision + 1)
+
+
 def bump_revision(session: Session) -> None:
     """Mark a change. Called first in every write so the write lock is taken before any read (no upgrade race)."""
-    result = session.execute(update(RevisionRow).where(RevisionRow.id == 1).values(revision=RevisionRow.revision + 1))
+    result = session.execute(_bump_statement())
     if result.rowcount == 0:  # type: ignore[attr-defined]
         session.add(RevisionRow(id=1, revision=1))
 
@@ -524,8 +528,7 @@ def _insert_polls(session: Session, contest_id: int, polls: Sequence[Poll], line
         if new_rows:
             # RETURNING the unique key as well as the id: rows come back in whatever order the backend
             # likes, and the key (unique in the batch, checked above) says which poll each id belongs to.
-            stmt = insert(_POLL).returning(_POLL.c.id, _POLL.c.pollster, _POLL.c.fieldwork_start, _POLL.c.fieldwork_end)
-            for pid, pollster, start, end in session.execute(stmt, new_rows):
+            for pid, pollster, start, end in session.execute(_insert_returning(), new_rows):
                 ids[new_at[(pollster, start, end)]] = int(pid)
     except IntegrityError as exc:
         if "uq_poll" in str(exc) or "UNIQUE constraint failed: poll." in str(exc):
@@ -542,6 +545,28 @@ def _insert_polls(session: Session, contest_id: int, polls: Sequence[Poll], line
     _insert_plain(session, _FIGURE, _FIGURE_COLUMNS, figures)
     _insert_plain(session, _TRANSFER, _TRANSFER_COLUMNS, transfers)
     return [pid for pid in ids if pid is not None]
+
+
+def _insert_returning() -> Any:
+    return insert(_POLL).returning(_POLL.c.id, _POLL.c.pollster, _POLL.c.fieldwork_start, _POLL.c.fieldwork_end)
+
+
+def _edit_statements(poll_id: int, values: dict[str, Any]) -> list[Any]:
+    """update_poll's statements after its checks: the poll's own values, then its old figures and transfers out."""
+    return [
+        update(_POLL).where(_POLL.c.id == poll_id).values(**values),
+        delete(_FIGURE).where(_FIGURE.c.poll_id == poll_id),
+        delete(_TRANSFER).where(_TRANSFER.c.poll_id == poll_id),
+    ]
+
+
+def _delete_statements(chunk: Sequence[int]) -> list[Any]:
+    """delete_polls' statements for one chunk of ids, children first (the poll's row's result is counted)."""
+    return [
+        delete(PollFigureRow).where(PollFigureRow.poll_id.in_(chunk)),
+        delete(TransferRow).where(TransferRow.poll_id.in_(chunk)),
+        delete(PollRow).where(PollRow.id.in_(chunk)),
+    ]
 
 
 def add_poll(session: Session, contest_id: int, poll: Poll) -> int:
@@ -578,9 +603,8 @@ def update_poll(session: Session, poll: Poll) -> None:
         )
     values = _poll_values(contest_id, poll)
     del values["contest_id"]
-    session.execute(update(_POLL).where(_POLL.c.id == poll.id).values(**values))
-    session.execute(delete(_FIGURE).where(_FIGURE.c.poll_id == poll.id))
-    session.execute(delete(_TRANSFER).where(_TRANSFER.c.poll_id == poll.id))
+    for stmt in _edit_statements(poll.id, values):
+        session.execute(stmt)
     figures: list[tuple[Any, ...]] = []
     transfers: list[tuple[Any, ...]] = []
     _children(poll.id, poll, figures, transfers)
@@ -597,9 +621,10 @@ def delete_polls(session: Session, poll_ids: Iterable[int]) -> int:
     ids = list(poll_ids)
     deleted = 0
     for chunk in _chunks(ids):
-        session.execute(delete(PollFigureRow).where(PollFigureRow.poll_id.in_(chunk)))
-        session.execute(delete(TransferRow).where(TransferRow.poll_id.in_(chunk)))
-        result = session.execute(delete(PollRow).where(PollRow.id.in_(chunk)))
+        *children, rows = _delete_statements(chunk)
+        for stmt in children:
+            session.execute(stmt)
+        result = session.execute(rows)
         deleted += int(result.rowcount)  # type: ignore[attr-defined]
     return deleted
 
@@ -770,6 +795,55 @@ def _assemble(
 def _transfer_order(t: TransferObservation) -> tuple[str, str]:
     """Poll.__post_init__'s canonical order of transfers."""
     return (t.from_candidate, t.to_candidate)
+
+
+def warm_up(session: Session, contest_id: int) -> None:
+    """Run, reading only, the statements a first one-poll add or edit of the contest runs, results dropped.
+
+    The first add after opening a store otherwise compiles each of them (SQLAlchemy caches a compiled statement
+    per engine once it has run): about 5 ms more than every later add, in the click that makes it. Call it at an
+    idle moment after a contest is opened; the writes' own INSERTs are compiled too (_plain_insert_sql).
+    """
+    conn = session.connection()
+    for table, columns in ((_FIGURE, _FIGURE_COLUMNS), (_TRANSFER, _TRANSFER_COLUMNS)):
+        _plain_insert_sql(conn.dialect, table, columns)
+    contest_identity(session, contest_id)
+    revision(session)
+    some = session.execute(
+        select(_POLL.c.id, _POLL.c.fieldwork_start, _POLL.c.fieldwork_end)
+        .where(_POLL.c.contest_id == contest_id)
+        .limit(1)
+    ).first()
+    if some is None:
+        return
+    pid, start, end = some
+    list_polls(session, contest_id, ids=[int(pid)])
+    _stored_keys(session, contest_id, [_day(end) or date.today()])
+    session.execute(select(_POLL.c.contest_id).where(_POLL.c.id == pid)).scalar()  # update_poll's look-up
+    # _find_duplicate's (the same statement with an edited poll's dates)
+    probe = Poll("", _day(start) or date.today(), _day(end) or date.today(), None)
+    _find_duplicate(session, contest_id, probe, exclude=int(pid))
+    if conn.dialect.name != "sqlite":
+        return
+    # The writes' own statements, compiled (and cached) by SQLAlchemy before SQLite refuses to run them: the
+    # connection is read-only meanwhile (PRAGMA query_only), so nothing is written and no lock is taken.
+    values = _poll_values(contest_id, probe)
+    edit = dict(values)
+    del edit["contest_id"]
+    writes = [(_bump_statement(), None), (_insert_returning(), [values])]
+    writes += [(stmt, None) for stmt in _edit_statements(int(pid), edit) + _delete_statements([int(pid)])]
+    conn.exec_driver_sql("PRAGMA query_only = ON")
+    try:
+        for stmt, params in writes:
+            try:
+                session.execute(stmt, params)
+            except DBAPIError as exc:
+                if "readonly" not in str(exc.orig).lower():
+                    raise
+            else:  # pragma: no cover - SQLite ran a write on a query-only connection
+                raise RuntimeError("warm_up: a write ran on a read-only connection")
+    finally:
+        conn.exec_driver_sql("PRAGMA query_only = OFF")
 
 
 # --- annotations ----------------------------------------------------------------------------------------------
