@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -112,6 +113,10 @@ def parse_poll_text(text: str, contest: Contest, *, progress: Progress | None = 
 def _order_key(poll: Poll) -> tuple[date, int]:
     """Where a poll goes in the service's list: by fieldwork end, then by id."""
     return (poll.fieldwork_end, poll.id or 0)
+
+
+_ORDER_KEY = operator.attrgetter("fieldwork_end", "id")
+"""_order_key for stored polls (an id each), in C."""
 
 
 class PollService(QObject):
@@ -249,7 +254,7 @@ class PollService(QObject):
                 k: v for k, v in self._read_cache.items() if v[0] == rev and k != cid
             }
         self._revision = rev
-        self._set_polls({p.id: p for p in polls if p.id is not None})
+        self._set_polls({p.id: p for p in polls if p.id is not None}, ordered=polls)
         self._annotations = annotations
         self.polls_changed.emit(PollChange(reloaded=True, external=external))
         self.annotations_changed.emit(annotations)
@@ -544,10 +549,16 @@ class PollService(QObject):
             self._by_dates = by_dates
         return self._by_dates
 
-    def _set_polls(self, polls: dict[int, Poll]) -> None:
-        """Replace the polls held (one sort)."""
+    def _set_polls(self, polls: dict[int, Poll], *, ordered: Sequence[Poll] = ()) -> None:
+        """Replace the polls held. `ordered`: the same polls as list_polls gives them, already in fieldwork order
+        (checked: one pass over their keys, in C), so that 100,000 polls are not sorted again (200 ms)."""
         self._by_dates = None  # rebuilt when first asked for
         self._polls = polls
+        # (as many as held: every one of them has an id, so _ORDER_KEY is _order_key)
+        keys = list(map(_ORDER_KEY, ordered)) if ordered and len(ordered) == len(polls) else None
+        if keys is not None and keys == sorted(keys):
+            self._ordered, self._order_keys = list(ordered), keys
+            return
         self._ordered = sorted(polls.values(), key=_order_key)
         self._order_keys = [_order_key(p) for p in self._ordered]
 
