@@ -215,7 +215,7 @@ def bench_one_write(n: int, folder: Path, adds: int) -> dict[str, float]:
         service = PollService(make_session_factory(engine), watch=False)
         service.open_contest(None)
         if warm:
-            service._warm_up()  # what the service does by itself 1.5 s after the window opened
+            service._warm_up()  # what the service does by itself (in two turns) 1.5 s after the window opened
         latest = max(service.polls, key=lambda p: p.fieldwork_end)
         t, c = time.perf_counter(), time.thread_time()
         service.add_polls([replace(latest, pollster="First newcomer", id=None)])

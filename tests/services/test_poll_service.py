@@ -221,21 +221,28 @@ def _toy_id(session) -> int:  # type: ignore[no-untyped-def]
 
 
 def test_the_first_writes_statements_are_compiled_once_at_an_idle_moment(qtbot, store_url: str, monkeypatch) -> None:
-    """A while after the first contest is opened (not in the click that adds the first poll), once per service."""
+    """A while after the first contest is opened (not in the click that adds the first poll), once per service, in
+    two turns of the event loop (the reads, then the writes), each of them leaving the store writable."""
     import warroom.services.poll_service as module
 
     engine, sessions = _store(store_url)
-    calls: list[int] = []
+    calls: list[tuple[bool, bool]] = []
     real = repo.warm_up
-    monkeypatch.setattr(module.repo, "warm_up", lambda s, cid: (calls.append(cid), real(s, cid)))
+
+    def spy(s, cid, *, reads: bool = True, writes: bool = True) -> None:  # type: ignore[no-untyped-def]
+        calls.append((reads, writes))
+        real(s, cid, reads=reads, writes=writes)
+
+    monkeypatch.setattr(module.repo, "warm_up", spy)
     monkeypatch.setattr(module, "WARM_UP_AFTER_MS", 50)
     service = PollService(sessions, watch=False)
     service.open_contest(TOY.name)
     assert calls == []  # not in the opening turn
-    qtbot.waitUntil(lambda: len(calls) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(calls) == 2, timeout=5000)
+    assert calls == [(True, False), (False, True)]
     service.open_contest(TOY.name)
     qtbot.wait(200)
-    assert len(calls) == 1
+    assert len(calls) == 2
     (pid,) = service.add_polls([make_poll(1)])  # and the store is as writable as before
     assert service.poll(pid) is not None
     engine.dispose()

@@ -797,18 +797,20 @@ def _transfer_order(t: TransferObservation) -> tuple[str, str]:
     return (t.from_candidate, t.to_candidate)
 
 
-def warm_up(session: Session, contest_id: int) -> None:
-    """Run, reading only, the statements a first one-poll add or edit of the contest runs, results dropped.
+def warm_up(session: Session, contest_id: int, *, reads: bool = True, writes: bool = True) -> None:
+    """Run, reading only, the statements a first one-poll add, edit or delete of the contest runs, results dropped.
 
     The first add after opening a store otherwise compiles each of them (SQLAlchemy caches a compiled statement
-    per engine once it has run): about 5 ms more than every later add, in the click that makes it. Call it at an
-    idle moment after a contest is opened; the writes' own INSERTs are compiled too (_plain_insert_sql).
+    per engine once it has run): 10-30 ms of CPU more than every later add, in the click that makes it. Call it
+    at an idle moment after a contest is opened, in two parts if one turn should stay short (`reads`: the
+    SELECTs; `writes`: the INSERT, UPDATE and DELETE statements, SQLite only, compiled and never run).
     """
     conn = session.connection()
     for table, columns in ((_FIGURE, _FIGURE_COLUMNS), (_TRANSFER, _TRANSFER_COLUMNS)):
         _plain_insert_sql(conn.dialect, table, columns)
-    contest_identity(session, contest_id)
-    revision(session)
+    if reads:
+        contest_identity(session, contest_id)
+        revision(session)
     some = session.execute(
         select(_POLL.c.id, _POLL.c.fieldwork_start, _POLL.c.fieldwork_end)
         .where(_POLL.c.contest_id == contest_id)
@@ -817,24 +819,24 @@ def warm_up(session: Session, contest_id: int) -> None:
     if some is None:
         return
     pid, start, end = some
-    list_polls(session, contest_id, ids=[int(pid)])
-    _stored_keys(session, contest_id, [_day(end) or date.today()])
-    session.execute(select(_POLL.c.contest_id).where(_POLL.c.id == pid)).scalar()  # update_poll's look-up
-    # _find_duplicate's (the same statement with an edited poll's dates)
     probe = Poll("", _day(start) or date.today(), _day(end) or date.today(), None)
-    _find_duplicate(session, contest_id, probe, exclude=int(pid))
-    if conn.dialect.name != "sqlite":
+    if reads:
+        list_polls(session, contest_id, ids=[int(pid)])
+        _stored_keys(session, contest_id, [probe.fieldwork_end])
+        session.execute(select(_POLL.c.contest_id).where(_POLL.c.id == pid)).scalar()  # update_poll's look-up
+        _find_duplicate(session, contest_id, probe, exclude=int(pid))  # (with an edited poll's dates)
+    if not writes or conn.dialect.name != "sqlite":
         return
     # The writes' own statements, compiled (and cached) by SQLAlchemy before SQLite refuses to run them: the
     # connection is read-only meanwhile (PRAGMA query_only), so nothing is written and no lock is taken.
     values = _poll_values(contest_id, probe)
     edit = dict(values)
     del edit["contest_id"]
-    writes = [(_bump_statement(), None), (_insert_returning(), [values])]
-    writes += [(stmt, None) for stmt in _edit_statements(int(pid), edit) + _delete_statements([int(pid)])]
+    statements = [(_bump_statement(), None), (_insert_returning(), [values])]
+    statements += [(stmt, None) for stmt in _edit_statements(int(pid), edit) + _delete_statements([int(pid)])]
     conn.exec_driver_sql("PRAGMA query_only = ON")
     try:
-        for stmt, params in writes:
+        for stmt, params in statements:
             try:
                 session.execute(stmt, params)
             except DBAPIError as exc:
