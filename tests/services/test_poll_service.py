@@ -246,3 +246,29 @@ def test_the_first_writes_statements_are_compiled_once_at_an_idle_moment(qtbot, 
     (pid,) = service.add_polls([make_poll(1)])  # and the store is as writable as before
     assert service.poll(pid) is not None
     engine.dispose()
+
+
+def test_the_warm_up_does_not_wait_for_a_lock_another_program_holds(qtbot, store_url: str) -> None:
+    """Best effort at an idle moment: with the poll table locked by another program it gives up (PostgreSQL,
+    after WARM_UP_LOCK_WAIT_MS) or reads past the writer (SQLite in WAL mode), never raising, never holding the
+    window for the interactive lock wait; the store is written as usual once the lock is gone."""
+    import time
+
+    from tests.store._held_lock import held_by_another
+    from warroom.services.poll_service import INTERACTIVE_LOCK_WAIT_MS
+
+    engine, sessions = _store(store_url)
+    service = PollService(sessions, watch=False)
+    service.open_contest(TOY.name)
+    service.add_polls([make_poll(1)])
+    lock = held_by_another(
+        store_url, sqlite_begin="BEGIN EXCLUSIVE", postgres=("BEGIN", "LOCK TABLE poll IN ACCESS EXCLUSIVE MODE")
+    )
+    with lock:
+        started = time.perf_counter()
+        service._warm_up(part="reads")
+        service._warm_up(part="writes")
+        assert time.perf_counter() - started < INTERACTIVE_LOCK_WAIT_MS / 1000
+    (pid,) = service.add_polls([make_poll(3)])
+    assert service.poll(pid) is not None
+    engine.dispose()

@@ -34,6 +34,8 @@ T = TypeVar("T")
 WARM_UP_AFTER_MS = 1500
 """How long after the first contest is opened the first write's statements are compiled (_warm_up): after the
 window's first paint and its averages on a two-core laptop, at 10,000 polls too (bench_scale.py)."""
+WARM_UP_LOCK_WAIT_MS = 50
+"""How long the warm-up waits for a lock another program holds before giving up (it is best effort)."""
 WATCH_INTERVAL_MS = 700  # well inside the two-second promise; one tiny query per tick
 INTERACTIVE_LOCK_WAIT_MS = 2000
 """How long a write made from the window (add, edit, delete, save a scenario or contest) waits for a lock another
@@ -627,9 +629,9 @@ class PollService(QObject):
             raise StoreError("no contest is open")
         return self._contest
 
-    def _run(self, fn: Callable[[Session], T]) -> T:
+    def _run(self, fn: Callable[[Session], T], *, lock_wait_ms: int = INTERACTIVE_LOCK_WAIT_MS) -> T:
         with translated(self._engine), self._sessions() as session:
-            limit_lock_wait(session, INTERACTIVE_LOCK_WAIT_MS)  # a table lock (PostgreSQL) blocks reads too
+            limit_lock_wait(session, lock_wait_ms)  # a table lock (PostgreSQL) blocks reads too
             return fn(session)
 
     def _write(self, fn: Callable[[Session], T], within: Contest | None = None) -> T:
@@ -656,8 +658,11 @@ class PollService(QObject):
         if self._contest is None:
             return
         cid = self._contest.id or 0
-        with contextlib.suppress(StoreError):
-            self._run(lambda s: repo.warm_up(s, cid, reads=part != "writes", writes=part != "reads"))
+        with contextlib.suppress(StoreError):  # (a lock another program holds: not waited for, it is only a warm-up)
+            self._run(
+                lambda s: repo.warm_up(s, cid, reads=part != "writes", writes=part != "reads"),
+                lock_wait_ms=WARM_UP_LOCK_WAIT_MS,
+            )
         if part == "reads":
             QTimer.singleShot(0, self, lambda: self._warm_up(part="writes"))
 
