@@ -195,7 +195,7 @@ def reference_one_insert(db: Path, contest_id: int, poll: Poll) -> tuple[float, 
 def bench_one_write(n: int, folder: Path, adds: int) -> dict[str, float]:
     """The store's side of one poll added from the window: PollService.add_polls (checks, the contest still the
     one opened, duplicate look-up, insert, read back, commit) on the GUI thread, wall and CPU, median of `adds`;
-    the first add on a fresh engine, with and without the idle warm-up (PollService._warm_up); the poll form's
+    the first add on a fresh engine, with and without the idle warm-up (store.polls.warm_up_steps); the poll form's
     duplicate check (check_poll); against plain sqlite3 inserting the same poll durably into a copy of the store."""
     import shutil
     from dataclasses import replace
@@ -203,9 +203,10 @@ def bench_one_write(n: int, folder: Path, adds: int) -> dict[str, float]:
     from PySide6.QtWidgets import QApplication
 
     from warroom.services.poll_service import PollService
+    from warroom.store.db import make_engine, make_session_factory
+    from warroom.store.polls import warm_up_steps
 
     QApplication.instance() or QApplication([])  # the service's timers want an event dispatcher
-    from warroom.store.db import make_engine, make_session_factory
 
     source = folder / f"store-{n}.sqlite3"
     out: dict[str, float] = {}
@@ -213,11 +214,15 @@ def bench_one_write(n: int, folder: Path, adds: int) -> dict[str, float]:
         db = folder / f"one-write-{n}-{int(warm)}.sqlite3"
         shutil.copy(source, db)
         engine = make_engine(db)
-        service = PollService(make_session_factory(engine), watch=False)
+        sessions = make_session_factory(engine)
+        service = PollService(sessions, watch=False)
         service.open_contest(None)
+        cid = (service.contest.id if service.contest else None) or 1
         gc.freeze()  # as the app does after reading a big contest (app._freeze_heap)
         if warm:
-            service._warm_up()  # what the service does by itself (in two turns) 1.5 s after the window opened
+            for step in warm_up_steps(cid):  # what the service does by itself, a step per turn, from 1.5 s
+                with sessions() as session:
+                    step(session)
         latest = max(service.polls, key=lambda p: p.fieldwork_end)
         t, c = time.perf_counter(), time.thread_time()
         service.add_polls([replace(latest, pollster="First newcomer", id=None)])
@@ -237,7 +242,6 @@ def bench_one_write(n: int, folder: Path, adds: int) -> dict[str, float]:
             out.update(
                 one_add=statistics.median(walls), one_add_cpu=statistics.median(cpus), check=statistics.median(checks)
             )
-            cid = (service.contest.id if service.contest else None) or 1
             ref = [
                 reference_one_insert(db, cid, replace(latest, pollster=f"Reference {i}", id=None)) for i in range(adds)
             ]

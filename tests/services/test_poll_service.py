@@ -220,35 +220,74 @@ def _toy_id(session) -> int:  # type: ignore[no-untyped-def]
     return contest.id
 
 
+def _spy_warm_up(monkeypatch) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
+    """Record each warm-up step as it runs: (its number, the turn counter at that moment)."""
+    import warroom.services.poll_service as module
+
+    ran: list[tuple[int, int]] = []
+    real = repo.warm_up_steps
+
+    def steps(cid: int):  # type: ignore[no-untyped-def]
+        def wrap(k: int, step):  # type: ignore[no-untyped-def]
+            def run(session) -> None:  # type: ignore[no-untyped-def]
+                ran.append((k, len(ran)))
+                step(session)
+
+            return run
+
+        return [wrap(k, step) for k, step in enumerate(real(cid))]
+
+    monkeypatch.setattr(module.repo, "warm_up_steps", steps)
+    return ran
+
+
 def test_the_first_writes_statements_are_compiled_once_at_an_idle_moment(qtbot, store_url: str, monkeypatch) -> None:
-    """A while after the first contest is opened (not in the click that adds the first poll), once per service, in
-    two turns of the event loop (the reads, then the writes), each of them leaving the store writable."""
+    """A while after the first contest is opened (not in the click that adds the first poll), once per service,
+    one small step per turn of the event loop, leaving the store writable."""
     import warroom.services.poll_service as module
 
     engine, sessions = _store(store_url)
-    calls: list[tuple[bool, bool]] = []
-    real = repo.warm_up
-
-    def spy(s, cid, *, reads: bool = True, writes: bool = True) -> None:  # type: ignore[no-untyped-def]
-        calls.append((reads, writes))
-        real(s, cid, reads=reads, writes=writes)
-
-    monkeypatch.setattr(module.repo, "warm_up", spy)
+    ran = _spy_warm_up(monkeypatch)
     monkeypatch.setattr(module, "WARM_UP_AFTER_MS", 50)
     service = PollService(sessions, watch=False)
     service.open_contest(TOY.name)
-    assert calls == []  # not in the opening turn
-    qtbot.waitUntil(lambda: len(calls) == 2, timeout=5000)
-    assert calls == [(True, False), (False, True)]
+    service.add_polls([make_poll(1)])
+    assert ran == []  # not in the opening turn
+    total = len(repo.warm_up_steps(1))
+    qtbot.waitUntil(lambda: len(ran) == total, timeout=5000)
+    assert [k for k, _turn in ran] == list(range(total))
     service.open_contest(TOY.name)
     qtbot.wait(200)
-    assert len(calls) == 2
-    (pid,) = service.add_polls([make_poll(1)])  # and the store is as writable as before
+    assert len(ran) == total  # once per service
+    (pid,) = service.add_polls([make_poll(3)])  # and the store is as writable as before
     assert service.poll(pid) is not None
     engine.dispose()
 
 
-def test_the_warm_up_does_not_wait_for_a_lock_another_program_holds(qtbot, store_url: str) -> None:
+def test_the_warm_up_runs_one_step_per_turn(qtbot, store_url: str, monkeypatch) -> None:
+    """No step runs in the same turn as another: the event loop gets its turn in between."""
+    from PySide6.QtCore import QTimer
+
+    engine, sessions = _store(store_url)
+    ran = _spy_warm_up(monkeypatch)
+    service = PollService(sessions, watch=False)
+    service.open_contest(TOY.name)
+    service.add_polls([make_poll(1)])
+    ticks: list[int] = []
+    tick = QTimer()
+    tick.timeout.connect(lambda: ticks.append(len(ran)))
+    tick.start(0)
+    service._warm_up()
+    assert len(ran) == 1  # the first step now, the rest in later turns
+    total = len(repo.warm_up_steps(1))
+    qtbot.waitUntil(lambda: len(ran) == total, timeout=5000)
+    tick.stop()
+    # the loop turned between the steps (all in one turn, the timer would only ever have seen them all done)
+    assert len(set(ticks)) >= total - 1
+    engine.dispose()
+
+
+def test_the_warm_up_does_not_wait_for_a_lock_another_program_holds(qtbot, store_url: str, monkeypatch) -> None:
     """Best effort at an idle moment: with the poll table locked by another program it gives up (PostgreSQL,
     after WARM_UP_LOCK_WAIT_MS) or reads past the writer (SQLite in WAL mode), never raising, never holding the
     window for the interactive lock wait; the store is written as usual once the lock is gone."""
@@ -261,14 +300,15 @@ def test_the_warm_up_does_not_wait_for_a_lock_another_program_holds(qtbot, store
     service = PollService(sessions, watch=False)
     service.open_contest(TOY.name)
     service.add_polls([make_poll(1)])
+    ran = _spy_warm_up(monkeypatch)
     lock = held_by_another(
         store_url, sqlite_begin="BEGIN EXCLUSIVE", postgres=("BEGIN", "LOCK TABLE poll IN ACCESS EXCLUSIVE MODE")
     )
     with lock:
         started = time.perf_counter()
-        service._warm_up(part="reads")
-        service._warm_up(part="writes")
-        assert time.perf_counter() - started < INTERACTIVE_LOCK_WAIT_MS / 1000
+        service._warm_up()
+        qtbot.wait(300)  # the steps that follow, if any (given up on the first lock)
+        assert ran and time.perf_counter() - started < INTERACTIVE_LOCK_WAIT_MS / 1000 + 0.3
     (pid,) = service.add_polls([make_poll(3)])
     assert service.poll(pid) is not None
     engine.dispose()

@@ -8,7 +8,6 @@ counter so that writes by another process or a teammate appear within a second.
 from __future__ import annotations
 
 import bisect
-import contextlib
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -216,7 +215,7 @@ class PollService(QObject):
         self.reload()
         if not self._warmed:
             self._warmed = True
-            QTimer.singleShot(WARM_UP_AFTER_MS, self, lambda: self._warm_up(part="reads"))
+            QTimer.singleShot(WARM_UP_AFTER_MS, self, self._warm_up)
         return contest
 
     def _identity(self, contest: Contest) -> tuple[str, datetime | None] | None:
@@ -650,21 +649,23 @@ class PollService(QObject):
             QTimer.singleShot(0, self, lambda: self.reload(external=True))
         return result
 
-    def _warm_up(self, *, part: str = "") -> None:
+    def _warm_up(self, steps: list[repo.WarmUpStep] | None = None) -> None:
         """Compile, reading only, the statements of a one-poll add, edit and delete before the user makes the
-        first one (10-30 ms of CPU that click cost more than every later one), in two turns of the event loop
-        (`part` "reads", then "writes"; "" both at once). Best effort: a store problem here is left for the write
-        itself to report."""
+        first one (10-30 ms of CPU that click cost more than every later one): one small step per turn of the
+        event loop (store.polls.warm_up_steps; `steps`: those still to run, None: all of them, from the start).
+        Best effort: a store problem here is left for the write itself to report."""
         if self._contest is None:
             return
-        cid = self._contest.id or 0
-        with contextlib.suppress(StoreError):  # (a lock another program holds: not waited for, it is only a warm-up)
-            self._run(
-                lambda s: repo.warm_up(s, cid, reads=part != "writes", writes=part != "reads"),
-                lock_wait_ms=WARM_UP_LOCK_WAIT_MS,
-            )
-        if part == "reads":
-            QTimer.singleShot(0, self, lambda: self._warm_up(part="writes"))
+        if steps is None:
+            steps = repo.warm_up_steps(self._contest.id or 0)
+        if not steps:
+            return
+        step, rest = steps[0], steps[1:]
+        try:  # (a lock another program holds: not waited for, it is only a warm-up)
+            self._run(step, lock_wait_ms=WARM_UP_LOCK_WAIT_MS)
+        except StoreError:
+            return
+        QTimer.singleShot(0, self, lambda: self._warm_up(rest))
 
     def _on_watch_timeout(self) -> None:
         if self._contest is None or self._held:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import json
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any, cast
@@ -797,55 +797,91 @@ def _transfer_order(t: TransferObservation) -> tuple[str, str]:
     return (t.from_candidate, t.to_candidate)
 
 
-def warm_up(session: Session, contest_id: int, *, reads: bool = True, writes: bool = True) -> None:
-    """Run, reading only, the statements a first one-poll add, edit or delete of the contest runs, results dropped.
+WarmUpStep = Callable[[Session], None]
+
+
+def warm_up_steps(contest_id: int) -> list[WarmUpStep]:
+    """The statements a first one-poll add, edit or delete of the contest runs, as small steps that each run
+    (reads) or compile (writes) one or two of them, reading only, results dropped.
 
     The first add after opening a store otherwise compiles each of them (SQLAlchemy caches a compiled statement
-    per engine once it has run): 10-30 ms of CPU more than every later add, in the click that makes it. Call it
-    at an idle moment after a contest is opened, in two parts if one turn should stay short (`reads`: the
-    SELECTs; `writes`: the INSERT, UPDATE and DELETE statements, SQLite only, compiled and never run).
+    per engine once it has run): 10-30 ms of CPU more than every later add, in the click that makes it. Run the
+    steps at idle moments after a contest is opened, each in its own session (one per turn of the event loop:
+    none holds the window for more than a few milliseconds). The writes are compiled on SQLite only, on a
+    connection made query-only meanwhile (PRAGMA query_only): SQLAlchemy compiles and caches each, SQLite then
+    refuses to run it, so nothing is written and no lock is taken.
     """
-    conn = session.connection()
-    for table, columns in ((_FIGURE, _FIGURE_COLUMNS), (_TRANSFER, _TRANSFER_COLUMNS)):
-        _plain_insert_sql(conn.dialect, table, columns)
-    if reads:
+    sample: dict[str, Any] = {}
+
+    def stored(session: Session) -> tuple[int, Poll] | None:
+        """A stored poll of the contest to look up (its id, and a poll with its dates), None if it has none."""
+        if "poll" not in sample:
+            row = session.execute(
+                select(_POLL.c.id, _POLL.c.fieldwork_start, _POLL.c.fieldwork_end)
+                .where(_POLL.c.contest_id == contest_id)
+                .limit(1)
+            ).first()
+            sample["poll"] = (
+                None
+                if row is None
+                else (int(row[0]), Poll("", _day(row[1]) or date.today(), _day(row[2]) or date.today(), None))
+            )
+        return cast("tuple[int, Poll] | None", sample["poll"])
+
+    def identity(session: Session) -> None:
+        conn = session.connection()
+        for table, columns in ((_FIGURE, _FIGURE_COLUMNS), (_TRANSFER, _TRANSFER_COLUMNS)):
+            _plain_insert_sql(conn.dialect, table, columns)
         contest_identity(session, contest_id)
         revision(session)
-    some = session.execute(
-        select(_POLL.c.id, _POLL.c.fieldwork_start, _POLL.c.fieldwork_end)
-        .where(_POLL.c.contest_id == contest_id)
-        .limit(1)
-    ).first()
-    if some is None:
-        return
-    pid, start, end = some
-    probe = Poll("", _day(start) or date.today(), _day(end) or date.today(), None)
-    if reads:
-        list_polls(session, contest_id, ids=[int(pid)])
-        _stored_keys(session, contest_id, [probe.fieldwork_end])
-        session.execute(select(_POLL.c.contest_id).where(_POLL.c.id == pid)).scalar()  # update_poll's look-up
-        _find_duplicate(session, contest_id, probe, exclude=int(pid))  # (with an edited poll's dates)
-    if not writes or conn.dialect.name != "sqlite":
-        return
-    # The writes' own statements, compiled (and cached) by SQLAlchemy before SQLite refuses to run them: the
-    # connection is read-only meanwhile (PRAGMA query_only), so nothing is written and no lock is taken.
-    values = _poll_values(contest_id, probe)
-    edit = dict(values)
-    del edit["contest_id"]
-    statements = [(_bump_statement(), None), (_insert_returning(), [values])]
-    statements += [(stmt, None) for stmt in _edit_statements(int(pid), edit) + _delete_statements([int(pid)])]
-    conn.exec_driver_sql("PRAGMA query_only = ON")
-    try:
-        for stmt, params in statements:
+
+    def read_back(session: Session) -> None:
+        if (found := stored(session)) is not None:
+            list_polls(session, contest_id, ids=[found[0]])
+
+    def duplicates(session: Session) -> None:
+        if (found := stored(session)) is not None:
+            _stored_keys(session, contest_id, [found[1].fieldwork_end])
+            session.execute(select(_POLL.c.contest_id).where(_POLL.c.id == found[0])).scalar()  # update's look-up
+            _find_duplicate(session, contest_id, found[1], exclude=found[0])  # (with an edited poll's dates)
+
+    def compiled(which: str) -> WarmUpStep:
+        def step(session: Session) -> None:
+            conn = session.connection()
+            found = stored(session)
+            if found is None or conn.dialect.name != "sqlite":
+                return
+            pid, probe = found
+            values = _poll_values(contest_id, probe)
+            edit = {k: v for k, v in values.items() if k != "contest_id"}
+            plans: dict[str, list[tuple[Any, Any]]] = {
+                "add": [(_bump_statement(), None), (_insert_returning(), [values])],
+                "edit": [(stmt, None) for stmt in _edit_statements(pid, edit)],
+                "delete": [(stmt, None) for stmt in _delete_statements([pid])],
+            }
+            statements = plans[which]
+            conn.exec_driver_sql("PRAGMA query_only = ON")
             try:
-                session.execute(stmt, params)
-            except DBAPIError as exc:
-                if "readonly" not in str(exc.orig).lower():
-                    raise
-            else:  # pragma: no cover - SQLite ran a write on a query-only connection
-                raise RuntimeError("warm_up: a write ran on a read-only connection")
-    finally:
-        conn.exec_driver_sql("PRAGMA query_only = OFF")
+                for stmt, params in statements:
+                    try:
+                        session.execute(stmt, params)
+                    except DBAPIError as exc:
+                        if "readonly" not in str(exc.orig).lower():
+                            raise
+                    else:  # pragma: no cover - SQLite ran a write on a query-only connection
+                        raise RuntimeError("warm_up: a write ran on a read-only connection")
+            finally:
+                conn.exec_driver_sql("PRAGMA query_only = OFF")
+
+        return step
+
+    return [identity, read_back, duplicates, compiled("add"), compiled("edit"), compiled("delete")]
+
+
+def warm_up(session: Session, contest_id: int) -> None:
+    """Every step of warm_up_steps in one session (scripts, tests, the benchmark)."""
+    for step in warm_up_steps(contest_id):
+        step(session)
 
 
 # --- annotations ----------------------------------------------------------------------------------------------
