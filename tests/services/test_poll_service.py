@@ -220,8 +220,9 @@ def _toy_id(session) -> int:  # type: ignore[no-untyped-def]
     return contest.id
 
 
-def _spy_warm_up(monkeypatch) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
-    """Record each warm-up step as it runs: (its number, the turn counter at that moment)."""
+def _spy_warm_up(monkeypatch, engine) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
+    """Record each warm-up step run on `engine`'s store (a service of an earlier test may still be warming its
+    own): (its number, how many had run before)."""
     import warroom.services.poll_service as module
 
     ran: list[tuple[int, int]] = []
@@ -230,7 +231,8 @@ def _spy_warm_up(monkeypatch) -> list[tuple[int, int]]:  # type: ignore[no-untyp
     def steps(cid: int):  # type: ignore[no-untyped-def]
         def wrap(k: int, step):  # type: ignore[no-untyped-def]
             def run(session) -> None:  # type: ignore[no-untyped-def]
-                ran.append((k, len(ran)))
+                if session.get_bind() is engine:
+                    ran.append((k, len(ran)))
                 step(session)
 
             return run
@@ -247,7 +249,7 @@ def test_the_first_writes_statements_are_compiled_once_at_an_idle_moment(qtbot, 
     import warroom.services.poll_service as module
 
     engine, sessions = _store(store_url)
-    ran = _spy_warm_up(monkeypatch)
+    ran = _spy_warm_up(monkeypatch, engine)
     monkeypatch.setattr(module, "WARM_UP_AFTER_MS", 50)
     service = PollService(sessions, watch=False)
     service.open_contest(TOY.name)
@@ -269,7 +271,7 @@ def test_the_warm_up_runs_one_step_per_turn(qtbot, store_url: str, monkeypatch) 
     from PySide6.QtCore import QTimer
 
     engine, sessions = _store(store_url)
-    ran = _spy_warm_up(monkeypatch)
+    ran = _spy_warm_up(monkeypatch, engine)
     service = PollService(sessions, watch=False)
     service.open_contest(TOY.name)
     service.add_polls([make_poll(1)])
@@ -300,7 +302,7 @@ def test_the_warm_up_does_not_wait_for_a_lock_another_program_holds(qtbot, store
     service = PollService(sessions, watch=False)
     service.open_contest(TOY.name)
     service.add_polls([make_poll(1)])
-    ran = _spy_warm_up(monkeypatch)
+    ran = _spy_warm_up(monkeypatch, engine)
     lock = held_by_another(
         store_url, sqlite_begin="BEGIN EXCLUSIVE", postgres=("BEGIN", "LOCK TABLE poll IN ACCESS EXCLUSIVE MODE")
     )
