@@ -314,3 +314,20 @@ def test_the_warm_up_does_not_wait_for_a_lock_another_program_holds(qtbot, store
     (pid,) = service.add_polls([make_poll(3)])
     assert service.poll(pid) is not None
     engine.dispose()
+
+
+def test_the_services_order_key_orders_as_fieldwork_end_then_id() -> None:
+    """One integer per poll (cheaper than a (date, id) tuple) must sort exactly as (fieldwork end, id) does, for
+    any id SQLite or PostgreSQL can hold, negative ones and the largest included."""
+    import random
+    from datetime import date, timedelta
+
+    from warroom.services.poll_service import _order_key
+
+    rng = random.Random(15)
+    ids = [0, 1, -1, 2**63 - 1, -(2**63), 2**31 - 1] + [rng.randrange(-(2**63), 2**63) for _ in range(300)]
+    days = [date(1, 1, 1), date(9999, 12, 31)] + [
+        date(2000, 1, 1) + timedelta(days=rng.randrange(20_000)) for _ in range(50)
+    ]
+    polls = [replace(make_poll(1), fieldwork_end=rng.choice(days), id=pid) for pid in ids for _ in range(2)]
+    assert sorted(polls, key=_order_key) == sorted(polls, key=lambda p: (p.fieldwork_end, p.id))
