@@ -18,7 +18,14 @@ if TYPE_CHECKING:  # the light verbs (count, polls' help, --version) never impor
     from warroom.bootstrap import OpenStore
 
 
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_CHARS = "\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_CONTROLS = re.compile(
+    f"(\u2068[^{_CONTROL_CHARS}]*\u2069)|[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+"""A control character to show escaped, or (group 1) a name the core isolated for display (types.bidi_isolated:
+first-strong isolate, text with no control at all, pop), which passes whole so that a right-to-left name keeps
+the figures after it in a terminal that lays out bidi text."""
+_ISOLATES = re.compile("[\u2068\u2069]")
 
 
 class PrintableText(io.TextIOBase):
@@ -45,6 +52,8 @@ class PrintableText(io.TextIOBase):
 
 
 def _shown(match: re.Match[str]) -> str:
+    if match.group(1):
+        return match.group(1)
     code = ord(match.group())
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
@@ -60,13 +69,23 @@ class CliError(Exception):
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], out: TextIO) -> None:
     """A plain aligned text table; numbers right-aligned."""
     cells = [[str(h) for h in headers]] + [["" if v is None else str(v) for v in row] for row in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    widths = [max(_width(r[i]) for r in cells) for i in range(len(headers))]
     numeric = [all(_is_num(r[i]) for r in cells[1:] if r[i]) and len(cells) > 1 for i in range(len(headers))]
     for n, row in enumerate(cells):
-        parts = [c.rjust(w) if numeric[i] else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))]
+        parts = [_pad(c, w, right=numeric[i]) for i, (c, w) in enumerate(zip(row, widths, strict=True))]
         out.write("  ".join(parts).rstrip() + "\n")
         if n == 0:
             out.write("  ".join("-" * w for w in widths) + "\n")
+
+
+def _width(text: str) -> int:
+    """Columns a cell takes: the isolates around a right-to-left name (types.bidi_isolated) take none."""
+    return len(_ISOLATES.sub("", text))
+
+
+def _pad(text: str, width: int, *, right: bool) -> str:
+    fill = " " * (width - _width(text))
+    return fill + text if right else text + fill
 
 
 def _is_num(text: str) -> bool:

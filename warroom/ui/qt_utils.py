@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -41,16 +40,3 @@ class DecimalSpinBox(QDoubleSpinBox):
 
     def valueFromText(self, text: str) -> float:
         return super().valueFromText(self._as_typed(text))
-
-
-_RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
-
-
-def bidi_isolated(name: str) -> str:
-    """A name holding Hebrew or Arabic letters, set in a first-strong isolate (FSI ... PDI) for a sentence on screen.
-
-    Without it, Unicode's bidi rules join the figures after such a name to the name's right-to-left run:
-    "First round: خان 43.0, נתניהו 39.8" was shown as "39.8 נתניהו ,43.0 خان", pairing 43.0 with the wrong
-    candidate when read left to right. Latin names are returned as they are. For display only, never matching.
-    """
-    return f"\u2068{name}\u2069" if _RIGHT_TO_LEFT.search(name) else name

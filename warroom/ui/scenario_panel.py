@@ -41,9 +41,9 @@ from warroom.core.forecast import chance_text
 from warroom.core.pipeline import BaselineChoice, ProjectionView, assumption_lines, describe_runoff_source
 from warroom.core.runoff import Split
 from warroom.core.scenario import Baseline, Destination, DragSource, Scenario
-from warroom.core.types import Contest
+from warroom.core.types import Contest, bidi_isolated
 from warroom.ui.protocols import ScenarioModel
-from warroom.ui.qt_utils import DecimalSpinBox, bidi_isolated, signals_blocked
+from warroom.ui.qt_utils import DecimalSpinBox, signals_blocked
 from warroom.ui.split_slider import LeverInput, SplitSlider, TransferInput, fit_value_label
 
 MINOR_SHARE = 3.0

@@ -1,0 +1,95 @@
+"""Hostile pass 5 (issue 16), window: right-to-left names beside figures in the charts, the poll table and the
+chart exports (SVG and PDF, read back with rsvg-convert and pdftotext)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TOY
+from tests.ui.conftest import running_room, toy_polls
+from warroom.core.types import Candidate
+
+FSI, PDI = "\u2068", "\u2069"
+KHAN, NETANYAHU = "صادق خان", "בנימין נתניהו"
+SHORT_KHAN, SHORT_NETANYAHU = "خان", "נתניהו"  # the names the charts and the table show (surnames)
+
+
+def _rtl_room(qtbot, tmp_path: Path, second_round: bool = True):  # type: ignore[no-untyped-def]
+    from warroom.bootstrap import open_store
+    from warroom.paths import AppPaths
+    from warroom.services.settings import open_settings
+    from warroom.store import polls as repo
+
+    contest = replace(
+        TOY,
+        candidates=(
+            Candidate("ann", KHAN, "R", "#d62728"),
+            Candidate("bob", NETANYAHU, "B", "#1f77b4"),
+            Candidate("cat", "Cat Green", "G", "#2ca02c"),
+        ),
+    )
+    paths = AppPaths.under(tmp_path)
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=paths.backup_dir, seed=False)
+    with store.sessions.begin() as s:
+        repo.add_polls(s, repo.add_contest(s, contest), toy_polls())
+    return running_room(qtbot, store, open_settings(paths), ready="averages")
+
+
+def _words(pdf: Path) -> list[tuple[str, float, float, float]]:
+    """Each word's text, left edge, right edge and top, as pdftotext -bbox reads them."""
+    tool = shutil.which("pdftotext")
+    assert tool is not None, "poppler-utils (pdftotext) is needed to read the export back"
+    html = subprocess.run([tool, "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    found = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<', html)
+    return [(w, float(x0), float(x1), float(y0)) for x0, y0, x1, w in found]
+
+
+def _rtl(word: str) -> bool:
+    return any("\u0590" <= c <= "\u08ff" for c in word)
+
+
+def test_a_figure_after_a_right_to_left_name_stays_after_it_in_labels_headers_and_exports(qtbot, tmp_path) -> None:
+    """The chart's end labels ("خان 45.2"), the poll table's runoff header ("Runoff خان–נתניהו") and the
+    exported charts joined a Hebrew or Arabic name with the figure or dash after it, which Unicode's bidi
+    rules then drew inside the name's right-to-left run: "45.2 خان" on screen, in the SVG and in the PDF, the
+    share read as nobody's. The name is isolated (core.types.bidi_isolated) wherever it is joined."""
+    from warroom.ui.export import export_chart
+
+    for room in _rtl_room(qtbot, tmp_path):
+        charts = room.window.charts
+        qtbot.waitUntil(lambda charts=charts: charts.end_label_text("ann") != "")
+        label = charts.end_label_text("ann")
+        assert label.startswith(f"{FSI}{SHORT_KHAN}{PDI} "), label
+        assert charts.end_label_text("cat").startswith("Green ")  # a Latin name is left as it is
+        model = room.window.polls_pane.model
+        headers = [model.headerData(i, model_orientation()) for i in range(model.columnCount())]
+        runoff = [h for h in headers if isinstance(h, str) and h.startswith("Runoff ")]
+        assert runoff == [f"Runoff {FSI}{SHORT_KHAN}{PDI}–{FSI}{SHORT_NETANYAHU}{PDI}"], headers
+        figure = label.split()[-1]
+        svg, pdf = tmp_path / "first.svg", tmp_path / "first.pdf"
+        export_chart(charts.plots["first"], svg)
+        export_chart(charts.plots["first"], pdf)
+        rsvg = shutil.which("rsvg-convert")
+        if rsvg is None:
+            pytest.fail("librsvg (rsvg-convert) is needed to read the SVG back")
+        from_svg = tmp_path / "from_svg.pdf"
+        subprocess.run([rsvg, "-f", "pdf", "-o", str(from_svg), str(svg)], check=True)
+        for name, out in (("SVG", from_svg), ("PDF", pdf)):
+            words = _words(out)
+            (fx0, fy), *_ = [(x0, y) for w, x0, _x1, y in words if w == figure] or [(None, None)]
+            assert fx0 is not None, f"{name}: the end label's figure {figure} is not in the export"
+            name_right = [x1 for w, _x0, x1, y in words if abs(y - fy) < 2 and _rtl(w)]
+            assert name_right and max(name_right) <= fx0, f"{name}: the figure is drawn before the name"
+
+
+def model_orientation():  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+
+    return Qt.Orientation.Horizontal
