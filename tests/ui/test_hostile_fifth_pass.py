@@ -93,3 +93,36 @@ def model_orientation():  # type: ignore[no-untyped-def]
     from PySide6.QtCore import Qt
 
     return Qt.Orientation.Horizontal
+
+
+def _some_font_has(ch: str) -> bool:
+    """Whether fontconfig knows an installed font holding `ch` (independent of the code under test)."""
+    tool = shutil.which("fc-list")
+    assert tool is not None, "fontconfig (fc-list) is needed to know which symbols this machine can draw"
+    found = subprocess.run([tool, f":charset={ord(ch):x}", "family"], capture_output=True, text=True, check=True)
+    return bool(found.stdout.strip())
+
+
+def test_an_emoji_no_installed_font_has_is_named_in_the_briefing_pdf_not_an_empty_box(qapp, tmp_path) -> None:
+    """A candidate named with an emoji ("Ann 🗳️👩🏽‍💼 Smith", a party's 🐘) printed as empty boxes in the briefing
+    PDF on a machine with no emoji font: the reader could not tell what was there. A symbol no installed font
+    can draw is written as its name in brackets; one a font has (😀 in DejaVu Sans, here) is kept."""
+    from warroom.ui.export import Briefing, write_briefing_pdf
+
+    briefing = Briefing(
+        "Mayor 🐘 race",
+        "2 May 2024",
+        ["Ann 🗳️👩🏽‍💼 Smith 15.0%", "Bob 😀 Jones 40.0%", "Cat 🦄 Green 45.0%"],
+        ["Cat 🦄 Green leads by 5.0"],
+    )
+    pdf = tmp_path / "briefing.pdf"
+    write_briefing_pdf(briefing, pdf)
+    tool = shutil.which("pdftotext")
+    assert tool is not None
+    text = subprocess.run([tool, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for ch, name in (("🗳", "ballot box with ballot"), ("🦄", "unicorn face"), ("🐘", "elephant"), ("😀", "grinning")):
+        if _some_font_has(ch):  # (pdftotext does not read every drawn symbol back: only its name is checked)
+            assert f"[{name}" not in text, f"{ch} can be drawn here and is kept"
+        else:
+            assert ch not in text and f"[{name}" in text, f"{ch} is named, not an empty box: {text!r}"
+    assert "Smith 15.0%" in text and "Jones 40.0%" in text  # the rest of each line as it was
