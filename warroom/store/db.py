@@ -550,7 +550,14 @@ holds two hyphens, so a longer stem such as `polls-team` can never be read as `p
 
 
 def _backup_pattern(stem: str) -> re.Pattern[str]:
-    return re.compile(re.escape(stem) + "-" + _STAMP + "-" + _REASON.pattern + r"\.sqlite3")
+    """`<stem>-<stamp>-<reason>[.n<sequence>].sqlite3`; group 1 is the sequence (absent in backups made before
+    it was kept)."""
+    return re.compile(re.escape(stem) + "-" + _STAMP + "-" + _REASON.pattern + r"(?:\.n(\d{1,18}))?\.sqlite3")
+
+
+def _sequence(pattern: re.Pattern[str], name: str) -> int:
+    match = pattern.fullmatch(name)
+    return int(match.group(1)) if match is not None and match.group(1) else 0
 
 
 def backup_sqlite(db_file: Path, backup_dir: Path, *, reason: str, keep: int = BACKUPS_KEPT) -> Path:
@@ -567,7 +574,13 @@ def backup_sqlite(db_file: Path, backup_dir: Path, *, reason: str, keep: int = B
     backup_dir = backup_folder(db_file, backup_dir)
     backup_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    target = backup_dir / f"{db_file.stem}-{stamp}-{reason}.sqlite3"
+    # The order backups were written in is kept in their names, one more than any before: the clock can go back
+    # (a dead battery, a wrong manual date, a restored virtual machine), and then the stamp of the backup written
+    # last sorted below older ones, so recovery offered a days-old copy as the newest and rotation deleted the
+    # fresh ones first.
+    pattern = _backup_pattern(db_file.stem)
+    sequence = 1 + max((_sequence(pattern, b.name) for b in list_backups(backup_dir, db_file.stem)), default=0)
+    target = backup_dir / f"{db_file.stem}-{stamp}-{reason}.n{sequence:06d}.sqlite3"
     # Written under a temporary name and renamed when complete: recovery offers the newest backup, and a
     # half-written one (disk full, killed) must never be it. O_EXCL | O_NOFOLLOW: no planted file or link.
     partial = backup_dir / f".{target.name}.{secrets.token_hex(6)}.partial"
@@ -629,12 +642,14 @@ def backups_of(db_file: Path, backup_dir: Path) -> list[Path]:
 
 
 def list_backups(backup_dir: Path, stem: str = "polls") -> list[Path]:
-    """Backups of the store whose file name (without `.sqlite3`) is exactly `stem`, newest first."""
+    """Backups of the store whose file name (without `.sqlite3`) is exactly `stem`, the one written last first:
+    by the sequence number each carries (backup_sqlite), then, for backups made before it was kept (which all
+    come before any numbered one), by their time stamp."""
     if not backup_dir.is_dir():
         return []
     pattern = _backup_pattern(stem)
     found = [p for p in backup_dir.iterdir() if pattern.fullmatch(p.name) and p.is_file()]
-    return sorted(found, key=lambda p: p.name, reverse=True)
+    return sorted(found, key=lambda p: (_sequence(pattern, p.name), p.name), reverse=True)
 
 
 def upgrade(engine: Engine, *, backup_dir: Path | None = None) -> str | None:

@@ -1,0 +1,108 @@
+"""Hostile pass 5 (issue 16), store: faults nobody had listed."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TOY, make_poll
+from warroom.store import polls as repo
+from warroom.store.db import make_engine, make_session_factory, upgrade
+
+
+def _toy_store(db: Path) -> None:
+    engine = make_engine(str(db))
+    upgrade(engine)
+    with make_session_factory(engine).begin() as s:
+        repo.add_polls(s, repo.add_contest(s, TOY), [make_poll(1)])
+    engine.dispose()
+
+
+def _polls_in(db: Path) -> int:
+    with sqlite3.connect(db) as conn:
+        return int(conn.execute("SELECT count(*) FROM poll").fetchone()[0])
+
+
+def _add_poll(db: Path, day: int) -> None:
+    engine = make_engine(str(db))
+    with make_session_factory(engine).begin() as s:
+        repo.add_polls(s, 1, [make_poll(day)])
+    engine.dispose()
+
+
+class _Clock:
+    """datetime with a settable now(), for the store's backup stamps."""
+
+    at = datetime(2099, 1, 1)
+
+    @classmethod
+    def install(cls, monkeypatch: pytest.MonkeyPatch) -> None:
+        class Fake(datetime):
+            @classmethod
+            def now(cls_, tz=None):  # type: ignore[no-untyped-def,override]
+                return cls.at
+
+        monkeypatch.setattr("warroom.store.db.datetime", Fake)
+
+
+def test_after_the_clock_went_back_recovery_offers_the_backup_written_last(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Backups were ordered by the time stamp in their names: after the clock went back (a dead battery, a wrong
+    manual date, a virtual machine restored) every new backup sorted below the ones stamped while the clock was
+    ahead, so recovery offered a days-old copy as "the newest automatic backup" (losing every poll since), and
+    rotation deleted the fresh ones first. A backup now carries a sequence number, one more than any before it,
+    and recovery and rotation go by it (backups from before the number was kept count as older than any
+    numbered one)."""
+    from warroom.app import open_with_recovery
+    from warroom.paths import AppPaths
+    from warroom.store.db import backup_sqlite, backups_of
+
+    _Clock.install(monkeypatch)
+    paths = AppPaths.under(tmp_path)
+    paths.ensure()
+    db = paths.database
+    _toy_store(db)
+    _Clock.at = datetime(2099, 1, 1)  # the clock far ahead
+    backup_sqlite(db, paths.backup_dir, reason="open")
+    _Clock.at = datetime(2026, 11, 29, 12, 0)  # put right: every later backup is stamped earlier
+    for day in range(2, 6):
+        _add_poll(db, day)
+        _Clock.at = _Clock.at.replace(minute=_Clock.at.minute + 1)
+        backup_sqlite(db, paths.backup_dir, reason="open")
+    newest = backups_of(db, paths.backup_dir)[0]
+    assert _polls_in(newest) == 5, f"{newest.name} is not the backup written last"
+    # rotation drops the one written first (stamped 2099), not the latest
+    for day in range(6, 8):
+        _add_poll(db, day)
+        _Clock.at = _Clock.at.replace(minute=_Clock.at.minute + 1)
+        backup_sqlite(db, paths.backup_dir, reason="open")
+    kept = backups_of(db, paths.backup_dir)
+    assert [_polls_in(b) for b in kept] == [7, 6, 5, 4, 3]
+    db.write_bytes(b"\x00garbage" * 500)  # the store is damaged: recovery offers the copy written last
+    for extra in paths.data_dir.glob("polls.sqlite3-*"):
+        extra.unlink()
+    questions: list[str] = []
+    store = open_with_recovery(db, paths, ask=lambda _t, q: questions.append(q) or True, tell=lambda *_: None)
+    assert store is not None and kept[0].name in questions[0]
+    with store.sessions() as s:
+        assert len(repo.list_polls(s, 1)) == 7
+    store.close()
+
+
+def test_backups_from_before_the_sequence_number_are_still_listed_and_rotated(tmp_path: Path) -> None:
+    from warroom.store.db import backup_sqlite, backups_of
+
+    db = tmp_path / "polls.sqlite3"
+    _toy_store(db)
+    backups = tmp_path / "backups"
+    backups.mkdir()
+    for i in range(5):  # written by an older warroom: no sequence number in the name
+        (backups / f"polls-2099010{i}-000000-000000-open.sqlite3").write_bytes(db.read_bytes())
+    made = backup_sqlite(db, backups, reason="open")
+    listed = backups_of(db, backups)
+    assert listed[0] == made and len(listed) == 5
+    assert [b.name for b in listed[1:]] == [f"polls-2099010{i}-000000-000000-open.sqlite3" for i in (4, 3, 2, 1)]
