@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 from warroom.cli.common import PrintableText, table
 from warroom.core.types import bidi_isolated
@@ -26,3 +30,45 @@ def test_a_right_to_left_name_isolated_by_the_core_reaches_the_terminal_whole_an
     table(["candidate", "share"], [[name, "43.0"], ["Reid", "41.0"]], out)
     rows = out.getvalue().replace("\u2068", "").replace("\u2069", "").splitlines()
     assert len({len(r) for r in rows}) == 1, rows  # every row as wide as the others on screen
+
+
+def _run(args: list[str], **kw: object) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    return subprocess.run(
+        [sys.executable, "-m", "warroom", *args],
+        text=True,
+        env=env,
+        timeout=120,
+        **kw,  # type: ignore[call-overload]
+    )
+
+
+def test_output_to_a_full_disk_or_a_closed_stdout_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    """`warroom polls > /dev/full` (a full disk under a redirect) and `warroom polls >&-` (standard output
+    closed, as some service managers and cron setups start programs) ended in a Python traceback (OSError:
+    No space left on device; AttributeError: 'NoneType' object has no attribute 'write'). They are one line
+    naming the verb and the output's fault, exit 4 (output not written); a closed standard error never turns
+    a message into a traceback either."""
+    data = ["--data-dir", str(tmp_path / "data")]
+    assert _run([*data, "contests"], capture_output=True).returncode == 0  # the store and its demos exist
+    if os.path.exists("/dev/full"):
+        with open("/dev/full", "w") as full:
+            proc = _run([*data, "polls"], stdout=full, stderr=subprocess.PIPE)
+        assert proc.returncode == 4, proc.stderr
+        assert "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr, proc.stderr
+        assert proc.stderr.startswith("warroom polls: the output could not be written") and "space" in proc.stderr
+    proc = subprocess.run(
+        [sys.executable, "-c", "import os, subprocess, sys; os.close(1); "
+         f"sys.exit(subprocess.call([sys.executable, '-m', 'warroom', *{data!r}, 'polls']))"],
+        text=True, capture_output=False, stderr=subprocess.PIPE, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+    )  # fmt: skip
+    assert proc.returncode == 4, proc.stderr
+    assert "Traceback" not in proc.stderr and "standard output is closed" in proc.stderr, proc.stderr
+    proc = subprocess.run(
+        [sys.executable, "-c", "import os, subprocess, sys; os.close(2); "
+         f"sys.exit(subprocess.call([sys.executable, '-m', 'warroom', *{data!r}, 'polls', '--contest', 'nope']))"],
+        text=True, capture_output=True, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+    )  # fmt: skip
+    assert proc.returncode == 1 and "Traceback" not in proc.stdout and proc.stdout == "", proc

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import io
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import unquote, urlsplit
@@ -28,26 +29,54 @@ the figures after it in a terminal that lays out bidi text."""
 _ISOLATES = re.compile("[\u2068\u2069]")
 
 
+class OutputError(OSError):
+    """The verb's output could not be written (a full disk under a redirect, a closed standard output)."""
+
+
 class PrintableText(io.TextIOBase):
     """A text stream that shows control characters (a terminal escape, a carriage return, a right-to-left
     override) as \\xNN / \\uNNNN instead of sending them: every verb prints data from files (a pollster, a
-    note, a source), and an escape in one would clear or retitle the user's terminal. Line breaks and tabs pass."""
+    note, a source), and an escape in one would clear or retitle the user's terminal. Line breaks and tabs pass.
 
-    def __init__(self, inner: TextIO) -> None:
+    `inner` None is a stream that was closed when the program started (Python then has no sys.stdout). A write
+    that fails raises OutputError (BrokenPipeError, a reader gone away, as it is); with `quiet` (standard error,
+    where a message about the failure would go) it is dropped instead: there is nowhere left to say it.
+    """
+
+    def __init__(self, inner: TextIO | None, *, quiet: bool = False) -> None:
         super().__init__()
         self.inner = inner
+        self.quiet = quiet
 
     def write(self, text: str) -> int:
-        self.inner.write(_CONTROLS.sub(_shown, text))
+        self._do(lambda inner: inner.write(_CONTROLS.sub(_shown, text)))
         return len(text)
 
     def flush(self) -> None:
-        self.inner.flush()
+        self._do(lambda inner: inner.flush())
+
+    def _do(self, act: Callable[[TextIO], object]) -> None:
+        try:
+            if self.inner is None:
+                raise OutputError(errno.EBADF, "the standard output is closed")
+            act(self.inner)
+        except BrokenPipeError:
+            if not self.quiet:
+                raise
+        except OutputError:
+            if not self.quiet:
+                raise
+        except (OSError, ValueError) as exc:  # ValueError: "I/O operation on closed file"
+            if not self.quiet:
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                raise OutputError(getattr(exc, "errno", None) or errno.EIO, reason) from exc
 
     def isatty(self) -> bool:
-        return self.inner.isatty()
+        return self.inner is not None and self.inner.isatty()
 
     def fileno(self) -> int:
+        if self.inner is None:
+            raise OutputError(errno.EBADF, "the standard output is closed")
         return self.inner.fileno()
 
 
