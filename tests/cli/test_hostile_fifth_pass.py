@@ -6,7 +6,10 @@ import io
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
+
+import pytest
 
 from warroom.cli.common import PrintableText, table
 from warroom.core.types import bidi_isolated
@@ -72,3 +75,37 @@ def test_output_to_a_full_disk_or_a_closed_stdout_is_a_message_not_a_traceback(t
         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
     )  # fmt: skip
     assert proc.returncode == 1 and "Traceback" not in proc.stdout and proc.stdout == "", proc
+
+
+def test_ctrl_c_in_the_middle_of_an_import_stores_none_of_it_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C while `warroom import` was writing printed a KeyboardInterrupt traceback, leaving the user to
+    guess whether half the file was stored. The transaction is rolled back (none of it stored) and the verb
+    says so in one line, exit 130 (the shell's code for an interrupt)."""
+    from tests.cli._run import run
+    from warroom.core.csvformat import polls_to_csv
+    from warroom.demo import LONDON_2012, demo_polls
+    from warroom.store import polls as repo
+
+    db = ["--data-dir", str(tmp_path / "data")]
+    code, before, _ = run("polls", *db, "--json")
+    assert code == 0
+    path = tmp_path / "polls.csv"
+    fresh = [replace(p, id=None, pollster=f"Firm {i}") for i, p in enumerate(demo_polls() * 3)]
+    path.write_text(polls_to_csv(fresh, LONDON_2012))
+    real = repo.add_polls
+
+    def interrupted(session, contest_id, polls, **kw):  # type: ignore[no-untyped-def]
+        half = len(polls) // 2
+        lines = kw.pop("lines", None)
+        real(session, contest_id, polls[:half], lines=lines[:half] if lines else None, **kw)  # half written
+        session.flush()
+        raise KeyboardInterrupt  # the user's Ctrl-C arrives here
+
+    monkeypatch.setattr(repo, "add_polls", interrupted)
+    code, _out, err = run("import", str(path), *db)
+    assert code == 130 and "Traceback" not in err, err
+    assert err.startswith("warroom import: interrupted") and "nothing" in err, err
+    monkeypatch.setattr(repo, "add_polls", real)
+    assert run("polls", *db, "--json")[1] == before  # none of it stored

@@ -807,6 +807,15 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     except AppFolderError as exc:  # the app's folders cannot be made (a file in the way, a bad XDG_*_HOME)
         err.write(f"warroom {args.verb}: {exc}\n")
         return 3
+    except KeyboardInterrupt:
+        # Ctrl-C: every store change is one transaction, and one the interrupt cut short was rolled back as the
+        # session closed, so what was stored is what was committed before. Say so instead of a traceback.
+        err.write(
+            f"warroom {args.verb}: interrupted; a change it was making was not saved (every store change is all "
+            "or nothing), and nothing else was left half done\n"
+        )
+        _quiet_stdout()
+        return 130  # the shell's status for a program ended by Ctrl-C (128 + SIGINT)
     except BrokenPipeError:
         # The reader went away (`warroom polls | head`): not an error of ours. Point stdout at nothing so the
         # interpreter's final flush does not raise again, and end quietly as other Unix tools do.
