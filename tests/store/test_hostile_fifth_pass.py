@@ -106,3 +106,86 @@ def test_backups_from_before_the_sequence_number_are_still_listed_and_rotated(tm
     listed = backups_of(db, backups)
     assert listed[0] == made and len(listed) == 5
     assert [b.name for b in listed[1:]] == [f"polls-2099010{i}-000000-000000-open.sqlite3" for i in (4, 3, 2, 1)]
+
+
+@pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)  # a SQLite store has no server to stop
+def test_a_server_stopped_mid_write_is_a_message_in_seconds_and_nothing_is_half_saved(store_url: str) -> None:
+    """PostgreSQL: a server that stops answering in the middle of a statement (stopped, swapped out, a VM paused,
+    a cable pulled mid-write) held a write on the window's thread for ever: libpq waits with no limit once the
+    statement is sent, the server cannot enforce its own statement_timeout, and a cancel request goes to the
+    same stopped server. The driver now waits a bounded time for each answer (the window's writes: their lock
+    wait plus PG_ANSWER_MARGIN_S), then drops the connection: a store error that says so, the poll not saved,
+    and the next action reconnects."""
+    import os
+    import signal
+    import time
+
+    from sqlalchemy import event
+
+    from warroom.bootstrap import open_store
+    from warroom.services.poll_service import INTERACTIVE_LOCK_WAIT_MS, PollService
+    from warroom.store.db import PG_ANSWER_MARGIN_S, StoreError
+
+    store = open_store(store_url, backup_dir=None, seed=False)
+    with store.sessions.begin() as s:
+        cid = repo.add_contest(s, TOY)
+        repo.add_polls(s, cid, [make_poll(1)])
+    service = PollService(store.sessions, watch=False)
+    service.open_contest(cid)
+    stopped: list[int] = []
+
+    def stop_the_server(conn, _cursor, statement: str, *_args) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("INSERT INTO POLL ") and not stopped:
+            pid = conn.connection.dbapi_connection.info.backend_pid
+            os.kill(pid, signal.SIGSTOP)  # the server process serving this write stops answering
+            stopped.append(pid)
+
+    def resume() -> None:  # without a bounded wait the write would never return: let the test fail, not hang
+        for pid in stopped:
+            os.kill(pid, signal.SIGCONT)
+
+    import threading
+
+    rescue = threading.Timer(30, resume)
+    rescue.start()
+    engine = store.engine
+    event.listen(engine, "before_cursor_execute", stop_the_server)
+    try:
+        started = time.monotonic()
+        with pytest.raises(StoreError) as info:
+            service.add_polls([make_poll(2, pollster="Mid-statement")])
+        waited = time.monotonic() - started
+    finally:
+        rescue.cancel()
+        resume()
+        event.remove(engine, "before_cursor_execute", stop_the_server)
+    assert stopped, "the write never reached the server"
+    assert waited < INTERACTIVE_LOCK_WAIT_MS / 1000 + PG_ANSWER_MARGIN_S + 3, f"the window waited {waited:.1f} s"
+    message = f"{info.value} {info.value.where}"
+    assert "did not answer" in message and "nothing was saved" in message, message
+    # nothing half-saved, and the next action works on a new connection
+    service.add_polls([make_poll(3, pollster="Afterwards")])
+    with store.sessions() as s:
+        assert sorted(p.pollster for p in repo.list_polls(s, cid)) == ["Acme", "Afterwards"]
+
+    # stopped with the commit on its way: the message cannot say "nothing was saved", and does not
+    def stop_at_commit(conn) -> None:  # type: ignore[no-untyped-def]
+        if not stopped:
+            pid = conn.connection.dbapi_connection.info.backend_pid
+            os.kill(pid, signal.SIGSTOP)
+            stopped.append(pid)
+
+    stopped.clear()
+    rescue = threading.Timer(30, resume)
+    rescue.start()
+    event.listen(engine, "commit", stop_at_commit)
+    try:
+        with pytest.raises(StoreError) as info:
+            service.add_polls([make_poll(4, pollster="At commit")])
+    finally:
+        rescue.cancel()
+        resume()
+        event.remove(engine, "commit", stop_at_commit)
+    assert stopped and "did not answer" in str(info.value) and "nothing was saved" not in str(info.value)
+    assert "whether the change was stored" in str(info.value)
+    store.close()

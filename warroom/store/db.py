@@ -28,6 +28,16 @@ BACKUPS_KEPT = 5
 PG_CONNECT_TIMEOUT_S = 10
 """How long connecting to a PostgreSQL server may take before the store is reported unreachable (unless the URL
 sets connect_timeout): a server that accepts and then never answers held the window for ever."""
+PG_ANSWER_WAIT_S = 60.0
+"""How long the driver waits for a PostgreSQL server's answer to one statement (or a commit) before it drops the
+connection and says the server did not answer. libpq waits for ever once a statement is sent: a server stopped,
+swapped out or cut off mid-statement held the write, and the window, with no end (its own statement_timeout
+cannot fire in a stopped server, and a cancel request goes to that same server). Longer than any lock wait a
+transaction allows itself (PG_LOCK_TIMEOUT_MS, and the session lock_timeout set at connect), so a lock held by
+another program still ends as "busy", not as this."""
+PG_ANSWER_MARGIN_S = 3.0
+"""A transaction that limits its lock waits (limit_lock_wait: the window's reads and writes, 2 s) waits that long
+plus this for each answer: the window is never held longer."""
 SQLITE_LONGEST_PATH = 512 - len("-journal")
 """SQLite's Unix file system layer opens paths of at most 512 bytes (SQLITE_MAX_PATHNAME), and a store's -journal
 and -wal files need their suffix within that: 504 bytes opened, 505 failed with "unable to open database file"."""
@@ -400,8 +410,14 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
     libpq = backend == "postgresql" and url.get_driver_name() in ("psycopg", "psycopg2", "psycopg2cffi")
     if libpq and "connect_timeout" not in url.query:  # (drivers that take libpq's options)
         connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT_S  # libpq's default is to wait for ever
+    answering = backend == "postgresql" and url.get_driver_name() == "psycopg"
+    if answering and "options" not in url.query:
+        # A lock another program holds ends as "busy" before the answer wait below gives up on the server.
+        connect_args["options"] = f"-c lock_timeout={int((PG_ANSWER_WAIT_S - PG_ANSWER_MARGIN_S) * 1000)}"
     try:
         engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+        if answering:
+            _wait_for_answers_at_most(engine)
     except NoSuchModuleError as exc:
         raise StoreError(
             f"this app cannot use {backend!r} databases; use a SQLite file or a postgresql+psycopg:// URL",
@@ -420,6 +436,69 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
         ) from exc
     _DISPLAY[engine] = redacted(target)
     return engine
+
+
+def _wait_for_answers_at_most(engine: Engine) -> None:
+    """Connect with psycopg connections that wait a bounded time for each answer (PG_ANSWER_WAIT_S, or what the
+    transaction's limit_lock_wait set), then drop the connection: a server stopped mid-statement is a store
+    error in seconds (translate: "did not answer"), the transaction never committed, never a wait for ever."""
+    answering = _answering_connection_class()
+    if answering is None:
+        return
+
+    @event.listens_for(engine, "do_connect")
+    def _connect(_dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+        return answering.connect(*cargs, **cparams)
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        dbapi_conn.answer_wait_s = PG_ANSWER_WAIT_S  # each user of a pooled connection starts from the default
+
+
+def _answering_connection_class() -> Any:
+    """psycopg.Connection whose every wait for the server (a statement, a fetch, a commit) ends after
+    `answer_wait_s`; None with a psycopg too old to time a wait (before 3.2: no `timeout` in Connection.wait)."""
+    import inspect as pyinspect
+
+    import psycopg
+    from psycopg import errors
+
+    timed_out: type[Exception] | None = getattr(errors, "_WaitTimeout", None)
+    if timed_out is None or "timeout" not in pyinspect.signature(psycopg.Connection.wait).parameters:
+        return None
+    gave_up: type[Exception] = timed_out
+
+    class AnsweringConnection(psycopg.Connection):  # type: ignore[type-arg]
+        answer_wait_s: float = PG_ANSWER_WAIT_S
+        committing: bool = False
+
+        def commit(self) -> None:
+            self.committing = True
+            try:
+                super().commit()
+            finally:
+                self.committing = False
+
+        def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
+            limit = self.answer_wait_s if timeout is None else timeout
+            try:
+                return super().wait(gen, interval, limit)
+            except gave_up:
+                # The connection is in an unknown state (a statement sent, no answer): closed, never reused; the
+                # server rolls its open transaction back when it sees the connection gone.
+                self.pgconn.finish()
+                outcome = (
+                    "its commit was sent, so whether the change was stored is known only once the server answers "
+                    "again: look before entering it again"
+                    if self.committing
+                    else "nothing was saved"
+                )
+                raise psycopg.OperationalError(
+                    f"the store's server did not answer within {limit:g} s (stopped, overloaded or cut off), so "
+                    f"the connection was dropped; {outcome}"
+                ) from None
+
+    return AnsweringConnection
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -496,6 +575,9 @@ def limit_lock_wait(session: Session, ms: int, *, write: bool = False) -> None:
     """
     conn = session.connection(execution_options={_LOCK_WAIT: int(ms), _WRITE_LOCK: write})
     if conn.dialect.name == "postgresql":  # transaction-scoped: gone at commit or rollback
+        raw: Any = conn.connection.dbapi_connection
+        if hasattr(raw, "answer_wait_s"):  # and no answer waited for longer (reset when the connection is next used)
+            raw.answer_wait_s = ms / 1000 + PG_ANSWER_MARGIN_S
         conn.execute(text("SELECT set_config('lock_timeout', :ms, true)"), {"ms": f"{int(ms)}ms"})
 
 
@@ -769,6 +851,12 @@ def translate(exc: BaseException, engine: Engine | None = None, *, path: Path | 
         return StoreError(
             f"the store's server could not be reached ({text.strip().splitlines()[0][:160]}): check the address "
             "and that the server is running; nothing was changed",
+            where=where,
+            kind="unreachable",
+        )
+    if "did not answer within" in low:
+        return StoreError(
+            f"{text.strip().splitlines()[0][:300]}; the next action reconnects",
             where=where,
             kind="unreachable",
         )
