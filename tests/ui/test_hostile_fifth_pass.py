@@ -126,3 +126,61 @@ def test_an_emoji_no_installed_font_has_is_named_in_the_briefing_pdf_not_an_empt
         else:
             assert ch not in text and f"[{name}" in text, f"{ch} is named, not an empty box: {text!r}"
     assert "Smith 15.0%" in text and "Jones 40.0%" in text  # the rest of each line as it was
+
+
+def test_a_saved_scenario_naming_a_candidate_since_deleted_loads_presents_and_briefs(qtbot, tmp_path) -> None:
+    """A candidate can be deleted once no poll mentions him; a scenario saved while he was in the race still
+    carries him in its baseline and splits. Presenting it showed him by his code ("<b>dan</b> (6.0 % first
+    round)", "dan 6.0") where the record keeps his name; loading, presenting, comparing and briefing the case
+    show it as saved, his name from the record, and never fail on the contest that no longer knows him."""
+    from datetime import datetime
+
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    from tests.conftest import make_poll
+    from warroom.bootstrap import open_store
+    from warroom.core.pipeline import BaselineChoice, compute_averages, default_scenario, make_baseline
+    from warroom.core.pipeline import save_scenario as saved_case
+    from warroom.paths import AppPaths
+    from warroom.services.settings import open_settings
+    from warroom.store import contests as contests_repo
+    from warroom.store import polls as repo
+
+    contest = replace(TOY, candidates=(*TOY.candidates, Candidate("dan", "Dan Grey", None, "#777777")))
+    paths = AppPaths.under(tmp_path)
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=paths.backup_dir, seed=False)
+    with_dan = [
+        replace(make_poll(d), first_round={"ann": 44, "bob": 38, "cat": 12, "dan": 6}, id=None) for d in range(1, 20)
+    ]
+    with store.sessions.begin() as s:
+        cid = repo.add_contest(s, contest)
+        ids = repo.add_polls(s, cid, with_dan)
+    with store.sessions() as s:
+        stored = repo.list_polls(s, cid)
+    base = make_baseline(BaselineChoice(), stored, contest, compute_averages(stored, contest))
+    saved = saved_case(
+        "With Dan", BaselineChoice(), base, default_scenario(base, stored, contest, BaselineChoice()), stored,
+        datetime(2024, 4, 1),
+    )  # fmt: skip
+    with store.sessions.begin() as s:
+        repo.save_scenario(s, cid, saved.name, *saved.to_dicts())
+        repo.delete_polls(s, ids)
+        repo.add_polls(s, cid, [replace(make_poll(d, pollster="Other"), id=None) for d in range(1, 20)])
+    with store.sessions.begin() as s:
+        contests_repo.update_contest(s, cid, replace(contest, candidates=TOY.candidates))  # Dan deleted
+    for room in running_room(qtbot, store, open_settings(paths), ready="view"):
+        acts = room.scenario_actions
+        room.scenarios.load("With Dan")
+        qtbot.waitUntil(lambda room=room: room.scenarios.view is not None)
+        acts.present("With Dan")
+        margin = f"; margin {saved.view().projection.margin:+.1f} "  # the saved case's own figure
+
+        def shown() -> str:
+            return " ".join(w.text() for w in QApplication.allWidgets() if isinstance(w, QLabel))
+
+        qtbot.waitUntil(lambda margin=margin: margin in shown(), timeout=5000)
+        assert "<b>Grey</b> (6.0 % first round)" in shown() and "Grey 6.0" in shown()  # his name as saved
+        assert "<b>dan</b>" not in shown() and "dan 6.0" not in shown()  # never his bare code
+        assert acts.briefing().scenarios is not None
+        assert acts.columns()
