@@ -189,3 +189,36 @@ def test_a_server_stopped_mid_write_is_a_message_in_seconds_and_nothing_is_half_
     assert stopped and "did not answer" in str(info.value) and "nothing was saved" not in str(info.value)
     assert "whether the change was stored" in str(info.value)
     store.close()
+
+
+@pytest.mark.parametrize(
+    ("edit", "named"),
+    [
+        ("UPDATE poll SET fieldwork_end = 'garbage' WHERE id = 11", "poll #11: fieldwork_end 'garbage' is not a date"),
+        ("UPDATE poll SET pollster = X'FFFE41' WHERE id = 12", "poll #12: pollster"),
+        ("UPDATE contest SET system = 'stv' WHERE id = 7", "contest #7: system 'stv' is not a counting system"),
+        ("UPDATE poll_figure SET share = 'lots' WHERE poll_id = 11", "poll_figure #"),
+    ],
+)
+def test_an_old_store_with_values_edited_outside_is_refused_before_its_migration_changes_it(
+    tmp_path: Path, edit: str, named: str
+) -> None:
+    """A store written by an older version, holding a value edited outside warroom (a text date, a blob for a
+    name, an unknown system), was migrated to the current schema first and refused after, with "nothing was
+    changed" in the message although the file had just been converted. The values are checked on the old
+    schema, before the migration (and its backup) run: the file is left byte for byte as it was."""
+    from tests.store.test_contests import _old_store
+    from warroom.bootstrap import open_store
+    from warroom.store.db import StoreError
+
+    db = tmp_path / "polls.sqlite3"
+    _old_store(str(db), demo=True).dispose()  # version 0002's schema, London 2012 and two polls
+    with sqlite3.connect(db) as conn:
+        conn.execute(edit)
+    before = db.read_bytes()
+    with pytest.raises(StoreError) as info:
+        open_store(db, backup_dir=tmp_path / "backups", seed=False)
+    assert named in str(info.value) and "nothing was changed" in str(info.value), str(info.value)
+    assert db.read_bytes() == before, "the store was converted before it was refused"
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0002",)

@@ -549,6 +549,13 @@ def _alembic_config(connection: Any) -> Any:
 
 
 @functools.cache
+def is_older_store(engine: Engine) -> bool:
+    """Whether the store was set up by an older version of warroom (a revision this one upgrades from, not head)."""
+    with translated(engine):
+        current = current_revision(engine)
+    return current is not None and current != head_revision() and current in known_revisions()
+
+
 def head_revision() -> str:
     """The newest schema revision (read from the migration scripts; Alembic if they do not say it plainly)."""
     try:
@@ -1016,6 +1023,9 @@ def hand_edits(engine: Engine, *, limit: int = 10) -> list[str]:
             rules.append(("official_result", "result_json", "typeof(result_json) != 'text' OR NOT json_valid(result_json)", "is not JSON"))  # fmt: skip
         except Exception:  # a SQLite built without JSON: the result's reader still refuses it by name
             conn.rollback()
+        # Only what this store's schema has: a store from an older version is checked before its migration.
+        present = _columns(conn)
+        rules = [r for r in rules if r[1] in present.get(r[0], ())]
         for table in dict.fromkeys(r[0] for r in rules):
             mine = [r for r in rules if r[0] == table]
             flags = ", ".join(f"({cond}), {column}" for _t, column, cond, _w in mine)
@@ -1026,6 +1036,8 @@ def hand_edits(engine: Engine, *, limit: int = 10) -> list[str]:
                         value = "" if words == "is not JSON" else f" {_shown(row[2 + 2 * i])}"
                         found.append(f"{table} #{row[0]}: {column}{value} {words}")
         for table in _CONTEST_SCOPED:  # a contest deleted with foreign keys off (the sqlite3 shell's default)
+            if "contest_id" not in present.get(table, ()) or "contest" not in present:
+                continue
             sql = (
                 f"SELECT rowid, contest_id FROM {table} WHERE contest_id NOT IN (SELECT id FROM contest) LIMIT {limit}"
             )
@@ -1035,12 +1047,20 @@ def hand_edits(engine: Engine, *, limit: int = 10) -> list[str]:
                 for rid, cid in conn.exec_driver_sql(sql)
             ]
         for table in ("poll", "poll_notice"):
+            if table not in present or "election_date" not in present.get("contest", ()):
+                continue
             for rid, start, end, before, after in conn.exec_driver_sql(f"{window.format(table=table)} LIMIT {limit}"):
                 if after is not None and after > late:
                     found.append(f"{table} #{rid}: fieldwork_end {end} is more than a year after its contest's election")  # fmt: skip
                 if before is not None and before > early:
                     found.append(f"{table} #{rid}: fieldwork_start {start} is more than ten years before its contest's election")  # fmt: skip
     return found[:limit]
+
+
+def _columns(conn: Connection) -> dict[str, frozenset[str]]:
+    """Each table of the store and its columns (in the current schema's search path)."""
+    found = inspect(conn)
+    return {t: frozenset(c["name"] for c in found.get_columns(t)) for t in found.get_table_names()}
 
 
 def typed_hand_edits(engine: Engine, *, limit: int = 10) -> list[str]:
@@ -1062,18 +1082,24 @@ def typed_hand_edits(engine: Engine, *, limit: int = 10) -> list[str]:
     late, early = LATEST_AFTER_ELECTION.days, EARLIEST_BEFORE_ELECTION.days
     systems = ", ".join(f"'{s.value}'" for s in CountingSystem)
     with engine.connect() as conn:
+        present = _columns(conn)  # a store from an older version is checked before its migration
         for table, column in _SHARE_COLUMNS:  # NaN and infinity compare above 100 on PostgreSQL
+            if column not in present.get(table, ()):
+                continue
             sql = f"SELECT id, {column} FROM {table} WHERE {column} < 0 OR {column} > 100 LIMIT {limit}"
             for rid, value in conn.exec_driver_sql(sql):
                 if math.isfinite(value):
                     found.append(f"{table} #{rid}: {column} {_shown(value)} is outside 0-100")
                 else:
                     found.append(f"{table} #{rid}: {column} {'NaN' if math.isnan(value) else value} is not a number")
-        sql = f"SELECT id, system FROM contest WHERE system NOT IN ({systems}) LIMIT {limit}"
-        found += [
-            f"contest #{rid}: system {_shown(v)} is not a counting system" for rid, v in conn.exec_driver_sql(sql)
-        ]
+        if "system" in present.get("contest", ()):
+            sql = f"SELECT id, system FROM contest WHERE system NOT IN ({systems}) LIMIT {limit}"
+            found += [
+                f"contest #{rid}: system {_shown(v)} is not a counting system" for rid, v in conn.exec_driver_sql(sql)
+            ]
         for table in ("poll", "poll_notice"):
+            if table not in present or "election_date" not in present.get("contest", ()):
+                continue
             sql = (
                 f"SELECT p.id, p.fieldwork_start, p.fieldwork_end, c.election_date - p.fieldwork_start, "
                 f"p.fieldwork_end - c.election_date FROM {table} p JOIN contest c ON c.id = p.contest_id "
@@ -1085,7 +1111,8 @@ def typed_hand_edits(engine: Engine, *, limit: int = 10) -> list[str]:
                     found.append(f"{table} #{rid}: fieldwork_end {end} is more than a year after its contest's election")  # fmt: skip
                 if before > early:
                     found.append(f"{table} #{rid}: fieldwork_start {start} is more than ten years before its contest's election")  # fmt: skip
-        for rid, data in conn.exec_driver_sql("SELECT id, result_json FROM official_result"):  # one per contest
+        official = "official_result" in present
+        for rid, data in conn.exec_driver_sql("SELECT id, result_json FROM official_result") if official else ():
             try:
                 json.loads(data)
             except (TypeError, ValueError):
