@@ -184,3 +184,30 @@ def test_a_saved_scenario_naming_a_candidate_since_deleted_loads_presents_and_br
         assert "<b>dan</b>" not in shown() and "dan 6.0" not in shown()  # never his bare code
         assert acts.briefing().scenarios is not None
         assert acts.columns()
+
+
+def test_ctrl_c_or_sigterm_closes_the_window_as_the_user_would(qtbot) -> None:
+    """Ctrl-C in the terminal that started `warroom gui` printed a KeyboardInterrupt traceback (raised in
+    whatever slot ran next) and left the window open; SIGTERM (a logout, `kill`) ended the process without its
+    close (settings, geometry, a running import's cancel). Both now close every window as the user closing it
+    would, and the app ends normally."""
+    import os
+    import signal
+
+    from PySide6.QtWidgets import QMainWindow
+
+    from warroom.ui.qt_utils import close_windows_on_signals
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    guard = close_windows_on_signals()
+    try:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            window.show()
+            qtbot.waitUntil(window.isVisible)
+            os.kill(os.getpid(), sig)
+            qtbot.waitUntil(lambda: not window.isVisible(), timeout=3000)
+    finally:
+        guard.restore()
+    assert {s: signal.getsignal(s) for s in previous} == previous
