@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -222,3 +223,50 @@ def test_an_old_store_with_values_edited_outside_is_refused_before_its_migration
     assert db.read_bytes() == before, "the store was converted before it was refused"
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0002",)
+
+
+def test_a_delete_or_an_undo_over_a_teammates_newer_edit_or_delete_is_refused(qtbot, store_url: str) -> None:
+    """Two instances on one store: a teammate edits a poll, and before this window's watch has seen it the user
+    deletes that poll, or presses Undo on adding it: the teammate's figures were deleted unseen (an edit was
+    already refused in that case, a delete was not). And Undo of an add after a teammate had deleted the poll
+    did nothing and said nothing, so Redo later put back a poll the teammate had removed. Both are now refused
+    as the edit is (nothing changed, the window re-reads the store)."""
+    from warroom.services.poll_service import PollService
+    from warroom.store.db import StoreError
+
+    store = open_store_for(store_url)
+    with store.sessions.begin() as s:
+        cid = repo.add_contest(s, TOY)
+        repo.add_polls(s, cid, [make_poll(1), make_poll(8, pollster="Beta")])
+    mine = PollService(store.sessions, watch=False)
+    mine.open_contest(cid)
+    theirs = PollService(store.sessions, watch=False)
+    theirs.open_contest(cid)
+    beta = next(p for p in theirs.polls if p.pollster == "Beta")
+    theirs.update_poll(replace(beta, sample_size=2222))  # the teammate's newer edit, not seen here yet
+    with pytest.raises(StoreError) as info:
+        mine.delete_polls([beta.id or 0])
+    assert info.value.kind == "conflict" and "another program or a teammate" in str(info.value)
+    with store.sessions() as s:
+        assert repo.list_polls(s, cid, ids=[beta.id or 0])[0].sample_size == 2222  # still there
+    with qtbot.waitSignal(mine.polls_changed, timeout=5000):
+        pass  # the window re-reads the store at once
+    added = mine.add_polls([make_poll(15, pollster="Gamma")])  # what an Undo would delete
+    theirs.reload()
+    theirs.delete_polls(added)  # the teammate deletes it first
+    with pytest.raises(StoreError) as info:
+        mine.delete_polls(added)  # Undo of the add
+    assert info.value.kind == "conflict"
+    with qtbot.waitSignal(mine.polls_changed, timeout=5000):
+        pass
+    assert "Gamma" not in {p.pollster for p in mine.polls}  # shown as stored: gone, nothing to redo into
+    mine.delete_polls([p.id or 0 for p in mine.polls if p.pollster == "Acme"])  # an ordinary delete still works
+    with store.sessions() as s:
+        assert sorted(p.pollster for p in repo.list_polls(s, cid)) == ["Beta"]
+    store.close()
+
+
+def open_store_for(url: str):  # type: ignore[no-untyped-def]
+    from warroom.bootstrap import open_store
+
+    return open_store(url, backup_dir=None, seed=False)
