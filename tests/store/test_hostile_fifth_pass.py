@@ -270,3 +270,64 @@ def open_store_for(url: str):  # type: ignore[no-untyped-def]
     from warroom.bootstrap import open_store
 
     return open_store(url, backup_dir=None, seed=False)
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path) -> object:
+    """A small tmpfs holding a store, then filled to the last byte (needs the right to mount: root)."""
+    import gc
+    import os
+    import shutil
+    import subprocess
+
+    where = tmp_path / "full"
+    where.mkdir()
+    mount = shutil.which("mount")
+    if mount is None or os.geteuid() != 0:
+        pytest.skip("mounting a small file system to fill needs root and mount(8)")
+    made = subprocess.run([mount, "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(where)], capture_output=True)
+    if made.returncode != 0:
+        pytest.skip(f"this machine does not allow mounting: {made.stderr.decode(errors='replace').strip()}")
+    try:
+        from warroom.bootstrap import open_store
+
+        open_store(where / "polls.sqlite3", backup_dir=None).close()
+        gc.collect()
+        with open(where / "filler", "wb", buffering=0) as filler:  # every last block taken
+            try:
+                while True:
+                    filler.write(b"\0" * 4096)
+            except OSError:
+                pass
+        yield where / "polls.sqlite3"
+    finally:
+        subprocess.run(["umount", str(where)], check=False)
+
+
+def test_a_store_on_a_full_disk_can_still_be_read(full_disk: Path, tmp_path: Path) -> None:
+    """On a disk filled to the last byte every verb failed, reading ones too ("warroom polls: the disk is full:
+    nothing was saved"): SQLite cannot make the shared-memory file a WAL store's reader needs, so the user could
+    not even read or export the polls to another disk; and the stub shared-memory file a failed open left made
+    every later open fail as well. Such a store now opens for reading (immutable: nothing is written); a write
+    says the disk is full."""
+    import contextlib
+
+    from warroom.bootstrap import open_store
+    from warroom.store.db import StoreError, translated
+
+    before = full_disk.read_bytes()
+    with contextlib.suppress(sqlite3.Error):  # an earlier open that failed on the full disk leaves a stub -shm
+        plain = sqlite3.connect(full_disk)
+        plain.execute("SELECT count(*) FROM contest").fetchone()
+    plain.close()
+    store = open_store(full_disk, backup_dir=tmp_path / "backups")
+    try:
+        assert store.read_only
+        with store.sessions() as s:
+            assert repo.count_contests(s) == 3 and len(repo.list_polls(s, 1)) > 10
+        with pytest.raises(StoreError) as info, translated(store.engine), store.sessions.begin() as s:
+            repo.add_polls(s, 1, [make_poll(7)])
+        assert info.value.kind == "full" and "disk is full" in str(info.value), str(info.value)
+    finally:
+        store.close()
+    assert full_disk.read_bytes() == before

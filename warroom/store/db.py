@@ -181,7 +181,7 @@ def check_sqlite_file(path: Path) -> None:
 def _check_ours(path: Path) -> None:
     """Refuse another application's SQLite database, or a store from a newer version, reading only."""
     try:
-        immutable = "&immutable=1" if on_read_only_mount(path) else ""
+        immutable = "&immutable=1" if on_read_only_mount(path) or _full_disk_under(path) else ""
         conn = sqlite3.connect(f"{path.as_uri()}?mode=ro{immutable}", uri=True, timeout=10.0)
         try:
             tables = {
@@ -288,6 +288,25 @@ def _create_private(path: Path) -> None:
         os.chmod(path, stat.S_IMODE(path.stat().st_mode) & 0o600)
 
 
+_OPENED_ON_FULL_DISK: weakref.WeakSet[Engine] = weakref.WeakSet()
+"""Engines opened read-only because their disk was full (make_engine): a write on them is "the disk is full"."""
+
+
+def _full_disk_under(path: Path) -> bool:
+    """Whether an existing SQLite store lies on a disk too full to open it normally: its reader could not make the
+    shared-memory file (32 KB) it needs, and no other program has one open already (a -shm file shorter than that
+    is what an open that failed on the full disk left behind, and made every later open fail too)."""
+    try:
+        if not path.is_file() or path.stat().st_size == 0:
+            return False
+        shm = Path(f"{path}-shm")
+        if shm.exists() and shm.stat().st_size >= 32768:
+            return False
+    except OSError:
+        return False
+    return _disk_full_at(path)
+
+
 def on_read_only_mount(path: Path) -> bool:
     """Whether `path` lies on a file system mounted read-only (a CD, a read-only share, a snapshot).
 
@@ -357,11 +376,14 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
                     where=database,
                 )
             check_sqlite_file(path)
-            if _user_made_read_only(path):
+            full = _full_disk_under(path)
+            if _user_made_read_only(path) or full:
                 # Opened read-only by SQLite itself: root would otherwise write a 0444 file, and the user's
                 # decision would be silently undone. Reads work; every write says the store is read-only.
                 query = {"mode": "ro", "uri": "true"}
-                if on_read_only_mount(path):  # no shared-memory file can be made beside it, and nobody can change it
+                if full or on_read_only_mount(path):  # no shared-memory file can be made beside it
+                    # A full disk: without this, every verb failed, reading ones too, and the polls could not
+                    # even be read and exported to another disk. Writes say the disk is full (translate).
                     query["immutable"] = "1"
                 url = URL.create("sqlite", database="file:" + path.as_uri()[len("file://") :], query=query)
             else:
@@ -372,6 +394,8 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
                         f"cannot create the poll store: {exc.strerror}", where=str(path), kind="readonly"
                     ) from exc
         engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000.0})
+        if database and database != ":memory:" and not database.startswith("file:") and full:
+            _OPENED_ON_FULL_DISK.add(engine)
         read_only = is_read_only(engine)
         store_file = sqlite_path(engine)
         opened_as = _identity(store_file) if store_file is not None else None
@@ -677,7 +701,7 @@ def backup_sqlite(db_file: Path, backup_dir: Path, *, reason: str, keep: int = B
     os.close(fd)
     try:
         # as_uri() %-escapes '#', '?' and '%', which a bare "file:" + path would cut the name at.
-        immutable = "&immutable=1" if on_read_only_mount(db_file) else ""  # see make_engine
+        immutable = "&immutable=1" if on_read_only_mount(db_file) or _full_disk_under(db_file) else ""  # make_engine
         src = sqlite3.connect(f"{db_file.absolute().as_uri()}?mode=ro{immutable}", uri=True)
         try:
             dst = sqlite3.connect(partial)
@@ -836,6 +860,13 @@ def translate(exc: BaseException, engine: Engine | None = None, *, path: Path | 
     low = text.lower()
     if isinstance(exc, StoreError):
         return exc
+    if engine is not None and engine in _OPENED_ON_FULL_DISK and ("readonly" in low or "read-only" in low):
+        return StoreError(
+            "the disk is full, so the poll store was opened for reading only: nothing was saved; free some space "
+            "and start warroom again to write",
+            where=where,
+            kind="full",
+        )
     if "file is not a database" in low or "malformed" in low or "not a database" in low:
         return StoreError(
             "the poll store is damaged (not a readable database); it has been left untouched",
