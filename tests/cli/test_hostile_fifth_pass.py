@@ -109,3 +109,21 @@ def test_ctrl_c_in_the_middle_of_an_import_stores_none_of_it_and_says_so(
     assert err.startswith("warroom import: interrupted") and "nothing" in err, err
     monkeypatch.setattr(repo, "add_polls", real)
     assert run("polls", *db, "--json")[1] == before  # none of it stored
+
+
+def test_output_to_a_stream_that_cannot_encode_a_name_shows_it_escaped_not_a_failure(tmp_path: Path) -> None:
+    """Standard output in an encoding without the data's letters (a redirect on Windows writes cp1252, a terminal
+    in a Latin-1 or ASCII locale) cut `warroom polls` off after a few rows with a UnicodeEncodeError, for an em
+    dash or an Arabic name. A character the output cannot encode is written as a \\\\uNNNN escape instead,
+    and the verb ends normally."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2]), "PYTHONIOENCODING": "ascii"}
+    data = ["--data-dir", str(tmp_path / "data")]
+    proc = subprocess.run([sys.executable, "-m", "warroom", *data, "polls"], capture_output=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout.decode("ascii")
+    assert "\\u2014" in out and "YouGov" in out and out.count("\n") > 15  # every row, the dash escaped
+    stream = io.TextIOWrapper(io.BytesIO(), encoding="latin-1")
+    PrintableText(stream).write(f"{bidi_isolated('صادق خان')} 43.0 %, Zoë 41.0 %\n")
+    stream.flush()
+    written = stream.buffer.getvalue().decode("latin-1")  # type: ignore[attr-defined]
+    assert written == "\\u2068\\u0635\\u0627\\u062f\\u0642 \\u062e\\u0627\\u0646\\u2069 43.0 %, Zoë 41.0 %\n"

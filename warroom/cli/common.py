@@ -49,7 +49,7 @@ class PrintableText(io.TextIOBase):
         self.quiet = quiet
 
     def write(self, text: str) -> int:
-        self._do(lambda inner: inner.write(_CONTROLS.sub(_shown, text)))
+        self._do(lambda inner: inner.write(_encodable(_CONTROLS.sub(_shown, text), inner)))
         return len(text)
 
     def flush(self) -> None:
@@ -78,6 +78,22 @@ class PrintableText(io.TextIOBase):
         if self.inner is None:
             raise OutputError(errno.EBADF, "the standard output is closed")
         return self.inner.fileno()
+
+
+def _encodable(text: str, inner: TextIO) -> str:
+    """`text` with each character the stream's encoding cannot hold written as a \\uNNNN escape: a redirect on
+    Windows writes cp1252, a terminal in a Latin-1 or ASCII locale has no Arabic letters or em dash, and the
+    verb stopped mid-table with a UnicodeEncodeError."""
+    encoding = getattr(inner, "encoding", None)
+    if not encoding or text.isascii():
+        return text
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        return text.encode(encoding, "backslashreplace").decode(encoding)
+    except LookupError:
+        return text
+    return text
 
 
 def _shown(match: re.Match[str]) -> str:
