@@ -211,3 +211,45 @@ def test_ctrl_c_or_sigterm_closes_the_window_as_the_user_would(qtbot) -> None:
     finally:
         guard.restore()
     assert {s: signal.getsignal(s) for s in previous} == previous
+
+
+def test_undo_of_a_saved_scenario_a_teammate_changed_or_deleted_since_is_refused(qtbot, tmp_path) -> None:
+    """Undo of "Save scenario 'X'" deleted X (or put back the older X) even when a teammate had saved their own
+    X since; Undo of "Delete scenario 'X'" wrote the old X over the one a teammate saved after it. The undo now
+    checks the record is still what this window left: if not, nothing is undone, the error is shown and the
+    history dropped (it no longer matches the store)."""
+    from tests.conftest import make_poll
+    from warroom.bootstrap import open_store
+    from warroom.paths import AppPaths
+    from warroom.services.poll_service import PollService
+    from warroom.store import polls as repo
+    from warroom.ui.commands import DeleteScenarioCommand, SaveScenarioCommand
+
+    paths = AppPaths.under(tmp_path)
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=None, seed=False)
+    with store.sessions.begin() as s:
+        cid = repo.add_contest(s, TOY)
+        repo.add_polls(s, cid, [make_poll(1)])
+    mine, theirs = PollService(store.sessions, watch=False), PollService(store.sessions, watch=False)
+    mine.open_contest(cid)
+    theirs.open_contest(cid)
+    errors: list[str] = []
+    ours, their_own = ({"kind": "sv", "v": 1}, {"drag": (0.5, 1)}), ({"kind": "sv", "v": 2}, {"drag": [0.9]})
+    save = SaveScenarioCommand(mine, "X", *ours, errors.append)
+    save.execute()
+    save.undo()  # an ordinary undo works (tuples and lists alike once stored as JSON)
+    assert errors == [] and mine.scenarios() == []
+    save = SaveScenarioCommand(mine, "X", *ours, errors.append)
+    save.execute()
+    theirs.save_scenario("X", *their_own)  # the teammate saves their own X over it
+    save.undo()
+    assert errors and "teammate" in errors[-1] and save.isObsolete()
+    assert [(n, b) for n, b, _s in mine.scenarios()] == [("X", their_own[0])]  # theirs kept
+    delete = DeleteScenarioCommand(mine, "X", errors.append)
+    delete.execute()
+    theirs.save_scenario("X", *ours)  # saved again by the teammate after the delete
+    delete.undo()
+    assert len(errors) == 2 and "teammate" in errors[-1]
+    assert [(n, b) for n, b, _s in mine.scenarios()] == [("X", ours[0])]
+    store.close()
