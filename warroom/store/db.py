@@ -33,8 +33,9 @@ PG_ANSWER_WAIT_S = 60.0
 connection and says the server did not answer. libpq waits for ever once a statement is sent: a server stopped,
 swapped out or cut off mid-statement held the write, and the window, with no end (its own statement_timeout
 cannot fire in a stopped server, and a cancel request goes to that same server). Longer than any lock wait a
-transaction allows itself (PG_LOCK_TIMEOUT_MS, and the session lock_timeout set at connect), so a lock held by
-another program still ends as "busy", not as this."""
+transaction allows itself (PG_LOCK_TIMEOUT_MS; the window's, limit_lock_wait), so such a lock still ends as
+"busy". No session lock_timeout is set at connect: the `options` startup parameter it needs is refused by
+connection poolers such as PgBouncer, which would keep warroom from connecting at all."""
 PG_ANSWER_MARGIN_S = 3.0
 """A transaction that limits its lock waits (limit_lock_wait: the window's reads and writes, 2 s) waits that long
 plus this for each answer: the window is never held longer."""
@@ -435,9 +436,6 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
     if libpq and "connect_timeout" not in url.query:  # (drivers that take libpq's options)
         connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT_S  # libpq's default is to wait for ever
     answering = backend == "postgresql" and url.get_driver_name() == "psycopg"
-    if answering and "options" not in url.query:
-        # A lock another program holds ends as "busy" before the answer wait below gives up on the server.
-        connect_args["options"] = f"-c lock_timeout={int((PG_ANSWER_WAIT_S - PG_ANSWER_MARGIN_S) * 1000)}"
     try:
         engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
         if answering:
