@@ -73,7 +73,7 @@ import numpy as np
 
 from warroom.core.ballots import Ballot, BallotTable, table_from_ballots
 from warroom.core.runoff import SPLIT_TOLERANCE
-from warroom.core.types import EXHAUSTED, TransferObservation
+from warroom.core.types import EXHAUSTED, TransferObservation, bidi_isolated
 
 if TYPE_CHECKING:  # the counting engine itself is imported only by what counts (the CLI's light verbs do not)
     from warroom.core.count import CountResult
@@ -1173,7 +1173,7 @@ def elimination_lines(run: IrvRun, names: Mapping[str, str] | None = None) -> li
     """
 
     def name(code: str) -> str:
-        return (names or {}).get(code, code)
+        return bidi_isolated((names or {}).get(code, code))
 
     lines = []
     for e in run.eliminations:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsPathItem, QS
 
 from warroom.core.averaging import AverageSeries, PollAverages
 from warroom.core.two_round_view import CampaignChart
-from warroom.core.types import Annotation, Contest, Poll
+from warroom.core.types import Annotation, Contest, Poll, bidi_isolated
 
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 SYMBOLS = ("o", "s", "t", "d", "+", "x", "p", "h", "star", "t1", "t2", "t3")
@@ -1118,8 +1118,8 @@ class ChartPanel(QWidget):
         # first round and transfers (hollow); the scenario's baseline names the same source.
         n_pub = len(averages.second_lead_observed) if averages is not None else 0
         n_imp = len(averages.second_lead_implied) if averages is not None else 0
-        name_a = contest.candidate(a).display if a != "other" else a
-        name_b = contest.candidate(b).display if b != "other" else b
+        name_a = bidi_isolated(contest.candidate(a).display) if a != "other" else a
+        name_b = bidi_isolated(contest.candidate(b).display) if b != "other" else b
         for key, title in (
             ("lead1", f"First-round lead: {name_a} minus {name_b} (points)"),
             ("lead2", f"Runoff lead: {name_a} minus {name_b} (points; {n_pub} published, {n_imp} implied)"),
@@ -1316,7 +1316,7 @@ class ChartPanel(QWidget):
         self._lead1.set_forecast(None, None, None)
         points(self._lead1, chart.lead_points)
         contest = self._contest
-        names = {c.code: c.display for c in contest.candidates}
+        names = {c.code: bidi_isolated(c.display) for c in contest.candidates}
         title = f"First-round lead: {names.get(chart.a, chart.a)} minus {names.get(chart.b, chart.b)} (points)"
         if self.plots["lead1"].titleLabel.text != title:
             self.plots["lead1"].setTitle(title)
@@ -1612,6 +1612,11 @@ class ChartPanel(QWidget):
         label = pg.TextItem("", color=colour or self._theme.foreground, anchor=(-0.08, 0.5))
         label.setZValue(30)
         label.setVisible(False)
+        # Laid out left to right whatever the name: Qt takes a paragraph's direction from its first letter (even
+        # inside an isolate), so "خان 43.0" was drawn as "43.0 خان", the figure before the name.
+        option = label.textItem.document().defaultTextOption()
+        option.setTextDirection(Qt.LayoutDirection.LeftToRight)
+        label.textItem.document().setDefaultTextOption(option)
         label._warroom_colour = colour  # type: ignore[attr-defined]  # None: the theme's foreground
         plot.addItem(label, ignoreBounds=True)
         return label
@@ -1644,8 +1649,8 @@ class ChartPanel(QWidget):
             if key in LEAD_CHARTS:
                 text = f"{value:+.1f}"
             else:
-                name = contest.candidate(key).display if key != "other" else "Others"
-                text = f"{name} {value:.1f}"
+                name = bidi_isolated(contest.candidate(key).display) if key != "other" else "Others"
+                text = f"{name} {value:.1f}"  # isolated: the figure stays after a right-to-left name
             if self._end_texts.get(key) != text:  # (the label's own toPlainText asks its QTextDocument)
                 self._end_texts[key] = text
                 label.setText(text)
@@ -1782,19 +1787,21 @@ class ChartPanel(QWidget):
             if poll is None:
                 return f"{y:.1f}"
             contest = self._contest
-            lines = [f"{poll.pollster}" + (f" for {poll.client}" if poll.client else "")]
+            lines = [bidi_isolated(poll.pollster) + (f" for {bidi_isolated(poll.client)}" if poll.client else "")]
             lines.append(f"Fieldwork {poll.fieldwork_start:%d %b} – {poll.fieldwork_end:%d %b %Y}")
             lines.append(f"Sample {poll.sample_size:,}" if poll.sample_size else "Sample size not published")
             if contest is not None:
                 firsts = ", ".join(
-                    f"{contest.candidate(c).display if c != 'other' else 'Others'} {v:g}"
+                    f"{bidi_isolated(contest.candidate(c).display) if c != 'other' else 'Others'} {v:g}"
                     for c, v in sorted(poll.first_round.items(), key=lambda kv: -kv[1])
                 )
                 lines.append(f"First round: {firsts}")
                 if poll.second_round:
                     lines.append(
                         "Second round: "
-                        + ", ".join(f"{contest.candidate(c).display} {v:g}" for c, v in poll.second_round.items())
+                        + ", ".join(
+                            f"{bidi_isolated(contest.candidate(c).display)} {v:g}" for c, v in poll.second_round.items()
+                        )
                     )
             lines.append(f"This chart: {y:+.1f}" if chart != "first" else f"This point: {y:.1f} %")
             return "\n".join(lines)
