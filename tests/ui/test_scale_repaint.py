@@ -144,7 +144,7 @@ def test_on_screen_a_big_landing_reaches_every_series_within_a_few_turns(qtbot) 
     qtbot.waitExposed(panel)
     panel.set_contest(TOY)
     panel.show_data(polls, compute_averages(polls, TOY))
-    qtbot.waitUntil(lambda: all(len(_drawn(panel, key)) > 0 for key in SERIES), timeout=2000)
+    qtbot.waitUntil(lambda: all(len(_drawn(panel, key)) > 0 for key in SERIES), timeout=15000)
     hidden = _panel(qtbot, polls, panel.visible_days())
     for key in SERIES:
         assert _drawn(panel, key) == _drawn(hidden, key)
@@ -241,7 +241,7 @@ def test_marker_pictures_are_drawn_ahead_in_idle_turns_so_a_pan_draws_none(qtbot
     qtbot.waitExposed(panel)
     panel.set_contest(TOY)
     panel.show_data(polls, compute_averages(polls, TOY))
-    qtbot.waitUntil(lambda: not panel._unreleased and not panel._warming, timeout=5000)
+    qtbot.waitUntil(lambda: not panel._unreleased and not panel._warming, timeout=15000)
     items = [panel._first[key].points for key in ("ann", "bob", "cat")]
     drawn = [len(item.fragmentAtlas) for item in items]
     assert all(n > 3 for n in drawn)  # several sizes and symbols each
