@@ -380,9 +380,34 @@ class PollService(QObject):
         self.polls_changed.emit(PollChange(updated=(pid,)))
 
     def delete_polls(self, poll_ids: Sequence[int]) -> list[Poll]:
-        """Delete and return the deleted polls (for undo)."""
+        """Delete and return the deleted polls (for undo).
+
+        Raises:
+            StoreError: kind "conflict": another program or a teammate changed or deleted one of them since it
+                was read here (a delete, or an Undo of an add, would remove their edit unseen, or a later Redo
+                put back a poll they removed); nothing is deleted and the store is read again.
+        """
         gone = [self._polls[i] for i in poll_ids if i in self._polls]
-        self._write(lambda s: repo.delete_polls(s, poll_ids), self._contest)
+        contest = self._contest
+
+        def write(s: Session) -> None:
+            stored = repo.list_polls(s, contest.id or 0, ids=list(poll_ids)) if contest is not None else []
+            if sorted(stored, key=lambda p: p.id or 0) != sorted(gone, key=lambda p: p.id or 0):
+                changed = next((p for p in gone if p not in stored), None)
+                what = f"this {changed.pollster} poll" if changed is not None else "a poll to delete"
+                raise StoreError(
+                    f"{what} was changed or deleted by another program or a teammate since it was shown here, so "
+                    "nothing was deleted; the window now shows the polls as stored",
+                    kind="conflict",
+                )
+            repo.delete_polls(s, poll_ids)
+
+        try:
+            self._write(write, contest)
+        except StoreError as exc:
+            if exc.kind == "conflict":
+                QTimer.singleShot(0, self, lambda: self.reload(external=True))
+            raise
         for i in poll_ids:
             self._unorder(self._polls.pop(i, None))
         self.polls_changed.emit(PollChange(removed=tuple(poll_ids)))

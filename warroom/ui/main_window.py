@@ -493,8 +493,7 @@ class MainWindow(QMainWindow):
         """Fit the charts' value axes to their new data now, not while they paint: pyqtgraph fits them in the
         paint, and the new range then asked for a second paint of every chart that changed (a matchup or
         hypothesis switch painted the charts twice; benchmarks/bench_two_round_switch.py)."""
-        for plot in self.charts.plots.values():
-            plot.getViewBox().prepareForPaint()
+        self.charts.settle_ranges()
 
     # --- presentation mode ----------------------------------------------------------------------------------
 
