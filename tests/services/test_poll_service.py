@@ -251,7 +251,7 @@ def test_the_first_writes_statements_are_compiled_once_at_an_idle_moment(qtbot, 
     engine, sessions = _store(store_url)
     ran = _spy_warm_up(monkeypatch, engine)
     monkeypatch.setattr(module, "WARM_UP_AFTER_MS", 50)
-    service = PollService(sessions, watch=False)
+    service = PollService(sessions, watch=True)  # as the app's own service (a script's, unwatched, does not warm up)
     service.open_contest(TOY.name)
     service.add_polls([make_poll(1)])
     assert ran == []  # not in the opening turn
@@ -263,6 +263,11 @@ def test_the_first_writes_statements_are_compiled_once_at_an_idle_moment(qtbot, 
     assert len(ran) == total  # once per service
     (pid,) = service.add_polls([make_poll(3)])  # and the store is as writable as before
     assert service.poll(pid) is not None
+    unwatched = PollService(sessions, watch=False)
+    unwatched.open_contest(TOY.name)
+    qtbot.wait(300)
+    assert len(ran) == total  # a service that does not watch the store (tests, scripts) never warms up
+    service.deleteLater()
     engine.dispose()
 
 

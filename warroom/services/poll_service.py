@@ -161,7 +161,11 @@ class PollService(QObject):
         self._annotations: list[Annotation] = []
         self._revision = -1
         self._held = False  # another thread of this app is writing (the import worker): its result is adopted
-        self._warmed = False  # the first write's statements compiled ahead of it (see _warm_up)
+        # The first write's statements are compiled ahead of it (see _warm_up) by the service that watches the
+        # store: the app's own, which lives as long as its window. Not by the short-lived ones of tests and
+        # scripts (watch=False): a warm-up timer firing in a later test, on a discarded window that the garbage
+        # collector then takes apart under it, crashed the interpreter.
+        self._warmed = not watch
         self._watch = QTimer(self)
         self._watch.setInterval(WATCH_INTERVAL_MS)
         self._watch.timeout.connect(self._on_watch_timeout)
