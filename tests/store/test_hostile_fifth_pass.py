@@ -110,7 +110,7 @@ def test_backups_from_before_the_sequence_number_are_still_listed_and_rotated(tm
 
 
 @pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)  # a SQLite store has no server to stop
-def test_a_server_stopped_mid_write_is_a_message_in_seconds_and_nothing_is_half_saved(store_url: str) -> None:
+def test_a_server_stopped_mid_write_is_a_message_in_seconds_and_nothing_is_half_saved(qtbot, store_url: str) -> None:
     """PostgreSQL: a server that stops answering in the middle of a statement (stopped, swapped out, a VM paused,
     a cable pulled mid-write) held a write on the window's thread for ever: libpq waits with no limit once the
     statement is sent, the server cannot enforce its own statement_timeout, and a cancel request goes to the
