@@ -5,6 +5,7 @@ in the charts' place; the charts follow with exactly what the window was given m
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import json
 import os
@@ -185,3 +186,33 @@ def test_exporting_the_charts_before_they_load_builds_them_first(qtbot, demo_sto
     assert not late.charts_attached
     late.window.action_export_png.trigger()
     assert asked and late.charts_attached and late.window.charts_placeholder is None
+
+
+def test_the_start_pauses_the_garbage_collector_until_its_figures_are_in(qapp, tmp_path: Path) -> None:
+    """No cyclic collection while the start imports and builds (docs/STARTUP.md: 0.07-0.13 s of its CPU); it runs
+    again once the figures are in, and after a start that fails."""
+    paths = AppPaths.under(tmp_path / "state")
+    paths.ensure()
+    assert gc.isenabled()
+    starter = Starter(argparse.Namespace(db=None, contest=None), paths, open_settings(paths), exit_when_ready=True)
+    seen: list[bool] = []
+    painted = starter._on_window_painted
+
+    def at_window_paint() -> None:
+        seen.append(gc.isenabled())
+        painted()
+
+    starter._on_window_painted = at_window_paint  # type: ignore[method-assign]
+    assert starter.run() == 0
+    assert seen == [False] and gc.isenabled()
+    assert starter.room is not None
+    starter.room.window.close()
+    if starter.saved is not None:
+        starter.saved.join()
+    failing = Starter(
+        argparse.Namespace(db=None, contest="No such race"), paths, open_settings(paths), exit_when_ready=True
+    )
+    with pytest.raises(ValueError, match="No such race"):
+        failing.run()
+    assert gc.isenabled()
+    gc.unfreeze()  # (the start froze this test process's heap: later tests collect it as before)
