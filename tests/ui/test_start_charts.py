@@ -183,9 +183,9 @@ def test_exporting_the_charts_before_they_load_builds_them_first(qtbot, demo_sto
     qtbot.addWidget(late.window)
     asked: list[object] = []
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (asked.append(a), ("", ""))[1])
-    assert not late.charts_attached
+    assert not late.window.charts_attached
     late.window.action_export_png.trigger()
-    assert asked and late.charts_attached and late.window.charts_placeholder is None
+    assert asked and late.window.charts_attached and late.window.charts_placeholder is None
 
 
 def test_the_start_pauses_the_garbage_collector_until_its_figures_are_in(qapp, tmp_path: Path) -> None:
@@ -216,3 +216,26 @@ def test_the_start_pauses_the_garbage_collector_until_its_figures_are_in(qapp, t
         failing.run()
     assert gc.isenabled()
     gc.unfreeze()  # (the start froze this test process's heap: later tests collect it as before)
+
+
+def test_a_charting_library_that_fails_to_load_is_said_in_the_charts_place(
+    qapp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The charting library loads after the real window has painted: if it cannot, the start still ends with the
+    live figures and poll table, and the charts' place says why they are missing."""
+    import warroom.app as app_module
+
+    monkeypatch.setattr(app_module, "CHARTS", (*app_module.CHARTS, "no_such_chart_library_u5"))
+    paths = AppPaths.under(tmp_path / "state")
+    paths.ensure()
+    starter = Starter(argparse.Namespace(db=None, contest=None), paths, open_settings(paths), exit_when_ready=True)
+    assert starter.run() == 0
+    room = starter.room
+    assert room is not None and room.window.isVisible() and not room.charts_attached
+    placeholder = room.window.charts_placeholder
+    assert placeholder is not None
+    assert "The charts could not be loaded" in placeholder.text() and "no_such_chart_library_u5" in placeholder.text()
+    assert room.scenarios.view is not None and room.window.polls_pane.model.rowCount() == 17
+    room.window.close()
+    if starter.saved is not None:
+        starter.saved.join()

@@ -302,14 +302,16 @@ class MainWindow(QMainWindow):
 
     # --- the charts (built with the window, or attached once the charting library has loaded) -------------
 
-    def attach_charts(self) -> None:
-        """Build the charts in their placeholder's place and give them, in order, what they were given meanwhile
-        (the contest, its polls and averages, the theme, a two-round contest's matchup...). Imports pyqtgraph."""
+    def attach_charts(self, charts: ChartPanel | None = None) -> None:
+        """Put the charts (`charts`, new ones if None: imports pyqtgraph) in their placeholder's place and give
+        them, in order, what they were given meanwhile (the contest, its polls and averages, the theme, a two-round
+        contest's matchup...). The start builds them in one turn of the event loop and attaches them in the next."""
         if self._chart_calls is None:
             return
-        from warroom.ui.charts import ChartPanel
+        if charts is None:
+            from warroom.ui.charts import ChartPanel
 
-        charts = ChartPanel()
+            charts = ChartPanel()
         charts.setMinimumSize(MIN_CHARTS_WIDTH, MIN_CHARTS_HEIGHT)
         charts.poll_clicked.connect(self._on_chart_poll_clicked)
         self.charts = charts
