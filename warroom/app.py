@@ -963,7 +963,7 @@ class Starter:
         try:
             if "warroom.ui.charts" not in sys.modules:
                 importlib.import_module("warroom.ui.charts")
-            elif self._charts is None:
+            elif self._charts is None and not room.window.charts_attached:
                 configure_charts()  # before the first chart
                 from warroom.ui.charts import ChartPanel
 
@@ -971,6 +971,8 @@ class Starter:
             elif not room.window.charts_attached:
                 room.window.attach_charts(self._charts)
             else:
+                if self._charts is not None and self._charts is not room.window.charts:
+                    self._charts.deleteLater()  # an export attached the window's own meanwhile
                 room.attach_charts()  # (the heatmap: the last part)
                 self._stamp("charts")
                 return

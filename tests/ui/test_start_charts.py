@@ -239,3 +239,38 @@ def test_a_charting_library_that_fails_to_load_is_said_in_the_charts_place(
     room.window.close()
     if starter.saved is not None:
         starter.saved.join()
+
+
+def test_meeting_mode_chosen_in_the_shell_shows_the_charts_once_they_are_in(qapp, tmp_path: Path) -> None:
+    """F11 pressed while the shell is up: the real window enters meeting mode once it has painted (its charts may
+    still be loading then); when the start is over the meeting screen shows the charts in the projector theme."""
+    from warroom.ui.charts import PROJECTOR
+
+    paths = AppPaths.under(tmp_path / "state")
+    paths.ensure()
+    starter = Starter(argparse.Namespace(db=None, contest=None), paths, open_settings(paths), exit_when_ready=True)
+    build = starter._build
+
+    def press_present_then_build() -> None:
+        action = starter.shell.findChild(type(starter.shell.menuBar().actions()[0]), "start_action_present")
+        assert action is not None
+        action.trigger()
+        build()
+
+    starter._build = press_present_then_build  # type: ignore[method-assign]
+    assert starter.run() == 0
+    room = starter.room
+    assert room is not None and room.charts_attached
+    window = room.window
+    assert window.presenting and window.current_view() != "editing"
+    for _ in range(len(window._views)):
+        if window._for_counting_system(window._views[window._view_index]) == "charts":
+            break
+        window.step_view(1)
+    assert window.stack.currentWidget() is window.charts
+    assert window.charts._theme is PROJECTOR
+    window.leave_presentation()
+    assert not window.presenting and window.charts._theme is not PROJECTOR
+    window.close()
+    if starter.saved is not None:
+        starter.saved.join()
