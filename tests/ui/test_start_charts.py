@@ -236,6 +236,12 @@ def test_a_charting_library_that_fails_to_load_is_said_in_the_charts_place(
     assert placeholder is not None
     assert "The charts could not be loaded" in placeholder.text() and "no_such_chart_library_u5" in placeholder.text()
     assert room.scenarios.view is not None and room.window.polls_pane.model.rowCount() == 17
+    said: list[str] = []
+    monkeypatch.setattr(room.window, "show_error", said.append)
+    room.window.action_export_png.trigger()  # an export of the charts says why there are none
+    assert len(said) == 1 and "no_such_chart_library_u5" in said[0] and "Nothing was exported" in said[0]
+    room.window.apply_color_scheme(True)  # nothing is kept for charts that will not come
+    assert room.window._chart_calls == [] and not room.window.charts_attached
     room.window.close()
     if starter.saved is not None:
         starter.saved.join()

@@ -232,6 +232,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.charts: ChartPanel  # set by attach_charts (at once unless `charts` is False)
         self._chart_calls: list[Callable[[ChartPanel], object]] | None = []  # None once the charts are in
+        self._charts_failure = ""  # why the charts could not be loaded (show_charts_failure)
         self.stack = QStackedWidget()
         self.charts_placeholder: QLabel | None = QLabel(CHARTS_LOADING)
         self.charts_placeholder.setObjectName("charts_loading")
@@ -328,10 +329,13 @@ class MainWindow(QMainWindow):
             call(charts)
 
     def show_charts_failure(self, message: str) -> None:
-        """The charts could not be loaded: said in their place (the rest of the window works without them)."""
-        if self.charts_placeholder is not None:
+        """The charts could not be loaded: said in their place (the rest of the window works without them), and
+        what they would have been given is no longer kept."""
+        if self.charts_placeholder is not None and self._chart_calls is not None:
             self.charts_placeholder.setText(message)
             self.charts_placeholder.setWordWrap(True)
+            self._charts_failure = message
+            self._chart_calls.clear()
 
     @property
     def charts_attached(self) -> bool:
@@ -342,17 +346,26 @@ class MainWindow(QMainWindow):
         """`call(charts)` now, or when the charts are attached (in the order the calls were made)."""
         if self._chart_calls is None:
             call(self.charts)
-        else:
+        elif not self._charts_failure:
             self._chart_calls.append(call)
 
     def _charts_page(self) -> QWidget:
         """The charts, or their placeholder while they load."""
         return self.charts_placeholder if self.charts_placeholder is not None else self.charts
 
-    def _ready_charts(self) -> ChartPanel:
-        """The charts, attached now if they were still loading (an export of them cannot wait)."""
+    def _ready_charts(self) -> ChartPanel | None:
+        """The charts, attached now if they were still loading (an export of them cannot wait); None, said, if
+        they could not be loaded."""
+        if self._charts_failure:
+            self.show_error(f"{self._charts_failure} Nothing was exported.")
+            return None
         self.attach_charts()
         return self.charts
+
+    def _export_charts(self, kind: str) -> None:
+        charts = self._ready_charts()
+        if charts is not None:
+            self.export_view_dialog(charts, kind)
 
     # --- data down ------------------------------------------------------------------------------------------
 
@@ -374,9 +387,8 @@ class MainWindow(QMainWindow):
                 self.undo_stack.clear()  # history no longer matches what is stored
         else:
             model.apply(polls_by_id, change.added, change.updated, change.removed)  # type: ignore[attr-defined]
-            self._to_charts(
-                lambda charts: charts.show_polls(change, polls_by_id)
-            )  # the points now; the lines when the average lands
+            # the points now; the lines when the average lands
+            self._to_charts(lambda charts: charts.show_polls(change, polls_by_id))
         self._stored_polls = len(polls_by_id)
         self._show_poll_count()
 
@@ -950,12 +962,16 @@ class MainWindow(QMainWindow):
         self.action_import.setIcon(icon("import"))
         self.action_export_png = QAction(icon("export"), "Export charts as &PNG…", self)
         self.action_export_png.setToolTip("Save the charts as a picture for slides (PNG, chosen size)")
-        self.action_export_png.triggered.connect(lambda: self.export_view_dialog(self._ready_charts(), "png"))
+        self.action_export_png.triggered.connect(lambda: self._export_charts("png"))
         self.action_export_svg = QAction("Export charts as &SVG…", self)
-        self.action_export_svg.triggered.connect(lambda: self.export_view_dialog(self._ready_charts(), "svg"))
+        self.action_export_svg.triggered.connect(lambda: self._export_charts("svg"))
         self.action_export_scenario = QAction("Export scenario panel as P&NG…", self)
         self.action_export_scenario.triggered.connect(
-            lambda: self.export_view_dialog(getattr(self, "_scenario_widget", None) or self._ready_charts(), "png")
+            lambda: (
+                self.export_view_dialog(self._scenario_widget, "png")
+                if getattr(self, "_scenario_widget", None) is not None
+                else self._export_charts("png")
+            )
         )
         self.action_briefing = QAction(icon("briefing"), "&Briefing PDF…", self)
         self.action_briefing.setShortcut(QKeySequence("Ctrl+B"))
@@ -1033,11 +1049,14 @@ class MainWindow(QMainWindow):
             width, ok = QInputDialog.getInt(self, "Export PNG", "Width in pixels:", 1920, 200, 8000, 10)
             if not ok:
                 return
+        charts = self._ready_charts()
+        if charts is None:
+            return
         try:
             if slide is not None:
-                chart_to_slide(self._ready_charts(), key, target, *slide)
+                chart_to_slide(charts, key, target, *slide)
             else:
-                export_chart(self._ready_charts().plots[key], target, width)
+                export_chart(charts.plots[key], target, width)
         except Exception as exc:
             self.show_error(f"Export failed: {exc}")
             return

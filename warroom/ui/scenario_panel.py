@@ -120,6 +120,7 @@ class Heatmap(QWidget):
         self.image.setLookupTable(self._cmap.getLookupTable(nPts=256))
         if self.placeholder is not None:
             self._layout.replaceWidget(self.placeholder, self.plot)
+            self.placeholder.hide()  # (a child until deleted: not drawn over the chart meanwhile)
             self.placeholder.deleteLater()
             self.placeholder = None
         self._layout.setStretchFactor(self.plot, 1)
