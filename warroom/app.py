@@ -933,7 +933,7 @@ class Starter:
         deadline = time.perf_counter() + 20.0
         self._charts_thread = threading.Thread(target=self._import_charts, name="warroom-charts", daemon=True)
         self._charts_thread.start()
-        QTimer.singleShot(0, room.window, lambda: self._load_charts(deadline))
+        QTimer.singleShot(0, room.window, self._load_charts)
         QTimer.singleShot(0, room.window, lambda: self._wait_for_figures(deadline))
 
     def _import_charts(self) -> None:
@@ -945,9 +945,9 @@ class Starter:
         except BaseException as exc:  # a broken installation: the charts say so in their place
             self._charts_failure = exc
 
-    def _load_charts(self, deadline: float) -> None:
-        """Once the thread has imported pyqtgraph: the charts module (one turn), then the charts built with what
-        the window was given meanwhile (another turn); "Loading the charts…" until then."""
+    def _load_charts(self) -> None:
+        """Once the thread has imported pyqtgraph (it always ends: imported, or `_charts_failure`), the charts in
+        four turns of the event loop; "Loading the charts…" in their place until then."""
         room = self.room
         if room is None or self._finished or room.charts_attached:
             return
@@ -955,8 +955,7 @@ class Starter:
             room.window.show_charts_failure(f"The charts could not be loaded: {self._charts_failure}")
             return
         if any(m not in self._preloaded for m in CHARTS):
-            if time.perf_counter() < deadline:
-                QTimer.singleShot(5, room.window, lambda: self._load_charts(deadline))
+            QTimer.singleShot(5, room.window, self._load_charts)
             return
         # One part per turn of the event loop (each 0.03-0.1 s of CPU): the charts module, the charts (built off
         # screen), the charts given the window's data in the placeholder's place, the panel's heatmap.
@@ -980,7 +979,7 @@ class Starter:
             self._charts_failure = exc
             room.window.show_charts_failure(f"The charts could not be loaded: {exc}")
             return
-        QTimer.singleShot(0, room.window, lambda: self._load_charts(deadline))
+        QTimer.singleShot(0, room.window, self._load_charts)
 
     def _on_shell_quit(self) -> None:
         """The user closed the shell (or chose Quit in it) before the window was up: the start ends there."""
