@@ -534,7 +534,7 @@ KEY_WAIT = 0.15  # s: a store too big to digest in this time starts without the 
 # The window's heavy modules in the order its build needs them, loaded after the first paint: each of these is
 # 0.05-0.5 s on a 2-core machine. The third-party ones (BACKGROUND) load on a thread of their own, so their long
 # imports (SQLAlchemy's 0.3-0.6 s) never hold the event loop; pyqtgraph (CHARTS) is not among them: the real
-# window paints without its charts and pyqtgraph loads after that paint, on a thread too; the app's own modules then
+# window paints without its charts and pyqtgraph loads after that paint (Starter._load_charts); the app's own modules then
 # load one per turn of the event loop on the GUI thread (Starter._load), which polls for the thread's modules
 # rather than wait on an import lock. pyqtgraph's import makes no QObject and starts no timer (its module-level
 # Qt objects are value types: paths, transforms, colours; it connects to the application only when a view is
@@ -544,8 +544,9 @@ KEY_WAIT = 0.15  # s: a store too big to digest in this time starts without the 
 # pyqtgraph imported there, 0.12-0.15 s with it here).
 BACKGROUND = ("numpy", "sqlalchemy", "sqlalchemy.orm")
 CHARTS = ("pyqtgraph",)
-"""Imported on a thread after the real window's first paint: the window paints without its charts ("Loading the
-charts…", MainWindow(charts=False)) and they follow, 0.2-0.5 s of import and build later (issue 15)."""
+"""Imported after the real window's first paint (Starter._load_charts, on the GUI thread): the window paints without
+its charts ("Loading the charts…", MainWindow(charts=False)) and they follow, 0.2-0.5 s of import and build later
+(issue 15)."""
 PRELOAD = (
     *BACKGROUND,
     "warroom.store.schema",
@@ -720,8 +721,7 @@ class Starter:
         self._code = 0
         self._preload: threading.Thread | None = None  # imports BACKGROUND while the GUI thread imports the rest
         self._preload_failure: BaseException | None = None
-        self._preloaded: list[str] = []  # of BACKGROUND and CHARTS, the modules the threads have imported
-        self._charts_thread: threading.Thread | None = None  # imports CHARTS once the real window has painted
+        self._preloaded: list[str] = []  # of BACKGROUND, the modules the thread has imported
         self._charts_failure: BaseException | None = None
         self._charts: ChartPanel | None = None  # built by _load_charts in the turn before they are attached
         self._gc_paused = False  # the start paused the cyclic garbage collector (_pause_gc) and has not resumed it
@@ -931,36 +931,28 @@ class Starter:
             if isinstance(action, QAction):
                 QTimer.singleShot(0, room.window, action.trigger)
         deadline = time.perf_counter() + 20.0
-        self._charts_thread = threading.Thread(target=self._import_charts, name="warroom-charts", daemon=True)
-        self._charts_thread.start()
         QTimer.singleShot(0, room.window, self._load_charts)
         QTimer.singleShot(0, room.window, lambda: self._wait_for_figures(deadline))
 
-    def _import_charts(self) -> None:
-        """pyqtgraph, on a thread once the real window has painted (its import makes no QObject: see BACKGROUND)."""
-        try:
-            for module in CHARTS:
-                importlib.import_module(module)
-                self._preloaded.append(module)
-        except BaseException as exc:  # a broken installation: the charts say so in their place
-            self._charts_failure = exc
-
     def _load_charts(self) -> None:
-        """Once the thread has imported pyqtgraph (it always ends: imported, or `_charts_failure`), the charts in
-        four turns of the event loop; "Loading the charts…" in their place until then."""
+        """The charts, one part per turn of the event loop once the real window has painted; "Loading the
+        charts…" in their place until then.
+
+        The parts: pyqtgraph (0.1-0.25 s of CPU, the longest), the charts module, the charts (built off screen), the
+        charts given the window's data in the placeholder's place, the panel's heatmap. pyqtgraph is imported here,
+        on the GUI thread, not on a thread beside the live window: its import makes PySide6 create every lazily
+        created class and enum of QtCore, QtGui and QtWidgets (pyqtgraph.Qt copies their attributes), which is not
+        safe while this thread uses them: with that import on a thread beside the live real window, two starts of
+        some fifty crashed (SIGSEGV; the suspected cause, not reproduced since). During the shell, BACKGROUND's
+        imports overlap only the shell's repaints, as before.
+        """
         room = self.room
-        if room is None or self._finished or room.charts_attached:
+        if room is None or self._finished or room.charts_attached or self._charts_failure is not None:
             return
-        if self._charts_failure is not None:
-            room.window.show_charts_failure(f"The charts could not be loaded: {self._charts_failure}")
-            return
-        if any(m not in self._preloaded for m in CHARTS):
-            QTimer.singleShot(5, room.window, self._load_charts)
-            return
-        # One part per turn of the event loop (each 0.03-0.1 s of CPU): the charts module, the charts (built off
-        # screen), the charts given the window's data in the placeholder's place, the panel's heatmap.
         try:
-            if "warroom.ui.charts" not in sys.modules:
+            if missing := [m for m in CHARTS if m not in sys.modules]:
+                importlib.import_module(missing[0])
+            elif "warroom.ui.charts" not in sys.modules:
                 importlib.import_module("warroom.ui.charts")
             elif self._charts is None and not room.window.charts_attached:
                 configure_charts()  # before the first chart
@@ -976,7 +968,7 @@ class Starter:
                 self._stamp("charts")
                 return
         except Exception as exc:  # a broken installation: said in the charts' place, the rest of the window works
-            self._charts_failure = exc
+            self._charts_failure = exc  # (and the figures are not awaited for the charts: _wait_for_figures)
             room.window.show_charts_failure(f"The charts could not be loaded: {exc}")
             return
         QTimer.singleShot(0, room.window, self._load_charts)
