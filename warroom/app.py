@@ -764,6 +764,10 @@ class Starter:
                 else:
                     self._loop = None
                     code = QApplication.exec()
+            if self.saved is not None:
+                # the start frame's write (a daemon thread) is not cut off by the exit that may follow (it left
+                # half-written temporary files in the data folder and the next start without its figures)
+                self.saved.join(timeout=10)
             if self.store is not None:
                 self.store.close()
             if self._failure is not None:

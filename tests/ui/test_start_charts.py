@@ -72,6 +72,10 @@ def test_the_real_windows_first_paint_loads_no_charting_library(tmp_path: Path) 
         assert "charts_at_window=none" in line, line
         stamps = {k: float(v) for k, v in (part.split("=") for part in line[1:]) if k in ("window", "charts", "ready")}
         assert stamps["window"] < stamps["charts"] <= stamps["ready"], stamps
+    # the second start recorded its first screen for the next one, whole, before the process ended
+    data = tmp_path / "state" / "data"
+    assert (data / "start_frame.json").is_file()
+    assert not [p.name for p in data.iterdir() if p.name.endswith(".tmp")]
 
 
 def test_the_start_paints_the_live_figures_first_and_the_charts_follow_with_the_clis_data(qapp, tmp_path: Path) -> None:
