@@ -151,11 +151,15 @@ def main() -> int:
     print("  paint events per plain IRV move: " + ", ".join(f"{k} {v:.2f}" for k, v in per_move.items()))
     print(f"  winners seen while dragging: {winners}")
     print(f"  break-evens of one row (after the sliders rest, not per move): {be_ms:.1f} ms, {len(found)} found")
-    ratio = p95(irv_times) / p95(sv_times)
-    ok = p95(irv_times) < 8.0
+    med, tail = statistics.median(irv_times), p95(irv_times)
+    sv_med, sv_tail = statistics.median(sv_times), p95(sv_times)
     print(
-        f"p95 < 8 ms (IRV move to every output repainted): {'PASS' if ok else 'MISS'} ({p95(irv_times):.2f} ms; "
-        f"{ratio:.1f} x the SV panel's {p95(sv_times):.2f} ms in this run)"
+        f"target met? median < 8 ms: {'YES' if med < 8.0 else 'NO'} ({med:.2f} ms; the SV panel's {sv_med:.2f} ms in "
+        f"this run, IRV {med / sv_med:.2f} x SV)"
+    )
+    print(
+        f"target met? p95 < 8 ms (IRV move to every output repainted): {'YES' if tail < 8.0 else 'NO'} "
+        f"({tail:.2f} ms; the SV panel's {sv_tail:.2f} ms in this run, IRV {tail / sv_tail:.2f} x SV)"
     )
     close_room(room)
     return 0

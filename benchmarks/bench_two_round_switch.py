@@ -62,9 +62,13 @@ def paint_timer(app: Any) -> Any:
             self.other_n: dict[str, int] = {}
             self._inside: set[int] = set()
             self._depth = 0
+            # one widget's parts (name -> rectangle in its coordinates): a paint of the widget counts for each part
+            # its region touches (the charts' one view: which of the three charts a switch repainted)
+            self.parts: tuple[QObject | None, dict[str, Any]] = (None, {})
+            self.part_counts: dict[str, int] = {}
 
         def reset(self) -> None:
-            for d in (self.counts, self.paint_ms, self.other_ms, self.other_n):
+            for d in (self.counts, self.paint_ms, self.other_ms, self.other_n, self.part_counts):
                 d.clear()
 
         def eventFilter(self, obj: QObject, event: QEvent) -> bool:
@@ -78,6 +82,11 @@ def paint_timer(app: Any) -> Any:
                     return False
                 self.painted += 1
                 key = name(obj)
+                if obj is self.parts[0]:
+                    region = event.region()
+                    for part, rect in self.parts[1].items():
+                        if region.intersects(rect):
+                            self.part_counts[part] = self.part_counts.get(part, 0) + 1
                 self.counts[key] = self.counts.get(key, 0) + 1
                 if not self.timing:
                     return False
@@ -180,6 +189,15 @@ def main() -> int:
         for key, w in outputs.items()
     }
 
+    view = win.charts._layout_widget
+    timer.parts = (
+        view.viewport(),
+        {
+            key: view.mapFromScene(plot.sceneBoundingRect()).boundingRect().adjusted(1, 1, -1, -1)
+            for key, plot in win.charts.plots.items()
+        },
+    )
+    chart_paints: dict[str, dict[str, int]] = {}
     times: dict[str, list[float]] = {k: [] for k in combos}
     cpu: dict[str, list[float]] = {k: [] for k in combos}  # this thread's CPU time: steadier on a shared machine
     python_ms: dict[str, list[float]] = {k: [] for k in combos}
@@ -208,6 +226,7 @@ def main() -> int:
             python_ms[key].append((t_pick - t) * 1000.0)
         timer.timing = False
         painted[key] = dict(timer.counts)
+        chart_paints[key] = dict(timer.part_counts)
         breakdown[key] = (dict(timer.paint_ms), dict(timer.counts), dict(timer.other_ms), dict(timer.other_n))
         combo.setCurrentIndex(0)
         settle()
@@ -242,6 +261,10 @@ def main() -> int:
         print(
             f"  {key:10s}   paints per switch: "
             + ", ".join(f"{out} {counts.get(names[out], 0) / n_later:.2f}" for out in outputs)
+        )
+        print(
+            f"  {key:10s}   of which the charts (one view; its paint's region by chart): "
+            + ", ".join(f"{chart} {chart_paints[key].get(chart, 0) / n_later:.2f}" for chart in win.charts.plots)
         )
         verdicts.append((key, later))
     print(

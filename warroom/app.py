@@ -1082,6 +1082,9 @@ def run_gui(args: argparse.Namespace, digest: StoreDigest | None = None) -> int:
         digest = StoreDigest(db_file, also=installation_stamp)
         digest.start()
     make_qapp(sys.argv[:1], charts=False)
+    from warroom.ui.qt_utils import close_windows_on_signals
+
+    close_windows_on_signals()  # Ctrl-C or SIGTERM closes the windows as the user would (no traceback, saved)
     # warroom-gui has no console on Windows: there, what stops the start is also said in a message box, not only
     # on stderr (which still gets it, with the exit code). `warroom gui` in a terminal prints it and never waits.
     boxed = bool(getattr(args, "message_boxes", False))

@@ -14,6 +14,7 @@ from warroom.store.db import (
     backup_sqlite,
     hand_edits,
     in_memory,
+    is_older_store,
     is_read_only,
     is_url,
     make_engine,
@@ -99,6 +100,17 @@ def _looks_empty(engine: Engine) -> bool:
         return repo.count_contests(session) == 0
 
 
+def _refuse_hand_edits(engine: Engine, target: str | Path) -> None:
+    edited = hand_edits(engine)
+    if edited:  # refused before this start's backup, so the backups keep the store as it was before
+        raise StoreError(
+            "this store holds values edited outside warroom that it cannot use: " + "; ".join(edited)
+            + "; correct them, or restore a backup (nothing was changed)",
+            where=str(sqlite_path(engine) or redacted(target)),
+            kind="corrupt",
+        )  # fmt: skip
+
+
 def open_store(target: str | Path, *, backup_dir: Path | None, seed: bool = True) -> OpenStore:
     """Open (creating if needed) a poll store, migrate it to the current schema and seed the demo races if empty
     (London 2012, the one a new store opens on; France 2022; Burlington 2009).
@@ -120,15 +132,14 @@ def open_store(target: str | Path, *, backup_dir: Path | None, seed: bool = True
     engine = make_engine(target)
     try:
         refuse_planted_code(engine)  # before the upgrade and the seeding, the first writes that would run it
+        # A store from an older version is checked on its own schema, before its migration converts it (it was
+        # converted first, then refused as "nothing was changed"); a current one once it is known to be current.
+        older = is_older_store(engine)
+        if older:
+            _refuse_hand_edits(engine, target)
         backup = upgrade(engine, backup_dir=backup_dir)
-        edited = hand_edits(engine)
-        if edited:  # refused before this start's backup, so the backups keep the store as it was before
-            raise StoreError(
-                "this store holds values edited outside warroom that it cannot use: " + "; ".join(edited)
-                + "; correct them, or restore a backup (nothing was changed)",
-                where=str(sqlite_path(engine) or redacted(target)),
-                kind="corrupt",
-            )  # fmt: skip
+        if not older:
+            _refuse_hand_edits(engine, target)
         db_file = sqlite_path(engine)
         backup_error: str | None = None
         if backup is None and backup_dir is not None and db_file is not None and db_file.stat().st_size > 0:

@@ -160,3 +160,174 @@ def date_of(day: int):  # type: ignore[no-untyped-def]
     from datetime import date
 
     return date(2024, 3, day)
+
+
+def test_check_poll_finds_duplicates_through_adds_edits_deletes_and_reloads(qtbot, store_url: str) -> None:
+    """The duplicate check looks only at polls of the same fieldwork dates (an index the service keeps as polls
+    come and go): it must still find every duplicate the whole-list scan found, and none that is gone."""
+    engine, sessions = _store(store_url)
+    service = PollService(sessions, watch=False)
+    service.open_contest(TOY.name)
+    (a,) = service.add_polls([make_poll(1)])
+    (b,) = service.add_polls([make_poll(5, pollster="Other")])
+
+    def dup_of(poll) -> list[str]:  # type: ignore[no-untyped-def]
+        return [p for p in service.check_poll(poll) if "duplicate" in p]
+
+    assert dup_of(make_poll(1, pollster="ＡＣＭＥ ")) == [
+        f"pollster: duplicate of poll #{a} (same pollster and fieldwork dates)"
+    ]
+    assert dup_of(make_poll(1, pollster="Someone else")) == []
+    assert dup_of(replace(service.poll(a), sample_size=5)) == []  # the poll itself, being edited
+    moved = replace(
+        service.poll(a), fieldwork_start=make_poll(9).fieldwork_start, fieldwork_end=make_poll(9).fieldwork_end
+    )
+    service.update_poll(moved)  # edited to other dates: found there, no longer at the old ones
+    assert dup_of(make_poll(1)) == []
+    assert dup_of(make_poll(9)) != []
+    service.delete_polls([a])
+    assert dup_of(make_poll(9)) == []
+    service.reload()  # rebuilt from the store after a reload
+    assert dup_of(make_poll(5, pollster="other")) == [
+        f"pollster: duplicate of poll #{b} (same pollster and fieldwork dates)"
+    ]
+    (c,) = service.add_polls([make_poll(9)])
+    assert dup_of(make_poll(9)) == [f"pollster: duplicate of poll #{c} (same pollster and fieldwork dates)"]
+    engine.dispose()
+
+
+def test_adding_a_poll_is_one_transaction_read_back_as_stored(qtbot, store_url: str) -> None:
+    """One BEGIN per add: the new poll is read back inside its own write (no second session, no second round
+    trip), and what the service then holds is what the store holds."""
+    from sqlalchemy import event
+
+    engine, sessions = _store(store_url)
+    service = PollService(sessions, watch=False)
+    service.open_contest(TOY.name)
+    begins: list[int] = []
+    event.listen(engine, "begin", lambda _conn: begins.append(1))
+    (pid,) = service.add_polls([make_poll(1, pollster="  Acme  ", a=45.5)])
+    assert len(begins) == 1
+    with sessions() as s:
+        assert service.polls == repo.list_polls(s, _toy_id(s)) == [service.poll(pid)]
+    assert service.poll(pid).pollster == "Acme"  # as stored (trimmed), not as typed
+    engine.dispose()
+
+
+def _toy_id(session) -> int:  # type: ignore[no-untyped-def]
+    contest = repo.get_contest(session, TOY.name)
+    assert contest is not None and contest.id is not None
+    return contest.id
+
+
+def _spy_warm_up(monkeypatch, engine) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
+    """Record each warm-up step run on `engine`'s store (a service of an earlier test may still be warming its
+    own): (its number, how many had run before)."""
+    import warroom.services.poll_service as module
+
+    ran: list[tuple[int, int]] = []
+    real = repo.warm_up_steps
+
+    def steps(cid: int):  # type: ignore[no-untyped-def]
+        def wrap(k: int, step):  # type: ignore[no-untyped-def]
+            def run(session) -> None:  # type: ignore[no-untyped-def]
+                if session.get_bind() is engine:
+                    ran.append((k, len(ran)))
+                step(session)
+
+            return run
+
+        return [wrap(k, step) for k, step in enumerate(real(cid))]
+
+    monkeypatch.setattr(module.repo, "warm_up_steps", steps)
+    return ran
+
+
+def test_the_first_writes_statements_are_compiled_once_at_an_idle_moment(qtbot, store_url: str, monkeypatch) -> None:
+    """A while after the first contest is opened (not in the click that adds the first poll), once per service,
+    one small step per turn of the event loop, leaving the store writable."""
+    import warroom.services.poll_service as module
+
+    engine, sessions = _store(store_url)
+    ran = _spy_warm_up(monkeypatch, engine)
+    monkeypatch.setattr(module, "WARM_UP_AFTER_MS", 50)
+    service = PollService(sessions, watch=False)
+    service.open_contest(TOY.name)
+    service.add_polls([make_poll(1)])
+    assert ran == []  # not in the opening turn
+    total = len(repo.warm_up_steps(1))
+    qtbot.waitUntil(lambda: len(ran) == total, timeout=5000)
+    assert [k for k, _turn in ran] == list(range(total))
+    service.open_contest(TOY.name)
+    qtbot.wait(200)
+    assert len(ran) == total  # once per service
+    (pid,) = service.add_polls([make_poll(3)])  # and the store is as writable as before
+    assert service.poll(pid) is not None
+    engine.dispose()
+
+
+def test_the_warm_up_runs_one_step_per_turn(qtbot, store_url: str, monkeypatch) -> None:
+    """No step runs in the same turn as another: the event loop gets its turn in between."""
+    from PySide6.QtCore import QTimer
+
+    engine, sessions = _store(store_url)
+    ran = _spy_warm_up(monkeypatch, engine)
+    service = PollService(sessions, watch=False)
+    service.open_contest(TOY.name)
+    service.add_polls([make_poll(1)])
+    ticks: list[int] = []
+    tick = QTimer()
+    tick.timeout.connect(lambda: ticks.append(len(ran)))
+    tick.start(0)
+    service._warm_up()
+    assert len(ran) == 1  # the first step now, the rest in later turns
+    total = len(repo.warm_up_steps(1))
+    qtbot.waitUntil(lambda: len(ran) == total, timeout=5000)
+    tick.stop()
+    # the loop turned between the steps (all in one turn, the timer would only ever have seen them all done)
+    assert len(set(ticks)) >= total - 1
+    engine.dispose()
+
+
+def test_the_warm_up_does_not_wait_for_a_lock_another_program_holds(qtbot, store_url: str, monkeypatch) -> None:
+    """Best effort at an idle moment: with the poll table locked by another program it gives up (PostgreSQL,
+    after WARM_UP_LOCK_WAIT_MS) or reads past the writer (SQLite in WAL mode), never raising, never holding the
+    window for the interactive lock wait; the store is written as usual once the lock is gone."""
+    import time
+
+    from tests.store._held_lock import held_by_another
+    from warroom.services.poll_service import INTERACTIVE_LOCK_WAIT_MS
+
+    engine, sessions = _store(store_url)
+    service = PollService(sessions, watch=False)
+    service.open_contest(TOY.name)
+    service.add_polls([make_poll(1)])
+    ran = _spy_warm_up(monkeypatch, engine)
+    lock = held_by_another(
+        store_url, sqlite_begin="BEGIN EXCLUSIVE", postgres=("BEGIN", "LOCK TABLE poll IN ACCESS EXCLUSIVE MODE")
+    )
+    with lock:
+        started = time.perf_counter()
+        service._warm_up()
+        qtbot.wait(300)  # the steps that follow, if any (given up on the first lock)
+        assert ran and time.perf_counter() - started < INTERACTIVE_LOCK_WAIT_MS / 1000 + 0.3
+    (pid,) = service.add_polls([make_poll(3)])
+    assert service.poll(pid) is not None
+    engine.dispose()
+
+
+def test_the_services_order_key_orders_as_fieldwork_end_then_id() -> None:
+    """One integer per poll (cheaper than a (date, id) tuple) must sort exactly as (fieldwork end, id) does, for
+    any id SQLite or PostgreSQL can hold, negative ones and the largest included."""
+    import random
+    from datetime import date, timedelta
+
+    from warroom.services.poll_service import _order_key
+
+    rng = random.Random(15)
+    ids = [0, 1, -1, 2**63 - 1, -(2**63), 2**31 - 1] + [rng.randrange(-(2**63), 2**63) for _ in range(300)]
+    days = [date(1, 1, 1), date(9999, 12, 31)] + [
+        date(2000, 1, 1) + timedelta(days=rng.randrange(20_000)) for _ in range(50)
+    ]
+    polls = [replace(make_poll(1), fieldwork_end=rng.choice(days), id=pid) for pid in ids for _ in range(2)]
+    assert sorted(polls, key=_order_key) == sorted(polls, key=lambda p: (p.fieldwork_end, p.id))

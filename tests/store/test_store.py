@@ -188,3 +188,49 @@ def test_a_store_at_head_opens_without_importing_alembic(tmp_path: Path) -> None
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_warm_up_writes_nothing_and_leaves_every_connection_writable(store_url: str, tmp_path: Path) -> None:
+    """warm_up compiles the first add's, edit's and delete's statements at an idle moment (SQLite: on a connection
+    made query-only meanwhile): the store's content is the same after it, byte for byte of every row, and the
+    next add, edit and delete on the same pooled connection work."""
+    from warroom.store.fingerprint import store_fingerprint
+
+    engine, sessions = _open(store_url)
+    with sessions.begin() as s:
+        cid = repo.add_contest(s, TOY)
+        (pid,) = repo.add_polls(s, cid, [make_poll(1)])
+    db_file = None if "://" in store_url else Path(store_url)
+    before = store_fingerprint(db_file) if db_file is not None else None
+    with sessions() as s:
+        rev = repo.revision(s)
+        repo.warm_up(s, cid)
+        assert repo.revision(s) == rev
+    if db_file is not None:
+        assert store_fingerprint(db_file) == before
+    with sessions.begin() as s:
+        (new,) = repo.add_polls(s, cid, [make_poll(3)])
+        repo.update_poll(s, replace(repo.list_polls(s, cid, ids=[new])[0], sample_size=1234))
+        assert repo.delete_polls(s, [pid]) == 1
+    with sessions() as s:
+        assert [(p.id, p.sample_size) for p in repo.list_polls(s, cid)] == [(new, 1234)]
+        assert repo.revision(s) == rev + 3
+    engine.dispose()
+
+
+def test_warm_up_on_an_empty_contest_and_a_read_only_store(tmp_path: Path) -> None:
+    """Nothing to look up (no poll yet) is no error; a store opened read-only is only read."""
+    engine, sessions = _open(str(tmp_path / "polls.sqlite3"))
+    with sessions.begin() as s:
+        cid = repo.add_contest(s, TOY)
+    with sessions() as s:
+        repo.warm_up(s, cid)
+    with sessions.begin() as s:
+        repo.add_polls(s, cid, [make_poll(1)])
+    engine.dispose()
+    os.chmod(tmp_path / "polls.sqlite3", 0o444)
+    read_only = make_engine(tmp_path / "polls.sqlite3")
+    with make_session_factory(read_only)() as s:
+        repo.warm_up(s, cid)
+        assert len(repo.list_polls(s, cid)) == 1
+    read_only.dispose()

@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
@@ -266,22 +267,74 @@ def test_a_row_edit_repaints_only_the_rounds_it_changes(qtbot, irv_room) -> None
     assert all(first_col >= out_round for _r, first_col, _r2, _c2 in changed)  # column k is round k + 1
     last = room.irv.view.run.rounds
     assert max(c2 for *_x, c2 in changed) == len(last)  # ...up to the chances column
-    assert all(c1 == c2 for _r1, c1, _r2, c2 in changed)  # runs down one column each, never a bounding box
+    assert all((r1, c1) == (r2, c2) for r1, c1, r2, c2 in changed)  # a cell at a time, never a range
 
 
-def test_changed_runs_cover_exactly_the_changed_cells() -> None:
-    from warroom.ui.irv_panel import _changed_runs
+def test_changed_cells_are_exactly_the_changed_cells() -> None:
+    from warroom.ui.irv_panel import _changed_cells
 
     def cells(grid: list[str]) -> list[list[tuple[str, ...]]]:
         return [[(ch,) for ch in row] for row in grid]
 
     old = cells(["aaaa", "aaaa", "aaaa", "aaaa"])
     new = cells(["aaab", "abab", "aaaa", "abab"])
-    runs = _changed_runs(old, new)
-    assert runs == [(1, 1, 1), (1, 3, 3), (3, 0, 1), (3, 3, 3)]  # (column, first row, last row)
-    covered = {(r, c) for c, r0, r1 in runs for r in range(r0, r1 + 1)}
-    assert covered == {(r, c) for r in range(4) for c in range(4) if old[r][c] != new[r][c]}
-    assert _changed_runs(old, old) == []
+    assert _changed_cells(old, new) == [(0, 3), (1, 1), (1, 3), (3, 1), (3, 3)]  # (row, column)
+    assert _changed_cells(old, old) == []
+
+
+def test_a_move_paints_every_changed_cell_and_no_other(qtbot, irv_room) -> None:
+    """Drag Dale's row: on each move the table's painter draws exactly the cells whose figures, shade or weight
+    changed, in the same event-loop turn as the move (the outputs are never a turn behind the sliders), and
+    every cell then shows the model's figure for the controller's view."""
+    from warroom.ui.irv_panel import CellPainter, RoundsModel
+
+    room = irv_room
+    panel = room.irv_panel
+    panel.picker.setCurrentIndex(panel.picker.findData("ind"))
+    _finish(qtbot, room)
+    for _ in range(5):
+        QApplication.processEvents()
+        qtbot.wait(20)
+    model = panel.rounds_model
+    painted: list[tuple[int, int]] = []
+
+    class Recording(CellPainter):
+        def paint(self, painter, option, index) -> None:  # type: ignore[no-untyped-def]
+            painted.append((index.row(), index.column()))
+            super().paint(painter, option, index)
+
+    panel.rounds.setItemDelegate(Recording(model, panel.rounds))
+    room.irv._resting.setInterval(600_000)  # a slow machine must not see the break-evens (and their relayout) land
+    values = (300, 420, 150, 520, 260, 480, 200)
+    for i, value in enumerate(values):  # once unwatched: the text panes take the lines these moves need
+        panel.lever(("grn", "alp", "lnp")[i % 3]).slider.setValue(value)
+        QApplication.processEvents()
+    for _ in range(5):  # and the panel's layout settles (a relayout moves widgets over the table: a repaint)
+        QApplication.processEvents()
+        qtbot.wait(20)
+    flips = 0
+    for i, value in enumerate(values):
+        before = [list(row) for row in model._cells]
+        winner = room.irv.view.run.winner
+        painted.clear()
+        panel.lever(("grn", "alp", "lnp")[i % 3]).slider.setValue(value)
+        QApplication.processEvents()  # one turn: the evaluation, then one paint of everything it changed
+        assert room.irv.view.scenario is room.irv.scenario
+        changed = {(r, c) for r, row in enumerate(model._cells) for c, cell in enumerate(row) if cell != before[r][c]}
+        assert changed, i
+        assert sorted(painted) == sorted(changed), (i, sorted(set(painted) - changed), sorted(changed - set(painted)))
+        flips += room.irv.view.run.winner != winner
+        view = room.irv.view
+        fresh = RoundsModel()
+        fresh.set_view(view)
+        assert model._cells == fresh._cells, i  # the columns kept from the last view are this view's, to the tooltip
+        for r, code in enumerate(model.codes()):
+            shown = model.data(model.index(r, model.columnCount() - 1))
+            assert shown == chance_cell(view.odds.p_win[code])
+            for k, rnd in enumerate(view.run.rounds):
+                tally = rnd.tallies.get(code)
+                assert model.data(model.index(r, k)) == ("" if tally is None else f"{tally:.1f}")
+    assert flips, "the drag flips the winner: whole rows change weight, and are repainted"
 
 
 def test_a_winner_flip_leaves_the_names_alone(qtbot, irv_room) -> None:
@@ -523,3 +576,60 @@ def test_a_slider_move_repaints_the_outputs_but_not_the_boxes_behind_them(qtbot,
         widget.removeEventFilter(paints)
     assert {"irv_headline", "irv_eliminations", "irv_rounds_viewport"} <= set(paints.seen), paints.seen
     assert not {"irv_panel", "irv_outputs", "irv_row_box"} & set(paints.seen), paints.seen
+
+
+def _pixels(widget) -> np.ndarray:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QImage, QPainter
+
+    image = QImage(widget.size(), QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(0)
+    painter = QPainter(image)
+    widget.render(painter, QPoint(0, 0))
+    painter.end()
+    return np.frombuffer(bytes(image.constBits()), dtype=np.uint8).astype(np.int16)
+
+
+@pytest.mark.parametrize(
+    ("width", "enabled", "inverted", "rtl"),
+    [(538, True, False, False), (120, True, False, False), (300, False, True, False), (300, True, False, True)],
+)
+def test_the_levers_slider_paints_what_fusion_paints(
+    qtbot, width: int, enabled: bool, inverted: bool, rtl: bool
+) -> None:
+    """The lever rows' slider draws its bare groove from a picture and only the rest through the style: what it
+    shows must be Fusion's own drawing, value after value (to one level of a channel: the picture's rounding)."""
+    from PySide6.QtWidgets import QSlider
+
+    from warroom.ui.irv_panel import GrooveCachedSlider
+
+    plain, cached = QSlider(Qt.Orientation.Horizontal), GrooveCachedSlider(Qt.Orientation.Horizontal)
+    for slider in (plain, cached):
+        qtbot.addWidget(slider)
+        slider.setRange(0, 1000)
+        slider.resize(width, 15)
+        slider.setEnabled(enabled)
+        slider.setInvertedAppearance(inverted)
+        if rtl:  # the highlight then runs from the right
+            slider.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    for value in (*range(0, 1001, 37), 1000):
+        plain.setValue(value)
+        cached.setValue(value)
+        assert np.abs(_pixels(plain) - _pixels(cached)).max() <= 1, value
+    assert cached._exact  # the quick path held
+
+
+def test_the_levers_slider_falls_back_to_the_style_when_its_drawing_differs(qtbot, monkeypatch) -> None:
+    from PySide6.QtWidgets import QSlider
+
+    from warroom.ui.irv_panel import GrooveCachedSlider
+
+    plain, cached = QSlider(Qt.Orientation.Horizontal), GrooveCachedSlider(Qt.Orientation.Horizontal)
+    for slider in (plain, cached):
+        qtbot.addWidget(slider)
+        slider.setRange(0, 1000)
+        slider.resize(300, 15)
+        slider.setValue(420)
+    monkeypatch.setattr(GrooveCachedSlider, "_draw", lambda self, painter, opt: None)  # a drawing that is wrong
+    assert (_pixels(plain) == _pixels(cached)).all()  # checked against Fusion, refused: Fusion paints it
+    assert not cached._exact

@@ -228,6 +228,7 @@ def test_turnout_and_message_levers_on_either_finalist(panel: TwoRoundPanel, con
     assert msg is not None and msg.on == LE_PEN and msg.strength == pytest.approx(0.2)
     assert controller.view.projection.margin > before  # type: ignore[union-attr]
     assert "Message against Le Pen" in panel.levers_label.text()
+    assert panel.levers_label.isVisible()  # shown with its box (the answer's labels each sit in one of their own)
     panel.message_on.setCurrentIndex(panel.message_on.findData(MACRON))
     qtbot.waitUntil(lambda: controller.view.projection.margin < before)  # type: ignore[union-attr]
 

@@ -161,6 +161,8 @@ def _counts(room: Any) -> dict[str, int]:
         "widgets": len(room.window.findChildren(QWidget)),
         "panel rows": len(room.two_round_panel.rows()),
         "kept point arrays": len(charts._points_kept),
+        "kept value ranges": len(charts._ranges),
+        "named data": len(charts._range_refs),
     }
 
 
@@ -179,10 +181,144 @@ def test_switching_to_and_fro_many_times_leaves_nothing_behind(france_room) -> N
                 settle()
 
     round_of_switches()
+    round_of_switches()  # (the first round's new pollster keys re-lay the lead charts out: their sizes' ranges too)
     QApplication.sendPostedEvents(None, 0)
     after_first = _counts(room)
     for _ in range(6):
         round_of_switches()
     QApplication.sendPostedEvents(None, 0)
     assert _counts(room) == after_first
-    assert after_first["kept point arrays"] > 0
+    assert after_first["kept point arrays"] > 0 and after_first["kept value ranges"] > 0
+
+
+def test_a_chart_shown_again_gets_the_value_range_autorange_fits_without_fitting_again(
+    france_room, monkeypatch
+) -> None:
+    """Switching back to a matchup or list sets each chart's value axis from the range pyqtgraph's autorange fitted
+    to the same data before (ChartPanel.settle_ranges): no item's bounds are walked again, and the range is exactly
+    the one a fresh fit gives."""
+    import pyqtgraph as pg
+
+    room = france_room
+    charts, pickers = room.window.charts, room.two_round_pickers
+    cycle = min(4, pickers.matchup_combo.count(), pickers.hypothesis_combo.count())
+    picks = [(pickers.matchup_combo, i) for i in range(cycle)] + [(pickers.hypothesis_combo, i) for i in range(cycle)]
+    for combo, index in picks + picks:  # each choice twice, the second time from where this ends: fitted and kept
+        combo.setCurrentIndex(index)
+        settle()
+    fits = [0]
+    real = pg.ViewBox.childrenBounds
+
+    def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
+        fits[0] += 1
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(pg.ViewBox, "childrenBounds", counted)
+    for combo, index in picks:
+        combo.setCurrentIndex(index)
+        settle()
+        shown = {key: tuple(plot.getViewBox().viewRange()[1]) for key, plot in charts.plots.items()}
+        assert fits[0] == 0, (combo.objectName(), index)  # set from what was fitted, not fitted again
+        for key, plot in charts.plots.items():
+            vb = plot.getViewBox()
+            assert vb.state["autoRange"][1] is not False  # still following the data (a new poll fits again)
+            vb.updateAutoRange()  # a fresh fit of the same data
+            assert vb.viewRange()[1] == pytest.approx(shown[key], rel=1e-12, abs=1e-12), key
+        fits[0] = 0
+    # A two-round contest's lines and points are painted afresh (no pixmap cache: every switch changes them) ...
+    from PySide6.QtWidgets import QGraphicsItem
+
+    assert all(s.points.cacheMode() == QGraphicsItem.CacheMode.NoCache for s in charts._first.values())
+    # ... and the next contest's are cached again (a big poll list, where one new poll changes one series)
+    london = next(c for c in room.poll_service.contests() if c.name != room.two_round.contest.name)
+    room.poll_service.open_contest(london.name)
+    settle()
+    assert all(s.line.cacheMode() == QGraphicsItem.CacheMode.DeviceCoordinateCache for s in charts._first.values())
+
+
+def test_a_matchup_switch_re_lays_nothing_out_and_paints_the_panel_once(france_room) -> None:
+    """A matchup relabels every electorate row and rewrites the answer: the new texts repaint their labels once and
+    re-lay neither the inputs nor the answer out (a label's new text asked its layout again, which moved the rows
+    and painted the panel a second time)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    room = france_room
+    panel, pickers = room.two_round_panel, room.two_round_pickers
+    boxes = {
+        "electorates": panel.electorates_box,
+        "answer": panel.findChild(QWidget, "two_round_projection"),
+        "inputs": panel.findChild(QWidget, "two_round_inputs").widget(),
+    }
+    titles = [panel.findChild(QWidget, f"two_round_title_{i}") for i in range(3)]
+    titles += [panel.win_label, panel.answer_label, panel.source_label]
+
+    class Events(QObject):
+        def __init__(self) -> None:
+            super().__init__()
+            self.layouts = {name: 0 for name in boxes}
+            self.paints = [0] * len(titles)
+
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            kind = event.type()
+            for name, box in boxes.items():
+                if obj is box and kind == QEvent.Type.LayoutRequest:
+                    self.layouts[name] += 1
+            for i, title in enumerate(titles):
+                if obj is title and kind == QEvent.Type.Paint:
+                    self.paints[i] += 1
+            return False
+
+    cycle = min(4, pickers.matchup_combo.count())
+    for i in range(cycle):  # each pair once: the longest titles seen
+        pickers.matchup_combo.setCurrentIndex((i + 1) % cycle)
+        settle()
+    events = Events()
+    QApplication.instance().installEventFilter(events)
+    try:
+        switches = relabelled = 0
+        for i in range(2 * cycle):
+            texts = [t.text() for t in titles]
+            pickers.matchup_combo.setCurrentIndex((i + 1) % cycle)
+            settle()
+            switches += 1
+            relabelled += [t.text() for t in titles] != texts
+    finally:
+        QApplication.instance().removeEventFilter(events)
+    assert relabelled >= 2  # the rows' titles did change
+    assert events.layouts == dict.fromkeys(boxes, 0)
+    assert all(n <= switches for n in events.paints) and max(events.paints) > 0, events.paints
+
+
+def test_a_pairs_defaults_are_evaluated_once_and_shown_again_on_a_switch_back(france_room, monkeypatch) -> None:
+    """A matchup switch shows the pair's published defaults: their evaluation (projection and exact break-evens) is
+    worked out the first time and shown again on a switch back, the same figures a fresh evaluation gives; an edit
+    of the scenario is evaluated anew."""
+    import warroom.services.two_round_service as service
+    from warroom.core.two_round_view import evaluate
+
+    room = france_room
+    model, pickers = room.two_round, room.two_round_pickers
+    pairs = [pickers.matchup_combo.itemData(i) for i in range(min(3, pickers.matchup_combo.count()))]
+    for pair in pairs:  # each once
+        model.set_matchup(*pair)
+    calls = [0]
+    real = service.evaluate
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls[0] += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(service, "evaluate", counted)
+    for pair in pairs:
+        model.set_matchup(*pair)
+        assert model.scenario is model.defaults.scenario
+        fresh = evaluate(model.first, model.scenario, error=model.defaults.error, electorate=model.electorate)
+        shown = model.view.projection
+        assert (shown.a, shown.b) == (fresh.projection.a, fresh.projection.b)
+        assert shown.margin == fresh.projection.margin
+        assert shown.win_probability_a == fresh.projection.win_probability_a
+        assert model.view.electorate == fresh.electorate
+    assert calls[0] == 0
+    model.set_turnout(0.25)
+    model.evaluate_now()
+    assert calls[0] == 1 and model.view.scenario.turnout == 0.25

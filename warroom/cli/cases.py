@@ -32,7 +32,7 @@ from warroom.core.saved_cases import (
 from warroom.core.two_round import Message, RunoffSplit, TwoRoundScenario
 from warroom.core.two_round_pipeline import resolve_matchup
 from warroom.core.two_round_view import ScenarioDefaults, TwoRoundView, question_text
-from warroom.core.types import Contest
+from warroom.core.types import Contest, bidi_isolated
 from warroom.core.validation import plain_decimal
 
 Table = Any
@@ -120,7 +120,9 @@ class TwoRoundScenarioReport:
             out,
         )
         out.write(f"\n{s.headline}\n")
-        out.write(f"Projected: {s.margin_text}; {s.winner}'s chance {s.chance_text} (margin sd {p.sigma:.1f})\n")
+        out.write(
+            f"Projected: {s.margin_text}; {bidi_isolated(s.winner)}'s chance {s.chance_text} (margin sd {p.sigma:.1f})\n"
+        )
         for line in question_text(self.view):
             out.write(line + "\n")
         if s.today:

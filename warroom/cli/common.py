@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import io
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import unquote, urlsplit
@@ -18,33 +19,86 @@ if TYPE_CHECKING:  # the light verbs (count, polls' help, --version) never impor
     from warroom.bootstrap import OpenStore
 
 
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_CHARS = "\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_CONTROLS = re.compile(
+    f"(\u2068[^{_CONTROL_CHARS}]*\u2069)|[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+"""A control character to show escaped, or (group 1) a name the core isolated for display (types.bidi_isolated:
+first-strong isolate, text with no control at all, pop), which passes whole so that a right-to-left name keeps
+the figures after it in a terminal that lays out bidi text."""
+_ISOLATES = re.compile("[\u2068\u2069]")
+
+
+class OutputError(OSError):
+    """The verb's output could not be written (a full disk under a redirect, a closed standard output)."""
 
 
 class PrintableText(io.TextIOBase):
     """A text stream that shows control characters (a terminal escape, a carriage return, a right-to-left
     override) as \\xNN / \\uNNNN instead of sending them: every verb prints data from files (a pollster, a
-    note, a source), and an escape in one would clear or retitle the user's terminal. Line breaks and tabs pass."""
+    note, a source), and an escape in one would clear or retitle the user's terminal. Line breaks and tabs pass.
 
-    def __init__(self, inner: TextIO) -> None:
+    `inner` None is a stream that was closed when the program started (Python then has no sys.stdout). A write
+    that fails raises OutputError (BrokenPipeError, a reader gone away, as it is); with `quiet` (standard error,
+    where a message about the failure would go) it is dropped instead: there is nowhere left to say it.
+    """
+
+    def __init__(self, inner: TextIO | None, *, quiet: bool = False) -> None:
         super().__init__()
         self.inner = inner
+        self.quiet = quiet
 
     def write(self, text: str) -> int:
-        self.inner.write(_CONTROLS.sub(_shown, text))
+        self._do(lambda inner: inner.write(_encodable(_CONTROLS.sub(_shown, text), inner)))
         return len(text)
 
     def flush(self) -> None:
-        self.inner.flush()
+        self._do(lambda inner: inner.flush())
+
+    def _do(self, act: Callable[[TextIO], object]) -> None:
+        try:
+            if self.inner is None:
+                raise OutputError(errno.EBADF, "the standard output is closed")
+            act(self.inner)
+        except BrokenPipeError:
+            if not self.quiet:
+                raise
+        except OutputError:
+            if not self.quiet:
+                raise
+        except (OSError, ValueError) as exc:  # ValueError: "I/O operation on closed file"
+            if not self.quiet:
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                raise OutputError(getattr(exc, "errno", None) or errno.EIO, reason) from exc
 
     def isatty(self) -> bool:
-        return self.inner.isatty()
+        return self.inner is not None and self.inner.isatty()
 
     def fileno(self) -> int:
+        if self.inner is None:
+            raise OutputError(errno.EBADF, "the standard output is closed")
         return self.inner.fileno()
 
 
+def _encodable(text: str, inner: TextIO) -> str:
+    """`text` with each character the stream's encoding cannot hold written as a \\uNNNN escape: a redirect on
+    Windows writes cp1252, a terminal in a Latin-1 or ASCII locale has no Arabic letters or em dash, and the
+    verb stopped mid-table with a UnicodeEncodeError."""
+    encoding = getattr(inner, "encoding", None)
+    if not encoding or text.isascii():
+        return text
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        return text.encode(encoding, "backslashreplace").decode(encoding)
+    except LookupError:
+        return text
+    return text
+
+
 def _shown(match: re.Match[str]) -> str:
+    if match.group(1):
+        return match.group(1)
     code = ord(match.group())
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
@@ -60,13 +114,23 @@ class CliError(Exception):
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], out: TextIO) -> None:
     """A plain aligned text table; numbers right-aligned."""
     cells = [[str(h) for h in headers]] + [["" if v is None else str(v) for v in row] for row in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    widths = [max(_width(r[i]) for r in cells) for i in range(len(headers))]
     numeric = [all(_is_num(r[i]) for r in cells[1:] if r[i]) and len(cells) > 1 for i in range(len(headers))]
     for n, row in enumerate(cells):
-        parts = [c.rjust(w) if numeric[i] else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))]
+        parts = [_pad(c, w, right=numeric[i]) for i, (c, w) in enumerate(zip(row, widths, strict=True))]
         out.write("  ".join(parts).rstrip() + "\n")
         if n == 0:
             out.write("  ".join("-" * w for w in widths) + "\n")
+
+
+def _width(text: str) -> int:
+    """Columns a cell takes: the isolates around a right-to-left name (types.bidi_isolated) take none."""
+    return len(_ISOLATES.sub("", text))
+
+
+def _pad(text: str, width: int, *, right: bool) -> str:
+    fill = " " * (width - _width(text))
+    return fill + text if right else text + fill
 
 
 def _is_num(text: str) -> bool:

@@ -20,6 +20,7 @@ from warroom import __version__
 from warroom.cli import contest as contest_cli
 from warroom.cli.common import (
     CliError,
+    OutputError,
     PrintableText,
     contest_of,
     emit_json,
@@ -777,13 +778,22 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     """Run one verb (the app itself with no verb); returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
     # Data from files never reaches the terminal as escapes. (A text stream; TextIO's other methods are unused.)
+    # sys.stdout or sys.stderr is None when the program was started with it closed (`warroom polls >&-`).
     out = cast(TextIO, PrintableText(out or sys.stdout))
-    err = cast(TextIO, PrintableText(err or sys.stderr))
+    err = cast(TextIO, PrintableText(err or sys.stderr, quiet=True))
     args = build_parser().parse_args(argv)
     if args.verb is None:
         args.verb = "gui"
     try:
-        return COMMANDS[args.verb](args, out)
+        code = COMMANDS[args.verb](args, out)
+        out.flush()  # a full disk under a redirect shows here, not in the interpreter's last flush
+        return code
+    except OutputError as exc:
+        # The output could not be written (a full disk under a redirect, a closed standard output): one line, not a
+        # traceback, and stdout pointed at nothing so the interpreter's final flush does not fail again.
+        err.write(f"warroom {args.verb}: the output could not be written ({exc.strerror or exc})\n")
+        _quiet_stdout()
+        return 4
     except CliError as exc:
         err.write(f"warroom {args.verb}: {exc}\n")
         return exc.code
@@ -797,14 +807,31 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     except AppFolderError as exc:  # the app's folders cannot be made (a file in the way, a bad XDG_*_HOME)
         err.write(f"warroom {args.verb}: {exc}\n")
         return 3
+    except KeyboardInterrupt:
+        # Ctrl-C: every store change is one transaction, and one the interrupt cut short was rolled back as the
+        # session closed, so what was stored is what was committed before. Say so instead of a traceback.
+        err.write(
+            f"warroom {args.verb}: interrupted; a change it was making was not saved (every store change is all "
+            "or nothing), and nothing else was left half done\n"
+        )
+        _quiet_stdout()
+        return 130  # the shell's status for a program ended by Ctrl-C (128 + SIGINT)
     except BrokenPipeError:
         # The reader went away (`warroom polls | head`): not an error of ours. Point stdout at nothing so the
         # interpreter's final flush does not raise again, and end quietly as other Unix tools do.
-        import os
-
-        with contextlib.suppress(OSError, ValueError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _quiet_stdout()
         return 141 - 128  # SIGPIPE's status as a plain exit code: 13
+
+
+def _quiet_stdout() -> None:
+    """Point the standard output at nothing, dropping what is buffered: the interpreter's last flush at exit
+    would otherwise fail again and print "Exception ignored ..." with a traceback."""
+    import os
+
+    if sys.stdout is None:
+        return
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def main_gui() -> int:

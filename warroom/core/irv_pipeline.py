@@ -49,7 +49,7 @@ from warroom.core.irv_scenario import (
     without_exhaustion,
 )
 from warroom.core.pipeline import OddsModel, PipelineError
-from warroom.core.types import EXHAUSTED, Contest, OfficialResult, Poll, TransferObservation
+from warroom.core.types import EXHAUSTED, Contest, OfficialResult, Poll, TransferObservation, bidi_isolated
 
 __all__ = [
     "BreakEven",
@@ -393,8 +393,8 @@ class IrvView:
     share_sd: float = DEFAULT_SHARE_SD
 
     def name(self, code: str) -> str:
-        """Display name of a candidate (or "exhausted")."""
-        return "exhausted" if code == EXHAUSTED else self.names.get(code, code)
+        """Display name of a candidate (or "exhausted"), isolated for joining into text (types.bidi_isolated)."""
+        return "exhausted" if code == EXHAUSTED else bidi_isolated(self.names.get(code, code))
 
     @property
     def finishing_order(self) -> tuple[str, ...]:
@@ -536,7 +536,7 @@ def _describe(
     scenario: IrvScenario, run: IrvRun, code: str, to: str, source: str, points: float, names: Mapping[str, str]
 ) -> BreakEven:
     def nm(c: str) -> str:
-        return names.get(c, c)
+        return bidi_isolated(names.get(c, c))
 
     step = 1e-6 * (1 if points > 0 else -1)  # just past the break-even, where the winner has changed
     after = run_irv(_moved(scenario, code, to, source, points + step))

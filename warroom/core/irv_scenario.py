@@ -73,7 +73,7 @@ import numpy as np
 
 from warroom.core.ballots import Ballot, BallotTable, table_from_ballots
 from warroom.core.runoff import SPLIT_TOLERANCE
-from warroom.core.types import EXHAUSTED, TransferObservation
+from warroom.core.types import EXHAUSTED, TransferObservation, bidi_isolated
 
 if TYPE_CHECKING:  # the counting engine itself is imported only by what counts (the CLI's light verbs do not)
     from warroom.core.count import CountResult
@@ -562,13 +562,16 @@ class _Chain:
     def outcome(self) -> int | None:
         """The winner if the count stops here, else None."""
         t = self.t
-        alive = [c for c, on in enumerate(self.alive) if on]
         if self.s.stop_at_majority:
-            total = sum(t[c] for c in alive)
-            for c in alive:
-                if 2.0 * t[c] - total > _TIE:
-                    return c
-        if len(alive) <= 2:
+            standing = list(compress(t, self.alive))  # the continuing tallies, in candidate order
+            total = sum(standing)
+            top = max(standing)
+            if 2.0 * top - total > _TIE:  # (two cannot both hold more than half: the top one is the one)
+                return next(c for c, on in enumerate(self.alive) if on and t[c] == top)
+            if len(standing) <= 2:
+                return self.ascending()[-1]
+            return None
+        if sum(self.alive) <= 2:
             return self.ascending()[-1]
         return None
 
@@ -1170,7 +1173,7 @@ def elimination_lines(run: IrvRun, names: Mapping[str, str] | None = None) -> li
     """
 
     def name(code: str) -> str:
-        return (names or {}).get(code, code)
+        return bidi_isolated((names or {}).get(code, code))
 
     lines = []
     for e in run.eliminations:
@@ -1271,8 +1274,8 @@ class _FastChain:
 
     Every draw excludes one candidate a round, so the loop runs exactly N - 2 times with no per-draw
     bookkeeping of who is still counting. Excluded candidates are kept out of the minimum by an infinite
-    offset and out of the transfers by a zero in the open mask. Tallies are float32, held candidate-major
-    (N, D) so that the lowest candidate of every draw is one contiguous integer minimum: a positive float32
+    tally and out of the transfers by a zero in the open mask. Tallies are float32, held candidate-major
+    (N, D) (and so is each round's gathered rows, so every step of a round is a contiguous pass) so that the lowest candidate of every draw is one contiguous integer minimum: a positive float32
     read as an int32 keeps its order, and its lowest bits are replaced by the candidate's index, so the
     minimum carries the loser with it. Tallies within 2^-(23 - bits) of each other (bits = the index's
     width, 4 for up to 16 candidates: 2e-6 relative) count as tied and go to the earlier candidate;
@@ -1295,8 +1298,8 @@ class _FastChain:
         self.d, self.n = d, n
         rounds = max(n - 2, 0)
         self.losers = np.zeros((rounds, d), dtype=np.intp)  # who goes out in each round of each draw
-        self.before = np.zeros((rounds, n, d), dtype=np.float32)  # each draw's tallies before each round,
-        self.gone = np.zeros((rounds, d), dtype=np.int64)  # who is out by then (a bit a candidate),
+        self.before = np.zeros((rounds, n, d), dtype=np.float32)  # each draw's tallies before each round (+inf:
+        # out by then),
         self.kept = np.zeros(d, dtype=np.intp)  # kept for rounds 0 .. kept[j] of draw j (later ones are stale)
         self.winner = np.zeros(d, dtype=np.intp)
         self.runner = np.zeros(d, dtype=np.intp)
@@ -1319,8 +1322,8 @@ class _FastChain:
             return
         start = np.full(self.d, rounds, dtype=np.intp)
         for i in changed:  # the first round in which a changed row is read, draw by draw
-            k, draw = np.nonzero(self.losers == i)
-            np.minimum.at(start, draw, k)
+            k, draw = np.nonzero(self.losers == i)  # (a draw excludes i once at most: no repeated draw)
+            start[draw] = np.minimum(start[draw], k)
         self._run(rows, np.minimum(start, self.kept))
 
     def _run(self, rows: np.ndarray, start: np.ndarray) -> None:
@@ -1341,26 +1344,26 @@ class _FastChain:
         m_all = picked.size
         bits = max(1, (n - 1).bit_length())
         low = np.int32((1 << bits) - 1)
+        high = np.int32(~low)
         index = np.arange(n, dtype=np.int32)[:, None]
-        # The picked draws' state at their restart round: tallies as kept, the candidates out by then out.
-        open_ = np.ones((m_all, n + 1), dtype=np.float32)
+        # The picked draws' state at their restart round: tallies as kept (an excluded candidate's at +inf, so
+        # the tallies are their own key for the minimum), the candidates out by then closed to transfers.
+        open_ = np.ones((n + 1, m_all), dtype=np.float32)  # (N + 1, M): who can receive (the last: exhausted)
         if whole:
             tallies = np.array(first.T, dtype=np.float32, order="C")
-            gone = np.zeros(d, dtype=np.int64)
-            dead = np.zeros((n, m_all), dtype=np.float32)
             alive_sum = np.full(m_all, n * (n - 1) // 2, dtype=np.intp)  # the indices of those still in, summed
         else:
             tallies = np.ascontiguousarray(self.before[begins, :, picked].T)
-            out = (self.gone[begins, picked][None, :] >> index) & 1 == 1  # (N, M): out before the restart
-            dead = np.where(out, np.float32(np.inf), np.float32(0.0))
-            open_[:, :n] = ~out.T
-            alive_sum = (~out * index).sum(axis=0).astype(np.intp)
+            live = np.isfinite(tallies)  # (N, M): still in at the restart
+            open_[:n] = live
+            alive_sum = (live * index).sum(axis=0).astype(np.intp)
             self.kept[picked] = begins  # the rounds re-run below are not kept
-        bit = np.int64(1) << np.arange(n, dtype=np.int64)
         flat_rows = rows.reshape(n * d, n + 1)
-        t_flat, dead_flat, open_flat = tallies.reshape(-1), dead.reshape(-1), open_.reshape(-1)
+        weights_buf = np.empty((n + 1, m_all), dtype=np.float32)
+        t_flat, open_flat = tallies.reshape(-1), open_.reshape(-1)
         local_all = np.arange(m_all)
-        open_rows = local_all * (n + 1)  # where each draw's open mask starts in open_flat
+        key_buf = np.empty((n, m_all), dtype=np.int32)
+        at = np.empty(m_all, dtype=np.intp)
         tiny = np.float32(1e-30)  # a row with nobody open moves nothing (weights all 0), whatever it is scaled by
         active = np.searchsorted(begins, np.arange(rounds), side="right")  # draws running in each round
         for k in range(int(begins[0]), rounds):
@@ -1369,41 +1372,37 @@ class _FastChain:
             here = picked[:m]
             if whole:
                 self.before[k] = t
-                self.gone[k] = gone
-            key = t + dead[:, :m]
-            key_bits = key.view(np.int32)
-            key_bits &= ~low
+            key_bits = np.bitwise_and(t.view(np.int32), high, out=key_buf[:, :m])
             key_bits |= index
-            loser = (key_bits.min(axis=0) & low).astype(np.intp)
+            loser = key_bits.min(axis=0)
+            loser &= low
+            loser = loser.astype(np.intp)
             self.losers[k, here] = loser
             alive_sum[:m] -= loser
-            if whole:
-                gone |= bit[loser]
-            at = loser * m_all
-            at += local_all[:m]  # (loser, draw) in the (N, M) arrays
-            mass = t_flat.take(at)
-            dead_flat[at] = np.inf
-            t_flat[at] = 0.0
-            o = open_[:m]
-            open_flat[open_rows[:m] + loser] = 0.0
-            weights = flat_rows.take(loser * d + here, axis=0)
+            a = np.multiply(loser, m_all, out=at[:m])
+            a += local_all[:m]  # (loser, draw) in the (N, M) tallies and the (N + 1, M) open mask alike
+            mass = t_flat.take(a)
+            t_flat[a] = np.inf
+            open_flat[a] = 0.0
+            o = open_[:, :m]
+            weights = weights_buf[:, :m]  # (N + 1, M): the losers' rows, candidate-major like the tallies
+            np.copyto(weights.T, flat_rows.take(loser * d + here, axis=0))
             weights *= o
-            total = np.einsum("ij->i", weights)  # row by row: the same sum however many draws run
+            total = weights.sum(axis=0)
             if full and not (total > 0).all():  # full preferential: nobody open in the row, so by the first round
                 empty = np.flatnonzero(~(total > 0))
-                weights[empty, :n] = first[here[empty]] * o[empty, :n]
-                weights[empty, n] = 0.0
-                total[empty] = np.einsum("ij->i", weights[empty])
+                weights[:n, empty] = first[here[empty]].T * o[:n, empty]
+                weights[n, empty] = 0.0
+                total[empty] = weights[:, empty].sum(axis=0)
             np.maximum(total, tiny, out=total)
             np.divide(mass, total, out=total)
-            weights *= total[:, None]
-            t += weights[:, :n].T
+            moved = weights[:n]
+            moved *= total
+            t += moved  # (an excluded candidate's weight is 0: their +inf stays)
         if whole:
             self.kept[:] = rounds
         # Two are left: the lower is the runner-up, found as every loser was (a tie: the earlier candidate).
-        key = tallies + dead
-        key_bits = key.view(np.int32)
-        key_bits &= ~low
+        key_bits = np.bitwise_and(tallies.view(np.int32), high, out=key_buf)
         key_bits |= index
         runner = (key_bits.min(axis=0) & low).astype(np.intp)
         self.runner[picked] = runner

@@ -8,7 +8,7 @@ from datetime import date
 
 from warroom.core.averaging import PollAverages
 from warroom.core.pipeline import runoff_kind
-from warroom.core.types import Contest, Poll
+from warroom.core.types import Contest, Poll, bidi_isolated
 
 Band = tuple[float, float, float]
 """(mean, lower, upper) of an average on a day."""
@@ -43,9 +43,9 @@ class AverageSummary:
     b: str
 
     def name(self, code: str) -> str:
-        """A candidate's full name (the code if unknown)."""
+        """A candidate's full name (the code if unknown), isolated for joining into text (types.bidi_isolated)."""
         try:
-            return self.contest.candidate(code).name
+            return bidi_isolated(self.contest.candidate(code).name)
         except KeyError:
             return "Others" if code == "other" else code
 

@@ -49,7 +49,7 @@ from warroom.core.two_round_view import (
     first_round_from,
     largest_other,
 )
-from warroom.core.types import EXHAUSTED
+from warroom.core.types import EXHAUSTED, bidi_isolated
 
 KIND_KEY = "kind"
 SV = "sv"
@@ -181,7 +181,7 @@ class CaseSummary:
 
     @property
     def margin_text(self) -> str:
-        return f"{self.winner} by {self.margin:.1f} points"
+        return f"{bidi_isolated(self.winner)} by {self.margin:.1f} points"
 
     @property
     def chance_text(self) -> str:
@@ -254,7 +254,8 @@ def two_round_summary(view: TwoRoundView, *, name: str = "", baseline: str = "",
     winner, runner = (p.a, p.b) if p.margin >= 0 else (p.b, p.a)
     leader, chance = runoff_leader(view)
     share = p.a_share if winner == p.a else 100.0 - p.a_share
-    headline = f"{winner} {share:.1f} % of valid votes against {runner}; chance {leader} wins the runoff: {chance_text(chance)}"
+    w, r, lead = bidi_isolated(winner), bidi_isolated(runner), bidi_isolated(leader)  # figures stay with names
+    headline = f"{w} {share:.1f} % of valid votes against {r}; chance {lead} wins the runoff: {chance_text(chance)}"
     return CaseSummary(
         name,
         TWO_ROUND,
@@ -666,8 +667,8 @@ def irv_summary(view: IrvView, *, name: str = "", baseline: str = "", saved_at: 
         baseline,
         saved_at,
         view.headline,
-        view.name(winner),
-        view.name(runner),
+        view.names.get(winner, winner),  # the name itself (a JSON field); margin_text isolates it for text
+        view.names.get(runner, runner),
         float(view.run.final_margin),
         float(chance),
         tuple(irv_lines(view)),

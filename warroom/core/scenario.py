@@ -66,7 +66,7 @@ import numpy as np
 
 from warroom.core.forecast import verdict_sentence
 from warroom.core.runoff import SPLIT_TOLERANCE, Runoff, Split, check_parts, implied_runoff
-from warroom.core.types import EXHAUSTED, TransferObservation
+from warroom.core.types import EXHAUSTED, TransferObservation, bidi_isolated
 
 DEFAULT_TRANSFER_RATE = 100.0 * (124_977 + 135_089) / 478_320
 """Share (%) of eliminated candidates' voters whose second preference names a finalist, used for candidates
@@ -163,8 +163,9 @@ class Baseline:
             raise ValueError(f"runoff adjustment must lie within -100 to 100 points, got {self.runoff_adjustment}")
 
     def name(self, code: str) -> str:
-        """Display name of a candidate (the code if none was given)."""
-        return self.names.get(code, code)
+        """Display name of a candidate (the code if none was given), isolated for joining into a sentence
+        (types.bidi_isolated: a right-to-left name keeps the figures after it)."""
+        return bidi_isolated(self.names.get(code, code))
 
     def _party_share(self, code: str) -> float | None:
         party = self.candidate_party.get(code)

@@ -47,7 +47,7 @@ from warroom.core.two_round import (
     splits_for_first_round,
 )
 from warroom.core.two_round_pipeline import CandidateAverages, MatchupAverage, first_round_of, name_key
-from warroom.core.types import Poll
+from warroom.core.types import Poll, bidi_isolated
 
 TURNOUT_2022 = 100.0 * 35_923_707 / 48_747_876
 """First-round turnout (% of registered) of the last presidential election (10 April 2022, Conseil
@@ -221,7 +221,8 @@ class TwoRoundView:
     def shares_text(self, name: Callable[[str], str] = str) -> str:
         """The projected runoff on valid votes: "Macron 54.6 % – Le Pen 45.4 %"."""
         p = self.projection
-        return f"{name(p.a)} {p.a_share:.1f} % – {name(p.b)} {100 - p.a_share:.1f} %"
+        a, b = bidi_isolated(name(p.a)), bidi_isolated(name(p.b))  # each share stays with its name
+        return f"{a} {p.a_share:.1f} % – {b} {100 - p.a_share:.1f} %"
 
     def margin_text(self) -> str:
         """The margin, turnout and blank or null vote in one sentence."""
@@ -234,12 +235,12 @@ class TwoRoundView:
     def verdict_text(self, name: Callable[[str], str] = str) -> str:
         """The race in core.forecast's verdict words with the favourite's chance: "Likely Macron (93 % chance)"."""
         p = self.projection
-        return verdict_sentence(1.0 - p.win_probability_a, name(p.a), name(p.b))
+        return verdict_sentence(1.0 - p.win_probability_a, bidi_isolated(name(p.a)), bidi_isolated(name(p.b)))
 
     def chance_line(self, name: Callable[[str], str] = str) -> str:
         """ "Chance Macron wins the runoff: 93 %" (the number in core.forecast.chance_text's rounding)."""
         who, chance = self.favourite()
-        return f"Chance {name(who)} wins the runoff: {chance_text(chance)}"
+        return f"Chance {bidi_isolated(name(who))} wins the runoff: {chance_text(chance)}"
 
     def turnout_text(self) -> str:
         """The runoff turnout in words, with what the turnout lever adds and the first round's turnout (the
@@ -282,7 +283,7 @@ def question_text(view: TwoRoundView, name: Mapping[str, str] | None = None) -> 
             return "first-round abstainers"
         if code == BLANK_NULL:
             return "first-round blank and null voters"
-        return name.get(code, code)
+        return bidi_isolated(name.get(code, code))
 
     trailing = p.b if p.margin > 0 else p.a
     words = {"a": f"vote {n(p.a)}", "b": f"vote {n(p.b)}", "blank_null": "vote blank or null", "abstain": "abstain"}

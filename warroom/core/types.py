@@ -6,6 +6,7 @@ pollsters publish them and how staff talk about them.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -45,6 +46,26 @@ candidate is eliminated round by round (instant runoff)."""
 
 DIRECTION_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 """Unicode's bidirectional controls: a right-to-left override makes a name display as a different name."""
+
+
+RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\U00010800-\U00010fff\U0001e800-\U0001efff]")
+"""A right-to-left letter (Hebrew, Arabic, Syriac, Thaana, N'Ko and their presentation forms; the historic and
+Adlam planes)."""
+
+
+def bidi_isolated(name: str) -> str:
+    """A name holding right-to-left letters, set in a first-strong isolate (FSI ... PDI), for joining into text.
+
+    The one helper every sentence, label, header and headline uses where a candidate's or pollster's name is
+    joined with other text. Without it, Unicode's bidi rules join the figures and punctuation after such a name
+    to the name's right-to-left run: "Reid 41 %, خان 43.0" was laid out with 43.0 read as the other candidate's,
+    and "Runoff خان–Reid" with the dash on the wrong side. Latin names come back as they are, and a name
+    already isolated is not wrapped twice. For display only, never for matching (names are refused if they
+    hold a direction control themselves: control_problem).
+    """
+    if not RIGHT_TO_LEFT.search(name) or (name.startswith("\u2068") and name.endswith("\u2069")):
+        return name
+    return f"\u2068{name}\u2069"
 
 
 def control_problem(text: str, *, lines_ok: bool = False) -> str | None:

@@ -7,6 +7,7 @@ drawn at once by the charts) until the new one lands, so adding a poll to 10,000
 from __future__ import annotations
 
 import contextlib
+import operator
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -172,7 +173,8 @@ class AverageController(QObject):
             last is not None
             and last[1] is self.priors
             and len(last[0]) == len(self._polls)
-            and all(p is q for p, q in zip(last[0], self._polls, strict=True))
+            # identity of every poll, compared in C (a generator took 15-50 ms per edit at 100,000 polls)
+            and all(map(operator.is_, last[0], self._polls))
         ):
             self.averages = last[2]
             self.averages_ready.emit(self._polls, self.averages)

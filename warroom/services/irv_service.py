@@ -4,7 +4,10 @@ Views bind to it and keep no copy: the panel writes one candidate's next-prefere
 re-renders on the signals. Every figure comes from warroom.core.irv_pipeline (the same functions the command
 line calls): the chain at the scenario's values and the simulated win probabilities run on the GUI thread,
 coalesced to one evaluation per event-loop turn (about 2 ms for 12 candidates and 2,000 draws,
-benchmarks/bench_irv_slider.py), so they follow the finger. The exact break-evens cost up to ~200 runs of the
+benchmarks/bench_irv_slider.py), so they follow the finger. The evaluation is a posted event, not a zero-time
+timer: Qt posts its repaint request at low priority, so the evaluation runs first and the moved sliders and
+every output they change are painted together, in one pass of the same turn (a timer ran after that pass, and
+the outputs waited for a second one). The exact break-evens cost up to ~200 runs of the
 chain each, so they are worked out once the sliders rest (BREAK_EVEN_DELAY_MS after the last edit).
 """
 
@@ -14,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from warroom.core.averaging import PollAverages
 from warroom.core.csvformat import parse_ballot_file
@@ -67,6 +70,7 @@ class IrvController(QObject):
     lead_ready = Signal(object)
     scenario_failed = Signal(str)
     notice = Signal(str)
+    _due = Signal()  # queued to itself: the coalesced evaluation, as a posted event (see the module docstring)
 
     def __init__(self, parent: QObject | None = None, *, errors: ForecastErrors | None = None) -> None:
         super().__init__(parent)
@@ -89,10 +93,9 @@ class IrvController(QObject):
         self._edited: dict[str, np.ndarray] = {}  # rows the user set, carried across poll updates
         self._simulator: IrvSimulator | None = None
         self._share_sd: float | None = None
-        self._pending = QTimer(self)
-        self._pending.setSingleShot(True)
-        self._pending.setInterval(0)  # the next event-loop turn: one evaluation per burst of edits
-        self._pending.timeout.connect(self.evaluate_now)
+        self._stale = False  # an edit waits for the evaluation posted by _due
+        self._posted = False  # _due is in the event queue (one evaluation per burst of edits)
+        self._due.connect(self._on_due, Qt.ConnectionType.QueuedConnection)
         self._resting = QTimer(self)
         self._resting.setSingleShot(True)
         self._resting.setInterval(BREAK_EVEN_DELAY_MS)
@@ -119,7 +122,7 @@ class IrvController(QObject):
         self._edited = {}
         self._simulator = None
         self._share_sd = None
-        self._pending.stop()
+        self._stale = False
         self._resting.stop()
         if self.active:
             self.case_cleared.emit(f"No poll of {contest.name} with first-round figures yet")
@@ -202,8 +205,8 @@ class IrvController(QObject):
     # --- outputs -----------------------------------------------------------------------------------------------
 
     def evaluate_now(self) -> None:
-        """Evaluate the current scenario at once (normally run by the coalescing timer)."""
-        self._pending.stop()
+        """Evaluate the current scenario at once (normally run by the coalesced posted event)."""
+        self._stale = False
         if self.scenario is None or self.case is None:
             return
         scenario = self.scenario
@@ -238,8 +241,16 @@ class IrvController(QObject):
     def _apply(self, scenario: IrvScenario) -> None:
         self.scenario = scenario
         self.scenario_changed.emit(scenario)
-        self._pending.start()  # already pending: this edit joins it
+        self._stale = True  # already posted: this edit joins it
+        if not self._posted:
+            self._posted = True
+            self._due.emit()
         self._resting.start()  # restarted by every edit: the break-evens wait for the sliders to rest
+
+    def _on_due(self) -> None:
+        self._posted = False
+        if self._stale:  # (not if evaluate_now ran meanwhile, or another contest was opened)
+            self.evaluate_now()
 
     def _rebuild(self) -> None:
         contest = self.contest

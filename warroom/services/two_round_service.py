@@ -133,6 +133,8 @@ class TwoRoundController(QObject):
         self._leads: dict[frozenset[str], tuple[tuple[str, str], MatchupLead]] = {}  # per pair, A first
         self._charts: dict[tuple[str | None, tuple[str, str]], CampaignChart] = {}  # per hypothesis and pair
         self._defaults: dict[tuple[object, ...], ScenarioDefaults] = {}
+        # the views of a pair's defaults as they are, by first round, defaults (kept in self._defaults) and question
+        self._views: dict[tuple[object, ...], TwoRoundView] = {}
         self._model: FirstRoundModel | None = None
         self._pending = QTimer(self)
         self._pending.setSingleShot(True)
@@ -274,16 +276,26 @@ class TwoRoundController(QObject):
         self._pending.stop()
         if self.first is None or self.scenario is None:
             return
-        try:
-            self.view = evaluate(
-                self.first,
-                self.scenario,
-                error=self.defaults.error if self.defaults else None,
-                electorate=self.electorate,
-            )
-        except ValueError as exc:
-            self.failed.emit(str(exc))
-            return
+        error = self.defaults.error if self.defaults else None
+        # A pair's published defaults as they are (what a matchup switch shows) are evaluated once per first round
+        # and question: the very scenario object the defaults keep (self._defaults holds them for the campaign), so
+        # a switch back shows the view worked out then.
+        key: tuple[object, ...] | None = None
+        first = self.first
+        if self.defaults is not None and self.scenario is self.defaults.scenario:
+            key = (tuple(first.votes.items()), first.registered, first.blank_null, id(self.defaults), self.electorate)
+        view = self._views.get(key) if key is not None else None
+        if view is None:
+            try:
+                view = evaluate(self.first, self.scenario, error=error, electorate=self.electorate)
+            except ValueError as exc:
+                self.failed.emit(str(exc))
+                return
+            if key is not None:
+                if len(self._views) >= 64:
+                    self._views.clear()
+                self._views[key] = view
+        self.view = view
         self.view_ready.emit(self.view)
 
     # --- private --------------------------------------------------------------------------------------------
@@ -301,6 +313,7 @@ class TwoRoundController(QObject):
         self._last_chart = None
         self._rows, self.table = None, None
         self._by_hypothesis, self._defaults, self._model = {}, {}, None
+        self._views = {}
         self._leads, self._charts = {}, {}
 
     def _average_first_round(self) -> None:

@@ -28,6 +28,17 @@ BACKUPS_KEPT = 5
 PG_CONNECT_TIMEOUT_S = 10
 """How long connecting to a PostgreSQL server may take before the store is reported unreachable (unless the URL
 sets connect_timeout): a server that accepts and then never answers held the window for ever."""
+PG_ANSWER_WAIT_S = 60.0
+"""How long the driver waits for a PostgreSQL server's answer to one statement (or a commit) before it drops the
+connection and says the server did not answer. libpq waits for ever once a statement is sent: a server stopped,
+swapped out or cut off mid-statement held the write, and the window, with no end (its own statement_timeout
+cannot fire in a stopped server, and a cancel request goes to that same server). Longer than any lock wait a
+transaction allows itself (PG_LOCK_TIMEOUT_MS; the window's, limit_lock_wait), so such a lock still ends as
+"busy". No session lock_timeout is set at connect: the `options` startup parameter it needs is refused by
+connection poolers such as PgBouncer, which would keep warroom from connecting at all."""
+PG_ANSWER_MARGIN_S = 3.0
+"""A transaction that limits its lock waits (limit_lock_wait: the window's reads and writes, 2 s) waits that long
+plus this for each answer: the window is never held longer."""
 SQLITE_LONGEST_PATH = 512 - len("-journal")
 """SQLite's Unix file system layer opens paths of at most 512 bytes (SQLITE_MAX_PATHNAME), and a store's -journal
 and -wal files need their suffix within that: 504 bytes opened, 505 failed with "unable to open database file"."""
@@ -171,7 +182,7 @@ def check_sqlite_file(path: Path) -> None:
 def _check_ours(path: Path) -> None:
     """Refuse another application's SQLite database, or a store from a newer version, reading only."""
     try:
-        immutable = "&immutable=1" if on_read_only_mount(path) else ""
+        immutable = "&immutable=1" if on_read_only_mount(path) or _full_disk_under(path) else ""
         conn = sqlite3.connect(f"{path.as_uri()}?mode=ro{immutable}", uri=True, timeout=10.0)
         try:
             tables = {
@@ -278,6 +289,25 @@ def _create_private(path: Path) -> None:
         os.chmod(path, stat.S_IMODE(path.stat().st_mode) & 0o600)
 
 
+_OPENED_ON_FULL_DISK: weakref.WeakSet[Engine] = weakref.WeakSet()
+"""Engines opened read-only because their disk was full (make_engine): a write on them is "the disk is full"."""
+
+
+def _full_disk_under(path: Path) -> bool:
+    """Whether an existing SQLite store lies on a disk too full to open it normally: its reader could not make the
+    shared-memory file (32 KB) it needs, and no other program has one open already (a -shm file shorter than that
+    is what an open that failed on the full disk left behind, and made every later open fail too)."""
+    try:
+        if not path.is_file() or path.stat().st_size == 0:
+            return False
+        shm = Path(f"{path}-shm")
+        if shm.exists() and shm.stat().st_size >= 32768:
+            return False
+    except OSError:
+        return False
+    return _disk_full_at(path)
+
+
 def on_read_only_mount(path: Path) -> bool:
     """Whether `path` lies on a file system mounted read-only (a CD, a read-only share, a snapshot).
 
@@ -347,11 +377,14 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
                     where=database,
                 )
             check_sqlite_file(path)
-            if _user_made_read_only(path):
+            full = _full_disk_under(path)
+            if _user_made_read_only(path) or full:
                 # Opened read-only by SQLite itself: root would otherwise write a 0444 file, and the user's
                 # decision would be silently undone. Reads work; every write says the store is read-only.
                 query = {"mode": "ro", "uri": "true"}
-                if on_read_only_mount(path):  # no shared-memory file can be made beside it, and nobody can change it
+                if full or on_read_only_mount(path):  # no shared-memory file can be made beside it
+                    # A full disk: without this, every verb failed, reading ones too, and the polls could not
+                    # even be read and exported to another disk. Writes say the disk is full (translate).
                     query["immutable"] = "1"
                 url = URL.create("sqlite", database="file:" + path.as_uri()[len("file://") :], query=query)
             else:
@@ -362,6 +395,8 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
                         f"cannot create the poll store: {exc.strerror}", where=str(path), kind="readonly"
                     ) from exc
         engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000.0})
+        if database and database != ":memory:" and not database.startswith("file:") and full:
+            _OPENED_ON_FULL_DISK.add(engine)
         read_only = is_read_only(engine)
         store_file = sqlite_path(engine)
         opened_as = _identity(store_file) if store_file is not None else None
@@ -400,8 +435,11 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
     libpq = backend == "postgresql" and url.get_driver_name() in ("psycopg", "psycopg2", "psycopg2cffi")
     if libpq and "connect_timeout" not in url.query:  # (drivers that take libpq's options)
         connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT_S  # libpq's default is to wait for ever
+    answering = backend == "postgresql" and url.get_driver_name() == "psycopg"
     try:
         engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+        if answering:
+            _wait_for_answers_at_most(engine)
     except NoSuchModuleError as exc:
         raise StoreError(
             f"this app cannot use {backend!r} databases; use a SQLite file or a postgresql+psycopg:// URL",
@@ -420,6 +458,69 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
         ) from exc
     _DISPLAY[engine] = redacted(target)
     return engine
+
+
+def _wait_for_answers_at_most(engine: Engine) -> None:
+    """Connect with psycopg connections that wait a bounded time for each answer (PG_ANSWER_WAIT_S, or what the
+    transaction's limit_lock_wait set), then drop the connection: a server stopped mid-statement is a store
+    error in seconds (translate: "did not answer"), the transaction never committed, never a wait for ever."""
+    answering = _answering_connection_class()
+    if answering is None:
+        return
+
+    @event.listens_for(engine, "do_connect")
+    def _connect(_dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+        return answering.connect(*cargs, **cparams)
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        dbapi_conn.answer_wait_s = PG_ANSWER_WAIT_S  # each user of a pooled connection starts from the default
+
+
+def _answering_connection_class() -> Any:
+    """psycopg.Connection whose every wait for the server (a statement, a fetch, a commit) ends after
+    `answer_wait_s`; None with a psycopg too old to time a wait (before 3.2: no `timeout` in Connection.wait)."""
+    import inspect as pyinspect
+
+    import psycopg
+    from psycopg import errors
+
+    timed_out: type[Exception] | None = getattr(errors, "_WaitTimeout", None)
+    if timed_out is None or "timeout" not in pyinspect.signature(psycopg.Connection.wait).parameters:
+        return None
+    gave_up: type[Exception] = timed_out
+
+    class AnsweringConnection(psycopg.Connection):  # type: ignore[type-arg]
+        answer_wait_s: float = PG_ANSWER_WAIT_S
+        committing: bool = False
+
+        def commit(self) -> None:
+            self.committing = True
+            try:
+                super().commit()
+            finally:
+                self.committing = False
+
+        def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
+            limit = self.answer_wait_s if timeout is None else timeout
+            try:
+                return super().wait(gen, interval, limit)
+            except gave_up:
+                # The connection is in an unknown state (a statement sent, no answer): closed, never reused; the
+                # server rolls its open transaction back when it sees the connection gone.
+                self.pgconn.finish()
+                outcome = (
+                    "its commit was sent, so whether the change was stored is known only once the server answers "
+                    "again: look before entering it again"
+                    if self.committing
+                    else "nothing was saved"
+                )
+                raise psycopg.OperationalError(
+                    f"the store's server did not answer within {limit:g} s (stopped, overloaded or cut off), so "
+                    f"the connection was dropped; {outcome}"
+                ) from None
+
+    return AnsweringConnection
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -470,6 +571,13 @@ def _alembic_config(connection: Any) -> Any:
 
 
 @functools.cache
+def is_older_store(engine: Engine) -> bool:
+    """Whether the store was set up by an older version of warroom (a revision this one upgrades from, not head)."""
+    with translated(engine):
+        current = current_revision(engine)
+    return current is not None and current != head_revision() and current in known_revisions()
+
+
 def head_revision() -> str:
     """The newest schema revision (read from the migration scripts; Alembic if they do not say it plainly)."""
     try:
@@ -496,6 +604,9 @@ def limit_lock_wait(session: Session, ms: int, *, write: bool = False) -> None:
     """
     conn = session.connection(execution_options={_LOCK_WAIT: int(ms), _WRITE_LOCK: write})
     if conn.dialect.name == "postgresql":  # transaction-scoped: gone at commit or rollback
+        raw: Any = conn.connection.dbapi_connection
+        if hasattr(raw, "answer_wait_s"):  # and no answer waited for longer (reset when the connection is next used)
+            raw.answer_wait_s = ms / 1000 + PG_ANSWER_MARGIN_S
         conn.execute(text("SELECT set_config('lock_timeout', :ms, true)"), {"ms": f"{int(ms)}ms"})
 
 
@@ -550,7 +661,14 @@ holds two hyphens, so a longer stem such as `polls-team` can never be read as `p
 
 
 def _backup_pattern(stem: str) -> re.Pattern[str]:
-    return re.compile(re.escape(stem) + "-" + _STAMP + "-" + _REASON.pattern + r"\.sqlite3")
+    """`<stem>-<stamp>-<reason>[.n<sequence>].sqlite3`; group 1 is the sequence (absent in backups made before
+    it was kept)."""
+    return re.compile(re.escape(stem) + "-" + _STAMP + "-" + _REASON.pattern + r"(?:\.n(\d{1,18}))?\.sqlite3")
+
+
+def _sequence(pattern: re.Pattern[str], name: str) -> int:
+    match = pattern.fullmatch(name)
+    return int(match.group(1)) if match is not None and match.group(1) else 0
 
 
 def backup_sqlite(db_file: Path, backup_dir: Path, *, reason: str, keep: int = BACKUPS_KEPT) -> Path:
@@ -567,7 +685,13 @@ def backup_sqlite(db_file: Path, backup_dir: Path, *, reason: str, keep: int = B
     backup_dir = backup_folder(db_file, backup_dir)
     backup_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    target = backup_dir / f"{db_file.stem}-{stamp}-{reason}.sqlite3"
+    # The order backups were written in is kept in their names, one more than any before: the clock can go back
+    # (a dead battery, a wrong manual date, a restored virtual machine), and then the stamp of the backup written
+    # last sorted below older ones, so recovery offered a days-old copy as the newest and rotation deleted the
+    # fresh ones first.
+    pattern = _backup_pattern(db_file.stem)
+    sequence = 1 + max((_sequence(pattern, b.name) for b in list_backups(backup_dir, db_file.stem)), default=0)
+    target = backup_dir / f"{db_file.stem}-{stamp}-{reason}.n{sequence:06d}.sqlite3"
     # Written under a temporary name and renamed when complete: recovery offers the newest backup, and a
     # half-written one (disk full, killed) must never be it. O_EXCL | O_NOFOLLOW: no planted file or link.
     partial = backup_dir / f".{target.name}.{secrets.token_hex(6)}.partial"
@@ -575,7 +699,7 @@ def backup_sqlite(db_file: Path, backup_dir: Path, *, reason: str, keep: int = B
     os.close(fd)
     try:
         # as_uri() %-escapes '#', '?' and '%', which a bare "file:" + path would cut the name at.
-        immutable = "&immutable=1" if on_read_only_mount(db_file) else ""  # see make_engine
+        immutable = "&immutable=1" if on_read_only_mount(db_file) or _full_disk_under(db_file) else ""  # make_engine
         src = sqlite3.connect(f"{db_file.absolute().as_uri()}?mode=ro{immutable}", uri=True)
         try:
             dst = sqlite3.connect(partial)
@@ -629,12 +753,14 @@ def backups_of(db_file: Path, backup_dir: Path) -> list[Path]:
 
 
 def list_backups(backup_dir: Path, stem: str = "polls") -> list[Path]:
-    """Backups of the store whose file name (without `.sqlite3`) is exactly `stem`, newest first."""
+    """Backups of the store whose file name (without `.sqlite3`) is exactly `stem`, the one written last first:
+    by the sequence number each carries (backup_sqlite), then, for backups made before it was kept (which all
+    come before any numbered one), by their time stamp."""
     if not backup_dir.is_dir():
         return []
     pattern = _backup_pattern(stem)
     found = [p for p in backup_dir.iterdir() if pattern.fullmatch(p.name) and p.is_file()]
-    return sorted(found, key=lambda p: p.name, reverse=True)
+    return sorted(found, key=lambda p: (_sequence(pattern, p.name), p.name), reverse=True)
 
 
 def upgrade(engine: Engine, *, backup_dir: Path | None = None) -> str | None:
@@ -732,6 +858,13 @@ def translate(exc: BaseException, engine: Engine | None = None, *, path: Path | 
     low = text.lower()
     if isinstance(exc, StoreError):
         return exc
+    if engine is not None and engine in _OPENED_ON_FULL_DISK and ("readonly" in low or "read-only" in low):
+        return StoreError(
+            "the disk is full, so the poll store was opened for reading only: nothing was saved; free some space "
+            "and start warroom again to write",
+            where=where,
+            kind="full",
+        )
     if "file is not a database" in low or "malformed" in low or "not a database" in low:
         return StoreError(
             "the poll store is damaged (not a readable database); it has been left untouched",
@@ -754,6 +887,12 @@ def translate(exc: BaseException, engine: Engine | None = None, *, path: Path | 
         return StoreError(
             f"the store's server could not be reached ({text.strip().splitlines()[0][:160]}): check the address "
             "and that the server is running; nothing was changed",
+            where=where,
+            kind="unreachable",
+        )
+    if "did not answer within" in low:
+        return StoreError(
+            f"{text.strip().splitlines()[0][:300]}; the next action reconnects",
             where=where,
             kind="unreachable",
         )
@@ -913,6 +1052,9 @@ def hand_edits(engine: Engine, *, limit: int = 10) -> list[str]:
             rules.append(("official_result", "result_json", "typeof(result_json) != 'text' OR NOT json_valid(result_json)", "is not JSON"))  # fmt: skip
         except Exception:  # a SQLite built without JSON: the result's reader still refuses it by name
             conn.rollback()
+        # Only what this store's schema has: a store from an older version is checked before its migration.
+        present = _columns(conn)
+        rules = [r for r in rules if r[1] in present.get(r[0], ())]
         for table in dict.fromkeys(r[0] for r in rules):
             mine = [r for r in rules if r[0] == table]
             flags = ", ".join(f"({cond}), {column}" for _t, column, cond, _w in mine)
@@ -923,6 +1065,8 @@ def hand_edits(engine: Engine, *, limit: int = 10) -> list[str]:
                         value = "" if words == "is not JSON" else f" {_shown(row[2 + 2 * i])}"
                         found.append(f"{table} #{row[0]}: {column}{value} {words}")
         for table in _CONTEST_SCOPED:  # a contest deleted with foreign keys off (the sqlite3 shell's default)
+            if "contest_id" not in present.get(table, ()) or "contest" not in present:
+                continue
             sql = (
                 f"SELECT rowid, contest_id FROM {table} WHERE contest_id NOT IN (SELECT id FROM contest) LIMIT {limit}"
             )
@@ -932,12 +1076,20 @@ def hand_edits(engine: Engine, *, limit: int = 10) -> list[str]:
                 for rid, cid in conn.exec_driver_sql(sql)
             ]
         for table in ("poll", "poll_notice"):
+            if table not in present or "election_date" not in present.get("contest", ()):
+                continue
             for rid, start, end, before, after in conn.exec_driver_sql(f"{window.format(table=table)} LIMIT {limit}"):
                 if after is not None and after > late:
                     found.append(f"{table} #{rid}: fieldwork_end {end} is more than a year after its contest's election")  # fmt: skip
                 if before is not None and before > early:
                     found.append(f"{table} #{rid}: fieldwork_start {start} is more than ten years before its contest's election")  # fmt: skip
     return found[:limit]
+
+
+def _columns(conn: Connection) -> dict[str, frozenset[str]]:
+    """Each table of the store and its columns (in the current schema's search path)."""
+    found = inspect(conn)
+    return {t: frozenset(c["name"] for c in found.get_columns(t)) for t in found.get_table_names()}
 
 
 def typed_hand_edits(engine: Engine, *, limit: int = 10) -> list[str]:
@@ -959,18 +1111,24 @@ def typed_hand_edits(engine: Engine, *, limit: int = 10) -> list[str]:
     late, early = LATEST_AFTER_ELECTION.days, EARLIEST_BEFORE_ELECTION.days
     systems = ", ".join(f"'{s.value}'" for s in CountingSystem)
     with engine.connect() as conn:
+        present = _columns(conn)  # a store from an older version is checked before its migration
         for table, column in _SHARE_COLUMNS:  # NaN and infinity compare above 100 on PostgreSQL
+            if column not in present.get(table, ()):
+                continue
             sql = f"SELECT id, {column} FROM {table} WHERE {column} < 0 OR {column} > 100 LIMIT {limit}"
             for rid, value in conn.exec_driver_sql(sql):
                 if math.isfinite(value):
                     found.append(f"{table} #{rid}: {column} {_shown(value)} is outside 0-100")
                 else:
                     found.append(f"{table} #{rid}: {column} {'NaN' if math.isnan(value) else value} is not a number")
-        sql = f"SELECT id, system FROM contest WHERE system NOT IN ({systems}) LIMIT {limit}"
-        found += [
-            f"contest #{rid}: system {_shown(v)} is not a counting system" for rid, v in conn.exec_driver_sql(sql)
-        ]
+        if "system" in present.get("contest", ()):
+            sql = f"SELECT id, system FROM contest WHERE system NOT IN ({systems}) LIMIT {limit}"
+            found += [
+                f"contest #{rid}: system {_shown(v)} is not a counting system" for rid, v in conn.exec_driver_sql(sql)
+            ]
         for table in ("poll", "poll_notice"):
+            if table not in present or "election_date" not in present.get("contest", ()):
+                continue
             sql = (
                 f"SELECT p.id, p.fieldwork_start, p.fieldwork_end, c.election_date - p.fieldwork_start, "
                 f"p.fieldwork_end - c.election_date FROM {table} p JOIN contest c ON c.id = p.contest_id "
@@ -982,7 +1140,8 @@ def typed_hand_edits(engine: Engine, *, limit: int = 10) -> list[str]:
                     found.append(f"{table} #{rid}: fieldwork_end {end} is more than a year after its contest's election")  # fmt: skip
                 if before > early:
                     found.append(f"{table} #{rid}: fieldwork_start {start} is more than ten years before its contest's election")  # fmt: skip
-        for rid, data in conn.exec_driver_sql("SELECT id, result_json FROM official_result"):  # one per contest
+        official = "official_result" in present
+        for rid, data in conn.exec_driver_sql("SELECT id, result_json FROM official_result") if official else ():
             try:
                 json.loads(data)
             except (TypeError, ValueError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import json
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any, cast
@@ -62,9 +62,13 @@ class PollValueError(PollRejectedError):
     """A value no supported database can store as given (too long, out of range, NUL byte, not a number)."""
 
 
+def _bump_statement() -> Any:
+    return update(RevisionRow).where(RevisionRow.id == 1).values(revision=RevisionRow.revision + 1)
+
+
 def bump_revision(session: Session) -> None:
     """Mark a change. Called first in every write so the write lock is taken before any read (no upgrade race)."""
-    result = session.execute(update(RevisionRow).where(RevisionRow.id == 1).values(revision=RevisionRow.revision + 1))
+    result = session.execute(_bump_statement())
     if result.rowcount == 0:  # type: ignore[attr-defined]
         session.add(RevisionRow(id=1, revision=1))
 
@@ -182,6 +186,8 @@ def contest_identity(session: Session, contest_id: int) -> tuple[str, datetime |
 _POLL = cast(Table, PollRow.__table__)
 _FIGURE = cast(Table, PollFigureRow.__table__)
 _TRANSFER = cast(Table, TransferRow.__table__)
+_FEW = 64
+"""Polls read by id (list_polls(ids=...)) up to which the statements come from SQLAlchemy's compiled cache."""
 _IN_CHUNK = 500  # values per IN (...) list: far below SQLite's 32,766 bound parameters and PostgreSQL's 65,535
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1  # INTEGER on PostgreSQL is 32-bit (SQLite would take up to 2^63 - 1)
 _FIGURE_KINDS = (("first", "first_round"), ("second", "second_round"), ("party", "party_vi"))
@@ -432,14 +438,12 @@ def _insert_plain(session: Session, table: Table, columns: tuple[str, ...], rows
     if conn.dialect.name != "sqlite":
         session.execute(insert(table), [dict(zip(columns, r, strict=True)) for r in rows])
         return
-    compiled = insert(table).compile(dialect=conn.dialect, column_keys=list(columns))
-    sql = str(compiled)
+    sql, order = _plain_insert_sql(conn.dialect, table, columns)
     args: list[Any]
-    if compiled.positional:
-        order = [columns.index(name) for name in compiled.positiontup or ()]
-        args = rows if order == list(range(len(columns))) else [tuple(r[k] for k in order) for r in rows]
-    else:
+    if order is None:
         args = [dict(zip(columns, r, strict=True)) for r in rows]
+    else:
+        args = rows if order == list(range(len(columns))) else [tuple(r[k] for k in order) for r in rows]
     cursor = conn.connection.cursor()
     try:
         cursor.executemany(sql, args)
@@ -447,6 +451,23 @@ def _insert_plain(session: Session, table: Table, columns: tuple[str, ...], rows
         raise DBAPIError.instance(sql, None, exc, dbapi.Error) from exc
     finally:
         cursor.close()
+
+
+_PLAIN_SQL: dict[tuple[str, str, str, tuple[str, ...]], tuple[str, list[int] | None]] = {}
+"""_insert_plain's statements as compiled for a dialect: compiling one took half a millisecond of every add."""
+
+
+def _plain_insert_sql(dialect: Any, table: Table, columns: tuple[str, ...]) -> tuple[str, list[int] | None]:
+    """The INSERT of `columns` into `table` as `dialect` writes it, and the order of its positional parameters
+    (positions in `columns`; None: named parameters). Compiled once per kind of database, parameter style,
+    table and columns (what the text depends on)."""
+    key = (dialect.name, dialect.paramstyle, table.name, columns)
+    found = _PLAIN_SQL.get(key)
+    if found is None:
+        compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
+        order = [columns.index(name) for name in compiled.positiontup or ()] if compiled.positional else None
+        found = _PLAIN_SQL[key] = (str(compiled), order)
+    return found
 
 
 def add_polls(
@@ -507,8 +528,7 @@ def _insert_polls(session: Session, contest_id: int, polls: Sequence[Poll], line
         if new_rows:
             # RETURNING the unique key as well as the id: rows come back in whatever order the backend
             # likes, and the key (unique in the batch, checked above) says which poll each id belongs to.
-            stmt = insert(_POLL).returning(_POLL.c.id, _POLL.c.pollster, _POLL.c.fieldwork_start, _POLL.c.fieldwork_end)
-            for pid, pollster, start, end in session.execute(stmt, new_rows):
+            for pid, pollster, start, end in session.execute(_insert_returning(), new_rows):
                 ids[new_at[(pollster, start, end)]] = int(pid)
     except IntegrityError as exc:
         if "uq_poll" in str(exc) or "UNIQUE constraint failed: poll." in str(exc):
@@ -525,6 +545,28 @@ def _insert_polls(session: Session, contest_id: int, polls: Sequence[Poll], line
     _insert_plain(session, _FIGURE, _FIGURE_COLUMNS, figures)
     _insert_plain(session, _TRANSFER, _TRANSFER_COLUMNS, transfers)
     return [pid for pid in ids if pid is not None]
+
+
+def _insert_returning() -> Any:
+    return insert(_POLL).returning(_POLL.c.id, _POLL.c.pollster, _POLL.c.fieldwork_start, _POLL.c.fieldwork_end)
+
+
+def _edit_statements(poll_id: int, values: dict[str, Any]) -> list[Any]:
+    """update_poll's statements after its checks: the poll's own values, then its old figures and transfers out."""
+    return [
+        update(_POLL).where(_POLL.c.id == poll_id).values(**values),
+        delete(_FIGURE).where(_FIGURE.c.poll_id == poll_id),
+        delete(_TRANSFER).where(_TRANSFER.c.poll_id == poll_id),
+    ]
+
+
+def _delete_statements(chunk: Sequence[int]) -> list[Any]:
+    """delete_polls' statements for one chunk of ids, children first (the poll's row's result is counted)."""
+    return [
+        delete(PollFigureRow).where(PollFigureRow.poll_id.in_(chunk)),
+        delete(TransferRow).where(TransferRow.poll_id.in_(chunk)),
+        delete(PollRow).where(PollRow.id.in_(chunk)),
+    ]
 
 
 def add_poll(session: Session, contest_id: int, poll: Poll) -> int:
@@ -550,25 +592,28 @@ def update_poll(session: Session, poll: Poll) -> None:
         raise ValueError("update_poll needs a stored poll (id is None)")
     check_polls([poll])
     bump_revision(session)
-    row = session.get(PollRow, poll.id)
-    if row is None:
+    # its contest through Core, not session.get(PollRow): no ORM object loaded (and then expired) per edit
+    contest_id = session.execute(select(_POLL.c.contest_id).where(_POLL.c.id == poll.id)).scalar()
+    if contest_id is None:
         raise KeyError(f"poll #{poll.id} no longer exists (deleted elsewhere?)")
-    dup = _find_duplicate(session, row.contest_id, poll, exclude=poll.id)
+    dup = _find_duplicate(session, contest_id, poll, exclude=poll.id)
     if dup is not None:
         raise DuplicatePollError(
             f"another poll by {poll.pollster} has the same fieldwork dates (poll #{dup})", field="pollster"
         )
-    values = _poll_values(row.contest_id, poll)
+    values = _poll_values(contest_id, poll)
     del values["contest_id"]
-    session.execute(update(_POLL).where(_POLL.c.id == poll.id).values(**values))
-    session.execute(delete(_FIGURE).where(_FIGURE.c.poll_id == poll.id))
-    session.execute(delete(_TRANSFER).where(_TRANSFER.c.poll_id == poll.id))
+    for stmt in _edit_statements(poll.id, values):
+        session.execute(stmt)
     figures: list[tuple[Any, ...]] = []
     transfers: list[tuple[Any, ...]] = []
     _children(poll.id, poll, figures, transfers)
     _insert_plain(session, _FIGURE, _FIGURE_COLUMNS, figures)
     _insert_plain(session, _TRANSFER, _TRANSFER_COLUMNS, transfers)
-    session.expire(row)  # the ORM copy is stale now
+    # an ORM copy of the row loaded earlier in this session (none is, on the app's paths) is stale now
+    stale = session.identity_map.get(session.identity_key(PollRow, poll.id))  # type: ignore[no-untyped-call]
+    if stale is not None:
+        session.expire(stale)
 
 
 def delete_polls(session: Session, poll_ids: Iterable[int]) -> int:
@@ -576,9 +621,10 @@ def delete_polls(session: Session, poll_ids: Iterable[int]) -> int:
     ids = list(poll_ids)
     deleted = 0
     for chunk in _chunks(ids):
-        session.execute(delete(PollFigureRow).where(PollFigureRow.poll_id.in_(chunk)))
-        session.execute(delete(TransferRow).where(TransferRow.poll_id.in_(chunk)))
-        result = session.execute(delete(PollRow).where(PollRow.id.in_(chunk)))
+        *children, rows = _delete_statements(chunk)
+        for stmt in children:
+            session.execute(stmt)
+        result = session.execute(rows)
         deleted += int(result.rowcount)  # type: ignore[attr-defined]
     return deleted
 
@@ -623,17 +669,20 @@ def list_polls(
     if since is not None:
         head = head.where(c.fieldwork_end >= since)
     chunks = [None] if ids is None else list(_chunks(sorted(set(ids))))
+    # A few polls (the one just added or edited) through SQLAlchemy's cache of compiled statements; many through
+    # the driver's own rows (compiled afresh each time, which costs less than a Row object per figure of them).
+    few = ids is not None and len(ids) <= _FEW
     rows: list[Any] = []
     with _gc_paused():
         for chunk in chunks:
             stmt = head if chunk is None else head.where(c.id.in_(chunk))
-            if since is None:  # integer parameters only: the driver's rows, dates converted here
+            if since is None and not few:  # integer parameters only: the driver's rows, dates converted here
                 rows.extend(_with_dates(_raw_rows(session, stmt)))
             else:
                 rows.extend(session.execute(stmt).all())
         if not rows:
             return []
-        polls = _assemble(session, rows, contest_id, whole_contest=since is None and ids is None)
+        polls = _assemble(session, rows, contest_id, whole_contest=since is None and ids is None, few=few)
     if len(chunks) > 1:  # each chunk came back in order, the chunks themselves do not
         polls.sort(key=lambda p: (p.fieldwork_end, p.id or 0))
     return polls
@@ -677,9 +726,15 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _assemble(session: Session, rows: list[Any], contest_id: int, *, whole_contest: bool) -> list[Poll]:
-    """Polls from their poll rows (in order), with figures and transfers read in one SELECT each (per chunk)."""
+def _assemble(
+    session: Session, rows: list[Any], contest_id: int, *, whole_contest: bool, few: bool = False
+) -> list[Poll]:
+    """Polls from their poll rows (in order), with figures and transfers read in one SELECT each (per chunk).
+    `few`: a handful of polls, read through SQLAlchemy's compiled-statement cache (see list_polls)."""
     c = _POLL.c
+
+    def fetch(stmt: Select[Any]) -> Sequence[Any]:
+        return session.execute(stmt).all() if few else _raw_rows(session, stmt)
 
     def scopes(poll_id: Any) -> list[Any]:
         """Conditions on a child table's poll_id that select the children of exactly the polls in `rows`."""
@@ -692,7 +747,7 @@ def _assemble(session: Session, rows: list[Any], contest_id: int, *, whole_conte
     for scope in scopes(f.poll_id):
         current = None
         by_kind: dict[str, dict[str, float]] = {}
-        for pid, kind, code, share in _raw_rows(session, select(f.poll_id, f.kind, f.code, f.share).where(scope)):
+        for pid, kind, code, share in fetch(select(f.poll_id, f.kind, f.code, f.share).where(scope)):
             if pid != current:  # a poll's figures come together (the poll_id index), but need not
                 current = pid
                 if pid in figures:
@@ -705,9 +760,7 @@ def _assemble(session: Session, rows: list[Any], contest_id: int, *, whole_conte
     t = _TRANSFER.c
     transfers: dict[int, list[TransferObservation]] = {}
     for scope in scopes(t.poll_id):
-        for pid, from_code, to_code, share in _raw_rows(
-            session, select(t.poll_id, t.from_code, t.to_code, t.share).where(scope)
-        ):
+        for pid, from_code, to_code, share in fetch(select(t.poll_id, t.from_code, t.to_code, t.share).where(scope)):
             transfers.setdefault(pid, []).append(TransferObservation(from_code, to_code, share))
     polls = []
     new, no_transfers = object.__new__, ()
@@ -742,6 +795,93 @@ def _assemble(session: Session, rows: list[Any], contest_id: int, *, whole_conte
 def _transfer_order(t: TransferObservation) -> tuple[str, str]:
     """Poll.__post_init__'s canonical order of transfers."""
     return (t.from_candidate, t.to_candidate)
+
+
+WarmUpStep = Callable[[Session], None]
+
+
+def warm_up_steps(contest_id: int) -> list[WarmUpStep]:
+    """The statements a first one-poll add, edit or delete of the contest runs, as small steps that each run
+    (reads) or compile (writes) one or two of them, reading only, results dropped.
+
+    The first add after opening a store otherwise compiles each of them (SQLAlchemy caches a compiled statement
+    per engine once it has run): 10-30 ms of CPU more than every later add, in the click that makes it. Run the
+    steps at idle moments after a contest is opened, each in its own session (one per turn of the event loop:
+    none holds the window for more than a few milliseconds). The writes are compiled on SQLite only, on a
+    connection made query-only meanwhile (PRAGMA query_only): SQLAlchemy compiles and caches each, SQLite then
+    refuses to run it, so nothing is written and no lock is taken.
+    """
+    sample: dict[str, Any] = {}
+
+    def stored(session: Session) -> tuple[int, Poll] | None:
+        """A stored poll of the contest to look up (its id, and a poll with its dates), None if it has none."""
+        if "poll" not in sample:
+            row = session.execute(
+                select(_POLL.c.id, _POLL.c.fieldwork_start, _POLL.c.fieldwork_end)
+                .where(_POLL.c.contest_id == contest_id)
+                .limit(1)
+            ).first()
+            sample["poll"] = (
+                None
+                if row is None
+                else (int(row[0]), Poll("", _day(row[1]) or date.today(), _day(row[2]) or date.today(), None))
+            )
+        return cast("tuple[int, Poll] | None", sample["poll"])
+
+    def identity(session: Session) -> None:
+        conn = session.connection()
+        for table, columns in ((_FIGURE, _FIGURE_COLUMNS), (_TRANSFER, _TRANSFER_COLUMNS)):
+            _plain_insert_sql(conn.dialect, table, columns)
+        contest_identity(session, contest_id)
+        revision(session)
+
+    def read_back(session: Session) -> None:
+        if (found := stored(session)) is not None:
+            list_polls(session, contest_id, ids=[found[0]])
+
+    def duplicates(session: Session) -> None:
+        if (found := stored(session)) is not None:
+            _stored_keys(session, contest_id, [found[1].fieldwork_end])
+            session.execute(select(_POLL.c.contest_id).where(_POLL.c.id == found[0])).scalar()  # update's look-up
+            _find_duplicate(session, contest_id, found[1], exclude=found[0])  # (with an edited poll's dates)
+
+    def compiled(which: str) -> WarmUpStep:
+        def step(session: Session) -> None:
+            conn = session.connection()
+            found = stored(session)
+            if found is None or conn.dialect.name != "sqlite":
+                return
+            pid, probe = found
+            values = _poll_values(contest_id, probe)
+            edit = {k: v for k, v in values.items() if k != "contest_id"}
+            plans: dict[str, list[tuple[Any, Any]]] = {
+                "add": [(_bump_statement(), None), (_insert_returning(), [values])],
+                "edit": [(stmt, None) for stmt in _edit_statements(pid, edit)],
+                "delete": [(stmt, None) for stmt in _delete_statements([pid])],
+            }
+            statements = plans[which]
+            conn.exec_driver_sql("PRAGMA query_only = ON")
+            try:
+                for stmt, params in statements:
+                    try:
+                        session.execute(stmt, params)
+                    except DBAPIError as exc:
+                        if "readonly" not in str(exc.orig).lower():
+                            raise
+                    else:  # pragma: no cover - SQLite ran a write on a query-only connection
+                        raise RuntimeError("warm_up: a write ran on a read-only connection")
+            finally:
+                conn.exec_driver_sql("PRAGMA query_only = OFF")
+
+        return step
+
+    return [identity, read_back, duplicates, compiled("add"), compiled("edit"), compiled("delete")]
+
+
+def warm_up(session: Session, contest_id: int) -> None:
+    """Every step of warm_up_steps in one session (scripts, tests, the benchmark)."""
+    for step in warm_up_steps(contest_id):
+        step(session)
 
 
 # --- annotations ----------------------------------------------------------------------------------------------

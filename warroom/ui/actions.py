@@ -30,7 +30,7 @@ from warroom.core.paste import PasteError, guess_columns, rows_to_csv, split_tab
 from warroom.core.pipeline import ForecastPoint, Freshness, ProjectionView, SavedScenario, assumption_lines
 from warroom.core.report import summarise
 from warroom.core.saved_cases import CaseSummary, record_kind
-from warroom.core.types import Contest, Poll
+from warroom.core.types import Contest, Poll, bidi_isolated
 from warroom.ui.commands import DeleteScenarioCommand, SaveScenarioCommand, ScenarioRecords
 from warroom.ui.compare_dialog import CompareColumn, CompareDialog
 from warroom.ui.main_window import MainWindow
@@ -410,7 +410,10 @@ def case_briefing_scenario(summary: CaseSummary) -> BriefingScenario:
         summary.margin,
         "",
         summary.chance,
-        [f"Projected: {summary.margin_text}; {summary.winner}'s chance {summary.chance_text}", *summary.details]
+        [
+            f"Projected: {summary.margin_text}; {bidi_isolated(summary.winner)}'s chance {summary.chance_text}",
+            *summary.details,
+        ]
         + ([summary.today] if summary.today else []),
         headline=f"{summary.name}: {summary.headline}",
     )

@@ -19,10 +19,9 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from warroom.core.averaging import AverageSeries, PollAverages
 from warroom.core.forecast import chance_text
 from warroom.core.pipeline import ProjectionView
-from warroom.core.types import Poll
+from warroom.core.types import Poll, bidi_isolated
 from warroom.ui.charts import DateAxis, PointLayer, day_to_epoch, size_axes
 from warroom.ui.protocols import ScenarioModel
-from warroom.ui.qt_utils import bidi_isolated
 
 
 class AnswerPage(QWidget):

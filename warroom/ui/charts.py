@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsPathItem, QS
 
 from warroom.core.averaging import AverageSeries, PollAverages
 from warroom.core.two_round_view import CampaignChart
-from warroom.core.types import Annotation, Contest, Poll
+from warroom.core.types import Annotation, Contest, Poll, bidi_isolated
 
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 SYMBOLS = ("o", "s", "t", "d", "+", "x", "p", "h", "star", "t1", "t2", "t3")
@@ -840,6 +840,12 @@ class ChartPanel(QWidget):
         self._end_texts: dict[str, str] = {}  # the text each end label was given
         # a two-round contest's question points as arrays, by the id of the points object (kept with it)
         self._points_kept: dict[tuple[int, float], tuple[tuple[object, ...], _PointArrays]] = {}
+        # A two-round contest's value ranges by what each chart shows (settle_ranges): the data a chart was handed
+        # (its token: the ids of the objects, kept alive in _range_refs), its x-range, size and selected poll -> the
+        # y-range pyqtgraph's autorange fitted to it. A switch back to a matchup or list sets it without fitting again.
+        self._range_tokens: dict[str, tuple[int, ...] | None] = {}
+        self._range_refs: dict[tuple[int, ...], tuple[object, ...]] = {}
+        self._ranges: dict[tuple[object, ...], tuple[float, float]] = {}
         self.range_mode = "final"  # "final" (the last weeks), "all" (whole campaign) or "user" (panned/zoomed)
         self._final_window: tuple[float, float] | None = None  # the window show_final_weeks last applied
         self._applying_range = False
@@ -848,6 +854,10 @@ class ChartPanel(QWidget):
             vb.setAutoVisible(y=True)  # the value axis fits what is in the window, not the whole campaign
             vb.sigRangeChangedManually.connect(self._on_range_changed_manually)
         self.plots["first"].getViewBox().sigRangeChanged.connect(self._place_end_labels)
+        # End labels a switch moved are placed once, when the charts' ranges are final (settle_ranges, or just before
+        # the paint): placed on the new data and then again on the new range, they cost a switch twice.
+        self._labels_pending = False
+        self._layout_widget.scene().sigPrepareForPaint.connect(self._place_pending_labels)
         for key in LEAD_CHARTS:
             self.plots[key].getViewBox().sigRangeChanged.connect(self._place_election_labels)
         self.apply_theme(theme)
@@ -857,6 +867,7 @@ class ChartPanel(QWidget):
     def set_contest(self, contest: Contest) -> None:
         """Create the items for a contest (once per contest, not per update)."""
         self._contest = contest
+        self._range_tokens, self._range_refs, self._ranges = {}, {}, {}
         self._matchup = None
         self.plots["lead2"].titleLabel.set_explanation("")  # an instant-runoff contest's account of its pair goes
         self._campaign = None
@@ -948,6 +959,7 @@ class ChartPanel(QWidget):
         if len(updated) + len(getattr(change, "added", ())) > BULK_POINTS:
             return  # an import: its points come with its average (show_data), in one vectorised pass
         new = [polls_by_id[i] for i in (*getattr(change, "added", ()), *updated) if i in polls_by_id]
+        self._range_tokens = {}  # new points: each chart's value range is fitted again
         drop = np.asarray([*updated, *getattr(change, "removed", ())], dtype=np.int64)
         self._poll_map = polls_by_id
         # The latest fieldwork end, kept in an array by poll id: found again in one vectorised step, where
@@ -1024,6 +1036,7 @@ class ChartPanel(QWidget):
 
     def show_data(self, polls: Sequence[Poll], averages: PollAverages | None) -> None:
         """Push polls and their averages into the existing items."""
+        self._range_tokens = {}  # (a two-round contest's show_campaign and show_matchup_lead below name theirs)
         contest = self._contest
         if contest is None:
             return
@@ -1105,8 +1118,8 @@ class ChartPanel(QWidget):
         # first round and transfers (hollow); the scenario's baseline names the same source.
         n_pub = len(averages.second_lead_observed) if averages is not None else 0
         n_imp = len(averages.second_lead_implied) if averages is not None else 0
-        name_a = contest.candidate(a).display if a != "other" else a
-        name_b = contest.candidate(b).display if b != "other" else b
+        name_a = bidi_isolated(contest.candidate(a).display) if a != "other" else a
+        name_b = bidi_isolated(contest.candidate(b).display) if b != "other" else b
         for key, title in (
             ("lead1", f"First-round lead: {name_a} minus {name_b} (points)"),
             ("lead2", f"Runoff lead: {name_a} minus {name_b} (points; {n_pub} published, {n_imp} implied)"),
@@ -1122,6 +1135,7 @@ class ChartPanel(QWidget):
             self.show_final_weeks()
         elif self.range_mode == "all":
             self.fit()
+        self._place_pending_labels()
         self._refresh_selection()
 
     def _rows_for(self, ids: np.ndarray) -> np.ndarray:
@@ -1167,6 +1181,56 @@ class ChartPanel(QWidget):
         self._selected = poll_id
         self._refresh_selection()
 
+    def settle_ranges(self) -> None:
+        """Fit the charts' value axes to their new data now, not while they paint (pyqtgraph fits them in the paint,
+        and the new range then asked for a second paint of every chart that changed).
+
+        A two-round chart showing what it showed before (a matchup or list switched back to: the very objects the
+        controller keeps, at the same x-range, size and selection) gets the y-range pyqtgraph fitted to it then,
+        set as its autorange sets it (no padding, autorange kept on): fitting walked every item's bounds, the
+        largest part of a switch's Python work after the recompute (benchmarks/bench_two_round_switch.py)."""
+        settled = []
+        for key, plot in self.plots.items():
+            vb = plot.getViewBox()
+            if not vb._autoRangeNeedsUpdate:
+                vb.updateMatrix()
+                continue
+            settled.append(vb)
+            token = self._range_tokens.get(key)
+            auto = vb.state["autoRange"]
+            if token is None or auto[0] is not False or auto[1] is False:
+                vb.prepareForPaint()
+                continue
+            memo = (key, token, *vb.viewRange()[0], vb.width(), vb.height(), self._selected)
+            y = self._ranges.get(memo)
+            if y is None:
+                vb.prepareForPaint()
+                if len(self._ranges) >= 4 * MAX_KEPT_POINTS:
+                    self._ranges.clear()
+                self._ranges[memo] = (float(vb.viewRange()[1][0]), float(vb.viewRange()[1][1]))
+                continue
+            vb.setRange(yRange=y, padding=0.0, disableAutoRange=False)
+            vb._autoRangeNeedsUpdate = False
+            vb.updateMatrix()
+        # The new range moved the end and election-day labels, and pyqtgraph takes any child's move for a change of
+        # the data's bounds: it fitted every chart it had just fitted once more in the paint. Those labels (like
+        # the grid) are added with ignoreBounds, so that second fit could only give the same range.
+        for vb in settled:
+            vb._autoRangeNeedsUpdate = False
+        self._place_pending_labels()
+
+    def _shows(self, key: str, *data: object) -> None:
+        """Chart `key` now shows these objects (None: data settle_ranges cannot name, such as a poll update)."""
+        if not data or any(d is None for d in data):
+            self._range_tokens[key] = None
+            return
+        token = tuple(id(d) for d in data)
+        if len(self._range_refs) >= 4 * MAX_KEPT_POINTS:
+            self._range_refs.clear()
+            self._ranges.clear()
+        self._range_refs[token] = data
+        self._range_tokens[key] = token
+
     def curve_data(self, key: str) -> tuple[np.ndarray, np.ndarray]:
         """Average line data for tests and exports: key is a candidate code, 'lead1' or 'lead2'."""
         series = {"lead1": self._lead1, "lead2": self._lead2_observed}.get(key) or self._first[key]
@@ -1211,6 +1275,8 @@ class ChartPanel(QWidget):
             self.plots["lead2"].titleLabel.set_explanation(tooltip)
         if changed:
             self._fit_legends()
+        # (named by its points: the controller keeps one MatchupLead per pair, whose average.lead is made anew)
+        self._shows("lead2", days, leads, pollsters)
         self._lead2_observed.set_points(*self._question_points((days, leads, pollsters), 8.0))
         self._lead2_observed.set_average(average)
         self._lead2_observed.set_forecast(None, None, None)
@@ -1218,7 +1284,7 @@ class ChartPanel(QWidget):
         self._lead2_implied.set_average(None)
         if self.plots["lead2"].titleLabel.text != title:
             self.plots["lead2"].setTitle(title)
-        self._update_end_labels()
+        self._update_end_labels(defer=True)
 
     def show_campaign(self, chart: CampaignChart, *, redraw: bool = False) -> None:
         """A two-round contest's first round from its poll questions (several lists per poll): each candidate's
@@ -1226,6 +1292,8 @@ class ChartPanel(QWidget):
         last, self._campaign = self._campaign, chart
         if self._lead1 is None or self._contest is None:
             return
+        if last is None:
+            self._paint_uncached()
         if last is None or last.blackouts != chart.blackouts or redraw:
             self._show_blackouts(chart.blackouts)
         # Another pair or list over the same polls: the points (and for another pair the averages) are the very
@@ -1236,6 +1304,9 @@ class ChartPanel(QWidget):
         def points(series: _Series, pts: tuple[tuple[float, ...], tuple[float, ...], tuple[str, ...]]) -> None:
             series.set_points(*self._question_points(pts, 7.0))
 
+        if not same_first:
+            self._shows("first", chart.first, chart.points)
+        self._shows("lead1", chart.lead, chart.lead_points)
         for code, series in () if same_first else self._first.items():
             series.set_average(chart.first.get(code))
             series.set_forecast(None, None, None)
@@ -1245,13 +1316,24 @@ class ChartPanel(QWidget):
         self._lead1.set_forecast(None, None, None)
         points(self._lead1, chart.lead_points)
         contest = self._contest
-        names = {c.code: c.display for c in contest.candidates}
+        names = {c.code: bidi_isolated(c.display) for c in contest.candidates}
         title = f"First-round lead: {names.get(chart.a, chart.a)} minus {names.get(chart.b, chart.b)} (points)"
         if self.plots["lead1"].titleLabel.text != title:
             self.plots["lead1"].setTitle(title)
-        self._update_end_labels()
+        self._update_end_labels(defer=True)
         if self.range_mode == "final":
             self.show_final_weeks()
+
+    def _paint_uncached(self) -> None:
+        """A two-round contest's charts paint their lines and points afresh: their pixmap caches (kept for a big
+        poll list, where a new poll changes one series of many) never served a switch (each matchup or list hands
+        the items new data or moves the value axis, and a repaint then drew every item into its cache and the cache
+        onto the screen), and drawing into them was a third of the first-round chart's repaint on a list switch
+        (benchmarks/bench_two_round_switch.py). set_contest makes cached items again for the next contest."""
+        for series in [*self._first.values(), self._lead1, self._lead2_observed, self._lead2_implied]:
+            if series is not None:
+                series.line.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+                series.points.setCacheMode(QGraphicsItem.CacheMode.NoCache)
 
     def _question_points(
         self, pts: tuple[Sequence[float] | np.ndarray, Sequence[float] | np.ndarray, Sequence[str]], size: float
@@ -1336,6 +1418,7 @@ class ChartPanel(QWidget):
 
     def apply_theme(self, theme: Theme) -> None:
         self._theme = theme
+        self._ranges = {}  # marker sizes (part of what autorange fits) follow the theme
         self._layout_widget.setBackground(theme.background)
         font = QFont()
         font.setPointSize(theme.font_pt)
@@ -1529,11 +1612,18 @@ class ChartPanel(QWidget):
         label = pg.TextItem("", color=colour or self._theme.foreground, anchor=(-0.08, 0.5))
         label.setZValue(30)
         label.setVisible(False)
+        # Laid out left to right whatever the name: Qt takes a paragraph's direction from its first letter (even
+        # inside an isolate), so "خان 43.0" was drawn as "43.0 خان", the figure before the name.
+        option = label.textItem.document().defaultTextOption()
+        option.setTextDirection(Qt.LayoutDirection.LeftToRight)
+        label.textItem.document().setDefaultTextOption(option)
         label._warroom_colour = colour  # type: ignore[attr-defined]  # None: the theme's foreground
         plot.addItem(label, ignoreBounds=True)
         return label
 
-    def _update_end_labels(self) -> None:
+    def _update_end_labels(self, *, defer: bool = False) -> None:
+        """Each line's end label: its text, and its place (defer: left to _place_pending_labels, once the ranges
+        are final)."""
         contest = self._contest
         if contest is None:
             return
@@ -1559,8 +1649,8 @@ class ChartPanel(QWidget):
             if key in LEAD_CHARTS:
                 text = f"{value:+.1f}"
             else:
-                name = contest.candidate(key).display if key != "other" else "Others"
-                text = f"{name} {value:.1f}"
+                name = bidi_isolated(contest.candidate(key).display) if key != "other" else "Others"
+                text = f"{name} {value:.1f}"  # isolated: the figure stays after a right-to-left name
             if self._end_texts.get(key) != text:  # (the label's own toPlainText asks its QTextDocument)
                 self._end_texts[key] = text
                 label.setText(text)
@@ -1571,7 +1661,10 @@ class ChartPanel(QWidget):
             label.setPos(float(x[-1]), value)
             if key not in self._first or key not in before:  # else _place_end_labels shows it or not (room)
                 label.setVisible(True)
-        if first_moved:
+        if first_moved and defer:
+            self._labels_pending = True
+            self._place_election_labels()
+        elif first_moved:
             self._place_end_labels()
         else:
             self._place_election_labels()  # (which _place_end_labels does first): they keep clear of the leads
@@ -1596,11 +1689,18 @@ class ChartPanel(QWidget):
             label.anchors = [anchor, anchor]
             label.setPosition(0.98 if top else 0.02)
 
+    def _place_pending_labels(self) -> None:
+        if self._labels_pending:
+            self._place_end_labels()
+
     def _place_end_labels(self, *_args: object) -> None:
         """Candidates' end labels nudged apart vertically so close finishers stay readable."""
+        self._labels_pending = False
         self._place_election_labels()
         vb = self.plots["first"].getViewBox()
-        _px, py = vb.viewPixelSize()
+        lo, hi = vb.viewRange()[1]
+        height = vb.height()
+        py = (hi - lo) / height if height > 0 else 0.0  # data units per pixel (viewPixelSize, without its mapping)
         if not py or not np.isfinite(py):
             return
         sample = next(iter(self._end_labels.values()), None)
@@ -1608,7 +1708,6 @@ class ChartPanel(QWidget):
             return
         gap = (QFontMetricsF(sample.textItem.font()).height() + 1) * py
         ranked = sorted((k for k in self._first if k in self._end_values), key=lambda k: -self._end_values[k][1])
-        lo, hi = vb.viewRange()[1]
         room = max(1, int((hi - lo) / gap))  # labels a line apart that fit the chart's height
         keys, hidden = ranked[:room], ranked[room:]  # the smallest shares go unlabelled when they cannot fit
         for key in hidden:
@@ -1688,19 +1787,21 @@ class ChartPanel(QWidget):
             if poll is None:
                 return f"{y:.1f}"
             contest = self._contest
-            lines = [f"{poll.pollster}" + (f" for {poll.client}" if poll.client else "")]
+            lines = [bidi_isolated(poll.pollster) + (f" for {bidi_isolated(poll.client)}" if poll.client else "")]
             lines.append(f"Fieldwork {poll.fieldwork_start:%d %b} – {poll.fieldwork_end:%d %b %Y}")
             lines.append(f"Sample {poll.sample_size:,}" if poll.sample_size else "Sample size not published")
             if contest is not None:
                 firsts = ", ".join(
-                    f"{contest.candidate(c).display if c != 'other' else 'Others'} {v:g}"
+                    f"{bidi_isolated(contest.candidate(c).display) if c != 'other' else 'Others'} {v:g}"
                     for c, v in sorted(poll.first_round.items(), key=lambda kv: -kv[1])
                 )
                 lines.append(f"First round: {firsts}")
                 if poll.second_round:
                     lines.append(
                         "Second round: "
-                        + ", ".join(f"{contest.candidate(c).display} {v:g}" for c, v in poll.second_round.items())
+                        + ", ".join(
+                            f"{bidi_isolated(contest.candidate(c).display)} {v:g}" for c, v in poll.second_round.items()
+                        )
                     )
             lines.append(f"This chart: {y:+.1f}" if chart != "first" else f"This point: {y:.1f} %")
             return "\n".join(lines)

@@ -3,6 +3,7 @@ then goes on the QUndoStack with its first redo skipped."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any, Protocol
@@ -141,6 +142,11 @@ def _record(records: ScenarioRecords, name: str) -> tuple[dict[str, Any], dict[s
     return next(((b, s) for n, b, s in records.scenarios() if n == name), None)
 
 
+def _as_stored(record: tuple[dict[str, Any], dict[str, Any]] | None) -> str | None:
+    """A record as the store keeps it (JSON, keys sorted): a tuple and a list compare alike."""
+    return None if record is None else json.dumps(record, sort_keys=True, default=str)
+
+
 class _ScenarioCommand(_UndoableWrite):
     """A saved-scenario write that undo takes back: the record as it was before is kept and written back."""
 
@@ -151,10 +157,25 @@ class _ScenarioCommand(_UndoableWrite):
         self._before = _record(records, name)
 
     def _undo(self) -> None:
+        self._expect(self._left)
         if self._before is None:
             self._records.delete_scenario(self._name)
         else:
             self._records.save_scenario(self._name, *self._before)
+
+    @property
+    def _left(self) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """The record this command's write left (None: no record)."""
+        raise NotImplementedError
+
+    def _expect(self, record: tuple[dict[str, Any], dict[str, Any]] | None) -> None:
+        """Refuse to undo or redo over a record a teammate (or another program) wrote or deleted since: their
+        saved scenario would be deleted or overwritten unseen."""
+        if _as_stored(_record(self._records, self._name)) != _as_stored(record):
+            raise ValueError(
+                f"saved scenario '{self._name}' was changed or deleted by a teammate or another program since, "
+                "so nothing was changed"
+            )
 
 
 class SaveScenarioCommand(_ScenarioCommand):
@@ -176,7 +197,12 @@ class SaveScenarioCommand(_ScenarioCommand):
         """A scenario of that name was there before (undo puts it back)."""
         return self._before is not None
 
+    @property
+    def _left(self) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        return self._after
+
     def _do(self) -> None:
+        self._expect(self._before)  # a redo: the record is as undo left it
         self._records.save_scenario(self._name, *self._after)
 
 
@@ -186,7 +212,12 @@ class DeleteScenarioCommand(_ScenarioCommand):
     def __init__(self, records: ScenarioRecords, name: str, on_error: ErrorSink) -> None:
         super().__init__(records, name, on_error, f"Delete scenario '{name}'")
 
+    @property
+    def _left(self) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        return None
+
     def _do(self) -> None:
         if self._before is None:
             raise ValueError(f"no saved scenario named {self._name!r}")
+        self._expect(self._before)  # a redo: the record is as undo put it back
         self._records.delete_scenario(self._name)

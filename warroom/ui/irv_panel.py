@@ -13,16 +13,30 @@ from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
+import numpy as np
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QBrush,
     QColor,
     QFont,
     QFontMetrics,
+    QImage,
     QPainter,
     QPaintEvent,
     QPalette,
+    QPixmap,
+    QRegion,
     QResizeEvent,
     QTextDocument,
 )
@@ -38,7 +52,10 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
+    QSlider,
+    QStyle,
     QStyledItemDelegate,
+    QStyleOptionSlider,
     QStyleOptionViewItem,
     QTableView,
     QToolButton,
@@ -88,6 +105,105 @@ def _bold() -> QFont:
         font.setBold(True)
         _BOLD.append(font)
     return _BOLD[0]
+
+
+class GrooveCachedSlider(QSlider):
+    """A horizontal Fusion slider that paints as Fusion does, for a third of the cost.
+
+    Fusion draws the whole groove, antialiased, on every repaint: ~0.2 ms for a lever row's width, three sliders
+    a move. Left of the handle the groove carries the highlight, which depends on the value; right of it the
+    groove does not. So the part right of the handle comes from a picture of the bare groove, drawn by the style
+    once per size, state and palette, and only the part up to the handle is drawn by the style each time, then
+    the handle, as Fusion draws them (the handle half a pixel in, as Fusion's own pass leaves the painter).
+
+    The first time a size, state or palette is seen, the result is compared with Fusion's own drawing; if they
+    differ by more than one level in any channel (the picture's premultiplied rounding at the groove's
+    antialiased right end) the slider paints through the style from then on. Another style, a vertical slider or
+    tick marks: the style's own painting."""
+
+    def __init__(self, orientation: Qt.Orientation, parent: QWidget | None = None) -> None:
+        super().__init__(orientation, parent)
+        self._key: tuple[object, ...] | None = None
+        self._bare: QPixmap | None = None
+        self._exact = True
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        style = self.style()
+        if (
+            not self._exact
+            or self.orientation() != Qt.Orientation.Horizontal
+            or self.tickPosition() != QSlider.TickPosition.NoTicks
+            or style.name().lower() != "fusion"
+        ):
+            super().paintEvent(event)
+            return
+        opt = QStyleOptionSlider()
+        self.initStyleOption(opt)
+        key = (self.size(), opt.state, opt.activeSubControls, opt.palette.cacheKey(), self.devicePixelRatioF())
+        if key != self._key:
+            self._bare = self._groove_picture(opt)
+            self._key = key
+            if not self._matches_fusion(opt):
+                self._exact = False
+                super().paintEvent(event)
+                return
+        painter = QPainter(self)
+        self._draw(painter, opt)
+        painter.end()
+
+    def _groove_picture(self, opt: QStyleOptionSlider) -> QPixmap:
+        dpr = self.devicePixelRatioF()
+        picture = QPixmap(self.size() * dpr)
+        picture.setDevicePixelRatio(dpr)
+        picture.fill(Qt.GlobalColor.transparent)
+        bare = QStyleOptionSlider(opt)
+        bare.subControls = QStyle.SubControl.SC_SliderGroove
+        bare.sliderPosition = bare.sliderValue = self.minimum()  # the handle at the end the highlight starts from
+        painter = QPainter(picture)
+        self.style().drawComplexControl(QStyle.ComplexControl.CC_Slider, bare, painter, self)
+        painter.end()
+        return picture
+
+    def _draw(self, painter: QPainter, opt: QStyleOptionSlider) -> None:
+        style = self.style()
+        handle = style.subControlRect(QStyle.ComplexControl.CC_Slider, opt, QStyle.SubControl.SC_SliderHandle, self)
+        lit = QRect(0, 0, handle.right() + 1, self.height())
+        if opt.upsideDown:  # the highlight runs from the right
+            lit = QRect(handle.left(), 0, self.width() - handle.left(), self.height())
+        painter.save()
+        if self._bare is not None:
+            painter.setClipRegion(QRegion(self.rect()).subtracted(QRegion(lit)))
+            painter.drawPixmap(0, 0, self._bare)
+        painter.setClipRect(lit)
+        groove = QStyleOptionSlider(opt)
+        groove.subControls = QStyle.SubControl.SC_SliderGroove
+        style.drawComplexControl(QStyle.ComplexControl.CC_Slider, groove, painter, self)
+        painter.restore()
+        painter.save()
+        painter.translate(0.5, 0.5)
+        knob = QStyleOptionSlider(opt)
+        knob.subControls = QStyle.SubControl.SC_SliderHandle
+        style.drawComplexControl(QStyle.ComplexControl.CC_Slider, knob, painter, self)
+        painter.restore()
+
+    def _matches_fusion(self, opt: QStyleOptionSlider) -> bool:
+        """This drawing against the style's own, at the current value, state and size."""
+        images = []
+        for ours in (True, False):
+            image = QImage(self.size() * self.devicePixelRatioF(), QImage.Format.Format_ARGB32_Premultiplied)
+            image.setDevicePixelRatio(self.devicePixelRatioF())
+            image.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(image)
+            if ours:
+                self._draw(painter, opt)
+            else:  # as QSlider.paintEvent draws it
+                whole = QStyleOptionSlider(opt)
+                whole.subControls = QStyle.SubControl.SC_SliderGroove | QStyle.SubControl.SC_SliderHandle
+                self.style().drawComplexControl(QStyle.ComplexControl.CC_Slider, whole, painter, self)
+            painter.end()
+            images.append(image)
+        a, b = (np.frombuffer(image.constBits(), dtype=np.uint8).astype(np.int16) for image in images)
+        return bool(a.shape == b.shape and (np.abs(a - b) <= 1).all())
 
 
 class TextPane(QWidget):
@@ -176,26 +292,13 @@ def chance(p: float) -> str:
     return chance_cell(p)
 
 
-def _changed_runs(old: list[list[_Cell]], new: list[list[_Cell]]) -> list[tuple[int, int, int]]:
-    """The cells of `new` that differ from `old` (same shape), as (column, first row, last row) runs down each
-    column."""
-    runs: list[tuple[int, int, int]] = []
-    open_runs: dict[int, list[int]] = {}  # column -> [first row, last row] of the run still growing
+def _changed_cells(old: list[list[_Cell]], new: list[list[_Cell]]) -> list[tuple[int, int]]:
+    """The cells of `new` that differ from `old` (same shape), as (row, column), row by row."""
+    changed: list[tuple[int, int]] = []
     for r, (before, after) in enumerate(zip(old, new, strict=True)):
-        if before == after:
-            continue
-        for c, (a, b) in enumerate(zip(before, after, strict=True)):
-            if a == b:
-                continue
-            run = open_runs.get(c)
-            if run is not None and run[1] == r - 1:
-                run[1] = r
-            else:
-                if run is not None:
-                    runs.append((c, run[0], run[1]))
-                open_runs[c] = [r, r]
-    runs.extend((c, run[0], run[1]) for c, run in open_runs.items())
-    return sorted(runs)
+        if before != after:
+            changed += [(r, c) for c, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
+    return changed
 
 
 class CellPainter(QStyledItemDelegate):
@@ -241,6 +344,8 @@ class RoundsModel(QAbstractTableModel):
         self._rounds = 0
         self._out: dict[str, tuple[int, bool, str]] = {}
         self._cells: list[list[_Cell]] = []
+        self._column_keys: list[object] = []  # what each round's column was worked out from (set_view)
+        self._columns: list[list[_Cell]] = []
 
     def set_view(self, view: IrvView) -> None:
         """Show a view: a reset when the candidates or the number of rounds change, else one dataChanged."""
@@ -255,12 +360,36 @@ class RoundsModel(QAbstractTableModel):
                 tip += f" Decisive: with {view.name(e.survivor)} out instead, {view.name(e.winner_if_swapped)} wins."
             for c in e.eliminated:
                 out[c] = (e.round, e.decisive, tip)
-        # Every cell worked out once per view: the table asks for each cell's roles many times per repaint.
-        cells: list[list[_Cell]] = []
+        # Every cell worked out once per view: the table asks for each cell's roles many times per repaint. A
+        # round whose tallies, exclusions and winner are the last view's keeps its column as it was (a row edit
+        # changes only the rounds from its candidate's exclusion on).
         odds = view.odds
         winner = view.run.winner
+        reuse = codes == self._codes
+        keys: list[object] = []
+        columns: list[list[_Cell]] = []
+        for r, rnd in enumerate(view.run.rounds):
+            tallies = rnd.tallies
+            key = (tallies, winner, [(c, x) for c, x in out.items() if x[0] == r + 1])
+            keys.append(key)
+            if reuse and r < len(self._column_keys) and self._column_keys[r] == key:
+                columns.append(self._columns[r])
+                continue
+            column: list[_Cell] = []
+            shade: QBrush | None
+            cell_tip: str | None
+            for code in codes:
+                tally = tallies.get(code)
+                excluded = out.get(code)
+                if excluded is not None and excluded[0] == r + 1:
+                    shade, cell_tip = (DECISIVE_BRUSH if excluded[1] else EXCLUDED_BRUSH), excluded[2]
+                else:
+                    shade, cell_tip = None, None
+                text = "" if tally is None else f"{tally:.1f}"
+                column.append(_cell(text, shade, cell_tip, code == winner and tally is not None))
+            columns.append(column)
+        chances: list[_Cell] = []
         for code in codes:
-            bold = code == winner
             p = odds.p_win.get(code) if odds is not None else None
             chance_tip = (
                 f"{view.name(code)}: wins in {chance(odds.p_win[code])} of {odds.n:,} simulated counts, reaches the "
@@ -269,22 +398,9 @@ class RoundsModel(QAbstractTableModel):
                 if odds is not None
                 else None
             )
-            row: list[_Cell] = []
-            excluded = out.get(code)
-            for r in range(rounds):
-                tally = view.run.rounds[r].tallies.get(code)
-                here = excluded is not None and excluded[0] == r + 1
-                shade = (DECISIVE_BRUSH if excluded[1] else EXCLUDED_BRUSH) if here and excluded else None
-                row.append(
-                    _cell(
-                        "" if tally is None else f"{tally:.1f}",
-                        shade,
-                        excluded[2] if here and excluded else None,
-                        bold and tally is not None,
-                    )
-                )
-            row.append(_cell("—" if p is None else chance(p), None, chance_tip, False))
-            cells.append(row)
+            chances.append(_cell("—" if p is None else chance(p), None, chance_tip, False))
+        self._column_keys, self._columns = keys, columns
+        cells: list[list[_Cell]] = [list(row) for row in zip(*columns, chances, strict=True)]
         reshape = codes != self._codes or rounds != self._rounds
         old = self._cells
         if reshape:
@@ -294,10 +410,13 @@ class RoundsModel(QAbstractTableModel):
             self.endResetModel()
             return
         # Only the cells that changed are repainted: a row edit leaves the rounds before its candidate's exclusion
-        # as they were, and most of the table with them. One signal per run of changed cells down a column, not
-        # one bounding box: the box would repaint every cell between the last rounds and the chances.
-        for col, r0, r1 in _changed_runs(old, cells):
-            self.dataChanged.emit(self.index(r0, col), self.index(r1, col))
+        # as they were, and most of the table with them. One signal per changed cell: a view repaints a single
+        # cell's own rectangle, but a range's rectangle one pixel past its last row and column (QTableView), so
+        # runs down a column also repainted the cell below each run and the cells to its right: ~10 cells a move.
+        index = self.index
+        for row_at, col_at in _changed_cells(old, cells):
+            at = index(row_at, col_at)
+            self.dataChanged.emit(at, at)
 
     def codes(self) -> tuple[str, ...]:
         """The candidates, in row order."""
@@ -311,6 +430,7 @@ class RoundsModel(QAbstractTableModel):
         """No view: an empty table."""
         self.beginResetModel()
         self._view, self._codes, self._rounds, self._out, self._cells = None, (), 0, {}, []
+        self._column_keys, self._columns = [], []
         self.endResetModel()
 
     def rowCount(self, parent: _IndexLike = _NO_INDEX) -> int:
@@ -653,7 +773,7 @@ class IrvPanel(QWidget):
                 self.picker.addItem(f"{case.names.get(code, code)} ({s.share(code):.1f} % first preferences)", code)
         for key in (*s.codes, EXHAUSTED):
             name = "exhausted" if key == EXHAUSTED else case.names.get(key, key)
-            lever = LeverInput(f"irv_row_{key.strip('_')}", f"Next preference: {name}")
+            lever = LeverInput(f"irv_row_{key.strip('_')}", f"Next preference: {name}", slider_class=GrooveCachedSlider)
             lever.value_changed.connect(partial(self._on_lever_changed, key))
             lever.setAutoFillBackground(True)  # opaque: a move repaints the lever, not the group box behind it
             label = QLabel(name)

@@ -575,12 +575,7 @@ class MainWindow(QMainWindow):
         """Fit the charts' value axes to their new data now, not while they paint: pyqtgraph fits them in the
         paint, and the new range then asked for a second paint of every chart that changed (a matchup or
         hypothesis switch painted the charts twice; benchmarks/bench_two_round_switch.py)."""
-
-        def settle(charts: ChartPanel) -> None:
-            for plot in charts.plots.values():
-                plot.getViewBox().prepareForPaint()
-
-        self._to_charts(settle)
+        self._to_charts(lambda charts: charts.settle_ranges())
 
     # --- presentation mode ----------------------------------------------------------------------------------
 

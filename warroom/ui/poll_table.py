@@ -33,7 +33,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QTableView
 
-from warroom.core.types import Contest, Poll
+from warroom.core.types import Contest, Poll, bidi_isolated
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 POLL_ROLE = Qt.ItemDataRole.UserRole
@@ -257,8 +257,12 @@ class PollTableModel(QAbstractTableModel):
             if section < len(self.FIXED):
                 return self.FIXED[section]
             if section == self._runoff:
-                return f"Runoff {self._short(self._pair[0])}–{self._short(self._pair[1])}" if self._pair else "Runoff"
-            return self._short(self._cands[section - len(self.FIXED)])
+                if not self._pair:
+                    return "Runoff"
+                # Each name isolated (core.types.bidi_isolated): "Runoff خان–Reid" put the dash on the wrong side
+                a, b = (bidi_isolated(self._short(code)) for code in self._pair)
+                return f"Runoff {a}–{b}"
+            return bidi_isolated(self._short(self._cands[section - len(self.FIXED)]))
         if role == _TOOLTIP:
             if section == self._runoff:
                 return "Published second-round (head-to-head) lead of the front-runner, in points"

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import re
+import contextlib
+import signal
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
+from types import FrameType
+from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QSocketNotifier, QTimer
 from PySide6.QtGui import QValidator
-from PySide6.QtWidgets import QDoubleSpinBox
+from PySide6.QtWidgets import QApplication, QDoubleSpinBox
 
 
 @contextmanager
@@ -43,14 +47,52 @@ class DecimalSpinBox(QDoubleSpinBox):
         return super().valueFromText(self._as_typed(text))
 
 
-_RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+class SignalGuard(QObject):
+    """What close_windows_on_signals installed; restore() puts the previous handlers back."""
+
+    def __init__(self) -> None:
+        super().__init__(QApplication.instance())
+        self._reader, self._writer = socket.socketpair()
+        for end in (self._reader, self._writer):
+            end.setblocking(False)
+        self._previous: dict[int, Any] = {}
+        self._previous_fd = signal.set_wakeup_fd(self._writer.fileno(), warn_on_full_buffer=False)
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            self._previous[sig] = signal.signal(sig, self._on_signal)
+        self._notifier = QSocketNotifier(self._reader.fileno(), QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._on_woken)
+
+    def restore(self) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
+        signal.set_wakeup_fd(self._previous_fd)
+        self._notifier.setEnabled(False)
+        for end in (self._reader, self._writer):
+            end.close()
+
+    def _on_signal(self, _sig: int, _frame: FrameType | None) -> None:
+        """Python's part: nothing (no KeyboardInterrupt in whatever slot runs next). The signal's byte on the
+        wake-up socket wakes Qt's event loop, which runs _on_woken."""
+
+    def _on_woken(self) -> None:
+        with contextlib.suppress(OSError):
+            while self._reader.recv(64):
+                pass
+        QTimer.singleShot(0, self, self._close_all)
+
+    def _close_all(self) -> None:
+        for widget in QApplication.topLevelWidgets():
+            if widget.isVisible():
+                widget.close()  # as the user closing it: its closeEvent runs (settings, geometry, imports)
 
 
-def bidi_isolated(name: str) -> str:
-    """A name holding Hebrew or Arabic letters, set in a first-strong isolate (FSI ... PDI) for a sentence on screen.
+def close_windows_on_signals() -> SignalGuard:
+    """Make Ctrl-C (SIGINT) and SIGTERM close every window as the user closing it would.
 
-    Without it, Unicode's bidi rules join the figures after such a name to the name's right-to-left run:
-    "First round: خان 43.0, נתניהו 39.8" was shown as "39.8 נתניהו ,43.0 خان", pairing 43.0 with the wrong
-    candidate when read left to right. Latin names are returned as they are. For display only, never matching.
+    Python handles a signal only when it next runs bytecode, and Qt's event loop is C++: Ctrl-C in the terminal
+    that started the window printed a KeyboardInterrupt traceback from whatever slot ran next and left the
+    window open, and SIGTERM (a logout, `kill`) ended the process without the window's close. Here the signal
+    writes a byte to a socket Qt watches (signal.set_wakeup_fd), and the event loop closes the windows. Call it
+    on the GUI thread once the QApplication exists.
     """
-    return f"\u2068{name}\u2069" if _RIGHT_TO_LEFT.search(name) else name
+    return SignalGuard()

@@ -11,6 +11,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
 from warroom.core.saved_cases import CaseSummary
+from warroom.core.types import bidi_isolated
 
 
 class SavedCaseCard(QWidget):
@@ -48,9 +49,10 @@ class SavedCaseCard(QWidget):
         when = f", saved {summary.saved_at[:16].replace('T', ' ')}" if summary.saved_at else ""
         self.title_label.setText(f"Saved scenario '{escape(summary.name)}'{when} · {escape(summary.baseline)}")
         self.headline_label.setText(escape(summary.headline))
+        winner = bidi_isolated(summary.winner)  # the figures after it stay after it
         self.figures_label.setText(
-            f"Projected winner <b>{escape(summary.winner)}</b> by {summary.margin:.1f} points over "
-            f"{escape(summary.runner_up)}; {escape(summary.winner)}'s chance <b>{summary.chance_text}</b>"
+            f"Projected winner <b>{escape(winner)}</b> by {summary.margin:.1f} points over "
+            f"{escape(bidi_isolated(summary.runner_up))}; {escape(winner)}'s chance <b>{summary.chance_text}</b>"
         )
         self.details_label.setText("<br>".join(escape(line) for line in summary.details))
         self.today_label.setText(escape(summary.today))

@@ -8,7 +8,8 @@ probability and heatmap follow the finger.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -40,9 +41,9 @@ from warroom.core.forecast import chance_text
 from warroom.core.pipeline import BaselineChoice, ProjectionView, assumption_lines, describe_runoff_source
 from warroom.core.runoff import Split
 from warroom.core.scenario import Baseline, Destination, DragSource, Scenario
-from warroom.core.types import Contest
+from warroom.core.types import Contest, bidi_isolated
 from warroom.ui.protocols import ScenarioModel
-from warroom.ui.qt_utils import DecimalSpinBox, bidi_isolated, signals_blocked
+from warroom.ui.qt_utils import DecimalSpinBox, signals_blocked
 from warroom.ui.split_slider import LeverInput, SplitSlider, TransferInput, fit_value_label
 
 if TYPE_CHECKING:
@@ -55,13 +56,30 @@ MINOR_SHARE = 3.0
 """First-round share (%) under which an eliminated candidate's transfer inputs sit under the expander."""
 
 
-def _name(contest: Contest | None, code: str) -> str:
-    if contest is None or code == "other":
-        return "Others" if code == "other" else code
+@dataclass(frozen=True)
+class _Roll:
+    """Who the panel names: the contest's candidates, else the names a baseline carries (a saved case naming a
+    candidate deleted from the race since, shown by his name as saved, not his code)."""
+
+    contest: Contest | None
+    saved: Mapping[str, str]
+
+    def colour(self, code: str) -> str:
+        try:
+            return self.contest.candidate(code).colour if self.contest is not None else "#000"
+        except KeyError:
+            return "#000"
+
+
+def _name(roll: _Roll, code: str) -> str:
+    if code == "other":
+        return "Others"
     try:
-        return bidi_isolated(contest.candidate(code).display)  # a figure after it stays with it
+        if roll.contest is None:
+            raise KeyError(code)
+        return bidi_isolated(roll.contest.candidate(code).display)  # a figure after it stays with it
     except KeyError:
-        return code
+        return bidi_isolated(roll.saved.get(code, code))
 
 
 def _to_date(qdate: QDate) -> date:
@@ -431,7 +449,7 @@ class ScenarioPanel(QWidget):
 
     def show_baseline(self, baseline: Baseline) -> None:
         """A new baseline: rebuild the transfer sliders only if the set of eliminated candidates changed."""
-        c = self._contest
+        c = _Roll(self._contest, baseline.names)
         a, b = baseline.a, baseline.b
         firsts = ", ".join(
             f"{_name(c, k)} {v:.1f}" for k, v in sorted(baseline.first_round.items(), key=lambda kv: -kv[1])
@@ -487,12 +505,12 @@ class ScenarioPanel(QWidget):
 
     def show_view(self, view: ProjectionView) -> None:
         """Show a projection view: verdict, first round, runoff, break-even, chance, heatmap."""
-        c = self._contest
         base, scenario, projection = view.baseline, view.scenario, view.projection
+        c = _Roll(self._contest, base.names)
         grid, grid_split_of, contour = view.grid, view.heatmap_of, view.contour
         a, b = base.a, base.b
         self.verdict.setText(projection.verdict)
-        colour = c.candidate(b).colour if (c and projection.gap_closed) else (c.candidate(a).colour if c else "#000")
+        colour = c.colour(b) if projection.gap_closed else c.colour(a)
         sheet = f"color: {colour}"
         if self.verdict.styleSheet() != sheet:  # restyling costs a relayout: only when the colour flips
             self.verdict.setStyleSheet(sheet)
@@ -664,7 +682,7 @@ class ScenarioPanel(QWidget):
             self.transfers_layout.addWidget(box)
 
     def _add_transfer_row(self, layout: QVBoxLayout, base: Baseline, code: str) -> None:
-        c = self._contest
+        c = _Roll(self._contest, base.names)
         title = QLabel(f"<b>{_name(c, code)}</b> ({base.normalised.get(code, 0):.1f} % first round)")
         layout.addWidget(title)
         widget = TransferInput(f"split_{code}", _name(c, base.a), _name(c, base.b), _name(c, code))

@@ -23,9 +23,12 @@ ARROW_STEP = 10  # one point per arrow key
 PAGE_STEP = 50  # five points per Page Up/Down
 
 
-def percent_slider(name: str, accessible: str, tip: str = "", *, signed: bool = False) -> QSlider:
-    """A 0-100 % slider (signed: -100 to +100 %) in tenths of a point, with the app's keyboard steps."""
-    slider = QSlider(Qt.Orientation.Horizontal)
+def percent_slider(
+    name: str, accessible: str, tip: str = "", *, signed: bool = False, cls: type[QSlider] = QSlider
+) -> QSlider:
+    """A 0-100 % slider (signed: -100 to +100 %) in tenths of a point, with the app's keyboard steps (`cls`: a
+    QSlider subclass to make)."""
+    slider = cls(Qt.Orientation.Horizontal)
     slider.setObjectName(name)
     slider.setRange(-STEPS if signed else 0, STEPS)
     slider.setSingleStep(ARROW_STEP)
@@ -189,11 +192,18 @@ class LeverInput(QWidget):
     value_changed = Signal(float)
 
     def __init__(
-        self, name: str, accessible: str, tip: str = "", parent: QWidget | None = None, *, signed: bool = False
+        self,
+        name: str,
+        accessible: str,
+        tip: str = "",
+        parent: QWidget | None = None,
+        *,
+        signed: bool = False,
+        slider_class: type[QSlider] = QSlider,
     ) -> None:
         super().__init__(parent)
         self._signed = signed
-        self.slider = percent_slider(name, accessible, tip, signed=signed)
+        self.slider = percent_slider(name, accessible, tip, signed=signed, cls=slider_class)
         self.field = percent_field(f"{name}_value", accessible, tip, signed=signed)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

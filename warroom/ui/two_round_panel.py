@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import Any, Protocol
 
-from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -240,6 +240,97 @@ class ReadoutLine(QWidget):
         self.setFixedHeight(metrics.lineSpacing() * self.LINES + metrics.descent() + 2)
 
 
+class SteadyLabel(QLabel):
+    """A QLabel that lays its new text out when it is given (wrapped rich text): laid out in its first paint, the
+    text asked for a second paint of the label on every switch."""
+
+    def setText(self, text: str) -> None:  # type: ignore[override]
+        if text == self.text():
+            return
+        super().setText(text)
+        if self.wordWrap() and self.width() > 0:
+            self.heightForWidth(self.width())
+
+
+class SteadyBox(QWidget):
+    """A QLabel in a box of its own, so that a new text repaints the label and re-lays nothing else out.
+
+    QLabel.setText asks its parent's layout again (QWidget.updateGeometry) on every change: a matchup switch
+    relabels every electorate row and the answer, and those requests re-laid the panel's inputs and outputs out
+    and painted them twice (benchmarks/bench_two_round_switch.py --breakdown). Here the label's request reaches
+    this box, which has no layout; the box asks its own layout again only when the new text needs another height
+    (or, unwrapped and not Ignored across, more width) than the box has. The box is shown and hidden with the
+    label, and takes its size policy and its fixed height."""
+
+    def __init__(self, label: QLabel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = label
+        hidden = label.isHidden() and label.testAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide)
+        label.setParent(self)
+        self.setSizePolicy(label.sizePolicy())
+        self.setObjectName(f"{label.objectName()}_box")
+        if hidden:  # (hidden by the caller, not merely not shown yet)
+            self.hide()
+        self._tallest: dict[int, int] = {}  # width -> the tallest a wrapped label has been at that width
+        label.installEventFilter(self)
+        self._follow()
+
+    def sizeHint(self) -> QSize:
+        return self.label.sizeHint()
+
+    def minimumSizeHint(self) -> QSize:
+        return self.label.minimumSizeHint()
+
+    def hasHeightForWidth(self) -> bool:
+        return self.label.hasHeightForWidth()
+
+    def heightForWidth(self, width: int) -> int:
+        # The tallest text seen at this width: a row title that takes two lines for one pair keeps them for the
+        # next, rather than moving every row under it up and down as the pairs are switched.
+        need = max(self.label.heightForWidth(width), self._tallest.get(width, 0))
+        if len(self._tallest) > 16:
+            self._tallest.clear()
+        self._tallest[width] = need
+        return need
+
+    def _follow(self) -> bool:
+        """Take the label's fixed height, if it has one; True when the box asked its layout again."""
+        label = self.label
+        if label.minimumHeight() == label.maximumHeight():
+            if (self.minimumHeight(), self.maximumHeight()) != (label.minimumHeight(), label.maximumHeight()):
+                self.setFixedHeight(label.minimumHeight())
+                return True
+            return False
+        if label.wordWrap():
+            need = self.heightForWidth(self.width()) if self.width() > 0 else -1
+            outgrown = need > 0 and need != self.height()
+        else:
+            hint = label.sizeHint()
+            across = self.sizePolicy().horizontalPolicy() != QSizePolicy.Policy.Ignored
+            outgrown = hint.height() > self.height() or (across and hint.width() > self.width())
+        if outgrown:
+            self.updateGeometry()
+        return outgrown
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.label:
+            kind = event.type()
+            if kind == QEvent.Type.ShowToParent:
+                self.show()
+            elif kind == QEvent.Type.HideToParent:
+                self.hide()
+        return False
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:  # the label's new text or size: see whether it still fits
+            self._follow()
+        return super().event(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self.label.setGeometry(self.rect())
+        super().resizeEvent(event)
+
+
 TURNOUT_TIP = (
     "Moves the runoff turnout away from what the splits give (+0.0 %: the splits' own turnout). "
     "Above 0: that share of each electorate's would-be abstainers turns out and votes as its voters do "
@@ -263,7 +354,7 @@ class TwoRoundPanel(QWidget):
         self._row_titles: dict[str, QLabel] = {}
         self.minor_toggle: QToolButton | None = None
 
-        self.source_label = QLabel()
+        self.source_label = SteadyLabel()
         self.source_label.setObjectName("two_round_source")
         self.source_label.setWordWrap(True)
 
@@ -326,27 +417,27 @@ class TwoRoundPanel(QWidget):
         self.reset_button.clicked.connect(model.reset)
 
         # --- outputs -----------------------------------------------------------------------------------------
-        self.verdict = QLabel()
+        self.verdict = SteadyLabel()
         self.verdict.setObjectName("two_round_verdict")
         big = QFont()
         big.setPointSize(15)
         big.setBold(True)
         self.verdict.setFont(big)
         self.verdict.setAccessibleName("Runoff verdict")
-        self.runoff_label = QLabel()
+        self.runoff_label = SteadyLabel()
         self.runoff_label.setObjectName("two_round_runoff")
-        self.win_label = QLabel()
+        self.win_label = SteadyLabel()
         self.win_label.setObjectName("two_round_win")
-        self.qualify_label = QLabel()
+        self.qualify_label = SteadyLabel()
         self.qualify_label.setObjectName("two_round_qualify")
         self.question_combo = QComboBox()
         self.question_combo.setObjectName("two_round_question")
         self.question_combo.setAccessibleName("Whose voters")
         self.question_combo.setToolTip("The electorate the break-even question is about")
         self.question_combo.currentIndexChanged.connect(self._on_question_changed)
-        self.answer_label = QLabel()
+        self.answer_label = SteadyLabel()
         self.answer_label.setObjectName("two_round_break_even")
-        self.levers_label = QLabel()
+        self.levers_label = SteadyLabel()
         self.levers_label.setObjectName("two_round_lever_break_even")
         # Output labels have fixed heights: new text repaints the label alone instead of re-laying out the window
         # on every slider move (as in the SV panel).
@@ -368,19 +459,19 @@ class TwoRoundPanel(QWidget):
         out.setObjectName("two_round_projection")
         oform = QVBoxLayout(out)
         for w in (self.verdict, self.runoff_label, self.win_label, self.qualify_label):
-            oform.addWidget(w)
+            oform.addWidget(SteadyBox(w))
         ask = QHBoxLayout()
         ask.addWidget(QLabel("Break-even for"))
         ask.addWidget(self.question_combo, 1)
         oform.addLayout(ask)
-        oform.addWidget(self.answer_label)
-        oform.addWidget(self.levers_label)
+        oform.addWidget(SteadyBox(self.answer_label))
+        oform.addWidget(SteadyBox(self.levers_label))
         oform.addStretch(1)
 
         inputs = QWidget()
         ilayout = QVBoxLayout(inputs)
         ilayout.setContentsMargins(0, 0, 0, 0)
-        ilayout.addWidget(self.source_label)
+        ilayout.addWidget(SteadyBox(self.source_label))
         ilayout.addWidget(levers)
         ilayout.addWidget(self.electorates_box)
         ilayout.addWidget(self.reset_button)
@@ -589,12 +680,13 @@ class TwoRoundPanel(QWidget):
             self.minor_toggle = toggle
             self.electorates_layout.addWidget(toggle)
             self.electorates_layout.addWidget(box)
+        self._fit_slider_labels()
 
     def _add_row(self, layout: QVBoxLayout, first: FirstRound, pair: tuple[str, str], code: str) -> None:
-        title = QLabel()
+        title = SteadyLabel()
         title.setWordWrap(True)
         title.setObjectName(f"two_round_title_{len(self._rows)}")
-        layout.addWidget(title)
+        layout.addWidget(SteadyBox(title))
         widget = RunoffSplitInput(f"runoff_{len(self._rows)}", ["", "", "blank/null", "abstain"], [""] * 4)
         widget.setAccessibleName(electorate_title(code))
         widget.split_changed.connect(partial(self._on_split_changed, code))
@@ -649,7 +741,23 @@ class TwoRoundPanel(QWidget):
                 slider.set_band(cell.low * scale, cell.high * scale)
                 slider.setToolTip(f"{tip}.\n{range_tip(cell, what)}")
 
+    def _fit_slider_labels(self) -> None:
+        """Give the rows' slider labels one fixed size, wide enough for "to <any finalist asked>": a new pair's names
+        then repaint the labels and re-lay no row out (a label's new width moved its row's sliders and re-laid the
+        electorates out on every matchup switch)."""
+        finalists = {name for a, b, _n in self.model.matchups for name in (a, b)} or set(self._rows)
+        names = [f"to {short_name(code)}" for code in finalists]
+        for widget in self._rows.values():
+            metrics = widget.labels[0].fontMetrics()
+            texts = [*names, *(label.text() for label in widget.labels[2:])]
+            wide = max((metrics.horizontalAdvance(t) for t in texts), default=0) + 4
+            for label in widget.labels:
+                label.ensurePolished()
+                label.setFixedSize(wide, label.sizeHint().height())
+
     def _fit_label_heights(self) -> None:
+        if self._rows:
+            self._fit_slider_labels()
         self._measured: dict[int, tuple[int, int]] = {}  # label -> (width, longest text) measured at that width
         for label, lines in self._fixed_lines:
             label.ensurePolished()

@@ -17,7 +17,7 @@ from warroom.core.averaging import AverageSeries
 from warroom.core.forecast import chance_text
 from warroom.core.two_round_view import MatchupLead, TwoRoundView
 from warroom.ui.qt_utils import signals_blocked
-from warroom.ui.two_round_panel import TwoRoundModel, short_name
+from warroom.ui.two_round_panel import SteadyBox, SteadyLabel, TwoRoundModel, short_name
 
 
 class TwoRoundPickers(QWidget):
@@ -41,7 +41,7 @@ class TwoRoundPickers(QWidget):
         for combo in (self.matchup_combo, self.hypothesis_combo):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(12)
-        self.odds_label = QLabel()
+        self.odds_label = SteadyLabel()
         self.odds_label.setObjectName("two_round_odds")
         self.odds_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout = QHBoxLayout(self)
@@ -50,7 +50,7 @@ class TwoRoundPickers(QWidget):
         layout.addWidget(self.matchup_combo, 1)
         layout.addWidget(QLabel("First round"))
         layout.addWidget(self.hypothesis_combo, 1)
-        layout.addWidget(self.odds_label, 4)
+        layout.addWidget(SteadyBox(self.odds_label), 4)
         self.matchup_combo.currentIndexChanged.connect(self._on_matchup_chosen)
         self.hypothesis_combo.currentIndexChanged.connect(self._on_hypothesis_chosen)
         model.choices_changed.connect(self.show_choices)
