@@ -284,3 +284,13 @@ def test_meeting_mode_chosen_in_the_shell_shows_the_charts_once_they_are_in(qapp
     window.close()
     if starter.saved is not None:
         starter.saved.join()
+
+
+def test_a_briefing_asked_for_before_the_charts_load_has_them(qtbot, demo_store) -> None:
+    """Ctrl+B while the charts load: the briefing carries the charts, built for it, not the placeholder."""
+    store, settings, _paths = demo_store
+    late = WarRoom(store, settings, watch=False, charts=False)  # type: ignore[arg-type]
+    qtbot.addWidget(late.window)
+    assert not late.window.charts_attached
+    briefing = late.briefing()
+    assert late.window.charts_attached and briefing.chart is late.window.charts

@@ -364,7 +364,7 @@ class ScenarioActions(QObject):
             lead_lines=leads,
             scenarios=scenarios,
             sources=sources_of([(p.pollster, p.source_url) for p in polls]),
-            chart=self.window.charts,
+            chart=self.window.ready_charts(),  # (built now if they were still loading)
         )
 
     def write_briefing(self, path: Path) -> None:
@@ -396,7 +396,7 @@ class ScenarioActions(QObject):
             scenarios=[case_briefing_scenario(s) for s in summaries],
             sources=lib.sources() + sources_of([(p.pollster, p.source_url) for p in polls]),
             # an instant-runoff race with no poll yet (its first round from last election's ballots): no chart
-            chart=self.window.charts if polls or lib.kind == "two_round" else None,
+            chart=self.window.ready_charts() if polls or lib.kind == "two_round" else None,
         )
 
 

@@ -353,18 +353,19 @@ class MainWindow(QMainWindow):
         """The charts, or their placeholder while they load."""
         return self.charts_placeholder if self.charts_placeholder is not None else self.charts
 
-    def _ready_charts(self) -> ChartPanel | None:
-        """The charts, attached now if they were still loading (an export of them cannot wait); None, said, if
-        they could not be loaded."""
+    def ready_charts(self) -> ChartPanel | None:
+        """The charts, attached now if they were still loading (an export or a briefing cannot wait); None if they
+        could not be loaded (the caller says so)."""
         if self._charts_failure:
-            self.show_error(f"{self._charts_failure} Nothing was exported.")
             return None
         self.attach_charts()
         return self.charts
 
     def _export_charts(self, kind: str) -> None:
-        charts = self._ready_charts()
-        if charts is not None:
+        charts = self.ready_charts()
+        if charts is None:
+            self.show_error(f"{self._charts_failure} Nothing was exported.")
+        else:
             self.export_view_dialog(charts, kind)
 
     # --- data down ------------------------------------------------------------------------------------------
@@ -1044,8 +1045,9 @@ class MainWindow(QMainWindow):
             width, ok = QInputDialog.getInt(self, "Export PNG", "Width in pixels:", 1920, 200, 8000, 10)
             if not ok:
                 return
-        charts = self._ready_charts()
+        charts = self.ready_charts()
         if charts is None:
+            self.show_error(f"{self._charts_failure} Nothing was exported.")
             return
         try:
             if slide is not None:
