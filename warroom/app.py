@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from warroom.core.saved_cases import CaseSummary
     from warroom.core.types import Contest, Poll
     from warroom.ui.answer_view import AnswerView
+    from warroom.ui.charts import ChartPanel
     from warroom.ui.export import Briefing
     from warroom.ui.saved_case_view import SavedScenarioPages
     from warroom.ui.scenario_panel import ScenarioPanel
@@ -87,6 +88,10 @@ class WarRoom:
         watch: poll the store for other processes' writes.
         contest: open this contest (by name) instead of the last one used; ValueError if there is none.
         backup_dir: where a copy of the store goes before a contest is deleted.
+        stepwise: build one part per step() call (the app's start), not all at once.
+        charts: build the charts (and the scenario panel's heatmap) with the window; False leaves pyqtgraph
+            unimported and shows "Loading the charts…" in their place until attach_charts() (the app's start:
+            the real window paints without the charting library, issue 15).
     """
 
     def __init__(
@@ -98,7 +103,9 @@ class WarRoom:
         contest: str | None = None,
         backup_dir: Path | None = None,
         stepwise: bool = False,
+        charts: bool = True,
     ) -> None:
+        self._charts = charts
         self._build_steps: Iterator[str] | None = self._build(store, settings, watch, contest, backup_dir)
         if not stepwise:
             while self.step() is not None:  # "" names the last part: it is built too
@@ -149,9 +156,9 @@ class WarRoom:
         # meeting mode's saved-scenario view: never the live case, the same odds
         self.presented = ScenarioController(errors=errors)
         yield "the window"
-        self.window = MainWindow(self.poll_service)
+        self.window = MainWindow(self.poll_service, charts=self._charts)
         yield "the panels"
-        self.scenario_panel = ScenarioPanel(self.scenarios)
+        self.scenario_panel = ScenarioPanel(self.scenarios, charts=self._charts)
         # Meeting mode's views (its answer pages, the saved scenario's read-only panel) are built the first time
         # they are shown, not at every start: the first screen never shows them (issue 15, docs/STARTUP.md).
         self._saved_pages: SavedScenarioPages | None = None
@@ -219,11 +226,27 @@ class WarRoom:
             self.window.statusBar().showMessage("This poll store is read-only: you can look, not change", 15000)
         self._starting = False
 
+    def attach_charts(self) -> None:
+        """The charts and the scenario panel's heatmap, for a room built without them (`charts=False`): built now
+        with what the window was given meanwhile. Imports pyqtgraph (configured first: configure_charts)."""
+        if self.charts_attached:
+            return
+        configure_charts()
+        self.window.attach_charts()
+        self.scenario_panel.attach_charts()
+
+    @property
+    def charts_attached(self) -> bool:
+        """The window's charts and the panel's heatmap are built (False: a room built with charts=False, before
+        attach_charts)."""
+        return self.window.charts_attached and self.scenario_panel.heatmap.plot is not None
+
     @property
     def saved_pages(self) -> SavedScenarioPages:
         """Meeting mode's saved scenario: the runoff panel's read-only copy (`saved_panel`), or a two-round or
         instant-runoff case's card. Built on first use."""
         if self._saved_pages is None:
+            self.attach_charts()  # (pyqtgraph configured before its first chart)
             from warroom.ui.saved_case_view import SavedScenarioPages
             from warroom.ui.scenario_panel import ScenarioPanel
 
@@ -244,6 +267,7 @@ class WarRoom:
     def answer_view(self) -> AnswerView:
         """Meeting mode's answer page for a runoff (SV) race, built on first use with the figures already in."""
         if self._answer_view is None:
+            self.attach_charts()
             from warroom.ui.answer_view import AnswerView
 
             view = AnswerView(self.scenarios)  # shows the controller's current view at once
@@ -257,6 +281,7 @@ class WarRoom:
     def two_round_answer(self) -> TwoRoundAnswerView:
         """Meeting mode's answer page for a two-round race, built on first use (it shows its model's state)."""
         if self._two_round_answer is None:
+            self.attach_charts()
             from warroom.ui.two_round_answer import TwoRoundAnswerView
 
             self._two_round_answer = TwoRoundAnswerView(self.two_round)
@@ -508,7 +533,8 @@ SHELL_PAINT_WAIT_MS = 2000  # a shell that has not painted by then (a minimised 
 KEY_WAIT = 0.15  # s: a store too big to digest in this time starts without the cached figures, not later
 # The window's heavy modules in the order its build needs them, loaded after the first paint: each of these is
 # 0.05-0.5 s on a 2-core machine. The third-party ones (BACKGROUND) load on a thread of their own, so their long
-# imports (SQLAlchemy's 0.3-0.6 s, pyqtgraph's 0.2-0.5 s) never hold the event loop; the app's own modules then
+# imports (SQLAlchemy's 0.3-0.6 s) never hold the event loop; pyqtgraph (CHARTS) is not among them: the real
+# window paints without its charts and pyqtgraph loads after that paint (Starter._load_charts); the app's own modules then
 # load one per turn of the event loop on the GUI thread (Starter._load), which polls for the thread's modules
 # rather than wait on an import lock. pyqtgraph's import makes no QObject and starts no timer (its module-level
 # Qt objects are value types: paths, transforms, colours; it connects to the application only when a view is
@@ -516,7 +542,11 @@ KEY_WAIT = 0.15  # s: a store too big to digest in this time starts without the 
 # Threads do not make the imports faster (Python bytecode under one GIL: docs/STARTUP.md): they keep the shell
 # turning (the GUI thread's busiest turn between the first paint and the figures: 0.26-0.31 s of CPU with
 # pyqtgraph imported there, 0.12-0.15 s with it here).
-BACKGROUND = ("numpy", "sqlalchemy", "sqlalchemy.orm", "pyqtgraph")
+BACKGROUND = ("numpy", "sqlalchemy", "sqlalchemy.orm")
+CHARTS = ("pyqtgraph",)
+"""Imported after the real window's first paint (Starter._load_charts, on the GUI thread): the window paints without
+its charts ("Loading the charts…", MainWindow(charts=False)) and they follow, 0.2-0.5 s of import and build later
+(issue 15)."""
 PRELOAD = (
     *BACKGROUND,
     "warroom.store.schema",
@@ -525,7 +555,6 @@ PRELOAD = (
     "warroom.store.contests",
     "warroom.services.poll_service",
     "warroom.services.analysis_service",
-    "warroom.ui.charts",
     "warroom.ui.main_window",
     "warroom.ui.actions",
     "warroom.ui.scenario_panel",
@@ -536,6 +565,8 @@ NEEDS: dict[str, tuple[str, ...]] = {}
 """Of BACKGROUND, what a GUI-thread module of PRELOAD needs imported first (any other: all of it). None is lighter:
 a GUI-thread import beside the thread's shares one GIL with it, and that turn of the event loop then lasts as long
 as both (measured with pyqtgraph imported beside SQLAlchemy: the longest stall did not shrink)."""
+CHART_MODULES = ("pyqtgraph", "warroom.ui.charts")
+"""What the real window's first paint does without (its charts follow: tests/ui/test_start_charts.py checks)."""
 # What the first paint must not wait for (tests/ui/test_start_frame.py starts the app and checks).
 HEAVY = ("pyqtgraph", "numpy", "sqlalchemy", "alembic", "warroom.ui.main_window", "warroom.services.poll_service")
 # The headline of each scenario panel, by object name: the runoff (SV) panel's, the two-round panel's, the IRV panel's.
@@ -680,6 +711,7 @@ class Starter:
         self.longest_turn_cpu = 0.0  # s, the GUI thread's own CPU between two probe ticks, at most (a loaded
         self._probe_cpu = 0.0  # machine stretches the wall-clock stall; this is what the start itself held)
         self.loaded_before_paint: list[str] = []  # of HEAVY, what was imported when the shell painted
+        self.charts_at_window: list[str] = []  # of CHART_MODULES, what was imported when the real window painted
         self.clock: dict[str, float] = {}
         self.cpu: dict[str, float] = {}
         self.room: WarRoom | None = None
@@ -690,6 +722,9 @@ class Starter:
         self._preload: threading.Thread | None = None  # imports BACKGROUND while the GUI thread imports the rest
         self._preload_failure: BaseException | None = None
         self._preloaded: list[str] = []  # of BACKGROUND, the modules the thread has imported
+        self._charts_failure: BaseException | None = None
+        self._charts: ChartPanel | None = None  # built by _load_charts in the turn before they are attached
+        self._gc_paused = False  # the start paused the cyclic garbage collector (_pause_gc) and has not resumed it
 
     @property
     def frame_file(self) -> Path:
@@ -697,41 +732,68 @@ class Starter:
 
     def run(self, digest: StoreDigest | None = None) -> int:
         """Paint the shell, build the window once it has painted, run the event loop; the exit code."""
-        digest = digest or StoreDigest(self.db_file)
-        self._digest, self._chosen = digest, settings_part(self.settings)
-        self.key = start_key(digest.wait(KEY_WAIT), self.db_file, self._chosen, self.contest)
-        self.shell_frame = self._load_frame()
-        from warroom.ui.start_shell import StartShell
+        self._pause_gc()  # resumed once the figures are in (_wait_for_figures), or here if the start ends
+        try:
+            digest = digest or StoreDigest(self.db_file)
+            self._digest, self._chosen = digest, settings_part(self.settings)
+            self.key = start_key(digest.wait(KEY_WAIT), self.db_file, self._chosen, self.contest)
+            self.shell_frame = self._load_frame()
+            from warroom.ui.start_shell import StartShell
 
-        store_text = (
-            self.shell_frame.store
-            if self.shell_frame
-            else (f"Store: {self.db_file}" if self.db_file is not None else "Store: opening…")
-        )
-        self.shell = StartShell(self.shell_frame, store_text.removeprefix("Store: "))
-        self.shell.restore(self.settings.geometry("main"), self.settings.geometry("main_state"))
-        self.shell.quit_requested.connect(self._on_shell_quit)
-        self.shell.show()
-        _on_first_paint(self.shell, self._on_shell_painted)
-        QTimer.singleShot(SHELL_PAINT_WAIT_MS, self.shell, self._build)  # never painted (minimised): build anyway
-        # The start runs in an event loop of its own, and so does a start that quits once its figures are in (the
-        # benchmark, tests): QApplication.exit() would leave every later local loop of the process (a test's
-        # waitSignal) returning at once. The session itself is QApplication.exec(), as ever (aboutToQuit, quit
-        # with the last window).
-        self._loop = QEventLoop()
-        code = self._loop.exec()  # until the real window is shown, or the start failed, or the user closed it
-        if self.room is not None and self._failure is None and not self._code and not self._finished:
-            if self.exit_when_ready:
-                self._loop = QEventLoop()
-                code = self._loop.exec()
-            else:
-                self._loop = None
-                code = QApplication.exec()
-        if self.store is not None:
-            self.store.close()
-        if self._failure is not None:
-            raise self._failure
-        return self._code or int(code)
+            store_text = (
+                self.shell_frame.store
+                if self.shell_frame
+                else (f"Store: {self.db_file}" if self.db_file is not None else "Store: opening…")
+            )
+            self.shell = StartShell(self.shell_frame, store_text.removeprefix("Store: "))
+            self.shell.restore(self.settings.geometry("main"), self.settings.geometry("main_state"))
+            self.shell.quit_requested.connect(self._on_shell_quit)
+            self.shell.show()
+            _on_first_paint(self.shell, self._on_shell_painted)
+            QTimer.singleShot(SHELL_PAINT_WAIT_MS, self.shell, self._build)  # never painted (minimised): build anyway
+            # The start runs in an event loop of its own, and so does a start that quits once its figures are in (the
+            # benchmark, tests): QApplication.exit() would leave every later local loop of the process (a test's
+            # waitSignal) returning at once. The session itself is QApplication.exec(), as ever (aboutToQuit, quit
+            # with the last window).
+            self._loop = QEventLoop()
+            code = self._loop.exec()  # until the real window is shown, or the start failed, or the user closed it
+            if self.room is not None and self._failure is None and not self._code and not self._finished:
+                if self.exit_when_ready:
+                    self._loop = QEventLoop()
+                    code = self._loop.exec()
+                else:
+                    self._loop = None
+                    code = QApplication.exec()
+            if self.saved is not None:
+                # the start frame's write (a daemon thread) is not cut off by the exit that may follow (it left
+                # half-written temporary files in the data folder and the next start without its figures)
+                self.saved.join(timeout=10)
+            if self.store is not None:
+                self.store.close()
+            if self._failure is not None:
+                raise self._failure
+            return self._code or int(code)
+        finally:
+            self._resume_gc()
+
+    def _pause_gc(self) -> None:
+        """No cyclic garbage collection while the start imports and builds (issue 15).
+
+        The start allocates about 160,000 long-lived objects (modules, classes, functions, widgets' wrappers), and
+        the collector walked them again each time the heap had grown by a quarter: 0.07-0.13 s of the start's
+        1.3-1.5 s of CPU (five alternating pairs, docs/STARTUP.md). What the start leaves unreachable is a few
+        hundred objects (650 in the demo's start), so nothing is collected at the end either: the objects alive
+        then are frozen (gc.freeze, as for a big contest: _freeze_heap), so later collections skip them.
+        """
+        self._gc_paused = gc.isenabled()
+        gc.disable()
+
+    def _resume_gc(self) -> None:
+        """The start is over (its figures are in, or it ended): freeze what it built, collect as usual again."""
+        if self._gc_paused:
+            self._gc_paused = False
+            gc.freeze()
+            gc.enable()
 
     def _load_frame(self) -> StartFrame | None:
         return None if self.key is None else read_frame(self.frame_file, self.key)
@@ -793,7 +855,7 @@ class Starter:
         if modules:
             total = len(PRELOAD) - len(BACKGROUND)
             done = total - len(modules)
-            self.shell.show_progress(f"Starting… loading the charts and the store ({done}/{total})")
+            self.shell.show_progress(f"Starting… loading the store and the window ({done}/{total})")
             try:
                 importlib.import_module(modules[0])
             except BaseException as exc:  # a broken installation: said by run(), outside the event loop
@@ -810,13 +872,18 @@ class Starter:
 
     def _open(self) -> None:
         try:
-            configure_charts()  # before any chart exists (make_qapp did it when it also imported pyqtgraph)
             self.store = open_with_recovery(self.target, self.paths)
             if self.store is None:
                 self._quit(3)
                 return
+            # charts=False: the real window paints without pyqtgraph; the charts follow (_load_charts)
             self.room = WarRoom(
-                self.store, self.settings, contest=self.contest, backup_dir=self.paths.backup_dir, stepwise=True
+                self.store,
+                self.settings,
+                contest=self.contest,
+                backup_dir=self.paths.backup_dir,
+                stepwise=True,
+                charts=False,
             )
         except BaseException as exc:  # re-raised by run(), outside the event loop
             self._failure = exc
@@ -858,6 +925,7 @@ class Starter:
 
     def _on_window_painted(self) -> None:
         self._stamp("window")
+        self.charts_at_window = [m for m in CHART_MODULES if m in sys.modules]  # (none: the charts come after)
         # What the user chose in the shell runs now, in order, each in a turn of its own (a dialog it opens is
         # not opened inside this paint); the figures are awaited after it (timers of one interval keep order).
         room = self.room
@@ -867,7 +935,47 @@ class Starter:
             if isinstance(action, QAction):
                 QTimer.singleShot(0, room.window, action.trigger)
         deadline = time.perf_counter() + 20.0
+        QTimer.singleShot(0, room.window, self._load_charts)
         QTimer.singleShot(0, room.window, lambda: self._wait_for_figures(deadline))
+
+    def _load_charts(self) -> None:
+        """The charts, one part per turn of the event loop once the real window has painted; "Loading the
+        charts…" in their place until then.
+
+        The parts: pyqtgraph (0.1-0.25 s of CPU, the longest), the charts module, the charts (built off screen), the
+        charts given the window's data in the placeholder's place, the panel's heatmap. pyqtgraph is imported here,
+        on the GUI thread, not on a thread beside the live window: its import makes PySide6 create every lazily
+        created class and enum of QtCore, QtGui and QtWidgets (pyqtgraph.Qt copies their attributes), which is not
+        safe while this thread uses them: with that import on a thread beside the live real window, two starts of
+        some fifty crashed (SIGSEGV; the suspected cause, not reproduced since). During the shell, BACKGROUND's
+        imports overlap only the shell's repaints, as before.
+        """
+        room = self.room
+        if room is None or self._finished or room.charts_attached or self._charts_failure is not None:
+            return
+        try:
+            if missing := [m for m in CHARTS if m not in sys.modules]:
+                importlib.import_module(missing[0])
+            elif "warroom.ui.charts" not in sys.modules:
+                importlib.import_module("warroom.ui.charts")
+            elif self._charts is None and not room.window.charts_attached:
+                configure_charts()  # before the first chart
+                from warroom.ui.charts import ChartPanel
+
+                self._charts = ChartPanel()
+            elif not room.window.charts_attached:
+                room.window.attach_charts(self._charts)
+            else:
+                if self._charts is not None and self._charts is not room.window.charts:
+                    self._charts.deleteLater()  # an export attached the window's own meanwhile
+                room.attach_charts()  # (the heatmap: the last part)
+                self._stamp("charts")
+                return
+        except Exception as exc:  # a broken installation: said in the charts' place, the rest of the window works
+            self._charts_failure = exc  # (and the figures are not awaited for the charts: _wait_for_figures)
+            room.window.show_charts_failure(f"The charts could not be loaded: {exc}")
+            return
+        QTimer.singleShot(0, room.window, self._load_charts)
 
     def _on_shell_quit(self) -> None:
         """The user closed the shell (or chose Quit in it) before the window was up: the start ends there."""
@@ -877,10 +985,12 @@ class Starter:
     def _wait_for_figures(self, deadline: float) -> None:
         room = self.room
         assert room is not None
-        if not figures_ready(room) and time.perf_counter() < deadline:
+        charts = room.charts_attached or self._charts_failure is not None
+        if not (figures_ready(room) and charts) and time.perf_counter() < deadline:
             QTimer.singleShot(5, room.window, lambda: self._wait_for_figures(deadline))
             return
         self._stamp("ready")
+        self._resume_gc()
         if figures_ready(room):
             self._remember(room)
         if self.exit_when_ready:
@@ -896,6 +1006,7 @@ class Starter:
                 f"stall={self.longest_stall:.4f}",
                 f"turn_cpu={self.longest_turn_cpu:.4f}",
                 f"heavy={heavy}",
+                f"charts_at_window={','.join(self.charts_at_window) or 'none'}",
                 flush=True,
             )
             self._quit(0)

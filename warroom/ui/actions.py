@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
@@ -33,10 +33,13 @@ from warroom.core.saved_cases import CaseSummary, record_kind
 from warroom.core.types import Contest, Poll, bidi_isolated
 from warroom.ui.commands import DeleteScenarioCommand, SaveScenarioCommand, ScenarioRecords
 from warroom.ui.compare_dialog import CompareColumn, CompareDialog
-from warroom.ui.export import Briefing, BriefingScenario, sources_of
-from warroom.ui.forecast_dialog import ForecastDialog
 from warroom.ui.main_window import MainWindow
 from warroom.ui.paste_dialog import PasteDialog
+
+if TYPE_CHECKING:
+    from warroom.ui.export import Briefing, BriefingScenario
+    from warroom.ui.forecast_dialog import ForecastDialog
+# (imported where used: both import pyqtgraph, which the window's first paint at start does without; issue 15)
 
 
 class ScenarioLibrary(Protocol):
@@ -317,6 +320,8 @@ class ScenarioActions(QObject):
         """The forecast-over-time charts for the open contest (computed now: a fraction of a second)."""
         from PySide6.QtWidgets import QApplication
 
+        from warroom.ui.forecast_dialog import ForecastDialog
+
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             points = self.library.forecast_over_time()
@@ -333,6 +338,8 @@ class ScenarioActions(QObject):
 
     def briefing(self) -> Briefing:
         """The one-page briefing: the average, both leads, and every saved scenario as saved."""
+        from warroom.ui.export import Briefing, sources_of
+
         case_lib = self.current()
         if case_lib is not None:
             return self._case_briefing(case_lib)
@@ -357,7 +364,7 @@ class ScenarioActions(QObject):
             lead_lines=leads,
             scenarios=scenarios,
             sources=sources_of([(p.pollster, p.source_url) for p in polls]),
-            chart=self.window.charts,
+            chart=self.window.ready_charts(),  # (built now if they were still loading)
         )
 
     def write_briefing(self, path: Path) -> None:
@@ -374,6 +381,8 @@ class ScenarioActions(QObject):
     def _case_briefing(self, lib: CaseLibrary) -> Briefing:
         """The briefing of a two-round or instant-runoff contest: its first round and every saved case's
         headline (core.saved_cases.CaseSummary, the figures compare and the command line print)."""
+        from warroom.ui.export import Briefing, sources_of
+
         contest, polls = self.library.contest, self.library.polls
         summaries = self.summaries()
         if not summaries:
@@ -387,12 +396,14 @@ class ScenarioActions(QObject):
             scenarios=[case_briefing_scenario(s) for s in summaries],
             sources=lib.sources() + sources_of([(p.pollster, p.source_url) for p in polls]),
             # an instant-runoff race with no poll yet (its first round from last election's ballots): no chart
-            chart=self.window.charts if polls or lib.kind == "two_round" else None,
+            chart=self.window.ready_charts() if polls or lib.kind == "two_round" else None,
         )
 
 
 def case_briefing_scenario(summary: CaseSummary) -> BriefingScenario:
     """A two-round or instant-runoff case as the briefing prints it."""
+    from warroom.ui.export import BriefingScenario
+
     return BriefingScenario(
         summary.name,
         summary.headline,
@@ -409,6 +420,8 @@ def case_briefing_scenario(summary: CaseSummary) -> BriefingScenario:
 
 
 def _briefing_scenario(name: str, view: ProjectionView, note: str) -> BriefingScenario:
+    from warroom.ui.export import BriefingScenario
+
     p = view.projection
     details = assumption_lines(view.baseline, view.scenario) + ([note] if note else [])
     return BriefingScenario(

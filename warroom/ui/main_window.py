@@ -44,15 +44,18 @@ from warroom.core.two_round_view import NoticeTable
 from warroom.core.types import Annotation, Contest, CountingSystem, Poll
 from warroom.paths import overwrites_store
 from warroom.ui.assets import icon, stylesheet
-from warroom.ui.charts import DARK, LIGHT, PROJECTOR, ChartPanel
 from warroom.ui.commands import AddPollsCommand, DeletePollsCommand, EditPollCommand, ImportedPollsCommand
-from warroom.ui.export import export_view
 from warroom.ui.poll_dialog import PollDialog
 from warroom.ui.poll_table import POLL_ROLE, PollFilterProxy, PollTableModel, PollTableView
 
 # Layout from 1280x720 up: the charts keep at least this much, the docks give way first (and scroll).
 if TYPE_CHECKING:
     from warroom.core.irv_pipeline import IrvPairLead
+    from warroom.ui.charts import ChartPanel, Theme
+
+CHARTS_LOADING = "Loading the charts…"
+"""The charts' place while the charting library loads: the window's first paint at start needs no pyqtgraph
+(issue 15); MainWindow(charts=False) shows this until attach_charts()."""
 
 IRV_POINTS = "each poll, counted through the chain"
 """The runoff-lead chart's key for an instant-runoff contest's points (each poll's final-pair lead)."""
@@ -217,16 +220,26 @@ class MainWindow(QMainWindow):
     scenario_view_requested = Signal(str)
     briefing_requested = Signal(object)
 
-    def __init__(self, polls: PollSource, parent: QWidget | None = None) -> None:
+    def __init__(self, polls: PollSource, parent: QWidget | None = None, *, charts: bool = True) -> None:
+        """`charts=False`: the window is built and painted without its charts (pyqtgraph not even imported): the
+        chart area says "Loading the charts…" and what the charts are given meanwhile is kept, in order, and given
+        to them by attach_charts() (the app's start does that once the window has painted; issue 15)."""
         super().__init__(parent)
         self._polls = polls
         self._store_file: Path | None = None  # the SQLite store's file, which no save dialog may write over
         self.undo_stack = QUndoStack(self)
         self.setWindowTitle("warroom")
         self.setAcceptDrops(True)
-        self.charts = ChartPanel()
+        self.charts: ChartPanel  # set by attach_charts (at once unless `charts` is False)
+        self._chart_calls: list[Callable[[ChartPanel], object]] | None = []  # None once the charts are in
+        self._charts_failure = ""  # why the charts could not be loaded (show_charts_failure)
         self.stack = QStackedWidget()
-        self.stack.addWidget(self.charts)
+        self.charts_placeholder: QLabel | None = QLabel(CHARTS_LOADING)
+        self.charts_placeholder.setObjectName("charts_loading")
+        self.charts_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.charts_placeholder.setStyleSheet("color: palette(placeholder-text);")
+        self.charts_placeholder.setMinimumSize(MIN_CHARTS_WIDTH, MIN_CHARTS_HEIGHT)
+        self.stack.addWidget(self.charts_placeholder)
         self.present_page = QWidget()
         self.present_page.setObjectName("present_page")
         QVBoxLayout(self.present_page).setContentsMargins(12, 12, 12, 12)
@@ -252,7 +265,6 @@ class MainWindow(QMainWindow):
         self.scenario_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scenario_scroll.setMinimumWidth(MIN_SCENARIO_WIDTH)
         self.scenario_dock.setWidget(self.scenario_scroll)
-        self.charts.setMinimumSize(MIN_CHARTS_WIDTH, MIN_CHARTS_HEIGHT)
         self.polls_pane.setMinimumHeight(MIN_POLLS_HEIGHT)
         self._dock_shares = {"scenario": SCENARIO_SHARE, "polls": POLLS_SHARE}
         self._dock_targets: dict[str, int] = {}
@@ -274,7 +286,6 @@ class MainWindow(QMainWindow):
         self.polls_pane.delete_button.clicked.connect(self.delete_selected)
         self.polls_pane.view.doubleClicked.connect(lambda _i: self.edit_selected())
         self.polls_pane.view.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
-        self.charts.poll_clicked.connect(self._on_chart_poll_clicked)
         self._on_table_selection_changed()
         self._build_toolbar()
         self._present_keys = []
@@ -287,13 +298,82 @@ class MainWindow(QMainWindow):
         self._escape = QShortcut(QKeySequence("Escape"), self)
         self._escape.setEnabled(False)
         self._escape.activated.connect(self.leave_presentation)
+        if charts:
+            self.attach_charts()
+
+    # --- the charts (built with the window, or attached once the charting library has loaded) -------------
+
+    def attach_charts(self, charts: ChartPanel | None = None) -> None:
+        """Put the charts (`charts`, new ones if None: imports pyqtgraph) in their placeholder's place and give
+        them, in order, what they were given meanwhile (the contest, its polls and averages, the theme, a two-round
+        contest's matchup...). The start builds them in one turn of the event loop and attaches them in the next."""
+        if self._chart_calls is None:
+            return
+        if charts is None:
+            from warroom.ui.charts import ChartPanel
+
+            charts = ChartPanel()
+        charts.setMinimumSize(MIN_CHARTS_WIDTH, MIN_CHARTS_HEIGHT)
+        charts.poll_clicked.connect(self._on_chart_poll_clicked)
+        self.charts = charts
+        placeholder, self.charts_placeholder = self.charts_placeholder, None
+        assert placeholder is not None
+        shown = self.stack.currentWidget() is placeholder
+        self.stack.insertWidget(0, charts)
+        if shown:
+            self.stack.setCurrentWidget(charts)
+        self.stack.removeWidget(placeholder)
+        placeholder.deleteLater()
+        calls, self._chart_calls = self._chart_calls, None
+        for call in calls:
+            call(charts)
+
+    def show_charts_failure(self, message: str) -> None:
+        """The charts could not be loaded: said in their place (the rest of the window works without them), and
+        what they would have been given is no longer kept."""
+        if self.charts_placeholder is not None and self._chart_calls is not None:
+            self.charts_placeholder.setText(message)
+            self.charts_placeholder.setWordWrap(True)
+            self._charts_failure = message
+            self._chart_calls.clear()
+
+    @property
+    def charts_attached(self) -> bool:
+        """The charts are built and show what the window was given (False: "Loading the charts…")."""
+        return self._chart_calls is None
+
+    def _to_charts(self, call: Callable[[ChartPanel], object]) -> None:
+        """`call(charts)` now, or when the charts are attached (in the order the calls were made)."""
+        if self._chart_calls is None:
+            call(self.charts)
+        elif not self._charts_failure:
+            self._chart_calls.append(call)
+
+    def _charts_page(self) -> QWidget:
+        """The charts, or their placeholder while they load."""
+        return self.charts_placeholder if self.charts_placeholder is not None else self.charts
+
+    def ready_charts(self) -> ChartPanel | None:
+        """The charts, attached now if they were still loading (an export or a briefing cannot wait); None if they
+        could not be loaded (the caller says so)."""
+        if self._charts_failure:
+            return None
+        self.attach_charts()
+        return self.charts
+
+    def _export_charts(self, kind: str) -> None:
+        charts = self.ready_charts()
+        if charts is None:
+            self.show_error(f"{self._charts_failure} Nothing was exported.")
+        else:
+            self.export_view_dialog(charts, kind)
 
     # --- data down ------------------------------------------------------------------------------------------
 
     def show_contest(self, contest: Contest) -> None:
         self.setWindowTitle(f"{contest.title} — warroom")  # a demo race is marked as one
         self.polls_pane.model.set_contest(contest)
-        self.charts.set_contest(contest)
+        self._to_charts(lambda charts: charts.set_contest(contest))
         self._charted_poll = None  # the table's selection went with its rows (a reset says nothing of it)
         self._irv_pair = None
         self.undo_stack.clear()
@@ -308,7 +388,8 @@ class MainWindow(QMainWindow):
                 self.undo_stack.clear()  # history no longer matches what is stored
         else:
             model.apply(polls_by_id, change.added, change.updated, change.removed)  # type: ignore[attr-defined]
-            self.charts.show_polls(change, polls_by_id)  # the points now; the lines when the average lands
+            # the points now; the lines when the average lands
+            self._to_charts(lambda charts: charts.show_polls(change, polls_by_id))
         self._stored_polls = len(polls_by_id)
         self._show_poll_count()
 
@@ -324,14 +405,14 @@ class MainWindow(QMainWindow):
         self._show_poll_count()
 
     def show_averages(self, polls: Sequence[Poll], averages: PollAverages | None) -> None:
-        self.charts.show_data(polls, averages)
+        self._to_charts(lambda charts: charts.show_data(polls, averages))
         if averages is None or self._irv_pair is not None:
             return  # an instant-runoff contest's table follows its chart's pair (show_irv_pair_lead)
         if self._notices is None or self._notices.pair is None:
             self.polls_pane.model.set_pair(averages.a, averages.b)
 
     def show_annotations(self, annotations: Sequence[Annotation]) -> None:
-        self.charts.show_annotations(annotations)
+        self._to_charts(lambda charts: charts.show_annotations(annotations))
 
     def show_store(self, where: str, store_file: Path | None = None) -> None:
         """The store as it may be shown, and its file (SQLite) that no save dialog may write over."""
@@ -353,7 +434,7 @@ class MainWindow(QMainWindow):
             return  # the charts have it already (they are built light): re-styling every axis is not free at start
         self._dark = dark
         if not self.presenting:
-            self.charts.apply_theme(DARK if dark else LIGHT)
+            self._to_charts(lambda charts: charts.apply_theme(_theme(dark)))
 
     def show_error(self, message: str) -> None:
         QMessageBox.warning(self, "warroom", message)
@@ -471,7 +552,7 @@ class MainWindow(QMainWindow):
 
     def show_matchup_lead(self, days: object, leads: object, pollsters: object, average: object, title: str) -> None:
         """The chosen runoff matchup's head-to-heads on the runoff-lead chart (it keeps them across poll updates)."""
-        self.charts.show_matchup_lead(days, leads, pollsters, average, title)  # type: ignore[arg-type]
+        self._to_charts(lambda charts: charts.show_matchup_lead(days, leads, pollsters, average, title))  # type: ignore[arg-type]
         self._settle_chart_ranges()
 
     def show_irv_pair_lead(self, lead: IrvPairLead) -> None:
@@ -480,20 +561,22 @@ class MainWindow(QMainWindow):
         names the same pair, so table and chart never disagree."""
         self._irv_pair = lead.pair
         self.polls_pane.model.set_pair(*lead.pair)
-        self.charts.show_matchup_lead(
-            lead.days, lead.leads, list(lead.pollsters), lead.average, lead.title, lead.tooltip, IRV_POINTS
+        self._to_charts(
+            lambda charts: charts.show_matchup_lead(
+                lead.days, lead.leads, list(lead.pollsters), lead.average, lead.title, lead.tooltip, IRV_POINTS
+            )
         )
 
     def show_campaign_chart(self, chart: object) -> None:
         """A two-round contest's first round (from its poll questions) on the first-round charts."""
-        self.charts.show_campaign(chart)  # type: ignore[arg-type]
+        self._to_charts(lambda charts: charts.show_campaign(chart))  # type: ignore[arg-type]
         self._settle_chart_ranges()
 
     def _settle_chart_ranges(self) -> None:
         """Fit the charts' value axes to their new data now, not while they paint: pyqtgraph fits them in the
         paint, and the new range then asked for a second paint of every chart that changed (a matchup or
         hypothesis switch painted the charts twice; benchmarks/bench_two_round_switch.py)."""
-        self.charts.settle_ranges()
+        self._to_charts(lambda charts: charts.settle_ranges())
 
     # --- presentation mode ----------------------------------------------------------------------------------
 
@@ -523,7 +606,7 @@ class MainWindow(QMainWindow):
             self.runoff_toolbar.hide()  # leave_presentation's restoreState brings it back
         self._saved_sheet = self.styleSheet()
         self.setStyleSheet(stylesheet("projector"))
-        self.charts.apply_theme(PROJECTOR)
+        self._to_charts(lambda charts: charts.apply_theme(_theme(projector=True)))
         for sc in (*self._present_keys, self._escape):
             sc.setEnabled(True)
         self._view_index = 0
@@ -537,9 +620,10 @@ class MainWindow(QMainWindow):
         for sc in (*self._present_keys, self._escape):
             sc.setEnabled(False)
         self._return_scenario_widget()
-        self.stack.setCurrentWidget(self.charts)
+        self.stack.setCurrentWidget(self._charts_page())
         self.setStyleSheet(self._saved_sheet)
-        self.charts.apply_theme(DARK if getattr(self, "_dark", False) else LIGHT)
+        dark = getattr(self, "_dark", False)
+        self._to_charts(lambda charts: charts.apply_theme(_theme(dark)))
         self.menuBar().show()
         self.statusBar().show()
         self.toolbar.show()
@@ -563,7 +647,7 @@ class MainWindow(QMainWindow):
         view = self._for_counting_system(self._views[self._view_index])
         if view == "charts":
             self._return_scenario_widget()
-            self.stack.setCurrentWidget(self.charts)
+            self.stack.setCurrentWidget(self._charts_page())
             return
         if view == "answer" and getattr(self, "_answer_widget", None) is not None:
             self._return_scenario_widget()
@@ -841,11 +925,15 @@ class MainWindow(QMainWindow):
             view,
             "&Final weeks",
             "Ctrl+1",
-            self.charts.show_final_weeks,
+            lambda: self._to_charts(lambda charts: charts.show_final_weeks()),
             "The last six weeks before the latest poll or the election day (the default view)",
         )
         self.action_fit = self._action(
-            view, "&Whole campaign", "Ctrl+0", self.charts.fit, "Every poll of the campaign and the election day"
+            view,
+            "&Whole campaign",
+            "Ctrl+0",
+            lambda: self._to_charts(lambda charts: charts.fit()),
+            "Every poll of the campaign and the election day",
         )
         view.addSeparator()
         view.addAction(self.polls_dock.toggleViewAction())
@@ -870,12 +958,16 @@ class MainWindow(QMainWindow):
         self.action_import.setIcon(icon("import"))
         self.action_export_png = QAction(icon("export"), "Export charts as &PNG…", self)
         self.action_export_png.setToolTip("Save the charts as a picture for slides (PNG, chosen size)")
-        self.action_export_png.triggered.connect(lambda: self.export_view_dialog(self.charts, "png"))
+        self.action_export_png.triggered.connect(lambda: self._export_charts("png"))
         self.action_export_svg = QAction("Export charts as &SVG…", self)
-        self.action_export_svg.triggered.connect(lambda: self.export_view_dialog(self.charts, "svg"))
+        self.action_export_svg.triggered.connect(lambda: self._export_charts("svg"))
         self.action_export_scenario = QAction("Export scenario panel as P&NG…", self)
         self.action_export_scenario.triggered.connect(
-            lambda: self.export_view_dialog(getattr(self, "_scenario_widget", self.charts), "png")
+            lambda: (
+                self.export_view_dialog(self._scenario_widget, "png")
+                if getattr(self, "_scenario_widget", None) is not None
+                else self._export_charts("png")
+            )
         )
         self.action_briefing = QAction(icon("briefing"), "&Briefing PDF…", self)
         self.action_briefing.setShortcut(QKeySequence("Ctrl+B"))
@@ -908,6 +1000,8 @@ class MainWindow(QMainWindow):
 
     def export_view_dialog(self, widget: QWidget, kind: str) -> None:
         from PySide6.QtWidgets import QInputDialog
+
+        from warroom.ui.export import export_view
 
         path, _ = QFileDialog.getSaveFileName(self, "Export", f"warroom.{kind}", f"{kind.upper()} files (*.{kind})")
         if not path or not self._writable_export(Path(path)):
@@ -951,11 +1045,15 @@ class MainWindow(QMainWindow):
             width, ok = QInputDialog.getInt(self, "Export PNG", "Width in pixels:", 1920, 200, 8000, 10)
             if not ok:
                 return
+        charts = self.ready_charts()
+        if charts is None:
+            self.show_error(f"{self._charts_failure} Nothing was exported.")
+            return
         try:
             if slide is not None:
-                chart_to_slide(self.charts, key, target, *slide)
+                chart_to_slide(charts, key, target, *slide)
             else:
-                export_chart(self.charts.plots[key], target, width)
+                export_chart(charts.plots[key], target, width)
         except Exception as exc:
             self.show_error(f"Export failed: {exc}")
             return
@@ -1072,7 +1170,7 @@ class MainWindow(QMainWindow):
         charted = chosen[0].id if len(chosen) == 1 and chosen[0].id is not None else None
         if charted != self._charted_poll:  # an unchanged ring is not drawn again (it repainted every chart)
             self._charted_poll = charted
-            self.charts.select_poll(charted)
+            self._to_charts(lambda charts: charts.select_poll(charted))
 
     def _on_chart_poll_clicked(self, poll_id: int) -> None:
         self.polls_pane.select_poll(poll_id)
@@ -1088,3 +1186,10 @@ class MainWindow(QMainWindow):
         for url in event.mimeData().urls():
             self.import_requested.emit(Path(url.toLocalFile()))
         event.acceptProposedAction()
+
+
+def _theme(dark: bool = False, *, projector: bool = False) -> Theme:
+    """The charts' theme (imports the charts: called with them built)."""
+    from warroom.ui.charts import DARK, LIGHT, PROJECTOR
+
+    return PROJECTOR if projector else DARK if dark else LIGHT

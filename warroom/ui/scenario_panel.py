@@ -12,10 +12,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import QDate, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import (
@@ -46,6 +45,12 @@ from warroom.core.types import Contest, bidi_isolated
 from warroom.ui.protocols import ScenarioModel
 from warroom.ui.qt_utils import DecimalSpinBox, signals_blocked
 from warroom.ui.split_slider import LeverInput, SplitSlider, TransferInput, fit_value_label
+
+if TYPE_CHECKING:
+    import pyqtgraph as pg
+
+HEATMAP_LOADING = "Loading the heatmap…"
+"""The heatmap's place while the charting library loads (the window's first paint at start: issue 15)."""
 
 MINOR_SHARE = 3.0
 """First-round share (%) under which an eliminated candidate's transfer inputs sit under the expander."""
@@ -82,10 +87,38 @@ def _to_date(qdate: QDate) -> date:
 
 
 class Heatmap(QWidget):
-    """Runoff margin over message strength (x) and the largest transfer split (y), with the break-even contour."""
+    """Runoff margin over message strength (x) and the largest transfer split (y), with the break-even contour.
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    Built without its chart (`chart=False`, the window's first paint at start: issue 15) it shows "Loading the
+    heatmap…" in the chart's place, with the caption, until `attach_chart()`; the last grid shown meanwhile is
+    drawn then.
+    """
+
+    def __init__(self, parent: QWidget | None = None, *, chart: bool = True) -> None:
         super().__init__(parent)
+        self.plot: pg.PlotWidget | None = None  # None until attach_chart (pyqtgraph is not imported before)
+        self.legend = QLabel()
+        self.legend.setWordWrap(True)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self.placeholder: QLabel | None = QLabel(HEATMAP_LOADING)
+        self.placeholder.setObjectName("heatmap_loading")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setStyleSheet("color: palette(placeholder-text);")
+        self._layout.addWidget(self.placeholder, 1)
+        self._layout.addWidget(self.legend)
+        self.grid = np.zeros((len(HEATMAP_SPLITS), len(HEATMAP_STRENGTHS)))
+        self._shown: tuple[np.ndarray, float, float, np.ndarray | None] | None = None
+        self._axis_font: QFont | None = None
+        if chart:
+            self.attach_chart()
+
+    def attach_chart(self) -> None:
+        """Build the chart in the placeholder's place (imports pyqtgraph) and draw the grid last shown."""
+        if self.plot is not None:
+            return
+        import pyqtgraph as pg
+
         self.plot = pg.PlotWidget()
         self.plot.setAccessibleName("Margin heatmap")
         self.plot.setMenuEnabled(False)
@@ -103,13 +136,26 @@ class Heatmap(QWidget):
         # Diverging map: blue (front-runner ahead) through white to orange (challenger ahead), CVD-safe.
         self._cmap = pg.ColorMap([0.0, 0.5, 1.0], [(213, 94, 0), (247, 247, 247), (0, 114, 178)])
         self.image.setLookupTable(self._cmap.getLookupTable(nPts=256))
-        self.legend = QLabel()
-        self.legend.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.plot)
-        layout.addWidget(self.legend)
-        self.grid = np.zeros((len(HEATMAP_SPLITS), len(HEATMAP_STRENGTHS)))
+        if self.placeholder is not None:
+            self._layout.replaceWidget(self.placeholder, self.plot)
+            self.placeholder.hide()  # (a child until deleted: not drawn over the chart meanwhile)
+            self.placeholder.deleteLater()
+            self.placeholder = None
+        self._layout.setStretchFactor(self.plot, 1)
+        if self._axis_font is not None:
+            self.set_axis_font(self._axis_font)
+        if self._shown is not None:
+            self._draw(*self._shown)
+
+    def set_axis_font(self, font: QFont) -> None:
+        """The axes' type (the panel's size: large in meeting mode), kept for a chart attached later."""
+        self._axis_font = QFont(font)
+        if self.plot is None:
+            return
+        for side in ("bottom", "left"):
+            axis = self.plot.getAxis(side)
+            axis.setStyle(tickFont=font)
+            axis.label.setFont(font)
 
     def show_grid(
         self, grid: np.ndarray, x_now: float, y_now: float, caption: str, contour: np.ndarray | None = None
@@ -117,6 +163,13 @@ class Heatmap(QWidget):
         """grid[i, j]: margin at split HEATMAP_SPLITS[i] and strength HEATMAP_STRENGTHS[j]; contour[i]: the exact
         break-even strength (0-1) at split HEATMAP_SPLITS[i]."""
         self.grid = grid
+        self.legend.setText(caption)
+        self._shown = (grid, x_now, y_now, contour)
+        if self.plot is not None:
+            self._draw(grid, x_now, y_now, contour)
+
+    def _draw(self, grid: np.ndarray, x_now: float, y_now: float, contour: np.ndarray | None) -> None:
+        assert self.plot is not None
         limit = max(5.0, float(np.nanmax(np.abs(grid))) if grid.size else 5.0)
         self.image.setImage(grid, levels=(-limit, limit), autoLevels=False)
         w = 100.0 / (len(HEATMAP_STRENGTHS) - 1)
@@ -129,7 +182,6 @@ class Heatmap(QWidget):
             self.contour.setData([], [])
         self.current.setData([x_now], [y_now])
         self.plot.setRange(xRange=(0, 100), yRange=(0, 100), padding=0.02)
-        self.legend.setText(caption)
 
 
 class ScenarioPanel(QWidget):
@@ -143,7 +195,7 @@ class ScenarioPanel(QWidget):
     save_requested = Signal()
     compare_requested = Signal()
 
-    def __init__(self, model: ScenarioModel, parent: QWidget | None = None) -> None:
+    def __init__(self, model: ScenarioModel, parent: QWidget | None = None, *, charts: bool = True) -> None:
         super().__init__(parent)
         self.setObjectName("scenario_panel")
         self.model = model
@@ -265,7 +317,7 @@ class ScenarioPanel(QWidget):
         self.break_even_label.setWordWrap(True)
         self.win_label = QLabel()
         self.win_label.setObjectName("win_probability")
-        self.heatmap = Heatmap()
+        self.heatmap = Heatmap(chart=charts)  # charts=False: its chart comes with attach_charts()
         self.heatmap.setMinimumHeight(220)
         # On a laptop's narrow dock the sliders need the height: the heatmap is one click away there.
         self.heatmap_toggle = QCheckBox("Show the heatmap (margin by message strength and transfer split)")
@@ -515,6 +567,10 @@ class ScenarioPanel(QWidget):
                 contour,
             )
 
+    def attach_charts(self) -> None:
+        """The heatmap's chart, for a panel built without it (`charts=False`): drawn with the figures shown."""
+        self.heatmap.attach_chart()
+
     # --- private --------------------------------------------------------------------------------------------
 
     def _fit_label_heights(self) -> None:
@@ -523,11 +579,7 @@ class ScenarioPanel(QWidget):
         # The heatmap's axes use the panel's type size (large in meeting mode, readable from the back).
         self.verdict.ensurePolished()
         self.first_round_label.ensurePolished()
-        font = QFont(self.first_round_label.font())
-        for side in ("bottom", "left"):
-            axis = self.heatmap.plot.getAxis(side)
-            axis.setStyle(tickFont=font)
-            axis.label.setFont(font)
+        self.heatmap.set_axis_font(QFont(self.first_round_label.font()))
         for label, lines in self._fixed_lines:
             label.ensurePolished()  # pick up the stylesheet's font (meeting mode is much larger)
             if self.model.read_only:
