@@ -331,3 +331,36 @@ def test_a_store_on_a_full_disk_can_still_be_read(full_disk: Path, tmp_path: Pat
     finally:
         store.close()
     assert full_disk.read_bytes() == before
+
+
+def test_a_postgresql_connection_dropped_while_open_is_closed_not_left_to_warn(store_url: str) -> None:
+    """A pooled PostgreSQL connection whose engine is discarded without dispose() was left open until the
+    process ended, and psycopg's garbage-collection warning then surfaced in whatever ran next (a CI run failed
+    on it in an unrelated test). The driver's connection now closes itself when collected."""
+    import gc
+    import warnings
+
+    from sqlalchemy import text
+
+    from warroom.store.db import make_engine
+
+    if not store_url.startswith("postgresql"):
+        pytest.skip("a PostgreSQL connection")
+    engine = make_engine(store_url)
+    with engine.connect() as conn:
+        conn.execute(text("select 1"))
+    raw = engine.pool._pool.queue[0].dbapi_connection  # type: ignore[attr-defined]
+    assert raw is not None and not raw.closed
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a ResourceWarning from __del__ would be unraisable: count them instead
+        seen: list[object] = []
+        import sys
+
+        old_hook = sys.unraisablehook
+        sys.unraisablehook = lambda u: seen.append(u.exc_value)
+        try:
+            del raw, conn, engine
+            gc.collect()
+        finally:
+            sys.unraisablehook = old_hook
+    assert not [e for e in seen if isinstance(e, ResourceWarning)], seen

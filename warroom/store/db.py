@@ -494,6 +494,13 @@ def _answering_connection_class() -> Any:
         answer_wait_s: float = PG_ANSWER_WAIT_S
         committing: bool = False
 
+        def __del__(self, _warn: Any = None, /) -> None:
+            # A connection dropped while open (an engine discarded without dispose) is closed here rather than
+            # left to the server until the process ends; psycopg's own __del__ only warns.
+            if hasattr(self, "pgconn") and not self.closed:
+                with contextlib.suppress(Exception):
+                    self.close()
+
         def commit(self) -> None:
             self.committing = True
             try:
