@@ -14,6 +14,7 @@ import pytest
 
 from tests.conftest import TOY, make_poll
 from tests.store._held_lock import held_by_another
+from tests.store._tmpfs import small_tmpfs
 from warroom.bootstrap import open_store
 from warroom.store import polls as repo
 from warroom.store.db import StoreError, make_engine, make_session_factory, translated, upgrade
@@ -296,18 +297,10 @@ def test_a_store_path_longer_than_sqlite_can_open_says_so(tmp_path: Path) -> Non
 def read_only_mount(tmp_path: Path) -> object:
     """A small tmpfs with a store on it, remounted read-only (a CD, a read-only share, a snapshot). Needs the
     right to mount (root in a container allows it; elsewhere the test cannot be set up and says so)."""
-    import shutil
     import subprocess
 
     where = tmp_path / "media"
-    where.mkdir()
-    mount = shutil.which("mount")
-    if mount is None or os.geteuid() != 0:
-        pytest.skip("mounting a read-only file system needs root and mount(8)")
-    made = subprocess.run([mount, "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(where)], capture_output=True)
-    if made.returncode != 0:
-        pytest.skip(f"this machine does not allow mounting: {made.stderr.decode(errors='replace').strip()}")
-    try:
+    with small_tmpfs(where, "mounting a read-only file system") as mount:
         open_store(where / "polls.sqlite3", backup_dir=None).close()
         for _attempt in range(20):  # "busy" while a closed connection's file is still being let go of
             gc.collect()
@@ -317,8 +310,6 @@ def read_only_mount(tmp_path: Path) -> object:
             time.sleep(0.25)
         assert remounted.returncode == 0, remounted.stderr.decode(errors="replace")
         yield where / "polls.sqlite3"
-    finally:
-        subprocess.run(["umount", str(where)], check=False)
 
 
 def test_a_store_on_a_read_only_mount_opens_read_only(read_only_mount: Path, tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import TOY, make_poll
+from tests.store._tmpfs import small_tmpfs
 from warroom.store import polls as repo
 from warroom.store.db import make_engine, make_session_factory, upgrade
 
@@ -276,19 +277,9 @@ def open_store_for(url: str):  # type: ignore[no-untyped-def]
 def full_disk(tmp_path: Path) -> object:
     """A small tmpfs holding a store, then filled to the last byte (needs the right to mount: root)."""
     import gc
-    import os
-    import shutil
-    import subprocess
 
     where = tmp_path / "full"
-    where.mkdir()
-    mount = shutil.which("mount")
-    if mount is None or os.geteuid() != 0:
-        pytest.skip("mounting a small file system to fill needs root and mount(8)")
-    made = subprocess.run([mount, "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(where)], capture_output=True)
-    if made.returncode != 0:
-        pytest.skip(f"this machine does not allow mounting: {made.stderr.decode(errors='replace').strip()}")
-    try:
+    with small_tmpfs(where, "mounting a small file system to fill"):
         from warroom.bootstrap import open_store
 
         open_store(where / "polls.sqlite3", backup_dir=None).close()
@@ -300,8 +291,6 @@ def full_disk(tmp_path: Path) -> object:
             except OSError:
                 pass
         yield where / "polls.sqlite3"
-    finally:
-        subprocess.run(["umount", str(where)], check=False)
 
 
 def test_a_store_on_a_full_disk_can_still_be_read(full_disk: Path, tmp_path: Path) -> None:
