@@ -479,11 +479,15 @@ def _freeze_heap() -> None:
 
 
 def _ask_yes_no(title: str, text: str) -> bool:
-    return QMessageBox.question(None, title, text) == QMessageBox.StandardButton.Yes
+    from warroom.ui.qt_utils import ask_plain
+
+    return ask_plain(None, title, text) == QMessageBox.StandardButton.Yes  # names and paths as typed
 
 
 def _tell(title: str, text: str) -> None:
-    QMessageBox.critical(None, title, text)
+    from warroom.ui.qt_utils import ask_plain
+
+    ask_plain(None, title, text, icon=QMessageBox.Icon.Critical, buttons=QMessageBox.StandardButton.Ok)
 
 
 def open_with_recovery(

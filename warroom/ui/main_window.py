@@ -47,6 +47,7 @@ from warroom.ui.assets import icon, stylesheet
 from warroom.ui.commands import AddPollsCommand, DeletePollsCommand, EditPollCommand, ImportedPollsCommand
 from warroom.ui.poll_dialog import PollDialog
 from warroom.ui.poll_table import POLL_ROLE, PollFilterProxy, PollTableModel, PollTableView
+from warroom.ui.qt_utils import ask_plain
 
 # Layout from 1280x720 up: the charts keep at least this much, the docks give way first (and scroll).
 if TYPE_CHECKING:
@@ -437,7 +438,7 @@ class MainWindow(QMainWindow):
             self._to_charts(lambda charts: charts.apply_theme(_theme(dark)))
 
     def show_error(self, message: str) -> None:
-        QMessageBox.warning(self, "warroom", message)
+        ask_plain(self, "warroom", message, icon=QMessageBox.Icon.Warning, buttons=QMessageBox.StandardButton.Ok)
 
     def set_scenario_widget(self, widget: QWidget) -> None:
         """The live scenario panel, shown in the right dock inside a scroll area (and on its own in meeting mode)."""
