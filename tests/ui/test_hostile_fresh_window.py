@@ -1,0 +1,51 @@
+"""Hostile pass 6 (issue 16): the window, with data no earlier pass tried."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QGraphicsTextItem, QGraphicsView
+
+from tests.conftest import TOY
+from tests.ui.conftest import running_room, toy_polls
+from warroom.core.types import Annotation
+from warroom.paths import AppPaths
+
+NOTES = ("Debate {value} and {x}", "Half {brace", "Rate {value:.3f} }")
+
+
+@pytest.fixture
+def braces_room(qtbot, tmp_path: Path) -> Iterator[object]:
+    from warroom.bootstrap import open_store
+    from warroom.services.settings import AppSettings
+    from warroom.store import polls as repo
+
+    paths = AppPaths.under(tmp_path)
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=paths.backup_dir, seed=False)
+    with store.sessions.begin() as s:
+        cid = repo.add_contest(s, TOY)
+        repo.add_polls(s, cid, toy_polls())
+        for day, text in zip((1, 5, 9), NOTES, strict=True):
+            repo.add_annotation(s, cid, Annotation(date(2024, 2, day), text))
+    settings = AppSettings(QSettings(str(paths.settings_file), QSettings.Format.IniFormat))
+    yield from running_room(qtbot, store, settings, ready="averages")
+
+
+def test_an_event_note_with_braces_is_shown_as_typed(braces_room, qtbot) -> None:
+    """An event marker's note is the label of a pyqtgraph InfiniteLine, which runs it through str.format:
+    "Debate {value} and {x}" was a KeyError traceback at every start (the markers after it never drawn), and
+    "{value}" alone was silently replaced by the line's position in seconds since 1970."""
+    qtbot.wait(300)
+    shown = {
+        item.toPlainText()
+        for view in braces_room.window.findChildren(QGraphicsView)
+        if view.scene() is not None
+        for item in view.scene().items()
+        if isinstance(item, QGraphicsTextItem)
+    }
+    assert set(NOTES) <= shown
