@@ -32,3 +32,23 @@ def test_a_poll_column_naming_a_candidate_in_decomposed_letters_is_that_candidat
         result = parse_polls_csv(text, ZOE, today=date(2024, 4, 1))
         assert result.ok, result.errors
         assert result.polls[0].first_round == {"ann": 45.0, "bob": 40.0, "cat": 15.0}
+
+
+def test_a_dead_heat_gets_one_winner_under_every_system_and_an_honest_note() -> None:
+    """Five ballots A then B and five B alone: a dead heat between two candidates, first preferences equal too
+    (with more candidates the systems' rounds differ, and so may their earlier-round tie-breaks). The Supplementary Vote
+    named A ("decided on first preferences here", though they were equal) and instant runoff named B ("by
+    name"), from the same papers; the contingent vote followed SV. One tie rule for all three (earlier rounds,
+    then by name, as instant runoff), and the note says when the first preferences could not decide it."""
+    from warroom.core.count import Ballot, count_ballots
+
+    for papers in (
+        [Ballot(("A", "B"), 5), Ballot(("B",), 5)],
+        [Ballot(("B", "A"), 5), Ballot(("A",), 5)],
+        [Ballot(("Ann",), 5), Ballot(("Bob", "Ann"), 5), Ballot(("Ann", "Bob"), 0)],
+    ):
+        results = {system: count_ballots(papers, system) for system in ("sv", "contingent", "irv")}
+        assert len({r.winner for r in results.values()}) == 1, {s: r.winner for s, r in results.items()}
+        for system in ("sv", "contingent"):
+            notes = " ".join(results[system].notes)
+            assert "decided on first preferences" not in notes and "by lot" in notes, notes
