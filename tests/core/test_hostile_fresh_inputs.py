@@ -52,3 +52,24 @@ def test_a_dead_heat_gets_one_winner_under_every_system_and_an_honest_note() -> 
         for system in ("sv", "contingent"):
             notes = " ".join(results[system].notes)
             assert "decided on first preferences" not in notes and "by lot" in notes, notes
+
+
+def test_a_withdrawn_candidate_is_never_a_finalist_of_a_new_baseline() -> None:
+    """The contest file says `withdrawn = true` leaves a candidate "out of new baselines", and the instant-runoff
+    and party-VI baselines did so; the Supplementary Vote poll average still made a withdrawn front-runner a
+    finalist, so the scenario, the charts' leads and `warroom scenario` projected a runoff he cannot be in (and
+    gave him a chance of winning). The finalists are the top two standing candidates; his share stays in the
+    first round, his voters transferring like any eliminated candidate's."""
+    from tests.conftest import make_poll
+    from warroom.core.pipeline import BaselineChoice, compute_averages, make_baseline
+
+    contest = dataclasses.replace(
+        TOY, candidates=tuple(dataclasses.replace(c, withdrawn=c.code == "ann") for c in TOY.candidates)
+    )
+    polls = [make_poll(day, a=45, b=35, c=20) for day in range(1, 20, 3)]
+    averages = compute_averages(polls, contest)
+    assert averages is not None and {averages.a, averages.b} == {"bob", "cat"}
+    base = make_baseline(BaselineChoice(), polls, contest, averages)
+    assert {base.a, base.b} == {"bob", "cat"} and base.first_round["ann"] > 40  # kept, and eliminated
+    everyone = compute_averages(polls, TOY)
+    assert everyone is not None and {everyone.a, everyone.b} == {"ann", "bob"}  # standing: unchanged
