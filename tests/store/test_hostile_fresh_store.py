@@ -119,3 +119,22 @@ def test_a_wal_file_a_crash_left_behind_is_never_replayed_into_another_store_put
     except StoreError:
         return  # refused, naming the leftover: acceptable
     assert _polls(db) == polls
+
+
+@pytest.mark.parametrize("text", ["Debate\x1b[2J night", "Debate\nnight", "\u202ethgin etabeD", "Debate\x0bnight"])
+def test_an_event_note_with_a_control_or_direction_character_is_refused(tmp_path: Path, text: str) -> None:
+    """A bundle's event note had only NUL refused: a terminal escape, a line break, a vertical tab (not even
+    allowed in an SVG export) or a right-to-left override (a note reading "Debate night" that is not) reached
+    the charts. Event notes follow the names' rule (core.types.control_problem), in bundles and the window alike."""
+    import json
+
+    from tests.store.test_hostile_bundles import _exported
+    from warroom.store import contests as store
+
+    bundle, engine, _sessions = _exported(tmp_path)
+    bundle["events"] = [{"date": bundle["polls"][0]["fieldwork_end"], "text": text}]
+    with pytest.raises(store.ContestError, match=r"events\[1\]: text"):
+        store.read_bundle(json.dumps(bundle))
+    bundle["events"] = [{"date": bundle["polls"][0]["fieldwork_end"], "text": "Debate night"}]
+    assert [e.text for e in store.read_bundle(json.dumps(bundle)).events] == ["Debate night"]
+    engine.dispose()

@@ -49,3 +49,17 @@ def test_an_event_note_with_braces_is_shown_as_typed(braces_room, qtbot) -> None
         if isinstance(item, QGraphicsTextItem)
     }
     assert set(NOTES) <= shown
+
+
+def test_an_event_typed_with_a_direction_override_is_refused_in_the_window(braces_room, monkeypatch) -> None:
+    """The window's Event marker dialog follows the bundles' rule for notes (core.types.control_problem)."""
+    from PySide6.QtWidgets import QInputDialog
+
+    win = braces_room.window
+    answers = iter([("\u202ethgin etabeD", True), ("2024-03-01", True)])
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: next(answers)))
+    errors: list[str] = []
+    monkeypatch.setattr(win, "show_error", errors.append)
+    win.add_annotation()
+    assert errors and "direction" in errors[0]
+    assert next(answers) == ("2024-03-01", True)  # refused before the date was asked: nothing stored

@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 from warroom import __version__
 from warroom.core.averaging import PollAverages
 from warroom.core.two_round_view import NoticeTable
-from warroom.core.types import Annotation, Contest, CountingSystem, Poll
+from warroom.core.types import Annotation, Contest, CountingSystem, Poll, control_problem
 from warroom.paths import overwrites_store
 from warroom.ui.assets import icon, stylesheet
 from warroom.ui.commands import AddPollsCommand, DeletePollsCommand, EditPollCommand, ImportedPollsCommand
@@ -1112,6 +1112,10 @@ class MainWindow(QMainWindow):
 
         text, ok = QInputDialog.getText(self, "Event marker", "What happened (shown on the charts):")
         if not ok or not text.strip():
+            return
+        problem = control_problem(text.strip())
+        if problem is not None:  # a pasted line break or direction override: the bundles' rule
+            self.show_error(f"The event note {problem}")
             return
         from PySide6.QtCore import QDate
 
