@@ -73,3 +73,25 @@ def test_a_withdrawn_candidate_is_never_a_finalist_of_a_new_baseline() -> None:
     assert {base.a, base.b} == {"bob", "cat"} and base.first_round["ann"] > 40  # kept, and eliminated
     everyone = compute_averages(polls, TOY)
     assert everyone is not None and {everyone.a, everyone.b} == {"ann", "bob"}  # standing: unchanged
+
+
+MIXED = (
+    b"pollster,fieldwork_start,fieldwork_end,sample_size,first:ann,first:bob,first:cat\n"
+    b"Zo\xc3\xab Research,2024-03-01,2024-03-02,800,45,40,15\n"
+    b"Caf\xe9 Polls,2024-03-03,2024-03-04,800,45,40,15\n"
+)
+
+
+def test_a_csv_file_in_two_encodings_is_refused_naming_the_line() -> None:
+    """A row from a Windows export appended to a UTF-8 file: the whole file was read as Windows-1252, so every
+    UTF-8 letter silently became two ("Zoë Research" stored as "ZoÃ« Research", another firm). A file wholly in
+    Windows-1252 is still read, a UTF-8 one too."""
+    import pytest
+
+    from warroom.core.infile import decode_csv_bytes
+
+    with pytest.raises(ValueError, match="line 3 is not UTF-8"):
+        decode_csv_bytes(MIXED)
+    assert "Café Polls" in decode_csv_bytes(MIXED.replace(b"Zo\xc3\xab", b"Zoe"))
+    assert "Zoë Research" in decode_csv_bytes(MIXED.replace(b"Caf\xe9", b"Caf\xc3\xa9"))
+    assert decode_csv_bytes(b"\xef\xbb\xbfpollster\n") == "pollster\n"

@@ -63,3 +63,49 @@ def test_an_event_typed_with_a_direction_override_is_refused_in_the_window(brace
     win.add_annotation()
     assert errors and "direction" in errors[0]
     assert next(answers) == ("2024-03-01", True)  # refused before the date was asked: nothing stored
+
+
+MIXED = (
+    b"pollster,fieldwork_start,fieldwork_end,sample_size,first:ann,first:bob,first:cat\n"
+    b"Zo\xc3\xab Research,2024-03-01,2024-03-02,800,45,40,15\n"
+    b"Caf\xe9 Polls,2024-03-03,2024-03-04,800,45,40,15\n"
+)
+
+
+def test_the_cli_refuses_a_poll_csv_in_two_encodings(tmp_path: Path) -> None:
+    """`warroom import` of a UTF-8 file with one Windows-1252 row stored 'ZoÃ« Research' for 'Zoë Research'."""
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(MIXED.replace(b"first:ann,first:bob,first:cat", b"first:johnson,first:livingstone,first:other"))
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    proc = subprocess.run(
+        [sys.executable, "-m", "warroom", "--data-dir", str(tmp_path / "d"), "import", str(path)],
+        text=True,
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
+    assert proc.returncode == 1 and "line 3 is not UTF-8" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="services/poll_service.py (v4's, left alone this round) decodes with its own cp1252 fallback: "
+    "parse_poll_file should call core.infile.decode_csv_bytes (one line); reported to the lead",
+)
+def test_the_windows_import_refuses_a_poll_csv_in_two_encodings(tmp_path: Path) -> None:
+    from tests.conftest import TOY
+    from warroom.services.poll_service import parse_poll_file
+    from warroom.store.errors import StoreError
+
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(MIXED)
+    try:
+        result = parse_poll_file(path, TOY)
+    except StoreError as exc:
+        assert "line 3 is not UTF-8" in str(exc)
+        return
+    assert not result.ok and "Zo\u00c3\u00ab Research" not in [p.pollster for p in result.polls]
