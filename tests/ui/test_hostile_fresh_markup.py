@@ -241,3 +241,22 @@ def test_poll_table_tooltips_show_notes_and_names_as_typed(hostile_room) -> None
     assert any("support A<B & C>D" in t for t in shown)
     assert not any("Acme" in t.replace("<b>Acme</b>", "") for t in shown)
     assert not any("Ann Red" in t for t in shown)
+
+
+def test_the_poll_and_result_dialogs_show_names_and_problems_as_typed(qtbot) -> None:
+    """The poll form labels each candidate's field with his name, and the poll, result and contest forms list
+    problems quoting names: QLabel read them as HTML."""
+    from warroom.ui.poll_dialog import PollDialog
+    from warroom.ui.result_dialog import ResultDialog
+
+    poll_form = PollDialog(HOSTILE, lambda _poll: ["first:A<i>n</i>n Red: share 145 is outside 0-100"])
+    qtbot.addWidget(poll_form)
+    result_form = ResultDialog(HOSTILE)
+    qtbot.addWidget(result_form)
+    for form in (poll_form, result_form):
+        for label in form.findChildren(QLabel):
+            if label.objectName() in ("problems", "contest_problems"):
+                label.setText("A<i>n</i>n Red: 145 votes is more than the valid vote")
+    assert misread(poll_form) == [] and misread(result_form) == []
+    shown = " ".join(t for _, t in shown_texts(poll_form))
+    assert "A<i>n</i>n Red" in shown and "Bob &amp; Blue" in shown

@@ -755,7 +755,7 @@ class ScenarioPanel(QWidget):
                     literal_tip(f"Points {c.display} polls above (+) or below (-) his party's voting intention")
                 )
                 box.valueChanged.connect(self._on_personal_changed)
-                self._personal_form.addRow(c.display, box)
+                self._personal_form.addRow(plain_label(c.display), box)
                 self._personal[c.code] = box
         values = dict(choice.personal)
         for code, field in self._personal.items():
