@@ -116,6 +116,35 @@ WAL_HEADER = b"SQLite format 3\x00"
 """The first 16 bytes of a SQLite file; bytes 18 and 19 are 2 in WAL mode (1 in rollback mode)."""
 
 
+PYSQLITE_ARGUMENTS = frozenset({"timeout", "isolation_level", "detect_types", "check_same_thread", "cached_statements"})
+"""The query arguments of a sqlite:/// URL that Python's sqlite3 driver takes without `uri=true`."""
+
+
+def _refuse_ignored_sqlite_options(target: str | Path) -> None:
+    """Refuse a sqlite:/// URL whose options the driver would ignore (SQLite's URI options, `mode=ro`,
+    `immutable=1`, `nolock=1`, only apply with `uri=true`): `--db "sqlite:///polls.sqlite3?mode=ro"` printed a
+    library warning and then wrote into the store the user had asked to open read-only."""
+    if not isinstance(target, str) or not target.strip().casefold().startswith("sqlite") or not is_url(target):
+        return
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        query = make_url(target).query
+    except ArgumentError:
+        return  # make_engine names a malformed URL
+    if str(query.get("uri", "")).casefold() in ("true", "1", "yes", "on"):
+        return
+    ignored = sorted(set(query) - PYSQLITE_ARGUMENTS - {"uri"})
+    if ignored:
+        options = ", ".join(ignored)
+        raise StoreError(
+            f"the store URL's option(s) {options} would be ignored (SQLite's URI options apply only with uri=true, "
+            "e.g. sqlite:///file:polls.sqlite3?mode=ro&uri=true); nothing was opened or changed",
+            where=redacted(target),
+        )
+
+
 def _refuse_a_journal_not_its_own(target: str | Path) -> None:
     """Refuse a SQLite store in WAL mode with a non-empty `-journal` beside it, before SQLite opens the file.
 
@@ -168,6 +197,7 @@ def open_store(target: str | Path, *, backup_dir: Path | None, seed: bool = True
             "written: give a file (--db polls.sqlite3) or a server URL",
             where=redacted(target),
         )
+    _refuse_ignored_sqlite_options(target)
     _refuse_a_journal_not_its_own(target)
     engine = make_engine(target)
     try:

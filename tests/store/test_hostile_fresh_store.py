@@ -138,3 +138,30 @@ def test_an_event_note_with_a_control_or_direction_character_is_refused(tmp_path
     bundle["events"] = [{"date": bundle["polls"][0]["fieldwork_end"], "text": "Debate night"}]
     assert [e.text for e in store.read_bundle(json.dumps(bundle)).events] == ["Debate night"]
     engine.dispose()
+
+
+@pytest.mark.parametrize("option", ["mode=ro", "immutable=1", "nolock=1", "mode=ro&cache=shared"])
+def test_a_sqlite_url_option_the_driver_would_ignore_is_refused_not_ignored(tmp_path: Path, option: str) -> None:
+    """`--db "sqlite:///polls.sqlite3?mode=ro"`: SQLAlchemy's driver ignores SQLite's URI options without
+    `uri=true`; warroom printed the library's warning (a source line and all) and imported into the store the
+    user had asked to open read-only. Refused, naming the option and how to write it; the store is unchanged."""
+    db = tmp_path / "polls.sqlite3"
+    open_store(db, backup_dir=None).close()
+    before = db.read_bytes()
+    csv = tmp_path / "polls.csv"
+    csv.write_text(
+        "pollster,fieldwork_start,fieldwork_end,sample_size,first:johnson,first:livingstone,first:other\n"
+        "Late,2012-04-21,2012-04-22,1000,40,50,10\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    proc = subprocess.run(
+        [sys.executable, "-m", "warroom", "--db", f"sqlite:///{db}?{option}", "import", str(csv)],
+        text=True,
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    assert option.split("=")[0] in proc.stderr and "uri=true" in proc.stderr and "Warning" not in proc.stderr
+    assert db.read_bytes() == before
+    open_store(f"sqlite:///{db}?timeout=5", backup_dir=None).close()  # the driver's own arguments still work
