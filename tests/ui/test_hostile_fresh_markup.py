@@ -260,3 +260,22 @@ def test_the_poll_and_result_dialogs_show_names_and_problems_as_typed(qtbot) -> 
     assert misread(poll_form) == [] and misread(result_form) == []
     shown = " ".join(t for _, t in shown_texts(poll_form))
     assert "A<i>n</i>n Red" in shown and "Bob &amp; Blue" in shown
+
+
+def test_the_start_outline_shows_the_last_sessions_names_as_typed(hostile_room, qtbot) -> None:
+    """The outline drawn at start shows the last session's headline as rich text (the verdict large): the
+    verdict and runoff lines are plain text in the panel, so a name like `Qz<!--` hid the rest of them there."""
+    from warroom.app import capture_frame
+    from warroom.ui.start_shell import StartShell
+
+    frame = capture_frame(hostile_room, "k")
+    assert frame.headline
+    shell = StartShell(frame, "/tmp/team <b>store</b>/polls.sqlite3")
+    qtbot.addWidget(shell)
+    LITERALS["/tmp/team <b>store</b>/polls.sqlite3"] = "/tmp/team store/polls.sqlite3"
+    try:
+        assert misread(shell) == []
+        shown = " ".join(t for _, t in shown_texts(shell))
+        assert "A<i>n</i>n still ahead" in shown and "Bob&lt;B" in shown
+    finally:
+        del LITERALS["/tmp/team <b>store</b>/polls.sqlite3"]
