@@ -95,3 +95,34 @@ def test_a_csv_file_in_two_encodings_is_refused_naming_the_line() -> None:
     assert "Café Polls" in decode_csv_bytes(MIXED.replace(b"Zo\xc3\xab", b"Zoe"))
     assert "Zoë Research" in decode_csv_bytes(MIXED.replace(b"Caf\xe9", b"Caf\xc3\xa9"))
     assert decode_csv_bytes(b"\xef\xbb\xbfpollster\n") == "pollster\n"
+
+
+def test_an_official_result_file_with_a_field_past_the_csv_limit_is_a_problem_not_a_traceback() -> None:
+    """A result CSV with a 300 KB cell (a paste gone wrong) ended `warroom contest result` and the window's
+    Official result dialog in a traceback: _csv.Error, field larger than field limit (131072)."""
+    import pytest
+
+    from warroom.core.resultfile import ResultFileError, parse_result_csv
+
+    text = "candidate,first_round,final_round\nann,5,5\n" + "X" * 300_000 + ",5,5\n"
+    with pytest.raises(ResultFileError) as info:
+        parse_result_csv(text, TOY)
+    assert info.value.problems[0].line == 3 and "field larger than field limit" in str(info.value)
+
+
+def test_a_two_round_poll_csv_that_stops_being_csv_is_refused_whole_naming_the_line() -> None:
+    """The two-round poll CSV (with `question` columns): a field past the csv module's 128 KB limit in the
+    header was a traceback (_csv.Error); in a row, every row after it was dropped without a word and the rows
+    before it imported (or, with none before, "no polls in the file"). Refused whole, naming the line."""
+    from warroom.core.compilations import parse_question_csv
+
+    header = "pollster,fieldwork_start,fieldwork_end,sample_size,question,first:ann,first:bob,first:cat\n"
+    good = [f"P{i},2024-03-0{i},2024-03-0{i + 1},800,h1,45,40,15\n" for i in range(1, 5)]
+    text = header + good[0] + good[1] + "Big," + "X" * 300_000 + ",x,800,h1,45,40,15\n" + good[2] + good[3]
+    result = parse_question_csv(text, TOY, today=date(2024, 4, 1))
+    assert not result.notices and [(e.line, e.field) for e in result.errors] == [(4, "row")]
+    assert "field larger than field limit" in result.errors[0].message
+    result = parse_question_csv("pollster,question," + "X" * 300_000 + "\nA,B,C\n", TOY, today=date(2024, 4, 1))
+    assert not result.notices and result.errors[0].line == 1
+    whole = parse_question_csv(header + "".join(good), TOY, today=date(2024, 4, 1))
+    assert not whole.errors and len(whole.notices) == 4
