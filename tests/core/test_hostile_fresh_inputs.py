@@ -126,3 +126,17 @@ def test_a_two_round_poll_csv_that_stops_being_csv_is_refused_whole_naming_the_l
     assert not result.notices and result.errors[0].line == 1
     whole = parse_question_csv(header + "".join(good), TOY, today=date(2024, 4, 1))
     assert not whole.errors and len(whole.notices) == 4
+
+
+def test_a_french_compilation_whose_header_is_not_csv_is_a_problem_not_a_traceback() -> None:
+    """NSPPolls' polls file, Mieux Voter's files and the official results: a header cell past 128 KB was a
+    _csv.Error traceback out of `warroom import FOLDER`."""
+    import pytest
+
+    from warroom.core.france import FranceFormatError, parse_nsppolls_polls, parse_official_results
+
+    text = "id,fin_enquete," + "X" * 300_000 + "\n1,2022-04-01,5\n"
+    for parse in (parse_nsppolls_polls, lambda t: parse_official_results(t, t)):
+        with pytest.raises(FranceFormatError) as info:
+            parse(text)
+        assert "field larger than field limit" in str(info.value)
