@@ -279,3 +279,24 @@ def test_the_start_outline_shows_the_last_sessions_names_as_typed(hostile_room, 
         assert "A<i>n</i>n still ahead" in shown and "Bob&lt;B" in shown
     finally:
         del LITERALS["/tmp/team <b>store</b>/polls.sqlite3"]
+
+
+def test_the_instant_runoff_rounds_table_tooltips_show_names_as_typed(hostile_irv_room, qtbot) -> None:
+    """The rounds table's row headers and exclusion cells name candidates in their tooltips (item views read a
+    tooltip that looks like HTML as HTML)."""
+    from PySide6.QtCore import Qt
+
+    qtbot.wait(300)
+    model = hostile_irv_room.irv_panel.rounds_model
+    tips = [
+        str(model.headerData(r, Qt.Orientation.Vertical, Qt.ItemDataRole.ToolTipRole) or "")
+        for r in range(model.rowCount())
+    ]
+    tips += [
+        str(model.data(model.index(r, c), Qt.ItemDataRole.ToolTipRole) or "")
+        for r in range(model.rowCount())
+        for c in range(model.columnCount())
+    ]
+    shown = [_shown(t, GuiQt.mightBeRichText(t)) for t in tips if t]
+    assert any("Bob&lt;B" in t for t in shown)
+    assert [t for t in shown if "Bob<B" in t.replace("Bob&lt;B", "")] == []

@@ -283,6 +283,7 @@ _SLOT = {int(role): i for i, role in enumerate((_DISPLAY, _ALIGN, _BACKGROUND, _
 
 def _cell(text: str, shade: QBrush | None, tip: str | None, bold: bool) -> _Cell:
     """A right-aligned cell: its text, shade (dark ink on a shade), bold or not, and tooltip."""
+    tip = literal_tip(tip) if tip else tip  # names as typed (an item view reads a tooltip like HTML as HTML)
     return (text, _RIGHT, shade, None if shade is None else INK_BRUSH, _bold() if bold else None, tip)
 
 
@@ -454,7 +455,7 @@ class RoundsModel(QAbstractTableModel):
             if role == _DISPLAY:
                 return view.name(code)
             if role == _TOOLTIP:
-                return f"{view.name(code)}: {view.scenario.share(code):.1f} % of first preferences"
+                return literal_tip(f"{view.name(code)}: {view.scenario.share(code):.1f} % of first preferences")
             if role == _ALIGN:
                 return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
             return None
