@@ -25,13 +25,15 @@ SERIES = ("ann", "bob", "cat", "lead1", "lead2", "lead2_implied")
 
 @pytest.fixture
 def worker_room(qtbot, tmp_path: Path, monkeypatch) -> Iterator[object]:
-    """The toy war room with every recompute of the average on the worker thread, as a big contest's is."""
+    """The toy war room with every recompute of the average on the worker thread, as a big contest's is (even a
+    one-poll change, which a contest of up to IN_TURN_UP_TO polls averages in the turn of the change)."""
     from warroom.bootstrap import open_store
     from warroom.services.analysis_service import AverageController
     from warroom.services.settings import AppSettings
     from warroom.store import polls as repo
 
     monkeypatch.setitem(AverageController.__init__.__kwdefaults__, "background_from", 1)
+    monkeypatch.setitem(AverageController.__init__.__kwdefaults__, "in_turn_up_to", 0)
     paths = AppPaths.under(tmp_path)
     paths.ensure()
     store = open_store(paths.database, backup_dir=paths.backup_dir, seed=False)

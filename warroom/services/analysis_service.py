@@ -24,6 +24,13 @@ BACKGROUND_FROM = 2_000
 lands in the same turn (no flicker of an old line); at 10,000 it takes 30-90 ms on a two-core laptop, more
 than a 60 Hz frame (benchmarks/bench_scale.py)."""
 
+IN_TURN_UP_TO = 20_000
+"""Polls up to which a change of a few polls (an add, an edit, a delete: the columns edited in place, not built
+again) is averaged at once on this thread, in the turn of the change, instead of on the worker: at 10,000 polls
+that recompute takes about 20 ms of CPU, while the trip through the worker (its wait for Python's lock against
+the window's own painting, the landing a turn later, a second repaint of every chart) held the new line back
+100-170 ms (benchmarks/_add_frame.py). Past this size the recompute itself outgrows a turn."""
+
 _Outcome = tuple[PollAverages | None, str | None]  # the averages, or None and the failure message
 
 
@@ -45,6 +52,7 @@ class AverageController(QObject):
         *,
         errors: ForecastErrors | None = None,
         background_from: int = BACKGROUND_FROM,
+        in_turn_up_to: int = IN_TURN_UP_TO,
     ) -> None:
         super().__init__(parent)
         self._errors = errors  # the historical error table: with it, the averages carry their forecast bands
@@ -58,6 +66,7 @@ class AverageController(QObject):
         self.averages: PollAverages | None = None
         self.priors: PriorSource | None = None  # default splits for implied runoffs, from a past count
         self._background_from = background_from
+        self._in_turn_up_to = in_turn_up_to  # a few polls changed in a contest this big at most: recompute at once
         self._worker: ThreadPoolExecutor | None = None  # one thread, made on first use
         self._job: Future[None] | None = None
         self._job_number = 0  # the landing of any older job is ignored
@@ -125,7 +134,7 @@ class AverageController(QObject):
     def _start(self) -> None:
         if self._contest is None:
             return
-        if len(self._polls) < self._background_from:
+        if len(self._polls) < self._background_from or self._in_turn():
             self.recompute()
             return
         if self._job is not None:
@@ -145,6 +154,15 @@ class AverageController(QObject):
                 self._landed.emit(number, polls, priors, outcome)
 
         self._job = self._worker.submit(job)
+
+    def _in_turn(self) -> bool:
+        """A few polls changed in a contest of at most IN_TURN_UP_TO, and no job runs: recompute in this turn."""
+        return (
+            self._job is None
+            and len(self._polls) <= self._in_turn_up_to
+            and self._last is not None
+            and self._columns.edits(self._polls)
+        )
 
     def _on_landed(self, number: int, polls: list[Poll], priors: object, outcome: _Outcome) -> None:
         if number != self._job_number:
