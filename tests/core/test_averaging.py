@@ -418,6 +418,7 @@ def _changing_polls(seed: int) -> list[Poll]:
                 n=int(rng.integers(400, 2500)),
                 id=i + 1,
                 second_round={"ann": 52.0, "bob": 48.0} if i % 5 == 0 else {},
+                party_vi={"R": round(30 + float(rng.normal(0, 2)), 1), "B": 44.0} if i % 3 else {},
             )
         )
         polls[-1] = replace(polls[-1], fieldwork_start=start, fieldwork_end=start + timedelta(days=int(i % 4)))
@@ -466,9 +467,9 @@ def test_columns_edited_for_a_few_changed_polls_equal_columns_built_from_scratch
         edited_in_place += kept.edits(polls)
         got = kept.build(polls)
         fresh = ColumnBuilder(TOY).build(polls)
-        for name in ("day", "end", "n", "ids", "pollster", "shares", "second"):
+        for name in ("day", "end", "n", "ids", "pollster", "shares", "second", "party"):
             np.testing.assert_array_equal(getattr(got, name), getattr(fresh, name), err_msg=name)
-        assert got.names == fresh.names and got.codes == fresh.codes
+        assert got.names == fresh.names and got.codes == fresh.codes and got.other_parties == fresh.other_parties
         np.testing.assert_array_equal(got.by_day, fresh.by_day)
         ours = average_polls(polls, TOY, columns=got)
         theirs = average_polls(polls, TOY)

@@ -1,6 +1,7 @@
 """Issue 15: a poll added, edited or deleted in a big contest reaches the table and the charts at once (a row
-inserted or moved, points put in), the average follows from the worker thread, and what is shown then is what
-a full reload of the same polls shows, whatever order the worker's results arrive in."""
+inserted or moved, points put in), the average follows (in the same turn for a few polls in a contest of up to
+IN_TURN_UP_TO, else from the worker thread), and what is shown then is what a full reload of the same polls shows,
+whatever order the worker's results arrive in."""
 
 from __future__ import annotations
 
@@ -27,13 +28,26 @@ SERIES = ("ann", "bob", "cat", "lead1", "lead2", "lead2_implied")
 def worker_room(qtbot, tmp_path: Path, monkeypatch) -> Iterator[object]:
     """The toy war room with every recompute of the average on the worker thread, as a big contest's is (even a
     one-poll change, which a contest of up to IN_TURN_UP_TO polls averages in the turn of the change)."""
+    yield from _big_room(qtbot, tmp_path, monkeypatch, in_turn_up_to=0)
+
+
+@pytest.fixture
+def in_turn_room(qtbot, tmp_path: Path, monkeypatch) -> Iterator[object]:
+    """The toy war room as a 10,000-poll contest runs: big (its first average from the worker), a change of a few
+    polls averaged in the turn of the change, its scenario rebuilt without the worker."""
+    from warroom.services.analysis_service import IN_TURN_UP_TO
+
+    yield from _big_room(qtbot, tmp_path, monkeypatch, in_turn_up_to=IN_TURN_UP_TO)
+
+
+def _big_room(qtbot, tmp_path: Path, monkeypatch, *, in_turn_up_to: int) -> Iterator[object]:  # type: ignore[no-untyped-def]
     from warroom.bootstrap import open_store
     from warroom.services.analysis_service import AverageController
     from warroom.services.settings import AppSettings
     from warroom.store import polls as repo
 
     monkeypatch.setitem(AverageController.__init__.__kwdefaults__, "background_from", 1)
-    monkeypatch.setitem(AverageController.__init__.__kwdefaults__, "in_turn_up_to", 0)
+    monkeypatch.setitem(AverageController.__init__.__kwdefaults__, "in_turn_up_to", in_turn_up_to)
     paths = AppPaths.under(tmp_path)
     paths.ensure()
     store = open_store(paths.database, backup_dir=paths.backup_dir, seed=False)
@@ -153,6 +167,71 @@ def test_added_edited_and_deleted_polls_show_what_a_full_reload_shows(worker_roo
         _settle(room, qtbot)
         _same_as_a_reload(room, reference)
     assert table.rowCount() == 40 + 2 - 2
+
+
+def test_a_few_changed_polls_are_averaged_in_the_turn_of_the_change_and_show_what_a_full_reload_shows(
+    in_turn_room, reference, qtbot
+) -> None:
+    """An add, an edit and a delete in a big contest: no job for the worker; the charts, the table and the scenario
+    (its baseline and projection, what the panel shows) equal what the core functions give for the polls whole."""
+    from dataclasses import asdict
+
+    from warroom.core.pipeline import BaselineChoice, evaluate, make_baseline
+
+    room = in_turn_room
+    service, averages, scenarios = room.poll_service, room.averages, room.scenarios
+    worker = averages._worker
+    assert worker is not None  # the opening's average came from it (a big contest)
+    submitted: list[int] = []
+    real_submit = worker.submit
+    worker.submit = lambda *a, **k: (submitted.append(1), real_submit(*a, **k))[1]  # type: ignore[method-assign]
+
+    def numbers(value: object) -> list[float]:
+        """Every number in a (nested) dataclass or mapping, in order."""
+        if isinstance(value, float | int) and not isinstance(value, bool):
+            return [float(value)]
+        if isinstance(value, dict):
+            return [x for key in sorted(value, key=str) for x in numbers(value[key])]
+        if isinstance(value, list | tuple):
+            return [x for item in value for x in numbers(item)]
+        return []
+
+    def check() -> None:
+        polls = service.polls
+        qtbot.waitUntil(
+            lambda: (
+                averages.averages is not None
+                and bool(room.landed)
+                and len(room.landed[-1]) == len(polls)
+                and all(p is q for p, q in zip(room.landed[-1], polls, strict=True))  # these very polls
+                and scenarios.averages is averages.averages
+                and scenarios.view is not None
+                and not scenarios._pending.isActive()  # the new case evaluated (the panel is given it then)
+                and not room.window.charts._unreleased  # every series handed its points (a few per turn)
+            ),
+            timeout=5000,
+        )
+        assert not averages.busy and not scenarios.busy
+        _same_as_a_reload(room, reference)
+        core = compute_averages(polls, TOY)
+        baseline = make_baseline(BaselineChoice(), polls, TOY, core, scenarios.priors)
+        assert scenarios.baseline is not None and scenarios.scenario is not None
+        assert numbers(asdict(scenarios.baseline)) == pytest.approx(numbers(asdict(baseline)), abs=1e-12)
+        assert list(scenarios.baseline.party_vi) == list(baseline.party_vi)
+        view = evaluate(baseline, scenarios.scenario, odds=scenarios.odds)
+        assert scenarios.view.projection.verdict == view.projection.verdict
+        assert numbers(asdict(scenarios.view.projection)) == pytest.approx(numbers(asdict(view.projection)), abs=1e-9)
+
+    latest = max(p.fieldwork_end for p in service.polls)
+    (a,) = service.add_polls([_new(1, latest + timedelta(days=1), 47.0)])
+    check()
+    edited = service.poll(a)
+    assert edited is not None
+    service.update_poll(replace(edited, fieldwork_end=latest - timedelta(days=9), first_round={"ann": 30.0}))
+    check()
+    service.delete_polls([a])
+    check()
+    assert submitted == []  # every one of them averaged without the worker
 
 
 def test_an_average_landing_after_later_changes_loses_none_of_them(worker_room, reference, qtbot, monkeypatch) -> None:

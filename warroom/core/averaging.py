@@ -586,7 +586,7 @@ class DayOrdered:
 class PollColumns:
     """Polls as columns (one row per poll, sorted by fieldwork end): what the average and the charts read.
 
-    shares and second are (N, len(codes)) with NaN where a poll publishes no figure.
+    shares and second are (N, len(codes)) with NaN where a poll publishes no figure; so is party, by party_codes.
     """
 
     codes: tuple[str, ...]
@@ -598,6 +598,9 @@ class PollColumns:
     names: tuple[str, ...]
     shares: np.ndarray
     second: np.ndarray
+    party_codes: tuple[str, ...] = ()
+    party: np.ndarray | None = None  # (N, len(party_codes)) party voting intention, NaN where none is published
+    other_parties: int = 0  # polls naming a party outside party_codes (party_average then reads the polls)
 
     def __len__(self) -> int:
         return len(self.day)
@@ -637,6 +640,9 @@ class PollColumns:
             self.names,
             self.shares[keep],
             self.second[keep],
+            self.party_codes,
+            None if self.party is None else self.party[keep],
+            self.other_parties,
         )
 
 
@@ -656,6 +662,7 @@ class _Built:
     keys: list[tuple[int, int]]  # (fieldwork end, poll id) of each row: the sort key
     data: np.ndarray  # (N, 4 + 2 * len(codes)): the rows, as _row gives them
     counts: dict[str, int]  # polls per pollster
+    others: int  # polls naming a party outside the contest's (and "other")
     columns: PollColumns
 
 
@@ -672,6 +679,9 @@ class ColumnBuilder:
     def __init__(self, contest: Contest) -> None:
         self.codes = (*[c.code for c in contest.candidates], "other")
         self._nans = (math.nan,) * len(self.codes)
+        self.party_codes = (*[p.code for p in contest.parties], "other")
+        self._party_nans = (math.nan,) * len(self.party_codes)
+        self._party_set = frozenset(self.party_codes)
         self._rows: dict[int, tuple[Poll, tuple[float, ...]]] = {}
         self._last: _Built | None = None  # holds the last poll objects, so their ids cannot be reused
 
@@ -690,6 +700,9 @@ class ColumnBuilder:
             -1 if p.id is None else p.id,
             *map(fr.get, self.codes, self._nans),
             *(map(sr.get, self.codes, self._nans) if sr else self._nans),
+            *(map(vi.get, self.party_codes, self._party_nans) if (vi := p.party_vi) else self._party_nans),
+            # 1.0 when the poll names a party outside party_codes (its party figures are then read from the poll)
+            float(bool(vi) and not vi.keys() <= self._party_set),
         )
         self._rows[id(p)] = (p, row)
         return row
@@ -718,7 +731,7 @@ class ColumnBuilder:
         members = last.members
         return sum(1 for p in polls if id(p) not in members) <= EDIT_AT_MOST
 
-    def _columns(self, data: np.ndarray, pollster: np.ndarray, names: tuple[str, ...]) -> PollColumns:
+    def _columns(self, data: np.ndarray, pollster: np.ndarray, names: tuple[str, ...], others: int) -> PollColumns:
         k = len(self.codes)
         return PollColumns(
             codes=self.codes,
@@ -729,7 +742,10 @@ class ColumnBuilder:
             pollster=pollster,
             names=names,
             shares=data[:, 4 : 4 + k],
-            second=data[:, 4 + k :],
+            second=data[:, 4 + k : 4 + 2 * k],
+            party_codes=self.party_codes,
+            party=data[:, 4 + 2 * k : -1],
+            other_parties=others,
         )
 
     def _build(self, polls: Sequence[Poll], identity: tuple[int, ...]) -> _Built:
@@ -737,7 +753,7 @@ class ColumnBuilder:
         live = set(identity)
         if len(self._rows) > 2 * len(live) + 64:  # forget polls that are gone
             self._rows = {k: v for k, v in self._rows.items() if k in live}
-        width = 4 + 2 * len(self.codes)
+        width = 4 + 2 * len(self.codes) + len(self.party_codes) + 1
         # fromiter over the flattened rows is about twice as fast as np.array on a list of tuples.
         data = np.fromiter(itertools.chain.from_iterable(map(self._row, ordered)), float, len(ordered) * width).reshape(
             len(ordered), width
@@ -749,7 +765,8 @@ class ColumnBuilder:
         lookup = {name: i for i, name in enumerate(names)}
         pollster = np.fromiter((lookup[p.pollster] for p in ordered), np.int64, len(ordered))
         keys = [(int(e), int(i)) for e, i in zip(data[:, 1].tolist(), data[:, 3].tolist(), strict=True)]
-        return _Built(identity, live, ordered, keys, data, counts, self._columns(data, pollster, names))
+        others = int(data[:, -1].sum())
+        return _Built(identity, live, ordered, keys, data, counts, others, self._columns(data, pollster, names, others))
 
     def _edit(self, last: _Built, polls: Sequence[Poll], identity: tuple[int, ...]) -> _Built | None:
         """The last columns with a few rows put in and taken out; None when the change is too big for that, or
@@ -792,12 +809,13 @@ class ColumnBuilder:
             lookup = {name: i for i, name in enumerate(names)}
         width = last.data.shape[1]
         rows = np.asarray([self._row(p) for p in new], dtype=float).reshape(len(new), width)
+        others = last.others - int(last.data[gone, -1].sum()) + int(rows[:, -1].sum())
         data = np.insert(np.delete(last.data, gone, axis=0), places, rows, axis=0)
         pollster = np.insert(pollster, places, np.asarray([lookup[p.pollster] for p in new], dtype=np.int64))
         for j, k, p in reversed(list(zip(places, new_keys, new, strict=True))):
             keys.insert(j, k)
             ordered.insert(j, p)
-        return _Built(identity, now, ordered, keys, data, counts, self._columns(data, pollster, names))
+        return _Built(identity, now, ordered, keys, data, counts, others, self._columns(data, pollster, names, others))
 
 
 PAIR_HALF_LIFE_DAYS = 14.0
