@@ -358,7 +358,7 @@ def test_party_average_is_the_recency_weighted_mean_of_each_partys_figures() -> 
     for party, value in expected.items():
         assert math.isclose(read[party], value, rel_tol=1e-12)
     assert party_average(stored, float(date(2023, 1, 1).toordinal()), columns) == {}
-    assert not baseline._columns_of(stored[:-1] + [replace(stored[-1], id=999)], columns)
+    assert not baseline._columns_of([*stored[:-1], replace(stored[-1], id=999)], columns)
     odd = [*stored[:-1], replace(stored[-1], party_vi={"R": 30.0, "Z": 5.0})]
     assert not baseline._columns_of(odd, ColumnBuilder(TOY).build(odd))
     assert party_average(odd, as_of, ColumnBuilder(TOY).build(odd)) == party_average(odd, as_of)
