@@ -24,12 +24,13 @@ BACKGROUND_FROM = 2_000
 lands in the same turn (no flicker of an old line); at 10,000 it takes 30-90 ms on a two-core laptop, more
 than a 60 Hz frame (benchmarks/bench_scale.py)."""
 
-IN_TURN_UP_TO = 20_000
+IN_TURN_UP_TO = 12_000
 """Polls up to which a change of a few polls (an add, an edit, a delete: the columns edited in place, not built
-again) is averaged at once on this thread, in the turn of the change, instead of on the worker: at 10,000 polls
-that recompute takes about 20 ms of CPU, while the trip through the worker (its wait for Python's lock against
-the window's own painting, the landing a turn later, a second repaint of every chart) held the new line back
-100-170 ms (benchmarks/_add_frame.py). Past this size the recompute itself outgrows a turn."""
+again) is averaged on this thread, in a posted event right after the change's own turn, instead of on the worker:
+at 10,000 polls that recompute takes about 20 ms of CPU on a quiet two-core machine (30-40 ms in the app under
+load), while the trip through the worker (its wait for Python's lock against the window's own painting, the
+landing a turn later, a second repaint of every chart) held the new line back 100-170 ms
+(benchmarks/_add_frame.py). Past this size the turn would outgrow a few frames; the worker takes it."""
 
 _Outcome = tuple[PollAverages | None, str | None]  # the averages, or None and the failure message
 
@@ -45,6 +46,7 @@ class AverageController(QObject):
     averages_ready = Signal(object, object)
     average_failed = Signal(str)
     _landed = Signal(int, object, object, object)  # job number, polls, priors, outcome (from the worker)
+    _kick = Signal()  # posted to itself: an in-turn recompute, run before the window repaints the change
 
     def __init__(
         self,
@@ -76,6 +78,10 @@ class AverageController(QObject):
         self._pending.setSingleShot(True)
         self._pending.setInterval(0)  # coalesce a burst of changes into one recompute, same frame
         self._pending.timeout.connect(self._start)
+        # A few polls changed (IN_TURN_UP_TO): the recompute is a posted event, in the turn after the change's own
+        # (the row and the points drawn in that one); one event for a burst of changes in the same turn.
+        self._kick.connect(self._start, Qt.ConnectionType.QueuedConnection)
+        self._kicked = False
 
     @property
     def background_from(self) -> int:
@@ -109,6 +115,11 @@ class AverageController(QObject):
 
     def set_polls(self, polls: Sequence[Poll]) -> None:
         self._polls = list(polls)
+        if len(self._polls) >= self._background_from and self._in_turn():
+            if not self._kicked:
+                self._kicked = True
+                self._kick.emit()
+            return
         self._pending.start()
 
     def recompute(self) -> None:
@@ -132,6 +143,7 @@ class AverageController(QObject):
     # --- private --------------------------------------------------------------------------------------------
 
     def _start(self) -> None:
+        self._kicked = False
         if self._contest is None:
             return
         if len(self._polls) < self._background_from or self._in_turn():

@@ -371,6 +371,8 @@ class ScenarioController(QObject):
         if len(self.polls) < self._background_from or len(self.polls) <= self._in_turn_up_to:
             self._job = None
             self._on_landed(number, _rebuilt(*args))
+            if len(self.polls) >= self._background_from and self._pending.isActive():
+                self.evaluate_now()  # a big contest's new case, shown in the turn of its new average (one repaint)
             return
         if self._worker is None:
             self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warroom-scenario")
