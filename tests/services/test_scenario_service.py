@@ -29,7 +29,7 @@ def test_a_big_contests_rebuild_lands_from_the_worker_as_the_same_case(qtbot) ->
     here.set_contest(TOY)
     here.set_data(polls, averages)  # under the threshold: rebuilt on this thread, at once
     assert here.baseline is not None and not here.busy
-    there = ScenarioController(background_from=5, in_turn_up_to=0)
+    there = ScenarioController(background_from=5)
     there.set_contest(TOY)
     threads: list[str] = []
     there.baseline_changed.connect(lambda _b: threads.append(threading.current_thread().name))
@@ -58,7 +58,7 @@ def _held(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, list[int]]:
 
 def test_polls_changing_during_a_rebuild_end_in_the_latest_polls_case(qtbot, monkeypatch) -> None:
     gate, started = _held(monkeypatch)
-    controller = ScenarioController(background_from=5, in_turn_up_to=0)
+    controller = ScenarioController(background_from=5)
     controller.set_contest(TOY)
     old, new = _polls(10), _polls(12, shift=3.0)
     shown: list[object] = []
@@ -80,7 +80,7 @@ def test_polls_changing_during_a_rebuild_end_in_the_latest_polls_case(qtbot, mon
 def test_a_slider_moved_while_a_rebuild_runs_is_kept_when_it_lands(qtbot, monkeypatch) -> None:
     polls = _polls(10)
     averages = compute_averages(polls, TOY)
-    controller = ScenarioController(background_from=5, in_turn_up_to=0)
+    controller = ScenarioController(background_from=5)
     controller.set_contest(TOY)
     controller.set_data(polls, averages)
     assert controller.wait()
@@ -97,7 +97,7 @@ def test_a_slider_moved_while_a_rebuild_runs_is_kept_when_it_lands(qtbot, monkey
 
 def test_another_contest_opened_during_a_rebuild_never_gets_its_case(qtbot, monkeypatch) -> None:
     gate, _started = _held(monkeypatch)
-    controller = ScenarioController(background_from=5, in_turn_up_to=0)
+    controller = ScenarioController(background_from=5)
     controller.set_contest(TOY)
     polls = _polls(10)
     controller.set_data(polls, compute_averages(polls, TOY))
@@ -112,7 +112,7 @@ def test_another_contest_opened_during_a_rebuild_never_gets_its_case(qtbot, monk
 
 def test_a_one_poll_baseline_whose_poll_went_falls_back_after_the_worker(qtbot) -> None:
     polls = _polls(10)
-    controller = ScenarioController(background_from=5, in_turn_up_to=0)
+    controller = ScenarioController(background_from=5)
     controller.set_contest(TOY)
     controller.set_data(polls, compute_averages(polls, TOY))
     assert controller.wait()
@@ -143,7 +143,7 @@ def test_saving_while_a_rebuild_runs_saves_the_new_polls_baseline(qtbot, monkeyp
         def delete_scenario(self, name: str) -> None: ...
 
     polls = _polls(10)
-    controller = ScenarioController(Store(), background_from=5, in_turn_up_to=0)
+    controller = ScenarioController(Store(), background_from=5)
     controller.set_contest(TOY)
     controller.set_data(polls, compute_averages(polls, TOY))
     assert controller.wait()

@@ -1,7 +1,6 @@
 """Issue 15: a poll added, edited or deleted in a big contest reaches the table and the charts at once (a row
-inserted or moved, points put in), the average follows (in the same turn for a few polls in a contest of up to
-IN_TURN_UP_TO, else from the worker thread), and what is shown then is what a full reload of the same polls shows,
-whatever order the worker's results arrive in."""
+inserted or moved, points put in), the average follows from the worker thread, and what is shown then is what
+a full reload of the same polls shows, whatever order the worker's results arrive in."""
 
 from __future__ import annotations
 
@@ -26,28 +25,13 @@ SERIES = ("ann", "bob", "cat", "lead1", "lead2", "lead2_implied")
 
 @pytest.fixture
 def worker_room(qtbot, tmp_path: Path, monkeypatch) -> Iterator[object]:
-    """The toy war room with every recompute of the average on the worker thread, as a big contest's is (even a
-    one-poll change, which a contest of up to IN_TURN_UP_TO polls averages in the turn of the change)."""
-    yield from _big_room(qtbot, tmp_path, monkeypatch, in_turn_up_to=0)
-
-
-@pytest.fixture
-def in_turn_room(qtbot, tmp_path: Path, monkeypatch) -> Iterator[object]:
-    """The toy war room as a 10,000-poll contest runs: big (its first average from the worker), a change of a few
-    polls averaged in the turn of the change, its scenario rebuilt without the worker."""
-    from warroom.services.analysis_service import IN_TURN_UP_TO
-
-    yield from _big_room(qtbot, tmp_path, monkeypatch, in_turn_up_to=IN_TURN_UP_TO)
-
-
-def _big_room(qtbot, tmp_path: Path, monkeypatch, *, in_turn_up_to: int) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """The toy war room with every recompute of the average on the worker thread, as a big contest's is."""
     from warroom.bootstrap import open_store
     from warroom.services.analysis_service import AverageController
     from warroom.services.settings import AppSettings
     from warroom.store import polls as repo
 
     monkeypatch.setitem(AverageController.__init__.__kwdefaults__, "background_from", 1)
-    monkeypatch.setitem(AverageController.__init__.__kwdefaults__, "in_turn_up_to", in_turn_up_to)
     paths = AppPaths.under(tmp_path)
     paths.ensure()
     store = open_store(paths.database, backup_dir=paths.backup_dir, seed=False)
@@ -169,22 +153,18 @@ def test_added_edited_and_deleted_polls_show_what_a_full_reload_shows(worker_roo
     assert table.rowCount() == 40 + 2 - 2
 
 
-def test_a_few_changed_polls_are_averaged_in_the_turn_of_the_change_and_show_what_a_full_reload_shows(
-    in_turn_room, reference, qtbot
+def test_after_an_add_an_edit_and_a_delete_the_scenario_is_what_the_core_gives_for_the_polls_whole(
+    worker_room, reference, qtbot
 ) -> None:
-    """An add, an edit and a delete in a big contest: no job for the worker; the charts, the table and the scenario
-    (its baseline and projection, what the panel shows) equal what the core functions give for the polls whole."""
+    """An add, an edit and a delete in a big contest (its average from the worker, the columns edited in place):
+    the charts, the table and the scenario (its baseline, party figures read from the columns, and projection:
+    what the panel shows) equal what the core functions give for the polls whole."""
     from dataclasses import asdict
 
     from warroom.core.pipeline import BaselineChoice, evaluate, make_baseline
 
-    room = in_turn_room
+    room = worker_room
     service, averages, scenarios = room.poll_service, room.averages, room.scenarios
-    worker = averages._worker
-    assert worker is not None  # the opening's average came from it (a big contest)
-    submitted: list[int] = []
-    real_submit = worker.submit
-    worker.submit = lambda *a, **k: (submitted.append(1), real_submit(*a, **k))[1]  # type: ignore[method-assign]
 
     def numbers(value: object) -> list[float]:
         """Every number in a (nested) dataclass or mapping, in order."""
@@ -231,7 +211,6 @@ def test_a_few_changed_polls_are_averaged_in_the_turn_of_the_change_and_show_wha
     check()
     service.delete_polls([a])
     check()
-    assert submitted == []  # every one of them averaged without the worker
 
 
 def test_an_average_landing_after_later_changes_loses_none_of_them(worker_room, reference, qtbot, monkeypatch) -> None:

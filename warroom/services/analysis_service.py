@@ -22,15 +22,12 @@ from warroom.services.import_worker import gui_first, wait_landed
 BACKGROUND_FROM = 2_000
 """Polls from which a recompute runs on the worker thread. Below it the average takes a few milliseconds and
 lands in the same turn (no flicker of an old line); at 10,000 it takes 30-90 ms on a two-core laptop, more
-than a 60 Hz frame (benchmarks/bench_scale.py)."""
-
-IN_TURN_UP_TO = 12_000
-"""Polls up to which a change of a few polls (an add, an edit, a delete: the columns edited in place, not built
-again) is averaged on this thread, in a posted event right after the change's own turn, instead of on the worker:
-at 10,000 polls that recompute takes about 20 ms of CPU on a quiet two-core machine (30-40 ms in the app under
-load), while the trip through the worker (its wait for Python's lock against the window's own painting, the
-landing a turn later, a second repaint of every chart) held the new line back 100-170 ms
-(benchmarks/_add_frame.py). Past this size the turn would outgrow a few frames; the worker takes it."""
+than a 60 Hz frame (benchmarks/bench_scale.py). A change of a few polls is quick there too (the column builder edits
+its last columns in place), but it stays on the worker: averaging a one-poll add at 10,000 polls on this thread
+(a posted event after the change's turn, the scenario rebuilt there too) was tried and measured interleaved with
+this path (benchmarks/_add_frame.py, load 4-7 on two cores): 40-50 % more GUI-thread CPU per add (140-156 ms
+against 91-109), its busiest turn 61-70 ms against 17-19, and no sooner on screen end to end (311-442 ms against
+296-375): the worker computes on the other core while this thread paints."""
 
 _Outcome = tuple[PollAverages | None, str | None]  # the averages, or None and the failure message
 
@@ -46,7 +43,6 @@ class AverageController(QObject):
     averages_ready = Signal(object, object)
     average_failed = Signal(str)
     _landed = Signal(int, object, object, object)  # job number, polls, priors, outcome (from the worker)
-    _kick = Signal()  # posted to itself: an in-turn recompute, run before the window repaints the change
 
     def __init__(
         self,
@@ -54,7 +50,6 @@ class AverageController(QObject):
         *,
         errors: ForecastErrors | None = None,
         background_from: int = BACKGROUND_FROM,
-        in_turn_up_to: int = IN_TURN_UP_TO,
     ) -> None:
         super().__init__(parent)
         self._errors = errors  # the historical error table: with it, the averages carry their forecast bands
@@ -68,7 +63,6 @@ class AverageController(QObject):
         self.averages: PollAverages | None = None
         self.priors: PriorSource | None = None  # default splits for implied runoffs, from a past count
         self._background_from = background_from
-        self._in_turn_up_to = in_turn_up_to  # a few polls changed in a contest this big at most: recompute at once
         self._worker: ThreadPoolExecutor | None = None  # one thread, made on first use
         self._job: Future[None] | None = None
         self._job_number = 0  # the landing of any older job is ignored
@@ -78,10 +72,6 @@ class AverageController(QObject):
         self._pending.setSingleShot(True)
         self._pending.setInterval(0)  # coalesce a burst of changes into one recompute, same frame
         self._pending.timeout.connect(self._start)
-        # A few polls changed (IN_TURN_UP_TO): the recompute is a posted event, in the turn after the change's own
-        # (the row and the points drawn in that one); one event for a burst of changes in the same turn.
-        self._kick.connect(self._start, Qt.ConnectionType.QueuedConnection)
-        self._kicked = False
 
     @property
     def background_from(self) -> int:
@@ -115,11 +105,6 @@ class AverageController(QObject):
 
     def set_polls(self, polls: Sequence[Poll]) -> None:
         self._polls = list(polls)
-        if len(self._polls) >= self._background_from and self._in_turn():
-            if not self._kicked:
-                self._kicked = True
-                self._kick.emit()
-            return
         self._pending.start()
 
     def recompute(self) -> None:
@@ -143,10 +128,9 @@ class AverageController(QObject):
     # --- private --------------------------------------------------------------------------------------------
 
     def _start(self) -> None:
-        self._kicked = False
         if self._contest is None:
             return
-        if len(self._polls) < self._background_from or self._in_turn():
+        if len(self._polls) < self._background_from:
             self.recompute()
             return
         if self._job is not None:
@@ -166,15 +150,6 @@ class AverageController(QObject):
                 self._landed.emit(number, polls, priors, outcome)
 
         self._job = self._worker.submit(job)
-
-    def _in_turn(self) -> bool:
-        """A few polls changed in a contest of at most IN_TURN_UP_TO, and no job runs: recompute in this turn."""
-        return (
-            self._job is None
-            and len(self._polls) <= self._in_turn_up_to
-            and self._last is not None
-            and self._columns.edits(self._polls)
-        )
 
     def _on_landed(self, number: int, polls: list[Poll], priors: object, outcome: _Outcome) -> None:
         if number != self._job_number:

@@ -47,7 +47,7 @@ from warroom.core.pipeline import (
 from warroom.core.runoff import Split
 from warroom.core.scenario import Baseline, Destination, DragSource, Projection, Scenario
 from warroom.core.types import Contest, Poll
-from warroom.services.analysis_service import BACKGROUND_FROM, IN_TURN_UP_TO
+from warroom.services.analysis_service import BACKGROUND_FROM
 from warroom.services.import_worker import gui_first, wait_landed
 
 _Rebuilt = tuple[Baseline, Scenario, PollOffers] | PipelineError
@@ -103,7 +103,6 @@ class ScenarioController(QObject):
         *,
         errors: ForecastErrors | None = None,
         background_from: int = BACKGROUND_FROM,
-        in_turn_up_to: int = IN_TURN_UP_TO,
     ) -> None:
         super().__init__(parent)
         self._store = store
@@ -127,9 +126,6 @@ class ScenarioController(QObject):
         self._pending.setInterval(0)  # the next event-loop turn: one evaluation per burst of edits
         self._pending.timeout.connect(self.evaluate_now)
         self._background_from = background_from
-        # Up to this many polls a rebuild (about 12 ms at 10,000) runs in the turn it is asked for: through the worker
-        # the panel showed a new poll's case 60-100 ms after its average, the lock shared with the window's painting.
-        self._in_turn_up_to = in_turn_up_to
         self._worker: ThreadPoolExecutor | None = None  # one thread, made on first use
         self._job: Future[None] | None = None
         self._job_number = 0  # a landing with an older number is stale and dropped
@@ -368,11 +364,9 @@ class ScenarioController(QObject):
         self._job_number += 1
         number = self._job_number
         args = (self.choice, self.polls, contest, self.averages, self.priors)  # self.polls is replaced, never changed
-        if len(self.polls) < self._background_from or len(self.polls) <= self._in_turn_up_to:
+        if len(self.polls) < self._background_from:
             self._job = None
             self._on_landed(number, _rebuilt(*args))
-            if len(self.polls) >= self._background_from and self._pending.isActive():
-                self.evaluate_now()  # a big contest's new case, shown in the turn of its new average (one repaint)
             return
         if self._worker is None:
             self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warroom-scenario")
