@@ -37,6 +37,10 @@ BULK_POINTS = 64
 RELEASE_BUDGET_S = 0.008
 """Time show_data spends handing series their new points in one event-loop turn before leaving the rest for the
 next turns (ChartPanel._release_next)."""
+FEW_STALE = 2
+"""Series left with new points by show_data up to which they are handed them in its own turn, however long it took:
+after a one-poll add only the runoff chart's points wait for the average (the others were put in at once), and
+leaving those two for the next turn cost an extra turn and a second repaint of that chart."""
 WARM_DELAY_MS = 50
 """After the points land, the wait before marker pictures are drawn ahead in idle turns (ChartPanel._warm_next)."""
 FINAL_WEEKS_DAYS = 42  # the default window: six weeks before the latest poll or election day
@@ -1226,7 +1230,7 @@ class ChartPanel(QWidget):
             self._unreleased = [*(layer for layer in self._unreleased if layer not in stale), *stale]
             if not self.isVisible():
                 self.settle_points()  # not on screen (an export's panel, a test): all at once
-            elif time.perf_counter() - start > RELEASE_BUDGET_S:
+            elif time.perf_counter() - start > RELEASE_BUDGET_S and len(self._unreleased) > FEW_STALE:
                 QTimer.singleShot(0, self, self._release_next)  # this turn had its share already
             else:
                 self._release_next()
