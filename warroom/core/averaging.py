@@ -660,7 +660,7 @@ class _Built:
     members: set[int]  # the same, as a set
     ordered: list[Poll]  # the poll objects in row order
     keys: list[tuple[int, int]]  # (fieldwork end, poll id) of each row: the sort key
-    data: np.ndarray  # (N, 4 + 2 * len(codes)): the rows, as _row gives them
+    data: np.ndarray  # (N, 4 + 2 * len(codes) + len(party_codes) + 1): the rows, as _row gives them
     counts: dict[str, int]  # polls per pollster
     others: int  # polls naming a party outside the contest's (and "other")
     columns: PollColumns
@@ -721,15 +721,6 @@ class ColumnBuilder:
             built = self._build(polls, identity)
         self._last = built
         return built.columns
-
-    def edits(self, polls: Sequence[Poll]) -> bool:
-        """True when build(polls) would edit the last columns (at most EDIT_AT_MOST poll objects new to it) rather
-        than build them all again: a cheap look (one set lookup per poll) for a caller choosing where to compute."""
-        last = self._last
-        if last is None or abs(len(polls) - len(last.ordered)) > EDIT_AT_MOST:
-            return False
-        members = last.members
-        return sum(1 for p in polls if id(p) not in members) <= EDIT_AT_MOST
 
     def _columns(self, data: np.ndarray, pollster: np.ndarray, names: tuple[str, ...], others: int) -> PollColumns:
         k = len(self.codes)
