@@ -38,6 +38,10 @@ BULK_POINTS = 64
 RELEASE_BUDGET_S = 0.008
 """Time show_data spends handing series their new points in one event-loop turn before leaving the rest for the
 next turns (ChartPanel._release_next)."""
+FEW_STALE = 2
+"""Series left with new points by show_data up to which they are handed them in its own turn, however long it took:
+after a one-poll add only the runoff chart's points wait for the average (the others were put in at once), and
+leaving those two for the next turn cost an extra turn and a second repaint of that chart."""
 WARM_DELAY_MS = 50
 """After the points land, the wait before marker pictures are drawn ahead in idle turns (ChartPanel._warm_next)."""
 FINAL_WEEKS_DAYS = 42  # the default window: six weeks before the latest poll or election day
@@ -460,6 +464,9 @@ class PointLayer:
         self._on_screen = 0  # of those, about how many are in the visible range
         self._held = False  # hold(): new data and ranges wait for release()
         self._stale = False
+        self._warm_pens: tuple[int, int] = (0, 0)  # ids of the pen and brush the pictures in _warm_done were drawn in
+        self._warm_done: set[tuple[str, float]] = set()
+        self._warm_atlas = 0  # pictures in the atlas after the last warm (fewer now: it was rebuilt or cleared)
         self._vb.sigXRangeChanged.connect(self._on_x_range_changed)
 
     def hold(self) -> None:
@@ -483,6 +490,20 @@ class PointLayer:
         first = np.full(len(SYMBOLS) * 4096, -1, dtype=np.int64)
         first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # the first point with each pair
         return [(SYMBOLS[int(self._symbol[i])], float(self._size[i])) for i in first[first >= 0].tolist()]
+
+    def styles_to_warm(self) -> list[tuple[str, float]]:
+        """picture_styles() less those warmed already in the item's present pen and brush (an added poll usually
+        brings none: its picture is drawn already, and looking every style up again in the atlas after each add took
+        a few milliseconds per series)."""
+        pens = (id(self.item.opts["pen"]), id(self.item.opts["brush"]))
+        if pens != self._warm_pens or len(self.item.fragmentAtlas) < self._warm_atlas:  # new pens, or atlas rebuilt
+            self._warm_pens, self._warm_done = pens, set()
+        return [style for style in self.picture_styles() if style not in self._warm_done]
+
+    def warmed(self, styles: Sequence[tuple[str, float]]) -> None:
+        """These styles' pictures are in the item's atlas (item.warm drew them)."""
+        self._warm_done.update(styles)
+        self._warm_atlas = len(self.item.fragmentAtlas)
 
     @property
     def stale(self) -> bool:
@@ -1211,7 +1232,7 @@ class ChartPanel(QWidget):
             self._unreleased = [*(layer for layer in self._unreleased if layer not in stale), *stale]
             if not self.isVisible():
                 self.settle_points()  # not on screen (an export's panel, a test): all at once
-            elif time.perf_counter() - start > RELEASE_BUDGET_S:
+            elif time.perf_counter() - start > RELEASE_BUDGET_S and len(self._unreleased) > FEW_STALE:
                 QTimer.singleShot(0, self, self._release_next)  # this turn had its share already
             else:
                 self._release_next()
@@ -1248,8 +1269,9 @@ class ChartPanel(QWidget):
         while self._warming and time.perf_counter() < deadline:
             layer, styles = self._warming[0]
             if styles is None:
-                styles = layer.picture_styles()
+                styles = layer.styles_to_warm()
             done = layer.item.warm(styles, deadline)
+            layer.warmed(styles[:done])
             if done >= len(styles):
                 self._warming.pop(0)
             else:
