@@ -813,8 +813,11 @@ PAIR_HALF_LIFE_DAYS = 14.0
 """Half-life of the recency mean that proposes the front-runner pair before the smoother confirms it."""
 
 
-def _recency_pair(cols: PollColumns, codes: Sequence[str], as_of_day: float) -> tuple[str, str] | None:
-    """front_pair on a recency-weighted mean of each candidate's share (recency_weighted_mean, vectorised)."""
+def _recency_pair(
+    cols: PollColumns, codes: Sequence[str], as_of_day: float, eligible: frozenset[str] | None = None
+) -> tuple[str, str] | None:
+    """front_pair on a recency-weighted mean of each candidate's share (recency_weighted_mean, vectorised), among
+    the `eligible` codes (default: all)."""
     if len(cols) == 0:
         return None
     shares = cols.shares[:, : len(codes)]
@@ -824,7 +827,7 @@ def _recency_pair(cols: PollColumns, codes: Sequence[str], as_of_day: float) -> 
     w = np.where(present, decay[:, None] / (_share_var(filled, cols.n[:, None]) + NONSAMPLING_VAR), 0.0)
     den = w.sum(axis=0)
     num = (w * filled).sum(axis=0)
-    means = {c: float(num[j] / den[j]) for j, c in enumerate(codes) if den[j] > 0}
+    means = {c: float(num[j] / den[j]) for j, c in enumerate(codes) if den[j] > 0 and (not eligible or c in eligible)}
     return front_pair(means) if len(means) >= 2 else None
 
 
@@ -932,6 +935,10 @@ def average_polls(
     cols = cols_all.upto(as_of.toordinal()) if as_of is not None else cols_all
     codes = [c.code for c in contest.candidates]
     n_codes = len(codes)
+    # A withdrawn candidate keeps his series (old polls) but is never a finalist: the contest file's
+    # `withdrawn = true` leaves him out of new baselines (the runoff is between the top two standing).
+    standing = frozenset(c.code for c in contest.standing)
+    eligible = standing if len(standing) >= 2 and len(standing) < n_codes else None
 
     def splits_of(pair: tuple[str, str]) -> Mapping[str, Split] | None:
         return splits_for(*pair) if splits_for is not None else splits
@@ -942,7 +949,7 @@ def average_polls(
     else:
         # A cheap proposal, so the usual case smooths everything in one pass; the smoother checks it below.
         last_day = float(as_of.toordinal()) if as_of is not None else float(cols.day.max()) if len(cols) else 0.0
-        pair = _recency_pair(cols, codes, last_day) or (codes[0], codes[1])
+        pair = _recency_pair(cols, codes, last_day, eligible) or (codes[0], codes[1])
 
     first_round: list[SeriesData] = []
     names = list(cols.names)
@@ -971,7 +978,8 @@ def average_polls(
         # "Leader first" means by the average the charts show (house-adjusted, smoothed), which can disagree
         # with the recency mean in a close race; then redo the two leads for the right pair and order.
         # Every series ends on the same grid day, so the last means are comparable.
-        best = front_pair({c: float(s.mean[-1]) for c, s in shares.items()})
+        means = {c: float(s.mean[-1]) for c, s in shares.items() if not eligible or c in eligible}
+        best = front_pair(means) if len(means) >= 2 else pair
         if best != pair:
             pair = best
             grid_end = max(float(s.days[-1]) for s in shares.values())

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsPathItem, QS
 from warroom.core.averaging import AverageSeries, PollAverages
 from warroom.core.two_round_view import CampaignChart
 from warroom.core.types import Annotation, Contest, Poll, bidi_isolated
+from warroom.ui.qt_utils import as_html, literal_tip
 
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 SYMBOLS = ("o", "s", "t", "d", "+", "x", "p", "h", "star", "t1", "t2", "t3")
@@ -139,7 +140,8 @@ class _TitleLabel(pg.LabelItem):
         self.updateGeometry()
 
     def setText(self, text: str, **args: object) -> None:
-        super().setText(text, **args)
+        super().setText(as_html(text), **args)  # shown as typed: LabelItem reads its text as HTML
+        self.text = text
         self._fit()
 
     def resizeEvent(self, ev: object) -> None:
@@ -159,12 +161,12 @@ class _TitleLabel(pg.LabelItem):
             if size.endswith("pt"):
                 font.setPointSizeF(float(size[:-2]))
             shown = QFontMetricsF(font).elidedText(full, Qt.TextElideMode.ElideRight, room)
-        self.setToolTip("\n\n".join(t for t in (full if shown != full else "", self.explanation) if t))
+        self.setToolTip(literal_tip("\n\n".join(t for t in (full if shown != full else "", self.explanation) if t)))
         if self.item.toPlainText() == shown:
             return
         self._fitting = True
         try:
-            super().setText(shown)
+            super().setText(as_html(shown))
             self.text = full
         finally:
             self._fitting = False
@@ -1204,7 +1206,7 @@ class ChartPanel(QWidget):
                 symbol=SYMBOLS[code], size=9, pen=pg.mkPen(self._theme.foreground), brush=pg.mkBrush(None)
             )  # legend key only (never added to the plot): which symbol is which pollster
             self._pollster_keys[pollster] = key
-            self._legend_lead1.addItem(key, _key_name(pollster))
+            self._legend_lead1.addItem(key, as_html(_key_name(pollster)))
             self._legend_fit_pending()
         elif len(self._pollster_symbol) == MAX_POLLSTER_KEYS + 1:
             self._legend_lead1.addItem(pg.ScatterPlotItem(size=0), "and more (hover a poll)")
@@ -1410,10 +1412,11 @@ class ChartPanel(QWidget):
                     pos=float(day_to_epoch(note.when.toordinal())),
                     angle=90,
                     pen=pg.mkPen("#6a3d9a", width=1.5, style=Qt.PenStyle.DotLine),
-                    label=note.text if key == "first" else None,
+                    # pyqtgraph formats the label (str.format, value=): braces in a note are text
+                    label=note.text.replace("{", "{{").replace("}", "}}") if key == "first" else None,
                     labelOpts={"position": 0.05, "color": "#6a3d9a", "rotateAxis": (1, 0)} if key == "first" else None,
                 )
-                line.setToolTip(f"{note.when:%d %b %Y}: {note.text}")
+                line.setToolTip(literal_tip(f"{note.when:%d %b %Y}: {note.text}"))
                 plot.addItem(line, ignoreBounds=True)
                 self._annotation_items.append(line)
         self._theme_labels()
@@ -1610,7 +1613,7 @@ class ChartPanel(QWidget):
                     symbol=SYMBOLS[code], size=9, pen=pg.mkPen(self._theme.foreground), brush=pg.mkBrush(None)
                 )
                 self._pollster_keys[name] = key
-                self._legend_lead1.addItem(key, _key_name(name))
+                self._legend_lead1.addItem(key, as_html(_key_name(name)))
             elif len(self._pollster_symbol) == MAX_POLLSTER_KEYS + 1:
                 self._legend_lead1.addItem(pg.ScatterPlotItem(size=0), "and more (hover a poll)")
             else:
@@ -2047,7 +2050,7 @@ class ChartPanel(QWidget):
                         )
                     )
             lines.append(f"This chart: {y:+.1f}" if chart != "first" else f"This point: {y:.1f} %")
-            return "\n".join(lines)
+            return literal_tip("\n".join(lines))  # a pollster called <b>Acme</b> as typed
 
         return tip
 
