@@ -5,8 +5,14 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import signal
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
+
+import pytest
 
 from tests.cli._run import ok
 from tests.irv_fixture import IRV_CONTEST, irv_polls
@@ -73,3 +79,77 @@ def test_json_keeps_what_the_data_itself_holds_and_strips_only_the_display_isola
     out = io.StringIO()
     emit_json({bidi_isolated(KHAN): [f"{bidi_isolated(KHAN)} wins", ("lone \u2068 stays",)], "x": Shown()}, out)
     assert json.loads(out.getvalue()) == {KHAN: [f"{KHAN} wins", ["lone \u2068 stays"]], "x": f"{KHAN} 43.0"}
+
+
+_INTERRUPT_AT = """
+import os, runpy, signal, sys
+
+INTERRUPT_AT = sys.argv[1]
+
+class _Interrupt:
+    # Sends this process SIGINT (the terminal's Ctrl-C) when the named module is first imported: a fixed point of
+    # the start, where a timer would land anywhere.
+    def find_spec(self, name, path=None, target=None):
+        if name == INTERRUPT_AT:
+            sys.meta_path.remove(self)
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+
+sys.meta_path.insert(0, _Interrupt())
+entry, sys.argv = sys.argv[2], ["warroom", *sys.argv[3:]]
+if entry == "-m":
+    runpy.run_module("warroom", run_name="__main__", alter_sys=True)  # python -m warroom
+else:
+    from warroom.cli import main, main_gui  # the installed commands' scripts
+    sys.exit(main() if entry == "warroom" else main_gui())
+"""
+
+
+def _interrupted_at(module: str, entry: str, args: list[str]) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2]), "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run(
+        [sys.executable, "-c", _INTERRUPT_AT, module, entry, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=90,
+        # as from a terminal: Ctrl-C not ignored (a shell's background job starts with SIGINT ignored, and Python
+        # then installs no handler at all)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+
+
+@pytest.mark.parametrize(
+    ("module", "entry", "verb"),
+    [
+        ("warroom.cli.verbs", "-m", "polls"),  # the command line's own modules loading
+        ("warroom.core.types", "warroom", "polls"),
+        ("sqlalchemy", "warroom", "polls"),  # the verb running: opening the store
+        ("warroom.app", "-m", "gui"),  # the window's start: Qt loading (shiboken aborted with a fatal error)
+        ("encodings.cp437", "warroom-gui", "gui"),  # inside shiboken's start (its zipped signature loader)
+        ("PySide6.support", "-m", "gui"),  # ditto, a step later
+        ("PySide6.QtWidgets", "-m", "gui"),
+        ("warroom.ui.qt_utils", "-m", "gui"),  # the QApplication made, the window's own handler not yet there
+        ("warroom.ui.start_shell", "-m", "gui"),  # the handler there, no window shown yet (it then ran for ever)
+        ("warroom.ui.main_window", "-m", "gui"),  # the shell shown, the real window being built
+        ("PySide6.support", "warroom", "render"),  # a verb that loads Qt after starting its work
+    ],
+)
+def test_ctrl_c_at_any_point_of_the_start_ends_quietly(tmp_path: Path, module: str, entry: str, verb: str) -> None:
+    """Ctrl-C while the program was still starting printed a KeyboardInterrupt traceback from whichever module
+    was loading; in the middle of Qt's own start (shiboken) Python aborted with "Fatal Python error", and once
+    the window's handler was there but no window shown yet, the signal was lost and the window opened anyway,
+    to run until closed. At every point the program now ends without a traceback: one line at most, exit 130
+    (the shell's code for an interrupt), or the window closed as the user would close it (exit 0)."""
+    data = ["--data-dir", str(tmp_path / "data")]
+    args = [*data] if entry == "warroom-gui" else [*data, verb]  # warroom-gui is the gui verb
+    args += ["first", "--out", str(tmp_path / "first.png")] if verb == "render" else []
+    proc = _interrupted_at(module, entry, args)
+    said = proc.stderr.strip()
+    assert "Traceback" not in said and "Fatal Python error" not in said and "KeyboardInterrupt" not in said, said
+    assert len(said.splitlines()) <= 1, said
+    assert proc.returncode in (130, 0) if verb == "gui" else proc.returncode == 130, (proc.returncode, said)
+    assert said == "" or "interrupted" in said, said
+    if proc.returncode == 130:
+        assert said, "an interrupted command says so"
+    assert not (tmp_path / "first.png").exists()
