@@ -248,5 +248,20 @@ def overwrites_store(target: Path, store_file: Path | None) -> bool:
     if store_file is None:
         return False
     mine = target.expanduser().resolve()
-    store = str(store_file.expanduser().resolve())
-    return any(mine == Path(store + companion) for companion in STORE_COMPANIONS)
+    store = store_file.expanduser().resolve()
+    companions = [store.with_name(store.name + companion) for companion in STORE_COMPANIONS]
+    if mine in companions:
+        return True
+    # On a case-insensitive disk (FAT or exFAT, macOS's and Windows' own) `Polls.sqlite3` and `polls.sqlite3-WAL`
+    # are the store's own files: a name that is one of them in another case is refused wherever the folder is the
+    # store's (on a case-sensitive disk it is a slip all the same), and so is any other name for the same file.
+    try:
+        same_folder = mine.parent == store.parent or os.path.samefile(mine.parent, store.parent)
+    except OSError:
+        same_folder = False
+    if same_folder and mine.name.casefold() in {c.name.casefold() for c in companions}:
+        return True
+    try:
+        return any(c.exists() and os.path.samefile(mine, c) for c in companions) if mine.exists() else False
+    except OSError:
+        return False

@@ -1,0 +1,76 @@
+"""Hostile pass 6 (issue 16), store files: a data folder on a case-insensitive file system (a FAT or exFAT USB
+stick, macOS's and Windows' own disks), where `Polls.sqlite3` and `polls.sqlite3` name one file.
+
+This machine cannot mount one (no vfat or exfat driver in /proc/filesystems, and its tmpfs refuses `casefold`), so
+the tests use what such a disk does: a second name for the same file (a hard link is exactly that to the code),
+and names that differ only in case. The mounted test runs where a casefolded tmpfs can be made (Linux 6.13+ with
+CONFIG_UNICODE, as root) and says why it is skipped elsewhere."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.cli._run import run
+from warroom.paths import overwrites_store
+
+
+def test_an_export_named_like_the_store_in_another_case_is_refused(tmp_path: Path) -> None:
+    """On a case-insensitive disk `warroom export Polls.sqlite3` (or the window's Save as, typing the name in
+    capitals) wrote the CSV over the live store `polls.sqlite3`, and `polls.sqlite3-WAL` over its write-ahead
+    log: the guard compared the names as text. It now refuses a name that is the store's in any case, and any
+    other name for the store's own file (a second link)."""
+    store = tmp_path / "polls.sqlite3"
+    store.write_bytes(b"SQLite format 3\x00")
+    os.link(store, tmp_path / "another name.sqlite3")  # what a case-insensitive disk makes of POLLS.SQLITE3
+    for name in ("Polls.sqlite3", "POLLS.SQLITE3", "polls.sqlite3-WAL", "Polls.Sqlite3-Shm", "another name.sqlite3"):
+        assert overwrites_store(tmp_path / name, store), name
+    for name in ("polls.csv", "polls.sqlite3.csv", "Polls.sqlite3-walnut"):
+        assert not overwrites_store(tmp_path / name, store), name
+    assert not overwrites_store(tmp_path / "elsewhere" / "Polls.sqlite3", store)
+
+
+def test_the_command_line_refuses_to_export_over_its_store_spelt_in_capitals(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    code, _out, err = run("--data-dir", str(data), "contests")
+    assert code == 0, err
+    store = next(data.rglob("polls.sqlite3"))
+    before = store.read_bytes()
+    code, _out, err = run("--data-dir", str(data), "export", str(store.with_name("POLLS.sqlite3")))
+    assert code == 1 and "poll store itself" in err and "nothing written" in err, err
+    assert store.read_bytes() == before
+    assert not store.with_name("POLLS.sqlite3").exists()  # (on this case-sensitive disk: nothing made either)
+
+
+@pytest.fixture
+def casefolded(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A case-insensitive folder: a casefolded tmpfs (needs root, mount(8), Linux 6.13+ built with CONFIG_UNICODE)."""
+    where = tmp_path / "ci"
+    where.mkdir()
+    mount = shutil.which("mount")
+    if mount is None or os.geteuid() != 0:
+        pytest.skip("a case-insensitive mount needs root and mount(8)")
+    made = subprocess.run([mount, "-t", "tmpfs", "-o", "size=16m,casefold", "tmpfs", str(where)], capture_output=True)
+    if made.returncode != 0:
+        pytest.skip(f"this kernel makes no casefolded tmpfs: {made.stderr.decode(errors='replace').strip()}")
+    try:
+        folder = where / "data"
+        folder.mkdir()
+        subprocess.run(["chattr", "+F", str(folder)], check=True)
+        yield folder
+    finally:
+        subprocess.run(["umount", str(where)], check=False)
+
+
+def test_on_a_real_case_insensitive_disk_exports_and_backups_keep_to_their_store(casefolded: Path) -> None:
+    data = casefolded
+    assert run("--data-dir", str(data), "contests")[0] == 0
+    store = next(data.rglob("polls.sqlite3"))
+    before = store.read_bytes()
+    code, _out, err = run("--data-dir", str(data), "export", str(store.with_name("Polls.SQLITE3")))
+    assert code == 1 and "poll store itself" in err, err
+    assert store.read_bytes() == before
