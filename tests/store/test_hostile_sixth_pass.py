@@ -74,3 +74,31 @@ def test_on_a_real_case_insensitive_disk_exports_and_backups_keep_to_their_store
     code, _out, err = run("--data-dir", str(data), "export", str(store.with_name("Polls.SQLITE3")))
     assert code == 1 and "poll store itself" in err, err
     assert store.read_bytes() == before
+
+
+def test_backups_of_the_store_spelt_in_another_case_are_the_stores_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a case-insensitive disk `--db POLLS.sqlite3` opens the app's own `polls.sqlite3`, but its backups were
+    named `POLLS-...` and kept as another store's: five more copies, rotated apart, and recovery from
+    `polls.sqlite3` never offered the newest one (made under the other spelling). Backups are named by the store's
+    name as its folder lists it. Simulated: a hard link is the second spelling of one file, and the folder lists
+    only the first, as a case-insensitive disk does."""
+    import sqlite3
+
+    from warroom.store.db import backup_sqlite, backups_of
+
+    data = tmp_path / "data"
+    data.mkdir()
+    store, shouted = data / "polls.sqlite3", data / "POLLS.sqlite3"
+    with sqlite3.connect(store) as conn:
+        conn.execute("CREATE TABLE poll (id INTEGER PRIMARY KEY)")
+    conn.close()
+    os.link(store, shouted)
+    listdir = os.listdir
+    monkeypatch.setattr(os, "listdir", lambda path=".": [n for n in listdir(path) if n != shouted.name])
+    backups = data / "backups"
+    first = backup_sqlite(store, backups, reason="open")
+    second = backup_sqlite(shouted, backups, reason="open")
+    assert second.name.startswith("polls-"), second.name
+    assert backups_of(shouted, backups) == backups_of(store, backups) == [second, first]
