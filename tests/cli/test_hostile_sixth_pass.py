@@ -153,3 +153,20 @@ def test_ctrl_c_at_any_point_of_the_start_ends_quietly(tmp_path: Path, module: s
     if proc.returncode == 130:
         assert said, "an interrupted command says so"
     assert not (tmp_path / "first.png").exists()
+
+
+def test_a_picture_that_cannot_be_written_is_named_with_its_reason_not_pythons_error(
+    db: list[str], tmp_path: Path
+) -> None:
+    """`warroom render first --out q.png` where q.png is a folder, or a name longer than the file system takes,
+    said "q.png: [Errno 21] is a folder, not a file: 'q.png'" (Python's error text, the 300-letter name twice).
+    It is the file and the reason, as every other verb that writes says it, and nothing is written."""
+    from tests.cli._run import run
+
+    (tmp_path / "q.png").mkdir()
+    long_name = tmp_path / ("n" * 300 + ".png")
+    for target in (tmp_path / "q.png", long_name):
+        code, _out, err = run(*db, "render", "first", "--out", str(target))
+        assert code == 1, err
+        assert "Errno" not in err and err.count(target.name) == 1, err
+        assert err.startswith(f"warroom render: {target}: cannot write (") and err.rstrip().endswith("nothing written")

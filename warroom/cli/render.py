@@ -41,12 +41,12 @@ def render_headless(args: argparse.Namespace, out: TextIO) -> int:
         room.window.show()
         for _ in range(5):
             QApplication.processEvents()
-        from warroom.ui.export import ExportError, render_target
+        from warroom.ui.export import ExportError, export_problem, render_target
 
         try:
             render_target(room.window, args.chart, args.out, args.width, args.height, room.briefing())
         except (ExportError, OSError) as exc:
-            raise CliError(f"{args.out}: {exc}") from None
+            raise CliError(export_problem(args.out, exc)) from None
         contest = room.poll_service.contest
         room.window.close()
     finally:

@@ -49,6 +49,20 @@ class ExportError(RuntimeError):
     pass
 
 
+def export_problem(path: Path, exc: BaseException) -> str:
+    """Why `path` was not written, for a message: the file and the reason ("q.png: cannot write (is a folder, not
+    a file); nothing written"), never Python's "[Errno 21] ... 'q.png'" naming the file twice, or the private
+    folder it was being written in. Every export is all or nothing, so nothing was written."""
+    cause = exc if isinstance(exc, OSError) else exc.__cause__  # (the CSV export's StoreError carries it too)
+    if isinstance(cause, OSError):
+        return f"{path}: cannot write ({cause.strerror or type(cause).__name__}); nothing written"
+    text = str(exc)  # the exporters' own messages may name the file already: once is enough
+    if text.startswith(f"could not write {path}"):
+        reason = text.removeprefix(f"could not write {path}").removeprefix(": ")
+        return f"{path}: cannot write" + (f" ({reason})" if reason else "") + "; nothing written"
+    return f"{path}: {text.removeprefix(f'{path.name}: ')}; nothing written"
+
+
 @contextmanager
 def uncached(*roots: QWidget | QGraphicsScene) -> Iterator[None]:
     """Every graphics item under `roots` painted afresh while an export renders them: the charts keep pixmap
