@@ -102,3 +102,33 @@ def test_backups_of_the_store_spelt_in_another_case_are_the_stores_own(
     second = backup_sqlite(shouted, backups, reason="open")
     assert second.name.startswith("polls-"), second.name
     assert backups_of(shouted, backups) == backups_of(store, backups) == [second, first]
+
+
+def test_an_export_to_a_device_or_a_link_to_the_terminal_is_refused_never_replaced(tmp_path: Path) -> None:
+    """`warroom export /dev/null` or `/dev/stdout` (the usual Unix ways to discard or print a file): the export
+    renamed its file over the target, as it does over a planted link or a FIFO in the user's own folder; run as
+    root (a container) that deleted the system's /dev/null or /dev/stdout and left a CSV in its place. A device,
+    or a link to a process's open file (the terminal, a pipe: /dev/stdout, /dev/fd/1), is refused and left as
+    it was. (Shown on a device node and links made here, never on the system's own.)"""
+    import stat
+
+    from warroom.paths import atomic_target, write_private_atomic
+
+    if os.geteuid() != 0:
+        pytest.skip("making a device node needs root")
+    null = tmp_path / "null"
+    os.mknod(null, stat.S_IFCHR | 0o666, os.makedev(1, 3))  # the same device as /dev/null
+    stdout = tmp_path / "stdout"
+    stdout.symlink_to("/proc/self/fd/1")
+    for target in (null, stdout):
+        before = os.lstat(target)
+        with pytest.raises(OSError) as refused:
+            write_private_atomic(target, "pollster\n")
+        assert "not a file" in str(refused.value), refused.value
+        with pytest.raises(OSError), atomic_target(target) as temp:
+            temp.write_bytes(b"\x89PNG")
+        after = os.lstat(target)
+        assert (after.st_mode, after.st_ino) == (before.st_mode, before.st_ino)
+    code, _out, err = run("--data-dir", str(tmp_path / "data"), "export", str(null))
+    assert code == 1 and "not a file" in err and stat.S_ISCHR(os.lstat(null).st_mode), err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "null", "stdout"]  # no temporary file left
