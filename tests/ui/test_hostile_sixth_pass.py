@@ -123,3 +123,18 @@ def test_an_export_the_disk_refuses_is_named_with_its_reason_in_the_window(room,
         assert len(errors) == 1, errors
         assert "Errno" not in errors[0] and errors[0].count(target.name) == 1, errors[0]
         assert errors[0].startswith(f"Export failed: {target}: cannot write (") and "nothing written" in errors[0]
+
+
+def test_every_chart_exported_as_pdf_is_read_without_a_syntax_error(room, tmp_path) -> None:
+    """A chart exported as PDF carried an empty filled path (a band with nothing to draw yet: "h f" with no
+    current point), which PDF readers report ("Syntax Error: No current point in closepath", poppler) and strict
+    ones may refuse. An empty band is not drawn."""
+    from warroom.ui.export import export_chart
+
+    tool = shutil.which("pdftoppm")
+    assert tool is not None, "poppler-utils (pdftoppm) is needed to read the PDF back"
+    for key in ("first", "lead1", "lead2"):
+        pdf = tmp_path / f"{key}.pdf"
+        export_chart(room.window.charts.plots[key], pdf)
+        read = subprocess.run([tool, "-r", "10", "-png", str(pdf), str(tmp_path / key)], capture_output=True, text=True)
+        assert read.returncode == 0 and "Error" not in read.stderr, (key, read.stderr)

@@ -222,6 +222,8 @@ class _BandItem(QGraphicsPathItem):
     large translucent polygons is one of the dearer parts of a repaint."""
 
     def paint(self, painter: QPainter, option: object, widget: QWidget | None = None) -> None:
+        if self.path().isEmpty():  # no band (no forecast yet): Qt's PDF writer drew an empty fill, "h f", which
+            return  # PDF readers report as "No current point in closepath" in every chart exported as PDF
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         super().paint(painter, option, widget)  # type: ignore[arg-type]
 
