@@ -22,6 +22,8 @@ def test_ctrl_c_before_any_window_is_shown_closes_the_first_window_shown(qtbot) 
 
     from warroom.ui.qt_utils import close_windows_on_signals
 
+    for left in QApplication.topLevelWidgets():  # windows earlier tests of this process left on screen
+        left.hide()
     window = QMainWindow()
     qtbot.addWidget(window)
     guard = close_windows_on_signals()
