@@ -689,6 +689,7 @@ def backup_sqlite(db_file: Path, backup_dir: Path, *, reason: str, keep: int = B
     """
     if not _REASON.fullmatch(reason):
         raise ValueError(f"backup reason {reason!r}: lower-case letters and digits, at most one hyphen")
+    db_file = as_on_disk(db_file)  # POLLS.sqlite3 on a case-insensitive disk is polls.sqlite3: its backups too
     backup_dir = backup_folder(db_file, backup_dir)
     backup_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
@@ -748,15 +749,45 @@ def backup_folder(db_file: Path, backup_dir: Path) -> Path:
     """Where `db_file`'s backups go: `backup_dir` itself for the store beside it (the app's own), and a
     subfolder named after the store's full path for any other, so two stores called polls.sqlite3 in
     different folders never rotate, or get restored from, each other's backups."""
-    if db_file.resolve().parent == backup_dir.resolve().parent:  # symlinked data folders too
+    db_file = as_on_disk(db_file.resolve())  # (a folder spelt in another case on a case-insensitive disk too)
+    if db_file.parent == as_on_disk(backup_dir.resolve().parent):  # symlinked data folders too
         return backup_dir
-    digest = hashlib.sha256(str(db_file.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    digest = hashlib.sha256(str(db_file).encode("utf-8", "surrogateescape")).hexdigest()[:16]
     return backup_dir / "elsewhere" / digest
 
 
 def backups_of(db_file: Path, backup_dir: Path) -> list[Path]:
     """The backups of exactly this store file (name and folder), newest first: what recovery may offer."""
+    db_file = as_on_disk(db_file)
     return list_backups(backup_folder(db_file, backup_dir), db_file.stem)
+
+
+def as_on_disk(path: Path) -> Path:
+    """`path` (made absolute) spelt as its folders list it. On a case-insensitive disk (FAT, exFAT, macOS's and
+    Windows' own) `POLLS.sqlite3` opens `polls.sqlite3`: each part a folder does not list as written is replaced
+    by the entry of the same name in another case that is the same file. A path that is not there is returned as
+    it is (made absolute)."""
+    path = Path(os.path.abspath(path))
+    out = Path(path.anchor)
+    for part in path.parts[1:]:
+        try:
+            names = os.listdir(out)
+        except OSError:
+            return path
+        if part not in names:
+            wanted, written = part.casefold(), out / part
+            part = next((n for n in names if n.casefold() == wanted and _same_file(out / n, written)), "")
+            if not part:
+                return path
+        out = out / part
+    return out
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def list_backups(backup_dir: Path, stem: str = "polls") -> list[Path]:
