@@ -22,7 +22,6 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BACKUPS_KEPT = 5
 PG_CONNECT_TIMEOUT_S = 10
@@ -47,6 +46,7 @@ _DISPLAY: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
 
 
 from warroom.store.errors import StoreError  # noqa: E402  (re-exported: callers import it from here too)
+from warroom.store.revisions import MIGRATIONS, plain_head, script_revisions  # noqa: E402
 
 __all__ = ["StoreError"]
 
@@ -246,25 +246,10 @@ def known_revisions() -> frozenset[str]:
         return frozenset(rev.revision for rev in ScriptDirectory.from_config(_alembic_config(None)).walk_revisions())
 
 
-_REVISION_LINE = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*(None|['\"]([^'\"]+)['\"])\s*$", re.MULTILINE)
-
-
-@functools.cache
 def _script_revisions() -> dict[str, str | None]:
-    """revision -> down_revision of every migration script, read from the files' own assignment lines.
-
-    Alembic would give the same (tests/store/test_store.py checks it does) but importing it costs a fifth of
-    a cold start (issue 15), and a store already at head needs nothing more than these names. A script this
-    reading cannot make sense of sends the caller to Alembic instead (ValueError)."""
-    found: dict[str, str | None] = {}
-    for path in sorted((MIGRATIONS / "versions").glob("*.py")):
-        if path.name.startswith("__"):
-            continue
-        names = {key: value for key, _raw, value in _REVISION_LINE.findall(path.read_text(encoding="utf-8"))}
-        if "revision" not in names or not names["revision"]:
-            raise ValueError(f"{path.name}: no plain 'revision = \"...\"' line")
-        found[names["revision"]] = names.get("down_revision") or None
-    return found
+    """revision -> down_revision of every migration script (store/revisions.py: shared with the start's first
+    read, which must not import SQLAlchemy or Alembic)."""
+    return script_revisions()
 
 
 def _alembic_head() -> str:
@@ -587,12 +572,8 @@ def is_older_store(engine: Engine) -> bool:
 
 def head_revision() -> str:
     """The newest schema revision (read from the migration scripts; Alembic if they do not say it plainly)."""
-    try:
-        scripts = _script_revisions()
-    except ValueError:
-        return _alembic_head()
-    heads = set(scripts) - {down for down in scripts.values() if down is not None}
-    return heads.pop() if len(heads) == 1 else _alembic_head()
+    head = plain_head()
+    return head if head is not None else _alembic_head()
 
 
 _WRITE_LOCK = "warroom_write_lock"
