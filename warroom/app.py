@@ -822,7 +822,7 @@ class Starter:
     def _on_shell_painted(self) -> None:
         self._stamp("shell")
         if self.live:
-            self._stamp("live")  # the live figures and poll table painted (before the real window's build)
+            self._stamp("live", same_as="shell")  # the live figures and poll table painted (before the real window)
         self.loaded_before_paint = [m for m in HEAVY if m in sys.modules]
         if self.exit_when_ready:  # the benchmark: the longest the event loop is held between first paint and ready
             self._probe = QTimer()
@@ -965,7 +965,7 @@ class Starter:
 
     def _on_window_painted(self) -> None:
         self._stamp("window")
-        self._stamp("live")  # (kept if the shell painted live figures first)
+        self._stamp("live", same_as="window")  # (kept if the shell painted live figures first)
         self.charts_at_window = [m for m in CHART_MODULES if m in sys.modules]  # (none: the charts come after)
         # What the user chose in the shell runs now, in order, each in a turn of its own (a dialog it opens is
         # not opened inside this paint); the figures are awaited after it (timers of one interval keep order).
@@ -1072,11 +1072,21 @@ class Starter:
         self.saved = threading.Thread(target=write, name="warroom-start-frame", daemon=True)
         self.saved.start()
 
-    def _stamp(self, name: str) -> None:
-        if name not in self.times:
-            self.times[name] = time.perf_counter() - self.t0
-            self.clock[name] = time.time()
-            self.cpu[name] = time.process_time()  # this process's CPU (every thread): steadier on a busy machine
+    def _stamp(self, name: str, same_as: str | None = None) -> None:
+        """Note the moment `name` (once); `same_as`: the moment already noted under that name (one paint, two
+        names)."""
+        if name in self.times:
+            return
+        if same_as is not None:
+            self.times[name], self.clock[name], self.cpu[name] = (
+                self.times[same_as],
+                self.clock[same_as],
+                self.cpu[same_as],
+            )
+            return
+        self.times[name] = time.perf_counter() - self.t0
+        self.clock[name] = time.time()
+        self.cpu[name] = time.process_time()  # this process's CPU (every thread): steadier on a busy machine
 
     def _quit(self, code: int) -> None:
         self._code, self._finished = code, True
