@@ -28,7 +28,7 @@ from warroom.resources import installation_stamp
 from warroom.services.settings import AppSettings, open_settings
 from warroom.store.errors import StoreError
 from warroom.store.fingerprint import StoreDigest, sqlite_file, store_fingerprint
-from warroom.store.first_read import Fallback, FirstRead, read_first
+from warroom.store.first_read import Fallback, FirstRead
 
 # Everything else (pyqtgraph, numpy, SQLAlchemy, Alembic, the services and widgets of the real window) is imported
 # where it is first needed, after the start shell has painted (issue 15: cold start). The light modules above are
@@ -752,11 +752,12 @@ class Starter:
             self._digest, self._chosen = digest, settings_part(self.settings)
             # The first read (stdlib sqlite3, read-only, the store's checks): the digest of the very snapshot its
             # polls come from keys the start frame, so a matching frame's figures are this store's now (live).
-            self.first = read_first(self.db_file, self.contest, self.settings.contest or None)
+            # (begun on the digest's thread while Qt loaded: the checks and the digest; finished here: the polls)
+            fingerprint = digest.wait(KEY_WAIT)
+            self.first = digest.first_read(self.contest, self.settings.contest or None)
             if isinstance(self.first, FirstRead):
-                self.key = start_key(self.first.fingerprint, self.db_file, self._chosen, self.contest)
-            else:
-                self.key = start_key(digest.wait(KEY_WAIT), self.db_file, self._chosen, self.contest)
+                fingerprint = self.first.fingerprint  # (the same: one snapshot)
+            self.key = start_key(fingerprint, self.db_file, self._chosen, self.contest)
             self.shell_frame = self._load_frame()
             self.live = live_frame(self.shell_frame, self.first)
             from warroom.ui.start_shell import StartShell
@@ -795,6 +796,8 @@ class Starter:
                 raise self._failure
             return self._code or int(code)
         finally:
+            if self._digest is not None:
+                self._digest.let_go()  # (a start that ended before the window was built)
             self._resume_gc()
 
     def _pause_gc(self) -> None:
@@ -852,6 +855,8 @@ class Starter:
             # the figures this start records are known to come from the state it digested.
             self._digest.join()
             self._late_key = start_key(self._digest.result, self.db_file, self._chosen, self.contest)
+        if self._digest is not None:
+            self._digest.let_go()  # the first read's snapshot, if still held: before the full store opens
         self._preload = threading.Thread(target=self._import_in_background, name="warroom-preload", daemon=True)
         self._preload.start()
         self._load([m for m in PRELOAD if m not in BACKGROUND])
@@ -1044,6 +1049,7 @@ class Starter:
                 "painted",
                 *stamps,
                 f"figures={int(self.shell_frame is not None)}",
+                f"live_first={int(self.times.get('live') == self.times.get('shell'))}",
                 f"stall={self.longest_stall:.4f}",
                 f"turn_cpu={self.longest_turn_cpu:.4f}",
                 f"heavy={heavy}",

@@ -165,3 +165,37 @@ def test_the_first_read_imports_no_database_library_numerics_or_qt(tmp_path: Pat
     out = subprocess.run([sys.executable, "-c", code, str(db)], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_the_digest_thread_begins_the_first_read_and_the_caller_finishes_it(tmp_path: Path) -> None:
+    """The checks and the digest on the digest's thread, the polls on the caller's, one snapshot; the store is let
+    go after (a writer in rollback-journal mode is not kept waiting by it)."""
+    from warroom.store.fingerprint import StoreDigest
+
+    db = _store(tmp_path)
+    _execute(db, "PRAGMA journal_mode=DELETE")
+    digest = StoreDigest(db)
+    assert digest.wait(30) == store_fingerprint(db)
+    read = digest.first_read(None, "Toyton Mayor")
+    assert read == read_first(db, None, "Toyton Mayor") and isinstance(read, FirstRead)
+    assert read.fingerprint == digest.result
+    digest.let_go()
+    writer = sqlite3.connect(db, timeout=0)
+    writer.execute("UPDATE poll SET notes = 'later' WHERE id = 1")  # no lock left held
+    writer.commit()
+    writer.close()
+    held = StoreDigest(db)
+    held.wait(30)  # begun and never finished: let_go releases the snapshot
+    held.let_go()
+    writer = sqlite3.connect(db, timeout=0)
+    writer.execute("UPDATE poll SET notes = 'later still' WHERE id = 1")
+    writer.commit()
+    writer.close()
+    assert held.first_read(None, None) == Fallback("the store was let go before it was read")
+
+
+def test_a_digest_not_ready_for_the_first_paint_gives_no_first_read(tmp_path: Path) -> None:
+    from warroom.store.fingerprint import StoreDigest
+
+    db = _store(tmp_path)
+    assert isinstance(StoreDigest(db).first_read(None, None), Fallback)  # never started

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from warroom.core.types import Poll, TransferObservation, contest_title
-from warroom.store.fingerprint import digest_rows
+from warroom.store.digest import digest_rows
 from warroom.store.revisions import plain_head
 
 SQLITE_MAGIC = b"SQLite format 3\x00"  # (store/db.py's; that module imports SQLAlchemy)
@@ -81,45 +81,104 @@ class Fallback:
 
 
 def read_first(db_file: Path | None, asked: str | None, remembered: str | None = None) -> FirstRead | Fallback:
-    """The first read of `db_file`, or why not.
+    """The first read of `db_file`, or why not (FirstReader's two steps, one after the other).
 
     Args:
         db_file: the local SQLite store (None: a server's URL, which has no first read).
         asked: the contest named on the command line (one the store lacks: Fallback, the full start says so).
         remembered: the contest the settings remember (one the store lacks: the default, as the window opens).
     """
-    if db_file is None:
-        return Fallback("not a local SQLite store")
-    try:
-        info = db_file.stat()
-    except OSError as exc:
-        return Fallback(f"cannot reach the store: {exc.strerror or exc}")
-    if not stat.S_ISREG(info.st_mode) or info.st_size == 0:
-        return Fallback("not a regular, non-empty file (the full open sets up or refuses it)")
-    head = plain_head()
-    if head is None:
-        return Fallback("the migration scripts do not name one head plainly")
-    try:
-        with db_file.open("rb") as fh:
-            if fh.read(16) != SQLITE_MAGIC:
-                return Fallback("not a SQLite database")
-        conn = sqlite3.connect(
-            f"{db_file.resolve().as_uri()}?mode=ro", uri=True, timeout=LOCK_WAIT_S, isolation_level=None
-        )
-    except (OSError, sqlite3.Error) as exc:
-        return Fallback(f"cannot open the store read-only: {exc}")
-    try:
-        conn.execute("BEGIN")  # one snapshot: the checks, the digest and the polls all of one moment
-        return _read(conn, db_file, head, asked, remembered)
-    except (sqlite3.Error, ValueError, TypeError, IndexError) as exc:
-        return Fallback(f"cannot read the store: {exc}")
-    finally:
-        conn.close()
+    reader = FirstReader(db_file)
+    reader.begin()
+    return reader.finish(asked, remembered)
 
 
-def _read(
-    conn: sqlite3.Connection, db_file: Path, head: str, asked: str | None, remembered: str | None
-) -> FirstRead | Fallback:
+class FirstReader:
+    """The first read in two steps over one read transaction (one snapshot): `begin` (the checks and the digest,
+    the costly part: store/fingerprint.StoreDigest runs it on its thread while Qt loads) and `finish` (the
+    contest's polls, once the settings say which contest: on the GUI thread). The snapshot holds a read lock on
+    the store until `finish` or `close`, which must come before the full store opens (it may write)."""
+
+    def __init__(self, db_file: Path | None) -> None:
+        self.db_file = db_file
+        self.fingerprint: str | None = None  # the snapshot's digest, once begin() passed every check
+        self.fallback: Fallback | None = None  # why there is no first read (set by begin or finish)
+        self._conn: sqlite3.Connection | None = None
+        self._head = ""
+        self._finished = False  # finish() has read the polls
+
+    def begin(self) -> None:
+        """Open the store read-only, check it and digest it (any thread; then `finish` or `close`)."""
+        db_file = self.db_file
+        if db_file is None:
+            self.fallback = Fallback("not a local SQLite store")
+            return
+        try:
+            info = db_file.stat()
+        except OSError as exc:
+            self.fallback = Fallback(f"cannot reach the store: {exc.strerror or exc}")
+            return
+        if not stat.S_ISREG(info.st_mode) or info.st_size == 0:
+            self.fallback = Fallback("not a regular, non-empty file (the full open sets up or refuses it)")
+            return
+        head = plain_head()
+        if head is None:
+            self.fallback = Fallback("the migration scripts do not name one head plainly")
+            return
+        self._head = head
+        try:
+            with db_file.open("rb") as fh:
+                if fh.read(16) != SQLITE_MAGIC:
+                    self.fallback = Fallback("not a SQLite database")
+                    return
+            uri = f"{db_file.resolve().as_uri()}?mode=ro"
+            # check_same_thread=False: begun on the digest's thread, finished on the GUI thread, never at once
+            conn = sqlite3.connect(uri, uri=True, timeout=LOCK_WAIT_S, isolation_level=None, check_same_thread=False)
+        except (OSError, sqlite3.Error) as exc:
+            self.fallback = Fallback(f"cannot open the store read-only: {exc}")
+            return
+        self._conn = conn
+        try:
+            conn.execute("BEGIN")  # one snapshot: the checks, the digest and the polls all of one moment
+            self.fallback = _check(conn, head)
+            if self.fallback is None:
+                self.fingerprint = digest_rows(conn)
+        except sqlite3.Error as exc:
+            self.fallback = Fallback(f"cannot read the store: {exc}")
+        if self.fallback is not None:
+            self.close()
+
+    def finish(self, asked: str | None, remembered: str | None = None) -> FirstRead | Fallback:
+        """The contest the window opens and its polls, from the snapshot `begin` checked; the store let go."""
+        conn, fingerprint = self._conn, self.fingerprint
+        try:
+            if self.fallback is not None:
+                return self.fallback
+            if conn is None or fingerprint is None:
+                self.fallback = Fallback("the store was not read")
+                return self.fallback
+            try:
+                read = _read(conn, self.db_file or Path(), self._head, fingerprint, asked, remembered)
+            except (sqlite3.Error, ValueError, TypeError, IndexError) as exc:
+                read = Fallback(f"cannot read the store: {exc}")
+            if isinstance(read, Fallback):
+                self.fallback = read
+            self._finished = True
+            return read
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Let go of the store (its read lock); the first read is over (idempotent)."""
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            conn.close()
+        if self.fallback is None and conn is not None and not self._finished:
+            self.fallback = Fallback("the store was let go before it was read")
+
+
+def _check(conn: sqlite3.Connection, head: str) -> Fallback | None:
+    """The store's checks a first read can make cheaply (see the module's docstring); None: all passed."""
     tables = {
         str(name)
         for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
@@ -136,7 +195,12 @@ def _read(
     (stored,) = conn.execute("SELECT count(*) FROM poll").fetchone()
     if stored > MAX_POLLS:
         return Fallback(f"{stored:,} polls: read by the full store on its own (the first paint does not wait)")
-    fingerprint = digest_rows(conn)
+    return None
+
+
+def _read(
+    conn: sqlite3.Connection, db_file: Path, head: str, fingerprint: str, asked: str | None, remembered: str | None
+) -> FirstRead | Fallback:
     found = _contest(conn, asked) if asked else None
     if asked and found is None:
         return Fallback(f"no contest named {asked!r} (the full start says so)")
