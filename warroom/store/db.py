@@ -22,7 +22,6 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 BACKUPS_KEPT = 5
 PG_CONNECT_TIMEOUT_S = 10
 """How long connecting to a PostgreSQL server may take before the store is reported unreachable (unless the URL
@@ -46,7 +45,13 @@ _DISPLAY: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
 
 
 from warroom.store.errors import StoreError  # noqa: E402  (re-exported: callers import it from here too)
-from warroom.store.revisions import MIGRATIONS, plain_head, script_revisions  # noqa: E402
+from warroom.store.revisions import (  # noqa: E402
+    CORE_TABLES,
+    MIGRATIONS,
+    SQLITE_MAGIC,
+    plain_head,
+    script_revisions,
+)
 
 __all__ = ["StoreError"]
 
@@ -203,17 +208,13 @@ def _check_ours(path: Path) -> None:
     _refuse_unknown(revisions, str(path))
 
 
-_CORE_TABLES = frozenset({"contest", "poll", "poll_figure"})
-"""Tables every schema revision has had since 0001: a file at a known revision without them is not ours."""
-
-
 def _refuse_foreign(tables: set[str], revisions: list[str], where: str) -> None:
     """Refuse a database that holds another application's tables (checked before anything is created)."""
     # A revision name alone does not make the database ours (other Alembic apps number theirs "0001" too): a
     # store at a known revision has the tables every revision has had. No tables at all: a new store to set up.
     empty = not revisions and not tables - {"alembic_version"}
     unknown = set(revisions) - known_revisions()  # refused separately, as a newer version's store
-    ours = bool(revisions) and tables >= _CORE_TABLES
+    ours = bool(revisions) and tables >= CORE_TABLES
     if not (empty or unknown or ours):
         shown = ", ".join(sorted(tables)[:6]) + (", ..." if len(tables) > 6 else "")
         raise StoreError(

@@ -8,9 +8,9 @@ window is built from it; what it reads is compared with this read (app.Starter),
 The same rules as the store's open, each either checked here, cheaply, or proved by the content digest:
 
 - checked here: a regular, non-empty SQLite file (store/db.check_sqlite_file's first tests), opened read-only and
-  never created (`mode=ro`); this app's tables (db._CORE_TABLES) and exactly one schema revision, the head that
-  the migration scripts name (store/revisions.py, the store's own reading of them: an older store is upgraded
-  by the full open, a newer one or another app's file is refused by it, so neither is read here); no trigger
+  never created (`mode=ro`); this app's tables and exactly one schema revision, the head the migration scripts
+  name (store/revisions.py: the store's own rules and reading of them; an older store is upgraded by the full
+  open, a newer one or another app's file refused by it, so neither is read here); no trigger
   (db.refuse_planted_code: warroom creates none);
 - proved by the digest: the values the store refuses as edited outside warroom (db.hand_edits: a dozen SQL rules
   written for SQLAlchemy's connection) are not re-run here. `fingerprint` is the digest of every row and the
@@ -34,10 +34,8 @@ from typing import Any
 
 from warroom.core.types import Poll, TransferObservation, contest_title
 from warroom.store.digest import digest_rows
-from warroom.store.revisions import plain_head
+from warroom.store.revisions import CORE_TABLES, SQLITE_MAGIC, plain_head
 
-SQLITE_MAGIC = b"SQLite format 3\x00"  # (store/db.py's; that module imports SQLAlchemy)
-CORE_TABLES = frozenset({"contest", "poll", "poll_figure"})  # (store/db.py's _CORE_TABLES)
 LOCK_WAIT_S = 0.05
 """A store another process holds locked is not waited for: the full open after the first paint waits for it."""
 MAX_POLLS = 2_000
@@ -244,7 +242,8 @@ def _polls(conn: sqlite3.Connection, contest_id: int) -> list[Poll]:
     """store.polls.list_polls of the whole contest: the poll rows, their figures and their transfer splits."""
     figures: dict[int, dict[str, dict[str, float]]] = {}
     for pid, kind, code, share in conn.execute(
-        "SELECT poll_id, kind, code, share FROM poll_figure WHERE poll_id IN (SELECT id FROM poll WHERE contest_id = ?)",
+        "SELECT poll_id, kind, code, share FROM poll_figure "
+        "WHERE poll_id IN (SELECT id FROM poll WHERE contest_id = ?)",
         (contest_id,),
     ):
         by_kind = figures.setdefault(pid, {k: {} for k in KINDS})

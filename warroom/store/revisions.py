@@ -1,7 +1,8 @@
-"""The schema revisions this version knows, read from the migration scripts' own lines (stdlib only).
+"""What makes a file this app's store at this version: the schema revisions, read from the migration scripts' own
+lines, the SQLite header and the tables every revision has had (stdlib only).
 
 Shared by the store's open (store/db.py, with SQLAlchemy) and the start's first read (store/first_read.py, with
-the standard library's sqlite3 alone): one rule for "is this store at head", in one place.
+the standard library's sqlite3 alone): one rule for "is this store ours, and at head", in one place.
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ import re
 from pathlib import Path
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+SQLITE_MAGIC = b"SQLite format 3\x00"
+CORE_TABLES = frozenset({"contest", "poll", "poll_figure"})
+"""Tables every schema revision has had since 0001: a file at a known revision without them is not ours."""
 
 _REVISION_LINE = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*(None|['\"]([^'\"]+)['\"])\s*$", re.MULTILINE)
 
