@@ -16,6 +16,7 @@ import pytest
 
 from tests.ui.test_startup_live import cli_json
 from warroom.app import Starter
+from warroom.core.forecast import chance_text
 from warroom.paths import AppPaths
 from warroom.services.settings import open_settings
 from warroom.store import first_read
@@ -59,8 +60,8 @@ def test_the_first_paint_has_the_live_figures_and_they_are_the_command_lines(qap
     assert shown.headline[0] == cli["verdict"]
     assert f"margin {float(cli['margin']):+.1f}" in shown.headline[1]  # type: ignore[arg-type]
     assert f"{float(cli['break_even_message']) * 100:.1f} %" in shown.headline[2]  # type: ignore[arg-type]
-    shown_chance = float(shown.headline[3].split("<b>")[1].split(" %")[0])  # (the JSON rounds to 4 places)
-    assert abs(shown_chance - float(cli["win_probability_challenger"]) * 100) <= 0.51  # type: ignore[arg-type]
+    chance = chance_text(float(cli["win_probability_challenger"]))  # type: ignore[arg-type]
+    assert f"<b>{chance}</b>" in shown.headline[3]  # (core.forecast.chance_text: every place prints it so)
     # the full store read what the first read read, and the window shows it
     assert third.first_read_agrees is True
     assert third.room is not None and third.room.poll_service.polls == list(first.polls)
