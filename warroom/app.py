@@ -626,10 +626,15 @@ def read_frame(path: Path, key: str) -> StartFrame | None:
 def live_frame(frame: StartFrame | None, first: FirstRead | Fallback) -> bool:
     """Whether the shell may show `frame`'s figures as live: a first read was made (the store's checks passed, its
     digest keyed the frame: same store content and schema, settings, contest asked for, day and code as the start
-    that computed them with the full store) and the frame names the contest and poll count that read found."""
+    that computed them with the full store) and the frame names the contest and poll count that read found (a
+    cross-check of the key: the status bar's count, MainWindow._show_poll_count)."""
     if frame is None or not isinstance(first, FirstRead):
         return False
-    counted = frame.polls == f"{len(first.polls):,} polls" or frame.polls.endswith(f" · {len(first.polls):,} polls")
+    polls = f"{len(first.polls):,} polls"
+    if frame.polls.endswith(" polls"):  # "17 polls", or a two-round race's "409 poll notices (…) · 3 polls"
+        counted = frame.polls == polls or frame.polls.endswith(f" · {polls}")
+    else:  # a two-round race's notices alone ("409 poll notices (1,325 questions)"): no poll stored
+        counted = not first.polls and " poll notices " in frame.polls
     return counted and frame.contest == first.title
 
 

@@ -145,3 +145,49 @@ def test_the_live_first_paint_loads_no_database_library_numerics_or_charts(tmp_p
     assert stamps["live"] == stamps["shell"] and float(stamps["live"]) < float(stamps["window"]), lines[-1]
     first_stamps = dict(part.split("=", 1) for part in lines[0].split()[1:])
     assert first_stamps["live"] == first_stamps["window"]  # a new store: no figures before the real window
+
+
+@pytest.mark.parametrize("contest", ["France 2022 presidential", "Burlington Mayor 2009"])
+def test_a_two_round_or_instant_runoff_race_asked_for_paints_live_too(qapp, demo_paths: AppPaths, contest: str) -> None:
+    """The other demo races (two-round: poll notices in the status bar; instant runoff), named on the command
+    line: recorded once, then live at the next start's first paint, and the full store read the same polls."""
+
+    def start() -> Starter:
+        args = argparse.Namespace(db=None, contest=contest)
+        starter = Starter(args, demo_paths, open_settings(demo_paths), exit_when_ready=True)
+        assert starter.run() == 0
+        if starter.saved is not None:
+            starter.saved.join()
+        assert starter.room is not None
+        starter.room.window.close()
+        starter.settings.sync()
+        return starter
+
+    for _ in range(2):
+        start()
+    live = start()
+    assert isinstance(live.first, FirstRead) and live.first.title.startswith(contest)
+    assert live.live and live.first_read_agrees is True
+    assert live.shell_frame is not None and live.shell_frame.headline == live.ready_frame.headline  # type: ignore[union-attr]
+
+
+def test_a_frame_is_live_only_for_the_contest_and_poll_count_the_first_read_found() -> None:
+    from dataclasses import replace
+    from datetime import date
+
+    from warroom.app import live_frame
+    from warroom.core.startframe import StartFrame
+    from warroom.core.types import Poll
+
+    poll = Poll("Acme", date(2024, 1, 1), date(2024, 1, 2), 1000, {"a": 50.0, "b": 50.0}, id=1)
+    read = FirstRead(Path("p.sqlite3"), "0006", "digest", 1, "Toy", False, (poll, poll))
+    frame = StartFrame("key", "Toy — warroom", "Toy", ("Pollster",), (("Acme",),), "2 polls", "Store: p", ("x",))
+    assert live_frame(frame, read)
+    assert not live_frame(None, read) and not live_frame(frame, Fallback("locked"))
+    assert not live_frame(replace(frame, polls="3 polls"), read)
+    assert not live_frame(replace(frame, polls="12 polls"), read)
+    assert not live_frame(replace(frame, contest="Toy (demo)"), read)
+    assert live_frame(replace(frame, contest="Toy (demo)"), replace(read, demo=True))
+    assert live_frame(replace(frame, polls="9 poll notices (20 questions) · 2 polls"), read)
+    assert not live_frame(replace(frame, polls="9 poll notices (20 questions)"), read)
+    assert live_frame(replace(frame, polls="9 poll notices (20 questions)"), replace(read, polls=()))
