@@ -802,7 +802,7 @@ class Starter:
             return self._code or int(code)
         finally:
             if self._digest is not None:
-                self._digest.let_go()  # (a start that ended before the window was built)
+                self._digest.let_go(wait=False)  # (a start that ended before the window was built: not held)
             self._resume_gc()
 
     def _pause_gc(self) -> None:

@@ -199,3 +199,26 @@ def test_a_digest_not_ready_for_the_first_paint_gives_no_first_read(tmp_path: Pa
 
     db = _store(tmp_path)
     assert isinstance(StoreDigest(db).first_read(None, None), Fallback)  # never started
+
+
+def test_a_first_read_let_go_while_its_thread_runs_is_closed_by_the_thread(tmp_path: Path) -> None:
+    import threading
+
+    from warroom.store.fingerprint import StoreDigest
+
+    db = _store(tmp_path)
+    gate = threading.Event()
+
+    class Held(StoreDigest):
+        def run(self) -> None:
+            gate.wait(10)
+            super().run()
+
+    digest = Held(db)
+    digest.start()
+    digest.let_go(wait=False)  # at once: the thread has not begun
+    gate.set()
+    digest.join(30)
+    assert digest.result == store_fingerprint(db)  # (the digest itself is still made)
+    assert digest.reader._conn is None  # the thread let go of the store
+    assert digest.first_read(None, None) == Fallback("the store was let go before it was read")

@@ -59,10 +59,15 @@ class StoreDigest(threading.Thread):
         self.also = also  # more start-up work for this thread, after the digest (its result is the caller's)
         self.result: str | None = None
         self.reader = FirstReader(db_file)
+        self._lock = threading.Lock()
+        self._abandoned = False  # let_go(wait=False) while this thread ran: it lets go of the store itself
 
     def run(self) -> None:
         if self.db_file is not None:
             self.reader.begin()
+            with self._lock:
+                if self._abandoned:
+                    self.reader.close()
             # a store without a first read (an older one, a big one...) still has its digest: the frame's key
             self.result = self.reader.fingerprint or store_fingerprint(self.db_file)
         if self.also is not None:
@@ -82,9 +87,14 @@ class StoreDigest(threading.Thread):
             return Fallback("the store's digest was not ready for the first paint")
         return self.reader.finish(asked, remembered)
 
-    def let_go(self) -> None:
-        """Wait for the thread and release the store's snapshot it holds (before the full store opens: it may
-        write, and a held read would keep a rollback-journal store's writers waiting)."""
-        if self.ident is not None:
+    def let_go(self, *, wait: bool = True) -> None:
+        """Release the store's snapshot the first read holds (before the full store opens: it may write, and a
+        held read would keep a rollback-journal store's writers waiting), waiting for the thread first; or, with
+        `wait=False` (a start that ends), at once if the thread is done, else by the thread when it is."""
+        if wait and self.ident is not None:
             self.join()
+        with self._lock:
+            if self.ident is not None and self.is_alive():
+                self._abandoned = True
+                return
         self.reader.close()
