@@ -270,7 +270,7 @@ class Contest:
     @property
     def title(self) -> str:
         """The name as shown in title bars and pickers, marked when it is a demo."""
-        return f"{self.name} (demo)" if self.demo else self.name
+        return contest_title(self.name, self.demo)
 
     @property
     def standing(self) -> tuple[Candidate, ...]:
@@ -482,3 +482,8 @@ class OfficialResult:
         if va is None or vb is None or va + vb == 0:
             return None
         return 100.0 * (va - vb) / (va + vb)
+
+
+def contest_title(name: str, demo: bool) -> str:
+    """A contest's name as shown in title bars and pickers (Contest.title; the start's first read shows it too)."""
+    return f"{name} (demo)" if demo else name
