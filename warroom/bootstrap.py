@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from warroom.store import polls as repo
 from warroom.store.db import (
+    LOCK_WAIT_OPTION,
+    WRITE_LOCK_OPTION,
     StoreError,
     backup_sqlite,
     hand_edits,
@@ -179,6 +183,73 @@ def _refuse_a_journal_not_its_own(target: str | Path) -> None:
         )
 
 
+def _refuse_a_wal_not_its_own(target: str | Path) -> None:
+    """Refuse a SQLite store whose -wal holds another store's writes, before SQLite opens (and replays it).
+
+    A crash leaves committed writes in `polls.sqlite3-wal`; if another store is then copied into place (a laptop's
+    copy, a restore by hand), SQLite plays the old log into it: its integrity check passes and its polls are gone.
+    The store's identity is kept beside its log (store/revisions.py, `_mark_wal_owner`), so such a log is told apart."""
+    from warroom.store.fingerprint import sqlite_file
+    from warroom.store.revisions import wal_not_its_own
+
+    db = sqlite_file(target) if not (isinstance(target, str) and _memory(target)) else None
+    if db is None:
+        return
+    wal = wal_not_its_own(db)
+    if wal is not None:
+        raise StoreError(
+            f"a write-ahead log ({wal.name}) lies beside the store, but it holds the writes of another store (the "
+            f"one that was here before this file was put in its place); SQLite would write them into this store, "
+            f"destroying it. Nothing was opened or changed: move {wal} and {wal.name[:-4]}-shm out of the folder "
+            "(keep them if the other store may need them) and start again",
+            where=str(wal),
+        )
+
+
+def _mark_wal_owner(engine: Engine, db_file: Path | None) -> None:
+    """Give a writable SQLite store its identity (a random user_version, once) and keep it beside its log."""
+    import secrets
+
+    from warroom.store.revisions import header_identity, wal_owner_file
+
+    if db_file is None:
+        return
+    try:
+        with engine.connect() as conn:
+            identity = int(conn.exec_driver_sql("PRAGMA user_version").scalar() or 0)
+        if identity == 0:  # once per store; a store another program holds locked waits for a later start
+            with engine.connect() as plain:
+                conn = plain.execution_options(**{LOCK_WAIT_OPTION: 500, WRITE_LOCK_OPTION: True})
+                with conn.begin():
+                    identity = int(conn.exec_driver_sql("PRAGMA user_version").scalar() or 0)
+                    if identity == 0:
+                        identity = secrets.randbelow(2**31 - 2) + 1
+                        conn.exec_driver_sql(f"PRAGMA user_version={identity}")
+        if header_identity(db_file) != identity:
+            # The number is in the log's copy of the header until a checkpoint writes it into the file: kept beside
+            # the log before that, the store's own log would read as another store's after a crash.
+            raw = engine.raw_connection()
+            try:
+                raw.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)")
+            finally:
+                raw.close()
+            if header_identity(db_file) != identity:
+                return  # readers kept the checkpoint from the header: a later start keeps the mark
+        owner = wal_owner_file(db_file)
+        try:
+            if owner.read_text(encoding="ascii").strip() == str(identity):
+                return
+        except (OSError, UnicodeDecodeError):
+            pass
+        part = owner.with_name(owner.name + ".part")
+        fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(f"{identity}\n")
+        os.replace(part, owner)
+    except (OSError, SQLAlchemyError, sqlite3.Error):
+        return  # a store that cannot be marked keeps SQLite's own behaviour (the check needs the mark)
+
+
 def open_store(target: str | Path, *, backup_dir: Path | None, seed: bool = True) -> OpenStore:
     """Open (creating if needed) a poll store, migrate it to the current schema and seed the demo races if empty
     (London 2012, the one a new store opens on; France 2022; Burlington 2009).
@@ -199,6 +270,7 @@ def open_store(target: str | Path, *, backup_dir: Path | None, seed: bool = True
         )
     _refuse_ignored_sqlite_options(target)
     _refuse_a_journal_not_its_own(target)
+    _refuse_a_wal_not_its_own(target)
     engine = make_engine(target)
     try:
         refuse_planted_code(engine)  # before the upgrade and the seeding, the first writes that would run it
@@ -227,6 +299,8 @@ def open_store(target: str | Path, *, backup_dir: Path | None, seed: bool = True
         sessions = make_session_factory(engine)
         seeded = False
         read_only = is_read_only(engine)
+        if not read_only:
+            _mark_wal_owner(engine, db_file)
         if seed and not read_only and _looks_empty(engine):
             # Under the write lock, so two instances starting on a new store seed it once, neither failing. Only
             # for a store a plain read found empty: another program holding the write lock on a store in use

@@ -264,7 +264,7 @@ def read_input_file(path: Path, *, max_bytes: int | None = None) -> bytes:
     return data
 
 
-STORE_COMPANIONS = ("", "-wal", "-shm", "-journal")
+STORE_COMPANIONS = ("", "-wal", "-shm", "-journal", "-wal.owner")
 
 
 def overwrites_store(target: Path, store_file: Path | None) -> bool:

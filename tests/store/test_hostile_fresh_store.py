@@ -93,12 +93,6 @@ os._exit(0)  # killed: the committed deletes live only in polls.sqlite3-wal
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="not fixed (reported to the lead): SQLite records nothing in a WAL file that ties it to its database, "
-    "so a -wal a crash left behind is replayed into whatever store file is put in its place; telling them apart "
-    "needs an identity warroom writes itself (e.g. a per-store id checked against a copy kept beside the WAL)",
-)
 def test_a_wal_file_a_crash_left_behind_is_never_replayed_into_another_store_put_in_its_place(tmp_path: Path) -> None:
     """The app (or a teammate's) is killed with commits still in `polls.sqlite3-wal`; the user then copies
     another store into place (a laptop's copy, a restore by hand) before starting again. SQLite replays the old
@@ -114,11 +108,24 @@ def test_a_wal_file_a_crash_left_behind_is_never_replayed_into_another_store_put
     assert Path(f"{db}-wal").stat().st_size > 0
     Path(f"{db}-shm").unlink()
     db.write_bytes(other.read_bytes())  # the laptop's store copied over the crashed one
-    try:
+    copied = db.read_bytes()
+    with pytest.raises(StoreError, match=r"write-ahead log .*another store") as refused:
         open_store(db, backup_dir=None).close()
-    except StoreError:
-        return  # refused, naming the leftover: acceptable
+    assert refused.value.where == f"{db}-wal"
+    assert db.read_bytes() == copied  # nothing replayed, nothing changed
+    Path(f"{db}-wal").rename(tmp_path / "the-old-stores-wal")  # as the message says
+    open_store(db, backup_dir=None).close()
     assert _polls(db) == polls
+
+
+def test_a_store_s_own_wal_left_by_a_crash_is_still_played_back(tmp_path: Path) -> None:
+    """The check above must not refuse what SQLite is there for: a crash's commits in the store's own log."""
+    db = tmp_path / "polls.sqlite3"
+    open_store(db, backup_dir=None).close()
+    subprocess.run([sys.executable, "-c", _CRASH_WITH_COMMITS_IN_THE_WAL, str(db)], check=True, timeout=60)
+    assert Path(f"{db}-wal").stat().st_size > 0
+    open_store(db, backup_dir=None, seed=False).close()
+    assert _polls(db) == 0  # the crash's committed deletes were kept
 
 
 @pytest.mark.parametrize("text", ["Debate\x1b[2J night", "Debate\nnight", "\u202ethgin etabeD", "Debate\x0bnight"])

@@ -579,6 +579,10 @@ def head_revision() -> str:
 
 _WRITE_LOCK = "warroom_write_lock"
 _LOCK_WAIT = "warroom_lock_wait_ms"
+WRITE_LOCK_OPTION = _WRITE_LOCK
+"""Execution option: the transaction asks for SQLite's write lock at BEGIN (IMMEDIATE)."""
+LOCK_WAIT_OPTION = _LOCK_WAIT
+"""Execution option: the most the transaction waits for a lock another program holds, in ms."""
 
 
 def limit_lock_wait(session: Session, ms: int, *, write: bool = False) -> None:

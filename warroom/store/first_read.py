@@ -34,7 +34,7 @@ from typing import Any
 
 from warroom.core.types import Poll, TransferObservation, contest_title
 from warroom.store.digest import digest_rows
-from warroom.store.revisions import CORE_TABLES, SQLITE_MAGIC, plain_head
+from warroom.store.revisions import CORE_TABLES, SQLITE_MAGIC, plain_head, wal_not_its_own
 
 LOCK_WAIT_S = 0.05
 """A store another process holds locked is not waited for: the full open after the first paint waits for it."""
@@ -129,6 +129,9 @@ class FirstReader:
                 if fh.read(16) != SQLITE_MAGIC:
                     self.fallback = Fallback("not a SQLite database")
                     return
+            if wal_not_its_own(db_file) is not None:  # never read through it: the full open refuses it, naming it
+                self.fallback = Fallback("a write-ahead log of another store lies beside it")
+                return
             uri = f"{db_file.resolve().as_uri()}?mode=ro"
             # check_same_thread=False: begun on the digest's thread, finished on the GUI thread, never at once
             conn = sqlite3.connect(uri, uri=True, timeout=LOCK_WAIT_S, isolation_level=None, check_same_thread=False)

@@ -45,3 +45,45 @@ def plain_head() -> str | None:
         return None
     heads = set(scripts) - {down for down in scripts.values() if down is not None}
     return heads.pop() if len(heads) == 1 else None
+
+
+# --- whose write-ahead log: a -wal left by a crash belongs to one store file --------------------------------------
+
+WAL_OWNER_SUFFIX = "-wal.owner"
+"""Beside a store, `polls.sqlite3-wal.owner` holds the store's identity (the number in its header's user_version
+field, set once at random by warroom): SQLite records nothing in a -wal file that ties it to its database, and plays
+a -wal left by a crash into whatever file bears the store's name, another store copied into place included."""
+
+
+def header_identity(db_file: Path) -> int | None:
+    """The store's identity as its header holds it (SQLite's user_version, bytes 60-63, big-endian); None when the
+    file cannot be read or is not SQLite."""
+    try:
+        with db_file.open("rb") as fh:
+            head = fh.read(64)
+    except OSError:
+        return None
+    if len(head) < 64 or not head.startswith(SQLITE_MAGIC):
+        return None
+    return int.from_bytes(head[60:64], "big")
+
+
+def wal_owner_file(db_file: Path) -> Path:
+    return db_file.with_name(db_file.name + WAL_OWNER_SUFFIX)
+
+
+def wal_not_its_own(db_file: Path) -> Path | None:
+    """The store's -wal when it holds writes of another store (the identity kept beside it names another); None
+    when there is no such file, it is empty, or nothing says whose it is (a store no version with this check
+    has opened: SQLite's own behaviour)."""
+    wal = db_file.with_name(db_file.name + "-wal")
+    try:
+        if wal.stat().st_size == 0:
+            return None
+        owner = wal_owner_file(db_file).read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not owner.isdigit():
+        return None
+    identity = header_identity(db_file)
+    return None if identity is None or identity == int(owner) else wal
