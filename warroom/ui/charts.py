@@ -244,10 +244,10 @@ class _BandItem(QGraphicsPathItem):
     """A filled uncertainty band. Painted without antialiasing: its edges are soft by nature, and smoothing
     large translucent polygons is one of the dearer parts of a repaint."""
 
-    picture: DataPicture | None = None  # the chart's data picture that paints this item (None: it paints itself)
+    data_picture: DataPicture | None = None  # the chart's data picture that paints this item (None: it paints itself)
 
     def paint(self, painter: QPainter, option: object, widget: QWidget | None = None) -> None:
-        if self.picture is not None and not self.picture.painting:
+        if self.data_picture is not None and not self.data_picture.painting:
             return  # its chart's data picture paints it (a band keeps its contents: they count in the value range)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         super().paint(painter, option, widget)  # type: ignore[arg-type]
@@ -273,7 +273,7 @@ class _BandItem(QGraphicsPathItem):
 
 def _changed(item: QGraphicsItem) -> None:
     """A data item's picture changed: the chart's data picture (if one paints it) repaints and forgets its copies."""
-    picture = getattr(item, "picture", None)
+    picture = getattr(item, "data_picture", None)
     if picture is not None:
         picture.changed()
 
@@ -323,7 +323,7 @@ class DataPicture(pg.GraphicsObject):
         self.setZValue(self.items[0].zValue())
         self.stackBefore(self.items[0])
         for item in self.items:
-            item.picture = self  # type: ignore[attr-defined]
+            item.data_picture = self  # type: ignore[attr-defined]
             # (pyqtgraph's autorange leaves out an item with no contents unless it has dataBounds: a band, which
             # has none, keeps its contents and skips its own paint instead)
             item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, hasattr(item, "dataBounds"))
@@ -334,7 +334,7 @@ class DataPicture(pg.GraphicsObject):
     def release(self) -> None:
         """The items paint themselves again (another contest)."""
         for item in self.items:
-            item.picture = None  # type: ignore[attr-defined]
+            item.data_picture = None  # type: ignore[attr-defined]
             item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, False)
             item.update()
         self.items = []
@@ -483,7 +483,7 @@ class ScreenCurve(pg.PlotCurveItem):
         p.restore()
 
     _screen: Any = None  # the segments in device pixels, reused from paint to paint
-    picture: DataPicture | None = None  # the chart's data picture that paints this item (None: it paints itself)
+    data_picture: DataPicture | None = None  # the chart's data picture that paints this item (None: it paints itself)
 
     def update(self, *args: Any) -> None:
         super().update(*args)
@@ -570,7 +570,7 @@ class PollScatter(pg.ScatterPlotItem):
     """
 
     data: Any  # pyqtgraph's record array of points (x, y, size, symbol, pen, brush, data, sourceRect, ...)
-    picture: DataPicture | None = None  # the chart's data picture that paints this item (None: it paints itself)
+    data_picture: DataPicture | None = None  # the chart's data picture that paints this item (None: it paints itself)
 
     def update(self, *args: Any) -> None:
         super().update(*args)
