@@ -80,15 +80,14 @@ def test_a_switch_back_replays_a_kept_picture_that_draws_what_the_items_draw(fra
         for picture in pictures:  # the items paint themselves, as before there were pictures
             picture.quiet = True
         try:
-            state = {id(p): (p.items, p.zValue()) for p in pictures}
+            state = {id(p): p.items for p in pictures}
             for picture in pictures:
                 picture.release()
             settle()
             live = _pixels(charts.grab().toImage())
         finally:
             for picture in pictures:
-                items, z = state[id(picture)]
-                picture.hold(items)
+                picture.hold(state[id(picture)])
                 picture.quiet = False
         largest, many = _differ(kept, live)
         assert many <= FEW, (combo.objectName(), index, largest, many)
@@ -149,7 +148,7 @@ def test_held_items_still_answer_hover_and_clicks(france_room) -> None:
     assert len(scatter.pointsAt(QPointF(spot.pos().x(), spot.pos().y()))) > 0
     tip = scatter.opts["tip"](x=spot.pos().x(), y=spot.pos().y(), data=spot.data())
     assert tip
-    low, high = charts.data_pictures("first")
+    _low, high = charts.data_pictures("first")
     assert scatter in high.items
     assert high.kept() > 0
 
