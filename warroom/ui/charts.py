@@ -145,6 +145,7 @@ class _TitleLabel(pg.LabelItem):
     `_sizeHint`; only the widths are released, so the title row keeps its height."""
 
     _fitting = False
+    _styled: dict[str, object] | None = None  # the style (opts) the shown text was laid out in
     explanation = ""  # how the chart's figures are made, added to the tooltip (an instant-runoff contest's pair)
 
     def set_explanation(self, text: str) -> None:
@@ -160,8 +161,37 @@ class _TitleLabel(pg.LabelItem):
         self.updateGeometry()
 
     def setText(self, text: str, **args: object) -> None:
-        super().setText(text, **args)
+        if args or self.item.toPlainText() == "" or self.opts != self._styled:
+            super().setText(text, **args)  # (a new style, or the first text: measured and laid out)
+            self._styled = dict(self.opts)
+            self._fit()
+            return
+        # Another text in the same style (a matchup or list switch): shown in place. pyqtgraph's setText measures
+        # the label and asks its chart's layout again each time, which re-laid the chart out on every switch; a
+        # one-line title keeps its height, so only a new height asks for that.
+        self.text = text
         self._fit()
+
+    def _show(self, text: str) -> None:
+        """Show `text` as pyqtgraph's setText would (the same styled HTML, centred), re-measuring the label and asking
+        its layout again only when its height changed."""
+        opts = self.opts
+        colour = pg.mkColor(opts["color"] if opts["color"] is not None else pg.getConfigOption("foreground"))
+        style = ["color: " + colour.name(QColor.NameFormat.HexArgb)]
+        if "family" in opts:
+            style.append("font-family: " + str(opts["family"]))
+        if "size" in opts:
+            style.append("font-size: " + str(opts["size"]))
+        if opts.get("bold") in (True, False):
+            style.append("font-weight: " + ("bold" if opts["bold"] else "normal"))
+        if opts.get("italic") in (True, False):
+            style.append("font-style: " + ("italic" if opts["italic"] else "normal"))
+        height = self.item.boundingRect().height()
+        self.item.setHtml("<span style='%s'>%s</span>" % ("; ".join(style), text))  # noqa: UP031 (pyqtgraph's own)
+        if self.item.boundingRect().height() != height:
+            self.updateMin()
+            self.updateGeometry()
+        pg.LabelItem.resizeEvent(self, None)  # centred in the row
 
     def resizeEvent(self, ev: object) -> None:
         super().resizeEvent(ev)
@@ -185,7 +215,7 @@ class _TitleLabel(pg.LabelItem):
             return
         self._fitting = True
         try:
-            super().setText(shown)
+            self._show(shown)
             self.text = full
         finally:
             self._fitting = False

@@ -242,14 +242,43 @@ class ReadoutLine(QWidget):
 
 class SteadyLabel(QLabel):
     """A QLabel that lays its new text out when it is given (wrapped rich text): laid out in its first paint, the
-    text asked for a second paint of the label on every switch."""
+    text asked for a second paint of the label on every switch.
+
+    The height a wrapped text takes at a width is kept (per label, for its last few dozen texts): a matchup switch
+    gives the fourteen row titles and the answer new rich texts, and measuring each twice (here, then for its box)
+    was a fifth of the switch (benchmarks/bench_two_round_switch.py). Each new text is laid out once, here."""
+
+    KEEP = 64
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self._heights: dict[tuple[str, int], int] = {}
 
     def setText(self, text: str) -> None:  # type: ignore[override]
         if text == self.text():
             return
         super().setText(text)
         if self.wordWrap() and self.width() > 0:
-            self.heightForWidth(self.width())
+            width = self.width()
+            self._keep((text, width), super().heightForWidth(width))  # laid out now (its box then asks the height)
+
+    def _keep(self, key: tuple[str, int], height: int) -> None:
+        if len(self._heights) >= self.KEEP:
+            self._heights.clear()
+        self._heights[key] = height
+
+    def heightForWidth(self, width: int) -> int:
+        key = (self.text(), width)
+        height = self._heights.get(key)
+        if height is None:
+            height = super().heightForWidth(width)
+            self._keep(key, height)
+        return height
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
+            self._heights.clear()  # (another type size: every text measured again)
+        super().changeEvent(event)
 
 
 class SteadyBox(QWidget):
