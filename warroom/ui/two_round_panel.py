@@ -15,12 +15,23 @@ writes through the model's setters, and the panel re-renders from the model's si
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import Any, Protocol
 
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen, QResizeEvent
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QColor,
+    QFont,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QResizeEvent,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -278,6 +289,73 @@ class SteadyLabel(QLabel):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
             self._heights.clear()  # (another type size: every text measured again)
+        super().changeEvent(event)
+
+
+class KeptTextLabel(SteadyLabel):
+    """A wrapped rich-text label that keeps each text it was given laid out (a QTextDocument per text, the last few
+    dozen): a row title shown again (its matchup switched back to) is drawn from its kept layout, where a QLabel
+    parses and lays its text out anew on every change (the fourteen row titles were a fifth of a matchup switch:
+    benchmarks/bench_two_round_switch.py). Drawn as QLabel draws rich text: left-aligned, centred down its height,
+    in the palette's text colour; its accessible name is the plain text."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self._text = ""
+        self._docs: dict[str, QTextDocument] = {}
+
+    def text(self) -> str:  # type: ignore[override]
+        return self._text
+
+    def setText(self, text: str) -> None:  # type: ignore[override]
+        if text == self._text:
+            return
+        self._text = text
+        doc = self._doc()
+        self.setAccessibleName(doc.toPlainText())
+        self.updateGeometry()
+        self.update()
+
+    def heightForWidth(self, width: int) -> int:
+        margins = self.contentsMargins()
+        doc = self._doc()
+        doc.setTextWidth(max(1, width - margins.left() - margins.right()))
+        return math.ceil(doc.size().height()) + margins.top() + margins.bottom()
+
+    def sizeHint(self) -> QSize:
+        width = max(1, self.width() if self.width() > 0 else 300)
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, self.sizeHint().height())
+
+    def _doc(self) -> QTextDocument:
+        doc = self._docs.get(self._text)
+        if doc is None:
+            if len(self._docs) >= self.KEEP:
+                self._docs.clear()
+            doc = QTextDocument()
+            doc.setDocumentMargin(0)
+            doc.setDefaultFont(self.font())
+            doc.setHtml(self._text)
+            self._docs[self._text] = doc
+        return doc
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        rect = self.contentsRect()
+        doc = self._doc()
+        doc.setTextWidth(max(1, rect.width()))
+        painter = QPainter(self)
+        y = rect.top() + max(0.0, (rect.height() - doc.size().height()) / 2.0)
+        painter.translate(rect.left(), y)
+        context = QAbstractTextDocumentLayout.PaintContext()
+        context.palette = self.palette()
+        context.palette.setColor(QPalette.ColorRole.Text, self.palette().color(self.foregroundRole()))
+        doc.documentLayout().draw(painter, context)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
+            self._docs.clear()  # (another type size: every text laid out again)
         super().changeEvent(event)
 
 
@@ -712,7 +790,7 @@ class TwoRoundPanel(QWidget):
         self._fit_slider_labels()
 
     def _add_row(self, layout: QVBoxLayout, first: FirstRound, pair: tuple[str, str], code: str) -> None:
-        title = SteadyLabel()
+        title = KeptTextLabel()
         title.setWordWrap(True)
         title.setObjectName(f"two_round_title_{len(self._rows)}")
         layout.addWidget(SteadyBox(title))
