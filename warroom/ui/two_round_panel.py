@@ -461,7 +461,7 @@ class TwoRoundPanel(QWidget):
         self._row_titles: dict[str, QLabel] = {}
         self.minor_toggle: QToolButton | None = None
 
-        self.source_label = SteadyLabel()
+        self.source_label = KeptTextLabel()
         self.source_label.setObjectName("two_round_source")
         self.source_label.setWordWrap(True)
 
