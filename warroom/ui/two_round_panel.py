@@ -263,7 +263,7 @@ class SteadyLabel(QLabel):
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
-        self._heights: dict[tuple[str, int], int] = {}
+        self._heights: dict[tuple[object, ...], int] = {}
 
     def setText(self, text: str) -> None:  # type: ignore[override]
         if text == self.text():
@@ -271,18 +271,25 @@ class SteadyLabel(QLabel):
         super().setText(text)
         if self.wordWrap() and self.width() > 0:
             width = self.width()
-            self._keep((text, width), super().heightForWidth(width))  # laid out now (its box then asks the height)
+            self._keep(self._key(width), super().heightForWidth(width))  # laid out now (its box then asks)
 
-    def _keep(self, key: tuple[str, int], height: int) -> None:
+    def _key(self, width: int) -> tuple[object, ...]:
+        """What a height is kept under: the text, the width and what else sets it (the polished font and margins:
+        a style sheet applied after the text was given changes them without a font-change event)."""
+        m = self.contentsMargins()
+        return (self.text(), width, self.font().key(), m.left(), m.top(), m.right(), m.bottom(), self.margin())
+
+    def _keep(self, key: tuple[object, ...], height: int) -> None:
         if len(self._heights) >= self.KEEP:
             self._heights.clear()
         self._heights[key] = height
 
-    def heightForWidth(self, width: int) -> int:
-        key = (self.text(), width)
+    def kept_height_for_width(self, width: int) -> int:
+        """heightForWidth, from what was kept when the text was given (its box asks this after every new text)."""
+        key = self._key(width)
         height = self._heights.get(key)
         if height is None:
-            height = super().heightForWidth(width)
+            height = self.heightForWidth(width)
             self._keep(key, height)
         return height
 
@@ -394,7 +401,8 @@ class SteadyBox(QWidget):
     def heightForWidth(self, width: int) -> int:
         # The tallest text seen at this width: a row title that takes two lines for one pair keeps them for the
         # next, rather than moving every row under it up and down as the pairs are switched.
-        need = max(self.label.heightForWidth(width), self._tallest.get(width, 0))
+        asked = getattr(self.label, "kept_height_for_width", self.label.heightForWidth)
+        need = max(asked(width), self._tallest.get(width, 0))
         if len(self._tallest) > 16:
             self._tallest.clear()
         self._tallest[width] = need
