@@ -207,3 +207,48 @@ def test_exports_of_the_two_round_charts_draw_vectors(france_room, tmp_path: Pat
     widget_to_svg(charts, out2)
     text2 = out2.read_text()
     assert text2.count("<path") + text2.count("<polyline") > 100  # the lines and bands as vectors
+
+
+def test_a_pan_a_resize_and_a_hidden_line_are_drawn_as_the_items_draw_them(france_room) -> None:
+    """Kept copies never stand in for another view: after a pan, a window resize and a line hidden (its legend
+    toggled), what the charts draw is what their items draw themselves."""
+    room = france_room
+    charts = room.window.charts
+    pictures = _pictures(room)
+    picks = _cycle(room, 3)
+    for combo, index in picks * 2:
+        combo.setCurrentIndex(index)
+        settle()
+
+    def same_as_live() -> None:
+        kept = _pixels(charts.grab().toImage())
+        for picture in pictures:
+            picture.quiet = True
+        state = {id(p): p.items for p in pictures}
+        try:
+            for picture in pictures:
+                picture.release()
+            settle()
+            live = _pixels(charts.grab().toImage())
+        finally:
+            for picture in pictures:
+                picture.hold(state[id(picture)])
+                picture.quiet = False
+        largest, many = _differ(kept, live)
+        assert many <= FEW, (largest, many)
+
+    vb = charts.plots["first"].getViewBox()
+    (x0, x1), _y = vb.viewRange()
+    vb.setXRange(x0 - (x1 - x0) / 3, x1 - (x1 - x0) / 3, padding=0)  # a pan back in time
+    settle()
+    same_as_live()
+    room.window.resize(room.window.width() - 200, room.window.height() - 100)
+    settle()
+    same_as_live()
+    line = next(iter(charts._first.values())).line
+    line.setVisible(False)
+    settle()
+    same_as_live()
+    line.setVisible(True)
+    settle()
+    same_as_live()
