@@ -197,6 +197,8 @@ def main() -> int:
             for key, plot in win.charts.plots.items()
         },
     )
+    pictures = [picture for key in win.charts.plots for picture in win.charts.data_pictures(key)]
+    drawn: dict[str, tuple[int, int]] = {}  # per switch kind: kept pictures replayed, pictures painted afresh
     chart_paints: dict[str, dict[str, int]] = {}
     times: dict[str, list[float]] = {k: [] for k in combos}
     cpu: dict[str, list[float]] = {k: [] for k in combos}  # this thread's CPU time: steadier on a shared machine
@@ -211,6 +213,7 @@ def main() -> int:
             if i == cycle[key] - 1:
                 timer.reset()
                 timer.timing = args.breakdown
+                counted = (sum(p.replays for p in pictures), sum(p.records for p in pictures))
             t, c = time.perf_counter(), time.thread_time()
             if profile is not None and again:
                 profile.enable()
@@ -225,6 +228,10 @@ def main() -> int:
             cpu[key].append((time.thread_time() - c) * 1000.0)
             python_ms[key].append((t_pick - t) * 1000.0)
         timer.timing = False
+        drawn[key] = (
+            sum(p.replays for p in pictures) - counted[0],
+            sum(p.records for p in pictures) - counted[1],
+        )
         painted[key] = dict(timer.counts)
         chart_paints[key] = dict(timer.part_counts)
         breakdown[key] = (dict(timer.paint_ms), dict(timer.counts), dict(timer.other_ms), dict(timer.other_n))
@@ -265,6 +272,10 @@ def main() -> int:
         print(
             f"  {key:10s}   of which the charts (one view; its paint's region by chart): "
             + ", ".join(f"{chart} {chart_paints[key].get(chart, 0) / n_later:.2f}" for chart in win.charts.plots)
+        )
+        print(
+            f"  {key:10s}   the charts' data pictures: {drawn[key][0] / n_later:.2f} kept copies replayed, "
+            f"{drawn[key][1] / n_later:.2f} painted afresh per switch"
         )
         verdicts.append((key, later))
     print(

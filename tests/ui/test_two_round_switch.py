@@ -163,6 +163,7 @@ def _counts(room: Any) -> dict[str, int]:
         "kept point arrays": len(charts._points_kept),
         "kept value ranges": len(charts._ranges),
         "named data": len(charts._range_refs),
+        "kept pictures": sum(picture.kept() for key in charts.plots for picture in charts.data_pictures(key)),
     }
 
 
@@ -189,6 +190,7 @@ def test_switching_to_and_fro_many_times_leaves_nothing_behind(france_room) -> N
     QApplication.sendPostedEvents(None, 0)
     assert _counts(room) == after_first
     assert after_first["kept point arrays"] > 0 and after_first["kept value ranges"] > 0
+    assert after_first["kept pictures"] > 0
 
 
 def test_a_chart_shown_again_gets_the_value_range_autorange_fits_without_fitting_again(

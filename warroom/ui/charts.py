@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -16,9 +18,32 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from pyqtgraph.graphicsItems.PlotCurveItem import arrayToLineSegments
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QResizeEvent
-from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsPathItem, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QGradient,
+    QImage,
+    QPaintEngine,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPicture,
+    QPixmap,
+    QResizeEvent,
+    QTransform,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QGraphicsItem,
+    QGraphicsPathItem,
+    QSizePolicy,
+    QStyleOptionGraphicsItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from warroom.core.averaging import AverageSeries, PollAverages
 from warroom.core.two_round_view import CampaignChart
@@ -126,6 +151,7 @@ class _TitleLabel(pg.LabelItem):
     `_sizeHint`; only the widths are released, so the title row keeps its height."""
 
     _fitting = False
+    _styled: dict[str, object] | None = None  # the style (opts) the shown text was laid out in
     explanation = ""  # how the chart's figures are made, added to the tooltip (an instant-runoff contest's pair)
 
     def set_explanation(self, text: str) -> None:
@@ -141,9 +167,38 @@ class _TitleLabel(pg.LabelItem):
         self.updateGeometry()
 
     def setText(self, text: str, **args: object) -> None:
-        super().setText(as_html(text), **args)  # shown as typed: LabelItem reads its text as HTML
+        if args or self.item.toPlainText() == "" or self.opts != self._styled:
+            super().setText(as_html(text), **args)  # shown as typed: LabelItem reads its text as HTML
+            self._styled = dict(self.opts)
+            self.text = text
+            self._fit()
+            return
+        # Another text in the same style (a matchup or list switch): shown in place. pyqtgraph's setText measures
+        # the label and asks its chart's layout again each time, which re-laid the chart out on every switch; a
+        # one-line title keeps its height, so only a new height asks for that.
         self.text = text
         self._fit()
+
+    def _show(self, text: str) -> None:
+        """Show `text` as pyqtgraph's setText would (the same styled HTML, centred), re-measuring the label and asking
+        its layout again only when its height changed."""
+        opts = self.opts
+        colour = pg.mkColor(opts["color"] if opts["color"] is not None else pg.getConfigOption("foreground"))
+        style = ["color: " + colour.name(QColor.NameFormat.HexArgb)]
+        if "family" in opts:
+            style.append("font-family: " + str(opts["family"]))
+        if "size" in opts:
+            style.append("font-size: " + str(opts["size"]))
+        if opts.get("bold") in (True, False):
+            style.append("font-weight: " + ("bold" if opts["bold"] else "normal"))
+        if opts.get("italic") in (True, False):
+            style.append("font-style: " + ("italic" if opts["italic"] else "normal"))
+        height = self.item.boundingRect().height()
+        self.item.setHtml("<span style='%s'>%s</span>" % ("; ".join(style), text))  # noqa: UP031 (pyqtgraph's own)
+        if self.item.boundingRect().height() != height:
+            self.updateMin()
+            self.updateGeometry()
+        pg.LabelItem.resizeEvent(self, None)  # centred in the row
 
     def resizeEvent(self, ev: object) -> None:
         super().resizeEvent(ev)
@@ -168,7 +223,7 @@ class _TitleLabel(pg.LabelItem):
             return
         self._fitting = True
         try:
-            super().setText(as_html(shown))
+            self._show(as_html(shown))  # shown as typed (the HTML pyqtgraph's setText would make of it)
             self.text = full
         finally:
             self._fitting = False
@@ -227,11 +282,207 @@ class _BandItem(QGraphicsPathItem):
     """A filled uncertainty band. Painted without antialiasing: its edges are soft by nature, and smoothing
     large translucent polygons is one of the dearer parts of a repaint."""
 
+    data_picture: DataPicture | None = None  # the chart's data picture that paints this item (None: it paints itself)
+
     def paint(self, painter: QPainter, option: object, widget: QWidget | None = None) -> None:
+        if self.data_picture is not None and not self.data_picture.painting:
+            return  # its chart's data picture paints it (a band keeps its contents: they count in the value range)
         if self.path().isEmpty():  # no band (no forecast yet): Qt's PDF writer drew an empty fill, "h f", which
             return  # PDF readers report as "No current point in closepath" in every chart exported as PDF
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         super().paint(painter, option, widget)  # type: ignore[arg-type]
+
+    # Qt's own setters repaint the item in C++: a band painted by a data picture tells the picture instead.
+    def setPath(self, path: QPainterPath) -> None:
+        super().setPath(path)
+        _changed(self)
+
+    def setBrush(self, brush: QBrush | Qt.BrushStyle | Qt.GlobalColor | QColor | QGradient | QImage | QPixmap) -> None:
+        super().setBrush(brush)
+        _changed(self)
+
+    def setPen(self, pen: QPen | Qt.PenStyle | QColor) -> None:
+        super().setPen(pen)
+        _changed(self)
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
+        if change == QGraphicsItem.GraphicsItemChange.ItemVisibleHasChanged:
+            _changed(self)
+        return super().itemChange(change, value)
+
+
+def _changed(item: QGraphicsItem) -> None:
+    """A data item's picture changed: the chart's data picture (if one paints it) repaints and forgets its copies."""
+    picture = getattr(item, "data_picture", None)
+    if picture is not None:
+        picture.changed()
+
+
+class DataPicture(pg.GraphicsObject):
+    """Paints a run of one chart's data items (their bands; or their points and lines) as one item, and keeps
+    what it painted per state, so that a chart shown again (a matchup or list switched back to) draws one kept
+    picture instead of asking a dozen pyqtgraph items to paint (their Python paint and bounds were most of a
+    switch's repaint: benchmarks/bench_two_round_switch.py, docs/PERF_two_round_switch.md).
+
+    The items stay in the scene, visible, for hover, tooltips, clicks, tests and the SVG writer (which draws them
+    itself); they only carry ItemHasNoContents, so the view neither paints them nor asks their bounds each
+    repaint, and this item paints them, in their stacking order, at their place among the chart's other items.
+    A state is the data the chart was handed (its range token: the objects the controller keeps per matchup and
+    list), the painter's transform (range, size, place) and which items are shown. Bands are kept as a QPicture
+    (a few paths, replayed in a fraction of a millisecond); points and lines as an image of the chart's area (a
+    QPicture replays each marker as a separate pixmap draw, a hundred times slower than the atlas's one call).
+    Any change to an item outside a switch (a poll update, a pan, a hover, the theme) repaints the picture and
+    forgets the kept copies; exports and other paint devices paint the items live, so vectors stay vectors.
+    """
+
+    paints_others = True  # ui/export.py's SVG writer draws the items themselves and skips this one
+    MARGIN = 48  # pixels drawn around the chart's area in a kept image (more than any marker's half size)
+
+    def __init__(self, plot: pg.PlotItem, token: Callable[[], object], *, raster: bool) -> None:
+        super().__init__()
+        self._vb = plot.getViewBox()
+        self._token = token
+        self.raster = raster
+        self.keep = 8 if raster else 32  # states kept (a contest's matchups or lists at one size and range)
+        self.items: list[QGraphicsItem] = []
+        self.quiet = False  # a switch is handing the items a kept state: the kept copies stay valid
+        self.painting = False  # this item is painting its items (a band's own paint then draws)
+        self._pictures: OrderedDict[tuple[object, ...], tuple[QPicture | QImage, QPointF]] = OrderedDict()
+        self.replays = 0  # kept pictures drawn (tests and the benchmark)
+        self.records = 0  # pictures made
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)  # until it has items
+        self._vb.addItem(self, ignoreBounds=True)
+
+    def hold(self, items: Sequence[QGraphicsItem]) -> None:
+        """Paint these items from now on, standing just before the first of them in the stacking order (they must
+        be one unbroken run in it: _unbroken_run)."""
+        self.release()
+        self.items = list(items)
+        if not self.items:
+            return
+        self.setZValue(self.items[0].zValue())
+        self.stackBefore(self.items[0])
+        for item in self.items:
+            item.data_picture = self  # type: ignore[attr-defined]
+            # (pyqtgraph's autorange leaves out an item with no contents unless it has dataBounds: a band, which
+            # has none, keeps its contents and skips its own paint instead)
+            item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, hasattr(item, "dataBounds"))
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, False)
+        self.prepareGeometryChange()
+        self.update()
+
+    def release(self) -> None:
+        """The items paint themselves again (another contest)."""
+        for item in self.items:
+            item.data_picture = None  # type: ignore[attr-defined]
+            item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, False)
+            item.update()
+        self.items = []
+        self._pictures.clear()
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
+
+    def changed(self) -> None:
+        """One of the items changed: repaint; outside a switch, the kept copies no longer show it."""
+        self.update()
+        if not self.quiet:
+            self._pictures.clear()
+
+    def kept(self) -> int:
+        return len(self._pictures)
+
+    def viewRangeChanged(self) -> None:
+        self.prepareGeometryChange()  # the bounding rectangle is the view's
+
+    def boundingRect(self) -> QRectF:
+        return self._vb.viewRect() if self.items else QRectF()
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        key = self._state(painter)
+        if key is None:
+            self._paint_items(painter, option, widget)
+            return
+        kept = self._pictures.get(key)
+        if kept is None:
+            kept = self._record(painter, option, widget)
+            self.records += 1
+            self._pictures[key] = kept
+            if len(self._pictures) > self.keep:
+                self._pictures.popitem(last=False)
+        else:
+            self._pictures.move_to_end(key)
+            self.replays += 1
+        picture, at = kept
+        painter.save()
+        painter.resetTransform()  # what was kept is in the painter's device coordinates
+        if isinstance(picture, QImage):
+            painter.drawImage(at, picture)
+        else:
+            painter.drawPicture(at, picture)
+        painter.restore()
+
+    def _record(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None
+    ) -> tuple[QPicture | QImage, QPointF]:
+        transform = painter.transform()
+        if not self.raster:
+            picture = QPicture()
+            recorder = QPainter(picture)
+            recorder.setRenderHints(painter.renderHints())
+            recorder.setTransform(transform)
+            self._paint_items(recorder, option, widget)
+            recorder.end()
+            return picture, QPointF(0, 0)
+        # (with a margin: a marker on the chart's edge then stays at positive coordinates, where the raster engine
+        # rounds its place as it does on the screen; at negative ones it rounded it a pixel the other way)
+        margin = self.MARGIN
+        area = transform.mapRect(self._vb.viewRect()).toAlignedRect().adjusted(-margin, -margin, margin, margin)
+        device = painter.device()
+        ratio = device.devicePixelRatioF() if device is not None else 1.0
+        image = QImage(
+            max(1, math.ceil(area.width() * ratio)),
+            max(1, math.ceil(area.height() * ratio)),
+            QImage.Format.Format_ARGB32_Premultiplied,
+        )
+        image.setDevicePixelRatio(ratio)
+        image.fill(Qt.GlobalColor.transparent)
+        recorder = QPainter(image)
+        recorder.setRenderHints(painter.renderHints())
+        recorder.setTransform(transform * QTransform.fromTranslate(-area.x(), -area.y()))
+        self._paint_items(recorder, option, widget)
+        recorder.end()
+        return image, QPointF(area.topLeft())
+
+    def _state(self, painter: QPainter) -> tuple[object, ...] | None:
+        """What the picture shows, or None when it is not to be kept (no named data, an export, a hover)."""
+        token = self._token()
+        engine = painter.paintEngine()
+        if token is None or engine is None or engine.type() != QPaintEngine.Type.Raster:
+            return None
+        shown = []
+        for item in self.items:
+            if getattr(item, "_exportOpts", False) is not False:
+                return None
+            visible = item.isVisible()
+            if visible and isinstance(item, pg.ScatterPlotItem) and len(item.data) and item.data["hovered"].any():
+                return None  # a hovered point is drawn in its hover style
+            shown.append(visible)
+        t = painter.transform()
+        return (token, t.m11(), t.m12(), t.m21(), t.m22(), t.m31(), t.m32(), tuple(shown))
+
+    def _paint_items(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None) -> None:
+        self.painting = True
+        try:
+            for item in self.items:
+                if not item.isVisible():
+                    continue
+                painter.save()
+                moved, _ok = item.itemTransform(self)
+                if not moved.isIdentity():
+                    painter.setTransform(moved, True)
+                item.paint(painter, option, widget)
+                painter.restore()
+        finally:
+            self.painting = False
 
 
 class ScreenCurve(pg.PlotCurveItem):
@@ -272,6 +523,16 @@ class ScreenCurve(pg.PlotCurveItem):
         p.restore()
 
     _screen: Any = None  # the segments in device pixels, reused from paint to paint
+    data_picture: DataPicture | None = None  # the chart's data picture that paints this item (None: it paints itself)
+
+    def update(self, *args: Any) -> None:
+        super().update(*args)
+        _changed(self)
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
+        if change == QGraphicsItem.GraphicsItemChange.ItemVisibleHasChanged:
+            _changed(self)
+        return super().itemChange(change, value)
 
 
 class GridLines:
@@ -349,6 +610,16 @@ class PollScatter(pg.ScatterPlotItem):
     """
 
     data: Any  # pyqtgraph's record array of points (x, y, size, symbol, pen, brush, data, sourceRect, ...)
+    data_picture: DataPicture | None = None  # the chart's data picture that paints this item (None: it paints itself)
+
+    def update(self, *args: Any) -> None:
+        super().update(*args)
+        _changed(self)
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
+        if change == QGraphicsItem.GraphicsItemChange.ItemVisibleHasChanged:
+            _changed(self)
+        return super().itemChange(change, value)
 
     def updateSpots(self, dataSet: Any = None) -> None:
         data: Any = self.data if dataSet is None else dataSet
@@ -920,6 +1191,29 @@ def _fit_legend(legend: pg.LegendItem, width: float, *, most: int = 6) -> None:
     legend.updateGeometry()  # its chart's layout makes room for its new number of rows
 
 
+def _digest(series: AverageSeries) -> tuple[bytes, ...]:
+    """An average's figures as bytes (days, mean and band), to name it by what it holds."""
+    return tuple(
+        np.ascontiguousarray(a, dtype=float).tobytes() for a in (series.days, series.mean, series.lower, series.upper)
+    )
+
+
+def _unbroken_run(
+    plot: pg.PlotItem, run: Sequence[QGraphicsItem], skip: Sequence[QGraphicsItem]
+) -> list[QGraphicsItem] | None:
+    """`run` in the chart's stacking order when it is one unbroken run of it (no other item among them, `skip`
+    aside): one item painting them in that order at the place of the first then paints what they would. None
+    when it is not."""
+    if not run:
+        return None
+    children = [c for c in plot.getViewBox().childGroup.childItems() if not any(c is k for k in skip)]
+    members = {id(item) for item in run}
+    at = [i for i, c in enumerate(children) if id(c) in members]
+    if len(at) != len(run) or at != list(range(at[0], at[0] + len(at))):
+        return None
+    return [children[i] for i in at]
+
+
 class ChartPanel(QWidget):
     """First-round shares, first-round lead and runoff lead, x-linked, on one date axis.
 
@@ -1023,8 +1317,8 @@ class ChartPanel(QWidget):
         # A two-round contest's value ranges by what each chart shows (settle_ranges): the data a chart was handed
         # (its token: the ids of the objects, kept alive in _range_refs), its x-range, size and selected poll -> the
         # y-range pyqtgraph's autorange fitted to it. A switch back to a matchup or list sets it without fitting again.
-        self._range_tokens: dict[str, tuple[int, ...] | None] = {}
-        self._range_refs: dict[tuple[int, ...], tuple[object, ...]] = {}
+        self._range_tokens: dict[str, tuple[object, ...] | None] = {}
+        self._range_refs: dict[tuple[object, ...], tuple[object, ...]] = {}
         self._ranges: dict[tuple[object, ...], tuple[float, float]] = {}
         self.range_mode = "final"  # "final" (the last weeks), "all" (whole campaign) or "user" (panned/zoomed)
         self._final_window: tuple[float, float] | None = None  # the window show_final_weeks last applied
@@ -1034,6 +1328,15 @@ class ChartPanel(QWidget):
             vb.setAutoVisible(y=True)  # the value axis fits what is in the window, not the whole campaign
             vb.sigRangeChangedManually.connect(self._on_range_changed_manually)
         self.plots["first"].getViewBox().sigRangeChanged.connect(self._place_end_labels)
+        # A two-round contest's charts paint their data items through pictures kept per matchup or list (DataPicture):
+        # per chart, one for the bands, one for the points and lines.
+        self._pictures: dict[str, tuple[DataPicture, DataPicture]] = {
+            key: (
+                DataPicture(plot, lambda key=key: self._range_tokens.get(key), raster=False),  # type: ignore[misc]
+                DataPicture(plot, lambda key=key: self._range_tokens.get(key), raster=True),  # type: ignore[misc]
+            )
+            for key, plot in self.plots.items()
+        }
         # End labels a switch moved are placed once, when the charts' ranges are final (settle_ranges, or just before
         # the paint): placed on the new data and then again on the new range, they cost a switch twice.
         self._labels_pending = False
@@ -1047,6 +1350,9 @@ class ChartPanel(QWidget):
     def set_contest(self, contest: Contest) -> None:
         """Create the items for a contest (once per contest, not per update)."""
         self._contest = contest
+        for pictures in self._pictures.values():
+            for picture in pictures:
+                picture.release()
         self._range_tokens, self._range_refs, self._ranges = {}, {}, {}
         self._matchup = None
         self.plots["lead2"].titleLabel.set_explanation("")  # an instant-runoff contest's account of its pair goes
@@ -1469,12 +1775,13 @@ class ChartPanel(QWidget):
             vb._autoRangeNeedsUpdate = False
         self._place_pending_labels()
 
-    def _shows(self, key: str, *data: object) -> None:
-        """Chart `key` now shows these objects (None: data settle_ranges cannot name, such as a poll update)."""
+    def _shows(self, key: str, *data: object, extra: object = None) -> None:
+        """Chart `key` now shows these objects (None: data settle_ranges cannot name, such as a poll update), and
+        `extra` (a hashable summary of figures made anew each time)."""
         if not data or any(d is None for d in data):
             self._range_tokens[key] = None
             return
-        token = tuple(id(d) for d in data)
+        token = tuple(id(d) for d in data) + ((extra,) if extra is not None else ())
         if len(self._range_refs) >= 4 * MAX_KEPT_POINTS:
             self._range_refs.clear()
             self._ranges.clear()
@@ -1501,6 +1808,19 @@ class ChartPanel(QWidget):
         The implied-by-transfers series is cleared: a two-round runoff is a new election, not a recount.
         An instant-runoff contest puts its chain's final pair here the same way (`points` names its points in
         the legend, `tooltip` says how they are made)."""
+        with self._switching("lead2"):
+            self._show_matchup_lead(days, leads, pollsters, average, title, tooltip, points)
+
+    def _show_matchup_lead(
+        self,
+        days: Sequence[float] | np.ndarray,
+        leads: Sequence[float] | np.ndarray,
+        pollsters: Sequence[str],
+        average: AverageSeries,
+        title: str,
+        tooltip: str,
+        points: str,
+    ) -> None:
         self._matchup = (days, leads, pollsters, average, title, tooltip, points)
         if self._lead2_observed is None or self._lead2_implied is None:
             return
@@ -1526,7 +1846,8 @@ class ChartPanel(QWidget):
         if changed:
             self._fit_legends()
         # (named by its points: the controller keeps one MatchupLead per pair, whose average.lead is made anew)
-        self._shows("lead2", days, leads, pollsters)
+        # (and by its average's figures: the picture kept for the chart shows them)
+        self._shows("lead2", days, leads, pollsters, extra=_digest(average))
         self._lead2_observed.set_points(*self._question_points((days, leads, pollsters), 8.0))
         self._lead2_observed.set_average(average)
         self._lead2_observed.set_forecast(None, None, None)
@@ -1539,6 +1860,10 @@ class ChartPanel(QWidget):
     def show_campaign(self, chart: CampaignChart, *, redraw: bool = False) -> None:
         """A two-round contest's first round from its poll questions (several lists per poll): each candidate's
         average and every question's share, and the first-round lead of the chosen pair."""
+        with self._switching("first", "lead1"):
+            self._show_campaign(chart, redraw=redraw)
+
+    def _show_campaign(self, chart: CampaignChart, *, redraw: bool) -> None:
         last, self._campaign = self._campaign, chart
         if self._lead1 is None or self._contest is None:
             return
@@ -1579,11 +1904,50 @@ class ChartPanel(QWidget):
         poll list, where a new poll changes one series of many) never served a switch (each matchup or list hands
         the items new data or moves the value axis, and a repaint then drew every item into its cache and the cache
         onto the screen), and drawing into them was a third of the first-round chart's repaint on a list switch
-        (benchmarks/bench_two_round_switch.py). set_contest makes cached items again for the next contest."""
+        (benchmarks/bench_two_round_switch.py). set_contest makes cached items again for the next contest.
+
+        Instead each chart's data items are painted by its two DataPictures (bands; points and lines), which keep
+        what they painted per matchup or list: a switch back replays one picture per run of items."""
         for series in [*self._first.values(), self._lead1, self._lead2_observed, self._lead2_implied]:
             if series is not None:
                 series.line.setCacheMode(QGraphicsItem.CacheMode.NoCache)
                 series.points.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+        for key, pictures in self._pictures.items():
+            shown = self._series_of(key)
+            # the bands with the forecast bands behind them if nothing stands between (the lead charts' zero line
+            # does: their forecast bands, empty for a two-round contest, then paint themselves)
+            with_forecasts: list[QGraphicsItem] = [i for s in shown for i in (s.forecast, s.band)]
+            bands: list[QGraphicsItem] = [s.band for s in shown]
+            marks: list[QGraphicsItem] = [i for s in shown for i in (s.points, s.line)]
+            plot = self.plots[key]
+            low = _unbroken_run(plot, with_forecasts, pictures) or _unbroken_run(plot, bands, pictures)
+            for picture, run in zip(pictures, (low, _unbroken_run(plot, marks, pictures)), strict=True):
+                if run is not None:
+                    picture.hold(run)
+
+    def _series_of(self, key: str) -> list[_Series]:
+        found = list(self._first.values()) if key == "first" else []
+        if key == "lead1":
+            found = [self._lead1] if self._lead1 is not None else []
+        elif key == "lead2":
+            found = [s for s in (self._lead2_observed, self._lead2_implied) if s is not None]
+        return found
+
+    @contextmanager
+    def _switching(self, *keys: str) -> Iterator[None]:
+        """A matchup or list's kept state handed to these charts: their data pictures keep their copies."""
+        pictures = [picture for key in keys for picture in self._pictures[key]]
+        for picture in pictures:
+            picture.quiet = True
+        try:
+            yield
+        finally:
+            for picture in pictures:
+                picture.quiet = False
+
+    def data_pictures(self, key: str) -> tuple[DataPicture, DataPicture]:
+        """The chart's two data pictures (bands; points and lines), for tests and the benchmark."""
+        return self._pictures[key]
 
     def _question_points(
         self, pts: tuple[Sequence[float] | np.ndarray, Sequence[float] | np.ndarray, Sequence[str]], size: float

@@ -681,6 +681,8 @@ def _write_svg(plots: Sequence[pg.PlotItem], source: QRectF, path: Path, title: 
             continue
         if isinstance(item, _CONTAINERS) or type(item).__name__ == "ChildGroup":
             continue
+        if getattr(item, "paints_others", False):  # a chart's data picture: its items are drawn here themselves
+            continue
         if not _draw_item(out, item):
             unknown.append(type(item).__name__)
     document = out.document(source.width(), source.height(), title, _background_of(plots[0]))

@@ -15,12 +15,23 @@ writes through the model's setters, and the panel re-renders from the model's si
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import Any, Protocol
 
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen, QResizeEvent
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QColor,
+    QFont,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QResizeEvent,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -242,14 +253,117 @@ class ReadoutLine(QWidget):
 
 class SteadyLabel(QLabel):
     """A QLabel that lays its new text out when it is given (wrapped rich text): laid out in its first paint, the
-    text asked for a second paint of the label on every switch."""
+    text asked for a second paint of the label on every switch.
+
+    The height a wrapped text takes at a width is kept (per label, for its last few dozen texts): a matchup switch
+    gives the fourteen row titles and the answer new rich texts, and measuring each twice (here, then for its box)
+    was a fifth of the switch (benchmarks/bench_two_round_switch.py). Each new text is laid out once, here."""
+
+    KEEP = 64
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self._heights: dict[tuple[object, ...], int] = {}
 
     def setText(self, text: str) -> None:  # type: ignore[override]
         if text == self.text():
             return
         super().setText(text)
         if self.wordWrap() and self.width() > 0:
-            self.heightForWidth(self.width())
+            width = self.width()
+            self._keep(self._key(width), super().heightForWidth(width))  # laid out now (its box then asks)
+
+    def _key(self, width: int) -> tuple[object, ...]:
+        """What a height is kept under: the text, the width and what else sets it (the polished font and margins:
+        a style sheet applied after the text was given changes them without a font-change event)."""
+        m = self.contentsMargins()
+        return (self.text(), width, self.font().key(), m.left(), m.top(), m.right(), m.bottom(), self.margin())
+
+    def _keep(self, key: tuple[object, ...], height: int) -> None:
+        if len(self._heights) >= self.KEEP:
+            self._heights.clear()
+        self._heights[key] = height
+
+    def kept_height_for_width(self, width: int) -> int:
+        """heightForWidth, from what was kept when the text was given (its box asks this after every new text)."""
+        key = self._key(width)
+        height = self._heights.get(key)
+        if height is None:
+            height = self.heightForWidth(width)
+            self._keep(key, height)
+        return height
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
+            self._heights.clear()  # (another type size: every text measured again)
+        super().changeEvent(event)
+
+
+class KeptTextLabel(SteadyLabel):
+    """A wrapped rich-text label that keeps each text it was given laid out (a QTextDocument per text, the last few
+    dozen): a row title shown again (its matchup switched back to) is drawn from its kept layout, where a QLabel
+    parses and lays its text out anew on every change (the fourteen row titles were a fifth of a matchup switch:
+    benchmarks/bench_two_round_switch.py). Drawn as QLabel draws rich text: left-aligned, centred down its height,
+    in the palette's text colour; its accessible name is the plain text."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self._text = ""
+        self._docs: dict[str, QTextDocument] = {}
+
+    def text(self) -> str:  # type: ignore[override]
+        return self._text
+
+    def setText(self, text: str) -> None:  # type: ignore[override]
+        if text == self._text:
+            return
+        self._text = text
+        doc = self._doc()
+        self.setAccessibleName(doc.toPlainText())
+        self.updateGeometry()
+        self.update()
+
+    def heightForWidth(self, width: int) -> int:
+        margins = self.contentsMargins()
+        doc = self._doc()
+        doc.setTextWidth(max(1, width - margins.left() - margins.right()))
+        return math.ceil(doc.size().height()) + margins.top() + margins.bottom()
+
+    def sizeHint(self) -> QSize:
+        width = max(1, self.width() if self.width() > 0 else 300)
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, self.sizeHint().height())
+
+    def _doc(self) -> QTextDocument:
+        doc = self._docs.get(self._text)
+        if doc is None:
+            if len(self._docs) >= self.KEEP:
+                self._docs.clear()
+            doc = QTextDocument()
+            doc.setDocumentMargin(0)
+            doc.setDefaultFont(self.font())
+            doc.setHtml(self._text)
+            self._docs[self._text] = doc
+        return doc
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        rect = self.contentsRect()
+        doc = self._doc()
+        doc.setTextWidth(max(1, rect.width()))
+        painter = QPainter(self)
+        y = rect.top() + max(0.0, (rect.height() - doc.size().height()) / 2.0)
+        painter.translate(rect.left(), y)
+        context = QAbstractTextDocumentLayout.PaintContext()
+        context.palette = self.palette()
+        context.palette.setColor(QPalette.ColorRole.Text, self.palette().color(self.foregroundRole()))
+        doc.documentLayout().draw(painter, context)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
+            self._docs.clear()  # (another type size: every text laid out again)
+        super().changeEvent(event)
 
 
 class SteadyBox(QWidget):
@@ -287,7 +401,8 @@ class SteadyBox(QWidget):
     def heightForWidth(self, width: int) -> int:
         # The tallest text seen at this width: a row title that takes two lines for one pair keeps them for the
         # next, rather than moving every row under it up and down as the pairs are switched.
-        need = max(self.label.heightForWidth(width), self._tallest.get(width, 0))
+        asked = getattr(self.label, "kept_height_for_width", self.label.heightForWidth)
+        need = max(asked(width), self._tallest.get(width, 0))
         if len(self._tallest) > 16:
             self._tallest.clear()
         self._tallest[width] = need
@@ -354,7 +469,7 @@ class TwoRoundPanel(QWidget):
         self._row_titles: dict[str, QLabel] = {}
         self.minor_toggle: QToolButton | None = None
 
-        self.source_label = SteadyLabel()
+        self.source_label = KeptTextLabel()
         self.source_label.setObjectName("two_round_source")
         self.source_label.setWordWrap(True)
 
@@ -683,7 +798,7 @@ class TwoRoundPanel(QWidget):
         self._fit_slider_labels()
 
     def _add_row(self, layout: QVBoxLayout, first: FirstRound, pair: tuple[str, str], code: str) -> None:
-        title = SteadyLabel()
+        title = KeptTextLabel()
         title.setWordWrap(True)
         title.setObjectName(f"two_round_title_{len(self._rows)}")
         layout.addWidget(SteadyBox(title))
