@@ -717,17 +717,15 @@ class PollService(QObject):
         remove: list[int] = []
         for k, poll in enumerate(stored):
             sid = poll.id or 0
-            shown = provisional[k] if provisional else sid
-            if shown != sid:
-                self._alias[shown] = sid
-                self._provisional_of[sid] = shown
+            if provisional and provisional[k] != sid:
+                self._alias[provisional[k]] = sid
+                self._provisional_of[sid] = provisional[k]
             if self._busy(sid):
                 continue  # a later change to it is pending: it stays as that change shows it
-            if shown in self._polls:
-                if shown != sid:
-                    remove.append(shown)
-                put.append(poll)
-            elif sid in self._polls:
+            key = self._shown_key(sid)  # its provisional id while shown under it, else its stored id
+            if key in self._polls:
+                if key != sid:
+                    remove.append(key)
                 put.append(poll)
         self._show(put, remove)
 
