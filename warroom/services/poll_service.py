@@ -206,7 +206,11 @@ class PollService(QObject):
         self._scenario_touch: Counter[str] = Counter()
         self._alias: dict[int, int] = {}  # provisional id (negative) -> stored id, once confirmed
         self._provisional_of: dict[int, int] = {}  # stored id -> the provisional id it had
-        self._next_provisional = -1
+        self._next_provisional = -2  # (-1 is what the poll table's id arrays use for "no id")
+        # ids the store can give new polls (store.polls.spare_poll_ids): an add is shown under its stored id at
+        # once, so its confirmation changes nothing on screen; provisional ids only when these have run out
+        self._spare_ids: list[int] = []
+        self._handed: set[int] = set()  # spare ids already given to a poll shown here
         self._watch_queued = False  # the watch's look at the store is on the writer's queue
         self._reload_wanted = False  # a reload asked for while writes were pending: done when they have landed
         self._scenarios: list[tuple[str, dict[str, Any], dict[str, Any]]] = []  # as shown
@@ -286,6 +290,7 @@ class PollService(QObject):
         self._born = self._identity(contest)
         self.contest_loaded.emit(contest)
         self.reload()
+        self._reserve_ids()
         if not self._warmed:
             self._warmed = True
             QTimer.singleShot(WARM_UP_AFTER_MS, self, self._warm_up)
@@ -581,10 +586,36 @@ class PollService(QObject):
             return True
         return self._writer.wait(timeout_s) and not self._pending
 
-    def _new_provisional(self) -> int:
+    def _new_id(self) -> int:
+        """An id to show a new poll under: a spare id the store can give it, else a provisional (negative) one."""
+        while self._spare_ids:
+            pid = self._spare_ids.pop(0)
+            if pid not in self._handed and pid not in self._polls:
+                self._handed.add(pid)
+                return pid
         pid = self._next_provisional
         self._next_provisional -= 1
         return pid
+
+    def _take_spare(self, spare: Sequence[int]) -> None:
+        """Spare ids the store reported: kept for the next adds (those already given out are left out)."""
+        self._spare_ids = [i for i in spare if i not in self._handed and i not in self._polls]
+
+    def _reserve_ids(self) -> None:
+        """Ask the writer for spare ids (after a contest opened), so the first add already has one."""
+        if self._writer is None or self._writer.closed:
+            return
+
+        def read() -> list[int]:
+            with translated(self._engine), self._sessions.begin() as session:
+                limit_lock_wait(session, WARM_UP_LOCK_WAIT_MS)
+                return repo.spare_poll_ids(session)
+
+        def got(spare: list[int] | None, error: BaseException | None) -> None:
+            if error is None and spare and not self._spare_ids:  # best effort: a failure means provisional ids
+                self._take_spare(spare)
+
+        self._writer.submit(read, got)
 
     def _shown_key(self, poll_id: int) -> int:
         """The id a poll is shown under now: its provisional id until its add landed, then the stored one."""
@@ -723,6 +754,8 @@ class PollService(QObject):
             if self._busy(sid):
                 continue  # a later change to it is pending: it stays as that change shows it
             key = self._shown_key(sid)  # its provisional id while shown under it, else its stored id
+            if key == sid and self._polls.get(sid) == poll:
+                continue  # shown exactly as stored: nothing to announce (the usual case)
             if key in self._polls:
                 if key != sid:
                     remove.append(key)
@@ -731,13 +764,13 @@ class PollService(QObject):
 
     def _add_later(self, contest: Contest, polls: Sequence[Poll]) -> list[int]:
         cid = contest.id or 0
-        shown = [replace(p, id=self._shown_key(p.id) if p.id is not None else self._new_provisional()) for p in polls]
+        shown = [replace(p, id=self._shown_key(p.id) if p.id is not None else self._new_id()) for p in polls]
         if not polls:
             return []
         keys = [p.id or 0 for p in shown]
         what = f"add the {polls[0].pollster} poll" if len(polls) == 1 else f"add {len(polls)} polls"
 
-        def write(s: Session) -> list[Poll]:  # writer thread
+        def write(s: Session) -> tuple[list[Poll], list[int]]:  # writer thread
             given = [replace(p, id=self._thread_id_of(p.id or 0)) for p in shown]
             ids = repo.add_polls(s, cid, given)
             for key, sid in zip(keys, ids, strict=True):
@@ -746,7 +779,12 @@ class PollService(QObject):
             fresh = repo.list_polls(s, cid, ids=ids)
             by_id = {p.id: p for p in fresh}
             self._w_last.update(by_id)  # type: ignore[arg-type]
-            return [by_id[i] for i in ids]
+            return [by_id[i] for i in ids], repo.spare_poll_ids(s, max(8, 2 * len(keys)))
+
+        def landed(result: tuple[list[Poll], list[int]]) -> None:
+            stored, spare = result
+            self._take_spare(spare)
+            self._settle(stored, keys)
 
         def rollback() -> None:
             self._show((), [self._shown_key(k) for k in keys])
@@ -755,7 +793,7 @@ class PollService(QObject):
             what,
             self._epoch,
             rollback,
-            lambda stored: self._settle(stored, keys),
+            landed,
             tuple(keys),
             polls=tuple(polls),
             action="add",

@@ -96,9 +96,10 @@ class StoreWriter(QObject):
         return self._queued == 0
 
     def shutdown(self) -> None:
-        """No new jobs; the thread ends after any job it is running (a write is never cut off half-way)."""
+        """No new jobs. The jobs already queued still run, in order, and the interpreter waits for them at exit (each
+        is bounded by the store's lock and answer waits): a write is never dropped or cut off half-way."""
         self._closed = True
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        self._executor.shutdown(wait=False)  # what is queued still runs (joined at exit)
 
     @Slot(object, object, object)
     def _on_finished(self, done: Done, result: Any, error: BaseException | None) -> None:
