@@ -303,3 +303,48 @@ def test_an_id_another_program_took_first_is_replaced_by_the_one_the_store_gave(
     assert service.polls == _stored(store, cid)
     mine = service.poll(stored["Mine"])
     assert mine is not None and mine.pollster == "Mine"
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+def test_a_teammates_change_is_read_on_the_writer_thread_and_shown(qtbot, store_url: str) -> None:
+    """The watch's look at the store and the re-read after another program's change (100,000 polls: seconds of
+    reading) run on the writer thread; the window only shows what was read."""
+    from sqlalchemy import event
+
+    store, cid = _open(store_url)
+    writer = StoreWriter()
+    service = PollService(store.sessions, watch=True, writer=writer)
+    service.open_contest(cid)
+    qtbot.waitUntil(lambda: not writer.busy)
+    reads: list[bool] = []
+
+    def record(*_args: Any) -> None:  # every statement (list_polls reads through the driver: its connection)
+        reads.append(threading.current_thread() is threading.main_thread())
+
+    event.listen(store.engine, "checkout", record)
+    try:
+        with store.sessions.begin() as s:  # a teammate's write (another connection)
+            repo.add_polls(s, cid, [make_poll(24, pollster="Teammate")])
+        reads.clear()
+        qtbot.waitUntil(lambda: "Teammate" in [p.pollster for p in service.polls], timeout=10000)
+    finally:
+        event.remove(store.engine, "checkout", record)
+    assert reads and not any(reads), "the store was read on the GUI thread"
+    assert service.polls == _stored(store, cid)
+    assert service.wait_for_writes(10)
+    writer.shutdown()
+    store.close()
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+def test_opening_another_contest_with_a_change_pending_keeps_each_where_it_belongs(qtbot, threaded) -> None:
+    service, store, cid = threaded
+    with store.sessions.begin() as s:
+        other = repo.add_contest(s, replace(TOY, name="Other race"))
+        repo.add_polls(s, other, [make_poll(3, pollster="Other pollster")])
+    service.add_polls([make_poll(24, pollster="Pending here")])
+    service.open_contest(other)
+    assert [p.pollster for p in service.polls] == ["Other pollster"]
+    _settled(qtbot, service)
+    assert [p.pollster for p in service.polls] == ["Other pollster"]
+    assert "Pending here" in [p.pollster for p in _stored(store, cid)]

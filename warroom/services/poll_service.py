@@ -42,6 +42,9 @@ window's first paint and its averages on a two-core laptop, at 10,000 polls too 
 WARM_UP_LOCK_WAIT_MS = 50
 """How long the warm-up waits for a lock another program holds before giving up (it is best effort)."""
 WATCH_INTERVAL_MS = 700  # well inside the two-second promise; one tiny query per tick
+WRITE_WAIT_ON_SWITCH_S = 6.0
+"""How long opening another contest waits for the open one's changes still on their way to the store: longer than
+one write's longest wait (the lock wait, 2 s, and on PostgreSQL the answer margin, 3 s)."""
 INTERACTIVE_LOCK_WAIT_MS = 2000
 """How long a write made from the window (add, edit, delete, save a scenario or contest) waits for a lock another
 program holds before saying the store is busy: long enough for any ordinary writer (another instance's import of
@@ -211,6 +214,7 @@ class PollService(QObject):
         # once, so its confirmation changes nothing on screen; provisional ids only when these have run out
         self._spare_ids: list[int] = []
         self._handed: set[int] = set()  # spare ids already given to a poll shown here
+        self._reloading = False  # another program's change is being read on the writer's thread
         self._watch_queued = False  # the watch's look at the store is on the writer's queue
         self._reload_wanted = False  # a reload asked for while writes were pending: done when they have landed
         self._scenarios: list[tuple[str, dict[str, Any], dict[str, Any]]] = []  # as shown
@@ -281,6 +285,17 @@ class PollService(QObject):
         return self._run(repo.list_contests)
 
     def open_contest(self, key: int | str | None = None) -> Contest | None:
+        """Open a contest (None or "": the store's default) and read everything of it; returns it (None: none).
+
+        Changes still on their way to the store are waited for first (bounded: the writer's lock and answer
+        waits), so that what is read has them; any the store has still not answered by then land or fail later
+        without touching what the newly opened contest shows (a failure is still said)."""
+        if self._pending:
+            self.wait_for_writes(WRITE_WAIT_ON_SWITCH_S)
+            for write in self._pending:  # detached from the screen, which will show the store as read now
+                write.rollback, write.confirm, write.action = _nothing, _nothing, ""  # (and no retry)
+            self._touch.clear()
+            self._scenario_touch.clear()
         contest = self._run(lambda s: repo.get_contest(s, key) if key not in (None, "") else repo.get_contest(s))
         if contest is None and key not in (None, ""):
             contest = self._run(repo.get_contest)
@@ -312,7 +327,7 @@ class PollService(QObject):
         """
         if self._contest is None:
             return
-        if self._pending:  # what the store holds now lacks the pending writes: read it after they land
+        if self._pending and external:  # what the store holds now lacks the pending writes: read after they land
             self._reload_wanted = True
             return
         cid = self._contest.id or 0
@@ -332,9 +347,22 @@ class PollService(QObject):
                 )
 
             rev, polls, annotations, scenarios = self._run(read)
-            self._read_cache = {cid: (rev, polls, annotations, scenarios)} | {
-                k: v for k, v in self._read_cache.items() if v[0] == rev and k != cid
-            }
+        self._show_read(cid, rev, polls, annotations, scenarios, external=external)
+
+    def _show_read(
+        self,
+        cid: int,
+        rev: int,
+        polls: list[Poll],
+        annotations: list[Annotation],
+        scenarios: list[Any],
+        *,
+        external: bool,
+    ) -> None:
+        """Show what was read of contest `cid` at store revision `rev`, and announce it."""
+        self._read_cache = {cid: (rev, polls, annotations, scenarios)} | {
+            k: v for k, v in self._read_cache.items() if v[0] == rev and k != cid
+        }
         self._revision = rev
         self._set_polls({p.id: p for p in polls if p.id is not None}, ordered=polls)
         self._annotations = annotations
@@ -715,7 +743,60 @@ class PollService(QObject):
                 QTimer.singleShot(0, self, self._reload_external)
 
     def _reload_external(self) -> None:
-        self.reload(external=True)
+        """Show another program's or a teammate's change: with a writer, the store is read on its thread (100,000
+        polls: seconds of reading that held the window) and what was read is shown when it arrives."""
+        contest, writer = self._contest, self._writer
+        if contest is None:
+            return
+        if writer is None or writer.closed:
+            self.reload(external=True)
+            return
+        if self._pending:
+            self._reload_wanted = True
+            return
+        if self._reloading:
+            return  # one read at a time: what it brings is the newest when it lands
+        self._reloading = True
+        cid = contest.id or 0
+
+        def read() -> tuple[
+            Contest | None, tuple[str, datetime | None] | None, int, list[Poll], list[Annotation], list[Any]
+        ]:
+            def all_of(s: Session) -> Any:
+                stored = repo.get_contest(s, cid)
+                return (
+                    stored,
+                    repo.contest_identity(s, cid),
+                    repo.revision(s),
+                    repo.list_polls(s, cid),
+                    repo.list_annotations(s, cid),
+                    repo.list_scenarios(s, cid),
+                )
+
+            return self._run(all_of)
+
+        def got(result: Any, error: BaseException | None) -> None:
+            self._reloading = False
+            if self._contest is not contest:
+                return  # another contest was opened (or this one edited here) meanwhile: it was read then
+            if self._pending:
+                self._reload_wanted = True  # a change made meanwhile is not in what was read: read again after it
+                return
+            if error is not None:
+                where = getattr(error, "where", "")
+                self.store_failed.emit(f"{error} ({where})" if where else str(error))
+                return
+            stored, identity, rev, polls, annotations, scenarios = result
+            if stored is None or not _same_contest(identity, self._born):
+                self.reload(external=True)  # deleted or replaced: said so, and another contest opened
+                return
+            if stored != self._contest:  # a teammate edited it: renamed it, candidates, colours, rules
+                self._contest = stored
+                self._born = identity
+                self.contest_loaded.emit(stored)
+            self._show_read(cid, rev, polls, annotations, scenarios, external=True)
+
+        writer.submit(read, got)
 
     def _on_write_failed(self, error: BaseException) -> None:
         """Take back, newest first, the failed write and every later pending one; say what and why."""
@@ -1169,7 +1250,7 @@ class PollService(QObject):
 
     def _on_watch_read(self, rev: int | None, error: BaseException | None) -> None:
         self._watch_queued = False
-        if self._contest is None or self._held or self._pending:
+        if self._contest is None or self._held or self._pending or self._reloading:
             return
         if error is not None:
             self._watch.stop()  # one message, not one a second; restarted by the next successful reload
@@ -1177,7 +1258,11 @@ class PollService(QObject):
             self.store_failed.emit(f"{error} ({where})" if where else str(error))
             return
         if rev != self._revision:
-            self.reload(external=True)
+            self._reload_external()
+
+
+def _nothing(*_args: Any) -> None:
+    """A detached write's confirmation or taking back: the screen it was made on is gone."""
 
 
 def _as_json(record: tuple[dict[str, Any], dict[str, Any]] | None) -> str | None:
