@@ -1198,7 +1198,11 @@ class PollService(QObject):
             return fn(session)
 
     def _write(self, fn: Callable[[Session], T], within: Contest | None = None) -> T:
-        """One transaction; `within`: the write belongs to that contest, which must still be the one stored."""
+        """One transaction on this thread; `within`: the write belongs to that contest, which must still be the one
+        stored. With a writer, the changes still on their way to the store are waited for first (bounded), so
+        that this write comes after them, as it was made."""
+        if self._pending:
+            self.wait_for_writes(WRITE_WAIT_ON_SWITCH_S)
         with translated(self._engine), self._sessions.begin() as session:
             limit_lock_wait(session, INTERACTIVE_LOCK_WAIT_MS, write=True)  # on the GUI thread: no long freeze
             if within is not None:

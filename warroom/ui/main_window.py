@@ -829,7 +829,7 @@ class MainWindow(QMainWindow):
         once every one has landed, "failed" (its message is shown apart)."""
         if state == "saving":
             self.statusBar().showMessage("Saving…")
-        elif state == "saved":
+        elif state == "saved" and self.statusBar().currentMessage() == "Saving…":  # (not over another message)
             self.statusBar().showMessage("Saved", 2000)
         elif state == "failed":
             self.statusBar().showMessage("Not saved: the change was taken back (Edit ▸ Retry unsaved change)", 10000)
