@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import html
 import importlib
 import os
 import stat
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QMessageBox, QWidget
 
 from warroom import __version__
 from warroom.core.startframe import MAX_ROWS, StartFrame, frame_key
@@ -502,11 +503,15 @@ def _freeze_heap() -> None:
 
 
 def _ask_yes_no(title: str, text: str) -> bool:
-    return QMessageBox.question(None, title, text) == QMessageBox.StandardButton.Yes
+    from warroom.ui.qt_utils import ask_plain
+
+    return ask_plain(None, title, text) == QMessageBox.StandardButton.Yes  # names and paths as typed
 
 
 def _tell(title: str, text: str) -> None:
-    QMessageBox.critical(None, title, text)
+    from warroom.ui.qt_utils import ask_plain
+
+    ask_plain(None, title, text, icon=QMessageBox.Icon.Critical, buttons=QMessageBox.StandardButton.Ok)
 
 
 def open_with_recovery(
@@ -666,6 +671,8 @@ def capture_frame(room: WarRoom, key: str) -> StartFrame:
             widget = panel.findChild(QWidget, name)
             text = widget.text() if widget is not None and hasattr(widget, "text") else ""  # QLabel or TextPane
             if isinstance(text, str) and text.strip() and widget is not None and widget.isVisibleTo(panel):
+                if isinstance(widget, QLabel) and widget.textFormat() == Qt.TextFormat.PlainText:
+                    text = html.escape(text, quote=False)  # the shell shows the headline as rich text
                 headline.append(text)
     return StartFrame(
         key=key,

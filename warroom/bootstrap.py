@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,6 +112,73 @@ def _refuse_hand_edits(engine: Engine, target: str | Path) -> None:
         )  # fmt: skip
 
 
+WAL_HEADER = b"SQLite format 3\x00"
+"""The first 16 bytes of a SQLite file; bytes 18 and 19 are 2 in WAL mode (1 in rollback mode)."""
+
+
+PYSQLITE_ARGUMENTS = frozenset({"timeout", "isolation_level", "detect_types", "check_same_thread", "cached_statements"})
+"""The query arguments of a sqlite:/// URL that Python's sqlite3 driver takes without `uri=true`."""
+
+
+def _refuse_ignored_sqlite_options(target: str | Path) -> None:
+    """Refuse a sqlite:/// URL whose options the driver would ignore (SQLite's URI options, `mode=ro`,
+    `immutable=1`, `nolock=1`, only apply with `uri=true`): `--db "sqlite:///polls.sqlite3?mode=ro"` printed a
+    library warning and then wrote into the store the user had asked to open read-only."""
+    if not isinstance(target, str) or not target.strip().casefold().startswith("sqlite") or not is_url(target):
+        return
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        query = make_url(target).query
+    except ArgumentError:
+        return  # make_engine names a malformed URL
+    if str(query.get("uri", "")).casefold() in ("true", "1", "yes", "on"):
+        return
+    ignored = sorted(set(query) - PYSQLITE_ARGUMENTS - {"uri"})
+    if ignored:
+        options = ", ".join(ignored)
+        raise StoreError(
+            f"the store URL's option(s) {options} would be ignored (SQLite's URI options apply only with uri=true, "
+            "e.g. sqlite:///file:polls.sqlite3?mode=ro&uri=true); nothing was opened or changed",
+            where=redacted(target),
+        )
+
+
+def _refuse_a_journal_not_its_own(target: str | Path) -> None:
+    """Refuse a SQLite store in WAL mode with a non-empty `-journal` beside it, before SQLite opens the file.
+
+    SQLite makes no rollback journal for a database in WAL mode, so such a journal is another database's (a store
+    copied over one whose journal stayed behind, another program's crash); SQLite plays a hot journal back into
+    whatever file bears its name, and played into a store it destroyed it ("malformed database schema", every
+    poll gone). A store in rollback mode keeps SQLite's own recovery of its journal."""
+    import stat
+
+    from warroom.store.fingerprint import sqlite_file
+
+    db = sqlite_file(target) if not (isinstance(target, str) and _memory(target)) else None
+    if db is None:
+        return
+    journal = Path(f"{db}-journal")
+    try:
+        if not stat.S_ISREG(os.stat(journal).st_mode) or os.stat(journal).st_size == 0:
+            return
+        if not stat.S_ISREG(os.stat(db).st_mode):
+            return  # a folder or a FIFO at the store's path: make_engine names it
+        with open(db, "rb") as fh:
+            header = fh.read(20)
+    except OSError:
+        return
+    if len(header) == 20 and header.startswith(WAL_HEADER) and header[18] == 2 and header[19] == 2:
+        raise StoreError(
+            f"a rollback journal ({journal.name}) lies beside the store, but the store is in WAL mode, which makes "
+            "none: the journal is not its own (another database's, left by a copy or a crash) and SQLite would "
+            f"write it into the store, destroying it. Nothing was opened or changed: move {journal} out of the "
+            "folder (keep it if another database may need it) and start again",
+            where=str(journal),
+        )
+
+
 def open_store(target: str | Path, *, backup_dir: Path | None, seed: bool = True) -> OpenStore:
     """Open (creating if needed) a poll store, migrate it to the current schema and seed the demo races if empty
     (London 2012, the one a new store opens on; France 2022; Burlington 2009).
@@ -129,6 +197,8 @@ def open_store(target: str | Path, *, backup_dir: Path | None, seed: bool = True
             "written: give a file (--db polls.sqlite3) or a server URL",
             where=redacted(target),
         )
+    _refuse_ignored_sqlite_options(target)
+    _refuse_a_journal_not_its_own(target)
     engine = make_engine(target)
     try:
         refuse_planted_code(engine)  # before the upgrade and the seeding, the first writes that would run it

@@ -118,9 +118,10 @@ def _reference(ballots: list[Ballot], system: str, rules: CountRules) -> tuple[l
             return rounds, top[0]
         if system != "irv":
             first = rounds[0]
-            ordered = sorted(names, key=lambda c: (-first[c], c))
+            # ties as instant runoff breaks them: first preferences, then the later name ahead
+            ordered = sorted(names, key=lambda c: (first[c], c), reverse=True)
             move(set(ordered[2:]))
-            return rounds, max(ordered[:2], key=lambda c: (tallies[c], first[c]))
+            return rounds, max(ordered[:2], key=lambda c: (tallies[c], first[c], c))
         if len(alive) <= 2:
             return rounds, max(alive, key=lambda c: (tallies[c], key(c), c))
         ascending = sorted(alive, key=lambda c: (tallies[c], key(c), c))

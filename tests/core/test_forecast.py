@@ -450,6 +450,30 @@ def test_verdict_sentence_never_rounds_up_past_the_band() -> None:
     assert verdict_sentence(0.0, "A", "B") == "Safe A (100 % chance)"
 
 
+def test_a_two_way_race_s_printed_chances_add_up_to_one_hundred() -> None:
+    # The London window showed "Likely Johnson (81 % chance)" beside "Chance Livingstone wins: 18 %" (P = 0.815):
+    # each side was rounded down on its own.
+    from warroom.core.forecast import chance_text
+
+    for p in [0.815, 0.185, 0.5, 0.4999, 0.5001, 0.8996, 0.1004, 0.003, 0.997, 0.0, 1.0] + [
+        k / 1000 for k in range(1001)
+    ]:
+        a, b = int(chance_text(p).rstrip(" %")), int(chance_text(1.0 - p).rstrip(" %"))
+        assert a + b == 100, (p, a, b)
+    assert chance_text(0.815) == "81 %" and chance_text(0.185) == "19 %"
+    assert chance_text(0.003) == "1 %" and chance_text(0.0) == "0 %" and chance_text(1.0) == "100 %"
+
+
+def test_a_whole_percentage_prints_as_itself_not_one_less() -> None:
+    # 0.57 is a hair under 57 % in binary floating point: it printed as "56 %" (and 0.29, 0.58 likewise).
+    from warroom.core.forecast import chance_text
+
+    for k in range(101):
+        assert chance_text(k / 100) == f"{k} %"
+    assert verdict_sentence(0.57, "A", "B") == "Toss-up (B 57 %)"
+    assert verdict_sentence(1 - 0.58, "A", "B") == "Toss-up (A 58 %)"
+
+
 @pytest.mark.parametrize("bad", [-0.01, 1.01, math.nan, math.inf])
 def test_verdict_refuses_a_non_probability(bad: float) -> None:
     with pytest.raises(ValueError, match="P\\(B wins\\)"):

@@ -342,3 +342,23 @@ def test_party_average_is_the_recency_weighted_mean_of_each_partys_figures() -> 
     for party, value in expected.items():
         assert math.isclose(got[party], value, rel_tol=1e-12)
     assert party_average(polls, float(date(2023, 1, 1).toordinal())) == {}
+    # read from the polls' columns (the scenario's rebuild has them with the average): the same figures, the
+    # parties in the same order; columns of other polls, or of a poll naming a party outside the contest's, are
+    # not used
+    from dataclasses import replace
+
+    from warroom.core import baseline
+    from warroom.core.averaging import ColumnBuilder
+
+    stored = [replace(p, id=i + 1) for i, p in enumerate(polls)]
+    columns = ColumnBuilder(TOY).build(stored)
+    assert baseline._columns_of(stored, columns)
+    read = party_average(stored, as_of, columns)
+    assert list(read) == list(party_average(stored, as_of)) == ["R", "B"]
+    for party, value in expected.items():
+        assert math.isclose(read[party], value, rel_tol=1e-12)
+    assert party_average(stored, float(date(2023, 1, 1).toordinal()), columns) == {}
+    assert not baseline._columns_of([*stored[:-1], replace(stored[-1], id=999)], columns)
+    odd = [*stored[:-1], replace(stored[-1], party_vi={"R": 30.0, "Z": 5.0})]
+    assert not baseline._columns_of(odd, ColumnBuilder(TOY).build(odd))
+    assert party_average(odd, as_of, ColumnBuilder(TOY).build(odd)) == party_average(odd, as_of)

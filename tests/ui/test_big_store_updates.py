@@ -154,6 +154,66 @@ def test_added_edited_and_deleted_polls_show_what_a_full_reload_shows(worker_roo
     assert table.rowCount() == 40 + 2 - 2
 
 
+def test_after_an_add_an_edit_and_a_delete_the_scenario_is_what_the_core_gives_for_the_polls_whole(
+    worker_room, reference, qtbot
+) -> None:
+    """An add, an edit and a delete in a big contest (its average from the worker, the columns edited in place):
+    the charts, the table and the scenario (its baseline, party figures read from the columns, and projection:
+    what the panel shows) equal what the core functions give for the polls whole."""
+    from dataclasses import asdict
+
+    from warroom.core.pipeline import BaselineChoice, evaluate, make_baseline
+
+    room = worker_room
+    service, averages, scenarios = room.poll_service, room.averages, room.scenarios
+
+    def numbers(value: object) -> list[float]:
+        """Every number in a (nested) dataclass or mapping, in order."""
+        if isinstance(value, float | int) and not isinstance(value, bool):
+            return [float(value)]
+        if isinstance(value, dict):
+            return [x for key in sorted(value, key=str) for x in numbers(value[key])]
+        if isinstance(value, list | tuple):
+            return [x for item in value for x in numbers(item)]
+        return []
+
+    def check() -> None:
+        polls = service.polls
+        qtbot.waitUntil(
+            lambda: (
+                averages.averages is not None
+                and bool(room.landed)
+                and len(room.landed[-1]) == len(polls)
+                and all(p is q for p, q in zip(room.landed[-1], polls, strict=True))  # these very polls
+                and scenarios.averages is averages.averages
+                and scenarios.view is not None
+                and not scenarios._pending.isActive()  # the new case evaluated (the panel is given it then)
+                and not room.window.charts._unreleased  # every series handed its points (a few per turn)
+            ),
+            timeout=5000,
+        )
+        assert not averages.busy and not scenarios.busy
+        _same_as_a_reload(room, reference)
+        core = compute_averages(polls, TOY)
+        baseline = make_baseline(BaselineChoice(), polls, TOY, core, scenarios.priors)
+        assert scenarios.baseline is not None and scenarios.scenario is not None
+        assert numbers(asdict(scenarios.baseline)) == pytest.approx(numbers(asdict(baseline)), abs=1e-12)
+        assert list(scenarios.baseline.party_vi) == list(baseline.party_vi)
+        view = evaluate(baseline, scenarios.scenario, odds=scenarios.odds)
+        assert scenarios.view.projection.verdict == view.projection.verdict
+        assert numbers(asdict(scenarios.view.projection)) == pytest.approx(numbers(asdict(view.projection)), abs=1e-9)
+
+    latest = max(p.fieldwork_end for p in service.polls)
+    (a,) = service.add_polls([_new(1, latest + timedelta(days=1), 47.0)])
+    check()
+    edited = service.poll(a)
+    assert edited is not None
+    service.update_poll(replace(edited, fieldwork_end=latest - timedelta(days=9), first_round={"ann": 30.0}))
+    check()
+    service.delete_polls([a])
+    check()
+
+
 def test_an_average_landing_after_later_changes_loses_none_of_them(worker_room, reference, qtbot, monkeypatch) -> None:
     """The worker's average of the first change arrives after two more changes: it is not shown over them;
     the points of every change stay drawn, and what lands last is the average of all of them."""

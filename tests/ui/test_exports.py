@@ -48,6 +48,18 @@ def test_svg_of_a_chart_is_plain_vector(room, tmp_path: Path) -> None:
     assert len(re.findall(r'<path d="M[^"]*Z', text)) >= len(ids)
 
 
+def test_svg_keys_of_the_two_bands_are_filled_as_in_the_window(room, tmp_path: Path) -> None:
+    """The window's key draws each band as a filled corner; the SVG drew the key of "where the polls stand" as an
+    empty path (no stroke, no fill) and the other as a bare dashed line."""
+    out = tmp_path / "lead2.svg"
+    assert plot_to_svg(room.window.charts.plots["lead2"], out) == []
+    text = out.read_text()
+    for label in ("90 %: where the polls stand", "90 %: where the result may land"):
+        before = text[: text.index(f">{label}</text>")]
+        key = before[before.rindex("<path") :]
+        assert "Z" in key.split('"')[1] and 'fill="none"' not in key, key
+
+
 # --- the same chart in PNG, SVG (rasterised by librsvg) and PDF (rasterised by poppler) -----------------------
 
 

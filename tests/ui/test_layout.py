@@ -302,7 +302,7 @@ def test_the_two_round_charts_on_a_laptop_keep_the_first_round_readable_and_the_
     for _sample, label in key.items:
         box = view.mapFromScene(label.mapRectToScene(label.item.boundingRect())).boundingRect()
         assert box.right() <= right and label.item.toPlainText().strip(), label.text
-    shown = [label.text for _sample, label in key.items]
+    shown = [label.item.toPlainText() for _sample, label in key.items]  # as drawn (the key is HTML)
     assert "Kantar Public" in shown and "Redfield & Wilton…" in shown  # a long name shortened, not cut
     lead2 = charts.legends()["lead2"]
     assert lead2.layout.rowCount() == 1  # its two entries side by side (a removed entry left a row)

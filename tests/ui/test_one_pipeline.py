@@ -268,3 +268,19 @@ def test_the_seeds_question_is_answered_from_the_panel_in_a_few_inputs(demo, qtb
     shown = panel.break_even_label.text()
     points = f"{p.break_even_message * view.baseline.bounce:.1f} points of the first round"
     assert points in expected and points in shown and "voters" in shown
+
+
+def test_the_headline_and_the_chance_line_add_up_to_one_hundred(demo, qtbot, tmp_path: Path) -> None:
+    # The window printed "Likely Johnson (81 % chance)" above "Chance Livingstone wins: 18 %": each side rounded
+    # down on its own. The panel and the CLI print the two chances of one race, and they add up.
+    import re
+
+    room = demo
+    _choose(room, qtbot, BaselineChoice())
+    panel = room.scenario_panel
+    favourite = int(re.search(r"\((\d+) % chance\)", panel.verdict.text()).group(1))
+    challenger = int(re.search(r"wins: <b>(\d+) %</b>", panel.win_label.text()).group(1))
+    assert favourite + challenger == 100
+    code, out, _ = run("--db", str(tmp_path / "state" / "data" / "polls.sqlite3"), "scenario")
+    assert code == 0
+    assert f"({favourite} % chance)" in out and f"wins: {challenger} %" in out

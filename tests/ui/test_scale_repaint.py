@@ -42,6 +42,19 @@ def _panel(qtbot: Any, polls: list[Poll], window: tuple[float, float]) -> ChartP
     return panel
 
 
+def _on_screen(qtbot: Any, polls: list[Poll]) -> ChartPanel:
+    """A panel shown on screen at 1366x768, handed the polls and their average as the window hands them (the
+    points then reach the series over a few event-loop turns: the caller waits for what it checks)."""
+    panel = ChartPanel()
+    qtbot.addWidget(panel)
+    panel.resize(1366, 768)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.set_contest(TOY)
+    panel.show_data(polls, compute_averages(polls, TOY))
+    return panel
+
+
 def _zoom(panel: ChartPanel, window: tuple[float, float]) -> None:
     """As the user's zoom: the view stays where it is put when data arrives."""
     panel.plots["first"].getViewBox().setXRange(*(float(x) for x in day_to_epoch(np.asarray(window))), padding=0)
@@ -137,13 +150,7 @@ def test_zoomed_in_every_poll_is_drawn_and_zoomed_out_the_points_are_thinned(qtb
 
 def test_on_screen_a_big_landing_reaches_every_series_within_a_few_turns(qtbot) -> None:
     polls = _stored(3000)
-    panel = ChartPanel()
-    qtbot.addWidget(panel)
-    panel.resize(1366, 768)
-    panel.show()
-    qtbot.waitExposed(panel)
-    panel.set_contest(TOY)
-    panel.show_data(polls, compute_averages(polls, TOY))
+    panel = _on_screen(qtbot, polls)
     qtbot.waitUntil(lambda: all(len(_drawn(panel, key)) > 0 for key in SERIES), timeout=15000)
     hidden = _panel(qtbot, polls, panel.visible_days())
     for key in SERIES:
@@ -234,13 +241,7 @@ def test_an_added_edited_and_deleted_poll_leave_the_table_as_a_full_reload_would
 
 def test_marker_pictures_are_drawn_ahead_in_idle_turns_so_a_pan_draws_none(qtbot) -> None:
     polls = _stored(3000)
-    panel = ChartPanel()
-    qtbot.addWidget(panel)
-    panel.resize(1366, 768)
-    panel.show()
-    qtbot.waitExposed(panel)
-    panel.set_contest(TOY)
-    panel.show_data(polls, compute_averages(polls, TOY))
+    panel = _on_screen(qtbot, polls)
     qtbot.waitUntil(lambda: not panel._unreleased and not panel._warming, timeout=15000)
     items = [panel._first[key].points for key in ("ann", "bob", "cat")]
     drawn = [len(item.fragmentAtlas) for item in items]

@@ -9,6 +9,7 @@ from typing import Any, TextIO
 from warroom.cli.common import CliError, emit_json, open_for_cli, table
 from warroom.cli.two_round import backtest_json, print_backtest, two_round_backtests
 from warroom.core.backtest import DISTANCES, BacktestPoint, backtest_contest, summarise_backtest
+from warroom.core.forecast import chance_text
 
 
 def _point_json(p: BacktestPoint) -> dict[str, Any]:
@@ -113,7 +114,7 @@ def _print_points(points: list[BacktestPoint], out: TextIO) -> None:
                 "" if p.actual_margin is None else f"{p.actual_margin:+.1f}",
                 "" if p.margin_error is None else f"{p.margin_error:+.1f}",
                 {True: "yes", False: "NO", None: ""}[p.covered],
-                f"{100 * p.p_b_wins:.0f} %",
+                chance_text(p.p_b_wins),
                 "yes" if p.b_won else "no",
             ]
             for p in points

@@ -157,12 +157,20 @@ class IrvReport:
 
 
 def _code(contest: Contest, text: str, what: str) -> str:
+    """A candidate named as the poll CSV names them (core.csvformat.candidate_spellings: a code over a full name
+    over a surname or short name); a surname two candidates share is refused naming both, never given to the
+    one listed first."""
+    from warroom.core.csvformat import candidate_spellings
+
     key = text.strip().casefold()
     if key in ("exhausted", "exhaust", "none"):
         return EXHAUSTED
-    for c in contest.candidates:
-        if key in {c.code.casefold(), c.name.casefold(), c.display.casefold(), c.name.split()[-1].casefold()}:
-            return c.code
+    spelled = candidate_spellings(contest)
+    code = spelled.get(text)
+    if code is not None and code != "other":
+        return code
+    if spelled.ambiguous.get(key):
+        raise ValueError(f"{what}: {spelled.unknown(text)}")
     raise ValueError(f"{what}: {text.strip()!r} is not a candidate of {contest.name}")
 
 
@@ -182,7 +190,9 @@ def parse_row(contest: Contest, text: str) -> tuple[str, dict[str, float]]:
         except ValueError:
             raise ValueError(f"--row {text!r}: {pct.strip()!r} is not a number") from None
         key = _code(contest, to, f"--row {text!r}")
-        shares[key] = shares.get(key, 0.0) + value
+        if key in shares:  # kiss:40,kiss:60 was summed to 100 without a word
+            raise ValueError(f"--row {text!r}: {to.strip()!r} is given twice; give each candidate once")
+        shares[key] = value
     return code, shares
 
 

@@ -385,13 +385,12 @@ def _read_text(path: Path) -> str:
     ):
         if data.startswith(bom):  # Excel's "Unicode Text": would otherwise read as cp1252 full of NULs, "binary"
             raise CliError(f"{path}: {name} text; save it as CSV UTF-8 (Excel: Save as > CSV UTF-8) and import that")
+    from warroom.core.infile import decode_csv_bytes
+
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            return data.decode("cp1252")  # spreadsheets on Windows still save CSV this way
-        except UnicodeDecodeError:
-            raise CliError(f"{path}: not a text CSV file") from None
+        return decode_csv_bytes(data)  # UTF-8, or Windows-1252 throughout (spreadsheets on Windows); never mixed
+    except ValueError as exc:
+        raise CliError(f"{path}: {exc}") from None
 
 
 def cmd_import(args: argparse.Namespace, out: TextIO) -> int:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -585,7 +586,7 @@ class DayOrdered:
 class PollColumns:
     """Polls as columns (one row per poll, sorted by fieldwork end): what the average and the charts read.
 
-    shares and second are (N, len(codes)) with NaN where a poll publishes no figure.
+    shares and second are (N, len(codes)) with NaN where a poll publishes no figure; so is party, by party_codes.
     """
 
     codes: tuple[str, ...]
@@ -597,6 +598,9 @@ class PollColumns:
     names: tuple[str, ...]
     shares: np.ndarray
     second: np.ndarray
+    party_codes: tuple[str, ...] = ()
+    party: np.ndarray | None = None  # (N, len(party_codes)) party voting intention, NaN where none is published
+    other_parties: int = 0  # polls naming a party outside party_codes (party_average then reads the polls)
 
     def __len__(self) -> int:
         return len(self.day)
@@ -636,22 +640,50 @@ class PollColumns:
             self.names,
             self.shares[keep],
             self.second[keep],
+            self.party_codes,
+            None if self.party is None else self.party[keep],
+            self.other_parties,
         )
+
+
+EDIT_AT_MOST = 64
+"""Polls added or taken out (an edit is both) up to which ColumnBuilder edits its last columns in place of building
+them again: each changed row is put in or taken out by bisection on the sort key, the rest are moved as arrays.
+A bigger change (an import, another contest) is built again from the rows."""
+
+
+@dataclass(frozen=True)
+class _Built:
+    """What ColumnBuilder keeps of its last columns, to edit them when a few polls change."""
+
+    identity: tuple[int, ...]  # id() of each poll object as given
+    members: set[int]  # the same, as a set
+    ordered: list[Poll]  # the poll objects in row order
+    keys: list[tuple[int, int]]  # (fieldwork end, poll id) of each row: the sort key
+    data: np.ndarray  # (N, 4 + 2 * len(codes) + len(party_codes) + 1): the rows, as _row gives them
+    counts: dict[str, int]  # polls per pollster
+    others: int  # polls naming a party outside the contest's (and "other")
+    columns: PollColumns
 
 
 class ColumnBuilder:
     """Builds PollColumns, re-using the row of every Poll object it has seen before.
 
     Polls are immutable, so an unchanged Poll object always gives the same row: after one poll is added or
-    edited only that row is computed again, and a 10,000-poll recompute skips the per-poll Python work.
+    edited only that row is computed again, and a 10,000-poll recompute skips the per-poll Python work. When
+    only a few poll objects differ from the last build (a poll added, edited or deleted), the last columns are
+    edited instead: the changed rows bisected in or taken out, the others moved as whole arrays. The result is
+    the same, to the bit, as building from scratch (tests/core/test_averaging.py).
     """
 
     def __init__(self, contest: Contest) -> None:
         self.codes = (*[c.code for c in contest.candidates], "other")
         self._nans = (math.nan,) * len(self.codes)
+        self.party_codes = (*[p.code for p in contest.parties], "other")
+        self._party_nans = (math.nan,) * len(self.party_codes)
+        self._party_set = frozenset(self.party_codes)
         self._rows: dict[int, tuple[Poll, tuple[float, ...]]] = {}
-        self._last: tuple[tuple[int, ...], PollColumns] | None = None
-        self._keep: Sequence[Poll] = ()  # holds the last poll objects, so their ids cannot be reused
+        self._last: _Built | None = None  # holds the last poll objects, so their ids cannot be reused
 
     def _row(self, p: Poll) -> tuple[float, ...]:
         hit = self._rows.get(id(p))
@@ -668,51 +700,124 @@ class ColumnBuilder:
             -1 if p.id is None else p.id,
             *map(fr.get, self.codes, self._nans),
             *(map(sr.get, self.codes, self._nans) if sr else self._nans),
+            *(map(vi.get, self.party_codes, self._party_nans) if (vi := p.party_vi) else self._party_nans),
+            # 1.0 when the poll names a party outside party_codes (its party figures are then read from the poll)
+            float(bool(vi) and not vi.keys() <= self._party_set),
         )
         self._rows[id(p)] = (p, row)
         return row
 
+    @staticmethod
+    def _key(p: Poll) -> tuple[int, int]:
+        return (p.fieldwork_end.toordinal(), -1 if p.id is None else p.id)
+
     def build(self, polls: Sequence[Poll]) -> PollColumns:
         identity = tuple(map(id, polls))
-        if self._last is not None and self._last[0] == identity:
-            return self._last[1]  # the very same poll objects: the columns cannot have changed
-        columns = self._build(polls)
-        self._last = (identity, columns)
-        self._keep = list(polls)
-        return columns
+        last = self._last
+        if last is not None and last.identity == identity:
+            return last.columns  # the very same poll objects: the columns cannot have changed
+        built = self._edit(last, polls, identity) if last is not None else None
+        if built is None:
+            built = self._build(polls, identity)
+        self._last = built
+        return built.columns
 
-    def _build(self, polls: Sequence[Poll]) -> PollColumns:
-        ordered = sorted(polls, key=lambda p: (p.fieldwork_end, -1 if p.id is None else p.id))
-        live = {id(p) for p in ordered}
-        if len(self._rows) > 2 * len(live) + 64:  # forget polls that are gone
-            self._rows = {k: v for k, v in self._rows.items() if k in live}
+    def _columns(self, data: np.ndarray, pollster: np.ndarray, names: tuple[str, ...], others: int) -> PollColumns:
         k = len(self.codes)
-        width = 4 + 2 * k
-        # fromiter over the flattened rows is about twice as fast as np.array on a list of tuples.
-        data = np.fromiter(itertools.chain.from_iterable(map(self._row, ordered)), float, len(ordered) * width).reshape(
-            len(ordered), width
-        )
-        names = tuple(sorted({p.pollster for p in ordered}))
-        lookup = {name: i for i, name in enumerate(names)}
         return PollColumns(
             codes=self.codes,
             day=data[:, 0],
             end=data[:, 1],
             n=data[:, 2],
             ids=data[:, 3].astype(np.int64),
-            pollster=np.fromiter((lookup[p.pollster] for p in ordered), np.int64, len(ordered)),
+            pollster=pollster,
             names=names,
             shares=data[:, 4 : 4 + k],
-            second=data[:, 4 + k :],
+            second=data[:, 4 + k : 4 + 2 * k],
+            party_codes=self.party_codes,
+            party=data[:, 4 + 2 * k : -1],
+            other_parties=others,
         )
+
+    def _build(self, polls: Sequence[Poll], identity: tuple[int, ...]) -> _Built:
+        ordered = sorted(polls, key=lambda p: (p.fieldwork_end, -1 if p.id is None else p.id))
+        live = set(identity)
+        if len(self._rows) > 2 * len(live) + 64:  # forget polls that are gone
+            self._rows = {k: v for k, v in self._rows.items() if k in live}
+        width = 4 + 2 * len(self.codes) + len(self.party_codes) + 1
+        # fromiter over the flattened rows is about twice as fast as np.array on a list of tuples.
+        data = np.fromiter(itertools.chain.from_iterable(map(self._row, ordered)), float, len(ordered) * width).reshape(
+            len(ordered), width
+        )
+        counts: dict[str, int] = {}
+        for p in ordered:
+            counts[p.pollster] = counts.get(p.pollster, 0) + 1
+        names = tuple(sorted(counts))
+        lookup = {name: i for i, name in enumerate(names)}
+        pollster = np.fromiter((lookup[p.pollster] for p in ordered), np.int64, len(ordered))
+        keys = [(int(e), int(i)) for e, i in zip(data[:, 1].tolist(), data[:, 3].tolist(), strict=True)]
+        others = int(data[:, -1].sum())
+        return _Built(identity, live, ordered, keys, data, counts, others, self._columns(data, pollster, names, others))
+
+    def _edit(self, last: _Built, polls: Sequence[Poll], identity: tuple[int, ...]) -> _Built | None:
+        """The last columns with a few rows put in and taken out; None when the change is too big for that, or
+        when a row's place would depend on the order the polls were given in (an unstored poll, a repeated key)."""
+        if abs(len(polls) - len(last.ordered)) > EDIT_AT_MOST:
+            return None
+        before = last.members
+        added = [p for p in polls if id(p) not in before]
+        now = set(identity)
+        if len(added) > EDIT_AT_MOST or len(now) != len(polls):
+            return None  # many changed, or one poll object given twice
+        gone = [i for i, p in enumerate(last.ordered) if id(p) not in now]
+        if len(gone) > EDIT_AT_MOST or any(p.id is None for p in added):
+            return None
+        dropped = set(gone)
+        keys = [k for i, k in enumerate(last.keys) if i not in dropped] if gone else list(last.keys)
+        new = sorted(added, key=self._key)
+        new_keys = [self._key(p) for p in new]
+        places = [bisect_left(keys, k) for k in new_keys]
+        if any(j < len(keys) and keys[j] == k for j, k in zip(places, new_keys, strict=True)) or len(
+            set(new_keys)
+        ) != len(new_keys):
+            return None  # two polls with one key: a full sort keeps them in the order given
+        ordered = [p for i, p in enumerate(last.ordered) if i not in dropped] if gone else list(last.ordered)
+        for p in (last.ordered[i] for i in gone):
+            self._rows.pop(id(p), None)
+        counts = dict(last.counts)
+        for p in (last.ordered[i] for i in gone):
+            counts[p.pollster] -= 1
+            if not counts[p.pollster]:
+                del counts[p.pollster]
+        for p in new:
+            counts[p.pollster] = counts.get(p.pollster, 0) + 1
+        names = tuple(sorted(counts))
+        pollster = np.delete(last.columns.pollster, gone)
+        if names != last.columns.names:  # a pollster came or went: every row's index into the names moves
+            lookup = {name: i for i, name in enumerate(names)}
+            pollster = np.asarray([lookup.get(name, -1) for name in last.columns.names], dtype=np.int64)[pollster]
+        else:
+            lookup = {name: i for i, name in enumerate(names)}
+        width = last.data.shape[1]
+        rows = np.asarray([self._row(p) for p in new], dtype=float).reshape(len(new), width)
+        others = last.others - int(last.data[gone, -1].sum()) + int(rows[:, -1].sum())
+        data = np.insert(np.delete(last.data, gone, axis=0), places, rows, axis=0)
+        pollster = np.insert(pollster, places, np.asarray([lookup[p.pollster] for p in new], dtype=np.int64))
+        for j, k, p in reversed(list(zip(places, new_keys, new, strict=True))):
+            keys.insert(j, k)
+            ordered.insert(j, p)
+        return _Built(identity, now, ordered, keys, data, counts, others, self._columns(data, pollster, names, others))
 
 
 PAIR_HALF_LIFE_DAYS = 14.0
 """Half-life of the recency mean that proposes the front-runner pair before the smoother confirms it."""
 
 
-def _recency_pair(cols: PollColumns, codes: Sequence[str], as_of_day: float) -> tuple[str, str] | None:
-    """front_pair on a recency-weighted mean of each candidate's share (recency_weighted_mean, vectorised)."""
+def _recency_pair(
+    cols: PollColumns, codes: Sequence[str], as_of_day: float, eligible: frozenset[str] | None = None
+) -> tuple[str, str] | None:
+    """front_pair on a recency-weighted mean of each candidate's share (recency_weighted_mean, vectorised), among
+    the `eligible` codes (default: all)."""
     if len(cols) == 0:
         return None
     shares = cols.shares[:, : len(codes)]
@@ -722,7 +827,7 @@ def _recency_pair(cols: PollColumns, codes: Sequence[str], as_of_day: float) -> 
     w = np.where(present, decay[:, None] / (_share_var(filled, cols.n[:, None]) + NONSAMPLING_VAR), 0.0)
     den = w.sum(axis=0)
     num = (w * filled).sum(axis=0)
-    means = {c: float(num[j] / den[j]) for j, c in enumerate(codes) if den[j] > 0}
+    means = {c: float(num[j] / den[j]) for j, c in enumerate(codes) if den[j] > 0 and (not eligible or c in eligible)}
     return front_pair(means) if len(means) >= 2 else None
 
 
@@ -830,6 +935,10 @@ def average_polls(
     cols = cols_all.upto(as_of.toordinal()) if as_of is not None else cols_all
     codes = [c.code for c in contest.candidates]
     n_codes = len(codes)
+    # A withdrawn candidate keeps his series (old polls) but is never a finalist: the contest file's
+    # `withdrawn = true` leaves him out of new baselines (the runoff is between the top two standing).
+    standing = frozenset(c.code for c in contest.standing)
+    eligible = standing if len(standing) >= 2 and len(standing) < n_codes else None
 
     def splits_of(pair: tuple[str, str]) -> Mapping[str, Split] | None:
         return splits_for(*pair) if splits_for is not None else splits
@@ -840,7 +949,7 @@ def average_polls(
     else:
         # A cheap proposal, so the usual case smooths everything in one pass; the smoother checks it below.
         last_day = float(as_of.toordinal()) if as_of is not None else float(cols.day.max()) if len(cols) else 0.0
-        pair = _recency_pair(cols, codes, last_day) or (codes[0], codes[1])
+        pair = _recency_pair(cols, codes, last_day, eligible) or (codes[0], codes[1])
 
     first_round: list[SeriesData] = []
     names = list(cols.names)
@@ -869,7 +978,8 @@ def average_polls(
         # "Leader first" means by the average the charts show (house-adjusted, smoothed), which can disagree
         # with the recency mean in a close race; then redo the two leads for the right pair and order.
         # Every series ends on the same grid day, so the last means are comparable.
-        best = front_pair({c: float(s.mean[-1]) for c, s in shares.items()})
+        means = {c: float(s.mean[-1]) for c, s in shares.items() if not eligible or c in eligible}
+        best = front_pair(means) if len(means) >= 2 else pair
         if best != pair:
             pair = best
             grid_end = max(float(s.days[-1]) for s in shares.values())

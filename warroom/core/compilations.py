@@ -420,11 +420,20 @@ class QuestionCsv:
     errors: tuple[LineError, ...]
 
 
+class _NotCsv(ValueError):
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(f"not CSV from here on ({reason})")
+        self.line = line
+
+
 def _split_columns(text: str) -> tuple[str, list[tuple[int, dict[str, str]]], list[int]]:
     """The CSV without the question columns, each data record's extra values and original line, and the line
     of each record of the text returned (records in the same order)."""
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
-    header = next(reader, [])
+    try:
+        header = next(reader, [])
+    except csv.Error as exc:
+        raise _NotCsv(reader.line_num, str(exc)) from None
     keep = [i for i, h in enumerate(header) if h.strip().casefold() not in QUESTION_COLUMNS]
     extra = {h.strip().casefold(): i for i, h in enumerate(header) if h.strip().casefold() in QUESTION_COLUMNS}
     out = io.StringIO()
@@ -435,8 +444,10 @@ def _split_columns(text: str) -> tuple[str, list[tuple[int, dict[str, str]]], li
         for row in reader:
             records.append((reader.line_num, {k: (row[i].strip() if i < len(row) else "") for k, i in extra.items()}))
             writer.writerow([row[i] if i < len(row) else "" for i in keep] + row[len(header) :])
-    except csv.Error:
-        pass  # parse_polls_csv reads the same text and reports where it stops being CSV
+    except csv.Error as exc:
+        # Never the rows before it alone: the rows after a field past the csv module's limit were dropped
+        # without a word (or the file was "no polls"). All or nothing, naming the line.
+        raise _NotCsv(reader.line_num, str(exc)) from None
     stripped = out.getvalue()
     lines = []
     again = csv.reader(io.StringIO(stripped, newline=""))
@@ -455,7 +466,10 @@ def parse_question_csv(text: str, contest: Contest, *, today: date | None = None
         contest: the two-round contest (its candidates resolve the column names).
         today: for the "fieldwork in the future" check.
     """
-    stripped, records, stripped_lines = _split_columns(text)
+    try:
+        stripped, records, stripped_lines = _split_columns(text)
+    except _NotCsv as exc:
+        return QuestionCsv((), (), (LineError(exc.line, "row", str(exc)),))
     try:
         parsed = parse_polls_csv(stripped, contest, today=today)
     except CsvFormatError as exc:

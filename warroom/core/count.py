@@ -667,7 +667,9 @@ class _Count:
 
     def _top_two(self) -> int:
         first = self.tallies
-        ordered = sorted(range(len(self.names)), key=lambda c: (-first[c], self.names[c]))
+        # Ties go as instant runoff breaks them (the same papers name one winner under every system): on first
+        # preferences, then by name, the later name ahead.
+        ordered = sorted(range(len(self.names)), key=lambda c: (int(first[c]), self.names[c]), reverse=True)
         if len(ordered) < 2:
             return ordered[0]
         a, b = ordered[0], ordered[1]
@@ -679,8 +681,12 @@ class _Count:
         self._eliminate(ordered[2:])
         final = self.tallies
         if final[a] == final[b]:
-            self.notes.append("final round tied: decided on first preferences here; the law decides by lot")
-        return max((a, b), key=lambda c: (int(final[c]), int(first[c])))
+            self.notes.append(
+                "final round tied: decided on first preferences here; the law decides by lot"
+                if first[a] != first[b]
+                else "final round and first preferences tied: decided by name here; the law decides by lot"
+            )
+        return max((a, b), key=lambda c: (int(final[c]), int(first[c]), self.names[c]))
 
     def _runoff(self) -> int:
         while True:

@@ -158,15 +158,22 @@ class Spellings:
     names: dict[str, str]  # code -> full name, for messages
 
     def get(self, text: str) -> str | None:
-        return self.codes.get(text.strip().casefold())
+        return self.codes.get(spelling_key(text))
 
     def unknown(self, text: str, what: str = "candidate") -> str:
         """Why `text` names no single entry: ambiguous (naming each, with the code to use), or unknown."""
-        codes = self.ambiguous.get(text.strip().casefold())
+        codes = self.ambiguous.get(spelling_key(text))
         if codes:
             both = " or ".join(f"{self.names[c]} ({c})" for c in codes)
             return f"{text.strip()!r} could be {both}: write the code"
         return f"unknown {what} {text.strip()!r}"
+
+
+def spelling_key(text: str) -> str:
+    """How a header or cell names a candidate or party: composed (NFC), trimmed, case-folded. A name typed on a
+    Mac or copied from a PDF often arrives decomposed ("U" + combining diaeresis): it was "unknown candidate
+    'Ünal'" beside a candidate shown as Ünal, the two spellings drawn alike."""
+    return unicodedata.normalize("NFC", text).strip().casefold()
 
 
 def spellings(entries: Sequence[tuple[str, str, Sequence[str]]]) -> Spellings:
@@ -182,7 +189,7 @@ def spellings(entries: Sequence[tuple[str, str, Sequence[str]]]) -> Spellings:
     for level in levels:
         found: dict[str, list[str]] = {}
         for text, code in level:
-            key = text.strip().casefold()
+            key = spelling_key(text)
             if key and key not in codes and key not in ambiguous and code not in found.setdefault(key, []):
                 found[key].append(code)
         for key, which in found.items():

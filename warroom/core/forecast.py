@@ -793,10 +793,23 @@ def verdict_words(p_b_wins: float, name_a: str, name_b: str) -> str:
     return f"Safe {fav}"
 
 
+def chance_percent(probability: float) -> int:
+    """A probability as a whole percentage, the one rounding every chance the app prints goes through.
+
+    A favourite's chance (one half or more) is rounded down, so 89.96 % never shows as 90 % (the next band of
+    verdict_words); the other side's is what is left of 100, so the two chances of a two-way race always add up
+    to 100 % as printed ("81 %" and "19 %", never "81 %" and "18 %"), and a chance above nothing never prints
+    as 0 %. Figures like 0.57, which are a hair under 57 % in binary floating point, print as 57, not 56.
+    """
+    if probability >= 0.5:
+        return 100 if probability >= 1.0 else math.floor(100.0 * probability + 1e-9)
+    return 100 - chance_percent(1.0 - probability)
+
+
 def chance_text(probability: float) -> str:
-    """A probability as staff read it, "53 %": rounded down, so 89.96 % never shows as 90 % (the next band)
-    and every place that prints a chance prints the same figure."""
-    return f"{math.floor(100.0 * probability) if probability < 1 else 100} %"
+    """A probability as staff read it, "53 %" (chance_percent's rounding, so every place that prints a chance
+    prints the same figure, and a race's two chances add up to 100 %)."""
+    return f"{chance_percent(probability)} %"
 
 
 def chance_cell(probability: float) -> str:
@@ -815,7 +828,7 @@ def verdict_sentence(p_b_wins: float, name_a: str, name_b: str) -> str:
     """verdict_words with the favourite's chance: "Likely Johnson (78 % chance)", "Toss-up (Livingstone 54 %)"."""
     words = verdict_words(p_b_wins, name_a, name_b)
     p_fav, fav = (p_b_wins, name_b) if p_b_wins > 0.5 else (1.0 - p_b_wins, name_a)
-    pct = math.floor(100.0 * p_fav) if p_fav < 1 else 100  # floor: 89.96 % must not print as 90 %
+    pct = chance_percent(p_fav)  # rounded down: 89.96 % must not print as 90 %
     if words == "Toss-up":
         return f"Toss-up ({fav} {pct} %)" if p_b_wins != 0.5 else f"Toss-up ({name_a} and {name_b} 50 % each)"
     return f"{words} ({pct} % chance)"

@@ -285,7 +285,10 @@ class _Rows:
         if "\x00" in text:
             raise FranceFormatError(source, [LineError(1, "file", "binary data, not CSV text")])
         self._reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
-        header = next(self._reader, None)
+        try:
+            header = next(self._reader, None)
+        except csv.Error as exc:  # a header cell past the csv module's 128 KB limit was a traceback
+            raise FranceFormatError(source, [LineError(self._reader.line_num, "header", f"not CSV ({exc})")]) from None
         if header is None:
             raise FranceFormatError(source, [LineError(1, "header", "the file is empty")])
         self.columns = {name.strip(): i for i, name in enumerate(header)}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from pathlib import Path
 from typing import BinaryIO
@@ -37,3 +38,33 @@ def open_regular(path: str | Path) -> BinaryIO:
     except BaseException:
         os.close(fd)
         raise
+
+
+_UTF8_LETTER = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+"""A multi-byte UTF-8 sequence ("ë" is C3 AB): in a file that is not UTF-8 throughout, a sign of mixed encodings."""
+
+
+def decode_csv_bytes(data: bytes) -> str:
+    """A CSV file's text: UTF-8 (a byte-order mark dropped), else Windows-1252 as spreadsheets on Windows still
+    save CSV, when the whole file is in it.
+
+    A file partly in each (a row from a Windows export appended to a UTF-8 file) was read whole as Windows-1252:
+    every UTF-8 letter silently became two ("Zoë Research" stored as "ZoÃ« Research", a second firm). It is
+    refused, naming the first line that is not UTF-8.
+
+    Raises:
+        ValueError: mixed encodings, or text in neither; the message names the line.
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        if _UTF8_LETTER.search(data):
+            raise ValueError(
+                f"line {line} is not UTF-8 though the file holds UTF-8 letters elsewhere (two encodings mixed, "
+                "e.g. rows pasted from another export): save the whole file as CSV UTF-8 and import that"
+            ) from None
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise ValueError(f"line {line}: not text in UTF-8 or Windows-1252 (a binary file?)") from None

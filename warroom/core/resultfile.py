@@ -58,7 +58,11 @@ def parse_result_csv(text: str, contest: Contest, source: str = "") -> OfficialR
         ResultFileError: unknown candidates, repeated rows, votes that are not whole numbers, a final round
             that is not two finalists, missing columns.
     """
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")))
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    try:
+        rows = list(reader)
+    except csv.Error as exc:  # a field past the csv module's 128 KB limit was a traceback (CLI and window)
+        raise ResultFileError([ResultProblem(reader.line_num, "row", f"not CSV ({exc})")]) from None
     problems: list[ResultProblem] = []
     if not rows:
         raise ResultFileError([ResultProblem(1, "candidate", "the file is empty")])

@@ -22,7 +22,12 @@ from warroom.services.import_worker import gui_first, wait_landed
 BACKGROUND_FROM = 2_000
 """Polls from which a recompute runs on the worker thread. Below it the average takes a few milliseconds and
 lands in the same turn (no flicker of an old line); at 10,000 it takes 30-90 ms on a two-core laptop, more
-than a 60 Hz frame (benchmarks/bench_scale.py)."""
+than a 60 Hz frame (benchmarks/bench_scale.py). A change of a few polls is quick there too (the column builder edits
+its last columns in place), but it stays on the worker: averaging a one-poll add at 10,000 polls on this thread
+(a posted event after the change's turn, the scenario rebuilt there too) was tried and measured interleaved with
+this path (benchmarks/_add_frame.py, load 4-7 on two cores): 40-50 % more GUI-thread CPU per add (140-156 ms
+against 91-109), its busiest turn 61-70 ms against 17-19, and no sooner on screen end to end (311-442 ms against
+296-375): the worker computes on the other core while this thread paints."""
 
 _Outcome = tuple[PollAverages | None, str | None]  # the averages, or None and the failure message
 

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from warroom.core.csvformat import CsvFormatError, ParseResult, parse_polls_csv, pasted_table_to_csv, polls_to_csv
 from warroom.core.forecast import ForecastErrors
+from warroom.core.infile import decode_csv_bytes
 from warroom.core.pipeline import PriorSource
 from warroom.core.types import Annotation, Contest, OfficialResult, Poll
 from warroom.core.validation import validate_poll
@@ -137,9 +138,9 @@ def parse_poll_file(path: Path, contest: Contest, *, progress: Progress | None =
     except OSError as exc:
         raise StoreError(f"cannot read the file: {exc.strerror}", where=str(path)) from exc
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
+        text = decode_csv_bytes(data)  # UTF-8, else Windows-1252; two mixed is refused naming the line
+    except ValueError as exc:
+        raise StoreError(str(exc), where=str(path)) from exc
     try:
         return parse_polls_csv(text, contest, today=date.today(), progress=_lines_of(text, progress))
     except CsvFormatError as exc:

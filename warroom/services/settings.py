@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, Signal
@@ -88,11 +89,35 @@ def open_settings(paths: AppPaths) -> AppSettings:
     An ini file beside the store's other state (paths.settings_file), never the platform's default QSettings
     location, so `warroom render` reads exactly what the app wrote. A file past SETTINGS_MAX_BYTES is set
     aside (renamed `settings.ini.too-large`, kept) and the app starts with default settings; `notice` says so.
+    So is anything there that is not a regular file (a FIFO, a folder, a device, through a link or not:
+    renamed `settings.ini.not-a-file`), and a link to a file that does not read as settings: QSettings saves by
+    replacing a link's target, which put the settings in place of the file linked (run as root, in place of
+    /dev/zero itself).
     """
     import os
+    import tempfile
 
-    notice = ""
+    notice, kind = "", ""
     file = paths.settings_file
+    try:
+        kind = _not_a_file(file)
+        if not kind and file.is_symlink() and file.exists() and not _reads_as_settings(file):
+            kind = f"a link to {os.path.realpath(file)}, which is not a settings file"
+        if kind:
+            aside = file.with_name(file.name + ".not-a-file")
+            if aside.exists() or aside.is_symlink():
+                _make_room(aside)
+            os.replace(file, aside)
+            notice = (
+                f"The settings file {file} was {kind}; it was set aside as {aside} (nothing in it was changed) "
+                "and default settings are used"
+            )
+    except OSError:  # cannot be moved: never read or write it; keep this session's settings elsewhere
+        private = Path(tempfile.mkdtemp(prefix="warroom-settings-"))
+        notice = f"The settings file {file} is {kind} and cannot be moved aside; settings will not be kept"
+        settings = AppSettings(QSettings(str(private / file.name), QSettings.Format.IniFormat))
+        settings.notice = notice
+        return settings
     try:
         size = file.stat().st_size if file.is_file() else 0
         if size > SETTINGS_MAX_BYTES:
@@ -107,3 +132,62 @@ def open_settings(paths: AppPaths) -> AppSettings:
     settings = AppSettings(QSettings(str(file), QSettings.Format.IniFormat))
     settings.notice = notice
     return settings
+
+
+def _not_a_file(file: Path) -> str:
+    """What stands at `file` if it is there and is not a regular file (through links), in words; "" otherwise.
+
+    Never opens it: a FIFO's open waits for a writer, /dev/zero never ends, and QSettings cannot save into a
+    folder (every change was lost, silently)."""
+    import stat
+
+    try:
+        mode = file.stat().st_mode
+    except OSError:
+        return ""  # absent, or a link to nothing: QSettings makes a new file
+    if stat.S_ISREG(mode):
+        return ""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device"
+
+
+def _make_room(aside: Path) -> None:
+    """Make room for this start's set-aside entry: an earlier one that was itself set aside is dropped only if it
+    is a link or an empty folder or pipe; anything holding data keeps it and this start's gets a numbered name."""
+    import os
+
+    if aside.is_symlink() or not aside.is_dir():
+        if aside.is_symlink() or not aside.is_file():
+            os.unlink(aside)
+            return
+    elif not any(aside.iterdir()):
+        aside.rmdir()
+        return
+    n = 1
+    while (numbered := aside.with_name(f"{aside.name}.{n}")).exists() or numbered.is_symlink():
+        n += 1
+    os.replace(aside, numbered)
+
+
+def _reads_as_settings(file: Path) -> bool:
+    """Whether a regular file reads as an ini file QSettings wrote: UTF-8, at most SETTINGS_MAX_BYTES, every
+    line blank, a `[section]`, a `key=value` or a `;` comment. QSettings itself reads almost any text without
+    complaint (a letter's "Dear Sam," is a key), so its status cannot tell."""
+    try:
+        with file.open("rb") as fh:
+            data = fh.read(SETTINGS_MAX_BYTES + 1)
+        text = data.decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    if len(data) > SETTINGS_MAX_BYTES:
+        return True  # the size rule below sets it aside, kept
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith(";") and not (line.startswith("[") and line.endswith("]")) and "=" not in line:
+            return False
+    return True

@@ -42,6 +42,7 @@ from warroom.core.types import (
     OfficialResult,
     Poll,
     TransferObservation,
+    control_problem,
     is_colour,
 )
 from warroom.core.validation import iso_date, validate_poll
@@ -663,6 +664,9 @@ def read_bundle(text: str) -> Bundle:
             raise ContestError(f"events[{i + 1}]: {exc!s}") from None
         if len(events[-1].text) > 200 or "\x00" in events[-1].text:
             raise ContestError(f"events[{i + 1}]: the text must be at most 200 characters, with no NUL character")
+        problem = control_problem(events[-1].text)
+        if problem is not None:  # a terminal escape, a line break, a direction override: as in names
+            raise ContestError(f"events[{i + 1}]: text {problem}")
     scenarios: list[tuple[str, dict[str, Any], dict[str, Any], str]] = []
     for i, item in enumerate(data.get("scenarios", [])):
         try:

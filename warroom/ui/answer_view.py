@@ -22,6 +22,7 @@ from warroom.core.pipeline import ProjectionView
 from warroom.core.types import Poll, bidi_isolated
 from warroom.ui.charts import DateAxis, PointLayer, day_to_epoch, size_axes
 from warroom.ui.protocols import ScenarioModel
+from warroom.ui.qt_utils import as_html
 
 
 class AnswerPage(QWidget):
@@ -31,6 +32,7 @@ class AnswerPage(QWidget):
         super().__init__(parent)
         self.setObjectName(name)
         self.verdict = QLabel()
+        self.verdict.setTextFormat(Qt.TextFormat.PlainText)  # names as typed, never read as markup
         self.verdict.setObjectName("answer_verdict")
         self.verdict.setWordWrap(True)
         # Its own style sheet: the meeting-mode sheet sets one size for all text, and this is the headline.
@@ -99,7 +101,7 @@ class AnswerPage(QWidget):
         self.band_low.setData(x, lead.lower)
         self.line.setData(x, lead.mean)
         self.point_layer.setData(day_to_epoch(np.asarray(days, dtype=float)), values)
-        self.chart.setTitle(title, size="20pt")
+        self.chart.setTitle(as_html(title), size="20pt")  # LabelItem reads HTML: names as typed
         last = float(lead.days[-1])
         self.chart.setXRange(float(day_to_epoch(last - 42.0)), float(day_to_epoch(last + 3.0)), padding=0)
 
@@ -126,9 +128,10 @@ class AnswerView(AnswerPage):
         self.verdict.setText(p.verdict)
         self.projected.setValue(p.margin)
         self.details.setText(
-            f"Runoff: {a} {p.runoff.a_share:.1f} %, {b} {p.runoff.b_share:.1f} % (margin {p.margin:+.1f})<br>"
-            f"{view.break_even_words[0].upper()}{view.break_even_words[1:]}<br>"
-            f"Chance {b} wins: <b>{chance_text(p.win_probability_b)}</b>"
+            f"Runoff: {as_html(a)} {p.runoff.a_share:.1f} %, {as_html(b)} {p.runoff.b_share:.1f} % "
+            f"(margin {p.margin:+.1f})<br>"
+            f"{as_html(view.break_even_words[0].upper() + view.break_even_words[1:])}<br>"
+            f"Chance {as_html(b)} wins: <b>{chance_text(p.win_probability_b)}</b>"
         )
 
     def show_averages(self, _polls: Sequence[Poll], averages: PollAverages | None) -> None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsPathItem, QS
 from warroom.core.averaging import AverageSeries, PollAverages
 from warroom.core.two_round_view import CampaignChart
 from warroom.core.types import Annotation, Contest, Poll, bidi_isolated
+from warroom.ui.qt_utils import as_html, literal_tip
 
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 SYMBOLS = ("o", "s", "t", "d", "+", "x", "p", "h", "star", "t1", "t2", "t3")
@@ -37,6 +38,10 @@ BULK_POINTS = 64
 RELEASE_BUDGET_S = 0.008
 """Time show_data spends handing series their new points in one event-loop turn before leaving the rest for the
 next turns (ChartPanel._release_next)."""
+FEW_STALE = 2
+"""Series left with new points by show_data up to which they are handed them in its own turn, however long it took:
+after a one-poll add only the runoff chart's points wait for the average (the others were put in at once), and
+leaving those two for the next turn cost an extra turn and a second repaint of that chart."""
 WARM_DELAY_MS = 50
 """After the points land, the wait before marker pictures are drawn ahead in idle turns (ChartPanel._warm_next)."""
 FINAL_WEEKS_DAYS = 42  # the default window: six weeks before the latest poll or election day
@@ -135,7 +140,8 @@ class _TitleLabel(pg.LabelItem):
         self.updateGeometry()
 
     def setText(self, text: str, **args: object) -> None:
-        super().setText(text, **args)
+        super().setText(as_html(text), **args)  # shown as typed: LabelItem reads its text as HTML
+        self.text = text
         self._fit()
 
     def resizeEvent(self, ev: object) -> None:
@@ -155,12 +161,12 @@ class _TitleLabel(pg.LabelItem):
             if size.endswith("pt"):
                 font.setPointSizeF(float(size[:-2]))
             shown = QFontMetricsF(font).elidedText(full, Qt.TextElideMode.ElideRight, room)
-        self.setToolTip("\n\n".join(t for t in (full if shown != full else "", self.explanation) if t))
+        self.setToolTip(literal_tip("\n\n".join(t for t in (full if shown != full else "", self.explanation) if t)))
         if self.item.toPlainText() == shown:
             return
         self._fitting = True
         try:
-            super().setText(shown)
+            super().setText(as_html(shown))
             self.text = full
         finally:
             self._fitting = False
@@ -458,6 +464,9 @@ class PointLayer:
         self._on_screen = 0  # of those, about how many are in the visible range
         self._held = False  # hold(): new data and ranges wait for release()
         self._stale = False
+        self._warm_pens: tuple[int, int] = (0, 0)  # ids of the pen and brush the pictures in _warm_done were drawn in
+        self._warm_done: set[tuple[str, float]] = set()
+        self._warm_atlas = 0  # pictures in the atlas after the last warm (fewer now: it was rebuilt or cleared)
         self._vb.sigXRangeChanged.connect(self._on_x_range_changed)
 
     def hold(self) -> None:
@@ -481,6 +490,20 @@ class PointLayer:
         first = np.full(len(SYMBOLS) * 4096, -1, dtype=np.int64)
         first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # the first point with each pair
         return [(SYMBOLS[int(self._symbol[i])], float(self._size[i])) for i in first[first >= 0].tolist()]
+
+    def styles_to_warm(self) -> list[tuple[str, float]]:
+        """picture_styles() less those warmed already in the item's present pen and brush (an added poll usually
+        brings none: its picture is drawn already, and looking every style up again in the atlas after each add took
+        a few milliseconds per series)."""
+        pens = (id(self.item.opts["pen"]), id(self.item.opts["brush"]))
+        if pens != self._warm_pens or len(self.item.fragmentAtlas) < self._warm_atlas:  # new pens, or atlas rebuilt
+            self._warm_pens, self._warm_done = pens, set()
+        return [style for style in self.picture_styles() if style not in self._warm_done]
+
+    def warmed(self, styles: Sequence[tuple[str, float]]) -> None:
+        """These styles' pictures are in the item's atlas (item.warm drew them)."""
+        self._warm_done.update(styles)
+        self._warm_atlas = len(self.item.fragmentAtlas)
 
     @property
     def stale(self) -> bool:
@@ -1200,7 +1223,7 @@ class ChartPanel(QWidget):
                 symbol=SYMBOLS[code], size=9, pen=pg.mkPen(self._theme.foreground), brush=pg.mkBrush(None)
             )  # legend key only (never added to the plot): which symbol is which pollster
             self._pollster_keys[pollster] = key
-            self._legend_lead1.addItem(key, _key_name(pollster))
+            self._legend_lead1.addItem(key, as_html(_key_name(pollster)))
             self._legend_fit_pending()
         elif len(self._pollster_symbol) == MAX_POLLSTER_KEYS + 1:
             self._legend_lead1.addItem(pg.ScatterPlotItem(size=0), "and more (hover a poll)")
@@ -1226,7 +1249,7 @@ class ChartPanel(QWidget):
             self._unreleased = [*(layer for layer in self._unreleased if layer not in stale), *stale]
             if not self.isVisible():
                 self.settle_points()  # not on screen (an export's panel, a test): all at once
-            elif time.perf_counter() - start > RELEASE_BUDGET_S:
+            elif time.perf_counter() - start > RELEASE_BUDGET_S and len(self._unreleased) > FEW_STALE:
                 QTimer.singleShot(0, self, self._release_next)  # this turn had its share already
             else:
                 self._release_next()
@@ -1263,8 +1286,9 @@ class ChartPanel(QWidget):
         while self._warming and time.perf_counter() < deadline:
             layer, styles = self._warming[0]
             if styles is None:
-                styles = layer.picture_styles()
+                styles = layer.styles_to_warm()
             done = layer.item.warm(styles, deadline)
+            layer.warmed(styles[:done])
             if done >= len(styles):
                 self._warming.pop(0)
             else:
@@ -1405,10 +1429,11 @@ class ChartPanel(QWidget):
                     pos=float(day_to_epoch(note.when.toordinal())),
                     angle=90,
                     pen=pg.mkPen("#6a3d9a", width=1.5, style=Qt.PenStyle.DotLine),
-                    label=note.text if key == "first" else None,
+                    # pyqtgraph formats the label (str.format, value=): braces in a note are text
+                    label=note.text.replace("{", "{{").replace("}", "}}") if key == "first" else None,
                     labelOpts={"position": 0.05, "color": "#6a3d9a", "rotateAxis": (1, 0)} if key == "first" else None,
                 )
-                line.setToolTip(f"{note.when:%d %b %Y}: {note.text}")
+                line.setToolTip(literal_tip(f"{note.when:%d %b %Y}: {note.text}"))
                 plot.addItem(line, ignoreBounds=True)
                 self._annotation_items.append(line)
         self._theme_labels()
@@ -1605,7 +1630,7 @@ class ChartPanel(QWidget):
                     symbol=SYMBOLS[code], size=9, pen=pg.mkPen(self._theme.foreground), brush=pg.mkBrush(None)
                 )
                 self._pollster_keys[name] = key
-                self._legend_lead1.addItem(key, _key_name(name))
+                self._legend_lead1.addItem(key, as_html(_key_name(name)))
             elif len(self._pollster_symbol) == MAX_POLLSTER_KEYS + 1:
                 self._legend_lead1.addItem(pg.ScatterPlotItem(size=0), "and more (hover a poll)")
             else:
@@ -2042,7 +2067,7 @@ class ChartPanel(QWidget):
                         )
                     )
             lines.append(f"This chart: {y:+.1f}" if chart != "first" else f"This point: {y:.1f} %")
-            return "\n".join(lines)
+            return literal_tip("\n".join(lines))  # a pollster called <b>Acme</b> as typed
 
         return tip
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from warroom.core.forecast import chance_text
 from warroom.core.saved_cases import COMPARE_ROWS, CaseSummary, compare_cells
 from warroom.core.scenario import Projection, break_even_text
+from warroom.ui.qt_utils import literal_tip
 
 ROWS = (
     "Baseline",
@@ -81,7 +82,7 @@ class CompareDialog(QDialog):
         for col, column_texts in enumerate(texts):
             for row, text in enumerate(column_texts):
                 item = QTableWidgetItem(text)
-                item.setToolTip(text)
+                item.setToolTip(literal_tip(text))  # names as typed
                 self.table.setItem(row, col, item)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.resizeRowsToContents()

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QMenu, QMessageBox
 from warroom.core.types import Contest, OfficialResult
 from warroom.ui.contest_dialog import ContestDialog
 from warroom.ui.main_window import MainWindow
-from warroom.ui.qt_utils import signals_blocked
+from warroom.ui.qt_utils import ask_plain, signals_blocked
 from warroom.ui.result_dialog import ResultDialog
 
 _T = TypeVar("_T")
@@ -246,7 +246,7 @@ class ContestActions(QObject):
         return None
 
     def _ask(self, title: str, text: str) -> bool:
-        answer = QMessageBox.question(self.window, title, text)
+        answer = ask_plain(self.window, title, text)  # a contest's name as typed
         return answer == QMessageBox.StandardButton.Yes
 
     def _on_picker_changed(self, index: int) -> None:

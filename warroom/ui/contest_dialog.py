@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from warroom.core.types import Candidate, Contest, CountingSystem, Party, Rules
-from warroom.ui.qt_utils import DecimalSpinBox, signals_blocked
+from warroom.ui.qt_utils import DecimalSpinBox, plain_label, signals_blocked
 
 # Okabe-Ito, colour-blind safe: new candidates and parties take these in turn.
 PALETTE = ("#0072B2", "#D55E00", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#F0E442", "#7F7F7F")
@@ -181,7 +181,7 @@ class ContestDialog(QDialog):
         self.notes = QPlainTextEdit()
         self.notes.setPlaceholderText("Notes (sources, boundary changes, anything the team should know)")
         self.notes.setFixedHeight(60)
-        self.problem_label = QLabel()
+        self.problem_label = plain_label()  # quotes names: as typed
         self.problem_label.setObjectName("contest_problems")
         self.problem_label.setWordWrap(True)
         self.problem_label.setStyleSheet("color: #B00020")

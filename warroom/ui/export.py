@@ -557,6 +557,13 @@ def _legend_sample(out: _SvgWriter, sample: QGraphicsItem) -> None:
         line = QPainterPath(QPointF(0, 11))
         line.lineTo(QPointF(20, 11))
         out.path(line, transform, pg.mkPen(opts["pen"]), None)
+        if opts.get("fillLevel") is not None and opts.get("fillBrush") is not None:
+            # a band's key: the filled corner pyqtgraph draws in the window (a band's key was an empty line)
+            corner = QPainterPath(QPointF(2, 18))
+            corner.lineTo(QPointF(18, 2))
+            corner.lineTo(QPointF(18, 18))
+            corner.closeSubpath()
+            out.path(corner, transform, pg.mkPen(opts["pen"]), pg.mkBrush(opts["fillBrush"]))
     symbol = opts.get("symbol")
     if symbol is not None:
         if isinstance(item, pg.PlotDataItem):

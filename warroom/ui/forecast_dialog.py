@@ -8,10 +8,11 @@ from datetime import date, datetime, time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
 from warroom.core.forecast import chance_text
 from warroom.core.pipeline import ForecastPoint
+from warroom.ui.qt_utils import as_html, plain_label
 
 
 def _epoch(days: Sequence[date]) -> np.ndarray:
@@ -39,7 +40,7 @@ class ForecastDialog(QDialog):
         self.setWindowTitle("Forecast over time")
         self.setObjectName("forecast_dialog")
         layout = QVBoxLayout(self)
-        self.summary = QLabel()
+        self.summary = plain_label()  # names as typed
         self.summary.setObjectName("forecast_summary")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
@@ -73,10 +74,10 @@ class ForecastDialog(QDialog):
                 symbol="o",
                 symbolSize=6,
                 symbolBrush=colours.get(code, "#333333"),
-                name=names.get(code, code),
+                name=as_html(names.get(code, code)),  # the key is a LabelItem: HTML
             )
         a, b = names.get(last.a, last.a), names.get(last.b, last.b)
-        self.margin.setTitle(f"Forecast runoff margin, {a} minus {b} (points), with its 90 % band")
+        self.margin.setTitle(as_html(f"Forecast runoff margin, {a} minus {b} (points), with its 90 % band"))
         same = [p for p in points if (p.a, p.b) == (last.a, last.b)]
         xs = _epoch([p.day for p in same])
         lo = np.array([p.band[0] for p in same])

@@ -68,7 +68,7 @@ from warroom.core.irv_pipeline import MINOR_SHARE, BreakEven, IrvCase, IrvView
 from warroom.core.irv_scenario import IrvScenario
 from warroom.core.types import EXHAUSTED, Contest
 from warroom.ui.protocols import IrvModel
-from warroom.ui.qt_utils import signals_blocked
+from warroom.ui.qt_utils import as_html, literal_tip, plain_label, signals_blocked
 from warroom.ui.split_slider import STEPS, LeverInput, rebalance
 
 DECISIVE = QColor("#F4A259")
@@ -283,6 +283,7 @@ _SLOT = {int(role): i for i, role in enumerate((_DISPLAY, _ALIGN, _BACKGROUND, _
 
 def _cell(text: str, shade: QBrush | None, tip: str | None, bold: bool) -> _Cell:
     """A right-aligned cell: its text, shade (dark ink on a shade), bold or not, and tooltip."""
+    tip = literal_tip(tip) if tip else tip  # names as typed (an item view reads a tooltip like HTML as HTML)
     return (text, _RIGHT, shade, None if shade is None else INK_BRUSH, _bold() if bold else None, tip)
 
 
@@ -454,7 +455,7 @@ class RoundsModel(QAbstractTableModel):
             if role == _DISPLAY:
                 return view.name(code)
             if role == _TOOLTIP:
-                return f"{view.name(code)}: {view.scenario.share(code):.1f} % of first preferences"
+                return literal_tip(f"{view.name(code)}: {view.scenario.share(code):.1f} % of first preferences")
             if role == _ALIGN:
                 return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
             return None
@@ -645,7 +646,7 @@ class IrvPanel(QWidget):
 
     def show_nothing(self, reason: str) -> None:
         """No case (a contest just opened, or no poll yet): nothing of the last contest stays on screen."""
-        self.headline.set_text(reason, shrink=True)
+        self.headline.set_text(as_html(reason), shrink=True)
         self.rounds_model.clear()
         self.eliminations.set_text("", shrink=True)
         self.break_even_label.set_text("", shrink=True)
@@ -671,11 +672,13 @@ class IrvPanel(QWidget):
         for c, src in sorted(case.sources.items()):
             if src not in ("polls", "first-round shares"):
                 priors.setdefault(src, []).append(c)
-        parts = [f"<b>{case.label}</b> (first preferences)"]
+        parts = [f"<b>{as_html(case.label)}</b> (first preferences)"]  # names and files as typed
         if polled:
-            parts.append("next preferences published by polls for " + ", ".join(case.names.get(c, c) for c in polled))
+            parts.append(
+                "next preferences published by polls for " + ", ".join(as_html(case.names.get(c, c)) for c in polled)
+            )
         for src, codes in priors.items():
-            parts.append(f"from the {src} for " + ", ".join(case.names.get(c, c) for c in codes))
+            parts.append(f"from the {as_html(src)} for " + ", ".join(as_html(case.names.get(c, c)) for c in codes))
         parts.append("the others' next preferences follow first-round shares until you set them")
         self.basis.setText("; ".join(parts) + ".")
 
@@ -701,7 +704,7 @@ class IrvPanel(QWidget):
         run = view.run
         winner = run.final_pair[0]
         shrink, self._shrink_next = self._shrink_next, False
-        self.headline.set_text(view.headline, shrink=shrink)
+        self.headline.set_text(as_html(view.headline), shrink=shrink)
         self.rounds_model.set_view(view)
         shape = (self.rounds_model.rowCount(), self.rounds_model.columnCount())
         if shape != self._sized_shape:
@@ -713,17 +716,18 @@ class IrvPanel(QWidget):
         if last is not None and last not in shown:
             shown.append(last)
         for e in shown[-4:]:
-            out = " and ".join(view.name(c) for c in e.eliminated)
+            out = " and ".join(as_html(view.name(c)) for c in e.eliminated)
             gap = f"{e.margin:.1f} points" if e.margin >= 0.05 else "less than 0.1 points"
             place = len(run.rounds[e.round - 1].tallies)
             who = f" (who finishes {_ordinal(place)})" if len(e.eliminated) == 1 and place <= 4 else ""
-            text = f"Round {e.round}{who}: {out} out, {gap} behind {view.name(e.survivor)}."
+            survivor = as_html(view.name(e.survivor))
+            text = f"Round {e.round}{who}: {out} out, {gap} behind {survivor}."
             if e.decisive:
-                swap = view.name(e.winner_if_swapped)
-                text = f"<b>{text} Decisive: with {view.name(e.survivor)} out instead, {swap} wins.</b>"
+                swap = as_html(view.name(e.winner_if_swapped))
+                text = f"<b>{text} Decisive: with {survivor} out instead, {swap} wins.</b>"
             lines.append(text)
         if not run.eliminations:
-            lines.append(f"{view.name(winner)} has a majority of first preferences: nobody is excluded.")
+            lines.append(f"{as_html(view.name(winner))} has a majority of first preferences: nobody is excluded.")
         elif not run.decisive:
             lines.append("No exclusion decides the race at these figures.")
         if view.odds is not None:
@@ -731,7 +735,7 @@ class IrvPanel(QWidget):
             if third:
                 lines.append(
                     "Who finishes third, in the simulated counts: "
-                    + ", ".join(f"{view.name(c)} {chance(p)}" for p, c in third)
+                    + ", ".join(f"{as_html(view.name(c))} {chance(p)}" for p, c in third)
                     + "."
                 )
         self.eliminations.set_text("<br>".join(lines), shrink=shrink)
@@ -743,14 +747,16 @@ class IrvPanel(QWidget):
         view = self.model.view
         name = view.name(code) if view is not None else code
         if found:
-            self.break_even_label.set_text("<br>".join(f"• {b.text}" for b in found), shrink=True)
+            self.break_even_label.set_text("<br>".join(f"• {as_html(b.text)}" for b in found), shrink=True)
         else:
             self.break_even_label.set_text(
-                f"No change to {name}'s voters' next preferences alone changes the winner at these figures"
-                + (
-                    f" ({name} is never excluded, so their next preferences are never counted)."
-                    if view and code not in {c for e in view.run.eliminations for c in e.eliminated}
-                    else "."
+                as_html(
+                    f"No change to {name}'s voters' next preferences alone changes the winner at these figures"
+                    + (
+                        f" ({name} is never excluded, so their next preferences are never counted)."
+                        if view and code not in {c for e in view.run.eliminations for c in e.eliminated}
+                        else "."
+                    )
                 ),
                 shrink=True,
             )
@@ -776,7 +782,7 @@ class IrvPanel(QWidget):
             lever = LeverInput(f"irv_row_{key.strip('_')}", f"Next preference: {name}", slider_class=GrooveCachedSlider)
             lever.value_changed.connect(partial(self._on_lever_changed, key))
             lever.setAutoFillBackground(True)  # opaque: a move repaints the lever, not the group box behind it
-            label = QLabel(name)
+            label = plain_label(name)  # as typed
             label.setBuddy(lever.field)
             self._levers[key] = lever
             self._lever_labels[key] = label
@@ -824,8 +830,8 @@ class IrvPanel(QWidget):
                 f"Of the votes {name} holds when excluded, the share whose next preference is {other}. Moving one "
                 "slider rescales the others to keep 100 %; a typed value (Enter) is exact."
             )
-            self._levers[key].slider.setToolTip(tip)
-            self._levers[key].field.setToolTip(tip)
+            self._levers[key].slider.setToolTip(literal_tip(tip))
+            self._levers[key].field.setToolTip(literal_tip(tip))
         exhausted = self._levers[EXHAUSTED]
         exhausted.setEnabled(not full)
         self._lever_labels[EXHAUSTED].setEnabled(not full)

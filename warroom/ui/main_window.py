@@ -42,12 +42,13 @@ from PySide6.QtWidgets import (
 from warroom import __version__
 from warroom.core.averaging import PollAverages
 from warroom.core.two_round_view import NoticeTable
-from warroom.core.types import Annotation, Contest, CountingSystem, Poll
+from warroom.core.types import Annotation, Contest, CountingSystem, Poll, control_problem
 from warroom.paths import overwrites_store
 from warroom.ui.assets import icon, stylesheet
 from warroom.ui.commands import AddPollsCommand, DeletePollsCommand, EditPollCommand, ImportedPollsCommand
 from warroom.ui.poll_dialog import PollDialog
 from warroom.ui.poll_table import POLL_ROLE, PollFilterProxy, PollTableModel, PollTableView
+from warroom.ui.qt_utils import ask_plain, plain_label
 
 # Layout from 1280x720 up: the charts keep at least this much, the docks give way first (and scroll).
 if TYPE_CHECKING:
@@ -273,8 +274,8 @@ class MainWindow(QMainWindow):
         self._fitting_docks = False
         self.scenario_dock.installEventFilter(self)
         self.polls_dock.installEventFilter(self)
-        self.status_store = QLabel()
-        self.status_polls = QLabel()
+        self.status_store = plain_label()  # a path or URL as typed
+        self.status_polls = plain_label()
         self.status_polls.setObjectName("status_polls")
         self._stored_polls = 0
         self._notices: NoticeTable | None = None  # a two-round contest's poll notices, shown as table rows
@@ -439,7 +440,7 @@ class MainWindow(QMainWindow):
             self._to_charts(lambda charts: charts.apply_theme(_theme(dark)))
 
     def show_error(self, message: str) -> None:
-        QMessageBox.warning(self, "warroom", message)
+        ask_plain(self, "warroom", message, icon=QMessageBox.Icon.Warning, buttons=QMessageBox.StandardButton.Ok)
 
     def set_scenario_widget(self, widget: QWidget) -> None:
         """The live scenario panel, shown in the right dock inside a scroll area (and on its own in meeting mode)."""
@@ -1183,6 +1184,10 @@ class MainWindow(QMainWindow):
 
         text, ok = QInputDialog.getText(self, "Event marker", "What happened (shown on the charts):")
         if not ok or not text.strip():
+            return
+        problem = control_problem(text.strip())
+        if problem is not None:  # a pasted line break or direction override: the bundles' rule
+            self.show_error(f"The event note {problem}")
             return
         from PySide6.QtCore import QDate
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from warroom.core.csvformat import ParseResult
 from warroom.core.paste import field_choices, guess_columns, to_poll_csv
 from warroom.core.types import Contest
+from warroom.ui.qt_utils import plain_label
 
 PREVIEW_ROWS = 12
 
@@ -86,7 +87,7 @@ class PasteDialog(QDialog):
         for r, row in enumerate(self._rows[1 : PREVIEW_ROWS + 1], start=1):
             for col, cell in enumerate(row):
                 self.table.setItem(r, col, QTableWidgetItem(cell))
-        self.summary = QLabel()
+        self.summary = plain_label()  # quotes pasted cells: as typed
         self.summary.setObjectName("paste_summary")
         self.summary.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)

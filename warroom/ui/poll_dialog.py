@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from warroom.core.types import EXHAUSTED, Contest, Poll, TransferObservation
-from warroom.ui.qt_utils import DecimalSpinBox
+from warroom.ui.qt_utils import DecimalSpinBox, literal_tip, plain_label
 
 BLANK = -1.0  # spin-box value shown as "–": the poll did not publish this figure
 
@@ -44,7 +44,7 @@ def _share_box(name: str, tip: str) -> QDoubleSpinBox:
     box.setValue(BLANK)
     box.setSuffix(" %")
     box.setAccessibleName(name)
-    box.setToolTip(tip)
+    box.setToolTip(literal_tip(tip))  # names as typed
     box.setObjectName(name)
     return box
 
@@ -133,7 +133,7 @@ class PollDialog(QDialog):
         self.first: dict[str, QDoubleSpinBox] = {}
         self.second: dict[str, QDoubleSpinBox] = {}
         for row, cand in enumerate(contest.candidates, start=1):
-            grid.addWidget(QLabel(cand.name), row, 0)
+            grid.addWidget(plain_label(cand.name), row, 0)
             self.first[cand.code] = _share_box(f"first_{cand.code}", f"{cand.name}'s first-preference share")
             self.second[cand.code] = _share_box(
                 f"second_{cand.code}", f"{cand.name}'s share of the head-to-head second round, if published"
@@ -155,7 +155,7 @@ class PollDialog(QDialog):
             self.party[party.code] = _share_box(
                 f"party_{party.code}", f"{party.name} voting intention in the same poll"
             )
-            party_form.addRow(party.name, self.party[party.code])
+            party_form.addRow(plain_label(party.name), self.party[party.code])
         parties = QGroupBox("Party voting intention (%)")
         parties.setLayout(party_form)
 
@@ -177,7 +177,7 @@ class PollDialog(QDialog):
         tlayout.addWidget(self.transfers)
         tlayout.addWidget(add_transfer)
 
-        self.problems = QLabel()
+        self.problems = plain_label()  # quotes names: as typed
         self.problems.setObjectName("problems")
         self.problems.setWordWrap(True)
         self.problems.setStyleSheet("color: #b00020")

@@ -35,6 +35,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QTableView
 
 from warroom.core.types import Contest, Poll, bidi_isolated
+from warroom.ui.qt_utils import literal_tip
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 POLL_ROLE = Qt.ItemDataRole.UserRole
@@ -277,7 +278,7 @@ class PollTableModel(QAbstractTableModel):
             if section == self._runoff:
                 return "Published second-round (head-to-head) lead of the front-runner, in points"
             if section >= len(self.FIXED):
-                return (
+                return literal_tip(
                     f"First-round share of {self._contest.candidate(self._cands[section - len(self.FIXED)]).name} (%)"
                 )
         return None
@@ -352,7 +353,7 @@ class PollTableModel(QAbstractTableModel):
             f"fieldwork {poll.fieldwork_start:%d %b} – {poll.fieldwork_end:%d %b %Y}, n = {poll.sample_size or 'not published'}"
         )
         bits.extend(text for text in (poll.method, poll.source_url, poll.notes) if text)
-        return "\n".join(bits)
+        return literal_tip("\n".join(bits))  # a note "A<B & C>D" as typed (Qt read it as HTML: "AD")
 
     def _row_texts(self, poll: Poll) -> tuple[str, ...]:
         """Every display string of a poll's row, made in one go (dates and shares repeat, so they are memoised)."""

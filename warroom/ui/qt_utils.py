@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import html
 import signal
 import socket
 from collections.abc import Iterator
@@ -11,8 +12,47 @@ from types import FrameType
 from typing import Any
 
 from PySide6.QtCore import QObject, QSocketNotifier, QTimer
+from PySide6.QtGui import Qt as _GuiQt
 from PySide6.QtGui import QValidator
-from PySide6.QtWidgets import QApplication, QDoubleSpinBox
+from PySide6.QtWidgets import QApplication, QDoubleSpinBox, QLabel, QMessageBox, QWidget
+
+
+def as_html(text: str) -> str:
+    """`text` (a name, a note, a headline holding names) as HTML that shows exactly `text`: for data put into
+    rich text (labels that bold a figure, chart titles and keys). Qt read `Bob&lt;B` as "Bob<B", dropped the
+    tags of `A<i>n</i>n` and let a name ending in `<!--` hide every word after it."""
+    return html.escape(text, quote=False).replace("\n", "<br>")
+
+
+def literal_tip(text: str) -> str:
+    """A tooltip that shows `text` as typed. Qt reads a tooltip as HTML whenever it looks like some (a tag or
+    `&lt;` before its first line break), so a tooltip naming a candidate called `<b>Bob</b>` showed him bold;
+    such a text is escaped and marked as rich text, any other is left as it is (plain tooltips do not wrap)."""
+    if not text or not _GuiQt.mightBeRichText(text):
+        return text
+    return "<p style='white-space:pre-wrap'>" + html.escape(text, quote=False) + "</p>"
+
+
+def ask_plain(
+    parent: QWidget | None,
+    title: str,
+    text: str,
+    *,
+    icon: QMessageBox.Icon = QMessageBox.Icon.Question,
+    buttons: QMessageBox.StandardButton = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+) -> QMessageBox.StandardButton:
+    """QMessageBox.question/warning/critical with the text shown as typed: the static functions read a message
+    that looks like HTML as HTML, and messages quote names (a contest called `<b>Ward</b> &amp; co`)."""
+    box = QMessageBox(icon, title, text, buttons, parent)
+    box.setTextFormat(_GuiQt.TextFormat.PlainText)
+    return QMessageBox.StandardButton(box.exec())
+
+
+def plain_label(text: str = "") -> QLabel:
+    """A label that shows its text as typed (QLabel's default reads text that looks like HTML as HTML)."""
+    label = QLabel(text)
+    label.setTextFormat(_GuiQt.TextFormat.PlainText)
+    return label
 
 
 @contextmanager

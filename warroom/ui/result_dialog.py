@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from warroom.core.resultfile import RESULT_FILE_MAX_BYTES, ResultFileError, parse_result_csv
 from warroom.core.types import Contest, OfficialResult
 from warroom.paths import read_input_file
+from warroom.ui.qt_utils import plain_label
 
 COLUMNS = ("First round", "Final round")
 
@@ -55,7 +56,7 @@ class ResultDialog(QDialog):
         load = QPushButton("Read a &CSV file…")
         load.setToolTip("candidate,first_round,final_round, one row per candidate (see the README)")
         load.clicked.connect(self._choose_file)
-        self.problems = QLabel()
+        self.problems = plain_label()  # quotes names and files: as typed
         self.problems.setObjectName("result_problems")
         self.problems.setWordWrap(True)
         self.problems.setStyleSheet("color: #B00020")

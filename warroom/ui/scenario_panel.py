@@ -43,7 +43,7 @@ from warroom.core.runoff import Split
 from warroom.core.scenario import Baseline, Destination, DragSource, Scenario
 from warroom.core.types import Contest, bidi_isolated
 from warroom.ui.protocols import ScenarioModel
-from warroom.ui.qt_utils import DecimalSpinBox, signals_blocked
+from warroom.ui.qt_utils import DecimalSpinBox, as_html, literal_tip, plain_label, signals_blocked
 from warroom.ui.split_slider import LeverInput, SplitSlider, TransferInput, fit_value_label
 
 if TYPE_CHECKING:
@@ -97,7 +97,7 @@ class Heatmap(QWidget):
     def __init__(self, parent: QWidget | None = None, *, chart: bool = True) -> None:
         super().__init__(parent)
         self.plot: pg.PlotWidget | None = None  # None until attach_chart (pyqtgraph is not imported before)
-        self.legend = QLabel()
+        self.legend = plain_label()  # names as typed
         self.legend.setWordWrap(True)
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
@@ -202,6 +202,7 @@ class ScenarioPanel(QWidget):
         self._writing = False
         self._split_widgets: dict[str, TransferInput] = {}
         self.title_label = QLabel()
+        self.title_label.setTextFormat(Qt.TextFormat.RichText)  # its data escaped (as_html)
         self.title_label.setObjectName("scenario_title")
         self.title_label.setWordWrap(True)
         self.title_label.hide()
@@ -237,6 +238,7 @@ class ScenarioPanel(QWidget):
         self.baseline_date.setEnabled(False)
         self.baseline_date.dateChanged.connect(self._on_baseline_date_changed)
         self.baseline_label = QLabel()
+        self.baseline_label.setTextFormat(Qt.TextFormat.RichText)  # its data escaped (as_html)
         self.baseline_label.setWordWrap(True)
 
         # --- message lever -----------------------------------------------------------------------------------
@@ -299,7 +301,7 @@ class ScenarioPanel(QWidget):
         self.transfers_layout = QVBoxLayout(self.transfers_box)
 
         # --- outputs -----------------------------------------------------------------------------------------
-        self.verdict = QLabel()
+        self.verdict = plain_label()  # names as typed, never read as markup
         self.verdict.setObjectName("verdict")
         self.verdict.setWordWrap(True)
         big = QFont()
@@ -307,15 +309,17 @@ class ScenarioPanel(QWidget):
         big.setBold(True)
         self.verdict.setFont(big)
         self.verdict.setAccessibleName("Verdict")
-        self.first_round_label = QLabel()
+        self.first_round_label = plain_label()
         self.first_round_label.setObjectName("first_round")
         self.first_round_label.setWordWrap(True)
-        self.runoff_label = QLabel()
+        self.runoff_label = plain_label()
         self.runoff_label.setObjectName("runoff")
         self.break_even_label = QLabel()
+        self.break_even_label.setTextFormat(Qt.TextFormat.RichText)  # its data escaped (as_html)
         self.break_even_label.setObjectName("break_even")
         self.break_even_label.setWordWrap(True)
         self.win_label = QLabel()
+        self.win_label.setTextFormat(Qt.TextFormat.RichText)  # its data escaped (as_html)
         self.win_label.setObjectName("win_probability")
         self.heatmap = Heatmap(chart=charts)  # charts=False: its chart comes with attach_charts()
         self.heatmap.setMinimumHeight(220)
@@ -343,6 +347,7 @@ class ScenarioPanel(QWidget):
         oform = QVBoxLayout(out)
         # A saved case (meeting mode) says which one it is and what it assumes, above its numbers.
         self.assumptions_label = QLabel()
+        self.assumptions_label.setTextFormat(Qt.TextFormat.RichText)  # its data escaped (as_html)
         self.assumptions_label.setObjectName("scenario_assumptions")
         self.assumptions_label.setWordWrap(True)
         self.assumptions_label.hide()
@@ -455,10 +460,10 @@ class ScenarioPanel(QWidget):
             f"{_name(c, k)} {v:.1f}" for k, v in sorted(baseline.first_round.items(), key=lambda kv: -kv[1])
         )
         self.baseline_label.setText(
-            f"<b>{baseline.label}</b><br>First round: {firsts}<br>"
-            f"{_name(c, a)}'s personal vote (bounce): <b>{baseline.bounce:.1f}</b> points above his party; "
-            f"{_name(c, b)}'s drag: <b>{baseline.drag:.1f}</b> points below his party.<br>"
-            f"{describe_runoff_source(baseline)}"
+            f"<b>{as_html(baseline.label)}</b><br>First round: {as_html(firsts)}<br>"
+            f"{as_html(_name(c, a))}'s personal vote (bounce): <b>{baseline.bounce:.1f}</b> points above his party; "
+            f"{as_html(_name(c, b))}'s drag: <b>{baseline.drag:.1f}</b> points below his party.<br>"
+            f"{as_html(describe_runoff_source(baseline))}"
         )
         self._offer_polls()
         self._show_choice(self.model.choice)
@@ -472,17 +477,23 @@ class ScenarioPanel(QWidget):
             self._fit_label_heights()
         self.baseline_date.setEnabled(not read_only and self.model.choice.mode == "as_of")
         self.title_label.setVisible(bool(self.model.title))
-        self.title_label.setText(f"<b>{self.model.title}</b>" if self.model.title else "")
+        self.title_label.setText(f"<b>{as_html(self.model.title)}</b>" if self.model.title else "")
         self.message_box.setTitle(f"Message: tie {_name(c, a)} to his party")
         self.message_slider.setToolTip(
-            f"How much of {_name(c, a)}'s personal vote ({baseline.bounce:.1f} points above his party) a message tying "
-            "him to his party peels away. 100 % means he falls back to his party's level."
+            literal_tip(
+                f"How much of {_name(c, a)}'s personal vote ({baseline.bounce:.1f} points above his party) a message "
+                "tying him to his party peels away. 100 % means he falls back to his party's level."
+            )
         )
         self.drag_slider.setToolTip(
-            f"How much of {_name(c, b)}'s drag ({baseline.drag:.1f} points: people who back his party but not him) "
-            "a campaign wins back."
+            literal_tip(
+                f"How much of {_name(c, b)}'s drag ({baseline.drag:.1f} points: people who back his party but not "
+                "him) a campaign wins back."
+            )
         )
-        self.message_dest.sliders[0].setToolTip(f"Peeled-away voters who now back {_name(c, b)} in the first round")
+        self.message_dest.sliders[0].setToolTip(
+            literal_tip(f"Peeled-away voters who now back {_name(c, b)} in the first round")
+        )
         eliminated = [k for k in baseline.first_round if k not in (a, b)]
         if list(self._split_widgets) != eliminated:
             self._rebuild_transfer_sliders(baseline, eliminated)
@@ -534,9 +545,9 @@ class ScenarioPanel(QWidget):
         be = projection.break_even_message
         words = view.break_even_words
         text = (
-            f"<b>{words[0].upper()}{words[1:]}</b>."
+            f"<b>{as_html(words[0].upper() + words[1:])}</b>."
             if be is not None and 0 <= be <= 1
-            else f"{words[0].upper()}{words[1:]}."
+            else as_html(f"{words[0].upper()}{words[1:]}.")
         )
         self.break_even_label.setText(text)
         # Who else could reach the runoff, when the simulation gives anyone else a real chance of it.
@@ -548,12 +559,13 @@ class ScenarioPanel(QWidget):
                     f"{_name(c, k)} {chance_text(p)}" for k, p in sorted(others, key=lambda kv: -kv[1])[:3]
                 )
         self.win_label.setText(
-            f"Chance {_name(c, b)} wins: <b>{chance_text(projection.win_probability_b)}</b> (assumes a polling error of "
-            f"sd {projection.sigma:.1f} points on the margin, transfers uncertain by 10 points){outsiders}"
+            f"Chance {as_html(_name(c, b))} wins: <b>{chance_text(projection.win_probability_b)}</b> (assumes a "
+            f"polling error of sd {projection.sigma:.1f} points on the margin, transfers uncertain by 10 points)"
+            f"{as_html(outsiders)}"
         )
         if self.model.read_only:
             lines = assumption_lines(base, scenario)
-            self.assumptions_label.setText("<br>".join(lines))
+            self.assumptions_label.setText("<br>".join(as_html(line) for line in lines))
             self.assumptions_label.setVisible(True)
         if grid is not None and grid_split_of is not None:
             y_now = scenario.split(grid_split_of).a_of_valid
@@ -683,7 +695,8 @@ class ScenarioPanel(QWidget):
 
     def _add_transfer_row(self, layout: QVBoxLayout, base: Baseline, code: str) -> None:
         c = _Roll(self._contest, base.names)
-        title = QLabel(f"<b>{_name(c, code)}</b> ({base.normalised.get(code, 0):.1f} % first round)")
+        title = QLabel(f"<b>{as_html(_name(c, code))}</b> ({base.normalised.get(code, 0):.1f} % first round)")
+        title.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(title)
         widget = TransferInput(f"split_{code}", _name(c, base.a), _name(c, base.b), _name(c, code))
         widget.split_changed.connect(partial(self._on_split_changed, code))
@@ -738,9 +751,11 @@ class ScenarioPanel(QWidget):
                 box.setDecimals(1)
                 box.setSuffix(" pts")
                 box.setAccessibleName(f"Personal vote of {c.display}")
-                box.setToolTip(f"Points {c.display} polls above (+) or below (-) his party's voting intention")
+                box.setToolTip(
+                    literal_tip(f"Points {c.display} polls above (+) or below (-) his party's voting intention")
+                )
                 box.valueChanged.connect(self._on_personal_changed)
-                self._personal_form.addRow(c.display, box)
+                self._personal_form.addRow(plain_label(c.display), box)
                 self._personal[c.code] = box
         values = dict(choice.personal)
         for code, field in self._personal.items():

@@ -16,7 +16,7 @@ from functools import partial
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDoubleSpinBox, QGridLayout, QHBoxLayout, QLabel, QSlider, QWidget
 
-from warroom.ui.qt_utils import DecimalSpinBox, signals_blocked
+from warroom.ui.qt_utils import DecimalSpinBox, literal_tip, plain_label, signals_blocked
 
 STEPS = 1000  # tenths of a percentage point
 ARROW_STEP = 10  # one point per arrow key
@@ -34,7 +34,7 @@ def percent_slider(
     slider.setSingleStep(ARROW_STEP)
     slider.setPageStep(PAGE_STEP)
     slider.setAccessibleName(accessible)
-    slider.setToolTip(tip)
+    slider.setToolTip(literal_tip(tip))  # names as typed
     return slider
 
 
@@ -57,7 +57,7 @@ def percent_field(name: str, accessible: str, tip: str = "", *, signed: bool = F
     box.setSuffix(" %")
     box.setKeyboardTracking(False)  # the value applies on Enter/Tab or arrows, not per keystroke ("7" of "70")
     box.setAccessibleName(accessible)
-    box.setToolTip(tip)
+    box.setToolTip(literal_tip(tip))
     box.setButtonSymbols(QDoubleSpinBox.ButtonSymbols.NoButtons)
     fit_value_label(box, "-100.0 %" if signed else "100.0 %")
     return box
@@ -124,10 +124,10 @@ class SplitSlider(QWidget):
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setVerticalSpacing(spacing)
         for i, (label, tip) in enumerate(zip(labels, tips, strict=True)):
-            text = QLabel(label)
+            text = plain_label(label)
             accessible = f"{name.replace('_', ' ')}: {label}"
             moved = slider(f"{name}_{i}", accessible, tip)
-            text.setToolTip(tip)
+            text.setToolTip(literal_tip(tip))
             text.setBuddy(moved)
             value = percent_field(f"{name}_{i}_value", accessible, tip)
             moved.valueChanged.connect(partial(self._on_slider_value_changed, i))
@@ -269,11 +269,11 @@ class TransferInput(QWidget):
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setVerticalSpacing(2)
-        a_label = QLabel(f"{a_name} : {b_name}")
-        a_label.setToolTip(tip_a)
+        a_label = plain_label(f"{a_name} : {b_name}")
+        a_label.setToolTip(literal_tip(tip_a))
         a_label.setBuddy(self.a_of_valid.field)
         v_label = QLabel("name a finalist")
-        v_label.setToolTip(tip_v)
+        v_label.setToolTip(literal_tip(tip_v))
         v_label.setBuddy(self.valid.field)
         grid.addWidget(a_label, 0, 0)
         grid.addWidget(self.a_of_valid, 0, 1)

@@ -102,6 +102,8 @@ class StartShell(QMainWindow):
         self.table = self._polls_dock(frame)
         self.status_polls = QLabel(frame.polls if frame else LOADING_POLLS)
         self.status_store = QLabel(f"Store: {store}")
+        for label in (self.status_polls, self.status_store):
+            label.setTextFormat(Qt.TextFormat.PlainText)  # a path as typed
         self.statusBar().addPermanentWidget(self.status_polls)
         self.statusBar().addPermanentWidget(self.status_store)
         self.show_progress("Starting…")
