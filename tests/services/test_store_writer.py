@@ -188,7 +188,7 @@ def test_a_failing_write_is_taken_back_on_screen_with_its_message_and_the_input_
         longest = probe.stop()
         holder.rollback()
         holder.close()
-    assert longest < 0.5, f"the GUI thread was held {longest * 1000:.0f} ms"
+    assert longest < 1.0, f"the GUI thread was held {longest * 1000:.0f} ms"  # the write waited 2 s or more
     assert service.polls == before == _stored(store, cid)  # all three taken back; nothing half-saved
     (failure,) = failures
     assert failure.action == "add" and failure.polls == (typed,) and failure.later == 2
@@ -260,7 +260,7 @@ def test_a_stopped_postgresql_server_does_not_hold_the_window_and_the_next_write
         resume()
         event.remove(store.engine, "before_cursor_execute", stop_the_server)
     assert stopped, "the write never reached the server"
-    assert longest < 0.5, f"the GUI thread was held {longest * 1000:.0f} ms"
+    assert longest < 1.0, f"the GUI thread was held {longest * 1000:.0f} ms"  # the write waited 2 s or more
     assert states == ["saving", "failed"] and "did not answer" in failures[0].message
     assert "Mid-statement" not in [p.pollster for p in service.polls]
     service.add_polls([make_poll(26, pollster="Afterwards")])
