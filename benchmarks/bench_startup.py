@@ -3,7 +3,8 @@ floors measured in the same run (docs/STARTUP.md has the profile behind it).
 
 1. Cold start on the demo race (benchmarks/_coldstart.py: from the launch of `python -m warroom` to the shell's
    first paint, the real window's first paint (live figures and poll table; its charts load after it), its charts
-   in and its figures in), against `python -c "import PySide6.QtWidgets"`,
+   in and its figures in; and the moment the live figures and poll table first painted: the shell, when the start's
+   first read proved its figures current, else the real window), against `python -c "import PySide6.QtWidgets"`,
    an empty QWidget shown and painted, a bare PySide6 window with a table, a PySide6 + pyqtgraph plot window and an
    empty Python, all in the same run. Target: the real window painted under 0.5 s.
 2. The same cold start on a 10,000-poll store (`--db`).
@@ -135,7 +136,12 @@ def main() -> int:
     if cold is not None:
         print(f"  cold start, demo, first paint (the shell) < 0.5 s:      {_verdict(cold['first_paint'] < 0.5)}")
         print(
-            f"  cold start, demo, real window painted < 0.5 s:         {_verdict(cold['window'] < 0.5)} "
+            f"  cold start, demo, live figures + poll table < 0.5 s:   {_verdict(cold['live'] < 0.5)} "
+            f"(its CPU time: {_verdict(cold['cpu_live'] < 0.5)}; painted by the shell, proved current by the "
+            f"first read, in {cold['live_first']:.0%} of starts; before SQLAlchemy, Alembic, numpy and pyqtgraph)"
+        )
+        print(
+            f"  cold start, demo, editable real window painted < 0.5 s: {_verdict(cold['window'] < 0.5)} "
             f"(its CPU time: {_verdict(cold['cpu_window'] < 0.5)})"
         )
         print(f"  cold start, demo, figures in (interactive) < 0.5 s:    {_verdict(cold['ready'] < 0.5)}")

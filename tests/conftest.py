@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,18 @@ TOY = Contest(
         Candidate("cat", "Cat Green", "G", "#2ca02c"),
     ),
 )
+
+
+KHAN, NETANYAHU = "صادق خان", "בנימין נתניהו"
+RTL_TOY = replace(
+    TOY,
+    candidates=(
+        Candidate("ann", KHAN, "R", "#d62728"),
+        Candidate("bob", NETANYAHU, "B", "#1f77b4"),
+        Candidate("cat", "Cat Green", "G", "#2ca02c"),
+    ),
+)
+"""TOY with an Arabic and a Hebrew name: right-to-left names beside figures (issue 16's fifth pass)."""
 
 
 def make_poll(

@@ -29,6 +29,7 @@ from warroom.resources import installation_stamp
 from warroom.services.settings import AppSettings, open_settings
 from warroom.store.errors import StoreError
 from warroom.store.fingerprint import StoreDigest, sqlite_file, store_fingerprint
+from warroom.store.first_read import Fallback, FirstRead
 
 # Everything else (pyqtgraph, numpy, SQLAlchemy, Alembic, the services and widgets of the real window) is imported
 # where it is first needed, after the start shell has painted (issue 15: cold start). The light modules above are
@@ -650,6 +651,21 @@ def read_frame(path: Path, key: str) -> StartFrame | None:
     return frame if frame is not None and frame.key == key else None
 
 
+def live_frame(frame: StartFrame | None, first: FirstRead | Fallback) -> bool:
+    """Whether the shell may show `frame`'s figures as live: a first read was made (the store's checks passed, its
+    digest keyed the frame: same store content and schema, settings, contest asked for, day and code as the start
+    that computed them with the full store) and the frame names the contest and poll count that read found (a
+    cross-check of the key: the status bar's count, MainWindow._show_poll_count)."""
+    if frame is None or not isinstance(first, FirstRead):
+        return False
+    polls = f"{len(first.polls):,} polls"
+    if frame.polls.endswith(" polls"):  # "17 polls", or a two-round race's "409 poll notices (…) · 3 polls"
+        counted = frame.polls == polls or frame.polls.endswith(f" · {polls}")
+    else:  # a two-round race's notices alone ("409 poll notices (1,325 questions)"): no poll stored
+        counted = not first.polls and " poll notices " in frame.polls
+    return counted and frame.contest == first.title
+
+
 def capture_frame(room: WarRoom, key: str) -> StartFrame:
     """The window's first screen as text: title, race, the poll table's first rows as shown, the headline."""
     win = room.window
@@ -755,6 +771,9 @@ class Starter:
         self._charts_failure: BaseException | None = None
         self._charts: ChartPanel | None = None  # built by _load_charts in the turn before they are attached
         self._gc_paused = False  # the start paused the cyclic garbage collector (_pause_gc) and has not resumed it
+        self.first: FirstRead | Fallback = Fallback("not read yet")  # the start's first read (store/first_read.py)
+        self.live = False  # the shell painted the live figures (proved current), not the last session's
+        self.first_read_agrees: bool | None = None  # the full store read what the first read did (None: not compared)
 
     @property
     def frame_file(self) -> Path:
@@ -766,8 +785,16 @@ class Starter:
         try:
             digest = digest or StoreDigest(self.db_file)
             self._digest, self._chosen = digest, settings_part(self.settings)
-            self.key = start_key(digest.wait(KEY_WAIT), self.db_file, self._chosen, self.contest)
+            # The first read (stdlib sqlite3, read-only, the store's checks): the digest of the very snapshot its
+            # polls come from keys the start frame, so a matching frame's figures are this store's now (live).
+            # (begun on the digest's thread while Qt loaded: the checks and the digest; finished here: the polls)
+            fingerprint = digest.wait(KEY_WAIT)
+            self.first = digest.first_read(self.contest, self.settings.contest or None)
+            if isinstance(self.first, FirstRead):
+                fingerprint = self.first.fingerprint  # (the same: one snapshot)
+            self.key = start_key(fingerprint, self.db_file, self._chosen, self.contest)
             self.shell_frame = self._load_frame()
+            self.live = live_frame(self.shell_frame, self.first)
             from warroom.ui.start_shell import StartShell
 
             store_text = (
@@ -775,7 +802,7 @@ class Starter:
                 if self.shell_frame
                 else (f"Store: {self.db_file}" if self.db_file is not None else "Store: opening…")
             )
-            self.shell = StartShell(self.shell_frame, store_text.removeprefix("Store: "))
+            self.shell = StartShell(self.shell_frame, store_text.removeprefix("Store: "), live=self.live)
             self.shell.restore(self.settings.geometry("main"), self.settings.geometry("main_state"))
             self.shell.quit_requested.connect(self._on_shell_quit)
             self.shell.show()
@@ -804,6 +831,8 @@ class Starter:
                 raise self._failure
             return self._code or int(code)
         finally:
+            if self._digest is not None:
+                self._digest.let_go(wait=False)  # (a start that ended before the window was built: not held)
             self._resume_gc()
 
     def _pause_gc(self) -> None:
@@ -830,6 +859,8 @@ class Starter:
 
     def _on_shell_painted(self) -> None:
         self._stamp("shell")
+        if self.live:
+            self._stamp("live", same_as="shell")  # the live figures and poll table painted (before the real window)
         self.loaded_before_paint = [m for m in HEAVY if m in sys.modules]
         if self.exit_when_ready:  # the benchmark: the longest the event loop is held between first paint and ready
             self._probe = QTimer()
@@ -859,6 +890,8 @@ class Starter:
             # the figures this start records are known to come from the state it digested.
             self._digest.join()
             self._late_key = start_key(self._digest.result, self.db_file, self._chosen, self.contest)
+        if self._digest is not None:
+            self._digest.let_go()  # the first read's snapshot, if still held: before the full store opens
         self._preload = threading.Thread(target=self._import_in_background, name="warroom-preload", daemon=True)
         self._preload.start()
         self._load([m for m in PRELOAD if m not in BACKGROUND])
@@ -942,6 +975,7 @@ class Starter:
             self.shell.show_progress(f"Starting… building {following or 'the window'}")
             QTimer.singleShot(0, self.shell, self._build_room)
             return
+        self._check_first_read(room)
         window = room.window
         window.setGeometry(self.shell.geometry())  # exactly where the shell is (the user may have moved it)
         if self.shell.isMaximized():
@@ -953,8 +987,25 @@ class Starter:
         if self._loop is not None:
             self._loop.exit(0)  # the start is over: the session's loop takes over (run())
 
+    def _check_first_read(self, room: WarRoom) -> None:
+        """The full store's contest and polls against the first read's: the window is built from the store's
+        (always), and a shell still saying "live" says so no more if they differ (another process wrote between
+        the two reads: its figures were the store's a moment ago, not now)."""
+        first = self.first
+        if not isinstance(first, FirstRead):
+            return
+        service = room.poll_service
+        contest = service.contest
+        self.first_read_agrees = (
+            contest is not None and contest.id == first.contest_id and service.polls == list(first.polls)
+        )
+        if not self.first_read_agrees and self.live:
+            self.live = False
+            self.shell.show_stale()
+
     def _on_window_painted(self) -> None:
         self._stamp("window")
+        self._stamp("live", same_as="window")  # (kept if the shell painted live figures first)
         self.charts_at_window = [m for m in CHART_MODULES if m in sys.modules]  # (none: the charts come after)
         # What the user chose in the shell runs now, in order, each in a turn of its own (a dialog it opens is
         # not opened inside this paint); the figures are awaited after it (timers of one interval keep order).
@@ -1033,6 +1084,7 @@ class Starter:
                 "painted",
                 *stamps,
                 f"figures={int(self.shell_frame is not None)}",
+                f"live_first={int(self.times.get('live') == self.times.get('shell'))}",
                 f"stall={self.longest_stall:.4f}",
                 f"turn_cpu={self.longest_turn_cpu:.4f}",
                 f"heavy={heavy}",
@@ -1061,11 +1113,21 @@ class Starter:
         self.saved = threading.Thread(target=write, name="warroom-start-frame", daemon=True)
         self.saved.start()
 
-    def _stamp(self, name: str) -> None:
-        if name not in self.times:
-            self.times[name] = time.perf_counter() - self.t0
-            self.clock[name] = time.time()
-            self.cpu[name] = time.process_time()  # this process's CPU (every thread): steadier on a busy machine
+    def _stamp(self, name: str, same_as: str | None = None) -> None:
+        """Note the moment `name` (once); `same_as`: the moment already noted under that name (one paint, two
+        names)."""
+        if name in self.times:
+            return
+        if same_as is not None:
+            self.times[name], self.clock[name], self.cpu[name] = (
+                self.times[same_as],
+                self.clock[same_as],
+                self.cpu[same_as],
+            )
+            return
+        self.times[name] = time.perf_counter() - self.t0
+        self.clock[name] = time.time()
+        self.cpu[name] = time.process_time()  # this process's CPU (every thread): steadier on a busy machine
 
     def _quit(self, code: int) -> None:
         self._code, self._finished = code, True

@@ -133,6 +133,21 @@ def write_private_atomic(path: Path, data: bytes | str, *, encoding: str = "utf-
     _fsync_folder(folder)
 
 
+def _links_into_a_process(path: Path) -> bool:
+    """Whether `path` is, or its chain of links passes through, /dev or /proc (/dev/stdout -> /proc/self/fd/1):
+    a process's open file, which resolves to the terminal, a pipe or a redirect's file, never an export's own."""
+    here = Path(os.path.abspath(path))
+    for _hop in range(40):
+        if str(here).startswith(("/proc/", "/dev/")):
+            return True
+        try:
+            step = os.readlink(here)
+        except OSError:
+            return False
+        here = Path(os.path.abspath(here.parent / step))
+    return True  # a loop of links: nothing to write through either
+
+
 def _refuse_target(path: Path) -> None:
     """A folder, or a file the user made read-only, is never replaced by an export (a rename over a read-only
     file succeeds wherever the folder is writable, and would quietly undo the user's protection)."""
@@ -142,6 +157,17 @@ def _refuse_target(path: Path) -> None:
         return
     if stat.S_ISDIR(st.st_mode):
         raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(path))
+    # A device (/dev/null), or a link to one or to a process's open file (/dev/stdout, /dev/fd/1: the terminal or
+    # a pipe): the rename below would replace the node or the link itself, and run as root delete the system's
+    # own /dev/null or /dev/stdout. (A FIFO or a link in the user's own folder is replaced, as ever.)
+    device = stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)
+    if stat.S_ISLNK(st.st_mode) and not device:
+        with contextlib.suppress(OSError):
+            followed = os.stat(path).st_mode
+            device = stat.S_ISCHR(followed) or stat.S_ISBLK(followed)
+        device = device or _links_into_a_process(path)
+    if device:
+        raise OSError(errno.ENODEV, "is a device, the terminal or a pipe, not a file (give a file name)", str(path))
     if stat.S_ISREG(st.st_mode) and (
         not os.access(path, os.W_OK) or not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
     ):
@@ -248,5 +274,20 @@ def overwrites_store(target: Path, store_file: Path | None) -> bool:
     if store_file is None:
         return False
     mine = target.expanduser().resolve()
-    store = str(store_file.expanduser().resolve())
-    return any(mine == Path(store + companion) for companion in STORE_COMPANIONS)
+    store = store_file.expanduser().resolve()
+    companions = [store.with_name(store.name + companion) for companion in STORE_COMPANIONS]
+    if mine in companions:
+        return True
+    # On a case-insensitive disk (FAT or exFAT, macOS's and Windows' own) `Polls.sqlite3` and `polls.sqlite3-WAL`
+    # are the store's own files: a name that is one of them in another case is refused wherever the folder is the
+    # store's (on a case-sensitive disk it is a slip all the same), and so is any other name for the same file.
+    try:
+        same_folder = mine.parent == store.parent or os.path.samefile(mine.parent, store.parent)
+    except OSError:
+        same_folder = False
+    if same_folder and mine.name.casefold() in {c.name.casefold() for c in companions}:
+        return True
+    try:
+        return any(c.exists() and os.path.samefile(mine, c) for c in companions) if mine.exists() else False
+    except OSError:
+        return False

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
 
 import pytest
 
@@ -36,3 +41,29 @@ def test_a_row_naming_a_surname_two_candidates_share_is_refused_naming_both() ->
     with pytest.raises(ValueError, match="could be"):
         parse_row(SMITHS, "smith=cat:100")
     assert parse_row(SMITHS, "Bob Smith=cat:70,ann:30") == ("bob", {"cat": 70.0, "ann": 30.0})
+
+
+def _warroom(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2]), "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run(
+        [sys.executable, "-m", "warroom", *args], text=True, capture_output=True, env=env, timeout=180
+    )
+
+
+def test_contest_given_decomposed_or_as_the_other_verbs_take_it_is_found(tmp_path: Path) -> None:
+    """`--contest` with a name pasted decomposed (a Mac's "e" + combining diaeresis) was "no contest named
+    'Zoë Race'" beside a contest drawn exactly alike; and `warroom backtest --contest` took the name only exactly
+    as stored, where every other verb ignores case and spacing."""
+    data = ["--data-dir", str(tmp_path / "d")]
+    toml = tmp_path / "zoe.toml"
+    toml.write_text(
+        '[contest]\nname = "Zoë Race"\nelection_date = 2026-05-07\nsystem = "sv"\n'
+        '[[candidate]]\ncode = "a"\nname = "Ann A"\n[[candidate]]\ncode = "b"\nname = "Bob B"\n',
+        encoding="utf-8",
+    )
+    assert _warroom(*data, "contest", "new", "--from", str(toml)).returncode == 0
+    decomposed = unicodedata.normalize("NFD", "Zoë Race")
+    proc = _warroom(*data, "polls", "--contest", decomposed)
+    assert proc.returncode == 0 and "Zoë Race: 0 polls" in proc.stdout, proc.stderr
+    proc = _warroom(*data, "backtest", "--contest", "  london MAYOR 2012 ")
+    assert proc.returncode == 0 and "London Mayor 2012" in proc.stdout, proc.stderr

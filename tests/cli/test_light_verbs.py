@@ -31,7 +31,7 @@ def test_listing_verbs_import_no_qt_and_no_alembic(tmp_path: Path, verb: str) ->
 def test_the_parsers_overvote_choices_are_the_count_engines() -> None:
     """--overvote's choices are spelt out in the CLI (so the parser imports no counting code): they must be the
     engine's values, or a new rule could not be asked for or an old one would fail inside the count."""
-    from warroom.cli.main import OVERVOTE_CHOICES
+    from warroom.cli.verbs import OVERVOTE_CHOICES
     from warroom.core.count import Overvote
 
     assert tuple(o.value for o in Overvote) == OVERVOTE_CHOICES

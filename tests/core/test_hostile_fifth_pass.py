@@ -5,25 +5,16 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from tests.conftest import TOY, make_poll
+from tests.conftest import KHAN, RTL_TOY, make_poll
 from tests.irv_fixture import IRV_CONTEST, irv_polls
 from warroom.core.irv_pipeline import evaluate_irv, irv_baseline
 from warroom.core.pipeline import BaselineChoice, assumption_lines, compute_averages, default_scenario, make_baseline
 from warroom.core.report import summarise
 from warroom.core.saved_cases import irv_summary
 from warroom.core.scenario import project
-from warroom.core.types import Candidate, bidi_isolated
+from warroom.core.types import bidi_isolated
 
 FSI, PDI = "\u2068", "\u2069"
-KHAN, NETANYAHU = "صادق خان", "בנימין נתניהו"
-RTL_TOY = replace(
-    TOY,
-    candidates=(
-        Candidate("ann", KHAN, "R", "#d62728"),
-        Candidate("bob", NETANYAHU, "B", "#1f77b4"),
-        Candidate("cat", "Cat Green", "G", "#2ca02c"),
-    ),
-)
 
 
 def _bare_rtl(text: str) -> list[str]:

@@ -140,3 +140,20 @@ def test_a_french_compilation_whose_header_is_not_csv_is_a_problem_not_a_traceba
         with pytest.raises(FranceFormatError) as info:
             parse(text)
         assert "field larger than field limit" in str(info.value)
+
+
+def test_a_blt_file_in_two_encodings_is_refused_naming_the_line(tmp_path) -> None:
+    """A BLT file whose names are UTF-8 but one Latin-1: read whole as Latin-1, "Zoë" was shown as "ZoÃ«"."""
+    import pytest
+
+    from warroom.core.blt import BltFormatError, read_blt
+
+    body = b'2 1\n3 1 0\n2 2 0\n0\n"Zo\xc3\xab"\n"Caf\xe9"\n"Race"\n'
+    path = tmp_path / "mixed.blt"
+    path.write_bytes(body)
+    with pytest.raises(BltFormatError, match="line 6: not UTF-8"):
+        read_blt(path)
+    path.write_bytes(body.replace(b"Caf\xe9", b"Cafe"))
+    assert "Zoë" in read_blt(path).table.candidates
+    path.write_bytes(body.replace(b"Zo\xc3\xab", b"Zoe"))
+    assert "Café" in read_blt(path).table.candidates  # Latin-1 throughout is still read

@@ -14,6 +14,7 @@ import pytest
 
 from tests.conftest import TOY, make_poll
 from tests.store._held_lock import held_by_another
+from tests.store._service import service_on_one_poll
 from tests.store._tmpfs import small_tmpfs
 from warroom.bootstrap import open_store
 from warroom.store import polls as repo
@@ -90,14 +91,9 @@ def test_an_edit_while_another_program_holds_the_lock_is_refused_quickly_and_kep
     INTERACTIVE_LOCK_WAIT_MS, then says the store is busy, and the store and the service's polls are unchanged."""
     import time
 
-    from warroom.services.poll_service import INTERACTIVE_LOCK_WAIT_MS, PollService
+    from warroom.services.poll_service import INTERACTIVE_LOCK_WAIT_MS
 
-    store = open_store(store_url, backup_dir=None, seed=False)
-    with store.sessions.begin() as s:
-        cid = repo.add_contest(s, TOY)
-        repo.add_polls(s, cid, [make_poll(1)])
-    service = PollService(store.sessions, watch=False)
-    service.open_contest(cid)
+    store, service, cid = service_on_one_poll(store_url)
     before = service.polls[0]
     lock = held_by_another(
         store_url, sqlite_begin="BEGIN EXCLUSIVE", postgres=("BEGIN", "LOCK TABLE poll IN ACCESS EXCLUSIVE MODE")
@@ -493,14 +489,8 @@ def test_server_connections_cut_mid_session_and_mid_import_lose_nothing(qtbot, s
 
     from warroom.core.csvformat import polls_to_csv
     from warroom.services.import_worker import ImportWorker
-    from warroom.services.poll_service import PollService
 
-    store = open_store(store_url, backup_dir=None, seed=False)
-    with store.sessions.begin() as s:
-        cid = repo.add_contest(s, TOY)
-        repo.add_polls(s, cid, [make_poll(1)])
-    service = PollService(store.sessions, watch=False)
-    service.open_contest(cid)
+    store, service, cid = service_on_one_poll(store_url)
     admin = create_engine(store_url, isolation_level="AUTOCOMMIT")
 
     def cut_every_connection() -> None:

@@ -124,16 +124,11 @@ def test_a_server_stopped_mid_write_is_a_message_in_seconds_and_nothing_is_half_
 
     from sqlalchemy import event
 
-    from warroom.bootstrap import open_store
-    from warroom.services.poll_service import INTERACTIVE_LOCK_WAIT_MS, PollService
+    from tests.store._service import service_on_one_poll
+    from warroom.services.poll_service import INTERACTIVE_LOCK_WAIT_MS
     from warroom.store.db import PG_ANSWER_MARGIN_S, StoreError
 
-    store = open_store(store_url, backup_dir=None, seed=False)
-    with store.sessions.begin() as s:
-        cid = repo.add_contest(s, TOY)
-        repo.add_polls(s, cid, [make_poll(1)])
-    service = PollService(store.sessions, watch=False)
-    service.open_contest(cid)
+    store, service, cid = service_on_one_poll(store_url)
     stopped: list[int] = []
 
     def stop_the_server(conn, _cursor, statement: str, *_args) -> None:  # type: ignore[no-untyped-def]

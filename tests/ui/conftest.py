@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from tests.conftest import TOY
-from warroom.core.types import Annotation, Poll, TransferObservation
+from warroom.core.types import Annotation, Contest, Poll, TransferObservation
 from warroom.paths import AppPaths
 
 
@@ -58,6 +58,20 @@ def running_room(qtbot, store, settings, *, ready: str = "view") -> Iterator[obj
     yield room
     room.window.close()
     store.close()
+
+
+def room_of(qtbot, tmp_path: Path, contest: Contest, polls: list[Poll] | None = None, *, ready: str = "view"):  # type: ignore[no-untyped-def]
+    """running_room on a fresh store under `tmp_path` holding `contest` and `polls` (toy_polls by default)."""
+    from warroom.bootstrap import open_store
+    from warroom.services.settings import open_settings
+    from warroom.store import polls as repo
+
+    paths = AppPaths.under(tmp_path)
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=paths.backup_dir, seed=False)
+    with store.sessions.begin() as s:
+        repo.add_polls(s, repo.add_contest(s, contest), toy_polls() if polls is None else polls)
+    return running_room(qtbot, store, open_settings(paths), ready=ready)
 
 
 @pytest.fixture

@@ -160,32 +160,12 @@ def test_a_share_after_a_hebrew_or_arabic_name_stays_with_that_name_on_screen(qt
     out by Unicode's bidi rules with each figure joined to the right-to-left name before it: shown as
     "39.8 נתניהו ,43.0 خان", read left to right it gave 43.0 to the wrong candidate. Names with right-to-left
     letters are isolated (FSI ... PDI) in those sentences; Latin names are left as they are."""
-    from dataclasses import replace
-
     from PySide6.QtWidgets import QLabel
 
-    from tests.conftest import TOY
-    from tests.ui.conftest import running_room, toy_polls
-    from warroom.bootstrap import open_store
-    from warroom.core.types import Candidate
-    from warroom.paths import AppPaths
-    from warroom.services.settings import open_settings
-    from warroom.store import polls as repo
+    from tests.conftest import RTL_TOY
+    from tests.ui.conftest import room_of
 
-    contest = replace(
-        TOY,
-        candidates=(
-            Candidate("ann", "صادق خان", "R", "#d62728"),
-            Candidate("bob", "בנימין נתניהו", "B", "#1f77b4"),
-            Candidate("cat", "Cat Green", "G", "#2ca02c"),
-        ),
-    )
-    paths = AppPaths.under(tmp_path)
-    paths.ensure()
-    store = open_store(paths.database, backup_dir=paths.backup_dir, seed=False)
-    with store.sessions.begin() as s:
-        repo.add_polls(s, repo.add_contest(s, contest), toy_polls())
-    for room in running_room(qtbot, store, open_settings(paths)):
+    for room in room_of(qtbot, tmp_path, RTL_TOY):
         answer = room.answer_view  # meeting mode's answer page is built the first time it is wanted (issue 15)
         qtbot.waitUntil(lambda answer=answer: any("Runoff: " in lab.text() for lab in answer.findChildren(QLabel)))
         labels = [*room.window.findChildren(QLabel), *answer.findChildren(QLabel)]  # type: ignore[attr-defined]

@@ -11,35 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TOY
-from tests.ui.conftest import running_room, toy_polls
+from tests.conftest import RTL_TOY, TOY
+from tests.ui.conftest import room_of, running_room
 from warroom.core.types import Candidate
 
 FSI, PDI = "\u2068", "\u2069"
-KHAN, NETANYAHU = "صادق خان", "בנימין נתניהו"
 SHORT_KHAN, SHORT_NETANYAHU = "خان", "נתניהו"  # the names the charts and the table show (surnames)
 
 
-def _rtl_room(qtbot, tmp_path: Path, second_round: bool = True):  # type: ignore[no-untyped-def]
-    from warroom.bootstrap import open_store
-    from warroom.paths import AppPaths
-    from warroom.services.settings import open_settings
-    from warroom.store import polls as repo
-
-    contest = replace(
-        TOY,
-        candidates=(
-            Candidate("ann", KHAN, "R", "#d62728"),
-            Candidate("bob", NETANYAHU, "B", "#1f77b4"),
-            Candidate("cat", "Cat Green", "G", "#2ca02c"),
-        ),
-    )
-    paths = AppPaths.under(tmp_path)
-    paths.ensure()
-    store = open_store(paths.database, backup_dir=paths.backup_dir, seed=False)
-    with store.sessions.begin() as s:
-        repo.add_polls(s, repo.add_contest(s, contest), toy_polls())
-    return running_room(qtbot, store, open_settings(paths), ready="averages")
+def _rtl_room(qtbot, tmp_path: Path):  # type: ignore[no-untyped-def]
+    return room_of(qtbot, tmp_path, RTL_TOY, ready="averages")
 
 
 def _words(pdf: Path) -> list[tuple[str, float, float, float]]:

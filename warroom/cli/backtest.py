@@ -48,7 +48,8 @@ def cmd_backtest(args: argparse.Namespace, out: TextIO) -> int:
         with translated(store.engine), store.sessions() as session:
             contests = repo.list_contests(session)
             if args.contest:
-                contests = [c for c in contests if c.name == args.contest]
+                named = repo.get_contest(session, args.contest)  # as every verb finds it (case, spacing, NFC)
+                contests = [c for c in contests if named is not None and c.id == named.id]
                 if not contests:
                     raise CliError(f"no contest named {args.contest!r} in the store")
             work = []

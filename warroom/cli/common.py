@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import unquote, urlsplit
 
-from warroom.core.types import Contest
+from warroom.core.types import Contest, without_isolates
 from warroom.paths import AppPaths, overwrites_store, read_input_file
 
 if TYPE_CHECKING:  # the light verbs (count, polls' help, --version) never import SQLAlchemy or Alembic
@@ -142,9 +142,20 @@ def _is_num(text: str) -> bool:
 
 
 def emit_json(data: Any, out: TextIO) -> None:
-    """Indented JSON, dates as ISO text."""
-    json.dump(data, out, indent=2, default=str)
+    """Indented JSON, dates as ISO text. Names come plain: the isolates the core puts round a right-to-left name
+    for display (types.bidi_isolated) are taken off every key and string (types.without_isolates)."""
+    json.dump(_plain(data), out, indent=2, default=lambda o: without_isolates(str(o)))
     out.write("\n")
+
+
+def _plain(data: Any) -> Any:
+    if isinstance(data, str):
+        return without_isolates(data)
+    if isinstance(data, dict):
+        return {without_isolates(k) if isinstance(k, str) else k: _plain(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_plain(v) for v in data]
+    return data
 
 
 def read_cli_file(path: Path, *, max_bytes: int) -> bytes:

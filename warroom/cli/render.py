@@ -9,6 +9,7 @@ import sys
 from typing import TextIO
 
 from warroom.cli.common import CliError, open_for_cli, paths_of, refuse_the_store
+from warroom.cli.interrupts import quiet_while_loading
 
 
 def render_headless(args: argparse.Namespace, out: TextIO) -> int:
@@ -22,12 +23,13 @@ def render_headless(args: argparse.Namespace, out: TextIO) -> int:
         raise CliError(
             "PDF output is the briefing or one chart: warroom render briefing|first|lead1|lead2 --out FILE.pdf"
         )
-    from PySide6.QtWidgets import QApplication
+    with quiet_while_loading():  # Ctrl-C in Qt's own start aborted Python ("Fatal Python error")
+        from PySide6.QtWidgets import QApplication
 
-    from warroom.app import WarRoom, make_qapp
-    from warroom.services.settings import open_settings
+        from warroom.app import WarRoom, make_qapp
+        from warroom.services.settings import open_settings
 
-    make_qapp(sys.argv[:1])
+        make_qapp(sys.argv[:1])
     store = open_for_cli(args)
     try:
         try:
@@ -39,12 +41,12 @@ def render_headless(args: argparse.Namespace, out: TextIO) -> int:
         room.window.show()
         for _ in range(5):
             QApplication.processEvents()
-        from warroom.ui.export import ExportError, render_target
+        from warroom.ui.export import ExportError, export_problem, render_target
 
         try:
             render_target(room.window, args.chart, args.out, args.width, args.height, room.briefing())
         except (ExportError, OSError) as exc:
-            raise CliError(f"{args.out}: {exc}") from None
+            raise CliError(export_problem(args.out, exc)) from None
         contest = room.poll_service.contest
         room.window.close()
     finally:

@@ -66,10 +66,18 @@ def read_blt(path: str | Path) -> BltFile:
         BltFormatError: see the module docstring.
         OSError: the file cannot be read.
     """
+    from warroom.core.infile import mixed_encoding_line
+
     data = Path(path).read_bytes()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
+        mixed = mixed_encoding_line(data)
+        if mixed is not None:  # read as Latin-1, every UTF-8 letter of the names became two ("ZoÃ«")
+            raise BltFormatError(
+                f"line {mixed}: not UTF-8 though the file holds UTF-8 letters elsewhere (two encodings mixed): "
+                "save the whole file as UTF-8"
+            ) from None
         text = data.decode("latin-1")
     return parse_blt(text)
 

@@ -44,6 +44,16 @@ _UTF8_LETTER = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\
 """A multi-byte UTF-8 sequence ("ë" is C3 AB): in a file that is not UTF-8 throughout, a sign of mixed encodings."""
 
 
+def mixed_encoding_line(data: bytes) -> int | None:
+    """The first line of `data` that is not UTF-8 when other lines hold UTF-8 letters (two encodings in one
+    file, which no single decoding reads right); None when the file is UTF-8 throughout or has no UTF-8 letter."""
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return data.count(b"\n", 0, exc.start) + 1 if _UTF8_LETTER.search(data) else None
+    return None
+
+
 def decode_csv_bytes(data: bytes) -> str:
     """A CSV file's text: UTF-8 (a byte-order mark dropped), else Windows-1252 as spreadsheets on Windows still
     save CSV, when the whole file is in it.
@@ -59,7 +69,7 @@ def decode_csv_bytes(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        if _UTF8_LETTER.search(data):
+        if mixed_encoding_line(data) is not None:
             raise ValueError(
                 f"line {line} is not UTF-8 though the file holds UTF-8 letters elsewhere (two encodings mixed, "
                 "e.g. rows pasted from another export): save the whole file as CSV UTF-8 and import that"

@@ -7,8 +7,10 @@ headline) drawn from this record of the last start, and the real window replaces
 The record is only used when it describes exactly what this start would compute: its key is a digest of
 everything the figures depend on (the store's whole content, the settings that choose what opens, the contest
 asked for, today's date, the program's version). A store written since, another contest, another day: another
-key, and the shell shows no figures at all (only "loading"). Even on a match the shell says the figures are the
-last session's until the fresh ones replace them.
+key, and the shell shows no figures at all (only "loading"). On a match the shell says the figures are the last
+session's until the fresh ones replace them, unless the start's first read (store/first_read.py: the store's checks
+and the digest of the very snapshot it read) made the key: then they are this store's figures now, and it says
+they are live.
 
 Pure: strings in, strings out; the caller reads and writes the file.
 """

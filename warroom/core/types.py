@@ -68,6 +68,18 @@ def bidi_isolated(name: str) -> str:
     return f"\u2068{name}\u2069"
 
 
+_ISOLATED_RUN = re.compile("\u2068([^\u2066-\u2069\u200e\u200f\u202a-\u202e]*)\u2069")
+
+
+def without_isolates(text: str) -> str:
+    """`text` with every isolate bidi_isolated put round a name taken off: the plain names, for machine output
+    (the CLI's JSON), where the isolates are display dress a script comparing names would trip on. Only a
+    balanced isolate round text holding no other direction control is taken off; anything else is left."""
+    if "\u2068" not in text:
+        return text
+    return _ISOLATED_RUN.sub(r"\1", text)
+
+
 def control_problem(text: str, *, lines_ok: bool = False) -> str | None:
     """Why `text` cannot be a name: a control character (a terminal escape, a line break, NUL; line breaks
     and tabs allowed with lines_ok, for notes) or a text-direction control; None when it has neither."""
@@ -258,7 +270,7 @@ class Contest:
     @property
     def title(self) -> str:
         """The name as shown in title bars and pickers, marked when it is a demo."""
-        return f"{self.name} (demo)" if self.demo else self.name
+        return contest_title(self.name, self.demo)
 
     @property
     def standing(self) -> tuple[Candidate, ...]:
@@ -470,3 +482,8 @@ class OfficialResult:
         if va is None or vb is None or va + vb == 0:
             return None
         return 100.0 * (va - vb) / (va + vb)
+
+
+def contest_title(name: str, demo: bool) -> str:
+    """A contest's name as shown in title bars and pickers (Contest.title; the start's first read shows it too)."""
+    return f"{name} (demo)" if demo else name

@@ -22,8 +22,6 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-MIGRATIONS = Path(__file__).with_name("migrations")
-SQLITE_MAGIC = b"SQLite format 3\x00"
 BACKUPS_KEPT = 5
 PG_CONNECT_TIMEOUT_S = 10
 """How long connecting to a PostgreSQL server may take before the store is reported unreachable (unless the URL
@@ -47,6 +45,13 @@ _DISPLAY: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
 
 
 from warroom.store.errors import StoreError  # noqa: E402  (re-exported: callers import it from here too)
+from warroom.store.revisions import (  # noqa: E402
+    CORE_TABLES,
+    MIGRATIONS,
+    SQLITE_MAGIC,
+    plain_head,
+    script_revisions,
+)
 
 __all__ = ["StoreError"]
 
@@ -203,17 +208,13 @@ def _check_ours(path: Path) -> None:
     _refuse_unknown(revisions, str(path))
 
 
-_CORE_TABLES = frozenset({"contest", "poll", "poll_figure"})
-"""Tables every schema revision has had since 0001: a file at a known revision without them is not ours."""
-
-
 def _refuse_foreign(tables: set[str], revisions: list[str], where: str) -> None:
     """Refuse a database that holds another application's tables (checked before anything is created)."""
     # A revision name alone does not make the database ours (other Alembic apps number theirs "0001" too): a
     # store at a known revision has the tables every revision has had. No tables at all: a new store to set up.
     empty = not revisions and not tables - {"alembic_version"}
     unknown = set(revisions) - known_revisions()  # refused separately, as a newer version's store
-    ours = bool(revisions) and tables >= _CORE_TABLES
+    ours = bool(revisions) and tables >= CORE_TABLES
     if not (empty or unknown or ours):
         shown = ", ".join(sorted(tables)[:6]) + (", ..." if len(tables) > 6 else "")
         raise StoreError(
@@ -246,25 +247,10 @@ def known_revisions() -> frozenset[str]:
         return frozenset(rev.revision for rev in ScriptDirectory.from_config(_alembic_config(None)).walk_revisions())
 
 
-_REVISION_LINE = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*(None|['\"]([^'\"]+)['\"])\s*$", re.MULTILINE)
-
-
-@functools.cache
 def _script_revisions() -> dict[str, str | None]:
-    """revision -> down_revision of every migration script, read from the files' own assignment lines.
-
-    Alembic would give the same (tests/store/test_store.py checks it does) but importing it costs a fifth of
-    a cold start (issue 15), and a store already at head needs nothing more than these names. A script this
-    reading cannot make sense of sends the caller to Alembic instead (ValueError)."""
-    found: dict[str, str | None] = {}
-    for path in sorted((MIGRATIONS / "versions").glob("*.py")):
-        if path.name.startswith("__"):
-            continue
-        names = {key: value for key, _raw, value in _REVISION_LINE.findall(path.read_text(encoding="utf-8"))}
-        if "revision" not in names or not names["revision"]:
-            raise ValueError(f"{path.name}: no plain 'revision = \"...\"' line")
-        found[names["revision"]] = names.get("down_revision") or None
-    return found
+    """revision -> down_revision of every migration script (store/revisions.py: shared with the start's first
+    read, which must not import SQLAlchemy or Alembic)."""
+    return script_revisions()
 
 
 def _alembic_head() -> str:
@@ -587,12 +573,8 @@ def is_older_store(engine: Engine) -> bool:
 
 def head_revision() -> str:
     """The newest schema revision (read from the migration scripts; Alembic if they do not say it plainly)."""
-    try:
-        scripts = _script_revisions()
-    except ValueError:
-        return _alembic_head()
-    heads = set(scripts) - {down for down in scripts.values() if down is not None}
-    return heads.pop() if len(heads) == 1 else _alembic_head()
+    head = plain_head()
+    return head if head is not None else _alembic_head()
 
 
 _WRITE_LOCK = "warroom_write_lock"
@@ -689,6 +671,7 @@ def backup_sqlite(db_file: Path, backup_dir: Path, *, reason: str, keep: int = B
     """
     if not _REASON.fullmatch(reason):
         raise ValueError(f"backup reason {reason!r}: lower-case letters and digits, at most one hyphen")
+    db_file = as_on_disk(db_file)  # POLLS.sqlite3 on a case-insensitive disk is polls.sqlite3: its backups too
     backup_dir = backup_folder(db_file, backup_dir)
     backup_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
@@ -748,15 +731,45 @@ def backup_folder(db_file: Path, backup_dir: Path) -> Path:
     """Where `db_file`'s backups go: `backup_dir` itself for the store beside it (the app's own), and a
     subfolder named after the store's full path for any other, so two stores called polls.sqlite3 in
     different folders never rotate, or get restored from, each other's backups."""
-    if db_file.resolve().parent == backup_dir.resolve().parent:  # symlinked data folders too
+    db_file = as_on_disk(db_file.resolve())  # (a folder spelt in another case on a case-insensitive disk too)
+    if db_file.parent == as_on_disk(backup_dir.resolve().parent):  # symlinked data folders too
         return backup_dir
-    digest = hashlib.sha256(str(db_file.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    digest = hashlib.sha256(str(db_file).encode("utf-8", "surrogateescape")).hexdigest()[:16]
     return backup_dir / "elsewhere" / digest
 
 
 def backups_of(db_file: Path, backup_dir: Path) -> list[Path]:
     """The backups of exactly this store file (name and folder), newest first: what recovery may offer."""
+    db_file = as_on_disk(db_file)
     return list_backups(backup_folder(db_file, backup_dir), db_file.stem)
+
+
+def as_on_disk(path: Path) -> Path:
+    """`path` (made absolute) spelt as its folders list it. On a case-insensitive disk (FAT, exFAT, macOS's and
+    Windows' own) `POLLS.sqlite3` opens `polls.sqlite3`: each part a folder does not list as written is replaced
+    by the entry of the same name in another case that is the same file. A path that is not there is returned as
+    it is (made absolute)."""
+    path = Path(os.path.abspath(path))
+    out = Path(path.anchor)
+    for part in path.parts[1:]:
+        try:
+            names = os.listdir(out)
+        except OSError:
+            return path
+        if part not in names:
+            wanted, written = part.casefold(), out / part
+            part = next((n for n in names if n.casefold() == wanted and _same_file(out / n, written)), "")
+            if not part:
+                return path
+        out = out / part
+    return out
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def list_backups(backup_dir: Path, stem: str = "polls") -> list[Path]:

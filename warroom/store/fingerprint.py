@@ -8,11 +8,13 @@ the rows, not the file's bytes: a WAL checkpoint or a VACUUM rewrites the file w
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 import threading
 from collections.abc import Callable
 from pathlib import Path
+
+from warroom.store.digest import digest_rows
+from warroom.store.first_read import Fallback, FirstRead, FirstReader
 
 
 def store_fingerprint(db_file: Path) -> str | None:
@@ -20,7 +22,6 @@ def store_fingerprint(db_file: Path) -> str | None:
     SQLite database, locked, damaged): the caller then has no key and shows no cached figures."""
     if not db_file.is_file():
         return None
-    digest = hashlib.sha256()
     try:
         # Read-only, and never created: a missing or foreign file is not touched.
         conn = sqlite3.connect(f"{db_file.resolve().as_uri()}?mode=ro", uri=True, timeout=0.2, isolation_level=None)
@@ -28,36 +29,11 @@ def store_fingerprint(db_file: Path) -> str | None:
         return None
     try:
         conn.execute("BEGIN")  # one read transaction: every table as of one moment, even while another writes
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-        for table in tables:
-            columns = [r[1] for r in conn.execute(f"PRAGMA table_info({_quoted(table)})")]
-            if not columns:
-                continue
-            # One string per table, built inside SQLite (quote() keeps types apart: 1, 1.0, '1' and X'01' differ):
-            # a fifth of the time of fetching the rows as Python tuples.
-            row = "||','||".join(f"quote({_quoted(c)})" for c in columns)
-            order = "" if _without_rowid(conn, table) else " ORDER BY rowid"
-            (text,) = conn.execute(
-                f"SELECT group_concat(r, char(10)) FROM (SELECT {row} AS r FROM {_quoted(table)}{order})"
-            ).fetchone()
-            for part in (table, ",".join(columns), text or ""):
-                data = part.encode("utf-8", "surrogatepass")
-                digest.update(len(data).to_bytes(8, "little"))
-                digest.update(data)
+        return digest_rows(conn)
     except sqlite3.Error:
         return None
     finally:
         conn.close()
-    return digest.hexdigest()
-
-
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _without_rowid(conn: sqlite3.Connection, table: str) -> bool:
-    (sql,) = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone()
-    return "WITHOUT ROWID" in (sql or "").upper()
 
 
 def sqlite_file(target: str | Path) -> Path | None:
@@ -72,17 +48,28 @@ def sqlite_file(target: str | Path) -> Path | None:
 
 class StoreDigest(threading.Thread):
     """store_fingerprint on its own thread: sqlite3 lets go of the GIL while it reads, so the digest is made on
-    the other core while the window's modules load."""
+    the other core while the window's modules load.
+
+    It begins the start's first read too (store/first_read.FirstReader: the store's checks and the digest in one
+    read transaction, which then also gives `result`); `first_read` finishes it on the caller's thread."""
 
     def __init__(self, db_file: Path | None, also: Callable[[], object] | None = None) -> None:
         super().__init__(name="warroom-store-digest", daemon=True)
         self.db_file = db_file
         self.also = also  # more start-up work for this thread, after the digest (its result is the caller's)
         self.result: str | None = None
+        self.reader = FirstReader(db_file)
+        self._lock = threading.Lock()
+        self._abandoned = False  # let_go(wait=False) while this thread ran: it lets go of the store itself
 
     def run(self) -> None:
         if self.db_file is not None:
-            self.result = store_fingerprint(self.db_file)
+            self.reader.begin()
+            with self._lock:
+                if self._abandoned:
+                    self.reader.close()
+            # a store without a first read (an older one, a big one...) still has its digest: the frame's key
+            self.result = self.reader.fingerprint or store_fingerprint(self.db_file)
         if self.also is not None:
             self.also()
 
@@ -92,3 +79,22 @@ class StoreDigest(threading.Thread):
             self.start()
         self.join(seconds)
         return None if self.is_alive() else self.result
+
+    def first_read(self, asked: str | None, remembered: str | None) -> FirstRead | Fallback:
+        """The first read, finished here (the contest and its polls) if the thread has begun it and ended; else
+        why not (then, once the thread ends, call `let_go`)."""
+        if self.is_alive() or self.ident is None:
+            return Fallback("the store's digest was not ready for the first paint")
+        return self.reader.finish(asked, remembered)
+
+    def let_go(self, *, wait: bool = True) -> None:
+        """Release the store's snapshot the first read holds (before the full store opens: it may write, and a
+        held read would keep a rollback-journal store's writers waiting), waiting for the thread first; or, with
+        `wait=False` (a start that ends), at once if the thread is done, else by the thread when it is."""
+        if wait and self.ident is not None:
+            self.join()
+        with self._lock:
+            if self.ident is not None and self.is_alive():
+                self._abandoned = True
+                return
+        self.reader.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import json
 import math
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -157,9 +158,10 @@ def get_contest(session: Session, key: int | str | None = None) -> Contest | Non
     if row is None and isinstance(key, str) and key.strip():
         # Names are unique ignoring case (store.contests), so " london mayor 2012 " names one contest: found
         # as the window's picker would, not "no contest named ..." for a trailing space from a script.
-        wanted = " ".join(key.split()).casefold()
+        # Composed (NFC) too: a name pasted decomposed (a Mac's "e" + combining diaeresis) is the name it looks like.
+        wanted = unicodedata.normalize("NFC", " ".join(key.split())).casefold()
         names = session.execute(select(ContestRow.id, ContestRow.name)).all()
-        ids = [cid for cid, name in names if " ".join(name.split()).casefold() == wanted]
+        ids = [cid for cid, name in names if unicodedata.normalize("NFC", " ".join(name.split())).casefold() == wanted]
         if len(ids) == 1:
             return get_contest(session, int(ids[0]))
     return _contest_to_core(row) if row else None

@@ -369,12 +369,12 @@ class ScenarioActions(QObject):
 
     def write_briefing(self, path: Path) -> None:
         """Write the briefing PDF; a failure is shown."""
-        from warroom.ui.export import write_briefing_pdf
+        from warroom.ui.export import export_problem, write_briefing_pdf
 
         try:
             write_briefing_pdf(self.briefing(), path)
         except Exception as exc:
-            self.window.show_error(f"The briefing could not be written: {exc}")
+            self.window.show_error(f"The briefing could not be written: {export_problem(path, exc)}")
             return
         self.window.statusBar().showMessage(f"Briefing saved to {path}", 6000)
 

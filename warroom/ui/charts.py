@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsPathItem, QS
 from warroom.core.averaging import AverageSeries, PollAverages
 from warroom.core.two_round_view import CampaignChart
 from warroom.core.types import Annotation, Contest, Poll, bidi_isolated
+from warroom.ui.glyphs import drawable
 from warroom.ui.qt_utils import as_html, literal_tip
 
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
@@ -153,15 +154,16 @@ class _TitleLabel(pg.LabelItem):
         if self._fitting:
             return
         full = str(getattr(self, "text", ""))
+        drawn = drawable(full)  # an emoji no installed font has is named, never an empty box (ui.glyphs)
         room = self.rect().width() - 8
-        shown = full
+        shown = drawn
         if room > 0:
             font = QFont(self.item.font())
             size = str(self.opts.get("size", ""))
             if size.endswith("pt"):
                 font.setPointSizeF(float(size[:-2]))
-            shown = QFontMetricsF(font).elidedText(full, Qt.TextElideMode.ElideRight, room)
-        self.setToolTip(literal_tip("\n\n".join(t for t in (full if shown != full else "", self.explanation) if t)))
+            shown = QFontMetricsF(font).elidedText(drawn, Qt.TextElideMode.ElideRight, room)
+        self.setToolTip(literal_tip("\n\n".join(t for t in (drawn if shown != drawn else "", self.explanation) if t)))
         if self.item.toPlainText() == shown:
             return
         self._fitting = True
@@ -226,6 +228,8 @@ class _BandItem(QGraphicsPathItem):
     large translucent polygons is one of the dearer parts of a repaint."""
 
     def paint(self, painter: QPainter, option: object, widget: QWidget | None = None) -> None:
+        if self.path().isEmpty():  # no band (no forecast yet): Qt's PDF writer drew an empty fill, "h f", which
+            return  # PDF readers report as "No current point in closepath" in every chart exported as PDF
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         super().paint(painter, option, widget)  # type: ignore[arg-type]
 
@@ -882,7 +886,8 @@ class _Series:
 
 def _key_name(pollster: str) -> str:
     """A pollster's name as the key shows it: whole, or its first KEY_NAME_CHARS characters and an ellipsis."""
-    return pollster if len(pollster) <= KEY_NAME_CHARS else pollster[: KEY_NAME_CHARS - 1].rstrip() + "…"
+    name = pollster if len(pollster) <= KEY_NAME_CHARS else pollster[: KEY_NAME_CHARS - 1].rstrip() + "…"
+    return drawable(name)  # an emoji no installed font has is named, never an empty box (ui.glyphs)
 
 
 def _fit_legend(legend: pg.LegendItem, width: float, *, most: int = 6) -> None:
@@ -1916,7 +1921,7 @@ class ChartPanel(QWidget):
                 text = f"{name} {value:.1f}"  # isolated: the figure stays after a right-to-left name
             if self._end_texts.get(key) != text:  # (the label's own toPlainText asks its QTextDocument)
                 self._end_texts[key] = text
-                label.setText(text)
+                label.setText(drawable(text))  # an emoji no installed font has is named, never an empty box
             self._end_values[key] = (float(x[-1]), value)
             if key in self._first and before.get(key) == self._end_values[key] and label.isVisible():
                 continue  # where _place_end_labels put it

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -16,7 +15,6 @@ from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
-    QFontDatabase,
     QFontInfo,
     QFontMetricsF,
     QGuiApplication,
@@ -27,7 +25,6 @@ from PySide6.QtGui import (
     QPainterPath,
     QPdfWriter,
     QPen,
-    QRawFont,
     QTextCursor,
     QTextOption,
     QTransform,
@@ -45,10 +42,25 @@ from PySide6.QtWidgets import (
 
 from warroom.core.forecast import chance_text
 from warroom.paths import atomic_target, write_private_atomic
+from warroom.ui.glyphs import drawable_text
 
 
 class ExportError(RuntimeError):
     pass
+
+
+def export_problem(path: Path, exc: BaseException) -> str:
+    """Why `path` was not written, for a message: the file and the reason ("q.png: cannot write (is a folder, not
+    a file); nothing written"), never Python's "[Errno 21] ... 'q.png'" naming the file twice, or the private
+    folder it was being written in. Every export is all or nothing, so nothing was written."""
+    cause = exc if isinstance(exc, OSError) else exc.__cause__  # (the CSV export's StoreError carries it too)
+    if isinstance(cause, OSError):
+        return f"{path}: cannot write ({cause.strerror or type(cause).__name__}); nothing written"
+    text = str(exc)  # the exporters' own messages may name the file already: once is enough
+    if text.startswith(f"could not write {path}"):
+        reason = text.removeprefix(f"could not write {path}").removeprefix(": ")
+        return f"{path}: cannot write" + (f" ({reason})" if reason else "") + "; nothing written"
+    return f"{path}: {text.removeprefix(f'{path.name}: ')}; nothing written"
 
 
 @contextmanager
@@ -813,58 +825,6 @@ _RIGHT_TO_LEFT_RUN = re.compile(f"[{_RTL}]+(?:\\s+[{_RTL}]+)*")
 """A run of Hebrew or Arabic words (a candidate's name): set in a right-to-left isolate (RLI ... PDI), so that the
 figure after it stays after it ("صادق خان 45.0%", not "45.0 صادق خان%"; Unicode bidi rule W2 otherwise joins the
 number to the name's run)."""
-
-
-_JOINERS = frozenset("\u200d\ufe0e\ufe0f")  # zero-width joiner, text and emoji presentation selectors
-_SKIN_TONES = range(0x1F3FB, 0x1F400)  # emoji modifiers: shown on their base, or dropped with it
-_GLYPHS: dict[tuple[str, str], bool] = {}
-_FALLBACKS: list[QRawFont] = []
-
-
-def has_glyph(ch: str, font: QFont) -> bool:
-    """Whether `font` or any installed font (Qt falls back to them) can draw `ch`. Cached per font family."""
-    key = (font.family(), ch)
-    if key not in _GLYPHS:
-        found = QFontMetricsF(font).inFontUcs4(ord(ch))
-        if not found:
-            if not _FALLBACKS:
-                _FALLBACKS.extend(QRawFont.fromFont(QFont(family)) for family in QFontDatabase.families())
-            found = any(raw.isValid() and raw.supportsCharacter(ord(ch)) for raw in _FALLBACKS)
-        _GLYPHS[key] = found
-    return _GLYPHS[key]
-
-
-def drawable_text(text: str, font: QFont) -> str:
-    """`text` with every symbol no installed font can draw (an emoji in a candidate's name, on a system with no
-    emoji font) replaced by its name in brackets: "Ann 🗳️ Smith" is "Ann [ballot box with ballot] Smith" in the
-    briefing PDF, never an empty box. A joined emoji sequence is named as one ("[woman briefcase]"); a skin-tone
-    modifier no font has is dropped, its base kept. Text every font can draw comes back as it is."""
-    if text.isascii():
-        return text
-    out: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch in _JOINERS or unicodedata.category(ch) in ("Cf", "Mn", "Me", "Zs") or has_glyph(ch, font):
-            out.append(ch)
-            i += 1
-            continue
-        if ord(ch) in _SKIN_TONES:
-            i += 1  # a modifier on a base that is drawn: the base alone says it
-            continue
-        names = [_char_name(ch)]
-        i += 1
-        while i < n and (text[i] in _JOINERS or ord(text[i]) in _SKIN_TONES):
-            if text[i] == "\u200d" and i + 1 < n and not text[i + 1].isspace():
-                names.append(_char_name(text[i + 1]))  # the next part of one joined emoji
-                i += 1
-            i += 1
-        out.append(f"[{' '.join(names)}]")
-    return "".join(out)
-
-
-def _char_name(ch: str) -> str:
-    return unicodedata.name(ch, f"U+{ord(ch):04X}").lower()
 
 
 def sources_of(urls: Sequence[tuple[str, str]]) -> list[str]:

@@ -907,7 +907,9 @@ class MainWindow(QMainWindow):
             try:
                 n = self._polls.export_csv(Path(path))
             except Exception as exc:
-                self.show_error(f"Export failed: {exc}")
+                from warroom.ui.export import export_problem
+
+                self.show_error(f"Export failed: {export_problem(Path(path), exc)}")
                 return
             self.statusBar().showMessage(f"{n} polls exported to {path}", 5000)
 
@@ -1074,7 +1076,7 @@ class MainWindow(QMainWindow):
     def export_view_dialog(self, widget: QWidget, kind: str) -> None:
         from PySide6.QtWidgets import QInputDialog
 
-        from warroom.ui.export import export_view
+        from warroom.ui.export import export_problem, export_view
 
         path, _ = QFileDialog.getSaveFileName(self, "Export", f"warroom.{kind}", f"{kind.upper()} files (*.{kind})")
         if not path or not self._writable_export(Path(path)):
@@ -1087,7 +1089,7 @@ class MainWindow(QMainWindow):
         try:
             export_view(widget, Path(path), width)
         except Exception as exc:
-            self.show_error(f"Export failed: {exc}")
+            self.show_error(f"Export failed: {export_problem(Path(path), exc)}")
             return
         self.statusBar().showMessage(f"Saved {path}", 5000)
 
@@ -1096,7 +1098,7 @@ class MainWindow(QMainWindow):
         afresh for a 16:9 slide."""
         from PySide6.QtWidgets import QInputDialog
 
-        from warroom.ui.export import SLIDE_SIZES, chart_to_slide, export_chart
+        from warroom.ui.export import SLIDE_SIZES, chart_to_slide, export_chart, export_problem
 
         path, chosen = QFileDialog.getSaveFileName(
             self, "Export chart", f"{key}.png", "PNG (*.png);;SVG (*.svg);;PDF (*.pdf)"
@@ -1128,7 +1130,7 @@ class MainWindow(QMainWindow):
             else:
                 export_chart(charts.plots[key], target, width)
         except Exception as exc:
-            self.show_error(f"Export failed: {exc}")
+            self.show_error(f"Export failed: {export_problem(target, exc)}")
             return
         self.statusBar().showMessage(f"Saved {target}", 5000)
 

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
-from PySide6.QtCore import QObject, QSocketNotifier, QTimer
+from PySide6.QtCore import QEvent, QObject, QSocketNotifier, Qt, QTimer
 from PySide6.QtGui import Qt as _GuiQt
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QApplication, QDoubleSpinBox, QLabel, QMessageBox, QWidget
@@ -96,17 +96,25 @@ class SignalGuard(QObject):
         for end in (self._reader, self._writer):
             end.setblocking(False)
         self._previous: dict[int, Any] = {}
+        self._pending = False  # a signal came before any window was shown: close the first one shown
         self._previous_fd = signal.set_wakeup_fd(self._writer.fileno(), warn_on_full_buffer=False)
         for sig in (signal.SIGINT, signal.SIGTERM):
             self._previous[sig] = signal.signal(sig, self._on_signal)
         self._notifier = QSocketNotifier(self._reader.fileno(), QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._on_woken)
 
+    @property
+    def closes_next_window(self) -> bool:
+        """A signal came while no window was shown: the next window shown is closed."""
+        return self._pending
+
     def restore(self) -> None:
         for sig, handler in self._previous.items():
             signal.signal(sig, handler)
         signal.set_wakeup_fd(self._previous_fd)
         self._notifier.setEnabled(False)
+        if self._pending and (app := QApplication.instance()) is not None:
+            app.removeEventFilter(self)
         for end in (self._reader, self._writer):
             end.close()
 
@@ -121,9 +129,29 @@ class SignalGuard(QObject):
         QTimer.singleShot(0, self, self._close_all)
 
     def _close_all(self) -> None:
-        for widget in QApplication.topLevelWidgets():
-            if widget.isVisible():
-                widget.close()  # as the user closing it: its closeEvent runs (settings, geometry, imports)
+        shown = [widget for widget in QApplication.topLevelWidgets() if widget.isVisible()]
+        for widget in shown:
+            widget.close()  # as the user closing it: its closeEvent runs (settings, geometry, imports)
+        app = QApplication.instance()
+        if any(_is_window(widget) for widget in shown):
+            if self._pending and app is not None:
+                self._pending = False
+                app.removeEventFilter(self)
+        elif not self._pending and app is not None:
+            # The signal came while the app was starting, before any window was shown: it was lost, and the window
+            # opened anyway to run until closed. The first window shown is closed instead.
+            self._pending = True
+            app.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if self._pending and event.type() == QEvent.Type.Show and isinstance(watched, QWidget) and _is_window(watched):
+            QTimer.singleShot(0, self, self._close_all)
+        return False
+
+
+def _is_window(widget: QWidget) -> bool:
+    """A window or dialog, not a tooltip or a popup menu."""
+    return widget.isWindow() and widget.windowType() in (Qt.WindowType.Window, Qt.WindowType.Dialog)
 
 
 def close_windows_on_signals() -> SignalGuard:

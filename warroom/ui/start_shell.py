@@ -3,8 +3,10 @@
 Issue 15: the real window (pyqtgraph, numpy, SQLAlchemy, the whole pipeline) takes over a second to build; this
 shell is on screen within the first half second, at the window's saved place and size with its docks where the
 user left them. It shows the race, the poll table and the headline as the last start showed them, from a
-StartFrame keyed to the store's content (core/startframe.py), and says so: "from your last session, updating".
-Without a matching frame it shows only the window's outline and "loading". Its fields, buttons and table take no
+StartFrame keyed to the store's content (core/startframe.py), and says what they are: live ("the polls in the store
+now") when the start's first read (store/first_read.py: stdlib sqlite3, read-only, the store's checks) digested
+the very snapshot the frame was keyed to, else "from your last session, updating". Without a matching frame it
+shows only the window's outline and "loading". Its fields, buttons and table take no
 input. Its menus hold the real window's first commands (import, export, add a poll, meeting mode, quit), with
 their shortcuts: one chosen before the real window is up is kept (`pending`) and run by the real window as soon as
 it has painted, and the status bar says so; closing the shell ends the start. So nothing done in the moment
@@ -47,6 +49,10 @@ EARLY: tuple[tuple[str, str, str | QKeySequence.StandardKey, str], ...] = (
 attribute holding the QAction that runs them), the same texts and shortcuts as MainWindow._build_actions."""
 WAITING = "{} will open as soon as the window is ready…"
 LAST_SESSION = "From your last session (same polls, same settings): updating…"
+LIVE = "The polls in the store now and their projection (the charts and the editable window follow in a moment)"
+"""Said over the figures when the start's first read proved them current (app.live_frame): the store's content and
+schema, the settings, the contest, the day and the code are those the figures were computed from."""
+STALE = "The store changed while the window opened: updating…"
 LOADING_CHARTS = "Loading the charts…"
 LOADING_FIGURES = "Working out the projection…"
 LOADING_POLLS = "Loading the polls…"
@@ -62,9 +68,13 @@ class StartShell(QMainWindow):
 
     quit_requested = Signal()  # the user closed the shell (or chose Quit): the start ends, no window follows
 
-    def __init__(self, frame: StartFrame | None, store: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, frame: StartFrame | None, store: str, parent: QWidget | None = None, *, live: bool = False
+    ) -> None:
         super().__init__(parent)
         self.frame = frame
+        self.live = live and frame is not None
+        self.note: QLabel | None = None  # what the figures are: live, or the last session's (None: no figures)
         self.pending: list[str] = []  # the real window's actions chosen here, in order, each once
         self._handed_over = False
         self._waiting = ""  # what the user chose here, waiting for the real window (said in the status bar)
@@ -122,6 +132,13 @@ class StartShell(QMainWindow):
         if state is not None:
             self.restoreState(state)
 
+    def show_stale(self) -> None:
+        """The figures shown as live are no longer the store's (written meanwhile): say they are updating."""
+        self.live = False
+        if self.note is not None:
+            self.note.setText(STALE)
+            self.note.setObjectName("start_stale")
+
     def shown_headline(self) -> list[str]:
         """The headline lines shown (empty when there is no frame)."""
         return list(self.frame.headline) if self.frame else []
@@ -157,8 +174,9 @@ class StartShell(QMainWindow):
         layout = QVBoxLayout(body)
         layout.setContentsMargins(8, 8, 8, 8)
         if frame and frame.headline:
-            note = QLabel(LAST_SESSION)
-            note.setObjectName("start_last_session")
+            note = QLabel(LIVE if self.live else LAST_SESSION)
+            note.setObjectName("start_live" if self.live else "start_last_session")
+            self.note = note
             note.setWordWrap(True)
             note.setStyleSheet("color: palette(placeholder-text); font-style: italic;")
             layout.addWidget(note)
@@ -187,7 +205,7 @@ class StartShell(QMainWindow):
         dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
         table = QTableWidget(len(frame.rows) if frame else 0, len(frame.headers) if frame else 0)
         table.setObjectName("start_poll_table")
-        table.setAccessibleName("Poll table (loading)")
+        table.setAccessibleName("Poll table" if self.live else "Poll table (loading)")
         if frame:
             table.setHorizontalHeaderLabels(list(frame.headers))
             for r, row in enumerate(frame.rows):

@@ -29,6 +29,7 @@ from warroom.cli.common import (
     refuse_the_store,
     table,
 )
+from warroom.cli.interrupts import restore_interrupts
 from warroom.core.types import EXHAUSTED, Contest, CountingSystem, Poll
 from warroom.paths import AppFolderError, write_private_atomic
 from warroom.store.errors import StoreError
@@ -784,6 +785,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     if args.verb is None:
         args.verb = "gui"
     try:
+        if args.verb != "gui":  # the window keeps the quiet start until its own handler takes over (SignalGuard)
+            restore_interrupts()  # a verb at work: Ctrl-C rolls back what it was writing and says so (below)
         code = COMMANDS[args.verb](args, out)
         out.flush()  # a full disk under a redirect shows here, not in the interpreter's last flush
         return code
