@@ -1,7 +1,8 @@
 """One poll added to a big contest, measured to the end (used by bench_scale.py; runs on its own too).
 
-What is measured, per add, on the GUI thread, from the call that adds the poll (PollService.add_polls: the store
-write, its change signal and everything the window does for it) until ALL of these hold:
+What is measured, per add, on the GUI thread, from the call that adds the poll (PollService.add_polls: the poll
+shown and its write queued to the writer thread, its change signal and everything the window does for it) until ALL
+of these hold (and the write has landed):
 - the poll table has the new poll's row;
 - every chart shows the new poll's point AND the new average (the averages computed from the polls including
   it have reached the charts: lines, bands, end labels);
@@ -141,7 +142,7 @@ def measure(
             profiler.enable()
         ids = service.add_polls([new])
         last_cpu = time.thread_time()
-        times.turn_cpu.append(last_cpu - c0)  # the call's own turn: write, signal, table row, chart points
+        times.turn_cpu.append(last_cpu - c0)  # the call's own turn: signal, table row, chart points (write queued)
         new_id = ids[0] if ids else None
         while True:
             now = time.perf_counter()
@@ -169,7 +170,7 @@ def measure(
                 and not room.scenarios.busy
             ):
                 times.scenario = now - t0
-            if times.table and times.points and times.average and times.scenario:
+            if times.table and times.points and times.average and times.scenario and not service.pending_writes:
                 counter.painted = 0
                 turn()
                 if not counter.painted:

@@ -172,11 +172,12 @@ def measure(db: Path, folder: Path, *, adds: int = 7, profile: bool = False) -> 
     for i in range(adds):
         new = replace(latest, pollster=f"Newcomer {i}", id=None)
         cpu = time.thread_time()
-        added += service.add_polls([new])  # the store write, then the change signal: table row, chart points
+        added += service.add_polls([new])  # the change signal at once (the store write queued): row, chart points
         charts.grab()  # every chart repainted with the new point
         done = time.perf_counter()
         frames.append(done - changed[-1])
         frame_cpu.append(time.thread_time() - cpu)
+        run_loop(30.0, until=lambda: service.pending_writes == 0)  # stored (on the writer thread), confirmed
         run_loop(30.0, until=lambda: not room.averages.busy and room.averages.averages is not None)
         run_loop(30.0, until=lambda: not room.scenarios.busy)  # and the scenario rebuilt on it
         run_loop(0.15)
@@ -184,7 +185,8 @@ def measure(db: Path, folder: Path, *, adds: int = 7, profile: bool = False) -> 
     stall_add, cpu_add = probe.stop(), probe.longest_cpu
     probe.report("adding polls")
 
-    def settle() -> None:  # the new average and the scenario on it are in
+    def settle() -> None:  # the write confirmed, the new average and the scenario on it are in
+        run_loop(30.0, until=lambda: service.pending_writes == 0)
         run_loop(30.0, until=lambda: not room.averages.busy and room.averages.averages is not None)
         run_loop(30.0, until=lambda: not room.scenarios.busy)
         run_loop(0.15)
@@ -332,7 +334,7 @@ if __name__ == "__main__":
             f" {r['cpu_idle'] * 1e3:.1f} ms)"
         )
     print(
-        f"  one poll added, charts repainted: {r['frame'] * 1e3:.1f} ms wall, {r['frame_cpu'] * 1e3:.1f} ms CPU with the"
-        f" store write (target 16 ms: {'PASS' if r['frame'] < 0.016 else 'MISS'}); same run: a plain repaint"
+        f"  one poll added, charts repainted: {r['frame'] * 1e3:.1f} ms wall, {r['frame_cpu'] * 1e3:.1f} ms GUI CPU (the store"
+        f" write queued to its thread) (target 16 ms: {'PASS' if r['frame'] < 0.016 else 'MISS'}); same run: a plain repaint"
         f" {r['repaint'] * 1e3:.1f} ms, the old recompute + redraw {r['full'] * 1e3:.0f} ms"
     )

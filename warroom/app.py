@@ -139,6 +139,7 @@ class WarRoom:
         from warroom.services.irv_service import IrvController
         from warroom.services.poll_service import PollService
         from warroom.services.scenario_service import ScenarioController
+        from warroom.services.store_writer import StoreWriter
         from warroom.store.db import sqlite_path
         from warroom.ui.actions import ImportActions, ScenarioActions
         from warroom.ui.assets import stylesheet
@@ -150,7 +151,9 @@ class WarRoom:
         self._starting = True
         self.store = store
         self.settings = settings
-        self.poll_service = PollService(store.sessions, watch=watch, backup_dir=backup_dir)
+        # the window's writes run on this thread, in order: the GUI thread never waits on the database
+        self.store_writer = StoreWriter()
+        self.poll_service = PollService(store.sessions, watch=watch, backup_dir=backup_dir, writer=self.store_writer)
         # The historical error of poll averages: the shipped London record, refitted with the store's own races.
         errors = self.poll_service.forecast_errors(resource_path("data", "forecast_errors.json"))
         self.averages = AverageController(errors=errors)
@@ -354,7 +357,9 @@ class WarRoom:
         prefs.preferences_failed.connect(lambda msg: win.statusBar().showMessage(msg, 8000))
         ps.polls_changed.connect(self._on_polls_changed)
         ps.annotations_changed.connect(win.show_annotations)
-        ps.store_failed.connect(win.show_error)
+        ps.store_failed.connect(lambda message: win.show_error(message))  # (as the window has it then)
+        ps.write_state_changed.connect(win.show_write_state)
+        ps.write_failed.connect(win.on_write_failed)
         ps.scenarios_changed.connect(acts.refresh)
         avg.averages_ready.connect(win.show_averages)
         # The answer view and the scenario follow in later turns of the event loop, one each: the charts paint
@@ -372,6 +377,8 @@ class WarRoom:
         original_close = win.closeEvent
 
         def close_event(event) -> None:
+            self._land_writes()
+            self.store_writer.shutdown()
             self.import_worker.shutdown()  # a running import is cancelled (rolled back), its thread joined
             self.settings.set_geometry("main", win.saveGeometry())
             self.settings.set_geometry("main_state", win.saveState())
@@ -379,6 +386,19 @@ class WarRoom:
             original_close(event)
 
         win.closeEvent = close_event  # type: ignore[method-assign]
+
+    def _land_writes(self) -> None:
+        """Before the window closes: wait (at most WRITE_WAIT_ON_CLOSE_S at a time) for the changes still on their
+        way to the store; a change that fails meanwhile is reported as usual (what and why). If the store has not
+        answered by then, the user is told and chooses: wait again, or close with those changes unsaved."""
+        while self.poll_service.pending_writes:
+            pending = self.poll_service.pending_writes
+            self.window.statusBar().showMessage(f"Saving {pending} change(s) before closing…")
+            if self.poll_service.wait_for_writes(WRITE_WAIT_ON_CLOSE_S):
+                break
+            pending = self.poll_service.pending_writes
+            if pending and not self.window.ask_close_unsaved(pending, WRITE_WAIT_ON_CLOSE_S):
+                break  # closed with them unsaved, as the user chose after being told
 
     def _later(self, slot: Callable[[Sequence[Poll], PollAverages | None], None], turns: int) -> Callable[..., None]:
         """`slot`, for a big contest called `turns` timer ticks after averages_ready, and only if those averages
@@ -465,6 +485,9 @@ class _LazyPages:
 
 
 BIG_CHANGE = 64
+WRITE_WAIT_ON_CLOSE_S = 10.0
+"""How long closing the window waits for changes still on their way to the store before asking the user: longer
+than a write's longest wait on a PostgreSQL server that stopped answering (the lock wait plus its margin, 5 s)."""
 """Polls added at once (an import) after which the heap is frozen again (_freeze_heap)."""
 
 

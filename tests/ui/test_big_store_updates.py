@@ -46,7 +46,8 @@ def worker_room(qtbot, tmp_path: Path, monkeypatch) -> Iterator[object]:
 
 
 def _settle(room, qtbot) -> None:  # type: ignore[no-untyped-def]
-    """Until the average of the polls held now has landed."""
+    """Until the store has confirmed the writes and the average of the polls held then has landed."""
+    qtbot.waitUntil(lambda: room.poll_service.pending_writes == 0, timeout=10000)
     polls = room.poll_service.polls
     qtbot.waitUntil(
         lambda: (
@@ -241,6 +242,7 @@ def test_an_average_landing_after_later_changes_loses_none_of_them(worker_room, 
     qtbot.wait(50)
     # meanwhile: every change's points are drawn, the old average stays on screen
     ids = charts.point_data("ann")[2]
+    a, b = (service.poll(i).id for i in (a, b))  # type: ignore[union-attr]  (stored ids once their adds landed)
     assert a in ids and b in ids and victim.id not in ids
     assert room.averages.averages is shown_before
     np.testing.assert_array_equal(charts.curve_data("ann")[1], line_before)

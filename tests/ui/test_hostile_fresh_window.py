@@ -91,11 +91,6 @@ def test_the_cli_refuses_a_poll_csv_in_two_encodings(tmp_path: Path) -> None:
     assert proc.returncode == 1 and "line 3 is not UTF-8" in proc.stderr and "Traceback" not in proc.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="services/poll_service.py (v4's, left alone this round) decodes with its own cp1252 fallback: "
-    "parse_poll_file should call core.infile.decode_csv_bytes (one line); reported to the lead",
-)
 def test_the_windows_import_refuses_a_poll_csv_in_two_encodings(tmp_path: Path) -> None:
     from tests.conftest import TOY
     from warroom.services.poll_service import parse_poll_file

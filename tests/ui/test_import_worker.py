@@ -99,8 +99,11 @@ def test_a_finished_import_refreshes_the_table_and_charts_once(room, qtbot, tmp_
     imported = sorted(p.id for p in store_snapshot(room)[1])
     assert room.window.undo_stack.undoText() == "Import 40 polls"
     room.window.undo_stack.undo()
-    assert len(store_snapshot(room)[1]) == 30 and room.window.polls_pane.model.rowCount() == 30
+    assert room.window.polls_pane.model.rowCount() == 30  # on screen at once; in the store once written
+    qtbot.waitUntil(lambda: room.poll_service.pending_writes == 0)
+    assert len(store_snapshot(room)[1]) == 30
     room.window.undo_stack.redo()
+    qtbot.waitUntil(lambda: room.poll_service.pending_writes == 0)
     assert sorted(p.id for p in store_snapshot(room)[1]) == imported
     assert room.window.polls_pane.model.rowCount() == 70
 

@@ -1,15 +1,21 @@
 """PollService: the one door to the poll store for the GUI.
 
-Writes are small single transactions run on the caller's thread, so an undo command gets the new ids
-at once and an error reaches the user before anything else happens. A timer watches the store's change
-counter so that writes by another process or a teammate appear within a second.
+Writes are small single transactions. Given a StoreWriter (the app's), the window's poll and scenario writes run
+on its thread, in order, and the GUI thread never waits on the database: each change is shown at once and marked
+pending (polls added get provisional negative ids until stored), confirmed when the write lands, and taken back
+on screen with a message naming what and where if it fails (with every later change still pending, which was
+built on it); the input is kept in the failure for the user to try again. Without a writer (scripts, the CLI,
+tests that want it), each write runs on the caller's thread and its error is raised to the caller. A timer
+watches the store's change counter so that writes by another process or a teammate appear within a second.
 """
 
 from __future__ import annotations
 
 import bisect
+import json
+from collections import Counter, deque
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from types import MappingProxyType
@@ -20,10 +26,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from warroom.core.csvformat import CsvFormatError, ParseResult, parse_polls_csv, pasted_table_to_csv, polls_to_csv
 from warroom.core.forecast import ForecastErrors
+from warroom.core.infile import decode_csv_bytes
 from warroom.core.pipeline import PriorSource
 from warroom.core.types import Annotation, Contest, OfficialResult, Poll
 from warroom.core.validation import validate_poll
 from warroom.paths import read_input_file, write_private_atomic
+from warroom.services.store_writer import StoreWriter
 from warroom.store import contests as contests_repo
 from warroom.store import polls as repo
 from warroom.store.db import StoreError, limit_lock_wait, translated
@@ -35,6 +43,9 @@ window's first paint and its averages on a two-core laptop, at 10,000 polls too 
 WARM_UP_LOCK_WAIT_MS = 50
 """How long the warm-up waits for a lock another program holds before giving up (it is best effort)."""
 WATCH_INTERVAL_MS = 700  # well inside the two-second promise; one tiny query per tick
+WRITE_WAIT_ON_SWITCH_S = 6.0
+"""How long opening another contest waits for the open one's changes still on their way to the store: longer than
+one write's longest wait (the lock wait, 2 s, and on PostgreSQL the answer margin, 3 s)."""
 INTERACTIVE_LOCK_WAIT_MS = 2000
 """How long a write made from the window (add, edit, delete, save a scenario or contest) waits for a lock another
 program holds before saying the store is busy: long enough for any ordinary writer (another instance's import of
@@ -51,6 +62,45 @@ class PollChange:
     removed: tuple[int, ...] = ()
     reloaded: bool = False
     external: bool = False  # written by another process or user
+
+
+@dataclass(frozen=True)
+class WriteFailure:
+    """A write from the window that did not land, already taken back on screen.
+
+    Attributes:
+        what: the change as the user would say it ("add the YouGov poll").
+        message: what went wrong and where, for the user.
+        kind: the StoreError kind ("conflict", "busy", "unreachable", ...) or "" for another error.
+        polls: the polls the user entered for that change (to offer them again), as entered.
+        later: how many later changes, still pending, were taken back with it.
+        action: what the failed write was: "add", "edit", "delete" (polls) or "scenario".
+    """
+
+    what: str
+    message: str
+    kind: str = ""
+    polls: tuple[Poll, ...] = ()
+    later: int = 0
+    action: str = ""  # "add", "edit", "delete" (polls) or "scenario"
+
+
+class _Skipped(Exception):
+    """A queued write not run: an earlier write of the same batch failed, and the window took both back."""
+
+
+@dataclass(eq=False)
+class _Pending:
+    """A write shown on screen and not yet confirmed (GUI thread only)."""
+
+    what: str
+    epoch: int
+    rollback: Callable[[], None]
+    confirm: Callable[[Any], None]
+    touched: tuple[int, ...] = ()  # the poll ids (as shown) it changed on screen
+    scenarios: tuple[str, ...] = ()  # the saved-scenario names it changed
+    polls: tuple[Poll, ...] = ()
+    action: str = ""
 
 
 @dataclass
@@ -88,9 +138,9 @@ def parse_poll_file(path: Path, contest: Contest, *, progress: Progress | None =
     except OSError as exc:
         raise StoreError(f"cannot read the file: {exc.strerror}", where=str(path)) from exc
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
+        text = decode_csv_bytes(data)  # UTF-8, else Windows-1252; two mixed is refused naming the line
+    except ValueError as exc:
+        raise StoreError(str(exc), where=str(path)) from exc
     try:
         return parse_polls_csv(text, contest, today=date.today(), progress=_lines_of(text, progress))
     except CsvFormatError as exc:
@@ -127,6 +177,9 @@ class PollService(QObject):
         annotations_changed: list[Annotation].
         scenarios_changed: list of (name, baseline dict, settings dict).
         store_failed: a message for the user (what and where).
+        write_state_changed: "saving" (a write from the window is pending), "saved" (none is), or "failed".
+        write_failed: a WriteFailure (after store_failed has its message): that write and the later pending ones
+            were taken back on screen; the undo history no longer matches the store.
     """
 
     contest_loaded = Signal(object)
@@ -135,6 +188,8 @@ class PollService(QObject):
     annotations_changed = Signal(object)
     scenarios_changed = Signal(object)
     store_failed = Signal(str)
+    write_state_changed = Signal(str)
+    write_failed = Signal(object)
 
     def __init__(
         self,
@@ -143,9 +198,33 @@ class PollService(QObject):
         *,
         watch: bool = True,
         backup_dir: Path | None = None,
+        writer: StoreWriter | None = None,
     ) -> None:
         super().__init__(parent)
         self._sessions = sessions
+        # the window's writes go to the writer's thread (None: run on the caller's thread, errors raised)
+        self._writer = writer
+        self._pending: deque[_Pending] = deque()  # shown, not yet confirmed, in the order written
+        self._epoch = 0  # a failure takes back every pending write of its epoch and starts the next
+        self._touch: Counter[int] = Counter()  # poll id as shown -> pending writes that changed it
+        self._scenario_touch: Counter[str] = Counter()
+        self._alias: dict[int, int] = {}  # provisional id (negative) -> stored id, once confirmed
+        self._provisional_of: dict[int, int] = {}  # stored id -> the provisional id it had
+        self._next_provisional = -2  # (-1 is what the poll table's id arrays use for "no id")
+        # ids the store can give new polls (store.polls.spare_poll_ids): an add is shown under its stored id at
+        # once, so its confirmation changes nothing on screen; provisional ids only when these have run out
+        self._spare_ids: list[int] = []
+        self._handed: set[int] = set()  # spare ids already given to a poll shown here
+        self._reloading = False  # another program's change is being read on the writer's thread
+        self._watch_queued = False  # the watch's look at the store is on the writer's queue
+        self._reload_wanted = False  # a reload asked for while writes were pending: done when they have landed
+        self._scenarios: list[tuple[str, dict[str, Any], dict[str, Any]]] = []  # as shown
+        # writer-thread state: the ids the writer gave provisional ones, the last version each write stored, and
+        # the epochs whose failure means their later writes are skipped
+        self._w_alias: dict[int, int] = {}
+        self._w_last: dict[int, Poll] = {}
+        self._w_scenario: dict[str, str | None] = {}
+        self._w_failed: set[int] = set()
         self._backup_dir = backup_dir  # where a copy goes before a contest is deleted
         # contest id -> (store revision, polls, annotations, scenarios) as last read: a switch back is instant
         self._read_cache: dict[int, tuple[int, list[Poll], list[Annotation], list[Any]]] = {}
@@ -169,6 +248,7 @@ class PollService(QObject):
         self._watch = QTimer(self)
         self._watch.setInterval(WATCH_INTERVAL_MS)
         self._watch.timeout.connect(self._on_watch_timeout)
+        self._watching = watch
         if watch:
             self._watch.start()
 
@@ -195,7 +275,8 @@ class PollService(QObject):
         return MappingProxyType(self._polls)
 
     def poll(self, poll_id: int) -> Poll | None:
-        return self._polls.get(poll_id)
+        """A shown poll by its id (a provisional id still finds the poll once its add has landed)."""
+        return self._polls.get(self._shown_key(poll_id))
 
     @property
     def annotations(self) -> list[Annotation]:
@@ -205,6 +286,17 @@ class PollService(QObject):
         return self._run(repo.list_contests)
 
     def open_contest(self, key: int | str | None = None) -> Contest | None:
+        """Open a contest (None or "": the store's default) and read everything of it; returns it (None: none).
+
+        Changes still on their way to the store are waited for first (bounded: the writer's lock and answer
+        waits), so that what is read has them; any the store has still not answered by then land or fail later
+        without touching what the newly opened contest shows (a failure is still said)."""
+        if self._pending:
+            self.wait_for_writes(WRITE_WAIT_ON_SWITCH_S)
+            for write in self._pending:  # detached from the screen, which will show the store as read now
+                write.rollback, write.confirm, write.action = _nothing, _nothing, ""  # (and no retry)
+            self._touch.clear()
+            self._scenario_touch.clear()
         contest = self._run(lambda s: repo.get_contest(s, key) if key not in (None, "") else repo.get_contest(s))
         if contest is None and key not in (None, ""):
             contest = self._run(repo.get_contest)
@@ -214,6 +306,7 @@ class PollService(QObject):
         self._born = self._identity(contest)
         self.contest_loaded.emit(contest)
         self.reload()
+        self._reserve_ids()
         if not self._warmed:
             self._warmed = True
             QTimer.singleShot(WARM_UP_AFTER_MS, self, self._warm_up)
@@ -235,6 +328,9 @@ class PollService(QObject):
         """
         if self._contest is None:
             return
+        if self._pending and external:  # what the store holds now lacks the pending writes: read after they land
+            self._reload_wanted = True
+            return
         cid = self._contest.id or 0
         if external and not self._follow_contest(cid):
             return
@@ -252,12 +348,26 @@ class PollService(QObject):
                 )
 
             rev, polls, annotations, scenarios = self._run(read)
-            self._read_cache = {cid: (rev, polls, annotations, scenarios)} | {
-                k: v for k, v in self._read_cache.items() if v[0] == rev and k != cid
-            }
+        self._show_read(cid, rev, polls, annotations, scenarios, external=external)
+
+    def _show_read(
+        self,
+        cid: int,
+        rev: int,
+        polls: list[Poll],
+        annotations: list[Annotation],
+        scenarios: list[Any],
+        *,
+        external: bool,
+    ) -> None:
+        """Show what was read of contest `cid` at store revision `rev`, and announce it."""
+        self._read_cache = {cid: (rev, polls, annotations, scenarios)} | {
+            k: v for k, v in self._read_cache.items() if v[0] == rev and k != cid
+        }
         self._revision = rev
         self._set_polls({p.id: p for p in polls if p.id is not None}, ordered=polls)
         self._annotations = annotations
+        self._scenarios = list(scenarios)
         self.polls_changed.emit(PollChange(reloaded=True, external=external))
         self.annotations_changed.emit(annotations)
         self.scenarios_changed.emit(scenarios)
@@ -286,8 +396,12 @@ class PollService(QObject):
         return False
 
     def scenarios(self) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+        """The open contest's saved scenarios, by name. With a writer: as shown (read with the contest, followed
+        by the window's own saves at once and by other programs' through the watch), no store read here."""
         if self._contest is None:
             return []
+        if self._writer is not None:
+            return list(self._scenarios)
         cid = self._contest.id or 0
         return self._run(lambda s: repo.list_scenarios(s, cid))
 
@@ -306,8 +420,16 @@ class PollService(QObject):
     # --- writing (all or nothing, each one transaction) -----------------------------------------------------
 
     def add_polls(self, polls: Sequence[Poll]) -> list[int]:
+        """Store new polls (or put back deleted ones under their ids), all or nothing.
+
+        Returns:
+            Their ids. With a writer: at once, provisional (negative) for new polls until the write lands;
+            every method here takes either id for the same poll.
+        """
         contest = self._require_contest()
         cid = contest.id or 0
+        if self._writer is not None:
+            return self._add_later(contest, polls)
 
         def write(s: Session) -> tuple[list[int], list[Poll]]:
             ids = repo.add_polls(s, cid, polls)
@@ -356,6 +478,9 @@ class PollService(QObject):
                 read here (the watch had not yet seen it); nothing is written and the store is read again.
         """
         assert poll.id is not None
+        if self._writer is not None:
+            self._update_later(self._require_contest(), poll)
+            return
         pid, contest = poll.id, self._require_contest()
         seen = self._polls.get(pid)
 
@@ -387,6 +512,8 @@ class PollService(QObject):
                 was read here (a delete, or an Undo of an add, would remove their edit unseen, or a later Redo
                 put back a poll they removed); nothing is deleted and the store is read again.
         """
+        if self._writer is not None:
+            return self._delete_later(self._contest, poll_ids)
         gone = [self._polls[i] for i in poll_ids if i in self._polls]
         contest = self._contest
 
@@ -455,13 +582,426 @@ class PollService(QObject):
 
     def save_scenario(self, name: str, baseline: dict[str, Any], settings: dict[str, Any]) -> None:
         contest = self._require_contest()
+        if self._writer is not None:
+            self._scenario_later(contest, name, (baseline, settings))
+            return
         self._write(lambda s: repo.save_scenario(s, contest.id or 0, name, baseline, settings), contest)
         self.scenarios_changed.emit(self.scenarios())
 
     def delete_scenario(self, name: str) -> None:
         contest = self._require_contest()
+        if self._writer is not None:
+            self._scenario_later(contest, name, None)
+            return
         self._write(lambda s: repo.delete_scenario(s, contest.id or 0, name), contest)
         self.scenarios_changed.emit(self.scenarios())
+
+    # --- writes on the writer's thread ----------------------------------------------------------------------
+
+    @property
+    def pending_writes(self) -> int:
+        """Writes from the window shown on screen and not yet confirmed by the store."""
+        return len(self._pending)
+
+    def is_pending(self, poll_id: int) -> bool:
+        """Whether a pending write changed this poll (by its id as shown)."""
+        return self._touch[poll_id] > 0
+
+    def wait_for_writes(self, timeout_s: float) -> bool:
+        """Block until every pending write has landed or failed (and been reported), at most `timeout_s`.
+
+        For closing the window. True: nothing is pending any more (landed, or failed and reported)."""
+        if self._writer is None:
+            return True
+        return self._writer.wait(timeout_s) and not self._pending
+
+    def _new_id(self) -> int:
+        """An id to show a new poll under: a spare id the store can give it, else a provisional (negative) one."""
+        while self._spare_ids:
+            pid = self._spare_ids.pop(0)
+            if pid not in self._handed and pid not in self._polls:
+                self._handed.add(pid)
+                return pid
+        pid = self._next_provisional
+        self._next_provisional -= 1
+        return pid
+
+    def _take_spare(self, spare: Sequence[int]) -> None:
+        """Spare ids the store reported: kept for the next adds (those already given out are left out)."""
+        self._spare_ids = [i for i in spare if i not in self._handed and i not in self._polls]
+
+    def _reserve_ids(self) -> None:
+        """Ask the writer for spare ids (after a contest opened), so the first add already has one."""
+        if self._writer is None or self._writer.closed:
+            return
+
+        def read() -> list[int]:
+            with translated(self._engine), self._sessions.begin() as session:
+                limit_lock_wait(session, WARM_UP_LOCK_WAIT_MS)
+                return repo.spare_poll_ids(session)
+
+        def got(spare: list[int] | None, error: BaseException | None) -> None:
+            if error is None and spare and not self._spare_ids:  # best effort: a failure means provisional ids
+                self._take_spare(spare)
+
+        self._writer.submit(read, got)
+
+    def _shown_key(self, poll_id: int) -> int:
+        """The id a poll is shown under now: its provisional id until its add landed, then the stored one."""
+        if poll_id in self._polls:
+            return poll_id
+        stored = self._alias.get(poll_id)
+        if stored is not None and stored in self._polls:
+            return stored
+        provisional = self._provisional_of.get(poll_id)
+        if provisional is not None and provisional in self._polls:
+            return provisional
+        return stored if stored is not None else poll_id
+
+    def _busy(self, stored_id: int) -> bool:
+        """A pending write (still to be confirmed) changed this poll, under either of its ids."""
+        provisional = self._provisional_of.get(stored_id)
+        return self._touch[stored_id] > 0 or (provisional is not None and self._touch[provisional] > 0)
+
+    def _thread_id_of(self, poll_id: int) -> int | None:
+        """(Writer thread.) The stored id for an id as the window gave it; None for a new poll."""
+        if poll_id >= 0:
+            return poll_id
+        return self._w_alias.get(poll_id)
+
+    def _show(self, put: Sequence[Poll], remove: Sequence[int]) -> None:
+        """Change the polls shown (put: add or replace by id; remove: ids) and announce exactly that change."""
+        added: list[int] = []
+        updated: list[int] = []
+        removed: list[int] = []
+        for pid in remove:
+            poll = self._polls.pop(pid, None)
+            if poll is not None:
+                self._unorder(poll)
+                removed.append(pid)
+        for poll in put:
+            (updated if poll.id in self._polls else added).append(poll.id or 0)
+        self._put_polls(put)
+        if added or updated or removed:
+            self.polls_changed.emit(PollChange(added=tuple(added), updated=tuple(updated), removed=tuple(removed)))
+
+    def _submit(
+        self,
+        write: _Pending,
+        fn: Callable[[Session], T],
+        contest: Contest,
+    ) -> None:
+        """Queue `fn` as one transaction on the writer thread; `write` is already shown on screen."""
+        assert self._writer is not None
+        epoch, identity = write.epoch, self._born if self._contest is contest else None
+        self._pending.append(write)
+        self._touch.update(write.touched)
+        self._scenario_touch.update(write.scenarios)
+        if len(self._pending) == 1:
+            self.write_state_changed.emit("saving")
+
+        def job() -> tuple[T, int]:  # on the writer thread
+            if epoch in self._w_failed:
+                raise _Skipped
+            try:
+                with translated(self._engine), self._sessions.begin() as session:
+                    limit_lock_wait(session, INTERACTIVE_LOCK_WAIT_MS, write=True)
+                    self.require_still_there(session, contest, identity)
+                    result = fn(session)
+                    session.flush()
+                    return result, repo.revision(session)
+            except BaseException:
+                self._w_failed.add(epoch)  # the later writes of this batch were built on this one
+                self._w_last.clear()
+                self._w_scenario.clear()
+                raise
+
+        self._writer.submit(job, lambda result, error: self._on_written(write, result, error))
+
+    def _on_written(self, write: _Pending, result: Any, error: BaseException | None) -> None:
+        if write.epoch != self._epoch or not self._pending or self._pending[0] is not write:
+            return  # taken back already, with the earlier write whose failure skipped it
+        if error is not None:
+            self._on_write_failed(error)
+            return
+        self._pending.popleft()
+        self._touch.subtract(write.touched)
+        self._scenario_touch.subtract(write.scenarios)
+        self._touch = +self._touch
+        self._scenario_touch = +self._scenario_touch
+        value, rev = result
+        missed = rev != self._revision + 1  # someone else wrote since we last looked
+        self._revision = rev
+        write.confirm(value)
+        if self._watching and not self._watch.isActive():
+            self._watch.start()  # stopped by a failed look at the store: the store answers again
+        if missed:
+            self._reload_wanted = True
+        if not self._pending:
+            self.write_state_changed.emit("saved")
+            if self._reload_wanted:
+                self._reload_wanted = False
+                QTimer.singleShot(0, self, self._reload_external)
+
+    def _reload_external(self) -> None:
+        """Show another program's or a teammate's change: with a writer, the store is read on its thread (100,000
+        polls: seconds of reading that held the window) and what was read is shown when it arrives."""
+        contest, writer = self._contest, self._writer
+        if contest is None:
+            return
+        if writer is None or writer.closed:
+            self.reload(external=True)
+            return
+        if self._pending:
+            self._reload_wanted = True
+            return
+        if self._reloading:
+            return  # one read at a time: what it brings is the newest when it lands
+        self._reloading = True
+        cid = contest.id or 0
+
+        def read() -> tuple[
+            Contest | None, tuple[str, datetime | None] | None, int, list[Poll], list[Annotation], list[Any]
+        ]:
+            def all_of(s: Session) -> Any:
+                stored = repo.get_contest(s, cid)
+                return (
+                    stored,
+                    repo.contest_identity(s, cid),
+                    repo.revision(s),
+                    repo.list_polls(s, cid),
+                    repo.list_annotations(s, cid),
+                    repo.list_scenarios(s, cid),
+                )
+
+            return self._run(all_of)
+
+        def got(result: Any, error: BaseException | None) -> None:
+            self._reloading = False
+            if self._contest is not contest:
+                return  # another contest was opened (or this one edited here) meanwhile: it was read then
+            if self._pending:
+                self._reload_wanted = True  # a change made meanwhile is not in what was read: read again after it
+                return
+            if error is not None:
+                where = getattr(error, "where", "")
+                self.store_failed.emit(f"{error} ({where})" if where else str(error))
+                return
+            stored, identity, rev, polls, annotations, scenarios = result
+            if stored is None or not _same_contest(identity, self._born):
+                self.reload(external=True)  # deleted or replaced: said so, and another contest opened
+                return
+            if stored != self._contest:  # a teammate edited it: renamed it, candidates, colours, rules
+                self._contest = stored
+                self._born = identity
+                self.contest_loaded.emit(stored)
+            self._show_read(cid, rev, polls, annotations, scenarios, external=True)
+
+        writer.submit(read, got)
+
+    def _on_write_failed(self, error: BaseException) -> None:
+        """Take back, newest first, the failed write and every later pending one; say what and why."""
+        taken = list(self._pending)
+        failed = taken[0]
+        self._pending.clear()
+        self._touch.clear()
+        self._scenario_touch.clear()
+        self._epoch += 1
+        for write in reversed(taken):
+            write.rollback()
+        kind = getattr(error, "kind", "") if isinstance(error, StoreError) else ""
+        where = getattr(error, "where", "") if isinstance(error, StoreError) else ""
+        reason = str(error) + (f" ({where})" if where else "")
+        message = f"Could not {failed.what}: {reason}"
+        if len(taken) > 1:
+            message += f". The {len(taken) - 1} later change(s) made meanwhile were taken back too"
+        message += "; the window shows what the store holds."
+        self.write_state_changed.emit("failed")
+        self.store_failed.emit(message)
+        self.write_failed.emit(WriteFailure(failed.what, message, kind, failed.polls, len(taken) - 1, failed.action))
+        if kind == "conflict":
+            self._reload_wanted = False
+            QTimer.singleShot(0, self, self._reload_external)
+
+    def _settle(self, stored: Sequence[Poll], provisional: Sequence[int] = ()) -> None:
+        """A write landed: show its polls as stored, where no later pending write has changed them since.
+        `provisional`: for an add, the ids they were shown under (the same order)."""
+        put: list[Poll] = []
+        remove: list[int] = []
+        for k, poll in enumerate(stored):
+            sid = poll.id or 0
+            if provisional and provisional[k] != sid:
+                self._alias[provisional[k]] = sid
+                self._provisional_of[sid] = provisional[k]
+            if self._busy(sid):
+                continue  # a later change to it is pending: it stays as that change shows it
+            key = self._shown_key(sid)  # its provisional id while shown under it, else its stored id
+            if key == sid and self._polls.get(sid) == poll:
+                continue  # shown exactly as stored: nothing to announce (the usual case)
+            if key in self._polls:
+                if key != sid:
+                    remove.append(key)
+                put.append(poll)
+        self._show(put, remove)
+
+    def _add_later(self, contest: Contest, polls: Sequence[Poll]) -> list[int]:
+        cid = contest.id or 0
+        shown = [replace(p, id=self._shown_key(p.id) if p.id is not None else self._new_id()) for p in polls]
+        if not polls:
+            return []
+        keys = [p.id or 0 for p in shown]
+        what = f"add the {polls[0].pollster} poll" if len(polls) == 1 else f"add {len(polls)} polls"
+
+        def write(s: Session) -> tuple[list[Poll], list[int]]:  # writer thread
+            given = [replace(p, id=self._thread_id_of(p.id or 0)) for p in shown]
+            ids = repo.add_polls(s, cid, given)
+            for key, sid in zip(keys, ids, strict=True):
+                if key < 0:
+                    self._w_alias[key] = sid
+            fresh = repo.list_polls(s, cid, ids=ids)
+            by_id = {p.id: p for p in fresh}
+            self._w_last.update(by_id)  # type: ignore[arg-type]
+            return [by_id[i] for i in ids], repo.spare_poll_ids(s, max(8, 2 * len(keys)))
+
+        def landed(result: tuple[list[Poll], list[int]]) -> None:
+            stored, spare = result
+            self._take_spare(spare)
+            self._settle(stored, keys)
+
+        def rollback() -> None:
+            self._show((), [self._shown_key(k) for k in keys])
+
+        pending = _Pending(
+            what,
+            self._epoch,
+            rollback,
+            landed,
+            tuple(keys),
+            polls=tuple(polls),
+            action="add",
+        )
+        self._show(shown, ())
+        self._submit(pending, write, contest)
+        return keys
+
+    def _update_later(self, contest: Contest, poll: Poll) -> None:
+        cid = contest.id or 0
+        key = self._shown_key(poll.id or 0)
+        seen = self._polls.get(key)
+        follows = self._touch[key] > 0  # the version shown is a pending write's: compare with what it stored
+
+        def write(s: Session) -> Poll:  # writer thread
+            sid = self._thread_id_of(key)
+            if sid is None:
+                raise StoreError(f"this {poll.pollster} poll was never stored", kind="missing")
+            stored = repo.list_polls(s, cid, ids=[sid])
+            expected = self._w_last.get(sid) if follows else (replace(seen, id=sid) if seen is not None else None)
+            if seen is not None and stored != [expected]:
+                raise StoreError(
+                    f"this {poll.pollster} poll was changed or deleted by another program or a teammate since it "
+                    "was shown here, so nothing was saved; the window now shows it as stored",
+                    kind="conflict",
+                )
+            repo.update_poll(s, replace(poll, id=sid))
+            fresh = repo.list_polls(s, cid, ids=[sid])[0]
+            self._w_last[sid] = fresh
+            return fresh
+
+        def rollback() -> None:
+            if seen is not None:
+                self._show([replace(seen, id=self._shown_key(key))], ())
+            else:
+                self._show((), [self._shown_key(key)])
+
+        pending = _Pending(
+            f"save the edit of the {poll.pollster} poll",
+            self._epoch,
+            rollback,
+            lambda fresh: self._settle([fresh]),
+            (key,),
+            polls=(poll,),
+            action="edit",
+        )
+        self._show([replace(poll, id=key)], ())
+        self._submit(pending, write, contest)
+
+    def _delete_later(self, contest: Contest | None, poll_ids: Sequence[int]) -> list[Poll]:
+        if contest is None:
+            raise StoreError("no contest is open")
+        cid = contest.id or 0
+        keys = [self._shown_key(i) for i in poll_ids]
+        gone = [self._polls[k] for k in keys if k in self._polls]
+        follows = {p.id: self._touch[p.id or 0] > 0 for p in gone}
+
+        def write(s: Session) -> None:  # writer thread
+            sids = [self._thread_id_of(k) for k in keys]
+            known = [i for i in sids if i is not None]
+            stored = repo.list_polls(s, cid, ids=known)
+            expected = []
+            for p in gone:
+                sid = self._thread_id_of(p.id or 0)
+                expected.append(self._w_last.get(sid or 0) if follows[p.id] else replace(p, id=sid))
+            if None in sids or sorted(stored, key=lambda p: p.id or 0) != sorted(
+                expected, key=lambda p: (p.id or 0) if p is not None else 0
+            ):
+                changed = next((p for p, e in zip(gone, expected, strict=True) if e not in stored), None)
+                what = f"this {changed.pollster} poll" if changed is not None else "a poll to delete"
+                raise StoreError(
+                    f"{what} was changed or deleted by another program or a teammate since it was shown here, so "
+                    "nothing was deleted; the window now shows the polls as stored",
+                    kind="conflict",
+                )
+            repo.delete_polls(s, known)
+            for i in known:
+                self._w_last.pop(i, None)
+
+        def rollback() -> None:
+            self._show([replace(p, id=self._shown_key(p.id or 0)) for p in gone], ())
+
+        what = f"delete the {gone[0].pollster} poll" if len(gone) == 1 else f"delete {len(keys)} polls"
+        pending = _Pending(
+            what, self._epoch, rollback, lambda _none: None, tuple(keys), polls=tuple(gone), action="delete"
+        )
+        self._show((), keys)
+        self._submit(pending, write, contest)
+        return gone
+
+    def _scenario_later(
+        self, contest: Contest, name: str, record: tuple[dict[str, Any], dict[str, Any]] | None
+    ) -> None:
+        """Save (record) or delete (None) a saved scenario: shown at once, written on the writer thread."""
+        cid = contest.id or 0
+        before = list(self._scenarios)
+        seen = next(((b, st) for n, b, st in before if n == name), None)
+        follows = self._scenario_touch[name] > 0
+
+        def write(s: Session) -> None:  # writer thread
+            stored = next(((b, st) for n, b, st in repo.list_scenarios(s, cid) if n == name), None)
+            expected = self._w_scenario.get(name) if follows else _as_json(seen)
+            if _as_json(stored) != expected:
+                raise StoreError(
+                    f"saved scenario '{name}' was changed or deleted by a teammate or another program since it was "
+                    "shown here, so nothing was changed",
+                    kind="conflict",
+                )
+            if record is None:
+                repo.delete_scenario(s, cid, name)
+            else:
+                repo.save_scenario(s, cid, name, *record)
+            self._w_scenario[name] = _as_json(record)
+
+        def rollback() -> None:
+            self._scenarios = before
+            self.scenarios_changed.emit(list(before))
+
+        after = [r for r in before if r[0] != name]
+        if record is not None:
+            after = sorted([*after, (name, *record)], key=lambda r: r[0])
+        what = f"save scenario '{name}'" if record is not None else f"delete scenario '{name}'"
+        pending = _Pending(what, self._epoch, rollback, lambda _none: None, scenarios=(name,), action="scenario")
+        self._scenarios = after
+        self.scenarios_changed.emit(list(after))
+        self._submit(pending, write, contest)
 
     # --- contests ----------------------------------------------------------------------------------------------
 
@@ -659,7 +1199,11 @@ class PollService(QObject):
             return fn(session)
 
     def _write(self, fn: Callable[[Session], T], within: Contest | None = None) -> T:
-        """One transaction; `within`: the write belongs to that contest, which must still be the one stored."""
+        """One transaction on this thread; `within`: the write belongs to that contest, which must still be the one
+        stored. With a writer, the changes still on their way to the store are waited for first (bounded), so
+        that this write comes after them, as it was made."""
+        if self._pending:
+            self.wait_for_writes(WRITE_WAIT_ON_SWITCH_S)
         with translated(self._engine), self._sessions.begin() as session:
             limit_lock_wait(session, INTERACTIVE_LOCK_WAIT_MS, write=True)  # on the GUI thread: no long freeze
             if within is not None:
@@ -695,6 +1239,11 @@ class PollService(QObject):
     def _on_watch_timeout(self) -> None:
         if self._contest is None or self._held:
             return
+        if self._writer is not None:  # the look at the store runs on the writer's thread, after any write
+            if not self._pending and not self._watch_queued and not self._writer.closed:
+                self._watch_queued = True
+                self._writer.submit(lambda: self._run(repo.revision), self._on_watch_read)
+            return
         try:
             rev = self._run(repo.revision)
         except StoreError as exc:
@@ -703,6 +1252,27 @@ class PollService(QObject):
             return
         if rev != self._revision:
             self.reload(external=True)
+
+    def _on_watch_read(self, rev: int | None, error: BaseException | None) -> None:
+        self._watch_queued = False
+        if self._contest is None or self._held or self._pending or self._reloading:
+            return
+        if error is not None:
+            self._watch.stop()  # one message, not one a second; restarted by the next successful reload
+            where = getattr(error, "where", "")
+            self.store_failed.emit(f"{error} ({where})" if where else str(error))
+            return
+        if rev != self._revision:
+            self._reload_external()
+
+
+def _nothing(*_args: Any) -> None:
+    """A detached write's confirmation or taking back: the screen it was made on is gone."""
+
+
+def _as_json(record: tuple[dict[str, Any], dict[str, Any]] | None) -> str | None:
+    """A saved-scenario record as the store keeps it (JSON, keys sorted): a tuple and a list compare alike."""
+    return None if record is None else json.dumps(record, sort_keys=True, default=str)
 
 
 def _same_contest(now: tuple[str, datetime | None] | None, seen: tuple[str, datetime | None] | None) -> bool:

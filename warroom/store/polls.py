@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, case, delete, insert, select, update
+from sqlalchemy import Select, Table, case, delete, insert, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -569,6 +569,26 @@ def _delete_statements(chunk: Sequence[int]) -> list[Any]:
         delete(TransferRow).where(TransferRow.poll_id.in_(chunk)),
         delete(PollRow).where(PollRow.id.in_(chunk)),
     ]
+
+
+def spare_poll_ids(session: Session, n: int = 8) -> list[int]:
+    """Ids a new poll can take, for a writer that shows its polls before storing them (under these ids).
+
+    PostgreSQL: taken from the poll id sequence (nextval), so nobody else is ever given them (unused ones are
+    gaps). SQLite: the next `n` ids after every id used so far (AUTOINCREMENT's counter and the largest id); not
+    held for us, so another program may take one first: add_polls then gives that poll a new id (the caller
+    takes it from the ids add_polls returns).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = text("SELECT nextval(pg_get_serial_sequence('poll', 'id')) FROM generate_series(1, :n)")
+        return [int(i) for i in session.scalars(stmt, {"n": n})]
+    top = session.execute(
+        text(
+            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'poll'), 0),"
+            " coalesce((SELECT max(id) FROM poll), 0))"
+        )
+    ).scalar()
+    return list(range(int(top or 0) + 1, int(top or 0) + 1 + n))
 
 
 def add_poll(session: Session, contest_id: int, poll: Poll) -> int:

@@ -1439,6 +1439,14 @@ class ChartPanel(QWidget):
         thread. Only the changed polls are touched, so adding one to 10,000 fits in a frame. A reload (another
         contest, another writer) waits for show_data; so do runoff points, which depend on the average."""
         contest = self._contest
+        if (
+            contest is not None
+            and getattr(change, "reloaded", True)
+            and len(self._pollster_symbol) <= MAX_POLLSTER_KEYS
+        ):
+            # the legend's pollster keys made in a turn of their own, not in the one where a big contest's first
+            # average lands (100,000 polls: 40-50 ms of that turn); a small contest's is in by then: a no-op
+            QTimer.singleShot(0, self, lambda: self._name_pollsters(contest, polls_by_id))
         if contest is None or self._last_data is None or getattr(change, "reloaded", True):
             return
         if self._campaign is not None or self._matchup is not None:
@@ -1501,6 +1509,15 @@ class ChartPanel(QWidget):
         if self._poll_map is None:
             self._poll_map = {p.id: p for p in self._poll_list if p.id is not None}
         return self._poll_map
+
+    def _name_pollsters(self, contest: Contest, polls: Mapping[int, Poll]) -> None:
+        """Give the first pollsters (in the polls' order, as show_data does) their symbols and legend keys."""
+        if self._contest is not contest:
+            return  # another contest since
+        for poll in polls.values():
+            if len(self._pollster_symbol) > MAX_POLLSTER_KEYS:
+                return
+            self._symbol_for(poll.pollster)
 
     def _symbol_for(self, pollster: str) -> int:
         """The pollster's marker symbol (its index in SYMBOLS), given (with its legend key) on first sight."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -229,6 +230,7 @@ class MainWindow(QMainWindow):
         self._polls = polls
         self._store_file: Path | None = None  # the SQLite store's file, which no save dialog may write over
         self.undo_stack = QUndoStack(self)
+        self._failed_write: tuple[str, tuple[Poll, ...]] | None = None  # (action, polls as typed) for Retry
         self.setWindowTitle("warroom")
         self.setAcceptDrops(True)
         self.charts: ChartPanel  # set by attach_charts (at once unless `charts` is False)
@@ -811,7 +813,10 @@ class MainWindow(QMainWindow):
         chosen = self.polls_pane.selected_polls()
         if contest is None or not chosen:
             return
-        before = entered = chosen[0]
+        self._edit(contest, chosen[0], chosen[0])
+
+    def _edit(self, contest: Contest, before: Poll, entered: Poll) -> None:
+        """The poll form on `entered` (as typed so far) for an edit of `before`, until saved or cancelled."""
         while True:
             dialog = PollDialog(contest, self._polls.check_poll, entered, [p.pollster for p in self._polls.polls], self)
             if not dialog.exec() or dialog.poll() == before:
@@ -819,6 +824,65 @@ class MainWindow(QMainWindow):
             entered = dialog.poll()
             if self._push(EditPollCommand(self._polls, before, entered, self.show_error)):
                 return
+
+    def show_write_state(self, state: str) -> None:
+        """The store writer's state in the status bar: "saving" while a change is on its way to the store, "saved"
+        once every one has landed, "failed" (its message is shown apart)."""
+        if state == "saving":
+            self.statusBar().showMessage("Saving…")
+        elif state == "saved" and self.statusBar().currentMessage() == "Saving…":  # (not over another message)
+            self.statusBar().showMessage("Saved", 2000)
+        elif state == "failed":
+            self.statusBar().showMessage("Not saved: the change was taken back (Edit ▸ Retry unsaved change)", 10000)
+
+    def on_write_failed(self, failure: object) -> None:
+        """A change shown here could not be saved and was taken back on screen (the service has said why): the
+        undo history no longer matches the store, so it is cleared; the change as typed is kept for Retry."""
+        self.undo_stack.clear()
+        action = getattr(failure, "action", "")
+        polls = tuple(getattr(failure, "polls", ()))
+        self._failed_write = (action, polls) if polls and action in ("add", "edit", "delete") else None
+        self.action_retry.setEnabled(self._failed_write is not None)
+
+    def ask_close_unsaved(self, pending: int, waited_s: float) -> bool:
+        """Closing, with changes the store has not confirmed after `waited_s`: True to keep waiting."""
+        answer = QMessageBox.question(
+            self,
+            "warroom",
+            f"{pending} change(s) are still on their way to the store, which has not answered for {waited_s:.0f} s "
+            "(a server stopped, a lock held by another program?).\n\nKeep waiting? Close now and those changes may "
+            "not be saved.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def retry_failed_write(self) -> None:
+        """Enter again the change the store could not save: the form as typed (an add or an edit of one poll), or
+        the same polls added or deleted again."""
+        failed, self._failed_write = self._failed_write, None
+        self.action_retry.setEnabled(False)
+        contest = self._polls.contest
+        if failed is None or contest is None:
+            return
+        action, polls = failed
+        if action == "add":
+            if len(polls) == 1:
+                self.add_poll(polls[0])
+            else:
+                self.import_polls(polls)
+        elif action == "edit":
+            shown = self._polls.poll(polls[0].id or 0)
+            if shown is None:
+                self.show_error(
+                    f"The {polls[0].pollster} poll is no longer in the store, so its edit cannot be retried."
+                )
+                return
+            self._edit(contest, shown, replace(polls[0], id=shown.id))
+        elif action == "delete":
+            still = [p for p in (self._polls.poll(q.id or 0) for q in polls) if p is not None]
+            if still:
+                self._push(DeletePollsCommand(self._polls, still, self.show_error))
 
     def delete_selected(self) -> None:
         chosen = self.polls_pane.selected_polls()
@@ -880,6 +944,14 @@ class MainWindow(QMainWindow):
         edit.addAction(undo)
         edit.addAction(redo)
         self.action_undo, self.action_redo = undo, redo
+        self.action_retry = self._action(
+            edit,
+            "Re&try unsaved change…",
+            "Ctrl+Shift+R",
+            self.retry_failed_write,
+            "Enter again, as typed, the last change the store could not save",
+        )
+        self.action_retry.setEnabled(False)
         edit.addSeparator()
         self.action_add = self._action(
             edit, "&Add poll…", QKeySequence.StandardKey.New, self.add_poll, "Enter a newly published poll"
