@@ -278,11 +278,28 @@ class DateAxis(pg.DateAxisItem):
         return out
 
 
-class _BandItem(QGraphicsPathItem):
-    """A filled uncertainty band. Painted without antialiasing: its edges are soft by nature, and smoothing
-    large translucent polygons is one of the dearer parts of a repaint."""
+class _PictureMember:
+    """A data item a chart's data picture may paint: shown or hidden, it tells the picture (see _changed)."""
 
     data_picture: DataPicture | None = None  # the chart's data picture that paints this item (None: it paints itself)
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
+        if change == QGraphicsItem.GraphicsItemChange.ItemVisibleHasChanged:
+            _changed(self)  # type: ignore[arg-type]
+        return super().itemChange(change, value)  # type: ignore[misc]
+
+
+class _UpdatingPictureMember(_PictureMember):
+    """A pyqtgraph data item whose Python update() (new data or style) tells its data picture too."""
+
+    def update(self, *args: Any) -> None:
+        super().update(*args)  # type: ignore[misc]
+        _changed(self)  # type: ignore[arg-type]
+
+
+class _BandItem(_PictureMember, QGraphicsPathItem):
+    """A filled uncertainty band. Painted without antialiasing: its edges are soft by nature, and smoothing
+    large translucent polygons is one of the dearer parts of a repaint."""
 
     def paint(self, painter: QPainter, option: object, widget: QWidget | None = None) -> None:
         if self.data_picture is not None and not self.data_picture.painting:
@@ -304,11 +321,6 @@ class _BandItem(QGraphicsPathItem):
     def setPen(self, pen: QPen | Qt.PenStyle | QColor) -> None:
         super().setPen(pen)
         _changed(self)
-
-    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
-        if change == QGraphicsItem.GraphicsItemChange.ItemVisibleHasChanged:
-            _changed(self)
-        return super().itemChange(change, value)
 
 
 def _changed(item: QGraphicsItem) -> None:
@@ -485,7 +497,7 @@ class DataPicture(pg.GraphicsObject):
             self.painting = False
 
 
-class ScreenCurve(pg.PlotCurveItem):
+class ScreenCurve(_UpdatingPictureMember, pg.PlotCurveItem):
     """An average line drawn in device pixels: its points are mapped through the view's scale and offset here (one
     numpy step) and the segments drawn with no painter transform.
 
@@ -523,16 +535,6 @@ class ScreenCurve(pg.PlotCurveItem):
         p.restore()
 
     _screen: Any = None  # the segments in device pixels, reused from paint to paint
-    data_picture: DataPicture | None = None  # the chart's data picture that paints this item (None: it paints itself)
-
-    def update(self, *args: Any) -> None:
-        super().update(*args)
-        _changed(self)
-
-    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
-        if change == QGraphicsItem.GraphicsItemChange.ItemVisibleHasChanged:
-            _changed(self)
-        return super().itemChange(change, value)
 
 
 class GridLines:
@@ -597,7 +599,7 @@ class GridLines:
 _ids_of_objects = np.frompyfunc(id, 1, 1)
 
 
-class PollScatter(pg.ScatterPlotItem):
+class PollScatter(_UpdatingPictureMember, pg.ScatterPlotItem):
     """A ScatterPlotItem whose points are styled as arrays, and whose points can be taken out by their data.
 
     pyqtgraph finds each point's picture in its symbol atlas by a key made per point in Python (symbol, size,
@@ -610,16 +612,6 @@ class PollScatter(pg.ScatterPlotItem):
     """
 
     data: Any  # pyqtgraph's record array of points (x, y, size, symbol, pen, brush, data, sourceRect, ...)
-    data_picture: DataPicture | None = None  # the chart's data picture that paints this item (None: it paints itself)
-
-    def update(self, *args: Any) -> None:
-        super().update(*args)
-        _changed(self)
-
-    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
-        if change == QGraphicsItem.GraphicsItemChange.ItemVisibleHasChanged:
-            _changed(self)
-        return super().itemChange(change, value)
 
     def updateSpots(self, dataSet: Any = None) -> None:
         data: Any = self.data if dataSet is None else dataSet
