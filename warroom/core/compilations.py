@@ -48,7 +48,7 @@ from warroom.core.france import (
     parse_official_results,
 )
 from warroom.core.infile import open_regular
-from warroom.core.types import EXHAUSTED, Candidate, Contest, CountingSystem, Party, Rules
+from warroom.core.types import EXHAUSTED, Candidate, Contest, CountingSystem, Party, Poll, Rules
 
 NSP_POLLS = "nsppolls_presidentielle.csv"
 NSP_REPORTS = "nsppolls_reports.csv"
@@ -420,6 +420,31 @@ class QuestionCsv:
     errors: tuple[LineError, ...]
 
 
+def _notice_disagreement(group: dict[str, Any], poll: Poll, line: int) -> list[LineError]:
+    """A row of a notice read before (`group`) that gives it another sample size or client: one notice is one
+    poll, and its first row's figures were kept while the others were dropped without a word. An empty cell
+    agrees with any."""
+    problems = []
+    for key, field_, value in (("n", "sample_size", poll.sample_size), ("client", "client", poll.client.strip())):
+        if value is None or value == "":
+            continue
+        if key not in group:  # the first row that gives it
+            group[key] = (value, line)
+            continue
+        given, where = group[key]
+        if value != given:
+            shown = (f"{value:,}", f"{given:,}") if isinstance(value, int) else (repr(value), repr(given))
+            problems.append(
+                LineError(
+                    line,
+                    field_,
+                    f"{shown[0]} here, {shown[1]} on line {where} of the same poll (same pollster, fieldwork "
+                    f"and poll_id): give one {field_.replace('_', ' ')}, or another poll_id",
+                )
+            )
+    return problems
+
+
 class _NotCsv(ValueError):
     def __init__(self, line: int, reason: str) -> None:
         super().__init__(f"not CSV from here on ({reason})")
@@ -489,6 +514,7 @@ def parse_question_csv(text: str, contest: Contest, *, today: date | None = None
         label, pid = extra.get("question", ""), extra.get("poll_id", "")
         key = (pid, name_key(poll.pollster), poll.fieldwork_start, poll.fieldwork_end)
         g = groups.setdefault(key, {"poll": poll, "pid": pid, "line": line, "h": {}, "m": {}, "t": {}})
+        errors.extend(_notice_disagreement(g, poll, line))
         firsts = {names[c]: v for c, v in poll.first_round.items() if c in names}
         if firsts:
             if label in g["h"]:
@@ -506,7 +532,18 @@ def parse_question_csv(text: str, contest: Contest, *, today: date | None = None
                 g["m"][label] = Matchup(label, a, b, sa, sb, line)
         for t in poll.transfers:
             to = "" if t.to_candidate == EXHAUSTED else names.get(t.to_candidate, t.to_candidate)
-            g["t"].setdefault(names.get(t.from_candidate, t.from_candidate), {})[to] = (t.share, line)
+            cells = g["t"].setdefault(names.get(t.from_candidate, t.from_candidate), {})
+            if to in cells and cells[to][0] != t.share:  # never the later row's figure silently
+                share, first = cells[to]
+                errors.append(
+                    LineError(
+                        line,
+                        f"transfer:{t.from_candidate}>{t.to_candidate}",
+                        f"{t.share:g} here, {share:g} on line {first} of the same poll: one figure per transfer",
+                    )
+                )
+                continue
+            cells.setdefault(to, (t.share, line))
     notices: list[PollNotice] = []
     matrices: list[TransferMatrix] = []
     for g in groups.values():
@@ -515,10 +552,10 @@ def parse_question_csv(text: str, contest: Contest, *, today: date | None = None
             PollNotice(
                 g["pid"],
                 p.pollster.strip(),
-                p.client,
+                g["client"][0] if "client" in g else p.client,
                 p.fieldwork_start,
                 p.fieldwork_end,
-                p.sample_size,
+                g["n"][0] if "n" in g else p.sample_size,
                 "",
                 None,
                 tuple(g["h"].values()),
