@@ -230,7 +230,8 @@ class MainWindow(QMainWindow):
         self._polls = polls
         self._store_file: Path | None = None  # the SQLite store's file, which no save dialog may write over
         self.undo_stack = QUndoStack(self)
-        self._failed_write: tuple[str, tuple[Poll, ...]] | None = None  # (action, polls as typed) for Retry
+        # (action, polls as typed, the contest's id and name they were typed in) for Retry
+        self._failed_write: tuple[str, tuple[Poll, ...], int | None, str] | None = None
         self.setWindowTitle("warroom")
         self.setAcceptDrops(True)
         self.charts: ChartPanel  # set by attach_charts (at once unless `charts` is False)
@@ -841,7 +842,9 @@ class MainWindow(QMainWindow):
         self.undo_stack.clear()
         action = getattr(failure, "action", "")
         polls = tuple(getattr(failure, "polls", ()))
-        self._failed_write = (action, polls) if polls and action in ("add", "edit", "delete") else None
+        contest = self._polls.contest
+        where = (contest.id, contest.name) if contest is not None else (None, "")
+        self._failed_write = (action, polls, *where) if polls and action in ("add", "edit", "delete") else None
         self.action_retry.setEnabled(self._failed_write is not None)
 
     def ask_close_unsaved(self, pending: int, waited_s: float) -> bool:
@@ -865,7 +868,14 @@ class MainWindow(QMainWindow):
         contest = self._polls.contest
         if failed is None or contest is None:
             return
-        action, polls = failed
+        action, polls, typed_in, typed_name = failed
+        if contest.id != typed_in:  # never into another race (its copy, next year's: the same codes fit)
+            self._failed_write = failed
+            self.action_retry.setEnabled(True)
+            self.show_error(
+                f"The unsaved change was made in {typed_name}, not in {contest.name}: open {typed_name} to retry it."
+            )
+            return
         if action == "add":
             if len(polls) == 1:
                 self.add_poll(polls[0])
