@@ -34,7 +34,7 @@ from warroom.paths import read_input_file, write_private_atomic
 from warroom.services.store_writer import StoreWriter
 from warroom.store import contests as contests_repo
 from warroom.store import polls as repo
-from warroom.store.db import StoreError, limit_lock_wait, translated
+from warroom.store.db import StoreError, limit_lock_wait, refuse_changed_schema, translated
 
 T = TypeVar("T")
 WARM_UP_AFTER_MS = 1500
@@ -1175,7 +1175,9 @@ class PollService(QObject):
     ) -> None:
         """Refuse a write into a contest another program deleted (SQLite gives its id to the next contest made, so
         the write would land in someone else's race). `identity`: its name and creation time as read when it was
-        opened (a rename keeps the creation time); without it, the name must match."""
+        opened (a rename keeps the creation time); without it, the name must match. A store another version of
+        warroom upgraded meanwhile is refused too (store.db.refuse_changed_schema)."""
+        refuse_changed_schema(session)
         now = repo.contest_identity(session, contest.id or 0)
         if identity is not None and identity[1] is not None:
             same = now is not None and _same_contest(now, identity)
@@ -1209,6 +1211,8 @@ class PollService(QObject):
             if within is not None:
                 opened = self._contest is not None and within.id == self._contest.id
                 self.require_still_there(session, within, self._born if opened else None)
+            else:
+                refuse_changed_schema(session)
             result = fn(session)
             session.flush()
             rev = repo.revision(session)  # inside our transaction: exactly our write's number

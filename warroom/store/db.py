@@ -577,6 +577,25 @@ def head_revision() -> str:
     return head if head is not None else _alembic_head()
 
 
+def refuse_changed_schema(session: Session) -> None:
+    """Refuse a write into a store whose schema is no longer the one this version writes (inside the write's own
+    transaction). A store from a newer version is refused at open; this is the same rule for a store a teammate's
+    newer version upgraded (its start migrates the shared store) while this one had it open.
+
+    Raises:
+        StoreError: kind "newer", naming the revision found; nothing is written.
+    """
+    found = [str(r) for (r,) in session.execute(text("SELECT version_num FROM alembic_version"))]
+    head = head_revision()
+    if found != [head]:
+        raise StoreError(
+            f"this poll store's schema changed while it was open here (revision {', '.join(found) or 'none'}, "
+            f"this version writes {head}): another version of warroom upgraded it, so nothing was saved; "
+            "open it with that version",
+            kind="newer",
+        )
+
+
 _WRITE_LOCK = "warroom_write_lock"
 _LOCK_WAIT = "warroom_lock_wait_ms"
 WRITE_LOCK_OPTION = _WRITE_LOCK
