@@ -215,6 +215,9 @@ class PollService(QObject):
         # once, so its confirmation changes nothing on screen; provisional ids only when these have run out
         self._spare_ids: list[int] = []
         self._handed: set[int] = set()  # spare ids already given to a poll shown here
+        # spare ids a new poll of ours is still shown under: another program may have taken the id first, and the
+        # store then gave ours another (its writes go to that one, never to the other program's poll)
+        self._ours_under_spare: set[int] = set()
         self._reloading = False  # another program's change is being read on the writer's thread
         self._watch_queued = False  # the watch's look at the store is on the writer's queue
         self._reload_wanted = False  # a reload asked for while writes were pending: done when they have landed
@@ -222,6 +225,7 @@ class PollService(QObject):
         # writer-thread state: the ids the writer gave provisional ones, the last version each write stored, and
         # the epochs whose failure means their later writes are skipped
         self._w_alias: dict[int, int] = {}
+        self._w_spare_alias: dict[int, int] = {}  # a spare id shown -> the id the store gave instead
         self._w_last: dict[int, Poll] = {}
         self._w_scenario: dict[str, str | None] = {}
         self._w_failed: set[int] = set()
@@ -297,6 +301,7 @@ class PollService(QObject):
                 write.rollback, write.confirm, write.action = _nothing, _nothing, ""  # (and no retry)
             self._touch.clear()
             self._scenario_touch.clear()
+        self._ours_under_spare.clear()  # what is shown next is read from the store, under the ids it gave
         contest = self._run(lambda s: repo.get_contest(s, key) if key not in (None, "") else repo.get_contest(s))
         if contest is None and key not in (None, ""):
             contest = self._run(repo.get_contest)
@@ -621,6 +626,7 @@ class PollService(QObject):
             pid = self._spare_ids.pop(0)
             if pid not in self._handed and pid not in self._polls:
                 self._handed.add(pid)
+                self._ours_under_spare.add(pid)
                 return pid
         pid = self._next_provisional
         self._next_provisional -= 1
@@ -663,8 +669,12 @@ class PollService(QObject):
         provisional = self._provisional_of.get(stored_id)
         return self._touch[stored_id] > 0 or (provisional is not None and self._touch[provisional] > 0)
 
-    def _thread_id_of(self, poll_id: int) -> int | None:
-        """(Writer thread.) The stored id for an id as the window gave it; None for a new poll."""
+    def _thread_id_of(self, poll_id: int, ours_under_spare: bool = False) -> int | None:
+        """(Writer thread.) The stored id for an id as the window gave it; None for a new poll. `ours_under_spare`:
+        the id is a spare one our new poll was shown under (when the write was made), which the store may have
+        given another program's poll first: then ours is under the id the store gave instead."""
+        if ours_under_spare:
+            return self._w_spare_alias.get(poll_id, poll_id)
         if poll_id >= 0:
             return poll_id
         return self._w_alias.get(poll_id)
@@ -836,6 +846,7 @@ class PollService(QObject):
             if self._busy(sid):
                 continue  # a later change to it is pending: it stays as that change shows it
             key = self._shown_key(sid)  # its provisional id while shown under it, else its stored id
+            self._ours_under_spare.discard(key)  # shown under its stored id from now on
             if key == sid and self._polls.get(sid) == poll:
                 continue  # shown exactly as stored: nothing to announce (the usual case)
             if key in self._polls:
@@ -858,6 +869,8 @@ class PollService(QObject):
             for key, sid in zip(keys, ids, strict=True):
                 if key < 0:
                     self._w_alias[key] = sid
+                elif key != sid:  # a spare id another program took first
+                    self._w_spare_alias[key] = sid
             fresh = repo.list_polls(s, cid, ids=ids)
             by_id = {p.id: p for p in fresh}
             self._w_last.update(by_id)  # type: ignore[arg-type]
@@ -869,6 +882,7 @@ class PollService(QObject):
             self._settle(stored, keys)
 
         def rollback() -> None:
+            self._ours_under_spare.difference_update(keys)
             self._show((), [self._shown_key(k) for k in keys])
 
         pending = _Pending(
@@ -889,9 +903,10 @@ class PollService(QObject):
         key = self._shown_key(poll.id or 0)
         seen = self._polls.get(key)
         follows = self._touch[key] > 0  # the version shown is a pending write's: compare with what it stored
+        spare = key in self._ours_under_spare
 
         def write(s: Session) -> Poll:  # writer thread
-            sid = self._thread_id_of(key)
+            sid = self._thread_id_of(key, spare)
             if sid is None:
                 raise StoreError(f"this {poll.pollster} poll was never stored", kind="missing")
             stored = repo.list_polls(s, cid, ids=[sid])
@@ -932,14 +947,15 @@ class PollService(QObject):
         keys = [self._shown_key(i) for i in poll_ids]
         gone = [self._polls[k] for k in keys if k in self._polls]
         follows = {p.id: self._touch[p.id or 0] > 0 for p in gone}
+        spare = {k for k in keys if k in self._ours_under_spare}
 
         def write(s: Session) -> None:  # writer thread
-            sids = [self._thread_id_of(k) for k in keys]
+            sids = [self._thread_id_of(k, k in spare) for k in keys]
             known = [i for i in sids if i is not None]
             stored = repo.list_polls(s, cid, ids=known)
             expected = []
             for p in gone:
-                sid = self._thread_id_of(p.id or 0)
+                sid = self._thread_id_of(p.id or 0, (p.id or 0) in spare)
                 expected.append(self._w_last.get(sid or 0) if follows[p.id] else replace(p, id=sid))
             if None in sids or sorted(stored, key=lambda p: p.id or 0) != sorted(
                 expected, key=lambda p: (p.id or 0) if p is not None else 0

@@ -1,0 +1,70 @@
+"""Hostile pass 8 (issue 16): the writer thread meeting a teammate's writes."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from tests.conftest import TOY, make_poll
+from warroom.services.poll_service import PollService
+from warroom.services.store_writer import StoreWriter
+from warroom.store import polls as repo
+
+
+@pytest.fixture
+def threaded(store_url: str) -> Iterator[tuple[PollService, StoreWriter, Any, int]]:
+    from warroom.bootstrap import open_store
+
+    store = open_store(store_url, backup_dir=None, seed=False)
+    with store.sessions.begin() as s:
+        cid = repo.add_contest(s, TOY)
+        repo.add_polls(s, cid, [make_poll(d) for d in range(1, 5)])
+    writer = StoreWriter()
+    service = PollService(store.sessions, watch=False, writer=writer)
+    service.open_contest(cid)
+    yield service, writer, store, cid
+    assert service.wait_for_writes(20)
+    writer.shutdown()
+    store.close()
+
+
+def _stored(store: Any, cid: int) -> dict[str, Any]:
+    with store.sessions() as s:
+        return {p.pollster: p for p in repo.list_polls(s, cid)}
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)  # PostgreSQL's sequence gives no id twice
+def test_an_edit_of_a_new_poll_whose_id_a_teammate_took_meanwhile_goes_to_that_new_poll(qtbot, threaded) -> None:
+    """SQLite holds no id for us: a new poll is shown under the id the store had spare, and another program's
+    poll can take that id before ours is written (ours is then stored under the next). An edit (or a delete) of
+    the new poll made while its add was still on its way went by the id shown, so it was refused as a conflict
+    with the teammate's poll (the user's edit taken back), and Edit > Retry, or a delete, then went to the
+    teammate's poll under that id. The edit now goes to the poll it was made to, wherever the store put it,
+    and the teammate's poll is never touched."""
+    service, writer, store, cid = threaded
+    qtbot.waitUntil(lambda: not writer.busy)  # the spare ids read at open have landed
+    gate = threading.Event()
+    failures: list[Any] = []
+    service.write_failed.connect(failures.append)
+    writer.submit(lambda: gate.wait(10), lambda *_: None)  # the writer is busy a moment (a slow disk)
+    (shown,) = service.add_polls([make_poll(22, pollster="Mine")])
+    with store.sessions.begin() as s:  # another program's poll takes that id first
+        (theirs,) = repo.add_polls(s, cid, [make_poll(24, pollster="Teammate")])
+    assert theirs == shown
+    mine = service.poll(shown)
+    assert mine is not None and mine.pollster == "Mine"
+    service.update_poll(replace(mine, sample_size=2222))
+    gate.set()
+    qtbot.waitUntil(lambda: service.pending_writes == 0, timeout=20000)
+    stored = _stored(store, cid)
+    assert not failures, [f.message for f in failures]
+    assert stored["Mine"].sample_size == 2222 and stored["Mine"].id != theirs
+    assert stored["Teammate"].sample_size == 1000 and stored["Teammate"].id == theirs
+    qtbot.waitUntil(lambda: "Teammate" in [p.pollster for p in service.polls], timeout=5000)
+    service.delete_polls([shown])  # the id first shown: now the teammate's poll, which the window shows under it
+    qtbot.waitUntil(lambda: service.pending_writes == 0, timeout=20000)
+    assert set(_stored(store, cid)) >= {"Mine"} and "Teammate" not in _stored(store, cid)
