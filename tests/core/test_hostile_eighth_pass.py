@@ -18,8 +18,7 @@ def test_two_rows_of_one_notice_giving_one_transfer_two_figures_are_refused_nami
     line 3 were stored as 10/30, the 40 gone without a word). A second figure for one transfer is refused, naming
     both lines; the same figure written twice is read once."""
     rows = (
-        "Zeta,,f1,M1,2024-03-05,2024-03-07,1500,,,,53,47,40,30\n"
-        "Zeta,,f1,M2,2024-03-05,2024-03-07,1500,,,,52,48,10,30\n"
+        "Zeta,,f1,M1,2024-03-05,2024-03-07,1500,,,,53,47,40,30\nZeta,,f1,M2,2024-03-05,2024-03-07,1500,,,,52,48,10,30\n"
     )
     result = parse_question_csv(HEADER + rows, TOY, today=TODAY)
     assert [(e.line, e.field) for e in result.errors] == [(3, "transfer:cat>ann")], result.errors

@@ -12,6 +12,7 @@ import pytest
 from tests.conftest import TOY, make_poll
 from warroom.services.poll_service import PollService
 from warroom.services.store_writer import StoreWriter
+from warroom.store import contests
 from warroom.store import polls as repo
 
 
@@ -68,3 +69,36 @@ def test_an_edit_of_a_new_poll_whose_id_a_teammate_took_meanwhile_goes_to_that_n
     service.delete_polls([shown])  # the id first shown: now the teammate's poll, which the window shows under it
     qtbot.waitUntil(lambda: service.pending_writes == 0, timeout=20000)
     assert set(_stored(store, cid)) >= {"Mine"} and "Teammate" not in _stored(store, cid)
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+def test_a_write_left_behind_in_another_race_that_fails_takes_back_nothing_of_the_race_now_open(
+    qtbot, threaded, monkeypatch
+) -> None:
+    """The user adds a poll to race A, opens race B before the store has answered (the switch waits a few seconds,
+    then leaves the write to land or fail on its own), and adds a poll to B. A's write then fails (a teammate
+    deleted race A meanwhile): its failure took back B's poll too, as if it had been built on A's change (it was
+    skipped on the writer thread, never stored, and only the failed A write could be retried), and the message
+    did not say which race failed. B's change is now written as made, and the message names race A."""
+    from warroom.services import poll_service
+
+    service, writer, store, cid = threaded
+    qtbot.waitUntil(lambda: not writer.busy)
+    with store.sessions.begin() as s:
+        other = repo.add_contest(s, replace(TOY, name="Race B"))
+    monkeypatch.setattr(poll_service, "WRITE_WAIT_ON_SWITCH_S", 0.2)
+    failures: list[Any] = []
+    service.write_failed.connect(failures.append)
+    gate = threading.Event()
+    writer.submit(lambda: gate.wait(10), lambda *_: None)  # the store answers slowly
+    service.add_polls([make_poll(22, pollster="Left in A")])
+    service.open_contest(other)
+    service.add_polls([make_poll(23, pollster="Added in B")])
+    with store.sessions.begin() as s:  # a teammate deletes race A meanwhile
+        contests.delete_contest(s, cid)
+    gate.set()
+    qtbot.waitUntil(lambda: service.pending_writes == 0, timeout=20000)
+    assert [f.what for f in failures] == ["add the Left in A poll"]
+    assert TOY.name in failures[0].message and failures[0].later == 0, failures[0].message
+    assert list(_stored(store, other)) == ["Added in B"]
+    assert [p.pollster for p in service.polls] == ["Added in B"]

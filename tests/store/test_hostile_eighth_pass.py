@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import text
 
-from tests.conftest import TOY, make_poll
+from tests.conftest import make_poll
 from tests.store._service import service_on_one_poll
 from warroom.store import polls as repo
 from warroom.store.errors import StoreError

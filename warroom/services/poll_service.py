@@ -12,6 +12,7 @@ watches the store's change counter so that writes by another process or a teamma
 from __future__ import annotations
 
 import bisect
+import contextlib
 import json
 from collections import Counter, deque
 from collections.abc import Callable, Mapping, Sequence
@@ -75,6 +76,8 @@ class WriteFailure:
         polls: the polls the user entered for that change (to offer them again), as entered.
         later: how many later changes, still pending, were taken back with it.
         action: what the failed write was: "add", "edit", "delete" (polls) or "scenario".
+        elsewhere: the contest it was made in, when another has been opened since ("": the one open now, whose
+            screen and undo history it was taken back from).
     """
 
     what: str
@@ -83,6 +86,7 @@ class WriteFailure:
     polls: tuple[Poll, ...] = ()
     later: int = 0
     action: str = ""  # "add", "edit", "delete" (polls) or "scenario"
+    elsewhere: str = ""
 
 
 class _Skipped(Exception):
@@ -101,6 +105,7 @@ class _Pending:
     scenarios: tuple[str, ...] = ()  # the saved-scenario names it changed
     polls: tuple[Poll, ...] = ()
     action: str = ""
+    left_in: str = ""  # the contest it was made in, once another was opened with it still on its way
 
 
 @dataclass
@@ -205,6 +210,9 @@ class PollService(QObject):
         # the window's writes go to the writer's thread (None: run on the caller's thread, errors raised)
         self._writer = writer
         self._pending: deque[_Pending] = deque()  # shown, not yet confirmed, in the order written
+        # writes of a contest no longer open, still on their way: they land or fail on their own, and a failure is
+        # said (naming their contest) without taking back anything of the contest open now
+        self._left_behind: deque[_Pending] = deque()
         self._epoch = 0  # a failure takes back every pending write of its epoch and starts the next
         self._touch: Counter[int] = Counter()  # poll id as shown -> pending writes that changed it
         self._scenario_touch: Counter[str] = Counter()
@@ -297,8 +305,15 @@ class PollService(QObject):
         without touching what the newly opened contest shows (a failure is still said)."""
         if self._pending:
             self.wait_for_writes(WRITE_WAIT_ON_SWITCH_S)
+            left_in = self._contest.name if self._contest is not None else "another contest"
             for write in self._pending:  # detached from the screen, which will show the store as read now
                 write.rollback, write.confirm, write.action = _nothing, _nothing, ""  # (and no retry)
+                write.left_in = left_in
+            # the next contest's writes are not built on these: a failure of one of these never skips or takes
+            # back any of them (their own epoch)
+            self._left_behind.extend(self._pending)
+            self._pending.clear()
+            self._epoch += 1
             self._touch.clear()
             self._scenario_touch.clear()
         self._ours_under_spare.clear()  # what is shown next is read from the store, under the ids it gave
@@ -605,8 +620,8 @@ class PollService(QObject):
 
     @property
     def pending_writes(self) -> int:
-        """Writes from the window shown on screen and not yet confirmed by the store."""
-        return len(self._pending)
+        """Writes from the window not yet confirmed by the store (those of a contest no longer open included)."""
+        return len(self._pending) + len(self._left_behind)
 
     def is_pending(self, poll_id: int) -> bool:
         """Whether a pending write changed this poll (by its id as shown)."""
@@ -618,7 +633,7 @@ class PollService(QObject):
         For closing the window. True: nothing is pending any more (landed, or failed and reported)."""
         if self._writer is None:
             return True
-        return self._writer.wait(timeout_s) and not self._pending
+        return self._writer.wait(timeout_s) and not self._pending and not self._left_behind
 
     def _new_id(self) -> int:
         """An id to show a new poll under: a spare id the store can give it, else a provisional (negative) one."""
@@ -729,6 +744,9 @@ class PollService(QObject):
         self._writer.submit(job, lambda result, error: self._on_written(write, result, error))
 
     def _on_written(self, write: _Pending, result: Any, error: BaseException | None) -> None:
+        if write.left_in:
+            self._on_left_behind_written(write, error)
+            return
         if write.epoch != self._epoch or not self._pending or self._pending[0] is not write:
             return  # taken back already, with the earlier write whose failure skipped it
         if error is not None:
@@ -748,7 +766,8 @@ class PollService(QObject):
         if missed:
             self._reload_wanted = True
         if not self._pending:
-            self.write_state_changed.emit("saved")
+            if not self._left_behind:
+                self.write_state_changed.emit("saved")
             if self._reload_wanted:
                 self._reload_wanted = False
                 QTimer.singleShot(0, self, self._reload_external)
@@ -808,6 +827,23 @@ class PollService(QObject):
             self._show_read(cid, rev, polls, annotations, scenarios, external=True)
 
         writer.submit(read, got)
+
+    def _on_left_behind_written(self, write: _Pending, error: BaseException | None) -> None:
+        """A write of a contest no longer open landed or failed: only said (nothing of it is on screen)."""
+        with contextlib.suppress(ValueError):
+            self._left_behind.remove(write)
+        if error is not None and not isinstance(error, _Skipped):  # (skipped: counted with the failure before it)
+            later = sum(1 for w in self._left_behind if w.epoch == write.epoch)
+            where = getattr(error, "where", "") if isinstance(error, StoreError) else ""
+            kind = getattr(error, "kind", "") if isinstance(error, StoreError) else ""
+            message = f"Could not {write.what} in {write.left_in}: {error}" + (f" ({where})" if where else "")
+            if later:
+                message += f". The {later} later change(s) made there were not saved either"
+            message += "; nothing of the contest open now was changed."
+            self.store_failed.emit(message)
+            self.write_failed.emit(WriteFailure(write.what, message, kind, write.polls, later, "", write.left_in))
+        if not self._pending and not self._left_behind:
+            self.write_state_changed.emit("saved")
 
     def _on_write_failed(self, error: BaseException) -> None:
         """Take back, newest first, the failed write and every later pending one; say what and why."""

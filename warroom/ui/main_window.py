@@ -838,7 +838,10 @@ class MainWindow(QMainWindow):
 
     def on_write_failed(self, failure: object) -> None:
         """A change shown here could not be saved and was taken back on screen (the service has said why): the
-        undo history no longer matches the store, so it is cleared; the change as typed is kept for Retry."""
+        undo history no longer matches the store, so it is cleared; the change as typed is kept for Retry. A change
+        left on its way in a contest no longer open is only said: nothing here was taken back."""
+        if getattr(failure, "elsewhere", ""):
+            return
         self.undo_stack.clear()
         action = getattr(failure, "action", "")
         polls = tuple(getattr(failure, "polls", ()))
