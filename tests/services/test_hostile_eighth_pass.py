@@ -102,3 +102,29 @@ def test_a_write_left_behind_in_another_race_that_fails_takes_back_nothing_of_th
     assert TOY.name in failures[0].message and failures[0].later == 0, failures[0].message
     assert list(_stored(store, other)) == ["Added in B"]
     assert [p.pollster for p in service.polls] == ["Added in B"]
+
+
+def test_a_list_in_the_settings_file_is_read_as_the_list_it_says_not_dropped_or_garbled(tmp_path) -> None:
+    """QSettings reads `key=a, b` (an ini line typed by hand, or written by another version) as a list: meeting
+    mode's views came back as '' (the default given up: charts only) or, per contest, as the list's Python
+    spelling ("['answer'", " 'scenario']": two views no one knows), and a remembered contest named with commas
+    was forgotten. A list is read as the comma-separated text the app writes itself."""
+    from PySide6.QtCore import QSettings
+
+    from warroom.services.settings import AppSettings
+
+    ini = tmp_path / "settings.ini"
+    ini.write_text(
+        "[view]\npresentation_views=answer, scenario\n[data]\ncontest=Paris, 2027\n"
+        "[contest]\n1\\presentation_views=answer, charts\n",
+        encoding="utf-8",
+    )
+    settings = AppSettings(QSettings(str(ini), QSettings.Format.IniFormat))
+    assert settings.presentation_views_for(None) == ["answer", "scenario"]
+    assert settings.presentation_views_for(1) == ["answer", "charts"]
+    assert settings.contest == "Paris, 2027"
+    settings.contest = "Paris, 2027"  # the app's own write reads back the same
+    settings.set_for_contest(2, "presentation_views", "charts,answer")
+    settings.sync()
+    again = AppSettings(QSettings(str(ini), QSettings.Format.IniFormat))
+    assert again.contest == "Paris, 2027" and again.presentation_views_for(2) == ["charts", "answer"]

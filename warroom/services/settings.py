@@ -13,12 +13,16 @@ T = TypeVar("T")
 
 
 class _Key(Generic[T]):
-    def __init__(self, key: str, default: T, signal: str) -> None:
-        self.key, self.default, self.signal = key, default, signal
+    def __init__(self, key: str, default: T, signal: str, joiner: str = ", ") -> None:
+        self.key, self.default, self.signal, self.joiner = key, default, signal, joiner
 
     def __get__(self, obj: AppSettings | None, owner: type) -> T:
         if obj is None:
             return self  # type: ignore[return-value]  # class access: the descriptor itself
+        if isinstance(self.default, str):
+            raw: Any = obj.qsettings.value(self.key, self.default)
+            if isinstance(raw, list):  # `key=a, b` typed by hand or by another version: QSettings reads a list
+                return self.joiner.join(str(v).strip() for v in raw)  # type: ignore[return-value]
         value = obj.qsettings.value(self.key, self.default, type=type(self.default))
         return value  # type: ignore[return-value]  # QSettings converts to type(default)
 
@@ -45,7 +49,9 @@ class AppSettings(QObject):
 
     theme = _Key("view/theme", "system", "theme_changed")
     contest = _Key("data/contest", "", "contest_changed")
-    presentation_views = _Key("view/presentation_views", "answer,charts,scenario", "presentation_views_changed")
+    presentation_views = _Key(
+        "view/presentation_views", "answer,charts,scenario", "presentation_views_changed", joiner=","
+    )
     export_scale = _Key("export/scale", 2.0, "export_scale_changed")
 
     def __init__(self, qsettings: QSettings, parent: QObject | None = None) -> None:
@@ -56,6 +62,8 @@ class AppSettings(QObject):
     def for_contest(self, contest_id: int, key: str, default: str = "") -> str:
         """A setting of one contest ("presentation_views", "transfer_prior"): each race keeps its own."""
         value: Any = self.qsettings.value(f"contest/{contest_id}/{key}", default)
+        if isinstance(value, list):  # `key=a, b` typed by hand or by another version: read as a list
+            return ",".join(str(v).strip() for v in value)
         return str(value) if value is not None else default
 
     def set_for_contest(self, contest_id: int, key: str, value: str) -> None:
