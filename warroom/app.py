@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import gc
 import html
 import importlib
@@ -533,13 +534,48 @@ def open_with_recovery(
         if not backups:
             tell("warroom: cannot open the poll store", text)
             return None
-        question = f"{text}\n\nOpen a copy of the newest automatic backup instead?\n{backups[0].name}"
+        restored = paths.data_dir / f"restored-{backups[0].name}"
+        # A copy of this backup restored at an earlier start may hold work done in it since: it is opened as it
+        # is, never written over (the same backup copied over it lost every poll added there without a word).
+        earlier = restored.exists() or restored.is_symlink()
+        question = (
+            f"{text}\n\nA copy of the newest automatic backup ({backups[0].name}) was restored before and may hold "
+            f"work done in it since. Open that copy?\n{restored}"
+            if earlier
+            else f"{text}\n\nOpen a copy of the newest automatic backup instead?\n{backups[0].name}"
+        )
         if not ask("warroom: the poll store is damaged", question):
             return None
-        import shutil
+        if not earlier:
+            import shutil
 
-        restored = paths.data_dir / f"restored-{backups[0].name}"
-        shutil.copy2(backups[0], restored)
+            # owner-only like every store, never through a link or over a file planted meanwhile, and put in place
+            # whole (a copy cut short by a kill would be taken for the restored one at the next start)
+            partial = restored.with_name(f".{restored.name}.partial")
+            try:
+                with contextlib.suppress(FileNotFoundError):
+                    partial.unlink()
+                fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+                with os.fdopen(fd, "wb") as out, backups[0].open("rb") as src:
+                    shutil.copyfileobj(src, out)
+                    out.flush()
+                    os.fsync(out.fileno())
+                try:
+                    os.link(partial, restored)  # fails if a file appeared there meanwhile: never written over
+                    partial.unlink()
+                except OSError as no_link:
+                    if no_link.errno == errno.EEXIST or restored.exists() or restored.is_symlink():
+                        raise
+                    os.replace(partial, restored)  # a disk without hard links (FAT, exFAT)
+            except OSError as copy_error:
+                with contextlib.suppress(OSError):
+                    partial.unlink()
+                tell(
+                    "warroom: cannot restore the backup",
+                    f"The backup could not be copied into {paths.data_dir}: {copy_error.strerror or copy_error}. "
+                    f"Nothing was changed; copy {backups[0]} somewhere writable and open it with --db.",
+                )
+                return None
         try:
             return open_store(restored, backup_dir=paths.backup_dir)
         except StoreError as exc2:

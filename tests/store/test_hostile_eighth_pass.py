@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import text
 
-from tests.conftest import make_poll
+from tests.conftest import TOY, make_poll
 from tests.store._service import service_on_one_poll
 from warroom.store import polls as repo
 from warroom.store.errors import StoreError
@@ -48,3 +48,71 @@ def test_a_store_a_newer_version_upgrades_while_this_one_runs_is_never_written_b
             assert [(p.pollster, p.sample_size) for p in repo.list_polls(s, cid)] == [("Acme", 1000)]
     finally:
         store.close()
+
+
+def test_recovering_from_the_same_backup_twice_never_overwrites_the_copy_worked_in_since(tmp_path) -> None:
+    """A damaged store: the app offers a copy of the newest backup and the user works in that copy (adds polls).
+    At the next start the damaged store is still there and the same backup is offered again: answering Yes
+    copied it over the restored copy, every poll added since gone without a word. The copy already restored is
+    now opened as it is (it is said), never written over; and a data folder that cannot take the copy (read-only)
+    is a message, not a traceback."""
+    from warroom.app import open_with_recovery
+    from warroom.bootstrap import open_store
+    from warroom.paths import AppPaths
+    from warroom.store.db import backup_sqlite
+
+    paths = AppPaths.under(tmp_path / "state")
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=None, seed=False)
+    with store.sessions.begin() as s:
+        cid = repo.add_contest(s, TOY)
+        repo.add_polls(s, cid, [make_poll(1)])
+    store.close()
+    backup_sqlite(paths.database, paths.backup_dir, reason="open")
+    paths.database.write_bytes(b"\x00damaged" * 600)
+    for extra in paths.data_dir.glob("polls.sqlite3-*"):
+        extra.unlink()
+    questions: list[str] = []
+    told: list[str] = []
+    yes = lambda _t, q: questions.append(q) or True  # noqa: E731
+    first = open_with_recovery(paths.database, paths, ask=yes, tell=lambda _t, m: told.append(m))
+    assert first is not None
+    with first.sessions.begin() as s:  # a day's work in the restored copy
+        repo.add_polls(s, cid, [make_poll(8, pollster="Worked in since")])
+    first.close()
+    restored = next(paths.data_dir.glob("restored-*"))
+    assert restored.stat().st_mode & 0o077 == 0  # owner-only, as every store
+    again = open_with_recovery(paths.database, paths, ask=yes, tell=lambda _t, m: told.append(m))
+    assert again is not None
+    with again.sessions() as s:
+        assert sorted(p.pollster for p in repo.list_polls(s, cid)) == ["Acme", "Worked in since"]
+    again.close()
+    assert len(questions) == 2 and "restored before" in questions[1], questions[1]
+    assert not told
+
+
+def test_recovery_into_a_data_folder_that_cannot_take_the_copy_is_a_message(tmp_path, monkeypatch) -> None:
+    import shutil
+
+    from warroom.app import open_with_recovery
+    from warroom.bootstrap import open_store
+    from warroom.paths import AppPaths
+    from warroom.store.db import backup_sqlite
+
+    paths = AppPaths.under(tmp_path / "state")
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=None, seed=False)
+    store.close()
+    backup_sqlite(paths.database, paths.backup_dir, reason="open")
+    paths.database.write_bytes(b"\x00damaged" * 600)
+    for extra in paths.data_dir.glob("polls.sqlite3-*"):
+        extra.unlink()
+
+    def read_only(*_args, **_kw):  # type: ignore[no-untyped-def]
+        raise PermissionError(13, "Read-only file system")
+
+    monkeypatch.setattr(shutil, "copyfileobj", read_only)  # (root writes through a 0500 folder: the write fails)
+    told: list[str] = []
+    opened = open_with_recovery(paths.database, paths, ask=lambda *_: True, tell=lambda _t, m: told.append(m))
+    assert opened is None and told and str(paths.data_dir) in told[0], told
+    assert not list(paths.data_dir.glob("restored-*"))  # no half copy left to be taken for the restored one
