@@ -47,3 +47,59 @@ def test_rows_of_one_notice_that_disagree_on_its_sample_or_client_are_refused() 
     result = parse_question_csv(HEADER + agreeing, TOY, today=TODAY)
     assert not result.errors and len(result.notices) == 1
     assert result.notices[0].sample_size == 1500 and result.notices[0].client == "Le Monde"
+
+
+def test_an_instant_runoff_count_of_more_candidates_than_it_takes_is_refused_up_front() -> None:
+    """A ballot file may name up to 10,000 candidates, and an instant-runoff count of them took time cubic in their
+    number (800 candidates: 14 s; 2,000: minutes; 10,000: hours, the window's count with it), then printed
+    rounds quadratic in it. The engine's tie-break and transfers are now linear-ish per round (bench:
+    benchmarks/bench_count_many_candidates.py), and a count of more than MAX_ELIMINATION_CANDIDATES is refused
+    up front, naming the number; Supplementary Vote and the contingent vote (one step) still take them all."""
+    from warroom.core.ballots import Ballot
+    from warroom.core.count import MAX_ELIMINATION_CANDIDATES, CountError, count_ballots
+
+    many = [Ballot((f"C{i:05d}",), 1 + i % 3) for i in range(MAX_ELIMINATION_CANDIDATES + 1)]
+    try:
+        count_ballots(many, "irv")
+    except CountError as exc:
+        assert f"{MAX_ELIMINATION_CANDIDATES + 1:,} candidates" in str(exc)
+    else:
+        raise AssertionError("counted")
+    assert count_ballots(many, "sv").winner in {f"C{i:05d}" for i in range(len(many))}
+    at_most = many[:MAX_ELIMINATION_CANDIDATES]
+    assert len(count_ballots(at_most, "irv").rounds) == MAX_ELIMINATION_CANDIDATES - 1
+
+
+def _reference_order(history: list[list[int]], names: list[str], alive: list[int]) -> list[int]:
+    """The backwards tie-break as the rule reads: by this round's tally, then the round before's, ..., then name."""
+    return sorted(alive, key=lambda c: (tuple(h[c] for h in reversed(history)), names[c]))
+
+
+def test_the_tie_break_order_kept_round_by_round_is_the_backwards_rule() -> None:
+    """The engine keeps each candidate's place in the backwards tie-break order as rounds are added (it recomputed
+    every candidate's whole history every round): the same exclusions as the rule read literally, on counts
+    full of ties at every round."""
+    import random
+
+    from warroom.core.ballots import Ballot
+    from warroom.core.count import count_ballots
+
+    rng = random.Random(8)
+    for _ in range(300):
+        n = rng.randint(2, 9)
+        names = [f"K{j}" for j in range(n)]
+        ballots = [
+            Ballot(tuple(rng.sample(names, rng.randint(1, n))), rng.randint(1, 3)) for _ in range(rng.randint(1, 12))
+        ]
+        result = count_ballots(ballots, "irv")
+        order = [r.tallies for r in result.rounds]
+        history: list[list[int]] = []
+        standing = list(dict.fromkeys(n for b in ballots for n in b.preferences[:1]))
+        seen = sorted({p for b in ballots for p in b.preferences}, key=[*standing, *names].index)
+        for k, tallies in enumerate(order):
+            history.append([tallies.get(c, 0) for c in seen])
+            if k + 1 < len(result.rounds):
+                (out,) = result.rounds[k + 1].eliminated
+                alive = [j for j, c in enumerate(seen) if c in tallies]
+                expected = _reference_order(history, seen, alive)[0]
+                assert out == seen[expected], (ballots, k, out, seen[expected])

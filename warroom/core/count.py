@@ -293,6 +293,14 @@ def batch_size(ascending: Sequence[int]) -> int:
     return batch
 
 
+MAX_ELIMINATION_CANDIDATES = 1_000
+"""The most candidates an instant-runoff count takes. It excludes one a round (ties and all), so N candidates are
+up to N rounds, each listing everyone still in: quadratic in N however the engine is written (5,000 tied
+candidates: 6 s and 650 MB to count, then hundreds of megabytes of rounds to print; 10,000: 2.5 GB). The longest
+real ballots list a few hundred (ballots.MAX_CANDIDATES's note); Supplementary Vote and the contingent vote keep
+the top two in one step and take every candidate a ballot file may name."""
+
+
 class CountError(ValueError):
     """The ballots cannot be counted (no valid ballots, unknown candidate, ...)."""
 
@@ -373,6 +381,12 @@ def count_ballots(
         names = list(dict.fromkeys(given))
     else:
         names = [table.candidates[c] for c in np.flatnonzero(used)]
+    if system is CountingSystem.IRV and len(names) > MAX_ELIMINATION_CANDIDATES:
+        raise CountError(
+            f"{len(names):,} candidates: an instant-runoff count excludes them one round at a time, and takes at most "
+            f"{MAX_ELIMINATION_CANDIDATES:,} (the longest real ballots list a few hundred); group the smallest, "
+            "such as write-ins, under one name"
+        )
     index = {name: i for i, name in enumerate(names)}
     lut = np.array([index.get(c, -1) for c in table.candidates] + [-1], dtype=np.int16)
     if not np.array_equal(lut[:-1], np.arange(len(table.candidates))):
@@ -646,6 +660,12 @@ class _Count:
             self._file(np.arange(groups.shape[0]), self.holder)
             self.tallies = self._sum(self.holder, weights, len(names))
         self.history: list[np.ndarray] = [self.tallies.copy()]
+        # Each candidate's place in the backwards tie-break order (_rank_key), kept up to date round by round:
+        # recomputing the whole history's tuples for every candidate every round was cubic in the candidates
+        # (800 candidates: 14 s; the 10,000 a ballot file may name: hours).
+        self._order = np.zeros(len(names), dtype=np.int64)
+        self._name_rank = np.argsort(np.argsort(np.array(names, dtype=object), kind="stable"), kind="stable")
+        self._push_order(self.tallies)
         self.rounds: list[CountRound] = [CountRound(1, self._tally_dict(), exhausted=self.exhausted)]
         self.notes: list[str] = []
 
@@ -690,7 +710,7 @@ class _Count:
 
     def _runoff(self) -> int:
         while True:
-            alive = [c for c in range(len(self.names)) if self.continuing[c]]
+            alive = np.flatnonzero(self.continuing).tolist()
             winner = None if self.rules.final_two else self._majority()
             if winner is not None:
                 return winner
@@ -708,7 +728,9 @@ class _Count:
             write_ins = [c for c in alive if is_write_in(self.names[c])]
             if write_ins and len(alive) > 2:
                 return write_ins[:1]
-        ascending = sorted(alive, key=lambda c: (int(t[c]), self._rank_key(c), self.names[c]))
+        live = np.asarray(alive, dtype=np.intp)
+        # by tally, then earlier rounds (backwards), then name: _order already sorts by the first two
+        ascending = live[np.lexsort((self._name_rank[live], self._order[live]))].tolist()
         if self.rules.batch_elimination:
             batch = batch_size([int(t[c]) for c in ascending])
             if batch >= 2:
@@ -744,18 +766,23 @@ class _Count:
         self.pos[moved] = pos
         self._file(moved[dest >= 0], dest[dest >= 0])
         w = self.weights[moved]
-        flows = self._sum(source * (n + 1) + dest + 1, w, n * (n + 1))
+        # summed over the (from, to) pairs that occur: an array of every possible pair was n^2 each round
+        pairs, which = np.unique(source * (n + 1) + dest + 1, return_inverse=True)
+        flows = self._sum(which.ravel(), w, pairs.size)
         transfers = []
-        for key in np.flatnonzero(flows):
+        for key, flow in zip(pairs.tolist(), flows.tolist(), strict=True):
+            if not flow:
+                continue
             src, dst = divmod(int(key), n + 1)
             to = EXHAUSTED if dst == 0 else self.names[dst - 1]
-            transfers.append(Transfer(self.names[src], to, int(flows[key])))
+            transfers.append(Transfer(self.names[src], to, int(flow)))
         transfers.sort(key=lambda tr: (tr.from_candidate, tr.to_candidate))
         arrived = dest >= 0
         self.tallies = self.tallies + self._sum(dest[arrived], w[arrived], n)
         self.tallies[losers] = 0
         self.exhausted += int(w[~arrived].sum())
         self.history.append(self.tallies.copy())
+        self._push_order(self.tallies)
         number = len(self.rounds) + 1
         eliminated = tuple(self.names[c] for c in losers)
         self.rounds.append(CountRound(number, self._tally_dict(), eliminated, tuple(transfers), self.exhausted))
@@ -811,9 +838,8 @@ class _Count:
         small = holders.astype(np.int16)  # a stable sort of 16-bit keys is a radix sort in numpy
         order = np.argsort(small, kind="stable")
         bounds = np.searchsorted(small[order], np.arange(len(self.names) + 1))
-        for c in range(len(self.names)):
-            if bounds[c + 1] > bounds[c]:
-                self.held[c].append(group_ids[order[bounds[c] : bounds[c + 1]]])
+        for c in np.flatnonzero(np.diff(bounds)).tolist():  # only the candidates that get groups
+            self.held[c].append(group_ids[order[bounds[c] : bounds[c + 1]]])
 
     @staticmethod
     def _sum(keys: np.ndarray, weights: np.ndarray, size: int) -> np.ndarray:
@@ -825,12 +851,24 @@ class _Count:
 
     def _majority(self) -> int | None:
         total = int(self.tallies[self.continuing].sum())
-        for c in np.flatnonzero(self.continuing):
-            if 2 * int(self.tallies[c]) > total:
-                return int(c)
-        return None
+        live = np.flatnonzero(self.continuing)
+        if not live.size:
+            return None
+        c = int(live[np.argmax(self.tallies[live])])  # only the largest can have more than half
+        return c if 2 * int(self.tallies[c]) > total else None
 
-    def _rank_key(self, c: int) -> tuple[int, ...]:
+    def _rank_key(self, c: int) -> int:
         # Ties are broken on the most recent earlier round where the tied candidates differ
-        # (the usual "backwards" rule), then by name so the count is deterministic.
-        return tuple(int(h[c]) for h in reversed(self.history))
+        # (the usual "backwards" rule), then by name so the count is deterministic. The place in that order
+        # of the tuple (this round's tally, the round before's, ... the first's), kept by _push_order.
+        return int(self._order[c])
+
+    def _push_order(self, tallies: np.ndarray) -> None:
+        """A new round's tallies: each candidate's place is now by this round's tally, then the place before."""
+        idx = np.lexsort((self._order, tallies))
+        a, b = tallies[idx], self._order[idx]
+        new = np.ones(len(idx), dtype=bool)
+        new[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
+        order = np.empty(len(idx), dtype=np.int64)
+        order[idx] = np.cumsum(new) - 1
+        self._order = order
