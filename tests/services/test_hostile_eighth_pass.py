@@ -128,3 +128,33 @@ def test_a_list_in_the_settings_file_is_read_as_the_list_it_says_not_dropped_or_
     settings.sync()
     again = AppSettings(QSettings(str(ini), QSettings.Format.IniFormat))
     assert again.contest == "Paris, 2027" and again.presentation_views_for(2) == ["charts", "answer"]
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)  # PostgreSQL's sequence gives no id twice
+def test_an_import_that_takes_the_id_a_new_poll_is_shown_under_never_hides_a_poll(qtbot, threaded) -> None:
+    """A poll added in the window is shown at once under the id the store had spare; an import running on its
+    own thread meanwhile (File > Import) can store one of its polls under that id first. Its polls were put on
+    screen by id, replacing the new poll shown there, and when the new poll landed (under the next id) the
+    imported poll under the first id was taken off the screen: stored, but missing from the table and the
+    average, with nothing said, until some later reload. Every stored poll is shown, each once."""
+    service, writer, store, cid = threaded
+    qtbot.waitUntil(lambda: not writer.busy)
+    gate = threading.Event()
+    writer.submit(lambda: gate.wait(10), lambda *_: None)  # the window's write waits its turn
+    (shown,) = service.add_polls([make_poll(22, pollster="Typed")])
+    service.hold_watch(True)
+    with store.sessions.begin() as s:  # the import worker's transaction (services/import_worker.py)
+        before = repo.revision(s)
+        ids = repo.add_polls(s, cid, [make_poll(d, pollster="Imported") for d in (10, 11)])
+        after = repo.revision(s)
+    assert shown in ids
+    with store.sessions() as s:
+        imported = repo.list_polls(s, cid, ids=ids)
+    service.adopt_added(cid, imported, before, after)
+    gate.set()
+    qtbot.waitUntil(lambda: service.pending_writes == 0, timeout=20000)
+    qtbot.wait(200)  # (any re-read it asked for)
+    with store.sessions() as s:
+        stored = repo.list_polls(s, cid)
+    assert sorted(p.pollster for p in stored).count("Imported") == 2 and "Typed" in {p.pollster for p in stored}
+    qtbot.waitUntil(lambda: service.polls == stored, timeout=5000)

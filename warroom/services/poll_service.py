@@ -484,6 +484,15 @@ class PollService(QObject):
             return  # another contest is open now: the watch's next look reloads whatever is open
         missed = revision_before != self._revision  # someone else wrote since we last looked
         self._revision = revision
+        # An id a new poll of ours is shown under while its add is on its way (a spare id the import took first):
+        # put there, the imported poll replaced ours on screen and then went when ours landed under another id.
+        # Shown once ours has landed, by reading the store again.
+        clash = {p.id for p in polls if p.id in self._polls and (p.id in self._ours_under_spare or self._touch[p.id])}
+        if clash:
+            polls = [p for p in polls if p.id not in clash]
+            self._reload_wanted = True
+            if not self._pending:
+                QTimer.singleShot(0, self, self._reload_external)
         self._put_polls(polls)
         if polls:
             self.polls_changed.emit(PollChange(added=tuple(p.id for p in polls if p.id is not None)))
