@@ -103,3 +103,18 @@ def test_the_tie_break_order_kept_round_by_round_is_the_backwards_rule() -> None
                 alive = [j for j, c in enumerate(seen) if c in tallies]
                 expected = _reference_order(history, seen, alive)[0]
                 assert out == seen[expected], (ballots, k, out, seen[expected])
+
+
+def test_a_transfer_from_a_candidate_to_himself_is_refused_naming_the_column() -> None:
+    """`transfer:cat>cat` (a slip for cat>ann) was stored: 30 % of Cat's voters transferring to Cat, read by no
+    split (the figure silently ignored in the Supplementary Vote scenario, a row of a candidate to himself in an
+    instant-runoff one). Refused like an unknown candidate, naming the column."""
+    from warroom.core.csvformat import parse_polls_csv
+
+    text = (
+        "pollster,fieldwork_start,fieldwork_end,sample_size,first:ann,first:bob,first:cat,"
+        "transfer:cat>cat,transfer:cat>bob\nZeta,2024-03-05,2024-03-07,1000,45,40,15,30,20\n"
+    )
+    result = parse_polls_csv(text, TOY, today=TODAY)
+    assert [(e.line, e.field) for e in result.errors] == [(2, "transfer:cat->cat")], result.errors
+    assert "to himself" in result.errors[0].message

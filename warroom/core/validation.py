@@ -222,6 +222,8 @@ def validate_poll(poll: Poll, contest: Contest, *, today: date | None = None) ->
             problems.append(Problem(where, f"unknown candidate {t.from_candidate!r}"))
         if t.to_candidate != EXHAUSTED and t.to_candidate not in contest.candidate_codes:
             problems.append(Problem(where, f"unknown candidate {t.to_candidate!r}"))
+        elif t.to_candidate == t.from_candidate:  # a slip for another column: no split reads it
+            problems.append(Problem(where, f"a transfer from {t.from_candidate!r} to himself"))
         if not 0.0 <= t.share <= 100.0:
             problems.append(Problem(where, f"share {t.share:g} is outside 0-100"))
         per_source[t.from_candidate] = per_source.get(t.from_candidate, 0.0) + t.share
