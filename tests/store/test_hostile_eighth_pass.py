@@ -116,3 +116,44 @@ def test_recovery_into_a_data_folder_that_cannot_take_the_copy_is_a_message(tmp_
     opened = open_with_recovery(paths.database, paths, ask=lambda *_: True, tell=lambda _t, m: told.append(m))
     assert opened is None and told and str(paths.data_dir) in told[0], told
     assert not list(paths.data_dir.glob("restored-*"))  # no half copy left to be taken for the restored one
+
+
+def test_an_edit_racing_a_teammates_uncommitted_edit_of_the_same_poll_never_writes_over_it(store_url: str) -> None:
+    """Two windows on a team store (PostgreSQL) edit one poll at the same moment: a teammate's edit is written
+    but not yet committed when this window's edit checks the poll. The check read the last committed version
+    (the teammate's not yet there), passed, and the update then waited for the teammate's row lock and wrote over
+    their figures once they committed: the lost update the conflict check exists to refuse. The rows checked
+    are now locked first (SELECT ... FOR UPDATE), so the check sees the teammate's committed edit and refuses;
+    on SQLite, where writers take turns, the same holds."""
+    import threading
+    import time
+
+    store, mine, cid = service_on_one_poll(store_url)
+    try:
+        (poll,) = mine.polls
+        theirs = store.sessions()
+        outcome: list[object] = []
+        if store.engine.dialect.name == "sqlite":
+            theirs.connection(execution_options={"warroom_write_lock": True})
+        repo.update_poll(theirs, replace(poll, sample_size=2222))  # the teammate's edit, written, not committed
+        theirs.flush()
+
+        def edit() -> None:
+            try:
+                mine.update_poll(replace(poll, sample_size=3333))
+                outcome.append("saved")
+            except StoreError as exc:
+                outcome.append(exc.kind)
+
+        racing = threading.Thread(target=edit)
+        racing.start()
+        time.sleep(0.6)  # this window's edit is waiting on the teammate's lock
+        theirs.commit()
+        theirs.close()
+        racing.join(20)
+        with store.sessions() as s:
+            (stored,) = repo.list_polls(s, cid)
+        assert stored.sample_size == 2222, f"the teammate's edit was written over ({outcome})"
+        assert outcome == ["conflict"], outcome
+    finally:
+        store.close()

@@ -514,6 +514,7 @@ class PollService(QObject):
         seen = self._polls.get(pid)
 
         def write(s: Session) -> Poll:
+            repo.lock_for_check(s, [pid])
             stored = repo.list_polls(s, contest.id or 0, ids=[pid])
             if seen is not None and stored != [seen]:  # written over unseen, the teammate's edit would be lost
                 raise StoreError(
@@ -547,6 +548,7 @@ class PollService(QObject):
         contest = self._contest
 
         def write(s: Session) -> None:
+            repo.lock_for_check(s, poll_ids)
             stored = repo.list_polls(s, contest.id or 0, ids=list(poll_ids)) if contest is not None else []
             if sorted(stored, key=lambda p: p.id or 0) != sorted(gone, key=lambda p: p.id or 0):
                 changed = next((p for p in gone if p not in stored), None)
@@ -954,6 +956,7 @@ class PollService(QObject):
             sid = self._thread_id_of(key, spare)
             if sid is None:
                 raise StoreError(f"this {poll.pollster} poll was never stored", kind="missing")
+            repo.lock_for_check(s, [sid])
             stored = repo.list_polls(s, cid, ids=[sid])
             expected = self._w_last.get(sid) if follows else (replace(seen, id=sid) if seen is not None else None)
             if seen is not None and stored != [expected]:
@@ -997,6 +1000,7 @@ class PollService(QObject):
         def write(s: Session) -> None:  # writer thread
             sids = [self._thread_id_of(k, k in spare) for k in keys]
             known = [i for i in sids if i is not None]
+            repo.lock_for_check(s, known)
             stored = repo.list_polls(s, cid, ids=known)
             expected = []
             for p in gone:
@@ -1037,6 +1041,7 @@ class PollService(QObject):
         follows = self._scenario_touch[name] > 0
 
         def write(s: Session) -> None:  # writer thread
+            repo.lock_for_check(s)  # (PostgreSQL: a teammate's save still uncommitted is waited for, then seen)
             stored = next(((b, st) for n, b, st in repo.list_scenarios(s, cid) if n == name), None)
             expected = self._w_scenario.get(name) if follows else _as_json(seen)
             if _as_json(stored) != expected:

@@ -74,6 +74,20 @@ def bump_revision(session: Session) -> None:
         session.add(RevisionRow(id=1, revision=1))
 
 
+def lock_for_check(session: Session, poll_ids: Sequence[int] = ()) -> None:
+    """Before a write checks what it is about to change (a teammate's newer edit refuses it): on PostgreSQL, take
+    the store's write lock (the change counter's row, which every write of the app updates first) and lock the
+    poll rows, so that the check reads what a concurrent writer commits rather than the version before it (the
+    check passed, then the update waited for that writer's lock and wrote over its edit once committed). On SQLite
+    a write transaction holds the whole store's write lock from BEGIN already."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    session.execute(select(RevisionRow.revision).where(RevisionRow.id == 1).with_for_update())
+    ids = sorted({int(i) for i in poll_ids})
+    for chunk in _chunks(ids):
+        session.execute(select(PollRow.id).where(PollRow.id.in_(chunk)).order_by(PollRow.id).with_for_update())
+
+
 def revision(session: Session) -> int:
     value = session.scalar(select(RevisionRow.revision).where(RevisionRow.id == 1))
     return int(value or 0)
