@@ -157,3 +157,40 @@ def test_an_edit_racing_a_teammates_uncommitted_edit_of_the_same_poll_never_writ
         assert outcome == ["conflict"], outcome
     finally:
         store.close()
+
+
+def test_a_contest_edited_here_after_a_teammate_edited_it_is_refused_once_not_written_over(store_url: str) -> None:
+    """Edit contest: the dialog opens on the race as shown; a teammate changes the race meanwhile (a colour, the
+    notes, a candidate added). Saving the dialog wrote the whole race as it was when the dialog opened, the
+    teammate's changes reverted without a word (a candidate they had added and not yet polled was deleted). The
+    save is refused once, naming the race, nothing changed; saved again, the user's version is written
+    knowingly over the teammate's."""
+    from warroom.core.types import Candidate
+    from warroom.store import contests as contests_repo
+
+    store, service, cid = service_on_one_poll(store_url)
+    try:
+        base = service.contest
+        assert base is not None
+        theirs = replace(
+            base,
+            notes="the teammate's note",
+            candidates=(*base.candidates, Candidate("dan", "Dan Dark", "R", "#111111")),
+        )
+        with store.sessions.begin() as s:
+            contests_repo.update_contest(s, cid, theirs)
+        mine = replace(base, office="Mayor (typed here)")
+        with pytest.raises(StoreError) as info:
+            service.update_contest(mine, base=base)
+        assert info.value.kind == "conflict" and base.name in str(info.value)
+        with store.sessions() as s:
+            stored = repo.get_contest(s, cid)
+        assert stored is not None and stored.notes == "the teammate's note" and "dan" in stored.candidate_codes
+        again = getattr(info.value, "current", None)  # what the dialog's next save is compared with
+        assert again is not None and "dan" in again.candidate_codes
+        service.update_contest(mine, base=again)  # the user saves again, knowing
+        with store.sessions() as s:
+            stored = repo.get_contest(s, cid)
+        assert stored is not None and stored.office == "Mayor (typed here)"
+    finally:
+        store.close()

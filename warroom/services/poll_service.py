@@ -1091,15 +1091,43 @@ class PollService(QObject):
         assert opened is not None
         return opened
 
-    def update_contest(self, contest: Contest) -> Contest:
+    def update_contest(self, contest: Contest, base: Contest | None = None) -> Contest:
         """Store the open contest's new details (rename, candidates, colours, rules) and show them everywhere.
+
+        Args:
+            contest: the new details.
+            base: the contest as the edit started from (the dialog's): if the store holds anything else now (a
+                teammate's edit meanwhile), nothing is written (None: no such check).
 
         Raises:
             ValueError: refused (a problem, a taken name, removing a candidate that has polls); nothing written.
+            StoreError: kind "conflict": changed elsewhere since `base`; its `current` is the contest as stored,
+                the base of a save made again knowingly. The window shows it.
         """
         cid = contest.id if contest.id is not None else self._require_contest().id or 0
         shown = self._contest if self._contest is not None and self._contest.id == cid else None
-        self._write(lambda s: contests_repo.update_contest(s, cid, contest), shown)
+
+        def write(s: Session) -> Contest:
+            if base is not None:
+                repo.lock_for_check(s)
+                stored = repo.get_contest(s, cid)
+                if stored is not None and stored != base:  # written over, the teammate's edit would be lost
+                    error = StoreError(
+                        f"the contest '{base.name}' was changed by a teammate or another program while it was being "
+                        "edited here, so nothing was changed; the window shows it as stored now. Save again to put "
+                        "these details in place of theirs",
+                        kind="conflict",
+                    )
+                    error.current = stored  # type: ignore[attr-defined]
+                    raise error
+            return contests_repo.update_contest(s, cid, contest)
+
+        try:
+            self._write(write, shown)
+        except StoreError as exc:
+            if exc.kind == "conflict" and shown is not None:
+                QTimer.singleShot(0, self, lambda: self.reload(external=True))
+            raise
         self.contests_changed.emit(self.contests())
         opened = self.open_contest(cid)
         assert opened is not None

@@ -35,7 +35,7 @@ class ContestSource(Protocol):
     def open_contest(self, key: int | str | None = None) -> Contest | None: ...
     def used_codes(self) -> set[str]: ...
     def create_contest(self, contest: Contest) -> Contest: ...
-    def update_contest(self, contest: Contest) -> Contest: ...
+    def update_contest(self, contest: Contest, base: Contest | None = None) -> Contest: ...
     def delete_contest(self, contest_id: int) -> Path | None: ...
     def contests_with_results(self) -> list[Contest]: ...
     def official_result(self, contest_id: int) -> OfficialResult | None: ...
@@ -156,9 +156,17 @@ class ContestActions(QObject):
             return None
         others = [c.name for c in self.source.contests() if c.id != contest.id]
         dialog = dialog or ContestDialog(contest, others, sorted(self.source.used_codes()), self.window)
-        return self._until_accepted(
-            dialog, lambda: self.source.update_contest(dialog.contest()), "The contest was not changed"
-        )
+        base = [contest]  # what the dialog started from: a teammate's edit meanwhile is not written over unseen
+
+        def attempt() -> Contest:
+            try:
+                return self.source.update_contest(dialog.contest(), base=base[0])
+            except RuntimeError as exc:
+                if getattr(exc, "kind", "") == "conflict":  # said once; saved again, the user's details go in
+                    base[0] = getattr(exc, "current", base[0])
+                raise
+
+        return self._until_accepted(dialog, attempt, "The contest was not changed")
 
     def edit_result(self, dialog: ResultDialog | None = None) -> OfficialResult | None:
         """Enter or replace the open contest's official result."""
