@@ -194,3 +194,32 @@ def test_a_contest_edited_here_after_a_teammate_edited_it_is_refused_once_not_wr
         assert stored is not None and stored.office == "Mayor (typed here)"
     finally:
         store.close()
+
+
+def test_an_official_result_entered_here_after_a_teammate_stored_one_is_refused_once(store_url: str) -> None:
+    """File > Official result: the dialog opens on the result stored then (or none); a teammate stores the declared
+    result meanwhile. Saving the dialog replaced theirs without a word. Refused once, naming the race, nothing
+    changed; saved again, this result goes in knowingly."""
+    from warroom.core.types import OfficialResult
+    from warroom.store import contests as contests_repo
+
+    store, service, cid = service_on_one_poll(store_url)
+    try:
+        contest = service.contest
+        assert contest is not None
+        opened_with = service.official_result(cid)
+        assert opened_with is None
+        theirs = OfficialResult({"ann": 500, "bob": 400, "cat": 100}, source="the teammate's declaration")
+        with store.sessions.begin() as s:
+            contests_repo.set_official_result(s, cid, theirs)
+        mine = OfficialResult({"ann": 510, "bob": 390, "cat": 100}, source="typed here")
+        with pytest.raises(StoreError) as info:
+            service.set_official_result(contest, mine, opened_with=(opened_with,))
+        assert info.value.kind == "conflict" and contest.name in str(info.value)
+        assert service.official_result(cid) == theirs
+        current = getattr(info.value, "current", None)
+        assert current == theirs
+        service.set_official_result(contest, mine, opened_with=(current,))
+        assert service.official_result(cid) == mine
+    finally:
+        store.close()

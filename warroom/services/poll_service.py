@@ -1165,14 +1165,37 @@ class PollService(QObject):
         current = self._contest.id if self._contest is not None else None
         return [c for c in self.contests() if c.id != current and c.id is not None and self.official_result(c.id)]
 
-    def set_official_result(self, contest: Contest, result: OfficialResult) -> None:
+    def set_official_result(
+        self, contest: Contest, result: OfficialResult, *, opened_with: tuple[OfficialResult | None] | None = None
+    ) -> None:
         """Store (or replace) a contest's official result; the contest is reopened so every view follows.
+
+        Args:
+            opened_with: (the result the dialog opened on, None if there was none); if the store holds another
+                now (a teammate stored one meanwhile), nothing is written. None: no such check.
 
         Raises:
             ValueError: the result names someone who is not a candidate; nothing stored.
+            StoreError: kind "conflict": another result was stored meanwhile; its `current` is that result.
         """
         cid = contest.id or 0
-        self._write(lambda s: contests_repo.set_official_result(s, cid, result), contest)
+
+        def write(s: Session) -> None:
+            if opened_with is not None:
+                repo.lock_for_check(s)
+                stored = contests_repo.get_official_result(s, cid)
+                if stored != opened_with[0]:  # replaced unseen, the teammate's figures would be lost
+                    error = StoreError(
+                        f"the official result of '{contest.name}' was stored by a teammate or another program while "
+                        "it was being entered here, so nothing was changed. Save again to put these figures in place "
+                        "of theirs",
+                        kind="conflict",
+                    )
+                    error.current = stored  # type: ignore[attr-defined]
+                    raise error
+            contests_repo.set_official_result(s, cid, result)
+
+        self._write(write, contest)
         self.contests_changed.emit(self.contests())
         if self._contest is not None and self._contest.id == cid:
             self.open_contest(cid)

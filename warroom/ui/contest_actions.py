@@ -39,7 +39,9 @@ class ContestSource(Protocol):
     def delete_contest(self, contest_id: int) -> Path | None: ...
     def contests_with_results(self) -> list[Contest]: ...
     def official_result(self, contest_id: int) -> OfficialResult | None: ...
-    def set_official_result(self, contest: Contest, result: OfficialResult) -> None: ...
+    def set_official_result(
+        self, contest: Contest, result: OfficialResult, *, opened_with: tuple[OfficialResult | None] | None = None
+    ) -> None: ...
 
 
 class PriorChoice(Protocol):
@@ -173,11 +175,18 @@ class ContestActions(QObject):
         contest = self.source.contest
         if contest is None or contest.id is None:
             return None
-        dialog = dialog or ResultDialog(contest, self.source.official_result(contest.id), self.window)
+        stored_then = self.source.official_result(contest.id)
+        dialog = dialog or ResultDialog(contest, stored_then, self.window)
+        opened_with = [stored_then]  # a teammate's result stored meanwhile is not replaced unseen
 
         def store() -> OfficialResult:
             result = dialog.typed_result()
-            self.source.set_official_result(contest, result)
+            try:
+                self.source.set_official_result(contest, result, opened_with=(opened_with[0],))
+            except RuntimeError as exc:
+                if getattr(exc, "kind", "") == "conflict":  # said once; saved again, these figures go in
+                    opened_with[0] = getattr(exc, "current", opened_with[0])
+                raise
             return result
 
         stored = self._until_accepted(dialog, store, "The result was not stored")
