@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -149,6 +150,11 @@ def _refuse_ignored_sqlite_options(target: str | Path) -> None:
         )
 
 
+JOURNAL_SETTLE_S = 1.0
+"""How long a rollback journal beside a WAL store may take to go away before it is taken for a leftover: another
+instance's live write (the WAL switch of a new store) ends within milliseconds."""
+
+
 def _refuse_a_journal_not_its_own(target: str | Path) -> None:
     """Refuse a SQLite store in WAL mode with a non-empty `-journal` beside it, before SQLite opens the file.
 
@@ -164,9 +170,19 @@ def _refuse_a_journal_not_its_own(target: str | Path) -> None:
     if db is None:
         return
     journal = Path(f"{db}-journal")
-    try:
-        if not stat.S_ISREG(os.stat(journal).st_mode) or os.stat(journal).st_size == 0:
+    settle = time.monotonic() + JOURNAL_SETTLE_S
+    while True:
+        # Another instance switching a new store to WAL writes its header under a rollback journal for a few
+        # milliseconds (two instances starting together): a journal that goes away is a live write, not a leftover.
+        try:
+            if not stat.S_ISREG(os.stat(journal).st_mode) or os.stat(journal).st_size == 0:
+                return
+        except OSError:
             return
+        if time.monotonic() >= settle:
+            break
+        time.sleep(0.02)
+    try:
         if not stat.S_ISREG(os.stat(db).st_mode):
             return  # a folder or a FIFO at the store's path: make_engine names it
         with open(db, "rb") as fh:

@@ -4,6 +4,7 @@ backups)."""
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -223,3 +224,26 @@ def test_an_official_result_entered_here_after_a_teammate_stored_one_is_refused_
         assert service.official_result(cid) == mine
     finally:
         store.close()
+
+
+def test_a_journal_another_instance_is_writing_that_moment_is_waited_for_not_refused(tmp_path) -> None:
+    """Two instances starting together on a new store (a guarantee of its own): while one switches the new file
+    to WAL, SQLite writes its header under a rollback journal for a few milliseconds, and the other, checking for a
+    journal that is not the store's own (one left beside a WAL store by a copy or a crash), found it and refused
+    the store: "a rollback journal lies beside the store ... move it out of the folder" (the two-instances test
+    failed now and then under load). A journal that goes away within a moment is another instance's live write:
+    waited for, then the store opens; one that stays is still refused (test_hostile_fresh_store)."""
+    import threading
+
+    from warroom.bootstrap import open_store
+
+    db = tmp_path / "polls.sqlite3"
+    open_store(db, backup_dir=None, seed=False).close()
+    journal = Path(f"{db}-journal")
+    journal.write_bytes(b"\xd9\xd5\x05\xf9\x20\xa1\x63\xd7" + b"\x00" * 504)  # a journal's header: a write under way
+    ends = threading.Timer(0.3, journal.unlink)
+    ends.start()
+    try:
+        open_store(db, backup_dir=None, seed=False).close()
+    finally:
+        ends.join()
