@@ -247,3 +247,23 @@ def test_a_journal_another_instance_is_writing_that_moment_is_waited_for_not_ref
         open_store(db, backup_dir=None, seed=False).close()
     finally:
         ends.join()
+
+
+def test_a_backup_numbered_past_the_name_pattern_never_hides_every_later_backup(tmp_path) -> None:
+    """Backups carry a sequence number, one more than any before. A backup named with an 18-digit number (copied
+    from elsewhere, or planted) made the next number 19 digits, which the backups' name pattern did not read: each
+    start's backup was then never listed, so never offered for recovery and never rotated away (the folder grew at
+    every start), while the planted one stayed "the newest" for ever. Every number is read."""
+    from warroom.bootstrap import open_store
+    from warroom.store.db import backup_sqlite, backups_of
+
+    db = tmp_path / "polls.sqlite3"
+    open_store(db, backup_dir=None, seed=False).close()
+    backups = tmp_path / "backups"
+    backups.mkdir()
+    planted = backups / "polls-20260101-000000-000000-open.n999999999999999999.sqlite3"
+    planted.write_bytes(db.read_bytes())
+    made = [backup_sqlite(db, backups, reason="open") for _ in range(6)]
+    listed = backups_of(db, backups)
+    assert listed[0] == made[-1] and len(listed) == 5 and planted not in listed
+    assert sorted(p.name for p in backups.glob("polls-*.sqlite3")) == sorted(p.name for p in listed)

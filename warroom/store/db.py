@@ -675,7 +675,9 @@ holds two hyphens, so a longer stem such as `polls-team` can never be read as `p
 def _backup_pattern(stem: str) -> re.Pattern[str]:
     """`<stem>-<stamp>-<reason>[.n<sequence>].sqlite3`; group 1 is the sequence (absent in backups made before
     it was kept)."""
-    return re.compile(re.escape(stem) + "-" + _STAMP + "-" + _REASON.pattern + r"(?:\.n(\d{1,18}))?\.sqlite3")
+    # (any number of digits: one more than an 18-digit number is 19, and a pattern that stopped at 18 hid every
+    # backup made after it from listing, recovery and rotation)
+    return re.compile(re.escape(stem) + "-" + _STAMP + "-" + _REASON.pattern + r"(?:\.n(\d{1,64}))?\.sqlite3")
 
 
 def _sequence(pattern: re.Pattern[str], name: str) -> int:
