@@ -26,7 +26,9 @@ def _newer_version_migrates(store_url: str) -> None:
     engine.dispose()
 
 
-def test_a_store_a_newer_version_upgrades_while_this_one_runs_is_never_written_by_this_one(store_url: str) -> None:
+def test_a_store_a_newer_version_upgrades_while_this_one_runs_is_never_written_by_this_one(
+    qtbot, store_url: str
+) -> None:
     """A store written by a newer version is refused at open, before anything changes; but a window already open
     when a teammate's newer version upgraded the shared store (its start migrates it) went on writing polls,
     edits and deletes into a schema it does not know (the newer version's new columns left empty, its rules
@@ -48,6 +50,7 @@ def test_a_store_a_newer_version_upgrades_while_this_one_runs_is_never_written_b
         with store.sessions() as s:
             assert [(p.pollster, p.sample_size) for p in repo.list_polls(s, cid)] == [("Acme", 1000)]
     finally:
+        qtbot.wait(100)  # the re-read a refusal asks for runs while the store is still there
         store.close()
 
 
@@ -119,7 +122,9 @@ def test_recovery_into_a_data_folder_that_cannot_take_the_copy_is_a_message(tmp_
     assert not list(paths.data_dir.glob("restored-*"))  # no half copy left to be taken for the restored one
 
 
-def test_an_edit_racing_a_teammates_uncommitted_edit_of_the_same_poll_never_writes_over_it(store_url: str) -> None:
+def test_an_edit_racing_a_teammates_uncommitted_edit_of_the_same_poll_never_writes_over_it(
+    qtbot, store_url: str
+) -> None:
     """Two windows on a team store (PostgreSQL) edit one poll at the same moment: a teammate's edit is written
     but not yet committed when this window's edit checks the poll. The check read the last committed version
     (the teammate's not yet there), passed, and the update then waited for the teammate's row lock and wrote over
@@ -139,28 +144,31 @@ def test_an_edit_racing_a_teammates_uncommitted_edit_of_the_same_poll_never_writ
         repo.update_poll(theirs, replace(poll, sample_size=2222))  # the teammate's edit, written, not committed
         theirs.flush()
 
-        def edit() -> None:
-            try:
-                mine.update_poll(replace(poll, sample_size=3333))
-                outcome.append("saved")
-            except StoreError as exc:
-                outcome.append(exc.kind)
+        def commit() -> None:
+            time.sleep(0.6)  # this window's edit is waiting on the teammate's lock by now
+            theirs.commit()
+            theirs.close()
 
-        racing = threading.Thread(target=edit)
+        racing = threading.Thread(target=commit)
         racing.start()
-        time.sleep(0.6)  # this window's edit is waiting on the teammate's lock
-        theirs.commit()
-        theirs.close()
+        try:
+            mine.update_poll(replace(poll, sample_size=3333))
+            outcome.append("saved")
+        except StoreError as exc:
+            outcome.append(exc.kind)
         racing.join(20)
         with store.sessions() as s:
             (stored,) = repo.list_polls(s, cid)
         assert stored.sample_size == 2222, f"the teammate's edit was written over ({outcome})"
         assert outcome == ["conflict"], outcome
     finally:
+        qtbot.wait(100)  # the re-read a refusal asks for runs while the store is still there
         store.close()
 
 
-def test_a_contest_edited_here_after_a_teammate_edited_it_is_refused_once_not_written_over(store_url: str) -> None:
+def test_a_contest_edited_here_after_a_teammate_edited_it_is_refused_once_not_written_over(
+    qtbot, store_url: str
+) -> None:
     """Edit contest: the dialog opens on the race as shown; a teammate changes the race meanwhile (a colour, the
     notes, a candidate added). Saving the dialog wrote the whole race as it was when the dialog opened, the
     teammate's changes reverted without a word (a candidate they had added and not yet polled was deleted). The
@@ -194,10 +202,11 @@ def test_a_contest_edited_here_after_a_teammate_edited_it_is_refused_once_not_wr
             stored = repo.get_contest(s, cid)
         assert stored is not None and stored.office == "Mayor (typed here)"
     finally:
+        qtbot.wait(100)  # the re-read a refusal asks for runs while the store is still there
         store.close()
 
 
-def test_an_official_result_entered_here_after_a_teammate_stored_one_is_refused_once(store_url: str) -> None:
+def test_an_official_result_entered_here_after_a_teammate_stored_one_is_refused_once(qtbot, store_url: str) -> None:
     """File > Official result: the dialog opens on the result stored then (or none); a teammate stores the declared
     result meanwhile. Saving the dialog replaced theirs without a word. Refused once, naming the race, nothing
     changed; saved again, this result goes in knowingly."""
@@ -223,6 +232,7 @@ def test_an_official_result_entered_here_after_a_teammate_stored_one_is_refused_
         service.set_official_result(contest, mine, opened_with=(current,))
         assert service.official_result(cid) == mine
     finally:
+        qtbot.wait(100)  # the re-read a refusal asks for runs while the store is still there
         store.close()
 
 
