@@ -318,6 +318,7 @@ class WarRoom:
         model.choices_changed.connect(lambda: win.show_two_round(model.active))
         model.lead_ready.connect(lambda lead: win.show_matchup_lead(*chart_lead(lead)))
         model.chart_ready.connect(win.show_campaign_chart)
+        model.extents_ready.connect(win.show_value_extents)  # value axes that stay put through a switch
         model.table_ready.connect(win.show_notices)  # the notices in the poll table, counted in the status bar
         # another process (the command line's import) wrote the store: the campaign may have new questions
         self.poll_service.polls_changed.connect(

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -46,7 +47,7 @@ from PySide6.QtWidgets import (
 )
 
 from warroom.core.averaging import AverageSeries, PollAverages
-from warroom.core.two_round_view import CampaignChart
+from warroom.core.two_round_view import CampaignChart, ValueExtent
 from warroom.core.types import Annotation, Contest, Poll, bidi_isolated
 from warroom.ui.glyphs import drawable
 from warroom.ui.qt_utils import as_html, literal_tip
@@ -72,6 +73,10 @@ WARM_DELAY_MS = 50
 """After the points land, the wait before marker pictures are drawn ahead in idle turns (ChartPanel._warm_next)."""
 FINAL_WEEKS_DAYS = 42  # the default window: six weeks before the latest poll or election day
 END_LABEL_ROOM = 0.22  # share of the default window kept free right of the data for the end-of-line values
+STILL_AXIS_TIP = (
+    "The value axis spans every runoff matchup and candidate list of this contest in the window shown, so "
+    "switching between them leaves it still and every choice is read on one scale."
+)
 
 
 def day_to_epoch(day: float | np.ndarray) -> np.ndarray:
@@ -495,6 +500,63 @@ class DataPicture(pg.GraphicsObject):
                 painter.restore()
         finally:
             self.painting = False
+
+
+class ValueRange(pg.GraphicsObject):
+    """A two-round chart's value extent over every matchup and list (core.two_round_view.ValueExtent), as the one
+    thing its autorange fits: it paints nothing, and its bounds in the window shown are the extent's there. The
+    chart's own data items leave the fit (ChartPanel.set_value_extents), so the value axis is the same whichever
+    matchup or list is shown, and is still through a switch; a pan or a zoom fits it to the new window as before.
+    `padding` gives the markers' room in pixels (as a scatter item's pixelPadding does)."""
+
+    def __init__(self, extent: ValueExtent, padding: Callable[[], float]) -> None:
+        super().__init__()
+        self.extent = extent
+        self._padding = padding
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
+
+    def dataBounds(self, ax: int, frac: float = 1.0, orthoRange: Sequence[float] | None = None) -> Any:
+        span = self.extent.span
+        if span is None:
+            return None
+        if ax == 0:
+            return tuple(float(v) for v in day_to_epoch(np.array([span[0], span[1]])))
+        first, last = span
+        if orthoRange is not None and orthoRange[0] is not None and orthoRange[1] is not None:
+            first, last = ((float(v) - 43200.0) / 86400.0 + EPOCH_ORDINAL for v in orthoRange)
+        return self.extent.within(first, last)
+
+    def pixelPadding(self) -> float:
+        return self._padding()
+
+    def boundingRect(self) -> QRectF:
+        return QRectF()
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        return
+
+
+class BlackoutRegion(pg.LinearRegionItem):
+    """A shaded stretch of days (a legal publication blackout), filled in device pixels without antialiasing.
+
+    pyqtgraph's region fills its rectangle under the view's transform (a date axis in epoch seconds scales by
+    ~1e-4), which Qt's raster engine fills through its general path code, antialiased: the four blackouts of a
+    matchup switch's two lead charts took 3 ms of its repaint (benchmarks/bench_two_round_switch.py --profile).
+    The same rectangle mapped to the device and filled there is one solid fill; exports take pyqtgraph's path."""
+
+    def paint(self, p: QPainter, *args: object) -> None:
+        transform = p.transform()
+        if getattr(self, "_exportOpts", False) is not False or transform.isRotating():
+            super().paint(p, *args)
+            return
+        rect = transform.mapRect(self.boundingRect())
+        p.save()
+        p.resetTransform()
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(self.currentBrush)
+        p.drawRect(rect)
+        p.restore()
 
 
 class ScreenCurve(_UpdatingPictureMember, pg.PlotCurveItem):
@@ -1312,6 +1374,8 @@ class ChartPanel(QWidget):
         self._range_tokens: dict[str, tuple[object, ...] | None] = {}
         self._range_refs: dict[tuple[object, ...], tuple[object, ...]] = {}
         self._ranges: dict[tuple[object, ...], tuple[float, float]] = {}
+        # a two-round contest's value extents over every matchup and list (set_value_extents), per chart
+        self._value_ranges: dict[str, ValueRange] = {}
         self.range_mode = "final"  # "final" (the last weeks), "all" (whole campaign) or "user" (panned/zoomed)
         self._final_window: tuple[float, float] | None = None  # the window show_final_weeks last applied
         self._applying_range = False
@@ -1346,6 +1410,7 @@ class ChartPanel(QWidget):
             for picture in pictures:
                 picture.release()
         self._range_tokens, self._range_refs, self._ranges = {}, {}, {}
+        self.set_value_extents(None)
         self._matchup = None
         self.plots["lead2"].titleLabel.set_explanation("")  # an instant-runoff contest's account of its pair goes
         self._campaign = None
@@ -1766,7 +1831,9 @@ class ChartPanel(QWidget):
             if token is None or auto[0] is not False or auto[1] is False:
                 vb.prepareForPaint()
                 continue
-            memo = (key, token, *vb.viewRange()[0], vb.width(), vb.height(), self._selected)
+            # a chart fitted to its value extent has one range for every choice: the choice is not part of the key
+            which = ("extent", id(self._value_ranges[key])) if key in self._value_ranges else token
+            memo = (key, which, *vb.viewRange()[0], vb.width(), vb.height(), self._selected)
             y = self._ranges.get(memo)
             if y is None:
                 vb.prepareForPaint()
@@ -1780,9 +1847,48 @@ class ChartPanel(QWidget):
         # The new range moved the end and election-day labels, and pyqtgraph takes any child's move for a change of
         # the data's bounds: it fitted every chart it had just fitted once more in the paint. Those labels (like
         # the grid) are added with ignoreBounds, so that second fit could only give the same range.
+        # (placed first: with a value axis that stays put, no range change places them on the way)
+        self._place_pending_labels()
         for vb in settled:
             vb._autoRangeNeedsUpdate = False
-        self._place_pending_labels()
+
+    def set_value_extents(self, extents: Mapping[str, ValueExtent] | None) -> None:
+        """A two-round contest's value extents over every matchup and list, by chart (core campaign_extents; None:
+        none): each chart's value axis is fitted to its extent in the window shown instead of to the choice shown,
+        so a matchup or list switch leaves the axis still and every choice is read on one scale. The chart's data
+        items no longer count in its fit (they lie within the extent); the value axis' tooltip says so."""
+        for key, item in self._value_ranges.items():
+            vb = self.plots[key].getViewBox()
+            if item in vb.addedItems:
+                vb.removeItem(item)
+        self._value_ranges = {}
+        self._ranges = {}
+        for plot in self.plots.values():
+            plot.getAxis("left").setToolTip("")
+        if not extents or self._campaign is None:
+            return
+        sizes = {"first": 7.0, "lead1": 7.0, "lead2": 8.0}  # the question points' marker sizes (_show_campaign)
+        for key, extent in extents.items():
+            if key not in self.plots:
+                continue
+            vb = self.plots[key].getViewBox()
+            size = sizes.get(key, 8.0)
+            item = ValueRange(extent, partial(self._marker_padding, size))
+            vb.addItem(item)  # counted in the fit
+            for series in self._series_of(key):
+                for held in (series.band, series.line, series.points):
+                    if held in vb.addedItems:  # (pyqtgraph's list of what its autorange fits)
+                        vb.addedItems.remove(held)
+            self._value_ranges[key] = item
+            self.plots[key].getAxis("left").setToolTip(STILL_AXIS_TIP)
+            if vb.state["autoRange"][1] is not False:
+                vb.updateAutoRange()
+        self._place_end_labels()
+
+    def _marker_padding(self, size: float) -> float:
+        """The room a question point of this size takes around its value, in pixels (ScatterPlotItem.pixelPadding
+        of a point with the 1.5 px pen the series' points have)."""
+        return (size * self._theme.marker_scale + 1.5) * 0.7072
 
     def _shows(self, key: str, *data: object, extra: object = None) -> None:
         """Chart `key` now shows these objects (None: data settle_ranges cannot name, such as a poll update), and
@@ -2014,9 +2120,7 @@ class ChartPanel(QWidget):
         for key in ("first", "lead1", "lead2"):
             for first, last in days:
                 x0, x1 = (float(v) for v in day_to_epoch(np.array([first, last + 1.0])))
-                item = pg.LinearRegionItem(
-                    (x0, x1), movable=False, brush=pg.mkBrush(128, 128, 128, 40), pen=pg.mkPen(None)
-                )
+                item = BlackoutRegion((x0, x1), movable=False, brush=pg.mkBrush(128, 128, 128, 40), pen=pg.mkPen(None))
                 item.setZValue(-20)
                 item.setToolTip(tip)
                 self.plots[key].addItem(item, ignoreBounds=True)
