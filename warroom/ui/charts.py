@@ -732,6 +732,18 @@ class PollScatter(_UpdatingPictureMember, pg.ScatterPlotItem):
         self.updateSpots(points)
         self.sigPlotChanged.emit(self)
 
+    def show_records(self, records: Any) -> None:
+        """Show points styled before (a copy of this item's record array, their pictures' places in the atlas as
+        they were: the caller checks the atlas was not rebuilt since), as set_points would show them."""
+        self.data["item"][...] = None
+        self.data = records.copy()
+        self.prepareGeometryChange()
+        self.informViewBoundsChanged()
+        self.bounds = [None, None]
+        self.invalidate()
+        self._updateMaxSpotSizes(data=self.data)
+        self.sigPlotChanged.emit(self)
+
     def warm(self, styles: Sequence[tuple[str, float]], deadline: float) -> int:
         """Draw the marker pictures of these (symbol, size) pairs into the atlas, in the item's pen and brush,
         until `deadline` (perf_counter); returns how many were done. Pictures already there cost a look-up."""
@@ -1065,6 +1077,8 @@ class _Series:
         self.line.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.points.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.poll_ids = np.empty(0, dtype=np.int64)
+        # a two-round contest's question points as shown, per kept arrays object (show_kept_points)
+        self._kept_points: dict[int, tuple[_PointArrays, tuple[object, ...], Any, object]] = {}
         # the whole average and forecast band; the items get the visible part (show_range)
         self.x = self.mean = np.empty(0)
         self._forecast_x = self._forecast_lower = self._forecast_upper = np.empty(0)
@@ -1183,6 +1197,39 @@ class _Series:
                 order = np.lexsort((ids, x))
                 x, values, sizes, ids, symbols = x[order], values[order], sizes[order], ids[order], symbols[order]
         self.set_points_x(x, values, sizes, symbols, ids)
+
+    KEPT_POINTS = 32  # a two-round contest's choices whose styled points a series keeps
+
+    def show_kept_points(self, pts: _PointArrays) -> None:
+        """set_points of one matchup's or list's point arrays as the chart keeps them (the very objects each time):
+        the sorted arrays and the scatter item's styled points are kept per arrays object, so a switch back hands
+        them over without sorting and styling each point again (the runoff-lead chart's 355 head-to-heads of
+        Macron v Le Pen were the largest part of a matchup switch's Python work)."""
+        layer, item = self.layer, self.points
+        kept = self._kept_points.get(id(pts[0]))
+        if kept is not None and kept[0] is pts and not layer._held and kept[3] is item.fragmentAtlas._coords:
+            arrays, window, records = kept[1], kept[1][5], kept[2]
+            layer._x, layer._y, layer._size, layer._symbol, layer._data = arrays[:5]  # type: ignore[assignment]
+            self.poll_ids = arrays[4]  # type: ignore[assignment]
+            if layer._window() == window:  # (the same points handed over: all of them, or the same window)
+                layer._shown = window  # type: ignore[assignment]
+                item.show_records(records)
+            else:  # another window of them (a pan since): handed over afresh
+                layer._refresh()
+            return
+        self.set_points(*pts)
+        if layer._held or layer._stale or (len(item.data) and item.data["hovered"].any()):
+            return
+        if len(self._kept_points) >= self.KEPT_POINTS:
+            self._kept_points.clear()
+        records = item.data.copy()
+        records["item"] = None
+        arrays_shown = (layer._x, layer._y, layer._size, layer._symbol, layer._data, layer._shown)
+        self._kept_points[id(pts[0])] = (pts, arrays_shown, records, item.fragmentAtlas._coords)
+
+    def forget_kept_points(self) -> None:
+        """The points' style changed (a theme): nothing kept shows them."""
+        self._kept_points.clear()
 
     def set_points_x(
         self, x: np.ndarray, values: np.ndarray, sizes: np.ndarray, symbols: np.ndarray, ids: np.ndarray
@@ -1963,10 +2010,11 @@ class ChartPanel(QWidget):
         # (named by its points: the controller keeps one MatchupLead per pair, whose average.lead is made anew)
         # (and by its average's figures: the picture kept for the chart shows them)
         self._shows("lead2", days, leads, pollsters, extra=_digest(average))
-        self._lead2_observed.set_points(*self._question_points((days, leads, pollsters), 8.0))
+        self._lead2_observed.show_kept_points(self._question_points((days, leads, pollsters), 8.0))
         self._lead2_observed.set_average(average)
         self._lead2_observed.set_forecast(None, None, None)
-        self._lead2_implied.set_points(np.empty(0), np.empty(0), np.empty(0), [], np.empty(0, dtype=np.int64))
+        if len(self._lead2_implied.layer.get_data()[0]) or len(self._lead2_implied.points.data):
+            self._lead2_implied.set_points(np.empty(0), np.empty(0), np.empty(0), [], np.empty(0, dtype=np.int64))
         self._lead2_implied.set_average(None)
         if self.plots["lead2"].titleLabel.text != title:
             self.plots["lead2"].setTitle(title)
@@ -1992,7 +2040,7 @@ class ChartPanel(QWidget):
         same_first = same_points and last is not None and last.first is chart.first
 
         def points(series: _Series, pts: tuple[tuple[float, ...], tuple[float, ...], tuple[str, ...]]) -> None:
-            series.set_points(*self._question_points(pts, 7.0))
+            series.show_kept_points(self._question_points(pts, 7.0))
 
         if not same_first:
             self._shows("first", chart.first, chart.points)
@@ -2145,6 +2193,9 @@ class ChartPanel(QWidget):
     def apply_theme(self, theme: Theme) -> None:
         self._theme = theme
         self._ranges = {}  # marker sizes (part of what autorange fits) follow the theme
+        for series in [*self._first.values(), self._lead1, self._lead2_observed, self._lead2_implied]:
+            if series is not None:
+                series.forget_kept_points()  # (their pens and brushes follow the theme)
         self._layout_widget.setBackground(theme.background)
         font = QFont()
         font.setPointSize(theme.font_pt)
