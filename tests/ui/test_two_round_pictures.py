@@ -48,6 +48,23 @@ def _differ(a: np.ndarray, b: np.ndarray) -> tuple[int, int]:
     return int(d.max()), int((d > TOLERANCE).sum())
 
 
+def _drawn_by_the_items(charts: Any, pictures: list[DataPicture]) -> np.ndarray:
+    """The charts as their data items paint themselves: every picture released (kept copies untouched: quiet),
+    the charts grabbed, then each picture holding its items again as before."""
+    state = {id(p): p.items for p in pictures}
+    for picture in pictures:
+        picture.quiet = True
+    try:
+        for picture in pictures:
+            picture.release()
+        settle()
+        return _pixels(charts.grab().toImage())
+    finally:
+        for picture in pictures:
+            picture.hold(state[id(picture)])
+            picture.quiet = False
+
+
 def _cycle(room: Any, n: int = 4) -> list[tuple[Any, int]]:
     pickers = room.two_round_pickers
     count = min(n, pickers.matchup_combo.count(), pickers.hypothesis_combo.count())
@@ -77,18 +94,7 @@ def test_a_switch_back_replays_a_kept_picture_that_draws_what_the_items_draw(fra
         kept = _pixels(charts.grab().toImage())
         assert sum(p.replays for p in pictures) > replays  # drawn from a kept copy ...
         assert sum(p.records for p in pictures) == records  # ... not painted again
-        for picture in pictures:  # the items paint themselves, as before there were pictures
-            picture.quiet = True
-        try:
-            state = {id(p): p.items for p in pictures}
-            for picture in pictures:
-                picture.release()
-            settle()
-            live = _pixels(charts.grab().toImage())
-        finally:
-            for picture in pictures:
-                picture.hold(state[id(picture)])
-                picture.quiet = False
+        live = _drawn_by_the_items(charts, pictures)  # the items paint themselves, as before there were pictures
         largest, many = _differ(kept, live)
         assert many <= FEW, (combo.objectName(), index, largest, many)
     # (the held items paint nothing themselves: a picture stands in for them)
@@ -222,19 +228,7 @@ def test_a_pan_a_resize_and_a_hidden_line_are_drawn_as_the_items_draw_them(franc
 
     def same_as_live() -> None:
         kept = _pixels(charts.grab().toImage())
-        for picture in pictures:
-            picture.quiet = True
-        state = {id(p): p.items for p in pictures}
-        try:
-            for picture in pictures:
-                picture.release()
-            settle()
-            live = _pixels(charts.grab().toImage())
-        finally:
-            for picture in pictures:
-                picture.hold(state[id(picture)])
-                picture.quiet = False
-        largest, many = _differ(kept, live)
+        largest, many = _differ(kept, _drawn_by_the_items(charts, pictures))
         assert many <= FEW, (largest, many)
 
     vb = charts.plots["first"].getViewBox()
