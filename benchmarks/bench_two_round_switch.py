@@ -293,6 +293,22 @@ def main() -> int:
         f"  reference: every widget of the same window repainted, nothing changed  {summary(ref)}; CPU median "
         f"{statistics.median(ref_cpu):.2f} ms"
     )
+    kept_bytes = sum(
+        image.sizeInBytes() if hasattr(image, "sizeInBytes") else image.size()
+        for picture in pictures
+        for image, _at in picture._pictures.values()
+    )
+    print(
+        f"  kept pictures: {sum(p.kept() for p in pictures)} ({kept_bytes / 1e6:.1f} MB; bounded per chart: "
+        f"{', '.join(str(p.keep) for p in pictures)} states)"
+    )
+    for key, values in times.items():  # a first switch to a choice drawn ahead at idle
+        first = values[: cycle[key] - 1]
+        med, top = statistics.median(first), max(first)
+        print(
+            f"target met? {key} switch, first time to each choice (n={len(first)}; the highest shown as p95): "
+            f"{'YES' if med < TARGET_MS and top < TARGET_MS else 'NO'} (median {med:.2f} ms, highest {top:.2f} ms)"
+        )
     for key, later in verdicts:
         med, top = statistics.median(later), p95(later)
         ok = med < TARGET_MS and top < TARGET_MS

@@ -90,6 +90,8 @@ class TwoRoundController(QObject):
             None when no two-round campaign is open.
         extents_ready: chart key -> ValueExtent over every matchup and list of the campaign (core
             campaign_extents), worked out at idle once a campaign is read; None when none is open.
+        choice_prepared: (CampaignChart, MatchupLead) of a matchup or list worked out ahead at idle, for the
+            charts to draw ahead (the few most likely picked next).
         failed: a message for the user.
     """
 
@@ -103,8 +105,11 @@ class TwoRoundController(QObject):
     chart_ready = Signal(object)
     table_ready = Signal(object)
     extents_ready = Signal(object)
+    choice_prepared = Signal(object, object)
     failed = Signal(str)
 
+    DRAWN_AHEAD_PAIRS = 5  # matchups (with the list shown) and lists (with the pair shown) the charts draw ahead:
+    DRAWN_AHEAD_LISTS = 6  # with the one shown, no more than a chart keeps pictures of (ui.charts.DataPicture)
     PREPARE_SLICE_S = 0.004  # idle work per event-loop turn: a turn stays well inside one 60 Hz frame
     MAX_PREPARED_CHARTS = 96  # charts worked out ahead (each list with the chosen pair, each pair with the list)
 
@@ -337,25 +342,30 @@ class TwoRoundController(QObject):
         self._leads, self._charts = {}, {}
 
     def _average_first_round(self) -> None:
-        campaign = self.campaign
-        if campaign is None:
+        if self.campaign is None:
             return
-        cached = self._by_hypothesis.get(self.hypothesis)
-        if cached is None:  # each list's odds are worked out once per campaign: switching back is immediate
-            if self._model is None:  # smoothed once per campaign; a hypothesis is a shift of it
-                self._model = first_round_model(campaign.notices)
+        cached = self._odds_of(self.hypothesis)
+        self.averages, self.qualify = cached[0], dict(cached[1])
+        self.qualify_ready.emit(self.qualify)
+
+    def _odds_of(self, hypothesis: str | None) -> tuple[CandidateAverages | None, dict[str, float]]:
+        """One list's first-round averages and qualify odds, worked out once per campaign (switching back, or to a
+        list prepared at idle, is immediate); a list that cannot be averaged is said and gives none."""
+        cached = self._by_hypothesis.get(hypothesis)
+        if cached is None:
+            campaign = self.campaign
+            assert campaign is not None
             try:
                 # As `warroom average` does (core.two_round_pipeline.two_round_report): every poll known.
-                averages: CandidateAverages | None = self._list(self.hypothesis)
+                averages: CandidateAverages | None = self._list(hypothesis)
             except ValueError as exc:
                 self.failed.emit(str(exc))
                 averages = None
             rules = self.contest.counting_rules if self.contest is not None else None
             base = valid_share_of_base(campaign, rules)
             cached = (averages, qualify_odds(averages, rules, valid_of_base=base) if averages is not None else {})
-            self._by_hypothesis[self.hypothesis] = cached
-        self.averages, self.qualify = cached[0], dict(cached[1])
-        self.qualify_ready.emit(self.qualify)
+            self._by_hypothesis[hypothesis] = cached
+        return cached
 
     def _chart(self) -> None:
         if self.campaign is None or self.matchup is None or self.contest is None or self.averages is None:
@@ -438,6 +448,25 @@ class TwoRoundController(QObject):
         self.extents = campaign_extents(campaign.notices, codes, lists, runoffs)
         self.extents_ready.emit(self.extents)
         yield
+        # the choices most likely picked next (the pickers list them most asked first), drawn ahead by the charts
+        # (choice_prepared): as many as their kept pictures hold besides the one shown
+        ahead: list[tuple[str | None, tuple[str, str] | None]] = [
+            (self.hypothesis, self._lead_of(a, b)[0]) for a, b, _n in self.matchups[: self.DRAWN_AHEAD_PAIRS]
+        ]
+        ahead += [(label, self.matchup) for label in labels[: self.DRAWN_AHEAD_LISTS]]
+        for label, pair in ahead:
+            if pair is None or (label, pair) == (self.hypothesis, self.matchup) or self.campaign is not campaign:
+                continue
+            averages = self._lists.get(label)
+            if averages is None:
+                continue
+            if label != self.hypothesis and label in self._lists:
+                self._odds_of(label)  # its qualify odds (a simulation: the largest part of a list's first switch)
+                yield
+            if self._rows is not None:
+                self._rows.table(label, pair)  # its poll-table rows
+            self.choice_prepared.emit(self._chart_of(label, pair, averages), self._lead_of(*pair)[1])
+            yield
         made = 0
         for label in labels:
             for a, b, _n in self.matchups:

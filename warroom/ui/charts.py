@@ -73,6 +73,9 @@ WARM_DELAY_MS = 50
 """After the points land, the wait before marker pictures are drawn ahead in idle turns (ChartPanel._warm_next)."""
 FINAL_WEEKS_DAYS = 42  # the default window: six weeks before the latest poll or election day
 END_LABEL_ROOM = 0.22  # share of the default window kept free right of the data for the end-of-line values
+LEAD_PICTURES_KEPT = 12
+"""Images of its points and lines a lead chart keeps (DataPicture; the first-round chart keeps 8): about 1 MB each
+at 1920x1080 (the chart's area and a margin, 4 bytes a pixel)."""
 STILL_AXIS_TIP = (
     "The value axis spans every runoff matchup and candidate list of this contest in the window shown, so "
     "switching between them leaves it still and every choice is read on one scale."
@@ -1440,6 +1443,10 @@ class ChartPanel(QWidget):
             )
             for key, plot in self.plots.items()
         }
+        # The lead charts change with the pair and the list (the first-round lead) or the pair: a few more of their
+        # (smaller) images are kept, so the choices drawn ahead (draw_ahead) and the one shown all stay kept.
+        for key in LEAD_CHARTS:
+            self._pictures[key][1].keep = LEAD_PICTURES_KEPT
         # End labels a switch moved are placed once, when the charts' ranges are final (settle_ranges, or just before
         # the paint): placed on the new data and then again on the new range, they cost a switch twice.
         self._labels_pending = False
@@ -1931,6 +1938,36 @@ class ChartPanel(QWidget):
             if vb.state["autoRange"][1] is not False:
                 vb.updateAutoRange()
         self._place_end_labels()
+
+    def draw_ahead(self, chart: CampaignChart, lead: Sequence[Any]) -> None:
+        """Draw a two-round choice (its first round and the runoff lead as show_matchup_lead takes it: days, leads,
+        pollsters, average, title) off screen, at idle, so that its kept pictures and styled points are ready before
+        it is picked: a first switch to it then costs what a switch back does. What the charts show is put back in
+        the same call (nothing is painted in between); the kept pictures bound what is drawn ahead."""
+        shown, matchup = self._campaign, self._matchup
+        if shown is None or matchup is None or self._lead1 is None or not self._value_ranges:
+            return  # (drawn ahead only once the value axes stay put: every choice is then drawn at one range)
+        view = self._layout_widget
+        port = view.viewport()
+        with self._switching("first", "lead1", "lead2"):
+            self._show_campaign(chart, redraw=False)
+            days, leads, pollsters, average, title = lead
+            self._show_matchup_lead(days, leads, pollsters, average, title, "", "published head-to-head")
+        self.settle_ranges()
+        ratio = port.devicePixelRatioF()
+        image = QImage(
+            max(1, round(port.width() * ratio)),
+            max(1, round(port.height() * ratio)),
+            QImage.Format.Format_ARGB32_Premultiplied,
+        )
+        image.setDevicePixelRatio(ratio)
+        painter = QPainter(image)
+        view.render(painter, QRectF(0, 0, port.width(), port.height()), port.rect())
+        painter.end()
+        with self._switching("first", "lead1", "lead2"):
+            self._show_campaign(shown, redraw=False)
+            self._show_matchup_lead(*matchup)
+        self.settle_ranges()
 
     def _marker_padding(self, size: float) -> float:
         """The room a question point of this size takes around its value, in pixels (ScatterPlotItem.pixelPadding
