@@ -246,3 +246,34 @@ def test_a_pan_a_resize_and_a_hidden_line_are_drawn_as_the_items_draw_them(franc
     line.setVisible(True)
     settle()
     same_as_live()
+
+
+def test_a_choice_drawn_ahead_at_idle_is_replayed_on_its_first_switch_and_draws_what_its_items_draw(
+    france_room,
+) -> None:
+    """The most asked matchups and lists are drawn ahead while the window is idle (ChartPanel.draw_ahead, the
+    controller's choice_prepared): the first switch to one replays kept pictures and paints none afresh, and what
+    it shows is what the items draw themselves; drawing ahead left the choice shown as it was."""
+    room = france_room
+    charts, pickers, model = room.window.charts, room.two_round_pickers, room.two_round
+    pictures = _pictures(room)
+    assert model.prepared
+    shown = (model.matchup, model.hypothesis)
+    assert charts._campaign is model._charts[(model.hypothesis, model.matchup)]  # put back after drawing ahead
+    assert charts.curve_data("lead2")[1][-1] == pytest.approx(model.lead.average.lead.mean[-1])
+    for combo in (pickers.matchup_combo, pickers.hypothesis_combo):  # (each from the choice shown at first)
+        start = combo.currentIndex()
+        index = 1 if start != 1 else 2
+        replays, records = sum(p.replays for p in pictures), sum(p.records for p in pictures)
+        combo.setCurrentIndex(index)
+        settle()
+        assert (model.matchup, model.hypothesis) != shown
+        assert sum(p.records for p in pictures) == records, combo.objectName()  # nothing painted afresh ...
+        assert sum(p.replays for p in pictures) > replays  # ... the copies drawn ahead replayed
+        if combo is pickers.hypothesis_combo:  # (releasing the pictures forgets every kept copy: done last)
+            kept = _pixels(charts.grab().toImage())
+            largest, many = _differ(kept, _drawn_by_the_items(charts, pictures))
+            assert many <= FEW, (combo.objectName(), largest, many)
+        combo.setCurrentIndex(start)
+        settle()
+        assert (model.matchup, model.hypothesis) == shown
