@@ -206,7 +206,7 @@ def test_exports_of_the_two_round_charts_draw_vectors(france_room, tmp_path: Pat
         settle()
     out = tmp_path / "charts.svg"
     unknown = plots_to_svg(list(charts.plots.values()), charts._layout_widget.sceneRect(), out, "France")
-    assert "DataPicture" not in unknown
+    assert "DataPicture" not in unknown and "ValueRange" not in unknown
     text = out.read_text()
     assert "<image" not in text and text.count("<path") > 100
     out2 = tmp_path / "widget.svg"

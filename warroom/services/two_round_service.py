@@ -205,6 +205,7 @@ class TwoRoundController(QObject):
         """The contest's questions (None: none): offer its matchups and hypotheses, start pooled, on the leading
         two candidates' matchup."""
         self._clear()
+        self.extents_ready.emit(None)  # (until this campaign's are worked out: the charts fit what they show)
         if campaign is not None and not matchups_asked(campaign.notices):
             self.failed.emit("No runoff question in this contest's polls: no runoff scenario")
             campaign = None
@@ -220,7 +221,6 @@ class TwoRoundController(QObject):
         self.choices_changed.emit()
         if campaign is None:
             self.table_ready.emit(None)
-            self.extents_ready.emit(None)
             return
         codes = {name_key(c.name): c.code for c in self.contest.candidates} if self.contest is not None else {}
         self._rows = NoticeRows(campaign.notices, codes)

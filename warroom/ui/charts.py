@@ -512,6 +512,8 @@ class ValueRange(pg.GraphicsObject):
     matchup or list is shown, and is still through a switch; a pan or a zoom fits it to the new window as before.
     `padding` gives the markers' room in pixels (as a scatter item's pixelPadding does)."""
 
+    paints_others = True  # nothing of its own to draw: ui/export.py's SVG writer passes over it
+
     def __init__(self, extent: ValueExtent, padding: Callable[[], float]) -> None:
         super().__init__()
         self.extent = extent
@@ -1915,6 +1917,12 @@ class ChartPanel(QWidget):
             vb = self.plots[key].getViewBox()
             if item in vb.addedItems:
                 vb.removeItem(item)
+            for series in self._series_of(key):  # the data items count in the fit again
+                for held in (series.band, series.line, series.points):
+                    if held.scene() is not None and held not in vb.addedItems:
+                        vb.addedItems.append(held)
+            if vb.state["autoRange"][1] is not False:
+                vb.updateAutoRange()
         self._value_ranges = {}
         self._ranges = {}
         for plot in self.plots.values():
