@@ -438,3 +438,23 @@ def test_the_rows_tooltips_are_made_when_asked_and_name_the_pair(france_room) ->
             assert slider_tip == want
         assert b in asked(row.labels[1]) and b in asked(row.sliders[1])
         assert asked(row.labels[3]) == f"Of {electorate_title(melenchon)}, the share who stay at home"
+
+
+def test_after_a_pan_the_value_axes_fit_every_choice_in_the_new_window(france_room) -> None:
+    """A pan back in time fits each value axis to every choice's values in the new window (not to the choice
+    shown): another range than before the pan, and the same whichever matchup or list is then picked."""
+    room = france_room
+    charts, pickers = room.window.charts, room.two_round_pickers
+    before = _value_ranges(room)
+    vb = charts.plots["first"].getViewBox()
+    (x0, x1), _y = vb.viewRange()
+    vb.setXRange(x0 - 3 * (x1 - x0), x1 - 3 * (x1 - x0), padding=0)  # months earlier ...
+    vb.sigRangeChangedManually.emit(vb.state["mouseEnabled"])  # ... by the user's hand (as a drag says it)
+    settle()
+    assert charts.range_mode == "user"
+    panned = _value_ranges(room)
+    assert panned != before
+    for combo, index in [(pickers.matchup_combo, 2), (pickers.hypothesis_combo, 1), (pickers.matchup_combo, 0)]:
+        combo.setCurrentIndex(index)
+        settle()
+        assert _value_ranges(room) == panned, (combo.objectName(), index)
