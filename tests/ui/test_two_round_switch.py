@@ -438,6 +438,9 @@ def test_the_rows_tooltips_are_made_when_asked_and_name_the_pair(france_room) ->
             assert slider_tip == want
         assert b in asked(row.labels[1]) and b in asked(row.sliders[1])
         assert asked(row.labels[3]) == f"Of {electorate_title(melenchon)}, the share who stay at home"
+        # what a screen reader reads (a widget's tooltip, before): the same texts
+        assert row.sliders[0].accessibleDescription() == slider_tip
+        assert row.fields[0].accessibleDescription() == want
 
 
 def test_after_a_pan_the_value_axes_fit_every_choice_in_the_new_window(france_room) -> None:

@@ -878,6 +878,13 @@ class TwoRoundPanel(QWidget):
         widget.labels[0].setText(record.labels[0])
         widget.labels[1].setText(record.labels[1])
         widget.set_tips(record.tips, record.slider_tips)
+        # (a screen reader reads a widget's tooltip as its description: the texts the row makes when asked, set as
+        # the sliders' and typed values' descriptions, which cost no event while no assistive technology listens)
+        for slider, field, tip, slider_tip in zip(
+            widget.sliders, widget.fields, record.tips, record.slider_tips, strict=True
+        ):
+            slider.setAccessibleDescription(slider_tip)
+            field.setAccessibleDescription(tip)
         for slider, band in zip(widget.sliders, record.bands, strict=True):
             slider.set_band(*band)
         self._row_shown[code] = record
