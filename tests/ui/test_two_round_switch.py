@@ -101,6 +101,14 @@ def test_after_a_switch_every_chart_shows_the_new_choices_figures_exactly(france
         for key in ("lead2 points", "lead1 points"):
             assert _same_points(shown[key], expected[key]), (key, model.matchup, model.hypothesis)
         assert model.matchup[0].split()[-1] in room.window.charts.plots["lead2"].titleLabel.text
+        charts = room.window.charts
+        for key in ("lead1", "lead2"):  # the end labels: the new choice's last values
+            values = expected[key][1]
+            last = values[-1] if len(values) else np.nan
+            assert charts.end_label_text(key) == (f"{last:+.1f}" if np.isfinite(last) else ""), key
+        for code in codes:
+            if code in expected and charts.end_label_text(code):
+                assert charts.end_label_text(code).endswith(f" {expected[code][1][-1]:.1f}"), code
     assert len(seen) >= 5  # the picks really were other choices
 
 

@@ -2063,7 +2063,7 @@ class ChartPanel(QWidget):
         self._lead2_implied.set_average(None)
         if self.plots["lead2"].titleLabel.text != title:
             self.plots["lead2"].setTitle(title)
-        self._update_end_labels(defer=True)
+        self._update_end_labels(defer=True, keys=("lead2",))
 
     def show_campaign(self, chart: CampaignChart, *, redraw: bool = False) -> None:
         """A two-round contest's first round from its poll questions (several lists per poll): each candidate's
@@ -2103,7 +2103,8 @@ class ChartPanel(QWidget):
         title = f"First-round lead: {names.get(chart.a, chart.a)} minus {names.get(chart.b, chart.b)} (points)"
         if self.plots["lead1"].titleLabel.text != title:
             self.plots["lead1"].setTitle(title)
-        self._update_end_labels(defer=True)
+        # (another pair over the same list: the first-round chart's lines, and so their labels, are as they were)
+        self._update_end_labels(defer=True, keys=("lead1",) if same_first else None)
         if self.range_mode == "final":
             self.show_final_weeks()
 
@@ -2445,9 +2446,10 @@ class ChartPanel(QWidget):
         plot.addItem(label, ignoreBounds=True)
         return label
 
-    def _update_end_labels(self, *, defer: bool = False) -> None:
+    def _update_end_labels(self, *, defer: bool = False, keys: Sequence[str] | None = None) -> None:
         """Each line's end label: its text, and its place (defer: left to _place_pending_labels, once the ranges
-        are final)."""
+        are final). `keys`: only these lines changed (a two-round matchup switch: the lead charts' two), the other
+        labels are left as they are."""
         contest = self._contest
         if contest is None:
             return
@@ -2456,9 +2458,12 @@ class ChartPanel(QWidget):
         # on every runoff matchup switch (benchmarks/bench_two_round_switch.py).
         # The first-round chart's labels are placed together (_place_end_labels, a dozen of them): only when one of
         # their lines ends elsewhere. A runoff matchup switch moves the lead charts' labels alone.
-        before, self._end_values = self._end_values, {}
+        before = self._end_values
+        self._end_values = {} if keys is None else {k: v for k, v in before.items() if k not in keys}
         first_moved = False
         for key, label in self._end_labels.items():
+            if keys is not None and key not in keys:
+                continue
             if key == "lead1":
                 x, y = self.curve_data("lead1") if self._lead1 else (np.empty(0), np.empty(0))
             elif key == "lead2":
