@@ -428,9 +428,11 @@ class TwoRoundController(QObject):
     def _preparation(self) -> Iterator[None]:
         """A campaign's choices worked out ahead, a step per yield (chunked at idle: the window never waits):
         every list's averages and every pair's head-to-heads, then the charts' value extents over all of them
-        (extents_ready: a value axis that stays put whatever is picked), then the charts of the chosen list with
-        every pair and of the chosen pair with every list (kept as a switch keeps them; bounded), so a first
-        switch to a choice costs what a switch back does."""
+        (extents_ready: a value axis that stays put whatever is picked), then the few choices most likely picked
+        next with their qualify odds and poll-table rows, drawn ahead by the charts (choice_prepared), then the
+        charts of the chosen list with every pair and of the chosen pair with every list (kept as a switch keeps
+        them; bounded), so a first switch to a choice costs what a switch back does. A list or pair that cannot be
+        worked out is left for its pick to say so."""
         campaign, contest = self.campaign, self.contest
         if campaign is None or contest is None:
             return
@@ -442,16 +444,22 @@ class TwoRoundController(QObject):
             yield
         runoffs = []
         for a, b, _n in self.matchups:
-            runoffs.append(self._lead_of(a, b)[1])
+            with contextlib.suppress(ValueError):
+                runoffs.append(self._lead_of(a, b)[1])
             yield
         codes = {name_key(c.name): c.code for c in contest.candidates}
-        self.extents = campaign_extents(campaign.notices, codes, lists, runoffs)
+        try:
+            self.extents = campaign_extents(campaign.notices, codes, lists, runoffs)
+        except ValueError:
+            return  # (the charts keep fitting the choice shown)
         self.extents_ready.emit(self.extents)
         yield
         # the choices most likely picked next (the pickers list them most asked first), drawn ahead by the charts
         # (choice_prepared): as many as their kept pictures hold besides the one shown
         ahead: list[tuple[str | None, tuple[str, str] | None]] = [
-            (self.hypothesis, self._lead_of(a, b)[0]) for a, b, _n in self.matchups[: self.DRAWN_AHEAD_PAIRS]
+            (self.hypothesis, self._leads[key][0])
+            for a, b, _n in self.matchups[: self.DRAWN_AHEAD_PAIRS]
+            if (key := frozenset((name_key(a), name_key(b)))) in self._leads
         ]
         ahead += [(label, self.matchup) for label in labels[: self.DRAWN_AHEAD_LISTS]]
         for label, pair in ahead:
@@ -465,21 +473,25 @@ class TwoRoundController(QObject):
                 yield
             if self._rows is not None:
                 self._rows.table(label, pair)  # its poll-table rows
-            self.choice_prepared.emit(self._chart_of(label, pair, averages), self._lead_of(*pair)[1])
+            with contextlib.suppress(ValueError):
+                self.choice_prepared.emit(self._chart_of(label, pair, averages), self._lead_of(*pair)[1])
             yield
         made = 0
         for label in labels:
             for a, b, _n in self.matchups:
                 if made >= self.MAX_PREPARED_CHARTS or self.campaign is not campaign:
                     return
-                pair = self._lead_of(a, b)[0]
+                known = self._leads.get(frozenset((name_key(a), name_key(b))))
+                averages = self._lists.get(label)
+                if known is None or averages is None:
+                    continue
+                pair = known[0]
                 if (label != self.hypothesis and pair != self.matchup) or (label, pair) in self._charts:
                     continue
-                averages = self._lists.get(label)
-                if averages is not None:
+                with contextlib.suppress(ValueError):
                     self._chart_of(label, pair, averages)
-                    made += 1
-                    yield
+                made += 1
+                yield
 
     def _table(self) -> None:
         if self._rows is not None:
