@@ -465,12 +465,11 @@ class ValueExtent:
 
     def within(self, first: float, last: float) -> tuple[float, float] | None:
         """(lowest, highest) value shown between ordinal days `first` and `last`: the points in it, and the bands
-        on its days and the one day either side (a line crosses the chart's edge); None when nothing is."""
+        from the day before it to the day after (a line crosses the chart's edge); None when nothing is."""
         lows, highs = [], []
         if len(self.days):
-            i0, i1 = np.searchsorted(self.days, (first, last), side="left")
-            i1 = np.searchsorted(self.days, last, side="right")
-            i0, i1 = max(0, int(i0) - 1), min(len(self.days), int(i1) + 1)
+            i0 = int(np.searchsorted(self.days, first - 1.0, side="left"))
+            i1 = int(np.searchsorted(self.days, last + 1.0, side="right"))
             if i1 > i0:
                 lows.append(float(self.low[i0:i1].min()))
                 highs.append(float(self.high[i0:i1].max()))
