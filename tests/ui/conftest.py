@@ -49,8 +49,8 @@ def running_room(qtbot, store, settings, *, ready: str = "view") -> Iterator[obj
     room.window.show()
     if ready == "averages":
         qtbot.waitUntil(lambda: room.averages.averages is not None)
-    elif ready == "two_round":  # a two-round contest: its runoff scenario's first view
-        qtbot.waitUntil(lambda: room.two_round.view is not None, timeout=20000)
+    elif ready == "two_round":  # a two-round contest: its runoff scenario's first view, its choices prepared at idle
+        qtbot.waitUntil(lambda: room.two_round.view is not None and room.two_round.prepared, timeout=20000)
     elif ready == "irv":  # an instant-runoff contest (perhaps with no polls): its scenario's first view
         qtbot.waitUntil(lambda: room.irv.view is not None, timeout=20000)
     else:
