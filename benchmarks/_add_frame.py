@@ -68,10 +68,12 @@ def measure(
     size: tuple[int, int] = (1600, 1000),
     profiler: Any = None,
     profile_first: bool = False,
+    turn_profiles: list[Any] | None = None,
 ) -> dict[str, Any]:
     """Open the war room on `db`, add `adds` polls one by one, each measured to the end (see the module).
     With a cProfile.Profile, the GUI thread of every add but the first is profiled into it (profile_first: the
-    first add's only)."""
+    first add's only). With turn_profiles (a list), the last add's GUI-thread turns are each profiled into a
+    cProfile.Profile of their own, appended to it with the turn's CPU seconds."""
     from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings
     from PySide6.QtWidgets import QWidget
 
@@ -89,7 +91,20 @@ def measure(
     room.window.show()
     counter = _paint_counter(app)
 
+    per_turn: list[Any] = []  # [profiling on?]: each turn of the add gets its own profile
+
     def turn() -> None:
+        if per_turn and per_turn[0]:
+            import cProfile
+
+            prof, c = cProfile.Profile(time.thread_time), time.thread_time()
+            prof.enable()
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents)
+            prof.disable()
+            spent = time.thread_time() - c
+            if spent >= 1e-3 and turn_profiles is not None:
+                turn_profiles.append((spent, prof))
+            return
         QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents)
 
     def quiet() -> None:
@@ -140,7 +155,18 @@ def measure(
         t0, c0 = time.perf_counter(), time.thread_time()
         if profiler is not None and (i == 0) == profile_first:
             profiler.enable()
+        profiling_turns = turn_profiles is not None and i == adds
+        if profiling_turns:
+            import cProfile
+
+            call_profile = cProfile.Profile(time.thread_time)
+            call_profile.enable()
         ids = service.add_polls([new])
+        if profiling_turns:
+            call_profile.disable()
+            assert turn_profiles is not None
+            turn_profiles.append((time.thread_time() - c0, call_profile))
+            per_turn[:] = [True]
         last_cpu = time.thread_time()
         times.turn_cpu.append(last_cpu - c0)  # the call's own turn: signal, table row, chart points (write queued)
         new_id = ids[0] if ids else None
@@ -188,6 +214,7 @@ def measure(
                 raise SystemExit("an add did not reach the table, the charts and the panel within 30 s")
         if profiler is not None:
             profiler.disable()
+        per_turn[:] = []
         times.total = time.perf_counter() - t0
         times.cpu = time.thread_time() - c0
         times.turns = len(times.turn_cpu)
@@ -276,11 +303,15 @@ if __name__ == "__main__":
     parser.add_argument("--turns", action="store_true", help="print every add's CPU per turn")
     parser.add_argument("--profile", action="store_true", help="profile the GUI thread of the adds (not the first)")
     parser.add_argument("--profile-first", action="store_true", help="profile the GUI thread of the first add")
+    parser.add_argument(
+        "--profile-turns", action="store_true", help="profile each GUI-thread turn of the last add on its own"
+    )
     args = parser.parse_args()
     import cProfile
     import pstats
 
     profiler = cProfile.Profile() if args.profile or args.profile_first else None
+    turn_profiles: list[Any] | None = [] if args.profile_turns else None
     with tempfile.TemporaryDirectory() as tmp:
         result = measure(
             build_store(Path(tmp), scale_polls(args.polls)),
@@ -288,6 +319,13 @@ if __name__ == "__main__":
             adds=args.adds,
             profiler=profiler,
             profile_first=args.profile_first,
+            turn_profiles=turn_profiles,
+        )
+    for k, (spent, prof) in enumerate(turn_profiles or []):
+        print(f"\n=== the last add's turn {k} ({'the call' if k == 0 else 'a later turn'}): {spent * 1e3:.1f} ms CPU",
+              file=sys.stderr)  # fmt: skip
+        pstats.Stats(prof, stream=sys.stderr).sort_stats(os.environ.get("SORT", "tottime")).print_stats(
+            int(os.environ.get("LINES", "25"))
         )
     if profiler is not None:
         pstats.Stats(profiler, stream=sys.stderr).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(

@@ -2332,7 +2332,10 @@ class ChartPanel(QWidget):
             return
         gap = (QFontMetricsF(sample.textItem.font()).height() + 1) * py
         ranked = sorted((k for k in self._first if k in self._end_values), key=lambda k: -self._end_values[k][1])
-        room = max(1, int((hi - lo) / gap))  # labels a line apart that fit the chart's height
+        # a quarter line clear of the x-axis: a label stood on the chart's bottom edge touched the axis line with
+        # its descenders (meeting mode's larger type, where the smallest shares stack down to the edge)
+        pad = gap / 4
+        room = max(1, int((hi - lo - pad) / gap))  # labels a line apart that fit the chart's height
         keys, hidden = ranked[:room], ranked[room:]  # the smallest shares go unlabelled when they cannot fit
         for key in hidden:
             self._end_labels[key].setVisible(False)
@@ -2343,7 +2346,7 @@ class ChartPanel(QWidget):
         ys = [self._end_values[k][1] for k in keys]
         for i in range(1, len(ys)):  # downwards: each at least a line below the one above
             ys[i] = min(ys[i], ys[i - 1] - gap)
-        bottom = lo + gap / 2
+        bottom = lo + gap / 2 + pad
         if ys[-1] < bottom:  # pushed off the chart: back up from the bottom edge, keeping the spacing
             ys[-1] = bottom
             for i in range(len(ys) - 2, -1, -1):
