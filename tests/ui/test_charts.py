@@ -341,7 +341,9 @@ def test_in_meeting_mode_the_lowest_end_label_stands_clear_of_the_x_axis(demo, q
     win, charts = demo.window, demo.window.charts
     win.resize(1920, 1080)
     charts.apply_theme(PROJECTOR)
-    qtbot.wait(200)
+    qtbot.waitUntil(lambda: win.width() == 1920 and charts.plots["first"].getViewBox().height() > 100)
+    qtbot.wait(200)  # laid out and painted at the projector's type
+    charts._place_end_labels()  # (placed again for the size it has now, as a resize or new data would)
     area = charts.plots["first"].getViewBox().sceneBoundingRect()
     shown = [
         charts.end_label(c.code) for c in demo.poll_service.contest.candidates if charts.end_label(c.code).isVisible()
