@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import statistics
 import sys
+import threading
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -141,6 +142,7 @@ def measure(
 
     gc.callbacks.append(on_gc)
     service, charts, model = room.poll_service, room.window.charts, room.window.polls_pane.model
+    worker_cpu = _watch_workers(room)  # the workers' own CPU per job (the average's, the scenario's)
     landed: dict[str, Any] = {}
     room.averages.averages_ready.connect(lambda polls, averages: landed.update(polls=polls, averages=averages))
     room.scenarios.view_ready.connect(lambda view: landed.update(view=view))
@@ -224,6 +226,9 @@ def measure(
             runs.append(times)
         idle(0.3)
         quiet()
+        if first is times:
+            for jobs in worker_cpu.values():
+                jobs.clear()  # the first add's jobs are not the steady state
 
     gc.callbacks.remove(on_gc)
     print(f"garbage collection during the adds: {gc_time[2]} collections, {gc_time[0] * 1e3:.1f} ms in all",
@@ -272,7 +277,42 @@ def measure(
         "grab": statistics.median(grab),
         "runs": runs,
         "first": first,
+        "worker_average_cpu": statistics.median(worker_cpu["average"]) if worker_cpu["average"] else 0.0,
+        "worker_scenario_cpu": statistics.median(worker_cpu["scenario"]) if worker_cpu["scenario"] else 0.0,
     }
+
+
+def _watch_workers(room: Any) -> dict[str, list[float]]:
+    """Record the CPU each worker job takes on its own thread: the average (AverageController._compute) and the
+    scenario's case (scenario_service._ahead, begun on the average's worker, or _rebuilt when set_data starts it)."""
+    from warroom.services import scenario_service
+
+    out: dict[str, list[float]] = {"average": [], "scenario": []}
+    averages = room.averages
+    compute = averages._compute
+
+    def timed_compute(*args: Any) -> Any:
+        c = time.thread_time()
+        try:
+            return compute(*args)
+        finally:
+            out["average"].append(time.thread_time() - c)
+
+    averages._compute = timed_compute
+    for name in ("_ahead", "_rebuilt"):
+        real = getattr(scenario_service, name)
+
+        def timed(*args: Any, _real: Any = real) -> Any:
+            if threading.current_thread() is threading.main_thread():
+                return _real(*args)  # (a small contest's, on this thread: counted in the GUI's CPU)
+            c = time.thread_time()
+            try:
+                return _real(*args)
+            finally:
+                out["scenario"].append(time.thread_time() - c)
+
+        setattr(scenario_service, name, timed)
+    return out
 
 
 def summary(r: dict[str, Any]) -> str:
@@ -286,8 +326,24 @@ def summary(r: dict[str, Any]) -> str:
         f"  the first add after opening: {r['first_total'] * ms:.1f} ms wall, {r['first_cpu'] * ms:.1f} ms CPU"
         f" (busiest turn {r['first_busiest_turn_cpu'] * ms:.1f} ms)\n"
         f"  same run: the window repainted with nothing changed (charts, table, panel) {r['repaint'] * ms:.1f} ms wall,"
-        f" {r['repaint_cpu'] * ms:.1f} ms CPU; the charts grabbed {r['grab'] * ms:.1f} ms"
+        f" {r['repaint_cpu'] * ms:.1f} ms CPU; the charts grabbed {r['grab'] * ms:.1f} ms\n"
+        f"  the workers' own CPU per add (median): the average {r['worker_average_cpu'] * ms:.1f} ms, the scenario's case"
+        f" {r['worker_scenario_cpu'] * ms:.1f} ms"
     )
+
+
+def verdicts(r: dict[str, Any]) -> list[str]:
+    """The "target met?" lines, each with its same-run reference."""
+    ms = 1e3
+    floor = r["repaint_cpu"]
+    return [
+        f"target met? {'PASS' if r['total'] < 0.016 else 'MISS'} one 60 Hz frame end to end (under 16 ms:"
+        f" {r['total'] * ms:.1f} ms median wall; same run, a plain repaint of the window {r['repaint'] * ms:.1f} ms)",
+        f"target met? {'PASS' if r['busiest_turn_cpu'] < 0.016 else 'MISS'} no GUI-thread turn longer than a frame"
+        f" (busiest turn's CPU, median over the adds: {r['busiest_turn_cpu'] * ms:.1f} ms; target 16 ms)",
+        f"the GUI thread's CPU per add {r['cpu'] * ms:.1f} ms = {r['cpu'] / floor if floor else 0:.2f}x the paint floor"
+        f" (the whole window repainted with nothing changed, same run: {floor * ms:.1f} ms of CPU)",
+    ]
 
 
 if __name__ == "__main__":
@@ -336,8 +392,5 @@ if __name__ == "__main__":
     if args.turns:
         for r in [result["first"], *result["runs"]]:
             print(" ".join(f"{c * 1e3:.1f}" for c in r.turn_cpu), file=sys.stderr)
-    ok = result["total"] < 0.016
-    print(
-        f"target met? {'PASS' if ok else 'MISS'} (under 16 ms: {result['total'] * 1e3:.1f} ms median; same run, a"
-        f" plain repaint {result['repaint'] * 1e3:.1f} ms)"
-    )
+    for line in verdicts(result):
+        print(line)
