@@ -165,24 +165,12 @@ class _TitleLabel(pg.LabelItem):
         self._fit()
 
     def updateMin(self) -> None:
-        # pyqtgraph's updateMin with the widths released, asking the chart's layout again only when the hints
-        # changed: its own set the minimum width (then put back to 0 here) and asked every time, and each ask
-        # re-laid the chart out a turn later and repainted it whole (a title or its centring redone after each
-        # poll added, beside the repaint for the poll and its average)
-        h = self.itemRect().height()
-        hints = {
-            Qt.SizeHint.MinimumSize: (0, h),
-            Qt.SizeHint.PreferredSize: (0, h),
-            Qt.SizeHint.MaximumSize: (-1, -1),
-            Qt.SizeHint.MinimumDescent: (0, h),
-        }
-        if self.minimumWidth() != 0:
-            self.setMinimumWidth(0)
-        if self.minimumHeight() != h:
-            self.setMinimumHeight(h)
-        if hints != getattr(self, "_sizeHint", None):
-            self._sizeHint = hints
-            self.updateGeometry()
+        super().updateMin()
+        self.setMinimumWidth(0)
+        for which, (_w, h) in list(self._sizeHint.items()):
+            if which != Qt.SizeHint.MaximumSize:
+                self._sizeHint[which] = (0, h)
+        self.updateGeometry()
 
     def setText(self, text: str, **args: object) -> None:
         if args or self.item.toPlainText() == "" or self.opts != self._styled:
@@ -213,10 +201,18 @@ class _TitleLabel(pg.LabelItem):
             style.append("font-style: " + ("italic" if opts["italic"] else "normal"))
         height = self.item.boundingRect().height()
         self.item.setHtml("<span style='%s'>%s</span>" % ("; ".join(style), text))  # noqa: UP031 (pyqtgraph's own)
-        if self.item.boundingRect().height() != height:
+        if self.item.boundingRect().height() != height or self.opts.get("justify", "center") != "center":
             self.updateMin()
             self.updateGeometry()
-        pg.LabelItem.resizeEvent(self, None)  # centred in the row
+            pg.LabelItem.resizeEvent(self, None)  # centred in the row
+            return
+        # The same height: centred in the row as LabelItem.resizeEvent centres it, without its updateMin, which asks
+        # the chart's layout again and re-lays the chart out a turn later (a second repaint of every chart after
+        # the runoff chart's title counted one more poll)
+        self.item.setPos(0, 0)
+        bounds = self.itemRect()
+        bounds.moveCenter(self.rect().center())
+        self.item.setPos(bounds.topLeft() - self.itemRect().topLeft())
 
     def resizeEvent(self, ev: object) -> None:
         super().resizeEvent(ev)
