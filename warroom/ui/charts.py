@@ -70,12 +70,13 @@ after a one-poll add only the runoff chart's points wait for the average (the ot
 leaving those two for the next turn cost an extra turn and a second repaint of that chart."""
 WARM_DELAY_MS = 50
 """After the points land, the wait before marker pictures are drawn ahead in idle turns (ChartPanel._warm_next)."""
-HOLD_PAINT_MS = 100
+HOLD_PAINT_MS = 150
 """How long the charts wait, after a few polls' points changed (show_polls), for the average that follows them
 (show_data) before painting the points on their own: each chart then repaints once per add, edit or delete, the
-points and their new average together. A 10,000-poll contest's average lands from its worker 40-80 ms after the
-change on two cores (benchmarks/_add_frame.py; its first repaint was 15-25 ms of GUI-thread CPU spent on a picture
-replaced a moment later); a 100,000-poll one's takes longer, and its point shows at this limit."""
+points and their new average together. A 10,000-poll contest's average lands from its worker 80-110 ms after the
+change on two cores shared with other work (load 4-6; up to 200 ms at load 6, benchmarks/_add_frame.py), and the
+first repaint was 15-25 ms of GUI-thread CPU spent on a picture replaced a moment later; a 100,000-poll contest's
+takes 300 ms or more, and its point shows at this limit, then its average."""
 FINAL_WEEKS_DAYS = 42  # the default window: six weeks before the latest poll or election day
 END_LABEL_ROOM = 0.22  # share of the default window kept free right of the data for the end-of-line values
 
