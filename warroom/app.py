@@ -370,6 +370,7 @@ class WarRoom:
         # The answer view and the scenario follow in later turns of the event loop, one each: the charts paint
         # the new average first, and no single turn holds the window for all of it (10,000 polls: 150+ ms).
         avg.averages_ready.connect(self._later(sc.set_data, 2))
+        avg.add_ahead(sc.prepare_ahead)  # the case rebuilt on the worker before the averages land (then adopted)
         avg.average_failed.connect(lambda msg: win.statusBar().showMessage(msg, 8000))
         sc.saved_changed.connect(acts.fill_menu)
         sc.scenario_failed.connect(lambda msg: win.statusBar().showMessage(msg, 8000))

@@ -71,6 +71,13 @@ after a one-poll add only the runoff chart's points wait for the average (the ot
 leaving those two for the next turn cost an extra turn and a second repaint of that chart."""
 WARM_DELAY_MS = 50
 """After the points land, the wait before marker pictures are drawn ahead in idle turns (ChartPanel._warm_next)."""
+HOLD_PAINT_MS = 150
+"""How long the charts wait, after a few polls' points changed (show_polls), for the average that follows them
+(show_data) before painting the points on their own: each chart then repaints once per add, edit or delete, the
+points and their new average together. A 10,000-poll contest's average lands from its worker 80-110 ms after the
+change on two cores shared with other work (load 4-6; up to 200 ms at load 6, benchmarks/_add_frame.py), and the
+first repaint was 15-25 ms of GUI-thread CPU spent on a picture replaced a moment later; a 100,000-poll contest's
+takes 300 ms or more, and its point shows at this limit, then its average."""
 FINAL_WEEKS_DAYS = 42  # the default window: six weeks before the latest poll or election day
 END_LABEL_ROOM = 0.22  # share of the default window kept free right of the data for the end-of-line values
 LEAD_PICTURES_KEPT = 12
@@ -203,10 +210,18 @@ class _TitleLabel(pg.LabelItem):
             style.append("font-style: " + ("italic" if opts["italic"] else "normal"))
         height = self.item.boundingRect().height()
         self.item.setHtml("<span style='%s'>%s</span>" % ("; ".join(style), text))  # noqa: UP031 (pyqtgraph's own)
-        if self.item.boundingRect().height() != height:
+        if self.item.boundingRect().height() != height or self.opts.get("justify", "center") != "center":
             self.updateMin()
             self.updateGeometry()
-        pg.LabelItem.resizeEvent(self, None)  # centred in the row
+            pg.LabelItem.resizeEvent(self, None)  # centred in the row
+            return
+        # The same height: centred in the row as LabelItem.resizeEvent centres it, without its updateMin, which asks
+        # the chart's layout again and re-lays the chart out a turn later (a second repaint of every chart after
+        # the runoff chart's title counted one more poll)
+        self.item.setPos(0, 0)
+        bounds = self.itemRect()
+        bounds.moveCenter(self.rect().center())
+        self.item.setPos(bounds.topLeft() - self.itemRect().topLeft())
 
     def resizeEvent(self, ev: object) -> None:
         super().resizeEvent(ev)
@@ -251,6 +266,17 @@ def size_axes(plot: pg.PlotItem, font: QFont) -> None:
     for axis in (left, bottom):
         axis.picture = None
         axis.update()
+
+
+def _retitle(plot: pg.PlotItem, title: str) -> None:
+    """Another title for a chart whose title is shown: its label's text changed in place. PlotItem.setTitle sets the
+    title row's height again, which re-lays the whole chart out in a later turn and repaints it a second time (the
+    runoff chart's counts change with almost every poll added)."""
+    label = plot.titleLabel
+    if isinstance(label, _TitleLabel) and label.isVisible() and label.text:
+        label.setText(title)
+    else:
+        plot.setTitle(title)
 
 
 def _use_overflowing_title(plot: pg.PlotItem) -> None:
@@ -1415,6 +1441,10 @@ class ChartPanel(QWidget):
         self._warm_timer = QTimer(self)
         self._warm_timer.setSingleShot(True)
         self._warm_timer.timeout.connect(self._warm_next)
+        self._hold_timer = QTimer(self)  # the repaint of changed points held for their average (HOLD_PAINT_MS)
+        self._hold_timer.setSingleShot(True)
+        self._hold_timer.setInterval(HOLD_PAINT_MS)
+        self._hold_timer.timeout.connect(self._release_paint)
         self._end_labels: dict[str, pg.TextItem] = {}
         self._end_values: dict[str, tuple[float, float]] = {}
         self._end_texts: dict[str, str] = {}  # the text each end label was given
@@ -1568,6 +1598,7 @@ class ChartPanel(QWidget):
         if len(updated) + len(getattr(change, "added", ())) > BULK_POINTS:
             return  # an import: its points come with its average (show_data), in one vectorised pass
         new = [polls_by_id[i] for i in (*getattr(change, "added", ()), *updated) if i in polls_by_id]
+        self._hold_paint()  # painted with their average, which follows (show_data), or at HOLD_PAINT_MS
         self._range_tokens = {}  # new points: each chart's value range is fitted again
         drop = np.asarray([*updated, *getattr(change, "removed", ())], dtype=np.int64)
         self._poll_map = polls_by_id
@@ -1671,12 +1702,40 @@ class ChartPanel(QWidget):
             # drew ~1,000 marker pictures, 60-100 ms in one turn at 100,000 polls, and the window froze meanwhile.
             stale = [layer for layer in layers if layer.stale]
             self._unreleased = [*(layer for layer in self._unreleased if layer not in stale), *stale]
+            if self.isVisible():
+                # the value axes fitted to the new data now, not in the paint: fitted there, they moved the end
+                # labels, which asked for a second paint of the charts (every add, edit or delete)
+                self.settle_ranges()
+            self._release_paint()  # the points held for this average are painted with it
             if not self.isVisible():
                 self.settle_points()  # not on screen (an export's panel, a test): all at once
             elif time.perf_counter() - start > RELEASE_BUDGET_S and len(self._unreleased) > FEW_STALE:
                 QTimer.singleShot(0, self, self._release_next)  # this turn had its share already
             else:
                 self._release_next()
+
+    def _hold_paint(self) -> None:
+        """Hold the charts' repaint until the average arrives (show_data) or HOLD_PAINT_MS pass, whichever is first
+        (a stream of changes never holds it longer: the limit runs from the first)."""
+        if not self.isVisible():
+            return  # (a panel off screen paints only when grabbed)
+        if not self._hold_timer.isActive():
+            self._layout_widget.setUpdatesEnabled(False)
+            self._hold_timer.start()
+
+    def _release_paint(self) -> None:
+        """Let the charts paint what changed (one repaint: Qt paints a widget re-enabled as a whole)."""
+        held = self._hold_timer.isActive()
+        self._hold_timer.stop()
+        if not self._layout_widget.updatesEnabled():
+            if held is False:  # the limit passed with no average: the points' new ranges fitted before the paint
+                self.settle_ranges()
+            self._layout_widget.setUpdatesEnabled(True)
+
+    @property
+    def paint_held(self) -> bool:
+        """The charts' repaint is held for an average on its way (HOLD_PAINT_MS at most)."""
+        return self._hold_timer.isActive()
 
     def settle_points(self) -> None:
         """Hand every series its points now (those show_data left for the next event-loop turns)."""
@@ -1810,7 +1869,7 @@ class ChartPanel(QWidget):
             ("lead2", f"Runoff lead: {name_a} minus {name_b} (points; {n_pub} published, {n_imp} implied)"),
         ):
             if self.plots[key].titleLabel.text != title:  # re-laying out a title costs more than the data
-                self.plots[key].setTitle(title)
+                _retitle(self.plots[key], title)
         self._update_end_labels()
         if self._campaign is not None:  # a two-round contest's first round comes from its poll questions
             self.show_campaign(self._campaign, redraw=True)
@@ -2537,7 +2596,10 @@ class ChartPanel(QWidget):
             return
         gap = (QFontMetricsF(sample.textItem.font()).height() + 1) * py
         ranked = sorted((k for k in self._first if k in self._end_values), key=lambda k: -self._end_values[k][1])
-        room = max(1, int((hi - lo) / gap))  # labels a line apart that fit the chart's height
+        # a quarter line clear of the x-axis: a label stood on the chart's bottom edge touched the axis line with
+        # its descenders (meeting mode's larger type, where the smallest shares stack down to the edge)
+        pad = gap / 4
+        room = max(1, int((hi - lo - pad) / gap))  # labels a line apart that fit the chart's height
         keys, hidden = ranked[:room], ranked[room:]  # the smallest shares go unlabelled when they cannot fit
         for key in hidden:
             self._end_labels[key].setVisible(False)
@@ -2548,7 +2610,7 @@ class ChartPanel(QWidget):
         ys = [self._end_values[k][1] for k in keys]
         for i in range(1, len(ys)):  # downwards: each at least a line below the one above
             ys[i] = min(ys[i], ys[i - 1] - gap)
-        bottom = lo + gap / 2
+        bottom = lo + gap / 2 + pad
         if ys[-1] < bottom:  # pushed off the chart: back up from the bottom edge, keeping the spacing
             ys[-1] = bottom
             for i in range(len(ys) - 2, -1, -1):
