@@ -138,6 +138,7 @@ def _refuse_ignored_sqlite_options(target: str | Path) -> None:
     except ArgumentError:
         return  # make_engine names a malformed URL
     if str(query.get("uri", "")).casefold() in ("true", "1", "yes", "on"):
+        _refuse_sqlite_uri_options(target)
         return
     ignored = sorted(set(query) - PYSQLITE_ARGUMENTS - {"uri"})
     if ignored:
@@ -146,6 +147,50 @@ def _refuse_ignored_sqlite_options(target: str | Path) -> None:
             f"the store URL's option(s) {options} would be ignored (SQLite's URI options apply only with uri=true, "
             "e.g. sqlite:///file:polls.sqlite3?mode=ro&uri=true); nothing was opened or changed",
             where=redacted(target),
+        )
+
+
+SQLITE_URI_OPTIONS = frozenset({"vfs", "mode", "cache", "psow", "nolock", "immutable", "modeof"})
+"""The query parameters SQLite itself reads from a `file:` URI (https://sqlite.org/uri.html); it ignores others."""
+
+
+def _refuse_sqlite_uri_options(target: str) -> None:
+    """A sqlite:/// URL with `uri=true` is held to what SQLite does with it, before anything is opened:
+
+    - its path must be a `file:` URI: SQLite reads any other as a plain file name, options and all, and made a new
+      store "polls.sqlite3?nolock=1" (seeded with the demo races: the user's polls seemed gone) beside the one the
+      checks, backups and log mark looked at;
+    - an option SQLite does not know (a typo, `mdoe=ro`) is ignored by SQLite: refused, naming it;
+    - `nolock=1` and the `unix-none` VFS turn SQLite's locking off, which two windows or teammates on one store
+      rely on: refused, saying why."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(target)
+    where = redacted(target)
+    query = {k: v for k, v in url.query.items() if k not in PYSQLITE_ARGUMENTS and k != "uri"}
+    database = url.database or ""
+    if not database.startswith("file:"):
+        made = database + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+        raise StoreError(
+            f"with uri=true the store's path must be a file: URI; as written, SQLite would open or make a file "
+            f"named {made!r} instead of {database!r} (write sqlite:///file:{database}?{'&'.join(f'{k}={v}' for k, v in query.items()) + '&' if query else ''}uri=true); "
+            "nothing was opened or changed",
+            where=where,
+        )  # fmt: skip
+    unknown = sorted(set(query) - SQLITE_URI_OPTIONS)
+    if unknown:
+        raise StoreError(
+            f"the store URL's option(s) {', '.join(unknown)} are not SQLite URI options and would be ignored "
+            f"(SQLite takes {', '.join(sorted(SQLITE_URI_OPTIONS))}); nothing was opened or changed",
+            where=where,
+        )
+    unlocked = [k for k, v in query.items() if (k == "nolock" and str(v) not in ("0", "")) or (k == "vfs" and "none" in str(v))]  # fmt: skip
+    if unlocked:
+        raise StoreError(
+            f"the store URL's option {', '.join(f'{k}={query[k]}' for k in unlocked)} turns SQLite's file locking off; "
+            "two windows or teammates on one store rely on it, and writing without locks can corrupt the store. "
+            "Nothing was opened or changed: leave the option out",
+            where=where,
         )
 
 
