@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QAction, QTextDocument
 from PySide6.QtGui import Qt as GuiQt
@@ -273,3 +274,75 @@ def test_a_very_long_short_name_is_elided_in_the_verdict_with_the_whole_verdict_
         win.resize(1600, 1000)
         qtbot.wait(200)
         _verdict_is_whole_or_elided_with_its_tip(panel, verdict, "panel after meeting mode, wider")
+
+
+def _tip_lines(tip: str) -> tuple[int, int]:
+    """(height, width) of `tip` as QToolTip shows it."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QToolTip
+
+    QToolTip.showText(QPoint(100, 100), tip)
+    QApplication.processEvents()
+    shown = [w for w in QApplication.allWidgets() if w.inherits("QLabel") and w.windowType() == Qt.WindowType.ToolTip]
+    assert shown, "no tooltip shown"
+    size = shown[0].sizeHint()
+    QToolTip.hideText()
+    return size.height(), size.width()
+
+
+@pytest.mark.qt_log_ignore("does not support raise")  # the offscreen platform, showing a tooltip
+def test_a_tooltip_escaped_for_a_name_like_markup_keeps_the_plain_tooltips_lines(qtbot) -> None:
+    """A chart point's tooltip names the pollster on its first line; one called `<b>Acme</b>` is escaped so it shows
+    as typed (literal_tip), and the escaped tooltip was then word-wrapped by Qt at a third of its width: its five
+    lines became eight, "Fieldwork" cut from its dates. It keeps the line breaks the plain tooltip has; a line
+    break is never shown as a symbol name."""
+    from warroom.ui.qt_utils import literal_tip
+
+    lines = [
+        "{} for The Daily Post",
+        "Fieldwork 01 Mar – 03 Mar 2024",
+        "Sample 1,000",
+        "First round: Johnson 43, Livingstone 39.8, Paddick 7.2, Jones 4.1, Benita 3.0, Webb 1.5",
+        "This point: 43.0 %",
+    ]
+    plain = literal_tip("\n".join(lines).format("Acme"))
+    escaped = literal_tip("\n".join(lines).format("<b>Acme</b>"))
+    assert plain == "\n".join(lines).format("Acme") and escaped != plain  # (the second is escaped rich text)
+    doc = QTextDocument()
+    doc.setHtml(escaped)
+    assert doc.toPlainText().replace("\u2029", "\n") == "\n".join(lines).format("<b>Acme</b>")
+    assert "[u+000a]" not in escaped.casefold()
+    plain_height, plain_width = _tip_lines(plain)
+    escaped_height, escaped_width = _tip_lines(escaped)
+    assert abs(escaped_height - plain_height) <= 6, (escaped_height, plain_height)  # five lines each
+    assert escaped_width >= plain_width - 10
+
+
+def test_an_export_into_a_folder_that_does_not_exist_is_refused_in_the_window_as_by_the_command_line(
+    room, tmp_path, monkeypatch
+) -> None:
+    """One rule for the window and `warroom render` (tests/cli): the folder must exist. A PNG export made any missing
+    folders (a mistyped path made a tree of them) while the CSV, SVG and PDF exports refused with "No such file or
+    directory"; every one now names the file and the missing folder, and makes nothing."""
+    from PySide6.QtWidgets import QFileDialog
+
+    errors: list[str] = []
+    room.window.show_error = errors.append  # type: ignore[method-assign]
+    from warroom.ui.export import export_chart, export_problem
+
+    for picture in ("x.png", "x.pdf"):  # (the window asks a PNG's size in a dialog first; PDF is per chart)
+        path = tmp_path / "nodir" / "deeper" / picture
+        with pytest.raises(OSError) as caught:
+            export_chart(room.window.charts.plots["first"], path)
+        assert "does not exist" in export_problem(path, caught.value) and not (tmp_path / "nodir").exists()
+    for suffix in ("svg", "csv"):
+        target = tmp_path / "nodir" / "deeper" / f"x.{suffix}"
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, target=target, **k: (str(target), ""))
+        errors.clear()
+        if suffix == "csv":
+            room.window.choose_export()
+        else:
+            room.window.export_view_dialog(room.window.charts, suffix)
+        assert len(errors) == 1, (suffix, errors)
+        assert str(target) in errors[0] and "does not exist" in errors[0] and "nothing written" in errors[0], errors
+        assert not (tmp_path / "nodir").exists(), suffix

@@ -481,7 +481,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
         # all or nothing, owner-only, never through a planted NAME.part link
         write_private_atomic(args.file, text)
     except OSError as exc:
-        raise CliError(f"{args.file}: cannot write ({exc.strerror})") from None
+        raise CliError(f"{args.file}: cannot write ({exc.strerror or exc}); nothing written") from None
     if args.json:
         emit_json({"exported": len(polls), "file": str(args.file)}, out)
     else:

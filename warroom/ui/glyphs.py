@@ -39,7 +39,7 @@ def drawable_text(text: str, font: QFont) -> str:
     i, n = 0, len(text)
     while i < n:
         ch = text[i]
-        if ch in _JOINERS or unicodedata.category(ch) in ("Cf", "Mn", "Me", "Zs") or has_glyph(ch, font):
+        if ch in _JOINERS or unicodedata.category(ch) in ("Cc", "Cf", "Mn", "Me", "Zs") or has_glyph(ch, font):
             out.append(ch)
             i += 1
             continue

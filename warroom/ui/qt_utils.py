@@ -31,12 +31,14 @@ def as_html(text: str) -> str:
 def literal_tip(text: str) -> str:
     """A tooltip that shows `text` as typed. Qt reads a tooltip as HTML whenever it looks like some (a tag or
     `&lt;` before its first line break), so a tooltip naming a candidate called `<b>Bob</b>` showed him bold;
-    such a text is escaped and marked as rich text, any other is left as it is (plain tooltips do not wrap).
-    A symbol no installed font can draw is written as its name in brackets (ui.glyphs)."""
+    such a text is escaped and marked as rich text, any other is left as it is. The escaped one keeps exactly the
+    plain one's lines (`white-space:pre`: its line breaks, and no others; Qt word-wrapped rich tooltips at a third
+    of their width, five lines becoming eight). A symbol no installed font can draw is written as its name in
+    brackets (ui.glyphs)."""
     text = drawable(text)
     if not text or not _GuiQt.mightBeRichText(text):
         return text
-    return "<p style='white-space:pre-wrap'>" + html.escape(text, quote=False) + "</p>"
+    return "<p style='white-space:pre'>" + html.escape(text, quote=False) + "</p>"
 
 
 def menu_text(text: str) -> str:
