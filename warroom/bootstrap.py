@@ -194,8 +194,22 @@ def _refuse_sqlite_uri_options(target: str) -> None:
         )
 
 
-def _refuse_a_journal_not_its_own(target: str | Path) -> None:
-    """Refuse a SQLite store in WAL mode with a non-empty `-journal` beside it, before SQLite opens the file.
+def _refuse_leftovers(target: str | Path) -> None:
+    """Refuse a SQLite store with another database's leftovers beside it, before SQLite opens the file (and plays
+    them back into it): a rollback journal beside a store in WAL mode, or a write-ahead log another store wrote.
+    One pre-open step: both are files a crash or a copy left next to `polls.sqlite3`, and SQLite replays either
+    into whatever file bears its name."""
+    from warroom.store.fingerprint import sqlite_file
+
+    db = sqlite_file(target) if not (isinstance(target, str) and _memory(target)) else None
+    if db is None:
+        return
+    _refuse_a_journal_not_its_own(db)
+    _refuse_a_wal_not_its_own(db)
+
+
+def _refuse_a_journal_not_its_own(db: Path) -> None:
+    """A non-empty `-journal` beside a store in WAL mode is another database's.
 
     SQLite makes no rollback journal for a database in WAL mode, so such a journal is another database's (a store
     copied over one whose journal stayed behind, another program's crash); SQLite plays a hot journal back into
@@ -203,11 +217,6 @@ def _refuse_a_journal_not_its_own(target: str | Path) -> None:
     poll gone). A store in rollback mode keeps SQLite's own recovery of its journal."""
     import stat
 
-    from warroom.store.fingerprint import sqlite_file
-
-    db = sqlite_file(target) if not (isinstance(target, str) and _memory(target)) else None
-    if db is None:
-        return
     journal = Path(f"{db}-journal")
     try:
         if not stat.S_ISREG(os.stat(journal).st_mode) or os.stat(journal).st_size == 0:
@@ -228,18 +237,14 @@ def _refuse_a_journal_not_its_own(target: str | Path) -> None:
         )
 
 
-def _refuse_a_wal_not_its_own(target: str | Path) -> None:
-    """Refuse a SQLite store whose -wal holds another store's writes, before SQLite opens (and replays it).
+def _refuse_a_wal_not_its_own(db: Path) -> None:
+    """A `-wal` holding another store's writes.
 
     A crash leaves committed writes in `polls.sqlite3-wal`; if another store is then copied into place (a laptop's
     copy, a restore by hand), SQLite plays the old log into it: its integrity check passes and its polls are gone.
     The store's identity is kept beside its log (store/revisions.py, `_mark_wal_owner`), so such a log is told apart."""
-    from warroom.store.fingerprint import sqlite_file
     from warroom.store.revisions import wal_not_its_own
 
-    db = sqlite_file(target) if not (isinstance(target, str) and _memory(target)) else None
-    if db is None:
-        return
     wal = wal_not_its_own(db)
     if wal is not None:
         raise StoreError(
@@ -314,8 +319,7 @@ def open_store(target: str | Path, *, backup_dir: Path | None, seed: bool = True
             where=redacted(target),
         )
     _refuse_ignored_sqlite_options(target)
-    _refuse_a_journal_not_its_own(target)
-    _refuse_a_wal_not_its_own(target)
+    _refuse_leftovers(target)
     engine = make_engine(target)
     try:
         refuse_planted_code(engine)  # before the upgrade and the seeding, the first writes that would run it
