@@ -34,3 +34,35 @@ def test_an_export_into_a_folder_that_does_not_exist_is_refused_by_every_verb_as
     assert "Errno" not in err and "Traceback" not in err, err
     assert str(target) in err and "does not exist" in err and "nothing written" in err, err
     assert not (tmp_path / "nodir").exists()
+
+
+def test_export_dash_writes_the_csv_to_standard_output_and_other_verbs_refuse_it(
+    db: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`warroom export -` made a file named "-" in the current folder (and said "17 polls exported to -"), where
+    every other command-line tool reads "-" as standard output; the picture and bundle verbs did the same. The CSV
+    goes to standard output; a verb that cannot write there says so and makes nothing."""
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(*db, "export", "-")
+    assert code == 0, err
+    assert out.startswith("pollster,") and out.count("\n") == 18, out[:200]  # the header and the 17 demo polls
+    assert not (tmp_path / "-").exists()
+    for argv in (
+        ("render", "first", "--out", "-"),
+        ("export", "--contest", "London Mayor 2012", "--bundle", "-"),
+        ("contest", "export", "London Mayor 2012", "--out", "-"),
+    ):
+        code, _out, err = run(*db, *argv)
+        assert code != 0 and "standard output" in err and "nothing written" in err, (argv, err)
+        assert not (tmp_path / "-").exists(), argv
+
+
+@pytest.mark.parametrize("name", ["new\nline.csv", "tab\there.csv", "esc\x1b[31m.csv", "rlo\u202ecsv.exe"])
+def test_an_export_file_name_with_a_control_character_is_refused(db: list[str], tmp_path: Path, name: str) -> None:
+    """`warroom export $'new\\nline.csv'` wrote a file whose name has a line break in it, then printed "exported to
+    new" and "line.csv" on two lines; a terminal escape or a right-to-left override in a name shows as another name.
+    Refused, naming it escaped, nothing written."""
+    code, _out, err = run(*db, "export", str(tmp_path / name))
+    assert code != 0 and "control character" in err and "nothing written" in err, err
+    assert "\n" not in err.rstrip("\n") and "\x1b" not in err and "\u202e" not in err, repr(err)
+    assert [p.name for p in tmp_path.iterdir() if p.name != "state"] == []
