@@ -380,3 +380,21 @@ def test_the_scenario_panels_svg_draws_its_group_boxes_as_the_window_does(room, 
     rsvg = shutil.which("rsvg-convert")
     assert rsvg is not None, "librsvg (rsvg-convert) is needed to read the SVG back"
     subprocess.run([rsvg, "-o", str(tmp_path / "panel.png"), str(svg)], check=True)
+
+
+def test_a_name_typed_without_its_ending_gets_the_chosen_kinds_in_every_save_dialog(
+    room, tmp_path, monkeypatch
+) -> None:
+    """A name typed without its ending in a save dialog ("slides/view"): the chart export adds the chosen kind's
+    ending, but the view export failed with "choose .png or .svg" and the CSV export wrote a file with no ending,
+    which no spreadsheet offers to open. One rule: the dialog's kind is added."""
+    from PySide6.QtWidgets import QFileDialog
+
+    errors: list[str] = []
+    room.window.show_error = errors.append  # type: ignore[method-assign]
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "view"), ""))
+    room.window.export_view_dialog(room.window.charts, "svg")
+    assert errors == [] and (tmp_path / "view.svg").is_file(), errors
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "polls"), ""))
+    room.window.choose_export()
+    assert errors == [] and (tmp_path / "polls.csv").is_file() and not (tmp_path / "polls").exists(), errors

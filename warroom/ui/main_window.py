@@ -902,7 +902,8 @@ class MainWindow(QMainWindow):
             self.import_requested.emit(Path(path))
 
     def choose_export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export polls", "polls.csv", "CSV files (*.csv)")
+        chosen, _ = QFileDialog.getSaveFileName(self, "Export polls", "polls.csv", "CSV files (*.csv)")
+        path = str(with_ending(Path(chosen), (".csv",), "csv")) if chosen else ""
         if path and self._writable_export(Path(path)):
             try:
                 n = self._polls.export_csv(Path(path))
@@ -1078,7 +1079,8 @@ class MainWindow(QMainWindow):
 
         from warroom.ui.export import export_problem, export_view
 
-        path, _ = QFileDialog.getSaveFileName(self, "Export", f"warroom.{kind}", f"{kind.upper()} files (*.{kind})")
+        chosen, _ = QFileDialog.getSaveFileName(self, "Export", f"warroom.{kind}", f"{kind.upper()} files (*.{kind})")
+        path = str(with_ending(Path(chosen), (".png", ".svg"), kind)) if chosen else ""
         if not path or not self._writable_export(Path(path)):
             return
         width = None
@@ -1105,9 +1107,7 @@ class MainWindow(QMainWindow):
         )
         if not path:
             return
-        target = Path(path)
-        if target.suffix.lower() not in (".png", ".svg", ".pdf"):
-            target = target.with_name(target.name + "." + chosen.split("*.")[-1].rstrip(")").lower())
+        target = with_ending(Path(path), (".png", ".svg", ".pdf"), chosen.split("*.")[-1].rstrip(")").lower())
         if not self._writable_export(target):
             return
         sizes = {"As on screen": None, **{f"Slide {w} × {h} (16:9)": (w, h) for w, h in SLIDE_SIZES.values()}}
@@ -1265,6 +1265,12 @@ class MainWindow(QMainWindow):
         for url in event.mimeData().urls():
             self.import_requested.emit(Path(url.toLocalFile()))
         event.acceptProposedAction()
+
+
+def with_ending(path: Path, endings: tuple[str, ...], kind: str) -> Path:
+    """`path` as a save dialog's export writes it: a name typed without one of `endings` gets the chosen kind's
+    (".svg"), in every save dialog (the view export had refused "view", the CSV one written a file with no ending)."""
+    return path if path.suffix.lower() in endings else path.with_name(f"{path.name}.{kind}")
 
 
 def _theme(dark: bool = False, *, projector: bool = False) -> Theme:
