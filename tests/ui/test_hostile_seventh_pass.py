@@ -398,3 +398,17 @@ def test_a_name_typed_without_its_ending_gets_the_chosen_kinds_in_every_save_dia
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "polls"), ""))
     room.window.choose_export()
     assert errors == [] and (tmp_path / "polls.csv").is_file() and not (tmp_path / "polls").exists(), errors
+
+
+def test_an_emoji_no_font_has_is_named_in_the_status_bars_messages(room, tmp_path, monkeypatch) -> None:
+    """The status bar's messages quote names and files ("Saved …/🦄 slides.svg", "Contest 'Toyton 🗳️' created"):
+    it drew them with empty boxes. Its messages follow the window's one rule (ui.glyphs)."""
+    from PySide6.QtWidgets import QFileDialog
+
+    assert not _some_font_has("🦄"), "this machine draws the emoji: the test shows nothing"
+    target = tmp_path / "🦄 slides.svg"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    room.window.export_view_dialog(room.window.charts, "svg")
+    assert target.is_file()
+    message = room.window.statusBar().currentMessage()
+    assert "[unicorn face] slides.svg" in message and "🦄" not in message, message

@@ -48,7 +48,7 @@ from warroom.ui.assets import icon, stylesheet
 from warroom.ui.commands import AddPollsCommand, DeletePollsCommand, EditPollCommand, ImportedPollsCommand
 from warroom.ui.poll_dialog import PollDialog
 from warroom.ui.poll_table import POLL_ROLE, PollFilterProxy, PollTableModel, PollTableView
-from warroom.ui.qt_utils import ask_plain, plain_label
+from warroom.ui.qt_utils import DataStatusBar, ask_plain, plain_label
 
 # Layout from 1280x720 up: the charts keep at least this much, the docks give way first (and scroll).
 if TYPE_CHECKING:
@@ -274,6 +274,7 @@ class MainWindow(QMainWindow):
         self._fitting_docks = False
         self.scenario_dock.installEventFilter(self)
         self.polls_dock.installEventFilter(self)
+        self.setStatusBar(DataStatusBar(self))  # its messages quote names and files: ui.glyphs' rule
         self.status_store = plain_label()  # a path or URL as typed
         self.status_polls = plain_label()
         self.status_polls.setObjectName("status_polls")

@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, QSocketNotifier, Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetricsF, QResizeEvent, QShowEvent, QTextLayout, QTextOption, QValidator
 from PySide6.QtGui import Qt as _GuiQt
-from PySide6.QtWidgets import QApplication, QDoubleSpinBox, QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDoubleSpinBox, QLabel, QMessageBox, QStatusBar, QWidget
 
 from warroom.ui.glyphs import drawable
 
@@ -166,6 +166,14 @@ def fitted_text(text: str, font: QFont, width: int, max_lines: int | None = None
     if not tail.endswith("…"):
         tail = metrics.elidedText(last + " …", _GuiQt.TextElideMode.ElideRight, room)
     return fitted[:start] + tail
+
+
+class DataStatusBar(QStatusBar):
+    """A status bar whose messages (which quote names and files: "Saved …/🦄 slides.svg") follow DataLabel's rule:
+    every symbol no installed font can draw is written as its name in brackets (ui.glyphs), never an empty box."""
+
+    def showMessage(self, text: str, timeout: int = 0) -> None:  # type: ignore[override]
+        super().showMessage(drawable(text), timeout)
 
 
 def plain_label(text: str = "") -> DataLabel:
