@@ -412,3 +412,19 @@ def test_an_emoji_no_font_has_is_named_in_the_status_bars_messages(room, tmp_pat
     assert target.is_file()
     message = room.window.statusBar().currentMessage()
     assert "[unicorn face] slides.svg" in message and "🦄" not in message, message
+
+
+def test_an_emoji_no_font_has_is_named_in_the_compare_dialog(qtbot, tmp_path) -> None:
+    from warroom.ui.compare_dialog import CompareDialog
+
+    for room in _emoji_room(qtbot, tmp_path):
+        room.scenarios.save("Plan 🦄")
+        qtbot.wait(200)
+        acts = room.scenario_actions
+        columns = acts.summaries() if acts.current() is not None else acts.columns()
+        dialog = CompareDialog(columns, room.window)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.wait(100)
+        assert empty_boxes(dialog) == [], "\n".join(map(repr, empty_boxes(dialog)))
+        assert "[unicorn face" in " ".join(text for _, text in texts_on_screen(dialog))
