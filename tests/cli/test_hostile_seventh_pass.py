@@ -66,3 +66,28 @@ def test_an_export_file_name_with_a_control_character_is_refused(db: list[str], 
     assert code != 0 and "control character" in err and "nothing written" in err, err
     assert "\n" not in err.rstrip("\n") and "\x1b" not in err and "\u202e" not in err, repr(err)
     assert [p.name for p in tmp_path.iterdir() if p.name != "state"] == []
+
+
+def test_an_export_over_a_backup_or_the_settings_file_is_refused(db: list[str], tmp_path: Path) -> None:
+    """`warroom export` refused the store and its -wal/-shm/-journal, but wrote over anything else in the app's
+    folders: a tab completion in the data folder replaced a backup (the one way back after a bad import) with CSV
+    text, or the settings file with a picture. The backup folder and the settings file are the app's own."""
+    code, _out, err = run(*db, "polls")  # a first start: the store, its first backup and the settings file
+    assert code == 0, err
+    state = tmp_path / "state"
+    backups = sorted((state / "data" / "backups").iterdir())
+    assert backups, "a new store is backed up"
+    settings = state / "config" / "settings.ini"
+    settings.write_text("[view]\ntheme=dark\n")
+    before = {p: p.read_bytes() for p in (*backups, settings)}
+    for argv in (
+        ("export", str(backups[0])),
+        ("export", str(state / "data" / "backups" / "mine.csv")),
+        ("render", "first", "--out", str(state / "data" / "backups" / "x.png")),
+        ("export", str(settings)),
+        ("contest", "export", "London Mayor 2012", "--out", str(settings)),
+    ):
+        code, _out, err = run(*db, *argv)
+        assert code != 0 and "nothing written" in err and ("backup" in err or "settings" in err), (argv, err)
+    assert {p: p.read_bytes() for p in (*backups, settings)} == before
+    assert sorted((state / "data" / "backups").iterdir()) == backups

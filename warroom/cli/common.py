@@ -184,6 +184,7 @@ def refuse_the_store(args: argparse.Namespace, target: Path) -> None:
     """
     from warroom.store.db import resolve_url
 
+    _refuse_the_apps_own_files(args, target)
     if str(target) == "-":
         raise CliError("-: this verb writes a file, not standard output; give a file name; nothing written")
     if any((ch.isspace() and ch != " ") or unicodedata.category(ch) in ("Cc", "Cf") for ch in target.name):
@@ -202,6 +203,24 @@ def refuse_the_store(args: argparse.Namespace, target: Path) -> None:
     store = Path(unquote(urlsplit(database).path)) if database.startswith("file:") else Path(database)
     if overwrites_store(target, store):
         raise CliError(f"{target}: that is the poll store itself ({store}); choose another file; nothing written")
+
+
+def _refuse_the_apps_own_files(args: argparse.Namespace, target: Path) -> None:
+    """The store's backup folder and the settings file are the app's own: an export (a tab completion in the data
+    folder) replaced a backup, the one way back after a bad import, with CSV text, or the settings with a picture."""
+    if str(target) == "-":
+        return
+    try:
+        paths = paths_of(args)
+        mine = target.expanduser().resolve()
+        backups = paths.backup_dir.expanduser().resolve()
+        settings = paths.settings_file.expanduser().resolve()
+    except (OSError, RuntimeError, ValueError):
+        return
+    if mine == backups or backups in mine.parents:
+        raise CliError(f"{target}: that is in the store's backup folder ({backups}), which is warroom's own; choose another file; nothing written")  # fmt: skip
+    if mine == settings or (mine.parent == settings.parent and mine.name.casefold() == settings.name.casefold()):
+        raise CliError(f"{target}: that is warroom's settings file; choose another file; nothing written")
 
 
 def paths_of(args: argparse.Namespace) -> AppPaths:
