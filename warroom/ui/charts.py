@@ -1913,7 +1913,7 @@ class ChartPanel(QWidget):
                     angle=90,
                     pen=pg.mkPen("#6a3d9a", width=1.5, style=Qt.PenStyle.DotLine),
                     # pyqtgraph formats the label (str.format, value=): braces in a note are text
-                    label=note.text.replace("{", "{{").replace("}", "}}") if key == "first" else None,
+                    label=drawable(note.text).replace("{", "{{").replace("}", "}}") if key == "first" else None,
                     labelOpts={"position": 0.05, "color": "#6a3d9a", "rotateAxis": (1, 0)} if key == "first" else None,
                 )
                 line.setToolTip(literal_tip(f"{note.when:%d %b %Y}: {note.text}"))
