@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
 from warroom.core.averaging import AverageSeries, PollAverages
 from warroom.core.two_round_view import CampaignChart
 from warroom.core.types import Annotation, Contest, Poll, bidi_isolated
+from warroom.ui.chart_decimate import FindsEveryPoint, FoundSpot, band_samples, line_indices, points_under
 from warroom.ui.glyphs import drawable
 from warroom.ui.qt_utils import as_html, literal_tip
 
@@ -599,7 +600,7 @@ class GridLines:
 _ids_of_objects = np.frompyfunc(id, 1, 1)
 
 
-class PollScatter(_UpdatingPictureMember, pg.ScatterPlotItem):
+class PollScatter(FindsEveryPoint, _UpdatingPictureMember, pg.ScatterPlotItem):
     """A ScatterPlotItem whose points are styled as arrays, and whose points can be taken out by their data.
 
     pyqtgraph finds each point's picture in its symbol atlas by a key made per point in Python (symbol, size,
@@ -735,6 +736,20 @@ class PointLayer:
         self._warm_done: set[tuple[str, float]] = set()
         self._warm_atlas = 0  # pictures in the atlas after the last warm (fewer now: it was rebuilt or cleared)
         self._vb.sigXRangeChanged.connect(self._on_x_range_changed)
+        self.item.finder = self._find  # hover and click find every poll, drawn or not (chart_decimate)
+
+    def _find(self, x: float, y: float, px: float, py: float) -> list[FoundSpot] | None:
+        """The points under (x, y) among all of the layer's points, topmost first; None when every point in the
+        range handed over is drawn (the scatter item's own look-up is complete)."""
+        if self._shown[2] == 1:
+            return None
+        detailed = self._on_screen <= self.DETAIL_LIMIT and self._size is not None
+        size: np.ndarray | float = self._size if detailed and self._size is not None else float(self.item.opts["size"])
+        hits = points_under(self._x, self._y, size, (x, y), (px, py), float(np.max(size, initial=0.0)))[::-1]
+        data = self._data
+        return [
+            FoundSpot(float(self._x[i]), float(self._y[i]), None if data is None else data[i]) for i in hits.tolist()
+        ]
 
     def hold(self) -> None:
         """Hand nothing to the scatter item until release(): an average landing sets every series' points and
@@ -932,6 +947,7 @@ class PointLayer:
         n = len(self._x)
         self._shown = self._window()
         if n == 0:
+            self.item.every_point = None
             self.item.setData([], [])
             return
         index: slice | np.ndarray = slice(None)
@@ -940,6 +956,19 @@ class PointLayer:
         # Per-point symbols and sizes cost a cache key per spot; past DETAIL_LIMIT points on screen nobody can
         # tell pollsters' symbols apart anyway, so a dense view draws plain markers and stays fast.
         detailed = self._on_screen <= self.DETAIL_LIMIT
+        # thinned: the scatter item's rectangle holds every point handed over, drawn or not (hover and click)
+        i0, i1, stride = self._shown
+        ys = self._y[i0:i1]
+        self.item.every_point = (
+            QRectF(
+                float(self._x[i0]),
+                float(np.nanmin(ys)),
+                float(self._x[i1 - 1] - self._x[i0]),
+                float(np.ptp(ys[~np.isnan(ys)])),
+            )
+            if stride > 1 and i1 > i0 and not np.isnan(ys).all()
+            else None
+        )
         self.item.set_points(
             self._x[index],
             self._y[index],
@@ -1009,8 +1038,10 @@ class _Series:
         self._shown_average: tuple[int, int] | None = None
         self._shown_forecast: tuple[int, int] | None = None
         self._cover: tuple[float, float] | None = None  # the x-range the line and bands were sliced to
+        self._grid: tuple[float, float, float, float] | None = None  # the pixel grid they were thinned to (None: not)
         self._vb = plot.getViewBox()
         self._vb.sigXRangeChanged.connect(self.show_range)
+        self._vb.sigResized.connect(self.show_range)  # a thinned line and band are drawn for the width in pixels
 
     def set_average(self, series: AverageSeries | None) -> None:
         if series is None or series.empty:
@@ -1024,6 +1055,7 @@ class _Series:
     def detach(self) -> None:
         """Take the series' items off their chart (another contest is opened)."""
         self._vb.sigXRangeChanged.disconnect(self.show_range)
+        self._vb.sigResized.disconnect(self.show_range)
         self.layer.detach()
         for item in (self.band, self.forecast, self.points, self.line):
             if item.scene() is not None:
@@ -1048,8 +1080,9 @@ class _Series:
             and hi <= cover[1]
             and self._shown_average is not None
             and self._shown_forecast is not None
+            and (self._grid is None or self._grid == self._pixel_grid())
         ):
-            return  # what the items hold still spans the view
+            return  # what the items hold still spans the view (at the pixel grid it was thinned to, if it was)
         margin = PointLayer.OVERSCAN * (hi - lo)
         self._cover = (lo - margin, hi + margin)
         x = self.x
@@ -1058,13 +1091,17 @@ class _Series:
                 self.band.setPath(QPainterPath())
                 self.line.setData([], [])
                 self._shown_average = (0, 0)
+                self._grid = None
         else:
             i0, i1 = self._visible(x)
-            if (i0, i1) != self._shown_average:
-                self._shown_average = (i0, i1)
-                xs = x[i0:i1]
-                self.band.setPath(_band_path(xs, self.upper[i0:i1], self.lower[i0:i1]))
-                self.line.setData(xs, self.mean[i0:i1])
+            grid = self._pixel_grid() if i1 - i0 > self._vb.width() else None  # more days than pixels: thinned
+            if (i0, i1) != self._shown_average or grid != self._grid:
+                self._shown_average, self._grid = (i0, i1), grid
+                xs, mean, upper, lower = x[i0:i1], self.mean[i0:i1], self.upper[i0:i1], self.lower[i0:i1]
+                band = band_samples(xs, upper, lower, *grid) if grid is not None else None
+                self.band.setPath(_band_path(*band) if band is not None else _band_path(xs, upper, lower))
+                keep = line_indices(xs, mean, *grid) if grid is not None else None
+                self.line.setData(xs, mean) if keep is None else self.line.setData(xs[keep], mean[keep])
         fx = self._forecast_x
         if len(fx) == 0:
             if self._shown_forecast != (0, 0):
@@ -1075,6 +1112,15 @@ class _Series:
             if (j0, j1) != self._shown_forecast:
                 self._shown_forecast = (j0, j1)
                 self.forecast.setPath(_band_path(fx[j0:j1], self._forecast_upper[j0:j1], self._forecast_lower[j0:j1]))
+
+    def _pixel_grid(self) -> tuple[float, float, float, float]:
+        """The view's x-range, its width in device pixels and where its left edge falls in device pixels (the
+        pixel columns a thinned line and band are drawn for: chart_decimate)."""
+        lo, hi = self._vb.viewRange()[0]
+        left, right = self._vb.mapViewToDevice(QPointF(lo, 0.0)), self._vb.mapViewToDevice(QPointF(hi, 0.0))
+        if left is None or right is None or not right.x() > left.x():
+            return lo, hi, float(self._vb.width()), 0.0
+        return lo, hi, right.x() - left.x(), left.x()
 
     def _visible(self, x: np.ndarray) -> tuple[int, int]:
         assert self._cover is not None
