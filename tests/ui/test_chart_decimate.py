@@ -200,3 +200,40 @@ def test_with_every_point_drawn_pyqtgraphs_own_look_up_is_used(qtbot: Any) -> No
     widget.getPlotItem().getViewBox().setRange(xRange=(300.0, 305.0), padding=0.0)  # 200 polls: all drawn
     assert layer.item.finder(300.0, 40.0, 0.01, 0.1) is None  # type: ignore[misc]
     assert len(layer.item.data) >= 200
+
+
+def test_sorted_columns_edited_in_place_equal_np_insert_and_np_delete() -> None:
+    """Random runs of inserts and deletes (one place, a few, many; at the end, the start, anywhere) leave the
+    columns exactly as np.insert and np.delete would, and never write into the arrays handed in."""
+    rng = np.random.default_rng(9)
+    x = np.sort(rng.random(500))
+    data = np.arange(500, dtype=np.int64)
+    handed = {"x": x, "data": data}
+    kept = {name: a.copy() for name, a in handed.items()}
+    columns = chart_decimate.SortedColumns()
+    columns.adopt({"x": x, "y": None, "data": data})
+    expect = {name: a.copy() for name, a in handed.items()}
+    next_id = 1000
+    for step in range(300):
+        n = columns.n
+        if step % 3 == 0 and n > 20:
+            k = int(rng.choice([1, 2, 5, 12]))
+            places = rng.choice(n, size=k, replace=False)
+            if step % 2:
+                places = np.arange(n - k, n)  # the latest ones
+            columns.delete(places)
+            expect = {name: np.delete(a, places) for name, a in expect.items()}
+        else:
+            k = int(rng.choice([1, 1, 3, 9]))
+            at = np.sort(rng.integers(0, n + 1, size=k))
+            if step % 4 == 1:
+                at = np.full(k, n)  # at the end, as the latest poll goes
+            values = {"x": rng.random(k), "data": np.arange(next_id, next_id + k, dtype=np.int64)}
+            next_id += k
+            columns.insert(at, values)
+            expect = {name: np.insert(a, at, values[name]) for name, a in expect.items()}
+        for name in ("x", "data"):
+            got = columns.column(name)
+            assert got is not None and np.array_equal(got, expect[name]), (step, name)
+    assert columns.column("y") is None
+    assert all(np.array_equal(handed[name], kept[name]) for name in handed)  # the arrays handed in: untouched

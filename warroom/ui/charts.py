@@ -48,7 +48,14 @@ from PySide6.QtWidgets import (
 from warroom.core.averaging import AverageSeries, PollAverages
 from warroom.core.two_round_view import CampaignChart
 from warroom.core.types import Annotation, Contest, Poll, bidi_isolated
-from warroom.ui.chart_decimate import FindsEveryPoint, FoundSpot, band_samples, line_indices, points_under
+from warroom.ui.chart_decimate import (
+    FindsEveryPoint,
+    FoundSpot,
+    SortedColumns,
+    band_samples,
+    line_indices,
+    points_under,
+)
 from warroom.ui.glyphs import drawable
 from warroom.ui.qt_utils import as_html, literal_tip
 
@@ -727,6 +734,7 @@ class PointLayer:
         self._size: np.ndarray | None = None
         self._symbol: np.ndarray | None = None
         self._data: np.ndarray | None = None
+        self._columns = SortedColumns()  # what the five above are views of (edited in place: chart_decimate)
         self._shown: tuple[int, int, int] = (0, 0, 1)
         self._covered: tuple[float, float, int] = (0.0, 0.0, 1)  # x-range and stride of the points handed over
         self._on_screen = 0  # of those, about how many are in the visible range
@@ -762,6 +770,11 @@ class PointLayer:
         if self._stale:
             self._stale = False
             self._refresh()
+
+    def prepare_edits(self) -> None:
+        """Make the columns editable in place now (an idle turn), not in the next added poll's turn."""
+        self._columns.own()
+        self._sync()
 
     def picture_styles(self) -> list[tuple[str, float]]:
         """The distinct (symbol, size) pairs of the layer's points: the marker pictures its scatter item may be
@@ -803,12 +816,28 @@ class PointLayer:
     ) -> None:
         x = np.asarray(x, dtype=float)
         order: slice | np.ndarray = slice(None) if presorted else np.argsort(x, kind="stable")
-        self._x = x[order]
-        self._y = np.asarray(y, dtype=float)[order]
-        self._size = None if size is None else np.asarray(size)[order]
-        self._symbol = None if symbol is None else np.asarray(symbol, dtype=np.int8)[order]  # indexes into SYMBOLS
-        self._data = None if data is None else np.asarray(data)[order]
+        self._set_columns(
+            x[order],
+            np.asarray(y, dtype=float)[order],
+            None if size is None else np.asarray(size)[order],
+            None if symbol is None else np.asarray(symbol, dtype=np.int8)[order],  # indexes into SYMBOLS
+            None if data is None else np.asarray(data)[order],
+        )
         self._refresh()
+
+    def _set_columns(
+        self, x: np.ndarray, y: np.ndarray, size: np.ndarray | None, symbol: np.ndarray | None, data: np.ndarray | None
+    ) -> None:
+        self._columns.adopt({"x": x, "y": y, "size": size, "symbol": symbol, "data": data})
+        self._x, self._y, self._size, self._symbol, self._data = x, y, size, symbol, data
+
+    def _sync(self) -> None:
+        """The five columns again as views of the edited ones."""
+        c = self._columns
+        x, y = c.column("x"), c.column("y")
+        assert x is not None and y is not None
+        self._x, self._y = x, y
+        self._size, self._symbol, self._data = c.column("size"), c.column("symbol"), c.column("data")
 
     def get_data(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         return self._x, self._y, self._data
@@ -849,33 +878,35 @@ class PointLayer:
                 gone = np.concatenate([np.flatnonzero(self._data == poll_id) for poll_id in drop.tolist()])
             else:
                 gone = np.flatnonzero(np.isin(self._data, drop))
-            if len(gone):  # the few places taken out (np.delete moves memory; a mask copied every point)
+            if len(gone):  # the few places taken out, the points after them moved down in place
                 changed = True
-                self._x, self._y, self._data = (np.delete(a, gone) for a in (self._x, self._y, self._data))
-                self._size = None if self._size is None else np.delete(self._size, gone)
-                self._symbol = None if self._symbol is None else np.delete(self._symbol, gone)
+                self._columns.delete(gone)
+                self._sync()
         if len(x):
             order = np.lexsort((data, x))
             x, y, size, symbol, data = x[order], y[order], size[order], symbol[order], data[order]
             if len(self._x) == 0:
-                self._x, self._y, self._size, self._symbol, self._data = x, y, size, symbol, data
+                self._set_columns(x, y, size, symbol, data)
             elif len(x) > 64 or self._data is None or self._size is None or self._symbol is None:
                 # many new points (an import): all of them in order again, in one vectorised sort
                 data = np.concatenate([np.empty(0, dtype=np.int64) if self._data is None else self._data, data])
                 x = np.concatenate([self._x, x])
                 order = np.lexsort((data, x))
-                self._x, self._y, self._data = x[order], np.concatenate([self._y, y])[order], data[order]
-                self._size = None if self._size is None else np.concatenate([self._size, size])[order]
-                self._symbol = None if self._symbol is None else np.concatenate([self._symbol, symbol])[order]
+                self._set_columns(
+                    x[order],
+                    np.concatenate([self._y, y])[order],
+                    None if self._size is None else np.concatenate([self._size, size])[order],
+                    None if self._symbol is None else np.concatenate([self._symbol, symbol])[order],
+                    data[order],
+                )
             else:
                 ids = self._data
                 lo, hi = np.searchsorted(self._x, x, side="left"), np.searchsorted(self._x, x, side="right")
                 # among points at the same x, by id (few new points: a loop over them is cheapest)
                 at = np.asarray([a + int(np.searchsorted(ids[a:b], d)) for a, b, d in zip(lo, hi, data, strict=True)])
-                self._x, self._y = np.insert(self._x, at, x), np.insert(self._y, at, y)
-                self._data = np.insert(self._data, at, data)
-                self._size = np.insert(self._size, at, size)
-                self._symbol = np.insert(self._symbol, at, symbol)
+                # moved up in place (the latest poll, the usual new one, goes at the end: nothing moves)
+                self._columns.insert(at, {"x": x, "y": y, "size": size, "symbol": symbol, "data": data})
+                self._sync()
         if not changed:  # a series the poll has no figure for is left alone
             return
         if len(drop) <= self.FEW_NEW and len(x) <= self.FEW_NEW and len(self.item.data) > 0 and not self._held:
@@ -1635,6 +1666,7 @@ class ChartPanel(QWidget):
         while self._warming and time.perf_counter() < deadline:
             layer, styles = self._warming[0]
             if styles is None:
+                layer.prepare_edits()
                 styles = layer.styles_to_warm()
             done = layer.item.warm(styles, deadline)
             layer.warmed(styles[:done])
