@@ -78,6 +78,8 @@ after a one-poll add only the runoff chart's points wait for the average (the ot
 leaving those two for the next turn cost an extra turn and a second repaint of that chart."""
 WARM_DELAY_MS = 50
 """After the points land, the wait before marker pictures are drawn ahead in idle turns (ChartPanel._warm_next)."""
+PREWARM_FROM = 5_000
+"""Polls from which a contest's marker pictures are drawn ahead, before its first average lands (expect_polls)."""
 FINAL_WEEKS_DAYS = 42  # the default window: six weeks before the latest poll or election day
 END_LABEL_ROOM = 0.22  # share of the default window kept free right of the data for the end-of-line values
 
@@ -272,7 +274,22 @@ class DateAxis(pg.DateAxisItem):
     def __init__(self, orientation: str = "bottom", **kwargs: object) -> None:
         super().__init__(orientation, utcOffset=0, **kwargs)
 
+    _ticks: OrderedDict[tuple[float, float, float, int, object], list[tuple[float, list[float]]]] | None = None
+
     def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, list[float]]]:
+        # The same range is asked for again and again (each linked chart's range change, its grid lines, its
+        # paint): each answer cost 3-7 ms at a big contest's landing (pyqtgraph's time-zone offsets per tick).
+        key = (minVal, maxVal, size, id(getattr(self, "zoomLevel", None)), getattr(self, "minSpacing", None))
+        if self._ticks is None:
+            self._ticks = OrderedDict()
+        found = self._ticks.get(key)
+        if found is None:
+            found = self._ticks[key] = self._tick_values(minVal, maxVal, size)
+            if len(self._ticks) > 16:
+                self._ticks.popitem(last=False)
+        return [(spacing, list(values)) for spacing, values in found]
+
+    def _tick_values(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, list[float]]]:
         levels = super().tickValues(minVal, maxVal, size)
         out: list[tuple[float, list[float]]] = []
         coarser: list[float] = []
@@ -1373,6 +1390,7 @@ class ChartPanel(QWidget):
         self._legend_lead2.setColumnCount(2)  # two rows: the runoff kinds, then the two bands
         self._legend_lead1.layout.setHorizontalSpacing(8)  # a dozen pollsters' names in two rows on a laptop
         self._pollster_keys: dict[str, pg.ScatterPlotItem] = {}
+        self._keys_pending: list[str | None] = []  # pollsters given a symbol whose legend key is still to make
         self._unreleased: list[PointLayer] = []  # series whose points show_data left for later turns
         self._warming: list[tuple[PointLayer, list[tuple[str, float]] | None]] = []  # marker pictures to draw
         self._warm_timer = QTimer(self)
@@ -1440,6 +1458,7 @@ class ChartPanel(QWidget):
         self._legend_lead1.clear()
         self._pollster_keys = {}
         self._pollster_symbol = {}
+        self._keys_pending = []
         for label in self._end_labels.values():
             if label.scene() is not None:
                 label.scene().removeItem(label)
@@ -1598,16 +1617,33 @@ class ChartPanel(QWidget):
         # The key names the first pollsters only: past that the symbols repeat anyway, and every entry
         # re-lays the legend out (1,000 pollsters took it quadratic; issue 16). Hover names any poll. A key's
         # item is made only for a pollster it names (40 pollsters' items took 20-40 ms of an opening's turn).
-        if len(self._pollster_symbol) <= MAX_POLLSTER_KEYS:
+        if len(self._pollster_symbol) <= MAX_POLLSTER_KEYS + 1:
+            # On screen, the keys are made in a turn of their own (a big contest's first average landing made
+            # twelve of them in its turn: 25-40 ms of it at 100,000 polls); off screen (an export), at once.
+            self._keys_pending.append(pollster if len(self._pollster_symbol) <= MAX_POLLSTER_KEYS else None)
+            if not self.isVisible():
+                self._add_pending_keys()
+            elif len(self._keys_pending) == 1:
+                QTimer.singleShot(0, self, self._add_pending_keys)
+        return code
+
+    def _add_pending_keys(self) -> None:
+        """The legend keys _symbol_for gave symbols to (None: the "and more" entry)."""
+        pending, self._keys_pending = self._keys_pending, []
+        for pollster in pending:
+            if pollster is None:
+                self._legend_lead1.addItem(pg.ScatterPlotItem(size=0), "and more (hover a poll)")
+                continue
             key = pg.ScatterPlotItem(
-                symbol=SYMBOLS[code], size=9, pen=pg.mkPen(self._theme.foreground), brush=pg.mkBrush(None)
+                symbol=SYMBOLS[self._pollster_symbol[pollster]],
+                size=9,
+                pen=pg.mkPen(self._theme.foreground),
+                brush=pg.mkBrush(None),
             )  # legend key only (never added to the plot): which symbol is which pollster
             self._pollster_keys[pollster] = key
             self._legend_lead1.addItem(key, as_html(_key_name(pollster)))
+        if pending:
             self._legend_fit_pending()
-        elif len(self._pollster_symbol) == MAX_POLLSTER_KEYS + 1:
-            self._legend_lead1.addItem(pg.ScatterPlotItem(size=0), "and more (hover a poll)")
-        return code
 
     def show_data(self, polls: Sequence[Poll], averages: PollAverages | None) -> None:
         """Push polls and their averages into the existing items. The scatter items are handed their points once,
@@ -1633,6 +1669,18 @@ class ChartPanel(QWidget):
                 QTimer.singleShot(0, self, self._release_next)  # this turn had its share already
             else:
                 self._release_next()
+
+    def expect_polls(self, count: int) -> None:
+        """The contest has `count` polls, their average on its way: for a big contest (PREWARM_FROM), every marker
+        picture the points may need (each symbol at each size, in each series' pen and brush) is drawn ahead in idle
+        turns while the average is computed, so that its landing finds them drawn (chart_decimate's brief: the
+        atlas prepared once, off the landing's turn; at 100,000 polls drawing them was 50-70 ms of it)."""
+        if count < PREWARM_FROM or self._last_data is not None or self._warming:
+            return
+        scale = self._theme.marker_scale
+        styles = [(symbol, float(size) * scale) for symbol in SYMBOLS for size in np.arange(5.0, 16.5, 0.5)]
+        self._warming = [(layer, list(styles)) for layer in self._point_layers()]
+        self._warm_timer.start(WARM_DELAY_MS)
 
     def settle_points(self) -> None:
         """Hand every series its points now (those show_data left for the next event-loop turns)."""
@@ -1675,7 +1723,8 @@ class ChartPanel(QWidget):
             else:
                 self._warming[0] = (layer, styles[done:])
         if self._warming:
-            self._warm_timer.start(0)
+            # before a big contest's first average lands (expect_polls), gently: the average's worker is busy
+            self._warm_timer.start(0 if self._last_data is not None else int(RELEASE_BUDGET_S * 1000))
 
     def _show_data(self, polls: Sequence[Poll], averages: PollAverages | None) -> None:
         self._range_tokens = {}  # (a two-round contest's show_campaign and show_matchup_lead below name theirs)

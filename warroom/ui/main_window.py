@@ -386,6 +386,7 @@ class MainWindow(QMainWindow):
         model = self.polls_pane.model
         if getattr(change, "reloaded", True):
             model.set_polls(sorted(polls_by_id.values(), key=lambda p: (p.fieldwork_end, p.id or 0)))
+            self._to_charts(lambda charts: charts.expect_polls(len(polls_by_id)))  # a big one: markers drawn ahead
             if getattr(change, "external", False):
                 self.statusBar().showMessage("Polls updated from the shared store", 4000)
                 self.undo_stack.clear()  # history no longer matches what is stored
