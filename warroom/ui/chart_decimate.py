@@ -134,9 +134,10 @@ class FindsEveryPoint:
         extra = self.every_point
         if extra is None:
             return rect
-        px, py = self.pixelVectors()  # type: ignore[attr-defined]
-        pad = float(self.pixelPadding()) + 1  # type: ignore[attr-defined]
-        dx, dy = (pad * px.length(), pad * py.length()) if px is not None and py is not None else (0.0, 0.0)
+        # padded as pyqtgraph padded the drawn points for their markers: its rectangle less their (kept) bounds
+        (x0, _x1), (y0, _y1) = self.dataBounds(0), self.dataBounds(1)  # type: ignore[attr-defined]
+        dx = max(0.0, x0 - rect.left()) if x0 is not None else 0.0
+        dy = max(0.0, y0 - rect.top()) if y0 is not None else 0.0
         return rect.united(extra.adjusted(-dx, -dy, dx, dy))
 
     def _found(self, pos: Any) -> Sequence[FoundSpot] | None:

@@ -885,14 +885,16 @@ class PointLayer:
         size: np.ndarray,
         symbol: np.ndarray,
         data: np.ndarray,
+        drop_x: np.ndarray | None = None,
     ) -> None:
         """Take out the points whose data (poll id) is in `drop` and put in new ones at their place in (x, id)
         order: what one added, edited or deleted poll changes, without sorting the others again. Only for a layer
-        fed with sizes, symbols and integer data (the charts' series, whose points are in that order)."""
+        fed with sizes, symbols and integer data (the charts' series, whose points are in that order). `drop_x`:
+        the dropped polls' x, where known (NaN: not), so that their points are looked for there alone."""
         changed = len(x) > 0
         if len(drop) and self._data is not None and len(self._x):
             if len(drop) <= 8:  # an edit or a delete: a comparison per poll beats isin's sort of 100,000 ids
-                gone = np.concatenate([np.flatnonzero(self._data == poll_id) for poll_id in drop.tolist()])
+                gone = np.concatenate([self._places_of(int(i), drop_x, k) for k, i in enumerate(drop.tolist())])
             else:
                 gone = np.flatnonzero(np.isin(self._data, drop))
             if len(gone):  # the few places taken out, the points after them moved down in place
@@ -935,6 +937,17 @@ class PointLayer:
                 self._hand_over(x, y, size, symbol, data)
         else:
             self._refresh()
+
+    def _places_of(self, poll_id: int, drop_x: np.ndarray | None, k: int) -> np.ndarray:
+        """The places of a poll's points: among those at its x when it is known (a bisection), else among all."""
+        assert self._data is not None
+        if drop_x is not None and k < len(drop_x) and not np.isnan(drop_x[k]):
+            lo = int(np.searchsorted(self._x, drop_x[k], side="left"))
+            hi = int(np.searchsorted(self._x, drop_x[k], side="right"))
+            found = np.flatnonzero(self._data[lo:hi] == poll_id) + lo
+            if len(found):
+                return found
+        return np.flatnonzero(self._data == poll_id)  # (none there: a poll this series has no point for)
 
     def _hand_over(self, x: np.ndarray, y: np.ndarray, size: np.ndarray, symbol: np.ndarray, data: np.ndarray) -> None:
         """Give the scatter item a few new points as they are (ScatterPlotItem.addPoints styles only those),
@@ -1234,9 +1247,10 @@ class _Series:
         sizes: np.ndarray,
         symbols: np.ndarray,
         ids: np.ndarray,
+        drop_x: np.ndarray | None = None,
     ) -> None:
-        """Remove the points of the polls in `drop`, add the given ones (PointLayer.edit)."""
-        self.layer.edit(drop, day_to_epoch(days), values, sizes, symbols, ids)
+        """Remove the points of the polls in `drop` (at x `drop_x`, if known), add the given ones (PointLayer.edit)."""
+        self.layer.edit(drop, day_to_epoch(days), values, sizes, symbols, ids, drop_x=drop_x)
         data = self.layer.get_data()[2]
         self.poll_ids = np.empty(0, dtype=np.int64) if data is None else data.astype(np.int64, copy=False)
 
@@ -1317,6 +1331,7 @@ class ChartPanel(QWidget):
         self._poll_list: Sequence[Poll] = ()
         self._latest: date | None = None  # the latest fieldwork end of _polls (None: not known yet)
         self._end_by_id = np.full(1, -1, dtype=np.int64)  # each shown poll's fieldwork end (ordinal) by id; -1: none
+        self._x_by_id = np.full(1, np.nan)  # each shown poll's points' x by id (NaN: none): where to find them
         self._pollster_symbol: dict[str, int] = {}  # pollster -> index of its symbol in SYMBOLS
         self._first: dict[str, _Series] = {}
         self._lead1: _Series | None = None
@@ -1551,12 +1566,18 @@ class ChartPanel(QWidget):
         ends = self._end_by_id
         gone = drop[(drop >= 0) & (drop < len(ends))]
         ends[gone] = -1
+        drop_x = np.full(len(drop), np.nan)  # where the dropped polls' points are (a search by x, not by id)
+        known = (drop >= 0) & (drop < len(self._x_by_id))
+        drop_x[known] = self._x_by_id[drop[known]]
         stored = [p for p in new if p.id is not None and p.id >= 0]
         top = max((p.id or 0 for p in stored), default=-1)
         if top >= len(ends):
             ends = self._end_by_id = np.concatenate([ends, np.full(top + 1 - len(ends) + 1024, -1, dtype=np.int64)])
+        if top >= len(self._x_by_id):
+            self._x_by_id = np.concatenate([self._x_by_id, np.full(len(ends) - len(self._x_by_id), np.nan)])
         for p in stored:
             ends[p.id or 0] = p.fieldwork_end.toordinal()
+            self._x_by_id[p.id or 0] = day_to_epoch((p.fieldwork_start.toordinal() + p.fieldwork_end.toordinal()) * 0.5)
         last = int(ends.max())
         self._latest = date.fromordinal(last) if last > 0 else None
         for p in new:
@@ -1577,15 +1598,15 @@ class ChartPanel(QWidget):
         for code, series in self._first.items():
             values = figures(code)
             m = ~np.isnan(values)
-            series.edit_points(drop, days[m], values[m], sizes[m], symbols[m], ids[m])
+            series.edit_points(drop, days[m], values[m], sizes[m], symbols[m], ids[m], drop_x=drop_x)
         lead = figures(a) - figures(b)
         m = ~np.isnan(lead)
         if self._lead1 is not None:
-            self._lead1.edit_points(drop, days[m], lead[m], sizes[m], symbols[m], ids[m])
+            self._lead1.edit_points(drop, days[m], lead[m], sizes[m], symbols[m], ids[m], drop_x=drop_x)
         nothing = np.empty(0)
         for runoff in (self._lead2_observed, self._lead2_implied):
             if runoff is not None and len(drop):
-                runoff.edit_points(drop, nothing, nothing, nothing, np.empty(0, dtype=np.int8), nothing)
+                runoff.edit_points(drop, nothing, nothing, nothing, np.empty(0, dtype=np.int8), nothing, drop_x=drop_x)
         if self.range_mode == "final" and self.final_weeks_window() != self._final_window:
             self.show_final_weeks()  # the new poll moved the window on
         elif self.range_mode == "all":
@@ -1787,6 +1808,8 @@ class ChartPanel(QWidget):
         known = o_ids >= 0  # a poll not yet stored has no id to look up
         self._row_of[o_ids[known]] = np.arange(n)[known]
         self._end_by_id = np.full(len(self._row_of), -1, dtype=np.int64)
+        self._x_by_id = np.full(len(self._row_of), np.nan)
+        self._x_by_id[o_ids[o_ids >= 0]] = o_x[o_ids >= 0]
         known = ids >= 0
         self._end_by_id[ids[known]] = columns.end[known]
         self._sizes, self._symbols = o_sizes, o_symbols  # by place in the charts' order (_row_of)
