@@ -700,11 +700,11 @@ class PollScatter(FindsEveryPoint, _UpdatingPictureMember, pg.ScatterPlotItem):
         until `deadline` (perf_counter); returns how many were done. Pictures already there cost a look-up."""
         pen, brush = self.opts["pen"], self.opts["brush"]
         done = 0
-        for symbol, size in styles:
-            self.fragmentAtlas[[(symbol, size, pen, brush)]]
-            done += 1
-            if time.perf_counter() > deadline:
-                break
+        while done < len(styles) and time.perf_counter() <= deadline:
+            # a few at a time: each new batch grows (copies) the atlas's image once, not once per picture
+            batch = styles[done : done + 16]
+            self.fragmentAtlas[[(symbol, size, pen, brush) for symbol, size in batch]]
+            done += len(batch)
         return done
 
     def remove_data(self, drop: np.ndarray) -> bool:
