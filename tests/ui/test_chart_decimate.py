@@ -237,3 +237,42 @@ def test_sorted_columns_edited_in_place_equal_np_insert_and_np_delete() -> None:
             assert got is not None and np.array_equal(got, expect[name]), (step, name)
     assert columns.column("y") is None
     assert all(np.array_equal(handed[name], kept[name]) for name in handed)  # the arrays handed in: untouched
+
+
+def test_in_the_charts_every_poll_of_a_thinned_view_is_found_and_a_click_names_it(qtbot: Any) -> None:
+    """3,000 polls, the whole campaign on 1366 pixels: each series draws a sample, and the charts' own hover
+    text and click signal reach every poll in view, drawn or not."""
+    from dataclasses import replace
+
+    from tests.conftest import TOY
+    from tests.ui.conftest import toy_polls
+    from warroom.core.pipeline import compute_averages
+    from warroom.ui.charts import ChartPanel
+
+    polls = [replace(p, id=i + 1) for i, p in enumerate(toy_polls(3000, seed=5))]
+    panel = ChartPanel()
+    qtbot.addWidget(panel)
+    panel.resize(1366, 768)
+    panel.set_contest(TOY)
+    panel.show_data(polls, compute_averages(polls, TOY))
+    panel.settle_points()
+    panel.fit()
+    item = panel._first["ann"].points
+    drawn = {int(d) for d in item.data["data"]}
+    x, y, ids = panel.point_data("ann")
+    assert ids is not None and len(drawn) < len(ids) / 2  # thinned
+    px, py = item.pixelVectors()
+    clicked: list[int] = []
+    panel.poll_clicked.connect(clicked.append)
+    by_id = {p.id: p for p in polls}
+    hidden = [i for i in range(len(ids)) if int(ids[i]) not in drawn]
+    for i in range(len(ids)):
+        found = item.finder(float(x[i]), float(y[i]), px.length(), py.length())  # type: ignore[misc]
+        assert found is not None and int(ids[i]) in {int(s.data()) for s in found}  # type: ignore[call-overload]
+    for i in hidden[:: max(1, len(hidden) // 20)]:  # a click on the topmost poll there names it
+        found = item.finder(float(x[i]), float(y[i]), px.length(), py.length())  # type: ignore[misc]
+        assert found
+        panel._on_points_clicked(item, found, None)
+        assert clicked[-1] == int(found[0].data())  # type: ignore[call-overload]
+        tip = item.opts["tip"](x=float(x[i]), y=float(y[i]), data=ids[i])
+        assert by_id[int(ids[i])].pollster in tip  # the hover text of an undrawn poll names its pollster
