@@ -1639,13 +1639,14 @@ class ChartPanel(QWidget):
         # re-lays the legend out (1,000 pollsters took it quadratic; issue 16). Hover names any poll. A key's
         # item is made only for a pollster it names (40 pollsters' items took 20-40 ms of an opening's turn).
         if len(self._pollster_symbol) <= MAX_POLLSTER_KEYS + 1:
-            # On screen, the keys are made in a turn of their own (a big contest's first average landing made
-            # twelve of them in its turn: 25-40 ms of it at 100,000 polls); off screen (an export), at once.
+            # On screen, the keys are made in a turn of their own a moment later (a big contest's first average
+            # landing made twelve of them in its turn: 25-40 ms of it at 100,000 polls); off screen (an export), at
+            # once.
             self._keys_pending.append(pollster if len(self._pollster_symbol) <= MAX_POLLSTER_KEYS else None)
             if not self.isVisible():
                 self._add_pending_keys()
-            elif len(self._keys_pending) == 1:
-                QTimer.singleShot(0, self, self._add_pending_keys)
+            elif len(self._keys_pending) == 1:  # after the landing's turn and its repaint (not stacked on them)
+                QTimer.singleShot(WARM_DELAY_MS, self, self._add_pending_keys)
         return code
 
     def _add_pending_keys(self) -> None:
