@@ -818,6 +818,11 @@ class PointLayer:
         self._warm_atlas = len(self.item.fragmentAtlas)
 
     @property
+    def held(self) -> bool:
+        """Handing nothing to the scatter item until release()."""
+        return self._held
+
+    @property
     def stale(self) -> bool:
         """Held, with points or a view the scatter item does not have yet."""
         return self._held and self._stale
@@ -2529,6 +2534,18 @@ class ChartPanel(QWidget):
         self._place_end_labels()
 
     def _fit_x_to(self, window: tuple[float, float] | None) -> None:
+        # The points handed over once, for the range this ends on: pyqtgraph's setXRange passes the charts through
+        # an intermediate range first (its autorange switched off), and each series re-sliced its points for both.
+        layers = [layer for layer in self._point_layers() if not layer.held]  # (show_data holds its own)
+        for layer in layers:
+            layer.hold()
+        try:
+            self._apply_x_range(window)
+        finally:
+            for layer in layers:
+                layer.release()
+
+    def _apply_x_range(self, window: tuple[float, float] | None) -> None:
         vb = self.plots["first"].getViewBox()
         if window is None:
             # the whole campaign: every line and poll, and the election day. Measured on the data, not on the
