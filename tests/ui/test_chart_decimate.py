@@ -276,3 +276,32 @@ def test_in_the_charts_every_poll_of_a_thinned_view_is_found_and_a_click_names_i
         assert clicked[-1] == int(found[0].data())  # type: ignore[call-overload]
         tip = item.opts["tip"](x=float(x[i]), y=float(y[i]), data=ids[i])
         assert by_id[int(ids[i])].pollster in tip  # the hover text of an undrawn poll names its pollster
+
+
+def test_zoomed_in_the_line_and_band_are_every_day_again_and_zoomed_out_thinned_again(qtbot: Any) -> None:
+    widget = pg.PlotWidget()
+    qtbot.addWidget(widget)
+    widget.resize(600, 300)
+    widget.show()
+    qtbot.waitExposed(widget)
+    series = _Series(widget.getPlotItem(), "#1f77b4", "ann", LIGHT)
+    n = 8000
+    days = 730_000 + np.arange(n, dtype=float)
+    mean = 40 + np.sin(days / 7.0) * 3
+    series.set_average(AverageSeries(days, mean, mean - 1, mean + 1))
+    vb = widget.getPlotItem().getViewBox()
+    x = day_to_epoch(days)
+
+    def show(first: int, last: int) -> tuple[int, int]:
+        vb.setRange(xRange=(float(x[first]), float(x[last])), yRange=(30.0, 50.0), padding=0.0)
+        inside = int(((series.line.xData >= x[first]) & (series.line.xData <= x[last])).sum())
+        return inside, series.band.path().elementCount()
+
+    whole = show(0, n - 1)
+    assert whole[0] < 4 * 600 and whole[1] < 2 * n  # thinned: at most four points a pixel column
+    week = show(4000, 4300)  # 301 days on ~560 pixels: every day drawn
+    assert week[0] == 301
+    assert np.array_equal(
+        series.line.yData[(series.line.xData >= x[4000]) & (series.line.xData <= x[4300])], mean[4000:4301]
+    )
+    assert show(0, n - 1) == whole  # thinned again for the whole, at the same pixel grid
