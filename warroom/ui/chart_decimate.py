@@ -7,10 +7,12 @@ scatter item. ui/charts.py calls these from small hooks (_Series.show_range, Poi
 - `line_indices` (M4: Jugel et al., "M4: A Visualization-Oriented Time Series Data Aggregation", PVLDB 7(10), 2014):
   per pixel column, the first, last, lowest and highest point. A polyline through those covers the same pixels as
   the whole line (what a column shows is the span from its lowest to its highest point and the joins to its
-  neighbours), so the line is drawn from at most four points a column, however many days it has.
+  neighbours), so the line is drawn from at most four points a column, however many days it has. Up to Qt's
+  rounding: drawn both ways, 1 % of the pixels differ, each by one pixel (tests/ui/test_chart_decimate.py).
 - `band_samples`: a band is a filled polygon painted without antialiasing, so a pixel is filled when its centre is
   inside: what decides it is the band's edges at the pixel centres. The edges sampled there (linear
-  interpolation, which is how the polygon runs between its points) give a polygon that fills the very same pixels.
+  interpolation, which is how the polygon runs between its points) give a polygon that fills the same pixels, up
+  to Qt's fixed-point rounding of the many tiny segments of the whole band (1 % of its pixels, at its edges).
 - `points_under`: the polls whose markers cover a place, among every point of a series (a thinned view draws a
   sample, PointLayer; hovering or clicking still finds every poll where its marker would be).
 """
