@@ -1,7 +1,8 @@
 """The war room on a big store, in-process, with an event-loop stall probe (used by bench_scale.py).
 
 - frame: adding one poll to the open contest, measured on the GUI thread from the store's change signal to
-  every chart repainted (the new point drawn; a big contest's average follows from a worker thread), against a
+  every chart repainted (the new point drawn; the charts hold that repaint for the average on its way from a worker
+  thread, HOLD_PAINT_MS at most, so at 100,000 polls this is about that limit), against a
   plain repaint of the same charts with nothing changed and the old synchronous path (full recompute and redraw),
   both measured in the same run;
 - stalls: a 10 ms QTimer records the longest gap between its ticks from the window's first paint until it has
@@ -187,6 +188,9 @@ def measure(db: Path, folder: Path, *, adds: int = 7, profile: bool = False) -> 
         new = replace(latest, pollster=f"Newcomer {i}", id=None)
         cpu = time.thread_time()
         added += service.add_polls([new])  # the change signal at once (the store write queued): row, chart points
+        # the charts hold their repaint for the average on its way (HOLD_PAINT_MS at most): a grab meanwhile drew
+        # the held picture, so the frame ends when they paint again, the new point (and perhaps its average) in
+        run_loop(5.0, until=lambda: not charts.paint_held)
         charts.grab()  # every chart repainted with the new point
         done = time.perf_counter()
         frames.append(done - changed[-1])
@@ -360,7 +364,8 @@ if __name__ == "__main__":
             f" {r['stall_idle'] * 1e3:.0f} / {r['cpu_idle'] * 1e3:.1f} ms)"
         )
     print(
-        f"  one poll added, charts repainted: {r['frame'] * 1e3:.1f} ms wall, {r['frame_cpu'] * 1e3:.1f} ms GUI CPU (the store"
-        f" write queued to its thread) (target 16 ms: {'PASS' if r['frame'] < 0.016 else 'MISS'}); same run: a plain repaint"
+        f"  one poll added, charts repainted with it: {r['frame'] * 1e3:.1f} ms wall, {r['frame_cpu'] * 1e3:.1f} ms GUI CPU (the"
+        f" store write queued to its thread; the repaint held for the average, HOLD_PAINT_MS at most) (target 16 ms:"
+        f" {'PASS' if r['frame'] < 0.016 else 'MISS'}); same run: a plain repaint"
         f" {r['repaint'] * 1e3:.1f} ms, the old recompute + redraw {r['full'] * 1e3:.0f} ms"
     )
