@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import unquote, urlsplit
 
 from warroom.core.types import Contest, without_isolates
-from warroom.paths import AppPaths, overwrites_store, read_input_file
+from warroom.paths import AppPaths, in_backup_folder, overwrites_store, read_input_file
 
 if TYPE_CHECKING:  # the light verbs (count, polls' help, --version) never import SQLAlchemy or Alembic
     from warroom.bootstrap import OpenStore
@@ -213,12 +213,11 @@ def _refuse_the_apps_own_files(args: argparse.Namespace, target: Path) -> None:
     try:
         paths = paths_of(args)
         mine = target.expanduser().resolve()
-        backups = paths.backup_dir.expanduser().resolve()
         settings = paths.settings_file.expanduser().resolve()
     except (OSError, RuntimeError, ValueError):
         return
-    if mine == backups or backups in mine.parents:
-        raise CliError(f"{target}: that is in the store's backup folder ({backups}), which is warroom's own; choose another file; nothing written")  # fmt: skip
+    if in_backup_folder(target, paths.backup_dir):
+        raise CliError(f"{target}: that is in the store's backup folder ({paths.backup_dir}), which is warroom's own; choose another file; nothing written")  # fmt: skip
     if mine == settings or (mine.parent == settings.parent and mine.name.casefold() == settings.name.casefold()):
         raise CliError(f"{target}: that is warroom's settings file; choose another file; nothing written")
 
