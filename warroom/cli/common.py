@@ -205,6 +205,16 @@ def refuse_the_store(args: argparse.Namespace, target: Path) -> None:
         raise CliError(f"{target}: that is the poll store itself ({store}); choose another file; nothing written")
 
 
+def output_file(text: str) -> Path:
+    """An argparse type for a file a verb writes: an empty name (`--out ""`, a shell variable that was not set) is
+    an error naming the option, not the current folder ("."), which it was read as ("cannot write (is a folder)")."""
+    import argparse
+
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty file name (is a shell variable unset?)")
+    return Path(text)
+
+
 def _refuse_the_apps_own_files(args: argparse.Namespace, target: Path) -> None:
     """The store's backup folder and the settings file are the app's own: an export (a tab completion in the data
     folder) replaced a backup, the one way back after a bad import, with CSV text, or the settings with a picture."""
