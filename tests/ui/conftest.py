@@ -49,8 +49,8 @@ def running_room(qtbot, store, settings, *, ready: str = "view") -> Iterator[obj
     room.window.show()
     if ready == "averages":
         qtbot.waitUntil(lambda: room.averages.averages is not None)
-    elif ready == "two_round":  # a two-round contest: its runoff scenario's first view
-        qtbot.waitUntil(lambda: room.two_round.view is not None, timeout=20000)
+    elif ready == "two_round":  # a two-round contest: its runoff scenario's first view, its choices prepared at idle
+        qtbot.waitUntil(lambda: room.two_round.view is not None and room.two_round.prepared, timeout=20000)
     elif ready == "irv":  # an instant-runoff contest (perhaps with no polls): its scenario's first view
         qtbot.waitUntil(lambda: room.irv.view is not None, timeout=20000)
     else:
@@ -58,6 +58,20 @@ def running_room(qtbot, store, settings, *, ready: str = "view") -> Iterator[obj
     yield room
     room.window.close()
     store.close()
+    _release(room)
+
+
+def _release(room: object) -> None:
+    """Delete the room's parentless Qt objects (its services and controllers) once its window has closed.
+
+    Their signals hold the room's lambdas and bound methods on the C++ side, out of the garbage collector's sight:
+    without this every room of the suite, with its polls and window, lived until the process ended.
+    """
+    from PySide6.QtCore import QObject, QThread
+
+    for value in vars(room).values():
+        if isinstance(value, QObject) and not isinstance(value, QThread) and value.parent() is None:
+            value.deleteLater()
 
 
 def room_of(  # type: ignore[no-untyped-def]

@@ -582,6 +582,17 @@ class MainWindow(QMainWindow):
         self._to_charts(lambda charts: charts.show_campaign(chart))  # type: ignore[arg-type]
         self._settle_chart_ranges()
 
+    def show_value_extents(self, extents: object) -> None:
+        """A two-round contest's value extents over every matchup and list (None: none): the charts' value axes
+        stay put through a switch (ChartPanel.set_value_extents)."""
+        self._to_charts(lambda charts: charts.set_value_extents(extents))  # type: ignore[arg-type]
+
+    def draw_ahead(self, chart: object, lead: Sequence[object]) -> None:
+        """A two-round choice worked out ahead at idle (its CampaignChart and its runoff lead as show_matchup_lead
+        takes it): the charts draw it off screen now, if they are attached (ChartPanel.draw_ahead)."""
+        if self.charts_attached and self.charts.isVisible():
+            self.charts.draw_ahead(chart, lead)  # type: ignore[arg-type]
+
     def _settle_chart_ranges(self) -> None:
         """Fit the charts' value axes to their new data now, not while they paint: pyqtgraph fits them in the
         paint, and the new range then asked for a second paint of every chart that changed (a matchup or
