@@ -559,6 +559,8 @@ def _no_display() -> bool:
 
 FRAME_FILE = "start_frame.json"  # in the data folder: the last start's first screen (core/startframe.py)
 SHELL_PAINT_WAIT_MS = 2000  # a shell that has not painted by then (a minimised start) does not hold the window
+WINDOW_READY = "Starting… the window is ready (it opens when the poll form is closed)"
+SHELL_BUSY_POLL_MS = 50  # how often a built window looks again whether the shell's poll form has closed
 KEY_WAIT = 0.15  # s: a store too big to digest in this time starts without the cached figures, not later
 # The window's heavy modules in the order its build needs them, loaded after the first paint: each of these is
 # 0.05-0.5 s on a 2-core machine. The third-party ones (BACKGROUND) load on a thread of their own, so their long
@@ -680,6 +682,10 @@ def capture_frame(room: WarRoom, key: str) -> StartFrame:
         tuple(_cell(model.data(model.index(r, c), role)) for c in columns)
         for r in range(min(model.rowCount(), MAX_ROWS))
     )
+    from warroom.ui.poll_table import POLL_ROLE
+
+    shown = (model.data(model.index(r, 0), POLL_ROLE) for r in range(len(rows)))
+    ids = tuple(getattr(poll, "id", None) for poll in shown)
     panel = win.scenario_scroll.widget()
     headline: list[str] = []
     if panel is not None:
@@ -699,6 +705,7 @@ def capture_frame(room: WarRoom, key: str) -> StartFrame:
         polls=win.status_polls.text(),
         store=win.status_store.text(),
         headline=tuple(headline),
+        ids=tuple(i for i in ids if isinstance(i, int)) if all(isinstance(i, int) for i in ids) else (),
     )
 
 
@@ -802,7 +809,14 @@ class Starter:
                 if self.shell_frame
                 else (f"Store: {self.db_file}" if self.db_file is not None else "Store: opening…")
             )
-            self.shell = StartShell(self.shell_frame, store_text.removeprefix("Store: "), live=self.live)
+            first = self.first
+            self.shell = StartShell(
+                self.shell_frame,
+                store_text.removeprefix("Store: "),
+                live=self.live,
+                contest=first.contest if isinstance(first, FirstRead) and self.live else None,
+                polls=first.polls if isinstance(first, FirstRead) and self.live else (),
+            )
             self.shell.restore(self.settings.geometry("main"), self.settings.geometry("main_state"))
             self.shell.quit_requested.connect(self._on_shell_quit)
             self.shell.show()
@@ -975,6 +989,10 @@ class Starter:
             self.shell.show_progress(f"Starting… building {following or 'the window'}")
             QTimer.singleShot(0, self.shell, self._build_room)
             return
+        if self.shell.busy:  # the shell's poll form is open: the window takes its place once it is closed
+            self.shell.show_progress(WINDOW_READY)
+            QTimer.singleShot(SHELL_BUSY_POLL_MS, self.shell, self._build_room)
+            return
         self._check_first_read(room)
         window = room.window
         window.setGeometry(self.shell.geometry())  # exactly where the shell is (the user may have moved it)
@@ -997,7 +1015,10 @@ class Starter:
         service = room.poll_service
         contest = service.contest
         self.first_read_agrees = (
-            contest is not None and contest.id == first.contest_id and service.polls == list(first.polls)
+            contest is not None
+            and contest.id == first.contest_id
+            and contest == first.contest
+            and service.polls == list(first.polls)
         )
         if not self.first_read_agrees and self.live:
             self.live = False
@@ -1011,6 +1032,10 @@ class Starter:
         # not opened inside this paint); the figures are awaited after it (timers of one interval keep order).
         room = self.room
         assert room is not None
+        # The polls added, edited and deleted in the shell first (the window's own commands: undo, the writer thread),
+        # then the commands chosen there.
+        if self.shell.changes:
+            QTimer.singleShot(0, room.window, lambda: room.window.apply_early_changes(self.shell.changes))
         for name in self.shell.pending:
             action = getattr(room.window, name, None)
             if isinstance(action, QAction):
@@ -1097,7 +1122,7 @@ class Starter:
         """Keep this start's first screen for the next start, if the store still holds what the key says (no
         write since the start read it) - on a thread: digesting a big store must not stall the window."""
         key = self.key or self._late_key
-        if key is None:
+        if key is None or self.shell.changes:  # (changed in the shell: the figures are not the state it read)
             return
         frame = capture_frame(room, key)
         self.ready_frame = frame
