@@ -875,6 +875,8 @@ class Starter:
         self._stamp("shell")
         if self.live:
             self._stamp("live", same_as="shell")  # the live figures and poll table painted (before the real window)
+        if self.shell.editable:  # the real window's first stage: its poll table and poll form work (start_shell)
+            self._stamp("editable", same_as="shell")
         self.loaded_before_paint = [m for m in HEAVY if m in sys.modules]
         if self.exit_when_ready:  # the benchmark: the longest the event loop is held between first paint and ready
             self._probe = QTimer()
@@ -1027,6 +1029,7 @@ class Starter:
     def _on_window_painted(self) -> None:
         self._stamp("window")
         self._stamp("live", same_as="window")  # (kept if the shell painted live figures first)
+        self._stamp("editable", same_as="window")  # (kept if the shell was the first stage to work in)
         self.charts_at_window = [m for m in CHART_MODULES if m in sys.modules]  # (none: the charts come after)
         # What the user chose in the shell runs now, in order, each in a turn of its own (a dialog it opens is
         # not opened inside this paint); the figures are awaited after it (timers of one interval keep order).
@@ -1110,6 +1113,7 @@ class Starter:
                 *stamps,
                 f"figures={int(self.shell_frame is not None)}",
                 f"live_first={int(self.times.get('live') == self.times.get('shell'))}",
+                f"editable_first={int(self.times.get('editable') == self.times.get('shell'))}",
                 f"stall={self.longest_stall:.4f}",
                 f"turn_cpu={self.longest_turn_cpu:.4f}",
                 f"heavy={heavy}",

@@ -5,7 +5,6 @@ takes the normal path (the last session's figures, said so)."""
 
 from __future__ import annotations
 
-import argparse
 import os
 import sqlite3
 import subprocess
@@ -16,11 +15,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import TOY
-from tests.ui.test_startup_live import cli_json
+from tests.ui.test_startup_live import _starter, cli_json
 from warroom.app import Starter
 from warroom.core.forecast import chance_text
 from warroom.paths import AppPaths
-from warroom.services.settings import open_settings
 from warroom.store import first_read
 from warroom.store.first_read import Fallback, FirstRead
 from warroom.ui.start_shell import LAST_SESSION, LIVE, STALE
@@ -31,15 +29,7 @@ def _start(
 ) -> Starter:
     """One start as `warroom` makes it, run until its figures are in, then closed (its writes landed first);
     `before_build(starter)` runs after the shell has painted, before the window is built (the first second)."""
-    starter = Starter(argparse.Namespace(db=None, contest=contest), paths, open_settings(paths), exit_when_ready=True)
-    if before_build is not None:
-        build = starter._build
-
-        def hooked() -> None:
-            before_build(starter)
-            build()
-
-        starter._build = hooked  # type: ignore[method-assign]
+    starter = _starter(paths, before_build, contest)
     assert starter.run() == 0
     if starter.saved is not None:
         starter.saved.join()
@@ -157,6 +147,8 @@ def test_the_live_first_paint_loads_no_database_library_numerics_or_charts(tmp_p
     stamps = dict(part.split("=", 1) for part in lines[-1].split()[1:])
     assert stamps["heavy"] == "none", lines[-1]
     assert stamps["live"] == stamps["shell"] and float(stamps["live"]) < float(stamps["window"]), lines[-1]
+    # and it is the first stage to work in (its poll table and form: tests/ui/test_start_first_stage.py)
+    assert stamps["editable"] == stamps["shell"] and stamps["editable_first"] == "1", lines[-1]
     first_stamps = dict(part.split("=", 1) for part in lines[0].split()[1:])
     assert first_stamps["live"] == first_stamps["window"]  # a new store: no figures before the real window
 

@@ -64,7 +64,7 @@ EARLY: tuple[tuple[str, str, str | QKeySequence.StandardKey, str], ...] = (
 attribute holding the QAction that runs them), the same texts and shortcuts as MainWindow._build_actions."""
 WAITING = "{} will open as soon as the window is ready…"
 LAST_SESSION = "From your last session (same polls, same settings): updating…"
-LIVE = "The polls in the store now and their projection (the charts and the editable window follow in a moment)"
+LIVE = "The polls in the store now and their projection (the scenario sliders and the charts follow in a moment)"
 """Said over the figures when the start's first read proved them current (app.live_frame): the store's content and
 schema, the settings, the contest, the day and the code are those the figures were computed from."""
 STALE = "The store changed while the window opened: updating…"
