@@ -810,12 +810,15 @@ class Starter:
                 else (f"Store: {self.db_file}" if self.db_file is not None else "Store: opening…")
             )
             first = self.first
+            # the shell is the real window's first stage (polls added, edited, deleted at once) when its figures are
+            # live and the store can take the changes it keeps (a read-only file: shown, not worked on)
+            stage = isinstance(first, FirstRead) and self.live and os.access(first.db_file, os.W_OK)
             self.shell = StartShell(
                 self.shell_frame,
                 store_text.removeprefix("Store: "),
                 live=self.live,
-                contest=first.contest if isinstance(first, FirstRead) and self.live else None,
-                polls=first.polls if isinstance(first, FirstRead) and self.live else (),
+                contest=first.contest if stage and isinstance(first, FirstRead) else None,
+                polls=first.polls if stage and isinstance(first, FirstRead) else (),
             )
             self.shell.restore(self.settings.geometry("main"), self.settings.geometry("main_state"))
             self.shell.quit_requested.connect(self._on_shell_quit)
