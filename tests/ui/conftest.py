@@ -58,6 +58,20 @@ def running_room(qtbot, store, settings, *, ready: str = "view") -> Iterator[obj
     yield room
     room.window.close()
     store.close()
+    _release(room)
+
+
+def _release(room: object) -> None:
+    """Delete the room's parentless Qt objects (its services and controllers) once its window has closed.
+
+    Their signals hold the room's lambdas and bound methods on the C++ side, out of the garbage collector's sight:
+    without this every room of the suite, with its polls and window, lived until the process ended.
+    """
+    from PySide6.QtCore import QObject, QThread
+
+    for value in vars(room).values():
+        if isinstance(value, QObject) and not isinstance(value, QThread) and value.parent() is None:
+            value.deleteLater()
 
 
 def room_of(qtbot, tmp_path: Path, contest: Contest, polls: list[Poll] | None = None, *, ready: str = "view"):  # type: ignore[no-untyped-def]
