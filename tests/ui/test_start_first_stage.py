@@ -90,10 +90,16 @@ def test_the_live_shell_selects_sorts_by_value_filters_and_keeps_a_delete(qapp, 
     assert [r[0] for r in shell.shown_rows()] == ["Acme", "Acme"]
     assert shell.changes == [EarlyChange("delete", (polls[1],))]
     assert not shell.live and shell.note.text() == CHANGED and "1 change" in shell.status_changes.text()
-    # the same frame without the first read's contest (or not live): shown, nothing taken
-    shown = StartShell(_toy_frame(polls), "/tmp/polls.sqlite3", live=True)
-    qtbot.addWidget(shown)
-    assert not shown.editable and not shown.buttons["add"].isEnabled() and not shown.search.isEnabled()
+    # the same frame without the first read's contest (or not live), or a contest with polls the frame's rows do
+    # not show (it keeps the first 60): shown, nothing taken
+    more = [*polls, replace(polls[0], id=4, pollster="Gamma")]
+    for shown in (
+        StartShell(_toy_frame(polls), "/tmp/polls.sqlite3", live=True),
+        StartShell(_toy_frame(polls), "/tmp/polls.sqlite3", contest=contest, polls=polls),
+        StartShell(_toy_frame(polls), "/tmp/polls.sqlite3", live=True, contest=contest, polls=more),
+    ):
+        qtbot.addWidget(shown)
+        assert not shown.editable and not shown.buttons["add"].isEnabled() and not shown.search.isEnabled()
 
 
 def test_polls_added_edited_and_deleted_in_the_first_second_are_saved_by_the_real_window(qapp, tmp_path: Path) -> None:

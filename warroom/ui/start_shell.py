@@ -116,12 +116,14 @@ class StartShell(QMainWindow):
         self.live = live and frame is not None
         self.contest = contest
         self.polls = {p.id: p for p in polls if p.id is not None}
-        # the first stage of the real window (see the module's docstring): live figures, and every row's poll known
+        # the first stage of the real window (see the module's docstring): live figures, every row's poll known, and
+        # every poll of the contest in the table (a frame keeps its first MAX_ROWS rows: a table sorted, filtered
+        # and worked on must not be missing polls, so a bigger contest's shell is shown, not worked on)
         self.editable = bool(
             self.live
             and frame is not None
             and contest is not None
-            and len(frame.ids) == len(frame.rows)
+            and len(frame.ids) == len(frame.rows) == len(self.polls)
             and all(i in self.polls for i in frame.ids)
         )
         self.note: QLabel | None = None  # what the figures are: live, or the last session's (None: no figures)
