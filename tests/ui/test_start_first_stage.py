@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from tests.conftest import TOY
@@ -46,9 +46,9 @@ def _when_form_opens(then: Callable[[PollDialog], None]) -> None:
 
 def _toy_polls() -> list[Poll]:
     return [
-        Poll("Acme", date(2024, 1, 1), date(2024, 1, 3), 900, {"A": 44.0, "B": 40.0, "C": 16.0}, id=1),
-        Poll("Beta", date(2024, 1, 4), date(2024, 1, 6), 10_000, {"A": 43.0, "B": 41.0, "C": 16.0}, id=2),
-        Poll("Acme", date(2024, 1, 7), date(2024, 1, 9), 1_500, {"A": 45.0, "B": 39.0, "C": 16.0}, id=3),
+        Poll("Acme", date(2024, 1, 1), date(2024, 1, 3), 900, {"ann": 44.0, "bob": 40.0, "cat": 16.0}, id=1),
+        Poll("Beta", date(2024, 1, 4), date(2024, 1, 6), 10_000, {"ann": 43.0, "bob": 41.0, "cat": 16.0}, id=2),
+        Poll("Acme", date(2024, 1, 7), date(2024, 1, 9), 1_500, {"ann": 45.0, "bob": 39.0, "cat": 16.0}, id=3),
     ]
 
 
@@ -57,7 +57,7 @@ def _toy_frame(polls: list[Poll]) -> StartFrame:
         key="k" * 64,
         title="Toy — warroom",
         contest="Toy",
-        headers=("Pollster", "Fieldwork", "Sample", "A"),
+        headers=("Pollster", "Fieldwork", "Sample", "Ann Red"),
         rows=(
             ("Acme", "01–03 Jan 2024", "900", "44"),
             ("Beta", "04–06 Jan 2024", "10,000", "43"),
@@ -75,6 +75,7 @@ def test_the_live_shell_selects_sorts_by_value_filters_and_keeps_a_delete(qapp, 
     contest = replace(TOY, id=1)
     shell = StartShell(_toy_frame(polls), "/tmp/polls.sqlite3", live=True, contest=contest, polls=polls)
     qtbot.addWidget(shell)
+    shell.resize(1400, 900)
     shell.show()
     assert shell.editable and shell.note is not None and shell.note.text() == LIVE
     assert shell.search is not None and shell.search.isEnabled() and shell.buttons["add"].isEnabled()
@@ -86,10 +87,18 @@ def test_the_live_shell_selects_sorts_by_value_filters_and_keeps_a_delete(qapp, 
     shell.search.clear()
     shell.table.selectRow(2)
     assert shell.buttons["edit"].isEnabled() and [p.id for p in shell.selected_polls()] == [2]
-    shell.buttons["delete"].click()
+    edited = replace(polls[1], sample_size=9_999)
+    _when_form_opens(lambda form: (form.show_poll(edited), form.accept()))
+    rect = shell.table.visualRect(shell.table.model().index(2, 0))
+    qtbot.mouseClick(shell.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(shell.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # opens the form
+    assert shell.changes == [EarlyChange("edit", (edited,), polls[1])] and shell.table.item(2, 0).font().italic()
+    shell.table.setFocus()
+    shell.table.selectRow(2)
+    qtbot.keyClick(shell.table, Qt.Key.Key_Delete)
     assert [r[0] for r in shell.shown_rows()] == ["Acme", "Acme"]
-    assert shell.changes == [EarlyChange("delete", (polls[1],))]
-    assert not shell.live and shell.note.text() == CHANGED and "1 change" in shell.status_changes.text()
+    assert shell.changes[1:] == [EarlyChange("delete", (edited,))]  # (the poll as last edited)
+    assert not shell.live and shell.note.text() == CHANGED and "2 change" in shell.status_changes.text()
     # the same frame without the first read's contest (or not live), or a contest with polls the frame's rows do
     # not show (it keeps the first 60): shown, nothing taken
     more = [*polls, replace(polls[0], id=4, pollster="Gamma")]
@@ -186,7 +195,7 @@ def test_the_first_stages_poll_form_loads_no_database_library_numerics_or_charts
     code = """
 import sys
 from pathlib import Path
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from warroom.core.startframe import StartFrame
 from warroom.store.first_read import read_first

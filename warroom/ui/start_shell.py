@@ -31,8 +31,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -331,6 +331,18 @@ class StartShell(QMainWindow):
         self._waiting = WAITING.format(text.replace("&", "").rstrip("…"))
         self.show_progress(self._progress)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # (the table's events: it is filtered from its creation, before self.table is set)
+        table = event.type() == QEvent.Type.KeyPress and watched.objectName() == "start_poll_table"
+        if table and isinstance(event, QKeyEvent):
+            if event.matches(QKeySequence.StandardKey.Delete) or event.key() == Qt.Key.Key_Backspace:
+                self.delete_selected()
+                return True
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.edit_selected()
+                return True
+        return super().eventFilter(watched, event)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._handed_over:
             self.quit_requested.emit()
@@ -434,11 +446,7 @@ class StartShell(QMainWindow):
             self.buttons["edit"].clicked.connect(self.edit_selected)
             self.buttons["delete"].clicked.connect(self.delete_selected)
             table.selectionModel().selectionChanged.connect(self._on_selection_changed)
-            delete = QAction("Delete", table)
-            delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
-            delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-            delete.triggered.connect(self.delete_selected)
-            table.addAction(delete)
+            table.installEventFilter(self)  # Delete (or Backspace) deletes the selected polls, Enter edits one
         layout = QVBoxLayout(pane)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
