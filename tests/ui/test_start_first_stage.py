@@ -100,7 +100,7 @@ def test_the_live_shell_selects_sorts_by_value_filters_and_keeps_a_delete(qapp, 
     assert shell.changes[1:] == [EarlyChange("delete", (edited,))]  # (the poll as last edited)
     assert not shell.live and shell.note.text() == CHANGED and "2 change" in shell.status_changes.text()
     # the same frame without the first read's contest (or not live), or a contest with polls the frame's rows do
-    # not show (it keeps the first 60): shown, nothing taken
+    # not show (it keeps the first MAX_ROWS): shown, nothing taken
     more = [*polls, replace(polls[0], id=4, pollster="Gamma")]
     for shown in (
         StartShell(_toy_frame(polls), "/tmp/polls.sqlite3", live=True),
