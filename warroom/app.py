@@ -787,6 +787,7 @@ class Starter:
         self._gc_paused = False  # the start paused the cyclic garbage collector (_pause_gc) and has not resumed it
         self.first: FirstRead | Fallback = Fallback("not read yet")  # the start's first read (store/first_read.py)
         self.live = False  # the shell painted the live figures (proved current), not the last session's
+        self._changes_handed = False  # the shell's first-stage changes were handed to the real window
         self.first_read_agrees: bool | None = None  # the full store read what the first read did (None: not compared)
 
     @property
@@ -851,6 +852,7 @@ class Starter:
                 self.saved.join(timeout=10)
             if self.store is not None:
                 self.store.close()
+            self._say_unsaved()
             if self._failure is not None:
                 raise self._failure
             return self._code or int(code)
@@ -858,6 +860,18 @@ class Starter:
             if self._digest is not None:
                 self._digest.let_go(wait=False)  # (a start that ended before the window was built: not held)
             self._resume_gc()
+
+    def _say_unsaved(self) -> None:
+        """The start ended without the real window (it failed): the changes made in the shell's first stage were
+        not saved; say which (the user, if they closed the shell themselves, was asked first: StartShell)."""
+        shell = getattr(self, "shell", None)
+        if shell is None or self._changes_handed or not shell.changes or (not self._failure and not self._code):
+            return
+        lost = "; ".join(f"{c.kind} {', '.join(p.pollster for p in c.polls)}" for c in shell.changes)
+        sys.stderr.write(
+            f"warroom: the window did not open, so {len(shell.changes)} change(s) to the polls made while it was "
+            f"opening were not saved: {lost}\n"
+        )
 
     def _pause_gc(self) -> None:
         """No cyclic garbage collection while the start imports and builds (issue 15).
@@ -1048,6 +1062,7 @@ class Starter:
         # The polls added, edited and deleted in the shell first (the window's own commands: undo, the writer thread),
         # then the commands chosen there.
         if self.shell.changes:
+            self._changes_handed = True
             QTimer.singleShot(0, room.window, lambda: room.window.apply_early_changes(self.shell.changes))
         for name in self.shell.pending:
             action = getattr(room.window, name, None)
@@ -1171,7 +1186,7 @@ class Starter:
     def _quit(self, code: int) -> None:
         self._code, self._finished = code, True
         if getattr(self, "shell", None) is not None:
-            self.shell.close()
+            self.shell.end()
         if self._loop is not None:
             self._loop.exit(code)
         else:

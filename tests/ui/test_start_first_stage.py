@@ -99,6 +99,7 @@ def test_the_live_shell_selects_sorts_by_value_filters_and_keeps_a_delete(qapp, 
     assert [r[0] for r in shell.shown_rows()] == ["Acme", "Acme"]
     assert shell.changes[1:] == [EarlyChange("delete", (edited,))]  # (the poll as last edited)
     assert not shell.live and shell.note.text() == CHANGED and "2 change" in shell.status_changes.text()
+    shell.end()  # (a close by the user would ask first: the changes are not saved yet)
     # the same frame without the first read's contest (or not live), or a contest with polls the frame's rows do
     # not show (it keeps the first MAX_ROWS): shown, nothing taken
     more = [*polls, replace(polls[0], id=4, pollster="Gamma")]
@@ -266,3 +267,64 @@ def test_the_real_window_waits_for_the_shells_open_poll_form(qapp, tmp_path: Pat
         assert conn.execute("SELECT count(*) FROM poll WHERE pollster = 'Late Typist'").fetchone()[0] == 1
     finally:
         conn.close()
+
+
+def test_closing_the_shell_with_changes_not_yet_saved_asks_first(qapp, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The user closes the first stage before the window is up, with a change kept there: asked; "No" keeps the
+    shell (and the change); "Yes" ends the start. The start ending on its own (end()) asks nothing."""
+    from PySide6.QtWidgets import QMessageBox
+
+    import warroom.ui.qt_utils as qt_utils
+
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+    asked: list[str] = []
+
+    def ask(_parent: object, _title: str, text: str, **_kw: object) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return answers.pop(0)
+
+    monkeypatch.setattr(qt_utils, "ask_plain", ask)
+    polls = _toy_polls()
+    shell = StartShell(_toy_frame(polls), "/tmp/polls.sqlite3", live=True, contest=replace(TOY, id=1), polls=polls)
+    qtbot.addWidget(shell)
+    shell.show()
+    shell.table.selectRow(0)
+    shell.delete_selected()
+    quit_asked: list[bool] = []
+    shell.quit_requested.connect(lambda: quit_asked.append(True))
+    shell.close()
+    assert shell.isVisible() and not quit_asked and len(shell.changes) == 1 and "1 change(s)" in asked[0]
+    shell.close()
+    assert not shell.isVisible() and quit_asked == [True] and len(asked) == 2
+    ended = StartShell(_toy_frame(polls), "/tmp/polls.sqlite3", live=True, contest=replace(TOY, id=1), polls=polls)
+    qtbot.addWidget(ended)
+    ended.show()
+    ended.table.selectRow(0)
+    ended.delete_selected()
+    ended.end()
+    assert not ended.isVisible() and len(asked) == 2
+
+
+def test_a_start_that_fails_after_a_change_in_the_shell_says_what_was_not_saved(
+    qapp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import warroom.app as app_module
+    from tests.ui.test_startup_live import _starter
+
+    paths = AppPaths.under(tmp_path / "state")
+    paths.ensure()
+    for _ in range(2):
+        _start(paths)
+    capsys.readouterr()
+
+    def delete_one(starter: object) -> None:
+        shell = starter.shell  # type: ignore[attr-defined]
+        if not shell.changes:
+            shell.table.selectRow(0)
+            shell.delete_selected()
+
+    monkeypatch.setattr(app_module, "open_with_recovery", lambda target, paths: None)  # (the store's refusal, said)
+    starter = _starter(paths, delete_one)
+    assert starter.run() == 3 and starter.room is None
+    err = capsys.readouterr().err
+    assert "1 change(s) to the polls made while it was opening were not saved: delete " in err

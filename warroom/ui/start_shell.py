@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -74,6 +75,9 @@ LOADING_POLLS = "Loading the polls…"
 CHANGED = "Your changes are kept and saved as soon as the store is open; these figures are from before them: updating…"
 """Said over the figures once a poll was added, edited or deleted in the shell (they are no longer the store's)."""
 WAITING_CHANGES = "{} change(s) to the polls waiting to be saved"
+UNSAVED_ON_CLOSE = (
+    "{} change(s) to the polls made here are saved when the window opens, in a moment.\n\nClose anyway and lose them?"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +137,7 @@ class StartShell(QMainWindow):
         self.buttons: dict[str, QPushButton] = {}
         self.search: QLineEdit | None = None
         self._handed_over = False
+        self._ending = False  # end() was called: closed by the start itself, nothing to ask
         self._waiting = ""  # what the user chose here, waiting for the real window (said in the status bar)
         self._progress = "Starting…"
         self.setObjectName("start_shell")
@@ -343,7 +348,20 @@ class StartShell(QMainWindow):
                 return True
         return super().eventFilter(watched, event)
 
+    def end(self) -> None:
+        """The start ended without a window (it failed, or the user closed the shell): close without asking."""
+        self._ending = True
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._handed_over and not self._ending and self.changes:
+            # closed by the user before the window is up, with changes made here not yet saved: never lost unasked
+            from warroom.ui.qt_utils import ask_plain
+
+            question = UNSAVED_ON_CLOSE.format(len(self.changes))
+            if ask_plain(self, "warroom", question) != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
         if not self._handed_over:
             self.quit_requested.emit()
         super().closeEvent(event)
