@@ -320,6 +320,9 @@ class WarRoom:
         model.choices_changed.connect(lambda: win.show_two_round(model.active))
         model.lead_ready.connect(lambda lead: win.show_matchup_lead(*chart_lead(lead)))
         model.chart_ready.connect(win.show_campaign_chart)
+        model.extents_ready.connect(win.show_value_extents)  # value axes that stay put through a switch
+        # the choices most likely picked next, drawn ahead at idle (their first switch then costs a switch back's)
+        model.choice_prepared.connect(lambda chart, lead: win.draw_ahead(chart, chart_lead(lead)))
         model.table_ready.connect(win.show_notices)  # the notices in the poll table, counted in the status bar
         # another process (the command line's import) wrote the store: the campaign may have new questions
         self.poll_service.polls_changed.connect(
@@ -367,6 +370,7 @@ class WarRoom:
         # The answer view and the scenario follow in later turns of the event loop, one each: the charts paint
         # the new average first, and no single turn holds the window for all of it (10,000 polls: 150+ ms).
         avg.averages_ready.connect(self._later(sc.set_data, 2))
+        avg.add_ahead(sc.prepare_ahead)  # the case rebuilt on the worker before the averages land (then adopted)
         avg.average_failed.connect(lambda msg: win.statusBar().showMessage(msg, 8000))
         sc.saved_changed.connect(acts.fill_menu)
         sc.scenario_failed.connect(lambda msg: win.statusBar().showMessage(msg, 8000))

@@ -103,3 +103,31 @@ def test_another_contest_opened_meanwhile_never_gets_the_old_contests_average(qt
     controller.set_contest(replace(TOY, id=99, name="Other race"))  # waits for the job, drops its result
     qtbot.wait(50)
     assert seen == [] and controller.averages is None and not controller.busy
+
+
+def test_a_one_poll_change_to_a_big_contest_starts_its_average_on_the_worker_at_once(qtbot, monkeypatch) -> None:
+    """A poll added to a big contest: the worker begins averaging in the same turn (while the GUI thread paints the
+    new point), not a turn later; a burst of many polls still waits for the coalescing timer."""
+    import threading
+
+    controller = AverageController(background_from=5)
+    controller.set_contest(TOY)
+    polls = [replace(make_poll(d, a=44 + d / 10), id=d) for d in range(1, 16)]
+    with qtbot.waitSignal(controller.averages_ready, timeout=5000):
+        controller.set_polls(polls[:10])
+    gate, started = _held_worker(monkeypatch)
+    controller.set_polls(polls[:11])  # one poll more: submitted before this call returns
+    assert controller.busy
+    qtbot.waitUntil(lambda: started == [11], timeout=5000)
+    gate.set()
+    qtbot.waitUntil(lambda: not controller.busy and controller.averages is not None, timeout=5000)
+    assert len(controller.averages.columns or ()) == 11
+    started.clear()
+    controller.set_polls(polls)  # four more at once is still "a few"; an import of many waits for the timer
+    assert controller.busy
+    qtbot.waitUntil(lambda: not controller.busy, timeout=5000)
+    many = [*polls, *(replace(make_poll(d % 27 + 1, pollster=f"Q{d}"), id=100 + d) for d in range(20))]
+    controller.set_polls(many)
+    assert not controller.busy  # joined to the next turn's timer
+    qtbot.waitUntil(lambda: not controller.busy and len(controller.averages.columns or ()) == len(many), timeout=5000)
+    assert threading.main_thread().is_alive()

@@ -155,3 +155,93 @@ def test_saving_while_a_rebuild_runs_saves_the_new_polls_baseline(qtbot, monkeyp
     threading.Timer(0.2, gate.set).start()
     result = controller.save("mid-rebuild")
     assert controller.baseline is not first and result.baseline == controller.baseline
+
+
+def _wired(background_from: int = 5) -> tuple[object, ScenarioController]:
+    """An average controller and a scenario controller wired as the app wires them (the case started on the
+    average's worker before the averages land, set_data when they do)."""
+    from warroom.services.analysis_service import AverageController
+
+    averages, scenarios = (
+        AverageController(background_from=background_from),
+        ScenarioController(background_from=background_from),
+    )
+    averages.set_contest(TOY)
+    scenarios.set_contest(TOY)
+    averages.add_ahead(scenarios.prepare_ahead)
+    averages.averages_ready.connect(scenarios.set_data)
+    return averages, scenarios
+
+
+def _evaluated_afresh(polls: list[Poll], scenario: object = None) -> tuple[object, object, object]:
+    """What the core pipeline gives for `polls` from scratch: (baseline, settings, view)."""
+    from warroom.core.pipeline import default_scenario, evaluate, make_baseline, reconcile
+
+    averages = compute_averages(polls, TOY)
+    baseline = make_baseline(BaselineChoice(), polls, TOY, averages, None)
+    defaults = default_scenario(baseline, polls, TOY, BaselineChoice(), None)
+    settings = defaults if scenario is None else reconcile(scenario, baseline, defaults)  # type: ignore[arg-type]
+    return baseline, settings, evaluate(baseline, settings)
+
+
+def test_a_change_lands_with_the_case_prepared_on_the_worker_equal_to_one_made_afresh(qtbot, monkeypatch) -> None:
+    """Add, edit and delete a poll: each time the case comes from the worker's head start (no rebuild or evaluation
+    on this thread) and equals the core pipeline's case for those polls computed from scratch."""
+    here: list[str] = []
+    real_evaluate, real_rebuilt = scenario_service.evaluate, scenario_service._rebuilt
+
+    def on_gui(name: str, fn):  # type: ignore[no-untyped-def]
+        def call(*args, **kwargs):  # type: ignore[no-untyped-def]
+            if threading.current_thread() is threading.main_thread():
+                here.append(name)
+            return fn(*args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(scenario_service, "evaluate", on_gui("evaluate", real_evaluate))
+    monkeypatch.setattr(scenario_service, "_rebuilt", on_gui("rebuild", real_rebuilt))
+    averages, scenarios = _wired()
+    polls = _polls(12)
+    late = replace(make_poll(28, pollster="Late", a=47), id=99)
+    views: list[object] = []
+    scenarios.view_ready.connect(views.append)
+    for step in (polls, [*polls, late], [*polls, replace(late, first_round={**late.first_round, "ann": 41})], polls):
+        views.clear()
+        averages.set_polls(step)
+        qtbot.waitUntil(lambda: bool(views) and not averages.busy and not scenarios.busy, timeout=5000)
+        baseline, settings, view = _evaluated_afresh(step)
+        assert scenarios.baseline == baseline and scenarios.scenario == settings
+        assert scenarios.view is views[-1]
+        assert scenarios.view.projection == view.projection  # type: ignore[union-attr]
+        assert scenarios.view.break_even_splits == view.break_even_splits  # type: ignore[union-attr]
+    assert here == []  # every case was rebuilt and evaluated on the worker
+
+
+def test_a_case_prepared_from_a_state_changed_meanwhile_is_never_adopted(qtbot, monkeypatch) -> None:
+    """The user moves a lever (or picks another baseline) between the head start and the landing: the case shown
+    is the one for the state as it is then, made on landing, never the prepared one."""
+    averages, scenarios = _wired()
+    polls = _polls(12)
+    averages.set_polls(polls)
+    qtbot.waitUntil(lambda: scenarios.view is not None and not averages.busy and not scenarios.busy, timeout=5000)
+    gate = threading.Event()
+    real = scenario_service._ahead
+
+    def held(key):  # type: ignore[no-untyped-def]
+        assert gate.wait(5)
+        return real(key)
+
+    monkeypatch.setattr(scenario_service, "_ahead", held)
+    more = [*polls, replace(make_poll(28, pollster="Late", a=47), id=99)]
+    ready: list[object] = []
+    averages.averages_ready.connect(lambda p, a: ready.append(a))
+    averages.set_polls(more)
+    qtbot.waitUntil(lambda: bool(ready), timeout=5000)  # landed; the prepared case is held on the worker
+    scenarios.set_message_strength(0.35)  # too late for the head start, which began from the old settings
+    gate.set()
+    qtbot.waitUntil(lambda: not scenarios.busy and scenarios.polls == more, timeout=5000)
+    qtbot.wait(30)
+    assert scenarios.scenario is not None and scenarios.scenario.message_strength == 0.35
+    _baseline, settings, view = _evaluated_afresh(more, scenarios.scenario)
+    assert scenarios.scenario == settings
+    assert scenarios.view is not None and scenarios.view.projection == view.projection

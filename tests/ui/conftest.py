@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -49,8 +49,8 @@ def running_room(qtbot, store, settings, *, ready: str = "view") -> Iterator[obj
     room.window.show()
     if ready == "averages":
         qtbot.waitUntil(lambda: room.averages.averages is not None)
-    elif ready == "two_round":  # a two-round contest: its runoff scenario's first view
-        qtbot.waitUntil(lambda: room.two_round.view is not None, timeout=20000)
+    elif ready == "two_round":  # a two-round contest: its runoff scenario's first view, its choices prepared at idle
+        qtbot.waitUntil(lambda: room.two_round.view is not None and room.two_round.prepared, timeout=20000)
     elif ready == "irv":  # an instant-runoff contest (perhaps with no polls): its scenario's first view
         qtbot.waitUntil(lambda: room.irv.view is not None, timeout=20000)
     else:
@@ -74,8 +74,17 @@ def _release(room: object) -> None:
             value.deleteLater()
 
 
-def room_of(qtbot, tmp_path: Path, contest: Contest, polls: list[Poll] | None = None, *, ready: str = "view"):  # type: ignore[no-untyped-def]
-    """running_room on a fresh store under `tmp_path` holding `contest` and `polls` (toy_polls by default)."""
+def room_of(  # type: ignore[no-untyped-def]
+    qtbot,
+    tmp_path: Path,
+    contest: Contest,
+    polls: list[Poll] | None = None,
+    *,
+    annotations: Sequence[Annotation] = (),
+    ready: str = "view",
+):
+    """running_room on a fresh store under `tmp_path` holding `contest`, `polls` (toy_polls by default) and its
+    event markers `annotations`."""
     from warroom.bootstrap import open_store
     from warroom.services.settings import open_settings
     from warroom.store import polls as repo
@@ -84,7 +93,10 @@ def room_of(qtbot, tmp_path: Path, contest: Contest, polls: list[Poll] | None = 
     paths.ensure()
     store = open_store(paths.database, backup_dir=paths.backup_dir, seed=False)
     with store.sessions.begin() as s:
-        repo.add_polls(s, repo.add_contest(s, contest), toy_polls() if polls is None else polls)
+        cid = repo.add_contest(s, contest)
+        repo.add_polls(s, cid, toy_polls() if polls is None else polls)
+        for annotation in annotations:
+            repo.add_annotation(s, cid, annotation)
     return running_room(qtbot, store, open_settings(paths), ready=ready)
 
 

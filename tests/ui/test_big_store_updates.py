@@ -25,13 +25,17 @@ SERIES = ("ann", "bob", "cat", "lead1", "lead2", "lead2_implied")
 
 @pytest.fixture
 def worker_room(qtbot, tmp_path: Path, monkeypatch) -> Iterator[object]:
-    """The toy war room with every recompute of the average on the worker thread, as a big contest's is."""
+    """The toy war room with every recompute of the average and of the scenario's case on the worker threads, as
+    a big contest's are."""
     from warroom.bootstrap import open_store
     from warroom.services.analysis_service import AverageController
+    from warroom.services.scenario_service import ScenarioController
     from warroom.services.settings import AppSettings
     from warroom.store import polls as repo
 
     monkeypatch.setitem(AverageController.__init__.__kwdefaults__, "background_from", 1)
+    # and the scenario's case, rebuilt and evaluated on its worker as the averages are made (prepare_ahead)
+    monkeypatch.setitem(ScenarioController.__init__.__kwdefaults__, "background_from", 1)
     paths = AppPaths.under(tmp_path)
     paths.ensure()
     store = open_store(paths.database, backup_dir=paths.backup_dir, seed=False)

@@ -330,3 +330,27 @@ def test_an_imports_points_come_with_its_average_in_one_pass(qtbot) -> None:
     x, _y, ids = panel.point_data("ann")
     assert sorted(ids) == sorted(p.id for p in everything)
     assert np.all((np.diff(x) > 0) | ((np.diff(x) == 0) & (np.diff(ids) > 0)))
+
+
+def test_in_meeting_mode_the_lowest_end_label_stands_clear_of_the_x_axis(demo, qtbot) -> None:
+    """Meeting mode's larger type stacks the smallest shares' labels down to the chart's bottom edge: the lowest
+    one's letters (descenders included) stay above the x-axis line, never on it. (The projector's theme on the
+    window's charts at 1920x1080: the offscreen platform gives a full-screen window its own 800x800 screen.)"""
+    from PySide6.QtGui import QFontMetricsF
+
+    win, charts = demo.window, demo.window.charts
+    win.resize(1920, 1080)
+    charts.apply_theme(PROJECTOR)
+    qtbot.waitUntil(lambda: win.width() == 1920 and charts.plots["first"].getViewBox().height() > 100)
+    qtbot.wait(200)  # laid out and painted at the projector's type
+    charts._place_end_labels()  # (placed again for the size it has now, as a resize or new data would)
+    area = charts.plots["first"].getViewBox().sceneBoundingRect()
+    shown = [
+        charts.end_label(c.code) for c in demo.poll_service.contest.candidates if charts.end_label(c.code).isVisible()
+    ]
+    assert len(shown) >= 4  # stacked down to the bottom edge: the case in question
+    lowest = max(shown, key=lambda label: label.sceneBoundingRect().center().y())
+    metrics = QFontMetricsF(lowest.textItem.font())
+    assert metrics.height() > 20  # the projector's type
+    letters_bottom = lowest.sceneBoundingRect().center().y() + metrics.height() / 2
+    assert letters_bottom <= area.bottom() - 3  # a few pixels of air above the axis line

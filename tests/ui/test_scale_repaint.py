@@ -251,3 +251,69 @@ def test_marker_pictures_are_drawn_ahead_in_idle_turns_so_a_pan_draws_none(qtbot
         assert all(len(_drawn(panel, key)) > 100 for key in ("ann", "bob", "cat"))
         panel.grab()
     assert [len(item.fragmentAtlas) for item in items] == drawn  # no picture had to be drawn in those turns
+
+
+def _paints(widget: Any) -> list[int]:
+    """A counter of the paint events `widget` gets (counter[0])."""
+    from PySide6.QtCore import QEvent, QObject
+
+    class Counter(QObject):
+        def eventFilter(self, _obj: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                count[0] += 1
+            return False
+
+    count = [0]
+    counter = Counter(widget)
+    widget.installEventFilter(counter)
+    return count
+
+
+def test_an_added_poll_and_its_average_are_painted_in_one_repaint_of_the_charts(room, qtbot) -> None:
+    """The war room: a poll added, then its average (show_data) a turn or more later; the charts repaint once for
+    both, with the new point and the new line, instead of once for the point and again for the line."""
+    charts = room.window.charts
+    viewport = charts._layout_widget.viewport()
+    qtbot.wait(100)  # the start's repaints are done
+    painted = _paints(viewport)
+    service = room.poll_service
+    latest = max(service.polls, key=lambda p: p.fieldwork_end)
+    before = charts.curve_data("ann")[1].copy()
+    # a known pollster (a new one would add a legend key, and re-lay the charts out), no runoff figures (the runoff
+    # chart's title counts them)
+    new = replace(
+        latest, id=None, sample_size=(latest.sample_size or 1000) + 7, second_round={}, transfers=(),
+        fieldwork_start=latest.fieldwork_start + timedelta(days=1), fieldwork_end=latest.fieldwork_end + timedelta(days=1),
+    )  # fmt: skip
+    errors: list[str] = []
+    room.window.show_error = errors.append  # (a refused write would open a dialog)
+    (new_id,) = service.add_polls([new])
+    assert new_id in charts.point_data("ann")[2]  # the point is in at once (painted with its average)
+    qtbot.waitUntil(lambda: len(room.averages.averages.columns or ()) == len(service.polls), timeout=5000)
+    qtbot.waitUntil(lambda: not charts.paint_held and painted[0] >= 1, timeout=5000)
+    qtbot.wait(150)  # nothing else comes
+    assert errors == [] and service.pending_writes == 0
+    assert painted[0] == 1
+    assert not np.array_equal(charts.curve_data("ann")[1], before)  # the line painted is the new average's
+    np.testing.assert_allclose(charts.curve_data("ann")[1], room.averages.averages.first_round["ann"].mean)
+
+
+def test_a_point_whose_average_does_not_come_is_painted_on_its_own_soon(qtbot) -> None:
+    """The hold has a limit: with no average following (a slow worker), the new point is painted within
+    HOLD_PAINT_MS."""
+    import time
+
+    from warroom.ui.charts import HOLD_PAINT_MS
+
+    polls = _stored(30)
+    panel = _on_screen(qtbot, polls)
+    qtbot.waitUntil(lambda: not panel._unreleased)
+    qtbot.wait(100)
+    painted = _paints(panel._layout_widget.viewport())
+    new = replace(polls[-1], id=99, pollster="Newcomer")
+    start = time.perf_counter()
+    panel.show_polls(PollChange(added=(99,)), {p.id: p for p in [*polls, new]})
+    assert panel.paint_held and painted[0] == 0
+    qtbot.waitUntil(lambda: painted[0] >= 1, timeout=2000)
+    assert time.perf_counter() - start >= HOLD_PAINT_MS / 1000 * 0.9  # held until the limit, not painted at once
+    assert not panel.paint_held and 99 in panel.point_data("ann")[2]

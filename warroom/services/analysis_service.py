@@ -1,14 +1,16 @@
 """AverageController: recomputes the poll average whenever the polls change, coalesced to one run per turn.
 
 A big contest is averaged on a worker thread: the old average stays on screen (and the new poll's point is
-drawn at once by the charts) until the new one lands, so adding a poll to 10,000 never freezes the window.
+drawn at once by the charts) until the new one lands, so adding a poll to 10,000 never freezes the window. What
+follows from the averages starts there too, before they land (add_ahead: the scenario's case is rebuilt and
+evaluated on its own worker meanwhile), so the GUI thread only shows results.
 """
 
 from __future__ import annotations
 
 import contextlib
 import operator
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -28,6 +30,10 @@ its last columns in place), but it stays on the worker: averaging a one-poll add
 this path (benchmarks/_add_frame.py, load 4-7 on two cores): 40-50 % more GUI-thread CPU per add (140-156 ms
 against 91-109), its busiest turn 61-70 ms against 17-19, and no sooner on screen end to end (311-442 ms against
 296-375): the worker computes on the other core while this thread paints."""
+
+AT_ONCE_CHANGE = 8
+"""A change of at most this many polls to a big contest starts its average on the worker at once, not on the next
+turn's coalescing timer (set_polls); more (an import, another contest) waits for the timer, which joins a burst."""
 
 _Outcome = tuple[PollAverages | None, str | None]  # the averages, or None and the failure message
 
@@ -67,6 +73,7 @@ class AverageController(QObject):
         self._job: Future[None] | None = None
         self._job_number = 0  # the landing of any older job is ignored
         self._again = False  # the polls changed while a job ran: start another when it lands
+        self._ahead: list[Callable[[list[Poll], PollAverages | None], None]] = []
         self._landed.connect(self._on_landed, Qt.ConnectionType.QueuedConnection)
         self._pending = QTimer(self)
         self._pending.setSingleShot(True)
@@ -82,6 +89,12 @@ class AverageController(QObject):
     def busy(self) -> bool:
         """A recompute is running on the worker thread (the averages shown are the previous ones)."""
         return self._job is not None
+
+    def add_ahead(self, start: Callable[[list[Poll], PollAverages | None], None]) -> None:
+        """`start(polls, averages)` is called on the worker thread as soon as a background job has the averages,
+        before they land here: a listener starts its own work on them at once (it must only read them and hand
+        the work to a thread of its own; it is told again by averages_ready, with the same two objects)."""
+        self._ahead.append(start)
 
     def set_contest(self, contest: Contest) -> None:
         self._settle()
@@ -105,6 +118,19 @@ class AverageController(QObject):
 
     def set_polls(self, polls: Sequence[Poll]) -> None:
         self._polls = list(polls)
+        last = self._last
+        if (
+            len(self._polls) >= self._background_from
+            and self._job is None
+            and not self._pending.isActive()
+            and last is not None
+            and abs(len(self._polls) - len(last[0])) <= AT_ONCE_CHANGE
+        ):
+            # A few polls added, edited or deleted: the worker starts now, averaging while this thread paints the
+            # change (started by the next turn's timer it began only after that paint: 50 ms later at 10,000
+            # polls, benchmarks/_add_frame.py). Another change in this same turn still gets its own run (_again).
+            self._start()
+            return
         self._pending.start()
 
     def recompute(self) -> None:
@@ -146,6 +172,10 @@ class AverageController(QObject):
         def job() -> None:
             with gui_first():  # Python code holding the GIL: the GUI thread gets it back sooner
                 outcome = self._compute(polls, priors)
+            if outcome[1] is None:
+                for start in self._ahead:  # before the landing: it is under way by the time the listener is told
+                    with contextlib.suppress(Exception):  # a head start only: the listener still gets averages_ready
+                        start(polls, outcome[0])
             with contextlib.suppress(RuntimeError):  # the controller was deleted meanwhile (the app closed)
                 self._landed.emit(number, polls, priors, outcome)
 

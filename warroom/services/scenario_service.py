@@ -8,15 +8,19 @@ a burst of slider moves gives one recompute and the outputs still follow the fin
 
 Rebuilding the baseline from the polls (the party average, the default splits, the newest polls to offer) is
 linear in the polls: at 100,000 polls it took 1.3-1.8 s on the GUI thread. A big contest's rebuild runs on a
-worker thread, the previous case staying on screen until the new one lands (benchmarks/bench_scale.py).
+worker thread, the previous case staying on screen until the new one lands (benchmarks/bench_scale.py). It starts
+as soon as the average's worker has the new averages (prepare_ahead, called there before they land), and the case is
+evaluated there too: when the averages reach this controller its case is ready or nearly, and the GUI thread only
+shows it (benchmarks/_add_frame.py).
 """
 
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -69,6 +73,48 @@ def _rebuilt(
         return exc
 
 
+@dataclass(frozen=True, eq=False)
+class _Ahead:
+    """A case rebuilt and evaluated on the worker as soon as the average's worker had its averages (prepare_ahead), with
+    what it was made from: set_data adopts it when its polls, averages and the controller's state are those.
+
+    Attributes:
+        polls: the list averages_ready carries (compared by identity).
+        averages: the averages it was rebuilt on.
+        contest, choice, priors, odds: the controller's state it was made with.
+        scenario, touched: the settings it was reconciled from (and whether the user had moved them).
+        outcome: the rebuild (_rebuilt).
+        applied: the settings it lands with (the defaults, or the user's reconciled); None on failure.
+        view: those settings evaluated; None on failure (evaluated again on this thread, which says why).
+    """
+
+    polls: object
+    averages: PollAverages | None
+    contest: Contest
+    choice: BaselineChoice
+    priors: PriorSource | None
+    odds: OddsModel | None
+    scenario: Scenario | None
+    touched: bool
+    outcome: _Rebuilt
+    applied: Scenario | None = None
+    view: ProjectionView | None = None
+
+
+def _ahead(key: _Ahead) -> _Ahead:
+    """Rebuild and evaluate `key`'s case (any thread: it reads only its arguments, all immutable)."""
+    outcome = _rebuilt(key.choice, key.polls, key.contest, key.averages, key.priors)  # type: ignore[arg-type]
+    if isinstance(outcome, PipelineError):
+        return replace(key, outcome=outcome)
+    baseline, defaults, _offers = outcome
+    applied = defaults if key.scenario is None or not key.touched else reconcile(key.scenario, baseline, defaults)
+    try:
+        view = evaluate(baseline, applied, odds=key.odds)
+    except ValueError:
+        view = None
+    return replace(key, outcome=outcome, applied=applied, view=view)
+
+
 class ScenarioStore(Protocol):
     """Where saved scenarios live (PollService in the app)."""
 
@@ -94,7 +140,7 @@ class ScenarioController(QObject):
     view_ready = Signal(object)
     saved_changed = Signal(object)
     scenario_failed = Signal(str)
-    _landed = Signal(int, object)  # job number, _Rebuilt (from the worker)
+    _landed = Signal(int, object)  # job number, _Rebuilt or _Ahead (from the worker)
 
     def __init__(
         self,
@@ -127,8 +173,11 @@ class ScenarioController(QObject):
         self._pending.timeout.connect(self.evaluate_now)
         self._background_from = background_from
         self._worker: ThreadPoolExecutor | None = None  # one thread, made on first use
-        self._job: Future[None] | None = None
+        self._job: Future[Any] | None = None
         self._job_number = 0  # a landing with an older number is stale and dropped
+        self._worker_lock = threading.Lock()  # prepare_ahead (the average's worker) and this thread both make it
+        self._ahead: tuple[_Ahead, Future[_Ahead]] | None = None  # the case prepare_ahead started, not yet adopted
+        self._ready_view: tuple[Baseline, Scenario, OddsModel | None, ProjectionView] | None = None
         self._landed.connect(self._on_landed, Qt.ConnectionType.QueuedConnection)
 
     @property
@@ -165,10 +214,36 @@ class ScenarioController(QObject):
         self.offers = PollOffers()
 
     def set_data(self, polls: Sequence[Poll], averages: PollAverages | None) -> None:
-        """The polls (and their average) changed: rebuild the baseline, keeping the user's settings."""
+        """The polls (and their average) changed: rebuild the baseline, keeping the user's settings (the case
+        prepare_ahead began for these very polls and averages is adopted, ready or still on the worker)."""
         self.polls = list(polls)
         self.averages = averages
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None and not self.read_only and self._fits(ahead[0], polls, averages):
+            self._adopt(ahead[1])
+            return
         self._rebuild()
+
+    def prepare_ahead(self, polls: Sequence[Poll], averages: PollAverages | None) -> None:
+        """Start rebuilding and evaluating the case these averages will give, on the worker, now: called on the
+        average's worker thread as soon as it has them, before they land (AverageController.add_ahead). set_data
+        with the same polls and averages then adopts it instead of starting its own; a case made from a state
+        that changed meanwhile (another choice, contest, priors or settings) is never adopted."""
+        contest, choice = self.contest, self.choice
+        if (
+            contest is None
+            or self.read_only
+            or len(polls) < self._background_from
+            or (averages is None and choice.mode in ("average", "as_of"))
+        ):
+            return
+        key = _Ahead(
+            polls, averages, contest, choice, self.priors, self.odds, self.scenario, self._touched, PipelineError("")
+        )
+        future = self._executor().submit(lambda: _gui_first_call(_ahead, key))
+        before, self._ahead = self._ahead, (key, future)
+        if before is not None:
+            before[1].cancel()  # superseded before it started: never computed
 
     def set_valid_votes(self, valid_votes: int | None) -> None:
         """The first-round valid vote to expect (break-evens in voters); the case is re-evaluated."""
@@ -368,8 +443,7 @@ class ScenarioController(QObject):
             self._job = None
             self._on_landed(number, _rebuilt(*args))
             return
-        if self._worker is None:
-            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warroom-scenario")
+        worker = self._executor()
         if self._job is not None:
             self._job.cancel()  # still queued behind a running one: never started, never wasted
 
@@ -379,14 +453,56 @@ class ScenarioController(QObject):
             with contextlib.suppress(RuntimeError):  # the controller was deleted meanwhile (the app closed)
                 self._landed.emit(number, outcome)
 
-        self._job = self._worker.submit(job)  # one thread: jobs run in order, each later one supersedes
+        self._job = worker.submit(job)  # one thread: jobs run in order, each later one supersedes
 
-    def _on_landed(self, number: int, outcome: _Rebuilt) -> None:
+    def _executor(self) -> ThreadPoolExecutor:
+        """The one worker thread (made on first use, from whichever thread asks first)."""
+        with self._worker_lock:
+            if self._worker is None:
+                self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warroom-scenario")
+            return self._worker
+
+    def _fits(self, key: _Ahead, polls: Sequence[Poll], averages: PollAverages | None) -> bool:
+        """The case prepared ahead was made from these polls and averages and the state this controller has now."""
+        return (
+            key.polls is polls
+            and key.averages is averages
+            and key.contest is self.contest
+            and key.choice == self.choice
+            and key.priors is self.priors
+            and key.odds is self.odds
+        )
+
+    def _adopt(self, future: Future[_Ahead]) -> None:
+        """Take the case prepared ahead as this change's rebuild: applied at once if it is ready, else when it lands
+        (as a rebuild of its own would)."""
+        if self._job is not None:
+            self._job.cancel()
+        self._job_number += 1
+        number = self._job_number
+        if future.done() and not future.cancelled():
+            self._job = None
+            self._on_landed(number, _outcome_of(future))
+            return
+        self._job = future
+
+        def landed(done: Future[_Ahead]) -> None:
+            if done.cancelled():
+                return
+            with contextlib.suppress(RuntimeError):  # the controller was deleted meanwhile (the app closed)
+                self._landed.emit(number, _outcome_of(done))
+
+        future.add_done_callback(landed)
+
+    def _on_landed(self, number: int, landed: _Rebuilt | _Ahead) -> None:
         if number != self._job_number:
             return  # superseded: the polls, the choice or the contest changed while it ran
         self._job = None
         if self.read_only or self.contest is None:
             return
+        ahead = landed if isinstance(landed, _Ahead) else None
+        outcome = ahead.outcome if ahead is not None else landed
+        assert not isinstance(outcome, _Ahead)
         if isinstance(outcome, PipelineError):
             if self.choice.mode == "poll":  # the poll was deleted: fall back to the latest average
                 self.choice = BaselineChoice()
@@ -400,21 +516,36 @@ class ScenarioController(QObject):
         self._defaults = defaults
         self.offers = offers  # before baseline_changed: views offer these polls as they show the baseline
         self.baseline_changed.emit(baseline)
-        if self.scenario is None or not self._touched:
+        if (
+            ahead is not None
+            and ahead.applied is not None
+            and ahead.scenario is self.scenario
+            and ahead.touched == (self._touched)
+        ):
+            scenario = ahead.applied  # reconciled on the worker from these very settings
+            if ahead.view is not None:
+                self._ready_view = (baseline, scenario, ahead.odds, ahead.view)
+        elif self.scenario is None or not self._touched:
             scenario = defaults
         else:
             scenario = reconcile(self.scenario, baseline, defaults)  # the user's settings as they are now
         self._apply(scenario)
 
     def _drop_job(self) -> None:
-        """Forget a running rebuild: its result will be dropped when it lands."""
+        """Forget a running rebuild (its result will be dropped when it lands) and a case prepared ahead."""
         self._job_number += 1
         self._job = None
+        self._ahead = None
 
     def evaluate_now(self) -> None:
         """Evaluate the current settings at once (normally run by the coalescing timer)."""
         self._pending.stop()
         if self.baseline is None or self.scenario is None:
+            return
+        ready, self._ready_view = self._ready_view, None
+        if ready is not None and ready[0] is self.baseline and ready[1] is self.scenario and ready[2] is self.odds:
+            self.view = ready[3]  # evaluated on the worker from these very values (evaluate is pure)
+            self.view_ready.emit(self.view)
             return
         try:
             self.view = evaluate(self.baseline, self.scenario, odds=self.odds)
@@ -422,3 +553,17 @@ class ScenarioController(QObject):
             self.scenario_failed.emit(str(exc))
             return
         self.view_ready.emit(self.view)
+
+
+def _gui_first_call(fn: Any, *args: Any) -> Any:
+    """fn(*args) with the GIL's switch interval shortened for the GUI thread's sake (a worker job)."""
+    with gui_first():
+        return fn(*args)
+
+
+def _outcome_of(done: Future[_Ahead]) -> _Ahead | _Rebuilt:
+    """A finished prepare_ahead's case; a failure the rebuild did not foresee becomes the rebuild's error (said)."""
+    try:
+        return done.result()
+    except Exception as exc:  # whatever broke, the user is told and the old case stays
+        return PipelineError(f"the case could not be rebuilt: {exc}")
