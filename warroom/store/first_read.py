@@ -33,15 +33,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from warroom.core.types import (
-    Candidate,
-    Contest,
-    CountingSystem,
-    Party,
-    Poll,
-    TransferObservation,
-    contest_title,
-)
+from warroom.core import types as core
+from warroom.core.types import Contest, Poll, TransferObservation, contest_title
 from warroom.store.digest import digest_rows
 from warroom.store.revisions import CORE_TABLES, SQLITE_MAGIC, plain_head, wal_not_its_own
 
@@ -251,13 +244,13 @@ def _contest_of(conn: sqlite3.Connection, contest_id: int) -> Contest:
         (contest_id,),
     ).fetchone()
     parties = tuple(
-        Party(_text(code), _text(pname), _text(colour))
+        core.Party(_text(code), _text(pname), _text(colour))
         for code, pname, colour in conn.execute(
             "SELECT code, name, colour FROM party WHERE contest_id = ? ORDER BY position, id", (contest_id,)
         )
     )
     candidates = tuple(
-        Candidate(_text(code), _text(cname), _maybe_text(party), _text(colour), _text(short), bool(withdrawn))
+        core.Candidate(_text(code), _text(cname), _maybe_text(party), _text(colour), _text(short), bool(withdrawn))
         for code, cname, party, colour, short, withdrawn in conn.execute(
             "SELECT code, name, party_code, colour, short_name, withdrawn FROM candidate WHERE contest_id = ? "
             "ORDER BY position, id",
@@ -268,7 +261,7 @@ def _contest_of(conn: sqlite3.Connection, contest_id: int) -> Contest:
         id=contest_id,
         name=_text(name),
         election_date=_day(held),
-        system=CountingSystem(system),
+        system=core.CountingSystem(system),
         candidates=candidates,
         parties=parties,
         office=_text(office),
