@@ -2,11 +2,13 @@
 
 warroom (issue 15) paints a shell of its window first (ui/start_shell.py: menus, the race, the poll table and the
 last session's headline when the store is unchanged), then builds the real window with its charts in its place.
-Four moments are timed from the launch of the process: the shell's first paint ("first paint"), the real
-window's first paint ("window": its poll table and panel with the live figures, the charts still loading), its
-charts in ("charts": pyqtgraph loaded after that paint, the charts built with the window's data) and its figures
-in ("ready": the scenario panel's first view and the charts, fully interactive), each also as the process's CPU seconds (all its threads), which a busy machine stretches far less
-than wall time. The floors, each one process doing only that: an empty Python; `import PySide6.QtWidgets`; an
+Moments timed from the launch of the process: the shell's first paint ("first paint"); the first window to work
+in ("editable": the shell when it is the real window's first stage, its live poll table selecting, sorting and
+filtering, Add/Edit/Delete opening the real poll form, ui/start_shell.py; else the real window); the real
+window's first paint ("window": its poll table and panel with the live figures and sliders, the charts still
+loading), its charts in ("charts": pyqtgraph loaded after that paint, the charts built with the window's data) and
+its figures in ("ready": the scenario panel's first view and the charts, fully interactive), each also as the
+process's CPU seconds (all its threads), which a busy machine stretches far less than wall time. The floors, each one process doing only that: an empty Python; `import PySide6.QtWidgets`; an
 empty QWidget shown and painted; a bare PySide6 window (a table in a QMainWindow, painted); a bare PySide6 +
 pyqtgraph window (a plot in a QMainWindow, painted). `measure(db=...)` starts on another store (bench_startup.py:
 10,000 polls).
@@ -49,52 +51,24 @@ class First(QObject):
         return False
 """
 
-QT_FLOOR = (
-    _PAINT_THEN_QUIT
-    + """
-from PySide6.QtWidgets import QApplication, QMainWindow, QTableWidget
-app = QApplication([])
-win = QMainWindow()
-win.setCentralWidget(QTableWidget(20, 8))
-first = First(app)
-app.installEventFilter(first)
-win.resize(1400, 900)
-win.show()
-app.exec()
-"""
+
+def _floor(imports: str, window: str) -> str:
+    """A process that only shows `window` (built after `imports`) at the app's size and quits once it painted."""
+    return _PAINT_THEN_QUIT + (
+        f"{imports}\napp = QApplication([])\n{window}\n"
+        "first = First(app)\napp.installEventFilter(first)\nwin.resize(1400, 900)\nwin.show()\napp.exec()\n"
+    )
+
+
+QT_FLOOR = _floor(
+    "from PySide6.QtWidgets import QApplication, QMainWindow, QTableWidget",
+    "win = QMainWindow()\nwin.setCentralWidget(QTableWidget(20, 8))",
 )
-
-TOOLKIT_FLOOR = (
-    _PAINT_THEN_QUIT
-    + """
-import pyqtgraph as pg
-from PySide6.QtWidgets import QApplication, QMainWindow
-app = QApplication([])
-win = QMainWindow()
-win.setCentralWidget(pg.PlotWidget())
-first = First(app)
-app.installEventFilter(first)
-win.resize(1400, 900)
-win.show()
-app.exec()
-"""
+TOOLKIT_FLOOR = _floor(
+    "import pyqtgraph as pg\nfrom PySide6.QtWidgets import QApplication, QMainWindow",
+    "win = QMainWindow()\nwin.setCentralWidget(pg.PlotWidget())",
 )
-
-
-EMPTY_FLOOR = (
-    _PAINT_THEN_QUIT
-    + """
-from PySide6.QtWidgets import QApplication, QWidget
-app = QApplication([])
-win = QWidget()
-first = First(app)
-app.installEventFilter(first)
-win.resize(1400, 900)
-win.show()
-app.exec()
-"""
-)
-
+EMPTY_FLOOR = _floor("from PySide6.QtWidgets import QApplication, QWidget", "win = QWidget()")
 QT_IMPORT_FLOOR = "import PySide6.QtWidgets"
 
 
@@ -125,7 +99,7 @@ def _run(argv: list[str], pycache: str) -> dict[str, float]:
                 name, value = part.split("=")
                 if name in ("heavy", "charts_at_window"):
                     continue  # (what the shell's paint had loaded: tests/ui/test_start_frame.py checks it)
-                plain = name in ("figures", "live_first", "stall", "turn_cpu") or name.startswith(
+                plain = name in ("figures", "live_first", "editable_first", "stall", "turn_cpu") or name.startswith(
                     "cpu_"
                 )  # CPU: seconds of this process
                 times[name] = float(value) if plain else float(value) - launched
@@ -157,6 +131,8 @@ def measure(repeat: int = 5, db: Path | None = None) -> dict[str, float]:
             "first_paint",
             "live",
             "live_first",
+            "editable",
+            "editable_first",
             "window",
             "charts",
             "ready",
@@ -171,6 +147,7 @@ def measure(repeat: int = 5, db: Path | None = None) -> dict[str, float]:
         names += (
             "cpu_first_paint",
             "cpu_live",
+            "cpu_editable",
             "cpu_window",
             "cpu_charts",
             "cpu_ready",
@@ -186,6 +163,8 @@ def measure(repeat: int = 5, db: Path | None = None) -> dict[str, float]:
             runs["window"].append(w["window"])
             runs["live"].append(w["live"])
             runs["live_first"].append(w.get("live_first", 0.0))
+            runs["editable"].append(w["editable"])
+            runs["editable_first"].append(w.get("editable_first", 0.0))
             runs["charts"].append(w["charts"])
             runs["ready"].append(w["ready"])
             runs["figures"].append(w.get("figures", 0.0))
@@ -194,6 +173,7 @@ def measure(repeat: int = 5, db: Path | None = None) -> dict[str, float]:
             for key, stamp in (
                 ("first_paint", "shell"),
                 ("live", "live"),
+                ("editable", "editable"),
                 ("window", "window"),
                 ("charts", "charts"),
                 ("ready", "ready"),
@@ -211,6 +191,7 @@ def measure(repeat: int = 5, db: Path | None = None) -> dict[str, float]:
         result = {name: statistics.median(times) for name, times in runs.items()}
         result["figures"] = statistics.fmean(runs["figures"])
         result["live_first"] = statistics.fmean(runs["live_first"])
+        result["editable_first"] = statistics.fmean(runs["editable_first"])
     return result
 
 
@@ -218,15 +199,29 @@ def summary(r: dict[str, float]) -> str:
     return _wall(r) + "\n" + cpu_summary(r)
 
 
+_CPU_MOMENTS = (
+    ("first paint", "first_paint"),
+    ("live figures and poll table painted", "live"),
+    ("first window to work in", "editable"),
+    ("real window painted", "window"),
+    ("its charts in", "charts"),
+    ("figures in", "ready"),
+)
+_CPU_FLOORS = (
+    ("an empty QWidget shown and painted", "empty"),
+    ("bare PySide6 window with a table", "qt"),
+    ("PySide6 + pyqtgraph plot window", "toolkit"),
+)
+
+
 def cpu_summary(r: dict[str, float]) -> str:
     """The same moments as this process's CPU seconds (every thread), steadier than wall time on a busy machine."""
+    moments = ", ".join(f"{label} {r['cpu_' + key]:.2f}" for label, key in _CPU_MOMENTS)
+    floors = ", ".join(f"{label} {r['cpu_' + key]:.2f}" for label, key in _CPU_FLOORS)
+    busiest = r["turn_cpu"] * 1e3
     return (
-        f"  as CPU seconds of the process: first paint {r['cpu_first_paint']:.2f}, live figures and poll table "
-        f"painted {r['cpu_live']:.2f}, real window painted "
-        f"{r['cpu_window']:.2f}, its charts in {r['cpu_charts']:.2f}, figures in {r['cpu_ready']:.2f}; same run: an empty QWidget shown and painted "
-        f"{r['cpu_empty']:.2f}, bare PySide6 window with a table {r['cpu_qt']:.2f}, PySide6 + pyqtgraph plot window "
-        f"{r['cpu_toolkit']:.2f}; the GUI thread's own CPU in its busiest turn between first paint and figures "
-        f"{r['turn_cpu'] * 1e3:.0f} ms"
+        f"  as CPU seconds of the process: {moments}; same run: {floors}; the GUI thread's own CPU in its busiest "
+        f"turn between first paint and figures {busiest:.0f} ms"
     )
 
 
@@ -235,7 +230,9 @@ def _wall(r: dict[str, float]) -> str:
         f"cold start, demo race: first paint {r['first_paint']:.2f} s (the window's shell; with the last session's "
         f"figures in {r['figures']:.0%} of starts, proved live by the first read in {r['live_first']:.0%}), "
         f"live figures and poll table painted {r['live']:.2f} s (the shell when the first read proved its figures "
-        f"current, else the real window), real window painted {r['window']:.2f} s (editable; charts loading), "
+        f"current, else the real window), first window to work in painted {r['editable']:.2f} s (the shell as "
+        f"the real window's first stage in {r['editable_first']:.0%} of starts: poll table and poll form working, "
+        f"scenario sliders and charts not yet), real window painted {r['window']:.2f} s (sliders too; charts loading), "
         f"its charts in {r['charts']:.2f} s, "
         f"figures in (interactive) {r['ready']:.2f} s (longest event-loop stall meanwhile {r['stall'] * 1e3:.0f} ms, "
         f"10 ms probe); same run: `python -c 'import PySide6.QtWidgets'` {r['qt_import']:.2f} s, an empty QWidget "
@@ -244,7 +241,12 @@ def _wall(r: dict[str, float]) -> str:
     )
 
 
+def main(argv: list[str] | None = None) -> None:
+    """This script on its own: the demo's cold start, `--repeat` starts of each variant (default 5)."""
+    options = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    options.add_argument("--repeat", type=int, default=5, help="starts of each variant (the median is printed)")
+    print(summary(measure(options.parse_args(argv).repeat)))
+
+
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--repeat", type=int, default=5)
-    print(summary(measure(parser.parse_args().repeat)))
+    main()

@@ -606,6 +606,8 @@ def _no_display() -> bool:
 
 FRAME_FILE = "start_frame.json"  # in the data folder: the last start's first screen (core/startframe.py)
 SHELL_PAINT_WAIT_MS = 2000  # a shell that has not painted by then (a minimised start) does not hold the window
+WINDOW_READY = "Starting… the window is ready (it opens when the poll form is closed)"
+SHELL_BUSY_POLL_MS = 50  # how often a built window looks again whether the shell's poll form has closed
 KEY_WAIT = 0.15  # s: a store too big to digest in this time starts without the cached figures, not later
 # The window's heavy modules in the order its build needs them, loaded after the first paint: each of these is
 # 0.05-0.5 s on a 2-core machine. The third-party ones (BACKGROUND) load on a thread of their own, so their long
@@ -727,6 +729,10 @@ def capture_frame(room: WarRoom, key: str) -> StartFrame:
         tuple(_cell(model.data(model.index(r, c), role)) for c in columns)
         for r in range(min(model.rowCount(), MAX_ROWS))
     )
+    from warroom.ui.poll_table import POLL_ROLE
+
+    shown = (model.data(model.index(r, 0), POLL_ROLE) for r in range(len(rows)))
+    ids = tuple(getattr(poll, "id", None) for poll in shown)
     panel = win.scenario_scroll.widget()
     headline: list[str] = []
     if panel is not None:
@@ -746,6 +752,7 @@ def capture_frame(room: WarRoom, key: str) -> StartFrame:
         polls=win.status_polls.text(),
         store=win.status_store.text(),
         headline=tuple(headline),
+        ids=tuple(i for i in ids if isinstance(i, int)) if all(isinstance(i, int) for i in ids) else (),
     )
 
 
@@ -820,6 +827,7 @@ class Starter:
         self._gc_paused = False  # the start paused the cyclic garbage collector (_pause_gc) and has not resumed it
         self.first: FirstRead | Fallback = Fallback("not read yet")  # the start's first read (store/first_read.py)
         self.live = False  # the shell painted the live figures (proved current), not the last session's
+        self._changes_handed = False  # the shell's first-stage changes were handed to the real window
         self.first_read_agrees: bool | None = None  # the full store read what the first read did (None: not compared)
 
     @property
@@ -849,7 +857,17 @@ class Starter:
                 if self.shell_frame
                 else (f"Store: {self.db_file}" if self.db_file is not None else "Store: opening…")
             )
-            self.shell = StartShell(self.shell_frame, store_text.removeprefix("Store: "), live=self.live)
+            first = self.first
+            # the shell is the real window's first stage (polls added, edited, deleted at once) when its figures are
+            # live and the store can take the changes it keeps (a read-only file: shown, not worked on)
+            stage = isinstance(first, FirstRead) and self.live and os.access(first.db_file, os.W_OK)
+            self.shell = StartShell(
+                self.shell_frame,
+                store_text.removeprefix("Store: "),
+                live=self.live,
+                contest=first.contest if stage and isinstance(first, FirstRead) else None,
+                polls=first.polls if stage and isinstance(first, FirstRead) else (),
+            )
             self.shell.restore(self.settings.geometry("main"), self.settings.geometry("main_state"))
             self.shell.quit_requested.connect(self._on_shell_quit)
             self.shell.show()
@@ -874,6 +892,7 @@ class Starter:
                 self.saved.join(timeout=10)
             if self.store is not None:
                 self.store.close()
+            self._say_unsaved()
             if self._failure is not None:
                 raise self._failure
             return self._code or int(code)
@@ -881,6 +900,18 @@ class Starter:
             if self._digest is not None:
                 self._digest.let_go(wait=False)  # (a start that ended before the window was built: not held)
             self._resume_gc()
+
+    def _say_unsaved(self) -> None:
+        """The start ended without the real window (it failed): the changes made in the shell's first stage were
+        not saved; say which (the user, if they closed the shell themselves, was asked first: StartShell)."""
+        shell = getattr(self, "shell", None)
+        if shell is None or self._changes_handed or not shell.changes or (not self._failure and not self._code):
+            return
+        lost = "; ".join(f"{c.kind} {', '.join(p.pollster for p in c.polls)}" for c in shell.changes)
+        sys.stderr.write(
+            f"warroom: the window did not open, so {len(shell.changes)} change(s) to the polls made while it was "
+            f"opening were not saved: {lost}\n"
+        )
 
     def _pause_gc(self) -> None:
         """No cyclic garbage collection while the start imports and builds (issue 15).
@@ -908,6 +939,8 @@ class Starter:
         self._stamp("shell")
         if self.live:
             self._stamp("live", same_as="shell")  # the live figures and poll table painted (before the real window)
+        if self.shell.editable:  # the real window's first stage: its poll table and poll form work (start_shell)
+            self._stamp("editable", same_as="shell")
         self.loaded_before_paint = [m for m in HEAVY if m in sys.modules]
         if self.exit_when_ready:  # the benchmark: the longest the event loop is held between first paint and ready
             self._probe = QTimer()
@@ -1022,6 +1055,10 @@ class Starter:
             self.shell.show_progress(f"Starting… building {following or 'the window'}")
             QTimer.singleShot(0, self.shell, self._build_room)
             return
+        if self.shell.busy:  # the shell's poll form is open: the window takes its place once it is closed
+            self.shell.show_progress(WINDOW_READY)
+            QTimer.singleShot(SHELL_BUSY_POLL_MS, self.shell, self._build_room)
+            return
         self._check_first_read(room)
         window = room.window
         window.setGeometry(self.shell.geometry())  # exactly where the shell is (the user may have moved it)
@@ -1044,7 +1081,10 @@ class Starter:
         service = room.poll_service
         contest = service.contest
         self.first_read_agrees = (
-            contest is not None and contest.id == first.contest_id and service.polls == list(first.polls)
+            contest is not None
+            and contest.id == first.contest_id
+            and contest == first.contest
+            and service.polls == list(first.polls)
         )
         if not self.first_read_agrees and self.live:
             self.live = False
@@ -1053,11 +1093,17 @@ class Starter:
     def _on_window_painted(self) -> None:
         self._stamp("window")
         self._stamp("live", same_as="window")  # (kept if the shell painted live figures first)
+        self._stamp("editable", same_as="window")  # (kept if the shell was the first stage to work in)
         self.charts_at_window = [m for m in CHART_MODULES if m in sys.modules]  # (none: the charts come after)
         # What the user chose in the shell runs now, in order, each in a turn of its own (a dialog it opens is
         # not opened inside this paint); the figures are awaited after it (timers of one interval keep order).
         room = self.room
         assert room is not None
+        # The polls added, edited and deleted in the shell first (the window's own commands: undo, the writer thread),
+        # then the commands chosen there.
+        if self.shell.changes:
+            self._changes_handed = True
+            QTimer.singleShot(0, room.window, lambda: room.window.apply_early_changes(self.shell.changes))
         for name in self.shell.pending:
             action = getattr(room.window, name, None)
             if isinstance(action, QAction):
@@ -1132,6 +1178,7 @@ class Starter:
                 *stamps,
                 f"figures={int(self.shell_frame is not None)}",
                 f"live_first={int(self.times.get('live') == self.times.get('shell'))}",
+                f"editable_first={int(self.times.get('editable') == self.times.get('shell'))}",
                 f"stall={self.longest_stall:.4f}",
                 f"turn_cpu={self.longest_turn_cpu:.4f}",
                 f"heavy={heavy}",
@@ -1144,7 +1191,7 @@ class Starter:
         """Keep this start's first screen for the next start, if the store still holds what the key says (no
         write since the start read it) - on a thread: digesting a big store must not stall the window."""
         key = self.key or self._late_key
-        if key is None:
+        if key is None or self.shell.changes:  # (changed in the shell: the figures are not the state it read)
             return
         frame = capture_frame(room, key)
         self.ready_frame = frame
@@ -1179,7 +1226,7 @@ class Starter:
     def _quit(self, code: int) -> None:
         self._code, self._finished = code, True
         if getattr(self, "shell", None) is not None:
-            self.shell.close()
+            self.shell.end()
         if self._loop is not None:
             self._loop.exit(code)
         else:

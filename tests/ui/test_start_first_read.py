@@ -5,27 +5,31 @@ takes the normal path (the last session's figures, said so)."""
 
 from __future__ import annotations
 
-import argparse
 import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.ui.test_startup_live import cli_json
+from tests.conftest import TOY
+from tests.ui.test_startup_live import _starter, cli_json
 from warroom.app import Starter
 from warroom.core.forecast import chance_text
 from warroom.paths import AppPaths
-from warroom.services.settings import open_settings
 from warroom.store import first_read
 from warroom.store.first_read import Fallback, FirstRead
 from warroom.ui.start_shell import LAST_SESSION, LIVE, STALE
 
 
-def _start(paths: AppPaths) -> Starter:
-    starter = Starter(argparse.Namespace(db=None, contest=None), paths, open_settings(paths), exit_when_ready=True)
+def _start(
+    paths: AppPaths, contest: str | None = None, before_build: Callable[[Starter], None] | None = None
+) -> Starter:
+    """One start as `warroom` makes it, run until its figures are in, then closed (its writes landed first);
+    `before_build(starter)` runs after the shell has painted, before the window is built (the first second)."""
+    starter = _starter(paths, before_build, contest)
     assert starter.run() == 0
     if starter.saved is not None:
         starter.saved.join()
@@ -143,6 +147,8 @@ def test_the_live_first_paint_loads_no_database_library_numerics_or_charts(tmp_p
     stamps = dict(part.split("=", 1) for part in lines[-1].split()[1:])
     assert stamps["heavy"] == "none", lines[-1]
     assert stamps["live"] == stamps["shell"] and float(stamps["live"]) < float(stamps["window"]), lines[-1]
+    # and it is the first stage to work in (its poll table and form: tests/ui/test_start_first_stage.py)
+    assert stamps["editable"] == stamps["shell"] and stamps["editable_first"] == "1", lines[-1]
     first_stamps = dict(part.split("=", 1) for part in lines[0].split()[1:])
     assert first_stamps["live"] == first_stamps["window"]  # a new store: no figures before the real window
 
@@ -152,20 +158,9 @@ def test_a_two_round_or_instant_runoff_race_asked_for_paints_live_too(qapp, demo
     """The other demo races (two-round: poll notices in the status bar; instant runoff), named on the command
     line: recorded once, then live at the next start's first paint, and the full store read the same polls."""
 
-    def start() -> Starter:
-        args = argparse.Namespace(db=None, contest=contest)
-        starter = Starter(args, demo_paths, open_settings(demo_paths), exit_when_ready=True)
-        assert starter.run() == 0
-        if starter.saved is not None:
-            starter.saved.join()
-        assert starter.room is not None
-        starter.room.window.close()
-        starter.settings.sync()
-        return starter
-
     for _ in range(2):
-        start()
-    live = start()
+        _start(demo_paths, contest)
+    live = _start(demo_paths, contest)
     assert isinstance(live.first, FirstRead) and live.first.title.startswith(contest)
     assert live.live and live.first_read_agrees is True
     assert live.shell_frame is not None and live.shell_frame.headline == live.ready_frame.headline  # type: ignore[union-attr]
@@ -180,7 +175,7 @@ def test_a_frame_is_live_only_for_the_contest_and_poll_count_the_first_read_foun
     from warroom.core.types import Poll
 
     poll = Poll("Acme", date(2024, 1, 1), date(2024, 1, 2), 1000, {"a": 50.0, "b": 50.0}, id=1)
-    read = FirstRead(Path("p.sqlite3"), "0006", "digest", 1, "Toy", False, (poll, poll))
+    read = FirstRead(Path("p.sqlite3"), "0006", "digest", 1, "Toy", False, (poll, poll), replace(TOY, id=1))
     frame = StartFrame("key", "Toy — warroom", "Toy", ("Pollster",), (("Acme",),), "2 polls", "Store: p", ("x",))
     assert live_frame(frame, read)
     assert not live_frame(None, read) and not live_frame(frame, Fallback("locked"))

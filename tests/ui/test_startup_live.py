@@ -38,10 +38,11 @@ def panel_text(room: object, name: str) -> str:
     return label.text()
 
 
-def _starter(paths: AppPaths, before_build=None) -> Starter:
-    """One start as `warroom` makes it, run until its figures are in; `before_build(starter)` runs in the event
-    loop after the shell has painted, before the window is built (what a user does in the first second)."""
-    starter = Starter(argparse.Namespace(db=None, contest=None), paths, open_settings(paths), exit_when_ready=True)
+def _starter(paths: AppPaths, before_build=None, contest: str | None = None) -> Starter:
+    """One start as `warroom` makes it (of `contest`, else the store's default), run until its figures are in;
+    `before_build(starter)` runs in the event loop after the shell has painted, before the window is built (what
+    a user does in the first second)."""
+    starter = Starter(argparse.Namespace(db=None, contest=contest), paths, open_settings(paths), exit_when_ready=True)
     if before_build is not None:
         build = starter._build
 

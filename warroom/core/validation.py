@@ -138,6 +138,19 @@ def date_window(election: date) -> tuple[date, date]:
     return earliest, latest
 
 
+def poll_problems(poll: Poll, contest: Contest, others: Iterable[Poll], *, today: date | None = None) -> list[str]:
+    """What would stop `poll` being saved in `contest` beside `others` (the contest's polls, or those of the
+    same fieldwork dates), as messages naming the field: validate_poll's problems, then a duplicate of another
+    stored poll (same pollster as it looks and same fieldwork dates; the poll itself, by id, is not its own
+    duplicate). The window's form and the start's first stage check with this one function."""
+    problems = [str(p) for p in validate_poll(poll, contest, today=today)]
+    key = poll.key()
+    for other in sorted(others, key=lambda p: p.id or 0):
+        if other.id != poll.id and other.key() == key:
+            problems.append(f"pollster: duplicate of poll #{other.id} (same pollster and fieldwork dates)")
+    return problems
+
+
 def validate_poll(poll: Poll, contest: Contest, *, today: date | None = None) -> list[Problem]:
     """Everything wrong with `poll` for `contest`; an empty list means it can be stored."""
     problems: list[Problem] = []

@@ -30,7 +30,7 @@ from warroom.core.forecast import ForecastErrors
 from warroom.core.infile import decode_csv_bytes
 from warroom.core.pipeline import PriorSource
 from warroom.core.types import Annotation, Contest, OfficialResult, Poll
-from warroom.core.validation import validate_poll
+from warroom.core.validation import poll_problems
 from warroom.paths import read_input_file, write_private_atomic
 from warroom.services.store_writer import StoreWriter
 from warroom.store import contests as contests_repo
@@ -429,13 +429,8 @@ class PollService(QObject):
         """Problems that would stop `poll` being saved, as messages naming the field."""
         if self._contest is None:
             return ["no contest is open"]
-        problems = [str(p) for p in validate_poll(poll, self._contest, today=date.today())]
-        key = poll.key()
-        for other_id in sorted(self._same_dates().get((poll.fieldwork_start, poll.fieldwork_end), ())):
-            other = self._polls[other_id]
-            if other.id != poll.id and other.key() == key:
-                problems.append(f"pollster: duplicate of poll #{other.id} (same pollster and fieldwork dates)")
-        return problems
+        same = self._same_dates().get((poll.fieldwork_start, poll.fieldwork_end), ())
+        return poll_problems(poll, self._contest, (self._polls[i] for i in same), today=date.today())
 
     # --- writing (all or nothing, each one transaction) -----------------------------------------------------
 

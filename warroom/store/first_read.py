@@ -25,6 +25,7 @@ path, exactly as before.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import stat
 from dataclasses import dataclass
@@ -32,7 +33,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from warroom.core.types import Poll, TransferObservation, contest_title
+from warroom.core import types as core
+from warroom.core.types import Contest, Poll, TransferObservation, contest_title
 from warroom.store.digest import digest_rows
 from warroom.store.revisions import CORE_TABLES, SQLITE_MAGIC, plain_head, wal_not_its_own
 
@@ -55,6 +57,8 @@ class FirstRead:
         contest_id, contest_name: the contest the window opens (the store's rule: by name, else the default).
         demo: it is one of the bundled demo races.
         polls: that contest's polls, as store.polls.list_polls gives them (by fieldwork end, then id).
+        contest: that contest as store.polls.get_contest gives it (its candidates, parties and rules: the poll
+            form the start's first stage opens needs them, ui/start_shell.py).
     """
 
     db_file: Path
@@ -64,6 +68,7 @@ class FirstRead:
     contest_name: str
     demo: bool
     polls: tuple[Poll, ...]
+    contest: Contest
 
     @property
     def title(self) -> str:
@@ -212,8 +217,9 @@ def _read(
     if found is None:
         return Fallback("the store holds no contest")
     contest_id, name = found
-    (demo,) = conn.execute("SELECT demo FROM contest WHERE id = ?", (contest_id,)).fetchone()
-    return FirstRead(db_file, head, fingerprint, contest_id, name, bool(demo), tuple(_polls(conn, contest_id)))
+    contest = _contest_of(conn, contest_id)
+    polls = tuple(_polls(conn, contest_id))
+    return FirstRead(db_file, head, fingerprint, contest_id, name, contest.demo, polls, contest)
 
 
 def _contest(conn: sqlite3.Connection, key: str) -> tuple[int, str] | None:
@@ -226,6 +232,46 @@ def _contest(conn: sqlite3.Connection, key: str) -> tuple[int, str] | None:
     wanted = " ".join(key.split()).casefold()
     hits = [(int(i), str(n)) for i, n in conn.execute("SELECT id, name FROM contest") if _folded(n) == wanted]
     return hits[0] if len(hits) == 1 else None
+
+
+def _contest_of(conn: sqlite3.Connection, contest_id: int) -> Contest:
+    """store.polls._contest_to_core of the contest row `contest_id`, its parties and candidates in their order."""
+    from warroom.core.contestfile import rules_from_dict  # (light: stdlib and core.types)
+
+    name, held, system, office, area, second, rules, notes, demo, prior = conn.execute(
+        "SELECT name, election_date, system, office, area, second_round_date, rules_json, notes, demo, "
+        "transfer_prior FROM contest WHERE id = ?",
+        (contest_id,),
+    ).fetchone()
+    parties = tuple(
+        core.Party(_text(code), _text(pname), _text(colour))
+        for code, pname, colour in conn.execute(
+            "SELECT code, name, colour FROM party WHERE contest_id = ? ORDER BY position, id", (contest_id,)
+        )
+    )
+    candidates = tuple(
+        core.Candidate(_text(code), _text(cname), _maybe_text(party), _text(colour), _text(short), bool(withdrawn))
+        for code, cname, party, colour, short, withdrawn in conn.execute(
+            "SELECT code, name, party_code, colour, short_name, withdrawn FROM candidate WHERE contest_id = ? "
+            "ORDER BY position, id",
+            (contest_id,),
+        )
+    )
+    return Contest(
+        id=contest_id,
+        name=_text(name),
+        election_date=_day(held),
+        system=core.CountingSystem(system),
+        candidates=candidates,
+        parties=parties,
+        office=_text(office),
+        area=_text(area),
+        second_round_date=None if second is None else _day(second),
+        rules=rules_from_dict(json.loads(rules)) if rules else None,
+        notes=_text(notes),
+        demo=bool(demo),
+        transfer_prior=_text(prior or ""),
+    )
 
 
 def _folded(name: object) -> str:
@@ -297,6 +343,10 @@ def _text(value: Any) -> str:
     if not isinstance(value, str):
         raise TypeError(f"a text column holds {value!r}")
     return value
+
+
+def _maybe_text(value: Any) -> str | None:
+    return None if value is None else _text(value)
 
 
 def _number(value: Any) -> float:

@@ -54,6 +54,7 @@ from warroom.ui.qt_utils import DataStatusBar, ask_plain, plain_label
 if TYPE_CHECKING:
     from warroom.core.irv_pipeline import IrvPairLead
     from warroom.ui.charts import ChartPanel, Theme
+    from warroom.ui.start_shell import EarlyChange
 
 CHARTS_LOADING = "Loading the charts…"
 """The charts' place while the charting library loads: the window's first paint at start needs no pyqtgraph
@@ -75,6 +76,10 @@ MAX_COLUMN_WIDTH = 220
 """Widest a poll-table column is fitted (the user may drag it wider)."""
 FIT_ROWS = 100
 """The poll table's column widths are measured over this many rows (the first shown)."""
+
+
+_EARLY_REFUSED = "The poll by {} you entered while the window opened cannot be saved as typed:\n• {}"
+"""Said before the form comes back with what was typed in the start's first stage (MainWindow.apply_early_changes)."""
 
 
 class PollSource(Protocol):
@@ -827,6 +832,45 @@ class MainWindow(QMainWindow):
             entered = dialog.poll()
             if self._push(AddPollsCommand(self._polls, [entered], self.show_error)):
                 return
+
+    def apply_early_changes(self, changes: Sequence[EarlyChange]) -> None:
+        """Save, in order, the polls added, edited and deleted in the start's first stage (ui/start_shell.py) with
+        this window's own commands (undo, the writer thread). Nothing typed there is lost: a poll the store now
+        refuses (a duplicate written meanwhile) comes back in the form as typed; an edit of a poll another process
+        changed since opens the form on the user's values over the store's poll, for them to confirm; a deleted
+        poll changed or gone since is left as the store has it, and said."""
+        contest = self._polls.contest
+        if contest is None:
+            return
+        for change in changes:
+            if change.kind == "add":
+                entered = change.polls[0]
+                if problems := self._polls.check_poll(entered):  # (the store's polls now: a duplicate written since)
+                    self.show_error(_EARLY_REFUSED.format(entered.pollster, "\n• ".join(problems)))
+                    self.add_poll(entered)
+                elif not self._push(AddPollsCommand(self._polls, change.polls, self.show_error)):
+                    self.add_poll(entered)
+            elif change.kind == "edit" and change.before is not None:
+                after, current = change.polls[0], self._polls.poll(change.before.id or 0)
+                if current is None:
+                    self.show_error(f"The poll by {after.pollster} you edited was deleted meanwhile: add it again?")
+                    self.add_poll(replace(after, id=None))
+                elif problems := self._polls.check_poll(after):
+                    self.show_error(_EARLY_REFUSED.format(after.pollster, "\n• ".join(problems)))
+                    self._edit(contest, current, after)
+                elif current != change.before or not self._push(
+                    EditPollCommand(self._polls, current, after, self.show_error)
+                ):
+                    self._edit(contest, current, after)
+            elif change.kind == "delete":
+                kept = [p for p in change.polls if self._polls.poll(p.id or 0) == p]
+                if kept:
+                    self._push(DeletePollsCommand(self._polls, kept, self.show_error))
+                if len(kept) < len(change.polls):
+                    self.show_error(
+                        f"{len(change.polls) - len(kept)} of the polls you deleted had been changed or deleted "
+                        "meanwhile: they are left as the store has them."
+                    )
 
     def edit_selected(self) -> None:
         contest = self._polls.contest

@@ -6,19 +6,33 @@ user left them. It shows the race, the poll table and the headline as the last s
 StartFrame keyed to the store's content (core/startframe.py), and says what they are: live ("the polls in the store
 now") when the start's first read (store/first_read.py: stdlib sqlite3, read-only, the store's checks) digested
 the very snapshot the frame was keyed to, else "from your last session, updating". Without a matching frame it
-shows only the window's outline and "loading". Its fields, buttons and table take no
-input. Its menus hold the real window's first commands (import, export, add a poll, meeting mode, quit), with
+shows only the window's outline and "loading".
+
+When its figures are live and it was given the contest and its polls (the first read's), the shell is the real
+window's first stage, to work in: its poll table selects, sorts (by the values, not the text) and filters by
+pollster or client as the real one does; Add…, Edit… (or a double click) and Delete work at once, with the real
+window's poll form (ui/poll_dialog.py) checked by the same core function as the window's (core.validation
+.poll_problems). Each change is kept (`changes`) and handed to the real window, which saves it through its own
+commands (undo, the writer thread) once the store is open; meanwhile the figures stop saying "live" (they are from
+before the change) and the status bar counts what waits to be saved. Otherwise its fields, buttons and table take
+no input. Its menus hold the real window's first commands (import, export, add a poll, meeting mode, quit), with
 their shortcuts: one chosen before the real window is up is kept (`pending`) and run by the real window as soon as
 it has painted, and the status bar says so; closing the shell ends the start. So nothing done in the moment
-before the real window arrives is lost: the real window replaces the shell at the same place and size.
+before the real window arrives is lost: the real window replaces the shell at the same place and size (never
+while the shell's poll form is open: `busy`).
 
-PySide6 only (QtWidgets): no pyqtgraph here, by design.
+PySide6 only (QtWidgets): no pyqtgraph, numpy or SQLAlchemy here, by design (the poll form is imported when opened).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -28,6 +42,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -37,6 +52,7 @@ from PySide6.QtWidgets import (
 )
 
 from warroom.core.startframe import StartFrame
+from warroom.core.types import Contest, Poll
 
 MENUS = ("&File", "&Edit", "&View", "&Scenario", "&Help")  # the real window's menu bar
 EARLY: tuple[tuple[str, str, str | QKeySequence.StandardKey, str], ...] = (
@@ -49,13 +65,34 @@ EARLY: tuple[tuple[str, str, str | QKeySequence.StandardKey, str], ...] = (
 attribute holding the QAction that runs them), the same texts and shortcuts as MainWindow._build_actions."""
 WAITING = "{} will open as soon as the window is ready…"
 LAST_SESSION = "From your last session (same polls, same settings): updating…"
-LIVE = "The polls in the store now and their projection (the charts and the editable window follow in a moment)"
+LIVE = "The polls in the store now and their projection (the scenario sliders and the charts follow in a moment)"
 """Said over the figures when the start's first read proved them current (app.live_frame): the store's content and
 schema, the settings, the contest, the day and the code are those the figures were computed from."""
 STALE = "The store changed while the window opened: updating…"
 LOADING_CHARTS = "Loading the charts…"
 LOADING_FIGURES = "Working out the projection…"
 LOADING_POLLS = "Loading the polls…"
+CHANGED = "Your changes are kept and saved as soon as the store is open; these figures are from before them: updating…"
+"""Said over the figures once a poll was added, edited or deleted in the shell (they are no longer the store's)."""
+WAITING_CHANGES = "{} change(s) to the polls waiting to be saved"
+UNSAVED_ON_CLOSE = (
+    "{} change(s) to the polls made here are saved when the window opens, in a moment.\n\nClose anyway and lose them?"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class EarlyChange:
+    """A change to the polls made in the shell, for the real window to save with its own commands.
+
+    Attributes:
+        kind: "add", "edit" or "delete".
+        polls: the poll added, the poll as edited, or the polls deleted (as the first read gave them).
+        before: for an edit, the poll as it was when the user opened it.
+    """
+
+    kind: str
+    polls: tuple[Poll, ...]
+    before: Poll | None = None
 
 
 class StartShell(QMainWindow):
@@ -69,14 +106,38 @@ class StartShell(QMainWindow):
     quit_requested = Signal()  # the user closed the shell (or chose Quit): the start ends, no window follows
 
     def __init__(
-        self, frame: StartFrame | None, store: str, parent: QWidget | None = None, *, live: bool = False
+        self,
+        frame: StartFrame | None,
+        store: str,
+        parent: QWidget | None = None,
+        *,
+        live: bool = False,
+        contest: Contest | None = None,
+        polls: Sequence[Poll] = (),
     ) -> None:
         super().__init__(parent)
         self.frame = frame
         self.live = live and frame is not None
+        self.contest = contest
+        self.polls = {p.id: p for p in polls if p.id is not None}
+        # the first stage of the real window (see the module's docstring): live figures, every row's poll known, and
+        # every poll of the contest in the table (a frame keeps its first MAX_ROWS rows: a table sorted, filtered
+        # and worked on must not be missing polls, so a bigger contest's shell is shown, not worked on)
+        self.editable = bool(
+            self.live
+            and frame is not None
+            and contest is not None
+            and len(frame.ids) == len(frame.rows) == len(self.polls)
+            and all(i in self.polls for i in frame.ids)
+        )
         self.note: QLabel | None = None  # what the figures are: live, or the last session's (None: no figures)
         self.pending: list[str] = []  # the real window's actions chosen here, in order, each once
+        self.changes: list[EarlyChange] = []  # the polls added, edited, deleted here, in order (for the window)
+        self.busy = False  # the poll form is open: the real window waits for it before taking the shell's place
+        self.buttons: dict[str, QPushButton] = {}
+        self.search: QLineEdit | None = None
         self._handed_over = False
+        self._ending = False  # end() was called: closed by the start itself, nothing to ask
         self._waiting = ""  # what the user chose here, waiting for the real window (said in the status bar)
         self._progress = "Starting…"
         self.setObjectName("start_shell")
@@ -88,7 +149,11 @@ class StartShell(QMainWindow):
             action.setObjectName(f"start_{name}")
             action.setShortcut(QKeySequence(shortcut))
             action.setStatusTip(f"{text.replace('&', '')}: opens as soon as the window is ready")
-            action.triggered.connect(lambda _checked=False, name=name, text=text: self._keep(name, text))
+            if self.editable and name == "action_add":
+                action.setStatusTip("Add a poll (saved as soon as the store is open)")
+                action.triggered.connect(self.add_poll)
+            else:
+                action.triggered.connect(lambda _checked=False, name=name, text=text: self._keep(name, text))
             menus[menu].addAction(action)
         menus["&File"].addSeparator()
         quit_action = QAction("&Quit", self)
@@ -114,9 +179,119 @@ class StartShell(QMainWindow):
         self.status_store = QLabel(f"Store: {store}")
         for label in (self.status_polls, self.status_store):
             label.setTextFormat(Qt.TextFormat.PlainText)  # a path as typed
+        self.status_changes = QLabel("")
+        self.status_changes.setObjectName("start_changes")
+        self.status_changes.hide()
+        self.statusBar().addPermanentWidget(self.status_changes)
         self.statusBar().addPermanentWidget(self.status_polls)
         self.statusBar().addPermanentWidget(self.status_store)
         self.show_progress("Starting…")
+
+    # --- the first stage: the polls, worked on before the real window is up ---------------------------------
+
+    def selected_polls(self) -> list[Poll]:
+        """The polls of the selected rows, in the order shown."""
+        if not self.editable:
+            return []
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        shown = (self._row_poll(r) for r in rows)
+        return [poll for poll in shown if poll is not None]
+
+    def add_poll(self) -> None:
+        """The poll form, empty; the poll entered is kept for the real window to save."""
+        entered = self._form(None)
+        if entered is not None:
+            self._record(EarlyChange("add", (entered,)))
+
+    def edit_selected(self) -> None:
+        """The poll form on the first selected poll; the poll as edited is kept for the real window to save."""
+        chosen = self.selected_polls()
+        if not chosen:
+            return
+        before = chosen[0]
+        entered = self._form(before)
+        if entered is not None and entered != before and before.id is not None:
+            self.polls[before.id] = entered  # (the id is the store's: a second edit starts from this one)
+            self._record(EarlyChange("edit", (entered,), before))
+            self._mark_rows([before.id], "Edited: saved as soon as the store is open")
+
+    def delete_selected(self) -> None:
+        """The selected polls, kept for the real window to delete (its undo brings them back)."""
+        chosen = self.selected_polls()
+        if not chosen:
+            return
+        self._record(EarlyChange("delete", tuple(chosen)))
+        ids = {p.id for p in chosen if p.id is not None}
+        for row in range(self.table.rowCount() - 1, -1, -1):
+            if self._row_id(row) in ids:
+                self.table.removeRow(row)
+        for pid in ids:
+            del self.polls[pid]
+
+    def _form(self, poll: Poll | None) -> Poll | None:
+        """The real window's poll form (its checks: core.validation.poll_problems over the first read's polls);
+        the poll as entered, or None if cancelled."""
+        contest = self.contest
+        if contest is None or self.busy:
+            return None
+        from warroom.core.validation import poll_problems
+        from warroom.ui.poll_dialog import PollDialog
+
+        polls = list(self.polls.values())
+
+        def check(entered: Poll) -> list[str]:
+            return poll_problems(entered, contest, polls, today=date.today())
+
+        self.busy = True
+        dialog = PollDialog(contest, check, poll, [p.pollster for p in polls], self)
+        try:
+            accepted = dialog.exec()
+            return dialog.poll() if accepted else None
+        finally:
+            self.busy = False
+            dialog.deleteLater()
+
+    def _record(self, change: EarlyChange) -> None:
+        self.changes.append(change)
+        self.live = False  # the figures are from before the change
+        if self.note is not None:
+            self.note.setText(CHANGED)
+            self.note.setObjectName("start_changed")
+        self.status_changes.setText(WAITING_CHANGES.format(len(self.changes)))
+        self.status_changes.show()
+
+    def _row_id(self, row: int) -> int | None:
+        item = self.table.item(row, 0)
+        value = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        return value if isinstance(value, int) else None
+
+    def _row_poll(self, row: int) -> Poll | None:
+        pid = self._row_id(row)
+        return None if pid is None else self.polls.get(pid)
+
+    def _mark_rows(self, ids: Sequence[int | None], tip: str) -> None:
+        for row in range(self.table.rowCount()):
+            if self._row_id(row) in ids:
+                for col in range(self.table.columnCount()):
+                    item = self.table.item(row, col)
+                    if item is not None:
+                        font = QFont(item.font())
+                        font.setItalic(True)
+                        item.setFont(font)
+                        item.setToolTip(tip)
+
+    def _filter(self, text: str) -> None:
+        """Rows whose pollster or client contains `text` (ignoring case), as the real pane's filter."""
+        wanted = text.strip().casefold()
+        for row in range(self.table.rowCount()):
+            poll = self._row_poll(row)
+            hay = f"{poll.pollster}\n{poll.client}".casefold() if poll is not None else ""
+            self.table.setRowHidden(row, bool(wanted) and wanted not in hay)
+
+    def _on_selection_changed(self) -> None:
+        chosen = bool(self.table.selectionModel().selectedRows())
+        self.buttons["edit"].setEnabled(chosen)
+        self.buttons["delete"].setEnabled(chosen)
 
     def hand_over(self) -> None:
         """The real window has taken the shell's place: close it without ending the start."""
@@ -161,7 +336,32 @@ class StartShell(QMainWindow):
         self._waiting = WAITING.format(text.replace("&", "").rstrip("…"))
         self.show_progress(self._progress)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # (the table's events: it is filtered from its creation, before self.table is set)
+        table = event.type() == QEvent.Type.KeyPress and watched.objectName() == "start_poll_table"
+        if table and isinstance(event, QKeyEvent):
+            if event.matches(QKeySequence.StandardKey.Delete) or event.key() == Qt.Key.Key_Backspace:
+                self.delete_selected()
+                return True
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.edit_selected()
+                return True
+        return super().eventFilter(watched, event)
+
+    def end(self) -> None:
+        """The start ended without a window (it failed, or the user closed the shell): close without asking."""
+        self._ending = True
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._handed_over and not self._ending and self.changes:
+            # closed by the user before the window is up, with changes made here not yet saved: never lost unasked
+            from warroom.ui.qt_utils import ask_plain
+
+            question = UNSAVED_ON_CLOSE.format(len(self.changes))
+            if ask_plain(self, "warroom", question) != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
         if not self._handed_over:
             self.quit_requested.emit()
         super().closeEvent(event)
@@ -206,33 +406,65 @@ class StartShell(QMainWindow):
         table = QTableWidget(len(frame.rows) if frame else 0, len(frame.headers) if frame else 0)
         table.setObjectName("start_poll_table")
         table.setAccessibleName("Poll table" if self.live else "Poll table (loading)")
+        editable = self.editable
         if frame:
             table.setHorizontalHeaderLabels(list(frame.headers))
+            flags = Qt.ItemFlag.ItemIsEnabled | (Qt.ItemFlag.ItemIsSelectable if editable else Qt.ItemFlag.NoItemFlags)
             for r, row in enumerate(frame.rows):
+                poll = self.polls.get(frame.ids[r]) if editable else None
                 for c, text in enumerate(row[: len(frame.headers)]):
-                    item = QTableWidgetItem(text)
-                    item.setFlags(Qt.ItemFlag.ItemIsEnabled)  # shown, never edited or selected
+                    item = _Cell(text, _sort_key(frame.headers[c], text, poll))
+                    item.setFlags(flags)  # shown, never edited in place; selected in the first stage
+                    if poll is not None:
+                        item.setData(Qt.ItemDataRole.UserRole, poll.id)
                     if _numeric(text):
                         item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                     table.setItem(r, c, item)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        if editable:  # the first stage: rows selected, sorted by a click on a header, opened by a double click
+            table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+            table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+            table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the real table's order
+            table.setSortingEnabled(True)
+            table.horizontalHeader().setSortIndicatorShown(True)
+            table.setToolTip("Double-click a poll to edit it")
+            table.doubleClicked.connect(lambda _index: self.edit_selected())
+        else:
+            table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+            table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         table.setAlternatingRowColors(True)
         table.verticalHeader().hide()
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         table.horizontalHeader().setStretchLastSection(True)
-        # The real pane's filter and buttons, greyed: the table sits where it will be, and nothing takes input.
+        # The real pane's filter and buttons: working in the first stage, else greyed (the table sits where it
+        # will be, and nothing takes input).
         pane = QWidget()
         top = QHBoxLayout()
         search = QLineEdit()
         search.setPlaceholderText("Filter by pollster or client…")
+        search.setClearButtonEnabled(True)
         top.addWidget(search, 1)
-        widgets: list[QWidget] = [search, *(QPushButton(text) for text in ("&Add…", "&Edit…", "&Delete"))]
-        for widget in widgets:
-            widget.setEnabled(False)
-            if widget is not search:
-                top.addWidget(widget)
+        self.search = search
+        tips = {
+            "add": "Add a poll (Ctrl+N)",
+            "edit": "Edit the selected poll (or double-click it)",
+            "delete": "Delete the selected polls (Edit ▸ Undo brings them back)",
+        }
+        for name, text in (("add", "&Add…"), ("edit", "&Edit…"), ("delete", "&Delete")):
+            button = QPushButton(text)
+            button.setObjectName(f"start_{name}")
+            button.setToolTip(tips[name])
+            button.setEnabled(editable and name == "add")
+            top.addWidget(button)
+            self.buttons[name] = button
+        search.setEnabled(editable)
+        if editable:
+            search.textChanged.connect(self._filter)
+            self.buttons["add"].clicked.connect(self.add_poll)
+            self.buttons["edit"].clicked.connect(self.edit_selected)
+            self.buttons["delete"].clicked.connect(self.delete_selected)
+            table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+            table.installEventFilter(self)  # Delete (or Backspace) deletes the selected polls, Enter edits one
         layout = QVBoxLayout(pane)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
@@ -252,6 +484,35 @@ def _centred(text: str, name: str) -> QLabel:
     label.setFont(font)
     label.setStyleSheet("color: palette(placeholder-text);")
     return label
+
+
+class _Cell(QTableWidgetItem):
+    """A cell that sorts by its value (numbers as numbers, dates as dates), not by its text."""
+
+    def __init__(self, text: str, key: tuple[Any, ...]) -> None:
+        super().__init__(text)
+        self.key = key
+
+    def __lt__(self, other: QTableWidgetItem) -> bool:
+        if isinstance(other, _Cell):
+            return self.key < other.key
+        return super().__lt__(other)
+
+
+def _sort_key(header: str, text: str, poll: Poll | None) -> tuple[Any, ...]:
+    """The real table's order for a cell: fieldwork by its end then start, publication by its date, a figure
+    by its value (none first), anything else by its text ignoring case."""
+    if poll is not None and header == "Fieldwork":
+        return (1, poll.fieldwork_end.toordinal(), poll.fieldwork_start.toordinal())
+    if poll is not None and header == "Published":
+        return (1, poll.published.toordinal(), 0) if poll.published else (0, 0, 0)
+    if _numeric(text):
+        figure = text.replace("−", "-").replace(",", "").replace(" ", "").rstrip("%")
+        try:
+            return (1, float(figure), 0)
+        except ValueError:
+            return (0, 0.0, 0)  # "—": none
+    return (2, text.casefold(), 0)
 
 
 def _numeric(text: str) -> bool:
