@@ -149,6 +149,7 @@ class WarRoom:
         from warroom.ui.scenario_panel import ScenarioPanel
 
         self._starting = True
+        self._follows_scheme = False  # the style hints connected (set where they are, undone at close)
         self.store = store
         self.settings = settings
         # the window's writes run on this thread, in order: the GUI thread never waits on the database
@@ -196,6 +197,7 @@ class WarRoom:
         hints = QApplication.styleHints()
         self._follow_scheme(hints.colorScheme())
         hints.colorSchemeChanged.connect(self._follow_scheme)
+        self._follows_scheme = True  # until the window closes (close_event)
         yield "the polls"
         # No turn of the event loop from here to the recompute: the averages' own timer would run it once more.
         self.poll_service.open_contest(contest or settings.contest or None)
@@ -318,6 +320,9 @@ class WarRoom:
         model.choices_changed.connect(lambda: win.show_two_round(model.active))
         model.lead_ready.connect(lambda lead: win.show_matchup_lead(*chart_lead(lead)))
         model.chart_ready.connect(win.show_campaign_chart)
+        model.extents_ready.connect(win.show_value_extents)  # value axes that stay put through a switch
+        # the choices most likely picked next, drawn ahead at idle (their first switch then costs a switch back's)
+        model.choice_prepared.connect(lambda chart, lead: win.draw_ahead(chart, chart_lead(lead)))
         model.table_ready.connect(win.show_notices)  # the notices in the poll table, counted in the status bar
         # another process (the command line's import) wrote the store: the campaign may have new questions
         self.poll_service.polls_changed.connect(
@@ -379,6 +384,11 @@ class WarRoom:
 
         def close_event(event) -> None:
             self._land_writes()
+            # The style hints are the application's: connected to this room, they would keep it (and its window,
+            # services and polls) alive after the window closed, for as long as the process runs.
+            if self._follows_scheme:
+                self._follows_scheme = False
+                QApplication.styleHints().colorSchemeChanged.disconnect(self._follow_scheme)
             self.store_writer.shutdown()
             self.import_worker.shutdown()  # a running import is cancelled (rolled back), its thread joined
             self.settings.set_geometry("main", win.saveGeometry())
@@ -486,10 +496,10 @@ class _LazyPages:
 
 
 BIG_CHANGE = 64
+"""Polls added at once (an import) after which the heap is frozen again (_freeze_heap)."""
 WRITE_WAIT_ON_CLOSE_S = 10.0
 """How long closing the window waits for changes still on their way to the store before asking the user: longer
 than a write's longest wait on a PostgreSQL server that stopped answering (the lock wait plus its margin, 5 s)."""
-"""Polls added at once (an import) after which the heap is frozen again (_freeze_heap)."""
 
 
 def _freeze_heap() -> None:

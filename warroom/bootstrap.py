@@ -138,6 +138,7 @@ def _refuse_ignored_sqlite_options(target: str | Path) -> None:
     except ArgumentError:
         return  # make_engine names a malformed URL
     if str(query.get("uri", "")).casefold() in ("true", "1", "yes", "on"):
+        _refuse_sqlite_uri_options(target)
         return
     ignored = sorted(set(query) - PYSQLITE_ARGUMENTS - {"uri"})
     if ignored:
@@ -149,8 +150,66 @@ def _refuse_ignored_sqlite_options(target: str | Path) -> None:
         )
 
 
-def _refuse_a_journal_not_its_own(target: str | Path) -> None:
-    """Refuse a SQLite store in WAL mode with a non-empty `-journal` beside it, before SQLite opens the file.
+SQLITE_URI_OPTIONS = frozenset({"vfs", "mode", "cache", "psow", "nolock", "immutable", "modeof"})
+"""The query parameters SQLite itself reads from a `file:` URI (https://sqlite.org/uri.html); it ignores others."""
+
+
+def _refuse_sqlite_uri_options(target: str) -> None:
+    """A sqlite:/// URL with `uri=true` is held to what SQLite does with it, before anything is opened:
+
+    - its path must be a `file:` URI: SQLite reads any other as a plain file name, options and all, and made a new
+      store "polls.sqlite3?nolock=1" (seeded with the demo races: the user's polls seemed gone) beside the one the
+      checks, backups and log mark looked at;
+    - an option SQLite does not know (a typo, `mdoe=ro`) is ignored by SQLite: refused, naming it;
+    - `nolock=1` and the `unix-none` VFS turn SQLite's locking off, which two windows or teammates on one store
+      rely on: refused, saying why."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(target)
+    where = redacted(target)
+    query = {k: v for k, v in url.query.items() if k not in PYSQLITE_ARGUMENTS and k != "uri"}
+    database = url.database or ""
+    if not database.startswith("file:"):
+        made = database + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+        raise StoreError(
+            f"with uri=true the store's path must be a file: URI; as written, SQLite would open or make a file "
+            f"named {made!r} instead of {database!r} (write sqlite:///file:{database}?{'&'.join(f'{k}={v}' for k, v in query.items()) + '&' if query else ''}uri=true); "
+            "nothing was opened or changed",
+            where=where,
+        )  # fmt: skip
+    unknown = sorted(set(query) - SQLITE_URI_OPTIONS)
+    if unknown:
+        raise StoreError(
+            f"the store URL's option(s) {', '.join(unknown)} are not SQLite URI options and would be ignored "
+            f"(SQLite takes {', '.join(sorted(SQLITE_URI_OPTIONS))}); nothing was opened or changed",
+            where=where,
+        )
+    unlocked = [k for k, v in query.items() if (k == "nolock" and str(v) not in ("0", "")) or (k == "vfs" and "none" in str(v))]  # fmt: skip
+    if unlocked:
+        raise StoreError(
+            f"the store URL's option {', '.join(f'{k}={query[k]}' for k in unlocked)} turns SQLite's file locking off; "
+            "two windows or teammates on one store rely on it, and writing without locks can corrupt the store. "
+            "Nothing was opened or changed: leave the option out",
+            where=where,
+        )
+
+
+def _refuse_leftovers(target: str | Path) -> None:
+    """Refuse a SQLite store with another database's leftovers beside it, before SQLite opens the file (and plays
+    them back into it): a rollback journal beside a store in WAL mode, or a write-ahead log another store wrote.
+    One pre-open step: both are files a crash or a copy left next to `polls.sqlite3`, and SQLite replays either
+    into whatever file bears its name."""
+    from warroom.store.fingerprint import sqlite_file
+
+    db = sqlite_file(target) if not (isinstance(target, str) and _memory(target)) else None
+    if db is None:
+        return
+    _refuse_a_journal_not_its_own(db)
+    _refuse_a_wal_not_its_own(db)
+
+
+def _refuse_a_journal_not_its_own(db: Path) -> None:
+    """A non-empty `-journal` beside a store in WAL mode is another database's.
 
     SQLite makes no rollback journal for a database in WAL mode, so such a journal is another database's (a store
     copied over one whose journal stayed behind, another program's crash); SQLite plays a hot journal back into
@@ -158,11 +217,6 @@ def _refuse_a_journal_not_its_own(target: str | Path) -> None:
     poll gone). A store in rollback mode keeps SQLite's own recovery of its journal."""
     import stat
 
-    from warroom.store.fingerprint import sqlite_file
-
-    db = sqlite_file(target) if not (isinstance(target, str) and _memory(target)) else None
-    if db is None:
-        return
     journal = Path(f"{db}-journal")
     try:
         if not stat.S_ISREG(os.stat(journal).st_mode) or os.stat(journal).st_size == 0:
@@ -183,18 +237,14 @@ def _refuse_a_journal_not_its_own(target: str | Path) -> None:
         )
 
 
-def _refuse_a_wal_not_its_own(target: str | Path) -> None:
-    """Refuse a SQLite store whose -wal holds another store's writes, before SQLite opens (and replays it).
+def _refuse_a_wal_not_its_own(db: Path) -> None:
+    """A `-wal` holding another store's writes.
 
     A crash leaves committed writes in `polls.sqlite3-wal`; if another store is then copied into place (a laptop's
     copy, a restore by hand), SQLite plays the old log into it: its integrity check passes and its polls are gone.
     The store's identity is kept beside its log (store/revisions.py, `_mark_wal_owner`), so such a log is told apart."""
-    from warroom.store.fingerprint import sqlite_file
     from warroom.store.revisions import wal_not_its_own
 
-    db = sqlite_file(target) if not (isinstance(target, str) and _memory(target)) else None
-    if db is None:
-        return
     wal = wal_not_its_own(db)
     if wal is not None:
         raise StoreError(
@@ -269,8 +319,7 @@ def open_store(target: str | Path, *, backup_dir: Path | None, seed: bool = True
             where=redacted(target),
         )
     _refuse_ignored_sqlite_options(target)
-    _refuse_a_journal_not_its_own(target)
-    _refuse_a_wal_not_its_own(target)
+    _refuse_leftovers(target)
     engine = make_engine(target)
     try:
         refuse_planted_code(engine)  # before the upgrade and the seeding, the first writes that would run it

@@ -110,6 +110,7 @@ def write_private_atomic(path: Path, data: bytes | str, *, encoding: str = "utf-
     payload = data.encode(encoding) if isinstance(data, str) else data
     folder = path.parent
     _refuse_target(path)
+    _refuse_missing_folder(path)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     import secrets  # (where used: random and hmac are not on the window's first-paint path)
 
@@ -131,6 +132,18 @@ def write_private_atomic(path: Path, data: bytes | str, *, encoding: str = "utf-
             os.unlink(temp)
         raise
     _fsync_folder(folder)
+
+
+def _refuse_missing_folder(path: Path) -> None:
+    """An export makes no folders, from the window or the command line: `warroom render --out nodir/x.png` made
+    the missing folder (and any above it, so a typo in a path made a tree), while the window's save dialogs and
+    the CSV export refused it. The one rule: the folder must be there; the message says which is missing."""
+    folder = path.parent
+    if folder.is_dir():
+        return
+    if folder.exists() or folder.is_symlink():
+        raise NotADirectoryError(errno.ENOTDIR, f"{folder} is not a folder", str(path))
+    raise FileNotFoundError(errno.ENOENT, f"its folder {folder} does not exist; an export makes no folders", str(path))
 
 
 def _links_into_a_process(path: Path) -> bool:
@@ -198,7 +211,7 @@ def atomic_target(path: Path, *, ending: bytes = b"") -> Iterator[Path]:
     import tempfile
 
     _refuse_target(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _refuse_missing_folder(path)
     private = Path(tempfile.mkdtemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=path.parent))
     try:
         temp = private / ("export" + path.suffix)

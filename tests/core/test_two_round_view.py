@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pytest
 
+from warroom.core.averaging import AverageSeries
 from warroom.core.france import ABSTAINERS, BLANK_NULL, Hypothesis, Matchup, PollNotice, RoundResult
 from warroom.core.two_round import FirstRound, RunoffSplit, TwoRoundScenario, project
 from warroom.core.two_round_pipeline import candidate_averages
@@ -21,6 +23,7 @@ from warroom.core.two_round_view import (
     matchup_points,
     neutral_splits,
     question_text,
+    value_extent,
 )
 
 FIRST = FirstRound({"A": 300.0, "B": 250.0, "C": 150.0}, registered=1000.0, blank_null=20.0)
@@ -153,3 +156,83 @@ def test_the_answer_in_words_follows_the_projection() -> None:
     assert gain > 0 and up.unlevered_turnout == pytest.approx(p.turnout)
     assert f"{gain:+.1f} points from the turnout lever, {p.turnout:.1f} % without it" in up.turnout_text()
     assert f"(first round {FIRST.turnout:.1f} %)" in up.turnout_text()
+
+
+def _series(start: float, mean: list[float], half: float) -> AverageSeries:
+    m = np.asarray(mean, dtype=float)
+    return AverageSeries(np.arange(start, start + len(m)), m, m - half, m + half, {})
+
+
+def test_value_extent_is_the_union_of_every_band_day_by_day_and_of_every_point() -> None:
+    """Two choices' bands on overlapping days and their points: the extent holds, each day, the lowest and highest
+    band edge of either; `within` a window gives the bands on its days and one day either side, and the points
+    inside it only; a missing value (NaN) and an empty series count for nothing."""
+    one = _series(100.0, [10, 12, 14, 16], 1.0)  # days 100-103
+    two = _series(102.0, [20, 5, float("nan")], 2.0)  # days 102-104
+    points = [((100.5, 103.5), (30.0, -9.0), ("x", "y")), ((110.0,), (99.0,), ("z",))]
+    extent = value_extent([one, two, AverageSeries.nothing()], points)
+    assert extent.days.tolist() == [100.0, 101.0, 102.0, 103.0]  # (day 104: NaN only)
+    assert extent.low.tolist() == [9.0, 11.0, 13.0, 3.0]  # day 103: the second choice's 5 - 2
+    assert extent.high.tolist() == [11.0, 13.0, 22.0, 17.0]  # day 102: 20 + 2
+    assert extent.span == (100.0, 110.0)
+    assert extent.within(101.0, 101.0) == (9.0, 22.0)  # day 101 and the days either side (100, 102)
+    assert extent.within(100.0, 101.0) == (9.0, 30.0)  # the point at 100.5
+    assert extent.within(103.2, 104.0) == (-9.0, 17.0)  # the point at 103.5; day 103, the day before the window
+    assert extent.within(200.0, 300.0) is None
+    assert value_extent([], []).span is None
+
+
+def test_campaign_extents_span_every_list_and_every_pair() -> None:
+    """The charts' extents over a campaign: the first-round chart holds every list's averages and every question's
+    share; the first-round lead chart every pair's lead through every list; the runoff-lead chart every pair's
+    head-to-heads and their average. A choice's own figures always lie within."""
+    from warroom.core.two_round_pipeline import first_round_model, matchup_average, matchups_asked
+    from warroom.core.two_round_view import MatchupLead, campaign_extents, first_round_lead, lead_points
+
+    notices = [
+        PollNotice(
+            f"p{d}",
+            "Ifop" if d % 2 else "BVA",
+            "",
+            date(2022, 3, d),
+            date(2022, 3, d + 2),
+            1000,
+            "",
+            None,
+            (
+                Hypothesis("one", {"Ann A": 30.0 + d / 10, "Bob B": 25.0, "Cy C": 20.0}, 1),
+                Hypothesis("two", {"Ann A": 28.0, "Bob B": 27.0 - d / 10, "Cy C": 22.0}, 1),
+            ),
+            (
+                Matchup("", "Ann A", "Bob B", 55.0 + d / 10, 45.0 - d / 10, 1),
+                Matchup("", "Ann A", "Cy C", 60.0, 40.0, 1),
+            ),
+        )
+        for d in range(1, 20, 3)
+    ]
+    codes = {"ann a": "ann", "bob b": "bob", "cy c": "cy"}
+    model = first_round_model(notices)
+    lists = [model.view(None), model.view("one"), model.view("two")]
+    runoffs = []
+    for a, b, _n in matchups_asked(notices):
+        average = matchup_average(notices, a, b)
+        days, leads, who = matchup_points(notices, a, b)
+        runoffs.append(MatchupLead(average, tuple(days), tuple(leads), tuple(who)))
+    extents = campaign_extents(notices, codes, lists, runoffs)
+    first, lead1, lead2 = extents["first"], extents["lead1"], extents["lead2"]
+    assert len(first.point_days) == 3 * 2 * len(notices)  # every question's share of every candidate
+    for averages in lists:
+        for series in averages.series.values():
+            low, high = first.within(float(series.days[0]), float(series.days[-1]))
+            assert low <= float(np.nanmin(series.lower)) and float(np.nanmax(series.upper)) <= high
+        for a, b in (("Ann A", "Bob B"), ("Ann A", "Cy C")):
+            lead = first_round_lead(averages, a, b)
+            low, high = lead1.within(float(lead.days[0]), float(lead.days[-1]))
+            assert low <= float(np.nanmin(lead.lower)) and float(np.nanmax(lead.upper)) <= high
+    assert len(lead1.point_days) == sum(
+        len(lead_points(notices, a, b)[0]) for a, b in (("Ann A", "Bob B"), ("Ann A", "Cy C"))
+    )
+    for runoff in runoffs:
+        low, high = lead2.within(*lead2.span)  # type: ignore[misc]
+        assert low <= min(runoff.leads) and max(runoff.leads) <= high
+        assert low <= float(np.nanmin(runoff.average.lead.lower))

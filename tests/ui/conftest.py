@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -49,8 +49,8 @@ def running_room(qtbot, store, settings, *, ready: str = "view") -> Iterator[obj
     room.window.show()
     if ready == "averages":
         qtbot.waitUntil(lambda: room.averages.averages is not None)
-    elif ready == "two_round":  # a two-round contest: its runoff scenario's first view
-        qtbot.waitUntil(lambda: room.two_round.view is not None, timeout=20000)
+    elif ready == "two_round":  # a two-round contest: its runoff scenario's first view, its choices prepared at idle
+        qtbot.waitUntil(lambda: room.two_round.view is not None and room.two_round.prepared, timeout=20000)
     elif ready == "irv":  # an instant-runoff contest (perhaps with no polls): its scenario's first view
         qtbot.waitUntil(lambda: room.irv.view is not None, timeout=20000)
     else:
@@ -58,10 +58,33 @@ def running_room(qtbot, store, settings, *, ready: str = "view") -> Iterator[obj
     yield room
     room.window.close()
     store.close()
+    _release(room)
 
 
-def room_of(qtbot, tmp_path: Path, contest: Contest, polls: list[Poll] | None = None, *, ready: str = "view"):  # type: ignore[no-untyped-def]
-    """running_room on a fresh store under `tmp_path` holding `contest` and `polls` (toy_polls by default)."""
+def _release(room: object) -> None:
+    """Delete the room's parentless Qt objects (its services and controllers) once its window has closed.
+
+    Their signals hold the room's lambdas and bound methods on the C++ side, out of the garbage collector's sight:
+    without this every room of the suite, with its polls and window, lived until the process ended.
+    """
+    from PySide6.QtCore import QObject, QThread
+
+    for value in vars(room).values():
+        if isinstance(value, QObject) and not isinstance(value, QThread) and value.parent() is None:
+            value.deleteLater()
+
+
+def room_of(  # type: ignore[no-untyped-def]
+    qtbot,
+    tmp_path: Path,
+    contest: Contest,
+    polls: list[Poll] | None = None,
+    *,
+    annotations: Sequence[Annotation] = (),
+    ready: str = "view",
+):
+    """running_room on a fresh store under `tmp_path` holding `contest`, `polls` (toy_polls by default) and its
+    event markers `annotations`."""
     from warroom.bootstrap import open_store
     from warroom.services.settings import open_settings
     from warroom.store import polls as repo
@@ -70,7 +93,10 @@ def room_of(qtbot, tmp_path: Path, contest: Contest, polls: list[Poll] | None = 
     paths.ensure()
     store = open_store(paths.database, backup_dir=paths.backup_dir, seed=False)
     with store.sessions.begin() as s:
-        repo.add_polls(s, repo.add_contest(s, contest), toy_polls() if polls is None else polls)
+        cid = repo.add_contest(s, contest)
+        repo.add_polls(s, cid, toy_polls() if polls is None else polls)
+        for annotation in annotations:
+            repo.add_annotation(s, cid, annotation)
     return running_room(qtbot, store, open_settings(paths), ready=ready)
 
 

@@ -7,33 +7,19 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QGraphicsTextItem, QGraphicsView
 
 from tests.conftest import TOY
-from tests.ui.conftest import running_room, toy_polls
+from tests.ui.conftest import room_of
 from warroom.core.types import Annotation
-from warroom.paths import AppPaths
 
 NOTES = ("Debate {value} and {x}", "Half {brace", "Rate {value:.3f} }")
 
 
 @pytest.fixture
 def braces_room(qtbot, tmp_path: Path) -> Iterator[object]:
-    from warroom.bootstrap import open_store
-    from warroom.services.settings import AppSettings
-    from warroom.store import polls as repo
-
-    paths = AppPaths.under(tmp_path)
-    paths.ensure()
-    store = open_store(paths.database, backup_dir=paths.backup_dir, seed=False)
-    with store.sessions.begin() as s:
-        cid = repo.add_contest(s, TOY)
-        repo.add_polls(s, cid, toy_polls())
-        for day, text in zip((1, 5, 9), NOTES, strict=True):
-            repo.add_annotation(s, cid, Annotation(date(2024, 2, day), text))
-    settings = AppSettings(QSettings(str(paths.settings_file), QSettings.Format.IniFormat))
-    yield from running_room(qtbot, store, settings, ready="averages")
+    notes = [Annotation(date(2024, 2, day), text) for day, text in zip((1, 5, 9), NOTES, strict=True)]
+    yield from room_of(qtbot, tmp_path, TOY, annotations=notes, ready="averages")
 
 
 def test_an_event_note_with_braces_is_shown_as_typed(braces_room, qtbot) -> None:

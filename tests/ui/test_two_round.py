@@ -166,7 +166,7 @@ def test_sliders_show_the_range_across_pollsters(panel: TwoRoundPanel, controlle
     assert "NSPPolls" in panel.source_label.text()
     assert "Official runoff of 24 April 2022: Macron 58.55 %, Le Pen 41.45 %" in panel.source_label.text()
     for who in (*cell.low_by, *cell.high_by):
-        assert who in slider.toolTip()
+        assert who in panel.rows()[MELENCHON].tip(slider)  # (the row makes its tooltips when asked: see below)
     split = controller.scenario.splits[MELENCHON]  # type: ignore[union-attr]
     assert panel.rows()[MELENCHON].parts() == pytest.approx(split.parts, abs=0.06)
     # Poutou's voters: no published row (they take Mélenchon's split), so no band

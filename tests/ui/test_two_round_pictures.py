@@ -48,6 +48,23 @@ def _differ(a: np.ndarray, b: np.ndarray) -> tuple[int, int]:
     return int(d.max()), int((d > TOLERANCE).sum())
 
 
+def _drawn_by_the_items(charts: Any, pictures: list[DataPicture]) -> np.ndarray:
+    """The charts as their data items paint themselves: every picture released (kept copies untouched: quiet),
+    the charts grabbed, then each picture holding its items again as before."""
+    state = {id(p): p.items for p in pictures}
+    for picture in pictures:
+        picture.quiet = True
+    try:
+        for picture in pictures:
+            picture.release()
+        settle()
+        return _pixels(charts.grab().toImage())
+    finally:
+        for picture in pictures:
+            picture.hold(state[id(picture)])
+            picture.quiet = False
+
+
 def _cycle(room: Any, n: int = 4) -> list[tuple[Any, int]]:
     pickers = room.two_round_pickers
     count = min(n, pickers.matchup_combo.count(), pickers.hypothesis_combo.count())
@@ -77,18 +94,7 @@ def test_a_switch_back_replays_a_kept_picture_that_draws_what_the_items_draw(fra
         kept = _pixels(charts.grab().toImage())
         assert sum(p.replays for p in pictures) > replays  # drawn from a kept copy ...
         assert sum(p.records for p in pictures) == records  # ... not painted again
-        for picture in pictures:  # the items paint themselves, as before there were pictures
-            picture.quiet = True
-        try:
-            state = {id(p): p.items for p in pictures}
-            for picture in pictures:
-                picture.release()
-            settle()
-            live = _pixels(charts.grab().toImage())
-        finally:
-            for picture in pictures:
-                picture.hold(state[id(picture)])
-                picture.quiet = False
+        live = _drawn_by_the_items(charts, pictures)  # the items paint themselves, as before there were pictures
         largest, many = _differ(kept, live)
         assert many <= FEW, (combo.objectName(), index, largest, many)
     # (the held items paint nothing themselves: a picture stands in for them)
@@ -200,7 +206,7 @@ def test_exports_of_the_two_round_charts_draw_vectors(france_room, tmp_path: Pat
         settle()
     out = tmp_path / "charts.svg"
     unknown = plots_to_svg(list(charts.plots.values()), charts._layout_widget.sceneRect(), out, "France")
-    assert "DataPicture" not in unknown
+    assert "DataPicture" not in unknown and "ValueRange" not in unknown
     text = out.read_text()
     assert "<image" not in text and text.count("<path") > 100
     out2 = tmp_path / "widget.svg"
@@ -222,19 +228,7 @@ def test_a_pan_a_resize_and_a_hidden_line_are_drawn_as_the_items_draw_them(franc
 
     def same_as_live() -> None:
         kept = _pixels(charts.grab().toImage())
-        for picture in pictures:
-            picture.quiet = True
-        state = {id(p): p.items for p in pictures}
-        try:
-            for picture in pictures:
-                picture.release()
-            settle()
-            live = _pixels(charts.grab().toImage())
-        finally:
-            for picture in pictures:
-                picture.hold(state[id(picture)])
-                picture.quiet = False
-        largest, many = _differ(kept, live)
+        largest, many = _differ(kept, _drawn_by_the_items(charts, pictures))
         assert many <= FEW, (largest, many)
 
     vb = charts.plots["first"].getViewBox()
@@ -252,3 +246,34 @@ def test_a_pan_a_resize_and_a_hidden_line_are_drawn_as_the_items_draw_them(franc
     line.setVisible(True)
     settle()
     same_as_live()
+
+
+def test_a_choice_drawn_ahead_at_idle_is_replayed_on_its_first_switch_and_draws_what_its_items_draw(
+    france_room,
+) -> None:
+    """The most asked matchups and lists are drawn ahead while the window is idle (ChartPanel.draw_ahead, the
+    controller's choice_prepared): the first switch to one replays kept pictures and paints none afresh, and what
+    it shows is what the items draw themselves; drawing ahead left the choice shown as it was."""
+    room = france_room
+    charts, pickers, model = room.window.charts, room.two_round_pickers, room.two_round
+    pictures = _pictures(room)
+    assert model.prepared
+    shown = (model.matchup, model.hypothesis)
+    assert charts._campaign is model._charts[(model.hypothesis, model.matchup)]  # put back after drawing ahead
+    assert charts.curve_data("lead2")[1][-1] == pytest.approx(model.lead.average.lead.mean[-1])
+    for combo in (pickers.matchup_combo, pickers.hypothesis_combo):  # (each from the choice shown at first)
+        start = combo.currentIndex()
+        index = 1 if start != 1 else 2
+        replays, records = sum(p.replays for p in pictures), sum(p.records for p in pictures)
+        combo.setCurrentIndex(index)
+        settle()
+        assert (model.matchup, model.hypothesis) != shown
+        assert sum(p.records for p in pictures) == records, combo.objectName()  # nothing painted afresh ...
+        assert sum(p.replays for p in pictures) > replays  # ... the copies drawn ahead replayed
+        if combo is pickers.hypothesis_combo:  # (releasing the pictures forgets every kept copy: done last)
+            kept = _pixels(charts.grab().toImage())
+            largest, many = _differ(kept, _drawn_by_the_items(charts, pictures))
+            assert many <= FEW, (combo.objectName(), largest, many)
+        combo.setCurrentIndex(start)
+        settle()
+        assert (model.matchup, model.hypothesis) == shown

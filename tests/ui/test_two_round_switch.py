@@ -101,6 +101,14 @@ def test_after_a_switch_every_chart_shows_the_new_choices_figures_exactly(france
         for key in ("lead2 points", "lead1 points"):
             assert _same_points(shown[key], expected[key]), (key, model.matchup, model.hypothesis)
         assert model.matchup[0].split()[-1] in room.window.charts.plots["lead2"].titleLabel.text
+        charts = room.window.charts
+        for key in ("lead1", "lead2"):  # the end labels: the new choice's last values
+            values = expected[key][1]
+            last = values[-1] if len(values) else np.nan
+            assert charts.end_label_text(key) == (f"{last:+.1f}" if np.isfinite(last) else ""), key
+        for code in codes:
+            if code in expected and charts.end_label_text(code):
+                assert charts.end_label_text(code).endswith(f" {expected[code][1][-1]:.1f}"), code
     assert len(seen) >= 5  # the picks really were other choices
 
 
@@ -164,6 +172,11 @@ def _counts(room: Any) -> dict[str, int]:
         "kept value ranges": len(charts._ranges),
         "named data": len(charts._range_refs),
         "kept pictures": sum(picture.kept() for key in charts.plots for picture in charts.data_pictures(key)),
+        "kept styled points": sum(
+            len(s._kept_points) for s in [*charts._first.values(), charts._lead1, charts._lead2_observed]
+        ),
+        "kept row records": len(room.two_round_panel._row_records),
+        "value range items": len(charts._value_ranges),
     }
 
 
@@ -190,7 +203,8 @@ def test_switching_to_and_fro_many_times_leaves_nothing_behind(france_room) -> N
     QApplication.sendPostedEvents(None, 0)
     assert _counts(room) == after_first
     assert after_first["kept point arrays"] > 0 and after_first["kept value ranges"] > 0
-    assert after_first["kept pictures"] > 0
+    assert after_first["kept pictures"] > 0 and after_first["kept styled points"] > 0
+    assert after_first["kept row records"] > 0 and after_first["value range items"] == 3
 
 
 def test_a_chart_shown_again_gets_the_value_range_autorange_fits_without_fitting_again(
@@ -324,3 +338,134 @@ def test_a_pairs_defaults_are_evaluated_once_and_shown_again_on_a_switch_back(fr
     model.set_turnout(0.25)
     model.evaluate_now()
     assert calls[0] == 1 and model.view.scenario.turnout == 0.25
+
+
+def _core_extents(campaign: Any, contest: Any) -> dict[str, Any]:
+    """core.two_round_view.campaign_extents of every list and every pair asked, worked out here from the core
+    functions alone (the controller works them out at idle)."""
+    from warroom.core.two_round_pipeline import hypothesis_labels, matchups_asked
+    from warroom.core.two_round_view import MatchupLead, campaign_extents
+
+    notices = campaign.notices
+    model = first_round_model(notices)
+    lists = [model.view(None), *(model.view(label) for label, _n in hypothesis_labels(notices))]
+    runoffs = []
+    for a, b, _n in matchups_asked(notices):
+        average = matchup_average(notices, a, b)
+        if average.latest() < 50.0:
+            a, b = b, a
+            average = matchup_average(notices, a, b)
+        days, leads, pollsters = matchup_points(notices, a, b)
+        runoffs.append(MatchupLead(average, tuple(days), tuple(leads), tuple(pollsters)))
+    codes = {name_key(c.name): c.code for c in contest.candidates}
+    return campaign_extents(notices, codes, lists, runoffs)
+
+
+def _value_ranges(room: Any) -> dict[str, tuple[float, float]]:
+    return {key: tuple(plot.getViewBox().viewRange()[1]) for key, plot in room.window.charts.plots.items()}
+
+
+def test_the_value_axes_stay_put_whatever_was_viewed_and_follow_the_data(france_room, qtbot) -> None:
+    """Each chart's value axis spans every matchup and list of the contest (core campaign_extents, the same arrays
+    the charts were handed): the same range after every switch, whatever was viewed before, each choice read on one
+    scale; and a campaign with other polls gets its own range."""
+    from warroom.ui.charts import EPOCH_ORDINAL
+
+    room = france_room
+    model, charts, pickers = room.two_round, room.window.charts, room.two_round_pickers
+    expected = _core_extents(model.campaign, model.contest)
+    for key, extent in expected.items():  # one number, one place: the charts fit what core gives
+        held = charts._value_ranges[key].extent
+        for field in ("days", "low", "high", "point_days", "point_values"):
+            assert np.array_equal(getattr(held, field), getattr(extent, field)), (key, field)
+    before = _value_ranges(room)
+    x0, x1 = charts.plots["first"].getViewBox().viewRange()[0]
+    first_day, last_day = ((x - 43200.0) / 86400.0 + EPOCH_ORDINAL for x in (x0, x1))
+    for key, (lo, hi) in before.items():  # the range holds every choice's values in the window shown
+        low, high = expected[key].within(first_day, last_day)
+        assert lo < low and high < hi, key
+    orders = [
+        [(pickers.matchup_combo, i) for i in (3, 1, 2, 0)] + [(pickers.hypothesis_combo, i) for i in (2, 0)],
+        [(pickers.hypothesis_combo, i) for i in (1, 3)] + [(pickers.matchup_combo, i) for i in (2, 0)],
+    ]
+    for order in orders:  # two paths through the choices: the same range after every step of each
+        for combo, index in order:
+            combo.setCurrentIndex(index)
+            settle()
+            assert _value_ranges(room) == before, (combo.objectName(), index)
+    # the data change (another store's polls: here half of them): a range of their own, from core again
+    half = model.campaign._replace(notices=model.campaign.notices[: len(model.campaign.notices) // 2])
+    model.set_campaign(half)
+    qtbot.waitUntil(lambda: model.prepared and set(charts._value_ranges) == {"first", "lead1", "lead2"}, timeout=20000)
+    settle()
+    smaller = _core_extents(half, model.contest)
+    assert np.array_equal(charts._value_ranges["lead2"].extent.point_values, smaller["lead2"].point_values)
+    assert _value_ranges(room) != before
+
+
+@pytest.mark.qt_log_ignore("does not support raise")  # the offscreen platform, showing the tooltip's window
+def test_the_rows_tooltips_are_made_when_asked_and_name_the_pair(france_room) -> None:
+    """An electorate row's labels, sliders and typed values carry no tooltip of their own (a switch sets none);
+    asked for one (the ToolTip event Qt sends under the mouse), the row shows what it showed before: who the share
+    goes to and, on a slider, the published range and its pollsters; after a switch, the new pair's names."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QToolTip
+
+    from warroom.core.two_round_view import ScenarioDefaults
+    from warroom.ui.two_round_panel import electorate_title, range_tip
+
+    room = france_room
+    model, panel, pickers = room.two_round, room.two_round_panel, room.two_round_pickers
+    melenchon = next(code for code in panel.rows() if code.endswith("Mélenchon"))
+
+    def asked(widget: QWidget) -> str:
+        QToolTip.hideText()
+        centre = widget.rect().center()
+        event = QHelpEvent(QEvent.Type.ToolTip, centre, widget.mapToGlobal(centre))
+        QApplication.sendEvent(widget, event)  # (left by the child, it goes up to the row, as under the mouse)
+        return QToolTip.text()
+
+    for index in (0, 2):
+        pickers.matchup_combo.setCurrentIndex(index)
+        settle()
+        row = panel.rows()[melenchon]
+        assert all(w.toolTip() == "" for w in (*row.labels, *row.sliders, *row.fields))
+        defaults: ScenarioDefaults = model.defaults
+        a, b = defaults.scenario.a, defaults.scenario.b  # (the pair as the first round names it)
+        assert {name_key(a), name_key(b)} == {name_key(n) for n in model.matchup}
+        want = f"Of {electorate_title(melenchon)}, the share who vote for {a} in the runoff"
+        assert asked(row.labels[0]) == want
+        assert asked(row.fields[0].lineEdit()) == want  # (the typed value's line edit leaves it to the row)
+        slider_tip = asked(row.sliders[0])
+        ranges = defaults.ranges.get(melenchon)
+        if ranges is not None:
+            assert slider_tip == f"{want}.\n{range_tip(ranges['a'], f'to {a}')}"
+            assert all(who in slider_tip for who in (*ranges["a"].low_by, *ranges["a"].high_by))
+        else:
+            assert slider_tip == want
+        assert b in asked(row.labels[1]) and b in asked(row.sliders[1])
+        assert asked(row.labels[3]) == f"Of {electorate_title(melenchon)}, the share who stay at home"
+        # what a screen reader reads (a widget's tooltip, before): the same texts
+        assert row.sliders[0].accessibleDescription() == slider_tip
+        assert row.fields[0].accessibleDescription() == want
+
+
+def test_after_a_pan_the_value_axes_fit_every_choice_in_the_new_window(france_room) -> None:
+    """A pan back in time fits each value axis to every choice's values in the new window (not to the choice
+    shown): another range than before the pan, and the same whichever matchup or list is then picked."""
+    room = france_room
+    charts, pickers = room.window.charts, room.two_round_pickers
+    before = _value_ranges(room)
+    vb = charts.plots["first"].getViewBox()
+    (x0, x1), _y = vb.viewRange()
+    vb.setXRange(x0 - 3 * (x1 - x0), x1 - 3 * (x1 - x0), padding=0)  # months earlier ...
+    vb.sigRangeChangedManually.emit(vb.state["mouseEnabled"])  # ... by the user's hand (as a drag says it)
+    settle()
+    assert charts.range_mode == "user"
+    panned = _value_ranges(room)
+    assert panned != before
+    for combo, index in [(pickers.matchup_combo, 2), (pickers.hypothesis_combo, 1), (pickers.matchup_combo, 0)]:
+        combo.setCurrentIndex(index)
+        settle()
+        assert _value_ranges(room) == panned, (combo.objectName(), index)

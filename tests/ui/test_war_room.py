@@ -275,3 +275,23 @@ def test_a_big_contest_freezes_the_heap_once_per_load_or_import_never_per_edit(r
     many = [make_poll(1 + k % 27, pollster=f"Import {k}") for k in range(70)]
     service.add_polls(many)  # an import's worth at once
     qtbot.waitUntil(lambda: len(freezes) == 2)
+
+
+def test_a_closed_room_no_longer_follows_the_system_theme(qtbot, tmp_path: Path) -> None:
+    """The application's style hints were connected to the room and never let go: after its window closed, a
+    theme change still reached it, and the room (its window, services and polls) stayed alive for as long as the
+    process ran (each test's room, in the suite)."""
+    from PySide6.QtWidgets import QApplication
+
+    from tests.ui.conftest import room_of
+
+    rooms = room_of(qtbot, tmp_path, TOY_CONTEST)
+    room = next(rooms)
+    dark_calls: list[bool] = []
+    room.window.apply_color_scheme = dark_calls.append  # type: ignore[method-assign]
+    QApplication.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Dark)
+    assert dark_calls == [room.settings.theme != "light"]  # followed while open
+    with pytest.raises(StopIteration):
+        next(rooms)  # the fixture's teardown: the window closed, the store too
+    QApplication.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Light)
+    assert dark_calls == [room.settings.theme != "light"]  # not after

@@ -7,6 +7,7 @@ import errno
 import io
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -173,10 +174,24 @@ def refuse_the_store(args: argparse.Namespace, target: Path) -> None:
     """Refuse to write an export over the poll store the command uses (or its -wal, -shm or -journal file):
     a slip of tab completion in the data folder would replace the live store with CSV or JSON text.
 
+    Every verb that writes a file calls it first, so it also holds the rules for the name itself: `-` is not a
+    file (`warroom export -` writes the CSV to standard output; the other verbs refuse it: a file named "-" was
+    made), and a name with a line break or another control character is refused (it was written, and then
+    printed as two names).
+
     Raises:
-        CliError: `target` is the store or one of its companion files.
+        CliError: `target` is the store or one of its companion files, `-`, or a name with a control character.
     """
     from warroom.store.db import resolve_url
+
+    _refuse_the_apps_own_files(args, target)
+    if str(target) == "-":
+        raise CliError("-: this verb writes a file, not standard output; give a file name; nothing written")
+    if any((ch.isspace() and ch != " ") or unicodedata.category(ch) in ("Cc", "Cf") for ch in target.name):
+        raise CliError(
+            f"{str(target)!r}: a file name with a line break, tab or other control character is refused (terminals "
+            "and file lists would show it as something else); nothing written"
+        )
 
     try:
         url = resolve_url(args.db or paths_of(args).database)
@@ -188,6 +203,24 @@ def refuse_the_store(args: argparse.Namespace, target: Path) -> None:
     store = Path(unquote(urlsplit(database).path)) if database.startswith("file:") else Path(database)
     if overwrites_store(target, store):
         raise CliError(f"{target}: that is the poll store itself ({store}); choose another file; nothing written")
+
+
+def _refuse_the_apps_own_files(args: argparse.Namespace, target: Path) -> None:
+    """The store's backup folder and the settings file are the app's own: an export (a tab completion in the data
+    folder) replaced a backup, the one way back after a bad import, with CSV text, or the settings with a picture."""
+    if str(target) == "-":
+        return
+    try:
+        paths = paths_of(args)
+        mine = target.expanduser().resolve()
+        backups = paths.backup_dir.expanduser().resolve()
+        settings = paths.settings_file.expanduser().resolve()
+    except (OSError, RuntimeError, ValueError):
+        return
+    if mine == backups or backups in mine.parents:
+        raise CliError(f"{target}: that is in the store's backup folder ({backups}), which is warroom's own; choose another file; nothing written")  # fmt: skip
+    if mine == settings or (mine.parent == settings.parent and mine.name.casefold() == settings.name.casefold()):
+        raise CliError(f"{target}: that is warroom's settings file; choose another file; nothing written")
 
 
 def paths_of(args: argparse.Namespace) -> AppPaths:

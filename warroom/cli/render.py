@@ -15,10 +15,10 @@ from warroom.cli.interrupts import quiet_while_loading
 def render_headless(args: argparse.Namespace, out: TextIO) -> int:
     """Build the war room offscreen on the same store and settings the app uses, and render one target."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no display needed (CI, servers, slide builds)
+    refuse_the_store(args, args.out)  # a store named polls.png is unlikely, but never written over; nor "-"
     suffix = args.out.suffix.lower()
     if suffix not in (".png", ".svg", ".pdf"):
         raise CliError(f"{args.out}: use .png, .svg or .pdf")
-    refuse_the_store(args, args.out)  # a store named polls.png is unlikely, but never written over
     if suffix == ".pdf" and args.chart not in ("briefing", "first", "lead1", "lead2"):
         raise CliError(
             "PDF output is the briefing or one chart: warroom render briefing|first|lead1|lead2 --out FILE.pdf"

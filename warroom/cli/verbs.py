@@ -467,7 +467,11 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
         raise CliError("give the CSV file to write, or --bundle FILE for the whole campaign")
     from warroom.core.csvformat import polls_to_csv
 
-    refuse_the_store(args, args.file)
+    to_stdout = str(args.file) == "-"  # `warroom export -`: the CSV on standard output, as other tools take "-"
+    if to_stdout and args.json:
+        raise CliError("export -: the CSV goes to standard output, so --json cannot; give a file name for --json")
+    if not to_stdout:
+        refuse_the_store(args, args.file)
     contest, polls = _contest_and_polls(args)
     if contest.system == CountingSystem.TWO_ROUND:
         # Its hypotheses name candidates who are not the contest's (Bertrand, Barnier in 2022): a poll CSV
@@ -477,11 +481,14 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
             code=2,
         )
     text = polls_to_csv(polls, contest)
+    if to_stdout:
+        out.write(text)
+        return 0
     try:
         # all or nothing, owner-only, never through a planted NAME.part link
         write_private_atomic(args.file, text)
     except OSError as exc:
-        raise CliError(f"{args.file}: cannot write ({exc.strerror})") from None
+        raise CliError(f"{args.file}: cannot write ({exc.strerror or exc}); nothing written") from None
     if args.json:
         emit_json({"exported": len(polls), "file": str(args.file)}, out)
     else:

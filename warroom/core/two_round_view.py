@@ -356,49 +356,196 @@ def campaign_chart(
     }
     if same_first is not None and all(same_first.first.get(c) is s for c, s in first.items()):
         first = same_first.first
-    reuse = same_first is not None  # its points stand: only the pair's lead is worked out again
-    pts: dict[str, tuple[list[float], list[float], list[str]]] = {c: ([], [], []) for c in first}
-    ka, kb = name_key(a), name_key(b)
-    lead_pts: tuple[list[float], list[float], list[str]] = ([], [], [])
+    # a chart of the same notices: its points stand, only the pair's lead is worked out again
+    points = same_first.points if same_first is not None else question_points(notices, codes, first)
+    latest = max((float(p.fieldwork_end.toordinal()) for p in notices), default=0.0)
+    return CampaignChart(
+        first,
+        points,
+        codes.get(name_key(a), a),
+        codes.get(name_key(b), b),
+        first_round_lead(averages, a, b),
+        lead_points(notices, a, b),
+        latest,
+        tuple((float(x.toordinal()), float(y.toordinal())) for x, y in blackouts),
+    )
+
+
+def question_points(
+    notices: Sequence[PollNotice], codes: Mapping[str, str], shown: Iterable[str] | None = None
+) -> dict[str, Points]:
+    """Every first-round question's share of each candidate, under contest codes (the first-round chart's points).
+
+    Args:
+        notices: the campaign's notices.
+        codes: name_key(candidate name) -> contest code (names the contest does not know are left out).
+        shown: the codes to give points (None: every code in `codes`).
+    """
+    wanted = set(codes.values()) if shown is None else set(shown)
+    pts: dict[str, tuple[list[float], list[float], list[str]]] = {c: ([], [], []) for c in wanted}
     for p in notices:
         if not p.hypotheses:
             continue
         day = (p.fieldwork_start.toordinal() + p.fieldwork_end.toordinal()) / 2.0
-        gaps = []
         for h in p.hypotheses:
-            by_key = {name_key(n): v for n, v in h.shares.items()}
-            for key, value in () if reuse else by_key.items():
+            for key, value in {name_key(n): v for n, v in h.shares.items()}.items():
                 code = codes.get(key)
                 if code in pts:
                     pts[code][0].append(day)
                     pts[code][1].append(value)
                     pts[code][2].append(p.institute)
-            if ka in by_key and kb in by_key:
-                gaps.append(by_key[ka] - by_key[kb])
+    return {c: (tuple(d), tuple(v), tuple(w)) for c, (d, v, w) in pts.items()}
+
+
+def lead_points(notices: Sequence[PollNotice], a: str, b: str) -> Points:
+    """Each poll's first-round A minus B (its questions naming both, averaged): the first-round lead's points."""
+    return _lead_points(_keyed(notices), a, b)
+
+
+_Keyed = list[tuple[float, str, list[dict[str, float]]]]
+
+
+def _keyed(notices: Sequence[PollNotice]) -> _Keyed:
+    """Each notice with first-round questions: (fieldwork midpoint, institute, each question's shares by name key)."""
+    return [
+        (
+            (p.fieldwork_start.toordinal() + p.fieldwork_end.toordinal()) / 2.0,
+            p.institute,
+            [{name_key(n): v for n, v in h.shares.items()} for h in p.hypotheses],
+        )
+        for p in notices
+        if p.hypotheses
+    ]
+
+
+def _lead_points(keyed: _Keyed, a: str, b: str) -> Points:
+    ka, kb = name_key(a), name_key(b)
+    days: list[float] = []
+    leads: list[float] = []
+    who: list[str] = []
+    for day, institute, questions in keyed:
+        gaps = [q[ka] - q[kb] for q in questions if ka in q and kb in q]
         if gaps:
-            lead_pts[0].append(day)
-            lead_pts[1].append(sum(gaps) / len(gaps))
-            lead_pts[2].append(p.institute)
+            days.append(day)
+            leads.append(sum(gaps) / len(gaps))
+            who.append(institute)
+    return tuple(days), tuple(leads), tuple(who)
+
+
+def first_round_lead(averages: CandidateAverages, a: str, b: str) -> AverageSeries:
+    """A minus B of the two first-round averages, its band from the two bands taken as independent (empty when
+    either has none)."""
     sa, sb = averages.series.get(_named(averages, a)), averages.series.get(_named(averages, b))
     if sa is None or sb is None or sa.empty or sb.empty or len(sa.days) != len(sb.days):
-        lead = AverageSeries.nothing()
+        return AverageSeries.nothing()
+    half = np.hypot(sa.upper - sa.mean, sb.upper - sb.mean)
+    gap = sa.mean - sb.mean
+    return AverageSeries(sa.days, gap, gap - half, gap + half, {}, sa.level)
+
+
+@dataclass(frozen=True, eq=False)
+class ValueExtent:
+    """Where one chart's values lie over every choice a contest offers (every matchup, every candidate list): the
+    union of their bands day by day, and every point. The chart's value axis is fitted to it, so switching matchup
+    or list leaves the axis where it is and every choice is read on one scale.
+
+    Attributes:
+        days: ordinal days, ascending, each once.
+        low: the lowest band edge (or line) of any choice on each day.
+        high: the highest.
+        point_days: ordinal days of every choice's points, ascending.
+        point_values: their values.
+    """
+
+    days: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    point_days: np.ndarray
+    point_values: np.ndarray
+
+    def within(self, first: float, last: float) -> tuple[float, float] | None:
+        """(lowest, highest) value shown between ordinal days `first` and `last`: the points in it, and the bands
+        from the day before it to the day after (a line crosses the chart's edge); None when nothing is."""
+        lows, highs = [], []
+        if len(self.days):
+            i0 = int(np.searchsorted(self.days, first - 1.0, side="left"))
+            i1 = int(np.searchsorted(self.days, last + 1.0, side="right"))
+            if i1 > i0:
+                lows.append(float(self.low[i0:i1].min()))
+                highs.append(float(self.high[i0:i1].max()))
+        if len(self.point_days):
+            j0 = np.searchsorted(self.point_days, first, side="left")
+            j1 = np.searchsorted(self.point_days, last, side="right")
+            if j1 > j0:
+                lows.append(float(self.point_values[j0:j1].min()))
+                highs.append(float(self.point_values[j0:j1].max()))
+        return (min(lows), max(highs)) if lows else None
+
+    @property
+    def span(self) -> tuple[float, float] | None:
+        """The first and last ordinal day of any band or point (None: none)."""
+        ends = [(float(a[0]), float(a[-1])) for a in (self.days, self.point_days) if len(a)]
+        return (min(e[0] for e in ends), max(e[1] for e in ends)) if ends else None
+
+
+def value_extent(series: Iterable[AverageSeries], points: Iterable[Points]) -> ValueExtent:
+    """The union of these averages' bands (and lines) day by day, and of these points (see ValueExtent)."""
+    shown = [s for s in series if not s.empty]
+    if shown:
+        start = min(float(s.days[0]) for s in shown)
+        grid = np.arange(start, max(float(s.days[-1]) for s in shown) + 1.0)
+        lo = np.full(len(grid), np.inf)
+        hi = np.full(len(grid), -np.inf)
+        for s in shown:  # (an average is on a daily grid, one value per consecutive day)
+            i = round(float(s.days[0]) - start)
+            window = slice(i, i + len(s.days))
+            np.fmin(lo[window], np.fmin(s.lower, s.mean), out=lo[window])
+            np.fmax(hi[window], np.fmax(s.upper, s.mean), out=hi[window])
+        keep = np.isfinite(lo) & np.isfinite(hi)
+        grid, lo, hi = grid[keep], lo[keep], hi[keep]
     else:
-        half = np.hypot(sa.upper - sa.mean, sb.upper - sb.mean)
-        gap = sa.mean - sb.mean
-        lead = AverageSeries(sa.days, gap, gap - half, gap + half, {}, sa.level)
-    latest = max((float(p.fieldwork_end.toordinal()) for p in notices), default=0.0)
-    return CampaignChart(
-        first,
-        same_first.points
-        if same_first is not None
-        else {c: (tuple(d), tuple(v), tuple(w)) for c, (d, v, w) in pts.items()},
-        codes.get(ka, a),
-        codes.get(kb, b),
-        lead,
-        (tuple(lead_pts[0]), tuple(lead_pts[1]), tuple(lead_pts[2])),
-        latest,
-        tuple((float(x.toordinal()), float(y.toordinal())) for x, y in blackouts),
-    )
+        grid = lo = hi = np.empty(0)
+    pd_: list[float] = []
+    pv: list[float] = []
+    for d, v, _w in points:
+        pd_.extend(d)
+        pv.extend(v)
+    px, py = np.asarray(pd_, dtype=float), np.asarray(pv, dtype=float)
+    keep = np.isfinite(px) & np.isfinite(py)
+    px, py = px[keep], py[keep]
+    order = np.argsort(px, kind="stable")
+    return ValueExtent(grid, lo, hi, px[order], py[order])
+
+
+def campaign_extents(
+    notices: Sequence[PollNotice],
+    codes: Mapping[str, str],
+    lists: Iterable[CandidateAverages],
+    runoffs: Iterable[MatchupLead],
+) -> dict[str, ValueExtent]:
+    """Each two-round chart's values over every choice (ValueExtent), by chart: "first" (every candidate list's
+    averages and every question's share), "lead1" (the first-round lead of every runoff pair asked, through every
+    list) and "lead2" (every pair's published head-to-heads and their average).
+
+    Args:
+        notices: the campaign's notices.
+        codes: name_key(candidate name) -> contest code.
+        lists: the first-round averages of every list the user may pick (pooled included).
+        runoffs: the MatchupLead of every pair asked (A first, as the runoff-lead chart shows it).
+    """
+    lists = list(lists)
+    runoffs = list(runoffs)
+    first = [s for averages in lists for n, s in averages.series.items() if name_key(n) in codes]
+    pairs = [(r.average.a, r.average.b) for r in runoffs]
+    keyed = _keyed(notices)
+    return {
+        "first": value_extent(first, question_points(notices, codes).values()),
+        "lead1": value_extent(
+            (first_round_lead(averages, a, b) for a, b in pairs for averages in lists),
+            (_lead_points(keyed, a, b) for a, b in pairs),
+        ),
+        "lead2": value_extent((r.average.lead for r in runoffs), ((r.days, r.leads, r.pollsters) for r in runoffs)),
+    }
 
 
 def _named(averages: CandidateAverages, name: str) -> str:

@@ -12,7 +12,9 @@ One evaluation (projection and five exact break-evens) takes well under a millis
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+import time
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Protocol
 
@@ -42,7 +44,9 @@ from warroom.core.two_round_view import (
     NoticeTable,
     ScenarioDefaults,
     TwoRoundView,
+    ValueExtent,
     campaign_chart,
+    campaign_extents,
     default_scenario,
     evaluate,
     largest_other,
@@ -84,6 +88,10 @@ class TwoRoundController(QObject):
         chart_ready: the first round on the charts (CampaignChart: averages, points, the pair's lead).
         table_ready: the poll notices as poll-table rows (NoticeTable) showing the chosen hypothesis and pair;
             None when no two-round campaign is open.
+        extents_ready: chart key -> ValueExtent over every matchup and list of the campaign (core
+            campaign_extents), worked out at idle once a campaign is read; None when none is open.
+        choice_prepared: (CampaignChart, MatchupLead) of a matchup or list worked out ahead at idle, for the
+            charts to draw ahead (the few most likely picked next).
         failed: a message for the user.
     """
 
@@ -96,7 +104,14 @@ class TwoRoundController(QObject):
     qualify_ready = Signal(object)
     chart_ready = Signal(object)
     table_ready = Signal(object)
+    extents_ready = Signal(object)
+    choice_prepared = Signal(object, object)
     failed = Signal(str)
+
+    DRAWN_AHEAD_PAIRS = 5  # matchups (with the list shown) and lists (with the pair shown) the charts draw ahead:
+    DRAWN_AHEAD_LISTS = 6  # with the one shown, no more than a chart keeps pictures of (ui.charts.DataPicture)
+    PREPARE_SLICE_S = 0.004  # idle work per event-loop turn: a turn stays well inside one 60 Hz frame
+    MAX_PREPARED_CHARTS = 96  # charts worked out ahead (each list with the chosen pair, each pair with the list)
 
     def __init__(
         self,
@@ -136,10 +151,22 @@ class TwoRoundController(QObject):
         # the views of a pair's defaults as they are, by first round, defaults (kept in self._defaults) and question
         self._views: dict[tuple[object, ...], TwoRoundView] = {}
         self._model: FirstRoundModel | None = None
+        self._lists: dict[str | None, CandidateAverages] = {}  # each list's first-round averages (the model's view)
+        self.extents: dict[str, ValueExtent] | None = None
+        self._prepare: Iterator[None] | None = None
+        self._idle = QTimer(self)
+        self._idle.setSingleShot(True)
+        self._idle.setInterval(0)
+        self._idle.timeout.connect(self._prepare_next)
         self._pending = QTimer(self)
         self._pending.setSingleShot(True)
         self._pending.setInterval(0)  # the next event-loop turn: one evaluation per burst of edits
         self._pending.timeout.connect(self.evaluate_now)
+
+    @property
+    def prepared(self) -> bool:
+        """The idle preparation of the open campaign's choices is done (or there is none to do)."""
+        return self._prepare is None
 
     @property
     def active(self) -> bool:
@@ -178,6 +205,7 @@ class TwoRoundController(QObject):
         """The contest's questions (None: none): offer its matchups and hypotheses, start pooled, on the leading
         two candidates' matchup."""
         self._clear()
+        self.extents_ready.emit(None)  # (until this campaign's are worked out: the charts fit what they show)
         if campaign is not None and not matchups_asked(campaign.notices):
             self.failed.emit("No runoff question in this contest's polls: no runoff scenario")
             campaign = None
@@ -204,22 +232,15 @@ class TwoRoundController(QObject):
                 a, b = x, y
                 break
         self.set_matchup(a, b)
+        self._prepare = self._preparation()
+        self._idle.start()
 
     def set_matchup(self, a: str, b: str) -> None:
         """Switch the runoff pair: its lead on the chart, its published defaults in the scenario."""
         campaign = self.campaign
         if campaign is None:
             return
-        key = frozenset((name_key(a), name_key(b)))
-        known = self._leads.get(key)
-        if known is None:  # each pair's head-to-heads are averaged once per campaign: switching back is immediate
-            average = matchup_average(campaign.notices, a, b)
-            if average.latest() < 50.0:  # A is the one the head-to-heads put ahead
-                a, b = b, a
-                average = matchup_average(campaign.notices, a, b)
-            days, leads, pollsters = matchup_points(campaign.notices, a, b)
-            known = self._leads[key] = ((a, b), MatchupLead(average, tuple(days), tuple(leads), tuple(pollsters)))
-        self.matchup, self.lead = known
+        self.matchup, self.lead = self._lead_of(a, b)
         self.matchup_changed.emit(*self.matchup)
         self.lead_ready.emit(self.lead)
         self._chart()
@@ -302,6 +323,10 @@ class TwoRoundController(QObject):
 
     def _clear(self) -> None:
         self._pending.stop()
+        self._idle.stop()
+        self._prepare = None
+        self.extents = None
+        self._lists = {}
         self.campaign = None
         self.matchups, self.hypotheses = [], []
         self.matchup = self.hypothesis = None
@@ -317,40 +342,156 @@ class TwoRoundController(QObject):
         self._leads, self._charts = {}, {}
 
     def _average_first_round(self) -> None:
-        campaign = self.campaign
-        if campaign is None:
+        if self.campaign is None:
             return
-        cached = self._by_hypothesis.get(self.hypothesis)
-        if cached is None:  # each list's odds are worked out once per campaign: switching back is immediate
-            if self._model is None:  # smoothed once per campaign; a hypothesis is a shift of it
-                self._model = first_round_model(campaign.notices)
+        cached = self._odds_of(self.hypothesis)
+        self.averages, self.qualify = cached[0], dict(cached[1])
+        self.qualify_ready.emit(self.qualify)
+
+    def _odds_of(self, hypothesis: str | None) -> tuple[CandidateAverages | None, dict[str, float]]:
+        """One list's first-round averages and qualify odds, worked out once per campaign (switching back, or to a
+        list prepared at idle, is immediate); a list that cannot be averaged is said and gives none."""
+        cached = self._by_hypothesis.get(hypothesis)
+        if cached is None:
+            campaign = self.campaign
+            assert campaign is not None
             try:
                 # As `warroom average` does (core.two_round_pipeline.two_round_report): every poll known.
-                averages: CandidateAverages | None = self._model.view(self.hypothesis)
+                averages: CandidateAverages | None = self._list(hypothesis)
             except ValueError as exc:
                 self.failed.emit(str(exc))
                 averages = None
             rules = self.contest.counting_rules if self.contest is not None else None
             base = valid_share_of_base(campaign, rules)
             cached = (averages, qualify_odds(averages, rules, valid_of_base=base) if averages is not None else {})
-            self._by_hypothesis[self.hypothesis] = cached
-        self.averages, self.qualify = cached[0], dict(cached[1])
-        self.qualify_ready.emit(self.qualify)
+            self._by_hypothesis[hypothesis] = cached
+        return cached
 
     def _chart(self) -> None:
-        campaign, pair, contest = self.campaign, self.matchup, self.contest
-        if campaign is None or pair is None or contest is None or self.averages is None:
+        if self.campaign is None or self.matchup is None or self.contest is None or self.averages is None:
             return
-        chart = self._charts.get((self.hypothesis, pair))
-        if chart is None:  # each list and pair's chart is worked out once per campaign
+        chart = self._chart_of(self.hypothesis, self.matchup, self.averages)
+        self._last_chart = chart
+        self.chart_ready.emit(chart)
+
+    def _chart_of(self, hypothesis: str | None, pair: tuple[str, str], averages: CandidateAverages) -> CampaignChart:
+        """The charts of one list and pair, worked out once per campaign (the very object again after)."""
+        chart = self._charts.get((hypothesis, pair))
+        if chart is None:
+            assert self.campaign is not None and self.contest is not None
+            contest = self.contest
             codes = {name_key(c.name): c.code for c in contest.candidates}
             blackouts = publication_blackouts(contest.election_date, contest.second_round_date)
             chart = campaign_chart(
-                campaign.notices, self.averages, codes, *pair, same_first=self._last_chart, blackouts=blackouts
+                self.campaign.notices, averages, codes, *pair, same_first=self._last_chart, blackouts=blackouts
             )
-            self._charts[(self.hypothesis, pair)] = chart
-        self._last_chart = chart
-        self.chart_ready.emit(chart)
+            self._charts[(hypothesis, pair)] = chart
+        return chart
+
+    def _list(self, hypothesis: str | None) -> CandidateAverages:
+        """One list's first-round averages (None: pooled), smoothed once per campaign, kept."""
+        averages = self._lists.get(hypothesis)
+        if averages is None:
+            assert self.campaign is not None
+            if self._model is None:  # smoothed once per campaign; a hypothesis is a shift of it
+                self._model = first_round_model(self.campaign.notices)
+            averages = self._lists[hypothesis] = self._model.view(hypothesis)
+        return averages
+
+    def _lead_of(self, a: str, b: str) -> tuple[tuple[str, str], MatchupLead]:
+        """A pair with A the one its head-to-heads put ahead, and its MatchupLead: averaged once per campaign."""
+        assert self.campaign is not None
+        notices = self.campaign.notices
+        key = frozenset((name_key(a), name_key(b)))
+        known = self._leads.get(key)
+        if known is None:
+            average = matchup_average(notices, a, b)
+            if average.latest() < 50.0:  # A is the one the head-to-heads put ahead
+                a, b = b, a
+                average = matchup_average(notices, a, b)
+            days, leads, pollsters = matchup_points(notices, a, b)
+            known = self._leads[key] = ((a, b), MatchupLead(average, tuple(days), tuple(leads), tuple(pollsters)))
+        return known
+
+    def _prepare_next(self) -> None:
+        """Run the idle preparation for one slice of time, and come back next turn if there is more."""
+        work = self._prepare
+        if work is None:
+            return
+        deadline = time.perf_counter() + self.PREPARE_SLICE_S
+        for _ in work:
+            if time.perf_counter() >= deadline:
+                self._idle.start()
+                return
+        self._prepare = None
+
+    def _preparation(self) -> Iterator[None]:
+        """A campaign's choices worked out ahead, a step per yield (chunked at idle: the window never waits):
+        every list's averages and every pair's head-to-heads, then the charts' value extents over all of them
+        (extents_ready: a value axis that stays put whatever is picked), then the few choices most likely picked
+        next with their qualify odds and poll-table rows, drawn ahead by the charts (choice_prepared), then the
+        charts of the chosen list with every pair and of the chosen pair with every list (kept as a switch keeps
+        them; bounded), so a first switch to a choice costs what a switch back does. A list or pair that cannot be
+        worked out is left for its pick to say so."""
+        campaign, contest = self.campaign, self.contest
+        if campaign is None or contest is None:
+            return
+        labels: list[str | None] = [None, *(label for label, _n in self.hypotheses)]
+        lists = []
+        for label in labels:
+            with contextlib.suppress(ValueError):  # (said when the list is picked)
+                lists.append(self._list(label))
+            yield
+        runoffs = []
+        for a, b, _n in self.matchups:
+            with contextlib.suppress(ValueError):
+                runoffs.append(self._lead_of(a, b)[1])
+            yield
+        codes = {name_key(c.name): c.code for c in contest.candidates}
+        try:
+            self.extents = campaign_extents(campaign.notices, codes, lists, runoffs)
+        except ValueError:
+            return  # (the charts keep fitting the choice shown)
+        self.extents_ready.emit(self.extents)
+        yield
+        # the choices most likely picked next (the pickers list them most asked first), drawn ahead by the charts
+        # (choice_prepared): as many as their kept pictures hold besides the one shown
+        ahead: list[tuple[str | None, tuple[str, str] | None]] = [
+            (self.hypothesis, self._leads[key][0])
+            for a, b, _n in self.matchups[: self.DRAWN_AHEAD_PAIRS]
+            if (key := frozenset((name_key(a), name_key(b)))) in self._leads
+        ]
+        ahead += [(label, self.matchup) for label in labels[: self.DRAWN_AHEAD_LISTS]]
+        for label, pair in ahead:
+            if pair is None or (label, pair) == (self.hypothesis, self.matchup) or self.campaign is not campaign:
+                continue
+            averages = self._lists.get(label)
+            if averages is None:
+                continue
+            if label != self.hypothesis and label in self._lists:
+                self._odds_of(label)  # its qualify odds (a simulation: the largest part of a list's first switch)
+                yield
+            if self._rows is not None:
+                self._rows.table(label, pair)  # its poll-table rows
+            with contextlib.suppress(ValueError):
+                self.choice_prepared.emit(self._chart_of(label, pair, averages), self._lead_of(*pair)[1])
+            yield
+        made = 0
+        for label in labels:
+            for a, b, _n in self.matchups:
+                if made >= self.MAX_PREPARED_CHARTS or self.campaign is not campaign:
+                    return
+                known = self._leads.get(frozenset((name_key(a), name_key(b))))
+                averages = self._lists.get(label)
+                if known is None or averages is None:
+                    continue
+                pair = known[0]
+                if (label != self.hypothesis and pair != self.matchup) or (label, pair) in self._charts:
+                    continue
+                with contextlib.suppress(ValueError):
+                    self._chart_of(label, pair, averages)
+                made += 1
+                yield
 
     def _table(self) -> None:
         if self._rows is not None:

@@ -188,7 +188,7 @@ def _check_ours(path: Path) -> None:
     """Refuse another application's SQLite database, or a store from a newer version, reading only."""
     try:
         immutable = "&immutable=1" if on_read_only_mount(path) or _full_disk_under(path) else ""
-        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro{immutable}", uri=True, timeout=10.0)
+        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro{immutable}", uri=True, timeout=10.0)
         try:
             tables = {
                 row[0]
@@ -372,7 +372,7 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
                     # A full disk: without this, every verb failed, reading ones too, and the polls could not
                     # even be read and exported to another disk. Writes say the disk is full (translate).
                     query["immutable"] = "1"
-                url = URL.create("sqlite", database="file:" + path.as_uri()[len("file://") :], query=query)
+                url = URL.create("sqlite", database="file:" + path.absolute().as_uri()[len("file://") :], query=query)
             else:
                 try:
                     _create_private(path)

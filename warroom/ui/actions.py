@@ -35,6 +35,7 @@ from warroom.ui.commands import DeleteScenarioCommand, SaveScenarioCommand, Scen
 from warroom.ui.compare_dialog import CompareColumn, CompareDialog
 from warroom.ui.main_window import MainWindow
 from warroom.ui.paste_dialog import PasteDialog
+from warroom.ui.qt_utils import literal_tip, menu_text
 
 if TYPE_CHECKING:
     from warroom.ui.export import Briefing, BriefingScenario
@@ -279,7 +280,7 @@ class ScenarioActions(QObject):
 
         def add(text: str, slot: Callable[[], None], tip: str, shortcut: str = "") -> None:
             action = menu.addAction(text, slot)
-            action.setToolTip(tip + (f" ({shortcut})" if shortcut else ""))
+            action.setToolTip(literal_tip(tip + (f" ({shortcut})" if shortcut else "")))
             action.setStatusTip(tip)
             if shortcut:
                 action.setShortcut(QKeySequence(shortcut))
@@ -308,13 +309,15 @@ class ScenarioActions(QObject):
         if names:
             menu.addSeparator()
             for n in names:
-                add(f"Load '{n}'", partial(self.load, n), f"Work on '{n}': its settings become the live ones")
+                add(
+                    f"Load '{menu_text(n)}'", partial(self.load, n), f"Work on '{n}': its settings become the live ones"
+                )
             delete = menu.addMenu("&Delete")
             delete.setObjectName("scenario_delete_menu")
             delete.setToolTipsVisible(True)
             for n in names:
-                action = delete.addAction(f"'{n}'", partial(self.delete, n))
-                action.setToolTip(f"Delete the saved scenario '{n}' (Edit > Undo brings it back)")
+                action = delete.addAction(f"'{menu_text(n)}'", partial(self.delete, n))
+                action.setToolTip(literal_tip(f"Delete the saved scenario '{n}' (Edit > Undo brings it back)"))
 
     def forecast_dialog(self) -> ForecastDialog:
         """The forecast-over-time charts for the open contest (computed now: a fraction of a second)."""

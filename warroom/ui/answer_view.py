@@ -22,7 +22,7 @@ from warroom.core.pipeline import ProjectionView
 from warroom.core.types import Poll, bidi_isolated
 from warroom.ui.charts import DateAxis, PointLayer, day_to_epoch, size_axes
 from warroom.ui.protocols import ScenarioModel
-from warroom.ui.qt_utils import as_html
+from warroom.ui.qt_utils import as_html, plain_label
 
 
 class AnswerPage(QWidget):
@@ -31,8 +31,8 @@ class AnswerPage(QWidget):
     def __init__(self, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(name)
-        self.verdict = QLabel()
-        self.verdict.setTextFormat(Qt.TextFormat.PlainText)  # names as typed, never read as markup
+        self.verdict = plain_label()  # names as typed, never read as markup
+        self.verdict.fit()  # a word wider than the screen (a long short name) elided, never cropped
         self.verdict.setObjectName("answer_verdict")
         self.verdict.setWordWrap(True)
         # Its own style sheet: the meeting-mode sheet sets one size for all text, and this is the headline.

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -47,7 +48,7 @@ from PySide6.QtWidgets import (
 )
 
 from warroom.core.averaging import AverageSeries, PollAverages
-from warroom.core.two_round_view import CampaignChart
+from warroom.core.two_round_view import CampaignChart, ValueExtent
 from warroom.core.types import Annotation, Contest, Poll, bidi_isolated
 from warroom.ui.glyphs import drawable
 from warroom.ui.qt_utils import as_html, literal_tip
@@ -80,6 +81,13 @@ first repaint was 15-25 ms of GUI-thread CPU spent on a picture replaced a momen
 takes 300 ms or more, and its point shows at this limit, then its average."""
 FINAL_WEEKS_DAYS = 42  # the default window: six weeks before the latest poll or election day
 END_LABEL_ROOM = 0.22  # share of the default window kept free right of the data for the end-of-line values
+LEAD_PICTURES_KEPT = 12
+"""Images of its points and lines a lead chart keeps (DataPicture; the first-round chart keeps 8): about 1 MB each
+at 1920x1080 (the chart's area and a margin, 4 bytes a pixel)."""
+STILL_AXIS_TIP = (
+    "The value axis spans every runoff matchup and candidate list of this contest in the window shown, so "
+    "switching between them leaves it still and every choice is read on one scale."
+)
 
 
 def day_to_epoch(day: float | np.ndarray) -> np.ndarray:
@@ -524,6 +532,65 @@ class DataPicture(pg.GraphicsObject):
             self.painting = False
 
 
+class ValueRange(pg.GraphicsObject):
+    """A two-round chart's value extent over every matchup and list (core.two_round_view.ValueExtent), as the one
+    thing its autorange fits: it paints nothing, and its bounds in the window shown are the extent's there. The
+    chart's own data items leave the fit (ChartPanel.set_value_extents), so the value axis is the same whichever
+    matchup or list is shown, and is still through a switch; a pan or a zoom fits it to the new window as before.
+    `padding` gives the markers' room in pixels (as a scatter item's pixelPadding does)."""
+
+    paints_others = True  # nothing of its own to draw: ui/export.py's SVG writer passes over it
+
+    def __init__(self, extent: ValueExtent, padding: Callable[[], float]) -> None:
+        super().__init__()
+        self.extent = extent
+        self._padding = padding
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
+
+    def dataBounds(self, ax: int, frac: float = 1.0, orthoRange: Sequence[float] | None = None) -> Any:
+        span = self.extent.span
+        if span is None:
+            return None
+        if ax == 0:
+            return tuple(float(v) for v in day_to_epoch(np.array([span[0], span[1]])))
+        first, last = span
+        if orthoRange is not None and orthoRange[0] is not None and orthoRange[1] is not None:
+            first, last = ((float(v) - 43200.0) / 86400.0 + EPOCH_ORDINAL for v in orthoRange)
+        return self.extent.within(first, last)
+
+    def pixelPadding(self) -> float:
+        return self._padding()
+
+    def boundingRect(self) -> QRectF:
+        return QRectF()
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        return
+
+
+class BlackoutRegion(pg.LinearRegionItem):
+    """A shaded stretch of days (a legal publication blackout), filled in device pixels without antialiasing.
+
+    pyqtgraph's region fills its rectangle under the view's transform (a date axis in epoch seconds scales by
+    ~1e-4), which Qt's raster engine fills through its general path code, antialiased: the four blackouts of a
+    matchup switch's two lead charts took 3 ms of its repaint (benchmarks/bench_two_round_switch.py --profile).
+    The same rectangle mapped to the device and filled there is one solid fill; exports take pyqtgraph's path."""
+
+    def paint(self, p: QPainter, *args: object) -> None:
+        transform = p.transform()
+        if getattr(self, "_exportOpts", False) is not False or transform.isRotating():
+            super().paint(p, *args)
+            return
+        rect = transform.mapRect(self.boundingRect())
+        p.save()
+        p.resetTransform()
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(self.currentBrush)
+        p.drawRect(rect)
+        p.restore()
+
+
 class ScreenCurve(_UpdatingPictureMember, pg.PlotCurveItem):
     """An average line drawn in device pixels: its points are mapped through the view's scale and offset here (one
     numpy step) and the segments drawn with no painter transform.
@@ -695,6 +762,18 @@ class PollScatter(_UpdatingPictureMember, pg.ScatterPlotItem):
         self.bounds = [None, None]
         self.invalidate()
         self.updateSpots(points)
+        self.sigPlotChanged.emit(self)
+
+    def show_records(self, records: Any) -> None:
+        """Show points styled before (a copy of this item's record array, their pictures' places in the atlas as
+        they were: the caller checks the atlas was not rebuilt since), as set_points would show them."""
+        self.data["item"][...] = None
+        self.data = records.copy()
+        self.prepareGeometryChange()
+        self.informViewBoundsChanged()
+        self.bounds = [None, None]
+        self.invalidate()
+        self._updateMaxSpotSizes(data=self.data)
         self.sigPlotChanged.emit(self)
 
     def warm(self, styles: Sequence[tuple[str, float]], deadline: float) -> int:
@@ -1030,6 +1109,8 @@ class _Series:
         self.line.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.points.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.poll_ids = np.empty(0, dtype=np.int64)
+        # a two-round contest's question points as shown, per kept arrays object (show_kept_points)
+        self._kept_points: dict[int, tuple[_PointArrays, tuple[object, ...], Any, object]] = {}
         # the whole average and forecast band; the items get the visible part (show_range)
         self.x = self.mean = np.empty(0)
         self._forecast_x = self._forecast_lower = self._forecast_upper = np.empty(0)
@@ -1148,6 +1229,39 @@ class _Series:
                 order = np.lexsort((ids, x))
                 x, values, sizes, ids, symbols = x[order], values[order], sizes[order], ids[order], symbols[order]
         self.set_points_x(x, values, sizes, symbols, ids)
+
+    KEPT_POINTS = 32  # a two-round contest's choices whose styled points a series keeps
+
+    def show_kept_points(self, pts: _PointArrays) -> None:
+        """set_points of one matchup's or list's point arrays as the chart keeps them (the very objects each time):
+        the sorted arrays and the scatter item's styled points are kept per arrays object, so a switch back hands
+        them over without sorting and styling each point again (the runoff-lead chart's 355 head-to-heads of
+        Macron v Le Pen were the largest part of a matchup switch's Python work)."""
+        layer, item = self.layer, self.points
+        kept = self._kept_points.get(id(pts[0]))
+        if kept is not None and kept[0] is pts and not layer._held and kept[3] is item.fragmentAtlas._coords:
+            arrays, window, records = kept[1], kept[1][5], kept[2]
+            layer._x, layer._y, layer._size, layer._symbol, layer._data = arrays[:5]  # type: ignore[assignment]
+            self.poll_ids = arrays[4]  # type: ignore[assignment]
+            if layer._window() == window:  # (the same points handed over: all of them, or the same window)
+                layer._shown = window  # type: ignore[assignment]
+                item.show_records(records)
+            else:  # another window of them (a pan since): handed over afresh
+                layer._refresh()
+            return
+        self.set_points(*pts)
+        if layer._held or layer._stale or (len(item.data) and item.data["hovered"].any()):
+            return
+        if len(self._kept_points) >= self.KEPT_POINTS:
+            self._kept_points.clear()
+        records = item.data.copy()
+        records["item"] = None
+        arrays_shown = (layer._x, layer._y, layer._size, layer._symbol, layer._data, layer._shown)
+        self._kept_points[id(pts[0])] = (pts, arrays_shown, records, item.fragmentAtlas._coords)
+
+    def forget_kept_points(self) -> None:
+        """The points' style changed (a theme): nothing kept shows them."""
+        self._kept_points.clear()
 
     def set_points_x(
         self, x: np.ndarray, values: np.ndarray, sizes: np.ndarray, symbols: np.ndarray, ids: np.ndarray
@@ -1344,6 +1458,8 @@ class ChartPanel(QWidget):
         self._range_tokens: dict[str, tuple[object, ...] | None] = {}
         self._range_refs: dict[tuple[object, ...], tuple[object, ...]] = {}
         self._ranges: dict[tuple[object, ...], tuple[float, float]] = {}
+        # a two-round contest's value extents over every matchup and list (set_value_extents), per chart
+        self._value_ranges: dict[str, ValueRange] = {}
         self.range_mode = "final"  # "final" (the last weeks), "all" (whole campaign) or "user" (panned/zoomed)
         self._final_window: tuple[float, float] | None = None  # the window show_final_weeks last applied
         self._applying_range = False
@@ -1361,6 +1477,10 @@ class ChartPanel(QWidget):
             )
             for key, plot in self.plots.items()
         }
+        # The lead charts change with the pair and the list (the first-round lead) or the pair: a few more of their
+        # (smaller) images are kept, so the choices drawn ahead (draw_ahead) and the one shown all stay kept.
+        for key in LEAD_CHARTS:
+            self._pictures[key][1].keep = LEAD_PICTURES_KEPT
         # End labels a switch moved are placed once, when the charts' ranges are final (settle_ranges, or just before
         # the paint): placed on the new data and then again on the new range, they cost a switch twice.
         self._labels_pending = False
@@ -1378,6 +1498,7 @@ class ChartPanel(QWidget):
             for picture in pictures:
                 picture.release()
         self._range_tokens, self._range_refs, self._ranges = {}, {}, {}
+        self.set_value_extents(None)
         self._matchup = None
         self.plots["lead2"].titleLabel.set_explanation("")  # an instant-runoff contest's account of its pair goes
         self._campaign = None
@@ -1802,7 +1923,7 @@ class ChartPanel(QWidget):
                     angle=90,
                     pen=pg.mkPen("#6a3d9a", width=1.5, style=Qt.PenStyle.DotLine),
                     # pyqtgraph formats the label (str.format, value=): braces in a note are text
-                    label=note.text.replace("{", "{{").replace("}", "}}") if key == "first" else None,
+                    label=drawable(note.text).replace("{", "{{").replace("}", "}}") if key == "first" else None,
                     labelOpts={"position": 0.05, "color": "#6a3d9a", "rotateAxis": (1, 0)} if key == "first" else None,
                 )
                 line.setToolTip(literal_tip(f"{note.when:%d %b %Y}: {note.text}"))
@@ -1835,7 +1956,9 @@ class ChartPanel(QWidget):
             if token is None or auto[0] is not False or auto[1] is False:
                 vb.prepareForPaint()
                 continue
-            memo = (key, token, *vb.viewRange()[0], vb.width(), vb.height(), self._selected)
+            # a chart fitted to its value extent has one range for every choice: the choice is not part of the key
+            which = ("extent", id(self._value_ranges[key])) if key in self._value_ranges else token
+            memo = (key, which, *vb.viewRange()[0], vb.width(), vb.height(), self._selected)
             y = self._ranges.get(memo)
             if y is None:
                 vb.prepareForPaint()
@@ -1849,9 +1972,84 @@ class ChartPanel(QWidget):
         # The new range moved the end and election-day labels, and pyqtgraph takes any child's move for a change of
         # the data's bounds: it fitted every chart it had just fitted once more in the paint. Those labels (like
         # the grid) are added with ignoreBounds, so that second fit could only give the same range.
+        # (placed first: with a value axis that stays put, no range change places them on the way)
+        self._place_pending_labels()
         for vb in settled:
             vb._autoRangeNeedsUpdate = False
-        self._place_pending_labels()
+
+    def set_value_extents(self, extents: Mapping[str, ValueExtent] | None) -> None:
+        """A two-round contest's value extents over every matchup and list, by chart (core campaign_extents; None:
+        none): each chart's value axis is fitted to its extent in the window shown instead of to the choice shown,
+        so a matchup or list switch leaves the axis still and every choice is read on one scale. The chart's data
+        items no longer count in its fit (they lie within the extent); the value axis' tooltip says so."""
+        for key, item in self._value_ranges.items():
+            vb = self.plots[key].getViewBox()
+            if item in vb.addedItems:
+                vb.removeItem(item)
+            for series in self._series_of(key):  # the data items count in the fit again
+                for held in (series.band, series.line, series.points):
+                    if held.scene() is not None and held not in vb.addedItems:
+                        vb.addedItems.append(held)
+            if vb.state["autoRange"][1] is not False:
+                vb.updateAutoRange()
+        self._value_ranges = {}
+        self._ranges = {}
+        for plot in self.plots.values():
+            plot.getAxis("left").setToolTip("")
+        if not extents or self._campaign is None:
+            return
+        sizes = {"first": 7.0, "lead1": 7.0, "lead2": 8.0}  # the question points' marker sizes (_show_campaign)
+        for key, extent in extents.items():
+            if key not in self.plots:
+                continue
+            vb = self.plots[key].getViewBox()
+            size = sizes.get(key, 8.0)
+            item = ValueRange(extent, partial(self._marker_padding, size))
+            vb.addItem(item)  # counted in the fit
+            for series in self._series_of(key):
+                for held in (series.band, series.line, series.points):
+                    if held in vb.addedItems:  # (pyqtgraph's list of what its autorange fits)
+                        vb.addedItems.remove(held)
+            self._value_ranges[key] = item
+            self.plots[key].getAxis("left").setToolTip(STILL_AXIS_TIP)
+            if vb.state["autoRange"][1] is not False:
+                vb.updateAutoRange()
+        self._place_end_labels()
+
+    def draw_ahead(self, chart: CampaignChart, lead: Sequence[Any]) -> None:
+        """Draw a two-round choice (its first round and the runoff lead as show_matchup_lead takes it: days, leads,
+        pollsters, average, title) off screen, at idle, so that its kept pictures and styled points are ready before
+        it is picked: a first switch to it then costs what a switch back does. What the charts show is put back in
+        the same call (nothing is painted in between); the kept pictures bound what is drawn ahead."""
+        shown, matchup = self._campaign, self._matchup
+        if shown is None or matchup is None or self._lead1 is None or not self._value_ranges:
+            return  # (drawn ahead only once the value axes stay put: every choice is then drawn at one range)
+        view = self._layout_widget
+        port = view.viewport()
+        with self._switching("first", "lead1", "lead2"):
+            self._show_campaign(chart, redraw=False)
+            days, leads, pollsters, average, title = lead
+            self._show_matchup_lead(days, leads, pollsters, average, title, "", "published head-to-head")
+        self.settle_ranges()
+        ratio = port.devicePixelRatioF()
+        image = QImage(
+            max(1, round(port.width() * ratio)),
+            max(1, round(port.height() * ratio)),
+            QImage.Format.Format_ARGB32_Premultiplied,
+        )
+        image.setDevicePixelRatio(ratio)
+        painter = QPainter(image)
+        view.render(painter, QRectF(0, 0, port.width(), port.height()), port.rect())
+        painter.end()
+        with self._switching("first", "lead1", "lead2"):
+            self._show_campaign(shown, redraw=False)
+            self._show_matchup_lead(*matchup)
+        self.settle_ranges()
+
+    def _marker_padding(self, size: float) -> float:
+        """The room a question point of this size takes around its value, in pixels (ScatterPlotItem.pixelPadding
+        of a point with the 1.5 px pen the series' points have)."""
+        return (size * self._theme.marker_scale + 1.5) * 0.7072
 
     def _shows(self, key: str, *data: object, extra: object = None) -> None:
         """Chart `key` now shows these objects (None: data settle_ranges cannot name, such as a poll update), and
@@ -1926,14 +2124,15 @@ class ChartPanel(QWidget):
         # (named by its points: the controller keeps one MatchupLead per pair, whose average.lead is made anew)
         # (and by its average's figures: the picture kept for the chart shows them)
         self._shows("lead2", days, leads, pollsters, extra=_digest(average))
-        self._lead2_observed.set_points(*self._question_points((days, leads, pollsters), 8.0))
+        self._lead2_observed.show_kept_points(self._question_points((days, leads, pollsters), 8.0))
         self._lead2_observed.set_average(average)
         self._lead2_observed.set_forecast(None, None, None)
-        self._lead2_implied.set_points(np.empty(0), np.empty(0), np.empty(0), [], np.empty(0, dtype=np.int64))
+        if len(self._lead2_implied.layer.get_data()[0]) or len(self._lead2_implied.points.data):
+            self._lead2_implied.set_points(np.empty(0), np.empty(0), np.empty(0), [], np.empty(0, dtype=np.int64))
         self._lead2_implied.set_average(None)
         if self.plots["lead2"].titleLabel.text != title:
             self.plots["lead2"].setTitle(title)
-        self._update_end_labels(defer=True)
+        self._update_end_labels(defer=True, keys=("lead2",))
 
     def show_campaign(self, chart: CampaignChart, *, redraw: bool = False) -> None:
         """A two-round contest's first round from its poll questions (several lists per poll): each candidate's
@@ -1955,7 +2154,7 @@ class ChartPanel(QWidget):
         same_first = same_points and last is not None and last.first is chart.first
 
         def points(series: _Series, pts: tuple[tuple[float, ...], tuple[float, ...], tuple[str, ...]]) -> None:
-            series.set_points(*self._question_points(pts, 7.0))
+            series.show_kept_points(self._question_points(pts, 7.0))
 
         if not same_first:
             self._shows("first", chart.first, chart.points)
@@ -1973,7 +2172,8 @@ class ChartPanel(QWidget):
         title = f"First-round lead: {names.get(chart.a, chart.a)} minus {names.get(chart.b, chart.b)} (points)"
         if self.plots["lead1"].titleLabel.text != title:
             self.plots["lead1"].setTitle(title)
-        self._update_end_labels(defer=True)
+        # (another pair over the same list: the first-round chart's lines, and so their labels, are as they were)
+        self._update_end_labels(defer=True, keys=("lead1",) if same_first else None)
         if self.range_mode == "final":
             self.show_final_weeks()
 
@@ -2083,9 +2283,7 @@ class ChartPanel(QWidget):
         for key in ("first", "lead1", "lead2"):
             for first, last in days:
                 x0, x1 = (float(v) for v in day_to_epoch(np.array([first, last + 1.0])))
-                item = pg.LinearRegionItem(
-                    (x0, x1), movable=False, brush=pg.mkBrush(128, 128, 128, 40), pen=pg.mkPen(None)
-                )
+                item = BlackoutRegion((x0, x1), movable=False, brush=pg.mkBrush(128, 128, 128, 40), pen=pg.mkPen(None))
                 item.setZValue(-20)
                 item.setToolTip(tip)
                 self.plots[key].addItem(item, ignoreBounds=True)
@@ -2110,6 +2308,9 @@ class ChartPanel(QWidget):
     def apply_theme(self, theme: Theme) -> None:
         self._theme = theme
         self._ranges = {}  # marker sizes (part of what autorange fits) follow the theme
+        for series in [*self._first.values(), self._lead1, self._lead2_observed, self._lead2_implied]:
+            if series is not None:
+                series.forget_kept_points()  # (their pens and brushes follow the theme)
         self._layout_widget.setBackground(theme.background)
         font = QFont()
         font.setPointSize(theme.font_pt)
@@ -2314,9 +2515,10 @@ class ChartPanel(QWidget):
         plot.addItem(label, ignoreBounds=True)
         return label
 
-    def _update_end_labels(self, *, defer: bool = False) -> None:
+    def _update_end_labels(self, *, defer: bool = False, keys: Sequence[str] | None = None) -> None:
         """Each line's end label: its text, and its place (defer: left to _place_pending_labels, once the ranges
-        are final)."""
+        are final). `keys`: only these lines changed (a two-round matchup switch: the lead charts' two), the other
+        labels are left as they are."""
         contest = self._contest
         if contest is None:
             return
@@ -2325,9 +2527,12 @@ class ChartPanel(QWidget):
         # on every runoff matchup switch (benchmarks/bench_two_round_switch.py).
         # The first-round chart's labels are placed together (_place_end_labels, a dozen of them): only when one of
         # their lines ends elsewhere. A runoff matchup switch moves the lead charts' labels alone.
-        before, self._end_values = self._end_values, {}
+        before = self._end_values
+        self._end_values = {} if keys is None else {k: v for k, v in before.items() if k not in keys}
         first_moved = False
         for key, label in self._end_labels.items():
+            if keys is not None and key not in keys:
+                continue
             if key == "lead1":
                 x, y = self.curve_data("lead1") if self._lead1 else (np.empty(0), np.empty(0))
             elif key == "lead2":

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from warroom.core.forecast import chance_text
 from warroom.core.saved_cases import COMPARE_ROWS, CaseSummary, compare_cells
 from warroom.core.scenario import Projection, break_even_text
+from warroom.ui.glyphs import drawable
 from warroom.ui.qt_utils import literal_tip
 
 ROWS = (
@@ -77,11 +78,11 @@ class CompareDialog(QDialog):
         self.table.setObjectName("compare_table")
         self.table.setAccessibleName("Scenario comparison")
         self.table.setVerticalHeaderLabels(list(rows))
-        self.table.setHorizontalHeaderLabels([c.name for c in columns])
+        self.table.setHorizontalHeaderLabels([drawable(c.name) for c in columns])  # (ui.glyphs: never a box)
         self.table.setWordWrap(True)
         for col, column_texts in enumerate(texts):
             for row, text in enumerate(column_texts):
-                item = QTableWidgetItem(text)
+                item = QTableWidgetItem(drawable(text))
                 item.setToolTip(literal_tip(text))  # names as typed
                 self.table.setItem(row, col, item)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)

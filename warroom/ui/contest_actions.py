@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QMenu, QMessageBox
 
 from warroom.core.types import Contest, OfficialResult
 from warroom.ui.contest_dialog import ContestDialog
+from warroom.ui.glyphs import drawable
 from warroom.ui.main_window import MainWindow
 from warroom.ui.qt_utils import ask_plain, signals_blocked
 from warroom.ui.result_dialog import ResultDialog
@@ -121,7 +122,7 @@ class ContestActions(QObject):
         with signals_blocked(self.picker):
             self.picker.clear()
             for c in contests:
-                self.picker.addItem(c.title, c.id)
+                self.picker.addItem(drawable(c.title), c.id)
             if current is not None:
                 self.picker.setCurrentIndex(self.picker.findData(current.id))
         self.action_delete.setEnabled(bool(contests))
@@ -132,7 +133,7 @@ class ContestActions(QObject):
         with signals_blocked(self.picker):
             index = self.picker.findData(contest.id)
             if index < 0:
-                self.picker.addItem(contest.title, contest.id)
+                self.picker.addItem(drawable(contest.title), contest.id)
                 index = self.picker.count() - 1
             self.picker.setCurrentIndex(index)
         self.action_edit.setEnabled(True)

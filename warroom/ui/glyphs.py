@@ -5,6 +5,7 @@ titles, legend keys) and so their PNG, SVG and PDF exports, and for the briefing
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 from PySide6.QtGui import QFont, QFontDatabase, QFontMetricsF, QRawFont
 
@@ -38,7 +39,7 @@ def drawable_text(text: str, font: QFont) -> str:
     i, n = 0, len(text)
     while i < n:
         ch = text[i]
-        if ch in _JOINERS or unicodedata.category(ch) in ("Cf", "Mn", "Me", "Zs") or has_glyph(ch, font):
+        if ch in _JOINERS or unicodedata.category(ch) in ("Cc", "Cf", "Mn", "Me", "Zs") or has_glyph(ch, font):
             out.append(ch)
             i += 1
             continue
@@ -61,5 +62,12 @@ def _char_name(ch: str) -> str:
 
 
 def drawable(text: str) -> str:
-    """drawable_text in the application's own font (what charts and labels draw with unless told otherwise)."""
-    return text if text.isascii() else drawable_text(text, QFont())
+    """drawable_text in the application's own font (what charts, labels, tables, menus and tooltips draw with
+    unless told otherwise): the one rule for every text the window draws from data."""
+    return text if text.isascii() else _drawable_in_app_font(text)
+
+
+@lru_cache(maxsize=4096)
+def _drawable_in_app_font(text: str) -> str:
+    """(Kept: a table's cells ask again at every repaint, and the installed fonts do not change while it runs.)"""
+    return drawable_text(text, QFont())

@@ -67,6 +67,7 @@ from warroom.core.forecast import chance_cell
 from warroom.core.irv_pipeline import MINOR_SHARE, BreakEven, IrvCase, IrvView
 from warroom.core.irv_scenario import IrvScenario
 from warroom.core.types import EXHAUSTED, Contest
+from warroom.ui.glyphs import drawable
 from warroom.ui.protocols import IrvModel
 from warroom.ui.qt_utils import as_html, literal_tip, plain_label, signals_blocked
 from warroom.ui.split_slider import STEPS, LeverInput, rebalance
@@ -776,7 +777,9 @@ class IrvPanel(QWidget):
             for code in ordered:
                 if s.share(code) < MINOR_SHARE and code is next(c for c in ordered if s.share(c) < MINOR_SHARE):
                     self.picker.insertSeparator(self.picker.count())  # the minor candidates, below a line
-                self.picker.addItem(f"{case.names.get(code, code)} ({s.share(code):.1f} % first preferences)", code)
+                self.picker.addItem(
+                    drawable(f"{case.names.get(code, code)} ({s.share(code):.1f} % first preferences)"), code
+                )
         for key in (*s.codes, EXHAUSTED):
             name = "exhausted" if key == EXHAUSTED else case.names.get(key, key)
             lever = LeverInput(f"irv_row_{key.strip('_')}", f"Next preference: {name}", slider_class=GrooveCachedSlider)

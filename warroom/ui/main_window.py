@@ -48,7 +48,7 @@ from warroom.ui.assets import icon, stylesheet
 from warroom.ui.commands import AddPollsCommand, DeletePollsCommand, EditPollCommand, ImportedPollsCommand
 from warroom.ui.poll_dialog import PollDialog
 from warroom.ui.poll_table import POLL_ROLE, PollFilterProxy, PollTableModel, PollTableView
-from warroom.ui.qt_utils import ask_plain, plain_label
+from warroom.ui.qt_utils import DataStatusBar, ask_plain, plain_label
 
 # Layout from 1280x720 up: the charts keep at least this much, the docks give way first (and scroll).
 if TYPE_CHECKING:
@@ -274,6 +274,7 @@ class MainWindow(QMainWindow):
         self._fitting_docks = False
         self.scenario_dock.installEventFilter(self)
         self.polls_dock.installEventFilter(self)
+        self.setStatusBar(DataStatusBar(self))  # its messages quote names and files: ui.glyphs' rule
         self.status_store = plain_label()  # a path or URL as typed
         self.status_polls = plain_label()
         self.status_polls.setObjectName("status_polls")
@@ -574,6 +575,17 @@ class MainWindow(QMainWindow):
         """A two-round contest's first round (from its poll questions) on the first-round charts."""
         self._to_charts(lambda charts: charts.show_campaign(chart))  # type: ignore[arg-type]
         self._settle_chart_ranges()
+
+    def show_value_extents(self, extents: object) -> None:
+        """A two-round contest's value extents over every matchup and list (None: none): the charts' value axes
+        stay put through a switch (ChartPanel.set_value_extents)."""
+        self._to_charts(lambda charts: charts.set_value_extents(extents))  # type: ignore[arg-type]
+
+    def draw_ahead(self, chart: object, lead: Sequence[object]) -> None:
+        """A two-round choice worked out ahead at idle (its CampaignChart and its runoff lead as show_matchup_lead
+        takes it): the charts draw it off screen now, if they are attached (ChartPanel.draw_ahead)."""
+        if self.charts_attached and self.charts.isVisible():
+            self.charts.draw_ahead(chart, lead)  # type: ignore[arg-type]
 
     def _settle_chart_ranges(self) -> None:
         """Fit the charts' value axes to their new data now, not while they paint: pyqtgraph fits them in the
@@ -902,7 +914,8 @@ class MainWindow(QMainWindow):
             self.import_requested.emit(Path(path))
 
     def choose_export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export polls", "polls.csv", "CSV files (*.csv)")
+        chosen, _ = QFileDialog.getSaveFileName(self, "Export polls", "polls.csv", "CSV files (*.csv)")
+        path = str(with_ending(Path(chosen), (".csv",), "csv")) if chosen else ""
         if path and self._writable_export(Path(path)):
             try:
                 n = self._polls.export_csv(Path(path))
@@ -1078,7 +1091,8 @@ class MainWindow(QMainWindow):
 
         from warroom.ui.export import export_problem, export_view
 
-        path, _ = QFileDialog.getSaveFileName(self, "Export", f"warroom.{kind}", f"{kind.upper()} files (*.{kind})")
+        chosen, _ = QFileDialog.getSaveFileName(self, "Export", f"warroom.{kind}", f"{kind.upper()} files (*.{kind})")
+        path = str(with_ending(Path(chosen), (".png", ".svg"), kind)) if chosen else ""
         if not path or not self._writable_export(Path(path)):
             return
         width = None
@@ -1105,9 +1119,7 @@ class MainWindow(QMainWindow):
         )
         if not path:
             return
-        target = Path(path)
-        if target.suffix.lower() not in (".png", ".svg", ".pdf"):
-            target = target.with_name(target.name + "." + chosen.split("*.")[-1].rstrip(")").lower())
+        target = with_ending(Path(path), (".png", ".svg", ".pdf"), chosen.split("*.")[-1].rstrip(")").lower())
         if not self._writable_export(target):
             return
         sizes = {"As on screen": None, **{f"Slide {w} × {h} (16:9)": (w, h) for w, h in SLIDE_SIZES.values()}}
@@ -1265,6 +1277,12 @@ class MainWindow(QMainWindow):
         for url in event.mimeData().urls():
             self.import_requested.emit(Path(url.toLocalFile()))
         event.acceptProposedAction()
+
+
+def with_ending(path: Path, endings: tuple[str, ...], kind: str) -> Path:
+    """`path` as a save dialog's export writes it: a name typed without one of `endings` gets the chosen kind's
+    (".svg"), in every save dialog (the view export had refused "view", the CSV one written a file with no ending)."""
+    return path if path.suffix.lower() in endings else path.with_name(f"{path.name}.{kind}")
 
 
 def _theme(dark: bool = False, *, projector: bool = False) -> Theme:

@@ -35,6 +35,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QTableView
 
 from warroom.core.types import Contest, Poll, bidi_isolated
+from warroom.ui.glyphs import drawable
 from warroom.ui.qt_utils import literal_tip
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -272,8 +273,8 @@ class PollTableModel(QAbstractTableModel):
                     return "Runoff"
                 # Each name isolated (core.types.bidi_isolated): "Runoff خان–Reid" put the dash on the wrong side
                 a, b = (bidi_isolated(self._short(code)) for code in self._pair)
-                return f"Runoff {a}–{b}"
-            return bidi_isolated(self._short(self._cands[section - len(self.FIXED)]))
+                return drawable(f"Runoff {a}–{b}")
+            return drawable(bidi_isolated(self._short(self._cands[section - len(self.FIXED)])))
         if role == _TOOLTIP:
             if section == self._runoff:
                 return "Published second-round (head-to-head) lead of the front-runner, in points"
@@ -360,8 +361,8 @@ class PollTableModel(QAbstractTableModel):
         lead = self._lead(poll)
         first = poll.first_round
         return (
-            poll.pollster,
-            poll.client,
+            drawable(poll.pollster),  # a symbol no font has named, not an empty box (ui.glyphs)
+            drawable(poll.client),
             _fieldwork_text(poll.fieldwork_start, poll.fieldwork_end),
             _day_text(poll.published) if poll.published else "",
             "—" if poll.sample_size is None else f"{poll.sample_size:,}",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import re
 import signal
 import socket
 from collections.abc import Iterator
@@ -12,25 +13,39 @@ from types import FrameType
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QSocketNotifier, Qt, QTimer
+from PySide6.QtGui import QFont, QFontMetricsF, QResizeEvent, QShowEvent, QTextLayout, QTextOption, QValidator
 from PySide6.QtGui import Qt as _GuiQt
-from PySide6.QtGui import QValidator
-from PySide6.QtWidgets import QApplication, QDoubleSpinBox, QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDoubleSpinBox, QLabel, QMessageBox, QStatusBar, QWidget
+
+from warroom.ui.glyphs import drawable
 
 
 def as_html(text: str) -> str:
     """`text` (a name, a note, a headline holding names) as HTML that shows exactly `text`: for data put into
     rich text (labels that bold a figure, chart titles and keys). Qt read `Bob&lt;B` as "Bob<B", dropped the
-    tags of `A<i>n</i>n` and let a name ending in `<!--` hide every word after it."""
-    return html.escape(text, quote=False).replace("\n", "<br>")
+    tags of `A<i>n</i>n` and let a name ending in `<!--` hide every word after it. A symbol no installed font
+    can draw is written as its name in brackets (ui.glyphs), never an empty box."""
+    return html.escape(drawable(text), quote=False).replace("\n", "<br>")
 
 
 def literal_tip(text: str) -> str:
     """A tooltip that shows `text` as typed. Qt reads a tooltip as HTML whenever it looks like some (a tag or
     `&lt;` before its first line break), so a tooltip naming a candidate called `<b>Bob</b>` showed him bold;
-    such a text is escaped and marked as rich text, any other is left as it is (plain tooltips do not wrap)."""
+    such a text is escaped and marked as rich text, any other is left as it is. The escaped one keeps exactly the
+    plain one's lines (`white-space:pre`: its line breaks, and no others; Qt word-wrapped rich tooltips at a third
+    of their width, five lines becoming eight). A symbol no installed font can draw is written as its name in
+    brackets (ui.glyphs)."""
+    text = drawable(text)
     if not text or not _GuiQt.mightBeRichText(text):
         return text
-    return "<p style='white-space:pre-wrap'>" + html.escape(text, quote=False) + "</p>"
+    return "<p style='white-space:pre'>" + html.escape(text, quote=False) + "</p>"
+
+
+def menu_text(text: str) -> str:
+    """Data (a saved scenario's or a contest's name) for a menu item's or a button's text: shown as typed, an `&`
+    kept (Qt reads `&` as the next letter's keyboard shortcut: "Plan A&B" showed "Plan AB" with the B
+    underlined), and every symbol no installed font can draw named (ui.glyphs)."""
+    return drawable(text).replace("&", "&&")
 
 
 def ask_plain(
@@ -43,16 +58,127 @@ def ask_plain(
 ) -> QMessageBox.StandardButton:
     """QMessageBox.question/warning/critical with the text shown as typed: the static functions read a message
     that looks like HTML as HTML, and messages quote names (a contest called `<b>Ward</b> &amp; co`)."""
-    box = QMessageBox(icon, title, text, buttons, parent)
+    box = QMessageBox(icon, title, drawable(text), buttons, parent)
     box.setTextFormat(_GuiQt.TextFormat.PlainText)
     return QMessageBox.StandardButton(box.exec())
 
 
-def plain_label(text: str = "") -> QLabel:
-    """A label that shows its text as typed (QLabel's default reads text that looks like HTML as HTML)."""
-    label = QLabel(text)
-    label.setTextFormat(_GuiQt.TextFormat.PlainText)
-    return label
+class DataLabel(QLabel):
+    """A label for text holding data (names, notes, verdicts): shown as typed, never read as HTML (QLabel's
+    default reads text that looks like HTML as HTML), with every symbol no installed font can draw written as
+    its name in brackets (ui.glyphs: an emoji in a name was an empty box). text() answers what is drawn,
+    full_text() what was set.
+
+    fit(max_lines) makes it fit its width (and its lines, when given) instead of being cropped: a word wider
+    than the label (a candidate's 86-letter short name) is elided in its middle, a text longer than its lines
+    ends in "…", and the whole text is then its tooltip."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(_GuiQt.TextFormat.PlainText)
+        self._full = ""
+        self._fitting = False
+        self._max_lines: int | None = None
+        self._tip_is_ours = False
+        self.setText(text)
+
+    def fit(self, max_lines: int | None = None) -> None:
+        """Fit the text to the label's width and to `max_lines` lines (None: as many as it takes)."""
+        self._fitting, self._max_lines = True, max_lines
+        self._refit()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def setText(self, text: str) -> None:  # type: ignore[override]
+        self._full = drawable(text)
+        if self._fitting:
+            self._refit()
+        else:
+            super().setText(self._full)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._fitting:
+            self._refit()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if self._fitting and event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._refit()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._fitting:
+            self._refit()
+
+    def _refit(self) -> None:
+        width = self.contentsRect().width() - 2 * max(self.margin(), 0) - max(self.indent(), 0)
+        shown = self._full
+        for narrower in (0, 6, 12, 24, 48) if width > 0 and self.isVisible() else ():  # (hidden: kept whole)
+            # QLabel wraps in its own text document, which can break a line a few pixels before this measure:
+            # its own height for the text is the check.
+            shown = fitted_text(self._full, self.font(), width - narrower, self._max_lines)
+            if shown != super().text():
+                super().setText(shown)
+            if self._max_lines is None or self.heightForWidth(self.width()) <= self.height():
+                break
+        if shown != super().text():
+            super().setText(shown)
+        if self._tip_is_ours or not self.toolTip():
+            tip = literal_tip(self._full) if shown != self._full else ""
+            self.setToolTip(tip)
+            self._tip_is_ours = bool(tip)
+
+
+_SPACES = re.compile(r"(\s+)")
+
+
+def fitted_text(text: str, font: QFont, width: int, max_lines: int | None = None) -> str:
+    """`text` as it fits `width` pixels in `font`, wrapped at words: each word wider than a line elided in its
+    middle ("Wolfeschlegel…wessenschafe": its start and end kept), and when it takes more than `max_lines`
+    lines, its last line ending in "…". Text that fits comes back as it is."""
+    metrics = QFontMetricsF(font)
+    room = max(width - 2, 1)  # (a pixel each side: QLabel's wrap and this measure may round apart)
+    parts = _SPACES.split(text)
+    for i in range(0, len(parts), 2):
+        if parts[i] and metrics.horizontalAdvance(parts[i]) > room:
+            elided = metrics.elidedText(parts[i], _GuiQt.TextElideMode.ElideMiddle, room - 2)
+            parts[i] = elided.replace("…", "\u2060…\u2060")  # word joiners: one word still, never split at "…"
+    fitted = "".join(parts)
+    if max_lines is None:
+        return fitted
+    layout = QTextLayout(fitted, font)
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WordWrap)
+    layout.setTextOption(option)
+    layout.beginLayout()
+    starts: list[int] = []
+    while (line := layout.createLine()).isValid():
+        line.setLineWidth(room)
+        starts.append(line.textStart())
+    layout.endLayout()
+    if len(starts) <= max(max_lines, 1):
+        return fitted
+    start = starts[max(max_lines, 1) - 1]
+    last = fitted[start:].replace("\n", " ")
+    tail = metrics.elidedText(last, _GuiQt.TextElideMode.ElideRight, room)
+    if not tail.endswith("…"):
+        tail = metrics.elidedText(last + " …", _GuiQt.TextElideMode.ElideRight, room)
+    return fitted[:start] + tail
+
+
+class DataStatusBar(QStatusBar):
+    """A status bar whose messages (which quote names and files: "Saved …/🦄 slides.svg") follow DataLabel's rule:
+    every symbol no installed font can draw is written as its name in brackets (ui.glyphs), never an empty box."""
+
+    def showMessage(self, text: str, timeout: int = 0) -> None:  # type: ignore[override]
+        super().showMessage(drawable(text), timeout)
+
+
+def plain_label(text: str = "") -> DataLabel:
+    """A label that shows its text as typed (DataLabel)."""
+    return DataLabel(text)
 
 
 @contextmanager

@@ -42,8 +42,9 @@ from warroom.core.pipeline import BaselineChoice, ProjectionView, assumption_lin
 from warroom.core.runoff import Split
 from warroom.core.scenario import Baseline, Destination, DragSource, Scenario
 from warroom.core.types import Contest, bidi_isolated
+from warroom.ui.glyphs import drawable
 from warroom.ui.protocols import ScenarioModel
-from warroom.ui.qt_utils import DecimalSpinBox, as_html, literal_tip, plain_label, signals_blocked
+from warroom.ui.qt_utils import DataLabel, DecimalSpinBox, as_html, literal_tip, plain_label, signals_blocked
 from warroom.ui.split_slider import LeverInput, SplitSlider, TransferInput, fit_value_label
 
 if TYPE_CHECKING:
@@ -438,7 +439,7 @@ class ScenarioPanel(QWidget):
             while self.baseline_combo.count() > 3:
                 self.baseline_combo.removeItem(3)
             for label, pid in choices:
-                self.baseline_combo.addItem(label, ("poll", pid))
+                self.baseline_combo.addItem(drawable(label), ("poll", pid))
             for i in range(self.baseline_combo.count()):
                 if self.baseline_combo.itemData(i) == current:
                     self.baseline_combo.setCurrentIndex(i)
@@ -478,7 +479,7 @@ class ScenarioPanel(QWidget):
         self.baseline_date.setEnabled(not read_only and self.model.choice.mode == "as_of")
         self.title_label.setVisible(bool(self.model.title))
         self.title_label.setText(f"<b>{as_html(self.model.title)}</b>" if self.model.title else "")
-        self.message_box.setTitle(f"Message: tie {_name(c, a)} to his party")
+        self.message_box.setTitle(drawable(f"Message: tie {_name(c, a)} to his party"))
         self.message_slider.setToolTip(
             literal_tip(
                 f"How much of {_name(c, a)}'s personal vote ({baseline.bounce:.1f} points above his party) a message "
@@ -594,6 +595,8 @@ class ScenarioPanel(QWidget):
         self.heatmap.set_axis_font(QFont(self.first_round_label.font()))
         for label, lines in self._fixed_lines:
             label.ensurePolished()  # pick up the stylesheet's font (meeting mode is much larger)
+            if isinstance(label, DataLabel):  # a long name elided, the whole text its tooltip, never cropped
+                label.fit(None if self.model.read_only else lines)
             if self.model.read_only:
                 # A saved case never changes while shown: its labels take the height their text needs, so the
                 # heatmap gets the room on a projector.

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import partial
 from typing import Any, Protocol
 
@@ -25,6 +26,7 @@ from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
     QFont,
+    QHelpEvent,
     QPainter,
     QPaintEvent,
     QPalette,
@@ -46,6 +48,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyleOptionSlider,
     QToolButton,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -55,7 +58,7 @@ from warroom.core.france import ABSTAINERS, BLANK_NULL, RoundResult
 from warroom.core.two_round import CellRange, FirstRound, Message, RunoffSplit, TwoRoundScenario
 from warroom.core.two_round_view import MatchupLead, ScenarioDefaults, TwoRoundView, question_text
 from warroom.core.types import Contest
-from warroom.ui.qt_utils import signals_blocked
+from warroom.ui.qt_utils import literal_tip, signals_blocked
 from warroom.ui.split_slider import (
     ARROW_STEP,
     PAGE_STEP,
@@ -199,6 +202,10 @@ class RunoffSplitInput(SplitSlider):
     """One electorate's runoff: four linked sliders (to A, to B, blank or null, abstain) summing to 100 %, each
     with its typed value and the published range (a SplitSlider of BandSliders).
 
+    Its labels, sliders and typed values carry no tooltip of their own: the row makes the one asked for when it is
+    asked (a ToolTip event the child leaves to its parent), from the texts set_tips gave it. A matchup switch gave
+    the fourteen rows' 56 widgets new tooltips (the finalists' names) on every switch, each a ToolTipChange event.
+
     Signals:
         split_changed: (to A, to B, blank or null, abstain) in percent, on every user move or typed value.
     """
@@ -208,6 +215,37 @@ class RunoffSplitInput(SplitSlider):
 
     def __init__(self, name: str, labels: Sequence[str], tips: Sequence[str], parent: QWidget | None = None) -> None:
         super().__init__(labels, tips, name, parent, slider=BandSlider, spacing=0)
+        self._tips: tuple[str, ...] = tuple(tips)  # per part: the label's and typed value's tooltip
+        self._slider_tips: tuple[str, ...] = tuple(tips)  # per part: the slider's (with the published range)
+        for widget in (*self.labels, *self.fields, *self.sliders):
+            widget.setToolTip("")
+
+    def set_tips(self, tips: Sequence[str], slider_tips: Sequence[str]) -> None:
+        """What each part's label and typed value, and each part's slider, say when a tooltip is asked for."""
+        self._tips, self._slider_tips = tuple(tips), tuple(slider_tips)
+
+    def tip(self, widget: QWidget | None) -> str:
+        """The tooltip `widget` (one of the row's labels, sliders or typed values, or a child of one) shows."""
+        while widget is not None and widget is not self:
+            for i in range(len(self.sliders)):
+                if widget is self.sliders[i]:
+                    return self._slider_tips[i]
+                if widget is self.labels[i] or widget is self.fields[i]:
+                    return self._tips[i]
+            widget = widget.parentWidget()
+        return ""
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            child = self.childAt(event.pos())
+            text = self.tip(child) if child is not None else ""
+            if text:
+                QToolTip.showText(event.globalPos(), literal_tip(text), child)
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().event(event)
 
 
 class ReadoutLine(QWidget):
@@ -454,11 +492,25 @@ TURNOUT_TIP = (
 )
 
 
+@dataclass(frozen=True, eq=False)
+class _RowRecord:
+    """What one electorate row shows for one pair: its title, its two finalist labels, its tooltips (the labels'
+    and typed values', the sliders') and its sliders' published bands."""
+
+    title: str
+    labels: tuple[str, str]
+    tips: tuple[str, ...]
+    slider_tips: tuple[str, ...]
+    bands: tuple[tuple[float | None, float | None], ...]
+
+
 class TwoRoundPanel(QWidget):
     """Electorate splits and levers in, runoff out: a view of one TwoRoundModel."""
 
     NARROW = 900
     """Below this width (px) the answer sits above the inputs instead of beside them."""
+    KEPT_ROWS = 512
+    """Row records kept (a contest's pairs times its electorates, a few times over)."""
 
     def __init__(self, model: TwoRoundModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -467,6 +519,8 @@ class TwoRoundPanel(QWidget):
         self._writing = False
         self._rows: dict[str, RunoffSplitInput] = {}
         self._row_titles: dict[str, QLabel] = {}
+        self._row_records: dict[tuple[object, ...], tuple[object, _RowRecord]] = {}
+        self._row_shown: dict[str, _RowRecord] = {}  # the record each row shows
         self.minor_toggle: QToolButton | None = None
 
         self.source_label = KeptTextLabel()
@@ -648,7 +702,9 @@ class TwoRoundPanel(QWidget):
                 self.message_among.addItem("all voters", None)
                 for code in electorates:
                     self.message_among.addItem(electorate_title(code), code)
-        self.message_dest.sliders[0].setToolTip("Turned-away voters who vote for the other finalist instead")
+        other = "Turned-away voters who vote for the other finalist instead"
+        if self.message_dest.sliders[0].toolTip() != other:  # (each new tooltip is an event)
+            self.message_dest.sliders[0].setToolTip(other)
         with signals_blocked(self.question_combo):
             asked = [code for code in electorates if code not in pair]
             if _items(self.question_combo) != asked:
@@ -765,7 +821,7 @@ class TwoRoundPanel(QWidget):
             if old is not None:
                 old.setParent(None)
                 old.deleteLater()
-        self._rows, self._row_titles = {}, {}
+        self._rows, self._row_titles, self._row_shown = {}, {}, {}
         self._rows_of = first.electorates()
         self.minor_toggle = None
         for code in (*major, *extra):
@@ -811,11 +867,36 @@ class TwoRoundPanel(QWidget):
         self._label_row(first, pair, code)
 
     def _label_row(self, first: FirstRound, pair: tuple[str, str], code: str) -> None:
-        """A row's title, slider labels, tooltips and published bands, for this pair."""
-        a, b = pair
+        """A row's title, slider labels, tooltips and published bands, for this pair: made once per pair and first
+        round (kept: a switch back sets them again from the kept record), and only what differs from what the row
+        shows is set (a label or band that stays is not touched; the tooltips are made when asked for)."""
+        record = self._row_record(first, pair, code)
+        if self._row_shown.get(code) is record:
+            return
         widget, title = self._rows[code], self._row_titles[code]
-        size = first.electorates()[code]
+        title.setText(record.title)
+        widget.labels[0].setText(record.labels[0])
+        widget.labels[1].setText(record.labels[1])
+        widget.set_tips(record.tips, record.slider_tips)
+        # (a screen reader reads a widget's tooltip as its description: the texts the row makes when asked, set as
+        # the sliders' and typed values' descriptions, which cost no event while no assistive technology listens)
+        for slider, field, tip, slider_tip in zip(
+            widget.sliders, widget.fields, record.tips, record.slider_tips, strict=True
+        ):
+            slider.setAccessibleDescription(slider_tip)
+            field.setAccessibleDescription(tip)
+        for slider, band in zip(widget.sliders, record.bands, strict=True):
+            slider.set_band(*band)
+        self._row_shown[code] = record
+
+    def _row_record(self, first: FirstRound, pair: tuple[str, str], code: str) -> _RowRecord:
         defaults = self.model.defaults
+        key = (code, pair, tuple(first.votes.items()), first.registered, first.blank_null, id(defaults))
+        kept = self._row_records.get(key)
+        if kept is not None and kept[0] is defaults:
+            return kept[1]
+        a, b = pair
+        size = first.electorates()[code]
         source = defaults.sources.get(code, "") if defaults else ""
         pollsters = defaults.pollsters.get(code, ()) if defaults else ()
         ranges = defaults.ranges.get(code) if defaults else None
@@ -829,19 +910,14 @@ class TwoRoundPanel(QWidget):
                 "no matrix": "no published matrix for this pair",
             }.get(source, source.replace("as abstainers (published)", "as first-round abstainers"))
         )
-        title.setText(f"<b>{electorate_title(code)}</b> ({role}{share}{size / 1e6:.2f} m; {where})")
-        widget.labels[0].setText(f"to {short_name(a)}")
-        widget.labels[1].setText(f"to {short_name(b)}")
-        tips = [
+        tips: tuple[str, ...] = (
             f"Of {electorate_title(code)}, the share who vote for {a} in the runoff",
             f"Of {electorate_title(code)}, the share who vote for {b} in the runoff",
             f"Of {electorate_title(code)}, the share who vote blank or null",
             f"Of {electorate_title(code)}, the share who stay at home",
-        ]
-        for i, tip in enumerate(tips):
-            for w in (widget.labels[i], widget.fields[i], widget.sliders[i]):
-                w.setToolTip(tip)
-            widget.sliders[i].set_band(None, None)
+        )
+        slider_tips: tuple[str, ...] = tips
+        bands: tuple[tuple[float | None, float | None], ...] = ((None, None),) * 4
         if ranges is not None and defaults is not None:
             split = defaults.scenario.splits[code]
             neither = ranges["neither"]
@@ -852,9 +928,21 @@ class TwoRoundPanel(QWidget):
             cells = [ranges["a"], ranges["b"], neither, neither]
             scales = [1.0, 1.0, frac, 1.0 - frac]
             names = [f"to {a}", f"to {b}", *(["neither finalist (blank, null or abstain)"] * 2)]
-            for slider, cell, scale, what, tip in zip(widget.sliders, cells, scales, names, tips, strict=True):
-                slider.set_band(cell.low * scale, cell.high * scale)
-                slider.setToolTip(f"{tip}.\n{range_tip(cell, what)}")
+            bands = tuple((cell.low * scale, cell.high * scale) for cell, scale in zip(cells, scales, strict=True))
+            slider_tips = tuple(
+                f"{tip}.\n{range_tip(cell, what)}" for cell, what, tip in zip(cells, names, tips, strict=True)
+            )
+        record = _RowRecord(
+            f"<b>{electorate_title(code)}</b> ({role}{share}{size / 1e6:.2f} m; {where})",
+            (f"to {short_name(a)}", f"to {short_name(b)}"),
+            tips,
+            slider_tips,
+            bands,
+        )
+        if len(self._row_records) >= self.KEPT_ROWS:
+            self._row_records.clear()
+        self._row_records[key] = (defaults, record)
+        return record
 
     def _fit_slider_labels(self) -> None:
         """Give the rows' slider labels one fixed size, wide enough for "to <any finalist asked>": a new pair's names
