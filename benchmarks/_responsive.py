@@ -1,7 +1,8 @@
 """The war room on a big store, in-process, with an event-loop stall probe (used by bench_scale.py).
 
 - frame: adding one poll to the open contest, measured on the GUI thread from the store's change signal to
-  every chart repainted (the new point drawn; a big contest's average follows from a worker thread), against a
+  every chart repainted (the new point drawn; the charts hold that repaint for the average on its way from a worker
+  thread, HOLD_PAINT_MS at most, so at 100,000 polls this is about that limit), against a
   plain repaint of the same charts with nothing changed and the old synchronous path (full recompute and redraw),
   both measured in the same run;
 - stalls: a 10 ms QTimer records the longest gap between its ticks from the window's first paint until it has
@@ -28,6 +29,8 @@ from _common import CONTEST
 
 from warroom.core.types import Poll
 
+PHASES = ("open", "add", "edit", "delete", "use", "import")
+
 
 class StallProbe:
     """The longest gap between ticks of a 10 ms timer: how long the window could not respond.
@@ -42,12 +45,14 @@ class StallProbe:
 
         self.longest = 0.0
         self.longest_cpu = 0.0
+        self.cpu_of_longest = 0.0  # the GUI thread's CPU in the longest gap (the rest of it: waiting)
         # With profile=True, cProfile runs on the GUI thread between ticks, and the profile of the turn with the
         # most GUI CPU is kept (`worst`): what the window did in its busiest turn (the times are inflated by the
         # profiler; the proportions are what to read).
         self._profile = profile
         self._profiler: cProfile.Profile | None = None
         self.worst: pstats.Stats | None = None
+        self.worst_wall: pstats.Stats | None = None  # the longest gap's profile (profile=True)
         self._last = time.perf_counter()
         self._last_cpu = time.thread_time()
         self._timer = QTimer()
@@ -58,7 +63,10 @@ class StallProbe:
         if self._profiler is not None:
             self._profiler.disable()
         now, cpu = time.perf_counter(), time.thread_time()
-        self.longest = max(self.longest, now - self._last)
+        if now - self._last > self.longest:
+            self.longest, self.cpu_of_longest = now - self._last, cpu - self._last_cpu
+            if self._profiler is not None:
+                self.worst_wall = pstats.Stats(self._profiler)
         if cpu - self._last_cpu > self.longest_cpu and self._profiler is not None:
             self.worst = pstats.Stats(self._profiler)
         self.longest_cpu = max(self.longest_cpu, cpu - self._last_cpu)
@@ -70,7 +78,8 @@ class StallProbe:
     def start(self) -> None:
         self.longest, self._last = 0.0, time.perf_counter()
         self.longest_cpu, self._last_cpu = 0.0, time.thread_time()
-        self.worst = None
+        self.cpu_of_longest = 0.0
+        self.worst = self.worst_wall = None
         self._timer.start()
         if self._profile:
             self._profiler = cProfile.Profile()
@@ -85,17 +94,22 @@ class StallProbe:
         return self.longest
 
     def report(self, what: str, lines: int = 25) -> None:
-        """Print the busiest turn's profile (profile=True), by cumulative time."""
-        if self.worst is None:
-            return
-        out = io.StringIO()
-        self.worst.stream = out  # type: ignore[attr-defined]
-        self.worst.sort_stats("cumulative").print_stats(lines)
-        print(
-            f"\n==== busiest turn while {what}: {self.longest_cpu * 1e3:.0f} ms GUI CPU (profiled) ====",
-            file=sys.stderr,
-        )
-        print(out.getvalue(), file=sys.stderr)
+        """Print the busiest turn's profile (profile=True), by cumulative time, and the longest gap's."""
+        for stats, title in (
+            (self.worst, f"busiest turn while {what}: {self.longest_cpu * 1e3:.0f} ms GUI CPU"),
+            (
+                self.worst_wall,
+                f"longest gap while {what}: {self.longest * 1e3:.0f} ms wall, {self.cpu_of_longest * 1e3:.0f} ms"
+                " GUI CPU",
+            ),
+        ):
+            if stats is None:
+                continue
+            out = io.StringIO()
+            stats.stream = out  # type: ignore[attr-defined]
+            stats.sort_stats("cumulative").print_stats(lines)
+            print(f"\n==== {title} (profiled) ====", file=sys.stderr)
+            print(out.getvalue(), file=sys.stderr)
 
 
 def run_loop(seconds: float, until: Callable[[], bool] | None = None) -> None:
@@ -151,6 +165,7 @@ def measure(db: Path, folder: Path, *, adds: int = 7, profile: bool = False) -> 
     run_loop(0.3)
     settled = time.perf_counter() - t0
     stall_open, cpu_open = probe.stop(), probe.longest_cpu
+    own_open = probe.cpu_of_longest
     probe.report("opening and settling")
 
     # the reference: the same probe while the window does nothing (on a busy machine the process itself
@@ -173,6 +188,9 @@ def measure(db: Path, folder: Path, *, adds: int = 7, profile: bool = False) -> 
         new = replace(latest, pollster=f"Newcomer {i}", id=None)
         cpu = time.thread_time()
         added += service.add_polls([new])  # the change signal at once (the store write queued): row, chart points
+        # the charts hold their repaint for the average on its way (HOLD_PAINT_MS at most): a grab meanwhile drew
+        # the held picture, so the frame ends when they paint again, the new point (and perhaps its average) in
+        run_loop(5.0, until=lambda: not charts.paint_held)
         charts.grab()  # every chart repainted with the new point
         done = time.perf_counter()
         frames.append(done - changed[-1])
@@ -183,6 +201,7 @@ def measure(db: Path, folder: Path, *, adds: int = 7, profile: bool = False) -> 
         run_loop(0.15)
         waits.append(time.perf_counter() - done)
     stall_add, cpu_add = probe.stop(), probe.longest_cpu
+    own_add = probe.cpu_of_longest
     probe.report("adding polls")
 
     def settle() -> None:  # the write confirmed, the new average and the scenario on it are in
@@ -203,12 +222,14 @@ def measure(db: Path, folder: Path, *, adds: int = 7, profile: bool = False) -> 
         service.update_poll(replace(poll, sample_size=(poll.sample_size or 1000) + 7, fieldwork_end=end))
         settle()
     stall_edit, cpu_edit = probe.stop(), probe.longest_cpu
+    own_edit = probe.cpu_of_longest
     probe.report("editing polls")
     probe.start()
     for pid in added[:3]:
         service.delete_polls([pid])
         settle()
     stall_delete, cpu_delete = probe.stop(), probe.longest_cpu
+    own_delete = probe.cpu_of_longest
     probe.report("deleting polls")
 
     # references, same run: a repaint with nothing changed; the old synchronous path (recompute + redraw)
@@ -238,6 +259,7 @@ def measure(db: Path, folder: Path, *, adds: int = 7, profile: bool = False) -> 
         bar.setValue(int(bar.maximum() * step / 19))
         run_loop(0.02)
     stall_use, cpu_use = probe.stop(), probe.longest_cpu
+    own_use = probe.cpu_of_longest
     probe.report("panning and scrolling")
 
     # importing a poll file through the window (the import worker), until its averages and scenario are in
@@ -258,6 +280,7 @@ def measure(db: Path, folder: Path, *, adds: int = 7, profile: bool = False) -> 
     imported_in = time.perf_counter() - t
     run_loop(0.15)
     stall_import, cpu_import = probe.stop(), probe.longest_cpu
+    own_import = probe.cpu_of_longest
     probe.report("importing a poll file")
     assert len(service.polls) == before + k, "the import did not add every poll"
     room.window.close()
@@ -286,6 +309,10 @@ def measure(db: Path, folder: Path, *, adds: int = 7, profile: bool = False) -> 
         "import_wall": imported_in,
         "stall_import": stall_import,
         "cpu_import": cpu_import,
+        **{
+            f"own_{w}": v
+            for w, v in zip(PHASES, (own_open, own_add, own_edit, own_delete, own_use, own_import), strict=True)
+        },
     }
 
 
@@ -325,16 +352,20 @@ if __name__ == "__main__":
         r = measure(build_store(Path(tmp), scale_polls(n)), Path(tmp), profile=args.profile)
     for key, value in r.items():
         print(f"{key:>11}: {value * 1000:8.1f} ms", file=sys.stdout)
-    print(f"\n{n:,} polls, longest event-loop stall, wall / GUI-thread CPU in that turn (target: none over 100 ms)")
-    for what in ("open", "add", "edit", "delete", "use", "import"):
-        stall, cpu = r[f"stall_{what}"], r[f"cpu_{what}"]
+    print(
+        f"\n{n:,} polls, longest event-loop stall, wall (the GUI thread's CPU in that gap) / the most GUI-thread CPU"
+        " in any turn (target: none over 100 ms)"
+    )
+    for what in PHASES:
+        stall, cpu, own = r[f"stall_{what}"], r[f"cpu_{what}"], r[f"own_{what}"]
         print(
-            f"  {what + ':':<8} {stall * 1e3:5.0f} / {cpu * 1e3:4.0f} ms   target met? {'PASS' if stall <= 0.1 else 'MISS'}"
-            f" (CPU alone: {'PASS' if cpu <= 0.1 else 'MISS'}; same run, idle: {r['stall_idle'] * 1e3:.0f} /"
-            f" {r['cpu_idle'] * 1e3:.1f} ms)"
+            f"  {what + ':':<8} {stall * 1e3:5.0f} ({own * 1e3:3.0f}) / {cpu * 1e3:4.0f} ms   target met?"
+            f" {'PASS' if stall <= 0.1 else 'MISS'} (CPU alone: {'PASS' if cpu <= 0.1 else 'MISS'}; same run, idle:"
+            f" {r['stall_idle'] * 1e3:.0f} / {r['cpu_idle'] * 1e3:.1f} ms)"
         )
     print(
-        f"  one poll added, charts repainted: {r['frame'] * 1e3:.1f} ms wall, {r['frame_cpu'] * 1e3:.1f} ms GUI CPU (the store"
-        f" write queued to its thread) (target 16 ms: {'PASS' if r['frame'] < 0.016 else 'MISS'}); same run: a plain repaint"
+        f"  one poll added, charts repainted with it: {r['frame'] * 1e3:.1f} ms wall, {r['frame_cpu'] * 1e3:.1f} ms GUI CPU (the"
+        f" store write queued to its thread; the repaint held for the average, HOLD_PAINT_MS at most) (target 16 ms:"
+        f" {'PASS' if r['frame'] < 0.016 else 'MISS'}); same run: a plain repaint"
         f" {r['repaint'] * 1e3:.1f} ms, the old recompute + redraw {r['full'] * 1e3:.0f} ms"
     )

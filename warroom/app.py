@@ -185,7 +185,7 @@ class WarRoom:
         self.window.set_irv_widget(self.irv_panel)
         self.window.set_answer_widget(lambda: self.answer_view)
         self.window.show_store(
-            store.display_target + ("  (read-only)" if store.read_only else ""), sqlite_path(store.engine)
+            store.display_target + ("  (read-only)" if store.read_only else ""), sqlite_path(store.engine), backup_dir
         )
         yield "the menus"
         self._wire()

@@ -280,6 +280,19 @@ def read_input_file(path: Path, *, max_bytes: int | None = None) -> bytes:
 STORE_COMPANIONS = ("", "-wal", "-shm", "-journal", "-wal.owner")
 
 
+def in_backup_folder(target: Path, backup_dir: Path | None) -> bool:
+    """Whether `target` lies in the store's backup folder, which is warroom's own: an export there (a tab completion
+    or a save dialog in the data folder) could replace a backup, the way back after a bad import. One rule for the
+    CLI's exports and the window's save dialogs."""
+    if backup_dir is None:
+        return False
+    try:
+        mine, backups = target.expanduser().resolve(), backup_dir.expanduser().resolve()
+    except (OSError, RuntimeError):
+        return False
+    return mine == backups or backups in mine.parents
+
+
 def overwrites_store(target: Path, store_file: Path | None) -> bool:
     """Whether writing `target` would replace the SQLite poll store `store_file` or one of its -wal, -shm or
     -journal files (a slip of tab completion, or a save dialog opened in the data folder). One rule for the CLI's

@@ -91,3 +91,24 @@ def test_an_export_over_a_backup_or_the_settings_file_is_refused(db: list[str], 
         assert code != 0 and "nothing written" in err and ("backup" in err or "settings" in err), (argv, err)
     assert {p: p.read_bytes() for p in (*backups, settings)} == before
     assert sorted((state / "data" / "backups").iterdir()) == backups
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("export", ""),
+        ("export", "--contest", "London Mayor 2012", "--bundle", ""),
+        ("render", "first", "--out", " "),
+        ("contest", "export", "London Mayor 2012", "--out", ""),
+    ],
+    ids=["export", "bundle", "render", "contest export"],
+)
+def test_an_empty_output_file_name_is_named_as_empty(
+    db: list[str], argv: tuple[str, ...], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`warroom export "$OUT"` with OUT unset said ".: cannot write (is a folder, not a file)": the empty name was
+    read as the current folder. It is an empty file name, said at the option (argparse's usage error, exit 2)."""
+    with pytest.raises(SystemExit) as info:
+        run(*db, *argv)
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and "empty file name" in err and ".: cannot write" not in err, err

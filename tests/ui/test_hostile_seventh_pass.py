@@ -428,3 +428,45 @@ def test_an_emoji_no_font_has_is_named_in_the_compare_dialog(qtbot, tmp_path) ->
         qtbot.wait(100)
         assert empty_boxes(dialog) == [], "\n".join(map(repr, empty_boxes(dialog)))
         assert "[unicorn face" in " ".join(text for _, text in texts_on_screen(dialog))
+
+
+def test_a_save_dialog_never_writes_into_the_backup_folder(qtbot, tmp_path, monkeypatch) -> None:
+    """The window's rule is the command line's (tests/cli): a save dialog opened in the data folder could replace a
+    backup (the way back after a bad import) with CSV text or a picture. (The settings file cannot be hit from a
+    save dialog: each adds its kind's ending.)"""
+    from PySide6.QtWidgets import QFileDialog
+
+    from warroom.app import WarRoom
+    from warroom.bootstrap import open_store
+    from warroom.paths import AppPaths
+    from warroom.services.settings import open_settings
+
+    paths = AppPaths.under(tmp_path / "state")
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=paths.backup_dir)
+    backups = sorted(paths.backup_dir.iterdir())
+    assert backups
+    room = WarRoom(store, open_settings(paths), watch=False, backup_dir=paths.backup_dir)  # as the app starts it
+    qtbot.addWidget(room.window)
+    window = room.window
+    window.show()
+    try:
+        errors: list[str] = []
+        window.show_error = errors.append  # type: ignore[method-assign]
+        planted = paths.backup_dir / "old.csv"  # a backup kept by hand, say
+        planted.write_text("pollster\n")
+        before = {p: p.read_bytes() for p in (*backups, planted)}
+        for target, export in (
+            (planted, window.choose_export),
+            (paths.backup_dir / "mine.csv", window.choose_export),
+            (paths.backup_dir / "view.svg", lambda: window.export_view_dialog(window.charts, "svg")),
+        ):
+            monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, target=target, **k: (str(target), ""))
+            errors.clear()
+            export()
+            assert len(errors) == 1 and "backup" in errors[0] and "nothing" in errors[0].casefold(), (target, errors)
+        assert {p: p.read_bytes() for p in (*backups, planted)} == before
+        assert sorted(p.name for p in paths.backup_dir.iterdir()) == sorted(p.name for p in (*backups, planted))
+    finally:
+        window.close()
+        store.close()

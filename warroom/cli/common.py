@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import unquote, urlsplit
 
 from warroom.core.types import Contest, without_isolates
-from warroom.paths import AppPaths, overwrites_store, read_input_file
+from warroom.paths import AppPaths, in_backup_folder, overwrites_store, read_input_file
 
 if TYPE_CHECKING:  # the light verbs (count, polls' help, --version) never import SQLAlchemy or Alembic
     from warroom.bootstrap import OpenStore
@@ -205,6 +205,16 @@ def refuse_the_store(args: argparse.Namespace, target: Path) -> None:
         raise CliError(f"{target}: that is the poll store itself ({store}); choose another file; nothing written")
 
 
+def output_file(text: str) -> Path:
+    """An argparse type for a file a verb writes: an empty name (`--out ""`, a shell variable that was not set) is
+    an error naming the option, not the current folder ("."), which it was read as ("cannot write (is a folder)")."""
+    import argparse
+
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty file name (is a shell variable unset?)")
+    return Path(text)
+
+
 def _refuse_the_apps_own_files(args: argparse.Namespace, target: Path) -> None:
     """The store's backup folder and the settings file are the app's own: an export (a tab completion in the data
     folder) replaced a backup, the one way back after a bad import, with CSV text, or the settings with a picture."""
@@ -213,12 +223,11 @@ def _refuse_the_apps_own_files(args: argparse.Namespace, target: Path) -> None:
     try:
         paths = paths_of(args)
         mine = target.expanduser().resolve()
-        backups = paths.backup_dir.expanduser().resolve()
         settings = paths.settings_file.expanduser().resolve()
     except (OSError, RuntimeError, ValueError):
         return
-    if mine == backups or backups in mine.parents:
-        raise CliError(f"{target}: that is in the store's backup folder ({backups}), which is warroom's own; choose another file; nothing written")  # fmt: skip
+    if in_backup_folder(target, paths.backup_dir):
+        raise CliError(f"{target}: that is in the store's backup folder ({paths.backup_dir}), which is warroom's own; choose another file; nothing written")  # fmt: skip
     if mine == settings or (mine.parent == settings.parent and mine.name.casefold() == settings.name.casefold()):
         raise CliError(f"{target}: that is warroom's settings file; choose another file; nothing written")
 

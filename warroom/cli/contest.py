@@ -13,7 +13,16 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from warroom.cli.common import CliError, emit_json, open_for_cli, paths_of, read_cli_file, refuse_the_store, table
+from warroom.cli.common import (
+    CliError,
+    emit_json,
+    open_for_cli,
+    output_file,
+    paths_of,
+    read_cli_file,
+    refuse_the_store,
+    table,
+)
 from warroom.core.contestfile import (
     CONTEST_FILE_MAX_BYTES,
     ContestFileError,
@@ -52,7 +61,7 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     q.add_argument("--source-note", default="", help="where the figures come from (kept with the result)")
     q = verbs.add_parser("export", parents=[common], help="write a contest as a TOML contest file")
     q.add_argument("name")
-    q.add_argument("--out", type=Path, required=True, metavar="FILE.toml")
+    q.add_argument("--out", type=output_file, required=True, metavar="FILE.toml")
 
 
 def cmd_contest(args: argparse.Namespace, out: TextIO) -> int:

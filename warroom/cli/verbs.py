@@ -25,6 +25,7 @@ from warroom.cli.common import (
     contest_of,
     emit_json,
     open_for_cli,
+    output_file,
     read_cli_file,
     refuse_the_store,
     table,
@@ -128,8 +129,8 @@ def build_parser() -> argparse.ArgumentParser:
         "folder has one, else 2027-04-11, provisional)",
     )
     p = sub.add_parser("export", parents=[common], help="export polls to a CSV file (formulas escaped)")
-    p.add_argument("file", type=Path, nargs="?")
-    p.add_argument("--bundle", type=Path, metavar="FILE", help="write the contest's whole campaign to one file")
+    p.add_argument("file", type=output_file, nargs="?")
+    p.add_argument("--bundle", type=output_file, metavar="FILE", help="write the contest's whole campaign to one file")
     p = sub.add_parser(
         "count",
         parents=[common],
@@ -190,7 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p = sub.add_parser("render", parents=[common], help="render a chart or panel to PNG/SVG/PDF, headless")
     p.add_argument("chart", choices=["first", "lead1", "lead2", "charts", "scenario", "briefing", "window"])
-    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--out", type=output_file, required=True)
     p.add_argument("--width", type=_pixels, default=1600, help="pixels, 16 to 16384 (default 1600)")
     p.add_argument("--height", type=_pixels, default=900, help="pixels, 16 to 16384 (default 900)")
     return parser

@@ -43,7 +43,7 @@ polls, each about 30 ms of writing; the per-call overhead (a revision bump, a du
 
 ERRORS_SHOWN = 20
 
-SWITCH_INTERVAL_S = 0.0005
+SWITCH_INTERVAL_S = 0.00005
 """Python's GIL switch interval while a worker runs (the default is 0.005 s).
 
 Parsing is Python code, so the worker holds the GIL; the GUI thread needs it for every call from Qt into Python
@@ -51,6 +51,12 @@ Parsing is Python code, so the worker holds the GIL; the GUI thread needs it for
 default 5 ms, merely showing the progress dialog stalled the window for 150-300 ms (benchmarks/
 bench_import_stall.py); at 0.5 ms it takes a few tens of ms. The interval only matters while two threads want
 the GIL, so the import itself is hardly slower.
+
+0.05 ms rather than 0.5: at 100,000 polls the average and the scenario rebuild run on workers after every change
+while the window repaints, and a turn of 30-40 ms of GUI-thread CPU stretched to 100-170 ms waiting for the lock
+(benchmarks/_responsive.py's longest gap against its CPU). Eight interleaved runs at 100,000 polls (load 2-3):
+phases stalled over 100 ms 7 of 24 at 0.5 ms, 1 of 24 at 0.05 ms; adding a poll's longest stall 86-104 ms against
+45-82 ms; the workers no slower (an add's average landed in 705-874 ms against 676-756 ms).
 """
 _switch_lock = threading.Lock()
 _switch_users = 0

@@ -50,6 +50,14 @@ from PySide6.QtWidgets import (
 from warroom.core.averaging import AverageSeries, PollAverages
 from warroom.core.two_round_view import CampaignChart, ValueExtent
 from warroom.core.types import Annotation, Contest, Poll, bidi_isolated
+from warroom.ui.chart_decimate import (
+    FindsEveryPoint,
+    FoundSpot,
+    SortedColumns,
+    band_samples,
+    line_indices,
+    points_under,
+)
 from warroom.ui.glyphs import drawable
 from warroom.ui.qt_utils import as_html, literal_tip
 
@@ -72,6 +80,8 @@ after a one-poll add only the runoff chart's points wait for the average (the ot
 leaving those two for the next turn cost an extra turn and a second repaint of that chart."""
 WARM_DELAY_MS = 50
 """After the points land, the wait before marker pictures are drawn ahead in idle turns (ChartPanel._warm_next)."""
+PREWARM_FROM = 5_000
+"""Polls from which a contest's marker pictures are drawn ahead, before its first average lands (expect_polls)."""
 HOLD_PAINT_MS = 150
 """How long the charts wait, after a few polls' points changed (show_polls), for the average that follows them
 (show_data) before painting the points on their own: each chart then repaints once per add, edit or delete, the
@@ -299,7 +309,22 @@ class DateAxis(pg.DateAxisItem):
     def __init__(self, orientation: str = "bottom", **kwargs: object) -> None:
         super().__init__(orientation, utcOffset=0, **kwargs)
 
+    _ticks: OrderedDict[tuple[float, float, float, int, object], list[tuple[float, list[float]]]] | None = None
+
     def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, list[float]]]:
+        # The same range is asked for again and again (each linked chart's range change, its grid lines, its
+        # paint): each answer cost 3-7 ms at a big contest's landing (pyqtgraph's time-zone offsets per tick).
+        key = (minVal, maxVal, size, id(getattr(self, "zoomLevel", None)), getattr(self, "minSpacing", None))
+        if self._ticks is None:
+            self._ticks = OrderedDict()
+        found = self._ticks.get(key)
+        if found is None:
+            found = self._ticks[key] = self._tick_values(minVal, maxVal, size)
+            if len(self._ticks) > 16:
+                self._ticks.popitem(last=False)
+        return [(spacing, list(values)) for spacing, values in found]
+
+    def _tick_values(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, list[float]]]:
         levels = super().tickValues(minVal, maxVal, size)
         out: list[tuple[float, list[float]]] = []
         coarser: list[float] = []
@@ -693,7 +718,7 @@ class GridLines:
 _ids_of_objects = np.frompyfunc(id, 1, 1)
 
 
-class PollScatter(_UpdatingPictureMember, pg.ScatterPlotItem):
+class PollScatter(FindsEveryPoint, _UpdatingPictureMember, pg.ScatterPlotItem):
     """A ScatterPlotItem whose points are styled as arrays, and whose points can be taken out by their data.
 
     pyqtgraph finds each point's picture in its symbol atlas by a key made per point in Python (symbol, size,
@@ -781,11 +806,11 @@ class PollScatter(_UpdatingPictureMember, pg.ScatterPlotItem):
         until `deadline` (perf_counter); returns how many were done. Pictures already there cost a look-up."""
         pen, brush = self.opts["pen"], self.opts["brush"]
         done = 0
-        for symbol, size in styles:
-            self.fragmentAtlas[[(symbol, size, pen, brush)]]
-            done += 1
-            if time.perf_counter() > deadline:
-                break
+        while done < len(styles) and time.perf_counter() <= deadline:
+            # a few at a time: each new batch grows (copies) the atlas's image once, not once per picture
+            batch = styles[done : done + 16]
+            self.fragmentAtlas[[(symbol, size, pen, brush) for symbol, size in batch]]
+            done += len(batch)
         return done
 
     def remove_data(self, drop: np.ndarray) -> bool:
@@ -832,6 +857,7 @@ class PointLayer:
         self._size: np.ndarray | None = None
         self._symbol: np.ndarray | None = None
         self._data: np.ndarray | None = None
+        self._columns = SortedColumns()  # what the five above are views of (edited in place: chart_decimate)
         self._shown: tuple[int, int, int] = (0, 0, 1)
         self._covered: tuple[float, float, int] = (0.0, 0.0, 1)  # x-range and stride of the points handed over
         self._on_screen = 0  # of those, about how many are in the visible range
@@ -841,6 +867,20 @@ class PointLayer:
         self._warm_done: set[tuple[str, float]] = set()
         self._warm_atlas = 0  # pictures in the atlas after the last warm (fewer now: it was rebuilt or cleared)
         self._vb.sigXRangeChanged.connect(self._on_x_range_changed)
+        self.item.finder = self._find  # hover and click find every poll, drawn or not (chart_decimate)
+
+    def _find(self, x: float, y: float, px: float, py: float) -> list[FoundSpot] | None:
+        """The points under (x, y) among all of the layer's points, topmost first; None when every point in the
+        range handed over is drawn (the scatter item's own look-up is complete)."""
+        if self._shown[2] == 1:
+            return None
+        detailed = self._on_screen <= self.DETAIL_LIMIT and self._size is not None
+        size: np.ndarray | float = self._size if detailed and self._size is not None else float(self.item.opts["size"])
+        hits = points_under(self._x, self._y, size, (x, y), (px, py), float(np.max(size, initial=0.0)))[::-1]
+        data = self._data
+        return [
+            FoundSpot(float(self._x[i]), float(self._y[i]), None if data is None else data[i]) for i in hits.tolist()
+        ]
 
     def hold(self) -> None:
         """Hand nothing to the scatter item until release(): an average landing sets every series' points and
@@ -853,6 +893,11 @@ class PointLayer:
         if self._stale:
             self._stale = False
             self._refresh()
+
+    def prepare_edits(self) -> None:
+        """Make the columns editable in place now (an idle turn), not in the next added poll's turn."""
+        self._columns.own()
+        self._sync()
 
     def picture_styles(self) -> list[tuple[str, float]]:
         """The distinct (symbol, size) pairs of the layer's points: the marker pictures its scatter item may be
@@ -879,6 +924,11 @@ class PointLayer:
         self._warm_atlas = len(self.item.fragmentAtlas)
 
     @property
+    def held(self) -> bool:
+        """Handing nothing to the scatter item until release()."""
+        return self._held
+
+    @property
     def stale(self) -> bool:
         """Held, with points or a view the scatter item does not have yet."""
         return self._held and self._stale
@@ -894,12 +944,28 @@ class PointLayer:
     ) -> None:
         x = np.asarray(x, dtype=float)
         order: slice | np.ndarray = slice(None) if presorted else np.argsort(x, kind="stable")
-        self._x = x[order]
-        self._y = np.asarray(y, dtype=float)[order]
-        self._size = None if size is None else np.asarray(size)[order]
-        self._symbol = None if symbol is None else np.asarray(symbol, dtype=np.int8)[order]  # indexes into SYMBOLS
-        self._data = None if data is None else np.asarray(data)[order]
+        self._set_columns(
+            x[order],
+            np.asarray(y, dtype=float)[order],
+            None if size is None else np.asarray(size)[order],
+            None if symbol is None else np.asarray(symbol, dtype=np.int8)[order],  # indexes into SYMBOLS
+            None if data is None else np.asarray(data)[order],
+        )
         self._refresh()
+
+    def _set_columns(
+        self, x: np.ndarray, y: np.ndarray, size: np.ndarray | None, symbol: np.ndarray | None, data: np.ndarray | None
+    ) -> None:
+        self._columns.adopt({"x": x, "y": y, "size": size, "symbol": symbol, "data": data})
+        self._x, self._y, self._size, self._symbol, self._data = x, y, size, symbol, data
+
+    def _sync(self) -> None:
+        """The five columns again as views of the edited ones."""
+        c = self._columns
+        x, y = c.column("x"), c.column("y")
+        assert x is not None and y is not None
+        self._x, self._y = x, y
+        self._size, self._symbol, self._data = c.column("size"), c.column("symbol"), c.column("data")
 
     def get_data(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         return self._x, self._y, self._data
@@ -930,43 +996,47 @@ class PointLayer:
         size: np.ndarray,
         symbol: np.ndarray,
         data: np.ndarray,
+        drop_x: np.ndarray | None = None,
     ) -> None:
         """Take out the points whose data (poll id) is in `drop` and put in new ones at their place in (x, id)
         order: what one added, edited or deleted poll changes, without sorting the others again. Only for a layer
-        fed with sizes, symbols and integer data (the charts' series, whose points are in that order)."""
+        fed with sizes, symbols and integer data (the charts' series, whose points are in that order). `drop_x`:
+        the dropped polls' x, where known (NaN: not), so that their points are looked for there alone."""
         changed = len(x) > 0
         if len(drop) and self._data is not None and len(self._x):
             if len(drop) <= 8:  # an edit or a delete: a comparison per poll beats isin's sort of 100,000 ids
-                gone = np.concatenate([np.flatnonzero(self._data == poll_id) for poll_id in drop.tolist()])
+                gone = np.concatenate([self._places_of(int(i), drop_x, k) for k, i in enumerate(drop.tolist())])
             else:
                 gone = np.flatnonzero(np.isin(self._data, drop))
-            if len(gone):  # the few places taken out (np.delete moves memory; a mask copied every point)
+            if len(gone):  # the few places taken out, the points after them moved down in place
                 changed = True
-                self._x, self._y, self._data = (np.delete(a, gone) for a in (self._x, self._y, self._data))
-                self._size = None if self._size is None else np.delete(self._size, gone)
-                self._symbol = None if self._symbol is None else np.delete(self._symbol, gone)
+                self._columns.delete(gone)
+                self._sync()
         if len(x):
             order = np.lexsort((data, x))
             x, y, size, symbol, data = x[order], y[order], size[order], symbol[order], data[order]
             if len(self._x) == 0:
-                self._x, self._y, self._size, self._symbol, self._data = x, y, size, symbol, data
+                self._set_columns(x, y, size, symbol, data)
             elif len(x) > 64 or self._data is None or self._size is None or self._symbol is None:
                 # many new points (an import): all of them in order again, in one vectorised sort
                 data = np.concatenate([np.empty(0, dtype=np.int64) if self._data is None else self._data, data])
                 x = np.concatenate([self._x, x])
                 order = np.lexsort((data, x))
-                self._x, self._y, self._data = x[order], np.concatenate([self._y, y])[order], data[order]
-                self._size = None if self._size is None else np.concatenate([self._size, size])[order]
-                self._symbol = None if self._symbol is None else np.concatenate([self._symbol, symbol])[order]
+                self._set_columns(
+                    x[order],
+                    np.concatenate([self._y, y])[order],
+                    None if self._size is None else np.concatenate([self._size, size])[order],
+                    None if self._symbol is None else np.concatenate([self._symbol, symbol])[order],
+                    data[order],
+                )
             else:
                 ids = self._data
                 lo, hi = np.searchsorted(self._x, x, side="left"), np.searchsorted(self._x, x, side="right")
                 # among points at the same x, by id (few new points: a loop over them is cheapest)
                 at = np.asarray([a + int(np.searchsorted(ids[a:b], d)) for a, b, d in zip(lo, hi, data, strict=True)])
-                self._x, self._y = np.insert(self._x, at, x), np.insert(self._y, at, y)
-                self._data = np.insert(self._data, at, data)
-                self._size = np.insert(self._size, at, size)
-                self._symbol = np.insert(self._symbol, at, symbol)
+                # moved up in place (the latest poll, the usual new one, goes at the end: nothing moves)
+                self._columns.insert(at, {"x": x, "y": y, "size": size, "symbol": symbol, "data": data})
+                self._sync()
         if not changed:  # a series the poll has no figure for is left alone
             return
         if len(drop) <= self.FEW_NEW and len(x) <= self.FEW_NEW and len(self.item.data) > 0 and not self._held:
@@ -978,6 +1048,17 @@ class PointLayer:
                 self._hand_over(x, y, size, symbol, data)
         else:
             self._refresh()
+
+    def _places_of(self, poll_id: int, drop_x: np.ndarray | None, k: int) -> np.ndarray:
+        """The places of a poll's points: among those at its x when it is known (a bisection), else among all."""
+        assert self._data is not None
+        if drop_x is not None and k < len(drop_x) and not np.isnan(drop_x[k]):
+            lo = int(np.searchsorted(self._x, drop_x[k], side="left"))
+            hi = int(np.searchsorted(self._x, drop_x[k], side="right"))
+            found = np.flatnonzero(self._data[lo:hi] == poll_id) + lo
+            if len(found):
+                return found
+        return np.flatnonzero(self._data == poll_id)  # (none there: a poll this series has no point for)
 
     def _hand_over(self, x: np.ndarray, y: np.ndarray, size: np.ndarray, symbol: np.ndarray, data: np.ndarray) -> None:
         """Give the scatter item a few new points as they are (ScatterPlotItem.addPoints styles only those),
@@ -1038,6 +1119,7 @@ class PointLayer:
         n = len(self._x)
         self._shown = self._window()
         if n == 0:
+            self.item.every_point = None
             self.item.setData([], [])
             return
         index: slice | np.ndarray = slice(None)
@@ -1046,6 +1128,19 @@ class PointLayer:
         # Per-point symbols and sizes cost a cache key per spot; past DETAIL_LIMIT points on screen nobody can
         # tell pollsters' symbols apart anyway, so a dense view draws plain markers and stays fast.
         detailed = self._on_screen <= self.DETAIL_LIMIT
+        # thinned: the scatter item's rectangle holds every point handed over, drawn or not (hover and click)
+        i0, i1, stride = self._shown
+        ys = self._y[i0:i1]
+        self.item.every_point = (
+            QRectF(
+                float(self._x[i0]),
+                float(np.nanmin(ys)),
+                float(self._x[i1 - 1] - self._x[i0]),
+                float(np.ptp(ys[~np.isnan(ys)])),
+            )
+            if stride > 1 and i1 > i0 and not np.isnan(ys).all()
+            else None
+        )
         self.item.set_points(
             self._x[index],
             self._y[index],
@@ -1117,8 +1212,10 @@ class _Series:
         self._shown_average: tuple[int, int] | None = None
         self._shown_forecast: tuple[int, int] | None = None
         self._cover: tuple[float, float] | None = None  # the x-range the line and bands were sliced to
+        self._grid: tuple[float, float, float, float] | None = None  # the pixel grid they were thinned to (None: not)
         self._vb = plot.getViewBox()
         self._vb.sigXRangeChanged.connect(self.show_range)
+        self._vb.sigResized.connect(self.show_range)  # a thinned line and band are drawn for the width in pixels
 
     def set_average(self, series: AverageSeries | None) -> None:
         if series is None or series.empty:
@@ -1132,6 +1229,7 @@ class _Series:
     def detach(self) -> None:
         """Take the series' items off their chart (another contest is opened)."""
         self._vb.sigXRangeChanged.disconnect(self.show_range)
+        self._vb.sigResized.disconnect(self.show_range)
         self.layer.detach()
         for item in (self.band, self.forecast, self.points, self.line):
             if item.scene() is not None:
@@ -1156,8 +1254,9 @@ class _Series:
             and hi <= cover[1]
             and self._shown_average is not None
             and self._shown_forecast is not None
+            and (self._grid is None or self._grid == self._pixel_grid())
         ):
-            return  # what the items hold still spans the view
+            return  # what the items hold still spans the view (at the pixel grid it was thinned to, if it was)
         margin = PointLayer.OVERSCAN * (hi - lo)
         self._cover = (lo - margin, hi + margin)
         x = self.x
@@ -1166,13 +1265,17 @@ class _Series:
                 self.band.setPath(QPainterPath())
                 self.line.setData([], [])
                 self._shown_average = (0, 0)
+                self._grid = None
         else:
             i0, i1 = self._visible(x)
-            if (i0, i1) != self._shown_average:
-                self._shown_average = (i0, i1)
-                xs = x[i0:i1]
-                self.band.setPath(_band_path(xs, self.upper[i0:i1], self.lower[i0:i1]))
-                self.line.setData(xs, self.mean[i0:i1])
+            grid = self._pixel_grid() if i1 - i0 > self._vb.width() else None  # more days than pixels: thinned
+            if (i0, i1) != self._shown_average or grid != self._grid:
+                self._shown_average, self._grid = (i0, i1), grid
+                xs, mean, upper, lower = x[i0:i1], self.mean[i0:i1], self.upper[i0:i1], self.lower[i0:i1]
+                band = band_samples(xs, upper, lower, *grid) if grid is not None else None
+                self.band.setPath(_band_path(*band) if band is not None else _band_path(xs, upper, lower))
+                keep = line_indices(xs, mean, *grid) if grid is not None else None
+                self.line.setData(xs, mean) if keep is None else self.line.setData(xs[keep], mean[keep])
         fx = self._forecast_x
         if len(fx) == 0:
             if self._shown_forecast != (0, 0):
@@ -1183,6 +1286,15 @@ class _Series:
             if (j0, j1) != self._shown_forecast:
                 self._shown_forecast = (j0, j1)
                 self.forecast.setPath(_band_path(fx[j0:j1], self._forecast_upper[j0:j1], self._forecast_lower[j0:j1]))
+
+    def _pixel_grid(self) -> tuple[float, float, float, float]:
+        """The view's x-range, its width in device pixels and where its left edge falls in device pixels (the
+        pixel columns a thinned line and band are drawn for: chart_decimate)."""
+        lo, hi = self._vb.viewRange()[0]
+        left, right = self._vb.mapViewToDevice(QPointF(lo, 0.0)), self._vb.mapViewToDevice(QPointF(hi, 0.0))
+        if left is None or right is None or not right.x() > left.x():
+            return lo, hi, float(self._vb.width()), 0.0
+        return lo, hi, right.x() - left.x(), left.x()
 
     def _visible(self, x: np.ndarray) -> tuple[int, int]:
         assert self._cover is not None
@@ -1281,9 +1393,10 @@ class _Series:
         sizes: np.ndarray,
         symbols: np.ndarray,
         ids: np.ndarray,
+        drop_x: np.ndarray | None = None,
     ) -> None:
-        """Remove the points of the polls in `drop`, add the given ones (PointLayer.edit)."""
-        self.layer.edit(drop, day_to_epoch(days), values, sizes, symbols, ids)
+        """Remove the points of the polls in `drop` (at x `drop_x`, if known), add the given ones (PointLayer.edit)."""
+        self.layer.edit(drop, day_to_epoch(days), values, sizes, symbols, ids, drop_x=drop_x)
         data = self.layer.get_data()[2]
         self.poll_ids = np.empty(0, dtype=np.int64) if data is None else data.astype(np.int64, copy=False)
 
@@ -1364,6 +1477,7 @@ class ChartPanel(QWidget):
         self._poll_list: Sequence[Poll] = ()
         self._latest: date | None = None  # the latest fieldwork end of _polls (None: not known yet)
         self._end_by_id = np.full(1, -1, dtype=np.int64)  # each shown poll's fieldwork end (ordinal) by id; -1: none
+        self._x_by_id = np.full(1, np.nan)  # each shown poll's points' x by id (NaN: none): where to find them
         self._pollster_symbol: dict[str, int] = {}  # pollster -> index of its symbol in SYMBOLS
         self._first: dict[str, _Series] = {}
         self._lead1: _Series | None = None
@@ -1437,6 +1551,7 @@ class ChartPanel(QWidget):
         self._legend_lead2.setColumnCount(2)  # two rows: the runoff kinds, then the two bands
         self._legend_lead1.layout.setHorizontalSpacing(8)  # a dozen pollsters' names in two rows on a laptop
         self._pollster_keys: dict[str, pg.ScatterPlotItem] = {}
+        self._keys_pending: list[str | None] = []  # pollsters given a symbol whose legend key is still to make
         self._unreleased: list[PointLayer] = []  # series whose points show_data left for later turns
         self._warming: list[tuple[PointLayer, list[tuple[str, float]] | None]] = []  # marker pictures to draw
         self._warm_timer = QTimer(self)
@@ -1516,6 +1631,7 @@ class ChartPanel(QWidget):
         self._legend_lead1.clear()
         self._pollster_keys = {}
         self._pollster_symbol = {}
+        self._keys_pending = []
         for label in self._end_labels.values():
             if label.scene() is not None:
                 label.scene().removeItem(label)
@@ -1609,12 +1725,18 @@ class ChartPanel(QWidget):
         ends = self._end_by_id
         gone = drop[(drop >= 0) & (drop < len(ends))]
         ends[gone] = -1
+        drop_x = np.full(len(drop), np.nan)  # where the dropped polls' points are (a search by x, not by id)
+        known = (drop >= 0) & (drop < len(self._x_by_id))
+        drop_x[known] = self._x_by_id[drop[known]]
         stored = [p for p in new if p.id is not None and p.id >= 0]
         top = max((p.id or 0 for p in stored), default=-1)
         if top >= len(ends):
             ends = self._end_by_id = np.concatenate([ends, np.full(top + 1 - len(ends) + 1024, -1, dtype=np.int64)])
+        if top >= len(self._x_by_id):
+            self._x_by_id = np.concatenate([self._x_by_id, np.full(len(ends) - len(self._x_by_id), np.nan)])
         for p in stored:
             ends[p.id or 0] = p.fieldwork_end.toordinal()
+            self._x_by_id[p.id or 0] = day_to_epoch((p.fieldwork_start.toordinal() + p.fieldwork_end.toordinal()) * 0.5)
         last = int(ends.max())
         self._latest = date.fromordinal(last) if last > 0 else None
         for p in new:
@@ -1635,15 +1757,15 @@ class ChartPanel(QWidget):
         for code, series in self._first.items():
             values = figures(code)
             m = ~np.isnan(values)
-            series.edit_points(drop, days[m], values[m], sizes[m], symbols[m], ids[m])
+            series.edit_points(drop, days[m], values[m], sizes[m], symbols[m], ids[m], drop_x=drop_x)
         lead = figures(a) - figures(b)
         m = ~np.isnan(lead)
         if self._lead1 is not None:
-            self._lead1.edit_points(drop, days[m], lead[m], sizes[m], symbols[m], ids[m])
+            self._lead1.edit_points(drop, days[m], lead[m], sizes[m], symbols[m], ids[m], drop_x=drop_x)
         nothing = np.empty(0)
         for runoff in (self._lead2_observed, self._lead2_implied):
             if runoff is not None and len(drop):
-                runoff.edit_points(drop, nothing, nothing, nothing, np.empty(0, dtype=np.int8), nothing)
+                runoff.edit_points(drop, nothing, nothing, nothing, np.empty(0, dtype=np.int8), nothing, drop_x=drop_x)
         if self.range_mode == "final" and self.final_weeks_window() != self._final_window:
             self.show_final_weeks()  # the new poll moved the window on
         elif self.range_mode == "all":
@@ -1675,16 +1797,34 @@ class ChartPanel(QWidget):
         # The key names the first pollsters only: past that the symbols repeat anyway, and every entry
         # re-lays the legend out (1,000 pollsters took it quadratic; issue 16). Hover names any poll. A key's
         # item is made only for a pollster it names (40 pollsters' items took 20-40 ms of an opening's turn).
-        if len(self._pollster_symbol) <= MAX_POLLSTER_KEYS:
+        if len(self._pollster_symbol) <= MAX_POLLSTER_KEYS + 1:
+            # On screen, the keys are made in a turn of their own a moment later (a big contest's first average
+            # landing made twelve of them in its turn: 25-40 ms of it at 100,000 polls); off screen (an export), at
+            # once.
+            self._keys_pending.append(pollster if len(self._pollster_symbol) <= MAX_POLLSTER_KEYS else None)
+            if not self.isVisible():
+                self._add_pending_keys()
+            elif len(self._keys_pending) == 1:  # after the landing's turn and its repaint (not stacked on them)
+                QTimer.singleShot(WARM_DELAY_MS, self, self._add_pending_keys)
+        return code
+
+    def _add_pending_keys(self) -> None:
+        """The legend keys _symbol_for gave symbols to (None: the "and more" entry)."""
+        pending, self._keys_pending = self._keys_pending, []
+        for pollster in pending:
+            if pollster is None:
+                self._legend_lead1.addItem(pg.ScatterPlotItem(size=0), "and more (hover a poll)")
+                continue
             key = pg.ScatterPlotItem(
-                symbol=SYMBOLS[code], size=9, pen=pg.mkPen(self._theme.foreground), brush=pg.mkBrush(None)
+                symbol=SYMBOLS[self._pollster_symbol[pollster]],
+                size=9,
+                pen=pg.mkPen(self._theme.foreground),
+                brush=pg.mkBrush(None),
             )  # legend key only (never added to the plot): which symbol is which pollster
             self._pollster_keys[pollster] = key
             self._legend_lead1.addItem(key, as_html(_key_name(pollster)))
+        if pending:
             self._legend_fit_pending()
-        elif len(self._pollster_symbol) == MAX_POLLSTER_KEYS + 1:
-            self._legend_lead1.addItem(pg.ScatterPlotItem(size=0), "and more (hover a poll)")
-        return code
 
     def show_data(self, polls: Sequence[Poll], averages: PollAverages | None) -> None:
         """Push polls and their averages into the existing items. The scatter items are handed their points once,
@@ -1715,6 +1855,18 @@ class ChartPanel(QWidget):
                 QTimer.singleShot(0, self, self._release_next)  # this turn had its share already
             else:
                 self._release_next()
+
+    def expect_polls(self, count: int) -> None:
+        """The contest has `count` polls, their average on its way: for a big contest (PREWARM_FROM), every marker
+        picture the points may need (each symbol at each size, in each series' pen and brush) is drawn ahead in idle
+        turns while the average is computed, so that its landing finds them drawn (chart_decimate's brief: the
+        atlas prepared once, off the landing's turn; at 100,000 polls drawing them was 50-70 ms of it)."""
+        if count < PREWARM_FROM or self._last_data is not None or self._warming:
+            return
+        scale = self._theme.marker_scale
+        styles = [(symbol, float(size) * scale) for symbol in SYMBOLS for size in np.arange(5.0, 16.5, 0.5)]
+        self._warming = [(layer, list(styles)) for layer in self._point_layers()]
+        self._warm_timer.start(WARM_DELAY_MS)
 
     def _hold_paint(self) -> None:
         """Hold the charts' repaint until the average arrives (show_data) or HOLD_PAINT_MS pass, whichever is first
@@ -1779,6 +1931,7 @@ class ChartPanel(QWidget):
         while self._warming and time.perf_counter() < deadline:
             layer, styles = self._warming[0]
             if styles is None:
+                layer.prepare_edits()
                 styles = layer.styles_to_warm()
             done = layer.item.warm(styles, deadline)
             layer.warmed(styles[:done])
@@ -1787,7 +1940,8 @@ class ChartPanel(QWidget):
             else:
                 self._warming[0] = (layer, styles[done:])
         if self._warming:
-            self._warm_timer.start(0)
+            # before a big contest's first average lands (expect_polls), gently: the average's worker is busy
+            self._warm_timer.start(0 if self._last_data is not None else int(RELEASE_BUDGET_S * 1000))
 
     def _show_data(self, polls: Sequence[Poll], averages: PollAverages | None) -> None:
         self._range_tokens = {}  # (a two-round contest's show_campaign and show_matchup_lead below name theirs)
@@ -1850,6 +2004,8 @@ class ChartPanel(QWidget):
         known = o_ids >= 0  # a poll not yet stored has no id to look up
         self._row_of[o_ids[known]] = np.arange(n)[known]
         self._end_by_id = np.full(len(self._row_of), -1, dtype=np.int64)
+        self._x_by_id = np.full(len(self._row_of), np.nan)
+        self._x_by_id[o_ids[o_ids >= 0]] = o_x[o_ids >= 0]
         known = ids >= 0
         self._end_by_id[ids[known]] = columns.end[known]
         self._sizes, self._symbols = o_sizes, o_symbols  # by place in the charts' order (_row_of)
@@ -2655,6 +2811,18 @@ class ChartPanel(QWidget):
         self._place_end_labels()
 
     def _fit_x_to(self, window: tuple[float, float] | None) -> None:
+        # The points handed over once, for the range this ends on: pyqtgraph's setXRange passes the charts through
+        # an intermediate range first (its autorange switched off), and each series re-sliced its points for both.
+        layers = [layer for layer in self._point_layers() if not layer.held]  # (show_data holds its own)
+        for layer in layers:
+            layer.hold()
+        try:
+            self._apply_x_range(window)
+        finally:
+            for layer in layers:
+                layer.release()
+
+    def _apply_x_range(self, window: tuple[float, float] | None) -> None:
         vb = self.plots["first"].getViewBox()
         if window is None:
             # the whole campaign: every line and poll, and the election day. Measured on the data, not on the

@@ -43,7 +43,7 @@ from warroom import __version__
 from warroom.core.averaging import PollAverages
 from warroom.core.two_round_view import NoticeTable
 from warroom.core.types import Annotation, Contest, CountingSystem, Poll, control_problem
-from warroom.paths import overwrites_store
+from warroom.paths import in_backup_folder, overwrites_store
 from warroom.ui.assets import icon, stylesheet
 from warroom.ui.commands import AddPollsCommand, DeletePollsCommand, EditPollCommand, ImportedPollsCommand
 from warroom.ui.poll_dialog import PollDialog
@@ -229,6 +229,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self._polls = polls
         self._store_file: Path | None = None  # the SQLite store's file, which no save dialog may write over
+        self._backup_dir: Path | None = None  # its backups' folder, which no save dialog may write into
         self.undo_stack = QUndoStack(self)
         self._failed_write: tuple[str, tuple[Poll, ...]] | None = None  # (action, polls as typed) for Retry
         self.setWindowTitle("warroom")
@@ -387,6 +388,7 @@ class MainWindow(QMainWindow):
         model = self.polls_pane.model
         if getattr(change, "reloaded", True):
             model.set_polls(sorted(polls_by_id.values(), key=lambda p: (p.fieldwork_end, p.id or 0)))
+            self._to_charts(lambda charts: charts.expect_polls(len(polls_by_id)))  # a big one: markers drawn ahead
             if getattr(change, "external", False):
                 self.statusBar().showMessage("Polls updated from the shared store", 4000)
                 self.undo_stack.clear()  # history no longer matches what is stored
@@ -418,17 +420,22 @@ class MainWindow(QMainWindow):
     def show_annotations(self, annotations: Sequence[Annotation]) -> None:
         self._to_charts(lambda charts: charts.show_annotations(annotations))
 
-    def show_store(self, where: str, store_file: Path | None = None) -> None:
-        """The store as it may be shown, and its file (SQLite) that no save dialog may write over."""
+    def show_store(self, where: str, store_file: Path | None = None, backup_dir: Path | None = None) -> None:
+        """The store as it may be shown, its file (SQLite) and its backup folder, which no save dialog may write
+        over or into."""
         self.status_store.setText(f"Store: {where}")
         self.status_store.setToolTip(where)
         self._store_file = store_file
+        self._backup_dir = backup_dir
 
     def _writable_export(self, path: Path) -> bool:
         """False (and says so) when an export chosen in a save dialog would replace the poll store itself or its
         -wal/-shm/-journal file: the dialog asks before overwriting, but not that this file is the live store."""
         if overwrites_store(path, self._store_file):
             self.show_error(f"{path} is the poll store itself; choose another file. Nothing was written.")
+            return False
+        if in_backup_folder(path, self._backup_dir):
+            self.show_error(f"{path} is in the store's backup folder, which is warroom's own; choose another folder. Nothing was written.")  # fmt: skip
             return False
         return True
 
@@ -915,7 +922,7 @@ class MainWindow(QMainWindow):
 
     def choose_export(self) -> None:
         chosen, _ = QFileDialog.getSaveFileName(self, "Export polls", "polls.csv", "CSV files (*.csv)")
-        path = str(with_ending(Path(chosen), (".csv",), "csv")) if chosen else ""
+        path = str(with_ending(Path(chosen), "csv")) if chosen else ""
         if path and self._writable_export(Path(path)):
             try:
                 n = self._polls.export_csv(Path(path))
@@ -1092,7 +1099,7 @@ class MainWindow(QMainWindow):
         from warroom.ui.export import export_problem, export_view
 
         chosen, _ = QFileDialog.getSaveFileName(self, "Export", f"warroom.{kind}", f"{kind.upper()} files (*.{kind})")
-        path = str(with_ending(Path(chosen), (".png", ".svg"), kind)) if chosen else ""
+        path = str(with_ending(Path(chosen), kind)) if chosen else ""
         if not path or not self._writable_export(Path(path)):
             return
         width = None
@@ -1119,7 +1126,9 @@ class MainWindow(QMainWindow):
         )
         if not path:
             return
-        target = with_ending(Path(path), (".png", ".svg", ".pdf"), chosen.split("*.")[-1].rstrip(")").lower())
+        target = Path(path)
+        if target.suffix.lower() not in (".png", ".svg", ".pdf"):
+            target = target.with_name(target.name + "." + chosen.split("*.")[-1].rstrip(")").lower())
         if not self._writable_export(target):
             return
         sizes = {"As on screen": None, **{f"Slide {w} × {h} (16:9)": (w, h) for w, h in SLIDE_SIZES.values()}}
@@ -1279,10 +1288,11 @@ class MainWindow(QMainWindow):
         event.acceptProposedAction()
 
 
-def with_ending(path: Path, endings: tuple[str, ...], kind: str) -> Path:
-    """`path` as a save dialog's export writes it: a name typed without one of `endings` gets the chosen kind's
-    (".svg"), in every save dialog (the view export had refused "view", the CSV one written a file with no ending)."""
-    return path if path.suffix.lower() in endings else path.with_name(f"{path.name}.{kind}")
+def with_ending(path: Path, kind: str) -> Path:
+    """`path` as a save dialog's export writes it: a name typed with no ending at all gets the dialog's kind's
+    ("view" is "view.svg"; the view export had refused it, the CSV one written a file with no ending). A name with
+    an ending is kept as typed (`polls.sqlite3` is still refused as the store, `x.txt` is what the user asked for)."""
+    return path.with_name(f"{path.name}.{kind}") if not path.suffix and path.name else path
 
 
 def _theme(dark: bool = False, *, projector: bool = False) -> Theme:
