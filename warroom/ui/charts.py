@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QGraphicsItem,
     QGraphicsPathItem,
+    QGraphicsView,
     QSizePolicy,
     QStyleOptionGraphicsItem,
     QVBoxLayout,
@@ -1560,6 +1561,7 @@ class ChartPanel(QWidget):
         self._hold_timer.setSingleShot(True)
         self._hold_timer.setInterval(HOLD_PAINT_MS)
         self._hold_timer.timeout.connect(self._release_paint)
+        self._held_mode: QGraphicsView.ViewportUpdateMode | None = None  # the view's own, while a repaint is held
         self._end_labels: dict[str, pg.TextItem] = {}
         self._end_values: dict[str, tuple[float, float]] = {}
         self._end_texts: dict[str, str] = {}  # the text each end label was given
@@ -1868,21 +1870,29 @@ class ChartPanel(QWidget):
 
     def _hold_paint(self) -> None:
         """Hold the charts' repaint until the average arrives (show_data) or HOLD_PAINT_MS pass, whichever is first
-        (a stream of changes never holds it longer: the limit runs from the first)."""
+        (a stream of changes never holds it longer: the limit runs from the first). Only the repaints the scene's
+        changes ask for wait: a resize or an expose still paints, and an export renders the scene as it is."""
         if not self.isVisible():
             return  # (a panel off screen paints only when grabbed)
         if not self._hold_timer.isActive():
-            self._layout_widget.setUpdatesEnabled(False)
+            view = self._layout_widget
+            if self._held_mode is None:
+                self._held_mode = view.viewportUpdateMode()
+            view.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.NoViewportUpdate)
             self._hold_timer.start()
 
     def _release_paint(self) -> None:
-        """Let the charts paint what changed (one repaint: Qt paints a widget re-enabled as a whole)."""
+        """Let the charts paint what changed (one repaint of the view, the points and their average together)."""
         held = self._hold_timer.isActive()
         self._hold_timer.stop()
-        if not self._layout_widget.updatesEnabled():
-            if held is False:  # the limit passed with no average: the points' new ranges fitted before the paint
-                self.settle_ranges()
-            self._layout_widget.setUpdatesEnabled(True)
+        mode, self._held_mode = self._held_mode, None
+        if mode is None:
+            return
+        if held is False:  # the limit passed with no average: the points' new ranges fitted before the paint
+            self.settle_ranges()
+        view = self._layout_widget
+        view.setViewportUpdateMode(mode)
+        view.viewport().update()
 
     @property
     def paint_held(self) -> bool:
