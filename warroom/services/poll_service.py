@@ -165,6 +165,14 @@ def parse_poll_text(text: str, contest: Contest, *, progress: Progress | None = 
         raise StoreError(f"the pasted table: {exc}") from exc
 
 
+def _conflict(message: str, current: object) -> StoreError:
+    """A save refused because a teammate or another program stored something else meanwhile; `current` is what is
+    stored now, which the window takes as the new base (a save made again then goes in knowingly)."""
+    error = StoreError(message, kind="conflict")
+    error.current = current  # type: ignore[attr-defined]
+    return error
+
+
 def _order_key(poll: Poll) -> int:
     """Where a poll goes in the service's list: by fieldwork end, then by id, as one integer (the day's ordinal
     times 2^64 plus the id, which SQLite and PostgreSQL keep within +-2^63): integers compare several times
@@ -1107,14 +1115,12 @@ class PollService(QObject):
                 repo.lock_for_check(s)
                 stored = repo.get_contest(s, cid)
                 if stored is not None and stored != base:  # written over, the teammate's edit would be lost
-                    error = StoreError(
+                    raise _conflict(
                         f"the contest '{base.name}' was changed by a teammate or another program while it was being "
                         "edited here, so nothing was changed; the window shows it as stored now. Save again to put "
                         "these details in place of theirs",
-                        kind="conflict",
+                        stored,
                     )
-                    error.current = stored  # type: ignore[attr-defined]
-                    raise error
             return contests_repo.update_contest(s, cid, contest)
 
         try:
@@ -1180,14 +1186,12 @@ class PollService(QObject):
                 repo.lock_for_check(s)
                 stored = contests_repo.get_official_result(s, cid)
                 if stored != opened_with[0]:  # replaced unseen, the teammate's figures would be lost
-                    error = StoreError(
+                    raise _conflict(
                         f"the official result of '{contest.name}' was stored by a teammate or another program while "
                         "it was being entered here, so nothing was changed. Save again to put these figures in place "
                         "of theirs",
-                        kind="conflict",
+                        stored,
                     )
-                    error.current = stored  # type: ignore[attr-defined]
-                    raise error
             contests_repo.set_official_result(s, cid, result)
 
         self._write(write, contest)
