@@ -242,21 +242,10 @@ def test_sorted_columns_edited_in_place_equal_np_insert_and_np_delete() -> None:
 def test_in_the_charts_every_poll_of_a_thinned_view_is_found_and_a_click_names_it(qtbot: Any) -> None:
     """3,000 polls, the whole campaign on 1366 pixels: each series draws a sample, and the charts' own hover
     text and click signal reach every poll in view, drawn or not."""
-    from dataclasses import replace
+    from tests.ui.test_scale_repaint import _panel, _stored
 
-    from tests.conftest import TOY
-    from tests.ui.conftest import toy_polls
-    from warroom.core.pipeline import compute_averages
-    from warroom.ui.charts import ChartPanel
-
-    polls = [replace(p, id=i + 1) for i, p in enumerate(toy_polls(3000, seed=5))]
-    panel = ChartPanel()
-    qtbot.addWidget(panel)
-    panel.resize(1366, 768)
-    panel.set_contest(TOY)
-    panel.show_data(polls, compute_averages(polls, TOY))
-    panel.settle_points()
-    panel.fit()
+    polls = _stored(3000)
+    panel = _panel(qtbot, polls, None)
     item = panel._first["ann"].points
     drawn = {int(d) for d in item.data["data"]}
     x, y, ids = panel.point_data("ann")

@@ -31,14 +31,18 @@ def _stored(n: int) -> list[Poll]:
     return [replace(p, id=i + 1) for i, p in enumerate(toy_polls(n, seed=5))]
 
 
-def _panel(qtbot: Any, polls: list[Poll], window: tuple[float, float]) -> ChartPanel:
+def _panel(qtbot: Any, polls: list[Poll], window: tuple[float, float] | None) -> ChartPanel:
+    """The charts at 1366x768 showing `polls`, zoomed by the user to `window` (None: the whole campaign fitted)."""
     panel = ChartPanel()
     qtbot.addWidget(panel)
     panel.resize(1366, 768)
     panel.set_contest(TOY)
     panel.show_data(polls, compute_averages(polls, TOY))
     panel.settle_points()
-    _zoom(panel, window)
+    if window is None:
+        panel.fit()
+    else:
+        _zoom(panel, window)
     return panel
 
 
