@@ -239,16 +239,23 @@ def contests(draw: st.DrawFn) -> tuple[Contest, OfficialResult | None]:
     )
     result = None
     if draw(st.booleans()):
+        # A result its system's count could give (core.validation.result_problems): the top two on first
+        # preferences go on, each keeping his first preferences; what they gain and the exhausted pile come out of
+        # the grouped others; transfers leave someone who is not a finalist.
         votes = st.integers(1, 10**8)
         first = {c: draw(votes) for c in codes}
-        final = {c: draw(votes) for c in codes[:2]}
+        finalists = sorted(codes, key=lambda c: -first[c])[:2]
+        final = {c: first[c] + draw(st.integers(0, 10**6)) for c in finalists}
+        exhausted = draw(st.integers(0, 10**6))
+        first["other"] = sum(final.values()) - sum(first[c] for c in finalists) + exhausted + draw(votes)
+        losers = [c for c in codes if c not in finalists]
         transfers = tuple(
-            (codes[-1], draw(st.sampled_from([codes[0], EXHAUSTED])), draw(votes))
-            for _ in range(draw(st.integers(0, 1)))
+            (losers[-1], draw(st.sampled_from([finalists[0], EXHAUSTED])), draw(votes))
+            for _ in range(draw(st.integers(0, 1 if losers else 0)))
         )
-        result = OfficialResult(
-            first, final, transfers, draw(st.integers(0, 10**6)), draw(st.none() | votes), draw(_text)
-        )
+        counted = sum(first.values())
+        electorate = draw(st.none() | st.integers(counted, counted + 10**8))
+        result = OfficialResult(first, final, transfers, exhausted, electorate, draw(_text))
     return contest, result
 
 

@@ -38,6 +38,7 @@ from warroom.core.types import (
     control_problem,
     is_colour,
 )
+from warroom.core.validation import result_problems
 
 FORMAT_EXHAUSTED = "exhausted"
 """How a file names the exhausted pile in `transfers` (the store's EXHAUSTED code is internal)."""
@@ -449,7 +450,7 @@ class _Reader:
         if len(self.problems) != before:
             return None
         try:
-            return OfficialResult(
+            result = OfficialResult(
                 first_round=rounds.get("first_round", {}),
                 final_round=rounds.get("final_round", {}),
                 transfers=tuple(transfers),
@@ -460,6 +461,9 @@ class _Reader:
         except ValueError as exc:
             self.fail(p, str(exc))
             return None
+        for key, message in result_problems(contest, result):  # the store's rule: figures that cannot happen
+            self.fail((*p, *key.split(".", 1)), message)
+        return None if len(self.problems) != before else result
 
 
 def _kind(value: object) -> str:

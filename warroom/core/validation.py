@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from warroom.core.types import DIRECTION_CONTROLS, EXHAUSTED, Contest, Poll
+from warroom.core.types import DIRECTION_CONTROLS, EXHAUSTED, Contest, CountingSystem, OfficialResult, Poll
 
 SUM_TOLERANCE = 3.0
 """Published shares are rounded and some polls print "others" loosely; within 97-103 is "about 100"."""
@@ -244,3 +244,78 @@ def validate_poll(poll: Poll, contest: Contest, *, today: date | None = None) ->
         if total > 100.0 + SUM_TOLERANCE:
             problems.append(Problem(f"transfer:{source}", f"splits sum to {total:g}, more than 100"))
     return problems
+
+
+def result_problems(contest: Contest, result: OfficialResult) -> list[tuple[str, str]]:
+    """What makes `result` impossible as `contest`'s declared outcome, as (key, message) pairs, the key as a
+    contest file's [result] names it ("final_round.berry"). One rule for every path that stores a result: a
+    contest file, a result CSV, File > Official result, a bundle and `count --save-result`.
+
+    Every system: a finalist has first-round votes; the exhausted pile holds no more votes than the first round
+    counted; an electorate is at least the votes counted. Counts that carry the first
+    round's papers on (Supplementary Vote, contingent vote, instant runoff): the final round holds no more votes
+    than the first round counted, less those exhausted (instant runoff: an official exhausted pile may include
+    papers the first round never counted, so the final round alone). Supplementary Vote and contingent vote, whose law sends the
+    top two on (`finalists = "top_two"`): at most two finalists, each kept at least his first preferences, none
+    placed below a candidate left out, and no transfer leaving a finalist (he keeps his papers). A runoff (two
+    rounds) is a second election, whose turnout may rise, so its votes are not held to the first round's.
+    """
+    out: list[tuple[str, str]] = []
+    first, final = result.first_round, result.final_round
+    counted, in_final = sum(first.values()), sum(final.values())
+    carried = contest.system != CountingSystem.TWO_ROUND
+    for code in final:
+        if code not in first:
+            out.append((f"final_round.{code}", "a finalist must have first-round votes (none given)"))
+    if carried and result.exhausted > counted:
+        out.append(("exhausted", f"{result.exhausted:,} is more votes than the first round counted ({counted:,})"))
+    # An instant-runoff report's exhausted pile may hold papers the first round never counted (Burlington 2009's
+    # four first-ranking overvotes), so there the final round alone is held to the first round's count.
+    exhausted = 0 if contest.system == CountingSystem.IRV else result.exhausted
+    if carried and in_final + exhausted > counted:
+        also = f" and {exhausted:,} exhausted are" if exhausted else " are"
+        out.append(
+            (
+                "final_round",
+                f"{in_final:,} votes in the final round{also} more than the first round counted ({counted:,}): "
+                "votes from nowhere",
+            )
+        )
+    if result.electorate is not None and result.electorate < max(counted, in_final):
+        out.append(
+            (
+                "electorate",
+                f"{result.electorate:,} registered voters are fewer than the {max(counted, in_final):,} votes counted",
+            )
+        )
+    top_two = contest.counting_rules.finalists == "top_two"
+    if contest.system in (CountingSystem.SV, CountingSystem.CONTINGENT) and top_two:
+        if len(final) > 2:
+            out.append(("final_round", f"names {len(final)} finalists; {contest.system.label} takes the top two"))
+        standing = [v for c, v in first.items() if c != "other"]
+        for code, votes in final.items():
+            if code not in first:
+                continue
+            if votes < first[code]:
+                out.append(
+                    (
+                        f"final_round.{code}",
+                        f"{votes:,} is fewer than the {first[code]:,} first-round votes a finalist keeps",
+                    )
+                )
+            ahead = sorted((v for v in standing if v > first[code]), reverse=True)
+            if len(ahead) >= 2:
+                out.append(
+                    (
+                        f"final_round.{code}",
+                        f"{code!r} was not in the top two on first-round votes ({first[code]:,}, below "
+                        f"{ahead[0]:,} and {ahead[1]:,}), so cannot be a finalist",
+                    )
+                )
+        for frm, to, _votes in result.transfers:
+            if frm in final:
+                shown = "exhausted" if to == EXHAUSTED else to
+                out.append(
+                    ("transfers", f"{frm!r} -> {shown!r}: a finalist keeps his papers; nothing transfers from him")
+                )
+    return out

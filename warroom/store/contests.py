@@ -45,7 +45,7 @@ from warroom.core.types import (
     control_problem,
     is_colour,
 )
-from warroom.core.validation import iso_date, validate_poll
+from warroom.core.validation import iso_date, result_problems, validate_poll
 from warroom.store import irv_priors, questions
 from warroom.store import polls as repo
 from warroom.store.schema import (
@@ -321,6 +321,8 @@ def _result_problems(contest: Contest, result: OfficialResult) -> list[str]:
         if frm not in codes | {"other"} or to not in codes | {EXHAUSTED}:
             shown = FORMAT_EXHAUSTED if to == EXHAUSTED else to
             out.append(f"transfers: {frm!r} -> {shown!r} names someone who is not a candidate of {contest.name}")
+    if not out:  # figures no count could give (core.validation.result_problems, the contest file's rule)
+        out += [f"{key}: {message}" for key, message in result_problems(contest, result)]
     return out
 
 
