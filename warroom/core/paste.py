@@ -218,30 +218,43 @@ def parse_dates(text: str, default_year: int | None = None) -> DateRange | None:
     except ValueError:
         return None
     words = t.split()
-    year = next((int(w) for w in words if re.fullmatch(r"\d{4}", w)), default_year)
-    if year is None:
+    # The years written, where they stand: "28 Dec 2012 – 2 Jan 2013" has two, which are the two dates' years
+    # (the first year written had been taken for the end, the start then moved back a year: 2011-12-28 to
+    # 2012-01-02). A two-digit year ("28 Apr '12") is read as a day and then fails the order check below.
+    years = [(i, int(w)) for i, w in enumerate(words) if re.fullmatch(r"\d{4}", w)]
+    if len(years) > 2 or (not years and default_year is None):
         return None
     days: list[int] = []
     months: list[int] = []
-    for w in words:
+    last_date_word = -1
+    for i, w in enumerate(words):
         if re.fullmatch(r"\d{1,2}", w):
             days.append(int(w))
         elif w[:3] in _MONTHS and w.isalpha():
             months.append(_MONTHS[w[:3]])
         elif re.fullmatch(r"\d{1,2}(st|nd|rd|th)", w):
             days.append(int(re.sub(r"\D", "", w)))
+        else:
+            continue
+        last_date_word = i
     if not days or not months or len(days) > 2 or len(months) > 2:
         return None
+    wraps = months[0] > months[-1]  # "28 Dec – 2 Jan": the start is in the year before the end
+    if len(years) == 2:
+        start_year, end_year = years[0][1], years[1][1]
+    elif years and years[0][0] < last_date_word:  # "28 Dec 2012 – 2 Jan": the year written is the start's
+        start_year = years[0][1]
+        end_year = start_year + 1 if wraps else start_year
+    else:
+        end_year = years[0][1] if years else int(default_year or 0)
+        start_year = end_year - 1 if wraps else end_year
     try:
-        end = date(year, months[-1], days[-1])
-        start = date(year, months[0], days[0])
+        end = date(end_year, months[-1], days[-1])
+        start = date(start_year, months[0], days[0])
     except ValueError:
         return None
-    if start > end:  # "28 Dec – 2 Jan 2013": the start is in the year before
-        try:
-            start = date(year - 1, start.month, start.day)
-        except ValueError:
-            return None
+    if start > end:  # days out of order within a month ("30–28 Apr", "28 Apr '12"): not a range anyone writes
+        return None
     return DateRange(start, end)
 
 

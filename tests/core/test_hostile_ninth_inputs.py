@@ -1,0 +1,138 @@
+"""Hostile pass 9 (issue 16): inputs no earlier pass tried (official results that do not add up, pasted tables
+from spreadsheets, dates across a year's end, one-respondent polls)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from warroom.core.contestfile import ContestFileError, parse_contest_file
+
+LONDON_2016 = """\
+[contest]
+name = "London Mayor 2016"
+election_date = 2016-05-05
+system = "{system}"
+
+[[candidate]]
+code = "khan"
+name = "Sadiq Khan"
+
+[[candidate]]
+code = "goldsmith"
+name = "Zac Goldsmith"
+
+[[candidate]]
+code = "berry"
+name = "Sian Berry"
+
+[[candidate]]
+code = "pidgeon"
+name = "Caroline Pidgeon"
+
+[result]
+first_round = {{ khan = 1148716, goldsmith = 909755, berry = 150673, pidgeon = 120005, other = 267812 }}
+final_round = {{ khan = 1310143, goldsmith = 994614 }}
+transfers = []
+exhausted = 292204
+{extra}
+"""
+
+
+def _result_file(final: str = "", *, system: str = "sv", extra: str = "") -> str:
+    text = LONDON_2016.format(system=system, extra=extra)
+    return text if not final else text.replace("final_round = { khan = 1310143, goldsmith = 994614 }", final)
+
+
+def test_the_declared_london_2016_result_is_read() -> None:
+    """The real declared figures (the README's example): they add up, so the checks below refuse none of them."""
+    result = parse_contest_file(_result_file()).result
+    assert result is not None and result.final_round == {"khan": 1310143, "goldsmith": 994614}
+
+
+@pytest.mark.parametrize(
+    ("final", "extra", "key", "words"),
+    [
+        # a third finalist under the Supplementary Vote, which takes the top two only
+        ("final_round = { khan = 1310143, goldsmith = 994614, berry = 5 }", "", "final_round", "two"),
+        # Berry, third on first preferences, in the final round: eliminated and "winning"
+        ("final_round = { berry = 1310143, goldsmith = 994614 }", "", "final_round.berry", "top two"),
+        # a finalist's final count below his own first preferences: votes vanished
+        ("final_round = { khan = 10, goldsmith = 994614 }", "", "final_round.khan", "first-round"),
+        # more votes in the final round than were cast in the first
+        ("final_round = { khan = 9310143, goldsmith = 994614 }", "", "final_round", "more"),
+        # an electorate smaller than the votes counted
+        ("", "electorate = 5", "electorate", "fewer"),
+        # a transfer from a finalist, who keeps every vote
+        ("", "", "transfers", "finalist"),
+    ],
+)
+def test_an_official_result_that_does_not_add_up_is_refused_naming_its_key(
+    final: str, extra: str, key: str, words: str
+) -> None:
+    """Every one of these was stored without a word, and the back-test, `contest show` and the result panel then
+    reported it as the race's declared outcome (a third-placed candidate as the winner, millions of votes from
+    nowhere). A result is now held to what its system's count makes possible, each problem named by its key."""
+    text = _result_file(final, extra=extra)
+    if key == "transfers":
+        text = text.replace("transfers = []", 'transfers = [{ from = "khan", to = "goldsmith", votes = 1234 }]')
+    with pytest.raises(ContestFileError) as caught:
+        parse_contest_file(text)
+    message = str(caught.value)
+    assert f"result.{key}" in message, message
+    assert words in message, message
+
+
+def test_exhausted_votes_past_the_first_round_are_refused() -> None:
+    text = _result_file().replace("exhausted = 292204", "exhausted = 99999999")
+    with pytest.raises(ContestFileError, match=r"result\.exhausted"):
+        parse_contest_file(text)
+
+
+def test_a_two_round_runoff_may_count_more_votes_than_the_first_round() -> None:
+    """A runoff is a second election: its turnout can rise (France 2002), so its votes are not held to the first
+    round's, but its finalists still need first-round votes and the electorate still bounds it."""
+    bigger = "final_round = { khan = 2310143, goldsmith = 994614 }"
+    assert parse_contest_file(_result_file(bigger, system="two_round")).result is not None
+    with pytest.raises(ContestFileError, match=r"result\.electorate"):
+        parse_contest_file(_result_file(bigger, system="two_round", extra="electorate = 2000000"))
+
+
+def test_the_store_refuses_an_inconsistent_result_from_every_path() -> None:
+    """A result CSV, File > Official result, a bundle and `count --save-result` all end in set_official_result:
+    the same rule there (core.validation.result_problems), so no path stores what a contest file refuses."""
+    from warroom.core.types import OfficialResult
+    from warroom.core.validation import result_problems
+
+    contest = parse_contest_file(_result_file()).contest
+    bad = OfficialResult(
+        first_round={"khan": 100, "goldsmith": 90, "berry": 80}, final_round={"berry": 150, "goldsmith": 100}
+    )
+    problems = result_problems(contest, bad)
+    assert [key for key, _message in problems] == ["final_round.berry"], problems
+    good = OfficialResult(first_round={"khan": 100, "goldsmith": 90, "berry": 80}, final_round={"khan": 150})
+    assert result_problems(contest, good) == []
+
+
+def test_year_end_fieldwork_in_a_paste_keeps_its_years() -> None:
+    """ "28 Dec 2012 – 2 Jan 2013" was read as 28 Dec 2011 to 2 Jan 2012 (the first year written taken for the
+    end, the start then moved back a year): a poll a year off, silently. Two years written are the two years."""
+    from warroom.core.paste import DateRange, parse_dates
+
+    want = DateRange(date(2012, 12, 28), date(2013, 1, 2))
+    assert parse_dates("28 Dec 2012 – 2 Jan 2013", 2013) == want
+    assert parse_dates("Dec 28, 2012 – Jan 2, 2013", 2013) == want
+    assert parse_dates("28 Dec – 2 Jan 2013", 2013) == want  # one year written: the end's
+    assert parse_dates("30 Apr – 2 May 2012", 2012) == DateRange(date(2012, 4, 30), date(2012, 5, 2))
+
+
+def test_a_paste_date_with_a_two_digit_year_or_days_out_of_order_is_not_a_date() -> None:
+    """ "28 Apr '12" was read as 28 Apr 2011 to 12 Apr 2012 (the year taken for a day, then the start moved back a
+    year to fit): a fieldwork of a year. Within one month the days must come in order; otherwise the cell goes on
+    as it is, for the importer to name its line and field."""
+    from warroom.core.paste import parse_dates
+
+    assert parse_dates("28 Apr '12", 2012) is None
+    assert parse_dates("30–28 Apr 2012", 2012) is None
+    assert parse_dates("28 Apr 2012 – 2 Jan 2012", 2012) is None  # years written, and the end before the start
