@@ -136,3 +136,43 @@ def test_a_paste_date_with_a_two_digit_year_or_days_out_of_order_is_not_a_date()
     assert parse_dates("28 Apr '12", 2012) is None
     assert parse_dates("30–28 Apr 2012", 2012) is None
     assert parse_dates("28 Apr 2012 – 2 Jan 2012", 2012) is None  # years written, and the end before the start
+
+
+SPREADSHEET_COPY = (
+    "Pollster\tFieldwork\tSample\tJohnson\tLivingstone\tNotes\r\n"
+    'YouGov\t2012-04-20\t1,231\t46\t44\t"Online panel,\n""forced choice"" excluded"\r\n'
+    'Opinium\t2012-04-22\t1,000\t45\t43\t"Don\'t know" left out\r\n'
+)
+
+
+def test_a_spreadsheets_quoted_cells_are_read_whole_in_a_paste() -> None:
+    """Excel, LibreOffice and Google Sheets copy a cell holding a line break, tab or quote in double quotes, its
+    quotes doubled. The paste was split on every line break, so a two-line note cut its poll in two (the first
+    half with no figures, the second a poll by "forced choice"), and a note's quotes were kept doubled. Both
+    readers of pasted text (the paste dialog's and the importer's) now read such a cell whole; a web page's cell
+    that merely starts with a quote keeps it."""
+    from warroom.core.csvformat import pasted_table_to_csv
+    from warroom.core.paste import split_table
+
+    rows = split_table(SPREADSHEET_COPY)
+    assert len(rows) == 3, rows
+    assert rows[1] == ["YouGov", "2012-04-20", "1,231", "46", "44", 'Online panel,\n"forced choice" excluded']
+    assert rows[2][-1] == '"Don\'t know" left out'
+    as_csv = pasted_table_to_csv(SPREADSHEET_COPY)
+    import csv
+    import io
+
+    assert list(csv.reader(io.StringIO(as_csv))) == rows
+
+
+def test_a_ten_megabyte_quoted_cell_is_read_in_linear_time() -> None:
+    """A 10 MB cell (a whole page pasted into one cell) is read by one pass, not by backtracking."""
+    import time
+
+    from warroom.core.paste import split_table
+
+    big = '"' + ("x" * 5_000_000 + '""') * 2 + '"'
+    started = time.process_time()
+    rows = split_table("Pollster\tNotes\nA\t" + big + "\n")
+    assert time.process_time() - started < 5.0
+    assert len(rows[1][1]) == 10_000_002

@@ -650,8 +650,42 @@ def _ballot_table_csv(text: str) -> tuple[BallotTable, list[LineError]]:
     return table_from_ballots(ballots, lines=lines), errors
 
 
+_QUOTED_CELL = re.compile(r'"([^"]*(?:""[^"]*)*)"(?=[\t\r\n]|\Z)')
+_CELL_END = re.compile(r"[\t\r\n]")
+
+
+def split_tabbed(text: str) -> list[list[str]]:
+    """Tab-separated text as a spreadsheet copies it: Excel, LibreOffice and Google Sheets put a cell holding a
+    line break, a tab or a quote in double quotes, its quotes doubled (`"Online, ""weighted""\n2 waves"`). Such a
+    cell is read whole and unquoted (split on every line break, a two-line note had cut its poll in two, and a
+    note's quotes were stored doubled); a cell that only starts with a quote (`"Don't know" left out`, from a web
+    page) is kept as written. Rows of blank cells are dropped; cells are not trimmed."""
+    rows: list[list[str]] = []
+    row: list[str] = []
+    i, n = 0, len(text)
+    while True:
+        quoted = _QUOTED_CELL.match(text, i) if i < n and text[i] == '"' else None
+        if quoted is not None:
+            row.append(quoted[1].replace('""', '"'))
+            i = quoted.end()
+        else:
+            end = _CELL_END.search(text, i)
+            j = end.start() if end is not None else n
+            row.append(text[i:j])
+            i = j
+        if i < n and text[i] == "\t":
+            i += 1
+            continue
+        if any(cell.strip() for cell in row):
+            rows.append(row)
+        row = []
+        if i >= n:
+            return rows
+        i += 2 if text.startswith("\r\n", i) else 1
+
+
 def pasted_table_to_csv(text: str) -> str:
-    """A table pasted from a spreadsheet or web page (tab-separated, header first) as poll CSV text.
+    """A table pasted from a spreadsheet or web page (tab-separated, header first; split_tabbed) as poll CSV text.
 
     Text that already looks like CSV (no tabs) is returned as it is.
     """
@@ -659,7 +693,6 @@ def pasted_table_to_csv(text: str) -> str:
         return text
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        if line.strip():
-            writer.writerow([cell.strip() for cell in line.split("\t")])
+    for row in split_tabbed(text):
+        writer.writerow([cell.strip() for cell in row])
     return out.getvalue()

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from warroom.core.csvformat import FIXED
+from warroom.core.csvformat import FIXED, split_tabbed
 from warroom.core.types import Contest
 
 FIELDS = (*FIXED[:2], "fieldwork", *FIXED[2:])
@@ -175,10 +175,10 @@ def split_table(text: str) -> list[list[str]]:
         PasteError: a row wider than MAX_COLUMNS, or CSV text the csv module cannot read (a cell past its
             field limit), naming the line.
     """
-    lines = [ln for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n") if ln.strip()]
-    if any("\t" in ln for ln in lines):
-        rows = [[cell.strip() for cell in ln.split("\t")] for ln in lines]
+    if "\t" in text:  # a spreadsheet's quoted cells (line breaks, tabs, quotes inside) read whole: split_tabbed
+        rows = [[cell.strip() for cell in row] for row in split_tabbed(text)]
     else:
+        lines = [ln for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n") if ln.strip()]
         semis = lines[0].count(";") if lines else 0
         european = semis > 0 and "," not in lines[0] and all(ln.count(";") == semis for ln in lines)
         reader = csv.reader(io.StringIO("\n".join(lines)), delimiter=";" if european else ",")
