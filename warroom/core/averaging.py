@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 from statistics import NormalDist
+from typing import Any
 
 import numpy as np
 
@@ -57,17 +58,29 @@ class Observation:
     poll_id: int | None = None
 
 
+def variance_fraction(share_pct: Any, n: Any) -> Any:
+    """The share (a fraction) a poll's sampling variance is taken at: its own, with two respondents added each
+    way (Agresti and Coull, 1998), then kept within 1-99 %. A sample's own share understates its variance at
+    the edges: a one-respondent poll always shows 0 or 100 %, and at 100-0 its lead's variance p(1-p)/n was
+    the floor, so it outweighed five 1,000-respondent polls and moved the demo's lead by 20 points. A 1,000-
+    respondent poll's variance moves by under 1 %. Floats or numpy arrays (n already defaulted)."""
+    return np.clip((share_pct / 100.0 * n + 2.0) / (n + 4.0), 0.01, 0.99)
+
+
 def share_variance(share_pct: float, n: int | None) -> float:
-    """Sampling variance of a share in percent squared: p(1-p)/n, with p kept away from 0 and 1."""
-    p = min(max(share_pct / 100.0, 0.01), 0.99)
-    return 1e4 * p * (1.0 - p) / max(n if n is not None else DEFAULT_SAMPLE, 1)
+    """Sampling variance of a share in percent squared: p(1-p)/n, p taken by variance_fraction."""
+    size = max(n if n is not None else DEFAULT_SAMPLE, 1)
+    p = float(variance_fraction(share_pct, size))
+    return 1e4 * p * (1.0 - p) / size
 
 
 def lead_variance(a_pct: float, b_pct: float, n: int | None) -> float:
-    """Sampling variance of a lead pa - pb (multinomial): (pa + pb - (pa - pb)^2) / n, in percent squared."""
-    pa, pb = a_pct / 100.0, b_pct / 100.0
+    """Sampling variance of a lead pa - pb (multinomial): (pa + pb - (pa - pb)^2) / n, in percent squared, the
+    shares taken by variance_fraction."""
+    size = max(n if n is not None else DEFAULT_SAMPLE, 1)
+    pa, pb = float(variance_fraction(a_pct, size)), float(variance_fraction(b_pct, size))
     v = pa + pb - (pa - pb) ** 2
-    return 1e4 * max(v, 1e-4) / max(n if n is not None else DEFAULT_SAMPLE, 1)
+    return 1e4 * max(v, 1e-4) / size
 
 
 @dataclass(frozen=True, eq=False)  # arrays have no truth value: compare by identity, not field by field
@@ -562,13 +575,15 @@ class PollAverages:
 
 
 def _share_var(p_pct: np.ndarray, n: np.ndarray) -> np.ndarray:
-    p = np.clip(p_pct / 100.0, 0.01, 0.99)
-    return 1e4 * p * (1.0 - p) / np.maximum(np.nan_to_num(n, nan=DEFAULT_SAMPLE), 1)
+    size = np.maximum(np.nan_to_num(n, nan=DEFAULT_SAMPLE), 1)
+    p = variance_fraction(p_pct, size)
+    return 1e4 * p * (1.0 - p) / size
 
 
 def _lead_var(a_pct: np.ndarray, b_pct: np.ndarray, n: np.ndarray) -> np.ndarray:
-    pa, pb = a_pct / 100.0, b_pct / 100.0
-    return 1e4 * np.maximum(pa + pb - (pa - pb) ** 2, 1e-4) / np.maximum(np.nan_to_num(n, nan=DEFAULT_SAMPLE), 1)
+    size = np.maximum(np.nan_to_num(n, nan=DEFAULT_SAMPLE), 1)
+    pa, pb = variance_fraction(a_pct, size), variance_fraction(b_pct, size)
+    return 1e4 * np.maximum(pa + pb - (pa - pb) ** 2, 1e-4) / size
 
 
 @dataclass(frozen=True)

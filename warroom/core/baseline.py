@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from warroom.core.averaging import DEFAULT_SAMPLE, NONSAMPLING_VAR, PollAverages, PollColumns
+from warroom.core.averaging import DEFAULT_SAMPLE, NONSAMPLING_VAR, PollAverages, PollColumns, variance_fraction
 from warroom.core.runoff import Split
 from warroom.core.scenario import Baseline, Destination, DragSource, Scenario, default_splits
 from warroom.core.types import Contest, Poll
@@ -85,8 +85,9 @@ def party_average(polls: Sequence[Poll], as_of_day: float, columns: PollColumns 
     out: dict[str, float] = {}
     for party, (days, shares, sizes) in rows.items():
         value = np.asarray(shares, dtype=float)
-        frac = np.clip(value / 100.0, 0.01, 0.99)
-        variance = 1e4 * frac * (1.0 - frac) / np.maximum(np.asarray(sizes), 1.0)  # share_variance, vectorised
+        size = np.maximum(np.asarray(sizes), 1.0)
+        frac = variance_fraction(value, size)
+        variance = 1e4 * frac * (1.0 - frac) / size  # share_variance, vectorised
         w = 0.5 ** ((as_of_day - np.asarray(days)) / 30.0) / (variance + NONSAMPLING_VAR)
         den = float(w.sum())
         out[party] = float((w * value).sum()) / den if den else math.nan
@@ -117,8 +118,9 @@ def _party_average_of(polls: Sequence[Poll], as_of_day: float, columns: PollColu
         if not has.any():
             continue
         value = value[has]
-        frac = np.clip(value / 100.0, 0.01, 0.99)
-        variance = 1e4 * frac * (1.0 - frac) / np.maximum(n[has], 1.0)
+        size = np.maximum(n[has], 1.0)
+        frac = variance_fraction(value, size)
+        variance = 1e4 * frac * (1.0 - frac) / size
         w = 0.5 ** ((as_of_day - day[has]) / 30.0) / (variance + NONSAMPLING_VAR)
         den = float(w.sum())
         found[code] = float((w * value).sum()) / den if den else math.nan

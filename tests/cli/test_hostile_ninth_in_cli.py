@@ -1,0 +1,106 @@
+"""Hostile pass 9 (issue 16): command-line inputs no earlier pass tried (one-respondent polls, repeated and
+ambiguous --split, an empty --save)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.cli._run import ok, run
+
+ONE_RESPONDENT = (
+    "pollster,fieldwork_start,fieldwork_end,sample_size,first:johnson,first:livingstone,first:paddick,first:other,"
+    "second:johnson,second:livingstone\nZed,2012-04-20,2012-04-21,1,100,0,0,0,100,0\n"
+)
+
+
+def _leads(db: list[str]) -> tuple[float, float]:
+    data = json.loads(ok(*db, "average", "--json"))
+    return data["first_round_lead"]["mean"], data["second_round_lead"]["mean"]
+
+
+def test_a_one_respondent_poll_showing_100_to_0_barely_moves_the_average(db: list[str], tmp_path: Path) -> None:
+    """A poll of one respondent always shows 100-0; its lead's variance was taken at that share, p(1-p)/n at the
+    floor, so it weighed more than five ordinary polls: the demo's first-round lead went from +5 to +25 points
+    and the runoff lead from +4 to +28 on one such line. Its variance is now taken at a share pulled in by two
+    respondents each way (core.averaging.variance_fraction): it weighs about as much as its one respondent."""
+    before = _leads(db)
+    source = tmp_path / "one.csv"
+    source.write_text(ONE_RESPONDENT, encoding="utf-8")
+    ok(*db, "import", str(source))
+    after = _leads(db)
+    assert abs(after[0] - before[0]) < 0.5, (before, after)
+    assert abs(after[1] - before[1]) < 0.5, (before, after)
+
+
+def test_a_one_respondent_poll_is_never_more_precise_than_a_thousand() -> None:
+    from warroom.core.averaging import lead_variance, share_variance
+
+    ordinary_lead, ordinary_share = lead_variance(46, 44, 1000), share_variance(46, 1000)
+    for a, b in ((100, 0), (0, 100), (50, 50), (100, 100)):
+        assert lead_variance(a, b, 1) > 50 * ordinary_lead, (a, b)
+    for share in (0, 100, 50):
+        assert share_variance(share, 1) > 50 * ordinary_share, share
+    assert abs(share_variance(46, 1000) / (1e4 * 0.46 * 0.54 / 1000) - 1) < 0.01  # an ordinary poll: as before
+
+
+def test_a_split_given_twice_for_one_candidate_is_refused(db: list[str]) -> None:
+    """`--split paddick=49/21/30 --split paddick=10/10/80` (a line left in a script, a shell history edit) took
+    the second without a word; instant runoff's --row already refused a candidate named twice. Both the
+    Supplementary Vote's and the two-round --split now refuse it, naming the first."""
+    code, _out, err = run(*db, "scenario", "--split", "paddick=49/21/30", "--split", "Paddick=10/10/80")
+    assert code != 0 and "paddick=49/21/30" in err and "already" in err, err
+    assert "Traceback" not in err
+    code, _out, err = run(
+        *db,
+        "scenario",
+        "--contest",
+        "France 2022 presidential",
+        "--split",
+        "melenchon=30/20/20/30",
+        "--split",
+        "mélenchon=40/10/20/30",
+    )
+    assert code != 0 and "already" in err and "melenchon=30/20/20/30" in err, err
+
+
+def test_a_split_names_candidates_by_the_poll_csvs_rule(db: list[str], tmp_path: Path) -> None:
+    """--split read a surname over a code: in a race with Boris Johnson (code `johnson`) and Jo Johnson (code
+    `jo`), `--split johnson=...` went to Jo Johnson. Now a code wins over a full name over a surname, as in every
+    other reader (core.csvformat.candidate_spellings), and a surname two candidates share is refused naming
+    both."""
+    contest = tmp_path / "r.toml"
+    contest.write_text(
+        '[contest]\nname = "Two Johnsons"\nelection_date = 2012-05-03\nsystem = "sv"\n'
+        '[[candidate]]\ncode = "livingstone"\nname = "Ken Livingstone"\n'
+        '[[candidate]]\ncode = "jo"\nname = "Jo Johnson"\n'
+        '[[candidate]]\ncode = "johnson"\nname = "Boris Johnson"\n'
+        '[[candidate]]\ncode = "asmith"\nname = "Ann Smith"\n'
+        '[[candidate]]\ncode = "bsmith"\nname = "Bob Smith"\n',
+        encoding="utf-8",
+    )
+    ok(*db, "contest", "new", "--from", str(contest))
+    polls = tmp_path / "p.csv"
+    polls.write_text(
+        "pollster,fieldwork_start,fieldwork_end,sample_size,first:livingstone,first:jo,first:johnson,first:asmith,"
+        "first:bsmith\nAcme,2012-04-01,2012-04-02,1000,40,30,20,6,4\n",
+        encoding="utf-8",
+    )
+    ok(*db, "import", str(polls), "--contest", "Two Johnsons")
+    code, out, err = run(*db, "scenario", "--contest", "Two Johnsons", "--split", "johnson=10/10/80")
+    # Boris Johnson (code johnson) is third, so eliminated: his split, not Jo Johnson's (a finalist)
+    assert code == 0, err
+    assert "Johnson's voters: 10 % to" in out or "Boris Johnson" in out, out
+    code, _out, err = run(*db, "scenario", "--contest", "Two Johnsons", "--split", "smith=10/10/80")
+    assert code != 0 and "Ann Smith" in err and "Bob Smith" in err, err
+
+
+def test_an_empty_save_name_is_a_usage_error_not_a_silent_skip(db: list[str], capsys: pytest.CaptureFixture) -> None:
+    """`warroom scenario --save "$NAME"` with NAME unset printed the scenario and saved nothing, exit 0; `--save " "`
+    already said a name is needed. Now a usage error, as --contest "" and --db "" are."""
+    with pytest.raises(SystemExit) as info:
+        run(*db, "scenario", "--message", "10", "--save", "")
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and "--save" in err and "empty" in err, err
