@@ -161,9 +161,13 @@ def _electorate(first_votes: Any, text: str, what: str) -> str:
 def apply_two_round_options(scenario: TwoRoundScenario, first_votes: Any, args: argparse.Namespace) -> TwoRoundScenario:
     """--split CAND=A/B/BLANK/ABSTAIN (repeatable), --turnout, --message with --message-to and --message-on."""
     splits = dict(scenario.splits)
+    given: dict[str, str] = {}
     for item in getattr(args, "split", None) or []:
         who, _, parts = item.partition("=")
         code = _electorate(first_votes, who, f"--split {item!r}")
+        if code in given:  # the later one had silently replaced the earlier
+            raise ValueError(f"--split {who.strip()}: {given[code]!r} already gave this electorate's split")
+        given[code] = item
         splits[code] = RunoffSplit(*_parts(parts, 4, f"--split {who.strip()}"))
     scenario = replace(scenario, splits=splits)
     if getattr(args, "turnout", None) is not None:

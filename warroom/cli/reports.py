@@ -15,6 +15,7 @@ from typing import Any, TextIO
 
 from warroom.bootstrap import OpenStore
 from warroom.core.baseline import scenario_to_dict
+from warroom.core.csvformat import candidate_spellings, spelling_key
 from warroom.core.forecast import ForecastErrors, chance_text
 from warroom.core.pipeline import (
     BaselineChoice,
@@ -336,15 +337,20 @@ def _apply_options(scenario: Any, eliminated: list[str], contest: Contest, args:
     if getattr(args, "message_uncertainty", None) is not None:
         scenario = replace(scenario, message_uncertainty=_percent(args.message_uncertainty, "--message-uncertainty"))
     splits = dict(scenario.splits)
-    codes = {c.code.casefold(): c.code for c in contest.candidates} | {
-        c.name.split()[-1].casefold(): c.code for c in contest.candidates
-    }
-    codes["other"] = "other"
+    # Candidates named by the poll CSV's one rule (a code over a full name over a surname: `johnson` is Boris
+    # Johnson's code even when Jo Johnson's surname is johnson, which had taken it), each at most once.
+    spelled = candidate_spellings(contest)
+    given: dict[str, str] = {}
     for item in args.split:
         who, _, parts = item.partition("=")
-        code = codes.get(who.strip().casefold())
+        code = spelled.get(who)
+        if spelled.ambiguous.get(spelling_key(who)) and parts:
+            raise ReportError(f"--split {item!r}: {spelled.unknown(who)}")
         if code is None or not parts:
             raise ReportError(f"--split {item!r}: use CANDIDATE=A/B/EXHAUSTED with a known candidate")
+        if code in given:  # the later one had silently replaced the earlier
+            raise ReportError(f"--split {who.strip()}: {given[code]!r} already gave this candidate's split")
+        given[code] = item
         if code not in eliminated:
             raise ReportError(f"--split {who.strip()}: not an eliminated candidate in this baseline")
         splits[code] = Split(*_parse_three(parts, f"--split {who}"))

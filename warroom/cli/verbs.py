@@ -65,6 +65,14 @@ def _new_contest_name(text: str) -> str:
     return text
 
 
+def _save_name(text: str) -> str:
+    """--save's value: never blank, which was read as no --save at all (an unset "$NAME" in a script printed the
+    scenario and saved nothing, without a word)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("is empty: give the name to save the scenario under (or leave --save out)")
+    return text
+
+
 def _common_options(parser: argparse.ArgumentParser, *, after_verb: bool) -> None:
     """The options every verb takes. Accepted before or after the verb (like git, pip or alembic): after the
     verb they default to SUPPRESS, so a value given before it is not reset."""
@@ -266,7 +274,7 @@ def _add_scenario_options(p: argparse.ArgumentParser) -> None:
         metavar="CAND=A/B/EXH",
         help="second-preference split of an eliminated candidate, e.g. paddick=49/21/30 (repeatable)",
     )
-    p.add_argument("--save", metavar="NAME", help="save these settings as a named scenario")
+    p.add_argument("--save", type=_save_name, metavar="NAME", help="save these settings as a named scenario")
     two = p.add_argument_group(
         "two-round contests (--split CAND=A/B/BLANK/ABSTAIN gives an electorate's four-way runoff split, %; "
         "'abstainers' and 'blank' are the first round's)"
