@@ -23,9 +23,9 @@ def _leads(db: list[str]) -> tuple[float, float]:
 
 def test_a_one_respondent_poll_showing_100_to_0_barely_moves_the_average(db: list[str], tmp_path: Path) -> None:
     """A poll of one respondent always shows 100-0; its lead's variance was taken at that share, p(1-p)/n at the
-    floor, so it weighed more than five ordinary polls: the demo's first-round lead went from +5 to +25 points
-    and the runoff lead from +4 to +28 on one such line. Its variance is now taken at a share pulled in by two
-    respondents each way (core.averaging.variance_fraction): it weighs about as much as its one respondent."""
+    floor, so it weighed more than five ordinary polls: the demo's first-round lead went from +6.6 to +25 points
+    on one such line. Its variance is now taken at a share kept two respondents from either edge
+    (core.averaging.variance_fraction): it weighs about as much as its one respondent."""
     before = _leads(db)
     source = tmp_path / "one.csv"
     source.write_text(ONE_RESPONDENT, encoding="utf-8")
@@ -43,7 +43,8 @@ def test_a_one_respondent_poll_is_never_more_precise_than_a_thousand() -> None:
         assert lead_variance(a, b, 1) > 50 * ordinary_lead, (a, b)
     for share in (0, 100, 50):
         assert share_variance(share, 1) > 50 * ordinary_share, share
-    assert abs(share_variance(46, 1000) / (1e4 * 0.46 * 0.54 / 1000) - 1) < 0.01  # an ordinary poll: as before
+    assert share_variance(46, 1000) == 1e4 * 0.46 * 0.54 / 1000  # an ordinary poll: exactly as before
+    assert lead_variance(46, 44, 1000) == 1e4 * (0.9 - 0.02**2) / 1000
 
 
 def test_a_split_given_twice_for_one_candidate_is_refused(db: list[str]) -> None:

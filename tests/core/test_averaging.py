@@ -62,8 +62,10 @@ def _rmse(err: np.ndarray) -> float:
 def test_variance_helpers_by_hand() -> None:
     assert share_variance(50, 1000) == pytest.approx(2.5)  # 0.25/1000 = 2.5e-4, times 1e4 for percent^2
     assert share_variance(40, 600) == pytest.approx(1e4 * 0.4 * 0.6 / 600)
-    assert share_variance(0, 100) == pytest.approx(1e4 * 0.01 * 0.99 / 100)  # clipped away from 0
-    assert share_variance(100, 100) == pytest.approx(1e4 * 0.99 * 0.01 / 100)
+    assert share_variance(0, 1000) == pytest.approx(1e4 * 0.01 * 0.99 / 1000)  # clipped away from 0
+    assert share_variance(100, 1000) == pytest.approx(1e4 * 0.99 * 0.01 / 1000)
+    # under 196 respondents, two respondents from the edge (variance_fraction): 2/104 of 100
+    assert share_variance(0, 100) == pytest.approx(1e4 * (2 / 104) * (1 - 2 / 104) / 100)
     # (pa + pb - (pa - pb)^2) / n: 0.9 - 0.01 = 0.89 over 1000, in percent^2
     assert lead_variance(50, 40, 1000) == pytest.approx(8.9)
     assert lead_variance(40, 50, 1000) == pytest.approx(8.9)

@@ -58,13 +58,15 @@ class Observation:
     poll_id: int | None = None
 
 
-def variance_fraction(share_pct: Any, n: Any) -> Any:
-    """The share (a fraction) a poll's sampling variance is taken at: its own, with two respondents added each
-    way (Agresti and Coull, 1998), then kept within 1-99 %. A sample's own share understates its variance at
-    the edges: a one-respondent poll always shows 0 or 100 %, and at 100-0 its lead's variance p(1-p)/n was
-    the floor, so it outweighed five 1,000-respondent polls and moved the demo's lead by 20 points. A 1,000-
-    respondent poll's variance moves by under 1 %. Floats or numpy arrays (n already defaulted)."""
-    return np.clip((share_pct / 100.0 * n + 2.0) / (n + 4.0), 0.01, 0.99)
+def variance_fraction(share_pct: Any, n: Any, floor: float = 0.01) -> Any:
+    """The share (a fraction) a poll's sampling variance is taken at: its own, kept at least two respondents
+    (z^2 / 2 at 95 %, as Agresti and Coull's interval adds) and `floor` from 0 and 1. A sample's own share
+    understates its variance at the edges: a one-respondent poll always shows 0 or 100 %, and at 100-0 its
+    lead's variance p(1-p)/n was the floor, so it outweighed five 1,000-respondent polls and moved the demo's
+    lead by 20 points. From 196 respondents two are under 1 %, so an ordinary poll's variance is as before.
+    Floats or numpy arrays (n already defaulted)."""
+    low = np.maximum(floor, 2.0 / (n + 4.0))
+    return np.clip(share_pct / 100.0, low, 1.0 - low)
 
 
 def share_variance(share_pct: float, n: int | None) -> float:
@@ -78,7 +80,7 @@ def lead_variance(a_pct: float, b_pct: float, n: int | None) -> float:
     """Sampling variance of a lead pa - pb (multinomial): (pa + pb - (pa - pb)^2) / n, in percent squared, the
     shares taken by variance_fraction."""
     size = max(n if n is not None else DEFAULT_SAMPLE, 1)
-    pa, pb = float(variance_fraction(a_pct, size)), float(variance_fraction(b_pct, size))
+    pa, pb = float(variance_fraction(a_pct, size, 0.0)), float(variance_fraction(b_pct, size, 0.0))
     v = pa + pb - (pa - pb) ** 2
     return 1e4 * max(v, 1e-4) / size
 
@@ -582,7 +584,7 @@ def _share_var(p_pct: np.ndarray, n: np.ndarray) -> np.ndarray:
 
 def _lead_var(a_pct: np.ndarray, b_pct: np.ndarray, n: np.ndarray) -> np.ndarray:
     size = np.maximum(np.nan_to_num(n, nan=DEFAULT_SAMPLE), 1)
-    pa, pb = variance_fraction(a_pct, size), variance_fraction(b_pct, size)
+    pa, pb = variance_fraction(a_pct, size, 0.0), variance_fraction(b_pct, size, 0.0)
     return 1e4 * np.maximum(pa + pb - (pa - pb) ** 2, 1e-4) / size
 
 
