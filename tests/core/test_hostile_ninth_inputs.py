@@ -176,3 +176,18 @@ def test_a_ten_megabyte_quoted_cell_is_read_in_linear_time() -> None:
     rows = split_table("Pollster\tNotes\nA\t" + big + "\n")
     assert time.process_time() - started < 5.0
     assert len(rows[1][1]) == 10_000_002
+
+
+@pytest.mark.parametrize("name", ["exhausted", "Exhausted", "CONTINUING", "ｅxhausted"])
+def test_a_ballot_candidate_named_like_a_row_of_the_count_is_refused_naming_its_line(name: str) -> None:
+    """A ballot file naming a candidate `exhausted` (or `continuing`) counted him, and the round table printed two
+    rows called "exhausted" (his votes and the exhausted pile) and "Winner: exhausted". Refused, with the line."""
+    from warroom.core.count import CountError, count_ballots
+    from warroom.core.csvformat import parse_ballots_csv
+    from warroom.core.types import CountingSystem
+
+    ballots, errors = parse_ballots_csv(f"count,p1,p2\n4,B,\n5,{name},B\n3,C,\n")
+    assert not errors
+    with pytest.raises(CountError, match=r"line 3") as caught:
+        count_ballots(ballots, CountingSystem.IRV)
+    assert "row of the count" in str(caught.value)

@@ -348,7 +348,7 @@ def count_ballots(
         raise CountError(f"negative ballot count {int(counts[row])} at line {table.line_of(row)}")
     if counts.size and float(counts.sum(dtype=np.float64)) >= _EXACT_LIMIT:
         raise CountError(f"more than {_EXACT_LIMIT:,} ballots: too many to count exactly")
-    twins = _lookalike_candidates(table)
+    twins = _lookalike_candidates(table) or _reserved_candidate(table)
     if twins is not None:
         raise CountError(twins)
 
@@ -443,6 +443,25 @@ def _lookalike_candidates(table: BallotTable) -> str | None:
             f"the candidates {where[0]} and {where[1]} differ only in case, spacing or invisible characters: "
             "write each candidate one way (their votes would be counted as two candidates')"
         )
+    return None
+
+
+COUNT_ROW_NAMES = frozenset({"exhausted", "continuing"})
+"""The rows a count's tables add beside the candidates: a candidate of either name (a ballot file's "Exhausted"
+column of a spreadsheet pasted as a name) printed two rows "exhausted", and "Winner: exhausted"."""
+
+
+def _reserved_candidate(table: BallotTable) -> str | None:
+    """A candidate named like one of the count's own rows (COUNT_ROW_NAMES, in any case or look-alike letters),
+    with the line it first appears on; None when there is none."""
+    for code, name in enumerate(table.candidates):
+        if lookalike_key(name) in COUNT_ROW_NAMES:
+            rows = np.flatnonzero((table.ranks == code).any(axis=1))
+            line = f" (line {table.line_of(int(rows[0]))})" if rows.size else ""
+            return (
+                f"a candidate named {name!a}{line}: that is a row of the count itself (a ranking that exhausts "
+                "is left blank); name the candidate otherwise"
+            )
     return None
 
 
