@@ -105,3 +105,30 @@ def test_an_empty_save_name_is_a_usage_error_not_a_silent_skip(db: list[str], ca
         run(*db, "scenario", "--message", "10", "--save", "")
     err = capsys.readouterr().err
     assert info.value.code == 2 and "--save" in err and "empty" in err, err
+
+
+def test_a_scenario_name_that_looks_like_a_saved_one_is_refused(db: list[str]) -> None:
+    """`--save "Plan А"` (a Cyrillic А) beside a saved "Plan A" made a second scenario drawn exactly alike in
+    every list (`saved: Plan A, Plan А, plan a`), the one picked showing the other's figures; so did a name
+    differing only in case. A new name that looks like a saved one is refused naming it, nothing saved; the same
+    name saves over it as before."""
+    ok(*db, "scenario", "--message", "10", "--save", "Plan A")
+    for twin in ("Plan \u0410", "plan a", "PLAN  A", "Ｐlan A"):
+        code, _out, err = run(*db, "scenario", "--message", "40", "--save", twin)
+        assert code == 3 and "looks like the saved scenario 'Plan A'" in err and "nothing was saved" in err, err
+    ok(*db, "scenario", "--message", "20", "--save", "Plan A")
+    code, out, err = run(*db, "scenario", "--name", "Plan \u0410")
+    assert code != 0 and "saved: Plan A)" in err, err
+    assert "20 % of Johnson's personal vote" in ok(*db, "scenario", "--name", "Plan A")
+
+
+def test_a_bundle_holding_two_scenarios_drawn_alike_is_refused(db: list[str], tmp_path: Path) -> None:
+    ok(*db, "scenario", "--message", "10", "--save", "Plan A")
+    bundle = tmp_path / "b.json"
+    ok(*db, "export", "--contest", "London Mayor 2012", "--bundle", str(bundle))
+    data = json.loads(bundle.read_text(encoding="utf-8"))
+    twin = dict(data["scenarios"][0], name="Plan \u0410")
+    data["scenarios"].append(twin)
+    bundle.write_text(json.dumps(data), encoding="utf-8")
+    code, _out, err = run(*db, "import", str(bundle))
+    assert code != 0 and "looks like 'Plan A'" in err, err

@@ -44,6 +44,7 @@ from warroom.core.types import (
     TransferObservation,
     control_problem,
     is_colour,
+    lookalike_key,
 )
 from warroom.core.validation import iso_date, result_problems, validate_poll
 from warroom.store import irv_priors, questions
@@ -685,6 +686,9 @@ def read_bundle(text: str) -> Bundle:
             raise ContestError(f"scenarios[{i + 1}]: a name of 1-120 characters is needed: {name[:40]!r}: {problem}")
         if any(name == other[0] for other in scenarios):
             raise ContestError(f"scenarios[{i + 1}]: {name!r} appears twice; each saved scenario once")
+        twin = next((other[0] for other in scenarios if lookalike_key(other[0]) == lookalike_key(name)), None)
+        if twin is not None:  # two entries drawn alike in every list (store.polls.save_scenario's rule)
+            raise ContestError(f"scenarios[{i + 1}]: {name!a} looks like {twin!a}; each saved scenario once")
         scenarios.append((name, baseline, settings, str(item.get("notes", ""))))
     prior: tuple[str, IrvScenario] | None = None
     if "irv_prior" in data:

@@ -26,6 +26,7 @@ from warroom.core.types import (
     TransferObservation,
     lookalike_key,
 )
+from warroom.store.errors import StoreError
 from warroom.store.schema import (
     AnnotationRow,
     CandidateRow,
@@ -952,6 +953,17 @@ def save_scenario(
         select(ScenarioRow).where(ScenarioRow.contest_id == contest_id, ScenarioRow.name == name)
     ).first()
     if row is None:
+        # A new name that looks like a saved one (case, spacing, fullwidth or Cyrillic letters: "Plan А" beside
+        # "Plan A") would be a second entry drawn alike in every list, the one picked showing the other's figures.
+        key = lookalike_key(name)
+        stored = select(ScenarioRow.name).where(ScenarioRow.contest_id == contest_id)
+        twin = next((n for n in session.scalars(stored) if lookalike_key(n) == key), None)
+        if twin is not None:
+            raise StoreError(
+                f"the scenario name {name!a} looks like the saved scenario {twin!a} (they differ only in case, "
+                "spacing or look-alike letters): save under that name to replace it, or choose another name; "
+                "nothing was saved"
+            )
         row = ScenarioRow(contest_id=contest_id, name=name)
         session.add(row)
     row.baseline_json = json.dumps(baseline, sort_keys=True)
