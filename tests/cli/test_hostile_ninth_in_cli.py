@@ -117,7 +117,7 @@ def test_a_scenario_name_that_looks_like_a_saved_one_is_refused(db: list[str]) -
         code, _out, err = run(*db, "scenario", "--message", "40", "--save", twin)
         assert code == 3 and "looks like the saved scenario 'Plan A'" in err and "nothing was saved" in err, err
     ok(*db, "scenario", "--message", "20", "--save", "Plan A")
-    code, out, err = run(*db, "scenario", "--name", "Plan \u0410")
+    code, _out, err = run(*db, "scenario", "--name", "Plan \u0410")
     assert code != 0 and "saved: Plan A)" in err, err
     assert "20 % of Johnson's personal vote" in ok(*db, "scenario", "--name", "Plan A")
 
