@@ -191,3 +191,29 @@ def test_a_ballot_candidate_named_like_a_row_of_the_count_is_refused_naming_its_
     with pytest.raises(CountError, match=r"line 3") as caught:
         count_ballots(ballots, CountingSystem.IRV)
     assert "row of the count" in str(caught.value)
+
+
+def _french_official() -> tuple[str, str]:
+    from warroom.resources import resource_path
+
+    folder = resource_path("data", "france_2022")
+    return (folder / "official_results.csv").read_text(encoding="utf-8"), (folder / "turnout.csv").read_text(
+        encoding="utf-8"
+    )
+
+
+def test_a_runoff_naming_the_first_rounds_third_or_dated_before_it_is_refused() -> None:
+    """official_results.csv with Mélenchon (third in round 1) in Le Pen's runoff row, or the runoff dated before
+    the first round, was imported without a word: the back-test and the runoff view then showed a runoff that
+    cannot happen. Each is refused naming its line and field; the real file still reads."""
+    from warroom.core.france import FranceFormatError, parse_official_results
+
+    results, turnout = _french_official()
+    assert set(parse_official_results(results, turnout)) == {1, 2}
+    swapped = results.replace("2,2022-04-24,Marine Le Pen,RN", "2,2022-04-24,Jean-Luc Mélenchon,LFI")
+    with pytest.raises(FranceFormatError) as caught:
+        parse_official_results(swapped, turnout)
+    assert "candidate" in str(caught.value) and "top two" in str(caught.value), caught.value
+    early = results.replace("2,2022-04-24,", "2,2022-04-04,")
+    with pytest.raises(FranceFormatError, match=r"date.*not after the first round"):
+        parse_official_results(early, turnout)

@@ -672,6 +672,38 @@ class RoundResult:
         return 100.0 * self.votes[name] / self.valid
 
 
+def _check_runoff_rows(
+    res: _Rows, votes: Mapping[int, Mapping[str, int]], days: Mapping[int, date], lines: Mapping[tuple[int, str], int]
+) -> None:
+    """The runoff's rows against the first round's: held after it, between two of its candidates, the two with the
+    most votes (Constitution, art. 7: only the two first placed may stand). A runoff dated before the first
+    round, or naming a candidate placed third (a row from another election's file), was stored without a word
+    and drove the back-test and the runoff view."""
+    if 1 not in votes or 2 not in votes:
+        return
+    second = sorted(votes[2], key=lambda name: lines[(2, name)])
+    if days[2] <= days[1]:
+        res.error(lines[(2, second[0])], "date", f"the runoff ({days[2]}) is not after the first round ({days[1]})")
+    if len(second) != 2:
+        res.error(lines[(2, second[0])], "candidate", f"the runoff has {len(second)} candidates; it has two")
+    first = votes[1]
+    for name in second:
+        line = lines[(2, name)]
+        if name not in first:
+            res.error(
+                line, "candidate", f"{name!r} has no first-round row: a runoff candidate stood in the first round"
+            )
+            continue
+        ahead = sorted((other for other, n in first.items() if n > first[name]), key=lambda other: -first[other])
+        if len(ahead) >= 2:
+            res.error(
+                line,
+                "candidate",
+                f"{name!r} was not among the first round's top two ({ahead[0]!r} and {ahead[1]!r} had more votes), "
+                "so cannot be in the runoff",
+            )
+
+
 def parse_official_results(results_text: str, turnout_text: str) -> dict[int, RoundResult]:
     """Read `official_results.csv` (round, date, candidate, party, votes, pct_of_valid) and `turnout.csv`
     (round, registered, voters, blank, null, blank_and_null, valid).
@@ -689,6 +721,7 @@ def parse_official_results(results_text: str, turnout_text: str) -> dict[int, Ro
     res = _Rows(results_text, "official_results.csv", ("round", "date", "candidate", "votes"))
     votes: dict[int, dict[str, int]] = {}
     days: dict[int, date] = {}
+    lines: dict[tuple[int, str], int] = {}
     for line, row in res:
         rnd, day, name = res.cell(row, "round"), res.day(line, row, "date"), res.text(line, row, "candidate")
         n = res.count(line, row, "votes", "a number of votes")
@@ -702,6 +735,8 @@ def parse_official_results(results_text: str, turnout_text: str) -> dict[int, Ro
         if name in votes.get(int(rnd), {}):  # a second row for one candidate: never one of them silently
             res.error(line, "candidate", f"{name!r} has a second row in round {rnd}")
         votes.setdefault(int(rnd), {})[name] = n
+        lines.setdefault((int(rnd), name), line)
+    _check_runoff_rows(res, votes, days, lines)
     res.finish()
     turn = _Rows(turnout_text, "turnout.csv", ("round", "registered", "voters", "blank_and_null", "valid"))
     out: dict[int, RoundResult] = {}
