@@ -217,3 +217,39 @@ def test_a_runoff_naming_the_first_rounds_third_or_dated_before_it_is_refused() 
     early = results.replace("2,2022-04-24,", "2,2022-04-04,")
     with pytest.raises(FranceFormatError, match=r"date.*not after the first round"):
         parse_official_results(early, turnout)
+
+
+ATHENS = """\
+[contest]
+name = "Athens Mayor 2023"
+election_date = 2023-10-08
+system = "two_round"
+second_round_date = 2023-10-15
+
+[[party]]
+code = "ΝΔ"
+name = "Νέα Δημοκρατία"
+colour = "#0000FF"
+
+[[candidate]]
+code = "kostas"
+name = "Κώστας Μπακογιάννης"
+party = "ΝΔ"
+
+[[candidate]]
+code = "haris"
+name = "Χάρης Δούκας"
+"""
+
+
+def test_pasted_headers_in_another_script_are_guessed_and_a_blank_header_is_nobodys() -> None:
+    """Headers were reduced to their ASCII letters: a Greek candidate's column ("Δούκας") was never guessed, and
+    since his rival's party ("ΝΔ") reduced to nothing too, every blank header (a colour-swatch column, an unnamed
+    lead) was guessed as Kostas's first-round share. Letters of every script are now kept; a blank header is
+    never guessed."""
+    from warroom.core.paste import guess_columns
+
+    contest = parse_contest_file(ATHENS).contest
+    header = ["Pollster", "Date", "", "Μπακογιάννης", "Δούκας", "%", "—"]
+    assert guess_columns(header, contest) == ["pollster", "fieldwork", "", "first:kostas", "first:haris", "", ""]
+    assert guess_columns(["Pollster", "Νέα Δημοκρατία"], contest) == ["pollster", "first:kostas"]

@@ -85,9 +85,13 @@ _MONTHS = {
 
 
 def _norm(text: str) -> str:
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+    """A header as its words: accents dropped, case folded, footnote marks and punctuation gone. Letters of every
+    script are kept: dropping all but ASCII left a Greek, Cyrillic, Hebrew or Arabic header empty, and an empty
+    key matched a candidate whose party's name was in such a script, so a blank header was his share."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
     plain = re.sub(r"\[[^\]]*\]", " ", plain)  # footnote marks: "Con[a]"
-    return " ".join(re.findall(r"[a-z0-9]+", plain))
+    return " ".join(re.findall(r"[^\W_]+", plain))
 
 
 def field_choices(contest: Contest) -> list[tuple[str, str]]:
@@ -133,7 +137,7 @@ def guess_columns(header: Sequence[str], contest: Contest) -> list[str]:
             for alias_key, aliases in _PARTY_ALIASES.items():
                 if alias_key in keys or keys & {_norm(a) for a in aliases}:
                     keys |= {_norm(a) for a in aliases}
-            for key in keys:
+            for key in keys - {""}:
                 lookup.setdefault(key, f"first:{c.code}")
     for key in ("other", "others", "oth", "other candidates"):
         lookup[key] = "first:other"
@@ -144,7 +148,9 @@ def guess_columns(header: Sequence[str], contest: Contest) -> list[str]:
         key = _norm(cell)
         exact = cell.strip().casefold().replace("first_", "first:", 1)
         # The app's own column names (an export pasted back) keep their meaning, transfers included.
-        field = own.get(exact) or (cell.strip() if exact.startswith("transfer:") else lookup.get(key, ""))
+        field = own.get(exact) or (
+            cell.strip() if exact.startswith("transfer:") else lookup.get(key, "") if key else ""
+        )
         if not field and key:
             # "Fieldwork date(s)", "Sample size (n)": the first words decide
             for n in range(len(key.split()), 0, -1):
