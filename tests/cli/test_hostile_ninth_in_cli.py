@@ -132,3 +132,24 @@ def test_a_bundle_holding_two_scenarios_drawn_alike_is_refused(db: list[str], tm
     bundle.write_text(json.dumps(data), encoding="utf-8")
     code, _out, err = run(*db, "import", str(bundle))
     assert code != 0 and "looks like 'Plan A'" in err, err
+
+
+def test_a_text_option_holding_undecodable_bytes_is_a_usage_error_naming_it(
+    db: list[str], capsys: pytest.CaptureFixture, tmp_path: Path
+) -> None:
+    """A name typed in a Latin-1 terminal reaches Python as escapes (U+DCxx); `--save`, `--contest` and a
+    contest's name went on to the store's encoder, which said only "'utf-8' codec can't encode character
+    '\\udcff' ... surrogates not allowed". A usage error naming the option now; a store path with such bytes (a
+    folder named on an older system) still works."""
+    for argv in (
+        ("scenario", "--message", "10", "--save", "n\udcff"),
+        ("--contest", "x\udcff", "polls"),
+        ("contest", "show", "x\udcff"),
+    ):
+        with pytest.raises(SystemExit) as info:
+            run(*db, *argv)
+        err = capsys.readouterr().err
+        assert info.value.code == 2 and "not text in this terminal's encoding" in err, err
+        assert ("--save" in err) or ("--contest" in err) or ("name:" in err), err
+    folder = tmp_path / "d\udce9j\udce0"
+    assert "London Mayor 2012" in ok("--db", str(folder / "x.sqlite3"), "contests")

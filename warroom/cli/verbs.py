@@ -790,6 +790,23 @@ COMMANDS = {
 }
 
 
+def _refuse_undecodable_text(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """A text option (a name, a split, a label) holding bytes the locale's encoding could not read (a Latin-1
+    `é` typed in a UTF-8 terminal arrives as the escape U+DCE9) is a usage error naming the option: it reached
+    the store's encoder and came back as "'utf-8' codec can't encode character '\\udce9'", naming nothing.
+    File and store paths may hold such bytes (a folder named on an older system): they are paths, not text."""
+    for key, value in vars(args).items():
+        if key == "db":
+            continue
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str) and any("\udc80" <= ch <= "\udcff" for ch in text):
+                option = key if key in ("name", "verb") else "--" + key.replace("_", "-")
+                parser.error(
+                    f"{option}: {text!a} holds bytes that are not text in this terminal's encoding "
+                    f"({sys.getfilesystemencoding()}); type it again, or set the terminal to UTF-8"
+                )
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Run one verb (the app itself with no verb); returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -797,7 +814,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     # sys.stdout or sys.stderr is None when the program was started with it closed (`warroom polls >&-`).
     out = cast(TextIO, PrintableText(out or sys.stdout))
     err = cast(TextIO, PrintableText(err or sys.stderr, quiet=True))
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _refuse_undecodable_text(parser, args)
     if args.verb is None:
         args.verb = "gui"
     try:
