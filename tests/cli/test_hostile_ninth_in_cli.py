@@ -49,8 +49,9 @@ def test_a_one_respondent_poll_is_never_more_precise_than_a_thousand() -> None:
 
 def test_a_split_given_twice_for_one_candidate_is_refused(db: list[str]) -> None:
     """`--split paddick=49/21/30 --split paddick=10/10/80` (a line left in a script, a shell history edit) took
-    the second without a word; instant runoff's --row already refused a candidate named twice. Both the
-    Supplementary Vote's and the two-round --split now refuse it, naming the first."""
+    the second without a word; instant runoff's --row already refused a candidate named twice. The
+    Supplementary Vote's and the two-round --split, and instant runoff's --row given twice for one candidate, now
+    refuse it, naming the first."""
     code, _out, err = run(*db, "scenario", "--split", "paddick=49/21/30", "--split", "Paddick=10/10/80")
     assert code != 0 and "paddick=49/21/30" in err and "already" in err, err
     assert "Traceback" not in err
@@ -65,6 +66,17 @@ def test_a_split_given_twice_for_one_candidate_is_refused(db: list[str]) -> None
         "mélenchon=40/10/20/30",
     )
     assert code != 0 and "already" in err and "melenchon=30/20/20/30" in err, err
+    code, _out, err = run(
+        *db,
+        "scenario",
+        "--contest",
+        "Burlington Mayor 2009",
+        "--row",
+        "montroll=kiss:60,wright:40",
+        "--row",
+        "Andy Montroll=kiss:10,wright:90",
+    )
+    assert code != 0 and "already" in err and "montroll=kiss:60,wright:40" in err, err
 
 
 def test_a_split_names_candidates_by_the_poll_csvs_rule(db: list[str], tmp_path: Path) -> None:
