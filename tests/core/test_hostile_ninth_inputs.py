@@ -253,3 +253,17 @@ def test_pasted_headers_in_another_script_are_guessed_and_a_blank_header_is_nobo
     header = ["Pollster", "Date", "", "Μπακογιάννης", "Δούκας", "%", "—"]
     assert guess_columns(header, contest) == ["pollster", "fieldwork", "", "first:kostas", "first:haris", "", ""]
     assert guess_columns(["Pollster", "Νέα Δημοκρατία"], contest) == ["pollster", "first:kostas"]
+
+
+def test_a_first_round_of_one_figure_is_refused_naming_the_field() -> None:
+    """`first:johnson` alone at 100 passed every check (it sums to 100): the demo's Johnson average went from 44.1
+    to 54.7 on that one line while the lead, which needs both, did not move. Refused naming its field; one
+    figure and `other` is a first round."""
+    from warroom.core.csvformat import parse_polls_csv
+    from warroom.demo import LONDON_2012
+
+    header = "pollster,fieldwork_start,fieldwork_end,sample_size,first:johnson"
+    result = parse_polls_csv(f"{header}\nZed,2012-04-29,2012-04-30,1000,100\n", LONDON_2012, today=date(2012, 5, 1))
+    assert [(e.line, e.field) for e in result.errors] == [(2, "first")], result.errors
+    fine = "pollster,fieldwork_start,fieldwork_end,sample_size,first:johnson,first:other\nZed,2012-04-29,2012-04-30,1000,45,55\n"
+    assert not parse_polls_csv(fine, LONDON_2012, today=date(2012, 5, 1)).errors

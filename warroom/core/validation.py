@@ -222,6 +222,10 @@ def validate_poll(poll: Poll, contest: Contest, *, today: date | None = None) ->
         )
     if not poll.first_round and not poll.second_round and not poll.party_vi:
         problems.append(Problem("first", "no first-round, second-round or party figures"))
+    if len(poll.first_round) == 1:  # "first:ann" alone at 100: her average pulled ten points up, the lead unmoved
+        problems.append(
+            Problem("first", "one figure is no first round: give every candidate's share (or the rest as 'other')")
+        )
     codes = (*contest.candidate_codes, "other")
     problems += _check_shares("first", poll.first_round, codes, must_sum=True)
     problems += _check_shares(
