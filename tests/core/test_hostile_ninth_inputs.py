@@ -267,3 +267,17 @@ def test_a_first_round_of_one_figure_is_refused_naming_the_field() -> None:
     assert [(e.line, e.field) for e in result.errors] == [(2, "first")], result.errors
     fine = "pollster,fieldwork_start,fieldwork_end,sample_size,first:johnson,first:other\nZed,2012-04-29,2012-04-30,1000,45,55\n"
     assert not parse_polls_csv(fine, LONDON_2012, today=date(2012, 5, 1)).errors
+
+
+def test_a_ballot_candidate_name_with_a_line_break_is_refused_naming_its_line() -> None:
+    """A quoted ballot cell `"Kiss\\n\\nWinner: Wright"` was a candidate: the count printed "Winner: Kiss" and, on
+    a line of its own, "Winner: Wright". Names with a line break or any control character are refused, with the
+    line, as contest names are."""
+    from warroom.core.count import CountError, count_ballots
+    from warroom.core.csvformat import parse_ballots_csv
+    from warroom.core.types import CountingSystem
+
+    ballots, errors = parse_ballots_csv('count,p1,p2\n4,Wright,\n5,"Kiss\n\nWinner: Wright",Wright\n')
+    assert not errors
+    with pytest.raises(CountError, match=r"\(line [35]\) contains a control character"):
+        count_ballots(ballots, CountingSystem.IRV)

@@ -83,7 +83,7 @@ from enum import StrEnum
 import numpy as np
 
 from warroom.core.ballots import BLANK, OVERVOTE, Ballot, BallotRows, BallotTable, table_from_ballots
-from warroom.core.types import EXHAUSTED, CountingSystem, Rules, lookalike_key
+from warroom.core.types import EXHAUSTED, CountingSystem, Rules, control_problem, lookalike_key
 
 __all__ = [
     "Ballot",
@@ -448,16 +448,21 @@ def _lookalike_candidates(table: BallotTable) -> str | None:
 
 COUNT_ROW_NAMES = frozenset({"exhausted", "continuing"})
 """The rows a count's tables add beside the candidates: a candidate of either name (a ballot file's "Exhausted"
-column of a spreadsheet pasted as a name) printed two rows "exhausted", and "Winner: exhausted"."""
+column of a spreadsheet pasted as a name) printed two rows "exhausted", and "Winner: exhausted". A name holding
+a line break or other control character (core.types.control_problem) is refused with them."""
 
 
 def _reserved_candidate(table: BallotTable) -> str | None:
     """A candidate named like one of the count's own rows (COUNT_ROW_NAMES, in any case or look-alike letters),
     with the line it first appears on; None when there is none."""
     for code, name in enumerate(table.candidates):
-        if lookalike_key(name) in COUNT_ROW_NAMES:
+        reserved = lookalike_key(name) in COUNT_ROW_NAMES
+        problem = None if reserved else control_problem(name)
+        if reserved or problem is not None:
             rows = np.flatnonzero((table.ranks == code).any(axis=1))
             line = f" (line {table.line_of(int(rows[0]))})" if rows.size else ""
+            if problem is not None:  # "Kiss\nWinner: Wright" printed a second, false winner line
+                return f"the candidate name {name!a}{line} {problem}"
             return (
                 f"a candidate named {name!a}{line}: that is a row of the count itself (a ranking that exhausts "
                 "is left blank); name the candidate otherwise"
