@@ -281,3 +281,15 @@ def test_a_ballot_candidate_name_with_a_line_break_is_refused_naming_its_line() 
     assert not errors
     with pytest.raises(CountError, match=r"\(line [35]\) contains a control character"):
         count_ballots(ballots, CountingSystem.IRV)
+
+
+def test_a_result_csv_column_the_reader_does_not_know_is_refused() -> None:
+    """`candidate,first_round,second_round` (final_round misspelt) was read without its final round, and the result
+    stored over one that had it; an unknown column is now refused naming it, nothing stored."""
+    from warroom.core.resultfile import ResultFileError, parse_result_csv
+
+    contest = parse_contest_file(_result_file()).contest
+    rows = "khan,1148716,1310143\ngoldsmith,909755,994614\nother,538490,\nexhausted,292204,\n"
+    assert parse_result_csv("candidate,first_round,final_round\n" + rows, contest).final_round
+    with pytest.raises(ResultFileError, match=r"second_round: unknown column"):
+        parse_result_csv("candidate,first_round,second_round\n" + rows, contest)

@@ -73,6 +73,12 @@ def parse_result_csv(text: str, contest: Contest, source: str = "") -> OfficialR
             problems.append(
                 ResultProblem(1, rows[0][i].strip(), f"appears twice (columns {col[name] + 1} and {i + 1})")
             )
+        elif name and name not in col:  # "second_round" for final_round: the final round was dropped unseen
+            problems.append(
+                ResultProblem(
+                    1, rows[0][i].strip(), "unknown column (the file takes candidate, first_round, final_round)"
+                )
+            )
     for need in ("candidate", "first_round"):
         if need not in col:
             problems.append(ResultProblem(1, need, "the header needs this column"))
