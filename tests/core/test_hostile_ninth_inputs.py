@@ -293,3 +293,16 @@ def test_a_result_csv_column_the_reader_does_not_know_is_refused() -> None:
     assert parse_result_csv("candidate,first_round,final_round\n" + rows, contest).final_round
     with pytest.raises(ResultFileError, match=r"second_round: unknown column"):
         parse_result_csv("candidate,first_round,second_round\n" + rows, contest)
+
+
+def test_a_poll_csv_figure_under_a_column_with_no_name_is_refused() -> None:
+    """A header ending in a comma has a column with no name; a row's figure under it (a share shifted by one cell)
+    was dropped without a word. It is refused naming the line and the column; empty cells there are fine."""
+    from warroom.core.csvformat import parse_polls_csv
+    from warroom.demo import LONDON_2012
+
+    header = "pollster,fieldwork_start,fieldwork_end,sample_size,first:johnson,first:livingstone,\n"
+    today = date(2012, 5, 1)
+    result = parse_polls_csv(header + "Zed,2012-04-20,2012-04-21,1000,55,45,99\n", LONDON_2012, today=today)
+    assert [(e.line, e.field) for e in result.errors] == [(2, "column 7")], result.errors
+    assert not parse_polls_csv(header + "Zed,2012-04-20,2012-04-21,1000,55,45,\n", LONDON_2012, today=today).errors

@@ -338,6 +338,7 @@ def parse_polls_csv(
         result.errors = header_errors
         return result
     index = {h: i for i, h in enumerate(lowered)}
+    unnamed = [i for i, h in enumerate(header) if not h]  # a trailing comma's column: its cells must stay empty
     seen: dict[tuple[str, date, date], int] = {}
     line_no = 1
     rows_read = 0
@@ -365,6 +366,11 @@ def parse_polls_csv(
             return row[i].strip() if i is not None else ""
 
         errors: list[LineError] = []
+        for i in unnamed:  # a figure under no header was dropped without a word
+            if row[i].strip():
+                errors.append(
+                    LineError(line_no, f"column {i + 1}", f"{row[i].strip()[:40]!r} is under a column with no name")
+                )
         dates: dict[str, date | None] = {}
         for name in ("fieldwork_start", "fieldwork_end", "published"):
             raw = cell(name)
