@@ -304,5 +304,13 @@ def test_a_poll_csv_figure_under_a_column_with_no_name_is_refused() -> None:
     header = "pollster,fieldwork_start,fieldwork_end,sample_size,first:johnson,first:livingstone,\n"
     today = date(2012, 5, 1)
     result = parse_polls_csv(header + "Zed,2012-04-20,2012-04-21,1000,55,45,99\n", LONDON_2012, today=today)
-    assert [(e.line, e.field) for e in result.errors] == [(2, "column 7")], result.errors
+    assert [(e.line, e.field) for e in result.errors] == [(2, "the column after first:livingstone")], result.errors
     assert not parse_polls_csv(header + "Zed,2012-04-20,2012-04-21,1000,55,45,\n", LONDON_2012, today=today).errors
+    from tests.conftest import TOY
+    from warroom.core.compilations import parse_question_csv
+
+    two = "pollster,client,poll_id,question,fieldwork_start,fieldwork_end,sample_size,first:ann,first:bob,first:cat,\n"
+    result = parse_question_csv(
+        two + "Zeta,,f1,H1,2024-03-05,2024-03-07,1500,40,40,20,77\n", TOY, today=date(2024, 4, 1)
+    )
+    assert [(e.line, e.field) for e in result.errors] == [(2, "the column after first:cat")], result.errors

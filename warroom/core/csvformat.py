@@ -367,10 +367,9 @@ def parse_polls_csv(
 
         errors: list[LineError] = []
         for i in unnamed:  # a figure under no header was dropped without a word
-            if row[i].strip():
-                errors.append(
-                    LineError(line_no, f"column {i + 1}", f"{row[i].strip()[:40]!r} is under a column with no name")
-                )
+            if row[i].strip():  # named by its neighbour: a two-round file's question columns are taken out first
+                where = f"the column after {header[i - 1]}" if i and header[i - 1] else f"column {i + 1}"
+                errors.append(LineError(line_no, where, f"{row[i].strip()[:40]!r} is under a column with no name"))
         dates: dict[str, date | None] = {}
         for name in ("fieldwork_start", "fieldwork_end", "published"):
             raw = cell(name)
