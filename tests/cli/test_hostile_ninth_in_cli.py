@@ -165,3 +165,39 @@ def test_a_text_option_holding_undecodable_bytes_is_a_usage_error_naming_it(
         assert ("--save" in err) or ("--contest" in err) or ("name:" in err), err
     folder = tmp_path / "d\udce9j\udce0"
     assert "London Mayor 2012" in ok("--db", str(folder / "x.sqlite3"), "contests")
+
+
+RACE = '[contest]\nname = "{name}"\nelection_date = 2024-05-02\nsystem = "sv"\n'
+RACE += '[[candidate]]\ncode = "ann"\nname = "Ann Red"\n[[candidate]]\ncode = "bob"\nname = "Bob Blue"\n'
+
+
+def test_a_contest_named_like_another_is_refused_and_a_decomposed_bundle_is_the_same_race(
+    db: list[str], tmp_path: Path
+) -> None:
+    """ "Zoë Race" typed decomposed (e + combining diaeresis, a Mac's), with a Cyrillic о, or with two spaces was a
+    second contest beside "Zoë Race", drawn alike in every picker. A new or renamed contest that looks like a
+    stored one is refused naming it; a bundle of the same race exported with decomposed letters merges into it."""
+    race = tmp_path / "r.toml"
+    race.write_text(RACE.format(name="Zo\u00eb Race"), encoding="utf-8")
+    ok(*db, "contest", "new", "--from", str(race))
+    for twin in ("Zoe\u0308 Race", "Z\u043e\u00eb Race", "Zo\u00eb  Race"):
+        race.write_text(RACE.format(name=twin), encoding="utf-8")
+        code, _out, err = run(*db, "contest", "new", "--from", str(race))
+        assert code != 0 and "looks like the contest 'Zo\\xeb Race'" in err, err
+    race.write_text(RACE.format(name="Other Race"), encoding="utf-8")
+    ok(*db, "contest", "new", "--from", str(race))
+    race.write_text(RACE.format(name="Z\u043e\u00eb Race"), encoding="utf-8")
+    code, _out, err = run(*db, "contest", "edit", "Other Race", "--from", str(race))
+    assert code != 0 and "looks like the contest" in err, err
+    bundle = tmp_path / "b.json"
+    ok(*db, "export", "--contest", "Zo\u00eb Race", "--bundle", str(bundle))
+    text = (
+        bundle.read_text(encoding="utf-8")
+        .replace("Zo\\u00eb Race", "Zoe\\u0308 Race")
+        .replace("Zoë Race", "Zoe\u0308 Race")
+    )
+    assert "Zoe" in text
+    bundle.write_text(text, encoding="utf-8")
+    ok(*db, "import", str(bundle))
+    listed = ok(*db, "contests")
+    assert listed.count("Race") == 2, listed  # Zoë Race and Other Race: the bundle merged, no third race

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -135,9 +136,15 @@ def _check(session: Session, contest: Contest, *, exclude: int | None) -> None:
     # Compared in Python: casefold() is what people mean by "the same name", and lower() differs by backend.
     taken = [r for r in session.execute(select(ContestRow.id, ContestRow.name)) if r[0] != exclude]
     key = contest.name.strip().casefold()
+    looks = lookalike_key(contest.name)
     for rid, name in taken:
         if name.strip().casefold() == key:
             raise ContestError(f"a contest named {name!r} is already in the store (#{rid}); choose another name")
+        if lookalike_key(name) == looks:  # "Zoë Race" typed decomposed, "Zоë Race" with a Cyrillic о, two spaces
+            raise ContestError(
+                f"the name {contest.name!a} looks like the contest {name!a} already in the store (#{rid}): two "
+                "races drawn alike in every picker; choose another name"
+            )
 
 
 # --- create, edit, delete ---------------------------------------------------------------------------------------
@@ -308,6 +315,10 @@ def backup_before_delete(engine: Engine, backup_dir: Path, session: Session, con
 
 
 # --- official results -------------------------------------------------------------------------------------------
+
+
+def _composed_key(name: str) -> str:
+    return unicodedata.normalize("NFC", name).strip().casefold()
 
 
 def _result_problems(contest: Contest, result: OfficialResult) -> list[str]:
@@ -795,10 +806,9 @@ def import_bundle(session: Session, bundle: Bundle, demo_names: Collection[str] 
     """
     repo.bump_revision(session)
     incoming = bundle.contest
-    existing = next(
-        (c for c in repo.list_contests(session) if c.name.strip().casefold() == incoming.name.strip().casefold()),
-        None,
-    )
+    # The same name in composed or decomposed letters (canonically equivalent: a Mac's export) is the same race.
+    same = _composed_key(incoming.name)
+    existing = next((c for c in repo.list_contests(session) if _composed_key(c.name) == same), None)
     if existing is None:
         contest_id = create_contest(session, replace(incoming, demo=bundle.demo and incoming.name in demo_names))
         report = BundleImport(incoming.name, contest_id, created=True)
