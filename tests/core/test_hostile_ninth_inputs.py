@@ -314,3 +314,16 @@ def test_a_poll_csv_figure_under_a_column_with_no_name_is_refused() -> None:
         two + "Zeta,,f1,H1,2024-03-05,2024-03-07,1500,40,40,20,77\n", TOY, today=date(2024, 4, 1)
     )
     assert [(e.line, e.field) for e in result.errors] == [(2, "the column after first:cat")], result.errors
+
+
+def test_two_parties_drawn_alike_are_refused() -> None:
+    """Party codes were compared by case only: "CON" and "СON" (a Cyrillic С) were two parties with one look in
+    every key, picker and `party:` header; two parties of one name were accepted too."""
+    base = ATHENS.replace('code = "ΝΔ"', 'code = "CON"').replace('party = "ΝΔ"', 'party = "CON"')
+    twin = '\n[[party]]\ncode = "\u0421ON"\nname = "Other"\ncolour = "#00FF00"\n'
+    with pytest.raises(ContestFileError, match="appears twice"):
+        parse_contest_file(base.replace("[[candidate]]", twin + "\n[[candidate]]", 1))
+    same_name = '\n[[party]]\ncode = "ND2"\nname = "Νέα  Δημοκρατία"\ncolour = "#00FF00"\n'
+    with pytest.raises(ContestFileError, match="two parties are named"):
+        parse_contest_file(base.replace("[[candidate]]", same_name + "\n[[candidate]]", 1))
+    assert parse_contest_file(base).contest.parties[0].code == "CON"

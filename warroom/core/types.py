@@ -324,9 +324,13 @@ class Contest:
                 )
             named.setdefault(key, c.name)
             plain.setdefault(_unaccented(key), c.name)
-        codes = [p.code.strip().casefold() for p in self.parties]
+        # compared as they look: "CON" and "СON" (a Cyrillic С) are two parties drawn alike in every key and picker
+        codes = [lookalike_key(p.code) for p in self.parties]
         for code in sorted({c for c in codes if codes.count(c) > 1}):
-            out.append(f"parties: the party code {code!r} appears twice")
+            out.append(f"parties: the party code {code!r} appears twice (as it looks: case, spacing and letters)")
+        party_names = [lookalike_key(p.name) for p in self.parties]
+        for name in sorted({n for n in party_names if n and party_names.count(n) > 1}):
+            out.append(f"parties: two parties are named {name!r} (as it looks: case, spacing and letters)")
         for label, day in (("election_date", self.election_date), ("second_round_date", self.second_round_date)):
             if day is not None and not EARLIEST_ELECTION <= day <= LATEST_ELECTION:
                 out.append(
