@@ -238,14 +238,14 @@ def run_irv_scenario(store: Any, contest: Contest, args: argparse.Namespace) -> 
     if saved is not None:  # the saved case exactly as saved: its own first round and matrix
         case = saved.case
     scenario = case.scenario
-    given: dict[str, str] = {}
+    rows_given: dict[str, str] = {}
     for text in getattr(args, "row", None) or []:
         code, shares = parse_row(contest, text)
         if code not in scenario.codes:
             raise ValueError(f"--row {text!r}: {code} has no first-round share in the polls")
-        if code in given:  # the later row had silently replaced the earlier
-            raise ValueError(f"--row {text!r}: {given[code]!r} already gave this candidate's row")
-        given[code] = text
+        if code in rows_given:  # the later row had silently replaced the earlier
+            raise ValueError(f"--row {text!r}: {rows_given[code]!r} already gave this candidate's row")
+        rows_given[code] = text
         scenario = set_row(scenario, code, shares)
     case = IrvCase(scenario, case.label, case.as_of, case.names, case.sources)
     view = evaluate_irv(case, odds=odds_model(store, contest))
