@@ -665,6 +665,9 @@ def split_tabbed(text: str) -> list[list[str]]:
     cell is read whole and unquoted (split on every line break, a two-line note had cut its poll in two, and a
     note's quotes were stored doubled); a cell that only starts with a quote (`"Don't know" left out`, from a web
     page) is kept as written. Rows of blank cells are dropped; cells are not trimmed."""
+    if '"' not in text:  # nothing quoted: split at C speed (a 1,000 x 1,000 paste in a tenth of a second)
+        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        return [cells for cells in (line.split("\t") for line in lines) if any(cell.strip() for cell in cells)]
     rows: list[list[str]] = []
     row: list[str] = []
     i, n = 0, len(text)
