@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from warroom.core.contestfile import ContestFileError, parse_contest_file
 
@@ -327,3 +329,13 @@ def test_two_parties_drawn_alike_are_refused() -> None:
     with pytest.raises(ContestFileError, match="two parties are named"):
         parse_contest_file(base.replace("[[candidate]]", same_name + "\n[[candidate]]", 1))
     assert parse_contest_file(base).contest.parties[0].code == "CON"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab \t\r\n", max_size=40))
+def test_the_fast_and_the_quoted_tab_readers_agree_on_text_without_quotes(text: str) -> None:
+    """split_tabbed splits text with no quote at C speed; a quoted cell after it takes the quoted reader, which must
+    read the rest exactly as the fast path did."""
+    from warroom.core.csvformat import split_tabbed
+
+    assert split_tabbed(text + '\n"q"') == [*split_tabbed(text), ["q"]]
