@@ -1,6 +1,8 @@
-"""Hostile pass 9 (issue 16): pasted tables in the window (a 10 MB cell)."""
+"""Hostile pass 9 (issue 16): inputs in the window (a 10 MB pasted cell, a scenario name like a saved one)."""
 
 from __future__ import annotations
+
+import pytest
 
 
 def test_a_ten_megabyte_pasted_cell_is_previewed_short_and_imported_whole(room, qtbot) -> None:
@@ -22,3 +24,31 @@ def test_a_ten_megabyte_pasted_cell_is_previewed_short_and_imported_whole(room, 
     picker = dialog.pickers[6]
     picker.setCurrentIndex(picker.findData("notes"))
     assert note in dialog.csv_text()
+
+
+def test_saving_a_scenario_under_a_name_like_a_saved_one_is_refused_in_the_window(tmp_path) -> None:
+    """The window's Save as goes through the same store rule as the CLI: "plan a" beside a saved "Plan A" is
+    refused (the error shown, nothing saved, the list as it was), never a second entry drawn alike."""
+    from tests.conftest import TOY, make_poll
+    from warroom.bootstrap import open_store
+    from warroom.paths import AppPaths
+    from warroom.services.poll_service import PollService
+    from warroom.store import polls as repo
+    from warroom.store.errors import StoreError
+    from warroom.ui.commands import SaveScenarioCommand
+
+    paths = AppPaths.under(tmp_path)
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=None, seed=False)
+    with store.sessions.begin() as s:
+        cid = repo.add_contest(s, TOY)
+        repo.add_polls(s, cid, [make_poll(1)])
+    service = PollService(store.sessions, watch=False)
+    service.open_contest(cid)
+    errors: list[str] = []
+    record = ({"kind": "sv", "v": 1}, {"drag": [0.5]})
+    SaveScenarioCommand(service, "Plan A", *record, errors.append).execute()
+    with pytest.raises(StoreError, match="looks like the saved scenario 'Plan A'"):  # Save as shows it, unpushed
+        SaveScenarioCommand(service, "plan \u0430", *record, errors.append).execute()
+    assert errors == [] and [n for n, _b, _s in service.scenarios()] == ["Plan A"]
+    store.close()
