@@ -21,14 +21,20 @@ def _leads(db: list[str]) -> tuple[float, float]:
     return data["first_round_lead"]["mean"], data["second_round_lead"]["mean"]
 
 
-def test_a_one_respondent_poll_showing_100_to_0_barely_moves_the_average(db: list[str], tmp_path: Path) -> None:
+def test_a_one_respondent_poll_is_refused_at_100_to_0_and_barely_moves_the_average_below_it(
+    db: list[str], tmp_path: Path
+) -> None:
     """A poll of one respondent always shows 100-0; its lead's variance was taken at that share, p(1-p)/n at the
     floor, so it weighed more than five ordinary polls: the demo's first-round lead went from +6.6 to +25 points
-    on one such line. Its variance is now taken at a share kept two respondents from either edge
-    (core.averaging.variance_fraction): it weighs about as much as its one respondent."""
+    on one such line. A share of exactly 100 beside other figures is now refused (core.validation), and below it
+    a small poll's variance is taken at a share kept two respondents from either edge
+    (core.averaging.variance_fraction), so it weighs about as much as its respondents."""
     before = _leads(db)
     source = tmp_path / "one.csv"
     source.write_text(ONE_RESPONDENT, encoding="utf-8")
+    code, _out, err = run(*db, "import", str(source))
+    assert code == 1 and "first:johnson" in err and "100 %" in err, err
+    source.write_text(ONE_RESPONDENT.replace(",1,100,0,0,0,100,0", ",1,99.8,0.1,0.1,0,99.9,0.1"), encoding="utf-8")
     ok(*db, "import", str(source))
     after = _leads(db)
     assert abs(after[0] - before[0]) < 0.5, (before, after)

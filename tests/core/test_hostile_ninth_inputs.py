@@ -339,3 +339,21 @@ def test_the_fast_and_the_quoted_tab_readers_agree_on_text_without_quotes(text: 
     from warroom.core.csvformat import split_tabbed
 
     assert split_tabbed(text + '\n"q"') == [*split_tabbed(text), ["q"]]
+
+
+def test_a_poll_giving_one_candidate_100_beside_others_is_refused() -> None:
+    """A head-to-head of 100 to 0 (a shifted or mistyped figure) passed every check and, as a 1,000-respondent poll
+    with no spread at all, moved the demo's runoff lead from +6.3 to +46.2. A share of exactly 100 beside other
+    figures is refused naming the column, in the first round and the head-to-head."""
+    from warroom.core.csvformat import parse_polls_csv
+    from warroom.demo import LONDON_2012
+
+    today = date(2012, 5, 1)
+    header = "pollster,fieldwork_start,fieldwork_end,sample_size,first:johnson,first:livingstone,first:other,"
+    header += "second:johnson,second:livingstone\n"
+    result = parse_polls_csv(header + "Zed,2012-04-29,2012-04-30,1000,45,40,15,100,0\n", LONDON_2012, today=today)
+    assert [(e.line, e.field) for e in result.errors] == [(2, "second:johnson")], result.errors
+    result = parse_polls_csv(header + "Zed,2012-04-29,2012-04-30,1000,0,100,0,,\n", LONDON_2012, today=today)
+    assert [(e.line, e.field) for e in result.errors] == [(2, "first:livingstone")], result.errors
+    fine = header + "Zed,2012-04-29,2012-04-30,1000,45,40,15,99,1\n"
+    assert not parse_polls_csv(fine, LONDON_2012, today=today).errors

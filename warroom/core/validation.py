@@ -226,6 +226,15 @@ def validate_poll(poll: Poll, contest: Contest, *, today: date | None = None) ->
         problems.append(
             Problem("first", "one figure is no first round: give every candidate's share (or the rest as 'other')")
         )
+    for name, shares in (("first", poll.first_round), ("second", poll.second_round)):
+        whole = [code for code, value in shares.items() if value == 100.0]
+        if whole and len(shares) >= 2:  # a runoff lead of +100 outweighs the rest: +6 became +46 on one such line
+            problems.append(
+                Problem(
+                    f"{name}:{whole[0]}",
+                    "100 % for one candidate leaves nobody for the others listed (a shifted or mistyped figure?)",
+                )
+            )
     codes = (*contest.candidate_codes, "other")
     problems += _check_shares("first", poll.first_round, codes, must_sum=True)
     problems += _check_shares(
