@@ -52,3 +52,26 @@ def test_saving_a_scenario_under_a_name_like_a_saved_one_is_refused_in_the_windo
         SaveScenarioCommand(service, "plan \u0430", *record, errors.append).execute()
     assert errors == [] and [n for n, _b, _s in service.scenarios()] == ["Plan A"]
     store.close()
+
+
+def test_several_files_dropped_together_say_which_were_not_imported(room, qtbot, monkeypatch, tmp_path) -> None:
+    """Three poll files dropped at once: the first was imported and the other two refused in status-bar messages
+    that overwrote each other and then gave way to "N polls added", as if all three had gone in. The window now
+    imports the first and says, in a message that stays, which were not imported."""
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    requested: list[object] = []
+    shown: list[str] = []
+    room.window.import_requested.disconnect()
+    room.window.import_requested.connect(requested.append)
+    monkeypatch.setattr(room.window, "show_error", shown.append)
+    names = ["a.csv", "b.csv", "c.csv"]
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(tmp_path / n)) for n in names])
+    event = QDropEvent(
+        QPointF(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
+    room.window.dropEvent(event)
+    assert requested == [tmp_path / "a.csv"]
+    assert len(shown) == 1 and "b.csv, c.csv were not" in shown[0], shown

@@ -1340,9 +1340,19 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        for url in event.mimeData().urls():
-            self.import_requested.emit(Path(url.toLocalFile()))
+        # One file per import (each all or nothing, on the import thread): several dropped together started the
+        # first and refused the rest in status-bar messages that overwrote each other, then "N polls added".
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls()]
         event.acceptProposedAction()
+        if not paths:
+            return
+        self.import_requested.emit(paths[0])
+        if len(paths) > 1:
+            rest = ", ".join(p.name for p in paths[1:6]) + (f" and {len(paths) - 6:,} more" if len(paths) > 6 else "")
+            self.show_error(
+                f"Files are imported one at a time: {paths[0].name} is being imported; {rest} "
+                f"{'was' if len(paths) == 2 else 'were'} not. Drop each when the import before it has finished."
+            )
 
 
 def with_ending(path: Path, kind: str) -> Path:
