@@ -27,6 +27,7 @@ from warroom.core.types import (
     OfficialResult,
     Party,
     Rules,
+    lookalike_key,
 )
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -199,7 +200,9 @@ _colour = st.from_regex(r"#[0-9A-Fa-f]{6}", fullmatch=True)
 @st.composite
 def contests(draw: st.DrawFn) -> tuple[Contest, OfficialResult | None]:
     party_codes = draw(st.lists(st.from_regex(r"[A-Z]{1,4}", fullmatch=True), max_size=3, unique=True))
-    parties = tuple(Party(code, draw(_name), draw(_colour)) for code in party_codes)
+    # parties drawn alike (core.types.lookalike_key) are refused: each a name of its own look
+    party_names = draw(st.lists(_name, min_size=len(party_codes), max_size=len(party_codes), unique_by=lookalike_key))
+    parties = tuple(Party(code, name, draw(_colour)) for code, name in zip(party_codes, party_names, strict=True))
     codes = draw(st.lists(_code, min_size=2, max_size=5, unique_by=str.casefold))
     candidates = tuple(
         Candidate(
