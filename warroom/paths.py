@@ -161,9 +161,31 @@ def _links_into_a_process(path: Path) -> bool:
     return True  # a loop of links: nothing to write through either
 
 
+WINDOWS_DEVICE_NAMES = frozenset(
+    {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+)
+"""Names Windows keeps for devices, with any ending (`NUL.csv` is the null device there, `CON.csv` the console)."""
+
+
+def unportable_name(name: str) -> str | None:
+    """Why a file name would be written as another file on Windows (or on a Windows share): a trailing dot or
+    space, which Windows drops (`polls.sqlite3.` is the store itself there), or a device name. None if neither.
+    One rule for every export, from the window and the command line, on every system: the file is shared."""
+    if name and name != name.rstrip(". "):
+        return "the name ends in a dot or a space, which Windows drops: another file's name would be written"
+    stem = name.split(".", 1)[0].rstrip(" ").casefold()
+    if stem in WINDOWS_DEVICE_NAMES:
+        return f"{stem.upper()} is a device on Windows, not a file"
+    return None
+
+
 def _refuse_target(path: Path) -> None:
     """A folder, or a file the user made read-only, is never replaced by an export (a rename over a read-only
-    file succeeds wherever the folder is writable, and would quietly undo the user's protection)."""
+    file succeeds wherever the folder is writable, and would quietly undo the user's protection); nor is a name
+    Windows would read as another file or a device (unportable_name)."""
+    problem = unportable_name(path.name)
+    if problem is not None:
+        raise OSError(errno.EINVAL, problem, str(path))
     try:
         st = path.lstat()
     except FileNotFoundError:

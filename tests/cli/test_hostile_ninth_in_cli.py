@@ -207,3 +207,29 @@ def test_a_contest_named_like_another_is_refused_and_a_decomposed_bundle_is_the_
     ok(*db, "import", str(bundle))
     listed = ok(*db, "contests")
     assert listed.count("Race") == 2, listed  # Zoë Race and Other Race: the bundle merged, no third race
+
+
+def test_an_export_name_windows_reads_as_another_file_or_a_device_is_refused(db: list[str], tmp_path: Path) -> None:
+    """On Windows (or a Windows share) a trailing dot or space is dropped, so `export polls.sqlite3.` wrote over
+    the store itself and `polls.csv.` over polls.csv, and `NUL.csv` or `CON.toml` is a device. Every export, from
+    the command line and the window (paths.unportable_name, in the one all-or-nothing writer), refuses them on
+    every system; a name merely containing such a word is fine."""
+    for name in ("polls.csv.", "polls.csv ", "NUL.csv", "con", "Com1.txt"):
+        target = tmp_path / name
+        code, _out, err = run(*db, "export", str(target))
+        assert code != 0 and "nothing written" in err and ("Windows" in err), (name, err)
+        assert not target.exists()
+    code, _out, err = run(*db, "contest", "export", "London Mayor 2012", "--out", str(tmp_path / "prn.toml"))
+    assert code != 0 and "PRN is a device on Windows" in err, err
+    ok(*db, "export", str(tmp_path / "console.csv"))
+    assert (tmp_path / "console.csv").exists()
+
+
+def test_the_windows_save_dialogs_writer_refuses_such_names_too(tmp_path: Path) -> None:
+    from warroom.paths import atomic_target, write_private_atomic
+
+    with pytest.raises(OSError, match="device on Windows"):
+        write_private_atomic(tmp_path / "aux.csv", "x")
+    with pytest.raises(OSError, match="ends in a dot"), atomic_target(tmp_path / "chart.png."):
+        pass
+    assert list(tmp_path.iterdir()) == []
