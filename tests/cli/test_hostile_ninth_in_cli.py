@@ -233,3 +233,22 @@ def test_the_windows_save_dialogs_writer_refuses_such_names_too(tmp_path: Path) 
     with pytest.raises(OSError, match="ends in a dot"), atomic_target(tmp_path / "chart.png."):
         pass
     assert list(tmp_path.iterdir()) == []
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    import struct
+
+    width, height = struct.unpack(">II", path.read_bytes()[16:24])
+    return width, height
+
+
+def test_render_of_one_chart_gives_the_size_asked(db: list[str], tmp_path: Path) -> None:
+    """`warroom render first --width 800 --height 400` wrote an 800 x 48 strip (1600 x 900 asked: 1600 x 294): a
+    single chart was exported at the height the window's layout gave it, --height ignored. It is now laid out at
+    the size asked (as a slide is); a size too small for a chart is refused, nothing written."""
+    out = tmp_path / "first.png"
+    ok(*db, "render", "first", "--out", str(out), "--width", "800", "--height", "400")
+    assert _png_size(out) == (800, 400)
+    small = tmp_path / "small.png"
+    code, _out, err = run(*db, "render", "lead1", "--out", str(small), "--width", "100", "--height", "16")
+    assert code != 0 and "at least 320 x 180" in err and not small.exists(), err

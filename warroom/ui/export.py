@@ -885,7 +885,11 @@ def render_target(
     suffix = out.suffix.lower()
     charts = window.charts  # type: ignore[attr-defined]
     if target in ("first", "lead1", "lead2"):
-        export_chart(charts.plots[target], out, width)
+        # Laid out afresh at width x height, as a slide is: exported from the window, the chart had the height the
+        # window's layout gave it, whatever --height said (800 x 400 asked, an 800 x 48 strip written).
+        if width < 320 or height < 180:
+            raise ExportError(f"{out.name}: a chart needs at least 320 x 180 pixels, not {width} x {height}")
+        chart_to_slide(charts, target, out, width, height)
         return
     if target == "briefing" or suffix == ".pdf":
         if briefing is None:
