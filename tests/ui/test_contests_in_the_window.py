@@ -160,6 +160,7 @@ def test_an_official_result_entered_in_the_app_is_stored_and_back_tested(room, q
     csv = tmp_path / "result.csv"
     csv.write_text(
         "candidate,first_round,final_round\nJohnson,971931,1054811\nLivingstone,889918,992273\nJones,98913,\n"
+        "Other,247713,\n"  # the other four: a final round cannot hold more votes than the first round counted
     )
     dialog.load_file(csv)
     assert dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()

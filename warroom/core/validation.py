@@ -291,7 +291,7 @@ def result_problems(contest: Contest, result: OfficialResult) -> list[tuple[str,
             (
                 "final_round",
                 f"{in_final:,} votes in the final round{also} more than the first round counted ({counted:,}): "
-                "votes from nowhere",
+                "votes from nowhere (is a first-round figure missing? the candidates left out go in an 'other' row)",
             )
         )
     if result.electorate is not None and result.electorate < max(counted, in_final):
