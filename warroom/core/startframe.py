@@ -22,7 +22,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
-FORMAT = 2  # bumped when the fields change: an older file is then ignored, never misread
+FORMAT = 3  # bumped when the fields change: an older file is then ignored, never misread
 MAX_ROWS = 200
 """The poll table's first rows as shown. The start's first stage works on the polls only when the frame holds them
 all (ui/start_shell.py), so this is the biggest contest it serves: 200 rows cost the first paint about 20 ms of CPU
@@ -43,6 +43,8 @@ class StartFrame:
         store: the status bar's store line.
         headline: the scenario panel's headline lines (rich text, as the panel shows them).
         ids: the store id of each row's poll (the start's first stage edits the poll a row shows; empty: none).
+        case: a runoff (SV) contest's live scenario case (core.start_case.StartCase.to_json; empty: none), from
+            which the start's first stage builds the real scenario panel, sliders working (issue 15).
     """
 
     key: str
@@ -54,6 +56,7 @@ class StartFrame:
     store: str
     headline: tuple[str, ...]
     ids: tuple[int, ...] = ()
+    case: str = ""
 
     def to_json(self) -> str:
         return json.dumps({"format": FORMAT, **asdict(self)}, ensure_ascii=False)
@@ -75,6 +78,7 @@ class StartFrame:
                 store=_str(data["store"]),
                 headline=_strs(data["headline"]),
                 ids=tuple(_int(v) for v in _list(data["ids"])[:MAX_ROWS]),
+                case=_str(data["case"]),
             )
         except (ValueError, KeyError, TypeError):
             return None

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDockWidget,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -44,6 +45,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QToolBar,
@@ -66,6 +68,12 @@ attribute holding the QAction that runs them), the same texts and shortcuts as M
 WAITING = "{} will open as soon as the window is ready…"
 LAST_SESSION = "From your last session (same polls, same settings): updating…"
 LIVE = "The polls in the store now and their projection (the scenario sliders and the charts follow in a moment)"
+LIVE_PANEL = "The polls in the store now and their projection (the charts and other baselines follow in a moment)"
+"""Said over the real scenario panel in the first stage (its sliders work from the first paint: app.Starter)."""
+LATER = "In a moment: the other baselines need the poll average, which is loading"
+"""The tooltip of the scenario panel's baseline choosers in the first stage (they work once the window is up)."""
+COMPARE_LATER = "Compare saved scenarios: in a moment, once the store is open"
+SAVED_LATER = "Scenario '{}' is kept and saved as soon as the store is open"
 """Said over the figures when the start's first read proved them current (app.live_frame): the store's content and
 schema, the settings, the contest, the day and the code are those the figures were computed from."""
 STALE = "The store changed while the window opened: updating…"
@@ -74,9 +82,10 @@ LOADING_FIGURES = "Working out the projection…"
 LOADING_POLLS = "Loading the polls…"
 CHANGED = "Your changes are kept and saved as soon as the store is open; these figures are from before them: updating…"
 """Said over the figures once a poll was added, edited or deleted in the shell (they are no longer the store's)."""
-WAITING_CHANGES = "{} change(s) to the polls waiting to be saved"
+WAITING_CHANGES = "{} change(s) waiting to be saved"
 UNSAVED_ON_CLOSE = (
-    "{} change(s) to the polls made here are saved when the window opens, in a moment.\n\nClose anyway and lose them?"
+    "{} change(s) made here (polls, saved scenarios) are saved when the window opens, in a moment.\n\n"
+    "Close anyway and lose them?"
 )
 
 
@@ -101,6 +110,8 @@ class StartShell(QMainWindow):
     Args:
         frame: the last start's frame if its key matches this start's, else None (then only "loading").
         store: the store line for the status bar (known before anything is read).
+        scenario: the real scenario panel (ui.scenario_panel.ScenarioPanel, bound to the controller the real window
+            takes over: app.Starter), shown in the scenario dock instead of the frame's headline; None: the headline.
     """
 
     quit_requested = Signal()  # the user closed the shell (or chose Quit): the start ends, no window follows
@@ -114,9 +125,12 @@ class StartShell(QMainWindow):
         live: bool = False,
         contest: Contest | None = None,
         polls: Sequence[Poll] = (),
+        scenario: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.frame = frame
+        self.scenario_panel = scenario if live and frame is not None else None
+        self.saves: list[Any] = []  # scenarios saved here (core.pipeline.SavedScenario), in order (for the window)
         self.live = live and frame is not None
         self.contest = contest
         self.polls = {p.id: p for p in polls if p.id is not None}
@@ -257,8 +271,7 @@ class StartShell(QMainWindow):
         if self.note is not None:
             self.note.setText(CHANGED)
             self.note.setObjectName("start_changed")
-        self.status_changes.setText(WAITING_CHANGES.format(len(self.changes)))
-        self.status_changes.show()
+        self._count_waiting()
 
     def _row_id(self, row: int) -> int | None:
         item = self.table.item(row, 0)
@@ -294,9 +307,13 @@ class StartShell(QMainWindow):
         self.buttons["delete"].setEnabled(chosen)
 
     def hand_over(self) -> None:
-        """The real window has taken the shell's place: close it without ending the start."""
+        """The real window has taken the shell's place: close it without ending the start. Its scenario panel goes
+        (the real window has its own, bound to the same controller: this one would re-render every slider move)."""
         self._handed_over = True
         self.close()
+        if self.scenario_panel is not None:
+            self.scenario_panel.deleteLater()
+            self.scenario_panel = None
 
     def restore(self, geometry: QByteArray | None, state: QByteArray | None) -> None:
         """The real window's saved geometry and dock layout (the same object names), or its default size."""
@@ -354,11 +371,11 @@ class StartShell(QMainWindow):
         self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self._handed_over and not self._ending and self.changes:
+        if not self._handed_over and not self._ending and (self.changes or self.saves):
             # closed by the user before the window is up, with changes made here not yet saved: never lost unasked
             from warroom.ui.qt_utils import ask_plain
 
-            question = UNSAVED_ON_CLOSE.format(len(self.changes))
+            question = UNSAVED_ON_CLOSE.format(len(self.changes) + len(self.saves))
             if ask_plain(self, "warroom", question) != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return
@@ -373,6 +390,8 @@ class StartShell(QMainWindow):
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(8, 8, 8, 8)
+        if self.scenario_panel is not None:
+            return self._panel_dock(dock, body, layout, self.scenario_panel)
         if frame and frame.headline:
             note = QLabel(LIVE if self.live else LAST_SESSION)
             note.setObjectName("start_live" if self.live else "start_last_session")
@@ -398,6 +417,82 @@ class StartShell(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         self.resizeDocks([dock], [440], Qt.Orientation.Horizontal)
         return headline
+
+    def _panel_dock(self, dock: QDockWidget, body: QWidget, layout: QVBoxLayout, panel: QWidget) -> QLabel:
+        """The real scenario panel in the dock, in a scroll area as the real window has it, under the note saying
+        what its figures are. Its baseline choosers and Compare wait for the real window (they need the poll
+        average and the store: said in their tooltips); Save as… asks for the name now and the real window saves
+        the case as it was then (`saves`)."""
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        note = QLabel(LIVE_PANEL)
+        note.setObjectName("start_live")
+        note.setWordWrap(True)
+        note.setContentsMargins(8, 4, 8, 4)
+        note.setStyleSheet("color: palette(placeholder-text); font-style: italic;")
+        self.note = note
+        layout.addWidget(note)
+        scroll = QScrollArea()
+        scroll.setObjectName("scenario_scroll")  # (the real window's names and frame: it looks the same)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(panel)
+        layout.addWidget(scroll, 1)
+        for name in ("baseline_combo", "baseline_date", "personal_box"):
+            chooser = getattr(panel, name, None)
+            if isinstance(chooser, QWidget):
+                chooser.setEnabled(False)
+                chooser.setToolTip(LATER)
+        compare = getattr(panel, "compare_button", None)
+        if isinstance(compare, QWidget):
+            compare.setEnabled(False)
+            compare.setToolTip(COMPARE_LATER)
+        save = getattr(panel, "save_requested", None)
+        if save is not None:
+            save.connect(self.save_scenario)
+        dock.setWidget(body)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.resizeDocks([dock], [440], Qt.Orientation.Horizontal)
+        return note
+
+    def save_scenario(self) -> None:
+        """Save as… in the first stage: the name asked as the real window asks it, the case prepared now by its
+        controller (the settings as they are at this moment), kept for the real window to save with its own command
+        (one undo step) once the store is open. A name the case cannot take is said at once."""
+        panel = self.scenario_panel
+        model = getattr(panel, "model", None)
+        if model is None or self.busy:
+            return
+        from PySide6.QtWidgets import QInputDialog
+
+        self.busy = True
+        try:
+            name, ok = QInputDialog.getText(self, "Save scenario", "Name for these settings:")
+            if not ok or not name.strip():
+                return
+            try:
+                saved = model.prepare(name)
+            except ValueError as exc:  # (core.pipeline.PipelineError: a bad name, no case)
+                from warroom.ui.qt_utils import ask_plain
+
+                ask_plain(
+                    self,
+                    "warroom",
+                    f"The scenario could not be saved: {exc}",
+                    icon=QMessageBox.Icon.Warning,
+                    buttons=QMessageBox.StandardButton.Ok,
+                )
+                return
+            self.saves.append(saved)
+            self.statusBar().showMessage(SAVED_LATER.format(saved.name), 8000)
+            self._count_waiting()
+        finally:
+            self.busy = False
+
+    def _count_waiting(self) -> None:
+        waiting = len(self.changes) + len(self.saves)
+        self.status_changes.setText(WAITING_CHANGES.format(waiting))
+        self.status_changes.setVisible(bool(waiting))
 
     def _polls_dock(self, frame: StartFrame | None) -> QTableWidget:
         dock = QDockWidget("Polls", self)
