@@ -901,6 +901,9 @@ class Starter:
                 scenario=self._first_panel(),
             )
             self.shell.restore(self.settings.geometry("main"), self.settings.geometry("main_state"))
+            from warroom.ui.assets import stylesheet
+
+            self.shell.setStyleSheet(stylesheet("app"))  # the real window's: its panel and boxes look the same
             self.shell.quit_requested.connect(self._on_shell_quit)
             self.shell.show()
             _on_first_paint(self.shell, self._on_shell_painted)

@@ -32,7 +32,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeyEvent, QKeySequence, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -55,6 +55,7 @@ from PySide6.QtWidgets import (
 
 from warroom.core.startframe import StartFrame
 from warroom.core.types import Contest, Poll
+from warroom.ui.dock_layout import MAX_SHARE, MIN_SCENARIO_WIDTH, POLLS_SHARE, SCENARIO_SHARE, dock_sizes
 
 MENUS = ("&File", "&Edit", "&View", "&Scenario", "&Help")  # the real window's menu bar
 EARLY: tuple[tuple[str, str, str | QKeySequence.StandardKey, str], ...] = (
@@ -154,6 +155,11 @@ class StartShell(QMainWindow):
         self._ending = False  # end() was called: closed by the start itself, nothing to ask
         self._waiting = ""  # what the user chose here, waiting for the real window (said in the status bar)
         self._progress = "Starting…"
+        # the docks' shares of the window, by the real window's rule (ui/dock_layout.py): at the same size they are
+        # where the window will have them; a saved layout's sizes become the shares once laid out (showEvent)
+        self._docks: dict[str, QDockWidget] = {}
+        self._dock_shares = {"scenario": SCENARIO_SHARE, "polls": POLLS_SHARE}
+        self._adopt_shares = False
         self.setObjectName("start_shell")
         self.setWindowTitle(frame.title if frame else "warroom")
         bar = self.menuBar()
@@ -322,7 +328,46 @@ class StartShell(QMainWindow):
         else:
             self.resize(1400, 900)
         if state is not None:
-            self.restoreState(state)
+            self._adopt_shares = self.restoreState(state)
+        else:
+            self._fit_docks()  # before the first layout: the panel's first size is its size in the window
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._adopt_shares:  # (the real window's _adopt_dock_sizes)
+            self._adopt_shares = False
+            layout = self.layout()
+            if layout is not None:
+                layout.activate()
+            for key, along in (("scenario", self.width()), ("polls", self.height())):
+                dock = self._docks.get(key)
+                size = (dock.width() if key == "scenario" else dock.height()) if dock is not None else 0
+                if along > 0 and size > 0:
+                    self._dock_shares[key] = min(MAX_SHARE, size / along)
+        self._fit_docks()
+        layout = self.layout()
+        lay_out = getattr(self.scenario_panel, "lay_out", None)
+        if layout is not None and lay_out is not None:
+            layout.activate()  # the docks at their size now: the panel laid out for it, as in the window
+            lay_out()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if not self._adopt_shares:
+            self._fit_docks()
+
+    def _fit_docks(self) -> None:
+        width, height = self.width(), self.height()
+        if width <= 0 or height <= 0:
+            return
+        scenario, polls = dock_sizes(width, height, self._dock_shares["scenario"], self._dock_shares["polls"])
+        for key, size, orientation in (
+            ("scenario", scenario, Qt.Orientation.Horizontal),
+            ("polls", polls, Qt.Orientation.Vertical),
+        ):
+            dock = self._docks.get(key)
+            if dock is not None and not dock.isFloating():
+                self.resizeDocks([dock], [size], orientation)
 
     def show_stale(self) -> None:
         """The figures shown as live are no longer the store's (written meanwhile): say they are updating."""
@@ -415,7 +460,7 @@ class StartShell(QMainWindow):
         layout.addStretch(1)
         dock.setWidget(body)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-        self.resizeDocks([dock], [440], Qt.Orientation.Horizontal)
+        self._docks["scenario"] = dock
         return headline
 
     def _panel_dock(self, dock: QDockWidget, body: QWidget, layout: QVBoxLayout, panel: QWidget) -> QLabel:
@@ -436,6 +481,7 @@ class StartShell(QMainWindow):
         scroll.setObjectName("scenario_scroll")  # (the real window's names and frame: it looks the same)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setMinimumWidth(MIN_SCENARIO_WIDTH)
         scroll.setWidget(panel)
         layout.addWidget(scroll, 1)
         for name in ("baseline_combo", "baseline_date", "personal_box"):
@@ -452,7 +498,7 @@ class StartShell(QMainWindow):
             save.connect(self.save_scenario)
         dock.setWidget(body)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-        self.resizeDocks([dock], [440], Qt.Orientation.Horizontal)
+        self._docks["scenario"] = dock
         return note
 
     def save_scenario(self) -> None:
@@ -566,7 +612,7 @@ class StartShell(QMainWindow):
         layout.addWidget(table if frame else _centred(LOADING_POLLS, "start_polls"), 1)
         dock.setWidget(pane)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-        self.resizeDocks([dock], [260], Qt.Orientation.Vertical)
+        self._docks["polls"] = dock
         return table
 
 
