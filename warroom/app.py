@@ -9,7 +9,6 @@ import gc
 import html
 import importlib
 import os
-import stat
 import sys
 import threading
 import time
@@ -23,7 +22,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QMessageBox, QWidget
 
 from warroom import __version__
-from warroom.core.startframe import MAX_ROWS, StartFrame, frame_key
+from warroom.core.startframe import FRAME_FILE, MAX_ROWS, StartFrame, frame_key, load_frame
 from warroom.paths import AppFolderError, AppPaths, write_private_atomic
 from warroom.qtcheck import missing_message, missing_qt_libraries, uses_xcb
 from warroom.resources import installation_stamp
@@ -614,7 +613,6 @@ def _no_display() -> bool:
     )
 
 
-FRAME_FILE = "start_frame.json"  # in the data folder: the last start's first screen (core/startframe.py)
 SHELL_PAINT_WAIT_MS = 2000  # a shell that has not painted by then (a minimised start) does not hold the window
 WINDOW_READY = "Starting… the window is ready (it opens when the poll form is closed)"
 SHELL_BUSY_POLL_MS = 50  # how often a built window looks again whether the shell's poll form has closed
@@ -683,30 +681,9 @@ def start_key(
     return frame_key([__version__, code, day, str(db_file.resolve()), contest or "", fingerprint, chosen])
 
 
-FRAME_MAX_BYTES = 1 << 20
-"""A start frame is one screenful of text (a few kB); a file past this is not one and is not read."""
-
-
 def read_frame(path: Path, key: str) -> StartFrame | None:
-    """The start frame in `path` if it is one made for `key`; None for anything else, at once: no file, not a
-    regular file (a FIFO's read would wait for a writer, /dev/zero would never end), past FRAME_MAX_BYTES, not
-    UTF-8 or not a frame this version wrote."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    except OSError:
-        return None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > FRAME_MAX_BYTES:
-            return None
-        data = os.read(fd, FRAME_MAX_BYTES + 1)
-        if len(data) > FRAME_MAX_BYTES:
-            return None
-        frame = StartFrame.from_json(data.decode("utf-8"))
-    except (OSError, UnicodeDecodeError):
-        return None
-    finally:
-        os.close(fd)
+    """The start frame in `path` if it is one made for `key`; None for anything else, at once (load_frame)."""
+    frame = load_frame(path)
     return frame if frame is not None and frame.key == key else None
 
 

@@ -12,16 +12,22 @@ session's until the fresh ones replace them, unless the start's first read (stor
 and the digest of the very snapshot it read) made the key: then they are this store's figures now, and it says
 they are live.
 
-Pure: strings in, strings out; the caller reads and writes the file.
+Pure but for load_frame (one small file read, refusing at once what is not one); the caller writes the file.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
+FRAME_FILE = "start_frame.json"  # in the data folder: the last start's first screen
+FRAME_MAX_BYTES = 1 << 20
+"""A start frame is one screenful of text (a few kB); a file past this is not one and is not read."""
 FORMAT = 3  # bumped when the fields change: an older file is then ignored, never misread
 MAX_ROWS = 200
 """The poll table's first rows as shown. The start's first stage works on the polls only when the frame holds them
@@ -82,6 +88,28 @@ class StartFrame:
             )
         except (ValueError, KeyError, TypeError):
             return None
+
+
+def load_frame(path: Path) -> StartFrame | None:
+    """The start frame in `path`; None for anything else, at once: no file, not a regular file (a FIFO's read would
+    wait for a writer, /dev/zero would never end), past FRAME_MAX_BYTES, not UTF-8 or not a frame this version
+    wrote."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > FRAME_MAX_BYTES:
+            return None
+        data = os.read(fd, FRAME_MAX_BYTES + 1)
+        if len(data) > FRAME_MAX_BYTES:
+            return None
+        return StartFrame.from_json(data.decode("utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return None
+    finally:
+        os.close(fd)
 
 
 def frame_key(parts: Iterable[str]) -> str:
