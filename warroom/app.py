@@ -29,6 +29,7 @@ from warroom.resources import installation_stamp
 from warroom.services.settings import AppSettings, open_settings
 from warroom.store.errors import StoreError
 from warroom.store.fingerprint import StoreDigest, sqlite_file, store_fingerprint
+from warroom.store.first_read import MAX_POLLS as FIRST_READ_MAX_POLLS
 from warroom.store.first_read import Fallback, FirstRead
 
 # Everything else (pyqtgraph, numpy, SQLAlchemy, Alembic, the services and widgets of the real window) is imported
@@ -747,8 +748,8 @@ def capture_frame(room: WarRoom, key: str) -> StartFrame:
 def _start_case(room: WarRoom) -> str:
     """A runoff (SV) contest's live case for the next start's first stage (core.start_case), as JSON; "" for
     another counting system's contest, or a case that is not the start's own (ScenarioController.start_case)."""
-    if room.irv.active or room.two_round.active:
-        return ""
+    if room.irv.active or room.two_round.active or len(room.poll_service.polls) > FIRST_READ_MAX_POLLS:
+        return ""  # (a store of more polls has no first read, so never a first stage: no case to keep)
     case = room.scenarios.start_case()
     return case.to_json() if case is not None else ""
 
