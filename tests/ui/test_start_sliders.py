@@ -120,3 +120,39 @@ def test_a_scenario_saved_in_the_first_second_is_in_the_store_once_it_opens(
     assert saved.poll_ids == tuple(sorted(p.id for p in room.poll_service.polls if p.id is not None))
     assert room.scenarios.scenario is not None and room.scenarios.scenario.message_strength == 0.5
     assert room.window.undo_stack.count() == 1  # one undo step, as a save in the window makes
+
+
+def test_a_scenario_saved_there_is_never_lost_unsaid(
+    qapp, demo_paths: AppPaths, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Closing the first stage with a scenario saved there asks first ("No" keeps it); a start whose store then
+    refuses to open says on stderr which scenario was not saved."""
+    from PySide6.QtWidgets import QMessageBox
+
+    import warroom.app as app_module
+    import warroom.ui.qt_utils as qt_utils
+    from tests.ui.test_startup_live import _starter
+
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *_a, **_k: ("Plan B", True)))
+    asked: list[str] = []
+
+    def ask(_parent: object, _title: str, text: str, **_kw: object) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(qt_utils, "ask_plain", ask)
+    monkeypatch.setattr(app_module, "open_with_recovery", lambda target, paths: None)  # (the store's refusal, said)
+    capsys.readouterr()
+
+    def save_then_close(starter: Starter) -> None:
+        shell = starter.shell
+        if shell.saves or shell.scenario_panel is None:
+            return
+        shell.scenario_panel.save_button.click()
+        shell.close()  # asked, and "No": the shell and its kept scenario stay
+        assert shell.isVisible() and len(shell.saves) == 1
+
+    starter = _starter(demo_paths, save_then_close)
+    assert starter.run() == 3 and starter.room is None
+    assert len(asked) == 1 and asked[0].startswith("1 change(s) made here")
+    assert "1 change(s) made while it was opening were not saved: save scenario 'Plan B'" in capsys.readouterr().err
