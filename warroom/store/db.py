@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import hashlib
 import os
@@ -19,7 +20,14 @@ from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    IntegrityError,
+    NoSuchModuleError,
+    OperationalError,
+    SQLAlchemyError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
 BACKUPS_KEPT = 5
@@ -190,11 +198,12 @@ def _check_ours(path: Path) -> None:
         immutable = "&immutable=1" if on_read_only_mount(path) or _full_disk_under(path) else ""
         conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro{immutable}", uri=True, timeout=10.0)
         try:
-            tables = {
-                row[0]
-                for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-                if not str(row[0]).startswith("sqlite_")
+            kinds = {
+                str(name): str(kind)
+                for name, kind in conn.execute("SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view')")
+                if not str(name).startswith("sqlite_")
             }
+            tables = {name for name, kind in kinds.items() if kind == "table"}
             revisions: list[str] = []
             if "alembic_version" in tables:
                 revisions = [str(row[0]) for row in conn.execute("SELECT version_num FROM alembic_version")]
@@ -204,17 +213,30 @@ def _check_ours(path: Path) -> None:
         error = translate(exc, path=path)
         error.where = str(path)
         raise error from exc
-    _refuse_foreign(tables, revisions, str(path))
+    _refuse_foreign(tables, revisions, str(path), views={name for name, kind in kinds.items() if kind == "view"})
     _refuse_unknown(revisions, str(path))
 
 
-def _refuse_foreign(tables: set[str], revisions: list[str], where: str) -> None:
+def _refuse_foreign(
+    tables: set[str], revisions: list[str], where: str, *, views: set[str] | frozenset[str] = frozenset()
+) -> None:
     """Refuse a database that holds another application's tables (checked before anything is created)."""
     # A revision name alone does not make the database ours (other Alembic apps number theirs "0001" too): a
     # store at a known revision has the tables every revision has had. No tables at all: a new store to set up.
     empty = not revisions and not tables - {"alembic_version"}
     unknown = set(revisions) - known_revisions()  # refused separately, as a newer version's store
     ours = bool(revisions) and tables >= CORE_TABLES
+    viewed = sorted((CORE_TABLES - tables) & views)
+    if revisions and not unknown and viewed:
+        # warroom's own store with a table replaced by a view of its name (a tool's "rename and view" recipe):
+        # calling it another application's database hid what was wrong
+        raise StoreError(
+            f"this warroom store's table{'s' if len(viewed) > 1 else ''} {', '.join(viewed)} "
+            f"{'are views' if len(viewed) > 1 else 'is a view'} (made outside warroom, which writes only into "
+            "tables): it has been left untouched; put the table back, or restore a backup",
+            where=where,
+            kind="foreign",
+        )
     if not (empty or unknown or ours):
         shown = ", ".join(sorted(tables)[:6]) + (", ..." if len(tables) > 6 else "")
         raise StoreError(
@@ -327,6 +349,16 @@ def _refuse_dangling_link(target: str | Path) -> None:
         return
     given = Path(target).expanduser()
     if given.is_symlink() and not given.exists():
+        try:
+            given.stat()
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:  # a loop of links (a -> b -> a) is no missing drive
+                raise StoreError(
+                    "this store is a link that leads back to itself (a loop of links), never to a file; nothing "
+                    "was created: point the link at the poll store",
+                    where=str(given),
+                    kind="missing",
+                ) from None
         raise StoreError(
             f"this store is a link to {os.path.realpath(given)}, which is not there (a drive not mounted, a file "
             "moved?); nothing was created: connect the drive or fix the link",
@@ -871,12 +903,18 @@ def refuse_planted_code(engine: Engine) -> None:
             found = [f"trigger {n} on {t}" for n, t in conn.exec_driver_sql(
                 "SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")]  # fmt: skip
         elif conn.dialect.name == "postgresql":
+            # On every table warroom's unqualified names reach (pg_table_is_visible: the first of that name in the
+            # search path), not only current_schema()'s: a role with a schema of its own has it first in its
+            # search path while the store's tables are in public, and a trigger there was never seen.
+            _refuse_split_schema(conn, engine)
+            reached = "c.relname = ANY(%(names)s) AND pg_table_is_visible(c.oid)"
+            names = {"names": sorted(_store_tables())}
             found = [f"trigger {n} on {t}" for n, t in conn.exec_driver_sql(
                 "SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-                "JOIN pg_namespace s ON s.oid = c.relnamespace "
-                "WHERE NOT t.tgisinternal AND s.nspname = current_schema() ORDER BY 1")]  # fmt: skip
+                f"WHERE NOT t.tgisinternal AND {reached} ORDER BY 1", names)]  # fmt: skip
             found += [f"rule {n} on {t}" for n, t in conn.exec_driver_sql(
-                "SELECT rulename, tablename FROM pg_rules WHERE schemaname = current_schema() ORDER BY 1")]  # fmt: skip
+                "SELECT r.rulename, c.relname FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class "
+                f"WHERE r.rulename <> '_RETURN' AND {reached} ORDER BY 1", names)]  # fmt: skip
             found += [f"event trigger {n}" for (n,) in conn.exec_driver_sql(
                 "SELECT evtname FROM pg_event_trigger WHERE evtenabled <> 'D' ORDER BY 1")]  # fmt: skip
         else:
@@ -887,6 +925,46 @@ def refuse_planted_code(engine: Engine) -> None:
             f"this store holds code that would run by itself whenever warroom writes ({shown}); warroom creates "
             "none, and it could change or delete polls unseen, so nothing was changed and the store was not "
             "opened: remove it (DROP TRIGGER / DROP RULE) if you put it there, or ask whoever sent the store",
+            where=display_target(engine),
+            kind="foreign",
+        )
+
+
+def _store_tables() -> frozenset[str]:
+    """The names of every table warroom keeps a store in (its schema's, and Alembic's own)."""
+    from warroom.store.schema import Base
+
+    return frozenset(Base.metadata.tables) | {"alembic_version"}
+
+
+def _refuse_split_schema(conn: Connection, engine: Engine) -> None:
+    """Refuse a PostgreSQL store whose tables, as warroom's unqualified names reach them, lie in more than one
+    schema: a table named like one of warroom's in a schema ahead of the store's in the search path (another
+    role's schema named after the user, `$user` being first by default) was read and written instead of the
+    store's own, its owner reading every poll added, the store's own table hidden.
+
+    Raises:
+        StoreError: kind "foreign", naming each schema and its tables; nothing is changed.
+    """
+    rows = conn.exec_driver_sql(
+        "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE c.relname = ANY(%(names)s) AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND pg_table_is_visible(c.oid) "
+        "ORDER BY 1, 2",
+        {"names": sorted(_store_tables())},
+    ).all()
+    schemas: dict[str, list[str]] = {}
+    for schema, table in rows:
+        schemas.setdefault(str(schema), []).append(str(table))
+    if len(schemas) > 1:
+        shown = "; ".join(
+            f"schema {schema}: {', '.join(tables[:5])}{', ...' if len(tables) > 5 else ''}"
+            for schema, tables in sorted(schemas.items(), key=lambda item: len(item[1]))
+        )
+        raise StoreError(
+            f"this store's tables are split between schemas ({shown}): a schema ahead of the store's in your "
+            "search path holds tables named like warroom's, which would be read and written instead of the "
+            "store's own; nothing was changed: drop or rename them, or set the search path in the URL "
+            "(?options=-csearch_path%3Dpublic)",
             where=display_target(engine),
             kind="foreign",
         )
@@ -935,6 +1013,13 @@ def translate(exc: BaseException, engine: Engine | None = None, *, path: Path | 
             where=where,
             kind="unreachable",
         )
+    if "statement timeout" in low:  # PostgreSQL's statement_timeout, set for the database or the role
+        return StoreError(
+            "the store's server cancelled a statement that ran longer than its statement_timeout (a setting of "
+            "this database or role, not warroom's): nothing was saved or changed; ask its administrator to raise "
+            "it, or add ?options=-cstatement_timeout%3D0 to the store's URL",
+            where=where,
+        )
     if "did not answer within" in low:
         return StoreError(
             f"{text.strip().splitlines()[0][:300]}; the next action reconnects",
@@ -966,6 +1051,15 @@ def translate(exc: BaseException, engine: Engine | None = None, *, path: Path | 
             "the disk or the network drive it is on, and try again",
             where=where,
             kind="io",
+        )
+    if isinstance(exc, IntegrityError) or isinstance(getattr(exc, "orig", None), sqlite3.IntegrityError):
+        # warroom's own rules are checked before it writes: a constraint it meets here is one the store was given
+        # outside warroom (a unique index, a check), or a teammate's row that took a key meanwhile
+        first = text.strip().splitlines()[0][:300] if text.strip() else "a constraint"
+        return StoreError(
+            f"the poll store refused this change by a rule it holds ({first}): nothing was saved; if the rule was "
+            "added to the store outside warroom, remove it",
+            where=where,
         )
     if isinstance(exc, (OperationalError, DBAPIError)):
         return StoreError(f"the poll store failed: {text}", where=where)
@@ -1060,6 +1154,11 @@ def hand_edits(engine: Engine, *, limit: int = 10) -> list[str]:
     0-100, poll dates outside their contest's window (core.validation: a date in 9999 stretched every average's
     daily grid for minutes), unknown counting systems, official results that are not JSON.
     """
+    with translated(engine):  # a server's statement timeout, a lost connection: a message, not a traceback
+        return _hand_edits(engine, limit=limit)
+
+
+def _hand_edits(engine: Engine, *, limit: int) -> list[str]:
     from warroom.core.types import CountingSystem
     from warroom.core.validation import EARLIEST_BEFORE_ELECTION, LATEST_AFTER_ELECTION
 
