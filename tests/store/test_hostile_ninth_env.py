@@ -245,3 +245,34 @@ def test_a_folder_under_a_file_names_the_variable_that_points_there(tmp_path: Pa
     )
     assert done.returncode == 3, done.stderr
     assert "XDG_STATE_HOME" in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+# --- the write-ahead log deleted under a running app ---------------------------------------------------------------
+
+
+def test_a_wal_file_deleted_under_the_running_app_loses_no_poll(tmp_path: Path) -> None:
+    """A clean-up or sync tool deleting `polls.sqlite3-wal` while warroom runs: every poll committed since the last
+    checkpoint lived only in that log, and every later write went on into the deleted file (still open), each
+    "saved". At close nothing reached the store: all of them were gone, and any other program opening the store
+    meanwhile failed with "disk I/O error". The next transaction now sees the log gone, writes what it held back
+    into the store, says so (that change not saved), and the retry is stored in a new log; nothing is lost."""
+    db = tmp_path / "polls.sqlite3"
+    store = open_store(db, backup_dir=None, seed=False)
+    with store.sessions.begin() as s:
+        cid = repo.add_contest(s, TOY)
+        repo.add_polls(s, cid, [make_poll(1, pollster="Before")])
+    wal = Path(f"{db}-wal")
+    assert wal.exists() and wal.stat().st_size > 0  # the poll lives in the log until a checkpoint
+    wal.unlink()
+    with pytest.raises(StoreError) as info, translated(store.engine), store.sessions.begin() as s:
+        repo.add_polls(s, cid, [make_poll(3, pollster="During")])
+    message = str(info.value)
+    assert "polls.sqlite3-wal" in message and "deleted" in message and "try again" in message, message
+    with translated(store.engine), store.sessions.begin() as s:  # the retry
+        repo.add_polls(s, cid, [make_poll(3, pollster="During")])
+    with sqlite3.connect(db) as other:  # another program meanwhile sees every poll
+        assert sorted(r[0] for r in other.execute("SELECT pollster FROM poll")) == ["Before", "During"]
+    store.close()
+    with sqlite3.connect(db) as after:
+        assert sorted(r[0] for r in after.execute("SELECT pollster FROM poll")) == ["Before", "During"]
+        assert after.execute("PRAGMA integrity_check").fetchall() == [("ok",)]

@@ -432,6 +432,11 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
                 with contextlib.suppress(sqlite3.OperationalError):
                     cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=FULL")  # a commit survives power loss, not just a crash
+            if store_file is not None and not read_only:
+                # The write-ahead log this connection has open (a first read opens or makes it): checked at every
+                # transaction (_rescue_a_deleted_wal), since one deleted under the app took every poll in it.
+                cur.execute("SELECT count(*) FROM sqlite_master")
+                _record.info[_WAL_OPENED] = _identity(_wal_of(store_file))
             cur.close()
 
         @event.listens_for(engine, "begin")
@@ -441,6 +446,7 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
             immediate = conn.get_execution_options().get(_WRITE_LOCK, False)
             if opened_as is not None and store_file is not None:
                 _refuse_if_swapped(store_file, opened_as)
+                _rescue_a_deleted_wal(conn, engine, store_file)
             # Each transaction sets its own wait (limit_lock_wait), so a pooled connection's next user never
             # inherits the window's short one.
             wait = int(conn.get_execution_options().get(_LOCK_WAIT, busy_timeout_ms))
@@ -555,6 +561,54 @@ def _identity(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return (st.st_dev, st.st_ino)
+
+
+_WAL_OPENED = "warroom_wal_opened"
+"""A SQLite connection's info key: the identity of the -wal file it opened (None: it had none)."""
+
+
+def _wal_of(store_file: Path) -> Path:
+    return Path(f"{store_file}-wal")
+
+
+def _rescue_a_deleted_wal(conn: Connection, engine: Engine, store_file: Path) -> None:
+    """Refuse a transaction whose connection's write-ahead log was deleted or replaced, once what it held is back
+    in the store file.
+
+    A clean-up or sync tool deleting `polls.sqlite3-wal` under the running app took every change since the last
+    checkpoint with it (they live only in the log), and every later write went on into the deleted file, still
+    open here, each "saved": at exit none of them reached the store, and another program opening it meanwhile
+    failed with "disk I/O error". The connection still reads the deleted log, so a checkpoint writes its pages
+    back into the store file; then every pooled connection is closed (the next one makes a new log) and this
+    transaction is refused, nothing of it written.
+
+    Raises:
+        StoreError: kind "io", naming the log; the caller's change was not saved (try again).
+    """
+    opened = conn.info.get(_WAL_OPENED)
+    if opened is None or _identity(_wal_of(store_file)) == opened:
+        return
+    raw: Any = conn.connection.dbapi_connection
+    rescued = True
+    try:
+        busy, _frames, _done = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        rescued = not busy
+    except sqlite3.Error:
+        rescued = False
+    conn.info.pop(_WAL_OPENED, None)
+    conn.invalidate()  # this connection is closed; the pool's others too, each on the deleted log
+    engine.dispose()
+    kept = (
+        "the changes it held were written back into the store"
+        if rescued
+        else "the changes it held could not all be written back (another program holds the store)"
+    )
+    raise StoreError(
+        f"the store's write-ahead log {_wal_of(store_file).name} was deleted or replaced while warroom had it open "
+        f"(a clean-up or sync tool?): {kept}, and this change was not saved; try again",
+        where=str(store_file),
+        kind="io",
+    )
 
 
 def _refuse_if_swapped(path: Path, opened_as: tuple[int, int]) -> None:
