@@ -48,3 +48,22 @@ def test_a_window_started_under_nohup_keeps_ignoring_sighup(qtbot) -> None:
         guard.restore()
     finally:
         signal.signal(signal.SIGHUP, previous)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="layout of the window's chart area (ui/main_window.py construction, x2; ui/charts.py, x1/x3): at "
+    "1024x600 the first-round chart's plot is squeezed to 5 px while the lead charts keep 32; not changed here",
+)
+def test_on_a_1024x600_screen_every_chart_keeps_a_plot_that_can_be_read(demo, qtbot) -> None:
+    """A small laptop or netbook screen (1024x600): the window fits (its minimum is 846x542), but the first-round
+    chart, the one with every candidate's line and end label, was squeezed to a 5-pixel strip (its axis labels
+    drawn over each other), while the two lead charts kept 32 px each. Every chart's plot should keep a height
+    that can be read (30 px here, what the lead charts get), or the chart area should scroll."""
+    from tests.ui.test_layout import _settle
+
+    win = demo.window
+    _settle(qtbot, win, 1024, 600)
+    assert (win.width(), win.height()) == (1024, 600)
+    heights = {key: plot.getViewBox().sceneBoundingRect().height() for key, plot in win.charts.plots.items()}
+    assert min(heights.values()) >= 30, heights
