@@ -605,7 +605,8 @@ def _rescue_a_deleted_wal(conn: Connection, engine: Engine, store_file: Path) ->
     )
     raise StoreError(
         f"the store's write-ahead log {_wal_of(store_file).name} was deleted or replaced while warroom had it open "
-        f"(a clean-up or sync tool?): {kept}, and this change was not saved; try again",
+        f"(a clean-up or sync tool?): {kept} and warroom reconnected, but a change being saved at that moment was "
+        "not saved; try again",
         where=str(store_file),
         kind="io",
     )
