@@ -276,3 +276,15 @@ def test_a_wal_file_deleted_under_the_running_app_loses_no_poll(tmp_path: Path) 
     with sqlite3.connect(db) as after:
         assert sorted(r[0] for r in after.execute("SELECT pollster FROM poll")) == ["Before", "During"]
         assert after.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+
+
+def test_a_role_that_may_not_create_tables_is_told_what_grant_it_needs(pg_database: str) -> None:
+    """PostgreSQL 15 gives CREATE on schema public only to the database's owner: a teammate's role setting up a new
+    store there was told "the poll store cannot be written here (read-only location or no permission)", as for a
+    read-only file, with nothing about the schema or the grant. Now the schema and the missing right are named."""
+    _admin(pg_database, "CREATE ROLE x6_carol LOGIN", "REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+    with pytest.raises(StoreError) as info:
+        open_store(_as_role(pg_database, "x6_carol"), backup_dir=None)
+    message = str(info.value)
+    assert "public" in message and "CREATE" in message and "read-only location" not in message, message
+    assert "nothing was" in message

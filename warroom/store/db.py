@@ -1053,6 +1053,21 @@ def translate(exc: BaseException, engine: Engine | None = None, *, path: Path | 
         return StoreError(
             "the poll store is busy: another program holds a lock on it; try again", where=where, kind="locked"
         )
+    denied = re.search(r"permission denied for (schema|table|relation|sequence|database) (\S+)", text)
+    if denied is not None:  # PostgreSQL: a right the role lacks, named with what it is on
+        what, name = denied.group(1), denied.group(2).strip('"')
+        ask = (
+            f"ask the database's administrator for it (GRANT CREATE ON SCHEMA {name} TO the role), or to set up "
+            "the store as the schema's owner"
+            if what == "schema"
+            else "ask the database's administrator to grant it"
+        )
+        needed = "CREATE (to set up or upgrade the store's tables)" if what in ("schema", "database") else "access"
+        return StoreError(
+            f"the store's server refused this role {needed} on {what} {name}: nothing was changed; {ask}",
+            where=where,
+            kind="readonly",
+        )
     if "readonly" in low or "read-only" in low or "unable to open" in low or "permission" in low:
         return StoreError(
             "the poll store cannot be written here (read-only location or no permission)", where=where, kind="readonly"
