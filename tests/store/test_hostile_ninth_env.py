@@ -288,3 +288,41 @@ def test_a_role_that_may_not_create_tables_is_told_what_grant_it_needs(pg_databa
     message = str(info.value)
     assert "public" in message and "CREATE" in message and "read-only location" not in message, message
     assert "nothing was" in message
+
+
+def test_a_store_file_with_a_second_name_is_refused_before_two_logs_split_it(tmp_path: Path) -> None:
+    """A hard link gives the store a second name (`ln polls.sqlite3 team.sqlite3`, a sync or copy tool keeping
+    links): SQLite keeps the write-ahead log beside the name used, so a teammate opening `team.sqlite3` read the
+    file without the polls in `polls.sqlite3-wal` and wrote into a log of its own, two logs for one file, whose
+    writes lose or corrupt each other's. (Its write was refused with a foreign-key error, then blamed on a rule
+    "added outside warroom".) A store file with more than one name is refused at open, naming the count, untouched."""
+    db, other = tmp_path / "polls.sqlite3", tmp_path / "team.sqlite3"
+    _toy(db)
+    os.link(db, other)
+    before = db.read_bytes()
+    for name in (other, db):
+        with pytest.raises(StoreError) as info:
+            open_store(name, backup_dir=tmp_path / "backups")
+        message = str(info.value)
+        assert "2 names" in message and "hard link" in message and "nothing was" in message, message
+    assert db.read_bytes() == before and not (tmp_path / "backups").exists()
+
+
+def test_a_row_a_write_refers_to_that_is_gone_is_named_as_such_not_as_a_rule_added_outside(tmp_path: Path) -> None:
+    """A foreign-key refusal is warroom's own rule (a poll's contest gone): it is said so, not "a rule added to the
+    store outside warroom"."""
+    db = tmp_path / "polls.sqlite3"
+    _toy(db)
+    store = open_store(db, backup_dir=None, seed=False)
+    try:
+        with pytest.raises(StoreError) as info, translated(store.engine), store.sessions.begin() as s:
+            s.execute(
+                __import__("sqlalchemy").text(
+                    "INSERT INTO poll (contest_id, pollster, client, fieldwork_start, fieldwork_end, method, "
+                    "source_url, notes) VALUES (99, 'X', '', '2024-01-01', '2024-01-02', '', '', '')"
+                )
+            )
+        message = str(info.value)
+        assert "outside warroom" not in message and "no longer there" in message, message
+    finally:
+        store.close()

@@ -176,6 +176,15 @@ def check_sqlite_file(path: Path) -> None:
         raise StoreError(
             "this is not a regular file (a pipe, device or socket); a poll store is a .sqlite3 file", where=str(path)
         )
+    if st.st_nlink > 1:
+        # SQLite keeps the -wal and -shm beside the name used: two names are two logs for one file, and a reader
+        # through the other name missed every poll in this one's log, a writer's log losing or corrupting the other's
+        raise StoreError(
+            f"this store file has {st.st_nlink} names (hard links to one file): SQLite keeps its write-ahead log "
+            "beside the name used, so each name would get a log of its own and their writes would be lost or "
+            "corrupt the file; nothing was opened or changed: remove the other names (keep one), or open a copy",
+            where=str(path),
+        )
     if st.st_size == 0:
         return
     try:
@@ -1121,6 +1130,13 @@ def translate(exc: BaseException, engine: Engine | None = None, *, path: Path | 
             "the disk or the network drive it is on, and try again",
             where=where,
             kind="io",
+        )
+    if "foreign key" in low:  # warroom's own rule: a row this change refers to went meanwhile
+        return StoreError(
+            "the poll store refused this change: a row it refers to (its contest, its poll) is no longer there, "
+            "perhaps deleted by a teammate meanwhile; nothing was saved",
+            where=where,
+            kind="conflict",
         )
     if isinstance(exc, IntegrityError) or isinstance(getattr(exc, "orig", None), sqlite3.IntegrityError):
         # warroom's own rules are checked before it writes: a constraint it meets here is one the store was given
