@@ -276,7 +276,7 @@ def _mark_wal_owner(engine: Engine, db_file: Path | None) -> None:
     """Give a writable SQLite store its identity (a random user_version, once) and keep it beside its log."""
     import secrets
 
-    from warroom.store.revisions import header_identity, wal_owner_file
+    from warroom.store.revisions import header_identity, read_wal_owner, wal_owner_file
 
     if db_file is None:
         return
@@ -302,11 +302,8 @@ def _mark_wal_owner(engine: Engine, db_file: Path | None) -> None:
             if header_identity(db_file) != identity:
                 return  # readers kept the checkpoint from the header: a later start keeps the mark
         owner = wal_owner_file(db_file)
-        try:
-            if owner.read_text(encoding="ascii").strip() == str(identity):
-                return
-        except (OSError, UnicodeDecodeError):
-            pass
+        if read_wal_owner(db_file) == str(identity):  # (never a blocking read of a FIFO planted at that name)
+            return
         part = owner.with_name(owner.name + ".part")
         fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
         with os.fdopen(fd, "w", encoding="ascii") as fh:

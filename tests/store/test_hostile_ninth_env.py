@@ -326,3 +326,30 @@ def test_a_row_a_write_refers_to_that_is_gone_is_named_as_such_not_as_a_rule_add
         assert "outside warroom" not in message and "no longer there" in message, message
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("where", ["owner", "owner-and-wal"])
+def test_a_fifo_planted_beside_the_store_never_hangs_a_start(tmp_path: Path, where: str) -> None:
+    """The store's identity is kept beside its log (`polls.sqlite3-wal.owner`), and every start read it with a
+    plain blocking read: a FIFO at that name (in a shared folder anyone can plant one) held every start, the
+    command line's reading verbs too, for ever. It is read only if it is a regular file (and replaced by one)."""
+    db = tmp_path / "polls.sqlite3"
+    _toy(db)
+    owner = tmp_path / "polls.sqlite3-wal.owner"
+    owner.unlink(missing_ok=True)
+    os.mkfifo(owner)
+    code = (
+        "import sys; from warroom.bootstrap import open_store; "
+        "s = open_store(sys.argv[1], backup_dir=None, seed=False); s.close(); print('opened')"
+    )
+    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    with sqlite3.connect(db) as held:
+        if where == "owner-and-wal":  # a log with writes in it: the check of whose log it is reads the owner first
+            held.execute("PRAGMA wal_autocheckpoint=0")
+            held.execute("UPDATE poll SET notes = 'x'")
+            held.commit()
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(db)], env=env, capture_output=True, text=True, timeout=30
+        )
+    assert done.returncode == 0 and "opened" in done.stdout, done.stderr
+    assert owner.is_file() and not owner.is_symlink()
