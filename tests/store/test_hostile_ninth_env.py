@@ -353,3 +353,31 @@ def test_a_fifo_planted_beside_the_store_never_hangs_a_start(tmp_path: Path, whe
         )
     assert done.returncode == 0 and "opened" in done.stdout, done.stderr
     assert owner.is_file() and not owner.is_symlink()
+
+
+def test_another_program_reading_the_store_while_warroom_has_it_open_never_splits_its_log(tmp_path: Path) -> None:
+    """Every start read the store file's header with a plain open() and close() while its own SQLite connections
+    were open (to see whether the store's identity had reached the file): closing any descriptor of a file drops
+    every POSIX lock the process holds on it, SQLite's included. The next program to open and close the store (a
+    `warroom polls` in a terminal, the sqlite3 shell) then took itself for the last user, checkpointed and deleted
+    the write-ahead log under the window: the window's next writes went into the deleted file, unseen by everyone
+    else ("saved" here, missing there). The start now reads no store file while it has it open: another program's
+    read leaves the log in place, and a poll the window then adds is seen by the next program at once."""
+    db = tmp_path / "polls.sqlite3"
+    _toy(db)
+    store = open_store(db, backup_dir=tmp_path / "backups", seed=False)
+    try:
+        with store.sessions.begin() as s:
+            repo.add_polls(s, 1, [make_poll(5, pollster="Mid")])
+        wal = Path(f"{db}-wal")
+        kept = (wal.stat().st_dev, wal.stat().st_ino)
+        count = "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM poll').fetchone()[0])"
+        seen = subprocess.run([sys.executable, "-c", count, str(db)], capture_output=True, text=True, timeout=60)
+        assert seen.stdout.strip() == "3", seen.stderr
+        assert wal.exists() and (wal.stat().st_dev, wal.stat().st_ino) == kept  # still warroom's log
+        with translated(store.engine), store.sessions.begin() as s:  # no refusal: the log was never taken away
+            repo.add_polls(s, 1, [make_poll(7, pollster="Late")])
+        seen = subprocess.run([sys.executable, "-c", count, str(db)], capture_output=True, text=True, timeout=60)
+        assert seen.stdout.strip() == "4", seen.stderr
+    finally:
+        store.close()
