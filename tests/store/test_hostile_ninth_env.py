@@ -381,3 +381,24 @@ def test_another_program_reading_the_store_while_warroom_has_it_open_never_split
         assert seen.stdout.strip() == "4", seen.stderr
     finally:
         store.close()
+
+
+def test_a_store_whose_tables_another_role_owns_says_who_must_upgrade_it(pg_database: str) -> None:
+    """A team store set up by one role and used by a teammate's role with every right but ownership: the teammate's
+    newer version, upgrading it at start, was told "the poll store failed: must be owner of table ..." (no word of
+    what to do). It names the table and says the owner's role must run the upgrade; nothing is changed."""
+    from tests.store.test_contests import _old_store
+
+    _old_store(pg_database, demo=True).dispose()
+    _admin(
+        pg_database,
+        "CREATE ROLE x6_dave LOGIN",
+        "GRANT ALL ON SCHEMA public TO x6_dave",
+        "GRANT ALL ON ALL TABLES IN SCHEMA public TO x6_dave",
+        "GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO x6_dave",
+    )
+    with pytest.raises(StoreError) as info:
+        open_store(_as_role(pg_database, "x6_dave"), backup_dir=None, seed=False)
+    message = str(info.value)
+    assert "owner" in message and "upgrade" in message and "nothing was" in message, message
+    assert "the poll store failed" not in message

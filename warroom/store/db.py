@@ -1062,6 +1062,16 @@ def translate(exc: BaseException, engine: Engine | None = None, *, path: Path | 
         return StoreError(
             "the poll store is busy: another program holds a lock on it; try again", where=where, kind="locked"
         )
+    owned = re.search(r"must be owner of (table|relation|schema|sequence|database|index) (\S+)", text)
+    if owned is not None:  # PostgreSQL: a schema change (a newer version's upgrade) by a role that does not own it
+        return StoreError(
+            f"this role cannot change the store's {owned.group(1)} {owned.group(2).strip(chr(34))}: only its owner "
+            "may alter it, and bringing the store up to this version's schema (an upgrade) does; nothing was "
+            "changed: start this version once as the role that owns the store's tables, or ask the administrator "
+            "to make this role their owner",
+            where=where,
+            kind="readonly",
+        )
     denied = re.search(r"permission denied for (schema|table|relation|sequence|database) (\S+)", text)
     if denied is not None:  # PostgreSQL: a right the role lacks, named with what it is on
         what, name = denied.group(1), denied.group(2).strip('"')
