@@ -402,3 +402,30 @@ def test_a_store_whose_tables_another_role_owns_says_who_must_upgrade_it(pg_data
     message = str(info.value)
     assert "owner" in message and "upgrade" in message and "nothing was" in message, message
     assert "the poll store failed" not in message
+
+
+def test_a_trigger_planted_while_the_app_runs_never_runs_on_its_next_write(qtbot, store_url: str) -> None:
+    """Triggers were looked for only when the store opened: one created while the window ran (a teammate's database
+    tool, a script) ran on the window's next write, here deleting every other poll as one was added. Every write of
+    the window and of an import now looks first (in its own transaction, as it looks for a schema another version
+    changed): refused, naming the trigger, nothing written."""
+    from sqlalchemy import create_engine
+
+    from tests.store._service import service_on_one_poll
+    from tests.store.test_hostile_faults import _PLANTED
+    from warroom.store.db import resolve_url
+
+    store, service, cid = service_on_one_poll(store_url)
+    try:
+        service.add_polls([make_poll(3, pollster="Second")])
+        raw = create_engine(resolve_url(store_url))
+        with raw.begin() as conn:
+            conn.exec_driver_sql(_PLANTED[raw.dialect.name])
+        raw.dispose()
+        with pytest.raises(StoreError) as info:
+            service.add_polls([make_poll(5, pollster="Third")])
+        assert info.value.kind == "foreign" and "tidy" in str(info.value), str(info.value)
+        with store.sessions() as s:
+            assert sorted(p.pollster for p in repo.list_polls(s, cid)) == ["Acme", "Second"]
+    finally:
+        store.close()

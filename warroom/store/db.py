@@ -676,11 +676,20 @@ def head_revision() -> str:
 def refuse_changed_schema(session: Session) -> None:
     """Refuse a write into a store whose schema is no longer the one this version writes (inside the write's own
     transaction). A store from a newer version is refused at open; this is the same rule for a store a teammate's
-    newer version upgraded (its start migrates the shared store) while this one had it open.
+    newer version upgraded (its start migrates the shared store) while this one had it open, and for code that
+    runs by itself (a trigger, a rule) created while it was open (refuse_planted_code's rule at open).
 
     Raises:
         StoreError: kind "newer", naming the revision found; nothing is written.
     """
+    planted = _planted_code(session.connection())
+    if planted:  # looked for at open only, a trigger created while the app ran ran on its next write
+        raise StoreError(
+            f"code that runs by itself was added to this store while it was open here ({_listed(planted)}); "
+            "warroom creates none, and it could change or delete polls unseen, so nothing was saved: remove it "
+            "(DROP TRIGGER / DROP RULE) if you put it there",
+            kind="foreign",
+        )
     found = [str(r) for (r,) in session.execute(text("SELECT version_num FROM alembic_version"))]
     head = head_revision()
     if found != [head]:
@@ -963,35 +972,44 @@ def refuse_planted_code(engine: Engine) -> None:
         StoreError: kind "foreign", naming each one and its table.
     """
     with translated(engine), engine.connect() as conn:
-        if conn.dialect.name == "sqlite":
-            found = [f"trigger {n} on {t}" for n, t in conn.exec_driver_sql(
-                "SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")]  # fmt: skip
-        elif conn.dialect.name == "postgresql":
-            # On every table warroom's unqualified names reach (pg_table_is_visible: the first of that name in the
-            # search path), not only current_schema()'s: a role with a schema of its own has it first in its
-            # search path while the store's tables are in public, and a trigger there was never seen.
+        if conn.dialect.name == "postgresql":
             _refuse_split_schema(conn, engine)
-            reached = "c.relname = ANY(%(names)s) AND pg_table_is_visible(c.oid)"
-            names = {"names": sorted(_store_tables())}
-            found = [f"trigger {n} on {t}" for n, t in conn.exec_driver_sql(
-                "SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-                f"WHERE NOT t.tgisinternal AND {reached} ORDER BY 1", names)]  # fmt: skip
-            found += [f"rule {n} on {t}" for n, t in conn.exec_driver_sql(
-                "SELECT r.rulename, c.relname FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class "
-                f"WHERE r.rulename <> '_RETURN' AND {reached} ORDER BY 1", names)]  # fmt: skip
-            found += [f"event trigger {n}" for (n,) in conn.exec_driver_sql(
-                "SELECT evtname FROM pg_event_trigger WHERE evtenabled <> 'D' ORDER BY 1")]  # fmt: skip
-        else:
-            found = []
+        found = _planted_code(conn)
     if found:
-        shown = "; ".join(found[:6]) + ("; ..." if len(found) > 6 else "")
         raise StoreError(
-            f"this store holds code that would run by itself whenever warroom writes ({shown}); warroom creates "
-            "none, and it could change or delete polls unseen, so nothing was changed and the store was not "
+            f"this store holds code that would run by itself whenever warroom writes ({_listed(found)}); warroom "
+            "creates none, and it could change or delete polls unseen, so nothing was changed and the store was not "
             "opened: remove it (DROP TRIGGER / DROP RULE) if you put it there, or ask whoever sent the store",
             where=display_target(engine),
             kind="foreign",
         )
+
+
+def _listed(found: list[str]) -> str:
+    return "; ".join(found[:6]) + ("; ..." if len(found) > 6 else "")
+
+
+def _planted_code(conn: Connection) -> list[str]:
+    """The triggers (and, on PostgreSQL, rules and event triggers) on the tables warroom's names reach, named."""
+    if conn.dialect.name == "sqlite":
+        return [f"trigger {n} on {t}" for n, t in conn.exec_driver_sql(
+            "SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")]  # fmt: skip
+    if conn.dialect.name != "postgresql":
+        return []
+    # On every table warroom's unqualified names reach (pg_table_is_visible: the first of that name in the search
+    # path), not only current_schema()'s: a role with a schema of its own has it first in its search path while
+    # the store's tables are in public, and a trigger there was never seen.
+    reached = "c.relname = ANY(%(names)s) AND pg_table_is_visible(c.oid)"
+    names = {"names": sorted(_store_tables())}
+    found = [f"trigger {n} on {t}" for n, t in conn.exec_driver_sql(
+        "SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+        f"WHERE NOT t.tgisinternal AND {reached} ORDER BY 1", names)]  # fmt: skip
+    found += [f"rule {n} on {t}" for n, t in conn.exec_driver_sql(
+        "SELECT r.rulename, c.relname FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class "
+        f"WHERE r.rulename <> '_RETURN' AND {reached} ORDER BY 1", names)]  # fmt: skip
+    found += [f"event trigger {n}" for (n,) in conn.exec_driver_sql(
+        "SELECT evtname FROM pg_event_trigger WHERE evtenabled <> 'D' ORDER BY 1")]  # fmt: skip
+    return found
 
 
 def _store_tables() -> frozenset[str]:
