@@ -429,3 +429,23 @@ def test_a_trigger_planted_while_the_app_runs_never_runs_on_its_next_write(qtbot
             assert sorted(p.pollster for p in repo.list_polls(s, cid)) == ["Acme", "Second"]
     finally:
         store.close()
+
+
+@pytest.mark.parametrize(("mode", "kept"), [(0o660, 0o660), (0o666, 0o660), (0o644, 0o600)])
+def test_a_store_shared_with_its_group_on_purpose_keeps_its_group(tmp_path: Path, mode: int, kept: int) -> None:
+    """A team store in a shared folder, made group-writable on purpose (`chmod 660`: no default umask gives a file
+    group write): every start made it 0600, so the moment its owner opened it every teammate in the group was
+    locked out ("read-only"). A group-writable store keeps its group's bits (the rest of the world's always go); a
+    store the umask left group-readable is still made owner-only. A store made under a new folder makes that
+    folder owner-only too."""
+    db = tmp_path / "polls.sqlite3"
+    _toy(db)
+    db.chmod(mode)
+    open_store(db, backup_dir=None, seed=False).close()
+    assert db.stat().st_mode & 0o777 == kept
+    old = os.umask(0)
+    try:
+        open_store(tmp_path / "new" / "polls.sqlite3", backup_dir=None, seed=False).close()
+    finally:
+        os.umask(old)
+    assert (tmp_path / "new").stat().st_mode & 0o777 == 0o700

@@ -296,14 +296,20 @@ def _create_private(path: Path) -> None:
     """Create the store file readable by its owner only (SQLite gives -wal/-shm the same mode).
 
     An existing store only ever loses permission bits (0644 becomes 0600): one the user made read-only is
-    never made writable.
+    never made writable. A store its owner shared with their group on purpose (group-writable, which no default
+    umask makes) keeps its group's bits: making it 0600 locked every teammate out the moment its owner opened it.
+    Folders made for it are owner-only whatever the umask (paths.make_private_folders).
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    from warroom.paths import make_private_folders
+
+    make_private_folders(path.parent)
     if not path.exists():
         fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
         os.close(fd)
     with contextlib.suppress(OSError):
-        os.chmod(path, stat.S_IMODE(path.stat().st_mode) & 0o600)
+        mode = stat.S_IMODE(path.stat().st_mode)
+        shared = 0o660 if mode & 0o020 else 0o600  # group-writable: shared with the group on purpose
+        os.chmod(path, mode & shared)
 
 
 _OPENED_ON_FULL_DISK: weakref.WeakSet[Engine] = weakref.WeakSet()
