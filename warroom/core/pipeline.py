@@ -22,6 +22,7 @@ The pieces:
 from __future__ import annotations
 
 import math
+import operator
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -111,17 +112,48 @@ def compute_averages(
     if not any(p.first_round and (as_of is None or p.fieldwork_end <= as_of) for p in polls):
         return None
     built = (columns or ColumnBuilder(contest)).build(polls)
-    with_transfers = [p for p in polls if p.transfers]
-    averages = average_polls(
-        polls,
-        contest,
-        as_of=as_of,
-        columns=built,
-        splits_for=lambda a, b: splits_from_polls(
-            with_transfers, contest, a, b, as_of, priors(a, b) if priors is not None else None
-        ),
-    )
+    with_transfers = list(filter(_has_transfers, polls))  # filtered in C: a comprehension took 0.5 ms at 10,000
+
+    def splits_for(a: str, b: str) -> Mapping[str, Split]:
+        fallback = priors(a, b) if priors is not None else None
+        return _kept_splits(columns, with_transfers, contest, a, b, as_of, fallback)
+
+    averages = average_polls(polls, contest, as_of=as_of, columns=built, splits_for=splits_for)
     return replace(averages, forecast=forecast_bands(averages, odds)) if odds is not None else averages
+
+
+_has_transfers = operator.attrgetter("transfers")
+
+
+def _kept_splits(
+    columns: ColumnBuilder | None,
+    with_transfers: list[Poll],
+    contest: Contest,
+    a: str,
+    b: str,
+    as_of: date | None,
+    fallback: Mapping[str, Split] | None,
+) -> dict[str, Split]:
+    """splits_from_polls, kept in the caller's ColumnBuilder while the polls publishing transfers (the very same
+    objects), the contest, the pair, the day and the fallback are the same: adding a poll without transfers to
+    10,000 read every publication again (1,000 of them in bench_scale's store: 3 ms) for the same splits."""
+    if columns is None:
+        return splits_from_polls(with_transfers, contest, a, b, as_of, fallback)
+    key = (a, b, as_of)
+    hit = columns.kept.get(key)
+    if (
+        isinstance(hit, tuple)
+        and (hit[0] is contest or hit[0] == contest)
+        and hit[2] == fallback
+        and len(hit[1]) == len(with_transfers)
+        and all(map(operator.is_, hit[1], with_transfers))  # compared in C
+    ):
+        return dict(hit[3])
+    splits = splits_from_polls(with_transfers, contest, a, b, as_of, fallback)
+    if len(columns.kept) > 32:
+        columns.kept.clear()
+    columns.kept[key] = (contest, with_transfers, None if fallback is None else dict(fallback), dict(splits))
+    return splits
 
 
 def forecast_bands(averages: PollAverages, model: OddsModel) -> dict[str, tuple[np.ndarray, np.ndarray]]:
