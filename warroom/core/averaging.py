@@ -670,6 +670,11 @@ class PollColumns:
         return np.lexsort((self.ids, self.day))
 
     @cached_property
+    def sorted_ids(self) -> np.ndarray:
+        """The poll ids, ascending (core.baseline checks against them that the columns are of given polls)."""
+        return np.sort(self.ids)
+
+    @cached_property
     def in_day_order(self) -> DayOrdered:
         """The columns the charts draw, gathered into by_day order once (a worker computing the average makes it
         there too): each candidate's shares a contiguous row of `shares`, so a chart series reads its figures

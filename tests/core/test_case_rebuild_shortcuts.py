@@ -1,0 +1,115 @@
+"""The shortcuts of a scenario rebuild read the same as their plain definitions: the newest polls offered, the
+transfer splits (publications read once per call), the columns standing for the polls (core.baseline,
+core.scenario)."""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import replace
+from datetime import date, timedelta
+from operator import attrgetter
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import TOY, make_poll
+from warroom.core import scenario
+from warroom.core.averaging import ColumnBuilder
+from warroom.core.baseline import _columns_of, poll_offers
+from warroom.core.scenario import NEUTRAL_SPLIT, _split_from, default_splits
+from warroom.core.types import Poll, TransferObservation
+
+
+def _plain_default_splits(
+    observed: list[TransferObservation], eliminated: list[str], a: str, b: str
+) -> dict[str, scenario.Split]:
+    """default_splits as it was written first: every publication read, newest first, until one gives a split."""
+    groups: dict[str, list[dict[str, float]]] = {}
+    for t in observed:
+        runs = groups.setdefault(t.from_candidate, [{}])
+        if t.to_candidate in runs[-1]:
+            runs.append({})
+        runs[-1][t.to_candidate] = t.share
+    out = {}
+    for code in eliminated:
+        split = None
+        for published in reversed(groups.get(code, [])):
+            split = _split_from(published, a, b)
+            if split is not None:
+                break
+        out[code] = split or NEUTRAL_SPLIT
+    return out
+
+
+PUBLICATION = st.lists(
+    st.tuples(st.sampled_from(["ann", "bob", "exhausted"]), st.sampled_from([0.0, 10.0, 30.0, 60.0, 70.0, 120.0])),
+    min_size=1,
+    max_size=3,
+    unique_by=lambda t: t[0],
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    publications=st.lists(st.tuples(st.sampled_from(["cat", "dan"]), PUBLICATION), max_size=30),
+    repeat=st.integers(1, 4),
+)
+def test_transfer_splits_read_each_distinct_publication_once_and_the_same(
+    publications: list[tuple[str, list[tuple[str, float]]]], repeat: int
+) -> None:
+    observed = [TransferObservation(src, to, share) for src, figures in publications for to, share in figures] * repeat
+    eliminated = ["cat", "dan", "eve"]
+    assert default_splits(observed, eliminated, "ann", "bob") == _plain_default_splits(
+        observed, eliminated, "ann", "bob"
+    )
+
+
+def test_the_same_figures_published_again_are_read_once() -> None:
+    calls: list[object] = []
+    real = scenario._split_from
+
+    def counted(published: dict[str, float], a: str, b: str) -> object:
+        calls.append(published)
+        return real(published, a, b)
+
+    weekly = [TransferObservation("cat", "ann", 60.0)] * 50  # pins no split: every one is looked at
+    scenario._split_from = counted  # type: ignore[assignment]
+    try:
+        assert default_splits(weekly, ["cat"], "ann", "bob") == {"cat": NEUTRAL_SPLIT}
+    finally:
+        scenario._split_from = real  # type: ignore[assignment]
+    assert len(calls) == 1
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    days=st.lists(st.integers(0, 20), min_size=0, max_size=80),
+    limit=st.integers(1, 12),
+    order=st.sampled_from(["oldest first", "newest first", "shuffled"]),
+)
+def test_the_newest_polls_offered_are_nlargests(days: list[int], limit: int, order: str) -> None:
+    polls = [
+        replace(make_poll(), id=i + 1 if i % 7 else None, pollster=f"P{i}", fieldwork_end=date(2024, 1, 1) + timedelta(days=d))
+        for i, d in enumerate(days)
+    ]  # fmt: skip
+    if order == "oldest first":
+        polls.sort(key=attrgetter("fieldwork_end"))
+    elif order == "newest first":
+        polls.sort(key=attrgetter("fieldwork_end"), reverse=True)
+    else:
+        polls = polls[1::2] + polls[::2]
+    offers = poll_offers(polls, limit)
+    usable = [p for p in polls if p.first_round and p.id is not None]
+    newest = heapq.nlargest(limit, usable, key=attrgetter("fieldwork_end"))
+    assert [pid for pid, _label in offers.newest] == [p.id for p in newest]  # equal days: in the order given
+
+
+def test_columns_stand_for_the_polls_only_when_they_are_the_same_stored_polls() -> None:
+    polls = [make_poll(day=d, id=d) for d in range(1, 8)]
+    columns = ColumnBuilder(TOY).build(polls)
+    assert _columns_of(list(reversed(polls)), columns)  # the same polls, in any order
+    assert not _columns_of(polls[:-1], columns)
+    assert not _columns_of([*polls[:-1], replace(polls[-1], id=99)], columns)
+    assert not _columns_of([*polls[:-1], replace(polls[-1], id=None)], columns)
+    unstored: list[Poll] = [replace(p, id=None) for p in polls]
+    assert not _columns_of(unstored, ColumnBuilder(TOY).build(unstored))
