@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from operator import attrgetter
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -113,3 +114,52 @@ def test_columns_stand_for_the_polls_only_when_they_are_the_same_stored_polls() 
     assert not _columns_of([*polls[:-1], replace(polls[-1], id=None)], columns)
     unstored: list[Poll] = [replace(p, id=None) for p in polls]
     assert not _columns_of(unstored, ColumnBuilder(TOY).build(unstored))
+
+
+def test_make_case_is_make_baseline_and_its_default_scenario_with_the_splits_read_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from warroom.core import pipeline
+    from warroom.core.pipeline import BaselineChoice, compute_averages, default_scenario, make_baseline, make_case
+
+    polls = [
+        replace(
+            make_poll(
+                day=d,
+                pollster=f"P{d % 3}",
+                a=40 + d % 5,
+                b=38 - d % 4,
+                c=22 - d % 5 + d % 4,
+                id=d,
+                party_vi={"R": 35.0, "B": 33.0},
+            ),
+            second_round={"ann": 52.0, "bob": 48.0} if d % 2 else {},
+            transfers=(TransferObservation("cat", "ann", 50.0 + d), TransferObservation("cat", "bob", 30.0))
+            if d % 4 == 0
+            else (),
+        )
+        for d in range(1, 25)
+    ]
+    averages = compute_averages(polls, TOY)
+    choices = [
+        BaselineChoice(),
+        BaselineChoice("as_of", as_of=date(2024, 3, 12)),
+        BaselineChoice("poll", poll_id=8),
+        BaselineChoice("party_vi", personal=(("ann", 3.0),)),
+    ]
+    read = []
+    real = pipeline.splits_from_polls
+    monkeypatch.setattr(pipeline, "splits_from_polls", lambda *a, **k: read.append(1) or real(*a, **k))
+    for choice in choices:
+        read.clear()
+        base = make_baseline(choice, polls, TOY, averages)
+        defaults = default_scenario(base, polls, TOY, choice)
+        apart = len(read)
+        read.clear()
+        case = make_case(choice, polls, TOY, averages)
+        assert case == (base, defaults)
+        if choice.mode in ("average", "as_of"):  # a runoff average to anchor to: the baseline needed the splits too
+            assert base.runoff_adjustment != 0.0
+            assert len(read) == apart - 1, choice
+        else:
+            assert len(read) == apart, choice

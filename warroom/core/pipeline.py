@@ -296,6 +296,19 @@ def reconcile(scenario: Scenario, baseline: Baseline, defaults: Scenario) -> Sce
     return replace(scenario, splits=splits)
 
 
+def make_case(
+    choice: BaselineChoice,
+    polls: Sequence[Poll],
+    contest: Contest,
+    averages: PollAverages | None,
+    priors: PriorSource | None = None,
+) -> tuple[Baseline, Scenario]:
+    """make_baseline and its default_scenario, the transfer splits worked out once: make_baseline needs them for its
+    runoff adjustment, and reading every published transfer twice was 2-3 ms of a 10,000-poll rebuild."""
+    base, defaults = _baseline_and_defaults(choice, polls, contest, averages, priors)
+    return base, defaults if defaults is not None else default_scenario(base, polls, contest, choice, priors)
+
+
 def make_baseline(
     choice: BaselineChoice,
     polls: Sequence[Poll],
@@ -318,8 +331,19 @@ def make_baseline(
     Raises:
         PipelineError: no polls to start from, or the chosen poll is gone or has no first round.
     """
+    return _baseline_and_defaults(choice, polls, contest, averages, priors)[0]
+
+
+def _baseline_and_defaults(
+    choice: BaselineChoice,
+    polls: Sequence[Poll],
+    contest: Contest,
+    averages: PollAverages | None,
+    priors: PriorSource | None,
+) -> tuple[Baseline, Scenario | None]:
+    """make_baseline, with the default_scenario it made on the way (None: it needed none)."""
     if choice.mode == "party_vi":
-        return _party_vi_baseline(choice, polls, contest)
+        return _party_vi_baseline(choice, polls, contest), None
     if choice.mode == "poll":
         poll = next((p for p in polls if p.id == choice.poll_id), None)
         if poll is None:
@@ -358,10 +382,11 @@ def make_baseline(
             anchor = lead.at(day)[0]
             source = f"the runoff poll average ({runoff_kind(day_avg, day)})"
     if anchor is None:
-        return replace(base, runoff_source=source)
+        return replace(base, runoff_source=source), None
     defaults = default_scenario(base, polls, contest, choice, priors)
     implied = implied_runoff(base.normalised, base.a, base.b, {k: defaults.split(k) for k in base.eliminated}).margin
-    return replace(base, runoff_adjustment=anchor - implied, runoff_source=source)
+    # default_scenario reads only the finalists and who is eliminated, which the adjustment leaves as they are
+    return replace(base, runoff_adjustment=anchor - implied, runoff_source=source), defaults
 
 
 def _party_vi_baseline(choice: BaselineChoice, polls: Sequence[Poll], contest: Contest) -> Baseline:
@@ -819,10 +844,9 @@ def default_case_on(
         return None
     choice = BaselineChoice("as_of", as_of=day)
     try:
-        base = make_baseline(choice, polls, contest, averages, priors)
+        return make_case(choice, polls, contest, averages, priors)
     except PipelineError:
         return None
-    return base, default_scenario(base, polls, contest, choice, priors)
 
 
 def forecast_days(polls: Sequence[Poll], last: date, every: int = 7, most: int = 40) -> list[date]:
