@@ -44,15 +44,15 @@ def poll_offers(polls: Sequence[Poll], limit: int = OFFERED_POLLS) -> PollOffers
     usable = [p for p in polls if p.first_round and p.id is not None]
     if not usable:
         return PollOffers()
-    end = attrgetter("fieldwork_end")
-    # == heapq.nlargest(limit, usable, key=end) (its documented equivalent; the sort is stable, reverse=True too).
-    # The polls mostly come oldest first: the sort finds them one run, in linear time, keys taken in C, where
-    # nlargest's loop in Python replaced its heap's top at nearly every poll (3 ms at 10,000 polls).
-    newest = sorted(usable, key=end, reverse=True)[:limit]
+    ends = list(map(_fieldwork_end, usable))  # read once, in C
+    # == heapq.nlargest(limit, usable, key=fieldwork_end) (its documented equivalent; the sort is stable, reverse=True
+    # too). The polls mostly come oldest first: the sort finds them one run, in linear time, where nlargest's loop
+    # in Python replaced its heap's top at nearly every poll (8 ms at 10,000 polls).
+    newest = [usable[i] for i in sorted(range(len(usable)), key=ends.__getitem__, reverse=True)[:limit]]
     return PollOffers(
         tuple((p.id or 0, f"{p.pollster}, {p.fieldwork_end:%d %b %Y}") for p in newest),
-        min(usable, key=end).fieldwork_end,
-        max(usable, key=end).fieldwork_end,
+        min(ends),
+        max(ends),
     )
 
 
