@@ -160,6 +160,46 @@ def test_make_case_is_make_baseline_and_its_default_scenario_with_the_splits_rea
         assert case == (base, defaults)
         if choice.mode in ("average", "as_of"):  # a runoff average to anchor to: the baseline needed the splits too
             assert base.runoff_adjustment != 0.0
+        if choice.mode == "poll":  # its own poll's publication: nothing read from all the polls either way
+            assert len(read) == apart == 0
+        else:  # read once fewer (the baseline's, or the averages' splits taken)
             assert len(read) == apart - 1, choice
-        else:
-            assert len(read) == apart, choice
+
+
+def test_the_default_scenario_takes_the_averages_splits_only_when_they_were_read_alike() -> None:
+    """The splits the averages' implied runoffs were made with are the default scenario's when the pair, the day,
+    the fallback and the very polls publishing transfers are the same; otherwise they are read again."""
+    from warroom.core.baseline import splits_from_polls
+    from warroom.core.pipeline import BaselineChoice, compute_averages, default_scenario, make_baseline
+    from warroom.core.runoff import Split
+
+    polls = [
+        replace(make_poll(day=d, a=44, b=40, c=16, id=d), second_round={"ann": 52.0, "bob": 48.0} if d % 2 else {})
+        for d in range(1, 13)
+    ]
+    polls[3] = replace(
+        polls[3], transfers=(TransferObservation("cat", "ann", 60.0), TransferObservation("cat", "bob", 25.0))
+    )
+    choice = BaselineChoice()
+    prior = {"cat": Split(20.0, 70.0, 10.0)}
+
+    def expected(ps: list[Poll], fallback: dict[str, Split] | None) -> dict[str, Split]:
+        return {k: v for k, v in splits_from_polls(ps, TOY, "ann", "bob", None, fallback).items() if k == "cat"}
+
+    averages = compute_averages(polls, TOY)
+    assert averages is not None and averages.splits_read is not None
+    assert averages.splits_read.splits["cat"] == Split(60.0, 25.0, 15.0)
+    base = make_baseline(choice, polls, TOY, averages)
+    assert dict(default_scenario(base, polls, TOY, choice, None, averages).splits) == expected(polls, None)
+    # another fallback than the averages were made with (the scenario's priors): read with it
+    with_prior = default_scenario(base, polls, TOY, choice, lambda a, b: prior, averages)
+    assert dict(with_prior.splits) == expected(polls, prior)
+    # averages of other polls (a newer publication the averages have not seen): read from the polls given
+    newer = [*polls, replace(make_poll(day=20, id=20), transfers=(TransferObservation("cat", "bob", 80.0),
+                                                                  TransferObservation("cat", "ann", 5.0)))]  # fmt: skip
+    assert dict(default_scenario(base, newer, TOY, choice, None, averages).splits) == expected(newer, None)
+    assert expected(newer, None) != expected(polls, None)
+    # the same polls publishing, but an edited publication (another object): read again
+    edited = [*polls[:3], replace(polls[3], transfers=(TransferObservation("cat", "ann", 10.0),
+                                                        TransferObservation("cat", "bob", 85.0))), *polls[4:]]  # fmt: skip
+    assert dict(default_scenario(base, edited, TOY, choice, None, averages).splits) == expected(edited, None)

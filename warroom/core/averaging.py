@@ -580,6 +580,19 @@ class PointSet:
 
 
 @dataclass(frozen=True, eq=False)
+class SplitsRead:
+    """Transfer splits for the pair (a, b), as core.baseline.splits_from_polls read them from `published` (the polls
+    publishing transfers, compared by identity) by `as_of`, with `fallback` where none was published."""
+
+    a: str
+    b: str
+    as_of: date | None
+    published: Sequence[Poll]
+    fallback: Mapping[str, Split] | None
+    splits: Mapping[str, Split]
+
+
+@dataclass(frozen=True, eq=False)
 class PollAverages:
     """Every series the charts show, for one contest, from one set of polls.
 
@@ -597,6 +610,8 @@ class PollAverages:
         forecast: the 90 % forecast band (where the result may land, from the historical error of poll averages
             at each day's distance to polling day), per series on the same grid: "first:<code>", "lead1",
             "lead2"; empty when not computed (core.pipeline.forecast_bands).
+        splits_read: the transfer splits the implied runoffs were made with, and what they were read from (set by
+            core.pipeline.compute_averages; a scenario on the same polls, pair, day and fallback takes them as they are).
     """
 
     a: str
@@ -609,6 +624,7 @@ class PollAverages:
     as_of: date | None = None
     columns: PollColumns | None = None
     forecast: Mapping[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    splits_read: SplitsRead | None = None
 
     def latest_first_round(self, day: float | None = None) -> dict[str, float]:
         """Average first-round shares on a day (default: the last day of the grid)."""

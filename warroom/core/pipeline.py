@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from warroom.core.averaging import ColumnBuilder, PollAverages, average_polls
+from warroom.core.averaging import ColumnBuilder, PollAverages, SplitsRead, average_polls
 from warroom.core.baseline import (
     HEATMAP_SPLITS,
     HEATMAP_STRENGTHS,
@@ -114,12 +114,20 @@ def compute_averages(
     built = (columns or ColumnBuilder(contest)).build(polls)
     with_transfers = list(filter(_has_transfers, polls))  # filtered in C: a comprehension took 0.5 ms at 10,000
 
+    read: dict[tuple[str, str], SplitsRead] = {}
+
     def splits_for(a: str, b: str) -> Mapping[str, Split]:
         fallback = priors(a, b) if priors is not None else None
-        return _kept_splits(columns, with_transfers, contest, a, b, as_of, fallback)
+        splits = _kept_splits(columns, with_transfers, contest, a, b, as_of, fallback)
+        read[(a, b)] = SplitsRead(a, b, as_of, with_transfers, fallback, dict(splits))
+        return splits
 
     averages = average_polls(polls, contest, as_of=as_of, columns=built, splits_for=splits_for)
-    return replace(averages, forecast=forecast_bands(averages, odds)) if odds is not None else averages
+    return replace(
+        averages,
+        splits_read=read.get((averages.a, averages.b)),
+        forecast=forecast_bands(averages, odds) if odds is not None else averages.forecast,
+    )
 
 
 _has_transfers = operator.attrgetter("transfers")
@@ -273,11 +281,15 @@ def default_scenario(
     contest: Contest,
     choice: BaselineChoice,
     priors: PriorSource | None = None,
+    averages: PollAverages | None = None,
 ) -> Scenario:
     """Default transfer splits for every eliminated candidate of `baseline`, levers at zero.
 
     The latest published splits known at the baseline (a one-poll baseline prefers that poll's own), else the
     priors from a past count when the contest has them, else an even split at the default transfer rate.
+    `averages` (optional): averages of these polls, whose implied runoffs' splits are taken when they were read
+    for the same pair, day and fallback from the very same polls (at 10,000 polls reading them again was 2-3 ms of
+    each rebuild).
     """
     source, as_of = _default_polls_for(choice, polls)
     fallback = priors(baseline.a, baseline.b) if priors is not None else None
@@ -285,8 +297,21 @@ def default_scenario(
         observed = [t for p in source for t in p.transfers]
         splits = default_splits(observed, baseline.eliminated, baseline.a, baseline.b, fallback)
     else:
-        splits = splits_from_polls(source, contest, baseline.a, baseline.b, as_of, fallback)
+        read = averages.splits_read if averages is not None else None
+        if (
+            read is not None
+            and (read.a, read.b, read.as_of) == (baseline.a, baseline.b, as_of)
+            and read.fallback == fallback
+            and _same_objects(read.published, list(filter(_has_transfers, source)))
+        ):
+            splits = dict(read.splits)
+        else:
+            splits = splits_from_polls(source, contest, baseline.a, baseline.b, as_of, fallback)
     return Scenario(splits={k: v for k, v in splits.items() if k in baseline.eliminated})
+
+
+def _same_objects(x: Sequence[object], y: Sequence[object]) -> bool:
+    return len(x) == len(y) and all(map(operator.is_, x, y))  # compared in C
 
 
 def reconcile(scenario: Scenario, baseline: Baseline, defaults: Scenario) -> Scenario:
@@ -306,7 +331,7 @@ def make_case(
     """make_baseline and its default_scenario, the transfer splits worked out once: make_baseline needs them for its
     runoff adjustment, and reading every published transfer twice was 2-3 ms of a 10,000-poll rebuild."""
     base, defaults = _baseline_and_defaults(choice, polls, contest, averages, priors)
-    return base, defaults if defaults is not None else default_scenario(base, polls, contest, choice, priors)
+    return base, defaults if defaults is not None else default_scenario(base, polls, contest, choice, priors, averages)
 
 
 def make_baseline(
@@ -344,6 +369,7 @@ def _baseline_and_defaults(
     """make_baseline, with the default_scenario it made on the way (None: it needed none)."""
     if choice.mode == "party_vi":
         return _party_vi_baseline(choice, polls, contest), None
+    day_avg: PollAverages | None = None  # the averages the baseline is read from (none for one poll's)
     if choice.mode == "poll":
         poll = next((p for p in polls if p.id == choice.poll_id), None)
         if poll is None:
@@ -383,7 +409,7 @@ def _baseline_and_defaults(
             source = f"the runoff poll average ({runoff_kind(day_avg, day)})"
     if anchor is None:
         return replace(base, runoff_source=source), None
-    defaults = default_scenario(base, polls, contest, choice, priors)
+    defaults = default_scenario(base, polls, contest, choice, priors, day_avg)
     implied = implied_runoff(base.normalised, base.a, base.b, {k: defaults.split(k) for k in base.eliminated}).margin
     # default_scenario reads only the finalists and who is eliminated, which the adjustment leaves as they are
     return replace(base, runoff_adjustment=anchor - implied, runoff_source=source), defaults
