@@ -108,6 +108,7 @@ def test_the_newest_polls_offered_are_nlargests(days: list[int], limit: int, ord
 def test_columns_stand_for_the_polls_only_when_they_are_the_same_stored_polls() -> None:
     polls = [make_poll(day=d, id=d) for d in range(1, 8)]
     columns = ColumnBuilder(TOY).build(polls)
+    assert _columns_of(polls, columns)  # the same polls in the columns' order (no sort)
     assert _columns_of(list(reversed(polls)), columns)  # the same polls, in any order
     assert not _columns_of(polls[:-1], columns)
     assert not _columns_of([*polls[:-1], replace(polls[-1], id=99)], columns)
