@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -135,3 +136,23 @@ def test_a_new_publication_of_transfers_changes_the_kept_splits() -> None:
     assert not np.allclose(edited, with_80)
     polls = polls[:-1]
     assert np.array_equal(implied(), neutral)
+
+
+@pytest.mark.parametrize("added", [1, 4, 5, 12])
+def test_several_polls_added_at_once_are_edited_into_the_kept_columns(added: int) -> None:
+    """A paste of a few polls: found among the polls given (one scan each in C up to four, one pass beyond) and
+    edited into the kept columns, equal to a fresh build, without a build from scratch."""
+    rng = np.random.default_rng(added)
+    polls = [_poll(rng, i + 1, transfers=False) for i in range(60)]
+    builder = ColumnBuilder(TOY)
+    builder.build(polls)
+    rebuilt: list[int] = []
+    real_build = builder._build
+    builder._build = lambda *a: (rebuilt.append(1), real_build(*a))[1]  # type: ignore[method-assign]
+    new = [_poll(rng, 100 + k, transfers=False) for k in range(added)]
+    polls = [*polls[:30], *new, *polls[30:]]
+    del polls[3]
+    got, fresh = builder.build(polls), ColumnBuilder(TOY).build(polls)
+    for name in ("day", "end", "n", "ids", "pollster", "shares", "second", "party"):
+        np.testing.assert_array_equal(getattr(got, name), getattr(fresh, name), err_msg=name)
+    assert rebuilt == []
