@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -45,12 +44,15 @@ def poll_offers(polls: Sequence[Poll], limit: int = OFFERED_POLLS) -> PollOffers
     usable = [p for p in polls if p.first_round and p.id is not None]
     if not usable:
         return PollOffers()
-    end = attrgetter("fieldwork_end")
-    newest = heapq.nlargest(limit, usable, key=end)  # == sorted(..., reverse=True)[:limit], in linear time
+    ends = list(map(_fieldwork_end, usable))  # read once, in C
+    # == heapq.nlargest(limit, usable, key=fieldwork_end) (its documented equivalent; the sort is stable, reverse=True
+    # too). The polls mostly come oldest first: the sort finds them one run, in linear time, where nlargest's loop
+    # in Python replaced its heap's top at nearly every poll (8 ms at 10,000 polls).
+    newest = [usable[i] for i in sorted(range(len(usable)), key=ends.__getitem__, reverse=True)[:limit]]
     return PollOffers(
         tuple((p.id or 0, f"{p.pollster}, {p.fieldwork_end:%d %b %Y}") for p in newest),
-        min(usable, key=end).fieldwork_end,
-        max(usable, key=end).fieldwork_end,
+        min(ends),
+        max(ends),
     )
 
 
@@ -94,13 +96,20 @@ def party_average(polls: Sequence[Poll], as_of_day: float, columns: PollColumns 
     return out
 
 
+_poll_id = attrgetter("id")
+
+
 def _columns_of(polls: Sequence[Poll], columns: PollColumns | None) -> bool:
     """True when `columns` hold these polls' party figures: the same stored polls (by id), none naming a party
     outside the contest's."""
     if columns is None or columns.party is None or len(columns) != len(polls) or columns.other_parties:
         return False
-    ids = np.fromiter((-1 if p.id is None else p.id for p in polls), np.int64, len(polls))
-    return bool((ids >= 0).all()) and np.array_equal(np.sort(ids), np.sort(columns.ids))
+    ids = list(map(_poll_id, polls))  # in C: a generator over 10,000 polls took 1.5 ms
+    if None in ids:
+        return False
+    given = np.asarray(ids, dtype=np.int64)
+    # The poll service holds its polls in the columns' own order (fieldwork end, then id): then no sort is needed.
+    return np.array_equal(given, columns.ids) or np.array_equal(np.sort(given), columns.sorted_ids)
 
 
 def _party_average_of(polls: Sequence[Poll], as_of_day: float, columns: PollColumns) -> dict[str, float]:
@@ -206,6 +215,10 @@ HEATMAP_SPLITS = np.linspace(0.0, 100.0, 41)
 """Shares of valid transfers to the front-runner (%) along the heatmap's y axis."""
 
 
+_transfers = attrgetter("transfers")
+_fieldwork_end = attrgetter("fieldwork_end")
+
+
 def splits_from_polls(
     polls: Sequence[Poll],
     contest: Contest,
@@ -216,8 +229,9 @@ def splits_from_polls(
 ) -> dict[str, Split]:
     """Second-preference splits for every non-finalist: the latest published by `as_of`, else `fallback`'s
     (priors from a past count), else the neutral default."""
+    published = filter(_transfers, polls)  # in C: most polls publish none
     usable = sorted(
-        (p for p in polls if p.transfers and (as_of is None or p.fieldwork_end <= as_of)), key=lambda p: p.fieldwork_end
+        published if as_of is None else (p for p in published if p.fieldwork_end <= as_of), key=_fieldwork_end
     )
     observed = [t for p in usable for t in p.transfers]
     eliminated = [c.code for c in contest.candidates if c.code not in (a, b)] + ["other"]

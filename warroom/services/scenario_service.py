@@ -43,7 +43,7 @@ from warroom.core.pipeline import (
     forecast_days,
     forecast_over_time,
     freshness,
-    make_baseline,
+    make_case,
     name_as_saved,
     reconcile,
     save_scenario,
@@ -68,8 +68,8 @@ def _rebuilt(
 ) -> _Rebuilt:
     """The pure part of a rebuild (any thread: it reads only its arguments, all immutable)."""
     try:
-        baseline = make_baseline(choice, polls, contest, averages, priors)
-        return baseline, default_scenario(baseline, polls, contest, choice, priors), poll_offers(polls)
+        baseline, defaults = make_case(choice, polls, contest, averages, priors)
+        return baseline, defaults, poll_offers(polls)
     except PipelineError as exc:
         return exc
 
