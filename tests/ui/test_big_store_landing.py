@@ -165,3 +165,45 @@ def test_an_import_an_edit_and_a_delete_at_scale_leave_the_window_as_a_full_relo
         _same_as_a_reload(qtbot, room, folder)
     finally:
         gen.close()
+
+
+def _key_labels(panel: Any) -> list[str]:
+    return [label.text for _sample, label in panel.legends()["lead1"].items]
+
+
+def test_on_screen_the_pollster_keys_and_points_arrive_over_several_turns_as_off_screen_at_once(
+    qtbot, monkeypatch
+) -> None:
+    """On screen a big contest's landing is spread over event-loop turns (each a few milliseconds: the pollster
+    keys, and each series' marker pictures drawn before its points are handed over); what arrives is exactly
+    what an off-screen panel (an export) makes at once."""
+    import warroom.ui.charts as charts
+    from tests.ui.test_scale_repaint import SERIES as SCATTERED
+    from warroom.core.pipeline import compute_averages
+    from warroom.ui.charts import ChartPanel
+
+    polls = [replace(p, id=i + 1) for i, p in enumerate(_polls(1500))]  # eleven houses: eleven keys
+    averages = compute_averages(polls, TOY)
+    off = ChartPanel()
+    qtbot.addWidget(off)
+    off.resize(1366, 768)
+    off.set_contest(TOY)
+    off.show_data(polls, averages)
+    monkeypatch.setattr(charts, "RELEASE_BUDGET_S", 0.0)  # one key, one series' pictures a turn
+    turns: list[int] = []
+    real = ChartPanel._add_pending_keys
+    monkeypatch.setattr(ChartPanel, "_add_pending_keys", lambda self: (turns.append(1), real(self))[1])
+    on = ChartPanel()
+    qtbot.addWidget(on)
+    on.resize(1366, 768)
+    on.show()
+    qtbot.waitExposed(on)
+    on.set_contest(TOY)
+    on.show_data(polls, averages)
+    qtbot.waitUntil(lambda: _key_labels(on) == _key_labels(off) and not on._unreleased, timeout=10000)
+    assert len(_key_labels(off)) == 11 and len(turns) >= 11  # a key a turn
+    for key in SCATTERED:
+        for ours, theirs in zip(on.point_data(key), off.point_data(key), strict=True):
+            np.testing.assert_array_equal(ours, theirs)
+        drawn = on._first.get(key, on._lead1).layer.item.data  # type: ignore[union-attr]
+        assert len(drawn) and (drawn["sourceRect"]["w"] > 0).all()  # every point handed over has its picture
