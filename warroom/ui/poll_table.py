@@ -55,9 +55,6 @@ _NO_INDEX = QModelIndex()
 BULK_INSERT = 64
 """More rows than this added at once (an import) are merged into the order in one pass (_PollOrder._insert_bulk)
 instead of being placed one by one."""
-BULK_RUNS = 16
-"""An import whose new rows fall in at most this many separate places in the table is told to the views as one
-inserted range per place; more scattered, as the new rows added at the end and moved by one layout change."""
 FEW_HELD = 64
 """Up to this many rows held by the views (selected, current) are found by bisection after a layout change; more
 through a map of every shown row."""
@@ -409,19 +406,6 @@ class PollTableModel(QAbstractTableModel):
         return value if value is not None else -1.0
 
 
-def _runs_of(rows: list[int], first: int, last: int) -> list[tuple[int, int]]:
-    """The places in `rows` of the model rows first..last, as (start, end) runs of consecutive places (one pass
-    in numpy: an import's 10,000 rows among 100,000)."""
-    array = np.fromiter(rows, dtype=np.int64, count=len(rows))
-    places = np.flatnonzero((array >= first) & (array <= last))
-    if not len(places):
-        return []
-    breaks = np.flatnonzero(np.diff(places) != 1)
-    starts = np.concatenate([places[:1], places[breaks + 1]])
-    ends = np.concatenate([places[breaks], places[-1:]])
-    return list(zip(starts.tolist(), ends.tolist(), strict=True))
-
-
 def _ids_of(polls: Sequence[Poll]) -> np.ndarray:
     """The polls' ids as an array, -1 for a row with none (a poll notice)."""
     return np.fromiter((-1 if p.id is None else p.id for p in polls), dtype=np.int64, count=len(polls))
@@ -676,9 +660,9 @@ class _PollOrder(QAbstractProxyModel):
         seconds, benchmarks/bench_import_stall.py); a reset cleared the selection. Here the new rows are sorted
         among themselves and merged into the kept order (two runs: timsort merges them in one pass, where sorting
         110,000 rows afresh took 40-60 ms), ties after the rows already there, as one by one; then the views are
-        told of one inserted range per contiguous run of new rows (an import of the latest polls: one), or, when
-        the new rows are scattered through the table, of the new rows added at the end and then moved to their
-        places by one layout change, which keeps selections on their polls."""
+        told of one inserted range when the new rows all go before or after the others (an import of the latest
+        polls), or else of the new rows added at the end and then moved to their places by one layout change,
+        which keeps selections on their polls."""
         count = last - first + 1
         if first < len(self._haystacks):  # (the model appends; rows after the new ones would move down)
             self._all = [m + count if m >= first else m for m in self._all]
@@ -694,19 +678,22 @@ class _PollOrder(QAbstractProxyModel):
         else:
             merged = list(range(self._model.rowCount()))
         shown = self._shown_of(merged)
-        runs = _runs_of(shown, first, last)
-        if len(runs) <= BULK_RUNS:
-            for start, end in runs:  # in order: each run's place counts the runs inserted before it
-                self.beginInsertRows(QModelIndex(), start, end)
-                self._rows[start:start] = shown[start : end + 1]
-                self._at = None
-                self.endInsertRows()
-            self._all = merged
-            return
-        added = [m for m in shown if m >= first and m <= last]
+        added = len(shown) - len(self._rows)
+        # the new rows all before or all after the others (an import of the latest polls, the table by date): one
+        # inserted range there
+        for at in (0, len(self._rows)):
+            if all(first <= m <= last for m in shown[at : at + added]):
+                if added:
+                    self.beginInsertRows(QModelIndex(), at, at + added - 1)
+                    self._rows = shown
+                    self._at = None
+                    self.endInsertRows()
+                self._all = merged
+                return
+        # scattered among the others: added at the end, then moved to their places by one layout change
         at = len(self._rows)
-        self.beginInsertRows(QModelIndex(), at, at + len(added) - 1)
-        self._rows = self._rows + added
+        self.beginInsertRows(QModelIndex(), at, at + added - 1)
+        self._rows = self._rows + [m for m in shown if first <= m <= last]
         self._at = None
         self.endInsertRows()
         self._all = merged
