@@ -622,12 +622,13 @@ class _PollOrder(QAbstractProxyModel):
             del self._rows[row]
             self._at = None
             self.endRemoveRows()
-        self._all = [m for m in self._all if not first <= m <= last]
 
     def _on_rows_removed(self, parent: ModelIndex, first: int, last: int) -> None:
         count = last - first + 1
         self._rows = [m - count if m > last else m for m in self._rows]
-        self._all = [m - count if m > last else m for m in self._all]
+        # the removed rows taken out of the whole order and the later ones renumbered in one pass (100,000 rows:
+        # a pass is a few ms of every delete)
+        self._all = [m - count if m > last else m for m in self._all if m < first or m > last]
         del self._haystacks[first : last + 1]
         self._at = None
 
