@@ -919,6 +919,12 @@ class PointLayer:
             self._warm_pens, self._warm_done = pens, set()
         return [style for style in self.picture_styles() if style not in self._warm_done]
 
+    def cold(self) -> bool:
+        """No marker picture is known drawn for the item's present pen and brush (a contest's first landing, a new
+        theme): its points would have every picture drawn as they are handed over."""
+        pens = (id(self.item.opts["pen"]), id(self.item.opts["brush"]))
+        return not self._warm_done or pens != self._warm_pens or len(self.item.fragmentAtlas) < self._warm_atlas
+
     def warmed(self, styles: Sequence[tuple[str, float]]) -> None:
         """These styles' pictures are in the item's atlas (item.warm drew them)."""
         self._warm_done.update(styles)
@@ -1940,11 +1946,14 @@ class ChartPanel(QWidget):
             self._warm_timer.start(WARM_DELAY_MS)
 
     def _warm_before_release(self, layer: PointLayer, deadline: float) -> bool:
-        """Draw the marker pictures a held series' points need, until `deadline`; True when all are drawn. Drawn in
-        the release itself, they were one uninterruptible block per series (a 10,000-poll contest's first average:
-        ~80 pictures a series, 20-30 ms each, three series in one turn of its opening)."""
+        """Draw the marker pictures a held series' points need, until `deadline`; True when all are drawn (or the
+        series' pictures were drawn ahead before: nothing looked up). Drawn in the release itself, they were one
+        uninterruptible block per series (a 10,000-poll contest's first average: ~80 pictures a series, 20-30 ms
+        each, three series in one turn of its opening)."""
         styles = self._release_styles.get(id(layer))
         if styles is None:
+            if not layer.cold():
+                return True  # drawn ahead already (a later landing brings a few new pictures at most)
             styles = layer.styles_to_warm()
         done = layer.item.warm(styles, deadline) if styles else 0
         layer.warmed(styles[:done])
