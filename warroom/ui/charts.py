@@ -1821,6 +1821,10 @@ class ChartPanel(QWidget):
         """The legend keys _symbol_for gave symbols to (None: the "and more" entry). On screen, RELEASE_BUDGET_S of
         them per event-loop turn, the rest in the next turns (each key re-lays the legend out: twelve in one turn
         were 30-50 ms of a 10,000-poll contest's opening stall)."""
+        if self._unreleased and self.isVisible():
+            # after the series' points (a turn each): the two in one turn were two budgets in one stall
+            QTimer.singleShot(0, self, self._add_pending_keys)
+            return
         pending, self._keys_pending = self._keys_pending, []
         deadline = time.perf_counter() + RELEASE_BUDGET_S
         for k, pollster in enumerate(pending):
