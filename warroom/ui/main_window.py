@@ -207,7 +207,9 @@ class PollsPane(QWidget):
             )
 
     def _on_rows_inserted(self, *_args: object) -> None:
-        if self.proxy.rowCount() <= FIT_ROWS:  # a few rows: the new ones are among those the widths come from
+        # a few rows: the new ones are among those the widths come from; or the widths were measured over fewer rows
+        # than a full sample (an import into a contest of a few polls: as the reset it used to be did)
+        if self.proxy.rowCount() <= FIT_ROWS or self._fitted_rows < FIT_ROWS:
             self._fit_columns()
 
     def copy_selection(self) -> int:
