@@ -156,6 +156,52 @@ def _check_order_through_changes(sessions, service: PollService) -> None:  # typ
     check()
 
 
+def test_an_import_merged_on_the_worker_is_swapped_in_only_if_the_order_has_not_moved(qtbot, store_url: str) -> None:
+    """The import worker merges its polls into a snapshot of the service's order (off the GUI thread); the
+    service takes that list as it is when nothing changed since the snapshot, and merges afresh when a poll was
+    added, edited or deleted meanwhile: either way the order is exactly what a reload gives."""
+    from warroom.services.poll_service import merged_order
+
+    engine, sessions = _store(store_url)
+    service = PollService(sessions, watch=False)
+    service.open_contest(TOY.name)
+    service.add_polls([make_poll(1 + k % 27, pollster=f"Old {k}") for k in range(300)])
+
+    def store_many(tag: str) -> tuple[list, int, int]:  # type: ignore[type-arg]
+        many = [make_poll(1 + k % 27, pollster=f"{tag} {k}") for k in range(200)]
+        with sessions.begin() as s:
+            before = repo.revision(s)
+            ids = repo.add_polls(s, service.contest.id, many)
+        with sessions.begin() as s:
+            return repo.list_polls(s, service.contest.id, ids=ids), before, repo.revision(s)
+
+    def reloaded() -> list:  # type: ignore[type-arg]
+        with sessions() as s:
+            return sorted(repo.list_polls(s, service.contest.id), key=lambda p: (p.fieldwork_end, p.id))
+
+    # nothing changed since the snapshot: the worker's list is the one held now (no merge on this thread)
+    snapshot = service.order_snapshot()
+    stored, before, after = store_many("First")
+    prepared = merged_order(snapshot, stored)
+    with qtbot.waitSignal(service.polls_changed) as change:
+        service.adopt_added(service.contest.id, stored, before, after, prepared)
+    assert service._ordered is prepared.ordered  # swapped in, not merged again
+    assert sorted(change.args[0].added) == sorted(p.id for p in stored)
+    assert service.polls == reloaded()
+    # a poll added and another edited after the snapshot: the stale merge is not taken; the result is the same
+    snapshot = service.order_snapshot()
+    stored, before, after = store_many("Second")
+    prepared = merged_order(snapshot, stored)
+    (late,) = service.add_polls([make_poll(3, pollster="Late")])
+    edited = service.polls[10]
+    service.update_poll(replace(edited, fieldwork_end=date_of(28)))
+    service.adopt_added(service.contest.id, stored, before + 2, after + 2, prepared)
+    assert service._ordered is not prepared.ordered
+    assert late in {p.id for p in service.polls}
+    assert service.polls == reloaded()
+    engine.dispose()
+
+
 def date_of(day: int):  # type: ignore[no-untyped-def]
     from datetime import date
 

@@ -74,6 +74,9 @@ def test_an_import_runs_on_the_worker_thread_and_reports_progress(room, qtbot, t
     assert "many.csv" in writing[-1].text and "1,200" in writing[-1].text
     assert len(done.args[0].added) == 1200
     assert not room.import_worker.busy
+    # merged into the poll service's order on the worker (from its order when the import began), swapped in
+    assert done.args[0].order is not None and room.poll_service.polls == done.args[0].order.ordered
+    assert room.poll_service.polls == sorted(store_snapshot(room)[1], key=lambda p: (p.fieldwork_end, p.id))
 
 
 def test_a_finished_import_refreshes_the_table_and_charts_once(room, qtbot, tmp_path: Path) -> None:

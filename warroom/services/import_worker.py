@@ -20,7 +20,7 @@ import gc
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -30,7 +30,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from warroom.core.csvformat import ParseResult
 from warroom.core.paste import to_poll_csv
 from warroom.core.types import Contest, Poll
-from warroom.services.poll_service import PollService, Progress, parse_poll_file, parse_poll_text
+from warroom.services.poll_service import (
+    OrderSnapshot,
+    PollService,
+    PreparedOrder,
+    Progress,
+    merged_order,
+    parse_poll_file,
+    parse_poll_text,
+)
 from warroom.services.worker_threads import SWITCH_INTERVAL_S, gui_first, wait_landed  # noqa: F401  (moved there)
 from warroom.store import polls as repo
 from warroom.store.db import StoreError, translated
@@ -40,6 +48,8 @@ CHUNK = 500
 polls, each about 30 ms of writing; the per-call overhead (a revision bump, a duplicate look-up) is a few ms."""
 
 ERRORS_SHOWN = 20
+BULK_ADOPT = 64
+"""More polls than this imported at once are merged into the poll service's order on the worker thread."""
 
 
 class ImportCancelled(Exception):
@@ -83,6 +93,8 @@ class ImportReport:
         added: the stored polls, read back with their ids.
         skipped: one line per poll skipped as already stored.
         revision_before: the store's change counter before the write; revision: after it.
+        order: the poll service's fieldwork order with the added polls merged in, made on the worker thread from
+            the order as it was when the import started (PollService.adopt_added takes it if still current).
     """
 
     source: str
@@ -91,6 +103,7 @@ class ImportReport:
     skipped: tuple[str, ...]
     revision_before: int
     revision: int
+    order: PreparedOrder | None = field(default=None, compare=False, repr=False)
 
     @property
     def summary(self) -> str:
@@ -247,12 +260,12 @@ class ImportWorker(QObject):
         # The stored polls as the poll service holds them (their keys are made on the worker: 100,000 of them
         # took 0.2 s here): a poll written meanwhile by someone else is still caught by add_polls' own
         # duplicate check (and then refuses the import, naming its line).
-        stored = self._polls.polls
+        snapshot = self._polls.order_snapshot()
         cancel = self._cancel = threading.Event()
         self._polls.hold_watch(True)
         self.busy_changed.emit(True)
         born = self._polls.opened_identity  # the contest as opened: a teammate may replace it meanwhile
-        future = self._executor.submit(self._job, source, contest, stored, parse, cancel, born)
+        future = self._executor.submit(self._job, source, contest, snapshot, parse, cancel, born)
         future.add_done_callback(lambda f: self._job_done.emit(f, source))
         return True
 
@@ -260,12 +273,13 @@ class ImportWorker(QObject):
         self,
         source: str,
         contest: Contest,
-        stored: Sequence[Poll],
+        snapshot: OrderSnapshot,
         parse: Callable[[Contest, Progress], ParseResult],
         cancel: threading.Event,
         born: tuple[str, datetime | None] | None = None,
     ) -> ImportReport:
-        """On the worker thread: parse, check, write in one transaction, read back."""
+        """On the worker thread: parse, check, write in one transaction, read back; then the poll service's order
+        with the new polls merged in, ready to be swapped in on the GUI thread."""
         # Everything alive now (the window, its models, the open contest's polls) is long-lived: freezing it
         # keeps the collector's full passes during the import to the import's own objects. A full pass over the
         # app's heap holds the GIL for 300-500 ms or more, and one came due on this thread in most 10,000-poll
@@ -274,8 +288,11 @@ class ImportWorker(QObject):
         # usual), and later full passes are cheaper too.
         gc.freeze()
         with gui_first():
-            known = {p.key(): p.id for p in stored}
-            return self._import(source, contest, known, parse, cancel, born)
+            known = {p.key(): p.id for p in snapshot.polls}
+            report = self._import(source, contest, known, parse, cancel, born)
+            if len(report.added) > BULK_ADOPT:
+                report = replace(report, order=merged_order(snapshot, report.added))
+            return report
 
     def _import(
         self,
@@ -360,7 +377,9 @@ class ImportWorker(QObject):
             self.import_failed.emit(f"Nothing was imported from {source}: {exc}" + (f" ({where})" if where else ""))
         else:
             if report.added:
-                self._polls.adopt_added(report.contest_id, report.added, report.revision_before, report.revision)
+                self._polls.adopt_added(
+                    report.contest_id, report.added, report.revision_before, report.revision, report.order
+                )
             else:
                 self._polls.hold_watch(False)
             self.import_finished.emit(report)

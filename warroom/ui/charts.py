@@ -803,10 +803,11 @@ class PollScatter(FindsEveryPoint, _UpdatingPictureMember, pg.ScatterPlotItem):
 
     def warm(self, styles: Sequence[tuple[str, float]], deadline: float) -> int:
         """Draw the marker pictures of these (symbol, size) pairs into the atlas, in the item's pen and brush,
-        until `deadline` (perf_counter); returns how many were done. Pictures already there cost a look-up."""
+        until `deadline` (perf_counter), one batch at least; returns how many were done. Pictures already there cost
+        a look-up."""
         pen, brush = self.opts["pen"], self.opts["brush"]
         done = 0
-        while done < len(styles) and time.perf_counter() <= deadline:
+        while done < len(styles) and (done == 0 or time.perf_counter() <= deadline):
             # a few at a time: each new batch grows (copies) the atlas's image once, not once per picture
             batch = styles[done : done + 16]
             self.fragmentAtlas[[(symbol, size, pen, brush) for symbol, size in batch]]
@@ -917,6 +918,12 @@ class PointLayer:
         if pens != self._warm_pens or len(self.item.fragmentAtlas) < self._warm_atlas:  # new pens, or atlas rebuilt
             self._warm_pens, self._warm_done = pens, set()
         return [style for style in self.picture_styles() if style not in self._warm_done]
+
+    def cold(self) -> bool:
+        """No marker picture is known drawn for the item's present pen and brush (a contest's first landing, a new
+        theme): its points would have every picture drawn as they are handed over."""
+        pens = (id(self.item.opts["pen"]), id(self.item.opts["brush"]))
+        return not self._warm_done or pens != self._warm_pens or len(self.item.fragmentAtlas) < self._warm_atlas
 
     def warmed(self, styles: Sequence[tuple[str, float]]) -> None:
         """These styles' pictures are in the item's atlas (item.warm drew them)."""
@@ -1553,6 +1560,7 @@ class ChartPanel(QWidget):
         self._pollster_keys: dict[str, pg.ScatterPlotItem] = {}
         self._keys_pending: list[str | None] = []  # pollsters given a symbol whose legend key is still to make
         self._unreleased: list[PointLayer] = []  # series whose points show_data left for later turns
+        self._release_styles: dict[int, list[tuple[str, float]]] = {}  # id(layer) -> pictures still to draw first
         self._warming: list[tuple[PointLayer, list[tuple[str, float]] | None]] = []  # marker pictures to draw
         self._warm_timer = QTimer(self)
         self._warm_timer.setSingleShot(True)
@@ -1620,6 +1628,7 @@ class ChartPanel(QWidget):
         self._show_blackouts(())
         self._last_data = None  # the previous contest's polls must not be redrawn under this one's candidates
         self._unreleased = []
+        self._release_styles = {}
         self._warming = []
         for s in list(self._first.values()) + [
             x for x in (self._lead1, self._lead2_observed, self._lead2_implied) if x
@@ -1809,9 +1818,21 @@ class ChartPanel(QWidget):
         return code
 
     def _add_pending_keys(self) -> None:
-        """The legend keys _symbol_for gave symbols to (None: the "and more" entry)."""
+        """The legend keys _symbol_for gave symbols to (None: the "and more" entry). On screen, RELEASE_BUDGET_S of
+        them per event-loop turn, the rest in the next turns (each key re-lays the legend out: twelve in one turn
+        were 30-50 ms of a 10,000-poll contest's opening stall)."""
+        if self._unreleased and self.isVisible():
+            # after the series' points (a turn each): the two in one turn were two budgets in one stall
+            QTimer.singleShot(0, self, self._add_pending_keys)
+            return
         pending, self._keys_pending = self._keys_pending, []
-        for pollster in pending:
+        deadline = time.perf_counter() + RELEASE_BUDGET_S
+        for k, pollster in enumerate(pending):
+            if k and self.isVisible() and time.perf_counter() > deadline:
+                self._keys_pending = [*pending[k:], *self._keys_pending]
+                QTimer.singleShot(0, self, self._add_pending_keys)
+                pending = pending[:k]
+                break
             if pollster is None:
                 self._legend_lead1.addItem(pg.ScatterPlotItem(size=0), "and more (hover a poll)")
                 continue
@@ -1843,6 +1864,8 @@ class ChartPanel(QWidget):
             # and the rest in the next event-loop turns, a few milliseconds each: a big contest's first average
             # drew ~1,000 marker pictures, 60-100 ms in one turn at 100,000 polls, and the window froze meanwhile.
             stale = [layer for layer in layers if layer.stale]
+            for layer in stale:  # new points: the pictures they need are found again
+                self._release_styles.pop(id(layer), None)
             self._unreleased = [*(layer for layer in self._unreleased if layer not in stale), *stale]
             if self.isVisible():
                 # the value axes fitted to the new data now, not in the paint: fitted there, they moved the end
@@ -1914,6 +1937,9 @@ class ChartPanel(QWidget):
         markers a pan may need (_warm_next)."""
         start = time.perf_counter()
         while self._unreleased:
+            layer = self._unreleased[0]
+            if self.isVisible() and not self._warm_before_release(layer, start + RELEASE_BUDGET_S):
+                break  # its marker pictures are still being drawn: released in a later turn
             self._unreleased.pop(0).release()
             if time.perf_counter() - start > RELEASE_BUDGET_S:
                 break
@@ -1922,6 +1948,24 @@ class ChartPanel(QWidget):
         else:
             self._warming = [(layer, None) for layer in self._point_layers()]
             self._warm_timer.start(WARM_DELAY_MS)
+
+    def _warm_before_release(self, layer: PointLayer, deadline: float) -> bool:
+        """Draw the marker pictures a held series' points need, until `deadline`; True when all are drawn (or the
+        series' pictures were drawn ahead before: nothing looked up). Drawn in the release itself, they were one
+        uninterruptible block per series (a 10,000-poll contest's first average: ~80 pictures a series, 20-30 ms
+        each, three series in one turn of its opening)."""
+        styles = self._release_styles.get(id(layer))
+        if styles is None:
+            if not layer.cold():
+                return True  # drawn ahead already (a later landing brings a few new pictures at most)
+            styles = layer.styles_to_warm()
+        done = layer.item.warm(styles, deadline) if styles else 0
+        layer.warmed(styles[:done])
+        if done < len(styles):
+            self._release_styles[id(layer)] = styles[done:]
+            return False
+        self._release_styles.pop(id(layer), None)
+        return True
 
     def _warm_next(self) -> None:
         """Draw, a few milliseconds per event-loop turn, the marker pictures of every point of every series: a pan

@@ -8,7 +8,17 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QItemSelectionModel,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QAction,
     QDragEnterEvent,
@@ -57,7 +67,7 @@ from warroom.ui.dock_layout import (
     dock_sizes,
 )
 from warroom.ui.poll_dialog import PollDialog
-from warroom.ui.poll_table import POLL_ROLE, PollFilterProxy, PollTableModel, PollTableView
+from warroom.ui.poll_table import BULK_INSERT, POLL_ROLE, PollFilterProxy, PollTableModel, PollTableView
 from warroom.ui.qt_utils import DataStatusBar, ask_plain, plain_label
 
 # Layout from 1280x720 up: the charts keep at least this much, the docks give way first (and scroll).
@@ -136,6 +146,11 @@ class PollsPane(QWidget):
         self.model.modelAboutToBeReset.connect(self._on_model_about_to_reset)
         self.proxy.modelReset.connect(self._on_proxy_reset)
         self.proxy.rowsInserted.connect(self._on_rows_inserted)
+        # An import's rows go in among those on screen: the poll at the top of the view stays there (the model's
+        # signals come before and after every layer under the view has placed the rows).
+        self._anchor: QPersistentModelIndex | None = None
+        self.model.rowsAboutToBeInserted.connect(self._hold_top_row)
+        self.model.rowsInserted.connect(self._keep_top_row)
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter by pollster or client…")
         self.filter.setAccessibleName("Filter polls")
@@ -179,8 +194,22 @@ class PollsPane(QWidget):
             self._fit_columns()
         self._replaced = False
 
+    def _hold_top_row(self, _parent: object, first: int, last: int) -> None:
+        if last - first + 1 > BULK_INSERT and self.view.verticalScrollBar().value() > 0:
+            top = self.view.indexAt(QPoint(0, 0))
+            self._anchor = QPersistentModelIndex(top) if top.isValid() else None
+
+    def _keep_top_row(self, *_args: object) -> None:
+        anchor, self._anchor = self._anchor, None
+        if anchor is not None and anchor.isValid() and anchor.row() != self.view.indexAt(QPoint(0, 0)).row():
+            self.view.scrollTo(
+                self.proxy.index(anchor.row(), anchor.column()), QAbstractItemView.ScrollHint.PositionAtTop
+            )
+
     def _on_rows_inserted(self, *_args: object) -> None:
-        if self.proxy.rowCount() <= FIT_ROWS:  # a few rows: the new ones are among those the widths come from
+        # a few rows: the new ones are among those the widths come from; or the widths were measured over fewer rows
+        # than a full sample (an import into a contest of a few polls: as the reset it used to be did)
+        if self.proxy.rowCount() <= FIT_ROWS or self._fitted_rows < FIT_ROWS:
             self._fit_columns()
 
     def copy_selection(self) -> int:

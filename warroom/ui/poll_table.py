@@ -53,10 +53,13 @@ _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _ROLES = frozenset((_DISPLAY, _TOOLTIP, _ALIGN, _FOREGROUND, _SORT, _POLL))  # every other role: None at once
 _NO_INDEX = QModelIndex()
 BULK_INSERT = 64
+"""More rows than this added at once (an import) are merged into the order in one pass (_PollOrder._insert_bulk)
+instead of being placed one by one."""
+FEW_HELD = 64
+"""Up to this many rows held by the views (selected, current) are found by bisection after a layout change; more
+through a map of every shown row."""
 FEW_CHANGED = 16
 """Up to this many changed rows (an edit) are moved to their places one by one; more are re-sorted at once."""
-"""More rows than this added at once are shown by re-sorting the whole table (a reset: the selection is cleared)
-instead of being placed one by one."""
 
 
 def _same_figures(a: Mapping[str, float], b: Mapping[str, float]) -> bool:
@@ -199,7 +202,7 @@ class PollTableModel(QAbstractTableModel):
             self._polls.extend(new)
             self._texts.extend([None] * len(new))
             for column, keys in self._keys.items():
-                keys.extend(self._value(poll, column, sort=True) for poll in new)
+                keys.extend(self._sort_values(new, column))
             self._nrows += len(new)
             if self._id_rows is not None:
                 self._id_rows = np.concatenate([self._id_rows, _ids_of(new)])
@@ -245,7 +248,7 @@ class PollTableModel(QAbstractTableModel):
         """The raw value of every row in a column (what SORT_ROLE answers): made once, then kept up to date."""
         keys = self._keys.get(column)
         if keys is None:
-            keys = self._keys[column] = [self._value(poll, column, sort=True) for poll in self._polls]
+            keys = self._keys[column] = self._sort_values(self._polls, column)
         return keys
 
     # --- Qt overrides ---------------------------------------------------------------------------------------
@@ -369,6 +372,18 @@ class PollTableModel(QAbstractTableModel):
             *(_share_text(first.get(code)) for code in self._cands),
             "" if lead is None else f"{lead:+g}",
         )
+
+    def _sort_values(self, polls: Sequence[Poll], col: int) -> list[Any]:
+        """_value(poll, col, sort=True) of each poll, one comprehension per column (an import's 10,000 rows or a
+        first sort of 100,000: a method call per poll was most of it)."""
+        if col == 2:
+            return [p.fieldwork_end.toordinal() for p in polls]
+        if col == 4:
+            return [-1 if p.sample_size is None else p.sample_size for p in polls]
+        if len(self.FIXED) <= col < self._runoff:
+            code = self._cands[col - len(self.FIXED)]
+            return [-1.0 if (v := p.first_round.get(code)) is None else v for p in polls]
+        return [self._value(poll, col, sort=True) for poll in polls]
 
     def _value(self, poll: Poll, col: int, *, sort: bool) -> Any:
         """The raw value a column sorts on (sort=True) or its display string (sort=False)."""
@@ -564,18 +579,26 @@ class _PollOrder(QAbstractProxyModel):
         self._rows = self._shown_of(self._all)
         self._at = None
 
-    def _relayout(self, *, resort: bool = False) -> None:
-        """Re-sort and/or re-filter, told to the views as a layout change so that selections follow their polls."""
+    def _relayout(self, *, resort: bool = False, rows: list[int] | None = None) -> None:
+        """Re-sort and/or re-filter (or show `rows`, the same rows in another order), told to the views as a layout
+        change so that selections follow their polls."""
         self.layoutAboutToBeChanged.emit()
         old = self.persistentIndexList()
         held = [(self._rows[i.row()] if i.row() < len(self._rows) else -1, i.column()) for i in old]
         if resort:
             self._resort()
-        self._rows = self._shown_of(self._all)
+        self._rows = self._shown_of(self._all) if rows is None else rows
         self._at = None
+        # the rows of a few held indexes (a selected poll's cells, the current one) found by bisection; of many,
+        # through a map of every shown row (at 100,000 rows making that map alone took 11-20 ms)
+        wanted = {model_row for model_row, _column in held if model_row >= 0}
+        if len(wanted) <= FEW_HELD:
+            at = {model_row: self._index_of(model_row) for model_row in wanted}
+        else:
+            at = {model_row: self.row_of_model_row(model_row) for model_row in wanted}
         new = []
         for model_row, column in held:
-            row = self.row_of_model_row(model_row)
+            row = at.get(model_row)
             new.append(QModelIndex() if row is None else self.createIndex(row, column))
         self.changePersistentIndexList(old, new)
         self.layoutChanged.emit()
@@ -599,38 +622,20 @@ class _PollOrder(QAbstractProxyModel):
             del self._rows[row]
             self._at = None
             self.endRemoveRows()
-        self._all = [m for m in self._all if not first <= m <= last]
 
     def _on_rows_removed(self, parent: ModelIndex, first: int, last: int) -> None:
         count = last - first + 1
         self._rows = [m - count if m > last else m for m in self._rows]
-        self._all = [m - count if m > last else m for m in self._all]
+        # the removed rows taken out of the whole order and the later ones renumbered in one pass (100,000 rows:
+        # a pass is a few ms of every delete)
+        self._all = [m - count if m > last else m for m in self._all if m < first or m > last]
         del self._haystacks[first : last + 1]
         self._at = None
 
     def _on_rows_inserted(self, parent: ModelIndex, first: int, last: int) -> None:
         count = last - first + 1
         if count > BULK_INSERT:
-            # An import: placing rows one by one rebuilds the row index for each (10,000 polls stalled the
-            # window for six seconds, benchmarks/bench_import_stall.py); one reset instead. The new rows are
-            # sorted among themselves and merged into the sorted ones (two runs: timsort merges them in one pass,
-            # where sorting 110,000 rows afresh took 40-60 ms), ties after the rows already there, as one by one.
-            self.beginResetModel()
-            if first < len(self._haystacks):
-                self._all = [m + count if m >= first else m for m in self._all]
-            self._haystacks[first:first] = [None] * count
-            new = list(range(first, last + 1))
-            if self._sorted():
-                keys = self._model.sort_keys(self._column).__getitem__
-                descending = self._order == Qt.SortOrder.DescendingOrder
-                new.sort(key=keys, reverse=descending)
-                self._all += new
-                self._all.sort(key=keys, reverse=descending)
-            else:
-                self._all = list(range(self._model.rowCount()))
-            self._rows = self._shown_of(self._all)
-            self._at = None
-            self.endResetModel()
+            self._insert_bulk(first, last)
             return
         if first < len(self._haystacks):  # rows after the new ones moved down
             self._rows = [m + count if m >= first else m for m in self._rows]
@@ -649,6 +654,51 @@ class _PollOrder(QAbstractProxyModel):
             self._rows.insert(row, model_row)
             self._at = None
             self.endInsertRows()
+
+    def _insert_bulk(self, first: int, last: int) -> None:
+        """An import's rows (model rows first..last), placed without a reset, so the selection and the rows in view
+        stay. Placing them one by one rebuilt the row index for each (10,000 polls stalled the window for six
+        seconds, benchmarks/bench_import_stall.py); a reset cleared the selection. Here the new rows are sorted
+        among themselves and merged into the kept order (two runs: timsort merges them in one pass, where sorting
+        110,000 rows afresh took 40-60 ms), ties after the rows already there, as one by one; then the views are
+        told of one inserted range when the new rows all go before or after the others (an import of the latest
+        polls), or else of the new rows added at the end and then moved to their places by one layout change,
+        which keeps selections on their polls."""
+        count = last - first + 1
+        if first < len(self._haystacks):  # (the model appends; rows after the new ones would move down)
+            self._all = [m + count if m >= first else m for m in self._all]
+            self._rows = [m + count if m >= first else m for m in self._rows]
+        self._haystacks[first:first] = [None] * count
+        new = list(range(first, last + 1))
+        if self._sorted():
+            keys = self._model.sort_keys(self._column).__getitem__
+            descending = self._order == Qt.SortOrder.DescendingOrder
+            new.sort(key=keys, reverse=descending)
+            merged = self._all + new
+            merged.sort(key=keys, reverse=descending)
+        else:
+            merged = list(range(self._model.rowCount()))
+        shown = self._shown_of(merged)
+        added = len(shown) - len(self._rows)
+        # the new rows all before or all after the others (an import of the latest polls, the table by date): one
+        # inserted range there
+        for at in (0, len(self._rows)):
+            if all(first <= m <= last for m in shown[at : at + added]):
+                if added:
+                    self.beginInsertRows(QModelIndex(), at, at + added - 1)
+                    self._rows = shown
+                    self._at = None
+                    self.endInsertRows()
+                self._all = merged
+                return
+        # scattered among the others: added at the end, then moved to their places by one layout change
+        at = len(self._rows)
+        self.beginInsertRows(QModelIndex(), at, at + added - 1)
+        self._rows = self._rows + [m for m in shown if first <= m <= last]
+        self._at = None
+        self.endInsertRows()
+        self._all = merged
+        self._relayout(rows=shown)
 
     def _index_of(self, model_row: int) -> int | None:
         """Our row of a model row (None: filtered out), found by bisection: the shown rows are in the sort order
