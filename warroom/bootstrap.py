@@ -205,8 +205,27 @@ def _refuse_leftovers(target: str | Path) -> None:
     db = sqlite_file(target) if not (isinstance(target, str) and _memory(target)) else None
     if db is None:
         return
+    _refuse_odd_side_files(db)
     _refuse_a_journal_not_its_own(db)
     _refuse_a_wal_not_its_own(db)
+
+
+def _refuse_odd_side_files(db: Path) -> None:
+    """Refuse anything but a plain file at the names of SQLite's own files beside the store (store/revisions.py,
+    odd_side_file): a FIFO at `-journal` held every start for ever; the others were "the disk reported an error"
+    or "no permission"."""
+    from warroom.store.revisions import odd_side_file
+
+    found = odd_side_file(db)
+    if found is not None:
+        side, what = found
+        raise StoreError(
+            f"{side.name} beside the store is {what}, not a file SQLite made: SQLite would read or write through it "
+            "(a pipe held every start for ever). Nothing was opened or changed: remove it, or ask whoever put it "
+            "there, and start again",
+            where=str(side),
+            kind="foreign",
+        )
 
 
 JOURNAL_SETTLE_S = 1.0

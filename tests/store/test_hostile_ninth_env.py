@@ -449,3 +449,43 @@ def test_a_store_shared_with_its_group_on_purpose_keeps_its_group(tmp_path: Path
     finally:
         os.umask(old)
     assert (tmp_path / "new").stat().st_mode & 0o777 == 0o700
+
+
+@pytest.mark.parametrize("side", ["journal", "wal", "shm"])
+@pytest.mark.parametrize("kind", ["pipe", "link", "folder"])
+def test_a_pipe_link_or_folder_planted_at_the_stores_side_files_is_named_never_a_hang(
+    tmp_path: Path, side: str, kind: str
+) -> None:
+    """SQLite's own files beside the store (`-journal`, `-wal`, `-shm`) are made by SQLite; anything else at those
+    names was planted or left (a shared folder: anyone with write access). A FIFO at `polls.sqlite3-journal` held
+    every start for ever (SQLite reads a journal it finds to see whether it is hot); a folder, a link or a FIFO at
+    the others was "the disk reported an error: check the disk" or "read-only location or no permission". Each is
+    refused at once, naming the file and what it is; nothing is opened, the planted thing left as it was."""
+    db = tmp_path / "polls.sqlite3"
+    _toy(db)
+    planted = tmp_path / f"polls.sqlite3-{side}"
+    planted.unlink(missing_ok=True)
+    if kind == "pipe":
+        os.mkfifo(planted)
+    elif kind == "link":
+        victim = tmp_path / "victim.txt"
+        victim.write_text("another file")
+        planted.symlink_to(victim)
+    else:
+        planted.mkdir()
+    code = (
+        "import sys\nfrom warroom.bootstrap import open_store\nfrom warroom.store.db import StoreError\n"
+        "try:\n    open_store(sys.argv[1], backup_dir=None, seed=False).close()\n    print('opened')\n"
+        "except StoreError as exc:\n    print(exc)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(db)],
+        env={**os.environ, "PYTHONPATH": os.getcwd()},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    said = done.stdout
+    assert planted.name in said and {"pipe": "pipe", "link": "link", "folder": "folder"}[kind] in said, said
+    assert "disk reported an error" not in said and "read-only location" not in said
+    assert os.path.lexists(planted) and (kind != "link" or (tmp_path / "victim.txt").read_text() == "another file")
