@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from warroom.paths import write_private_atomic
 from warroom.store import polls as repo
 from warroom.store.db import (
     LOCK_WAIT_OPTION,
@@ -326,11 +327,8 @@ def _mark_wal_owner(engine: Engine, db_file: Path | None) -> None:
             raw.close()
         if busy or copied < logged:
             return  # readers kept the checkpoint from the header: a later start keeps the mark
-        part = owner.with_name(owner.name + ".part")
-        fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
-        with os.fdopen(fd, "w", encoding="ascii") as fh:
-            fh.write(f"{identity}\n")
-        os.replace(part, owner)
+        # Under a random name made new, never a fixed `.part` (a FIFO planted there held the start for ever)
+        write_private_atomic(owner, f"{identity}\n", encoding="ascii")
     except (OSError, SQLAlchemyError, sqlite3.Error):
         return  # a store that cannot be marked keeps SQLite's own behaviour (the check needs the mark)
 

@@ -489,3 +489,24 @@ def test_a_pipe_link_or_folder_planted_at_the_stores_side_files_is_named_never_a
     assert planted.name in said and {"pipe": "pipe", "link": "link", "folder": "folder"}[kind] in said, said
     assert "disk reported an error" not in said and "read-only location" not in said
     assert os.path.lexists(planted) and (kind != "link" or (tmp_path / "victim.txt").read_text() == "another file")
+
+
+def test_a_pipe_planted_at_the_identity_files_temporary_name_never_hangs_a_start(tmp_path: Path) -> None:
+    """The store's identity was written beside its log through the fixed name `polls.sqlite3-wal.owner.part`,
+    opened for writing: a FIFO planted there (with the mark itself removed, so that the next start writes it) held
+    that start for ever, an open for writing waiting for a reader. It is written like every other private file,
+    under a random name made new (paths.write_private_atomic)."""
+    db = tmp_path / "polls.sqlite3"
+    _toy(db)
+    owner = tmp_path / "polls.sqlite3-wal.owner"
+    owner.unlink(missing_ok=True)
+    os.mkfifo(tmp_path / "polls.sqlite3-wal.owner.part")
+    code = (
+        "import sys; from warroom.bootstrap import open_store; "
+        "s = open_store(sys.argv[1], backup_dir=None, seed=False); s.close(); print('opened')"
+    )
+    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    done = subprocess.run([sys.executable, "-c", code, str(db)], env=env, capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0 and "opened" in done.stdout, done.stderr
+    assert owner.is_file() and owner.read_text().strip().isdigit()
+    assert owner.stat().st_mode & 0o777 == 0o600
