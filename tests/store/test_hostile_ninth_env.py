@@ -510,3 +510,25 @@ def test_a_pipe_planted_at_the_identity_files_temporary_name_never_hangs_a_start
     assert done.returncode == 0 and "opened" in done.stdout, done.stderr
     assert owner.is_file() and owner.read_text().strip().isdigit()
     assert owner.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        (
+            "-csearch_path%3Dnowhere",
+            "search path",
+        ),  # a schema misspelt in the URL: "the poll store failed: no schema..."
+        ("-cdefault_transaction_read_only%3Don", "read-only server"),  # a standby or a read-only role/database
+    ],
+)
+def test_a_server_search_path_with_no_schema_or_a_read_only_server_is_named(
+    pg_database: str, options: str, said: str
+) -> None:
+    """A search path naming no schema that exists was "the poll store failed: no schema has been selected to create
+    in" followed by the SQL of Alembic's CREATE TABLE; a read-only server (a hot standby, a database or role set
+    read-only) was "read-only location or no permission", as for a file. Each is named for what it is."""
+    with pytest.raises(StoreError) as info:
+        open_store(f"{pg_database}?options={options}", backup_dir=None)
+    message = str(info.value)
+    assert said in message and "CREATE TABLE" not in message and "nothing was" in message, message
