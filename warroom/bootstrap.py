@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from warroom.paths import write_private_atomic
 from warroom.store import polls as repo
 from warroom.store.db import (
     LOCK_WAIT_OPTION,
@@ -205,8 +206,27 @@ def _refuse_leftovers(target: str | Path) -> None:
     db = sqlite_file(target) if not (isinstance(target, str) and _memory(target)) else None
     if db is None:
         return
+    _refuse_odd_side_files(db)
     _refuse_a_journal_not_its_own(db)
     _refuse_a_wal_not_its_own(db)
+
+
+def _refuse_odd_side_files(db: Path) -> None:
+    """Refuse anything but a plain file at the names of SQLite's own files beside the store (store/revisions.py,
+    odd_side_file): a FIFO at `-journal` held every start for ever; the others were "the disk reported an error"
+    or "no permission"."""
+    from warroom.store.revisions import odd_side_file
+
+    found = odd_side_file(db)
+    if found is not None:
+        side, what = found
+        raise StoreError(
+            f"{side.name} beside the store is {what}, not a file SQLite made: SQLite would read or write through it "
+            "(a pipe held every start for ever). Nothing was opened or changed: remove it, or ask whoever put it "
+            "there, and start again",
+            where=str(side),
+            kind="foreign",
+        )
 
 
 JOURNAL_SETTLE_S = 1.0
@@ -307,11 +327,8 @@ def _mark_wal_owner(engine: Engine, db_file: Path | None) -> None:
             raw.close()
         if busy or copied < logged:
             return  # readers kept the checkpoint from the header: a later start keeps the mark
-        part = owner.with_name(owner.name + ".part")
-        fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
-        with os.fdopen(fd, "w", encoding="ascii") as fh:
-            fh.write(f"{identity}\n")
-        os.replace(part, owner)
+        # Under a random name made new, never a fixed `.part` (a FIFO planted there held the start for ever)
+        write_private_atomic(owner, f"{identity}\n", encoding="ascii")
     except (OSError, SQLAlchemyError, sqlite3.Error):
         return  # a store that cannot be marked keeps SQLite's own behaviour (the check needs the mark)
 

@@ -449,3 +449,86 @@ def test_a_store_shared_with_its_group_on_purpose_keeps_its_group(tmp_path: Path
     finally:
         os.umask(old)
     assert (tmp_path / "new").stat().st_mode & 0o777 == 0o700
+
+
+@pytest.mark.parametrize("side", ["journal", "wal", "shm"])
+@pytest.mark.parametrize("kind", ["pipe", "link", "folder"])
+def test_a_pipe_link_or_folder_planted_at_the_stores_side_files_is_named_never_a_hang(
+    tmp_path: Path, side: str, kind: str
+) -> None:
+    """SQLite's own files beside the store (`-journal`, `-wal`, `-shm`) are made by SQLite; anything else at those
+    names was planted or left (a shared folder: anyone with write access). A FIFO at `polls.sqlite3-journal` held
+    every start for ever (SQLite reads a journal it finds to see whether it is hot); a folder, a link or a FIFO at
+    the others was "the disk reported an error: check the disk" or "read-only location or no permission". Each is
+    refused at once, naming the file and what it is; nothing is opened, the planted thing left as it was."""
+    db = tmp_path / "polls.sqlite3"
+    _toy(db)
+    planted = tmp_path / f"polls.sqlite3-{side}"
+    planted.unlink(missing_ok=True)
+    if kind == "pipe":
+        os.mkfifo(planted)
+    elif kind == "link":
+        victim = tmp_path / "victim.txt"
+        victim.write_text("another file")
+        planted.symlink_to(victim)
+    else:
+        planted.mkdir()
+    code = (
+        "import sys\nfrom warroom.bootstrap import open_store\nfrom warroom.store.db import StoreError\n"
+        "try:\n    open_store(sys.argv[1], backup_dir=None, seed=False).close()\n    print('opened')\n"
+        "except StoreError as exc:\n    print(exc)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(db)],
+        env={**os.environ, "PYTHONPATH": os.getcwd()},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    said = done.stdout
+    assert planted.name in said and {"pipe": "pipe", "link": "link", "folder": "folder"}[kind] in said, said
+    assert "disk reported an error" not in said and "read-only location" not in said
+    assert os.path.lexists(planted) and (kind != "link" or (tmp_path / "victim.txt").read_text() == "another file")
+
+
+def test_a_pipe_planted_at_the_identity_files_temporary_name_never_hangs_a_start(tmp_path: Path) -> None:
+    """The store's identity was written beside its log through the fixed name `polls.sqlite3-wal.owner.part`,
+    opened for writing: a FIFO planted there (with the mark itself removed, so that the next start writes it) held
+    that start for ever, an open for writing waiting for a reader. It is written like every other private file,
+    under a random name made new (paths.write_private_atomic)."""
+    db = tmp_path / "polls.sqlite3"
+    _toy(db)
+    owner = tmp_path / "polls.sqlite3-wal.owner"
+    owner.unlink(missing_ok=True)
+    os.mkfifo(tmp_path / "polls.sqlite3-wal.owner.part")
+    code = (
+        "import sys; from warroom.bootstrap import open_store; "
+        "s = open_store(sys.argv[1], backup_dir=None, seed=False); s.close(); print('opened')"
+    )
+    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    done = subprocess.run([sys.executable, "-c", code, str(db)], env=env, capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0 and "opened" in done.stdout, done.stderr
+    assert owner.is_file() and owner.read_text().strip().isdigit()
+    assert owner.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        (
+            "-csearch_path%3Dnowhere",
+            "search path",
+        ),  # a schema misspelt in the URL: "the poll store failed: no schema..."
+        ("-cdefault_transaction_read_only%3Don", "read-only server"),  # a standby or a read-only role/database
+    ],
+)
+def test_a_server_search_path_with_no_schema_or_a_read_only_server_is_named(
+    pg_database: str, options: str, said: str
+) -> None:
+    """A search path naming no schema that exists was "the poll store failed: no schema has been selected to create
+    in" followed by the SQL of Alembic's CREATE TABLE; a read-only server (a hot standby, a database or role set
+    read-only) was "read-only location or no permission", as for a file. Each is named for what it is."""
+    with pytest.raises(StoreError) as info:
+        open_store(f"{pg_database}?options={options}", backup_dir=None)
+    message = str(info.value)
+    assert said in message and "CREATE TABLE" not in message and "nothing was" in message, message

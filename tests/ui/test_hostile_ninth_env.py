@@ -67,3 +67,37 @@ def test_on_a_1024x600_screen_every_chart_keeps_a_plot_that_can_be_read(demo, qt
     assert (win.width(), win.height()) == (1024, 600)
     heights = {key: plot.getViewBox().sceneBoundingRect().height() for key, plot in win.charts.plots.items()}
     assert min(heights.values()) >= 30, heights
+
+
+def test_a_window_start_beside_a_pipe_planted_at_the_stores_journal_says_so_never_hangs(tmp_path) -> None:
+    """The window's start reads the store once before opening it (store/first_read.py) with SQLite, which reads a
+    `-journal` it finds: a FIFO planted at `polls.sqlite3-journal` held the start for ever, before any window, and
+    SIGTERM could not end it. The start says what lies there and exits; the FIFO is left as it was."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    state = tmp_path / "state"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": os.getcwd()}
+    made = subprocess.run(
+        [sys.executable, "-m", "warroom", "--data-dir", str(state), "contests"],
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
+    assert made.returncode == 0, made.stderr
+    journal = state / "data" / "polls.sqlite3-journal"
+    os.mkfifo(journal)
+    start = (  # the window's start, its message boxes written to standard error (a box waits for a click)
+        "import sys\nimport warroom.ui.qt_utils as q\nq.ask_plain = lambda *a, **k: print(*a[1:3], file=sys.stderr)\n"
+        "from warroom.cli import main\nsys.exit(main(['--data-dir', sys.argv[1], 'gui']))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", start, str(state)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode != 0 and "polls.sqlite3-journal" in done.stderr and "pipe" in done.stderr, done.stderr
+    assert Path(journal).is_fifo()

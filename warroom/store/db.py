@@ -1086,6 +1086,20 @@ def translate(exc: BaseException, engine: Engine | None = None, *, path: Path | 
         return StoreError(
             "the poll store is busy: another program holds a lock on it; try again", where=where, kind="locked"
         )
+    if "no schema has been selected to create in" in low:  # PostgreSQL: the search path names no schema there is
+        return StoreError(
+            "the store's search path names no schema that exists in this database (a schema misspelt in the URL's "
+            "options, or one dropped), so there is nowhere to keep the store: nothing was changed; fix the search "
+            "path (?options=-csearch_path%3Dpublic) or create the schema",
+            where=where,
+        )
+    if "read-only transaction" in low:  # PostgreSQL: a hot standby, or default_transaction_read_only set
+        return StoreError(
+            "this is a read-only server (a standby or replica, or a database or role set read-only), so the store "
+            "cannot be set up, upgraded or written there: nothing was changed; give the primary server's address",
+            where=where,
+            kind="readonly",
+        )
     owned = re.search(r"must be owner of (table|relation|schema|sequence|database|index) (\S+)", text)
     if owned is not None:  # PostgreSQL: a schema change (a newer version's upgrade) by a role that does not own it
         return StoreError(

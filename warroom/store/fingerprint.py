@@ -15,12 +15,13 @@ from pathlib import Path
 
 from warroom.store.digest import digest_rows
 from warroom.store.first_read import Fallback, FirstRead, FirstReader
+from warroom.store.revisions import odd_side_file
 
 
 def store_fingerprint(db_file: Path) -> str | None:
     """The digest of every row of every table in `db_file`, or None if it cannot be read (no such file, not a
     SQLite database, locked, damaged): the caller then has no key and shows no cached figures."""
-    if not db_file.is_file():
+    if not db_file.is_file() or odd_side_file(db_file) is not None:  # a FIFO at -journal: SQLite reads it for ever
         return None
     try:
         # Read-only, and never created: a missing or foreign file is not touched.

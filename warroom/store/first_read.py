@@ -36,7 +36,7 @@ from typing import Any
 from warroom.core import types as core
 from warroom.core.types import Contest, Poll, TransferObservation, contest_title
 from warroom.store.digest import digest_rows
-from warroom.store.revisions import CORE_TABLES, SQLITE_MAGIC, plain_head, wal_not_its_own
+from warroom.store.revisions import CORE_TABLES, SQLITE_MAGIC, odd_side_file, plain_head, wal_not_its_own
 
 LOCK_WAIT_S = 0.05
 """A store another process holds locked is not waited for: the full open after the first paint waits for it."""
@@ -134,6 +134,9 @@ class FirstReader:
                 if fh.read(16) != SQLITE_MAGIC:
                     self.fallback = Fallback("not a SQLite database")
                     return
+            if odd_side_file(db_file) is not None:  # a FIFO at -journal: SQLite's read held the start for ever
+                self.fallback = Fallback("something other than a file lies at one of SQLite's names beside it")
+                return
             if wal_not_its_own(db_file) is not None:  # never read through it: the full open refuses it, naming it
                 self.fallback = Fallback("a write-ahead log of another store lies beside it")
                 return

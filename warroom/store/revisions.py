@@ -8,7 +8,9 @@ the standard library's sqlite3 alone): one rule for "is this store ours, and at 
 from __future__ import annotations
 
 import functools
+import os
 import re
+import stat
 from pathlib import Path
 
 from warroom.core.infile import open_regular
@@ -55,6 +57,29 @@ WAL_OWNER_SUFFIX = "-wal.owner"
 """Beside a store, `polls.sqlite3-wal.owner` holds the store's identity (the number in its header's user_version
 field, set once at random by warroom): SQLite records nothing in a -wal file that ties it to its database, and plays
 a -wal left by a crash into whatever file bears the store's name, another store copied into place included."""
+
+
+def odd_side_file(db_file: Path) -> tuple[Path, str] | None:
+    """The first of SQLite's own names beside the store (`-journal`, `-wal`, `-shm`) holding something other than a
+    plain file, with what it is; None if there is none. SQLite makes only files there, so a pipe, link, folder,
+    socket or device was planted or left (a shared folder: by anyone who can write to it): SQLite read a FIFO at
+    `-journal` for ever, and failed on the others with "disk I/O error". Looked at with lstat only."""
+    for suffix in ("-journal", "-wal", "-shm"):
+        side = Path(f"{db_file}{suffix}")
+        try:
+            mode = os.lstat(side).st_mode
+        except OSError:
+            continue
+        if stat.S_ISREG(mode):
+            continue
+        if stat.S_ISLNK(mode):
+            return side, f"a link (to {os.readlink(side)})"
+        if stat.S_ISFIFO(mode):
+            return side, "a pipe (FIFO)"
+        if stat.S_ISDIR(mode):
+            return side, "a folder"
+        return side, "a socket" if stat.S_ISSOCK(mode) else "a device"
+    return None
 
 
 def read_wal_owner(db_file: Path) -> str | None:
