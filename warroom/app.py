@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QMessageBox, QWid
 
 from warroom import __version__
 from warroom.core.startframe import MAX_ROWS, StartFrame, frame_key
-from warroom.paths import AppFolderError, AppPaths, write_private_atomic
+from warroom.paths import AppFolderError, AppPaths, user_made_read_only, write_private_atomic
 from warroom.qtcheck import missing_message, missing_qt_libraries, uses_xcb
 from warroom.resources import installation_stamp
 from warroom.services.settings import AppSettings, open_settings
@@ -860,7 +860,7 @@ class Starter:
             first = self.first
             # the shell is the real window's first stage (polls added, edited, deleted at once) when its figures are
             # live and the store can take the changes it keeps (a read-only file: shown, not worked on)
-            stage = isinstance(first, FirstRead) and self.live and os.access(first.db_file, os.W_OK)
+            stage = isinstance(first, FirstRead) and self.live and not user_made_read_only(first.db_file)  # (root too)
             self.shell = StartShell(
                 self.shell_frame,
                 store_text.removeprefix("Store: "),
