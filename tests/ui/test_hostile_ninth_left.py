@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+
 from tests.ui.test_start_first_read import _start
 from warroom.paths import AppPaths
 from warroom.store.first_read import FirstRead
@@ -37,3 +39,159 @@ def test_a_store_made_read_only_is_no_first_stage_to_work_in_even_for_root(qapp,
     assert os.access(paths.database, os.W_OK) or os.geteuid() != 0  # (what root is told)
     assert seen["editable"] is False
     assert starter.room is not None and starter.room.store.read_only
+
+
+# --- a very long name: elided, never cropped -------------------------------------------------------------------
+
+LONG_A = "Wolfeschlegelsteinhausenbergerdorffwelchevoralternwarengewissenhaftschaferswessenschafe"
+LONG_B = "Blaubeerenpfannkuchenbackofenthermometerkalibrierungsvorschriftensammlungsverzeichnis"
+"""86 and 86 letters, one word each: the two finalists' short names (a bundle or a contest file can give them)."""
+
+
+def _long_names_room(qtbot, tmp_path: Path):  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from tests.conftest import TOY
+    from tests.ui.conftest import room_of
+    from warroom.core.types import Candidate
+
+    contest = replace(
+        TOY,
+        candidates=(
+            Candidate("ann", f"Ann {LONG_A}", "R", "#d62728", short_name=LONG_A),
+            Candidate("bob", f"Bob {LONG_B}", "B", "#1f77b4", short_name=LONG_B),
+            Candidate("cat", "Cat Green", "G", "#2ca02c"),
+        ),
+    )
+    return room_of(qtbot, tmp_path, contest)
+
+
+def _rich_overflow(label: object) -> list[str]:
+    """What a rich-text label does not show: a line wider than it (cropped at its edge; measured in bold, as a
+    name may be drawn), or, at a fixed height, more lines than fit."""
+    from PySide6.QtGui import QFont, QTextDocument
+    from PySide6.QtWidgets import QLabel
+
+    assert isinstance(label, QLabel)
+    width = label.contentsRect().width()
+    doc = QTextDocument()
+    bold = QFont(label.font())
+    bold.setBold(True)
+    doc.setDefaultFont(bold)
+    doc.setDocumentMargin(0)
+    doc.setHtml(label.text())
+    doc.setTextWidth(width)
+    problems = []
+    if doc.idealWidth() > width + 1:
+        problems.append(f"a line of {doc.idealWidth():.0f} px in {width}")
+    if label.sizePolicy().verticalPolicy().name == "Fixed" and label.heightForWidth(label.width()) > label.height():
+        problems.append(f"{label.heightForWidth(label.width())} px of text in {label.height()}")
+    return problems
+
+
+def _whole_in_tip_and_description(label: object, *names: str) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    assert isinstance(label, QLabel)
+    for name in names:
+        assert name in label.accessibleDescription(), (label.objectName(), label.accessibleDescription())
+        if "…" in label.text():
+            assert name in label.toolTip(), (label.objectName(), label.toolTip())
+
+
+def _panel_shows_every_line(win: object, where: str) -> None:
+    from PySide6.QtWidgets import QGroupBox, QWidget
+
+    from warroom.ui.qt_utils import RichDataLabel
+
+    panel = win.findChild(QWidget, "scenario_panel")  # type: ignore[attr-defined]
+    labels = {
+        "baseline": panel.baseline_label,
+        "break-even": panel.break_even_label,
+        "chance": panel.win_label,
+    }
+    for what, label in labels.items():
+        assert isinstance(label, RichDataLabel), what
+        if not label.isVisible():
+            continue
+        assert _rich_overflow(label) == [], (where, what, label.text(), _rich_overflow(label))
+    assert LONG_B[:5] in panel.win_label.text() and "…" in panel.win_label.text(), (where, panel.win_label.text())
+    _whole_in_tip_and_description(panel.win_label, LONG_B)
+    _whole_in_tip_and_description(panel.baseline_label, LONG_A, LONG_B)
+    scroll = panel._inputs_scroll
+    if scroll.isVisible() and where == "1366x768":  # the inputs no wider than the dock (a long word set their width;
+        # meeting mode's type makes the sliders themselves wider than its narrow inputs column, whatever the names)
+        assert scroll.widget().minimumSizeHint().width() <= scroll.viewport().width(), where
+        assert not scroll.horizontalScrollBar().isVisible(), where
+    box = panel.findChild(QGroupBox, "message_box") or panel.message_box
+    assert "…" in box.title() and LONG_A in box.toolTip(), box.title()
+    assert box.fontMetrics().horizontalAdvance(box.title()) < box.width(), (where, box.title())
+
+
+def test_very_long_names_are_elided_in_the_scenario_panels_rich_lines_charts_and_table(qtbot, tmp_path: Path) -> None:
+    """Two finalists with 86-letter short names (one word each) still cropped the scenario panel's rich-text lines
+    (the baseline text, the break-even and chance lines: only plain labels were fitted) and set the inputs' width
+    past the dock (a horizontal scrollbar, every slider's right end off screen); the message group's title, the
+    first-round chart's end label and the poll table's header ran off their edges. Each long name is now elided in
+    its middle, at 1366x768 and in meeting mode at 1920x1080, the whole text in the tooltip and the accessible
+    description."""
+    from PySide6.QtWidgets import QTableView
+
+    for room in _long_names_room(qtbot, tmp_path):
+        win = room.window
+        win.resize(1366, 768)
+        qtbot.wait(300)
+        _panel_shows_every_line(win, "1366x768")
+        charts = win.charts
+        for code, name in (("ann", LONG_A), ("bob", LONG_B)):
+            label = charts.end_label(code)
+            assert label is not None and label.isVisible()
+            text = charts.end_label_text(code)
+            assert "…" in text and name[:8] in text and name in label.toolTip(), (text, label.toolTip())
+            view = charts.plots["first"].getViewBox()
+            shown = label.mapRectToScene(label.boundingRect())
+            assert shown.right() <= view.sceneBoundingRect().right() + 1, (text, shown, view.sceneBoundingRect())
+        table = next(t for t in win.findChildren(QTableView) if t.isVisible() and t.model() is not None)
+        model = table.model()
+        for column in range(model.columnCount()):
+            head = str(model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole))
+            if LONG_A[:8] in head or LONG_B[:8] in head:
+                assert "…" in head, head
+                assert table.horizontalHeader().sectionSizeHint(column) < 450, (head, column)  # (the last one stretches)
+                tip = str(model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole))
+                assert LONG_A in tip or LONG_B in tip, tip
+        win.set_presentation_views(["scenario"])
+        win.resize(1920, 1080)
+        win.enter_presentation()
+        try:
+            qtbot.wait(400)
+            _panel_shows_every_line(win, "meeting mode at 1920x1080")
+        finally:
+            win.leave_presentation()
+
+
+def test_a_window_or_message_box_title_elides_a_long_name_in_its_middle(qtbot) -> None:
+    """A title bar elides at its end: "Delete Wolfeschlegelsteinhausenbergerdorffwelchevora…" lost what the box
+    was about. A word longer than NAME_IN_TITLE is elided in its middle ("Delete Wolfeschlege…schafe Mayor 2024");
+    the whole title is the box's accessible description."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from warroom.ui.qt_utils import NAME_IN_TITLE, ask_plain, title_text
+
+    assert title_text("Toyton Mayor 2024 — warroom") == "Toyton Mayor 2024 — warroom"
+    shown = title_text(f"Delete {LONG_A} Mayor 2024")
+    assert shown.startswith("Delete Wolfe") and shown.endswith("schafe Mayor 2024") and "…" in shown
+    assert len(shown.split()[1]) == NAME_IN_TITLE
+    seen: dict[str, str] = {}
+
+    def look() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        seen.update(title=box.windowTitle(), description=box.accessibleDescription())
+        box.reject()
+
+    QTimer.singleShot(100, look)
+    ask_plain(None, f"Delete {LONG_A} Mayor 2024", "A backup is taken first.")
+    assert seen["title"] == shown and seen["description"] == f"Delete {LONG_A} Mayor 2024"
+

@@ -59,7 +59,7 @@ from warroom.ui.chart_decimate import (
     points_under,
 )
 from warroom.ui.glyphs import drawable
-from warroom.ui.qt_utils import as_html, literal_tip
+from warroom.ui.qt_utils import as_html, elide_middle, literal_tip
 
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 SYMBOLS = ("o", "s", "t", "d", "+", "x", "p", "h", "star", "t1", "t2", "t3")
@@ -2700,14 +2700,20 @@ class ChartPanel(QWidget):
                 label.setVisible(False)
                 continue
             value = float(y[-1])
+            tip = ""
             if key in LEAD_CHARTS:
                 text = f"{value:+.1f}"
             else:
-                name = bidi_isolated(contest.candidate(key).display) if key != "other" else "Others"
+                whole = contest.candidate(key).display if key != "other" else "Others"
+                # a name too long for the chart's edge (86 letters ran off it) elided in its middle, whole in the tip
+                name = bidi_isolated(elide_middle(whole))
                 text = f"{name} {value:.1f}"  # isolated: the figure stays after a right-to-left name
+                tip = f"{whole} {value:.1f}" if name != bidi_isolated(whole) else ""
             if self._end_texts.get(key) != text:  # (the label's own toPlainText asks its QTextDocument)
                 self._end_texts[key] = text
                 label.setText(drawable(text))  # an emoji no installed font has is named, never an empty box
+                if tip or label.toolTip():
+                    label.setToolTip(literal_tip(tip))
             self._end_values[key] = (float(x[-1]), value)
             if key in self._first and before.get(key) == self._end_values[key] and label.isVisible():
                 continue  # where _place_end_labels put it

@@ -46,9 +46,10 @@ from warroom.core.types import Annotation, Contest, CountingSystem, Poll, contro
 from warroom.paths import in_backup_folder, overwrites_store
 from warroom.ui.assets import icon, stylesheet
 from warroom.ui.commands import AddPollsCommand, DeletePollsCommand, EditPollCommand, ImportedPollsCommand
+from warroom.ui.glyphs import drawable
 from warroom.ui.poll_dialog import PollDialog
 from warroom.ui.poll_table import POLL_ROLE, PollFilterProxy, PollTableModel, PollTableView
-from warroom.ui.qt_utils import DataStatusBar, ask_plain, plain_label
+from warroom.ui.qt_utils import DataStatusBar, ask_plain, plain_label, title_text
 
 # Layout from 1280x720 up: the charts keep at least this much, the docks give way first (and scroll).
 if TYPE_CHECKING:
@@ -382,7 +383,10 @@ class MainWindow(QMainWindow):
     # --- data down ------------------------------------------------------------------------------------------
 
     def show_contest(self, contest: Contest) -> None:
-        self.setWindowTitle(f"{contest.title} — warroom")  # a demo race is marked as one
+        self.setWindowTitle(
+            title_text(f"{contest.title} — warroom")
+        )  # a demo race is marked as one; a long name elided
+        self.setAccessibleDescription(drawable(contest.title))
         self.polls_pane.model.set_contest(contest)
         self._to_charts(lambda charts: charts.set_contest(contest))
         self._charted_poll = None  # the table's selection went with its rows (a reset says nothing of it)
