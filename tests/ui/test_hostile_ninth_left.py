@@ -195,3 +195,83 @@ def test_a_window_or_message_box_title_elides_a_long_name_in_its_middle(qtbot) -
     ask_plain(None, f"Delete {LONG_A} Mayor 2024", "A backup is taken first.")
     assert seen["title"] == shown and seen["description"] == f"Delete {LONG_A} Mayor 2024"
 
+
+# --- emoji names in the two-round (France) panel and its pickers ------------------------------------------------
+
+
+def _emoji_two_round_room(qtbot, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A two-round race whose candidates, party and pollster carry emoji no installed font may have: its notices
+    read from the two-round poll CSV (first round hypotheses, runoff matchups, a transfer matrix) and stored as
+    an import stores them."""
+    from dataclasses import replace
+
+    from tests.ui.conftest import running_room
+    from tests.ui.test_hostile_seventh_pass import EMOJI_CONTEST
+    from warroom.bootstrap import open_store
+    from warroom.core.compilations import parse_question_csv
+    from warroom.core.types import CountingSystem
+    from warroom.services.settings import open_settings
+    from warroom.store import polls as repo
+    from warroom.store.questions import add_campaign
+
+    contest = replace(EMOJI_CONTEST, system=CountingSystem.TWO_ROUND)
+    header = "pollster,client,poll_id,question,fieldwork_start,fieldwork_end,sample_size,first:ann,first:bob,"
+    header += "first:cat,second:ann,second:bob,transfer:cat>ann,transfer:cat>bob\n"
+    rows = []
+    for i, pollster in enumerate(("Acme 🐘", "Beta", "Gamma 🐝", "Acme 🐘", "Beta")):
+        day = 3 + 4 * i
+        start, end = f"2024-03-{day:02d}", f"2024-03-{day + 2:02d}"
+        ann, bob = 41 + i % 3, 38 + (i + 1) % 3
+        rows.append(f"{pollster},,p{i},Hyp 🦄,{start},{end},1000,{ann},{bob},{100 - ann - bob},,,,\n")
+        rows.append(f"{pollster},,p{i},Ann🗳️–Bob🦄,{start},{end},1000,,,,{52 + i % 2},{48 - i % 2},40,35\n")
+    read = parse_question_csv(header + "".join(rows), contest)
+    assert not read.errors, read.errors
+    paths = AppPaths.under(tmp_path)
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=paths.backup_dir, seed=False)
+    with store.sessions.begin() as s:
+        cid = repo.add_contest(s, contest)
+        add_campaign(s, cid, read.notices, read.matrices)
+    return running_room(qtbot, store, open_settings(paths), ready="two_round")
+
+
+def test_an_emoji_no_font_has_is_named_in_the_two_round_panel_and_pickers(qtbot, tmp_path: Path) -> None:
+    """The two-round (France) panel, its matchup and hypothesis pickers and the runoff toolbar, with candidates,
+    a party, pollsters and a question label carrying emoji no installed font has: untested until now. Every text
+    they draw from data follows ui.glyphs (the one rule): named in brackets, never an empty box; in meeting mode
+    too."""
+    from PySide6.QtWidgets import QApplication, QComboBox
+
+    from tests.ui.test_hostile_seventh_pass import EMOJI, _some_font_has, empty_boxes, texts_on_screen
+
+    assert not all(_some_font_has(ch) for ch in EMOJI), "this machine draws every emoji: the test shows nothing"
+    for room in _emoji_two_round_room(qtbot, tmp_path):
+        win = room.window
+        qtbot.wait(300)
+        assert room.two_round.active and win.scenario_scroll.widget() is room.two_round_panel
+        assert win.runoff_toolbar.isVisible()
+        assert empty_boxes(win) == [], "\n".join(map(repr, empty_boxes(win)))
+        shown = " ".join(text for _, text in texts_on_screen(win))
+        for ch, name in EMOJI.items():
+            if not _some_font_has(ch):
+                assert name in shown, f"{ch} is named somewhere: {name}"
+        pickers = [c for c in win.runoff_toolbar.findChildren(QComboBox) if c.isVisible()]
+        assert pickers, "the runoff toolbar's pickers"
+        items = [c.itemText(i) for c in pickers for i in range(c.count())]
+        assert any("[ballot box with ballot" in t or "[unicorn face" in t for t in items), items
+        # a hypothesis picked, then meeting mode
+        for combo in pickers:
+            if combo.count() > 1:
+                combo.setCurrentIndex(combo.count() - 1)
+        qtbot.wait(300)
+        assert empty_boxes(win) == [], "\n".join(map(repr, empty_boxes(win)))
+        win.set_presentation_views(["answer", "charts", "scenario"])
+        win.enter_presentation()
+        try:
+            for _ in range(3):
+                qtbot.wait(250)
+                QApplication.processEvents()
+                assert empty_boxes(win) == [], win.current_view() + "\n" + "\n".join(map(repr, empty_boxes(win)))
+                win.step_view(1)
+        finally:
+            win.leave_presentation()
