@@ -211,6 +211,12 @@ class RichDataLabel(QLabel):
                     super().setText(shown)
                 if self._max_lines is None or self.heightForWidth(self.width()) <= self.height():
                     break
+            else:  # a name elided to a fifth of the line and still past the lines: the plain text, ending in "…"
+                for narrower in (0, 6, 12, 24, 48):  # (QLabel may break a line a few pixels before this measure)
+                    shown = as_html(fitted_text(self.full_text(), self.font(), width - narrower, self._max_lines))
+                    super().setText(shown)
+                    if self.heightForWidth(self.width()) <= self.height():
+                        break
         if shown != super().text():
             super().setText(shown)
         plain = self.full_text()
