@@ -3,12 +3,15 @@ very long names, emoji names in the two-round panel, closing with many writes qu
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+import pytest
+from PySide6.QtCore import Qt, QTimer
 
 from tests.ui.test_start_first_read import _start
 from warroom.paths import AppPaths
+from warroom.store import polls as repo
 from warroom.store.first_read import FirstRead
 
 
@@ -157,7 +160,10 @@ def test_very_long_names_are_elided_in_the_scenario_panels_rich_lines_charts_and
             head = str(model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole))
             if LONG_A[:8] in head or LONG_B[:8] in head:
                 assert "…" in head, head
-                assert table.horizontalHeader().sectionSizeHint(column) < 450, (head, column)  # (the last one stretches)
+                assert table.horizontalHeader().sectionSizeHint(column) < 450, (
+                    head,
+                    column,
+                )  # (the last one stretches)
                 tip = str(model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole))
                 assert LONG_A in tip or LONG_B in tip, tip
         win.set_presentation_views(["scenario"])
@@ -275,3 +281,98 @@ def test_an_emoji_no_font_has_is_named_in_the_two_round_panel_and_pickers(qtbot,
                 win.step_view(1)
         finally:
             win.leave_presentation()
+
+
+# --- closing with many changes on their way to the store --------------------------------------------------------
+
+
+def test_closing_with_many_queued_changes_shows_them_counted_down_and_saves_every_one(
+    room, qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Closing with changes still on their way to a slow store blocked the window for up to 10 s with no feedback
+    (the status bar's "Saving…" was never painted while the GUI thread waited). A progress dialog now says
+    "Saving N changes…" with the count going down as each lands, and the window closes once all are stored."""
+    from PySide6.QtWidgets import QApplication, QProgressDialog
+
+    from tests.conftest import make_poll
+    from warroom.services.store_writer import StoreWriter
+
+    submit = StoreWriter.submit
+
+    def slow(self: StoreWriter, job, done) -> None:  # type: ignore[no-untyped-def]
+        def later() -> object:
+            time.sleep(0.15)  # a slow network store: each change takes a moment
+            return job()
+
+        submit(self, later, done)
+
+    monkeypatch.setattr(StoreWriter, "submit", slow)
+    seen: list[tuple[str, int, int, bool]] = []
+
+    def look() -> None:
+        dialog = next((w for w in QApplication.topLevelWidgets() if isinstance(w, QProgressDialog)), None)
+        if dialog is not None and dialog.isVisible():
+            seen.append((dialog.labelText(), dialog.value(), dialog.maximum(), dialog.isModal()))
+        if room.window.isVisible():
+            QTimer.singleShot(20, room.window, look)
+
+    window = room.window
+    for i in range(6):  # six changes, each its own write
+        assert window.import_polls([make_poll(20 + i, pollster=f"Queued {i}")])
+    assert room.poll_service.pending_writes == 6
+    QTimer.singleShot(0, window, look)
+    window.close()
+    assert not window.isVisible() and room.poll_service.pending_writes == 0
+    texts = [text for text, *_ in seen]
+    assert texts and texts[0].startswith("Saving ") and texts[0].endswith(" changes to the store before closing…")
+    counts = [int(t.split()[1]) for t in texts]
+    assert counts[0] >= 4, texts  # shown at once (the first change may land before it is first looked at)
+    assert counts == sorted(counts, reverse=True) and len(set(counts)) >= 3, counts  # counted down, never up
+    assert all(maximum == 6 and value == 6 - n for (_t, value, maximum, _m), n in zip(seen, counts, strict=True))
+    assert all(modal for *_x, modal in seen)
+    with room.store.sessions() as s:
+        stored = {p.pollster for p in repo.list_polls(s, room.poll_service.contest.id)}
+    assert {f"Queued {i}" for i in range(6)} <= stored  # nothing lost
+
+
+def test_close_now_on_the_saving_dialog_asks_first_and_the_change_is_still_tried(
+    room, qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The saving dialog's "Close now…" button: the user is told how many changes are not yet saved and chooses;
+    "Keep waiting" goes on waiting, "Close without them" closes at once (not after WRITE_WAIT_ON_CLOSE_S), and the
+    writer still tries the change as the program ends (here: it lands once the other program lets go)."""
+    from PySide6.QtWidgets import QApplication, QProgressDialog
+
+    from tests.conftest import make_poll
+    from tests.ui.test_pending_writes import _hold_the_store
+
+    asked: list[int] = []
+    answers = iter([True, False])
+
+    def ask(pending: int, _waited: float) -> bool:
+        asked.append(pending)
+        return next(answers)
+
+    monkeypatch.setattr(room.window, "ask_close_unsaved", ask)
+
+    def press() -> None:
+        dialog = next((w for w in QApplication.topLevelWidgets() if isinstance(w, QProgressDialog)), None)
+        if dialog is not None and dialog.isVisible():
+            dialog.cancel()
+        if room.window.isVisible():
+            QTimer.singleShot(100, room.window, press)
+
+    holder = _hold_the_store(room)
+    try:
+        assert room.window.import_polls([make_poll(24, pollster="Still tried")])
+        QTimer.singleShot(100, room.window, press)
+        started = time.monotonic()
+        room.window.close()
+        assert not room.window.isVisible() and asked == [1, 1]
+        assert time.monotonic() - started < 5.0
+    finally:
+        holder.rollback()
+        holder.close()
+    qtbot.waitUntil(lambda: not room.store_writer.busy, timeout=15000)
+    with room.store.sessions() as s:
+        assert "Still tried" in {p.pollster for p in repo.list_polls(s, room.poll_service.contest.id)}

@@ -918,17 +918,24 @@ class MainWindow(QMainWindow):
         self.action_retry.setEnabled(self._failed_write is not None)
 
     def ask_close_unsaved(self, pending: int, waited_s: float) -> bool:
-        """Closing, with changes the store has not confirmed after `waited_s`: True to keep waiting."""
-        answer = QMessageBox.question(
+        """Closing, with changes the store has not confirmed after `waited_s`: True to keep waiting. Two buttons
+        that say what they do ("Keep waiting", the default, and "Close without them")."""
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "warroom: changes not yet saved",
+            f"{pending:,} change(s) are still on their way to the store, which has not answered for {waited_s:.0f} s "
+            "(a server stopped, a lock held by another program, a network drive gone?).\n\nKeep waiting? If you "
+            "close now, the program still tries them as it ends, but those the store refuses are lost.",
+            QMessageBox.StandardButton.NoButton,
             self,
-            "warroom",
-            f"{pending} change(s) are still on their way to the store, which has not answered for {waited_s:.0f} s "
-            "(a server stopped, a lock held by another program?).\n\nKeep waiting? Close now and those changes may "
-            "not be saved.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.Yes,
         )
-        return answer == QMessageBox.StandardButton.Yes
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        wait = box.addButton("Keep waiting", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Close without them", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(wait)
+        box.setEscapeButton(wait)
+        box.exec()
+        return box.clickedButton() is wait
 
     def retry_failed_write(self) -> None:
         """Enter again the change the store could not save: the form as typed (an add or an edit of one poll), or
