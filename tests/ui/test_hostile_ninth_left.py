@@ -52,19 +52,11 @@ LONG_B = "Blaubeerenpfannkuchenbackofenthermometerkalibrierungsvorschriftensamml
 
 
 def _long_names_room(qtbot, tmp_path: Path):  # type: ignore[no-untyped-def]
-    from dataclasses import replace
-
-    from tests.conftest import TOY
+    from tests.conftest import renamed_toy
     from tests.ui.conftest import room_of
-    from warroom.core.types import Candidate
 
-    contest = replace(
-        TOY,
-        candidates=(
-            Candidate("ann", f"Ann {LONG_A}", "R", "#d62728", short_name=LONG_A),
-            Candidate("bob", f"Bob {LONG_B}", "B", "#1f77b4", short_name=LONG_B),
-            Candidate("cat", "Cat Green", "G", "#2ca02c"),
-        ),
+    contest = renamed_toy(
+        candidates=(f"Ann {LONG_A}", f"Bob {LONG_B}", "Cat Green"), short_names=(LONG_A, LONG_B, None)
     )
     return room_of(qtbot, tmp_path, contest)
 
@@ -246,9 +238,15 @@ def test_an_emoji_no_font_has_is_named_in_the_two_round_panel_and_pickers(qtbot,
     a party, pollsters and a question label carrying emoji no installed font has: untested until now. Every text
     they draw from data follows ui.glyphs (the one rule): named in brackets, never an empty box; in meeting mode
     too."""
-    from PySide6.QtWidgets import QApplication, QComboBox
+    from PySide6.QtWidgets import QComboBox
 
-    from tests.ui.test_hostile_seventh_pass import EMOJI, _some_font_has, empty_boxes, texts_on_screen
+    from tests.ui.test_hostile_seventh_pass import (
+        EMOJI,
+        _some_font_has,
+        empty_boxes,
+        no_empty_box_in_meeting_mode,
+        texts_on_screen,
+    )
 
     assert not all(_some_font_has(ch) for ch in EMOJI), "this machine draws every emoji: the test shows nothing"
     for room in _emoji_two_round_room(qtbot, tmp_path):
@@ -271,16 +269,7 @@ def test_an_emoji_no_font_has_is_named_in_the_two_round_panel_and_pickers(qtbot,
                 combo.setCurrentIndex(combo.count() - 1)
         qtbot.wait(300)
         assert empty_boxes(win) == [], "\n".join(map(repr, empty_boxes(win)))
-        win.set_presentation_views(["answer", "charts", "scenario"])
-        win.enter_presentation()
-        try:
-            for _ in range(3):
-                qtbot.wait(250)
-                QApplication.processEvents()
-                assert empty_boxes(win) == [], win.current_view() + "\n" + "\n".join(map(repr, empty_boxes(win)))
-                win.step_view(1)
-        finally:
-            win.leave_presentation()
+        no_empty_box_in_meeting_mode(qtbot, win, ["answer", "charts", "scenario"])
 
 
 # --- closing with many changes on their way to the store --------------------------------------------------------

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pyqtgraph as pg
@@ -166,6 +166,18 @@ PROJECTOR = Theme(
     election="#ff6b6b",
     event="#c9a0ff",
 )
+
+
+class _Matchup(NamedTuple):
+    """What the runoff-lead chart shows for a chosen pair (ChartPanel.show_matchup_lead's arguments, kept)."""
+
+    days: Sequence[float] | np.ndarray
+    leads: Sequence[float] | np.ndarray
+    pollsters: Sequence[str]
+    average: AverageSeries
+    title: str
+    tooltip: str = ""
+    points: str = "published head-to-head"
 
 
 class _TitleLabel(pg.LabelItem):
@@ -1487,12 +1499,7 @@ class ChartPanel(QWidget):
         self._annotations: list[Annotation] = []
         self._selected: int | None = None
         self._last_data: tuple[Sequence[Poll], PollAverages | None] | None = None
-        self._matchup: (
-            tuple[
-                Sequence[float] | np.ndarray, Sequence[float] | np.ndarray, Sequence[str], AverageSeries, str, str, str
-            ]
-            | None
-        ) = None
+        self._matchup: _Matchup | None = None
         self._campaign: CampaignChart | None = None  # a two-round contest's first round (its poll questions)
         self._blackout_items: list[tuple[str, pg.LinearRegionItem]] = []  # a two-round contest's blackouts
         self._row_of = np.full(1, -1, dtype=np.int64)
@@ -2184,8 +2191,7 @@ class ChartPanel(QWidget):
         port = view.viewport()
         with self._switching("first", "lead1", "lead2"):
             self._show_campaign(chart, redraw=False)
-            days, leads, pollsters, average, title = lead
-            self._show_matchup_lead(days, leads, pollsters, average, title, "", "published head-to-head")
+            self._show_matchup_lead(_Matchup(*lead))
         self.settle_ranges()
         ratio = port.devicePixelRatioF()
         image = QImage(
@@ -2199,7 +2205,7 @@ class ChartPanel(QWidget):
         painter.end()
         with self._switching("first", "lead1", "lead2"):
             self._show_campaign(shown, redraw=False)
-            self._show_matchup_lead(*matchup)
+            self._show_matchup_lead(matchup)
         self.settle_ranges()
 
     def _marker_padding(self, size: float) -> float:
@@ -2241,19 +2247,11 @@ class ChartPanel(QWidget):
         An instant-runoff contest puts its chain's final pair here the same way (`points` names its points in
         the legend, `tooltip` says how they are made)."""
         with self._switching("lead2"):
-            self._show_matchup_lead(days, leads, pollsters, average, title, tooltip, points)
+            self._show_matchup_lead(_Matchup(days, leads, pollsters, average, title, tooltip, points))
 
-    def _show_matchup_lead(
-        self,
-        days: Sequence[float] | np.ndarray,
-        leads: Sequence[float] | np.ndarray,
-        pollsters: Sequence[str],
-        average: AverageSeries,
-        title: str,
-        tooltip: str,
-        points: str,
-    ) -> None:
-        self._matchup = (days, leads, pollsters, average, title, tooltip, points)
+    def _show_matchup_lead(self, matchup: _Matchup) -> None:
+        self._matchup = matchup
+        days, leads, pollsters, average, title, tooltip, points = matchup
         if self._lead2_observed is None or self._lead2_implied is None:
             return
         # Neither an implied runoff nor a forecast band is drawn here: their keys go (set_contest puts them back).
