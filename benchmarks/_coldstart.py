@@ -4,7 +4,9 @@ warroom (issue 15) paints a shell of its window first (ui/start_shell.py: menus,
 last session's headline when the store is unchanged), then builds the real window with its charts in its place.
 Moments timed from the launch of the process: the shell's first paint ("first paint"); the first window to work
 in ("editable": the shell when it is the real window's first stage, its live poll table selecting, sorting and
-filtering, Add/Edit/Delete opening the real poll form, ui/start_shell.py; else the real window); the real
+filtering, Add/Edit/Delete opening the real poll form, ui/start_shell.py; else the real window); the whole window
+with its scenario sliders working ("sliders": the shell when it has the real scenario panel, bound to the case the
+start frame kept, app.Starter._first_panel; else the real window); the real
 window's first paint ("window": its poll table and panel with the live figures and sliders, the charts still
 loading), its charts in ("charts": pyqtgraph loaded after that paint, the charts built with the window's data) and
 its figures in ("ready": the scenario panel's first view and the charts, fully interactive), each also as the
@@ -99,9 +101,14 @@ def _run(argv: list[str], pycache: str) -> dict[str, float]:
                 name, value = part.split("=")
                 if name in ("heavy", "charts_at_window"):
                     continue  # (what the shell's paint had loaded: tests/ui/test_start_frame.py checks it)
-                plain = name in ("figures", "live_first", "editable_first", "stall", "turn_cpu") or name.startswith(
-                    "cpu_"
-                )  # CPU: seconds of this process
+                plain = name in (
+                    "figures",
+                    "live_first",
+                    "editable_first",
+                    "sliders_first",
+                    "stall",
+                    "turn_cpu",
+                ) or name.startswith("cpu_")  # CPU: seconds of this process
                 times[name] = float(value) if plain else float(value) - launched
     return times
 
@@ -133,6 +140,8 @@ def measure(repeat: int = 5, db: Path | None = None) -> dict[str, float]:
             "live_first",
             "editable",
             "editable_first",
+            "sliders",
+            "sliders_first",
             "window",
             "charts",
             "ready",
@@ -148,6 +157,7 @@ def measure(repeat: int = 5, db: Path | None = None) -> dict[str, float]:
             "cpu_first_paint",
             "cpu_live",
             "cpu_editable",
+            "cpu_sliders",
             "cpu_window",
             "cpu_charts",
             "cpu_ready",
@@ -165,6 +175,8 @@ def measure(repeat: int = 5, db: Path | None = None) -> dict[str, float]:
             runs["live_first"].append(w.get("live_first", 0.0))
             runs["editable"].append(w["editable"])
             runs["editable_first"].append(w.get("editable_first", 0.0))
+            runs["sliders"].append(w["sliders"])
+            runs["sliders_first"].append(w.get("sliders_first", 0.0))
             runs["charts"].append(w["charts"])
             runs["ready"].append(w["ready"])
             runs["figures"].append(w.get("figures", 0.0))
@@ -174,6 +186,7 @@ def measure(repeat: int = 5, db: Path | None = None) -> dict[str, float]:
                 ("first_paint", "shell"),
                 ("live", "live"),
                 ("editable", "editable"),
+                ("sliders", "sliders"),
                 ("window", "window"),
                 ("charts", "charts"),
                 ("ready", "ready"),
@@ -192,6 +205,7 @@ def measure(repeat: int = 5, db: Path | None = None) -> dict[str, float]:
         result["figures"] = statistics.fmean(runs["figures"])
         result["live_first"] = statistics.fmean(runs["live_first"])
         result["editable_first"] = statistics.fmean(runs["editable_first"])
+        result["sliders_first"] = statistics.fmean(runs["sliders_first"])
     return result
 
 
@@ -203,6 +217,7 @@ _CPU_MOMENTS = (
     ("first paint", "first_paint"),
     ("live figures and poll table painted", "live"),
     ("first window to work in", "editable"),
+    ("whole window with sliders working", "sliders"),
     ("real window painted", "window"),
     ("its charts in", "charts"),
     ("figures in", "ready"),
@@ -232,7 +247,9 @@ def _wall(r: dict[str, float]) -> str:
         f"live figures and poll table painted {r['live']:.2f} s (the shell when the first read proved its figures "
         f"current, else the real window), first window to work in painted {r['editable']:.2f} s (the shell as "
         f"the real window's first stage in {r['editable_first']:.0%} of starts: poll table and poll form working, "
-        f"scenario sliders and charts not yet), real window painted {r['window']:.2f} s (sliders too; charts loading), "
+        f"charts not yet), whole window with its scenario sliders working painted {r['sliders']:.2f} s (the shell "
+        f"with the real scenario panel in {r['sliders_first']:.0%} of starts), "
+        f"real window painted {r['window']:.2f} s (charts loading), "
         f"its charts in {r['charts']:.2f} s, "
         f"figures in (interactive) {r['ready']:.2f} s (longest event-loop stall meanwhile {r['stall'] * 1e3:.0f} ms, "
         f"10 ms probe); same run: `python -c 'import PySide6.QtWidgets'` {r['qt_import']:.2f} s, an empty QWidget "

@@ -9,7 +9,6 @@ import gc
 import html
 import importlib
 import os
-import stat
 import sys
 import threading
 import time
@@ -23,13 +22,14 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QMessageBox, QWidget
 
 from warroom import __version__
-from warroom.core.startframe import MAX_ROWS, StartFrame, frame_key
+from warroom.core.startframe import FRAME_FILE, MAX_ROWS, StartFrame, frame_key, load_frame
 from warroom.paths import AppFolderError, AppPaths, user_made_read_only, write_private_atomic
 from warroom.qtcheck import missing_message, missing_qt_libraries, uses_xcb
 from warroom.resources import installation_stamp
 from warroom.services.settings import AppSettings, open_settings
 from warroom.store.errors import StoreError
 from warroom.store.fingerprint import StoreDigest, sqlite_file, store_fingerprint
+from warroom.store.first_read import MAX_POLLS as FIRST_READ_MAX_POLLS
 from warroom.store.first_read import Fallback, FirstRead
 
 # Everything else (pyqtgraph, numpy, SQLAlchemy, Alembic, the services and widgets of the real window) is imported
@@ -40,7 +40,9 @@ if TYPE_CHECKING:
     from warroom.bootstrap import OpenStore
     from warroom.core.averaging import PollAverages
     from warroom.core.saved_cases import CaseSummary
+    from warroom.core.start_case import StartCase
     from warroom.core.types import Contest, Poll
+    from warroom.services.scenario_service import ScenarioController
     from warroom.ui.answer_view import AnswerView
     from warroom.ui.charts import ChartPanel
     from warroom.ui.export import Briefing
@@ -95,6 +97,8 @@ class WarRoom:
         charts: build the charts (and the scenario panel's heatmap) with the window; False leaves pyqtgraph
             unimported and shows "Loading the charts…" in their place until attach_charts() (the app's start:
             the real window paints without the charting library, issue 15).
+        scenarios: the scenario controller the start's first stage made before the store was open (its case and
+            the user's settings kept: ScenarioController.start_from); None: a new one.
     """
 
     def __init__(
@@ -107,8 +111,10 @@ class WarRoom:
         backup_dir: Path | None = None,
         stepwise: bool = False,
         charts: bool = True,
+        scenarios: ScenarioController | None = None,
     ) -> None:
         self._charts = charts
+        self._early_scenarios = scenarios
         self._build_steps: Iterator[str] | None = self._build(store, settings, watch, contest, backup_dir)
         if not stepwise:
             while self.step() is not None:  # "" names the last part: it is built too
@@ -160,7 +166,11 @@ class WarRoom:
         # The historical error of poll averages: the shipped London record, refitted with the store's own races.
         errors = self.poll_service.forecast_errors(resource_path("data", "forecast_errors.json"))
         self.averages = AverageController(errors=errors)
-        self.scenarios = ScenarioController(self.poll_service, errors=errors)
+        if self._early_scenarios is not None:  # the first stage's: its panel's settings carry over
+            self.scenarios = self._early_scenarios
+            self.scenarios.set_store(self.poll_service, errors)
+        else:
+            self.scenarios = ScenarioController(self.poll_service, errors=errors)
         # meeting mode's saved-scenario view: never the live case, the same odds
         self.presented = ScenarioController(errors=errors)
         yield "the window"
@@ -666,7 +676,6 @@ def _no_display() -> bool:
     )
 
 
-FRAME_FILE = "start_frame.json"  # in the data folder: the last start's first screen (core/startframe.py)
 SHELL_PAINT_WAIT_MS = 2000  # a shell that has not painted by then (a minimised start) does not hold the window
 WINDOW_READY = "Starting… the window is ready (it opens when the poll form is closed)"
 SHELL_BUSY_POLL_MS = 50  # how often a built window looks again whether the shell's poll form has closed
@@ -735,30 +744,9 @@ def start_key(
     return frame_key([__version__, code, day, str(db_file.resolve()), contest or "", fingerprint, chosen])
 
 
-FRAME_MAX_BYTES = 1 << 20
-"""A start frame is one screenful of text (a few kB); a file past this is not one and is not read."""
-
-
 def read_frame(path: Path, key: str) -> StartFrame | None:
-    """The start frame in `path` if it is one made for `key`; None for anything else, at once: no file, not a
-    regular file (a FIFO's read would wait for a writer, /dev/zero would never end), past FRAME_MAX_BYTES, not
-    UTF-8 or not a frame this version wrote."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    except OSError:
-        return None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > FRAME_MAX_BYTES:
-            return None
-        data = os.read(fd, FRAME_MAX_BYTES + 1)
-        if len(data) > FRAME_MAX_BYTES:
-            return None
-        frame = StartFrame.from_json(data.decode("utf-8"))
-    except (OSError, UnicodeDecodeError):
-        return None
-    finally:
-        os.close(fd)
+    """The start frame in `path` if it is one made for `key`; None for anything else, at once (load_frame)."""
+    frame = load_frame(path)
     return frame if frame is not None and frame.key == key else None
 
 
@@ -815,7 +803,26 @@ def capture_frame(room: WarRoom, key: str) -> StartFrame:
         store=win.status_store.text(),
         headline=tuple(headline),
         ids=tuple(i for i in ids if isinstance(i, int)) if all(isinstance(i, int) for i in ids) else (),
+        case=_start_case(room),
     )
+
+
+def _start_case(room: WarRoom) -> str:
+    """A runoff (SV) contest's live case for the next start's first stage (core.start_case), as JSON; "" for
+    another counting system's contest, or a case that is not the start's own (ScenarioController.start_case)."""
+    if room.irv.active or room.two_round.active or len(room.poll_service.polls) > FIRST_READ_MAX_POLLS:
+        return ""  # (a store of more polls has no first read, so never a first stage: no case to keep)
+    case = room.scenarios.start_case()
+    return case.to_json() if case is not None else ""
+
+
+def _start_state(room: WarRoom) -> bool:
+    """The open contest's figures are the start's own (nothing moved or chosen since): a runoff (SV) contest's
+    scenario is its start case (the headline a frame keeps would otherwise show the user's settings as the store's
+    figures at the next start)."""
+    if room.poll_service.contest is None or room.irv.active or room.two_round.active:
+        return True
+    return room.scenarios.start_case() is not None
 
 
 def _cell(value: object) -> str:
@@ -826,8 +833,8 @@ def figures_ready(room: WarRoom) -> bool:
     """The open contest's panel has its first fresh figures."""
     if room.poll_service.contest is None:
         return True
-    if room.irv.active:
-        return room.irv.view is not None
+    if room.irv.active:  # (its break-evens too: a start frame never keeps "Working out the break-evens…")
+        return room.irv.view is not None and not room.irv.break_evens_pending
     if room.two_round.active:
         return room.two_round.view is not None
     return room.scenarios.view is not None
@@ -891,6 +898,8 @@ class Starter:
         self.live = False  # the shell painted the live figures (proved current), not the last session's
         self._changes_handed = False  # the shell's first-stage changes were handed to the real window
         self.first_read_agrees: bool | None = None  # the full store read what the first read did (None: not compared)
+        self.case: StartCase | None = None  # the frame's scenario case the first stage's panel started from
+        self.scenarios: ScenarioController | None = None  # that panel's controller (the real window takes it over)
 
     @property
     def frame_file(self) -> Path:
@@ -929,8 +938,12 @@ class Starter:
                 live=self.live,
                 contest=first.contest if stage and isinstance(first, FirstRead) else None,
                 polls=first.polls if stage and isinstance(first, FirstRead) else (),
+                scenario=self._first_panel(),
             )
             self.shell.restore(self.settings.geometry("main"), self.settings.geometry("main_state"))
+            from warroom.ui.assets import stylesheet
+
+            self.shell.setStyleSheet(stylesheet("app"))  # the real window's: its panel and boxes look the same
             self.shell.quit_requested.connect(self._on_shell_quit)
             self.shell.show()
             _on_first_paint(self.shell, self._on_shell_painted)
@@ -963,16 +976,45 @@ class Starter:
                 self._digest.let_go(wait=False)  # (a start that ended before the window was built: not held)
             self._resume_gc()
 
+    def _first_panel(self) -> ScenarioPanel | None:
+        """The real scenario panel for the first stage, when the frame's figures are live and it kept its runoff (SV)
+        case: a ScenarioController seeded with that case and the first read's polls (start_from), evaluated by the
+        same core function as ever, the panel bound to it (charts=False: its heatmap follows with the charts). The
+        real window takes that controller over (WarRoom(scenarios=...)), so the settings moved here carry over.
+        Imports numpy and the pipeline's modules (0.15-0.2 s of CPU, measured: docs/STARTUP.md), never SQLAlchemy,
+        Alembic or pyqtgraph. None: the frame's headline instead (no case, or one this version cannot read)."""
+        first, frame = self.first, self.shell_frame
+        if not (self.live and frame is not None and frame.case and isinstance(first, FirstRead)):
+            return None
+        from warroom.core.start_case import StartCase
+        from warroom.services.scenario_service import ScenarioController
+        from warroom.ui.scenario_panel import ScenarioPanel
+
+        case = StartCase.from_json(frame.case, first.contest)
+        if case is None:
+            return None
+        controller = ScenarioController()
+        controller.start_from(first.contest, case, first.polls)
+        if controller.view is None:  # (settings the pipeline refuses: the real window says why)
+            controller.deleteLater()
+            return None
+        self.case, self.scenarios = case, controller
+        return ScenarioPanel(controller, charts=False)
+
     def _say_unsaved(self) -> None:
         """The start ended without the real window (it failed): the changes made in the shell's first stage were
         not saved; say which (the user, if they closed the shell themselves, was asked first: StartShell)."""
         shell = getattr(self, "shell", None)
-        if shell is None or self._changes_handed or not shell.changes or (not self._failure and not self._code):
+        waiting = len(shell.changes) + len(shell.saves) if shell is not None else 0
+        if shell is None or self._changes_handed or not waiting or (not self._failure and not self._code):
             return
-        lost = "; ".join(f"{c.kind} {', '.join(p.pollster for p in c.polls)}" for c in shell.changes)
+        lost = "; ".join(
+            [f"{c.kind} {', '.join(p.pollster for p in c.polls)}" for c in shell.changes]
+            + [f"save scenario {saved.name!r}" for saved in shell.saves]
+        )
         sys.stderr.write(
-            f"warroom: the window did not open, so {len(shell.changes)} change(s) to the polls made while it was "
-            f"opening were not saved: {lost}\n"
+            f"warroom: the window did not open, so {waiting} change(s) made while it was opening were not saved: "
+            f"{lost}\n"
         )
 
     def _pause_gc(self) -> None:
@@ -1003,6 +1045,8 @@ class Starter:
             self._stamp("live", same_as="shell")  # the live figures and poll table painted (before the real window)
         if self.shell.editable:  # the real window's first stage: its poll table and poll form work (start_shell)
             self._stamp("editable", same_as="shell")
+        if self.shell.scenario_panel is not None:  # the real scenario panel, its sliders working (_first_panel)
+            self._stamp("sliders", same_as="shell")
         self.loaded_before_paint = [m for m in HEAVY if m in sys.modules]
         if self.exit_when_ready:  # the benchmark: the longest the event loop is held between first paint and ready
             self._probe = QTimer()
@@ -1089,6 +1133,7 @@ class Starter:
                 backup_dir=self.paths.backup_dir,
                 stepwise=True,
                 charts=False,
+                scenarios=self.scenarios,
             )
         except BaseException as exc:  # re-raised by run(), outside the event loop
             self._failure = exc
@@ -1147,15 +1192,30 @@ class Starter:
             and contest.id == first.contest_id
             and contest == first.contest
             and service.polls == list(first.polls)
+            and self._case_agrees(room)
         )
         if not self.first_read_agrees and self.live:
             self.live = False
             self.shell.show_stale()
 
+    def _case_agrees(self, room: WarRoom) -> bool:
+        """The first stage's scenario case (from the frame) is the one the store's polls rebuilt: the same baseline
+        choice, baseline, default settings, polls offered and odds model (so every figure its panel showed was the
+        store's)."""
+        case, sc = self.case, room.scenarios
+        return case is None or (
+            sc.choice == case.choice
+            and sc.baseline == case.baseline
+            and sc.defaults == case.defaults
+            and sc.offers == case.offers
+            and sc.odds == case.odds
+        )
+
     def _on_window_painted(self) -> None:
         self._stamp("window")
         self._stamp("live", same_as="window")  # (kept if the shell painted live figures first)
         self._stamp("editable", same_as="window")  # (kept if the shell was the first stage to work in)
+        self._stamp("sliders", same_as="window")  # (kept if the shell had the real scenario panel)
         self.charts_at_window = [m for m in CHART_MODULES if m in sys.modules]  # (none: the charts come after)
         # What the user chose in the shell runs now, in order, each in a turn of its own (a dialog it opens is
         # not opened inside this paint); the figures are awaited after it (timers of one interval keep order).
@@ -1166,6 +1226,9 @@ class Starter:
         if self.shell.changes:
             self._changes_handed = True
             QTimer.singleShot(0, room.window, lambda: room.window.apply_early_changes(self.shell.changes))
+        for saved in self.shell.saves:  # the scenarios saved there, as they were then (the window's command: undo)
+            self._changes_handed = True
+            QTimer.singleShot(0, room.window, lambda saved=saved: room.scenario_actions.save_prepared(saved))
         for name in self.shell.pending:
             action = getattr(room.window, name, None)
             if isinstance(action, QAction):
@@ -1241,6 +1304,7 @@ class Starter:
                 f"figures={int(self.shell_frame is not None)}",
                 f"live_first={int(self.times.get('live') == self.times.get('shell'))}",
                 f"editable_first={int(self.times.get('editable') == self.times.get('shell'))}",
+                f"sliders_first={int(self.times.get('sliders') == self.times.get('shell'))}",
                 f"stall={self.longest_stall:.4f}",
                 f"turn_cpu={self.longest_turn_cpu:.4f}",
                 f"heavy={heavy}",
@@ -1254,6 +1318,8 @@ class Starter:
         write since the start read it) - on a thread: digesting a big store must not stall the window."""
         key = self.key or self._late_key
         if key is None or self.shell.changes:  # (changed in the shell: the figures are not the state it read)
+            return
+        if not _start_state(room):  # (a slider moved, another baseline chosen: not the start's figures)
             return
         frame = capture_frame(room, key)
         self.ready_frame = frame

@@ -327,4 +327,4 @@ def test_a_start_that_fails_after_a_change_in_the_shell_says_what_was_not_saved(
     starter = _starter(paths, delete_one)
     assert starter.run() == 3 and starter.room is None
     err = capsys.readouterr().err
-    assert "1 change(s) to the polls made while it was opening were not saved: delete " in err
+    assert "1 change(s) made while it was opening were not saved: delete " in err

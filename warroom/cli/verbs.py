@@ -760,6 +760,14 @@ def cmd_gui(args: argparse.Namespace, out: TextIO) -> int:
     paths = AppPaths.under(args.data_dir) if getattr(args, "data_dir", None) else AppPaths.for_user()
     digest = StoreDigest(sqlite_file(args.db or paths.database), also=installation_stamp)
     digest.start()
+    # A start frame that keeps a runoff case: the first paint builds the real scenario panel on numpy and the
+    # pipeline (app.Starter._first_panel). Imported before Qt they cost 30 ms of CPU less (PySide6's import hook
+    # reads the source of every module imported after it: docs/STARTUP.md). A hint only: the start decides.
+    from warroom.core.startframe import FRAME_FILE, load_frame
+
+    frame = load_frame(paths.data_dir / FRAME_FILE)
+    if frame is not None and frame.case:
+        import warroom.core.start_case  # noqa: F401
     from warroom.app import run_gui
 
     return run_gui(args, digest)

@@ -12,17 +12,23 @@ session's until the fresh ones replace them, unless the start's first read (stor
 and the digest of the very snapshot it read) made the key: then they are this store's figures now, and it says
 they are live.
 
-Pure: strings in, strings out; the caller reads and writes the file.
+Pure but for load_frame (one small file read, refusing at once what is not one); the caller writes the file.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
-FORMAT = 2  # bumped when the fields change: an older file is then ignored, never misread
+FRAME_FILE = "start_frame.json"  # in the data folder: the last start's first screen
+FRAME_MAX_BYTES = 1 << 20
+"""A start frame is one screenful of text (a few kB); a file past this is not one and is not read."""
+FORMAT = 3  # bumped when the fields change: an older file is then ignored, never misread
 MAX_ROWS = 200
 """The poll table's first rows as shown. The start's first stage works on the polls only when the frame holds them
 all (ui/start_shell.py), so this is the biggest contest it serves: 200 rows cost the first paint about 20 ms of CPU
@@ -43,6 +49,8 @@ class StartFrame:
         store: the status bar's store line.
         headline: the scenario panel's headline lines (rich text, as the panel shows them).
         ids: the store id of each row's poll (the start's first stage edits the poll a row shows; empty: none).
+        case: a runoff (SV) contest's live scenario case (core.start_case.StartCase.to_json; empty: none), from
+            which the start's first stage builds the real scenario panel, sliders working (issue 15).
     """
 
     key: str
@@ -54,6 +62,7 @@ class StartFrame:
     store: str
     headline: tuple[str, ...]
     ids: tuple[int, ...] = ()
+    case: str = ""
 
     def to_json(self) -> str:
         return json.dumps({"format": FORMAT, **asdict(self)}, ensure_ascii=False)
@@ -75,9 +84,32 @@ class StartFrame:
                 store=_str(data["store"]),
                 headline=_strs(data["headline"]),
                 ids=tuple(_int(v) for v in _list(data["ids"])[:MAX_ROWS]),
+                case=_str(data["case"]),
             )
         except (ValueError, KeyError, TypeError):
             return None
+
+
+def load_frame(path: Path) -> StartFrame | None:
+    """The start frame in `path`; None for anything else, at once: no file, not a regular file (a FIFO's read would
+    wait for a writer, /dev/zero would never end), past FRAME_MAX_BYTES, not UTF-8 or not a frame this version
+    wrote."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > FRAME_MAX_BYTES:
+            return None
+        data = os.read(fd, FRAME_MAX_BYTES + 1)
+        if len(data) > FRAME_MAX_BYTES:
+            return None
+        return StartFrame.from_json(data.decode("utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return None
+    finally:
+        os.close(fd)
 
 
 def frame_key(parts: Iterable[str]) -> str:

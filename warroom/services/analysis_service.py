@@ -19,7 +19,7 @@ from warroom.core.averaging import ColumnBuilder, PollAverages
 from warroom.core.forecast import ForecastErrors
 from warroom.core.pipeline import OddsModel, PriorSource, compute_averages
 from warroom.core.types import Contest, Poll
-from warroom.services.import_worker import gui_first, wait_landed
+from warroom.services.worker_threads import gui_first, wait_landed
 
 BACKGROUND_FROM = 2_000
 """Polls from which a recompute runs on the worker thread. Below it the average takes a few milliseconds and

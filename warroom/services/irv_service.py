@@ -153,6 +153,11 @@ class IrvController(QObject):
         return bool(self._waiting)
 
     @property
+    def break_evens_pending(self) -> bool:
+        """The selected row's break-evens wait for the sliders to rest (the panel says "Working out…" meanwhile)."""
+        return self._resting.isActive()
+
+    @property
     def active(self) -> bool:
         """The open contest counts by instant runoff."""
         return self.contest is not None and self.contest.system == CountingSystem.IRV

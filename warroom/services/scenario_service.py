@@ -50,9 +50,10 @@ from warroom.core.pipeline import (
 )
 from warroom.core.runoff import Split
 from warroom.core.scenario import Baseline, Destination, DragSource, Projection, Scenario
+from warroom.core.start_case import StartCase
 from warroom.core.types import Contest, Poll
 from warroom.services.analysis_service import BACKGROUND_FROM
-from warroom.services.import_worker import gui_first, wait_landed
+from warroom.services.worker_threads import gui_first, wait_landed
 
 _Rebuilt = tuple[Baseline, Scenario, PollOffers] | PipelineError
 """What a rebuild gives: the baseline, its default settings and the polls to offer; or why there is none."""
@@ -178,6 +179,7 @@ class ScenarioController(QObject):
         self._worker_lock = threading.Lock()  # prepare_ahead (the average's worker) and this thread both make it
         self._ahead: tuple[_Ahead, Future[_Ahead]] | None = None  # the case prepare_ahead started, not yet adopted
         self._ready_view: tuple[Baseline, Scenario, OddsModel | None, ProjectionView] | None = None
+        self._started = False  # seeded by start_from: the store's opening of the same contest keeps the case
         self._landed.connect(self._on_landed, Qt.ConnectionType.QueuedConnection)
 
     @property
@@ -191,14 +193,75 @@ class ScenarioController(QObject):
         return self._job is None
 
     @property
+    def defaults(self) -> Scenario | None:
+        """The baseline's default settings (what reset goes back to; None before the first baseline)."""
+        return self._defaults
+
+    @property
     def projection(self) -> Projection | None:
         """The projection of the current settings (None before the first baseline)."""
         return self.view.projection if self.view is not None else None
 
     # --- data down -------------------------------------------------------------------------------------------
 
+    def start_from(self, contest: Contest, case: StartCase, polls: Sequence[Poll]) -> None:
+        """The start's first stage (issue 15): the case the start frame kept, proved current by the start's first
+        read (app.live_frame), with the first read's polls, evaluated at once; the panel bound to this controller
+        then works before the store is open. The store's opening of the same contest keeps the case and the user's
+        settings (set_contest), and its polls and averages rebuild the baseline as any poll update does."""
+        self.contest = contest
+        self._drop_job()
+        self.odds = case.odds
+        self.polls = list(polls)
+        self.averages = None
+        self.choice = case.choice
+        self._defaults = case.defaults
+        self._touched = False
+        self.offers = case.offers
+        self.baseline = case.baseline
+        self._started = True
+        self.baseline_changed.emit(case.baseline)
+        self._apply(case.defaults)
+        self.evaluate_now()
+
+    def start_case(self) -> StartCase | None:
+        """The case as the start left it, for the next start's first stage (the start frame keeps it); None unless
+        this controller holds the start's own case, evaluated: the start's baseline choice (the latest average, or
+        party voting intention where the race has no poll), the default settings untouched, no rebuild or
+        evaluation pending, not a saved case shown."""
+        if (
+            self.read_only
+            or self._touched
+            or self.busy
+            or self._pending.isActive()
+            or self.baseline is None
+            or self._defaults is None
+            or self.view is None
+            or self.scenario != self._defaults
+            or self.view.scenario != self._defaults
+            or self.choice not in (BaselineChoice(), BaselineChoice("party_vi"))
+        ):
+            return None
+        return StartCase(self.choice, self.baseline, self._defaults, self.offers, self.odds)
+
+    def set_store(self, store: ScenarioStore, errors: ForecastErrors | None) -> None:
+        """Where saved scenarios live, and the error table, for a controller made before the store was open (the
+        start's first stage: start_from)."""
+        self._store = store
+        self._errors = errors
+
     def set_contest(self, contest: Contest) -> None:
-        """A contest was opened: forget the last one's case (and its polls, until the new ones arrive)."""
+        """A contest was opened: forget the last one's case (and its polls, until the new ones arrive); the same
+        contest a start_from seeded keeps its case and the user's settings until its polls arrive (set_data)."""
+        started, self._started = self._started, False
+        if started and self.contest is not None and contest.id == self.contest.id and contest == self.contest:
+            self.contest = contest
+            self._drop_job()
+            if self._errors is not None:
+                self.odds = OddsModel(self._errors, contest.second_round_date or contest.election_date)
+            self.polls = []
+            self.averages = None
+            return
         self.contest = contest
         self._drop_job()
         if self._errors is not None:

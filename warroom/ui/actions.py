@@ -154,15 +154,23 @@ class ScenarioActions(QObject):
 
     def save_as(self, name: str) -> Any:
         """Save the live case under `name` (undoable); a problem is shown, not raised."""
-        lib = self.current()
+        return self._save(name, None)
+
+    def save_prepared(self, saved: SavedScenario) -> Any:
+        """Save a runoff case prepared earlier (the start's first stage, before the store was open: its settings as
+        they were then), as save_as saves the live one (undoable); a problem is shown, not raised."""
+        return self._save(saved.name, saved)
+
+    def _save(self, name: str, prepared: SavedScenario | None) -> Any:
+        lib = None if prepared is not None else self.current()
         saved: SavedScenario | SavedCase
         try:
             if self.records is None:  # no record access: a runoff case is saved through its model (no undo step)
-                if lib is not None:
+                if lib is not None or prepared is not None:
                     raise RuntimeError("there is no store for saved scenarios")
                 saved = self.library.save(name)
             else:
-                saved = lib.prepare(name) if lib is not None else self.library.prepare(name)
+                saved = prepared or (lib.prepare(name) if lib is not None else self.library.prepare(name))
                 other = next((b for n, b, _s in self.records.scenarios() if n == saved.name), None)
                 if other is not None and record_kind(other) != self.kind:
                     raise ValueError(

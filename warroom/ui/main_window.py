@@ -46,6 +46,16 @@ from warroom.core.types import Annotation, Contest, CountingSystem, Poll, contro
 from warroom.paths import in_backup_folder, overwrites_store
 from warroom.ui.assets import icon, stylesheet
 from warroom.ui.commands import AddPollsCommand, DeletePollsCommand, EditPollCommand, ImportedPollsCommand
+from warroom.ui.dock_layout import (
+    MAX_SHARE,
+    MIN_CHARTS_HEIGHT,
+    MIN_CHARTS_WIDTH,
+    MIN_POLLS_HEIGHT,
+    MIN_SCENARIO_WIDTH,
+    POLLS_SHARE,
+    SCENARIO_SHARE,
+    dock_sizes,
+)
 from warroom.ui.glyphs import drawable
 from warroom.ui.poll_dialog import PollDialog
 from warroom.ui.poll_table import POLL_ROLE, PollFilterProxy, PollTableModel, PollTableView
@@ -63,14 +73,6 @@ CHARTS_LOADING = "Loading the charts…"
 
 IRV_POINTS = "each poll, counted through the chain"
 """The runoff-lead chart's key for an instant-runoff contest's points (each poll's final-pair lead)."""
-
-MIN_CHARTS_WIDTH = 560
-MIN_CHARTS_HEIGHT = 330
-MIN_SCENARIO_WIDTH = 280
-MIN_POLLS_HEIGHT = 110
-SCENARIO_SHARE = 0.38  # of the window's width, until the user drags the separator
-POLLS_SHARE = 0.24  # of the window's height
-MAX_SHARE = 0.5  # a saved layout from before the panel scrolled (a 980-px dock) is not taken whole
 
 
 MAX_COLUMN_WIDTH = 220
@@ -801,10 +803,7 @@ class MainWindow(QMainWindow):
         width, height = self.width(), self.height()
         if width <= 0 or height <= 0:
             return
-        scenario = round(self._dock_shares["scenario"] * width)
-        scenario = max(MIN_SCENARIO_WIDTH, min(scenario, width - MIN_CHARTS_WIDTH - 24))
-        polls = round(self._dock_shares["polls"] * height)
-        polls = max(MIN_POLLS_HEIGHT, min(polls, height - MIN_CHARTS_HEIGHT - 120))
+        scenario, polls = dock_sizes(width, height, self._dock_shares["scenario"], self._dock_shares["polls"])
         self._dock_targets = {"scenario": scenario, "polls": polls}
         self._fitting_docks = True
         try:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from warroom.core.baseline import PollOffers
-from warroom.core.irv_pipeline import BreakEven, IrvCase, IrvView
-from warroom.core.irv_scenario import IrvScenario
-from warroom.core.pipeline import BaselineChoice, ProjectionView
-from warroom.core.runoff import Split
-from warroom.core.scenario import Baseline, Destination, DragSource, Scenario
-from warroom.core.types import Contest, Poll
+if TYPE_CHECKING:  # annotations only: the scenario panel is built in the start's first paint (issue 15), and the
+    # instant-runoff machinery (0.03 s of import) is not needed there
+    from warroom.core.baseline import PollOffers
+    from warroom.core.irv_pipeline import BreakEven, IrvCase, IrvView
+    from warroom.core.irv_scenario import IrvScenario
+    from warroom.core.pipeline import BaselineChoice, ProjectionView
+    from warroom.core.runoff import Split
+    from warroom.core.scenario import Baseline, Destination, DragSource, Scenario
+    from warroom.core.types import Contest, Poll
 
 
 class ScenarioModel(Protocol):

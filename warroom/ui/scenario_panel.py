@@ -15,7 +15,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from PySide6.QtCore import QDate, QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -624,18 +624,27 @@ class ScenarioPanel(QWidget):
     TALL = 700
     """From this height (px) a narrow panel still has room for the heatmap above the sliders."""
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        narrow = event.size().width() < self.NARROW
+    def lay_out(self) -> None:
+        """Lay the panel out for the size it has now, as when it turns narrow or wide (the start's first stage calls
+        it once its dock has the size the window will give it: the panel's first size was a provisional one)."""
+        self._lay_out(self.size(), force=True)
+
+    def _lay_out(self, size: QSize, *, force: bool = False) -> None:
+        narrow = size.width() < self.NARROW
         wanted = Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal
-        if self.splitter.orientation() != wanted:
+        if self.splitter.orientation() != wanted or force:
             self.splitter.setOrientation(wanted)
             self.splitter.insertWidget(0, self._outputs if narrow else self._inputs_scroll)
-            tall = event.size().height() >= self.TALL
+            tall = size.height() >= self.TALL
             self.heatmap_toggle.setChecked(not narrow or tall or self.model.read_only)
             self.first_round_label.setVisible(not narrow or self.model.read_only)  # the charts show it there
-            total = event.size().height() if narrow else event.size().width()
-            size = 9 * total // 20 if narrow else total // 2  # the answer on top, the sliders below it
-            self.splitter.setSizes([size, total - size])
+            total = size.height() if narrow else size.width()
+            part = 9 * total // 20 if narrow else total // 2  # the answer on top, the sliders below it
+            self.splitter.setSizes([part, total - part])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        narrow = event.size().width() < self.NARROW
+        self._lay_out(event.size())
         super().resizeEvent(event)
         if not narrow:
             QTimer.singleShot(0, self, self._unclip_inputs)

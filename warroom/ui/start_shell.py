@@ -32,11 +32,12 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeyEvent, QKeySequence, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDockWidget,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -44,6 +45,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QToolBar,
@@ -53,6 +55,7 @@ from PySide6.QtWidgets import (
 
 from warroom.core.startframe import StartFrame
 from warroom.core.types import Contest, Poll
+from warroom.ui.dock_layout import MAX_SHARE, MIN_SCENARIO_WIDTH, POLLS_SHARE, SCENARIO_SHARE, dock_sizes
 
 MENUS = ("&File", "&Edit", "&View", "&Scenario", "&Help")  # the real window's menu bar
 EARLY: tuple[tuple[str, str, str | QKeySequence.StandardKey, str], ...] = (
@@ -66,6 +69,12 @@ attribute holding the QAction that runs them), the same texts and shortcuts as M
 WAITING = "{} will open as soon as the window is ready…"
 LAST_SESSION = "From your last session (same polls, same settings): updating…"
 LIVE = "The polls in the store now and their projection (the scenario sliders and the charts follow in a moment)"
+LIVE_PANEL = "The polls in the store now and their projection (the charts and other baselines follow in a moment)"
+"""Said over the real scenario panel in the first stage (its sliders work from the first paint: app.Starter)."""
+LATER = "In a moment: the other baselines need the poll average, which is loading"
+"""The tooltip of the scenario panel's baseline choosers in the first stage (they work once the window is up)."""
+COMPARE_LATER = "Compare saved scenarios: in a moment, once the store is open"
+SAVED_LATER = "Scenario '{}' is kept and saved as soon as the store is open"
 """Said over the figures when the start's first read proved them current (app.live_frame): the store's content and
 schema, the settings, the contest, the day and the code are those the figures were computed from."""
 STALE = "The store changed while the window opened: updating…"
@@ -74,9 +83,10 @@ LOADING_FIGURES = "Working out the projection…"
 LOADING_POLLS = "Loading the polls…"
 CHANGED = "Your changes are kept and saved as soon as the store is open; these figures are from before them: updating…"
 """Said over the figures once a poll was added, edited or deleted in the shell (they are no longer the store's)."""
-WAITING_CHANGES = "{} change(s) to the polls waiting to be saved"
+WAITING_CHANGES = "{} change(s) waiting to be saved"
 UNSAVED_ON_CLOSE = (
-    "{} change(s) to the polls made here are saved when the window opens, in a moment.\n\nClose anyway and lose them?"
+    "{} change(s) made here (polls, saved scenarios) are saved when the window opens, in a moment.\n\n"
+    "Close anyway and lose them?"
 )
 
 
@@ -101,6 +111,8 @@ class StartShell(QMainWindow):
     Args:
         frame: the last start's frame if its key matches this start's, else None (then only "loading").
         store: the store line for the status bar (known before anything is read).
+        scenario: the real scenario panel (ui.scenario_panel.ScenarioPanel, bound to the controller the real window
+            takes over: app.Starter), shown in the scenario dock instead of the frame's headline; None: the headline.
     """
 
     quit_requested = Signal()  # the user closed the shell (or chose Quit): the start ends, no window follows
@@ -114,9 +126,12 @@ class StartShell(QMainWindow):
         live: bool = False,
         contest: Contest | None = None,
         polls: Sequence[Poll] = (),
+        scenario: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.frame = frame
+        self.scenario_panel = scenario if live and frame is not None else None
+        self.saves: list[Any] = []  # scenarios saved here (core.pipeline.SavedScenario), in order (for the window)
         self.live = live and frame is not None
         self.contest = contest
         self.polls = {p.id: p for p in polls if p.id is not None}
@@ -140,6 +155,11 @@ class StartShell(QMainWindow):
         self._ending = False  # end() was called: closed by the start itself, nothing to ask
         self._waiting = ""  # what the user chose here, waiting for the real window (said in the status bar)
         self._progress = "Starting…"
+        # the docks' shares of the window, by the real window's rule (ui/dock_layout.py): at the same size they are
+        # where the window will have them; a saved layout's sizes become the shares once laid out (showEvent)
+        self._docks: dict[str, QDockWidget] = {}
+        self._dock_shares = {"scenario": SCENARIO_SHARE, "polls": POLLS_SHARE}
+        self._adopt_shares = False
         self.setObjectName("start_shell")
         self.setWindowTitle(frame.title if frame else "warroom")
         bar = self.menuBar()
@@ -257,8 +277,7 @@ class StartShell(QMainWindow):
         if self.note is not None:
             self.note.setText(CHANGED)
             self.note.setObjectName("start_changed")
-        self.status_changes.setText(WAITING_CHANGES.format(len(self.changes)))
-        self.status_changes.show()
+        self._count_waiting()
 
     def _row_id(self, row: int) -> int | None:
         item = self.table.item(row, 0)
@@ -294,9 +313,13 @@ class StartShell(QMainWindow):
         self.buttons["delete"].setEnabled(chosen)
 
     def hand_over(self) -> None:
-        """The real window has taken the shell's place: close it without ending the start."""
+        """The real window has taken the shell's place: close it without ending the start. Its scenario panel goes
+        (the real window has its own, bound to the same controller: this one would re-render every slider move)."""
         self._handed_over = True
         self.close()
+        if self.scenario_panel is not None:
+            self.scenario_panel.deleteLater()
+            self.scenario_panel = None
 
     def restore(self, geometry: QByteArray | None, state: QByteArray | None) -> None:
         """The real window's saved geometry and dock layout (the same object names), or its default size."""
@@ -305,7 +328,46 @@ class StartShell(QMainWindow):
         else:
             self.resize(1400, 900)
         if state is not None:
-            self.restoreState(state)
+            self._adopt_shares = self.restoreState(state)
+        else:
+            self._fit_docks()  # before the first layout: the panel's first size is its size in the window
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._adopt_shares:  # (the real window's _adopt_dock_sizes)
+            self._adopt_shares = False
+            layout = self.layout()
+            if layout is not None:
+                layout.activate()
+            for key, along in (("scenario", self.width()), ("polls", self.height())):
+                dock = self._docks.get(key)
+                size = (dock.width() if key == "scenario" else dock.height()) if dock is not None else 0
+                if along > 0 and size > 0:
+                    self._dock_shares[key] = min(MAX_SHARE, size / along)
+        self._fit_docks()
+        layout = self.layout()
+        lay_out = getattr(self.scenario_panel, "lay_out", None)
+        if layout is not None and lay_out is not None:
+            layout.activate()  # the docks at their size now: the panel laid out for it, as in the window
+            lay_out()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if not self._adopt_shares:
+            self._fit_docks()
+
+    def _fit_docks(self) -> None:
+        width, height = self.width(), self.height()
+        if width <= 0 or height <= 0:
+            return
+        scenario, polls = dock_sizes(width, height, self._dock_shares["scenario"], self._dock_shares["polls"])
+        for key, size, orientation in (
+            ("scenario", scenario, Qt.Orientation.Horizontal),
+            ("polls", polls, Qt.Orientation.Vertical),
+        ):
+            dock = self._docks.get(key)
+            if dock is not None and not dock.isFloating():
+                self.resizeDocks([dock], [size], orientation)
 
     def show_stale(self) -> None:
         """The figures shown as live are no longer the store's (written meanwhile): say they are updating."""
@@ -354,11 +416,11 @@ class StartShell(QMainWindow):
         self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self._handed_over and not self._ending and self.changes:
+        if not self._handed_over and not self._ending and (self.changes or self.saves):
             # closed by the user before the window is up, with changes made here not yet saved: never lost unasked
             from warroom.ui.qt_utils import ask_plain
 
-            question = UNSAVED_ON_CLOSE.format(len(self.changes))
+            question = UNSAVED_ON_CLOSE.format(len(self.changes) + len(self.saves))
             if ask_plain(self, "warroom", question) != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return
@@ -373,6 +435,8 @@ class StartShell(QMainWindow):
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(8, 8, 8, 8)
+        if self.scenario_panel is not None:
+            return self._panel_dock(dock, body, layout, self.scenario_panel)
         if frame and frame.headline:
             note = QLabel(LIVE if self.live else LAST_SESSION)
             note.setObjectName("start_live" if self.live else "start_last_session")
@@ -396,8 +460,85 @@ class StartShell(QMainWindow):
         layout.addStretch(1)
         dock.setWidget(body)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-        self.resizeDocks([dock], [440], Qt.Orientation.Horizontal)
+        self._docks["scenario"] = dock
         return headline
+
+    def _panel_dock(self, dock: QDockWidget, body: QWidget, layout: QVBoxLayout, panel: QWidget) -> QLabel:
+        """The real scenario panel in the dock, in a scroll area as the real window has it, under the note saying
+        what its figures are. Its baseline choosers and Compare wait for the real window (they need the poll
+        average and the store: said in their tooltips); Save as… asks for the name now and the real window saves
+        the case as it was then (`saves`)."""
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        note = QLabel(LIVE_PANEL)
+        note.setObjectName("start_live")
+        note.setWordWrap(True)
+        note.setContentsMargins(8, 4, 8, 4)
+        note.setStyleSheet("color: palette(placeholder-text); font-style: italic;")
+        self.note = note
+        layout.addWidget(note)
+        scroll = QScrollArea()
+        scroll.setObjectName("scenario_scroll")  # (the real window's names and frame: it looks the same)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setMinimumWidth(MIN_SCENARIO_WIDTH)
+        scroll.setWidget(panel)
+        layout.addWidget(scroll, 1)
+        for name in ("baseline_combo", "baseline_date", "personal_box"):
+            chooser = getattr(panel, name, None)
+            if isinstance(chooser, QWidget):
+                chooser.setEnabled(False)
+                chooser.setToolTip(LATER)
+        compare = getattr(panel, "compare_button", None)
+        if isinstance(compare, QWidget):
+            compare.setEnabled(False)
+            compare.setToolTip(COMPARE_LATER)
+        save = getattr(panel, "save_requested", None)
+        if save is not None:
+            save.connect(self.save_scenario)
+        dock.setWidget(body)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self._docks["scenario"] = dock
+        return note
+
+    def save_scenario(self) -> None:
+        """Save as… in the first stage: the name asked as the real window asks it, the case prepared now by its
+        controller (the settings as they are at this moment), kept for the real window to save with its own command
+        (one undo step) once the store is open. A name the case cannot take is said at once."""
+        panel = self.scenario_panel
+        model = getattr(panel, "model", None)
+        if model is None or self.busy:
+            return
+        from PySide6.QtWidgets import QInputDialog
+
+        self.busy = True
+        try:
+            name, ok = QInputDialog.getText(self, "Save scenario", "Name for these settings:")
+            if not ok or not name.strip():
+                return
+            try:
+                saved = model.prepare(name)
+            except ValueError as exc:  # (core.pipeline.PipelineError: a bad name, no case)
+                from warroom.ui.qt_utils import ask_plain
+
+                ask_plain(
+                    self,
+                    "warroom",
+                    f"The scenario could not be saved: {exc}",
+                    icon=QMessageBox.Icon.Warning,
+                    buttons=QMessageBox.StandardButton.Ok,
+                )
+                return
+            self.saves.append(saved)
+            self.statusBar().showMessage(SAVED_LATER.format(saved.name), 8000)
+            self._count_waiting()
+        finally:
+            self.busy = False
+
+    def _count_waiting(self) -> None:
+        waiting = len(self.changes) + len(self.saves)
+        self.status_changes.setText(WAITING_CHANGES.format(waiting))
+        self.status_changes.setVisible(bool(waiting))
 
     def _polls_dock(self, frame: StartFrame | None) -> QTableWidget:
         dock = QDockWidget("Polls", self)
@@ -471,7 +612,7 @@ class StartShell(QMainWindow):
         layout.addWidget(table if frame else _centred(LOADING_POLLS, "start_polls"), 1)
         dock.setWidget(pane)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-        self.resizeDocks([dock], [260], Qt.Orientation.Vertical)
+        self._docks["polls"] = dock
         return table
 
 

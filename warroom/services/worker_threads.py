@@ -1,0 +1,62 @@
+"""The worker threads' shared helpers: the GIL switch interval a worker job runs under (gui_first) and the wait
+for a job's landing (wait_landed). QtCore and the standard library only: the scenario controller, which uses them,
+is built in the start's first stage, before SQLAlchemy is imported (issue 15, docs/STARTUP.md)."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Iterator
+from concurrent.futures import Future
+from contextlib import contextmanager
+from typing import Any
+
+from PySide6.QtCore import QObject
+
+SWITCH_INTERVAL_S = 0.00005
+"""Python's GIL switch interval while a worker runs (the default is 0.005 s).
+
+Parsing is Python code, so the worker holds the GIL; the GUI thread needs it for every call from Qt into Python
+(each paint, event and virtual method of a widget made in Python) and waits one switch interval for each. At the
+default 5 ms, merely showing the progress dialog stalled the window for 150-300 ms (benchmarks/
+bench_import_stall.py); at 0.5 ms it takes a few tens of ms. The interval only matters while two threads want
+the GIL, so the import itself is hardly slower.
+
+0.05 ms rather than 0.5: at 100,000 polls the average and the scenario rebuild run on workers after every change
+while the window repaints, and a turn of 30-40 ms of GUI-thread CPU stretched to 100-170 ms waiting for the lock
+(benchmarks/_responsive.py's longest gap against its CPU). Eight interleaved runs at 100,000 polls (load 2-3):
+phases stalled over 100 ms 7 of 24 at 0.5 ms, 1 of 24 at 0.05 ms; adding a poll's longest stall 86-104 ms against
+45-82 ms; the workers no slower (an add's average landed in 705-874 ms against 676-756 ms).
+"""
+_switch_lock = threading.Lock()
+_switch_users = 0
+_switch_saved = 0.005
+
+
+def wait_landed(owner: QObject, job: Future[Any] | None, timeout_ms: int) -> None:
+    """Block until a worker `job` has finished, then deliver the landing it queued to `owner` now (the averages'
+    and the scenario rebuild's wait(), for scripts and tests). Raises the job's TimeoutError past `timeout_ms`."""
+    if job is not None:
+        job.result(timeout=timeout_ms / 1000.0)
+        from PySide6.QtCore import QCoreApplication
+
+        QCoreApplication.sendPostedEvents(owner)
+
+
+@contextmanager
+def gui_first() -> Iterator[None]:
+    """Shorten the GIL switch interval while any worker job runs; restore it when the last one ends (the import
+    worker's jobs, the poll average's and the scenario rebuild's)."""
+    global _switch_users, _switch_saved
+    with _switch_lock:
+        if _switch_users == 0:
+            _switch_saved = sys.getswitchinterval()
+            sys.setswitchinterval(min(_switch_saved, SWITCH_INTERVAL_S))
+        _switch_users += 1
+    try:
+        yield
+    finally:
+        with _switch_lock:
+            _switch_users -= 1
+            if _switch_users == 0:
+                sys.setswitchinterval(_switch_saved)
