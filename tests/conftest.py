@@ -90,15 +90,30 @@ TOY = Contest(
 )
 
 
+def renamed_toy(
+    name: str | None = None,
+    *,
+    parties: tuple[str, str, str] | None = None,
+    candidates: tuple[str, str, str] | None = None,
+    short_names: tuple[str | None, str | None, str | None] = (None, None, None),
+) -> Contest:
+    """TOY with other names (hostile, long, emoji, right-to-left) for the race, its parties and its candidates;
+    the codes, party codes and colours kept, so toy_polls and TOY's rows still fit it."""
+    return replace(
+        TOY,
+        name=TOY.name if name is None else name,
+        parties=TOY.parties
+        if parties is None
+        else tuple(replace(p, name=n) for p, n in zip(TOY.parties, parties, strict=True)),
+        candidates=tuple(
+            replace(c, name=c.name if candidates is None else n, short_name=short)
+            for c, n, short in zip(TOY.candidates, candidates or ("",) * 3, short_names, strict=True)
+        ),
+    )
+
+
 KHAN, NETANYAHU = "صادق خان", "בנימין נתניהו"
-RTL_TOY = replace(
-    TOY,
-    candidates=(
-        Candidate("ann", KHAN, "R", "#d62728"),
-        Candidate("bob", NETANYAHU, "B", "#1f77b4"),
-        Candidate("cat", "Cat Green", "G", "#2ca02c"),
-    ),
-)
+RTL_TOY = renamed_toy(candidates=(KHAN, NETANYAHU, "Cat Green"))
 """TOY with an Arabic and a Hebrew name: right-to-left names beside figures (issue 16's fifth pass)."""
 
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QMessageBox, QWid
 
 from warroom import __version__
 from warroom.core.startframe import FRAME_FILE, MAX_ROWS, StartFrame, frame_key, load_frame
-from warroom.paths import AppFolderError, AppPaths, write_private_atomic
+from warroom.paths import AppFolderError, AppPaths, user_made_read_only, write_private_atomic
 from warroom.qtcheck import missing_message, missing_qt_libraries, uses_xcb
 from warroom.resources import installation_stamp
 from warroom.services.settings import AppSettings, open_settings
@@ -157,6 +157,7 @@ class WarRoom:
 
         self._starting = True
         self._follows_scheme = False  # the style hints connected (set where they are, undone at close)
+        self._landing = False  # closing waits for the changes on their way to the store (_land_writes)
         self.store = store
         self.settings = settings
         # the window's writes run on this thread, in order: the GUI thread never waits on the database
@@ -410,17 +411,69 @@ class WarRoom:
         win.closeEvent = close_event  # type: ignore[method-assign]
 
     def _land_writes(self) -> None:
-        """Before the window closes: wait (at most WRITE_WAIT_ON_CLOSE_S at a time) for the changes still on their
-        way to the store; a change that fails meanwhile is reported as usual (what and why). If the store has not
-        answered by then, the user is told and chooses: wait again, or close with those changes unsaved."""
-        while self.poll_service.pending_writes:
-            pending = self.poll_service.pending_writes
-            self.window.statusBar().showMessage(f"Saving {pending} change(s) before closing…")
-            if self.poll_service.wait_for_writes(WRITE_WAIT_ON_CLOSE_S):
-                break
-            pending = self.poll_service.pending_writes
-            if pending and not self.window.ask_close_unsaved(pending, WRITE_WAIT_ON_CLOSE_S):
-                break  # closed with them unsaved, as the user chose after being told
+        """Before the window closes: wait for the changes still on their way to the store, saying so: a progress
+        dialog ("Saving 312 changes…") whose count goes down as each lands (the window stayed still and silent for
+        up to WRITE_WAIT_ON_CLOSE_S before: the status bar's message was never painted while the GUI thread
+        waited). A change that fails meanwhile is reported as usual (what and why). If the store has not answered
+        for WRITE_WAIT_ON_CLOSE_S, or the user presses "Close now…", the user is told and chooses: wait again, or
+        close with those changes unsaved (the writer still tries them, in order, as the program ends)."""
+        service = self.poll_service
+        if not service.pending_writes or self._landing:
+            return  # (a second close while this one waits: the first goes on)
+        from PySide6.QtWidgets import QProgressDialog
+
+        self._landing = True
+        total = service.pending_writes
+        dialog = QProgressDialog(saving_text(total), "Close now…", 0, total, self.window)
+        dialog.setObjectName("saving_on_close")
+        dialog.setWindowTitle("warroom: saving before closing")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)  # nothing else changed while it waits
+        dialog.setMinimumDuration(0)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        loop = QEventLoop()
+        timer = QTimer()
+        timer.setInterval(CLOSE_PROGRESS_TICK_MS)
+        state = {"shown": total, "since": time.monotonic()}
+
+        def tick() -> None:
+            nonlocal total
+            pending = service.pending_writes
+            if not pending:
+                loop.quit()
+                return
+            now = time.monotonic()
+            if pending != state["shown"]:  # one landed (or failed, and was reported): the store answers
+                state["shown"], state["since"] = pending, now
+            total = max(total, pending)
+            text = saving_text(pending)
+            if dialog.labelText() != text:
+                dialog.setLabelText(text)
+                self.window.statusBar().showMessage(text)
+            dialog.setMaximum(total)
+            dialog.setValue(total - pending)
+            stalled = now - state["since"] >= WRITE_WAIT_ON_CLOSE_S
+            if stalled or dialog.wasCanceled():
+                timer.stop()
+                waited = WRITE_WAIT_ON_CLOSE_S if stalled else now - state["since"]
+                if not self.window.ask_close_unsaved(pending, waited):
+                    loop.quit()  # closed with them unsaved, as the user chose after being told
+                    return
+                dialog.reset()  # (the button pressed no more)
+                dialog.setValue(total - service.pending_writes)
+                state["since"] = time.monotonic()
+                timer.start()
+
+        timer.timeout.connect(tick)
+        try:
+            dialog.setValue(0)  # shown at once (minimum duration 0), painted in the loop's first turn
+            timer.start()
+            loop.exec()
+        finally:
+            timer.stop()
+            dialog.close()
+            dialog.deleteLater()
+            self._landing = False
 
     def _later(self, slot: Callable[[Sequence[Poll], PollAverages | None], None], turns: int) -> Callable[..., None]:
         """`slot`, for a big contest called `turns` timer ticks after averages_ready, and only if those averages
@@ -508,6 +561,15 @@ class _LazyPages:
 
 BIG_CHANGE = 64
 """Polls added at once (an import) after which the heap is frozen again (_freeze_heap)."""
+CLOSE_PROGRESS_TICK_MS = 50
+"""How often closing's progress dialog looks at the count of changes still on their way to the store."""
+
+
+def saving_text(pending: int) -> str:
+    """What closing says while changes are on their way to the store."""
+    return f"Saving {pending:,} change{'' if pending == 1 else 's'} to the store before closing…"
+
+
 WRITE_WAIT_ON_CLOSE_S = 10.0
 """How long closing the window waits for changes still on their way to the store before asking the user: longer
 than a write's longest wait on a PostgreSQL server that stopped answering (the lock wait plus its margin, 5 s)."""
@@ -869,7 +931,7 @@ class Starter:
             first = self.first
             # the shell is the real window's first stage (polls added, edited, deleted at once) when its figures are
             # live and the store can take the changes it keeps (a read-only file: shown, not worked on)
-            stage = isinstance(first, FirstRead) and self.live and os.access(first.db_file, os.W_OK)
+            stage = isinstance(first, FirstRead) and self.live and not user_made_read_only(first.db_file)  # (root too)
             self.shell = StartShell(
                 self.shell_frame,
                 store_text.removeprefix("Store: "),

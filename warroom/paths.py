@@ -213,6 +213,19 @@ def unportable_name(name: str) -> str | None:
     return None
 
 
+def user_made_read_only(path: Path | str, st: os.stat_result | None = None) -> bool:
+    """The one read-only rule for a file the user owns (a store, an export's target): no write permission for
+    this process, or no write bit at all. `os.access` alone says yes to root for any file, so a store the user
+    made read-only (chmod 0444) would be written by a root process; the missing write bit is the user's
+    decision, whoever runs the app. False for a path that does not exist (or cannot be looked at)."""
+    if st is None:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return False
+    return not os.access(path, os.W_OK) or not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+
+
 def _refuse_target(path: Path) -> None:
     """A folder, or a file the user made read-only, is never replaced by an export (a rename over a read-only
     file succeeds wherever the folder is writable, and would quietly undo the user's protection); nor is a name
@@ -237,9 +250,7 @@ def _refuse_target(path: Path) -> None:
         device = device or _links_into_a_process(path)
     if device:
         raise OSError(errno.ENODEV, "is a device, the terminal or a pipe, not a file (give a file name)", str(path))
-    if stat.S_ISREG(st.st_mode) and (
-        not os.access(path, os.W_OK) or not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
-    ):
+    if stat.S_ISREG(st.st_mode) and user_made_read_only(path, st):
         raise PermissionError(errno.EACCES, "is read-only: it was left as it was (choose another name)", str(path))
 
 

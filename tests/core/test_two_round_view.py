@@ -67,19 +67,16 @@ def test_a_pair_without_a_matrix_starts_neutral() -> None:
     assert project(FIRST, defaults.scenario).turnout == pytest.approx(FIRST.turnout)  # nobody changes behaviour
 
 
+def _notice_of(
+    pid: str, institute: str, day: int, days: int, hyps: tuple[Hypothesis, ...], runs: tuple[Matchup, ...]
+) -> PollNotice:
+    """A notice of 1,000 interviews from 2022-03-`day` for `days` days."""
+    return PollNotice(pid, institute, "", date(2022, 3, day), date(2022, 3, day + days), 1000, "", None, hyps, runs)
+
+
 def _notice(day: int, institute: str, a: float, b: float, hyps: list[dict[str, float]]) -> PollNotice:
-    return PollNotice(
-        f"p{day}{institute}",
-        institute,
-        "",
-        date(2022, 3, day),
-        date(2022, 3, day + 1),
-        1000,
-        "",
-        None,
-        tuple(Hypothesis(f"H{i}" if len(hyps) > 1 else "", h, 1) for i, h in enumerate(hyps)),
-        (Matchup("", "Ann A", "Bob B", a, b, 1),),
-    )
+    labelled = tuple(Hypothesis(f"H{i}" if len(hyps) > 1 else "", h, 1) for i, h in enumerate(hyps))
+    return _notice_of(f"p{day}{institute}", institute, day, 1, labelled, (Matchup("", "Ann A", "Bob B", a, b, 1),))
 
 
 def test_chart_points_and_first_round_lead() -> None:
@@ -190,15 +187,11 @@ def test_campaign_extents_span_every_list_and_every_pair() -> None:
     from warroom.core.two_round_view import MatchupLead, campaign_extents, first_round_lead, lead_points
 
     notices = [
-        PollNotice(
+        _notice_of(
             f"p{d}",
             "Ifop" if d % 2 else "BVA",
-            "",
-            date(2022, 3, d),
-            date(2022, 3, d + 2),
-            1000,
-            "",
-            None,
+            d,
+            2,
             (
                 Hypothesis("one", {"Ann A": 30.0 + d / 10, "Bob B": 25.0, "Cy C": 20.0}, 1),
                 Hypothesis("two", {"Ann A": 28.0, "Bob B": 27.0 - d / 10, "Cy C": 22.0}, 1),

@@ -17,9 +17,9 @@ from PySide6.QtGui import Qt as GuiQt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QApplication, QCheckBox, QGraphicsTextItem, QGraphicsView, QLabel, QWidget
 
-from tests.conftest import TOY
+from tests.conftest import renamed_toy
 from tests.ui.conftest import running_room, toy_polls
-from warroom.core.types import Annotation, Candidate, Party
+from warroom.core.types import Annotation
 from warroom.paths import AppPaths
 
 LITERALS = {  # a name as typed -> what Qt made of it when it read it as HTML
@@ -35,19 +35,11 @@ LITERALS = {  # a name as typed -> what Qt made of it when it read it as HTML
     "support A<B & C>D": "support AD",
 }
 
-HOSTILE = dataclasses.replace(
-    TOY,
-    name="Toy <b>Mayor</b>",
-    parties=(
-        Party("R", "<u>Reds</u>", "#d62728"),
-        Party("B", "Blues", "#1f77b4"),
-        Party("G", "Greens", "#2ca02c"),
-    ),
-    candidates=(
-        Candidate("ann", "A<i>n</i>n Red", "R", "#d62728", short_name="A<i>n</i>n"),
-        Candidate("bob", "Bob &amp; Blue", "B", "#1f77b4", short_name="Bob&lt;B"),
-        Candidate("cat", "Qz <!--Green", "G", "#2ca02c", short_name="Qz<!--"),
-    ),
+HOSTILE = renamed_toy(
+    "Toy <b>Mayor</b>",
+    parties=("<u>Reds</u>", "Blues", "Greens"),
+    candidates=("A<i>n</i>n Red", "Bob &amp; Blue", "Qz <!--Green"),
+    short_names=("A<i>n</i>n", "Bob&lt;B", "Qz<!--"),
 )
 
 

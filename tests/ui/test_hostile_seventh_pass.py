@@ -8,6 +8,7 @@ import subprocess
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
@@ -27,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tests.conftest import TOY
-from warroom.core.types import Annotation, Candidate, Party
+from tests.conftest import renamed_toy
+from warroom.core.types import Annotation
 
 EMOJI = {"🗳": "[ballot box with ballot", "🦄": "[unicorn face", "🐘": "[elephant", "🐝": "[honeybee"}
 
@@ -41,19 +42,8 @@ def _some_font_has(ch: str) -> bool:
     return bool(found.stdout.strip())
 
 
-EMOJI_CONTEST = replace(
-    TOY,
-    name="Toyton 🗳️ Mayor",
-    parties=(
-        Party("R", "Reds🐝", "#d62728"),
-        Party("B", "Blues", "#1f77b4"),
-        Party("G", "Greens", "#2ca02c"),
-    ),
-    candidates=(
-        Candidate("ann", "Ann Red🗳️", "R", "#d62728"),
-        Candidate("bob", "Bob Blue🦄", "B", "#1f77b4"),
-        Candidate("cat", "Cat Green", "G", "#2ca02c"),
-    ),
+EMOJI_CONTEST = renamed_toy(
+    "Toyton 🗳️ Mayor", parties=("Reds🐝", "Blues", "Greens"), candidates=("Ann Red🗳️", "Bob Blue🦄", "Cat Green")
 )
 
 
@@ -167,20 +157,24 @@ def test_an_emoji_no_font_has_is_named_everywhere_in_the_window_not_an_empty_box
         assert picker is not None and "Toyton [ballot box with ballot" in picker.currentText()
 
 
+def no_empty_box_in_meeting_mode(qtbot: Any, win: Any, views: list[str]) -> None:
+    """Step meeting mode through `views`: no view draws a symbol no installed font has as an empty box."""
+    win.set_presentation_views(views)
+    win.enter_presentation()
+    try:
+        for _ in views:
+            qtbot.wait(250)
+            QApplication.processEvents()
+            assert empty_boxes(win) == [], win.current_view() + "\n" + "\n".join(map(repr, empty_boxes(win)))
+            win.step_view(1)
+    finally:
+        win.leave_presentation()
+
+
 def test_an_emoji_no_font_has_is_named_in_meeting_mode(qtbot, tmp_path) -> None:
     for room in _emoji_room(qtbot, tmp_path):
-        win = room.window
         room.scenarios.save("Plan 🦄")
-        win.set_presentation_views(["answer", "charts", "scenario", "scenario:Plan 🦄"])
-        win.enter_presentation()
-        try:
-            for _ in range(4):
-                qtbot.wait(250)
-                QApplication.processEvents()
-                assert empty_boxes(win) == [], win.current_view() + "\n" + "\n".join(map(repr, empty_boxes(win)))
-                win.step_view(1)
-        finally:
-            win.leave_presentation()
+        no_empty_box_in_meeting_mode(qtbot, room.window, ["answer", "charts", "scenario", "scenario:Plan 🦄"])
 
 
 def test_an_emoji_no_font_has_is_named_in_the_instant_runoff_panel(qtbot, tmp_path) -> None:
@@ -222,13 +216,8 @@ def _overflow(label: QLabel) -> list[str]:
 def _long_name_room(qtbot, tmp_path: Path):  # type: ignore[no-untyped-def]
     from tests.ui.conftest import room_of
 
-    contest = replace(
-        TOY,
-        candidates=(
-            Candidate("ann", f"Ann {LONG_SHORT_NAME}", "R", "#d62728", short_name=LONG_SHORT_NAME),
-            Candidate("bob", "Bob Blue", "B", "#1f77b4"),
-            Candidate("cat", "Cat Green", "G", "#2ca02c"),
-        ),
+    contest = renamed_toy(
+        candidates=(f"Ann {LONG_SHORT_NAME}", "Bob Blue", "Cat Green"), short_names=(LONG_SHORT_NAME, None, None)
     )
     return room_of(qtbot, tmp_path, contest)
 

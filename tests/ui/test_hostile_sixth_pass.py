@@ -7,8 +7,7 @@ import subprocess
 from dataclasses import replace
 from pathlib import Path
 
-from tests.conftest import TOY
-from warroom.core.types import Candidate
+from tests.conftest import renamed_toy
 
 
 def test_ctrl_c_before_any_window_is_shown_closes_the_first_window_shown(qtbot) -> None:
@@ -68,14 +67,7 @@ def test_an_emoji_no_installed_font_has_is_named_in_chart_labels_titles_keys_and
     from warroom.ui.export import export_chart
 
     assert not all(_some_font_has(ch) for ch in EMOJI), "this machine draws every emoji: the test shows nothing"
-    contest = replace(
-        TOY,
-        candidates=(
-            Candidate("ann", "Ann Red🗳️", "R", "#d62728"),
-            Candidate("bob", "Bob Blue🦄", "B", "#1f77b4"),
-            Candidate("cat", "Cat Green", "G", "#2ca02c"),
-        ),
-    )
+    contest = renamed_toy(candidates=("Ann Red🗳️", "Bob Blue🦄", "Cat Green"))
     polls = [replace(p, pollster=p.pollster.replace("Acme", "Acme 🐘")) for p in toy_polls()]
     for room in room_of(qtbot, tmp_path, contest, polls, ready="averages"):
         charts = room.window.charts

@@ -654,13 +654,38 @@ class _Chain:
 
     def play_out(self) -> int:
         """Run the chain to the end by its rules and return the winner."""
+        fast = not (self.limited or self.s.batch_elimination)
         while True:
             winner = self.outcome()
             if winner is not None:
                 return winner
-            if not (self.limited or self.s.batch_elimination) and self._step_fast():
+            if fast and self._step_fast():
+                continue
+            if not self.s.batch_elimination and self._drop_zeros():
                 continue
             self.eliminate(self.losers()[0], record=False)
+
+    def _drop_zeros(self) -> bool:
+        """Exclude together every continuing candidate on exactly no votes, when nobody else is tied with them.
+
+        The rule excludes them one a round anyway (the lowest, tied at nothing, in the tie-break's order): each
+        such exclusion moves no vote and changes no tally (x + 0.0 is x), so the count after all of them, and
+        every later round, is the same whatever their order. Only the winner is asked for here (`play_out`:
+        the decisive replays and the break-evens), so the rounds in between are not kept: a race with a
+        hundred candidates on nothing ran a tie-broken sort per round of every replay (a scenario of minutes).
+        The history gains no row: a round whose tallies equal the last one's changes no tie-break order.
+
+        Returns:
+            False (nothing done) unless at least one was excluded and two candidates with votes remain.
+        """
+        t, alive = self.t, self.alive
+        zeros = [c for c, on in enumerate(alive) if on and t[c] == 0.0]
+        others = [t[c] for c, on in enumerate(alive) if on and t[c] != 0.0]
+        if not zeros or len(others) < 2 or min(others) <= _TIE:
+            return False
+        for c in zeros:
+            alive[c] = False
+        return True
 
     def _step_fast(self) -> bool:
         """One exclusion with no preference limit and no batch, when the lowest is clear (no tie to break).
@@ -671,17 +696,14 @@ class _Chain:
             False (and nothing done) when the lowest two are tied: `losers` must then break the tie.
         """
         t, alive = self.t, self.alive
-        lowest = second = math.inf
-        loser = -1
-        for c, on in enumerate(alive):
-            if on:
-                v = t[c]
-                if v < lowest:
-                    lowest, second, loser = v, lowest, c
-                elif v < second:
-                    second = v
-        if second - lowest <= _TIE:
+        live = list(compress(range(len(t)), alive))  # (min and index at C speed: a race of 200 ran this 60,000 times)
+        tallies = [t[c] for c in live]
+        lowest = min(tallies)
+        at = tallies.index(lowest)  # the earliest on the lowest tally, as the scan in candidate order found
+        tallies[at] = math.inf
+        if min(tallies) - lowest <= _TIE:  # (the second lowest; a repeat of the lowest is a tie)
             return False
+        loser = live.pop(at)
         alive[loser] = False
         row = self.rows[loser]
         new = list(t)
@@ -692,9 +714,8 @@ class _Chain:
             open_total = sum(compress(row, alive))
         if open_total > 0:
             f = t[loser] / open_total
-            for j, on in enumerate(alive):
-                if on:
-                    new[j] += row[j] * f
+            for j in live:
+                new[j] += row[j] * f
             self.exhausted += row[-1] * f
         else:
             self.exhausted += t[loser]

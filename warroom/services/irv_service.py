@@ -13,7 +13,9 @@ chain each, so they are worked out once the sliders rest (BREAK_EVEN_DELAY_MS af
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -34,13 +36,52 @@ from warroom.core.irv_pipeline import (
     prior_rows_from_ballots,
     share_sd_for,
 )
-from warroom.core.irv_scenario import IrvScenario, IrvSimulator, set_row
+from warroom.core.irv_scenario import DEFAULT_SHARE_SD, IrvOdds, IrvRun, IrvScenario, IrvSimulator, set_row
 from warroom.core.pipeline import OddsModel, PipelineError
 from warroom.core.types import Contest, CountingSystem, Poll
+
+BIG_RACE = 40
+"""Candidates from which a case's simulated chances and break-evens are worked out off the GUI thread: with 2,000
+draws a new race of 200 candidates costs seconds of simulation (its standard normals alone, drawn once per race,
+about a second: bench_irv_many.py) and its break-evens about one, which froze the window. Below this the
+simulation follows a slider within its frame (bench_irv_slider.py, 12 candidates), as before."""
 
 BREAK_EVEN_DELAY_MS = 150
 """The break-evens follow once the sliders have rested this long: they cost tens of milliseconds, which a
 drag cannot spare on every frame, and a staffer reads them after letting go."""
+
+
+class _Latest:
+    """One daemon thread running the latest job of each kind, in the order odds, break-evens: a job superseded
+    before it started is dropped (a slider moved again, another contest opened), and nothing here keeps the
+    program from ending (daemon: a simulation running at exit is abandoned, it writes nothing)."""
+
+    KINDS = ("odds", "break_evens")
+
+    def __init__(self) -> None:
+        self._jobs: dict[str, Callable[[], None]] = {}
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def submit(self, kind: str, job: Callable[[], None]) -> None:
+        with self._lock:
+            self._jobs[kind] = job
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._loop, name="warroom-irv-odds", daemon=True)
+                self._thread.start()
+        self._wake.set()
+
+    def _loop(self) -> None:
+        while True:
+            self._wake.wait()
+            with self._lock:
+                kind = next((k for k in self.KINDS if k in self._jobs), None)
+                job = self._jobs.pop(kind) if kind is not None else None
+                if not self._jobs:
+                    self._wake.clear()
+            if job is not None:
+                job()
 
 
 class IrvController(QObject):
@@ -71,6 +112,7 @@ class IrvController(QObject):
     scenario_failed = Signal(str)
     notice = Signal(str)
     _due = Signal()  # queued to itself: the coalesced evaluation, as a posted event (see the module docstring)
+    _worked_out = Signal(str, object, object)  # (kind, the scenario it was for, result): from the background thread
 
     def __init__(self, parent: QObject | None = None, *, errors: ForecastErrors | None = None) -> None:
         super().__init__(parent)
@@ -94,12 +136,21 @@ class IrvController(QObject):
         self._simulator: IrvSimulator | None = None
         self._share_sd: float | None = None
         self._stale = False  # an edit waits for the evaluation posted by _due
+        self._waiting: set[str] = set()  # kinds of background work whose result is still to come
         self._posted = False  # _due is in the event queue (one evaluation per burst of edits)
         self._due.connect(self._on_due, Qt.ConnectionType.QueuedConnection)
         self._resting = QTimer(self)
         self._resting.setSingleShot(True)
         self._resting.setInterval(BREAK_EVEN_DELAY_MS)
         self._resting.timeout.connect(self.compute_break_evens)
+        self._background = _Latest()  # a big race's chances and break-evens (BIG_RACE)
+        self._background_simulator: IrvSimulator | None = None  # the background thread's own (not thread-safe)
+        self._worked_out.connect(self._on_worked_out, Qt.ConnectionType.QueuedConnection)
+
+    @property
+    def working(self) -> bool:
+        """A big race's chances or break-evens are being worked out off the GUI thread."""
+        return bool(self._waiting)
 
     @property
     def break_evens_pending(self) -> bool:
@@ -128,6 +179,7 @@ class IrvController(QObject):
         self._simulator = None
         self._share_sd = None
         self._stale = False
+        self._waiting = set()
         self._resting.stop()
         if self.active:
             self.case_cleared.emit(f"No poll of {contest.name} with first-round figures yet")
@@ -222,12 +274,19 @@ class IrvController(QObject):
         case = IrvCase(scenario, self.case.label, self.case.as_of, self.case.names, self.case.sources)
         if self.odds is not None and self._share_sd is None:
             self._share_sd = share_sd_for(self.odds, self.case.as_of)  # once per baseline, not per move
+        big = self.odds is not None and scenario.n >= BIG_RACE
         try:
-            self.view = evaluate_irv(case, odds=self.odds, simulator=self._simulator, share_sd=self._share_sd)
+            if big:  # the chain now, the chances when the background thread has them
+                view = evaluate_irv(case, odds=None)
+                self.view = replace(view, share_sd=self._share_sd if self._share_sd is not None else view.share_sd)
+            else:
+                self.view = evaluate_irv(case, odds=self.odds, simulator=self._simulator, share_sd=self._share_sd)
         except ValueError as exc:
             self.scenario_failed.emit(str(exc))
             return
         self.view_ready.emit(self.view)
+        if big:
+            self._work_out_odds(scenario)
 
     def compute_break_evens(self) -> None:
         """The exact break-evens of the selected row, now (normally once the sliders rest)."""
@@ -238,10 +297,67 @@ class IrvController(QObject):
             self.evaluate_now()
         run = self.view.run if self.view is not None and self.view.scenario is self.scenario else None
         names = self.case.names if self.case is not None else {}
+        if self.odds is not None and self.scenario.n >= BIG_RACE:
+            self._work_out_break_evens(self.scenario, self.row, names, run)
+            return
         self.break_even_list = break_evens(self.scenario, self.row, names, run=run)
         self.break_evens_ready.emit(self.row, self.break_even_list)
 
     # --- private --------------------------------------------------------------------------------------------
+
+    def _work_out_odds(self, scenario: IrvScenario) -> None:
+        """A big race's simulated chances on the background thread (the view already shows its chain)."""
+        odds, sd = self.odds, self._share_sd
+        assert odds is not None
+        self._waiting.add("odds")
+        self.notice.emit(f"Working out the chances: {odds.draws:,} simulated counts of {scenario.n} candidates…")
+
+        def job() -> None:
+            if self.scenario is not scenario:  # superseded before it started: dropped
+                return
+            sim = self._background_simulator
+            if sim is None or (sim.n, sim.draws, sim.seed) != (scenario.n, odds.draws, odds.seed):
+                sim = self._background_simulator = IrvSimulator(scenario.n, odds.draws, odds.seed)
+            try:
+                result: object = sim.run(scenario, share_sd=sd if sd is not None else DEFAULT_SHARE_SD)
+            except ValueError as exc:  # reported on the GUI thread
+                result = exc
+            self._worked_out.emit("odds", scenario, result)
+
+        self._background.submit("odds", job)
+
+    def _work_out_break_evens(
+        self, scenario: IrvScenario, row: str, names: Mapping[str, str], run: IrvRun | None
+    ) -> None:
+        """A big race's break-evens of `row` on the background thread."""
+        self._waiting.add("break_evens")
+
+        def job() -> None:
+            if self.scenario is not scenario or self.row != row:
+                return
+            try:
+                result: object = (row, break_evens(scenario, row, names, run=run))
+            except ValueError as exc:
+                result = exc
+            self._worked_out.emit("break_evens", scenario, result)
+
+        self._background.submit("break_evens", job)
+
+    def _on_worked_out(self, kind: str, scenario: IrvScenario, result: object) -> None:
+        """A result from the background thread: shown if it is still for the case on screen, else dropped."""
+        if scenario is not self.scenario:
+            return  # (the newer job's result follows)
+        self._waiting.discard(kind)
+        if isinstance(result, ValueError):
+            self.scenario_failed.emit(str(result))
+            return
+        if kind == "odds" and isinstance(result, IrvOdds) and self.view is not None and self.view.scenario is scenario:
+            self.view = replace(self.view, odds=result)
+            self.view_ready.emit(self.view)
+            self.notice.emit("Chances worked out")
+        elif kind == "break_evens" and isinstance(result, tuple) and result[0] == self.row:
+            self.break_even_list = list(result[1])
+            self.break_evens_ready.emit(self.row, self.break_even_list)
 
     def _apply(self, scenario: IrvScenario) -> None:
         self.scenario = scenario

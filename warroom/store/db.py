@@ -52,6 +52,7 @@ _DISPLAY: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
 """Each engine's target as typed, redacted: the engine's parsed URL can misplace an unencoded '@' password."""
 
 
+from warroom.paths import user_made_read_only  # noqa: E402
 from warroom.store.errors import StoreError  # noqa: E402  (re-exported: callers import it from here too)
 from warroom.store.revisions import (  # noqa: E402
     CORE_TABLES,
@@ -344,12 +345,8 @@ def on_read_only_mount(path: Path) -> bool:
 
 
 def _user_made_read_only(path: Path) -> bool:
-    """No write permission for us, or no write bit at all (which root would otherwise ignore)."""
-    try:
-        mode = path.stat().st_mode
-    except FileNotFoundError:
-        return False
-    return not os.access(path, os.W_OK) or not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+    """No write permission for us, or no write bit at all (which root would otherwise ignore): `paths`' rule."""
+    return user_made_read_only(path)
 
 
 def is_read_only(engine: Engine) -> bool:
@@ -1205,7 +1202,7 @@ def _unwritable(path: Path | None) -> bool:
     if path is None:
         return False
     files = [path, Path(f"{path}-wal"), Path(f"{path}-shm")]
-    return any(f.exists() and not os.access(f, os.W_OK) for f in files)
+    return any(user_made_read_only(f) for f in files)  # (root too: the write bit, not os.access alone)
 
 
 def _disk_full_at(path: Path | None) -> bool:

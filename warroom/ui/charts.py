@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pyqtgraph as pg
@@ -59,7 +59,7 @@ from warroom.ui.chart_decimate import (
     points_under,
 )
 from warroom.ui.glyphs import drawable
-from warroom.ui.qt_utils import as_html, literal_tip
+from warroom.ui.qt_utils import as_html, elide_middle, literal_tip
 
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 SYMBOLS = ("o", "s", "t", "d", "+", "x", "p", "h", "star", "t1", "t2", "t3")
@@ -166,6 +166,18 @@ PROJECTOR = Theme(
     election="#ff6b6b",
     event="#c9a0ff",
 )
+
+
+class _Matchup(NamedTuple):
+    """What the runoff-lead chart shows for a chosen pair (ChartPanel.show_matchup_lead's arguments, kept)."""
+
+    days: Sequence[float] | np.ndarray
+    leads: Sequence[float] | np.ndarray
+    pollsters: Sequence[str]
+    average: AverageSeries
+    title: str
+    tooltip: str = ""
+    points: str = "published head-to-head"
 
 
 class _TitleLabel(pg.LabelItem):
@@ -1494,12 +1506,7 @@ class ChartPanel(QWidget):
         self._annotations: list[Annotation] = []
         self._selected: int | None = None
         self._last_data: tuple[Sequence[Poll], PollAverages | None] | None = None
-        self._matchup: (
-            tuple[
-                Sequence[float] | np.ndarray, Sequence[float] | np.ndarray, Sequence[str], AverageSeries, str, str, str
-            ]
-            | None
-        ) = None
+        self._matchup: _Matchup | None = None
         self._campaign: CampaignChart | None = None  # a two-round contest's first round (its poll questions)
         self._blackout_items: list[tuple[str, pg.LinearRegionItem]] = []  # a two-round contest's blackouts
         self._row_of = np.full(1, -1, dtype=np.int64)
@@ -2228,8 +2235,7 @@ class ChartPanel(QWidget):
         port = view.viewport()
         with self._switching("first", "lead1", "lead2"):
             self._show_campaign(chart, redraw=False)
-            days, leads, pollsters, average, title = lead
-            self._show_matchup_lead(days, leads, pollsters, average, title, "", "published head-to-head")
+            self._show_matchup_lead(_Matchup(*lead))
         self.settle_ranges()
         ratio = port.devicePixelRatioF()
         image = QImage(
@@ -2243,7 +2249,7 @@ class ChartPanel(QWidget):
         painter.end()
         with self._switching("first", "lead1", "lead2"):
             self._show_campaign(shown, redraw=False)
-            self._show_matchup_lead(*matchup)
+            self._show_matchup_lead(matchup)
         self.settle_ranges()
 
     def _marker_padding(self, size: float) -> float:
@@ -2285,19 +2291,11 @@ class ChartPanel(QWidget):
         An instant-runoff contest puts its chain's final pair here the same way (`points` names its points in
         the legend, `tooltip` says how they are made)."""
         with self._switching("lead2"):
-            self._show_matchup_lead(days, leads, pollsters, average, title, tooltip, points)
+            self._show_matchup_lead(_Matchup(days, leads, pollsters, average, title, tooltip, points))
 
-    def _show_matchup_lead(
-        self,
-        days: Sequence[float] | np.ndarray,
-        leads: Sequence[float] | np.ndarray,
-        pollsters: Sequence[str],
-        average: AverageSeries,
-        title: str,
-        tooltip: str,
-        points: str,
-    ) -> None:
-        self._matchup = (days, leads, pollsters, average, title, tooltip, points)
+    def _show_matchup_lead(self, matchup: _Matchup) -> None:
+        self._matchup = matchup
+        days, leads, pollsters, average, title, tooltip, points = matchup
         if self._lead2_observed is None or self._lead2_implied is None:
             return
         # Neither an implied runoff nor a forecast band is drawn here: their keys go (set_contest puts them back).
@@ -2744,14 +2742,20 @@ class ChartPanel(QWidget):
                 label.setVisible(False)
                 continue
             value = float(y[-1])
+            tip = ""
             if key in LEAD_CHARTS:
                 text = f"{value:+.1f}"
             else:
-                name = bidi_isolated(contest.candidate(key).display) if key != "other" else "Others"
+                whole = contest.candidate(key).display if key != "other" else "Others"
+                # a name too long for the chart's edge (86 letters ran off it) elided in its middle, whole in the tip
+                name = bidi_isolated(elide_middle(whole))
                 text = f"{name} {value:.1f}"  # isolated: the figure stays after a right-to-left name
+                tip = f"{whole} {value:.1f}" if name != bidi_isolated(whole) else ""
             if self._end_texts.get(key) != text:  # (the label's own toPlainText asks its QTextDocument)
                 self._end_texts[key] = text
                 label.setText(drawable(text))  # an emoji no installed font has is named, never an empty box
+                if tip or label.toolTip():
+                    label.setToolTip(literal_tip(tip))
             self._end_values[key] = (float(x[-1]), value)
             if key in self._first and before.get(key) == self._end_values[key] and label.isVisible():
                 continue  # where _place_end_labels put it

@@ -66,9 +66,10 @@ from warroom.ui.dock_layout import (
     SCENARIO_SHARE,
     dock_sizes,
 )
+from warroom.ui.glyphs import drawable
 from warroom.ui.poll_dialog import PollDialog
 from warroom.ui.poll_table import BULK_INSERT, POLL_ROLE, PollFilterProxy, PollTableModel, PollTableView
-from warroom.ui.qt_utils import DataStatusBar, ask_plain, plain_label
+from warroom.ui.qt_utils import DataStatusBar, ask_plain, plain_label, title_text
 
 # Layout from 1280x720 up: the charts keep at least this much, the docks give way first (and scroll).
 if TYPE_CHECKING:
@@ -413,7 +414,10 @@ class MainWindow(QMainWindow):
     # --- data down ------------------------------------------------------------------------------------------
 
     def show_contest(self, contest: Contest) -> None:
-        self.setWindowTitle(f"{contest.title} — warroom")  # a demo race is marked as one
+        self.setWindowTitle(
+            title_text(f"{contest.title} — warroom")
+        )  # a demo race is marked as one; a long name elided
+        self.setAccessibleDescription(drawable(contest.title))
         self.polls_pane.model.set_contest(contest)
         self._to_charts(lambda charts: charts.set_contest(contest))
         self._charted_poll = None  # the table's selection went with its rows (a reset says nothing of it)
@@ -942,17 +946,24 @@ class MainWindow(QMainWindow):
         self.action_retry.setEnabled(self._failed_write is not None)
 
     def ask_close_unsaved(self, pending: int, waited_s: float) -> bool:
-        """Closing, with changes the store has not confirmed after `waited_s`: True to keep waiting."""
-        answer = QMessageBox.question(
+        """Closing, with changes the store has not confirmed after `waited_s`: True to keep waiting. Two buttons
+        that say what they do ("Keep waiting", the default, and "Close without them")."""
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "warroom: changes not yet saved",
+            f"{pending:,} change(s) are still on their way to the store, which has not answered for {waited_s:.0f} s "
+            "(a server stopped, a lock held by another program, a network drive gone?).\n\nKeep waiting? If you "
+            "close now, the program still tries them as it ends, but those the store refuses are lost.",
+            QMessageBox.StandardButton.NoButton,
             self,
-            "warroom",
-            f"{pending} change(s) are still on their way to the store, which has not answered for {waited_s:.0f} s "
-            "(a server stopped, a lock held by another program?).\n\nKeep waiting? Close now and those changes may "
-            "not be saved.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.Yes,
         )
-        return answer == QMessageBox.StandardButton.Yes
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        wait = box.addButton("Keep waiting", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Close without them", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(wait)
+        box.setEscapeButton(wait)
+        box.exec()
+        return box.clickedButton() is wait
 
     def retry_failed_write(self) -> None:
         """Enter again the change the store could not save: the form as typed (an add or an edit of one poll), or

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import QTableView
 
 from warroom.core.types import Contest, Poll, bidi_isolated
 from warroom.ui.glyphs import drawable
-from warroom.ui.qt_utils import literal_tip
+from warroom.ui.qt_utils import NAME_IN_TITLE, elide_middle, literal_tip
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 POLL_ROLE = Qt.ItemDataRole.UserRole
@@ -275,12 +275,14 @@ class PollTableModel(QAbstractTableModel):
                 if not self._pair:
                     return "Runoff"
                 # Each name isolated (core.types.bidi_isolated): "Runoff خان–Reid" put the dash on the wrong side
-                a, b = (bidi_isolated(self._short(code)) for code in self._pair)
+                a, b = (bidi_isolated(elide_middle(self._short(code), NAME_IN_TITLE // 2)) for code in self._pair)
                 return drawable(f"Runoff {a}–{b}")
-            return drawable(bidi_isolated(self._short(self._cands[section - len(self.FIXED)])))
+            # (an 86-letter short name made a column as wide as the window: elided in its middle, whole in the tip)
+            return drawable(bidi_isolated(elide_middle(self._short(self._cands[section - len(self.FIXED)]))))
         if role == _TOOLTIP:
             if section == self._runoff:
-                return "Published second-round (head-to-head) lead of the front-runner, in points"
+                pair = " (" + "–".join(self._short(code) for code in self._pair) + ")" if self._pair else ""
+                return literal_tip(f"Published second-round (head-to-head) lead of the front-runner{pair}, in points")
             if section >= len(self.FIXED):
                 return literal_tip(
                     f"First-round share of {self._contest.candidate(self._cands[section - len(self.FIXED)]).name} (%)"

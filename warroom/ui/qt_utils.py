@@ -7,13 +7,22 @@ import html
 import re
 import signal
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from types import FrameType
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QSocketNotifier, Qt, QTimer
-from PySide6.QtGui import QFont, QFontMetricsF, QResizeEvent, QShowEvent, QTextLayout, QTextOption, QValidator
+from PySide6.QtCore import QEvent, QObject, QSize, QSocketNotifier, Qt, QTimer
+from PySide6.QtGui import (
+    QFont,
+    QFontMetricsF,
+    QResizeEvent,
+    QShowEvent,
+    QTextLayout,
+    QTextOption,
+    QValidator,
+)
 from PySide6.QtGui import Qt as _GuiQt
 from PySide6.QtWidgets import QApplication, QDoubleSpinBox, QLabel, QMessageBox, QStatusBar, QWidget
 
@@ -58,7 +67,8 @@ def ask_plain(
 ) -> QMessageBox.StandardButton:
     """QMessageBox.question/warning/critical with the text shown as typed: the static functions read a message
     that looks like HTML as HTML, and messages quote names (a contest called `<b>Ward</b> &amp; co`)."""
-    box = QMessageBox(icon, title, drawable(text), buttons, parent)
+    box = QMessageBox(icon, title_text(title), drawable(text), buttons, parent)
+    box.setAccessibleDescription(drawable(title))  # (the whole title, a long name unelided)
     box.setTextFormat(_GuiQt.TextFormat.PlainText)
     return QMessageBox.StandardButton(box.exec())
 
@@ -131,7 +141,142 @@ class DataLabel(QLabel):
             self._tip_is_ours = bool(tip)
 
 
+class RichDataLabel(QLabel):
+    """A rich-text label (a figure in bold) around data (names, labels): the data escaped (as_html) and made to fit
+    instead of cropped, as DataLabel does for plain text. Its text is given as a function of an escaping function,
+    `set_rich(lambda h: f"Chance {h(name)} wins: <b>{p}</b>")`, so the label can escape its data again, fitted to its
+    width, whenever that changes: a word of the data wider than the label (a candidate's 86-letter short name) is
+    elided in its middle, and narrower still when the label has a fixed number of lines (fit(max_lines)) the text
+    must keep to. The whole text is then the tooltip and, always, the accessible description."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(_GuiQt.TextFormat.RichText)  # its data escaped (as_html)
+        self.setWordWrap(True)
+        self._build: Callable[[Callable[[str], str]], str] | None = None
+        self._full = ""
+        self._max_lines: int | None = None
+        self._tip_is_ours = False
+        # what was last given to Qt, kept here (asking Qt back, and setting it again, was most of a slider move's cost)
+        self._shown = ""
+        self._tip = ""
+        self._described = ""
+        self._measure: tuple[QFont, float] | None = None  # the bold font and its widest letter (font changes reset it)
+
+    def set_rich(self, build: Callable[[Callable[[str], str]], str]) -> None:
+        """Show `build(h)`, where `h` escapes a piece of data (and elides its words too wide for the label)."""
+        self._build = build
+        self._full = build(as_html)
+        self._refit()
+
+    def fit(self, max_lines: int | None = None) -> None:
+        """Keep to `max_lines` lines (None: as many as it takes)."""
+        self._max_lines = max_lines
+        self._refit()
+
+    def full_text(self) -> str:
+        """The whole text, as plain text (what the tooltip and the accessible description say): the markup of the
+        label's own text (its <b> and <br>) taken out and the data unescaped (as_html escaped every < in it), a
+        regular expression where a document parse cost a slider move 0.2 ms."""
+        return html.unescape(_TAGS.sub("", self._full.replace("<br>", "\n")))
+
+    def minimumSizeHint(self) -> QSize:
+        """No wider than a dozen characters: a long word shown whole must not set the width of the panel it is in
+        (its width is what the word is then elided to; QLabel asked for the whole word and kept it)."""
+        hint = super().minimumSizeHint()
+        return QSize(min(hint.width(), 12 * self.fontMetrics().averageCharWidth()), hint.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._refit()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._measure = None
+            self._refit()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._refit()
+
+    def _show(self, text: str) -> None:
+        if text != self._shown:
+            self._shown = text
+            super().setText(text)
+
+    def _refit(self) -> None:
+        build = self._build
+        if build is None:
+            return
+        width = self.contentsRect().width() - 2 * max(self.margin(), 0) - max(self.indent(), 0)
+        shown = self._full
+        if width > 0 and self.isVisible():  # (hidden: kept whole)
+            if self._measure is None:
+                bold = QFont(self.font())
+                bold.setBold(True)  # (a name may be shown bold: measured so)
+                self._measure = (bold, QFontMetricsF(bold).maxWidth())
+            bold, widest = self._measure  # (no word of fewer letters than room / widest can be too wide)
+            for share in (1.0, 0.5, 0.3, 0.2):
+                room = max(int(width * share), 24)
+                shown = build(partial(_fitted_html, font=bold, width=room, short=int(room / max(widest, 1.0))))
+                if shown == self._full:
+                    break  # nothing too wide: shown as ever
+                self._show(shown)
+                if self._max_lines is None or self.heightForWidth(self.width()) <= self.height():
+                    break
+            else:  # a name elided to a fifth of the line and still past the lines: the plain text, ending in "…"
+                for narrower in (0, 6, 12, 24, 48):  # (QLabel may break a line a few pixels before this measure)
+                    shown = as_html(fitted_text(self.full_text(), self.font(), width - narrower, self._max_lines))
+                    self._show(shown)
+                    if self.heightForWidth(self.width()) <= self.height():
+                        break
+        self._show(shown)
+        plain = self.full_text()
+        if plain != self._described:
+            self._described = plain
+            self.setAccessibleDescription(plain)
+        tip = literal_tip(plain) if shown != self._full else ""
+        if tip != self._tip and (self._tip_is_ours or not self.toolTip()):  # (a tooltip set from outside is kept)
+            self._tip = tip
+            self.setToolTip(tip)
+            self._tip_is_ours = bool(tip)
+
+
+NAME_IN_TITLE = 28
+"""Characters a name keeps inside a title that cannot refit (a window's, a group box's, a column header's): 86-letter
+names ran past the dock's edge; 28 keeps any real name whole ("Alexandria Ocasio-Cortez" is 24)."""
+
+
+def _fitted_html(text: str, *, font: QFont, width: int, short: int) -> str:
+    """as_html(text), each word wider than `width` elided; a text with no word longer than `short` letters is not
+    measured (the slider's hot path: a label's data is names of a dozen letters)."""
+    text = drawable(text)
+    if all(len(word) <= short for word in text.split()):
+        return as_html(text)
+    return as_html(fitted_text(text, font, width))
+
+
+def elide_middle(text: str, limit: int = NAME_IN_TITLE) -> str:
+    """`text` in at most `limit` characters, its middle elided ("Wolfeschlegel…wessenschafe"): for a name inside a
+    title no label can refit (a window's, a group box's, a table column's header). Text that fits is kept."""
+    if len(text) <= limit or limit < 3:
+        return text
+    keep = limit - 1
+    return text[: (keep + 1) // 2] + "…" + text[len(text) - keep // 2 :]
+
+
 _SPACES = re.compile(r"(\s+)")
+_TAGS = re.compile(r"<[^>]*>")
+
+
+def title_text(text: str, limit: int = NAME_IN_TITLE) -> str:
+    """A window's or a message box's title holding data: each word longer than `limit` characters (an 86-letter
+    name) elided in its middle, so the title bar (which elides at its end) still shows what the window is about
+    ("Delete Wolfeschlege…schafe Mayor 2024", not "Delete Wolfeschlegelsteinhausenbergerdorffwelchevora…"); every
+    symbol no installed font can draw named (ui.glyphs)."""
+    parts = _SPACES.split(drawable(text))
+    return "".join(part if i % 2 else elide_middle(part, limit) for i, part in enumerate(parts))
 
 
 def fitted_text(text: str, font: QFont, width: int, max_lines: int | None = None) -> str:

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 from warroom.core.resultfile import RESULT_FILE_MAX_BYTES, ResultFileError, parse_result_csv
 from warroom.core.types import Contest, OfficialResult
 from warroom.paths import read_input_file
-from warroom.ui.qt_utils import plain_label
+from warroom.ui.glyphs import drawable
+from warroom.ui.qt_utils import plain_label, title_text
 
 COLUMNS = ("First round", "Final round")
 
@@ -39,7 +40,8 @@ class ResultDialog(QDialog):
 
     def __init__(self, contest: Contest, existing: OfficialResult | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Official result: {contest.name}")
+        self.setWindowTitle(title_text(f"Official result: {contest.name}"))  # a long name elided in its middle
+        self.setAccessibleDescription(drawable(f"Official result: {contest.name}"))
         self.setObjectName("result_dialog")
         self.contest = contest
         self.codes = [c.code for c in contest.candidates] + ["other", "exhausted"]

@@ -44,7 +44,16 @@ from warroom.core.scenario import Baseline, Destination, DragSource, Scenario
 from warroom.core.types import Contest, bidi_isolated
 from warroom.ui.glyphs import drawable
 from warroom.ui.protocols import ScenarioModel
-from warroom.ui.qt_utils import DataLabel, DecimalSpinBox, as_html, literal_tip, plain_label, signals_blocked
+from warroom.ui.qt_utils import (
+    NAME_IN_TITLE,
+    DataLabel,
+    DecimalSpinBox,
+    RichDataLabel,
+    elide_middle,
+    literal_tip,
+    plain_label,
+    signals_blocked,
+)
 from warroom.ui.split_slider import LeverInput, SplitSlider, TransferInput, fit_value_label
 
 if TYPE_CHECKING:
@@ -202,8 +211,7 @@ class ScenarioPanel(QWidget):
         self.model = model
         self._writing = False
         self._split_widgets: dict[str, TransferInput] = {}
-        self.title_label = QLabel()
-        self.title_label.setTextFormat(Qt.TextFormat.RichText)  # its data escaped (as_html)
+        self.title_label = RichDataLabel()  # its data escaped (as_html) and a long name elided
         self.title_label.setObjectName("scenario_title")
         self.title_label.setWordWrap(True)
         self.title_label.hide()
@@ -238,8 +246,7 @@ class ScenarioPanel(QWidget):
         self.baseline_date.setToolTip("The poll average as it stood on this day (polls published later are ignored)")
         self.baseline_date.setEnabled(False)
         self.baseline_date.dateChanged.connect(self._on_baseline_date_changed)
-        self.baseline_label = QLabel()
-        self.baseline_label.setTextFormat(Qt.TextFormat.RichText)  # its data escaped (as_html)
+        self.baseline_label = RichDataLabel()  # its data escaped (as_html) and a long name elided
         self.baseline_label.setWordWrap(True)
 
         # --- message lever -----------------------------------------------------------------------------------
@@ -315,12 +322,10 @@ class ScenarioPanel(QWidget):
         self.first_round_label.setWordWrap(True)
         self.runoff_label = plain_label()
         self.runoff_label.setObjectName("runoff")
-        self.break_even_label = QLabel()
-        self.break_even_label.setTextFormat(Qt.TextFormat.RichText)  # its data escaped (as_html)
+        self.break_even_label = RichDataLabel()  # its data escaped (as_html) and a long name elided
         self.break_even_label.setObjectName("break_even")
         self.break_even_label.setWordWrap(True)
-        self.win_label = QLabel()
-        self.win_label.setTextFormat(Qt.TextFormat.RichText)  # its data escaped (as_html)
+        self.win_label = RichDataLabel()  # its data escaped (as_html) and a long name elided
         self.win_label.setObjectName("win_probability")
         self.heatmap = Heatmap(chart=charts)  # charts=False: its chart comes with attach_charts()
         self.heatmap.setMinimumHeight(220)
@@ -347,8 +352,7 @@ class ScenarioPanel(QWidget):
         out.setObjectName("projection_box")
         oform = QVBoxLayout(out)
         # A saved case (meeting mode) says which one it is and what it assumes, above its numbers.
-        self.assumptions_label = QLabel()
-        self.assumptions_label.setTextFormat(Qt.TextFormat.RichText)  # its data escaped (as_html)
+        self.assumptions_label = RichDataLabel()  # its data escaped (as_html) and a long name elided
         self.assumptions_label.setObjectName("scenario_assumptions")
         self.assumptions_label.setWordWrap(True)
         self.assumptions_label.hide()
@@ -460,11 +464,13 @@ class ScenarioPanel(QWidget):
         firsts = ", ".join(
             f"{_name(c, k)} {v:.1f}" for k, v in sorted(baseline.first_round.items(), key=lambda kv: -kv[1])
         )
-        self.baseline_label.setText(
-            f"<b>{as_html(baseline.label)}</b><br>First round: {as_html(firsts)}<br>"
-            f"{as_html(_name(c, a))}'s personal vote (bounce): <b>{baseline.bounce:.1f}</b> points above his party; "
-            f"{as_html(_name(c, b))}'s drag: <b>{baseline.drag:.1f}</b> points below his party.<br>"
-            f"{as_html(describe_runoff_source(baseline))}"
+        self.baseline_label.set_rich(
+            lambda h: (
+                f"<b>{h(baseline.label)}</b><br>First round: {h(firsts)}<br>"
+                f"{h(_name(c, a))}'s personal vote (bounce): <b>{baseline.bounce:.1f}</b> points above his party; "
+                f"{h(_name(c, b))}'s drag: <b>{baseline.drag:.1f}</b> points below his party.<br>"
+                f"{h(describe_runoff_source(baseline))}"
+            )
         )
         self._offer_polls()
         self._show_choice(self.model.choice)
@@ -478,8 +484,11 @@ class ScenarioPanel(QWidget):
             self._fit_label_heights()
         self.baseline_date.setEnabled(not read_only and self.model.choice.mode == "as_of")
         self.title_label.setVisible(bool(self.model.title))
-        self.title_label.setText(f"<b>{as_html(self.model.title)}</b>" if self.model.title else "")
-        self.message_box.setTitle(drawable(f"Message: tie {_name(c, a)} to his party"))
+        title = self.model.title
+        self.title_label.set_rich(lambda h: f"<b>{h(title)}</b>" if title else "")
+        # (a group box's title cannot refit: a long name is elided there, whole in the tooltip)
+        self.message_box.setTitle(drawable(f"Message: tie {elide_middle(_name(c, a), NAME_IN_TITLE)} to his party"))
+        self.message_box.setToolTip(literal_tip(f"Message: tie {_name(c, a)} to his party"))
         self.message_slider.setToolTip(
             literal_tip(
                 f"How much of {_name(c, a)}'s personal vote ({baseline.bounce:.1f} points above his party) a message "
@@ -545,12 +554,11 @@ class ScenarioPanel(QWidget):
         )
         be = projection.break_even_message
         words = view.break_even_words
-        text = (
-            f"<b>{as_html(words[0].upper() + words[1:])}</b>."
-            if be is not None and 0 <= be <= 1
-            else as_html(f"{words[0].upper()}{words[1:]}.")
-        )
-        self.break_even_label.setText(text)
+        said = words[0].upper() + words[1:]
+        if be is not None and 0 <= be <= 1:
+            self.break_even_label.set_rich(lambda h: f"<b>{h(said)}</b>.")
+        else:
+            self.break_even_label.set_rich(lambda h: h(f"{said}."))
         # Who else could reach the runoff, when the simulation gives anyone else a real chance of it.
         outsiders = ""
         if view.odds is not None:
@@ -559,14 +567,16 @@ class ScenarioPanel(QWidget):
                 outsiders = "; reaching the runoff: " + ", ".join(
                     f"{_name(c, k)} {chance_text(p)}" for k, p in sorted(others, key=lambda kv: -kv[1])[:3]
                 )
-        self.win_label.setText(
-            f"Chance {as_html(_name(c, b))} wins: <b>{chance_text(projection.win_probability_b)}</b> (assumes a "
-            f"polling error of sd {projection.sigma:.1f} points on the margin, transfers uncertain by 10 points)"
-            f"{as_html(outsiders)}"
+        chance, sigma = chance_text(projection.win_probability_b), projection.sigma
+        self.win_label.set_rich(
+            lambda h: (
+                f"Chance {h(_name(c, b))} wins: <b>{chance}</b> (assumes a polling error of sd {sigma:.1f} "
+                f"points on the margin, transfers uncertain by 10 points){h(outsiders)}"
+            )
         )
         if self.model.read_only:
             lines = assumption_lines(base, scenario)
-            self.assumptions_label.setText("<br>".join(as_html(line) for line in lines))
+            self.assumptions_label.set_rich(lambda h: "<br>".join(h(line) for line in lines))
             self.assumptions_label.setVisible(True)
         if grid is not None and grid_split_of is not None:
             y_now = scenario.split(grid_split_of).a_of_valid
@@ -595,7 +605,7 @@ class ScenarioPanel(QWidget):
         self.heatmap.set_axis_font(QFont(self.first_round_label.font()))
         for label, lines in self._fixed_lines:
             label.ensurePolished()  # pick up the stylesheet's font (meeting mode is much larger)
-            if isinstance(label, DataLabel):  # a long name elided, the whole text its tooltip, never cropped
+            if isinstance(label, DataLabel | RichDataLabel):  # a long name elided, the whole text its tooltip
                 label.fit(None if self.model.read_only else lines)
             if self.model.read_only:
                 # A saved case never changes while shown: its labels take the height their text needs, so the
@@ -707,8 +717,9 @@ class ScenarioPanel(QWidget):
 
     def _add_transfer_row(self, layout: QVBoxLayout, base: Baseline, code: str) -> None:
         c = _Roll(self._contest, base.names)
-        title = QLabel(f"<b>{as_html(_name(c, code))}</b> ({base.normalised.get(code, 0):.1f} % first round)")
-        title.setTextFormat(Qt.TextFormat.RichText)
+        title = RichDataLabel()
+        share = base.normalised.get(code, 0)
+        title.set_rich(lambda h: f"<b>{h(_name(c, code))}</b> ({share:.1f} % first round)")
         layout.addWidget(title)
         widget = TransferInput(f"split_{code}", _name(c, base.a), _name(c, base.b), _name(c, code))
         widget.split_changed.connect(partial(self._on_split_changed, code))

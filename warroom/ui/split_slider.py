@@ -16,7 +16,7 @@ from functools import partial
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDoubleSpinBox, QGridLayout, QHBoxLayout, QLabel, QSlider, QWidget
 
-from warroom.ui.qt_utils import DecimalSpinBox, literal_tip, plain_label, signals_blocked
+from warroom.ui.qt_utils import NAME_IN_TITLE, DecimalSpinBox, elide_middle, literal_tip, plain_label, signals_blocked
 
 STEPS = 1000  # tenths of a percentage point
 ARROW_STEP = 10  # one point per arrow key
@@ -269,7 +269,10 @@ class TransferInput(QWidget):
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setVerticalSpacing(2)
-        a_label = plain_label(f"{a_name} : {b_name}")
+        # (two names beside a slider: each long one elided to half a title's, whole in the tooltip)
+        a_label = plain_label(
+            f"{elide_middle(a_name, NAME_IN_TITLE // 2)} : {elide_middle(b_name, NAME_IN_TITLE // 2)}"
+        )
         a_label.setToolTip(literal_tip(tip_a))
         a_label.setBuddy(self.a_of_valid.field)
         v_label = QLabel("name a finalist")

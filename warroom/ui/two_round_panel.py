@@ -58,6 +58,7 @@ from warroom.core.france import ABSTAINERS, BLANK_NULL, RoundResult
 from warroom.core.two_round import CellRange, FirstRound, Message, RunoffSplit, TwoRoundScenario
 from warroom.core.two_round_view import MatchupLead, ScenarioDefaults, TwoRoundView, question_text
 from warroom.core.types import Contest
+from warroom.ui.glyphs import drawable
 from warroom.ui.qt_utils import literal_tip, signals_blocked
 from warroom.ui.split_slider import (
     ARROW_STEP,
@@ -265,6 +266,7 @@ class ReadoutLine(QWidget):
         return self._text
 
     def setText(self, text: str) -> None:  # the QLabel name: tests and callers treat it as one
+        text = drawable(text)  # an emoji no installed font has is named (ui.glyphs), never an empty box
         if text != self._text:
             self._text = text
             self.setAccessibleDescription(text)
@@ -304,6 +306,7 @@ class SteadyLabel(QLabel):
         self._heights: dict[tuple[object, ...], int] = {}
 
     def setText(self, text: str) -> None:  # type: ignore[override]
+        text = drawable(text)  # an emoji no installed font has is named (ui.glyphs), never an empty box
         if text == self.text():
             return
         super().setText(text)
@@ -353,6 +356,7 @@ class KeptTextLabel(SteadyLabel):
         return self._text
 
     def setText(self, text: str) -> None:  # type: ignore[override]
+        text = drawable(text)  # an emoji no installed font has is named (ui.glyphs), never an empty box
         if text == self._text:
             return
         self._text = text
@@ -693,15 +697,15 @@ class TwoRoundPanel(QWidget):
         if _items(self.message_on) != [a, b]:
             with signals_blocked(self.message_on):
                 self.message_on.clear()
-                self.message_on.addItem(short_name(a), a)
-                self.message_on.addItem(short_name(b), b)
+                self.message_on.addItem(drawable(short_name(a)), a)
+                self.message_on.addItem(drawable(short_name(b)), b)
         electorates = list(first.electorates())
         if _items(self.message_among) != [None, *electorates]:
             with signals_blocked(self.message_among):
                 self.message_among.clear()
                 self.message_among.addItem("all voters", None)
                 for code in electorates:
-                    self.message_among.addItem(electorate_title(code), code)
+                    self.message_among.addItem(drawable(electorate_title(code)), code)
         other = "Turned-away voters who vote for the other finalist instead"
         if self.message_dest.sliders[0].toolTip() != other:  # (each new tooltip is an event)
             self.message_dest.sliders[0].setToolTip(other)
@@ -710,7 +714,7 @@ class TwoRoundPanel(QWidget):
             if _items(self.question_combo) != asked:
                 self.question_combo.clear()
                 for code in asked:
-                    self.question_combo.addItem(electorate_title(code), code)
+                    self.question_combo.addItem(drawable(electorate_title(code)), code)
             index = self.question_combo.findData(self.model.electorate)
             self.question_combo.setCurrentIndex(max(0, index))
         data = self.model.defaults

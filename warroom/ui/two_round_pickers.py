@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QWidg
 from warroom.core.averaging import AverageSeries
 from warroom.core.forecast import chance_text
 from warroom.core.two_round_view import MatchupLead, TwoRoundView
-from warroom.ui.qt_utils import signals_blocked
+from warroom.ui.glyphs import drawable
+from warroom.ui.qt_utils import literal_tip, signals_blocked
 from warroom.ui.two_round_panel import SteadyBox, SteadyLabel, TwoRoundModel, short_name
 
 
@@ -65,9 +66,11 @@ class TwoRoundPickers(QWidget):
         with signals_blocked(self.matchup_combo):
             self.matchup_combo.clear()
             for a, b, n in self.model.matchups:
-                self.matchup_combo.addItem(f"{short_name(a)} v {short_name(b)} ({n} polls)", (a, b))
+                self.matchup_combo.addItem(drawable(f"{short_name(a)} v {short_name(b)} ({n} polls)"), (a, b))
                 self.matchup_combo.setItemData(
-                    self.matchup_combo.count() - 1, f"{a} v {b}: asked by {n} polls", Qt.ItemDataRole.ToolTipRole
+                    self.matchup_combo.count() - 1,
+                    literal_tip(f"{a} v {b}: asked by {n} polls"),  # (as typed, every symbol drawable)
+                    Qt.ItemDataRole.ToolTipRole,
                 )
         with signals_blocked(self.hypothesis_combo):
             self.hypothesis_combo.clear()
@@ -78,7 +81,7 @@ class TwoRoundPickers(QWidget):
                 Qt.ItemDataRole.ToolTipRole,
             )
             for label, n in self.model.hypotheses:
-                self.hypothesis_combo.addItem(f"{label} ({n} polls)", label)
+                self.hypothesis_combo.addItem(drawable(f"{label} ({n} polls)"), label)
             index = self.hypothesis_combo.findData(self.model.hypothesis)
             self.hypothesis_combo.setCurrentIndex(max(0, index))
         if self.model.matchup is not None:
