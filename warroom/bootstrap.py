@@ -276,7 +276,7 @@ def _mark_wal_owner(engine: Engine, db_file: Path | None) -> None:
     """Give a writable SQLite store its identity (a random user_version, once) and keep it beside its log."""
     import secrets
 
-    from warroom.store.revisions import header_identity, wal_owner_file
+    from warroom.store.revisions import read_wal_owner, wal_owner_file
 
     if db_file is None:
         return
@@ -291,22 +291,22 @@ def _mark_wal_owner(engine: Engine, db_file: Path | None) -> None:
                     if identity == 0:
                         identity = secrets.randbelow(2**31 - 2) + 1
                         conn.exec_driver_sql(f"PRAGMA user_version={identity}")
-        if header_identity(db_file) != identity:
-            # The number is in the log's copy of the header until a checkpoint writes it into the file: kept beside
-            # the log before that, the store's own log would read as another store's after a crash.
-            raw = engine.raw_connection()
-            try:
-                raw.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)")
-            finally:
-                raw.close()
-            if header_identity(db_file) != identity:
-                return  # readers kept the checkpoint from the header: a later start keeps the mark
         owner = wal_owner_file(db_file)
+        if read_wal_owner(db_file) == str(identity):  # (never a blocking read of a FIFO planted at that name)
+            return  # kept already: the mark is written only once the file's header holds the number
+        # The number is in the log's copy of the header until a checkpoint writes it into the file: kept beside the
+        # log before that, the store's own log would read as another store's after a crash. Whether it is in the
+        # file is told by the checkpoint's own count, never by reading the file: closing a descriptor of the store
+        # drops every lock this process holds on it, SQLite's included, and the next program to close the store
+        # then took itself for the last, checkpointed and deleted the log under this one (its writes then went into
+        # the deleted file, unseen by every other program).
+        raw = engine.raw_connection()
         try:
-            if owner.read_text(encoding="ascii").strip() == str(identity):
-                return
-        except (OSError, UnicodeDecodeError):
-            pass
+            busy, logged, copied = raw.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        finally:
+            raw.close()
+        if busy or copied < logged:
+            return  # readers kept the checkpoint from the header: a later start keeps the mark
         part = owner.with_name(owner.name + ".part")
         fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
         with os.fdopen(fd, "w", encoding="ascii") as fh:

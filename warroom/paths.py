@@ -55,7 +55,7 @@ class AppPaths:
         """
         for folder in (self.data_dir, self.config_dir, self.log_dir):
             try:
-                folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+                make_private_folders(folder)
                 _tighten(folder, 0o700)
             except OSError as exc:
                 raise AppFolderError(folder, exc) from None
@@ -69,17 +69,51 @@ class AppPaths:
             _tighten(self.settings_file, 0o600)
 
 
+def make_private_folders(folder: Path) -> None:
+    """`folder.mkdir(parents=True, exist_ok=True)`, every folder it makes owner-only (0700) whatever the umask.
+
+    Python makes the missing parents with the umask's mode (mkdir -p): under umask 000 `--data-dir NEW/state`
+    made NEW world-writable, and so the platform's `~/.local/state/warroom` above the log folder; anyone on the
+    machine could swap the data folder for one of their own. Folders that already exist keep their mode.
+    """
+    missing: list[Path] = []
+    at = folder
+    while not at.exists() and not at.is_symlink() and at.parent != at:
+        missing.append(at)
+        at = at.parent
+    for made in reversed(missing):
+        try:
+            made.mkdir(mode=0o700)
+        except FileExistsError:  # another instance made it meanwhile: theirs, with this same rule
+            continue
+        os.chmod(made, 0o700)  # the umask only takes bits away: 0o700 under umask 0o077, nothing under 0o700
+    folder.mkdir(mode=0o700, exist_ok=True)  # (the errors, when it cannot be made, are mkdir's)
+
+
+_XDG_VARIABLES = ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME")
+
+
 class AppFolderError(RuntimeError):
     """The app's own folders (store, settings, backups, logs) cannot be made or used."""
 
     def __init__(self, where: Path, exc: OSError) -> None:
         reason = exc.strerror or str(exc)
         blocked = f" ({exc.filename})" if exc.filename and str(exc.filename) != str(where) else ""
+        # the variable that put the folder where it is, if one did (XDG_STATE_HOME for the log folder was not named)
+        named = [v for v in _XDG_VARIABLES if os.environ.get(v) and _under(where, Path(os.environ[v]))]
+        variables = " / ".join(named or _XDG_VARIABLES[:3])
         super().__init__(
             f"cannot make or use the folder {where}{blocked}: {reason}; choose a folder you can write to with "
-            "--data-dir DIR (or fix XDG_DATA_HOME / XDG_CONFIG_HOME)"
+            f"--data-dir DIR (or fix {variables})"
         )
         self.where = where
+
+
+def _under(path: Path, root: Path) -> bool:
+    try:
+        return path.is_relative_to(root) or path.absolute().is_relative_to(root.absolute())
+    except (OSError, ValueError):
+        return False
 
 
 def _tighten(path: Path, allowed: int) -> None:

@@ -30,6 +30,10 @@ def render_headless(args: argparse.Namespace, out: TextIO) -> int:
         from warroom.services.settings import open_settings
 
         make_qapp(sys.argv[:1])
+    from warroom.ui.glyphs import NO_FONT_HINT, no_text_font
+
+    if no_text_font():
+        raise CliError(f"{args.out}: {NO_FONT_HINT}; nothing was written")
     store = open_for_cli(args)
     try:
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import hashlib
 import os
@@ -19,7 +20,14 @@ from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    IntegrityError,
+    NoSuchModuleError,
+    OperationalError,
+    SQLAlchemyError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
 BACKUPS_KEPT = 5
@@ -168,6 +176,15 @@ def check_sqlite_file(path: Path) -> None:
         raise StoreError(
             "this is not a regular file (a pipe, device or socket); a poll store is a .sqlite3 file", where=str(path)
         )
+    if st.st_nlink > 1:
+        # SQLite keeps the -wal and -shm beside the name used: two names are two logs for one file, and a reader
+        # through the other name missed every poll in this one's log, a writer's log losing or corrupting the other's
+        raise StoreError(
+            f"this store file has {st.st_nlink} names (hard links to one file): SQLite keeps its write-ahead log "
+            "beside the name used, so each name would get a log of its own and their writes would be lost or "
+            "corrupt the file; nothing was opened or changed: remove the other names (keep one), or open a copy",
+            where=str(path),
+        )
     if st.st_size == 0:
         return
     try:
@@ -190,11 +207,12 @@ def _check_ours(path: Path) -> None:
         immutable = "&immutable=1" if on_read_only_mount(path) or _full_disk_under(path) else ""
         conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro{immutable}", uri=True, timeout=10.0)
         try:
-            tables = {
-                row[0]
-                for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-                if not str(row[0]).startswith("sqlite_")
+            kinds = {
+                str(name): str(kind)
+                for name, kind in conn.execute("SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view')")
+                if not str(name).startswith("sqlite_")
             }
+            tables = {name for name, kind in kinds.items() if kind == "table"}
             revisions: list[str] = []
             if "alembic_version" in tables:
                 revisions = [str(row[0]) for row in conn.execute("SELECT version_num FROM alembic_version")]
@@ -204,17 +222,30 @@ def _check_ours(path: Path) -> None:
         error = translate(exc, path=path)
         error.where = str(path)
         raise error from exc
-    _refuse_foreign(tables, revisions, str(path))
+    _refuse_foreign(tables, revisions, str(path), views={name for name, kind in kinds.items() if kind == "view"})
     _refuse_unknown(revisions, str(path))
 
 
-def _refuse_foreign(tables: set[str], revisions: list[str], where: str) -> None:
+def _refuse_foreign(
+    tables: set[str], revisions: list[str], where: str, *, views: set[str] | frozenset[str] = frozenset()
+) -> None:
     """Refuse a database that holds another application's tables (checked before anything is created)."""
     # A revision name alone does not make the database ours (other Alembic apps number theirs "0001" too): a
     # store at a known revision has the tables every revision has had. No tables at all: a new store to set up.
     empty = not revisions and not tables - {"alembic_version"}
     unknown = set(revisions) - known_revisions()  # refused separately, as a newer version's store
     ours = bool(revisions) and tables >= CORE_TABLES
+    viewed = sorted((CORE_TABLES - tables) & views)
+    if revisions and not unknown and viewed:
+        # warroom's own store with a table replaced by a view of its name (a tool's "rename and view" recipe):
+        # calling it another application's database hid what was wrong
+        raise StoreError(
+            f"this warroom store's table{'s' if len(viewed) > 1 else ''} {', '.join(viewed)} "
+            f"{'are views' if len(viewed) > 1 else 'is a view'} (made outside warroom, which writes only into "
+            "tables): it has been left untouched; put the table back, or restore a backup",
+            where=where,
+            kind="foreign",
+        )
     if not (empty or unknown or ours):
         shown = ", ".join(sorted(tables)[:6]) + (", ..." if len(tables) > 6 else "")
         raise StoreError(
@@ -265,14 +296,20 @@ def _create_private(path: Path) -> None:
     """Create the store file readable by its owner only (SQLite gives -wal/-shm the same mode).
 
     An existing store only ever loses permission bits (0644 becomes 0600): one the user made read-only is
-    never made writable.
+    never made writable. A store its owner shared with their group on purpose (group-writable, which no default
+    umask makes) keeps its group's bits: making it 0600 locked every teammate out the moment its owner opened it.
+    Folders made for it are owner-only whatever the umask (paths.make_private_folders).
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    from warroom.paths import make_private_folders
+
+    make_private_folders(path.parent)
     if not path.exists():
         fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
         os.close(fd)
     with contextlib.suppress(OSError):
-        os.chmod(path, stat.S_IMODE(path.stat().st_mode) & 0o600)
+        mode = stat.S_IMODE(path.stat().st_mode)
+        shared = 0o660 if mode & 0o020 else 0o600  # group-writable: shared with the group on purpose
+        os.chmod(path, mode & shared)
 
 
 _OPENED_ON_FULL_DISK: weakref.WeakSet[Engine] = weakref.WeakSet()
@@ -327,6 +364,16 @@ def _refuse_dangling_link(target: str | Path) -> None:
         return
     given = Path(target).expanduser()
     if given.is_symlink() and not given.exists():
+        try:
+            given.stat()
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:  # a loop of links (a -> b -> a) is no missing drive
+                raise StoreError(
+                    "this store is a link that leads back to itself (a loop of links), never to a file; nothing "
+                    "was created: point the link at the poll store",
+                    where=str(given),
+                    kind="missing",
+                ) from None
         raise StoreError(
             f"this store is a link to {os.path.realpath(given)}, which is not there (a drive not mounted, a file "
             "moved?); nothing was created: connect the drive or fix the link",
@@ -400,6 +447,11 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
                 with contextlib.suppress(sqlite3.OperationalError):
                     cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=FULL")  # a commit survives power loss, not just a crash
+            if store_file is not None and not read_only:
+                # The write-ahead log this connection has open (a first read opens or makes it): checked at every
+                # transaction (_rescue_a_deleted_wal), since one deleted under the app took every poll in it.
+                cur.execute("SELECT count(*) FROM sqlite_master")
+                _record.info[_WAL_OPENED] = _identity(_wal_of(store_file))
             cur.close()
 
         @event.listens_for(engine, "begin")
@@ -409,6 +461,7 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
             immediate = conn.get_execution_options().get(_WRITE_LOCK, False)
             if opened_as is not None and store_file is not None:
                 _refuse_if_swapped(store_file, opened_as)
+                _rescue_a_deleted_wal(conn, engine, store_file)
             # Each transaction sets its own wait (limit_lock_wait), so a pooled connection's next user never
             # inherits the window's short one.
             wait = int(conn.get_execution_options().get(_LOCK_WAIT, busy_timeout_ms))
@@ -525,6 +578,55 @@ def _identity(path: Path) -> tuple[int, int] | None:
     return (st.st_dev, st.st_ino)
 
 
+_WAL_OPENED = "warroom_wal_opened"
+"""A SQLite connection's info key: the identity of the -wal file it opened (None: it had none)."""
+
+
+def _wal_of(store_file: Path) -> Path:
+    return Path(f"{store_file}-wal")
+
+
+def _rescue_a_deleted_wal(conn: Connection, engine: Engine, store_file: Path) -> None:
+    """Refuse a transaction whose connection's write-ahead log was deleted or replaced, once what it held is back
+    in the store file.
+
+    A clean-up or sync tool deleting `polls.sqlite3-wal` under the running app took every change since the last
+    checkpoint with it (they live only in the log), and every later write went on into the deleted file, still
+    open here, each "saved": at exit none of them reached the store, and another program opening it meanwhile
+    failed with "disk I/O error". The connection still reads the deleted log, so a checkpoint writes its pages
+    back into the store file; then every pooled connection is closed (the next one makes a new log) and this
+    transaction is refused, nothing of it written.
+
+    Raises:
+        StoreError: kind "io", naming the log; the caller's change was not saved (try again).
+    """
+    opened = conn.info.get(_WAL_OPENED)
+    if opened is None or _identity(_wal_of(store_file)) == opened:
+        return
+    raw: Any = conn.connection.dbapi_connection
+    rescued = True
+    try:
+        busy, _frames, _done = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        rescued = not busy
+    except sqlite3.Error:
+        rescued = False
+    conn.info.pop(_WAL_OPENED, None)
+    conn.invalidate()  # this connection is closed; the pool's others too, each on the deleted log
+    engine.dispose()
+    kept = (
+        "the changes it held were written back into the store"
+        if rescued
+        else "the changes it held could not all be written back (another program holds the store)"
+    )
+    raise StoreError(
+        f"the store's write-ahead log {_wal_of(store_file).name} was deleted or replaced while warroom had it open "
+        f"(a clean-up or sync tool?): {kept} and warroom reconnected, but a change being saved at that moment was "
+        "not saved; try again",
+        where=str(store_file),
+        kind="io",
+    )
+
+
 def _refuse_if_swapped(path: Path, opened_as: tuple[int, int]) -> None:
     """Refuse a transaction on a store whose file was deleted, moved or replaced since the engine opened it.
 
@@ -580,11 +682,20 @@ def head_revision() -> str:
 def refuse_changed_schema(session: Session) -> None:
     """Refuse a write into a store whose schema is no longer the one this version writes (inside the write's own
     transaction). A store from a newer version is refused at open; this is the same rule for a store a teammate's
-    newer version upgraded (its start migrates the shared store) while this one had it open.
+    newer version upgraded (its start migrates the shared store) while this one had it open, and for code that
+    runs by itself (a trigger, a rule) created while it was open (refuse_planted_code's rule at open).
 
     Raises:
         StoreError: kind "newer", naming the revision found; nothing is written.
     """
+    planted = _planted_code(session.connection())
+    if planted:  # looked for at open only, a trigger created while the app ran ran on its next write
+        raise StoreError(
+            f"code that runs by itself was added to this store while it was open here ({_listed(planted)}); "
+            "warroom creates none, and it could change or delete polls unseen, so nothing was saved: remove it "
+            "(DROP TRIGGER / DROP RULE) if you put it there",
+            kind="foreign",
+        )
     found = [str(r) for (r,) in session.execute(text("SELECT version_num FROM alembic_version"))]
     head = head_revision()
     if found != [head]:
@@ -867,26 +978,81 @@ def refuse_planted_code(engine: Engine) -> None:
         StoreError: kind "foreign", naming each one and its table.
     """
     with translated(engine), engine.connect() as conn:
-        if conn.dialect.name == "sqlite":
-            found = [f"trigger {n} on {t}" for n, t in conn.exec_driver_sql(
-                "SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")]  # fmt: skip
-        elif conn.dialect.name == "postgresql":
-            found = [f"trigger {n} on {t}" for n, t in conn.exec_driver_sql(
-                "SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-                "JOIN pg_namespace s ON s.oid = c.relnamespace "
-                "WHERE NOT t.tgisinternal AND s.nspname = current_schema() ORDER BY 1")]  # fmt: skip
-            found += [f"rule {n} on {t}" for n, t in conn.exec_driver_sql(
-                "SELECT rulename, tablename FROM pg_rules WHERE schemaname = current_schema() ORDER BY 1")]  # fmt: skip
-            found += [f"event trigger {n}" for (n,) in conn.exec_driver_sql(
-                "SELECT evtname FROM pg_event_trigger WHERE evtenabled <> 'D' ORDER BY 1")]  # fmt: skip
-        else:
-            found = []
+        if conn.dialect.name == "postgresql":
+            _refuse_split_schema(conn, engine)
+        found = _planted_code(conn)
     if found:
-        shown = "; ".join(found[:6]) + ("; ..." if len(found) > 6 else "")
         raise StoreError(
-            f"this store holds code that would run by itself whenever warroom writes ({shown}); warroom creates "
-            "none, and it could change or delete polls unseen, so nothing was changed and the store was not "
+            f"this store holds code that would run by itself whenever warroom writes ({_listed(found)}); warroom "
+            "creates none, and it could change or delete polls unseen, so nothing was changed and the store was not "
             "opened: remove it (DROP TRIGGER / DROP RULE) if you put it there, or ask whoever sent the store",
+            where=display_target(engine),
+            kind="foreign",
+        )
+
+
+def _listed(found: list[str]) -> str:
+    return "; ".join(found[:6]) + ("; ..." if len(found) > 6 else "")
+
+
+def _planted_code(conn: Connection) -> list[str]:
+    """The triggers (and, on PostgreSQL, rules and event triggers) on the tables warroom's names reach, named."""
+    if conn.dialect.name == "sqlite":
+        return [f"trigger {n} on {t}" for n, t in conn.exec_driver_sql(
+            "SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")]  # fmt: skip
+    if conn.dialect.name != "postgresql":
+        return []
+    # On every table warroom's unqualified names reach (pg_table_is_visible: the first of that name in the search
+    # path), not only current_schema()'s: a role with a schema of its own has it first in its search path while
+    # the store's tables are in public, and a trigger there was never seen.
+    reached = "c.relname = ANY(%(names)s) AND pg_table_is_visible(c.oid)"
+    names = {"names": sorted(_store_tables())}
+    found = [f"trigger {n} on {t}" for n, t in conn.exec_driver_sql(
+        "SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+        f"WHERE NOT t.tgisinternal AND {reached} ORDER BY 1", names)]  # fmt: skip
+    found += [f"rule {n} on {t}" for n, t in conn.exec_driver_sql(
+        "SELECT r.rulename, c.relname FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class "
+        f"WHERE r.rulename <> '_RETURN' AND {reached} ORDER BY 1", names)]  # fmt: skip
+    found += [f"event trigger {n}" for (n,) in conn.exec_driver_sql(
+        "SELECT evtname FROM pg_event_trigger WHERE evtenabled <> 'D' ORDER BY 1")]  # fmt: skip
+    return found
+
+
+def _store_tables() -> frozenset[str]:
+    """The names of every table warroom keeps a store in (its schema's, and Alembic's own)."""
+    from warroom.store.schema import Base
+
+    return frozenset(Base.metadata.tables) | {"alembic_version"}
+
+
+def _refuse_split_schema(conn: Connection, engine: Engine) -> None:
+    """Refuse a PostgreSQL store whose tables, as warroom's unqualified names reach them, lie in more than one
+    schema: a table named like one of warroom's in a schema ahead of the store's in the search path (another
+    role's schema named after the user, `$user` being first by default) was read and written instead of the
+    store's own, its owner reading every poll added, the store's own table hidden.
+
+    Raises:
+        StoreError: kind "foreign", naming each schema and its tables; nothing is changed.
+    """
+    rows = conn.exec_driver_sql(
+        "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE c.relname = ANY(%(names)s) AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND pg_table_is_visible(c.oid) "
+        "ORDER BY 1, 2",
+        {"names": sorted(_store_tables())},
+    ).all()
+    schemas: dict[str, list[str]] = {}
+    for schema, table in rows:
+        schemas.setdefault(str(schema), []).append(str(table))
+    if len(schemas) > 1:
+        shown = "; ".join(
+            f"schema {schema}: {', '.join(tables[:5])}{', ...' if len(tables) > 5 else ''}"
+            for schema, tables in sorted(schemas.items(), key=lambda item: len(item[1]))
+        )
+        raise StoreError(
+            f"this store's tables are split between schemas ({shown}): a schema ahead of the store's in your "
+            "search path holds tables named like warroom's, which would be read and written instead of the "
+            "store's own; nothing was changed: drop or rename them, or set the search path in the URL "
+            "(?options=-csearch_path%3Dpublic)",
             where=display_target(engine),
             kind="foreign",
         )
@@ -920,6 +1086,31 @@ def translate(exc: BaseException, engine: Engine | None = None, *, path: Path | 
         return StoreError(
             "the poll store is busy: another program holds a lock on it; try again", where=where, kind="locked"
         )
+    owned = re.search(r"must be owner of (table|relation|schema|sequence|database|index) (\S+)", text)
+    if owned is not None:  # PostgreSQL: a schema change (a newer version's upgrade) by a role that does not own it
+        return StoreError(
+            f"this role cannot change the store's {owned.group(1)} {owned.group(2).strip(chr(34))}: only its owner "
+            "may alter it, and bringing the store up to this version's schema (an upgrade) does; nothing was "
+            "changed: start this version once as the role that owns the store's tables, or ask the administrator "
+            "to make this role their owner",
+            where=where,
+            kind="readonly",
+        )
+    denied = re.search(r"permission denied for (schema|table|relation|sequence|database) (\S+)", text)
+    if denied is not None:  # PostgreSQL: a right the role lacks, named with what it is on
+        what, name = denied.group(1), denied.group(2).strip('"')
+        ask = (
+            f"ask the database's administrator for it (GRANT CREATE ON SCHEMA {name} TO the role), or to set up "
+            "the store as the schema's owner"
+            if what == "schema"
+            else "ask the database's administrator to grant it"
+        )
+        needed = "CREATE (to set up or upgrade the store's tables)" if what in ("schema", "database") else "access"
+        return StoreError(
+            f"the store's server refused this role {needed} on {what} {name}: nothing was changed; {ask}",
+            where=where,
+            kind="readonly",
+        )
     if "readonly" in low or "read-only" in low or "unable to open" in low or "permission" in low:
         return StoreError(
             "the poll store cannot be written here (read-only location or no permission)", where=where, kind="readonly"
@@ -934,6 +1125,13 @@ def translate(exc: BaseException, engine: Engine | None = None, *, path: Path | 
             "and that the server is running; nothing was changed",
             where=where,
             kind="unreachable",
+        )
+    if "statement timeout" in low:  # PostgreSQL's statement_timeout, set for the database or the role
+        return StoreError(
+            "the store's server cancelled a statement that ran longer than its statement_timeout (a setting of "
+            "this database or role, not warroom's): nothing was saved or changed; ask its administrator to raise "
+            "it, or add ?options=-cstatement_timeout%3D0 to the store's URL",
+            where=where,
         )
     if "did not answer within" in low:
         return StoreError(
@@ -966,6 +1164,22 @@ def translate(exc: BaseException, engine: Engine | None = None, *, path: Path | 
             "the disk or the network drive it is on, and try again",
             where=where,
             kind="io",
+        )
+    if "foreign key" in low:  # warroom's own rule: a row this change refers to went meanwhile
+        return StoreError(
+            "the poll store refused this change: a row it refers to (its contest, its poll) is no longer there, "
+            "perhaps deleted by a teammate meanwhile; nothing was saved",
+            where=where,
+            kind="conflict",
+        )
+    if isinstance(exc, IntegrityError) or isinstance(getattr(exc, "orig", None), sqlite3.IntegrityError):
+        # warroom's own rules are checked before it writes: a constraint it meets here is one the store was given
+        # outside warroom (a unique index, a check), or a teammate's row that took a key meanwhile
+        first = text.strip().splitlines()[0][:300] if text.strip() else "a constraint"
+        return StoreError(
+            f"the poll store refused this change by a rule it holds ({first}): nothing was saved; if the rule was "
+            "added to the store outside warroom, remove it",
+            where=where,
         )
     if isinstance(exc, (OperationalError, DBAPIError)):
         return StoreError(f"the poll store failed: {text}", where=where)
@@ -1060,6 +1274,11 @@ def hand_edits(engine: Engine, *, limit: int = 10) -> list[str]:
     0-100, poll dates outside their contest's window (core.validation: a date in 9999 stretched every average's
     daily grid for minutes), unknown counting systems, official results that are not JSON.
     """
+    with translated(engine):  # a server's statement timeout, a lost connection: a message, not a traceback
+        return _hand_edits(engine, limit=limit)
+
+
+def _hand_edits(engine: Engine, *, limit: int) -> list[str]:
     from warroom.core.types import CountingSystem
     from warroom.core.validation import EARLIEST_BEFORE_ELECTION, LATEST_AFTER_ELECTION
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import json
 import math
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -547,7 +548,7 @@ def _insert_polls(session: Session, contest_id: int, polls: Sequence[Poll], line
             for pid, pollster, start, end in session.execute(_insert_returning(), new_rows):
                 ids[new_at[(pollster, start, end)]] = int(pid)
     except IntegrityError as exc:
-        if "uq_poll" in str(exc) or "UNIQUE constraint failed: poll." in str(exc):
+        if _POLL_KEY_TAKEN.search(str(exc.orig)):  # warroom's own rule, not an index a user added (named by translate)
             raise DuplicatePollError(
                 f"a poll in this batch was stored by another writer meanwhile ({exc.orig}); nothing was saved",
                 field="pollster",
@@ -561,6 +562,14 @@ def _insert_polls(session: Session, contest_id: int, polls: Sequence[Poll], line
     _insert_plain(session, _FIGURE, _FIGURE_COLUMNS, figures)
     _insert_plain(session, _TRANSFER, _TRANSFER_COLUMNS, transfers)
     return [pid for pid in ids if pid is not None]
+
+
+_POLL_KEY_TAKEN = re.compile(
+    r'"uq_poll_contest_id"|UNIQUE constraint failed: poll\.contest_id, poll\.pollster, poll\.fieldwork_start, '
+    r"poll\.fieldwork_end\b"
+)
+"""The store refusing a poll by warroom's own unique key (contest, pollster, fieldwork), as PostgreSQL (by the
+constraint's name) and SQLite (by its columns) word it; a unique index a user added is another rule."""
 
 
 def _insert_returning() -> Any:

@@ -11,6 +11,8 @@ import functools
 import re
 from pathlib import Path
 
+from warroom.core.infile import open_regular
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_MAGIC = b"SQLite format 3\x00"
 CORE_TABLES = frozenset({"contest", "poll", "poll_figure"})
@@ -55,11 +57,21 @@ field, set once at random by warroom): SQLite records nothing in a -wal file tha
 a -wal left by a crash into whatever file bears the store's name, another store copied into place included."""
 
 
+def read_wal_owner(db_file: Path) -> str | None:
+    """What `polls.sqlite3-wal.owner` says (stripped), None when it is missing, unreadable, or not a regular file:
+    a FIFO planted at that name (a shared folder) held every start with a blocking read, for ever."""
+    try:
+        with open_regular(wal_owner_file(db_file)) as fh:
+            return fh.read(64).decode("ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
 def header_identity(db_file: Path) -> int | None:
     """The store's identity as its header holds it (SQLite's user_version, bytes 60-63, big-endian); None when the
     file cannot be read or is not SQLite."""
     try:
-        with db_file.open("rb") as fh:
+        with open_regular(db_file) as fh:  # (a FIFO at the store's own name is named by make_engine, never read)
             head = fh.read(64)
     except OSError:
         return None
@@ -80,10 +92,10 @@ def wal_not_its_own(db_file: Path) -> Path | None:
     try:
         if wal.stat().st_size == 0:
             return None
-        owner = wal_owner_file(db_file).read_text(encoding="ascii").strip()
-    except (OSError, UnicodeDecodeError):
+    except OSError:
         return None
-    if not owner.isdigit():
+    owner = read_wal_owner(db_file)
+    if owner is None or not owner.isdigit():
         return None
     identity = header_identity(db_file)
     return None if identity is None or identity == int(owner) else wal

@@ -28,6 +28,21 @@ def has_glyph(ch: str, font: QFont) -> bool:
     return _GLYPHS[key]
 
 
+def no_text_font() -> bool:
+    """Whether no installed font can draw plain text (a server or container with no font: Qt ships none), so every
+    letter and figure would be drawn as an empty box."""
+    # (Not has_glyph: with no font at all, fontconfig still lists its aliases, and their QRawFonts claim every
+    # character. The application's font resolves to a real font wherever one is installed.)
+    metrics = QFontMetricsF(QFont())
+    return not QFontDatabase.families() or not (metrics.inFontUcs4(ord("A")) or metrics.inFontUcs4(ord("0")))
+
+
+NO_FONT_HINT = (
+    "no installed font can draw text (Qt ships none), so every letter and figure would be an empty box; install "
+    "one (e.g. the fonts-dejavu-core package, or any .ttf in ~/.local/share/fonts)"
+)
+
+
 def drawable_text(text: str, font: QFont) -> str:
     """`text` with every symbol no installed font can draw (an emoji in a candidate's name, on a system with no
     emoji font) replaced by its name in brackets: "Ann 🗳️ Smith" is "Ann [ballot box with ballot] Smith" in the

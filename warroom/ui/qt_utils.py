@@ -224,7 +224,7 @@ class SignalGuard(QObject):
         self._previous: dict[int, Any] = {}
         self._pending = False  # a signal came before any window was shown: close the first one shown
         self._previous_fd = signal.set_wakeup_fd(self._writer.fileno(), warn_on_full_buffer=False)
-        for sig in (signal.SIGINT, signal.SIGTERM):
+        for sig in _closing_signals():
             self._previous[sig] = signal.signal(sig, self._on_signal)
         self._notifier = QSocketNotifier(self._reader.fileno(), QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._on_woken)
@@ -275,13 +275,23 @@ class SignalGuard(QObject):
         return False
 
 
+def _closing_signals() -> list[signal.Signals]:
+    """Ctrl-C, SIGTERM, and SIGHUP (the terminal that started the window closed, an ssh session dropped: it ended
+    the process at once, a change still on its way to the store lost) unless it is ignored (`nohup`)."""
+    found = [signal.SIGINT, signal.SIGTERM]
+    hangup = getattr(signal, "SIGHUP", None)
+    if hangup is not None and signal.getsignal(hangup) is not signal.SIG_IGN:
+        found.append(hangup)
+    return found
+
+
 def _is_window(widget: QWidget) -> bool:
     """A window or dialog, not a tooltip or a popup menu."""
     return widget.isWindow() and widget.windowType() in (Qt.WindowType.Window, Qt.WindowType.Dialog)
 
 
 def close_windows_on_signals() -> SignalGuard:
-    """Make Ctrl-C (SIGINT) and SIGTERM close every window as the user closing it would.
+    """Make Ctrl-C (SIGINT), SIGTERM and SIGHUP close every window as the user closing it would.
 
     Python handles a signal only when it next runs bytecode, and Qt's event loop is C++: Ctrl-C in the terminal
     that started the window printed a KeyboardInterrupt traceback from whatever slot ran next and left the
