@@ -994,12 +994,16 @@ class Starter:
         if case is None:
             return None
         controller = ScenarioController()
-        controller.start_from(first.contest, case, first.polls)
-        if controller.view is None:  # (settings the pipeline refuses: the real window says why)
+        try:
+            controller.start_from(first.contest, case, first.polls)
+            panel = ScenarioPanel(controller, charts=False) if controller.view is not None else None
+        except Exception:  # (a cache the pipeline cannot evaluate: the headline instead; the real window says why)
+            panel = None
+        if panel is None:
             controller.deleteLater()
             return None
         self.case, self.scenarios = case, controller
-        return ScenarioPanel(controller, charts=False)
+        return panel
 
     def _say_unsaved(self) -> None:
         """The start ended without the real window (it failed): the changes made in the shell's first stage were

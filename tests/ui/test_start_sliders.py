@@ -156,3 +156,18 @@ def test_a_scenario_saved_there_is_never_lost_unsaid(
     assert starter.run() == 3 and starter.room is None
     assert len(asked) == 1 and asked[0].startswith("1 change(s) made here")
     assert "1 change(s) made while it was opening were not saved: save scenario 'Plan B'" in capsys.readouterr().err
+
+
+def test_a_case_the_pipeline_cannot_evaluate_leaves_the_headline_and_the_start_goes_on(
+    qapp, demo_paths: AppPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from warroom.services.scenario_service import ScenarioController
+
+    def refuse(*_args: object) -> None:
+        raise ZeroDivisionError("a case no pipeline evaluates")
+
+    monkeypatch.setattr(ScenarioController, "start_from", refuse)
+    starter = _start(demo_paths)
+    assert starter.live and starter.scenarios is None  # the frame's headline, live, without the panel
+    assert starter.times["sliders"] == starter.times["window"] > starter.times["shell"]  # sliders with the window
+    assert starter.room is not None and starter.room.scenarios.view is not None
