@@ -23,17 +23,22 @@ def test_sighup_closes_the_window_as_the_user_would(qtbot) -> None:
 
     window = QMainWindow()
     qtbot.addWidget(window)
-    previous = signal.getsignal(signal.SIGHUP)
-    guard = close_windows_on_signals()
+    # Started from a terminal: SIGHUP at its default. (The test run itself may be under nohup, which ignores it:
+    # that case is the next test's.)
+    inherited = signal.signal(signal.SIGHUP, signal.SIG_DFL)
     try:
-        assert signal.getsignal(signal.SIGHUP) not in (signal.SIG_DFL, previous)
-        window.show()
-        qtbot.waitUntil(window.isVisible)
-        os.kill(os.getpid(), signal.SIGHUP)
-        qtbot.waitUntil(lambda: not window.isVisible(), timeout=3000)
+        guard = close_windows_on_signals()
+        try:
+            assert signal.getsignal(signal.SIGHUP) not in (signal.SIG_DFL, signal.SIG_IGN)
+            window.show()
+            qtbot.waitUntil(window.isVisible)
+            os.kill(os.getpid(), signal.SIGHUP)
+            qtbot.waitUntil(lambda: not window.isVisible(), timeout=3000)
+        finally:
+            guard.restore()
+        assert signal.getsignal(signal.SIGHUP) is signal.SIG_DFL
     finally:
-        guard.restore()
-    assert signal.getsignal(signal.SIGHUP) == previous
+        signal.signal(signal.SIGHUP, inherited)
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="SIGHUP is a POSIX signal")
