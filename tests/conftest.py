@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -57,6 +58,14 @@ def store_url(request: pytest.FixtureRequest, paths: AppPaths) -> Iterator[str]:
     base = pg_url()
     if not base:
         pytest.skip("WARROOM_PG_URL not set (.ci/run sets it after starting PostgreSQL)")
+    with fresh_pg_database(base) as url:
+        yield url
+
+
+@contextmanager
+def fresh_pg_database(base: str, roles_like: str | None = None) -> Iterator[str]:
+    """A new, empty PostgreSQL database beside `base`'s (its URL, as the user `base` connects as), dropped
+    afterwards with its connections, and with any roles the test made whose names match `roles_like` (LIKE)."""
     import uuid
 
     from sqlalchemy import create_engine, text
@@ -69,11 +78,13 @@ def store_url(request: pytest.FixtureRequest, paths: AppPaths) -> Iterator[str]:
     try:
         yield url
     finally:
-        from sqlalchemy import create_engine as ce
-
-        ce(url).dispose()
+        create_engine(url).dispose()
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            if roles_like is not None:
+                query = text("SELECT rolname FROM pg_roles WHERE rolname LIKE :p")
+                for (role,) in conn.execute(query, {"p": roles_like}).all():
+                    conn.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
         admin.dispose()
 
 

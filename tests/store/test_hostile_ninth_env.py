@@ -8,13 +8,12 @@ import os
 import sqlite3
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import TOY, make_poll, pg_url
+from tests.conftest import TOY, fresh_pg_database, make_poll, pg_url
 from warroom.bootstrap import open_store
 from warroom.store import polls as repo
 from warroom.store.db import StoreError, hand_edits, make_engine, translated
@@ -36,20 +35,8 @@ def pg_database() -> Iterator[str]:
     base = pg_url()
     if not base:
         pytest.skip("WARROOM_PG_URL not set (.ci/run sets it after starting PostgreSQL)")
-    from sqlalchemy import create_engine, text
-
-    name = "warroom_test_" + uuid.uuid4().hex[:10]
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            for (role,) in conn.execute(text("SELECT rolname FROM pg_roles WHERE rolname LIKE 'x6\\_%'")).all():
-                conn.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
-        admin.dispose()
+    with fresh_pg_database(base, roles_like="x6\\_%") as url:
+        yield url
 
 
 def _as_role(url: str, role: str) -> str:
