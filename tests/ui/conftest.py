@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import contextlib
+import gc
 from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 from pathlib import Path
@@ -69,9 +71,69 @@ def _release(room: object) -> None:
     """
     from PySide6.QtCore import QObject, QThread
 
-    for value in vars(room).values():
-        if isinstance(value, QObject) and not isinstance(value, QThread) and value.parent() is None:
-            value.deleteLater()
+    for value in list(vars(room).values()):
+        if isinstance(value, QObject) and not isinstance(value, QThread):
+            with contextlib.suppress(RuntimeError):  # (deleted already: released twice, or by its parent)
+                if value.parent() is None:
+                    value.deleteLater()
+
+
+_MADE: list[object] = []
+"""The war rooms and starts (warroom.app.WarRoom, Starter) made during the running test, however a test made them."""
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _record_rooms() -> Iterator[None]:
+    """Record every WarRoom and Starter made, for _let_go (the class is wrapped once, for the session)."""
+    from warroom.app import Starter, WarRoom
+
+    def recording(cls: type) -> object:
+        made = cls.__init__
+
+        def init(self: object, *args: object, **kwargs: object) -> None:
+            _MADE.append(self)  # (before: a start or room that fails half-built is let go of too)
+            made(self, *args, **kwargs)
+
+        cls.__init__ = init  # type: ignore[method-assign]
+        return made
+
+    originals = [(cls, recording(cls)) for cls in (WarRoom, Starter)]
+    yield
+    for cls, made in originals:
+        cls.__init__ = made  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def _let_go(_record_rooms: None) -> Iterator[None]:
+    """After each window test (its own fixtures closed first): delete the windows, shells and parentless services of
+    every room and start it made, and give the heap back to the garbage collector.
+
+    A start (Starter) and a big contest freeze the heap (gc.freeze, app._freeze_heap), so every reference cycle alive
+    then, the earlier tests' rooms among them, was never collected; and a room's services are kept by their own
+    signals on the C++ side. Without this the window tests' process grew to 2.9 GB with threads and timers of
+    long-closed rooms still running, and the later tests ran up to ten times slower (CI went past 20 minutes).
+    """
+    yield
+    from PySide6.QtCore import QCoreApplication, QEvent, QObject
+
+    made = list(_MADE)
+    _MADE.clear()
+    for thing in made:
+        room = getattr(thing, "room", None) if not hasattr(thing, "poll_service") else thing
+        for owner in (thing, room):
+            if owner is None:
+                continue
+            _release(owner)
+            window = getattr(owner, "window", None) if owner is room else getattr(owner, "shell", None)
+            if isinstance(window, QObject):
+                with contextlib.suppress(RuntimeError):
+                    window.hide()
+                    window.deleteLater()
+    if made:
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    if gc.get_freeze_count():
+        gc.unfreeze()
+        gc.collect()
 
 
 def room_of(  # type: ignore[no-untyped-def]
