@@ -238,7 +238,7 @@ def test_the_turnout_lever_says_what_it_does(panel: TwoRoundPanel, controller: T
     gives and what the lever added, beside the first round's: the numbers of core (TwoRoundView.turnout_text)."""
     view = controller.view
     assert view is not None and view.scenario.turnout == 0
-    assert panel.turnout.field.text() == "+0.0 %" and panel.turnout.slider.minimum() == -1000
+    assert panel.turnout.field.text() == "+0.0 %" and panel.turnout.slider.minimum() == -999  # (-99.9 %: below)
     assert panel.turnout_result.text() == view.turnout_text()
     assert f"Runoff turnout {view.projection.turnout:.1f} % of registered" in panel.turnout_result.text()
     assert panel.turnout_result.text().endswith(f"(first round {view.first.turnout:.1f} %), as the splits give it")
@@ -257,6 +257,14 @@ def test_the_turnout_lever_says_what_it_does(panel: TwoRoundPanel, controller: T
     assert controller.scenario.turnout == pytest.approx(-0.125) and panel.turnout.field.text() == "-12.5 %"
     assert controller.view.projection.turnout < rest
     assert "vote" in panel.turnout.slider.toolTip() and panel.turnout.field.toolTip() == panel.turnout.slider.toolTip()
+    # the lever stops at -99.9 %: at -100 % nobody would vote, and the panel showed a made-up 50-50 and 50 % chance
+    shares = controller.view.projection.a_share
+    with qtbot.waitSignal(controller.view_ready, timeout=2000):
+        panel.turnout.slider.setValue(-1000)
+    assert panel.turnout.slider.value() == -999 and panel.turnout.field.text() == "-99.9 %"
+    assert panel.turnout.field.minimum() == pytest.approx(-99.9) and "-99.9 %" in panel.turnout.slider.toolTip()
+    assert controller.scenario.turnout == pytest.approx(-0.999)
+    assert controller.view.projection.a_share == pytest.approx(shares) != pytest.approx(50.0)  # fewer voters, alike
 
 
 def test_pickers_switch_the_matchup_and_hypothesis_and_show_qualify_and_win_odds(

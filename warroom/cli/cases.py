@@ -171,7 +171,7 @@ def apply_two_round_options(scenario: TwoRoundScenario, first_votes: Any, args: 
         splits[code] = RunoffSplit(*_parts(parts, 4, f"--split {who.strip()}"))
     scenario = replace(scenario, splits=splits)
     if getattr(args, "turnout", None) is not None:
-        scenario = replace(scenario, turnout=_pct(args.turnout, "--turnout", -100.0))
+        scenario = replace(scenario, turnout=_pct(args.turnout, "--turnout", -100.0))  # (-100: the core says why not)
     on_text = getattr(args, "message_on", None)
     if args.message is not None or args.message_to or on_text:
         on = scenario.message.on if scenario.message else scenario.a

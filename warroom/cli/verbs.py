@@ -281,7 +281,12 @@ def _add_scenario_options(p: argparse.ArgumentParser) -> None:
     )
     two.add_argument("--matchup", metavar="A/B", help="the runoff pair, e.g. macron-le-pen or 'Macron/Le Pen'")
     two.add_argument("--hypothesis", metavar="LABEL", help="see the first round through this hypothesis")
-    two.add_argument("--turnout", type=_number_option, metavar="-100-100", help="the runoff turnout lever, %%")
+    two.add_argument(
+        "--turnout",
+        type=_number_option,
+        metavar="-99.9-100",
+        help="the runoff turnout lever, %% (at -100 %% nobody would vote: refused)",
+    )
     two.add_argument("--message-on", metavar="CAND", help="the finalist the message works against (default A)")
     irv = p.add_argument_group("instant-runoff contests")
     irv.add_argument(

@@ -271,12 +271,18 @@ def two_round_summary(view: TwoRoundView, *, name: str = "", baseline: str = "",
     )
 
 
+def _lever(percent: float) -> str:
+    """A lever in whole points, or tenths where it has them ("-20", "-99.9": the turnout lever's floor is not -100)."""
+    tenths = round(percent * 10)
+    return f"{tenths / 10:+.0f}" if tenths % 10 == 0 else f"{tenths / 10:+.1f}"
+
+
 def two_round_lines(view: TwoRoundView) -> list[str]:
     """The settings of a two-round case in words: turnout, message, and each electorate's split (alike splits
     on one line)."""
     s, p = view.scenario, view.projection
     lines = [
-        f"Runoff: {s.a} v {s.b}; turnout {p.turnout:.1f} % of registered (lever {100 * s.turnout:+.0f} %), "
+        f"Runoff: {s.a} v {s.b}; turnout {p.turnout:.1f} % of registered (lever {_lever(100 * s.turnout)} %), "
         f"blank or null {p.blank_null_share:.1f} % of votes cast"
     ]
     m = s.message

@@ -12,7 +12,7 @@ Inputs (all votes are counts of people, or any consistent unit):
 * `FirstRound`: each candidate's valid votes, registered voters and blank/null votes (from official results,
   or from shares, turnout and a blank/null rate).
 * `TwoRoundScenario`: for every electorate a `RunoffSplit` (to A, to B, blank/null, abstain, summing to 100);
-  a turnout lever t in -1..1 (t > 0: a fraction t of each electorate's would-be abstainers turns out and
+  a turnout lever t in -0.999..1 (TURNOUT_LEVER_MIN; t > 0: a fraction t of each electorate's would-be abstainers turns out and
   votes as that electorate's runoff voters do; t < 0: a fraction -t of each electorate's runoff voters stays
   at home); a message lever on either finalist (a fraction of his runoff voters, of every electorate or of
   one, goes to the other finalist, a blank/null vote or abstention).
@@ -222,6 +222,12 @@ class Message:
         check_parts("message destination", (self.to_other, self.to_blank_null, self.to_abstain))
 
 
+TURNOUT_LEVER_MIN = -0.999
+"""The turnout lever's lowest value (-99.9 %). At -100 % every runoff voter stays at home: there are no votes, so
+no result, margin or chance to project (it printed "50.0 %" and a 50 % chance, made up). A lever below 0 scales
+every electorate's runoff voters alike, so down to here it moves the turnout and leaves the shares as they are."""
+
+
 @dataclass(frozen=True)
 class TwoRoundScenario:
     """Settings of one runoff scenario.
@@ -231,7 +237,7 @@ class TwoRoundScenario:
         b: finalist B.
         splits: electorate (candidate code, ABSTAINERS, BLANK_NULL) -> RunoffSplit; every electorate of the
             first round needs one (`splits_for_first_round` fills them from published matrices).
-        turnout: lever in -1..1 (module docstring); 0 leaves the splits as they are.
+        turnout: lever in TURNOUT_LEVER_MIN..1 (module docstring); 0 leaves the splits as they are.
         message: a message against either finalist, or None.
         name: a label for saved scenarios.
     """
@@ -246,8 +252,11 @@ class TwoRoundScenario:
     def __post_init__(self) -> None:
         if self.a == self.b:
             raise ValueError("the two finalists must differ")
-        if not -1.0 <= self.turnout <= 1.0:
-            raise ValueError(f"turnout lever must lie within -1 to 1, got {self.turnout:g}")
+        if not TURNOUT_LEVER_MIN - 1e-12 <= self.turnout <= 1.0:  # (`not`: NaN too; -99.9 / 100 may round below)
+            raise ValueError(
+                f"turnout lever must lie within {100 * TURNOUT_LEVER_MIN:.1f} % and +100 %, got {100 * self.turnout:g} %"
+                + (" (at -100 % nobody votes in the runoff: there is no result to project)" if self.turnout < 0 else "")
+            )
         if self.message is not None and self.message.on not in (self.a, self.b):
             raise ValueError(f"the message must be on a finalist ({self.a} or {self.b}), not {self.message.on!r}")
 

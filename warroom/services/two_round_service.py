@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from warroom.core.france import RoundResult, name_key
 from warroom.core.pipeline import PipelineError
 from warroom.core.saved_cases import NotFinalists, runoff_first_round
-from warroom.core.two_round import FirstRound, Message, RunoffSplit, TwoRoundScenario
+from warroom.core.two_round import TURNOUT_LEVER_MIN, FirstRound, Message, RunoffSplit, TwoRoundScenario
 from warroom.core.two_round_pipeline import (
     Campaign,
     CandidateAverages,
@@ -273,9 +273,9 @@ class TwoRoundController(QObject):
             self._apply(replace(self.scenario, splits={**self.scenario.splits, electorate: split}))
 
     def set_turnout(self, lever: float) -> None:
-        """The runoff turnout lever, -1..1."""
+        """The runoff turnout lever, TURNOUT_LEVER_MIN..1 (clamped there)."""
         if self.scenario is not None:
-            self._apply(replace(self.scenario, turnout=max(-1.0, min(1.0, lever))))
+            self._apply(replace(self.scenario, turnout=max(TURNOUT_LEVER_MIN, min(1.0, lever))))
 
     def set_message(self, message: Message | None) -> None:
         """A message against either finalist (None: none)."""

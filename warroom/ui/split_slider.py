@@ -183,7 +183,8 @@ class SplitSlider(QWidget):
 
 
 class LeverInput(QWidget):
-    """One lever: a slider with its typed field, 0-100 %, or signed (-100 to +100 %, the middle "+0.0 %").
+    """One lever: a slider with its typed field, 0-100 %, or signed (-100 to +100 %, the middle "+0.0 %"); `minimum`
+    (percent) stops it short of its lower end.
 
     Signals:
         value_changed: the new value in percent, on every user move or typed value.
@@ -200,11 +201,15 @@ class LeverInput(QWidget):
         *,
         signed: bool = False,
         slider_class: type[QSlider] = QSlider,
+        minimum: float | None = None,
     ) -> None:
         super().__init__(parent)
         self._signed = signed
         self.slider = percent_slider(name, accessible, tip, signed=signed, cls=slider_class)
         self.field = percent_field(f"{name}_value", accessible, tip, signed=signed)
+        if minimum is not None:  # (a lever that stops short of its end: the turnout lever's -99.9 %)
+            self.slider.setMinimum(round(minimum * 10))
+            self.field.setMinimum(round(minimum * 10) / 10)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.slider, 1)

@@ -55,7 +55,7 @@ from PySide6.QtWidgets import (
 
 from warroom.core.forecast import chance_text
 from warroom.core.france import ABSTAINERS, BLANK_NULL, RoundResult
-from warroom.core.two_round import CellRange, FirstRound, Message, RunoffSplit, TwoRoundScenario
+from warroom.core.two_round import TURNOUT_LEVER_MIN, CellRange, FirstRound, Message, RunoffSplit, TwoRoundScenario
 from warroom.core.two_round_view import MatchupLead, ScenarioDefaults, TwoRoundView, question_text
 from warroom.core.types import Contest
 from warroom.ui.glyphs import drawable
@@ -491,7 +491,8 @@ class SteadyBox(QWidget):
 TURNOUT_TIP = (
     "Moves the runoff turnout away from what the splits give (+0.0 %: the splits' own turnout). "
     "Above 0: that share of each electorate's would-be abstainers turns out and votes as its voters do "
-    "(+100 %: every registered voter votes). Below 0: that share of each electorate's runoff voters stays at home. "
+    "(+100 %: every registered voter votes). Below 0: that share of each electorate's runoff voters stays at home "
+    "(it stops at -99.9 %: at -100 % nobody would vote, and there would be no result to show). "
     "The turnout it gives is shown underneath, beside the first round's."
 )
 
@@ -532,7 +533,9 @@ class TwoRoundPanel(QWidget):
         self.source_label.setWordWrap(True)
 
         # --- levers ------------------------------------------------------------------------------------------
-        self.turnout = LeverInput("runoff_turnout", "Runoff turnout lever", TURNOUT_TIP, signed=True)
+        self.turnout = LeverInput(
+            "runoff_turnout", "Runoff turnout lever", TURNOUT_TIP, signed=True, minimum=100 * TURNOUT_LEVER_MIN
+        )
         self.turnout.value_changed.connect(self._on_turnout_changed)
         self.turnout_result = ReadoutLine()
         self.turnout_result.setObjectName("runoff_turnout_result")
