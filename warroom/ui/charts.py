@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pyqtgraph as pg
 from pyqtgraph.graphicsItems.PlotCurveItem import arrayToLineSegments
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -38,9 +38,11 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QApplication,
+    QFrame,
     QGraphicsItem,
     QGraphicsPathItem,
     QGraphicsView,
+    QScrollArea,
     QSizePolicy,
     QStyleOptionGraphicsItem,
     QVBoxLayout,
@@ -125,6 +127,12 @@ MANY_CANDIDATES = 10
 """From this many candidates (France 2022 had twelve) the first-round chart keeps FIRST_SHARE of the height."""
 MIN_LEAD_PLOT = 45
 """Pixels of plot the lead charts keep before the first-round chart takes its share (FIRST_SHARE)."""
+MIN_PLOT = 30
+"""Pixels of plot every chart keeps, its lines and value axis readable (what the lead charts had at 1024x600). On a
+chart area too short for that with every row shown (a 1024x600 screen, the window's least size), the two upper
+charts' date axes give up their rows first (the three charts share one date range, read on the runoff chart's axis
+below them, and their grid lines keep the dates' places); shorter still (a dock dragged over the charts), the chart
+area scrolls."""
 KEY_NAME_CHARS = 18
 """Pollster names longer than this are shortened in the key ("Redfield & Wilton…"); hovering a poll names it."""
 """Pollsters named in the symbol key; the others are named by hovering their polls."""
@@ -1516,9 +1524,20 @@ class ChartPanel(QWidget):
         self.setAccessibleName("Poll charts")
         self._layout_widget = pg.GraphicsLayoutWidget()
         self._layout_widget.setAccessibleName("Poll charts")
+        # The charts fill the area; on one too short for every chart's plot to be read, they scroll (MIN_PLOT).
+        self._scroll = QScrollArea()
+        self._scroll.setObjectName("charts_scroll")
+        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._scroll.setWidget(self._layout_widget)
+        self._layout_widget.installEventFilter(self)  # its width changes with the scroll bar's: the keys re-fit
+        self._stacked = True  # the three charts in one column (single_chart's panel keeps one)
+        grid = self._layout_widget.ci.layout
+        self._grid_spacing = (grid.getContentsMargins()[1], grid.verticalSpacing())  # (top margin, gap): the style's
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self._layout_widget)
+        layout.addWidget(self._scroll)
         self.plots: dict[str, pg.PlotItem] = {}
         self._grids: dict[str, GridLines] = {}
         titles = {
@@ -2645,6 +2664,7 @@ class ChartPanel(QWidget):
             plot.hide()
         if key != "first":  # the others followed "first" on the date axis; now this one stands alone
             panel.plots[key].setXLink(None)
+        panel._stacked = False  # (its height is the one chart's: none shared out, no scrolling)
         panel._layout_widget.ci.setSpacing(0)  # no gaps left by the rows taken out
         panel._layout_widget.ci.setContentsMargins(0, 0, 0, 0)  # the chart is the whole picture ...
         panel.plots[key].layout.setContentsMargins(16, 12, 24, 12)  # ... with its own room at the edges
@@ -2675,22 +2695,83 @@ class ChartPanel(QWidget):
     def _fit_legends(self) -> None:
         """Lay each key out in as many columns as its chart's width holds: the pollster key (a laptop's chart
         cut "Kantar Public" to "Kantar Pub" at six columns), and the runoff key once entries left it (a gap
-        where they were took a row of its own)."""
-        width = self.plots["lead1"].getViewBox().width()  # the key sits under the date axis, as wide
+        where they were took a row of its own); then share the height out (_fit_heights)."""
+        view = self._layout_widget
+        # The key sits under the date axis, as wide: the width the chart has once the charts fit the view. (A key
+        # laid out for a wider window held the charts wider than a narrower one, past its right edge, titles and
+        # dates cut there; measured on the chart, it then kept its columns.)
+        overflow = max(0.0, view.ci.width() - view.viewport().width()) if self._stacked else 0.0
+        width = self.plots["lead1"].getViewBox().width() - overflow
         _fit_legend(self._legend_lead1, width)
         _fit_legend(self._legend_lead2, width, most=2)
-        # The first-round chart carries a dozen candidates and their names: on a short screen the lead charts'
-        # titles, axes and keys took the height first and left it 56 px (1366x768). It keeps its share, as far
-        # as the lead charts keep MIN_LEAD_PLOT each.
-        leads = [p for key, p in self.plots.items() if key != "first"]
-        fixed = sum(p.height() - p.getViewBox().height() for p in leads)
-        room = self.height() - fixed - MIN_LEAD_PLOT * len(leads)
+        if self._stacked:
+            self._fit_heights()
+            if view.ci.geometry() != view.range:  # (the view sets it only on its own resize)
+                view.ci.setGeometry(view.range)  # narrower or shorter again, now the keys and least heights are
+
+    def _fit_heights(self) -> None:
+        """Share the charts' height out: every chart keeps MIN_PLOT pixels of plot, the upper charts' date axes
+        giving up their rows on a short chart area and the area scrolling when even that is too short (see
+        MIN_PLOT); the first-round chart keeps at least the lead charts' plot, and with a dozen candidates and
+        their names (on a short screen the lead charts' titles, axes and keys took the height first and left it
+        56 px at 1366x768) its share, FIRST_SHARE, as far as the lead charts keep MIN_LEAD_PLOT each."""
+        view, plots = self._layout_widget, self.plots
+        least_size = Qt.SizeHint.MinimumSize
+        date_axis = plots["lead2"].getAxis("bottom").height()  # every date axis has this height (size_axes)
+        upper = [key for key in plots if key != "lead2"]
+        shown = {key: plots[key].getAxis("bottom").isVisible() for key in upper}
+        # The rows each chart keeps whatever its height (title, date axis, key), every date axis shown: from the
+        # charts' own layouts, not their geometry (that lags a turn behind a key or an axis that changed).
+        fixed = {
+            key: p.layout.effectiveSizeHint(least_size).height()
+            - p.getViewBox().effectiveSizeHint(least_size).height()
+            + (0.0 if shown.get(key, True) else date_axis)
+            for key, p in plots.items()
+        }
+        top, between = self._grid_spacing
+        available = self._scroll.viewport().height()
+        compact = available - 2 * top - between * (len(plots) - 1) - sum(fixed.values()) < MIN_PLOT * len(plots)
+        if compact:  # the gaps around and between the charts give way too
+            top, between = 2.0, 2.0
+        grid = view.ci.layout
+        if (grid.getContentsMargins()[1], grid.verticalSpacing()) != (top, between):
+            left, _top, right, _bottom = grid.getContentsMargins()
+            grid.setContentsMargins(left, top, right, top)
+            grid.setVerticalSpacing(between)
+        gaps = 2 * top + between * (len(plots) - 1)
+        height = available - gaps
+        for key in upper:
+            if compact:
+                fixed[key] -= date_axis
+            if shown[key] == compact:
+                plots[key].showAxis("bottom", not compact)
+        room = height - sum(fixed.values())
+        each = math.floor(room / len(plots))  # an equal share of the plots' room
+        leads = [key for key in plots if key != "first"]
         share = FIRST_SHARE if len(self._first) >= MANY_CANDIDATES else 0.0
-        self.plots["first"].setMinimumHeight(max(0, min(round(share * self.height()), room)))
+        whole = self.height()  # (the share, as it was measured: of the panel's height, gaps and all)
+        by_share = min(round(share * whole), whole - sum(fixed[key] for key in leads) - MIN_LEAD_PLOT * len(leads))
+        least = {key: math.ceil(fixed[key]) + MIN_PLOT for key in plots}
+        least["first"] = max(by_share, math.ceil(fixed["first"]) + max(MIN_PLOT, min(MIN_LEAD_PLOT, each)))
+        for key, plot in plots.items():
+            if round(plot.minimumHeight()) != least[key]:
+                plot.setMinimumHeight(least[key])
+        # below the least height that keeps every plot readable, the chart area scrolls
+        needed = math.ceil(sum(least.values()) + gaps)
+        if room < MIN_PLOT * len(plots):
+            view.setMinimumHeight(needed)
+        elif view.minimumHeight():
+            view.setMinimumHeight(0)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         QTimer.singleShot(0, self, self._fit_legends)  # after the charts have taken their new width
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._layout_widget and event.type() == QEvent.Type.Resize:
+            # (the scroll bar came or went: the charts' width changed without the panel's)
+            QTimer.singleShot(0, self, self._fit_legends)
+        return super().eventFilter(watched, event)
 
     def _legend_below(self, plot: pg.PlotItem) -> pg.LegendItem:
         legend = pg.LegendItem(colCount=6, horSpacing=12, verSpacing=-4)
