@@ -121,3 +121,109 @@ def test_growing_the_window_again_gives_the_date_axes_and_the_gaps_back(demo, qt
     assert not charts._scroll.verticalScrollBar().isVisible()
     after = _plot_heights(win)
     assert after == pytest.approx(before, abs=1.5), (before, after)
+
+
+# --- very long names: every chart title elided (the names in their middle), never cut -------------------------
+
+
+def _long_room(qtbot, tmp_path):  # type: ignore[no-untyped-def]
+    from tests.ui.test_hostile_ninth_left import _long_names_room
+
+    return _long_names_room(qtbot, tmp_path)
+
+
+def _title_fits(label: object, view: object, where: str) -> str:
+    """The title as drawn: no wider than its row, its row inside the view, the whole title in its tooltip."""
+    from PySide6.QtGui import QFont, QFontMetricsF
+
+    from tests.ui.test_hostile_ninth_left import LONG_A, LONG_B
+
+    shown, full = label.item.toPlainText(), label.text  # type: ignore[attr-defined]
+    font = QFont(label.item.font())  # type: ignore[attr-defined]
+    size = str(label.opts.get("size", ""))  # type: ignore[attr-defined]
+    if size.endswith("pt"):
+        font.setPointSizeF(float(size[:-2]))
+    row = label.mapRectToScene(label.rect())  # type: ignore[attr-defined]
+    visible = view.mapToScene(view.viewport().rect()).boundingRect()  # type: ignore[attr-defined]
+    assert QFontMetricsF(font).horizontalAdvance(shown) <= row.width(), (where, shown, row.width())
+    assert row.right() <= visible.right() + 1, (where, full, row, visible)
+    if LONG_A in full or LONG_B in full:
+        assert "…" in shown, (where, shown)
+        assert full in label.toolTip(), (where, label.toolTip())  # type: ignore[attr-defined]
+        for name in (LONG_A, LONG_B):
+            if name in full:  # each name's start and end kept (elided in its middle, as the panel does)
+                assert name[:5] in shown and name[-4:] in shown, (where, name[:5], shown)
+    return shown
+
+
+def test_chart_titles_with_very_long_names_elide_the_names_in_their_middle(qtbot, tmp_path) -> None:
+    """The lead charts' titles named two 86-letter finalists: cut after the first ("First-round lead:
+    Wolfeschlegel…welchevoralternwarengewissenhaftschaf…"), the second name and the unit lost. Each name is now
+    elided in its middle, so both names and the unit ("(points)") show; the whole title is the tooltip and is in
+    the charts' accessible description. At 1366x768 and at 1024x600."""
+    for room in _long_room(qtbot, tmp_path):
+        win = room.window
+        charts = win.charts
+        for size in ((1366, 768), (1024, 600)):
+            _at(qtbot, win, *size)
+            for key, plot in charts.plots.items():
+                shown = _title_fits(plot.titleLabel, charts._layout_widget, f"{key} at {size}")
+                full = plot.titleLabel.text
+                if size == (1366, 768):  # (at 1024 px the runoff title's counts give way at its end, "…")
+                    assert shown.endswith(full[-1]), (key, shown)  # the title's end ("(points)") kept
+                assert full in charts._layout_widget.accessibleDescription(), key
+
+
+def test_meeting_mode_answer_with_very_long_names_keeps_the_projector_width(qtbot, tmp_path) -> None:
+    """Meeting mode's answer page with two 86-letter finalists made the window 2,912 px wide on a 1,920 px
+    projector (the verdict, in 40 pt, asked for the whole name's width before it was first fitted, and the runoff
+    chart's title for the whole title's), the chart's title cut at the window's right edge. The window keeps the
+    projector's width; the verdict and the title elide the names in their middle with the whole text in their
+    tooltips; the details line fits (names elided there too when wider than it, the whole text in its accessible
+    description)."""
+    from tests.ui.test_hostile_ninth_left import LONG_A, LONG_B, _rich_overflow, _whole_in_tip_and_description
+    from tests.ui.test_layout import _clipped
+
+    for room in _long_room(qtbot, tmp_path):
+        win = room.window
+        win.set_presentation_views(["answer", "charts"])
+        win.resize(1920, 1080)
+        win.enter_presentation()
+        try:
+            for i, view in enumerate(("answer", "charts")):
+                if i:
+                    win.step_view(1)
+                from PySide6.QtCore import Qt
+
+                win.setWindowState(Qt.WindowState.WindowNoState)
+                win.resize(1920, 1080)
+                _at(qtbot, win, 1920, 1080)
+                assert win.current_view() == view
+                assert win.width() == 1920, (view, win.width())
+                assert _clipped(win) == [], view
+            page = room.answer_view
+            chart = page.chart
+            _title_fits(chart.getPlotItem().titleLabel, chart, "answer page")
+            assert _rich_overflow(page.details) == [], page.details.text()
+            _whole_in_tip_and_description(page.details, LONG_A, LONG_B)
+            verdict = page.verdict  # (40 pt bold: the name elided in its middle, the whole verdict in the tooltip)
+            assert "…" in verdict.text() and LONG_A in verdict.toolTip(), verdict.text()
+            assert verdict.fontMetrics().horizontalAdvance(max(verdict.text().split(), key=len)) <= verdict.width()
+        finally:
+            win.leave_presentation()
+
+
+def test_the_forecast_dialogs_titles_elide_very_long_names(qtbot, tmp_path) -> None:
+    """Scenario > Forecast over time: the margin chart's title named both finalists and widened the dialog past
+    any screen (its title set the chart's least width), cut at its right edge. Elided, whole in its tooltip."""
+    for room in _long_room(qtbot, tmp_path):
+        dialog = room.scenario_actions.forecast_dialog()
+        qtbot.addWidget(dialog)
+        dialog.resize(900, 700)
+        dialog.show()
+        qtbot.waitUntil(dialog.isVisible)
+        QApplication.processEvents()
+        assert dialog.width() <= 900, dialog.width()
+        for chart in (dialog.chance, dialog.margin):
+            _title_fits(chart.getPlotItem().titleLabel, chart, chart.objectName())
+        dialog.close()

@@ -14,15 +14,15 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from warroom.core.averaging import AverageSeries, PollAverages
 from warroom.core.forecast import chance_text
 from warroom.core.pipeline import ProjectionView
 from warroom.core.types import Poll, bidi_isolated
-from warroom.ui.charts import DateAxis, PointLayer, day_to_epoch, size_axes
+from warroom.ui.charts import DateAxis, PointLayer, day_to_epoch, size_axes, use_fitted_title
 from warroom.ui.protocols import ScenarioModel
-from warroom.ui.qt_utils import as_html, plain_label
+from warroom.ui.qt_utils import RichDataLabel, plain_label
 
 
 class AnswerPage(QWidget):
@@ -37,13 +37,14 @@ class AnswerPage(QWidget):
         self.verdict.setWordWrap(True)
         # Its own style sheet: the meeting-mode sheet sets one size for all text, and this is the headline.
         self.verdict.setStyleSheet("font-size: 40pt; font-weight: bold;")
-        self.details = QLabel()
+        # names as typed, a name wider than the projector elided in its middle (the whole text in the tooltip and
+        # the accessible description): a QLabel asked for the whole 86-letter name and widened the window past it
+        self.details = RichDataLabel()
         self.details.setObjectName("answer_details")
-        self.details.setWordWrap(True)
         self.details.setStyleSheet("font-size: 28pt;")
-        self.details.setTextFormat(Qt.TextFormat.RichText)
         self.chart = pg.PlotWidget(axisItems={"bottom": DateAxis()})
         self.chart.setObjectName("answer_chart")
+        use_fitted_title(self.chart.getPlotItem(), size="20pt")  # elided to the chart's width, never widening it
         self.chart.setMenuEnabled(False)
         self.chart.hideButtons()
         self.band_high = pg.PlotDataItem(pen=pg.mkPen(None))
@@ -101,7 +102,7 @@ class AnswerPage(QWidget):
         self.band_low.setData(x, lead.lower)
         self.line.setData(x, lead.mean)
         self.point_layer.setData(day_to_epoch(np.asarray(days, dtype=float)), values)
-        self.chart.setTitle(as_html(title), size="20pt")  # LabelItem reads HTML: names as typed
+        self.chart.setTitle(title)  # (shown as typed, fitted to the chart: use_fitted_title)
         last = float(lead.days[-1])
         self.chart.setXRange(float(day_to_epoch(last - 42.0)), float(day_to_epoch(last + 3.0)), padding=0)
 
@@ -127,11 +128,14 @@ class AnswerView(AnswerPage):
         a, b = bidi_isolated(base.name(base.a)), bidi_isolated(base.name(base.b))  # figures stay with names
         self.verdict.setText(p.verdict)
         self.projected.setValue(p.margin)
-        self.details.setText(
-            f"Runoff: {as_html(a)} {p.runoff.a_share:.1f} %, {as_html(b)} {p.runoff.b_share:.1f} % "
-            f"(margin {p.margin:+.1f})<br>"
-            f"{as_html(view.break_even_words[0].upper() + view.break_even_words[1:])}<br>"
-            f"Chance {as_html(b)} wins: <b>{chance_text(p.win_probability_b)}</b>"
+        words = view.break_even_words[0].upper() + view.break_even_words[1:]
+        self.details.set_rich(
+            lambda h: (
+                f"Runoff: {h(a)} {p.runoff.a_share:.1f} %, {h(b)} {p.runoff.b_share:.1f} % "
+                f"(margin {p.margin:+.1f})<br>"
+                f"{h(words)}<br>"
+                f"Chance {h(b)} wins: <b>{chance_text(p.win_probability_b)}</b>"
+            )
         )
 
     def show_averages(self, _polls: Sequence[Poll], averages: PollAverages | None) -> None:

@@ -7,6 +7,7 @@ screen in the same frame without rebuilding anything.
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -61,7 +62,7 @@ from warroom.ui.chart_decimate import (
     points_under,
 )
 from warroom.ui.glyphs import drawable
-from warroom.ui.qt_utils import as_html, elide_middle, literal_tip
+from warroom.ui.qt_utils import NAME_IN_TITLE, as_html, elide_middle, literal_tip
 
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 SYMBOLS = ("o", "s", "t", "d", "+", "x", "p", "h", "star", "t1", "t2", "t3")
@@ -188,6 +189,9 @@ class _Matchup(NamedTuple):
     points: str = "published head-to-head"
 
 
+_WORDS = re.compile(r"(\s+)")
+
+
 class _TitleLabel(pg.LabelItem):
     """A chart title that never sets the chart's minimum width: a long title in large type would otherwise
     widen the whole chart column past the window and crop the final weeks and the election day off its right
@@ -199,6 +203,7 @@ class _TitleLabel(pg.LabelItem):
     _fitting = False
     _styled: dict[str, object] | None = None  # the style (opts) the shown text was laid out in
     explanation = ""  # how the chart's figures are made, added to the tooltip (an instant-runoff contest's pair)
+    described: Callable[[], None] | None = None  # told when the title's text changed (its chart's description)
 
     def set_explanation(self, text: str) -> None:
         self.explanation = text
@@ -259,7 +264,10 @@ class _TitleLabel(pg.LabelItem):
         self._fit()
 
     def _fit(self) -> None:
-        """Shown whole when it fits, else cut with an ellipsis (the full title stays in .text and the tooltip)."""
+        """Shown whole when it fits; else each word longer than NAME_IN_TITLE (a candidate's 86-letter name) elided
+        in its middle, shorter and shorter, so both names and the title's end ("(points)") still show, and only
+        past that cut at its end with an ellipsis. The full title stays in .text, the tooltip and the charts'
+        accessible description."""
         if self._fitting:
             return
         full = str(getattr(self, "text", ""))
@@ -271,8 +279,19 @@ class _TitleLabel(pg.LabelItem):
             size = str(self.opts.get("size", ""))
             if size.endswith("pt"):
                 font.setPointSizeF(float(size[:-2]))
-            shown = QFontMetricsF(font).elidedText(drawn, Qt.TextElideMode.ElideRight, room)
+            metrics = QFontMetricsF(font)
+            if metrics.horizontalAdvance(drawn) > room:
+                words = _WORDS.split(drawn)  # words and the spaces between them
+                for limit in (NAME_IN_TITLE, 20, 14, 10):  # a name longer than NAME_IN_TITLE: shorter and shorter
+                    shown = "".join(
+                        w if i % 2 or len(w) <= NAME_IN_TITLE else elide_middle(w, limit) for i, w in enumerate(words)
+                    )
+                    if metrics.horizontalAdvance(shown) <= room:
+                        break
+                shown = metrics.elidedText(shown, Qt.TextElideMode.ElideRight, room)
         self.setToolTip(literal_tip("\n\n".join(t for t in (drawn if shown != drawn else "", self.explanation) if t)))
+        if self.described is not None:
+            self.described()
         if self.item.toPlainText() == shown:
             return
         self._fitting = True
@@ -310,12 +329,14 @@ def _retitle(plot: pg.PlotItem, title: str) -> None:
         plot.setTitle(title)
 
 
-def _use_overflowing_title(plot: pg.PlotItem) -> None:
+def use_fitted_title(plot: pg.PlotItem, size: str = "11pt") -> None:
+    """Give `plot` a title that fits its row (_TitleLabel: long names elided in their middle, the whole title in the
+    tooltip) and never sets the chart's least width; set its text with plot.setTitle(plain text) as before."""
     old = plot.titleLabel
     plot.layout.removeItem(old)
     if old.scene() is not None:
         old.scene().removeItem(old)
-    plot.titleLabel = _TitleLabel("", size="11pt", parent=plot)  # owned by the chart, as pyqtgraph does
+    plot.titleLabel = _TitleLabel("", size=size, parent=plot)  # owned by the chart, as pyqtgraph does
     plot.layout.addItem(plot.titleLabel, 0, 1)
 
 
@@ -1549,7 +1570,8 @@ class ChartPanel(QWidget):
             plot = self._layout_widget.addPlot(row=row, col=0, axisItems={"bottom": DateAxis()})
             # The first-round chart carries every candidate and their names: it gets the larger share of height.
             self._layout_widget.ci.layout.setRowStretchFactor(row, 4 if key == "first" else 3)
-            _use_overflowing_title(plot)
+            use_fitted_title(plot)
+            plot.titleLabel.described = self._describe
             plot.setTitle(titles[key])
             self._grids[key] = GridLines(plot, theme.grid)
             plot.setMenuEnabled(False)
@@ -2691,6 +2713,12 @@ class ChartPanel(QWidget):
         return {"lead1": self._legend_lead1, "lead2": self._legend_lead2}
 
     # --- private --------------------------------------------------------------------------------------------
+
+    def _describe(self) -> None:
+        """The charts' accessible description: each chart's whole title (a title elided to fit is whole here)."""
+        titles = "\n".join(str(getattr(plot.titleLabel, "text", "")) for plot in getattr(self, "plots", {}).values())
+        if titles != self._layout_widget.accessibleDescription():
+            self._layout_widget.setAccessibleDescription(titles)
 
     def _fit_legends(self) -> None:
         """Lay each key out in as many columns as its chart's width holds: the pollster key (a laptop's chart

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
 from warroom.core.forecast import chance_text
 from warroom.core.pipeline import ForecastPoint
+from warroom.ui.charts import use_fitted_title
 from warroom.ui.qt_utils import as_html, plain_label
 
 
@@ -46,6 +47,7 @@ class ForecastDialog(QDialog):
         layout.addWidget(self.summary)
         self.chance = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()})
         self.chance.setObjectName("forecast_chance")
+        use_fitted_title(self.chance.getPlotItem())  # a title fitted to the chart, never widening the dialog
         self.chance.setTitle("Chance of winning (%), from the polls known each day")
         self.chance.setYRange(0, 100)
         self.chance.addLegend(offset=(10, 10))
@@ -53,6 +55,7 @@ class ForecastDialog(QDialog):
         self.margin = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()})
         self.margin.setObjectName("forecast_margin")
         self.margin.setXLink(self.chance)
+        use_fitted_title(self.margin.getPlotItem())  # (two 86-letter names widened the dialog past the screen)
         layout.addWidget(self.chance, 1)
         layout.addWidget(self.margin, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -77,7 +80,7 @@ class ForecastDialog(QDialog):
                 name=as_html(names.get(code, code)),  # the key is a LabelItem: HTML
             )
         a, b = names.get(last.a, last.a), names.get(last.b, last.b)
-        self.margin.setTitle(as_html(f"Forecast runoff margin, {a} minus {b} (points), with its 90 % band"))
+        self.margin.setTitle(f"Forecast runoff margin, {a} minus {b} (points), with its 90 % band")  # (as typed)
         same = [p for p in points if (p.a, p.b) == (last.a, last.b)]
         xs = _epoch([p.day for p in same])
         lo = np.array([p.band[0] for p in same])

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QWidget
 
 from warroom.core.two_round_view import MatchupLead, TwoRoundView, question_text
 from warroom.ui.answer_view import AnswerPage
-from warroom.ui.qt_utils import as_html, literal_tip
+from warroom.ui.qt_utils import literal_tip
 from warroom.ui.two_round_panel import TwoRoundModel, electorate_title, short_name
 
 
@@ -42,14 +42,10 @@ class TwoRoundAnswerView(AnswerPage):
         names = {code: short_name(code) for code in view.first.electorates()}
         evens = question_text(view, names) or [f"No share of {electorate_title(view.electorate)} alone turns it."]
         # names as typed, never read as markup, every symbol drawable (as_html: ui.glyphs' rule)
-        self.details.setText(
-            "<br>".join(
-                [
-                    as_html(f"Runoff: {view.shares_text(short_name)} (margin {view.projection.margin:+.1f} points)"),
-                    *(as_html(line) for line in evens),
-                    f"<b>{as_html(view.chance_line(short_name))}</b>",
-                ]
-            )
+        runoff = f"Runoff: {view.shares_text(short_name)} (margin {view.projection.margin:+.1f} points)"
+        chance = view.chance_line(short_name)
+        self.details.set_rich(  # (a name wider than the projector elided in its middle: ui.qt_utils.RichDataLabel)
+            lambda h: "<br>".join([h(runoff), *(h(line) for line in evens), f"<b>{h(chance)}</b>"])
         )
         self.details.setToolTip(literal_tip(f"{view.margin_text()}\n{view.turnout_text()}"))
 
