@@ -227,3 +227,81 @@ def test_the_forecast_dialogs_titles_elide_very_long_names(qtbot, tmp_path) -> N
         for chart in (dialog.chance, dialog.margin):
             _title_fits(chart.getPlotItem().titleLabel, chart, chart.objectName())
         dialog.close()
+
+
+@pytest.mark.parametrize("system", ["TWO_ROUND", "IRV"])
+def test_two_round_and_instant_runoff_chart_titles_elide_very_long_names(qtbot, tmp_path, system: str) -> None:
+    """The same two 86-letter finalists in a two-round race and in an instant-runoff race: every chart title
+    (the runoff lead names the pair; instant runoff's final pair) elides the names in their middle, whole in the
+    tooltip, at 1366x768 and 1024x600, and in meeting mode's charts at 1920x1080; the window keeps its width."""
+    from dataclasses import replace
+
+    from tests.conftest import renamed_toy
+    from tests.ui.conftest import room_of
+    from tests.ui.test_hostile_ninth_left import LONG_A, LONG_B
+    from warroom.core.types import CountingSystem
+
+    contest = renamed_toy(
+        candidates=(f"Ann {LONG_A}", f"Bob {LONG_B}", "Cat Green"), short_names=(LONG_A, LONG_B, None)
+    )
+    contest = replace(contest, system=CountingSystem[system])
+    rooms = (
+        _two_round_room(qtbot, tmp_path, contest)
+        if system == "TWO_ROUND"
+        else room_of(qtbot, tmp_path, contest, ready="irv")
+    )
+    for room in rooms:
+        win = room.window
+        charts = win.charts
+        named = 0
+        for size in ((1366, 768), (1024, 600)):
+            _at(qtbot, win, *size)
+            assert win.width() == size[0]
+            for key, plot in charts.plots.items():
+                _title_fits(plot.titleLabel, charts._layout_widget, f"{system} {key} at {size}")
+                named += LONG_A in plot.titleLabel.text
+        assert named >= 2, [plot.titleLabel.text for plot in charts.plots.values()]  # (the case: names in titles)
+        win.set_presentation_views(["charts"])
+        win.resize(1920, 1080)
+        win.enter_presentation()
+        try:
+            from PySide6.QtCore import Qt
+
+            win.setWindowState(Qt.WindowState.WindowNoState)
+            _at(qtbot, win, 1920, 1080)
+            assert win.width() == 1920
+            for key, plot in charts.plots.items():
+                _title_fits(plot.titleLabel, charts._layout_widget, f"{system} {key} in meeting mode")
+        finally:
+            win.leave_presentation()
+
+
+def _two_round_room(qtbot, tmp_path, contest):  # type: ignore[no-untyped-def]
+    """A two-round race's window on `contest`, its polls read from the two-round poll CSV (first-round
+    hypotheses, runoff matchups, transfers) and stored as an import stores them."""
+    from tests.ui.conftest import running_room
+    from warroom.bootstrap import open_store
+    from warroom.core.compilations import parse_question_csv
+    from warroom.paths import AppPaths
+    from warroom.services.settings import open_settings
+    from warroom.store import polls as repo
+    from warroom.store.questions import add_campaign
+
+    header = "pollster,client,poll_id,question,fieldwork_start,fieldwork_end,sample_size,first:ann,first:bob,"
+    header += "first:cat,second:ann,second:bob,transfer:cat>ann,transfer:cat>bob\n"
+    rows = []
+    for i, pollster in enumerate(("Acme", "Beta", "Gamma", "Acme", "Beta")):
+        day = 3 + 4 * i
+        start, end = f"2024-03-{day:02d}", f"2024-03-{day + 2:02d}"
+        ann, bob = 41 + i % 3, 38 + (i + 1) % 3
+        rows.append(f"{pollster},,p{i},Hyp,{start},{end},1000,{ann},{bob},{100 - ann - bob},,,,\n")
+        rows.append(f"{pollster},,p{i},Ann-Bob,{start},{end},1000,,,,{52 + i % 2},{48 - i % 2},40,35\n")
+    read = parse_question_csv(header + "".join(rows), contest)
+    assert not read.errors, read.errors
+    paths = AppPaths.under(tmp_path)
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=paths.backup_dir, seed=False)
+    with store.sessions.begin() as s:
+        cid = repo.add_contest(s, contest)
+        add_campaign(s, cid, read.notices, read.matrices)
+    return running_room(qtbot, store, open_settings(paths), ready="two_round")
