@@ -305,3 +305,33 @@ def _two_round_room(qtbot, tmp_path, contest):  # type: ignore[no-untyped-def]
         cid = repo.add_contest(s, contest)
         add_campaign(s, cid, read.notices, read.matrices)
     return running_room(qtbot, store, open_settings(paths), ready="two_round")
+
+
+def test_the_instant_runoff_rows_title_elides_a_very_long_name(qtbot, tmp_path) -> None:
+    """The instant-runoff panel's group of next-preference levers is titled with the candidate whose voters move
+    ("Where X's voters go next (%)"): an 86-letter name ran past the dock's edge. Elided in its middle (as the
+    message group's title is), the whole title its tooltip."""
+    from dataclasses import replace
+
+    from tests.conftest import renamed_toy
+    from tests.ui.conftest import room_of
+    from tests.ui.test_hostile_ninth_left import LONG_A, LONG_B
+    from warroom.core.types import CountingSystem
+
+    contest = renamed_toy(
+        candidates=(f"Ann {LONG_A}", f"Bob {LONG_B}", "Cat Green"), short_names=(LONG_A, LONG_B, None)
+    )
+    for room in room_of(qtbot, tmp_path, replace(contest, system=CountingSystem.IRV), ready="irv"):
+        win = room.window
+        _at(qtbot, win, 1366, 768)
+        panel = room.irv_panel
+        for code in ("ann", "bob"):
+            panel.picker.setCurrentIndex(panel.picker.findData(code))
+            qtbot.waitUntil(lambda code=code: room.irv.row == code)
+            QApplication.processEvents()
+            box = panel.row_box
+            name = LONG_A if code == "ann" else LONG_B
+            assert "…" in box.title() and name[:5] in box.title() and name[-4:] in box.title(), box.title()
+            assert name in box.toolTip(), box.toolTip()
+            assert box.fontMetrics().horizontalAdvance(box.title()) < box.width(), box.title()
+        assert win.width() == 1366

@@ -69,7 +69,7 @@ from warroom.core.irv_scenario import IrvScenario
 from warroom.core.types import EXHAUSTED, Contest
 from warroom.ui.glyphs import drawable
 from warroom.ui.protocols import IrvModel
-from warroom.ui.qt_utils import as_html, literal_tip, plain_label, signals_blocked
+from warroom.ui.qt_utils import NAME_IN_TITLE, as_html, elide_middle, literal_tip, plain_label, signals_blocked
 from warroom.ui.split_slider import STEPS, LeverInput, rebalance
 
 DECISIVE = QColor("#F4A259")
@@ -661,6 +661,7 @@ class IrvPanel(QWidget):
         self._codes = ()
         self.minor_toggle.hide()
         self.row_box.setTitle("Next preferences")
+        self.row_box.setToolTip("")
 
     def show_case(self, case: IrvCase) -> None:
         """A new baseline: rebuild the sliders and the picker if the candidates changed."""
@@ -826,7 +827,10 @@ class IrvPanel(QWidget):
         self._keys = [*major, *minor] if full else [*major, *minor, EXHAUSTED]
         view_names = self.model.case.names if self.model.case is not None else {}
         name = view_names.get(code, code)
-        self.row_box.setTitle(f"Where {name}'s voters go next (%)")
+        # a group box's title cannot refit: a name past NAME_IN_TITLE letters elided in its middle, whole in the tooltip
+        title = f"Where {name}'s voters go next (%)"
+        self.row_box.setTitle(drawable(f"Where {elide_middle(name, NAME_IN_TITLE)}'s voters go next (%)"))
+        self.row_box.setToolTip(literal_tip(title) if len(name) > NAME_IN_TITLE else "")
         for key in self._keys:
             other = "no one (the ballot exhausts)" if key == EXHAUSTED else view_names.get(key, key)
             tip = (
