@@ -327,7 +327,7 @@ def test_the_instant_runoff_rows_title_elides_a_very_long_name(qtbot, tmp_path) 
         panel = room.irv_panel
         for code in ("ann", "bob"):
             panel.picker.setCurrentIndex(panel.picker.findData(code))
-            qtbot.waitUntil(lambda code=code: room.irv.row == code)
+            qtbot.waitUntil(lambda code=code, irv=room.irv: irv.row == code)
             QApplication.processEvents()
             box = panel.row_box
             name = LONG_A if code == "ann" else LONG_B
