@@ -204,6 +204,7 @@ def test_meeting_mode_answer_with_very_long_names_keeps_the_projector_width(qtbo
             page = room.answer_view
             chart = page.chart
             _title_fits(chart.getPlotItem().titleLabel, chart, "answer page")
+            assert chart.accessibleDescription() == chart.getPlotItem().titleLabel.text
             assert _rich_overflow(page.details) == [], page.details.text()
             _whole_in_tip_and_description(page.details, LONG_A, LONG_B)
             verdict = page.verdict  # (40 pt bold: the name elided in its middle, the whole verdict in the tooltip)
@@ -226,6 +227,7 @@ def test_the_forecast_dialogs_titles_elide_very_long_names(qtbot, tmp_path) -> N
         assert dialog.width() <= 900, dialog.width()
         for chart in (dialog.chance, dialog.margin):
             _title_fits(chart.getPlotItem().titleLabel, chart, chart.objectName())
+            assert chart.accessibleDescription() == chart.getPlotItem().titleLabel.text
         dialog.close()
 
 

@@ -103,6 +103,7 @@ class AnswerPage(QWidget):
         self.line.setData(x, lead.mean)
         self.point_layer.setData(day_to_epoch(np.asarray(days, dtype=float)), values)
         self.chart.setTitle(title)  # (shown as typed, fitted to the chart: use_fitted_title)
+        self.chart.setAccessibleDescription(title)  # the whole title (elided on the chart, whole in its tooltip)
         last = float(lead.days[-1])
         self.chart.setXRange(float(day_to_epoch(last - 42.0)), float(day_to_epoch(last + 3.0)), padding=0)
 

@@ -49,6 +49,7 @@ class ForecastDialog(QDialog):
         self.chance.setObjectName("forecast_chance")
         use_fitted_title(self.chance.getPlotItem())  # a title fitted to the chart, never widening the dialog
         self.chance.setTitle("Chance of winning (%), from the polls known each day")
+        self.chance.setAccessibleDescription(self.chance.getPlotItem().titleLabel.text)
         self.chance.setYRange(0, 100)
         self.chance.addLegend(offset=(10, 10))
         self.chance.addItem(pg.InfiniteLine(50, angle=0, pen=pg.mkPen("#888888", style=pg.QtCore.Qt.PenStyle.DashLine)))
@@ -81,6 +82,7 @@ class ForecastDialog(QDialog):
             )
         a, b = names.get(last.a, last.a), names.get(last.b, last.b)
         self.margin.setTitle(f"Forecast runoff margin, {a} minus {b} (points), with its 90 % band")  # (as typed)
+        self.margin.setAccessibleDescription(self.margin.getPlotItem().titleLabel.text)  # (whole: elided on the chart)
         same = [p for p in points if (p.a, p.b) == (last.a, last.b)]
         xs = _epoch([p.day for p in same])
         lo = np.array([p.band[0] for p in same])
