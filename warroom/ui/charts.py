@@ -35,6 +35,7 @@ from PySide6.QtGui import (
     QPicture,
     QPixmap,
     QResizeEvent,
+    QShowEvent,
     QTransform,
 )
 from PySide6.QtWidgets import (
@@ -2732,7 +2733,7 @@ class ChartPanel(QWidget):
         width = self.plots["lead1"].getViewBox().width() - overflow
         _fit_legend(self._legend_lead1, width)
         _fit_legend(self._legend_lead2, width, most=2)
-        if self._stacked:
+        if self._stacked and self.isVisible():  # (hidden, its area has no height yet: fitted when shown and sized)
             self._fit_heights()
             if view.ci.geometry() != view.range:  # (the view sets it only on its own resize)
                 view.ci.setGeometry(view.range)  # narrower or shorter again, now the keys and least heights are
@@ -2794,6 +2795,10 @@ class ChartPanel(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         QTimer.singleShot(0, self, self._fit_legends)  # after the charts have taken their new width
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self, self._fit_legends)  # (heights are fitted only while shown)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._layout_widget and event.type() == QEvent.Type.Resize:
