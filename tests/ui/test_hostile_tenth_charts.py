@@ -337,3 +337,16 @@ def test_the_instant_runoff_rows_title_elides_a_very_long_name(qtbot, tmp_path) 
             assert name in box.toolTip(), box.toolTip()
             assert box.fontMetrics().horizontalAdvance(box.title()) < box.width(), box.title()
         assert win.width() == 1366
+
+
+def test_a_date_axis_hidden_before_its_first_paint_still_gives_its_chart_date_grid_lines(qtbot) -> None:
+    """On a short screen the upper charts' date axes are hidden, perhaps before they were ever painted; pyqtgraph's
+    date axis learnt its type's measure only on its first paint, and a chart's date grid lines (its ticks) raised
+    AttributeError until then: no vertical grid lines on a window opened at 1024x600."""
+    from warroom.ui.charts import ChartPanel, day_to_epoch
+
+    panel = ChartPanel()
+    qtbot.addWidget(panel)
+    axis = panel.plots["first"].getAxis("bottom")
+    levels = axis.tickValues(float(day_to_epoch(738000)), float(day_to_epoch(738060)), 500.0)
+    assert any(values for _spacing, values in levels), levels

@@ -25,6 +25,7 @@ from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
+    QFontMetrics,
     QFontMetricsF,
     QGradient,
     QImage,
@@ -312,6 +313,10 @@ def size_axes(plot: pg.PlotItem, font: QFont) -> None:
     are percentages, leads points), so the width is set from that, the same on every chart."""
     metrics = QFontMetricsF(font)
     left, bottom = plot.getAxis("left"), plot.getAxis("bottom")
+    if isinstance(bottom, pg.DateAxisItem):
+        # pyqtgraph's date axis learns its type's measure on its first paint and cannot give ticks before: a date
+        # axis hidden from the start (a short screen's upper charts) left its chart without its date grid lines
+        bottom.fontMetrics = QFontMetrics(font)
     left.setWidth(math.ceil(metrics.horizontalAdvance("-100") + left.style["tickTextOffset"][0] + 2))
     bottom.setHeight(math.ceil(metrics.height() + bottom.style["tickTextOffset"][1] + 2))
     for axis in (left, bottom):
