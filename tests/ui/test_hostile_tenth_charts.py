@@ -350,3 +350,30 @@ def test_a_date_axis_hidden_before_its_first_paint_still_gives_its_chart_date_gr
     axis = panel.plots["first"].getAxis("bottom")
     levels = axis.tickValues(float(day_to_epoch(738000)), float(day_to_epoch(738060)), 500.0)
     assert any(values for _spacing, values in levels), levels
+
+
+def test_a_chart_exported_as_on_screen_from_a_short_screen_keeps_its_dates(demo, qtbot, tmp_path) -> None:
+    """File > Export chart "as on screen" at 1024x600: the first-round chart, whose date axis the short screen's
+    layout hides, is exported laid out alone at its size with its dates; the window's charts are left as they are
+    (the runoff chart, which shows its dates, is exported as it stands)."""
+    import re
+
+    from warroom.ui.export import plot_to_svg
+
+    win = demo.window
+    _at(qtbot, win, 1024, 600)
+    charts = win.charts
+    assert not charts.plots["first"].getAxis("bottom").isVisible()
+    before = _plot_heights(win)
+    out = tmp_path / "first.svg"
+    with charts.exportable("first") as plot:
+        assert plot is not charts.plots["first"] and plot.getAxis("bottom").isVisible()
+        plot_to_svg(plot, out)
+    texts = re.findall(r">([^<>]+)</text>", out.read_text())
+    assert "Apr" in texts and "May" in texts, texts  # the dates
+    assert "First round: share of the vote (%)" in texts
+    with charts.exportable("lead2") as plot:
+        assert plot is charts.plots["lead2"]
+    QApplication.processEvents()
+    assert not charts.plots["first"].getAxis("bottom").isVisible()
+    assert _plot_heights(win) == pytest.approx(before, abs=0.5)

@@ -2707,6 +2707,22 @@ class ChartPanel(QWidget):
         QApplication.processEvents()
         return panel
 
+    @contextmanager
+    def exportable(self, key: str) -> Iterator[pg.PlotItem]:
+        """Chart `key` to export as on screen: the window's own, or, when a short screen took its date axis
+        (_fit_heights), the same chart laid out alone at its size with its dates (single_chart), disposed after."""
+        plot = self.plots[key]
+        if plot.getAxis("bottom").isVisible() or not self._stacked:
+            yield plot
+            return
+        date_axis = self.plots["lead2"].getAxis("bottom").height()
+        # (its plot as on screen: single_chart's room at the edges, 16 + 24 and 12 + 12 px, and the dates added)
+        panel = self.single_chart(key, round(plot.width()) + 40, round(plot.height() + date_axis) + 24)
+        try:
+            yield panel.plots[key]
+        finally:
+            panel.dispose()
+
     def dispose(self) -> None:
         """Close and delete a panel made by single_chart now, while its Python side is still whole (left to the
         garbage collector, Qt can call into items whose Python half is already gone)."""

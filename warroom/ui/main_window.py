@@ -1245,7 +1245,8 @@ class MainWindow(QMainWindow):
             if slide is not None:
                 chart_to_slide(charts, key, target, *slide)
             else:
-                export_chart(charts.plots[key], target, width)
+                with charts.exportable(key) as plot:  # (with its dates, which a short screen's layout hides)
+                    export_chart(plot, target, width)
         except Exception as exc:
             self.show_error(f"Export failed: {export_problem(target, exc)}")
             return
