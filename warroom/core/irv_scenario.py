@@ -1576,9 +1576,9 @@ class IrvSimulator:
     candidates: 1.3 GB). Each run then draws the rows' noise afresh, a block of draws at a time
     (_CHUNK_BYTES of rows), from a generator seeded by (seed, candidate, first draw of the block), counts the
     block and keeps only who won, so memory stays within tens of MB whatever the field. Candidates on exactly
-    nothing in the first round are left out of the count (`_contenders`): every draw gives them no votes, so
-    the count excludes them first, lowest index first, moving no vote, and the rounds after are those of the
-    count without them (tested exact). Same seed, same figures; the figures differ from what a dense
+    nothing in the first round are left out of the count (`_contenders`; with no preference limit): every draw
+    gives them no votes, so the count excludes them first, lowest index first, moving no vote, and the rounds
+    after are those of the count without them (tested exact). Same seed, same figures; the figures differ from what a dense
     simulator would draw by simulation error only (tested), and a race under the limit (every ordinary race)
     is simulated exactly as before.
     """
@@ -1676,7 +1676,7 @@ class IrvSimulator:
         if self._last is not None and self._last[0] == key:  # (the panel asks again for an unchanged case)
             return self._last[1]
         first = _first_round_draws(scenario.first_round, self._z_first, share_sd)
-        kept = _contenders(scenario.first_round)
+        kept = _contenders(scenario)
         p = kept.size
         rows_of = scenario.transfers[np.ix_(kept, np.append(kept, self.n))]  # (P, P + 1): the exhausted column last
         block = max(1, min(self.draws, _CHUNK_BYTES // (4 * p * (p + 1))))
@@ -1706,9 +1706,15 @@ class IrvSimulator:
         return odds
 
 
-def _contenders(first_round: np.ndarray) -> np.ndarray:
+def _contenders(scenario: IrvScenario) -> np.ndarray:
     """The candidates a streamed simulation counts: those with first-round votes (at least two: with one, the
-    highest-indexed candidate on nothing too, the one the count leaves beside them). Sorted indices."""
+    highest-indexed candidate on nothing too, the one the count leaves beside them). Sorted indices.
+
+    Everyone under a preference limit: there a share of a row sent to an excluded candidate still uses up a
+    ranking (the module docstring), so the candidates on nothing weigh in every transfer's exhaustion."""
+    first_round = scenario.first_round
+    if scenario.max_rankings is not None:
+        return np.arange(scenario.n)
     kept = np.flatnonzero(first_round > 0)
     if kept.size < 2:
         kept = np.union1d(kept, np.flatnonzero(~(first_round > 0))[-(2 - kept.size) :])
@@ -1722,10 +1728,10 @@ def _count_contenders(
 
     Every other candidate has no first-round vote in any draw (`_first_round_draws` gives a share of 0 exactly
     0), so the count excludes them first, one a round, lowest index first (the fast path's integer minimum and
-    the general path's argmin both take the earliest of tied tallies), moving no vote: x + 0.0 is x and a
-    closed entry of a row weighs 0, so the count of the contenders alone has the same tallies, bit for bit on
-    the fast path (the general path's sums of a row may differ in the last bit: a tie there no simulation
-    resolves). Under batch elimination they would go out together with the lowest, the same winner.
+    the general path's argmin both take the earliest of tied tallies), moving no vote: x + 0.0 is x and, with
+    no preference limit (`_contenders` keeps everyone under one), a closed entry of a row weighs 0, so the count
+    of the contenders alone has the same tallies, bit for bit on the fast path. Under batch elimination they go
+    out together with the lowest, and the same winner and runner-up follow.
 
     Args:
         first: (D, N) first-round shares of the whole field (0 outside `kept`).
