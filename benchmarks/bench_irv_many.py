@@ -10,8 +10,10 @@ dense simulator's standard normals alone.
 
 Part 2, `warroom scenario --contest NAME` on a race of 50, 100 and 200 candidates, every one on votes in six
 polls (a candidate the polls give nothing is not in the scenario), each run in a fresh process: CPU seconds of
-the verb, the process's wall time, and its peak resident memory; against the same verb with the dense simulator
-(the code before this change) in the same run, and against the 12-candidate race of the tests' fixture.
+the verb, the process's wall time, and its peak resident memory; against, in the same run, the verb as it was
+before this change (the dense simulator, break-evens played from the first round), the verb with only the dense
+simulator put back, and the 12-candidate race of the tests' fixture. The headline (favourite and chance) may
+differ from the dense simulator's by simulation error: other noise, the same model.
 
 Run: python benchmarks/bench_irv_many.py [--sizes 100 200] [--cli-sizes 50 100 200] [--no-reference]
 """
@@ -167,10 +169,20 @@ def _cli(folder: Path, *argv: str) -> None:
         raise SystemExit(f"warroom {' '.join(argv)}: {err.getvalue()}")
 
 
-def child(folder: str, name: str, dense: bool) -> None:
-    """One `warroom scenario` in this (fresh) process: its CPU seconds and this process's peak RSS, as JSON."""
-    if dense:
+def child(folder: str, name: str, mode: str) -> None:
+    """One `warroom scenario` in this (fresh) process: its CPU seconds and this process's peak RSS, as JSON.
+
+    mode: "new"; "dense", the simulator before this change; "before", the whole verb before this change (that
+    simulator, each row a break-even tries played from the first round, a break-even's sentence with the
+    count's decisive replays)."""
+    if mode in ("dense", "before"):
         irv_scenario._DENSE_LIMIT = 1 << 62
+    if mode == "before":
+        from warroom.core import irv_pipeline
+
+        _Chain.before_reading = lambda self, i: self.copy()  # type: ignore[method-assign,assignment]
+        whole = irv_pipeline.run_irv
+        irv_pipeline.run_irv = lambda scenario, replays=True: whole(scenario)  # type: ignore[assignment]
     from warroom.cli import main
 
     out, err = io.StringIO(), io.StringIO()
@@ -195,8 +207,8 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
 
 
-def in_fresh_process(folder: Path, name: str, dense: bool) -> dict[str, float | str]:
-    argv = [sys.executable, __file__, "--child", str(folder), name] + (["--dense"] if dense else [])
+def in_fresh_process(folder: Path, name: str, mode: str = "new") -> dict[str, float | str]:
+    argv = [sys.executable, __file__, "--child", str(folder), name, mode]
     start = time.perf_counter()
     done = subprocess.run(argv, capture_output=True, text=True, check=False, env={**os.environ})
     wall = time.perf_counter() - start
@@ -211,7 +223,7 @@ def part_two(sizes: list[int], reference: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         small = Path(tmp) / "fixture"
         small.mkdir()
-        fixture = in_fresh_process(small, write_fixture(small), dense=False)
+        fixture = in_fresh_process(small, write_fixture(small))
         print(
             f"warroom scenario, the tests' 12-candidate race: {fixture['cpu']:.2f} s CPU in the verb, "
             f"{fixture['wall']:.2f} s wall for the process, peak {fixture['rss']:.0f} MB RSS"
@@ -220,17 +232,22 @@ def part_two(sizes: list[int], reference: bool) -> None:
             folder = Path(tmp) / f"r{n}"
             folder.mkdir()
             name = write_race(folder, n)
-            new = in_fresh_process(folder, name, dense=False)
+            new = in_fresh_process(folder, name)
             print(
                 f"warroom scenario, {n} candidates on votes: {new['cpu']:.2f} s CPU in the verb, {new['wall']:.2f} s "
-                f"wall for the process, peak {new['rss']:.0f} MB RSS"
+                f"wall for the process, peak {new['rss']:.0f} MB RSS ({new['head']})"
             )
             if reference:
-                old = in_fresh_process(folder, name, dense=True)
-                print(
-                    f"  reference, the dense simulator (before this change): {old['cpu']:.2f} s CPU, "
-                    f"{old['wall']:.2f} s wall, peak {old['rss']:.0f} MB RSS"
-                )
+                for mode, what in (
+                    ("before", "the verb before this change"),
+                    ("dense", "the simulator before this change, the rest as now"),
+                ):
+                    old = in_fresh_process(folder, name, mode)
+                    same = "the same headline" if old["head"] == new["head"] else f"headline {old['head']!r}"
+                    print(
+                        f"  reference, {what}: {old['cpu']:.2f} s CPU, {old['wall']:.2f} s wall, "
+                        f"peak {old['rss']:.0f} MB RSS ({same})"
+                    )
             cpu, rss = float(new["cpu"]), float(new["rss"])
             print(
                 f"  target met? memory < 300 MB: {'YES' if rss < 300 else 'NO'} ({rss:.0f} MB); "
@@ -240,7 +257,7 @@ def part_two(sizes: list[int], reference: bool) -> None:
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        child(sys.argv[2], sys.argv[3], "--dense" in sys.argv[4:])
+        child(sys.argv[2], sys.argv[3], sys.argv[4])
         return
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="*", default=[100, 200])
