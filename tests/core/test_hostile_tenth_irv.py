@@ -154,6 +154,20 @@ def test_a_big_races_chances_sum_to_one_and_a_candidate_on_nothing_has_none() ->
     assert sim.run(edited) == IrvSimulator(scenario.n, 2000, 0).run(edited)
 
 
+def test_a_big_races_figures_do_not_depend_on_how_many_draws_are_counted_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Blocks of draws are a memory bound, not part of the model: one draw at a time, or all at once, the same
+    figures (each candidate's noise is one stream read on from block to block), under every rule."""
+    for scenario in (many(50), replace(many(50), batch_elimination=True), replace(many(50), max_rankings=3)):
+        found = []
+        for size in (4 * 50 * 51, 4 * 50 * 51 * 7, 1 << 40):  # 1 draw a block, 7, all 500
+            monkeypatch.setattr(irv_scenario, "_CHUNK_BYTES", size)
+            monkeypatch.setattr(irv_scenario, "_DENSE_LIMIT", 1000)
+            found.append(IrvSimulator(50, 500, 3).run(scenario))
+        assert found[0] == found[1] == found[2]
+
+
 def test_one_candidate_on_votes_in_a_big_field_wins_every_draw() -> None:
     scenario = many(80)
     first = np.zeros(80)

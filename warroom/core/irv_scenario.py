@@ -1574,8 +1574,9 @@ class IrvSimulator:
     A big race is streamed instead (`streamed`: more than _DENSE_LIMIT row noise values, N x draws x (N + 1);
     45 candidates at 2,000 draws): kept noise and rounds would grow with candidates squared x draws (200
     candidates: 1.3 GB). Each run then draws the rows' noise afresh, a block of draws at a time
-    (_CHUNK_BYTES of rows), from a generator seeded by (seed, candidate, first draw of the block), counts the
-    block and keeps only who won, so memory stays within tens of MB whatever the field. Candidates on exactly
+    (_CHUNK_BYTES of rows), from one generator per candidate seeded by (seed, candidate) and read on from block
+    to block (so the figures do not depend on the block size), counts the block and keeps only who won: memory
+    stays within tens of MB whatever the field. Candidates on exactly
     nothing in the first round are left out of the count (`_contenders`; with no preference limit): every draw
     gives them no votes, so the count excludes them first, lowest index first, moving no vote, and the rounds
     after are those of the count without them (tested exact). Same seed, same figures; the figures differ from what a dense
@@ -1688,15 +1689,17 @@ class IrvSimulator:
         mu = np.where(on, np.log(safe) - 0.5 * s2, -np.inf).astype(np.float32)
         sd = np.where(on, np.sqrt(s2), 0.0).astype(np.float32)
         found = np.empty((4, self.draws), dtype=np.intp)
+        # one stream per candidate, read a block at a time: the same numbers whatever the block size
+        streams = [np.random.default_rng([self.seed, 1, i]) for i in kept.tolist()]
         for start in range(0, self.draws, block):
             stop = min(self.draws, start + block)
             rows = np.empty((p, stop - start, p + 1), dtype=np.float32)
-            for a, i in enumerate(kept.tolist()):
+            for a, stream in enumerate(streams):
                 row = rows[a]
                 if math.isinf(concentration):
                     row[...] = rows_of[a]
                     continue
-                np.random.default_rng([self.seed, 1, i, start]).standard_normal(out=row, dtype=np.float32)
+                stream.standard_normal(out=row, dtype=np.float32)
                 row *= sd[a]
                 row += mu[a]
                 np.exp(row, out=row)
