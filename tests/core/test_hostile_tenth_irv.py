@@ -21,6 +21,7 @@ from warroom.core.irv_scenario import (
     _contenders,
     _count_contenders,
     _first_round_draws,
+    _normals32,
     _row_draws,
     _tally_odds,
     prior_from_ballots,
@@ -166,6 +167,24 @@ def test_a_big_races_figures_do_not_depend_on_how_many_draws_are_counted_at_once
             monkeypatch.setattr(irv_scenario, "_DENSE_LIMIT", 1000)
             found.append(IrvSimulator(50, 500, 3).run(scenario))
         assert found[0] == found[1] == found[2]
+
+
+def test_a_big_races_noise_is_standard_normal_and_the_same_read_in_blocks() -> None:
+    """The streamed simulator's Box-Muller normals: mean 0, sd 1, normal tails; a stream read a block of draws at
+    a time gives the numbers it gives read at once, for odd and even widths."""
+    z = np.empty((20000, 101), dtype=np.float32)
+    _normals32(np.random.default_rng(4), z)
+    flat = z.astype(float).ravel()
+    assert abs(flat.mean()) < 0.002 and abs(flat.std() - 1.0) < 0.002
+    assert abs(np.mean(np.abs(flat) > 1.96) - 0.05) < 0.001 and abs(np.mean(np.abs(flat) > 3) - 0.0027) < 0.0003
+    assert abs(np.corrcoef(z[:, 0], z[:, 51])[0, 1]) < 0.03  # the cosine and sine halves of one pair
+    for width in (100, 101):
+        whole = np.empty((37, width), dtype=np.float32)
+        _normals32(np.random.default_rng(9), whole)
+        stream, parts = np.random.default_rng(9), np.empty_like(whole)
+        for start in range(0, 37, 5):
+            _normals32(stream, parts[start : start + 5])
+        assert np.array_equal(whole, parts)
 
 
 def test_one_candidate_on_votes_in_a_big_field_wins_every_draw() -> None:

@@ -1702,7 +1702,7 @@ class IrvSimulator:
                 if math.isinf(concentration):
                     row[...] = rows_of[a]
                     continue
-                stream.standard_normal(out=row, dtype=np.float32)
+                _normals32(stream, row)
                 row *= sd[a]
                 row += mu[a]
                 np.exp(row, out=row)
@@ -1710,6 +1710,24 @@ class IrvSimulator:
         odds = _tally_odds(scenario.codes, *found)
         self._last = (key, odds)
         return odds
+
+
+def _normals32(stream: np.random.Generator, out: np.ndarray) -> None:
+    """Fill `out` ((C, W) float32) with standard normals by the Box-Muller transform of `stream`'s float32
+    uniforms: twice as fast as numpy's normal sampler in float32 (a streamed simulation of 200 candidates draws
+    80 million). Each row of `out` takes 2 ceil(W / 2) uniforms, so a stream read a block of rows at a time
+    gives the same numbers whatever the block size. (The uniforms' 2^-24 grain cuts the tails at 5.8 sd.)"""
+    c, w = out.shape
+    h = (w + 1) // 2
+    u = stream.random((c, 2, h), dtype=np.float32)
+    radius, angle = u[:, 0], u[:, 1]
+    np.subtract(np.float32(1.0), radius, out=radius)  # (0, 1]: log is finite
+    np.log(radius, out=radius)
+    radius *= np.float32(-2.0)
+    np.sqrt(radius, out=radius)
+    angle *= np.float32(2.0 * math.pi)
+    np.multiply(radius, np.cos(angle), out=out[:, :h])
+    np.multiply(radius[:, : w - h], np.sin(angle[:, : w - h]), out=out[:, h:])
 
 
 def _contenders(scenario: IrvScenario) -> np.ndarray:
