@@ -3,6 +3,7 @@ candidates took 7 s and 1.3 GB, the win-chance simulator holding every draw's no
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import replace
 
@@ -185,6 +186,16 @@ def test_a_big_races_noise_is_standard_normal_and_the_same_read_in_blocks() -> N
         for start in range(0, 37, 5):
             _normals32(stream, parts[start : start + 5])
         assert np.array_equal(whole, parts)
+
+
+def test_a_big_race_with_no_error_elects_the_chains_winner_in_every_draw() -> None:
+    """No polling error and no transfer error (concentration infinite): every streamed draw is the count at the
+    scenario's values, so the chain's winner wins them all and its final pair is every draw's."""
+    for scenario in (many(120), many(120, on_nothing=False, seed=3)):
+        odds = IrvSimulator(120, 300, 0).run(scenario, share_sd=0.0, concentration=math.inf)
+        run = run_irv(replace(scenario, stop_at_majority=False))
+        assert odds.p_win[run.winner] == 1.0
+        assert all(odds.p_final_pair[c] == 1.0 for c in run.final_pair)
 
 
 def test_one_candidate_on_votes_in_a_big_field_wins_every_draw() -> None:

@@ -1576,15 +1576,14 @@ class IrvSimulator:
 
     A big race is streamed instead (`streamed`: more than _DENSE_LIMIT row noise values, N x draws x (N + 1);
     45 candidates at 2,000 draws): kept noise and rounds would grow with candidates squared x draws (200
-    candidates: 1.3 GB). Each run then draws the rows' noise afresh, a block of draws at a time
-    (_CHUNK_BYTES of rows), from one generator per candidate seeded by (seed, candidate) and read on from block
-    to block (so the figures do not depend on the block size), counts the block and keeps only who won: memory
-    stays within tens of MB whatever the field. Candidates on exactly
-    nothing in the first round are left out of the count (`_contenders`; with no preference limit): every draw
-    gives them no votes, so the count excludes them first, lowest index first, moving no vote, and the rounds
-    after are those of the count without them (tested exact). Same seed, same figures; the figures differ from what a dense
-    simulator would draw by simulation error only (tested), and a race under the limit (every ordinary race)
-    is simulated exactly as before.
+    candidates: 1.3 GB). Each run then draws the rows' noise afresh, a block of draws at a time (_CHUNK_BYTES
+    of rows), from one generator per candidate seeded by (seed, candidate) and read on from block to block (so
+    the figures do not depend on the block size), counts the block and keeps only who won: memory stays within
+    tens of MB whatever the field. Candidates on exactly nothing in the first round are left out of the count
+    (`_contenders`; with no preference limit): every draw gives them no votes, so the count excludes them
+    first, lowest index first, moving no vote, and the rounds after are those of the count without them
+    (tested exact). Same seed, same figures; they differ from what a dense simulator would draw by simulation
+    error only (tested), and a race under the limit (every ordinary race) is simulated exactly as before.
     """
 
     def __init__(self, n_candidates: int, draws: int = DEFAULT_DRAWS, seed: int = 0) -> None:
@@ -1685,7 +1684,8 @@ class IrvSimulator:
         rows_of = scenario.transfers[np.ix_(kept, np.append(kept, self.n))]  # (P, P + 1): the exhausted column last
         block = max(1, min(self.draws, _CHUNK_BYTES // (4 * p * (p + 1))))
         # `_row_draws` in float32, in place: log G = mu + s z (a zero entry: mu -inf, s 0, so G is exactly 0)
-        shape = concentration * rows_of / 100.0
+        fixed = math.isinf(concentration)  # no transfer error: every draw's rows are the scenario's
+        shape = (1.0 if fixed else concentration) * rows_of / 100.0
         on = shape > 0
         safe = np.where(on, shape, 1.0)
         s2 = np.log1p(1.0 / safe)
@@ -1699,7 +1699,7 @@ class IrvSimulator:
             rows = np.empty((p, stop - start, p + 1), dtype=np.float32)
             for a, stream in enumerate(streams):
                 row = rows[a]
-                if math.isinf(concentration):
+                if fixed:
                     row[...] = rows_of[a]
                     continue
                 _normals32(stream, row)
