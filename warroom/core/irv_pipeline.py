@@ -539,7 +539,7 @@ def _describe(
         return bidi_isolated(names.get(c, c))
 
     step = 1e-6 * (1 if points > 0 else -1)  # just past the break-even, where the winner has changed
-    after = run_irv(_moved(scenario, code, to, source, points + step))
+    after = run_irv(_moved(scenario, code, to, source, points + step), replays=False)  # (its rounds only)
     size = abs(points)
     who = f"{nm(code)}'s voters"
     if points > 0 and source == EXHAUSTED:

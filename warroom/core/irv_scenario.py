@@ -59,6 +59,9 @@ are the pair `IrvOdds.p_final_pair` reports.
   that count round by round (`_FastChain`): after a row edit each draw is re-run only from the round the
   edited candidate is excluded, with results identical to a whole run (a slider drag on a late-excluded
   candidate's row re-runs two or three rounds of ten).
+* A big race (past _DENSE_LIMIT row-noise values: 45 candidates at 2,000 draws) is simulated a block of draws
+  at a time, keeping only who won, with the candidates on nothing left out of the count (`IrvSimulator`):
+  memory stays within tens of MB at 200 candidates, where holding every draw's noise and rounds took 1.3 GB.
 """
 
 from __future__ import annotations
@@ -120,6 +123,15 @@ another distance to polling day; a candidate on p % gets sd x 2 sqrt(p (1 - p)) 
 DEFAULT_DRAWS = 2000
 """Draws per simulation: a win probability of 50 % has a simulation sd of 1.1 points, small beside the
 polling error, and 12 candidates fit the slider frame (benchmarks/bench_irv_scenario.py)."""
+
+_DENSE_LIMIT = 1 << 22
+"""Row noise values (candidates x draws x (candidates + 1)) up to which an `IrvSimulator` keeps its noise and the
+count's rounds for slider moves (about 16 bytes a value: 67 MB at the limit, 45 candidates at 2,000 draws); a
+bigger race is streamed (see IrvSimulator)."""
+
+_CHUNK_BYTES = 32 << 20
+"""Bytes of float32 transfer rows a streamed simulation holds at once (one block of draws): 200 candidates on
+votes, 2,000 draws in 10 blocks of 207."""
 
 _TIE = 1e-9  # points: tallies this close are tied (shares from integer counts differ in the last bits)
 _ROUND = 9  # decimals kept when tallies are compared for ties
@@ -654,16 +666,32 @@ class _Chain:
 
     def play_out(self) -> int:
         """Run the chain to the end by its rules and return the winner."""
-        fast = not (self.limited or self.s.batch_elimination)
         while True:
             winner = self.outcome()
             if winner is not None:
                 return winner
-            if fast and self._step_fast():
-                continue
-            if not self.s.batch_elimination and self._drop_zeros():
-                continue
-            self.eliminate(self.losers()[0], record=False)
+            self._step()
+
+    def _step(self) -> None:
+        """One step of `play_out`: an exclusion (or every candidate on nothing, together), no records kept."""
+        if not (self.limited or self.s.batch_elimination) and self._step_fast():
+            return
+        if not self.s.batch_elimination and self._drop_zeros():
+            return
+        self.eliminate(self.losers()[0], record=False)
+
+    def before_reading(self, i: int) -> _Chain | None:
+        """The count as `play_out` has it just before the step that excludes candidate i, when i's row is first
+        read (None: the count ends with i still in, so i's row is never read). Every round before it is the same
+        whatever i's row says, so a play-out from there with another row for i is the whole play-out's
+        (`row_break_even` tries a hundred rows of one candidate: each re-plays only the rounds from i's
+        exclusion). Advances this chain past that step."""
+        while self.outcome() is None:
+            before = self.copy()
+            self._step()
+            if not self.alive[i]:
+                return before
+        return None
 
     def _drop_zeros(self) -> bool:
         """Exclude together every continuing candidate on exactly no votes, when nobody else is tied with them.
@@ -727,11 +755,15 @@ class _Chain:
         return {self.s.codes[c]: self.t[c] for c in range(self.s.n) if self.alive[c]}
 
 
-def run_irv(scenario: IrvScenario) -> IrvRun:
+def run_irv(scenario: IrvScenario, *, replays: bool = True) -> IrvRun:
     """Run the elimination chain at the scenario's values: every round, the winner, the decisive eliminations.
 
     Args:
         scenario: the race.
+        replays: replay the count from every exclusion with the survivor out instead (the decisive ones). False
+            for a caller that reads only the rounds and who went out when (a break-even's sentence): then no
+            elimination is marked decisive and each one's `winner_if_swapped` is the winner, not worked out
+            (200 candidates: 200 replays of up to 200 rounds).
 
     Returns:
         The run.
@@ -752,7 +784,7 @@ def run_irv(scenario: IrvScenario) -> IrvRun:
         up = chain.ascending()
         survivor = next(c for c in up if c not in losers)
         top_loser = max(losers, key=up.index)
-        pending.append((len(rounds), chain.copy(), losers, survivor, t[survivor] - t[top_loser]))
+        pending.append((len(rounds), chain.copy() if replays else chain, losers, survivor, t[survivor] - t[top_loser]))
         transfers = chain.eliminate(losers)
         rounds.append(
             IrvRound(
@@ -761,6 +793,12 @@ def run_irv(scenario: IrvScenario) -> IrvRun:
         )
     eliminations = []
     for number, before, losers, survivor, margin in pending:
+        if not replays:
+            other = winner
+            eliminations.append(
+                Elimination(number, tuple(codes[c] for c in losers), codes[survivor], margin, codes[other], False)
+            )
+            continue
         top_loser = max(losers, key=before.ascending().index)
         swapped = [c for c in losers if c != top_loser] + [survivor]
         replay = before.copy()
@@ -782,12 +820,6 @@ def run_irv(scenario: IrvScenario) -> IrvRun:
 
 
 _SCAN = 64  # grid points per direction in row_break_even before bisection
-
-
-def _winner_with_row(scenario: IrvScenario, i: int, row: list[float]) -> int:
-    chain = _Chain(scenario)
-    chain.rows = [*chain.rows[:i], row, *chain.rows[i + 1 :]]
-    return chain.play_out()
 
 
 def row_break_even(scenario: IrvScenario, code: str, to: str, source: str, *, tol: float = 1e-9) -> float | None:
@@ -824,13 +856,19 @@ def row_break_even(scenario: IrvScenario, code: str, to: str, source: str, *, to
     if a == b:
         raise ValueError(f"row break-even: {to!r} and {source!r} are the same")
     base = scenario.transfers[i].tolist()
-    winner = _Chain(scenario).play_out()
+    chain = _Chain(scenario)
+    start = chain.before_reading(i)  # the rounds before i's exclusion, played once for every row tried
+    if start is None:  # i is never excluded: their row moves no vote, whatever it says
+        return None
+    winner = start.copy().play_out()
 
     def winner_at(x: float) -> int:
         row = list(base)
         row[a] += x
         row[b] -= x
-        return _winner_with_row(scenario, i, row)
+        replay = start.copy()
+        replay.rows = [*replay.rows[:i], row, *replay.rows[i + 1 :]]
+        return replay.play_out()
 
     best: float | None = None
     for sign, room in ((1.0, base[b]), (-1.0, base[a])):
@@ -1306,7 +1344,7 @@ def _chain_fast(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """`_chain_draws` with no preference limit and one exclusion a round: the slider's hot path (a full run of
     `_FastChain`; see there)."""
-    chain = _FastChain(first, full)
+    chain = _FastChain(first, full, keep=False)
     chain.run_all(rows)
     return chain.results()
 
@@ -1334,15 +1372,16 @@ class _FastChain:
     candidate's exclusion.
     """
 
-    def __init__(self, first: np.ndarray, full: bool) -> None:
+    def __init__(self, first: np.ndarray, full: bool, keep: bool = True) -> None:
         d, n = first.shape
         self.first = first
         self.full = full
         self.d, self.n = d, n
         rounds = max(n - 2, 0)
         self.losers = np.zeros((rounds, d), dtype=np.intp)  # who goes out in each round of each draw
-        self.before = np.zeros((rounds, n, d), dtype=np.float32)  # each draw's tallies before each round (+inf:
-        # out by then),
+        # each draw's tallies before each round (+inf: out by then), for `rerun`; a one-off count (`keep` False)
+        # keeps none: N - 2 rounds of N x D tallies are as large as the rows themselves
+        self.before = np.zeros((rounds, n, d) if keep else (0, n, d), dtype=np.float32)
         self.kept = np.zeros(d, dtype=np.intp)  # kept for rounds 0 .. kept[j] of draw j (later ones are stale)
         self.winner = np.zeros(d, dtype=np.intp)
         self.runner = np.zeros(d, dtype=np.intp)
@@ -1363,6 +1402,8 @@ class _FastChain:
         rounds = self.n - 2
         if rounds <= 0:
             return
+        if not len(self.before):
+            raise RuntimeError("this count kept no rounds to re-run from (made with keep=False)")
         start = np.full(self.d, rounds, dtype=np.intp)
         for i in changed:  # the first round in which a changed row is read, draw by draw
             k, draw = np.nonzero(self.losers == i)  # (a draw excludes i once at most: no repeated draw)
@@ -1381,6 +1422,7 @@ class _FastChain:
         if picked.size == 0:
             return
         whole = picked.size == d and not start.any()  # every draw from the first round: every round kept
+        keep = len(self.before) > 0
         if not whole:
             picked = picked[np.argsort(start[picked], kind="stable")]  # by restart round: those running, a prefix
         begins = start[picked]
@@ -1413,7 +1455,7 @@ class _FastChain:
             m = int(active[k])
             t = tallies[:, :m]
             here = picked[:m]
-            if whole:
+            if whole and keep:
                 self.before[k] = t
             key_bits = np.bitwise_and(t.view(np.int32), high, out=key_buf[:, :m])
             key_bits |= index
@@ -1531,6 +1573,17 @@ class IrvSimulator:
     each call is arithmetic only, results change smoothly with the inputs, and a row whose values did not
     change is not recomputed. A fresh simulator with the same seed gives identical results. Not thread-safe:
     give each worker its own.
+
+    A big race is streamed instead (`streamed`: more than _DENSE_LIMIT row noise values, N x draws x (N + 1);
+    45 candidates at 2,000 draws): kept noise and rounds would grow with candidates squared x draws (200
+    candidates: 1.3 GB). Each run then draws the rows' noise afresh, a block of draws at a time (_CHUNK_BYTES
+    of rows), from one generator per candidate seeded by (seed, candidate) and read on from block to block (so
+    the figures do not depend on the block size), counts the block and keeps only who won: memory stays within
+    tens of MB whatever the field. Candidates on exactly nothing in the first round are left out of the count
+    (`_contenders`; with no preference limit): every draw gives them no votes, so the count excludes them
+    first, lowest index first, moving no vote, and the rounds after are those of the count without them
+    (tested exact). Same seed, same figures; they differ from what a dense simulator would draw by simulation
+    error only (tested), and a race under the limit (every ordinary race) is simulated exactly as before.
     """
 
     def __init__(self, n_candidates: int, draws: int = DEFAULT_DRAWS, seed: int = 0) -> None:
@@ -1548,14 +1601,17 @@ class IrvSimulator:
         self.n = n_candidates
         self.draws = draws
         self.seed = seed
+        self.streamed = n_candidates * draws * (n_candidates + 1) > _DENSE_LIMIT
         rng = np.random.default_rng(seed)
         self._z_first = rng.standard_normal((draws, n_candidates))
-        self._z_rows = rng.standard_normal((n_candidates, draws, n_candidates + 1))
-        self._rows = np.empty((n_candidates, draws, n_candidates + 1), dtype=np.float32)  # see _chain_fast
+        rows_shape = (0, draws, n_candidates + 1) if self.streamed else (n_candidates, draws, n_candidates + 1)
+        self._z_rows = rng.standard_normal(rows_shape)
+        self._rows = np.empty(rows_shape, dtype=np.float32)  # see _chain_fast
         self._row_keys: list[tuple[bytes, float] | None] = [None] * n_candidates
         self._first = np.empty((draws, n_candidates))
         self._first_key: tuple[bytes, float] | None = None
         self._chain: _FastChain | None = None  # the last fast-path count, re-run from the rounds an edit changes
+        self._last: tuple[tuple[object, ...], IrvOdds] | None = None  # streamed: the last run's inputs and odds
 
     def run(
         self,
@@ -1581,6 +1637,8 @@ class IrvSimulator:
         _check_positive("share sd", share_sd, zero_ok=True)
         if not (isinstance(concentration, int | float) and concentration > 0 and not math.isnan(concentration)):
             raise ValueError(f"instant-runoff simulation: concentration must be a number > 0, got {concentration!r}")
+        if self.streamed:
+            return self._run_streamed(scenario, float(share_sd), float(concentration))
         changed = []
         for i in range(self.n):
             key = (scenario.transfers[i].tobytes(), float(concentration))
@@ -1606,6 +1664,127 @@ class IrvSimulator:
         elif changed:  # a slider move: each draw re-run from the round the moved row is first read
             chain.rerun(self._rows, changed)
         return _tally_odds(scenario.codes, *chain.results())
+
+    def _run_streamed(self, scenario: IrvScenario, share_sd: float, concentration: float) -> IrvOdds:
+        """`run` for a big race: a block of draws at a time, the candidates on nothing left out (see the class)."""
+        key = (
+            scenario.first_round.tobytes(),
+            scenario.transfers.tobytes(),
+            share_sd,
+            concentration,
+            scenario.max_rankings,
+            scenario.batch_elimination,
+            scenario.full_preferential,
+        )
+        if self._last is not None and self._last[0] == key:  # (the panel asks again for an unchanged case)
+            return self._last[1]
+        first = _first_round_draws(scenario.first_round, self._z_first, share_sd)
+        kept = _contenders(scenario)
+        p = kept.size
+        rows_of = scenario.transfers[np.ix_(kept, np.append(kept, self.n))]  # (P, P + 1): the exhausted column last
+        block = max(1, min(self.draws, _CHUNK_BYTES // (4 * p * (p + 1))))
+        # `_row_draws` in float32, in place: log G = mu + s z (a zero entry: mu -inf, s 0, so G is exactly 0)
+        fixed = math.isinf(concentration)  # no transfer error: every draw's rows are the scenario's
+        shape = (1.0 if fixed else concentration) * rows_of / 100.0
+        on = shape > 0
+        safe = np.where(on, shape, 1.0)
+        s2 = np.log1p(1.0 / safe)
+        mu = np.where(on, np.log(safe) - 0.5 * s2, -np.inf).astype(np.float32)
+        sd = np.where(on, np.sqrt(s2), 0.0).astype(np.float32)
+        found = np.empty((4, self.draws), dtype=np.intp)
+        # one stream per candidate, read a block at a time: the same numbers whatever the block size
+        streams = [np.random.default_rng([self.seed, 1, i]) for i in kept.tolist()]
+        for start in range(0, self.draws, block):
+            stop = min(self.draws, start + block)
+            rows = np.empty((p, stop - start, p + 1), dtype=np.float32)
+            for a, stream in enumerate(streams):
+                row = rows[a]
+                if fixed:
+                    row[...] = rows_of[a]
+                    continue
+                _normals32(stream, row)
+                row *= sd[a]
+                row += mu[a]
+                np.exp(row, out=row)
+            found[:, start:stop] = _count_contenders(first[start:stop], rows, kept, scenario)
+        odds = _tally_odds(scenario.codes, *found)
+        self._last = (key, odds)
+        return odds
+
+
+def _normals32(stream: np.random.Generator, out: np.ndarray) -> None:
+    """Fill `out` ((C, W) float32) with standard normals by the Box-Muller transform of `stream`'s float32
+    uniforms: twice as fast as numpy's normal sampler in float32 (a streamed simulation of 200 candidates draws
+    80 million). Each row of `out` takes 2 ceil(W / 2) uniforms, so a stream read a block of rows at a time
+    gives the same numbers whatever the block size. (The uniforms' 2^-24 grain cuts the tails at 5.8 sd.)"""
+    c, w = out.shape
+    h = (w + 1) // 2
+    u = stream.random((c, 2, h), dtype=np.float32)
+    radius, angle = u[:, 0], u[:, 1]
+    np.subtract(np.float32(1.0), radius, out=radius)  # (0, 1]: log is finite
+    np.log(radius, out=radius)
+    radius *= np.float32(-2.0)
+    np.sqrt(radius, out=radius)
+    angle *= np.float32(2.0 * math.pi)
+    np.multiply(radius, np.cos(angle), out=out[:, :h])
+    np.multiply(radius[:, : w - h], np.sin(angle[:, : w - h]), out=out[:, h:])
+
+
+def _contenders(scenario: IrvScenario) -> np.ndarray:
+    """The candidates a streamed simulation counts: those with first-round votes (at least two: with one, the
+    highest-indexed candidate on nothing too, the one the count leaves beside them). Sorted indices.
+
+    Everyone under a preference limit: there a share of a row sent to an excluded candidate still uses up a
+    ranking (the module docstring), so the candidates on nothing weigh in every transfer's exhaustion."""
+    first_round = scenario.first_round
+    if scenario.max_rankings is not None:
+        return np.arange(scenario.n)
+    kept = np.flatnonzero(first_round > 0)
+    if kept.size < 2:
+        kept = np.union1d(kept, np.flatnonzero(~(first_round > 0))[-(2 - kept.size) :])
+    return kept
+
+
+def _count_contenders(
+    first: np.ndarray, rows: np.ndarray, kept: np.ndarray, scenario: IrvScenario
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """`_chain_draws` over the whole field, counted over the contenders `kept` only.
+
+    Every other candidate has no first-round vote in any draw (`_first_round_draws` gives a share of 0 exactly
+    0), so the count excludes them first, one a round, lowest index first (the fast path's integer minimum and
+    the general path's argmin both take the earliest of tied tallies), moving no vote: x + 0.0 is x and, with
+    no preference limit (`_contenders` keeps everyone under one), a closed entry of a row weighs 0, so the count
+    of the contenders alone has the same tallies, bit for bit on the fast path. Under batch elimination they go
+    out together with the lowest, and the same winner and runner-up follow.
+
+    Args:
+        first: (D, N) first-round shares of the whole field (0 outside `kept`).
+        rows: (P, D, P + 1) the contenders' next-preference weights over the contenders and exhaustion.
+        kept: (P,) the contenders' indices in the field, ascending.
+        scenario: the rules (preference limit, batch elimination, full preferential voting).
+
+    Returns:
+        As `_chain_draws`, as indices in the whole field.
+    """
+    d, n = first.shape
+    p = kept.size
+    winner, runner, first_out, third = _chain_draws(
+        np.ascontiguousarray(first[:, kept]),
+        rows,
+        scenario.max_rankings,
+        scenario.batch_elimination,
+        scenario.full_preferential,
+    )
+    dropped = np.setdiff1d(np.arange(n), kept)
+    if dropped.size:
+        first_out = np.full(d, dropped[0], dtype=np.intp)
+    else:
+        first_out = np.where(first_out >= 0, kept[np.maximum(first_out, 0)], -1)
+    if p > 2:
+        third = np.where(third >= 0, kept[np.maximum(third, 0)], -1)
+    else:  # the contenders are the last two: the last one out is the last left out (if any)
+        third = np.full(d, dropped[-1] if dropped.size else -1, dtype=np.intp)
+    return kept[winner], kept[runner], first_out, third
 
 
 def _odds(scenario: IrvScenario, first: np.ndarray, rows: np.ndarray) -> IrvOdds:
@@ -1649,7 +1828,8 @@ def simulate_irv(
         share_sd: sd (points) of a 50 % candidate's first-round share.
         concentration: Dirichlet concentration of every transfer row.
         exact: draw the rows' gammas exactly (numpy's gamma sampler) instead of the moment-matched lognormals;
-            slower, and not reusable across calls.
+            slower, not reusable across calls, and all held at once (N x draws x (N + 1)): a check for ordinary
+            races, not streamed.
 
     Returns:
         The odds.
