@@ -415,6 +415,12 @@ def _baseline_and_defaults(
     return replace(base, runoff_adjustment=anchor - implied, runoff_source=source), defaults
 
 
+def no_case_reason(contest: Contest) -> str:
+    """What every view of a runoff scenario says when the race has nothing to build one from (no poll with
+    first-round figures, none with party voting intention): a race with no polls yet, or every poll deleted."""
+    return f"No poll of {contest.name} with first-round figures yet: no runoff scenario until one is added or imported"
+
+
 def _party_vi_baseline(choice: BaselineChoice, polls: Sequence[Poll], contest: Contest) -> Baseline:
     """First round = each standing candidate's party voting intention plus his personal vote; the rest "other"."""
     with_vi = [p for p in polls if p.party_vi and (choice.as_of is None or p.fieldwork_end <= choice.as_of)]

@@ -45,6 +45,7 @@ from warroom.core.pipeline import (
     freshness,
     make_case,
     name_as_saved,
+    no_case_reason,
     reconcile,
     save_scenario,
 )
@@ -132,6 +133,9 @@ class ScenarioController(QObject):
         scenario_changed: the settings changed, whatever changed them (an edit, a reset, a load, a new
             baseline): views show them without echoing them back.
         view_ready: the ProjectionView of the current settings; at most once per event-loop turn.
+        case_cleared: there is no case to show (no poll of the race with first-round figures, nor any with party
+            voting intention: every poll deleted, or a race with none opened): the reason, for the user. The
+            baseline and view are dropped (the user's settings are kept for when polls come back).
         saved_changed: the saved scenarios changed (list[SavedScenario]).
         scenario_failed: a message for the user.
     """
@@ -139,6 +143,7 @@ class ScenarioController(QObject):
     baseline_changed = Signal(object)
     scenario_changed = Signal(object)
     view_ready = Signal(object)
+    case_cleared = Signal(str)
     saved_changed = Signal(object)
     scenario_failed = Signal(str)
     _landed = Signal(int, object)  # job number, _Rebuilt or _Ahead (from the worker)
@@ -491,7 +496,14 @@ class ScenarioController(QObject):
             return
         if self.averages is None and self.choice.mode in ("average", "as_of"):
             if not any(p.party_vi for p in self.polls):
+                # Nothing to build a case from: the last case (from polls since deleted, or from the race open
+                # before) must not stay on screen as this race's answer (its verdict and chance stayed in the
+                # panel, meeting mode and the briefing while `warroom scenario` said there were no polls).
                 self._drop_job()
+                self._pending.stop()
+                self._ready_view = None
+                self.baseline, self.view = None, None
+                self.case_cleared.emit(no_case_reason(contest))
                 return
             # No poll of the race has first-round figures yet (most new combined authorities): start from
             # party voting intention, and say so.

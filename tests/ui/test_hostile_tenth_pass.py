@@ -1,0 +1,85 @@
+"""Hostile pass 10 (issue 16), window: surfaces no pass had tried: a race left with no polls (every poll deleted,
+or another race with none opened) in the scenario panel, meeting mode and the briefing; very large or very
+thin exported pictures."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from tests.conftest import TOY
+from tests.ui.conftest import room_of
+
+STALE = "Gap not closed"  # the verdict the toy race's polls give (its first words)
+
+
+def _settle(qtbot, room) -> None:  # type: ignore[no-untyped-def]
+    """Let the window take in what the services said (the panels follow a few event-loop turns later)."""
+    for _ in range(20):
+        QApplication.processEvents()
+
+
+def _shows_no_case(room, reason: str) -> None:  # type: ignore[no-untyped-def]
+    """Nothing of a case from polls the race no longer has, anywhere a figure is shown: the scenario panel, meeting
+    mode's answer page and the briefing (which the command line's `warroom scenario` agrees with: no polls, no
+    case)."""
+    panel = room.scenario_panel
+    assert room.scenarios.view is None and room.scenarios.baseline is None
+    assert STALE not in panel.verdict.text() and reason in panel.verdict.text(), panel.verdict.text()
+    for label in (panel.runoff_label, panel.win_label, panel.break_even_label, panel.baseline_label):
+        assert "%" not in label.text() and "Poll average" not in label.text(), label.text()
+    assert not panel.message_box.isEnabled() and not panel.transfers_box.isEnabled()
+    answer = room.answer_view
+    assert STALE not in answer.verdict.text() and reason in answer.verdict.text(), answer.verdict.text()
+    assert answer.details.text() == "" and not answer.projected.isVisible()
+    assert answer.line.getData()[0] is None or len(answer.line.getData()[0]) == 0
+    assert not answer.band.isVisible() or answer.band.path().isEmpty()  # the last race's band is not drawn
+    assert room.briefing().scenarios == []
+
+
+def test_a_race_whose_polls_are_all_deleted_shows_no_case_from_them_anywhere(qtbot, tmp_path: Path) -> None:
+    """Deleting every poll of a race left the scenario panel, meeting mode's answer page and the briefing PDF on the
+    verdict, margin and chance the deleted polls gave ("Red still ahead ... 63 % chance", "Baseline: Poll average
+    on 29 Mar 2024"), while `warroom scenario` said there were no polls: the controller kept its last case when
+    there was none to build. It now drops it and says why; an Undo brings the polls and the case back."""
+    for room in room_of(qtbot, tmp_path, TOY):
+        assert STALE in room.answer_view.verdict.text()  # built with the case in
+        ps = room.poll_service
+        room.window.polls_pane.view.selectAll()  # Ctrl+A, Delete: as the user does it (one undo step)
+        room.window.delete_selected()
+        qtbot.waitUntil(lambda ps=ps: ps.polls == [], timeout=5000)
+        _settle(qtbot, room)
+        _shows_no_case(room, "No poll of Toyton Mayor")
+        room.window.undo_stack.undo()
+        qtbot.waitUntil(lambda room=room: room.scenarios.view is not None, timeout=10000)
+        _settle(qtbot, room)
+        assert STALE in room.scenario_panel.verdict.text() and STALE in room.answer_view.verdict.text()
+        assert room.scenario_panel.message_box.isEnabled() and room.answer_view.projected.isVisible()
+        assert room.answer_view.band.isVisible() and not room.answer_view.band.path().isEmpty()
+        assert [s.name for s in room.briefing().scenarios] == ["Current settings"]
+
+
+def test_opening_a_race_with_no_polls_shows_nothing_of_the_race_open_before(qtbot, tmp_path: Path) -> None:
+    """Opening another race that has no polls yet left the last race's whole case on screen under the new race's
+    name: its verdict and chance in the scenario panel and in meeting mode, its runoff band in the answer page."""
+    for room in room_of(qtbot, tmp_path, TOY):
+        with room.poll_service._sessions.begin() as s:
+            from warroom.store import polls as repo
+
+            repo.add_contest(s, replace(TOY, name="Empty Mayor"))
+        window = room.window
+        window.set_presentation_views(["answer"])
+        window.enter_presentation()
+        _settle(qtbot, room)
+        assert STALE in room.answer_view.verdict.text()
+        window.leave_presentation()
+        room.poll_service.open_contest("Empty Mayor")
+        qtbot.waitUntil(lambda room=room: room.poll_service.contest.name == "Empty Mayor")
+        _settle(qtbot, room)
+        window.enter_presentation()
+        _settle(qtbot, room)
+        assert window.stack.currentWidget() is room.answer_view
+        _shows_no_case(room, "No poll of Empty Mayor")
+        window.leave_presentation()
