@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from PySide6.QtWidgets import QApplication
 
 from tests.conftest import TOY
@@ -83,3 +84,48 @@ def test_opening_a_race_with_no_polls_shows_nothing_of_the_race_open_before(qtbo
         assert window.stack.currentWidget() is room.answer_view
         _shows_no_case(room, "No poll of Empty Mayor")
         window.leave_presentation()
+
+
+def test_a_picture_of_a_thin_view_at_a_large_width_is_refused_not_made_gigabytes_high(qapp, tmp_path: Path) -> None:
+    """A view far taller than wide exported at a large width made a picture whose height passed any a picture may
+    have (the scenario panel at the dialog's 8,000 pixels: 8000 x 17000 and more, half a gigabyte in memory, or
+    a null image and Qt's painter warnings where memory ran out). Refused, naming the widest width that fits,
+    nothing written; the window's width dialog offers no more than that."""
+    from PySide6.QtWidgets import QWidget
+
+    from warroom.ui.export import MAX_PICTURE_SIDE, ExportError, export_problem, widest_picture, widget_to_png
+
+    thin = QWidget()
+    thin.resize(20, 400)
+    out = tmp_path / "thin.png"
+    with pytest.raises(ExportError) as refused:
+        widget_to_png(thin, out, 1000)
+    message = export_problem(out, refused.value)
+    assert "at most 819 pixels" in message and "16,384" in message and message.endswith("nothing written"), message
+    assert not out.exists() and not list(tmp_path.iterdir())
+    assert widest_picture(thin.size()) == 819 == MAX_PICTURE_SIDE * 20 // 400
+    image = widget_to_png(thin, out, 819)
+    assert (image.width(), image.height()) == (819, 16380)
+
+
+def test_the_windows_png_dialogs_offer_no_width_past_what_fits(room, tmp_path: Path, monkeypatch) -> None:
+    """The window's "Width in pixels" dialog offered up to 8,000 for any view, however tall: its top is now the
+    widest width whose picture fits (the view's and the chart's own shape)."""
+    from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
+
+    from warroom.ui.export import MAX_PICTURE_SIDE
+
+    asked: list[int] = []
+
+    def get_int(*args: object, **_kw: object) -> tuple[int, bool]:
+        asked.append(int(args[5]))  # type: ignore[call-overload]  # (parent, title, label, value, min, max, step)
+        return 0, False
+
+    monkeypatch.setattr(QInputDialog, "getInt", get_int)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "view.png"), ""))
+    tall = QWidget()
+    tall.resize(300, 3000)
+    room.window.export_view_dialog(tall, "png")
+    assert asked == [MAX_PICTURE_SIDE * 300 // 3000]
+    room.window.export_view_dialog(room.window.charts, "png")
+    assert asked[-1] == 8000  # a wide view: the dialog's own top

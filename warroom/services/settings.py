@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -84,6 +86,25 @@ class AppSettings(QObject):
 
     def sync(self) -> None:
         self.qsettings.sync()
+
+
+@contextmanager
+def settings_unchanged(settings: AppSettings) -> Iterator[AppSettings]:
+    """The same settings for work that must change none of them (`warroom render`, which builds the window
+    offscreen): every key copied into a scratch file in a private temporary folder, removed afterwards. The
+    render's window closing had written its size and dock layout, and the race it drew, into the user's file."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="warroom-settings-") as folder:
+        scratch = QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
+        for key in settings.qsettings.allKeys():
+            scratch.setValue(key, settings.qsettings.value(key))
+        copy = AppSettings(scratch)
+        copy.notice = settings.notice
+        try:
+            yield copy
+        finally:
+            scratch.sync()  # (into the folder about to go: never later, after it has gone)
 
 
 SETTINGS_MAX_BYTES = 1 << 20

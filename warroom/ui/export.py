@@ -49,6 +49,36 @@ class ExportError(RuntimeError):
     pass
 
 
+MAX_PICTURE_SIDE = 16384
+"""The most pixels a PNG the app writes may have on a side: `warroom render`'s --width and --height limit, and
+the height a view's picture takes from its width and shape (a 16,384-pixel square is a gigabyte in memory while
+it is drawn)."""
+
+
+def widest_picture(size: QSize | QSizeF) -> int:
+    """The widest width at which a picture of a view of this size (drawn to its own shape) keeps both sides within
+    MAX_PICTURE_SIDE."""
+    w, h = size.width(), size.height()
+    if w <= 0 or h <= 0:
+        return MAX_PICTURE_SIDE
+    return max(1, min(MAX_PICTURE_SIDE, math.floor(MAX_PICTURE_SIDE * w / h)))
+
+
+def _picture(path: Path, width: int, height: int, size: QSize | QSizeF) -> QImage:
+    """A blank picture of width x height for a view of `size`, refused (naming the widest width that fits) if a
+    side passes MAX_PICTURE_SIDE: the scenario panel at 16,384 pixels wide was 42,515 high, 4.9 GB drawn."""
+    if width > MAX_PICTURE_SIDE or height > MAX_PICTURE_SIDE:
+        raise ExportError(
+            f"{path.name}: at {width:,} pixels wide the picture would be {height:,} high (the view is "
+            f"{round(size.width()):,} x {round(size.height()):,} on screen), past the {MAX_PICTURE_SIDE:,} pixels a "
+            f"picture may have on a side; choose a width of at most {widest_picture(size):,} pixels"
+        )
+    image = QImage(QSize(width, height), QImage.Format.Format_ARGB32)
+    if image.isNull():  # Qt could not have the memory (it says so on stderr and hands back an empty image)
+        raise ExportError(f"{path.name}: there is not enough memory for a picture of {width:,} x {height:,} pixels")
+    return image
+
+
 def export_problem(path: Path, exc: BaseException) -> str:
     """Why `path` was not written, for a message: the file and the reason ("q.png: cannot write (is a folder, not
     a file); nothing written"), never Python's "[Errno 21] ... 'q.png'" naming the file twice, or the private
@@ -96,8 +126,8 @@ def widget_to_png(widget: QWidget, path: Path, width: int | None = None, height:
     if size.width() <= 0 or size.height() <= 0:
         raise ExportError("the view has no size yet")
     w = width or size.width()
-    h = height or round(w * size.height() / size.width())
-    image = QImage(QSize(w, h), QImage.Format.Format_ARGB32)
+    h = height or max(1, round(w * size.height() / size.width()))
+    image = _picture(path, w, h, size)
     image.fill(QColor("white"))
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -851,7 +881,7 @@ def plot_to_png(plot: pg.PlotItem, path: Path, width: int) -> None:
     if rect.width() <= 0 or rect.height() <= 0:
         raise ExportError("the chart has no size yet")
     height = max(1, round(width * rect.height() / rect.width()))
-    image = QImage(QSize(int(width), height), QImage.Format.Format_ARGB32)
+    image = _picture(path, int(width), height, rect.size())
     image.fill(_background_of(plot))
     scale = width / rect.width()
     _paint_plot(plot, QPainter(image), QRectF(0, 0, width, height), scale)

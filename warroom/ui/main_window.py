@@ -15,6 +15,8 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     QPoint,
+    QSize,
+    QSizeF,
     Qt,
     QTimer,
     Signal,
@@ -1190,7 +1192,6 @@ class MainWindow(QMainWindow):
             self.toolbar.addAction(action)
 
     def export_view_dialog(self, widget: QWidget, kind: str) -> None:
-        from PySide6.QtWidgets import QInputDialog
 
         from warroom.ui.export import export_problem, export_view
 
@@ -1200,7 +1201,7 @@ class MainWindow(QMainWindow):
             return
         width = None
         if kind == "png":
-            width, ok = QInputDialog.getInt(self, "Export PNG", "Width in pixels:", 1920, 200, 8000, 10)
+            width, ok = self._ask_png_width(widget.size())
             if not ok:
                 return
         try:
@@ -1233,14 +1234,14 @@ class MainWindow(QMainWindow):
             return
         slide = sizes.get(choice)
         width = None
-        if slide is None and target.suffix.lower() == ".png":
-            width, ok = QInputDialog.getInt(self, "Export PNG", "Width in pixels:", 1920, 200, 8000, 10)
-            if not ok:
-                return
         charts = self.ready_charts()
         if charts is None:
             self.show_error(f"{self._charts_failure} Nothing was exported.")
             return
+        if slide is None and target.suffix.lower() == ".png":
+            width, ok = self._ask_png_width(charts.plots[key].sceneBoundingRect().size())
+            if not ok:
+                return
         try:
             if slide is not None:
                 chart_to_slide(charts, key, target, *slide)
@@ -1250,6 +1251,16 @@ class MainWindow(QMainWindow):
             self.show_error(f"Export failed: {export_problem(target, exc)}")
             return
         self.statusBar().showMessage(f"Saved {target}", 5000)
+
+    def _ask_png_width(self, shape: QSize | QSizeF) -> tuple[int, bool]:
+        """The width of a PNG of a view of this shape: up to 8,000 pixels, and never wider than its picture can be
+        (a view far taller than wide would pass the largest side a picture may have: ui.export.widest_picture)."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from warroom.ui.export import widest_picture
+
+        top = min(8000, widest_picture(shape))
+        return QInputDialog.getInt(self, "Export PNG", "Width in pixels:", min(1920, top), min(200, top), top, 10)
 
     def remove_annotation(self) -> None:
         from PySide6.QtWidgets import QInputDialog
