@@ -129,3 +129,31 @@ def test_the_windows_png_dialogs_offer_no_width_past_what_fits(room, tmp_path: P
     assert asked == [MAX_PICTURE_SIDE * 300 // 3000]
     room.window.export_view_dialog(room.window.charts, "png")
     assert asked[-1] == 8000  # a wide view: the dialog's own top
+
+
+def test_a_meeting_view_naming_a_saved_scenario_that_is_gone_says_so_on_the_projector(qtbot, tmp_path: Path) -> None:
+    """settings.ini's meeting-mode views can name a saved scenario (`scenario:Plan B`) deleted or renamed since:
+    stepping to it showed the saved scenario presented before it ("Saved scenario 'Plan A'", its verdict and
+    chance) and said "no saved scenario named 'Plan B'" in the status bar, which meeting mode hides. The page now
+    says, in the projector's type, that no such scenario is saved in the race; the next view still shows."""
+    for room in room_of(qtbot, tmp_path, TOY):
+        room.scenarios.set_message_strength(0.5)
+        room.scenario_actions.save_as("Plan A")
+        _settle(qtbot, room)
+        window = room.window
+        window.set_presentation_views(["scenario:Plan A", "scenario:Plan B", "scenario:Plan A"])
+        window.enter_presentation()
+        _settle(qtbot, room)
+        pages = room.saved_pages
+        assert pages.currentWidget() is pages.runoff_panel and "Plan A" in room.saved_panel.title_label.text()
+        window.step_view(1)
+        _settle(qtbot, room)
+        assert window.current_view() == "scenario:Plan B"
+        shown = pages.currentWidget()
+        assert shown is pages.missing and shown.isVisible(), shown
+        text = pages.missing.text()
+        assert "No saved scenario named 'Plan B'" in text and "Toyton Mayor" in text, text
+        window.step_view(1)
+        _settle(qtbot, room)
+        assert pages.currentWidget() is pages.runoff_panel and "Plan A" in room.saved_panel.title_label.text()
+        window.leave_presentation()
