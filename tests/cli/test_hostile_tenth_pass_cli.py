@@ -53,3 +53,25 @@ def test_a_render_leaves_the_windows_settings_as_they_were(db: list[str], tmp_pa
     assert out.is_file()
     assert settings_file.read_bytes() == before
     assert sorted(p.name for p in settings_file.parent.iterdir()) == ["settings.ini"]  # no copy left beside it
+
+
+def test_a_saved_scenario_record_of_another_kind_is_named_not_a_traceback(db: list[str], tmp_path: Path) -> None:
+    """A saved scenario whose settings hold `message_destination` as a list (another version wrote it, or an edit
+    outside warroom): `warroom scenario --name` and `render briefing` ended in "AttributeError: 'list' object has no
+    attribute 'items'". The first names the scenario and the field; the briefing leaves that scenario out."""
+    import sqlite3
+
+    ok(*db, "--contest", "London Mayor 2012", "scenario", "--save", "Plan")
+    store = tmp_path / "state" / "data" / "polls.sqlite3"
+    with sqlite3.connect(store) as con:
+        con.execute(
+            "UPDATE scenario SET settings_json = json_set(settings_json, '$.message_destination', json('[]'))"
+            " WHERE name = 'Plan'"
+        )
+    con.close()
+    code, _out, err = run(*db, "--contest", "London Mayor 2012", "scenario", "--name", "Plan")
+    assert code != 0 and "'Plan'" in err and "message_destination must be a JSON object" in err, err
+    assert "Traceback" not in err and "AttributeError" not in err
+    brief = tmp_path / "brief.pdf"
+    ok(*db, "--contest", "London Mayor 2012", "render", "briefing", "--out", str(brief))
+    assert brief.is_file()
