@@ -37,13 +37,13 @@ def _records() -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def _places(value: Any, at: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
-    """Every place in a JSON document: the document itself, each key's value, each item of a short list."""
+    """Every place in a JSON document: the document itself, each key's value, the first items of each list."""
     yield at
     if isinstance(value, dict):
         for key, item in value.items():
             yield from _places(item, (*at, key))
-    elif isinstance(value, list) and len(value) <= 3:
-        for i, item in enumerate(value):
+    elif isinstance(value, list):
+        for i, item in enumerate(value[:3]):  # the first three items of any list
             yield from _places(item, (*at, i))
 
 
@@ -78,6 +78,47 @@ def test_a_saved_record_with_a_value_of_another_kind_anywhere_is_a_message_namin
                     assert "'Plan'" in str(exc), exc
                 except Exception as exc:  # the fault: anything else reached the front ends as a traceback
                     escaped.append(f"{which}{list(at)} = {value!r}: {type(exc).__name__}: {exc}")
+    assert not escaped, "\n".join(escaped[:20]) + f"\n({len(escaped)} in all)"
+
+
+def _irv_records() -> tuple[dict[str, Any], dict[str, Any]]:
+    import json
+
+    from tests.irv_fixture import IRV_CONTEST, irv_polls
+    from warroom.core.irv_pipeline import irv_baseline
+    from warroom.core.saved_cases import save_irv
+
+    polls = [replace(p, id=i + 1) for i, p in enumerate(irv_polls())]
+    case = irv_baseline(IRV_CONTEST, polls, compute_averages(polls, IRV_CONTEST))
+    baseline, settings = save_irv("Plan", case, case.scenario, now=datetime(2026, 11, 29, 17)).to_dicts()
+    return json.loads(json.dumps(baseline)), json.loads(json.dumps(settings))
+
+
+def test_a_saved_instant_runoff_case_with_a_share_past_any_count_is_named_not_shown_as_nan() -> None:
+    """A saved instant-runoff case whose first round holds 1e308 (an edit outside warroom) was read: compare, the
+    briefing and meeting mode said "Park ahead of Price by nan points", "Park inf %", chance 50 %, and numpy
+    warned of an overflow. A first-round figure past any electorate is refused, naming the case, as the two-round
+    case's counts are; every other wrong value anywhere in the record was already named (checked here too)."""
+    from warroom.core.saved_cases import SavedIrv
+
+    baseline, settings = _irv_records()
+    assert SavedIrv.from_dicts("Plan", baseline, settings).summary().winner
+    escaped: list[str] = []
+    for which, document in (("baseline", baseline), ("settings", settings)):
+        for at in list(_places(document)):
+            for value in WRONG:
+                b = _with(baseline, at, value) if which == "baseline" else baseline
+                s = _with(settings, at, value) if which == "settings" else settings
+                try:
+                    summary = SavedIrv.from_dicts("Plan", b, s).summary()
+                except PipelineError as exc:
+                    assert "'Plan'" in str(exc), exc
+                    continue
+                except Exception as exc:  # (a numpy warning is an error in the tests)
+                    escaped.append(f"{which}{list(at)} = {value!r}: {type(exc).__name__}: {exc}")
+                    continue
+                if not math.isfinite(summary.margin) or "nan" in summary.headline or "inf %" in str(summary.details):
+                    escaped.append(f"{which}{list(at)} = {value!r}: read as {summary.headline!r}")
     assert not escaped, "\n".join(escaped[:20]) + f"\n({len(escaped)} in all)"
 
 
