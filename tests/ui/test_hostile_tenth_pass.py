@@ -157,3 +157,60 @@ def test_a_meeting_view_naming_a_saved_scenario_that_is_gone_says_so_on_the_proj
         _settle(qtbot, room)
         assert pages.currentWidget() is pages.runoff_panel and "Plan A" in room.saved_panel.title_label.text()
         window.leave_presentation()
+
+
+def _window_shortcuts(window) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    """Each key sequence bound in the window's menus (every menu, the Scenario menu as filled now), with the actions
+    bound to it."""
+    from PySide6.QtGui import QAction
+
+    bound: dict[str, list[str]] = {}
+    for action in window.findChildren(QAction):
+        for key in action.shortcuts():
+            bound.setdefault(key.toString(), []).append(action.text())
+    return bound
+
+
+def test_no_two_actions_share_a_key_so_none_goes_dead_when_both_are_on(demo, qtbot) -> None:
+    """Edit > Retry unsaved change and Scenario > Reset to baseline were both Ctrl+Shift+R: once a change failed
+    (the store busy, when Retry turns on) the key was ambiguous and Qt ran neither, so the keyboard could neither
+    retry the change nor reset the scenario. Every key is now bound once; with Retry on, each key runs its action."""
+    from PySide6.QtGui import QKeySequence
+
+    window = demo.window
+    shared = {key: texts for key, texts in _window_shortcuts(window).items() if len(texts) > 1}
+    assert not shared, shared
+    window.action_retry.setEnabled(True)  # as after a change the store refused
+    fired: list[str] = []
+    window.action_retry.triggered.disconnect()
+    window.action_retry.triggered.connect(lambda: fired.append("retry"))
+    window.activateWindow()
+    window.polls_pane.view.setFocus()
+    qtbot.keySequence(window, window.action_retry.shortcut())
+    assert fired == ["retry"]
+    reset = next(a for a in window.scenario_menu.actions() if a.text() == "&Reset to baseline")
+    assert reset.shortcut() == QKeySequence("Ctrl+Shift+R")  # the key the README gives it; Retry is Ctrl+R
+    assert window.action_retry.shortcut() == QKeySequence("Ctrl+R")
+
+
+def test_tab_leaves_the_poll_table_so_the_keyboard_reaches_the_scenario_panel(demo, qtbot) -> None:
+    """Tab in the poll table moved from cell to cell (Qt's default for item views), so a keyboard-only user who
+    tabbed into it went through every cell of every poll (17 polls: 300 presses; 10,000 polls: never) before
+    reaching the scenario panel or the charts. Arrows move between cells; Tab moves on to the next control."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    window = demo.window
+    window.activateWindow()
+    table = window.polls_pane.view
+    table.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is table)
+    qtbot.keyClick(table, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not table
+    seen = []
+    for _ in range(12):
+        widget = QApplication.focusWidget()
+        assert widget is not None  # focus is never lost
+        seen.append(widget.objectName())
+        qtbot.keyClick(widget, Qt.Key.Key_Tab)
+    assert "message_strength" in seen, seen  # the scenario panel's first lever, within a dozen presses

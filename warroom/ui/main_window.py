@@ -1065,7 +1065,7 @@ class MainWindow(QMainWindow):
         self.action_retry = self._action(
             edit,
             "Re&try unsaved change…",
-            "Ctrl+Shift+R",
+            "Ctrl+R",  # (Ctrl+Shift+R is Scenario > Reset to baseline: one key for both ran neither once Retry was on)
             self.retry_failed_write,
             "Enter again, as typed, the last change the store could not save",
         )
