@@ -159,8 +159,43 @@ def open_settings(paths: AppPaths) -> AppSettings:
     except OSError:  # cannot be moved: read as it is
         notice = ""
     settings = AppSettings(QSettings(str(file), QSettings.Format.IniFormat))
+    if _made_read_only(file):
+        # QSettings saves by writing a new file in its place: the user's read-only file was made writable and
+        # rewritten at the first change. It is read, and this session's changes are kept beside it, never in it.
+        copy = _session_copy(settings)
+        copy.notice = (
+            f"The settings file {file} is read-only: its settings are used, and changes made now last until warroom "
+            "closes (make the file writable to keep them)"
+        )
+        return copy
     settings.notice = notice
     return settings
+
+
+def _made_read_only(file: Path) -> bool:
+    """The settings file is a regular file with no write permission for anyone (chmod a-w): the user's choice, which
+    holds for root too (who may write it anyway)."""
+    import stat
+
+    try:
+        mode = file.stat().st_mode
+    except OSError:
+        return False
+    return stat.S_ISREG(mode) and not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _session_copy(settings: AppSettings) -> AppSettings:
+    """The settings copied into a scratch file in a private temporary folder, removed when the program ends."""
+    import atexit
+    import shutil
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="warroom-settings-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    scratch = QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
+    for key in settings.qsettings.allKeys():
+        scratch.setValue(key, settings.qsettings.value(key))
+    return AppSettings(scratch)
 
 
 def _not_a_file(file: Path) -> str:
