@@ -46,3 +46,28 @@ def test_a_writable_settings_file_is_still_written(qapp, tmp_path: Path) -> None
     settings.sync()
     assert settings.notice == ""
     assert "Burlington Mayor 2009" in paths.settings_file.read_text(encoding="utf-8")
+
+
+def test_a_settings_file_turned_to_binary_is_set_aside_kept_not_overwritten(qapp, tmp_path: Path) -> None:
+    """A settings file whose blocks a crash zeroed (NUL bytes, as delayed allocation leaves a file written just
+    before power went) or that holds bytes no editor writes (not UTF-8): QSettings read nothing of it, or
+    read its keys mangled, and then wrote a new file in its place at the first change, the old one gone without a
+    word. It is now set aside as `settings.ini.unreadable`, kept as it was, and the app starts on default
+    settings and says so; settings are saved again."""
+    for name, data in (
+        ("zeroed", b"\0" * 4096),
+        ("zeroed tail", b"[data]\ncontest=London Mayor 2012\n" + b"\0" * 512),
+        ("not UTF-8", b"[data]\ncontest=Pr\xe9sidentielle 2022\n"),
+    ):
+        paths = AppPaths.under(tmp_path / name)
+        paths.ensure()
+        paths.settings_file.write_bytes(data)
+        settings = open_settings(paths)
+        aside = paths.settings_file.with_name("settings.ini.unreadable")
+        assert aside.read_bytes() == data, name  # nothing lost
+        assert "settings.ini.unreadable" in settings.notice and "default settings" in settings.notice, settings.notice
+        assert settings.contest == ""
+        settings.contest = "Burlington Mayor 2009"
+        settings.sync()
+        assert "Burlington Mayor 2009" in paths.settings_file.read_text(encoding="utf-8")
+        assert aside.read_bytes() == data

@@ -149,7 +149,16 @@ def open_settings(paths: AppPaths) -> AppSettings:
         return settings
     try:
         size = file.stat().st_size if file.is_file() else 0
-        if size > SETTINGS_MAX_BYTES:
+        if 0 < size <= SETTINGS_MAX_BYTES and _binary(file):
+            aside = file.with_name(file.name + ".unreadable")
+            if aside.exists() or aside.is_symlink():
+                _make_room(aside)
+            os.replace(file, aside)
+            notice = (
+                f"The settings file {file} held bytes no settings file has (NUL bytes, as a crash leaves, or text "
+                f"that is not UTF-8); it was set aside as {aside}, kept as it was, and default settings are used"
+            )
+        elif size > SETTINGS_MAX_BYTES:
             aside = file.with_name(file.name + ".too-large")
             os.replace(file, aside)
             notice = (
@@ -236,6 +245,22 @@ def _make_room(aside: Path) -> None:
     while (numbered := aside.with_name(f"{aside.name}.{n}")).exists() or numbered.is_symlink():
         n += 1
     os.replace(aside, numbered)
+
+
+def _binary(file: Path) -> bool:
+    """A regular settings file (at most SETTINGS_MAX_BYTES) holds a NUL byte or is not UTF-8: QSettings reads
+    nothing of it, or its keys mangled, then writes a new file in its place at the first change."""
+    try:
+        data = file.read_bytes()
+    except OSError:
+        return False
+    if b"\0" in data:
+        return True
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
 
 
 def _reads_as_settings(file: Path) -> bool:
