@@ -86,6 +86,41 @@ def test_opening_a_race_with_no_polls_shows_nothing_of_the_race_open_before(qtbo
         window.leave_presentation()
 
 
+def test_meeting_mode_on_a_race_with_no_polls_says_so_instead_of_an_empty_chart_of_1970(qtbot, tmp_path: Path) -> None:
+    """Meeting mode opened on a race with no polls yet showed an empty answer page: no headline, and a chart whose
+    date axis ran through 1 January 1970 ("59.750 00:00:00 00.250") under "this scenario +0.0". The page is
+    built on first use, after the controller had said there was no case; it now asks the controller why."""
+    from warroom.app import WarRoom
+    from warroom.bootstrap import open_store
+    from warroom.paths import AppPaths
+    from warroom.services.settings import open_settings
+    from warroom.store import polls as repo
+
+    paths = AppPaths.under(tmp_path)
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=paths.backup_dir, seed=False)
+    with store.sessions.begin() as s:
+        repo.add_contest(s, TOY)
+    room = WarRoom(store, open_settings(paths), watch=False)  # (running_room waits for a case this race has not)
+    qtbot.addWidget(room.window)
+    try:
+        room.window.resize(1600, 1000)
+        room.window.show()
+        qtbot.waitUntil(lambda: room.scenario_panel.verdict.text() != "")
+        window = room.window
+        window.set_presentation_views(["answer"])
+        window.enter_presentation()
+        _settle(qtbot, room)
+        answer = room.answer_view
+        assert window.stack.currentWidget() is answer
+        assert "No poll of Toyton Mayor" in answer.verdict.text(), answer.verdict.text()
+        assert not answer.chart.isVisible() and not answer.projected.isVisible()
+        window.leave_presentation()
+    finally:
+        room.window.close()
+        store.close()
+
+
 def test_a_picture_of_a_thin_view_at_a_large_width_is_refused_not_made_gigabytes_high(qapp, tmp_path: Path) -> None:
     """A view far taller than wide exported at a large width made a picture whose height passed any a picture may
     have (the scenario panel at the dialog's 8,000 pixels: 8000 x 17000 and more, half a gigabyte in memory, or

@@ -167,6 +167,7 @@ class ScenarioController(QObject):
         self.baseline: Baseline | None = None
         self.scenario: Scenario | None = None
         self.view: ProjectionView | None = None
+        self.cleared = ""  # why there is no case, while there is none (case_cleared's reason): for views built later
         self.offers = PollOffers()  # the newest polls (a baseline can be one of them) and the polling period
         self._defaults: Scenario | None = None  # the baseline's default settings (what reset goes back to)
         self.priors: PriorSource | None = None  # default splits from a past count, when the contest has one
@@ -225,6 +226,7 @@ class ScenarioController(QObject):
         self.offers = case.offers
         self.baseline = case.baseline
         self._started = True
+        self.cleared = ""
         self.baseline_changed.emit(case.baseline)
         self._apply(case.defaults)
         self.evaluate_now()
@@ -276,6 +278,7 @@ class ScenarioController(QObject):
         self.baseline = None
         self.scenario = None
         self.view = None
+        self.cleared = ""
         self._defaults = None
         self.choice = BaselineChoice()
         self._touched = False
@@ -479,6 +482,7 @@ class ScenarioController(QObject):
         self.choice = saved.choice
         self.baseline = saved.baseline
         self._defaults = None
+        self.cleared = ""
         self.baseline_changed.emit(saved.baseline)
         self._apply(saved.scenario)
         self.evaluate_now()
@@ -503,7 +507,8 @@ class ScenarioController(QObject):
                 self._pending.stop()
                 self._ready_view = None
                 self.baseline, self.view = None, None
-                self.case_cleared.emit(no_case_reason(contest))
+                self.cleared = no_case_reason(contest)
+                self.case_cleared.emit(self.cleared)
                 return
             # No poll of the race has first-round figures yet (most new combined authorities): start from
             # party voting intention, and say so.
@@ -590,6 +595,7 @@ class ScenarioController(QObject):
         self.baseline = baseline
         self._defaults = defaults
         self.offers = offers  # before baseline_changed: views offer these polls as they show the baseline
+        self.cleared = ""
         self.baseline_changed.emit(baseline)
         if (
             ahead is not None

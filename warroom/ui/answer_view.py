@@ -97,8 +97,10 @@ class AnswerPage(QWidget):
             self.point_layer.setData([], [])
             self.band.hide()  # its curves emptied, pyqtgraph's fill keeps its last path: the old race's band stayed
             self.chart.setTitle(None)
+            self.chart.hide()  # an empty chart's date axis ran through 1 January 1970
             return
         self.band.show()
+        self.chart.show()
         x = day_to_epoch(lead.days)
         self.band_high.setData(x, lead.upper)
         self.band_low.setData(x, lead.lower)
@@ -126,6 +128,8 @@ class AnswerView(AnswerPage):
             self.show_view(model.view)
         else:
             self.projected.hide()  # no case yet: no "this scenario +0.0" line over an empty chart
+            if model.cleared:  # (this page is built on first use: after the controller said why)
+                self.show_nothing(model.cleared)
 
     def show_nothing(self, reason: str) -> None:
         """No case (no poll of the race): the reason as the headline; nothing of the last case or race stays."""

@@ -36,6 +36,7 @@ class ScenarioModel(Protocol):
     baseline: Baseline | None
     scenario: Scenario | None
     view: ProjectionView | None
+    cleared: str  # why there is no case, while there is none ("" otherwise)
     title: str
     read_only: bool
 

@@ -441,6 +441,8 @@ class ScenarioPanel(QWidget):
             self.show_scenario(model.scenario)
         if model.view is not None:
             self.show_view(model.view)
+        elif model.cleared:
+            self.show_nothing(model.cleared)
 
     # --- data down ------------------------------------------------------------------------------------------
 
