@@ -249,3 +249,38 @@ def test_tab_leaves_the_poll_table_so_the_keyboard_reaches_the_scenario_panel(de
         seen.append(widget.objectName())
         qtbot.keyClick(widget, Qt.Key.Key_Tab)
     assert "message_strength" in seen, seen  # the scenario panel's first lever, within a dozen presses
+
+
+def test_a_briefing_with_more_scenarios_than_a_page_holds_loses_none(qapp, tmp_path: Path) -> None:
+    """The briefing drew every saved scenario on one A4 page, whatever their number: with ten saved scenarios (the
+    London demo) four were printed and six, with the sources, were drawn below the page's edge, lost without a
+    word. What does not fit goes on to the next page; nothing is drawn outside a page."""
+    import re
+    import shutil
+    import subprocess
+
+    from warroom.ui.export import Briefing, BriefingScenario, write_briefing_pdf
+
+    details = ["Baseline: Poll average on 02 May 2012", "Message: none", "Paddick's voters: 31 % to Johnson"] * 2
+    scenarios = [
+        BriefingScenario(f"Plan{i:02d}", "Gap not closed", 5.5, "break-even 32 %", 0.21, details) for i in range(30)
+    ]
+    sources = [f"Pollster{i:02d}: https://example.org/{i}" for i in range(40)]
+    briefing = Briefing(
+        "London Mayor 2012", "2 May 2012", ["Johnson 44.1"], ["Johnson leads by 6.6"], scenarios, sources
+    )
+    pdf = tmp_path / "briefing.pdf"
+    pages = write_briefing_pdf(briefing, pdf)
+    info, text = shutil.which("pdfinfo"), shutil.which("pdftotext")
+    assert info is not None and text is not None, "poppler-utils is needed to read the briefing back"
+    counted = int(
+        re.search(r"Pages:\s+(\d+)", subprocess.run([info, str(pdf)], capture_output=True, text=True).stdout)[1]
+    )
+    assert pages == counted >= 2
+    words = subprocess.run([text, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    missing = [s.name for s in scenarios if s.name not in words]
+    assert not missing, f"{len(missing)} scenarios not on any page: {missing[:5]}"
+    assert "Sources of the polls used" in words and "Pollster00" in words
+    # the first page is the one-page briefing as before: title, average, leads, then the scenarios begin
+    first = subprocess.run([text, "-l", "1", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert first.index("London Mayor 2012") < first.index("Johnson leads by 6.6") < first.index("Plan00")

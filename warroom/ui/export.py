@@ -763,7 +763,8 @@ class Briefing:
 
 
 def write_briefing_pdf(briefing: Briefing, path: Path) -> int:
-    """One A4 page: title, date, average, both leads, the chosen scenarios, chart, sources. Returns pages."""
+    """One A4 page: title, date, average, both leads, the chosen scenarios, chart, sources; what does not fit (many
+    saved scenarios) goes on to further pages, never below a page's edge. Returns the number of pages."""
     with atomic_target(path, ending=b"%%EOF") as tmp:  # owner-only, all or nothing, no planted link
         return _briefing_pdf(briefing, tmp)
 
@@ -781,6 +782,15 @@ def _briefing_pdf(briefing: Briefing, tmp: Path) -> int:
     page = writer.pageLayout().paintRectPixels(writer.resolution())
     width = page.width()
     y = 0.0
+    pages = 1
+
+    def room_for(height: float) -> None:
+        """Go on to a new page if `height` does not fit below y (ten saved scenarios ran off the first page: six
+        were drawn below its edge, lost without a word)."""
+        nonlocal y, pages
+        if y > 0 and y + height > page.height():
+            writer.newPage()
+            y, pages = 0.0, pages + 1
 
     def text(s: str, size: float, bold: bool = False, gap: float = 1.35, colour: str = "#000000") -> None:
         nonlocal y
@@ -792,6 +802,7 @@ def _briefing_pdf(briefing: Briefing, tmp: Path) -> int:
         s = drawable_text(s, font)  # an emoji no installed font has is named, never an empty box
         s = _RIGHT_TO_LEFT_RUN.sub(lambda m: f"\u2067{m.group(0)}\u2069", s)  # a name, isolated from its figures
         rect = painter.boundingRect(QRectF(0, y, width, 2000), s, layout)
+        room_for(rect.height())
         painter.drawText(QRectF(0, y, width, rect.height()), s, layout)
         y += rect.height() + size * gap
 
@@ -818,6 +829,7 @@ def _briefing_pdf(briefing: Briefing, tmp: Path) -> int:
         # One scale for both directions: the charts keep their own aspect ratio on the page (never stretched),
         # as wide as the page or as tall as 38 % of it, whichever binds first.
         scale = min(width / max(1, src.width()), page.height() * 0.38 / max(1, src.height()))
+        room_for(src.height() * scale)
         painter.save()
         painter.translate(0, y)
         painter.scale(scale, scale)
@@ -838,9 +850,10 @@ def _briefing_pdf(briefing: Briefing, tmp: Path) -> int:
                 text(line, 7.5, gap=0.15, colour="#333333")
         y += 10
     if briefing.sources:
+        per_line = 9.0
+        room_for(per_line * 2.2 * 6)  # the heading and a few sources together, not the heading alone at a page's foot
         text("Sources of the polls used", 10, bold=True, gap=0.3)
         remaining = page.height() - y
-        per_line = 9.0
         max_lines = max(1, int(remaining / (per_line * 2.2)) - 1)
         shown = briefing.sources[:max_lines]
         rest = len(briefing.sources) - len(shown)
@@ -849,7 +862,7 @@ def _briefing_pdf(briefing: Briefing, tmp: Path) -> int:
         if rest > 0:
             text(f"… and {rest} more (see the poll table)", 6.5, colour="#333333")
     painter.end()  # the writer goes when this function returns: the PDF is then whole on disk
-    return 1
+    return pages
 
 
 _RTL = "\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff"

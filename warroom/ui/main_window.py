@@ -1164,7 +1164,9 @@ class MainWindow(QMainWindow):
         )
         self.action_briefing = QAction(icon("briefing"), "&Briefing PDF…", self)
         self.action_briefing.setShortcut(QKeySequence("Ctrl+B"))
-        self.action_briefing.setToolTip("One-page PDF briefing: average, leads, scenarios, sources")
+        self.action_briefing.setToolTip(
+            "PDF briefing on one page (more when many scenarios are saved): average, leads, scenarios, sources"
+        )
         self.action_briefing.triggered.connect(self._choose_briefing)
         for action in (
             self.action_export_png,
