@@ -284,3 +284,20 @@ def test_a_briefing_with_more_scenarios_than_a_page_holds_loses_none(qapp, tmp_p
     # the first page is the one-page briefing as before: title, average, leads, then the scenarios begin
     first = subprocess.run([text, "-l", "1", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert first.index("London Mayor 2012") < first.index("Johnson leads by 6.6") < first.index("Plan00")
+
+
+def test_a_meeting_view_misspelt_in_the_settings_is_named_not_shown_as_another_view(room) -> None:
+    """settings.ini's meeting-mode views are typed by hand (`presentation_views=answr,charts`): a name that is no
+    view (a typo, a view of another version) showed the scenario panel in its place, without a word. Views are
+    read whatever their case and spacing; a name that is no view is left out and named in the status bar."""
+    window = room.window
+    window.set_presentation_views(["answr", " Charts ", "SCENARIO", "scenario:Plan A", "slides"])
+    message = window.statusBar().currentMessage()
+    assert "'answr'" in message and "'slides'" in message and "answer, charts, scenario" in message, message
+    window.enter_presentation()
+    seen = []
+    for _ in range(3):
+        seen.append(window.current_view())
+        window.step_view(1)
+    window.leave_presentation()
+    assert seen == ["charts", "scenario", "scenario:Plan A"], seen

@@ -79,6 +79,8 @@ if TYPE_CHECKING:
     from warroom.ui.charts import ChartPanel, Theme
     from warroom.ui.start_shell import EarlyChange
 
+MEETING_VIEWS = ("answer", "charts", "scenario")
+"""Meeting mode's views besides "scenario:<saved name>" (settings.ini's presentation_views)."""
 CHARTS_LOADING = "Loading the charts…"
 """The charts' place while the charting library loads: the window's first paint at start needs no pyqtgraph
 (issue 15); MainWindow(charts=False) shows this until attach_charts()."""
@@ -646,8 +648,27 @@ class MainWindow(QMainWindow):
     # --- presentation mode ----------------------------------------------------------------------------------
 
     def set_presentation_views(self, views: Sequence[str]) -> None:
-        """The sequence stepped through in meeting mode: "answer", "charts", "scenario" or "scenario:<saved name>"."""
-        self._views = [v for v in views if v] or ["charts"]
+        """The sequence stepped through in meeting mode: "answer", "charts", "scenario" or "scenario:<saved name>"
+        (typed by hand in settings.ini: read whatever their case and spacing; a name that is no view, which showed
+        the scenario panel in its place, is left out and named in the status bar)."""
+        known, unknown = [], []
+        for view in (v.strip() for v in views):
+            head, colon, name = view.partition(":")
+            if head.strip().lower() in MEETING_VIEWS and not colon:
+                known.append(head.strip().lower())
+            elif head.strip().lower() == "scenario" and colon and name.strip():
+                known.append(f"scenario:{name.strip()}")
+            elif view:
+                unknown.append(view)
+        self._views = known or ["charts"]
+        if unknown:
+            self.statusBar().showMessage(
+                "Meeting mode leaves out "
+                + ", ".join(repr(v) for v in unknown)
+                + " from settings.ini's presentation_views: the views are answer, charts, scenario and "
+                "scenario:<saved name>",
+                15000,
+            )
 
     def toggle_presentation(self) -> None:
         if self.presenting:
