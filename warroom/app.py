@@ -558,6 +558,9 @@ class _LazyPages:
     def show_case(self, summary: CaseSummary) -> None:
         self._room.saved_pages.show_case(summary)
 
+    def show_missing(self, text: str) -> None:
+        self._room.saved_pages.show_missing(text)
+
 
 BIG_CHANGE = 64
 """Polls added at once (an import) after which the heap is frozen again (_freeze_heap)."""

@@ -27,7 +27,7 @@ def render_headless(args: argparse.Namespace, out: TextIO) -> int:
         from PySide6.QtWidgets import QApplication
 
         from warroom.app import WarRoom, make_qapp
-        from warroom.services.settings import open_settings
+        from warroom.services.settings import open_settings, settings_unchanged
 
         make_qapp(sys.argv[:1])
     from warroom.ui.glyphs import NO_FONT_HINT, no_text_font
@@ -36,23 +36,26 @@ def render_headless(args: argparse.Namespace, out: TextIO) -> int:
         raise CliError(f"{args.out}: {NO_FONT_HINT}; nothing was written")
     store = open_for_cli(args)
     try:
-        try:
-            paths = paths_of(args)
-            room = WarRoom(store, open_settings(paths), watch=False, contest=args.contest, backup_dir=paths.backup_dir)
-        except ValueError as exc:
-            raise CliError(str(exc)) from None
-        room.window.resize(args.width, args.height)
-        room.window.show()
-        for _ in range(5):
-            QApplication.processEvents()
-        from warroom.ui.export import ExportError, export_problem, render_target
+        paths = paths_of(args)
+        # The user's settings are read, never written: the window closing below saved its offscreen size and dock
+        # layout, and the race drawn, over the ones the user's window opens with.
+        with settings_unchanged(open_settings(paths)) as settings:
+            try:
+                room = WarRoom(store, settings, watch=False, contest=args.contest, backup_dir=paths.backup_dir)
+            except ValueError as exc:
+                raise CliError(str(exc)) from None
+            room.window.resize(args.width, args.height)
+            room.window.show()
+            for _ in range(5):
+                QApplication.processEvents()
+            from warroom.ui.export import ExportError, export_problem, render_target
 
-        try:
-            render_target(room.window, args.chart, args.out, args.width, args.height, room.briefing())
-        except (ExportError, OSError) as exc:
-            raise CliError(export_problem(args.out, exc)) from None
-        contest = room.poll_service.contest
-        room.window.close()
+            try:
+                render_target(room.window, args.chart, args.out, args.width, args.height, room.briefing())
+            except (ExportError, OSError) as exc:
+                raise CliError(export_problem(args.out, exc)) from None
+            contest = room.poll_service.contest
+            room.window.close()
     finally:
         store.close()
     if args.json:

@@ -193,17 +193,56 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
     }
 
 
-def scenario_from_dict(data: dict[str, Any], name: str = "") -> Scenario:
-    """Inverse of scenario_to_dict; raises ValueError (naming the field) on bad settings."""
+def json_object(value: Any, what: str) -> Mapping[str, Any]:
+    """`value` if it is a JSON object (a mapping with text keys); else ValueError naming `what` and the kind found:
+    a saved record written by another version or edited outside warroom may hold any JSON kind anywhere."""
+    if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
+        raise ValueError(f"{what} must be a JSON object, not {_json_kind(value)}")
+    return value
+
+
+def json_number(value: Any, what: str) -> float:
+    """`value` as a float if it is a finite JSON number (not true/false, not text); else ValueError naming `what`."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError(f"{what} must be a number, not {_json_kind(value)}")
+    return float(value)
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"{str(value).lower()}"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else "infinity"
+    if isinstance(value, int | float):
+        return f"{value!r}"
+    return {type(None): "null", str: "text", list: "a list", dict: "an object"}.get(type(value), type(value).__name__)
+
+
+def _parts(value: Any, what: str) -> list[float]:
+    if not isinstance(value, list) or len(value) != 3:
+        raise ValueError(f"{what} must be a list of three numbers, not {_json_kind(value)}")
+    return [json_number(v, what) for v in value]
+
+
+def scenario_from_dict(data: Mapping[str, Any], name: str = "") -> Scenario:
+    """Inverse of scenario_to_dict; raises ValueError (naming the field) on bad settings, whatever JSON kind
+    stands where (a list for an object: "AttributeError" had reached the front ends). Keys it does not know are
+    left aside (a later version's); a missing one takes its default."""
     try:
+        data = json_object(data, "the settings")
+        splits = json_object(data.get("splits", {}), "splits")
+        destination = json_object(data.get("message_destination", {}), "message_destination")
+        source = json_object(data.get("drag_source", {}), "drag_source")
         return Scenario(
-            splits={k: Split(*map(float, v)) for k, v in data.get("splits", {}).items()},
-            message_strength=float(data.get("message_strength", 0.0)),
-            message_destination=Destination(**{k: float(v) for k, v in data.get("message_destination", {}).items()}),
-            drag_recovery=float(data.get("drag_recovery", 0.0)),
-            drag_source=DragSource(**{k: float(v) for k, v in data.get("drag_source", {}).items()}),
+            splits={k: Split(*_parts(v, f"the split of {k!r}")) for k, v in splits.items()},
+            message_strength=json_number(data.get("message_strength", 0.0), "message_strength"),
+            message_destination=Destination(
+                **{k: json_number(v, f"message_destination {k}") for k, v in destination.items()}
+            ),
+            drag_recovery=json_number(data.get("drag_recovery", 0.0), "drag_recovery"),
+            drag_source=DragSource(**{k: json_number(v, f"drag_source {k}") for k, v in source.items()}),
             name=name,
-            message_uncertainty=float(data.get("message_uncertainty", 0.0)),
+            message_uncertainty=json_number(data.get("message_uncertainty", 0.0), "message_uncertainty"),
         )
     except (TypeError, ValueError) as exc:
         raise ValueError(f"saved scenario {name!r} is invalid: {exc}") from exc

@@ -38,6 +38,8 @@ from warroom.core.baseline import (
     baseline_from_average,
     baseline_from_poll,
     display_names,
+    json_number,
+    json_object,
     party_average,
     scenario_from_dict,
     scenario_to_dict,
@@ -247,18 +249,23 @@ class BaselineChoice:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> BaselineChoice:
         """Inverse of to_dict; also reads the older {"mode", "value"} form."""
-        mode = str(data.get("mode", "average"))
-        value = data.get("value")
-        as_of = data.get("as_of", value if mode == "as_of" else None)
-        poll_id = data.get("poll_id", value if mode == "poll" else None)
         try:
-            personal = tuple((str(k), float(v)) for k, v in dict(data.get("personal") or {}).items())
-            return cls(
-                mode,
-                date.fromisoformat(as_of) if isinstance(as_of, str) else as_of,
-                int(poll_id) if poll_id is not None else None,
-                personal,
+            data = json_object(data, "the baseline choice")
+            mode = str(data.get("mode", "average"))
+            if mode not in ("average", "as_of", "poll", "party_vi"):
+                raise ValueError(f"mode must be average, as_of, poll or party_vi, not {mode!r}")
+            value = data.get("value")
+            as_of = data.get("as_of", value if mode == "as_of" else None)
+            poll_id = data.get("poll_id", value if mode == "poll" else None)
+            personal = tuple(
+                (k, json_number(v, f"personal vote of {k!r}"))
+                for k, v in json_object(data.get("personal") or {}, "personal").items()
             )
+            if as_of is not None and not isinstance(as_of, str):
+                raise ValueError(f"as_of must be a date (YYYY-MM-DD), not {as_of!r}")
+            if poll_id is not None and (isinstance(poll_id, bool) or not isinstance(poll_id, int)):
+                raise ValueError(f"poll_id must be a whole number, not {poll_id!r}")
+            return cls(mode, date.fromisoformat(as_of) if as_of is not None else None, poll_id, personal)
         except (TypeError, ValueError) as exc:
             raise PipelineError(f"baseline choice is invalid: {exc}") from None
 
@@ -413,6 +420,12 @@ def _baseline_and_defaults(
     implied = implied_runoff(base.normalised, base.a, base.b, {k: defaults.split(k) for k in base.eliminated}).margin
     # default_scenario reads only the finalists and who is eliminated, which the adjustment leaves as they are
     return replace(base, runoff_adjustment=anchor - implied, runoff_source=source), defaults
+
+
+def no_case_reason(contest: Contest) -> str:
+    """What every view of a runoff scenario says when the race has nothing to build one from (no poll with
+    first-round figures, none with party voting intention): a race with no polls yet, or every poll deleted."""
+    return f"No poll of {contest.name} with first-round figures yet: no runoff scenario until one is added or imported"
 
 
 def _party_vi_baseline(choice: BaselineChoice, polls: Sequence[Poll], contest: Contest) -> Baseline:
@@ -652,20 +665,57 @@ def baseline_from_dict(data: Mapping[str, Any], contest: Contest) -> Baseline:
     """Inverse of baseline_to_dict; a record from before candidate_party and names were kept takes them from the
     contest. Raises PipelineError naming the problem."""
     try:
-        return Baseline(
-            first_round={str(k): float(v) for k, v in data["first_round"].items()},
-            party_vi={str(k): float(v) for k, v in data.get("party_vi", {}).items()},
-            candidate_party=dict(data.get("candidate_party") or {c.code: c.party for c in contest.candidates}),
-            a=str(data["a"]),
-            b=str(data["b"]),
-            label=str(data.get("label", "")),
-            names=dict(data.get("names") or display_names(contest)),
-            runoff_adjustment=float(data.get("runoff_adjustment", 0.0)),
-            runoff_source=str(data.get("runoff_source", "first round plus transfers")),
-            as_of=date.fromisoformat(data["as_of"]) if data.get("as_of") else None,
+        data = json_object(data, "the baseline")
+        first_round = {
+            k: _share(v, f"first-round share of {k!r}")
+            for k, v in json_object(data["first_round"], "first_round").items()
+        }
+        party_vi = {
+            k: _share(v, f"party share of {k!r}") for k, v in json_object(data.get("party_vi", {}), "party_vi").items()
+        }
+        parties = json_object(
+            data.get("candidate_party") or {c.code: c.party for c in contest.candidates}, "candidate_party"
         )
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        if not all(v is None or isinstance(v, str) for v in parties.values()):
+            raise ValueError("candidate_party must name each candidate's party as text (or null)")
+        names = json_object(data.get("names") or display_names(contest), "names")
+        if not all(isinstance(v, str) for v in names.values()):
+            raise ValueError("names must give each candidate's name as text")
+        texts = {
+            key: data.get(key, default)
+            for key, default in (("label", ""), ("runoff_source", "first round plus transfers"))
+        }
+        for key in ("a", "b"):
+            texts[key] = data[key]
+        wrong = next((k for k, v in texts.items() if not isinstance(v, str)), None)
+        if wrong is not None:
+            raise ValueError(f"{wrong} must be text, not {texts[wrong]!r}")
+        as_of = data.get("as_of")
+        if as_of is not None and not isinstance(as_of, str):
+            raise ValueError(f"as_of must be a date (YYYY-MM-DD), not {as_of!r}")
+        return Baseline(
+            first_round=first_round,
+            party_vi=party_vi,
+            candidate_party=dict(parties),
+            a=texts["a"],
+            b=texts["b"],
+            label=texts["label"],
+            names=dict(names),
+            runoff_adjustment=json_number(data.get("runoff_adjustment", 0.0), "runoff_adjustment"),
+            runoff_source=texts["runoff_source"],
+            as_of=date.fromisoformat(as_of) if as_of else None,
+        )
+    except KeyError as exc:
+        raise PipelineError(f"saved baseline is invalid: it has no {exc}") from None
+    except (TypeError, ValueError, AttributeError) as exc:
         raise PipelineError(f"saved baseline is invalid: {exc}") from None
+
+
+def _share(value: Any, what: str) -> float:
+    share = json_number(value, what)
+    if not 0.0 <= share <= 100.0:
+        raise ValueError(f"{what} must lie within 0-100, not {share:g}")
+    return share
 
 
 @dataclass(frozen=True)
@@ -715,7 +765,9 @@ class SavedScenario:
         Raises:
             PipelineError: the record does not make a scenario (the message names it and the problem).
         """
-        kind = baseline_record.get("kind", "sv") if isinstance(baseline_record, Mapping) else "sv"
+        if not isinstance(baseline_record, Mapping) or not isinstance(settings, Mapping):
+            raise PipelineError(f"saved scenario {name!r} cannot be read: its records are not JSON objects")
+        kind = baseline_record.get("kind", "sv")
         if kind != "sv":  # a two-round or instant-runoff case (core.saved_cases): never read as a runoff one
             raise PipelineError(f"saved scenario {name!r} is a {kind!s} case, not a runoff (SV) one")
         try:
@@ -725,11 +777,18 @@ class SavedScenario:
             else:
                 choice = BaselineChoice.from_dict(baseline_record)
                 baseline = baseline_from_dict(baseline_record, contest)
-            scenario = scenario_from_dict(dict(settings), name)
+            scenario = scenario_from_dict(settings, name)
+            ids = baseline_record.get("poll_ids", [])
+            saved_at = baseline_record.get("saved_at", "")
+            if not isinstance(ids, list) or not isinstance(saved_at, str):
+                raise ValueError("poll_ids must be a list and saved_at a date and time")
         except ValueError as exc:
-            raise PipelineError(f"saved scenario {name!r}: {exc}") from None
-        ids = tuple(int(i) for i in baseline_record.get("poll_ids", ()) if isinstance(i, int))
-        return cls(name, choice, baseline, replace(scenario, name=name), str(baseline_record.get("saved_at", "")), ids)
+            text = str(exc)  # (the settings' own message names the scenario already)
+            raise PipelineError(
+                text if text.startswith(f"saved scenario {name!r}") else f"saved scenario {name!r}: {text}"
+            ) from None
+        poll_ids = tuple(i for i in ids if isinstance(i, int) and not isinstance(i, bool))
+        return cls(name, choice, baseline, replace(scenario, name=name), saved_at, poll_ids)
 
 
 def name_as_saved(name: str) -> str:

@@ -109,9 +109,9 @@ def _texts(value: Any, what: str) -> dict[str, str]:
     """An object of text -> text (None: empty)."""
     if value is None:
         return {}
-    if not isinstance(value, Mapping):
-        raise ValueError(f"{what} must be an object of code -> text, got {value!r}")
-    return {str(k): str(v) for k, v in value.items()}
+    if not isinstance(value, Mapping) or not all(isinstance(v, str) for v in value.values()):
+        raise ValueError(f"{what} must be an object of code -> text, got {value!r}")  # (a number was read as "nan")
+    return {str(k): v for k, v in value.items()}
 
 
 MAX_COUNT = 1e10
@@ -786,7 +786,12 @@ class SavedIrv:
                 isinstance(max_rankings, bool) or not isinstance(max_rankings, int) or not 1 <= max_rankings <= 10_000
             ):
                 raise ValueError(f"max_rankings must be a whole number within 1-10,000 or null, got {max_rankings!r}")
+            # A share or a count, each at most MAX_COUNT: 1e308 was read, and the count's 100 * share overflowed
+            # (every margin NaN, a share "inf %")
             first_round = np.array([_number(x, "first-round share") for x in record["first_round"]])
+            past = next((x for x in first_round.tolist() if not 0 <= x <= MAX_COUNT), None)
+            if past is not None:
+                raise ValueError(f"first-round shares must each lie within 0-{MAX_COUNT:,.0f}, got {past:g}")
             if not math.isfinite(sum(first_round.tolist())):  # each finite, their sum not: NaN shares in the count
                 raise ValueError("first-round shares are too large to add up")
             scenario = IrvScenario(

@@ -45,6 +45,7 @@ from warroom.core.pipeline import (
     freshness,
     make_case,
     name_as_saved,
+    no_case_reason,
     reconcile,
     save_scenario,
 )
@@ -132,6 +133,9 @@ class ScenarioController(QObject):
         scenario_changed: the settings changed, whatever changed them (an edit, a reset, a load, a new
             baseline): views show them without echoing them back.
         view_ready: the ProjectionView of the current settings; at most once per event-loop turn.
+        case_cleared: there is no case to show (no poll of the race with first-round figures, nor any with party
+            voting intention: every poll deleted, or a race with none opened): the reason, for the user. The
+            baseline and view are dropped (the user's settings are kept for when polls come back).
         saved_changed: the saved scenarios changed (list[SavedScenario]).
         scenario_failed: a message for the user.
     """
@@ -139,6 +143,7 @@ class ScenarioController(QObject):
     baseline_changed = Signal(object)
     scenario_changed = Signal(object)
     view_ready = Signal(object)
+    case_cleared = Signal(str)
     saved_changed = Signal(object)
     scenario_failed = Signal(str)
     _landed = Signal(int, object)  # job number, _Rebuilt or _Ahead (from the worker)
@@ -162,6 +167,7 @@ class ScenarioController(QObject):
         self.baseline: Baseline | None = None
         self.scenario: Scenario | None = None
         self.view: ProjectionView | None = None
+        self.cleared = ""  # why there is no case, while there is none (case_cleared's reason): for views built later
         self.offers = PollOffers()  # the newest polls (a baseline can be one of them) and the polling period
         self._defaults: Scenario | None = None  # the baseline's default settings (what reset goes back to)
         self.priors: PriorSource | None = None  # default splits from a past count, when the contest has one
@@ -220,6 +226,7 @@ class ScenarioController(QObject):
         self.offers = case.offers
         self.baseline = case.baseline
         self._started = True
+        self.cleared = ""
         self.baseline_changed.emit(case.baseline)
         self._apply(case.defaults)
         self.evaluate_now()
@@ -271,6 +278,7 @@ class ScenarioController(QObject):
         self.baseline = None
         self.scenario = None
         self.view = None
+        self.cleared = ""
         self._defaults = None
         self.choice = BaselineChoice()
         self._touched = False
@@ -474,6 +482,7 @@ class ScenarioController(QObject):
         self.choice = saved.choice
         self.baseline = saved.baseline
         self._defaults = None
+        self.cleared = ""
         self.baseline_changed.emit(saved.baseline)
         self._apply(saved.scenario)
         self.evaluate_now()
@@ -491,7 +500,15 @@ class ScenarioController(QObject):
             return
         if self.averages is None and self.choice.mode in ("average", "as_of"):
             if not any(p.party_vi for p in self.polls):
+                # Nothing to build a case from: the last case (from polls since deleted, or from the race open
+                # before) must not stay on screen as this race's answer (its verdict and chance stayed in the
+                # panel, meeting mode and the briefing while `warroom scenario` said there were no polls).
                 self._drop_job()
+                self._pending.stop()
+                self._ready_view = None
+                self.baseline, self.view = None, None
+                self.cleared = no_case_reason(contest)
+                self.case_cleared.emit(self.cleared)
                 return
             # No poll of the race has first-round figures yet (most new combined authorities): start from
             # party voting intention, and say so.
@@ -578,6 +595,7 @@ class ScenarioController(QObject):
         self.baseline = baseline
         self._defaults = defaults
         self.offers = offers  # before baseline_changed: views offer these polls as they show the baseline
+        self.cleared = ""
         self.baseline_changed.emit(baseline)
         if (
             ahead is not None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -86,6 +88,25 @@ class AppSettings(QObject):
         self.qsettings.sync()
 
 
+@contextmanager
+def settings_unchanged(settings: AppSettings) -> Iterator[AppSettings]:
+    """The same settings for work that must change none of them (`warroom render`, which builds the window
+    offscreen): every key copied into a scratch file in a private temporary folder, removed afterwards. The
+    render's window closing had written its size and dock layout, and the race it drew, into the user's file."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="warroom-settings-") as folder:
+        scratch = QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
+        for key in settings.qsettings.allKeys():
+            scratch.setValue(key, settings.qsettings.value(key))
+        copy = AppSettings(scratch)
+        copy.notice = settings.notice
+        try:
+            yield copy
+        finally:
+            scratch.sync()  # (into the folder about to go: never later, after it has gone)
+
+
 SETTINGS_MAX_BYTES = 1 << 20
 """The app's settings are a few kilobytes; a file past a megabyte is not one it wrote, and QSettings rewrites the
 whole file at every change on the GUI thread (49 MB: 16 s frozen per change)."""
@@ -128,7 +149,16 @@ def open_settings(paths: AppPaths) -> AppSettings:
         return settings
     try:
         size = file.stat().st_size if file.is_file() else 0
-        if size > SETTINGS_MAX_BYTES:
+        if 0 < size <= SETTINGS_MAX_BYTES and _binary(file):
+            aside = file.with_name(file.name + ".unreadable")
+            if aside.exists() or aside.is_symlink():
+                _make_room(aside)
+            os.replace(file, aside)
+            notice = (
+                f"The settings file {file} held bytes no settings file has (NUL bytes, as a crash leaves, or text "
+                f"that is not UTF-8); it was set aside as {aside}, kept as it was, and default settings are used"
+            )
+        elif size > SETTINGS_MAX_BYTES:
             aside = file.with_name(file.name + ".too-large")
             os.replace(file, aside)
             notice = (
@@ -138,8 +168,43 @@ def open_settings(paths: AppPaths) -> AppSettings:
     except OSError:  # cannot be moved: read as it is
         notice = ""
     settings = AppSettings(QSettings(str(file), QSettings.Format.IniFormat))
+    if _made_read_only(file):
+        # QSettings saves by writing a new file in its place: the user's read-only file was made writable and
+        # rewritten at the first change. It is read, and this session's changes are kept beside it, never in it.
+        copy = _session_copy(settings)
+        copy.notice = (
+            f"The settings file {file} is read-only: its settings are used, and changes made now last until warroom "
+            "closes (make the file writable to keep them)"
+        )
+        return copy
     settings.notice = notice
     return settings
+
+
+def _made_read_only(file: Path) -> bool:
+    """The settings file is a regular file with no write permission for anyone (chmod a-w): the user's choice, which
+    holds for root too (who may write it anyway)."""
+    import stat
+
+    try:
+        mode = file.stat().st_mode
+    except OSError:
+        return False
+    return stat.S_ISREG(mode) and not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _session_copy(settings: AppSettings) -> AppSettings:
+    """The settings copied into a scratch file in a private temporary folder, removed when the program ends."""
+    import atexit
+    import shutil
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="warroom-settings-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    scratch = QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
+    for key in settings.qsettings.allKeys():
+        scratch.setValue(key, settings.qsettings.value(key))
+    return AppSettings(scratch)
 
 
 def _not_a_file(file: Path) -> str:
@@ -180,6 +245,22 @@ def _make_room(aside: Path) -> None:
     while (numbered := aside.with_name(f"{aside.name}.{n}")).exists() or numbered.is_symlink():
         n += 1
     os.replace(aside, numbered)
+
+
+def _binary(file: Path) -> bool:
+    """A regular settings file (at most SETTINGS_MAX_BYTES) holds a NUL byte or is not UTF-8: QSettings reads
+    nothing of it, or its keys mangled, then writes a new file in its place at the first change."""
+    try:
+        data = file.read_bytes()
+    except OSError:
+        return False
+    if b"\0" in data:
+        return True
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
 
 
 def _reads_as_settings(file: Path) -> bool:

@@ -102,6 +102,7 @@ class SavedPages(Protocol):
 
     def show_runoff(self) -> None: ...
     def show_case(self, summary: CaseSummary) -> None: ...
+    def show_missing(self, text: str) -> None: ...
 
 
 class ScenarioActions(QObject):
@@ -253,7 +254,7 @@ class ScenarioActions(QObject):
         if lib is not None:  # a two-round or instant-runoff case: its card, exactly as saved
             found = [s for s in lib.saved() if s.name == name]
             if not found or self.pages is None:
-                self.window.statusBar().showMessage(f"No saved scenario named {name!r} in this contest", 8000)
+                self._missing(name)
                 return
             summary = lib.summary(found[0])
             self.pages.show_case(summary)
@@ -264,13 +265,25 @@ class ScenarioActions(QObject):
             self.pages.show_runoff()
         try:
             saved = self.library.find_saved(name)
-        except ValueError as exc:
-            self.window.statusBar().showMessage(str(exc), 8000)
+        except ValueError:
+            self._missing(name)
             return
         self.presenter.show_saved(saved)
         note = self.library.freshness(saved).message
         if note:
             self.window.statusBar().showMessage(note, 8000)
+
+    def _missing(self, name: str) -> None:
+        """Meeting mode's view of a saved scenario the open race does not have (deleted or renamed since its views
+        were set): said on the page, where the projector shows it, and in the status bar."""
+        contest = self.library.contest
+        text = (
+            f"No saved scenario named {name!r} in {contest.name if contest else 'this contest'}: it was deleted or "
+            "renamed since meeting mode's views were set"
+        )
+        if self.pages is not None:
+            self.pages.show_missing(text)
+        self.window.statusBar().showMessage(text, 8000)
 
     def refresh(self, *_args: object) -> None:
         """Fill the Scenario menu again (a contest opened, or the saved scenarios changed)."""

@@ -96,7 +96,12 @@ class AnswerPage(QWidget):
             for item in (self.band_high, self.band_low, self.line):
                 item.setData([], [])
             self.point_layer.setData([], [])
+            self.band.hide()  # its curves emptied, pyqtgraph's fill keeps its last path: the old race's band stayed
+            self.chart.setTitle(None)
+            self.chart.hide()  # an empty chart's date axis ran through 1 January 1970
             return
+        self.band.show()
+        self.chart.show()
         x = day_to_epoch(lead.days)
         self.band_high.setData(x, lead.upper)
         self.band_low.setData(x, lead.lower)
@@ -120,11 +125,24 @@ class AnswerView(AnswerPage):
         super().__init__("answer_view", parent)
         self.model = model
         model.view_ready.connect(self.show_view)
+        model.case_cleared.connect(self.show_nothing)
         if model.view is not None:
             self.show_view(model.view)
+        else:
+            self.projected.hide()  # no case yet: no "this scenario +0.0" line over an empty chart
+            if model.cleared:  # (this page is built on first use: after the controller said why)
+                self.show_nothing(model.cleared)
+
+    def show_nothing(self, reason: str) -> None:
+        """No case (no poll of the race): the reason as the headline; nothing of the last case or race stays."""
+        self.verdict.setText(reason)
+        self.details.setText("")
+        self.projected.hide()
+        self._show_lead(AverageSeries.nothing(), np.empty(0), np.empty(0), "")
 
     def show_view(self, view: ProjectionView) -> None:
         """The live case's answer."""
+        self.projected.show()
         p, base = view.projection, view.baseline
         a, b = bidi_isolated(base.name(base.a)), bidi_isolated(base.name(base.b))  # figures stay with names
         self.verdict.setText(p.verdict)

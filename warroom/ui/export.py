@@ -49,6 +49,36 @@ class ExportError(RuntimeError):
     pass
 
 
+MAX_PICTURE_SIDE = 16384
+"""The most pixels a PNG the app writes may have on a side: `warroom render`'s --width and --height limit, and
+the height a view's picture takes from its width and shape (a 16,384-pixel square is a gigabyte in memory while
+it is drawn)."""
+
+
+def widest_picture(size: QSize | QSizeF) -> int:
+    """The widest width at which a picture of a view of this size (drawn to its own shape) keeps both sides within
+    MAX_PICTURE_SIDE."""
+    w, h = size.width(), size.height()
+    if w <= 0 or h <= 0:
+        return MAX_PICTURE_SIDE
+    return max(1, min(MAX_PICTURE_SIDE, math.floor(MAX_PICTURE_SIDE * w / h)))
+
+
+def _picture(path: Path, width: int, height: int, size: QSize | QSizeF) -> QImage:
+    """A blank picture of width x height for a view of `size`, refused (naming the widest width that fits) if a
+    side passes MAX_PICTURE_SIDE: the scenario panel at 16,384 pixels wide was 42,515 high, 4.9 GB drawn."""
+    if width > MAX_PICTURE_SIDE or height > MAX_PICTURE_SIDE:
+        raise ExportError(
+            f"{path.name}: at {width:,} pixels wide the picture would be {height:,} high (the view is "
+            f"{round(size.width()):,} x {round(size.height()):,} on screen), past the {MAX_PICTURE_SIDE:,} pixels a "
+            f"picture may have on a side; choose a width of at most {widest_picture(size):,} pixels"
+        )
+    image = QImage(QSize(width, height), QImage.Format.Format_ARGB32)
+    if image.isNull():  # Qt could not have the memory (it says so on stderr and hands back an empty image)
+        raise ExportError(f"{path.name}: there is not enough memory for a picture of {width:,} x {height:,} pixels")
+    return image
+
+
 def export_problem(path: Path, exc: BaseException) -> str:
     """Why `path` was not written, for a message: the file and the reason ("q.png: cannot write (is a folder, not
     a file); nothing written"), never Python's "[Errno 21] ... 'q.png'" naming the file twice, or the private
@@ -96,8 +126,8 @@ def widget_to_png(widget: QWidget, path: Path, width: int | None = None, height:
     if size.width() <= 0 or size.height() <= 0:
         raise ExportError("the view has no size yet")
     w = width or size.width()
-    h = height or round(w * size.height() / size.width())
-    image = QImage(QSize(w, h), QImage.Format.Format_ARGB32)
+    h = height or max(1, round(w * size.height() / size.width()))
+    image = _picture(path, w, h, size)
     image.fill(QColor("white"))
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -733,7 +763,8 @@ class Briefing:
 
 
 def write_briefing_pdf(briefing: Briefing, path: Path) -> int:
-    """One A4 page: title, date, average, both leads, the chosen scenarios, chart, sources. Returns pages."""
+    """One A4 page: title, date, average, both leads, the chosen scenarios, chart, sources; what does not fit (many
+    saved scenarios) goes on to further pages, never below a page's edge. Returns the number of pages."""
     with atomic_target(path, ending=b"%%EOF") as tmp:  # owner-only, all or nothing, no planted link
         return _briefing_pdf(briefing, tmp)
 
@@ -751,6 +782,15 @@ def _briefing_pdf(briefing: Briefing, tmp: Path) -> int:
     page = writer.pageLayout().paintRectPixels(writer.resolution())
     width = page.width()
     y = 0.0
+    pages = 1
+
+    def room_for(height: float) -> None:
+        """Go on to a new page if `height` does not fit below y (ten saved scenarios ran off the first page: six
+        were drawn below its edge, lost without a word)."""
+        nonlocal y, pages
+        if y > 0 and y + height > page.height():
+            writer.newPage()
+            y, pages = 0.0, pages + 1
 
     def text(s: str, size: float, bold: bool = False, gap: float = 1.35, colour: str = "#000000") -> None:
         nonlocal y
@@ -762,6 +802,7 @@ def _briefing_pdf(briefing: Briefing, tmp: Path) -> int:
         s = drawable_text(s, font)  # an emoji no installed font has is named, never an empty box
         s = _RIGHT_TO_LEFT_RUN.sub(lambda m: f"\u2067{m.group(0)}\u2069", s)  # a name, isolated from its figures
         rect = painter.boundingRect(QRectF(0, y, width, 2000), s, layout)
+        room_for(rect.height())
         painter.drawText(QRectF(0, y, width, rect.height()), s, layout)
         y += rect.height() + size * gap
 
@@ -788,6 +829,7 @@ def _briefing_pdf(briefing: Briefing, tmp: Path) -> int:
         # One scale for both directions: the charts keep their own aspect ratio on the page (never stretched),
         # as wide as the page or as tall as 38 % of it, whichever binds first.
         scale = min(width / max(1, src.width()), page.height() * 0.38 / max(1, src.height()))
+        room_for(src.height() * scale)
         painter.save()
         painter.translate(0, y)
         painter.scale(scale, scale)
@@ -808,9 +850,10 @@ def _briefing_pdf(briefing: Briefing, tmp: Path) -> int:
                 text(line, 7.5, gap=0.15, colour="#333333")
         y += 10
     if briefing.sources:
+        per_line = 9.0
+        room_for(per_line * 2.2 * 6)  # the heading and a few sources together, not the heading alone at a page's foot
         text("Sources of the polls used", 10, bold=True, gap=0.3)
         remaining = page.height() - y
-        per_line = 9.0
         max_lines = max(1, int(remaining / (per_line * 2.2)) - 1)
         shown = briefing.sources[:max_lines]
         rest = len(briefing.sources) - len(shown)
@@ -819,7 +862,7 @@ def _briefing_pdf(briefing: Briefing, tmp: Path) -> int:
         if rest > 0:
             text(f"… and {rest} more (see the poll table)", 6.5, colour="#333333")
     painter.end()  # the writer goes when this function returns: the PDF is then whole on disk
-    return 1
+    return pages
 
 
 _RTL = "\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff"
@@ -851,7 +894,7 @@ def plot_to_png(plot: pg.PlotItem, path: Path, width: int) -> None:
     if rect.width() <= 0 or rect.height() <= 0:
         raise ExportError("the chart has no size yet")
     height = max(1, round(width * rect.height() / rect.width()))
-    image = QImage(QSize(int(width), height), QImage.Format.Format_ARGB32)
+    image = _picture(path, int(width), height, rect.size())
     image.fill(_background_of(plot))
     scale = width / rect.width()
     _paint_plot(plot, QPainter(image), QRectF(0, 0, width, height), scale)

@@ -15,6 +15,8 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     QPoint,
+    QSize,
+    QSizeF,
     Qt,
     QTimer,
     Signal,
@@ -77,6 +79,8 @@ if TYPE_CHECKING:
     from warroom.ui.charts import ChartPanel, Theme
     from warroom.ui.start_shell import EarlyChange
 
+MEETING_VIEWS = ("answer", "charts", "scenario")
+"""Meeting mode's views besides "scenario:<saved name>" (settings.ini's presentation_views)."""
 CHARTS_LOADING = "Loading the charts…"
 """The charts' place while the charting library loads: the window's first paint at start needs no pyqtgraph
 (issue 15); MainWindow(charts=False) shows this until attach_charts()."""
@@ -644,8 +648,27 @@ class MainWindow(QMainWindow):
     # --- presentation mode ----------------------------------------------------------------------------------
 
     def set_presentation_views(self, views: Sequence[str]) -> None:
-        """The sequence stepped through in meeting mode: "answer", "charts", "scenario" or "scenario:<saved name>"."""
-        self._views = [v for v in views if v] or ["charts"]
+        """The sequence stepped through in meeting mode: "answer", "charts", "scenario" or "scenario:<saved name>"
+        (typed by hand in settings.ini: read whatever their case and spacing; a name that is no view, which showed
+        the scenario panel in its place, is left out and named in the status bar)."""
+        known, unknown = [], []
+        for view in (v.strip() for v in views):
+            head, colon, name = view.partition(":")
+            if head.strip().lower() in MEETING_VIEWS and not colon:
+                known.append(head.strip().lower())
+            elif head.strip().lower() == "scenario" and colon and name.strip():
+                known.append(f"scenario:{name.strip()}")
+            elif view:
+                unknown.append(view)
+        self._views = known or ["charts"]
+        if unknown:
+            self.statusBar().showMessage(
+                "Meeting mode leaves out "
+                + ", ".join(repr(v) for v in unknown)
+                + " from settings.ini's presentation_views: the views are answer, charts, scenario and "
+                "scenario:<saved name>",
+                15000,
+            )
 
     def toggle_presentation(self) -> None:
         if self.presenting:
@@ -1063,7 +1086,7 @@ class MainWindow(QMainWindow):
         self.action_retry = self._action(
             edit,
             "Re&try unsaved change…",
-            "Ctrl+Shift+R",
+            "Ctrl+R",  # (Ctrl+Shift+R is Scenario > Reset to baseline: one key for both ran neither once Retry was on)
             self.retry_failed_write,
             "Enter again, as typed, the last change the store could not save",
         )
@@ -1162,7 +1185,9 @@ class MainWindow(QMainWindow):
         )
         self.action_briefing = QAction(icon("briefing"), "&Briefing PDF…", self)
         self.action_briefing.setShortcut(QKeySequence("Ctrl+B"))
-        self.action_briefing.setToolTip("One-page PDF briefing: average, leads, scenarios, sources")
+        self.action_briefing.setToolTip(
+            "PDF briefing on one page (more when many scenarios are saved): average, leads, scenarios, sources"
+        )
         self.action_briefing.triggered.connect(self._choose_briefing)
         for action in (
             self.action_export_png,
@@ -1190,7 +1215,6 @@ class MainWindow(QMainWindow):
             self.toolbar.addAction(action)
 
     def export_view_dialog(self, widget: QWidget, kind: str) -> None:
-        from PySide6.QtWidgets import QInputDialog
 
         from warroom.ui.export import export_problem, export_view
 
@@ -1200,7 +1224,7 @@ class MainWindow(QMainWindow):
             return
         width = None
         if kind == "png":
-            width, ok = QInputDialog.getInt(self, "Export PNG", "Width in pixels:", 1920, 200, 8000, 10)
+            width, ok = self._ask_png_width(widget.size())
             if not ok:
                 return
         try:
@@ -1233,14 +1257,14 @@ class MainWindow(QMainWindow):
             return
         slide = sizes.get(choice)
         width = None
-        if slide is None and target.suffix.lower() == ".png":
-            width, ok = QInputDialog.getInt(self, "Export PNG", "Width in pixels:", 1920, 200, 8000, 10)
-            if not ok:
-                return
         charts = self.ready_charts()
         if charts is None:
             self.show_error(f"{self._charts_failure} Nothing was exported.")
             return
+        if slide is None and target.suffix.lower() == ".png":
+            width, ok = self._ask_png_width(charts.plots[key].sceneBoundingRect().size())
+            if not ok:
+                return
         try:
             if slide is not None:
                 chart_to_slide(charts, key, target, *slide)
@@ -1251,6 +1275,16 @@ class MainWindow(QMainWindow):
             self.show_error(f"Export failed: {export_problem(target, exc)}")
             return
         self.statusBar().showMessage(f"Saved {target}", 5000)
+
+    def _ask_png_width(self, shape: QSize | QSizeF) -> tuple[int, bool]:
+        """The width of a PNG of a view of this shape: up to 8,000 pixels, and never wider than its picture can be
+        (a view far taller than wide would pass the largest side a picture may have: ui.export.widest_picture)."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from warroom.ui.export import widest_picture
+
+        top = min(8000, widest_picture(shape))
+        return QInputDialog.getInt(self, "Export PNG", "Width in pixels:", min(1920, top), min(200, top), top, 10)
 
     def remove_annotation(self) -> None:
         from PySide6.QtWidgets import QInputDialog

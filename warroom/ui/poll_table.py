@@ -32,7 +32,7 @@ from PySide6.QtCore import (
     QTimer,
 )
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QTableView, QWidget
 
 from warroom.core.types import Contest, Poll, bidi_isolated
 from warroom.ui.glyphs import drawable
@@ -959,6 +959,12 @@ class PollTableView(QTableView):
     (benchmarks/bench_two_round_switch.py). The change is passed on for the rows on screen, whose cells are the
     only ones painted; rows scrolled to later are asked for their data then.
     """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        # Tab moves on to the next control, the arrows between cells: with Qt's default (Tab from cell to cell) a
+        # keyboard user who tabbed in went through every cell of every poll before reaching the scenario panel.
+        self.setTabKeyNavigation(False)
 
     def dataChanged(self, top_left: ModelIndex, bottom_right: ModelIndex, roles: Sequence[int] = ()) -> None:
         model = self.model()

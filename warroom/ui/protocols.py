@@ -21,12 +21,14 @@ class ScenarioModel(Protocol):
     """What the scenario panel binds to (services.scenario_service.ScenarioController in the app).
 
     The model owns the case; the panel keeps no copy. It writes through the setters and re-renders on the
-    signals: baseline_changed(Baseline), scenario_changed(Scenario), view_ready(ProjectionView).
+    signals: baseline_changed(Baseline), scenario_changed(Scenario), view_ready(ProjectionView), case_cleared(str)
+    (no case: the reason).
     """
 
     baseline_changed: Any
     scenario_changed: Any
     view_ready: Any
+    case_cleared: Any
     contest: Contest | None
     polls: list[Poll]
     offers: PollOffers  # the newest polls a baseline can be, and the polling period (set before baseline_changed)
@@ -34,6 +36,7 @@ class ScenarioModel(Protocol):
     baseline: Baseline | None
     scenario: Scenario | None
     view: ProjectionView | None
+    cleared: str  # why there is no case, while there is none ("" otherwise)
     title: str
     read_only: bool
 

@@ -75,12 +75,25 @@ class SavedScenarioPages(QStackedWidget):
         self.card_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.card_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.card_scroll.setWidget(self.card)
+        # A view naming a saved scenario that is gone (settings.ini's `scenario:NAME`, the case deleted or renamed
+        # since): said here, on the projector; the status bar is hidden in meeting mode.
+        self.missing = QLabel()
+        self.missing.setObjectName("saved_scenario_missing")
+        self.missing.setWordWrap(True)
+        self.missing.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.missing.setTextFormat(Qt.TextFormat.PlainText)  # the name as typed, never read as markup
         self.addWidget(runoff_panel)
         self.addWidget(self.card_scroll)
+        self.addWidget(self.missing)
 
     def show_runoff(self) -> None:
         """The runoff (SV) panel's page (its presenting controller fills it)."""
         self.setCurrentWidget(self.runoff_panel)
+
+    def show_missing(self, text: str) -> None:
+        """No saved case to show for the view asked: why, in its place (never the case presented before)."""
+        self.missing.setText(text)
+        self.setCurrentWidget(self.missing)
 
     def show_case(self, summary: CaseSummary) -> None:
         """A saved two-round or instant-runoff case's card."""

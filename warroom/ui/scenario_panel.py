@@ -178,6 +178,17 @@ class Heatmap(QWidget):
         if self.plot is not None:
             self._draw(grid, x_now, y_now, contour)
 
+    def clear(self) -> None:
+        """No grid (the race has no case): nothing drawn, no caption, the axes on their 0-100 ranges."""
+        self.grid = np.zeros((len(HEATMAP_SPLITS), len(HEATMAP_STRENGTHS)))
+        self._shown = None
+        self.legend.setText("")
+        if self.plot is not None:
+            self.image.clear()
+            self.contour.setData([], [])
+            self.current.setData([], [])
+            self.plot.setRange(xRange=(0, 100), yRange=(0, 100), padding=0.02)
+
     def _draw(self, grid: np.ndarray, x_now: float, y_now: float, contour: np.ndarray | None) -> None:
         assert self.plot is not None
         limit = max(5.0, float(np.nanmax(np.abs(grid))) if grid.size else 5.0)
@@ -423,12 +434,15 @@ class ScenarioPanel(QWidget):
         model.baseline_changed.connect(self.show_baseline)
         model.scenario_changed.connect(self.show_scenario)
         model.view_ready.connect(self.show_view)
+        model.case_cleared.connect(self.show_nothing)
         if model.baseline is not None:
             self.show_baseline(model.baseline)
         if model.scenario is not None:
             self.show_scenario(model.scenario)
         if model.view is not None:
             self.show_view(model.view)
+        elif model.cleared:
+            self.show_nothing(model.cleared)
 
     # --- data down ------------------------------------------------------------------------------------------
 
@@ -507,6 +521,22 @@ class ScenarioPanel(QWidget):
         eliminated = [k for k in baseline.first_round if k not in (a, b)]
         if list(self._split_widgets) != eliminated:
             self._rebuild_transfer_sliders(baseline, eliminated)
+
+    def show_nothing(self, reason: str) -> None:
+        """No case (no poll of the race to build one from): the reason where the verdict goes, no figure of a case
+        from polls since deleted or from the race open before, and the inputs off until polls come back (the next
+        baseline turns them on)."""
+        self.verdict.setText(reason)
+        if self.verdict.styleSheet():
+            self.verdict.setStyleSheet("")
+        self.first_round_label.setText("")
+        self.runoff_label.setText("")
+        for label in (self.break_even_label, self.win_label, self.baseline_label):
+            label.set_rich(lambda _h: "")
+        self.assumptions_label.setVisible(False)
+        self.heatmap.clear()
+        for w in self._inputs:
+            w.setEnabled(False)
 
     def show_scenario(self, scenario: Scenario) -> None:
         """Show the model's settings (any source: an edit, a reset, a load, a new baseline); no echo back."""
