@@ -28,3 +28,15 @@ def test_the_lowest_turnout_lever_keeps_the_shares_and_the_chance() -> None:
     assert low.a_share == pytest.approx(rest.a_share) and low.margin == pytest.approx(rest.margin)
     assert low.win_probability_a == pytest.approx(rest.win_probability_a)
     assert low.turnout == pytest.approx(rest.turnout * 0.001, rel=1e-6)
+
+
+def test_a_runoff_nobody_votes_in_is_refused_not_called_50_50() -> None:
+    """Every electorate's split to blank, null or abstention: no valid vote, so no share, margin or chance (the
+    projection said 50.0 % each and a 50 % chance). Refused naming the finalists; one valid vote is enough."""
+    from warroom.core.two_round import RunoffSplit
+
+    nobody = {code: RunoffSplit(0, 0, 40, 60) for code in SCENARIO.splits}
+    with pytest.raises(ValueError, match=r"nobody votes for A or B .*no result to project"):
+        project(FIRST, TwoRoundScenario("A", "B", nobody))
+    some = {**nobody, "C": RunoffSplit(1, 0, 39, 60)}
+    assert project(FIRST, TwoRoundScenario("A", "B", some)).a_share == pytest.approx(100.0)

@@ -432,14 +432,18 @@ def project(first: FirstRound, scenario: TwoRoundScenario, *, error: TwoRoundErr
     totals = flows.sum(axis=0)
     a_votes, b_votes, blank_null, abstention = (float(x) for x in totals)
     valid = a_votes + b_votes
-    a_share = 100.0 * a_votes / valid if valid > 0 else 50.0
+    if not valid > 0:  # (a 50-50 share and a 50 % chance of no votes at all were printed)
+        raise ValueError(
+            f"nobody votes for {scenario.a} or {scenario.b} in this runoff scenario (every split sends its voters to "
+            "blank or null votes or abstention): there is no result to project"
+        )
+    a_share = 100.0 * a_votes / valid
     margin = 2.0 * a_share - 100.0
     var = error.polling_sd**2
-    if valid > 0:
-        finalist = flows[:, _A] + flows[:, _B]
-        for k, code in enumerate(codes):
-            slope = 2.0 * finalist[k] / valid  # margin points per point of k's finalist votes moved to A
-            var += (slope * error.sd(code)) ** 2
+    finalist = flows[:, _A] + flows[:, _B]
+    for k, code in enumerate(codes):
+        slope = 2.0 * finalist[k] / valid  # margin points per point of k's finalist votes moved to A
+        var += (slope * error.sd(code)) ** 2
     sigma = math.sqrt(var)
     p_a = _NORMAL.cdf(margin / sigma) if sigma > 0 else (1.0 if margin > 0 else 0.0 if margin < 0 else 0.5)
     cast = valid + blank_null
