@@ -25,7 +25,7 @@ def _polls() -> list[Poll]:
     ]
 
 
-def test_model_passes_qt_model_checks(qtmodeltester) -> None:
+def test_model_passes_qt_model_checks(qapp, qtmodeltester) -> None:  # (qapp: its fonts, when run first)
     model = PollTableModel()
     model.set_contest(TOY)
     model.set_polls(_polls())
@@ -247,7 +247,7 @@ def test_filtering_agrees_with_qt_and_keeps_the_sort() -> None:
     assert {_poll(ours, ours.index(r, 0)).pollster for r in range(ours.rowCount())} == {"acme"}
 
 
-def test_proxy_passes_qt_model_checks_sorted_and_filtered(qtmodeltester) -> None:
+def test_proxy_passes_qt_model_checks_sorted_and_filtered(qapp, qtmodeltester) -> None:
     model = PollTableModel()
     model.set_contest(TOY)
     model.set_polls(_crowd(60))
