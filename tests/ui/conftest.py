@@ -162,6 +162,44 @@ def room_of(  # type: ignore[no-untyped-def]
     return running_room(qtbot, store, open_settings(paths), ready=ready)
 
 
+def two_round_room(  # type: ignore[no-untyped-def]
+    qtbot,
+    tmp_path: Path,
+    contest: Contest,
+    *,
+    pollsters: Sequence[str] = ("Acme", "Beta", "Gamma", "Acme", "Beta"),
+    hypothesis: str = "Hyp",
+    matchup: str = "Ann-Bob",
+):
+    """running_room on a two-round race `contest` (candidates ann, bob and cat), its polls read from the two-round
+    poll CSV (a first-round `hypothesis` and an ann-bob runoff `matchup` with a transfer matrix per poll, one poll
+    per name in `pollsters`) and stored as an import stores them."""
+    from warroom.bootstrap import open_store
+    from warroom.core.compilations import parse_question_csv
+    from warroom.services.settings import open_settings
+    from warroom.store import polls as repo
+    from warroom.store.questions import add_campaign
+
+    header = "pollster,client,poll_id,question,fieldwork_start,fieldwork_end,sample_size,first:ann,first:bob,"
+    header += "first:cat,second:ann,second:bob,transfer:cat>ann,transfer:cat>bob\n"
+    rows = []
+    for i, pollster in enumerate(pollsters):
+        day = 3 + 4 * i
+        start, end = f"2024-03-{day:02d}", f"2024-03-{day + 2:02d}"
+        ann, bob = 41 + i % 3, 38 + (i + 1) % 3
+        rows.append(f"{pollster},,p{i},{hypothesis},{start},{end},1000,{ann},{bob},{100 - ann - bob},,,,\n")
+        rows.append(f"{pollster},,p{i},{matchup},{start},{end},1000,,,,{52 + i % 2},{48 - i % 2},40,35\n")
+    read = parse_question_csv(header + "".join(rows), contest)
+    assert not read.errors, read.errors
+    paths = AppPaths.under(tmp_path)
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=paths.backup_dir, seed=False)
+    with store.sessions.begin() as s:
+        cid = repo.add_contest(s, contest)
+        add_campaign(s, cid, read.notices, read.matrices)
+    return running_room(qtbot, store, open_settings(paths), ready="two_round")
+
+
 @pytest.fixture
 def room(qtbot, tmp_path: Path) -> Iterator[object]:
     """A whole war room on a toy contest, wired exactly as the app wires it."""

@@ -203,34 +203,18 @@ def _emoji_two_round_room(qtbot, tmp_path: Path):  # type: ignore[no-untyped-def
     an import stores them."""
     from dataclasses import replace
 
-    from tests.ui.conftest import running_room
+    from tests.ui.conftest import two_round_room
     from tests.ui.test_hostile_seventh_pass import EMOJI_CONTEST
-    from warroom.bootstrap import open_store
-    from warroom.core.compilations import parse_question_csv
     from warroom.core.types import CountingSystem
-    from warroom.services.settings import open_settings
-    from warroom.store import polls as repo
-    from warroom.store.questions import add_campaign
 
-    contest = replace(EMOJI_CONTEST, system=CountingSystem.TWO_ROUND)
-    header = "pollster,client,poll_id,question,fieldwork_start,fieldwork_end,sample_size,first:ann,first:bob,"
-    header += "first:cat,second:ann,second:bob,transfer:cat>ann,transfer:cat>bob\n"
-    rows = []
-    for i, pollster in enumerate(("Acme 🐘", "Beta", "Gamma 🐝", "Acme 🐘", "Beta")):
-        day = 3 + 4 * i
-        start, end = f"2024-03-{day:02d}", f"2024-03-{day + 2:02d}"
-        ann, bob = 41 + i % 3, 38 + (i + 1) % 3
-        rows.append(f"{pollster},,p{i},Hyp 🦄,{start},{end},1000,{ann},{bob},{100 - ann - bob},,,,\n")
-        rows.append(f"{pollster},,p{i},Ann🗳️–Bob🦄,{start},{end},1000,,,,{52 + i % 2},{48 - i % 2},40,35\n")
-    read = parse_question_csv(header + "".join(rows), contest)
-    assert not read.errors, read.errors
-    paths = AppPaths.under(tmp_path)
-    paths.ensure()
-    store = open_store(paths.database, backup_dir=paths.backup_dir, seed=False)
-    with store.sessions.begin() as s:
-        cid = repo.add_contest(s, contest)
-        add_campaign(s, cid, read.notices, read.matrices)
-    return running_room(qtbot, store, open_settings(paths), ready="two_round")
+    return two_round_room(
+        qtbot,
+        tmp_path,
+        replace(EMOJI_CONTEST, system=CountingSystem.TWO_ROUND),
+        pollsters=("Acme 🐘", "Beta", "Gamma 🐝", "Acme 🐘", "Beta"),
+        hypothesis="Hyp 🦄",
+        matchup="Ann🗳️–Bob🦄",
+    )
 
 
 def test_an_emoji_no_font_has_is_named_in_the_two_round_panel_and_pickers(qtbot, tmp_path: Path) -> None:

@@ -279,34 +279,10 @@ def test_two_round_and_instant_runoff_chart_titles_elide_very_long_names(qtbot, 
 
 
 def _two_round_room(qtbot, tmp_path, contest):  # type: ignore[no-untyped-def]
-    """A two-round race's window on `contest`, its polls read from the two-round poll CSV (first-round
-    hypotheses, runoff matchups, transfers) and stored as an import stores them."""
-    from tests.ui.conftest import running_room
-    from warroom.bootstrap import open_store
-    from warroom.core.compilations import parse_question_csv
-    from warroom.paths import AppPaths
-    from warroom.services.settings import open_settings
-    from warroom.store import polls as repo
-    from warroom.store.questions import add_campaign
+    """A two-round race's window on `contest` (tests.ui.conftest.two_round_room's polls)."""
+    from tests.ui.conftest import two_round_room
 
-    header = "pollster,client,poll_id,question,fieldwork_start,fieldwork_end,sample_size,first:ann,first:bob,"
-    header += "first:cat,second:ann,second:bob,transfer:cat>ann,transfer:cat>bob\n"
-    rows = []
-    for i, pollster in enumerate(("Acme", "Beta", "Gamma", "Acme", "Beta")):
-        day = 3 + 4 * i
-        start, end = f"2024-03-{day:02d}", f"2024-03-{day + 2:02d}"
-        ann, bob = 41 + i % 3, 38 + (i + 1) % 3
-        rows.append(f"{pollster},,p{i},Hyp,{start},{end},1000,{ann},{bob},{100 - ann - bob},,,,\n")
-        rows.append(f"{pollster},,p{i},Ann-Bob,{start},{end},1000,,,,{52 + i % 2},{48 - i % 2},40,35\n")
-    read = parse_question_csv(header + "".join(rows), contest)
-    assert not read.errors, read.errors
-    paths = AppPaths.under(tmp_path)
-    paths.ensure()
-    store = open_store(paths.database, backup_dir=paths.backup_dir, seed=False)
-    with store.sessions.begin() as s:
-        cid = repo.add_contest(s, contest)
-        add_campaign(s, cid, read.notices, read.matrices)
-    return running_room(qtbot, store, open_settings(paths), ready="two_round")
+    return two_round_room(qtbot, tmp_path, contest)
 
 
 def test_the_instant_runoff_rows_title_elides_a_very_long_name(qtbot, tmp_path) -> None:
