@@ -35,23 +35,12 @@ from pathlib import Path
 import _common  # noqa: F401  (puts the repository on the path)
 import numpy as np
 
+from tests.irv_fixture import many_candidates
 from warroom.core import irv_scenario
 from warroom.core.irv_pipeline import break_evens, default_row
 from warroom.core.irv_scenario import IrvScenario, IrvSimulator, _Chain, run_irv
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def race(n: int) -> IrvScenario:
-    """n candidates, every other one on nothing; rows spread by first-round share, a fifth exhausting."""
-    rng = np.random.default_rng(1)
-    first = np.where(np.arange(n) % 2 == 0, rng.uniform(0.5, 20, n), 0.0)
-    rows = np.zeros((n, n + 1))
-    rows[:, :n] = np.where(first > 0, first, 1e-3)[None, :]
-    rows[:, n] = rows[:, :n].sum(axis=1) / 4
-    np.fill_diagonal(rows, 0.0)
-    rows *= 100.0 / rows.sum(axis=1)[:, None]
-    return IrvScenario(tuple(f"c{i:03d}" for i in range(n)), first, rows)
 
 
 def chain_and_break_evens(scenario: IrvScenario) -> tuple[float, tuple[object, ...]]:
@@ -81,7 +70,7 @@ def simulate(scenario: IrvScenario, dense: bool) -> tuple[float, float, dict[str
 
 def part_one(sizes: list[int], reference: bool) -> None:
     for n in sizes:
-        scenario = race(n)
+        scenario = many_candidates(n)  # every other one on nothing
         took, result = chain_and_break_evens(scenario)
         print(f"{n} candidates ({n // 2} on nothing): chain + decisive replays + break-evens {took:.2f} s CPU")
         if reference:

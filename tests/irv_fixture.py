@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from warroom.core.irv_scenario import IrvScenario
 from warroom.core.types import EXHAUSTED, Candidate, Contest, CountingSystem, Party, Poll, TransferObservation
 
 FIRST = {
@@ -102,3 +103,18 @@ def add_irv_contest(store: object, *, ind_to_grn: float = IND_TO_GRN) -> int:
         cid = contests.create_contest(s, IRV_CONTEST)
         repo.add_polls(s, cid, irv_polls(ind_to_grn=ind_to_grn))
     return cid
+
+
+def many_candidates(n: int, *, on_nothing: bool = True, seed: int = 1) -> IrvScenario:
+    """A big instant-runoff race (tests and benchmarks/bench_irv_many.py): n candidates (every other one on
+    nothing if `on_nothing`), rows by first-round share, a fifth exhausting."""
+    rng = np.random.default_rng(seed)
+    first = rng.uniform(0.5, 20, n)
+    if on_nothing:
+        first[1::2] = 0.0
+    rows = np.zeros((n, n + 1))
+    rows[:, :n] = np.where(first > 0, first, 1e-3)[None, :]
+    rows[:, n] = rows[:, :n].sum(axis=1) / 4
+    np.fill_diagonal(rows, 0.0)
+    rows *= 100.0 / rows.sum(axis=1)[:, None]
+    return IrvScenario(tuple(f"c{i:03d}" for i in range(n)), first, rows)

@@ -12,6 +12,7 @@ import pytest
 
 from tests.core.test_hostile_ninth_left import _race
 from tests.irv_fixture import FIRST
+from tests.irv_fixture import many_candidates as many
 from warroom.core import irv_scenario
 from warroom.core.irv_scenario import (
     EXHAUSTED,
@@ -30,20 +31,6 @@ from warroom.core.irv_scenario import (
     run_irv,
 )
 from warroom.demo import burlington_ballots
-
-
-def many(n: int, *, on_nothing: bool = True, seed: int = 1) -> IrvScenario:
-    """n candidates (every other one on nothing if `on_nothing`), rows by first-round share, a fifth exhausting."""
-    rng = np.random.default_rng(seed)
-    first = rng.uniform(0.5, 20, n)
-    if on_nothing:
-        first[1::2] = 0.0
-    rows = np.zeros((n, n + 1))
-    rows[:, :n] = np.where(first > 0, first, 1e-3)[None, :]
-    rows[:, n] = rows[:, :n].sum(axis=1) / 4
-    np.fill_diagonal(rows, 0.0)
-    rows *= 100.0 / rows.sum(axis=1)[:, None]
-    return IrvScenario(tuple(f"c{i:03d}" for i in range(n)), first, rows)
 
 
 def old_simulation(scenario: IrvScenario, draws: int, seed: int) -> irv_scenario.IrvOdds:
@@ -247,27 +234,8 @@ def _whole_break_even(scenario: IrvScenario, code: str, to: str, source: str, to
         chain.rows = [*chain.rows[:i], row, *chain.rows[i + 1 :]]
         return chain.play_out()
 
-    winner = _Chain(scenario).play_out()
-    best: float | None = None
-    for sign, room in ((1.0, base[b]), (-1.0, base[a])):
-        if room <= 0:
-            continue
-        previous = 0.0
-        for step in range(1, irv_scenario._SCAN + 1):
-            x = room * step / irv_scenario._SCAN
-            if winner_at(sign * x) != winner:
-                lo, hi = previous, x
-                while hi - lo > tol:
-                    mid = 0.5 * (lo + hi)
-                    if winner_at(sign * mid) != winner:
-                        hi = mid
-                    else:
-                        lo = mid
-                if best is None or hi < abs(best):
-                    best = sign * hi
-                break
-            previous = x
-    return best
+    # (the same scan and bisection as row_break_even: only where each tried row's count starts differs)
+    return irv_scenario.scan_for_change(winner_at, _Chain(scenario).play_out(), up=base[b], down=base[a], tol=tol)
 
 
 def test_a_break_even_replays_only_from_the_rows_candidates_exclusion_with_the_same_answer() -> None:

@@ -67,7 +67,7 @@ are the pair `IrvOdds.p_final_pair` reports.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import compress, pairwise
 from typing import TYPE_CHECKING
@@ -870,8 +870,16 @@ def row_break_even(scenario: IrvScenario, code: str, to: str, source: str, *, to
         replay.rows = [*replay.rows[:i], row, *replay.rows[i + 1 :]]
         return replay.play_out()
 
+    return scan_for_change(winner_at, winner, up=base[b], down=base[a], tol=tol)
+
+
+def scan_for_change(
+    winner_at: Callable[[float], int], winner: int, *, up: float, down: float, tol: float
+) -> float | None:
+    """The smallest signed move x (within +`up` and -`down` points) at which `winner_at(x)` is no longer `winner`:
+    _SCAN grid points each way, then bisection to `tol`. None if no move within them changes the winner."""
     best: float | None = None
-    for sign, room in ((1.0, base[b]), (-1.0, base[a])):
+    for sign, room in ((1.0, up), (-1.0, down)):
         if room <= 0:
             continue
         previous = 0.0
