@@ -133,10 +133,7 @@ def open_settings(paths: AppPaths) -> AppSettings:
         if not kind and file.is_symlink() and file.exists() and not _reads_as_settings(file):
             kind = f"a link to {os.path.realpath(file)}, which is not a settings file"
         if kind:
-            aside = file.with_name(file.name + ".not-a-file")
-            if aside.exists() or aside.is_symlink():
-                _make_room(aside)
-            os.replace(file, aside)
+            aside = _set_aside(file, ".not-a-file")
             notice = (
                 f"The settings file {file} was {kind}; it was set aside as {aside} (nothing in it was changed) "
                 "and default settings are used"
@@ -150,10 +147,7 @@ def open_settings(paths: AppPaths) -> AppSettings:
     try:
         size = file.stat().st_size if file.is_file() else 0
         if 0 < size <= SETTINGS_MAX_BYTES and _binary(file):
-            aside = file.with_name(file.name + ".unreadable")
-            if aside.exists() or aside.is_symlink():
-                _make_room(aside)
-            os.replace(file, aside)
+            aside = _set_aside(file, ".unreadable")
             notice = (
                 f"The settings file {file} held bytes no settings file has (NUL bytes, as a crash leaves, or text "
                 f"that is not UTF-8); it was set aside as {aside}, kept as it was, and default settings are used"
@@ -227,6 +221,17 @@ def _not_a_file(file: Path) -> str:
     if stat.S_ISSOCK(mode):
         return "a socket"
     return "a device"
+
+
+def _set_aside(file: Path, suffix: str) -> Path:
+    """Move `file` to its name + `suffix`, making room there first (_make_room); the new path."""
+    import os
+
+    aside = file.with_name(file.name + suffix)
+    if aside.exists() or aside.is_symlink():
+        _make_room(aside)
+    os.replace(file, aside)
+    return aside
 
 
 def _make_room(aside: Path) -> None:
