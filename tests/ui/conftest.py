@@ -59,22 +59,24 @@ def running_room(qtbot, store, settings, *, ready: str = "view") -> Iterator[obj
         qtbot.waitUntil(lambda: room.scenarios.view is not None)
     yield room
     room.window.close()
-    store.close()
-    _release(room)
+    store.close()  # (the room itself is let go of by _let_go, as every room and start a test makes)
 
 
 def _release(room: object) -> None:
-    """Delete the room's parentless Qt objects (its services and controllers) once its window has closed.
+    """Delete the room's (or a start's) parentless Qt objects: its window or shell, services and controllers.
 
     Their signals hold the room's lambdas and bound methods on the C++ side, out of the garbage collector's sight:
     without this every room of the suite, with its polls and window, lived until the process ended.
     """
     from PySide6.QtCore import QObject, QThread
+    from PySide6.QtWidgets import QWidget
 
     for value in list(vars(room).values()):
         if isinstance(value, QObject) and not isinstance(value, QThread):
-            with contextlib.suppress(RuntimeError):  # (deleted already: released twice, or by its parent)
+            with contextlib.suppress(RuntimeError):  # (deleted already, by its parent)
                 if value.parent() is None:
+                    if isinstance(value, QWidget):  # a window or a start's shell a test left open
+                        value.hide()
                     value.deleteLater()
 
 
@@ -114,21 +116,12 @@ def _let_go(_record_rooms: None) -> Iterator[None]:
     long-closed rooms still running, and the later tests ran up to ten times slower (CI went past 20 minutes).
     """
     yield
-    from PySide6.QtCore import QCoreApplication, QEvent, QObject
+    from PySide6.QtCore import QCoreApplication, QEvent
 
     made = list(_MADE)
     _MADE.clear()
-    for thing in made:
-        room = getattr(thing, "room", None) if not hasattr(thing, "poll_service") else thing
-        for owner in (thing, room):
-            if owner is None:
-                continue
-            _release(owner)
-            window = getattr(owner, "window", None) if owner is room else getattr(owner, "shell", None)
-            if isinstance(window, QObject):
-                with contextlib.suppress(RuntimeError):
-                    window.hide()
-                    window.deleteLater()
+    for thing in made:  # (a start's room is a WarRoom of its own in the list)
+        _release(thing)
     if made:
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     if gc.get_freeze_count():
