@@ -337,6 +337,8 @@ class _SvgWriter:
         pen: QPen | None,
         brush: QBrush | None,
         clip: QRectF | None = None,
+        *,
+        marker: bool = False,
     ) -> None:
         mapped = (transform * self.shift).map(path)
         if clip is not None:
@@ -344,9 +346,16 @@ class _SvgWriter:
             box = self.shift.mapRect(clip)
             filled = brush is not None and brush.style() != Qt.BrushStyle.NoBrush
             stroked = pen is not None and pen.style() != Qt.PenStyle.NoPen
-            if filled and stroked:  # a marker: kept whole when its centre is inside, as pyqtgraph culls them
+            if marker:  # kept whole when its centre is inside, as pyqtgraph culls them
                 if not box.contains(mapped.boundingRect().center()):
                     return
+            elif filled and stroked:
+                # An outlined area (a forecast band with dashed edges) reaching past the chart: its fill cut to
+                # the chart, its outline clipped as lines. Kept or dropped whole by its centre, as a marker is,
+                # a band starting before the visible weeks was left out of the SVG.
+                self.path(path, transform, None, brush, clip)
+                self.path(path, transform, pen, None, clip)
+                return
             elif filled:
                 area = QPainterPath()
                 area.addRect(box)
@@ -528,7 +537,7 @@ def _draw_symbol(
     t = QTransform()
     t.translate(centre.x(), centre.y())
     t.scale(size, size)
-    out.path(shape, t, pen, brush, clip)
+    out.path(shape, t, pen, brush, clip, marker=True)
 
 
 def _text_item(out: _SvgWriter, item: QGraphicsTextItem, clip: QRectF | None) -> None:
@@ -634,7 +643,7 @@ def _draw_item(out: _SvgWriter, item: QGraphicsItem) -> bool:
                 t = QTransform()
                 t.translate(float(spot.pos().x()), float(spot.pos().y()))
                 t.scale(float(spot.size()), float(spot.size()))
-                out.path(_symbol_path(spot.symbol()), t * transform, spot.pen(), spot.brush(), clip)
+                out.path(_symbol_path(spot.symbol()), t * transform, spot.pen(), spot.brush(), clip, marker=True)
         return True
     if isinstance(item, pg.PlotCurveItem):
         brush = (
