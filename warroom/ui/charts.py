@@ -1738,21 +1738,23 @@ class ChartPanel(QWidget):
         for line in self._election_lines:
             line.getViewBox() and line.getViewBox().removeItem(line)
         self._election_lines = []
-        x = float(day_to_epoch(contest.election_date.toordinal()))
+        runoff = contest.second_round_date  # a two-round race: its runoff chart leads to the runoff's own day
         for key, plot in self.plots.items():
+            day, name = contest.election_date, "First round" if runoff is not None else "Election day"
+            if key == "lead2" and runoff is not None:
+                day, name = runoff, "Runoff day"
             # Named on the lead charts, at the top on the future side of the line, where no poll is. The
             # first-round chart's end labels fill that side from the top down, so its line, the same red line
             # right above the others, goes unnamed rather than written over a candidate's share.
             named = key != "first"
             line = pg.InfiniteLine(
-                pos=x,
+                pos=float(day_to_epoch(day.toordinal())),
                 angle=90,
                 pen=pg.mkPen("#b00020", width=2),
-                label="Election day" if named else None,
+                label=name if named else None,
                 labelOpts={"position": 0.98, "color": "#b00020", "anchors": [(0, 0), (0, 0)]},
             )
-            if not named:
-                line.setToolTip("Election day")
+            line.setToolTip(f"{name}: {day.day} {day:%B %Y}")
             plot.addItem(line, ignoreBounds=True)
             self._election_lines.append(line)
         self._theme_labels()
