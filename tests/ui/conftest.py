@@ -42,7 +42,8 @@ def toy_polls(n: int = 30, seed: int = 3) -> list[Poll]:
 def running_room(qtbot, store, settings, *, ready: str = "view") -> Iterator[object]:
     """A war room on `store`, wired exactly as the app wires it, shown at 1600x1000 once its first averages
     (ready="averages"), its first scenario view (ready="view"), its first runoff view (ready="two_round")
-    or its first instant-runoff view (ready="irv") are in; closed with its store afterwards."""
+    or its first instant-runoff view (ready="irv") are in, or once its charts show the contest (ready="shown": a
+    contest with no polls); closed with its store afterwards."""
     from warroom.app import WarRoom
 
     room = WarRoom(store, settings, watch=False)
@@ -55,6 +56,9 @@ def running_room(qtbot, store, settings, *, ready: str = "view") -> Iterator[obj
         qtbot.waitUntil(lambda: room.two_round.view is not None and room.two_round.prepared, timeout=20000)
     elif ready == "irv":  # an instant-runoff contest (perhaps with no polls): its scenario's first view
         qtbot.waitUntil(lambda: room.irv.view is not None, timeout=20000)
+    elif ready == "shown":  # a contest with nothing to average (no polls): the window on screen, its contest shown
+        qtbot.waitExposed(room.window)
+        qtbot.waitUntil(lambda: room.window.charts._last_data is not None)
     else:
         qtbot.waitUntil(lambda: room.scenarios.view is not None)
     yield room

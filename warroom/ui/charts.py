@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QGraphicsItem,
     QGraphicsPathItem,
+    QGraphicsTextItem,
     QGraphicsView,
     QScrollArea,
     QSizePolicy,
@@ -1514,6 +1515,32 @@ def _unbroken_run(
     return [children[i] for i in at]
 
 
+# What an empty chart shows in place of data, and the value range it keeps meanwhile (pyqtgraph's own default, -0.5
+# to 0.5, read as a share of the vote of "-0.4 %").
+EMPTY_HINT = "No polls yet: add one (Ctrl+N) or import a file (Ctrl+I)"
+EMPTY_RANGES = {"first": (0.0, 50.0), "lead1": (-10.0, 10.0), "lead2": (-10.0, 10.0)}
+
+
+class _EmptyNote(QGraphicsTextItem):
+    """A chart's "no polls yet" line, centred across its plot area whatever its size, a little above the middle (a
+    child of the view box, in its pixels, so panning or zooming never moves it off)."""
+
+    def __init__(self, vb: pg.ViewBox, text: str) -> None:
+        super().__init__(text, vb)
+        self._vb = vb
+        self.setZValue(1_000)
+        self.setVisible(False)
+        vb.sigResized.connect(self.centre)
+
+    def centre(self, *_args: object) -> None:
+        box, mine = self._vb.boundingRect(), self.boundingRect()
+        if mine.width() > box.width():  # a narrow chart: the text wraps to it
+            self.setTextWidth(max(40.0, box.width() - 8))
+            mine = self.boundingRect()
+        # above the middle: a lead chart's zero line runs through its middle and would strike the text through
+        self.setPos(box.center().x() - mine.width() / 2, box.top() + box.height() * 0.3 - mine.height() / 2)
+
+
 class ChartPanel(QWidget):
     """First-round shares, first-round lead and runoff lead, x-linked, on one date axis.
 
@@ -1598,6 +1625,11 @@ class ChartPanel(QWidget):
             self.plots[key].addItem(zero)
             self._zero_lines.append(zero)
         self._election_lines: list[pg.InfiniteLine] = []
+        self._empty_notes = {
+            key: _EmptyNote(plot.getViewBox(), EMPTY_HINT if key == "first" else "No polls yet")
+            for key, plot in self.plots.items()
+        }
+        self._empty_ranges_set: set[str] = set()  # charts whose value axis was set for the empty state
         self._selection_marks: dict[str, pg.ScatterPlotItem] = {}
         for key, plot in self.plots.items():
             mark = pg.ScatterPlotItem(size=22, pen=pg.mkPen("#FFB000", width=3), brush=pg.mkBrush(None), symbol="o")
@@ -1912,6 +1944,7 @@ class ChartPanel(QWidget):
             layer.hold()
         try:
             self._show_data(polls, averages)
+            self._note_empty(not polls)
         finally:
             for layer in layers:
                 if not layer.stale:
@@ -1934,6 +1967,26 @@ class ChartPanel(QWidget):
                 QTimer.singleShot(0, self, self._release_next)  # this turn had its share already
             else:
                 self._release_next()
+
+    def _note_empty(self, empty: bool) -> None:
+        """A contest with no polls says so in each chart (with how to add one in the first), its value axes on a
+        share's and a lead's usual range; the first poll takes the notes away and gives the axes back to the data."""
+        for key, note in self._empty_notes.items():
+            vb = self.plots[key].getViewBox()
+            if empty:
+                note.setDefaultTextColor(QColor(self._theme.foreground))
+                font = QFont()
+                font.setPointSize(self._theme.font_pt + 1)
+                note.setFont(font)
+                note.setTextWidth(-1)
+                note.centre()
+                if vb.state["autoRange"][1] is not False:
+                    vb.setRange(yRange=EMPTY_RANGES[key], padding=0.0)  # (turns the value axis's autorange off)
+                    self._empty_ranges_set.add(key)
+            elif key in self._empty_ranges_set:
+                self._empty_ranges_set.discard(key)
+                vb.enableAutoRange(axis=pg.ViewBox.YAxis)
+            note.setVisible(empty)
 
     def expect_polls(self, count: int) -> None:
         """The contest has `count` polls, their average on its way: for a big contest (PREWARM_FROM), every marker
