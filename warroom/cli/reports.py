@@ -39,7 +39,7 @@ from warroom.core.pipeline import (
 from warroom.core.report import AverageSummary, summarise
 from warroom.core.runoff import Split
 from warroom.core.scenario import Destination
-from warroom.core.types import Contest, Poll
+from warroom.core.types import Contest, CountingSystem, Poll
 from warroom.core.validation import plain_decimal
 from warroom.resources import resource_path
 from warroom.store import polls as repo
@@ -362,6 +362,15 @@ def forecast_report(store: OpenStore, contest: Contest, out: TextIO, table: Tabl
     Forecast over time draws), each from the polls known on that day."""
     import json
 
+    if contest.system not in (CountingSystem.SV, CountingSystem.CONTINGENT):
+        # (as the window's Scenario > Forecast over time: it said "no polls with first-round figures" of France
+        # 2022's 409 polls)
+        kind = {CountingSystem.TWO_ROUND: "a two-round", CountingSystem.IRV: "an instant-runoff"}[contest.system]
+        raise ReportError(
+            f"the forecast over time is drawn for Supplementary Vote and contingent vote contests; {contest.name} "
+            f"is {kind} contest ({'warroom qualify and ' if contest.system == CountingSystem.TWO_ROUND else ''}"
+            "warroom scenario give its chances)"
+        )
     polls = load_polls(store, contest)
     if not any(p.first_round for p in polls):
         raise ReportError(f"no polls with first-round figures in {contest.name}")

@@ -192,7 +192,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("scenario", parents=[common], help="evaluate a transfer/message scenario")
     _add_scenario_options(p)
     sub.add_parser(
-        "forecast", parents=[common], help="the chance of winning and the forecast margin by week, from the polls"
+        "forecast",
+        parents=[common],
+        help="the chance of winning and the forecast margin by week, from the polls (Supplementary Vote and contingent vote contests)",
     )
     sub.add_parser(
         "backtest", parents=[common], help="the average and forecast 60/30/14/7/1 days out against each stored result"
