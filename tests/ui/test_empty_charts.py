@@ -51,3 +51,30 @@ def test_the_first_poll_takes_the_note_away_and_fits_the_data(empty_room, qtbot)
     lo, hi = vb.viewRange()[1]
     share = max(poll.first_round.values())
     assert lo < share < hi and hi - lo < 50
+
+
+def test_a_two_round_race_with_polls_shows_no_note(france_room) -> None:
+    """A two-round contest's polls come as poll questions, not as the store's first-round polls: France 2022 with
+    its 409 polls showed "No polls yet" over them."""
+    charts = france_room.window.charts
+    assert not any(note.isVisible() for note in charts._empty_notes.values())
+    assert all(charts.plots[key].getViewBox().state["autoRange"][1] is not False for key in ("first", "lead1"))
+
+
+def test_an_instant_runoff_race_with_no_polls_says_so(qtbot, tmp_path: Path) -> None:
+    from tests.ui.conftest import running_room
+    from warroom.bootstrap import open_store
+    from warroom.demo import IRV_DEMO_NAME
+    from warroom.paths import AppPaths
+    from warroom.services.settings import open_settings
+
+    paths = AppPaths.under(tmp_path / "state")
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=paths.backup_dir)
+    settings = open_settings(paths)
+    settings.contest = IRV_DEMO_NAME
+    room = next(running_room(qtbot, store, settings, ready="irv"))
+    notes = room.window.charts._empty_notes
+    qtbot.waitUntil(lambda: all(note.isVisible() for note in notes.values()))
+    room.window.close()
+    store.close()

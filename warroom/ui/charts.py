@@ -55,7 +55,7 @@ from PySide6.QtWidgets import (
 
 from warroom.core.averaging import AverageSeries, PollAverages
 from warroom.core.two_round_view import CampaignChart, ValueExtent
-from warroom.core.types import Annotation, Contest, Poll, bidi_isolated
+from warroom.core.types import Annotation, Contest, CountingSystem, Poll, bidi_isolated
 from warroom.ui.chart_decimate import (
     FindsEveryPoint,
     FoundSpot,
@@ -1944,7 +1944,9 @@ class ChartPanel(QWidget):
             layer.hold()
         try:
             self._show_data(polls, averages)
-            self._note_empty(not polls)
+            contest = self._contest
+            if contest is not None and (contest.system != CountingSystem.TWO_ROUND or self._campaign is not None):
+                self._note_empty(not self._has_polls())  # (a two-round contest's polls come with its campaign)
         finally:
             for layer in layers:
                 if not layer.stale:
@@ -1967,6 +1969,15 @@ class ChartPanel(QWidget):
                 QTimer.singleShot(0, self, self._release_next)  # this turn had its share already
             else:
                 self._release_next()
+
+    def _has_polls(self) -> bool:
+        """Whether any poll is on the charts: the store's polls, a two-round contest's poll questions (its first
+        round) or the runoff chart's matchup (a two-round pair's head-to-heads, an instant-runoff chain's polls)."""
+        if self._poll_list:
+            return True
+        if self._campaign is not None and any(days for days, _v, _p in self._campaign.points.values()):
+            return True
+        return self._matchup is not None and len(self._matchup.days) > 0
 
     def _note_empty(self, empty: bool) -> None:
         """A contest with no polls says so in each chart (with how to add one in the first), its value axes on a
@@ -2394,6 +2405,7 @@ class ChartPanel(QWidget):
         the legend, `tooltip` says how they are made)."""
         with self._switching("lead2"):
             self._show_matchup_lead(_Matchup(days, leads, pollsters, average, title, tooltip, points))
+        self._note_empty(not self._has_polls())
 
     def _show_matchup_lead(self, matchup: _Matchup) -> None:
         self._matchup = matchup
@@ -2439,6 +2451,7 @@ class ChartPanel(QWidget):
         average and every question's share, and the first-round lead of the chosen pair."""
         with self._switching("first", "lead1"):
             self._show_campaign(chart, redraw=redraw)
+        self._note_empty(not self._has_polls())
 
     def _show_campaign(self, chart: CampaignChart, *, redraw: bool) -> None:
         last, self._campaign = self._campaign, chart
