@@ -117,8 +117,8 @@ def open_settings(paths: AppPaths) -> AppSettings:
 
     An ini file beside the store's other state (paths.settings_file), never the platform's default QSettings
     location, so `warroom render` reads exactly what the app wrote. A file past SETTINGS_MAX_BYTES is set
-    aside (renamed `settings.ini.too-large`, kept) and the app starts with default settings; `notice` says so.
-    So is anything there that is not a regular file (a FIFO, a folder, a device, through a link or not:
+    aside (renamed `settings.ini.too-large`, kept; one set aside earlier keeps a numbered name, as with every
+    set-aside file: _set_aside) and the app starts with default settings; `notice` says so. So is anything there that is not a regular file (a FIFO, a folder, a device, through a link or not:
     renamed `settings.ini.not-a-file`), and a link to a file that does not read as settings: QSettings saves by
     replacing a link's target, which put the settings in place of the file linked (run as root, in place of
     /dev/zero itself).
@@ -153,8 +153,7 @@ def open_settings(paths: AppPaths) -> AppSettings:
                 f"that is not UTF-8); it was set aside as {aside}, kept as it was, and default settings are used"
             )
         elif size > SETTINGS_MAX_BYTES:
-            aside = file.with_name(file.name + ".too-large")
-            os.replace(file, aside)
+            aside = _set_aside(file, ".too-large")  # an earlier one kept under a numbered name, as every set-aside
             notice = (
                 f"The settings file was {size:,} bytes, far more than warroom writes; it was set aside as {aside} "
                 "and default settings are used"
