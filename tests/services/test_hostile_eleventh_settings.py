@@ -48,3 +48,76 @@ def test_every_set_aside_kind_numbers_the_earlier_file_the_same_way(qapp, tmp_pa
     assert aside.read_bytes() == made[2]
     assert aside.with_name(aside.name + ".1").read_bytes() == made[0]
     assert aside.with_name(aside.name + ".2").read_bytes() == made[1]
+
+
+def _prefs_on(tmp_path: Path) -> tuple[object, object, object, object]:
+    from warroom.bootstrap import open_store
+    from warroom.services.contest_preferences import ContestPreferences
+    from warroom.services.poll_service import PollService
+
+    paths = AppPaths.under(tmp_path)
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=None, seed=False)
+    service = PollService(store.sessions, watch=False)
+    settings = open_settings(paths)
+    prefs = ContestPreferences(settings, service)
+    service.contest_loaded.connect(prefs.set_contest)
+    return store, service, settings, prefs
+
+
+def test_a_new_contest_under_a_deleted_ones_id_never_inherits_its_settings(qapp, tmp_path: Path) -> None:
+    """Per-contest settings (meeting mode's views, `contest/ID/presentation_views`) were keyed by the contest's id
+    alone, and SQLite gives a deleted contest's id (the largest) to the next contest made: a race made after
+    a teammate (or the window) deleted another one opened with the deleted race's meeting views, a saved
+    scenario of the deleted race among them ("No saved scenario named ..." on the projector). The settings now
+    carry the creation time of the contest they were made for; another contest under that id gets none of them,
+    and they are dropped."""
+    from dataclasses import replace
+
+    from sqlalchemy import text
+
+    from tests.conftest import TOY
+    from warroom.store import contests
+    from warroom.store import polls as repo
+
+    store, service, settings, prefs = _prefs_on(tmp_path)
+    shown: list[list[str]] = []
+    prefs.presentation_views_changed.connect(shown.append)
+    with store.sessions.begin() as s:
+        old = repo.add_contest(s, TOY)
+        s.execute(text("UPDATE contest SET created_at = '2026-01-05 09:00:00' WHERE id = :i"), {"i": old})
+    service.open_contest(old)
+    prefs.set_presentation_views(["answer", "scenario:Tie him"])
+    assert shown[-1] == ["answer", "scenario:Tie him"]
+    with store.sessions.begin() as s:  # a teammate deletes the race and makes another
+        contests.delete_contest(s, old)
+        new = contests.create_contest(s, replace(TOY, name="Another race"))
+    assert new == old  # SQLite's spare id
+    service.open_contest(new)
+    assert shown[-1] == ["answer", "charts", "scenario"], shown  # the app's own default, none of the deleted race's
+    assert "scenario:Tie him" not in repr([settings.qsettings.value(k) for k in settings.qsettings.allKeys()])
+    store.close()
+
+
+def test_a_contests_settings_survive_its_rename_and_settings_from_before_are_kept(qapp, tmp_path: Path) -> None:
+    """The same contest renamed keeps its settings; settings written before they carried the contest's creation
+    time (an existing user's settings.ini) are kept for the contest under their id."""
+    from dataclasses import replace
+
+    from tests.conftest import TOY
+    from warroom.store import contests
+    from warroom.store import polls as repo
+
+    store, service, settings, prefs = _prefs_on(tmp_path)
+    shown: list[list[str]] = []
+    prefs.presentation_views_changed.connect(shown.append)
+    with store.sessions.begin() as s:
+        cid = repo.add_contest(s, TOY)
+    settings.qsettings.setValue(f"contest/{cid}/presentation_views", "charts,answer")  # an older version's line
+    service.open_contest(cid)
+    assert shown[-1] == ["charts", "answer"]
+    with store.sessions.begin() as s:
+        contests.update_contest(s, cid, replace(TOY, name="Renamed race"))
+    service.open_contest(cid)
+    assert shown[-1] == ["charts", "answer"]
+    store.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -33,6 +34,18 @@ class _Key(Generic[T]):
             return  # no write, no signal
         obj.qsettings.setValue(self.key, value)
         getattr(obj, self.signal).emit(value)
+
+
+BORN_KEY = "created"
+"""Beside a contest's settings (`contest/ID/created`): when the contest they were made for was created."""
+
+
+def contest_born(identity: tuple[str, datetime | None] | None) -> str:
+    """The mark of a contest's settings from its identity (store.polls.contest_identity): its creation time, which a
+    rename keeps and a contest made later under a deleted one's id does not share ("" when unknown)."""
+    if identity is None or identity[1] is None:
+        return ""
+    return identity[1].isoformat(sep=" ")
 
 
 class AppSettings(QObject):
@@ -68,9 +81,33 @@ class AppSettings(QObject):
             return ",".join(str(v).strip() for v in value)
         return str(value) if value is not None else default
 
-    def set_for_contest(self, contest_id: int, key: str, value: str) -> None:
-        """Store a setting of one contest."""
+    def set_for_contest(self, contest_id: int, key: str, value: str, *, born: str = "") -> None:
+        """Store a setting of one contest; `born` (contest_born) marks the contest they are for (claim_contest)."""
+        if born:
+            self.qsettings.setValue(f"contest/{contest_id}/{BORN_KEY}", born)
         self.qsettings.setValue(f"contest/{contest_id}/{key}", value)
+
+    def forget_contest(self, contest_id: int) -> None:
+        """Drop every setting of a contest deleted here (its id may be the next contest's)."""
+        self.qsettings.remove(f"contest/{contest_id}")
+
+    def claim_contest(self, contest_id: int, born: str) -> None:
+        """The contest stored under `contest_id` now was made at `born` (contest_born): settings kept under that id
+        for another contest, one deleted since (SQLite gives its id to the next contest made), are dropped, so a
+        new race never opens with a deleted one's settings. Settings from before they carried a creation time are
+        the contest's own (an existing user's), and are marked as such; a contest with none gets no mark."""
+        group = f"contest/{contest_id}"
+        if not born:
+            return
+        marked: Any = self.qsettings.value(f"{group}/{BORN_KEY}")
+        if marked is None:
+            self.qsettings.beginGroup(group)
+            has_any = bool(self.qsettings.allKeys())
+            self.qsettings.endGroup()
+            if has_any:
+                self.qsettings.setValue(f"{group}/{BORN_KEY}", born)
+        elif str(marked) != born:
+            self.qsettings.remove(group)
 
     def presentation_views_for(self, contest_id: int | None) -> list[str]:
         """Meeting mode's views for a contest: its own list if it has one, else the global one."""
