@@ -1,0 +1,93 @@
+"""Hostile pass 11 (issue 16), the command line under odd environments: too little memory, too few file handles."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.cli._run import run
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# A child that loads everything a count needs (a first count of two papers), then counts a big ballot file under
+# an address-space limit a few MB above what it holds (`ulimit -v`), lifting it again between tries.
+_STARVED_COUNT = textwrap.dedent(
+    """
+    import io, random, resource, sys
+    from pathlib import Path
+    from warroom.cli import main
+
+    folder = Path(sys.argv[1])
+    big = folder / "big.csv"
+    rng = random.Random(1)
+    names = [f"C{i}" for i in range(10)]
+    with big.open("w") as fh:
+        fh.write("pref1,pref2,pref3,pref4,count\\n")
+        for i in range(300_000):
+            fh.write(",".join(rng.sample(names, 4)) + f",{i % 7 + 1}\\n")
+    small = folder / "small.csv"
+    small.write_text("pref1,pref2,count\\nA,B,3\\nB,A,2\\n")
+    args = ["--data-dir", str(folder / "state"), "count"]
+    assert main([*args, str(small), "--system", "irv"], io.StringIO(), io.StringIO()) == 0
+    held = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmSize")) * 1024
+    for extra in (2, 10):
+        resource.setrlimit(resource.RLIMIT_AS, (held + extra * 2**20, resource.RLIM_INFINITY))
+        try:
+            code = main([*args, str(big), "--system", "irv"], io.StringIO(), sys.stderr)
+        finally:
+            resource.setrlimit(resource.RLIMIT_AS, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+        with (folder / "codes").open("a") as codes:  # (main points a starved verb's stdout at nothing)
+            codes.write(f"code {code}\\n")
+    """
+)
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads the process's size from /proc (Linux)")
+def test_too_little_memory_is_a_message_never_a_traceback(tmp_path: Path) -> None:
+    """`ulimit -v` (a container's memory limit, a shared server's) gave a traceback: a MemoryError, or "can't start
+    new thread" (a thread's stack is address space too: the ballot reader's worker threads), or a library that
+    could not be mapped. Each is now one line naming what ran out and the limit, exit 5, the store change under
+    way rolled back as for Ctrl-C."""
+    done = subprocess.run(
+        [sys.executable, "-c", _STARVED_COUNT, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert "Traceback" not in done.stderr, done.stderr[-3000:]
+    codes = [int(line.split()[1]) for line in (tmp_path / "codes").read_text().splitlines()]
+    assert codes and codes[0] == 5, (done.stdout, done.stderr[-2000:])  # 2 MB more is too little for the count
+    starved = [line for line in done.stderr.splitlines() if line.startswith("warroom count: ")]
+    assert starved and all(
+        ("ran out of memory" in line or "could not start a thread" in line)
+        and "ulimit -v" in line
+        and "rolled back" in line
+        for line in starved
+    ), starved
+    assert len(starved) == codes.count(5)
+
+
+def test_running_out_of_file_handles_is_a_message_naming_the_limit(tmp_path: Path, monkeypatch) -> None:
+    """Too many open files (`ulimit -n`; a verb's work under a low limit: `render` failed cleaning its scratch
+    settings folder after writing the picture) is one line naming the limit, never a traceback."""
+    import errno
+
+    from warroom.cli import verbs
+
+    def out_of_handles(*_args: object) -> int:
+        raise OSError(errno.EMFILE, "Too many open files", "/tmp/warroom-settings-x")
+
+    monkeypatch.setitem(verbs.COMMANDS, "polls", out_of_handles)
+    code, out, err = run("--data-dir", str(tmp_path / "state"), "polls")
+    assert code == 5 and out == ""
+    assert err.startswith("warroom polls: it ran out of file handles") and "Traceback" not in err, err
+    monkeypatch.setitem(verbs.COMMANDS, "polls", lambda *_: (_ for _ in ()).throw(OSError(errno.EACCES, "other")))
+    with pytest.raises(OSError):  # any other OSError is not explained as a lack of handles
+        run("--data-dir", str(tmp_path / "state"), "polls")
