@@ -121,3 +121,32 @@ def test_a_contests_settings_survive_its_rename_and_settings_from_before_are_kep
     service.open_contest(cid)
     assert shown[-1] == ["charts", "answer"]
     store.close()
+
+
+def test_settings_saved_after_their_folder_was_deleted_stay_private(qapp, tmp_path: Path, open_umask: None) -> None:
+    """The settings folder deleted while the app runs (a clean-up tool, `rm -r ~/.config/warroom`): QSettings made
+    it again with the umask's mode and the file with 0666 less the umask (0755 and 0644, under umask 000 0777 and
+    0666: anyone could read the race's name or swap the file), where the app makes its folders 0700 and the file
+    0600. Every change now puts back an owner-only folder and file before QSettings saves into them."""
+    import shutil
+    import stat
+
+    paths = AppPaths.under(tmp_path)
+    paths.ensure()
+    settings = open_settings(paths)
+    settings.theme = "dark"
+    settings.sync()
+    shutil.rmtree(paths.config_dir)
+    settings.contest = "London Mayor 2012"
+    settings.set_for_contest(3, "presentation_views", "answer")
+    settings.sync()
+    assert settings.qsettings.status() == settings.qsettings.Status.NoError
+    assert "London Mayor 2012" in paths.settings_file.read_text(encoding="utf-8")  # saved
+    assert stat.S_IMODE(paths.config_dir.stat().st_mode) == 0o700
+    assert stat.S_IMODE(paths.settings_file.stat().st_mode) == 0o600
+    paths.settings_file.unlink()  # the file alone deleted, then a geometry saved as the window closes
+    from PySide6.QtCore import QByteArray
+
+    settings.set_geometry("main", QByteArray(b"abc"))
+    settings.sync()
+    assert stat.S_IMODE(paths.settings_file.stat().st_mode) == 0o600

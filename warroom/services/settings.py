@@ -10,7 +10,7 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, Signal
 
-from warroom.paths import AppPaths
+from warroom.paths import AppPaths, make_private_folders
 
 T = TypeVar("T")
 
@@ -32,7 +32,7 @@ class _Key(Generic[T]):
     def __set__(self, obj: AppSettings, value: T) -> None:
         if value == self.__get__(obj, type(obj)):
             return  # no write, no signal
-        obj.qsettings.setValue(self.key, value)
+        obj.write(self.key, value)
         getattr(obj, self.signal).emit(value)
 
 
@@ -84,12 +84,12 @@ class AppSettings(QObject):
     def set_for_contest(self, contest_id: int, key: str, value: str, *, born: str = "") -> None:
         """Store a setting of one contest; `born` (contest_born) marks the contest they are for (claim_contest)."""
         if born:
-            self.qsettings.setValue(f"contest/{contest_id}/{BORN_KEY}", born)
-        self.qsettings.setValue(f"contest/{contest_id}/{key}", value)
+            self.write(f"contest/{contest_id}/{BORN_KEY}", born)
+        self.write(f"contest/{contest_id}/{key}", value)
 
     def forget_contest(self, contest_id: int) -> None:
         """Drop every setting of a contest deleted here (its id may be the next contest's)."""
-        self.qsettings.remove(f"contest/{contest_id}")
+        self.write(f"contest/{contest_id}", None)
 
     def claim_contest(self, contest_id: int, born: str) -> None:
         """The contest stored under `contest_id` now was made at `born` (contest_born): settings kept under that id
@@ -105,9 +105,9 @@ class AppSettings(QObject):
             has_any = bool(self.qsettings.allKeys())
             self.qsettings.endGroup()
             if has_any:
-                self.qsettings.setValue(f"{group}/{BORN_KEY}", born)
+                self.write(f"{group}/{BORN_KEY}", born)
         elif str(marked) != born:
-            self.qsettings.remove(group)
+            self.write(group, None)
 
     def presentation_views_for(self, contest_id: int | None) -> list[str]:
         """Meeting mode's views for a contest: its own list if it has one, else the global one."""
@@ -119,7 +119,17 @@ class AppSettings(QObject):
         return value if isinstance(value, QByteArray) else None
 
     def set_geometry(self, name: str, data: QByteArray) -> None:
-        self.qsettings.setValue(f"window/{name}", data)
+        self.write(f"window/{name}", data)
+
+    def write(self, key: str, value: object) -> None:
+        """Set `key` (None: remove it and every key under it). Every change goes through here: the settings file
+        and its folder are put back owner-only first if something deleted them while the app ran, since QSettings
+        makes them again with the umask's modes (0755 and 0644; 0777 and 0666 under umask 000)."""
+        _keep_private(Path(self.qsettings.fileName()))
+        if value is None:
+            self.qsettings.remove(key)
+        else:
+            self.qsettings.setValue(key, value)
 
     def sync(self) -> None:
         self.qsettings.sync()
@@ -209,6 +219,19 @@ def open_settings(paths: AppPaths) -> AppSettings:
         return copy
     settings.notice = notice
     return settings
+
+
+def _keep_private(file: Path) -> None:
+    """An owner-only folder (0700) and file (0600) at `file` for QSettings to save into (QSaveFile keeps an existing
+    file's mode), if either has gone; one that cannot be made is left for QSettings to report."""
+    import contextlib
+    import os
+
+    if file.exists() or file.is_symlink():
+        return
+    with contextlib.suppress(OSError):
+        make_private_folders(file.parent)
+        os.close(os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600))
 
 
 def _made_read_only(file: Path) -> bool:
