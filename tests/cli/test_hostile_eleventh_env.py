@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,58 @@ def test_running_out_of_file_handles_is_a_message_naming_the_limit(tmp_path: Pat
     monkeypatch.setitem(verbs.COMMANDS, "polls", lambda *_: (_ for _ in ()).throw(OSError(errno.EACCES, "other")))
     with pytest.raises(OSError):  # any other OSError is not explained as a lack of handles
         run("--data-dir", str(tmp_path / "state"), "polls")
+
+
+@pytest.fixture
+def twelve_hours_behind(monkeypatch) -> Iterator[None]:
+    """The process's clock in UTC-12 (Baker Island; a POSIX TZ string, no time-zone database needed)."""
+    import time
+
+    monkeypatch.setenv("TZ", "WRX+12")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_a_poll_dated_today_where_the_day_has_begun_is_not_in_the_future(tmp_path: Path, twelve_hours_behind) -> None:
+    """A poll published (or whose fieldwork began) today in New Zealand or Kiribati, imported on a machine whose
+    date is still yesterday (London in the morning, the Americas, a laptop on UTC-12), was refused as "in the
+    future": the check went by the machine's own date. A day that has begun anywhere (the last zone to start a
+    day is UTC+14) is not in the future; a day that has begun nowhere still is."""
+    from datetime import UTC, date, datetime, timedelta
+
+    from warroom.core.validation import today_somewhere
+
+    begun = (datetime.now(UTC) + timedelta(hours=14)).date()
+    assert date.today() < begun  # this machine's date is behind the world's latest
+    assert today_somewhere() == begun
+    db = ["--data-dir", str(tmp_path / "state")]
+    contest = tmp_path / "race.toml"
+    contest.write_text(
+        f'[contest]\nname = "Race"\nelection_date = {begun + timedelta(days=200)}\nsystem = "sv"\n\n'
+        '[[candidate]]\ncode = "ada"\nname = "Ada"\ncolour = "#D55E00"\n\n'
+        '[[candidate]]\ncode = "bea"\nname = "Bea"\ncolour = "#0072B2"\n',
+        encoding="utf-8",
+    )
+    assert run("contest", "new", "--from", str(contest), *db)[0] == 0
+    polls = tmp_path / "polls.csv"
+    head = "pollster,fieldwork_start,fieldwork_end,published,sample_size,first:ada,first:bea\n"
+    polls.write_text(head + f"Acme,{begun},{begun},{begun},1000,52,48\n", encoding="utf-8")
+    code, out, err = run("import", str(polls), "--contest", "Race", *db)
+    assert code == 0 and "1 poll" in out, err
+    tomorrow = begun + timedelta(days=1)
+    polls.write_text(head + f"Beta,{tomorrow},{tomorrow},{tomorrow},1000,52,48\n", encoding="utf-8")
+    code, _, err = run("import", str(polls), "--contest", "Race", *db)
+    assert code != 0 and "in the future" in err, err
+
+
+def test_today_somewhere_is_the_date_in_the_zone_furthest_ahead() -> None:
+    from datetime import UTC, date, datetime, timedelta, timezone
+
+    from warroom.core.validation import today_somewhere
+
+    assert today_somewhere(datetime(2026, 11, 30, 9, 59, tzinfo=UTC)) == date(2026, 11, 30)
+    assert today_somewhere(datetime(2026, 11, 30, 10, 0, tzinfo=UTC)) == date(2026, 12, 1)
+    auckland = timezone(timedelta(hours=13))
+    assert today_somewhere(datetime(2026, 12, 1, 0, 30, tzinfo=auckland)) == date(2026, 12, 1)

@@ -436,7 +436,9 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
                 f"{replace_only}; {contest.name} keeps its stored polls (delete one to import it again)", code=2
             )
         try:
-            parsed = parse_polls_csv(text, contest, today=date.today())
+            from warroom.core.validation import today_somewhere
+
+            parsed = parse_polls_csv(text, contest, today=today_somewhere())
         except CsvFormatError as exc:
             raise CliError(f"{args.file}: {exc}") from None
         if not parsed.ok:
