@@ -52,7 +52,7 @@ _DISPLAY: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
 """Each engine's target as typed, redacted: the engine's parsed URL can misplace an unencoded '@' password."""
 
 
-from warroom.paths import user_made_read_only  # noqa: E402
+from warroom.paths import make_private_folders, user_made_read_only  # noqa: E402
 from warroom.store.errors import StoreError  # noqa: E402  (re-exported: callers import it from here too)
 from warroom.store.revisions import (  # noqa: E402
     CORE_TABLES,
@@ -806,7 +806,9 @@ def backup_sqlite(db_file: Path, backup_dir: Path, *, reason: str, keep: int = B
         raise ValueError(f"backup reason {reason!r}: lower-case letters and digits, at most one hyphen")
     db_file = as_on_disk(db_file)  # POLLS.sqlite3 on a case-insensitive disk is polls.sqlite3: its backups too
     backup_dir = backup_folder(db_file, backup_dir)
-    backup_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    make_private_folders(
+        backup_dir
+    )  # its parents too (`elsewhere`, a data folder deleted meanwhile): never the umask's
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     # The order backups were written in is kept in their names, one more than any before: the clock can go back
     # (a dead battery, a wrong manual date, a restored virtual machine), and then the stamp of the backup written
