@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -10,7 +11,7 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, Signal
 
-from warroom.paths import AppPaths, make_private_folders
+from warroom.paths import AppPaths, make_private_folders, qt_name
 
 T = TypeVar("T")
 
@@ -125,7 +126,7 @@ class AppSettings(QObject):
         """Set `key` (None: remove it and every key under it). Every change goes through here: the settings file
         and its folder are put back owner-only first if something deleted them while the app ran, since QSettings
         makes them again with the umask's modes (0755 and 0644; 0777 and 0666 under umask 000)."""
-        _keep_private(Path(self.qsettings.fileName()))
+        _keep_private(Path(os.fsdecode(self.qsettings.fileName().encode("utf-8", "surrogatepass"))))
         if value is None:
             self.qsettings.remove(key)
         else:
@@ -143,7 +144,7 @@ def settings_unchanged(settings: AppSettings) -> Iterator[AppSettings]:
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="warroom-settings-") as folder:
-        scratch = QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
+        scratch = QSettings(qt_name(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
         for key in settings.qsettings.allKeys():
             scratch.setValue(key, settings.qsettings.value(key))
         copy = AppSettings(scratch)
@@ -188,7 +189,7 @@ def open_settings(paths: AppPaths) -> AppSettings:
     except OSError:  # cannot be moved: never read or write it; keep this session's settings elsewhere
         private = Path(tempfile.mkdtemp(prefix="warroom-settings-"))
         notice = f"The settings file {file} is {kind} and cannot be moved aside; settings will not be kept"
-        settings = AppSettings(QSettings(str(private / file.name), QSettings.Format.IniFormat))
+        settings = AppSettings(QSettings(qt_name(private / file.name), QSettings.Format.IniFormat))
         settings.notice = notice
         return settings
     try:
@@ -207,7 +208,16 @@ def open_settings(paths: AppPaths) -> AppSettings:
             )
     except OSError:  # cannot be moved: read as it is
         notice = ""
-    settings = AppSettings(QSettings(str(file), QSettings.Format.IniFormat))
+    try:
+        name = qt_name(file)
+    except ValueError:  # a name in another encoding: Qt cannot open it (it would write somewhere else)
+        private = Path(tempfile.mkdtemp(prefix="warroom-settings-"))
+        settings = AppSettings(QSettings(qt_name(private / file.name), QSettings.Format.IniFormat))
+        settings.notice = (
+            f"The settings file {file} has a name that is not UTF-8, which Qt cannot open: settings will not be kept"
+        )
+        return settings
+    settings = AppSettings(QSettings(name, QSettings.Format.IniFormat))
     if _made_read_only(file):
         # QSettings saves by writing a new file in its place: the user's read-only file was made writable and
         # rewritten at the first change. It is read, and this session's changes are kept beside it, never in it.
@@ -227,9 +237,10 @@ def _keep_private(file: Path) -> None:
     import contextlib
     import os
 
-    if file.exists() or file.is_symlink():
-        return
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError, ValueError):
+        if file.exists() or file.is_symlink():
+            return
+    with contextlib.suppress(OSError, ValueError):  # (ValueError: a name the file system's encoding cannot hold)
         make_private_folders(file.parent)
         os.close(os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600))
 
@@ -254,7 +265,7 @@ def _session_copy(settings: AppSettings) -> AppSettings:
 
     folder = tempfile.mkdtemp(prefix="warroom-settings-")
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    scratch = QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
+    scratch = QSettings(qt_name(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
     for key in settings.qsettings.allKeys():
         scratch.setValue(key, settings.qsettings.value(key))
     return AppSettings(scratch)
