@@ -85,6 +85,12 @@ def qt_name(path: Path | str) -> str:
         raise ValueError(f"{os.fsdecode(raw)!a}: Qt opens only file names in UTF-8") from None
 
 
+def from_qt_name(name: str) -> Path:
+    """A file name Qt gave (a file dialog's choice, a dropped file's URL) as the path Python opens: the inverse of
+    qt_name. Under a locale whose encoding is not UTF-8 a file chosen in a folder `Zoé` was "no such file"."""
+    return Path(os.fsdecode(name.encode("utf-8", "surrogatepass")))
+
+
 def make_private_folders(folder: Path) -> None:
     """`folder.mkdir(parents=True, exist_ok=True)`, every folder it makes owner-only (0700) whatever the umask.
 

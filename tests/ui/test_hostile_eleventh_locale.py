@@ -69,3 +69,48 @@ def test_a_picture_rendered_into_a_folder_named_in_utf8_is_written_under_an_asci
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert Path(os.fsdecode(out)).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+DIALOG_CHILD = """
+import os, sys
+from pathlib import Path
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QApplication, QFileDialog
+app = QApplication([])
+from warroom.ui.main_window import MainWindow
+folder = Path(os.fsdecode(os.fsencode(sys.argv[1])))
+csv = folder / "polls.csv"
+csv.write_text("pollster")
+shown = os.fsencode(csv).decode("utf-8")  # the name as Qt reads it, as its file dialog gives it
+QFileDialog.getOpenFileName = staticmethod(lambda *a, **k: (shown, ""))
+win = MainWindow(object(), charts=False)
+got = []
+win.import_requested.connect(got.append)
+win.choose_import()
+data = QMimeData()
+data.setUrls([QUrl.fromLocalFile(shown)])
+win.dropEvent(QDropEvent(QPointF(5, 5), Qt.DropAction.CopyAction, data, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier))
+print(len(got), all(p.is_file() for p in got))
+"""
+
+
+def test_a_file_chosen_or_dropped_from_a_folder_named_in_utf8_is_that_file_under_an_ascii_locale(
+    tmp_path: Path,
+) -> None:
+    """The reverse way: a file dialog's choice or a dropped file's URL is a name Qt read as UTF-8, and Python looked
+    for it under its own encoding's escapes, so File > Import of `Zoé/polls.csv` (or dropping it) was "no such
+    file". Every file name from Qt (the import, export, briefing, official-result and ballot dialogs, dropped
+    files) is read back as its bytes (`paths.from_qt_name`)."""
+    folder = os.fsencode(tmp_path) + b"/Zo\xc3\xa9"
+    os.mkdir(folder)
+    done = subprocess.run(
+        [sys.executable, "-c", DIALOG_CHILD, folder],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        env=ASCII_LOCALE,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split()[-2:] == ["2", "True"], (done.stdout, done.stderr[-2000:])
