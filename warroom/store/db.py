@@ -42,6 +42,11 @@ cannot fire in a stopped server, and a cancel request goes to that same server).
 transaction allows itself (PG_LOCK_TIMEOUT_MS; the window's, limit_lock_wait), so such a lock still ends as
 "busy". No session lock_timeout is set at connect: the `options` startup parameter it needs is refused by
 connection poolers such as PgBouncer, which would keep warroom from connecting at all."""
+PG_LOCK_WAIT_MS = 10_000
+"""The most a PostgreSQL transaction waits for a lock another session holds (a teammate's `LOCK TABLE` or long
+transaction), unless it sets its own (limit_lock_wait, write_locked), then fails "busy": SQLite's busy timeout
+(make_engine), well inside PG_ANSWER_WAIT_S. Without it a lock wait has no limit in PostgreSQL, and every verb waited
+the whole answer wait and then said the server did not answer."""
 PG_ANSWER_MARGIN_S = 3.0
 """A transaction that limits its lock waits (limit_lock_wait: the window's reads and writes, 2 s) waits that long
 plus this for each answer: the window is never held longer."""
@@ -476,6 +481,8 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
         engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
         if answering:
             _wait_for_answers_at_most(engine)
+        if backend == "postgresql":
+            _wait_for_locks_at_most(engine)
     except NoSuchModuleError as exc:
         raise StoreError(
             f"this app cannot use {backend!r} databases; use a SQLite file or a postgresql+psycopg:// URL",
@@ -494,6 +501,17 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
         ) from exc
     _DISPLAY[engine] = redacted(target)
     return engine
+
+
+def _wait_for_locks_at_most(engine: Engine) -> None:
+    """Every PostgreSQL transaction waits at most PG_LOCK_WAIT_MS (or its own LOCK_WAIT_OPTION) for a lock another
+    session holds, then fails "busy" (translate). Transaction-scoped (set_config's `true`), so a connection pooler
+    (PgBouncer) passes it on to no one else; limit_lock_wait and write_locked set their own after it."""
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        wait = int(conn.get_execution_options().get(_LOCK_WAIT, PG_LOCK_WAIT_MS))
+        conn.exec_driver_sql(f"SELECT set_config('lock_timeout', '{wait}ms', true)")
 
 
 def _wait_for_answers_at_most(engine: Engine) -> None:
