@@ -147,3 +147,19 @@ def test_today_somewhere_is_the_date_in_the_zone_furthest_ahead() -> None:
     assert today_somewhere(datetime(2026, 11, 30, 10, 0, tzinfo=UTC)) == date(2026, 12, 1)
     auckland = timezone(timedelta(hours=13))
     assert today_somewhere(datetime(2026, 12, 1, 0, 30, tzinfo=auckland)) == date(2026, 12, 1)
+
+
+def test_contest_delete_with_standard_input_closed_asks_for_yes_without_a_traceback(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """`warroom contest delete NAME <&-` (a cron job, a service with no input): sys.stdin is None, and asking
+    whether stdin was a terminal was an AttributeError traceback. It is "no terminal to ask on; add --yes", and
+    nothing is deleted."""
+    import json
+
+    db = ["--data-dir", str(tmp_path / "state")]
+    monkeypatch.setattr(sys, "stdin", None)
+    code, _, err = run("contest", "delete", "Burlington Mayor 2009", *db)
+    assert code != 0 and "no terminal to ask on" in err and "--yes" in err and "Traceback" not in err, err
+    code, out, _ = run("contests", "--json", *db)
+    assert "Burlington Mayor 2009" in [c["name"] for c in json.loads(out)]
