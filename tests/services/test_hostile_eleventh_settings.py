@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -150,3 +152,35 @@ def test_settings_saved_after_their_folder_was_deleted_stay_private(qapp, tmp_pa
     settings.set_geometry("main", QByteArray(b"abc"))
     settings.sync()
     assert stat.S_IMODE(paths.settings_file.stat().st_mode) == 0o600
+
+
+def test_a_scratch_settings_folder_that_cannot_be_removed_never_fails_the_work_done(
+    qapp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`warroom render` keeps the user's settings unchanged by working on a copy in a scratch folder: removing it
+    afterwards failed under `ulimit -n 12` (too many open files) after the picture had been written, and the verb
+    ended in an error. The scratch folder is a temporary copy: failing to remove it fails nothing."""
+    import errno
+    import shutil
+
+    from warroom.services.settings import settings_unchanged
+
+    paths = AppPaths.under(tmp_path)
+    paths.ensure()
+    real = shutil.rmtree
+
+    def out_of_handles(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if "warroom-settings-" not in str(path):
+            return real(path, *args, **kwargs)
+        try:
+            raise OSError(errno.EMFILE, "Too many open files", str(path))
+        except OSError:
+            onerror = kwargs.get("onerror")
+            if onerror is None:
+                raise
+            onerror(os.scandir, path, sys.exc_info())  # as rmtree reports each failure, inside its except
+
+    monkeypatch.setattr(shutil, "rmtree", out_of_handles)
+    with settings_unchanged(open_settings(paths)) as copy:
+        copy.theme = "dark"
+    assert open_settings(paths).theme == "system"

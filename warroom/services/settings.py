@@ -143,7 +143,8 @@ def settings_unchanged(settings: AppSettings) -> Iterator[AppSettings]:
     render's window closing had written its size and dock layout, and the race it drew, into the user's file."""
     import tempfile
 
-    with tempfile.TemporaryDirectory(prefix="warroom-settings-") as folder:
+    # A scratch copy: failing to remove it (too many open files by then) must not fail the work done with it.
+    with tempfile.TemporaryDirectory(prefix="warroom-settings-", ignore_cleanup_errors=True) as folder:
         scratch = QSettings(qt_name(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
         for key in settings.qsettings.allKeys():
             scratch.setValue(key, settings.qsettings.value(key))
