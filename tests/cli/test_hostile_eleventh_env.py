@@ -163,3 +163,42 @@ def test_contest_delete_with_standard_input_closed_asks_for_yes_without_a_traceb
     assert code != 0 and "no terminal to ask on" in err and "--yes" in err and "Traceback" not in err, err
     code, out, _ = run("contests", "--json", *db)
     assert "Burlington Mayor 2009" in [c["name"] for c in json.loads(out)]
+
+
+def test_a_store_that_reaches_the_file_size_limit_is_named_as_such(tmp_path: Path) -> None:
+    """Under `ulimit -f` (a shared server's quota on file size) an import that grows the store past the limit was
+    "the disk reported an error ... check the disk or the network drive": the disk was fine. It now names the
+    limit; nothing was saved, as before."""
+    import resource
+
+    state = tmp_path / "state"
+    assert run("--data-dir", str(state), "polls")[0] == 0  # the store made and seeded (about 1.1 MB)
+    size = (state / "data" / "polls.sqlite3").stat().st_size
+    rows = [
+        f"Pollster {i % 500},2011-{1 + i // 2000:02d}-{1 + i % 2000 // 80:02d},2011-{1 + i // 2000:02d}-28,1000,46,44,10"
+        for i in range(20_000)
+    ]
+    big = tmp_path / "big.csv"
+    big.write_text(
+        "pollster,fieldwork_start,fieldwork_end,sample_size,first:johnson,first:livingstone,"
+        "first:paddick\n" + "\n".join(rows) + "\n",
+        encoding="utf-8",
+    )
+    limit = size + 2 * 2**20
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.RLIM_INFINITY))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "warroom", "--data-dir", str(state), "import", str(big)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        preexec_fn=limited,
+    )
+    assert done.returncode == 3, (done.stdout, done.stderr)
+    assert "file-size limit" in done.stderr and "ulimit -f" in done.stderr and "check the disk" not in done.stderr
+    assert "nothing was saved" in done.stderr
+    assert "17 polls" in run("--data-dir", str(state), "polls")[1]  # nothing of the import stored

@@ -1183,6 +1183,14 @@ def translate(exc: BaseException, engine: Engine | None = None, *, path: Path | 
             return StoreError(
                 "the disk is full: nothing was saved; free some space and try again", where=where, kind="full"
             )
+        limit = _file_size_limit_reached(store_file)
+        if limit is not None:  # `ulimit -f`: the write past it failed (Python ignores SIGXFSZ), the disk is fine
+            return StoreError(
+                f"the poll store reached this program's file-size limit ({limit:,} bytes: ulimit -f): nothing was "
+                "saved; raise the limit (ulimit -f unlimited) and try again",
+                where=where,
+                kind="full",
+            )
         if _unwritable(store_file):  # and for a store (or its -wal) whose permissions changed under the app
             return StoreError(
                 "the poll store cannot be written here any more (its file or its -wal file was made read-only "
@@ -1223,6 +1231,24 @@ def _unwritable(path: Path | None) -> bool:
         return False
     files = [path, Path(f"{path}-wal"), Path(f"{path}-shm")]
     return any(user_made_read_only(f) for f in files)  # (root too: the write bit, not os.access alone)
+
+
+def _file_size_limit_reached(path: Path | None) -> int | None:
+    """The process's file-size limit (RLIMIT_FSIZE) when the SQLite store or its -wal is within a megabyte of it
+    (a write past it fails with EFBIG, which SQLite reports as a disk I/O error); None otherwise."""
+    try:
+        import resource  # (not on Windows)
+
+        soft = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+    except (ImportError, AttributeError, OSError, ValueError):
+        return None
+    if path is None or soft == resource.RLIM_INFINITY:
+        return None
+    for file in (path, _wal_of(path)):
+        with contextlib.suppress(OSError):
+            if file.stat().st_size + 2**20 >= soft:
+                return int(soft)
+    return None
 
 
 def _disk_full_at(path: Path | None) -> bool:
