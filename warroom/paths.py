@@ -69,6 +69,28 @@ class AppPaths:
             _tighten(self.settings_file, 0o600)
 
 
+def qt_name(path: Path | str) -> str:
+    """`path` as Qt must be given it to open that file. Qt names files in UTF-8 whatever the locale; Python in the
+    locale's encoding, bytes it cannot read as U+DCxx escapes (under LC_ALL=C with its UTF-8 mode off: ASCII; under
+    a Latin-1 or EUC locale, that encoding), which Qt wrote as U+FFFD: a data folder `Zoé` had its settings written
+    to a new folder `Zo��` beside it, and a picture exported into it failed. The name's own bytes, read as UTF-8.
+
+    Raises:
+        ValueError: the name's bytes are not UTF-8, so Qt has no name for that file.
+    """
+    raw = os.fsencode(path)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError(f"{os.fsdecode(raw)!a}: Qt opens only file names in UTF-8") from None
+
+
+def from_qt_name(name: str) -> Path:
+    """A file name Qt gave (a file dialog's choice, a dropped file's URL) as the path Python opens: the inverse of
+    qt_name. Under a locale whose encoding is not UTF-8 a file chosen in a folder `Zoé` was "no such file"."""
+    return Path(os.fsdecode(name.encode("utf-8", "surrogatepass")))
+
+
 def make_private_folders(folder: Path) -> None:
     """`folder.mkdir(parents=True, exist_ok=True)`, every folder it makes owner-only (0700) whatever the umask.
 

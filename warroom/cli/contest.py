@@ -318,9 +318,17 @@ def _edit(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _terminal() -> bool:
+    """Whether standard input is a terminal to ask on: not a pipe, and not closed (`<&-`: sys.stdin is None)."""
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (ValueError, OSError):  # closed under us
+        return False
+
+
 def _ask(question: str) -> bool:
     """Ask on the terminal; False without one (CI, pipes), so nothing is deleted by accident."""
-    if not sys.stdin.isatty():
+    if not _terminal():
         return False
     try:
         return input(f"{question} [y/N] ").strip().casefold() in ("y", "yes")
@@ -338,7 +346,7 @@ def _delete(args: argparse.Namespace, out: TextIO) -> int:
             contest = _find(session, args.name)
             polls = store.poll_count(session, contest.id or 0)
         if not args.yes:
-            if not sys.stdin.isatty():
+            if not _terminal():
                 raise CliError(f"not deleting {contest.name} without confirmation: no terminal to ask on; add --yes")
             if not _ask(f"Delete {contest.title} and its {polls} poll(s)? A backup is taken first."):
                 raise CliError(f"{contest.name} not deleted")

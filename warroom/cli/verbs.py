@@ -438,7 +438,9 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
                 f"{replace_only}; {contest.name} keeps its stored polls (delete one to import it again)", code=2
             )
         try:
-            parsed = parse_polls_csv(text, contest, today=date.today())
+            from warroom.core.validation import today_somewhere
+
+            parsed = parse_polls_csv(text, contest, today=today_somewhere())
         except CsvFormatError as exc:
             raise CliError(f"{args.file}: {exc}") from None
         if not parsed.ok:
@@ -873,6 +875,48 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         # interpreter's final flush does not raise again, and end quietly as other Unix tools do.
         _quiet_stdout()
         return 141 - 128  # SIGPIPE's status as a plain exit code: 13
+    except (MemoryError, ImportError, OSError, RuntimeError) as exc:
+        # Out of memory (`ulimit -v`, a container's limit: a MemoryError, a library or thread that cannot be
+        # loaded or started) or of file handles (`ulimit -n`): one line saying which,
+        # and that the change under way was rolled back (as for Ctrl-C), never a traceback. Anything else of
+        # these kinds is not ours to explain.
+        starved = _starved(exc)
+        if not starved:
+            raise
+        err.write(
+            f"warroom {args.verb}: {starved}; a store change it was in the middle of was rolled back (every store "
+            "change is all or nothing)\n"
+        )
+        _quiet_stdout()
+        return 5
+
+
+def _starved(exc: BaseException) -> str:
+    """What ran out, in words, when `exc` says the process ran out of memory or file handles; "" otherwise. A
+    library that cannot be loaded for want of address space says so only in its message (the loader's "failed
+    to map segment", "cannot allocate memory")."""
+    import errno
+
+    def limit(which: str, unit: str, scale: int = 1) -> str:
+        try:
+            import resource  # (not on Windows)
+
+            soft = resource.getrlimit(getattr(resource, which))[0]
+        except (ImportError, AttributeError, OSError, ValueError, MemoryError):
+            return ""
+        return "" if soft == resource.RLIM_INFINITY else f" (this process may have {soft // scale:,}{unit})"
+
+    text = str(exc).lower()
+    memory = isinstance(exc, MemoryError) or getattr(exc, "errno", None) == errno.ENOMEM
+    if memory or (isinstance(exc, ImportError) and ("failed to map" in text or "cannot allocate memory" in text)):
+        return "it ran out of memory" + limit("RLIMIT_AS", " MB of address space: ulimit -v", 1 << 20)
+    if isinstance(exc, RuntimeError) and "can't start new thread" in text:  # a thread's stack is address space too
+        return "it could not start a thread (out of memory or of processes)" + limit(
+            "RLIMIT_AS", " MB of address space: ulimit -v", 1 << 20
+        )
+    if getattr(exc, "errno", None) in (errno.EMFILE, errno.ENFILE):
+        return "it ran out of file handles" + limit("RLIMIT_NOFILE", " open files: ulimit -n")
+    return ""
 
 
 def _quiet_stdout() -> None:

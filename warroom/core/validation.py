@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from warroom.core.types import DIRECTION_CONTROLS, EXHAUSTED, Contest, CountingSystem, OfficialResult, Poll
 
@@ -29,6 +29,18 @@ EARLIEST_BEFORE_ELECTION = timedelta(days=3653)
 recall polls). A date outside is a typo such as 9999 or 0001, which would also stretch every average's
 day-by-day timeline to thousands of years. Fixed to the contest, not to today, so a file validates the same
 on any day; the separate `today` check still refuses fieldwork that has not started."""
+
+
+LATEST_UTC_OFFSET = timedelta(hours=14)
+"""The zone furthest ahead of UTC (Kiribati's Line Islands, UTC+14): the first to start each day."""
+
+
+def today_somewhere(now: datetime | None = None) -> date:
+    """The latest date anywhere on Earth now: the day that has begun in UTC+14. The "in the future" check goes by
+    it, not by this machine's date: a poll published today in New Zealand was refused as in the future on a
+    machine in London that morning (or anywhere on the Americas' side of the date line)."""
+    instant = datetime.now(UTC) if now is None else now.astimezone(UTC)
+    return (instant + LATEST_UTC_OFFSET).date()
 
 
 THOUSANDS_SEPARATORS = ", \u00a0\u2009\u202f"

@@ -5,13 +5,14 @@ this machine, kept per contest)."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
 
 from warroom.core.pipeline import PriorSource
 from warroom.core.types import Contest
-from warroom.services.settings import AppSettings
+from warroom.services.settings import AppSettings, contest_born
 
 
 class PriorLookup(Protocol):
@@ -20,10 +21,13 @@ class PriorLookup(Protocol):
     def transfer_priors(self, contest: Contest) -> PriorSource | None: ...
     def expected_valid_votes(self, contest: Contest) -> int | None: ...
     def update_contest(self, contest: Contest) -> Contest: ...
+    @property
+    def opened_identity(self) -> tuple[str, datetime | None] | None: ...
 
 
 class ContestPreferences(QObject):
-    """Per-contest settings, scoped by contest id in the settings file.
+    """Per-contest settings, scoped by contest id in the settings file and marked with the contest's creation time
+    (a contest made later under a deleted one's id never inherits them: AppSettings.claim_contest).
 
     Signals:
         priors_changed: the open contest's transfer priors (a PriorSource, or None).
@@ -42,6 +46,7 @@ class ContestPreferences(QObject):
         self.settings = settings
         self.lookup = lookup
         self.contest: Contest | None = None
+        self._born = ""  # the open contest's creation time, as its settings are marked (contest_born)
 
     @property
     def transfer_prior(self) -> str:
@@ -51,6 +56,9 @@ class ContestPreferences(QObject):
     def set_contest(self, contest: Contest) -> None:
         """A contest opened: announce its views and priors."""
         self.contest = contest
+        self._born = contest_born(self.lookup.opened_identity) if contest.id is not None else ""
+        if contest.id is not None:
+            self.settings.claim_contest(contest.id, self._born)
         self.presentation_views_changed.emit(self.settings.presentation_views_for(contest.id))
         self._announce_priors(contest)
         self.valid_votes_changed.emit(self.lookup.expected_valid_votes(contest))
@@ -74,8 +82,13 @@ class ContestPreferences(QObject):
     def set_presentation_views(self, views: list[str]) -> None:
         """The open contest's own meeting-mode views."""
         if self.contest is not None and self.contest.id is not None:
-            self.settings.set_for_contest(self.contest.id, "presentation_views", ",".join(views))
+            self.settings.set_for_contest(self.contest.id, "presentation_views", ",".join(views), born=self._born)
             self.presentation_views_changed.emit(self.settings.presentation_views_for(self.contest.id))
+
+    def forget_contest(self, contest_id: int) -> None:
+        """A contest deleted from this window: its settings go with it. SQLite gives its id to the next contest
+        made, and one made within the same second also shares its creation time, the mark claim_contest reads."""
+        self.settings.forget_contest(contest_id)
 
     def _announce_priors(self, contest: Contest) -> None:
         try:

@@ -30,7 +30,7 @@ from warroom.core.forecast import ForecastErrors
 from warroom.core.infile import decode_csv_bytes
 from warroom.core.pipeline import PriorSource
 from warroom.core.types import Annotation, Contest, OfficialResult, Poll
-from warroom.core.validation import poll_problems
+from warroom.core.validation import poll_problems, today_somewhere
 from warroom.paths import read_input_file, write_private_atomic
 from warroom.services.store_writer import StoreWriter
 from warroom.store import contests as contests_repo
@@ -147,7 +147,7 @@ def parse_poll_file(path: Path, contest: Contest, *, progress: Progress | None =
     except ValueError as exc:
         raise StoreError(str(exc), where=str(path)) from exc
     try:
-        return parse_polls_csv(text, contest, today=date.today(), progress=_lines_of(text, progress))
+        return parse_polls_csv(text, contest, today=today_somewhere(), progress=_lines_of(text, progress))
     except CsvFormatError as exc:
         raise StoreError(str(exc), where=str(path)) from exc
 
@@ -160,7 +160,7 @@ def parse_poll_text(text: str, contest: Contest, *, progress: Progress | None = 
     """
     try:
         csv_text = pasted_table_to_csv(text)
-        return parse_polls_csv(csv_text, contest, today=date.today(), progress=_lines_of(csv_text, progress))
+        return parse_polls_csv(csv_text, contest, today=today_somewhere(), progress=_lines_of(csv_text, progress))
     except CsvFormatError as exc:
         raise StoreError(f"the pasted table: {exc}") from exc
 
@@ -482,7 +482,7 @@ class PollService(QObject):
         if self._contest is None:
             return ["no contest is open"]
         same = self._same_dates().get((poll.fieldwork_start, poll.fieldwork_end), ())
-        return poll_problems(poll, self._contest, (self._polls[i] for i in same), today=date.today())
+        return poll_problems(poll, self._contest, (self._polls[i] for i in same), today=today_somewhere())
 
     # --- writing (all or nothing, each one transaction) -----------------------------------------------------
 

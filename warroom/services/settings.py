@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, Signal
 
-from warroom.paths import AppPaths
+from warroom.paths import AppPaths, make_private_folders, qt_name
 
 T = TypeVar("T")
 
@@ -31,8 +33,20 @@ class _Key(Generic[T]):
     def __set__(self, obj: AppSettings, value: T) -> None:
         if value == self.__get__(obj, type(obj)):
             return  # no write, no signal
-        obj.qsettings.setValue(self.key, value)
+        obj.write(self.key, value)
         getattr(obj, self.signal).emit(value)
+
+
+BORN_KEY = "created"
+"""Beside a contest's settings (`contest/ID/created`): when the contest they were made for was created."""
+
+
+def contest_born(identity: tuple[str, datetime | None] | None) -> str:
+    """The mark of a contest's settings from its identity (store.polls.contest_identity): its creation time, which a
+    rename keeps and a contest made later under a deleted one's id does not share ("" when unknown)."""
+    if identity is None or identity[1] is None:
+        return ""
+    return identity[1].isoformat(sep=" ")
 
 
 class AppSettings(QObject):
@@ -68,9 +82,33 @@ class AppSettings(QObject):
             return ",".join(str(v).strip() for v in value)
         return str(value) if value is not None else default
 
-    def set_for_contest(self, contest_id: int, key: str, value: str) -> None:
-        """Store a setting of one contest."""
-        self.qsettings.setValue(f"contest/{contest_id}/{key}", value)
+    def set_for_contest(self, contest_id: int, key: str, value: str, *, born: str = "") -> None:
+        """Store a setting of one contest; `born` (contest_born) marks the contest they are for (claim_contest)."""
+        if born:
+            self.write(f"contest/{contest_id}/{BORN_KEY}", born)
+        self.write(f"contest/{contest_id}/{key}", value)
+
+    def forget_contest(self, contest_id: int) -> None:
+        """Drop every setting of a contest deleted here (its id may be the next contest's)."""
+        self.write(f"contest/{contest_id}", None)
+
+    def claim_contest(self, contest_id: int, born: str) -> None:
+        """The contest stored under `contest_id` now was made at `born` (contest_born): settings kept under that id
+        for another contest, one deleted since (SQLite gives its id to the next contest made), are dropped, so a
+        new race never opens with a deleted one's settings. Settings from before they carried a creation time are
+        the contest's own (an existing user's), and are marked as such; a contest with none gets no mark."""
+        group = f"contest/{contest_id}"
+        if not born:
+            return
+        marked: Any = self.qsettings.value(f"{group}/{BORN_KEY}")
+        if marked is None:
+            self.qsettings.beginGroup(group)
+            has_any = bool(self.qsettings.allKeys())
+            self.qsettings.endGroup()
+            if has_any:
+                self.write(f"{group}/{BORN_KEY}", born)
+        elif str(marked) != born:
+            self.write(group, None)
 
     def presentation_views_for(self, contest_id: int | None) -> list[str]:
         """Meeting mode's views for a contest: its own list if it has one, else the global one."""
@@ -82,7 +120,17 @@ class AppSettings(QObject):
         return value if isinstance(value, QByteArray) else None
 
     def set_geometry(self, name: str, data: QByteArray) -> None:
-        self.qsettings.setValue(f"window/{name}", data)
+        self.write(f"window/{name}", data)
+
+    def write(self, key: str, value: object) -> None:
+        """Set `key` (None: remove it and every key under it). Every change goes through here: the settings file
+        and its folder are put back owner-only first if something deleted them while the app ran, since QSettings
+        makes them again with the umask's modes (0755 and 0644; 0777 and 0666 under umask 000)."""
+        _keep_private(Path(os.fsdecode(self.qsettings.fileName().encode("utf-8", "surrogatepass"))))
+        if value is None:
+            self.qsettings.remove(key)
+        else:
+            self.qsettings.setValue(key, value)
 
     def sync(self) -> None:
         self.qsettings.sync()
@@ -95,8 +143,9 @@ def settings_unchanged(settings: AppSettings) -> Iterator[AppSettings]:
     render's window closing had written its size and dock layout, and the race it drew, into the user's file."""
     import tempfile
 
-    with tempfile.TemporaryDirectory(prefix="warroom-settings-") as folder:
-        scratch = QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
+    # A scratch copy: failing to remove it (too many open files by then) must not fail the work done with it.
+    with tempfile.TemporaryDirectory(prefix="warroom-settings-", ignore_cleanup_errors=True) as folder:
+        scratch = QSettings(qt_name(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
         for key in settings.qsettings.allKeys():
             scratch.setValue(key, settings.qsettings.value(key))
         copy = AppSettings(scratch)
@@ -117,8 +166,8 @@ def open_settings(paths: AppPaths) -> AppSettings:
 
     An ini file beside the store's other state (paths.settings_file), never the platform's default QSettings
     location, so `warroom render` reads exactly what the app wrote. A file past SETTINGS_MAX_BYTES is set
-    aside (renamed `settings.ini.too-large`, kept) and the app starts with default settings; `notice` says so.
-    So is anything there that is not a regular file (a FIFO, a folder, a device, through a link or not:
+    aside (renamed `settings.ini.too-large`, kept; one set aside earlier keeps a numbered name, as with every
+    set-aside file: _set_aside) and the app starts with default settings; `notice` says so. So is anything there that is not a regular file (a FIFO, a folder, a device, through a link or not:
     renamed `settings.ini.not-a-file`), and a link to a file that does not read as settings: QSettings saves by
     replacing a link's target, which put the settings in place of the file linked (run as root, in place of
     /dev/zero itself).
@@ -141,7 +190,7 @@ def open_settings(paths: AppPaths) -> AppSettings:
     except OSError:  # cannot be moved: never read or write it; keep this session's settings elsewhere
         private = Path(tempfile.mkdtemp(prefix="warroom-settings-"))
         notice = f"The settings file {file} is {kind} and cannot be moved aside; settings will not be kept"
-        settings = AppSettings(QSettings(str(private / file.name), QSettings.Format.IniFormat))
+        settings = AppSettings(QSettings(qt_name(private / file.name), QSettings.Format.IniFormat))
         settings.notice = notice
         return settings
     try:
@@ -153,15 +202,23 @@ def open_settings(paths: AppPaths) -> AppSettings:
                 f"that is not UTF-8); it was set aside as {aside}, kept as it was, and default settings are used"
             )
         elif size > SETTINGS_MAX_BYTES:
-            aside = file.with_name(file.name + ".too-large")
-            os.replace(file, aside)
+            aside = _set_aside(file, ".too-large")  # an earlier one kept under a numbered name, as every set-aside
             notice = (
                 f"The settings file was {size:,} bytes, far more than warroom writes; it was set aside as {aside} "
                 "and default settings are used"
             )
     except OSError:  # cannot be moved: read as it is
         notice = ""
-    settings = AppSettings(QSettings(str(file), QSettings.Format.IniFormat))
+    try:
+        name = qt_name(file)
+    except ValueError:  # a name in another encoding: Qt cannot open it (it would write somewhere else)
+        private = Path(tempfile.mkdtemp(prefix="warroom-settings-"))
+        settings = AppSettings(QSettings(qt_name(private / file.name), QSettings.Format.IniFormat))
+        settings.notice = (
+            f"The settings file {file} has a name that is not UTF-8, which Qt cannot open: settings will not be kept"
+        )
+        return settings
+    settings = AppSettings(QSettings(name, QSettings.Format.IniFormat))
     if _made_read_only(file):
         # QSettings saves by writing a new file in its place: the user's read-only file was made writable and
         # rewritten at the first change. It is read, and this session's changes are kept beside it, never in it.
@@ -173,6 +230,20 @@ def open_settings(paths: AppPaths) -> AppSettings:
         return copy
     settings.notice = notice
     return settings
+
+
+def _keep_private(file: Path) -> None:
+    """An owner-only folder (0700) and file (0600) at `file` for QSettings to save into (QSaveFile keeps an existing
+    file's mode), if either has gone; one that cannot be made is left for QSettings to report."""
+    import contextlib
+    import os
+
+    with contextlib.suppress(OSError, ValueError):
+        if file.exists() or file.is_symlink():
+            return
+    with contextlib.suppress(OSError, ValueError):  # (ValueError: a name the file system's encoding cannot hold)
+        make_private_folders(file.parent)
+        os.close(os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600))
 
 
 def _made_read_only(file: Path) -> bool:
@@ -195,7 +266,7 @@ def _session_copy(settings: AppSettings) -> AppSettings:
 
     folder = tempfile.mkdtemp(prefix="warroom-settings-")
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    scratch = QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
+    scratch = QSettings(qt_name(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
     for key in settings.qsettings.allKeys():
         scratch.setValue(key, settings.qsettings.value(key))
     return AppSettings(scratch)

@@ -300,14 +300,14 @@ def backup_before_delete(engine: Engine, backup_dir: Path, session: Session, con
         ContestError: no such contest.
         OSError: the backup folder cannot be written (then do not delete).
     """
-    from warroom.paths import write_private_atomic
+    from warroom.paths import make_private_folders, write_private_atomic
     from warroom.store.db import backup_sqlite, sqlite_path
 
     db_file = sqlite_path(engine)
     if db_file is not None:
         return backup_sqlite(db_file, backup_dir, reason="before-delete")
     bundle = export_bundle(session, contest_id)
-    backup_dir.mkdir(parents=True, exist_ok=True)
+    make_private_folders(backup_dir)  # owner-only whatever the umask, its parents too
     slug = re.sub(r"[^a-z0-9]+", "-", bundle["contest"]["contest"]["name"].casefold()).strip("-") or "contest"
     target = backup_dir / f"{slug}-{datetime.now():%Y%m%d-%H%M%S-%f}-before-delete.json"
     write_private_atomic(target, bundle_to_text(bundle))

@@ -42,6 +42,11 @@ cannot fire in a stopped server, and a cancel request goes to that same server).
 transaction allows itself (PG_LOCK_TIMEOUT_MS; the window's, limit_lock_wait), so such a lock still ends as
 "busy". No session lock_timeout is set at connect: the `options` startup parameter it needs is refused by
 connection poolers such as PgBouncer, which would keep warroom from connecting at all."""
+PG_LOCK_WAIT_MS = 10_000
+"""The most a PostgreSQL transaction waits for a lock another session holds (a teammate's `LOCK TABLE` or long
+transaction), unless it sets its own (limit_lock_wait, write_locked), then fails "busy": SQLite's busy timeout
+(make_engine), well inside PG_ANSWER_WAIT_S. Without it a lock wait has no limit in PostgreSQL, and every verb waited
+the whole answer wait and then said the server did not answer."""
 PG_ANSWER_MARGIN_S = 3.0
 """A transaction that limits its lock waits (limit_lock_wait: the window's reads and writes, 2 s) waits that long
 plus this for each answer: the window is never held longer."""
@@ -52,7 +57,7 @@ _DISPLAY: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
 """Each engine's target as typed, redacted: the engine's parsed URL can misplace an unencoded '@' password."""
 
 
-from warroom.paths import user_made_read_only  # noqa: E402
+from warroom.paths import make_private_folders, user_made_read_only  # noqa: E402
 from warroom.store.errors import StoreError  # noqa: E402  (re-exported: callers import it from here too)
 from warroom.store.revisions import (  # noqa: E402
     CORE_TABLES,
@@ -476,6 +481,8 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
         engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
         if answering:
             _wait_for_answers_at_most(engine)
+        if backend == "postgresql":
+            _wait_for_locks_at_most(engine)
     except NoSuchModuleError as exc:
         raise StoreError(
             f"this app cannot use {backend!r} databases; use a SQLite file or a postgresql+psycopg:// URL",
@@ -494,6 +501,17 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
         ) from exc
     _DISPLAY[engine] = redacted(target)
     return engine
+
+
+def _wait_for_locks_at_most(engine: Engine) -> None:
+    """Every PostgreSQL transaction waits at most PG_LOCK_WAIT_MS (or its own LOCK_WAIT_OPTION) for a lock another
+    session holds, then fails "busy" (translate). Transaction-scoped (set_config's `true`), so a connection pooler
+    (PgBouncer) passes it on to no one else; limit_lock_wait and write_locked set their own after it."""
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        wait = int(conn.get_execution_options().get(_LOCK_WAIT, PG_LOCK_WAIT_MS))
+        conn.exec_driver_sql(f"SELECT set_config('lock_timeout', '{wait}ms', true)")
 
 
 def _wait_for_answers_at_most(engine: Engine) -> None:
@@ -806,7 +824,9 @@ def backup_sqlite(db_file: Path, backup_dir: Path, *, reason: str, keep: int = B
         raise ValueError(f"backup reason {reason!r}: lower-case letters and digits, at most one hyphen")
     db_file = as_on_disk(db_file)  # POLLS.sqlite3 on a case-insensitive disk is polls.sqlite3: its backups too
     backup_dir = backup_folder(db_file, backup_dir)
-    backup_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    make_private_folders(
+        backup_dir
+    )  # its parents too (`elsewhere`, a data folder deleted meanwhile): never the umask's
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     # The order backups were written in is kept in their names, one more than any before: the clock can go back
     # (a dead battery, a wrong manual date, a restored virtual machine), and then the stamp of the backup written
@@ -1163,6 +1183,14 @@ def translate(exc: BaseException, engine: Engine | None = None, *, path: Path | 
             return StoreError(
                 "the disk is full: nothing was saved; free some space and try again", where=where, kind="full"
             )
+        limit = _file_size_limit_reached(store_file)
+        if limit is not None:  # `ulimit -f`: the write past it failed (Python ignores SIGXFSZ), the disk is fine
+            return StoreError(
+                f"the poll store reached this program's file-size limit ({limit:,} bytes: ulimit -f): nothing was "
+                "saved; raise the limit (ulimit -f unlimited) and try again",
+                where=where,
+                kind="full",
+            )
         if _unwritable(store_file):  # and for a store (or its -wal) whose permissions changed under the app
             return StoreError(
                 "the poll store cannot be written here any more (its file or its -wal file was made read-only "
@@ -1203,6 +1231,24 @@ def _unwritable(path: Path | None) -> bool:
         return False
     files = [path, Path(f"{path}-wal"), Path(f"{path}-shm")]
     return any(user_made_read_only(f) for f in files)  # (root too: the write bit, not os.access alone)
+
+
+def _file_size_limit_reached(path: Path | None) -> int | None:
+    """The process's file-size limit (RLIMIT_FSIZE) when the SQLite store or its -wal is within a megabyte of it
+    (a write past it fails with EFBIG, which SQLite reports as a disk I/O error); None otherwise."""
+    try:
+        import resource  # (not on Windows)
+
+        soft = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+    except (ImportError, AttributeError, OSError, ValueError):
+        return None
+    if path is None or soft == resource.RLIM_INFINITY:
+        return None
+    for file in (path, _wal_of(path)):
+        with contextlib.suppress(OSError):
+            if file.stat().st_size + 2**20 >= soft:
+                return int(soft)
+    return None
 
 
 def _disk_full_at(path: Path | None) -> bool:

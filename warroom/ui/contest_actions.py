@@ -51,6 +51,7 @@ class PriorChoice(Protocol):
     @property
     def transfer_prior(self) -> str: ...
     def set_transfer_prior(self, past_name: str) -> None: ...
+    def forget_contest(self, contest_id: int) -> None: ...
 
 
 PICKER_MAX_WIDTH = 380  # px: the contest picker's widest (a 1280-wide window keeps its toolbar whole)
@@ -250,6 +251,8 @@ class ContestActions(QObject):
         except (OSError, ValueError, RuntimeError) as exc:  # RuntimeError: the store's own (busy, full, gone)
             self.window.show_error(f"{contest.name} was not deleted: {_with_where(exc)}")
             return False
+        if self.priors is not None:
+            self.priors.forget_contest(contest.id)  # its settings are not the next contest's under its id
         where = f"; backup: {backup}" if backup else ""
         self.window.statusBar().showMessage(f"Deleted {contest.name}{where}", 10000)
         return True

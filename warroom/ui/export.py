@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from warroom.core.forecast import chance_text
-from warroom.paths import atomic_target, write_private_atomic
+from warroom.paths import atomic_target, qt_name, write_private_atomic
 from warroom.ui.glyphs import drawable_text
 
 
@@ -142,14 +142,25 @@ def widget_to_png(widget: QWidget, path: Path, width: int | None = None, height:
 
 def _save_png(image: QImage, path: Path) -> None:
     with atomic_target(path) as tmp:  # owner-only, all or nothing, never through a planted link
-        if not image.save(str(tmp), "PNG"):  # type: ignore[call-overload]  # the stubs say bytes; PySide6 wants str
+        if not image.save(_qt_name(tmp, path), "PNG"):  # type: ignore[call-overload]  # the stubs say bytes; PySide6 wants str
             raise ExportError(f"could not write {path}")
+
+
+def _qt_name(tmp: Path, path: Path) -> str:
+    """The temporary file's name as Qt opens it (paths.qt_name); a name Qt cannot hold is an ExportError naming
+    `path`, the file asked for."""
+    try:
+        return qt_name(tmp)
+    except ValueError:
+        raise ExportError(
+            f"could not write {path}: its folder's name is not UTF-8, and Qt opens only file names in UTF-8"
+        ) from None
 
 
 def widget_to_svg(widget: QWidget, path: Path, title: str = "") -> None:
     with atomic_target(path, ending=b"</svg>") as tmp:
         generator = QSvgGenerator()
-        generator.setFileName(str(tmp))
+        generator.setFileName(_qt_name(tmp, path))
         generator.setSize(widget.size())
         generator.setViewBox(widget.rect())
         # QPicture-based items (pyqtgraph's axes) rescale by the ratio of device resolutions: match the screen's.
@@ -223,7 +234,7 @@ def plot_to_pdf(plot: pg.PlotItem, path: Path) -> None:
 
 
 def _plot_pdf(plot: pg.PlotItem, rect: QRectF, tmp: Path) -> None:
-    writer = QPdfWriter(str(tmp))
+    writer = QPdfWriter(_qt_name(tmp, tmp))
     # The axes replay a QPicture recorded at the screen's resolution; QPicture rescales by the ratio of the two
     # devices' resolutions, so a 72-dpi page would shrink the axes by 3/4 against the data they label.
     dpi = _screen_dpi()
@@ -779,7 +790,7 @@ def write_briefing_pdf(briefing: Briefing, path: Path) -> int:
 
 
 def _briefing_pdf(briefing: Briefing, tmp: Path) -> int:
-    writer = QPdfWriter(str(tmp))
+    writer = QPdfWriter(_qt_name(tmp, tmp))
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
     writer.setPageLayout(
         QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait, QMarginsF(15, 15, 15, 15))

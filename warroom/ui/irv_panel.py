@@ -67,6 +67,7 @@ from warroom.core.forecast import chance_cell
 from warroom.core.irv_pipeline import MINOR_SHARE, BreakEven, IrvCase, IrvView
 from warroom.core.irv_scenario import IrvScenario
 from warroom.core.types import EXHAUSTED, Contest
+from warroom.paths import from_qt_name
 from warroom.ui.glyphs import drawable
 from warroom.ui.protocols import IrvModel
 from warroom.ui.qt_utils import NAME_IN_TITLE, as_html, elide_middle, literal_tip, plain_label, signals_blocked
@@ -902,7 +903,7 @@ class IrvPanel(QWidget):
             self, "Last election's ballots", "", "Ballot CSV files (*.csv);;All files (*)"
         )
         if path:
-            self.model.load_prior_ballots(Path(path))
+            self.model.load_prior_ballots(from_qt_name(path))
 
     def _on_picker_changed(self, _index: int) -> None:
         code = self.picker.currentData()

@@ -55,7 +55,7 @@ from warroom import __version__
 from warroom.core.averaging import PollAverages
 from warroom.core.two_round_view import NoticeTable
 from warroom.core.types import Annotation, Contest, CountingSystem, Poll, control_problem
-from warroom.paths import in_backup_folder, overwrites_store
+from warroom.paths import from_qt_name, in_backup_folder, overwrites_store
 from warroom.ui.assets import icon, stylesheet
 from warroom.ui.commands import AddPollsCommand, DeletePollsCommand, EditPollCommand, ImportedPollsCommand
 from warroom.ui.dock_layout import (
@@ -1037,11 +1037,11 @@ class MainWindow(QMainWindow):
     def choose_import(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Import polls", "", "CSV files (*.csv);;All files (*)")
         if path:
-            self.import_requested.emit(Path(path))
+            self.import_requested.emit(from_qt_name(path))
 
     def choose_export(self) -> None:
         chosen, _ = QFileDialog.getSaveFileName(self, "Export polls", "polls.csv", "CSV files (*.csv)")
-        path = str(with_ending(Path(chosen), "csv")) if chosen else ""
+        path = str(with_ending(from_qt_name(chosen), "csv")) if chosen else ""
         if path and self._writable_export(Path(path)):
             try:
                 n = self._polls.export_csv(Path(path))
@@ -1219,7 +1219,7 @@ class MainWindow(QMainWindow):
         from warroom.ui.export import export_problem, export_view
 
         chosen, _ = QFileDialog.getSaveFileName(self, "Export", f"warroom.{kind}", f"{kind.upper()} files (*.{kind})")
-        path = str(with_ending(Path(chosen), kind)) if chosen else ""
+        path = str(with_ending(from_qt_name(chosen), kind)) if chosen else ""
         if not path or not self._writable_export(Path(path)):
             return
         width = None
@@ -1246,7 +1246,7 @@ class MainWindow(QMainWindow):
         )
         if not path:
             return
-        target = Path(path)
+        target = from_qt_name(path)
         if target.suffix.lower() not in (".png", ".svg", ".pdf"):
             target = target.with_name(target.name + "." + chosen.split("*.")[-1].rstrip(")").lower())
         if not self._writable_export(target):
@@ -1314,8 +1314,8 @@ class MainWindow(QMainWindow):
 
     def _choose_briefing(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Briefing PDF", "briefing.pdf", "PDF files (*.pdf)")
-        if path and self._writable_export(Path(path)):
-            self.briefing_requested.emit(Path(path))
+        if path and self._writable_export(from_qt_name(path)):
+            self.briefing_requested.emit(from_qt_name(path))
 
     def _copy_polls(self) -> None:
         n = self.polls_pane.copy_selection()
@@ -1416,7 +1416,7 @@ class MainWindow(QMainWindow):
     def dropEvent(self, event: QDropEvent) -> None:
         # One file per import (each all or nothing, on the import thread): several dropped together started the
         # first and refused the rest in status-bar messages that overwrote each other, then "N polls added".
-        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls()]
+        paths = [from_qt_name(url.toLocalFile()) for url in event.mimeData().urls()]
         event.acceptProposedAction()
         if not paths:
             return

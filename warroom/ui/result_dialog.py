@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from warroom.core.resultfile import RESULT_FILE_MAX_BYTES, ResultFileError, parse_result_csv
 from warroom.core.types import Contest, OfficialResult
-from warroom.paths import read_input_file
+from warroom.paths import from_qt_name, read_input_file
 from warroom.ui.glyphs import drawable
 from warroom.ui.qt_utils import plain_label, title_text
 
@@ -122,7 +122,7 @@ class ResultDialog(QDialog):
     def _choose_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Official result", "", "CSV files (*.csv);;All files (*)")
         if path:
-            self.load_file(Path(path))
+            self.load_file(from_qt_name(path))
 
     def load_file(self, path: Path) -> None:
         """Read a result CSV into the table (problems shown, nothing stored until OK)."""

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, Signal
@@ -254,13 +253,13 @@ class StartShell(QMainWindow):
         contest = self.contest
         if contest is None or self.busy:
             return None
-        from warroom.core.validation import poll_problems
+        from warroom.core.validation import poll_problems, today_somewhere
         from warroom.ui.poll_dialog import PollDialog
 
         polls = list(self.polls.values())
 
         def check(entered: Poll) -> list[str]:
-            return poll_problems(entered, contest, polls, today=date.today())
+            return poll_problems(entered, contest, polls, today=today_somewhere())
 
         self.busy = True
         dialog = PollDialog(contest, check, poll, [p.pollster for p in polls], self)
