@@ -114,6 +114,23 @@ def lookalike_key(text: str) -> str:
     return " ".join(visible.translate(_HOMOGLYPHS).casefold().split())
 
 
+_HOMOGLYPH_LETTERS = frozenset(chr(k) for k in _HOMOGLYPHS)
+_WORD = re.compile(r"\w+")
+
+
+def disguised_letter(text: str) -> str | None:
+    """The first Cyrillic or Greek letter drawn like a Latin one (_HOMOGLYPHS) inside a word that also holds Latin
+    letters ('YоuGov' with a Cyrillic о), or None. Such a word prints as the Latin name and is another name
+    wherever names are compared as written. A whole word in one alphabet (ВЦИОМ, or "Levada Центр") is left."""
+    for word in _WORD.finditer(text):
+        found = next((ch for ch in word[0] if ch in _HOMOGLYPH_LETTERS), None)
+        if found is not None and any(
+            ch.isascii() or unicodedata.name(ch, "").startswith("LATIN") for ch in word[0] if ch.isalpha()
+        ):
+            return found
+    return None
+
+
 def _unaccented(key: str) -> str:
     """A lookalike_key with accents and hyphens dropped: how the French compilations (`france.name_key`) and
     pasted tables match names, so "Zoé Smith" and "Zoe Smith" are one name to them."""
