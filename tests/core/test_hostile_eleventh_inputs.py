@@ -104,3 +104,47 @@ def test_a_two_round_notice_whose_institute_borrows_a_cyrillic_letter_is_refused
     disguised = parse_nsppolls_polls(_nsp([("Ann", "60"), ("Bob", "40")]).replace(",Ifop,", ",If\u043ep,"))
     problems = check_campaign(disguised)
     assert any("pollster" in p and "U+043E" in p for p in problems), problems
+
+
+# --- a quote opened and never closed -----------------------------------------------------------------------------
+
+
+def test_a_poll_file_with_a_quote_never_closed_is_refused_not_cut_short() -> None:
+    """A note starting with a stray quote ('"online') made the csv module read every line after it into that note:
+    three polls in the file, one imported, and the note holding the other two rows, without a word."""
+    text = (
+        f"{HEADER},notes\n"
+        'Acme,2024-03-01,2024-03-02,800,45,40,15,"online panel\n'
+        "Bcme,2024-03-03,2024-03-04,800,44,41,15,phone\n"
+        "Ccme,2024-03-05,2024-03-06,800,43,42,15,phone\n"
+    )
+    result = parse_polls_csv(text, TOY, today=TODAY)
+    assert not result.ok, [p.notes for p in result.polls]
+    assert any("quote opened on line 2 is never closed" in e.message for e in result.errors), result.errors
+
+
+def test_quoted_cells_that_close_are_read_as_before() -> None:
+    """A note over two lines, a doubled quote and a quoted last cell are read whole: only a quote the file ends in
+    is refused."""
+    text = (
+        f"{HEADER},notes\n"
+        'Acme,2024-03-01,2024-03-02,800,45,40,15,"two\nlines, ""quoted"""\n'
+        'Bcme,2024-03-03,2024-03-04,800,44,41,15,"last"'
+    )
+    result = parse_polls_csv(text, TOY, today=TODAY)
+    assert result.ok, result.errors
+    assert [p.notes for p in result.polls] == ['two\nlines, "quoted"', "last"]
+
+
+def test_a_ballot_or_result_file_with_a_quote_never_closed_names_the_quote() -> None:
+    """Both were refused already, but as a candidate named 'A,B\\n2,B,A' holding a line break, or an unknown
+    candidate: the quote that swallowed the lines after it is what to fix."""
+    from warroom.core.csvformat import parse_ballot_table
+    from warroom.core.resultfile import ResultFileError, parse_result_csv
+    from warroom.demo import LONDON_2012
+
+    _table, errors = parse_ballot_table('count,p1,p2\n5,A,B\n3,"A,B\n2,B,A\n')
+    assert any("quote opened on line 3 is never closed" in e.message for e in errors), errors
+    with pytest.raises(ResultFileError) as info:
+        parse_result_csv('candidate,first_round\n"Boris Johnson,971931\nKen Livingstone,889918\n', LONDON_2012)
+    assert any("quote opened on line 2 is never closed" in p.message for p in info.value.problems)

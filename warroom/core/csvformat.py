@@ -44,7 +44,7 @@ from warroom.core.ballots import (
     read_table_fast,
     table_from_ballots,
 )
-from warroom.core.infile import open_regular
+from warroom.core.infile import CsvRecords, open_regular
 from warroom.core.types import EXHAUSTED, Contest, Poll, TransferObservation
 from warroom.core.validation import MAX_SAMPLE_SIZE, iso_date, plain_decimal, validate_poll, whole_number
 
@@ -261,7 +261,7 @@ def parse_polls_csv(
         raise CsvFormatError("the file is binary, not CSV text")
     # newline="": lines end at CR, LF or CRLF (old Mac, Unix, Windows), and a line break quoted inside a cell
     # is kept as written, as the csv module's documentation asks.
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = CsvRecords(text)
     header = _header(reader)
     if len(header) > MAX_POLL_COLUMNS:  # a million columns gave a million "unknown column" errors, 4 s later
         raise CsvFormatError(
@@ -614,7 +614,7 @@ def _header(reader: Iterator[list[str]]) -> list[str]:
 
 def _ballot_table_csv(text: str) -> tuple[BallotTable, list[LineError]]:
     # newline="": lines end at CR, LF or CRLF, as in parse_polls_csv (a CR-only file was a csv.Error traceback)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = CsvRecords(text)
     header = _header(reader)
     count_col, width = _ballot_columns(header)
     pref_cols = [i for i in range(width) if i != count_col]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import errno
+import io
 import os
 import re
 import stat
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 
 def open_regular(path: str | Path) -> BinaryIO:
@@ -78,3 +80,42 @@ def decode_csv_bytes(data: bytes) -> str:
             return data.decode("cp1252")
         except UnicodeDecodeError:
             raise ValueError(f"line {line}: not text in UTF-8 or Windows-1252 (a binary file?)") from None
+
+
+class CsvRecords:
+    """csv.reader over a whole text (lines ending at CR, LF or CRLF), refusing a record that runs to the end of the
+    text inside a quoted cell: a stray opening quote (`"online` in a note) made the csv module read every line after
+    it into that one cell, so the rows below were silently not there (a poll file of 40 polls imported 1).
+
+    A drop-in for `csv.reader(io.StringIO(text, newline=""), **fmt)`: iterate it, read `line_num`. Such a record
+    raises csv.Error naming the line its quote opened on, which every reader already reports with its line.
+    """
+
+    def __init__(self, text: str, **fmt: Any) -> None:
+        self._text = text
+        self._fmt = fmt
+        self._buffer = io.StringIO(text, newline="")
+        self._reader = csv.reader(self._buffer, **fmt)
+
+    @property
+    def line_num(self) -> int:
+        return self._reader.line_num
+
+    def __iter__(self) -> CsvRecords:
+        return self
+
+    def __next__(self) -> list[str]:
+        start, first_line = self._buffer.tell(), self._reader.line_num + 1
+        row = next(self._reader)
+        if self._buffer.tell() >= len(self._text) and '"' in self._text[start:]:
+            # the last record: read again by the strict reader, which refuses a quoted cell the text ends inside
+            try:
+                for _ in csv.reader(io.StringIO(self._text[start:], newline=""), strict=True, **self._fmt):
+                    pass
+            except csv.Error as exc:
+                if "unexpected end of data" in str(exc):
+                    raise csv.Error(
+                        f"a quote opened on line {first_line} is never closed, so every line after it would be "
+                        'read into one cell (a stray " in a cell?): close it, or double it ("") to mean a quote'
+                    ) from None
+        return row
