@@ -148,3 +148,52 @@ def test_a_ballot_or_result_file_with_a_quote_never_closed_names_the_quote() -> 
     with pytest.raises(ResultFileError) as info:
         parse_result_csv('candidate,first_round\n"Boris Johnson,971931\nKen Livingstone,889918\n', LONDON_2012)
     assert any("quote opened on line 2 is never closed" in p.message for p in info.value.problems)
+
+
+# --- files that are not CSV text at all ---------------------------------------------------------------------------
+
+POLL_TEXT = f"\ufeff{HEADER}\nAcme,2024-03-01,2024-03-02,800,45,40,15\n"
+
+
+def _workbook() -> bytes:
+    """An .xlsx is a zip archive; its first entry's name and a few stray UTF-8-looking bytes are enough."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types>" + "\u00e9" * 50 + "</Types>")
+        archive.writestr("xl/worksheets/sheet1.xml", "<x>" + bytes(range(256)).hex() * 20 + "</x>")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (POLL_TEXT.encode("utf-16-le"), "UTF-16"),  # Excel's "Unicode Text" (the BOM is the text's first letter)
+        (POLL_TEXT.encode("utf-16-be"), "UTF-16"),
+        (POLL_TEXT.encode("utf-32-le"), "UTF-32"),
+        (_workbook(), "Excel workbook"),  # an .xlsx chosen, or renamed .csv
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 8, "Excel 97-2003 workbook"),
+    ],
+)
+def test_a_file_that_is_not_csv_text_says_what_it_is(data: bytes, words: str) -> None:
+    """A workbook renamed .csv was "line 1 is not UTF-8 though the file holds UTF-8 letters elsewhere (two encodings
+    mixed)", and the window's import (which skipped the command line's check) called UTF-16 text "binary"."""
+    from warroom.core.infile import decode_csv_bytes
+
+    with pytest.raises(ValueError, match=words) as info:
+        decode_csv_bytes(data)
+    assert "CSV UTF-8" in str(info.value)
+    assert "two encodings" not in str(info.value)
+
+
+@pytest.mark.parametrize(("data", "words"), [("count,p1\n3,A\n".encode("utf-16"), "UTF-16"), (_workbook(), "workbook")])
+def test_a_ballot_file_that_is_not_csv_text_says_what_it_is(tmp_path, data: bytes, words: str) -> None:
+    """`warroom count` said "the file is not UTF-8 text (byte 0 cannot be read)"."""
+    from warroom.core.csvformat import CsvFormatError, parse_ballot_file
+
+    path = tmp_path / "ballots.csv"
+    path.write_bytes(data)
+    with pytest.raises(CsvFormatError, match=words):
+        parse_ballot_file(path)

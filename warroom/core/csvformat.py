@@ -44,7 +44,7 @@ from warroom.core.ballots import (
     read_table_fast,
     table_from_ballots,
 )
-from warroom.core.infile import CsvRecords, open_regular
+from warroom.core.infile import CsvRecords, not_csv_text, open_regular
 from warroom.core.types import EXHAUSTED, Contest, Poll, TransferObservation
 from warroom.core.validation import MAX_SAMPLE_SIZE, iso_date, plain_decimal, validate_poll, whole_number
 
@@ -560,6 +560,9 @@ def _parse_ballot_file(path: str | Path) -> tuple[BallotTable, list[LineError]]:
     """
     with open_regular(path) as handle:  # a FIFO is refused at once, never waited on
         first = handle.readline()
+        what = not_csv_text(first)
+        if what is not None:  # UTF-16 or a workbook: "not UTF-8 text (byte 2 cannot be read)" said nothing of it
+            raise CsvFormatError(what)
         if first.strip() and b'"' not in first and b"\0" not in first and b"\r" not in first.rstrip(b"\r\n"):
             try:
                 header_text = first.decode("utf-8-sig").rstrip("\r\n")

@@ -56,6 +56,28 @@ def mixed_encoding_line(data: bytes) -> int | None:
     return None
 
 
+_NOT_TEXT = (
+    # UTF-32 first: its little-endian mark starts with UTF-16's
+    (b"\xff\xfe\x00\x00", "UTF-32 text"),
+    (b"\x00\x00\xfe\xff", "UTF-32 text"),
+    (b"\xff\xfe", 'UTF-16 text (Excel\'s "Unicode Text")'),
+    (b"\xfe\xff", 'UTF-16 text (Excel\'s "Unicode Text")'),
+    (b"PK\x03\x04", "a zip archive, such as an Excel workbook (.xlsx) or an OpenDocument sheet, not CSV text"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Excel 97-2003 workbook (.xls), not CSV text"),
+)
+"""What a file chosen for import may be instead of CSV text, by its first bytes."""
+
+
+def not_csv_text(data: bytes) -> str | None:
+    """What `data` is when its first bytes say it is not UTF-8 or Windows-1252 text (UTF-16 or UTF-32 with their
+    byte-order mark, a workbook), with how to save it as CSV; None otherwise. One check for the command line and
+    the window's import: a workbook was "two encodings mixed", and UTF-16 "binary" in the window."""
+    for start, what in _NOT_TEXT:
+        if data.startswith(start):
+            return f"{what}: save it as CSV UTF-8 (Excel: Save as > CSV UTF-8) and import that"
+    return None
+
+
 def decode_csv_bytes(data: bytes) -> str:
     """A CSV file's text: UTF-8 (a byte-order mark dropped), else Windows-1252 as spreadsheets on Windows still
     save CSV, when the whole file is in it.
@@ -65,8 +87,12 @@ def decode_csv_bytes(data: bytes) -> str:
     refused, naming the first line that is not UTF-8.
 
     Raises:
-        ValueError: mixed encodings, or text in neither; the message names the line.
+        ValueError: UTF-16, UTF-32 or a workbook (not_csv_text), mixed encodings, or text in neither; the message
+            names the line.
     """
+    what = not_csv_text(data)
+    if what is not None:
+        raise ValueError(what)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
