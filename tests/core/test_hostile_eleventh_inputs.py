@@ -197,3 +197,18 @@ def test_a_ballot_file_that_is_not_csv_text_says_what_it_is(tmp_path, data: byte
     path.write_bytes(data)
     with pytest.raises(CsvFormatError, match=words):
         parse_ballot_file(path)
+
+
+def test_a_pasted_csv_with_a_quote_never_closed_is_refused_not_cut_short() -> None:
+    """Pasted comma-separated text went through the csv module too: the rows after a stray quote in a note were
+    read into that note, and the paste imported one poll of two."""
+    from warroom.core.paste import PasteError, split_table
+
+    text = (
+        "pollster,fieldwork_end,first:ann,first:bob,first:cat,notes\n"
+        'Acme,2024-03-02,45,40,15,"online\n'
+        "Bcme,2024-03-04,44,41,15,phone\n"
+    )
+    with pytest.raises(PasteError, match="quote opened on line 2 is never closed"):
+        split_table(text)
+    assert len(split_table(text.replace('"online', '"online"'))) == 3
