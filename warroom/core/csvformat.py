@@ -45,7 +45,7 @@ from warroom.core.ballots import (
     table_from_ballots,
 )
 from warroom.core.infile import CsvRecords, not_csv_text, open_regular
-from warroom.core.types import EXHAUSTED, Contest, Poll, TransferObservation
+from warroom.core.types import EXHAUSTED, Contest, Poll, TransferObservation, without_invisibles
 from warroom.core.validation import MAX_SAMPLE_SIZE, iso_date, plain_decimal, validate_poll, whole_number
 
 FIXED = (
@@ -189,7 +189,7 @@ def spellings(entries: Sequence[tuple[str, str, Sequence[str]]]) -> Spellings:
     for level in levels:
         found: dict[str, list[str]] = {}
         for text, code in level:
-            key = spelling_key(text)
+            key = spelling_key(without_invisibles(text))
             if key and key not in codes and key not in ambiguous and code not in found.setdefault(key, []):
                 found[key].append(code)
         for key, which in found.items():

@@ -114,6 +114,14 @@ def lookalike_key(text: str) -> str:
     return " ".join(visible.translate(_HOMOGLYPHS).casefold().split())
 
 
+def without_invisibles(name: str) -> str:
+    """A stored name as it can be typed: without the invisible format characters (zero-width space, soft hyphen)
+    a name copied from a web page keeps, which every view draws as nothing. Used on the names looked in, never on
+    the text looked for: a column typed with an invisible character is not the name (it looks alike, and is
+    refused as unknown); a candidate shown as "Ann Red" was unknown to a column `first:Ann Red`."""
+    return "".join(ch for ch in name if unicodedata.category(ch) != "Cf")
+
+
 _HOMOGLYPH_LETTERS = frozenset(chr(k) for k in _HOMOGLYPHS)
 _WORD = re.compile(r"\w+")
 
