@@ -212,3 +212,51 @@ def test_a_pasted_csv_with_a_quote_never_closed_is_refused_not_cut_short() -> No
     with pytest.raises(PasteError, match="quote opened on line 2 is never closed"):
         split_table(text)
     assert len(split_table(text.replace('"online', '"online"'))) == 3
+
+
+# --- a source address or method that rewrites the briefing's lines ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "code"),
+    [
+        # the briefing PDF's sources showed "Acme: https://acme.example/exe.png" for this address
+        ("source_url", "https://acme.example/\u202egnp.exe", "202E"),
+        # a line break made a second sources line, "Ccme: https://fake.example/", for a pollster nobody polled
+        ("source_url", "https://b.example/x\nCcme: https://fake.example/", "000A"),
+        ("method", "online\u202e", "202E"),
+        ("method", "online\rphone", "000D"),
+    ],
+)
+def test_a_source_address_or_method_holding_a_line_break_or_direction_control_is_refused(
+    field: str, value: str, code: str
+) -> None:
+    quoted = value.replace('"', '""')
+    text = f'{HEADER},{field}\nAcme,2024-03-01,2024-03-02,800,45,40,15,"{quoted}"\n'
+    result = parse_polls_csv(text, TOY, today=TODAY)
+    # a record over two lines is named by the line it ends on, as every error of the reader
+    assert [(e.line, e.field) for e in result.errors] == [(2 if code == "202E" else 3, field)], result.errors
+    assert f"U+{code}" in result.errors[0].message
+
+
+def test_ordinary_source_addresses_methods_and_notes_are_read() -> None:
+    text = (
+        f"{HEADER},source_url,method,notes\n"
+        'Acme,2024-03-01,2024-03-02,800,45,40,15,https://acme.example/poll?id=3&x=%20,online panel,"two\nlines"\n'
+    )
+    result = parse_polls_csv(text, TOY, today=TODAY)
+    assert result.ok, result.errors
+    assert result.polls[0].notes == "two\nlines"
+
+
+def test_a_two_round_notice_source_holding_a_line_break_is_refused() -> None:
+    from dataclasses import replace
+
+    from tests.core.test_hostile_third_pass import _nsp
+    from warroom.core.france import parse_nsppolls_polls
+    from warroom.store.questions import check_campaign
+
+    notices = parse_nsppolls_polls(_nsp([("Ann", "60"), ("Bob", "40")]))
+    spoofed = [replace(n, source="https://ifop.example/\nFake: https://x.example/") for n in notices]
+    problems = check_campaign(spoofed)
+    assert any("source" in p and "U+000A" in p for p in problems), problems

@@ -15,6 +15,7 @@ from warroom.core.types import (
     CountingSystem,
     OfficialResult,
     Poll,
+    control_problem,
     disguised_letter,
 )
 
@@ -186,6 +187,11 @@ def validate_poll(poll: Poll, contest: Contest, *, today: date | None = None) ->
     for name in ("pollster", "client", "method", "source_url", "notes"):
         if "\x00" in getattr(poll, name):  # PostgreSQL text cannot hold NUL; it is never meant anyway
             problems.append(Problem(name, "contains a NUL character"))
+        elif name in ("method", "source_url") and (line := control_problem(getattr(poll, name))) is not None:
+            # one line each in the table's tooltip and the briefing's sources: a line break there made a second
+            # "Pollster: URL" line for a pollster nobody polled, and a direction override showed another address
+            # ("https://acme.example/\u202egnp.exe" as ".../exe.png")
+            problems.append(Problem(name, line))
     for name in ("pollster", "client"):  # a name that displays as another firm's would split its house effect
         if any(ch in DIRECTION_CONTROLS for ch in getattr(poll, name)):
             problems.append(Problem(name, "contains a text-direction control character: it displays as another name"))

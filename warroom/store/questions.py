@@ -139,7 +139,7 @@ def _text_problem(where: str, field: str, value: str) -> str | None:
             f"{where}: {field} mixes Latin letters with U+{ord(disguised):04X}, a Cyrillic or Greek letter drawn like "
             "a Latin one: it displays as another name"
         )
-    if field in ("label", "candidate"):  # shown in pickers and tables; two that display alike are one question
+    if field in ("label", "candidate", "source"):  # shown in pickers, tables and the briefing's sources lines
         problem = control_problem(value)
         if problem is not None:
             return f"{where}: {field} {value[:40]!r} {problem}"
