@@ -260,3 +260,54 @@ def test_a_two_round_notice_source_holding_a_line_break_is_refused() -> None:
     spoofed = [replace(n, source="https://ifop.example/\nFake: https://x.example/") for n in notices]
     problems = check_campaign(spoofed)
     assert any("source" in p and "U+000A" in p for p in problems), problems
+
+
+# --- ballot files whose numbered columns are not in rank order ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "words"),
+    [
+        ("count,rank3,rank2,rank1", "'rank3'"),  # written last to first: C counted first where the paper says A
+        (
+            "count,Choice 1,Choice 10,Choice 2,Choice 3,Choice 4,Choice 5,Choice 6,Choice 7,Choice 8,Choice 9",
+            "'Choice 10'",
+        ),
+        ("count,pref1,pref3", "'pref3'"),  # no second-preference column: SV would count the third as the second
+        ("count,pref1,pref1,pref2", "'pref1'"),
+    ],
+)
+def test_a_ballot_file_whose_numbered_columns_are_not_in_rank_order_is_refused(
+    tmp_path, header: str, words: str
+) -> None:
+    """Preference columns are read in file order, so `rank3,rank2,rank1` and a tool's sorted `Choice 1, Choice 10,
+    Choice 2, ...` were counted with the preferences reordered, without a word."""
+    from warroom.core.csvformat import CsvFormatError, parse_ballot_file, parse_ballot_table
+
+    width = header.count(",")
+    text = f"{header}\n3,{','.join('ABCDEFGHIJ'[:width])}\n"
+    with pytest.raises(CsvFormatError, match=words):
+        parse_ballot_table(text)
+    path = tmp_path / "ballots.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CsvFormatError, match=words):
+        parse_ballot_file(path)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "count,rank1,rank2,rank3",
+        "rank1,rank2,rank3,count",
+        "count,first,second,third",
+        "count,Choice 1 of 3,Choice 2 of 3,Choice 3 of 3",
+        "count,1st,2nd,3rd",
+        "count,p0,p1,p2",
+    ],
+)
+def test_ballot_columns_in_rank_order_or_unnumbered_are_read(header: str) -> None:
+    from warroom.core.csvformat import parse_ballot_table
+
+    row = "A,B,C,3" if header.endswith("count") else "3,A,B,C"
+    table, errors = parse_ballot_table(f"{header}\n{row}\n")
+    assert errors == [] and len(table.counts) == 1

@@ -593,7 +593,35 @@ def _ballot_columns(header: list[str]) -> tuple[int, int]:
         raise CsvFormatError(
             f"line 1: {len(names) - 1:,} preference columns, more than the {MAX_CANDIDATES:,} a ballot may rank"
         )
+    _check_rank_order([h.strip().lstrip("\ufeff") for h, n in zip(header, names, strict=True) if n != "count"])
     return names.index("count"), len(names)
+
+
+_RANK_NUMBER = re.compile(r"[0-9]+")
+
+
+def _check_rank_order(columns: list[str]) -> None:
+    """Preference columns are read in the file's order; when every one is numbered (`rank1`, `Choice 2 of 5`,
+    `3rd`: the first number in its name), the numbers must run 1, 2, 3, ... (or from 0) in that order. Columns
+    written last to first, or sorted as text by a tool (`Choice 1, Choice 10, Choice 2`), were counted with the
+    preferences reordered, and a missing column (`pref1,pref3`) made a third preference the second that the
+    Supplementary Vote counts, all without a word.
+
+    Raises:
+        CsvFormatError: naming the first column out of place and the number it should have.
+    """
+    found = [_RANK_NUMBER.search(name) for name in columns]
+    if len(columns) < 2 or not all(found):
+        return  # unnumbered ("first, second"): the file's order is the only order there is
+    numbers = [int(m[0][:9]) for m in found if m]
+    start = numbers[0] if numbers[0] in (0, 1) else 1
+    for place, (name, number) in enumerate(zip(columns, numbers, strict=True)):
+        if number != start + place:
+            raise CsvFormatError(
+                f"line 1: preference column {name!r} is number {place + 1} in the file but numbered {number}: "
+                f"put the preference columns in rank order, one per rank ({columns[0]!r}, ... up to "
+                f"{len(columns)})"
+            )
 
 
 def _ballot_table_fast(text: str, header: list[str], newline: int) -> BallotTable | None:
