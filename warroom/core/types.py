@@ -80,9 +80,14 @@ def without_isolates(text: str) -> str:
     return _ISOLATED_RUN.sub(r"\1", text)
 
 
+_CONTROL_OR_DIRECTION = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029" + "".join(sorted(DIRECTION_CONTROLS)) + "]")
+
+
 def control_problem(text: str, *, lines_ok: bool = False) -> str | None:
     """Why `text` cannot be a name: a control character (a terminal escape, a line break, NUL; line breaks
     and tabs allowed with lines_ok, for notes) or a text-direction control; None when it has neither."""
+    if _CONTROL_OR_DIRECTION.search(text) is None:  # the usual case, at C speed (every poll's address and method)
+        return None
     for ch in text:
         if lines_ok and ch in "\n\r\t":
             continue
@@ -130,6 +135,8 @@ def disguised_letter(text: str) -> str | None:
     """The first Cyrillic or Greek letter drawn like a Latin one (_HOMOGLYPHS) inside a word that also holds Latin
     letters ('YоuGov' with a Cyrillic о), or None. Such a word prints as the Latin name and is another name
     wherever names are compared as written. A whole word in one alphabet (ВЦИОМ, or "Levada Центр") is left."""
+    if text.isascii():  # the usual case: nothing but Latin letters
+        return None
     for word in _WORD.finditer(text):
         found = next((ch for ch in word[0] if ch in _HOMOGLYPH_LETTERS), None)
         if found is not None and any(

@@ -121,8 +121,9 @@ def written_as_fractions(values: Iterable[float]) -> bool:
     the parties or transfers named hold about 1 % between them, which no poll publishes; a party figure's sum is
     not held to 100 (a poll may list some parties), so 0.44 had been stored as 0.44 %."""
     figures = list(values)
-    total = sum(figures)
-    return len(figures) >= 2 and all(0.0 <= v <= 1.0 for v in figures) and 0.5 <= total <= 1.0 + SUM_TOLERANCE / 100
+    if len(figures) < 2 or max(figures) > 1.0:  # the usual case: percentages
+        return False
+    return min(figures) >= 0.0 and 0.5 <= sum(figures) <= 1.0 + SUM_TOLERANCE / 100
 
 
 def _fractions_problem(field: str, total: float) -> Problem:
@@ -140,7 +141,7 @@ def _check_shares(name: str, shares: Mapping[str, float], known: Iterable[str], 
         if not 0.0 <= value <= 100.0 or value != value:  # NaN fails both comparisons: caught by the second test
             problems.append(Problem(f"{name}:{code}", f"share {value:g} is outside 0-100"))
     total = sum(shares.values())
-    if written_as_fractions(shares.values()):
+    if len(shares) >= 2 and written_as_fractions(shares.values()):
         problems.append(_fractions_problem(name, total))
     elif must_sum and shares and abs(total - 100.0) > SUM_TOLERANCE:
         problems.append(
