@@ -311,3 +311,14 @@ def test_ballot_columns_in_rank_order_or_unnumbered_are_read(header: str) -> Non
     row = "A,B,C,3" if header.endswith("count") else "3,A,B,C"
     table, errors = parse_ballot_table(f"{header}\n{row}\n")
     assert errors == [] and len(table.counts) == 1
+
+
+def test_a_month_first_date_says_the_file_may_be_month_first_and_how_to_write_dates() -> None:
+    """'4/28/2024' (an American export) was "not a date (day/month/year: no such day)": fixing that row alone left
+    the file's other American dates, '4/5/2024' among them, read as 4 May. The message says the file may be
+    month-first and to write every date as YYYY-MM-DD."""
+    text = f"{HEADER}\nAcme,3/5/2024,3/28/2024,800,45,40,15\n"
+    result = parse_polls_csv(text, TOY, today=date(2024, 4, 30))
+    assert [(e.line, e.field) for e in result.errors] == [(2, "fieldwork_end")], result.errors
+    message = result.errors[0].message
+    assert "month/day/year" in message and "YYYY-MM-DD" in message and "every date" in message

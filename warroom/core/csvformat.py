@@ -225,6 +225,12 @@ def _parse_date(text: str) -> date:
             try:
                 return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
             except ValueError:  # e.g. month 25: say which text, not just "month must be in 1..12"
+                if 1 <= int(m.group(1)) <= 12 and 12 < int(m.group(2)) <= 31:  # 4/28/2024: an American export
+                    raise ValueError(
+                        f"{text!r} is not a date as day/month/year (no month {int(m.group(2))}): if the file writes "
+                        "month/day/year, its other dates (4/5 for 5 April) would be read as day first too: write "
+                        "every date as YYYY-MM-DD"
+                    ) from None
                 raise ValueError(f"{text!r} is not a date (day/month/year: no such day)") from None
     raise ValueError(f"{text!r} is not a date (use YYYY-MM-DD)")
 
