@@ -37,3 +37,19 @@ def test_the_windows_contest_option_finds_a_race_as_the_verbs_do(qtbot, tmp_path
     finally:
         room.window.close()
         store.close()
+
+
+def test_the_briefings_sources_show_a_stored_address_holding_controls_as_escapes() -> None:
+    """A store written before addresses were checked (or edited outside warroom) may hold one: its briefing's
+    sources printed 'https://acme.example/<U+202E>gnp.exe' as '.../exe.png', and an address holding a line break as
+    a second line naming a pollster nobody polled. The sources now show such characters as \\uNNNN escapes, as the
+    command line does."""
+    from warroom.ui.export import sources_of
+
+    lines = sources_of(
+        [("Acme", "https://acme.example/\u202egnp.exe"), ("Bcme", "https://b.example/x\nCcme: https://fake.example/")]
+    )
+    assert lines == [
+        "Acme: https://acme.example/\\u202egnp.exe",
+        "Bcme: https://b.example/x\\x0aCcme: https://fake.example/",
+    ]
