@@ -322,3 +322,22 @@ def test_a_month_first_date_says_the_file_may_be_month_first_and_how_to_write_da
     assert [(e.line, e.field) for e in result.errors] == [(2, "fieldwork_end")], result.errors
     message = result.errors[0].message
     assert "month/day/year" in message and "YYYY-MM-DD" in message and "every date" in message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ("Premier tour,,", 'Premier tour,"Hypoth\u0435se Bayrou",', "label"),  # Cyrillic е: drawn as "Hypothese"
+        ("Ann,P,", "\u0410nn,P,", "candidate"),  # Cyrillic А: a second Ann in the question
+    ],
+)
+def test_a_two_round_label_or_candidate_borrowing_a_cyrillic_letter_is_refused(old: str, new: str, field: str) -> None:
+    """A hypothesis label or candidate name with a Cyrillic letter drawn like a Latin one displays as another's
+    (two questions drawn alike in the picker), as a pollster's does."""
+    from tests.core.test_hostile_third_pass import _nsp
+    from warroom.core.france import parse_nsppolls_polls
+    from warroom.store.questions import check_campaign
+
+    text = _nsp([("Ann", "60"), ("Bob", "40")]).replace(old, new)
+    problems = check_campaign(parse_nsppolls_polls(text))
+    assert any(field in p and "U+04" in p for p in problems), problems

@@ -133,8 +133,9 @@ def _text_problem(where: str, field: str, value: str) -> str | None:
         return f"{where}: {field} contains a NUL character"
     if field in ("pollster", "client") and any(ch in DIRECTION_CONTROLS for ch in value):
         return f"{where}: {field} contains a text-direction control character: it displays as another name"
-    disguised = disguised_letter(value) if field in ("pollster", "client") else None
-    if disguised is not None:  # "Ifоp" with a Cyrillic о prints as Ifop: another institute, another house effect
+    disguised = disguised_letter(value) if field in ("pollster", "client", "label", "candidate") else None
+    if disguised is not None:  # "Ifоp" with a Cyrillic о prints as Ifop: another institute, another house effect;
+        # a label or a name so drawn is another question or candidate shown as this one
         return (
             f"{where}: {field} mixes Latin letters with U+{ord(disguised):04X}, a Cyrillic or Greek letter drawn like "
             "a Latin one: it displays as another name"
