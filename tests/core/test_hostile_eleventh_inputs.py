@@ -275,6 +275,9 @@ def test_a_two_round_notice_source_holding_a_line_break_is_refused() -> None:
         ),
         ("count,pref1,pref3", "'pref3'"),  # no second-preference column: SV would count the third as the second
         ("count,pref1,pref1,pref2", "'pref1'"),
+        # a cast-vote record's other columns were read as rankings: each precinct a first preference
+        ("precinct,count,rank1,rank2", "'precinct'"),
+        ("count,ballot_id,rank1,rank2", "'ballot_id'"),
     ],
 )
 def test_a_ballot_file_whose_numbered_columns_are_not_in_rank_order_is_refused(

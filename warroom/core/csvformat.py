@@ -607,8 +607,9 @@ _RANK_NUMBER = re.compile(r"[0-9]+")
 
 
 def _check_rank_order(columns: list[str]) -> None:
-    """Preference columns are read in the file's order; when every one is numbered (`rank1`, `Choice 2 of 5`,
-    `3rd`: the first number in its name), the numbers must run 1, 2, 3, ... (or from 0) in that order. Columns
+    """Preference columns are read in the file's order; when they are numbered (`rank1`, `Choice 2 of 5`, `3rd`:
+    the first number in its name), every one must be, and the numbers must run 1, 2, 3, ... (or from 0) in that
+    order. A column among them with no number (a precinct, a ballot id) was read as a ranking. Columns
     written last to first, or sorted as text by a tool (`Choice 1, Choice 10, Choice 2`), were counted with the
     preferences reordered, and a missing column (`pref1,pref3`) made a third preference the second that the
     Supplementary Vote counts, all without a word.
@@ -617,6 +618,14 @@ def _check_rank_order(columns: list[str]) -> None:
         CsvFormatError: naming the first column out of place and the number it should have.
     """
     found = [_RANK_NUMBER.search(name) for name in columns]
+    if sum(1 for m in found if m) >= 2 and not all(found):
+        # "precinct,count,rank1,rank2": a cast-vote record's other columns were read as rankings, every precinct
+        # (or ballot id) a candidate, and "Winner: Ward 2"
+        other = next(name for name, m in zip(columns, found, strict=True) if m is None)
+        raise CsvFormatError(
+            f"line 1: column {other!r} is not numbered like the other preference columns: every column but "
+            "'count' is read as a ranking, so take out columns that are not (a precinct, a ballot id)"
+        )
     if len(columns) < 2 or not all(found):
         return  # unnumbered ("first, second"): the file's order is the only order there is
     numbers = [int(m[0][:9]) for m in found if m]
