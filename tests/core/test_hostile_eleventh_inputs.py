@@ -344,3 +344,12 @@ def test_a_two_round_label_or_candidate_borrowing_a_cyrillic_letter_is_refused(o
     text = _nsp([("Ann", "60"), ("Bob", "40")]).replace(old, new)
     problems = check_campaign(parse_nsppolls_polls(text))
     assert any(field in p and "U+04" in p for p in problems), problems
+
+
+@pytest.mark.parametrize(("sep", "what"), [(";", "semicolons"), ("\t", "tabs")])
+def test_a_ballot_file_separated_by_semicolons_or_tabs_says_so(sep: str, what: str) -> None:
+    """It was "line 1: missing column 'count'" beside a header that plainly has one; the poll CSV says what it is."""
+    from warroom.core.csvformat import CsvFormatError, parse_ballot_table
+
+    with pytest.raises(CsvFormatError, match=f"separated by {what}"):
+        parse_ballot_table(f"count{sep}rank1{sep}rank2\n3{sep}A{sep}B\n")

@@ -590,6 +590,9 @@ def _ballot_columns(header: list[str]) -> tuple[int, int]:
     """(count column, width) from a ballot CSV header, or CsvFormatError."""
     names = [h.strip().lstrip("\ufeff").casefold() for h in header]
     if names.count("count") == 0:
+        for sep, what in ((";", "semicolons"), ("\t", "tabs")):
+            if len(names) == 1 and "count" in names[0].split(sep):  # a spreadsheet's "CSV" in another separator
+                raise CsvFormatError(f"line 1: the columns are separated by {what}, not commas: save the file as CSV")
         raise CsvFormatError("line 1: missing column 'count'")
     if names.count("count") > 1:
         raise CsvFormatError("line 1: column 'count' appears more than once")
