@@ -353,3 +353,27 @@ def test_a_ballot_file_separated_by_semicolons_or_tabs_says_so(sep: str, what: s
 
     with pytest.raises(CsvFormatError, match=f"separated by {what}"):
         parse_ballot_table(f"count{sep}rank1{sep}rank2\n3{sep}A{sep}B\n")
+
+
+# --- a contest file naming thousands of candidates ----------------------------------------------------------------
+
+
+def _many(n: int, parties: int = 0) -> str:
+    head = '[contest]\nname = "Many"\nelection_date = 2026-05-07\nsystem = "sv"\n'
+    party = "".join(f'[[party]]\ncode = "P{i}"\nname = "Party {i}"\n' for i in range(parties))
+    return head + party + "".join(f'[[candidate]]\ncode = "c{i}"\nname = "Cand Number{i}"\n' for i in range(n))
+
+
+def test_a_contest_of_thousands_of_candidates_is_refused_naming_the_most_there_may_be() -> None:
+    """A 270 KB contest file of 5,000 candidates was stored, and `warroom render window` of it then took 168 s
+    (98 s of CPU) where London's took 5.6 s: the window would freeze as long. No race has so many."""
+    from warroom.core.contestfile import ContestFileError, parse_contest_file
+    from warroom.core.types import MAX_CONTEST_CANDIDATES
+
+    assert len(parse_contest_file(_many(MAX_CONTEST_CANDIDATES)).contest.candidates) == MAX_CONTEST_CANDIDATES
+    with pytest.raises(ContestFileError) as info:
+        parse_contest_file(_many(MAX_CONTEST_CANDIDATES + 1))
+    assert any(f"at most {MAX_CONTEST_CANDIDATES:,}" in p.message for p in info.value.problems), info.value.problems
+    with pytest.raises(ContestFileError) as info:
+        parse_contest_file(_many(2, parties=MAX_CONTEST_CANDIDATES + 1))
+    assert any(f"at most {MAX_CONTEST_CANDIDATES:,}" in p.message for p in info.value.problems), info.value.problems

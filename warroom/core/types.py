@@ -159,6 +159,14 @@ LATEST_ELECTION = date(2199, 12, 31)
 must fall in (core.validation) would run past the calendar: `forecast` said only "ordinal must be >= 1"."""
 
 
+MAX_CONTEST_CANDIDATES = 1_000
+"""The most candidates (and parties) a contest may have. The largest fields on record are a few hundred (185 in
+Nizamabad, India, 2019; 135 in California's 2003 recall), and the window is built per candidate: `warroom render
+window` of a 1,000-candidate race took 11 s (8.5 s of CPU) and of 5,000 candidates 168 s (98 s), where London's
+took 5.6 s (this machine, load 3). The ballot readers' own limit (ballots.MAX_CANDIDATES) is separate: a file
+of ballots is counted without a window."""
+
+
 RESERVED_CODES = frozenset({"other", "exhausted", "none", "no second"})
 """Codes no candidate may take: "other" is the grouped others in polls and results; "exhausted" (and, in a poll
 CSV's transfer columns, "none" and "no second") is the pile of ballots that reached no finalist."""
@@ -316,6 +324,11 @@ class Contest:
             out.append("name: a contest needs a name")
         if len(self.candidates) < 2:
             out.append("candidates: a contest needs at least two candidates")
+        for what, many in (("candidates", len(self.candidates)), ("parties", len(self.parties))):
+            if many > MAX_CONTEST_CANDIDATES:
+                out.append(
+                    f"{what}: {many:,} {what}; a contest has at most {MAX_CONTEST_CANDIDATES:,} (is this one race?)"
+                )
         seen: dict[str, str] = {}
         looks: dict[str, Candidate] = {}
         for c in self.candidates:
