@@ -202,7 +202,7 @@ class WarRoom:
         yield "the menus"
         self._wire()
         self._build_two_round()  # after _wire: the window takes a contest before its runoff matchup is shown
-        if contest and not any(c.name == contest for c in self.poll_service.contests()):
+        if contest and self.poll_service.find_contest(contest) is None:  # found as the verbs find it
             raise ValueError(f"no contest named {contest!r} in the store")
         # Light and dark follow the system (Qt 6.5+ reports the colour scheme and its changes). Applied before
         # the polls arrive: a theme change redraws every chart, which at 100,000 polls is half a second.

@@ -394,18 +394,10 @@ MAX_INPUT_BYTES = 2 * 1024**3
 
 def _read_text(path: Path) -> str:
     data = read_cli_file(path, max_bytes=MAX_INPUT_BYTES)
-    for bom, name in (
-        (b"\xff\xfe\x00\x00", "UTF-32"),
-        (b"\x00\x00\xfe\xff", "UTF-32"),
-        (b"\xff\xfe", "UTF-16"),
-        (b"\xfe\xff", "UTF-16"),
-    ):
-        if data.startswith(bom):  # Excel's "Unicode Text": would otherwise read as cp1252 full of NULs, "binary"
-            raise CliError(f"{path}: {name} text; save it as CSV UTF-8 (Excel: Save as > CSV UTF-8) and import that")
     from warroom.core.infile import decode_csv_bytes
 
-    try:
-        return decode_csv_bytes(data)  # UTF-8, or Windows-1252 throughout (spreadsheets on Windows); never mixed
+    try:  # UTF-8, or Windows-1252 throughout (spreadsheets on Windows); never mixed; UTF-16 or a workbook named
+        return decode_csv_bytes(data)
     except ValueError as exc:
         raise CliError(f"{path}: {exc}") from None
 

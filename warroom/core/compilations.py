@@ -47,7 +47,7 @@ from warroom.core.france import (
     parse_nsppolls_reports,
     parse_official_results,
 )
-from warroom.core.infile import open_regular
+from warroom.core.infile import CsvRecords, open_regular
 from warroom.core.types import EXHAUSTED, Candidate, Contest, CountingSystem, Party, Poll, Rules
 
 NSP_POLLS = "nsppolls_presidentielle.csv"
@@ -454,7 +454,7 @@ class _NotCsv(ValueError):
 def _split_columns(text: str) -> tuple[str, list[tuple[int, dict[str, str]]], list[int]]:
     """The CSV without the question columns, each data record's extra values and original line, and the line
     of each record of the text returned (records in the same order)."""
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    reader = CsvRecords(text.removeprefix("\ufeff"))
     try:
         header = next(reader, [])
     except csv.Error as exc:

@@ -44,8 +44,8 @@ from warroom.core.ballots import (
     read_table_fast,
     table_from_ballots,
 )
-from warroom.core.infile import open_regular
-from warroom.core.types import EXHAUSTED, Contest, Poll, TransferObservation
+from warroom.core.infile import CsvRecords, not_csv_text, open_regular
+from warroom.core.types import EXHAUSTED, Contest, Poll, TransferObservation, without_invisibles
 from warroom.core.validation import MAX_SAMPLE_SIZE, iso_date, plain_decimal, validate_poll, whole_number
 
 FIXED = (
@@ -189,7 +189,7 @@ def spellings(entries: Sequence[tuple[str, str, Sequence[str]]]) -> Spellings:
     for level in levels:
         found: dict[str, list[str]] = {}
         for text, code in level:
-            key = spelling_key(text)
+            key = spelling_key(without_invisibles(text))
             if key and key not in codes and key not in ambiguous and code not in found.setdefault(key, []):
                 found[key].append(code)
         for key, which in found.items():
@@ -225,6 +225,12 @@ def _parse_date(text: str) -> date:
             try:
                 return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
             except ValueError:  # e.g. month 25: say which text, not just "month must be in 1..12"
+                if 1 <= int(m.group(1)) <= 12 and 12 < int(m.group(2)) <= 31:  # 4/28/2024: an American export
+                    raise ValueError(
+                        f"{text!r} is not a date as day/month/year (no month {int(m.group(2))}): if the file writes "
+                        "month/day/year, its other dates (4/5 for 5 April) would be read as day first too: write "
+                        "every date as YYYY-MM-DD"
+                    ) from None
                 raise ValueError(f"{text!r} is not a date (day/month/year: no such day)") from None
     raise ValueError(f"{text!r} is not a date (use YYYY-MM-DD)")
 
@@ -261,7 +267,7 @@ def parse_polls_csv(
         raise CsvFormatError("the file is binary, not CSV text")
     # newline="": lines end at CR, LF or CRLF (old Mac, Unix, Windows), and a line break quoted inside a cell
     # is kept as written, as the csv module's documentation asks.
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = CsvRecords(text)
     header = _header(reader)
     if len(header) > MAX_POLL_COLUMNS:  # a million columns gave a million "unknown column" errors, 4 s later
         raise CsvFormatError(
@@ -560,6 +566,9 @@ def _parse_ballot_file(path: str | Path) -> tuple[BallotTable, list[LineError]]:
     """
     with open_regular(path) as handle:  # a FIFO is refused at once, never waited on
         first = handle.readline()
+        what = not_csv_text(first)
+        if what is not None:  # UTF-16 or a workbook: "not UTF-8 text (byte 2 cannot be read)" said nothing of it
+            raise CsvFormatError(what)
         if first.strip() and b'"' not in first and b"\0" not in first and b"\r" not in first.rstrip(b"\r\n"):
             try:
                 header_text = first.decode("utf-8-sig").rstrip("\r\n")
@@ -581,6 +590,9 @@ def _ballot_columns(header: list[str]) -> tuple[int, int]:
     """(count column, width) from a ballot CSV header, or CsvFormatError."""
     names = [h.strip().lstrip("\ufeff").casefold() for h in header]
     if names.count("count") == 0:
+        for sep, what in ((";", "semicolons"), ("\t", "tabs")):
+            if len(names) == 1 and "count" in names[0].split(sep):  # a spreadsheet's "CSV" in another separator
+                raise CsvFormatError(f"line 1: the columns are separated by {what}, not commas: save the file as CSV")
         raise CsvFormatError("line 1: missing column 'count'")
     if names.count("count") > 1:
         raise CsvFormatError("line 1: column 'count' appears more than once")
@@ -590,7 +602,44 @@ def _ballot_columns(header: list[str]) -> tuple[int, int]:
         raise CsvFormatError(
             f"line 1: {len(names) - 1:,} preference columns, more than the {MAX_CANDIDATES:,} a ballot may rank"
         )
+    _check_rank_order([h.strip().lstrip("\ufeff") for h, n in zip(header, names, strict=True) if n != "count"])
     return names.index("count"), len(names)
+
+
+_RANK_NUMBER = re.compile(r"[0-9]+")
+
+
+def _check_rank_order(columns: list[str]) -> None:
+    """Preference columns are read in the file's order; when they are numbered (`rank1`, `Choice 2 of 5`, `3rd`:
+    the first number in its name), every one must be, and the numbers must run 1, 2, 3, ... (or from 0) in that
+    order. A column among them with no number (a precinct, a ballot id) was read as a ranking. Columns
+    written last to first, or sorted as text by a tool (`Choice 1, Choice 10, Choice 2`), were counted with the
+    preferences reordered, and a missing column (`pref1,pref3`) made a third preference the second that the
+    Supplementary Vote counts, all without a word.
+
+    Raises:
+        CsvFormatError: naming the first column out of place and the number it should have.
+    """
+    found = [_RANK_NUMBER.search(name) for name in columns]
+    if sum(1 for m in found if m) >= 2 and not all(found):
+        # "precinct,count,rank1,rank2": a cast-vote record's other columns were read as rankings, every precinct
+        # (or ballot id) a candidate, and "Winner: Ward 2"
+        other = next(name for name, m in zip(columns, found, strict=True) if m is None)
+        raise CsvFormatError(
+            f"line 1: column {other!r} is not numbered like the other preference columns: every column but "
+            "'count' is read as a ranking, so take out columns that are not (a precinct, a ballot id)"
+        )
+    if len(columns) < 2 or not all(found):
+        return  # unnumbered ("first, second"): the file's order is the only order there is
+    numbers = [int(m[0][:9]) for m in found if m]
+    start = numbers[0] if numbers[0] in (0, 1) else 1
+    for place, (name, number) in enumerate(zip(columns, numbers, strict=True)):
+        if number != start + place:
+            raise CsvFormatError(
+                f"line 1: preference column {name!r} is number {place + 1} in the file but numbered {number}: "
+                f"put the preference columns in rank order, one per rank ({columns[0]!r}, ... up to "
+                f"{len(columns)})"
+            )
 
 
 def _ballot_table_fast(text: str, header: list[str], newline: int) -> BallotTable | None:
@@ -614,7 +663,7 @@ def _header(reader: Iterator[list[str]]) -> list[str]:
 
 def _ballot_table_csv(text: str) -> tuple[BallotTable, list[LineError]]:
     # newline="": lines end at CR, LF or CRLF, as in parse_polls_csv (a CR-only file was a csv.Error traceback)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = CsvRecords(text)
     header = _header(reader)
     count_col, width = _ballot_columns(header)
     pref_cols = [i for i in range(width) if i != count_col]

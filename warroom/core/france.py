@@ -29,7 +29,6 @@ is line 1) and column, and return nothing partial.
 from __future__ import annotations
 
 import csv
-import io
 import math
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -38,6 +37,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from warroom.core.csvformat import LineError
+from warroom.core.infile import CsvRecords
 from warroom.core.validation import iso_date, whole_number
 
 NSPPOLLS_CREDIT = "NSPPolls (github.com/nsppolls/nsppolls, MIT licence)"
@@ -284,7 +284,7 @@ class _Rows:
         self.errors: list[LineError] = []
         if "\x00" in text:
             raise FranceFormatError(source, [LineError(1, "file", "binary data, not CSV text")])
-        self._reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+        self._reader = CsvRecords(text.removeprefix("\ufeff"))
         try:
             header = next(self._reader, None)
         except csv.Error as exc:  # a header cell past the csv module's 128 KB limit was a traceback

@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import csv
 import html
-import io
 import math
 import re
 import zipfile
@@ -50,7 +49,7 @@ import numpy as np
 
 from warroom.core.ballots import BLANK, MARKS_JOIN, MAX_CANDIDATES, OVERVOTE, BallotTable
 from warroom.core.count import CountRules, Overvote
-from warroom.core.infile import open_regular
+from warroom.core.infile import CsvRecords, open_regular
 
 __all__ = [
     "NYC_RULES",
@@ -568,7 +567,7 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise NycFormatError(f"{path.name}: not UTF-8 text (byte {exc.start:,}); save the sheet as CSV UTF-8") from None
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = CsvRecords(text)
     try:
         for row in reader:
             yield reader.line_num, row

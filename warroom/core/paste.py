@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from warroom.core.csvformat import FIXED, split_tabbed
+from warroom.core.infile import CsvRecords
 from warroom.core.types import Contest
 
 FIELDS = (*FIXED[:2], "fieldwork", *FIXED[2:])
@@ -187,7 +188,8 @@ def split_table(text: str) -> list[list[str]]:
         lines = [ln for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n") if ln.strip()]
         semis = lines[0].count(";") if lines else 0
         european = semis > 0 and "," not in lines[0] and all(ln.count(";") == semis for ln in lines)
-        reader = csv.reader(io.StringIO("\n".join(lines)), delimiter=";" if european else ",")
+        # CsvRecords: a quote never closed would take every line after it into one cell (those polls gone)
+        reader = CsvRecords("\n".join(lines), delimiter=";" if european else ",")
         try:
             rows = [[cell.strip() for cell in row] for row in reader]
         except csv.Error as exc:

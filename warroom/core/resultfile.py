@@ -13,10 +13,10 @@ Every problem is reported with its line and column; nothing is returned partly r
 from __future__ import annotations
 
 import csv
-import io
 from dataclasses import dataclass
 
 from warroom.core.csvformat import candidate_spellings
+from warroom.core.infile import CsvRecords
 from warroom.core.types import Contest, OfficialResult
 from warroom.core.validation import whole_number
 
@@ -58,7 +58,7 @@ def parse_result_csv(text: str, contest: Contest, source: str = "") -> OfficialR
         ResultFileError: unknown candidates, repeated rows, votes that are not whole numbers, a final round
             that is not two finalists, missing columns.
     """
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    reader = CsvRecords(text.lstrip("\ufeff"))
     try:
         rows = list(reader)
     except csv.Error as exc:  # a field past the csv module's 128 KB limit was a traceback (CLI and window)

@@ -8,7 +8,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from warroom.core.types import DIRECTION_CONTROLS, EXHAUSTED, Contest, CountingSystem, OfficialResult, Poll
+from warroom.core.types import (
+    DIRECTION_CONTROLS,
+    EXHAUSTED,
+    Contest,
+    CountingSystem,
+    OfficialResult,
+    Poll,
+    control_problem,
+    disguised_letter,
+)
 
 SUM_TOLERANCE = 3.0
 """Published shares are rounded and some polls print "others" loosely; within 97-103 is "about 100"."""
@@ -118,6 +127,21 @@ class Problem:
         return f"{self.field}: {self.message}"
 
 
+def written_as_fractions(values: Iterable[float]) -> bool:
+    """Figures written as fractions of one (0.44 for 44 %), as a spreadsheet's percent cells save: at least two,
+    each at most 1, together between a half and "about 1" (SUM_TOLERANCE). Read as percentages they would say
+    the parties or transfers named hold about 1 % between them, which no poll publishes; a party figure's sum is
+    not held to 100 (a poll may list some parties), so 0.44 had been stored as 0.44 %."""
+    figures = list(values)
+    if len(figures) < 2 or max(figures) > 1.0:  # the usual case: percentages
+        return False
+    return min(figures) >= 0.0 and 0.5 <= sum(figures) <= 1.0 + SUM_TOLERANCE / 100
+
+
+def _fractions_problem(field: str, total: float) -> Problem:
+    return Problem(field, f"figures sum to {total:g}: fractions of one? write percentages (0.44 as 44, or 44 %)")
+
+
 def _check_shares(name: str, shares: Mapping[str, float], known: Iterable[str], *, must_sum: bool) -> list[Problem]:
     problems: list[Problem] = []
     known_set = set(known)
@@ -129,7 +153,9 @@ def _check_shares(name: str, shares: Mapping[str, float], known: Iterable[str], 
         if not 0.0 <= value <= 100.0 or value != value:  # NaN fails both comparisons: caught by the second test
             problems.append(Problem(f"{name}:{code}", f"share {value:g} is outside 0-100"))
     total = sum(shares.values())
-    if must_sum and shares and abs(total - 100.0) > SUM_TOLERANCE:
+    if len(shares) >= 2 and written_as_fractions(shares.values()):
+        problems.append(_fractions_problem(name, total))
+    elif must_sum and shares and abs(total - 100.0) > SUM_TOLERANCE:
         problems.append(
             Problem(name, f"shares sum to {total:g}, not about 100 (add an 'other' figure if the poll has one)")
         )
@@ -174,6 +200,11 @@ def validate_poll(poll: Poll, contest: Contest, *, today: date | None = None) ->
     for name in ("pollster", "client", "method", "source_url", "notes"):
         if "\x00" in getattr(poll, name):  # PostgreSQL text cannot hold NUL; it is never meant anyway
             problems.append(Problem(name, "contains a NUL character"))
+        elif name in ("method", "source_url") and (line := control_problem(getattr(poll, name))) is not None:
+            # one line each in the table's tooltip and the briefing's sources: a line break there made a second
+            # "Pollster: URL" line for a pollster nobody polled, and a direction override showed another address
+            # ("https://acme.example/\u202egnp.exe" as ".../exe.png")
+            problems.append(Problem(name, line))
     for name in ("pollster", "client"):  # a name that displays as another firm's would split its house effect
         if any(ch in DIRECTION_CONTROLS for ch in getattr(poll, name)):
             problems.append(Problem(name, "contains a text-direction control character: it displays as another name"))
@@ -185,6 +216,17 @@ def validate_poll(poll: Poll, contest: Contest, *, today: date | None = None) ->
                     name,
                     f"contains an invisible or control character (U+{ord(hidden):04X}, such as a zero-width space, "
                     "byte-order mark or line break): it displays as another name",
+                )
+            )
+            continue
+        disguised = disguised_letter(getattr(poll, name))
+        if disguised is not None:  # "YоuGov" (Cyrillic о) prints as YouGov: a second firm, a second house effect
+            problems.append(
+                Problem(
+                    name,
+                    f"mixes Latin letters with {unicodedata.name(disguised, 'a letter').split()[0].title()} "
+                    f"U+{ord(disguised):04X}, drawn like a Latin one: it displays as another name (write it in one "
+                    "alphabet)",
                 )
             )
     if poll.fieldwork_end < poll.fieldwork_start:
@@ -254,7 +296,9 @@ def validate_poll(poll: Poll, contest: Contest, *, today: date | None = None) ->
     )
     problems += _check_shares("party", poll.party_vi, [p.code for p in contest.parties] + ["other"], must_sum=False)
     per_source: dict[str, float] = {}
+    split: dict[str, list[float]] = {}
     for t in poll.transfers:
+        split.setdefault(t.from_candidate, []).append(t.share)
         where = f"transfer:{t.from_candidate}->{t.to_candidate}"
         if t.from_candidate not in contest.candidate_codes:
             problems.append(Problem(where, f"unknown candidate {t.from_candidate!r}"))
@@ -266,7 +310,9 @@ def validate_poll(poll: Poll, contest: Contest, *, today: date | None = None) ->
             problems.append(Problem(where, f"share {t.share:g} is outside 0-100"))
         per_source[t.from_candidate] = per_source.get(t.from_candidate, 0.0) + t.share
     for source, total in per_source.items():
-        if total > 100.0 + SUM_TOLERANCE:
+        if written_as_fractions(split[source]):
+            problems.append(_fractions_problem(f"transfer:{source}", total))
+        elif total > 100.0 + SUM_TOLERANCE:
             problems.append(Problem(f"transfer:{source}", f"splits sum to {total:g}, more than 100"))
     return problems
 

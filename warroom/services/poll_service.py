@@ -349,6 +349,11 @@ class PollService(QObject):
     def contests(self) -> list[Contest]:
         return self._run(repo.list_contests)
 
+    def find_contest(self, name: str) -> Contest | None:
+        """The contest `name` names as every verb's `--contest` finds it (store.polls.get_contest: as typed, else
+        the one drawn alike, ignoring case and spacing); None when none is."""
+        return self._run(lambda s: repo.get_contest(s, name))
+
     def open_contest(self, key: int | str | None = None) -> Contest | None:
         """Open a contest (None or "": the store's default) and read everything of it; returns it (None: none).
 

@@ -26,6 +26,7 @@ from warroom.core.types import (
     Poll,
     TransferObservation,
     lookalike_key,
+    without_invisibles,
 )
 from warroom.store.errors import StoreError
 from warroom.store.schema import (
@@ -158,6 +159,10 @@ def list_contests(session: Session) -> list[Contest]:
     return [_contest_to_core(r) for r in session.scalars(stmt.order_by(ContestRow.election_date.desc(), ContestRow.id))]
 
 
+def _folded(name: str) -> str:
+    return unicodedata.normalize("NFC", " ".join(name.split())).casefold()
+
+
 def get_contest(session: Session, key: int | str | None = None) -> Contest | None:
     """A contest by id or name; with no key, the most recently created one of the user's own, else the first
     demo seeded (London 2012: a new store opens on the demo it always opened on, France 2022 a click away)."""
@@ -175,9 +180,11 @@ def get_contest(session: Session, key: int | str | None = None) -> Contest | Non
         # Names are unique ignoring case (store.contests), so " london mayor 2012 " names one contest: found
         # as the window's picker would, not "no contest named ..." for a trailing space from a script.
         # Composed (NFC) too: a name pasted decomposed (a Mac's "e" + combining diaeresis) is the name it looks like.
-        wanted = unicodedata.normalize("NFC", " ".join(key.split())).casefold()
+        # A stored name holding a zero-width space or soft hyphen (drawn as nothing) is found typed without it; a
+        # name typed with one is not the name (without_invisibles: on the stored side only).
+        wanted = _folded(key)
         names = session.execute(select(ContestRow.id, ContestRow.name)).all()
-        ids = [cid for cid, name in names if unicodedata.normalize("NFC", " ".join(name.split())).casefold() == wanted]
+        ids = [cid for cid, name in names if _folded(without_invisibles(name)) == wanted]
         if len(ids) == 1:
             return get_contest(session, int(ids[0]))
     return _contest_to_core(row) if row else None

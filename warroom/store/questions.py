@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from warroom.core.france import Hypothesis, Matchup, PollNotice, RoundResult, TransferMatrix, TransferRow, name_key
 from warroom.core.two_round_pipeline import Campaign
-from warroom.core.types import DIRECTION_CONTROLS, control_problem
+from warroom.core.types import DIRECTION_CONTROLS, control_problem, disguised_letter
 from warroom.core.validation import date_window
 from warroom.store.polls import _day, _gc_paused, _insert_plain, _raw_rows, bump_revision
 from warroom.store.schema import (
@@ -133,7 +133,14 @@ def _text_problem(where: str, field: str, value: str) -> str | None:
         return f"{where}: {field} contains a NUL character"
     if field in ("pollster", "client") and any(ch in DIRECTION_CONTROLS for ch in value):
         return f"{where}: {field} contains a text-direction control character: it displays as another name"
-    if field in ("label", "candidate"):  # shown in pickers and tables; two that display alike are one question
+    disguised = disguised_letter(value) if field in ("pollster", "client", "label", "candidate") else None
+    if disguised is not None:  # "Ifоp" with a Cyrillic о prints as Ifop: another institute, another house effect;
+        # a label or a name so drawn is another question or candidate shown as this one
+        return (
+            f"{where}: {field} mixes Latin letters with U+{ord(disguised):04X}, a Cyrillic or Greek letter drawn like "
+            "a Latin one: it displays as another name"
+        )
+    if field in ("label", "candidate", "source"):  # shown in pickers, tables and the briefing's sources lines
         problem = control_problem(value)
         if problem is not None:
             return f"{where}: {field} {value[:40]!r} {problem}"

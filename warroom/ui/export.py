@@ -892,13 +892,23 @@ figure after it stays after it ("صادق خان 45.0%", not "45.0 صادق خا
 number to the name's run)."""
 
 
+_UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
 def sources_of(urls: Sequence[tuple[str, str]]) -> list[str]:
-    """'Pollster: URL' lines, one per distinct source."""
+    """'Pollster: URL' lines, one per distinct source. A control or direction character in a stored address (one
+    kept before addresses were checked, or edited outside warroom) is shown as a \\xNN or \\uNNNN escape, as
+    the command line shows it: a line break printed a second sources line, an override another address."""
     seen: dict[str, str] = {}
     for pollster, url in urls:
         if url and url not in seen:
             seen[url] = pollster
-    return [f"{p}: {u}" for u, p in seen.items()]
+    return [_UNSHOWABLE.sub(_escaped, f"{p}: {u}") for u, p in seen.items()]
 
 
 def plot_to_png(plot: pg.PlotItem, path: Path, width: int) -> None:
