@@ -4,10 +4,15 @@ GUI script (the window without a console window)."""
 from __future__ import annotations
 
 import importlib
+import os
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
 import pytest
+
+from warroom.cli.verbs import BLAS_THREADS
 
 ROOT = Path(__file__).parents[1]
 
@@ -47,3 +52,46 @@ def test_a_missing_system_library_is_named_instead_of_a_qt_abort(monkeypatch: py
 
     assert main(["gui"]) == 2
     assert "libxcb-cursor0" in capsys.readouterr().err
+
+
+_GUI_BLAS = """
+import os, sys
+import warroom.app
+def run_gui(args, digest):
+    print(os.environ.get("OPENBLAS_NUM_THREADS"), "numpy" in sys.modules)
+    return 0
+warroom.app.run_gui = run_gui
+from warroom.cli import main
+sys.exit(main(["--data-dir", sys.argv[1], "gui"]))
+"""
+
+
+@pytest.mark.parametrize(
+    ("chosen", "said"),
+    [({}, "1"), ({"OPENBLAS_NUM_THREADS": "3"}, "3"), ({"OMP_NUM_THREADS": "2"}, "None")],
+)
+def test_the_window_loads_numpy_with_one_blas_thread_unless_the_user_chose(
+    tmp_path: Path, chosen: dict[str, str], said: str
+) -> None:
+    """The window's start (cmd_gui) asks numpy's OpenBLAS for one thread before numpy loads (a new data folder: no
+    start frame, so numpy loads with the window's modules): its spinning pool cost the first paint 40-50 ms of CPU
+    here (docs/STARTUP.md). A number the user set, for OpenBLAS or OpenMP, is left as it is."""
+    env = {k: v for k, v in os.environ.items() if k not in BLAS_THREADS} | chosen
+    out = subprocess.run(
+        [sys.executable, "-c", _GUI_BLAS, str(tmp_path / "state")], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == [said, "False"], out.stdout  # set, and numpy not loaded yet: it reads it as it loads
+
+
+def test_one_blas_thread_means_numpy_starts_no_blas_threads() -> None:
+    """What the setting does: numpy loaded after one_blas_thread runs on the thread that loaded it alone (Linux's
+    /proc counts the process's threads; OpenBLAS otherwise starts one per core as numpy loads)."""
+    code = (
+        "import os\nfrom warroom.cli.verbs import one_blas_thread\none_blas_thread()\nimport numpy\n"
+        "print(os.environ['OPENBLAS_NUM_THREADS'], len(os.listdir('/proc/self/task')) if os.path.isdir('/proc/self/task') else 1)"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in BLAS_THREADS}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["1", "1"], out.stdout
