@@ -864,6 +864,7 @@ class Starter:
         boxed: bool = False,
         exit_when_ready: bool = False,
         t0: float | None = None,
+        gc_paused: bool = False,
     ) -> None:
         self.args, self.paths, self.settings, self.boxed = args, paths, settings, boxed
         self.exit_when_ready = exit_when_ready
@@ -901,6 +902,7 @@ class Starter:
         self._charts_failure: BaseException | None = None
         self._charts: ChartPanel | None = None  # built by _load_charts in the turn before they are attached
         self._gc_paused = False  # the start paused the cyclic garbage collector (_pause_gc) and has not resumed it
+        self._gc_paused_before = gc_paused  # the command line paused it for the start's imports (cli.verbs.cmd_gui)
         self.first: FirstRead | Fallback = Fallback("not read yet")  # the start's first read (store/first_read.py)
         self.live = False  # the shell painted the live figures (proved current), not the last session's
         self._changes_handed = False  # the shell's first-stage changes were handed to the real window
@@ -1035,9 +1037,10 @@ class Starter:
         the collector walked them again each time the heap had grown by a quarter: 0.07-0.13 s of the start's
         1.3-1.5 s of CPU (five alternating pairs, docs/STARTUP.md). What the start leaves unreachable is a few
         hundred objects (650 in the demo's start), so nothing is collected at the end either: the objects alive
-        then are frozen (gc.freeze, as for a big contest: _freeze_heap), so later collections skip them.
+        then are frozen (gc.freeze, as for a big contest: _freeze_heap), so later collections skip them. The command
+        line pauses it earlier, for the imports before this (cmd_gui: `gc_paused`); this start resumes it then.
         """
-        self._gc_paused = gc.isenabled()
+        self._gc_paused = gc.isenabled() or self._gc_paused_before
         gc.disable()
 
     def _resume_gc(self) -> None:
@@ -1385,9 +1388,10 @@ def _on_first_paint(window: QWidget, then: Callable[[], None]) -> None:
     window.installEventFilter(FirstPaint(window))
 
 
-def run_gui(args: argparse.Namespace, digest: StoreDigest | None = None) -> int:
+def run_gui(args: argparse.Namespace, digest: StoreDigest | None = None, *, gc_paused: bool = False) -> int:
     """The window. `digest`: the store's digest, already started by the caller (the command line starts it before
-    importing this module, so it runs while Qt loads)."""
+    importing this module, so it runs while Qt loads). `gc_paused`: the caller paused the cyclic garbage collector
+    for the imports (it was enabled before): the start resumes it once its figures are in (Starter._resume_gc)."""
     t0 = time.perf_counter()
     if _no_display():
         sys.stderr.write(
@@ -1422,5 +1426,5 @@ def run_gui(args: argparse.Namespace, digest: StoreDigest | None = None) -> int:
         raise
     # benchmarks/_coldstart.py: print the shell's, the window's and the figures' times, then quit
     exit_when_ready = bool(os.environ.get("WARROOM_EXIT_AFTER_PAINT"))
-    starter = Starter(args, paths, settings, boxed=boxed, exit_when_ready=exit_when_ready, t0=t0)
+    starter = Starter(args, paths, settings, boxed=boxed, exit_when_ready=exit_when_ready, t0=t0, gc_paused=gc_paused)
     return starter.run(digest)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import stat
 import sys
@@ -783,6 +784,19 @@ def one_blas_thread(environ: MutableMapping[str, str] = os.environ) -> None:
 
 def cmd_gui(args: argparse.Namespace, out: TextIO) -> int:
     one_blas_thread()  # before numpy loads (below, or with the window's modules)
+    # No cyclic garbage collection while the window's modules load: numpy's, Qt's and the app's imports made the
+    # collector run 62 times before the start (10-12 ms of the first paint's CPU, docs/STARTUP.md) for nothing to
+    # free. The start takes the pause over and resumes it once its figures are in (app.Starter._pause_gc).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _start_gui(args, gc_paused=collecting)
+    finally:
+        if collecting:  # (the start resumed it already, or never began: a start refused before the window)
+            gc.enable()
+
+
+def _start_gui(args: argparse.Namespace, *, gc_paused: bool) -> int:
     from warroom.paths import AppPaths
     from warroom.resources import installation_stamp
     from warroom.store.fingerprint import StoreDigest, sqlite_file
@@ -802,7 +816,7 @@ def cmd_gui(args: argparse.Namespace, out: TextIO) -> int:
         import warroom.core.start_case  # noqa: F401
     from warroom.app import run_gui
 
-    return run_gui(args, digest)
+    return run_gui(args, digest, gc_paused=gc_paused)
 
 
 COMMANDS = {
