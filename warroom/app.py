@@ -721,9 +721,11 @@ CHART_MODULES = ("pyqtgraph", "warroom.ui.charts")
 """What the real window's first paint does without (its charts follow: tests/ui/test_start_charts.py checks)."""
 # What the first paint must not wait for (tests/ui/test_start_frame.py starts the app and checks). tomllib: the first
 # read takes a contest's rules from core.contestfile, which reads TOML only for a contest file (6-10 ms of import).
+# core.averaging: the first paint's panel evaluates the start frame's case, which needs no poll average (its ten
+# dataclasses and module: 8-10 ms of CPU).
 HEAVY = (
     *("pyqtgraph", "numpy", "sqlalchemy", "alembic", "tomllib"),
-    *("warroom.ui.main_window", "warroom.services.poll_service"),
+    *("warroom.ui.main_window", "warroom.services.poll_service", "warroom.core.averaging"),
 )
 # The headline of each scenario panel, by object name: the runoff (SV) panel's, the two-round panel's, the IRV panel's.
 HEADLINE = (
