@@ -4,10 +4,15 @@ GUI script (the window without a console window)."""
 from __future__ import annotations
 
 import importlib
+import os
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
 import pytest
+
+from warroom.cli.verbs import BLAS_THREADS
 
 ROOT = Path(__file__).parents[1]
 
@@ -47,3 +52,61 @@ def test_a_missing_system_library_is_named_instead_of_a_qt_abort(monkeypatch: py
 
     assert main(["gui"]) == 2
     assert "libxcb-cursor0" in capsys.readouterr().err
+
+
+_GUI_ROUTE = """
+import gc, os, sys
+import warroom.app
+def run_gui(args, digest, **start):
+    print(os.environ.get("OPENBLAS_NUM_THREADS"), "numpy" in sys.modules, gc.isenabled(), start.get("gc_paused"))
+    return 0
+warroom.app.run_gui = run_gui
+from warroom.cli import main
+code = main(["--data-dir", sys.argv[1], "gui"])
+print(gc.isenabled())
+sys.exit(code)
+"""
+
+
+def _gui_route(tmp_path: Path, chosen: dict[str, str]) -> list[str]:
+    """What the window's start (run_gui, replaced) is given by the command line (cmd_gui), on a new data folder:
+    OPENBLAS_NUM_THREADS, numpy loaded yet, the garbage collector running, gc_paused; then the collector after."""
+    env = {k: v for k, v in os.environ.items() if k not in BLAS_THREADS} | chosen
+    out = subprocess.run(
+        [sys.executable, "-c", _GUI_ROUTE, str(tmp_path / "state")], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert out.returncode == 0, out.stderr
+    return out.stdout.split()
+
+
+@pytest.mark.parametrize(
+    ("chosen", "said"),
+    [({}, "1"), ({"OPENBLAS_NUM_THREADS": "3"}, "3"), ({"OMP_NUM_THREADS": "2"}, "None")],
+)
+def test_the_window_loads_numpy_with_one_blas_thread_unless_the_user_chose(
+    tmp_path: Path, chosen: dict[str, str], said: str
+) -> None:
+    """The window's start (cmd_gui) asks numpy's OpenBLAS for one thread before numpy loads (a new data folder: no
+    start frame, so numpy loads with the window's modules): its spinning pool cost the first paint 40-50 ms of CPU
+    here (docs/STARTUP.md). A number the user set, for OpenBLAS or OpenMP, is left as it is."""
+    assert _gui_route(tmp_path, chosen)[:2] == [said, "False"]  # set, and numpy not loaded yet: read as it loads
+
+
+def test_the_window_loads_its_modules_without_the_garbage_collector_and_the_start_resumes_it(tmp_path: Path) -> None:
+    """cmd_gui pauses the cyclic collector before the window's imports (62 collections, 10-12 ms of the first
+    paint's CPU: docs/STARTUP.md) and hands the pause to the start (gc_paused), which resumes it once its figures
+    are in; when the start returns (or never began), the collector runs again."""
+    assert _gui_route(tmp_path, {})[2:] == ["False", "True", "True"]
+
+
+def test_one_blas_thread_means_numpy_starts_no_blas_threads() -> None:
+    """What the setting does: numpy loaded after one_blas_thread runs on the thread that loaded it alone (Linux's
+    /proc counts the process's threads; OpenBLAS otherwise starts one per core as numpy loads)."""
+    code = (
+        "import os\nfrom warroom.cli.verbs import one_blas_thread\none_blas_thread()\nimport numpy\n"
+        "print(os.environ['OPENBLAS_NUM_THREADS'], len(os.listdir('/proc/self/task')) if os.path.isdir('/proc/self/task') else 1)"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in BLAS_THREADS}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["1", "1"], out.stdout

@@ -719,8 +719,14 @@ a GUI-thread import beside the thread's shares one GIL with it, and that turn of
 as both (measured with pyqtgraph imported beside SQLAlchemy: the longest stall did not shrink)."""
 CHART_MODULES = ("pyqtgraph", "warroom.ui.charts")
 """What the real window's first paint does without (its charts follow: tests/ui/test_start_charts.py checks)."""
-# What the first paint must not wait for (tests/ui/test_start_frame.py starts the app and checks).
-HEAVY = ("pyqtgraph", "numpy", "sqlalchemy", "alembic", "warroom.ui.main_window", "warroom.services.poll_service")
+# What the first paint must not wait for (tests/ui/test_start_frame.py starts the app and checks). tomllib: the first
+# read takes a contest's rules from core.contestfile, which reads TOML only for a contest file (6-10 ms of import).
+# core.averaging: the first paint's panel evaluates the start frame's case, which needs no poll average (its ten
+# dataclasses and module: 8-10 ms of CPU).
+HEAVY = (
+    *("pyqtgraph", "numpy", "sqlalchemy", "alembic", "tomllib"),
+    *("warroom.ui.main_window", "warroom.services.poll_service", "warroom.core.averaging"),
+)
 # The headline of each scenario panel, by object name: the runoff (SV) panel's, the two-round panel's, the IRV panel's.
 HEADLINE = (
     *("verdict", "runoff", "break_even", "win_probability"),
@@ -860,6 +866,7 @@ class Starter:
         boxed: bool = False,
         exit_when_ready: bool = False,
         t0: float | None = None,
+        gc_paused: bool = False,
     ) -> None:
         self.args, self.paths, self.settings, self.boxed = args, paths, settings, boxed
         self.exit_when_ready = exit_when_ready
@@ -897,6 +904,7 @@ class Starter:
         self._charts_failure: BaseException | None = None
         self._charts: ChartPanel | None = None  # built by _load_charts in the turn before they are attached
         self._gc_paused = False  # the start paused the cyclic garbage collector (_pause_gc) and has not resumed it
+        self._gc_paused_before = gc_paused  # the command line paused it for the start's imports (cli.verbs.cmd_gui)
         self.first: FirstRead | Fallback = Fallback("not read yet")  # the start's first read (store/first_read.py)
         self.live = False  # the shell painted the live figures (proved current), not the last session's
         self._changes_handed = False  # the shell's first-stage changes were handed to the real window
@@ -1031,9 +1039,10 @@ class Starter:
         the collector walked them again each time the heap had grown by a quarter: 0.07-0.13 s of the start's
         1.3-1.5 s of CPU (five alternating pairs, docs/STARTUP.md). What the start leaves unreachable is a few
         hundred objects (650 in the demo's start), so nothing is collected at the end either: the objects alive
-        then are frozen (gc.freeze, as for a big contest: _freeze_heap), so later collections skip them.
+        then are frozen (gc.freeze, as for a big contest: _freeze_heap), so later collections skip them. The command
+        line pauses it earlier, for the imports before this (cmd_gui: `gc_paused`); this start resumes it then.
         """
-        self._gc_paused = gc.isenabled()
+        self._gc_paused = gc.isenabled() or self._gc_paused_before
         gc.disable()
 
     def _resume_gc(self) -> None:
@@ -1381,9 +1390,10 @@ def _on_first_paint(window: QWidget, then: Callable[[], None]) -> None:
     window.installEventFilter(FirstPaint(window))
 
 
-def run_gui(args: argparse.Namespace, digest: StoreDigest | None = None) -> int:
+def run_gui(args: argparse.Namespace, digest: StoreDigest | None = None, *, gc_paused: bool = False) -> int:
     """The window. `digest`: the store's digest, already started by the caller (the command line starts it before
-    importing this module, so it runs while Qt loads)."""
+    importing this module, so it runs while Qt loads). `gc_paused`: the caller paused the cyclic garbage collector
+    for the imports (it was enabled before): the start resumes it once its figures are in (Starter._resume_gc)."""
     t0 = time.perf_counter()
     if _no_display():
         sys.stderr.write(
@@ -1418,5 +1428,5 @@ def run_gui(args: argparse.Namespace, digest: StoreDigest | None = None) -> int:
         raise
     # benchmarks/_coldstart.py: print the shell's, the window's and the figures' times, then quit
     exit_when_ready = bool(os.environ.get("WARROOM_EXIT_AFTER_PAINT"))
-    starter = Starter(args, paths, settings, boxed=boxed, exit_when_ready=exit_when_ready, t0=t0)
+    starter = Starter(args, paths, settings, boxed=boxed, exit_when_ready=exit_when_ready, t0=t0, gc_paused=gc_paused)
     return starter.run(digest)

@@ -219,6 +219,21 @@ def test_the_start_pauses_the_garbage_collector_until_its_figures_are_in(qapp, t
     with pytest.raises(ValueError, match="No such race"):
         failing.run()
     assert gc.isenabled()
+    # paused by the command line for the imports before it (cmd_gui, gc_paused): the start resumes it all the same
+    gc.disable()
+    handed = Starter(
+        argparse.Namespace(db=None, contest="No such race"),
+        paths,
+        open_settings(paths),
+        exit_when_ready=True,
+        gc_paused=True,
+    )
+    try:
+        with pytest.raises(ValueError, match="No such race"):
+            handed.run()
+        assert gc.isenabled()
+    finally:
+        gc.enable()
     gc.unfreeze()  # (the start froze this test process's heap: later tests collect it as before)
 
 

@@ -141,7 +141,9 @@ def test_a_frame_for_other_content_is_never_shown_live(qapp, demo_paths: AppPath
 def test_the_live_first_paint_loads_no_database_library_or_charts(tmp_path: Path) -> None:
     """`warroom` as a user starts it, three times (seeded, recorded, then live): the third's first paint has the
     live figures and the real scenario panel, and pyqtgraph, SQLAlchemy and Alembic were not imported when it
-    painted; of the window's heavy modules, numpy alone (the panel's figures: measured in docs/STARTUP.md)."""
+    painted, nor tomllib (the first read takes the contest's rules without it) nor the poll average's module (the
+    panel evaluates the frame's case without one); of the window's heavy modules
+    (app.HEAVY), numpy alone (the panel's figures: measured in docs/STARTUP.md)."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "WARROOM_EXIT_AFTER_PAINT": "1"}
     argv = [sys.executable, "-m", "warroom", "--data-dir", str(tmp_path / "state")]
     lines = []

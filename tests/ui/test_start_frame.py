@@ -139,7 +139,8 @@ def test_the_window_is_built_once_while_the_store_asks_a_question(
 
 
 def test_the_first_paint_loads_no_charting_database_or_numerical_library(tmp_path: Path) -> None:
-    """`warroom` as a user starts it: the shell paints before pyqtgraph, numpy, SQLAlchemy or Alembic load."""
+    """`warroom` as a user starts it: the shell paints before pyqtgraph, numpy, SQLAlchemy, Alembic or tomllib load
+    (app.HEAVY)."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "WARROOM_EXIT_AFTER_PAINT": "1"}
     argv = [sys.executable, "-m", "warroom", "--data-dir", str(tmp_path / "state")]
     for _ in range(2):  # a new store (seeded), then one that exists

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import stat
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -759,7 +760,39 @@ def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
     return render_headless(args, out)
 
 
+BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS")
+"""What numpy's OpenBLAS reads, in its order, for the size of its thread pool when it loads."""
+
+
+def one_blas_thread(environ: MutableMapping[str, str] = os.environ) -> None:
+    """Have numpy's OpenBLAS (numpy's wheels bundle it) load with one thread, unless the user chose a number.
+
+    The window's arrays are small (the scenario's matrix-vector products over a few thousand simulated races),
+    and OpenBLAS starts one spinning thread per core as numpy loads: on this project's 2-core machine that is
+    40-50 ms more CPU to import numpy before the first paint (118-134 ms against 72-76 ms, eight alternating
+    pairs), with the second core taken meanwhile (docs/STARTUP.md). Its matrix-vector products give the same
+    figures to the last bit with one thread or many (each output is summed by one thread): the window and the
+    command line show the same numbers. Once numpy is loaded it changes nothing, so it sets nothing then (the
+    window started inside a process that has numpy already: a test's)."""
+    if "numpy" not in sys.modules and not any(environ.get(name) for name in BLAS_THREADS):
+        environ["OPENBLAS_NUM_THREADS"] = "1"
+
+
 def cmd_gui(args: argparse.Namespace, out: TextIO) -> int:
+    one_blas_thread()  # before numpy loads (below, or with the window's modules)
+    # No cyclic garbage collection while the window's modules load: numpy's, Qt's and the app's imports made the
+    # collector run 62 times before the start (10-12 ms of the first paint's CPU, docs/STARTUP.md) for nothing to
+    # free. The start takes the pause over and resumes it once its figures are in (app.Starter._pause_gc).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _start_gui(args, gc_paused=collecting)
+    finally:
+        if collecting:  # (the start resumed it already, or never began: a start refused before the window)
+            gc.enable()
+
+
+def _start_gui(args: argparse.Namespace, *, gc_paused: bool) -> int:
     from warroom.paths import AppPaths
     from warroom.resources import installation_stamp
     from warroom.store.fingerprint import StoreDigest, sqlite_file
@@ -779,7 +812,7 @@ def cmd_gui(args: argparse.Namespace, out: TextIO) -> int:
         import warroom.core.start_case  # noqa: F401
     from warroom.app import run_gui
 
-    return run_gui(args, digest)
+    return run_gui(args, digest, gc_paused=gc_paused)
 
 
 COMMANDS = {

@@ -7,14 +7,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from operator import attrgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from warroom.core.averaging import DEFAULT_SAMPLE, NONSAMPLING_VAR, PollAverages, PollColumns, variance_fraction
 from warroom.core.runoff import Split
 from warroom.core.scenario import Baseline, Destination, DragSource, Scenario, default_splits
 from warroom.core.types import Contest, Poll
+
+if TYPE_CHECKING:  # (loaded where a poll average is taken: a start frame's case is evaluated without it)
+    from warroom.core.averaging import PollAverages, PollColumns
 
 
 def display_names(contest: Contest) -> dict[str, str]:
@@ -64,6 +66,8 @@ def party_average(polls: Sequence[Poll], as_of_day: float, columns: PollColumns 
     (PollColumns of these very polls, with their party figures), it reads those instead of every poll: a walk
     through 10,000 polls took 8-15 ms of the turn in which a new poll's scenario is rebuilt.
     """
+    from warroom.core.averaging import DEFAULT_SAMPLE, NONSAMPLING_VAR, variance_fraction
+
     if _columns_of(polls, columns):
         assert columns is not None
         return _party_average_of(polls, as_of_day, columns)
@@ -114,6 +118,8 @@ def _columns_of(polls: Sequence[Poll], columns: PollColumns | None) -> bool:
 
 def _party_average_of(polls: Sequence[Poll], as_of_day: float, columns: PollColumns) -> dict[str, float]:
     """party_average from the columns (same weights; the parties in the order the loop over polls meets them)."""
+    from warroom.core.averaging import DEFAULT_SAMPLE, NONSAMPLING_VAR, variance_fraction
+
     party = columns.party
     assert party is not None
     keep = columns.end <= as_of_day

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
@@ -108,6 +107,8 @@ def parse_contest_file(text: str) -> ContestFile:
     Raises:
         ContestFileError: every problem, each with its line and key.
     """
+    import tomllib  # (here: the window's start reads a contest's rules, store/first_read.py, never a file)
+
     text = text.removeprefix("\ufeff")  # Windows editors' byte-order mark: TOML's "Invalid statement" at line 1
     try:
         data = tomllib.loads(text)
@@ -488,6 +489,8 @@ _INLINE_KEY = re.compile(r"""[{,]\s*("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_\-]+)\
 
 
 def _unquote(key: str) -> str:
+    import tomllib
+
     if key.startswith('"'):
         try:
             value = tomllib.loads(f"k = {key}")["k"]

@@ -27,11 +27,10 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from warroom.core.averaging import ColumnBuilder, PollAverages, SplitsRead, average_polls
 from warroom.core.baseline import (
     HEATMAP_SPLITS,
     HEATMAP_STRENGTHS,
@@ -72,6 +71,9 @@ from warroom.core.scenario import (
 )
 from warroom.core.types import Contest, Poll, control_problem
 
+if TYPE_CHECKING:  # (loaded where a poll average is taken: a start frame's case is evaluated without it)
+    from warroom.core.averaging import ColumnBuilder, PollAverages
+
 MODES = ("average", "as_of", "poll", "party_vi")
 CHANGE_TOLERANCE = 0.05
 """Points of runoff margin below which today's answer counts as the same as the saved one (it prints alike)."""
@@ -111,6 +113,8 @@ def compute_averages(
     Returns:
         The averages, or None when no poll (by `as_of`) has first-round figures.
     """
+    from warroom.core.averaging import ColumnBuilder, SplitsRead, average_polls
+
     if not any(p.first_round and (as_of is None or p.fieldwork_end <= as_of) for p in polls):
         return None
     built = (columns or ColumnBuilder(contest)).build(polls)

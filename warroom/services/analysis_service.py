@@ -12,14 +12,19 @@ import contextlib
 import operator
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from warroom.core.averaging import ColumnBuilder, PollAverages
 from warroom.core.forecast import ForecastErrors
 from warroom.core.pipeline import OddsModel, PriorSource, compute_averages
 from warroom.core.types import Contest, Poll
 from warroom.services.worker_threads import gui_first, wait_landed
+
+if TYPE_CHECKING:  # (scenario_service reads BACKGROUND_FROM for the first paint's panel, before any average)
+    from warroom.core.averaging import ColumnBuilder, PollAverages
+
+    _Outcome = tuple[PollAverages | None, str | None]  # the averages, or None and the failure message
 
 BACKGROUND_FROM = 2_000
 """Polls from which a recompute runs on the worker thread. Below it the average takes a few milliseconds and
@@ -34,8 +39,6 @@ against 91-109), its busiest turn 61-70 ms against 17-19, and no sooner on scree
 AT_ONCE_CHANGE = 8
 """A change of at most this many polls to a big contest starts its average on the worker at once, not on the next
 turn's coalescing timer (set_polls); more (an import, another contest) waits for the timer, which joins a burst."""
-
-_Outcome = tuple[PollAverages | None, str | None]  # the averages, or None and the failure message
 
 
 class AverageController(QObject):
@@ -107,6 +110,8 @@ class AverageController(QObject):
         if cached is not None and cached[0] == contest:  # the same contest as then (an edit makes it another)
             _same, self._columns, self._last = cached
         else:
+            from warroom.core.averaging import ColumnBuilder  # (the module's import leaves it out: BACKGROUND_FROM)
+
             self._columns, self._last = ColumnBuilder(contest), None
         if self._errors is not None:
             self._odds = OddsModel(self._errors, contest.second_round_date or contest.election_date)

@@ -22,11 +22,10 @@ from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from warroom.core.averaging import PollAverages
 from warroom.core.baseline import PollOffers, poll_offers
 from warroom.core.forecast import ForecastErrors
 from warroom.core.pipeline import (
@@ -55,6 +54,9 @@ from warroom.core.start_case import StartCase
 from warroom.core.types import Contest, Poll
 from warroom.services.analysis_service import BACKGROUND_FROM
 from warroom.services.worker_threads import gui_first, wait_landed
+
+if TYPE_CHECKING:  # (the first paint's panel is evaluated from a start frame's case, without a poll average)
+    from warroom.core.averaging import PollAverages
 
 _Rebuilt = tuple[Baseline, Scenario, PollOffers] | PipelineError
 """What a rebuild gives: the baseline, its default settings and the polls to offer; or why there is none."""
