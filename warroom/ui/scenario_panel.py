@@ -61,6 +61,8 @@ if TYPE_CHECKING:
 
 HEATMAP_LOADING = "Loading the heatmap…"
 """The heatmap's place while the charting library loads (the window's first paint at start: issue 15)."""
+HEATMAP_EMPTY = "No heatmap: no case to chart until the race has a poll"
+"""The heatmap's place when the race has no case (no poll yet, or every poll deleted): said, not an empty frame."""
 
 MINOR_SHARE = 3.0
 """First-round share (%) under which an eliminated candidate's transfer inputs sit under the expander."""
@@ -101,7 +103,8 @@ class Heatmap(QWidget):
 
     Built without its chart (`chart=False`, the window's first paint at start: issue 15) it shows "Loading the
     heatmap…" in the chart's place, with the caption, until `attach_chart()`; the last grid shown meanwhile is
-    drawn then.
+    drawn then. With no grid to show (`clear()`: the race has no case) it says so in the chart's place, at the
+    heatmap's own size, rather than drawing an empty frame of axes.
     """
 
     def __init__(self, parent: QWidget | None = None, *, chart: bool = True) -> None:
@@ -116,6 +119,12 @@ class Heatmap(QWidget):
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setStyleSheet("color: palette(placeholder-text);")
         self._layout.addWidget(self.placeholder, 1)
+        self.empty = QLabel(HEATMAP_EMPTY)
+        self.empty.setObjectName("heatmap_empty")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)  # (the panel's type and colours: readable on a projector's dark page)
+        self.empty.hide()
+        self._layout.addWidget(self.empty, 1)
         self._layout.addWidget(self.legend)
         self.grid = np.zeros((len(HEATMAP_SPLITS), len(HEATMAP_STRENGTHS)))
         self._shown: tuple[np.ndarray, float, float, np.ndarray | None] | None = None
@@ -156,6 +165,7 @@ class Heatmap(QWidget):
             self.set_axis_font(self._axis_font)
         if self._shown is not None:
             self._draw(*self._shown)
+        self._show_empty(self.empty.isVisibleTo(self))
 
     def set_axis_font(self, font: QFont) -> None:
         """The axes' type (the panel's size: large in meeting mode), kept for a chart attached later."""
@@ -175,6 +185,7 @@ class Heatmap(QWidget):
         self.grid = grid
         self.legend.setText(caption)
         self._shown = (grid, x_now, y_now, contour)
+        self._show_empty(False)
         if self.plot is not None:
             self._draw(grid, x_now, y_now, contour)
 
@@ -183,11 +194,20 @@ class Heatmap(QWidget):
         self.grid = np.zeros((len(HEATMAP_SPLITS), len(HEATMAP_STRENGTHS)))
         self._shown = None
         self.legend.setText("")
+        self._show_empty(True)
         if self.plot is not None:
             self.image.clear()
             self.contour.setData([], [])
             self.current.setData([], [])
             self.plot.setRange(xRange=(0, 100), yRange=(0, 100), padding=0.02)
+
+    def _show_empty(self, empty: bool) -> None:
+        """The empty-state message in the chart's place (and the chart, or its placeholder, hidden), or the chart."""
+        if self.empty.isVisibleTo(self) != empty:
+            self.empty.setVisible(empty)
+        for shown in (self.plot, self.placeholder):
+            if shown is not None and shown.isVisibleTo(self) == empty:
+                shown.setVisible(not empty)
 
     def _draw(self, grid: np.ndarray, x_now: float, y_now: float, contour: np.ndarray | None) -> None:
         assert self.plot is not None
@@ -341,8 +361,10 @@ class ScenarioPanel(QWidget):
         self.heatmap = Heatmap(chart=charts)  # charts=False: its chart comes with attach_charts()
         self.heatmap.setMinimumHeight(220)
         # On a laptop's narrow dock the sliders need the height: the heatmap is one click away there.
-        self.heatmap_toggle = QCheckBox("Show the heatmap (margin by message strength and transfer split)")
+        # Short: a checkbox's text never wraps, so a long one set the narrow dock's least width (a scrollbar).
+        self.heatmap_toggle = QCheckBox("Show the heatmap")
         self.heatmap_toggle.setObjectName("heatmap_toggle")
+        self.heatmap_toggle.setToolTip("The runoff margin by message strength and transfer split")
         self.heatmap_toggle.setChecked(True)
         self.heatmap_toggle.toggled.connect(self.heatmap.setVisible)
         # Output labels have fixed heights: new text repaints the label alone instead of re-laying out
@@ -535,6 +557,9 @@ class ScenarioPanel(QWidget):
             label.set_rich(lambda _h: "")
         self.assumptions_label.setVisible(False)
         self.heatmap.clear()
+        # The transfer rows name the last case's eliminated candidates with its first-round shares and default
+        # splits: figures of polls since deleted, or of the race open before. The next baseline rebuilds them.
+        self._clear_transfer_rows()
         for w in self._inputs:
             w.setEnabled(False)
 
@@ -701,7 +726,7 @@ class ScenarioPanel(QWidget):
             QTimer.singleShot(0, self, self._fit_label_heights)
         super().changeEvent(event)
 
-    def _rebuild_transfer_sliders(self, base: Baseline, eliminated: list[str]) -> None:
+    def _clear_transfer_rows(self) -> None:
         for widget in self._split_widgets.values():
             widget.setParent(None)
             widget.deleteLater()
@@ -709,8 +734,12 @@ class ScenarioPanel(QWidget):
             item = self.transfers_layout.takeAt(0)
             old = item.widget() if item is not None else None
             if old is not None:
+                old.hide()  # (drawn where it was until deleted: the last race's figures on a race with none)
                 old.deleteLater()
         self._split_widgets = {}
+
+    def _rebuild_transfer_sliders(self, base: Baseline, eliminated: list[str]) -> None:
+        self._clear_transfer_rows()
         share = base.normalised
         # Minor candidates (under MINOR_SHARE of the first round) go under an expander, so a race with many
         # candidates shows the transfers that matter first.
