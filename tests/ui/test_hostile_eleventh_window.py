@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QLabel
 
 from tests.conftest import TOY
 from tests.ui.conftest import room_of
@@ -19,21 +19,13 @@ def _settle(qtbot) -> None:  # type: ignore[no-untyped-def]
         qtbot.wait(20)
 
 
-def _sideways(root: QWidget) -> list[str]:
-    """Scroll areas under `root` showing a horizontal scrollbar."""
-    return [
-        area.objectName() or type(area).__name__
-        for area in root.findChildren(QAbstractScrollArea)
-        if area.isVisible() and area.horizontalScrollBar().isVisible()
-    ]
-
-
 def test_a_narrow_scenario_dock_fits_its_content_to_its_width_never_scrolls_sideways(qtbot, tmp_path: Path) -> None:
     """Narrowed under 458 px (its least is 280), the scenario dock with a saved scenario scrolled sideways: the
     heatmap checkbox's one line ("Show the heatmap (margin by message strength and transfer split)": a checkbox
     never wraps) set the whole panel's least width, so the verdict, the chance and the slider ends were cut at the
     dock's edge behind a horizontal scrollbar. The checkbox's text is short now (the rest is its tooltip): the
-    panel fits the dock at every width down to the dock's least."""
+    panel fits the dock at every width down to the dock's least, and the verdict takes the lines its text needs
+    there (it had three, and was cut to "...by 3.2 point…" without its chance)."""
     from warroom.ui.dock_layout import MIN_SCENARIO_WIDTH
 
     for room in room_of(qtbot, tmp_path, TOY):
@@ -52,6 +44,9 @@ def test_a_narrow_scenario_dock_fits_its_content_to_its_width_never_scrolls_side
             assert panel.width() <= scroll.viewport().width(), width
             for label in (panel.verdict, panel.win_label, panel.runoff_label):  # the answer whole in its width
                 assert label.geometry().right() <= panel.width(), (width, label.objectName())
+            # the verdict whole, its chance included: it takes the lines it needs, not three and "…"
+            assert panel.verdict.text() == panel.verdict.full_text(), (width, panel.verdict.text())
+            assert panel.verdict.heightForWidth(panel.verdict.width()) <= panel.verdict.height(), width
         assert panel.heatmap_toggle.toolTip() != ""  # what the heatmap shows, said where the checkbox is
 
 

@@ -15,7 +15,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from PySide6.QtCore import QDate, QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QEvent, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -42,6 +42,7 @@ from warroom.core.pipeline import BaselineChoice, ProjectionView, assumption_lin
 from warroom.core.runoff import Split
 from warroom.core.scenario import Baseline, Destination, DragSource, Scenario
 from warroom.core.types import Contest, bidi_isolated
+from warroom.ui.dock_layout import MIN_SCENARIO_WIDTH
 from warroom.ui.glyphs import drawable
 from warroom.ui.protocols import ScenarioModel
 from warroom.ui.qt_utils import (
@@ -239,6 +240,9 @@ class ScenarioPanel(QWidget):
     def __init__(self, model: ScenarioModel, parent: QWidget | None = None, *, charts: bool = True) -> None:
         super().__init__(parent)
         self.setObjectName("scenario_panel")
+        # The dock's least width is the panel's: its lines are fitted to one width in the start's first stage and
+        # in the window alike, whichever of them shows a vertical scrollbar (the first stage's note takes height).
+        self.setMinimumWidth(MIN_SCENARIO_WIDTH)
         self.model = model
         self._writing = False
         self._split_widgets: dict[str, TransferInput] = {}
@@ -369,6 +373,7 @@ class ScenarioPanel(QWidget):
         self.heatmap_toggle.toggled.connect(self.heatmap.setVisible)
         # Output labels have fixed heights: new text repaints the label alone instead of re-laying out
         # the whole window on every slider move (that relayout was the slow tail of a drag).
+        self._verdict_lines = 3  # at least; more when its text needs them at the width it has (_fit_verdict)
         self._fixed_lines = (
             (self.verdict, 3),
             (self.first_round_label, 3),
@@ -551,6 +556,7 @@ class ScenarioPanel(QWidget):
         self.verdict.setText(reason)
         if self.verdict.styleSheet():
             self.verdict.setStyleSheet("")
+        self._fit_verdict()
         self.first_round_label.setText("")
         self.runoff_label.setText("")
         for label in (self.break_even_label, self.win_label, self.baseline_label):
@@ -586,6 +592,7 @@ class ScenarioPanel(QWidget):
         grid, grid_split_of, contour = view.grid, view.heatmap_of, view.contour
         a, b = base.a, base.b
         self.verdict.setText(projection.verdict)
+        self._fit_verdict()
         colour = c.colour(b) if projection.gap_closed else c.colour(a)
         sheet = f"color: {colour}"
         if self.verdict.styleSheet() != sheet:  # restyling costs a relayout: only when the colour flips
@@ -658,7 +665,8 @@ class ScenarioPanel(QWidget):
         self.verdict.ensurePolished()
         self.first_round_label.ensurePolished()
         self.heatmap.set_axis_font(QFont(self.first_round_label.font()))
-        for label, lines in self._fixed_lines:
+        for label, least in self._fixed_lines:
+            lines = max(least, self._verdict_lines) if label is self.verdict else least
             label.ensurePolished()  # pick up the stylesheet's font (meeting mode is much larger)
             if isinstance(label, DataLabel | RichDataLabel):  # a long name elided, the whole text its tooltip
                 label.fit(None if self.model.read_only else lines)
@@ -673,6 +681,25 @@ class ScenarioPanel(QWidget):
             else:
                 label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
                 label.setFixedHeight(label.fontMetrics().lineSpacing() * lines + label.fontMetrics().descent() + 8)
+
+    def _fit_verdict(self) -> None:
+        """The verdict's lines: as many as its text needs at the width it has, 3 at least. It is never cut short:
+        the chance at its end is a figure (a narrow dock showed "...still ahead in the runoff by 3.2 point…").
+        Its height changes only when that count does, not on every slider move (which changes a figure or two)."""
+        label = self.verdict
+        if self.model.read_only or not isinstance(label, DataLabel):
+            return  # (a saved case's labels take the height their text needs anyway)
+        width = label.contentsRect().width() - 8  # (QLabel can break a line a few pixels before this measure)
+        if width <= 0:
+            return
+        metrics = label.fontMetrics()
+        flags = Qt.TextFlag.TextWordWrap.value
+        tall = metrics.boundingRect(QRect(0, 0, width, 1 << 20), flags, label.full_text()).height()
+        lines = max(3, -(-tall // max(metrics.lineSpacing(), 1)))
+        if lines != self._verdict_lines:
+            self._verdict_lines = lines
+            label.fit(lines)
+            label.setFixedHeight(metrics.lineSpacing() * lines + metrics.descent() + 8)
 
     NARROW = 900
     """Below this width (px) the answer sits above the inputs instead of beside them."""
@@ -701,6 +728,7 @@ class ScenarioPanel(QWidget):
         narrow = event.size().width() < self.NARROW
         self._lay_out(event.size())
         super().resizeEvent(event)
+        QTimer.singleShot(0, self, self._fit_verdict)  # (once the layout has given the verdict its new width)
         if not narrow:
             QTimer.singleShot(0, self, self._unclip_inputs)
 
