@@ -13,7 +13,7 @@ from functools import partial
 from types import FrameType
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QSize, QSocketNotifier, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, QSocketNotifier, Qt, QTimer
 from PySide6.QtGui import (
     QFont,
     QFontMetricsF,
@@ -454,3 +454,41 @@ def close_windows_on_signals() -> SignalGuard:
     on the GUI thread once the QApplication exists.
     """
     return SignalGuard()
+
+
+DEFAULT_WINDOW_SIZE = QSize(1400, 900)
+"""The window's size at a first start, or when its saved place cannot be restored, on a screen it fits."""
+FRAME_ALLOWANCE = QSize(16, 48)
+"""Room for a title bar and borders, which the window manager adds outside the size set (not known before the
+window is first shown)."""
+LEAST_SCREEN = QSize(1024, 600)
+"""The smallest screen the window is laid out for (tests/ui/test_hostile_ninth_env.py: 1024x600)."""
+
+
+def restore_window_geometry(window: QWidget, geometry: QByteArray | None) -> None:
+    """The window where it was saved (`QWidget.saveGeometry`), or, when there is nothing saved or Qt refuses the
+    saved place (it was on a monitor since unplugged), the default size centred on the screen; maximised instead
+    on a screen the default does not fit (a 1366x768 laptop): never left at its least size in the corner, nor
+    larger than the screen. A screen under LEAST_SCREEN, which no size of the window fits (the offscreen test
+    platform's 800x800), keeps the default size. Used by the real window and the start's first stage alike."""
+    if geometry is not None and window.restoreGeometry(geometry):
+        print("DBG restored", type(window).__name__, window.geometry(), window.windowState())
+        return
+    print("DBG not restored", type(window).__name__, geometry is not None, window.geometry())
+    screen = window.screen() or QApplication.primaryScreen()
+    area = screen.availableGeometry() if screen is not None else None
+    size = DEFAULT_WINDOW_SIZE
+    if area is None:
+        window.resize(size)
+        return
+    fits = area.width() >= size.width() + FRAME_ALLOWANCE.width() and area.height() >= (
+        size.height() + FRAME_ALLOWANCE.height()
+    )
+    can_fit = area.width() >= LEAST_SCREEN.width() and area.height() >= LEAST_SCREEN.height()
+    if not fits and can_fit:
+        window.resize(area.size() - FRAME_ALLOWANCE)  # the size it is given back when no longer maximised
+        window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
+        return
+    window.resize(size)
+    if fits:
+        window.move(area.center().x() - size.width() // 2, area.center().y() - size.height() // 2)

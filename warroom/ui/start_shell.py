@@ -323,10 +323,9 @@ class StartShell(QMainWindow):
 
     def restore(self, geometry: QByteArray | None, state: QByteArray | None) -> None:
         """The real window's saved geometry and dock layout (the same object names), or its default size."""
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1400, 900)
+        from warroom.ui.qt_utils import restore_window_geometry
+
+        restore_window_geometry(self, geometry)
         if state is not None:
             self._adopt_shares = self.restoreState(state)
         else:
