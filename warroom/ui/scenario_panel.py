@@ -15,7 +15,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from PySide6.QtCore import QDate, QEvent, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -374,6 +374,7 @@ class ScenarioPanel(QWidget):
         # Output labels have fixed heights: new text repaints the label alone instead of re-laying out
         # the whole window on every slider move (that relayout was the slow tail of a drag).
         self._verdict_lines = 3  # at least; more when its text needs them at the width it has (_fit_verdict)
+        self.verdict.installEventFilter(self)  # its lines follow its width at once, before the next paint
         self._fixed_lines = (
             (self.verdict, 3),
             (self.first_round_label, 3),
@@ -728,7 +729,6 @@ class ScenarioPanel(QWidget):
         narrow = event.size().width() < self.NARROW
         self._lay_out(event.size())
         super().resizeEvent(event)
-        QTimer.singleShot(0, self, self._fit_verdict)  # (once the layout has given the verdict its new width)
         if not narrow:
             QTimer.singleShot(0, self, self._unclip_inputs)
 
@@ -748,6 +748,11 @@ class ScenarioPanel(QWidget):
         give = min(want - inputs, spare)
         if give > 0:
             self.splitter.setSizes([inputs + give, outputs - give])
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.verdict and event.type() == QEvent.Type.Resize:
+            self._fit_verdict()
+        return super().eventFilter(watched, event)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
