@@ -461,34 +461,23 @@ DEFAULT_WINDOW_SIZE = QSize(1400, 900)
 FRAME_ALLOWANCE = QSize(16, 48)
 """Room for a title bar and borders, which the window manager adds outside the size set (not known before the
 window is first shown)."""
-LEAST_SCREEN = QSize(1024, 600)
-"""The smallest screen the window is laid out for (tests/ui/test_hostile_ninth_env.py: 1024x600)."""
 
 
 def restore_window_geometry(window: QWidget, geometry: QByteArray | None) -> None:
     """The window where it was saved (`QWidget.saveGeometry`), or, when there is nothing saved or Qt refuses the
-    saved place (it was on a monitor since unplugged), the default size centred on the screen; maximised instead
-    on a screen the default does not fit (a 1366x768 laptop): never left at its least size in the corner, nor
-    larger than the screen. A screen under LEAST_SCREEN, which no size of the window fits (the offscreen test
-    platform's 800x800), keeps the default size. Used by the real window and the start's first stage alike."""
+    saved place (it was on a monitor since unplugged), the default size, no larger than the screen's free area,
+    centred in it: never left at its least size in the corner, nor larger than the screen than its least size
+    makes it (a 1366x768 laptop at 150 %: 911x512 of Qt's pixels against the window's least 846x542). Not
+    maximised: a size set later (a test's, a layout's) still applies. Used by the real window and the start's
+    first stage alike."""
     if geometry is not None and window.restoreGeometry(geometry):
-        print("DBG restored", type(window).__name__, window.geometry(), window.windowState())
         return
-    print("DBG not restored", type(window).__name__, geometry is not None, window.geometry())
     screen = window.screen() or QApplication.primaryScreen()
-    area = screen.availableGeometry() if screen is not None else None
-    size = DEFAULT_WINDOW_SIZE
-    if area is None:
-        window.resize(size)
+    if screen is None:
+        window.resize(DEFAULT_WINDOW_SIZE)
         return
-    fits = area.width() >= size.width() + FRAME_ALLOWANCE.width() and area.height() >= (
-        size.height() + FRAME_ALLOWANCE.height()
-    )
-    can_fit = area.width() >= LEAST_SCREEN.width() and area.height() >= LEAST_SCREEN.height()
-    if not fits and can_fit:
-        window.resize(area.size() - FRAME_ALLOWANCE)  # the size it is given back when no longer maximised
-        window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
-        return
-    window.resize(size)
-    if fits:
-        window.move(area.center().x() - size.width() // 2, area.center().y() - size.height() // 2)
+    area = screen.availableGeometry()
+    window.resize(DEFAULT_WINDOW_SIZE.boundedTo(area.size() - FRAME_ALLOWANCE))
+    size = window.size()  # (no smaller than its least size, which a small screen may not hold)
+    spare = area.size() - size - FRAME_ALLOWANCE
+    window.move(area.x() + max(0, spare.width() // 2), area.y() + max(0, spare.height() // 2))
