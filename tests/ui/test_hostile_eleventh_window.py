@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
 
@@ -90,3 +91,50 @@ def test_meeting_mode_on_a_race_with_no_polls_says_there_is_no_heatmap_and_shows
         _settle(qtbot)
         assert heatmap.plot.isVisible() and not heatmap.findChild(QLabel, "heatmap_empty").isVisible()
         assert "17.2" in " ".join(w.text() for w in panel.transfers_box.findChildren(QLabel) if w.isVisible())
+
+
+def _mnemonics(win) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    """Alt+letter -> what carries it: the menu bar's menus and every button and group shown (or one click away)."""
+    import re
+
+    from PySide6.QtWidgets import QAbstractButton, QGroupBox, QMenuBar
+
+    def letter(text: str) -> str | None:
+        found = re.search(r"&([^&])", text.replace("&&", ""))
+        return found.group(1).lower() if found else None
+
+    carried: dict[str, list[str]] = {}
+    named = [("menu", a.text(), True) for bar in win.findChildren(QMenuBar) for a in bar.actions()]
+    named += [("button", b.text(), b.isVisibleTo(win) and b.isEnabled()) for b in win.findChildren(QAbstractButton)]
+    named += [("group", g.title(), g.isVisibleTo(win)) for g in win.findChildren(QGroupBox)]
+    for kind, text, active in named:
+        key = letter(text)
+        if key and active:
+            carried.setdefault(key, []).append(f"{kind} {text}")
+    return carried
+
+
+@pytest.mark.qt_log_ignore("does not support raise", "does not support grabbing")  # offscreen, a menu opening
+def test_no_alt_letter_is_carried_twice_so_each_does_what_it_says_at_the_first_press(qtbot, tmp_path: Path) -> None:
+    """Alt+S was both the Scenario menu's and the scenario panel's "&Save as…" button's, and Alt+E both the Edit
+    menu's and the poll table's "&Edit…" button's (once a poll is selected): Qt takes a key carried twice as
+    ambiguous, so the first Alt+S only moved the focus to the button and the second opened the menu; neither saved.
+    Each Alt+letter now has one carrier (Save as… keeps Ctrl+Shift+S; Edit… is Alt+I)."""
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QMenu
+
+    for room in room_of(qtbot, tmp_path, TOY):
+        win = room.window
+        win.polls_pane.view.selectRow(0)  # Edit… and Delete on
+        _settle(qtbot)
+        assert win.polls_pane.edit_button.isEnabled()
+        twice = {key: where for key, where in _mnemonics(win).items() if len(where) > 1}
+        assert twice == {}, twice
+        win.activateWindow()
+        win.polls_pane.view.setFocus()
+        QTest.keyClick(win.polls_pane.view, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+        _settle(qtbot)
+        shown = [m.title() for m in win.findChildren(QMenu) if m.isVisible()]
+        for menu in win.findChildren(QMenu):
+            menu.hide()
+        assert shown == ["&Scenario"], shown  # the first press opens the menu it names

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QSplitter,
+    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -240,9 +241,11 @@ class ScenarioPanel(QWidget):
     def __init__(self, model: ScenarioModel, parent: QWidget | None = None, *, charts: bool = True) -> None:
         super().__init__(parent)
         self.setObjectName("scenario_panel")
-        # The dock's least width is the panel's: its lines are fitted to one width in the start's first stage and
-        # in the window alike, whichever of them shows a vertical scrollbar (the first stage's note takes height).
-        self.setMinimumWidth(MIN_SCENARIO_WIDTH)
+        # The dock's least width, less its scroll area's scrollbar (always shown: ui/main_window.py): never wider
+        # than a narrow dock (that scrolled sideways), never so narrow its lines are fitted to a width the start's
+        # first stage and the window do not share.
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        self.setMinimumWidth(MIN_SCENARIO_WIDTH - bar - 2)
         self.model = model
         self._writing = False
         self._split_widgets: dict[str, TransferInput] = {}
@@ -411,7 +414,9 @@ class ScenarioPanel(QWidget):
         self.reset_button = QPushButton("&Reset to baseline")
         self.reset_button.setToolTip("Put every slider back to the poll-based defaults")
         self.reset_button.clicked.connect(self.model.reset)
-        self.save_button = QPushButton("&Save as…")
+        # No mnemonic: Alt+S is the Scenario menu's (both on it, the first Alt+S only moved the focus here, the
+        # second opened the menu, neither saved); Scenario > Save as… (Ctrl+Shift+S) is the key.
+        self.save_button = QPushButton("Save as…")
         self.save_button.setToolTip("Save these settings with their baseline in the poll store")
         self.save_button.clicked.connect(self.save_requested.emit)
         self.compare_button = QPushButton("&Compare…")
@@ -690,10 +695,11 @@ class ScenarioPanel(QWidget):
         label = self.verdict
         if self.model.read_only or not isinstance(label, DataLabel):
             return  # (a saved case's labels take the height their text needs anyway)
-        width = label.contentsRect().width() - 8  # (QLabel can break a line a few pixels before this measure)
+        metrics = label.fontMetrics()
+        # QLabel's own text layout can break a line a word earlier than this measure: measured a little narrower
+        width = label.contentsRect().width() - 3 * metrics.averageCharWidth()
         if width <= 0:
             return
-        metrics = label.fontMetrics()
         flags = Qt.TextFlag.TextWordWrap.value
         tall = metrics.boundingRect(QRect(0, 0, width, 1 << 20), flags, label.full_text()).height()
         lines = max(3, -(-tall // max(metrics.lineSpacing(), 1)))

@@ -481,6 +481,7 @@ class StartShell(QMainWindow):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setMinimumWidth(MIN_SCENARIO_WIDTH)
+        scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)  # (as the real window's)
         scroll.setWidget(panel)
         layout.addWidget(scroll, 1)
         for name in ("baseline_combo", "baseline_date", "personal_box"):
@@ -590,7 +591,7 @@ class StartShell(QMainWindow):
             "edit": "Edit the selected poll (or double-click it)",
             "delete": "Delete the selected polls (Edit ▸ Undo brings them back)",
         }
-        for name, text in (("add", "&Add…"), ("edit", "&Edit…"), ("delete", "&Delete")):
+        for name, text in (("add", "&Add…"), ("edit", "Ed&it…"), ("delete", "&Delete")):
             button = QPushButton(text)
             button.setObjectName(f"start_{name}")
             button.setToolTip(tips[name])
