@@ -138,3 +138,32 @@ def test_no_alt_letter_is_carried_twice_so_each_does_what_it_says_at_the_first_p
         for menu in win.findChildren(QMenu):
             menu.hide()
         assert shown == ["&Scenario"], shown  # the first press opens the menu it names
+
+
+def test_in_a_right_to_left_window_the_poll_tables_figures_and_dates_read_left_to_right(qtbot, tmp_path: Path) -> None:
+    """With the window right to left (an Arabic or Hebrew system), the poll table drew the runoff lead "+6" as
+    "6+" and the fieldwork "25–27 Mar 2024" as "Mar 2024 27–25": a figure and a date misread. A cell holding a
+    figure or a date is laid out left to right now, in its mirrored place; a name keeps the window's direction."""
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    QApplication.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    try:
+        for room in room_of(qtbot, tmp_path, TOY):
+            view = room.window.polls_pane.view
+            model = view.model()
+            assert view.isRightToLeft()
+            seen = {}
+            for column in range(model.columnCount()):
+                index = model.index(1, column)
+                option = QStyleOptionViewItem()
+                option.initFrom(view)
+                view.itemDelegateForIndex(index).initStyleOption(option, index)
+                seen[str(model.headerData(column, Qt.Orientation.Horizontal))] = (option.text, option.direction)
+            for head in ("Fieldwork", "Sample", "Red", "Runoff Red–Blue"):
+                text, direction = seen[head]
+                if text:
+                    assert direction == Qt.LayoutDirection.LeftToRight, (head, text)
+            assert seen["Runoff Red–Blue"][0] == "+6"
+            assert seen["Pollster"][1] == Qt.LayoutDirection.RightToLeft  # a name as the window lays it out
+    finally:
+        QApplication.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
