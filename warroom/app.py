@@ -228,11 +228,9 @@ class WarRoom:
             self.window.statusBar().showMessage(self._averaging_note)
             self.averages.averages_ready.connect(self._on_first_averages)
         yield ""
-        geometry = settings.geometry("main")
-        if geometry is not None:
-            self.window.restoreGeometry(geometry)
-        else:
-            self.window.resize(1400, 900)
+        from warroom.ui.qt_utils import restore_window_geometry
+
+        restore_window_geometry(self.window, settings.geometry("main"))
         state = settings.geometry("main_state")
         if state is not None:
             self.window.restoreState(state)

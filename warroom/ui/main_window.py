@@ -162,7 +162,7 @@ class PollsPane(QWidget):
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
         self.add_button = QPushButton("&Add…")
-        self.edit_button = QPushButton("&Edit…")
+        self.edit_button = QPushButton("Ed&it…")  # (Alt+E is the Edit menu's)
         self.delete_button = QPushButton("&Delete")
         for b, tip in (
             (self.add_button, "Enter a newly published poll (Ctrl+N)"),
@@ -310,6 +310,10 @@ class MainWindow(QMainWindow):
         self.scenario_scroll.setWidgetResizable(True)
         self.scenario_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scenario_scroll.setMinimumWidth(MIN_SCENARIO_WIDTH)
+        # Its scrollbar always takes its width: the panel's lines are fitted to one width in the start's first stage
+        # (whose note above it takes height) and here alike, and a bar appearing never pushes the panel past a
+        # narrow dock's edge (a horizontal scrollbar).
+        self.scenario_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.scenario_dock.setWidget(self.scenario_scroll)
         self.polls_pane.setMinimumHeight(MIN_POLLS_HEIGHT)
         self._dock_shares = {"scenario": SCENARIO_SHARE, "polls": POLLS_SHARE}

@@ -32,7 +32,7 @@ from PySide6.QtCore import (
     QTimer,
 )
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QTableView, QWidget
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView, QWidget
 
 from warroom.core.types import Contest, Poll, bidi_isolated
 from warroom.ui.glyphs import drawable
@@ -951,6 +951,25 @@ class PollFilterProxy(QSortFilterProxyModel):
         return self._order.mapToSource(index) if self._order is not None else index
 
 
+class FiguresLeftToRight(QStyledItemDelegate):
+    """A cell holding a figure or a date ("+6", "−3", "1,117", "28–30 Mar 2024") laid out left to right in a
+    right-to-left window too (an Arabic or Hebrew system): there the runoff lead "+6" was drawn "6+", and a
+    fieldwork range "28–30 Mar 2024" as "Mar 2024 30–28". The cell keeps its place (its alignment as the mirrored
+    table puts it); a name keeps the window's direction."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: ModelIndex) -> None:
+        super().initStyleOption(option, index)
+        if option.direction != Qt.LayoutDirection.RightToLeft:  # type: ignore[attr-defined]
+            return
+        text = option.text  # type: ignore[attr-defined]
+        if text and (text[0].isdigit() or text[0] in "+-−–"):
+            option.displayAlignment = QStyle.visualAlignment(  # type: ignore[attr-defined]
+                Qt.LayoutDirection.RightToLeft,
+                option.displayAlignment,  # type: ignore[attr-defined]
+            )
+            option.direction = Qt.LayoutDirection.LeftToRight  # type: ignore[attr-defined]
+
+
 class PollTableView(QTableView):
     """The poll table's view: a change to many rows repaints only the columns it names.
 
@@ -965,6 +984,7 @@ class PollTableView(QTableView):
         # Tab moves on to the next control, the arrows between cells: with Qt's default (Tab from cell to cell) a
         # keyboard user who tabbed in went through every cell of every poll before reaching the scenario panel.
         self.setTabKeyNavigation(False)
+        self.setItemDelegate(FiguresLeftToRight(self))
 
     def dataChanged(self, top_left: ModelIndex, bottom_right: ModelIndex, roles: Sequence[int] = ()) -> None:
         model = self.model()

@@ -13,7 +13,7 @@ from functools import partial
 from types import FrameType
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QSize, QSocketNotifier, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, QSocketNotifier, Qt, QTimer
 from PySide6.QtGui import (
     QFont,
     QFontMetricsF,
@@ -454,3 +454,30 @@ def close_windows_on_signals() -> SignalGuard:
     on the GUI thread once the QApplication exists.
     """
     return SignalGuard()
+
+
+DEFAULT_WINDOW_SIZE = QSize(1400, 900)
+"""The window's size at a first start, or when its saved place cannot be restored, on a screen it fits."""
+FRAME_ALLOWANCE = QSize(16, 48)
+"""Room for a title bar and borders, which the window manager adds outside the size set (not known before the
+window is first shown)."""
+
+
+def restore_window_geometry(window: QWidget, geometry: QByteArray | None) -> None:
+    """The window where it was saved (`QWidget.saveGeometry`), or, when there is nothing saved or Qt refuses the
+    saved place (it was on a monitor since unplugged), the default size, no larger than the screen's free area,
+    centred in it: never left at its least size in the corner, nor larger than the screen than its least size
+    makes it (a 1366x768 laptop at 150 %: 911x512 of Qt's pixels against the window's least 846x542). Not
+    maximised: a size set later (a test's, a layout's) still applies. Used by the real window and the start's
+    first stage alike."""
+    if geometry is not None and window.restoreGeometry(geometry):
+        return
+    screen = window.screen() or QApplication.primaryScreen()
+    if screen is None:
+        window.resize(DEFAULT_WINDOW_SIZE)
+        return
+    area = screen.availableGeometry()
+    window.resize(DEFAULT_WINDOW_SIZE.boundedTo(area.size() - FRAME_ALLOWANCE))
+    size = window.size()  # (no smaller than its least size, which a small screen may not hold)
+    spare = area.size() - size - FRAME_ALLOWANCE
+    window.move(area.x() + max(0, spare.width() // 2), area.y() + max(0, spare.height() // 2))

@@ -15,7 +15,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from PySide6.QtCore import QDate, QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QSplitter,
+    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -42,6 +43,7 @@ from warroom.core.pipeline import BaselineChoice, ProjectionView, assumption_lin
 from warroom.core.runoff import Split
 from warroom.core.scenario import Baseline, Destination, DragSource, Scenario
 from warroom.core.types import Contest, bidi_isolated
+from warroom.ui.dock_layout import MIN_SCENARIO_WIDTH
 from warroom.ui.glyphs import drawable
 from warroom.ui.protocols import ScenarioModel
 from warroom.ui.qt_utils import (
@@ -61,6 +63,8 @@ if TYPE_CHECKING:
 
 HEATMAP_LOADING = "Loading the heatmap…"
 """The heatmap's place while the charting library loads (the window's first paint at start: issue 15)."""
+HEATMAP_EMPTY = "No heatmap: no case to chart until the race has a poll"
+"""The heatmap's place when the race has no case (no poll yet, or every poll deleted): said, not an empty frame."""
 
 MINOR_SHARE = 3.0
 """First-round share (%) under which an eliminated candidate's transfer inputs sit under the expander."""
@@ -101,7 +105,8 @@ class Heatmap(QWidget):
 
     Built without its chart (`chart=False`, the window's first paint at start: issue 15) it shows "Loading the
     heatmap…" in the chart's place, with the caption, until `attach_chart()`; the last grid shown meanwhile is
-    drawn then.
+    drawn then. With no grid to show (`clear()`: the race has no case) it says so in the chart's place, at the
+    heatmap's own size, rather than drawing an empty frame of axes.
     """
 
     def __init__(self, parent: QWidget | None = None, *, chart: bool = True) -> None:
@@ -116,6 +121,12 @@ class Heatmap(QWidget):
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setStyleSheet("color: palette(placeholder-text);")
         self._layout.addWidget(self.placeholder, 1)
+        self.empty = QLabel(HEATMAP_EMPTY)
+        self.empty.setObjectName("heatmap_empty")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)  # (the panel's type and colours: readable on a projector's dark page)
+        self.empty.hide()
+        self._layout.addWidget(self.empty, 1)
         self._layout.addWidget(self.legend)
         self.grid = np.zeros((len(HEATMAP_SPLITS), len(HEATMAP_STRENGTHS)))
         self._shown: tuple[np.ndarray, float, float, np.ndarray | None] | None = None
@@ -156,6 +167,7 @@ class Heatmap(QWidget):
             self.set_axis_font(self._axis_font)
         if self._shown is not None:
             self._draw(*self._shown)
+        self._show_empty(self.empty.isVisibleTo(self))
 
     def set_axis_font(self, font: QFont) -> None:
         """The axes' type (the panel's size: large in meeting mode), kept for a chart attached later."""
@@ -175,6 +187,7 @@ class Heatmap(QWidget):
         self.grid = grid
         self.legend.setText(caption)
         self._shown = (grid, x_now, y_now, contour)
+        self._show_empty(False)
         if self.plot is not None:
             self._draw(grid, x_now, y_now, contour)
 
@@ -183,11 +196,20 @@ class Heatmap(QWidget):
         self.grid = np.zeros((len(HEATMAP_SPLITS), len(HEATMAP_STRENGTHS)))
         self._shown = None
         self.legend.setText("")
+        self._show_empty(True)
         if self.plot is not None:
             self.image.clear()
             self.contour.setData([], [])
             self.current.setData([], [])
             self.plot.setRange(xRange=(0, 100), yRange=(0, 100), padding=0.02)
+
+    def _show_empty(self, empty: bool) -> None:
+        """The empty-state message in the chart's place (and the chart, or its placeholder, hidden), or the chart."""
+        if self.empty.isVisibleTo(self) != empty:
+            self.empty.setVisible(empty)
+        for shown in (self.plot, self.placeholder):
+            if shown is not None and shown.isVisibleTo(self) == empty:
+                shown.setVisible(not empty)
 
     def _draw(self, grid: np.ndarray, x_now: float, y_now: float, contour: np.ndarray | None) -> None:
         assert self.plot is not None
@@ -219,6 +241,11 @@ class ScenarioPanel(QWidget):
     def __init__(self, model: ScenarioModel, parent: QWidget | None = None, *, charts: bool = True) -> None:
         super().__init__(parent)
         self.setObjectName("scenario_panel")
+        # The dock's least width, less its scroll area's scrollbar (always shown: ui/main_window.py): never wider
+        # than a narrow dock (that scrolled sideways), never so narrow its lines are fitted to a width the start's
+        # first stage and the window do not share.
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        self.setMinimumWidth(MIN_SCENARIO_WIDTH - bar - 2)
         self.model = model
         self._writing = False
         self._split_widgets: dict[str, TransferInput] = {}
@@ -341,12 +368,16 @@ class ScenarioPanel(QWidget):
         self.heatmap = Heatmap(chart=charts)  # charts=False: its chart comes with attach_charts()
         self.heatmap.setMinimumHeight(220)
         # On a laptop's narrow dock the sliders need the height: the heatmap is one click away there.
-        self.heatmap_toggle = QCheckBox("Show the heatmap (margin by message strength and transfer split)")
+        # Short: a checkbox's text never wraps, so a long one set the narrow dock's least width (a scrollbar).
+        self.heatmap_toggle = QCheckBox("Show the heatmap")
         self.heatmap_toggle.setObjectName("heatmap_toggle")
+        self.heatmap_toggle.setToolTip("The runoff margin by message strength and transfer split")
         self.heatmap_toggle.setChecked(True)
         self.heatmap_toggle.toggled.connect(self.heatmap.setVisible)
         # Output labels have fixed heights: new text repaints the label alone instead of re-laying out
         # the whole window on every slider move (that relayout was the slow tail of a drag).
+        self._verdict_lines = 3  # at least; more when its text needs them at the width it has (_fit_verdict)
+        self.verdict.installEventFilter(self)  # its lines follow its width at once, before the next paint
         self._fixed_lines = (
             (self.verdict, 3),
             (self.first_round_label, 3),
@@ -383,7 +414,9 @@ class ScenarioPanel(QWidget):
         self.reset_button = QPushButton("&Reset to baseline")
         self.reset_button.setToolTip("Put every slider back to the poll-based defaults")
         self.reset_button.clicked.connect(self.model.reset)
-        self.save_button = QPushButton("&Save as…")
+        # No mnemonic: Alt+S is the Scenario menu's (both on it, the first Alt+S only moved the focus here, the
+        # second opened the menu, neither saved); Scenario > Save as… (Ctrl+Shift+S) is the key.
+        self.save_button = QPushButton("Save as…")
         self.save_button.setToolTip("Save these settings with their baseline in the poll store")
         self.save_button.clicked.connect(self.save_requested.emit)
         self.compare_button = QPushButton("&Compare…")
@@ -529,12 +562,16 @@ class ScenarioPanel(QWidget):
         self.verdict.setText(reason)
         if self.verdict.styleSheet():
             self.verdict.setStyleSheet("")
+        self._fit_verdict()
         self.first_round_label.setText("")
         self.runoff_label.setText("")
         for label in (self.break_even_label, self.win_label, self.baseline_label):
             label.set_rich(lambda _h: "")
         self.assumptions_label.setVisible(False)
         self.heatmap.clear()
+        # The transfer rows name the last case's eliminated candidates with its first-round shares and default
+        # splits: figures of polls since deleted, or of the race open before. The next baseline rebuilds them.
+        self._clear_transfer_rows()
         for w in self._inputs:
             w.setEnabled(False)
 
@@ -561,6 +598,7 @@ class ScenarioPanel(QWidget):
         grid, grid_split_of, contour = view.grid, view.heatmap_of, view.contour
         a, b = base.a, base.b
         self.verdict.setText(projection.verdict)
+        self._fit_verdict()
         colour = c.colour(b) if projection.gap_closed else c.colour(a)
         sheet = f"color: {colour}"
         if self.verdict.styleSheet() != sheet:  # restyling costs a relayout: only when the colour flips
@@ -633,7 +671,8 @@ class ScenarioPanel(QWidget):
         self.verdict.ensurePolished()
         self.first_round_label.ensurePolished()
         self.heatmap.set_axis_font(QFont(self.first_round_label.font()))
-        for label, lines in self._fixed_lines:
+        for label, least in self._fixed_lines:
+            lines = max(least, self._verdict_lines) if label is self.verdict else least
             label.ensurePolished()  # pick up the stylesheet's font (meeting mode is much larger)
             if isinstance(label, DataLabel | RichDataLabel):  # a long name elided, the whole text its tooltip
                 label.fit(None if self.model.read_only else lines)
@@ -648,6 +687,26 @@ class ScenarioPanel(QWidget):
             else:
                 label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
                 label.setFixedHeight(label.fontMetrics().lineSpacing() * lines + label.fontMetrics().descent() + 8)
+
+    def _fit_verdict(self) -> None:
+        """The verdict's lines: as many as its text needs at the width it has, 3 at least. It is never cut short:
+        the chance at its end is a figure (a narrow dock showed "...still ahead in the runoff by 3.2 point…").
+        Its height changes only when that count does, not on every slider move (which changes a figure or two)."""
+        label = self.verdict
+        if self.model.read_only or not isinstance(label, DataLabel):
+            return  # (a saved case's labels take the height their text needs anyway)
+        metrics = label.fontMetrics()
+        # QLabel's own text layout can break a line a word earlier than this measure: measured a little narrower
+        width = label.contentsRect().width() - 3 * metrics.averageCharWidth()
+        if width <= 0:
+            return
+        flags = Qt.TextFlag.TextWordWrap.value
+        tall = metrics.boundingRect(QRect(0, 0, width, 1 << 20), flags, label.full_text()).height()
+        lines = max(3, -(-tall // max(metrics.lineSpacing(), 1)))
+        if lines != self._verdict_lines:
+            self._verdict_lines = lines
+            label.fit(lines)
+            label.setFixedHeight(metrics.lineSpacing() * lines + metrics.descent() + 8)
 
     NARROW = 900
     """Below this width (px) the answer sits above the inputs instead of beside them."""
@@ -696,12 +755,17 @@ class ScenarioPanel(QWidget):
         if give > 0:
             self.splitter.setSizes([inputs + give, outputs - give])
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.verdict and event.type() == QEvent.Type.Resize:
+            self._fit_verdict()
+        return super().eventFilter(watched, event)
+
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
             QTimer.singleShot(0, self, self._fit_label_heights)
         super().changeEvent(event)
 
-    def _rebuild_transfer_sliders(self, base: Baseline, eliminated: list[str]) -> None:
+    def _clear_transfer_rows(self) -> None:
         for widget in self._split_widgets.values():
             widget.setParent(None)
             widget.deleteLater()
@@ -709,8 +773,12 @@ class ScenarioPanel(QWidget):
             item = self.transfers_layout.takeAt(0)
             old = item.widget() if item is not None else None
             if old is not None:
+                old.hide()  # (drawn where it was until deleted: the last race's figures on a race with none)
                 old.deleteLater()
         self._split_widgets = {}
+
+    def _rebuild_transfer_sliders(self, base: Baseline, eliminated: list[str]) -> None:
+        self._clear_transfer_rows()
         share = base.normalised
         # Minor candidates (under MINOR_SHARE of the first round) go under an expander, so a race with many
         # candidates shows the transfers that matter first.

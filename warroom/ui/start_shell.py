@@ -322,10 +322,9 @@ class StartShell(QMainWindow):
 
     def restore(self, geometry: QByteArray | None, state: QByteArray | None) -> None:
         """The real window's saved geometry and dock layout (the same object names), or its default size."""
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1400, 900)
+        from warroom.ui.qt_utils import restore_window_geometry
+
+        restore_window_geometry(self, geometry)
         if state is not None:
             self._adopt_shares = self.restoreState(state)
         else:
@@ -481,6 +480,7 @@ class StartShell(QMainWindow):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setMinimumWidth(MIN_SCENARIO_WIDTH)
+        scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)  # (as the real window's)
         scroll.setWidget(panel)
         layout.addWidget(scroll, 1)
         for name in ("baseline_combo", "baseline_date", "personal_box"):
@@ -590,7 +590,7 @@ class StartShell(QMainWindow):
             "edit": "Edit the selected poll (or double-click it)",
             "delete": "Delete the selected polls (Edit ▸ Undo brings them back)",
         }
-        for name, text in (("add", "&Add…"), ("edit", "&Edit…"), ("delete", "&Delete")):
+        for name, text in (("add", "&Add…"), ("edit", "Ed&it…"), ("delete", "&Delete")):
             button = QPushButton(text)
             button.setObjectName(f"start_{name}")
             button.setToolTip(tips[name])
