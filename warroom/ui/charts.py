@@ -1561,6 +1561,7 @@ class ChartPanel(QWidget):
         self._x_by_id = np.full(1, np.nan)  # each shown poll's points' x by id (NaN: none): where to find them
         # firm (core.types.firm_key: 'YouGov' and 'yougov' are one) -> index of its symbol in SYMBOLS
         self._pollster_symbol: dict[str, int] = {}
+        self._spelling_symbol: dict[str, int] = {}  # each spelling seen -> its firm's symbol (firm_key done once)
         self._first: dict[str, _Series] = {}
         self._lead1: _Series | None = None
         self._lead2_observed: _Series | None = None
@@ -1727,6 +1728,7 @@ class ChartPanel(QWidget):
         self._legend_lead1.clear()
         self._pollster_keys = {}
         self._pollster_symbol = {}
+        self._spelling_symbol = {}
         self._keys_pending = []
         for label in self._end_labels.values():
             if label.scene() is not None:
@@ -1846,7 +1848,7 @@ class ChartPanel(QWidget):
             point_size(np.asarray([math.nan if p.sample_size is None else p.sample_size for p in new], dtype=float))
             * self._theme.marker_scale
         )
-        symbols = np.asarray([self._pollster_symbol[firm_key(p.pollster)] for p in new], dtype=np.int8)
+        symbols = np.asarray([self._symbol_for(p.pollster) for p in new], dtype=np.int8)
         ids = np.asarray([p.id for p in new], dtype=np.int64)
 
         def figures(code: str) -> np.ndarray:
@@ -1887,12 +1889,17 @@ class ChartPanel(QWidget):
 
     def _symbol_for(self, pollster: str) -> int:
         """The pollster's marker symbol (its index in SYMBOLS), given (with its legend key) on first sight."""
+        found = self._spelling_symbol.get(pollster)  # a name seen before: no folding (every poll of a big store)
+        if found is not None:
+            return found
         firm = firm_key(pollster)  # one firm however written: one symbol, one key, named as first seen
         found = self._pollster_symbol.get(firm)
         if found is not None:
+            self._spelling_symbol[pollster] = found
             return found
         code = len(self._pollster_symbol) % len(SYMBOLS)
         self._pollster_symbol[firm] = code
+        self._spelling_symbol[pollster] = code
         # The key names the first pollsters only: past that the symbols repeat anyway, and every entry
         # re-lays the legend out (1,000 pollsters took it quadratic; issue 16). Hover names any poll. A key's
         # item is made only for a pollster it names (40 pollsters' items took 20-40 ms of an opening's turn).
