@@ -58,3 +58,12 @@ def test_the_result_dialog_reads_a_windows_1252_file_and_names_a_utf16_one(qtbot
     with pytest.raises(ValueError) as info:
         decode_csv_bytes(data)
     assert dialog.problems.text() == f"wide.csv: {info.value}"
+
+
+def test_the_poll_forms_pollster_completer_offers_a_firm_once_as_first_written(qtbot) -> None:
+    """It offered YouGov five times (each spelling stored), inviting a sixth."""
+    from warroom.ui.poll_dialog import PollDialog
+
+    dialog = PollDialog(TOY, lambda _p: [], None, [*SPELLINGS, "Acme"])
+    qtbot.addWidget(dialog)
+    assert dialog.pollster.completer().model().stringList() == ["Acme", "YouGov"]
