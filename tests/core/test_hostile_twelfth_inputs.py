@@ -188,3 +188,15 @@ def test_a_direction_control_in_a_notes_cell_is_refused_as_in_the_other_free_tex
     assert [(e.line, e.field) for e in result.errors] == [(2, "notes")]
     # a note keeps its lines and tabs
     assert validate_poll(make_poll(notes="phone\nweighted\tby past vote"), TOY) == []
+
+
+def test_every_path_that_stores_a_result_holds_it_to_the_same_vote_limit() -> None:
+    """`count --save-result` and a bundle store through result_problems, which had no limit: a count of 10^13
+    ballots was stored though neither file reader takes it."""
+    from warroom.core.types import OfficialResult
+    from warroom.core.validation import result_problems
+
+    big = OfficialResult({"ann": MAX_VOTES + 1, "bob": 5}, {"ann": MAX_VOTES + 1, "bob": 5})
+    keys = [key for key, _message in result_problems(TOY, big)]
+    assert "first_round.ann" in keys and "final_round.ann" in keys
+    assert result_problems(TOY, OfficialResult({"ann": MAX_VOTES, "bob": 5}, {"ann": MAX_VOTES, "bob": 5})) == []

@@ -350,8 +350,8 @@ def result_problems(contest: Contest, result: OfficialResult) -> list[tuple[str,
     contest file's [result] names it ("final_round.berry"). One rule for every path that stores a result: a
     contest file, a result CSV, File > Official result, a bundle and `count --save-result`.
 
-    Every system: a finalist has first-round votes; the exhausted pile holds no more votes than the first round
-    counted; an electorate is at least the votes counted. Counts that carry the first
+    Every system: no figure past MAX_VOTES; a finalist has first-round votes; the exhausted pile holds no more
+    votes than the first round counted; an electorate is at least the votes counted. Counts that carry the first
     round's papers on (Supplementary Vote, contingent vote, instant runoff): the final round holds no more votes
     than the first round counted, less those exhausted (instant runoff: an official exhausted pile may include
     papers the first round never counted, so the final round alone). Supplementary Vote and contingent vote, whose law sends the
@@ -361,6 +361,16 @@ def result_problems(contest: Contest, result: OfficialResult) -> list[tuple[str,
     """
     out: list[tuple[str, str]] = []
     first, final = result.first_round, result.final_round
+    figures = [
+        *((f"first_round.{c}", v) for c, v in first.items()),
+        *((f"final_round.{c}", v) for c, v in final.items()),
+        *((f"transfers.{frm}", v) for frm, _to, v in result.transfers),
+        ("exhausted", result.exhausted),
+        ("electorate", result.electorate or 0),
+    ]
+    for key, votes in figures:  # every path's limit (`count --save-result` of 2^62 ballots stored them as counted)
+        if votes > MAX_VOTES:
+            out.append((key, f"{votes:,} votes is too large (at most {MAX_VOTES:,})"))
     counted, in_final = sum(first.values()), sum(final.values())
     carried = contest.system != CountingSystem.TWO_ROUND
     for code in final:
