@@ -273,7 +273,8 @@ def test_fuzz_free_text_survives_export_and_import(texts: list[tuple[str, str, s
     def name(text: str) -> str:
         return "".join(ch for ch in text if ch not in DIRECTION_CONTROLS and unicodedata.category(ch)[0] != "C").strip()
 
-    texts = [(name(p), name(c), n) for p, c, n in texts]
+    # notes: any text but a text-direction control (refused as in the other free-text fields; twelfth pass)
+    texts = [(name(p), name(c), "".join(ch for ch in n if ch not in DIRECTION_CONTROLS)) for p, c, n in texts]
     polls = [
         replace(make_poll(1 + i, pollster=f"P{i}{pollster}"), client=client[:120], notes=notes)
         for i, (pollster, client, notes) in enumerate(texts)

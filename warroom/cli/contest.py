@@ -83,7 +83,7 @@ def _result(args: argparse.Namespace, out: TextIO) -> int:
     from warroom.core.resultfile import ResultFileError, parse_result_csv
     from warroom.store import contests as contests_repo
 
-    text = _read(args.source)
+    text = _read_csv(args.source)
     try:
         with _session(args, write=True) as session:
             contest = contests_repo.require_contest(session, args.name)
@@ -125,6 +125,18 @@ def _read(path: Path) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CliError(f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
+
+
+def _read_csv(path: Path) -> str:
+    """A result CSV's text, decoded as a poll CSV is (core.infile.decode_csv_bytes: UTF-8, else Windows-1252
+    throughout; UTF-16 or a workbook named, with how to save it as CSV UTF-8)."""
+    from warroom.core.infile import decode_csv_bytes
+
+    data = read_cli_file(path, max_bytes=CONTEST_FILE_MAX_BYTES)
+    try:
+        return decode_csv_bytes(data)
+    except ValueError as exc:
+        raise CliError(f"{path}: {exc}") from None
 
 
 def _parse(path: Path) -> Any:

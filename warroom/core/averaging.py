@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import math
 from bisect import bisect_left
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
@@ -25,7 +25,7 @@ import numpy as np
 
 from warroom.core.forecast import share_interval
 from warroom.core.runoff import Split, front_pair
-from warroom.core.types import Contest, Poll
+from warroom.core.types import Contest, Poll, firm_key, firm_spellings
 from warroom.core.validation import poll_date_window
 
 NONSAMPLING_VAR = 1.0
@@ -270,13 +270,18 @@ class SeriesData:
     def of(cls, observations: Sequence[Observation]) -> SeriesData:
         """Arrays from Observation objects (pollster names sorted, so the result is order-independent)."""
         n = len(observations)
-        names = sorted({o.pollster for o in observations})
+        first: dict[str, float] = {}  # each spelling's earliest day: a firm is shown as first written
+        for o in observations:
+            if o.pollster not in first or o.day < first[o.pollster]:
+                first[o.pollster] = o.day
+        shown = firm_spellings(sorted(first, key=lambda s: (first[s], s)))  # "YouGov" and "yougov": one firm
+        names = sorted(set(shown.values()))
         lookup = {p: i for i, p in enumerate(names)}
         return cls(
             np.fromiter((o.day for o in observations), float, n),
             np.fromiter((o.value for o in observations), float, n),
             np.fromiter((o.variance for o in observations), float, n),
-            np.fromiter((lookup[o.pollster] for o in observations), np.int64, n),
+            np.fromiter((lookup[shown[o.pollster]] for o in observations), np.int64, n),
             names,
         )
 
@@ -761,6 +766,7 @@ class _Built:
     others: int  # polls naming a party outside the contest's (and "other")
     columns: PollColumns
     row_ids: np.ndarray  # id() of the poll object of each row, in row order (finds the rows of polls gone)
+    mixed: frozenset[str] = frozenset()  # firm_key of every firm its polls write in more than one way
 
 
 class ColumnBuilder:
@@ -849,17 +855,20 @@ class ColumnBuilder:
         data = np.fromiter(itertools.chain.from_iterable(map(self._row, ordered)), float, len(ordered) * width).reshape(
             len(ordered), width
         )
+        # One firm however written ("YouGov", "yougov", fullwidth): counted, keyed and shown as first written
+        shown = firm_spellings(p.pollster for p in ordered)
         counts: dict[str, int] = {}
         for p in ordered:
-            counts[p.pollster] = counts.get(p.pollster, 0) + 1
+            counts[shown[p.pollster]] = counts.get(shown[p.pollster], 0) + 1
         names = tuple(sorted(counts))
         lookup = {name: i for i, name in enumerate(names)}
-        pollster = np.fromiter((lookup[p.pollster] for p in ordered), np.int64, len(ordered))
+        pollster = np.fromiter((lookup[shown[p.pollster]] for p in ordered), np.int64, len(ordered))
+        mixed = frozenset(firm_key(a) for a, b in shown.items() if a != b)
         keys = [(int(e), int(i)) for e, i in zip(data[:, 1].tolist(), data[:, 3].tolist(), strict=True)]
         others = int(data[:, -1].sum())
         row_ids = np.fromiter(map(id, ordered), np.int64, len(ordered))
         columns = self._columns(data, pollster, names, others)
-        return _Built(identity, live, ordered, keys, data, counts, others, columns, row_ids)
+        return _Built(identity, live, ordered, keys, data, counts, others, columns, row_ids, mixed)
 
     def _edit(self, last: _Built, polls: Sequence[Poll], identity: tuple[int, ...]) -> _Built | None:
         """The last columns with a few rows put in and taken out; None when the change is too big for that, or
@@ -880,6 +889,8 @@ class ColumnBuilder:
         if any(p.id is None for p in added):
             return None
         gone = np.flatnonzero(np.isin(last.row_ids, np.fromiter(went, np.int64, len(went)))).tolist() if went else []
+        if self._spelt_apart(last, added, (last.ordered[i] for i in gone)):
+            return None  # a firm written two ways: which spelling is first written is the full build's to say
         new = sorted(added, key=self._key)
         new_keys = [self._key(p) for p in new]
         keys = list(last.keys)
@@ -924,7 +935,19 @@ class ColumnBuilder:
             keys.insert(j, k)
             ordered.insert(j, p)
         columns = self._columns(data, pollster, names, others)
-        return _Built(identity, now, ordered, keys, data, counts, others, columns, row_ids)
+        return _Built(identity, now, ordered, keys, data, counts, others, columns, row_ids, last.mixed)
+
+    @staticmethod
+    def _spelt_apart(last: _Built, added: Sequence[Poll], gone: Iterable[Poll]) -> bool:
+        """Whether a poll put in or taken out is of a firm written two ways (firm_key): among the last build's
+        polls, or as a name the last build counts under another spelling."""
+        if not last.mixed and not any(p.pollster not in last.counts for p in added):
+            return False  # the usual case: every poll added is of a firm already counted under its own name
+        folded = {firm_key(name): name for name in last.counts}
+        return any(
+            firm_key(p.pollster) in last.mixed or folded.get(firm_key(p.pollster), p.pollster) != p.pollster
+            for p in itertools.chain(added, gone)
+        )
 
 
 PAIR_HALF_LIFE_DAYS = 14.0

@@ -37,7 +37,7 @@ from warroom.core.types import (
     control_problem,
     is_colour,
 )
-from warroom.core.validation import result_problems
+from warroom.core.validation import MAX_VOTES, result_problems, votes_problem
 
 FORMAT_EXHAUSTED = "exhausted"
 """How a file names the exhausted pile in `transfers` (the store's EXHAUSTED code is internal)."""
@@ -209,10 +209,11 @@ class _Reader:
         return float(value)
 
     def votes(self, value: Any, path: Path_) -> int | None:
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            self.fail(path, f"votes must be a whole number >= 0, not {value!r}")
+        problem = votes_problem(value)  # the one rule, the result CSV's too
+        if problem is not None:
+            self.fail(path, problem)
             return None
-        return value
+        return int(value)
 
     def read(self, data: Mapping[str, Any]) -> ContestFile:
         top = self.table(data, (), ("contest", "rules", "party", "candidate", "result"))
@@ -444,9 +445,12 @@ class _Reader:
             exhausted = 0
         electorate = table.get("electorate")
         if electorate is not None and (
-            isinstance(electorate, bool) or not isinstance(electorate, int) or electorate <= 0
+            isinstance(electorate, bool) or not isinstance(electorate, int) or not 0 < electorate <= MAX_VOTES
         ):
-            self.fail((*p, "electorate"), f"must be a whole number of registered voters, not {electorate!r}")
+            self.fail(
+                (*p, "electorate"),
+                f"must be a whole number of registered voters (1 to {MAX_VOTES:,}), not {electorate!r}",
+            )
         source = self.text(table, p, "source", default="", free=True)
         if len(self.problems) != before:
             return None

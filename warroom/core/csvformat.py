@@ -240,6 +240,12 @@ def _parse_share(text: str) -> float:
 
     float() alone would also read "4_5" as 45, other scripts' digits, exponents, "nan" and "inf".
     """
+    below = re.fullmatch(r"\s*<\s*([0-9]+(?:\.[0-9]+)?)\s*%?\s*", text)
+    if below is not None:  # Wikipedia's "<1": a figure the poll printed no value for; inventing one is a misread
+        raise ValueError(
+            f"{text.strip()!r} gives no figure, only that it is under {below.group(1)} %: write the published "
+            "figure (such as 0.5) or leave the cell blank (not published)"
+        )
     return plain_decimal(text)  # the one rule (core.validation)
 
 

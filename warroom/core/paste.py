@@ -285,6 +285,19 @@ def _number(text: str, *, share: bool = False) -> str:
     return t
 
 
+NOT_PUBLISHED = frozenset({"-", "\u2012", "\u2013", "\u2014", "\u2015", "\u2212", "*", "n/a", "n.a."})
+"""Cells a published table writes for "not published" (a dash of any width, an asterisk, n/a): pasted, each
+is a blank cell, and the poll CSV's rule for a blank applies: no figure, sample size or publication date where
+the column allows none; where it does not (pollster, fieldwork), the importer refuses the cell naming its line
+and column. "<1" is no figure either: the importer asks for the published one (csvformat._parse_share)."""
+
+
+def not_published(cell: str) -> bool:
+    """Whether a pasted cell says "not published" (NOT_PUBLISHED, a footnote mark like "[a]" ignored)."""
+    t = re.sub(r"\[[^\]]*\]", "", cell).strip().casefold()
+    return t in NOT_PUBLISHED
+
+
 def to_poll_csv(rows: Sequence[Sequence[str]], mapping: Sequence[str], default_year: int | None = None) -> str:
     """The pasted rows (header first) under `mapping` as poll CSV text for the importer.
 
@@ -303,7 +316,9 @@ def to_poll_csv(rows: Sequence[Sequence[str]], mapping: Sequence[str], default_y
         for f, cell in zip(mapping, list(row) + [""] * (len(mapping) - len(row)), strict=False):
             if not f:
                 continue
-            if f == "fieldwork":
+            if not_published(cell):  # "–", "—", "n/a", "*": a blank, under the poll CSV's rule for blanks
+                cells += ["", ""] if f == "fieldwork" else [""]
+            elif f == "fieldwork":
                 span = parse_dates(cell, default_year)
                 cells += [span.start.isoformat(), span.end.isoformat()] if span else [cell, cell]
             elif f in ("fieldwork_start", "fieldwork_end", "published"):

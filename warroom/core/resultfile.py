@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from warroom.core.csvformat import candidate_spellings
 from warroom.core.infile import CsvRecords
 from warroom.core.types import Contest, OfficialResult
-from warroom.core.validation import whole_number
+from warroom.core.validation import MAX_VOTES, whole_number
 
 RESULT_FILE_MAX_BYTES = 1024**2
 """A result file is one row per candidate: a few hundred bytes. Readers refuse anything past a megabyte unread."""
@@ -48,7 +48,7 @@ def _votes(text: str) -> int | None:
     t = text.strip()
     if not t:
         return None
-    return whole_number(t, most=10**12 - 1, what="a whole number of votes")  # the one rule, every reader
+    return whole_number(t, most=MAX_VOTES, what="a whole number of votes")  # the one rule, every reader
 
 
 def parse_result_csv(text: str, contest: Contest, source: str = "") -> OfficialResult:

@@ -59,7 +59,7 @@ import numpy as np
 
 from warroom.core.france import ABSTAINERS, BLANK_NULL, TransferMatrix, name_key
 from warroom.core.runoff import check_parts
-from warroom.core.types import Rules
+from warroom.core.types import Rules, firm_spellings
 
 DESTINATIONS = ("a", "b", "blank_null", "abstain")
 """Where a first-round electorate can go in the runoff, in the column order of every split array."""
@@ -698,10 +698,12 @@ def defaults_from_matrices(
         and (until is None or m.fieldwork_end <= until)
         and (name_key(m.a), name_key(m.b)) in ((ka, kb), (kb, ka))
     ]
+    by_date = sorted(chosen, key=lambda m: (m.fieldwork_end, m.fieldwork_start, m.poll_id))
+    house = firm_spellings(m.institute for m in by_date)  # "Ifop" and "IFOP": one institute, weighted once
     if latest:
         last: dict[str, TransferMatrix] = {}
-        for m in sorted(chosen, key=lambda m: (m.fieldwork_end, m.fieldwork_start, m.poll_id)):
-            last[m.institute] = m
+        for m in by_date:
+            last[house[m.institute]] = m
         chosen = list(last.values())
     for m in chosen:
         pair = (name_key(m.a), name_key(m.b))
@@ -711,7 +713,7 @@ def defaults_from_matrices(
             key = origin if origin == ABSTAINERS else name_key(origin)
             names.setdefault(key, origin)
             to_a, to_b = (row.to_b, row.to_a) if flip else (row.to_a, row.to_b)
-            per.setdefault(key, {}).setdefault(m.institute, []).append((to_a, to_b, row.neither))
+            per.setdefault(key, {}).setdefault(house[m.institute], []).append((to_a, to_b, row.neither))
     if not used:
         raise ValueError(f"no published matrix for {a} against {b}")
     splits: dict[str, RunoffSplit] = {}

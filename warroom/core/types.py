@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -117,6 +117,25 @@ def lookalike_key(text: str) -> str:
     folded = unicodedata.normalize("NFKC", text)
     visible = "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
     return " ".join(visible.translate(_HOMOGLYPHS).casefold().split())
+
+
+def firm_key(pollster: str) -> str:
+    """A pollster's identity: its name as it looks (lookalike_key: case-folded, NFKC so fullwidth 'ＹｏｕＧｏｖ' is
+    'YouGov', spaces of any kind collapsed and trimmed), so "YouGov", "yougov", "YOUGOV" and "YouGov\u00a0" are one
+    firm. The one rule for every reader and grouping: duplicates (Poll.key), the average's house effects, the
+    chart's pollster key, the two-round notices' smoother."""
+    return lookalike_key(pollster)
+
+
+def firm_spellings(names: Iterable[str]) -> dict[str, str]:
+    """Each of `names` -> the spelling shown for its firm (firm_key): the first of `names` written for that firm.
+    Callers pass the names in the order that makes "first" (the polls' order by fieldwork)."""
+    shown: dict[str, str] = {}
+    out: dict[str, str] = {}
+    for name in names:
+        if name not in out:
+            out[name] = shown.setdefault(firm_key(name), name)
+    return out
 
 
 def without_invisibles(name: str) -> str:
@@ -478,7 +497,7 @@ class Poll:
     def key(self) -> tuple[str, date, date]:
         """Identity for duplicate detection: same pollster (as it looks: `lookalike_key`, so a fullwidth "Ａcme"
         or "ACME  " is Acme) and fieldwork dates."""
-        return (lookalike_key(self.pollster), self.fieldwork_start, self.fieldwork_end)
+        return (firm_key(self.pollster), self.fieldwork_start, self.fieldwork_end)
 
 
 def is_colour(text: str) -> bool:

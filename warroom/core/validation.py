@@ -77,6 +77,22 @@ def whole_number(text: str, *, most: int, what: str = "a whole number") -> int:
     return int(digits or "0")
 
 
+MAX_VOTES = 10**12 - 1
+"""The most votes one figure of an official result may hold (a candidate's round, a transfer, the exhausted pile,
+the electorate): a trillion less one, some hundred times any electorate on earth. One rule for the result CSV and
+the contest file's [result] (which took 10^26 while the CSV stopped here)."""
+
+
+def votes_problem(value: object, *, what: str = "votes") -> str | None:
+    """Why `value` (a contest file's number) cannot be a count of votes: not a whole number >= 0, or past
+    MAX_VOTES; None when it can. The result CSV reads its cells with whole_number(most=MAX_VOTES)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return f"{what} must be a whole number >= 0, not {value!r}"
+    if value > MAX_VOTES:
+        return f"{what}: {value:,} is too large (at most {MAX_VOTES:,})"
+    return None
+
+
 _DECIMAL = re.compile(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
 
 
@@ -189,6 +205,9 @@ def poll_problems(poll: Poll, contest: Contest, others: Iterable[Poll], *, today
     return problems
 
 
+_DIRECTION = re.compile("[" + "".join(sorted(DIRECTION_CONTROLS)) + "]")
+
+
 def validate_poll(poll: Poll, contest: Contest, *, today: date | None = None) -> list[Problem]:
     """Everything wrong with `poll` for `contest`; an empty list means it can be stored."""
     problems: list[Problem] = []
@@ -205,6 +224,15 @@ def validate_poll(poll: Poll, contest: Contest, *, today: date | None = None) ->
             # "Pollster: URL" line for a pollster nobody polled, and a direction override showed another address
             # ("https://acme.example/\u202egnp.exe" as ".../exe.png")
             problems.append(Problem(name, line))
+        elif name == "notes" and (bidi := _DIRECTION.search(poll.notes)) is not None:
+            # the rule of the other free-text fields for direction controls (lines, tabs and other control
+            # characters stay a note's own, shown escaped): a right-to-left override (U+202E) reordered what the
+            # table, its tooltip and the briefing showed ("\u202eenilno" read "online")
+            problems.append(
+                Problem(
+                    name, f"contains a text-direction control character (U+{ord(bidi[0]):04X}): it displays reordered"
+                )
+            )
     for name in ("pollster", "client"):  # a name that displays as another firm's would split its house effect
         if any(ch in DIRECTION_CONTROLS for ch in getattr(poll, name)):
             problems.append(Problem(name, "contains a text-direction control character: it displays as another name"))
@@ -322,8 +350,8 @@ def result_problems(contest: Contest, result: OfficialResult) -> list[tuple[str,
     contest file's [result] names it ("final_round.berry"). One rule for every path that stores a result: a
     contest file, a result CSV, File > Official result, a bundle and `count --save-result`.
 
-    Every system: a finalist has first-round votes; the exhausted pile holds no more votes than the first round
-    counted; an electorate is at least the votes counted. Counts that carry the first
+    Every system: no figure past MAX_VOTES; a finalist has first-round votes; the exhausted pile holds no more
+    votes than the first round counted; an electorate is at least the votes counted. Counts that carry the first
     round's papers on (Supplementary Vote, contingent vote, instant runoff): the final round holds no more votes
     than the first round counted, less those exhausted (instant runoff: an official exhausted pile may include
     papers the first round never counted, so the final round alone). Supplementary Vote and contingent vote, whose law sends the
@@ -333,6 +361,16 @@ def result_problems(contest: Contest, result: OfficialResult) -> list[tuple[str,
     """
     out: list[tuple[str, str]] = []
     first, final = result.first_round, result.final_round
+    figures = [
+        *((f"first_round.{c}", v) for c, v in first.items()),
+        *((f"final_round.{c}", v) for c, v in final.items()),
+        *((f"transfers.{frm}", v) for frm, _to, v in result.transfers),
+        ("exhausted", result.exhausted),
+        ("electorate", result.electorate or 0),
+    ]
+    for key, votes in figures:  # every path's limit (`count --save-result` of 2^62 ballots stored them as counted)
+        if votes > MAX_VOTES:
+            out.append((key, f"{votes:,} votes is too large (at most {MAX_VOTES:,})"))
     counted, in_final = sum(first.values()), sum(final.values())
     carried = contest.system != CountingSystem.TWO_ROUND
     for code in final:

@@ -25,6 +25,7 @@ from warroom.core.types import (
     Party,
     Poll,
     TransferObservation,
+    firm_key,
     lookalike_key,
     without_invisibles,
 )
@@ -377,7 +378,7 @@ def _stored_keys(session: Session, contest_id: int, ends: Iterable[date]) -> dic
             (_POLL.c.contest_id + 0) == contest_id, _POLL.c.fieldwork_end.in_(chunk)
         )
         for pid, pollster, start, end in session.execute(stmt).all():
-            found.setdefault((lookalike_key(pollster), start, end), int(pid))  # as Poll.key()
+            found.setdefault((firm_key(pollster), start, end), int(pid))  # as Poll.key()
     return found
 
 
@@ -635,7 +636,7 @@ def _find_duplicate(session: Session, contest_id: int, poll: Poll, exclude: int 
         PollRow.fieldwork_end == poll.fieldwork_end,
     )
     for pid, pollster in session.execute(stmt):
-        if pid != exclude and pollster.strip().casefold() == poll.pollster.strip().casefold():
+        if pid != exclude and firm_key(pollster) == firm_key(poll.pollster):  # as Poll.key(): one firm
             return int(pid)
     return None
 

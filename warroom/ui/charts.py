@@ -55,7 +55,7 @@ from PySide6.QtWidgets import (
 
 from warroom.core.averaging import AverageSeries, PollAverages
 from warroom.core.two_round_view import CampaignChart, ValueExtent
-from warroom.core.types import Annotation, Contest, CountingSystem, Poll, bidi_isolated
+from warroom.core.types import Annotation, Contest, CountingSystem, Poll, bidi_isolated, firm_key
 from warroom.ui.chart_decimate import (
     FindsEveryPoint,
     FoundSpot,
@@ -1559,7 +1559,9 @@ class ChartPanel(QWidget):
         self._latest: date | None = None  # the latest fieldwork end of _polls (None: not known yet)
         self._end_by_id = np.full(1, -1, dtype=np.int64)  # each shown poll's fieldwork end (ordinal) by id; -1: none
         self._x_by_id = np.full(1, np.nan)  # each shown poll's points' x by id (NaN: none): where to find them
-        self._pollster_symbol: dict[str, int] = {}  # pollster -> index of its symbol in SYMBOLS
+        # firm (core.types.firm_key: 'YouGov' and 'yougov' are one) -> index of its symbol in SYMBOLS
+        self._pollster_symbol: dict[str, int] = {}
+        self._spelling_symbol: dict[str, int] = {}  # each spelling seen -> its firm's symbol (firm_key done once)
         self._first: dict[str, _Series] = {}
         self._lead1: _Series | None = None
         self._lead2_observed: _Series | None = None
@@ -1726,6 +1728,7 @@ class ChartPanel(QWidget):
         self._legend_lead1.clear()
         self._pollster_keys = {}
         self._pollster_symbol = {}
+        self._spelling_symbol = {}
         self._keys_pending = []
         for label in self._end_labels.values():
             if label.scene() is not None:
@@ -1845,7 +1848,7 @@ class ChartPanel(QWidget):
             point_size(np.asarray([math.nan if p.sample_size is None else p.sample_size for p in new], dtype=float))
             * self._theme.marker_scale
         )
-        symbols = np.asarray([self._pollster_symbol[p.pollster] for p in new], dtype=np.int8)
+        symbols = np.asarray([self._symbol_for(p.pollster) for p in new], dtype=np.int8)
         ids = np.asarray([p.id for p in new], dtype=np.int64)
 
         def figures(code: str) -> np.ndarray:
@@ -1886,11 +1889,17 @@ class ChartPanel(QWidget):
 
     def _symbol_for(self, pollster: str) -> int:
         """The pollster's marker symbol (its index in SYMBOLS), given (with its legend key) on first sight."""
-        found = self._pollster_symbol.get(pollster)
+        found = self._spelling_symbol.get(pollster)  # a name seen before: no folding (every poll of a big store)
         if found is not None:
             return found
+        firm = firm_key(pollster)  # one firm however written: one symbol, one key, named as first seen
+        found = self._pollster_symbol.get(firm)
+        if found is not None:
+            self._spelling_symbol[pollster] = found
+            return found
         code = len(self._pollster_symbol) % len(SYMBOLS)
-        self._pollster_symbol[pollster] = code
+        self._pollster_symbol[firm] = code
+        self._spelling_symbol[pollster] = code
         # The key names the first pollsters only: past that the symbols repeat anyway, and every entry
         # re-lays the legend out (1,000 pollsters took it quadratic; issue 16). Hover names any poll. A key's
         # item is made only for a pollster it names (40 pollsters' items took 20-40 ms of an opening's turn).
@@ -1925,7 +1934,7 @@ class ChartPanel(QWidget):
                 self._legend_lead1.addItem(pg.ScatterPlotItem(size=0), "and more (hover a poll)")
                 continue
             key = pg.ScatterPlotItem(
-                symbol=SYMBOLS[self._pollster_symbol[pollster]],
+                symbol=SYMBOLS[self._pollster_symbol[firm_key(pollster)]],
                 size=9,
                 pen=pg.mkPen(self._theme.foreground),
                 brush=pg.mkBrush(None),
@@ -2123,12 +2132,12 @@ class ChartPanel(QWidget):
         self._last_data = (polls, averages)
         if len(columns):
             self._latest = date.fromordinal(int(columns.end.max()))
-        if len(columns) and not all(name in self._pollster_symbol for name in columns.names):
+        if len(columns) and not all(firm_key(name) in self._pollster_symbol for name in columns.names):
             # pollsters in order of first appearance (symbols are given in that order), found on the columns
             # (a sort of every poll's pollster: skipped when every pollster has its symbol already)
             _names, first = np.unique(columns.pollster, return_index=True)
             for k in columns.pollster[np.sort(first)]:
-                if columns.names[k] not in self._pollster_symbol:
+                if firm_key(columns.names[k]) not in self._pollster_symbol:
                     self._symbol_for(columns.names[k])
         n = len(columns)
         # The points' canonical order (by day, then poll id), and the columns gathered into it, made once for
@@ -2137,7 +2146,9 @@ class ChartPanel(QWidget):
         # which the average lands; the gathers another 20 ms).
         rows = columns.in_day_order
         o_sizes = point_size(rows.n) * self._theme.marker_scale
-        symbol_by_name = np.array([self._pollster_symbol.get(name, 0) for name in columns.names] or [0], dtype=np.int8)
+        symbol_by_name = np.array(
+            [self._pollster_symbol.get(firm_key(name), 0) for name in columns.names] or [0], dtype=np.int8
+        )
         o_symbols = symbol_by_name[rows.pollster] if n else np.empty(0, dtype=np.int8)
         o_x, o_ids = day_to_epoch(rows.day), rows.ids
         shares = {c.code: rows.shares[columns.col(c.code)] for c in contest.candidates}
@@ -2556,7 +2567,7 @@ class ChartPanel(QWidget):
         self._pollster_keys_for(pollsters)
         n = len(days)
         sizes = np.full(n, size * self._theme.marker_scale)
-        symbols = np.array([self._pollster_symbol[p] for p in pollsters] or [0], dtype=np.int8)[:n]
+        symbols = np.array([self._pollster_symbol[firm_key(p)] for p in pollsters] or [0], dtype=np.int8)[:n]
         out = (np.asarray(days, dtype=float), np.asarray(values, dtype=float), sizes, symbols, np.full(n, -1, np.int64))
         self._points_kept[key] = (tuple(pts), out)
         return out
@@ -2564,10 +2575,10 @@ class ChartPanel(QWidget):
     def _pollster_keys_for(self, pollsters: Sequence[str]) -> None:
         """A symbol for each new pollster, and its key under the first-round lead chart (as show_data does)."""
         for name in dict.fromkeys(pollsters):
-            if name in self._pollster_symbol:
+            if firm_key(name) in self._pollster_symbol:
                 continue
             code = len(self._pollster_symbol) % len(SYMBOLS)
-            self._pollster_symbol[name] = code
+            self._pollster_symbol[firm_key(name)] = code
             if len(self._pollster_symbol) <= MAX_POLLSTER_KEYS:
                 key = pg.ScatterPlotItem(
                     symbol=SYMBOLS[code], size=9, pen=pg.mkPen(self._theme.foreground), brush=pg.mkBrush(None)
@@ -2615,7 +2626,7 @@ class ChartPanel(QWidget):
         return np.asarray(x), np.asarray(y), series.poll_ids
 
     def pollster_symbol(self, pollster: str) -> str | None:
-        code = self._pollster_symbol.get(pollster)
+        code = self._pollster_symbol.get(firm_key(pollster))
         return None if code is None else SYMBOLS[code]
 
     def apply_theme(self, theme: Theme) -> None:

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from warroom.core.types import EXHAUSTED, Contest, Poll, TransferObservation
+from warroom.core.types import EXHAUSTED, Contest, Poll, TransferObservation, firm_spellings
 from warroom.ui.qt_utils import DecimalSpinBox, literal_tip, plain_label
 
 BLANK = -1.0  # spin-box value shown as "–": the poll did not publish this figure
@@ -77,7 +77,8 @@ class PollDialog(QDialog):
 
         self.pollster = QLineEdit()
         self.pollster.setAccessibleName("Pollster")
-        self.pollster.setCompleter(QCompleter(sorted(set(pollsters)), self))
+        # one entry per firm (core.types.firm_key), as the average and the chart's key name it: first written
+        self.pollster.setCompleter(QCompleter(sorted(set(firm_spellings(pollsters).values())), self))
         self.client = QLineEdit()
         self.client.setAccessibleName("Client")
         self.start = QDateEdit(_qdate(today))

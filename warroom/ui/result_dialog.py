@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from warroom.core.infile import decode_csv_bytes
 from warroom.core.resultfile import RESULT_FILE_MAX_BYTES, ResultFileError, parse_result_csv
 from warroom.core.types import Contest, OfficialResult
 from warroom.paths import from_qt_name, read_input_file
@@ -127,14 +128,17 @@ class ResultDialog(QDialog):
     def load_file(self, path: Path) -> None:
         """Read a result CSV into the table (problems shown, nothing stored until OK)."""
         try:  # a FIFO or a device is refused at once, never waited on or read forever
-            text = read_input_file(path, max_bytes=RESULT_FILE_MAX_BYTES).decode("utf-8-sig")
-            result = parse_result_csv(text, self.contest, path.name)
+            data = read_input_file(path, max_bytes=RESULT_FILE_MAX_BYTES)
         except OSError as exc:
             self.problems.setText(f"{path.name}: cannot read it ({exc.strerror or exc})")
             return
-        except UnicodeDecodeError as exc:
-            self.problems.setText(f"{path.name}: not UTF-8 text (byte {exc.start}); save the file as UTF-8")
+        try:  # the poll CSV's decoder: UTF-8, else Windows-1252 throughout; UTF-16 and workbooks named
+            text = decode_csv_bytes(data)
+        except ValueError as exc:
+            self.problems.setText(f"{path.name}: {exc}")
             return
+        try:
+            result = parse_result_csv(text, self.contest, path.name)
         except ResultFileError as exc:
             self.problems.setText("\n".join(f"{path.name}: {p}" for p in exc.problems[:5]))
             return
