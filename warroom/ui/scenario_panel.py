@@ -63,6 +63,10 @@ if TYPE_CHECKING:
 
 HEATMAP_LOADING = "Loading the heatmap…"
 """The heatmap's place while the charting library loads (the window's first paint at start: issue 15)."""
+HEATMAP_Y_LABELS = ("To front-runner (%)", "To leader (%)", "%")
+"""The heatmap's left axis label, longest first: the first that fits the axis's height is shown (Heatmap)."""
+HEATMAP_Y_TIP = "To front-runner (%): the share of the eliminated candidate's valid transfers going to the front-runner"
+"""The left axis's tooltip: the whole label, whichever text fits."""
 HEATMAP_EMPTY = "No heatmap: no case to chart until the race has a poll"
 """The heatmap's place when the race has no case (no poll yet, or every poll deleted): said, not an empty frame."""
 
@@ -153,7 +157,13 @@ class Heatmap(QWidget):
         self.current = pg.ScatterPlotItem(size=14, symbol="o", pen=pg.mkPen("k", width=2), brush=pg.mkBrush("#FFB000"))
         self.plot.addItem(self.current)
         self.plot.setLabel("bottom", "Message strength (% of personal vote peeled)")
-        self.plot.setLabel("left", "To front-runner (%)")  # short enough for a projector's type; the caption says whose
+        # The longest text that fits the axis's height (_fit_left_label: on a projector's type the whole one ran
+        # past the top); the caption says whose transfers, the tooltip the whole label.
+        self.plot.setLabel("left", HEATMAP_Y_LABELS[0])
+        for side in ("bottom", "left"):  # percentages: never "(x0.001)" after the label on a small range
+            self.plot.getAxis(side).enableAutoSIPrefix(False)
+        self.plot.getAxis("left").setToolTip(HEATMAP_Y_TIP)
+        self.plot.getPlotItem().getViewBox().sigResized.connect(self._fit_left_label)
         # Diverging map: blue (front-runner ahead) through white to orange (challenger ahead), CVD-safe.
         self._cmap = pg.ColorMap([0.0, 0.5, 1.0], [(213, 94, 0), (247, 247, 247), (0, 114, 178)])
         self.image.setLookupTable(self._cmap.getLookupTable(nPts=256))
@@ -178,6 +188,19 @@ class Heatmap(QWidget):
             axis = self.plot.getAxis(side)
             axis.setStyle(tickFont=font)
             axis.label.setFont(font)
+        self._fit_left_label()
+
+    def _fit_left_label(self) -> None:
+        """The left axis shows the longest of HEATMAP_Y_LABELS that fits its height (the axis spans the view's)."""
+        if self.plot is None:
+            return
+        axis = self.plot.getAxis("left")
+        room = self.plot.getPlotItem().getViewBox().size().height()
+        for text in HEATMAP_Y_LABELS:
+            if axis.labelText != text:
+                axis.setLabel(text)
+            if axis.label.boundingRect().width() <= room:
+                return
 
     def show_grid(
         self, grid: np.ndarray, x_now: float, y_now: float, caption: str, contour: np.ndarray | None = None
