@@ -3,7 +3,12 @@ window's least size on a laptop at 150 % scale, a dark palette's contrast, and a
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -98,3 +103,59 @@ def test_in_meeting_mode_the_heatmaps_left_axis_label_is_whole_on_a_1080p_projec
     assert win.current_view() == "scenario"
     fits, text, length, room = _left_label_fits(demo.scenario_panel.heatmap)
     assert fits, (text, length, room)
+
+
+_SPY_SIZES = """
+import sys
+from PySide6.QtWidgets import QApplication
+import warroom.app as app
+
+def spy(name):
+    orig = getattr(app.Starter, name)
+    def wrapped(self, *a, **k):
+        for w in QApplication.topLevelWidgets():
+            if w.isVisible() and type(w).__name__ in ("MainWindow", "StartShell"):
+                g, a_, least = w.frameGeometry(), w.screen().availableGeometry(), w.minimumSize()
+                print("WINDOW", type(w).__name__, *g.getRect(), *a_.getRect(), least.width(), least.height(), flush=True)
+        return orig(self, *a, **k)
+    setattr(app.Starter, name, wrapped)
+
+spy("_on_shell_painted")
+spy("_on_window_painted")
+from warroom.cli import main
+sys.exit(main(["--data-dir", sys.argv[1], "gui"]))
+"""
+
+
+def test_on_a_laptop_at_150_percent_the_window_and_its_least_size_fit_the_screen(tmp_path: Path) -> None:
+    """A 1366x768 laptop at 150 % scale is 911x512 of Qt's pixels: the window's least size was 846x542, so the
+    window opened 897x544 and its bottom 30 px (the status bar, the poll table's buttons) were off the screen.
+    The charts' least height is lower now (they scroll inside it: charts.MIN_PLOT); the window, and its least size
+    with room for a title bar (qt_utils.FRAME_ALLOWANCE), fit the screen's free area."""
+    from warroom.ui.qt_utils import FRAME_ALLOWANCE
+
+    screens = {"screens": [{"name": "laptop", "x": 0, "y": 0, "width": 1366, "height": 768, "logicalDpi": 96}]}
+    config = tmp_path / "screens.json"
+    config.write_text(json.dumps(screens))
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": f"offscreen:configfile={config}",
+        "QT_SCALE_FACTOR": "1.5",
+        "PYTHONPATH": os.getcwd(),
+        "WARROOM_EXIT_AFTER_PAINT": "1",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", _SPY_SIZES, str(tmp_path / "state")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    shown = [line.split()[1:] for line in done.stdout.splitlines() if line.startswith("WINDOW")]
+    assert [kind for kind, *_ in shown] == ["StartShell", "MainWindow"], done.stdout
+    for kind, *numbers in shown:
+        x, y, w, h, ax, ay, aw, ah, least_w, least_h = map(int, numbers)
+        assert (aw, ah) in ((910, 512), (911, 512)), (aw, ah)  # 1366x768 at 1.5
+        assert ax <= x and ay <= y and x + w <= ax + aw and y + h <= ay + ah, (kind, x, y, w, h)
+        assert least_w + FRAME_ALLOWANCE.width() <= aw and least_h + FRAME_ALLOWANCE.height() <= ah, (kind, least_h)
