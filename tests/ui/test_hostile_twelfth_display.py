@@ -159,3 +159,114 @@ def test_on_a_laptop_at_150_percent_the_window_and_its_least_size_fit_the_screen
         assert (aw, ah) in ((910, 512), (911, 512)), (aw, ah)  # 1366x768 at 1.5
         assert ax <= x and ay <= y and x + w <= ax + aw and y + h <= ay + ah, (kind, x, y, w, h)
         assert least_w + FRAME_ALLOWANCE.width() <= aw and least_h + FRAME_ALLOWANCE.height() <= ah, (kind, least_h)
+
+
+def _dark_palette() -> Any:
+    """A system in dark mode as Qt hands it to the app: dark window and base, light text."""
+    from PySide6.QtGui import QColor, QPalette
+
+    palette = QPalette()
+    for role, colour in (
+        (QPalette.ColorRole.Window, "#2b2b2b"),
+        (QPalette.ColorRole.Base, "#1e1e1e"),
+        (QPalette.ColorRole.AlternateBase, "#2a2a2a"),
+        (QPalette.ColorRole.Button, "#353535"),
+        (QPalette.ColorRole.WindowText, "#f0f0f0"),
+        (QPalette.ColorRole.Text, "#f0f0f0"),
+        (QPalette.ColorRole.ButtonText, "#f0f0f0"),
+        (QPalette.ColorRole.ToolTipBase, "#2b2b2b"),
+        (QPalette.ColorRole.ToolTipText, "#f0f0f0"),
+    ):
+        palette.setColor(role, QColor(colour))
+    return palette
+
+
+def test_in_a_dark_palette_the_verdict_charts_poll_table_and_heatmap_text_reach_wcag_contrast(
+    qapp: Any, qtbot: Any, tmp_path: Path
+) -> None:
+    """A system in dark mode (a dark QPalette, the charts' dark theme): text in a candidate's colour was drawn as
+    is on the dark page, the verdict "Gap not closed: Johnson still ahead..." in #0072B2 on #2b2b2b (3.2:1), the
+    charts' end labels in Cortiglia's #56334F on #1e1e1e (1.5:1). Every text measured here now reaches WCAG's
+    4.5:1 against the background it is drawn on: the verdict, the first-round chart's end labels and axes, the poll
+    table's cells (and their alternate rows), the heatmap's axes."""
+    import re
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QColor, QPalette
+    from PySide6.QtWidgets import QApplication
+
+    from tests.ui.conftest import running_room
+    from warroom.bootstrap import open_store
+    from warroom.core.colour import contrast_ratio
+    from warroom.paths import AppPaths
+    from warroom.services.settings import open_settings
+
+    app = QApplication.instance()
+    before = app.palette()
+    app.setPalette(_dark_palette())  # the system's, before the window is built
+    paths = AppPaths.under(tmp_path / "state")
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=paths.backup_dir)  # the London 2012 demo
+    rooms = running_room(qtbot, store, open_settings(paths))
+    demo = next(rooms)
+    try:
+        demo.window.apply_color_scheme(True)  # what a system in dark mode has the app do (app.py: _follow_scheme)
+        QApplication.processEvents()
+        with qtbot.waitSignal(demo.scenarios.view_ready, timeout=5000):  # the verdict drawn again, in this palette
+            demo.scenario_panel.message_slider.setValue(demo.scenario_panel.message_slider.value() + 100)
+        QApplication.processEvents()
+        low: list[tuple[str, str, str, float]] = []
+
+        def check(what: str, ink: QColor | str, page: QColor | str) -> None:
+            fg, bg = QColor(ink).name(), QColor(page).name()
+            ratio = contrast_ratio(fg, bg)
+            if ratio < 4.5:
+                low.append((what, fg, bg, round(ratio, 2)))
+
+        panel = demo.scenario_panel
+        verdict = re.search(r"color:\s*(#[0-9a-fA-F]{6})", panel.verdict.styleSheet())
+        assert verdict is not None, panel.verdict.styleSheet()
+        check("verdict", verdict.group(1), panel.verdict.palette().color(QPalette.ColorRole.Window))
+        charts = demo.window.charts
+        page = charts._theme.background
+        for key, label in charts._end_labels.items():
+            check(f"end label {key}", label.color, page)
+        for name, plot in charts.plots.items():
+            for side in ("left", "bottom"):
+                check(f"{name} {side} axis", plot.getAxis(side).textPen().color(), page)
+        view = demo.window.polls_pane.view
+        model = view.model()
+        assert model.rowCount() > 0
+        for row in range(min(model.rowCount(), 20)):
+            base = view.palette().color(QPalette.ColorRole.AlternateBase if row % 2 else QPalette.ColorRole.Base)
+            for col in range(model.columnCount()):
+                index = model.index(row, col)
+                back = model.data(index, Qt.ItemDataRole.BackgroundRole)
+                fore = model.data(index, Qt.ItemDataRole.ForegroundRole)
+                ink = QColor(fore.color() if hasattr(fore, "color") else fore) if fore is not None else None
+                if ink is None:
+                    ink = view.palette().color(QPalette.ColorRole.Text)
+                shade = QColor(back.color() if hasattr(back, "color") else back) if back is not None else base
+                check(f"poll table ({row}, {col})", ink, shade)
+        heatmap = panel.heatmap
+        heat_page = heatmap.plot.backgroundBrush().color()
+        for side in ("left", "bottom"):
+            check(f"heatmap {side} axis", heatmap.plot.getAxis(side).textPen().color(), heat_page)
+        assert low == [], "\n".join(map(str, low))
+        # meeting mode's projector page (black): the verdict in Johnson's #0072B2 was 4.3:1 on it
+        demo.window.set_presentation_views(["scenario", "charts"])
+        demo.window.enter_presentation()
+        qtbot.waitUntil(lambda: panel.verdict.palette().color(QPalette.ColorRole.Window).lightness() < 20)
+        qtbot.wait(20)
+        verdict = re.search(r"color:\s*(#[0-9a-fA-F]{6})", panel.verdict.styleSheet())
+        assert verdict is not None, panel.verdict.styleSheet()
+        check("meeting verdict", verdict.group(1), panel.verdict.palette().color(QPalette.ColorRole.Window))
+        demo.window.step_view(1)  # the charts on the projector's theme
+        QApplication.processEvents()
+        for key, label in charts._end_labels.items():
+            check(f"meeting end label {key}", label.color, charts._theme.background)
+        assert charts._theme.background == "#000000"
+        assert low == [], "\n".join(map(str, low))
+    finally:
+        next(rooms, None)  # (closes the window and its store)
+        app.setPalette(before)

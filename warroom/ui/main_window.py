@@ -26,6 +26,7 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
     QKeySequence,
+    QPalette,
     QResizeEvent,
     QShortcut,
     QShowEvent,
@@ -179,6 +180,20 @@ class PollsPane(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
         layout.addWidget(self.view)
+        self._tell_pages()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
+            self._tell_pages()
+        super().changeEvent(event)
+
+    def _tell_pages(self) -> None:
+        """The table's row colours to its model, which makes a leader's colour readable on them."""
+        palette = self.view.palette()
+        pages = [palette.color(QPalette.ColorRole.Base).name()]
+        if self.view.alternatingRowColors():
+            pages.append(palette.color(QPalette.ColorRole.AlternateBase).name())
+        self.model.set_pages(*pages)
 
     def _fit_columns(self) -> None:
         self._fitted_rows = self.proxy.rowCount()

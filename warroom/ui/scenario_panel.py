@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PySide6.QtCore import QDate, QEvent, QObject, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QResizeEvent
+from PySide6.QtGui import QFont, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from warroom.core.baseline import HEATMAP_SPLITS, HEATMAP_STRENGTHS
+from warroom.core.colour import readable
 from warroom.core.forecast import chance_text
 from warroom.core.pipeline import BaselineChoice, ProjectionView, assumption_lines, describe_runoff_source
 from warroom.core.runoff import Split
@@ -399,6 +400,7 @@ class ScenarioPanel(QWidget):
         self.heatmap_toggle.toggled.connect(self.heatmap.setVisible)
         # Output labels have fixed heights: new text repaints the label alone instead of re-laying out
         # the whole window on every slider move (that relayout was the slow tail of a drag).
+        self._verdict_colour: str | None = None  # its candidate's colour, as the contest has it (_colour_verdict)
         self._verdict_lines = 3  # at least; more when its text needs them at the width it has (_fit_verdict)
         self.verdict.installEventFilter(self)  # its lines follow its width at once, before the next paint
         self._fixed_lines = (
@@ -583,6 +585,7 @@ class ScenarioPanel(QWidget):
         from polls since deleted or from the race open before, and the inputs off until polls come back (the next
         baseline turns them on)."""
         self.verdict.setText(reason)
+        self._verdict_colour = None
         if self.verdict.styleSheet():
             self.verdict.setStyleSheet("")
         self._fit_verdict()
@@ -622,10 +625,8 @@ class ScenarioPanel(QWidget):
         a, b = base.a, base.b
         self.verdict.setText(projection.verdict)
         self._fit_verdict()
-        colour = c.colour(b) if projection.gap_closed else c.colour(a)
-        sheet = f"color: {colour}"
-        if self.verdict.styleSheet() != sheet:  # restyling costs a relayout: only when the colour flips
-            self.verdict.setStyleSheet(sheet)
+        self._verdict_colour = c.colour(b) if projection.gap_closed else c.colour(a)
+        self._colour_verdict()
         firsts = ", ".join(
             f"{_name(c, k)} {v:.1f}" for k, v in sorted(projection.first_round.items(), key=lambda kv: -kv[1])
         )
@@ -711,6 +712,16 @@ class ScenarioPanel(QWidget):
                 label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
                 label.setFixedHeight(label.fontMetrics().lineSpacing() * lines + label.fontMetrics().descent() + 8)
 
+    def _colour_verdict(self) -> None:
+        """The verdict in its candidate's colour, made readable on the page it is drawn on (core.colour.readable:
+        WCAG's 4.5:1; a dark system's palette had #0072B2 on #2b2b2b, 2.7:1)."""
+        if self._verdict_colour is None:
+            return
+        page = self.verdict.palette().color(QPalette.ColorRole.Window).name()
+        sheet = f"color: {readable(self._verdict_colour, page)}"
+        if self.verdict.styleSheet() != sheet:  # restyling costs a relayout: only when the colour changes
+            self.verdict.setStyleSheet(sheet)
+
     def _fit_verdict(self) -> None:
         """The verdict's lines: as many as its text needs at the width it has, 3 at least. It is never cut short:
         the chance at its end is a figure (a narrow dock showed "...still ahead in the runoff by 3.2 point…").
@@ -786,6 +797,8 @@ class ScenarioPanel(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
             QTimer.singleShot(0, self, self._fit_label_heights)
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.PaletteChange):
+            QTimer.singleShot(0, self, self._colour_verdict)  # (meeting mode's page, a system turned dark)
         super().changeEvent(event)
 
     def _clear_transfer_rows(self) -> None:
