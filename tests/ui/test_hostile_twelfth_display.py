@@ -270,3 +270,51 @@ def test_in_a_dark_palette_the_verdict_charts_poll_table_and_heatmap_text_reach_
     finally:
         next(rooms, None)  # (closes the window and its store)
         app.setPalette(before)
+
+
+_SPY_VERDICT = """
+import sys
+from warroom.ui import qt_utils
+
+drawn = qt_utils.DataLabel.paintEvent
+
+def paintEvent(self, event):  # what is drawn: the verdict's place and the next line's, each time it is painted
+    if self.objectName() == "verdict":
+        form = self.parentWidget().layout()
+        below = [form.itemAt(j).widget() for j in range(form.indexOf(self) + 1, form.count())]
+        below = [w for w in below if w is not None and w.isVisible()]
+        g = self.geometry()
+        print("VERDICT", g.y(), g.height(), below[0].geometry().y() if below else 1 << 20, flush=True)
+    return drawn(self, event)
+
+qt_utils.DataLabel.paintEvent = paintEvent
+from warroom.cli import main
+sys.exit(main(["--data-dir", sys.argv[1], "gui"]))
+"""
+
+
+def test_at_150_percent_the_verdict_is_never_drawn_over_the_line_under_it(tmp_path: Path) -> None:
+    """At 1.5x on a 1366x768 laptop the window's first paints drew the verdict grown to its fifth line (its lines
+    follow its width at once) over the runoff line, which the layout moved down only a turn later: one frame with
+    two lines of text on top of each other. Every paint of the verdict now has it above the line under it."""
+    screens = {"screens": [{"name": "laptop", "x": 0, "y": 0, "width": 1366, "height": 768, "logicalDpi": 96}]}
+    config = tmp_path / "screens.json"
+    config.write_text(json.dumps(screens))
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": f"offscreen:configfile={config}",
+        "QT_SCALE_FACTOR": "1.5",
+        "PYTHONPATH": os.getcwd(),
+        "WARROOM_EXIT_AFTER_PAINT": "1",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", _SPY_VERDICT, str(tmp_path / "state")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    paints = [tuple(map(int, line.split()[1:])) for line in done.stdout.splitlines() if line.startswith("VERDICT")]
+    assert paints, done.stdout
+    assert [p for p in paints if p[0] + p[1] > p[2]] == [], paints

@@ -435,6 +435,8 @@ class ScenarioPanel(QWidget):
             self.heatmap,
         ):
             oform.addWidget(w, 1 if w is self.heatmap else 0)  # spare height goes to the heatmap
+        self._outputs_form = oform
+        self._held_paints = 0  # verdict paints held back in a row while it overlaps the line under it
 
         self.reset_button = QPushButton("&Reset to baseline")
         self.reset_button.setToolTip("Put every slider back to the poll-based defaults")
@@ -792,7 +794,26 @@ class ScenarioPanel(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.verdict and event.type() == QEvent.Type.Resize:
             self._fit_verdict()
+        elif watched is self.verdict and event.type() == QEvent.Type.Paint:
+            # Grown in place (its lines follow its width at once, _fit_verdict) before the layout has moved the
+            # line under it down (at 1.5x the window's first paints drew its fifth line over the runoff's): drawn
+            # once the layout has, a turn later, never over that line. A few turns at most, whatever happens.
+            if self._held_paints < 3 and self._verdict_overlaps_next():
+                self._held_paints += 1
+                QTimer.singleShot(0, self, self.verdict.update)
+                return True
+            self._held_paints = 0
         return super().eventFilter(watched, event)
+
+    def _verdict_overlaps_next(self) -> bool:
+        """The verdict reaches into the next line shown under it (the layout not yet run since it grew)."""
+        form = self._outputs_form
+        for i in range(form.indexOf(self.verdict) + 1, form.count()):
+            item = form.itemAt(i)
+            below = item.widget() if item is not None else None
+            if below is not None and below.isVisibleTo(self):
+                return self.verdict.geometry().bottom() >= below.geometry().top()
+        return False
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
