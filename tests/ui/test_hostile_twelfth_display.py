@@ -217,11 +217,27 @@ def test_in_a_dark_palette_the_verdict_charts_poll_table_and_heatmap_text_reach_
         QApplication.processEvents()
         low: list[tuple[str, str, str, float]] = []
 
-        def check(what: str, ink: QColor | str, page: QColor | str) -> None:
+        def check(what: str, ink: QColor | str, page: QColor | str, least: float = 4.5) -> None:
             fg, bg = QColor(ink).name(), QColor(page).name()
             ratio = contrast_ratio(fg, bg)
-            if ratio < 4.5:
+            if ratio < least:
                 low.append((what, fg, bg, round(ratio, 2)))
+
+        # The toolbar's icons (WCAG 1.4.11, a graphic: 3:1): their strokes' colour, the darkest or lightest drawn
+        page = demo.window.palette().color(QPalette.ColorRole.Window)
+        for action in demo.window.toolbar.actions():
+            if action.icon().isNull():
+                continue
+            image = action.icon().pixmap(24, 24).toImage()
+            inks = [image.pixelColor(x, y) for x in range(image.width()) for y in range(image.height())]
+            inks = [c for c in inks if c.alpha() == 255]
+            assert inks, action.text()
+            check(
+                f"toolbar icon {action.text()}",
+                max(inks, key=lambda c: abs(c.lightness() - page.lightness())),
+                page,
+                3.0,
+            )
 
         panel = demo.scenario_panel
         verdict = re.search(r"color:\s*(#[0-9a-fA-F]{6})", panel.verdict.styleSheet())
