@@ -186,7 +186,7 @@ def test_in_a_dark_palette_the_verdict_charts_poll_table_and_heatmap_text_reach_
 ) -> None:
     """A system in dark mode (a dark QPalette, the charts' dark theme): text in a candidate's colour was drawn as
     is on the dark page, the verdict "Gap not closed: Johnson still ahead..." in #0072B2 on #2b2b2b (3.2:1), the
-    charts' end labels in Cortiglia's #56334F on #1e1e1e (1.5:1). Every text measured here now reaches WCAG's
+    charts' end labels in Cortiglia's #56334F on #1e1e1e (1.6:1). Every text measured here now reaches WCAG's
     4.5:1 against the background it is drawn on: the verdict, the first-round chart's end labels and axes, the poll
     table's cells (and their alternate rows), the heatmap's axes."""
     import re
@@ -269,7 +269,7 @@ def test_in_a_dark_palette_the_verdict_charts_poll_table_and_heatmap_text_reach_
         for side in ("left", "bottom"):
             check(f"heatmap {side} axis", heatmap.plot.getAxis(side).textPen().color(), heat_page)
         assert low == [], "\n".join(map(str, low))
-        # meeting mode's projector page (black): the verdict in Johnson's #0072B2 was 4.3:1 on it
+        # meeting mode's projector page (black): the verdict in Johnson's #0072B2 was 4.1:1 on it
         demo.window.set_presentation_views(["scenario", "charts"])
         demo.window.enter_presentation()
         qtbot.waitUntil(lambda: panel.verdict.palette().color(QPalette.ColorRole.Window).lightness() < 20)
