@@ -44,7 +44,7 @@ sys.exit(main(["--data-dir", sys.argv[1], "gui"]))
 def test_on_a_laptop_screen_the_window_starts_on_the_screen_and_no_larger(tmp_path: Path, saved: str | None) -> None:
     """On one 1366x768 screen, a first start opened the start's window and then the real one at 1400x900, larger
     than the screen (the status bar and the poll table's buttons below its edge); and a window saved on a second
-    monitor since unplugged (Qt refuses that place) opened at 391x208, then 846x542 (its least), in the corner.
+    monitor since unplugged (Qt refuses that place) opened at 391x208, then 846x542 (its least then), in the corner.
     Both now open at the default size bounded by the screen's free area, inside it; a place that
     is on a screen there is now is restored as saved (tests/ui/test_layout.py's restart test)."""
     screens = {"screens": [{"name": "laptop", "x": 0, "y": 0, "width": 1366, "height": 768, "logicalDpi": 96}]}

@@ -56,7 +56,7 @@ def test_a_window_started_under_nohup_keeps_ignoring_sighup(qtbot) -> None:
 
 
 def test_on_a_1024x600_screen_every_chart_keeps_a_plot_that_can_be_read(demo, qtbot) -> None:
-    """A small laptop or netbook screen (1024x600): the window fits (its minimum is 846x542), but the first-round
+    """A small laptop or netbook screen (1024x600): the window fits (its minimum is 846x462), but the first-round
     chart, the one with every candidate's line and end label, was squeezed to a 5-pixel strip (its axis labels
     drawn over each other), while the two lead charts kept 32 px each. Every chart's plot keeps a height that can be
     read (30 px here, what the lead charts got; charts.MIN_PLOT), the upper charts' date axes giving up their rows."""

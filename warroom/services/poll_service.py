@@ -570,8 +570,8 @@ class PollService(QObject):
         if missed:
             QTimer.singleShot(0, self, lambda: self.reload(external=True))
 
-    def update_poll(self, poll: Poll) -> None:
-        """Store an edit of a shown poll (or an undo's older version).
+    def update_poll(self, poll: Poll, *, undo: bool = False) -> None:
+        """Store an edit of a shown poll (or, `undo`, an undo's older version: a failure says so).
 
         Raises:
             StoreError: kind "conflict": another program or a teammate changed or deleted the poll since it was
@@ -579,7 +579,7 @@ class PollService(QObject):
         """
         assert poll.id is not None
         if self._writer is not None:
-            self._update_later(self._require_contest(), poll)
+            self._update_later(self._require_contest(), poll, undo=undo)
             return
         pid, contest = poll.id, self._require_contest()
         seen = self._polls.get(pid)
@@ -943,7 +943,9 @@ class PollService(QObject):
         message = f"Could not {failed.what}: {reason}"
         if len(taken) > 1:
             message += f". The {len(taken) - 1} later change(s) made meanwhile were taken back too"
-        message += "; the window shows what the store holds."
+        if "the window" not in reason:  # (a reason that says what the window shows now is not repeated)
+            message += "; the window shows what the store holds now"
+        message += "."
         self.write_state_changed.emit("failed")
         self.store_failed.emit(message)
         self.write_failed.emit(WriteFailure(failed.what, message, kind, failed.polls, len(taken) - 1, failed.action))
@@ -1016,7 +1018,7 @@ class PollService(QObject):
         self._submit(pending, write, contest)
         return keys
 
-    def _update_later(self, contest: Contest, poll: Poll) -> None:
+    def _update_later(self, contest: Contest, poll: Poll, *, undo: bool = False) -> None:
         cid = contest.id or 0
         key = self._shown_key(poll.id or 0)
         seen = self._polls.get(key)
@@ -1031,9 +1033,8 @@ class PollService(QObject):
             stored = repo.list_polls(s, cid, ids=[sid])
             expected = self._w_last.get(sid) if follows else (replace(seen, id=sid) if seen is not None else None)
             if seen is not None and stored != [expected]:
-                raise StoreError(
-                    f"this {poll.pollster} poll was changed or deleted by another program or a teammate since it "
-                    "was shown here, so nothing was saved; the window now shows it as stored",
+                raise StoreError(  # (what the window shows then: _on_write_failed says it)
+                    "another program or a teammate changed or deleted it since it was shown here, so nothing was saved",
                     kind="conflict",
                 )
             repo.update_poll(s, replace(poll, id=sid))
@@ -1048,7 +1049,7 @@ class PollService(QObject):
                 self._show((), [self._shown_key(key)])
 
         pending = _Pending(
-            f"save the edit of the {poll.pollster} poll",
+            f"{'undo' if undo else 'save'} the edit of the {poll.pollster} poll",
             self._epoch,
             rollback,
             lambda fresh: self._settle([fresh]),

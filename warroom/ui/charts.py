@@ -54,6 +54,7 @@ from PySide6.QtWidgets import (
 )
 
 from warroom.core.averaging import AverageSeries, PollAverages
+from warroom.core.colour import readable
 from warroom.core.two_round_view import CampaignChart, ValueExtent
 from warroom.core.types import Annotation, Contest, CountingSystem, Poll, bidi_isolated, firm_key
 from warroom.ui.chart_decimate import (
@@ -2915,7 +2916,9 @@ class ChartPanel(QWidget):
 
     def _end_label(self, plot: pg.PlotItem, colour: str | None) -> pg.TextItem:
         # anchored a little right of the line end, so the text starts clear of the last marker
-        label = pg.TextItem("", color=colour or self._theme.foreground, anchor=(-0.08, 0.5))
+        # a candidate's colour as text reads on the theme's page (core.colour.readable: WCAG's 4.5:1)
+        ink = readable(colour, self._theme.background) if colour else self._theme.foreground
+        label = pg.TextItem("", color=ink, anchor=(-0.08, 0.5))
         label.setZValue(30)
         label.setVisible(False)
         # Laid out left to right whatever the name: Qt takes a paragraph's direction from its first letter (even
@@ -3068,8 +3071,8 @@ class ChartPanel(QWidget):
         bold.setBold(True)
         for label in self._end_labels.values():
             label.setFont(bold)
-            colour = getattr(label, "_warroom_colour", None) or self._theme.foreground
-            label.setColor(colour)
+            own: str | None = getattr(label, "_warroom_colour", None)
+            label.setColor(readable(own, self._theme.background) if own else self._theme.foreground)
         self._place_end_labels()
 
     def _fit_x_to(self, window: tuple[float, float] | None) -> None:

@@ -15,7 +15,7 @@ from warroom.core.types import Poll
 
 class PollWriter(Protocol):
     def add_polls(self, polls: Sequence[Poll]) -> list[int]: ...
-    def update_poll(self, poll: Poll) -> None: ...
+    def update_poll(self, poll: Poll, *, undo: bool = False) -> None: ...
     def delete_polls(self, poll_ids: Sequence[int]) -> list[Poll]: ...
 
 
@@ -111,7 +111,7 @@ class EditPollCommand(_PollCommand):
         self._writer.update_poll(self._after)
 
     def _undo(self) -> None:
-        self._writer.update_poll(self._before)
+        self._writer.update_poll(self._before, undo=True)
 
 
 class DeletePollsCommand(_PollCommand):

@@ -26,6 +26,7 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
     QKeySequence,
+    QPalette,
     QResizeEvent,
     QShortcut,
     QShowEvent,
@@ -53,10 +54,11 @@ from PySide6.QtWidgets import (
 
 from warroom import __version__
 from warroom.core.averaging import PollAverages
+from warroom.core.colour import readable
 from warroom.core.two_round_view import NoticeTable
 from warroom.core.types import Annotation, Contest, CountingSystem, Poll, control_problem
 from warroom.paths import from_qt_name, in_backup_folder, overwrites_store
-from warroom.ui.assets import icon, stylesheet
+from warroom.ui.assets import ICON_STROKE, icon, stylesheet
 from warroom.ui.commands import AddPollsCommand, DeletePollsCommand, EditPollCommand, ImportedPollsCommand
 from warroom.ui.dock_layout import (
     MAX_SHARE,
@@ -109,7 +111,7 @@ class PollSource(Protocol):
     def poll(self, poll_id: int) -> Poll | None: ...
     def check_poll(self, poll: Poll) -> list[str]: ...
     def add_polls(self, polls: Sequence[Poll]) -> list[int]: ...
-    def update_poll(self, poll: Poll) -> None: ...
+    def update_poll(self, poll: Poll, *, undo: bool = False) -> None: ...
     def delete_polls(self, poll_ids: Sequence[int]) -> list[Poll]: ...
     def parse_csv(self, path: Path): ...
     def export_csv(self, path: Path, polls: Sequence[Poll] | None = None) -> int: ...
@@ -179,6 +181,20 @@ class PollsPane(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
         layout.addWidget(self.view)
+        self._tell_pages()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
+            self._tell_pages()
+        super().changeEvent(event)
+
+    def _tell_pages(self) -> None:
+        """The table's row colours to its model, which makes a leader's colour readable on them."""
+        palette = self.view.palette()
+        pages = [palette.color(QPalette.ColorRole.Base).name()]
+        if self.view.alternatingRowColors():
+            pages.append(palette.color(QPalette.ColorRole.AlternateBase).name())
+        self.model.set_pages(*pages)
 
     def _fit_columns(self) -> None:
         self._fitted_rows = self.proxy.rowCount()
@@ -339,6 +355,8 @@ class MainWindow(QMainWindow):
         self.polls_pane.view.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
         self._on_table_selection_changed()
         self._build_toolbar()
+        self._icon_ink: str | None = None
+        self._ink_icons()
         self._present_keys = []
         for keys, step in ((("Right", "PgDown", "Space", "N"), 1), (("Left", "PgUp", "Backspace", "P"), -1)):
             for key in keys:
@@ -351,6 +369,25 @@ class MainWindow(QMainWindow):
         self._escape.activated.connect(self.leave_presentation)
         if charts:
             self.attach_charts()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange) and hasattr(self, "_icon_ink"):
+            self._ink_icons()
+        super().changeEvent(event)
+
+    def _ink_icons(self) -> None:
+        """The toolbar's icons drawn to be seen on the window's page: as drawn (#333) on a light one, in the least
+        lighter grey that reaches WCAG's 4.5:1 on a dark one (a dark system's palette: #333 on #2b2b2b, 1.1:1)."""
+        page = self.palette().color(QPalette.ColorRole.Window).name()
+        ink = readable(ICON_STROKE, page)
+        wanted = None if ink == readable(ICON_STROKE, "#ffffff") else ink
+        if wanted == self._icon_ink:
+            return
+        self._icon_ink = wanted
+        for action in self.findChildren(QAction):
+            name = action.property("icon_name")
+            if isinstance(name, str):
+                action.setIcon(icon(name, wanted))
 
     # --- the charts (built with the window, or attached once the charting library has loaded) -------------
 
@@ -1164,6 +1201,7 @@ class MainWindow(QMainWindow):
             "Full screen, large type, for projecting in a meeting (Esc leaves)",
         )
         self.action_present.setIcon(icon("present"))
+        self.action_present.setProperty("icon_name", "present")
         self.scenario_menu = bar.addMenu("&Scenario")
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&About warroom", None, self._about, "Version and data sources")
@@ -1173,8 +1211,11 @@ class MainWindow(QMainWindow):
         self.toolbar.setObjectName("main_toolbar")
         self.addToolBar(self.toolbar)
         self.action_add.setIcon(icon("add_poll"))
+        self.action_add.setProperty("icon_name", "add_poll")
         self.action_import.setIcon(icon("import"))
+        self.action_import.setProperty("icon_name", "import")
         self.action_export_png = QAction(icon("export"), "Export charts as &PNG…", self)
+        self.action_export_png.setProperty("icon_name", "export")
         self.action_export_png.setToolTip("Save the charts as a picture for slides (PNG, chosen size)")
         self.action_export_png.triggered.connect(lambda: self._export_charts("png"))
         self.action_export_svg = QAction("Export charts as &SVG…", self)
@@ -1188,6 +1229,7 @@ class MainWindow(QMainWindow):
             )
         )
         self.action_briefing = QAction(icon("briefing"), "&Briefing PDF…", self)
+        self.action_briefing.setProperty("icon_name", "briefing")
         self.action_briefing.setShortcut(QKeySequence("Ctrl+B"))
         self.action_briefing.setToolTip(
             "PDF briefing on one page (more when many scenarios are saved): average, leads, scenarios, sources"

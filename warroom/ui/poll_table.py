@@ -34,6 +34,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView, QWidget
 
+from warroom.core.colour import readable
 from warroom.core.types import Contest, Poll, bidi_isolated
 from warroom.ui.glyphs import drawable
 from warroom.ui.qt_utils import NAME_IN_TITLE, elide_middle, literal_tip
@@ -88,6 +89,8 @@ class PollTableModel(QAbstractTableModel):
         # A two-round contest's poll notices (core.two_round_view.NoticeRows): rows with no store id, shown after
         # the stored polls, read-only. Their rows, found again when the chosen question changes.
         self._notices: tuple[Poll, ...] = ()
+        self._pages: tuple[str, ...] = ("#ffffff",)  # the view's row colours, which a leader's colour must read on
+        self._inks: dict[str, QColor] = {}  # a candidate's colour made readable on them (core.colour.readable)
         self._notice_at: list[int] | None = None
 
     # --- public ---------------------------------------------------------------------------------------------
@@ -346,11 +349,31 @@ class PollTableModel(QAbstractTableModel):
             return poll.second_round[a] - poll.second_round[b]
         return None
 
+    def set_pages(self, *colours: str) -> None:
+        """The colours the view draws rows on (its base and alternate base): the runoff lead, in the leader's
+        colour, reads on each (WCAG's 4.5:1; a dark system's palette had #0072B2 on #2a2a2a, 2.8:1)."""
+        if colours and colours != self._pages:
+            self._pages = colours
+            self._inks.clear()
+            if self._nrows:
+                self.dataChanged.emit(
+                    self.index(0, self._runoff),
+                    self.index(self._nrows - 1, self._runoff),
+                    [Qt.ItemDataRole.ForegroundRole],
+                )
+
     def _lead_colour(self, poll: Poll) -> QColor | None:
         lead = self._lead(poll)
         if lead is None or self._contest is None or self._pair is None:
             return None
-        return QColor(self._contest.candidate(self._pair[0] if lead > 0 else self._pair[1]).colour)
+        colour = self._contest.candidate(self._pair[0] if lead > 0 else self._pair[1]).colour
+        ink = self._inks.get(colour)
+        if ink is None:
+            text = colour
+            for page in self._pages:
+                text = readable(text, page)
+            ink = self._inks[colour] = QColor(text)
+        return ink
 
     @staticmethod
     def _tooltip(poll: Poll) -> str:

@@ -467,7 +467,7 @@ def restore_window_geometry(window: QWidget, geometry: QByteArray | None) -> Non
     """The window where it was saved (`QWidget.saveGeometry`), or, when there is nothing saved or Qt refuses the
     saved place (it was on a monitor since unplugged), the default size, no larger than the screen's free area,
     centred in it: never left at its least size in the corner, nor larger than the screen than its least size
-    makes it (a 1366x768 laptop at 150 %: 911x512 of Qt's pixels against the window's least 846x542). Not
+    makes it (a 1366x768 laptop at 150 %: 911x512 of Qt's pixels against the window's least then, 846x542; 846x462 now). Not
     maximised: a size set later (a test's, a layout's) still applies. Used by the real window and the start's
     first stage alike."""
     if geometry is not None and window.restoreGeometry(geometry):

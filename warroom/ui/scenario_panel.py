@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PySide6.QtCore import QDate, QEvent, QObject, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QResizeEvent
+from PySide6.QtGui import QFont, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from warroom.core.baseline import HEATMAP_SPLITS, HEATMAP_STRENGTHS
+from warroom.core.colour import readable
 from warroom.core.forecast import chance_text
 from warroom.core.pipeline import BaselineChoice, ProjectionView, assumption_lines, describe_runoff_source
 from warroom.core.runoff import Split
@@ -63,6 +64,10 @@ if TYPE_CHECKING:
 
 HEATMAP_LOADING = "Loading the heatmap…"
 """The heatmap's place while the charting library loads (the window's first paint at start: issue 15)."""
+HEATMAP_Y_LABELS = ("To front-runner (%)", "To leader (%)", "%")
+"""The heatmap's left axis label, longest first: the first that fits the axis's height is shown (Heatmap)."""
+HEATMAP_Y_TIP = "To front-runner (%): the share of the eliminated candidate's valid transfers going to the front-runner"
+"""The left axis's tooltip: the whole label, whichever text fits."""
 HEATMAP_EMPTY = "No heatmap: no case to chart until the race has a poll"
 """The heatmap's place when the race has no case (no poll yet, or every poll deleted): said, not an empty frame."""
 
@@ -153,7 +158,13 @@ class Heatmap(QWidget):
         self.current = pg.ScatterPlotItem(size=14, symbol="o", pen=pg.mkPen("k", width=2), brush=pg.mkBrush("#FFB000"))
         self.plot.addItem(self.current)
         self.plot.setLabel("bottom", "Message strength (% of personal vote peeled)")
-        self.plot.setLabel("left", "To front-runner (%)")  # short enough for a projector's type; the caption says whose
+        # The longest text that fits the axis's height (_fit_left_label: on a projector's type the whole one ran
+        # past the top); the caption says whose transfers, the tooltip the whole label.
+        self.plot.setLabel("left", HEATMAP_Y_LABELS[0])
+        for side in ("bottom", "left"):  # percentages: never "(x0.001)" after the label on a small range
+            self.plot.getAxis(side).enableAutoSIPrefix(False)
+        self.plot.getAxis("left").setToolTip(HEATMAP_Y_TIP)
+        self.plot.getPlotItem().getViewBox().sigResized.connect(self._fit_left_label)
         # Diverging map: blue (front-runner ahead) through white to orange (challenger ahead), CVD-safe.
         self._cmap = pg.ColorMap([0.0, 0.5, 1.0], [(213, 94, 0), (247, 247, 247), (0, 114, 178)])
         self.image.setLookupTable(self._cmap.getLookupTable(nPts=256))
@@ -178,6 +189,19 @@ class Heatmap(QWidget):
             axis = self.plot.getAxis(side)
             axis.setStyle(tickFont=font)
             axis.label.setFont(font)
+        self._fit_left_label()
+
+    def _fit_left_label(self) -> None:
+        """The left axis shows the longest of HEATMAP_Y_LABELS that fits its height (the axis spans the view's)."""
+        if self.plot is None:
+            return
+        axis = self.plot.getAxis("left")
+        room = self.plot.getPlotItem().getViewBox().size().height()
+        for text in HEATMAP_Y_LABELS:
+            if axis.labelText != text:
+                axis.setLabel(text)
+            if axis.label.boundingRect().width() <= room:
+                return
 
     def show_grid(
         self, grid: np.ndarray, x_now: float, y_now: float, caption: str, contour: np.ndarray | None = None
@@ -376,6 +400,7 @@ class ScenarioPanel(QWidget):
         self.heatmap_toggle.toggled.connect(self.heatmap.setVisible)
         # Output labels have fixed heights: new text repaints the label alone instead of re-laying out
         # the whole window on every slider move (that relayout was the slow tail of a drag).
+        self._verdict_colour: str | None = None  # its candidate's colour, as the contest has it (_colour_verdict)
         self._verdict_lines = 3  # at least; more when its text needs them at the width it has (_fit_verdict)
         self.verdict.installEventFilter(self)  # its lines follow its width at once, before the next paint
         self._fixed_lines = (
@@ -410,6 +435,8 @@ class ScenarioPanel(QWidget):
             self.heatmap,
         ):
             oform.addWidget(w, 1 if w is self.heatmap else 0)  # spare height goes to the heatmap
+        self._outputs_form = oform
+        self._held_paints = 0  # verdict paints held back in a row while it overlaps the line under it
 
         self.reset_button = QPushButton("&Reset to baseline")
         self.reset_button.setToolTip("Put every slider back to the poll-based defaults")
@@ -560,6 +587,7 @@ class ScenarioPanel(QWidget):
         from polls since deleted or from the race open before, and the inputs off until polls come back (the next
         baseline turns them on)."""
         self.verdict.setText(reason)
+        self._verdict_colour = None
         if self.verdict.styleSheet():
             self.verdict.setStyleSheet("")
         self._fit_verdict()
@@ -599,10 +627,8 @@ class ScenarioPanel(QWidget):
         a, b = base.a, base.b
         self.verdict.setText(projection.verdict)
         self._fit_verdict()
-        colour = c.colour(b) if projection.gap_closed else c.colour(a)
-        sheet = f"color: {colour}"
-        if self.verdict.styleSheet() != sheet:  # restyling costs a relayout: only when the colour flips
-            self.verdict.setStyleSheet(sheet)
+        self._verdict_colour = c.colour(b) if projection.gap_closed else c.colour(a)
+        self._colour_verdict()
         firsts = ", ".join(
             f"{_name(c, k)} {v:.1f}" for k, v in sorted(projection.first_round.items(), key=lambda kv: -kv[1])
         )
@@ -688,6 +714,16 @@ class ScenarioPanel(QWidget):
                 label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
                 label.setFixedHeight(label.fontMetrics().lineSpacing() * lines + label.fontMetrics().descent() + 8)
 
+    def _colour_verdict(self) -> None:
+        """The verdict in its candidate's colour, made readable on the page it is drawn on (core.colour.readable:
+        WCAG's 4.5:1; a dark system's palette had #0072B2 on #2b2b2b, 2.7:1)."""
+        if self._verdict_colour is None:
+            return
+        page = self.verdict.palette().color(QPalette.ColorRole.Window).name()
+        sheet = f"color: {readable(self._verdict_colour, page)}"
+        if self.verdict.styleSheet() != sheet:  # restyling costs a relayout: only when the colour changes
+            self.verdict.setStyleSheet(sheet)
+
     def _fit_verdict(self) -> None:
         """The verdict's lines: as many as its text needs at the width it has, 3 at least. It is never cut short:
         the chance at its end is a figure (a narrow dock showed "...still ahead in the runoff by 3.2 point…").
@@ -758,11 +794,32 @@ class ScenarioPanel(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.verdict and event.type() == QEvent.Type.Resize:
             self._fit_verdict()
+        elif watched is self.verdict and event.type() == QEvent.Type.Paint:
+            # Grown in place (its lines follow its width at once, _fit_verdict) before the layout has moved the
+            # line under it down (at 1.5x the window's first paints drew its fifth line over the runoff's): drawn
+            # once the layout has, a turn later, never over that line. A few turns at most, whatever happens.
+            if self._held_paints < 3 and self._verdict_overlaps_next():
+                self._held_paints += 1
+                QTimer.singleShot(0, self, self.verdict.update)
+                return True
+            self._held_paints = 0
         return super().eventFilter(watched, event)
+
+    def _verdict_overlaps_next(self) -> bool:
+        """The verdict reaches into the next line shown under it (the layout not yet run since it grew)."""
+        form = self._outputs_form
+        for i in range(form.indexOf(self.verdict) + 1, form.count()):
+            item = form.itemAt(i)
+            below = item.widget() if item is not None else None
+            if below is not None and below.isVisibleTo(self):
+                return self.verdict.geometry().bottom() >= below.geometry().top()
+        return False
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
             QTimer.singleShot(0, self, self._fit_label_heights)
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.PaletteChange):
+            QTimer.singleShot(0, self, self._colour_verdict)  # (meeting mode's page, a system turned dark)
         super().changeEvent(event)
 
     def _clear_transfer_rows(self) -> None:
