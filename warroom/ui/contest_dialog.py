@@ -269,7 +269,11 @@ class ContestDialog(QDialog):
             if code or name:
                 parties.append(Party(code, name or code, colour))
         candidates = []
-        taken = {c for c in self._codes if c}
+        # A new candidate never takes a code this contest had or its polls use: the store matches candidates by
+        # code, so a removed candidate's polls, result and saved splits would silently become the newcomer's.
+        taken = {c for c in self._codes if c} | self._locked
+        if self._existing is not None:
+            taken |= {c.code for c in self._existing.candidates}
         for r in range(self.candidates.rowCount()):
             name, short, party, colour = (self._text(self.candidates, r, c) for c in range(4))
             if not name:
