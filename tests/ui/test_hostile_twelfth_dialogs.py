@@ -62,3 +62,63 @@ def test_a_new_candidate_never_takes_the_code_of_a_removed_one_whose_polls_would
     stored = ps.contest
     assert stored.candidate("cat").name == "Cat Green"  # the polls' 15 % is still Cat Green's
     assert errors and "cat" in errors[0].casefold()
+
+
+def test_the_poll_form_keeps_the_figures_it_was_given_to_the_last_digit(toy_room, qtbot, monkeypatch) -> None:
+    """Edit poll on a poll imported with two decimals and a sample of 12 million (both valid in a CSV) rounded every
+    share to one decimal and clamped the sample to the form's 10,000,000: Save with nothing changed, or after
+    correcting only the pollster's name, silently rewrote 33.33/33.33/33.34 as 33.3/33.3/33.3 (a 99.9 % poll)
+    and the sample to 10,000,000. A figure the user did not touch is kept exactly; one typed is as typed."""
+    from dataclasses import replace
+
+    from warroom.ui.poll_dialog import PollDialog
+
+    room = toy_room
+    ps = room.poll_service
+    exact = replace(
+        make_poll(9, pollster="Gamma", a=33.33, b=33.33, c=33.34, n=12_000_000),
+        second_round={"ann": 50.05, "bob": 49.95},
+        party_vi={"R": 30.25},
+    )
+    ps.add_polls([exact])
+    qtbot.waitUntil(lambda: len(ps.polls) == 3)
+    stored = next(p for p in ps.polls if p.pollster == "Gamma")
+    view = room.window.polls_pane
+    view.select_poll(stored.id)
+    assert view.selected_polls() == [stored]
+
+    shown: list[PollDialog] = []
+
+    def save_unchanged(dialog: PollDialog) -> int:
+        shown.append(dialog)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(PollDialog, "exec", save_unchanged)
+    room.window.edit_selected()
+    assert shown and shown[0].poll() == stored  # Save with nothing changed changes nothing
+    assert "33.33" in shown[0].first["ann"].text() and shown[0].sample.value() == 12_000_000  # shown as stored
+    assert ps.poll(stored.id) == stored
+
+    def rename_only(dialog: PollDialog) -> int:
+        dialog.pollster.setText("Gamma Research")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(PollDialog, "exec", rename_only)
+    room.window.edit_selected()
+    qtbot.waitUntil(lambda: ps.poll(stored.id).pollster == "Gamma Research")
+    after = ps.poll(stored.id)
+    assert after == replace(stored, pollster="Gamma Research")
+
+    def retype_a_share(dialog: PollDialog) -> int:
+        dialog.first["ann"].lineEdit().selectAll()
+        qtbot.keyClicks(dialog.first["ann"].lineEdit(), "33,5")  # a comma typed: read as 33.5 (as typed)
+        dialog.first["cat"].lineEdit().selectAll()
+        qtbot.keyClicks(dialog.first["cat"].lineEdit(), "33.17")
+        dialog.first["ann"].interpretText()
+        dialog.first["cat"].interpretText()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(PollDialog, "exec", retype_a_share)
+    room.window.edit_selected()
+    qtbot.waitUntil(lambda: ps.poll(stored.id).first_round["ann"] != 33.33)
+    assert ps.poll(stored.id).first_round == {"ann": 33.5, "bob": 33.33, "cat": 33.17}
