@@ -122,3 +122,45 @@ def test_the_poll_form_keeps_the_figures_it_was_given_to_the_last_digit(toy_room
     room.window.edit_selected()
     qtbot.waitUntil(lambda: ps.poll(stored.id).first_round["ann"] != 33.33)
     assert ps.poll(stored.id).first_round == {"ann": 33.5, "bob": 33.33, "cat": 33.17}
+
+
+def test_the_official_result_dialog_names_the_candidate_whose_cell_is_wrong(qtbot) -> None:
+    """File > Official result: a figure typed wrong was reported as "a row: '12.5' is not a whole number of votes"
+    or "a row: needs the candidate's first-round votes", naming no candidate: in a ten-candidate race the user had
+    to find the cell by eye. The problem now names the candidate's row and the column."""
+    from PySide6.QtWidgets import QDialogButtonBox, QTableWidgetItem
+
+    from warroom.ui.result_dialog import ResultDialog
+
+    dialog = ResultDialog(TOY)
+    qtbot.addWidget(dialog)
+
+    def type_in(row: int, col: int, text: str) -> None:
+        dialog.table.setItem(row, col, QTableWidgetItem(text))
+
+    type_in(0, 0, "5,000")
+    type_in(0, 1, "6,000")
+    type_in(1, 1, "4,000")  # Bob Blue: a final round but no first round
+    type_in(2, 0, "12.5")  # Cat Green: not a whole number
+    shown = dialog.problems.text()
+    assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
+    assert "Bob Blue" in shown and "first round" in shown.casefold()
+    assert "Cat Green" in shown and "12.5" in shown
+    assert "Ann Red" not in shown  # her row is right
+
+
+def test_a_quote_typed_in_a_result_cell_never_moves_a_figure_into_another_column(qtbot) -> None:
+    """The dialog wrote each cell into a CSV line between quotes without doubling a quote typed in it: `7","8`
+    typed in Ann Red's first-round cell (her final round left empty) was read as 7 in the first round and 8 in the
+    final round, and OK was enabled. A quote is now only a character of the cell, so the cell is refused."""
+    from PySide6.QtWidgets import QDialogButtonBox, QTableWidgetItem
+
+    from warroom.ui.result_dialog import ResultDialog
+
+    dialog = ResultDialog(TOY)
+    qtbot.addWidget(dialog)
+    dialog.table.setItem(1, 0, QTableWidgetItem("5"))
+    dialog.table.setItem(1, 1, QTableWidgetItem("4"))
+    dialog.table.setItem(0, 0, QTableWidgetItem('7","8'))
+    assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
+    assert "Ann Red" in dialog.problems.text() and '7","8' in dialog.problems.text()

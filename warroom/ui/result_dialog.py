@@ -46,6 +46,8 @@ class ResultDialog(QDialog):
         self.contest = contest
         self.codes = [c.code for c in contest.candidates] + ["other", "exhausted"]
         labels = [c.name for c in contest.candidates] + ["Others (grouped)", "Exhausted / no valid preference"]
+        self.labels = labels
+        self._typed_rows: list[int] = []  # the table row of each line typed_result() builds after its header
         self.table = QTableWidget(len(self.codes), len(COLUMNS))
         self.table.setObjectName("result_table")
         self.table.setAccessibleName("Official result")
@@ -94,10 +96,12 @@ class ResultDialog(QDialog):
     def typed_result(self) -> OfficialResult:
         """The result as typed (ResultFileError if it is not one)."""
         lines = ["candidate,first_round,final_round"]
+        self._typed_rows = []
         for row, code in enumerate(self.codes):
             cells = [self._cell(row, col) for col in range(2)]
             if any(cells):
-                lines.append(",".join([code, *(f'"{c}"' for c in cells)]))
+                self._typed_rows.append(row)
+                lines.append(",".join([code, *('"' + c.replace('"', '""') + '"' for c in cells)]))
         return parse_result_csv("\n".join(lines) + "\n", self.contest, self.source.text().strip())
 
     def _cell(self, row: int, col: int) -> str:
@@ -108,16 +112,21 @@ class ResultDialog(QDialog):
         try:
             self.typed_result()
         except ResultFileError as exc:
-            shown = [f"{self._row_label(p.line)}: {p.message}" for p in exc.problems[:5]]
+            shown = [f"{self._row_label(p.line, p.column)}: {p.message}" for p in exc.problems[:5]]
             self.problems.setText("\n".join(shown))
             self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
             return
         self.problems.setText("")
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
 
-    def _row_label(self, line: int) -> str:
-        # line 1 is the header of the text result() builds; rows follow only where something was typed
-        return "the result" if line <= 1 else "a row"
+    def _row_label(self, line: int, column: str = "") -> str:
+        """Where a problem is, in the table's words: the candidate's row and the column (line 1 is the header of
+        the text typed_result() builds; a line follows for each row where something was typed)."""
+        if line <= 1 or line - 2 >= len(self._typed_rows):
+            return "the result"
+        where = drawable(self.labels[self._typed_rows[line - 2]])
+        named = {"first_round": COLUMNS[0], "final_round": COLUMNS[1]}.get(column)
+        return f"{where}, {named.lower()}" if named else where
 
     def _choose_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Official result", "", "CSV files (*.csv);;All files (*)")
