@@ -944,7 +944,10 @@ class PointLayer:
             self._refresh()
 
     def prepare_edits(self) -> None:
-        """Make the columns editable in place now (an idle turn), not in the next added poll's turn."""
+        """Make the columns editable in place now (an idle turn), not in the next added poll's turn. A series
+        with no points yet (a contest just opened or edited, its average not landed) has nothing to prepare."""
+        if self._columns.column("x") is None:
+            return
         self._columns.own()
         self._sync()
 
