@@ -166,6 +166,42 @@ def test_a_quote_typed_in_a_result_cell_never_moves_a_figure_into_another_column
     assert "Ann Red" in dialog.problems.text() and '7","8' in dialog.problems.text()
 
 
+def test_a_contest_whose_polls_group_others_or_publish_no_second_preference_can_still_be_edited(
+    toy_room, qtbot
+) -> None:
+    """Edit contest listed 'other' (a poll's grouped Others figure) and 'exhausted' (a poll's "no second
+    preference" row) among the candidates "that have polls and cannot be removed": they are no candidates, so the
+    problem could never be fixed and OK stayed disabled for good. The London 2012 demo could not be renamed, nor a
+    candidate withdrawn, in any store whose polls carry an Others figure."""
+    from dataclasses import replace
+
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from warroom.core.types import EXHAUSTED, TransferObservation
+
+    room = toy_room
+    ps = room.poll_service
+    ps.add_polls(
+        [
+            replace(
+                make_poll(9, pollster="Gamma", a=44, b=40, c=10),
+                first_round={"ann": 44, "bob": 40, "cat": 10, "other": 6},
+                transfers=(TransferObservation("cat", "ann", 40), TransferObservation("cat", EXHAUSTED, 60)),
+            )
+        ]
+    )
+    qtbot.waitUntil(lambda: len(ps.polls) == 3)
+    assert {"other", EXHAUSTED} <= ps.used_codes()
+    dialog = ContestDialog(ps.contest, [], sorted(ps.used_codes()), room.window)
+    qtbot.addWidget(dialog)
+    dialog.name.setText("Toyton Mayor 2028")
+    dialog.candidates.item(2, 4).setCheckState(dialog.candidates.item(2, 4).checkState().__class__.Checked)
+    assert dialog.problems() == []
+    assert dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
+    assert room.contest_actions.edit_contest(_answer(dialog, QDialog.DialogCode.Accepted)) is not None
+    assert ps.contest.name == "Toyton Mayor 2028" and ps.contest.candidate("cat").withdrawn
+
+
 def test_an_edited_contest_s_charts_never_raise_while_warming_series_that_have_no_points_yet(toy_room, qtbot) -> None:
     """Edit contest rebuilds the charts' series for the edited race, empty until its average lands; a release of
     the previous landing still queued then (ChartPanel._release_next, QTimer.singleShot 0) found nothing left to

@@ -88,7 +88,9 @@ class ContestDialog(QDialog):
         self.setObjectName("contest_dialog")
         self._existing = existing
         self._taken = {n.strip().casefold() for n in taken_names if not existing or n != existing.name}
-        self._locked = set(locked_codes)
+        # Only candidates can be removed: a poll's grouped "other" figure or "no second preference" row is no
+        # candidate, and naming it here would be a problem nobody could fix (OK disabled for good).
+        self._locked = set(locked_codes) & {c.code for c in existing.candidates} if existing else set()
         self._codes: list[str] = []  # the code of each candidate row (kept for existing candidates)
 
         self.name = QLineEdit()
