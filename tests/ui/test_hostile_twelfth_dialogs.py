@@ -221,3 +221,28 @@ def test_an_edited_contest_s_charts_never_raise_while_warming_series_that_have_n
     panel._warm_next()
     qtbot.waitUntil(lambda: not panel._warming and room.averages.averages is not None)
     assert ps.contest.name == "Toyton Mayor 2028"
+
+
+def test_the_charts_take_an_edit_or_undo_of_polls_not_yet_stored_in_a_race_with_no_stored_poll(qtbot) -> None:
+    """A new race's first polls are shown before the store has them (ids below zero, the writer thread still
+    saving). Their average sized the charts' id look-ups from the largest id, -2: an empty array. Editing one of
+    them (or undoing the add) before the store answered raised "zero-size array to reduction operation maximum"
+    in ChartPanel.show_polls: a traceback in the event loop and the charts left behind the table (a slow or
+    network store makes the gap seconds long). Seen driving Edit poll on the fixture above."""
+    from dataclasses import replace
+
+    from warroom.services.poll_service import PollChange
+    from warroom.ui.charts import ChartPanel
+
+    panel = ChartPanel()
+    qtbot.addWidget(panel)
+    panel.set_contest(TOY)
+    panel.show()
+    pending = {-2: replace(make_poll(1), id=-2), -3: replace(make_poll(5, pollster="Beta"), id=-3)}
+    panel.show_data(list(pending.values()), None)
+    edited = {**pending, -2: replace(pending[-2], sample_size=1500)}
+    panel.show_polls(PollChange(updated=(-2,)), edited)  # raised ValueError
+    panel.show_polls(PollChange(removed=(-3,)), {-2: edited[-2]})  # an undo of the add: the same
+    stored = {7: replace(edited[-2], id=7)}
+    panel.show_polls(PollChange(added=(7,), removed=(-2,)), stored)  # then the store's answer lands
+    assert panel._latest == stored[7].fieldwork_end

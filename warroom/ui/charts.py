@@ -1837,7 +1837,7 @@ class ChartPanel(QWidget):
         for p in stored:
             ends[p.id or 0] = p.fieldwork_end.toordinal()
             self._x_by_id[p.id or 0] = day_to_epoch((p.fieldwork_start.toordinal() + p.fieldwork_end.toordinal()) * 0.5)
-        last = int(ends.max())
+        last = int(ends.max(initial=-1))
         self._latest = date.fromordinal(last) if last > 0 else None
         for p in new:
             self._symbol_for(p.pollster)
@@ -2167,7 +2167,9 @@ class ChartPanel(QWidget):
         # id -> row, as an array: the runoff chart's points (which come as poll ids) look their size and
         # symbol up in one vectorised step.
         ids = columns.ids
-        self._row_of = np.full(int(ids.max()) + 2 if len(ids) else 1, -1, dtype=np.int64)
+        # at least one slot: polls not yet stored (ids below zero) alone made these arrays empty, and the next
+        # change's look-ups (show_polls' latest end) raised on them
+        self._row_of = np.full(max(int(ids.max()) + 2, 1) if len(ids) else 1, -1, dtype=np.int64)
         known = o_ids >= 0  # a poll not yet stored has no id to look up
         self._row_of[o_ids[known]] = np.arange(n)[known]
         self._end_by_id = np.full(len(self._row_of), -1, dtype=np.int64)
