@@ -246,3 +246,59 @@ def test_the_charts_take_an_edit_or_undo_of_polls_not_yet_stored_in_a_race_with_
     stored = {7: replace(edited[-2], id=7)}
     panel.show_polls(PollChange(added=(7,), removed=(-2,)), stored)  # then the store's answer lands
     assert panel._latest == stored[7].fieldwork_end
+
+
+@pytest.fixture
+def demo_room(qtbot, tmp_path: Path) -> Iterator[object]:
+    """A window on a fresh store: the London 2012 demo open, its scenario ready."""
+    from warroom.app import WarRoom
+    from warroom.bootstrap import open_store
+    from warroom.services.settings import open_settings
+
+    paths = AppPaths.under(tmp_path)
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=paths.backup_dir)
+    room = WarRoom(store, open_settings(paths), watch=False, backup_dir=paths.backup_dir)
+    qtbot.addWidget(room.window)
+    room.window.show()
+    qtbot.waitUntil(lambda: room.scenarios.view is not None)
+    yield room
+    room.window.leave_presentation()
+    room.window.close()
+    store.close()
+
+
+def test_meeting_mode_follows_the_saved_scenario_it_shows_when_it_is_saved_over_deleted_or_undone(
+    demo_room, qtbot
+) -> None:
+    """Meeting mode on `scenario:Plan A` kept showing the case it had when the view was stepped to: Plan A saved
+    over with other settings (here, or by a teammate), the projector still showed the old figures under the name
+    Plan A; deleted, it still showed the deleted case. The page now follows the saved scenario it names: the new
+    figures, "no saved scenario named 'Plan A'" once it is gone, and the case again after an undo."""
+    room = demo_room
+    errors: list[str] = []
+    room.window.show_error = errors.append  # type: ignore[method-assign]
+    acts, win = room.scenario_actions, room.window
+    acts.save_as("Plan A")
+    win.set_presentation_views(["scenario:Plan A", "charts"])
+    win.enter_presentation()
+    pages = room._saved_pages
+    assert win.current_view() == "scenario:Plan A" and pages.currentWidget() is pages.runoff_panel
+
+    def strength() -> float:
+        scenario = room.presented.scenario
+        assert scenario is not None
+        return scenario.message_strength
+
+    assert strength() == 0.0
+    room.scenarios.set_message_strength(0.5)
+    acts.save_as("Plan A")  # saved over
+    qtbot.waitUntil(lambda: strength() == 0.5, timeout=3000)
+    acts.delete("Plan A")
+    qtbot.waitUntil(lambda: pages.currentWidget() is pages.missing, timeout=3000)
+    assert "Plan A" in pages.missing.text()
+    win.undo_stack.undo()  # the delete taken back
+    qtbot.waitUntil(lambda: pages.currentWidget() is pages.runoff_panel and strength() == 0.5, timeout=3000)
+    win.undo_stack.undo()  # the save over taken back: Plan A as first saved
+    qtbot.waitUntil(lambda: strength() == 0.0, timeout=3000)
+    assert errors == []
