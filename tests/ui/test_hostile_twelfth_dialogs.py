@@ -302,3 +302,21 @@ def test_meeting_mode_follows_the_saved_scenario_it_shows_when_it_is_saved_over_
     win.undo_stack.undo()  # the save over taken back: Plan A as first saved
     qtbot.waitUntil(lambda: strength() == 0.0, timeout=3000)
     assert errors == []
+
+
+def test_clearing_a_candidate_s_name_in_edit_contest_never_deletes_them_unasked(qtbot) -> None:
+    """Edit contest: a stored candidate whose name was cleared (to type it again, or by a slip) was left out of
+    the contest without a word; with no polls of theirs, OK deleted them from the store with their colour, party
+    and short name. Only Remove candidate removes one: an emptied name is a problem naming the row. A row the user
+    added and left empty is still ignored, as before."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    dialog = ContestDialog(TOY, [], ["ann", "bob"])  # Cat Green has no polls
+    qtbot.addWidget(dialog)
+    dialog.add_candidate("", "")  # an empty new row: ignored
+    assert dialog.problems() == []
+    dialog.candidates.item(2, 0).setText("  ")
+    assert any("row 3" in p and "name" in p for p in dialog.problems())
+    assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
+    dialog.candidates.item(2, 0).setText("Cat Greene")
+    assert dialog.problems() == [] and dialog.contest().candidate("cat").name == "Cat Greene"

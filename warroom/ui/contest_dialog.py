@@ -316,7 +316,12 @@ class ContestDialog(QDialog):
         if problem:
             out.append(f"rules: {problem}")
         kept = {c.code for c in contest.candidates}
-        gone = sorted(self._locked - kept)
+        # A stored candidate's row with its name emptied is no removal (only Remove candidate removes one): left
+        # out of the contest, they were deleted from the store on OK without a word.
+        unnamed = {code: r for r, code in enumerate(self._codes) if code and not self._text(self.candidates, r, 0)}
+        for code, r in unnamed.items():
+            out.append(f"candidates: row {r + 1} ({code}) has no name: type one, or use Remove candidate")
+        gone = sorted(self._locked - kept - unnamed.keys())
         if gone:
             out.append(f"candidates: {', '.join(gone)} have polls and cannot be removed: tick Withdrawn instead")
         return out
