@@ -320,3 +320,47 @@ def test_clearing_a_candidate_s_name_in_edit_contest_never_deletes_them_unasked(
     assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
     dialog.candidates.item(2, 0).setText("Cat Greene")
     assert dialog.problems() == [] and dialog.contest().candidate("cat").name == "Cat Greene"
+
+
+def test_the_official_result_dialog_keeps_what_it_does_not_show(toy_room, qtbot) -> None:
+    """File > Official result shows first and final rounds only. OK on a stored result (one `warroom count
+    --save-result` wrote, with the count's transfers and the electorate), figures untouched (to fix its source,
+    say), stored it again without its transfers and electorate: the transfers are where later races take their
+    default second-preference splits from (Transfer priors from a past count), so the next race's scenario
+    changed without a word. A zero was shown blank and dropped too. Now a result saved with its figures unchanged
+    keeps them; with figures changed, the transfers counted from the old ones are dropped and the dialog says so
+    before OK (which stays enabled)."""
+    from dataclasses import replace
+
+    from PySide6.QtWidgets import QDialogButtonBox, QTableWidgetItem
+
+    from warroom.core.types import EXHAUSTED, OfficialResult
+    from warroom.ui.result_dialog import ResultDialog
+
+    room = toy_room
+    ps = room.poll_service
+    contest = ps.contest
+    stored = OfficialResult(
+        {"ann": 500, "bob": 300, "cat": 200, "other": 0},
+        {"ann": 600, "bob": 350},
+        transfers=(("cat", "ann", 100), ("cat", "bob", 50), ("cat", EXHAUSTED, 50)),
+        exhausted=50,
+        electorate=5000,
+        source="count of the ballots",
+    )
+    ps.set_official_result(contest, stored)
+    assert ps.official_result(contest.id) == stored
+    dialog = ResultDialog(contest, stored, room.window)
+    qtbot.addWidget(dialog)
+    assert dialog.typed_result() == stored  # read back whole, the zero included
+    dialog.source.setText("Returning officer's declaration")
+    assert room.contest_actions.edit_result(_answer(dialog, QDialog.DialogCode.Accepted)) is not None
+    assert ps.official_result(contest.id) == replace(stored, source="Returning officer's declaration")
+
+    changed = ResultDialog(contest, stored)
+    qtbot.addWidget(changed)
+    changed.table.setItem(0, 0, QTableWidgetItem("501"))
+    assert "transfers" in changed.problems.text().casefold()
+    assert changed.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
+    typed = changed.typed_result()
+    assert typed.transfers == () and typed.electorate == 5000 and typed.first_round["ann"] == 501

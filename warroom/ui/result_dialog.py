@@ -4,6 +4,7 @@ and other races' transfer priors."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -44,6 +45,7 @@ class ResultDialog(QDialog):
         self.setAccessibleDescription(drawable(f"Official result: {contest.name}"))
         self.setObjectName("result_dialog")
         self.contest = contest
+        self._stored = existing  # what the table does not show (transfers, electorate) is kept from it
         self.codes = [c.code for c in contest.candidates] + ["other", "exhausted"]
         labels = [c.name for c in contest.candidates] + ["Others (grouped)", "Exhausted / no valid preference"]
         self.labels = labels
@@ -86,8 +88,10 @@ class ResultDialog(QDialog):
         for row, code in enumerate(self.codes):
             first = result.exhausted if code == "exhausted" else result.first_round.get(code)
             final = result.final_round.get(code)
-            for col, value in enumerate((first, final)):
-                self.table.setItem(row, col, QTableWidgetItem("" if not value else f"{value:,}"))
+            if code == "exhausted" and not first:
+                first = None  # no exhausted votes: left blank, read back as none
+            for col, value in enumerate((first, final)):  # a zero is a figure: shown, and read back
+                self.table.setItem(row, col, QTableWidgetItem("" if value is None else f"{value:,}"))
         self.table.blockSignals(False)
         if result.source:
             self.source.setText(result.source)
@@ -102,7 +106,22 @@ class ResultDialog(QDialog):
             if any(cells):
                 self._typed_rows.append(row)
                 lines.append(",".join([code, *('"' + c.replace('"', '""') + '"' for c in cells)]))
-        return parse_result_csv("\n".join(lines) + "\n", self.contest, self.source.text().strip())
+        typed = parse_result_csv("\n".join(lines) + "\n", self.contest, self.source.text().strip())
+        stored = self._stored
+        if stored is None:
+            return typed
+        # The table shows the rounds only: the electorate is kept as stored, and the count's transfers while the
+        # figures they were counted from are unchanged (_refresh says when they are dropped).
+        return replace(typed, electorate=stored.electorate, transfers=stored.transfers if self._same(typed) else ())
+
+    def _same(self, typed: OfficialResult) -> bool:
+        """The typed rounds are the stored result's (its transfers still hold)."""
+        stored = self._stored
+        return stored is not None and (
+            dict(typed.first_round) == dict(stored.first_round)
+            and dict(typed.final_round) == dict(stored.final_round)
+            and typed.exhausted == stored.exhausted
+        )
 
     def _cell(self, row: int, col: int) -> str:
         item = self.table.item(row, col)
@@ -110,13 +129,20 @@ class ResultDialog(QDialog):
 
     def _refresh(self, *_args: object) -> None:
         try:
-            self.typed_result()
+            typed = self.typed_result()
         except ResultFileError as exc:
             shown = [f"{self._row_label(p.line, p.column)}: {p.message}" for p in exc.problems[:5]]
             self.problems.setText("\n".join(shown))
             self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
             return
-        self.problems.setText("")
+        stored = self._stored
+        dropped = stored is not None and bool(stored.transfers) and not self._same(typed)
+        self.problems.setText(
+            "Note: the stored result's transfers between rounds (from its count) are dropped on OK: they were "
+            "counted from the figures as they were"
+            if dropped
+            else ""
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
 
     def _row_label(self, line: int, column: str = "") -> str:
