@@ -823,6 +823,8 @@ def import_bundle(session: Session, bundle: Bundle, demo_names: Collection[str] 
         contest_id = existing.id
         report = BundleImport(existing.name, contest_id, created=False)
     _check_polls(bundle)
+    if existing is not None:  # a hand-edited bundle's copy of the race (its date, its parties) is not the stored one
+        _check_polls(replace(bundle, contest=existing))
     stored_keys = {p.key(): p.id for p in repo.list_polls(session, contest_id)}
     fresh: list[Poll] = []
     seen: set[tuple[str, date, date]] = set()

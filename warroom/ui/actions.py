@@ -286,8 +286,13 @@ class ScenarioActions(QObject):
         self.window.statusBar().showMessage(text, 8000)
 
     def refresh(self, *_args: object) -> None:
-        """Fill the Scenario menu again (a contest opened, or the saved scenarios changed)."""
+        """Fill the Scenario menu again (a contest opened, or the saved scenarios changed); meeting mode showing a
+        saved scenario shows it again as it now is (saved over, deleted, an undo, a teammate's change): the
+        projector never shows a case under a name that no longer holds it."""
         self.fill_menu()
+        view = self.window.current_view()
+        if view.startswith("scenario:"):
+            self.present(view.split(":", 1)[1])
 
     def fill_menu(self, saved: object = None) -> None:
         """The Scenario menu for the open contest's panel: save, compare, reset, one Load entry per saved

@@ -945,7 +945,10 @@ class PointLayer:
             self._refresh()
 
     def prepare_edits(self) -> None:
-        """Make the columns editable in place now (an idle turn), not in the next added poll's turn."""
+        """Make the columns editable in place now (an idle turn), not in the next added poll's turn. A series
+        with no points yet (a contest just opened or edited, its average not landed) has nothing to prepare."""
+        if self._columns.column("x") is None:
+            return
         self._columns.own()
         self._sync()
 
@@ -1838,7 +1841,7 @@ class ChartPanel(QWidget):
         for p in stored:
             ends[p.id or 0] = p.fieldwork_end.toordinal()
             self._x_by_id[p.id or 0] = day_to_epoch((p.fieldwork_start.toordinal() + p.fieldwork_end.toordinal()) * 0.5)
-        last = int(ends.max())
+        last = int(ends.max(initial=-1))
         self._latest = date.fromordinal(last) if last > 0 else None
         for p in new:
             self._symbol_for(p.pollster)
@@ -2176,7 +2179,9 @@ class ChartPanel(QWidget):
         # id -> row, as an array: the runoff chart's points (which come as poll ids) look their size and
         # symbol up in one vectorised step.
         ids = columns.ids
-        self._row_of = np.full(int(ids.max()) + 2 if len(ids) else 1, -1, dtype=np.int64)
+        # at least one slot: polls not yet stored (ids below zero) alone made these arrays empty, and the next
+        # change's look-ups (show_polls' latest end) raised on them
+        self._row_of = np.full(max(int(ids.max()) + 2, 1) if len(ids) else 1, -1, dtype=np.int64)
         known = o_ids >= 0  # a poll not yet stored has no id to look up
         self._row_of[o_ids[known]] = np.arange(n)[known]
         self._end_by_id = np.full(len(self._row_of), -1, dtype=np.int64)

@@ -88,7 +88,9 @@ class ContestDialog(QDialog):
         self.setObjectName("contest_dialog")
         self._existing = existing
         self._taken = {n.strip().casefold() for n in taken_names if not existing or n != existing.name}
-        self._locked = set(locked_codes)
+        # Only candidates can be removed: a poll's grouped "other" figure or "no second preference" row is no
+        # candidate, and naming it here would be a problem nobody could fix (OK disabled for good).
+        self._locked = set(locked_codes) & {c.code for c in existing.candidates} if existing else set()
         self._codes: list[str] = []  # the code of each candidate row (kept for existing candidates)
 
         self.name = QLineEdit()
@@ -269,7 +271,11 @@ class ContestDialog(QDialog):
             if code or name:
                 parties.append(Party(code, name or code, colour))
         candidates = []
-        taken = {c for c in self._codes if c}
+        # A new candidate never takes a code this contest had or its polls use: the store matches candidates by
+        # code, so a removed candidate's polls, result and saved splits would silently become the newcomer's.
+        taken = {c for c in self._codes if c} | self._locked
+        if self._existing is not None:
+            taken |= {c.code for c in self._existing.candidates}
         for r in range(self.candidates.rowCount()):
             name, short, party, colour = (self._text(self.candidates, r, c) for c in range(4))
             if not name:
@@ -310,7 +316,12 @@ class ContestDialog(QDialog):
         if problem:
             out.append(f"rules: {problem}")
         kept = {c.code for c in contest.candidates}
-        gone = sorted(self._locked - kept)
+        # A stored candidate's row with its name emptied is no removal (only Remove candidate removes one): left
+        # out of the contest, they were deleted from the store on OK without a word.
+        unnamed = {code: r for r, code in enumerate(self._codes) if code and not self._text(self.candidates, r, 0)}
+        for code, r in unnamed.items():
+            out.append(f"candidates: row {r + 1} ({code}) has no name: type one, or use Remove candidate")
+        gone = sorted(self._locked - kept - unnamed.keys())
         if gone:
             out.append(f"candidates: {', '.join(gone)} have polls and cannot be removed: tick Withdrawn instead")
         return out

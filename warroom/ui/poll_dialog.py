@@ -30,9 +30,22 @@ from PySide6.QtWidgets import (
 )
 
 from warroom.core.types import EXHAUSTED, Contest, Poll, TransferObservation, firm_spellings
+from warroom.core.validation import MAX_SAMPLE_SIZE
 from warroom.ui.qt_utils import DecimalSpinBox, literal_tip, plain_label
 
 BLANK = -1.0  # spin-box value shown as "–": the poll did not publish this figure
+MOST_DECIMALS = 4  # a figure given with more is shown to four places (and kept exactly while left untouched)
+
+
+def _decimals(values: Sequence[float]) -> int:
+    """How many decimals the form shows: one, or as many as the poll's own figures carry (33.33), up to four."""
+    most = 1
+    for v in values:
+        for places in range(most, MOST_DECIMALS + 1):
+            most = places
+            if abs(round(v, places) - v) < 1e-9:
+                break
+    return most
 
 
 def _share_box(name: str, tip: str) -> QDoubleSpinBox:
@@ -95,7 +108,7 @@ class PollDialog(QDialog):
         self.published.setEnabled(False)
         self.has_published.toggled.connect(self.published.setEnabled)
         self.sample = QSpinBox()
-        self.sample.setRange(0, 10_000_000)
+        self.sample.setRange(0, MAX_SAMPLE_SIZE)  # what an import takes: an edit never clamps a stored sample
         self.sample.setSpecialValueText("not published")  # 0 shows as this and is stored as unknown
         self.sample.setToolTip("People interviewed; leave at 'not published' if the pollster did not say")
         self.sample.setGroupSeparatorShown(True)
@@ -200,6 +213,10 @@ class PollDialog(QDialog):
         layout.addWidget(self.problems)
         layout.addWidget(self.buttons)
 
+        # A stored figure the form cannot show exactly (more decimals than four) is kept as stored while its box
+        # still shows it: opening a poll and saving it never rewrites a figure the user did not touch.
+        self._given: dict[QDoubleSpinBox, float] = {}
+        self._places = 1
         if poll is not None:
             self.show_poll(poll)
         for box in (*self.first.values(), *self.second.values()):
@@ -207,6 +224,12 @@ class PollDialog(QDialog):
         self._on_value_changed()
 
     def show_poll(self, poll: Poll) -> None:
+        figures = [*poll.first_round.values(), *poll.second_round.values(), *poll.party_vi.values()]
+        places = _decimals([*figures, *(t.share for t in poll.transfers)])
+        for box in (*self.first.values(), *self.second.values(), *self.party.values()):
+            box.setDecimals(places)
+        self._places = places
+        self._given.clear()
         self.pollster.setText(poll.pollster)
         self.client.setText(poll.client)
         self.start.setDate(_qdate(poll.fieldwork_start))
@@ -218,12 +241,13 @@ class PollDialog(QDialog):
         self.method.setCurrentText(poll.method)
         self.source.setText(poll.source_url)
         self.notes.setText(poll.notes)
-        for code, box in self.first.items():
-            box.setValue(poll.first_round.get(code, BLANK))
-        for code, box in self.second.items():
-            box.setValue(poll.second_round.get(code, BLANK))
-        for code, box in self.party.items():
-            box.setValue(poll.party_vi.get(code, BLANK))
+        for boxes, given in (
+            (self.first, poll.first_round),
+            (self.second, poll.second_round),
+            (self.party, poll.party_vi),
+        ):
+            for code, box in boxes.items():
+                self._show(box, given.get(code))
         self.transfers.setRowCount(0)
         for t in poll.transfers:
             self.add_transfer(t.from_candidate, t.to_candidate, t.share)
@@ -244,7 +268,8 @@ class PollDialog(QDialog):
         if to_code:
             to.setCurrentIndex(max(0, to.findData(to_code)))
         value = _share_box(f"transfer_{row}", "Share, as published")
-        value.setValue(BLANK if share is None else share)
+        value.setDecimals(self._places)
+        self._show(value, share)
         self.transfers.setCellWidget(row, 0, frm)
         self.transfers.setCellWidget(row, 1, to)
         self.transfers.setCellWidget(row, 2, value)
@@ -255,14 +280,28 @@ class PollDialog(QDialog):
             frm, to, value = (self.transfers.cellWidget(row, c) for c in range(3))
             assert isinstance(frm, QComboBox) and isinstance(to, QComboBox) and isinstance(value, QDoubleSpinBox)
             if value.value() > BLANK:
-                out.append(TransferObservation(str(frm.currentData()), str(to.currentData()), round(value.value(), 1)))
+                out.append(TransferObservation(str(frm.currentData()), str(to.currentData()), self._value(value)))
         return tuple(out)
+
+    def _show(self, box: QDoubleSpinBox, value: float | None) -> None:
+        """Put a stored figure in its box (None: not published), remembering it exactly."""
+        box.setValue(BLANK if value is None else value)
+        if value is not None:
+            self._given[box] = value
+
+    def _value(self, box: QDoubleSpinBox) -> float:
+        """A box's figure: the stored one while the box still shows it, else the value typed."""
+        given = self._given.get(box)
+        typed = round(box.value(), box.decimals())
+        if given is not None and typed == round(given, box.decimals()):
+            return given
+        return typed
 
     def poll(self) -> Poll:
         """The poll as entered (id kept when editing)."""
 
         def figures(boxes: dict[str, QDoubleSpinBox]) -> dict[str, float]:
-            return {code: round(box.value(), 1) for code, box in boxes.items() if box.value() > BLANK}
+            return {code: self._value(box) for code, box in boxes.items() if box.value() > BLANK}
 
         base = self._original or Poll(
             pollster="", fieldwork_start=date.today(), fieldwork_end=date.today(), sample_size=0

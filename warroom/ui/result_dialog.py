@@ -4,6 +4,7 @@ and other races' transfer priors."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -45,8 +46,11 @@ class ResultDialog(QDialog):
         self.setAccessibleDescription(drawable(f"Official result: {contest.name}"))
         self.setObjectName("result_dialog")
         self.contest = contest
+        self._stored = existing  # what the table does not show (transfers, electorate) is kept from it
         self.codes = [c.code for c in contest.candidates] + ["other", "exhausted"]
         labels = [c.name for c in contest.candidates] + ["Others (grouped)", "Exhausted / no valid preference"]
+        self.labels = labels
+        self._typed_rows: list[int] = []  # the table row of each line typed_result() builds after its header
         self.table = QTableWidget(len(self.codes), len(COLUMNS))
         self.table.setObjectName("result_table")
         self.table.setAccessibleName("Official result")
@@ -85,8 +89,10 @@ class ResultDialog(QDialog):
         for row, code in enumerate(self.codes):
             first = result.exhausted if code == "exhausted" else result.first_round.get(code)
             final = result.final_round.get(code)
-            for col, value in enumerate((first, final)):
-                self.table.setItem(row, col, QTableWidgetItem("" if not value else f"{value:,}"))
+            if code == "exhausted" and not first:
+                first = None  # no exhausted votes: left blank, read back as none
+            for col, value in enumerate((first, final)):  # a zero is a figure: shown, and read back
+                self.table.setItem(row, col, QTableWidgetItem("" if value is None else f"{value:,}"))
         self.table.blockSignals(False)
         if result.source:
             self.source.setText(result.source)
@@ -95,11 +101,28 @@ class ResultDialog(QDialog):
     def typed_result(self) -> OfficialResult:
         """The result as typed (ResultFileError if it is not one)."""
         lines = ["candidate,first_round,final_round"]
+        self._typed_rows = []
         for row, code in enumerate(self.codes):
             cells = [self._cell(row, col) for col in range(2)]
             if any(cells):
-                lines.append(",".join([code, *(f'"{c}"' for c in cells)]))
-        return parse_result_csv("\n".join(lines) + "\n", self.contest, self.source.text().strip())
+                self._typed_rows.append(row)
+                lines.append(",".join([code, *('"' + c.replace('"', '""') + '"' for c in cells)]))
+        typed = parse_result_csv("\n".join(lines) + "\n", self.contest, self.source.text().strip())
+        stored = self._stored
+        if stored is None:
+            return typed
+        # The table shows the rounds only: the electorate is kept as stored, and the count's transfers while the
+        # figures they were counted from are unchanged (_refresh says when they are dropped).
+        return replace(typed, electorate=stored.electorate, transfers=stored.transfers if self._same(typed) else ())
+
+    def _same(self, typed: OfficialResult) -> bool:
+        """The typed rounds are the stored result's (its transfers still hold)."""
+        stored = self._stored
+        return stored is not None and (
+            dict(typed.first_round) == dict(stored.first_round)
+            and dict(typed.final_round) == dict(stored.final_round)
+            and typed.exhausted == stored.exhausted
+        )
 
     def _cell(self, row: int, col: int) -> str:
         item = self.table.item(row, col)
@@ -107,18 +130,30 @@ class ResultDialog(QDialog):
 
     def _refresh(self, *_args: object) -> None:
         try:
-            self.typed_result()
+            typed = self.typed_result()
         except ResultFileError as exc:
-            shown = [f"{self._row_label(p.line)}: {p.message}" for p in exc.problems[:5]]
+            shown = [f"{self._row_label(p.line, p.column)}: {p.message}" for p in exc.problems[:5]]
             self.problems.setText("\n".join(shown))
             self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
             return
-        self.problems.setText("")
+        stored = self._stored
+        dropped = stored is not None and bool(stored.transfers) and not self._same(typed)
+        self.problems.setText(
+            "Note: the stored result's transfers between rounds (from its count) are dropped on OK: they were "
+            "counted from the figures as they were"
+            if dropped
+            else ""
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
 
-    def _row_label(self, line: int) -> str:
-        # line 1 is the header of the text result() builds; rows follow only where something was typed
-        return "the result" if line <= 1 else "a row"
+    def _row_label(self, line: int, column: str = "") -> str:
+        """Where a problem is, in the table's words: the candidate's row and the column (line 1 is the header of
+        the text typed_result() builds; a line follows for each row where something was typed)."""
+        if line <= 1 or line - 2 >= len(self._typed_rows):
+            return "the result"
+        where = drawable(self.labels[self._typed_rows[line - 2]])
+        named = {"first_round": COLUMNS[0], "final_round": COLUMNS[1]}.get(column)
+        return f"{where}, {named.lower()}" if named else where
 
     def _choose_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Official result", "", "CSV files (*.csv);;All files (*)")
