@@ -134,24 +134,7 @@ def test_on_a_laptop_at_150_percent_the_window_and_its_least_size_fit_the_screen
     with room for a title bar (qt_utils.FRAME_ALLOWANCE), fit the screen's free area."""
     from warroom.ui.qt_utils import FRAME_ALLOWANCE
 
-    screens = {"screens": [{"name": "laptop", "x": 0, "y": 0, "width": 1366, "height": 768, "logicalDpi": 96}]}
-    config = tmp_path / "screens.json"
-    config.write_text(json.dumps(screens))
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": f"offscreen:configfile={config}",
-        "QT_SCALE_FACTOR": "1.5",
-        "PYTHONPATH": os.getcwd(),
-        "WARROOM_EXIT_AFTER_PAINT": "1",
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", _SPY_SIZES, str(tmp_path / "state")],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
+    done = _start_on_a_laptop_at_150_percent(_SPY_SIZES, tmp_path)
     shown = [line.split()[1:] for line in done.stdout.splitlines() if line.startswith("WINDOW")]
     assert [kind for kind, *_ in shown] == ["StartShell", "MainWindow"], done.stdout
     for kind, *numbers in shown:
@@ -313,6 +296,15 @@ def test_at_150_percent_the_verdict_is_never_drawn_over_the_line_under_it(tmp_pa
     """At 1.5x on a 1366x768 laptop the window's first paints drew the verdict grown to its fifth line (its lines
     follow its width at once) over the runoff line, which the layout moved down only a turn later: one frame with
     two lines of text on top of each other. Every paint of the verdict now has it above the line under it."""
+    done = _start_on_a_laptop_at_150_percent(_SPY_VERDICT, tmp_path)
+    paints = [tuple(map(int, line.split()[1:])) for line in done.stdout.splitlines() if line.startswith("VERDICT")]
+    assert paints, done.stdout
+    assert [p for p in paints if p[0] + p[1] > p[2]] == [], paints
+
+
+def _start_on_a_laptop_at_150_percent(script: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """Run `script` (a start of the app, spied on) in its own process on a 1366x768 offscreen screen at 1.5x scale,
+    until the window's first paint; it must exit cleanly."""
     screens = {"screens": [{"name": "laptop", "x": 0, "y": 0, "width": 1366, "height": 768, "logicalDpi": 96}]}
     config = tmp_path / "screens.json"
     config.write_text(json.dumps(screens))
@@ -324,13 +316,11 @@ def test_at_150_percent_the_verdict_is_never_drawn_over_the_line_under_it(tmp_pa
         "WARROOM_EXIT_AFTER_PAINT": "1",
     }
     done = subprocess.run(
-        [sys.executable, "-c", _SPY_VERDICT, str(tmp_path / "state")],
+        [sys.executable, "-c", script, str(tmp_path / "state")],
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    paints = [tuple(map(int, line.split()[1:])) for line in done.stdout.splitlines() if line.startswith("VERDICT")]
-    assert paints, done.stdout
-    assert [p for p in paints if p[0] + p[1] > p[2]] == [], paints
+    return done
