@@ -110,3 +110,32 @@ def test_one_blas_thread_means_numpy_starts_no_blas_threads() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["1", "1"], out.stdout
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["--data-dir", "/tmp/x"],
+        ["--data-dir=/tmp/x", "--json"],
+        ["--db", "sqlite:///x.sqlite3", "--contest", "London Mayor 2012"],
+        ["--contest=Paris"],
+    ],
+)
+def test_a_start_with_no_verb_reads_its_options_as_the_whole_command_line_does(argv: list[str]) -> None:
+    """A start with no verb is parsed by the options every verb takes alone (issue 15: building every verb's
+    options and importing the contest verbs cost 10-20 ms before the first paint): the same values."""
+    from warroom.cli import verbs
+
+    assert verbs._only_top_options(argv)
+    assert vars(verbs._start_parser().parse_args(argv)) == vars(verbs.build_parser().parse_args(argv))
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["gui"], ["polls"], ["--contest", "x", "polls"], ["-h"], ["--version"], ["--data"], ["--json", "count", "f"]],
+)
+def test_a_verb_help_or_an_abbreviation_goes_to_the_whole_command_line(argv: list[str]) -> None:
+    from warroom.cli import verbs
+
+    assert not verbs._only_top_options(argv)

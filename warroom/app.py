@@ -720,10 +720,11 @@ CHART_MODULES = ("pyqtgraph", "warroom.ui.charts")
 # What the first paint must not wait for (tests/ui/test_start_frame.py starts the app and checks). tomllib: the first
 # read takes a contest's rules from core.contestfile, which reads TOML only for a contest file (6-10 ms of import).
 # core.averaging: the first paint's panel evaluates the start frame's case, which needs no poll average (its ten
-# dataclasses and module: 8-10 ms of CPU).
+# dataclasses and module: 8-10 ms of CPU). warroom.cli.contest: the contest verbs, which a start with no verb
+# neither parses (cli.verbs._start_parser) nor runs (10 ms of import).
 HEAVY = (
     *("pyqtgraph", "numpy", "sqlalchemy", "alembic", "tomllib"),
-    *("warroom.ui.main_window", "warroom.services.poll_service", "warroom.core.averaging"),
+    *("warroom.ui.main_window", "warroom.services.poll_service", "warroom.core.averaging", "warroom.cli.contest"),
 )
 # The headline of each scenario panel, by object name: the runoff (SV) panel's, the two-round panel's, the IRV panel's.
 HEADLINE = (
