@@ -84,6 +84,13 @@ def make_qapp(argv: list[str] | None = None, *, charts: bool = True) -> QApplica
     return app  # type: ignore[return-value]
 
 
+def _gui_app() -> QApplication:
+    """The running QApplication (a window exists, so there is one)."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    return app
+
+
 class WarRoom:
     """Everything one running app owns, wired together. Wiring only: behaviour lives in the parts.
 
@@ -99,6 +106,8 @@ class WarRoom:
             the real window paints without the charting library, issue 15).
         scenarios: the scenario controller the start's first stage made before the store was open (its case and
             the user's settings kept: ScenarioController.start_from); None: a new one.
+        recovery_file: where a change the store refused is kept across a close that cannot ask (a signal, a
+            session ending), and read back at the start (the data folder's unsaved-change.json); None: not kept.
     """
 
     def __init__(
@@ -112,8 +121,10 @@ class WarRoom:
         stepwise: bool = False,
         charts: bool = True,
         scenarios: ScenarioController | None = None,
+        recovery_file: Path | None = None,
     ) -> None:
         self._charts = charts
+        self._recovery_file = recovery_file
         self._early_scenarios = scenarios
         self._build_steps: Iterator[str] | None = self._build(store, settings, watch, contest, backup_dir)
         if not stepwise:
@@ -157,6 +168,7 @@ class WarRoom:
 
         self._starting = True
         self._follows_scheme = False  # the style hints connected (set where they are, undone at close)
+        self._watches_session = False  # the application's commitDataRequest connected (likewise)
         self._landing = False  # closing waits for the changes on their way to the store (_land_writes)
         self.store = store
         self.settings = settings
@@ -241,6 +253,7 @@ class WarRoom:
             self.window.statusBar().showMessage(f"Warning: {settings.notice}", 15000)
         if store.read_only:
             self.window.statusBar().showMessage("This poll store is read-only: you can look, not change", 15000)
+        self.offer_unsaved()  # (last: its note is the one left in the status bar)
         self._starting = False
 
     def attach_charts(self) -> None:
@@ -375,6 +388,10 @@ class WarRoom:
         ps.store_failed.connect(lambda message: win.show_error(message))  # (as the window has it then)
         ps.write_state_changed.connect(win.show_write_state)
         ps.write_failed.connect(win.on_write_failed)
+        win.unsaved_change_changed.connect(self._keep_unsaved)
+        # (a method of the window: the application's signal never keeps the room alive; disconnected at close)
+        _gui_app().commitDataRequest.connect(win.on_session_ending)
+        self._watches_session = True  # until the window closes (close_event)
         ps.scenarios_changed.connect(acts.refresh)
         avg.averages_ready.connect(win.show_averages)
         # The answer view and the scenario follow in later turns of the event loop, one each: the charts paint
@@ -393,7 +410,14 @@ class WarRoom:
         original_close = win.closeEvent
 
         def close_event(event) -> None:
-            self._land_writes()
+            by_user = win.closing_by_user(event)
+            self._land_writes(ask=by_user)
+            if not self._settle_unsaved(by_user):
+                event.ignore()  # the user chose Cancel, or a retry they left: the window stays, the change kept
+                return
+            if self._watches_session:
+                self._watches_session = False
+                _gui_app().commitDataRequest.disconnect(win.on_session_ending)
             # The style hints are the application's: connected to this room, they would keep it (and its window,
             # services and polls) alive after the window closed, for as long as the process runs.
             if self._follows_scheme:
@@ -408,13 +432,83 @@ class WarRoom:
 
         win.closeEvent = close_event  # type: ignore[method-assign]
 
-    def _land_writes(self) -> None:
+    def _settle_unsaved(self, by_user: bool) -> bool:
+        """Before the window closes with a change the store refused (kept for Edit > Retry): the user is asked
+        (Retry now, Save to a CSV file, Discard, Cancel); a close that cannot ask (a signal, a session ending, a
+        program's own close) keeps it in the recovery file for the next start instead. False: do not close."""
+        win = self.window
+        while (change := win.unsaved_change) is not None:
+            if not by_user:
+                self._keep_unsaved(change)
+                return True
+            answer = win.ask_unsaved_on_close(change)
+            if answer == "discard":
+                win.discard_unsaved()
+            elif answer == "csv":
+                if win.save_unsaved_csv(change):
+                    win.discard_unsaved()
+            elif answer == "retry":
+                steps = win.undo_stack.index(), win.undo_stack.count()
+                win.retry_failed_write()
+                if (win.undo_stack.index(), win.undo_stack.count()) == steps and win.unsaved_change is None:
+                    win.keep_unsaved(change)  # the form was cancelled: nothing retried, so nothing closes
+                    return False
+                self._land_writes()  # refused again: asked again (the loop)
+            else:
+                return False
+        return True
+
+    def _keep_unsaved(self, change: object) -> None:
+        """The window's unsaved change in the recovery file at once (a kill or a crash loses nothing typed), or
+        the file gone once it is settled. A file that cannot be written is said on standard error (the close
+        goes on: it must not wait), and tried again at the close."""
+        path = self._recovery_file
+        if path is None:
+            return
+        from warroom.core.types import UnsavedChange
+        from warroom.store.recovery import forget_unsaved, write_unsaved
+
+        try:
+            if isinstance(change, UnsavedChange):
+                write_unsaved(path, change, self.store.display_target)
+            else:
+                forget_unsaved(path)
+        except OSError as exc:
+            print(f"warroom: the unsaved change could not be kept in {path}: {exc.strerror or exc}", file=sys.stderr)
+
+    def offer_unsaved(self) -> str:
+        """A change kept by an earlier session's close (the recovery file), for this store: offered for Edit >
+        Retry and said in the status bar. Returns what was said ("" for nothing kept)."""
+        path = self._recovery_file
+        if path is None:
+            return ""
+        from warroom.store.recovery import read_unsaved
+
+        try:
+            change = read_unsaved(path, self.store.display_target)
+        except ValueError as exc:
+            note = f"{exc}; it was left as it is"
+            self.window.statusBar().showMessage(note, 30000)
+            return note
+        if change is None:
+            return ""
+        self.window.keep_unsaved(change)
+        note = (
+            f"Not saved when warroom last closed: {change.describe()}. Edit ▸ Retry unsaved change enters it "
+            "again (kept in " + str(path) + ")"
+        )
+        self.window.statusBar().showMessage(note, 60000)
+        return note
+
+    def _land_writes(self, *, ask: bool = True) -> None:
         """Before the window closes: wait for the changes still on their way to the store, saying so: a progress
         dialog ("Saving 312 changes…") whose count goes down as each lands (the window stayed still and silent for
         up to WRITE_WAIT_ON_CLOSE_S before: the status bar's message was never painted while the GUI thread
         waited). A change that fails meanwhile is reported as usual (what and why). If the store has not answered
         for WRITE_WAIT_ON_CLOSE_S, or the user presses "Close now…", the user is told and chooses: wait again, or
-        close with those changes unsaved (the writer still tries them, in order, as the program ends)."""
+        close with those changes unsaved (the writer still tries them, in order, as the program ends). `ask` False
+        (a close by a signal or a session ending, which nobody may be there to answer): no question, the close
+        goes on once the store has not answered for WRITE_WAIT_ON_CLOSE_S."""
         service = self.poll_service
         if not service.pending_writes or self._landing:
             return  # (a second close while this one waits: the first goes on)
@@ -454,7 +548,8 @@ class WarRoom:
             if stalled or dialog.wasCanceled():
                 timer.stop()
                 waited = WRITE_WAIT_ON_CLOSE_S if stalled else now - state["since"]
-                if not self.window.ask_close_unsaved(pending, waited):
+                # (the user pressed "Close now…": they are there to answer, whoever started the close)
+                if (not ask and not dialog.wasCanceled()) or not self.window.ask_close_unsaved(pending, waited):
                     loop.quit()  # closed with them unsaved, as the user chose after being told
                     return
                 dialog.reset()  # (the button pressed no more)
@@ -1135,6 +1230,8 @@ class Starter:
         self._open()
 
     def _open(self) -> None:
+        from warroom.store.recovery import RECOVERY_FILE_NAME  # (here: the first paint loads no database library)
+
         try:
             self.store = open_with_recovery(self.target, self.paths)
             if self.store is None:
@@ -1149,6 +1246,7 @@ class Starter:
                 stepwise=True,
                 charts=False,
                 scenarios=self.scenarios,
+                recovery_file=self.paths.data_dir / RECOVERY_FILE_NAME,  # (read once the window is built)
             )
         except BaseException as exc:  # re-raised by run(), outside the event loop
             self._failure = exc

@@ -91,7 +91,7 @@ def test_closing_while_the_store_does_not_answer_says_so_and_lets_the_user_choos
     holder = _hold_the_store(room)
     try:
         assert room.window.import_polls([make_poll(24, pollster="Not yet")])
-        room.window.close()
+        room.window.action_quit.trigger()  # File > Quit: the user's close, who is there to answer (a signal's is not)
         assert asked == [(1, 0.3), (1, 0.3)]
         assert not room.window.isVisible()
     finally:

@@ -555,3 +555,26 @@ class OfficialResult:
 def contest_title(name: str, demo: bool) -> str:
     """A contest's name as shown in title bars and pickers (Contest.title; the start's first read shows it too)."""
     return f"{name} (demo)" if demo else name
+
+
+@dataclass(frozen=True, slots=True)
+class UnsavedChange:
+    """A change the store refused, kept as typed for Edit > Retry (and, past a close, in a recovery file).
+
+    Attributes:
+        action: "add", "edit" or "delete".
+        polls: the polls as typed (an edit's carries the stored poll's id).
+        contest_id: the contest it was made in (a retry never goes into another).
+        contest_name: that contest's name, to say where it belongs.
+    """
+
+    action: str
+    polls: tuple[Poll, ...]
+    contest_id: int | None
+    contest_name: str
+
+    def describe(self) -> str:
+        """What it is, in a few words: "2 polls added in London Mayor 2012"."""
+        verb = {"add": "added", "edit": "edited", "delete": "deleted"}.get(self.action, self.action)
+        what = f"the {self.polls[0].pollster} poll" if len(self.polls) == 1 else f"{len(self.polls):,} polls"
+        return f"{what} {verb} in {self.contest_name}" if self.contest_name else f"{what} {verb}"

@@ -67,6 +67,12 @@ from warroom.store.revisions import (  # noqa: E402
     script_revisions,
 )
 
+_resource: Any
+try:  # imported now: with no file handle left (the case it reports on), an import would fail too
+    import resource as _resource  # (not on Windows)
+except ImportError:
+    _resource = None
+
 __all__ = ["StoreError"]
 
 
@@ -175,7 +181,7 @@ def check_sqlite_file(path: Path) -> None:
     except FileNotFoundError:
         return
     except OSError as exc:
-        raise StoreError(f"cannot reach the poll store: {exc.strerror}", where=str(path), kind="readonly") from exc
+        raise os_cause(exc, str(path), doing="reach") from exc
     if stat.S_ISDIR(st.st_mode):
         raise StoreError("this is a folder, not a poll store file (give the path of a .sqlite3 file)", where=str(path))
     if not stat.S_ISREG(st.st_mode):
@@ -196,8 +202,8 @@ def check_sqlite_file(path: Path) -> None:
     try:
         with path.open("rb") as fh:
             head = fh.read(16)
-    except PermissionError as exc:
-        raise StoreError(f"cannot read the poll store: {exc.strerror}", where=str(path), kind="readonly") from exc
+    except OSError as exc:  # not only permission: too many open files, an I/O error, a folder...
+        raise os_cause(exc, str(path), doing="read") from exc
     if head != SQLITE_MAGIC:
         raise StoreError(
             "this file is not a warroom poll store (not a SQLite database); it has been left untouched",
@@ -426,9 +432,7 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
                 try:
                     _create_private(path)
                 except OSError as exc:
-                    raise StoreError(
-                        f"cannot create the poll store: {exc.strerror}", where=str(path), kind="readonly"
-                    ) from exc
+                    raise os_cause(exc, str(path), doing="create") from exc
         engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000.0})
         if database and database != ":memory:" and not database.startswith("file:") and full:
             _OPENED_ON_FULL_DISK.add(engine)
@@ -1075,6 +1079,123 @@ def _refuse_split_schema(conn: Connection, engine: Engine) -> None:
         )
 
 
+def _open_file_limit() -> str:
+    """This process's limit of open files, as `ulimit -n` shows it ("" where it cannot be read)."""
+    if _resource is None:
+        return ""
+    try:
+        soft = _resource.getrlimit(_resource.RLIMIT_NOFILE)[0]
+    except (AttributeError, OSError, ValueError):
+        return ""
+    return "" if soft == _resource.RLIM_INFINITY else f" (ulimit -n {soft})"
+
+
+def os_cause(exc: OSError, where: str, *, doing: str = "open") -> StoreError:
+    """A StoreError naming the operating system's real reason a store file could not be opened or made.
+
+    SQLite reports most of these as one "unable to open database file", and every one of them used to read as
+    "read-only location or no permission", so the user went checking permissions that were fine.
+    """
+    code = exc.errno
+    if code in (errno.EMFILE, errno.ENFILE):
+        limit = _open_file_limit() if code == errno.EMFILE else ""
+        scope = f"this program's limit of open files{limit}" if code == errno.EMFILE else "the system's open-file limit"
+        return StoreError(
+            f"cannot {doing} the poll store: too many files are open ({scope} is reached); nothing was changed: "
+            "close some programs or raise the limit (ulimit -n 1024) and try again",
+            where=where,
+            kind="limit",
+        )
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+        what = "the disk is full" if code == errno.ENOSPC else "the disk quota is used up"
+        return StoreError(
+            f"cannot {doing} the poll store: {what}; nothing was saved: free some space and try again",
+            where=where,
+            kind="full",
+        )
+    if code == errno.EROFS:
+        return StoreError(
+            f"cannot {doing} the poll store: it is on a read-only file system (a CD, a read-only share or "
+            "snapshot); nothing was changed: copy it to a writable folder",
+            where=where,
+            kind="readonly",
+        )
+    if code in (errno.EACCES, errno.EPERM):
+        return StoreError(
+            f"cannot {doing} the poll store: permission denied (the file or its folder is not yours to "
+            "read or write); nothing was changed",
+            where=where,
+            kind="readonly",
+        )
+    if code == errno.ENAMETOOLONG:
+        return StoreError(
+            f"cannot {doing} the poll store: its path or a name in it is too long for this file system; "
+            "nothing was created: choose a shorter folder (--data-dir) or name",
+            where=where,
+        )
+    if code == errno.ELOOP:
+        return StoreError(
+            f"cannot {doing} the poll store: its path goes round a loop of links (a -> b -> a); nothing was "
+            "created: point the link at the poll store",
+            where=where,
+            kind="missing",
+        )
+    if code == errno.EISDIR:
+        return StoreError(
+            f"cannot {doing} the poll store: this is a folder, not a poll store file (give the path of a "
+            ".sqlite3 file)",
+            where=where,
+        )
+    if code == errno.ENOTDIR:
+        return StoreError(
+            f"cannot {doing} the poll store: a part of its path is a file, not a folder; nothing was created",
+            where=where,
+            kind="missing",
+        )
+    if code == errno.ENOENT:
+        return StoreError(
+            f"cannot {doing} the poll store: its folder is not there (a drive not mounted, a folder moved?)",
+            where=where,
+            kind="missing",
+        )
+    if code == errno.EIO:
+        return StoreError(
+            f"cannot {doing} the poll store: the disk reported an input/output error; nothing was saved: check "
+            "the disk or the network drive it is on, and try again",
+            where=where,
+            kind="io",
+        )
+    return StoreError(f"cannot {doing} the poll store: {exc.strerror or exc}", where=where)
+
+
+def _open_failure(path: Path | None) -> OSError | None:
+    """Why SQLite could not open a store file, asked of the operating system (SQLite keeps the errno to itself).
+
+    Tries the few file handles a connection needs (the store, its -wal and -shm), then opens each of those files
+    that exists for reading and writing, without creating or changing anything. None: no cause found.
+    """
+    held: list[int] = []
+    try:
+        for _ in range(3):
+            held.append(os.open(os.devnull, os.O_RDONLY))
+    except OSError as exc:
+        return exc
+    finally:
+        for fd in held:
+            os.close(fd)
+    if path is None:
+        return None
+    for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            fd = os.open(file, os.O_RDWR)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            return exc
+        os.close(fd)
+    return None
+
+
 def translate(exc: BaseException, engine: Engine | None = None, *, path: Path | None = None) -> StoreError:
     """Turn a driver error into a StoreError that says what happened and where (`path`: the SQLite file, when
     there is no engine yet)."""
@@ -1142,6 +1263,10 @@ def translate(exc: BaseException, engine: Engine | None = None, *, path: Path | 
             where=where,
             kind="readonly",
         )
+    if "unable to open" in low:  # SQLite's one message for every reason an open failed: ask the system which
+        cause = _open_failure(sqlite_path(engine) if engine is not None else path)
+        if cause is not None:
+            return os_cause(cause, where)
     if "readonly" in low or "read-only" in low or "unable to open" in low or "permission" in low:
         return StoreError(
             "the poll store cannot be written here (read-only location or no permission)", where=where, kind="readonly"

@@ -10,6 +10,5 @@ class StoreError(RuntimeError):
     def __init__(self, message: str, *, where: str = "", kind: str = "error") -> None:
         super().__init__(message)
         self.where = where
-        self.kind = (
-            kind  # corrupt | foreign | newer | locked | readonly | full | io | missing | conflict | unreachable | error
-        )
+        # corrupt | foreign | newer | locked | readonly | full | io | limit | missing | conflict | unreachable | error
+        self.kind = kind

@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QAction,
+    QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
     QKeySequence,
@@ -56,7 +57,7 @@ from warroom import __version__
 from warroom.core.averaging import PollAverages
 from warroom.core.colour import readable
 from warroom.core.two_round_view import NoticeTable
-from warroom.core.types import Annotation, Contest, CountingSystem, Poll, control_problem
+from warroom.core.types import Annotation, Contest, CountingSystem, Poll, UnsavedChange, control_problem
 from warroom.paths import from_qt_name, in_backup_folder, overwrites_store
 from warroom.ui.assets import ICON_STROKE, icon, stylesheet
 from warroom.ui.commands import AddPollsCommand, DeletePollsCommand, EditPollCommand, ImportedPollsCommand
@@ -271,9 +272,12 @@ class MainWindow(QMainWindow):
     Signals:
         import_requested: a CSV path dropped or chosen.
         presentation_requested: toggle meeting mode.
+        unsaved_change_changed: the change the store refused, kept for Edit > Retry (an UnsavedChange), or None
+            once it is settled (retried, exported, discarded).
     """
 
     import_requested = Signal(object)
+    unsaved_change_changed = Signal(object)
     paste_requested = Signal(str)
     presentation_requested = Signal()
     scenario_view_requested = Signal(str)
@@ -288,8 +292,10 @@ class MainWindow(QMainWindow):
         self._store_file: Path | None = None  # the SQLite store's file, which no save dialog may write over
         self._backup_dir: Path | None = None  # its backups' folder, which no save dialog may write into
         self.undo_stack = QUndoStack(self)
-        # (action, polls as typed, the contest's id and name they were typed in) for Retry
-        self._failed_write: tuple[str, tuple[Poll, ...], int | None, str] | None = None
+        # the polls as typed, and the contest's id and name they were typed in, for Retry
+        self._failed_write: UnsavedChange | None = None
+        self._closing_by_user = False  # File > Quit or Ctrl+Q is closing the window (closing_by_user)
+        self._session_ending = False  # the desktop session is ending (a logout): no close may wait on a question
         self.setWindowTitle("warroom")
         self.setAcceptDrops(True)
         self.charts: ChartPanel  # set by attach_charts (at once unless `charts` is False)
@@ -1006,8 +1012,97 @@ class MainWindow(QMainWindow):
         polls = tuple(getattr(failure, "polls", ()))
         contest = self._polls.contest
         where = (contest.id, contest.name) if contest is not None else (None, "")
-        self._failed_write = (action, polls, *where) if polls and action in ("add", "edit", "delete") else None
-        self.action_retry.setEnabled(self._failed_write is not None)
+        kept = UnsavedChange(action, polls, *where) if polls and action in ("add", "edit", "delete") else None
+        self._set_unsaved(kept)
+
+    @property
+    def unsaved_change(self) -> UnsavedChange | None:
+        """The change the store refused, kept as typed for Edit > Retry; None when there is none."""
+        return self._failed_write
+
+    def keep_unsaved(self, change: UnsavedChange) -> None:
+        """Offer `change` (kept from an earlier session) for Edit > Retry, as if it had just been refused."""
+        self._set_unsaved(change)
+
+    def discard_unsaved(self) -> None:
+        """The user gave the kept change up."""
+        self._set_unsaved(None)
+
+    def closing_by_user(self, event: QCloseEvent) -> bool:
+        """Whether this close is the user's (the window's close button, File > Quit, Ctrl+Q), who can be asked;
+        a close by a signal (SIGTERM, Ctrl-C in the terminal), a session ending or a program's own close() is
+        not, and must never wait on a question."""
+        return not self._session_ending and (event.spontaneous() or self._closing_by_user)
+
+    def on_session_ending(self, *_manager: object) -> None:
+        """The desktop session is ending (QGuiApplication.commitDataRequest: a logout, a shutdown): the close that
+        follows, even the window manager's, must not wait on a question."""
+        self._session_ending = True
+
+    def ask_unsaved_on_close(self, change: UnsavedChange) -> str:
+        """Closing with a change the store refused: "retry", "csv", "discard" or "cancel" (the default, and Esc).
+        Retry and the CSV file are offered only while the contest it was made in is open (its columns)."""
+        contest = self._polls.contest
+        here = contest is not None and contest.id == change.contest_id
+        text = f"A change the store refused is not saved: {change.describe()}.\n\nIf you close now it is lost. " + (
+            "Retry it now, save it to a CSV file (File > Import polls reads it back), or discard it?"
+            if here
+            else f"Open {change.contest_name} to retry it or save it to a CSV file, or discard it?"
+        )
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "warroom: unsaved change",
+            drawable(text),
+            QMessageBox.StandardButton.NoButton,
+            self,
+        )
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        buttons: dict[object, str] = {}
+        if here:
+            buttons[box.addButton("Retry now", QMessageBox.ButtonRole.AcceptRole)] = "retry"
+            if change.action != "delete":  # (a refused delete left the polls in the store: nothing to export)
+                buttons[box.addButton("Save to a CSV file…", QMessageBox.ButtonRole.ActionRole)] = "csv"
+        buttons[box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)] = "discard"
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        buttons[cancel] = "cancel"
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        box.exec()
+        return buttons.get(box.clickedButton(), "cancel")
+
+    def save_unsaved_csv(self, change: UnsavedChange) -> bool:
+        """The kept change's polls to a CSV file the user chooses (a poll CSV: Import reads it back). True once
+        written; False if the user cancelled or it could not be written (said)."""
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, "Save the unsaved polls", "unsaved-polls.csv", "CSV files (*.csv)"
+        )
+        path = Path(str(with_ending(from_qt_name(chosen), "csv"))) if chosen else None
+        if path is None or not self._writable_export(path):
+            return False
+        try:
+            n = self._polls.export_csv(path, change.polls)
+        except Exception as exc:
+            from warroom.ui.export import export_problem
+
+            self.show_error(f"Export failed: {export_problem(path, exc)}")
+            return False
+        self.statusBar().showMessage(f"{n} unsaved polls saved to {path}", 5000)
+        return True
+
+    def _set_unsaved(self, change: UnsavedChange | None) -> None:
+        changed = change != self._failed_write
+        self._failed_write = change
+        self.action_retry.setEnabled(change is not None)
+        if changed:
+            self.unsaved_change_changed.emit(change)
+
+    def _quit_chosen(self) -> None:
+        """File > Quit, Ctrl+Q: the user's own close (closing_by_user)."""
+        self._closing_by_user = True
+        try:
+            self.close()
+        finally:
+            self._closing_by_user = False
 
     def ask_close_unsaved(self, pending: int, waited_s: float) -> bool:
         """Closing, with changes the store has not confirmed after `waited_s`: True to keep waiting. Two buttons
@@ -1032,19 +1127,17 @@ class MainWindow(QMainWindow):
     def retry_failed_write(self) -> None:
         """Enter again the change the store could not save: the form as typed (an add or an edit of one poll), or
         the same polls added or deleted again."""
-        failed, self._failed_write = self._failed_write, None
-        self.action_retry.setEnabled(False)
+        failed = self._failed_write
         contest = self._polls.contest
         if failed is None or contest is None:
             return
-        action, polls, typed_in, typed_name = failed
+        action, polls, typed_in, typed_name = failed.action, failed.polls, failed.contest_id, failed.contest_name
         if contest.id != typed_in:  # never into another race (its copy, next year's: the same codes fit)
-            self._failed_write = failed
-            self.action_retry.setEnabled(True)
             self.show_error(
                 f"The unsaved change was made in {typed_name}, not in {contest.name}: open {typed_name} to retry it."
             )
             return
+        self._set_unsaved(None)
         if action == "add":
             if len(polls) == 1:
                 self.add_poll(polls[0])
@@ -1115,7 +1208,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.export_menu = file_menu.addMenu("Export &chart")
         file_menu.addSeparator()
-        self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close, "Close warroom")
+        self.action_quit = self._action(
+            file_menu, "&Quit", QKeySequence.StandardKey.Quit, self._quit_chosen, "Close warroom"
+        )
         edit = bar.addMenu("&Edit")
         undo = self.undo_stack.createUndoAction(self, "&Undo")
         undo.setShortcut(QKeySequence.StandardKey.Undo)
