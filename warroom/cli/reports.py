@@ -144,7 +144,11 @@ class AverageReport:
             )
         if s.house_effects:
             out.write("\nHouse effects on the front-runner's share (points; the industry average is 0):\n")
-            table(["pollster", "effect"], [[k, f"{v:+.1f}"] for k, v in sorted(s.house_effects.items())], out)
+            table(
+                ["pollster", "effect"],
+                [[k, f"{round(v, 1) or 0.0:+.1f}"] for k, v in sorted(s.house_effects.items())],
+                out,
+            )
 
 
 def average_report(store: OpenStore, contest: Contest, *, as_of: date | None = None) -> AverageReport:

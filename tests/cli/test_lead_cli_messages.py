@@ -1,4 +1,5 @@
-"""`warroom forecast` on a contest it does not draw says which contests it draws, not "no polls".
+"""The lead's command-line checks of 30 November: `warroom forecast` on a contest it does not draw says which
+contests it draws, not "no polls"; a house effect that rounds to nothing has no minus sign.
 
 On France 2022 (409 stored polls) it said "no polls with first-round figures in France 2022 presidential"; the
 window's Scenario > Forecast over time says it is for runoff (SV) contests only.
@@ -25,3 +26,10 @@ def test_forecast_of_a_contest_it_does_not_draw_names_the_system(db: list[str], 
 def test_forecast_of_the_supplementary_vote_demo_still_draws(db: list[str]) -> None:
     out = ok(*db, "forecast", "--contest", "London Mayor 2012")
     assert "the forecast by week" in out
+
+
+def test_a_house_effect_that_rounds_to_nothing_is_printed_without_a_minus(db: list[str]) -> None:
+    """London 2012's YouGov effect (-0.04 points) printed as "-0.0" in `warroom average`'s house-effects table."""
+    out = ok(*db, "average", "--contest", "London Mayor 2012")
+    table = out.split("House effects", 1)[1]
+    assert "-0.0" not in table and "+0.0" in table, table
