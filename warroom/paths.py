@@ -91,6 +91,18 @@ def from_qt_name(name: str) -> Path:
     return Path(os.fsdecode(name.encode("utf-8", "surrogatepass")))
 
 
+def soft_limit(which: str) -> int | None:
+    """This process's soft limit `which` (a `resource.RLIMIT_*` name: "RLIMIT_NOFILE" is `ulimit -n`); None when it
+    is unlimited or cannot be read (no `resource` module, as on Windows; no memory left to ask)."""
+    try:
+        import resource
+
+        soft = resource.getrlimit(getattr(resource, which))[0]
+    except (ImportError, AttributeError, OSError, ValueError, MemoryError):
+        return None
+    return None if soft == resource.RLIM_INFINITY else int(soft)
+
+
 def make_private_folders(folder: Path) -> None:
     """`folder.mkdir(parents=True, exist_ok=True)`, every folder it makes owner-only (0700) whatever the umask.
 

@@ -32,7 +32,7 @@ from warroom.cli.common import (
 )
 from warroom.cli.interrupts import restore_interrupts
 from warroom.core.types import EXHAUSTED, Contest, CountingSystem, Poll
-from warroom.paths import AppFolderError, write_private_atomic
+from warroom.paths import AppFolderError, soft_limit, write_private_atomic
 from warroom.store.errors import StoreError
 
 if TYPE_CHECKING:
@@ -961,13 +961,8 @@ def _starved(exc: BaseException) -> str:
     import errno
 
     def limit(which: str, unit: str, scale: int = 1) -> str:
-        try:
-            import resource  # (not on Windows)
-
-            soft = resource.getrlimit(getattr(resource, which))[0]
-        except (ImportError, AttributeError, OSError, ValueError, MemoryError):
-            return ""
-        return "" if soft == resource.RLIM_INFINITY else f" (this process may have {soft // scale:,}{unit})"
+        soft = soft_limit(which)
+        return "" if soft is None else f" (this process may have {soft // scale:,}{unit})"
 
     text = str(exc).lower()
     memory = isinstance(exc, MemoryError) or getattr(exc, "errno", None) == errno.ENOMEM

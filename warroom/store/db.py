@@ -57,7 +57,7 @@ _DISPLAY: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
 """Each engine's target as typed, redacted: the engine's parsed URL can misplace an unencoded '@' password."""
 
 
-from warroom.paths import make_private_folders, user_made_read_only  # noqa: E402
+from warroom.paths import make_private_folders, soft_limit, user_made_read_only  # noqa: E402
 from warroom.store.errors import StoreError  # noqa: E402  (re-exported: callers import it from here too)
 from warroom.store.revisions import (  # noqa: E402
     CORE_TABLES,
@@ -67,11 +67,10 @@ from warroom.store.revisions import (  # noqa: E402
     script_revisions,
 )
 
-_resource: Any
-try:  # imported now: with no file handle left (the case it reports on), an import would fail too
-    import resource as _resource  # (not on Windows)
-except ImportError:
-    _resource = None
+# Loaded now, so that paths.soft_limit finds it loaded when no file handle is left (the case it reports on), where
+# loading it would fail too.
+with contextlib.suppress(ImportError):  # (not on Windows)
+    import resource  # noqa: F401
 
 __all__ = ["StoreError"]
 
@@ -1081,13 +1080,8 @@ def _refuse_split_schema(conn: Connection, engine: Engine) -> None:
 
 def _open_file_limit() -> str:
     """This process's limit of open files, as `ulimit -n` shows it ("" where it cannot be read)."""
-    if _resource is None:
-        return ""
-    try:
-        soft = _resource.getrlimit(_resource.RLIMIT_NOFILE)[0]
-    except (AttributeError, OSError, ValueError):
-        return ""
-    return "" if soft == _resource.RLIM_INFINITY else f" (ulimit -n {soft})"
+    soft = soft_limit("RLIMIT_NOFILE")
+    return "" if soft is None else f" (ulimit -n {soft})"
 
 
 def os_cause(exc: OSError, where: str, *, doing: str = "open") -> StoreError:
@@ -1361,13 +1355,8 @@ def _unwritable(path: Path | None) -> bool:
 def _file_size_limit_reached(path: Path | None) -> int | None:
     """The process's file-size limit (RLIMIT_FSIZE) when the SQLite store or its -wal is within a megabyte of it
     (a write past it fails with EFBIG, which SQLite reports as a disk I/O error); None otherwise."""
-    try:
-        import resource  # (not on Windows)
-
-        soft = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
-    except (ImportError, AttributeError, OSError, ValueError):
-        return None
-    if path is None or soft == resource.RLIM_INFINITY:
+    soft = soft_limit("RLIMIT_FSIZE")
+    if path is None or soft is None:
         return None
     for file in (path, _wal_of(path)):
         with contextlib.suppress(OSError):
