@@ -224,7 +224,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "forecast",
         parents=[common],
-        help="the chance of winning and the forecast margin by week, from the polls (Supplementary Vote and contingent vote contests)",
+        help="the chance of winning and the forecast margin by week, from the polls (Supplementary Vote and "
+        "contingent vote contests)",
     )
     sub.add_parser(
         "backtest", parents=[common], help="the average and forecast 60/30/14/7/1 days out against each stored result"
@@ -426,8 +427,8 @@ def _read_text(path: Path) -> str:
     data = read_cli_file(path, max_bytes=MAX_INPUT_BYTES)
     from warroom.core.infile import decode_csv_bytes
 
-    try:  # UTF-8, or Windows-1252 throughout (spreadsheets on Windows); never mixed; UTF-16 or a workbook named
-        return decode_csv_bytes(data)
+    try:  # UTF-8, or Windows-1252 throughout (spreadsheets on Windows), never mixed; UTF-16 text and workbooks are
+        return decode_csv_bytes(data)  # refused, each named as what it is
     except ValueError as exc:
         raise CliError(f"{path}: {exc}") from None
 
