@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,7 +12,7 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, Signal
 
-from warroom.paths import AppPaths, make_private_folders, qt_name
+from warroom.paths import AppPaths, from_qt_name, make_private_folders, qt_name
 
 T = TypeVar("T")
 
@@ -126,7 +127,7 @@ class AppSettings(QObject):
         """Set `key` (None: remove it and every key under it). Every change goes through here: the settings file
         and its folder are put back owner-only first if something deleted them while the app ran, since QSettings
         makes them again with the umask's modes (0755 and 0644; 0777 and 0666 under umask 000)."""
-        _keep_private(Path(os.fsdecode(self.qsettings.fileName().encode("utf-8", "surrogatepass"))))
+        _keep_private(from_qt_name(self.qsettings.fileName()))
         if value is None:
             self.qsettings.remove(key)
         else:
@@ -145,15 +146,12 @@ def settings_unchanged(settings: AppSettings) -> Iterator[AppSettings]:
 
     # A scratch copy: failing to remove it (too many open files by then) must not fail the work done with it.
     with tempfile.TemporaryDirectory(prefix="warroom-settings-", ignore_cleanup_errors=True) as folder:
-        scratch = QSettings(qt_name(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
-        for key in settings.qsettings.allKeys():
-            scratch.setValue(key, settings.qsettings.value(key))
-        copy = AppSettings(scratch)
+        copy = _copy_into(settings, Path(folder))
         copy.notice = settings.notice
         try:
             yield copy
         finally:
-            scratch.sync()  # (into the folder about to go: never later, after it has gone)
+            copy.qsettings.sync()  # (into the folder about to go: never later, after it has gone)
 
 
 SETTINGS_MAX_BYTES = 1 << 20
@@ -167,13 +165,13 @@ def open_settings(paths: AppPaths) -> AppSettings:
     An ini file beside the store's other state (paths.settings_file), never the platform's default QSettings
     location, so `warroom render` reads exactly what the app wrote. A file past SETTINGS_MAX_BYTES is set
     aside (renamed `settings.ini.too-large`, kept; one set aside earlier keeps a numbered name, as with every
-    set-aside file: _set_aside) and the app starts with default settings; `notice` says so. So is anything there that is not a regular file (a FIFO, a folder, a device, through a link or not:
-    renamed `settings.ini.not-a-file`), and a link to a file that does not read as settings: QSettings saves by
+    set-aside file: _set_aside) and the app starts with default settings; `notice` says so. So is anything there
+    that is not a regular file (a FIFO, a folder, a device, through a link or not: renamed
+    `settings.ini.not-a-file`), and a link to a file that does not read as settings: QSettings saves by
     replacing a link's target, which put the settings in place of the file linked (run as root, in place of
     /dev/zero itself).
     """
     import os
-    import tempfile
 
     notice, kind = "", ""
     file = paths.settings_file
@@ -188,11 +186,9 @@ def open_settings(paths: AppPaths) -> AppSettings:
                 "and default settings are used"
             )
     except OSError:  # cannot be moved: never read or write it; keep this session's settings elsewhere
-        private = Path(tempfile.mkdtemp(prefix="warroom-settings-"))
-        notice = f"The settings file {file} is {kind} and cannot be moved aside; settings will not be kept"
-        settings = AppSettings(QSettings(qt_name(private / file.name), QSettings.Format.IniFormat))
-        settings.notice = notice
-        return settings
+        return _kept_elsewhere(
+            file, f"The settings file {file} is {kind} and cannot be moved aside; settings will not be kept"
+        )
     try:
         size = file.stat().st_size if file.is_file() else 0
         if 0 < size <= SETTINGS_MAX_BYTES and _binary(file):
@@ -212,12 +208,10 @@ def open_settings(paths: AppPaths) -> AppSettings:
     try:
         name = qt_name(file)
     except ValueError:  # a name in another encoding: Qt cannot open it (it would write somewhere else)
-        private = Path(tempfile.mkdtemp(prefix="warroom-settings-"))
-        settings = AppSettings(QSettings(qt_name(private / file.name), QSettings.Format.IniFormat))
-        settings.notice = (
-            f"The settings file {file} has a name that is not UTF-8, which Qt cannot open: settings will not be kept"
+        return _kept_elsewhere(
+            file,
+            f"The settings file {file} has a name that is not UTF-8, which Qt cannot open: settings will not be kept",
         )
-        return settings
     settings = AppSettings(QSettings(name, QSettings.Format.IniFormat))
     if _made_read_only(file):
         # QSettings saves by writing a new file in its place: the user's read-only file was made writable and
@@ -235,9 +229,6 @@ def open_settings(paths: AppPaths) -> AppSettings:
 def _keep_private(file: Path) -> None:
     """An owner-only folder (0700) and file (0600) at `file` for QSettings to save into (QSaveFile keeps an existing
     file's mode), if either has gone; one that cannot be made is left for QSettings to report."""
-    import contextlib
-    import os
-
     with contextlib.suppress(OSError, ValueError):
         if file.exists() or file.is_symlink():
             return
@@ -266,10 +257,26 @@ def _session_copy(settings: AppSettings) -> AppSettings:
 
     folder = tempfile.mkdtemp(prefix="warroom-settings-")
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    scratch = QSettings(qt_name(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
+    return _copy_into(settings, Path(folder))
+
+
+def _copy_into(settings: AppSettings, folder: Path) -> AppSettings:
+    """The settings copied into a new settings.ini in `folder`."""
+    scratch = QSettings(qt_name(folder / "settings.ini"), QSettings.Format.IniFormat)
     for key in settings.qsettings.allKeys():
         scratch.setValue(key, settings.qsettings.value(key))
     return AppSettings(scratch)
+
+
+def _kept_elsewhere(file: Path, notice: str) -> AppSettings:
+    """Empty settings in a private temporary folder, for a session whose settings file must not be read or written
+    (`notice` says why)."""
+    import tempfile
+
+    private = Path(tempfile.mkdtemp(prefix="warroom-settings-"))
+    settings = AppSettings(QSettings(qt_name(private / file.name), QSettings.Format.IniFormat))
+    settings.notice = notice
+    return settings
 
 
 def _not_a_file(file: Path) -> str:
