@@ -24,6 +24,10 @@ from warroom.ui.charts import DateAxis, PointLayer, day_to_epoch, size_axes, use
 from warroom.ui.protocols import ScenarioModel
 from warroom.ui.qt_utils import RichDataLabel, plain_label
 
+AVERAGE_INK = "#FFFFFF"  # the runoff lead's poll average
+POLL_INK = "#A0A0A0"  # the published head-to-heads (grey, so the average reads over them)
+SCENARIO_INK = "#F0E442"  # this scenario's margin (the slider handles' yellow; its label black on it)
+
 
 class AnswerPage(QWidget):
     """The headline, the details and the runoff-lead chart (average, band, polls, this scenario's margin)."""
@@ -50,14 +54,15 @@ class AnswerPage(QWidget):
         self.band_high = pg.PlotDataItem(pen=pg.mkPen(None))
         self.band_low = pg.PlotDataItem(pen=pg.mkPen(None))
         self.band = pg.FillBetweenItem(self.band_high, self.band_low, brush=pg.mkBrush(128, 128, 128, 70))
-        self.line = pg.PlotDataItem(pen=pg.mkPen("#D55E00", width=4))
+        # Neutral inks on the projector's black: the candidates' colours mean a candidate everywhere else (Livingstone's
+        # vermilion drew "Johnson minus Livingstone", Johnson's blue the scenario line). The average in white, as the
+        # window's lead chart draws it in black; this scenario in the yellow of the meeting page's slider handles.
+        self.line = pg.PlotDataItem(pen=pg.mkPen(AVERAGE_INK, width=4))
         for item in (self.band_high, self.band_low, self.band, self.line):
             self.chart.addItem(item)
         # Only the points in view go to the scatter item (a 100,000-poll contest has tens of thousands of runoff
         # points; all of them took a second to hand over on every new average).
-        self.point_layer = PointLayer(
-            self.chart.getPlotItem(), size=12, brush=pg.mkBrush("#D55E00"), pen=pg.mkPen(None)
-        )
+        self.point_layer = PointLayer(self.chart.getPlotItem(), size=12, brush=pg.mkBrush(POLL_INK), pen=pg.mkPen(None))
         self.points = self.point_layer.item
         self.points.setZValue(5)
         self.chart.addItem(pg.InfiniteLine(0, angle=0, pen=pg.mkPen("#888888", width=2, style=Qt.PenStyle.DashLine)))
@@ -65,10 +70,10 @@ class AnswerPage(QWidget):
         self.projected = pg.InfiniteLine(
             0,
             angle=0,
-            pen=pg.mkPen("#0072B2", width=3, style=Qt.PenStyle.DashLine),
+            pen=pg.mkPen(SCENARIO_INK, width=3, style=Qt.PenStyle.DashLine),
             label="this scenario {value:+.1f}",
             # at the left end, standing on the line: centred on it, the label was cut by the value axis
-            labelOpts={"position": 0.01, "anchors": [(0, 1), (0, 1)], "color": "#0072B2", "fill": (255, 255, 255, 200)},
+            labelOpts={"position": 0.01, "anchors": [(0, 1), (0, 1)], "color": "#000000", "fill": SCENARIO_INK},
         )
         self.chart.addItem(self.projected)
         tick = QFont()
