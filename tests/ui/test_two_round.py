@@ -16,7 +16,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QScrollArea
 
-from warroom.core.forecast import chance_text
+from warroom.core.forecast import chance_cell, chance_text
 from warroom.core.france import ABSTAINERS, BLANK_NULL
 from warroom.core.two_round import RunoffSplit
 from warroom.core.two_round_pipeline import (
@@ -279,7 +279,7 @@ def test_pickers_switch_the_matchup_and_hypothesis_and_show_qualify_and_win_odds
     text = pickers.odds_label.text()
     p = controller.view.projection  # type: ignore[union-attr]
     assert f"Scenario: Macron wins {chance_text(p.win_probability_a)}" in text
-    assert f"Macron {chance_text(controller.qualify[MACRON])}" in text
+    assert f"Macron {chance_cell(controller.qualify[MACRON])}" in text
     h2h = matchup_average(campaign.notices, MACRON, LE_PEN).win_probability()
     assert f"Runoff polls: Macron wins {chance_text(h2h)}" in text
     # switch to Macron v Mélenchon: no matrix for that pair, so the splits start neutral

@@ -14,6 +14,7 @@ from typing import Any, TextIO
 
 from warroom.cli.common import CliError, contest_of, emit_json, open_for_cli, table
 from warroom.core.compilations import Compilation, contest_from_compilation, parse_question_csv, surname
+from warroom.core.forecast import chance_cell, chance_text
 from warroom.core.france import FranceFormatError, PollNotice, TransferMatrix, counts
 from warroom.core.two_round_pipeline import (
     Campaign,
@@ -287,7 +288,7 @@ def print_report(contest: Contest, report: TwoRoundReport, out: TextIO, *, quali
                 name,
                 _pct(share),
                 f"{max(0.0, s.lower[-1]):.1f}-{s.upper[-1]:.1f}",
-                "—" if p is None else f"{100 * p:.1f}%",
+                "—" if p is None else chance_cell(p),  # the window's rounding (core.forecast), as every verb
             ]
         )
     table(["candidate", "average %", "90% band", "P(qualifies)"], rows, out)
@@ -298,7 +299,7 @@ def print_report(contest: Contest, report: TwoRoundReport, out: TextIO, *, quali
         lead = 2 * m.latest() - 100
         out.write(
             f"\nrunoff {m.a} / {m.b} ({m.polls} polls): {m.a} {m.latest():.1f} %, lead {lead:+.1f}, "
-            f"P({m.a} wins) {100 * m.win_probability():.1f} %\n"
+            f"P({m.a} wins) {chance_text(m.win_probability())}\n"
         )
     if report.others:
         shown = ", ".join(f"{a} / {b} ({n})" for a, b, n in report.others[:6])

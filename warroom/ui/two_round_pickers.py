@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from warroom.core.averaging import AverageSeries
-from warroom.core.forecast import chance_text
+from warroom.core.forecast import chance_cell, chance_text
 from warroom.core.two_round_view import MatchupLead, TwoRoundView
 from warroom.ui.glyphs import drawable
 from warroom.ui.qt_utils import literal_tip, signals_blocked
@@ -106,7 +106,8 @@ class TwoRoundPickers(QWidget):
         q = self.model.qualify
         if q:
             top = sorted(q.items(), key=lambda kv: -kv[1])[:3]
-            parts.append("Qualify: " + ", ".join(f"{short_name(k)} {chance_text(v)}" for k, v in top))
+            # a table's form of a chance (">99 %", "<1 %"), as `warroom qualify` prints it
+            parts.append("Qualify: " + ", ".join(f"{short_name(k)} {chance_cell(v)}" for k, v in top))
         lead = self.model.lead
         if lead is not None and not lead.average.share.empty:
             p_a = lead.average.win_probability()
