@@ -421,6 +421,7 @@ class ScenarioActions(QObject):
             title=f"{contest.name}: war-room briefing" if contest else "War-room briefing",
             date_text=f"Prepared {date.today():%d %B %Y} with warroom",
             average_lines=lib.briefing_lines(),
+            average_heading="First round the scenarios start from",
             lead_lines=[],
             scenarios=[case_briefing_scenario(s) for s in summaries],
             sources=lib.sources() + sources_of([(p.pollster, p.source_url) for p in polls]),

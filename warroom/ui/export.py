@@ -780,6 +780,9 @@ class Briefing:
     scenarios: list[BriefingScenario] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     chart: QWidget | None = None
+    # What average_lines are: a two-round or instant-runoff race's are the first round its cases start from (an
+    # official first round, or last election's ballots), not a poll average
+    average_heading: str = "Poll average"
 
 
 def write_briefing_pdf(briefing: Briefing, path: Path) -> int:
@@ -836,14 +839,15 @@ def _briefing_pdf(briefing: Briefing, tmp: Path) -> int:
 
     text(briefing.title, 18, bold=True, gap=0.6)
     text(briefing.date_text, 10, colour="#444444")
-    text("Poll average", 12, bold=True, gap=0.4)
-    for line in briefing.average_lines:
+    text(briefing.average_heading, 12, bold=True, gap=0.4)
+    for line in briefing.average_lines or ["No polls yet."]:
         text(line, 9.5, gap=0.25)
     y += 10
-    text("Leads", 12, bold=True, gap=0.4)
-    for line in briefing.lead_lines:
-        text(line, 9.5, gap=0.25)
-    y += 10
+    if briefing.lead_lines or briefing.chart is not None:  # (no heading over nothing: a race with no polls)
+        text("Leads", 12, bold=True, gap=0.4)
+        for line in briefing.lead_lines:
+            text(line, 9.5, gap=0.25)
+        y += 10
     if briefing.chart is not None:
         src = briefing.chart
         # One scale for both directions: the charts keep their own aspect ratio on the page (never stretched),
