@@ -1266,7 +1266,8 @@ def elimination_lines(run: IrvRun, names: Mapping[str, str] | None = None) -> li
 
     lines = []
     for e in run.eliminations:
-        out = " and ".join(name(c) for c in e.eliminated)
+        named = [name(c) for c in e.eliminated]  # "A, B and C" ("A and B and C" read as a stammer)
+        out = named[-1] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
         gap = f"{e.margin:.1f} points" if e.margin >= 0.05 else "less than 0.1 points"
         line = f"Round {e.round}: {out} out, {gap} behind {name(e.survivor)}."
         if e.decisive:

@@ -1,0 +1,15 @@
+"""A round that eliminates several candidates at once names them as a list: Burlington 2009's first round read
+"Simpson and Write-in and Smith out"; it reads "Simpson, Write-in and Smith out" (core.irv_scenario's
+elimination_lines, which the panel, the briefing and `warroom scenario` all print)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.cli._run import ok
+
+
+def test_a_batch_elimination_is_named_as_a_list(tmp_path: Path) -> None:
+    out = ok("--data-dir", str(tmp_path), "--contest", "Burlington Mayor 2009", "scenario")
+    assert "Round 1: Simpson, Write-in and Smith out, 8.4 points behind Montroll." in out, out
+    assert " and Write-in and " not in out
