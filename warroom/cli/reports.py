@@ -236,12 +236,8 @@ class ScenarioReport:
         )
         out.write(f"Verdict: {p.verdict}\n")
         out.write(f"Break-even: {v.break_even_words}\n")
-        for code, y in v.break_even_splits.items():
-            if y is not None:
-                reach = "" if 0 <= y <= 100 else " (out of reach)"
-                out.write(
-                    f"Break-even split for {nm.get(code, code)}: {y:.1f} % of valid transfers to {nm[base.a]}{reach}\n"
-                )
+        for line in v.split_break_even_lines(nm).values():  # (the panel's words: core.pipeline)
+            out.write(f"Transfers: {line}\n")
         out.write(f"Chance {nm[base.b]} wins: {chance_text(p.win_probability_b)} (margin sd {p.sigma:.1f})\n")
         if self.fresh is not None and self.fresh.message:
             out.write(f"Note: {self.fresh.message}\n")
@@ -350,8 +346,14 @@ def _apply_options(scenario: Any, eliminated: list[str], contest: Contest, args:
         code = spelled.get(who)
         if spelled.ambiguous.get(spelling_key(who)) and parts:
             raise ReportError(f"--split {item!r}: {spelled.unknown(who)}")
-        if code is None or not parts:
-            raise ReportError(f"--split {item!r}: use CANDIDATE=A/B/EXHAUSTED with a known candidate")
+        if not parts:
+            raise ReportError(
+                f"--split {item!r}: use CANDIDATE=A/B/EXHAUSTED, e.g. {eliminated[0] if eliminated else 'code'}=30/50/20"
+            )
+        if code is None:  # (which ones it could be: "PAD" for paddick said only "a known candidate")
+            names = {c.code: c.name for c in contest.candidates}
+            known = ", ".join(f"{k} ({names[k]})" if k in names else k for k in eliminated)
+            raise ReportError(f"--split {item!r}: {spelled.unknown(who)}; the eliminated candidates are {known}")
         if code in given:  # the later one had silently replaced the earlier
             raise ReportError(f"--split {who.strip()}: {given[code]!r} already gave this candidate's split")
         given[code] = item

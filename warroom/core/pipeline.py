@@ -69,7 +69,7 @@ from warroom.core.scenario import (
     project,
     with_odds,
 )
-from warroom.core.types import Contest, Poll, control_problem
+from warroom.core.types import Contest, Poll, bidi_isolated, control_problem
 
 if TYPE_CHECKING:  # (loaded where a poll average is taken: a start frame's case is evaluated without it)
     from warroom.core.averaging import ColumnBuilder, PollAverages
@@ -513,6 +513,32 @@ class ProjectionView:
         return break_even_text(
             p.break_even_message, self.baseline.bounce, reached=reached, valid_votes=self.valid_votes
         )
+
+    def split_break_even_lines(self, names: Mapping[str, str] | None = None) -> dict[str, str]:
+        """What a tie would take from each eliminated candidate in break_even_splits, in words: the share of his
+        valid transfers to the front-runner at which the runoff ties, against the split set now; or, when no split
+        of his voters ties it (the share is outside 0-100), who leads however they split. `names`: code -> name
+        as the front end shows it (the baseline's full names by default). The panel and `warroom scenario` print
+        these lines."""
+
+        def name(code: str) -> str:
+            return bidi_isolated(names[code]) if names and code in names else self.baseline.name(code)
+
+        a, b = name(self.baseline.a), name(self.baseline.b)
+        out: dict[str, str] = {}
+        for code, y in self.break_even_splits.items():
+            if y is None:
+                continue
+            t = name(code)
+            if 0.0 <= y <= 100.0:
+                now = self.scenario.split(code).a_of_valid
+                out[code] = (
+                    f"The runoff ties at {y:.1f} % of {t}'s valid transfers to {a} ({100.0 - y:.1f} % to {b}); "
+                    f"now {now:.1f} %."
+                )
+            else:
+                out[code] = f"{a if y < 0.0 else b} leads however {t}'s voters split, all else as set."
+        return out
 
 
 @dataclass(frozen=True)

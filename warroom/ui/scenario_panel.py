@@ -101,6 +101,11 @@ def _name(roll: _Roll, code: str) -> str:
         return bidi_isolated(roll.saved.get(code, code))
 
 
+def _escaped_line(line: str, escape: Callable[[str], str]) -> str:
+    """A line of data, escaped for a rich label (RichDataLabel.set_rich)."""
+    return escape(line)
+
+
 def _to_date(qdate: QDate) -> date:
     return date(qdate.year(), qdate.month(), qdate.day())
 
@@ -273,6 +278,8 @@ class ScenarioPanel(QWidget):
         self.model = model
         self._writing = False
         self._split_widgets: dict[str, TransferInput] = {}
+        # Under a transfer row: what a tie would take from that candidate's voters (core.pipeline's words)
+        self._split_notes: dict[str, RichDataLabel] = {}
         self.title_label = RichDataLabel()  # its data escaped (as_html) and a long name elided
         self.title_label.setObjectName("scenario_title")
         self.title_label.setWordWrap(True)
@@ -646,6 +653,7 @@ class ScenarioPanel(QWidget):
             f"Runoff: {_name(c, a)} {r.a_share:.1f} %, {_name(c, b)} {r.b_share:.1f} %; margin {projection.margin:+.1f} "
             f"({r.exhausted:.1f} % of first-round voters exhaust)"
         )
+        self._show_split_notes(view, c)
         be = projection.break_even_message
         words = view.break_even_words
         said = words[0].upper() + words[1:]
@@ -697,6 +705,8 @@ class ScenarioPanel(QWidget):
         self.verdict.ensurePolished()
         self.first_round_label.ensurePolished()
         self.heatmap.set_axis_font(QFont(self.first_round_label.font()))
+        for note in self._split_notes.values():
+            self._fit_split_note(note)
         for label, least in self._fixed_lines:
             lines = max(least, self._verdict_lines) if label is self.verdict else least
             label.ensurePolished()  # pick up the stylesheet's font (meeting mode is much larger)
@@ -713,6 +723,36 @@ class ScenarioPanel(QWidget):
             else:
                 label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
                 label.setFixedHeight(label.fontMetrics().lineSpacing() * lines + label.fontMetrics().descent() + 8)
+
+    def _fit_split_note(self, note: RichDataLabel) -> None:
+        """A transfer row's tie line: two lines high at the panel's type size (a fixed height, so a slider move
+        that changes its text repaints it alone), or the height its text needs in a saved case."""
+        note.ensurePolished()
+        if self.model.read_only:
+            note.fit(None)
+            note.setMinimumHeight(0)
+            note.setMaximumHeight(16777215)
+            policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+            policy.setHeightForWidth(True)
+            note.setSizePolicy(policy)
+        else:
+            note.fit(2)
+            note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+            note.setFixedHeight(note.fontMetrics().lineSpacing() * 2 + note.fontMetrics().descent() + 8)
+
+    def _show_split_notes(self, view: ProjectionView, c: _Roll) -> None:
+        """Under each transfer row that break_even_splits covers (the heatmap's candidate): the split that ties the
+        runoff, against the split set now, or who leads however those voters split."""
+        lines = view.split_break_even_lines({k: _name(c, k) for k in view.baseline.names})
+        for code, note in self._split_notes.items():
+            line = lines.get(code)
+            if line is None:
+                if not note.isHidden():
+                    note.hide()
+                continue
+            note.set_rich(partial(_escaped_line, line))
+            if note.isHidden():
+                note.show()
 
     def _colour_verdict(self) -> None:
         """The verdict in its candidate's colour, made readable on the page it is drawn on (core.colour.readable:
@@ -833,6 +873,7 @@ class ScenarioPanel(QWidget):
                 old.hide()  # (drawn where it was until deleted: the last race's figures on a race with none)
                 old.deleteLater()
         self._split_widgets = {}
+        self._split_notes = {}
 
     def _rebuild_transfer_sliders(self, base: Baseline, eliminated: list[str]) -> None:
         self._clear_transfer_rows()
@@ -880,6 +921,13 @@ class ScenarioPanel(QWidget):
         widget.split_changed.connect(partial(self._on_split_changed, code))
         layout.addWidget(widget)
         self._split_widgets[code] = widget
+        note = RichDataLabel()  # its data escaped and a long name elided, the whole line its tooltip
+        note.setObjectName(f"split_break_even_{code}")
+        note.setWordWrap(True)
+        note.hide()  # until a view says what a tie would take from these voters (show_view)
+        layout.addWidget(note)
+        self._split_notes[code] = note
+        self._fit_split_note(note)
 
     def _offer_polls(self) -> None:
         """Offer the model's newest polls as baselines and its polling period as dates (when they changed)."""
