@@ -67,3 +67,11 @@ def test_a_split_outside_0_to_100_says_who_leads_however_they_split(y: float, wo
     view = replace(evaluate(base, Scenario({"C": Split(40, 20, 40)})), break_even_splits={"C": y})
     line = view.split_break_even_lines()["C"]
     assert words in line and "%" not in line
+
+
+def test_the_others_group_is_named_in_good_english(tmp_path: Path) -> None:
+    """A baseline poll whose largest eliminated group is "others" (London's first YouGov: Paddick 4, others 6)
+    said "Others's valid transfers"."""
+    out = ok("--data-dir", str(tmp_path), "--contest", "London Mayor 2012", "scenario", "--poll", "1")
+    assert "other candidates' valid transfers" in out or "however other candidates' voters split" in out, out
+    assert "Others's" not in out

@@ -529,15 +529,15 @@ class ProjectionView:
         for code, y in self.break_even_splits.items():
             if y is None:
                 continue
-            t = name(code)
+            whose = "other candidates'" if code == "other" else f"{name(code)}'s"  # (not "Others's")
             if 0.0 <= y <= 100.0:
                 now = self.scenario.split(code).a_of_valid
                 out[code] = (
-                    f"The runoff ties at {y:.1f} % of {t}'s valid transfers to {a} ({100.0 - y:.1f} % to {b}); "
+                    f"The runoff ties at {y:.1f} % of {whose} valid transfers to {a} ({100.0 - y:.1f} % to {b}); "
                     f"now {now:.1f} %."
                 )
             else:
-                out[code] = f"{a if y < 0.0 else b} leads however {t}'s voters split, all else as set."
+                out[code] = f"{a if y < 0.0 else b} leads however {whose} voters split, all else as set."
         return out
 
 
