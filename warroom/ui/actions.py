@@ -359,7 +359,7 @@ class ScenarioActions(QObject):
         contest = self.library.contest
         names = {c.code: c.display for c in contest.candidates} if contest else {}
         colours = {c.code: c.colour for c in contest.candidates} if contest else {}
-        return ForecastDialog(points, names, colours, self.window)
+        return ForecastDialog(points, names, colours, self.window, theme=self.window.chart_theme())
 
     def show_forecast(self) -> None:
         """Scenario > Forecast over time."""

@@ -10,9 +10,10 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
+from warroom.core.colour import readable
 from warroom.core.forecast import chance_text
 from warroom.core.pipeline import ForecastPoint
-from warroom.ui.charts import use_fitted_title
+from warroom.ui.charts import LIGHT, Theme, use_fitted_title
 from warroom.ui.qt_utils import as_html, plain_label
 
 
@@ -28,6 +29,9 @@ class ForecastDialog(QDialog):
         names: candidate code -> display name.
         colours: candidate code -> colour.
         parent: the window.
+        theme: the window's chart theme (light, dark, or the projector's): the margin's line is drawn in its
+            foreground. The dialog drew pyqtgraph's black page under a #222222 line: the forecast margin itself,
+            the chart's subject, could not be seen.
     """
 
     def __init__(
@@ -36,8 +40,10 @@ class ForecastDialog(QDialog):
         names: Mapping[str, str],
         colours: Mapping[str, str],
         parent: QWidget | None = None,
+        theme: Theme = LIGHT,
     ) -> None:
         super().__init__(parent)
+        self.theme = theme
         self.setWindowTitle("Forecast over time")
         self.setObjectName("forecast_dialog")
         layout = QVBoxLayout(self)
@@ -63,6 +69,17 @@ class ForecastDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.curves: dict[str, pg.PlotDataItem] = {}
+        for chart in (self.chance, self.margin):
+            chart.setBackground(theme.background)
+            for side in ("left", "bottom"):
+                chart.getAxis(side).setPen(pg.mkPen(theme.foreground))
+                chart.getAxis(side).setTextPen(pg.mkPen(theme.foreground))
+            title = chart.getPlotItem().titleLabel
+            title.setAttr("color", theme.foreground)
+            title.setText(title.text)
+        legend = self.chance.getPlotItem().legend
+        if legend is not None:
+            legend.setLabelTextColor(theme.foreground)
         self.resize(900, 640)
         if not points:
             self.summary.setText("No polls with first-round figures yet: nothing to forecast.")
@@ -71,13 +88,14 @@ class ForecastDialog(QDialog):
         x = _epoch([p.day for p in points])
         for code in (last.a, last.b):
             y = np.array([100.0 * p.p_win.get(code, 0.0) for p in points])
+            ink = readable(colours.get(code, "#333333"), theme.background, ratio=3.0)  # a line: WCAG's 3:1
             self.curves[code] = self.chance.plot(
                 x,
                 y,
-                pen=pg.mkPen(colours.get(code, "#333333"), width=2.5),
+                pen=pg.mkPen(ink, width=2.5),
                 symbol="o",
                 symbolSize=6,
-                symbolBrush=colours.get(code, "#333333"),
+                symbolBrush=ink,
                 name=as_html(names.get(code, code)),  # the key is a LabelItem: HTML
             )
         a, b = names.get(last.a, last.a), names.get(last.b, last.b)
@@ -90,7 +108,9 @@ class ForecastDialog(QDialog):
         upper = self.margin.plot(xs, hi, pen=pg.mkPen("#888888", style=pg.QtCore.Qt.PenStyle.DashLine))
         lower = self.margin.plot(xs, lo, pen=pg.mkPen("#888888", style=pg.QtCore.Qt.PenStyle.DashLine))
         self.margin.addItem(pg.FillBetweenItem(upper, lower, brush=pg.mkBrush(128, 128, 128, 50)))
-        self.margin.plot(xs, np.array([p.margin for p in same]), pen=pg.mkPen("#222222", width=2.5))
+        self.margin_line = self.margin.plot(
+            xs, np.array([p.margin for p in same]), pen=pg.mkPen(theme.foreground, width=2.5)
+        )
         self.margin.addItem(pg.InfiniteLine(0, angle=0, pen=pg.mkPen("#888888", style=pg.QtCore.Qt.PenStyle.DashLine)))
         self.summary.setText(
             f"On {last.day:%d %B %Y}, from {last.polls} polls: {a} {chance_text(last.p_win.get(last.a, 0.0))}, "

@@ -539,6 +539,11 @@ class MainWindow(QMainWindow):
         if not self.presenting:
             self._to_charts(lambda charts: charts.apply_theme(_theme(dark)))
 
+    def chart_theme(self) -> Theme:
+        """The theme the charts are drawn in now (the system's light or dark, or meeting mode's projector), for a
+        chart shown outside them (the forecast dialog)."""
+        return _theme(getattr(self, "_dark", False), projector=self.presenting)
+
     def show_error(self, message: str) -> None:
         ask_plain(self, "warroom", message, icon=QMessageBox.Icon.Warning, buttons=QMessageBox.StandardButton.Ok)
 
