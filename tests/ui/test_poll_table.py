@@ -66,7 +66,7 @@ class FakeWriter:
         self.polls: dict[int, Poll] = {}
         self.next_id = 1
 
-    def add_polls(self, polls: Sequence[Poll]) -> list[int]:
+    def add_polls(self, polls: Sequence[Poll], *, undo: bool = False) -> list[int]:
         ids = []
         for p in polls:
             pid = p.id if p.id is not None and p.id not in self.polls else self.next_id
@@ -79,7 +79,7 @@ class FakeWriter:
         assert poll.id in self.polls
         self.polls[poll.id] = poll
 
-    def delete_polls(self, poll_ids: Sequence[int]) -> list[Poll]:
+    def delete_polls(self, poll_ids: Sequence[int], *, undo: bool = False) -> list[Poll]:
         return [self.polls.pop(i) for i in poll_ids]
 
 

@@ -50,13 +50,18 @@ class PollRejectedError(ValueError):
         index: position of the poll in the batch given to add_polls (0-based), or None.
         line: the source line the caller gave for that poll, or None.
         field: the field at fault ("pollster", "sample_size", "first_round[ann]", ...).
+        subject: how the message names the poll ("Acme 2024-01-01 to 2024-01-03"; "" if it does not), so that a
+            caller whose own words already name it can say "it" instead of naming it twice.
     """
 
-    def __init__(self, message: str, *, index: int | None = None, line: int | None = None, field: str = "") -> None:
+    def __init__(
+        self, message: str, *, index: int | None = None, line: int | None = None, field: str = "", subject: str = ""
+    ) -> None:
         super().__init__(message)
         self.index = index
         self.line = line
         self.field = field
+        self.subject = subject
 
 
 class DuplicatePollError(PollRejectedError):
@@ -396,6 +401,7 @@ def _check_duplicates(session: Session, contest_id: int, polls: Sequence[Poll], 
                 index=i,
                 line=line,
                 field="pollster",
+                subject=_label(poll),
             )
         first_at[key] = i
     stored = _stored_keys(session, contest_id, (p.fieldwork_end for p in polls))
@@ -407,6 +413,7 @@ def _check_duplicates(session: Session, contest_id: int, polls: Sequence[Poll], 
                 index=i,
                 line=line,
                 field="pollster",
+                subject=_label(polls[i]),
             )
 
 

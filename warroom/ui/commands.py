@@ -14,9 +14,9 @@ from warroom.core.types import Poll
 
 
 class PollWriter(Protocol):
-    def add_polls(self, polls: Sequence[Poll]) -> list[int]: ...
+    def add_polls(self, polls: Sequence[Poll], *, undo: bool = False) -> list[int]: ...
     def update_poll(self, poll: Poll, *, undo: bool = False) -> None: ...
-    def delete_polls(self, poll_ids: Sequence[int]) -> list[Poll]: ...
+    def delete_polls(self, poll_ids: Sequence[int], *, undo: bool = False) -> list[Poll]: ...
 
 
 ErrorSink = Callable[[str], None]
@@ -84,7 +84,7 @@ class AddPollsCommand(_PollCommand):
         self._polls = [replace(p, id=i) for p, i in zip(self._polls, self.ids, strict=True)]
 
     def _undo(self) -> None:
-        self._writer.delete_polls(self.ids)
+        self._writer.delete_polls(self.ids, undo=True)
 
 
 class ImportedPollsCommand(AddPollsCommand):
@@ -124,7 +124,7 @@ class DeletePollsCommand(_PollCommand):
         self._writer.delete_polls(self._ids)
 
     def _undo(self) -> None:
-        self._writer.add_polls(self._polls)  # same ids, so older history entries still find them
+        self._writer.add_polls(self._polls, undo=True)  # same ids, so older history entries still find them
 
 
 # --- saved scenarios -------------------------------------------------------------------------------------------

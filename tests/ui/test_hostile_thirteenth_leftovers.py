@@ -1,0 +1,49 @@
+"""Hostile pass 13 (issue 16), the twelfth pass's leftovers: the dialogs' length limits as typed, the poll form's
+two decimals, the second round's default date, a refused undo's message, a stored note's direction controls."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.gui
+
+
+def test_a_refused_undo_of_an_add_or_a_delete_names_the_poll_once(room: Any, qtbot: Any, monkeypatch: Any) -> None:
+    """Undo of an add after a teammate edited the poll said "Could not delete the Acme poll: this Acme poll was
+    changed ..." (the poll named twice, and an undo called a delete); undo of a delete after a teammate stored the
+    same poll again named it twice as well. Each now says it could not undo, why and what the window shows, once."""
+    from warroom.store import polls as repo
+    from warroom.ui.commands import AddPollsCommand, DeletePollsCommand
+
+    win, service = room.window, room.poll_service
+    shown: list[str] = []
+    monkeypatch.setattr(win, "show_error", shown.append)
+    new = replace(service.polls[0], id=None, pollster="Zenith", client="")
+    command = AddPollsCommand(service, [new], win.show_error)
+    assert win._push(command)
+    qtbot.waitUntil(lambda: not service._pending, timeout=10000)
+    stored = next(p for p in service.polls if p.pollster == "Zenith")
+    with room.store.sessions.begin() as s:  # a teammate edits it, unseen by the watch (off)
+        repo.update_poll(s, replace(stored, sample_size=4242))
+    win.undo_stack.undo()
+    qtbot.waitUntil(lambda: bool(shown), timeout=10000)
+    (message,) = shown
+    assert message.startswith("Could not undo the add of the Zenith poll: "), message
+    assert message.count("Zenith") == 1 and message.count("the window") == 1, message
+    assert "teammate" in message and "nothing was deleted" in message, message
+
+    shown.clear()
+    victim = next(p for p in service.polls if p.pollster != "Zenith")
+    command = DeletePollsCommand(service, [victim], win.show_error)
+    assert win._push(command)
+    qtbot.waitUntil(lambda: not service._pending, timeout=10000)
+    with room.store.sessions.begin() as s:  # a teammate stores the same poll again meanwhile
+        repo.add_polls(s, service.contest.id or 0, [replace(victim, id=None)])
+    win.undo_stack.undo()
+    qtbot.waitUntil(lambda: bool(shown), timeout=10000)
+    (message,) = shown
+    assert message.startswith(f"Could not undo the delete of the {victim.pollster} poll: "), message
+    assert message.count(victim.pollster) == 1 and message.count("the window") == 1, message
