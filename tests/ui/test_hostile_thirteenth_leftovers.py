@@ -47,3 +47,46 @@ def test_a_refused_undo_of_an_add_or_a_delete_names_the_poll_once(room: Any, qtb
     (message,) = shown
     assert message.startswith(f"Could not undo the delete of the {victim.pollster} poll: "), message
     assert message.count(victim.pollster) == 1 and message.count("the window") == 1, message
+
+
+def test_the_contest_dialog_stops_typing_at_the_stores_lengths(qtbot: Any) -> None:
+    """Edit contest took a 5,000-character contest, candidate or party name and as many characters of notes as
+    were pasted; only the store refused them, on OK, echoing the whole name back. Typing now stops at the
+    store's length (the notes at NOTES_LIMIT), and what is too long is a problem listed as typed, quoted short."""
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QAbstractItemDelegate, QLineEdit
+
+    from tests.conftest import TOY
+    from warroom.core.types import CODE_LIMIT, CONTEST_TEXT_LIMITS, NAME_LIMIT, NOTES_LIMIT
+    from warroom.ui.contest_dialog import ContestDialog
+
+    dialog = ContestDialog(TOY)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.name.setText("N" * 5000)  # a paste
+    assert len(dialog.name.text()) == CONTEST_TEXT_LIMITS["name"]
+    for box in (dialog.office, dialog.area):
+        box.setText("O" * 5000)
+        assert len(box.text()) == 200
+    for table, column, most in (
+        (dialog.candidates, 0, NAME_LIMIT),
+        (dialog.candidates, 1, NAME_LIMIT),
+        (dialog.candidates, 2, CODE_LIMIT),
+        (dialog.parties, 0, CODE_LIMIT),
+        (dialog.parties, 1, NAME_LIMIT),
+    ):
+        item = table.item(0, column)
+        table.setCurrentItem(item)
+        table.editItem(item)
+        editor = table.indexWidget(table.model().index(0, column))
+        assert isinstance(editor, QLineEdit), (table.objectName(), column)
+        assert editor.maxLength() == most, (table.objectName(), column)
+        editor.selectAll()
+        QTest.keyClicks(editor, "x" * (most + 5))
+        assert len(editor.text()) == most, (table.objectName(), column)
+        table.commitData(editor)
+        table.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+        assert len(table.item(0, column).text()) == most, (table.objectName(), column)
+    dialog.notes.setPlainText("x" * (NOTES_LIMIT + 500))
+    assert len(dialog.notes.toPlainText()) == NOTES_LIMIT
+    assert dialog.contest().problems() == [], dialog.contest().problems()

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from warroom.core.contestfile import rules_from_dict, rules_to_dict
 from warroom.core.types import (
+    NOTES_LIMIT,
     Annotation,
     Candidate,
     Contest,
@@ -230,6 +231,7 @@ def _limit(table: Any, column: str) -> int | None:
 
 
 _TEXT_LIMITS = {name: _limit(_POLL, name) for name in ("pollster", "client", "method", "source_url", "notes")}
+_TEXT_LIMITS["notes"] = NOTES_LIMIT  # a Text column: core's rule for notes (validate_poll, Contest.problems)
 _TEXT_LIMIT_ITEMS = tuple(_TEXT_LIMITS.items())
 _CODE_LIMIT = _limit(_FIGURE, "code")
 _TRANSFER_CODE_LIMIT = _limit(_TRANSFER, "from_code")

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,13 +30,25 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from warroom.core.types import Candidate, Contest, CountingSystem, Party, Rules
+from warroom.core.types import (
+    CODE_LIMIT,
+    CONTEST_TEXT_LIMITS,
+    NAME_LIMIT,
+    NOTES_LIMIT,
+    Candidate,
+    Contest,
+    CountingSystem,
+    Party,
+    Rules,
+)
 from warroom.ui.qt_utils import DecimalSpinBox, plain_label, signals_blocked
 
 # Okabe-Ito, colour-blind safe: new candidates and parties take these in turn.
@@ -56,6 +68,24 @@ def code_for(name: str, taken: set[str]) -> str:
     while code in taken:
         code, n = f"{base}{n}", n + 1
     return code
+
+
+class LimitedCells(QStyledItemDelegate):
+    """A table's cell editors stop at the store's length for their column, as a QLineEdit's maxLength does: a
+    5,000-character name was taken as typed and refused by the store only on OK."""
+
+    def __init__(self, limits: dict[int, int], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._limits = limits
+
+    def createEditor(
+        self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QWidget:
+        editor = super().createEditor(parent, option, index)
+        most = self._limits.get(index.column())
+        if most is not None and isinstance(editor, QLineEdit):
+            editor.setMaxLength(most)
+        return editor
 
 
 def _qdate(d: date) -> QDate:
@@ -100,6 +130,8 @@ class ContestDialog(QDialog):
         self.office.setPlaceholderText("e.g. Mayor of Cumbria")
         self.area = QLineEdit()
         self.area.setPlaceholderText("e.g. Cumbria Combined Authority")
+        for box, key in ((self.name, "name"), (self.office, "office"), (self.area, "area")):
+            box.setMaxLength(CONTEST_TEXT_LIMITS[key])  # the store's size: typing stops there
         self.system = QComboBox()
         self.system.setAccessibleName("Counting system")
         for s in CountingSystem:
@@ -161,6 +193,7 @@ class ContestDialog(QDialog):
         self.candidates.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.candidates.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.candidates.cellDoubleClicked.connect(self._on_cell_double_clicked)
+        self.candidates.setItemDelegate(LimitedCells({0: NAME_LIMIT, 1: NAME_LIMIT, 2: CODE_LIMIT}, self.candidates))
         add = QPushButton("&Add candidate")
         add.clicked.connect(lambda: self.add_candidate("", ""))
         remove = QPushButton("&Remove candidate")
@@ -177,12 +210,16 @@ class ContestDialog(QDialog):
         self.parties.setHorizontalHeaderLabels(list(PARTY_COLUMNS))
         self.parties.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.parties.cellDoubleClicked.connect(self._on_party_double_clicked)
+        self.parties.setItemDelegate(LimitedCells({0: CODE_LIMIT, 1: NAME_LIMIT}, self.parties))
         add_party = QPushButton("Add &party")
         add_party.clicked.connect(lambda: self.add_party("", ""))
 
         self.notes = QPlainTextEdit()
         self.notes.setPlaceholderText("Notes (sources, boundary changes, anything the team should know)")
         self.notes.setFixedHeight(60)
+        # a stored note longer than the limit (from before it) is shown whole, never cut unseen: OK waits for it
+        self._notes_most = max(NOTES_LIMIT, len(existing.notes) if existing else 0)
+        self.notes.textChanged.connect(self._on_notes_changed)  # (before _refresh: it sees the notes cut)
         self.problem_label = plain_label()  # quotes names: as typed
         self.problem_label.setObjectName("contest_problems")
         self.problem_label.setWordWrap(True)
@@ -380,6 +417,17 @@ class ContestDialog(QDialog):
         self.finalists.setCurrentIndex(self.finalists.findData(rules.finalists))
         self.threshold.setValue(rules.qualify_threshold or 0.0)
         self.ballots.setCurrentIndex(self.ballots.findData(rules.full_preferential))
+
+    def _on_notes_changed(self) -> None:
+        """Notes stop at NOTES_LIMIT as a line's maxLength stops it: a longer paste is cut there."""
+        text = self.notes.toPlainText()
+        if len(text) <= self._notes_most:
+            return
+        at = min(self.notes.textCursor().position(), self._notes_most)
+        self.notes.setPlainText(text[: self._notes_most])
+        cursor = self.notes.textCursor()
+        cursor.setPosition(at)
+        self.notes.setTextCursor(cursor)
 
     def _on_system_changed(self, _index: int) -> None:
         system = CountingSystem(self.system.currentData())

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from warroom.core.types import EXHAUSTED, Contest, Poll, TransferObservation, firm_spellings
-from warroom.core.validation import MAX_SAMPLE_SIZE
+from warroom.core.types import EXHAUSTED, NOTES_LIMIT, Contest, Poll, TransferObservation, firm_spellings
+from warroom.core.validation import MAX_SAMPLE_SIZE, TEXT_LIMITS
 from warroom.ui.qt_utils import DecimalSpinBox, literal_tip, plain_label
 
 BLANK = -1.0  # spin-box value shown as "–": the poll did not publish this figure
@@ -123,6 +123,15 @@ class PollDialog(QDialog):
         self.source.setAccessibleName("Source URL")
         self.notes = QLineEdit()
         self.notes.setAccessibleName("Notes")
+        # the store's lengths (core.validation.TEXT_LIMITS, NOTES_LIMIT): typing stops there, not refused on Save
+        for line, most in (
+            (self.pollster, TEXT_LIMITS["pollster"]),
+            (self.client, TEXT_LIMITS["client"]),
+            (self.notes, NOTES_LIMIT),
+        ):
+            line.setMaxLength(most)
+        if (method_line := self.method.lineEdit()) is not None:
+            method_line.setMaxLength(TEXT_LIMITS["method"])
 
         about = QFormLayout()
         about.addRow("&Pollster", self.pollster)
@@ -240,6 +249,8 @@ class PollDialog(QDialog):
         self.sample.setValue(poll.sample_size or 0)
         self.method.setCurrentText(poll.method)
         self.source.setText(poll.source_url)
+        # a stored note past the limit (from before it) is shown whole, never cut unseen: Save says it is too long
+        self.notes.setMaxLength(max(NOTES_LIMIT, len(poll.notes)))
         self.notes.setText(poll.notes)
         for boxes, given in (
             (self.first, poll.first_round),
