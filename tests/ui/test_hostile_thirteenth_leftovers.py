@@ -90,3 +90,28 @@ def test_the_contest_dialog_stops_typing_at_the_stores_lengths(qtbot: Any) -> No
     dialog.notes.setPlainText("x" * (NOTES_LIMIT + 500))
     assert len(dialog.notes.toPlainText()) == NOTES_LIMIT
     assert dialog.contest().problems() == [], dialog.contest().problems()
+
+
+def test_the_poll_form_takes_a_share_typed_with_two_decimals(qtbot: Any) -> None:
+    """The new-poll form's share boxes took one decimal: typing 33.35 gave 33.3 (the second 5 refused), so a
+    two-decimal poll could not be entered as published. Two are taken now, and a figure shows the places it has;
+    the form's text boxes stop at the store's lengths."""
+    from PySide6.QtTest import QTest
+
+    from tests.conftest import TOY, make_poll
+    from warroom.core.types import NOTES_LIMIT
+    from warroom.core.validation import TEXT_LIMITS
+    from warroom.ui.poll_dialog import PollDialog
+
+    for poll in (None, make_poll(1, a=45.3, b=40.2, c=14.5)):  # a new poll, and one stored with one decimal
+        dialog = PollDialog(TOY, lambda _poll: [], poll)
+        qtbot.addWidget(dialog)
+        box = dialog.first["ann"]
+        box.lineEdit().selectAll()
+        QTest.keyClicks(box.lineEdit(), "33.35")
+        box.interpretText()
+        assert box.value() == pytest.approx(33.35) and box.text() == "33.35 %", box.text()
+        assert dialog.poll().first_round["ann"] == 33.35
+        if poll is not None:
+            assert dialog.first["bob"].text() == "40.2 %" and dialog.poll().first_round["bob"] == 40.2
+    assert dialog.pollster.maxLength() == TEXT_LIMITS["pollster"] and dialog.notes.maxLength() == NOTES_LIMIT

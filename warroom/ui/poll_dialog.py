@@ -35,11 +35,24 @@ from warroom.ui.qt_utils import DecimalSpinBox, literal_tip, plain_label
 
 BLANK = -1.0  # spin-box value shown as "–": the poll did not publish this figure
 MOST_DECIMALS = 4  # a figure given with more is shown to four places (and kept exactly while left untouched)
+TYPED_DECIMALS = 2
+"""Decimals a share box takes as typed, whatever the poll's own figures carry: pollsters publish 33.35 (French
+institutes, two-decimal compilations), and the new-poll form took one, so the second 5 of "33.35" was refused."""
+
+
+class _ShareBox(DecimalSpinBox):
+    """A share box that takes TYPED_DECIMALS or more places but shows a figure with the places it has ("45 %",
+    "33.35 %"), never padded with zeros ("45.00 %")."""
+
+    def textFromValue(self, value: float) -> str:
+        text = super().textFromValue(value)
+        point = self.locale().decimalPoint()
+        return text.rstrip("0").removesuffix(point) if point in text else text
 
 
 def _decimals(values: Sequence[float]) -> int:
-    """How many decimals the form shows: one, or as many as the poll's own figures carry (33.33), up to four."""
-    most = 1
+    """How many decimals the form takes: two, or as many as the poll's own figures carry (33.333), up to four."""
+    most = TYPED_DECIMALS
     for v in values:
         for places in range(most, MOST_DECIMALS + 1):
             most = places
@@ -49,9 +62,9 @@ def _decimals(values: Sequence[float]) -> int:
 
 
 def _share_box(name: str, tip: str) -> QDoubleSpinBox:
-    box = DecimalSpinBox()
+    box = _ShareBox()
     box.setRange(BLANK, 100.0)
-    box.setDecimals(1)
+    box.setDecimals(TYPED_DECIMALS)
     box.setSingleStep(1.0)
     box.setSpecialValueText("–")
     box.setValue(BLANK)
@@ -225,7 +238,7 @@ class PollDialog(QDialog):
         # A stored figure the form cannot show exactly (more decimals than four) is kept as stored while its box
         # still shows it: opening a poll and saving it never rewrites a figure the user did not touch.
         self._given: dict[QDoubleSpinBox, float] = {}
-        self._places = 1
+        self._places = TYPED_DECIMALS
         if poll is not None:
             self.show_poll(poll)
         for box in (*self.first.values(), *self.second.values()):
