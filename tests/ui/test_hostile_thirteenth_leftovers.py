@@ -115,3 +115,30 @@ def test_the_poll_form_takes_a_share_typed_with_two_decimals(qtbot: Any) -> None
         if poll is not None:
             assert dialog.first["bob"].text() == "40.2 %" and dialog.poll().first_round["bob"] == 40.2
     assert dialog.pollster.maxLength() == TEXT_LIMITS["pollster"] and dialog.notes.maxLength() == NOTES_LIMIT
+
+
+def test_switching_a_contest_to_two_rounds_puts_the_second_round_two_weeks_later(qtbot: Any) -> None:
+    """Edit contest, system switched to two rounds: the second round's date was the first round's own day, so the
+    dialog opened on a problem ("the second round must come after the first") the user had to find. It is now two
+    weeks later (France's interval) and follows the first round until the user sets it; a second round the user
+    puts on or before the first is still refused."""
+    from datetime import date
+
+    from PySide6.QtCore import QDate
+
+    from tests.conftest import TOY
+    from warroom.core.types import CountingSystem
+    from warroom.ui.contest_dialog import ContestDialog
+
+    dialog = ContestDialog(TOY)  # Supplementary Vote, no second round, election 2 May 2024
+    qtbot.addWidget(dialog)
+    dialog.system.setCurrentIndex(dialog.system.findData(CountingSystem.TWO_ROUND))
+    assert dialog.contest().second_round_date == date(2024, 5, 16)
+    assert dialog.problems() == [], dialog.problems()
+    dialog.election.setDate(QDate(2024, 6, 2))
+    assert dialog.contest().second_round_date == date(2024, 6, 16)
+    dialog.second.setDate(QDate(2024, 6, 9))  # the user's date: kept
+    dialog.election.setDate(QDate(2024, 6, 9))
+    assert dialog.contest().second_round_date == date(2024, 6, 9)
+    assert any("second round must come after the first" in p for p in dialog.problems()), dialog.problems()
+    assert not dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from PySide6.QtCore import QDate, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
@@ -86,6 +86,11 @@ class LimitedCells(QStyledItemDelegate):
         if most is not None and isinstance(editor, QLineEdit):
             editor.setMaxLength(most)
         return editor
+
+
+RUNOFF_AFTER = timedelta(days=14)
+"""A second round's default distance from the first: two weeks, as in France (presidential and legislative) and
+most two-round systems; the user sets another."""
 
 
 def _qdate(d: date) -> QDate:
@@ -249,7 +254,12 @@ class ContestDialog(QDialog):
         layout.addWidget(self.buttons)
         self.resize(760, 720)
 
+        # The second round follows the first (RUNOFF_AFTER later) until the user sets its date: switching a race to
+        # two rounds left it on the first round's own day, a problem the user had to find and fix.
+        self._second_follows = existing is None or existing.second_round_date is None
         self._load(existing)
+        self.election.dateChanged.connect(self._on_election_changed)
+        self.second.dateChanged.connect(self._on_second_changed)
         for signal in (
             self.name.textChanged,
             self.office.textChanged,
@@ -391,7 +401,7 @@ class ContestDialog(QDialog):
         if contest is None:
             today = date.today()
             self.election.setDate(_qdate(date(today.year + 1, 5, 6)))
-            self.second.setDate(_qdate(date(today.year + 1, 5, 20)))
+            self.second.setDate(_qdate(date(today.year + 1, 5, 6) + RUNOFF_AFTER))
             self._set_rules(Rules.default_for(CountingSystem.SV))
             for _ in range(2):
                 self.add_candidate("", "")
@@ -401,7 +411,7 @@ class ContestDialog(QDialog):
         self.area.setText(contest.area)
         self.system.setCurrentIndex(self.system.findData(contest.system))
         self.election.setDate(_qdate(contest.election_date))
-        self.second.setDate(_qdate(contest.second_round_date or contest.election_date))
+        self.second.setDate(_qdate(contest.second_round_date or contest.election_date + RUNOFF_AFTER))
         self.notes.setPlainText(contest.notes)
         for p in contest.parties:
             self.add_party(p.code, p.name, p.colour)
@@ -428,6 +438,14 @@ class ContestDialog(QDialog):
         cursor = self.notes.textCursor()
         cursor.setPosition(at)
         self.notes.setTextCursor(cursor)
+
+    def _on_election_changed(self, day: QDate) -> None:
+        if self._second_follows:
+            with signals_blocked(self.second):  # (not the user's setting: it keeps following)
+                self.second.setDate(day.addDays(RUNOFF_AFTER.days))
+
+    def _on_second_changed(self, _day: QDate) -> None:
+        self._second_follows = False  # the user's date: kept, and a problem if it is not after the first round
 
     def _on_system_changed(self, _index: int) -> None:
         system = CountingSystem(self.system.currentData())
