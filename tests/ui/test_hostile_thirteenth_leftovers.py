@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 
 pytestmark = pytest.mark.gui
 
@@ -142,3 +143,26 @@ def test_switching_a_contest_to_two_rounds_puts_the_second_round_two_weeks_later
     assert dialog.contest().second_round_date == date(2024, 6, 9)
     assert any("second round must come after the first" in p for p in dialog.problems()), dialog.problems()
     assert not dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
+
+
+def test_a_stored_note_with_a_direction_control_is_shown_with_the_control_escaped(qtbot: Any) -> None:
+    """A poll note stored before direction controls were refused ("\u202eenilno", an override) was shown
+    reordered ("online") in the poll table's tooltip and in the poll form, the control invisible. It is now shown
+    with the control as an escape (\\u202e), as the briefing shows a stored address; its lines are kept."""
+    from tests.conftest import TOY, make_poll
+    from warroom.ui.poll_dialog import PollDialog
+    from warroom.ui.poll_table import PollTableModel
+
+    poll = make_poll(1, notes="first line\n\u202eenilno \u2067x\u2069")
+    model = PollTableModel()
+    model.set_polls([replace(poll, id=1)])
+    tip = str(model.data(model.index(0, 0), Qt.ItemDataRole.ToolTipRole))
+    assert "\u202e" not in tip and "\u2067" not in tip, repr(tip)
+    assert "\\u202eenilno \\u2067x\\u2069" in tip and "first line\n" in tip, repr(tip)
+    dialog = PollDialog(TOY, lambda _poll: [], poll)
+    qtbot.addWidget(dialog)
+    assert "\u202e" not in dialog.notes.text() and "\\u202eenilno" in dialog.notes.text(), repr(dialog.notes.text())
+    assert "\u202e" not in dialog.poll().notes  # saved, the escape (the store refuses the control itself)
+    tabbed = PollDialog(TOY, lambda _poll: [], make_poll(1, notes="a\tb"))
+    qtbot.addWidget(tabbed)
+    assert tabbed.poll().notes == "a\tb"  # a note without a direction control is kept as stored

@@ -80,6 +80,26 @@ def without_isolates(text: str) -> str:
     return _ISOLATED_RUN.sub(r"\1", text)
 
 
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def controls_escaped(text: str, *, lines_ok: bool = False) -> str:
+    """`text` for display with each control character and text-direction control written as a \\xNN or \\uNNNN
+    escape (line breaks and tabs kept with lines_ok, for notes): a stored text from before such characters were
+    refused (or edited outside warroom) is shown as it is, never reordered by an override ("\\u202eenilno" read
+    "online") nor broken into lines that are not its own. The one rule for the poll table's tooltip, the poll
+    form's note and the briefing's sources."""
+    if _CONTROL_OR_DIRECTION.search(text) is None:
+        return text
+    if lines_ok:
+        return "".join(
+            ch if ch in "\n\t" else _CONTROL_OR_DIRECTION.sub(_escape, ch) for ch in text.replace("\r\n", "\n")
+        )
+    return _CONTROL_OR_DIRECTION.sub(_escape, text)
+
+
 _CONTROL_OR_DIRECTION = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029" + "".join(sorted(DIRECTION_CONTROLS)) + "]")
 
 

@@ -29,7 +29,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from warroom.core.types import EXHAUSTED, NOTES_LIMIT, Contest, Poll, TransferObservation, firm_spellings
+from warroom.core.types import (
+    DIRECTION_CONTROLS,
+    EXHAUSTED,
+    NOTES_LIMIT,
+    Contest,
+    Poll,
+    TransferObservation,
+    controls_escaped,
+    firm_spellings,
+)
 from warroom.core.validation import MAX_SAMPLE_SIZE, TEXT_LIMITS
 from warroom.ui.qt_utils import DecimalSpinBox, literal_tip, plain_label
 
@@ -239,6 +248,7 @@ class PollDialog(QDialog):
         # still shows it: opening a poll and saving it never rewrites a figure the user did not touch.
         self._given: dict[QDoubleSpinBox, float] = {}
         self._places = TYPED_DECIMALS
+        self._shown_notes = ("", "")  # (the note as shown, as stored)
         if poll is not None:
             self.show_poll(poll)
         for box in (*self.first.values(), *self.second.values()):
@@ -263,8 +273,13 @@ class PollDialog(QDialog):
         self.method.setCurrentText(poll.method)
         self.source.setText(poll.source_url)
         # a stored note past the limit (from before it) is shown whole, never cut unseen: Save says it is too long
-        self.notes.setMaxLength(max(NOTES_LIMIT, len(poll.notes)))
-        self.notes.setText(poll.notes)
+        # A control stored before direction controls were refused is shown as its escape (\u202e), never obeyed
+        # (the note read reordered, the control invisible, and Save refused it unseen). Saved untouched, a note is
+        # kept as stored unless it holds a direction control, which the store refuses: then it keeps the escape.
+        notes = controls_escaped(poll.notes, lines_ok=True)
+        self._shown_notes = (notes, poll.notes)
+        self.notes.setMaxLength(max(NOTES_LIMIT, len(notes)))
+        self.notes.setText(notes)
         for boxes, given in (
             (self.first, poll.first_round),
             (self.second, poll.second_round),
@@ -340,12 +355,19 @@ class PollDialog(QDialog):
             sample_size=self.sample.value() or None,
             method=self.method.currentText().strip(),
             source_url=self.source.text().strip(),
-            notes=self.notes.text().strip(),
+            notes=self._notes(),
             first_round=figures(self.first),
             second_round=figures(self.second),
             party_vi=figures(self.party),
             transfers=self._transfer_rows(),
         )
+
+    def _notes(self) -> str:
+        typed = self.notes.text().strip()
+        shown, stored = self._shown_notes
+        if typed == shown.strip() and not any(ch in DIRECTION_CONTROLS for ch in stored):
+            return stored.strip()  # untouched: as stored (a tab or line break it holds is its own)
+        return typed
 
     def accept(self) -> None:
         problems = self._check(self.poll())
