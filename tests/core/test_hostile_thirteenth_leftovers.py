@@ -54,3 +54,49 @@ def test_party_and_candidate_codes_keep_their_limit() -> None:
     contest = replace(contest, parties=(*TOY.parties, Party("P" * 41, "Purples", "#800080")))
     problems = "\n".join(contest.problems())
     assert "code: is 41 characters long; at most 40" in problems, problems
+
+
+def _two_round_toy():  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from warroom.core.types import CountingSystem
+
+    return replace(TOY, system=CountingSystem.TWO_ROUND, second_round_date=date(2024, 5, 16))
+
+
+def test_a_two_round_poll_csv_groups_its_rows_by_the_one_rule_for_firm_names() -> None:
+    """The two-round poll CSV grouped a poll's rows by france.name_key, which drops accents and hyphens where the
+    one rule for a firm (core.types.firm_key: the store's duplicates, the average's house effects, the chart's key)
+    keeps them: rows of one poll_id written "Elabe" and "Élabe" were silently one notice under the first spelling,
+    while every other reader counts them as two firms. Such rows are now a problem naming both spellings; rows the
+    one rule calls one firm ("IFOP" and "Ifop") are still one notice."""
+    from datetime import date
+
+    from warroom.core.compilations import parse_question_csv
+
+    head = "pollster,client,poll_id,question,fieldwork_start,fieldwork_end,sample_size,first:ann,first:bob,first:cat,"
+    head += "second:ann,second:bob\n"
+    rows = "{a},,p1,H1,2024-03-05,2024-03-07,1000,40,40,20,,\n{b},,p1,M1,2024-03-05,2024-03-07,1000,,,,52,48\n"
+    for a, b in (("Elabe", "Élabe"), ("Harris Interactive", "Harris-Interactive")):
+        read = parse_question_csv(head + rows.format(a=a, b=b), _two_round_toy(), today=date(2024, 4, 1))
+        assert [(e.line, e.field) for e in read.errors] == [(3, "pollster")], read.errors
+        assert repr(a) in read.errors[0].message and repr(b) in read.errors[0].message, read.errors
+    read = parse_question_csv(head + rows.format(a="IFOP", b="Ifop"), _two_round_toy(), today=date(2024, 4, 1))
+    assert not read.errors and [(len(n.hypotheses), len(n.matchups)) for n in read.notices] == [(1, 1)]
+
+
+def test_the_final_week_average_takes_each_firm_by_the_one_rule() -> None:
+    """The eve-of-poll average (france._latest_per_institute) kept one poll per name_key, so "Elabe" and "Élabe"
+    (two firms to the store and the average) were one institute there, the earlier poll dropped."""
+    from datetime import date
+
+    from warroom.core.france import Hypothesis, PollNotice, final_week_first_round
+
+    def notice(pid: str, firm: str, day: int, share: float) -> PollNotice:
+        return PollNotice(
+            pid, firm, "", date(2022, 4, day), date(2022, 4, day), 1000, "", None,
+            (Hypothesis("H", {"Ann": share, "Bob": 100 - share}, 1),), (),
+        )  # fmt: skip
+
+    notices = [notice("a", "Elabe", 5, 40.0), notice("b", "Élabe", 6, 60.0)]
+    assert final_week_first_round(notices, date(2022, 4, 10))["Ann"] == 50.0
