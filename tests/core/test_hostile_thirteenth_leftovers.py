@@ -100,3 +100,40 @@ def test_the_final_week_average_takes_each_firm_by_the_one_rule() -> None:
 
     notices = [notice("a", "Elabe", 5, 40.0), notice("b", "Élabe", 6, 60.0)]
     assert final_week_first_round(notices, date(2022, 4, 10))["Ann"] == 50.0
+
+
+NOT_PUBLISHED_CELLS = ["\u2013", "\u2014", "-", "n/a", "N/A", "*", "\u2014[a]"]
+
+
+def test_a_not_published_mark_is_a_blank_in_the_poll_csv_as_in_a_paste() -> None:
+    """Dashes, "n/a" and "*" were blanks in a pasted table only: the same cells in a poll CSV were refused ("'–'
+    is not a whole number", "'n/a' is not a number"). One rule for both readers now (csvformat.not_published): a
+    mark is a blank cell in the figure, sample size, date and pollster columns (a blank pollster or fieldwork end
+    is refused as empty); free-text columns (client, method, source, notes) keep what is written, so an export
+    reads back as it was."""
+    from datetime import date
+
+    from warroom.core.csvformat import parse_polls_csv, polls_to_csv
+    from warroom.core.paste import split_table, to_poll_csv
+
+    head = "pollster,client,fieldwork_start,fieldwork_end,published,sample_size,notes,first:ann,first:bob,first:cat\n"
+    for mark in NOT_PUBLISHED_CELLS:
+        text = head + f"Acme,{mark},2024-03-01,2024-03-02,{mark},{mark},{mark},55,45,{mark}\n"
+        read = parse_polls_csv(text, TOY, today=date(2024, 4, 1))
+        assert read.ok, (mark, read.errors)
+        (poll,) = read.polls
+        assert poll.sample_size is None and poll.published is None and poll.first_round == {"ann": 55, "bob": 45}
+        assert poll.client == mark and poll.notes == mark  # free text: as written
+        assert parse_polls_csv(polls_to_csv([poll], TOY), TOY, today=date(2024, 4, 1)).polls == [poll]
+        pasted = f"Firm\tClient\tFieldwork\tAnn Red\tBob Blue\tCat Green\nAcme\t{mark}\t1–2 Mar 2024\t55\t45\t{mark}\n"
+        mapping = ["pollster", "client", "fieldwork", "first:ann", "first:bob", "first:cat"]
+        (from_paste,) = parse_polls_csv(
+            to_poll_csv(split_table(pasted), mapping, 2024), TOY, today=date(2024, 4, 1)
+        ).polls
+        assert from_paste.client == mark.replace("[a]", "") and from_paste.first_round == {"ann": 55, "bob": 45}
+        for column in ("pollster", "fieldwork_end"):
+            cells = {"pollster": "Acme", "fieldwork_end": "2024-03-02"} | {column: mark}
+            bad = head + f"{cells['pollster']},,2024-03-01,{cells['fieldwork_end']},,,,55,45,\n"
+            errors = parse_polls_csv(bad, TOY, today=date(2024, 4, 1)).errors
+            assert [(e.line, e.field) for e in errors] == [(2, column)], (mark, errors)
+            assert "empty" in errors[0].message, errors
