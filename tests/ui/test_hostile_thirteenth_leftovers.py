@@ -59,7 +59,9 @@ def test_the_contest_dialog_stops_typing_at_the_stores_lengths(qtbot: Any) -> No
 
     from tests.conftest import TOY
     from warroom.core.types import CODE_LIMIT, CONTEST_TEXT_LIMITS, NAME_LIMIT, NOTES_LIMIT
+    from warroom.core.validation import TEXT_LIMITS
     from warroom.ui.contest_dialog import ContestDialog
+    from warroom.ui.poll_dialog import PollDialog
 
     dialog = ContestDialog(TOY)
     qtbot.addWidget(dialog)
@@ -91,17 +93,18 @@ def test_the_contest_dialog_stops_typing_at_the_stores_lengths(qtbot: Any) -> No
     dialog.notes.setPlainText("x" * (NOTES_LIMIT + 500))
     assert len(dialog.notes.toPlainText()) == NOTES_LIMIT
     assert dialog.contest().problems() == [], dialog.contest().problems()
+    form = PollDialog(TOY, lambda _poll: [])  # the poll form's text boxes too
+    qtbot.addWidget(form)
+    assert (form.pollster.maxLength(), form.client.maxLength()) == (TEXT_LIMITS["pollster"], TEXT_LIMITS["client"])
+    assert form.notes.maxLength() == NOTES_LIMIT
 
 
 def test_the_poll_form_takes_a_share_typed_with_two_decimals(qtbot: Any) -> None:
     """The new-poll form's share boxes took one decimal: typing 33.35 gave 33.3 (the second 5 refused), so a
-    two-decimal poll could not be entered as published. Two are taken now, and a figure shows the places it has;
-    the form's text boxes stop at the store's lengths."""
+    two-decimal poll could not be entered as published. Two are taken now, and a figure shows the places it has."""
     from PySide6.QtTest import QTest
 
     from tests.conftest import TOY, make_poll
-    from warroom.core.types import NOTES_LIMIT
-    from warroom.core.validation import TEXT_LIMITS
     from warroom.ui.poll_dialog import PollDialog
 
     for poll in (None, make_poll(1, a=45.3, b=40.2, c=14.5)):  # a new poll, and one stored with one decimal
@@ -115,7 +118,6 @@ def test_the_poll_form_takes_a_share_typed_with_two_decimals(qtbot: Any) -> None
         assert dialog.poll().first_round["ann"] == 33.35
         if poll is not None:
             assert dialog.first["bob"].text() == "40.2 %" and dialog.poll().first_round["bob"] == 40.2
-    assert dialog.pollster.maxLength() == TEXT_LIMITS["pollster"] and dialog.notes.maxLength() == NOTES_LIMIT
 
 
 def test_switching_a_contest_to_two_rounds_puts_the_second_round_two_weeks_later(qtbot: Any) -> None:
