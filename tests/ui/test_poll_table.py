@@ -126,7 +126,7 @@ def test_failed_undo_is_reported_and_dropped(qtbot) -> None:
     stack.push(add)
     writer.polls.clear()  # someone else deleted it
     stack.undo()
-    assert errors and "Could not add poll" in errors[0]
+    assert errors and "Could not undo add poll" in errors[0]  # the undo failed, not the add
     assert stack.count() == 0
 
 

@@ -43,14 +43,14 @@ class _UndoableWrite(QUndoCommand):
         self._guard(self._do)
 
     def undo(self) -> None:
-        self._guard(self._undo)
+        self._guard(self._undo, "undo ")  # "Could not undo add poll": the undo failed, not the add
 
-    def _guard(self, fn: Callable[[], None]) -> None:
+    def _guard(self, fn: Callable[[], None], doing: str = "") -> None:
         try:
             fn()
         except Exception as exc:  # shown, and the history dropped: it no longer matches the store
             self.setObsolete(True)
-            self._on_error(f"Could not {self._what()}: {exc}")
+            self._on_error(f"Could not {doing}{self._what()}: {exc}")
 
     def _what(self) -> str:
         """The command's text as the error message says it (its first letter lower-cased)."""
