@@ -168,3 +168,28 @@ def test_a_stored_note_with_a_direction_control_is_shown_with_the_control_escape
     tabbed = PollDialog(TOY, lambda _poll: [], make_poll(1, notes="a\tb"))
     qtbot.addWidget(tabbed)
     assert tabbed.poll().notes == "a\tb"  # a note without a direction control is kept as stored
+
+
+def test_the_poll_docks_least_height_shows_its_header_and_a_whole_row(qtbot: Any) -> None:
+    """Checked, not a fault: at the poll dock's least height (dock_layout.MIN_POLLS_HEIGHT, 110 px) the table shows
+    its header and one whole row even with its horizontal scroll bar, as on a 1366x768 laptop at 150 % scale (911x512
+    of Qt's pixels; measured there: pane 110, table 74, header 18, scroll bar 14, rows 30, 40 px for rows). Qt's
+    scale factor changes the screen's size in those pixels, not the widgets'; this keeps the margin from shrinking."""
+    from tests.conftest import TOY, make_poll
+    from warroom.ui.dock_layout import MIN_POLLS_HEIGHT
+    from warroom.ui.main_window import PollsPane
+    from warroom.ui.poll_table import PollTableModel
+
+    pane = PollsPane()
+    qtbot.addWidget(pane)
+    model = PollTableModel()
+    model.set_contest(TOY)
+    model.set_polls([replace(make_poll(day), id=day) for day in range(1, 20)])
+    pane.view.setModel(model)
+    pane.resize(320, MIN_POLLS_HEIGHT)  # narrow: the horizontal scroll bar takes its height
+    pane.show()
+    qtbot.waitExposed(pane)
+    view = pane.view
+    assert view.horizontalHeader().isVisible() and view.horizontalScrollBar().isVisible()
+    assert model.rowCount() == 19
+    assert view.viewport().height() >= view.rowHeight(0) > 0, (view.viewport().height(), view.rowHeight(0))
