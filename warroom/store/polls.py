@@ -26,6 +26,7 @@ from warroom.core.types import (
     Party,
     Poll,
     TransferObservation,
+    clipped,
     firm_key,
     lookalike_key,
     without_invisibles,
@@ -238,7 +239,10 @@ _TRANSFER_CODE_LIMIT = _limit(_TRANSFER, "from_code")
 
 
 def _label(poll: Poll) -> str:
-    return f"{poll.pollster.strip()} {poll.fieldwork_start.isoformat()} to {poll.fieldwork_end.isoformat()}"
+    """How a message names a poll; a pollster past the store's length (refused for it) quoted cut short."""
+    return (
+        f"{clipped(poll.pollster.strip(), 60)} {poll.fieldwork_start.isoformat()} to {poll.fieldwork_end.isoformat()}"
+    )
 
 
 def _where(index: int, lines: Sequence[int] | None, count: int) -> tuple[str, int | None]:
