@@ -66,7 +66,7 @@ class FakeWriter:
         self.polls: dict[int, Poll] = {}
         self.next_id = 1
 
-    def add_polls(self, polls: Sequence[Poll]) -> list[int]:
+    def add_polls(self, polls: Sequence[Poll], *, undo: bool = False) -> list[int]:
         ids = []
         for p in polls:
             pid = p.id if p.id is not None and p.id not in self.polls else self.next_id
@@ -79,7 +79,7 @@ class FakeWriter:
         assert poll.id in self.polls
         self.polls[poll.id] = poll
 
-    def delete_polls(self, poll_ids: Sequence[int]) -> list[Poll]:
+    def delete_polls(self, poll_ids: Sequence[int], *, undo: bool = False) -> list[Poll]:
         return [self.polls.pop(i) for i in poll_ids]
 
 
@@ -126,7 +126,7 @@ def test_failed_undo_is_reported_and_dropped(qtbot) -> None:
     stack.push(add)
     writer.polls.clear()  # someone else deleted it
     stack.undo()
-    assert errors and "Could not add poll" in errors[0]
+    assert errors and "Could not undo add poll" in errors[0]  # the undo failed, not the add
     assert stack.count() == 0
 
 

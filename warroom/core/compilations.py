@@ -48,7 +48,7 @@ from warroom.core.france import (
     parse_official_results,
 )
 from warroom.core.infile import CsvRecords, open_regular
-from warroom.core.types import EXHAUSTED, Candidate, Contest, CountingSystem, Party, Poll, Rules
+from warroom.core.types import EXHAUSTED, Candidate, Contest, CountingSystem, Party, Poll, Rules, clipped, firm_key
 
 NSP_POLLS = "nsppolls_presidentielle.csv"
 NSP_REPORTS = "nsppolls_reports.csv"
@@ -508,11 +508,27 @@ def parse_question_csv(text: str, contest: Contest, *, today: date | None = None
     ]
     names = {c.code: c.name for c in contest.candidates}
     groups: dict[tuple[str, str, date, date], dict[str, Any]] = {}
+    spelled: dict[tuple[str, date, date], tuple[str, str, int]] = {}  # a poll_id's firm: (firm_key, as written, line)
     for poll, line in zip(parsed.polls, parsed.lines, strict=True):
         extra = extras.get(line, {})
         line = original.get(line, line)
         label, pid = extra.get("question", ""), extra.get("poll_id", "")
-        key = (pid, name_key(poll.pollster), poll.fieldwork_start, poll.fieldwork_end)
+        # A poll's rows are one notice by the one rule for a firm (firm_key), as the store's duplicates and the
+        # average's house effects take it: france.name_key (accents and hyphens dropped) made "Elabe" and "Élabe"
+        # one notice here and two firms everywhere else. One poll_id written as two firms is a problem.
+        firm = firm_key(poll.pollster)
+        if pid:
+            first = spelled.setdefault((pid, poll.fieldwork_start, poll.fieldwork_end), (firm, poll.pollster, line))
+            if first[0] != firm:
+                errors.append(
+                    LineError(
+                        line,
+                        "pollster",
+                        f"{clipped(poll.pollster)!r} here, {clipped(first[1])!r} on line {first[2]} of the same poll "
+                        f"(poll_id {clipped(pid)!r}): write the pollster one way (accents and hyphens count)",
+                    )
+                )
+        key = (pid, firm, poll.fieldwork_start, poll.fieldwork_end)
         g = groups.setdefault(key, {"poll": poll, "pid": pid, "line": line, "h": {}, "m": {}, "t": {}})
         errors.extend(_notice_disagreement(g, poll, line))
         firsts = {names[c]: v for c, v in poll.first_round.items() if c in names}

@@ -235,6 +235,25 @@ def _parse_date(text: str) -> date:
     raise ValueError(f"{text!r} is not a date (use YYYY-MM-DD)")
 
 
+NOT_PUBLISHED = frozenset({"-", "\u2012", "\u2013", "\u2014", "\u2015", "\u2212", "*", "n/a", "n.a."})
+"""Cells a published table writes for "not published" (a dash of any width, an asterisk, n/a). One rule for the
+poll CSV and pasted tables (which are read as poll CSV): in a figure, sample size, date or pollster column such a
+cell is a blank, and the rule for a blank applies: no figure, sample size or publication date where the column
+allows none; where it does not (pollster, fieldwork), the cell is refused as empty, naming its line and column.
+Free-text columns (FREE_TEXT) keep what is written, so an export reads back as it was. Only the poll CSV had
+refused them ("'–' is not a whole number"). "<1" is no figure either: the importer asks for the published one
+(_parse_share)."""
+
+FREE_TEXT = frozenset({"client", "method", "source_url", "notes"})
+"""The poll CSV's free-text columns: a "not published" mark there is text."""
+
+
+def not_published(cell: str) -> bool:
+    """Whether a cell says "not published" (NOT_PUBLISHED, a footnote mark like "[a]" ignored)."""
+    t = re.sub(r"\[[^\]]*\]", "", cell).strip().casefold() if "[" in cell else cell.strip().casefold()
+    return t in NOT_PUBLISHED
+
+
 def _parse_share(text: str) -> float:
     """A share as published: ASCII digits with an optional point and one trailing % ("45", "45.5", "45 %").
 
@@ -375,7 +394,10 @@ def parse_polls_csv(
 
         def cell(name: str, row: list[str] = row) -> str:
             i = index.get(name)
-            return row[i].strip() if i is not None else ""
+            if i is None:
+                return ""
+            text = row[i].strip()
+            return "" if name not in FREE_TEXT and not_published(text) else text  # "–", "n/a": a blank
 
         errors: list[LineError] = []
         for i in unnamed:  # a figure under no header was dropped without a word
@@ -408,7 +430,7 @@ def parse_polls_csv(
         transfers: list[TransferObservation] = []
         for col, (kind, code, dst) in figure_cols.items():
             raw = row[col].strip()
-            if not raw:
+            if not raw or not_published(raw):  # "–", "n/a", "*": not published, as blank
                 continue
             try:
                 value = _parse_share(raw)

@@ -38,6 +38,7 @@ from functools import lru_cache
 
 from warroom.core.csvformat import LineError
 from warroom.core.infile import CsvRecords
+from warroom.core.types import firm_key
 from warroom.core.validation import iso_date, whole_number
 
 NSPPOLLS_CREDIT = "NSPPolls (github.com/nsppolls/nsppolls, MIT licence)"
@@ -929,7 +930,7 @@ def _latest_per_institute(notices: Iterable[PollNotice], first: date, last: date
     latest: dict[str, PollNotice] = {}
     for p in sorted(notices, key=lambda p: (p.fieldwork_end, p.fieldwork_start, p.id)):
         if first <= p.fieldwork_end <= last:
-            latest[name_key(p.institute)] = p
+            latest[firm_key(p.institute)] = p  # the one rule for a firm (the store's, the average's)
     return list(latest.values())
 
 

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from warroom.core.csvformat import FIXED, split_tabbed
+from warroom.core.csvformat import FIXED, FREE_TEXT, not_published, split_tabbed
 from warroom.core.infile import CsvRecords
 from warroom.core.types import Contest
 
@@ -285,19 +285,6 @@ def _number(text: str, *, share: bool = False) -> str:
     return t
 
 
-NOT_PUBLISHED = frozenset({"-", "\u2012", "\u2013", "\u2014", "\u2015", "\u2212", "*", "n/a", "n.a."})
-"""Cells a published table writes for "not published" (a dash of any width, an asterisk, n/a): pasted, each
-is a blank cell, and the poll CSV's rule for a blank applies: no figure, sample size or publication date where
-the column allows none; where it does not (pollster, fieldwork), the importer refuses the cell naming its line
-and column. "<1" is no figure either: the importer asks for the published one (csvformat._parse_share)."""
-
-
-def not_published(cell: str) -> bool:
-    """Whether a pasted cell says "not published" (NOT_PUBLISHED, a footnote mark like "[a]" ignored)."""
-    t = re.sub(r"\[[^\]]*\]", "", cell).strip().casefold()
-    return t in NOT_PUBLISHED
-
-
 def to_poll_csv(rows: Sequence[Sequence[str]], mapping: Sequence[str], default_year: int | None = None) -> str:
     """The pasted rows (header first) under `mapping` as poll CSV text for the importer.
 
@@ -316,7 +303,7 @@ def to_poll_csv(rows: Sequence[Sequence[str]], mapping: Sequence[str], default_y
         for f, cell in zip(mapping, list(row) + [""] * (len(mapping) - len(row)), strict=False):
             if not f:
                 continue
-            if not_published(cell):  # "–", "—", "n/a", "*": a blank, under the poll CSV's rule for blanks
+            if f not in FREE_TEXT and not_published(cell):  # "–", "n/a", "*": a blank, the poll CSV's one rule
                 cells += ["", ""] if f == "fieldwork" else [""]
             elif f == "fieldwork":
                 span = parse_dates(cell, default_year)
@@ -324,7 +311,7 @@ def to_poll_csv(rows: Sequence[Sequence[str]], mapping: Sequence[str], default_y
             elif f in ("fieldwork_start", "fieldwork_end", "published"):
                 span = parse_dates(cell, default_year)
                 cells.append((span.start if f == "fieldwork_start" else span.end).isoformat() if span else cell)
-            elif f in ("pollster", "client", "notes", "method", "source_url"):
+            elif f in FREE_TEXT or f == "pollster":
                 cells.append(re.sub(r"\[[^\]]*\]", "", cell).strip())
             else:
                 cells.append(_number(cell, share=f.partition(":")[0] in ("first", "second", "party", "transfer")))

@@ -80,6 +80,26 @@ def without_isolates(text: str) -> str:
     return _ISOLATED_RUN.sub(r"\1", text)
 
 
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def controls_escaped(text: str, *, lines_ok: bool = False) -> str:
+    """`text` for display with each control character and text-direction control written as a \\xNN or \\uNNNN
+    escape (line breaks and tabs kept with lines_ok, for notes): a stored text from before such characters were
+    refused (or edited outside warroom) is shown as it is, never reordered by an override ("\\u202eenilno" read
+    "online") nor broken into lines that are not its own. The one rule for the poll table's tooltip, the poll
+    form's note and the briefing's sources."""
+    if _CONTROL_OR_DIRECTION.search(text) is None:
+        return text
+    if lines_ok:
+        return "".join(
+            ch if ch in "\n\t" else _CONTROL_OR_DIRECTION.sub(_escape, ch) for ch in text.replace("\r\n", "\n")
+        )
+    return _CONTROL_OR_DIRECTION.sub(_escape, text)
+
+
 _CONTROL_OR_DIRECTION = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029" + "".join(sorted(DIRECTION_CONTROLS)) + "]")
 
 
@@ -184,6 +204,29 @@ Nizamabad, India, 2019; 135 in California's 2003 recall), and the window is buil
 window` of a 1,000-candidate race took 11 s (8.5 s of CPU) and of 5,000 candidates 168 s (98 s), where London's
 took 5.6 s (this machine, load 3). The ballot readers' own limit (ballots.MAX_CANDIDATES) is separate: a file
 of ballots is counted without a window."""
+
+
+CODE_LIMIT = 40
+NAME_LIMIT = 120
+CONTEST_TEXT_LIMITS = {"name": 200, "office": 200, "area": 200, "transfer_prior": 200}
+NOTES_LIMIT = 10_000
+"""Characters a code (a candidate's or a party's), a name (a candidate's, its short name, a party's, a pollster
+and a client: core.validation.TEXT_LIMITS), a contest's texts and a note (a contest's or a poll's) may hold: the
+store's column sizes (store/schema.py; PostgreSQL refuses longer text, SQLite would keep it). Notes are Text
+columns with no size; ten thousand characters (some four pages) is more than any note a team writes, and a note
+past it is a file pasted by mistake. Contest.problems() and validate_poll check them, so the dialogs say so as
+the user types (and stop typing there), and every file and bundle is held to the same rule."""
+
+
+def clipped(text: str, most: int = 40) -> str:
+    """`text` as a message quotes it: past `most` characters, cut there with an ellipsis ("NNN…"), so that a
+    5,000-character name is not echoed whole in a message about its length."""
+    return text if len(text) <= most else text[:most] + "\u2026"
+
+
+def length_problem(text: str, limit: int) -> str | None:
+    """ "is 5000 characters long; at most 200" when `text` is longer than `limit`, else None."""
+    return f"is {len(text):,} characters long; at most {limit:,}" if len(text) > limit else None
 
 
 RESERVED_CODES = frozenset({"other", "exhausted", "none", "no second"})
@@ -353,37 +396,43 @@ class Contest:
         for c in self.candidates:
             key = c.code.strip().casefold()
             if not key:
-                out.append(f"candidate {c.name!r}: needs a code")
+                out.append(f"candidate {clipped(c.name)!r}: needs a code")
             elif key in RESERVED_CODES or key.startswith("__"):
-                out.append(f"candidate {c.name!r}: the code {c.code!r} is reserved")
+                out.append(f"candidate {clipped(c.name)!r}: the code {clipped(c.code)!r} is reserved")
             elif key in seen:
-                out.append(f"candidate {c.name!r}: the code {c.code!r} is also {seen[key]!r}'s")
+                out.append(
+                    f"candidate {clipped(c.name)!r}: the code {clipped(c.code)!r} is also {clipped(seen[key])!r}'s"
+                )
             elif lookalike_key(c.code) in looks:
                 twin = looks[lookalike_key(c.code)]
                 out.append(
-                    f"candidate {c.name!r}: the code {c.code!r} looks like {twin.code!r} ({twin.name}'s) but is "
+                    f"candidate {clipped(c.name)!r}: the code {clipped(c.code)!r} looks like {clipped(twin.code)!r} ({clipped(twin.name)}'s) but is "
                     f"spelled with other characters ({c.code!a}): use letters that look different"
                 )
             seen.setdefault(key, c.name)
             looks.setdefault(lookalike_key(c.code), c)
             if not c.name.strip():
-                out.append(f"candidate {c.code!r}: needs a name")
+                out.append(f"candidate {clipped(c.code)!r}: needs a name")
             if c.party is not None and c.party not in {p.code for p in self.parties}:
-                out.append(f"candidate {c.name!r}: party {c.party!r} is not one of the contest's parties")
+                out.append(
+                    f"candidate {clipped(c.name)!r}: party {clipped(c.party)!r} is not one of the contest's parties"
+                )
             if not is_colour(c.colour):
-                out.append(f"candidate {c.name!r}: colour {c.colour!r} is not #RRGGBB")
+                out.append(f"candidate {clipped(c.name)!r}: colour {clipped(c.colour, 20)!r} is not #RRGGBB")
         names = [c.name.strip().casefold() for c in self.candidates]
         for n in sorted({n for n in names if names.count(n) > 1}):
-            out.append(f"candidates: two candidates are named {n!r}")
+            out.append(f"candidates: two candidates are named {clipped(n)!r}")
         named: dict[str, str] = {}
         plain: dict[str, str] = {}
         for c in self.candidates:
             key = lookalike_key(c.name)
             if key in named and named[key].strip().casefold() != c.name.strip().casefold():
-                out.append(f"candidate {c.code!r}: the names {named[key]!r} and {c.name!r} look alike")
+                out.append(
+                    f"candidate {clipped(c.code)!r}: the names {clipped(named[key])!r} and {clipped(c.name)!r} look alike"
+                )
             elif key not in named and _unaccented(key) in plain:
                 out.append(
-                    f"candidate {c.code!r}: the names {plain[_unaccented(key)]!r} and {c.name!r} differ only by "
+                    f"candidate {clipped(c.code)!r}: the names {clipped(plain[_unaccented(key)])!r} and {clipped(c.name)!r} differ only by "
                     "accents or hyphens (poll compilations and pasted tables read them as one name)"
                 )
             named.setdefault(key, c.name)
@@ -391,10 +440,12 @@ class Contest:
         # compared as they look: "CON" and "СON" (a Cyrillic С) are two parties drawn alike in every key and picker
         codes = [lookalike_key(p.code) for p in self.parties]
         for code in sorted({c for c in codes if codes.count(c) > 1}):
-            out.append(f"parties: the party code {code!r} appears twice (as it looks: case, spacing and letters)")
+            out.append(
+                f"parties: the party code {clipped(code)!r} appears twice (as it looks: case, spacing and letters)"
+            )
         party_names = [lookalike_key(p.name) for p in self.parties]
         for name in sorted({n for n in party_names if n and party_names.count(n) > 1}):
-            out.append(f"parties: two parties are named {name!r} (as it looks: case, spacing and letters)")
+            out.append(f"parties: two parties are named {clipped(name)!r} (as it looks: case, spacing and letters)")
         for label, day in (("election_date", self.election_date), ("second_round_date", self.second_round_date)):
             if day is not None and not EARLIEST_ELECTION <= day <= LATEST_ELECTION:
                 out.append(
@@ -414,6 +465,17 @@ class Contest:
         for where, text, lines_ok in texts:
             problem = control_problem(text, lines_ok=lines_ok)
             if problem is not None:
+                out.append(f"{where}: {problem}")
+        lengths = [(k, getattr(self, k), most) for k, most in CONTEST_TEXT_LIMITS.items()]
+        lengths += [("notes", self.notes, NOTES_LIMIT)]
+        for c in self.candidates:
+            for k, v, most in (("code", c.code, CODE_LIMIT), ("name", c.name, NAME_LIMIT), ("short_name", c.short_name, NAME_LIMIT)):  # fmt: skip
+                lengths.append((f"candidate {clipped(c.code)!r}: {k}", v, most))
+        for q in self.parties:
+            for k, v, most in (("code", q.code, CODE_LIMIT), ("name", q.name, NAME_LIMIT)):
+                lengths.append((f"party {clipped(q.code)!r}: {k}", v, most))
+        for where, text, most in lengths:
+            if (problem := length_problem(text, most)) is not None:
                 out.append(f"{where}: {problem}")
         if self.second_round_date is not None and self.system != CountingSystem.TWO_ROUND:
             out.append("second_round_date: only a two-round system has a separate second round")

@@ -11,12 +11,15 @@ from datetime import UTC, date, datetime, timedelta
 from warroom.core.types import (
     DIRECTION_CONTROLS,
     EXHAUSTED,
+    NAME_LIMIT,
+    NOTES_LIMIT,
     Contest,
     CountingSystem,
     OfficialResult,
     Poll,
     control_problem,
     disguised_letter,
+    length_problem,
 )
 
 SUM_TOLERANCE = 3.0
@@ -27,7 +30,7 @@ MAX_SAMPLE_SIZE = 2**31 - 1
 a quarter of everyone alive (8.2 billion in 2024, UN World Population Prospects 2024), so no real poll comes
 near it; above it a value is a typo, and would otherwise fail only on a team store, without line or field."""
 
-TEXT_LIMITS = {"pollster": 120, "client": 120, "method": 60}
+TEXT_LIMITS = {"pollster": NAME_LIMIT, "client": NAME_LIMIT, "method": 60}
 """Characters each text field may hold: the store's column sizes (store/schema.py; a store test checks they
 match). SQLite ignores them, PostgreSQL refuses longer text, so they are checked here for both."""
 
@@ -216,6 +219,8 @@ def validate_poll(poll: Poll, contest: Contest, *, today: date | None = None) ->
     for name, limit in TEXT_LIMITS.items():
         if len(getattr(poll, name)) > limit:
             problems.append(Problem(name, f"is {len(getattr(poll, name))} characters long; at most {limit}"))
+    if (long_note := length_problem(poll.notes, NOTES_LIMIT)) is not None:  # a contest's notes' rule too
+        problems.append(Problem("notes", long_note))
     for name in ("pollster", "client", "method", "source_url", "notes"):
         if "\x00" in getattr(poll, name):  # PostgreSQL text cannot hold NUL; it is never meant anyway
             problems.append(Problem(name, "contains a NUL character"))

@@ -491,8 +491,9 @@ class PollService(QObject):
 
     # --- writing (all or nothing, each one transaction) -----------------------------------------------------
 
-    def add_polls(self, polls: Sequence[Poll]) -> list[int]:
-        """Store new polls (or put back deleted ones under their ids), all or nothing.
+    def add_polls(self, polls: Sequence[Poll], *, undo: bool = False) -> list[int]:
+        """Store new polls (or put back deleted ones under their ids, `undo`: an undo of their delete, which a
+        failure says), all or nothing.
 
         Returns:
             Their ids. With a writer: at once, provisional (negative) for new polls until the write lands;
@@ -501,7 +502,7 @@ class PollService(QObject):
         contest = self._require_contest()
         cid = contest.id or 0
         if self._writer is not None:
-            return self._add_later(contest, polls)
+            return self._add_later(contest, polls, undo=undo)
 
         def write(s: Session) -> tuple[list[int], list[Poll]]:
             ids = repo.add_polls(s, cid, polls)
@@ -605,8 +606,8 @@ class PollService(QObject):
         self._put_polls([fresh])  # as stored, so that the next edit compares like with like
         self.polls_changed.emit(PollChange(updated=(pid,)))
 
-    def delete_polls(self, poll_ids: Sequence[int]) -> list[Poll]:
-        """Delete and return the deleted polls (for undo).
+    def delete_polls(self, poll_ids: Sequence[int], *, undo: bool = False) -> list[Poll]:
+        """Delete and return the deleted polls (for undo; `undo`: an undo of their add, which a failure says).
 
         Raises:
             StoreError: kind "conflict": another program or a teammate changed or deleted one of them since it
@@ -614,7 +615,7 @@ class PollService(QObject):
                 put back a poll they removed); nothing is deleted and the store is read again.
         """
         if self._writer is not None:
-            return self._delete_later(self._contest, poll_ids)
+            return self._delete_later(self._contest, poll_ids, undo=undo)
         gone = [self._polls[i] for i in poll_ids if i in self._polls]
         contest = self._contest
 
@@ -940,6 +941,9 @@ class PollService(QObject):
         kind = getattr(error, "kind", "") if isinstance(error, StoreError) else ""
         where = getattr(error, "where", "") if isinstance(error, StoreError) else ""
         reason = str(error) + (f" ({where})" if where else "")
+        subject = getattr(error, "subject", "") if isinstance(error, repo.PollRejectedError) else ""
+        if subject and len(failed.polls) == 1 and reason.startswith(subject + " "):
+            reason = "it" + reason[len(subject) :]  # "the Acme poll: it is already stored", the poll named once
         message = f"Could not {failed.what}: {reason}"
         if len(taken) > 1:
             message += f". The {len(taken) - 1} later change(s) made meanwhile were taken back too"
@@ -975,13 +979,14 @@ class PollService(QObject):
                 put.append(poll)
         self._show(put, remove)
 
-    def _add_later(self, contest: Contest, polls: Sequence[Poll]) -> list[int]:
+    def _add_later(self, contest: Contest, polls: Sequence[Poll], *, undo: bool = False) -> list[int]:
         cid = contest.id or 0
         shown = [replace(p, id=self._shown_key(p.id) if p.id is not None else self._new_id()) for p in polls]
         if not polls:
             return []
         keys = [p.id or 0 for p in shown]
-        what = f"add the {polls[0].pollster} poll" if len(polls) == 1 else f"add {len(polls)} polls"
+        what = f"the {polls[0].pollster} poll" if len(polls) == 1 else f"{len(polls)} polls"
+        what = f"undo the delete of {what}" if undo else f"add {what}"
 
         def write(s: Session) -> tuple[list[Poll], list[int]]:  # writer thread
             given = [replace(p, id=self._thread_id_of(p.id or 0)) for p in shown]
@@ -1060,7 +1065,7 @@ class PollService(QObject):
         self._show([replace(poll, id=key)], ())
         self._submit(pending, write, contest)
 
-    def _delete_later(self, contest: Contest | None, poll_ids: Sequence[int]) -> list[Poll]:
+    def _delete_later(self, contest: Contest | None, poll_ids: Sequence[int], *, undo: bool = False) -> list[Poll]:
         if contest is None:
             raise StoreError("no contest is open")
         cid = contest.id or 0
@@ -1081,11 +1086,15 @@ class PollService(QObject):
             if None in sids or sorted(stored, key=lambda p: p.id or 0) != sorted(
                 expected, key=lambda p: (p.id or 0) if p is not None else 0
             ):
+                # (the poll is named by the message's start when it is the only one, what the window shows by
+                # _on_write_failed: each once)
                 changed = next((p for p, e in zip(gone, expected, strict=True) if e not in stored), None)
-                what = f"this {changed.pollster} poll" if changed is not None else "a poll to delete"
+                which = "it" if len(gone) == 1 else "one of them"
+                if len(gone) > 1 and changed is not None:
+                    which = f"the {changed.pollster} poll"
                 raise StoreError(
-                    f"{what} was changed or deleted by another program or a teammate since it was shown here, so "
-                    "nothing was deleted; the window now shows the polls as stored",
+                    f"another program or a teammate changed or deleted {which} since it was shown here, so nothing "
+                    "was deleted",
                     kind="conflict",
                 )
             repo.delete_polls(s, known)
@@ -1095,7 +1104,8 @@ class PollService(QObject):
         def rollback() -> None:
             self._show([replace(p, id=self._shown_key(p.id or 0)) for p in gone], ())
 
-        what = f"delete the {gone[0].pollster} poll" if len(gone) == 1 else f"delete {len(keys)} polls"
+        what = f"the {gone[0].pollster} poll" if len(gone) == 1 else f"{len(keys)} polls"
+        what = f"undo the add of {what}" if undo else f"delete {what}"
         pending = _Pending(
             what, self._epoch, rollback, lambda _none: None, tuple(keys), polls=tuple(gone), action="delete"
         )

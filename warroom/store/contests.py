@@ -43,6 +43,7 @@ from warroom.core.types import (
     OfficialResult,
     Poll,
     TransferObservation,
+    clipped,
     control_problem,
     is_colour,
     lookalike_key,
@@ -110,29 +111,21 @@ def poll_count(session: Session, contest_id: int) -> int:
 
 # --- checks -----------------------------------------------------------------------------------------------------
 
-_LIMITS = (("name", 200), ("office", 200), ("area", 200), ("transfer_prior", 200))
-
 
 def _check(session: Session, contest: Contest, *, exclude: int | None) -> None:
-    problems = list(contest.problems())
-    for attr, limit in _LIMITS:
-        if len(getattr(contest, attr)) > limit:
-            problems.append(f"{attr}: at most {limit} characters")
-    for c in contest.candidates:
-        if len(c.code) > 40 or len(c.name) > 120 or len(c.short_name) > 120:
-            problems.append(f"candidate {c.name[:40]!r}: code at most 40 characters, names at most 120")
+    problems = list(contest.problems())  # lengths too: the store's column sizes are core's limits (CODE_LIMIT, ...)
     for p in contest.parties:
-        if len(p.code) > 40 or len(p.name) > 120 or not p.code.strip():
-            problems.append(f"party {p.name[:40]!r}: a code of 1-40 characters and a name of at most 120")
+        if not p.code.strip():
+            problems.append(f"party {clipped(p.name)!r}: needs a code")
         if not is_colour(p.colour):
-            problems.append(f"party {p.name[:40]!r}: colour {p.colour[:20]!r} is not #RRGGBB")
+            problems.append(f"party {clipped(p.name)!r}: colour {clipped(p.colour, 20)!r} is not #RRGGBB")
     texts = [contest.name, contest.office, contest.area, contest.notes]
     texts += [x for c in contest.candidates for x in (c.code, c.name, c.short_name, c.colour, c.party or "")]
     texts += [x for p in contest.parties for x in (p.code, p.name, p.colour)]
     if any("\x00" in t for t in texts):
         problems.append("a name or note contains a NUL character (\\x00), which PostgreSQL cannot store")
     if problems:
-        raise ContestError(f"{contest.name or 'contest'}: " + "; ".join(problems))
+        raise ContestError(f"{clipped(contest.name) or 'contest'}: " + "; ".join(problems))
     # Compared in Python: casefold() is what people mean by "the same name", and lower() differs by backend.
     taken = [r for r in session.execute(select(ContestRow.id, ContestRow.name)) if r[0] != exclude]
     key = contest.name.strip().casefold()

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from warroom.core.contestfile import rules_from_dict, rules_to_dict
 from warroom.core.types import (
+    NOTES_LIMIT,
     Annotation,
     Candidate,
     Contest,
@@ -25,6 +26,7 @@ from warroom.core.types import (
     Party,
     Poll,
     TransferObservation,
+    clipped,
     firm_key,
     lookalike_key,
     without_invisibles,
@@ -50,13 +52,18 @@ class PollRejectedError(ValueError):
         index: position of the poll in the batch given to add_polls (0-based), or None.
         line: the source line the caller gave for that poll, or None.
         field: the field at fault ("pollster", "sample_size", "first_round[ann]", ...).
+        subject: how the message names the poll ("Acme 2024-01-01 to 2024-01-03"; "" if it does not), so that a
+            caller whose own words already name it can say "it" instead of naming it twice.
     """
 
-    def __init__(self, message: str, *, index: int | None = None, line: int | None = None, field: str = "") -> None:
+    def __init__(
+        self, message: str, *, index: int | None = None, line: int | None = None, field: str = "", subject: str = ""
+    ) -> None:
         super().__init__(message)
         self.index = index
         self.line = line
         self.field = field
+        self.subject = subject
 
 
 class DuplicatePollError(PollRejectedError):
@@ -225,13 +232,17 @@ def _limit(table: Any, column: str) -> int | None:
 
 
 _TEXT_LIMITS = {name: _limit(_POLL, name) for name in ("pollster", "client", "method", "source_url", "notes")}
+_TEXT_LIMITS["notes"] = NOTES_LIMIT  # a Text column: core's rule for notes (validate_poll, Contest.problems)
 _TEXT_LIMIT_ITEMS = tuple(_TEXT_LIMITS.items())
 _CODE_LIMIT = _limit(_FIGURE, "code")
 _TRANSFER_CODE_LIMIT = _limit(_TRANSFER, "from_code")
 
 
 def _label(poll: Poll) -> str:
-    return f"{poll.pollster.strip()} {poll.fieldwork_start.isoformat()} to {poll.fieldwork_end.isoformat()}"
+    """How a message names a poll; a pollster past the store's length (refused for it) quoted cut short."""
+    return (
+        f"{clipped(poll.pollster.strip(), 60)} {poll.fieldwork_start.isoformat()} to {poll.fieldwork_end.isoformat()}"
+    )
 
 
 def _where(index: int, lines: Sequence[int] | None, count: int) -> tuple[str, int | None]:
@@ -396,6 +407,7 @@ def _check_duplicates(session: Session, contest_id: int, polls: Sequence[Poll], 
                 index=i,
                 line=line,
                 field="pollster",
+                subject=_label(poll),
             )
         first_at[key] = i
     stored = _stored_keys(session, contest_id, (p.fieldwork_end for p in polls))
@@ -407,6 +419,7 @@ def _check_duplicates(session: Session, contest_id: int, polls: Sequence[Poll], 
                 index=i,
                 line=line,
                 field="pollster",
+                subject=_label(polls[i]),
             )
 
 

@@ -14,9 +14,9 @@ from warroom.core.types import Poll
 
 
 class PollWriter(Protocol):
-    def add_polls(self, polls: Sequence[Poll]) -> list[int]: ...
+    def add_polls(self, polls: Sequence[Poll], *, undo: bool = False) -> list[int]: ...
     def update_poll(self, poll: Poll, *, undo: bool = False) -> None: ...
-    def delete_polls(self, poll_ids: Sequence[int]) -> list[Poll]: ...
+    def delete_polls(self, poll_ids: Sequence[int], *, undo: bool = False) -> list[Poll]: ...
 
 
 ErrorSink = Callable[[str], None]
@@ -43,14 +43,14 @@ class _UndoableWrite(QUndoCommand):
         self._guard(self._do)
 
     def undo(self) -> None:
-        self._guard(self._undo)
+        self._guard(self._undo, "undo ")  # "Could not undo add poll": the undo failed, not the add
 
-    def _guard(self, fn: Callable[[], None]) -> None:
+    def _guard(self, fn: Callable[[], None], doing: str = "") -> None:
         try:
             fn()
         except Exception as exc:  # shown, and the history dropped: it no longer matches the store
             self.setObsolete(True)
-            self._on_error(f"Could not {self._what()}: {exc}")
+            self._on_error(f"Could not {doing}{self._what()}: {exc}")
 
     def _what(self) -> str:
         """The command's text as the error message says it (its first letter lower-cased)."""
@@ -84,7 +84,7 @@ class AddPollsCommand(_PollCommand):
         self._polls = [replace(p, id=i) for p, i in zip(self._polls, self.ids, strict=True)]
 
     def _undo(self) -> None:
-        self._writer.delete_polls(self.ids)
+        self._writer.delete_polls(self.ids, undo=True)
 
 
 class ImportedPollsCommand(AddPollsCommand):
@@ -124,7 +124,7 @@ class DeletePollsCommand(_PollCommand):
         self._writer.delete_polls(self._ids)
 
     def _undo(self) -> None:
-        self._writer.add_polls(self._polls)  # same ids, so older history entries still find them
+        self._writer.add_polls(self._polls, undo=True)  # same ids, so older history entries still find them
 
 
 # --- saved scenarios -------------------------------------------------------------------------------------------

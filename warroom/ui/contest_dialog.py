@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,13 +30,25 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from warroom.core.types import Candidate, Contest, CountingSystem, Party, Rules
+from warroom.core.types import (
+    CODE_LIMIT,
+    CONTEST_TEXT_LIMITS,
+    NAME_LIMIT,
+    NOTES_LIMIT,
+    Candidate,
+    Contest,
+    CountingSystem,
+    Party,
+    Rules,
+)
 from warroom.ui.qt_utils import DecimalSpinBox, plain_label, signals_blocked
 
 # Okabe-Ito, colour-blind safe: new candidates and parties take these in turn.
@@ -56,6 +68,29 @@ def code_for(name: str, taken: set[str]) -> str:
     while code in taken:
         code, n = f"{base}{n}", n + 1
     return code
+
+
+class LimitedCells(QStyledItemDelegate):
+    """A table's cell editors stop at the store's length for their column, as a QLineEdit's maxLength does: a
+    5,000-character name was taken as typed and refused by the store only on OK."""
+
+    def __init__(self, limits: dict[int, int], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._limits = limits
+
+    def createEditor(
+        self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QWidget:
+        editor = super().createEditor(parent, option, index)
+        most = self._limits.get(index.column())
+        if most is not None and isinstance(editor, QLineEdit):
+            editor.setMaxLength(most)
+        return editor
+
+
+RUNOFF_AFTER = timedelta(days=14)
+"""A second round's default distance from the first: two weeks, as in France (presidential and legislative) and
+most two-round systems; the user sets another."""
 
 
 def _qdate(d: date) -> QDate:
@@ -100,6 +135,8 @@ class ContestDialog(QDialog):
         self.office.setPlaceholderText("e.g. Mayor of Cumbria")
         self.area = QLineEdit()
         self.area.setPlaceholderText("e.g. Cumbria Combined Authority")
+        for box, key in ((self.name, "name"), (self.office, "office"), (self.area, "area")):
+            box.setMaxLength(CONTEST_TEXT_LIMITS[key])  # the store's size: typing stops there
         self.system = QComboBox()
         self.system.setAccessibleName("Counting system")
         for s in CountingSystem:
@@ -161,6 +198,7 @@ class ContestDialog(QDialog):
         self.candidates.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.candidates.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.candidates.cellDoubleClicked.connect(self._on_cell_double_clicked)
+        self.candidates.setItemDelegate(LimitedCells({0: NAME_LIMIT, 1: NAME_LIMIT, 2: CODE_LIMIT}, self.candidates))
         add = QPushButton("&Add candidate")
         add.clicked.connect(lambda: self.add_candidate("", ""))
         remove = QPushButton("&Remove candidate")
@@ -177,12 +215,16 @@ class ContestDialog(QDialog):
         self.parties.setHorizontalHeaderLabels(list(PARTY_COLUMNS))
         self.parties.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.parties.cellDoubleClicked.connect(self._on_party_double_clicked)
+        self.parties.setItemDelegate(LimitedCells({0: CODE_LIMIT, 1: NAME_LIMIT}, self.parties))
         add_party = QPushButton("Add &party")
         add_party.clicked.connect(lambda: self.add_party("", ""))
 
         self.notes = QPlainTextEdit()
         self.notes.setPlaceholderText("Notes (sources, boundary changes, anything the team should know)")
         self.notes.setFixedHeight(60)
+        # a stored note longer than the limit (from before it) is shown whole, never cut unseen: OK waits for it
+        self._notes_most = max(NOTES_LIMIT, len(existing.notes) if existing else 0)
+        self.notes.textChanged.connect(self._on_notes_changed)  # (before _refresh: it sees the notes cut)
         self.problem_label = plain_label()  # quotes names: as typed
         self.problem_label.setObjectName("contest_problems")
         self.problem_label.setWordWrap(True)
@@ -212,7 +254,12 @@ class ContestDialog(QDialog):
         layout.addWidget(self.buttons)
         self.resize(760, 720)
 
+        # The second round follows the first (RUNOFF_AFTER later) until the user sets its date: switching a race to
+        # two rounds left it on the first round's own day, a problem the user had to find and fix.
+        self._second_follows = existing is None or existing.second_round_date is None
         self._load(existing)
+        self.election.dateChanged.connect(self._on_election_changed)
+        self.second.dateChanged.connect(self._on_second_changed)
         for signal in (
             self.name.textChanged,
             self.office.textChanged,
@@ -354,7 +401,7 @@ class ContestDialog(QDialog):
         if contest is None:
             today = date.today()
             self.election.setDate(_qdate(date(today.year + 1, 5, 6)))
-            self.second.setDate(_qdate(date(today.year + 1, 5, 20)))
+            self.second.setDate(_qdate(date(today.year + 1, 5, 6) + RUNOFF_AFTER))
             self._set_rules(Rules.default_for(CountingSystem.SV))
             for _ in range(2):
                 self.add_candidate("", "")
@@ -364,7 +411,7 @@ class ContestDialog(QDialog):
         self.area.setText(contest.area)
         self.system.setCurrentIndex(self.system.findData(contest.system))
         self.election.setDate(_qdate(contest.election_date))
-        self.second.setDate(_qdate(contest.second_round_date or contest.election_date))
+        self.second.setDate(_qdate(contest.second_round_date or contest.election_date + RUNOFF_AFTER))
         self.notes.setPlainText(contest.notes)
         for p in contest.parties:
             self.add_party(p.code, p.name, p.colour)
@@ -380,6 +427,25 @@ class ContestDialog(QDialog):
         self.finalists.setCurrentIndex(self.finalists.findData(rules.finalists))
         self.threshold.setValue(rules.qualify_threshold or 0.0)
         self.ballots.setCurrentIndex(self.ballots.findData(rules.full_preferential))
+
+    def _on_notes_changed(self) -> None:
+        """Notes stop at NOTES_LIMIT as a line's maxLength stops it: a longer paste is cut there."""
+        text = self.notes.toPlainText()
+        if len(text) <= self._notes_most:
+            return
+        at = min(self.notes.textCursor().position(), self._notes_most)
+        self.notes.setPlainText(text[: self._notes_most])
+        cursor = self.notes.textCursor()
+        cursor.setPosition(at)
+        self.notes.setTextCursor(cursor)
+
+    def _on_election_changed(self, day: QDate) -> None:
+        if self._second_follows:
+            with signals_blocked(self.second):  # (not the user's setting: it keeps following)
+                self.second.setDate(day.addDays(RUNOFF_AFTER.days))
+
+    def _on_second_changed(self, _day: QDate) -> None:
+        self._second_follows = False  # the user's date: kept, and a problem if it is not after the first round
 
     def _on_system_changed(self, _index: int) -> None:
         system = CountingSystem(self.system.currentData())

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from warroom.core.forecast import chance_text
+from warroom.core.types import controls_escaped
 from warroom.paths import atomic_target, qt_name, write_private_atomic
 from warroom.ui.glyphs import drawable_text
 
@@ -896,14 +897,6 @@ figure after it stays after it ("صادق خان 45.0%", not "45.0 صادق خا
 number to the name's run)."""
 
 
-_UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def _escaped(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
 def sources_of(urls: Sequence[tuple[str, str]]) -> list[str]:
     """'Pollster: URL' lines, one per distinct source. A control or direction character in a stored address (one
     kept before addresses were checked, or edited outside warroom) is shown as a \\xNN or \\uNNNN escape, as
@@ -912,7 +905,7 @@ def sources_of(urls: Sequence[tuple[str, str]]) -> list[str]:
     for pollster, url in urls:
         if url and url not in seen:
             seen[url] = pollster
-    return [_UNSHOWABLE.sub(_escaped, f"{p}: {u}") for u, p in seen.items()]
+    return [controls_escaped(f"{p}: {u}") for u, p in seen.items()]
 
 
 def plot_to_png(plot: pg.PlotItem, path: Path, width: int) -> None:

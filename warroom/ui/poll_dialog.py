@@ -29,17 +29,39 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from warroom.core.types import EXHAUSTED, Contest, Poll, TransferObservation, firm_spellings
-from warroom.core.validation import MAX_SAMPLE_SIZE
+from warroom.core.types import (
+    DIRECTION_CONTROLS,
+    EXHAUSTED,
+    NOTES_LIMIT,
+    Contest,
+    Poll,
+    TransferObservation,
+    controls_escaped,
+    firm_spellings,
+)
+from warroom.core.validation import MAX_SAMPLE_SIZE, TEXT_LIMITS
 from warroom.ui.qt_utils import DecimalSpinBox, literal_tip, plain_label
 
 BLANK = -1.0  # spin-box value shown as "–": the poll did not publish this figure
 MOST_DECIMALS = 4  # a figure given with more is shown to four places (and kept exactly while left untouched)
+TYPED_DECIMALS = 2
+"""Decimals a share box takes as typed, whatever the poll's own figures carry: pollsters publish 33.35 (French
+institutes, two-decimal compilations), and the new-poll form took one, so the second 5 of "33.35" was refused."""
+
+
+class _ShareBox(DecimalSpinBox):
+    """A share box that takes TYPED_DECIMALS or more places but shows a figure with the places it has ("45 %",
+    "33.35 %"), never padded with zeros ("45.00 %")."""
+
+    def textFromValue(self, value: float) -> str:
+        text = super().textFromValue(value)
+        point = self.locale().decimalPoint()
+        return text.rstrip("0").removesuffix(point) if point in text else text
 
 
 def _decimals(values: Sequence[float]) -> int:
-    """How many decimals the form shows: one, or as many as the poll's own figures carry (33.33), up to four."""
-    most = 1
+    """How many decimals the form takes: two, or as many as the poll's own figures carry (33.333), up to four."""
+    most = TYPED_DECIMALS
     for v in values:
         for places in range(most, MOST_DECIMALS + 1):
             most = places
@@ -49,9 +71,9 @@ def _decimals(values: Sequence[float]) -> int:
 
 
 def _share_box(name: str, tip: str) -> QDoubleSpinBox:
-    box = DecimalSpinBox()
+    box = _ShareBox()
     box.setRange(BLANK, 100.0)
-    box.setDecimals(1)
+    box.setDecimals(TYPED_DECIMALS)
     box.setSingleStep(1.0)
     box.setSpecialValueText("–")
     box.setValue(BLANK)
@@ -123,6 +145,15 @@ class PollDialog(QDialog):
         self.source.setAccessibleName("Source URL")
         self.notes = QLineEdit()
         self.notes.setAccessibleName("Notes")
+        # the store's lengths (core.validation.TEXT_LIMITS, NOTES_LIMIT): typing stops there, not refused on Save
+        for line, most in (
+            (self.pollster, TEXT_LIMITS["pollster"]),
+            (self.client, TEXT_LIMITS["client"]),
+            (self.notes, NOTES_LIMIT),
+        ):
+            line.setMaxLength(most)
+        if (method_line := self.method.lineEdit()) is not None:
+            method_line.setMaxLength(TEXT_LIMITS["method"])
 
         about = QFormLayout()
         about.addRow("&Pollster", self.pollster)
@@ -216,7 +247,8 @@ class PollDialog(QDialog):
         # A stored figure the form cannot show exactly (more decimals than four) is kept as stored while its box
         # still shows it: opening a poll and saving it never rewrites a figure the user did not touch.
         self._given: dict[QDoubleSpinBox, float] = {}
-        self._places = 1
+        self._places = TYPED_DECIMALS
+        self._shown_notes = ("", "")  # (the note as shown, as stored)
         if poll is not None:
             self.show_poll(poll)
         for box in (*self.first.values(), *self.second.values()):
@@ -240,7 +272,14 @@ class PollDialog(QDialog):
         self.sample.setValue(poll.sample_size or 0)
         self.method.setCurrentText(poll.method)
         self.source.setText(poll.source_url)
-        self.notes.setText(poll.notes)
+        # a stored note past the limit (from before it) is shown whole, never cut unseen: Save says it is too long
+        # A control stored before direction controls were refused is shown as its escape (\u202e), never obeyed
+        # (the note read reordered, the control invisible, and Save refused it unseen). Saved untouched, a note is
+        # kept as stored unless it holds a direction control, which the store refuses: then it keeps the escape.
+        notes = controls_escaped(poll.notes, lines_ok=True)
+        self._shown_notes = (notes, poll.notes)
+        self.notes.setMaxLength(max(NOTES_LIMIT, len(notes)))
+        self.notes.setText(notes)
         for boxes, given in (
             (self.first, poll.first_round),
             (self.second, poll.second_round),
@@ -316,12 +355,19 @@ class PollDialog(QDialog):
             sample_size=self.sample.value() or None,
             method=self.method.currentText().strip(),
             source_url=self.source.text().strip(),
-            notes=self.notes.text().strip(),
+            notes=self._notes(),
             first_round=figures(self.first),
             second_round=figures(self.second),
             party_vi=figures(self.party),
             transfers=self._transfer_rows(),
         )
+
+    def _notes(self) -> str:
+        typed = self.notes.text().strip()
+        shown, stored = self._shown_notes
+        if typed == shown.strip() and not any(ch in DIRECTION_CONTROLS for ch in stored):
+            return stored.strip()  # untouched: as stored (a tab or line break it holds is its own)
+        return typed
 
     def accept(self) -> None:
         problems = self._check(self.poll())

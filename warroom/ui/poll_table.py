@@ -35,7 +35,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView, QWidget
 
 from warroom.core.colour import readable
-from warroom.core.types import Contest, Poll, bidi_isolated
+from warroom.core.types import Contest, Poll, bidi_isolated, controls_escaped
 from warroom.ui.glyphs import drawable
 from warroom.ui.qt_utils import NAME_IN_TITLE, elide_middle, literal_tip
 
@@ -381,7 +381,10 @@ class PollTableModel(QAbstractTableModel):
         bits.append(
             f"fieldwork {poll.fieldwork_start:%d %b} – {poll.fieldwork_end:%d %b %Y}, n = {poll.sample_size or 'not published'}"
         )
-        bits.extend(text for text in (poll.method, poll.source_url, poll.notes) if text)
+        # a control or direction character stored before they were refused is shown escaped, never obeyed
+        bits.extend(controls_escaped(text) for text in (poll.method, poll.source_url) if text)
+        if poll.notes:
+            bits.append(controls_escaped(poll.notes, lines_ok=True))
         return literal_tip("\n".join(bits))  # a note "A<B & C>D" as typed (Qt read it as HTML: "AD")
 
     def _row_texts(self, poll: Poll) -> tuple[str, ...]:
