@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -125,6 +125,34 @@ class ScenarioStore(Protocol):
     def scenarios(self) -> list[tuple[str, dict[str, Any], dict[str, Any]]]: ...
     def save_scenario(self, name: str, baseline: dict[str, Any], settings: dict[str, Any]) -> None: ...
     def delete_scenario(self, name: str) -> None: ...
+
+
+class ForecastRun:
+    """A forecast over time worked out on a worker thread: how far it is (`done` of `total` dates, for a progress
+    bar), cancel(), and its points as `result` (a Future: core.pipeline.ForecastCancelled once cancelled)."""
+
+    def __init__(self, job: Callable[[Callable[[int, int], bool] | None], list[ForecastPoint]]) -> None:
+        self.done, self.total = 0, 1
+        self._stop = threading.Event()
+        self.result: Future[list[ForecastPoint]] = Future()
+        threading.Thread(target=self._work, args=(job,), name="warroom-forecast", daemon=True).start()
+
+    def cancel(self) -> None:
+        """Stop at the next date (the result then raises ForecastCancelled)."""
+        self._stop.set()
+
+    def _report(self, done: int, total: int) -> bool:
+        self.done, self.total = done, total  # (two ints, read by the GUI thread's timer)
+        return not self._stop.is_set()
+
+    def _work(self, job: Callable[[Callable[[int, int], bool] | None], list[ForecastPoint]]) -> None:
+        try:
+            with gui_first():  # (the window's turns wait less for Python's lock while this runs)
+                points = job(self._report)
+        except BaseException as exc:  # handed to the GUI thread through the Future
+            self.result.set_exception(exc)
+        else:
+            self.result.set_result(points)
 
 
 class ScenarioController(QObject):
@@ -449,11 +477,28 @@ class ScenarioController(QObject):
     def forecast_over_time(self) -> list[ForecastPoint]:
         """The win probability and forecast margin by week, each from the polls known that day (empty without
         polls or the error table)."""
+        job = self.forecast_job()
+        return [] if job is None else job(None)
+
+    def forecast_job(self) -> Callable[[Callable[[int, int], bool] | None], list[ForecastPoint]] | None:
+        """forecast_over_time on a copy of today's polls, contest, odds and priors, to run on a worker: called with
+        a progress callback (core.pipeline.forecast_over_time's), it returns the points. None: nothing to forecast
+        (no polls, or no error table)."""
         if self.contest is None or self.odds is None or not self.polls:
-            return []
-        last = max(p.fieldwork_end for p in self.polls)
-        days = forecast_days(self.polls, last)
-        return forecast_over_time(self.polls, self.contest, self.odds, days, self.priors)
+            return None
+        polls = list(self.polls)  # (a teammate's poll landing meanwhile changes the controller's list, not this)
+        days = forecast_days(polls, max(p.fieldwork_end for p in polls))
+        contest, odds, priors = self.contest, self.odds, self.priors
+
+        def job(progress: Callable[[int, int], bool] | None) -> list[ForecastPoint]:
+            return forecast_over_time(polls, contest, odds, days, priors, progress)
+
+        return job
+
+    def start_forecast(self) -> ForecastRun | None:
+        """forecast_job started on a worker thread (Scenario > Forecast over time); None: nothing to forecast."""
+        job = self.forecast_job()
+        return None if job is None else ForecastRun(job)
 
     def saved_view(self, saved: SavedScenario) -> ProjectionView:
         """A saved case's numbers, exactly as the panel would show them."""
