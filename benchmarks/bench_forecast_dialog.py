@@ -19,10 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from _responsive import StallProbe, build_store, run_loop  # noqa: E402
-from bench_scale import scale_polls  # noqa: E402
+from _responsive import StallProbe, build_store, run_loop
+from bench_scale import scale_polls
 
 
 def main() -> int:
