@@ -184,7 +184,15 @@ class ContestDialog(QDialog):
         rules.setChecked(False)
         rules.setToolTip("Tick to change the system's usual rules")
         self.rules_box = rules
-        rform = QFormLayout(rules)
+        # The fields show while the box is ticked: greyed out, they took 150 px of a 1366x768 laptop's height
+        # and left the candidates' table two rows high (seven candidates to scroll through in it)
+        self.rules_fields = QWidget()
+        self.rules_fields.setObjectName("rules_fields")
+        QVBoxLayout(rules).addWidget(self.rules_fields)
+        rules.toggled.connect(self.rules_fields.setVisible)
+        self.rules_fields.setVisible(False)
+        rform = QFormLayout(self.rules_fields)
+        rform.setContentsMargins(0, 0, 0, 0)
         rform.addRow("Majority to win outright", self.majority)
         rform.addRow("Preferences counted", self.preferences)
         rform.addRow("Final round", self.finalists)
