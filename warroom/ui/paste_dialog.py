@@ -15,8 +15,10 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -43,7 +45,9 @@ class PasteChecker(Protocol):
 
     paste_checked: Any  # (request id, ParseResult or message), for the latest request only
 
-    def check_paste(self, rows: Sequence[Sequence[str]], mapping: Sequence[str]) -> int: ...
+    def check_paste(
+        self, rows: Sequence[Sequence[str]], mapping: Sequence[str], default_year: int | None = None
+    ) -> int: ...
 
 
 class PasteDialog(QDialog):
@@ -96,6 +100,23 @@ class PasteDialog(QDialog):
         for r, row in enumerate(self._rows[1 : PREVIEW_ROWS + 1], start=1):
             for col, cell in enumerate(row):
                 self.table.setItem(r, col, QTableWidgetItem(_previewed(cell)))
+        # Wikipedia's poll tables write "28–30 Apr" under a year's heading: such dates are read in this year (the
+        # contest's election year unless changed); they were refused as "not a date (use YYYY-MM-DD)"
+        self.year = QSpinBox()
+        self.year.setObjectName("paste_year")
+        self.year.setRange(1900, 2100)
+        self.year.setValue(contest.election_date.year)
+        self.year.setAccessibleName("Year of dates written without one")
+        self.year.setToolTip(
+            "Dates in the table written without a year (\u201c28\u201330 Apr\u201d) are read in this year"
+        )
+        self.year.valueChanged.connect(self._refresh)
+        year_row = QHBoxLayout()
+        year_label = QLabel("&Year of dates written without one:")
+        year_label.setBuddy(self.year)
+        year_row.addWidget(year_label)
+        year_row.addWidget(self.year)
+        year_row.addStretch(1)
         self.summary = plain_label()  # quotes pasted cells: as typed
         self.summary.setObjectName("paste_summary")
         self.summary.setWordWrap(True)
@@ -110,6 +131,7 @@ class PasteDialog(QDialog):
             )
         )
         layout.addWidget(self.table, 1)
+        layout.addLayout(year_row)
         layout.addWidget(self.summary)
         layout.addWidget(self.buttons)
         self.resize(900, 420)
@@ -121,7 +143,7 @@ class PasteDialog(QDialog):
 
     def csv_text(self) -> str:
         """The pasted rows as poll CSV under the chosen mapping."""
-        return to_poll_csv(self._rows, self.mapping())
+        return to_poll_csv(self._rows, self.mapping(), self.year.value())
 
     @property
     def checking(self) -> bool:
@@ -132,7 +154,7 @@ class PasteDialog(QDialog):
         self.result_parse = None
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
         self.summary.setText(f"Checking {len(self._rows) - 1:,} rows…")
-        self._request = self._checker.check_paste(self._rows, self.mapping())
+        self._request = self._checker.check_paste(self._rows, self.mapping(), self.year.value())
 
     def _on_paste_checked(self, request: int, parsed: object) -> None:
         if request != self._request:
