@@ -249,6 +249,7 @@ class ScenarioActions(QObject):
                     view.projection,
                     self.library.freshness(saved).message,
                     view.break_even_words,
+                    assumption_lines(view.baseline, view.scenario)[2:],  # (after its baseline and runoff source)
                 )
             )
         return out

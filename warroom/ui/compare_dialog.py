@@ -33,6 +33,7 @@ ROWS = (
     "Challenger runoff %",
     "Break-even message",
     "Challenger's chance",
+    "Settings",
     "Today's polls",
 )
 
@@ -47,6 +48,10 @@ class CompareColumn:
     projection: Projection
     today: str
     break_even: str = ""  # ProjectionView.break_even_words: share of the personal vote, points, voters
+    # What the case assumes (core.pipeline.assumption_lines past its baseline: the message, the drag, each
+    # transfer split), as the briefing, meeting mode and `warroom scenario` print them. Compare showed the
+    # figures of each case and not what differs between them.
+    settings: Sequence[str] = ()
 
 
 def cells(column: CompareColumn) -> list[str]:
@@ -61,6 +66,7 @@ def cells(column: CompareColumn) -> list[str]:
         f"{p.runoff.b_share:.1f}",
         column.break_even or break_even_text(p.break_even_message),
         chance_text(p.win_probability_b),
+        "\n".join(column.settings) or "the baseline's",
         column.today or "same answer",
     ]
 
