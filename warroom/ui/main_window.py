@@ -74,7 +74,7 @@ from warroom.ui.dock_layout import (
 from warroom.ui.glyphs import drawable
 from warroom.ui.poll_dialog import PollDialog
 from warroom.ui.poll_table import BULK_INSERT, POLL_ROLE, PollFilterProxy, PollTableModel, PollTableView
-from warroom.ui.qt_utils import DataStatusBar, ask_plain, plain_label, title_text
+from warroom.ui.qt_utils import DataStatusBar, as_html, ask_plain, plain_label, title_text
 
 # Layout from 1280x720 up: the charts keep at least this much, the docks give way first (and scroll).
 if TYPE_CHECKING:
@@ -1506,13 +1506,7 @@ class MainWindow(QMainWindow):
             self.show_error(str(exc))
 
     def _about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About warroom",
-            f"<b>warroom {__version__}</b><br>Offline campaign war room: poll store, live poll averages and runoff "
-            "scenarios.<br><br>The demo race is the 2012 London mayoral election, from published polls and the "
-            "official result (see resources/data/SOURCES.md).",
-        )
+        QMessageBox.about(self, "About warroom", about_text())
 
     # --- signals up / handlers ------------------------------------------------------------------------------
 
@@ -1580,6 +1574,30 @@ def with_ending(path: Path, kind: str) -> Path:
     ("view" is "view.svg"; the view export had refused it, the CSV one written a file with no ending). A name with
     an ending is kept as typed (`polls.sqlite3` is still refused as the store, `x.txt` is what the user asked for)."""
     return path.with_name(f"{path.name}.{kind}") if not path.suffix and path.name else path
+
+
+def about_text() -> str:
+    """Help > About: the version and every data set the app ships, credited with its licence, and where the
+    notes on their sources are on this machine (it named the London demo only, and a path in the source tree)."""
+    from warroom.resources import resource_path
+
+    notes = [resource_path("data", "SOURCES.md"), resource_path("data", "france_2022", "SOURCES.md")]
+    where = "<br>".join(as_html(str(p)) for p in notes)
+    return (
+        f"<b>warroom {__version__}</b><br>Offline campaign war room: poll store, live poll averages and runoff "
+        "scenarios.<br><br><b>Data shipped with the app</b> (facts and figures from public sources):"
+        "<ul>"
+        "<li>London Mayor 2012 (Supplementary Vote): the published polls (YouGov, ComRes, TNS-BMRB, Survation, "
+        "Populus, Opinium, as reported by UK Polling Report and the pollsters) and London Elects' declared result."
+        "</li>"
+        "<li>France 2022 presidential (two rounds): polls and vote-transfer matrices from the NSPPolls compilation "
+        "(github.com/nsppolls/nsppolls, MIT licence); the official results of both rounds as proclaimed by the "
+        "Conseil constitutionnel.</li>"
+        "<li>Burlington Mayor 2009 (instant runoff): every ballot and the official round-by-round count, as "
+        "published by the City of Burlington, Vermont.</li>"
+        "</ul>"
+        f"Where each figure comes from:<br>{where}"
+    )
 
 
 def _theme(dark: bool = False, *, projector: bool = False) -> Theme:
