@@ -13,3 +13,10 @@ def test_a_batch_elimination_is_named_as_a_list(tmp_path: Path) -> None:
     out = ok("--data-dir", str(tmp_path), "--contest", "Burlington Mayor 2009", "scenario")
     assert "Round 1: Simpson, Write-in and Smith out, 8.4 points behind Montroll." in out, out
     assert " and Write-in and " not in out
+
+
+def test_names_are_listed_as_a_sentence_lists_them() -> None:
+    """core.irv_scenario.listed: the one rule the count's words and the instant-runoff panel's lines use."""
+    from warroom.core.irv_scenario import listed
+
+    assert [listed(n) for n in ([], ["A"], ["A", "B"], ["A", "B", "C"])] == ["", "A", "A and B", "A, B and C"]

@@ -1249,6 +1249,12 @@ def pair_leads(scenario: IrvScenario, first_rounds: np.ndarray, a: str, b: str) 
         return np.where(both > 0, 100.0 * (ta - tb) / both, np.nan)
 
 
+def listed(names: Sequence[str]) -> str:
+    """Names as a sentence lists them: "A", "A and B", "A, B and C" (a batch elimination read "Simpson and
+    Write-in and Smith out")."""
+    return names[-1] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}" if names else ""
+
+
 def elimination_lines(run: IrvRun, names: Mapping[str, str] | None = None) -> list[str]:
     """The chain in words, one line per exclusion and one for the result: what a briefing or the CLI prints.
 
@@ -1266,8 +1272,7 @@ def elimination_lines(run: IrvRun, names: Mapping[str, str] | None = None) -> li
 
     lines = []
     for e in run.eliminations:
-        named = [name(c) for c in e.eliminated]  # "A, B and C" ("A and B and C" read as a stammer)
-        out = named[-1] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
+        out = listed([name(c) for c in e.eliminated])
         gap = f"{e.margin:.1f} points" if e.margin >= 0.05 else "less than 0.1 points"
         line = f"Round {e.round}: {out} out, {gap} behind {name(e.survivor)}."
         if e.decisive:

@@ -65,7 +65,7 @@ from PySide6.QtWidgets import (
 
 from warroom.core.forecast import chance_cell
 from warroom.core.irv_pipeline import MINOR_SHARE, BreakEven, IrvCase, IrvView
-from warroom.core.irv_scenario import IrvScenario
+from warroom.core.irv_scenario import IrvScenario, listed
 from warroom.core.types import EXHAUSTED, Contest
 from warroom.paths import from_qt_name
 from warroom.ui.glyphs import drawable
@@ -719,7 +719,7 @@ class IrvPanel(QWidget):
         if last is not None and last not in shown:
             shown.append(last)
         for e in shown[-4:]:
-            out = " and ".join(as_html(view.name(c)) for c in e.eliminated)
+            out = listed([as_html(view.name(c)) for c in e.eliminated])  # (core's words: "A, B and C")
             gap = f"{e.margin:.1f} points" if e.margin >= 0.05 else "less than 0.1 points"
             place = len(run.rounds[e.round - 1].tallies)
             who = f" (who finishes {_ordinal(place)})" if len(e.eliminated) == 1 and place <= 4 else ""
