@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from warroom.ui.answer_view import AnswerView
     from warroom.ui.charts import ChartPanel
     from warroom.ui.export import Briefing
+    from warroom.ui.irv_answer import IrvAnswerView
     from warroom.ui.saved_case_view import SavedScenarioPages
     from warroom.ui.scenario_panel import ScenarioPanel
     from warroom.ui.two_round_answer import TwoRoundAnswerView
@@ -194,6 +195,7 @@ class WarRoom:
         self._saved_pages: SavedScenarioPages | None = None
         self._answer_view: AnswerView | None = None
         self._two_round_answer: TwoRoundAnswerView | None = None
+        self._irv_answer: IrvAnswerView | None = None
         self.scenario_actions = ScenarioActions(
             self.scenarios, self.presented, self.window, records=self.poll_service, pages=_LazyPages(self)
         )
@@ -207,6 +209,7 @@ class WarRoom:
         self.irv = IrvController(errors=errors)
         self.irv_panel = IrvPanel(self.irv)
         self.window.set_irv_widget(self.irv_panel)
+        self.window.set_irv_answer_widget(lambda: self.irv_answer)  # meeting mode's answer, instant-runoff race
         self.window.set_answer_widget(lambda: self.answer_view)
         self.window.show_store(
             store.display_target + ("  (read-only)" if store.read_only else ""), sqlite_path(store.engine), backup_dir
@@ -316,6 +319,16 @@ class WarRoom:
 
             self._two_round_answer = TwoRoundAnswerView(self.two_round)
         return self._two_round_answer
+
+    @property
+    def irv_answer(self) -> IrvAnswerView:
+        """Meeting mode's answer page for an instant-runoff race, built on first use (it shows its model's state)."""
+        if self._irv_answer is None:
+            self.attach_charts()
+            from warroom.ui.irv_answer import IrvAnswerView
+
+            self._irv_answer = IrvAnswerView(self.irv)
+        return self._irv_answer
 
     def _on_first_averages(self, _polls: object, _averages: object) -> None:
         """A big contest's first averages landed: the start's "Averaging…" note goes (unless replaced since)."""

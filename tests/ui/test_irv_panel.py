@@ -66,11 +66,13 @@ def test_an_irv_contest_shows_the_irv_panel_and_a_runoff_contest_the_runoff_one(
     room.poll_service.open_contest(IRV_CONTEST.name)
     assert win.scenario_scroll.widget() is room.irv_panel
     qtbot.waitUntil(lambda: room.irv.view is not None)
-    # Meeting mode shows the same panel, as the scenario and as the answer (not the top-two runoff's answer view).
+    # Meeting mode: the answer is the instant-runoff answer page (not the top-two runoff's answer view), the
+    # scenario the same panel.
     win.set_presentation_views(["answer", "charts", "scenario"])
     win.enter_presentation()
     try:
-        assert room.irv_panel.isVisible() and room.irv_panel.parent() is win.present_page
+        assert win.stack.currentWidget() is room.irv_answer and room.irv_answer.isVisible()
+        assert room.irv_answer.verdict.text() == room.irv.view.headline
         assert not room.answer_view.isVisible()
         win.step_view(1)
         assert win.stack.currentWidget() is win.charts

@@ -27,6 +27,7 @@ from warroom.core.forecast import ForecastErrors
 from warroom.core.irv_pipeline import (
     BreakEven,
     IrvCase,
+    IrvPairLead,
     IrvView,
     break_evens,
     default_row,
@@ -130,6 +131,7 @@ class IrvController(QObject):
         self.case: IrvCase | None = None
         self.scenario: IrvScenario | None = None
         self.view: IrvView | None = None
+        self.lead: IrvPairLead | None = None  # the last lead_ready's (a page built later shows it at once)
         self.row: str = ""
         self.break_even_list: list[BreakEven] = []
         self._edited: dict[str, np.ndarray] = {}  # rows the user set, carried across poll updates
@@ -173,6 +175,7 @@ class IrvController(QObject):
         self._prior_first = False
         self._data_known = False
         self.case = self.scenario = self.view = None
+        self.lead = None
         self.row = ""
         self.break_even_list = []
         self._edited = {}
@@ -410,4 +413,5 @@ class IrvController(QObject):
         if new_row:
             self.row_selected.emit(self.row)
         self._apply(scenario)
-        self.lead_ready.emit(irv_pair_lead(case, self.polls, self.averages))
+        self.lead = irv_pair_lead(case, self.polls, self.averages)
+        self.lead_ready.emit(self.lead)

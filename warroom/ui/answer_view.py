@@ -86,7 +86,10 @@ class AnswerPage(QWidget):
         layout.setContentsMargins(24, 24, 24, 24)
         layout.addWidget(self.verdict)
         layout.addWidget(self.details)
-        layout.addWidget(self.chart, 1)
+        layout.addWidget(self.chart, 1000)
+        # With the chart hidden (a race with no polls yet) the text stays at the top: the spare height went to the
+        # labels, the headline and its lines spread down the projector with gaps between them
+        layout.addStretch(1)
 
     def _show_lead(
         self,

@@ -564,6 +564,17 @@ class MainWindow(QMainWindow):
         self._two_round_answer = widget
         self._built("_two_round_answer", build=False)
 
+    def set_irv_answer_widget(self, widget: QWidget | Callable[[], QWidget]) -> None:
+        """Meeting mode's answer view for an instant-runoff contest (ui.irv_answer), or a function that builds it
+        when first shown."""
+        self._irv_answer = widget
+        self._built("_irv_answer", build=False)
+
+    def _irv_shown(self) -> bool:
+        """The open contest counts by instant runoff: its panel is the scenario panel shown."""
+        irv = getattr(self, "_irv_widget", None)
+        return irv is not None and getattr(self, "_scenario_widget", None) is irv
+
     def set_saved_scenario_widget(self, widget: QWidget | Callable[[], QWidget]) -> None:
         """The widget meeting mode shows a saved scenario in (read-only; the live scenario panel is untouched), or
         a function that builds it when first shown."""
@@ -600,10 +611,9 @@ class MainWindow(QMainWindow):
         self._show_scenario_panel()
 
     def _for_counting_system(self, view: str) -> str:
-        """Meeting mode's view for the open contest: for an instant-runoff race the answer is the IRV panel (its
-        verdict and decisive eliminations), never the top-two runoff answer view."""
-        irv = getattr(self, "_irv_widget", None)
-        if view == "answer" and irv is not None and getattr(self, "_scenario_widget", None) is irv:
+        """Meeting mode's view for the open contest: an instant-runoff race's answer is its own answer page
+        (ui.irv_answer), or the IRV panel when none is set, never the top-two runoff answer view."""
+        if view == "answer" and self._irv_shown() and getattr(self, "_irv_answer", None) is None:
             return "scenario"
         return view
 
@@ -790,7 +800,8 @@ class MainWindow(QMainWindow):
         if view == "answer" and getattr(self, "_answer_widget", None) is not None:
             self._return_scenario_widget()
             two_round = self._built("_two_round_answer") if getattr(self, "_two_round_on", False) else None
-            answer = two_round if two_round is not None else self._built("_answer_widget")
+            irv = self._built("_irv_answer") if two_round is None and self._irv_shown() else None
+            answer = two_round if two_round is not None else irv if irv is not None else self._built("_answer_widget")
             assert answer is not None
             self.stack.setCurrentWidget(answer)
             return
