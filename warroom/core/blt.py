@@ -88,12 +88,13 @@ def parse_blt(text: str) -> BltFile:
     Raises:
         BltFormatError: the first problem, with its line number.
     """
-    lines = [(i, line.split("#", 1)[0].strip()) for i, line in enumerate(text.splitlines(), start=1)]
-    lines = [(i, line) for i, line in lines if line]
+    # (line number, the line without its comment, the line as written: a name in quotes may hold a `#`)
+    lines = [(i, line.split("#", 1)[0].strip(), line) for i, line in enumerate(text.splitlines(), start=1)]
+    lines = [(i, line, raw) for i, line, raw in lines if line]
     if not lines:
         raise BltFormatError("the file is empty")
     it = iter(lines)
-    line_no, head = next(it)
+    line_no, head, _ = next(it)
     parts = head.split()
     if len(parts) != 2 or not all(_whole(p) for p in parts):
         raise BltFormatError(
@@ -109,7 +110,7 @@ def parse_blt(text: str) -> BltFile:
     withdrawn: set[int] = set()
     raw: list[tuple[int, int, list[str]]] = []  # line, weight, cells (candidate numbers, `-`, or `a=b`)
     ended = False
-    for line_no, line in it:
+    for line_no, line, _ in it:
         parts = line.split()
         if not raw and not withdrawn and parts[0].startswith("-") and _whole(parts[0][1:]):
             for p in parts:
@@ -139,12 +140,24 @@ def parse_blt(text: str) -> BltFile:
     if not ended:
         raise BltFormatError(f"line {lines[-1][0]}: the ballots never end (a line holding only 0)")
     strings: list[tuple[int, str]] = []
-    for line_no, line in it:
+    unquoted: dict[int, str] = {}  # lines that read as several words, some not in quotes
+    for line_no, _, line in it:
         try:
-            words = shlex.split(line)
+            words = shlex.split(line, comments=True)
+            lexer = shlex.shlex(line, posix=False)  # the words as written, quotes kept
+            lexer.whitespace_split = True
+            tokens = list(lexer)
         except ValueError as exc:
             raise BltFormatError(f"line {line_no}: {exc}") from None
+        if len(words) > 1 and any(t[0] not in "\"'" for t in tokens):
+            unquoted[line_no] = line.split("#", 1)[0].strip()
         strings.extend((line_no, w) for w in words)
+    for line_no in sorted({line_no for line_no, _ in strings[:n]} & set(unquoted)):
+        # `Bob Kiss` unquoted is two names, Bob and Kiss: every name after them moved up one, unseen
+        raise BltFormatError(
+            f"line {line_no}: {unquoted[line_no]!r} reads as {len(shlex.split(unquoted[line_no]))} names: write each "
+            'name in quotes ("Bob Kiss")'
+        )
     if len(strings) < n:
         raise BltFormatError(f"line {lines[-1][0]}: {n} candidates are named after the ballots, found {len(strings)}")
     names = [s for _, s in strings[:n]]
