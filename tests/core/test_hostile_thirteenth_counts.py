@@ -226,3 +226,35 @@ def test_a_hash_inside_a_quoted_name_or_title_is_part_of_it_not_a_comment() -> N
     """`"Ann #1"` was cut at the `#` as a comment and refused as "No closing quotation"."""
     blt = parse_blt('2 1\n3 1 2 0 # the first ballots\n2 2 1 0\n0\n"Ann #1"\n"Bob" # the other\n"Ward #3"\n')
     assert blt.table.candidates == ("Ann #1", "Bob") and blt.title == "Ward #3"
+
+
+@pytest.mark.parametrize("line", ["(y) 0", "(y)"])
+def test_a_ballot_id_with_nothing_after_it_is_refused_not_the_end_of_the_ballots(line: str) -> None:
+    """`(y) 0` ended the ballots: the real end line `0` became a candidate called "0" and won, the last name
+    became the title. `(y)` alone was an IndexError traceback."""
+    with pytest.raises(BltFormatError, match=r"line 3: a ballot line .*weight"):
+        parse_blt(f"2 1\n(x) 3 1 2 0\n{line}\n2 2 1 0\n0\n'A' 'B'\n")
+
+
+def test_a_ballot_id_before_a_ballot_still_reads() -> None:
+    blt = parse_blt("2 1\n(x) 3 1 2 0\n(y) 2 2 0\n0\n'A' 'B'\n")
+    assert blt.table.candidates == ("A", "B") and blt.table.counts.tolist() == [3, 2]
+
+
+@pytest.mark.parametrize(
+    ("cell", "said"),
+    [
+        ('<c r="B2" t="e"><v>#N/A</v></c>', r"an Excel error value \(#N/A\)"),
+        ('<c t="e" r="B2"><v>#REF!</v></c>', r"an Excel error value \(#REF!\)"),  # through the XML parser
+        ('<c r="B2" t="d"><v>2021-06-22T00:00:00</v></c>', r"a date \(2021-06-22T00:00:00\)"),
+        ('<c r="B2" t="b"><v>1</v></c>', r"a TRUE/FALSE value"),
+    ],
+)
+def test_an_error_date_or_true_false_cell_is_refused_not_a_candidate(tmp_path: Path, cell: str, said: str) -> None:
+    """A formula's `#N/A` became a candidate called "#N/A", and won; a date cell a candidate named by the date;
+    TRUE was read as candidacy ID 1."""
+    from tests.core.test_hostile_third_pass import _book
+
+    path = _book(tmp_path / "cvr.xlsx", f'<c r="A2"><v>1</v></c>{cell}', ["Ann"])
+    with pytest.raises(NycFormatError, match=rf"cvr\.xlsx, row 2, column B.*{said}, not a ranking"):
+        read_nyc_cvr(path, candidacy={"1": "Ann"})

@@ -120,6 +120,8 @@ def parse_blt(text: str) -> BltFile:
             continue
         if parts[0].startswith("(") and parts[0].endswith(")"):
             parts = parts[1:]  # a ballot id
+            if len(parts) < 2:  # `(y) 0` is not the end of the ballots: that line is a bare 0
+                raise BltFormatError(f"line {line_no}: a ballot line after its id gives a weight, the rankings, then 0")
         if parts == ["0"]:
             ended = True
             break

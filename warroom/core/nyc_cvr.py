@@ -569,13 +569,19 @@ def _cell_text(attrs: str, inner: str | None, strings: list[str]) -> str:
     return _typed_value(kind, text, strings)
 
 
+_NOT_A_RANKING = {"e": "an Excel error value ({})", "d": "a date ({})", "b": "a TRUE/FALSE value"}
+"""Cell types that hold no name or candidacy ID: an error (a formula that failed), a date, a boolean."""
+
+
 def _typed_value(kind: str, text: str, strings: list[str]) -> str:
     """A cell's text from its type and raw value: a shared string looked up, a number as a whole number.
 
     Raises:
-        ValueError: a shared-string index that is not one, or a number that is not a whole number from 0
-            (a candidacy ID): never a candidate called 'nan' or '1e400'.
+        ValueError: a shared-string index that is not one, a number that is not a whole number from 0
+            (a candidacy ID): never a candidate called 'nan' or '1e400'; an error, date or TRUE/FALSE cell.
     """
+    if kind in _NOT_A_RANKING and text:  # `#N/A` from a formula, a date, TRUE: never a candidate of that name
+        raise ValueError(f"{_NOT_A_RANKING[kind].format(text)}, not a ranking")
     if kind == "s":
         if not text:
             return ""
