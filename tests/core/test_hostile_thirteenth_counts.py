@@ -258,3 +258,39 @@ def test_an_error_date_or_true_false_cell_is_refused_not_a_candidate(tmp_path: P
     path = _book(tmp_path / "cvr.xlsx", f'<c r="A2"><v>1</v></c>{cell}', ["Ann"])
     with pytest.raises(NycFormatError, match=rf"cvr\.xlsx, row 2, column B.*{said}, not a ranking"):
         read_nyc_cvr(path, candidacy={"1": "Ann"})
+
+
+@pytest.mark.parametrize(
+    ("cells", "said"),
+    [
+        # Excel's layout (the fast reader) and the same through the XML parser (type before reference)
+        ('<c r="A2"><v>1</v></c><c r="B2" t="s"><v>0</v></c><c r="B2" t="s"><v>1</v></c>', "column B.*twice"),
+        ('<c t="n" r="A2"><v>1</v></c><c t="s" r="B2"><v>0</v></c><c t="s" r="B2"><v>1</v></c>', "B2 appears twice"),
+        (
+            '<c r="A2"><v>1</v></c><c r="B2" t="s"><v>0</v></c></row><row r="2"><c r="A2"><v>2</v></c>'
+            '<c r="B2" t="s"><v>1</v></c>',
+            "twice",
+        ),
+        (
+            '<c t="n" r="A2"><v>1</v></c><c t="s" r="B2"><v>0</v></c></row><row r="2"><c t="n" r="A2"><v>2</v>'
+            '</c><c t="s" r="B2"><v>1</v></c>',
+            "comes after row 2",
+        ),
+        (
+            '<c r="A3"><v>1</v></c><c r="B3" t="s"><v>0</v></c></row><row r="2"><c r="A2"><v>2</v></c>'
+            '<c r="B2" t="s"><v>1</v></c>',
+            "comes after row 3",
+        ),
+        ('<c r="A1"><v>1</v></c><c r="B1" t="s"><v>0</v></c>', "twice"),  # the header's cells again
+        ('<c t="n" r="A1"><v>1</v></c><c t="s" r="B1"><v>0</v></c>', "A1 is not in row 2"),
+    ],
+)
+def test_a_repeated_or_misplaced_cell_or_row_is_refused_by_both_readers(tmp_path: Path, cells: str, said: str) -> None:
+    """The two readers disagreed: a cell given twice was the last to the fast reader (Bob) and the first to the
+    XML parser (Ann); a row given twice was one paper to the one and two to the other; the header's cells again
+    inside row 2 were passed over by the one and counted by the other."""
+    from tests.core.test_hostile_third_pass import _book
+
+    path = _book(tmp_path / "cvr.xlsx", cells, ["Ann", "Bob"])
+    with pytest.raises(NycFormatError, match=rf"cvr\.xlsx, row \d.*{said}"):
+        read_nyc_cvr(path)

@@ -517,6 +517,7 @@ def _xlsx_selected(path: Path, columns: list[int], sheet: _Sheet) -> Iterator[tu
         rest = b""
         current = -1
         cells: list[str] = []
+        filled: list[bool] = []  # which of `columns` the current row has had a cell for
         while True:
             block = handle.read(_BLOCK)
             data = rest + block
@@ -537,19 +538,27 @@ def _xlsx_selected(path: Path, columns: list[int], sheet: _Sheet) -> Iterator[tu
                 if m[4] is not None and m[5] is None:
                     raise _OddLayout  # a cell that never closes: the XML parser names what is wrong
                 row_no = int(m[2])
+                if row_no < current:  # the XML parser read a repeated row as one more paper, this as the same one
+                    raise NycFormatError(
+                        f"{path.name}, row {row_no}: comes after row {current} (rows repeated or out of order)"
+                    )
+                if row_no != current:
+                    if current > sheet.header_row and any(cells):
+                        yield current, cells
+                    current, cells, filled = row_no, [""] * len(columns), [False] * len(columns)
+                at = position[m[1]]
+                if filled[at]:  # this reader kept the last, the XML parser the first
+                    raise NycFormatError(f"{path.name}, row {row_no}, column {m[1]}: the cell appears twice")
+                filled[at] = True
                 if row_no <= sheet.header_row:
                     continue
-                if row_no != current:
-                    if current > 0 and any(cells):
-                        yield current, cells
-                    current, cells = row_no, [""] * len(columns)
                 try:
-                    cells[position[m[1]]] = _cell_text(m[3], m[4], strings)
+                    cells[at] = _cell_text(m[3], m[4], strings)
                 except ValueError as exc:
                     raise NycFormatError(f"{path.name}, row {row_no}, column {m[1]}: {exc}") from None
             if not block:
                 break
-        if current > 0 and any(cells):
+        if current > sheet.header_row and any(cells):
             yield current, cells
     sheet.body_rows -= 1 if sheet.header_row else 0  # the header row was counted with the others
 
@@ -650,11 +659,15 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
                         continue
                     if elem.tag != f"{_MAIN}row":
                         continue
-                    row_no = int(elem.get("r", row_no + 1))
+                    previous, row_no = row_no, int(elem.get("r", row_no + 1))
+                    if row_no <= previous:  # a repeated row: one more paper here, the same one to the fast reader
+                        raise NycFormatError(
+                            f"{path.name}, row {row_no}: comes after row {previous} (rows repeated or out of order)"
+                        )
                     cells: list[str] = []
                     for c in elem.iter(f"{_MAIN}c"):
                         try:
-                            col = _column_index(c.get("r"), len(cells))
+                            col = _column_index(c.get("r"), len(cells), row_no)
                         except ValueError as exc:
                             raise NycFormatError(f"{path.name}, row {row_no}: {exc}") from None
                         cells.extend([""] * (col - len(cells)))
@@ -780,11 +793,12 @@ def _first_sheet(book: zipfile.ZipFile) -> str:
     raise ValueError("the first worksheet's part is missing")
 
 
-def _column_index(ref: str | None, default: int) -> int:
+def _column_index(ref: str | None, default: int, row: int) -> int:
     """A cell's column index from its reference ("C7" -> 2), else `default` (the cell after the last).
 
     Raises:
-        ValueError: not a reference, or a column past Excel's last (XFD).
+        ValueError: not a reference, a column past Excel's last (XFD), a cell of another row, or a cell before
+            `default` (repeated or out of order: the fast reader kept the last of two, this the first).
     """
     if not ref:
         if default >= _MAX_COLUMNS:
@@ -798,6 +812,10 @@ def _column_index(ref: str | None, default: int) -> int:
         index = index * 26 + ord(ch) - 64
     if index > _MAX_COLUMNS:
         raise ValueError(f"the cell {ref} is past Excel's last column (XFD, the {_MAX_COLUMNS:,}th)")
+    if int(m[2]) != row:
+        raise ValueError(f"the cell {ref} is not in row {row}")
+    if index - 1 < default:
+        raise ValueError(f"the cell {ref} appears twice or out of order")
     return index - 1
 
 
