@@ -4,6 +4,7 @@ a few hundred bytes that ask for gigabytes, and on BLT files whose names read as
 
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 
@@ -72,3 +73,56 @@ def test_count_of_a_blt_file_with_unquoted_names_is_refused_not_a_wrong_winner(t
     code, out, err = run("count", str(path), "--system", "irv", "--json")
     assert code == 0, err
     assert '"winner": "Bob Kiss"' in out
+
+
+RACE = """\
+[contest]
+name = "DEM Mayor 2029"
+election_date = 2029-06-26
+system = "irv"
+""" + "".join(
+    f'\n[[candidate]]\ncode = "{code}"\nname = "{name}"\ncolour = "{colour}"\n'
+    for code, name, colour in (
+        ("ann", "Ann Lee", "#D55E00"),
+        ("bob", "Bob Ruiz", "#0072B2"),
+        ("cy", "Cy Cole", "#009E73"),
+    )
+)
+
+
+def test_a_prior_saved_from_a_count_has_that_counts_first_round(tmp_path: Path) -> None:
+    """One number, one place: the city's papers whose first ranking is blank count from their first valid one
+    (Bob's and Cy's round 1 is 2 each), but `--save-prior` read them by the default rule and left them out, so
+    the race's case showed first preferences of 33 / 33 / 33 % against the count's 20 / 40 / 40 %."""
+    from tests.cli.test_prior_cli import stored_prior
+    from tests.core.test_nyc_cvr import write_csv
+
+    race = tmp_path / "race.toml"
+    race.write_text(RACE, encoding="utf-8")
+    db = ["--data-dir", str(tmp_path / "state")]
+    assert run("contest", "new", "--from", str(race), *db)[0] == 0
+    header = ["Cast Vote Record", *(f"DEM Mayor Choice {k} of 3 Citywide (026916)" for k in (1, 2, 3))]
+    papers = [
+        ["1", "Ann Lee", "Bob Ruiz", "undervote"],
+        ["2", "undervote", "Bob Ruiz", "Ann Lee"],
+        ["3", "Cy Cole", "undervote", "undervote"],
+        ["4", "Bob Ruiz", "Ann Lee", "undervote"],
+        ["5", "undervote", "undervote", "Cy Cole"],
+        ["6", "overvote", "Ann Lee", "Bob Ruiz"],
+    ]
+    cvr = write_csv(tmp_path / "cvr.csv", [header, *papers])
+    code, out, err = run(
+        "count", str(cvr), "--system", "irv", "--contest", "DEM Mayor 2029", "--save-prior", "--json", *db
+    )
+    assert code == 0, err
+    first = json.loads(out)["rounds"][0]["tallies"]
+    assert first == {"Ann Lee": 1, "Bob Ruiz": 2, "Cy Cole": 2}
+    _, stored = stored_prior(tmp_path / "state", "DEM Mayor 2029")
+    assert stored is not None
+    total = sum(first.values())
+    by_code = {"ann": "Ann Lee", "bob": "Bob Ruiz", "cy": "Cy Cole"}
+    assert {c: round(stored.scenario.share(c), 6) for c in by_code} == {
+        c: round(100 * first[name] / total, 6) for c, name in by_code.items()
+    }
+    # Bob's first-round voters' next choices, as the count reads them: papers 2 and 4 both go on to Ann.
+    assert stored.scenario.row("bob")["ann"] == pytest.approx(100.0)

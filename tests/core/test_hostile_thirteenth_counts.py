@@ -294,3 +294,49 @@ def test_a_repeated_or_misplaced_cell_or_row_is_refused_by_both_readers(tmp_path
     path = _book(tmp_path / "cvr.xlsx", cells, ["Ann", "Bob"])
     with pytest.raises(NycFormatError, match=rf"cvr\.xlsx, row \d.*{said}"):
         read_nyc_cvr(path)
+
+
+# --- last election's ballots as a prior: read as the count reads them ---------------------------------------
+
+
+def _random_papers(seed: int) -> list:
+    import numpy as np
+
+    from warroom.core.ballots import Ballot
+
+    rng = np.random.default_rng(seed)
+    marks = ["Ann", "Bob", "Cy", "Dee", "", "", "overvote", "Ann=Bob", "Cy=Dee"]
+    return [Ballot(tuple(str(rng.choice(marks)) for _ in range(4)), int(rng.integers(1, 9))) for _ in range(300)]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize(
+    "rules",
+    [
+        {},
+        {"first_choice_required": False},
+        {"first_choice_required": False, "overvote": "skip"},
+        {"first_choice_required": False, "overvote": "continuing"},
+        {"first_choice_required": False, "exhaust_after_skips": 2, "max_rankings": 3},
+    ],
+)
+def test_a_prior_read_under_a_counts_rules_has_that_counts_first_round(seed: int, rules: dict) -> None:
+    """The prior's first preferences are the count's round 1 under the same rules (they were read by the
+    default rule whatever the count's: a paper with a blank first ranking was left out of one and not the
+    other); under the default rules nothing changes."""
+    import numpy as np
+
+    from warroom.core.ballots import table_from_ballots
+    from warroom.core.count import CountRules, count_ballots
+    from warroom.core.irv_scenario import prior_from_ballots
+
+    table = table_from_ballots(_random_papers(seed))
+    count_rules = CountRules.from_mapping(rules)
+    first = count_ballots(table, "irv", rules=count_rules).rounds[0].tallies
+    prior = prior_from_ballots(table, max_rankings=count_rules.max_rankings, rules=count_rules)
+    total = sum(first.values())
+    np.testing.assert_allclose([prior.share(c) for c in first], [100 * v / total for v in first.values()])
+    if not rules:
+        plain = prior_from_ballots(table)
+        np.testing.assert_allclose(prior.first_round, plain.first_round)
+        np.testing.assert_allclose(prior.transfers, plain.transfers)
