@@ -340,3 +340,23 @@ def test_a_prior_read_under_a_counts_rules_has_that_counts_first_round(seed: int
         plain = prior_from_ballots(table)
         np.testing.assert_allclose(prior.first_round, plain.first_round)
         np.testing.assert_allclose(prior.transfers, plain.transfers)
+
+
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        ('2 1\n3 1 2 0\n0\n"A"\n"B"\n'.encode("utf-16"), r'^UTF-16 text \(Excel\'s "Unicode Text"\): save it as UTF-8'),
+        ('2 1\n3 1 2 0\n0\n"A"\n"B"\n'.encode("utf-32"), r"^UTF-32 text: save it as UTF-8"),
+        (b"PK\x03\x04" + bytes(range(256)), r"^a zip archive, such as an Excel workbook.*, not BLT text"),
+    ],
+)
+def test_a_blt_file_in_utf16_or_a_workbook_says_what_it_is(tmp_path: Path, data: bytes, said: str) -> None:
+    """The check every CSV reader makes (core.infile) was not made for BLT: UTF-16 was read as Latin-1 and refused
+    as "the first line gives the number of candidates and of seats, not 'ÿþ2\\x00 \\x001\\x00'", a workbook as
+    "two encodings mixed"."""
+    from warroom.core.blt import read_blt
+
+    path = tmp_path / "count.blt"
+    path.write_bytes(data)
+    with pytest.raises(BltFormatError, match=said):
+        read_blt(path)

@@ -66,9 +66,12 @@ def read_blt(path: str | Path) -> BltFile:
         BltFormatError: see the module docstring.
         OSError: the file cannot be read.
     """
-    from warroom.core.infile import mixed_encoding_line
+    from warroom.core.infile import mixed_encoding_line, not_text
 
     data = Path(path).read_bytes()
+    what = not_text(data, "BLT")
+    if what is not None:  # UTF-16 was read as Latin-1 ("not 'ÿþ2\x00 \x001\x00'"), a workbook as "two encodings"
+        raise BltFormatError(f"{what}: save it as UTF-8 text")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
