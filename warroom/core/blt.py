@@ -111,6 +111,7 @@ def parse_blt(text: str) -> BltFile:
     if seats != 1:
         raise BltFormatError(f"line {line_no}: the file elects {seats} members; this app counts single-seat races")
     withdrawn: set[int] = set()
+    checked: set[str] = set()  # cells read as candidate numbers from 1 to n
     raw: list[tuple[int, int, list[str]]] = []  # line, weight, cells (candidate numbers, `-`, or `a=b`)
     ended = False
     for line_no, line, _ in it:
@@ -138,9 +139,12 @@ def parse_blt(text: str) -> BltFile:
             raise BltFormatError(f"line {line_no}: a ballot line ends with 0")
         cells = parts[1:-1]
         for cell in cells:
+            if cell in checked:  # a file of a million lines repeats a few dozen cells
+                continue
             numbers = cell.split(MARKS_JOIN)
             if cell != "-" and not all(_whole(x) and 1 <= int(x) <= n for x in numbers):
                 raise BltFormatError(f"line {line_no}: {cell!r} is not a candidate number from 1 to {n} (or -)")
+            checked.add(cell)
         raw.append((line_no, int(parts[0]), cells))
     if not ended:
         raise BltFormatError(f"line {lines[-1][0]}: the ballots never end (a line holding only 0)")
@@ -193,9 +197,10 @@ def parse_blt(text: str) -> BltFile:
             return None  # only withdrawn candidates: the ranking is taken off the paper
         return MARKS_JOIN.join(live) if len(live) > 1 else live[0]
 
+    texts_of = {cell: cell_text(cell) for cell in checked}
     ballots: list[Ballot] = []
     for _line_no, weight, cells in raw:
-        texts = [t for t in (cell_text(c) for c in cells) if t is not None]
+        texts = [t for t in map(texts_of.__getitem__, cells) if t is not None]
         ballots.append(Ballot(tuple(texts) or ("",), weight))
     table = table_from_ballots(ballots, lines=[line_no for line_no, _, _ in raw])
     return BltFile(table, title, tuple(names[w - 1] for w in sorted(withdrawn)))
