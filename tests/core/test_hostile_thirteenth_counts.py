@@ -360,3 +360,26 @@ def test_a_blt_file_in_utf16_or_a_workbook_says_what_it_is(tmp_path: Path, data:
     path.write_bytes(data)
     with pytest.raises(BltFormatError, match=said):
         read_blt(path)
+
+
+@pytest.mark.parametrize(
+    ("cell", "read"),
+    [
+        ('<c r="B2" t="inlineStr"><is><t><![CDATA[Ann]]></t></is></c>', "Ann"),
+        ('<c r="B2" t="inlineStr"><is><t>Ann<!-- a note --></t></is></c>', "Ann"),
+        ('<c r="B2" t="inlineStr"><is><t>Ann<?note x?></t></is></c>', "Ann"),
+        ('<c r="B2" t="inlineStr"><is><t>Ann &amp; Bob &#233;&#xE9;</t></is></c>', "Ann & Bob éé"),
+        ('<c r="B2" t="inlineStr"><is><t>Ann&eacute;</t></is></c>', None),  # HTML's entity, not XML's
+    ],
+)
+def test_the_fast_reader_reads_xml_markup_as_the_xml_parser_does(tmp_path: Path, cell: str, read: str | None) -> None:
+    """The fast reader named candidates '<![CDATA[Ann]]>', 'Ann<!-- a note -->' and 'Ann<?note x?>' where the XML
+    parser read 'Ann', and read `&eacute;` (an HTML entity, which the XML parser refuses) as 'é'."""
+    from tests.core.test_hostile_third_pass import _book
+
+    path = _book(tmp_path / "cvr.xlsx", f'<c r="A2"><v>1</v></c>{cell}', [])
+    if read is None:
+        with pytest.raises(NycFormatError, match=r"cvr\.xlsx: the workbook cannot be read \(undefined entity"):
+            read_nyc_cvr(path)
+    else:
+        assert read_nyc_cvr(path).table.candidates == (read,)

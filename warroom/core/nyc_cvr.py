@@ -36,7 +36,6 @@ with the XML parser; both give the same ballots.
 from __future__ import annotations
 
 import csv
-import html
 import math
 import re
 import zipfile
@@ -531,7 +530,7 @@ def _xlsx_selected(path: Path, columns: list[int], sheet: _Sheet) -> Iterator[tu
                 rest = data
                 continue
             chunk, rest = data[:cut], data[cut:]
-            if _ODD_CELL.search(chunk):
+            if _ODD_CELL.search(chunk) or _other_markup(chunk):
                 raise _OddLayout
             sheet.body_rows += len(_ROW_START.findall(chunk))
             for m in cell.finditer(chunk.decode("utf-8")):
@@ -563,6 +562,28 @@ def _xlsx_selected(path: Path, columns: list[int], sheet: _Sheet) -> Iterator[tu
     sheet.body_rows -= 1 if sheet.header_row else 0  # the header row was counted with the others
 
 
+def _other_markup(chunk: bytes) -> bool:
+    """Whether `chunk` holds CDATA, a comment, a DTD or a processing instruction past the XML declaration, which the
+    regular expressions would read as text (a candidate '<![CDATA[Ann]]>'): the XML parser reads those."""
+    # `!` and `?` alone first: one fast pass each, where `<!` costs ten times more ('<' begins every tag)
+    return (b"!" in chunk and b"<!" in chunk) or (b"?" in chunk and chunk.find(b"<?", 1) >= 0)
+
+
+_XML_ENTITY = re.compile(r"&(?:#([0-9]+)|#x([0-9a-fA-F]+)|(amp|lt|gt|quot|apos));")
+_NOT_XML_ENTITY = re.compile(r"&(?!(?:#[0-9]+|#x[0-9a-fA-F]+|amp|lt|gt|quot|apos);)")
+_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+
+
+def _entity(m: re.Match[str]) -> str:
+    """One XML character reference or predefined entity, as the XML parser reads it."""
+    if m[3]:
+        return _NAMED[m[3]]
+    code = int(m[1]) if m[1] else int(m[2], 16)
+    if not (0 < code <= 0x10FFFF):
+        raise _OddLayout  # not a character: the XML parser names the fault
+    return chr(code)
+
+
 def _cell_text(attrs: str, inner: str | None, strings: list[str]) -> str:
     """A cell's value from its attributes and inner XML (as `_xlsx_value` reads the parsed element)."""
     kind = m[1] if (m := re.search(r'\bt="(\w+)"', attrs)) else "n"
@@ -574,7 +595,9 @@ def _cell_text(attrs: str, inner: str | None, strings: list[str]) -> str:
         v = _V.search(inner)
         text = v[1] if v else ""
     if "&" in text:
-        text = html.unescape(text)
+        if _NOT_XML_ENTITY.search(text):  # `&eacute;` is HTML's, not XML's: the XML parser refuses it
+            raise _OddLayout
+        text = _XML_ENTITY.sub(_entity, text)
     return _typed_value(kind, text, strings)
 
 
