@@ -383,3 +383,22 @@ def test_the_fast_reader_reads_xml_markup_as_the_xml_parser_does(tmp_path: Path,
             read_nyc_cvr(path)
     else:
         assert read_nyc_cvr(path).table.candidates == (read,)
+
+
+@pytest.mark.parametrize(
+    ("cell", "strings"),
+    [
+        ('<c r="B2" t="s"><v>0</v></c>', None),  # a shared string
+        ('<c r="B2" t="inlineStr"><is><t>Ann</t><rPh sb="0" eb="3"><t>アン</t></rPh></is></c>', []),
+        ('<c t="inlineStr" r="B2"><is><t>Ann</t><rPh sb="0" eb="3"><t>アン</t></rPh></is></c>', []),  # XML parser
+        ('<c r="B2" t="inlineStr"><is><r><t>An</t></r><r><rPr><b/></rPr><t>n</t></r></is></c>', []),  # two runs
+    ],
+)
+def test_a_phonetic_reading_guide_is_not_part_of_the_name(tmp_path: Path, cell: str, strings: list | None) -> None:
+    """Japanese Excel stores a reading guide (`rPh`) beside a name typed with an input method; it was read into
+    the name ('Annアン'), a candidate Excel does not show and the candidacy file does not name."""
+    from tests.core.test_hostile_third_pass import _book
+
+    shared = ['Ann</t><rPh sb="0" eb="3"><t>アン</t></rPh><phoneticPr fontId="1"/><t>'] if strings is None else []
+    path = _book(tmp_path / "cvr.xlsx", f'<c r="A2"><v>1</v></c>{cell}', shared)
+    assert read_nyc_cvr(path).table.candidates == ("Ann",)

@@ -451,6 +451,7 @@ _ROW_START = re.compile(rb"<row\b")
 _ODD_CELL = re.compile(rb'<c(?=[\s/>])(?! r="[A-Z]+[0-9]+")')  # a cell whose first attribute is not its reference
 _V = re.compile(r"<v>(.*?)</v>", re.S)
 _T = re.compile(r"<t(?:\s[^>]*)?>(.*?)</t>", re.S)
+_PHONETIC = re.compile(r"<rPh\b.*?</rPh>", re.S)
 _BLOCK = 1 << 23
 _MAX_ROW_BYTES = 1 << 26
 """The longest row of a sheet (64 MB of XML): a paper's row is a few kilobytes."""
@@ -590,6 +591,8 @@ def _cell_text(attrs: str, inner: str | None, strings: list[str]) -> str:
     if not inner:
         return ""
     if kind == "inlineStr":
+        if "<rPh" in inner:
+            inner = _PHONETIC.sub("", inner)  # a reading guide above the text, not part of it
         text = "".join(_T.findall(inner))
     else:
         v = _V.search(inner)
@@ -797,7 +800,7 @@ def _shared_strings(book: zipfile.ZipFile) -> list[str]:
             if root is None:
                 root = elem
             if event == "end" and elem.tag == f"{_MAIN}si":
-                strings.append("".join(t.text or "" for t in elem.iter(f"{_MAIN}t")))
+                strings.append(_rich_text(elem))
                 root.clear()  # read: let it go (an `si` sits right under the root)
     return strings
 
@@ -842,10 +845,23 @@ def _column_index(ref: str | None, default: int, row: int) -> int:
     return index - 1
 
 
+def _rich_text(item: ElementTree.Element) -> str:
+    """A string item's text as Excel shows it: its `t`, or its runs' `t`s; never a phonetic reading guide (`rPh`,
+    which Japanese Excel adds above names typed with an input method: 'Ann' read as 'Annアン')."""
+    parts: list[str] = []
+    for child in item:
+        if child.tag == f"{_MAIN}t":
+            parts.append(child.text or "")
+        elif child.tag == f"{_MAIN}r":
+            parts.extend(t.text or "" for t in child.iter(f"{_MAIN}t"))
+    return "".join(parts)
+
+
 def _xlsx_value(cell: ElementTree.Element, strings: list[str]) -> str:
     kind = cell.get("t", "n")
     if kind == "inlineStr":
-        return "".join(t.text or "" for t in cell.iter(f"{_MAIN}t"))
+        inline = cell.find(f"{_MAIN}is")
+        return "" if inline is None else _rich_text(inline)
     v = cell.find(f"{_MAIN}v")
     text = v.text or "" if v is not None else ""
     return _typed_value(kind, text, strings)
