@@ -484,7 +484,7 @@ def save_prior(args: argparse.Namespace, table: BallotTable, rules: CountRules) 
         contest = _find(session, args.contest)
         try:
             prior = replace(
-                contest_prior(table, contest, max_rankings=rules.max_rankings),
+                contest_prior(table, contest, max_rankings=rules.max_rankings, rules=rules),  # as counted
                 batch_elimination=rules.batch_elimination,
             )
             irv_priors.set_irv_prior(session, contest.id or 0, prior, f"ballots in {args.file.name}")

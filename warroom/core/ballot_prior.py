@@ -9,9 +9,14 @@ candidate of the contest a row (one not on last time's ballots gets `proportiona
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from warroom.core.ballots import BallotTable
 from warroom.core.irv_scenario import IrvScenario, prior_from_ballots
 from warroom.core.types import Contest
+
+if TYPE_CHECKING:  # the counting engine is imported only by what counts
+    from warroom.core.count import CountRules
 
 __all__ = ["ballot_codes", "coded_table", "contest_prior"]
 
@@ -59,13 +64,17 @@ def coded_table(table: BallotTable, contest: Contest) -> BallotTable:
     )
 
 
-def contest_prior(table: BallotTable, contest: Contest, *, max_rankings: int | None = None) -> IrvScenario:
+def contest_prior(
+    table: BallotTable, contest: Contest, *, max_rankings: int | None = None, rules: CountRules | None = None
+) -> IrvScenario:
     """The ballots' first preferences and next-preference rows, by the contest's candidate codes.
 
     Args:
         table: last election's ballots (a weighted profile or a cast-vote record).
         contest: this race; every name on the ballots must be one of its candidates.
         max_rankings: how many rankings the next preference may come from (the ballots' count rules).
+        rules: the rules the ballots were counted by: the papers are read as that count reads them, so the
+            first preferences are its round 1 (`prior_from_ballots`).
 
     On a full preferential contest (`Rules.full_preferential`) the papers are read as its count reads them:
     informal papers are left out and no row has an exhausted share (`prior_from_ballots`).
@@ -75,4 +84,6 @@ def contest_prior(table: BallotTable, contest: Contest, *, max_rankings: int | N
     """
     coded = coded_table(table, contest)
     full = contest.counting_rules.full_preferential
-    return prior_from_ballots(coded, list(contest.candidate_codes), max_rankings=max_rankings, full_preferential=full)
+    return prior_from_ballots(
+        coded, list(contest.candidate_codes), max_rankings=max_rankings, full_preferential=full, rules=rules
+    )

@@ -66,9 +66,12 @@ def read_blt(path: str | Path) -> BltFile:
         BltFormatError: see the module docstring.
         OSError: the file cannot be read.
     """
-    from warroom.core.infile import mixed_encoding_line
+    from warroom.core.infile import mixed_encoding_line, not_text
 
     data = Path(path).read_bytes()
+    what = not_text(data, "BLT")
+    if what is not None:  # UTF-16 was read as Latin-1 ("not 'ÿþ2\x00 \x001\x00'"), a workbook as "two encodings"
+        raise BltFormatError(f"{what}: save it as UTF-8 text")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -88,12 +91,13 @@ def parse_blt(text: str) -> BltFile:
     Raises:
         BltFormatError: the first problem, with its line number.
     """
-    lines = [(i, line.split("#", 1)[0].strip()) for i, line in enumerate(text.splitlines(), start=1)]
-    lines = [(i, line) for i, line in lines if line]
+    # (line number, the line without its comment, the line as written: a name in quotes may hold a `#`)
+    lines = [(i, line.split("#", 1)[0].strip(), line) for i, line in enumerate(text.splitlines(), start=1)]
+    lines = [(i, line, raw) for i, line, raw in lines if line]
     if not lines:
         raise BltFormatError("the file is empty")
     it = iter(lines)
-    line_no, head = next(it)
+    line_no, head, _ = next(it)
     parts = head.split()
     if len(parts) != 2 or not all(_whole(p) for p in parts):
         raise BltFormatError(
@@ -107,9 +111,10 @@ def parse_blt(text: str) -> BltFile:
     if seats != 1:
         raise BltFormatError(f"line {line_no}: the file elects {seats} members; this app counts single-seat races")
     withdrawn: set[int] = set()
+    checked: set[str] = set()  # cells read as candidate numbers from 1 to n
     raw: list[tuple[int, int, list[str]]] = []  # line, weight, cells (candidate numbers, `-`, or `a=b`)
     ended = False
-    for line_no, line in it:
+    for line_no, line, _ in it:
         parts = line.split()
         if not raw and not withdrawn and parts[0].startswith("-") and _whole(parts[0][1:]):
             for p in parts:
@@ -119,6 +124,8 @@ def parse_blt(text: str) -> BltFile:
             continue
         if parts[0].startswith("(") and parts[0].endswith(")"):
             parts = parts[1:]  # a ballot id
+            if len(parts) < 2:  # `(y) 0` is not the end of the ballots: that line is a bare 0
+                raise BltFormatError(f"line {line_no}: a ballot line after its id gives a weight, the rankings, then 0")
         if parts == ["0"]:
             ended = True
             break
@@ -132,19 +139,34 @@ def parse_blt(text: str) -> BltFile:
             raise BltFormatError(f"line {line_no}: a ballot line ends with 0")
         cells = parts[1:-1]
         for cell in cells:
+            if cell in checked:  # a file of a million lines repeats a few dozen cells
+                continue
             numbers = cell.split(MARKS_JOIN)
             if cell != "-" and not all(_whole(x) and 1 <= int(x) <= n for x in numbers):
                 raise BltFormatError(f"line {line_no}: {cell!r} is not a candidate number from 1 to {n} (or -)")
+            checked.add(cell)
         raw.append((line_no, int(parts[0]), cells))
     if not ended:
         raise BltFormatError(f"line {lines[-1][0]}: the ballots never end (a line holding only 0)")
     strings: list[tuple[int, str]] = []
-    for line_no, line in it:
+    unquoted: dict[int, str] = {}  # lines that read as several words, some not in quotes
+    for line_no, _, line in it:
         try:
-            words = shlex.split(line)
+            words = shlex.split(line, comments=True)
+            lexer = shlex.shlex(line, posix=False)  # the words as written, quotes kept
+            lexer.whitespace_split = True
+            tokens = list(lexer)
         except ValueError as exc:
             raise BltFormatError(f"line {line_no}: {exc}") from None
+        if len(words) > 1 and any(t[0] not in "\"'" for t in tokens):
+            unquoted[line_no] = line.split("#", 1)[0].strip()
         strings.extend((line_no, w) for w in words)
+    for line_no in sorted({line_no for line_no, _ in strings[:n]} & set(unquoted)):
+        # `Bob Kiss` unquoted is two names, Bob and Kiss: every name after them moved up one, unseen
+        raise BltFormatError(
+            f"line {line_no}: {unquoted[line_no]!r} reads as {len(shlex.split(unquoted[line_no]))} names: write each "
+            'name in quotes ("Bob Kiss")'
+        )
     if len(strings) < n:
         raise BltFormatError(f"line {lines[-1][0]}: {n} candidates are named after the ballots, found {len(strings)}")
     names = [s for _, s in strings[:n]]
@@ -175,9 +197,10 @@ def parse_blt(text: str) -> BltFile:
             return None  # only withdrawn candidates: the ranking is taken off the paper
         return MARKS_JOIN.join(live) if len(live) > 1 else live[0]
 
+    texts_of = {cell: cell_text(cell) for cell in checked}
     ballots: list[Ballot] = []
     for _line_no, weight, cells in raw:
-        texts = [t for t in (cell_text(c) for c in cells) if t is not None]
+        texts = [t for t in map(texts_of.__getitem__, cells) if t is not None]
         ballots.append(Ballot(tuple(texts) or ("",), weight))
     table = table_from_ballots(ballots, lines=[line_no for line_no, _, _ in raw])
     return BltFile(table, title, tuple(names[w - 1] for w in sorted(withdrawn)))

@@ -529,6 +529,22 @@ def _clean(ranks: np.ndarray, n_codes: int, rules: CountRules) -> tuple[np.ndarr
     return out, length, rejected
 
 
+def read_papers(table: BallotTable, rules: CountRules) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's countable preferences as `count_ballots` reads them under `rules` before anyone is excluded:
+    the ranking limit, skipped rankings, repeats, overvotes and the first-choice rule, in one place for the count
+    and for last election's ballots read as a prior (`irv_scenario.prior_from_ballots`).
+
+    Returns:
+        (preferences by the table's candidate index, packed left and padded with -1, an overvote that says who
+        was marked kept in place below OVERVOTE under the 'continuing' rule; how many each row has; rows
+        rejected).
+    """
+    width = table.ranks.shape[1]
+    limit = width if rules.max_rankings is None else min(rules.max_rankings, width)
+    ranks, _ = _with_marks(table, limit, rules)
+    return _clean(ranks, len(table.candidates), rules)
+
+
 def formal_full_preferential(table: BallotTable) -> np.ndarray:
     """Rows of `table` formal under full preferential voting (`CountRules.full_preferential`), as `count_ballots`
     reads them: the first N - 1 columns name N - 1 different candidates, N the candidates named on the ballots.

@@ -57,25 +57,32 @@ def mixed_encoding_line(data: bytes) -> int | None:
 
 
 _NOT_TEXT = (
-    # UTF-32 first: its little-endian mark starts with UTF-16's
-    (b"\xff\xfe\x00\x00", "UTF-32 text"),
-    (b"\x00\x00\xfe\xff", "UTF-32 text"),
-    (b"\xff\xfe", 'UTF-16 text (Excel\'s "Unicode Text")'),
-    (b"\xfe\xff", 'UTF-16 text (Excel\'s "Unicode Text")'),
-    (b"PK\x03\x04", "a zip archive, such as an Excel workbook (.xlsx) or an OpenDocument sheet, not CSV text"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Excel 97-2003 workbook (.xls), not CSV text"),
+    # UTF-32 first: its little-endian mark starts with UTF-16's. True: not text at all ("..., not CSV text").
+    (b"\xff\xfe\x00\x00", "UTF-32 text", False),
+    (b"\x00\x00\xfe\xff", "UTF-32 text", False),
+    (b"\xff\xfe", 'UTF-16 text (Excel\'s "Unicode Text")', False),
+    (b"\xfe\xff", 'UTF-16 text (Excel\'s "Unicode Text")', False),
+    (b"PK\x03\x04", "a zip archive, such as an Excel workbook (.xlsx) or an OpenDocument sheet", True),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Excel 97-2003 workbook (.xls)", True),
 )
-"""What a file chosen for import may be instead of CSV text, by its first bytes."""
+"""What a file chosen for import may be instead of CSV (or BLT) text, by its first bytes."""
+
+
+def not_text(data: bytes, kind: str = "CSV") -> str | None:
+    """What `data` is when its first bytes say it is not `kind` text in UTF-8 or Windows-1252 (UTF-16 or UTF-32
+    with their byte-order mark, a workbook); None otherwise."""
+    for start, what, binary in _NOT_TEXT:
+        if data.startswith(start):
+            return f"{what}, not {kind} text" if binary else what
+    return None
 
 
 def not_csv_text(data: bytes) -> str | None:
     """What `data` is when its first bytes say it is not UTF-8 or Windows-1252 text (UTF-16 or UTF-32 with their
     byte-order mark, a workbook), with how to save it as CSV; None otherwise. One check for the command line and
     the window's import: a workbook was "two encodings mixed", and UTF-16 "binary" in the window."""
-    for start, what in _NOT_TEXT:
-        if data.startswith(start):
-            return f"{what}: save it as CSV UTF-8 (Excel: Save as > CSV UTF-8) and import that"
-    return None
+    what = not_text(data)
+    return None if what is None else f"{what}: save it as CSV UTF-8 (Excel: Save as > CSV UTF-8) and import that"
 
 
 def decode_csv_bytes(data: bytes) -> str:

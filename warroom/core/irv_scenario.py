@@ -68,7 +68,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import compress, pairwise
 from typing import TYPE_CHECKING
 
@@ -79,7 +79,7 @@ from warroom.core.runoff import SPLIT_TOLERANCE
 from warroom.core.types import EXHAUSTED, TransferObservation, bidi_isolated
 
 if TYPE_CHECKING:  # the counting engine itself is imported only by what counts (the CLI's light verbs do not)
-    from warroom.core.count import CountResult
+    from warroom.core.count import CountResult, CountRules
 
 __all__ = [
     "DEFAULT_CONCENTRATION",
@@ -954,6 +954,7 @@ def prior_from_ballots(
     *,
     max_rankings: int | None = None,
     full_preferential: bool = False,
+    rules: CountRules | None = None,
 ) -> IrvScenario:
     """Last election's ballots as a scenario: first preferences and each candidate's voters' next choice.
 
@@ -975,6 +976,11 @@ def prior_from_ballots(
         max_rankings: how many rankings the next preference may come from (None: all; not applied under full
             preferential voting, where every number counts).
         full_preferential: read the papers as a full preferential count does.
+        rules: read the papers as the count under these rules does (`core.count.read_papers`: a first choice
+            left blank passed over when the rules allow it, skips, repeats and overvotes as they say), so the
+            first preferences are the count's round 1 (New York City's papers count from their first valid
+            ranking; read by the default rule, those papers were left out). `max_rankings`, when given, limits
+            the rankings instead of the rules'. Not used under full preferential voting.
 
     Returns:
         A scenario with the ballots' first-round shares and next-preference rows (no preference limit set;
@@ -1019,6 +1025,16 @@ def prior_from_ballots(
             others = named - {int(i)}
             if len(others) == 1:
                 nxt[pending & (first == i)] = others.pop()
+    if rules is not None and not full_preferential:  # the count's own reading of each paper
+        from warroom.core.count import read_papers
+
+        limit = rules.max_rankings if max_rankings is None else max_rankings
+        prefs, length, rejected = read_papers(table, replace(rules, max_rankings=limit))
+        head = prefs[:, 0].astype(np.intp)
+        counted = ~rejected & (head >= 0)  # a leading overvote that says who (`continuing`) exhausts in round 1
+        first = np.where(head >= 0, lut[np.maximum(head, 0)], -1)
+        after = prefs[:, 1].astype(np.intp) if prefs.shape[1] > 1 else np.full(head.shape, -1, dtype=np.intp)
+        nxt = np.where((length >= 2) & (after >= 0), lut[np.maximum(after, 0)], n)
     f = first[counted]
     if not counts[counted].sum() > 0:
         formal = "formal " if full_preferential else ""

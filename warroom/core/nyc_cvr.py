@@ -36,13 +36,15 @@ with the XML parser; both give the same ballots.
 from __future__ import annotations
 
 import csv
-import html
 import math
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import IO
 from xml.etree import ElementTree
 
 import numpy as np
@@ -449,12 +451,51 @@ _ROW_START = re.compile(rb"<row\b")
 _ODD_CELL = re.compile(rb'<c(?=[\s/>])(?! r="[A-Z]+[0-9]+")')  # a cell whose first attribute is not its reference
 _V = re.compile(r"<v>(.*?)</v>", re.S)
 _T = re.compile(r"<t(?:\s[^>]*)?>(.*?)</t>", re.S)
+_PHONETIC = re.compile(r"<rPh\b.*?</rPh>", re.S)
 _BLOCK = 1 << 23
 _MAX_ROW_BYTES = 1 << 26
 """The longest row of a sheet (64 MB of XML): a paper's row is a few kilobytes."""
-_MAX_PART_BYTES = 1 << 28
-"""The largest workbook part read whole (shared strings, workbook, relations: 256 MB unpacked). The Board's
-workbooks hold a few thousand shared strings; a part past this is refused before it is unpacked."""
+_MAX_PARSED_ROW_BYTES = 1 << 21
+"""The longest row the XML parser reads (2 MB of XML, under 100 MB parsed): Excel's widest row,
+16,384 cells, is well under it; a row past it is refused before it is all parsed."""
+_MAX_COLUMNS = 16_384
+"""Excel's last column, XFD: a cell past it is refused (padding a row out to column ZZZZZZ took 2.5 GB)."""
+_MAX_PART_BYTES = 1 << 26
+"""The largest shared-strings, workbook or relations part (64 MB unpacked). The Board's workbooks hold a few
+thousand shared strings; a part past this is refused before it is unpacked, and one under it is streamed."""
+_ZIP_METHODS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA})
+_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError)
+"""What reading a damaged part raises: a bad checksum, compressed data that is not, or data cut short."""
+
+
+class _RowBound:
+    """A sheet part as the XML parser reads it, refused once a row runs past `_MAX_PARSED_ROW_BYTES`.
+
+    The parser builds a row's every cell before the row ends: a row of millions of cells (a zip bomb) would be
+    gigabytes of elements. `row_ended()` marks each row's end; a read more than the limit past the last end
+    raises (the parser reads 16 KB at a time, so the check lags by no more than that).
+    """
+
+    def __init__(self, handle: IO[bytes], where: str) -> None:
+        self._handle = handle
+        self._where = where
+        self._position = 0
+        self._last_end = 0
+        self.row = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._handle.read(size if size > 0 else 1 << 16)
+        self._position += len(data)
+        if self._position - self._last_end > _MAX_PARSED_ROW_BYTES:
+            raise NycFormatError(
+                f"{self._where}, row {self.row + 1}: the row runs past {_MAX_PARSED_ROW_BYTES >> 20:,} MB of the "
+                "sheet (more cells than Excel's 16,384 columns): not a cast-vote record"
+            )
+        return data
+
+    def row_ended(self, row: int) -> None:
+        self._last_end = self._position
+        self.row = row
 
 
 def _xlsx_selected(path: Path, columns: list[int], sheet: _Sheet) -> Iterator[tuple[int, list[str]]]:
@@ -465,12 +506,18 @@ def _xlsx_selected(path: Path, columns: list[int], sheet: _Sheet) -> Iterator[tu
     """
     position = {column_letter(c): i for i, c in enumerate(columns)}
     alternatives = "|".join(sorted(position, key=len, reverse=True))
-    cell = re.compile(rf'<c r="({alternatives})([0-9]+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+    # Possessive: an attribute list stops at `<` or `>`, a cell's inside at the next cell's start or end tag, so
+    # a cell that never closes is found at once (`.*?` searched the rest of the row for every such cell) and its
+    # missing `</c>` (group 5) sends the sheet to the XML parser, which names the fault.
+    cell = re.compile(
+        rf'<c r="({alternatives})([0-9]+)"((?:[^<>/]++|/(?!>))*+)(?:/>|>((?:[^<]++|<(?!/?c[\s/>]))*+)(</c>)?)', re.S
+    )
     book, strings, part = _workbook(path)
-    with book, book.open(part) as handle:
+    with book, _damaged_is_a_message(path), book.open(part) as handle:
         rest = b""
         current = -1
         cells: list[str] = []
+        filled: list[bool] = []  # which of `columns` the current row has had a cell for
         while True:
             block = handle.read(_BLOCK)
             data = rest + block
@@ -484,26 +531,58 @@ def _xlsx_selected(path: Path, columns: list[int], sheet: _Sheet) -> Iterator[tu
                 rest = data
                 continue
             chunk, rest = data[:cut], data[cut:]
-            if _ODD_CELL.search(chunk):
+            if _ODD_CELL.search(chunk) or _other_markup(chunk):
                 raise _OddLayout
             sheet.body_rows += len(_ROW_START.findall(chunk))
             for m in cell.finditer(chunk.decode("utf-8")):
+                if m[4] is not None and m[5] is None:
+                    raise _OddLayout  # a cell that never closes: the XML parser names what is wrong
                 row_no = int(m[2])
+                if row_no < current:  # the XML parser read a repeated row as one more paper, this as the same one
+                    raise NycFormatError(
+                        f"{path.name}, row {row_no}: comes after row {current} (rows repeated or out of order)"
+                    )
+                if row_no != current:
+                    if current > sheet.header_row and any(cells):
+                        yield current, cells
+                    current, cells, filled = row_no, [""] * len(columns), [False] * len(columns)
+                at = position[m[1]]
+                if filled[at]:  # this reader kept the last, the XML parser the first
+                    raise NycFormatError(f"{path.name}, row {row_no}, column {m[1]}: the cell appears twice")
+                filled[at] = True
                 if row_no <= sheet.header_row:
                     continue
-                if row_no != current:
-                    if current > 0 and any(cells):
-                        yield current, cells
-                    current, cells = row_no, [""] * len(columns)
                 try:
-                    cells[position[m[1]]] = _cell_text(m[3], m[4], strings)
+                    cells[at] = _cell_text(m[3], m[4], strings)
                 except ValueError as exc:
                     raise NycFormatError(f"{path.name}, row {row_no}, column {m[1]}: {exc}") from None
             if not block:
                 break
-        if current > 0 and any(cells):
+        if current > sheet.header_row and any(cells):
             yield current, cells
     sheet.body_rows -= 1 if sheet.header_row else 0  # the header row was counted with the others
+
+
+def _other_markup(chunk: bytes) -> bool:
+    """Whether `chunk` holds CDATA, a comment, a DTD or a processing instruction past the XML declaration, which the
+    regular expressions would read as text (a candidate '<![CDATA[Ann]]>'): the XML parser reads those."""
+    # `!` and `?` alone first: one fast pass each, where `<!` costs ten times more ('<' begins every tag)
+    return (b"!" in chunk and b"<!" in chunk) or (b"?" in chunk and chunk.find(b"<?", 1) >= 0)
+
+
+_XML_ENTITY = re.compile(r"&(?:#([0-9]+)|#x([0-9a-fA-F]+)|(amp|lt|gt|quot|apos));")
+_NOT_XML_ENTITY = re.compile(r"&(?!(?:#[0-9]+|#x[0-9a-fA-F]+|amp|lt|gt|quot|apos);)")
+_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+
+
+def _entity(m: re.Match[str]) -> str:
+    """One XML character reference or predefined entity, as the XML parser reads it."""
+    if m[3]:
+        return _NAMED[m[3]]
+    code = int(m[1]) if m[1] else int(m[2], 16)
+    if not (0 < code <= 0x10FFFF):
+        raise _OddLayout  # not a character: the XML parser names the fault
+    return chr(code)
 
 
 def _cell_text(attrs: str, inner: str | None, strings: list[str]) -> str:
@@ -512,22 +591,32 @@ def _cell_text(attrs: str, inner: str | None, strings: list[str]) -> str:
     if not inner:
         return ""
     if kind == "inlineStr":
+        if "<rPh" in inner:
+            inner = _PHONETIC.sub("", inner)  # a reading guide above the text, not part of it
         text = "".join(_T.findall(inner))
     else:
         v = _V.search(inner)
         text = v[1] if v else ""
     if "&" in text:
-        text = html.unescape(text)
+        if _NOT_XML_ENTITY.search(text):  # `&eacute;` is HTML's, not XML's: the XML parser refuses it
+            raise _OddLayout
+        text = _XML_ENTITY.sub(_entity, text)
     return _typed_value(kind, text, strings)
+
+
+_NOT_A_RANKING = {"e": "an Excel error value ({})", "d": "a date ({})", "b": "a TRUE/FALSE value"}
+"""Cell types that hold no name or candidacy ID: an error (a formula that failed), a date, a boolean."""
 
 
 def _typed_value(kind: str, text: str, strings: list[str]) -> str:
     """A cell's text from its type and raw value: a shared string looked up, a number as a whole number.
 
     Raises:
-        ValueError: a shared-string index that is not one, or a number that is not a whole number from 0
-            (a candidacy ID): never a candidate called 'nan' or '1e400'.
+        ValueError: a shared-string index that is not one, a number that is not a whole number from 0
+            (a candidacy ID): never a candidate called 'nan' or '1e400'; an error, date or TRUE/FALSE cell.
     """
+    if kind in _NOT_A_RANKING and text:  # `#N/A` from a formula, a date, TRUE: never a candidate of that name
+        raise ValueError(f"{_NOT_A_RANKING[kind].format(text)}, not a ranking")
     if kind == "s":
         if not text:
             return ""
@@ -576,19 +665,37 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
 
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
-    """The first worksheet's rows, streamed (shared strings, inline strings and numbers; no formulas run)."""
+    """The first worksheet's rows, streamed (shared strings, inline strings and numbers; no formulas run).
+
+    Memory stays bounded whatever the sheet: a row is refused past 4 MB of XML (`_RowBound`) or a cell past
+    Excel's last column, and each row read is dropped from the tree (emptied rows kept, 100 bytes each, add up
+    to gigabytes over the 100 million empty rows of a 1 MB file).
+    """
     book, strings, sheet = _workbook(path)
     with book:
         try:
-            with book.open(sheet) as handle:
+            with _damaged_is_a_message(path), book.open(sheet) as handle:
+                bounded = _RowBound(handle, path.name)
                 row_no = 0
-                for _event, elem in ElementTree.iterparse(handle):
+                parent: ElementTree.Element | None = None
+                for event, elem in ElementTree.iterparse(bounded, events=("start", "end")):
+                    if event == "start":
+                        if elem.tag == f"{_MAIN}sheetData":
+                            parent = elem
+                        continue
                     if elem.tag != f"{_MAIN}row":
                         continue
-                    row_no = int(elem.get("r", row_no + 1))
+                    previous, row_no = row_no, int(elem.get("r", row_no + 1))
+                    if row_no <= previous:  # a repeated row: one more paper here, the same one to the fast reader
+                        raise NycFormatError(
+                            f"{path.name}, row {row_no}: comes after row {previous} (rows repeated or out of order)"
+                        )
                     cells: list[str] = []
                     for c in elem.iter(f"{_MAIN}c"):
-                        col = _column_index(c.get("r"), len(cells))
+                        try:
+                            col = _column_index(c.get("r"), len(cells), row_no)
+                        except ValueError as exc:
+                            raise NycFormatError(f"{path.name}, row {row_no}: {exc}") from None
                         cells.extend([""] * (col - len(cells)))
                         try:
                             cells.append(_xlsx_value(c, strings))
@@ -597,11 +704,25 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
                                 f"{path.name}, row {row_no}, column {column_letter(col)}: {exc}"
                             ) from None
                     elem.clear()
+                    if parent is not None:
+                        parent.clear()  # the row is read: let it go
+                    bounded.row_ended(row_no)
                     yield row_no, cells
         except NycFormatError:
             raise
         except (KeyError, ElementTree.ParseError, ValueError) as exc:
             raise NycFormatError(f"{path.name}: the workbook cannot be read ({exc})") from None
+
+
+@contextmanager
+def _damaged_is_a_message(path: Path) -> Iterator[None]:
+    """Turn a damaged part's read error (bad checksum, corrupt or cut-short data) into a message naming the file."""
+    try:
+        yield
+    except _DAMAGED as exc:
+        raise NycFormatError(
+            f"{path.name}: the workbook is damaged ({exc}); open it in Excel and save it again"
+        ) from None
 
 
 def _workbook(path: Path) -> tuple[zipfile.ZipFile, list[str], str]:
@@ -613,11 +734,31 @@ def _workbook(path: Path) -> tuple[zipfile.ZipFile, list[str], str]:
     try:
         book = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
+        with open_regular(path) as handle:
+            compound = handle.read(8) == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        if compound:  # Excel's "Encrypt with password" saves a compound file, as the 97-2003 .xls was
+            raise NycFormatError(
+                f"{path.name}: a password-protected workbook or an Excel 97-2003 one, not an .xlsx: open it in "
+                "Excel, remove the password and save it as an Excel workbook (.xlsx) or CSV UTF-8"
+            ) from None
         raise NycFormatError(f"{path.name}: not an Excel workbook (.xlsx)") from None
     try:
-        return book, _shared_strings(book), _first_sheet(book)
+        for info in book.infolist():
+            if info.flag_bits & 0x1:  # zip encryption: zipfile raised RuntimeError("password required")
+                raise NycFormatError(
+                    f"{path.name}: the workbook is encrypted ({info.filename}): save it without a password"
+                )
+            if info.compress_type not in _ZIP_METHODS:  # zipfile raised NotImplementedError
+                raise NycFormatError(
+                    f"{path.name}: the workbook is compressed in a way this app cannot read ({info.filename}, "
+                    f"method {info.compress_type}): open it in Excel and save it again"
+                )
+        with _damaged_is_a_message(path):
+            return book, _shared_strings(book), _first_sheet(book)
     except (KeyError, ElementTree.ParseError, ValueError) as exc:
         book.close()
+        if isinstance(exc, NycFormatError):
+            raise
         raise NycFormatError(f"{path.name}: the workbook cannot be read ({exc})") from None
 
 
@@ -637,12 +778,31 @@ def _read_part(book: zipfile.ZipFile, name: str) -> bytes:
 
 
 def _shared_strings(book: zipfile.ZipFile) -> list[str]:
+    """The shared strings, streamed: each string element is dropped once read (parsed whole, 250 MB of them
+    took 2.8 GB), so memory is about the strings themselves.
+
+    Raises:
+        ValueError: the part is past _MAX_PART_BYTES (checked before it is unpacked).
+    """
+    name = "xl/sharedStrings.xml"
     try:
-        data = _read_part(book, "xl/sharedStrings.xml")
+        size = book.getinfo(name).file_size
     except KeyError:
         return []
-    root = ElementTree.fromstring(data)
-    return ["".join(t.text or "" for t in si.iter(f"{_MAIN}t")) for si in root.iter(f"{_MAIN}si")]
+    if size > _MAX_PART_BYTES:
+        raise ValueError(
+            f"{name} unpacks to {size:,} bytes (more than {_MAX_PART_BYTES >> 20:,} MB): not a ballot workbook"
+        )
+    strings: list[str] = []
+    root: ElementTree.Element | None = None
+    with book.open(name) as handle:
+        for event, elem in ElementTree.iterparse(handle, events=("start", "end")):
+            if root is None:
+                root = elem
+            if event == "end" and elem.tag == f"{_MAIN}si":
+                strings.append(_rich_text(elem))
+                root.clear()  # read: let it go (an `si` sits right under the root)
+    return strings
 
 
 def _first_sheet(book: zipfile.ZipFile) -> str:
@@ -659,8 +819,16 @@ def _first_sheet(book: zipfile.ZipFile) -> str:
     raise ValueError("the first worksheet's part is missing")
 
 
-def _column_index(ref: str | None, default: int) -> int:
+def _column_index(ref: str | None, default: int, row: int) -> int:
+    """A cell's column index from its reference ("C7" -> 2), else `default` (the cell after the last).
+
+    Raises:
+        ValueError: not a reference, a column past Excel's last (XFD), a cell of another row, or a cell before
+            `default` (repeated or out of order: the fast reader kept the last of two, this the first).
+    """
     if not ref:
+        if default >= _MAX_COLUMNS:
+            raise ValueError(f"the row has more cells than Excel's last column (XFD, the {_MAX_COLUMNS:,}th)")
         return default
     m = _CELL_REF.match(ref)
     if m is None:
@@ -668,13 +836,32 @@ def _column_index(ref: str | None, default: int) -> int:
     index = 0
     for ch in m[1]:
         index = index * 26 + ord(ch) - 64
+    if index > _MAX_COLUMNS:
+        raise ValueError(f"the cell {ref} is past Excel's last column (XFD, the {_MAX_COLUMNS:,}th)")
+    if int(m[2]) != row:
+        raise ValueError(f"the cell {ref} is not in row {row}")
+    if index - 1 < default:
+        raise ValueError(f"the cell {ref} appears twice or out of order")
     return index - 1
+
+
+def _rich_text(item: ElementTree.Element) -> str:
+    """A string item's text as Excel shows it: its `t`, or its runs' `t`s; never a phonetic reading guide (`rPh`,
+    which Japanese Excel adds above names typed with an input method: 'Ann' read as 'Annアン')."""
+    parts: list[str] = []
+    for child in item:
+        if child.tag == f"{_MAIN}t":
+            parts.append(child.text or "")
+        elif child.tag == f"{_MAIN}r":
+            parts.extend(t.text or "" for t in child.iter(f"{_MAIN}t"))
+    return "".join(parts)
 
 
 def _xlsx_value(cell: ElementTree.Element, strings: list[str]) -> str:
     kind = cell.get("t", "n")
     if kind == "inlineStr":
-        return "".join(t.text or "" for t in cell.iter(f"{_MAIN}t"))
+        inline = cell.find(f"{_MAIN}is")
+        return "" if inline is None else _rich_text(inline)
     v = cell.find(f"{_MAIN}v")
     text = v.text or "" if v is not None else ""
     return _typed_value(kind, text, strings)
