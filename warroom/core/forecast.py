@@ -79,7 +79,7 @@ from __future__ import annotations
 import functools
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import NormalDist
@@ -832,6 +832,23 @@ def verdict_sentence(p_b_wins: float, name_a: str, name_b: str) -> str:
     if words == "Toss-up":
         return f"Toss-up ({fav} {pct} %)" if p_b_wins != 0.5 else f"Toss-up ({name_a} and {name_b} 50 % each)"
     return f"{words} ({pct} % chance)"
+
+
+def field_verdict(p_win: Mapping[str, float], name: Callable[[str], str]) -> tuple[str, str]:
+    """The race in words when more than two can win: (the favourite's code, the words), the favourite being the
+    candidate with the largest simulated chance. Over a half: the two-way bands against the field ("Likely Kiss
+    (78 % chance)"); else a toss-up naming the favourite and his own chance ("Toss-up (Able 27 %)").
+
+    Raises:
+        ValueError: no chances.
+    """
+    if not p_win:
+        raise ValueError("verdict: no candidate has a chance")
+    favourite = max(p_win, key=lambda c: p_win[c])  # a tie: the first in the simulation's order, always the same
+    p = float(p_win[favourite])
+    if p > 0.5:
+        return favourite, verdict_sentence(p, "the field", name(favourite))
+    return favourite, f"Toss-up ({name(favourite)} {chance_cell(p)})"
 
 
 # --- 5. calibration for a back-test ---------------------------------------------------------------------------
