@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from tests.cli._run import ok, run
@@ -33,3 +34,48 @@ def test_contest_show_and_export_take_the_contest_option(db: list[str], tmp_path
     code, shown_text, err = run("contest", "show", "Cumbria Mayor 2027", "--contest", DEMO_NAME, *db)
     assert code == 1 and shown_text == ""
     assert "'Cumbria Mayor 2027' and --contest 'London Mayor 2012' name two contests" in err
+
+
+TRIO = """\
+[contest]
+name = "Trio Mayor 2025"
+election_date = 2025-05-01
+system = "sv"
+
+[[candidate]]
+code = "ann"
+name = "Ann Able"
+
+[[candidate]]
+code = "bob"
+name = "Bob Baker"
+
+[[candidate]]
+code = "cat"
+name = "Cat Cole"
+"""
+HEADER = "pollster,fieldwork_start,fieldwork_end,sample_size,first:ann,first:bob,first:cat\n"
+RESULT = "candidate,first_round,final_round\nann,45000,52000\nbob,40000,46000\ncat,15000,\nexhausted,2000,\n"
+
+
+def _trio(db: list[str], tmp_path: Path, polls: str, result: str = RESULT) -> None:
+    for name, text in (("trio.toml", TRIO), ("polls.csv", HEADER + polls), ("result.csv", result)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    ok("contest", "new", "--from", str(tmp_path / "trio.toml"), *db)
+    ok("import", str(tmp_path / "polls.csv"), "--contest", "Trio Mayor 2025", *db)
+    ok("contest", "result", "Trio Mayor 2025", "--from", str(tmp_path / "result.csv"), *db)
+
+
+def test_a_back_test_with_no_poll_before_polling_day_says_so_without_nan(db: list[str], tmp_path: Path) -> None:
+    """A stored result whose race has polls dated after polling day only: `warroom backtest --contest` printed an
+    empty table and "Brier score nan."; it now says there is nothing to test and why, naming the race."""
+    _trio(db, tmp_path, "P1,2025-05-20,2025-05-22,1000,44,41,15\nP2,2025-06-10,2025-06-12,1000,45,40,15\n")
+    code, out, err = run("backtest", "--contest", "Trio Mayor 2025", *db)
+    assert code == 1 and out == "" and "nan" not in err.casefold()
+    assert "nothing to back-test: Trio Mayor 2025: no poll with first-round figures ended by 2025-04-30" in err
+    assert "(the first ended 2025-05-22)" in err
+    # Beside a race that can be tested (the London demo), the table has the demo and a line names the other.
+    text = ok("backtest", *db)
+    assert not re.search(r"\bnan\b", text, re.IGNORECASE) and "Not tested: Trio Mayor 2025: no poll" in text
+    shown = json.loads(ok("backtest", "--json", *db))
+    assert "Trio Mayor 2025" in [u["contest"] for u in shown["untested"]]

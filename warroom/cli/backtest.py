@@ -8,7 +8,13 @@ from typing import Any, TextIO
 
 from warroom.cli.common import CliError, emit_json, open_for_cli, table
 from warroom.cli.two_round import backtest_json, print_backtest, two_round_backtests
-from warroom.core.backtest import DISTANCES, BacktestPoint, backtest_contest, summarise_backtest
+from warroom.core.backtest import (
+    DISTANCES,
+    BacktestPoint,
+    backtest_contest,
+    summarise_backtest,
+    untested_reason,
+)
 from warroom.core.forecast import chance_text
 
 
@@ -63,8 +69,15 @@ def cmd_backtest(args: argparse.Namespace, out: TextIO) -> int:
         store.close()
     if not work and not two_round:
         raise CliError("no contest in the store has an official result with a final round to test against")
+    untested: list[tuple[str, str]] = []  # (contest, why): a result with no polls by any distance
     for contest, result, polls, priors in work:
-        points += backtest_contest(contest, polls, result, errors, priors=priors)
+        found = backtest_contest(contest, polls, result, errors, priors=priors)
+        if not found:
+            untested.append((contest.name, untested_reason(contest, polls)))
+        points += found
+    if not points and not two_round:
+        # An empty table and "Brier score nan." was printed (every poll dated after polling day).
+        raise CliError("nothing to back-test: " + "; ".join(f"{name}: {why}" for name, why in untested))
     summary = summarise_backtest(points)
     share_pairs = [(lo <= o <= hi) for p in points for (_m, lo, hi, o) in p.shares.values()]
     if args.json:
@@ -86,12 +99,15 @@ def cmd_backtest(args: argparse.Namespace, out: TextIO) -> int:
                     if b.count
                 ],
                 "two_round": [{"contest": c.name} | backtest_json(bt) for c, bt in two_round],
+                "untested": [{"contest": name, "reason": why} for name, why in untested],
             },
             out,
         )
         return 0
-    if work:
+    if points:
         _print_points(points, out)
+    for name, why in untested:
+        out.write(f"\nNot tested: {name}: {why}\n")
     for contest, bt in two_round:
         out.write(f"\nBack-test of {contest.title} (two rounds)\n")
         print_backtest(bt, out)

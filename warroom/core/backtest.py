@@ -140,6 +140,19 @@ def backtest_contest(
     return out
 
 
+def untested_reason(contest: Contest, polls: Sequence[Poll], distances: Sequence[int] = DISTANCES) -> str:
+    """Why backtest_contest found nothing to test: no poll with first-round figures ended by the last distance's
+    day (its first poll dated, when there is one)."""
+    last = contest.election_date - timedelta(days=min(distances))
+    dated = sorted(p.fieldwork_end for p in polls if p.first_round)
+    if not dated:
+        return "no poll with first-round figures"
+    return (
+        f"no poll with first-round figures ended by {last.isoformat()}, {min(distances)} day(s) before polling day "
+        f"(the first ended {dated[0].isoformat()})"
+    )
+
+
 def summarise_backtest(points: Sequence[BacktestPoint]) -> Calibration:
     """Coverage of the margin bands and a calibration table of the win probabilities, over every point."""
     forecasts = [(p.p_b_wins, p.b_won) for p in points]
