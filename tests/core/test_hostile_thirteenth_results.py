@@ -3,12 +3,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
+
+import pytest
 
 from warroom.core.forecast import ForecastErrors, chance_text
 from warroom.core.pipeline import OddsModel, evaluate
+from warroom.core.resultfile import ResultFileError, parse_result_csv
 from warroom.core.runoff import Split
 from warroom.core.scenario import Baseline, Scenario
+from warroom.core.types import Candidate, Contest, CountingSystem, Rules
+from warroom.core.validation import result_problems
 from warroom.resources import resource_path
 
 ERRORS = ForecastErrors.load(resource_path("data", "forecast_errors.json"))
@@ -36,3 +42,39 @@ def test_the_verdict_of_a_two_way_race_is_unchanged() -> None:
     assert view.odds is not None and view.odds.p_win.get("C", 0.0) == 0.0
     p_b = view.projection.win_probability_b
     assert view.projection.verdict.endswith(f"A ({chance_text(1 - p_b)} chance)")
+
+
+def _trio(majority: float | None) -> Contest:
+    rules = None if majority is None else replace(Rules.default_for(CountingSystem.SV), majority=majority)
+    return Contest(
+        "Trio Mayor 2025",
+        date(2025, 5, 1),
+        CountingSystem.SV,
+        (Candidate("ann", "Ann Able"), Candidate("bob", "Bob Baker"), Candidate("cat", "Cat Cole")),
+        rules=rules,
+    )
+
+
+# Ann has 45 % of the valid vote; 5,000 of Cole's voters transfer.
+ANN_45 = "candidate,first_round,final_round\nann,45000,48000\nbob,35000,37000\ncat,20000,\nexhausted,15000,\n"
+
+
+def test_a_result_is_held_to_the_contests_own_majority() -> None:
+    """A contest file's `majority = 40` (elected outright past 40 % of valid votes): a result giving Ann 45 % in
+    the first round and then a final round with transfers was stored by every path (result CSV, File > Official
+    result, contest file, bundle); the check knew no majority at all. It is now refused naming the candidate and
+    the rule; under the usual 50 % (and a majority of 60 %) the same result stands."""
+    with pytest.raises(ResultFileError) as caught:
+        parse_result_csv(ANN_45, _trio(40.0))
+    (problem,) = caught.value.problems
+    assert problem.column == "final_round"
+    assert "'ann' had 45,000 of 100,000 valid votes in the first round (45.00 %)" in problem.message
+    assert "over Trio Mayor 2025's majority of 40 %: elected in the first round" in problem.message
+    result = parse_result_csv(ANN_45, _trio(None))
+    assert result_problems(_trio(40.0), result) and not result_problems(_trio(None), result)
+    assert not result_problems(_trio(60.0), result)
+    # The first round's figures repeated as the final round (nothing transferred) claim no second count.
+    repeated = replace(result, final_round={"ann": 45000, "bob": 35000})
+    assert not result_problems(_trio(40.0), repeated)
+    # A first-round majority of the usual 50 % with a final round of transfers: refused too.
+    assert result_problems(_trio(None), replace(result, first_round={"ann": 55000, "bob": 35000, "cat": 10000}))
