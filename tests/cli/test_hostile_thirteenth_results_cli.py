@@ -79,3 +79,14 @@ def test_a_back_test_with_no_poll_before_polling_day_says_so_without_nan(db: lis
     assert not re.search(r"\bnan\b", text, re.IGNORECASE) and "Not tested: Trio Mayor 2025: no poll" in text
     shown = json.loads(ok("backtest", "--json", *db))
     assert "Trio Mayor 2025" in [u["contest"] for u in shown["untested"]]
+
+
+def test_an_as_of_date_past_polling_day_and_the_last_poll_is_refused(db: list[str]) -> None:
+    """`warroom scenario --as-of 9999-12-31` printed "Baseline: Poll average on 04 May 2013" (a year past the
+    London election, the model's level carried on) and `average --as-of` alike; both now name the last day."""
+    for verb in ("scenario", "average"):
+        code, out, err = run(verb, "--as-of", "9999-12-31", "--contest", DEMO_NAME, *db)
+        assert code == 1 and out == "" and "2013" not in err
+        assert "no poll average on 31 Dec 9999 in London Mayor 2012: polling day was 03 May 2012" in err
+        assert "take a day up to 03 May 2012" in err
+    assert "Baseline: Poll average on 03 May 2012" in ok("scenario", "--as-of", "2012-05-03", *db)

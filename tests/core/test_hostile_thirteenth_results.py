@@ -8,8 +8,17 @@ from datetime import date
 
 import pytest
 
+from tests.conftest import TOY, make_poll
+from warroom.core.baseline import as_of_problem, last_average_day
 from warroom.core.forecast import ForecastErrors, chance_text
-from warroom.core.pipeline import OddsModel, evaluate
+from warroom.core.pipeline import (
+    BaselineChoice,
+    OddsModel,
+    PipelineError,
+    compute_averages,
+    evaluate,
+    make_baseline,
+)
 from warroom.core.resultfile import ResultFileError, parse_result_csv
 from warroom.core.runoff import Split
 from warroom.core.scenario import Baseline, Scenario
@@ -78,3 +87,27 @@ def test_a_result_is_held_to_the_contests_own_majority() -> None:
     assert not result_problems(_trio(40.0), repeated)
     # A first-round majority of the usual 50 % with a final round of transfers: refused too.
     assert result_problems(_trio(None), replace(result, first_round={"ann": 55000, "bob": 35000, "cat": 10000}))
+
+
+def test_an_average_is_never_taken_past_polling_day_and_the_last_poll() -> None:
+    """`warroom scenario --as-of 9999-12-31` labelled its baseline "Poll average on 04 May 2013" (a year past the
+    election, where the grid is capped), its band widened a year on; a saved "as of" choice alike. A day past
+    polling day and the last poll is now refused naming the last day that can be taken (the window's date box
+    ends on that same day, core.baseline.last_average_day); polling day itself still is one."""
+    polls = [replace(make_poll(day, f"P{day}"), id=day) for day in (1, 8, 15)]
+    avg = compute_averages(polls, TOY)
+    with pytest.raises(PipelineError) as caught:
+        make_baseline(BaselineChoice("as_of", as_of=date(9999, 12, 31)), polls, TOY, avg)
+    assert str(caught.value) == (
+        "no poll average on 31 Dec 9999 in Toyton Mayor: polling day was 02 May 2024 and the last poll ended "
+        "16 Mar 2024; take a day up to 02 May 2024"
+    )
+    on_the_day = make_baseline(BaselineChoice("as_of", as_of=TOY.election_date), polls, TOY, avg)
+    assert on_the_day.label == "Poll average on 02 May 2024"
+    # A poll taken after polling day moves the last day to its fieldwork end.
+    late = [
+        *polls,
+        replace(make_poll(1, "Late"), id=9, fieldwork_start=date(2024, 6, 1), fieldwork_end=date(2024, 6, 3)),
+    ]
+    assert last_average_day(TOY.election_date, date(2024, 6, 3)) == date(2024, 6, 3)
+    assert as_of_problem(date(2024, 6, 3), late, TOY) is None and as_of_problem(date(2024, 6, 4), late, TOY)

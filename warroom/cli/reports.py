@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any, TextIO
 
 from warroom.bootstrap import OpenStore
-from warroom.core.baseline import scenario_to_dict
+from warroom.core.baseline import as_of_problem, scenario_to_dict
 from warroom.core.csvformat import candidate_spellings, spelling_key
 from warroom.core.forecast import ForecastErrors, chance_text
 from warroom.core.pipeline import (
@@ -155,6 +155,9 @@ def average_report(store: OpenStore, contest: Contest, *, as_of: date | None = N
     """The average of a contest's polls known by `as_of`, with the contest's stored official result beside it
     (any contest that has one, the demo included) when the average is from before polling day."""
     polls = load_polls(store, contest)
+    late = as_of_problem(as_of, polls, contest) if as_of is not None else None
+    if late is not None:
+        raise ReportError(late)
     avg = compute_averages(polls, contest, as_of=as_of, priors=load_priors(store, contest))
     if avg is None:
         raise ReportError("no polls with first-round figures" + (f" by {as_of}" if as_of else ""))

@@ -34,6 +34,7 @@ import numpy as np
 from warroom.core.baseline import (
     HEATMAP_SPLITS,
     HEATMAP_STRENGTHS,
+    as_of_problem,
     baseline_from_average,
     baseline_from_poll,
     display_names,
@@ -404,6 +405,9 @@ def _baseline_and_defaults(
     else:
         day_avg = averages
         if choice.mode == "as_of":
+            late = as_of_problem(choice.as_of, polls, contest) if choice.as_of is not None else None
+            if late is not None:
+                raise PipelineError(late)
             day_avg = compute_averages(polls, contest, as_of=choice.as_of, priors=priors)
         if day_avg is None or not day_avg.first_round:
             when = f" by {choice.as_of:%d %b %Y}" if choice.mode == "as_of" and choice.as_of else ""
