@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
+
+import pytest
 
 from tests.cli._run import ok, run
 from tests.cli.test_contest_cli import MAYOR
+from tests.conftest import TOY, make_poll
 from warroom.demo import DEMO_NAME
 
 
@@ -90,3 +95,45 @@ def test_an_as_of_date_past_polling_day_and_the_last_poll_is_refused(db: list[st
         assert "no poll average on 31 Dec 9999 in London Mayor 2012: polling day was 03 May 2012" in err
         assert "take a day up to 03 May 2012" in err
     assert "Baseline: Poll average on 03 May 2012" in ok("scenario", "--as-of", "2012-05-03", *db)
+
+
+def test_a_back_test_never_fits_its_bands_with_the_result_it_is_scored_on(tmp_path: Path) -> None:
+    """The back-test took the error table the app uses, refitted with every stored race's eve-of-poll error, the
+    tested race's own included: its bands learnt the very result they were scored against (here, polls that missed
+    by 24 points widened the race's own 90 % band at one day out from +-11.4 to +-20.4 points, and the challenger's
+    chance from 1.4 % to 9.6 %). Each race is now back-tested with the table fitted without it; with no other
+    stored race that is the shipped table."""
+    from warroom.bootstrap import open_store
+    from warroom.core.forecast import ForecastErrors, margin_interval
+    from warroom.core.types import OfficialResult
+    from warroom.paths import AppPaths
+    from warroom.resources import resource_path
+    from warroom.store import contests as contests_repo
+    from warroom.store import polls as repo
+
+    paths = AppPaths.under(tmp_path)
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=paths.backup_dir)
+    polls = [
+        replace(
+            make_poll(1, f"P{d}"),
+            fieldwork_start=TOY.election_date - timedelta(days=d + 2),
+            fieldwork_end=TOY.election_date - timedelta(days=d),
+            first_round={"ann": 50, "bob": 35, "cat": 15},
+        )
+        for d in (20, 9, 3)
+    ]
+    with store.sessions.begin() as s:
+        cid = contests_repo.create_contest(s, TOY)
+        repo.add_polls(s, cid, polls)
+        # The polls said Ann by miles; Bob won.
+        contests_repo.set_official_result(
+            s, cid, OfficialResult({"ann": 4000, "bob": 4500, "cat": 1500}, {"ann": 4400, "bob": 5200})
+        )
+    store.close()
+    shipped = ForecastErrors.load(resource_path("data", "forecast_errors.json"))
+    report = json.loads(ok("backtest", "--contest", TOY.name, "--json", "--data-dir", str(tmp_path)))
+    assert report["points"]
+    for point in report["points"]:
+        low, high = margin_interval(point["margin"], float(shipped.margin_sd(point["days_before"])))
+        assert point["band90"] == pytest.approx([low, high], abs=2e-3)

@@ -48,7 +48,6 @@ def cmd_backtest(args: argparse.Namespace, out: TextIO) -> int:
     from warroom.store.db import translated
 
     store = open_for_cli(args)
-    errors = forecast_errors(store)  # the table the app uses: the shipped record refitted with stored races
     points: list[BacktestPoint] = []
     try:
         with translated(store.engine), store.sessions() as session:
@@ -65,13 +64,16 @@ def cmd_backtest(args: argparse.Namespace, out: TextIO) -> int:
                 if result is not None and len(result.final_round) == 2:
                     priors = contests_repo.transfer_prior_of(session, c)
                     work.append((c, result, repo.list_polls(session, c.id or 0), priors))
+        # The table the app uses (the shipped record refitted with the stored races), each race's back-test
+        # without its own eve-of-poll error: fitted with it, the bands learnt the result they were scored on.
+        errors_of = {c.id: forecast_errors(store, leave_out=c.id) for c, *_rest in work}
     finally:
         store.close()
     if not work and not two_round:
         raise CliError("no contest in the store has an official result with a final round to test against")
     untested: list[tuple[str, str]] = []  # (contest, why): a result with no polls by any distance
     for contest, result, polls, priors in work:
-        found = backtest_contest(contest, polls, result, errors, priors=priors)
+        found = backtest_contest(contest, polls, result, errors_of[contest.id], priors=priors)
         if not found:
             untested.append((contest.name, untested_reason(contest, polls)))
         points += found
