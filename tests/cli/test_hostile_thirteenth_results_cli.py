@@ -137,3 +137,20 @@ def test_a_back_test_never_fits_its_bands_with_the_result_it_is_scored_on(tmp_pa
     for point in report["points"]:
         low, high = margin_interval(point["margin"], float(shipped.margin_sd(point["days_before"])))
         assert point["band90"] == pytest.approx([low, high], abs=2e-3)
+
+
+def test_a_race_won_in_the_first_round_is_named_not_silently_left_out_of_the_back_test(
+    db: list[str], tmp_path: Path
+) -> None:
+    """A stored Supplementary Vote result with a first-round winner (no final round) was left out of `warroom
+    backtest` without a word, beside the races it scored; it is now named with the reason."""
+    won = "candidate,first_round,final_round\nann,55000,\nbob,30000,\ncat,15000,\n"
+    _trio(db, tmp_path, "P1,2025-04-20,2025-04-22,1000,52,33,15\n", won)
+    text = ok("backtest", *db)
+    assert "London Mayor 2012" in text  # the demo is still scored
+    assert (
+        "Not tested: Trio Mayor 2025: its official result has no final round: Ann Able was elected in the first "
+        "round (55.0 % of valid votes)"
+    ) in text
+    code, _out, err = run("backtest", "--contest", "Trio Mayor 2025", *db)
+    assert code == 1 and "nothing to back-test: Trio Mayor 2025: its official result has no final round" in err

@@ -12,10 +12,12 @@ from warroom.core.backtest import (
     DISTANCES,
     BacktestPoint,
     backtest_contest,
+    no_final_round_reason,
     summarise_backtest,
     untested_reason,
 )
 from warroom.core.forecast import chance_text
+from warroom.core.types import CountingSystem
 
 
 def _point_json(p: BacktestPoint) -> dict[str, Any]:
@@ -58,20 +60,23 @@ def cmd_backtest(args: argparse.Namespace, out: TextIO) -> int:
                 if not contests:
                     raise CliError(f"no contest named {args.contest!r} in the store")
             work = []
+            untested: list[tuple[str, str]] = []  # (contest, why): a stored result with nothing to test
             two_round = two_round_backtests(session, contests)
             for c in contests:
                 result = contests_repo.get_official_result(session, c.id or 0)
                 if result is not None and len(result.final_round) == 2:
                     priors = contests_repo.transfer_prior_of(session, c)
                     work.append((c, result, repo.list_polls(session, c.id or 0), priors))
+                elif result is not None and c.system in (CountingSystem.SV, CountingSystem.CONTINGENT):
+                    # left out without a word: a race won in the first round (no final round to score a margin on)
+                    untested.append((c.name, no_final_round_reason(c, result)))
         # The table the app uses (the shipped record refitted with the stored races), each race's back-test
         # without its own eve-of-poll error: fitted with it, the bands learnt the result they were scored on.
         errors_of = {c.id: forecast_errors(store, leave_out=c.id) for c, *_rest in work}
     finally:
         store.close()
-    if not work and not two_round:
+    if not work and not two_round and not untested:
         raise CliError("no contest in the store has an official result with a final round to test against")
-    untested: list[tuple[str, str]] = []  # (contest, why): a result with no polls by any distance
     for contest, result, polls, priors in work:
         found = backtest_contest(contest, polls, result, errors_of[contest.id], priors=priors)
         if not found:

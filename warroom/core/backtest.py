@@ -32,6 +32,7 @@ from warroom.core.pipeline import (
 )
 from warroom.core.scenario import project
 from warroom.core.types import Contest, OfficialResult, Poll
+from warroom.core.validation import first_round_winner
 
 DISTANCES = (60, 30, 14, 7, 1)
 """Days before polling day at which a back-test looks (the issue's fixed distances)."""
@@ -151,6 +152,20 @@ def untested_reason(contest: Contest, polls: Sequence[Poll], distances: Sequence
         f"no poll with first-round figures ended by {last.isoformat()}, {min(distances)} day(s) before polling day "
         f"(the first ended {dated[0].isoformat()})"
     )
+
+
+def no_final_round_reason(contest: Contest, result: OfficialResult) -> str:
+    """Why a stored result gives backtest_contest nothing to score: no final round between two candidates (the
+    race won in the first round, by the contest's own majority, when that is why)."""
+    won = first_round_winner(contest, result)
+    if won is not None:
+        code, votes, base = won
+        name = next((c.name for c in contest.candidates if c.code == code), code)
+        return (
+            f"its official result has no final round: {name} was elected in the first round "
+            f"({100.0 * votes / base:.1f} % of {contest.counting_rules.majority_base} votes)"
+        )
+    return "its official result has no final round between two candidates"
 
 
 def summarise_backtest(points: Sequence[BacktestPoint]) -> Calibration:
