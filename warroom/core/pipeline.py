@@ -927,6 +927,21 @@ class ForecastPoint:
     p_win: Mapping[str, float]
 
 
+CONTENDER_CHANCE = 0.05
+"""A candidate whose simulated chance reaches this on some day is drawn in the forecast over time."""
+
+
+def forecast_contenders(points: Sequence[ForecastPoint]) -> list[str]:
+    """The candidates the forecast over time shows: the last day's pair and anyone whose chance of winning
+    reaches CONTENDER_CHANCE on some day, likeliest (on the last day) first. Four candidates level at 25 %: the
+    chart drew Able (27 %) and Baker (24 %) and left out Cole (26 %), whom `warroom forecast` named second."""
+    if not points:
+        return []
+    last = points[-1]
+    codes = {last.a, last.b} | {c for p in points for c, v in p.p_win.items() if v >= CONTENDER_CHANCE}
+    return sorted(codes, key=lambda c: (-last.p_win.get(c, 0.0), c))
+
+
 def default_case_on(
     polls: Sequence[Poll], contest: Contest, day: date, priors: PriorSource | None = None
 ) -> tuple[Baseline, Scenario] | None:
