@@ -111,3 +111,20 @@ def test_an_average_is_never_taken_past_polling_day_and_the_last_poll() -> None:
     ]
     assert last_average_day(TOY.election_date, date(2024, 6, 3)) == date(2024, 6, 3)
     assert as_of_problem(date(2024, 6, 3), late, TOY) is None and as_of_problem(date(2024, 6, 4), late, TOY)
+
+
+def test_a_leads_band_never_passes_100_points_even_from_polls_of_one_respondent() -> None:
+    """Two polls with a sample of 1 (no reader refuses one): `warroom average`, the briefing and the charts gave the
+    first-round lead's 90 % band as -100.8 to +106.8 and the runoff lead's as -160.2 to +166.9, leads no two shares
+    can have. Both bands now stay within -100 to +100; the means are the same."""
+    polls = [
+        replace(make_poll(10, "P1", a=40, b=35, c=25, n=1), id=1),
+        replace(make_poll(20, "P2", a=38, b=37, c=25, n=1), id=2),
+    ]
+    avg = compute_averages(polls, TOY)
+    assert avg is not None
+    for lead in (avg.first_lead, avg.second_lead):
+        mean, low, high = lead.at(lead.days[-1])
+        assert -100.0 <= low < mean < high <= 100.0
+        assert lead.lower.min() >= -100.0 and lead.upper.max() <= 100.0
+    assert avg.first_lead.at(avg.first_lead.days[-1])[1] == -100.0  # the band is "anything", said within range
