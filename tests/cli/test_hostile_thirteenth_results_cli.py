@@ -154,3 +154,27 @@ def test_a_race_won_in_the_first_round_is_named_not_silently_left_out_of_the_bac
     ) in text
     code, _out, err = run("backtest", "--contest", "Trio Mayor 2025", *db)
     assert code == 1 and "nothing to back-test: Trio Mayor 2025: its official result has no final round" in err
+
+
+def test_an_instant_runoff_race_is_not_scored_on_a_forecast_the_app_never_gives_it(
+    db: list[str], tmp_path: Path
+) -> None:
+    """Polls added to the Burlington 2009 demo (instant runoff): `warroom backtest` scored a Supplementary Vote
+    projection of it, Wright v Kiss, "P(chal.) 15 %" for Kiss, where the app's instant-runoff panel and `warroom
+    scenario` give Kiss 34 % and Montroll 53 %; and a user's instant-runoff race fed the runoff error table. It is
+    now named as not tested, with the reason, and teaches the table nothing."""
+    from warroom.demo import IRV_DEMO_NAME
+
+    polls = tmp_path / "b.csv"
+    polls.write_text(
+        "pollster,fieldwork_start,fieldwork_end,sample_size,first:kiss,first:wright,first:montroll,first:smith,"
+        "first:simpson\nP1,2009-01-10,2009-01-12,600,28,34,28,8,2\nP2,2009-02-20,2009-02-22,600,29,33,29,7,2\n",
+        encoding="utf-8",
+    )
+    ok("import", str(polls), "--contest", IRV_DEMO_NAME, *db)
+    report = json.loads(ok("backtest", "--json", *db))
+    assert IRV_DEMO_NAME not in {p["contest"] for p in report["points"]}
+    (why,) = [u["reason"] for u in report["untested"] if u["contest"] == IRV_DEMO_NAME]
+    assert why.startswith("the back-test scores Supplementary Vote and contingent vote forecasts")
+    code, _out, err = run("backtest", "--contest", IRV_DEMO_NAME, *db)
+    assert code == 1 and f"nothing to back-test: {IRV_DEMO_NAME}: the back-test scores" in err

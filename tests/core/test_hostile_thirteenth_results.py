@@ -128,3 +128,18 @@ def test_a_leads_band_never_passes_100_points_even_from_polls_of_one_respondent(
         assert -100.0 <= low < mean < high <= 100.0
         assert lead.lower.min() >= -100.0 and lead.upper.max() <= 100.0
     assert avg.first_lead.at(avg.first_lead.days[-1])[1] == -100.0  # the band is "anything", said within range
+
+
+def test_the_runoff_back_test_and_its_error_table_take_no_instant_runoff_race() -> None:
+    """backtest_contest scored an instant-runoff race on a Supplementary Vote projection, and eve_records gave its
+    error to the runoff error table; the one refuses it by name, the other gives nothing."""
+    from warroom.core.backtest import backtest_contest, eve_records
+    from warroom.core.types import OfficialResult
+
+    irv = replace(TOY, system=CountingSystem.IRV, rules=None)
+    polls = [replace(make_poll(day, f"P{day}"), id=day) for day in (1, 8, 15)]
+    result = OfficialResult({"ann": 450, "bob": 400, "cat": 150}, {"ann": 500, "bob": 480})
+    with pytest.raises(PipelineError, match="Toyton Mayor: the back-test scores Supplementary Vote"):
+        backtest_contest(irv, polls, result, ERRORS)
+    assert eve_records(irv, polls, result) == ([], [])
+    assert eve_records(TOY, polls, result) != ([], [])

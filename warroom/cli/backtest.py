@@ -9,15 +9,16 @@ from typing import Any, TextIO
 from warroom.cli.common import CliError, emit_json, open_for_cli, table
 from warroom.cli.two_round import backtest_json, print_backtest, two_round_backtests
 from warroom.core.backtest import (
+    BACKTESTED,
     DISTANCES,
     BacktestPoint,
     backtest_contest,
     no_final_round_reason,
+    not_backtested_reason,
     summarise_backtest,
     untested_reason,
 )
 from warroom.core.forecast import chance_text
-from warroom.core.types import CountingSystem
 
 
 def _point_json(p: BacktestPoint) -> dict[str, Any]:
@@ -64,10 +65,16 @@ def cmd_backtest(args: argparse.Namespace, out: TextIO) -> int:
             two_round = two_round_backtests(session, contests)
             for c in contests:
                 result = contests_repo.get_official_result(session, c.id or 0)
-                if result is not None and len(result.final_round) == 2:
+                if result is not None and c.system not in BACKTESTED:
+                    if any(t.id == c.id for t, _bt in two_round):
+                        continue  # scored by the two-round back-test below
+                    # (an instant-runoff race was scored on a Supplementary Vote projection the app never shows
+                    # for it: Burlington's "P(chal.) 15 %" for Kiss, where its panel gives him 34 %)
+                    untested.append((c.name, not_backtested_reason(c)))
+                elif result is not None and len(result.final_round) == 2:
                     priors = contests_repo.transfer_prior_of(session, c)
                     work.append((c, result, repo.list_polls(session, c.id or 0), priors))
-                elif result is not None and c.system in (CountingSystem.SV, CountingSystem.CONTINGENT):
+                elif result is not None:
                     # left out without a word: a race won in the first round (no final round to score a margin on)
                     untested.append((c.name, no_final_round_reason(c, result)))
         # The table the app uses (the shipped record refitted with the stored races), each race's back-test

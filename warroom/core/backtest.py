@@ -31,7 +31,7 @@ from warroom.core.pipeline import (
     simulate_odds,
 )
 from warroom.core.scenario import project
-from warroom.core.types import Contest, OfficialResult, Poll
+from warroom.core.types import Contest, CountingSystem, OfficialResult, Poll
 from warroom.core.validation import first_round_winner
 
 DISTANCES = (60, 30, 14, 7, 1)
@@ -85,6 +85,20 @@ class BacktestPoint:
         return self.band[0] <= self.actual_margin <= self.band[1]
 
 
+BACKTESTED = (CountingSystem.SV, CountingSystem.CONTINGENT)
+"""The systems this back-test scores: the first-round average, the default transfers and the simulated runoff
+are the app's own figures for them (its scenario panel and `warroom forecast`). Two-round races have their own
+back-test (core.two_round_pipeline); an instant-runoff race's panel counts it round by round instead."""
+
+
+def not_backtested_reason(contest: Contest) -> str:
+    """Why a race with a stored result is not scored here (a system outside BACKTESTED)."""
+    return (
+        f"the back-test scores Supplementary Vote and contingent vote forecasts, and {contest.system.label.lower()} "
+        "races get no such forecast in the app (`warroom scenario` gives their chances)"
+    )
+
+
 def backtest_contest(
     contest: Contest,
     polls: Sequence[Poll],
@@ -99,8 +113,11 @@ def backtest_contest(
     """The back-test of one contest at each distance that has polls.
 
     Raises:
-        PipelineError: the contest has no result with a final round.
+        PipelineError: the contest is not a Supplementary Vote or contingent vote race (BACKTESTED), or has no
+            result with a final round.
     """
+    if contest.system not in BACKTESTED:
+        raise PipelineError(f"{contest.name}: {not_backtested_reason(contest)}")
     if len(result.final_round) != 2:
         raise PipelineError(f"{contest.name}: the stored result has no final round between two candidates")
     winner = max(result.final_round, key=lambda k: result.final_round[k])
@@ -187,6 +204,8 @@ def eve_records(
     margin at the default transfers (as the app projects it), the shares its first round. Nothing when the race
     has no polls by then or no final round between the average's pair.
     """
+    if contest.system not in BACKTESTED:  # another system's race never teaches the runoff table its errors
+        return [], []
     day = date.fromordinal(contest.election_date.toordinal() - 1)
     case = default_case_on(polls, contest, day, priors)
     if case is None:
