@@ -143,3 +143,27 @@ def test_the_runoff_back_test_and_its_error_table_take_no_instant_runoff_race() 
         backtest_contest(irv, polls, result, ERRORS)
     assert eve_records(irv, polls, result) == ([], [])
     assert eve_records(TOY, polls, result) != ([], [])
+
+
+def test_the_projection_and_its_odds_follow_the_contests_own_majority() -> None:
+    """A contest file's `majority = 40`: the scenario, its verdict and the simulated odds went by 50 % all the
+    same. Ann at 45 % (elected outright under that rule) was projected into a runoff Bob wins on Cole's transfers,
+    "Likely Bob". The baseline now carries the contest's majority (core.pipeline.outright_majority), kept in a
+    saved scenario's record; under the usual 50 % nothing changes."""
+    from warroom.core.pipeline import baseline_from_dict, baseline_to_dict
+
+    forty = replace(TOY, rules=replace(Rules.default_for(CountingSystem.SV), majority=40.0))
+    polls = [replace(make_poll(day, f"P{day}", a=45, b=40, c=15), id=day) for day in (1, 8, 15)]
+    base = make_baseline(BaselineChoice(), polls, forty, compute_averages(polls, forty))
+    assert base.majority == 40.0
+    assert make_baseline(BaselineChoice(), polls, TOY, compute_averages(polls, TOY)).majority == 50.0
+    assert baseline_from_dict(baseline_to_dict(base), forty).majority == 40.0
+    odds = OddsModel(ERRORS, TOY.election_date)
+    everyone_to_bob = Scenario({"cat": Split(0, 100, 0)})
+    elected = evaluate(base, everyone_to_bob, heatmap=False, odds=odds)
+    assert elected.projection.outright_winner == "ann"
+    assert elected.projection.verdict.startswith("Red passes 40 % in the first round with 45.0 %: Lean Red")
+    assert elected.odds is not None and elected.odds.p_win["ann"] > 0.6 and elected.odds.p_outright > 0.6
+    usual = evaluate(replace(base, majority=50.0), everyone_to_bob, heatmap=False, odds=odds)
+    assert usual.projection.outright_winner is None and usual.odds is not None and usual.odds.p_win["ann"] < 0.3
+    assert "Blue" in usual.projection.verdict.rpartition(":")[2]  # the runoff's favourite

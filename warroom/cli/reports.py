@@ -235,7 +235,7 @@ class ScenarioReport:
         )
         out.write("\n")
         if p.outright_winner:
-            out.write(f"{nm[p.outright_winner]} passes 50 % in the first round.\n")
+            out.write(f"{nm[p.outright_winner]} passes {base.majority:g} % in the first round.\n")
         out.write(
             f"Runoff: {nm[base.a]} {p.runoff.a_share:.1f} %, {nm[base.b]} {p.runoff.b_share:.1f} % "
             f"(margin {p.margin:+.1f}; {p.runoff.exhausted:.1f} % of first-round voters exhaust)\n"

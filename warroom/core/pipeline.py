@@ -371,6 +371,15 @@ def make_baseline(
     return _baseline_and_defaults(choice, polls, contest, averages, priors)[0]
 
 
+def outright_majority(contest: Contest) -> float:
+    """The first-round share (% of valid votes) past which a baseline's leader is elected outright: the contest's
+    own `[rules] majority` when it is a share of valid votes (a baseline's shares are), else the usual 50 % (a
+    share of votes cast or of the electorate needs turnout figures no baseline has). A contest file's
+    `majority = 40` was read and then ignored: the panel, the verdict and the simulated odds all went by 50 %."""
+    rules = contest.counting_rules
+    return rules.majority if rules.majority_base == "valid" else 50.0
+
+
 def _baseline_and_defaults(
     choice: BaselineChoice,
     polls: Sequence[Poll],
@@ -379,6 +388,17 @@ def _baseline_and_defaults(
     priors: PriorSource | None,
 ) -> tuple[Baseline, Scenario | None]:
     """make_baseline, with the default_scenario it made on the way (None: it needed none)."""
+    base, defaults = _baseline_and_defaults_of(choice, polls, contest, averages, priors)
+    return replace(base, majority=outright_majority(contest)), defaults
+
+
+def _baseline_and_defaults_of(
+    choice: BaselineChoice,
+    polls: Sequence[Poll],
+    contest: Contest,
+    averages: PollAverages | None,
+    priors: PriorSource | None,
+) -> tuple[Baseline, Scenario | None]:
     if choice.mode == "party_vi":
         return _party_vi_baseline(choice, polls, contest), None
     day_avg: PollAverages | None = None  # the averages the baseline is read from (none for one poll's)
@@ -580,6 +600,7 @@ def simulate_odds(baseline: Baseline, scenario: Scenario, projection: Projection
         transfer_sd=DEFAULT_ERROR.transfer_sd,
         runoff_adjustment=baseline.runoff_adjustment,
         target_margin_sd=float(model.errors.margin_sd(days)),
+        majority=baseline.majority,
     )
 
 
@@ -666,7 +687,7 @@ def baseline_to_dict(baseline: Baseline) -> dict[str, Any]:
         "runoff_adjustment": baseline.runoff_adjustment,
         "runoff_source": baseline.runoff_source,
         "as_of": baseline.as_of.isoformat() if baseline.as_of else None,
-    }
+    } | ({"majority": baseline.majority} if baseline.majority != 50.0 else {})  # kept only where not the usual
 
 
 def baseline_from_dict(data: Mapping[str, Any], contest: Contest) -> Baseline:
@@ -712,6 +733,7 @@ def baseline_from_dict(data: Mapping[str, Any], contest: Contest) -> Baseline:
             runoff_adjustment=json_number(data.get("runoff_adjustment", 0.0), "runoff_adjustment"),
             runoff_source=texts["runoff_source"],
             as_of=date.fromisoformat(as_of) if as_of else None,
+            majority=json_number(data.get("majority", 50.0), "majority"),  # records without it went by 50 %
         )
     except KeyError as exc:
         raise PipelineError(f"saved baseline is invalid: it has no {exc}") from None

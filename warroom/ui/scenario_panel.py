@@ -636,9 +636,9 @@ class ScenarioPanel(QWidget):
         self.first_round_label.setText(
             f"First round: {firsts}. "
             + (
-                f"{_name(c, projection.outright_winner)} passes 50 %."
+                f"{_name(c, projection.outright_winner)} passes {base.majority:g} %."
                 if projection.outright_winner
-                else f"Nobody passes 50 % (top {top:.1f})."
+                else f"Nobody passes {base.majority:g} % (top {top:.1f})."
             )
         )
         r = projection.runoff
