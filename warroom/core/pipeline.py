@@ -49,6 +49,7 @@ from warroom.core.forecast import (
     ForecastErrors,
     LeverRange,
     RunoffOdds,
+    margin_interval,
     share_interval,
     simulate_first_round,
     simulate_runoff,
@@ -1010,7 +1011,8 @@ def forecast_over_time(
         base, scenario = case
         view = evaluate(base, scenario, heatmap=False, odds=odds)
         sd = float(odds.errors.margin_sd(odds.days_before(base)))
-        lo, hi = share_interval(min(max(50.0 + view.projection.margin / 2.0, 0.0), 100.0), sd / 2.0, 0.9)
+        # the back-test's band (core.backtest) by the same function: one band for one margin
+        band = margin_interval(min(max(view.projection.margin, -100.0), 100.0), sd)
         assert view.odds is not None
         out.append(
             ForecastPoint(
@@ -1019,7 +1021,7 @@ def forecast_over_time(
                 base.a,
                 base.b,
                 view.projection.margin,
-                (2.0 * float(lo) - 100.0, 2.0 * float(hi) - 100.0),
+                band,
                 dict(view.odds.p_win),
             )
         )
