@@ -178,3 +178,14 @@ def test_an_instant_runoff_race_is_not_scored_on_a_forecast_the_app_never_gives_
     assert why.startswith("the back-test scores Supplementary Vote and contingent vote forecasts")
     code, _out, err = run("backtest", "--contest", IRV_DEMO_NAME, *db)
     assert code == 1 and f"nothing to back-test: {IRV_DEMO_NAME}: the back-test scores" in err
+
+
+def test_an_average_asked_for_before_the_first_poll_names_the_race(db: list[str]) -> None:
+    """`warroom average --as-of 1990-01-01` said "no polls with first-round figures by 1990-01-01", naming no race
+    (`warroom scenario` named it); both now say which."""
+    from warroom.demo import IRV_DEMO_NAME
+
+    code, _out, err = run("average", "--as-of", "1990-01-01", "--contest", DEMO_NAME, *db)
+    assert code == 1 and "no polls with first-round figures by 01 Jan 1990 in London Mayor 2012" in err
+    code, _out, err = run("forecast", "--contest", IRV_DEMO_NAME, *db)
+    assert code == 1 and err.rstrip().endswith("is an instant-runoff contest (warroom scenario gives its chances)")

@@ -163,7 +163,10 @@ def average_report(store: OpenStore, contest: Contest, *, as_of: date | None = N
         raise ReportError(late)
     avg = compute_averages(polls, contest, as_of=as_of, priors=load_priors(store, contest))
     if avg is None:
-        raise ReportError("no polls with first-round figures" + (f" by {as_of}" if as_of else ""))
+        # named as `warroom scenario` names it (it said "no polls with first-round figures by 1990-01-01")
+        raise ReportError(
+            "no polls with first-round figures" + (f" by {as_of:%d %b %Y}" if as_of else "") + f" in {contest.name}"
+        )
     report = AverageReport(summarise(avg, polls, contest), as_of)
     with translated(store.engine), store.sessions() as session:
         result = get_official_result(session, contest.id or 0)
@@ -378,8 +381,12 @@ def forecast_report(store: OpenStore, contest: Contest, out: TextIO, table: Tabl
         kind = {CountingSystem.TWO_ROUND: "a two-round", CountingSystem.IRV: "an instant-runoff"}[contest.system]
         raise ReportError(
             f"the forecast over time is drawn for Supplementary Vote and contingent vote contests; {contest.name} "
-            f"is {kind} contest ({'warroom qualify and ' if contest.system == CountingSystem.TWO_ROUND else ''}"
-            "warroom scenario give its chances)"
+            f"is {kind} contest ("
+            + (
+                "warroom qualify and warroom scenario give its chances)"
+                if contest.system == CountingSystem.TWO_ROUND
+                else "warroom scenario gives its chances)"
+            )
         )
     polls = load_polls(store, contest)
     if not any(p.first_round for p in polls):
