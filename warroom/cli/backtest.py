@@ -45,7 +45,7 @@ def _point_json(p: BacktestPoint) -> dict[str, Any]:
 
 def cmd_backtest(args: argparse.Namespace, out: TextIO) -> int:
     """Run the back-test over every contest in the store that has a result (or the --contest one)."""
-    from warroom.cli.reports import forecast_errors
+    from warroom.resources import resource_path
     from warroom.store import contests as contests_repo
     from warroom.store import polls as repo
     from warroom.store.db import translated
@@ -77,9 +77,10 @@ def cmd_backtest(args: argparse.Namespace, out: TextIO) -> int:
                 elif result is not None:
                     # left out without a word: a race won in the first round (no final round to score a margin on)
                     untested.append((c.name, no_final_round_reason(c, result)))
-        # The table the app uses (the shipped record refitted with the stored races), each race's back-test
-        # without its own eve-of-poll error: fitted with it, the bands learnt the result they were scored on.
-        errors_of = {c.id: forecast_errors(store, leave_out=c.id) for c, *_rest in work}
+            # The table the app uses (the shipped record refitted with the stored races), each race's back-test
+            # without its own eve-of-poll error: fitted with it, the bands learnt the result they were scored on.
+            table = resource_path("data", "forecast_errors.json")
+            errors_of = contests_repo.errors_without_each(session, table, [c.id for c, *_rest in work])
     finally:
         store.close()
     if not work and not two_round and not untested:

@@ -61,15 +61,12 @@ def load_priors(store: OpenStore, contest: Contest) -> PriorSource | None:
         return contests_repo.transfer_prior_of(session, contest)
 
 
-def forecast_errors(store: OpenStore, *, leave_out: int | None = None) -> ForecastErrors:
-    """The shipped error table refitted with the store's own races, as the app loads it (without the race
-    `leave_out`: a back-test's own)."""
+def forecast_errors(store: OpenStore) -> ForecastErrors:
+    """The shipped error table refitted with the store's own races, as the app loads it."""
     from warroom.store import contests as contests_repo
 
     with translated(store.engine), store.sessions() as session:
-        return contests_repo.forecast_errors(
-            session, resource_path("data", "forecast_errors.json"), leave_out=leave_out
-        )
+        return contests_repo.forecast_errors(session, resource_path("data", "forecast_errors.json"))
 
 
 def odds_model(store: OpenStore, contest: Contest) -> OddsModel:

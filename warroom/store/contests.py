@@ -412,25 +412,33 @@ def expected_valid_votes(session: Session, contest: Contest) -> int | None:
     return None
 
 
-def forecast_errors(session: Session, table_path: Path, *, leave_out: int | None = None) -> ForecastErrors:
+def forecast_errors(session: Session, table_path: Path) -> ForecastErrors:
     """The forecast error table, refitted with the eve-of-poll errors of every race in the store that has polls
-    and an official result (core.backtest.errors_with_races). The demo race is in the shipped table already.
+    and an official result (core.backtest.errors_with_races). The demo race is in the shipped table already."""
+    return errors_without_each(session, table_path, [None])[None]
 
-    Args:
-        leave_out: a contest id whose own errors stay out: a back-test of that race must not widen or narrow its
-            bands with the very result it is scored against.
-    """
+
+def errors_without_each(
+    session: Session, table_path: Path, leave_out: Sequence[int | None]
+) -> dict[int | None, ForecastErrors]:
+    """forecast_errors refitted once per id in `leave_out`, without that contest's own eve-of-poll errors (None:
+    with every race): a back-test of a race must not widen or narrow its bands with the very result it is scored
+    against. Each race's errors are worked out once."""
     data = json.loads(table_path.read_text(encoding="utf-8"))
-    races = []
+    races: dict[int, tuple[list[dict[str, object]], list[dict[str, object]]]] = {}
     for contest in repo.list_contests(session):
-        if contest.demo or contest.id is None or contest.id == leave_out:
+        if contest.demo or contest.id is None:
             continue
         result = get_official_result(session, contest.id)
         if result is None or len(result.final_round) != 2:
             continue
         polls = repo.list_polls(session, contest.id)
-        races.append(eve_records(contest, polls, result, transfer_prior_of(session, contest)))
-    return errors_with_races(data, [r for r in races if r[0] or r[1]])
+        records = eve_records(contest, polls, result, transfer_prior_of(session, contest))
+        if records[0] or records[1]:
+            races[contest.id] = records
+    return {
+        out: errors_with_races(data, [r for cid, r in races.items() if cid != out]) for out in dict.fromkeys(leave_out)
+    }
 
 
 # --- campaign bundles -------------------------------------------------------------------------------------------
