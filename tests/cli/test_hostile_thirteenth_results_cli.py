@@ -189,3 +189,25 @@ def test_an_average_asked_for_before_the_first_poll_names_the_race(db: list[str]
     assert code == 1 and "no polls with first-round figures by 01 Jan 1990 in London Mayor 2012" in err
     code, _out, err = run("forecast", "--contest", IRV_DEMO_NAME, *db)
     assert code == 1 and err.rstrip().endswith("is an instant-runoff contest (warroom scenario gives its chances)")
+
+
+def test_an_edit_never_leaves_a_stored_result_its_own_rules_refuse(db: list[str], tmp_path: Path) -> None:
+    """`contest edit` to `majority = 40` under a stored result with Ann at 45 % and a final round of transfers was
+    written; the contest's own export and bundle were then refused by `contest new` and `import` ("elected in the
+    first round"), so the campaign could not be moved to another laptop. The edit is now refused, naming the
+    result's problem, nothing written; with a [result] that fits in the same file it goes through."""
+    _trio(db, tmp_path, "P1,2025-04-20,2025-04-22,1000,44,41,15\n")
+    forty = TRIO.replace('[[candidate]]\ncode = "ann"', '[rules]\nmajority = 40.0\n\n[[candidate]]\ncode = "ann"', 1)
+    (tmp_path / "forty.toml").write_text(forty, encoding="utf-8")
+    code, _out, err = run("contest", "edit", "Trio Mayor 2025", "--from", str(tmp_path / "forty.toml"), *db)
+    assert code == 1 and "nothing written" in err
+    assert "the official result stored for it would not fit the edited contest (final_round: 'ann' had 45,000" in err
+    assert "rules" not in json.loads(ok("contest", "show", "Trio Mayor 2025", "--json", *db))  # as it was
+    fitting = forty + '\n[result]\nfirst_round = { ann = 45000, bob = 40000, cat = 15000 }\nsource = "x"\n'
+    (tmp_path / "forty.toml").write_text(fitting, encoding="utf-8")
+    ok("contest", "edit", "Trio Mayor 2025", "--from", str(tmp_path / "forty.toml"), *db)
+    assert json.loads(ok("contest", "show", "Trio Mayor 2025", "--json", *db))["rules"]["majority"] == 40.0
+    out = tmp_path / "again.toml"
+    ok("contest", "export", "Trio Mayor 2025", "--out", str(out), *db)
+    other = ["--data-dir", str(tmp_path / "elsewhere")]
+    ok("contest", "new", "--from", str(out), *other)  # the export goes into another store

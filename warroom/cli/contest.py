@@ -339,7 +339,9 @@ def _edit(args: argparse.Namespace, out: TextIO) -> int:
     with _session(args, write=True) as session:
         contest = _find(session, args.name)
         try:
-            updated = store.update_contest(session, contest.id or 0, parsed.contest)
+            updated = store.update_contest(
+                session, contest.id or 0, parsed.contest, replacing_result=parsed.result is not None
+            )
             if parsed.result is not None:
                 store.set_official_result(session, contest.id or 0, parsed.result)
         except store.ContestError as exc:

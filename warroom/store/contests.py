@@ -182,14 +182,20 @@ def _uses(session: Session, contest_id: int, codes: Sequence[str], kinds: Sequen
     return out
 
 
-def update_contest(session: Session, contest_id: int, contest: Contest) -> Contest:
+def update_contest(session: Session, contest_id: int, contest: Contest, *, replacing_result: bool = False) -> Contest:
     """Replace a stored contest's details with `contest`'s: rename, add or withdraw candidates, colours, rules,
     dates and notes. Candidates and parties are matched by code; the demo mark is kept as stored.
 
+    Args:
+        replacing_result: the caller stores a new official result in the same transaction (a contest file's
+            [result]), so the stored one need not fit the new details.
+
     Raises:
-        ContestError: the contest is gone, the new details have a problem, the new name is taken, or a candidate
+        ContestError: the contest is gone, the new details have a problem, the new name is taken, a candidate
             (or party) that polls, the official result or the transfer prior mention would be deleted (withdraw a
-            candidate instead).
+            candidate instead), or the stored official result would not fit the new rules (result_problems: a
+            `majority = 40` edit under a result with Ann at 45 % and a final round of transfers was stored, and
+            the contest's own export and bundle were then refused by every import).
     """
     repo.bump_revision(session)
     row = session.get(ContestRow, contest_id, options=[selectinload(ContestRow.candidates)])
@@ -223,6 +229,15 @@ def update_contest(session: Session, contest_id: int, contest: Contest) -> Conte
     gone_parties = [code for code in gone_parties if code not in new_parties]
     for code, n in _uses(session, contest_id, gone_parties, ("party",)).items():
         problems.append(f"party {code!r} has voting-intention figures in {n} poll(s) and cannot be deleted")
+    if result is not None and not replacing_result and not problems:
+        misfits = [f"{key}: {message}" for key, message in result_problems(contest, result)]
+        if misfits:
+            problems.append(
+                "the official result stored for it would not fit the edited contest ("
+                + "; ".join(misfits)
+                + "): store a result that fits first (File > Official result, `warroom contest result`), or give "
+                "one in the contest file's [result]"
+            )
     if problems:
         raise ContestError(f"{row.name}: " + "; ".join(problems))
 
