@@ -211,3 +211,27 @@ def test_an_edit_never_leaves_a_stored_result_its_own_rules_refuse(db: list[str]
     ok("contest", "export", "Trio Mayor 2025", "--out", str(out), *db)
     other = ["--data-dir", str(tmp_path / "elsewhere")]
     ok("contest", "new", "--from", str(out), *other)  # the export goes into another store
+
+
+def test_a_result_stored_before_the_majority_rule_still_lets_the_contest_be_renamed(tmp_path: Path) -> None:
+    """A store from before the rule may hold a result with a first-round majority and a final round of transfers;
+    an edit that does not bring the problem (a rename) still goes through."""
+    from warroom.bootstrap import open_store
+    from warroom.core.types import OfficialResult
+    from warroom.paths import AppPaths
+    from warroom.store import contests as contests_repo
+    from warroom.store.schema import OfficialResultRow
+
+    paths = AppPaths.under(tmp_path)
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=paths.backup_dir)
+    legacy = OfficialResult({"ann": 6000, "bob": 3000, "cat": 1000}, {"ann": 6300, "bob": 3500})
+    with store.sessions.begin() as s:
+        cid = contests_repo.create_contest(s, TOY)
+        s.add(OfficialResultRow(contest_id=cid, result_json=json.dumps(contests_repo.result_to_dict(legacy))))
+    with store.sessions.begin() as s:
+        contests_repo.update_contest(s, cid, replace(TOY, name="Toyton Mayor (renamed)"))
+    with store.sessions() as s:
+        assert contests_repo.require_contest(s, cid).name == "Toyton Mayor (renamed)"
+        assert contests_repo.get_official_result(s, cid) == legacy
+    store.close()

@@ -230,7 +230,13 @@ def update_contest(session: Session, contest_id: int, contest: Contest, *, repla
     for code, n in _uses(session, contest_id, gone_parties, ("party",)).items():
         problems.append(f"party {code!r} has voting-intention figures in {n} poll(s) and cannot be deleted")
     if result is not None and not replacing_result and not problems:
-        misfits = [f"{key}: {message}" for key, message in result_problems(contest, result)]
+        # Only what this edit brings: a result stored before a rule was checked (a store from an older version)
+        # keeps the contest editable, a rename included.
+        stored = replace(require_contest(session, contest_id), name=contest.name)  # (messages name the race)
+        before = set(result_problems(stored, result))
+        misfits = [
+            f"{key}: {message}" for key, message in result_problems(contest, result) if (key, message) not in before
+        ]
         if misfits:
             problems.append(
                 "the official result stored for it would not fit the edited contest ("
