@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -167,3 +167,29 @@ def test_the_projection_and_its_odds_follow_the_contests_own_majority() -> None:
     usual = evaluate(replace(base, majority=50.0), everyone_to_bob, heatmap=False, odds=odds)
     assert usual.projection.outright_winner is None and usual.odds is not None and usual.odds.p_win["ann"] < 0.3
     assert "Blue" in usual.projection.verdict.rpartition(":")[2]  # the runoff's favourite
+
+
+def test_a_tied_final_round_names_no_winner_in_the_back_test() -> None:
+    """A result whose final round is tied (the law draws lots; the result does not say who drew): the back-test
+    took the row written first as the winner, so its "won" column and calibration followed the file's row order.
+    Such a point now has no winner ("tie") and scores no win forecast; its margin is still scored."""
+    from warroom.core.backtest import backtest_contest, summarise_backtest
+    from warroom.core.types import OfficialResult
+
+    day = TOY.election_date
+    polls = [
+        replace(
+            make_poll(1, f"P{d}"),
+            id=d,
+            fieldwork_start=day - timedelta(days=d + 2),
+            fieldwork_end=day - timedelta(days=d),
+        )
+        for d in (20, 9, 3)
+    ]
+    tied = OfficialResult({"ann": 4500, "bob": 4000, "cat": 1500}, {"ann": 4800, "bob": 4800})
+    swapped = OfficialResult({"bob": 4000, "ann": 4500, "cat": 1500}, {"bob": 4800, "ann": 4800})
+    points = backtest_contest(TOY, polls, tied, ERRORS, draws=200)
+    assert points and all(p.b_won is None and p.actual_margin == 0.0 for p in points)
+    assert points == backtest_contest(TOY, polls, swapped, ERRORS, draws=200)
+    summary = summarise_backtest(points)
+    assert summary.n == 0 and summary.intervals == len(points)

@@ -147,7 +147,7 @@ def _print_points(points: list[BacktestPoint], out: TextIO) -> None:
                 "" if p.margin_error is None else f"{p.margin_error:+.1f}",
                 {True: "yes", False: "NO", None: ""}[p.covered],
                 chance_text(p.p_b_wins),
-                "yes" if p.b_won else "no",
+                {True: "yes", False: "no", None: "tie"}[p.b_won],
             ]
             for p in points
         ],

@@ -56,7 +56,8 @@ class BacktestPoint:
         actual_margin: the official final-round margin of a over b (None if they were not the finalists).
         shares: candidate -> (average, 90 % forecast band low, high, official share).
         p_b_wins: simulated probability that b wins.
-        b_won: b won the count.
+        b_won: b won the count; None when the final round is tied (the law decides by lot, and the stored
+            result does not say who drew).
     """
 
     contest: str
@@ -70,7 +71,7 @@ class BacktestPoint:
     actual_margin: float | None
     shares: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)
     p_b_wins: float = 0.5
-    b_won: bool = False
+    b_won: bool | None = False
 
     @property
     def margin_error(self) -> float | None:
@@ -120,7 +121,11 @@ def backtest_contest(
         raise PipelineError(f"{contest.name}: {not_backtested_reason(contest)}")
     if len(result.final_round) != 2:
         raise PipelineError(f"{contest.name}: the stored result has no final round between two candidates")
-    winner = max(result.final_round, key=lambda k: result.final_round[k])
+    top = max(result.final_round.values())
+    leaders = [k for k, v in result.final_round.items() if v == top]
+    # A tied final round names no winner: max() took the row written first, so the "won" column and the
+    # calibration followed the order of the result file's rows.
+    winner = leaders[0] if len(leaders) == 1 else None
     official = result.shares()
     out: list[BacktestPoint] = []
     for days in distances:
@@ -152,7 +157,7 @@ def backtest_contest(
                 actual_margin=result.final_margin(base.a, base.b),
                 shares=shares,
                 p_b_wins=odds.p_b_wins,
-                b_won=winner == base.b,
+                b_won=None if winner is None else winner == base.b,
             )
         )
     return out
@@ -187,7 +192,7 @@ def no_final_round_reason(contest: Contest, result: OfficialResult) -> str:
 
 def summarise_backtest(points: Sequence[BacktestPoint]) -> Calibration:
     """Coverage of the margin bands and a calibration table of the win probabilities, over every point."""
-    forecasts = [(p.p_b_wins, p.b_won) for p in points]
+    forecasts = [(p.p_b_wins, p.b_won) for p in points if p.b_won is not None]  # a tie scores no forecast
     intervals = [(p.band, p.actual_margin) for p in points if p.actual_margin is not None]
     return calibration(forecasts, intervals)
 
