@@ -85,6 +85,14 @@ def test_a_result_is_held_to_the_contests_own_majority() -> None:
     # The first round's figures repeated as the final round (nothing transferred) claim no second count.
     repeated = replace(result, final_round={"ann": 45000, "bob": 35000})
     assert not result_problems(_trio(40.0), repeated)
+    # A majority of registered voters goes by the result's electorate (none given: not decided).
+    registered = replace(
+        _trio(None), rules=replace(Rules.default_for(CountingSystem.SV), majority=40.0, majority_base="registered")
+    )
+    assert not result_problems(registered, result)
+    assert not result_problems(registered, replace(result, electorate=200_000))
+    (key, message), *_ = result_problems(registered, replace(result, electorate=100_000)) or [("", "")]
+    assert key == "final_round" and "45,000 of 100,000 registered votes" in message
     # A first-round majority of the usual 50 % with a final round of transfers: refused too.
     assert result_problems(_trio(None), replace(result, first_round={"ann": 55000, "bob": 35000, "cat": 10000}))
 
