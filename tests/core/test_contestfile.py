@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from warroom.core.types import (
     Rules,
     lookalike_key,
 )
+from warroom.core.validation import first_round_winner
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -259,6 +261,8 @@ def contests(draw: st.DrawFn) -> tuple[Contest, OfficialResult | None]:
         counted = sum(first.values())
         electorate = draw(st.none() | st.integers(counted, counted + 10**8))
         result = OfficialResult(first, final, transfers, exhausted, electorate, draw(_text))
+        if first_round_winner(contest, result) is not None:  # elected in the first round: no votes transferred
+            result = replace(result, final_round={}, transfers=())
     return contest, result
 
 

@@ -46,7 +46,7 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     verbs = p.add_subparsers(dest="contest_verb", metavar="ACTION", required=True)
     verbs.add_parser("list", parents=[common], help="the contests in the store")
     q = verbs.add_parser("show", parents=[common], help="a contest's details, candidates and result")
-    q.add_argument("name")
+    q.add_argument("name", nargs="?", help="the contest (default: --contest, else your most recent one)")
     q = verbs.add_parser("new", parents=[common], help="create a contest from a TOML contest file")
     q.add_argument("--from", dest="source", type=Path, required=True, metavar="FILE.toml")
     q = verbs.add_parser("edit", parents=[common], help="replace a contest's details with a TOML contest file's")
@@ -60,7 +60,7 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     q.add_argument("--from", dest="source", type=Path, required=True, metavar="RESULT.csv")
     q.add_argument("--source-note", default="", help="where the figures come from (kept with the result)")
     q = verbs.add_parser("export", parents=[common], help="write a contest as a TOML contest file")
-    q.add_argument("name")
+    q.add_argument("name", nargs="?", help="the contest (default: --contest, else your most recent one)")
     q.add_argument("--out", type=output_file, required=True, metavar="FILE.toml")
 
 
@@ -202,12 +202,34 @@ def _find(session: Any, name: str) -> Contest:
         raise CliError(str(exc)) from None
 
 
+def _named(session: Any, args: argparse.Namespace) -> Contest:
+    """The contest a reading verb (`show`, `export`) is about: its NAME, else --contest, else the one every
+    other verb takes with neither (the most recent of your own, else the London demo). `contest show --contest X`
+    showed usage and exit 2; a NAME and a --contest naming two contests is refused, never one of them dropped."""
+    from warroom.store import polls as repo
+
+    given = getattr(args, "contest", None)
+    if args.name is not None and given:
+        named, other = _find(session, args.name), _find(session, given)
+        if named.id != other.id:
+            raise CliError(f"{args.name!r} and --contest {given!r} name two contests: give one")
+        return named
+    if args.name is not None:
+        return _find(session, args.name)
+    if given:
+        return _find(session, str(given))
+    contest = repo.get_contest(session)
+    if contest is None:
+        raise CliError("the store has no contest")
+    return contest
+
+
 def _show(args: argparse.Namespace, out: TextIO) -> int:
     from warroom.store import contests as store
     from warroom.store import questions
 
     with _session(args) as session:
-        contest = _find(session, args.name)
+        contest = _named(session, args)
         polls = store.poll_count(session, contest.id or 0)
         result = store.get_official_result(session, contest.id or 0)
         rounds = questions.load_official_rounds(session, contest.id or 0)
@@ -317,7 +339,9 @@ def _edit(args: argparse.Namespace, out: TextIO) -> int:
     with _session(args, write=True) as session:
         contest = _find(session, args.name)
         try:
-            updated = store.update_contest(session, contest.id or 0, parsed.contest)
+            updated = store.update_contest(
+                session, contest.id or 0, parsed.contest, replacing_result=parsed.result is not None
+            )
             if parsed.result is not None:
                 store.set_official_result(session, contest.id or 0, parsed.result)
         except store.ContestError as exc:
@@ -384,7 +408,7 @@ def _export(args: argparse.Namespace, out: TextIO) -> int:
 
     refuse_the_store(args, args.out)
     with _session(args) as session:
-        contest = _find(session, args.name)
+        contest = _named(session, args)
         result = store.get_official_result(session, contest.id or 0)
     _write(args.out, contest_to_toml(contest, result))
     if args.json:

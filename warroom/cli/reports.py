@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any, TextIO
 
 from warroom.bootstrap import OpenStore
-from warroom.core.baseline import scenario_to_dict
+from warroom.core.baseline import as_of_problem, scenario_to_dict
 from warroom.core.csvformat import candidate_spellings, spelling_key
 from warroom.core.forecast import ForecastErrors, chance_text
 from warroom.core.pipeline import (
@@ -155,9 +155,15 @@ def average_report(store: OpenStore, contest: Contest, *, as_of: date | None = N
     """The average of a contest's polls known by `as_of`, with the contest's stored official result beside it
     (any contest that has one, the demo included) when the average is from before polling day."""
     polls = load_polls(store, contest)
+    late = as_of_problem(as_of, polls, contest) if as_of is not None else None
+    if late is not None:
+        raise ReportError(late)
     avg = compute_averages(polls, contest, as_of=as_of, priors=load_priors(store, contest))
     if avg is None:
-        raise ReportError("no polls with first-round figures" + (f" by {as_of}" if as_of else ""))
+        # named as `warroom scenario` names it (it said "no polls with first-round figures by 1990-01-01")
+        raise ReportError(
+            "no polls with first-round figures" + (f" by {as_of:%d %b %Y}" if as_of else "") + f" in {contest.name}"
+        )
     report = AverageReport(summarise(avg, polls, contest), as_of)
     with translated(store.engine), store.sessions() as session:
         result = get_official_result(session, contest.id or 0)
@@ -229,7 +235,7 @@ class ScenarioReport:
         )
         out.write("\n")
         if p.outright_winner:
-            out.write(f"{nm[p.outright_winner]} passes 50 % in the first round.\n")
+            out.write(f"{nm[p.outright_winner]} passes {base.majority:g} % in the first round.\n")
         out.write(
             f"Runoff: {nm[base.a]} {p.runoff.a_share:.1f} %, {nm[base.b]} {p.runoff.b_share:.1f} % "
             f"(margin {p.margin:+.1f}; {p.runoff.exhausted:.1f} % of first-round voters exhaust)\n"
@@ -374,8 +380,12 @@ def forecast_report(store: OpenStore, contest: Contest, out: TextIO, table: Tabl
         kind = {CountingSystem.TWO_ROUND: "a two-round", CountingSystem.IRV: "an instant-runoff"}[contest.system]
         raise ReportError(
             f"the forecast over time is drawn for Supplementary Vote and contingent vote contests; {contest.name} "
-            f"is {kind} contest ({'warroom qualify and ' if contest.system == CountingSystem.TWO_ROUND else ''}"
-            "warroom scenario give its chances)"
+            f"is {kind} contest ("
+            + (
+                "warroom qualify and warroom scenario give its chances)"
+                if contest.system == CountingSystem.TWO_ROUND
+                else "warroom scenario gives its chances)"
+            )
         )
     polls = load_polls(store, contest)
     if not any(p.first_round for p in polls):

@@ -1032,6 +1032,16 @@ def _share_band(series: AverageSeries, level: float) -> AverageSeries:
     return replace(series, lower=np.asarray(lower, dtype=float), upper=np.asarray(upper, dtype=float))
 
 
+def _lead_band(series: AverageSeries) -> AverageSeries:
+    """The same lead with its band held within -100 to +100 points, the most one share can lead another by: two
+    polls of one respondent each (a sample of 1 is refused by no reader) put the first-round lead's band at
+    -100.8 to +106.8 and the runoff lead's at -160.2 to +166.9, printed and drawn. The mean, and any band
+    inside that range (every real race's), is unchanged."""
+    if series.empty:
+        return series
+    return replace(series, lower=np.clip(series.lower, -100.0, 100.0), upper=np.clip(series.upper, -100.0, 100.0))
+
+
 def average_polls(
     polls: Sequence[Poll],
     contest: Contest,
@@ -1132,8 +1142,8 @@ def average_polls(
         a=pair[0],
         b=pair[1],
         first_round=shares,
-        first_lead=first_lead,
-        second_lead=second_lead,
+        first_lead=_lead_band(first_lead),
+        second_lead=_lead_band(second_lead),
         second_lead_observed=observed,
         second_lead_implied=implied,
         as_of=as_of,

@@ -31,7 +31,8 @@ from warroom.core.pipeline import (
     simulate_odds,
 )
 from warroom.core.scenario import project
-from warroom.core.types import Contest, OfficialResult, Poll
+from warroom.core.types import Contest, CountingSystem, OfficialResult, Poll
+from warroom.core.validation import first_round_winner
 
 DISTANCES = (60, 30, 14, 7, 1)
 """Days before polling day at which a back-test looks (the issue's fixed distances)."""
@@ -55,7 +56,8 @@ class BacktestPoint:
         actual_margin: the official final-round margin of a over b (None if they were not the finalists).
         shares: candidate -> (average, 90 % forecast band low, high, official share).
         p_b_wins: simulated probability that b wins.
-        b_won: b won the count.
+        b_won: b won the count; None when the final round is tied (the law decides by lot, and the stored
+            result does not say who drew).
     """
 
     contest: str
@@ -69,7 +71,7 @@ class BacktestPoint:
     actual_margin: float | None
     shares: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)
     p_b_wins: float = 0.5
-    b_won: bool = False
+    b_won: bool | None = False
 
     @property
     def margin_error(self) -> float | None:
@@ -82,6 +84,20 @@ class BacktestPoint:
         if self.actual_margin is None:
             return None
         return self.band[0] <= self.actual_margin <= self.band[1]
+
+
+BACKTESTED = (CountingSystem.SV, CountingSystem.CONTINGENT)
+"""The systems this back-test scores: the first-round average, the default transfers and the simulated runoff
+are the app's own figures for them (its scenario panel and `warroom forecast`). Two-round races have their own
+back-test (core.two_round_pipeline); an instant-runoff race's panel counts it round by round instead."""
+
+
+def not_backtested_reason(contest: Contest) -> str:
+    """Why a race with a stored result is not scored here (a system outside BACKTESTED)."""
+    return (
+        f"the back-test scores Supplementary Vote and contingent vote forecasts, and {contest.system.label.lower()} "
+        "races get no such forecast in the app (`warroom scenario` gives their chances)"
+    )
 
 
 def backtest_contest(
@@ -98,11 +114,18 @@ def backtest_contest(
     """The back-test of one contest at each distance that has polls.
 
     Raises:
-        PipelineError: the contest has no result with a final round.
+        PipelineError: the contest is not a Supplementary Vote or contingent vote race (BACKTESTED), or has no
+            result with a final round.
     """
+    if contest.system not in BACKTESTED:
+        raise PipelineError(f"{contest.name}: {not_backtested_reason(contest)}")
     if len(result.final_round) != 2:
         raise PipelineError(f"{contest.name}: the stored result has no final round between two candidates")
-    winner = max(result.final_round, key=lambda k: result.final_round[k])
+    top = max(result.final_round.values())
+    leaders = [k for k, v in result.final_round.items() if v == top]
+    # A tied final round names no winner: max() took the row written first, so the "won" column and the
+    # calibration followed the order of the result file's rows.
+    winner = leaders[0] if len(leaders) == 1 else None
     official = result.shares()
     out: list[BacktestPoint] = []
     for days in distances:
@@ -134,15 +157,42 @@ def backtest_contest(
                 actual_margin=result.final_margin(base.a, base.b),
                 shares=shares,
                 p_b_wins=odds.p_b_wins,
-                b_won=winner == base.b,
+                b_won=None if winner is None else winner == base.b,
             )
         )
     return out
 
 
+def untested_reason(contest: Contest, polls: Sequence[Poll], distances: Sequence[int] = DISTANCES) -> str:
+    """Why backtest_contest found nothing to test: no poll with first-round figures ended by the last distance's
+    day (its first poll dated, when there is one)."""
+    last = contest.election_date - timedelta(days=min(distances))
+    dated = sorted(p.fieldwork_end for p in polls if p.first_round)
+    if not dated:
+        return "no poll with first-round figures"
+    return (
+        f"no poll with first-round figures ended by {last.isoformat()}, {min(distances)} day(s) before polling day "
+        f"(the first ended {dated[0].isoformat()})"
+    )
+
+
+def no_final_round_reason(contest: Contest, result: OfficialResult) -> str:
+    """Why a stored result gives backtest_contest nothing to score: no final round between two candidates (the
+    race won in the first round, by the contest's own majority, when that is why)."""
+    won = first_round_winner(contest, result)
+    if won is not None:
+        code, votes, base = won
+        name = next((c.name for c in contest.candidates if c.code == code), code)
+        return (
+            f"its official result has no final round: {name} was elected in the first round "
+            f"({100.0 * votes / base:.1f} % of {contest.counting_rules.majority_base} votes)"
+        )
+    return "its official result has no final round between two candidates"
+
+
 def summarise_backtest(points: Sequence[BacktestPoint]) -> Calibration:
     """Coverage of the margin bands and a calibration table of the win probabilities, over every point."""
-    forecasts = [(p.p_b_wins, p.b_won) for p in points]
+    forecasts = [(p.p_b_wins, p.b_won) for p in points if p.b_won is not None]  # a tie scores no forecast
     intervals = [(p.band, p.actual_margin) for p in points if p.actual_margin is not None]
     return calibration(forecasts, intervals)
 
@@ -159,6 +209,8 @@ def eve_records(
     margin at the default transfers (as the app projects it), the shares its first round. Nothing when the race
     has no polls by then or no final round between the average's pair.
     """
+    if contest.system not in BACKTESTED:  # another system's race never teaches the runoff table its errors
+        return [], []
     day = date.fromordinal(contest.election_date.toordinal() - 1)
     case = default_case_on(polls, contest, day, priors)
     if case is None:

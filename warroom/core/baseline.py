@@ -58,6 +58,30 @@ def poll_offers(polls: Sequence[Poll], limit: int = OFFERED_POLLS) -> PollOffers
     )
 
 
+def last_average_day(election: date, last_poll: date) -> date:
+    """The last day a poll average can be taken on: polling day, or the last poll's fieldwork end when polls
+    were taken after it. The scenario panel's date box ends here, and `warroom scenario --as-of`, `warroom
+    average --as-of` and a saved "as of" choice are held to it (as_of_problem)."""
+    return max(election, last_poll)
+
+
+def as_of_problem(as_of: date, polls: Sequence[Poll], contest: Contest) -> str | None:
+    """Why no poll average is taken on `as_of`, or None: past last_average_day the average was the model's
+    level carried on, and was labelled with a day a year past the election ("Poll average on 04 May 2013" for
+    `--as-of 9999-12-31`), its band widened a year on. (Before the first poll: no polls by then, said where the
+    average is made.)"""
+    ends = [p.fieldwork_end for p in polls if p.first_round]
+    if not ends:
+        return None
+    last = last_average_day(contest.election_date, max(ends))
+    if as_of <= last:
+        return None
+    return (
+        f"no poll average on {as_of:%d %b %Y} in {contest.name}: polling day was {contest.election_date:%d %b %Y} "
+        f"and the last poll ended {max(ends):%d %b %Y}; take a day up to {last:%d %b %Y}"
+    )
+
+
 def party_average(polls: Sequence[Poll], as_of_day: float, columns: PollColumns | None = None) -> dict[str, float]:
     """Party voting intention: a recency-weighted mean of the polls that publish it (no look-ahead).
 

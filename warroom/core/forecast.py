@@ -79,7 +79,7 @@ from __future__ import annotations
 import functools
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import NormalDist
@@ -603,7 +603,7 @@ class RunoffOdds:
         p_a_wins: the same for A.
         p_win: candidate code -> P(wins).
         p_qualify: candidate code -> P(among the first round's top two).
-        p_outright: P(someone passes 50 % in the first round).
+        p_outright: P(someone passes the majority, 50 % unless the contest says otherwise, in the first round).
         p_final_pair: P(the final is A against B, no outright winner).
         margin_quantiles: probability -> quantile of the A-B runoff margin (A minus B, points of the runoff
             vote), over every draw (the runoff they would have had).
@@ -643,6 +643,7 @@ def simulate_runoff(
     runoff_adjustment: float = 0.0,
     target_margin_sd: float | None = None,
     quantiles: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95),
+    majority: float = 50.0,
 ) -> RunoffOdds:
     """P(B wins), P(each candidate qualifies) and the margin's quantiles from first-round draws.
 
@@ -662,6 +663,7 @@ def simulate_runoff(
             mean are scaled down when they spread more. Qualification and outright wins still come from the
             first-round draws.
         quantiles: probabilities for margin_quantiles.
+        majority: the first-round share (%) past which the leader is elected outright (the contest's own).
 
     Returns:
         The odds.
@@ -675,6 +677,8 @@ def simulate_runoff(
         raise ValueError(f"simulate runoff: target margin sd must be a number >= 0, got {target_margin_sd}")
     if not math.isfinite(runoff_adjustment):
         raise ValueError("simulate runoff: runoff adjustment must be a number")
+    if not 0.0 < majority < 100.0:
+        raise ValueError(f"simulate runoff: majority must lie strictly between 0 and 100 %, got {majority}")
     qs = np.asarray(quantiles, dtype=float)
     if not np.all((qs >= 0) & (qs <= 1)):
         raise ValueError(f"simulate runoff: quantiles must lie within 0-1, got {list(quantiles)}")
@@ -728,7 +732,7 @@ def simulate_runoff(
     pair_min = np.minimum(sa, sb)
     ab_top = others_max < pair_min
     leader_share = np.maximum(np.maximum(sa, sb), others_max)
-    outright = leader_share > 50.0
+    outright = leader_share > majority
     ab_final = ab_top & ~outright
     top = np.where(sa >= sb, ia, ib)  # the first-round leader where A and B are the top two
     second = np.where(sa >= sb, ib, ia)
@@ -832,6 +836,23 @@ def verdict_sentence(p_b_wins: float, name_a: str, name_b: str) -> str:
     if words == "Toss-up":
         return f"Toss-up ({fav} {pct} %)" if p_b_wins != 0.5 else f"Toss-up ({name_a} and {name_b} 50 % each)"
     return f"{words} ({pct} % chance)"
+
+
+def field_verdict(p_win: Mapping[str, float], name: Callable[[str], str]) -> tuple[str, str]:
+    """The race in words when more than two can win: (the favourite's code, the words), the favourite being the
+    candidate with the largest simulated chance. Over a half: the two-way bands against the field ("Likely Kiss
+    (78 % chance)"); else a toss-up naming the favourite and his own chance ("Toss-up (Able 27 %)").
+
+    Raises:
+        ValueError: no chances.
+    """
+    if not p_win:
+        raise ValueError("verdict: no candidate has a chance")
+    favourite = max(p_win, key=lambda c: p_win[c])  # a tie: the first in the simulation's order, always the same
+    p = float(p_win[favourite])
+    if p > 0.5:
+        return favourite, verdict_sentence(p, "the field", name(favourite))
+    return favourite, f"Toss-up ({name(favourite)} {chance_cell(p)})"
 
 
 # --- 5. calibration for a back-test ---------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from warroom.core.averaging import AverageSeries, PollAverages
 from warroom.core.ballot_prior import ballot_codes
 from warroom.core.ballots import Ballot, BallotTable, table_from_ballots
 from warroom.core.baseline import display_names
-from warroom.core.forecast import chance_cell, verdict_sentence
+from warroom.core.forecast import field_verdict
 from warroom.core.irv_scenario import (
     DEFAULT_SHARE_SD,
     IrvOdds,
@@ -420,12 +420,7 @@ class IrvView:
         )
         if self.odds is None or not self.odds.p_win:
             return f"As projected: {lead}"
-        favourite = max(self.odds.p_win, key=lambda c: self.odds.p_win[c] if self.odds else 0.0)
-        p = self.odds.p_win[favourite]
-        if p > 0.5:  # the two-way bands: the favourite against the field
-            words = verdict_sentence(p, "the field", self.name(favourite))
-        else:  # no one is more likely than not: a toss-up, whoever leads
-            words = f"Toss-up ({self.name(favourite)} {chance_cell(p)})"
+        favourite, words = field_verdict(self.odds.p_win, self.name)  # the favourite against the field
         if favourite not in (winner, runner):
             # The likeliest winner is out in the projected count: he wins in the draws where he survives an
             # exclusion the projection takes him out in. Said, so the words and the rounds don't seem to clash.

@@ -34,6 +34,7 @@ import numpy as np
 from warroom.core.baseline import (
     HEATMAP_SPLITS,
     HEATMAP_STRENGTHS,
+    as_of_problem,
     baseline_from_average,
     baseline_from_poll,
     display_names,
@@ -48,6 +49,7 @@ from warroom.core.forecast import (
     ForecastErrors,
     LeverRange,
     RunoffOdds,
+    margin_interval,
     share_interval,
     simulate_first_round,
     simulate_runoff,
@@ -370,6 +372,15 @@ def make_baseline(
     return _baseline_and_defaults(choice, polls, contest, averages, priors)[0]
 
 
+def outright_majority(contest: Contest) -> float:
+    """The first-round share (% of valid votes) past which a baseline's leader is elected outright: the contest's
+    own `[rules] majority` when it is a share of valid votes (a baseline's shares are), else the usual 50 % (a
+    share of votes cast or of the electorate needs turnout figures no baseline has). A contest file's
+    `majority = 40` was read and then ignored: the panel, the verdict and the simulated odds all went by 50 %."""
+    rules = contest.counting_rules
+    return rules.majority if rules.majority_base == "valid" else 50.0
+
+
 def _baseline_and_defaults(
     choice: BaselineChoice,
     polls: Sequence[Poll],
@@ -378,6 +389,17 @@ def _baseline_and_defaults(
     priors: PriorSource | None,
 ) -> tuple[Baseline, Scenario | None]:
     """make_baseline, with the default_scenario it made on the way (None: it needed none)."""
+    base, defaults = _baseline_and_defaults_of(choice, polls, contest, averages, priors)
+    return replace(base, majority=outright_majority(contest)), defaults
+
+
+def _baseline_and_defaults_of(
+    choice: BaselineChoice,
+    polls: Sequence[Poll],
+    contest: Contest,
+    averages: PollAverages | None,
+    priors: PriorSource | None,
+) -> tuple[Baseline, Scenario | None]:
     if choice.mode == "party_vi":
         return _party_vi_baseline(choice, polls, contest), None
     day_avg: PollAverages | None = None  # the averages the baseline is read from (none for one poll's)
@@ -404,6 +426,9 @@ def _baseline_and_defaults(
     else:
         day_avg = averages
         if choice.mode == "as_of":
+            late = as_of_problem(choice.as_of, polls, contest) if choice.as_of is not None else None
+            if late is not None:
+                raise PipelineError(late)
             day_avg = compute_averages(polls, contest, as_of=choice.as_of, priors=priors)
         if day_avg is None or not day_avg.first_round:
             when = f" by {choice.as_of:%d %b %Y}" if choice.mode == "as_of" and choice.as_of else ""
@@ -602,6 +627,7 @@ def simulate_odds(baseline: Baseline, scenario: Scenario, projection: Projection
         transfer_sd=DEFAULT_ERROR.transfer_sd,
         runoff_adjustment=baseline.runoff_adjustment,
         target_margin_sd=float(model.errors.margin_sd(days)),
+        majority=baseline.majority,
     )
 
 
@@ -621,7 +647,7 @@ def evaluate(
     simulated = None
     if odds is not None:
         simulated = simulate_odds(baseline, scenario, projection, odds)
-        projection = with_odds(projection, baseline, simulated.p_b_wins, simulated.margin_sd)
+        projection = with_odds(projection, baseline, simulated.p_b_wins, simulated.margin_sd, simulated.p_win)
     target = largest_eliminated(baseline)
     grid = contour = None
     splits: dict[str, float | None] = {}
@@ -688,7 +714,7 @@ def baseline_to_dict(baseline: Baseline) -> dict[str, Any]:
         "runoff_adjustment": baseline.runoff_adjustment,
         "runoff_source": baseline.runoff_source,
         "as_of": baseline.as_of.isoformat() if baseline.as_of else None,
-    }
+    } | ({"majority": baseline.majority} if baseline.majority != 50.0 else {})  # kept only where not the usual
 
 
 def baseline_from_dict(data: Mapping[str, Any], contest: Contest) -> Baseline:
@@ -734,6 +760,7 @@ def baseline_from_dict(data: Mapping[str, Any], contest: Contest) -> Baseline:
             runoff_adjustment=json_number(data.get("runoff_adjustment", 0.0), "runoff_adjustment"),
             runoff_source=texts["runoff_source"],
             as_of=date.fromisoformat(as_of) if as_of else None,
+            majority=json_number(data.get("majority", 50.0), "majority"),  # records without it went by 50 %
         )
     except KeyError as exc:
         raise PipelineError(f"saved baseline is invalid: it has no {exc}") from None
@@ -949,6 +976,21 @@ class ForecastPoint:
     p_win: Mapping[str, float]
 
 
+CONTENDER_CHANCE = 0.05
+"""A candidate whose simulated chance reaches this on some day is drawn in the forecast over time."""
+
+
+def forecast_contenders(points: Sequence[ForecastPoint]) -> list[str]:
+    """The candidates the forecast over time shows: the last day's pair and anyone whose chance of winning
+    reaches CONTENDER_CHANCE on some day, likeliest (on the last day) first. Four candidates level at 25 %: the
+    chart drew Able (27 %) and Baker (24 %) and left out Cole (26 %), whom `warroom forecast` named second."""
+    if not points:
+        return []
+    last = points[-1]
+    codes = {last.a, last.b} | {c for p in points for c, v in p.p_win.items() if v >= CONTENDER_CHANCE}
+    return sorted(codes, key=lambda c: (-last.p_win.get(c, 0.0), c))
+
+
 def default_case_on(
     polls: Sequence[Poll], contest: Contest, day: date, priors: PriorSource | None = None
 ) -> tuple[Baseline, Scenario] | None:
@@ -1006,7 +1048,8 @@ def forecast_over_time(
         base, scenario = case
         view = evaluate(base, scenario, heatmap=False, odds=odds)
         sd = float(odds.errors.margin_sd(odds.days_before(base)))
-        lo, hi = share_interval(min(max(50.0 + view.projection.margin / 2.0, 0.0), 100.0), sd / 2.0, 0.9)
+        # the back-test's band (core.backtest) by the same function: one band for one margin
+        band = margin_interval(min(max(view.projection.margin, -100.0), 100.0), sd)
         assert view.odds is not None
         out.append(
             ForecastPoint(
@@ -1015,7 +1058,7 @@ def forecast_over_time(
                 base.a,
                 base.b,
                 view.projection.margin,
-                (2.0 * float(lo) - 100.0, 2.0 * float(hi) - 100.0),
+                band,
                 dict(view.odds.p_win),
             )
         )

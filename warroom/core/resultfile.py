@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from warroom.core.csvformat import candidate_spellings
 from warroom.core.infile import CsvRecords
 from warroom.core.types import Contest, OfficialResult
-from warroom.core.validation import MAX_VOTES, whole_number
+from warroom.core.validation import MAX_VOTES, result_problems, whole_number
 
 RESULT_FILE_MAX_BYTES = 1024**2
 """A result file is one row per candidate: a few hundred bytes. Readers refuse anything past a megabyte unread."""
@@ -87,6 +87,7 @@ def parse_result_csv(text: str, contest: Contest, source: str = "") -> OfficialR
     names = candidate_spellings(contest)  # a surname two candidates share names neither
     first: dict[str, int] = {}
     final: dict[str, int] = {}
+    at: dict[str, int] = {}  # code -> its line, to place the store's rule's problems (result_problems)
     exhausted, seen_exhausted = 0, False
     for line, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
@@ -112,6 +113,7 @@ def parse_result_csv(text: str, contest: Contest, source: str = "") -> OfficialR
         except ValueError as exc:
             problems.append(ResultProblem(line, "votes", str(exc)))
             continue
+        at[code] = line
         if code == "exhausted":
             exhausted, seen_exhausted = v1 or 0, True
             continue
@@ -133,6 +135,14 @@ def parse_result_csv(text: str, contest: Contest, source: str = "") -> OfficialR
     if problems:
         raise ResultFileError(problems)
     try:
-        return OfficialResult(first, final, exhausted=exhausted, source=source)
+        result = OfficialResult(first, final, exhausted=exhausted, source=source)
     except ValueError as exc:
         raise ResultFileError([ResultProblem(1, "result", str(exc))]) from None
+    # The store's rule, here too, so a file (and File > Official result, as it is typed) names the row at fault
+    # before anything is stored: figures no count could give, a final round after a first-round winner.
+    for key, message in result_problems(contest, result):
+        column, _, code = key.partition(".")
+        problems.append(ResultProblem(at.get(code or column, 1), column, message))
+    if problems:
+        raise ResultFileError(problems)
+    return result

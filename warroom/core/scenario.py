@@ -64,7 +64,7 @@ from statistics import NormalDist
 
 import numpy as np
 
-from warroom.core.forecast import verdict_sentence
+from warroom.core.forecast import field_verdict, verdict_sentence
 from warroom.core.runoff import SPLIT_TOLERANCE, Runoff, Split, check_parts, implied_runoff
 from warroom.core.types import EXHAUSTED, TransferObservation, bidi_isolated
 
@@ -137,6 +137,8 @@ class Baseline:
             poll average); the levers and transfers then move the margin from there. 0: transfers alone.
         runoff_source: what the baseline's runoff comes from, in words, for every place that shows it.
         as_of: the day the figures describe (for the forecast's distance to polling day); None if unknown.
+        majority: the first-round share (% of valid votes) past which a candidate is elected outright: the
+            contest's own `[rules] majority` (core.pipeline.make_baseline), 50 % by default.
     """
 
     first_round: Mapping[str, float]
@@ -149,8 +151,11 @@ class Baseline:
     runoff_adjustment: float = 0.0
     runoff_source: str = "first round plus transfers"
     as_of: date | None = None
+    majority: float = 50.0
 
     def __post_init__(self) -> None:
+        if not 0.0 < self.majority < 100.0:  # `not` so NaN is refused too
+            raise ValueError(f"majority must lie strictly between 0 and 100 %, got {self.majority}")
         if self.a not in self.first_round or self.b not in self.first_round:
             raise ValueError(f"the finalists {self.a!r} and {self.b!r} need first-round shares")
         if self.a == self.b:
@@ -639,15 +644,18 @@ def project(baseline: Baseline, scenario: Scenario, *, error: ErrorModel = DEFAU
     )
     margin = runoff.margin
     leader = max(shares, key=lambda k: shares[k])
-    outright = leader if shares[leader] > 50.0 else None
+    outright = leader if shares[leader] > baseline.majority else None
     sigma = margin_sigma(baseline, scenario, runoff, shares, error)
     # Even after a projected first-round majority the count is uncertain, so P(B wins) always comes from the
-    # runoff margin; a first-round majority implies a runoff majority, so it agrees with the verdict.
+    # runoff margin; at 50 % a first-round majority implies a runoff majority, so it agrees with the verdict (under
+    # a lower contest majority the simulated odds, core.pipeline.simulate_odds, count the outright win).
     p_b = challenger_win_probability(margin, sigma)
     name_a, name_b = baseline.name(a), baseline.name(b)
     # The words follow the probability (core.forecast.verdict_sentence): never a bare "wins" under 60 %.
     if outright is not None:
-        situation = f"{baseline.name(outright)} passes 50 % in the first round with {shares[outright]:.1f} %"
+        situation = (
+            f"{baseline.name(outright)} passes {baseline.majority:g} % in the first round with {shares[outright]:.1f} %"
+        )
         gap_closed = outright == b
     elif abs(margin) <= _GAP_TOLERANCE:
         situation = f"Gap closed: dead heat between {name_a} and {name_b}"
@@ -680,9 +688,21 @@ def project(baseline: Baseline, scenario: Scenario, *, error: ErrorModel = DEFAU
     )
 
 
-def with_odds(projection: Projection, baseline: Baseline, p_b: float, sigma: float) -> Projection:
-    """The projection with another win probability (e.g. simulated) and the verdict words that follow it."""
-    odds = verdict_sentence(float(p_b), baseline.name(baseline.a), baseline.name(baseline.b))
+def with_odds(
+    projection: Projection, baseline: Baseline, p_b: float, sigma: float, p_win: Mapping[str, float] | None = None
+) -> Projection:
+    """The projection with another win probability (e.g. simulated) and the verdict words that follow it.
+
+    Args:
+        p_win: each candidate's simulated chance. When a third candidate wins in some draws, the words give the
+            favourite's own chance against the field (core.forecast.field_verdict): four candidates level at 25 %
+            were "Likely Able (76 % chance)", one minus the challenger's 24 %, where Able won 27 % of the draws.
+    """
+    others = 0.0 if p_win is None else sum(v for k, v in p_win.items() if k not in (baseline.a, baseline.b))
+    if p_win and others > 0.0:
+        odds = field_verdict(p_win, baseline.name)[1]
+    else:  # only the pair can win: the two-way words, P(A) = 1 - P(B)
+        odds = verdict_sentence(float(p_b), baseline.name(baseline.a), baseline.name(baseline.b))
     return replace(projection, win_probability_b=float(p_b), sigma=sigma, verdict=f"{projection.situation}: {odds}")
 
 

@@ -363,6 +363,8 @@ def result_problems(contest: Contest, result: OfficialResult) -> list[tuple[str,
     top two on (`finalists = "top_two"`): at most two finalists, each kept at least his first preferences, none
     placed below a candidate left out, and no transfer leaving a finalist (he keeps his papers). A runoff (two
     rounds) is a second election, whose turnout may rise, so its votes are not held to the first round's.
+    Supplementary Vote, contingent vote and two rounds: no final round after a candidate passed the contest's
+    majority in the first round (_majority_problems: its own `majority`, not 50 %).
     """
     out: list[tuple[str, str]] = []
     first, final = result.first_round, result.final_round
@@ -402,6 +404,7 @@ def result_problems(contest: Contest, result: OfficialResult) -> list[tuple[str,
                 f"{result.electorate:,} registered voters are fewer than the {max(counted, in_final):,} votes counted",
             )
         )
+    out += _majority_problems(contest, result)
     top_two = contest.counting_rules.finalists == "top_two"
     if contest.system in (CountingSystem.SV, CountingSystem.CONTINGENT) and top_two:
         if len(final) > 2:
@@ -433,3 +436,46 @@ def result_problems(contest: Contest, result: OfficialResult) -> list[tuple[str,
                     ("transfers", f"{frm!r} -> {shown!r}: a finalist keeps his papers; nothing transfers from him")
                 )
     return out
+
+
+def first_round_winner(contest: Contest, result: OfficialResult) -> tuple[str, int, int] | None:
+    """The candidate elected in the first round by `contest`'s own majority rule, as (code, votes, base): more
+    than `majority` % (its [rules], 50 % unless the contest file says otherwise) of `majority_base` (valid votes:
+    the first round's figures; registered voters: the result's electorate, None without it; votes cast include
+    blank and null papers the result does not give, so never decided here). None when nobody passed it."""
+    rules = contest.counting_rules
+    base = {"valid": sum(result.first_round.values()), "registered": result.electorate}.get(rules.majority_base)
+    if not base:
+        return None
+    standing = {c: v for c, v in result.first_round.items() if c != "other"}
+    if not standing:
+        return None
+    code = max(standing, key=lambda c: standing[c])  # under a majority below half, the largest is elected
+    return (code, standing[code], base) if 100.0 * standing[code] > rules.majority * base else None
+
+
+def _majority_problems(contest: Contest, result: OfficialResult) -> list[tuple[str, str]]:
+    """A final round after a first-round winner: under the Supplementary Vote, the contingent vote and two
+    rounds, a candidate with more than the contest's `majority` (its [rules], 50 % unless the contest file says
+    otherwise) of `majority_base` in the first round is elected there, and no second count or runoff is held. A
+    final round that repeats the finalists' first-round figures, nothing transferred, claims no second count and
+    is let be. Valid votes are the first round's figures; registered voters the result's electorate (no check without it);
+    votes cast include blank and null papers the result does not give, so that base is not checked."""
+    if contest.system not in (CountingSystem.SV, CountingSystem.CONTINGENT, CountingSystem.TWO_ROUND):
+        return []
+    final = result.final_round
+    if not final or (all(final[c] == result.first_round.get(c) for c in final) and not result.transfers):
+        return []  # none, or the first round's figures again: no second count is claimed
+    won = first_round_winner(contest, result)
+    if won is None:
+        return []
+    code, votes, base = won
+    rules = contest.counting_rules
+    return [
+        (
+            "final_round",
+            f"{code!r} had {votes:,} of {base:,} {rules.majority_base} votes in the first round "
+            f"({100.0 * votes / base:.2f} %), over {contest.name}'s majority of {rules.majority:g} %: elected "
+            "in the first round, so no votes were transferred to a final round (leave final_round out)",
+        )
+    ]

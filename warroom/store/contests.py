@@ -175,14 +175,20 @@ def _uses(session: Session, contest_id: int, codes: Sequence[str], kinds: Sequen
     return out
 
 
-def update_contest(session: Session, contest_id: int, contest: Contest) -> Contest:
+def update_contest(session: Session, contest_id: int, contest: Contest, *, replacing_result: bool = False) -> Contest:
     """Replace a stored contest's details with `contest`'s: rename, add or withdraw candidates, colours, rules,
     dates and notes. Candidates and parties are matched by code; the demo mark is kept as stored.
 
+    Args:
+        replacing_result: the caller stores a new official result in the same transaction (a contest file's
+            [result]), so the stored one need not fit the new details.
+
     Raises:
-        ContestError: the contest is gone, the new details have a problem, the new name is taken, or a candidate
+        ContestError: the contest is gone, the new details have a problem, the new name is taken, a candidate
             (or party) that polls, the official result or the transfer prior mention would be deleted (withdraw a
-            candidate instead).
+            candidate instead), or the stored official result would not fit the new rules (result_problems: a
+            `majority = 40` edit under a result with Ann at 45 % and a final round of transfers was stored, and
+            the contest's own export and bundle were then refused by every import).
     """
     repo.bump_revision(session)
     row = session.get(ContestRow, contest_id, options=[selectinload(ContestRow.candidates)])
@@ -216,6 +222,21 @@ def update_contest(session: Session, contest_id: int, contest: Contest) -> Conte
     gone_parties = [code for code in gone_parties if code not in new_parties]
     for code, n in _uses(session, contest_id, gone_parties, ("party",)).items():
         problems.append(f"party {code!r} has voting-intention figures in {n} poll(s) and cannot be deleted")
+    if result is not None and not replacing_result and not problems:
+        # Only what this edit brings: a result stored before a rule was checked (a store from an older version)
+        # keeps the contest editable, a rename included.
+        stored = replace(require_contest(session, contest_id), name=contest.name)  # (messages name the race)
+        before = set(result_problems(stored, result))
+        misfits = [
+            f"{key}: {message}" for key, message in result_problems(contest, result) if (key, message) not in before
+        ]
+        if misfits:
+            problems.append(
+                "the official result stored for it would not fit the edited contest ("
+                + "; ".join(misfits)
+                + "): store a result that fits first (File > Official result, `warroom contest result`), or give "
+                "one in the contest file's [result]"
+            )
     if problems:
         raise ContestError(f"{row.name}: " + "; ".join(problems))
 
@@ -408,8 +429,17 @@ def expected_valid_votes(session: Session, contest: Contest) -> int | None:
 def forecast_errors(session: Session, table_path: Path) -> ForecastErrors:
     """The forecast error table, refitted with the eve-of-poll errors of every race in the store that has polls
     and an official result (core.backtest.errors_with_races). The demo race is in the shipped table already."""
+    return errors_without_each(session, table_path, [None])[None]
+
+
+def errors_without_each(
+    session: Session, table_path: Path, leave_out: Sequence[int | None]
+) -> dict[int | None, ForecastErrors]:
+    """forecast_errors refitted once per id in `leave_out`, without that contest's own eve-of-poll errors (None:
+    with every race): a back-test of a race must not widen or narrow its bands with the very result it is scored
+    against. Each race's errors are worked out once."""
     data = json.loads(table_path.read_text(encoding="utf-8"))
-    races = []
+    races: dict[int, tuple[list[dict[str, object]], list[dict[str, object]]]] = {}
     for contest in repo.list_contests(session):
         if contest.demo or contest.id is None:
             continue
@@ -417,8 +447,12 @@ def forecast_errors(session: Session, table_path: Path) -> ForecastErrors:
         if result is None or len(result.final_round) != 2:
             continue
         polls = repo.list_polls(session, contest.id)
-        races.append(eve_records(contest, polls, result, transfer_prior_of(session, contest)))
-    return errors_with_races(data, [r for r in races if r[0] or r[1]])
+        records = eve_records(contest, polls, result, transfer_prior_of(session, contest))
+        if records[0] or records[1]:
+            races[contest.id] = records
+    return {
+        out: errors_with_races(data, [r for cid, r in races.items() if cid != out]) for out in dict.fromkeys(leave_out)
+    }
 
 
 # --- campaign bundles -------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
 from warroom.core.colour import readable
 from warroom.core.forecast import chance_text
-from warroom.core.pipeline import ForecastPoint
+from warroom.core.pipeline import ForecastPoint, forecast_contenders
 from warroom.ui.charts import LIGHT, Theme, use_fitted_title
 from warroom.ui.qt_utils import as_html, plain_label
 
@@ -86,7 +86,8 @@ class ForecastDialog(QDialog):
             return
         last = points[-1]
         x = _epoch([p.day for p in points])
-        for code in (last.a, last.b):
+        shown = forecast_contenders(points)  # the pair, and any third candidate with a real chance
+        for code in shown:
             y = np.array([100.0 * p.p_win.get(code, 0.0) for p in points])
             ink = readable(colours.get(code, "#333333"), theme.background, ratio=3.0)  # a line: WCAG's 3:1
             self.curves[code] = self.chance.plot(
@@ -113,8 +114,9 @@ class ForecastDialog(QDialog):
         )
         self.margin.addItem(pg.InfiniteLine(0, angle=0, pen=pg.mkPen("#888888", style=pg.QtCore.Qt.PenStyle.DashLine)))
         self.summary.setText(
-            f"On {last.day:%d %B %Y}, from {last.polls} polls: {a} {chance_text(last.p_win.get(last.a, 0.0))}, "
-            f"{b} {chance_text(last.p_win.get(last.b, 0.0))}; margin {last.margin:+.1f} "
+            f"On {last.day:%d %B %Y}, from {last.polls} polls: "
+            + ", ".join(f"{names.get(c, c)} {chance_text(last.p_win.get(c, 0.0))}" for c in shown)
+            + f"; margin {a} minus {b} {last.margin:+.1f} "
             f"(90 %: {last.band[0]:+.1f} to {last.band[1]:+.1f}). Each point uses only the polls known that day, "
             "the default transfers, and the historical error of poll averages at that distance to polling day."
         )

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from warroom.core.baseline import HEATMAP_SPLITS, HEATMAP_STRENGTHS
+from warroom.core.baseline import HEATMAP_SPLITS, HEATMAP_STRENGTHS, last_average_day
 from warroom.core.colour import readable
 from warroom.core.forecast import chance_text
 from warroom.core.pipeline import BaselineChoice, ProjectionView, assumption_lines, describe_runoff_source
@@ -643,9 +643,9 @@ class ScenarioPanel(QWidget):
         self.first_round_label.setText(
             f"First round: {firsts}. "
             + (
-                f"{_name(c, projection.outright_winner)} passes 50 %."
+                f"{_name(c, projection.outright_winner)} passes {base.majority:g} %."
                 if projection.outright_winner
-                else f"Nobody passes 50 % (top {top:.1f})."
+                else f"Nobody passes {base.majority:g} % (top {top:.1f})."
             )
         )
         r = projection.runoff
@@ -938,7 +938,7 @@ class ScenarioPanel(QWidget):
         self.set_polls_for_baseline([(label, pid) for pid, label in offers.newest])
         contest = self._contest
         if offers.first is not None and offers.last is not None and contest is not None:
-            self.set_date_range(offers.first, max(contest.election_date, offers.last))
+            self.set_date_range(offers.first, last_average_day(contest.election_date, offers.last))
 
     def _show_choice(self, choice: BaselineChoice) -> None:
         """Select the combo entry (and date) of the model's baseline choice, without echoing it back."""
