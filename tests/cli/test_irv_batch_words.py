@@ -20,3 +20,10 @@ def test_names_are_listed_as_a_sentence_lists_them() -> None:
     from warroom.core.irv_scenario import listed
 
     assert [listed(n) for n in ([], ["A"], ["A", "B"], ["A", "B", "C"])] == ["", "A", "A and B", "A, B and C"]
+
+
+def test_a_reserved_electorate_named_mid_sentence_is_lower_case(tmp_path: Path) -> None:
+    """France 2022's split lines read "First-round blank and null voters and First-round abstainers: ..."."""
+    out = ok("--data-dir", str(tmp_path), "--contest", "France 2022 presidential", "scenario")
+    assert "First-round blank and null voters and first-round abstainers: " in out, out
+    assert " and First-round " not in out

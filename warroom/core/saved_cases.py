@@ -305,7 +305,9 @@ def two_round_lines(view: TwoRoundView) -> list[str]:
         )
         groups.setdefault(text, []).append(electorate_name(code))
     for text, names in groups.items():
-        who = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        # mid-sentence, a reserved electorate's name is lower case ("... and first-round abstainers: ...")
+        said = [n if i == 0 or not n.startswith("First-round ") else "f" + n[1:] for i, n in enumerate(names)]
+        who = said[0] if len(said) == 1 else f"{', '.join(said[:-1])} and {said[-1]}"
         lines.append(f"{who}: {text}")
     return lines
 
