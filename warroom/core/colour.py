@@ -7,6 +7,13 @@ relative luminance and the ratio are the standard's definitions (sRGB channels l
 
 from __future__ import annotations
 
+PALETTE = (
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B", "#7F7F7F",
+    "#332288", "#AA4499", "#117733", "#882255", "#44AA99", "#999933", "#661100", "#6699CC",
+)  # fmt: skip
+"""Okabe-Ito's colour-blind-safe eight, then Tol's muted scheme: distinct lines for a long candidate list (a
+compilation's contest, and a contest file's candidates written without a colour)."""
+
 TEXT_CONTRAST = 4.5
 """WCAG 2.1 AA's least contrast for text (1.4.3)."""
 

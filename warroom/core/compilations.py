@@ -27,6 +27,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from warroom.core.colour import PALETTE
 from warroom.core.csvformat import CsvFormatError, LineError, parse_polls_csv
 from warroom.core.france import (
     ABSTAINERS,
@@ -266,12 +267,6 @@ def _read_mieuxvoter(folder: Path) -> Compilation:
 
 
 # --- a contest from a compilation ---------------------------------------------------------------------------
-
-PALETTE = (
-    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B", "#7F7F7F",
-    "#332288", "#AA4499", "#117733", "#882255", "#44AA99", "#999933", "#661100", "#6699CC",
-)  # fmt: skip
-"""Okabe-Ito's colour-blind-safe eight, then Tol's muted scheme: distinct lines for a long candidate list."""
 
 
 def _ascii(text: str) -> str:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 
+from warroom.core.colour import PALETTE
 from warroom.core.types import (
     EXHAUSTED,
     Candidate,
@@ -340,7 +341,9 @@ class _Reader:
             if party is not None and party not in party_codes:
                 known = ", ".join(sorted(party_codes)) or "none defined"
                 self.fail((*p, "party"), f"{party!r} is not one of the [[party]] codes ({known})")
-            colour = self.text(table, p, "colour", default="#808080")
+            # A candidate written without a colour gets the next of the palette's distinct ones: every one was
+            # grey, so a race set up from a file drew all its lines and end labels alike
+            colour = self.text(table, p, "colour", default=PALETTE[i % len(PALETTE)])
             if colour and not is_colour(colour):
                 self.fail((*p, "colour"), f"{colour!r} is not #RRGGBB")
             withdrawn = table.get("withdrawn", False)
@@ -387,7 +390,9 @@ class _Reader:
                     same = [i for i, c in enumerate(codes) if c == dup.group(1).strip().casefold()]
                     if len(same) > 1:
                         path = ("candidate", same[1], "code")
-                elif ("needs a name" in rest or "look alike" in rest or "only by accents" in rest) and who in codes:
+                elif (
+                    "needs a name" in rest or "look alike" in rest or "only by accents" in rest or "shown as" in rest
+                ) and who in codes:
                     path = ("candidate", codes.index(who), "name")
                 elif who in names:
                     path = ("candidate", names.index(who), "code")

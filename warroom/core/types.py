@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
@@ -364,6 +364,22 @@ class Contest:
     demo: bool = False
     transfer_prior: str = ""
 
+    def __post_init__(self) -> None:
+        # Two candidates the charts, the panels and the table would call alike by default ("Boris Johnson" and
+        # "Jo Johnson", both "Johnson"): each of them without a short name is shown by his full name. The window
+        # said "Runoff: Johnson 52.8 %, Johnson 47.2 %", "Johnson minus Johnson", "Chance Johnson wins: 28 %".
+        shown: dict[str, int] = {}
+        for c in self.candidates:
+            shown[c.display.strip().casefold()] = shown.get(c.display.strip().casefold(), 0) + 1
+        if any(n > 1 for n in shown.values()):
+            told = tuple(
+                replace(c, short_name=c.name.strip())
+                if not c.short_name and shown[c.display.strip().casefold()] > 1 and c.name.strip()
+                else c
+                for c in self.candidates
+            )
+            object.__setattr__(self, "candidates", told)
+
     @property
     def counting_rules(self) -> Rules:
         """The rules in force: the contest's own, else the system's usual ones."""
@@ -422,6 +438,18 @@ class Contest:
         names = [c.name.strip().casefold() for c in self.candidates]
         for n in sorted({n for n in names if names.count(n) > 1}):
             out.append(f"candidates: two candidates are named {clipped(n)!r}")
+        # Two candidates still shown alike (short names typed the same, or a short name that is another's
+        # surname): the default ones were given full names (__post_init__)
+        shown: dict[str, Candidate] = {}
+        for c in self.candidates:
+            key = c.display.strip().casefold()
+            alike = shown.get(key)
+            if alike is not None and alike.name.strip().casefold() != c.name.strip().casefold():
+                out.append(
+                    f"candidate {clipped(c.code)!r}: shown as {clipped(c.display)!r}, as {clipped(alike.name)!r} is: "
+                    "give one of them a short name the charts and panels can tell apart"
+                )
+            shown.setdefault(key, c)
         named: dict[str, str] = {}
         plain: dict[str, str] = {}
         for c in self.candidates:
