@@ -402,3 +402,21 @@ def test_a_phonetic_reading_guide_is_not_part_of_the_name(tmp_path: Path, cell: 
     shared = ['Ann</t><rPh sb="0" eb="3"><t>アン</t></rPh><phoneticPr fontId="1"/><t>'] if strings is None else []
     path = _book(tmp_path / "cvr.xlsx", f'<c r="A2"><v>1</v></c>{cell}', shared)
     assert read_nyc_cvr(path).table.candidates == ("Ann",)
+
+
+def test_a_workbook_with_two_parts_of_one_name_is_refused(tmp_path: Path) -> None:
+    """Two sheets both named xl/worksheets/sheet1.xml: zipfile read the last without a word (Excel calls such a
+    file damaged), so a file could show one set of ballots in Excel and count another here."""
+    import warnings
+
+    plain = write_xlsx(tmp_path / "plain.xlsx", [["Cast Vote Record", MAYOR], [1, "Ann"]])
+    with zipfile.ZipFile(plain) as book:
+        parts = {name: book.read(name) for name in book.namelist()}
+    path = tmp_path / "cvr.xlsx"
+    with warnings.catch_warnings(), zipfile.ZipFile(path, "w") as book:
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name it writes
+        for name, data in parts.items():
+            book.writestr(name, data)
+        book.writestr("xl/worksheets/sheet1.xml", parts["xl/worksheets/sheet1.xml"])
+    with pytest.raises(NycFormatError, match=r"^cvr\.xlsx: the workbook holds two parts named xl/worksheets/sheet1"):
+        read_nyc_cvr(path)

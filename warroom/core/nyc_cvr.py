@@ -743,7 +743,14 @@ def _workbook(path: Path) -> tuple[zipfile.ZipFile, list[str], str]:
             ) from None
         raise NycFormatError(f"{path.name}: not an Excel workbook (.xlsx)") from None
     try:
+        seen: set[str] = set()
         for info in book.infolist():
+            if info.filename in seen:  # zipfile reads the last of two, Excel calls the file damaged
+                raise NycFormatError(
+                    f"{path.name}: the workbook holds two parts named {info.filename} (damaged, or made to show "
+                    "Excel one sheet and this app another): open it in Excel and save it again"
+                )
+            seen.add(info.filename)
             if info.flag_bits & 0x1:  # zip encryption: zipfile raised RuntimeError("password required")
                 raise NycFormatError(
                     f"{path.name}: the workbook is encrypted ({info.filename}): save it without a password"
