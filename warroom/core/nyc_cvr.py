@@ -299,8 +299,14 @@ def read_nyc_cvr(
         header = sheet.header
         found = contests_in(header, where)
         if not found:
+            other = (  # a ballot file (count, preference columns) kept in a workbook: the way to count it
+                "; a ballot file in a workbook is counted once saved as CSV UTF-8 (Excel: Save as > CSV UTF-8)"
+                if path.suffix.casefold() in {".xlsx", ".xlsm"}
+                else ""
+            )
             raise NycFormatError(
                 f"{where}, row 1: no ranked-choice columns (headed like 'DEM Mayor Choice 1 of 5 Citywide (026916)')"
+                + other
             )
         this = _choose(found, contest, where)
         if chosen is None:
