@@ -420,3 +420,16 @@ def test_a_workbook_with_two_parts_of_one_name_is_refused(tmp_path: Path) -> Non
         book.writestr("xl/worksheets/sheet1.xml", parts["xl/worksheets/sheet1.xml"])
     with pytest.raises(NycFormatError, match=r"^cvr\.xlsx: the workbook holds two parts named xl/worksheets/sheet1"):
         read_nyc_cvr(path)
+
+
+def test_what_follows_the_rows_is_not_held_to_a_rows_limit(tmp_path: Path) -> None:
+    """The XML parser's 2 MB limit is a row's: megabytes of links after the rows (read through the XML parser, as
+    this sheet's layout is not Excel's) still read."""
+
+    def sheet(handle: zipfile.ZipExtFile) -> None:
+        handle.write(f'<worksheet xmlns="{MAIN}"><sheetData><row r="1">{HEADER}</row>'.encode())
+        handle.write(b'<row r="2"><c t="n" r="A2"><v>1</v></c><c t="inlineStr" r="B2"><is><t>Ann</t></is></c></row>')
+        handle.write(b"</sheetData><hyperlinks>" + b'<hyperlink ref="A2" display="paper one"/>' * 100_000)
+        handle.write(b"</hyperlinks></worksheet>")
+
+    assert read_nyc_cvr(_bomb(tmp_path / "cvr.xlsx", sheet)).table.candidates == ("Ann",)

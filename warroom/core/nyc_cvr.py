@@ -689,6 +689,8 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
                         if elem.tag == f"{_MAIN}sheetData":
                             parent = elem
                         continue
+                    if elem is parent:  # the rows are over: what follows (links, merged cells) is not read
+                        break
                     if elem.tag != f"{_MAIN}row":
                         continue
                     previous, row_no = row_no, int(elem.get("r", row_no + 1))
