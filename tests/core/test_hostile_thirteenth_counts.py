@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.core.test_nyc_cvr import write_xlsx
+from warroom.core import nyc_cvr
 from warroom.core.blt import BltFormatError, parse_blt
 from warroom.core.nyc_cvr import NycFormatError, read_nyc_cvr
 
@@ -433,3 +434,18 @@ def test_what_follows_the_rows_is_not_held_to_a_rows_limit(tmp_path: Path) -> No
         handle.write(b"</hyperlinks></worksheet>")
 
     assert read_nyc_cvr(_bomb(tmp_path / "cvr.xlsx", sheet)).table.candidates == ("Ann",)
+
+
+def test_what_follows_the_rows_is_not_held_to_a_rows_limit_by_the_fast_reader(tmp_path: Path, monkeypatch) -> None:
+    """The fast reader gathered what follows the last row as if it were a row that never ended: past 64 MB of
+    links after the rows (here the limit is lowered to 1 MB) the sheet was refused, where the XML parser reads it."""
+    monkeypatch.setattr(nyc_cvr, "_MAX_ROW_BYTES", 1 << 20)
+    monkeypatch.setattr(nyc_cvr, "_BLOCK", 1 << 16)
+
+    def sheet(handle: zipfile.ZipExtFile) -> None:
+        handle.write(f'<worksheet xmlns="{MAIN}"><sheetData><row r="1">{HEADER}</row>{PAPER}'.encode())
+        handle.write(b"</sheetData><hyperlinks>" + b'<hyperlink ref="A2" display="paper one"/>' * 50_000)
+        handle.write(b"</hyperlinks></worksheet>")
+
+    cvr = read_nyc_cvr(_bomb(tmp_path / "cvr.xlsx", sheet))
+    assert cvr.table.candidates == ("Ann",) and cvr.papers == 1 and cvr.skipped == 0

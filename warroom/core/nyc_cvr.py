@@ -527,7 +527,11 @@ def _xlsx_selected(path: Path, columns: list[int], sheet: _Sheet) -> Iterator[tu
         while True:
             block = handle.read(_BLOCK)
             data = rest + block
-            cut = data.rfind(b"</row>") + len(b"</row>") if block else len(data)
+            last = data.rfind(b"</row>")  # the rows end after the last row's end: only what follows is searched
+            end = data.find(b"</sheetData>", last + len(b"</row>") if last >= 0 else max(0, len(rest) - 11))
+            if end >= 0:
+                data, block = data[:end], b""  # the rows are over: what follows (links, merged cells) is not read
+            cut = last + len(b"</row>") if block else len(data)
             if cut < len(b"</row>") and block:
                 if len(data) > _MAX_ROW_BYTES:  # gathering it would copy it again for every block
                     raise NycFormatError(
