@@ -126,3 +126,13 @@ def test_a_prior_saved_from_a_count_has_that_counts_first_round(tmp_path: Path) 
     }
     # Bob's first-round voters' next choices, as the count reads them: papers 2 and 4 both go on to Ann.
     assert stored.scenario.row("bob")["ann"] == pytest.approx(100.0)
+
+
+def test_count_of_a_ballot_workbook_says_to_save_it_as_csv(tmp_path: Path) -> None:
+    """A ballot file (count, preference columns) kept as .xlsx was told only that it had no 'DEM Mayor Choice 1 of
+    5' columns: every .xlsx is read as New York City's export, and the way to count it was not said."""
+    path = write_xlsx(tmp_path / "ballots.xlsx", [["count", "pref1", "pref2"], [3, "Ann", "Bob"], [2, "Bob", "Ann"]])
+    code, out, err = run("count", str(path), "--system", "irv")
+    assert code == 1 and out == ""
+    assert "ballots.xlsx, row 1: no ranked-choice columns" in err
+    assert "a ballot file in a workbook is counted once saved as CSV UTF-8" in err

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.core.test_nyc_cvr import write_xlsx
+from warroom.core import nyc_cvr
 from warroom.core.blt import BltFormatError, parse_blt
 from warroom.core.nyc_cvr import NycFormatError, read_nyc_cvr
 
@@ -402,3 +403,49 @@ def test_a_phonetic_reading_guide_is_not_part_of_the_name(tmp_path: Path, cell: 
     shared = ['Ann</t><rPh sb="0" eb="3"><t>アン</t></rPh><phoneticPr fontId="1"/><t>'] if strings is None else []
     path = _book(tmp_path / "cvr.xlsx", f'<c r="A2"><v>1</v></c>{cell}', shared)
     assert read_nyc_cvr(path).table.candidates == ("Ann",)
+
+
+def test_a_workbook_with_two_parts_of_one_name_is_refused(tmp_path: Path) -> None:
+    """Two sheets both named xl/worksheets/sheet1.xml: zipfile read the last without a word (Excel calls such a
+    file damaged), so a file could show one set of ballots in Excel and count another here."""
+    import warnings
+
+    plain = write_xlsx(tmp_path / "plain.xlsx", [["Cast Vote Record", MAYOR], [1, "Ann"]])
+    with zipfile.ZipFile(plain) as book:
+        parts = {name: book.read(name) for name in book.namelist()}
+    path = tmp_path / "cvr.xlsx"
+    with warnings.catch_warnings(), zipfile.ZipFile(path, "w") as book:
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name it writes
+        for name, data in parts.items():
+            book.writestr(name, data)
+        book.writestr("xl/worksheets/sheet1.xml", parts["xl/worksheets/sheet1.xml"])
+    with pytest.raises(NycFormatError, match=r"^cvr\.xlsx: the workbook holds two parts named xl/worksheets/sheet1"):
+        read_nyc_cvr(path)
+
+
+def test_what_follows_the_rows_is_not_held_to_a_rows_limit(tmp_path: Path) -> None:
+    """The XML parser's 2 MB limit is a row's: megabytes of links after the rows (read through the XML parser, as
+    this sheet's layout is not Excel's) still read."""
+
+    def sheet(handle: zipfile.ZipExtFile) -> None:
+        handle.write(f'<worksheet xmlns="{MAIN}"><sheetData><row r="1">{HEADER}</row>'.encode())
+        handle.write(b'<row r="2"><c t="n" r="A2"><v>1</v></c><c t="inlineStr" r="B2"><is><t>Ann</t></is></c></row>')
+        handle.write(b"</sheetData><hyperlinks>" + b'<hyperlink ref="A2" display="paper one"/>' * 100_000)
+        handle.write(b"</hyperlinks></worksheet>")
+
+    assert read_nyc_cvr(_bomb(tmp_path / "cvr.xlsx", sheet)).table.candidates == ("Ann",)
+
+
+def test_what_follows_the_rows_is_not_held_to_a_rows_limit_by_the_fast_reader(tmp_path: Path, monkeypatch) -> None:
+    """The fast reader gathered what follows the last row as if it were a row that never ended: past 64 MB of
+    links after the rows (here the limit is lowered to 1 MB) the sheet was refused, where the XML parser reads it."""
+    monkeypatch.setattr(nyc_cvr, "_MAX_ROW_BYTES", 1 << 20)
+    monkeypatch.setattr(nyc_cvr, "_BLOCK", 1 << 16)
+
+    def sheet(handle: zipfile.ZipExtFile) -> None:
+        handle.write(f'<worksheet xmlns="{MAIN}"><sheetData><row r="1">{HEADER}</row>{PAPER}'.encode())
+        handle.write(b"</sheetData><hyperlinks>" + b'<hyperlink ref="A2" display="paper one"/>' * 50_000)
+        handle.write(b"</hyperlinks></worksheet>")
+
+    cvr = read_nyc_cvr(_bomb(tmp_path / "cvr.xlsx", sheet))
+    assert cvr.table.candidates == ("Ann",) and cvr.papers == 1 and cvr.skipped == 0

@@ -299,8 +299,14 @@ def read_nyc_cvr(
         header = sheet.header
         found = contests_in(header, where)
         if not found:
+            other = (  # a ballot file (count, preference columns) kept in a workbook: the way to count it
+                "; a ballot file in a workbook is counted once saved as CSV UTF-8 (Excel: Save as > CSV UTF-8)"
+                if path.suffix.casefold() in {".xlsx", ".xlsm"}
+                else ""
+            )
             raise NycFormatError(
                 f"{where}, row 1: no ranked-choice columns (headed like 'DEM Mayor Choice 1 of 5 Citywide (026916)')"
+                + other
             )
         this = _choose(found, contest, where)
         if chosen is None:
@@ -521,7 +527,11 @@ def _xlsx_selected(path: Path, columns: list[int], sheet: _Sheet) -> Iterator[tu
         while True:
             block = handle.read(_BLOCK)
             data = rest + block
-            cut = data.rfind(b"</row>") + len(b"</row>") if block else len(data)
+            last = data.rfind(b"</row>")  # the rows end after the last row's end: only what follows is searched
+            end = data.find(b"</sheetData>", last + len(b"</row>") if last >= 0 else max(0, len(rest) - 11))
+            if end >= 0:
+                data, block = data[:end], b""  # the rows are over: what follows (links, merged cells) is not read
+            cut = last + len(b"</row>") if block else len(data)
             if cut < len(b"</row>") and block:
                 if len(data) > _MAX_ROW_BYTES:  # gathering it would copy it again for every block
                     raise NycFormatError(
@@ -683,6 +693,8 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
                         if elem.tag == f"{_MAIN}sheetData":
                             parent = elem
                         continue
+                    if elem is parent:  # the rows are over: what follows (links, merged cells) is not read
+                        break
                     if elem.tag != f"{_MAIN}row":
                         continue
                     previous, row_no = row_no, int(elem.get("r", row_no + 1))
@@ -743,7 +755,14 @@ def _workbook(path: Path) -> tuple[zipfile.ZipFile, list[str], str]:
             ) from None
         raise NycFormatError(f"{path.name}: not an Excel workbook (.xlsx)") from None
     try:
+        seen: set[str] = set()
         for info in book.infolist():
+            if info.filename in seen:  # zipfile reads the last of two, Excel calls the file damaged
+                raise NycFormatError(
+                    f"{path.name}: the workbook holds two parts named {info.filename} (damaged, or made to show "
+                    "Excel one sheet and this app another): open it in Excel and save it again"
+                )
+            seen.add(info.filename)
             if info.flag_bits & 0x1:  # zip encryption: zipfile raised RuntimeError("password required")
                 raise NycFormatError(
                     f"{path.name}: the workbook is encrypted ({info.filename}): save it without a password"
