@@ -235,3 +235,34 @@ def test_a_result_stored_before_the_majority_rule_still_lets_the_contest_be_rena
         assert contests_repo.require_contest(s, cid).name == "Toyton Mayor (renamed)"
         assert contests_repo.get_official_result(s, cid) == legacy
     store.close()
+
+
+def test_a_two_round_average_is_never_taken_past_polling_day_and_never_runs_for_minutes(
+    db: list[str], tmp_path: Path
+) -> None:
+    """`warroom average --contest "France 2022 presidential" --as-of 9999-12-31` (and `qualify`) ran for minutes
+    (a daily grid to the year 9999; more than 2 minutes each on this machine, killed) and printed Macron's band
+    as 0.0-728.4 %; a year after the election the band had widened from 24.7-28.2 to 18.6-34.4. Both verbs now
+    name the last day an average is taken on, at once, as the Supplementary Vote verbs do."""
+    import os
+    import subprocess
+    import sys
+
+    from warroom.demo import FRANCE_2022_NAME
+
+    ok("contests", *db)  # the store and its demos, made in-process
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2]), "QT_QPA_PLATFORM": "offscreen"}
+    for verb in ("average", "qualify"):
+        done = subprocess.run(
+            [sys.executable, "-m", "warroom", verb, "--contest", FRANCE_2022_NAME, "--as-of", "9999-12-31", *db],
+            text=True,
+            capture_output=True,
+            env=env,
+            timeout=60,
+        )
+        assert done.returncode == 1 and done.stdout == ""
+        assert (
+            "no poll average on 31 Dec 9999 in France 2022 presidential: polling day was 24 Apr 2022 and the last "
+            "poll ended 22 Apr 2022; take a day up to 24 Apr 2022"
+        ) in done.stderr
+    assert "Emmanuel Macron" in ok("average", "--contest", FRANCE_2022_NAME, "--as-of", "2022-04-24", *db)

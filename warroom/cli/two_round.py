@@ -196,6 +196,13 @@ def proxies_for(contest: Contest) -> dict[str, str] | None:
 
 def build_report(args: argparse.Namespace) -> tuple[Contest, TwoRoundReport]:
     contest, campaign = load(args)
+    as_of = getattr(args, "as_of", None)
+    if as_of is not None and campaign.notices:
+        from warroom.core.baseline import late_day_problem
+
+        late = late_day_problem(as_of, contest, max(n.fieldwork_end for n in campaign.notices))
+        if late is not None:
+            raise CliError(late)
     pair = None
     if getattr(args, "matchup", None):
         try:

@@ -71,14 +71,20 @@ def as_of_problem(as_of: date, polls: Sequence[Poll], contest: Contest) -> str |
     `--as-of 9999-12-31`), its band widened a year on. (Before the first poll: no polls by then, said where the
     average is made.)"""
     ends = [p.fieldwork_end for p in polls if p.first_round]
-    if not ends:
-        return None
-    last = last_average_day(contest.election_date, max(ends))
+    return late_day_problem(as_of, contest, max(ends)) if ends else None
+
+
+def late_day_problem(as_of: date, contest: Contest, last_poll: date) -> str | None:
+    """as_of_problem given the race's last poll day (a two-round race's poll notices too: its averages were not
+    capped at all, and `warroom average --as-of 9999-12-31` of France 2022 ran for minutes and printed Macron's
+    band as 0.0-728.4 %). Polling day is the last round's."""
+    polling_day = contest.second_round_date or contest.election_date
+    last = last_average_day(polling_day, last_poll)
     if as_of <= last:
         return None
     return (
-        f"no poll average on {as_of:%d %b %Y} in {contest.name}: polling day was {contest.election_date:%d %b %Y} "
-        f"and the last poll ended {max(ends):%d %b %Y}; take a day up to {last:%d %b %Y}"
+        f"no poll average on {as_of:%d %b %Y} in {contest.name}: polling day was {polling_day:%d %b %Y} "
+        f"and the last poll ended {last_poll:%d %b %Y}; take a day up to {last:%d %b %Y}"
     )
 
 
