@@ -78,6 +78,10 @@ class WriteFailure:
         action: what the failed write was: "add", "edit", "delete" (polls) or "scenario".
         elsewhere: the contest it was made in, when another has been opened since ("": the one open now, whose
             screen and undo history it was taken back from).
+        changes: every poll change not saved with it, in the order made, for Retry: the failed one, then the later
+            ones taken back (or skipped) with it, each (action, polls as entered); a later edit or delete of a poll
+            whose add failed is folded into that add (that poll was never stored). Saved scenarios are not in it.
+        contest_id: the contest they were made in.
     """
 
     what: str
@@ -87,6 +91,8 @@ class WriteFailure:
     later: int = 0
     action: str = ""  # "add", "edit", "delete" (polls) or "scenario"
     elsewhere: str = ""
+    changes: tuple[tuple[str, tuple[Poll, ...]], ...] = ()
+    contest_id: int | None = None
 
 
 class _Skipped(Exception):
@@ -106,6 +112,7 @@ class _Pending:
     polls: tuple[Poll, ...] = ()
     action: str = ""
     left_in: str = ""  # the contest it was made in, once another was opened with it still on its way
+    contest_id: int | None = None  # the contest it was made in (set when it is queued)
 
 
 @dataclass
@@ -364,7 +371,7 @@ class PollService(QObject):
             self.wait_for_writes(WRITE_WAIT_ON_SWITCH_S)
             left_in = self._contest.name if self._contest is not None else "another contest"
             for write in self._pending:  # detached from the screen, which will show the store as read now
-                write.rollback, write.confirm, write.action = _nothing, _nothing, ""  # (and no retry)
+                write.rollback, write.confirm = _nothing, _nothing  # (kept for a Retry in its own contest)
                 write.left_in = left_in
             # the next contest's writes are not built on these: a failure of one of these never skips or takes
             # back any of them (their own epoch)
@@ -801,6 +808,7 @@ class PollService(QObject):
         """Queue `fn` as one transaction on the writer thread; `write` is already shown on screen."""
         assert self._writer is not None
         epoch, identity = write.epoch, self._born if self._contest is contest else None
+        write.contest_id = contest.id
         self._pending.append(write)
         self._touch.update(write.touched)
         self._scenario_touch.update(write.scenarios)
@@ -915,7 +923,8 @@ class PollService(QObject):
         with contextlib.suppress(ValueError):
             self._left_behind.remove(write)
         if error is not None and not isinstance(error, _Skipped):  # (skipped: counted with the failure before it)
-            later = sum(1 for w in self._left_behind if w.epoch == write.epoch)
+            skipped = [w for w in self._left_behind if w.epoch == write.epoch]
+            later = len(skipped)
             where = getattr(error, "where", "") if isinstance(error, StoreError) else ""
             kind = getattr(error, "kind", "") if isinstance(error, StoreError) else ""
             message = f"Could not {write.what} in {write.left_in}: {error}" + (f" ({where})" if where else "")
@@ -923,7 +932,19 @@ class PollService(QObject):
                 message += f". The {later} later change(s) made there were not saved either"
             message += "; nothing of the contest open now was changed."
             self.store_failed.emit(message)
-            self.write_failed.emit(WriteFailure(write.what, message, kind, write.polls, later, "", write.left_in))
+            self.write_failed.emit(
+                WriteFailure(
+                    write.what,
+                    message,
+                    kind,
+                    write.polls,
+                    later,
+                    write.action,
+                    write.left_in,
+                    _unsaved_changes([write, *skipped]),
+                    write.contest_id,
+                )
+            )
         if not self._pending and not self._left_behind:
             self.write_state_changed.emit("saved")
 
@@ -948,7 +969,18 @@ class PollService(QObject):
         message += "."
         self.write_state_changed.emit("failed")
         self.store_failed.emit(message)
-        self.write_failed.emit(WriteFailure(failed.what, message, kind, failed.polls, len(taken) - 1, failed.action))
+        self.write_failed.emit(
+            WriteFailure(
+                failed.what,
+                message,
+                kind,
+                failed.polls,
+                len(taken) - 1,
+                failed.action,
+                changes=_unsaved_changes(taken),
+                contest_id=failed.contest_id,
+            )
+        )
         if kind == "conflict":
             self._reload_wanted = False
             QTimer.singleShot(0, self, self._reload_external)
@@ -1461,6 +1493,45 @@ class PollService(QObject):
             return
         if rev != self._revision:
             self._reload_external()
+
+
+def _unsaved_changes(writes: Sequence[_Pending]) -> tuple[tuple[str, tuple[Poll, ...]], ...]:
+    """The poll changes of `writes` (in the order made) as the user entered them, for Retry: a later edit of a
+    poll whose add is among them goes into that add, a later delete of it takes it out of the add (the poll was
+    never stored, so an edit or delete of it alone could not be retried), and an edit followed by another edit or
+    a delete of the same poll gives way to the later one."""
+    changes: list[tuple[str, list[tuple[int, Poll]]]] = []  # (action, [(id as shown, poll)])
+    for write in writes:
+        if write.action not in ("add", "edit", "delete") or not write.polls:
+            continue
+        keys = list(write.touched) if len(write.touched) == len(write.polls) else [p.id or 0 for p in write.polls]
+        entries = list(zip(keys, write.polls, strict=True))
+        if write.action in ("edit", "delete"):
+            rest: list[tuple[int, Poll]] = []
+            for key, poll in entries:
+                earlier = next(
+                    (
+                        (c, k)
+                        for c in reversed(changes)
+                        for k, (ck, _) in enumerate(c[1])
+                        if ck == key and c[0] != "delete"
+                    ),
+                    None,
+                )
+                if earlier is None:
+                    rest.append((key, poll))
+                elif earlier[0][0] == "add":  # never stored: the add takes the edit, or the delete takes it out
+                    if write.action == "edit":
+                        earlier[0][1][earlier[1]] = (key, replace(poll, id=earlier[0][1][earlier[1]][1].id))
+                    else:
+                        del earlier[0][1][earlier[1]]
+                else:  # an earlier edit of it: the later edit or delete is what the user wanted last
+                    del earlier[0][1][earlier[1]]
+                    rest.append((key, poll))
+            entries = rest
+        if entries:
+            changes.append((write.action, entries))
+    return tuple((action, tuple(p for _, p in entries)) for action, entries in changes if entries)
 
 
 def _nothing(*_args: Any) -> None:

@@ -1,0 +1,98 @@
+"""Thirteenth hostile pass (issue 16): changes queued behind one the store refused are all kept, in order."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from tests.conftest import TOY, make_poll
+from warroom.services.poll_service import PollService
+from warroom.services.store_writer import StoreWriter
+from warroom.store import contests
+from warroom.store import polls as repo
+
+
+@pytest.fixture
+def threaded(store_url: str) -> Iterator[tuple[PollService, StoreWriter, Any, int]]:
+    from warroom.bootstrap import open_store
+
+    store = open_store(store_url, backup_dir=None, seed=False)
+    with store.sessions.begin() as s:
+        cid = repo.add_contest(s, TOY)
+        repo.add_polls(s, cid, [make_poll(d, pollster=f"Stored {d}") for d in range(1, 5)])
+    writer = StoreWriter()
+    service = PollService(store.sessions, watch=False, writer=writer)
+    service.open_contest(cid)
+    yield service, writer, store, cid
+    assert service.wait_for_writes(20)
+    writer.shutdown()
+    store.close()
+
+
+def _names(changes: Any) -> list[tuple[str, list[str]]]:
+    return [(action, [p.pollster for p in polls]) for action, polls in changes]
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+def test_every_change_taken_back_with_a_failed_one_is_in_the_failure_as_entered(qtbot, threaded) -> None:
+    """A failed write takes back every later change still on its way (built on it), but only the failed one's
+    polls were handed on for Retry: the later ones, typed by the user, were lost without a word. Every one is now
+    in the failure, in the order made; an edit or a delete of a poll whose add failed goes into that add (that
+    poll was never stored, so the edit alone could not be retried)."""
+    service, writer, store, cid = threaded
+    qtbot.waitUntil(lambda: not writer.busy)
+    failures: list[Any] = []
+    service.write_failed.connect(failures.append)
+    gate = threading.Event()
+    writer.submit(lambda: gate.wait(10), lambda *_: None)  # the store answers slowly
+    (new,) = service.add_polls([make_poll(22, pollster="New")])
+    shown = service.poll(new)
+    assert shown is not None
+    service.update_poll(replace(shown, sample_size=2222))  # an edit of the poll still on its way
+    (gone,) = service.add_polls([make_poll(23, pollster="Added then deleted")])
+    service.delete_polls([gone])
+    stored = next(p for p in service.polls if p.pollster == "Stored 2")
+    service.update_poll(replace(stored, sample_size=3333))
+    service.add_polls([make_poll(24, pollster="Last")])
+    with store.sessions.begin() as s:  # a teammate deletes the race meanwhile: the first write fails
+        contests.delete_contest(s, cid)
+    gate.set()
+    qtbot.waitUntil(lambda: service.pending_writes == 0, timeout=20000)
+    [failure] = failures
+    assert _names(failure.changes) == [("add", ["New"]), ("edit", ["Stored 2"]), ("add", ["Last"])]
+    assert failure.changes[0][1][0].sample_size == 2222  # the add carries the edit made while it was on its way
+    assert failure.changes[1][1][0].sample_size == 3333 and failure.changes[1][1][0].id == stored.id
+    assert failure.contest_id == cid and failure.later == 5
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+def test_a_change_left_behind_in_another_race_that_fails_is_handed_on_with_its_race(
+    qtbot, threaded, monkeypatch
+) -> None:
+    """A change left on its way in race A when race B is opened, which then failed, was only said: its polls were
+    handed on with no action and no race, so the window could not keep them for Retry; now they come with both."""
+    from warroom.services import poll_service
+
+    service, writer, store, cid = threaded
+    qtbot.waitUntil(lambda: not writer.busy)
+    with store.sessions.begin() as s:
+        other = repo.add_contest(s, replace(TOY, name="Race B"))
+    monkeypatch.setattr(poll_service, "WRITE_WAIT_ON_SWITCH_S", 0.2)
+    failures: list[Any] = []
+    service.write_failed.connect(failures.append)
+    gate = threading.Event()
+    writer.submit(lambda: gate.wait(10), lambda *_: None)
+    service.add_polls([make_poll(22, pollster="Left in A")])
+    service.add_polls([make_poll(23, pollster="Also left in A")])
+    service.open_contest(other)
+    with store.sessions.begin() as s:
+        contests.delete_contest(s, cid)
+    gate.set()
+    qtbot.waitUntil(lambda: service.pending_writes == 0, timeout=20000)
+    [failure] = failures
+    assert failure.elsewhere == TOY.name and failure.contest_id == cid and failure.action == "add"
+    assert _names(failure.changes) == [("add", ["Left in A"]), ("add", ["Also left in A"])]

@@ -1,0 +1,186 @@
+"""Thirteenth hostile pass, teammates: two windows (or a window and the command line) on one store, undo across
+contest switches, and changes queued behind one the store refused.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from tests.conftest import TOY, make_poll
+from tests.ui.conftest import toy_polls
+from warroom.core.types import Annotation
+from warroom.paths import AppPaths
+from warroom.store import polls as repo
+from warroom.store.recovery import RECOVERY_FILE_NAME
+
+pytestmark = pytest.mark.gui
+
+
+def _open(paths: AppPaths) -> Any:
+    from warroom.bootstrap import open_store
+
+    return open_store(paths.database, backup_dir=paths.backup_dir, seed=False)
+
+
+def _room(qtbot: Any, paths: AppPaths, store: Any) -> Any:
+    from warroom.app import WarRoom
+    from warroom.services.settings import AppSettings
+
+    settings = AppSettings(QSettings(str(paths.settings_file), QSettings.Format.IniFormat))
+    room = WarRoom(store, settings, watch=False, recovery_file=paths.data_dir / RECOVERY_FILE_NAME)
+    qtbot.addWidget(room.window)
+    room.window.show()
+    qtbot.waitUntil(lambda: room.averages.averages is not None)
+    return room
+
+
+@pytest.fixture
+def paths(tmp_path: Path) -> AppPaths:
+    p = AppPaths.under(tmp_path)
+    p.ensure()
+    store = _open(p)
+    with store.sessions.begin() as s:
+        cid = repo.add_contest(s, TOY)
+        repo.add_polls(s, cid, toy_polls())
+        repo.add_annotation(s, cid, Annotation(date(2024, 2, 1), "poster unveiled"))
+    store.close()
+    return p
+
+
+@pytest.fixture
+def room(qapp: Any, qtbot: Any, paths: AppPaths) -> Iterator[Any]:
+    store = _open(paths)
+    made = _room(qtbot, paths, store)
+    yield made
+    made.window.close()
+    store.close()
+
+
+def _stored(room: Any) -> list[str]:
+    with room.store.sessions() as s:
+        return [p.pollster for p in repo.list_polls(s, room.poll_service.contest.id)]
+
+
+class _Held:
+    """Another program holding the SQLite store's write lock (the window's writes fail "busy" after 2 s)."""
+
+    def __init__(self, room: Any) -> None:
+        self._db = sqlite3.connect(room.store.engine.url.database, timeout=0, check_same_thread=False)
+        self._db.execute("BEGIN EXCLUSIVE")
+
+    def release(self) -> None:
+        self._db.rollback()
+        self._db.close()
+
+
+def _kept(room: Any) -> list[tuple[str, list[str]]]:
+    return [(c.action, [p.pollster for p in c.polls]) for c in room.window.unsaved_changes]
+
+
+def test_changes_queued_behind_a_refused_one_are_all_kept_for_retry_in_order(room, qtbot) -> None:
+    """Two adds on their way when the store refuses the first: the second, taken back with it, was lost (only the
+    first was kept for Retry)."""
+    errors: list[str] = []
+    room.window.show_error = errors.append
+    held = _Held(room)
+    try:
+        assert room.window.import_polls([make_poll(24, pollster="First"), make_poll(26, pollster="First too")])
+        assert room.window.import_polls([make_poll(25, pollster="Second"), make_poll(27, pollster="Second too")])
+        qtbot.waitUntil(lambda: bool(errors) and room.poll_service.pending_writes == 0, timeout=15000)
+    finally:
+        held.release()
+    assert _kept(room) == [("add", ["First", "First too"]), ("add", ["Second", "Second too"])]
+    room.window.action_retry.trigger()  # enters every kept change of this race, in order
+    qtbot.waitUntil(lambda: room.poll_service.pending_writes == 0, timeout=10000)
+    assert {"First", "First too", "Second", "Second too"} <= set(_stored(room))
+    assert not room.window.action_retry.isEnabled()
+    assert room.window.unsaved_changes == ()
+
+
+def test_a_second_refused_change_before_retry_does_not_replace_the_first(room, qtbot, paths) -> None:
+    """A change refused and kept for Retry, then another refused before Retry: the first was replaced, lost;
+    the recovery file held only the second."""
+    errors: list[str] = []
+    room.window.show_error = errors.append
+    for name in ("Kept one", "Kept two"):
+        held = _Held(room)
+        try:
+            errors.clear()
+            assert room.window.import_polls([make_poll(24 if name == "Kept one" else 25, pollster=name)])
+            qtbot.waitUntil(lambda: bool(errors), timeout=15000)
+            qtbot.waitUntil(lambda: bool(errors) and room.poll_service.pending_writes == 0, timeout=15000)
+        finally:
+            held.release()
+    assert _kept(room) == [("add", ["Kept one"]), ("add", ["Kept two"])]
+    data = json.loads((paths.data_dir / RECOVERY_FILE_NAME).read_text())
+    assert [[p["pollster"] for p in c["polls"]] for c in data["changes"]] == [["Kept one"], ["Kept two"]]
+
+
+def test_a_write_that_fails_during_a_close_by_a_signal_never_puts_up_a_modal_message(room, qtbot, paths) -> None:
+    """A close by a signal (SIGTERM, a logout) waits for the changes on their way; one that failed meanwhile was
+    reported in a modal message box, and the close (and the recovery file) waited on someone to press OK."""
+    modal: list[str] = []
+    closed: list[bool] = []
+
+    def watch() -> None:  # (presses OK on a message box that comes up, noting it, until the close is over)
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            modal.append(box.text())
+            box.done(0)
+        if not closed:
+            QTimer.singleShot(20, QApplication.instance(), watch)
+
+    held = _Held(room)
+    try:
+        assert room.window.import_polls([make_poll(24, pollster="On its way")])
+        QTimer.singleShot(20, QApplication.instance(), watch)
+        room.window.close()  # a program's (the signal guard's) close: nobody to answer
+    finally:
+        closed.append(True)
+        held.release()
+    assert not room.window.isVisible()
+    assert modal == [], f"a close by a signal put up a modal message: {modal}"
+    data = json.loads((paths.data_dir / RECOVERY_FILE_NAME).read_text())
+    assert [[p["pollster"] for p in c["polls"]] for c in data["changes"]] == [["On its way"]]
+
+
+def test_a_change_left_on_its_way_in_another_race_that_fails_is_kept_for_retry_there(room, qtbot, monkeypatch) -> None:
+    """Polls added to race A, then race B opened before the store answered (the switch waits a few seconds, then
+    leaves them to land or fail): when they failed, the message was all that was left of them. They are now kept
+    for Edit > Retry in race A: refused in B, entered once A is open again."""
+    from warroom.services import poll_service
+
+    with room.store.sessions.begin() as s:
+        race_b = repo.add_contest(s, replace(TOY, name="Race B"))
+    room.poll_service.contests_changed.emit(room.poll_service.contests())
+    race_a = room.poll_service.contest.id
+    monkeypatch.setattr(poll_service, "WRITE_WAIT_ON_SWITCH_S", 0.2)
+    errors: list[str] = []
+    room.window.show_error = errors.append
+    held = _Held(room)
+    try:
+        assert room.window.import_polls([make_poll(24, pollster="Left a"), make_poll(25, pollster="Left b")])
+        room.poll_service.open_contest(race_b)
+        qtbot.waitUntil(lambda: bool(errors) and room.poll_service.pending_writes == 0, timeout=15000)
+    finally:
+        held.release()
+    assert _kept(room) == [("add", ["Left a", "Left b"])]
+    assert room.window.unsaved_change.contest_id == race_a
+    errors.clear()
+    room.window.action_retry.trigger()  # in race B: refused, naming race A
+    assert errors and TOY.name in errors[0] and _kept(room) == [("add", ["Left a", "Left b"])]
+    room.poll_service.open_contest(race_a)
+    room.window.action_retry.trigger()
+    qtbot.waitUntil(lambda: room.poll_service.pending_writes == 0, timeout=10000)
+    assert {"Left a", "Left b"} <= set(_stored(room))
+    assert room.window.unsaved_changes == ()
