@@ -184,3 +184,88 @@ def test_a_change_left_on_its_way_in_another_race_that_fails_is_kept_for_retry_t
     qtbot.waitUntil(lambda: room.poll_service.pending_writes == 0, timeout=10000)
     assert {"Left a", "Left b"} <= set(_stored(room))
     assert room.window.unsaved_changes == ()
+
+
+def _while_the_form_is_open(room: Any, qtbot: Any, meanwhile: Any, seen: list[str]) -> None:
+    """Once the poll form is up: run `meanwhile` (a teammate's change, read by the window), then press OK."""
+
+    def step() -> None:
+        from warroom.ui.poll_dialog import PollDialog
+
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, PollDialog):
+            QTimer.singleShot(20, QApplication.instance(), step)
+            return
+        meanwhile()
+        seen.append(room.poll_service.contest.name)
+        dialog.accept()
+
+    QTimer.singleShot(20, QApplication.instance(), step)
+
+
+def _teammate_deletes(room: Any, contest_id: int) -> None:
+    from warroom.store import contests
+
+    with room.store.sessions.begin() as s:
+        contests.delete_contest(s, contest_id)
+    room.poll_service.reload(external=True)  # the watch's next look
+
+
+def test_a_poll_typed_into_a_race_a_teammate_deletes_meanwhile_never_goes_into_the_race_opened_instead(
+    room, qtbot
+) -> None:
+    """The poll form open on race A; a teammate deletes race A, and the window opens race B (same candidates):
+    pressing OK added the poll typed for A to B without a word. It is refused naming A, and kept for Retry."""
+    with room.store.sessions.begin() as s:
+        race_b = repo.add_contest(s, replace(TOY, name="Race B"))
+    race_a = room.poll_service.contest.id
+    errors: list[str] = []
+    room.window.show_error = errors.append
+    seen: list[str] = []
+    _while_the_form_is_open(room, qtbot, lambda: _teammate_deletes(room, race_a), seen)
+    room.window.add_poll(make_poll(24, pollster="Typed for A"))
+    qtbot.waitUntil(lambda: room.poll_service.pending_writes == 0, timeout=10000)
+    assert seen == ["Race B"]  # the window had moved on while the form was open
+    with room.store.sessions() as s:
+        assert [p.pollster for p in repo.list_polls(s, race_b)] == []
+    assert any(TOY.name in e for e in errors), errors
+    assert _kept(room) == [("add", ["Typed for A"])]
+
+
+def test_an_edit_typed_in_a_race_a_teammate_deletes_meanwhile_is_kept_and_said_not_lost(room, qtbot) -> None:
+    """The same with the edit form: its OK went on to the race opened instead (a raw 'poll #N no longer exists'),
+    the typed figures gone. Now said naming the race, and kept for Retry there."""
+    with room.store.sessions.begin() as s:
+        repo.add_contest(s, replace(TOY, name="Race B"))
+    race_a = room.poll_service.contest.id
+    errors: list[str] = []
+    room.window.show_error = errors.append
+    seen: list[str] = []
+    _while_the_form_is_open(room, qtbot, lambda: _teammate_deletes(room, race_a), seen)
+    poll = room.poll_service.polls[0]
+    room.window._edit(room.poll_service.contest, poll, replace(poll, sample_size=4321))
+    assert seen == ["Race B"]
+    assert any(TOY.name in e and "Retry" in e for e in errors), errors
+    [kept] = room.window.unsaved_changes
+    assert kept.action == "edit" and kept.contest_id == race_a and kept.polls[0].sample_size == 4321
+
+
+def test_a_poll_typed_while_a_teammate_renames_the_race_still_goes_into_it(room, qtbot) -> None:
+    """A teammate's rename of the race the form is open on is the same race: the poll goes in as typed."""
+    from warroom.store import contests
+
+    race_a = room.poll_service.contest.id
+    errors: list[str] = []
+    room.window.show_error = errors.append
+
+    def rename() -> None:
+        with room.store.sessions.begin() as s:
+            contests.update_contest(s, race_a, replace(room.poll_service.contest, name="Renamed by a teammate"))
+        room.poll_service.reload(external=True)
+
+    seen: list[str] = []
+    _while_the_form_is_open(room, qtbot, rename, seen)
+    room.window.add_poll(make_poll(24, pollster="Typed"))
+    qtbot.waitUntil(lambda: room.poll_service.pending_writes == 0, timeout=10000)
+    assert seen == ["Renamed by a teammate"] and errors == []
+    assert "Typed" in _stored(room)
