@@ -269,3 +269,75 @@ def test_a_poll_typed_while_a_teammate_renames_the_race_still_goes_into_it(room,
     qtbot.waitUntil(lambda: room.poll_service.pending_writes == 0, timeout=10000)
     assert seen == ["Renamed by a teammate"] and errors == []
     assert "Typed" in _stored(room)
+
+
+class _Dialog:
+    """A contest or result dialog whose OK is pressed once, after `meanwhile` (a teammate's change) has run."""
+
+    def __init__(self, meanwhile: Any, typed: Any) -> None:
+        self._meanwhile, self._typed, self.shown = meanwhile, typed, 0
+
+    def exec(self) -> int:
+        from PySide6.QtWidgets import QDialog
+
+        self.shown += 1
+        if self.shown > 2:
+            return QDialog.DialogCode.Rejected
+        if self.shown == 1:
+            self._meanwhile()
+        return QDialog.DialogCode.Accepted
+
+    def contest(self) -> Any:
+        return self._typed
+
+    def typed_result(self) -> Any:
+        return self._typed
+
+
+def _replaced_under_its_id(room: Any) -> int:
+    """A teammate deletes the open race and makes another, which SQLite gives the same id; the window follows."""
+    import time
+
+    from warroom.store import contests
+
+    race_a = room.poll_service.contest.id
+    time.sleep(1.1)  # SQLite keeps creation times to the second: the teammate's race is made a moment later
+    with room.store.sessions.begin() as s:
+        contests.delete_contest(s, race_a)
+        made = repo.add_contest(s, replace(TOY, name="Their new race", office="Governor"))
+    assert made == race_a  # (SQLite reuses the largest id)
+    room.poll_service.reload(external=True)
+    assert room.poll_service.contest.name == "Their new race"
+    return made
+
+
+def test_edit_contest_never_writes_a_deleted_race_over_the_one_a_teammate_made_under_its_id(room, qtbot) -> None:
+    """Edit contest open on race A; a teammate deletes A and makes another race, which SQLite stores under A's id,
+    and the window opens it. OK was refused as 'changed by a teammate ... save again to put these details in place
+    of theirs', and saving again wrote race A's name and candidates over the teammate's new race. Now refused as
+    deleted, every time, and their race is left as they made it."""
+    errors: list[str] = []
+    room.window.show_error = errors.append
+    mine = replace(room.poll_service.contest, office="Mayor (typed here)")
+    dialog = _Dialog(lambda: _replaced_under_its_id(room), mine)
+    room.contest_actions.edit_contest(dialog)  # OK, refused; OK again (knowingly, were it a teammate's edit)
+    assert dialog.shown == 3
+    with room.store.sessions() as s:
+        stored = repo.get_contest(s, mine.id)
+    assert stored is not None and stored.name == "Their new race" and stored.office == "Governor"
+    refused = [e for e in errors if e.startswith("The contest was not changed")]
+    assert len(refused) == 2 and all("deleted" in e and TOY.name in e for e in refused), errors
+
+
+def test_an_official_result_typed_for_a_deleted_race_never_goes_into_the_one_made_under_its_id(room, qtbot) -> None:
+    from warroom.core.types import OfficialResult
+
+    errors: list[str] = []
+    room.window.show_error = errors.append
+    contest = room.poll_service.contest
+    typed = OfficialResult(first_round={"ann": 40_000, "bob": 35_000, "cat": 25_000})
+    dialog = _Dialog(lambda: _replaced_under_its_id(room), typed)
+    room.contest_actions.edit_result(dialog)
+    assert room.poll_service.official_result(contest.id) is None
+    refused = [e for e in errors if e.startswith("The result was not stored")]
+    assert refused and all("deleted" in e and TOY.name in e for e in refused), errors

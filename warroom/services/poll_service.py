@@ -1195,13 +1195,18 @@ class PollService(QObject):
         assert opened is not None
         return opened
 
-    def update_contest(self, contest: Contest, base: Contest | None = None) -> Contest:
+    def update_contest(
+        self, contest: Contest, base: Contest | None = None, *, born: tuple[str, datetime | None] | None = None
+    ) -> Contest:
         """Store the open contest's new details (rename, candidates, colours, rules) and show them everywhere.
 
         Args:
             contest: the new details.
             base: the contest as the edit started from (the dialog's): if the store holds anything else now (a
                 teammate's edit meanwhile), nothing is written (None: no such check).
+            born: the contest's identity when the edit started (opened_identity): if the contest under its id now is
+                another (it was deleted, and SQLite gave its id to the next contest made), nothing is written, every
+                time (None: no such check).
 
         Raises:
             ValueError: refused (a problem, a taken name, removing a candidate that has polls); nothing written.
@@ -1212,8 +1217,10 @@ class PollService(QObject):
         shown = self._contest if self._contest is not None and self._contest.id == cid else None
 
         def write(s: Session) -> Contest:
-            if base is not None:
+            if base is not None or born is not None:
                 repo.lock_for_check(s)
+            _refuse_replaced(s, cid, born)
+            if base is not None:
                 stored = repo.get_contest(s, cid)
                 if stored is not None and stored != base:  # written over, the teammate's edit would be lost
                     raise _conflict(
@@ -1268,7 +1275,12 @@ class PollService(QObject):
         return [c for c in self.contests() if c.id != current and c.id is not None and self.official_result(c.id)]
 
     def set_official_result(
-        self, contest: Contest, result: OfficialResult, *, opened_with: tuple[OfficialResult | None] | None = None
+        self,
+        contest: Contest,
+        result: OfficialResult,
+        *,
+        opened_with: tuple[OfficialResult | None] | None = None,
+        born: tuple[str, datetime | None] | None = None,
     ) -> None:
         """Store (or replace) a contest's official result; the contest is reopened so every view follows.
 
@@ -1278,13 +1290,17 @@ class PollService(QObject):
 
         Raises:
             ValueError: the result names someone who is not a candidate; nothing stored.
-            StoreError: kind "conflict": another result was stored meanwhile; its `current` is that result.
+            StoreError: kind "conflict": another result was stored meanwhile; its `current` is that result. Kind
+                "missing": `born` (the contest's opened_identity when the entry started) is not the contest stored
+                under its id now (deleted, its id given to another): nothing is written, every time.
         """
         cid = contest.id or 0
 
         def write(s: Session) -> None:
-            if opened_with is not None:
+            if opened_with is not None or born is not None:
                 repo.lock_for_check(s)
+            _refuse_replaced(s, cid, born)
+            if opened_with is not None:
                 stored = contests_repo.get_official_result(s, cid)
                 if stored != opened_with[0]:  # replaced unseen, the teammate's figures would be lost
                     raise _conflict(
@@ -1532,6 +1548,22 @@ def _unsaved_changes(writes: Sequence[_Pending]) -> tuple[tuple[str, tuple[Poll,
         if entries:
             changes.append((write.action, entries))
     return tuple((action, tuple(p for _, p in entries)) for action, entries in changes if entries)
+
+
+def _refuse_replaced(session: Session, contest_id: int, born: tuple[str, datetime | None] | None) -> None:
+    """Refuse an edit begun on the contest `born` names (its name and creation time then) when the contest stored
+    under `contest_id` now is not that one: deleted by a teammate or another program, perhaps with its id given to
+    the next contest made (SQLite reuses the largest id), whose details or result the edit would replace."""
+    if born is None:
+        return
+    now = repo.contest_identity(session, contest_id)
+    if not _same_contest(now, born):
+        raise StoreError(
+            f"the contest '{born[0]}' was deleted by a teammate or another program while it was being edited here"
+            + (f" ('{now[0]}' is another race, stored under its number since)" if now is not None else "")
+            + ", so nothing was changed",
+            kind="missing",
+        )
 
 
 def _nothing(*_args: Any) -> None:
