@@ -96,3 +96,59 @@ def test_a_change_left_behind_in_another_race_that_fails_is_handed_on_with_its_r
     [failure] = failures
     assert failure.elsewhere == TOY.name and failure.contest_id == cid and failure.action == "add"
     assert _names(failure.changes) == [("add", ["Left in A"]), ("add", ["Also left in A"])]
+
+
+@pytest.fixture
+def with_dan(store_url: str) -> Iterator[tuple[PollService, StoreWriter, Any, int]]:
+    """A race with a fourth candidate, Dan, in no poll yet (a teammate may remove him)."""
+    from warroom.bootstrap import open_store
+    from warroom.core.types import Candidate
+
+    store = open_store(store_url, backup_dir=None, seed=False)
+    race = replace(TOY, candidates=(*TOY.candidates, Candidate("dan", "Dan Dark", "R", "#111111")))
+    with store.sessions.begin() as s:
+        cid = repo.add_contest(s, race)
+        repo.add_polls(s, cid, [make_poll(d, pollster=f"Stored {d}") for d in range(1, 5)])
+    writer = StoreWriter()
+    service = PollService(store.sessions, watch=False, writer=writer)
+    service.open_contest(cid)
+    yield service, writer, store, cid
+    assert service.wait_for_writes(20)
+    writer.shutdown()
+    store.close()
+
+
+def _dan_poll(day: int, pollster: str) -> Any:
+    return replace(make_poll(day, pollster=pollster, c=10), first_round={"ann": 45, "bob": 40, "cat": 10, "dan": 5})
+
+
+@pytest.mark.parametrize("replacement", ["removed", "another Dan under his code"])
+def test_a_poll_naming_a_candidate_a_teammate_removed_or_replaced_meanwhile_is_refused(
+    qtbot, with_dan, replacement: str
+) -> None:
+    """A teammate removes Dan (in no poll yet), or puts another candidate under his code, while this window still
+    shows him: a poll added or edited here with a figure for Dan was stored as it was, its figure under a code
+    that named no candidate, or named the teammate's new one (a figure given to the wrong person). The write is
+    now refused as a conflict, nothing stored, and the change kept for Retry."""
+    from warroom.core.types import Candidate
+
+    service, writer, store, cid = with_dan
+    qtbot.waitUntil(lambda: not writer.busy)
+    failures: list[Any] = []
+    service.write_failed.connect(failures.append)
+    shown = service.contest
+    assert shown is not None
+    others = tuple(c for c in shown.candidates if c.code != "dan")
+    theirs = others if replacement == "removed" else (*others, Candidate("dan", "Danielle Other", "B", "#222222"))
+    with store.sessions.begin() as s:
+        contests.update_contest(s, cid, replace(shown, candidates=theirs))
+    service.add_polls([_dan_poll(20, "Names Dan")])
+    stored = service.polls[0]
+    service.update_poll(replace(stored, first_round={**stored.first_round, "cat": 10, "dan": 5}))
+    qtbot.waitUntil(lambda: service.pending_writes == 0, timeout=20000)
+    assert [f.kind for f in failures] == ["conflict"], [f.message for f in failures]
+    assert "Dan Dark" in failures[0].message and "dan" in failures[0].message
+    assert _names(failures[0].changes) == [("add", ["Names Dan"]), ("edit", [stored.pollster])]
+    with store.sessions() as s:
+        polls = repo.list_polls(s, cid)
+    assert all("dan" not in p.first_round for p in polls)
