@@ -152,3 +152,39 @@ def test_a_poll_naming_a_candidate_a_teammate_removed_or_replaced_meanwhile_is_r
     with store.sessions() as s:
         polls = repo.list_polls(s, cid)
     assert all("dan" not in p.first_round for p in polls)
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+def test_an_import_naming_a_candidate_a_teammate_removes_while_it_runs_is_refused(qtbot, with_dan, tmp_path) -> None:
+    """The window's import (on its worker, for seconds) checks the file against the race as it was at its start:
+    a teammate removing Dan meanwhile had every poll's figure for Dan stored under a code naming nobody."""
+    from PySide6.QtCore import Qt
+
+    from warroom.core.csvformat import polls_to_csv
+    from warroom.services.import_worker import ImportWorker
+
+    service, writer, store, cid = with_dan
+    qtbot.waitUntil(lambda: not writer.busy)
+    shown = service.contest
+    assert shown is not None
+    worker = ImportWorker(store.sessions, service, chunk=100)
+    path = tmp_path / "polls.csv"
+    path.write_text(polls_to_csv([_dan_poll(d, f"Firm {d}") for d in range(5, 25)], shown))
+
+    def teammate(progress: object) -> None:  # on the worker thread, between the check and the write
+        if getattr(progress, "stage", "") == "writing" and getattr(progress, "done", 1) == 0:
+            with store.sessions.begin() as s:
+                contests.update_contest(s, cid, replace(shown, candidates=shown.candidates[:3]))
+
+    worker.progress_changed.connect(teammate, Qt.ConnectionType.DirectConnection)
+    said: list[str] = []
+    worker.import_failed.connect(said.append)
+    worker.import_finished.connect(lambda report: said.append(f"imported {len(report.added)}"))
+    try:
+        worker.start_file(path)
+        qtbot.waitUntil(lambda: bool(said), timeout=30000)
+    finally:
+        worker.shutdown()
+    assert "Dan Dark" in said[0] and "removed" in said[0], said
+    with store.sessions() as s:
+        assert not [p for p in repo.list_polls(s, cid) if p.pollster.startswith("Firm")]

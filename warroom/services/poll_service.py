@@ -511,7 +511,7 @@ class PollService(QObject):
             return self._add_later(contest, polls)
 
         def write(s: Session) -> tuple[list[int], list[Poll]]:
-            _refuse_changed_candidates(s, contest, polls)
+            refuse_changed_candidates(s, contest, polls)
             ids = repo.add_polls(s, cid, polls)
             # read back as stored inside the same transaction: one BEGIN and one commit for the whole add, and
             # exactly the rows this write made (no other writer can come between the insert and the read)
@@ -601,7 +601,7 @@ class PollService(QObject):
                     "was shown here, so nothing was saved; the window now shows it as stored",
                     kind="conflict",
                 )
-            _refuse_changed_candidates(s, contest, [poll])
+            refuse_changed_candidates(s, contest, [poll])
             repo.update_poll(s, poll)
             return repo.list_polls(s, contest.id or 0, ids=[pid])[0]
 
@@ -1018,7 +1018,7 @@ class PollService(QObject):
         what = f"add the {polls[0].pollster} poll" if len(polls) == 1 else f"add {len(polls)} polls"
 
         def write(s: Session) -> tuple[list[Poll], list[int]]:  # writer thread
-            _refuse_changed_candidates(s, contest, shown)
+            refuse_changed_candidates(s, contest, shown)
             given = [replace(p, id=self._thread_id_of(p.id or 0)) for p in shown]
             ids = repo.add_polls(s, cid, given)
             for key, sid in zip(keys, ids, strict=True):
@@ -1072,7 +1072,7 @@ class PollService(QObject):
                     "another program or a teammate changed or deleted it since it was shown here, so nothing was saved",
                     kind="conflict",
                 )
-            _refuse_changed_candidates(s, contest, [poll])
+            refuse_changed_candidates(s, contest, [poll])
             repo.update_poll(s, replace(poll, id=sid))
             fresh = repo.list_polls(s, cid, ids=[sid])[0]
             self._w_last[sid] = fresh
@@ -1554,8 +1554,8 @@ def _unsaved_changes(writes: Sequence[_Pending]) -> tuple[tuple[str, tuple[Poll,
     return tuple((action, tuple(p for _, p in entries)) for action, entries in changes if entries)
 
 
-def _refuse_changed_candidates(session: Session, contest: Contest, polls: Sequence[Poll]) -> None:
-    """Refuse polls entered against `contest` as the window showed it when a candidate (or party) they give a
+def refuse_changed_candidates(session: Session, contest: Contest, polls: Sequence[Poll]) -> None:
+    """(Any thread; the import worker's too.) Refuse polls entered against `contest` as the window showed it when a candidate (or party) they give a
     figure to has since been removed from the stored race, or its code given to someone else, by a teammate or
     another program: the figure would be stored under a code naming nobody, or the wrong person. One read of the
     race, in the write's transaction; nothing more when its candidates and parties are as shown."""
