@@ -22,6 +22,7 @@ from warroom.core.types import Annotation
 from warroom.paths import AppPaths
 from warroom.store import polls as repo
 from warroom.store.recovery import RECOVERY_FILE_NAME
+from warroom.ui.commands import EditPollCommand
 
 pytestmark = pytest.mark.gui
 
@@ -341,3 +342,58 @@ def test_an_official_result_typed_for_a_deleted_race_never_goes_into_the_one_mad
     assert room.poll_service.official_result(contest.id) is None
     refused = [e for e in errors if e.startswith("The result was not stored")]
     assert refused and all("deleted" in e and TOY.name in e for e in refused), errors
+
+
+def test_undo_after_switching_races_never_acts_on_the_race_now_shown(room, qtbot) -> None:
+    """(Held.) Polls added, a poll edited, a poll deleted and a scenario saved in race A; race B opened; Ctrl+Z:
+    nothing of A is taken back into B, nor of A itself behind the user's back (the history went with A)."""
+    with room.store.sessions.begin() as s:
+        race_b = repo.add_contest(s, replace(TOY, name="Race B"))
+    room.poll_service.contests_changed.emit(room.poll_service.contests())
+    race_a = room.poll_service.contest.id
+    assert room.window.import_polls([make_poll(24, pollster="Added in A"), make_poll(25, pollster="Also in A")])
+    first = room.poll_service.polls[0]
+    room.window._push(
+        EditPollCommand(room.poll_service, first, replace(first, sample_size=1717), room.window.show_error)
+    )
+    room.scenario_actions.save_as("Made in A")
+    qtbot.waitUntil(lambda: room.poll_service.pending_writes == 0, timeout=10000)
+    assert room.window.action_undo.isEnabled()
+    with room.store.sessions() as s:
+        before_a = repo.list_polls(s, race_a)
+        scenarios_a = repo.list_scenarios(s, race_a)
+    picker = room.contest_actions.picker
+    picker.setCurrentIndex(picker.findData(race_b))
+    assert room.poll_service.contest.id == race_b
+    assert not room.window.action_undo.isEnabled() and not room.window.action_redo.isEnabled()
+    room.window.action_undo.trigger()
+    room.window.action_redo.trigger()
+    qtbot.waitUntil(lambda: room.poll_service.pending_writes == 0, timeout=10000)
+    with room.store.sessions() as s:
+        assert repo.list_polls(s, race_a) == before_a and repo.list_scenarios(s, race_a) == scenarios_a
+        assert repo.list_polls(s, race_b) == [] and repo.list_scenarios(s, race_b) == []
+
+
+def test_a_pasted_table_mapped_for_a_race_a_teammate_deletes_meanwhile_is_not_imported_into_another(
+    room, qtbot
+) -> None:
+    """A pasted table's columns are mapped to race A's candidates in a dialog; a teammate deletes A and the window
+    opens race B: OK imported the polls into B. Now refused naming both, the polls kept for Retry in A."""
+    from warroom.core.csvformat import ParseResult
+
+    with room.store.sessions.begin() as s:
+        race_b = repo.add_contest(s, replace(TOY, name="Race B"))
+    race_a = room.poll_service.contest.id
+    errors: list[str] = []
+    room.window.show_error = errors.append
+    pasted = [make_poll(24, pollster="Pasted one"), make_poll(25, pollster="Pasted two")]
+    dialog = _Dialog(lambda: _teammate_deletes(room, race_a), None)
+    dialog.result_parse = ParseResult(polls=pasted, lines=[2, 3])
+    room.import_actions.import_text("Firm\tann %\tbob\nA\t1\t2\nB\t3\t4\n", dialog)
+    qtbot.wait(300)
+    qtbot.waitUntil(lambda: not room.import_worker.busy, timeout=10000)
+    assert room.poll_service.contest.id == race_b
+    with room.store.sessions() as s:
+        assert repo.list_polls(s, race_b) == []
+    assert any(TOY.name in e and "Race B" in e for e in errors), errors
+    assert _kept(room) == [("add", ["Pasted one", "Pasted two"])]

@@ -940,38 +940,45 @@ class MainWindow(QMainWindow):
         contest = self._polls.contest
         if contest is None:
             return
-        opened = self._opened()
+        opened = self.race_mark()
         entered = template
         while True:
             dialog = PollDialog(contest, self._polls.check_poll, entered, [p.pollster for p in self._polls.polls], self)
             if not dialog.exec():
                 return
             entered = dialog.poll()
-            if self._moved_on(contest, opened, "add", entered):
+            if self.moved_on(contest, opened, "add", [entered]):
                 return
             if self._push(AddPollsCommand(self._polls, [entered], self.show_error)):
                 return
 
-    def _opened(self) -> object:
+    def race_mark(self) -> object:
         """What tells the contest open now from another opened later under its id (its creation time, which a
-        rename keeps; see PollService.opened_identity)."""
+        rename keeps; see PollService.opened_identity). Taken as a form opens, for moved_on."""
         identity = getattr(self._polls, "opened_identity", None)
         return identity[1] if identity is not None and identity[1] is not None else None
 
-    def _moved_on(self, contest: Contest, opened: object, action: str, entered: Poll) -> bool:
-        """After a form on `contest` closed with OK: True if that contest is no longer the one open (a teammate or
-        another program deleted it while the form was open, and the window opened another). The poll typed for it
-        is then not saved into the contest open now (same candidates or not): it is said, naming both, and kept
-        for Edit > Retry in its own contest."""
+    def moved_on(
+        self, contest: Contest, mark: object, action: str, entered: Sequence[Poll], form: str = "the poll form"
+    ) -> bool:
+        """After `form` on `contest` (its race_mark then) closed with OK: True if that contest is no longer the one
+        open (a teammate or another program deleted it while the form was open, and the window opened another).
+        The polls typed for it are then not saved into the contest open now (same candidates or not): it is said,
+        naming both, and they are kept for Edit > Retry in their own contest."""
         now = self._polls.contest
-        if now is not None and now.id == contest.id and self._opened() == opened:
+        if now is not None and now.id == contest.id and self.race_mark() == mark:
             return False
+        what = f"the {entered[0].pollster} poll" if len(entered) == 1 else f"the {len(entered):,} polls"
         self.show_error(
-            f"The contest '{contest.name}' was closed while the poll form was open (deleted by a teammate or another "
-            f"program{', and ' + repr(now.name) + ' opened' if now is not None else ''}): the {entered.pollster} poll "
-            f"typed for it was not saved anywhere. It is kept for Edit ▸ Retry unsaved change, in '{contest.name}'."
+            f"The contest '{contest.name}' was closed while {form} was open (deleted by a teammate or another "
+            f"program{', and ' + repr(now.name) + ' opened' if now is not None else ''}): {what} typed for it "
+            f"were not saved anywhere. They are kept for Edit ▸ Retry unsaved change, in '{contest.name}'."
+            if len(entered) != 1
+            else f"The contest '{contest.name}' was closed while {form} was open (deleted by a teammate or another "
+            f"program{', and ' + repr(now.name) + ' opened' if now is not None else ''}): {what} typed for it "
+            f"was not saved anywhere. It is kept for Edit ▸ Retry unsaved change, in '{contest.name}'."
         )
-        self.keep_unsaved(UnsavedChange(action, (entered,), contest.id, contest.name))
+        self.keep_unsaved(UnsavedChange(action, tuple(entered), contest.id, contest.name))
         return True
 
     def apply_early_changes(self, changes: Sequence[EarlyChange]) -> None:
@@ -1022,13 +1029,13 @@ class MainWindow(QMainWindow):
 
     def _edit(self, contest: Contest, before: Poll, entered: Poll) -> None:
         """The poll form on `entered` (as typed so far) for an edit of `before`, until saved or cancelled."""
-        opened = self._opened()
+        opened = self.race_mark()
         while True:
             dialog = PollDialog(contest, self._polls.check_poll, entered, [p.pollster for p in self._polls.polls], self)
             if not dialog.exec() or dialog.poll() == before:
                 return
             entered = dialog.poll()
-            if self._moved_on(contest, opened, "edit", replace(entered, id=before.id)):
+            if self.moved_on(contest, opened, "edit", [replace(entered, id=before.id)]):
                 return
             if self._push(EditPollCommand(self._polls, before, entered, self.show_error)):
                 return
