@@ -37,7 +37,6 @@ def _names(changes: Any) -> list[tuple[str, list[str]]]:
     return [(action, [p.pollster for p in polls]) for action, polls in changes]
 
 
-@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
 def test_every_change_taken_back_with_a_failed_one_is_in_the_failure_as_entered(qtbot, threaded) -> None:
     """A failed write takes back every later change still on its way (built on it), but only the failed one's
     polls were handed on for Retry: the later ones, typed by the user, were lost without a word. Every one is now
@@ -69,7 +68,6 @@ def test_every_change_taken_back_with_a_failed_one_is_in_the_failure_as_entered(
     assert failure.contest_id == cid and failure.later == 5
 
 
-@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
 def test_a_change_left_behind_in_another_race_that_fails_is_handed_on_with_its_race(
     qtbot, threaded, monkeypatch
 ) -> None:

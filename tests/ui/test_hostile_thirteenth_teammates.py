@@ -397,3 +397,39 @@ def test_a_pasted_table_mapped_for_a_race_a_teammate_deletes_meanwhile_is_not_im
         assert repo.list_polls(s, race_b) == []
     assert any(TOY.name in e and "Race B" in e for e in errors), errors
     assert _kept(room) == [("add", ["Pasted one", "Pasted two"])]
+
+
+def test_two_windows_one_imports_a_thousand_polls_while_the_other_undoes(qapp, qtbot, paths) -> None:
+    """(Held.) Two windows on one SQLite file: one imports 1,000 polls (its worker holds the store's write lock
+    for the whole transaction) while the other undoes its own add. Both land, or the undo is refused as busy and
+    kept for Retry as typed; nothing of either is lost, and each window shows the other's change once read."""
+    from warroom.core.csvformat import polls_to_csv
+
+    stores = [_open(paths), _open(paths)]
+    one, two = (_room(qtbot, paths, store) for store in stores)
+    try:
+        errors: list[str] = []
+        two.window.show_error = errors.append
+        assert two.window.import_polls([make_poll(24, pollster="Two's A"), make_poll(25, pollster="Two's B")])
+        qtbot.waitUntil(lambda: two.poll_service.pending_writes == 0, timeout=10000)
+        csv = polls_to_csv([make_poll(1 + k % 27, pollster=f"Bulk {k}") for k in range(1000)], one.poll_service.contest)
+        finished: list[object] = []
+        one.import_worker.import_finished.connect(finished.append)
+        one.import_worker.import_failed.connect(finished.append)
+        assert one.import_worker.start_text(csv, "the bulk file")
+        two.window.action_undo.trigger()
+        qtbot.waitUntil(lambda: bool(finished) and two.poll_service.pending_writes == 0, timeout=30000)
+        with stores[0].sessions() as s:
+            names = {p.pollster for p in repo.list_polls(s, one.poll_service.contest.id)}
+        assert sum(n.startswith("Bulk ") for n in names) == 1000, finished
+        if errors:  # refused while the import held the lock: kept for Retry, nothing lost
+            assert "busy" in errors[0] and _kept(two) == [("delete", ["Two's A", "Two's B"])]
+            assert {"Two's A", "Two's B"} <= names
+        else:
+            assert not {"Two's A", "Two's B"} & names
+        two.poll_service.reload(external=True)
+        assert sum(p.pollster.startswith("Bulk ") for p in two.poll_service.polls) == 1000
+    finally:
+        for room, store in ((one, stores[0]), (two, stores[1])):
+            room.window.close()
+            store.close()
