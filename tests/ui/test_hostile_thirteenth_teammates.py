@@ -433,3 +433,37 @@ def test_two_windows_one_imports_a_thousand_polls_while_the_other_undoes(qapp, q
         for room, store in ((one, stores[0]), (two, stores[1])):
             room.window.close()
             store.close()
+
+
+def test_retrying_an_edit_of_a_poll_a_teammate_deleted_offers_the_typed_figures_as_a_new_poll(room, qtbot) -> None:
+    """An edit refused because a teammate deleted the poll meanwhile was kept for Retry; Retry then said "no longer
+    in the store, so its edit cannot be retried" and dropped it: the figures typed were lost. Retry now opens the
+    add form on them (as the start's first stage does for an edit of a poll deleted since)."""
+    from warroom.ui.poll_dialog import PollDialog
+
+    errors: list[str] = []
+    room.window.show_error = errors.append
+    poll = room.poll_service.polls[-1]
+    with room.store.sessions.begin() as s:  # a teammate deletes it; this window has not looked yet
+        repo.delete_polls(s, [poll.id])
+    room.window._push(EditPollCommand(room.poll_service, poll, replace(poll, sample_size=4321), errors.append))
+    qtbot.waitUntil(lambda: bool(room.window.unsaved_changes), timeout=10000)
+    qtbot.waitUntil(lambda: room.poll_service.poll(poll.id) is None, timeout=10000)  # the window re-read the store
+    offered: list[Any] = []
+
+    def accept() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, PollDialog):
+            QTimer.singleShot(20, QApplication.instance(), accept)
+            return
+        offered.append(dialog.poll())
+        dialog.accept()
+
+    QTimer.singleShot(20, QApplication.instance(), accept)
+    room.window.action_retry.trigger()
+    qtbot.waitUntil(lambda: room.poll_service.pending_writes == 0, timeout=10000)
+    assert offered and offered[0].sample_size == 4321 and offered[0].pollster == poll.pollster
+    with room.store.sessions() as s:
+        again = [p for p in repo.list_polls(s, room.poll_service.contest.id) if p.sample_size == 4321]
+    assert len(again) == 1 and again[0].fieldwork_end == poll.fieldwork_end
+    assert room.window.unsaved_changes == ()

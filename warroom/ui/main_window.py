@@ -1227,11 +1227,13 @@ class MainWindow(QMainWindow):
             self.import_polls(polls)
         elif action == "edit":
             shown = self._polls.poll(polls[0].id or 0)
-            if shown is None:
+            if shown is None:  # a teammate deleted it: the figures typed are offered as a new poll, never dropped
                 self.show_error(
-                    f"The {polls[0].pollster} poll is no longer in the store, so its edit cannot be retried."
+                    f"The {polls[0].pollster} poll you edited was deleted by a teammate or another program: add it "
+                    "again, as you typed it?"
                 )
-                return True
+                self.add_poll(replace(polls[0], id=None))
+                return (self.undo_stack.index(), self.undo_stack.count()) != steps
             self._edit(contest, shown, replace(polls[0], id=shown.id))
             return (self.undo_stack.index(), self.undo_stack.count()) != steps
         elif action == "delete":
