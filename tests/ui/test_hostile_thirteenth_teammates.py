@@ -467,3 +467,36 @@ def test_retrying_an_edit_of_a_poll_a_teammate_deleted_offers_the_typed_figures_
         again = [p for p in repo.list_polls(s, room.poll_service.contest.id) if p.sample_size == 4321]
     assert len(again) == 1 and again[0].fieldwork_end == poll.fieldwork_end
     assert room.window.unsaved_changes == ()
+
+
+def test_quit_with_two_refused_changes_asks_about_each_in_turn(room, qtbot, paths) -> None:
+    """Closing asked about the one change kept (the last); every kept change is now asked about, oldest first."""
+    errors: list[str] = []
+    room.window.show_error = errors.append
+    for day, name in ((24, "Kept one"), (25, "Kept two")):
+        held = _Held(room)
+        try:
+            errors.clear()
+            assert room.window.import_polls([make_poll(day, pollster=name), make_poll(day + 2, pollster=name + "b")])
+            qtbot.waitUntil(lambda: bool(errors) and room.poll_service.pending_writes == 0, timeout=15000)
+        finally:
+            held.release()
+    asked: list[str] = []
+    tries = [250]  # 5 s at most: a question that never comes fails the test, not a later one
+
+    def discard() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            asked.append(box.text())
+            [button] = [b for b in box.buttons() if b.text().replace("&", "") == "Discard"]
+            button.click()
+        tries[0] -= 1
+        if len(asked) < 2 and tries[0]:
+            QTimer.singleShot(20, QApplication.instance(), discard)
+
+    QTimer.singleShot(20, QApplication.instance(), discard)
+    room.window.action_quit.trigger()
+    assert not room.window.isVisible()
+    assert len(asked) == 2 and "(1 more after it" in asked[0] and "more after it" not in asked[1], asked
+    assert "Kept one" not in asked[1] and "2 polls added" in asked[1]
+    assert not (paths.data_dir / RECOVERY_FILE_NAME).exists()  # both settled (discarded)
