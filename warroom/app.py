@@ -106,8 +106,9 @@ class WarRoom:
             the real window paints without the charting library, issue 15).
         scenarios: the scenario controller the start's first stage made before the store was open (its case and
             the user's settings kept: ScenarioController.start_from); None: a new one.
-        recovery_file: where a change the store refused is kept across a close that cannot ask (a signal, a
-            session ending), and read back at the start (the data folder's unsaved-change.json); None: not kept.
+        recovery_file: where the changes the store refused are kept (every one, oldest first) across a close that
+            cannot ask (a signal, a session ending), and read back at the start (the data folder's
+            unsaved-change.json); None: not kept.
     """
 
     def __init__(

@@ -273,8 +273,8 @@ class MainWindow(QMainWindow):
     Signals:
         import_requested: a CSV path dropped or chosen.
         presentation_requested: toggle meeting mode.
-        unsaved_change_changed: the change the store refused, kept for Edit > Retry (an UnsavedChange), or None
-            once it is settled (retried, exported, discarded).
+        unsaved_change_changed: the changes the store refused and not yet settled (retried, exported, discarded),
+            kept for Edit > Retry: a tuple of UnsavedChange, oldest first (empty once every one is settled).
     """
 
     import_requested = Signal(object)
