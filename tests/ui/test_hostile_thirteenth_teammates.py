@@ -500,3 +500,41 @@ def test_quit_with_two_refused_changes_asks_about_each_in_turn(room, qtbot, path
     assert len(asked) == 2 and "(1 more after it" in asked[0] and "more after it" not in asked[1], asked
     assert "Kept one" not in asked[1] and "2 polls added" in asked[1]
     assert not (paths.data_dir / RECOVERY_FILE_NAME).exists()  # both settled (discarded)
+
+
+def test_a_poll_being_typed_when_sigterm_closes_the_window_is_kept_for_the_next_start(paths, qapp, qtbot) -> None:
+    """SIGTERM (a logout, `kill`) with the poll form open closed the form with the window, and what was typed in
+    it went with them. It is now in the recovery file, offered at the next start for Edit > Retry."""
+    import os
+    import signal
+
+    from warroom.ui.poll_dialog import PollDialog
+    from warroom.ui.qt_utils import close_windows_on_signals
+
+    store = _open(paths)
+    room = _room(qtbot, paths, store)
+    typed = make_poll(24, pollster="Half typed")
+    guard = close_windows_on_signals()
+
+    def kill_when_up() -> None:
+        if not isinstance(QApplication.activeModalWidget(), PollDialog):
+            QTimer.singleShot(20, QApplication.instance(), kill_when_up)
+            return
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    try:
+        QTimer.singleShot(20, QApplication.instance(), kill_when_up)
+        room.window.add_poll(typed)  # the form, on what has been typed so far
+        qtbot.waitUntil(lambda: not room.window.isVisible(), timeout=5000)
+    finally:
+        guard.restore()
+        store.close()
+    data = json.loads((paths.data_dir / RECOVERY_FILE_NAME).read_text())
+    assert [[p["pollster"] for p in c["polls"]] for c in data["changes"]] == [["Half typed"]]
+    store = _open(paths)
+    again = _room(qtbot, paths, store)
+    try:
+        assert _kept(again) == [("add", ["Half typed"])]
+    finally:
+        again.window.close()
+        store.close()

@@ -945,12 +945,22 @@ class MainWindow(QMainWindow):
         while True:
             dialog = PollDialog(contest, self._polls.check_poll, entered, [p.pollster for p in self._polls.polls], self)
             if not dialog.exec():
+                typed = dialog.poll()
+                if typed.pollster or typed.first_round or typed.party_vi:
+                    self._keep_if_closing(contest, "add", typed)
                 return
             entered = dialog.poll()
             if self.moved_on(contest, opened, "add", [entered]):
                 return
             if self._push(AddPollsCommand(self._polls, [entered], self.show_error)):
                 return
+
+    def _keep_if_closing(self, contest: Contest, action: str, typed: Poll) -> None:
+        """The poll form was closed without OK by a close nobody may be there to answer (SIGTERM, a session ending,
+        which close the form and the window together): what was typed is kept for Edit > Retry, in the recovery
+        file with the other unsaved changes, instead of going with the form."""
+        if self._closing_unasked:
+            self.keep_unsaved(UnsavedChange(action, (typed,), contest.id, contest.name))
 
     def race_mark(self) -> object:
         """What tells the contest open now from another opened later under its id (its creation time, which a
@@ -1033,6 +1043,8 @@ class MainWindow(QMainWindow):
         while True:
             dialog = PollDialog(contest, self._polls.check_poll, entered, [p.pollster for p in self._polls.polls], self)
             if not dialog.exec() or dialog.poll() == before:
+                if dialog.poll() != before:
+                    self._keep_if_closing(contest, "edit", replace(dialog.poll(), id=before.id))
                 return
             entered = dialog.poll()
             if self.moved_on(contest, opened, "edit", [replace(entered, id=before.id)]):
