@@ -399,13 +399,18 @@ def test_a_pasted_table_mapped_for_a_race_a_teammate_deletes_meanwhile_is_not_im
     assert _kept(room) == [("add", ["Pasted one", "Pasted two"])]
 
 
-def test_two_windows_one_imports_a_thousand_polls_while_the_other_undoes(qapp, qtbot, paths) -> None:
-    """(Held.) Two windows on one SQLite file: one imports 1,000 polls (its worker holds the store's write lock
-    for the whole transaction) while the other undoes its own add. Both land, or the undo is refused as busy and
-    kept for Retry as typed; nothing of either is lost, and each window shows the other's change once read."""
+def test_two_windows_one_imports_a_thousand_polls_while_the_other_undoes(qapp, qtbot, paths, store_url) -> None:
+    """(Held.) Two windows on one store (a SQLite file; a PostgreSQL database): one imports 1,000 polls (its
+    worker holds the write lock for the whole transaction) while the other undoes its own add. Both land, or the
+    undo is refused as busy and kept for Retry as typed; nothing of either is lost, and each window shows the
+    other's change once read."""
+    from warroom.bootstrap import open_store
     from warroom.core.csvformat import polls_to_csv
 
-    stores = [_open(paths), _open(paths)]
+    stores = [open_store(store_url, backup_dir=paths.backup_dir, seed=False) for _ in range(2)]
+    if store_url != str(paths.database):  # a fresh PostgreSQL database: the same race and polls as the file
+        with stores[0].sessions.begin() as s:
+            repo.add_polls(s, repo.add_contest(s, TOY), toy_polls())
     one, two = (_room(qtbot, paths, store) for store in stores)
     try:
         errors: list[str] = []
