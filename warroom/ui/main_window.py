@@ -1229,14 +1229,15 @@ class MainWindow(QMainWindow):
                 return
 
     def _retry_one(self, contest: Contest, change: UnsavedChange) -> bool:
-        """One kept change entered again; False if its form was cancelled (nothing entered)."""
+        """One kept change entered again; False if its form was cancelled or it was refused at once (nothing
+        entered: it stays kept)."""
         steps = self.undo_stack.index(), self.undo_stack.count()
         action, polls = change.action, change.polls
         if action == "add":
             if len(polls) == 1:
                 self.add_poll(polls[0])
                 return (self.undo_stack.index(), self.undo_stack.count()) != steps
-            self.import_polls(polls)
+            return self.import_polls(polls)  # (refused at once, said: kept)
         elif action == "edit":
             shown = self._polls.poll(polls[0].id or 0)
             if shown is None:  # a teammate deleted it: the figures typed are offered as a new poll, never dropped
@@ -1251,7 +1252,7 @@ class MainWindow(QMainWindow):
         elif action == "delete":
             still = [p for p in (self._polls.poll(q.id or 0) for q in polls) if p is not None]
             if still:
-                self._push(DeletePollsCommand(self._polls, still, self.show_error))
+                return self._push(DeletePollsCommand(self._polls, still, self.show_error))
         return True
 
     def delete_selected(self) -> None:
