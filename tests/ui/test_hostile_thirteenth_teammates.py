@@ -543,3 +543,42 @@ def test_a_poll_being_typed_when_sigterm_closes_the_window_is_kept_for_the_next_
     finally:
         again.window.close()
         store.close()
+
+
+def test_a_kept_change_of_a_race_deleted_since_can_still_be_saved_to_a_csv_file_at_the_close(
+    room, qtbot, tmp_path, monkeypatch
+) -> None:
+    """Polls kept for Retry in race A, which a teammate then deleted: Retry can never enter them (A cannot be
+    opened), and the close offered only Discard or Cancel, so the polls typed could only be thrown away. The close
+    now offers the CSV file for them too, in their own columns, and it reads back into a race with those codes."""
+    from PySide6.QtWidgets import QFileDialog
+
+    with room.store.sessions.begin() as s:
+        race_b = repo.add_contest(s, replace(TOY, name="Race B"))
+    race_a = room.poll_service.contest.id
+    room.window.show_error = lambda _message: None
+    _while_the_form_is_open(room, qtbot, lambda: _teammate_deletes(room, race_a), [])
+    typed = replace(make_poll(24, pollster="Typed for A"), party_vi={"R": 30.0, "G": 10.0})
+    room.window.add_poll(typed)
+    assert room.poll_service.contest.id == race_b and _kept(room) == [("add", ["Typed for A"])]
+    target = tmp_path / "kept.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "CSV files (*.csv)"))
+    asked: list[str] = []
+
+    def save() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, QApplication.instance(), save)
+            return
+        asked.append(box.text())
+        by_text = {b.text().replace("&", ""): b for b in box.buttons()}
+        (by_text.get("Save to a CSV file…") or by_text["Discard"]).click()  # (Discard: none offered, the test fails)
+
+    QTimer.singleShot(20, QApplication.instance(), save)
+    room.window.action_quit.trigger()
+    assert asked and TOY.name in asked[0] and not room.window.isVisible()
+    parsed = room.poll_service.parse_csv(target)
+    assert parsed.ok, parsed.errors
+    assert [(p.pollster, dict(p.first_round), dict(p.party_vi)) for p in parsed.polls] == [
+        ("Typed for A", dict(typed.first_round), {"R": 30.0, "G": 10.0})
+    ]

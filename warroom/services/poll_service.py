@@ -25,7 +25,14 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QObject, QTimer, Signal
 from sqlalchemy.orm import Session, sessionmaker
 
-from warroom.core.csvformat import CsvFormatError, ParseResult, parse_polls_csv, pasted_table_to_csv, polls_to_csv
+from warroom.core.csvformat import (
+    CsvFormatError,
+    ParseResult,
+    contest_of_codes,
+    parse_polls_csv,
+    pasted_table_to_csv,
+    polls_to_csv,
+)
 from warroom.core.forecast import ForecastErrors
 from warroom.core.infile import decode_csv_bytes
 from warroom.core.pipeline import PriorSource
@@ -669,9 +676,14 @@ class PollService(QObject):
             return ImportOutcome(False, errors=[f"{path.name}: {exc}; nothing imported"])
         return ImportOutcome(True, ids=ids)
 
-    def export_csv(self, path: Path, polls: Sequence[Poll] | None = None) -> int:
+    def export_csv(self, path: Path, polls: Sequence[Poll] | None = None, *, own_columns: bool = False) -> int:
+        """Write `polls` (None: every poll shown) as a poll CSV, owner-only, all or nothing. `own_columns`: their
+        columns are the codes they give figures to (core.csvformat.contest_of_codes), not the open race's (polls of
+        another race, perhaps since deleted: none of their figures is left out)."""
         contest = self._require_contest()
         chosen = list(polls) if polls is not None else self.polls
+        if own_columns:
+            contest = contest_of_codes(chosen, contest)
         try:
             write_private_atomic(path, polls_to_csv(chosen, contest))  # owner-only, all or nothing, no link
         except OSError as exc:

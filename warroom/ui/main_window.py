@@ -116,7 +116,7 @@ class PollSource(Protocol):
     def update_poll(self, poll: Poll, *, undo: bool = False) -> None: ...
     def delete_polls(self, poll_ids: Sequence[int]) -> list[Poll]: ...
     def parse_csv(self, path: Path): ...
-    def export_csv(self, path: Path, polls: Sequence[Poll] | None = None) -> int: ...
+    def export_csv(self, path: Path, polls: Sequence[Poll] | None = None, *, own_columns: bool = False) -> int: ...
     def add_annotation(self, annotation: Annotation) -> int: ...
     def delete_annotation(self, annotation_id: int) -> None: ...
     @property
@@ -1120,7 +1120,8 @@ class MainWindow(QMainWindow):
 
     def ask_unsaved_on_close(self, change: UnsavedChange) -> str:
         """Closing with a change the store refused: "retry", "csv", "discard" or "cancel" (the default, and Esc).
-        Retry and the CSV file are offered only while the contest it was made in is open (its columns)."""
+        Retry is offered only while the contest it was made in is open; the CSV file always (a race not open, or
+        since deleted: its polls' own columns, core.csvformat.contest_of_codes)."""
         contest = self._polls.contest
         here = contest is not None and contest.id == change.contest_id
         more = len(self._unsaved) - 1
@@ -1130,7 +1131,8 @@ class MainWindow(QMainWindow):
             + (
                 "Retry it now, save it to a CSV file (File > Import polls reads it back), or discard it?"
                 if here
-                else f"Open {change.contest_name} to retry it or save it to a CSV file, or discard it?"
+                else f"Open {change.contest_name} to retry it, or save it to a CSV file (its polls' own columns), "
+                "or discard it?"
             )
         )
         box = QMessageBox(
@@ -1144,8 +1146,8 @@ class MainWindow(QMainWindow):
         buttons: dict[object, str] = {}
         if here:
             buttons[box.addButton("Retry now", QMessageBox.ButtonRole.AcceptRole)] = "retry"
-            if change.action != "delete":  # (a refused delete left the polls in the store: nothing to export)
-                buttons[box.addButton("Save to a CSV file…", QMessageBox.ButtonRole.ActionRole)] = "csv"
+        if change.action != "delete" and contest is not None:  # (a refused delete left the polls in the store)
+            buttons[box.addButton("Save to a CSV file…", QMessageBox.ButtonRole.ActionRole)] = "csv"
         buttons[box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)] = "discard"
         cancel = box.addButton(QMessageBox.StandardButton.Cancel)
         buttons[cancel] = "cancel"
@@ -1163,8 +1165,10 @@ class MainWindow(QMainWindow):
         path = Path(str(with_ending(from_qt_name(chosen), "csv"))) if chosen else None
         if path is None or not self._writable_export(path):
             return False
+        contest = self._polls.contest
+        elsewhere = contest is None or contest.id != change.contest_id  # (its race not open, or gone)
         try:
-            n = self._polls.export_csv(path, change.polls)
+            n = self._polls.export_csv(path, change.polls, own_columns=elsewhere)
         except Exception as exc:
             from warroom.ui.export import export_problem
 
