@@ -186,3 +186,33 @@ def test_an_import_naming_a_candidate_a_teammate_removes_while_it_runs_is_refuse
     assert "Dan Dark" in said[0] and "removed" in said[0], said
     with store.sessions() as s:
         assert not [p for p in repo.list_polls(s, cid) if p.pollster.startswith("Firm")]
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)  # (PostgreSQL gives no id twice)
+def test_a_race_replaced_under_its_id_within_the_same_second_is_still_told_apart(qtbot, store_url) -> None:
+    """A race is told from one made under its id after it was deleted by its creation time, which SQLite kept to
+    the second: a script deleting the race and making another within that second (`warroom contest delete` then
+    `contest new`) had the window's next poll written into the script's race. Creation times are kept to the
+    microsecond."""
+    from warroom.bootstrap import open_store
+
+    store = open_store(store_url, backup_dir=None, seed=False)
+    writer = StoreWriter()
+    try:
+        with store.sessions.begin() as s:
+            cid = repo.add_contest(s, TOY)
+        service = PollService(store.sessions, watch=False, writer=writer)
+        service.open_contest(cid)
+        with store.sessions.begin() as s:
+            contests.delete_contest(s, cid)
+            assert repo.add_contest(s, replace(TOY, name="Their race")) == cid
+        failures: list[Any] = []
+        service.write_failed.connect(failures.append)
+        service.add_polls([make_poll(22, pollster="Meant for Toyton")])
+        qtbot.waitUntil(lambda: service.pending_writes == 0, timeout=20000)
+        with store.sessions() as s:
+            assert repo.list_polls(s, cid) == []
+        assert [f.kind for f in failures] == ["missing"]
+    finally:
+        writer.shutdown()
+        store.close()
