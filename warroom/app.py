@@ -107,8 +107,9 @@ class WarRoom:
             the real window paints without the charting library, issue 15).
         scenarios: the scenario controller the start's first stage made before the store was open (its case and
             the user's settings kept: ScenarioController.start_from); None: a new one.
-        recovery_file: where a change the store refused is kept across a close that cannot ask (a signal, a
-            session ending), and read back at the start (the data folder's unsaved-change.json); None: not kept.
+        recovery_file: where the changes the store refused are kept (every one, oldest first) across a close that
+            cannot ask (a signal, a session ending), and read back at the start (the data folder's
+            unsaved-change.json); None: not kept.
     """
 
     def __init__(
@@ -424,6 +425,8 @@ class WarRoom:
 
         def close_event(event) -> None:
             by_user = win.closing_by_user(event)
+            if not by_user:
+                win.close_unasked()  # a change failing on its way is said, never asked (nobody may be there)
             self._land_writes(ask=by_user)
             if not self._settle_unsaved(by_user):
                 event.ignore()  # the user chose Cancel, or a retry they left: the window stays, the change kept
@@ -446,34 +449,34 @@ class WarRoom:
         win.closeEvent = close_event  # type: ignore[method-assign]
 
     def _settle_unsaved(self, by_user: bool) -> bool:
-        """Before the window closes with a change the store refused (kept for Edit > Retry): the user is asked
-        (Retry now, Save to a CSV file, Discard, Cancel); a close that cannot ask (a signal, a session ending, a
-        program's own close) keeps it in the recovery file for the next start instead. False: do not close."""
+        """Before the window closes with changes the store refused (kept for Edit > Retry): the user is asked about
+        each, oldest first (Retry now, Save to a CSV file, Discard, Cancel); a close that cannot ask (a signal, a
+        session ending, a program's own close) keeps every one in the recovery file for the next start instead.
+        False: do not close."""
         win = self.window
         while (change := win.unsaved_change) is not None:
             if not by_user:
-                self._keep_unsaved(change)
+                self._keep_unsaved(win.unsaved_changes)
                 return True
             answer = win.ask_unsaved_on_close(change)
             if answer == "discard":
-                win.discard_unsaved()
+                win.discard_unsaved(change)
             elif answer == "csv":
                 if win.save_unsaved_csv(change):
-                    win.discard_unsaved()
+                    win.discard_unsaved(change)
             elif answer == "retry":
-                steps = win.undo_stack.index(), win.undo_stack.count()
+                kept = win.unsaved_changes
                 win.retry_failed_write()
-                if (win.undo_stack.index(), win.undo_stack.count()) == steps and win.unsaved_change is None:
-                    win.keep_unsaved(change)  # the form was cancelled: nothing retried, so nothing closes
-                    return False
+                if win.unsaved_changes == kept:
+                    return False  # the form was cancelled: nothing retried, so nothing closes
                 self._land_writes()  # refused again: asked again (the loop)
             else:
                 return False
         return True
 
-    def _keep_unsaved(self, change: object) -> None:
-        """The window's unsaved change in the recovery file at once (a kill or a crash loses nothing typed), or
-        the file gone once it is settled. A file that cannot be written is said on standard error (the close
+    def _keep_unsaved(self, changes: object) -> None:
+        """The window's unsaved changes in the recovery file at once (a kill or a crash loses nothing typed), or
+        the file gone once they are settled. A file that cannot be written is said on standard error (the close
         goes on: it must not wait), and tried again at the close."""
         path = self._recovery_file
         if path is None:
@@ -481,16 +484,17 @@ class WarRoom:
         from warroom.core.types import UnsavedChange
         from warroom.store.recovery import forget_unsaved, write_unsaved
 
+        kept = [c for c in (changes if isinstance(changes, tuple | list) else ()) if isinstance(c, UnsavedChange)]
         try:
-            if isinstance(change, UnsavedChange):
-                write_unsaved(path, change, self.store.display_target)
+            if kept:
+                write_unsaved(path, kept, self.store.display_target)
             else:
                 forget_unsaved(path)
         except OSError as exc:
             print(f"warroom: the unsaved change could not be kept in {path}: {exc.strerror or exc}", file=sys.stderr)
 
     def offer_unsaved(self) -> str:
-        """A change kept by an earlier session's close (the recovery file), for this store: offered for Edit >
+        """The changes kept by an earlier session's close (the recovery file), for this store: offered for Edit >
         Retry and said in the status bar. Returns what was said ("" for nothing kept)."""
         path = self._recovery_file
         if path is None:
@@ -498,17 +502,17 @@ class WarRoom:
         from warroom.store.recovery import read_unsaved
 
         try:
-            change = read_unsaved(path, self.store.display_target)
+            changes = read_unsaved(path, self.store.display_target)
         except ValueError as exc:
             note = f"{exc}; it was left as it is"
             self.window.statusBar().showMessage(note, 30000)
             return note
-        if change is None:
+        if not changes:
             return ""
-        self.window.keep_unsaved(change)
+        self.window.keep_unsaved(changes)
+        what = changes[0].describe() + (f", and {len(changes) - 1} more change(s)" if len(changes) > 1 else "")
         note = (
-            f"Not saved when warroom last closed: {change.describe()}. Edit ▸ Retry unsaved change enters it "
-            "again (kept in " + str(path) + ")"
+            f"Not saved when warroom last closed: {what}. Edit ▸ Retry unsaved change enters it again (kept in {path})"
         )
         self.window.statusBar().showMessage(note, 60000)
         return note

@@ -27,7 +27,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -45,7 +45,7 @@ from warroom.core.ballots import (
     table_from_ballots,
 )
 from warroom.core.infile import CsvRecords, not_csv_text, open_regular
-from warroom.core.types import EXHAUSTED, Contest, Poll, TransferObservation, without_invisibles
+from warroom.core.types import EXHAUSTED, Candidate, Contest, Party, Poll, TransferObservation, without_invisibles
 from warroom.core.validation import MAX_SAMPLE_SIZE, iso_date, plain_decimal, validate_poll, whole_number
 
 FIXED = (
@@ -489,6 +489,22 @@ def _fmt(value: float) -> str:
     """
     text = format(Decimal(repr(float(value))), "f")
     return text[:-2] if text.endswith(".0") else text
+
+
+def contest_of_codes(polls: Sequence[Poll], like: Contest) -> Contest:
+    """`like` with, as its candidates and parties, exactly the codes `polls` give figures to, in the order met
+    (each named by its code): the columns polls_to_csv writes for polls whose own race is not at hand (a change
+    kept for Retry from a race not open, or since deleted), so that no figure is left out of the file."""
+    cands: dict[str, None] = {}
+    parties: dict[str, None] = {}
+    for poll in polls:
+        cands.update(dict.fromkeys(c for c in (*poll.first_round, *poll.second_round) if c != "other"))
+        parties.update(dict.fromkeys(c for c in poll.party_vi if c != "other"))
+    return replace(
+        like,
+        candidates=tuple(Candidate(code, code) for code in cands),
+        parties=tuple(Party(code, code) for code in parties),
+    )
 
 
 def polls_to_csv(polls: Iterable[Poll], contest: Contest) -> str:

@@ -38,6 +38,7 @@ from warroom.services.poll_service import (
     merged_order,
     parse_poll_file,
     parse_poll_text,
+    refuse_changed_candidates,
 )
 from warroom.services.worker_threads import SWITCH_INTERVAL_S, gui_first, wait_landed  # noqa: F401  (moved there)
 from warroom.store import polls as repo
@@ -340,6 +341,7 @@ class ImportWorker(QObject):
         try:
             with translated(self._engine), self._sessions.begin() as session:
                 PollService.require_still_there(session, contest, born)  # a teammate may have replaced it
+                refuse_changed_candidates(session, contest, fresh)  # or removed a candidate the file names
                 ids: list[int] = []
                 for k in range(0, len(fresh), self._chunk):
                     ids += repo.add_polls(session, cid, fresh[k : k + self._chunk], lines=lines[k : k + self._chunk])

@@ -25,7 +25,14 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QObject, QTimer, Signal
 from sqlalchemy.orm import Session, sessionmaker
 
-from warroom.core.csvformat import CsvFormatError, ParseResult, parse_polls_csv, pasted_table_to_csv, polls_to_csv
+from warroom.core.csvformat import (
+    CsvFormatError,
+    ParseResult,
+    contest_of_codes,
+    parse_polls_csv,
+    pasted_table_to_csv,
+    polls_to_csv,
+)
 from warroom.core.forecast import ForecastErrors
 from warroom.core.infile import decode_csv_bytes
 from warroom.core.pipeline import PriorSource
@@ -78,6 +85,10 @@ class WriteFailure:
         action: what the failed write was: "add", "edit", "delete" (polls) or "scenario".
         elsewhere: the contest it was made in, when another has been opened since ("": the one open now, whose
             screen and undo history it was taken back from).
+        changes: every poll change not saved with it, in the order made, for Retry: the failed one, then the later
+            ones taken back (or skipped) with it, each (action, polls as entered); a later edit or delete of a poll
+            whose add failed is folded into that add (that poll was never stored). Saved scenarios are not in it.
+        contest_id: the contest they were made in.
     """
 
     what: str
@@ -87,6 +98,8 @@ class WriteFailure:
     later: int = 0
     action: str = ""  # "add", "edit", "delete" (polls) or "scenario"
     elsewhere: str = ""
+    changes: tuple[tuple[str, tuple[Poll, ...]], ...] = ()
+    contest_id: int | None = None
 
 
 class _Skipped(Exception):
@@ -106,6 +119,7 @@ class _Pending:
     polls: tuple[Poll, ...] = ()
     action: str = ""
     left_in: str = ""  # the contest it was made in, once another was opened with it still on its way
+    contest_id: int | None = None  # the contest it was made in (set when it is queued)
 
 
 @dataclass
@@ -364,7 +378,7 @@ class PollService(QObject):
             self.wait_for_writes(WRITE_WAIT_ON_SWITCH_S)
             left_in = self._contest.name if self._contest is not None else "another contest"
             for write in self._pending:  # detached from the screen, which will show the store as read now
-                write.rollback, write.confirm, write.action = _nothing, _nothing, ""  # (and no retry)
+                write.rollback, write.confirm = _nothing, _nothing  # (kept for a Retry in its own contest)
                 write.left_in = left_in
             # the next contest's writes are not built on these: a failure of one of these never skips or takes
             # back any of them (their own epoch)
@@ -505,6 +519,7 @@ class PollService(QObject):
             return self._add_later(contest, polls, undo=undo)
 
         def write(s: Session) -> tuple[list[int], list[Poll]]:
+            refuse_changed_candidates(s, contest, polls)
             ids = repo.add_polls(s, cid, polls)
             # read back as stored inside the same transaction: one BEGIN and one commit for the whole add, and
             # exactly the rows this write made (no other writer can come between the insert and the read)
@@ -594,6 +609,7 @@ class PollService(QObject):
                     "was shown here, so nothing was saved; the window now shows it as stored",
                     kind="conflict",
                 )
+            refuse_changed_candidates(s, contest, [poll])
             repo.update_poll(s, poll)
             return repo.list_polls(s, contest.id or 0, ids=[pid])[0]
 
@@ -661,9 +677,14 @@ class PollService(QObject):
             return ImportOutcome(False, errors=[f"{path.name}: {exc}; nothing imported"])
         return ImportOutcome(True, ids=ids)
 
-    def export_csv(self, path: Path, polls: Sequence[Poll] | None = None) -> int:
+    def export_csv(self, path: Path, polls: Sequence[Poll] | None = None, *, own_columns: bool = False) -> int:
+        """Write `polls` (None: every poll shown) as a poll CSV, owner-only, all or nothing. `own_columns`: their
+        columns are the codes they give figures to (core.csvformat.contest_of_codes), not the open race's (polls of
+        another race, perhaps since deleted: none of their figures is left out)."""
         contest = self._require_contest()
         chosen = list(polls) if polls is not None else self.polls
+        if own_columns:
+            contest = contest_of_codes(chosen, contest)
         try:
             write_private_atomic(path, polls_to_csv(chosen, contest))  # owner-only, all or nothing, no link
         except OSError as exc:
@@ -802,6 +823,7 @@ class PollService(QObject):
         """Queue `fn` as one transaction on the writer thread; `write` is already shown on screen."""
         assert self._writer is not None
         epoch, identity = write.epoch, self._born if self._contest is contest else None
+        write.contest_id = contest.id
         self._pending.append(write)
         self._touch.update(write.touched)
         self._scenario_touch.update(write.scenarios)
@@ -916,7 +938,8 @@ class PollService(QObject):
         with contextlib.suppress(ValueError):
             self._left_behind.remove(write)
         if error is not None and not isinstance(error, _Skipped):  # (skipped: counted with the failure before it)
-            later = sum(1 for w in self._left_behind if w.epoch == write.epoch)
+            skipped = [w for w in self._left_behind if w.epoch == write.epoch]
+            later = len(skipped)
             where = getattr(error, "where", "") if isinstance(error, StoreError) else ""
             kind = getattr(error, "kind", "") if isinstance(error, StoreError) else ""
             message = f"Could not {write.what} in {write.left_in}: {error}" + (f" ({where})" if where else "")
@@ -924,7 +947,19 @@ class PollService(QObject):
                 message += f". The {later} later change(s) made there were not saved either"
             message += "; nothing of the contest open now was changed."
             self.store_failed.emit(message)
-            self.write_failed.emit(WriteFailure(write.what, message, kind, write.polls, later, "", write.left_in))
+            self.write_failed.emit(
+                WriteFailure(
+                    write.what,
+                    message,
+                    kind,
+                    write.polls,
+                    later,
+                    write.action,
+                    write.left_in,
+                    _unsaved_changes([write, *skipped]),
+                    write.contest_id,
+                )
+            )
         if not self._pending and not self._left_behind:
             self.write_state_changed.emit("saved")
 
@@ -952,7 +987,18 @@ class PollService(QObject):
         message += "."
         self.write_state_changed.emit("failed")
         self.store_failed.emit(message)
-        self.write_failed.emit(WriteFailure(failed.what, message, kind, failed.polls, len(taken) - 1, failed.action))
+        self.write_failed.emit(
+            WriteFailure(
+                failed.what,
+                message,
+                kind,
+                failed.polls,
+                len(taken) - 1,
+                failed.action,
+                changes=_unsaved_changes(taken),
+                contest_id=failed.contest_id,
+            )
+        )
         if kind == "conflict":
             self._reload_wanted = False
             QTimer.singleShot(0, self, self._reload_external)
@@ -989,6 +1035,7 @@ class PollService(QObject):
         what = f"undo the delete of {what}" if undo else f"add {what}"
 
         def write(s: Session) -> tuple[list[Poll], list[int]]:  # writer thread
+            refuse_changed_candidates(s, contest, shown)
             given = [replace(p, id=self._thread_id_of(p.id or 0)) for p in shown]
             ids = repo.add_polls(s, cid, given)
             for key, sid in zip(keys, ids, strict=True):
@@ -1042,6 +1089,7 @@ class PollService(QObject):
                     "another program or a teammate changed or deleted it since it was shown here, so nothing was saved",
                     kind="conflict",
                 )
+            refuse_changed_candidates(s, contest, [poll])
             repo.update_poll(s, replace(poll, id=sid))
             fresh = repo.list_polls(s, cid, ids=[sid])[0]
             self._w_last[sid] = fresh
@@ -1173,13 +1221,18 @@ class PollService(QObject):
         assert opened is not None
         return opened
 
-    def update_contest(self, contest: Contest, base: Contest | None = None) -> Contest:
+    def update_contest(
+        self, contest: Contest, base: Contest | None = None, *, born: tuple[str, datetime | None] | None = None
+    ) -> Contest:
         """Store the open contest's new details (rename, candidates, colours, rules) and show them everywhere.
 
         Args:
             contest: the new details.
             base: the contest as the edit started from (the dialog's): if the store holds anything else now (a
                 teammate's edit meanwhile), nothing is written (None: no such check).
+            born: the contest's identity when the edit started (opened_identity): if the contest under its id now is
+                another (it was deleted, and SQLite gave its id to the next contest made), nothing is written, every
+                time (None: no such check).
 
         Raises:
             ValueError: refused (a problem, a taken name, removing a candidate that has polls); nothing written.
@@ -1190,8 +1243,10 @@ class PollService(QObject):
         shown = self._contest if self._contest is not None and self._contest.id == cid else None
 
         def write(s: Session) -> Contest:
-            if base is not None:
+            if base is not None or born is not None:
                 repo.lock_for_check(s)
+            _refuse_replaced(s, cid, born)
+            if base is not None:
                 stored = repo.get_contest(s, cid)
                 if stored is not None and stored != base:  # written over, the teammate's edit would be lost
                     raise _conflict(
@@ -1246,7 +1301,12 @@ class PollService(QObject):
         return [c for c in self.contests() if c.id != current and c.id is not None and self.official_result(c.id)]
 
     def set_official_result(
-        self, contest: Contest, result: OfficialResult, *, opened_with: tuple[OfficialResult | None] | None = None
+        self,
+        contest: Contest,
+        result: OfficialResult,
+        *,
+        opened_with: tuple[OfficialResult | None] | None = None,
+        born: tuple[str, datetime | None] | None = None,
     ) -> None:
         """Store (or replace) a contest's official result; the contest is reopened so every view follows.
 
@@ -1256,13 +1316,17 @@ class PollService(QObject):
 
         Raises:
             ValueError: the result names someone who is not a candidate; nothing stored.
-            StoreError: kind "conflict": another result was stored meanwhile; its `current` is that result.
+            StoreError: kind "conflict": another result was stored meanwhile; its `current` is that result. Kind
+                "missing": `born` (the contest's opened_identity when the entry started) is not the contest stored
+                under its id now (deleted, its id given to another): nothing is written, every time.
         """
         cid = contest.id or 0
 
         def write(s: Session) -> None:
-            if opened_with is not None:
+            if opened_with is not None or born is not None:
                 repo.lock_for_check(s)
+            _refuse_replaced(s, cid, born)
+            if opened_with is not None:
                 stored = contests_repo.get_official_result(s, cid)
                 if stored != opened_with[0]:  # replaced unseen, the teammate's figures would be lost
                     raise _conflict(
@@ -1471,6 +1535,93 @@ class PollService(QObject):
             return
         if rev != self._revision:
             self._reload_external()
+
+
+def _unsaved_changes(writes: Sequence[_Pending]) -> tuple[tuple[str, tuple[Poll, ...]], ...]:
+    """The poll changes of `writes` (in the order made) as the user entered them, for Retry: a later edit of a
+    poll whose add is among them goes into that add, a later delete of it takes it out of the add (the poll was
+    never stored, so an edit or delete of it alone could not be retried), and an edit followed by another edit or
+    a delete of the same poll gives way to the later one."""
+    changes: list[tuple[str, list[tuple[int, Poll]]]] = []  # (action, [(id as shown, poll)])
+    for write in writes:
+        if write.action not in ("add", "edit", "delete") or not write.polls:
+            continue
+        keys = list(write.touched) if len(write.touched) == len(write.polls) else [p.id or 0 for p in write.polls]
+        entries = list(zip(keys, write.polls, strict=True))
+        if write.action in ("edit", "delete"):
+            rest: list[tuple[int, Poll]] = []
+            for key, poll in entries:
+                earlier = next(
+                    (
+                        (c, k)
+                        for c in reversed(changes)
+                        for k, (ck, _) in enumerate(c[1])
+                        if ck == key and c[0] != "delete"
+                    ),
+                    None,
+                )
+                if earlier is None:
+                    rest.append((key, poll))
+                elif earlier[0][0] == "add":  # never stored: the add takes the edit, or the delete takes it out
+                    if write.action == "edit":
+                        earlier[0][1][earlier[1]] = (key, replace(poll, id=earlier[0][1][earlier[1]][1].id))
+                    else:
+                        del earlier[0][1][earlier[1]]
+                else:  # an earlier edit of it: the later edit or delete is what the user wanted last
+                    del earlier[0][1][earlier[1]]
+                    rest.append((key, poll))
+            entries = rest
+        if entries:
+            changes.append((write.action, entries))
+    return tuple((action, tuple(p for _, p in entries)) for action, entries in changes if entries)
+
+
+def refuse_changed_candidates(session: Session, contest: Contest, polls: Sequence[Poll]) -> None:
+    """(Any thread; the import worker's too.) Refuse polls entered against `contest` as the window showed it when a candidate (or party) they give a
+    figure to has since been removed from the stored race, or its code given to someone else, by a teammate or
+    another program: the figure would be stored under a code naming nobody, or the wrong person. One read of the
+    race, in the write's transaction; nothing more when its candidates and parties are as shown."""
+    stored = repo.get_contest(session, contest.id or 0)
+    if stored is None or (stored.candidates == contest.candidates and stored.parties == contest.parties):
+        return  # (a race gone: require_still_there refused the write already)
+    now = {c.code: c.name for c in stored.candidates}
+    for poll in polls:
+        used = set(poll.first_round) | set(poll.second_round)
+        used |= {t.from_candidate for t in poll.transfers} | {t.to_candidate for t in poll.transfers}
+        for c in contest.candidates:
+            if c.code in used and now.get(c.code) != c.name:
+                raise StoreError(
+                    f"candidate {c.name} ({c.code}) was "
+                    + ("removed from" if c.code not in now else f"replaced by {now[c.code]} in")
+                    + f" '{stored.name}' by a teammate or another program since it was shown here, so the "
+                    f"{poll.pollster} poll was not saved; the window shows the race as stored now",
+                    kind="conflict",
+                )
+        parties = {p.code: p.name for p in stored.parties}
+        for party in contest.parties:
+            if party.code in poll.party_vi and parties.get(party.code) != party.name:
+                raise StoreError(
+                    f"party {party.name} ({party.code}) was removed or renamed in '{stored.name}' by a teammate or "
+                    f"another program since it was shown here, so the {poll.pollster} poll was not saved; the "
+                    "window shows the race as stored now",
+                    kind="conflict",
+                )
+
+
+def _refuse_replaced(session: Session, contest_id: int, born: tuple[str, datetime | None] | None) -> None:
+    """Refuse an edit begun on the contest `born` names (its name and creation time then) when the contest stored
+    under `contest_id` now is not that one: deleted by a teammate or another program, perhaps with its id given to
+    the next contest made (SQLite reuses the largest id), whose details or result the edit would replace."""
+    if born is None:
+        return
+    now = repo.contest_identity(session, contest_id)
+    if not _same_contest(now, born):
+        raise StoreError(
+            f"the contest '{born[0]}' was deleted by a teammate or another program while it was being edited here"
+            + (f" ('{now[0]}' is another race, stored under its number since)" if now is not None else "")
+            + ", so nothing was changed",
+            kind="missing",
+        )
 
 
 def _nothing(*_args: Any) -> None:

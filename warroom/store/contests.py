@@ -513,7 +513,13 @@ _POLL_KEYS = (
 """What poll_to_dict writes: a key outside it ("sample" for "sample_size") would be dropped without a word."""
 
 
-def _poll_from_dict(data: Mapping[str, Any]) -> Poll:
+def poll_from_dict(data: Mapping[str, Any]) -> Poll:
+    """A poll from poll_to_dict's form (a campaign bundle's polls, the recovery file's unsaved changes), its id
+    unset; every field checked, none dropped.
+
+    Raises:
+        ValueError, KeyError, TypeError: what is wrong, naming the key.
+    """
     if not isinstance(data, Mapping):
         raise ValueError(f"a poll must be a JSON object, not {type(data).__name__}")
     unknown = [key for key in data if key not in _POLL_KEYS]
@@ -686,7 +692,7 @@ def read_bundle(text: str) -> Bundle:
     polls: list[Poll] = []
     for i, item in enumerate(data.get("polls", [])):
         try:
-            polls.append(_poll_from_dict(item))
+            polls.append(poll_from_dict(item))
         except KeyError as exc:
             raise ContestError(f"polls[{i + 1}]: {exc!s} is missing") from None
         except ValueError as exc:

@@ -9,7 +9,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, cast
 
 from sqlalchemy import Select, Table, case, delete, insert, select, text, update
@@ -157,6 +157,11 @@ def add_contest(session: Session, contest: Contest) -> int:
         )
         for i, c in enumerate(contest.candidates)
     ]
+    if session.get_bind().dialect.name == "sqlite":
+        # Its creation time tells it from a race deleted and replaced under its id (contest_identity: SQLite reuses
+        # the largest id). SQLite's CURRENT_TIMESTAMP keeps only the second, so a script deleting a race and making
+        # another within it made the two alike: kept to the microsecond, in UTC as CURRENT_TIMESTAMP is.
+        row.created_at = datetime.now(UTC).replace(tzinfo=None)
     session.add(row)
     session.flush()
     return row.id

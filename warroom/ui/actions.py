@@ -671,10 +671,13 @@ class ImportActions(QObject):
             as_csv = rows_to_csv(rows)
             self._begin(lambda: self.runner.start_text(as_csv, "the pasted table"), "the pasted table")
             return
+        mark = self.window.race_mark()
         dialog = dialog or PasteDialog(rows, contest, self.runner, self.window)
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.result_parse is None:
             return
         parsed = dialog.result_parse
+        if parsed.polls and self.window.moved_on(contest, mark, "add", parsed.polls, "the pasted table's columns"):
+            return  # (checked against that race: never imported into the one opened since)
         self._begin(lambda: self.runner.start_parsed(parsed, "the pasted table"), "the pasted table")
 
     def _begin(self, start: Callable[[], bool], what: str) -> None:

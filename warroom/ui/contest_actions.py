@@ -7,6 +7,7 @@ polls_changed signals. A refused write (a taken name, a candidate with polls) re
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -36,12 +37,21 @@ class ContestSource(Protocol):
     def open_contest(self, key: int | str | None = None) -> Contest | None: ...
     def used_codes(self) -> set[str]: ...
     def create_contest(self, contest: Contest) -> Contest: ...
-    def update_contest(self, contest: Contest, base: Contest | None = None) -> Contest: ...
+    @property
+    def opened_identity(self) -> tuple[str, datetime | None] | None: ...
+    def update_contest(
+        self, contest: Contest, base: Contest | None = None, *, born: tuple[str, datetime | None] | None = None
+    ) -> Contest: ...
     def delete_contest(self, contest_id: int) -> Path | None: ...
     def contests_with_results(self) -> list[Contest]: ...
     def official_result(self, contest_id: int) -> OfficialResult | None: ...
     def set_official_result(
-        self, contest: Contest, result: OfficialResult, *, opened_with: tuple[OfficialResult | None] | None = None
+        self,
+        contest: Contest,
+        result: OfficialResult,
+        *,
+        opened_with: tuple[OfficialResult | None] | None = None,
+        born: tuple[str, datetime | None] | None = None,
     ) -> None: ...
 
 
@@ -161,10 +171,11 @@ class ContestActions(QObject):
         others = [c.name for c in self.source.contests() if c.id != contest.id]
         dialog = dialog or ContestDialog(contest, others, sorted(self.source.used_codes()), self.window)
         base = [contest]  # what the dialog started from: a teammate's edit meanwhile is not written over unseen
+        born = self.source.opened_identity  # the race itself: another made under its id is never written over
 
         def attempt() -> Contest:
             try:
-                return self.source.update_contest(dialog.contest(), base=base[0])
+                return self.source.update_contest(dialog.contest(), base=base[0], born=born)
             except RuntimeError as exc:
                 if getattr(exc, "kind", "") == "conflict":  # said once; saved again, the user's details go in
                     base[0] = getattr(exc, "current", base[0])
@@ -180,11 +191,12 @@ class ContestActions(QObject):
         stored_then = self.source.official_result(contest.id)
         dialog = dialog or ResultDialog(contest, stored_then, self.window)
         opened_with = [stored_then]  # a teammate's result stored meanwhile is not replaced unseen
+        born = self.source.opened_identity  # the race itself: another made under its id never takes the result
 
         def store() -> OfficialResult:
             result = dialog.typed_result()
             try:
-                self.source.set_official_result(contest, result, opened_with=(opened_with[0],))
+                self.source.set_official_result(contest, result, opened_with=(opened_with[0],), born=born)
             except RuntimeError as exc:
                 if getattr(exc, "kind", "") == "conflict":  # said once; saved again, these figures go in
                     opened_with[0] = getattr(exc, "current", opened_with[0])

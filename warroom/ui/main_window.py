@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from functools import partial
@@ -115,7 +116,7 @@ class PollSource(Protocol):
     def update_poll(self, poll: Poll, *, undo: bool = False) -> None: ...
     def delete_polls(self, poll_ids: Sequence[int], *, undo: bool = False) -> list[Poll]: ...
     def parse_csv(self, path: Path): ...
-    def export_csv(self, path: Path, polls: Sequence[Poll] | None = None) -> int: ...
+    def export_csv(self, path: Path, polls: Sequence[Poll] | None = None, *, own_columns: bool = False) -> int: ...
     def add_annotation(self, annotation: Annotation) -> int: ...
     def delete_annotation(self, annotation_id: int) -> None: ...
     @property
@@ -272,8 +273,8 @@ class MainWindow(QMainWindow):
     Signals:
         import_requested: a CSV path dropped or chosen.
         presentation_requested: toggle meeting mode.
-        unsaved_change_changed: the change the store refused, kept for Edit > Retry (an UnsavedChange), or None
-            once it is settled (retried, exported, discarded).
+        unsaved_change_changed: the changes the store refused and not yet settled (retried, exported, discarded),
+            kept for Edit > Retry: a tuple of UnsavedChange, oldest first (empty once every one is settled).
     """
 
     import_requested = Signal(object)
@@ -292,10 +293,12 @@ class MainWindow(QMainWindow):
         self._store_file: Path | None = None  # the SQLite store's file, which no save dialog may write over
         self._backup_dir: Path | None = None  # its backups' folder, which no save dialog may write into
         self.undo_stack = QUndoStack(self)
-        # the polls as typed, and the contest's id and name they were typed in, for Retry
-        self._failed_write: UnsavedChange | None = None
+        # the changes the store refused, in the order made: the polls as typed, and the contest's id and name they
+        # were typed in, for Retry
+        self._unsaved: tuple[UnsavedChange, ...] = ()
         self._closing_by_user = False  # File > Quit or Ctrl+Q is closing the window (closing_by_user)
         self._session_ending = False  # the desktop session is ending (a logout): no close may wait on a question
+        self._closing_unasked = False  # a close nobody may be there to answer: errors are said, never asked
         self.setWindowTitle("warroom")
         self.setAcceptDrops(True)
         self.charts: ChartPanel  # set by attach_charts (at once unless `charts` is False)
@@ -545,7 +548,18 @@ class MainWindow(QMainWindow):
         return _theme(getattr(self, "_dark", False), projector=self.presenting)
 
     def show_error(self, message: str) -> None:
+        """A message box the user dismisses; during a close that cannot ask (a signal, a session ending: see
+        close_unasked) the status bar and standard error instead, so that the close never waits on it."""
+        if self._closing_unasked:
+            self.statusBar().showMessage(message)
+            print(f"warroom: {message}", file=sys.stderr)
+            return
         ask_plain(self, "warroom", message, icon=QMessageBox.Icon.Warning, buttons=QMessageBox.StandardButton.Ok)
+
+    def close_unasked(self) -> None:
+        """The window is closing with nobody there to answer (a signal, a session ending, a program's close): from
+        now on an error (a change still on its way that fails) is said without a modal message box."""
+        self._closing_unasked = True
 
     def set_scenario_widget(self, widget: QWidget) -> None:
         """The live scenario panel, shown in the right dock inside a scroll area (and on its own in meeting mode)."""
@@ -942,14 +956,56 @@ class MainWindow(QMainWindow):
         contest = self._polls.contest
         if contest is None:
             return
+        opened = self.race_mark()
         entered = template
         while True:
             dialog = PollDialog(contest, self._polls.check_poll, entered, [p.pollster for p in self._polls.polls], self)
             if not dialog.exec():
+                typed = dialog.poll()
+                if typed.pollster or typed.first_round or typed.party_vi:
+                    self._keep_if_closing(contest, "add", typed)
                 return
             entered = dialog.poll()
+            if self.moved_on(contest, opened, "add", [entered]):
+                return
             if self._push(AddPollsCommand(self._polls, [entered], self.show_error)):
                 return
+
+    def _keep_if_closing(self, contest: Contest, action: str, typed: Poll) -> None:
+        """The poll form was closed without OK by a close nobody may be there to answer (SIGTERM, a session ending,
+        which close the form and the window together): what was typed is kept for Edit > Retry, in the recovery
+        file with the other unsaved changes, instead of going with the form."""
+        if self._closing_unasked:
+            self.keep_unsaved(UnsavedChange(action, (typed,), contest.id, contest.name))
+
+    def race_mark(self) -> object:
+        """What tells the contest open now from another opened later under its id (its creation time, which a
+        rename keeps; see PollService.opened_identity). Taken as a form opens, for moved_on."""
+        identity = getattr(self._polls, "opened_identity", None)
+        return identity[1] if identity is not None and identity[1] is not None else None
+
+    def moved_on(
+        self, contest: Contest, mark: object, action: str, entered: Sequence[Poll], form: str = "the poll form"
+    ) -> bool:
+        """After `form` on `contest` (its race_mark then) closed with OK: True if that contest is no longer the one
+        open (a teammate or another program deleted it while the form was open, and the window opened another).
+        The polls typed for it are then not saved into the contest open now (same candidates or not): it is said,
+        naming both, and they are kept for Edit > Retry in their own contest."""
+        now = self._polls.contest
+        if now is not None and now.id == contest.id and self.race_mark() == mark:
+            return False
+        what = f"the {entered[0].pollster} poll" if len(entered) == 1 else f"the {len(entered):,} polls"
+        self.show_error(
+            f"The contest '{contest.name}' was closed while {form} was open (deleted by a teammate or another "
+            f"program{', and ' + repr(now.name) + ' opened' if now is not None else ''}): {what} typed for it "
+            f"were not saved anywhere. They are kept for Edit ▸ Retry unsaved change, in '{contest.name}'."
+            if len(entered) != 1
+            else f"The contest '{contest.name}' was closed while {form} was open (deleted by a teammate or another "
+            f"program{', and ' + repr(now.name) + ' opened' if now is not None else ''}): {what} typed for it "
+            f"was not saved anywhere. It is kept for Edit ▸ Retry unsaved change, in '{contest.name}'."
+        )
+        self.keep_unsaved(UnsavedChange(action, tuple(entered), contest.id, contest.name))
+        return True
 
     def apply_early_changes(self, changes: Sequence[EarlyChange]) -> None:
         """Save, in order, the polls added, edited and deleted in the start's first stage (ui/start_shell.py) with
@@ -999,11 +1055,16 @@ class MainWindow(QMainWindow):
 
     def _edit(self, contest: Contest, before: Poll, entered: Poll) -> None:
         """The poll form on `entered` (as typed so far) for an edit of `before`, until saved or cancelled."""
+        opened = self.race_mark()
         while True:
             dialog = PollDialog(contest, self._polls.check_poll, entered, [p.pollster for p in self._polls.polls], self)
             if not dialog.exec() or dialog.poll() == before:
+                if dialog.poll() != before:
+                    self._keep_if_closing(contest, "edit", replace(dialog.poll(), id=before.id))
                 return
             entered = dialog.poll()
+            if self.moved_on(contest, opened, "edit", [replace(entered, id=before.id)]):
+                return
             if self._push(EditPollCommand(self._polls, before, entered, self.show_error)):
                 return
 
@@ -1019,30 +1080,48 @@ class MainWindow(QMainWindow):
 
     def on_write_failed(self, failure: object) -> None:
         """A change shown here could not be saved and was taken back on screen (the service has said why): the
-        undo history no longer matches the store, so it is cleared; the change as typed is kept for Retry. A change
-        left on its way in a contest no longer open is only said: nothing here was taken back."""
-        if getattr(failure, "elsewhere", ""):
-            return
-        self.undo_stack.clear()
-        action = getattr(failure, "action", "")
-        polls = tuple(getattr(failure, "polls", ()))
+        undo history no longer matches the store, so it is cleared. The change as typed, and every later one taken
+        back with it, are kept for Retry after those kept already, in the order made. A change left on its way in
+        a contest no longer open took back nothing here (the history stays); it is kept for Retry in its contest."""
+        elsewhere = getattr(failure, "elsewhere", "")
+        if not elsewhere:
+            self.undo_stack.clear()
+        changes: tuple[tuple[str, tuple[Poll, ...]], ...] = tuple(getattr(failure, "changes", ()))
+        first: tuple[Poll, ...] = tuple(getattr(failure, "polls", ()))
+        if not changes and first:
+            changes = ((str(getattr(failure, "action", "")), first),)
         contest = self._polls.contest
-        where = (contest.id, contest.name) if contest is not None else (None, "")
-        kept = UnsavedChange(action, polls, *where) if polls and action in ("add", "edit", "delete") else None
-        self._set_unsaved(kept)
+        if elsewhere:
+            where: tuple[int | None, str] = (getattr(failure, "contest_id", None), elsewhere)
+        else:
+            where = (contest.id, contest.name) if contest is not None else (None, "")
+        kept = tuple(
+            UnsavedChange(action, tuple(polls), *where)
+            for action, polls in changes
+            if polls and action in ("add", "edit", "delete")
+        )
+        if kept:
+            self._set_unsaved(self._unsaved + kept)
 
     @property
     def unsaved_change(self) -> UnsavedChange | None:
-        """The change the store refused, kept as typed for Edit > Retry; None when there is none."""
-        return self._failed_write
+        """The oldest change the store refused, kept as typed for Edit > Retry; None when there is none."""
+        return self._unsaved[0] if self._unsaved else None
 
-    def keep_unsaved(self, change: UnsavedChange) -> None:
-        """Offer `change` (kept from an earlier session) for Edit > Retry, as if it had just been refused."""
-        self._set_unsaved(change)
+    @property
+    def unsaved_changes(self) -> tuple[UnsavedChange, ...]:
+        """Every change the store refused and not yet settled, oldest first."""
+        return self._unsaved
 
-    def discard_unsaved(self) -> None:
-        """The user gave the kept change up."""
-        self._set_unsaved(None)
+    def keep_unsaved(self, change: UnsavedChange | Sequence[UnsavedChange]) -> None:
+        """Offer `change` (or several: kept from an earlier session) for Edit > Retry, after those kept already,
+        as if it had just been refused."""
+        more = (change,) if isinstance(change, UnsavedChange) else tuple(change)
+        self._set_unsaved(self._unsaved + tuple(c for c in more if c not in self._unsaved))
+
+    def discard_unsaved(self, change: UnsavedChange | None = None) -> None:
+        """The user gave the kept change up (`change`; None: every one)."""
+        self._set_unsaved(() if change is None else tuple(c for c in self._unsaved if c is not change))
 
     def closing_by_user(self, event: QCloseEvent) -> bool:
         """Whether this close is the user's (the window's close button, File > Quit, Ctrl+Q), who can be asked;
@@ -1057,13 +1136,20 @@ class MainWindow(QMainWindow):
 
     def ask_unsaved_on_close(self, change: UnsavedChange) -> str:
         """Closing with a change the store refused: "retry", "csv", "discard" or "cancel" (the default, and Esc).
-        Retry and the CSV file are offered only while the contest it was made in is open (its columns)."""
+        Retry is offered only while the contest it was made in is open; the CSV file always (a race not open, or
+        since deleted: its polls' own columns, core.csvformat.contest_of_codes)."""
         contest = self._polls.contest
         here = contest is not None and contest.id == change.contest_id
-        text = f"A change the store refused is not saved: {change.describe()}.\n\nIf you close now it is lost. " + (
-            "Retry it now, save it to a CSV file (File > Import polls reads it back), or discard it?"
-            if here
-            else f"Open {change.contest_name} to retry it or save it to a CSV file, or discard it?"
+        more = len(self._unsaved) - 1
+        also = f" ({more} more after it: each is asked in turn)" if more > 0 else ""
+        text = (
+            f"A change the store refused is not saved: {change.describe()}{also}.\n\nIf you close now it is lost. "
+            + (
+                "Retry it now, save it to a CSV file (File > Import polls reads it back), or discard it?"
+                if here
+                else f"Open {change.contest_name} to retry it, or save it to a CSV file (its polls' own columns), "
+                "or discard it?"
+            )
         )
         box = QMessageBox(
             QMessageBox.Icon.Warning,
@@ -1076,8 +1162,8 @@ class MainWindow(QMainWindow):
         buttons: dict[object, str] = {}
         if here:
             buttons[box.addButton("Retry now", QMessageBox.ButtonRole.AcceptRole)] = "retry"
-            if change.action != "delete":  # (a refused delete left the polls in the store: nothing to export)
-                buttons[box.addButton("Save to a CSV file…", QMessageBox.ButtonRole.ActionRole)] = "csv"
+        if change.action != "delete" and contest is not None:  # (a refused delete left the polls in the store)
+            buttons[box.addButton("Save to a CSV file…", QMessageBox.ButtonRole.ActionRole)] = "csv"
         buttons[box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)] = "discard"
         cancel = box.addButton(QMessageBox.StandardButton.Cancel)
         buttons[cancel] = "cancel"
@@ -1095,8 +1181,10 @@ class MainWindow(QMainWindow):
         path = Path(str(with_ending(from_qt_name(chosen), "csv"))) if chosen else None
         if path is None or not self._writable_export(path):
             return False
+        contest = self._polls.contest
+        elsewhere = contest is None or contest.id != change.contest_id  # (its race not open, or gone)
         try:
-            n = self._polls.export_csv(path, change.polls)
+            n = self._polls.export_csv(path, change.polls, own_columns=elsewhere)
         except Exception as exc:
             from warroom.ui.export import export_problem
 
@@ -1105,12 +1193,12 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"{n} unsaved polls saved to {path}", 5000)
         return True
 
-    def _set_unsaved(self, change: UnsavedChange | None) -> None:
-        changed = change != self._failed_write
-        self._failed_write = change
-        self.action_retry.setEnabled(change is not None)
+    def _set_unsaved(self, changes: tuple[UnsavedChange, ...]) -> None:
+        changed = changes != self._unsaved
+        self._unsaved = changes
+        self.action_retry.setEnabled(bool(changes))
         if changed:
-            self.unsaved_change_changed.emit(change)
+            self.unsaved_change_changed.emit(changes)
 
     def _quit_chosen(self) -> None:
         """File > Quit, Ctrl+Q: the user's own close (closing_by_user)."""
@@ -1141,36 +1229,51 @@ class MainWindow(QMainWindow):
         return box.clickedButton() is wait
 
     def retry_failed_write(self) -> None:
-        """Enter again the change the store could not save: the form as typed (an add or an edit of one poll), or
-        the same polls added or deleted again."""
-        failed = self._failed_write
+        """Enter again, in the order made, the changes the store could not save that were made in the open contest:
+        the form as typed (an add or an edit of one poll), or the same polls added or deleted again. A form
+        cancelled leaves that change and the ones after it kept; changes made in another contest stay kept."""
         contest = self._polls.contest
-        if failed is None or contest is None:
+        if not self._unsaved or contest is None:
             return
-        action, polls, typed_in, typed_name = failed.action, failed.polls, failed.contest_id, failed.contest_name
-        if contest.id != typed_in:  # never into another race (its copy, next year's: the same codes fit)
+        here = [c for c in self._unsaved if c.contest_id == contest.id]
+        if not here:  # never into another race (its copy, next year's: the same codes fit)
+            typed_name = self._unsaved[0].contest_name
             self.show_error(
                 f"The unsaved change was made in {typed_name}, not in {contest.name}: open {typed_name} to retry it."
             )
             return
-        self._set_unsaved(None)
+        for change in here:
+            self._set_unsaved(tuple(c for c in self._unsaved if c is not change))
+            if not self._retry_one(contest, change):  # cancelled: it, and the ones after it, stay kept in order
+                self._set_unsaved((change, *self._unsaved))
+                return
+
+    def _retry_one(self, contest: Contest, change: UnsavedChange) -> bool:
+        """One kept change entered again; False if its form was cancelled or it was refused at once (nothing
+        entered: it stays kept)."""
+        steps = self.undo_stack.index(), self.undo_stack.count()
+        action, polls = change.action, change.polls
         if action == "add":
             if len(polls) == 1:
                 self.add_poll(polls[0])
-            else:
-                self.import_polls(polls)
+                return (self.undo_stack.index(), self.undo_stack.count()) != steps
+            return self.import_polls(polls)  # (refused at once, said: kept)
         elif action == "edit":
             shown = self._polls.poll(polls[0].id or 0)
-            if shown is None:
+            if shown is None:  # a teammate deleted it: the figures typed are offered as a new poll, never dropped
                 self.show_error(
-                    f"The {polls[0].pollster} poll is no longer in the store, so its edit cannot be retried."
+                    f"The {polls[0].pollster} poll you edited was deleted by a teammate or another program: add it "
+                    "again, as you typed it?"
                 )
-                return
+                self.add_poll(replace(polls[0], id=None))
+                return (self.undo_stack.index(), self.undo_stack.count()) != steps
             self._edit(contest, shown, replace(polls[0], id=shown.id))
+            return (self.undo_stack.index(), self.undo_stack.count()) != steps
         elif action == "delete":
             still = [p for p in (self._polls.poll(q.id or 0) for q in polls) if p is not None]
             if still:
-                self._push(DeletePollsCommand(self._polls, still, self.show_error))
+                return self._push(DeletePollsCommand(self._polls, still, self.show_error))
+        return True
 
     def delete_selected(self) -> None:
         chosen = self.polls_pane.selected_polls()
