@@ -31,6 +31,7 @@ from _responsive import StallProbe, _import_polls, run_loop
 from warroom.core.types import Poll
 
 SAVED = 20  # saved scenarios in the store before "compare"
+PASTE_ROWS = 10_000  # rows of the pasted table
 
 
 def build_store(folder: Path, polls: list[Poll]) -> Path:
@@ -115,7 +116,8 @@ def main() -> int:
     imported = _import_polls(1000)
     import_csv = folder / "import-1000.csv"
     import_csv.write_text(polls_to_csv(imported, big), encoding="utf-8")
-    paste_rows = [replace(p, pollster=p.pollster.replace("Panel", "Paste")) for p in _import_polls(args.polls)]
+    # 10,000 rows whatever the store's size: more go back past the contest's ten-year limit and are refused
+    paste_rows = [replace(p, pollster=p.pollster.replace("Panel", "Paste")) for p in _import_polls(PASTE_ROWS)]
     paste_text = polls_to_csv(paste_rows, big)
 
     class FakeContestDialog:
@@ -221,9 +223,9 @@ def main() -> int:
         ),
         ("undo the delete", win.undo_stack.undo, lambda: polls_n() == args.polls),
         (
-            f"paste {args.polls:,} rows",
+            f"paste {PASTE_ROWS:,} rows",
             lambda: room.import_actions.import_text(paste_text),
-            lambda: polls_n() == 2 * args.polls,
+            lambda: polls_n() == args.polls + PASTE_ROWS,
         ),
     ]
 
