@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from warroom.core.ballots import (
@@ -125,6 +126,11 @@ def escape_cell(value: str) -> str:
     with a control character at all; also a cell of apostrophes before such text, so that unescape_cell
     gives back exactly what was written. A plain negative number ("-3.5") is left as it is.
     """
+    if value[:1].isalnum():
+        # A letter or digit first (a pollster, a date, a figure: nearly every cell) is never formula-like and
+        # starts with no apostrophe: as it is, without the character-by-character look (7 s of a 100,000-poll
+        # export on the window's thread, benchmarks/bench_menu_stalls.py)
+        return value
     return "'" + value if _needs_escape(value) else value
 
 
@@ -487,7 +493,14 @@ def _fmt(value: float) -> str:
     "%g" kept six significant digits (45.123456789 was exported as 45.1235) and wrote exponents ("1e-05")
     that a spreadsheet or this parser might misread.
     """
-    text = format(Decimal(repr(float(value))), "f")
+    return _fmt_repr(repr(float(value)))
+
+
+@lru_cache(maxsize=4096)
+def _fmt_repr(shortest: str) -> str:
+    """_fmt of a float's repr, remembered: a poll file's figures repeat (44.5, 7.0, 52.0) across thousands of polls
+    (keyed by the repr, not the float: 0.0 and -0.0 are equal keys but are written "0" and "-0")."""
+    text = format(Decimal(shortest), "f")
     return text[:-2] if text.endswith(".0") else text
 
 

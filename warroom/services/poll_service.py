@@ -54,6 +54,9 @@ WATCH_INTERVAL_MS = 700  # well inside the two-second promise; one tiny query pe
 WRITE_WAIT_ON_SWITCH_S = 6.0
 """How long opening another contest waits for the open one's changes still on their way to the store: longer than
 one write's longest wait (the lock wait, 2 s, and on PostgreSQL the answer margin, 3 s)."""
+BULK_UNORDER = 64
+"""More polls than this taken out at once (a select all + Delete, an undone import) leave the fieldwork order in one
+pass (PollService._unorder_many)."""
 INTERACTIVE_LOCK_WAIT_MS = 2000
 """How long a write made from the window (add, edit, delete, save a scenario or contest) waits for a lock another
 program holds before saying the store is busy: long enough for any ordinary writer (another instance's import of
@@ -654,8 +657,7 @@ class PollService(QObject):
             if exc.kind == "conflict":
                 QTimer.singleShot(0, self, lambda: self.reload(external=True))
             raise
-        for i in poll_ids:
-            self._unorder(self._polls.pop(i, None))
+        self._unorder_many([p for i in poll_ids if (p := self._polls.pop(i, None)) is not None])
         self.polls_changed.emit(PollChange(removed=tuple(poll_ids)))
         return gone
 
@@ -803,11 +805,13 @@ class PollService(QObject):
         added: list[int] = []
         updated: list[int] = []
         removed: list[int] = []
+        gone: list[Poll] = []
         for pid in remove:
             poll = self._polls.pop(pid, None)
             if poll is not None:
-                self._unorder(poll)
+                gone.append(poll)
                 removed.append(pid)
+        self._unorder_many(gone)
         for poll in put:
             (updated if poll.id in self._polls else added).append(poll.id or 0)
         self._put_polls(put)
@@ -1416,6 +1420,27 @@ class PollService(QObject):
                 by_dates.setdefault((poll.fieldwork_start, poll.fieldwork_end), set()).add(poll.id or 0)
         self._ordered, self._order_keys = prepared.ordered, prepared.keys
         self._order_version += 1
+
+    def _unorder_many(self, polls: Sequence[Poll]) -> None:
+        """Take held polls out of the fieldwork order: a few one by one, many in one pass over the order (one by one,
+        each removal moved every later entry: most of the 5 s a select all + Delete of 100,000 polls held the
+        window, benchmarks/bench_menu_stalls.py)."""
+        if len(polls) < BULK_UNORDER:
+            for poll in polls:
+                self._unorder(poll)
+            return
+        self._order_version += 1
+        if self._by_dates is not None:
+            for poll in polls:
+                same = self._by_dates.get((poll.fieldwork_start, poll.fieldwork_end))
+                if same is not None:
+                    same.discard(poll.id or 0)
+                    if not same:
+                        del self._by_dates[(poll.fieldwork_start, poll.fieldwork_end)]
+        out = {id(p) for p in polls}  # (by identity, as _unorder finds its poll; every one is held, so alive)
+        kept = [i for i, p in enumerate(self._ordered) if id(p) not in out]
+        self._ordered = [self._ordered[i] for i in kept]
+        self._order_keys = [self._order_keys[i] for i in kept]
 
     def _unorder(self, poll: Poll | None) -> None:
         """Take a held poll out of the fieldwork order (and out of the by-dates index)."""

@@ -13,7 +13,7 @@ called columnCount 492,000 times, issue 15), and every question is a call from C
 from __future__ import annotations
 
 import bisect
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -61,6 +61,22 @@ FEW_HELD = 64
 through a map of every shown row."""
 FEW_CHANGED = 16
 """Up to this many changed rows (an edit) are moved to their places one by one; more are re-sorted at once."""
+
+
+def row_runs(rows: Iterable[int]) -> list[tuple[int, int]]:
+    """Rows as runs of neighbours (first, last), the last run first: each removed in one go, a later run's removal
+    leaving the earlier runs' row numbers as they were.
+
+    >>> row_runs([7, 2, 3, 9, 8, 4])
+    [(7, 9), (2, 4)]
+    """
+    runs: list[tuple[int, int]] = []
+    for row in sorted(set(rows), reverse=True):
+        if runs and runs[-1][0] == row + 1:
+            runs[-1] = (row, runs[-1][1])
+        else:
+            runs.append((row, row))
+    return runs
 
 
 def _same_figures(a: Mapping[str, float], b: Mapping[str, float]) -> bool:
@@ -177,19 +193,20 @@ class PollTableModel(QAbstractTableModel):
         self, polls_by_id: Mapping[int, Poll], added: Sequence[int], updated: Sequence[int], removed: Sequence[int]
     ) -> None:
         """Incremental update: insert, change and remove rows without resetting (selection survives)."""
-        for pid in removed:
-            row = self.row_of(pid)
-            if row is not None:
-                self.beginRemoveRows(QModelIndex(), row, row)
-                del self._polls[row]
-                del self._texts[row]
-                for keys in self._keys.values():
-                    del keys[row]
-                self._nrows -= 1
-                if self._id_rows is not None:
-                    self._id_rows = np.delete(self._id_rows, row)
-                self._notice_at = None
-                self.endRemoveRows()
+        # Removed rows go in runs of neighbours, each told to the views once: row by row, every view and the
+        # sort/filter proxy renumbered all the rows after each one (undoing a 1,000-poll import froze the window
+        # for seconds at 10,000 polls, deleting 10,000 selected polls for minutes: benchmarks/bench_menu_stalls.py).
+        for first, last in row_runs(self._rows_of(removed)):
+            self.beginRemoveRows(QModelIndex(), first, last)
+            del self._polls[first : last + 1]
+            del self._texts[first : last + 1]
+            for keys in self._keys.values():
+                del keys[first : last + 1]
+            self._nrows -= last - first + 1
+            if self._id_rows is not None:
+                self._id_rows = np.delete(self._id_rows, np.s_[first : last + 1])
+            self._notice_at = None
+            self.endRemoveRows()
         for pid in updated:
             row = self.row_of(pid)
             if row is not None and pid in polls_by_id:
@@ -220,6 +237,14 @@ class PollTableModel(QAbstractTableModel):
         if self._top_id is None:
             self._top_id = int(self._row_ids().max(initial=0))
         return poll_id <= self._top_id and self.row_of(poll_id) is not None
+
+    def _rows_of(self, poll_ids: Sequence[int]) -> list[int]:
+        """The rows of these polls (those shown), in one pass over the rows' ids."""
+        if not poll_ids:
+            return []
+        if len(poll_ids) < FEW_CHANGED:
+            return [r for pid in poll_ids if (r := self.row_of(pid)) is not None]
+        return np.flatnonzero(np.isin(self._row_ids(), np.asarray(list(poll_ids), dtype=np.int64))).tolist()
 
     def row_of(self, poll_id: int) -> int | None:
         """The row of a poll (None: not shown). One comparison over an array of the rows' ids: a map of 100,000
@@ -645,9 +670,9 @@ class _PollOrder(QAbstractProxyModel):
             ours = sorted(
                 (r for m in range(first, last + 1) if (r := self.row_of_model_row(m)) is not None), reverse=True
             )
-        for row in ours:
-            self.beginRemoveRows(QModelIndex(), row, row)
-            del self._rows[row]
+        for low, high in row_runs(ours):  # neighbours told to the views at once (see PollTableModel.apply)
+            self.beginRemoveRows(QModelIndex(), low, high)
+            del self._rows[low : high + 1]
             self._at = None
             self.endRemoveRows()
 
