@@ -81,5 +81,8 @@ def test_a_race_with_no_polls_keeps_its_answer_at_the_top_of_the_page(qtbot, tmp
             gap = page.details.geometry().top() - page.verdict.geometry().bottom()
             assert 0 <= gap <= 40, gap
             assert "From 2009 ballots; no polls." in page.details.toolTip() + page.details.text()
+            from tests.ui.test_layout import _shot_dir
+
+            win.grab().save(str(_shot_dir(tmp_path) / "meeting_answer_burlington_1920x1080.png"))
         finally:
             win.leave_presentation()
