@@ -49,3 +49,20 @@ def test_a_majority_of_registered_voters_is_said_not_followed(db: list[str], tmp
     assert code == 0, err
     assert "Note: the contest's majority is 40 % of registered voters, which the ballots do not give" in out
     assert "Winner: bob" in out
+
+
+def test_a_scenario_says_it_does_not_follow_a_majority_of_registered_voters(db: list[str], tmp_path: Path) -> None:
+    """`warroom scenario` of a contest whose majority is 40 % of registered voters went by 50 % of valid votes
+    ("Nobody passes") without a word; it now says which majority its verdict goes by, and why."""
+    _trio(db, tmp_path, "sv", 'majority = 40.0\nmajority_base = "registered"')
+    polls = tmp_path / "polls.csv"
+    polls.write_text(
+        "pollster,fieldwork_start,fieldwork_end,sample_size,first:ann,first:bob,first:cat\n"
+        "P1,2025-04-20,2025-04-22,1000,45,40,15\n",
+        encoding="utf-8",
+    )
+    ok("import", str(polls), "--contest", "Trio Mayor 2025", *db)
+    out = ok("scenario", "--contest", "Trio Mayor 2025", *db)
+    assert "Majority: 50 % of valid votes, not the contest's 40 % of registered voters" in out
+    shown = json.loads(ok("scenario", "--contest", "Trio Mayor 2025", "--json", *db))
+    assert any(line.startswith("Majority: 50 % of valid votes") for line in shown["assumptions"])

@@ -77,3 +77,38 @@ def test_the_majority_test_is_exact_past_float_precision() -> None:
     assert passes_majority(41, 100, 40.0) and not passes_majority(40, 100, 40.0)
     assert passes_majority(51, 100, 50.0) and not passes_majority(50, 100, 50.0)
     assert not passes_majority(1, 0, 40.0)
+
+
+def test_a_scenario_says_when_it_cannot_follow_the_contests_majority() -> None:
+    """`majority = 40` of registered voters (or of votes cast): a baseline has shares of valid votes and no
+    turnout, so the verdict goes by 50 % of valid votes, and it said nothing of the contest's rule. The baseline
+    now carries the rule it does not follow (`majority_unapplied`, kept in a saved record) and the assumption
+    lines (the command line, briefing, meeting mode) and the panel's first-round line say so; a majority of
+    valid votes is followed and says nothing."""
+    from tests.conftest import TOY, make_poll
+    from warroom.core.pipeline import (
+        BaselineChoice,
+        assumption_lines,
+        baseline_from_dict,
+        baseline_to_dict,
+        compute_averages,
+        make_baseline,
+    )
+    from warroom.core.scenario import Scenario
+
+    polls = [replace(make_poll(day, f"P{day}", a=45, b=40, c=15), id=day) for day in (1, 8, 15)]
+    for base_of, words in (("registered", "40 % of registered voters"), ("cast", "40 % of votes cast")):
+        contest = replace(
+            TOY, rules=replace(Rules.default_for(CountingSystem.SV), majority=40.0, majority_base=base_of)
+        )
+        base = make_baseline(BaselineChoice(), polls, contest, compute_averages(polls, contest))
+        assert base.majority == 50.0 and base.majority_unapplied == words
+        note = f"Majority: 50 % of valid votes, not the contest's {words} (a baseline has shares of valid votes, no turnout)"
+        assert base.majority_note == note
+        assert note in assumption_lines(base, Scenario({}))
+        assert baseline_from_dict(baseline_to_dict(base), contest).majority_note == note
+    followed = replace(TOY, rules=replace(Rules.default_for(CountingSystem.SV), majority=40.0))
+    base = make_baseline(BaselineChoice(), polls, followed, compute_averages(polls, followed))
+    assert base.majority == 40.0 and base.majority_note is None
+    assert not any(line.startswith("Majority:") for line in assumption_lines(base, Scenario({})))
+    assert "majority_unapplied" not in baseline_to_dict(base)
