@@ -112,3 +112,14 @@ def test_a_scenario_says_when_it_cannot_follow_the_contests_majority() -> None:
     assert base.majority == 40.0 and base.majority_note is None
     assert not any(line.startswith("Majority:") for line in assumption_lines(base, Scenario({})))
     assert "majority_unapplied" not in baseline_to_dict(base)
+
+
+def test_two_leaders_tied_past_a_majority_below_half_are_decided_and_said_so() -> None:
+    """Under `majority = 40`, Ann and Bob at 45 % each both pass it: one is elected in the first round (by name
+    here, the later name ahead, as every other tie in the engine), and the count's notes say the law draws lots."""
+    papers = [Ballot(("Ann",), 45), Ballot(("Bob",), 45), Ballot(("Cat", "Ann"), 10)]
+    for system in (CountingSystem.SV, CountingSystem.CONTINGENT, CountingSystem.IRV):
+        held = count_ballots(papers, system, rules=_rules(system, 40.0))
+        assert held.winner == "Bob" and len(held.rounds) == 1
+        assert held.notes == ("Ann, Bob tied past the majority: decided by name here; the law decides by lot",)
+        assert count_ballots(papers, system).winner == "Ann"  # at 50 %: Cat's voter's transfers decide
