@@ -14,8 +14,10 @@ and shall be counted accordingly if, but only if, a valid first preference vote 
       even if a second preference is marked.
     - Second column blank, overvoted, or the same candidate as the first: the paper counts for its first
       preference only, and is exhausted if that candidate is eliminated.
-    - Round one elects a candidate with more than half of the valid first preferences (a contest's own
-      `[rules] majority` of valid votes instead: `CountRules.majority`, `for_contest`; contingent alike).
+    - Round one elects a candidate with "more than half of all the first preference votes given in the
+      election" (Local Democracy, Economic Development and Construction Act 2009, Schedule 5B, para 5(2)); a
+      contest's own `[rules] majority` of valid votes replaces the half (`CountRules.majority`, `for_contest`;
+      contingent alike).
     - Round two: everyone but the top two is eliminated at once; a second preference for one of the two
       is added to their total.
 
