@@ -458,16 +458,18 @@ def result_from_count(count: CountResult, contest: Contest, source: str) -> Offi
     )
 
 
-def contest_count_rules(args: argparse.Namespace) -> CountRules | None:
-    """How --contest's papers are read (its preferences and full or optional preferential rule, under
-    --system's law); None without --contest."""
+def contest_count_rules(args: argparse.Namespace) -> tuple[CountRules | None, str | None]:
+    """How --contest's papers are read (its preferences, full or optional preferential rule and majority of
+    valid votes, under --system's law), and a note when its majority is a share the ballots do not give (of
+    votes cast or of registered voters); (None, None) without --contest."""
     from warroom.core.count import CountRules
 
     if not getattr(args, "contest", None):
-        return None
+        return None, None
     with _session(args) as session:
         contest = _find(session, args.contest)
-    return CountRules.for_contest(args.system, contest.counting_rules)
+    rules = contest.counting_rules
+    return CountRules.for_contest(args.system, rules), CountRules.majority_unknown(rules)
 
 
 def save_count(args: argparse.Namespace, count: CountResult) -> str:

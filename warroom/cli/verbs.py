@@ -590,7 +590,8 @@ def cmd_count(args: argparse.Namespace, out: TextIO) -> int:
     from warroom.core.csvformat import CsvFormatError, LineError, parse_ballot_file
     from warroom.core.nyc_cvr import NycFormatError, is_nyc_file, read_nyc_cvr
 
-    rules = _count_rules(args, contest_cli.contest_count_rules(args))  # --contest's own rules, if named
+    contest_rules, majority_note = contest_cli.contest_count_rules(args)
+    rules = _count_rules(args, contest_rules)  # --contest's own rules, if named
     try:
         if not stat.S_ISREG(os.stat(args.file).st_mode):  # a FIFO or device would hang or never end
             raise CliError(f"{args.file}: not a regular file")
@@ -622,6 +623,8 @@ def cmd_count(args: argparse.Namespace, out: TextIO) -> int:
         result = count_ballots(ballots, args.system, rules=rules)
     except CountError as exc:
         raise CliError(f"{args.file}: {exc}") from None
+    if majority_note:
+        result = replace(result, notes=(*result.notes, majority_note))
     saved_to = contest_cli.save_count(args, result) if args.save_result else None
     prior_for = contest_cli.save_prior(args, ballots, rules) if args.save_prior else None
     if args.json:

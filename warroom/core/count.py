@@ -14,6 +14,10 @@ and shall be counted accordingly if, but only if, a valid first preference vote 
       even if a second preference is marked.
     - Second column blank, overvoted, or the same candidate as the first: the paper counts for its first
       preference only, and is exhausted if that candidate is eliminated.
+    - Round one elects a candidate with "more than half of all the first preference votes given in the
+      election" (Local Democracy, Economic Development and Construction Act 2009, Schedule 5B, para 5(2)); a
+      contest's own `[rules] majority` of valid votes replaces the half (`CountRules.majority`, `for_contest`;
+      contingent alike).
     - Round two: everyone but the top two is eliminated at once; a second preference for one of the two
       is added to their total.
 
@@ -53,7 +57,8 @@ fields cover New York City, Maine, Alaska and Australian practice):
     - The lowest candidate is eliminated each round; ties for last go to the earlier round where the tied
       candidates differ, then by name. `batch_elimination` excludes at once every group of lowest
       candidates whose combined votes are below the next candidate's total (they cannot overtake anyone).
-    - The count stops when a candidate has more than half the continuing votes, or two are left. With
+    - The count stops when a candidate has more than half the continuing votes (or a contest's own
+      `CountRules.majority`), or two are left. With
       `final_two` (New York City) a count that goes past round 1 runs on until two are left, a majority or
       not, and the one ahead then wins: the Board's certified reports say "The winning candidate is the
       candidate in the round with final 2 candidates who has the most votes".
@@ -83,7 +88,7 @@ from enum import StrEnum
 import numpy as np
 
 from warroom.core.ballots import BLANK, OVERVOTE, Ballot, BallotRows, BallotTable, table_from_ballots
-from warroom.core.types import EXHAUSTED, CountingSystem, Rules, control_problem, lookalike_key
+from warroom.core.types import EXHAUSTED, CountingSystem, Rules, control_problem, lookalike_key, passes_majority
 
 __all__ = [
     "Ballot",
@@ -124,6 +129,9 @@ class CountRules:
         batch_elimination: IRV excludes mathematically excluded candidates together.
         write_ins_first: IRV excludes the write-ins alone first (New York City).
         final_two: IRV runs on past a majority until two candidates are left (New York City).
+        majority: the share (%) of the votes a candidate must pass to be elected: of the first round's valid
+            votes under SV and the contingent vote, of each round's continuing votes under IRV. 50 % (more than
+            half) unless a contest's `[rules] majority` of valid votes says otherwise (`for_contest`).
     """
 
     max_rankings: int | None = None
@@ -134,14 +142,17 @@ class CountRules:
     batch_elimination: bool = False
     write_ins_first: bool = False
     final_two: bool = False
+    majority: float = 50.0
 
     def __post_init__(self) -> None:
+        if isinstance(self.majority, bool) or not isinstance(self.majority, int | float) or not 0 < self.majority < 100:
+            raise ValueError(f"majority must lie strictly between 0 and 100 %, not {self.majority!r}")
         if self.max_rankings is not None and self.max_rankings < 1:
             raise ValueError(f"max_rankings must be at least 1, not {self.max_rankings}")
         if self.exhaust_after_skips is not None and self.exhaust_after_skips < 1:
             raise ValueError(f"exhaust_after_skips must be at least 1, not {self.exhaust_after_skips}")
 
-    def as_dict(self) -> dict[str, int | str | bool | None]:
+    def as_dict(self) -> dict[str, int | float | str | bool | None]:
         """The rules as plain values (for a contest file or `--json`); `from_mapping` reads them back."""
         return {
             "max_rankings": self.max_rankings,
@@ -152,6 +163,7 @@ class CountRules:
             "batch_elimination": self.batch_elimination,
             "write_ins_first": self.write_ins_first,
             "final_two": self.final_two,
+            "majority": self.majority,
         }
 
     @staticmethod
@@ -179,6 +191,12 @@ class CountRules:
                 raise ValueError(f"counting rule {key!r} must be true or false, not {value!r}")
             return value
 
+        def share(key: str, default: float) -> float:
+            value = data.get(key, default)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ValueError(f"counting rule {key!r} must be a number (a share in %), not {value!r}")
+            return float(value)
+
         overvote = data.get("overvote", base.overvote.value)
         if overvote not in [o.value for o in Overvote]:
             known_rules = ", ".join(repr(o.value) for o in Overvote)
@@ -192,15 +210,32 @@ class CountRules:
             batch_elimination=flag("batch_elimination", base.batch_elimination),
             write_ins_first=flag("write_ins_first", base.write_ins_first),
             final_two=flag("final_two", base.final_two),
+            majority=share("majority", base.majority),
         )
 
     @staticmethod
     def for_contest(system: CountingSystem | str, rules: Rules) -> CountRules:
         """How a contest's papers are read: the system's law (`for_system`) with the contest's own rules: how
-        many preferences count, and (instant runoff) full or optional preferential voting."""
+        many preferences count, (instant runoff) full or optional preferential voting, and the majority that
+        elects when it is a share of valid votes, which the ballots give (`majority_base = "valid"`). A share of
+        votes cast or of the electorate needs figures a ballot file does not hold: the count keeps more than
+        half of the valid votes, and `majority_unknown` says so."""
         base = CountRules.for_system(system)
         limit = base.max_rankings if rules.preferences is None else rules.preferences
-        return replace(base, max_rankings=limit, full_preferential=rules.full_preferential)
+        majority = rules.majority if rules.majority_base == "valid" else base.majority
+        return replace(base, max_rankings=limit, full_preferential=rules.full_preferential, majority=majority)
+
+    @staticmethod
+    def majority_unknown(rules: Rules) -> str | None:
+        """Why a count cannot follow a contest's majority (a share of votes cast or of registered voters, which a
+        ballot file does not give), or None when it does."""
+        if rules.majority_base == "valid" or rules.majority == 50.0:
+            return None
+        base = "votes cast" if rules.majority_base == "cast" else "registered voters"
+        return (
+            f"the contest's majority is {rules.majority:g} % of {base}, which the ballots do not give: counted to "
+            "more than half of the valid votes; check the first round against that rule"
+        )
 
     @staticmethod
     def for_system(system: CountingSystem | str) -> CountRules:
@@ -890,12 +925,23 @@ class _Count:
         return {self.names[c]: int(self.tallies[c]) for c in range(len(self.names)) if self.continuing[c]}
 
     def _majority(self) -> int | None:
+        """The candidate past the majority (`rules.majority` % of the continuing votes), or None. Only the
+        largest can pass it: under a majority below half, ties for the lead pass it together, and elect the
+        one instant runoff's tie-break puts ahead (earlier rounds, then name)."""
         total = int(self.tallies[self.continuing].sum())
         live = np.flatnonzero(self.continuing)
         if not live.size:
             return None
-        c = int(live[np.argmax(self.tallies[live])])  # only the largest can have more than half
-        return c if 2 * int(self.tallies[c]) > total else None
+        top = int(self.tallies[live].max())
+        if not passes_majority(top, total, self.rules.majority):
+            return None
+        leaders = [int(c) for c in live if int(self.tallies[c]) == top]
+        if len(leaders) > 1:
+            self.notes.append(
+                f"{', '.join(self.names[c] for c in leaders)} tied past the majority: decided by name here; "
+                "the law decides by lot"
+            )
+        return max(leaders, key=lambda c: (self._rank_key(c), self.names[c]))
 
     def _rank_key(self, c: int) -> int:
         # Ties are broken on the most recent earlier round where the tied candidates differ

@@ -381,6 +381,16 @@ def outright_majority(contest: Contest) -> float:
     return rules.majority if rules.majority_base == "valid" else 50.0
 
 
+def unapplied_majority(contest: Contest) -> str:
+    """The contest's own majority in words when a baseline cannot follow it (a share of votes cast or of the
+    electorate: `outright_majority` keeps 50 % of valid votes), else "". The verdict's places say so
+    (`Baseline.majority_note`), where a `majority = 40` of registered voters went by 50 % without a word."""
+    rules = contest.counting_rules
+    if rules.majority_base == "valid" or rules.majority == 50.0:
+        return ""
+    return f"{rules.majority:g} % of {'votes cast' if rules.majority_base == 'cast' else 'registered voters'}"
+
+
 def _baseline_and_defaults(
     choice: BaselineChoice,
     polls: Sequence[Poll],
@@ -390,7 +400,7 @@ def _baseline_and_defaults(
 ) -> tuple[Baseline, Scenario | None]:
     """make_baseline, with the default_scenario it made on the way (None: it needed none)."""
     base, defaults = _baseline_and_defaults_of(choice, polls, contest, averages, priors)
-    return replace(base, majority=outright_majority(contest)), defaults
+    return replace(base, majority=outright_majority(contest), majority_unapplied=unapplied_majority(contest)), defaults
 
 
 def _baseline_and_defaults_of(
@@ -664,6 +674,8 @@ def assumption_lines(baseline: Baseline, scenario: Scenario) -> list[str]:
     """The settings of a case in words: what a briefing, meeting mode and the CLI print beside its numbers."""
     a, b = baseline.name(baseline.a), baseline.name(baseline.b)
     lines = [f"Baseline: {baseline.label}", describe_runoff_source(baseline)]
+    if baseline.majority_note:
+        lines.append(baseline.majority_note)
     m = scenario.message_strength
     d = scenario.message_destination
     if m > 0:
@@ -714,7 +726,10 @@ def baseline_to_dict(baseline: Baseline) -> dict[str, Any]:
         "runoff_adjustment": baseline.runoff_adjustment,
         "runoff_source": baseline.runoff_source,
         "as_of": baseline.as_of.isoformat() if baseline.as_of else None,
-    } | ({"majority": baseline.majority} if baseline.majority != 50.0 else {})  # kept only where not the usual
+    } | (
+        ({"majority": baseline.majority} if baseline.majority != 50.0 else {})  # kept only where not the usual
+        | ({"majority_unapplied": baseline.majority_unapplied} if baseline.majority_unapplied else {})
+    )
 
 
 def baseline_from_dict(data: Mapping[str, Any], contest: Contest) -> Baseline:
@@ -739,7 +754,11 @@ def baseline_from_dict(data: Mapping[str, Any], contest: Contest) -> Baseline:
             raise ValueError("names must give each candidate's name as text")
         texts = {
             key: data.get(key, default)
-            for key, default in (("label", ""), ("runoff_source", "first round plus transfers"))
+            for key, default in (
+                ("label", ""),
+                ("runoff_source", "first round plus transfers"),
+                ("majority_unapplied", ""),
+            )
         }
         for key in ("a", "b"):
             texts[key] = data[key]
@@ -761,6 +780,7 @@ def baseline_from_dict(data: Mapping[str, Any], contest: Contest) -> Baseline:
             runoff_source=texts["runoff_source"],
             as_of=date.fromisoformat(as_of) if as_of else None,
             majority=json_number(data.get("majority", 50.0), "majority"),  # records without it went by 50 %
+            majority_unapplied=texts["majority_unapplied"],
         )
     except KeyError as exc:
         raise PipelineError(f"saved baseline is invalid: it has no {exc}") from None

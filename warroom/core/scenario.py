@@ -139,6 +139,9 @@ class Baseline:
         as_of: the day the figures describe (for the forecast's distance to polling day); None if unknown.
         majority: the first-round share (% of valid votes) past which a candidate is elected outright: the
             contest's own `[rules] majority` (core.pipeline.make_baseline), 50 % by default.
+        majority_unapplied: the contest's own majority in words ("40 % of registered voters") when it is a share of
+            votes cast or of the electorate, which a baseline's shares of valid votes cannot follow ("" when it
+            is followed); `majority_note` says so wherever the verdict is shown.
     """
 
     first_round: Mapping[str, float]
@@ -152,6 +155,7 @@ class Baseline:
     runoff_source: str = "first round plus transfers"
     as_of: date | None = None
     majority: float = 50.0
+    majority_unapplied: str = ""
 
     def __post_init__(self) -> None:
         if not 0.0 < self.majority < 100.0:  # `not` so NaN is refused too
@@ -166,6 +170,16 @@ class Baseline:
             raise ValueError("baseline shares must be numbers (got NaN or infinity)")
         if not -100.0 <= self.runoff_adjustment <= 100.0:  # `not` so NaN is refused too
             raise ValueError(f"runoff adjustment must lie within -100 to 100 points, got {self.runoff_adjustment}")
+
+    @property
+    def majority_note(self) -> str | None:
+        """Why the verdict's majority is not the contest's own (`majority_unapplied`), in words; None when it is."""
+        if not self.majority_unapplied:
+            return None
+        return (
+            f"Majority: {self.majority:g} % of valid votes, not the contest's {self.majority_unapplied} "
+            "(a baseline has shares of valid votes, no turnout)"
+        )
 
     def name(self, code: str) -> str:
         """Display name of a candidate (the code if none was given), isolated for joining into a sentence

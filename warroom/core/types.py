@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
+from fractions import Fraction
 
 EXHAUSTED = "__exhausted__"
 """Pseudo candidate code for a ballot or a voter with no valid later preference."""
@@ -38,6 +39,14 @@ class CountingSystem(StrEnum):
 MAJORITY_BASES = ("valid", "cast", "registered")
 """What a majority or qualifying threshold is a share of: valid votes, all votes cast (blank and null
 included), or registered voters."""
+
+
+def passes_majority(votes: int, base: int, majority: float) -> bool:
+    """Whether `votes` are more than `majority` % of `base`, exactly (no float rounding at 10^16 votes): the one
+    test the count engine (`core.count`) and the result check (`core.validation.first_round_winner`) share."""
+    return base > 0 and Fraction(votes) * 100 > Fraction(majority) * base
+
+
 FINALIST_RULES = ("top_two", "threshold", "elimination")
 """How the final round is reached: the top two qualify (SV, contingent, two-round presidential); everyone over
 a threshold qualifies, or else the top two (French legislative: 12.5 % of registered voters); or the last

@@ -20,6 +20,7 @@ from warroom.core.types import (
     control_problem,
     disguised_letter,
     length_problem,
+    passes_majority,
 )
 
 SUM_TOLERANCE = 3.0
@@ -451,7 +452,7 @@ def first_round_winner(contest: Contest, result: OfficialResult) -> tuple[str, i
     if not standing:
         return None
     code = max(standing, key=lambda c: standing[c])  # under a majority below half, the largest is elected
-    return (code, standing[code], base) if 100.0 * standing[code] > rules.majority * base else None
+    return (code, standing[code], base) if passes_majority(standing[code], base, rules.majority) else None
 
 
 def _majority_problems(contest: Contest, result: OfficialResult) -> list[tuple[str, str]]:

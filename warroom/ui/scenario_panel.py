@@ -647,6 +647,7 @@ class ScenarioPanel(QWidget):
                 if projection.outright_winner
                 else f"Nobody passes {base.majority:g} % (top {top:.1f})."
             )
+            + (f" {base.majority_note}." if base.majority_note else "")  # the contest's own rule, not followed
         )
         r = projection.runoff
         self.runoff_label.setText(
