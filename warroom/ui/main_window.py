@@ -989,6 +989,12 @@ class MainWindow(QMainWindow):
         identity = getattr(self._polls, "opened_identity", None)
         return identity[1] if identity is not None and identity[1] is not None else None
 
+    def still_open(self, contest: Contest, mark: object) -> bool:
+        """True if `contest` (its race_mark then) is still the one open: not deleted, nor another opened (a
+        teammate's rename is the same race)."""
+        now = self._polls.contest
+        return now is not None and now.id == contest.id and self.race_mark() == mark
+
     def moved_on(
         self, contest: Contest, mark: object, action: str, entered: Sequence[Poll], form: str = "the poll form"
     ) -> bool:
@@ -996,9 +1002,9 @@ class MainWindow(QMainWindow):
         open (a teammate or another program deleted it while the form was open, and the window opened another).
         The polls typed for it are then not saved into the contest open now (same candidates or not): it is said,
         naming both, and they are kept for Edit > Retry in their own contest."""
-        now = self._polls.contest
-        if now is not None and now.id == contest.id and self.race_mark() == mark:
+        if self.still_open(contest, mark):
             return False
+        now = self._polls.contest
         what = f"the {entered[0].pollster} poll" if len(entered) == 1 else f"the {len(entered):,} polls"
         self.show_error(
             f"The contest '{contest.name}' was closed while {form} was open (deleted by a teammate or another "

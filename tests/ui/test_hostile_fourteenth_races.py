@@ -1,0 +1,112 @@
+"""Fourteenth hostile pass, races: Scenario > Save as… while a teammate deletes the race it was asked for."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from tests.conftest import TOY
+from tests.ui.conftest import toy_polls
+from warroom.paths import AppPaths
+from warroom.store import polls as repo
+from warroom.store.recovery import RECOVERY_FILE_NAME
+
+pytestmark = pytest.mark.gui
+
+
+def _open(paths: AppPaths) -> Any:
+    from warroom.bootstrap import open_store
+
+    return open_store(paths.database, backup_dir=paths.backup_dir, seed=False)
+
+
+@pytest.fixture
+def room(qapp: Any, qtbot: Any, tmp_path: Path) -> Iterator[Any]:
+    from warroom.app import WarRoom
+    from warroom.services.settings import AppSettings
+
+    paths = AppPaths.under(tmp_path)
+    paths.ensure()
+    store = _open(paths)
+    with store.sessions.begin() as s:
+        cid = repo.add_contest(s, TOY)
+        repo.add_polls(s, cid, toy_polls())
+    settings = AppSettings(QSettings(str(paths.settings_file), QSettings.Format.IniFormat))
+    made = WarRoom(store, settings, watch=False, recovery_file=paths.data_dir / RECOVERY_FILE_NAME)
+    qtbot.addWidget(made.window)
+    made.window.show()
+    qtbot.waitUntil(lambda: made.averages.averages is not None)
+    yield made
+    made.window.close()
+    store.close()
+
+
+def _asked_while(room: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch, meanwhile: Any, name: str) -> list[str]:
+    """Scenario > Save as…: `meanwhile` (a teammate's change) runs while the name dialog is open (its event loop
+    lets the window catch up: the race now open is shown, its projection made), then OK."""
+    from warroom.ui import actions
+
+    seen: list[str] = []
+
+    def get_text(*_args: Any, **_kwargs: Any) -> tuple[str, bool]:
+        meanwhile()
+        qtbot.waitUntil(lambda: room.scenarios.view is not None and room.scenarios.contest == room.poll_service.contest)
+        seen.append(room.poll_service.contest.name)
+        return name, True
+
+    monkeypatch.setattr(actions.QInputDialog, "getText", staticmethod(get_text))
+    room.scenario_actions.save()
+    return seen
+
+
+def _teammate_deletes(room: Any, contest_id: int) -> None:
+    from warroom.store import contests
+
+    with room.store.sessions.begin() as s:
+        contests.delete_contest(s, contest_id)
+    room.poll_service.reload(external=True)  # the watch's next look
+
+
+def test_a_scenario_named_for_a_race_a_teammate_deletes_meanwhile_is_not_saved_into_the_race_opened_instead(
+    room, qtbot, monkeypatch
+) -> None:
+    """Save as… asked a name for race A's settings; a teammate deleted A and the window opened race B: OK saved
+    the scenario into B, with B's settings, without a word. Now refused, naming A (and B)."""
+    with room.store.sessions.begin() as s:
+        race_b = repo.add_contest(s, replace(TOY, name="Race B"))
+        repo.add_polls(s, race_b, toy_polls())
+    race_a = room.poll_service.contest.id
+    errors: list[str] = []
+    room.window.show_error = errors.append
+    seen = _asked_while(room, qtbot, monkeypatch, lambda: _teammate_deletes(room, race_a), "Made for A")
+    qtbot.waitUntil(lambda: room.poll_service.pending_writes == 0, timeout=10000)
+    assert seen == ["Race B"]  # the window had moved on while the name was asked
+    with room.store.sessions() as s:
+        assert repo.list_scenarios(s, race_b) == []
+    assert any("Made for A" in e and TOY.name in e and "Race B" in e for e in errors), errors
+    assert not room.window.action_undo.isEnabled()  # nothing was done that undo could take back
+
+
+def test_a_scenario_named_while_a_teammate_renames_the_race_is_still_saved_into_it(room, qtbot, monkeypatch) -> None:
+    """A rename is the same race: the scenario is saved into it as asked."""
+    from warroom.store import contests
+
+    race_a = room.poll_service.contest.id
+    errors: list[str] = []
+    room.window.show_error = errors.append
+
+    def rename() -> None:
+        with room.store.sessions.begin() as s:
+            contests.update_contest(s, race_a, replace(room.poll_service.contest, name="Renamed by a teammate"))
+        room.poll_service.reload(external=True)
+
+    seen = _asked_while(room, qtbot, monkeypatch, rename, "Kept in A")
+    qtbot.waitUntil(lambda: room.poll_service.pending_writes == 0, timeout=10000)
+    assert seen == ["Renamed by a teammate"] and errors == []
+    with room.store.sessions() as s:
+        assert [name for name, *_rest in repo.list_scenarios(s, race_a)] == ["Kept in A"]
