@@ -44,3 +44,22 @@ def test_ranking_columns_numbered_in_other_scripts_digits_are_refused_naming_the
 def test_plain_digits_still_read(tmp_path: Path) -> None:
     [contest] = contests_in([*HEADER[:3], *(_mayor(k) for k in range(1, 6))])
     assert (contest.contest_id, contest.rankings, contest.columns) == ("026916", 5, (3, 4, 5, 6, 7))
+
+
+@pytest.mark.parametrize("cell", ["٢٠٢٤-٠٣-٠١", "١٢ Mar ٢٠٢٤", "２０２４-０３-０１", "12–14 Mar ２０２４"])
+def test_a_pasted_date_in_other_scripts_digits_is_named_by_line_and_field_not_read(cell: str) -> None:
+    """A pasted table's fieldwork date in Arabic-Indic or fullwidth digits became an ISO date (`\\d`, and NFKD
+    turning fullwidth digits into ASCII ones), though the poll CSV it goes to refuses it (core.validation.iso_date:
+    ASCII digits only). It now reaches the importer as written, which names its line and field."""
+    from tests.conftest import TOY
+    from warroom.core.csvformat import parse_polls_csv
+    from warroom.core.paste import guess_columns, parse_dates, split_table, to_poll_csv
+
+    assert parse_dates(cell) is None
+    rows = split_table(f"Pollster\tFieldwork\tSample\tAnn\tBob\tCat\nAcme\t{cell}\t1000\t40\t40\t20\n")
+    result = parse_polls_csv(to_poll_csv(rows, guess_columns(rows[0], TOY)), TOY)
+    assert not result.ok and {(e.line, e.field) for e in result.errors} <= {
+        (2, "fieldwork_start"),
+        (2, "fieldwork_end"),
+    }
+    assert result.errors
