@@ -1,9 +1,10 @@
-"""Fourteenth hostile pass, races: Scenario > Save as… while a teammate deletes the race it was asked for."""
+"""Fourteenth hostile pass, races: Save as… and event markers while a teammate deletes the race they were for."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -110,3 +111,62 @@ def test_a_scenario_named_while_a_teammate_renames_the_race_is_still_saved_into_
     assert seen == ["Renamed by a teammate"] and errors == []
     with room.store.sessions() as s:
         assert [name for name, *_rest in repo.list_scenarios(s, race_a)] == ["Kept in A"]
+
+
+def test_an_event_marker_typed_for_a_race_a_teammate_deletes_meanwhile_is_not_put_on_the_race_opened_instead(
+    room, qtbot, monkeypatch
+) -> None:
+    """Charts > Add event marker asks the note, then the date; a teammate deleted the race meanwhile and the window
+    opened race B: the marker went onto B's charts. Now refused, naming both races."""
+    from PySide6.QtWidgets import QInputDialog
+
+    with room.store.sessions.begin() as s:
+        race_b = repo.add_contest(s, replace(TOY, name="Race B"))
+    race_a = room.poll_service.contest.id
+    errors: list[str] = []
+    room.window.show_error = errors.append
+    answers = iter([("Debate night", True), ("2024-02-10", True)])
+
+    def get_text(*_args: Any, **_kwargs: Any) -> tuple[str, bool]:
+        answer = next(answers)
+        if answer[0] == "2024-02-10":  # while the date is asked
+            _teammate_deletes(room, race_a)
+        return answer
+
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(get_text))
+    room.window.add_annotation()
+    assert room.poll_service.contest.id == race_b
+    with room.store.sessions() as s:
+        assert repo.list_annotations(s, race_b) == []
+    assert any("Debate night" in e and TOY.name in e and "Race B" in e for e in errors), errors
+
+
+def test_an_event_marker_chosen_for_removal_in_a_deleted_race_never_removes_one_of_the_race_opened_instead(
+    room, qtbot, monkeypatch
+) -> None:
+    """Remove event marker lists race A's markers; a teammate deletes A and adds a marker to race B, which SQLite
+    numbers as A's was: the removal chosen from A's list deleted B's marker. Now nothing is removed, and it is said."""
+    from PySide6.QtWidgets import QInputDialog
+
+    from warroom.core.types import Annotation
+
+    with room.store.sessions.begin() as s:
+        race_b = repo.add_contest(s, replace(TOY, name="Race B"))
+    race_a = room.poll_service.contest.id
+    room.poll_service.add_annotation(Annotation(date(2024, 2, 1), "A's marker"))
+    errors: list[str] = []
+    room.window.show_error = errors.append
+
+    def get_item(_parent: Any, _title: str, _label: str, labels: list[str], *_rest: Any) -> tuple[str, bool]:
+        _teammate_deletes(room, race_a)
+        with room.store.sessions.begin() as s:
+            repo.add_annotation(s, race_b, Annotation(date(2024, 3, 1), "B's marker"))
+        room.poll_service.reload(external=True)
+        return labels[0], True
+
+    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(get_item))
+    room.window.remove_annotation()
+    assert room.poll_service.contest.id == race_b
+    with room.store.sessions() as s:
+        assert [a.text for a in repo.list_annotations(s, race_b)] == ["B's marker"]
+    assert any(TOY.name in e and "Race B" in e for e in errors), errors

@@ -1565,7 +1565,10 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("There are no event markers", 4000)
             return
         labels = [f"{a.when:%d %b %Y}: {a.text}" for a in notes]
+        contest, mark = self._polls.contest, self.race_mark()
         chosen, ok = QInputDialog.getItem(self, "Remove event marker", "Marker:", labels, 0, False)
+        if ok and chosen in labels and contest is not None and self._marker_race_gone(contest, mark, repr(chosen)):
+            return  # (a marker's number is the store's: another race's marker may hold it now)
         if ok and chosen in labels:
             marker_id = notes[labels.index(chosen)].id
             assert marker_id is not None
@@ -1573,6 +1576,19 @@ class MainWindow(QMainWindow):
                 self._polls.delete_annotation(marker_id)
             except Exception as exc:
                 self.show_error(str(exc))
+
+    def _marker_race_gone(self, contest: Contest, mark: object, what: str) -> bool:
+        """After an event marker's dialogs on `contest` (its race_mark then): True, and said naming both races, if
+        a teammate deleted it meanwhile and the window opened another; nothing is then added or removed there."""
+        if self.still_open(contest, mark):
+            return False
+        now = self._polls.contest
+        self.show_error(
+            f"The event marker {what} was for the contest '{contest.name}', which was closed while the dialog was "
+            f"open (deleted by a teammate or another program{', and ' + repr(now.name) + ' opened' if now else ''}): "
+            "nothing was changed"
+        )
+        return True
 
     def _paste(self) -> None:
         from PySide6.QtWidgets import QApplication
@@ -1607,6 +1623,7 @@ class MainWindow(QMainWindow):
 
         from warroom.ui.poll_dialog import _pydate
 
+        contest, mark = self._polls.contest, self.race_mark()
         text, ok = QInputDialog.getText(self, "Event marker", "What happened (shown on the charts):")
         if not ok or not text.strip():
             return
@@ -1624,6 +1641,8 @@ class MainWindow(QMainWindow):
         qd = QDate.fromString(when_text.strip(), "yyyy-MM-dd")
         if not qd.isValid():
             self.show_error(f"{when_text!r} is not a date (use YYYY-MM-DD)")
+            return
+        if contest is not None and self._marker_race_gone(contest, mark, repr(text.strip())):
             return
         try:
             self._polls.add_annotation(Annotation(_pydate(qd), text.strip()))
