@@ -170,3 +170,31 @@ def test_an_event_marker_chosen_for_removal_in_a_deleted_race_never_removes_one_
     with room.store.sessions() as s:
         assert [a.text for a in repo.list_annotations(s, race_b)] == ["B's marker"]
     assert any(TOY.name in e and "Race B" in e for e in errors), errors
+
+
+def test_delete_contest_confirmed_after_a_teammate_replaced_the_race_never_deletes_theirs(room, qtbot) -> None:
+    """File > Delete contest asks first; meanwhile a teammate deletes the race and makes another, which SQLite stores
+    under the same number: Yes deleted the teammate's new race, with its polls. Now refused naming the race, nothing
+    deleted."""
+    with room.store.sessions.begin() as s:
+        race_b = repo.add_contest(s, replace(TOY, name="Race B"))
+    room.poll_service.contests_changed.emit(room.poll_service.contests())
+    picker = room.contest_actions.picker
+    picker.setCurrentIndex(picker.findData(race_b))
+    assert room.poll_service.contest.id == race_b  # the newest race: its number is the next one SQLite gives
+    errors: list[str] = []
+    room.window.show_error = errors.append
+
+    def teammate(_title: str, _question: str) -> bool:
+        _teammate_deletes(room, race_b)
+        with room.store.sessions.begin() as s:
+            made = repo.add_contest(s, replace(TOY, name="Teammate's race"))
+            repo.add_polls(s, made, toy_polls())
+        assert made == race_b
+        return True
+
+    room.contest_actions._confirm = teammate
+    assert not room.contest_actions.delete_contest()
+    with room.store.sessions() as s:
+        assert len(repo.list_polls(s, race_b)) == len(toy_polls())  # the teammate's race is still there
+    assert any("Race B" in e for e in errors), errors

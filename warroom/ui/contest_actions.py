@@ -42,7 +42,7 @@ class ContestSource(Protocol):
     def update_contest(
         self, contest: Contest, base: Contest | None = None, *, born: tuple[str, datetime | None] | None = None
     ) -> Contest: ...
-    def delete_contest(self, contest_id: int) -> Path | None: ...
+    def delete_contest(self, contest_id: int, *, born: tuple[str, datetime | None] | None = None) -> Path | None: ...
     def contests_with_results(self) -> list[Contest]: ...
     def official_result(self, contest_id: int) -> OfficialResult | None: ...
     def set_official_result(
@@ -256,10 +256,11 @@ class ContestActions(QObject):
             f"Delete {contest.title} with all its polls, event markers, saved scenarios and result?\n\n"
             "A backup of the store is taken first."
         )
+        born = self.source.opened_identity  # the race asked about: another made under its id meanwhile is not it
         if not self._confirm("Delete contest", question):
             return False
         try:
-            backup = self.source.delete_contest(contest.id)
+            backup = self.source.delete_contest(contest.id, born=born)
         except (OSError, ValueError, RuntimeError) as exc:  # RuntimeError: the store's own (busy, full, gone)
             self.window.show_error(f"{contest.name} was not deleted: {_with_where(exc)}")
             return False
