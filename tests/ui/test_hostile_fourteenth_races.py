@@ -198,3 +198,36 @@ def test_delete_contest_confirmed_after_a_teammate_replaced_the_race_never_delet
     with room.store.sessions() as s:
         assert len(repo.list_polls(s, race_b)) == len(toy_polls())  # the teammate's race is still there
     assert any("Race B" in e for e in errors), errors
+
+
+def test_transfer_priors_chosen_for_a_race_a_teammate_deletes_meanwhile_are_not_given_to_the_race_opened_instead(
+    room, qtbot
+) -> None:
+    """Scenario's transfer priors are chosen from a list for race A; a teammate deletes A and the window opens race
+    B: the choice was stored as B's. Now refused naming both, B's own left as it was."""
+    from warroom.core.types import OfficialResult
+    from warroom.store import contests
+
+    with room.store.sessions.begin() as s:
+        past = repo.add_contest(s, replace(TOY, name="Past race"))
+        race_b = repo.add_contest(s, replace(TOY, name="Race B"))  # the newest: opened when A goes
+        result = OfficialResult(
+            first_round={"ann": 45, "bob": 35, "cat": 20},
+            final_round={"ann": 52, "bob": 40},
+            transfers=(("cat", "ann", 7), ("cat", "bob", 5)),
+            exhausted=8,
+        )
+        contests.set_official_result(s, past, result)
+    race_a = room.poll_service.contest.id
+    errors: list[str] = []
+    room.window.show_error = errors.append
+
+    def pick(names: list[str]) -> str:
+        _teammate_deletes(room, race_a)
+        return "Past race"
+
+    assert room.contest_actions.choose_priors(pick) is None
+    assert room.poll_service.contest.id == race_b
+    with room.store.sessions() as s:
+        assert repo.get_contest(s, race_b).transfer_prior == ""
+    assert any(TOY.name in e and "Race B" in e for e in errors), errors

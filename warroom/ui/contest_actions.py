@@ -232,6 +232,7 @@ class ContestActions(QObject):
             self.window.show_error("No other contest in this store has an official result to take transfers from.")
             return None
         current = self.priors.transfer_prior
+        contest, mark = self.source.contest, self.window.race_mark()
         if pick is None:
             from PySide6.QtWidgets import QInputDialog
 
@@ -244,6 +245,13 @@ class ContestActions(QObject):
         else:
             choice = pick(names)
         name = "" if choice == names[0] else str(choice)
+        if contest is not None and not self.window.still_open(contest, mark):
+            now = self.source.contest
+            self.window.show_error(  # the list was this race's; the race opened since keeps its own choice
+                f"The transfer priors chosen for '{contest.name}' were not stored: it was closed while the list was "
+                f"open (deleted by a teammate or another program{', and ' + repr(now.name) + ' opened' if now else ''})"
+            )
+            return None
         self.priors.set_transfer_prior(name)
         return name
 
