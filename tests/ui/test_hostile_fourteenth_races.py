@@ -231,3 +231,34 @@ def test_transfer_priors_chosen_for_a_race_a_teammate_deletes_meanwhile_are_not_
     with room.store.sessions() as s:
         assert repo.get_contest(s, race_b).transfer_prior == ""
     assert any(TOY.name in e and "Race B" in e for e in errors), errors
+
+
+def test_a_file_chosen_for_import_into_a_race_a_teammate_deletes_meanwhile_is_not_imported_into_another(
+    room, qtbot, monkeypatch, tmp_path
+) -> None:
+    """File > Import… chose a poll file for race A; a teammate deleted A while the file dialog was open and the
+    window opened race B (same candidates): the file was imported into B without a word. Now refused naming both;
+    the file is still there to import again."""
+    from warroom.core.csvformat import polls_to_csv
+    from warroom.ui import main_window
+
+    with room.store.sessions.begin() as s:
+        race_b = repo.add_contest(s, replace(TOY, name="Race B"))
+    race_a = room.poll_service.contest.id
+    path = tmp_path / "more.csv"
+    path.write_text(polls_to_csv(room.poll_service.polls[:2], room.poll_service.contest), encoding="utf-8")
+    errors: list[str] = []
+    room.window.show_error = errors.append
+
+    def get_open_file_name(*_args: Any, **_kwargs: Any) -> tuple[str, str]:
+        _teammate_deletes(room, race_a)
+        return str(path), ""
+
+    monkeypatch.setattr(main_window.QFileDialog, "getOpenFileName", staticmethod(get_open_file_name))
+    room.window.choose_import()
+    qtbot.waitUntil(lambda: not room.import_worker.busy, timeout=10000)
+    qtbot.waitUntil(lambda: room.poll_service.pending_writes == 0, timeout=10000)
+    assert room.poll_service.contest.id == race_b
+    with room.store.sessions() as s:
+        assert repo.list_polls(s, race_b) == []
+    assert any("more.csv" in e and TOY.name in e and "Race B" in e for e in errors), errors

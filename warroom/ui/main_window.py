@@ -1299,9 +1299,22 @@ class MainWindow(QMainWindow):
         self.undo_stack.push(ImportedPollsCommand(self._polls, stored, self.show_error))
 
     def choose_import(self) -> None:
+        """File > Import…: the file chosen goes into the race open when the dialog opened; if a teammate deleted it
+        meanwhile and the window opened another, nothing is imported, and it is said naming both (the file is
+        still there to import into the race meant)."""
+        contest, mark = self._polls.contest, self.race_mark()
         path, _ = QFileDialog.getOpenFileName(self, "Import polls", "", "CSV files (*.csv);;All files (*)")
-        if path:
-            self.import_requested.emit(from_qt_name(path))
+        if not path:
+            return
+        if contest is not None and not self.still_open(contest, mark):
+            now = self._polls.contest
+            self.show_error(
+                f"{from_qt_name(path).name} was not imported: it was chosen for the contest '{contest.name}', which "
+                f"was closed while the file dialog was open (deleted by a teammate or another program"
+                f"{', and ' + repr(now.name) + ' opened' if now else ''}). Import it again into the race it is for."
+            )
+            return
+        self.import_requested.emit(from_qt_name(path))
 
     def choose_export(self) -> None:
         chosen, _ = QFileDialog.getSaveFileName(self, "Export polls", "polls.csv", "CSV files (*.csv)")
