@@ -1302,7 +1302,7 @@ class MainWindow(QMainWindow):
         """File > Import…: the file chosen goes into the race open when the dialog opened; if a teammate deleted it
         meanwhile and the window opened another, nothing is imported, and it is said naming both (the file is
         still there to import into the race meant)."""
-        contest, mark = self._polls.contest, self.race_mark()
+        contest, mark = getattr(self._polls, "contest", None), self.race_mark()  # (a window with no store: none)
         path, _ = QFileDialog.getOpenFileName(self, "Import polls", "", "CSV files (*.csv);;All files (*)")
         if not path:
             return
