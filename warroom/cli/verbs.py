@@ -591,8 +591,8 @@ def cmd_count(args: argparse.Namespace, out: TextIO) -> int:
     from warroom.core.nyc_cvr import NycFormatError, is_nyc_file, read_nyc_cvr
 
     rules = _count_rules(args, contest_cli.contest_count_rules(args))  # --contest's own rules, if named
-    standing: tuple[str, ...] | None = None  # everyone the file declares (a .blt): shown with 0 if nobody marked him
     try:
+        standing: tuple[str, ...] | None = None  # everyone a .blt file declares: shown with 0 if nobody marked him
         if not stat.S_ISREG(os.stat(args.file).st_mode):  # a FIFO or device would hang or never end
             raise CliError(f"{args.file}: not a regular file")
         if args.file.suffix.casefold() == ".blt":  # the BLT weighted-profile format (OpenSTV and others)
