@@ -593,10 +593,12 @@ def cmd_count(args: argparse.Namespace, out: TextIO) -> int:
     contest_rules, majority_note = contest_cli.contest_count_rules(args)
     rules = _count_rules(args, contest_rules)  # --contest's own rules, if named
     try:
+        standing: tuple[str, ...] | None = None  # everyone a .blt file declares: shown with 0 if nobody marked him
         if not stat.S_ISREG(os.stat(args.file).st_mode):  # a FIFO or device would hang or never end
             raise CliError(f"{args.file}: not a regular file")
         if args.file.suffix.casefold() == ".blt":  # the BLT weighted-profile format (OpenSTV and others)
-            ballots, errors = read_blt(args.file).table, list[LineError]()
+            blt = read_blt(args.file)
+            ballots, errors, standing = blt.table, list[LineError](), blt.candidates
         elif is_nyc_file(args.file):  # the city's own rules are read with the ballots (5 rankings, batch, ...)
             if args.system != "irv":
                 raise CliError(
@@ -620,7 +622,7 @@ def cmd_count(args: argparse.Namespace, out: TextIO) -> int:
     if errors:
         raise CliError("\n".join(f"{args.file}:{e.line}: {e.field}: {e.message}" for e in errors))
     try:
-        result = count_ballots(ballots, args.system, rules=rules)
+        result = count_ballots(ballots, args.system, standing, rules=rules)
     except CountError as exc:
         raise CliError(f"{args.file}: {exc}") from None
     if majority_note:

@@ -16,7 +16,8 @@ One ranking pattern per line with its weight, candidates by number, then the can
 Read all or nothing into a `BallotTable` (candidates by name; an `=` group becomes an overvote that records who
 was marked, `-` a blank ranking), so it counts and turns into a transfer prior like any ballot CSV. A withdrawn
 candidate's rankings are taken off the papers (the later rankings move up), as the format means. Any problem
-raises `BltFormatError` naming its line. Only single-seat files are read: this app counts single-winner races.
+raises `BltFormatError` naming its line. Every candidate the file declares and does not withdraw stands, marked on
+a ballot or not (`BltFile.candidates`). Only single-seat files are read: this app counts single-winner races.
 """
 
 from __future__ import annotations
@@ -51,12 +52,21 @@ def _whole(text: str) -> bool:
 
 
 class BltFile:
-    """A BLT file read: its ballots as a weighted profile, its title and who withdrew."""
+    """A BLT file read: its ballots as a weighted profile, its title and who withdrew.
 
-    def __init__(self, table: BallotTable, title: str, withdrawn: tuple[str, ...]) -> None:
+    Attributes:
+        candidates: everyone the file declares standing (not withdrawn), in number order, marked on a ballot or
+            not: the count's `candidates`, so one nobody marked is shown with 0 and excluded first, as an official
+            report lists him (the table's own candidates are only those some ranking names).
+    """
+
+    def __init__(
+        self, table: BallotTable, title: str, withdrawn: tuple[str, ...], candidates: tuple[str, ...] = ()
+    ) -> None:
         self.table = table
         self.title = title
         self.withdrawn = withdrawn
+        self.candidates = candidates or table.candidates
 
 
 def read_blt(path: str | Path) -> BltFile:
@@ -203,4 +213,9 @@ def parse_blt(text: str) -> BltFile:
         texts = [t for t in map(texts_of.__getitem__, cells) if t is not None]
         ballots.append(Ballot(tuple(texts) or ("",), weight))
     table = table_from_ballots(ballots, lines=[line_no for line_no, _, _ in raw])
-    return BltFile(table, title, tuple(names[w - 1] for w in sorted(withdrawn)))
+    return BltFile(
+        table,
+        title,
+        tuple(names[w - 1] for w in sorted(withdrawn)),
+        tuple(name for number, name in enumerate(names, start=1) if number not in withdrawn),
+    )

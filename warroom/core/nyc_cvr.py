@@ -83,6 +83,8 @@ WRITE_IN = "Write-in"
 _COLUMN = re.compile(
     r"^\s*(?P<office>.+?)\s+Choice\s+(?P<k>\d+)\s+of\s+(?P<n>\d+)\s+(?P<district>.+?)\s*\((?P<id>\d+)\)\s*$"
 )
+"""A ranking column's header. `\\d` is any script's digit on purpose: such a column is still seen as the Board's layout,
+and `contests_in` refuses a number that is not plain 0-9 (int() would read "٣" as 3, "０２６９１６" as 026916)."""
 _BLANK_WORDS = frozenset({"undervote", ""})
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -172,9 +174,12 @@ def contests_in(header: Sequence[str], where: str = "the file") -> list[NycConte
         m = _COLUMN.match(text or "")
         if m is None:
             continue
+        where_col = f"{where}, row 1, column {column_letter(col)} ({text.strip()!r})"
+        for part in ("k", "n", "id"):
+            if not _is_id(m[part]):  # core.validation.plain_decimal's rule: every reader takes ASCII digits only
+                raise NycFormatError(f"{where_col}: {m[part]!r} is not a number written in the digits 0-9")
         key = (" ".join(m["office"].split()), " ".join(m["district"].split()), m["id"])
         k, n = int(m["k"]), int(m["n"])
-        where_col = f"{where}, row 1, column {column_letter(col)} ({text.strip()!r})"
         if not 1 <= k <= n:
             raise NycFormatError(f"{where_col}: choice {k} of {n} is not a ranking")
         if n > len(header):  # listing the missing choices of "of 999999999" took gigabytes

@@ -211,7 +211,13 @@ class DateRange:
 
 def parse_dates(text: str, default_year: int | None = None) -> DateRange | None:
     """Dates as poll tables write them: "2012-04-28", "28/04/2012", "28 Apr 2012", "28–30 Apr 2012",
-    "28 Apr – 2 May 2012", "Apr 28-30, 2012", "30 April". None when it is not a date."""
+    "28 Apr – 2 May 2012", "Apr 28-30, 2012", "30 April". None when it is not a date.
+
+    Digits are 0-9 only, as the poll CSV's own dates (core.validation.iso_date): another script's ("٢٠٢٤", read by
+    `\\d` and int()) or fullwidth ones ("２０２４", which NFKD makes ASCII) are no date here, and the cell goes to the
+    importer as written, which names its line and field."""
+    if any(ch.isdigit() and not ch.isascii() for ch in text):
+        return None
     t = _norm(text.replace("–", "-").replace("—", "-"))
     iso = re.fullmatch(r"(\d{4}) (\d{1,2}) (\d{1,2})(?: (\d{4}) (\d{1,2}) (\d{1,2}))?", t)
     try:  # a date that does not exist ("2024-13-45") is no date: passed on, for the importer to name

@@ -1272,21 +1272,34 @@ class PollService(QObject):
         assert opened is not None
         return opened
 
-    def delete_contest(self, contest_id: int) -> Path | None:
+    def delete_contest(self, contest_id: int, *, born: tuple[str, datetime | None] | None = None) -> Path | None:
         """Take a backup, then delete a contest with everything scoped to it; open another one.
+
+        Args:
+            born: the contest's identity when the deletion was asked (opened_identity): if the contest under its id
+                now is another (a teammate deleted it and SQLite gave its id to the next contest made), or none,
+                nothing is deleted (None: no such check).
 
         Returns:
             Where the backup went (None if the service has no backup folder).
 
         Raises:
             OSError: the backup could not be written (then nothing is deleted). ValueError: no such contest.
+            StoreError: kind "missing": `born` is not the contest stored under its id now; nothing deleted.
         """
         backup: Path | None = None
         if self._backup_dir is not None:
             backup_dir, engine = self._backup_dir, self._engine
             assert engine is not None, "the session factory is bound to the store's engine"
             backup = self._run(lambda s: contests_repo.backup_before_delete(engine, backup_dir, s, contest_id))
-        self._write(lambda s: contests_repo.delete_contest(s, contest_id))
+
+        def write(s: Session) -> None:
+            if born is not None:
+                repo.lock_for_check(s)
+            _refuse_replaced(s, contest_id, born)
+            contests_repo.delete_contest(s, contest_id)
+
+        self._write(write)
         remaining = self.contests()
         self.contests_changed.emit(remaining)
         if self._contest is not None and self._contest.id == contest_id:

@@ -163,10 +163,25 @@ class ScenarioActions(QObject):
         return [s.name for s in (lib.saved() if lib is not None else self.library.saved())]
 
     def save(self) -> None:
-        """Ask for a name and save the live case with its baseline."""
+        """Ask for a name and save the live case with its baseline.
+
+        The panel's settings are those of the race open when the name was asked: if a teammate (or another window)
+        deleted that race while the dialog was open and the window opened another, nothing is saved, and it is said
+        naming both (the settings went with their race; saving the panel now would file the other race's settings
+        under the name typed for this one). A teammate's rename is the same race: saved."""
+        contest, mark = self.library.contest, self.window.race_mark()
         name, ok = QInputDialog.getText(self.window, "Save scenario", "Name for these settings:")
-        if ok and name.strip():
-            self.save_as(name)
+        if not (ok and name.strip()):
+            return
+        if contest is not None and not self.window.still_open(contest, mark):
+            now = self.library.contest
+            self.window.show_error(
+                f"The scenario {name!r} was not saved: the contest '{contest.name}' it was for was closed while its "
+                f"name was asked (deleted by a teammate or another program"
+                f"{', and ' + repr(now.name) + ' opened' if now is not None else ''}), and its settings with it."
+            )
+            return
+        self.save_as(name)
 
     def save_as(self, name: str) -> Any:
         """Save the live case under `name` (undoable); a problem is shown, not raised."""

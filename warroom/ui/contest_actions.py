@@ -42,7 +42,7 @@ class ContestSource(Protocol):
     def update_contest(
         self, contest: Contest, base: Contest | None = None, *, born: tuple[str, datetime | None] | None = None
     ) -> Contest: ...
-    def delete_contest(self, contest_id: int) -> Path | None: ...
+    def delete_contest(self, contest_id: int, *, born: tuple[str, datetime | None] | None = None) -> Path | None: ...
     def contests_with_results(self) -> list[Contest]: ...
     def official_result(self, contest_id: int) -> OfficialResult | None: ...
     def set_official_result(
@@ -232,6 +232,7 @@ class ContestActions(QObject):
             self.window.show_error("No other contest in this store has an official result to take transfers from.")
             return None
         current = self.priors.transfer_prior
+        contest, mark = self.source.contest, self.window.race_mark()
         if pick is None:
             from PySide6.QtWidgets import QInputDialog
 
@@ -244,6 +245,13 @@ class ContestActions(QObject):
         else:
             choice = pick(names)
         name = "" if choice == names[0] else str(choice)
+        if contest is not None and not self.window.still_open(contest, mark):
+            now = self.source.contest
+            self.window.show_error(  # the list was this race's; the race opened since keeps its own choice
+                f"The transfer priors chosen for '{contest.name}' were not stored: it was closed while the list was "
+                f"open (deleted by a teammate or another program{', and ' + repr(now.name) + ' opened' if now else ''})"
+            )
+            return None
         self.priors.set_transfer_prior(name)
         return name
 
@@ -256,10 +264,11 @@ class ContestActions(QObject):
             f"Delete {contest.title} with all its polls, event markers, saved scenarios and result?\n\n"
             "A backup of the store is taken first."
         )
+        born = self.source.opened_identity  # the race asked about: another made under its id meanwhile is not it
         if not self._confirm("Delete contest", question):
             return False
         try:
-            backup = self.source.delete_contest(contest.id)
+            backup = self.source.delete_contest(contest.id, born=born)
         except (OSError, ValueError, RuntimeError) as exc:  # RuntimeError: the store's own (busy, full, gone)
             self.window.show_error(f"{contest.name} was not deleted: {_with_where(exc)}")
             return False

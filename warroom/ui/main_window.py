@@ -989,6 +989,12 @@ class MainWindow(QMainWindow):
         identity = getattr(self._polls, "opened_identity", None)
         return identity[1] if identity is not None and identity[1] is not None else None
 
+    def still_open(self, contest: Contest, mark: object) -> bool:
+        """True if `contest` (its race_mark then) is still the one open: not deleted, nor another opened (a
+        teammate's rename is the same race)."""
+        now = self._polls.contest
+        return now is not None and now.id == contest.id and self.race_mark() == mark
+
     def moved_on(
         self, contest: Contest, mark: object, action: str, entered: Sequence[Poll], form: str = "the poll form"
     ) -> bool:
@@ -996,9 +1002,9 @@ class MainWindow(QMainWindow):
         open (a teammate or another program deleted it while the form was open, and the window opened another).
         The polls typed for it are then not saved into the contest open now (same candidates or not): it is said,
         naming both, and they are kept for Edit > Retry in their own contest."""
-        now = self._polls.contest
-        if now is not None and now.id == contest.id and self.race_mark() == mark:
+        if self.still_open(contest, mark):
             return False
+        now = self._polls.contest
         what = f"the {entered[0].pollster} poll" if len(entered) == 1 else f"the {len(entered):,} polls"
         self.show_error(
             f"The contest '{contest.name}' was closed while {form} was open (deleted by a teammate or another "
@@ -1293,9 +1299,22 @@ class MainWindow(QMainWindow):
         self.undo_stack.push(ImportedPollsCommand(self._polls, stored, self.show_error))
 
     def choose_import(self) -> None:
+        """File > Import…: the file chosen goes into the race open when the dialog opened; if a teammate deleted it
+        meanwhile and the window opened another, nothing is imported, and it is said naming both (the file is
+        still there to import into the race meant)."""
+        contest, mark = getattr(self._polls, "contest", None), self.race_mark()  # (a window with no store: none)
         path, _ = QFileDialog.getOpenFileName(self, "Import polls", "", "CSV files (*.csv);;All files (*)")
-        if path:
-            self.import_requested.emit(from_qt_name(path))
+        if not path:
+            return
+        if contest is not None and not self.still_open(contest, mark):
+            now = self._polls.contest
+            self.show_error(
+                f"{from_qt_name(path).name} was not imported: it was chosen for the contest '{contest.name}', which "
+                f"was closed while the file dialog was open (deleted by a teammate or another program"
+                f"{', and ' + repr(now.name) + ' opened' if now else ''}). Import it again into the race it is for."
+            )
+            return
+        self.import_requested.emit(from_qt_name(path))
 
     def choose_export(self) -> None:
         chosen, _ = QFileDialog.getSaveFileName(self, "Export polls", "polls.csv", "CSV files (*.csv)")
@@ -1559,7 +1578,10 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("There are no event markers", 4000)
             return
         labels = [f"{a.when:%d %b %Y}: {a.text}" for a in notes]
+        contest, mark = self._polls.contest, self.race_mark()
         chosen, ok = QInputDialog.getItem(self, "Remove event marker", "Marker:", labels, 0, False)
+        if ok and chosen in labels and contest is not None and self._marker_race_gone(contest, mark, repr(chosen)):
+            return  # (a marker's number is the store's: another race's marker may hold it now)
         if ok and chosen in labels:
             marker_id = notes[labels.index(chosen)].id
             assert marker_id is not None
@@ -1567,6 +1589,19 @@ class MainWindow(QMainWindow):
                 self._polls.delete_annotation(marker_id)
             except Exception as exc:
                 self.show_error(str(exc))
+
+    def _marker_race_gone(self, contest: Contest, mark: object, what: str) -> bool:
+        """After an event marker's dialogs on `contest` (its race_mark then): True, and said naming both races, if
+        a teammate deleted it meanwhile and the window opened another; nothing is then added or removed there."""
+        if self.still_open(contest, mark):
+            return False
+        now = self._polls.contest
+        self.show_error(
+            f"The event marker {what} was for the contest '{contest.name}', which was closed while the dialog was "
+            f"open (deleted by a teammate or another program{', and ' + repr(now.name) + ' opened' if now else ''}): "
+            "nothing was changed"
+        )
+        return True
 
     def _paste(self) -> None:
         from PySide6.QtWidgets import QApplication
@@ -1601,6 +1636,7 @@ class MainWindow(QMainWindow):
 
         from warroom.ui.poll_dialog import _pydate
 
+        contest, mark = self._polls.contest, self.race_mark()
         text, ok = QInputDialog.getText(self, "Event marker", "What happened (shown on the charts):")
         if not ok or not text.strip():
             return
@@ -1618,6 +1654,8 @@ class MainWindow(QMainWindow):
         qd = QDate.fromString(when_text.strip(), "yyyy-MM-dd")
         if not qd.isValid():
             self.show_error(f"{when_text!r} is not a date (use YYYY-MM-DD)")
+            return
+        if contest is not None and self._marker_race_gone(contest, mark, repr(text.strip())):
             return
         try:
             self._polls.add_annotation(Annotation(_pydate(qd), text.strip()))
