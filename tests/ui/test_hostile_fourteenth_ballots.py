@@ -134,3 +134,34 @@ def test_a_bad_ballot_file_read_off_the_gui_thread_is_a_message_naming_it(
         panel.ballots_button.click()
     assert blocker.args[0].startswith("bad_ballots.csv: ") and "unchanged" in blocker.args[0]
     assert room.irv.scenario is before and not room.irv.ballots_loading and panel.ballots_button.isEnabled()
+
+
+def test_a_ballots_read_still_running_when_another_contest_opens_lands_nowhere(
+    qtbot: Any,
+    irv_room: Any,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: Any,
+) -> None:
+    from tests.conftest import TOY
+    from tests.irv_fixture import IRV_CONTEST
+
+    room = irv_room
+    panel = room.irv_panel
+    _, gate = _choose(monkeypatch, tmp_path)
+    notices: list[str] = []
+    room.irv.notice.connect(notices.append)
+    panel.ballots_button.click()
+    assert room.irv.ballots_loading
+    room.poll_service.open_contest(TOY.name)  # meanwhile, another contest
+    assert not room.irv.ballots_loading and panel._ballots_progress is None and panel.ballots_button.isEnabled()
+    gate.open()
+    assert gate.finished.wait(timeout=10)
+    for thread in threading.enumerate():
+        if thread.name == "warroom-irv-ballots":
+            thread.join(timeout=10)
+    QCoreApplication.sendPostedEvents()
+    QCoreApplication.processEvents()
+    assert not any("riverton_2022.csv" in n for n in notices)
+    room.poll_service.open_contest(IRV_CONTEST.name)  # back: the rows are the polls', not the file's
+    qtbot.waitUntil(lambda: room.irv.view is not None)
+    assert room.irv.prior_rows is None and "riverton_2022.csv" not in panel.basis.text()
