@@ -250,3 +250,27 @@ def test_a_malformed_overvote_cell_is_an_error_naming_line_and_column() -> None:
     assert [(e.line, e.field) for e in errors] == [(3, "rank1"), (4, "rank1")]
     assert "none left empty" in errors[0].message and "two different" in errors[1].message
     assert list(rows) == [Ballot(("A", "B"), 1)]  # the rows in error are left out (callers count only if none)
+
+
+def test_a_ballot_files_read_reports_its_progress_and_stops_when_the_callback_raises(tmp_path: Path) -> None:
+    """parse_ballot_file's progress: (bytes read, the file's size) as the fast reader goes, reaching the size;
+    whatever the callback raises ends the read (the instant-runoff panel's Cancel)."""
+    from warroom.core.csvformat import parse_ballot_file
+
+    path = tmp_path / "ballots.csv"
+    path.write_text("count,p1,p2\n" + "3,Ann,Bob\n2,Bob,\n" * 60_000)  # about 1.2 MB: a few of the reader's blocks
+    size = path.stat().st_size
+    seen: list[tuple[int, int]] = []
+    table, errors = parse_ballot_file(path, progress=lambda done, total: seen.append((done, total)))
+    assert not errors and int(table.counts.sum()) == 300_000
+    assert len(seen) >= 2 and all(total == size for _done, total in seen)
+    assert [d for d, _t in seen] == sorted(d for d, _t in seen) and seen[-1][0] == size
+
+    class Stop(Exception):
+        pass
+
+    def stop(_done: int, _total: int) -> None:
+        raise Stop
+
+    with pytest.raises(Stop):
+        parse_ballot_file(path, progress=stop)

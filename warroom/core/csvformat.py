@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -32,6 +33,7 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import BinaryIO
 
 from warroom.core.ballots import (
     MAX_CANDIDATES,
@@ -604,18 +606,24 @@ def _parse_ballot_table(text: str) -> tuple[BallotTable, list[LineError]]:
     return _ballot_table_csv(text)
 
 
-def parse_ballot_file(path: str | Path) -> tuple[BallotTable, list[LineError]]:
+def parse_ballot_file(
+    path: str | Path, *, progress: Callable[[int, int], None] | None = None
+) -> tuple[BallotTable, list[LineError]]:
     try:
-        return _parse_ballot_file(path)
+        return _parse_ballot_file(path, progress)
     except BallotLimitError as exc:
         raise CsvFormatError(str(exc)) from None
 
 
-def _parse_ballot_file(path: str | Path) -> tuple[BallotTable, list[LineError]]:
+def _parse_ballot_file(
+    path: str | Path, progress: Callable[[int, int], None] | None = None
+) -> tuple[BallotTable, list[LineError]]:
     """Read a ballot CSV file column-wise without holding its whole text: for files of millions of rows.
 
     Same rules, table and errors as `parse_ballot_table` on the file's text; a file the fast reader cannot
-    take (quotes, ragged lines, ...) is read whole and parsed by the csv module.
+    take (quotes, ragged lines, ...) is read whole and parsed by the csv module. `progress`, if given, is
+    called with (bytes read, the file's size) as the fast reader goes, and once before the csv module's read;
+    whatever it raises ends the read (the instant-runoff panel's cancel).
 
     Raises:
         CsvFormatError: as parse_ballot_table, or the file is not UTF-8 text.
@@ -633,14 +641,30 @@ def _parse_ballot_file(path: str | Path) -> tuple[BallotTable, list[LineError]]:
                 header_text = ""
             if header_text:
                 count_col, width = _ballot_columns(next(csv.reader([header_text])))
-                table = read_table_chunks(file_chunks(handle), width, count_col, first_line=2)
+                chunks = file_chunks(handle)
+                if progress is not None:
+                    chunks = _reporting(chunks, handle, progress)
+                table = read_table_chunks(chunks, width, count_col, first_line=2)
                 if table is not None:
                     return table, []
+    if progress is not None:
+        progress(0, 0)
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CsvFormatError(f"the file is not UTF-8 text (byte {exc.start:,} cannot be read)") from None
     return parse_ballot_table(text)
+
+
+def _reporting(chunks: Iterator[bytes], handle: BinaryIO, progress: Callable[[int, int], None]) -> Iterator[bytes]:
+    """`chunks`, calling progress(bytes read, file size) before each."""
+    try:
+        size = os.fstat(handle.fileno()).st_size
+    except (OSError, AttributeError, ValueError):
+        size = 0
+    for chunk in chunks:
+        progress(handle.tell(), size)
+        yield chunk
 
 
 def _ballot_columns(header: list[str]) -> tuple[int, int]:

@@ -13,10 +13,12 @@ chain each, so they are worked out once the sliders rest (BREAK_EVEN_DELAY_MS af
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -40,6 +42,7 @@ from warroom.core.irv_pipeline import (
 from warroom.core.irv_scenario import DEFAULT_SHARE_SD, IrvOdds, IrvRun, IrvScenario, IrvSimulator, set_row
 from warroom.core.pipeline import OddsModel, PipelineError
 from warroom.core.types import Contest, CountingSystem, Poll
+from warroom.services.worker_threads import gui_first
 
 BIG_RACE = 40
 """Candidates from which a case's simulated chances and break-evens are worked out off the GUI thread: with 2,000
@@ -50,6 +53,10 @@ simulation follows a slider within its frame (bench_irv_slider.py, 12 candidates
 BREAK_EVEN_DELAY_MS = 150
 """The break-evens follow once the sliders have rested this long: they cost tens of milliseconds, which a
 drag cannot spare on every frame, and a staffer reads them after letting go."""
+
+
+class _BallotsCancelled(Exception):
+    """The user cancelled reading a ballot file (raised inside the read, on its thread)."""
 
 
 class _Latest:
@@ -101,6 +108,8 @@ class IrvController(QObject):
             each new baseline.
         scenario_failed: a message for the user (something was refused or could not be made).
         notice: news for the status bar (e.g. where the next preferences now come from).
+        ballots_busy: True while a ballot file chosen with load_prior_ballots is read on its worker thread.
+        ballots_progress: (bytes read, the file's size; 0 if unknown) while it is read, from the worker thread.
     """
 
     case_cleared = Signal(str)
@@ -114,6 +123,9 @@ class IrvController(QObject):
     notice = Signal(str)
     _due = Signal()  # queued to itself: the coalesced evaluation, as a posted event (see the module docstring)
     _worked_out = Signal(str, object, object)  # (kind, the scenario it was for, result): from the background thread
+    ballots_busy = Signal(bool)
+    ballots_progress = Signal(object, object)  # (Python ints: a file may pass 2 GB)
+    _ballots_read = Signal(object, object, object)  # (its cancel event, path, result): from the ballots' thread
 
     def __init__(self, parent: QObject | None = None, *, errors: ForecastErrors | None = None) -> None:
         super().__init__(parent)
@@ -148,6 +160,8 @@ class IrvController(QObject):
         self._background = _Latest()  # a big race's chances and break-evens (BIG_RACE)
         self._background_simulator: IrvSimulator | None = None  # the background thread's own (not thread-safe)
         self._worked_out.connect(self._on_worked_out, Qt.ConnectionType.QueuedConnection)
+        self._ballots_cancel: threading.Event | None = None  # a ballot file is being read (load_prior_ballots)
+        self._ballots_read.connect(self._on_ballots_read, Qt.ConnectionType.QueuedConnection)
 
     @property
     def working(self) -> bool:
@@ -174,6 +188,7 @@ class IrvController(QObject):
         self.polls, self.averages, self.prior_rows, self.ballots = [], None, None, None
         self._prior_first = False
         self._data_known = False
+        self.cancel_ballots()  # a ballot file still being read was for the last contest
         self.case = self.scenario = self.view = None
         self.lead = None
         self.row = ""
@@ -211,26 +226,81 @@ class IrvController(QObject):
         self.ballots_label = label
         self._rebuild()
 
+    @property
+    def ballots_loading(self) -> bool:
+        """A ballot file chosen with load_prior_ballots is being read on its worker thread."""
+        return self._ballots_cancel is not None
+
     def load_prior_ballots(self, path: Path) -> None:
         """Take the rows no poll publishes from last election's ballot file (the Ballot CSV `warroom count`
-        reads): each candidate's first-preference voters by their next preference. Problems are reported through
-        scenario_failed and change nothing."""
+        reads): each candidate's first-preference voters by their next preference.
+
+        The file is read and its rows worked out on a worker thread (a 62 MB file of 10^6 ballots froze the
+        window about 4 s on the GUI thread): ballots_busy(True) now, ballots_progress(bytes read, size) as it
+        goes, and on the GUI thread the rows (with notice) or a message naming the file (scenario_failed), then
+        ballots_busy(False). Problems, a cancel (cancel_ballots) and another contest opened meanwhile change
+        nothing. One file at a time: another chosen while one is read is refused with a message."""
         if self.contest is None or not self.active:
             return
-        try:
-            table, errors = parse_ballot_file(path)
-            if errors:
-                first = errors[0]
-                raise ValueError(f"line {first.line}: {first.field}: {first.message} ({len(errors)} problem(s))")
-            rows = prior_rows_from_ballots(table, self.contest, max_rankings=self.contest.counting_rules.preferences)
-        except (OSError, ValueError) as exc:
+        if self._ballots_cancel is not None:
+            self.scenario_failed.emit(
+                f"{path.name}: another ballot file is still being read; the next preferences are unchanged"
+            )
+            return
+        contest = self.contest
+        cancel = self._ballots_cancel = threading.Event()
+
+        def progress(done: int, total: int) -> None:
+            if cancel.is_set():
+                raise _BallotsCancelled
+            self.ballots_progress.emit(done, total)
+
+        def job() -> None:
+            result: object
+            try:
+                with gui_first():
+                    table, errors = parse_ballot_file(path, progress=progress)
+                    if errors:
+                        first = errors[0]
+                        raise ValueError(
+                            f"line {first.line}: {first.field}: {first.message} ({len(errors)} problem(s))"
+                        )
+                    rows = prior_rows_from_ballots(table, contest, max_rankings=contest.counting_rules.preferences)
+                    result = (rows, int(table.counts.sum()))
+            except Exception as exc:  # reported on the GUI thread, naming the file
+                result = exc
+            with contextlib.suppress(RuntimeError):  # the window closed meanwhile: the controller is gone
+                self._ballots_read.emit(cancel, path, result)
+
+        self.ballots_busy.emit(True)
+        threading.Thread(target=job, name="warroom-irv-ballots", daemon=True).start()
+
+    def cancel_ballots(self) -> None:
+        """Stop reading the ballot file: nothing changes (ballots_busy(False) follows at once)."""
+        cancel = self._ballots_cancel
+        if cancel is None:
+            return
+        cancel.set()
+        self._ballots_cancel = None
+        self.ballots_busy.emit(False)
+
+    def _on_ballots_read(self, cancel: threading.Event, path: Path, result: object) -> None:
+        if cancel is not self._ballots_cancel:  # cancelled, or another contest opened meanwhile: dropped
+            return
+        self._ballots_cancel = None
+        self.ballots_busy.emit(False)
+        if self.contest is None or not self.active:
+            return
+        if isinstance(result, BaseException):
+            if isinstance(result, _BallotsCancelled):
+                return
+            exc = result
             why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             self.scenario_failed.emit(f"{path.name}: {why}; the next preferences are unchanged")
             return
+        rows, ballots = cast(tuple[dict[str, dict[str, float]], int], result)
         self._set_prior_rows(rows, f"ballots in {path.name}", first=True)
-        self.notice.emit(
-            f"Next preferences of {len(rows)} candidates from {int(table.counts.sum()):,} ballots in {path.name}"
-        )
+        self.notice.emit(f"Next preferences of {len(rows)} candidates from {ballots:,} ballots in {path.name}")
 
     # --- edits (the panel writes through these) ----------------------------------------------------------------
 

@@ -50,6 +50,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QProgressDialog,
     QPushButton,
     QSizePolicy,
     QSlider,
@@ -621,6 +622,10 @@ class IrvPanel(QWidget):
         self._layout.addWidget(outputs)
         self._layout.addWidget(inputs)
 
+        self._ballots_progress: QProgressDialog | None = None  # while a ballot file is read off the GUI thread
+        self._ballots_seen = (0, 0)  # (bytes read, size) as last reported
+        model.ballots_busy.connect(self._on_ballots_busy)
+        model.ballots_progress.connect(self._on_ballots_progress)
         model.case_cleared.connect(self.show_nothing)
         model.case_changed.connect(self.show_case)
         model.scenario_changed.connect(self.show_scenario)
@@ -905,6 +910,49 @@ class IrvPanel(QWidget):
         if path:
             self.model.load_prior_ballots(from_qt_name(path))
 
+    def _on_ballots_busy(self, busy: bool) -> None:
+        """The ballot file is read on a worker thread: past 0.4 s a window-modal progress dialog shows how far,
+        and its Cancel stops the read (cancel_ballots: nothing changes)."""
+        self.ballots_button.setEnabled(not busy)
+        dialog = self._ballots_progress
+        if busy and dialog is None:
+            dialog = QProgressDialog("Reading last election's ballots…", "Cancel", 0, 0, self)
+            dialog.setObjectName("irv_ballots_progress")
+            dialog.setWindowTitle("Last election's ballots")
+            dialog.setWindowModality(Qt.WindowModality.WindowModal)
+            dialog.setMinimumDuration(400)  # (a small file is in before the dialog would show)
+            dialog.setAutoClose(False)
+            dialog.setAutoReset(False)
+            dialog.canceled.connect(self.model.cancel_ballots)
+            dialog.setValue(0)
+            # The bar follows the read on a timer, not on each progress signal: a modal dialog's setValue
+            # processes events, and the next signal's setValue ran inside it, dozens deep, each repainting.
+            timer = QTimer(dialog)
+            timer.setInterval(50)
+            timer.timeout.connect(self._show_ballots_progress)
+            timer.start()
+            self._ballots_seen = (0, 0)
+            self._ballots_progress = dialog
+        elif not busy and dialog is not None:
+            self._ballots_progress = None
+            dialog.canceled.disconnect(self.model.cancel_ballots)
+            dialog.close()
+            dialog.deleteLater()
+
+    def _on_ballots_progress(self, done: int, total: int) -> None:
+        self._ballots_seen = (done, total)
+
+    def _show_ballots_progress(self) -> None:
+        dialog = self._ballots_progress
+        done, total = self._ballots_seen
+        if dialog is None or total <= 0:
+            return
+        if dialog.maximum() != 1000:
+            dialog.setMaximum(1000)
+        value = min(1000, done * 1000 // total)
+        if value != dialog.value():
+            dialog.setValue(value)
+
     def _on_picker_changed(self, _index: int) -> None:
         code = self.picker.currentData()
         if isinstance(code, str) and code:
@@ -1047,7 +1095,13 @@ if __name__ == "__main__":  # standalone preview on a 12-candidate race
             self.view_ready.emit(self.view)
             self.break_evens_ready.emit(self.row, break_evens(self.scenario, self.row, self.case.names))
 
+        ballots_busy = Signal(bool)
+        ballots_progress = Signal(object, object)
+
         def load_prior_ballots(self, path: Path) -> None:
+            pass
+
+        def cancel_ballots(self) -> None:
             pass
 
         def reset(self) -> None:

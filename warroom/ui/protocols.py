@@ -54,7 +54,8 @@ class IrvModel(Protocol):
     """What the instant-runoff panel binds to (services.irv_service.IrvController in the app).
 
     Signals: case_cleared(str), case_changed(IrvCase), scenario_changed(IrvScenario), row_selected(str),
-    view_ready(IrvView), break_evens_ready(str, list[BreakEven]).
+    view_ready(IrvView), break_evens_ready(str, list[BreakEven]), ballots_busy(bool) while a ballot file
+    chosen with load_prior_ballots is read off the GUI thread, ballots_progress(bytes read, size).
     """
 
     case_cleared: Any
@@ -63,6 +64,8 @@ class IrvModel(Protocol):
     row_selected: Any
     view_ready: Any
     break_evens_ready: Any
+    ballots_busy: Any
+    ballots_progress: Any
     contest: Contest | None
     case: IrvCase | None
     scenario: IrvScenario | None
@@ -73,4 +76,5 @@ class IrvModel(Protocol):
     def select_row(self, code: str) -> None: ...
     def set_row(self, code: str, shares: Mapping[str, float]) -> None: ...
     def load_prior_ballots(self, path: Path) -> None: ...
+    def cancel_ballots(self) -> None: ...
     def reset(self) -> None: ...
