@@ -120,8 +120,10 @@ def _reference(ballots: list[Ballot], system: str, rules: CountRules) -> tuple[l
             first = rounds[0]
             # ties as instant runoff breaks them: first preferences, then the later name ahead
             ordered = sorted(names, key=lambda c: (first[c], c), reverse=True)
-            move(set(ordered[2:]))
-            return rounds, max(ordered[:2], key=lambda c: (tallies[c], first[c], c))
+            # SV keeps everyone tied for second (or three or more tied for first); the contingent vote two
+            kept = [c for c in ordered if first[c] >= first[ordered[1]]] if system == "sv" else ordered[:2]
+            move(set(ordered) - set(kept))
+            return rounds, max(kept, key=lambda c: (tallies[c], first[c], c))
         if len(alive) <= 2:
             return rounds, max(alive, key=lambda c: (tallies[c], key(c), c))
         ascending = sorted(alive, key=lambda c: (tallies[c], key(c), c))
@@ -193,6 +195,12 @@ def test_sv_equals_contingent_when_papers_have_two_preferences(ballots: list[Bal
         assert str(again.value) == str(exc)
         return
     contingent = count_ballots(ballots, "contingent")
+    if len(sv.rounds) > 1 and len(sv.final_round.tallies) > 2:
+        # A tie for second (or of three or more for first): SV keeps every tied candidate (Schedule 5B para 5),
+        # the contingent vote keeps two (Article 94(3)-(4)), so only the first round and the pair coincide.
+        assert contingent.first_round == sv.first_round
+        assert set(contingent.final_round.tallies) < set(sv.final_round.tallies)
+        return
     assert contingent.rounds == sv.rounds
     assert (contingent.winner, contingent.valid, contingent.rejected) == (sv.winner, sv.valid, sv.rejected)
 

@@ -19,7 +19,11 @@ and shall be counted accordingly if, but only if, a valid first preference vote 
       contest's own `[rules] majority` of valid votes replaces the half (`CountRules.majority`, `for_contest`;
       contingent alike).
     - Round two: everyone but the top two is eliminated at once; a second preference for one of the two
-      is added to their total.
+      is added to their total. A tie keeps more than two (Schedule 5B para 5(4) and 5(5)): three or more
+      tied for first place all remain in the contest, and when one is first and two or more tie for second,
+      the first and every one tied for second remain; a second preference for any of them is added. The one
+      with the most votes then wins; a tie there the law decides by lot (the engine: on first preferences,
+      then by name, with a note).
 
 Contingent vote (`for_system("contingent")`), as in Sri Lanka's presidential election. Source: the
 Constitution of Sri Lanka, Article 94: a voter may "specify his second and third preferences"; in the second
@@ -30,7 +34,10 @@ the same way.
       allows only a second preference then).
     - No valid first preference: rejected. A second preference that is blank, overvoted, repeats the first
       or names an eliminated candidate is "not counted", so the third preference is looked at.
-    - Round two: as SV, with the third preference as a fallback.
+    - Round two: as SV, with the third preference as a fallback, but always between two: Article 94(3)
+      eliminates all "other than the candidates who received the highest and second highest number", and
+      94(4) settles a tie over "which candidate is not to be eliminated" by lot (the engine: by name, with a
+      note).
 
 Instant runoff (`for_system("irv")`; the defaults are this engine's long-standing behaviour, and the rule
 fields cover New York City, Maine, Alaska and Australian practice):
@@ -767,21 +774,40 @@ class _Count:
         ordered = sorted(range(len(self.names)), key=lambda c: (int(first[c]), self.names[c]), reverse=True)
         if len(ordered) < 2:
             return ordered[0]
-        a, b = ordered[0], ordered[1]
-        if len(ordered) > 2 and first[b] == first[ordered[2]]:
-            self.notes.append(
-                f"tie for second place between {self.names[b]} and {self.names[ordered[2]]}: "
-                "decided by name here; the law decides by lot"
-            )
-        self._eliminate(ordered[2:])
+        second = int(first[ordered[1]])
+        if self.system is CountingSystem.SV:
+            # Schedule 5B para 5 (module docstring): every candidate tied for second place stays in the contest
+            # with the first, and so does every candidate of a tie of three or more for first place.
+            finalists = [c for c in ordered if int(first[c]) >= second]
+            if len(finalists) > 2:
+                tied = sorted((c for c in finalists if int(first[c]) == second), key=lambda c: self.names[c])
+                names = ", ".join(self.names[c] for c in tied)
+                self.notes.append(
+                    f"{names} tied for first place on {second:,} first preferences: all remain in the contest "
+                    "(Schedule 5B para 5(4))"
+                    if second == int(first[ordered[0]])
+                    else f"{names} tied for second place on {second:,} first preferences: all remain in the contest "
+                    f"with {self.names[ordered[0]]} (Schedule 5B para 5(5))"
+                )
+        else:
+            finalists = ordered[:2]
+            if len(ordered) > 2 and second == first[ordered[2]]:
+                # Article 94(3) keeps only "the highest and second highest"; 94(4) decides the tie by lot.
+                self.notes.append(
+                    f"tie for second place between {self.names[ordered[1]]} and {self.names[ordered[2]]}: "
+                    "decided by name here; the law decides by lot"
+                )
+        self._eliminate([c for c in ordered if c not in finalists])
         final = self.tallies
-        if final[a] == final[b]:
+        best = max(int(final[c]) for c in finalists)
+        tied_final = [c for c in finalists if int(final[c]) == best]
+        if len(tied_final) > 1:
             self.notes.append(
                 "final round tied: decided on first preferences here; the law decides by lot"
-                if first[a] != first[b]
+                if len({int(first[c]) for c in tied_final}) > 1
                 else "final round and first preferences tied: decided by name here; the law decides by lot"
             )
-        return max((a, b), key=lambda c: (int(final[c]), int(first[c]), self.names[c]))
+        return max(finalists, key=lambda c: (int(final[c]), int(first[c]), self.names[c]))
 
     def _runoff(self) -> int:
         while True:
