@@ -39,7 +39,7 @@ def test_the_winner_of_a_tie_for_second_does_not_depend_on_the_names() -> None:
 
 
 def test_three_tied_for_first_all_stay_in_the_supplementary_vote() -> None:
-    """Three tied for first: all remain (para 5(4)); none is dropped by name before the second preferences."""
+    """Three tied for first: all remain (Schedule 5B para 5); none is dropped by name before the second preferences."""
     papers = [Ballot(("Ann",), 30), Ballot(("Bob",), 30), Ballot(("Cat",), 30), Ballot(("Eve", "Ann"), 20)]
     result = count_ballots(papers, "sv")
     assert result.final_round.tallies == {"Ann": 50, "Bob": 30, "Cat": 30}

@@ -19,8 +19,8 @@ and shall be counted accordingly if, but only if, a valid first preference vote 
       contest's own `[rules] majority` of valid votes replaces the half (`CountRules.majority`, `for_contest`;
       contingent alike).
     - Round two: everyone but the top two is eliminated at once; a second preference for one of the two
-      is added to their total. A tie keeps more than two (Schedule 5B para 5(4) and 5(5)): three or more
-      tied for first place all remain in the contest, and when one is first and two or more tie for second,
+      is added to their total. A tie keeps more than two (Schedule 5B para 5; 5(5) for a tie for second): three
+      or more tied for first place all remain in the contest, and when one is first and two or more tie for second,
       the first and every one tied for second remain; a second preference for any of them is added. The one
       with the most votes then wins; a tie there the law decides by lot (the engine: on first preferences,
       then by name, with a note).
@@ -784,7 +784,7 @@ class _Count:
                 names = ", ".join(self.names[c] for c in tied)
                 self.notes.append(
                     f"{names} tied for first place on {second:,} first preferences: all remain in the contest "
-                    "(Schedule 5B para 5(4))"
+                    "(Schedule 5B para 5)"
                     if second == int(first[ordered[0]])
                     else f"{names} tied for second place on {second:,} first preferences: all remain in the contest "
                     f"with {self.names[ordered[0]]} (Schedule 5B para 5(5))"

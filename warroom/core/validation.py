@@ -362,7 +362,7 @@ def result_problems(contest: Contest, result: OfficialResult) -> list[tuple[str,
     than the first round counted, less those exhausted (instant runoff: an official exhausted pile may include
     papers the first round never counted, so the final round alone). Supplementary Vote and contingent vote, whose law sends the
     top two on (`finalists = "top_two"`): at most two finalists (SV: also everyone tied for second, or three or
-    more tied for first, Schedule 5B para 5(4)-(5)), each kept at least his first preferences, none
+    more tied for first, Schedule 5B para 5), each kept at least his first preferences, none
     placed below a candidate left out, and no transfer leaving a finalist (he keeps his papers). A runoff (two
     rounds) is a second election, whose turnout may rise, so its votes are not held to the first round's.
     Supplementary Vote, contingent vote and two rounds: no final round after a candidate passed the contest's
@@ -410,7 +410,7 @@ def result_problems(contest: Contest, result: OfficialResult) -> list[tuple[str,
     top_two = contest.counting_rules.finalists == "top_two"
     if contest.system in (CountingSystem.SV, CountingSystem.CONTINGENT) and top_two:
         standing = [v for c, v in first.items() if c != "other"]
-        # SV keeps every candidate tied for second, or of three or more tied for first (Schedule 5B para 5(4)-(5))
+        # SV keeps every candidate tied for second, or of three or more tied for first (Schedule 5B para 5)
         cut = sorted(standing, reverse=True)[1] if len(standing) > 1 else 0
         tied = sum(v >= cut for v in standing) if contest.system is CountingSystem.SV else 2
         if len(final) > max(2, tied):
