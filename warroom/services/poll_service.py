@@ -702,7 +702,7 @@ class PollService(QObject):
 
     def delete_annotation(self, annotation_id: int) -> None:
         contest = self._require_contest()
-        self._write(lambda s: repo.delete_annotation(s, annotation_id), self._contest)
+        self._write(lambda s: repo.delete_annotation(s, contest.id or 0, annotation_id), contest)
         self._annotations = self._run(lambda s: repo.list_annotations(s, contest.id or 0))
         self.annotations_changed.emit(self.annotations)
 
