@@ -1353,10 +1353,17 @@ class Starter:
         assert room is not None
         # The polls added, edited and deleted in the shell first (the window's own commands: undo, the writer thread),
         # then the commands chosen there.
-        if self.shell.changes:
+        first = self.first
+        if (self.shell.changes or self.shell.saves) and isinstance(first, FirstRead) and not self._first_race_open():
+            # typed for the first read's race, which a teammate deleted (or replaced under its id) meanwhile: never
+            # saved into the race the window opened instead (MainWindow.still_open's rule)
+            self._changes_handed = True
+            race, changes, names = first.contest, list(self.shell.changes), [saved.name for saved in self.shell.saves]
+            QTimer.singleShot(0, room.window, lambda: room.window.early_work_elsewhere(race, changes, names))
+        elif self.shell.changes:
             self._changes_handed = True
             QTimer.singleShot(0, room.window, lambda: room.window.apply_early_changes(self.shell.changes))
-        for saved in self.shell.saves:  # the scenarios saved there, as they were then (the window's command: undo)
+        for saved in self.shell.saves if self._first_race_open() else ():  # (saved there as they were then: undo)
             self._changes_handed = True
             QTimer.singleShot(0, room.window, lambda saved=saved: room.scenario_actions.save_prepared(saved))
         for name in self.shell.pending:
@@ -1366,6 +1373,20 @@ class Starter:
         deadline = time.perf_counter() + 20.0
         QTimer.singleShot(0, room.window, self._load_charts)
         QTimer.singleShot(0, room.window, lambda: self._wait_for_figures(deadline))
+
+    def _first_race_open(self) -> bool:
+        """The race the window opened is the one the first read showed the first stage (not one a teammate made
+        under its id after deleting it: its creation time; a rename is the same race). No first read: True."""
+        first, room = self.first, self.room
+        if not isinstance(first, FirstRead):
+            return True
+        if room is None:
+            return False
+        window = room.window
+        if first.created is not None and window.race_mark() is not None:
+            return window.still_open(first.contest, first.created)
+        now = room.poll_service.contest
+        return now is not None and now.id == first.contest_id and now.name == first.contest_name
 
     def _load_charts(self) -> None:
         """The charts, one part per turn of the event loop once the real window has painted; "Loading the

@@ -374,6 +374,7 @@ def _ask(question: str) -> bool:
 
 def _delete(args: argparse.Namespace, out: TextIO) -> int:
     from warroom.store import contests as store
+    from warroom.store import polls as repo
     from warroom.store.db import translated
 
     opened = open_for_cli(args)
@@ -381,6 +382,17 @@ def _delete(args: argparse.Namespace, out: TextIO) -> int:
         with translated(opened.engine), opened.sessions() as session:
             contest = _find(session, args.name)
             polls = store.poll_count(session, contest.id or 0)
+            born = repo.contest_identity(session, contest.id or 0)  # the race asked about (its creation time)
+
+        def refuse_replaced(session: Any) -> None:
+            """A teammate deleted the race while the question was asked (perhaps making another, which SQLite
+            stores under the same number): nothing is deleted, and no backup is taken of a delete not made."""
+            if repo.contest_identity(session, contest.id or 0) != born:
+                raise CliError(
+                    f"{contest.name} was deleted or replaced by a teammate or another program while the question was "
+                    "asked; nothing deleted"
+                )
+
         if not args.yes:
             if not _terminal():
                 raise CliError(f"not deleting {contest.name} without confirmation: no terminal to ask on; add --yes")
@@ -389,11 +401,18 @@ def _delete(args: argparse.Namespace, out: TextIO) -> int:
         backup_dir = paths_of(args).backup_dir
         try:
             with translated(opened.engine), opened.sessions() as session:
+                refuse_replaced(session)
                 backup = store.backup_before_delete(opened.engine, backup_dir, session, contest.id or 0)
         except OSError as exc:
             raise CliError(f"{backup_dir}: the backup could not be written ({exc.strerror}); nothing deleted") from None
-        with translated(opened.engine), opened.sessions.begin() as session:
-            store.delete_contest(session, contest.id or 0)
+        try:
+            with translated(opened.engine), opened.sessions.begin() as session:
+                repo.lock_for_check(session)
+                refuse_replaced(session)  # again, under the write lock: replaced while the copy was written
+                store.delete_contest(session, contest.id or 0)
+        except CliError:
+            backup.unlink(missing_ok=True)  # the copy of a delete that was not made
+            raise
     finally:
         opened.close()
     if args.json:

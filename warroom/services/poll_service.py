@@ -702,7 +702,7 @@ class PollService(QObject):
 
     def delete_annotation(self, annotation_id: int) -> None:
         contest = self._require_contest()
-        self._write(lambda s: repo.delete_annotation(s, annotation_id), self._contest)
+        self._write(lambda s: repo.delete_annotation(s, contest.id or 0, annotation_id), contest)
         self._annotations = self._run(lambda s: repo.list_annotations(s, contest.id or 0))
         self.annotations_changed.emit(self.annotations)
 
@@ -1285,8 +1285,13 @@ class PollService(QObject):
 
         Raises:
             OSError: the backup could not be written (then nothing is deleted). ValueError: no such contest.
-            StoreError: kind "missing": `born` is not the contest stored under its id now; nothing deleted.
+            StoreError: kind "missing": `born` is not the contest stored under its id now; nothing deleted, and no
+                backup left (checked before it is taken; one taken when the race was replaced during the copy is
+                removed).
         """
+        # Refused before the backup, not after it: a backup for a delete that does not happen was a stray file
+        # and, with BACKUPS_KEPT kept, its rotation deleted the user's oldest real backup.
+        self._run(lambda s: _refuse_replaced(s, contest_id, born))
         backup: Path | None = None
         if self._backup_dir is not None:
             backup_dir, engine = self._backup_dir, self._engine
@@ -1296,10 +1301,16 @@ class PollService(QObject):
         def write(s: Session) -> None:
             if born is not None:
                 repo.lock_for_check(s)
-            _refuse_replaced(s, contest_id, born)
+            _refuse_replaced(s, contest_id, born)  # again, under the write lock: replaced during the backup
             contests_repo.delete_contest(s, contest_id)
 
-        self._write(write)
+        try:
+            self._write(write)
+        except StoreError as exc:
+            if backup is not None and exc.kind == "missing":  # refused: the copy is of nothing deleted
+                with contextlib.suppress(OSError):
+                    backup.unlink()
+            raise
         remaining = self.contests()
         self.contests_changed.emit(remaining)
         if self._contest is not None and self._contest.id == contest_id:

@@ -29,7 +29,7 @@ import json
 import sqlite3
 import stat
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +59,9 @@ class FirstRead:
         polls: that contest's polls, as store.polls.list_polls gives them (by fieldwork end, then id).
         contest: that contest as store.polls.get_contest gives it (its candidates, parties and rules: the poll
             form the start's first stage opens needs them, ui/start_shell.py).
+        created: that contest's creation time as stored (store.polls.contest_identity's; None: unreadable), which
+            tells it from a contest a teammate made under its id after deleting it (what the first stage typed for
+            it must not go into that one).
     """
 
     db_file: Path
@@ -69,6 +72,7 @@ class FirstRead:
     demo: bool
     polls: tuple[Poll, ...]
     contest: Contest
+    created: datetime | None = None
 
     @property
     def title(self) -> str:
@@ -222,7 +226,18 @@ def _read(
     contest_id, name = found
     contest = _contest_of(conn, contest_id)
     polls = tuple(_polls(conn, contest_id))
-    return FirstRead(db_file, head, fingerprint, contest_id, name, contest.demo, polls, contest)
+    return FirstRead(
+        db_file, head, fingerprint, contest_id, name, contest.demo, polls, contest, _created(conn, contest_id)
+    )
+
+
+def _created(conn: sqlite3.Connection, contest_id: int) -> datetime | None:
+    """The contest's created_at as SQLAlchemy reads it (its SQLite text, ISO 8601 with or without microseconds)."""
+    row = conn.execute("SELECT created_at FROM contest WHERE id = ?", (contest_id,)).fetchone()
+    try:
+        return datetime.fromisoformat(str(row[0])) if row is not None and row[0] is not None else None
+    except ValueError:
+        return None
 
 
 def _contest(conn: sqlite3.Connection, key: str) -> tuple[int, str] | None:

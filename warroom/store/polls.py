@@ -967,9 +967,23 @@ def add_annotation(session: Session, contest_id: int, annotation: Annotation) ->
     return row.id
 
 
-def delete_annotation(session: Session, annotation_id: int) -> None:
+def delete_annotation(session: Session, contest_id: int, annotation_id: int) -> None:
+    """Delete race `contest_id`'s event marker `annotation_id`. A number that is not one of that race's markers (a
+    marker of another race: numbers are reused once deleted) is refused and nothing is deleted."""
     bump_revision(session)
-    session.execute(delete(AnnotationRow).where(AnnotationRow.id == annotation_id))
+    result = session.execute(
+        delete(AnnotationRow).where(AnnotationRow.id == annotation_id, AnnotationRow.contest_id == contest_id)
+    )
+    if int(result.rowcount) == 0:  # type: ignore[attr-defined]
+        owner = session.scalar(select(AnnotationRow.contest_id).where(AnnotationRow.id == annotation_id))
+        if owner is not None:
+            stmt = select(ContestRow.id, ContestRow.name).where(ContestRow.id.in_([owner, contest_id]))
+            names = {r[0]: r[1] for r in session.execute(stmt)}
+            raise StoreError(
+                f"event marker number {annotation_id} is one of the contest {names.get(owner, owner)!r}'s markers, "
+                f"not of {names.get(contest_id, contest_id)!r}'s: nothing was deleted",
+                kind="conflict",
+            )
 
 
 def list_annotations(session: Session, contest_id: int) -> list[Annotation]:

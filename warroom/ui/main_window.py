@@ -1018,6 +1018,25 @@ class MainWindow(QMainWindow):
         self.keep_unsaved(UnsavedChange(action, tuple(entered), contest.id, contest.name))
         return True
 
+    def early_work_elsewhere(self, contest: Contest, changes: Sequence[EarlyChange], scenarios: Sequence[str]) -> None:
+        """What the start's first stage typed for `contest` (its polls `changes`, its saved `scenarios` by name)
+        when the window opened another race instead (a teammate deleted `contest` meanwhile, or replaced it under
+        its id): nothing of it is saved into the race open now; it is said, naming both, and the polls added or
+        edited are kept for Edit > Retry in their own contest (as moved_on keeps a form's)."""
+        now = self._polls.contest
+        kept = [UnsavedChange(c.kind, c.polls, contest.id, contest.name) for c in changes if c.kind in ("add", "edit")]
+        verbs = {"add": "the poll added", "edit": "the poll edited", "delete": "the polls deleted"}
+        parts = [f"{verbs.get(c.kind, c.kind)} ({', '.join(p.pollster for p in c.polls)})" for c in changes]
+        parts += [f"the scenario {name!r}" for name in scenarios]
+        self.show_error(
+            f"The contest '{contest.name}' was closed while the window opened (deleted by a teammate or another "
+            f"program{', and ' + repr(now.name) + ' opened' if now is not None else ''}): "
+            f"what was typed for it in the first stage ({'; '.join(parts)}) was not saved anywhere"
+            + (f"; the polls are kept for Edit ▸ Retry unsaved change, in '{contest.name}'." if kept else ".")
+        )
+        if kept:
+            self.keep_unsaved(kept)
+
     def apply_early_changes(self, changes: Sequence[EarlyChange]) -> None:
         """Save, in order, the polls added, edited and deleted in the start's first stage (ui/start_shell.py) with
         this window's own commands (undo, the writer thread). Nothing typed there is lost: a poll the store now
