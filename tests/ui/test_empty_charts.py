@@ -78,3 +78,17 @@ def test_an_instant_runoff_race_with_no_polls_says_so(qtbot, tmp_path: Path) -> 
     qtbot.waitUntil(lambda: all(note.isVisible() for note in notes.values()))
     room.window.close()
     store.close()
+
+
+def test_meeting_mode_says_no_polls_yet_without_the_keyboard_hint(empty_room, qtbot) -> None:
+    """On the projector the first chart said "No polls yet: add one (Ctrl+N) or import a file (Ctrl+I)": a hint
+    for the keyboard in front of a room. Meeting mode says "No polls yet"; the window says the hint again after."""
+    win, charts = empty_room.window, empty_room.window.charts
+    win.set_presentation_views(["charts"])
+    win.enter_presentation()
+    try:
+        qtbot.waitUntil(lambda: charts._empty_notes["first"].toPlainText() == "No polls yet", timeout=5000)
+        assert charts._empty_notes["first"].isVisible()
+    finally:
+        win.leave_presentation()
+    qtbot.waitUntil(lambda: charts._empty_notes["first"].toPlainText() == EMPTY_HINT, timeout=5000)

@@ -1998,6 +1998,10 @@ class ChartPanel(QWidget):
         for key, note in self._empty_notes.items():
             vb = self.plots[key].getViewBox()
             if empty:
+                # in meeting mode no keyboard hint: the room reads the projector, and its shortcuts do not add polls
+                text = EMPTY_HINT if key == "first" and self._theme is not PROJECTOR else "No polls yet"
+                if note.toPlainText() != text:
+                    note.setPlainText(text)
                 note.setDefaultTextColor(QColor(self._theme.foreground))
                 font = QFont()
                 font.setPointSize(self._theme.font_pt + 1)
