@@ -16,8 +16,8 @@ def test_a_batch_elimination_is_named_as_a_list(tmp_path: Path) -> None:
 
 
 def test_names_are_listed_as_a_sentence_lists_them() -> None:
-    """core.irv_scenario.listed: the one rule the count's words and the instant-runoff panel's lines use."""
-    from warroom.core.irv_scenario import listed
+    """core.types.listed: the one rule the count's words and the instant-runoff panel's lines use."""
+    from warroom.core.types import listed
 
     assert [listed(n) for n in ([], ["A"], ["A", "B"], ["A", "B", "C"])] == ["", "A", "A and B", "A, B and C"]
 

@@ -76,7 +76,7 @@ import numpy as np
 
 from warroom.core.ballots import Ballot, BallotTable, table_from_ballots
 from warroom.core.runoff import SPLIT_TOLERANCE
-from warroom.core.types import EXHAUSTED, TransferObservation, bidi_isolated
+from warroom.core.types import EXHAUSTED, TransferObservation, bidi_isolated, listed
 
 if TYPE_CHECKING:  # the counting engine itself is imported only by what counts (the CLI's light verbs do not)
     from warroom.core.count import CountResult, CountRules
@@ -1263,12 +1263,6 @@ def pair_leads(scenario: IrvScenario, first_rounds: np.ndarray, a: str, b: str) 
     both = ta + tb
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(both > 0, 100.0 * (ta - tb) / both, np.nan)
-
-
-def listed(names: Sequence[str]) -> str:
-    """Names as a sentence lists them: "A", "A and B", "A, B and C" (a batch elimination read "Simpson and
-    Write-in and Smith out")."""
-    return names[-1] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}" if names else ""
 
 
 def elimination_lines(run: IrvRun, names: Mapping[str, str] | None = None) -> list[str]:

@@ -71,7 +71,7 @@ from warroom.core.scenario import (
     project,
     with_odds,
 )
-from warroom.core.types import Contest, Poll, bidi_isolated, control_problem
+from warroom.core.types import Contest, Poll, bidi_isolated, control_problem, listed
 
 if TYPE_CHECKING:  # (loaded where a poll average is taken: a start frame's case is evaluated without it)
     from warroom.core.averaging import ColumnBuilder, PollAverages
@@ -705,7 +705,7 @@ def assumption_lines(baseline: Baseline, scenario: Scenario) -> list[str]:
         )
         groups.setdefault(text, []).append(baseline.name(k))
     for text, names in groups.items():
-        who = f"{names[0]}'s voters" if len(names) == 1 else f"Voters of {', '.join(names[:-1])} and {names[-1]}"
+        who = f"{names[0]}'s voters" if len(names) == 1 else f"Voters of {listed(names)}"
         lines.append(f"{who}: {text}")
     return lines
 

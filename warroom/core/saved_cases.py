@@ -49,7 +49,7 @@ from warroom.core.two_round_view import (
     first_round_from,
     largest_other,
 )
-from warroom.core.types import EXHAUSTED, bidi_isolated
+from warroom.core.types import EXHAUSTED, bidi_isolated, listed
 
 KIND_KEY = "kind"
 SV = "sv"
@@ -307,7 +307,7 @@ def two_round_lines(view: TwoRoundView) -> list[str]:
     for text, names in groups.items():
         # mid-sentence, a reserved electorate's name is lower case ("... and first-round abstainers: ...")
         said = [n if i == 0 or not n.startswith("First-round ") else "f" + n[1:] for i, n in enumerate(names)]
-        who = said[0] if len(said) == 1 else f"{', '.join(said[:-1])} and {said[-1]}"
+        who = listed(said)
         lines.append(f"{who}: {text}")
     return lines
 

@@ -66,8 +66,8 @@ from PySide6.QtWidgets import (
 
 from warroom.core.forecast import chance_cell
 from warroom.core.irv_pipeline import MINOR_SHARE, BreakEven, IrvCase, IrvView
-from warroom.core.irv_scenario import IrvScenario, listed
-from warroom.core.types import EXHAUSTED, Contest
+from warroom.core.irv_scenario import IrvScenario
+from warroom.core.types import EXHAUSTED, Contest, listed
 from warroom.paths import from_qt_name
 from warroom.ui.glyphs import drawable
 from warroom.ui.protocols import IrvModel
