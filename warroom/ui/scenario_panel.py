@@ -707,39 +707,27 @@ class ScenarioPanel(QWidget):
         self.first_round_label.ensurePolished()
         self.heatmap.set_axis_font(QFont(self.first_round_label.font()))
         for note in self._split_notes.values():
-            self._fit_split_note(note)
+            self._fit_label(note, 2)  # a transfer row's tie line
         for label, least in self._fixed_lines:
-            lines = max(least, self._verdict_lines) if label is self.verdict else least
-            label.ensurePolished()  # pick up the stylesheet's font (meeting mode is much larger)
-            if isinstance(label, DataLabel | RichDataLabel):  # a long name elided, the whole text its tooltip
-                label.fit(None if self.model.read_only else lines)
-            if self.model.read_only:
-                # A saved case never changes while shown: its labels take the height their text needs, so the
-                # heatmap gets the room on a projector.
-                label.setMinimumHeight(0)
-                label.setMaximumHeight(16777215)
-                policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
-                policy.setHeightForWidth(True)  # the height wrapped text needs at the width it has, not a guess
-                label.setSizePolicy(policy)
-            else:
-                label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-                label.setFixedHeight(label.fontMetrics().lineSpacing() * lines + label.fontMetrics().descent() + 8)
+            self._fit_label(label, max(least, self._verdict_lines) if label is self.verdict else least)
 
-    def _fit_split_note(self, note: RichDataLabel) -> None:
-        """A transfer row's tie line: two lines high at the panel's type size (a fixed height, so a slider move
-        that changes its text repaints it alone), or the height its text needs in a saved case."""
-        note.ensurePolished()
+    def _fit_label(self, label: QLabel, lines: int) -> None:
+        """An output label `lines` high at the panel's type size (a fixed height, so new text repaints the label
+        alone), or the height its text needs in a saved case; a data label's long name elided to it."""
+        label.ensurePolished()  # pick up the stylesheet's font (meeting mode is much larger)
+        if isinstance(label, DataLabel | RichDataLabel):  # a long name elided, the whole text its tooltip
+            label.fit(None if self.model.read_only else lines)
         if self.model.read_only:
-            note.fit(None)
-            note.setMinimumHeight(0)
-            note.setMaximumHeight(16777215)
+            # A saved case never changes while shown: its labels take the height their text needs, so the
+            # heatmap gets the room on a projector.
+            label.setMinimumHeight(0)
+            label.setMaximumHeight(16777215)
             policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
-            policy.setHeightForWidth(True)
-            note.setSizePolicy(policy)
+            policy.setHeightForWidth(True)  # the height wrapped text needs at the width it has, not a guess
+            label.setSizePolicy(policy)
         else:
-            note.fit(2)
-            note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-            note.setFixedHeight(note.fontMetrics().lineSpacing() * 2 + note.fontMetrics().descent() + 8)
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+            label.setFixedHeight(label.fontMetrics().lineSpacing() * lines + label.fontMetrics().descent() + 8)
 
     def _show_split_notes(self, view: ProjectionView, c: _Roll) -> None:
         """Under each transfer row that break_even_splits covers (the heatmap's candidate): the split that ties the
@@ -928,7 +916,7 @@ class ScenarioPanel(QWidget):
         note.hide()  # until a view says what a tie would take from these voters (show_view)
         layout.addWidget(note)
         self._split_notes[code] = note
-        self._fit_split_note(note)
+        self._fit_label(note, 2)
 
     def _offer_polls(self) -> None:
         """Offer the model's newest polls as baselines and its polling period as dates (when they changed)."""
