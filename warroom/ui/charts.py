@@ -181,6 +181,17 @@ PROJECTOR = Theme(
 )
 
 
+def ink_plot(plot: pg.PlotItem, theme: Theme) -> None:
+    """A plot's axes, tick labels and title in the theme's foreground (the charts' apply_theme, and the charts
+    shown outside them: the forecast dialog's)."""
+    for name in ("left", "bottom"):
+        axis = plot.getAxis(name)
+        axis.setPen(pg.mkPen(theme.foreground))
+        axis.setTextPen(pg.mkPen(theme.foreground))
+    plot.titleLabel.setAttr("color", theme.foreground)
+    plot.titleLabel.setText(plot.titleLabel.text)
+
+
 class _Matchup(NamedTuple):
     """What the runoff-lead chart shows for a chosen pair (ChartPanel.show_matchup_lead's arguments, kept)."""
 
@@ -2650,14 +2661,10 @@ class ChartPanel(QWidget):
         font.setPointSize(theme.font_pt)
         for key, plot in self.plots.items():
             for name in ("left", "bottom"):
-                axis = plot.getAxis(name)
-                axis.setPen(pg.mkPen(theme.foreground))
-                axis.setTextPen(pg.mkPen(theme.foreground))
-                axis.setStyle(tickFont=font)
+                plot.getAxis(name).setStyle(tickFont=font)
             size_axes(plot, font)
-            plot.titleLabel.setAttr("color", theme.foreground)
             plot.titleLabel.setAttr("size", f"{theme.font_pt + 2}pt")
-            plot.titleLabel.setText(plot.titleLabel.text)
+            ink_plot(plot, theme)
             if key in self._grids:
                 self._grids[key].set_colour(theme.grid)
         for series in self._first.values():

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 from warroom.core.colour import readable
 from warroom.core.forecast import chance_text
 from warroom.core.pipeline import ForecastPoint, forecast_contenders
-from warroom.ui.charts import LIGHT, Theme, use_fitted_title
+from warroom.ui.charts import LIGHT, Theme, ink_plot, use_fitted_title
 from warroom.ui.qt_utils import as_html, plain_label
 
 
@@ -71,12 +71,7 @@ class ForecastDialog(QDialog):
         self.curves: dict[str, pg.PlotDataItem] = {}
         for chart in (self.chance, self.margin):
             chart.setBackground(theme.background)
-            for side in ("left", "bottom"):
-                chart.getAxis(side).setPen(pg.mkPen(theme.foreground))
-                chart.getAxis(side).setTextPen(pg.mkPen(theme.foreground))
-            title = chart.getPlotItem().titleLabel
-            title.setAttr("color", theme.foreground)
-            title.setText(title.text)
+            ink_plot(chart.getPlotItem(), theme)
         legend = self.chance.getPlotItem().legend
         if legend is not None:
             legend.setLabelTextColor(theme.foreground)
