@@ -36,7 +36,7 @@ from warroom.ui.commands import DeleteScenarioCommand, SaveScenarioCommand, Scen
 from warroom.ui.compare_dialog import CompareColumn, CompareDialog
 from warroom.ui.main_window import MainWindow
 from warroom.ui.paste_dialog import PasteDialog
-from warroom.ui.qt_utils import literal_tip, menu_text
+from warroom.ui.qt_utils import literal_tip, menu_text, work_progress
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -402,20 +402,10 @@ class ScenarioActions(QObject):
         if run is None:
             self._open_forecast([])
             return
-        progress = QProgressDialog("Working out the chance of winning week by week…", "Cancel", 0, 1, self.window)
-        progress.setObjectName("forecast_progress")
-        progress.setWindowTitle("Forecast over time")
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumDuration(400)  # (a small contest's forecast is in before the dialog would show)
-        progress.setAutoClose(False)
-        progress.setAutoReset(False)
-        progress.setValue(0)
-        progress.destroyed.connect(run.cancel)  # (the window closed meanwhile: the worker stops at its next date)
-        self._forecasting = progress
-        timer = QTimer(progress)
-        timer.setInterval(50)
 
         def land() -> None:
+            if self._forecasting is not progress:  # (landed already: the dialog's timer may tick once more)
+                return
             if progress.wasCanceled():
                 run.cancel()
             total = max(1, run.total)
@@ -423,7 +413,6 @@ class ScenarioActions(QObject):
             progress.setValue(min(run.done, total))
             if not run.result.done():
                 return
-            timer.stop()
             self._forecasting = None
             progress.close()
             progress.deleteLater()
@@ -437,8 +426,15 @@ class ScenarioActions(QObject):
                 return
             self._open_forecast(points)
 
-        timer.timeout.connect(land)
-        timer.start()
+        progress = work_progress(
+            "Working out the chance of winning week by week…",
+            "Forecast over time",
+            "forecast_progress",
+            self.window,
+            land,
+        )
+        progress.destroyed.connect(run.cancel)  # (the window closed meanwhile: the worker stops at its next date)
+        self._forecasting = progress
 
     def _open_forecast(self, points: Sequence[ForecastPoint]) -> None:
         dialog = self.forecast_dialog(points)

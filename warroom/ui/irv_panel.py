@@ -71,7 +71,15 @@ from warroom.core.types import EXHAUSTED, Contest, listed
 from warroom.paths import from_qt_name
 from warroom.ui.glyphs import drawable
 from warroom.ui.protocols import IrvModel
-from warroom.ui.qt_utils import NAME_IN_TITLE, as_html, elide_middle, literal_tip, plain_label, signals_blocked
+from warroom.ui.qt_utils import (
+    NAME_IN_TITLE,
+    as_html,
+    elide_middle,
+    literal_tip,
+    plain_label,
+    signals_blocked,
+    work_progress,
+)
 from warroom.ui.split_slider import STEPS, LeverInput, rebalance
 
 DECISIVE = QColor("#F4A259")
@@ -916,22 +924,17 @@ class IrvPanel(QWidget):
         self.ballots_button.setEnabled(not busy)
         dialog = self._ballots_progress
         if busy and dialog is None:
-            dialog = QProgressDialog("Reading last election's ballots…", "Cancel", 0, 0, self)
-            dialog.setObjectName("irv_ballots_progress")
-            dialog.setWindowTitle("Last election's ballots")
-            dialog.setWindowModality(Qt.WindowModality.WindowModal)
-            dialog.setMinimumDuration(400)  # (a small file is in before the dialog would show)
-            dialog.setAutoClose(False)
-            dialog.setAutoReset(False)
-            dialog.canceled.connect(self.model.cancel_ballots)
-            dialog.setValue(0)
-            # The bar follows the read on a timer, not on each progress signal: a modal dialog's setValue
-            # processes events, and the next signal's setValue ran inside it, dozens deep, each repainting.
-            timer = QTimer(dialog)
-            timer.setInterval(50)
-            timer.timeout.connect(self._show_ballots_progress)
-            timer.start()
             self._ballots_seen = (0, 0)
+            # (the bar follows the read on the dialog's timer, not on each progress signal: work_progress)
+            dialog = work_progress(
+                "Reading last election's ballots…",
+                "Last election's ballots",
+                "irv_ballots_progress",
+                self,
+                self._show_ballots_progress,
+                maximum=0,
+            )
+            dialog.canceled.connect(self.model.cancel_ballots)
             self._ballots_progress = dialog
         elif not busy and dialog is not None:
             self._ballots_progress = None

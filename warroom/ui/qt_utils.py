@@ -24,9 +24,39 @@ from PySide6.QtGui import (
     QValidator,
 )
 from PySide6.QtGui import Qt as _GuiQt
-from PySide6.QtWidgets import QApplication, QDoubleSpinBox, QLabel, QMessageBox, QStatusBar, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDoubleSpinBox,
+    QLabel,
+    QMessageBox,
+    QProgressDialog,
+    QStatusBar,
+    QWidget,
+)
 
 from warroom.ui.glyphs import drawable
+
+
+def work_progress(
+    text: str, title: str, name: str, parent: QWidget, follow: Callable[[], None], maximum: int = 1
+) -> QProgressDialog:
+    """A window-modal progress dialog for work on a worker thread: shown only past 0.4 s (a small job is done
+    before it would show), kept open until the work lands (no auto close or reset), its bar set by `follow` on
+    a 50 ms timer of its own: a modal dialog's setValue processes events, so a value set on each of the worker's
+    signals ran inside the last one's, dozens deep (Forecast over time, the instant-runoff panel's ballots)."""
+    dialog = QProgressDialog(text, "Cancel", 0, maximum, parent)
+    dialog.setObjectName(name)
+    dialog.setWindowTitle(title)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(400)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    dialog.setValue(0)
+    timer = QTimer(dialog)
+    timer.setInterval(50)
+    timer.timeout.connect(follow)
+    timer.start()
+    return dialog
 
 
 def as_html(text: str) -> str:
