@@ -201,6 +201,7 @@ class RichDataLabel(QLabel):
         self._tip = ""
         self._described = ""
         self._measure: tuple[QFont, float] | None = None  # the bold font and its widest letter (font changes reset it)
+        self._fitted: tuple[int, int, str] | None = None  # the last text found within its lines (_within_lines)
 
     def set_rich(self, build: Callable[[Callable[[str], str]], str]) -> None:
         """Show `build(h)`, where `h` escapes a piece of data (and elides its words too wide for the label)."""
@@ -233,6 +234,7 @@ class RichDataLabel(QLabel):
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             self._measure = None
+            self._fitted = None
             self._refit()
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -243,6 +245,27 @@ class RichDataLabel(QLabel):
         if text != self._shown:
             self._shown = text
             super().setText(text)
+
+    def _within_lines(self, shown: str) -> bool:
+        """Whether `shown` (on the label now) keeps to its lines. Asking Qt to lay the text out tripled a slider
+        move's repaint, so a text that fitted is remembered with its digits as zeros: a slider move changes
+        figures (drawn alike wide in the fonts used), not the words, and a text of the same shape fits alike."""
+        if self._max_lines is None:
+            return True
+        key = (self.width(), self.height(), _DIGITS.sub("0", shown))
+        if key == self._fitted:
+            return True
+        if self.heightForWidth(self.width()) <= self.height():
+            self._fitted = key
+            return True
+        return False
+
+    def _end_in_ellipsis(self, width: int) -> None:
+        """The plain text cut to the label's lines, ending in "…" (the whole of it is the tooltip)."""
+        for narrower in (0, 6, 12, 24, 48):  # (QLabel may break a line a few pixels before this measure)
+            self._show(as_html(fitted_text(self.full_text(), self.font(), width - narrower, self._max_lines)))
+            if self.heightForWidth(self.width()) <= self.height():
+                break
 
     def _refit(self) -> None:
         build = self._build
@@ -259,17 +282,18 @@ class RichDataLabel(QLabel):
             for share in (1.0, 0.5, 0.3, 0.2):
                 room = max(int(width * share), 24)
                 shown = build(partial(_fitted_html, font=bold, width=room, short=int(room / max(widest, 1.0))))
-                if shown == self._full:
-                    break  # nothing too wide: shown as ever
                 self._show(shown)
-                if self._max_lines is None or self.heightForWidth(self.width()) <= self.height():
+                if self._within_lines(shown):
+                    break  # within its lines (or no limit): nothing too wide is shown as ever
+                if shown == self._full:
+                    # No word too wide, and still past its lines (a narrow dock: the win chance's fourth line
+                    # was cut through the middle of its letters): eliding names would not help; end in "…".
+                    self._end_in_ellipsis(width)
+                    shown = self._shown
                     break
             else:  # a name elided to a fifth of the line and still past the lines: the plain text, ending in "…"
-                for narrower in (0, 6, 12, 24, 48):  # (QLabel may break a line a few pixels before this measure)
-                    shown = as_html(fitted_text(self.full_text(), self.font(), width - narrower, self._max_lines))
-                    self._show(shown)
-                    if self.heightForWidth(self.width()) <= self.height():
-                        break
+                self._end_in_ellipsis(width)
+                shown = self._shown
         self._show(shown)
         plain = self.full_text()
         if plain != self._described:
@@ -307,6 +331,7 @@ def elide_middle(text: str, limit: int = NAME_IN_TITLE) -> str:
 
 _SPACES = re.compile(r"(\s+)")
 _TAGS = re.compile(r"<[^>]*>")
+_DIGITS = re.compile(r"[0-9]")
 
 
 def title_text(text: str, limit: int = NAME_IN_TITLE) -> str:
