@@ -6,7 +6,7 @@ from __future__ import annotations
 
 MIN_CHARTS_WIDTH = 560
 MIN_CHARTS_HEIGHT = 250
-MIN_SCENARIO_WIDTH = 280
+MIN_SCENARIO_WIDTH = 310  # the inputs of a Supplementary Vote race fit it without scrolling sideways
 MIN_POLLS_HEIGHT = 110
 SCENARIO_SHARE = 0.38  # of the window's width, until the user drags the separator
 POLLS_SHARE = 0.24  # of the window's height

@@ -577,8 +577,11 @@ class IrvPanel(QWidget):
         self._minor_grid.setColumnStretch(1, 1)
         self.minor_box.hide()
         self.break_even_label = TextPane("irv_break_even", "What would change the winner")
-        self.reset_button = QPushButton("&Reset to baseline")
-        self.reset_button.setToolTip("Every candidate's next preferences back to the polls' and the past count's")
+        # (short: beside the ballots button it set the inputs' least width past a narrow dock's)
+        self.reset_button = QPushButton("&Reset")
+        self.reset_button.setToolTip(
+            "Every candidate's next preferences back to the polls' and the past count's (Scenario > Reset to baseline)"
+        )
         self.reset_button.clicked.connect(self.model.reset)
 
         self.basis.setWordWrap(True)
@@ -887,7 +890,7 @@ class IrvPanel(QWidget):
         minor = self._minor
         if minor:
             total = sum(self._tenths.get(k, 0) for k in minor) / 10.0
-            text = f"Minor candidates ({len(minor)}, {total:.1f} % together)"
+            text = f"Minor candidates ({len(minor)}, {total:.1f} %)"  # (short: a tool button never wraps)
             if self.minor_toggle.text() != text:
                 self.minor_toggle.setText(text)
 

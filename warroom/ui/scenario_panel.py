@@ -374,7 +374,11 @@ class ScenarioPanel(QWidget):
         mform.addRow(self.drag_row_label, row2)
         mform.addRow(self.drag_source)
 
-        self.transfers_box = QGroupBox("Second preferences of eliminated candidates")
+        # (short: a group box's title never wraps, and a long one set the inputs' least width past a narrow dock's)
+        self.transfers_box = QGroupBox("Second preferences")
+        self.transfers_box.setToolTip(
+            "How each eliminated candidate's voters' second preferences divide between the two finalists"
+        )
         self.transfers_layout = QVBoxLayout(self.transfers_box)
 
         # --- outputs -----------------------------------------------------------------------------------------
@@ -445,8 +449,9 @@ class ScenarioPanel(QWidget):
         self._outputs_form = oform
         self._held_paints = 0  # verdict paints held back in a row while it overlaps the line under it
 
-        self.reset_button = QPushButton("&Reset to baseline")
-        self.reset_button.setToolTip("Put every slider back to the poll-based defaults")
+        # Short, as the other two: the row of three set the inputs' least width past a narrow dock's
+        self.reset_button = QPushButton("&Reset")
+        self.reset_button.setToolTip("Put every slider back to the poll-based defaults (Scenario > Reset to baseline)")
         self.reset_button.clicked.connect(self.model.reset)
         # No mnemonic: Alt+S is the Scenario menu's (both on it, the first Alt+S only moved the focus here, the
         # second opened the menu, neither saved); Scenario > Save as… (Ctrl+Shift+S) is the key.
@@ -466,7 +471,8 @@ class ScenarioPanel(QWidget):
         top = QGridLayout()
         top.addWidget(QLabel("Baseline"), 0, 0)
         top.addWidget(self.baseline_combo, 0, 1)
-        top.addWidget(self.baseline_date, 0, 2)
+        top.addWidget(self.baseline_date, 0, 2)  # under the choice in a panel narrower than SLIM (_lay_out)
+        self._baseline_grid = top
         ilayout.addLayout(top)
         ilayout.addWidget(self.baseline_label)
         ilayout.addWidget(self.personal_box)
@@ -568,7 +574,9 @@ class ScenarioPanel(QWidget):
         title = self.model.title
         self.title_label.set_rich(lambda h: f"<b>{h(title)}</b>" if title else "")
         # (a group box's title cannot refit: a long name is elided there, whole in the tooltip)
-        self.message_box.setTitle(drawable(f"Message: tie {elide_middle(_name(c, a), NAME_IN_TITLE)} to his party"))
+        self.message_box.setTitle(
+            drawable(f"Message: tie {elide_middle(_name(c, a), NAME_IN_TITLE // 2)} to his party")
+        )
         self.message_box.setToolTip(literal_tip(f"Message: tie {_name(c, a)} to his party"))
         self.message_slider.setToolTip(
             literal_tip(
@@ -783,8 +791,19 @@ class ScenarioPanel(QWidget):
         it once its dock has the size the window will give it: the panel's first size was a provisional one)."""
         self._lay_out(self.size(), force=True)
 
+    SLIM = 420
+    """Below this width (px) the baseline's date goes under its choice: side by side they set the inputs' least
+    width past a narrow dock's (the inputs scrolled sideways at the dock's least width)."""
+
     def _lay_out(self, size: QSize, *, force: bool = False) -> None:
         narrow = size.width() < self.NARROW
+        slim = size.width() < self.SLIM
+        grid = self._baseline_grid
+        at = (1, 1) if slim else (0, 2)
+        index = grid.indexOf(self.baseline_date)
+        if index >= 0 and grid.getItemPosition(index)[:2] != at:
+            grid.removeWidget(self.baseline_date)
+            grid.addWidget(self.baseline_date, *at)
         wanted = Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal
         if self.splitter.orientation() != wanted or force:
             self.splitter.setOrientation(wanted)

@@ -280,7 +280,9 @@ class TransferInput(QWidget):
         )
         a_label.setToolTip(literal_tip(tip_a))
         a_label.setBuddy(self.a_of_valid.field)
+        a_label.setWordWrap(True)  # at a narrow dock's least width, "Johnson :" over "Livingstone": no sideways scroll
         v_label = QLabel("name a finalist")
+        v_label.setWordWrap(True)
         v_label.setToolTip(literal_tip(tip_v))
         v_label.setBuddy(self.valid.field)
         grid.addWidget(a_label, 0, 0)

@@ -365,6 +365,11 @@ class KeptTextLabel(SteadyLabel):
         self.updateGeometry()
         self.update()
 
+    def hasHeightForWidth(self) -> bool:
+        # (QLabel answers from its own text, which this label never sets: False, so the layouts gave a row title
+        # and the data's source one line each whatever their text needed, cut through their letters)
+        return self.wordWrap()
+
     def heightForWidth(self, width: int) -> int:
         margins = self.contentsMargins()
         doc = self._doc()
@@ -545,6 +550,8 @@ class TwoRoundPanel(QWidget):
         self.message_on.setObjectName("message_on")
         self.message_on.setAccessibleName("Message against")
         self.message_on.setToolTip("The finalist the message is against: works on either")
+        self.message_on.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.message_on.setMinimumContentsLength(8)
         self.message_among = QComboBox()
         self.message_among.setObjectName("message_among")
         self.message_among.setAccessibleName("Message among")
@@ -571,20 +578,22 @@ class TwoRoundPanel(QWidget):
         levers = QGroupBox("Runoff levers")
         levers.setObjectName("two_round_levers")
         lform = QFormLayout(levers)
+        # a field too wide beside its label goes under it (a narrow dock's least width scrolled sideways)
+        lform.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         turnout_label = QLabel("&Turnout lever")
         turnout_label.setBuddy(self.turnout.field)
         turnout_label.setToolTip(TURNOUT_TIP)
         lform.addRow(turnout_label, self.turnout)
         lform.addRow(self.turnout_result)
-        against = QHBoxLayout()
-        against.addWidget(self.message_on, 1)
-        against.addWidget(QLabel("among"))
-        against.addWidget(self.message_among, 1)
-        lform.addRow("Message against", against)
+        # (one row each: side by side the two pickers set the levers' least width past a narrow dock's)
+        lform.addRow("Message against", self.message_on)
+        lform.addRow("among", self.message_among)
         lform.addRow("Turn away", self.message_strength)
         lform.addRow(self.message_dest)
 
-        self.electorates_box = QGroupBox("What each first-round electorate does in the runoff")
+        # (short: a group box's title never wraps; a long one set the inputs' least width past a narrow dock's)
+        self.electorates_box = QGroupBox("Each electorate's runoff")
+        self.electorates_box.setToolTip("What each first-round electorate does in the runoff")
         self.electorates_box.setObjectName("two_round_electorates")
         self.electorates_layout = QVBoxLayout(self.electorates_box)
         self.reset_button = QPushButton("&Reset to published matrices")
@@ -611,6 +620,10 @@ class TwoRoundPanel(QWidget):
         self.question_combo.setAccessibleName("Whose voters")
         self.question_combo.setToolTip("The electorate the break-even question is about")
         self.question_combo.currentIndexChanged.connect(self._on_question_changed)
+        # (its least width a dozen letters, a longer name elided: the row set the answer's least width past a
+        # narrow dock's, which scrolled sideways at the dock's least width)
+        self.question_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.question_combo.setMinimumContentsLength(12)
         self.answer_label = SteadyLabel()
         self.answer_label.setObjectName("two_round_break_even")
         self.levers_label = SteadyLabel()
@@ -840,8 +853,11 @@ class TwoRoundPanel(QWidget):
             toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
             toggle.setArrowType(Qt.ArrowType.RightArrow)
             total = sum(shares[k] for k in minor)
-            toggle.setText(f"Minor candidates ({len(minor)}, {total:.1f} % together)")
-            toggle.setToolTip(f"Show the runoff splits of the candidates under {MINOR_SHARE:g} % of the first round")
+            toggle.setText(f"Minor candidates ({len(minor)}, {total:.1f} %)")  # (short: a tool button never wraps)
+            toggle.setToolTip(
+                f"Show the runoff splits of the {len(minor)} candidates under {MINOR_SHARE:g} % of the first round "
+                f"({total:.1f} % of it together)"
+            )
             box = QWidget()
             box.setObjectName("two_round_minor")
             inner = QVBoxLayout(box)
@@ -1033,6 +1049,10 @@ class TwoRoundPanel(QWidget):
             # Narrow, the pickers' row above the charts carries the qualify odds: the answer stays compact.
             self.qualify_label.setVisible(not narrow)
             QTimer.singleShot(0, self, self._fit_label_heights)  # the outputs' width changed a lot
+        elif event.size().width() != event.oldSize().width():
+            # Narrowed (a dock dragged in): a text may need more lines at the new width (the headline and the
+            # answer were cut through their letters at the dock's least width)
+            QTimer.singleShot(0, self, self._grow_labels)
         if turned or (narrow and not self._user_split):
             total = event.size().height() if narrow else event.size().width()
             if narrow:  # the answer on top at the height its lines need (at most 9/20), the sliders get the rest
