@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 from PySide6.QtCore import QDate, QEvent, QObject, QRect, QSize, Qt, QTimer, Signal
@@ -801,7 +801,8 @@ class ScenarioPanel(QWidget):
         grid = self._baseline_grid
         at = (1, 1) if slim else (0, 2)
         index = grid.indexOf(self.baseline_date)
-        if index >= 0 and grid.getItemPosition(index)[:2] != at:
+        row, column, _rows, _columns = cast(tuple[int, int, int, int], grid.getItemPosition(index))
+        if index >= 0 and (row, column) != at:
             grid.removeWidget(self.baseline_date)
             grid.addWidget(self.baseline_date, *at)
         wanted = Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal
