@@ -37,3 +37,56 @@ def test_tied_leaders_past_the_majority_are_one_candidate_for_the_count_and_the_
     won = first_round_winner(contest, result)
     assert won is not None and won[0] == counted.winner
     assert "Bob was elected in the first round" in no_final_round_reason(contest, result)
+
+
+def _near_tie(a_share: float, as_of: date) -> tuple[float, str]:
+    from warroom.core.forecast import ForecastErrors
+    from warroom.core.pipeline import OddsModel, evaluate
+    from warroom.core.runoff import Split
+    from warroom.core.scenario import Baseline, Scenario
+    from warroom.resources import resource_path
+
+    model = OddsModel(ForecastErrors.load(resource_path("data", "forecast_errors.json")), date(2024, 5, 2))
+    base = Baseline({"A": a_share, "B": 40.0, "C": 60.0 - a_share}, {}, {}, "A", "B", as_of=as_of)
+    view = evaluate(base, Scenario({"C": Split(50, 50, 0)}), odds=model, heatmap=False)
+    assert view.odds is not None and view.odds.n == model.draws == 2000
+    return view.projection.margin, view.projection.verdict
+
+
+@pytest.mark.parametrize("as_of", [date(2024, 5, 1), date(2024, 4, 2)])
+def test_a_near_tie_never_names_the_other_side_from_the_headline(as_of: date) -> None:
+    """Ann 0.2 points ahead in the point projection read "A still ahead in the runoff by 0.2 points: Toss-up
+    (B 51 %)" on 2,000 draws, and an exact dead heat "Toss-up (B 52 %)": the simulation's noise named a favourite
+    against the headline. A chance within the simulation's own error of 50 % now names none; further out the
+    verdict names the point projection's leader."""
+    for tenths in range(-30, 31):
+        margin, verdict = _near_tie(40.0 + tenths / 10, as_of)
+        named = _favourite_named(verdict.rsplit(": ", 1)[1])
+        ahead = "A" if margin > 0.05 else "B" if margin < -0.05 else None
+        assert named in (None, ahead), verdict
+        if tenths == 0:
+            assert named is None, verdict
+    assert _favourite_named(_near_tie(43.0, as_of)[1].rsplit(": ", 1)[1]) == "A"
+
+
+def _favourite_named(words: str) -> str | None:
+    """Whom verdict words name as the favourite: "Toss-up (B 51 %)" -> B, "Lean A (62 % chance)" -> A."""
+    if "level within the simulation's error" in words:
+        return None
+    return words.removeprefix("Toss-up (").split()[0] if words.startswith("Toss-up (") else words.split()[1]
+
+
+def test_level_within_the_simulations_error() -> None:
+    """Three standard errors of the draws: 2,000 draws cannot tell 52 % from 50 %, nor 34 % from 31 % for the two
+    likeliest of a field; 10,000 draws can tell 52 % from a dead heat."""
+    from warroom.core.forecast import level_within_error, verdict_sentence
+
+    assert level_within_error(0.52, 0.48, 2000) and not level_within_error(0.54, 0.46, 2000)
+    assert not level_within_error(0.52, 0.48, 10_000)
+    assert level_within_error(0.34, 0.31, 2000) and not level_within_error(0.40, 0.30, 2000)
+    assert (
+        verdict_sentence(0.52, "Ann", "Bob", draws=2000) == "Toss-up (Ann and Bob level within the simulation's error)"
+    )
+    assert verdict_sentence(0.52, "Ann", "Bob") == "Toss-up (Bob 52 %)"  # an exact probability names its side
+    with pytest.raises(ValueError, match="positive number of draws"):
+        level_within_error(0.5, 0.5, 0)

@@ -657,7 +657,9 @@ def evaluate(
     simulated = None
     if odds is not None:
         simulated = simulate_odds(baseline, scenario, projection, odds)
-        projection = with_odds(projection, baseline, simulated.p_b_wins, simulated.margin_sd, simulated.p_win)
+        projection = with_odds(
+            projection, baseline, simulated.p_b_wins, simulated.margin_sd, simulated.p_win, simulated.n
+        )
     target = largest_eliminated(baseline)
     grid = contour = None
     splits: dict[str, float | None] = {}

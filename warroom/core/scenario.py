@@ -703,20 +703,28 @@ def project(baseline: Baseline, scenario: Scenario, *, error: ErrorModel = DEFAU
 
 
 def with_odds(
-    projection: Projection, baseline: Baseline, p_b: float, sigma: float, p_win: Mapping[str, float] | None = None
+    projection: Projection,
+    baseline: Baseline,
+    p_b: float,
+    sigma: float,
+    p_win: Mapping[str, float] | None = None,
+    draws: int | None = None,
 ) -> Projection:
     """The projection with another win probability (e.g. simulated) and the verdict words that follow it.
 
     Args:
+        draws: the simulated elections the chances come from: chances level within the simulation's error name
+            no favourite (core.forecast.level_within_error), so the words never take the other side from the
+            point projection's headline on noise.
         p_win: each candidate's simulated chance. When a third candidate wins in some draws, the words give the
             favourite's own chance against the field (core.forecast.field_verdict): four candidates level at 25 %
             were "Likely Able (76 % chance)", one minus the challenger's 24 %, where Able won 27 % of the draws.
     """
     others = 0.0 if p_win is None else sum(v for k, v in p_win.items() if k not in (baseline.a, baseline.b))
     if p_win and others > 0.0:
-        odds = field_verdict(p_win, baseline.name)[1]
+        odds = field_verdict(p_win, baseline.name, draws=draws)[1]
     else:  # only the pair can win: the two-way words, P(A) = 1 - P(B)
-        odds = verdict_sentence(float(p_b), baseline.name(baseline.a), baseline.name(baseline.b))
+        odds = verdict_sentence(float(p_b), baseline.name(baseline.a), baseline.name(baseline.b), draws=draws)
     return replace(projection, win_probability_b=float(p_b), sigma=sigma, verdict=f"{projection.situation}: {odds}")
 
 
