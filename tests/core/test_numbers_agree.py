@@ -90,3 +90,55 @@ def test_level_within_the_simulations_error() -> None:
     assert verdict_sentence(0.52, "Ann", "Bob") == "Toss-up (Bob 52 %)"  # an exact probability names its side
     with pytest.raises(ValueError, match="positive number of draws"):
         level_within_error(0.5, 0.5, 0)
+
+
+def _polls_ending(last: date) -> list:
+    from datetime import timedelta
+
+    from tests.conftest import make_poll
+
+    return [
+        replace(
+            make_poll(1, pollster=f"P{k % 3}", a=44, b=41, c=15),
+            fieldwork_start=last - timedelta(days=3 * k + 2),
+            fieldwork_end=last - timedelta(days=3 * k),
+            id=k + 1,
+        )
+        for k in range(10)
+    ]
+
+
+def test_a_stale_average_is_less_sure_than_a_fresh_one() -> None:
+    """The same ten polls ending 3.5 months before polling day or two days before it, each read as of two days
+    before it (the baseline "Poll average on a date", `warroom scenario --as-of`, the forecast over time and the
+    back-test all read the polls known on a day): the simulated odds and the forecast band counted the distance
+    to polling day from the day read, not from the latest poll, so the stale average gave the same margin sd
+    (7.0 points), the same "Lean Red (65 % chance)" and the same forecast band as the fresh one. They now count
+    from the latest poll the figures rest on (Baseline.polls_to, core.pipeline.evidence_days)."""
+    from tests.conftest import TOY
+    from warroom.core.forecast import ForecastErrors
+    from warroom.core.pipeline import OddsModel, compute_averages, default_case_on, evaluate
+    from warroom.resources import resource_path
+
+    model = OddsModel(ForecastErrors.load(resource_path("data", "forecast_errors.json")), TOY.election_date)
+    read_on = date(2024, 4, 30)
+    seen, polls_to = {}, {}
+    for name, last in (("fresh", date(2024, 4, 29)), ("stale", date(2024, 1, 10))):
+        polls = _polls_ending(last)
+        case = default_case_on(polls, TOY, read_on)
+        assert case is not None
+        base, scenario = case
+        assert base.as_of == read_on
+        view = evaluate(base, scenario, heatmap=False, odds=model)
+        assert view.odds is not None
+        avg = compute_averages(polls, TOY, as_of=read_on, odds=model)
+        assert avg is not None
+        lo, hi = avg.forecast["lead2"]
+        seen[name] = (model.days_before(base), view.odds.margin_sd, view.projection.win_probability_b, hi[-1] - lo[-1])
+        polls_to[name] = getattr(base, "polls_to", None)
+    fresh, stale = seen["fresh"], seen["stale"]
+    assert fresh[0] == 3 and stale[0] == 113  # days from the latest poll to polling day
+    assert stale[1] > fresh[1] + 1.0  # a wider margin
+    assert fresh[2] < stale[2] < 0.5  # the same lead, less sure
+    assert stale[3] > fresh[3] + 2.0  # a wider forecast band on the day read
+    assert polls_to == {"fresh": date(2024, 4, 29), "stale": date(2024, 1, 10)}

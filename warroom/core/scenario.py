@@ -142,6 +142,10 @@ class Baseline:
         majority_unapplied: the contest's own majority in words ("40 % of registered voters") when it is a share of
             votes cast or of the electorate, which a baseline's shares of valid votes cannot follow ("" when it
             is followed); `majority_note` says so wherever the verdict is shown.
+        polls_to: the fieldwork end of the latest poll the figures rest on, when it is before `as_of` (an
+            average read on a later day): the forecast's distance to polling day counts from it
+            (core.pipeline.OddsModel.days_before), since a poll months old is no surer for being read today.
+            None: `as_of` is that day.
     """
 
     first_round: Mapping[str, float]
@@ -156,6 +160,7 @@ class Baseline:
     as_of: date | None = None
     majority: float = 50.0
     majority_unapplied: str = ""
+    polls_to: date | None = None
 
     def __post_init__(self) -> None:
         if not 0.0 < self.majority < 100.0:  # `not` so NaN is refused too
