@@ -46,3 +46,22 @@ def test_a_new_york_count_follows_the_contests_majority(db: list[str], tmp_path:
     csv.write_text("count,pref1,pref2\n4,Ada Adams,\n3,Ben Brown,\n2,Cy Cole,Ben Brown\n", encoding="utf-8")
     same = json.loads(ok("count", str(csv), "--system", "irv", "--contest", "Trio Mayor 2025", "--json", *db))
     assert same["winner"] == counted["winner"]
+
+
+def test_warroom_scenario_says_when_it_cannot_follow_a_tie_for_second(db: list[str], tmp_path: Path) -> None:
+    """A poll of 40-30-30: `warroom scenario` printed a runoff of Ann and Bob with no word that Bob and Cat tie
+    for second (both stay in a Supplementary Vote count); the note (and any other of the projection's notes, which
+    no front end printed) is now printed and in --json."""
+    (tmp_path / "trio.toml").write_text(TRIO, encoding="utf-8")
+    ok("contest", "new", "--from", str(tmp_path / "trio.toml"), *db)
+    polls = tmp_path / "polls.csv"
+    polls.write_text(
+        "pollster,fieldwork_start,fieldwork_end,sample_size,first:ann,first:bob,first:cat\n"
+        "P1,2025-04-20,2025-04-22,1000,40,30,30\n",
+        encoding="utf-8",
+    )
+    ok("import", str(polls), "--contest", "Trio Mayor 2025", *db)
+    out = ok("scenario", "--contest", "Trio Mayor 2025", *db)
+    assert "Note: Baker and Cole are level for second on 30.0 %" in out
+    shown = json.loads(ok("scenario", "--contest", "Trio Mayor 2025", "--json", *db))
+    assert any("level for second" in note for note in shown["notes"])

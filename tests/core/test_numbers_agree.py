@@ -142,3 +142,26 @@ def test_a_stale_average_is_less_sure_than_a_fresh_one() -> None:
     assert fresh[2] < stale[2] < 0.5  # the same lead, less sure
     assert stale[3] > fresh[3] + 2.0  # a wider forecast band on the day read
     assert polls_to == {"fresh": date(2024, 4, 29), "stale": date(2024, 1, 10)}
+
+
+def test_a_scenario_says_it_cannot_follow_a_tie_for_second() -> None:
+    """Ann 40, Bob 30, Cat 30: the Supplementary Vote keeps Bob and Cat both in the count (Schedule 5B para 5(5),
+    as core.count does), and with nobody else to transfer Ann wins 40-30-30; the scenario, a runoff of two,
+    counted Ann against Bob with Cat's voters transferred and said nothing. It now says it cannot follow the tie
+    (Projection.notes). A clear second, or an eliminated candidate passing the second, keeps its old words."""
+    from warroom.core.runoff import Split
+    from warroom.core.scenario import Baseline, Scenario, project
+
+    names = {"ann": "Ann Able", "bob": "Bob Baker", "cat": "Cat Cole"}
+    tied = Baseline({"ann": 40.0, "bob": 30.0, "cat": 30.0}, {}, {}, "ann", "bob", names=names)
+    notes = project(tied, Scenario({"cat": Split(20, 60, 20)})).notes
+    assert notes == (
+        "Bob Baker and Cat Cole are level for second on 30.0 %: the Supplementary Vote keeps every candidate tied "
+        "for second in the count (Schedule 5B para 5(5)) and the contingent vote draws lots between them; this "
+        "scenario counts a runoff of Ann Able and Bob Baker only",
+    )
+    clear = Baseline({"ann": 40.0, "bob": 31.0, "cat": 29.0}, {}, {}, "ann", "bob", names=names)
+    assert project(clear, Scenario({"cat": Split(20, 60, 20)})).notes == ()
+    passed = Baseline({"ann": 40.0, "bob": 29.0, "cat": 31.0}, {}, {}, "ann", "bob", names=names)
+    (note,) = project(passed, Scenario({"cat": Split(20, 60, 20)})).notes
+    assert "Cat Cole (31.0 %) passes Bob Baker (29.0 %)" in note

@@ -66,7 +66,7 @@ import numpy as np
 
 from warroom.core.forecast import field_verdict, verdict_sentence
 from warroom.core.runoff import SPLIT_TOLERANCE, Runoff, Split, check_parts, implied_runoff
-from warroom.core.types import EXHAUSTED, TransferObservation, bidi_isolated
+from warroom.core.types import EXHAUSTED, TransferObservation, bidi_isolated, listed
 
 DEFAULT_TRANSFER_RATE = 100.0 * (124_977 + 135_089) / 478_320
 """Share (%) of eliminated candidates' voters whose second preference names a finalist, used for candidates
@@ -81,6 +81,11 @@ transfer rate."""
 
 _NORMAL = NormalDist()
 _INERT = 1e-12  # a slope below this (points per unit of lever) means the lever does not move the margin
+TIE_POINTS = 0.05
+"""Projected first-round shares closer than this (points) are level: they print alike to one decimal, and no poll
+tells them apart. A candidate level with the second is in the count under the Supplementary Vote's law, which a
+runoff of two cannot show (Projection.notes says so)."""
+
 _GAP_TOLERANCE = 1e-9  # margins within this of zero count as a dead heat (break-even round trips land here)
 
 
@@ -690,8 +695,18 @@ def project(baseline: Baseline, scenario: Scenario, *, error: ErrorModel = DEFAU
         f"{baseline.name(k)} ({shares[k]:.1f} %) passes {baseline.name(trailing)} ({shares[trailing]:.1f} %) in the "
         "first round, so the real runoff pair would differ"
         for k in baseline.eliminated
-        if shares[k] > shares[trailing]
+        if shares[k] >= shares[trailing] + TIE_POINTS
     )
+    level = [k for k in baseline.eliminated if abs(shares[k] - shares[trailing]) < TIE_POINTS]
+    if level:
+        # A runoff of two cannot hold a third finalist: said, not modelled (core.count keeps them all under SV).
+        place = "first" if abs(shares[a] - shares[b]) < TIE_POINTS else "second"
+        tied = listed([baseline.name(k) for k in (trailing, *level)])
+        notes += (
+            f"{tied} are level for {place} on {shares[trailing]:.1f} %: the Supplementary Vote keeps every candidate "
+            f"tied for {place} in the count (Schedule 5B para 5{'' if place == 'first' else '(5)'}) and the "
+            f"contingent vote draws lots between them; this scenario counts a runoff of {name_a} and {name_b} only",
+        )
     return Projection(
         first_round=shares,
         outright_winner=outright,
