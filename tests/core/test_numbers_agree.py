@@ -165,3 +165,36 @@ def test_a_scenario_says_it_cannot_follow_a_tie_for_second() -> None:
     passed = Baseline({"ann": 40.0, "bob": 29.0, "cat": 31.0}, {}, {}, "ann", "bob", names=names)
     (note,) = project(passed, Scenario({"cat": Split(20, 60, 20)})).notes
     assert "Cat Cole (31.0 %) passes Bob Baker (29.0 %)" in note
+
+
+def test_a_poll_export_keeps_figures_for_codes_the_contest_does_not_have() -> None:
+    """A poll holding a figure for a code the contest does not have (a candidate since renamed, a change kept for
+    Retry from another race): polls_to_csv left the column out, so its figure was silently lost and the file,
+    refused before with "unknown candidate" when it held the column, was then accepted without it. Every figure is
+    now written; reading the file back for that contest is refused the same way every time, naming the column,
+    and for a contest that has the candidate it reads back whole."""
+    from tests.conftest import TOY, make_poll
+    from warroom.core.csvformat import parse_polls_csv, polls_to_csv
+    from warroom.core.types import Candidate, Party
+
+    poll = replace(
+        make_poll(3, a=40, b=30, c=15),
+        first_round={"ann": 40.0, "bob": 30.0, "cat": 15.0, "dan": 15.0},
+        second_round={"ann": 52.0, "dan": 48.0},
+        party_vi={"R": 40.0, "Y": 10.0},
+    )
+    text = polls_to_csv([poll], TOY)
+    header = text.splitlines()[0].split(",")
+    assert {"first:dan", "second:dan", "party:Y"} <= set(header)
+    refused = parse_polls_csv(text, TOY, today=date(2024, 4, 1))
+    assert not refused.ok and any("first:dan" in str(e) and "unknown candidate" in str(e) for e in refused.errors)
+    wider = replace(
+        TOY,
+        candidates=(*TOY.candidates, Candidate("dan", "Dan Dale")),
+        parties=(*TOY.parties, Party("Y", "Yellows", "#ffdd00")),
+    )
+    back = parse_polls_csv(text, wider, today=date(2024, 4, 1))
+    assert back.ok, back.errors
+    (read,) = back.polls
+    assert dict(read.first_round) == dict(poll.first_round) and dict(read.second_round) == dict(poll.second_round)
+    assert dict(read.party_vi) == dict(poll.party_vi)
