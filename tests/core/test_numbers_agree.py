@@ -198,3 +198,14 @@ def test_a_poll_export_keeps_figures_for_codes_the_contest_does_not_have() -> No
     (read,) = back.polls
     assert dict(read.first_round) == dict(poll.first_round) and dict(read.second_round) == dict(poll.second_round)
     assert dict(read.party_vi) == dict(poll.party_vi)
+
+
+def test_a_projection_names_the_same_one_of_two_level_leaders_as_the_count() -> None:
+    """`majority = 40`, Ann and Bob both projected at 45 %: the projection named whichever came first in the
+    baseline's figures as elected in the first round (Ann, or Bob in a record kept in another order); the count
+    elects Bob by its tie rule. Both now follow core.types.placing, whatever the order."""
+    from warroom.core.scenario import Baseline, Scenario, project
+
+    for shares in ({"ann": 45.0, "bob": 45.0, "cat": 10.0}, {"cat": 10.0, "bob": 45.0, "ann": 45.0}):
+        base = Baseline(shares, {}, {}, "ann", "bob", majority=40.0)
+        assert project(base, Scenario({})).outright_winner == "bob", shares

@@ -66,7 +66,7 @@ import numpy as np
 
 from warroom.core.forecast import field_verdict, verdict_sentence
 from warroom.core.runoff import SPLIT_TOLERANCE, Runoff, Split, check_parts, implied_runoff
-from warroom.core.types import EXHAUSTED, TransferObservation, bidi_isolated, listed
+from warroom.core.types import EXHAUSTED, TransferObservation, bidi_isolated, listed, placing
 
 DEFAULT_TRANSFER_RATE = 100.0 * (124_977 + 135_089) / 478_320
 """Share (%) of eliminated candidates' voters whose second preference names a finalist, used for candidates
@@ -667,7 +667,7 @@ def project(baseline: Baseline, scenario: Scenario, *, error: ErrorModel = DEFAU
         shares, a, b, {k: scenario.split(k) for k in baseline.eliminated}, adjustment=baseline.runoff_adjustment
     )
     margin = runoff.margin
-    leader = max(shares, key=lambda k: shares[k])
+    leader = max(shares, key=lambda k: placing(shares[k], k))  # level leaders: the count's tie rule
     outright = leader if shares[leader] > baseline.majority else None
     sigma = margin_sigma(baseline, scenario, runoff, shares, error)
     # Even after a projected first-round majority the count is uncertain, so P(B wins) always comes from the
