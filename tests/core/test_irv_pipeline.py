@@ -204,7 +204,10 @@ def test_the_headline_follows_the_simulated_chance_and_never_says_wins() -> None
     winner = names[run.final_pair[0]]
     assert view({"a": 0.53, "b": 0.45, "c": 0.02}).headline.startswith("Toss-up (Ames 53 %): ")
     assert view({"a": 0.80, "b": 0.19, "c": 0.01}).headline.startswith("Likely Ames (80 % chance): ")
-    assert view({"a": 0.40, "b": 0.35, "c": 0.25}).headline.startswith("Toss-up (Ames 40 %): ")
+    assert view({"a": 0.45, "b": 0.30, "c": 0.25}).headline.startswith("Toss-up (Ames 45 %): ")
+    # 40 % against 35 % is within 2,000 draws' error (core.forecast.level_within_error): no favourite named
+    level = view({"a": 0.40, "b": 0.35, "c": 0.25}).headline
+    assert level.startswith("Toss-up (Ames and Bell level within the simulation's error): ")
     assert view({"a": 0.95, "b": 0.04, "c": 0.01}).headline.startswith("Safe Ames")
     for p in (0.53, 0.8, 0.4, 0.95):
         text = view({"a": p, "b": 1 - p, "c": 0.0}).headline

@@ -205,6 +205,7 @@ class ScenarioReport:
             "margin": round(p.margin, 3),
             "gap_closed": p.gap_closed,
             "verdict": p.verdict,
+            "notes": list(p.notes),
             "break_even_message": None if p.break_even_message is None else round(p.break_even_message, 6),
             "break_even_splits": {k: (None if x is None else round(x, 3)) for k, x in v.break_even_splits.items()},
             "win_probability_challenger": round(p.win_probability_b, 4),
@@ -241,6 +242,8 @@ class ScenarioReport:
             f"(margin {p.margin:+.1f}; {p.runoff.exhausted:.1f} % of first-round voters exhaust)\n"
         )
         out.write(f"Verdict: {p.verdict}\n")
+        for note in p.notes:  # what the runoff of two cannot show (core.scenario.project)
+            out.write(f"Note: {note}\n")
         out.write(f"Break-even: {v.break_even_words}\n")
         for line in v.split_break_even_lines(nm).values():  # (the panel's words: core.pipeline)
             out.write(f"Transfers: {line}\n")

@@ -605,7 +605,10 @@ def cmd_count(args: argparse.Namespace, out: TextIO) -> int:
                     f"{args.file}: New York City's cast-vote records count by instant runoff: add --system irv"
                 )
             cvr = read_nyc_cvr(args.file, contest=args.cvr_contest, candidacy=args.candidacy)
-            ballots, errors, rules = cvr.table, list[LineError](), _count_rules(args, cvr.rules)
+            # The city's reading of a paper, but --contest's own majority, as the CSV and BLT paths count to: the
+            # city's 50 % in its place elected another candidate than the same papers as a CSV.
+            city = cvr.rules if contest_rules is None else replace(cvr.rules, majority=contest_rules.majority)
+            ballots, errors, rules = cvr.table, list[LineError](), _count_rules(args, city)
         else:
             # Streamed column-wise: the file's text is never held whole, and no store module is imported.
             ballots, errors = parse_ballot_file(args.file)

@@ -142,11 +142,14 @@ def backtest_contest(
         model = OddsModel(errors, contest.second_round_date or contest.election_date, draws=draws, seed=seed)
         odds = simulate_odds(base, scenario, projection, model)
         margin = projection.margin
-        band = margin_interval(margin, float(errors.margin_sd(days)))
+        # The error at the distance the simulation uses: from the latest poll known by then, not from `as_of`
+        # (OddsModel.days_before), so a 30-day row of polls last taken 40 days out is scored as 40 days out.
+        distance = model.days_before(base)
+        band = margin_interval(margin, float(errors.margin_sd(distance)))
         shares = {}
         for code, avg in base.normalised.items():
             if code in official and code != "other":
-                lo, hi = share_interval(avg, float(errors.share_sd(days, avg)))
+                lo, hi = share_interval(avg, float(errors.share_sd(distance, avg)))
                 shares[code] = (avg, float(lo), float(hi), official[code])
         out.append(
             BacktestPoint(

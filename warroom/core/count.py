@@ -95,7 +95,15 @@ from enum import StrEnum
 import numpy as np
 
 from warroom.core.ballots import BLANK, OVERVOTE, Ballot, BallotRows, BallotTable, table_from_ballots
-from warroom.core.types import EXHAUSTED, CountingSystem, Rules, control_problem, lookalike_key, passes_majority
+from warroom.core.types import (
+    EXHAUSTED,
+    CountingSystem,
+    Rules,
+    control_problem,
+    lookalike_key,
+    passes_majority,
+    placing,
+)
 
 __all__ = [
     "Ballot",
@@ -771,7 +779,7 @@ class _Count:
         first = self.tallies
         # Ties go as instant runoff breaks them (the same papers name one winner under every system): on first
         # preferences, then by name, the later name ahead.
-        ordered = sorted(range(len(self.names)), key=lambda c: (int(first[c]), self.names[c]), reverse=True)
+        ordered = sorted(range(len(self.names)), key=lambda c: placing(int(first[c]), self.names[c]), reverse=True)
         if len(ordered) < 2:
             return ordered[0]
         second = int(first[ordered[1]])
@@ -967,7 +975,8 @@ class _Count:
                 f"{', '.join(self.names[c] for c in leaders)} tied past the majority: decided by name here; "
                 "the law decides by lot"
             )
-        return max(leaders, key=lambda c: (self._rank_key(c), self.names[c]))
+        # In the first round every tied leader has the same place (_rank_key), so this is core.types.placing.
+        return max(leaders, key=lambda c: (self._rank_key(c), placing(int(self.tallies[c]), self.names[c])))
 
     def _rank_key(self, c: int) -> int:
         # Ties are broken on the most recent earlier round where the tied candidates differ

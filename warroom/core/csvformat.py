@@ -27,7 +27,7 @@ import io
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -522,19 +522,32 @@ def contest_of_codes(polls: Sequence[Poll], like: Contest) -> Contest:
     )
 
 
+def _with_extra(known: Sequence[str], figures: Iterable[Mapping[str, float]]) -> list[str]:
+    """`known` codes, then every other code `figures` give a figure to, in the order met ("other" last)."""
+    out = dict.fromkeys(known)
+    other = False
+    for shares in figures:
+        for code in shares:
+            if code == "other":
+                other = True
+            elif code not in out:
+                out[code] = None
+    return [*out, *(["other"] if other else [])]
+
+
 def polls_to_csv(polls: Iterable[Poll], contest: Contest) -> str:
     """Write polls as a poll CSV that parse_polls_csv reads back identically; formulas escaped."""
     polls = list(polls)
-    cands = list(contest.candidate_codes)
-    if any("other" in p.first_round for p in polls):
-        cands.append("other")
-    party_codes = [p.code for p in contest.parties]
-    if any("other" in p.party_vi for p in polls):
-        party_codes.append("other")
+    # Every figure is written: a code the contest does not have (a candidate since renamed, a change kept for Retry
+    # from another race) gets its own column after the contest's, which parse_polls_csv then refuses by name for
+    # this contest, every time. Leaving it out lost the figure and made the file importable without it.
+    cands = _with_extra(contest.candidate_codes, (p.first_round for p in polls))
+    seconds = _with_extra(contest.candidate_codes, (p.second_round for p in polls))
+    party_codes = _with_extra([p.code for p in contest.parties], (p.party_vi for p in polls))
     pairs = sorted({(t.from_candidate, t.to_candidate) for p in polls for t in p.transfers})
     header = list(FIXED)
     header += [f"first:{c}" for c in cands]
-    header += [f"second:{c}" for c in contest.candidate_codes]
+    header += [f"second:{c}" for c in seconds]
     header += [f"party:{c}" for c in party_codes]
     header += [f"transfer:{s}>{'exhausted' if d == EXHAUSTED else d}" for s, d in pairs]
     out = io.StringIO()
@@ -553,7 +566,7 @@ def polls_to_csv(polls: Iterable[Poll], contest: Contest) -> str:
             p.notes,
         ]
         row += [_fmt(p.first_round[c]) if c in p.first_round else "" for c in cands]
-        row += [_fmt(p.second_round[c]) if c in p.second_round else "" for c in contest.candidate_codes]
+        row += [_fmt(p.second_round[c]) if c in p.second_round else "" for c in seconds]
         row += [_fmt(p.party_vi[c]) if c in p.party_vi else "" for c in party_codes]
         row += [_fmt(by_pair[pair]) if pair in by_pair else "" for pair in pairs]
         out.write(_csv_line(escape_cell(c) for c in row))

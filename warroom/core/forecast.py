@@ -773,6 +773,29 @@ SAFE_ABOVE = 0.90
 """Above this the favourite is "safe"; at exactly 90 % still "likely"."""
 
 
+SIMULATION_Z = 3.0
+"""How many standard errors of the simulation (sampling noise of a finite number of draws) two chances may differ
+by and still be level: 99.7 % of seeds put a dead heat within it (2,000 draws: 50 % +/- 3.4 points). Two were
+too few: the app's fixed seed puts an exact dead heat at 52.4 % for the challenger 30 days out, 2.1 errors off."""
+
+
+def level_within_error(p_first: float, p_second: float, draws: int) -> bool:
+    """Whether two candidates' simulated chances are level within the simulation's own error: their difference
+    is at most SIMULATION_Z standard errors of a difference of two shares of the same `draws`,
+    sqrt((p1 + p2 - (p1 - p2)^2) / draws). For a two-way race (p2 = 1 - p1) that is |p1 - 50 %| <= Z sqrt(p1 (1 -
+    p1) / draws): 2,000 draws tell 53.4 % from a dead heat, not 52 %. The one test every verdict uses before it
+    names a favourite, so the words never pick a side the draws cannot tell apart (a point projection 0.2 points
+    ahead for one finalist read "Toss-up (the other 51 %)").
+
+    Raises:
+        ValueError: draws is not a positive count.
+    """
+    if isinstance(draws, bool) or not isinstance(draws, int) or draws <= 0:
+        raise ValueError(f"the simulation's error needs a positive number of draws, got {draws!r}")
+    diff = p_first - p_second
+    return abs(diff) <= SIMULATION_Z * math.sqrt(max(p_first + p_second - diff * diff, 0.0) / draws)
+
+
 def verdict_words(p_b_wins: float, name_a: str, name_b: str) -> str:
     """The race in words that follow the probability: never more confident than the odds.
 
@@ -828,9 +851,17 @@ def chance_cell(probability: float) -> str:
     return chance_text(probability)
 
 
-def verdict_sentence(p_b_wins: float, name_a: str, name_b: str) -> str:
-    """verdict_words with the favourite's chance: "Likely Johnson (78 % chance)", "Toss-up (Livingstone 54 %)"."""
+def verdict_sentence(p_b_wins: float, name_a: str, name_b: str, *, draws: int | None = None) -> str:
+    """verdict_words with the favourite's chance: "Likely Johnson (78 % chance)", "Toss-up (Livingstone 54 %)".
+
+    Args:
+        draws: the simulated elections the chance comes from (None: an exact probability). A chance within the
+            simulation's own error of 50 % (level_within_error) names no favourite: "Toss-up (Johnson and
+            Livingstone level within the simulation's error)".
+    """
     words = verdict_words(p_b_wins, name_a, name_b)
+    if draws is not None and level_within_error(p_b_wins, 1.0 - p_b_wins, draws):
+        return f"Toss-up ({name_a} and {name_b} level within the simulation's error)"
     p_fav, fav = (p_b_wins, name_b) if p_b_wins > 0.5 else (1.0 - p_b_wins, name_a)
     pct = chance_percent(p_fav)  # rounded down: 89.96 % must not print as 90 %
     if words == "Toss-up":
@@ -838,10 +869,14 @@ def verdict_sentence(p_b_wins: float, name_a: str, name_b: str) -> str:
     return f"{words} ({pct} % chance)"
 
 
-def field_verdict(p_win: Mapping[str, float], name: Callable[[str], str]) -> tuple[str, str]:
+def field_verdict(
+    p_win: Mapping[str, float], name: Callable[[str], str], *, draws: int | None = None
+) -> tuple[str, str]:
     """The race in words when more than two can win: (the favourite's code, the words), the favourite being the
     candidate with the largest simulated chance. Over a half: the two-way bands against the field ("Likely Kiss
-    (78 % chance)"); else a toss-up naming the favourite and his own chance ("Toss-up (Able 27 %)").
+    (78 % chance)"); else a toss-up naming the favourite and his own chance ("Toss-up (Able 27 %)"). With `draws`,
+    when the two largest chances are level within the simulation's error (level_within_error), a toss-up that
+    names both and no favourite ("Toss-up (Able and Baker level within the simulation's error)").
 
     Raises:
         ValueError: no chances.
@@ -850,6 +885,10 @@ def field_verdict(p_win: Mapping[str, float], name: Callable[[str], str]) -> tup
         raise ValueError("verdict: no candidate has a chance")
     favourite = max(p_win, key=lambda c: p_win[c])  # a tie: the first in the simulation's order, always the same
     p = float(p_win[favourite])
+    if draws is not None and len(p_win) > 1:
+        second = max((c for c in p_win if c != favourite), key=lambda c: p_win[c])
+        if level_within_error(p, float(p_win[second]), draws):
+            return favourite, f"Toss-up ({name(favourite)} and {name(second)} level within the simulation's error)"
     if p > 0.5:
         return favourite, verdict_sentence(p, "the field", name(favourite))
     return favourite, f"Toss-up ({name(favourite)} {chance_cell(p)})"

@@ -420,8 +420,9 @@ class IrvView:
         )
         if self.odds is None or not self.odds.p_win:
             return f"As projected: {lead}"
-        favourite, words = field_verdict(self.odds.p_win, self.name)  # the favourite against the field
-        if favourite not in (winner, runner):
+        # The favourite against the field; none when the two likeliest are level within the simulation's error.
+        favourite, words = field_verdict(self.odds.p_win, self.name, draws=self.odds.n)
+        if favourite not in (winner, runner) and "level within" not in words:
             # The likeliest winner is out in the projected count: he wins in the draws where he survives an
             # exclusion the projection takes him out in. Said, so the words and the rounds don't seem to clash.
             out_in = next((e.round for e in self.run.eliminations if favourite in e.eliminated), None)

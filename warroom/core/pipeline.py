@@ -74,7 +74,7 @@ from warroom.core.scenario import (
 from warroom.core.types import Contest, Poll, bidi_isolated, control_problem, listed
 
 if TYPE_CHECKING:  # (loaded where a poll average is taken: a start frame's case is evaluated without it)
-    from warroom.core.averaging import ColumnBuilder, PollAverages
+    from warroom.core.averaging import ColumnBuilder, PollAverages, PollColumns
 
 MODES = ("average", "as_of", "poll", "party_vi")
 CHANGE_TOLERANCE = 0.05
@@ -180,18 +180,28 @@ def forecast_bands(averages: PollAverages, model: OddsModel) -> dict[str, tuple[
     election = model.election_date.toordinal()
     out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for code, s in averages.first_round.items():
-        days_to = np.maximum(election - s.days, 0.0)
+        days_to = np.maximum(election - evidence_days(s.days, averages.columns), 0.0)
         mean = np.clip(s.mean, 0.0, 100.0)
         lo, hi = share_interval(mean, np.asarray(model.errors.share_sd(days_to, mean)), 0.9)
         out[f"first:{code}"] = (np.asarray(lo, dtype=float), np.asarray(hi, dtype=float))
     for key, lead in (("lead1", averages.first_lead), ("lead2", averages.second_lead)):
         if lead.empty:
             continue
-        sd = np.asarray(model.errors.margin_sd(np.maximum(election - lead.days, 0.0)))
+        sd = np.asarray(model.errors.margin_sd(np.maximum(election - evidence_days(lead.days, averages.columns), 0.0)))
         # The margin is 2 A - 100 of the two's vote: A's share's logit interval (sd halved), mapped back.
         lo, hi = share_interval(np.clip(50.0 + lead.mean / 2.0, 0.0, 100.0), sd / 2.0, 0.9)
         out[key] = (2.0 * np.asarray(lo, dtype=float) - 100.0, 2.0 * np.asarray(hi, dtype=float) - 100.0)
     return out
+
+
+def evidence_days(days: np.ndarray, columns: PollColumns | None) -> np.ndarray:
+    """Each grid day, or the latest poll's fieldwork end where the grid runs on past it (an average read as of a
+    later day): the day the forecast's distance to polling day is counted from, as OddsModel.days_before counts
+    a baseline's (Baseline.polls_to). A band read months after its last poll was as narrow as one read the day
+    after it. A grid that ends at its last poll (every average not read as of a day) is unchanged."""
+    if columns is None or not len(columns):
+        return days
+    return np.minimum(days, float(np.max(columns.end)))
 
 
 def runoff_kind(averages: PollAverages, day: float | None = None) -> str:
@@ -445,7 +455,13 @@ def _baseline_and_defaults_of(
             raise PipelineError(f"no polls with first-round figures{when} in {contest.name}")
         base = baseline_from_average(day_avg, polls, contest, choice.as_of)
         grid_end = date.fromordinal(int(next(iter(day_avg.first_round.values())).days[-1]))
-        base = replace(base, as_of=choice.as_of or grid_end)
+        known = [
+            p.fieldwork_end
+            for p in polls
+            if p.first_round and (choice.as_of is None or p.fieldwork_end <= choice.as_of)
+        ]
+        polls_to = max(known) if known and choice.as_of is not None and max(known) < choice.as_of else None
+        base = replace(base, as_of=choice.as_of or grid_end, polls_to=polls_to)
         anchor = None
         source = "first round plus transfers"
         lead = day_avg.second_lead
@@ -600,10 +616,14 @@ class OddsModel:
     valid_votes: int | None = None
 
     def days_before(self, baseline: Baseline) -> int:
-        """Days from the baseline's figures to polling day (0 once it has passed or when unknown)."""
+        """Days from the baseline's figures to polling day (0 once it has passed or when unknown): from the latest
+        poll they rest on (Baseline.polls_to) when that is before the day they are read on, as forecast_bands
+        counts each day's (evidence_days). The error table is of averages that many days out: an average of
+        January's polls read on 30 April is as unsure as it was in January, not as a fresh one."""
         if baseline.as_of is None:
             return 0
-        return max(0, (self.election_date - baseline.as_of).days)
+        day = min(baseline.as_of, baseline.polls_to) if baseline.polls_to is not None else baseline.as_of
+        return max(0, (self.election_date - day).days)
 
 
 def simulate_odds(baseline: Baseline, scenario: Scenario, projection: Projection, model: OddsModel) -> RunoffOdds:
@@ -657,7 +677,9 @@ def evaluate(
     simulated = None
     if odds is not None:
         simulated = simulate_odds(baseline, scenario, projection, odds)
-        projection = with_odds(projection, baseline, simulated.p_b_wins, simulated.margin_sd, simulated.p_win)
+        projection = with_odds(
+            projection, baseline, simulated.p_b_wins, simulated.margin_sd, simulated.p_win, simulated.n
+        )
     target = largest_eliminated(baseline)
     grid = contour = None
     splits: dict[str, float | None] = {}
@@ -727,8 +749,11 @@ def baseline_to_dict(baseline: Baseline) -> dict[str, Any]:
         "runoff_source": baseline.runoff_source,
         "as_of": baseline.as_of.isoformat() if baseline.as_of else None,
     } | (
-        ({"majority": baseline.majority} if baseline.majority != 50.0 else {})  # kept only where not the usual
-        | ({"majority_unapplied": baseline.majority_unapplied} if baseline.majority_unapplied else {})
+        ({"polls_to": baseline.polls_to.isoformat()} if baseline.polls_to else {})  # records without it: as_of
+        | (
+            ({"majority": baseline.majority} if baseline.majority != 50.0 else {})  # kept only where not the usual
+            | ({"majority_unapplied": baseline.majority_unapplied} if baseline.majority_unapplied else {})
+        )
     )
 
 
@@ -765,9 +790,10 @@ def baseline_from_dict(data: Mapping[str, Any], contest: Contest) -> Baseline:
         wrong = next((k for k, v in texts.items() if not isinstance(v, str)), None)
         if wrong is not None:
             raise ValueError(f"{wrong} must be text, not {texts[wrong]!r}")
-        as_of = data.get("as_of")
-        if as_of is not None and not isinstance(as_of, str):
-            raise ValueError(f"as_of must be a date (YYYY-MM-DD), not {as_of!r}")
+        as_of, polls_to = data.get("as_of"), data.get("polls_to")
+        for key, value in (("as_of", as_of), ("polls_to", polls_to)):
+            if value is not None and not isinstance(value, str):
+                raise ValueError(f"{key} must be a date (YYYY-MM-DD), not {value!r}")
         return Baseline(
             first_round=first_round,
             party_vi=party_vi,
@@ -781,6 +807,7 @@ def baseline_from_dict(data: Mapping[str, Any], contest: Contest) -> Baseline:
             as_of=date.fromisoformat(as_of) if as_of else None,
             majority=json_number(data.get("majority", 50.0), "majority"),  # records without it went by 50 %
             majority_unapplied=texts["majority_unapplied"],
+            polls_to=date.fromisoformat(polls_to) if polls_to else None,
         )
     except KeyError as exc:
         raise PipelineError(f"saved baseline is invalid: it has no {exc}") from None

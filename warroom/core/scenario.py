@@ -66,7 +66,7 @@ import numpy as np
 
 from warroom.core.forecast import field_verdict, verdict_sentence
 from warroom.core.runoff import SPLIT_TOLERANCE, Runoff, Split, check_parts, implied_runoff
-from warroom.core.types import EXHAUSTED, TransferObservation, bidi_isolated
+from warroom.core.types import EXHAUSTED, TransferObservation, bidi_isolated, listed, placing
 
 DEFAULT_TRANSFER_RATE = 100.0 * (124_977 + 135_089) / 478_320
 """Share (%) of eliminated candidates' voters whose second preference names a finalist, used for candidates
@@ -81,6 +81,11 @@ transfer rate."""
 
 _NORMAL = NormalDist()
 _INERT = 1e-12  # a slope below this (points per unit of lever) means the lever does not move the margin
+TIE_POINTS = 0.05
+"""Projected first-round shares closer than this (points) are level: they print alike to one decimal, and no poll
+tells them apart. A candidate level with the second is in the count under the Supplementary Vote's law, which a
+runoff of two cannot show (Projection.notes says so)."""
+
 _GAP_TOLERANCE = 1e-9  # margins within this of zero count as a dead heat (break-even round trips land here)
 
 
@@ -142,6 +147,10 @@ class Baseline:
         majority_unapplied: the contest's own majority in words ("40 % of registered voters") when it is a share of
             votes cast or of the electorate, which a baseline's shares of valid votes cannot follow ("" when it
             is followed); `majority_note` says so wherever the verdict is shown.
+        polls_to: the fieldwork end of the latest poll the figures rest on, when it is before `as_of` (an
+            average read on a later day): the forecast's distance to polling day counts from it
+            (core.pipeline.OddsModel.days_before), since a poll months old is no surer for being read today.
+            None: `as_of` is that day.
     """
 
     first_round: Mapping[str, float]
@@ -156,6 +165,7 @@ class Baseline:
     as_of: date | None = None
     majority: float = 50.0
     majority_unapplied: str = ""
+    polls_to: date | None = None
 
     def __post_init__(self) -> None:
         if not 0.0 < self.majority < 100.0:  # `not` so NaN is refused too
@@ -657,7 +667,7 @@ def project(baseline: Baseline, scenario: Scenario, *, error: ErrorModel = DEFAU
         shares, a, b, {k: scenario.split(k) for k in baseline.eliminated}, adjustment=baseline.runoff_adjustment
     )
     margin = runoff.margin
-    leader = max(shares, key=lambda k: shares[k])
+    leader = max(shares, key=lambda k: placing(shares[k], k))  # level leaders: the count's tie rule
     outright = leader if shares[leader] > baseline.majority else None
     sigma = margin_sigma(baseline, scenario, runoff, shares, error)
     # Even after a projected first-round majority the count is uncertain, so P(B wins) always comes from the
@@ -685,8 +695,18 @@ def project(baseline: Baseline, scenario: Scenario, *, error: ErrorModel = DEFAU
         f"{baseline.name(k)} ({shares[k]:.1f} %) passes {baseline.name(trailing)} ({shares[trailing]:.1f} %) in the "
         "first round, so the real runoff pair would differ"
         for k in baseline.eliminated
-        if shares[k] > shares[trailing]
+        if shares[k] >= shares[trailing] + TIE_POINTS
     )
+    level = [k for k in baseline.eliminated if abs(shares[k] - shares[trailing]) < TIE_POINTS]
+    if level:
+        # A runoff of two cannot hold a third finalist: said, not modelled (core.count keeps them all under SV).
+        place = "first" if abs(shares[a] - shares[b]) < TIE_POINTS else "second"
+        tied = listed([baseline.name(k) for k in (trailing, *level)])
+        notes += (
+            f"{tied} are level for {place} on {shares[trailing]:.1f} %: the Supplementary Vote keeps every candidate "
+            f"tied for {place} in the count (Schedule 5B para 5{'' if place == 'first' else '(5)'}) and the "
+            f"contingent vote draws lots between them; this scenario counts a runoff of {name_a} and {name_b} only",
+        )
     return Projection(
         first_round=shares,
         outright_winner=outright,
@@ -703,20 +723,28 @@ def project(baseline: Baseline, scenario: Scenario, *, error: ErrorModel = DEFAU
 
 
 def with_odds(
-    projection: Projection, baseline: Baseline, p_b: float, sigma: float, p_win: Mapping[str, float] | None = None
+    projection: Projection,
+    baseline: Baseline,
+    p_b: float,
+    sigma: float,
+    p_win: Mapping[str, float] | None = None,
+    draws: int | None = None,
 ) -> Projection:
     """The projection with another win probability (e.g. simulated) and the verdict words that follow it.
 
     Args:
+        draws: the simulated elections the chances come from: chances level within the simulation's error name
+            no favourite (core.forecast.level_within_error), so the words never take the other side from the
+            point projection's headline on noise.
         p_win: each candidate's simulated chance. When a third candidate wins in some draws, the words give the
             favourite's own chance against the field (core.forecast.field_verdict): four candidates level at 25 %
             were "Likely Able (76 % chance)", one minus the challenger's 24 %, where Able won 27 % of the draws.
     """
     others = 0.0 if p_win is None else sum(v for k, v in p_win.items() if k not in (baseline.a, baseline.b))
     if p_win and others > 0.0:
-        odds = field_verdict(p_win, baseline.name)[1]
+        odds = field_verdict(p_win, baseline.name, draws=draws)[1]
     else:  # only the pair can win: the two-way words, P(A) = 1 - P(B)
-        odds = verdict_sentence(float(p_b), baseline.name(baseline.a), baseline.name(baseline.b))
+        odds = verdict_sentence(float(p_b), baseline.name(baseline.a), baseline.name(baseline.b), draws=draws)
     return replace(projection, win_probability_b=float(p_b), sigma=sigma, verdict=f"{projection.situation}: {odds}")
 
 

@@ -47,6 +47,16 @@ def passes_majority(votes: int, base: int, majority: float) -> bool:
     return base > 0 and Fraction(votes) * 100 > Fraction(majority) * base
 
 
+def placing(votes: float, name: str) -> tuple[float, str]:
+    """The order of candidates on one round's votes (or shares), as a sort key (larger is ahead): more votes first,
+    and among tied candidates the later name ahead. The one tie rule the count engine (`core.count`: first-round
+    leaders past a majority, the top two), the result check (`core.validation.first_round_winner`, and the
+    back-test's reason that names who was elected) and a projection's outright winner (`core.scenario.project`)
+    share, so a check never names another of two tied leaders than the count
+    elected, whatever order a result file lists them in. The law decides such ties by lot; the count says so."""
+    return (votes, name)
+
+
 FINALIST_RULES = ("top_two", "threshold", "elimination")
 """How the final round is reached: the top two qualify (SV, contingent, two-round presidential); everyone over
 a threshold qualifies, or else the top two (French legislative: 12.5 % of registered voters); or the last

@@ -21,6 +21,7 @@ from warroom.core.types import (
     disguised_letter,
     length_problem,
     passes_majority,
+    placing,
 )
 
 SUM_TOLERANCE = 3.0
@@ -456,7 +457,8 @@ def first_round_winner(contest: Contest, result: OfficialResult) -> tuple[str, i
     standing = {c: v for c, v in result.first_round.items() if c != "other"}
     if not standing:
         return None
-    code = max(standing, key=lambda c: standing[c])  # under a majority below half, the largest is elected
+    # Under a majority below half the largest is elected; tied leaders go as the count breaks the tie (placing).
+    code = max(standing, key=lambda c: placing(standing[c], c))
     return (code, standing[code], base) if passes_majority(standing[code], base, rules.majority) else None
 
 

@@ -656,6 +656,7 @@ class ScenarioPanel(QWidget):
                 else f"Nobody passes {base.majority:g} % (top {top:.1f})."
             )
             + (f" {base.majority_note}." if base.majority_note else "")  # the contest's own rule, not followed
+            + "".join(f" {note}." for note in projection.notes)  # what a runoff of two cannot show (core.scenario)
         )
         r = projection.runoff
         self.runoff_label.setText(
