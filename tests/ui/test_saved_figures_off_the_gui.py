@@ -102,3 +102,25 @@ def test_a_cancelled_briefing_writes_nothing(room, qtbot, tmp_path: Path, monkey
     assert "cancelled" in room.window.statusBar().currentMessage()
     assert out.read_bytes() == b"the old briefing"
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["briefing.pdf"]
+
+
+def test_figures_for_a_race_closed_meanwhile_are_not_briefed(room, qtbot, tmp_path: Path, monkeypatch) -> None:
+    """The briefing takes its title, average and leads from the open race when the saved cases' figures land: a
+    race opened meanwhile would have been briefed with the last one's saved cases."""
+    from dataclasses import replace
+
+    _saved(room, qtbot, "Plan A")
+    out = tmp_path / "briefing.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    release = threading.Event()
+    _spy_reads(monkeypatch, release)
+    room.window.action_briefing.trigger()
+    assert getattr(room.scenario_actions, "figuring", None) is not None
+    monkeypatch.setattr(
+        room.scenarios, "contest", replace(room.scenarios.contest, id=(room.scenarios.contest.id or 0) + 99)
+    )
+    release.set()
+    qtbot.waitUntil(lambda: _idle(room), timeout=5000)
+    qtbot.wait(50)
+    assert "another contest" in room.window.statusBar().currentMessage()
+    assert not out.exists()

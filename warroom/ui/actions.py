@@ -319,6 +319,7 @@ class ScenarioActions(QObject):
             self.figuring.raise_()
             return
         run = self.library.start_saved_figures()
+        race = _race_of(self.library.contest)
 
         def land() -> None:
             if self.figuring is not progress:  # (landed already: the dialog's timer may tick once more)
@@ -339,6 +340,9 @@ class ScenarioActions(QObject):
                 return
             except Exception as exc:
                 self.window.show_error(f"The saved scenarios could not be worked out: {exc}")
+                return
+            if _race_of(self.library.contest) != race:  # (another race opened meanwhile: its figures are not these)
+                self.window.statusBar().showMessage(f"{title} stopped: another contest was opened meanwhile", 6000)
                 return
             # (a later turn: a modal dialog's own event loop is not run inside this timer's slot)
             QTimer.singleShot(0, self.window, partial(then, figures))
@@ -586,6 +590,11 @@ class ScenarioActions(QObject):
             # an instant-runoff race with no poll yet (its first round from last election's ballots): no chart
             chart=self.window.ready_charts() if polls or lib.kind == "two_round" else None,
         )
+
+
+def _race_of(contest: Contest | None) -> int | None:
+    """Which race is open (its store id), to tell whether the one a worker's figures are for is still open."""
+    return None if contest is None else contest.id
 
 
 def case_briefing_scenario(summary: CaseSummary) -> BriefingScenario:
