@@ -11,7 +11,9 @@ the GUI thread's CPU in the busiest turn. Reference in the same run: the same pr
 Scenario > Forecast over time is left out (measured and fixed on its own). Exporting a campaign bundle is a CLI verb
 (`warroom contest export`), not a window action, so it is not here.
 
-Run: python benchmarks/bench_menu_stalls.py [--polls 10000] [--only "NAME;NAME"]
+Run: python benchmarks/bench_menu_stalls.py [--polls 10000] [--only "NAME;NAME"] [--profile]
+(--profile: cProfile on the GUI thread, and each action's busiest turn printed by cumulative time; the stall
+figures are then inflated by the profiler)
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--polls", type=int, default=10_000)
     parser.add_argument("--only", default="", help="action names separated by ;")
+    parser.add_argument("--profile", action="store_true", help="print each action's busiest GUI-thread turn")
     args = parser.parse_args()
 
     from bench_scale import scale_polls
@@ -86,7 +89,14 @@ def main() -> int:
     make_qapp()
     answers = _Answers()
     answers.install()
-    compare_dialog.CompareDialog.exec = lambda self: (self.show(), run_loop(0.05), self.close(), 0)[-1]  # type: ignore[method-assign]
+    compared: list[object] = []  # each Compare dialog shown (its figures land from a worker first)
+    compare_dialog.CompareDialog.exec = lambda self: (
+        compared.append(self),
+        self.show(),
+        run_loop(0.05),
+        self.close(),
+        0,
+    )[-1]  # type: ignore[method-assign]
     store = open_store(db, backup_dir=None, seed=False)
     settings = AppSettings(QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat))
     room = WarRoom(store, settings, watch=True)
@@ -111,7 +121,7 @@ def main() -> int:
         settle(lambda: len(service.polls) == args.polls)
     big = service.contest
     assert big is not None and len(service.polls) == args.polls, (big, len(service.polls))
-    probe = StallProbe()
+    probe = StallProbe(profile=args.profile)
 
     imported = _import_polls(1000)
     import_csv = folder / "import-1000.csv"
@@ -153,11 +163,16 @@ def main() -> int:
                 return
         raise AssertionError(contest_name)
 
+    shown: list[int] = []  # the rows the typed filter left (a check that it was applied)
+
     def filter_typing() -> None:
         box = win.polls_pane.filter
         for ch in "Pollster 1":
             box.setText(box.text() + ch)
             run_loop(0.03)
+        # the filter applied (it waits for the keys to pause: filter_pending), then the box emptied
+        run_loop(30, until=lambda: not getattr(win.polls_pane, "filter_pending", lambda: False)())
+        shown.append(win.polls_pane.proxy.rowCount())
         box.clear()
 
     actions: list[tuple[str, Callable[[], object], Callable[[], bool]]] = []
@@ -187,7 +202,7 @@ def main() -> int:
     settle()
     actions += [
         ("save a scenario", lambda: acts.save_as("Saved here"), lambda: True),
-        ("compare 20 saved", lambda: acts.compare(), lambda: True),
+        ("compare 20 saved", lambda: (compared.clear(), acts.compare()), lambda: bool(compared)),
         ("load a scenario", lambda: acts.load("Case 03"), lambda: True),
         ("delete a scenario", lambda: acts.delete("Saved here"), lambda: True),
         ("edit contest: rename", rename, lambda: True),
@@ -251,6 +266,8 @@ def main() -> int:
             f"{name:<26} stall {probe.longest * 1e3:7.0f} ms  cpu {probe.longest_cpu * 1e3:7.0f} ms  done in {took:6.2f} s",
             file=sys.stderr,
         )
+        if args.profile:
+            probe.report(name)
     probe.start()
     run_loop(2.0)
     probe.stop()
@@ -263,6 +280,8 @@ def main() -> int:
     for name, stall, cpu, took in rows:
         flag = "" if name.startswith("(") else ("STALL" if stall > 0.1 else "ok")
         print(f"{name:<28}{stall * 1e3:10.0f}{cpu * 1e3:12.0f}{took:11.2f}  {flag}")
+    if shown:
+        print(f"(filter typing: 'Pollster 1' left {shown[-1]:,} rows shown before the box was emptied)")
     win.close()
     store.close()
     return 0

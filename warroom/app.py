@@ -418,7 +418,7 @@ class WarRoom:
         panel.save_requested.connect(acts.save)
         panel.compare_requested.connect(acts.compare)
         win.scenario_view_requested.connect(acts.present)
-        win.briefing_requested.connect(acts.write_briefing)
+        win.briefing_requested.connect(acts.start_briefing)
         win.import_requested.connect(imports.import_file)
         win.paste_requested.connect(imports.import_text)
         original_close = win.closeEvent

@@ -49,12 +49,13 @@ def test_a_save_dialog_aimed_at_the_store_writes_nothing(
         again.close()
 
 
-def test_an_ordinary_export_still_works(room, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_ordinary_export_still_works(room, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out" / "polls.csv"
     out.parent.mkdir()
     errors: list[str] = []
     room.window.show_error = errors.append  # type: ignore[method-assign]
     _answer_save_dialog(monkeypatch, out)
     room.window.choose_export()
+    qtbot.waitUntil(lambda: room.window.exporting is None)  # (written on a worker)
     assert errors == []
     assert out.read_text(encoding="utf-8").startswith("pollster") or out.stat().st_size > 0

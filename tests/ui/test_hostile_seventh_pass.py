@@ -308,7 +308,7 @@ def test_a_tooltip_escaped_for_a_name_like_markup_keeps_the_plain_tooltips_lines
 
 
 def test_an_export_into_a_folder_that_does_not_exist_is_refused_in_the_window_as_by_the_command_line(
-    room, tmp_path, monkeypatch
+    room, qtbot, tmp_path, monkeypatch
 ) -> None:
     """One rule for the window and `warroom render` (tests/cli): the folder must exist. A PNG export made any missing
     folders (a mistyped path made a tree of them) while the CSV, SVG and PDF exports refused with "No such file or
@@ -330,6 +330,7 @@ def test_an_export_into_a_folder_that_does_not_exist_is_refused_in_the_window_as
         errors.clear()
         if suffix == "csv":
             room.window.choose_export()
+            qtbot.waitUntil(lambda: room.window.exporting is None)  # (written on a worker)
         else:
             room.window.export_view_dialog(room.window.charts, suffix)
         assert len(errors) == 1, (suffix, errors)
@@ -372,7 +373,7 @@ def test_the_scenario_panels_svg_draws_its_group_boxes_as_the_window_does(room, 
 
 
 def test_a_name_typed_without_its_ending_gets_the_chosen_kinds_in_every_save_dialog(
-    room, tmp_path, monkeypatch
+    room, qtbot, tmp_path, monkeypatch
 ) -> None:
     """A name typed without its ending in a save dialog ("slides/view"): the chart export adds the chosen kind's
     ending, but the view export failed with "choose .png or .svg" and the CSV export wrote a file with no ending,
@@ -386,6 +387,7 @@ def test_a_name_typed_without_its_ending_gets_the_chosen_kinds_in_every_save_dia
     assert errors == [] and (tmp_path / "view.svg").is_file(), errors
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "polls"), ""))
     room.window.choose_export()
+    qtbot.waitUntil(lambda: room.window.exporting is None)  # (written on a worker)
     assert errors == [] and (tmp_path / "polls.csv").is_file() and not (tmp_path / "polls").exists(), errors
 
 

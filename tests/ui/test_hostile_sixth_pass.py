@@ -100,7 +100,7 @@ def _pdf_text(pdf: Path) -> str:
     return subprocess.run([tool, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
 
 
-def test_an_export_the_disk_refuses_is_named_with_its_reason_in_the_window(room, tmp_path, monkeypatch) -> None:
+def test_an_export_the_disk_refuses_is_named_with_its_reason_in_the_window(room, qtbot, tmp_path, monkeypatch) -> None:
     """A name longer than the file system takes: the CSV export said "cannot write the export: File name too
     long" without naming the file, the picture "could not write PATH: ...", and `warroom render` Python's own
     "[Errno 36] ... 'PATH'" (tests/cli). One rule now (ui.export.export_problem): the file, the reason, and that
@@ -114,6 +114,7 @@ def test_an_export_the_disk_refuses_is_named_with_its_reason_in_the_window(room,
     for export in (lambda: room.window.export_view_dialog(room.window.charts, "svg"), room.window.choose_export):
         errors.clear()
         export()
+        qtbot.waitUntil(lambda: room.window.exporting is None)  # (the CSV is written on a worker)
         assert len(errors) == 1, errors
         assert "Errno" not in errors[0] and errors[0].count(target.name) == 1, errors[0]
         assert errors[0].startswith(f"Export failed: {target}: cannot write (") and "nothing written" in errors[0]

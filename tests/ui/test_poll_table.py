@@ -467,6 +467,7 @@ def test_an_import_keeps_the_selection_and_shows_what_a_full_reload_shows(qtbot,
     qtmodeltester.check(proxy.sourceModel())  # watches the sorting layer's signals from here on
     view.sortByColumn(2, Qt.SortOrder.DescendingOrder)
     pane.filter.setText("gamma")  # a filtered table: a quarter of the rows, and every new one
+    pane.apply_filter()  # (typing filters once the keys pause)
     chosen = [_ids(proxy)[k] for k in (3, 40, 41, 120)]
     view.selectionModel().clearSelection()
     for pid in chosen:
@@ -487,6 +488,7 @@ def test_an_import_keeps_the_selection_and_shows_what_a_full_reload_shows(qtbot,
     fresh.model.set_polls([*old, *new])
     fresh.view.sortByColumn(2, Qt.SortOrder.DescendingOrder)
     fresh.filter.setText("gamma")
+    fresh.apply_filter()
     assert _ids(proxy) == _ids(fresh.proxy)
     assert [proxy.data(proxy.index(r, c)) for r in range(proxy.rowCount()) for c in range(proxy.columnCount())] == [
         fresh.proxy.data(fresh.proxy.index(r, c))

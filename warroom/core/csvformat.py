@@ -535,8 +535,19 @@ def _with_extra(known: Sequence[str], figures: Iterable[Mapping[str, float]]) ->
     return [*out, *(["other"] if other else [])]
 
 
-def polls_to_csv(polls: Iterable[Poll], contest: Contest) -> str:
-    """Write polls as a poll CSV that parse_polls_csv reads back identically; formulas escaped."""
+class ExportCancelled(Exception):
+    """polls_to_csv was stopped by its progress callback (the user cancelled the export)."""
+
+
+EXPORT_STEP = 2000
+"""Rows polls_to_csv writes between two calls of its progress callback (100,000 polls: 50 calls)."""
+
+
+def polls_to_csv(polls: Iterable[Poll], contest: Contest, progress: Callable[[int, int], bool] | None = None) -> str:
+    """Write polls as a poll CSV that parse_polls_csv reads back identically; formulas escaped.
+
+    `progress(done, total)` is called before every EXPORT_STEP rows and after the last; returning False stops
+    the work (ExportCancelled). At 100,000 polls this takes seconds, so the window runs it on a worker."""
     polls = list(polls)
     # Every figure is written: a code the contest does not have (a candidate since renamed, a change kept for Retry
     # from another race) gets its own column after the contest's, which parse_polls_csv then refuses by name for
@@ -552,7 +563,10 @@ def polls_to_csv(polls: Iterable[Poll], contest: Contest) -> str:
     header += [f"transfer:{s}>{'exhausted' if d == EXHAUSTED else d}" for s, d in pairs]
     out = io.StringIO()
     out.write(_csv_line(header))
-    for p in polls:
+    total = len(polls)
+    for i, p in enumerate(polls):
+        if progress is not None and i % EXPORT_STEP == 0 and not progress(i, total):
+            raise ExportCancelled(f"stopped after {i} of {total} polls")
         by_pair = {(t.from_candidate, t.to_candidate): t.share for t in p.transfers}
         row = [
             p.pollster,
@@ -570,6 +584,8 @@ def polls_to_csv(polls: Iterable[Poll], contest: Contest) -> str:
         row += [_fmt(p.party_vi[c]) if c in p.party_vi else "" for c in party_codes]
         row += [_fmt(by_pair[pair]) if pair in by_pair else "" for pair in pairs]
         out.write(_csv_line(escape_cell(c) for c in row))
+    if progress is not None and not progress(total, total):
+        raise ExportCancelled(f"stopped after {total} of {total} polls")
     return out.getvalue()
 
 

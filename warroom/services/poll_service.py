@@ -40,6 +40,7 @@ from warroom.core.types import Annotation, Contest, OfficialResult, Poll
 from warroom.core.validation import poll_problems, today_somewhere
 from warroom.paths import read_input_file, write_private_atomic
 from warroom.services.store_writer import StoreWriter
+from warroom.services.worker_threads import WorkerRun, WorkProgress
 from warroom.store import contests as contests_repo
 from warroom.store import polls as repo
 from warroom.store.db import StoreError, limit_lock_wait, refuse_changed_schema, translated
@@ -683,15 +684,32 @@ class PollService(QObject):
         """Write `polls` (None: every poll shown) as a poll CSV, owner-only, all or nothing. `own_columns`: their
         columns are the codes they give figures to (core.csvformat.contest_of_codes), not the open race's (polls of
         another race, perhaps since deleted: none of their figures is left out)."""
+        return self._export_job(path, polls, own_columns)(None)
+
+    def start_export(self, path: Path) -> WorkerRun[int]:
+        """export_csv of every poll shown, on a worker thread (File > Export polls): the polls are taken now (a
+        teammate's poll landing meanwhile is not in this file), the file is written all or nothing, and a
+        cancel before the write leaves the old file as it was (the result raises core.csvformat.ExportCancelled).
+        At 100,000 polls the CSV took 3.6 s of the window's thread."""
+        return WorkerRun(self._export_job(path, None, False), "warroom-export")
+
+    def _export_job(
+        self, path: Path, polls: Sequence[Poll] | None, own_columns: bool
+    ) -> Callable[[WorkProgress | None], int]:
         contest = self._require_contest()
-        chosen = list(polls) if polls is not None else self.polls
+        chosen = list(polls) if polls is not None else list(self.polls)
         if own_columns:
             contest = contest_of_codes(chosen, contest)
-        try:
-            write_private_atomic(path, polls_to_csv(chosen, contest))  # owner-only, all or nothing, no link
-        except OSError as exc:
-            raise StoreError(f"cannot write the export: {exc.strerror}", where=str(path)) from exc
-        return len(chosen)
+
+        def job(progress: WorkProgress | None) -> int:
+            text = polls_to_csv(chosen, contest, progress)  # (its last progress call comes just before the write)
+            try:
+                write_private_atomic(path, text)  # owner-only, all or nothing, no link
+            except OSError as exc:
+                raise StoreError(f"cannot write the export: {exc.strerror}", where=str(path)) from exc
+            return len(chosen)
+
+        return job
 
     def add_annotation(self, annotation: Annotation) -> int:
         contest = self._require_contest()

@@ -42,6 +42,7 @@ from warroom.core.pipeline import (
     forecast_days,
     forecast_over_time,
     freshness,
+    freshness_all,
     make_case,
     name_as_saved,
     no_case_reason,
@@ -53,7 +54,7 @@ from warroom.core.scenario import Baseline, Destination, DragSource, Projection,
 from warroom.core.start_case import StartCase
 from warroom.core.types import Contest, Poll
 from warroom.services.analysis_service import BACKGROUND_FROM
-from warroom.services.worker_threads import gui_first, wait_landed
+from warroom.services.worker_threads import WorkerRun, WorkProgress, gui_first, wait_landed
 
 if TYPE_CHECKING:  # (the first paint's panel is evaluated from a start frame's case, without a poll average)
     from warroom.core.averaging import PollAverages
@@ -127,32 +128,37 @@ class ScenarioStore(Protocol):
     def delete_scenario(self, name: str) -> None: ...
 
 
-class ForecastRun:
-    """A forecast over time worked out on a worker thread: how far it is (`done` of `total` dates, for a progress
-    bar), cancel(), and its points as `result` (a Future: core.pipeline.ForecastCancelled once cancelled)."""
+@dataclass(frozen=True)
+class SavedFigures:
+    """The open contest's saved cases, each with its numbers as saved (its view) and on today's polls (its
+    freshness), and the problems of the records that could not be read (Compare, the briefing)."""
+
+    cases: list[tuple[SavedScenario, ProjectionView, Freshness]]
+    problems: list[str]
+
+
+def _read_saved(
+    records: Sequence[tuple[str, dict[str, Any], dict[str, Any]]], contest: Contest
+) -> tuple[list[SavedScenario], list[str]]:
+    """The runoff (SV) saved cases of `records`, and a message for each that cannot be read."""
+    out: list[SavedScenario] = []
+    problems: list[str] = []
+    for name, baseline, settings in records:
+        if baseline.get("kind", "sv") != "sv":
+            continue  # another counting system's case (core.saved_cases): its own library reads it
+        try:
+            out.append(SavedScenario.from_dicts(name, baseline, settings, contest))
+        except PipelineError as exc:
+            problems.append(str(exc))
+    return out, problems
+
+
+class ForecastRun(WorkerRun[list[ForecastPoint]]):
+    """A forecast over time worked out on a worker thread (WorkerRun): `done` of `total` dates, cancel(), and its
+    points as `result` (core.pipeline.ForecastCancelled once cancelled)."""
 
     def __init__(self, job: Callable[[Callable[[int, int], bool] | None], list[ForecastPoint]]) -> None:
-        self.done, self.total = 0, 1
-        self._stop = threading.Event()
-        self.result: Future[list[ForecastPoint]] = Future()
-        threading.Thread(target=self._work, args=(job,), name="warroom-forecast", daemon=True).start()
-
-    def cancel(self) -> None:
-        """Stop at the next date (the result then raises ForecastCancelled)."""
-        self._stop.set()
-
-    def _report(self, done: int, total: int) -> bool:
-        self.done, self.total = done, total  # (two ints, read by the GUI thread's timer)
-        return not self._stop.is_set()
-
-    def _work(self, job: Callable[[Callable[[int, int], bool] | None], list[ForecastPoint]]) -> None:
-        try:
-            with gui_first():  # (the window's turns wait less for Python's lock while this runs)
-                points = job(self._report)
-        except BaseException as exc:  # handed to the GUI thread through the Future
-            self.result.set_exception(exc)
-        else:
-            self.result.set_result(points)
+        super().__init__(job, "warroom-forecast")
 
 
 class ScenarioController(QObject):
@@ -419,15 +425,40 @@ class ScenarioController(QObject):
         """The contest's saved scenarios; unreadable records are reported and left out."""
         if self._store is None or self.contest is None:
             return []
-        out = []
-        for name, baseline, settings in self._store.scenarios():
-            if baseline.get("kind", "sv") != "sv":
-                continue  # another counting system's case (core.saved_cases): its own library reads it
-            try:
-                out.append(SavedScenario.from_dicts(name, baseline, settings, self.contest))
-            except PipelineError as exc:
-                self.scenario_failed.emit(str(exc))
+        out, problems = _read_saved(self._store.scenarios(), self.contest)
+        self.report(problems)
         return out
+
+    def report(self, problems: Sequence[str]) -> None:
+        """Say each problem (an unreadable saved record) to the user."""
+        for message in problems:
+            self.scenario_failed.emit(message)
+
+    def saved_figures(self) -> SavedFigures:
+        """Every saved case with its numbers as saved and on today's polls, worked out now (scripts and tests;
+        the menus work them out on a worker: start_saved_figures)."""
+        return self.saved_figures_job()(None)
+
+    def saved_figures_job(self) -> Callable[[WorkProgress | None], SavedFigures]:
+        """saved_figures on a copy of the saved records, polls, contest, average, priors and odds, to run on a
+        worker: called with a progress callback (core.pipeline.freshness_all's)."""
+        contest = self.contest
+        records = list(self._store.scenarios()) if self._store is not None and contest is not None else []
+        polls, averages, priors, odds = list(self.polls), self.averages, self.priors, self.odds
+
+        def job(progress: WorkProgress | None) -> SavedFigures:
+            if contest is None:
+                return SavedFigures([], [])
+            saved, problems = _read_saved(records, contest)
+            fresh = freshness_all(saved, polls, contest, averages, priors, odds, progress)
+            return SavedFigures([(s, s.view(odds), f) for s, f in zip(saved, fresh, strict=True)], problems)
+
+        return job
+
+    def start_saved_figures(self) -> WorkerRun[SavedFigures]:
+        """saved_figures_job on a worker thread (Scenario > Compare, the briefing): at 100,000 polls and 20 saved
+        cases they held the window 3.0-3.6 s (benchmarks/bench_menu_stalls.py)."""
+        return WorkerRun(self.saved_figures_job(), "warroom-saved")
 
     def find_saved(self, name: str) -> SavedScenario:
         """The saved scenario of that name (PipelineError if there is none)."""

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject
 
@@ -28,6 +28,10 @@ while the window repaints, and a turn of 30-40 ms of GUI-thread CPU stretched to
 phases stalled over 100 ms 7 of 24 at 0.5 ms, 1 of 24 at 0.05 ms; adding a poll's longest stall 86-104 ms against
 45-82 ms; the workers no slower (an add's average landed in 705-874 ms against 676-756 ms).
 """
+_T = TypeVar("_T")
+WorkProgress = Callable[[int, int], bool]
+"""A worker job's progress callback: (done, total); False asks the job to stop (it then raises)."""
+
 _switch_lock = threading.Lock()
 _switch_users = 0
 _switch_saved = 0.005
@@ -60,3 +64,37 @@ def gui_first() -> Iterator[None]:
             _switch_users -= 1
             if _switch_users == 0:
                 sys.setswitchinterval(_switch_saved)
+
+
+class WorkerRun(Generic[_T]):
+    """A job worked out on a thread of its own: how far it is (`done` of `total`, for a progress bar), cancel(),
+    and its outcome as `result` (a Future; the job's own exception once cancelled). The job is called with a
+    progress callback (WorkProgress) that returns False once cancel() was called. Scenario > Forecast over time,
+    File > Export polls, Compare and the briefing's figures."""
+
+    def __init__(self, job: Callable[[WorkProgress], _T], name: str = "warroom-worker") -> None:
+        self.done, self.total = 0, 1
+        self._stop = threading.Event()
+        self.result: Future[_T] = Future()
+        threading.Thread(target=self._work, args=(job,), name=name, daemon=True).start()
+
+    def cancel(self) -> None:
+        """Stop at the job's next progress call (the result then raises the job's cancellation)."""
+        self._stop.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._stop.is_set()
+
+    def _report(self, done: int, total: int) -> bool:
+        self.done, self.total = done, total  # (two ints, read by the GUI thread's timer)
+        return not self._stop.is_set()
+
+    def _work(self, job: Callable[[WorkProgress], _T]) -> None:
+        try:
+            with gui_first():  # (the window's turns wait less for Python's lock while this runs)
+                out = job(self._report)
+        except BaseException as exc:  # handed to the GUI thread through the Future
+            self.result.set_exception(exc)
+        else:
+            self.result.set_result(out)
