@@ -483,11 +483,20 @@ class MainWindow(QMainWindow):
         self._irv_pair = None
         self.undo_stack.clear()
 
-    def show_polls(self, change: object, polls_by_id: Mapping[int, Poll]) -> None:
-        """Apply a PollChange to the table (row by row unless the list was reloaded)."""
+    def show_polls(
+        self, change: object, polls_by_id: Mapping[int, Poll], ordered: Sequence[Poll] | None = None
+    ) -> None:
+        """Apply a PollChange to the table (row by row unless the list was reloaded).
+
+        Args:
+            ordered: the same polls by fieldwork end, then id, where the caller holds them so (the poll service
+                does): a reload is not sorted again (100,000 polls: 0.3-0.5 s of this thread).
+        """
         model = self.polls_pane.model
         if getattr(change, "reloaded", True):
-            model.set_polls(sorted(polls_by_id.values(), key=lambda p: (p.fieldwork_end, p.id or 0)))
+            if ordered is None or len(ordered) != len(polls_by_id):
+                ordered = sorted(polls_by_id.values(), key=lambda p: (p.fieldwork_end, p.id or 0))
+            model.set_polls(ordered)
             self._to_charts(lambda charts: charts.expect_polls(len(polls_by_id)))  # a big one: markers drawn ahead
             if getattr(change, "external", False):
                 self.statusBar().showMessage("Polls updated from the shared store", 4000)
