@@ -215,7 +215,7 @@ class PollTableModel(QAbstractTableModel):
                 for column, keys in self._keys.items():
                     keys[row] = self._value(poll, column, sort=True)
                 self.dataChanged.emit(self.index(row, 0), self.index(row, self._ncols - 1))
-        new = [polls_by_id[pid] for pid in dict.fromkeys(added) if pid in polls_by_id and not self._holds(pid)]
+        new = self._not_held([pid for pid in dict.fromkeys(added) if pid in polls_by_id], polls_by_id)
         if new:
             first = self._nrows
             self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
@@ -230,6 +230,15 @@ class PollTableModel(QAbstractTableModel):
             if ids and self._top_id is not None:
                 self._top_id = max(self._top_id, *ids)
             self.endInsertRows()
+
+    def _not_held(self, poll_ids: list[int], polls_by_id: Mapping[int, Poll]) -> list[Poll]:
+        """The polls of `poll_ids` that are not rows yet. Many are looked up in one pass over the rows' ids: one by
+        one, the undo of a 100,000-poll delete (its ids all below the highest shown before) compared every one
+        with the array of rows' ids (1-2 s of this thread)."""
+        if len(poll_ids) < FEW_CHANGED:
+            return [polls_by_id[pid] for pid in poll_ids if not self._holds(pid)]
+        held = np.isin(np.asarray(poll_ids, dtype=np.int64), self._row_ids())
+        return [polls_by_id[pid] for pid, there in zip(poll_ids, held.tolist(), strict=True) if not there]
 
     def _holds(self, poll_id: int) -> bool:
         """Whether a poll is a row already. A new poll's id is above every id shown (the store counts up), which
