@@ -878,15 +878,16 @@ class _PollOrder(QAbstractProxyModel):
 
     def _on_data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex, roles: Sequence[int] = ()) -> None:
         first, last = top_left.row(), bottom_right.row()
-        for model_row in range(first, min(last + 1, len(self._haystacks))):
-            self._haystacks[model_row] = None
+        self._haystacks[first : last + 1] = [None] * len(self._haystacks[first : last + 1])
         moved = top_left.column() <= self._column <= bottom_right.column()
         if (self._needle or moved) and last - first < FEW_CHANGED:
             for model_row in range(first, last + 1):  # an edit: each row moved to its place, the rest untouched
                 self._reposition(model_row)
         elif self._needle or moved:
             self._relayout(resort=moved)  # a changed row may have moved, or now pass or fail the filter
-        if last - first < FEW_CHANGED:  # an edit: its row found by bisection, not a map of every shown row
+        if first == 0 and last >= self._model.rowCount() - 1:  # every row (a theme's new row colours): no look-up
+            ours = [0, len(self._rows) - 1] if self._rows else []
+        elif last - first < FEW_CHANGED:  # an edit: its row found by bisection, not a map of every shown row
             ours = [r for m in range(first, last + 1) if (r := self._index_of(m)) is not None]
         else:
             ours = [r for m in range(first, last + 1) if (r := self.row_of_model_row(m)) is not None]
