@@ -4,8 +4,8 @@
 A rename or recolour re-read every poll from the store (new objects, so the averages were worked out again from
 scratch), and the Scenario menu, filled again three times per contest opened or edited, read every saved case's
 record each time (with the ids of the 100,000 polls it was made on). Now the polls shown stay (the same objects),
-the averages of the same polls under the same rules are published again as they are, and each saved case's record
-is read once per contest details.
+the averages of the same polls under the same rules are published again as they are, the poll table keeps its rows
+(and the user's selection), and each saved case's record is read once per contest details.
 """
 
 from __future__ import annotations
@@ -76,10 +76,17 @@ def test_a_rename_or_recolour_reads_no_poll_and_averages_nothing_again(room, qtb
     shown, averages = ps.polls, room.averages.averages
     reads = _counting(monkeypatch, repo, "list_polls")
     smoothed = _counting(monkeypatch, analysis_service, "compute_averages")
+    view, model = room.window.polls_pane.view, room.window.polls_pane.model
+    view.selectRow(3)
+    picked = view.selectionModel().selectedRows()[0].data(Qt.ItemDataRole.UserRole)
+    resets: list[int] = []
+    model.modelReset.connect(lambda: resets.append(1))
     wanted = edit(ps.contest)
     assert room.contest_actions.edit_contest(_Dialog(wanted)) is not None  # type: ignore[arg-type]
     _settled(room, qtbot)
     assert ps.contest == wanted  # stored and shown everywhere
+    assert resets == []  # the table kept its rows: before, reset twice (no rows, then every poll again)
+    assert [i.data(Qt.ItemDataRole.UserRole) for i in view.selectionModel().selectedRows()] == [picked]
     assert room.window.windowTitle().startswith(wanted.name)
     header = room.window.polls_pane.model.headerData(5, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
     assert wanted.candidates[0].name in str(header)
@@ -171,3 +178,17 @@ def test_the_poll_table_takes_the_services_order_without_sorting_again(room, qtb
     assert big_sorts == []
     model = room.window.polls_pane.model
     assert [model.data(model.index(r, 0), Qt.ItemDataRole.UserRole) for r in range(model.rowCount())] == ps.polls
+
+
+def test_a_candidate_renamed_in_place_gets_the_room_his_new_name_needs(room, qtbot) -> None:
+    ps = room.poll_service
+    _settled(room, qtbot)
+    header = room.window.polls_pane.view.horizontalHeader()
+    ann = ps.contest.candidates[0]
+    longer = replace(ann, short_name="Annabelle-Marguerite")
+    wanted = replace(ps.contest, candidates=(longer, *ps.contest.candidates[1:]))
+    before = header.sectionSize(5)
+    assert room.contest_actions.edit_contest(_Dialog(wanted)) is not None  # type: ignore[arg-type]
+    _settled(room, qtbot)
+    assert room.window.polls_pane.model.headerData(5, Qt.Orientation.Horizontal) == "Annabelle-Marguerite"
+    assert header.sectionSize(5) >= header.sectionSizeHint(5) > before

@@ -154,6 +154,7 @@ class PollsPane(QWidget):
         self._replaced = False  # the model's rows were replaced (not only added to): measure the widths again
         self.model.modelAboutToBeReset.connect(self._on_model_about_to_reset)
         self.proxy.modelReset.connect(self._on_proxy_reset)
+        self.model.headerDataChanged.connect(self._on_headers_changed)
         self.proxy.rowsInserted.connect(self._on_rows_inserted)
         # An import's rows go in among those on screen: the poll at the top of the view stays there (the model's
         # signals come before and after every layer under the view has placed the rows).
@@ -205,6 +206,15 @@ class PollsPane(QWidget):
         for column in range(header.count() - 1):  # a long client list leaves room for the shares (tooltip has it)
             if header.sectionSize(column) > MAX_COLUMN_WIDTH:
                 header.resizeSection(column, MAX_COLUMN_WIDTH)
+
+    def _on_headers_changed(self, _orientation: Qt.Orientation, first: int, last: int) -> None:
+        # Candidates renamed in place (no reset, so no new measure of the rows): a header that now needs more room
+        # gets it, from the header's own text alone.
+        header = self.view.horizontalHeader()
+        for column in range(first, min(last + 1, header.count() - 1)):
+            wanted = min(header.sectionSizeHint(column), MAX_COLUMN_WIDTH)
+            if header.sectionSize(column) < wanted:
+                header.resizeSection(column, wanted)
 
     def _on_model_about_to_reset(self) -> None:
         self._replaced = True

@@ -13,6 +13,7 @@ called columnCount 492,000 times, issue 15), and every question is a call from C
 from __future__ import annotations
 
 import bisect
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from functools import lru_cache
@@ -112,6 +113,21 @@ class PollTableModel(QAbstractTableModel):
     # --- public ---------------------------------------------------------------------------------------------
 
     def set_contest(self, contest: Contest) -> None:
+        """The contest whose polls are shown (its rows follow in set_polls). The same race with other names or
+        colours only (Contest.counts_as: a rename or a recolour) keeps its columns and rows: the headers and the
+        lead's colours are drawn again, and the sort, filter, selection and scroll position stay (a reset of
+        100,000 rows took 0.2-0.3 s of the edit's turn)."""
+        old = self._contest
+        if old is not None and old.counts_as(contest) and not self._notices:
+            self._contest = contest
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self._ncols - 1)
+            if self._nrows and [c.colour for c in old.candidates] != [c.colour for c in contest.candidates]:
+                self.dataChanged.emit(
+                    self.index(0, self._runoff),
+                    self.index(self._nrows - 1, self._runoff),
+                    [Qt.ItemDataRole.ForegroundRole],
+                )
+            return
         self.beginResetModel()
         self._contest = contest
         self._cands = [c.code for c in contest.candidates]
@@ -136,7 +152,9 @@ class PollTableModel(QAbstractTableModel):
     def set_polls(self, polls: Sequence[Poll]) -> None:
         """The stored polls (the poll notices set by set_notices stay, after them). The rows' ids, which an
         incremental change looks rows up in, are gathered on the next event-loop turn (at 100,000 polls that took
-        10-20 ms of the first added poll's turn)."""
+        10-20 ms of the first added poll's turn). The very polls shown already, in the same order, change nothing."""
+        if len(polls) + len(self._notices) == self._nrows and all(map(operator.is_, polls, self._polls)):
+            return
         self.beginResetModel()
         self._replace_polls([*polls, *self._notices])
         self.endResetModel()
