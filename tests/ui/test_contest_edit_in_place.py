@@ -192,3 +192,32 @@ def test_a_candidate_renamed_in_place_gets_the_room_his_new_name_needs(room, qtb
     _settled(room, qtbot)
     assert room.window.polls_pane.model.headerData(5, Qt.Orientation.Horizontal) == "Annabelle-Marguerite"
     assert header.sectionSize(5) >= header.sectionSizeHint(5) > before
+
+
+def test_switching_contests_reads_no_saved_case_again(room, qtbot, monkeypatch) -> None:
+    """Switching away reads none of the saved cases of the contest left under the one opened (the Scenario menu,
+    filled as the new contest was announced, read the old one's cases under it), and switching back reads none
+    again (the same records under the same details)."""
+    ps, acts = room.poll_service, room.scenario_actions
+    _settled(room, qtbot)
+    for name in ("One", "Two"):
+        acts.save_as(name)
+    qtbot.waitUntil(lambda: ps.pending_writes == 0)
+    with room.store.sessions.begin() as s:
+        other = repo.add_contest(s, replace(ps.contest, name="Other race", id=None))
+    ps.reload()  # (read at the store's new change count: switching back finds it as read)
+    _settled(room, qtbot)
+    home = ps.contest.id
+    read: list[str] = []
+    original = SavedScenario.from_dicts.__func__  # type: ignore[attr-defined]
+    monkeypatch.setattr(
+        SavedScenario, "from_dicts", classmethod(lambda cls, name, *a: (read.append(name), original(cls, name, *a))[1])
+    )
+    ps.open_contest(other)
+    qtbot.waitUntil(lambda: ps.pending_writes == 0)
+    assert read == []  # before: One and Two, read under the other race
+    assert room.scenarios.saved() == []
+    ps.open_contest(home)
+    _settled(room, qtbot)
+    assert read == []  # before: each again
+    assert [s.name for s in room.scenarios.saved()] == ["One", "Two"]

@@ -155,6 +155,10 @@ class ForecastRun:
             self.result.set_result(points)
 
 
+SAVED_CONTESTS_KEPT = 4
+"""Contests whose saved cases, as read, ScenarioController.saved keeps (switching back reads none again)."""
+
+
 class ScenarioController(QObject):
     """Baseline choice + polls + settings -> ProjectionView, for one contest.
 
@@ -204,10 +208,12 @@ class ScenarioController(QObject):
         self.title = ""  # what the case is, when it is not the live one ("Saved scenario 'X'")
         self.read_only = False
         self._touched = False  # the user moved something: keep their settings across poll updates
-        # Saved scenarios read from their records, by record: (record, contest, case). The Scenario menu asks for
-        # them several times per contest opened or edited (its refresh follows three signals), and each carries
-        # the ids of the polls it was made on: 20 cases at 100,000 polls took 0.6 s to read, every time.
-        self._read_saved: dict[int, tuple[object, Contest, SavedScenario]] = {}
+        # Saved scenarios read from their records, by contest id, then by record: (record, contest, case). The
+        # Scenario menu asks for them several times per contest opened or edited (its refresh follows three
+        # signals), and each carries the ids of the polls it was made on: 20 cases at 100,000 polls took 0.6 s to
+        # read, every time. The last few contests' are kept: switching back reads the same records (the poll
+        # service's read cache) under the same details.
+        self._read_saved: dict[int | None, dict[int, tuple[object, Contest, SavedScenario]]] = {}
         self._pending = QTimer(self)
         self._pending.setSingleShot(True)
         self._pending.setInterval(0)  # the next event-loop turn: one evaluation per burst of edits
@@ -424,7 +430,9 @@ class ScenarioController(QObject):
         if self._store is None or self.contest is None:
             return []
         out = []
-        contest, known, kept = self.contest, self._read_saved, {}
+        contest = self.contest
+        known: dict[int, tuple[object, Contest, SavedScenario]] = self._read_saved.pop(contest.id, {})
+        kept: dict[int, tuple[object, Contest, SavedScenario]] = {}
         for record in self._store.scenarios():
             name, baseline, settings = record
             if baseline.get("kind", "sv") != "sv":
@@ -443,7 +451,10 @@ class ScenarioController(QObject):
                 continue
             kept[id(record)] = (record, contest, case)
             out.append(case)
-        self._read_saved = kept
+        # (the newest last; none at all, as while a contest's cases are on their way, keeps what was read)
+        self._read_saved[contest.id] = kept or known
+        while len(self._read_saved) > SAVED_CONTESTS_KEPT:
+            del self._read_saved[next(iter(self._read_saved))]
         return out
 
     def find_saved(self, name: str) -> SavedScenario:
