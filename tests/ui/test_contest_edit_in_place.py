@@ -221,3 +221,22 @@ def test_switching_contests_reads_no_saved_case_again(room, qtbot, monkeypatch) 
     _settled(room, qtbot)
     assert read == []  # before: each again
     assert [s.name for s in room.scenarios.saved()] == ["One", "Two"]
+
+
+def test_a_poll_added_just_before_a_rename_is_kept(room, qtbot) -> None:
+    """Never an edit lost: a poll still on its way to the store when the contest is renamed lands, is shown after
+    the rename under its stored id, and the rename is stored too."""
+    ps = room.poll_service
+    _settled(room, qtbot)
+    count = len(ps.polls)
+    new = replace(ps.polls[-1], id=None, pollster="Late Polling")
+    ps.add_polls([new])  # shown at once, written on the writer's thread
+    wanted = _renamed(ps.contest)
+    assert room.contest_actions.edit_contest(_Dialog(wanted)) is not None  # type: ignore[arg-type]
+    _settled(room, qtbot)
+    assert ps.contest == wanted and len(ps.polls) == count + 1
+    late = next(p for p in ps.polls if p.pollster == "Late Polling")
+    assert late.id is not None and late.id > 0
+    with room.store.sessions() as s:
+        assert repo.get_contest(s, wanted.id) == wanted
+        assert any(p.pollster == "Late Polling" for p in repo.list_polls(s, wanted.id))
