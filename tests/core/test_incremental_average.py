@@ -156,3 +156,32 @@ def test_several_polls_added_at_once_are_edited_into_the_kept_columns(added: int
     for name in ("day", "end", "n", "ids", "pollster", "shares", "second", "party"):
         np.testing.assert_array_equal(getattr(got, name), getattr(fresh, name), err_msg=name)
     assert rebuilt == []
+
+
+def test_a_contest_renamed_or_recoloured_counts_as_itself_and_averages_the_same() -> None:
+    """Contest.counts_as: the analysis service keeps a contest's averages and column cache through an edit of names
+    and colours only (a rename at 100,000 polls averaged every poll again); its own figures are the proof."""
+    rng = np.random.default_rng(5)
+    polls = [_poll(rng, i + 1, transfers=i % 4 == 0) for i in range(40)]
+    ann, bob, cat = TOY.candidates
+    relabelled = replace(
+        TOY,
+        name="Toyton Mayor (renamed)",
+        office="Mayor",
+        notes="edited",
+        candidates=(replace(ann, name="Ann Redd", short_name="Annie"), replace(bob, colour="#123456"), cat),
+        parties=(replace(TOY.parties[0], name="Crimsons", colour="#aa0000"), *TOY.parties[1:]),
+    )
+    assert TOY.counts_as(relabelled) and relabelled.counts_as(TOY)
+    kept = compute_averages(polls, TOY, columns=ColumnBuilder(TOY), odds=ODDS)
+    assert_same_averages(kept, compute_averages(polls, relabelled, columns=ColumnBuilder(relabelled), odds=ODDS))
+    # what the figures go by: another contest for them
+    for other in (
+        replace(TOY, candidates=(ann, bob, replace(cat, withdrawn=True))),
+        replace(TOY, candidates=(bob, ann, cat)),
+        replace(TOY, candidates=(ann, bob, replace(cat, party="R"))),
+        replace(TOY, election_date=date(2024, 6, 2)),
+        replace(TOY, transfer_prior="London Mayor 2012"),
+        replace(TOY, id=7),
+    ):
+        assert not TOY.counts_as(other), other

@@ -420,6 +420,12 @@ class Contest:
         """Candidates who have not withdrawn."""
         return tuple(c for c in self.candidates if not c.withdrawn)
 
+    def counts_as(self, other: Contest) -> bool:
+        """True when `other` differs from this contest only in how it is shown (the race's name, office, area and
+        notes; candidates' and parties' names, short names and colours): every figure worked out from the same
+        polls (averages, leads, bands) is the same for both, as each of them goes by codes, dates and rules."""
+        return _counting_basis(self) == _counting_basis(other)
+
     def problems(self) -> list[str]:
         """What is wrong with this contest as data (empty when it can be stored)."""
         out: list[str] = []
@@ -665,6 +671,21 @@ class OfficialResult:
         if va is None or vb is None or va + vb == 0:
             return None
         return 100.0 * (va - vb) / (va + vb)
+
+
+def _counting_basis(contest: Contest) -> tuple[object, ...]:
+    """What of a contest the figures depend on (Contest.counts_as): all but its names, colours and notes."""
+    return (
+        contest.id,
+        contest.election_date,
+        contest.system,
+        contest.second_round_date,
+        contest.rules,
+        contest.demo,
+        contest.transfer_prior,
+        tuple((c.code, c.party, c.withdrawn) for c in contest.candidates),
+        tuple(p.code for p in contest.parties),
+    )
 
 
 def contest_title(name: str, demo: bool) -> str:
