@@ -1,0 +1,87 @@
+"""Extreme contests on screen (issue 16, a fresh hostile pass): names of a few dozen letters, a race whose election
+is months after its latest poll, names drawn as their glyphs' names; at a laptop's size and on a projector."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+pytestmark = pytest.mark.gui
+
+NAMES = ("Alexandra Montgomery-Smythe", "Benedict Featherstonehaugh", "Cordelia Van der Berg-Okonkwo")
+"""27-29 letters: under the 28 letters a name inside a title is elided at, too long for the room a chart keeps."""
+
+
+def _room_months_before_the_vote(qtbot, tmp_path: Path):  # type: ignore[no-untyped-def]
+    from tests.conftest import renamed_toy
+    from tests.ui.conftest import room_of
+
+    contest = replace(renamed_toy(candidates=NAMES, short_names=NAMES), election_date=date(2024, 9, 5))
+    return room_of(qtbot, tmp_path, contest)
+
+
+def _labels_inside_the_chart(charts) -> list[str]:  # type: ignore[no-untyped-def]
+    """The first-round chart's end labels that run past its right edge, and any elided one without its whole
+    name in the tooltip."""
+    view = charts.plots["first"].getViewBox().sceneBoundingRect()
+    problems = []
+    for code, name in zip(("ann", "bob", "cat"), NAMES, strict=True):
+        label = charts.end_label(code)
+        if label is None or not label.isVisible():
+            continue
+        text = charts.end_label_text(code)
+        shown = label.mapRectToScene(label.boundingRect())
+        if shown.right() > view.right() + 1:
+            problems.append(f"{text!r} ends at {shown.right():.0f}, the chart at {view.right():.0f}")
+        if "…" in text and name not in label.toolTip():
+            problems.append(f"{text!r} elided without {name!r} in its tooltip ({label.toolTip()!r})")
+        if text.split()[-1] not in label.toolTip() and "…" in text:
+            problems.append(f"{text!r}: its figure is not in the tooltip")
+    return problems
+
+
+def test_end_labels_are_fitted_to_the_room_right_of_the_lines_on_a_laptop_and_a_projector(
+    qtbot, tmp_path: Path
+) -> None:
+    """A race whose election is months after its latest poll ends its charts at that poll, a share of the window
+    kept right of it for the end labels: at 1366x768 "Alexandra Montgomery-Smythe 44.1" ran past the chart's edge,
+    cut to "Alexandra Montgom" (no figure), and on a projector too. Each label is now elided in its middle to the
+    room it has, its figure whole, the whole name and figure in its tooltip; labels that fit are left whole."""
+    for room in _room_months_before_the_vote(qtbot, tmp_path):  # (closed with its store after)
+        _look_at(room, qtbot)
+
+
+def _look_at(room, qtbot) -> None:  # type: ignore[no-untyped-def]
+    win = room.window
+    charts = win.charts
+    assert charts.visible_days()[1] < date(2024, 9, 5).toordinal()  # the window ends at the latest poll
+    win.resize(1366, 768)
+    QApplication.processEvents()
+    qtbot.waitUntil(lambda: charts.end_label_text("ann") != "")
+    qtbot.wait(50)
+    assert _labels_inside_the_chart(charts) == []
+    elided = [charts.end_label_text(c) for c in ("ann", "bob", "cat") if "…" in charts.end_label_text(c)]
+    assert elided, [charts.end_label_text(c) for c in ("ann", "bob", "cat")]
+    for text in elided:  # the figure stays whole after the elided name
+        figure = text.split()[-1]
+        assert figure.replace(".", "").isdigit(), text
+    win.resize(1920, 1080)  # more room: more of each name
+    QApplication.processEvents()
+    qtbot.wait(50)
+    assert _labels_inside_the_chart(charts) == []
+    win.set_presentation_views(["charts"])
+    win.enter_presentation()
+    try:
+        win.setWindowState(Qt.WindowState.WindowNoState)
+        win.resize(1920, 1080)
+        QApplication.processEvents()
+        qtbot.wait(50)
+        assert _labels_inside_the_chart(charts) == []  # (the projector's larger type)
+    finally:
+        win.leave_presentation()
+
