@@ -85,3 +85,29 @@ def _look_at(room, qtbot) -> None:  # type: ignore[no-untyped-def]
     finally:
         win.leave_presentation()
 
+
+def test_a_rich_output_label_keeps_to_its_lines_when_no_word_is_too_wide(qtbot) -> None:
+    """The scenario panel's chance line is two lines high; in a race of a dozen candidates its list of who reaches
+    the runoff took a third, drawn cut through the middle (meeting mode) or clipped at its foot (1366x768): a label
+    was only refitted when a word was too wide for it. Text of ordinary words past its lines now ends in "…" within
+    them, the whole text in its tooltip; text within its lines is shown as given, bold figures and all."""
+    from warroom.ui.qt_utils import RichDataLabel
+
+    label = RichDataLabel()
+    qtbot.addWidget(label)
+    label.resize(420, 10)
+    label.show()
+    runners = ", ".join(f"Candidate {name} {n} %" for n, name in enumerate(("Ann", "Bob", "Cat", "Dan", "Eve") * 3))
+    label.set_rich(
+        lambda h: (
+            f"Chance {h('Bob Blue')} wins: <b>2 %</b> (assumes a polling error); reaching the runoff: " + h(runners)
+        )
+    )
+    label.setFixedHeight(label.fontMetrics().lineSpacing() * 2 + label.fontMetrics().descent() + 8)
+    label.fit(2)
+    assert label.heightForWidth(label.width()) <= label.height(), label.text()
+    assert label.text().endswith("…"), label.text()
+    assert runners in label.toolTip() and "Candidate Eve 14 %" in label.accessibleDescription()
+    label.set_rich(lambda h: f"Chance {h('Bob Blue')} wins: <b>2 %</b>")  # within its lines: as given
+    assert label.text() == "Chance Bob Blue wins: <b>2 %</b>" and label.toolTip() == ""
+
