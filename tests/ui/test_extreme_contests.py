@@ -111,3 +111,25 @@ def test_a_rich_output_label_keeps_to_its_lines_when_no_word_is_too_wide(qtbot) 
     label.set_rich(lambda h: f"Chance {h('Bob Blue')} wins: <b>2 %</b>")  # within its lines: as given
     assert label.text() == "Chance Bob Blue wins: <b>2 %</b>" and label.toolTip() == ""
 
+
+def test_a_briefing_never_breaks_a_line_between_a_figure_and_its_per_cent_sign(qapp, tmp_path: Path) -> None:
+    """A 30-candidate race's briefing wrapped its poll average as "... Isadora Nakamura I 1.4" and "%, Horatio ...":
+    the per cent sign at the start of the next line, away from its figure. Read back with pdftotext, whatever
+    length the names before it take, no line starts with "%" and every share is printed whole."""
+    import shutil
+    import subprocess
+
+    from warroom.ui.export import Briefing, write_briefing_pdf
+
+    if shutil.which("pdftotext") is None:
+        pytest.fail("pdftotext (poppler-utils) is needed to read the briefing back")
+    shares = [f"Candidate{'x' * (i % 7)} {chr(65 + i % 26)} {1 + (i * 37 % 90) / 10:.1f} %" for i in range(30)]
+    lines = ["z" * pad + " " + ", ".join(shares) for pad in range(0, 24, 2)]  # the breaks fall at every place
+    out = tmp_path / "briefing.pdf"
+    write_briefing_pdf(Briefing("Thirty", "Prepared today", lines, []), out)
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    starts = [line for line in text.splitlines() if line.strip().startswith("%")]
+    assert starts == [], starts
+    flat = " ".join(text.replace("\u00a0", " ").split())
+    for share in shares:
+        assert share in flat, share
