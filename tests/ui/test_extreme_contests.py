@@ -133,3 +133,48 @@ def test_a_briefing_never_breaks_a_line_between_a_figure_and_its_per_cent_sign(q
     flat = " ".join(text.replace("\u00a0", " ").split())
     for share in shares:
         assert share in flat, share
+
+
+SYMBOLS = "\U0001f984\U0001f418\U0001f41d"
+"""Three symbols no font on the test machines has (as three Chinese characters on a machine with no CJK font): each
+drawn as its name in brackets, "[unicorn face][elephant][honeybee]", 34 letters from a name of three."""
+
+
+def test_a_short_name_drawn_as_its_symbols_names_is_elided_as_drawn(qtbot, tmp_path: Path) -> None:
+    """A name is elided to NAME_IN_TITLE characters where no label can refit it (a poll table column's header, a
+    group box's title), but it was measured before its symbols were named: three Chinese characters (no CJK font)
+    were kept whole and then drawn as "[cjk unified ideograph-738b][cjk unified ideograph-5c0f][cjk unified
+    ideograph-660e]", a column header of 84 letters cut at both ends and the message box's title past the panel.
+    The name as drawn is what is elided now, the whole of it in the header's tooltip."""
+    from PySide6.QtWidgets import QTableView
+
+    from tests.conftest import renamed_toy
+    from tests.ui.conftest import room_of
+    from warroom.ui.glyphs import drawable
+    from warroom.ui.qt_utils import NAME_IN_TITLE
+
+    drawn = drawable(SYMBOLS)
+    if drawn == SYMBOLS:
+        pytest.fail("an emoji font is installed: these symbols are drawn, not named; pick symbols no font has")
+    contest = renamed_toy(candidates=(f"Ann {SYMBOLS}", "Bob Blue", "Cat Green"), short_names=(SYMBOLS, None, None))
+    for room in room_of(qtbot, tmp_path, contest):
+        win = room.window
+        win.resize(1366, 768)
+        QApplication.processEvents()
+        table = next(t for t in win.findChildren(QTableView) if t.isVisible() and t.model() is not None)
+        model = table.model()
+        heads = {
+            column: str(model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole))
+            for column in range(model.columnCount())
+        }
+        column = next(c for c, head in heads.items() if "[unicorn" in head and not head.startswith("Runoff"))
+        head = heads[column].strip("\u2066\u2067\u2068\u2069")
+        assert len(head) <= NAME_IN_TITLE and "…" in head, head
+        assert table.horizontalHeader().sectionSizeHint(column) < 300, (
+            head,
+            table.horizontalHeader().sectionSizeHint(column),
+        )
+        tip = str(model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole))
+        assert SYMBOLS in tip or drawn in tip, tip
+        box = room.scenario_panel.message_box
+        assert box.fontMetrics().horizontalAdvance(box.title()) < box.width(), box.title()
