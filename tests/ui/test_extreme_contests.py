@@ -178,3 +178,26 @@ def test_a_short_name_drawn_as_its_symbols_names_is_elided_as_drawn(qtbot, tmp_p
         assert SYMBOLS in tip or drawn in tip, tip
         box = room.scenario_panel.message_box
         assert box.fontMetrics().horizontalAdvance(box.title()) < box.width(), box.title()
+
+
+def test_the_contest_dialog_gives_a_long_field_the_contest_files_distinct_colours(qtbot) -> None:
+    """The contest dialog had its own palette of eight (one of them #F0E442, a yellow line faint on the white
+    page), so a 30-candidate race typed in had four candidates in each colour, where a contest file gives the
+    first sixteen candidates sixteen colours (core.colour.PALETTE). One palette now: the dialog's new candidates
+    take the contest file's colours in the same order."""
+    from PySide6.QtCore import QDate
+
+    from warroom.core.colour import PALETTE
+    from warroom.ui.contest_dialog import ContestDialog
+
+    dialog = ContestDialog(taken_names=[])
+    qtbot.addWidget(dialog)
+    dialog.name.setText("Thirty 2027")
+    dialog.election.setDate(QDate(2027, 5, 6))
+    dialog.candidates.item(0, 0).setText("Ann Smith")
+    dialog.candidates.item(1, 0).setText("Bob Jones")
+    for i in range(28):
+        dialog.add_candidate(f"Candidate {chr(65 + i % 26)}{i}", "")
+    colours = [c.colour.upper() for c in dialog.contest().candidates]
+    assert colours[: len(PALETTE)] == [c.upper() for c in PALETTE], colours
+    assert len(set(colours[: len(PALETTE)])) == len(PALETTE)
