@@ -201,3 +201,36 @@ def test_the_contest_dialog_gives_a_long_field_the_contest_files_distinct_colour
     colours = [c.colour.upper() for c in dialog.contest().candidates]
     assert colours[: len(PALETTE)] == [c.upper() for c in PALETTE], colours
     assert len(set(colours[: len(PALETTE)])) == len(PALETTE)
+
+
+def test_a_two_candidate_race_says_why_it_has_no_transfers_and_no_heatmap(qtbot, tmp_path: Path) -> None:
+    """With two candidates nobody is eliminated before the runoff: the scenario panel showed an empty "Second
+    preferences of eliminated candidates" frame, and in the heatmap's place "No heatmap: no case to chart until
+    the race has a poll" beside 30 polls and their verdict. Both now say that no second preferences move: the
+    race's two candidates both reach the runoff."""
+    from dataclasses import replace as replaced
+
+    from PySide6.QtWidgets import QLabel
+
+    from tests.conftest import TOY
+    from tests.ui.conftest import room_of, toy_polls
+    from warroom.ui.scenario_panel import HEATMAP_EMPTY
+
+    contest = replaced(TOY, name="Two only", candidates=TOY.candidates[:2])
+    polls = [
+        replaced(
+            p,
+            first_round={"ann": p.first_round["ann"], "bob": 100 - p.first_round["ann"]},
+            second_round={},
+            transfers=(),
+        )
+        for p in toy_polls()
+    ]
+    for room in room_of(qtbot, tmp_path, contest, polls):
+        panel = room.scenario_panel
+        assert len(room.poll_service.polls) == 30 and panel.verdict.text()
+        empty = panel.heatmap.findChild(QLabel, "heatmap_empty")
+        assert not empty.isHidden() and empty.text() != HEATMAP_EMPTY, empty.text()  # (shown with the heatmap)
+        assert "two candidates" in empty.text(), empty.text()
+        said = [w.text() for w in panel.transfers_box.findChildren(QLabel) if w.isVisibleTo(panel)]
+        assert any("two candidates" in text for text in said), said
