@@ -234,3 +234,42 @@ def test_a_two_candidate_race_says_why_it_has_no_transfers_and_no_heatmap(qtbot,
         assert "two candidates" in empty.text(), empty.text()
         said = [w.text() for w in panel.transfers_box.findChildren(QLabel) if w.isVisibleTo(panel)]
         assert any("two candidates" in text for text in said), said
+
+
+def _differing_pixels(a, b) -> int:  # type: ignore[no-untyped-def]
+    """Pixels that differ by more than antialiasing between two grabs of the same size."""
+    import numpy as np
+
+    def array(pixmap):  # type: ignore[no-untyped-def]
+        from PySide6.QtGui import QImage
+
+        image = pixmap.toImage().convertToFormat(QImage.Format.Format_RGB32)
+        bits = np.frombuffer(image.constBits(), dtype=np.uint8, count=image.sizeInBytes())
+        return bits.reshape(image.height(), image.bytesPerLine())[:, : image.width() * 4].astype(int)
+
+    left, right = array(a), array(b)
+    assert left.shape == right.shape
+    return int((np.abs(left - right).reshape(left.shape[0], -1, 4).max(axis=2) > 96).sum())
+
+
+@pytest.mark.parametrize("size", [(1600, 1000), (1366, 768), (1920, 1080)])
+def test_the_charts_on_screen_are_the_charts_drawn_afresh(qtbot, tmp_path: Path, size) -> None:
+    """The charts keep pixmaps of their points and lines between repaints; a value axis that moved after they
+    were drawn (the average landing, a new window size) left the poll markers where they had been: a race whose
+    lead chart rescaled showed its Gamma polls four points low, cut in half, one of Beta's not at all, while an
+    export (drawn afresh) showed them right. What the window shows is now what a fresh drawing shows."""
+    from warroom.ui.export import uncached
+
+    for room in _room_months_before_the_vote(qtbot, tmp_path):
+        win = room.window
+        for w, h in [(1600, 1000), (1366, 768), (1920, 1080)]:
+            win.resize(w, h)
+            QApplication.processEvents()
+            qtbot.wait(60)
+            if (w, h) == size:
+                break
+        view = win.charts._layout_widget
+        on_screen = view.grab()
+        with uncached(view):
+            afresh = view.grab()
+        assert _differing_pixels(on_screen, afresh) < 50, _differing_pixels(on_screen, afresh)

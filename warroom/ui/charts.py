@@ -792,6 +792,20 @@ class PollScatter(FindsEveryPoint, _UpdatingPictureMember, pg.ScatterPlotItem):
 
     data: Any  # pyqtgraph's record array of points (x, y, size, symbol, pen, brush, data, sourceRect, ...)
 
+    def dataBounds(self, ax: int, frac: float = 1.0, orthoRange: Sequence[float] | None = None) -> Any:
+        """pyqtgraph's bounds, except that the bounds of the points in a window (`orthoRange`: what a value axis
+        fitted to the visible dates asks) are not kept as the item's own. pyqtgraph kept them, and its
+        boundingRect (the bounds of every point) then changed with no prepareGeometryChange: the pixmap the points
+        are cached in (DeviceCoordinateCache) was blitted at the new place, and a lead chart whose value axis had
+        been fitted showed its markers points away from their values, cut in half or not at all."""
+        if orthoRange is None:
+            return super().dataBounds(ax, frac)
+        kept = self.bounds[ax]
+        try:
+            return super().dataBounds(ax, frac, orthoRange)
+        finally:
+            self.bounds[ax] = kept
+
     def updateSpots(self, dataSet: Any = None) -> None:
         data: Any = self.data if dataSet is None else dataSet
         if not (self.opts["pxMode"] and self.opts["useCache"]):
