@@ -273,3 +273,51 @@ def test_the_charts_on_screen_are_the_charts_drawn_afresh(qtbot, tmp_path: Path,
         with uncached(view):
             afresh = view.grab()
         assert _differing_pixels(on_screen, afresh) < 50, _differing_pixels(on_screen, afresh)
+
+
+def test_the_instant_runoff_rounds_elide_a_name_wider_than_their_column_of_names(qtbot, tmp_path: Path) -> None:
+    """The instant-runoff panel's rounds table keeps its column of names at most 160 px wide; a longer name was
+    cut mid-letter ("Alexandra Montgomery-Sr", "Horatio Montgomery-Smyt" in a 30-candidate race at 1366x768)
+    with no sign that anything was missing. A name wider than the column is now elided in its middle, the whole
+    name in the row's tooltip."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from tests.irv_fixture import IRV_CONTEST, irv_polls
+    from tests.ui.conftest import running_room
+    from warroom.bootstrap import open_store
+    from warroom.paths import AppPaths
+    from warroom.services.settings import AppSettings
+    from warroom.store import contests
+    from warroom.store import polls as repo
+
+    long = "Alexandra Montgomery-Smythe-Fotheringham"
+    contest = replace(
+        IRV_CONTEST,
+        candidates=tuple(replace(c, short_name=long) if c.code == "lnp" else c for c in IRV_CONTEST.candidates),
+    )
+    paths = AppPaths.under(tmp_path)
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=paths.backup_dir, seed=False)
+    with store.sessions.begin() as s:
+        repo.add_polls(s, contests.create_contest(s, contest), irv_polls())
+    settings = AppSettings(QSettings(str(paths.settings_file), QSettings.Format.IniFormat))
+    settings.contest = contest.name
+    for room in running_room(qtbot, store, settings, ready="irv"):
+        room.window.resize(1366, 768)
+        QApplication.processEvents()
+        panel = room.irv_panel
+        table, model = panel.rounds, panel.rounds_model
+        header = table.verticalHeader()
+        bold = QFont(table.font())
+        bold.setBold(True)
+        cut = []
+        for row in range(model.rowCount()):
+            name = str(model.headerData(row, Qt.Orientation.Vertical, Qt.ItemDataRole.DisplayRole))
+            if QFontMetrics(bold).horizontalAdvance(name) + 8 <= header.width():
+                continue
+            tip = str(model.headerData(row, Qt.Orientation.Vertical, Qt.ItemDataRole.ToolTipRole))
+            if header.textElideMode() == Qt.TextElideMode.ElideNone or name not in tip:
+                cut.append(name)
+        assert any(long == str(model.headerData(r, Qt.Orientation.Vertical)) for r in range(model.rowCount()))
+        assert cut == [], (cut, header.width())
