@@ -125,8 +125,18 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], out: TextIO) ->
 
 
 def _width(text: str) -> int:
-    """Columns a cell takes: the isolates around a right-to-left name (types.bidi_isolated) take none."""
-    return len(_ISOLATES.sub("", text))
+    """Columns a cell takes in a terminal: the isolates around a right-to-left name (types.bidi_isolated) and
+    combining accents (a name written decomposed) take none, a Chinese, Japanese or Korean letter or a fullwidth
+    one two ("王小明" is six columns: padded as three, its figure stood three columns right of the others)."""
+    if text.isascii():
+        return len(text)
+    return sum(_columns(ch) for ch in _ISOLATES.sub("", text))
+
+
+def _columns(ch: str) -> int:
+    if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
 
 def _pad(text: str, width: int, *, right: bool) -> str:

@@ -328,6 +328,11 @@ class Party:
     colour: str = "#808080"
 
 
+GENERATION_SUFFIXES = frozenset({"jr", "jr.", "junior", "sr", "sr.", "senior", "ii", "iii", "iv"})
+"""Words a name may end in that tell a generation, not the family: passed over for the name charts use
+(Candidate.display); casefolded."""
+
+
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """A candidate.
@@ -350,8 +355,14 @@ class Candidate:
 
     @property
     def display(self) -> str:
-        """The short name, or the last word of the name."""
-        return self.short_name or (self.name.split()[-1] if self.name.split() else self.code)
+        """The short name, or the last word of the name before a generational suffix (GENERATION_SUFFIXES:
+        "Robert F. Kennedy Jr." is Kennedy, not "Jr.")."""
+        if self.short_name:
+            return self.short_name
+        words = self.name.split()
+        while len(words) > 1 and words[-1].casefold() in GENERATION_SUFFIXES:
+            words.pop()
+        return words[-1].rstrip(",") or words[-1] if words else self.code
 
 
 @dataclass(frozen=True, slots=True)

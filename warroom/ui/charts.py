@@ -792,6 +792,20 @@ class PollScatter(FindsEveryPoint, _UpdatingPictureMember, pg.ScatterPlotItem):
 
     data: Any  # pyqtgraph's record array of points (x, y, size, symbol, pen, brush, data, sourceRect, ...)
 
+    def dataBounds(self, ax: int, frac: float = 1.0, orthoRange: Sequence[float] | None = None) -> Any:
+        """pyqtgraph's bounds, except that the bounds of the points in a window (`orthoRange`: what a value axis
+        fitted to the visible dates asks) are not kept as the item's own. pyqtgraph kept them, and its
+        boundingRect (the bounds of every point) then changed with no prepareGeometryChange: the pixmap the points
+        are cached in (DeviceCoordinateCache) was blitted at the new place, and a lead chart whose value axis had
+        been fitted showed its markers points away from their values, cut in half or not at all."""
+        if orthoRange is None:
+            return super().dataBounds(ax, frac)
+        kept = self.bounds[ax]
+        try:
+            return super().dataBounds(ax, frac, orthoRange)
+        finally:
+            self.bounds[ax] = kept
+
     def updateSpots(self, dataSet: Any = None) -> None:
         data: Any = self.data if dataSet is None else dataSet
         if not (self.opts["pxMode"] and self.opts["useCache"]):
@@ -1676,6 +1690,7 @@ class ChartPanel(QWidget):
         self._end_labels: dict[str, pg.TextItem] = {}
         self._end_values: dict[str, tuple[float, float]] = {}
         self._end_texts: dict[str, str] = {}  # the text each end label was given
+        self._end_wanted: dict[str, tuple[str, str]] = {}  # each end label's whole name ("" on a lead) and figure
         # a two-round contest's question points as arrays, by the id of the points object (kept with it)
         self._points_kept: dict[tuple[int, float], tuple[tuple[object, ...], _PointArrays]] = {}
         # A two-round contest's value ranges by what each chart shows (settle_ranges): the data a chart was handed
@@ -1694,6 +1709,8 @@ class ChartPanel(QWidget):
             vb.setAutoVisible(y=True)  # the value axis fits what is in the window, not the whole campaign
             vb.sigRangeChangedManually.connect(self._on_range_changed_manually)
         self.plots["first"].getViewBox().sigRangeChanged.connect(self._place_end_labels)
+        # a new width is new room right of the lines' ends (and a new height new room between the labels)
+        self.plots["first"].getViewBox().sigResized.connect(self._place_end_labels)
         # A two-round contest's charts paint their data items through pictures kept per matchup or list (DataPicture):
         # per chart, one for the bands, one for the points and lines.
         self._pictures: dict[str, tuple[DataPicture, DataPicture]] = {
@@ -2975,25 +2992,20 @@ class ChartPanel(QWidget):
                 label.setVisible(False)
                 continue
             value = float(y[-1])
-            tip = ""
             if key in LEAD_CHARTS:
-                text = f"{value:+.1f}"
+                wanted: tuple[str, str] = ("", f"{value:+.1f}")
             else:
                 whole = contest.candidate(key).display if key != "other" else "Others"
-                # a name too long for the chart's edge (86 letters ran off it) elided in its middle, whole in the tip
-                name = bidi_isolated(elide_middle(whole))
-                text = f"{name} {value:.1f}"  # isolated: the figure stays after a right-to-left name
-                tip = f"{whole} {value:.1f}" if name != bidi_isolated(whole) else ""
-            if self._end_texts.get(key) != text:  # (the label's own toPlainText asks its QTextDocument)
-                self._end_texts[key] = text
-                label.setText(drawable(text))  # an emoji no installed font has is named, never an empty box
-                if tip or label.toolTip():
-                    label.setToolTip(literal_tip(tip))
+                wanted = (whole, f"{value:.1f}")
             self._end_values[key] = (float(x[-1]), value)
             if key in self._first and before.get(key) == self._end_values[key] and label.isVisible():
+                self._end_wanted[key] = wanted
+                self._fit_end_text(key)  # (the same place: a new name, if any, fitted to the room it has)
                 continue  # where _place_end_labels put it
             first_moved = first_moved or key in self._first
             label.setPos(float(x[-1]), value)
+            self._end_wanted[key] = wanted
+            self._fit_end_text(key)
             if key not in self._first or key not in before:  # else _place_end_labels shows it or not (room)
                 label.setVisible(True)
         if first_moved and defer:
@@ -3064,6 +3076,54 @@ class ChartPanel(QWidget):
                 ys[i] = max(ys[i], ys[i + 1] + gap)
         for key, y in zip(keys, ys, strict=True):
             self._end_labels[key].setPos(self._end_values[key][0], y)
+            self._fit_end_text(key)
+
+    def _fit_end_text(self, key: str) -> None:
+        """Write a line's end label as it fits between the line's end and the chart's right edge: a candidate's
+        name elided in its middle (its figure kept whole) when the room is short, the whole name and figure in the
+        tooltip. The room right of the data is a share of the window (END_LABEL_ROOM), so on a laptop or with the
+        election months after the latest poll a name of 25 letters ran off the chart's edge, cut mid-word (and a
+        name drawn as its glyphs' names, "[cjk unified ideograph-738b]...", cut after a dozen letters)."""
+        label = self._end_labels.get(key)
+        wanted = self._end_wanted.get(key)
+        if label is None or wanted is None:
+            return
+        whole, figure = wanted
+        if not whole:  # a lead's figure: a few characters, always in the room kept for it
+            text, tip = figure, ""
+        else:
+            # an emoji no installed font has is named, never an empty box; a name too long for any chart's edge
+            # (86 letters) elided in its middle first
+            name = drawable(elide_middle(whole))
+            fm = QFontMetricsF(label.textItem.font())
+            room = self._end_room(key, label)
+            if room is not None:  # else not laid out yet: placed (and fitted) again once it is
+                # the text's room: the label starts its anchor's share of its own width right of the line's end
+                # and its document adds a margin on each side
+                margin = label.textItem.document().documentMargin()
+                width = room / (1.0 - label.anchor.x()) - 2 * margin - fm.horizontalAdvance(" " + figure) - 1
+                name = fm.elidedText(name, Qt.TextElideMode.ElideMiddle, max(0.0, width))
+            # isolated: the figure stays after a right-to-left name; no room for a letter: the figure alone
+            text = f"{bidi_isolated(name)} {figure}" if name and name != "…" else figure
+            tip = f"{whole} {figure}" if name != drawable(whole) else ""
+        if self._end_texts.get(key) != text:  # (the label's own toPlainText asks its QTextDocument)
+            self._end_texts[key] = text
+            label.setText(text)
+        if tip or label.toolTip():
+            label.setToolTip(literal_tip(tip))
+
+    def _end_room(self, key: str, label: pg.TextItem) -> float | None:
+        """Pixels from where `key`'s line ends to its chart's right edge; None before the chart is laid out."""
+        plot = self.plots["first"] if key in self._first else self.plots.get(key)
+        end = self._end_values.get(key)
+        if plot is None or end is None:
+            return None
+        vb = plot.getViewBox()
+        edge = vb.sceneBoundingRect().right()
+        if vb.width() <= 1 or not math.isfinite(edge):
+            return None
+        start = vb.mapViewToScene(QPointF(end[0], end[1])).x()
+        return max(0.0, edge - start) if math.isfinite(start) else None
 
     def _theme_labels(self) -> None:
         """Election-day and event labels and end labels at the theme's type size."""

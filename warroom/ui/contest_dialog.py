@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from warroom.core.colour import PALETTE  # new candidates and parties take these in turn, as in a contest file
 from warroom.core.types import (
     CODE_LIMIT,
     CONTEST_TEXT_LIMITS,
@@ -51,8 +52,6 @@ from warroom.core.types import (
 )
 from warroom.ui.qt_utils import DecimalSpinBox, plain_label, signals_blocked
 
-# Okabe-Ito, colour-blind safe: new candidates and parties take these in turn.
-PALETTE = ("#0072B2", "#D55E00", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#F0E442", "#7F7F7F")
 CAND_COLUMNS = ("Name", "Short name", "Party code", "Colour", "Withdrawn")
 PARTY_COLUMNS = ("Code", "Name", "Colour")
 

@@ -514,6 +514,9 @@ class IrvPanel(QWidget):
         self.rounds.setModel(self.rounds_model)
         self.rounds.setItemDelegate(CellPainter(self.rounds_model, self.rounds))
         self.rounds.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        # Its names column is at most 160 px (_size_table): a longer name elided in its middle, whole in its tooltip
+        # (a header draws its text unelided by default: "Alexandra Montgomery-Sr", cut mid-letter)
+        self.rounds.verticalHeader().setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.rounds.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.rounds.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.rounds.setFocusPolicy(Qt.FocusPolicy.NoFocus)

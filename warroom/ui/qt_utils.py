@@ -321,8 +321,12 @@ def _fitted_html(text: str, *, font: QFont, width: int, short: int) -> str:
 
 
 def elide_middle(text: str, limit: int = NAME_IN_TITLE) -> str:
-    """`text` in at most `limit` characters, its middle elided ("Wolfeschlegel…wessenschafe"): for a name inside a
-    title no label can refit (a window's, a group box's, a table column's header). Text that fits is kept."""
+    """`text` as drawn (ui.glyphs: a symbol no installed font has named in brackets) in at most `limit` characters,
+    its middle elided ("Wolfeschlegel…wessenschafe"): for a name inside a title no label can refit (a window's, a
+    group box's, a table column's header). Text that fits is kept. Elided after it is named, not before: a short
+    name of three Chinese characters on a machine with no CJK font was kept whole, then drawn as 84 letters
+    ("[cjk unified ideograph-738b]..."), a poll table column as wide as the window and a group box's title cut."""
+    text = drawable(text)
     if len(text) <= limit or limit < 3:
         return text
     keep = limit - 1

@@ -70,6 +70,12 @@ HEATMAP_Y_TIP = "To front-runner (%): the share of the eliminated candidate's va
 """The left axis's tooltip: the whole label, whichever text fits."""
 HEATMAP_EMPTY = "No heatmap: no case to chart until the race has a poll"
 """The heatmap's place when the race has no case (no poll yet, or every poll deleted): said, not an empty frame."""
+NO_TRANSFERS = "No second preferences move: the race's two candidates both reach the runoff"
+"""Where a race of two candidates has no transfer rows, and (after "No heatmap: ") no heatmap: nobody is eliminated
+before the runoff, so no one's second preferences are transferred (the frame was empty, and the heatmap's place
+said "until the race has a poll" beside its polls)."""
+NO_HEATMAP = "No heatmap: no second preferences move, the race's two candidates both reach the runoff"
+"""The heatmap's place in a race of two candidates (NO_TRANSFERS): it charts an eliminated candidate's transfers."""
 
 MINOR_SHARE = 3.0
 """First-round share (%) under which an eliminated candidate's transfer inputs sit under the expander."""
@@ -220,11 +226,14 @@ class Heatmap(QWidget):
         if self.plot is not None:
             self._draw(grid, x_now, y_now, contour)
 
-    def clear(self) -> None:
-        """No grid (the race has no case): nothing drawn, no caption, the axes on their 0-100 ranges."""
+    def clear(self, reason: str = HEATMAP_EMPTY) -> None:
+        """No grid (the race has no case, or no transfer to chart: `reason`, said in the chart's place): nothing
+        drawn, no caption, the axes on their 0-100 ranges."""
         self.grid = np.zeros((len(HEATMAP_SPLITS), len(HEATMAP_STRENGTHS)))
         self._shown = None
         self.legend.setText("")
+        if self.empty.text() != reason:
+            self.empty.setText(reason)
         self._show_empty(True)
         if self.plot is not None:
             self.image.clear()
@@ -594,7 +603,7 @@ class ScenarioPanel(QWidget):
             literal_tip(f"Peeled-away voters who now back {_name(c, b)} in the first round")
         )
         eliminated = [k for k in baseline.first_round if k not in (a, b)]
-        if list(self._split_widgets) != eliminated:
+        if list(self._split_widgets) != eliminated or not self.transfers_layout.count():  # (or says none)
             self._rebuild_transfer_sliders(baseline, eliminated)
 
     def show_nothing(self, reason: str) -> None:
@@ -701,6 +710,8 @@ class ScenarioPanel(QWidget):
                 f"dot: now. Orange: {_name(c, b)} ahead.",
                 contour,
             )
+        elif view.heatmap_of is None and (self.heatmap.empty.isHidden() or self.heatmap.empty.text() != NO_HEATMAP):
+            self.heatmap.clear(NO_HEATMAP)  # (once: a slider move in a two-candidate race clears nothing again)
 
     def attach_charts(self) -> None:
         """The heatmap's chart, for a panel built without it (`charts=False`): drawn with the figures shown."""
@@ -894,6 +905,11 @@ class ScenarioPanel(QWidget):
         minor = [k for k in eliminated if share.get(k, 0.0) < MINOR_SHARE]
         if len(minor) < 2:
             major, minor = eliminated, []
+        if not eliminated:  # two candidates: said, not an empty frame
+            none = QLabel(NO_TRANSFERS + ".")
+            none.setObjectName("no_transfers")
+            none.setWordWrap(True)
+            self.transfers_layout.addWidget(none)
         for code in major:
             self._add_transfer_row(self.transfers_layout, base, code)
         if minor:
