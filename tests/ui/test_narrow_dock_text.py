@@ -117,3 +117,21 @@ def test_the_two_round_row_titles_and_source_take_the_lines_their_text_needs(fra
     assert "Official runoff of 24 April 2022" in source.text()
     assert _cut_lines(panel) == []
     assert source.height() >= source.heightForWidth(source.width()) > 3 * source.fontMetrics().lineSpacing()
+
+
+def test_a_transfer_row_names_its_pair_on_one_line_where_it_has_the_room(demo, qtbot) -> None:
+    """Wrapped so that a narrow dock need not scroll sideways, the pair's label still takes one line when its row
+    has the room (wrapped always, a layout gave it the narrow width a wrapped label asks for: "Johnson :" over
+    "Livingstone" on a projector)."""
+    from warroom.ui.split_slider import OneLineLabel
+
+    win = demo.window
+    win.resize(1920, 1080)
+    win.show()
+    for _ in range(4):
+        QApplication.processEvents()
+        qtbot.wait(20)
+    labels = [w for w in win.scenario_dock.widget().findChildren(OneLineLabel) if w.isVisible()]
+    assert any(" : " in w.text() for w in labels)
+    for label in labels:
+        assert label.height() < 1.6 * label.fontMetrics().lineSpacing(), (label.text(), label.height())

@@ -13,10 +13,18 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import partial
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDoubleSpinBox, QGridLayout, QHBoxLayout, QLabel, QSlider, QWidget
 
-from warroom.ui.qt_utils import NAME_IN_TITLE, DecimalSpinBox, elide_middle, literal_tip, plain_label, signals_blocked
+from warroom.ui.qt_utils import (
+    NAME_IN_TITLE,
+    DataLabel,
+    DecimalSpinBox,
+    elide_middle,
+    literal_tip,
+    plain_label,
+    signals_blocked,
+)
 
 STEPS = 1000  # tenths of a percentage point
 ARROW_STEP = 10  # one point per arrow key
@@ -246,6 +254,21 @@ class LeverInput(QWidget):
         fit_value_label(self.field, "-100.0 %" if self._signed else "100.0 %")
 
 
+class OneLineLabel(DataLabel):
+    """A label on one line where its row has the room, wrapped where it has not: at a narrow dock's least width
+    "Johnson :" over "Livingstone" (one line, it set the inputs' least width past the dock's: a sideways scroll);
+    wrapped always, a layout took the narrower width a wrapped label asks for even on a projector."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.setWordWrap(True)
+
+    def sizeHint(self) -> QSize:
+        margins = self.contentsMargins()
+        one = self.fontMetrics().horizontalAdvance(self.text()) + margins.left() + margins.right() + 2
+        return QSize(one, self.heightForWidth(one))
+
+
 class TransferInput(QWidget):
     """One eliminated candidate's second preferences, entered the way pollsters publish them.
 
@@ -275,14 +298,12 @@ class TransferInput(QWidget):
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setVerticalSpacing(2)
         # (two names beside a slider: each long one elided to half a title's, whole in the tooltip)
-        a_label = plain_label(
+        a_label = OneLineLabel(
             f"{elide_middle(a_name, NAME_IN_TITLE // 2)} : {elide_middle(b_name, NAME_IN_TITLE // 2)}"
         )
         a_label.setToolTip(literal_tip(tip_a))
         a_label.setBuddy(self.a_of_valid.field)
-        a_label.setWordWrap(True)  # at a narrow dock's least width, "Johnson :" over "Livingstone": no sideways scroll
-        v_label = QLabel("name a finalist")
-        v_label.setWordWrap(True)
+        v_label = OneLineLabel("name a finalist")
         v_label.setToolTip(literal_tip(tip_v))
         v_label.setBuddy(self.valid.field)
         grid.addWidget(a_label, 0, 0)
