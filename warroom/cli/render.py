@@ -44,8 +44,13 @@ def render_headless(args: argparse.Namespace, out: TextIO) -> int:
                 room = WarRoom(store, settings, watch=False, contest=args.contest, backup_dir=paths.backup_dir)
             except ValueError as exc:
                 raise CliError(str(exc)) from None
-            room.window.resize(args.width, args.height)
+            # Shown at its restored size first: the docks' saved pixels are read as shares of the window they were
+            # saved with, then kept as the window takes the size asked for (resized first, a dock saved at 280 px
+            # of 849 was drawn at 280 px of 1366, its text cut).
             room.window.show()
+            for _ in range(3):
+                QApplication.processEvents()
+            room.window.resize(args.width, args.height)
             for _ in range(5):
                 QApplication.processEvents()
             from warroom.ui.export import ExportError, export_problem, render_target
