@@ -919,7 +919,7 @@ class IrvPanel(QWidget):
 
     def _choose_ballots(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Last election's ballots", "", "Ballot CSV files (*.csv);;All files (*)"
+            self, "Last election's ballots", "", "Ballot files (*.csv *.blt);;All files (*)"
         )
         if path:
             self.model.load_prior_ballots(from_qt_name(path))
