@@ -223,8 +223,18 @@ class ContestDialog(QDialog):
         self.parties.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.parties.cellDoubleClicked.connect(self._on_party_double_clicked)
         self.parties.setItemDelegate(LimitedCells({0: CODE_LIMIT, 1: NAME_LIMIT}, self.parties))
+        self.parties.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         add_party = QPushButton("Add &party")
         add_party.clicked.connect(lambda: self.add_party("", ""))
+        # (a party added by mistake could only be emptied cell by cell: its row then silently left out)
+        remove_party = QPushButton("Remo&ve party")
+        remove_party.setObjectName("remove_party")
+        remove_party.setToolTip("A party with voting-intention figures in polls cannot be removed")
+        remove_party.clicked.connect(self._remove_selected_parties)
+        pbuttons = QHBoxLayout()
+        pbuttons.addWidget(add_party)
+        pbuttons.addWidget(remove_party)
+        pbuttons.addStretch(1)
 
         self.notes = QPlainTextEdit()
         self.notes.setPlaceholderText("Notes (sources, boundary changes, anything the team should know)")
@@ -254,7 +264,7 @@ class ContestDialog(QDialog):
         layout.addLayout(cbuttons)
         layout.addWidget(QLabel("<b>Parties</b> (their codes link candidates to party voting intention)"))
         layout.addWidget(self.parties, 1)
-        layout.addWidget(add_party, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addLayout(pbuttons)
         layout.addWidget(rules)
         layout.addWidget(self.notes)
         layout.addWidget(self.problem_label)
@@ -489,6 +499,11 @@ class ContestDialog(QDialog):
         for r in rows:
             self.candidates.removeRow(r)
             del self._codes[r]
+        self._refresh()
+
+    def _remove_selected_parties(self) -> None:
+        for r in sorted({i.row() for i in self.parties.selectedIndexes()}, reverse=True):
+            self.parties.removeRow(r)
         self._refresh()
 
     @staticmethod
