@@ -575,6 +575,14 @@ def export_bundle(session: Session, contest_id: int) -> dict[str, Any]:
     scenarios = session.scalars(
         select(ScenarioRow).where(ScenarioRow.contest_id == contest_id).order_by(ScenarioRow.name)
     )
+    records = {}
+    for r in scenarios:
+        records[r.name] = (repo.stored_record(r.baseline_json), repo.stored_record(r.settings_json), r)
+        if not all(isinstance(part, dict) for part in records[r.name][:2]):  # edited outside warroom
+            raise ContestError(
+                f"saved scenario {r.name!r} cannot be exported: its stored record is not a JSON object (edited "
+                "outside warroom); delete that scenario or restore a backup; nothing was written"
+            )
     campaign = questions.load_campaign(session, contest_id)
     two_round = campaign.notices or campaign.matrices or campaign.results
     return (
@@ -591,12 +599,12 @@ def export_bundle(session: Session, contest_id: int) -> dict[str, Any]:
             "scenarios": [
                 {
                     "name": r.name,
-                    "baseline": json.loads(r.baseline_json),
-                    "settings": json.loads(r.settings_json),
+                    "baseline": baseline,
+                    "settings": settings,
                     "notes": r.notes,
                     "saved_at": r.saved_at.isoformat(timespec="seconds") if r.saved_at else None,
                 }
-                for r in scenarios
+                for baseline, settings, r in records.values()
             ],
         }
         | ({"two_round": questions.campaign_to_dict(campaign)} if two_round else {})
