@@ -12,7 +12,7 @@ import secrets
 import sqlite3
 import stat
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -1518,7 +1518,8 @@ def _hand_edits(engine: Engine, *, limit: int) -> list[str]:
                     found.append(f"{table} #{rid}: fieldwork_end {end} is more than a year after its contest's election")  # fmt: skip
                 if before is not None and before > early:
                     found.append(f"{table} #{rid}: fieldwork_start {start} is more than ten years before its contest's election")  # fmt: skip
-    return found[:limit]
+        found += _record_edits(conn, present, limit=limit)
+    return list(dict.fromkeys(found))[:limit]  # (a result that is not JSON is named by both checks)
 
 
 def _columns(conn: Connection) -> dict[str, frozenset[str]]:
@@ -1534,7 +1535,6 @@ def typed_hand_edits(engine: Engine, *, limit: int = 10) -> list[str]:
     can be a word the app does not know, and an official result text that is not JSON. Named as `hand_edits`
     names them; empty for a sound store and for backends other than PostgreSQL.
     """
-    import json
     import math
 
     from warroom.core.types import CountingSystem
@@ -1575,13 +1575,50 @@ def typed_hand_edits(engine: Engine, *, limit: int = 10) -> list[str]:
                     found.append(f"{table} #{rid}: fieldwork_end {end} is more than a year after its contest's election")  # fmt: skip
                 if before > early:
                     found.append(f"{table} #{rid}: fieldwork_start {start} is more than ten years before its contest's election")  # fmt: skip
-        official = "official_result" in present
-        for rid, data in conn.exec_driver_sql("SELECT id, result_json FROM official_result") if official else ():
-            try:
-                json.loads(data)
-            except (TypeError, ValueError):
-                found.append(f"official_result #{rid}: result_json is not JSON")
+        found += _record_edits(conn, present, limit=limit)
     return found[:limit]
+
+
+def _record_edits(conn: Connection, present: dict[str, frozenset[str]], *, limit: int) -> list[str]:
+    """A contest's rules and an official result, kept as JSON text, that their readers cannot read (edited outside
+    warroom), on every backend: each was a traceback (or an unnamed message) in every verb that reads its contest,
+    `warroom contests` too for the rules. Named as `hand_edits` names the others."""
+    from warroom.core.contestfile import result_from_dict, rules_from_dict
+
+    found: list[str] = []
+    records = (
+        ("contest", "rules_json", rules_from_dict, "a contest's rules"),
+        ("official_result", "result_json", result_from_dict, "an official result"),
+    )
+    for table, column, reader, what in records:
+        if column not in present.get(table, ()):
+            continue
+        for rid, data in conn.exec_driver_sql(f"SELECT id, {column} FROM {table} WHERE {column} IS NOT NULL"):
+            problem = _record_problem(data, reader, what)
+            if problem is not None:
+                found.append(f"{table} #{rid}: {column} {problem}")
+            if len(found) >= limit:
+                return found
+    return found
+
+
+def _record_problem(data: object, reader: Callable[[Any], object], what: str) -> str | None:
+    """Why stored JSON text `data` is not what `reader` reads, in words; None when it is ("" means none kept)."""
+    import json
+
+    if data == "":
+        return None
+    try:
+        value = json.loads(data)  # type: ignore[arg-type]  # (not text: the TypeError below)
+    except (TypeError, ValueError, RecursionError):  # (json recurses once per level of [ or {)
+        return "is not JSON"
+    if not isinstance(value, dict):
+        return "is not a JSON object"
+    try:
+        reader(value)
+    except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as exc:
+        return f"is not {what} ({str(exc)[:100]})"
+    return None
 
 
 def _shown(value: object) -> str:
