@@ -44,7 +44,7 @@ from warroom.core.types import (
     Poll,
     TransferObservation,
     clipped,
-    control_problem,
+    event_note_problem,
     is_colour,
     lookalike_key,
 )
@@ -717,10 +717,8 @@ def read_bundle(text: str) -> Bundle:
             raise ContestError(f"events[{i + 1}]: {exc!s} is missing") from None
         except ValueError as exc:
             raise ContestError(f"events[{i + 1}]: {exc!s}") from None
-        if len(events[-1].text) > 200 or "\x00" in events[-1].text:
-            raise ContestError(f"events[{i + 1}]: the text must be at most 200 characters, with no NUL character")
-        problem = control_problem(events[-1].text)
-        if problem is not None:  # a terminal escape, a line break, a direction override: as in names
+        problem = event_note_problem(events[-1].text)  # (the window's Event marker dialog's rule too)
+        if problem is not None:  # too long; a NUL, a terminal escape, a line break, a direction override
             raise ContestError(f"events[{i + 1}]: text {problem}")
     scenarios: list[tuple[str, dict[str, Any], dict[str, Any], str]] = []
     for i, item in enumerate(data.get("scenarios", [])):
