@@ -52,3 +52,22 @@ def test_an_empty_option_value_is_a_usage_error_naming_the_option(
     option = next((a for a in reversed(CASES[case]) if a.startswith("--")), None)
     if option is not None and CASES[case][-1] in ("", "  "):
         assert f"argument {option}" in last, last
+
+
+@pytest.mark.parametrize("option", [["--cvr-contest", "Mayor"], ["--candidacy", "names.csv"]], ids=lambda o: o[0])
+@pytest.mark.parametrize("kind", ["csv", "blt"])
+def test_a_new_york_option_on_a_file_that_is_not_new_yorks_is_a_usage_error(
+    tmp_path, monkeypatch, option: list[str], kind: str
+) -> None:
+    """`count ballots.csv --cvr-contest Mayor` counted the whole file as if the option were not there (exit 0),
+    the same with --candidacy: options that do nothing are usage errors, as `import --replace` is."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "names.csv").write_text("CandidacyID,DefaultBallotName\n1,A\n")
+    ballots = tmp_path / f"ballots.{kind}"
+    if kind == "csv":
+        ballots.write_text("first,second,count\nA,B,10\nB,A,5\n")
+    else:
+        ballots.write_text('2 1\n10 1 2 0\n5 2 1 0\n0\n"A"\n"B"\n"Race"\n')
+    code, out, err = run("count", str(ballots), *option)
+    assert code == 2, (code, out, err)
+    assert out == "" and option[0] in err and "New York City" in err, err

@@ -608,6 +608,14 @@ def cmd_count(args: argparse.Namespace, out: TextIO) -> int:
         standing: tuple[str, ...] | None = None  # everyone a .blt file declares: shown with 0 if nobody marked him
         if not stat.S_ISREG(os.stat(args.file).st_mode):  # a FIFO or device would hang or never end
             raise CliError(f"{args.file}: not a regular file")
+        nyc_only = [o for o, v in (("--cvr-contest", args.cvr_contest), ("--candidacy", args.candidacy)) if v]
+        if nyc_only and (args.file.suffix.casefold() == ".blt" or not is_nyc_file(args.file)):
+            raise CliError(  # options that would do nothing are usage errors (as `import --replace`)
+                f"{', '.join(nyc_only)}: New York City's cast-vote records only; {args.file} is a "
+                f"{'BLT file' if args.file.suffix.casefold() == '.blt' else 'ballot CSV'}, one contest naming its "
+                "candidates",
+                code=2,
+            )
         if args.file.suffix.casefold() == ".blt":  # the BLT weighted-profile format (OpenSTV and others)
             blt = read_blt(args.file)
             ballots, errors, standing = blt.table, list[LineError](), blt.candidates
