@@ -6,7 +6,8 @@ only "Expecting value: line 1 column 1 (char 0)", JSON nested too deeply was a R
 an AttributeError traceback, and `{"majority": "most"}` "could not convert string to float: 'most'". An official
 result was only checked to be JSON: a list, or an object that is no result, was a traceback in `contest show`,
 `average`, `backtest` and `scenario` (`{}`: "first_round: no votes", naming nothing). Each is now named at open, by
-table, row and column, nothing changed, on SQLite and PostgreSQL alike.
+table, row and column, nothing changed, on SQLite and PostgreSQL alike; so are an official round's votes and an
+instant-runoff prior, which failed the same ways.
 """
 
 from __future__ import annotations
@@ -73,3 +74,27 @@ def test_a_start_s_first_read_of_such_rules_falls_back_to_the_full_open(tmp_path
     open_store(db, backup_dir=None).close()
     _edit(str(db), f"UPDATE contest SET rules_json = :v WHERE id = {FRANCE}", value)
     assert isinstance(read_first(db, "France 2022 presidential"), Fallback)
+
+
+OTHER_RECORDS = [
+    ("official_round", "votes_json", "not json", "is not JSON"),
+    ("official_round", "votes_json", "[1]", "is not a JSON object"),
+    ("official_round", "votes_json", "[" * 100_000, "is not JSON"),
+    ("official_round", "votes_json", '{"Macron": "many"}', "is not an official round's votes"),
+    ("irv_prior", "prior_json", "not json", "is not JSON"),
+    ("irv_prior", "prior_json", "[1]", "is not a JSON object"),
+    ("irv_prior", "prior_json", "{}", "is not an instant-runoff prior"),
+]
+
+
+@pytest.mark.parametrize(("table", "column", "value", "words"), OTHER_RECORDS)
+def test_an_official_round_or_a_prior_edited_outside_warroom_is_named_at_open(
+    store_url: str, table: str, column: str, value: str, words: str
+) -> None:
+    """France's official rounds and Burlington's transfer prior: `qualify`, `scenario` and `contest show` said
+    "Expecting value: line 1 column 1 (char 0)", or were an AttributeError or RecursionError traceback."""
+    open_store(store_url, backup_dir=None).close()
+    _edit(store_url, f"UPDATE {table} SET {column} = :v WHERE id = (SELECT MIN(id) FROM {table})", value)
+    with pytest.raises(StoreError) as info:
+        open_store(store_url, backup_dir=None)
+    assert f"{table} #" in str(info.value) and f"{column} {words}" in str(info.value), str(info.value)

@@ -1583,23 +1583,47 @@ def _record_edits(conn: Connection, present: dict[str, frozenset[str]], *, limit
     """A contest's rules and an official result, kept as JSON text, that their readers cannot read (edited outside
     warroom), on every backend: each was a traceback (or an unnamed message) in every verb that reads its contest,
     `warroom contests` too for the rules. Named as `hand_edits` names the others."""
-    from warroom.core.contestfile import result_from_dict, rules_from_dict
-
     found: list[str] = []
     records = (
-        ("contest", "rules_json", rules_from_dict, "a contest's rules"),
-        ("official_result", "result_json", result_from_dict, "an official result"),
+        ("contest", "rules_json", "a contest's rules"),
+        ("official_result", "result_json", "an official result"),
+        ("official_round", "votes_json", "an official round's votes"),
+        ("irv_prior", "prior_json", "an instant-runoff prior"),
     )
-    for table, column, reader, what in records:
+    for table, column, what in records:
         if column not in present.get(table, ()):
             continue
         for rid, data in conn.exec_driver_sql(f"SELECT id, {column} FROM {table} WHERE {column} IS NOT NULL"):
-            problem = _record_problem(data, reader, what)
+            problem = _record_problem(data, _record_reader(column), what)
             if problem is not None:
                 found.append(f"{table} #{rid}: {column} {problem}")
             if len(found) >= limit:
                 return found
     return found
+
+
+def _record_reader(column: str) -> Callable[[Any], object]:
+    """The reader of a JSON column (imported when a row is there to read: most stores have no prior)."""
+    if column == "rules_json":
+        from warroom.core.contestfile import rules_from_dict
+
+        return rules_from_dict
+    if column == "result_json":
+        from warroom.core.contestfile import result_from_dict
+
+        return result_from_dict
+    if column == "prior_json":
+        from warroom.store.irv_priors import prior_from_dict
+
+        return prior_from_dict
+    return _round_votes
+
+
+def _round_votes(data: dict[str, Any]) -> None:
+    """An official round's votes (store.questions.load_official_rounds reads them): a name -> whole number."""
+    for name, votes in data.items():
+        if isinstance(votes, bool) or not isinstance(votes, int) or votes < 0:
+            raise ValueError(f"the votes of {name!r:.40} are {votes!r:.40}, not a whole number >= 0")
 
 
 def _record_problem(data: object, reader: Callable[[Any], object], what: str) -> str | None:
