@@ -98,3 +98,15 @@ def test_an_official_round_or_a_prior_edited_outside_warroom_is_named_at_open(
     with pytest.raises(StoreError) as info:
         open_store(store_url, backup_dir=None)
     assert f"{table} #" in str(info.value) and f"{column} {words}" in str(info.value), str(info.value)
+
+
+@pytest.mark.parametrize("table", ["candidate", "party"])
+@pytest.mark.parametrize("value", ["nonsense", "#12345", "red"])
+def test_a_colour_edited_outside_warroom_is_named_at_open(store_url: str, table: str, value: str) -> None:
+    """`render` of London with Johnson's colour set to 'nonsense' said only "not a #rrggbb colour: 'nonsense'"
+    (after Qt printed the error of a model override), naming neither the candidate nor the store."""
+    open_store(store_url, backup_dir=None).close()
+    _edit(store_url, f"UPDATE {table} SET colour = :v WHERE id = (SELECT MIN(id) FROM {table})", value)
+    with pytest.raises(StoreError) as info:
+        open_store(store_url, backup_dir=None)
+    assert f"{table} #" in str(info.value) and f"colour '{value}' is not #RRGGBB" in str(info.value), str(info.value)

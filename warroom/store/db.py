@@ -1580,9 +1580,10 @@ def typed_hand_edits(engine: Engine, *, limit: int = 10) -> list[str]:
 
 
 def _record_edits(conn: Connection, present: dict[str, frozenset[str]], *, limit: int) -> list[str]:
-    """A contest's rules and an official result, kept as JSON text, that their readers cannot read (edited outside
-    warroom), on every backend: each was a traceback (or an unnamed message) in every verb that reads its contest,
-    `warroom contests` too for the rules. Named as `hand_edits` names the others."""
+    """Values kept as text that their readers cannot read (edited outside warroom), on every backend: a contest's
+    rules, an official result or round, an instant-runoff prior (JSON), a candidate's or party's colour. Each was a
+    traceback (or an unnamed message) in every verb that reads its contest, `warroom contests` too for the rules.
+    Named as `hand_edits` names the others."""
     found: list[str] = []
     records = (
         ("contest", "rules_json", "a contest's rules"),
@@ -1597,6 +1598,16 @@ def _record_edits(conn: Connection, present: dict[str, frozenset[str]], *, limit
             problem = _record_problem(data, _record_reader(column), what)
             if problem is not None:
                 found.append(f"{table} #{rid}: {column} {problem}")
+            if len(found) >= limit:
+                return found
+    from warroom.core.types import is_colour
+
+    for table in ("candidate", "party"):  # the charts and every label draw them (a contest file's rule)
+        if "colour" not in present.get(table, ()):
+            continue
+        for rid, colour in conn.exec_driver_sql(f"SELECT id, colour FROM {table}"):
+            if isinstance(colour, str) and not is_colour(colour):
+                found.append(f"{table} #{rid}: colour {_shown(colour)} is not #RRGGBB")
             if len(found) >= limit:
                 return found
     return found
