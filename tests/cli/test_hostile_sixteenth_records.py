@@ -64,3 +64,18 @@ def test_a_bundle_export_names_the_unreadable_saved_record_and_writes_nothing(
     assert code == 1, err
     assert "Traceback" not in err and "saved scenario 'bad'" in err and "not a JSON object" in err, err
     assert not target.exists()
+
+
+@pytest.mark.parametrize("race", ["France 2022 presidential", "Burlington Mayor 2009"])
+def test_an_unreadable_saved_case_of_another_system_is_named_as_unreadable_not_missing(
+    db: list[str], tmp_path: Path, race: str
+) -> None:
+    """On a two-round or instant-runoff race, `scenario --name bad` said "no saved scenario 'bad'" of a case that
+    is saved, its record unreadable."""
+    ok(*db, "--contest", race, "scenario", "--save", "bad")
+    with sqlite3.connect(tmp_path / "state" / "data" / "polls.sqlite3") as conn:
+        conn.execute("UPDATE scenario SET baseline_json = 'not json' WHERE name = 'bad'")
+    conn.close()
+    code, _out, err = run(*db, "--contest", race, "scenario", "--name", "bad")
+    assert code == 1, err
+    assert "saved scenario 'bad' cannot be read" in err and "no saved scenario" not in err, err
