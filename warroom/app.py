@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QMessageBox, QWid
 from warroom import __version__
 from warroom.core.startframe import FRAME_FILE, MAX_ROWS, StartFrame, frame_key, load_frame
 from warroom.paths import AppFolderError, AppPaths, user_made_read_only, write_private_atomic
-from warroom.qtcheck import missing_message, missing_qt_libraries, uses_xcb
+from warroom.qtcheck import missing_message, missing_qt_libraries, unusable_scale, uses_xcb
 from warroom.resources import installation_stamp
 from warroom.services.settings import AppSettings, open_settings
 from warroom.store.errors import StoreError
@@ -75,6 +75,10 @@ def make_qapp(argv: list[str] | None = None, *, charts: bool = True) -> QApplica
         qInstallMessageHandler(_quiet_offscreen)
     app = QApplication.instance()
     if app is None:
+        for name, why in unusable_scale(os.environ):  # Qt reads them as it starts: dropped before, and said
+            os.environ.pop(name, None)
+            if sys.stderr is not None:  # (warroom-gui on Windows has no console)
+                sys.stderr.write(f"warroom: {why}; left out (Qt's default scale is used)\n")
         QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
         app = QApplication(argv or ["warroom"])
     app.setApplicationName("warroom")

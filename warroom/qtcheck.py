@@ -119,6 +119,45 @@ def uses_xcb(environ: Mapping[str, str] = os.environ, platform: str = sys.platfo
     return bool(environ.get("DISPLAY")) and not environ.get("WAYLAND_DISPLAY")
 
 
+SCALE_RANGE = (0.25, 8.0)
+"""The scale factors warroom lets Qt draw at (QT_SCALE_FACTOR, each of QT_SCREEN_SCALE_FACTORS): a quarter to
+eight times, beyond any real screen (8K panels use 2-4). Qt took 0 and drew with a device pixel ratio of 0 (a
+ZeroDivisionError inside pyqtgraph), a negative one drew nothing, and 50 rendered for minutes."""
+FONT_DPI_RANGE = (24, 960)
+"""The QT_FONT_DPI values warroom lets Qt use: 96 is ordinary, 192 and 384 are 2x and 4x; 100000 made every text
+item enormous and the render ran for minutes."""
+
+
+def _scale_problem(text: str) -> str | None:
+    low, high = SCALE_RANGE
+    try:
+        value = float(text)
+    except ValueError:
+        return "is not a number"
+    return None if low <= value <= high else f"is not a scale from {low:g} to {high:g}"  # (NaN fails both)
+
+
+def unusable_scale(environ: Mapping[str, str] = os.environ) -> list[tuple[str, str]]:
+    """Qt's scale variables in `environ` that Qt cannot draw at, each as (name, "NAME=VALUE is ..."): the caller
+    drops them before the QApplication exists and says so. Unset or empty ones are Qt's default (none)."""
+    found: list[tuple[str, str]] = []
+    factor = environ.get("QT_SCALE_FACTOR", "").strip()
+    if factor and (problem := _scale_problem(factor)):
+        found.append(("QT_SCALE_FACTOR", f"QT_SCALE_FACTOR={factor} {problem}"))
+    screens = environ.get("QT_SCREEN_SCALE_FACTORS", "").strip()
+    for part in filter(None, (p.strip() for p in screens.split(";"))):
+        if problem := _scale_problem(part.rpartition("=")[2]):  # "1.5" or "eDP-1=1.5"
+            found.append(
+                ("QT_SCREEN_SCALE_FACTORS", f"QT_SCREEN_SCALE_FACTORS={screens} holds {part}, which {problem}")
+            )
+            break
+    dpi = environ.get("QT_FONT_DPI", "").strip()
+    low, high = FONT_DPI_RANGE
+    if dpi and not (dpi.isascii() and dpi.isdigit() and low <= int(dpi) <= high):
+        found.append(("QT_FONT_DPI", f"QT_FONT_DPI={dpi} is not a font DPI from {low} to {high}"))
+    return found
+
+
 def missing_message(packages: list[str]) -> str:
     """What to tell the user (empty when nothing is missing)."""
     if not packages:

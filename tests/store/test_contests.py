@@ -480,7 +480,10 @@ def test_a_party_colour_that_is_not_a_colour_is_refused(tmp_path: Path) -> None:
     ("change", "words"),
     [
         ({"polls": 5}, "polls: must be a list"),
-        ({"events": [{"date": "2024-03-02", "text": "x" * 201}]}, r"events\[1\]: the text must be at most 200"),
+        (
+            {"events": [{"date": "2024-03-02", "text": "x" * 201}]},
+            r"events\[1\]: text is 201 characters long; at most 200",
+        ),
         ({"events": [{"text": "no date"}]}, r"events\[1\]: 'date' is missing"),
         ({"scenarios": [{"name": "", "baseline": {}, "settings": {}}]}, r"scenarios\[1\]: a name of 1-120"),
         ({"scenarios": [{"name": "A", "baseline": [], "settings": {}}]}, "must be JSON objects"),

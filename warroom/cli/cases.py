@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, TextIO
 
@@ -53,6 +54,8 @@ def saved_record(store: Any, contest: Contest, name: str, kind: str) -> tuple[di
     name = name_as_saved(name)
     rows = _records(store, contest)
     mine = [n for n, (b, _s) in rows.items() if record_kind(b) == kind]
+    if name in rows and not all(isinstance(part, Mapping) for part in rows[name]):  # (store.polls.stored_record)
+        raise ValueError(f"saved scenario {name!r} cannot be read: its records are not JSON objects")
     if name not in rows or record_kind(rows[name][0]) != kind:
         raise ValueError(f"no saved scenario {name!r} for {contest.name} (saved: {', '.join(mine) or 'none'})")
     return rows[name]

@@ -225,6 +225,27 @@ def output_file(text: str) -> Path:
     return Path(text)
 
 
+def input_file(text: str) -> Path:
+    """An argparse type for a file a verb reads: an empty name (`import ""`, a shell variable that was not set) is
+    an error naming the argument, not the current folder, which it was read as ("'.': cannot read (is a folder)")."""
+    import argparse
+
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty file name (is a shell variable unset?)")
+    return Path(text)
+
+
+def given(text: str) -> str:
+    """An argparse type for an option's text (`--matchup`, `--hypothesis`, `--row-of`...): never blank, which
+    was taken as the option not given at all (an unset "$PAIR" in a script printed the default matchup's runoff
+    without a word)."""
+    import argparse
+
+    if not text.strip():
+        raise argparse.ArgumentTypeError("is empty (is a shell variable unset?): give a value, or leave the option out")
+    return text
+
+
 def _refuse_the_apps_own_files(args: argparse.Namespace, target: Path) -> None:
     """The store's backup folder and the settings file are the app's own: an export (a tab completion in the data
     folder) replaced a backup, the one way back after a bad import, with CSV text, or the settings with a picture."""

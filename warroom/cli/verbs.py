@@ -24,6 +24,8 @@ from warroom.cli.common import (
     PrintableText,
     contest_of,
     emit_json,
+    given,
+    input_file,
     open_for_cli,
     output_file,
     read_cli_file,
@@ -146,7 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="import polls from a poll CSV, a campaign bundle, or a French poll compilation (all or nothing)",
     )
-    p.add_argument("file", type=Path, help="a file, or a folder holding a compilation's files")
+    p.add_argument("file", type=input_file, help="a file, or a folder holding a compilation's files")
     p.add_argument("--dry-run", action="store_true", help="check the file, write nothing")
     p.add_argument(
         "--new-contest",
@@ -174,7 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="count ballots: a ballot CSV (preferences plus a count column), a .blt file, or New York City's export",
     )
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=input_file)
     p.add_argument("--system", choices=["sv", "contingent", "irv"], default="sv")
     p.add_argument("--save-result", action="store_true", help="store the count as --contest's official result")
     p.add_argument(
@@ -187,9 +189,9 @@ def build_parser() -> argparse.ArgumentParser:
         "New York City cast-vote records (an .xlsx export, or a CSV with 'Choice k of n' columns)"
     )
     nyc.add_argument(
-        "--cvr-contest", metavar="CONTEST", help="which contest (its id or office) when a file has several"
+        "--cvr-contest", type=given, metavar="CONTEST", help="which contest (its id or office) when a file has several"
     )
-    nyc.add_argument("--candidacy", type=Path, metavar="FILE", help="the Board's CandidacyID_To_Name file")
+    nyc.add_argument("--candidacy", type=input_file, metavar="FILE", help="the Board's CandidacyID_To_Name file")
     rules = p.add_argument_group("counting rules (default: the system's usual ones)")
     rules.add_argument(
         "--max-rankings", type=_whole_option, metavar="N", help="only the first N rankings count (NYC 5)"
@@ -212,13 +214,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("average", parents=[common], help="poll average, leads and a back-test against the result")
     p.add_argument("--as-of", type=_date_option, metavar="YYYY-MM-DD", help="use only polls known by then")
     two = p.add_argument_group("two-round contests")
-    two.add_argument("--matchup", metavar="A/B", help="the runoff pair, e.g. macron-le-pen or 'Macron/Le Pen'")
-    two.add_argument("--hypothesis", metavar="LABEL", help="see the first round through this hypothesis")
+    two.add_argument(
+        "--matchup", type=given, metavar="A/B", help="the runoff pair, e.g. macron-le-pen or 'Macron/Le Pen'"
+    )
+    two.add_argument("--hypothesis", type=given, metavar="LABEL", help="see the first round through this hypothesis")
     p = sub.add_parser(
         "qualify", parents=[common], help="two-round contests: first-round averages and P(each reaches the runoff)"
     )
     p.add_argument("--as-of", type=_date_option, metavar="YYYY-MM-DD", help="use only polls known by then")
-    p.add_argument("--hypothesis", metavar="LABEL", help="see the first round through this hypothesis")
+    p.add_argument("--hypothesis", type=given, metavar="LABEL", help="see the first round through this hypothesis")
     p = sub.add_parser("scenario", parents=[common], help="evaluate a transfer/message scenario")
     _add_scenario_options(p)
     sub.add_parser(
@@ -292,7 +296,9 @@ def _add_scenario_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--message", type=_number_option, metavar="0-100", help="%% of the front-runner's personal vote peeled away"
     )
-    p.add_argument("--message-to", metavar="B,OTHERS,ABSTAIN", help="where peeled voters go, %% (e.g. 50,30,20)")
+    p.add_argument(
+        "--message-to", type=given, metavar="B,OTHERS,ABSTAIN", help="where peeled voters go, %% (e.g. 50,30,20)"
+    )
     p.add_argument(
         "--message-uncertainty",
         type=_number_option,
@@ -312,15 +318,19 @@ def _add_scenario_options(p: argparse.ArgumentParser) -> None:
         "two-round contests (--split CAND=A/B/BLANK/ABSTAIN gives an electorate's four-way runoff split, %; "
         "'abstainers' and 'blank' are the first round's)"
     )
-    two.add_argument("--matchup", metavar="A/B", help="the runoff pair, e.g. macron-le-pen or 'Macron/Le Pen'")
-    two.add_argument("--hypothesis", metavar="LABEL", help="see the first round through this hypothesis")
+    two.add_argument(
+        "--matchup", type=given, metavar="A/B", help="the runoff pair, e.g. macron-le-pen or 'Macron/Le Pen'"
+    )
+    two.add_argument("--hypothesis", type=given, metavar="LABEL", help="see the first round through this hypothesis")
     two.add_argument(
         "--turnout",
         type=_number_option,
         metavar="-99.9-100",
         help="the runoff turnout lever, %% (at -100 %% nobody would vote: refused)",
     )
-    two.add_argument("--message-on", metavar="CAND", help="the finalist the message works against (default A)")
+    two.add_argument(
+        "--message-on", type=given, metavar="CAND", help="the finalist the message works against (default A)"
+    )
     irv = p.add_argument_group("instant-runoff contests")
     irv.add_argument(
         "--row",
@@ -330,10 +340,12 @@ def _add_scenario_options(p: argparse.ArgumentParser) -> None:
         help="where a candidate's voters go next, %% of their votes (e.g. dale=nolan:40,reid:35,park:25; "
         "'exhausted' for no further preference); repeatable",
     )
-    irv.add_argument("--row-of", metavar="CAND", help="whose row the break-evens move (default: the largest excluded)")
+    irv.add_argument(
+        "--row-of", type=given, metavar="CAND", help="whose row the break-evens move (default: the largest excluded)"
+    )
     irv.add_argument(
         "--prior-ballots",
-        type=Path,
+        type=input_file,
         metavar="BALLOTS.csv",
         help="take the rows no poll publishes from last election's ballots (a ballot CSV, as `count` reads)",
     )
@@ -596,6 +608,14 @@ def cmd_count(args: argparse.Namespace, out: TextIO) -> int:
         standing: tuple[str, ...] | None = None  # everyone a .blt file declares: shown with 0 if nobody marked him
         if not stat.S_ISREG(os.stat(args.file).st_mode):  # a FIFO or device would hang or never end
             raise CliError(f"{args.file}: not a regular file")
+        nyc_only = [o for o, v in (("--cvr-contest", args.cvr_contest), ("--candidacy", args.candidacy)) if v]
+        if nyc_only and (args.file.suffix.casefold() == ".blt" or not is_nyc_file(args.file)):
+            raise CliError(  # options that would do nothing are usage errors (as `import --replace`)
+                f"{', '.join(nyc_only)}: New York City's cast-vote records only; {args.file} is a "
+                f"{'BLT file' if args.file.suffix.casefold() == '.blt' else 'ballot CSV'}, one contest naming its "
+                "candidates",
+                code=2,
+            )
         if args.file.suffix.casefold() == ".blt":  # the BLT weighted-profile format (OpenSTV and others)
             blt = read_blt(args.file)
             ballots, errors, standing = blt.table, list[LineError](), blt.candidates

@@ -86,7 +86,7 @@ class StartFrame:
                 ids=tuple(_int(v) for v in _list(data["ids"])[:MAX_ROWS]),
                 case=_str(data["case"]),
             )
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, RecursionError):  # (json recurses once per level of [ or {)
             return None
 
 

@@ -254,6 +254,17 @@ def length_problem(text: str, limit: int) -> str | None:
     return f"is {len(text):,} characters long; at most {limit:,}" if len(text) > limit else None
 
 
+EVENT_NOTE_LIMIT = 200
+"""Characters an event marker's note may hold: the store's column (store/schema.py AnnotationRow.text), which
+PostgreSQL enforces and SQLite does not."""
+
+
+def event_note_problem(text: str) -> str | None:
+    """Why `text` cannot be an event marker's note, None when it can: the one rule for the window's Event marker
+    dialog and for campaign bundles (at most EVENT_NOTE_LIMIT characters, no control or direction character)."""
+    return length_problem(text, EVENT_NOTE_LIMIT) or control_problem(text)
+
+
 RESERVED_CODES = frozenset({"other", "exhausted", "none", "no second"})
 """Codes no candidate may take: "other" is the grouped others in polls and results; "exhausted" (and, in a poll
 CSV's transfer columns, "none" and "no second") is the pile of ballots that reached no finalist."""

@@ -76,7 +76,11 @@ class _Library(QObject):
         return [r[0] for r in self.records()]
 
     def _read(self, reader: Callable[[str, dict[str, Any], dict[str, Any]], Saved]) -> list[Saved]:
-        """This kind's records read by `reader`; unreadable ones are reported (failed) and left out."""
+        """This kind's records read by `reader`; unreadable ones are reported (failed) and left out, with those
+        whose stored text is not JSON, of whatever kind (store.polls.stored_record gives them as text)."""
+        for name, baseline, settings in self._store.scenarios() if self._store is not None else ():
+            if not (isinstance(baseline, Mapping) and isinstance(settings, Mapping)):
+                self.failed.emit(f"saved scenario {name!r} cannot be read: its records are not JSON objects")
         out = []
         for name, baseline, settings in self.records():
             try:

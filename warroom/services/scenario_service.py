@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -144,7 +144,7 @@ def _read_saved(
     out: list[SavedScenario] = []
     problems: list[str] = []
     for name, baseline, settings in records:
-        if baseline.get("kind", "sv") != "sv":
+        if isinstance(baseline, Mapping) and baseline.get("kind", "sv") != "sv":  # (not a JSON object: named below)
             continue  # another counting system's case (core.saved_cases): its own library reads it
         try:
             out.append(SavedScenario.from_dicts(name, baseline, settings, contest))
@@ -441,7 +441,8 @@ class ScenarioController(QObject):
         kept: dict[int, tuple[object, Contest, SavedScenario]] = {}
         for record in self._store.scenarios():
             name, baseline, settings = record
-            if baseline.get("kind", "sv") != "sv":
+            # A record that is no JSON object (edited outside warroom) goes to from_dicts, which names it
+            if isinstance(baseline, Mapping) and baseline.get("kind", "sv") != "sv":
                 continue  # another counting system's case (core.saved_cases): its own library reads it
             # The very record read before (the store hands back the objects it read until something is written)
             # under the same contest details gives the same case; any other is read again.

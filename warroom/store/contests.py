@@ -44,7 +44,7 @@ from warroom.core.types import (
     Poll,
     TransferObservation,
     clipped,
-    control_problem,
+    event_note_problem,
     is_colour,
     lookalike_key,
 )
@@ -575,6 +575,14 @@ def export_bundle(session: Session, contest_id: int) -> dict[str, Any]:
     scenarios = session.scalars(
         select(ScenarioRow).where(ScenarioRow.contest_id == contest_id).order_by(ScenarioRow.name)
     )
+    records = {}
+    for r in scenarios:
+        records[r.name] = (repo.stored_record(r.baseline_json), repo.stored_record(r.settings_json), r)
+        if not all(isinstance(part, dict) for part in records[r.name][:2]):  # edited outside warroom
+            raise ContestError(
+                f"saved scenario {r.name!r} cannot be exported: its stored record is not a JSON object (edited "
+                "outside warroom); delete that scenario or restore a backup; nothing was written"
+            )
     campaign = questions.load_campaign(session, contest_id)
     two_round = campaign.notices or campaign.matrices or campaign.results
     return (
@@ -591,12 +599,12 @@ def export_bundle(session: Session, contest_id: int) -> dict[str, Any]:
             "scenarios": [
                 {
                     "name": r.name,
-                    "baseline": json.loads(r.baseline_json),
-                    "settings": json.loads(r.settings_json),
+                    "baseline": baseline,
+                    "settings": settings,
                     "notes": r.notes,
                     "saved_at": r.saved_at.isoformat(timespec="seconds") if r.saved_at else None,
                 }
-                for r in scenarios
+                for baseline, settings, r in records.values()
             ],
         }
         | ({"two_round": questions.campaign_to_dict(campaign)} if two_round else {})
@@ -709,10 +717,8 @@ def read_bundle(text: str) -> Bundle:
             raise ContestError(f"events[{i + 1}]: {exc!s} is missing") from None
         except ValueError as exc:
             raise ContestError(f"events[{i + 1}]: {exc!s}") from None
-        if len(events[-1].text) > 200 or "\x00" in events[-1].text:
-            raise ContestError(f"events[{i + 1}]: the text must be at most 200 characters, with no NUL character")
-        problem = control_problem(events[-1].text)
-        if problem is not None:  # a terminal escape, a line break, a direction override: as in names
+        problem = event_note_problem(events[-1].text)  # (the window's Event marker dialog's rule too)
+        if problem is not None:  # too long; a NUL, a terminal escape, a line break, a direction override
             raise ContestError(f"events[{i + 1}]: text {problem}")
     scenarios: list[tuple[str, dict[str, Any], dict[str, Any], str]] = []
     for i, item in enumerate(data.get("scenarios", [])):

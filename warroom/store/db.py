@@ -12,7 +12,7 @@ import secrets
 import sqlite3
 import stat
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -1518,7 +1518,8 @@ def _hand_edits(engine: Engine, *, limit: int) -> list[str]:
                     found.append(f"{table} #{rid}: fieldwork_end {end} is more than a year after its contest's election")  # fmt: skip
                 if before is not None and before > early:
                     found.append(f"{table} #{rid}: fieldwork_start {start} is more than ten years before its contest's election")  # fmt: skip
-    return found[:limit]
+        found += _record_edits(conn, present, limit=limit)
+    return list(dict.fromkeys(found))[:limit]  # (a result that is not JSON is named by both checks)
 
 
 def _columns(conn: Connection) -> dict[str, frozenset[str]]:
@@ -1534,7 +1535,6 @@ def typed_hand_edits(engine: Engine, *, limit: int = 10) -> list[str]:
     can be a word the app does not know, and an official result text that is not JSON. Named as `hand_edits`
     names them; empty for a sound store and for backends other than PostgreSQL.
     """
-    import json
     import math
 
     from warroom.core.types import CountingSystem
@@ -1575,13 +1575,85 @@ def typed_hand_edits(engine: Engine, *, limit: int = 10) -> list[str]:
                     found.append(f"{table} #{rid}: fieldwork_end {end} is more than a year after its contest's election")  # fmt: skip
                 if before > early:
                     found.append(f"{table} #{rid}: fieldwork_start {start} is more than ten years before its contest's election")  # fmt: skip
-        official = "official_result" in present
-        for rid, data in conn.exec_driver_sql("SELECT id, result_json FROM official_result") if official else ():
-            try:
-                json.loads(data)
-            except (TypeError, ValueError):
-                found.append(f"official_result #{rid}: result_json is not JSON")
+        found += _record_edits(conn, present, limit=limit)
     return found[:limit]
+
+
+def _record_edits(conn: Connection, present: dict[str, frozenset[str]], *, limit: int) -> list[str]:
+    """Values kept as text that their readers cannot read (edited outside warroom), on every backend: a contest's
+    rules, an official result or round, an instant-runoff prior (JSON), a candidate's or party's colour. Each was a
+    traceback (or an unnamed message) in every verb that reads its contest, `warroom contests` too for the rules.
+    Named as `hand_edits` names the others."""
+    found: list[str] = []
+    records = (
+        ("contest", "rules_json", "a contest's rules"),
+        ("official_result", "result_json", "an official result"),
+        ("official_round", "votes_json", "an official round's votes"),
+        ("irv_prior", "prior_json", "an instant-runoff prior"),
+    )
+    for table, column, what in records:
+        if column not in present.get(table, ()):
+            continue
+        for rid, data in conn.exec_driver_sql(f"SELECT id, {column} FROM {table} WHERE {column} IS NOT NULL"):
+            problem = _record_problem(data, _record_reader(column), what)
+            if problem is not None:
+                found.append(f"{table} #{rid}: {column} {problem}")
+            if len(found) >= limit:
+                return found
+    from warroom.core.types import is_colour
+
+    for table in ("candidate", "party"):  # the charts and every label draw them (a contest file's rule)
+        if "colour" not in present.get(table, ()):
+            continue
+        for rid, colour in conn.exec_driver_sql(f"SELECT id, colour FROM {table}"):
+            if isinstance(colour, str) and not is_colour(colour):
+                found.append(f"{table} #{rid}: colour {_shown(colour)} is not #RRGGBB")
+            if len(found) >= limit:
+                return found
+    return found
+
+
+def _record_reader(column: str) -> Callable[[Any], object]:
+    """The reader of a JSON column (imported when a row is there to read: most stores have no prior)."""
+    if column == "rules_json":
+        from warroom.core.contestfile import rules_from_dict
+
+        return rules_from_dict
+    if column == "result_json":
+        from warroom.core.contestfile import result_from_dict
+
+        return result_from_dict
+    if column == "prior_json":
+        from warroom.store.irv_priors import prior_from_dict
+
+        return prior_from_dict
+    return _round_votes
+
+
+def _round_votes(data: dict[str, Any]) -> None:
+    """An official round's votes (store.questions.load_official_rounds reads them): a name -> whole number."""
+    for name, votes in data.items():
+        if isinstance(votes, bool) or not isinstance(votes, int) or votes < 0:
+            raise ValueError(f"the votes of {name!r:.40} are {votes!r:.40}, not a whole number >= 0")
+
+
+def _record_problem(data: object, reader: Callable[[Any], object], what: str) -> str | None:
+    """Why stored JSON text `data` is not what `reader` reads, in words; None when it is ("" means none kept)."""
+    import json
+
+    if data == "":
+        return None
+    try:
+        value = json.loads(data)  # type: ignore[arg-type]  # (not text: the TypeError below)
+    except (TypeError, ValueError, RecursionError):  # (json recurses once per level of [ or {)
+        return "is not JSON"
+    if not isinstance(value, dict):
+        return "is not a JSON object"
+    try:
+        reader(value)
+    except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as exc:
+        return f"is not {what} ({str(exc)[:100]})"
+    return None
 
 
 def _shown(value: object) -> str:

@@ -172,7 +172,9 @@ class FirstReader:
                 return self.fallback
             try:
                 read = _read(conn, self.db_file or Path(), self._head, fingerprint, asked, remembered)
-            except (sqlite3.Error, ValueError, TypeError, IndexError) as exc:
+            # (AttributeError, KeyError, RecursionError: JSON text edited outside warroom, such as a contest's
+            # rules that are a list or nested too deeply; the full open names it, store.db.hand_edits)
+            except (sqlite3.Error, ValueError, TypeError, IndexError, AttributeError, KeyError, RecursionError) as exc:
                 read = Fallback(f"cannot read the store: {exc}")
             if isinstance(read, Fallback):
                 self.fallback = read

@@ -1022,8 +1022,20 @@ def save_scenario(
 
 
 def list_scenarios(session: Session, contest_id: int) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """The contest's saved scenarios as (name, baseline record, settings record), by name. A record whose stored
+    text does not read as JSON (edited outside warroom) is given as that text, which is no JSON object: each
+    reader then names the scenario as unreadable and leaves it out (SavedScenario.from_dicts, the saved-case
+    readers). It had raised here, so one such record hid every saved scenario of the race, unnamed."""
     stmt = select(ScenarioRow).where(ScenarioRow.contest_id == contest_id).order_by(ScenarioRow.name)
-    return [(r.name, json.loads(r.baseline_json), json.loads(r.settings_json)) for r in session.scalars(stmt)]
+    return [(r.name, stored_record(r.baseline_json), stored_record(r.settings_json)) for r in session.scalars(stmt)]
+
+
+def stored_record(text: Any) -> Any:
+    """A saved scenario's stored JSON record, or its text as it is when it is not JSON (see list_scenarios)."""
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError, RecursionError):  # (json recurses once per level of [ or {)
+        return text
 
 
 def delete_scenario(session: Session, contest_id: int, name: str) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from warroom.core.types import UnsavedChange
-from warroom.paths import write_private_atomic
+from warroom.paths import read_input_file, write_private_atomic
 from warroom.store.contests import poll_from_dict, poll_to_dict
 
 RECOVERY_FILE_NAME = "unsaved-change.json"
@@ -54,13 +54,19 @@ def read_unsaved(path: Path, store: str) -> list[UnsavedChange]:
         ValueError: the file is there but cannot be read as one (what, and where), so the user can look at it.
     """
     try:
-        text = path.read_text(encoding="utf-8")
+        # read_input_file, never a plain open: a named pipe there made every start wait for ever for a writer
+        text = read_input_file(path).decode("utf-8")
     except FileNotFoundError:
         return []
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ValueError(f"{path}: the unsaved change kept there cannot be read ({exc})") from exc
+    except OSError as exc:
+        raise ValueError(f"{path}: the unsaved change kept there cannot be read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: the unsaved change kept there cannot be read ({exc})") from None
     try:
-        data = json.loads(text)
+        try:
+            data = json.loads(text)
+        except RecursionError:  # json recurses once per level of [ or {: a traceback that stopped every start
+            raise ValueError("its JSON is nested too deeply to read") from None
         if not isinstance(data, dict) or data.get("warroom_unsaved_change") not in (1, _VERSION):
             raise ValueError("not a warroom unsaved-change file of this version")
         if data.get("store") != store:

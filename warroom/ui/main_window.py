@@ -59,7 +59,7 @@ from warroom import __version__
 from warroom.core.averaging import PollAverages
 from warroom.core.colour import readable
 from warroom.core.two_round_view import NoticeTable
-from warroom.core.types import Annotation, Contest, CountingSystem, Poll, UnsavedChange, control_problem
+from warroom.core.types import Annotation, Contest, CountingSystem, Poll, UnsavedChange, event_note_problem
 from warroom.paths import from_qt_name, in_backup_folder, overwrites_store
 from warroom.ui.assets import ICON_STROKE, icon, stylesheet
 from warroom.ui.commands import AddPollsCommand, DeletePollsCommand, EditPollCommand, ImportedPollsCommand
@@ -1782,8 +1782,8 @@ class MainWindow(QMainWindow):
         text, ok = QInputDialog.getText(self, "Event marker", "What happened (shown on the charts):")
         if not ok or not text.strip():
             return
-        problem = control_problem(text.strip())
-        if problem is not None:  # a pasted line break or direction override: the bundles' rule
+        problem = event_note_problem(text.strip())
+        if problem is not None:  # too long, a pasted line break or direction override: the bundles' rule
             self.show_error(f"The event note {problem}")
             return
         from PySide6.QtCore import QDate
