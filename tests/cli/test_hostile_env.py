@@ -141,6 +141,9 @@ def test_an_export_over_the_store_itself_is_refused(tmp_path: Path, verb: list[s
 def test_an_export_over_a_store_named_with_db_is_refused(tmp_path: Path) -> None:
     store = tmp_path / "team.sqlite3"
     db = ["--data-dir", str(tmp_path / "state"), "--db", f"sqlite:///{store}"]
+    from warroom.bootstrap import open_store
+
+    open_store(store, backup_dir=None).close()  # (a verb that only reads makes no store: the --db test below)
     assert run(*db, "contests")[0] == 0
     code, _out, err = run(*db, "export", str(tmp_path / "." / "team.sqlite3"))
     assert code == 1 and "the poll store itself" in err
@@ -188,3 +191,27 @@ def test_an_empty_contest_option_is_a_usage_error_not_the_latest_contest(tmp_pat
     with pytest.raises(SystemExit) as info:
         run("--data-dir", str(tmp_path / "state"), "import", str(polls), "--contest", "")
     assert info.value.code == 2 and "--contest" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("form", ["{path}", "sqlite:///{path}"])
+def test_a_mistyped_db_path_given_to_a_verb_that_reads_creates_nothing(tmp_path: Path, form: str) -> None:
+    """`warroom --db /x/missing/dir/polls.sqlite3 contests` made the missing folders and a new store seeded with
+    the demo races, without a word, and listed the demo as if it were the team's store. A verb that only reads
+    now refuses a SQLite file that is not there and creates nothing; a verb that writes (an import) still makes
+    a new store."""
+    missing = tmp_path / "mistyped" / "dir" / "polls.sqlite3"
+    db = ["--data-dir", str(tmp_path / "state"), "--db", form.format(path=missing)]
+    for verb in (["contests"], ["average"], ["polls"]):
+        code, out, err = run(*db, *verb)
+        assert code == 1 and "no poll store there" in err and str(missing) in err, (verb, err)
+        assert "London" not in out
+    assert not (tmp_path / "mistyped").exists()
+    csv = tmp_path / "polls.csv"
+    csv.write_text(
+        "pollster,fieldwork_start,fieldwork_end,first:johnson,first:livingstone,first:other\nYouGov,2012-04-01,2012-04-02,44,40,16\n",
+        encoding="utf-8",
+    )
+    missing.parent.mkdir(parents=True)
+    code, _out, err = run(*db, "import", str(csv), "--contest", "London Mayor 2012")
+    assert code == 0, err
+    assert missing.exists()

@@ -170,6 +170,10 @@ def test_a_text_option_holding_undecodable_bytes_is_a_usage_error_naming_it(
         assert info.value.code == 2 and "not text in this terminal's encoding" in err, err
         assert ("--save" in err) or ("--contest" in err) or ("name:" in err), err
     folder = tmp_path / "d\udce9j\udce0"
+    from warroom.bootstrap import open_store
+
+    folder.mkdir()
+    open_store(folder / "x.sqlite3", backup_dir=None).close()  # (a verb that only reads makes no store: --db)
     assert "London Mayor 2012" in ok("--db", str(folder / "x.sqlite3"), "contests")
 
 

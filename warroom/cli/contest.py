@@ -112,7 +112,7 @@ def _session(args: argparse.Namespace, *, write: bool = False) -> Iterator[Sessi
     one transaction: committed when the block ends, rolled back (nothing written) when it raises."""
     from warroom.store.db import translated
 
-    opened = open_for_cli(args)
+    opened = open_for_cli(args, create=write)
     try:
         with translated(opened.engine), opened.sessions.begin() if write else opened.sessions() as session:
             yield session

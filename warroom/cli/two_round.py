@@ -90,7 +90,7 @@ def _store(
     from warroom.store import questions
     from warroom.store.db import translated
 
-    store = open_for_cli(args)
+    store = open_for_cli(args, create=True)  # (an import may make a new store)
     try:
         with translated(store.engine), store.sessions() as session:
             if new_contest is not None:
