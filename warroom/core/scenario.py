@@ -249,7 +249,13 @@ def baseline_from_shares(
         The baseline.
     """
     if a is None or b is None:
-        ranked = [k for k, _ in sorted(first_round.items(), key=lambda kv: (-kv[1], kv[0])) if k not in (a, b)]
+        # Tied candidates as the count orders them (core.types.placing on the names), never by code
+        named = names or {}
+        ranked = sorted(
+            (k for k in first_round if k not in (a, b)),
+            key=lambda k: placing(first_round[k], named.get(k, k)),
+            reverse=True,
+        )
         if len(ranked) < (a is None) + (b is None):
             raise ValueError("need at least two candidates")
         if a is None:
@@ -667,7 +673,8 @@ def project(baseline: Baseline, scenario: Scenario, *, error: ErrorModel = DEFAU
         shares, a, b, {k: scenario.split(k) for k in baseline.eliminated}, adjustment=baseline.runoff_adjustment
     )
     margin = runoff.margin
-    leader = max(shares, key=lambda k: placing(shares[k], k))  # level leaders: the count's tie rule
+    # Level leaders: the count's tie rule, on the names it counts by (never the codes)
+    leader = max(shares, key=lambda k: placing(shares[k], baseline.names.get(k, k)))
     outright = leader if shares[leader] > baseline.majority else None
     sigma = margin_sigma(baseline, scenario, runoff, shares, error)
     # Even after a projected first-round majority the count is uncertain, so P(B wins) always comes from the
