@@ -767,6 +767,15 @@ def _points(x: float) -> str:
     return f"{x:.1f} points" if x >= 0.05 else "less than 0.1 points"
 
 
+def note_lines(projection: Projection) -> list[str]:
+    """What the projection's runoff of two cannot show (Projection.notes: a candidate level with a finalist, an
+    eliminated candidate passing one), one line each: the one function every surface that shows the projection's
+    figures prints them with (the scenario panel, `warroom scenario`, Scenario > Compare, the briefing and
+    `warroom render briefing`, meeting mode's answer page). Compare, the briefing and meeting mode printed the
+    figures of a runoff the count would not hold without the word."""
+    return [f"Note: {note}" for note in projection.notes]
+
+
 def break_even_text(
     break_even: float | None, bounce: float | None = None, *, reached: bool = False, valid_votes: int | None = None
 ) -> str:
