@@ -62,6 +62,10 @@ def test_warroom_scenario_says_when_it_cannot_follow_a_tie_for_second(db: list[s
     )
     ok("import", str(polls), "--contest", "Trio Mayor 2025", *db)
     out = ok("scenario", "--contest", "Trio Mayor 2025", *db)
-    assert "Note: Baker and Cole are level for second on 30.0 %" in out
+    # The runoff is Ann against Cat, the pair the contingent count keeps (the later name: core.types.placing);
+    # it ran Ann against Bob, the earlier code (core.runoff.front_pair)
+    assert "Note: Cole and Baker are level for second on 30.0 %" in out
+    assert "counts a runoff of Able and Cole only" in out
     shown = json.loads(ok("scenario", "--contest", "Trio Mayor 2025", "--json", *db))
     assert any("level for second" in note for note in shown["notes"])
+    assert set(shown["runoff"]) == {"ann", "cat", "exhausted_pct_of_voters"}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -490,6 +490,18 @@ def contest_count_rules(args: argparse.Namespace) -> tuple[CountRules | None, st
         contest = _find(session, args.contest)
     rules = contest.counting_rules
     return CountRules.for_contest(args.system, rules), CountRules.majority_unknown(rules)
+
+
+def contest_tie_names(args: argparse.Namespace, names: Sequence[str]) -> dict[str, str] | None:
+    """The names --contest's count orders tied candidates by (core.ballot_prior.ballot_tie_names: each ballot
+    name -> its candidate's name as shown), as the result check does; None without --contest."""
+    from warroom.core.ballot_prior import ballot_tie_names  # the counting code: only for the verbs that count
+
+    if not getattr(args, "contest", None):
+        return None
+    with _session(args) as session:
+        contest = _find(session, args.contest)
+    return ballot_tie_names(names, contest)
 
 
 def save_count(args: argparse.Namespace, count: CountResult) -> str:

@@ -38,7 +38,7 @@ from warroom.core.pipeline import (
 )
 from warroom.core.report import AverageSummary, summarise
 from warroom.core.runoff import Split
-from warroom.core.scenario import Destination
+from warroom.core.scenario import Destination, note_lines
 from warroom.core.types import Contest, CountingSystem, Poll
 from warroom.core.validation import plain_decimal
 from warroom.resources import resource_path
@@ -242,8 +242,8 @@ class ScenarioReport:
             f"(margin {p.margin:+.1f}; {p.runoff.exhausted:.1f} % of first-round voters exhaust)\n"
         )
         out.write(f"Verdict: {p.verdict}\n")
-        for note in p.notes:  # what the runoff of two cannot show (core.scenario.project)
-            out.write(f"Note: {note}\n")
+        for line in note_lines(p):  # what the runoff of two cannot show (the panel's, compare's, the briefing's)
+            out.write(line + "\n")
         out.write(f"Break-even: {v.break_even_words}\n")
         for line in v.split_break_even_lines(nm).values():  # (the panel's words: core.pipeline)
             out.write(f"Transfers: {line}\n")

@@ -644,8 +644,10 @@ def cmd_count(args: argparse.Namespace, out: TextIO) -> int:
         raise CliError(f"{args.file}: {exc}") from None
     if errors:
         raise CliError("\n".join(f"{args.file}:{e.line}: {e.field}: {e.message}" for e in errors))
+    # Ties go by the contest's names, as the result check breaks them (core.types.placing), however the file names them
+    tie_names = contest_cli.contest_tie_names(args, (*ballots.candidates, *(standing or ())))
     try:
-        result = count_ballots(ballots, args.system, standing, rules=rules)
+        result = count_ballots(ballots, args.system, standing, rules=rules, tie_names=tie_names)
     except CountError as exc:
         raise CliError(f"{args.file}: {exc}") from None
     if majority_note:

@@ -25,7 +25,7 @@ import numpy as np
 
 from warroom.core.forecast import share_interval
 from warroom.core.runoff import Split, front_pair
-from warroom.core.types import Contest, Poll, firm_key, firm_spellings
+from warroom.core.types import Contest, Poll, firm_key, firm_spellings, tie_names
 from warroom.core.validation import poll_date_window
 
 NONSAMPLING_VAR = 1.0
@@ -955,10 +955,14 @@ PAIR_HALF_LIFE_DAYS = 14.0
 
 
 def _recency_pair(
-    cols: PollColumns, codes: Sequence[str], as_of_day: float, eligible: frozenset[str] | None = None
+    cols: PollColumns,
+    codes: Sequence[str],
+    as_of_day: float,
+    eligible: frozenset[str] | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> tuple[str, str] | None:
     """front_pair on a recency-weighted mean of each candidate's share (recency_weighted_mean, vectorised), among
-    the `eligible` codes (default: all)."""
+    the `eligible` codes (default: all); ties ordered by `names` as the count orders them (front_pair)."""
     if len(cols) == 0:
         return None
     shares = cols.shares[:, : len(codes)]
@@ -969,7 +973,7 @@ def _recency_pair(
     den = w.sum(axis=0)
     num = (w * filled).sum(axis=0)
     means = {c: float(num[j] / den[j]) for j, c in enumerate(codes) if den[j] > 0 and (not eligible or c in eligible)}
-    return front_pair(means) if len(means) >= 2 else None
+    return front_pair(means, names) if len(means) >= 2 else None
 
 
 def _lead_series(
@@ -1100,7 +1104,7 @@ def average_polls(
     else:
         # A cheap proposal, so the usual case smooths everything in one pass; the smoother checks it below.
         last_day = float(as_of.toordinal()) if as_of is not None else float(cols.day.max()) if len(cols) else 0.0
-        pair = _recency_pair(cols, codes, last_day, eligible) or (codes[0], codes[1])
+        pair = _recency_pair(cols, codes, last_day, eligible, tie_names(contest)) or (codes[0], codes[1])
 
     first_round: list[SeriesData] = []
     names = list(cols.names)
@@ -1130,7 +1134,7 @@ def average_polls(
         # with the recency mean in a close race; then redo the two leads for the right pair and order.
         # Every series ends on the same grid day, so the last means are comparable.
         means = {c: float(s.mean[-1]) for c, s in shares.items() if not eligible or c in eligible}
-        best = front_pair(means) if len(means) >= 2 else pair
+        best = front_pair(means, tie_names(contest)) if len(means) >= 2 else pair
         if best != pair:
             pair = best
             grid_end = max(float(s.days[-1]) for s in shares.values())

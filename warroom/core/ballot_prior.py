@@ -9,11 +9,12 @@ candidate of the contest a row (one not on last time's ballots gets `proportiona
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from warroom.core.ballots import BallotTable
 from warroom.core.irv_scenario import IrvScenario, prior_from_ballots
-from warroom.core.types import Contest
+from warroom.core.types import Contest, tie_names
 
 if TYPE_CHECKING:  # the counting engine is imported only by what counts
     from warroom.core.count import CountRules
@@ -27,10 +28,7 @@ def ballot_codes(names: tuple[str, ...] | list[str], contest: Contest) -> dict[s
     Raises:
         ValueError: names that match no candidate, or more than one, listed with the contest's codes.
     """
-    lookup: dict[str, set[str]] = {}
-    for c in contest.candidates:
-        for key in {c.code, c.name, c.display, c.name.split()[-1] if c.name.split() else c.code}:
-            lookup.setdefault(key.strip().casefold(), set()).add(c.code)
+    lookup = _lookup(contest)
     mapping: dict[str, str] = {}
     unknown: list[str] = []
     for name in names:
@@ -45,6 +43,28 @@ def ballot_codes(names: tuple[str, ...] | list[str], contest: Contest) -> dict[s
             f"(codes: {', '.join(contest.candidate_codes)})"
         )
     return mapping
+
+
+def _lookup(contest: Contest) -> dict[str, set[str]]:
+    """Every way a ballot may name a candidate (code, full name, short name, surname; any case) -> the codes."""
+    lookup: dict[str, set[str]] = {}
+    for c in contest.candidates:
+        for key in {c.code, c.name, c.display, c.name.split()[-1] if c.name.split() else c.code}:
+            lookup.setdefault(key.strip().casefold(), set()).add(c.code)
+    return lookup
+
+
+def ballot_tie_names(names: Sequence[str], contest: Contest) -> dict[str, str]:
+    """Each ballot name that names one candidate of `contest` (as `ballot_codes` matches them) -> the name the
+    count orders tied candidates by (core.types.tie_names), so that a count of ballots naming candidates by code
+    or surname breaks a tie as the result check does. A name matching none or several is left out (its own)."""
+    lookup, shown = _lookup(contest), tie_names(contest)
+    out: dict[str, str] = {}
+    for name in names:
+        found = lookup.get(name.strip().casefold(), set())
+        if len(found) == 1:
+            out[name] = shown[next(iter(found))]
+    return out
 
 
 def coded_table(table: BallotTable, contest: Contest) -> BallotTable:

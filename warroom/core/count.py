@@ -361,6 +361,7 @@ def count_ballots(
     candidates: Sequence[str] | None = None,
     *,
     rules: CountRules | None = None,
+    tie_names: Mapping[str, str] | None = None,
 ) -> CountResult:
     """Count `ballots` under `system`.
 
@@ -372,6 +373,9 @@ def count_ballots(
         candidates: all candidates standing; those with no first preferences still appear with 0.
             If given, a preference for anyone else is an error.
         rules: how papers are read; None gives `CountRules.for_system(system)`.
+        tie_names: a ballot name -> the name tied candidates are ordered by (core.types.placing): a contest's
+            candidate's name as shown (core.types.tie_names), so that ballots naming candidates by code elect the
+            one of two tied leaders the result check names. A ballot name not in it is its own.
 
     Returns:
         Every round with transfers and exhausted ballots, and the winner.
@@ -472,7 +476,7 @@ def count_ballots(
         if rejected:
             raise CountError(f"no valid ballots to count: all {rejected:,} ballots were rejected")
         raise CountError("no valid ballots to count")
-    return _Count(system, rules, names, groups, weights, valid, rejected, sets).run()
+    return _Count(system, rules, names, groups, weights, valid, rejected, sets, tie_names).run()
 
 
 def _lookalike_candidates(table: BallotTable) -> str | None:
@@ -724,10 +728,13 @@ class _Count:
         valid: int,
         rejected: int,
         marks: list[tuple[int, ...]] | None = None,
+        tie_names: Mapping[str, str] | None = None,
     ) -> None:
         self.system = system
         self.rules = rules
         self.names = names
+        # The names ties are decided by (core.types.placing): the ballots' own, or a contest's (count_ballots).
+        self.tie = [tie_names.get(n, n) for n in names] if tie_names else names
         self.groups = np.asfortranarray(groups)
         self.weights = weights
         self.valid = valid
@@ -754,7 +761,7 @@ class _Count:
         # recomputing the whole history's tuples for every candidate every round was cubic in the candidates
         # (800 candidates: 14 s; the 10,000 a ballot file may name: hours).
         self._order = np.zeros(len(names), dtype=np.int64)
-        self._name_rank = np.argsort(np.argsort(np.array(names, dtype=object), kind="stable"), kind="stable")
+        self._name_rank = np.argsort(np.argsort(np.array(self.tie, dtype=object), kind="stable"), kind="stable")
         self._push_order(self.tallies)
         self.rounds: list[CountRound] = [CountRound(1, self._tally_dict(), exhausted=self.exhausted)]
         self.notes: list[str] = []
@@ -779,7 +786,7 @@ class _Count:
         first = self.tallies
         # Ties go as instant runoff breaks them (the same papers name one winner under every system): on first
         # preferences, then by name, the later name ahead.
-        ordered = sorted(range(len(self.names)), key=lambda c: placing(int(first[c]), self.names[c]), reverse=True)
+        ordered = sorted(range(len(self.names)), key=lambda c: placing(int(first[c]), self.tie[c]), reverse=True)
         if len(ordered) < 2:
             return ordered[0]
         second = int(first[ordered[1]])
@@ -788,7 +795,7 @@ class _Count:
             # with the first, and so does every candidate of a tie of three or more for first place.
             finalists = [c for c in ordered if int(first[c]) >= second]
             if len(finalists) > 2:
-                tied = sorted((c for c in finalists if int(first[c]) == second), key=lambda c: self.names[c])
+                tied = sorted((c for c in finalists if int(first[c]) == second), key=lambda c: self.tie[c])
                 names = ", ".join(self.names[c] for c in tied)
                 self.notes.append(
                     f"{names} tied for first place on {second:,} first preferences: all remain in the contest "
@@ -815,7 +822,7 @@ class _Count:
                 if len({int(first[c]) for c in tied_final}) > 1
                 else "final round and first preferences tied: decided by name here; the law decides by lot"
             )
-        return max(finalists, key=lambda c: (int(final[c]), int(first[c]), self.names[c]))
+        return max(finalists, key=lambda c: (int(final[c]), int(first[c]), self.tie[c]))
 
     def _runoff(self) -> int:
         while True:
@@ -824,7 +831,7 @@ class _Count:
             if winner is not None:
                 return winner
             if len(alive) <= 2:
-                best = max(alive, key=lambda c: (int(self.tallies[c]), self._rank_key(c), self.names[c]))
+                best = max(alive, key=lambda c: (int(self.tallies[c]), self._rank_key(c), self.tie[c]))
                 if len({int(self.tallies[c]) for c in alive}) == 1:
                     self.notes.append("final round tied: decided on earlier rounds, then by name")
                 return best
@@ -976,7 +983,7 @@ class _Count:
                 "the law decides by lot"
             )
         # In the first round every tied leader has the same place (_rank_key), so this is core.types.placing.
-        return max(leaders, key=lambda c: (self._rank_key(c), placing(int(self.tallies[c]), self.names[c])))
+        return max(leaders, key=lambda c: (self._rank_key(c), placing(int(self.tallies[c]), self.tie[c])))
 
     def _rank_key(self, c: int) -> int:
         # Ties are broken on the most recent earlier round where the tied candidates differ

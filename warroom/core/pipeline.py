@@ -54,7 +54,7 @@ from warroom.core.forecast import (
     simulate_first_round,
     simulate_runoff,
 )
-from warroom.core.runoff import Split, implied_runoff
+from warroom.core.runoff import Split, front_pair, implied_runoff
 from warroom.core.scenario import (
     DEFAULT_ERROR,
     Baseline,
@@ -71,7 +71,7 @@ from warroom.core.scenario import (
     project,
     with_odds,
 )
-from warroom.core.types import Contest, Poll, bidi_isolated, control_problem, listed
+from warroom.core.types import Contest, Poll, bidi_isolated, control_problem, listed, tie_names
 
 if TYPE_CHECKING:  # (loaded where a poll average is taken: a start frame's case is evaluated without it)
     from warroom.core.averaging import ColumnBuilder, PollAverages, PollColumns
@@ -501,13 +501,14 @@ def _party_vi_baseline(choice: BaselineChoice, polls: Sequence[Poll], contest: C
     total = sum(shares.values())
     if total < 100.0:
         shares["other"] = 100.0 - total
-    ranked = sorted((k for k in shares if k != "other"), key=lambda k: (-shares[k], k))
+    # Tied candidates ordered as the count orders them (core.runoff.front_pair), not by code
+    a, b = front_pair({k: v for k, v in shares.items() if k != "other"}, tie_names(contest))
     base = baseline_from_shares(
         shares,
         vi,
         {c.code: c.party for c in contest.candidates},
-        a=ranked[0],
-        b=ranked[1],
+        a=a,
+        b=b,
         label=f"Party voting intention on {day:%d %b %Y} plus personal votes (no poll of this race yet)",
         names=display_names(contest),
     )

@@ -6,8 +6,11 @@ candidate other than the final two split between them, or exhaust.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
+from warroom.core.types import placing
 
 SPLIT_TOLERANCE = 0.5  # percentage points: published splits are rounded
 
@@ -128,9 +131,16 @@ def implied_runoff(
     return Runoff(a, b, a_votes, b_votes, exhausted, adjustment)
 
 
-def front_pair(shares: Mapping[str, float]) -> tuple[str, str]:
-    """The two candidates with the largest shares, leader first (ties broken by code for stability)."""
-    ranked = sorted(shares.items(), key=lambda kv: (-kv[1], kv[0]))
-    if len(ranked) < 2:
+def front_pair(shares: Mapping[str, float], names: Mapping[str, str] | None = None) -> tuple[str, str]:
+    """The two candidates with the largest shares, leader first, tied candidates ordered as the count orders them
+    (core.types.placing: the later name ahead). `names`: code -> the name the count compares
+    (core.types.tie_names); a code without one is its own name.
+
+    The count's rule, not the codes': polls of 40-30-30 ran a scenario of the first against the earlier code of
+    the two tied for second, where the contingent count keeps the later name (and the Supplementary Vote both:
+    the projection's notes say so)."""
+    if len(shares) < 2:
         raise ValueError("need at least two candidates")
-    return ranked[0][0], ranked[1][0]
+    named = names or {}
+    first, second = heapq.nlargest(2, shares, key=lambda k: placing(shares[k], named.get(k, k)))
+    return first, second

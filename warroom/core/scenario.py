@@ -249,7 +249,13 @@ def baseline_from_shares(
         The baseline.
     """
     if a is None or b is None:
-        ranked = [k for k, _ in sorted(first_round.items(), key=lambda kv: (-kv[1], kv[0])) if k not in (a, b)]
+        # Tied candidates as the count orders them (core.types.placing on the names), never by code
+        named = names or {}
+        ranked = sorted(
+            (k for k in first_round if k not in (a, b)),
+            key=lambda k: placing(first_round[k], named.get(k, k)),
+            reverse=True,
+        )
         if len(ranked) < (a is None) + (b is None):
             raise ValueError("need at least two candidates")
         if a is None:
@@ -667,7 +673,8 @@ def project(baseline: Baseline, scenario: Scenario, *, error: ErrorModel = DEFAU
         shares, a, b, {k: scenario.split(k) for k in baseline.eliminated}, adjustment=baseline.runoff_adjustment
     )
     margin = runoff.margin
-    leader = max(shares, key=lambda k: placing(shares[k], k))  # level leaders: the count's tie rule
+    # Level leaders: the count's tie rule, on the names it counts by (never the codes)
+    leader = max(shares, key=lambda k: placing(shares[k], baseline.names.get(k, k)))
     outright = leader if shares[leader] > baseline.majority else None
     sigma = margin_sigma(baseline, scenario, runoff, shares, error)
     # Even after a projected first-round majority the count is uncertain, so P(B wins) always comes from the
@@ -758,6 +765,15 @@ def _round_voters(n: float) -> int:
 
 def _points(x: float) -> str:
     return f"{x:.1f} points" if x >= 0.05 else "less than 0.1 points"
+
+
+def note_lines(projection: Projection) -> list[str]:
+    """What the projection's runoff of two cannot show (Projection.notes: a candidate level with a finalist, an
+    eliminated candidate passing one), one line each: the one function every surface that shows the projection's
+    figures prints them with (the scenario panel, `warroom scenario`, Scenario > Compare, the briefing and
+    `warroom render briefing`, meeting mode's answer page). Compare, the briefing and meeting mode printed the
+    figures of a runoff the count would not hold without the word."""
+    return [f"Note: {note}" for note in projection.notes]
 
 
 def break_even_text(

@@ -51,10 +51,22 @@ def placing(votes: float, name: str) -> tuple[float, str]:
     """The order of candidates on one round's votes (or shares), as a sort key (larger is ahead): more votes first,
     and among tied candidates the later name ahead. The one tie rule the count engine (`core.count`: first-round
     leaders past a majority, the top two), the result check (`core.validation.first_round_winner`, and the
-    back-test's reason that names who was elected) and a projection's outright winner (`core.scenario.project`)
-    share, so a check never names another of two tied leaders than the count
-    elected, whatever order a result file lists them in. The law decides such ties by lot; the count says so."""
+    back-test's reason that names who was elected), a projection's outright winner (`core.scenario.project`) and
+    the runoff pair an average proposes (`core.runoff.front_pair`) share, so a check never names another of two
+    tied leaders than the count elected, whatever order a result file lists them in. The law decides such ties by
+    lot; the count says so.
+
+    `name` is the candidate's name as the window shows it (`Candidate.display`, `tie_names`), never the code: a
+    contest whose codes and names sort apart (code "b" for Ann, "a" for Bob) elected Bob in the count (ballots
+    name candidates) and Ann in the result check (results are keyed by code). A count without a contest has only
+    its ballots' names."""
     return (votes, name)
+
+
+def tie_names(contest: Contest) -> dict[str, str]:
+    """Each of `contest`'s candidates' codes -> the name `placing` compares (`Candidate.display`, the name the
+    window shows; a code the contest does not have, such as "other", is its own name)."""
+    return {c.code: c.display for c in contest.candidates}
 
 
 FINALIST_RULES = ("top_two", "threshold", "elimination")

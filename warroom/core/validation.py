@@ -22,6 +22,7 @@ from warroom.core.types import (
     length_problem,
     passes_majority,
     placing,
+    tie_names,
 )
 
 SUM_TOLERANCE = 3.0
@@ -457,8 +458,14 @@ def first_round_winner(contest: Contest, result: OfficialResult) -> tuple[str, i
     standing = {c: v for c, v in result.first_round.items() if c != "other"}
     if not standing:
         return None
-    # Under a majority below half the largest is elected; tied leaders go as the count breaks the tie (placing).
-    code = max(standing, key=lambda c: placing(standing[c], c))
+    # Under a majority below half the largest is elected; tied leaders go as the count breaks the tie (placing, on
+    # the names the count's ballots give, never the codes a result is keyed by).
+    shown = tie_names(contest)
+
+    def place(c: str) -> tuple[float, str]:
+        return placing(standing[c], shown.get(c, c))
+
+    code = max(standing, key=place)
     return (code, standing[code], base) if passes_majority(standing[code], base, rules.majority) else None
 
 

@@ -31,6 +31,7 @@ from warroom.core.paste import PasteError, guess_columns, rows_to_csv, split_tab
 from warroom.core.pipeline import ForecastPoint, Freshness, ProjectionView, SavedScenario, assumption_lines
 from warroom.core.report import summarise
 from warroom.core.saved_cases import CaseSummary, record_kind
+from warroom.core.scenario import note_lines
 from warroom.core.types import Contest, Poll, bidi_isolated
 from warroom.ui.commands import DeleteScenarioCommand, SaveScenarioCommand, ScenarioRecords
 from warroom.ui.compare_dialog import CompareColumn, CompareDialog
@@ -620,7 +621,8 @@ def _briefing_scenario(name: str, view: ProjectionView, note: str) -> BriefingSc
     from warroom.ui.export import BriefingScenario
 
     p = view.projection
-    details = assumption_lines(view.baseline, view.scenario) + ([note] if note else [])
+    # What its runoff of two cannot show, under the figures as every surface says it (core.scenario.note_lines)
+    details = note_lines(p) + assumption_lines(view.baseline, view.scenario) + ([note] if note else [])
     return BriefingScenario(
         name,
         p.verdict,

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from warroom.core.averaging import AverageSeries, PollAverages
 from warroom.core.forecast import chance_text
 from warroom.core.pipeline import ProjectionView
+from warroom.core.scenario import note_lines
 from warroom.core.types import Poll, bidi_isolated
 from warroom.ui.charts import DateAxis, PointLayer, day_to_epoch, size_axes, use_fitted_title
 from warroom.ui.protocols import ScenarioModel
@@ -162,6 +163,8 @@ class AnswerView(AnswerPage):
                 f"(margin {p.margin:+.1f})<br>"
                 f"{h(words)}<br>"
                 f"Chance {h(b)} wins: <b>{chance_text(p.win_probability_b)}</b>"
+                # what the runoff of two cannot show, as every surface says it (core.scenario.note_lines)
+                + "".join(f"<br>{h(line)}" for line in note_lines(p))
             )
         )
 

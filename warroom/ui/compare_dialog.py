@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from warroom.core.forecast import chance_text
 from warroom.core.saved_cases import COMPARE_ROWS, CaseSummary, compare_cells
-from warroom.core.scenario import Projection, break_even_text
+from warroom.core.scenario import Projection, break_even_text, note_lines
 from warroom.ui.glyphs import drawable
 from warroom.ui.qt_utils import literal_tip
 
@@ -33,6 +33,7 @@ ROWS = (
     "Challenger runoff %",
     "Break-even message",
     "Challenger's chance",
+    "Notes",  # what the case's runoff of two cannot show (core.scenario.note_lines), as every surface says it
     "Settings",
     "Today's polls",
 )
@@ -66,6 +67,7 @@ def cells(column: CompareColumn) -> list[str]:
         f"{p.runoff.b_share:.1f}",
         column.break_even or break_even_text(p.break_even_message),
         chance_text(p.win_probability_b),
+        "\n".join(note_lines(p)) or "none",
         "\n".join(column.settings) or "the baseline's",
         column.today or "same answer",
     ]

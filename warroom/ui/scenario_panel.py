@@ -42,7 +42,7 @@ from warroom.core.colour import readable
 from warroom.core.forecast import chance_text
 from warroom.core.pipeline import BaselineChoice, ProjectionView, assumption_lines, describe_runoff_source
 from warroom.core.runoff import Split
-from warroom.core.scenario import Baseline, Destination, DragSource, Scenario
+from warroom.core.scenario import Baseline, Destination, DragSource, Scenario, note_lines
 from warroom.core.types import Contest, bidi_isolated
 from warroom.ui.dock_layout import MIN_SCENARIO_WIDTH
 from warroom.ui.glyphs import drawable
@@ -665,7 +665,7 @@ class ScenarioPanel(QWidget):
                 else f"Nobody passes {base.majority:g} % (top {top:.1f})."
             )
             + (f" {base.majority_note}." if base.majority_note else "")  # the contest's own rule, not followed
-            + "".join(f" {note}." for note in projection.notes)  # what a runoff of two cannot show (core.scenario)
+            + "".join(f" {line}." for line in note_lines(projection))  # what a runoff of two cannot show
         )
         r = projection.runoff
         self.runoff_label.setText(
