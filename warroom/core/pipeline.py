@@ -206,6 +206,8 @@ def evidence_days(days: np.ndarray, columns: PollColumns | None) -> np.ndarray:
 
 def runoff_kind(averages: PollAverages, day: float | None = None) -> str:
     """What the runoff-lead average is made of, in words ("3 published head-to-heads and 14 implied runoffs")."""
+    if averages.runoff_is_first_round:
+        return "the first round's two shares: with two candidates nobody's votes transfer"
     last = averages.second_lead.days[-1] if not averages.second_lead.empty else math.inf
     cut = last if day is None else day
     observed = int(np.sum(averages.second_lead_observed.day <= cut + 0.5))
@@ -469,12 +471,17 @@ def _baseline_and_defaults_of(
             day = float(choice.as_of.toordinal()) if choice.as_of else float(lead.days[-1])
             anchor = lead.at(day)[0]
             source = f"the runoff poll average ({runoff_kind(day_avg, day)})"
+            if day_avg.runoff_is_first_round:
+                source = "the first round (two candidates: nobody's votes transfer)"
     if anchor is None:
         return replace(base, runoff_source=source), None
     defaults = default_scenario(base, polls, contest, choice, priors, day_avg)
     implied = implied_runoff(base.normalised, base.a, base.b, {k: defaults.split(k) for k in base.eliminated}).margin
     # default_scenario reads only the finalists and who is eliminated, which the adjustment leaves as they are
-    return replace(base, runoff_adjustment=anchor - implied, runoff_source=source), defaults
+    adjustment = anchor - implied
+    if abs(adjustment) < 1e-9:  # the same margin but for rounding (a two-candidate race's): "0.0 points lower"
+        adjustment = 0.0
+    return replace(base, runoff_adjustment=adjustment, runoff_source=source), defaults
 
 
 def no_case_reason(contest: Contest) -> str:
