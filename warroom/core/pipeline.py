@@ -288,7 +288,25 @@ class BaselineChoice:
             raise PipelineError(f"baseline choice is invalid: {exc}") from None
 
 
-def _default_polls_for(choice: BaselineChoice, polls: Sequence[Poll]) -> tuple[list[Poll], date | None]:
+def polling_day_cut(choice: BaselineChoice, polls: Sequence[Poll], contest: Contest) -> tuple[date, int] | None:
+    """(polling day, how many polls ended after it) when the latest-average baseline of a past race is read on
+    polling day, else None. A forecast of an election is what the polls known by its day said: recall polls
+    taken after the vote (allowed up to a year on) made a race held on 2 May read "Poll average on 12 Jul" and
+    "Safe Red (99 % chance)" without a word. Only the "average" choice is cut (a day the user picks is read as
+    asked), and only when some poll was known by polling day (else there is nothing to read there)."""
+    if choice.mode != "average":
+        return None
+    polling_day = contest.second_round_date or contest.election_date
+    ends = [p.fieldwork_end for p in polls if p.first_round]
+    later = sum(end > polling_day for end in ends)
+    if not later or later == len(ends):
+        return None
+    return polling_day, later
+
+
+def _default_polls_for(
+    choice: BaselineChoice, polls: Sequence[Poll], contest: Contest
+) -> tuple[list[Poll], date | None]:
     """The polls whose published transfers give a baseline's default splits, and the cut-off day."""
     if choice.mode == "party_vi":
         return list(polls), choice.as_of
@@ -297,7 +315,8 @@ def _default_polls_for(choice: BaselineChoice, polls: Sequence[Poll]) -> tuple[l
         # Polls known when this one ended, with this one last: its own published splits win.
         earlier = [p for p in polls if p.fieldwork_end <= poll.fieldwork_end and p is not poll]
         return [*sorted(earlier, key=lambda p: p.fieldwork_end), poll], None
-    return list(polls), choice.as_of
+    cut = polling_day_cut(choice, polls, contest)
+    return list(polls), choice.as_of if cut is None else cut[0]
 
 
 def default_scenario(
@@ -316,7 +335,7 @@ def default_scenario(
     for the same pair, day and fallback from the very same polls (at 10,000 polls reading them again was 2-3 ms of
     each rebuild).
     """
-    source, as_of = _default_polls_for(choice, polls)
+    source, as_of = _default_polls_for(choice, polls, contest)
     fallback = priors(baseline.a, baseline.b) if priors is not None else None
     if choice.mode == "poll":
         observed = [t for p in source for t in p.transfers]
@@ -447,28 +466,31 @@ def _baseline_and_defaults_of(
             source = f"{poll.pollster}'s published head-to-head, {ha:g}-{hb:g}"
     else:
         day_avg = averages
+        cut = polling_day_cut(choice, polls, contest)
+        as_of = choice.as_of if cut is None else cut[0]  # the day the average is read on (None: its last)
         if choice.mode == "as_of":
             late = as_of_problem(choice.as_of, polls, contest) if choice.as_of is not None else None
             if late is not None:
                 raise PipelineError(late)
             day_avg = compute_averages(polls, contest, as_of=choice.as_of, priors=priors)
+        elif cut is not None:
+            day_avg = compute_averages(polls, contest, as_of=as_of, priors=priors)
         if day_avg is None or not day_avg.first_round:
             when = f" by {choice.as_of:%d %b %Y}" if choice.mode == "as_of" and choice.as_of else ""
             raise PipelineError(f"no polls with first-round figures{when} in {contest.name}")
-        base = baseline_from_average(day_avg, polls, contest, choice.as_of)
+        base = baseline_from_average(day_avg, polls, contest, as_of)
+        if cut is not None:
+            later = f"{cut[1]} poll{'s' if cut[1] != 1 else ''} after it left out"
+            base = replace(base, label=f"{base.label} (polling day; {later})")
         grid_end = date.fromordinal(int(next(iter(day_avg.first_round.values())).days[-1]))
-        known = [
-            p.fieldwork_end
-            for p in polls
-            if p.first_round and (choice.as_of is None or p.fieldwork_end <= choice.as_of)
-        ]
-        polls_to = max(known) if known and choice.as_of is not None and max(known) < choice.as_of else None
-        base = replace(base, as_of=choice.as_of or grid_end, polls_to=polls_to)
+        known = [p.fieldwork_end for p in polls if p.first_round and (as_of is None or p.fieldwork_end <= as_of)]
+        polls_to = max(known) if known and as_of is not None and max(known) < as_of else None
+        base = replace(base, as_of=as_of or grid_end, polls_to=polls_to)
         anchor = None
         source = "first round plus transfers"
         lead = day_avg.second_lead
         if not lead.empty:
-            day = float(choice.as_of.toordinal()) if choice.as_of else float(lead.days[-1])
+            day = float(as_of.toordinal()) if as_of else float(lead.days[-1])
             anchor = lead.at(day)[0]
             source = f"the runoff poll average ({runoff_kind(day_avg, day)})"
             if day_avg.runoff_is_first_round:
