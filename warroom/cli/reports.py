@@ -34,6 +34,7 @@ from warroom.core.pipeline import (
     forecast_over_time,
     freshness,
     make_baseline,
+    polled_first_round,
     save_scenario,
 )
 from warroom.core.report import AverageSummary, summarise
@@ -226,11 +227,13 @@ class ScenarioReport:
         nm = {c.code: c.name for c in self.contest.candidates} | {"other": "Others"}
         saved = f" (saved {self.saved.saved_at.replace('T', ' ')})" if self.saved and self.saved.saved_at else ""
         out.write(f"{self.contest.name}: scenario {self.name or '(from options)'}{saved}\n")
-        for line in assumption_lines(base, v.scenario):
+        lines = assumption_lines(base, v.scenario)
+        lines.insert(1, polled_first_round(base, lambda k: nm.get(k, k)))  # the table below is the projection's
+        for line in lines:
             out.write(line + "\n")
         out.write("\n")
         table(
-            ["candidate", "first round %"],
+            ["candidate", "projected first round %"],
             [[nm.get(k, k), f"{x:.1f}"] for k, x in sorted(p.first_round.items(), key=lambda kv: -kv[1])],
             out,
         )

@@ -721,6 +721,28 @@ def evaluate(
     return ProjectionView(baseline, scenario, projection, target, grid, contour, splits, simulated, valid)
 
 
+def polled_first_round(baseline: Baseline, name: Callable[[str], str] | None = None) -> str:
+    """The baseline's first round as read (the poll average the charts show, or the poll's own figures), in words,
+    saying when the projection's first round, scaled to 100 % of valid votes (Baseline.normalised), prints apart
+    from it: "As polled: Johnson 44.0, ..., Paddick 3.4 (99.7 % in all; scaled to 100 % in the projection)". The
+    scenario panel showed Paddick 3.4 in its baseline and 3.5 in its projection with nothing saying which was
+    which; it and `warroom scenario` print this line.
+
+    Args:
+        baseline: the baseline.
+        name: a candidate's name as the caller shows it (default: Baseline.name).
+    """
+    name_of = baseline.name if name is None else name
+    shares = sorted(baseline.first_round.items(), key=lambda kv: -kv[1])
+    words = "As polled: " + ", ".join(f"{name_of(k)} {v:.1f}" for k, v in shares)
+    scaled = baseline.normalised
+    if all(f"{v:.1f}" == f"{scaled[k]:.1f}" for k, v in shares):
+        return words
+    total = sum(max(v, 0.0) for v in baseline.first_round.values())
+    shown = f"{total:.1f}" if f"{total:.1f}" != "100.0" else f"{total:.2f}"
+    return f"{words} ({shown} % in all; scaled to 100 % in the projection)"
+
+
 def assumption_lines(baseline: Baseline, scenario: Scenario) -> list[str]:
     """The settings of a case in words: what a briefing, meeting mode and the CLI print beside its numbers."""
     a, b = baseline.name(baseline.a), baseline.name(baseline.b)
