@@ -12,8 +12,8 @@ pytestmark = pytest.mark.gui
 
 def test_the_window_shows_a_two_candidate_runoff_as_its_first_round(qtbot, tmp_path: Path) -> None:
     """The lead charts said +29.3 (first round) and +29.9 (runoff) and the panel's runoff 64.9 % beside a first
-    round of 64.5 %, from the same polls. The two lead lines are now one, and the panel's runoff is the first
-    round's share."""
+    round of 64.5 %, from the same polls, the runoff chart titled "30 implied". The two lead lines are now one, the
+    runoff chart says it is the first round, and the panel's runoff is the first round's share."""
     from tests.core.test_two_candidate_race import TWO, two_polls
     from tests.ui.conftest import room_of
 
@@ -27,3 +27,5 @@ def test_the_window_shows_a_two_candidate_runoff_as_its_first_round(qtbot, tmp_p
         ann = charts.curve_data("ann")[1][-1]
         assert f"Red {ann:.1f} %" in panel.runoff_label.text(), panel.runoff_label.text()
         assert f"margin {lead1[-1]:+.1f}" in panel.runoff_label.text(), panel.runoff_label.text()
+        title = charts.plots["lead2"].titleLabel.text
+        assert "implied" not in title and "two candidates" in title, title
