@@ -51,3 +51,30 @@ def test_a_race_polled_after_polling_day_only_keeps_its_baseline_on_them() -> No
     polls = list(AFTER)
     baseline, _ = make_case(BaselineChoice(), polls, replace(TOY), compute_averages(polls, TOY))
     assert baseline.as_of == date(2024, 7, 11)  # (the last poll's fieldwork midpoint)
+
+
+def test_an_instant_runoff_race_is_read_on_polling_day_too() -> None:
+    """The instant-runoff case (core.irv_pipeline.irv_baseline) took its first round and next preferences from the
+    latest average, recall polls after polling day included; it is read on polling day as the others are."""
+    from tests.irv_fixture import IRV_CONTEST, irv_polls
+    from warroom.core.irv_pipeline import irv_baseline
+
+    before = irv_polls()
+    polling_day = IRV_CONTEST.election_date
+    after = [
+        replace(
+            p,
+            id=None,
+            fieldwork_start=polling_day + timedelta(days=30 + 7 * i),
+            fieldwork_end=polling_day + timedelta(days=32 + 7 * i),
+            first_round={**p.first_round, "lnp": 50.0},
+        )
+        for i, p in enumerate(before[-2:])
+    ]
+    polls = [*before, *after]
+    case = irv_baseline(IRV_CONTEST, polls, compute_averages(polls, IRV_CONTEST))
+    known = irv_baseline(IRV_CONTEST, before, compute_averages(before, IRV_CONTEST, as_of=polling_day))
+    assert case.as_of == polling_day and "(polling day; 2 polls after it left out)" in case.label, case.label
+    assert case.scenario.codes == known.scenario.codes
+    assert (case.scenario.first_round == known.scenario.first_round).all()
+    assert (case.scenario.transfers == known.scenario.transfers).all()
