@@ -28,3 +28,23 @@ def test_warroom_scenario_reads_a_past_race_on_polling_day(tmp_path: Path) -> No
     assert "Safe" not in text
     shown = json.loads(ok("scenario", "--contest", "Trio Mayor 2025", "--json", *db))
     assert shown["baseline_figures"]["as_of"] == "2025-05-01" and "left out" in shown["baseline"]
+
+
+def test_warroom_forecast_of_a_past_race_ends_on_polling_day_at_the_scenarios_forecast(tmp_path: Path) -> None:
+    """`warroom forecast` (and the window's Forecast over time, the same days) went on past polling day to the
+    recall polls, its last chance that of a race already held; it now ends on polling day, its last point the
+    scenario's own forecast."""
+    db = ["--data-dir", str(tmp_path / "state")]
+    (tmp_path / "trio.toml").write_text(TRIO, encoding="utf-8")
+    ok("contest", "new", "--from", str(tmp_path / "trio.toml"), *db)
+    rows = [
+        f"P{i % 2 + 1},2025-0{m}-{d:02d},2025-0{m}-{d + 2:02d},1000,{40 - i % 2},{38 + i % 2},22"
+        for i, (m, d) in enumerate([(3, 1), (3, 15), (4, 1), (4, 15)])
+    ]
+    rows += ["P1,2025-06-10,2025-06-12,1000,55,30,15", "P2,2025-07-10,2025-07-12,1000,56,29,15"]
+    (tmp_path / "polls.csv").write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    ok("import", str(tmp_path / "polls.csv"), "--contest", "Trio Mayor 2025", *db)
+    points = json.loads(ok("forecast", "--contest", "Trio Mayor 2025", "--json", *db))["forecast"]
+    assert points[-1]["day"] == "2025-05-01", [p["day"] for p in points]
+    shown = json.loads(ok("scenario", "--contest", "Trio Mayor 2025", "--json", *db))
+    assert points[-1]["margin"] == shown["margin"]

@@ -31,6 +31,7 @@ from warroom.core.pipeline import (
     default_scenario,
     evaluate,
     forecast_days,
+    forecast_last_day,
     forecast_over_time,
     freshness,
     make_baseline,
@@ -396,7 +397,7 @@ def forecast_report(store: OpenStore, contest: Contest, out: TextIO, table: Tabl
     polls = load_polls(store, contest)
     if not any(p.first_round for p in polls):
         raise ReportError(f"no polls with first-round figures in {contest.name}")
-    days = forecast_days(polls, max(p.fieldwork_end for p in polls))
+    days = forecast_days(polls, forecast_last_day(polls, contest))
     points = forecast_over_time(polls, contest, odds_model(store, contest), days, load_priors(store, contest))
     if as_json:
         rows = [

@@ -1152,6 +1152,14 @@ def default_case_on(
         return None
 
 
+def forecast_last_day(polls: Sequence[Poll], contest: Contest) -> date:
+    """The last day a forecast-over-time chart looks at: the latest poll's fieldwork end, or polling day where
+    polls ran past it (polling_day_cut), so its last point is the forecast the scenario's default baseline gives.
+    The chart and `warroom forecast` of a past race went on to its recall polls, chances of a race already held."""
+    cut = polling_day_cut(BaselineChoice(), polls, contest)
+    return cut[0] if cut is not None else max(p.fieldwork_end for p in polls)
+
+
 def forecast_days(polls: Sequence[Poll], last: date, every: int = 7, most: int = 40) -> list[date]:
     """The days a forecast-over-time chart looks at: every `every` days back from `last` to the first poll
     (at most `most` of them), oldest first."""
