@@ -25,3 +25,18 @@ def test_a_first_round_that_scales_apart_from_its_projection_says_it_is_as_polle
 def test_a_first_round_that_prints_alike_scaled_says_only_as_polled() -> None:
     base = _baseline({"bj": 44.0, "kl": 40.0, "bp": 16.0})
     assert polled_first_round(base) == "As polled: Johnson 44.0, Livingstone 40.0, Paddick 16.0"
+
+
+def test_a_runoff_adjustment_that_prints_as_nothing_is_not_described_as_a_difference() -> None:
+    """A race read on polling day printed "First round plus the default transfers alone would put the margin 0.0
+    points lower; that difference is kept ..." (an adjustment of a few hundredths); under 0.05 points the line
+    now names the runoff's source only, as for none at all."""
+    from dataclasses import replace
+
+    from warroom.core.pipeline import describe_runoff_source
+
+    base = replace(_baseline({"bj": 44.0, "kl": 40.0, "bp": 16.0}), runoff_source="the runoff poll average")
+    for adjustment in (0.0, 0.03, -0.049):
+        said = describe_runoff_source(replace(base, runoff_adjustment=adjustment))
+        assert said == "Runoff: the runoff poll average.", said
+    assert "0.7 points higher" in describe_runoff_source(replace(base, runoff_adjustment=-0.7))

@@ -545,9 +545,9 @@ def _party_vi_baseline(choice: BaselineChoice, polls: Sequence[Poll], contest: C
 
 def describe_runoff_source(baseline: Baseline) -> str:
     """One line on where the baseline's runoff comes from and what transfers alone would say."""
-    if baseline.runoff_adjustment == 0.0:
-        return f"Runoff: {baseline.runoff_source}."
     adj = baseline.runoff_adjustment
+    if f"{abs(adj):.1f}" == "0.0":  # "would put the margin 0.0 points lower" said nothing but looked like a figure
+        return f"Runoff: {baseline.runoff_source}."
     return (
         f"Runoff from {baseline.runoff_source}. First round plus the default transfers alone would put the "
         f"margin {abs(adj):.1f} points {'lower' if adj > 0 else 'higher'}; that difference is kept while "
