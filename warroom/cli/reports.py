@@ -31,9 +31,11 @@ from warroom.core.pipeline import (
     default_scenario,
     evaluate,
     forecast_days,
+    forecast_last_day,
     forecast_over_time,
     freshness,
     make_baseline,
+    polled_first_round,
     save_scenario,
 )
 from warroom.core.report import AverageSummary, summarise
@@ -226,11 +228,13 @@ class ScenarioReport:
         nm = {c.code: c.name for c in self.contest.candidates} | {"other": "Others"}
         saved = f" (saved {self.saved.saved_at.replace('T', ' ')})" if self.saved and self.saved.saved_at else ""
         out.write(f"{self.contest.name}: scenario {self.name or '(from options)'}{saved}\n")
-        for line in assumption_lines(base, v.scenario):
+        lines = assumption_lines(base, v.scenario)
+        lines.insert(1, polled_first_round(base, lambda k: nm.get(k, k)))  # the table below is the projection's
+        for line in lines:
             out.write(line + "\n")
         out.write("\n")
         table(
-            ["candidate", "first round %"],
+            ["candidate", "projected first round %"],
             [[nm.get(k, k), f"{x:.1f}"] for k, x in sorted(p.first_round.items(), key=lambda kv: -kv[1])],
             out,
         )
@@ -393,7 +397,7 @@ def forecast_report(store: OpenStore, contest: Contest, out: TextIO, table: Tabl
     polls = load_polls(store, contest)
     if not any(p.first_round for p in polls):
         raise ReportError(f"no polls with first-round figures in {contest.name}")
-    days = forecast_days(polls, max(p.fieldwork_end for p in polls))
+    days = forecast_days(polls, forecast_last_day(polls, contest))
     points = forecast_over_time(polls, contest, odds_model(store, contest), days, load_priors(store, contest))
     if as_json:
         rows = [

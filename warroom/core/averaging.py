@@ -630,6 +630,8 @@ class PollAverages:
         forecast: the 90 % forecast band (where the result may land, from the historical error of poll averages
             at each day's distance to polling day), per series on the same grid: "first:<code>", "lead1",
             "lead2"; empty when not computed (core.pipeline.forecast_bands).
+        runoff_is_first_round: a race of two candidates: the runoff is the first round (nobody to transfer), so
+            both leads are read from the two share averages, the runoff's scaled to the two's valid vote.
         splits_read: the transfer splits the implied runoffs were made with, and what they were read from (set by
             core.pipeline.compute_averages; a scenario on the same polls, pair, day and fallback takes them as they are).
     """
@@ -645,6 +647,7 @@ class PollAverages:
     columns: PollColumns | None = None
     forecast: Mapping[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     splits_read: SplitsRead | None = None
+    runoff_is_first_round: bool = False
 
     def latest_first_round(self, day: float | None = None) -> dict[str, float]:
         """Average first-round shares on a day (default: the last day of the grid)."""
@@ -1046,6 +1049,22 @@ def _lead_band(series: AverageSeries) -> AverageSeries:
     return replace(series, lower=np.clip(series.lower, -100.0, 100.0), upper=np.clip(series.upper, -100.0, 100.0))
 
 
+def _leads_of_two(sa: AverageSeries, sb: AverageSeries) -> tuple[AverageSeries, AverageSeries]:
+    """The first-round lead (a - b, points) and the runoff lead (points of the two's valid vote) of a two-candidate
+    race, from its two share averages on their common grid. The band adds the two shares' half-widths: with two
+    candidates one's gain is the other's loss. Where the shares sum to 100 the two leads are the same series."""
+    mean = sa.mean - sb.mean
+    below = (sa.mean - sa.lower) + (sb.upper - sb.mean)
+    above = (sa.upper - sa.mean) + (sb.mean - sb.lower)
+    firms = {**sa.house_effects, **sb.house_effects}
+    houses = {k: sa.house_effects.get(k, 0.0) - sb.house_effects.get(k, 0.0) for k in firms}
+    first = AverageSeries(sa.days, mean, mean - below, mean + above, houses, sa.level)
+    total = sa.mean + sb.mean
+    scale = np.divide(100.0, total, out=np.ones_like(total), where=total > 0)
+    second = AverageSeries(sa.days, mean * scale, (mean - below) * scale, (mean + above) * scale, houses, sa.level)
+    return first, second
+
+
 def average_polls(
     polls: Sequence[Poll],
     contest: Contest,
@@ -1142,6 +1161,12 @@ def average_polls(
             first_lead, second_lead = smooth_many(
                 [lead1, lead2], end_day=grid_end, drift_sd_per_day=lead_drifts, level=level
             )
+    two_only = n_codes == 2 and pair[0] in shares and pair[1] in shares
+    if two_only:
+        # Two candidates: nobody is eliminated, so the runoff is the first round. Both leads are read from the
+        # two share averages (the runoff's scaled to the two's valid vote); averaged apart (the runoff's as implied
+        # runoffs of doubled variance) they said 64.9 and +29.9 where the first round said 64.5 and +29.3.
+        first_lead, second_lead = _leads_of_two(shares[pair[0]], shares[pair[1]])
     return PollAverages(
         a=pair[0],
         b=pair[1],
@@ -1152,4 +1177,5 @@ def average_polls(
         second_lead_implied=implied,
         as_of=as_of,
         columns=cols,
+        runoff_is_first_round=two_only,
     )

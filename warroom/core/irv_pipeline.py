@@ -48,7 +48,7 @@ from warroom.core.irv_scenario import (
     with_published_rows,
     without_exhaustion,
 )
-from warroom.core.pipeline import OddsModel, PipelineError
+from warroom.core.pipeline import BaselineChoice, OddsModel, PipelineError, compute_averages, polling_day_cut
 from warroom.core.types import EXHAUSTED, Contest, OfficialResult, Poll, TransferObservation, bidi_isolated
 
 __all__ = [
@@ -207,6 +207,10 @@ def irv_baseline(
         PipelineError: no average and no ballots, or fewer than two standing candidates with a share.
     """
     standing = [c.code for c in contest.standing]
+    # A past race's polls after polling day are left out, as core.pipeline's "average" baseline leaves them
+    cut = polling_day_cut(BaselineChoice(), polls, contest) if averages is not None else None
+    if cut is not None:
+        averages = compute_averages(polls, contest, as_of=cut[0])
     from_ballots = (averages is None or not averages.first_round) and ballots is not None
     if from_ballots:
         assert ballots is not None
@@ -256,7 +260,7 @@ def irv_baseline(
         label = f"{ballots_label[:1].upper()}{ballots_label[1:]}; no polls"
         return IrvCase(scenario, label, None, display_names(contest), sources)
     assert averages is not None  # (not from the ballots: the average was checked above)
-    observed = _observed(polls, None)
+    observed = _observed(polls, None if cut is None else cut[0])
     published = with_published_rows(replace(scenario, full_preferential=False), observed)
     if rules.full_preferential:
         published = without_exhaustion(published)
@@ -266,6 +270,8 @@ def irv_baseline(
     series = next(iter(averages.first_round.values()))
     day = date.fromordinal(int(series.days[-1])) if not series.empty else None
     label = f"Poll average on {day:%d %b %Y}" if day else "Poll average"
+    if cut is not None:
+        label += f" (polling day; {cut[1]} poll{'s' if cut[1] != 1 else ''} after it left out)"
     return IrvCase(published, label, day, display_names(contest), sources)
 
 

@@ -206,6 +206,8 @@ def evidence_days(days: np.ndarray, columns: PollColumns | None) -> np.ndarray:
 
 def runoff_kind(averages: PollAverages, day: float | None = None) -> str:
     """What the runoff-lead average is made of, in words ("3 published head-to-heads and 14 implied runoffs")."""
+    if averages.runoff_is_first_round:
+        return "the first round's two shares: with two candidates nobody's votes transfer"
     last = averages.second_lead.days[-1] if not averages.second_lead.empty else math.inf
     cut = last if day is None else day
     observed = int(np.sum(averages.second_lead_observed.day <= cut + 0.5))
@@ -286,7 +288,25 @@ class BaselineChoice:
             raise PipelineError(f"baseline choice is invalid: {exc}") from None
 
 
-def _default_polls_for(choice: BaselineChoice, polls: Sequence[Poll]) -> tuple[list[Poll], date | None]:
+def polling_day_cut(choice: BaselineChoice, polls: Sequence[Poll], contest: Contest) -> tuple[date, int] | None:
+    """(polling day, how many polls ended after it) when the latest-average baseline of a past race is read on
+    polling day, else None. A forecast of an election is what the polls known by its day said: recall polls
+    taken after the vote (allowed up to a year on) made a race held on 2 May read "Poll average on 12 Jul" and
+    "Safe Red (99 % chance)" without a word. Only the "average" choice is cut (a day the user picks is read as
+    asked), and only when some poll was known by polling day (else there is nothing to read there)."""
+    if choice.mode != "average":
+        return None
+    polling_day = contest.second_round_date or contest.election_date
+    ends = [p.fieldwork_end for p in polls if p.first_round]
+    later = sum(end > polling_day for end in ends)
+    if not later or later == len(ends):
+        return None
+    return polling_day, later
+
+
+def _default_polls_for(
+    choice: BaselineChoice, polls: Sequence[Poll], contest: Contest
+) -> tuple[list[Poll], date | None]:
     """The polls whose published transfers give a baseline's default splits, and the cut-off day."""
     if choice.mode == "party_vi":
         return list(polls), choice.as_of
@@ -295,7 +315,8 @@ def _default_polls_for(choice: BaselineChoice, polls: Sequence[Poll]) -> tuple[l
         # Polls known when this one ended, with this one last: its own published splits win.
         earlier = [p for p in polls if p.fieldwork_end <= poll.fieldwork_end and p is not poll]
         return [*sorted(earlier, key=lambda p: p.fieldwork_end), poll], None
-    return list(polls), choice.as_of
+    cut = polling_day_cut(choice, polls, contest)
+    return list(polls), choice.as_of if cut is None else cut[0]
 
 
 def default_scenario(
@@ -314,7 +335,7 @@ def default_scenario(
     for the same pair, day and fallback from the very same polls (at 10,000 polls reading them again was 2-3 ms of
     each rebuild).
     """
-    source, as_of = _default_polls_for(choice, polls)
+    source, as_of = _default_polls_for(choice, polls, contest)
     fallback = priors(baseline.a, baseline.b) if priors is not None else None
     if choice.mode == "poll":
         observed = [t for p in source for t in p.transfers]
@@ -445,36 +466,44 @@ def _baseline_and_defaults_of(
             source = f"{poll.pollster}'s published head-to-head, {ha:g}-{hb:g}"
     else:
         day_avg = averages
+        cut = polling_day_cut(choice, polls, contest)
+        as_of = choice.as_of if cut is None else cut[0]  # the day the average is read on (None: its last)
         if choice.mode == "as_of":
             late = as_of_problem(choice.as_of, polls, contest) if choice.as_of is not None else None
             if late is not None:
                 raise PipelineError(late)
             day_avg = compute_averages(polls, contest, as_of=choice.as_of, priors=priors)
+        elif cut is not None:
+            day_avg = compute_averages(polls, contest, as_of=as_of, priors=priors)
         if day_avg is None or not day_avg.first_round:
             when = f" by {choice.as_of:%d %b %Y}" if choice.mode == "as_of" and choice.as_of else ""
             raise PipelineError(f"no polls with first-round figures{when} in {contest.name}")
-        base = baseline_from_average(day_avg, polls, contest, choice.as_of)
+        base = baseline_from_average(day_avg, polls, contest, as_of)
+        if cut is not None:
+            later = f"{cut[1]} poll{'s' if cut[1] != 1 else ''} after it left out"
+            base = replace(base, label=f"{base.label} (polling day; {later})")
         grid_end = date.fromordinal(int(next(iter(day_avg.first_round.values())).days[-1]))
-        known = [
-            p.fieldwork_end
-            for p in polls
-            if p.first_round and (choice.as_of is None or p.fieldwork_end <= choice.as_of)
-        ]
-        polls_to = max(known) if known and choice.as_of is not None and max(known) < choice.as_of else None
-        base = replace(base, as_of=choice.as_of or grid_end, polls_to=polls_to)
+        known = [p.fieldwork_end for p in polls if p.first_round and (as_of is None or p.fieldwork_end <= as_of)]
+        polls_to = max(known) if known and as_of is not None and max(known) < as_of else None
+        base = replace(base, as_of=as_of or grid_end, polls_to=polls_to)
         anchor = None
         source = "first round plus transfers"
         lead = day_avg.second_lead
         if not lead.empty:
-            day = float(choice.as_of.toordinal()) if choice.as_of else float(lead.days[-1])
+            day = float(as_of.toordinal()) if as_of else float(lead.days[-1])
             anchor = lead.at(day)[0]
             source = f"the runoff poll average ({runoff_kind(day_avg, day)})"
+            if day_avg.runoff_is_first_round:
+                source = "the first round (two candidates: nobody's votes transfer)"
     if anchor is None:
         return replace(base, runoff_source=source), None
     defaults = default_scenario(base, polls, contest, choice, priors, day_avg)
     implied = implied_runoff(base.normalised, base.a, base.b, {k: defaults.split(k) for k in base.eliminated}).margin
     # default_scenario reads only the finalists and who is eliminated, which the adjustment leaves as they are
-    return replace(base, runoff_adjustment=anchor - implied, runoff_source=source), defaults
+    adjustment = anchor - implied
+    if abs(adjustment) < 1e-9:  # the same margin but for rounding (a two-candidate race's): "0.0 points lower"
+        adjustment = 0.0
+    return replace(base, runoff_adjustment=adjustment, runoff_source=source), defaults
 
 
 def no_case_reason(contest: Contest) -> str:
@@ -517,9 +546,9 @@ def _party_vi_baseline(choice: BaselineChoice, polls: Sequence[Poll], contest: C
 
 def describe_runoff_source(baseline: Baseline) -> str:
     """One line on where the baseline's runoff comes from and what transfers alone would say."""
-    if baseline.runoff_adjustment == 0.0:
-        return f"Runoff: {baseline.runoff_source}."
     adj = baseline.runoff_adjustment
+    if f"{abs(adj):.1f}" == "0.0":  # "would put the margin 0.0 points lower" said nothing but looked like a figure
+        return f"Runoff: {baseline.runoff_source}."
     return (
         f"Runoff from {baseline.runoff_source}. First round plus the default transfers alone would put the "
         f"margin {abs(adj):.1f} points {'lower' if adj > 0 else 'higher'}; that difference is kept while "
@@ -691,6 +720,28 @@ def evaluate(
             contour = break_even_curve(baseline, scenario, HEATMAP_SPLITS, target)
     valid = odds.valid_votes if odds is not None else None
     return ProjectionView(baseline, scenario, projection, target, grid, contour, splits, simulated, valid)
+
+
+def polled_first_round(baseline: Baseline, name: Callable[[str], str] | None = None) -> str:
+    """The baseline's first round as read (the poll average the charts show, or the poll's own figures), in words,
+    saying when the projection's first round, scaled to 100 % of valid votes (Baseline.normalised), prints apart
+    from it: "As polled: Johnson 44.0, ..., Paddick 3.4 (99.7 % in all; scaled to 100 % in the projection)". The
+    scenario panel showed Paddick 3.4 in its baseline and 3.5 in its projection with nothing saying which was
+    which; it and `warroom scenario` print this line.
+
+    Args:
+        baseline: the baseline.
+        name: a candidate's name as the caller shows it (default: Baseline.name).
+    """
+    name_of = baseline.name if name is None else name
+    shares = sorted(baseline.first_round.items(), key=lambda kv: -kv[1])
+    words = "As polled: " + ", ".join(f"{name_of(k)} {v:.1f}" for k, v in shares)
+    scaled = baseline.normalised
+    if all(f"{v:.1f}" == f"{scaled[k]:.1f}" for k, v in shares):
+        return words
+    total = sum(max(v, 0.0) for v in baseline.first_round.values())
+    shown = f"{total:.1f}" if f"{total:.1f}" != "100.0" else f"{total:.2f}"
+    return f"{words} ({shown} % in all; scaled to 100 % in the projection)"
 
 
 def assumption_lines(baseline: Baseline, scenario: Scenario) -> list[str]:
@@ -1100,6 +1151,14 @@ def default_case_on(
         return make_case(choice, polls, contest, averages, priors)
     except PipelineError:
         return None
+
+
+def forecast_last_day(polls: Sequence[Poll], contest: Contest) -> date:
+    """The last day a forecast-over-time chart looks at: the latest poll's fieldwork end, or polling day where
+    polls ran past it (polling_day_cut), so its last point is the forecast the scenario's default baseline gives.
+    The chart and `warroom forecast` of a past race went on to its recall polls, chances of a race already held."""
+    cut = polling_day_cut(BaselineChoice(), polls, contest)
+    return cut[0] if cut is not None else max(p.fieldwork_end for p in polls)
 
 
 def forecast_days(polls: Sequence[Poll], last: date, every: int = 7, most: int = 40) -> list[date]:

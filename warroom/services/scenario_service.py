@@ -40,6 +40,7 @@ from warroom.core.pipeline import (
     default_scenario,
     evaluate,
     forecast_days,
+    forecast_last_day,
     forecast_over_time,
     freshness,
     freshness_all,
@@ -553,7 +554,7 @@ class ScenarioController(QObject):
         if self.contest is None or self.odds is None or not self.polls:
             return None
         polls = list(self.polls)  # (a teammate's poll landing meanwhile changes the controller's list, not this)
-        days = forecast_days(polls, max(p.fieldwork_end for p in polls))
+        days = forecast_days(polls, forecast_last_day(polls, self.contest))
         contest, odds, priors = self.contest, self.odds, self.priors
 
         def job(progress: Callable[[int, int], bool] | None) -> list[ForecastPoint]:

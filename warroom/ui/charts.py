@@ -2243,9 +2243,12 @@ class ChartPanel(QWidget):
         n_imp = len(averages.second_lead_implied) if averages is not None else 0
         name_a = bidi_isolated(contest.candidate(a).display) if a != "other" else a
         name_b = bidi_isolated(contest.candidate(b).display) if b != "other" else b
+        made_of = f"{n_pub} published, {n_imp} implied"
+        if averages is not None and averages.runoff_is_first_round:  # two candidates: no transfer to imply
+            made_of = "the first round: two candidates, nobody's votes transfer"
         for key, title in (
             ("lead1", f"First-round lead: {name_a} minus {name_b} (points)"),
-            ("lead2", f"Runoff lead: {name_a} minus {name_b} (points; {n_pub} published, {n_imp} implied)"),
+            ("lead2", f"Runoff lead: {name_a} minus {name_b} (points; {made_of})"),
         ):
             if self.plots[key].titleLabel.text != title:  # re-laying out a title costs more than the data
                 _retitle(self.plots[key], title)

@@ -40,7 +40,13 @@ from PySide6.QtWidgets import (
 from warroom.core.baseline import HEATMAP_SPLITS, HEATMAP_STRENGTHS, last_average_day
 from warroom.core.colour import readable
 from warroom.core.forecast import chance_text
-from warroom.core.pipeline import BaselineChoice, ProjectionView, assumption_lines, describe_runoff_source
+from warroom.core.pipeline import (
+    BaselineChoice,
+    ProjectionView,
+    assumption_lines,
+    describe_runoff_source,
+    polled_first_round,
+)
 from warroom.core.runoff import Split
 from warroom.core.scenario import Baseline, Destination, DragSource, Scenario, note_lines
 from warroom.core.types import Contest, bidi_isolated
@@ -557,12 +563,11 @@ class ScenarioPanel(QWidget):
         """A new baseline: rebuild the transfer sliders only if the set of eliminated candidates changed."""
         c = _Roll(self._contest, baseline.names)
         a, b = baseline.a, baseline.b
-        firsts = ", ".join(
-            f"{_name(c, k)} {v:.1f}" for k, v in sorted(baseline.first_round.items(), key=lambda kv: -kv[1])
-        )
+        # as read, the projection's scaled figures set apart in words (core.pipeline.polled_first_round)
+        firsts = polled_first_round(baseline, lambda k: _name(c, k))
         self.baseline_label.set_rich(
             lambda h: (
-                f"<b>{h(baseline.label)}</b><br>First round: {h(firsts)}<br>"
+                f"<b>{h(baseline.label)}</b><br>{h(firsts)}<br>"
                 f"{h(_name(c, a))}'s personal vote (bounce): <b>{baseline.bounce:.1f}</b> points above his party; "
                 f"{h(_name(c, b))}'s drag: <b>{baseline.drag:.1f}</b> points below his party.<br>"
                 f"{h(describe_runoff_source(baseline))}"
