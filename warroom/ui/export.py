@@ -7,7 +7,7 @@ import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -962,7 +962,7 @@ class PngSave:
     def __init__(self, image: QImage, path: Path, landed: Callable[[PngSave], None]) -> None:
         self.path = path
         self.result: Future[None] = Future()
-        self.result.add_done_callback(lambda _f: landed(self))
+        self.result.add_done_callback(lambda _f: self._land(landed))
         self._thread = threading.Thread(target=self._work, args=(image,), name="warroom-png", daemon=True)
         self._thread.start()
 
@@ -971,6 +971,11 @@ class PngSave:
         leaving mid-write left the temporary file behind). True: it has ended, the file whole or as it was."""
         self._thread.join(timeout)
         return not self._thread.is_alive()
+
+    def _land(self, landed: Callable[[PngSave], None]) -> None:
+        # (RuntimeError: the window that asked was deleted meanwhile, after waiting FILE_WRITE_WAIT_S in vain)
+        with suppress(RuntimeError):
+            landed(self)
 
     def _work(self, image: QImage) -> None:
         try:
