@@ -794,8 +794,8 @@ class PollScatter(FindsEveryPoint, _UpdatingPictureMember, pg.ScatterPlotItem):
     PRINT_MARGIN = 48  # device pixels around the chart's area in a printed layer (more than any marker's half size)
 
     def paint(self, p: QPainter, option: Any, widget: QWidget | None = None) -> None:
-        """pyqtgraph's paint; on a PDF or printer page (the briefing renders the chart widget) the points are drawn
-        once into a picture at the page's own resolution, and that one picture is put on the page.
+        """pyqtgraph's paint; on a PDF page or an SVG (_PAGE_ENGINES: the briefing renders the chart widget) the points
+        are drawn once into a picture at the page's own resolution, and that one picture is put on the page.
 
         pyqtgraph draws each marker as a fragment of its picture atlas: Qt's PDF writer stores every fragment as an
         image of its own (the briefing's chart at 3,000 polls held 5,083 images, 4 MB; at 100,000 polls its
@@ -806,7 +806,7 @@ class PollScatter(FindsEveryPoint, _UpdatingPictureMember, pg.ScatterPlotItem):
         if (
             self._exportOpts is not False
             or engine is None
-            or engine.type() == QPaintEngine.Type.Raster
+            or engine.type() not in _PAGE_ENGINES
             or not self.opts["pxMode"]
             or len(self.data) == 0
         ):
@@ -947,6 +947,11 @@ class PollScatter(FindsEveryPoint, _UpdatingPictureMember, pg.ScatterPlotItem):
         self.sigPlotChanged.emit(self)
         return True
 
+
+_PAGE_ENGINES = (QPaintEngine.Type.Pdf, QPaintEngine.Type.SVG)
+"""The paint devices PollScatter draws its points on as one picture: a PDF (the briefing, a chart's PDF, a printer)
+and Qt's SVG generator (a view saved as SVG), which store every marker pyqtgraph draws from its atlas as an image of
+its own. The screen, a PNG and a QPicture get pyqtgraph's own drawing."""
 
 _PointArrays = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 """What _Series.set_points takes: days, values, marker sizes, symbols (indexes into SYMBOLS) and poll ids."""
