@@ -179,9 +179,18 @@ def main() -> int:
     polls_n = lambda: len(service.polls)  # noqa: E731
     sort_columns = win.polls_pane.proxy.columnCount()
 
+    sizes: dict[str, int] = {}  # each export's file, in bytes (printed after the table)
+
     def exp(name: str, fn: Callable[[], object]) -> tuple[Callable[[], object], Callable[[], bool]]:
         path = folder / name
-        return (lambda: (setattr(answers, "save_path", str(path)), fn())), (lambda: path.exists())
+
+        def written() -> bool:  # (a PNG is written on a worker: done once no export is still writing)
+            if not path.exists() or getattr(win, "file_writes", ()):
+                return False
+            sizes[name] = path.stat().st_size
+            return True
+
+        return (lambda: (setattr(answers, "save_path", str(path)), fn())), written
 
     for name, file, fn in (
         ("export charts PNG", "charts.png", lambda: win._export_charts("png")),
@@ -280,6 +289,8 @@ def main() -> int:
     for name, stall, cpu, took in rows:
         flag = "" if name.startswith("(") else ("STALL" if stall > 0.1 else "ok")
         print(f"{name:<28}{stall * 1e3:10.0f}{cpu * 1e3:12.0f}{took:11.2f}  {flag}")
+    if sizes:
+        print("files written: " + ", ".join(f"{name} {size / 1e6:.2f} MB" for name, size in sizes.items()))
     if shown:
         print(f"(filter typing: 'Pollster 1' left {shown[-1]:,} rows shown before the box was emptied)")
     win.close()

@@ -443,6 +443,7 @@ class WarRoom:
             if self._follows_scheme:
                 self._follows_scheme = False
                 QApplication.styleHints().colorSchemeChanged.disconnect(self._follow_scheme)
+            win.finish_file_writes()  # an export writing on a worker: stopped, or its write finished whole
             self.store_writer.shutdown()
             self.import_worker.shutdown()  # a running import is cancelled (rolled back), its thread joined
             self.settings.set_geometry("main", win.saveGeometry())

@@ -102,3 +102,95 @@ def test_the_core_reports_its_steps_and_stops_when_told(room) -> None:
     assert calls[0] == (0, len(polls)) and calls[-1] == (len(polls), len(polls))
     with pytest.raises(ExportCancelled):
         polls_to_csv(polls, contest, lambda _d, _t: False)
+
+
+def _answer_chart(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), "PNG (*.png)"))
+    monkeypatch.setattr(QInputDialog, "getItem", lambda _p, _t, _l, items, *a, **k: (items[0], True))
+    monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (600, True))
+
+
+def _held_png_saves(monkeypatch: pytest.MonkeyPatch, threads: list[str], hold: float = 0.0) -> threading.Event:
+    """QImage.save spied on (the thread it runs on) and, with `hold`, kept waiting that long first (as a big PNG's
+    compression takes): the returned event is set once a save has begun."""
+    from PySide6.QtGui import QImage
+
+    started = threading.Event()
+    real = QImage.save
+
+    def spied(image, *args, **kwargs):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread().name)
+        started.set()
+        if hold:
+            threading.Event().wait(hold)  # (the worker's own wait: the GUI thread is not held by it)
+        return real(image, *args, **kwargs)
+
+    monkeypatch.setattr(QImage, "save", spied)
+    return started
+
+
+def test_a_chart_png_is_compressed_and_written_off_the_gui_thread(room, qtbot, tmp_path, monkeypatch) -> None:
+    out = tmp_path / "out" / "first.png"
+    out.parent.mkdir()
+    _answer_chart(monkeypatch, out)
+    threads: list[str] = []
+    _held_png_saves(monkeypatch, threads)
+    errors: list[str] = []
+    room.window.show_error = errors.append  # type: ignore[method-assign]
+    room.window.export_chart_dialog("first")
+    qtbot.waitUntil(lambda: f"Saved {out}" in room.window.statusBar().currentMessage(), timeout=10000)
+    assert errors == []
+    assert threads and threading.main_thread().name not in threads, threads  # (before: MainThread)
+    from PySide6.QtGui import QImage
+
+    assert QImage(str(out)).width() == 600
+    assert sorted(p.name for p in out.parent.iterdir()) == ["first.png"]  # all or nothing: no temporary left
+
+
+def test_a_png_that_cannot_be_written_is_named_and_the_old_file_kept(room, qtbot, tmp_path, monkeypatch) -> None:
+    out = tmp_path / "first.png"
+    out.write_bytes(b"the old picture")
+    _answer_chart(monkeypatch, out)
+    from PySide6.QtGui import QImage
+
+    monkeypatch.setattr(QImage, "save", lambda *a, **k: False)  # (Qt's writer refusing: a full disk)
+    errors: list[str] = []
+    room.window.show_error = errors.append  # type: ignore[method-assign]
+    room.window.export_chart_dialog("first")
+    qtbot.waitUntil(lambda: bool(errors), timeout=10000)
+    assert str(out) in errors[0] and "nothing written" in errors[0], errors
+    assert out.read_bytes() == b"the old picture"
+
+
+@pytest.mark.parametrize("kind", ["csv", "png"])
+def test_closing_the_window_mid_export_leaves_no_temporary_file(room, qtbot, tmp_path, monkeypatch, kind) -> None:
+    """The workers are daemon threads: a window closed (the app quitting) while one wrote left its temporary file
+    behind when the process ended. The close now waits for the write (cancelled first where it can stop)."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    out = folder / f"export.{kind}"
+    if kind == "csv":
+        _answer(monkeypatch, out)
+        started = threading.Event()
+        real = poll_service.write_private_atomic
+
+        def slow(path: Path, data: object) -> None:  # the write under way when the window closes
+            (path.parent / f".{path.name}.held.tmp").write_text("half of it", encoding="utf-8")
+            started.set()
+            threading.Event().wait(1.0)
+            real(path, data)  # type: ignore[arg-type]
+            (path.parent / f".{path.name}.held.tmp").unlink()
+
+        monkeypatch.setattr(poll_service, "write_private_atomic", slow)
+        room.window.choose_export()
+    else:
+        _answer_chart(monkeypatch, out)
+        started = _held_png_saves(monkeypatch, [], hold=1.0)
+        room.window.export_chart_dialog("first")
+    assert started.wait(10)
+    room.window.close()  # (before: returned at once, the worker still writing its temporary file)
+    left = sorted(p.name for p in folder.iterdir())
+    assert left == [out.name], left  # whole, and nothing half-written beside it
+    assert out.stat().st_size > 100

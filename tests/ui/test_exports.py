@@ -278,7 +278,7 @@ def test_every_control_has_an_accessible_name_or_label(room) -> None:
     assert missing == []
 
 
-def test_a_chart_exported_from_the_menu_as_pdf_svg_or_png(room, tmp_path: Path, monkeypatch) -> None:
+def test_a_chart_exported_from_the_menu_as_pdf_svg_or_png(room, qtbot, tmp_path: Path, monkeypatch) -> None:
     from PySide6.QtWidgets import QFileDialog, QInputDialog
 
     from warroom.ui.export import ExportError, export_chart
@@ -298,6 +298,7 @@ def test_a_chart_exported_from_the_menu_as_pdf_svg_or_png(room, tmp_path: Path, 
         win.export_chart_dialog("lead2")
     assert (tmp_path / "runoff.pdf").read_bytes().startswith(b"%PDF")  # the filter's ending is added
     assert "<image" not in (tmp_path / "r.svg").read_text()
+    qtbot.waitUntil(lambda: not win.file_writes, timeout=10000)  # (a PNG is written on a worker)
     assert QImage(str(tmp_path / "r.png")).width() == 1200
     with pytest.raises(ExportError, match=r"r\.gif: choose \.png, \.svg or \.pdf"):
         export_chart(win.charts.plots["lead2"], tmp_path / "r.gif")
@@ -339,7 +340,7 @@ def test_a_chart_as_a_16_to_9_slide(room, tmp_path: Path, preset: str) -> None:
     assert re.search(rf'width="{width}" height="{height}"', svg.read_text())
 
 
-def test_the_menu_offers_16_to_9_slides(room, tmp_path: Path, monkeypatch) -> None:
+def test_the_menu_offers_16_to_9_slides(room, qtbot, tmp_path: Path, monkeypatch) -> None:
     from PySide6.QtWidgets import QFileDialog, QInputDialog
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "s.png"), "PNG (*.png)"))
@@ -352,5 +353,6 @@ def test_the_menu_offers_16_to_9_slides(room, tmp_path: Path, monkeypatch) -> No
     monkeypatch.setattr(QInputDialog, "getItem", pick)
     room.window.export_chart_dialog("first")
     assert any("1920 × 1080 (16:9)" in i for i in offered)
+    qtbot.waitUntil(lambda: not room.window.file_writes, timeout=10000)  # (a PNG is written on a worker)
     image = QImage(str(tmp_path / "s.png"))
     assert (image.width(), image.height()) == (1280, 720)

@@ -76,7 +76,8 @@ class WorkerRun(Generic[_T]):
         self.done, self.total = 0, 1
         self._stop = threading.Event()
         self.result: Future[_T] = Future()
-        threading.Thread(target=self._work, args=(job,), name=name, daemon=True).start()
+        self._thread = threading.Thread(target=self._work, args=(job,), name=name, daemon=True)
+        self._thread.start()
 
     def cancel(self) -> None:
         """Stop at the job's next progress call (the result then raises the job's cancellation)."""
@@ -85,6 +86,14 @@ class WorkerRun(Generic[_T]):
     @property
     def cancelled(self) -> bool:
         return self._stop.is_set()
+
+    def finish(self, timeout: float) -> bool:
+        """cancel(), then wait up to `timeout` seconds for the thread to end (a window closing while the job writes a
+        file: the thread is a daemon, and the process leaving mid-write left the job's temporary file behind).
+        True: the thread has ended (cancelled at its next progress call, or its write finished whole)."""
+        self.cancel()
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
 
     def _report(self, done: int, total: int) -> bool:
         self.done, self.total = done, total  # (two ints, read by the GUI thread's timer)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -121,8 +123,15 @@ def uncached(*roots: QWidget | QGraphicsScene) -> Iterator[None]:
             item.setCacheMode(mode)
 
 
-def widget_to_png(widget: QWidget, path: Path, width: int | None = None, height: int | None = None) -> QImage:
-    """Render a widget at exactly width x height pixels (scaled, not resized, so layout stays as on screen)."""
+PngSaver = Callable[[QImage, Path], None]
+"""Writes a drawn picture to its file (save_png: here and now; the window's saves it on a worker, PngSave)."""
+
+
+def widget_to_png(
+    widget: QWidget, path: Path, width: int | None = None, height: int | None = None, save: PngSaver | None = None
+) -> QImage:
+    """Render a widget at exactly width x height pixels (scaled, not resized, so layout stays as on screen), and
+    write it with `save` (save_png when None)."""
     size = widget.size()
     if size.width() <= 0 or size.height() <= 0:
         raise ExportError("the view has no size yet")
@@ -137,11 +146,12 @@ def widget_to_png(widget: QWidget, path: Path, width: int | None = None, height:
     with uncached(widget):
         widget.render(painter, QPoint(0, 0))
     painter.end()
-    _save_png(image, path)
+    (save or save_png)(image, path)
     return image
 
 
-def _save_png(image: QImage, path: Path) -> None:
+def save_png(image: QImage, path: Path) -> None:
+    """Write `image` to `path` as PNG, owner-only and all or nothing. Safe on any thread (QImage is)."""
     with atomic_target(path) as tmp:  # owner-only, all or nothing, never through a planted link
         if not image.save(_qt_name(tmp, path), "PNG"):  # type: ignore[call-overload]  # the stubs say bytes; PySide6 wants str
             raise ExportError(f"could not write {path}")
@@ -197,15 +207,16 @@ def plots_to_svg(plots: Sequence[pg.PlotItem], source: QRectF, path: Path, title
     return _write_svg(plots, source, path, title)
 
 
-def export_chart(plot: pg.PlotItem, path: Path, width: int | None = None) -> None:
-    """One chart by the file name's ending: .png (at `width` pixels, else as on screen), .svg or .pdf."""
+def export_chart(plot: pg.PlotItem, path: Path, width: int | None = None, save: PngSaver | None = None) -> None:
+    """One chart by the file name's ending: .png (at `width` pixels, else as on screen; written by `save`), .svg
+    or .pdf."""
     suffix = path.suffix.lower()
     if suffix == ".svg":
         plot_to_svg(plot, path)
     elif suffix == ".pdf":
         plot_to_pdf(plot, path)
     elif suffix == ".png":
-        plot_to_png(plot, path, width or round(plot.sceneBoundingRect().width()))
+        plot_to_png(plot, path, width or round(plot.sceneBoundingRect().width()), save)
     else:
         raise ExportError(f"{path.name}: choose .png, .svg or .pdf for a chart")
 
@@ -214,14 +225,16 @@ def export_chart(plot: pg.PlotItem, path: Path, width: int | None = None) -> Non
 SLIDE_SIZES: dict[str, tuple[int, int]] = {"slide": (1920, 1080), "slide-720p": (1280, 720)}
 
 
-def chart_to_slide(charts: QWidget, key: str, path: Path, width: int = 1920, height: int = 1080) -> None:
+def chart_to_slide(
+    charts: QWidget, key: str, path: Path, width: int = 1920, height: int = 1080, save: PngSaver | None = None
+) -> None:
     """One chart laid out afresh at width x height (16:9 for a slide) and written as PNG, SVG or PDF by the
     file's ending: the same data, theme and dates as on screen, with the chart filling the slide."""
     if width < 320 or height < 180:
         raise ExportError(f"{path.name}: a slide needs at least 320 x 180 pixels, not {width} x {height}")
     panel = charts.single_chart(key, width, height)  # type: ignore[attr-defined]
     try:
-        export_chart(panel.plots[key], path, width)
+        export_chart(panel.plots[key], path, width, save)
     finally:
         panel.dispose()
 
@@ -744,10 +757,12 @@ def _write_svg(plots: Sequence[pg.PlotItem], source: QRectF, path: Path, title: 
     return unknown
 
 
-def export_view(widget: QWidget, path: Path, width: int | None = None, height: int | None = None) -> None:
+def export_view(
+    widget: QWidget, path: Path, width: int | None = None, height: int | None = None, save: PngSaver | None = None
+) -> None:
     suffix = path.suffix.lower()
     if suffix == ".png":
-        widget_to_png(widget, path, width, height)
+        widget_to_png(widget, path, width, height, save)
     elif suffix == ".svg":
         plots = getattr(widget, "plots", None)
         if isinstance(plots, dict) and plots:  # the chart panel: plain SVG that every renderer draws alike
@@ -913,7 +928,7 @@ def sources_of(urls: Sequence[tuple[str, str]]) -> list[str]:
     return [controls_escaped(f"{p}: {u}") for u, p in seen.items()]
 
 
-def plot_to_png(plot: pg.PlotItem, path: Path, width: int) -> None:
+def plot_to_png(plot: pg.PlotItem, path: Path, width: int, save: PngSaver | None = None) -> None:
     """A single chart at `width` pixels (height keeps the on-screen aspect).
 
     The chart's own scene rectangle is painted, as for the SVG and PDF, so all three put every line on the
@@ -930,7 +945,45 @@ def plot_to_png(plot: pg.PlotItem, path: Path, width: int) -> None:
     image.fill(_background_of(plot))
     scale = width / rect.width()
     _paint_plot(plot, QPainter(image), QRectF(0, 0, width, height), scale)
-    _save_png(image, path)
+    (save or save_png)(image, path)
+
+
+class PngSave:
+    """A drawn picture written to its file on a thread of its own (the window's PNG exports): QImage.save's
+    compression was about half of a chart PNG's time on the window's thread at 100,000 polls. All or nothing as
+    save_png; `result` holds None or the failure; `landed(self)` is called on the worker when it is done (emit a
+    signal there to be told on the GUI thread).
+
+    Attributes:
+        path: the file being written.
+        result: the outcome (a Future).
+    """
+
+    def __init__(self, image: QImage, path: Path, landed: Callable[[PngSave], None]) -> None:
+        self.path = path
+        self.result: Future[None] = Future()
+        self.result.add_done_callback(lambda _f: self._land(landed))
+        self._thread = threading.Thread(target=self._work, args=(image,), name="warroom-png", daemon=True)
+        self._thread.start()
+
+    def finish(self, timeout: float) -> bool:
+        """Wait up to `timeout` seconds for the write (a window closing: the thread is a daemon, and the process
+        leaving mid-write left the temporary file behind). True: it has ended, the file whole or as it was."""
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    def _land(self, landed: Callable[[PngSave], None]) -> None:
+        # (RuntimeError: the window that asked was deleted meanwhile, after waiting FILE_WRITE_WAIT_S in vain)
+        with suppress(RuntimeError):
+            landed(self)
+
+    def _work(self, image: QImage) -> None:
+        try:
+            save_png(image, self.path)
+        except BaseException as exc:  # handed to the GUI thread through the Future
+            self.result.set_exception(exc)
+        else:
+            self.result.set_result(None)
 
 
 def _paint_plot(plot: pg.PlotItem, painter: QPainter, target: QRectF, scale: float) -> None:

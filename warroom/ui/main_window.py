@@ -27,6 +27,7 @@ from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
+    QImage,
     QKeySequence,
     QPalette,
     QResizeEvent,
@@ -115,6 +116,18 @@ class ExportRunning(Protocol):
     result: Future[int]
 
     def cancel(self) -> None: ...
+    def finish(self, timeout: float) -> bool: ...
+
+
+class FileWrite(Protocol):
+    """An export writing its file on a worker (the CSV's WorkerRun, a PNG's ui.export.PngSave)."""
+
+    def finish(self, timeout: float) -> bool: ...
+
+
+FILE_WRITE_WAIT_S = 10.0
+"""How long a closing window waits for an export still writing its file on a worker (cancelled first where it can
+stop): the workers are daemon threads, and a process leaving mid-write left the export's temporary file behind."""
 
 
 class PollSource(Protocol):
@@ -365,6 +378,7 @@ class MainWindow(QMainWindow):
     presentation_requested = Signal()
     scenario_view_requested = Signal(str)
     briefing_requested = Signal(object)
+    _png_saved = Signal(object)  # a PngSave, emitted from its worker when the file is written or refused
 
     def __init__(self, polls: PollSource, parent: QWidget | None = None, *, charts: bool = True) -> None:
         """`charts=False`: the window is built and painted without its charts (pyqtgraph not even imported): the
@@ -375,6 +389,8 @@ class MainWindow(QMainWindow):
         self._store_file: Path | None = None  # the SQLite store's file, which no save dialog may write over
         self._backup_dir: Path | None = None  # its backups' folder, which no save dialog may write into
         self.exporting: QProgressDialog | None = None  # File > Export polls' progress while its worker runs
+        self.file_writes: list[FileWrite] = []  # exports writing their files on workers (finish_file_writes)
+        self._png_saved.connect(self._on_png_saved)
         self.undo_stack = QUndoStack(self)
         # the changes the store refused, in the order made: the polls as typed, and the contest's id and name they
         # were typed in, for Retry
@@ -1451,6 +1467,8 @@ class MainWindow(QMainWindow):
             if not run.result.done():
                 return
             self.exporting = None
+            if run in self.file_writes:
+                self.file_writes.remove(run)
             progress.close()
             progress.deleteLater()
             from warroom.core.csvformat import ExportCancelled
@@ -1470,6 +1488,39 @@ class MainWindow(QMainWindow):
         progress = work_progress("Exporting the polls…", "Export polls", "export_progress", self, land)
         progress.destroyed.connect(run.cancel)  # (the window closed meanwhile: the worker stops at its next step)
         self.exporting = progress
+        self.file_writes.append(run)
+
+    def finish_file_writes(self, timeout: float = FILE_WRITE_WAIT_S) -> bool:
+        """The window is closing: every export still writing on a worker is cancelled where it can stop (the CSV
+        before its write) and waited for, up to `timeout` seconds in all, so that none is cut off mid-write by the
+        process ending (its temporary file left behind). True: every one has ended."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        ended = all([run.finish(max(0.0, deadline - time.monotonic())) for run in self.file_writes])
+        self.file_writes.clear()
+        return ended
+
+    def _save_png_later(self, image: QImage, path: Path) -> None:
+        """A PNG export's picture, drawn on this thread, compressed and written on a worker (ui.export.PngSave)."""
+        from warroom.ui.export import PngSave
+
+        self.file_writes.append(PngSave(image, path, self._png_saved.emit))
+        self.statusBar().showMessage(f"Saving {path}…", 5000)
+
+    def _on_png_saved(self, save: object) -> None:
+        from warroom.ui.export import PngSave, export_problem
+
+        assert isinstance(save, PngSave)
+        if save not in self.file_writes:
+            return  # (the window closed meanwhile)
+        self.file_writes.remove(save)
+        try:
+            save.result.result()
+        except Exception as exc:
+            self.show_error(f"Export failed: {export_problem(save.path, exc)}")
+            return
+        self.statusBar().showMessage(f"Saved {save.path}", 5000)
 
     def _push(self, command: AddPollsCommand | EditPollCommand | DeletePollsCommand) -> bool:
         try:
@@ -1654,11 +1705,12 @@ class MainWindow(QMainWindow):
             if not ok:
                 return
         try:
-            export_view(widget, Path(path), width)
+            export_view(widget, Path(path), width, save=self._save_png_later)  # (a PNG lands in _on_png_saved)
         except Exception as exc:
             self.show_error(f"Export failed: {export_problem(Path(path), exc)}")
             return
-        self.statusBar().showMessage(f"Saved {path}", 5000)
+        if kind != "png":
+            self.statusBar().showMessage(f"Saved {path}", 5000)
 
     def export_chart_dialog(self, key: str) -> None:
         """One chart on its own as PNG, vector SVG or PDF (by the file name's ending), as on screen or laid out
@@ -1692,15 +1744,17 @@ class MainWindow(QMainWindow):
             if not ok:
                 return
         try:
+            # (a PNG's picture is drawn here and written on a worker: it lands in _on_png_saved)
             if slide is not None:
-                chart_to_slide(charts, key, target, *slide)
+                chart_to_slide(charts, key, target, *slide, save=self._save_png_later)
             else:
                 with charts.exportable(key) as plot:  # (with its dates, which a short screen's layout hides)
-                    export_chart(plot, target, width)
+                    export_chart(plot, target, width, save=self._save_png_later)
         except Exception as exc:
             self.show_error(f"Export failed: {export_problem(target, exc)}")
             return
-        self.statusBar().showMessage(f"Saved {target}", 5000)
+        if target.suffix.lower() != ".png":
+            self.statusBar().showMessage(f"Saved {target}", 5000)
 
     def _ask_png_width(self, shape: QSize | QSizeF) -> tuple[int, bool]:
         """The width of a PNG of a view of this shape: up to 8,000 pixels, and never wider than its picture can be
