@@ -1491,7 +1491,7 @@ class MainWindow(QMainWindow):
             file_menu, "&Export polls…", "Ctrl+E", self.choose_export, "Save every poll to a CSV file"
         )
         file_menu.addSeparator()
-        self.export_menu = file_menu.addMenu("Export &chart")
+        self.export_menu = file_menu.addMenu("Export c&hart")  # (Alt+C is Edit &contest…)
         file_menu.addSeparator()
         self.action_quit = self._action(
             file_menu, "&Quit", QKeySequence.StandardKey.Quit, self._quit_chosen, "Close warroom"
@@ -1546,13 +1546,13 @@ class MainWindow(QMainWindow):
         self.polls_pane.view.addAction(self.action_paste)
         self.action_annotate = self._action(
             edit,
-            "Add &event marker…",
+            "Add event &marker…",  # (Alt+E is &Edit poll…)
             "Ctrl+M",
             self.add_annotation,
             "Mark an event (e.g. a poster launch) on the charts",
         )
         self.action_remove_marker = self._action(
-            edit, "&Remove event marker…", None, self.remove_annotation, "Take an event marker off the charts"
+            edit, "Remove e&vent marker…", None, self.remove_annotation, "Take an event marker off the charts"
         )
         view = bar.addMenu("&View")
         self.view_menu = view
@@ -1573,6 +1573,12 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         view.addAction(self.polls_dock.toggleViewAction())
         view.addAction(self.scenario_dock.toggleViewAction())
+        # The docks' toggles take their letters here (Qt names them after the dock's title, without one, and names
+        # them again when the title changes: "Scenario" becomes "Runoff scenario" for a two-round race).
+        self.polls_dock.windowTitleChanged.connect(lambda title: self._name_dock_toggle(self.polls_dock, "o"))
+        self.scenario_dock.windowTitleChanged.connect(lambda title: self._name_dock_toggle(self.scenario_dock, "s"))
+        self._name_dock_toggle(self.polls_dock, "o")  # P&olls: Alt+P is &Presentation mode
+        self._name_dock_toggle(self.scenario_dock, "s")
         self.action_present = self._action(
             view,
             "&Presentation mode",
@@ -1624,9 +1630,9 @@ class MainWindow(QMainWindow):
             self.export_menu.addAction(action)
         self.export_menu.addSeparator()
         for key, label in (
-            ("first", "first-round chart"),
-            ("lead1", "first-round lead chart"),
-            ("lead2", "runoff lead chart"),
+            ("first", "&first-round chart"),
+            ("lead1", "first-round &lead chart"),
+            ("lead2", "r&unoff lead chart"),
         ):
             action = QAction(f"Export the {label} (PNG, SVG or PDF)…", self)
             action.triggered.connect(partial(self.export_chart_dialog, key))
@@ -1762,6 +1768,13 @@ class MainWindow(QMainWindow):
     def _copy_polls(self) -> None:
         n = self.polls_pane.copy_selection()
         self.statusBar().showMessage(f"{n:,} rows copied", 4000)
+
+    @staticmethod
+    def _name_dock_toggle(dock: QDockWidget, letter: str) -> None:
+        """View's toggle for `dock` carries `letter` (the first one in the dock's title) as its mnemonic."""
+        title = dock.windowTitle().replace("&", "&&")
+        at = title.lower().find(letter)
+        dock.toggleViewAction().setText(title[:at] + "&" + title[at:] if at >= 0 else f"{title} (&{letter.upper()})")
 
     def _action(self, menu, text: str, shortcut, slot, tip: str) -> QAction:
         action = QAction(text, self)

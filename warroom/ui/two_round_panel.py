@@ -59,7 +59,7 @@ from warroom.core.two_round import TURNOUT_LEVER_MIN, CellRange, FirstRound, Mes
 from warroom.core.two_round_view import MatchupLead, ScenarioDefaults, TwoRoundView, question_text
 from warroom.core.types import Contest
 from warroom.ui.glyphs import drawable
-from warroom.ui.qt_utils import literal_tip, signals_blocked
+from warroom.ui.qt_utils import DataLabel, literal_tip, signals_blocked
 from warroom.ui.split_slider import (
     ARROW_STEP,
     PAGE_STEP,
@@ -903,9 +903,17 @@ class TwoRoundPanel(QWidget):
         widget.set_tips(record.tips, record.slider_tips)
         # (a screen reader reads a widget's tooltip as its description: the texts the row makes when asked, set as
         # the sliders' and typed values' descriptions, which cost no event while no assistive technology listens)
-        for slider, field, tip, slider_tip in zip(
-            widget.sliders, widget.fields, record.tips, record.slider_tips, strict=True
+        # Each slider and typed value is named for whose voters go where ("Mélenchon's voters: Macron"): they were
+        # named after their object ("runoff 0: ", the finalists' labels being set after), so a screen reader read
+        # eight sliders alike as "runoff 0" and "runoff 1".
+        for slider, field, label, tip, slider_tip in zip(
+            widget.sliders, widget.fields, widget.labels, record.tips, record.slider_tips, strict=True
         ):
+            shown = label.full_text() if isinstance(label, DataLabel) else label.text()  # (an emoji as typed)
+            named = f"{electorate_title(code)}: {shown}"
+            if slider.accessibleName() != named:
+                slider.setAccessibleName(named)
+                field.setAccessibleName(named)
             slider.setAccessibleDescription(slider_tip)
             field.setAccessibleDescription(tip)
         for slider, band in zip(widget.sliders, record.bands, strict=True):
