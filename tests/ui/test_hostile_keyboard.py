@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMenu, QMenuBar
+from PySide6.QtWidgets import QApplication, QComboBox, QMenu, QMenuBar
 
 from tests.conftest import TOY
 from tests.ui.conftest import room_of
@@ -137,3 +137,222 @@ def test_a_screen_reader_tells_every_slider_and_typed_value_of_a_two_round_race_
         twice = sorted({n for n in said if said.count(n) > 1})
         assert twice == [], (kind, twice)
     assert "Mélenchon's voters: to Macron" in names["slider"], names["slider"]
+
+
+def _answer_the_question(dialog, button: str, heard: list[str | None]) -> None:  # type: ignore[no-untyped-def]
+    """Presses `button` ("&Discard", "&Keep editing") in the question the dialog asks, once it is up (none: heard
+    gets None)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    def press() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            heard.append(None)
+            return
+        heard.append(box.text())
+        next(b for b in box.buttons() if b.text() == button).click()
+
+    QTimer.singleShot(0, dialog, press)
+
+
+@pytest.mark.parametrize("form", ["poll", "contest"])
+def test_escape_on_a_typed_form_asks_before_the_typing_goes(qtbot, form: str) -> None:
+    """Escape (or Cancel) on the poll form or the contest form closed it at once, the poll or contest typed gone
+    without a word: one stray Escape on a projector's keyboard lost a poll read out from a press release. With
+    something typed since the form was shown it now asks "Discard the poll typed?", Keep editing the default (the
+    form stays as typed); Discard closes it. An untouched form still closes at the first Escape."""
+    from PySide6.QtWidgets import QDialog, QDialogButtonBox
+
+    from warroom.ui.contest_dialog import ContestDialog
+    from warroom.ui.poll_dialog import PollDialog
+
+    def made() -> tuple[QDialog, object]:
+        dialog: QDialog
+        if form == "poll":
+            dialog = PollDialog(TOY, lambda _p: [], None, ["Acme"])
+            field = dialog.pollster
+        else:
+            dialog = ContestDialog(taken_names=["London Mayor 2012"])
+            field = dialog.name
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        field.setFocus()
+        return dialog, field
+
+    untouched, field = made()
+    QTest.keyClick(field, Qt.Key.Key_Escape)
+    assert not untouched.isVisible() and untouched.result() == QDialog.DialogCode.Rejected
+
+    dialog, field = made()
+    QTest.keyClicks(field, "Ipsos Mori")
+    heard: list[str | None] = []
+    _answer_the_question(dialog, "&Keep editing", heard)
+    QTest.keyClick(field, Qt.Key.Key_Escape)
+    assert heard == [f"Discard the {form} typed? Nothing of it is saved."]
+    assert dialog.isVisible() and field.text() == "Ipsos Mori"
+    _answer_the_question(dialog, "&Keep editing", heard)
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()  # the Cancel button alike
+    assert dialog.isVisible() and field.text() == "Ipsos Mori" and len(heard) == 2
+    _answer_the_question(dialog, "&Discard", heard)
+    QTest.keyClick(field, Qt.Key.Key_Escape)
+    assert not dialog.isVisible() and dialog.result() == QDialog.DialogCode.Rejected
+
+
+def _tab_round(qtbot, win, start, presses: int = 200) -> list:  # type: ignore[no-untyped-def]
+    """The widgets Tab stops at from `start` until it comes back to it (or `presses` run out)."""
+    win.activateWindow()
+    start.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(start.hasFocus)
+    stops = []
+    for _ in range(presses):
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        focused = QApplication.focusWidget()
+        if focused is start:
+            return stops
+        stops.append(focused)
+    raise AssertionError(f"Tab never came back to {start.objectName()}: {[s.objectName() for s in stops[-5:]]}")
+
+
+def _said(widget) -> str:  # type: ignore[no-untyped-def]
+    text = getattr(widget, "text", None)
+    return widget.accessibleName() or (text() if callable(text) and isinstance(text(), str) else "")
+
+
+@pytest.mark.parametrize("race", ["demo", "france_room"])
+def test_every_tab_stop_of_the_window_is_named_none_an_invisible_scroll_area(race: str, request, qtbot) -> None:
+    """Tab from the poll table stopped on the scenario dock's scroll area, the charts' scroll area and the panel's
+    inner one: three stops a round that draw no focus (the widget's pixels are the same focused or not) and have no
+    name, so Tab seemed to do nothing and a screen reader said "scroll area". Each stop now names what it is, none
+    is a scroll area, and the round comes back to the table."""
+    from pyqtgraph import GraphicsView
+    from PySide6.QtWidgets import QAbstractItemView, QAbstractScrollArea
+
+    room = request.getfixturevalue(race)
+    win = room.window
+    _settle(qtbot)
+    stops = _tab_round(qtbot, win, win.polls_pane.view)
+    scrolls = [
+        s.objectName() or type(s).__name__
+        for s in stops
+        if isinstance(s, QAbstractScrollArea) and not isinstance(s, (QAbstractItemView, GraphicsView))
+    ]
+    assert scrolls == [], scrolls
+    unnamed = [f"{type(s).__name__} {s.objectName()}" for s in stops if not _said(s).strip()]
+    assert unnamed == [], unnamed
+
+
+@pytest.mark.qt_log_ignore("does not support raise", "does not support grabbing", "propagateSizeHints")
+def test_in_meeting_mode_the_arrows_move_the_focused_slider_and_page_keys_step_the_views(demo, qtbot) -> None:
+    """Meeting mode steps its views with PageDown/PageUp (a clicker), Space and the arrows. On the scenario view a
+    slider focused by Tab took no arrow: Right and Left stepped the view away from it, so the sliders on the
+    projector could not be moved from the keyboard. With a slider focused the arrows move it (as everywhere else)
+    and the page keys still step the views."""
+    from PySide6.QtWidgets import QAbstractSlider
+
+    win = demo.window
+    _settle(qtbot)
+    win.activateWindow()
+    win.enter_presentation()
+    _settle(qtbot)
+    seen = [win.current_view()]
+    while seen[-1] != "scenario" and len(seen) < 6:  # the page key steps the views, to the scenario's
+        QTest.keyClick(win.focusWidget() or win, Qt.Key.Key_PageDown)
+        _settle(qtbot)
+        seen.append(win.current_view())
+    assert seen[-1] == "scenario" and len(set(seen)) == len(seen), seen
+    page = win.stack.currentWidget()
+    slider = next(
+        s
+        for s in page.findChildren(QAbstractSlider)
+        if s.isVisibleTo(win) and s.focusPolicy() != Qt.FocusPolicy.NoFocus
+    )
+    slider.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(slider.hasFocus)
+    before = slider.value()
+    QTest.keyClick(slider, Qt.Key.Key_Right)
+    _settle(qtbot)
+    assert win.current_view() == "scenario"
+    assert slider.value() == before + slider.singleStep()
+    QTest.keyClick(slider, Qt.Key.Key_Left)
+    _settle(qtbot)
+    assert win.current_view() == "scenario" and slider.value() == before
+    QTest.keyClick(slider, Qt.Key.Key_PageDown)
+    _settle(qtbot)
+    assert win.current_view() != "scenario"  # (the next view)
+    win.leave_presentation()
+
+
+def test_tab_reads_a_two_round_window_in_order(france_room, qtbot) -> None:
+    """In a two-round race Tab went from the contest picker into the panel's levers, then to its Reset button,
+    the break-even question, only then up to the toolbar's matchup and hypothesis pickers and back down to the
+    electorates' sliders, which sit above Reset (made with each contest, they came last). Now the pickers follow
+    the contest picker, and the electorates' sliders come after the levers and before Reset."""
+    win = france_room.window
+    _settle(qtbot)
+    picker = win.findChild(QComboBox, "contest_picker")
+    names = [s.objectName() for s in _tab_round(qtbot, win, picker)]
+    assert names[:2] == ["matchup_picker", "hypothesis_picker"], names[:4]
+    rows = [i for i, n in enumerate(names) if n.startswith("runoff_") and n[7:8].isdigit()]
+    assert rows, names
+    levers = names.index("two_round_message_destination_2_value")
+    assert levers < min(rows) and max(rows) < names.index("two_round_reset"), names
+
+
+def test_a_screen_reader_hears_the_charts_latest_figures(demo, qtbot) -> None:
+    """The charts' accessible description held their titles only: a screen reader heard "First round: share of
+    the vote (%)" and no number. Each chart's line now adds the figures its lines end on, as the end labels write
+    them (the same text: one number, one place), the first round's largest first."""
+    import re as regex
+
+    from pyqtgraph import GraphicsLayoutWidget
+
+    charts = demo.window.charts
+    _settle(qtbot)
+    view = next(w for w in charts.findChildren(GraphicsLayoutWidget) if w.accessibleName() == "Poll charts")
+    said = view.accessibleDescription().split("\n")
+    assert len(said) == 3, said
+    first, lead1, lead2 = said
+    for key, line in (("lead1", lead1), ("lead2", lead2)):
+        figure = charts.end_label_text(key)
+        assert figure and line.endswith(f"; latest: {figure}"), (line, figure)
+    heard = [float(x) for x in regex.findall(r" (\d+\.\d)", first.split("; latest: ")[1])]
+    assert len(heard) >= 2 and heard == sorted(heard, reverse=True), first
+    johnson = next(c.code for c in demo.poll_service.contest.candidates if c.display == "Johnson")
+    assert charts.end_label_text(johnson).split()[-1] in first, first
+
+
+def _heard(widget) -> str:  # type: ignore[no-untyped-def]
+    """What a screen reader is told of `widget`: its accessible name, value and description."""
+    from PySide6.QtGui import QAccessible
+
+    face = QAccessible.queryAccessibleInterface(widget)
+    texts = (QAccessible.Text.Name, QAccessible.Text.Value, QAccessible.Text.Description)
+    return " | ".join(face.text(t) for t in texts) if face is not None else ""
+
+
+@pytest.mark.parametrize("race", ["demo", "france_room"])
+def test_a_screen_reader_hears_the_verdict_not_only_its_name(race: str, request, qtbot) -> None:
+    """The scenario panel's verdict was named "Verdict" (the two-round panel's "Runoff verdict"): a label's
+    accessible name replaces its text for a screen reader, which heard "Verdict" and never who wins. Every shown
+    label that carries a name now gives its whole text as its description."""
+    from PySide6.QtGui import Qt as GuiQt
+    from PySide6.QtGui import QTextDocument
+    from PySide6.QtWidgets import QLabel
+
+    room = request.getfixturevalue(race)
+    win = room.window
+    _settle(qtbot)
+    silent = []
+    for label in win.findChildren(QLabel):
+        if not (label.isVisibleTo(win) and label.accessibleName() and label.text().strip()):
+            continue
+        whole = label.full_text() if hasattr(label, "full_text") else label.text()
+        if label.textFormat() != Qt.TextFormat.PlainText and GuiQt.mightBeRichText(whole):
+            doc = QTextDocument()
+            doc.setHtml(whole)
+            whole = doc.toPlainText()
+        if whole not in _heard(label):
+            silent.append((label.objectName(), label.accessibleName(), whole[:60]))
+    assert silent == [], silent

@@ -1612,6 +1612,7 @@ class ChartPanel(QWidget):
         # The charts fill the area; on one too short for every chart's plot to be read, they scroll (MIN_PLOT).
         self._scroll = QScrollArea()
         self._scroll.setObjectName("charts_scroll")
+        self._scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # (no Tab stop: its charts are the stop)
         self._scroll.setFrameShape(QFrame.Shape.NoFrame)
         self._scroll.setWidgetResizable(True)
         self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -2850,10 +2851,23 @@ class ChartPanel(QWidget):
     # --- private --------------------------------------------------------------------------------------------
 
     def _describe(self) -> None:
-        """The charts' accessible description: each chart's whole title (a title elided to fit is whole here)."""
-        titles = "\n".join(str(getattr(plot.titleLabel, "text", "")) for plot in getattr(self, "plots", {}).values())
-        if titles != self._layout_widget.accessibleDescription():
-            self._layout_widget.setAccessibleDescription(titles)
+        """The charts' accessible description: each chart's whole title (a title elided to fit is whole here) and
+        the figures its lines end on, as their end labels write them ("latest: Johnson 43.2, Livingstone 40.1"):
+        a screen reader heard the titles and no number."""
+        lines = []
+        ends = getattr(self, "_end_values", {})
+        wanted = getattr(self, "_end_wanted", {})
+        for key, plot in getattr(self, "plots", {}).items():
+            title = str(getattr(plot.titleLabel, "text", ""))
+            if key == "first":
+                shown = sorted((k for k in ends if k in self._first and k in wanted), key=lambda k: -ends[k][1])
+                figures = ", ".join(f"{wanted[k][0]} {wanted[k][1]}" for k in shown)
+            else:
+                figures = wanted[key][1] if key in ends and key in wanted else ""
+            lines.append(f"{title}; latest: {figures}" if figures else title)
+        described = "\n".join(lines)
+        if described != self._layout_widget.accessibleDescription():
+            self._layout_widget.setAccessibleDescription(described)
 
     def _fit_legends(self) -> None:
         """Lay each key out in as many columns as its chart's width holds: the pollster key (a laptop's chart
@@ -3015,6 +3029,7 @@ class ChartPanel(QWidget):
             self._place_end_labels()
         else:
             self._place_election_labels()  # (which _place_end_labels does first): they keep clear of the leads
+        self._describe()  # (the figures at the lines' ends, for a screen reader)
 
     def _place_election_labels(self, *_args: object) -> None:
         """On each lead chart the election-day label goes to the top or the bottom of its line, whichever is

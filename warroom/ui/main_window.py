@@ -36,7 +36,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractSlider,
     QApplication,
+    QComboBox,
     QDockWidget,
     QFileDialog,
     QFrame,
@@ -416,6 +418,10 @@ class MainWindow(QMainWindow):
         self.scenario_scroll = QScrollArea()
         self.scenario_scroll.setObjectName("scenario_scroll")
         self.scenario_scroll.setWidgetResizable(True)
+        # No Tab stop of its own (nor the charts', the panels' inner ones): a focused scroll area draws no focus
+        # and has no name, so Tab seemed to do nothing three times a round. Its sliders are the stops, and it still
+        # scrolls to the one focused and takes PageUp/PageDown passed up from it.
+        self.scenario_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.scenario_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scenario_scroll.setMinimumWidth(MIN_SCENARIO_WIDTH)
         # Its scrollbar always takes its width: the panel's lines are fitted to one width in the start's first stage
@@ -454,7 +460,7 @@ class MainWindow(QMainWindow):
             for key in keys:
                 sc = QShortcut(QKeySequence(key), self)
                 sc.setEnabled(False)
-                sc.activated.connect(partial(self.step_view, step))
+                sc.activated.connect(partial(self._on_present_key, key, step))
                 self._present_keys.append(sc)
         self._escape = QShortcut(QKeySequence("Escape"), self)
         self._escape.setEnabled(False)
@@ -735,6 +741,7 @@ class MainWindow(QMainWindow):
         self.runoff_toolbar.setObjectName("runoff_toolbar")
         self.runoff_toolbar.setMovable(False)
         self.runoff_toolbar.addWidget(pickers)
+        self._two_round_pickers = pickers
         self.addToolBarBreak()
         self.addToolBar(self.runoff_toolbar)
         self.runoff_toolbar.hide()
@@ -747,6 +754,18 @@ class MainWindow(QMainWindow):
         self.runoff_toolbar.setVisible(on and not self.presenting)
         self._show_scenario_panel()
         self.scenario_dock.setWindowTitle("Runoff scenario" if on else "Scenario")
+        if on:
+            self._tab_to_the_pickers()
+
+    def _tab_to_the_pickers(self) -> None:
+        """Tab goes from the contest picker to the runoff toolbar's matchup and hypothesis pickers under it, then to
+        the panel, as the window reads: the pickers came after the panel's break-even question, past its levers."""
+        previous = self.findChild(QComboBox, "contest_picker")
+        if previous is None:
+            return
+        for combo in self._two_round_pickers.findChildren(QComboBox):
+            QWidget.setTabOrder(previous, combo)
+            previous = combo
 
     def _show_scenario_panel(self) -> None:
         """The one scenario panel the open contest uses, in the dock: the two-round panel, else the IRV panel,
@@ -893,6 +912,21 @@ class MainWindow(QMainWindow):
             return
         self._view_index = (self._view_index + step) % len(self._views)
         self._show_view()
+
+    def _on_present_key(self, key: str, step: int) -> None:
+        """A meeting-mode key: steps the views, but an arrow goes to the slider that has the focus (Tab reaches the
+        scenario view's sliders). The window's shortcut took the arrows before the slider saw them, so Right stepped
+        the view away from a focused slider and the projector's sliders could not be moved from the keyboard."""
+        focused = QApplication.focusWidget()
+        if key in ("Right", "Left") and isinstance(focused, QAbstractSlider) and self.isAncestorOf(focused):
+            # As QAbstractSlider's own arrow keys (a key event sent to it would meet this shortcut again): Right
+            # adds, unless the slider reads right to left or its controls are inverted.
+            adds = (key == "Right") != (focused.layoutDirection() == Qt.LayoutDirection.RightToLeft)
+            adds = adds != focused.invertedControls()
+            action = QAbstractSlider.SliderAction
+            focused.triggerAction(action.SliderSingleStepAdd if adds else action.SliderSingleStepSub)
+            return
+        self.step_view(step)
 
     def current_view(self) -> str:
         return self._views[self._view_index] if self.presenting else "editing"
