@@ -356,3 +356,45 @@ def test_a_screen_reader_hears_the_verdict_not_only_its_name(race: str, request,
         if whole not in _heard(label):
             silent.append((label.objectName(), label.accessibleName(), whole[:60]))
     assert silent == [], silent
+
+
+@pytest.mark.qt_log_ignore("does not support raise", "does not support grabbing", "propagateSizeHints")
+def test_in_meeting_mode_space_presses_the_focused_button_and_typing_edits_the_focused_field(demo, qtbot) -> None:
+    """Meeting mode's Space stepped the view even with a button or check box focused on the scenario view (the
+    heatmap's "Show the heatmap", Reset): a keyboard could not press them on the projector. Space now presses the
+    focused button; a typed field takes Backspace, N and P as typing; elsewhere Space still steps the views."""
+    from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox
+
+    win = demo.window
+    _settle(qtbot)
+    win.activateWindow()
+    win.enter_presentation()
+    _settle(qtbot)
+    for _ in range(6):
+        if win.current_view() == "scenario":
+            break
+        win.step_view(1)
+        _settle(qtbot)
+    page = win.stack.currentWidget()
+    box = next(b for b in page.findChildren(QCheckBox) if b.isVisibleTo(win) and b.isEnabled())
+    box.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(box.hasFocus)
+    before = box.isChecked()
+    QTest.keyClick(box, Qt.Key.Key_Space)
+    _settle(qtbot)
+    assert win.current_view() == "scenario" and box.isChecked() != before
+    QTest.keyClick(box, Qt.Key.Key_Space)
+    _settle(qtbot)
+    assert box.isChecked() == before
+    field = next(f for f in page.findChildren(QAbstractSpinBox) if f.isVisibleTo(win) and f.isEnabled())
+    field.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(field.hasFocus)
+    for key in (Qt.Key.Key_Backspace, Qt.Key.Key_N, Qt.Key.Key_P):
+        QTest.keyClick(field, key)
+        _settle(qtbot)
+        assert win.current_view() == "scenario", key
+    win.setFocus()
+    QTest.keyClick(win, Qt.Key.Key_Space)
+    _settle(qtbot)
+    assert win.current_view() != "scenario"
+    win.leave_presentation()

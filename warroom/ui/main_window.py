@@ -35,6 +35,7 @@ from PySide6.QtGui import (
     QUndoStack,
 )
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QAbstractSlider,
     QApplication,
@@ -915,7 +916,7 @@ class MainWindow(QMainWindow):
 
     def _on_present_key(self, key: str, step: int) -> None:
         """A meeting-mode key: steps the views, but an arrow goes to the slider that has the focus (Tab reaches the
-        scenario view's sliders). The window's shortcut took the arrows before the slider saw them, so Right stepped
+        scenario view's sliders) and Space presses the button or check box that has it. The window's shortcut took the arrows before the slider saw them, so Right stepped
         the view away from a focused slider and the projector's sliders could not be moved from the keyboard."""
         focused = QApplication.focusWidget()
         if key in ("Right", "Left") and isinstance(focused, QAbstractSlider) and self.isAncestorOf(focused):
@@ -925,6 +926,9 @@ class MainWindow(QMainWindow):
             adds = adds != focused.invertedControls()
             action = QAbstractSlider.SliderAction
             focused.triggerAction(action.SliderSingleStepAdd if adds else action.SliderSingleStepSub)
+            return
+        if key == "Space" and isinstance(focused, QAbstractButton) and self.isAncestorOf(focused):
+            focused.click()  # (Space stepped the view past a focused button or check box: it could not be pressed)
             return
         self.step_view(step)
 
