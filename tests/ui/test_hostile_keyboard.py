@@ -398,3 +398,36 @@ def test_in_meeting_mode_space_presses_the_focused_button_and_typing_edits_the_f
     _settle(qtbot)
     assert win.current_view() != "scenario"
     win.leave_presentation()
+
+
+def test_the_charts_show_when_tab_has_brought_the_focus_to_them(demo, qtbot) -> None:
+    """Tab stops on the charts (a screen reader hears their figures there), but they drew no focus: the window's
+    pixels were the same with the focus on them as after Tab left them, so a keyboard user saw Tab do nothing. A
+    frame in the palette's highlight is drawn over their edge while they have it (over it: the charts keep their
+    size)."""
+    from pyqtgraph import GraphicsLayoutWidget
+
+    win = demo.window
+    _settle(qtbot)
+    view = next(w for w in demo.window.charts.findChildren(GraphicsLayoutWidget) if w.accessibleName())
+    size = view.size()
+    stops = []
+    win.activateWindow()
+    win.polls_pane.view.setFocus()
+    qtbot.waitUntil(win.polls_pane.view.hasFocus)
+    for _ in range(10):
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        stops.append(QApplication.focusWidget())
+        if view.hasFocus():
+            break
+    assert view.hasFocus(), [s.objectName() for s in stops]
+    _settle(qtbot)
+    focused = win.grab(view.geometry().translated(view.mapTo(win, view.rect().topLeft()) - view.pos())).toImage()
+    QTest.keyClick(view, Qt.Key.Key_Tab)
+    _settle(qtbot)
+    assert not view.hasFocus()
+    left = win.grab(view.geometry().translated(view.mapTo(win, view.rect().topLeft()) - view.pos())).toImage()
+    assert focused != left
+    highlight = view.palette().color(view.palette().ColorRole.Highlight).rgb()
+    assert focused.pixel(view.width() // 2, 0) == highlight and left.pixel(view.width() // 2, 0) != highlight
+    assert view.size() == size

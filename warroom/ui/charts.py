@@ -32,6 +32,8 @@ from PySide6.QtGui import (
     QPaintEngine,
     QPainter,
     QPainterPath,
+    QPaintEvent,
+    QPalette,
     QPen,
     QPicture,
     QPixmap,
@@ -1570,6 +1572,36 @@ class _EmptyNote(QGraphicsTextItem):
         self.setPos(box.center().x() - mine.width() / 2, box.top() + box.height() * 0.3 - mine.height() / 2)
 
 
+class FocusRing(QWidget):
+    """A frame in the palette's highlight drawn over `view`'s edge while it has the keyboard focus (a chart view
+    draws none of its own); transparent to the mouse, shown and hidden by follow()."""
+
+    WIDTH = 2
+
+    def __init__(self, view: QWidget) -> None:
+        super().__init__(view)
+        self._view = view
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.hide()
+
+    def follow(self) -> None:
+        """Shown over the whole view while it has the focus, else hidden."""
+        if self._view.hasFocus():
+            self.setGeometry(self._view.rect())
+            self.raise_()
+            self.show()
+        else:
+            self.hide()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        pen = QPen(self.palette().color(QPalette.ColorRole.Highlight), self.WIDTH)
+        painter.setPen(pen)
+        half = self.WIDTH / 2
+        painter.drawRect(QRectF(self.rect()).adjusted(half, half, -half, -half))
+
+
 class ChartPanel(QWidget):
     """First-round shares, first-round lead and runoff lead, x-linked, on one date axis.
 
@@ -1618,6 +1650,10 @@ class ChartPanel(QWidget):
         self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._scroll.setWidget(self._layout_widget)
         self._layout_widget.installEventFilter(self)  # its width changes with the scroll bar's: the keys re-fit
+        # The charts are a Tab stop (a screen reader hears their figures there) that drew no focus: a keyboard user
+        # tabbing onto them saw nothing change. A frame in the palette's highlight is drawn over their edge while
+        # they have the focus (over, not around: the charts keep their size and layout).
+        self._focus_ring = FocusRing(self._layout_widget)
         self._stacked = True  # the three charts in one column (single_chart's panel keeps one)
         grid = self._layout_widget.ci.layout
         self._grid_spacing = (grid.getContentsMargins()[1], grid.verticalSpacing())  # (top margin, gap): the style's
@@ -2952,6 +2988,8 @@ class ChartPanel(QWidget):
         if watched is self._layout_widget and event.type() == QEvent.Type.Resize:
             # (the scroll bar came or went: the charts' width changed without the panel's)
             QTimer.singleShot(0, self, self._fit_legends)
+        if watched is self._layout_widget and event.type() in (QEvent.Type.FocusIn, QEvent.Type.FocusOut):
+            self._focus_ring.follow()
         return super().eventFilter(watched, event)
 
     def _legend_below(self, plot: pg.PlotItem) -> pg.LegendItem:
