@@ -61,7 +61,7 @@ def test_a_two_round_case_saves_loads_compares_and_briefs_with_the_panels_figure
     assert record_kind(baseline) == TWO_ROUND
     # the menu offers it, with a Delete submenu, every action with a tooltip
     menu = room.window.scenario_menu
-    assert "Load 'Mélenchon stays home'" in _menu_texts(menu)
+    assert "&1 Load 'Mélenchon stays home'" in _menu_texts(menu)
     assert all(a.toolTip() for a in menu.actions() if a.text() and not a.isSeparator())
     # the panel's answer and the saved case's headline are the same figures
     leader, chance = runoff_leader(model.view)
@@ -129,7 +129,7 @@ def test_saving_and_deleting_two_round_cases_are_undone_and_redone(france_room, 
     assert room.two_round.hypothesis == label and room.two_round.scenario.turnout == 0.3
     stack.undo()
     assert "High turnout" not in _records(room)
-    assert "Load 'High turnout'" not in _menu_texts(room.window.scenario_menu)
+    assert not any("Load 'High turnout'" in text for text in _menu_texts(room.window.scenario_menu))
     stack.redo()
     assert _records(room)["High turnout"] == first
     # saving over it, then undoing, puts the first one back exactly
@@ -207,7 +207,7 @@ def test_a_runoff_case_save_is_undoable_too(room, qtbot) -> None:
     assert room.scenarios.saved() == []
     room.window.undo_stack.redo()
     assert [s.name for s in room.scenarios.saved()] == ["Plan"]
-    assert "Load 'Plan'" in _menu_texts(room.window.scenario_menu)
+    assert "&1 Load 'Plan'" in _menu_texts(room.window.scenario_menu)
 
 
 def test_the_two_round_briefing_pdf_has_the_saved_case(france_room, qtbot, tmp_path: Path) -> None:

@@ -438,15 +438,17 @@ class ScenarioActions(QObject):
         )
         if names:
             menu.addSeparator()
-            for n in names:
+            for i, n in enumerate(names, 1):
                 add(
-                    f"Load '{menu_text(n)}'", partial(self.load, n), f"Work on '{n}': its settings become the live ones"
+                    f"{_numbered(i)}Load '{menu_text(n)}'",
+                    partial(self.load, n),
+                    f"Work on '{n}': its settings become the live ones",
                 )
             delete = menu.addMenu("&Delete")
             delete.setObjectName("scenario_delete_menu")
             delete.setToolTipsVisible(True)
-            for n in names:
-                action = delete.addAction(f"'{menu_text(n)}'", partial(self.delete, n))
+            for i, n in enumerate(names, 1):
+                action = delete.addAction(f"{_numbered(i)}'{menu_text(n)}'", partial(self.delete, n))
                 action.setToolTip(literal_tip(f"Delete the saved scenario '{n}' (Edit > Undo brings it back)"))
 
     def forecast_dialog(self, points: Sequence[ForecastPoint] | None = None) -> ForecastDialog:
@@ -824,3 +826,9 @@ class ImportActions(QObject):
     def _on_runner_import_cancelled(self) -> None:
         self._end()
         self.window.statusBar().showMessage("Import cancelled: nothing was added", 6000)
+
+
+def _numbered(position: int) -> str:
+    """The mnemonic of the `position`th saved case in the Scenario menu and its Delete submenu: "&1 " to "&9 ", so a
+    keyboard reaches the first nine by their number; the rest by the arrow keys."""
+    return f"&{position} " if position <= 9 else ""

@@ -32,6 +32,8 @@ from PySide6.QtGui import (
     QPaintEngine,
     QPainter,
     QPainterPath,
+    QPaintEvent,
+    QPalette,
     QPen,
     QPicture,
     QPixmap,
@@ -1614,6 +1616,36 @@ class _EmptyNote(QGraphicsTextItem):
         self.setPos(box.center().x() - mine.width() / 2, box.top() + box.height() * 0.3 - mine.height() / 2)
 
 
+class FocusRing(QWidget):
+    """A frame in the palette's highlight drawn over `view`'s edge while it has the keyboard focus (a chart view
+    draws none of its own); transparent to the mouse, shown and hidden by follow()."""
+
+    WIDTH = 2
+
+    def __init__(self, view: QWidget) -> None:
+        super().__init__(view)
+        self._view = view
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.hide()
+
+    def follow(self) -> None:
+        """Shown over the whole view while it has the focus, else hidden."""
+        if self._view.hasFocus():
+            self.setGeometry(self._view.rect())
+            self.raise_()
+            self.show()
+        else:
+            self.hide()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        pen = QPen(self.palette().color(QPalette.ColorRole.Highlight), self.WIDTH)
+        painter.setPen(pen)
+        half = self.WIDTH / 2
+        painter.drawRect(QRectF(self.rect()).adjusted(half, half, -half, -half))
+
+
 class ChartPanel(QWidget):
     """First-round shares, first-round lead and runoff lead, x-linked, on one date axis.
 
@@ -1656,11 +1688,16 @@ class ChartPanel(QWidget):
         # The charts fill the area; on one too short for every chart's plot to be read, they scroll (MIN_PLOT).
         self._scroll = QScrollArea()
         self._scroll.setObjectName("charts_scroll")
+        self._scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # (no Tab stop: its charts are the stop)
         self._scroll.setFrameShape(QFrame.Shape.NoFrame)
         self._scroll.setWidgetResizable(True)
         self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._scroll.setWidget(self._layout_widget)
         self._layout_widget.installEventFilter(self)  # its width changes with the scroll bar's: the keys re-fit
+        # The charts are a Tab stop (a screen reader hears their figures there) that drew no focus: a keyboard user
+        # tabbing onto them saw nothing change. A frame in the palette's highlight is drawn over their edge while
+        # they have the focus (over, not around: the charts keep their size and layout).
+        self._focus_ring = FocusRing(self._layout_widget)
         self._stacked = True  # the three charts in one column (single_chart's panel keeps one)
         grid = self._layout_widget.ci.layout
         self._grid_spacing = (grid.getContentsMargins()[1], grid.verticalSpacing())  # (top margin, gap): the style's
@@ -2897,10 +2934,23 @@ class ChartPanel(QWidget):
     # --- private --------------------------------------------------------------------------------------------
 
     def _describe(self) -> None:
-        """The charts' accessible description: each chart's whole title (a title elided to fit is whole here)."""
-        titles = "\n".join(str(getattr(plot.titleLabel, "text", "")) for plot in getattr(self, "plots", {}).values())
-        if titles != self._layout_widget.accessibleDescription():
-            self._layout_widget.setAccessibleDescription(titles)
+        """The charts' accessible description: each chart's whole title (a title elided to fit is whole here) and
+        the figures its lines end on, as their end labels write them ("latest: Johnson 43.2, Livingstone 40.1"):
+        a screen reader heard the titles and no number."""
+        lines = []
+        ends = getattr(self, "_end_values", {})
+        wanted = getattr(self, "_end_wanted", {})
+        for key, plot in getattr(self, "plots", {}).items():
+            title = str(getattr(plot.titleLabel, "text", ""))
+            if key == "first":
+                shown = sorted((k for k in ends if k in self._first and k in wanted), key=lambda k: -ends[k][1])
+                figures = ", ".join(f"{wanted[k][0]} {wanted[k][1]}" for k in shown)
+            else:
+                figures = wanted[key][1] if key in ends and key in wanted else ""
+            lines.append(f"{title}; latest: {figures}" if figures else title)
+        described = "\n".join(lines)
+        if described != self._layout_widget.accessibleDescription():
+            self._layout_widget.setAccessibleDescription(described)
 
     def _fit_legends(self) -> None:
         """Lay each key out in as many columns as its chart's width holds: the pollster key (a laptop's chart
@@ -2985,6 +3035,8 @@ class ChartPanel(QWidget):
         if watched is self._layout_widget and event.type() == QEvent.Type.Resize:
             # (the scroll bar came or went: the charts' width changed without the panel's)
             QTimer.singleShot(0, self, self._fit_legends)
+        if watched is self._layout_widget and event.type() in (QEvent.Type.FocusIn, QEvent.Type.FocusOut):
+            self._focus_ring.follow()
         return super().eventFilter(watched, event)
 
     def _legend_below(self, plot: pg.PlotItem) -> pg.LegendItem:
@@ -3062,6 +3114,7 @@ class ChartPanel(QWidget):
             self._place_end_labels()
         else:
             self._place_election_labels()  # (which _place_end_labels does first): they keep clear of the leads
+        self._describe()  # (the figures at the lines' ends, for a screen reader)
 
     def _place_election_labels(self, *_args: object) -> None:
         """On each lead chart the election-day label goes to the top or the bottom of its line, whichever is

@@ -50,7 +50,7 @@ from warroom.core.types import (
     Party,
     Rules,
 )
-from warroom.ui.qt_utils import DecimalSpinBox, plain_label, signals_blocked
+from warroom.ui.qt_utils import DecimalSpinBox, DiscardGuard, plain_label, signals_blocked
 
 CAND_COLUMNS = ("Name", "Short name", "Party code", "Colour", "Withdrawn")
 PARTY_COLUMNS = ("Code", "Name", "Colour")
@@ -248,7 +248,8 @@ class ContestDialog(QDialog):
         self.problem_label.setStyleSheet("color: #B00020")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.discard_guard = DiscardGuard(self, "contest")  # Escape or Cancel with a contest typed asks first
+        self.buttons.rejected.connect(self.discard_guard.cancel)
 
         form = QFormLayout()
         form.addRow("&Name", self.name)

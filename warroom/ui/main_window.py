@@ -36,8 +36,11 @@ from PySide6.QtGui import (
     QUndoStack,
 )
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
+    QAbstractSlider,
     QApplication,
+    QComboBox,
     QDockWidget,
     QFileDialog,
     QFrame,
@@ -432,6 +435,10 @@ class MainWindow(QMainWindow):
         self.scenario_scroll = QScrollArea()
         self.scenario_scroll.setObjectName("scenario_scroll")
         self.scenario_scroll.setWidgetResizable(True)
+        # No Tab stop of its own (nor the charts', the panels' inner ones): a focused scroll area draws no focus
+        # and has no name, so Tab seemed to do nothing three times a round. Its sliders are the stops, and it still
+        # scrolls to the one focused and takes PageUp/PageDown passed up from it.
+        self.scenario_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.scenario_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scenario_scroll.setMinimumWidth(MIN_SCENARIO_WIDTH)
         # Its scrollbar always takes its width: the panel's lines are fitted to one width in the start's first stage
@@ -470,7 +477,7 @@ class MainWindow(QMainWindow):
             for key in keys:
                 sc = QShortcut(QKeySequence(key), self)
                 sc.setEnabled(False)
-                sc.activated.connect(partial(self.step_view, step))
+                sc.activated.connect(partial(self._on_present_key, key, step))
                 self._present_keys.append(sc)
         self._escape = QShortcut(QKeySequence("Escape"), self)
         self._escape.setEnabled(False)
@@ -751,6 +758,7 @@ class MainWindow(QMainWindow):
         self.runoff_toolbar.setObjectName("runoff_toolbar")
         self.runoff_toolbar.setMovable(False)
         self.runoff_toolbar.addWidget(pickers)
+        self._two_round_pickers = pickers
         self.addToolBarBreak()
         self.addToolBar(self.runoff_toolbar)
         self.runoff_toolbar.hide()
@@ -763,6 +771,18 @@ class MainWindow(QMainWindow):
         self.runoff_toolbar.setVisible(on and not self.presenting)
         self._show_scenario_panel()
         self.scenario_dock.setWindowTitle("Runoff scenario" if on else "Scenario")
+        if on:
+            self._tab_to_the_pickers()
+
+    def _tab_to_the_pickers(self) -> None:
+        """Tab goes from the contest picker to the runoff toolbar's matchup and hypothesis pickers under it, then to
+        the panel, as the window reads: the pickers came after the panel's break-even question, past its levers."""
+        previous = self.findChild(QComboBox, "contest_picker")
+        if previous is None:
+            return
+        for combo in self._two_round_pickers.findChildren(QComboBox):
+            QWidget.setTabOrder(previous, combo)
+            previous = combo
 
     def _show_scenario_panel(self) -> None:
         """The one scenario panel the open contest uses, in the dock: the two-round panel, else the IRV panel,
@@ -909,6 +929,24 @@ class MainWindow(QMainWindow):
             return
         self._view_index = (self._view_index + step) % len(self._views)
         self._show_view()
+
+    def _on_present_key(self, key: str, step: int) -> None:
+        """A meeting-mode key: steps the views, but an arrow goes to the slider that has the focus (Tab reaches the
+        scenario view's sliders) and Space presses the button or check box that has it. The window's shortcut took the arrows before the slider saw them, so Right stepped
+        the view away from a focused slider and the projector's sliders could not be moved from the keyboard."""
+        focused = QApplication.focusWidget()
+        if key in ("Right", "Left") and isinstance(focused, QAbstractSlider) and self.isAncestorOf(focused):
+            # As QAbstractSlider's own arrow keys (a key event sent to it would meet this shortcut again): Right
+            # adds, unless the slider reads right to left or its controls are inverted.
+            adds = (key == "Right") != (focused.layoutDirection() == Qt.LayoutDirection.RightToLeft)
+            adds = adds != focused.invertedControls()
+            action = QAbstractSlider.SliderAction
+            focused.triggerAction(action.SliderSingleStepAdd if adds else action.SliderSingleStepSub)
+            return
+        if key == "Space" and isinstance(focused, QAbstractButton) and self.isAncestorOf(focused):
+            focused.click()  # (Space stepped the view past a focused button or check box: it could not be pressed)
+            return
+        self.step_view(step)
 
     def current_view(self) -> str:
         return self._views[self._view_index] if self.presenting else "editing"
@@ -1542,7 +1580,7 @@ class MainWindow(QMainWindow):
             file_menu, "&Export polls…", "Ctrl+E", self.choose_export, "Save every poll to a CSV file"
         )
         file_menu.addSeparator()
-        self.export_menu = file_menu.addMenu("Export &chart")
+        self.export_menu = file_menu.addMenu("Export c&hart")  # (Alt+C is Edit &contest…)
         file_menu.addSeparator()
         self.action_quit = self._action(
             file_menu, "&Quit", QKeySequence.StandardKey.Quit, self._quit_chosen, "Close warroom"
@@ -1597,13 +1635,13 @@ class MainWindow(QMainWindow):
         self.polls_pane.view.addAction(self.action_paste)
         self.action_annotate = self._action(
             edit,
-            "Add &event marker…",
+            "Add event &marker…",  # (Alt+E is &Edit poll…)
             "Ctrl+M",
             self.add_annotation,
             "Mark an event (e.g. a poster launch) on the charts",
         )
         self.action_remove_marker = self._action(
-            edit, "&Remove event marker…", None, self.remove_annotation, "Take an event marker off the charts"
+            edit, "Remove e&vent marker…", None, self.remove_annotation, "Take an event marker off the charts"
         )
         view = bar.addMenu("&View")
         self.view_menu = view
@@ -1624,6 +1662,12 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         view.addAction(self.polls_dock.toggleViewAction())
         view.addAction(self.scenario_dock.toggleViewAction())
+        # The docks' toggles take their letters here (Qt names them after the dock's title, without one, and names
+        # them again when the title changes: "Scenario" becomes "Runoff scenario" for a two-round race).
+        self.polls_dock.windowTitleChanged.connect(lambda title: self._name_dock_toggle(self.polls_dock, "o"))
+        self.scenario_dock.windowTitleChanged.connect(lambda title: self._name_dock_toggle(self.scenario_dock, "s"))
+        self._name_dock_toggle(self.polls_dock, "o")  # P&olls: Alt+P is &Presentation mode
+        self._name_dock_toggle(self.scenario_dock, "s")
         self.action_present = self._action(
             view,
             "&Presentation mode",
@@ -1675,9 +1719,9 @@ class MainWindow(QMainWindow):
             self.export_menu.addAction(action)
         self.export_menu.addSeparator()
         for key, label in (
-            ("first", "first-round chart"),
-            ("lead1", "first-round lead chart"),
-            ("lead2", "runoff lead chart"),
+            ("first", "&first-round chart"),
+            ("lead1", "first-round &lead chart"),
+            ("lead2", "r&unoff lead chart"),
         ):
             action = QAction(f"Export the {label} (PNG, SVG or PDF)…", self)
             action.triggered.connect(partial(self.export_chart_dialog, key))
@@ -1816,6 +1860,13 @@ class MainWindow(QMainWindow):
     def _copy_polls(self) -> None:
         n = self.polls_pane.copy_selection()
         self.statusBar().showMessage(f"{n:,} rows copied", 4000)
+
+    @staticmethod
+    def _name_dock_toggle(dock: QDockWidget, letter: str) -> None:
+        """View's toggle for `dock` carries `letter` (the first one in the dock's title) as its mnemonic."""
+        title = dock.windowTitle().replace("&", "&&")
+        at = title.lower().find(letter)
+        dock.toggleViewAction().setText(title[:at] + "&" + title[at:] if at >= 0 else f"{title} (&{letter.upper()})")
 
     def _action(self, menu, text: str, shortcut, slot, tip: str) -> QAction:
         action = QAction(text, self)

@@ -40,7 +40,7 @@ from warroom.core.types import (
     firm_spellings,
 )
 from warroom.core.validation import MAX_SAMPLE_SIZE, TEXT_LIMITS
-from warroom.ui.qt_utils import DecimalSpinBox, literal_tip, plain_label
+from warroom.ui.qt_utils import DecimalSpinBox, DiscardGuard, literal_tip, plain_label
 
 BLANK = -1.0  # spin-box value shown as "–": the poll did not publish this figure
 MOST_DECIMALS = 4  # a figure given with more is shown to four places (and kept exactly while left untouched)
@@ -228,7 +228,8 @@ class PollDialog(QDialog):
         self.problems.setStyleSheet("color: #b00020")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.discard_guard = DiscardGuard(self, "poll")  # Escape or Cancel with a poll typed asks first
+        self.buttons.rejected.connect(self.discard_guard.cancel)
 
         columns = QHBoxLayout()
         left = QVBoxLayout()

@@ -25,12 +25,20 @@ from PySide6.QtGui import (
 )
 from PySide6.QtGui import Qt as _GuiQt
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
     QApplication,
+    QComboBox,
+    QDialog,
     QDoubleSpinBox,
     QLabel,
+    QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QProgressDialog,
     QStatusBar,
+    QTableWidget,
+    QTextEdit,
     QWidget,
 )
 
@@ -145,6 +153,10 @@ class DataLabel(QLabel):
             self._refit()
         else:
             super().setText(self._full)
+        if self.accessibleName() and self.accessibleDescription() != self._full:
+            # A label's accessible name replaces its text for a screen reader ("Verdict", never who wins): the
+            # whole text is its description.
+            self.setAccessibleDescription(self._full)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -540,3 +552,79 @@ def restore_window_geometry(window: QWidget, geometry: QByteArray | None) -> Non
     size = window.size()  # (no smaller than its least size, which a small screen may not hold)
     spare = area.size() - size - FRAME_ALLOWANCE
     window.move(area.x() + max(0, spare.width() // 2), area.y() + max(0, spare.height() // 2))
+
+
+def form_state(root: QWidget) -> tuple[object, ...]:
+    """What the fields of the form `root` hold, as typed: line edits, spin and date boxes, text boxes, combo boxes,
+    checkable buttons and table cells, in a fixed order (two states compare equal when nothing was typed)."""
+    state: list[object] = []
+    for widget in root.findChildren(QWidget):
+        own_line = isinstance(widget, QLineEdit) and not isinstance(widget.parent(), (QAbstractSpinBox, QComboBox))
+        if own_line or isinstance(widget, QAbstractSpinBox):  # (a box's own line edit is the box's text)
+            state.append(widget.text())  # type: ignore[attr-defined]
+        elif isinstance(widget, QPlainTextEdit) or (isinstance(widget, QTextEdit) and not widget.isReadOnly()):
+            state.append(widget.toPlainText())
+        elif isinstance(widget, QComboBox):
+            state.append(widget.currentText())
+        elif isinstance(widget, QAbstractButton) and widget.isCheckable():
+            state.append(widget.isChecked())
+        elif isinstance(widget, QTableWidget):
+            cells = [widget.item(r, c) for r in range(widget.rowCount()) for c in range(widget.columnCount())]
+            state.append(tuple((i.text(), i.checkState()) if i is not None else None for i in cells))
+    return tuple(state)
+
+
+class DiscardGuard(QObject):
+    """Escape, or the Cancel button, on a form holding something typed since it was shown asks before the typing
+    goes: "Discard the poll typed?", Keep editing the default (Escape again keeps it). A form unchanged closes at
+    once. A close made by the program (the window closing with its dialogs, a signal) is not asked: it calls
+    reject() itself, which stays as Qt's.
+
+    Args:
+        dialog: the form; the guard is its child.
+        what: what the form holds, in words ("poll", "contest", "official result").
+    """
+
+    def __init__(self, dialog: QDialog, what: str) -> None:
+        super().__init__(dialog)
+        self._dialog = dialog
+        self._what = what
+        self._shown: tuple[object, ...] | None = None
+        dialog.installEventFilter(self)
+
+    def cancel(self) -> None:
+        """The user's Cancel: the dialog is rejected unless something is typed and the user keeps editing."""
+        if self.may_close():
+            self._dialog.reject()
+
+    def may_close(self) -> bool:
+        """True if nothing was typed since the form was shown, or the user chose to discard it."""
+        if self._shown is None or form_state(self._dialog) == self._shown:
+            return True
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            title_text(self._dialog.windowTitle()),
+            f"Discard the {self._what} typed? Nothing of it is saved.",
+            QMessageBox.StandardButton.NoButton,
+            self._dialog,
+        )
+        box.setTextFormat(_GuiQt.TextFormat.PlainText)
+        discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("&Keep editing", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.exec()
+        return box.clickedButton() is discard
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._dialog:
+            if event.type() == QEvent.Type.Show and self._shown is None:
+                self._shown = form_state(self._dialog)  # (what the program filled in is not typed)
+            elif (
+                event.type() == QEvent.Type.KeyPress
+                and event.key() == Qt.Key.Key_Escape  # type: ignore[attr-defined]
+                and event.modifiers() == Qt.KeyboardModifier.NoModifier  # type: ignore[attr-defined]
+            ):
+                self.cancel()
+                return True
+        return super().eventFilter(watched, event)

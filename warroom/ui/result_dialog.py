@@ -26,7 +26,7 @@ from warroom.core.resultfile import RESULT_FILE_MAX_BYTES, ResultFileError, pars
 from warroom.core.types import Contest, OfficialResult
 from warroom.paths import from_qt_name, read_input_file
 from warroom.ui.glyphs import drawable
-from warroom.ui.qt_utils import plain_label, title_text
+from warroom.ui.qt_utils import DiscardGuard, plain_label, title_text
 
 COLUMNS = ("First round", "Final round")
 
@@ -69,7 +69,8 @@ class ResultDialog(QDialog):
         self.problems.setStyleSheet("color: #B00020")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.discard_guard = DiscardGuard(self, "official result")  # Escape or Cancel with figures typed asks
+        self.buttons.rejected.connect(self.discard_guard.cancel)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Votes as declared. The final round: the two finalists' totals after transfers."))
         layout.addWidget(self.table, 1)

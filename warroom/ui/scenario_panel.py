@@ -497,6 +497,7 @@ class ScenarioPanel(QWidget):
         ilayout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # (no Tab stop: its sliders are the stops)
         scroll.setWidget(inputs)
         scroll.setMinimumWidth(220)
         # Inputs beside the answer when there is room; on a narrow dock (a 1366-px laptop) the answer goes on top

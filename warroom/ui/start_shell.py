@@ -477,6 +477,7 @@ class StartShell(QMainWindow):
         layout.addWidget(note)
         scroll = QScrollArea()
         scroll.setObjectName("scenario_scroll")  # (the real window's names and frame: it looks the same)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # (as the real window's: no Tab stop)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setMinimumWidth(MIN_SCENARIO_WIDTH)

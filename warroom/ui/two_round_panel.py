@@ -19,6 +19,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
+from itertools import pairwise
 from typing import Any, Protocol
 
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer, Signal
@@ -34,6 +35,7 @@ from PySide6.QtGui import (
     QResizeEvent,
     QTextDocument,
 )
+from PySide6.QtGui import Qt as _GuiQt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -59,7 +61,7 @@ from warroom.core.two_round import TURNOUT_LEVER_MIN, CellRange, FirstRound, Mes
 from warroom.core.two_round_view import MatchupLead, ScenarioDefaults, TwoRoundView, question_text
 from warroom.core.types import Contest
 from warroom.ui.glyphs import drawable
-from warroom.ui.qt_utils import literal_tip, signals_blocked
+from warroom.ui.qt_utils import DataLabel, literal_tip, signals_blocked
 from warroom.ui.split_slider import (
     ARROW_STEP,
     PAGE_STEP,
@@ -310,6 +312,15 @@ class SteadyLabel(QLabel):
         if text == self.text():
             return
         super().setText(text)
+        if self.accessibleName():  # (a name replaces a label's text for a screen reader: the text is told too)
+            rich = self.textFormat() == Qt.TextFormat.RichText or (
+                self.textFormat() == Qt.TextFormat.AutoText and _GuiQt.mightBeRichText(text)
+            )
+            if rich:
+                doc = QTextDocument()
+                doc.setHtml(text)
+                text = doc.toPlainText()
+            self.setAccessibleDescription(text)
         if self.wordWrap() and self.width() > 0:
             width = self.width()
             self._keep(self._key(width), super().heightForWidth(width))  # laid out now (its box then asks)
@@ -667,6 +678,7 @@ class TwoRoundPanel(QWidget):
         ilayout.addStretch(1)
         scroll = QScrollArea()
         scroll.setObjectName("two_round_inputs")
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # (no Tab stop: its sliders are the stops)
         scroll.setWidgetResizable(True)
         scroll.setWidget(inputs)
         scroll.setMinimumWidth(220)
@@ -874,6 +886,20 @@ class TwoRoundPanel(QWidget):
             self.minor_toggle = toggle
             self.electorates_layout.addWidget(toggle)
             self.electorates_layout.addWidget(box)
+        # Tab goes down the rows as they read, after the levers and before the Reset button under them: made with
+        # each contest, the rows came last in the window's Tab order (after Reset, the break-even question and the
+        # toolbar's pickers).
+        stops: list[QWidget] = [self.message_dest.fields[-1]]
+        for part in ((*major, *extra), minor):
+            if part is minor and self.minor_toggle is not None:
+                stops.append(self.minor_toggle)
+            for code in part:
+                row = self._rows[code]
+                for slider, field in zip(row.sliders, row.fields, strict=True):
+                    stops += [slider, field]
+        stops.append(self.reset_button)
+        for before, after in pairwise(stops):
+            QWidget.setTabOrder(before, after)
         self._fit_slider_labels()
 
     def _add_row(self, layout: QVBoxLayout, first: FirstRound, pair: tuple[str, str], code: str) -> None:
@@ -903,9 +929,17 @@ class TwoRoundPanel(QWidget):
         widget.set_tips(record.tips, record.slider_tips)
         # (a screen reader reads a widget's tooltip as its description: the texts the row makes when asked, set as
         # the sliders' and typed values' descriptions, which cost no event while no assistive technology listens)
-        for slider, field, tip, slider_tip in zip(
-            widget.sliders, widget.fields, record.tips, record.slider_tips, strict=True
+        # Each slider and typed value is named for whose voters go where ("Mélenchon's voters: Macron"): they were
+        # named after their object ("runoff 0: ", the finalists' labels being set after), so a screen reader read
+        # eight sliders alike as "runoff 0" and "runoff 1".
+        for slider, field, label, tip, slider_tip in zip(
+            widget.sliders, widget.fields, widget.labels, record.tips, record.slider_tips, strict=True
         ):
+            shown = label.full_text() if isinstance(label, DataLabel) else label.text()  # (an emoji as typed)
+            named = f"{electorate_title(code)}: {shown}"
+            if slider.accessibleName() != named:
+                slider.setAccessibleName(named)
+                field.setAccessibleName(named)
             slider.setAccessibleDescription(slider_tip)
             field.setAccessibleDescription(tip)
         for slider, band in zip(widget.sliders, record.bands, strict=True):
