@@ -905,6 +905,7 @@ def capture_frame(room: WarRoom, key: str) -> StartFrame:
         for r in range(min(model.rowCount(), MAX_ROWS))
     )
     from warroom.ui.poll_table import POLL_ROLE
+    from warroom.ui.qt_utils import DataLabel, RichDataLabel
 
     shown = (model.data(model.index(r, 0), POLL_ROLE) for r in range(len(rows)))
     ids = tuple(getattr(poll, "id", None) for poll in shown)
@@ -914,6 +915,11 @@ def capture_frame(room: WarRoom, key: str) -> StartFrame:
         for name in HEADLINE:
             widget = panel.findChild(QWidget, name)
             text = widget.text() if widget is not None and hasattr(widget, "text") else ""  # QLabel or TextPane
+            # the whole text, not as fitted to this start's width (the shell's headline wraps to its own)
+            if isinstance(widget, RichDataLabel):
+                text = widget.full_rich()
+            elif isinstance(widget, DataLabel):
+                text = widget.full_text()
             if isinstance(text, str) and text.strip() and widget is not None and widget.isVisibleTo(panel):
                 if isinstance(widget, QLabel) and widget.textFormat() == Qt.TextFormat.PlainText:
                     text = html.escape(text, quote=False)  # the shell shows the headline as rich text

@@ -63,6 +63,7 @@ def test_output_lines_keep_to_their_height_at_the_dock_least_width(demo, qtbot) 
     assert "win_probability" in checked
     win_label = panel.findChild(QLabel, "win_probability")
     assert win_label.text().endswith("…")
+    assert "<b>19 %</b>" in win_label.text()  # cut at a word, its markup kept: the figure still bold
     assert "transfers uncertain by" in win_label.toolTip()  # the whole text is one hover away
     assert "transfers uncertain by" in win_label.accessibleDescription()
 
