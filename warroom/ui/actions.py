@@ -37,7 +37,7 @@ from warroom.ui.commands import DeleteScenarioCommand, SaveScenarioCommand, Scen
 from warroom.ui.compare_dialog import CompareColumn, CompareDialog
 from warroom.ui.main_window import MainWindow
 from warroom.ui.paste_dialog import PasteDialog
-from warroom.ui.qt_utils import literal_tip, menu_text, work_progress
+from warroom.ui.qt_utils import follow_run, literal_tip, menu_text, work_progress
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -325,11 +325,7 @@ class ScenarioActions(QObject):
         def land() -> None:
             if self.figuring is not progress:  # (landed already: the dialog's timer may tick once more)
                 return
-            if progress.wasCanceled():
-                run.cancel()
-            progress.setMaximum(max(1, run.total))
-            progress.setValue(min(run.done, run.total))
-            if not run.result.done():
+            if not follow_run(progress, run):
                 return
             self.figuring = None
             progress.close()

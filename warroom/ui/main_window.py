@@ -80,7 +80,7 @@ from warroom.ui.dock_layout import (
 from warroom.ui.glyphs import drawable
 from warroom.ui.poll_dialog import PollDialog
 from warroom.ui.poll_table import BULK_INSERT, POLL_ROLE, PollFilterProxy, PollTableModel, PollTableView
-from warroom.ui.qt_utils import DataStatusBar, as_html, ask_plain, plain_label, title_text, work_progress
+from warroom.ui.qt_utils import DataStatusBar, as_html, ask_plain, follow_run, plain_label, title_text, work_progress
 
 # Layout from 1280x720 up: the charts keep at least this much, the docks give way first (and scroll).
 if TYPE_CHECKING:
@@ -1498,11 +1498,7 @@ class MainWindow(QMainWindow):
         def land() -> None:
             if self.exporting is not progress:  # (landed already: the dialog's timer may tick once more)
                 return
-            if progress.wasCanceled():
-                run.cancel()
-            progress.setMaximum(max(1, run.total))
-            progress.setValue(min(run.done, run.total))
-            if not run.result.done():
+            if not follow_run(progress, run):
                 return
             self.exporting = None
             if run in self.file_writes:

@@ -8,10 +8,11 @@ import re
 import signal
 import socket
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from functools import partial
 from types import FrameType
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, QSocketNotifier, Qt, QTimer
 from PySide6.QtGui import (
@@ -43,6 +44,27 @@ from PySide6.QtWidgets import (
 )
 
 from warroom.ui.glyphs import drawable
+
+
+class WorkRun(Protocol):
+    """Work on a worker thread as services.worker_threads.WorkerRun has it: how far (`done` of `total`), cancel(),
+    and its outcome as a Future."""
+
+    done: int
+    total: int
+    result: Future[Any]
+
+    def cancel(self) -> None: ...
+
+
+def follow_run(progress: QProgressDialog, run: WorkRun) -> bool:
+    """One tick of a progress dialog following `run` (work_progress's `follow`): its Cancel passed on, its bar moved;
+    True once the run has its outcome."""
+    if progress.wasCanceled():
+        run.cancel()
+    progress.setMaximum(max(1, run.total))
+    progress.setValue(min(run.done, run.total))
+    return run.result.done()
 
 
 def work_progress(
