@@ -294,11 +294,11 @@ class RichDataLabel(QLabel):
             return True
         return False
 
-    def _end_in_ellipsis(self, width: int) -> None:
+    def _end_in_ellipsis(self, width: int, source: str) -> None:
         """The text cut to the label's lines at a word, ending in "…", its markup kept (the figure in bold stays
         bold: "Chance Livingstone wins: <b>19 %</b> (assumes a polling error of sd 7.0 points on the…"); the whole
         of it is the tooltip. A first word too wide for the lines: the plain text, fitted letter by letter."""
-        units = [u for u in _MARKUP.split(self._shown) if u]  # tags, and the words of the text between them
+        units = [u for u in _MARKUP.split(source) if u]  # tags, and the words of the text between them
         words = [i for i, u in enumerate(units) if not u.startswith("<") and u.strip()]
 
         def cut(n: int) -> str:  # the first n words, every tag kept (a tag past the cut closes what it opened)
@@ -339,20 +339,23 @@ class RichDataLabel(QLabel):
                 bold.setBold(True)  # (a name may be shown bold: measured so)
                 self._measure = (bold, QFontMetricsF(bold).maxWidth())
             bold, widest = self._measure  # (no word of fewer letters than room / widest can be too wide)
+            whole_line = ""  # the text with its too-wide names elided to the whole line (the first try)
             for share in (1.0, 0.5, 0.3, 0.2):
                 room = max(int(width * share), 24)
                 shown = build(partial(_fitted_html, font=bold, width=room, short=int(room / max(widest, 1.0))))
+                whole_line = whole_line or shown
                 self._show(shown)
                 if self._within_lines(shown):
                     break  # within its lines (or no limit): nothing too wide is shown as ever
                 if shown == self._full:
                     # No word too wide, and still past its lines (a narrow dock: the win chance's fourth line
                     # was cut through the middle of its letters): eliding names would not help; end in "…".
-                    self._end_in_ellipsis(width)
+                    self._end_in_ellipsis(width, shown)
                     shown = self._shown
                     break
-            else:  # a name elided to a fifth of the line and still past the lines: the plain text, ending in "…"
-                self._end_in_ellipsis(width)
+            else:  # a name elided to a fifth of the line and still past the lines: cut at a word and ended in "…",
+                # from its names as elided to the whole line (most of each name kept: "Blaubären…hausen")
+                self._end_in_ellipsis(width, whole_line)
                 shown = self._shown
         self._show(shown)
         plain = self.full_text()
