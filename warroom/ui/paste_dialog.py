@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from warroom.core.csvformat import ParseResult
 from warroom.core.paste import field_choices, guess_columns, to_poll_csv
 from warroom.core.types import Contest
-from warroom.ui.qt_utils import plain_label
+from warroom.ui.qt_utils import DiscardGuard, plain_label
 
 PREVIEW_ROWS = 12
 PREVIEW_CHARS = 200
@@ -122,7 +122,11 @@ class PasteDialog(QDialog):
         self.summary.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        # Escape or Cancel after a column's field or the year was changed asks first (they were lost without a word)
+        self.discard_guard = DiscardGuard(
+            self, "paste", "Discard this paste and the column choices made? Nothing of it is imported."
+        )
+        self.buttons.rejected.connect(self.discard_guard.cancel)
         layout = QVBoxLayout(self)
         layout.addWidget(
             QLabel(

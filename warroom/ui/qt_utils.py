@@ -635,12 +635,14 @@ class DiscardGuard(QObject):
     Args:
         dialog: the form; the guard is its child.
         what: what the form holds, in words ("poll", "contest", "official result").
+        question: the question in full, where "Discard the <what> typed?" does not fit (the paste dialog).
     """
 
-    def __init__(self, dialog: QDialog, what: str) -> None:
+    def __init__(self, dialog: QDialog, what: str, question: str = "") -> None:
         super().__init__(dialog)
         self._dialog = dialog
         self._what = what
+        self._question = question or f"Discard the {what} typed? Nothing of it is saved."
         self._shown: tuple[object, ...] | None = None
         dialog.installEventFilter(self)
 
@@ -656,7 +658,7 @@ class DiscardGuard(QObject):
         box = QMessageBox(
             QMessageBox.Icon.Question,
             title_text(self._dialog.windowTitle()),
-            f"Discard the {self._what} typed? Nothing of it is saved.",
+            self._question,
             QMessageBox.StandardButton.NoButton,
             self._dialog,
         )
