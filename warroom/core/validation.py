@@ -191,6 +191,19 @@ def poll_date_window(contest: Contest) -> tuple[date, date]:
     return date_window(contest.election_date)
 
 
+def event_date_problem(day: date, election: date) -> str | None:
+    """Why `day` cannot be an event marker's date in a race held on `election`, None when it can: the polls' window
+    (ten years before the election to a year after). A marker dated 9999 or 0001 was stored and never seen on the
+    charts. One rule for the window's Event marker dialog and for campaign bundles."""
+    earliest, latest = date_window(election)
+    if earliest <= day <= latest:
+        return None
+    return (
+        f"{day.isoformat()} is outside this contest's dates ({earliest.isoformat()} to {latest.isoformat()}: ten "
+        "years before its election to a year after)"
+    )
+
+
 def date_window(election: date) -> tuple[date, date]:
     """The earliest and latest dates a poll of a race held on `election` may carry (see LATEST_AFTER_ELECTION)."""
     earliest = election - EARLIEST_BEFORE_ELECTION if election.toordinal() > EARLIEST_BEFORE_ELECTION.days else date.min

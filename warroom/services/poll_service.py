@@ -37,7 +37,7 @@ from warroom.core.forecast import ForecastErrors
 from warroom.core.infile import decode_csv_bytes
 from warroom.core.pipeline import PriorSource
 from warroom.core.types import Annotation, Contest, OfficialResult, Poll
-from warroom.core.validation import poll_problems, today_somewhere
+from warroom.core.validation import event_date_problem, poll_problems, today_somewhere
 from warroom.paths import read_input_file, write_private_atomic
 from warroom.services.store_writer import StoreWriter
 from warroom.services.worker_threads import WorkerRun, WorkProgress
@@ -722,7 +722,11 @@ class PollService(QObject):
         return job
 
     def add_annotation(self, annotation: Annotation) -> int:
+        """Store an event marker of the open contest; ValueError (nothing stored) for a date outside its dates."""
         contest = self._require_contest()
+        problem = event_date_problem(annotation.when, contest.election_date)
+        if problem is not None:
+            raise ValueError(f"The event marker's date {problem}")
         new_id = self._write(lambda s: repo.add_annotation(s, contest.id or 0, annotation), contest)
         self._annotations = self._run(lambda s: repo.list_annotations(s, contest.id or 0))
         self.annotations_changed.emit(self.annotations)

@@ -48,7 +48,7 @@ from warroom.core.types import (
     is_colour,
     lookalike_key,
 )
-from warroom.core.validation import iso_date, result_problems, validate_poll
+from warroom.core.validation import event_date_problem, iso_date, result_problems, validate_poll
 from warroom.store import irv_priors, questions
 from warroom.store import polls as repo
 from warroom.store.schema import (
@@ -720,6 +720,9 @@ def read_bundle(text: str) -> Bundle:
         problem = event_note_problem(events[-1].text)  # (the window's Event marker dialog's rule too)
         if problem is not None:  # too long; a NUL, a terminal escape, a line break, a direction override
             raise ContestError(f"events[{i + 1}]: text {problem}")
+        problem = event_date_problem(events[-1].when, parsed.contest.election_date)  # (the window's rule too)
+        if problem is not None:  # a typo such as 9999: stored, and never seen on the charts
+            raise ContestError(f"events[{i + 1}]: date {problem}")
     scenarios: list[tuple[str, dict[str, Any], dict[str, Any], str]] = []
     for i, item in enumerate(data.get("scenarios", [])):
         try:
