@@ -302,10 +302,8 @@ class RichDataLabel(QLabel):
         words = [i for i, u in enumerate(units) if not u.startswith("<") and u.strip()]
 
         def cut(n: int) -> str:  # the first n words, every tag kept (a tag past the cut closes what it opened)
-            last = words[n - 1] if n > 0 else -1
-            kept = [u for i, u in enumerate(units) if u.startswith("<") or i <= last]
-            at = sum(1 for i, u in enumerate(units) if i <= last)  # where the "…" goes: after the last word kept
-            return "".join(kept[:at]).rstrip() + "…" + "".join(kept[at:])
+            end = words[n - 1] + 1 if n > 0 else 0  # the "…" goes after the last word kept
+            return "".join(units[:end]).rstrip() + "…" + "".join(u for u in units[end:] if u.startswith("<"))
 
         low, high = 0, len(words) - 1  # the most words that fit (the whole text did not)
         while low < high:
@@ -641,7 +639,6 @@ class DiscardGuard(QObject):
     def __init__(self, dialog: QDialog, what: str, question: str = "") -> None:
         super().__init__(dialog)
         self._dialog = dialog
-        self._what = what
         self._question = question or f"Discard the {what} typed? Nothing of it is saved."
         self._shown: tuple[object, ...] | None = None
         dialog.installEventFilter(self)

@@ -819,8 +819,7 @@ class ScenarioPanel(QWidget):
         grid = self._baseline_grid
         at = (1, 1) if slim else (0, 2)
         index = grid.indexOf(self.baseline_date)
-        row, column, _rows, _columns = cast(tuple[int, int, int, int], grid.getItemPosition(index))
-        if index >= 0 and (row, column) != at:
+        if index >= 0 and cast(tuple[int, int, int, int], grid.getItemPosition(index))[:2] != at:
             grid.removeWidget(self.baseline_date)
             grid.addWidget(self.baseline_date, *at)
         wanted = Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal
