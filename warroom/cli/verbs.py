@@ -600,7 +600,7 @@ def cmd_count(args: argparse.Namespace, out: TextIO) -> int:
     from warroom.core.blt import BltFormatError, read_blt
     from warroom.core.count import CountError, count_ballots
     from warroom.core.csvformat import CsvFormatError, LineError, parse_ballot_file
-    from warroom.core.nyc_cvr import NycFormatError, is_nyc_file, read_nyc_cvr
+    from warroom.core.nyc_cvr import NycFormatError, ballot_file_kind, read_nyc_cvr
 
     contest_rules, majority_note = contest_cli.contest_count_rules(args)
     rules = _count_rules(args, contest_rules)  # --contest's own rules, if named
@@ -608,18 +608,18 @@ def cmd_count(args: argparse.Namespace, out: TextIO) -> int:
         standing: tuple[str, ...] | None = None  # everyone a .blt file declares: shown with 0 if nobody marked him
         if not stat.S_ISREG(os.stat(args.file).st_mode):  # a FIFO or device would hang or never end
             raise CliError(f"{args.file}: not a regular file")
+        kind = ballot_file_kind(args.file)
         nyc_only = [o for o, v in (("--cvr-contest", args.cvr_contest), ("--candidacy", args.candidacy)) if v]
-        if nyc_only and (args.file.suffix.casefold() == ".blt" or not is_nyc_file(args.file)):
+        if nyc_only and kind != "nyc":
             raise CliError(  # options that would do nothing are usage errors (as `import --replace`)
                 f"{', '.join(nyc_only)}: New York City's cast-vote records only; {args.file} is a "
-                f"{'BLT file' if args.file.suffix.casefold() == '.blt' else 'ballot CSV'}, one contest naming its "
-                "candidates",
+                f"{'BLT file' if kind == 'blt' else 'ballot CSV'}, one contest naming its candidates",
                 code=2,
             )
-        if args.file.suffix.casefold() == ".blt":  # the BLT weighted-profile format (OpenSTV and others)
+        if kind == "blt":  # the BLT weighted-profile format (OpenSTV and others)
             blt = read_blt(args.file)
             ballots, errors, standing = blt.table, list[LineError](), blt.candidates
-        elif is_nyc_file(args.file):  # the city's own rules are read with the ballots (5 rankings, batch, ...)
+        elif kind == "nyc":  # the city's own rules are read with the ballots (5 rankings, batch, ...)
             if args.system != "irv":
                 raise CliError(
                     f"{args.file}: New York City's cast-vote records count by instant runoff: add --system irv"

@@ -213,6 +213,19 @@ def looks_like_nyc(header: Sequence[str]) -> bool:
     return any(_COLUMN.match(h or "") for h in header)
 
 
+def ballot_file_kind(path: str | Path) -> str:
+    """Which reader a ballot file takes: "blt" (a .blt file: core.blt), "nyc" (the Board's export: read_nyc_cvr) or
+    "csv" (a ballot CSV: csvformat.parse_ballot_file). One rule for `warroom count` and the window's "From last
+    election's ballots…".
+
+    Raises:
+        OSError: the file cannot be read.
+    """
+    if Path(path).suffix.casefold() == ".blt":
+        return "blt"
+    return "nyc" if is_nyc_file(path) else "csv"
+
+
 def is_nyc_file(path: str | Path) -> bool:
     """Whether a file is the Board's export: an Excel workbook, or a CSV whose header has `Choice k of n` columns.
 

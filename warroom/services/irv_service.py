@@ -106,15 +106,16 @@ def read_prior_ballots(
         OSError: the file cannot be read.
     """
     from warroom.core.blt import BltFormatError, read_blt
-    from warroom.core.nyc_cvr import is_nyc_file
+    from warroom.core.nyc_cvr import ballot_file_kind
 
-    if path.suffix.casefold() == ".blt":
+    kind = ballot_file_kind(path)
+    if kind == "blt":
         try:
             blt = read_blt(path)
         except BltFormatError as exc:
             raise ValueError(str(exc)) from None
         return blt.table, []
-    if is_nyc_file(path):
+    if kind == "nyc":
         raise ValueError(
             "New York City's cast-vote records: read them with `warroom count FILE --system irv --cvr-contest "
             "CONTEST --candidacy CANDIDACY_FILE --contest NAME --save-prior` (they hold several contests and name "
