@@ -333,6 +333,7 @@ def test_an_export_into_a_folder_that_does_not_exist_is_refused_in_the_window_as
             qtbot.waitUntil(lambda: room.window.exporting is None)  # (written on a worker)
         else:
             room.window.export_view_dialog(room.window.charts, suffix)
+            qtbot.waitUntil(lambda: not room.window.file_writes)  # (the SVG is made and written on a worker)
         assert len(errors) == 1, (suffix, errors)
         assert str(target) in errors[0] and "does not exist" in errors[0] and "nothing written" in errors[0], errors
         assert not (tmp_path / "nodir").exists(), suffix
@@ -384,6 +385,7 @@ def test_a_name_typed_without_its_ending_gets_the_chosen_kinds_in_every_save_dia
     room.window.show_error = errors.append  # type: ignore[method-assign]
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "view"), ""))
     room.window.export_view_dialog(room.window.charts, "svg")
+    qtbot.waitUntil(lambda: not room.window.file_writes)  # (the SVG is made and written on a worker)
     assert errors == [] and (tmp_path / "view.svg").is_file(), errors
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "polls"), ""))
     room.window.choose_export()
@@ -391,7 +393,7 @@ def test_a_name_typed_without_its_ending_gets_the_chosen_kinds_in_every_save_dia
     assert errors == [] and (tmp_path / "polls.csv").is_file() and not (tmp_path / "polls").exists(), errors
 
 
-def test_an_emoji_no_font_has_is_named_in_the_status_bars_messages(room, tmp_path, monkeypatch) -> None:
+def test_an_emoji_no_font_has_is_named_in_the_status_bars_messages(room, qtbot, tmp_path, monkeypatch) -> None:
     """The status bar's messages quote names and files ("Saved …/🦄 slides.svg", "Contest 'Toyton 🗳️' created"):
     it drew them with empty boxes. Its messages follow the window's one rule (ui.glyphs)."""
     from PySide6.QtWidgets import QFileDialog
@@ -400,6 +402,7 @@ def test_an_emoji_no_font_has_is_named_in_the_status_bars_messages(room, tmp_pat
     target = tmp_path / "🦄 slides.svg"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     room.window.export_view_dialog(room.window.charts, "svg")
+    qtbot.waitUntil(lambda: not room.window.file_writes)  # (the SVG is made and written on a worker)
     assert target.is_file()
     message = room.window.statusBar().currentMessage()
     assert "[unicorn face] slides.svg" in message and "🦄" not in message, message

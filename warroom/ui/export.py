@@ -9,8 +9,10 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QEvent, QMarginsF, QPoint, QPointF, QRectF, QSize, QSizeF, Qt
 from PySide6.QtGui import (
@@ -123,15 +125,25 @@ def uncached(*roots: QWidget | QGraphicsScene) -> Iterator[None]:
             item.setCacheMode(mode)
 
 
-PngSaver = Callable[[QImage, Path], None]
-"""Writes a drawn picture to its file (save_png: here and now; the window's saves it on a worker, PngSave)."""
+FileJob = Callable[[], None]
+"""The last step of an export, which touches no widget or chart: making a file's contents from what was read or
+drawn and writing it, all or nothing (a PNG's compression, an SVG's text)."""
+
+Later = Callable[[FileJob, Path], None]
+"""Runs an export's FileJob for its file: `now` (here, before returning: the command line, tests), or the window's,
+on a worker (FileSave), which says on the window's thread when the file is written or why not."""
+
+
+def now(job: FileJob, _path: Path) -> None:
+    """Later's plain form: the file is written before this returns (a failure raises here)."""
+    job()
 
 
 def widget_to_png(
-    widget: QWidget, path: Path, width: int | None = None, height: int | None = None, save: PngSaver | None = None
+    widget: QWidget, path: Path, width: int | None = None, height: int | None = None, later: Later | None = None
 ) -> QImage:
     """Render a widget at exactly width x height pixels (scaled, not resized, so layout stays as on screen), and
-    write it with `save` (save_png when None)."""
+    write it by `later` (now when None)."""
     size = widget.size()
     if size.width() <= 0 or size.height() <= 0:
         raise ExportError("the view has no size yet")
@@ -146,7 +158,7 @@ def widget_to_png(
     with uncached(widget):
         widget.render(painter, QPoint(0, 0))
     painter.end()
-    (save or save_png)(image, path)
+    (later or now)(partial(save_png, image, path), path)
     return image
 
 
@@ -185,7 +197,7 @@ def widget_to_svg(widget: QWidget, path: Path, title: str = "") -> None:
             raise ExportError(f"could not write {path}")
 
 
-def plot_to_svg(plot: pg.PlotItem, path: Path) -> list[str]:
+def plot_to_svg(plot: pg.PlotItem, path: Path, later: Later | None = None) -> list[str]:
     """A single chart as plain vector SVG that renders the same in Qt, browsers, Inkscape and rsvg.
 
     Qt's QSvgGenerator writes each item under its own transform (a data item's is about 5e-5 by -3.5, in
@@ -194,29 +206,34 @@ def plot_to_svg(plot: pg.PlotItem, path: Path) -> list[str]:
     fall back to a serif face. This writer maps every item to chart pixels itself (see _SvgWriter), so the file
     holds only absolute coordinates, real symbol paths and a concrete font list.
 
+    The charts are read here; the text is made and written by `later` (now when None; the window's, on a worker).
+
     Returns:
         The type names of visible items it could not draw (empty for the app's charts).
     """
     _settle(plot)
     rect = _export_rect(plot)
-    return _write_svg([plot], rect, path, plot.titleLabel.text or "warroom chart")
+    return _write_svg([plot], rect, path, plot.titleLabel.text or "warroom chart", later)
 
 
-def plots_to_svg(plots: Sequence[pg.PlotItem], source: QRectF, path: Path, title: str) -> list[str]:
-    """Several charts of one scene (e.g. the whole chart panel) as one plain SVG of the `source` area."""
-    return _write_svg(plots, source, path, title)
+def plots_to_svg(
+    plots: Sequence[pg.PlotItem], source: QRectF, path: Path, title: str, later: Later | None = None
+) -> list[str]:
+    """Several charts of one scene (e.g. the whole chart panel) as one plain SVG of the `source` area (made and
+    written by `later`, as plot_to_svg)."""
+    return _write_svg(plots, source, path, title, later)
 
 
-def export_chart(plot: pg.PlotItem, path: Path, width: int | None = None, save: PngSaver | None = None) -> None:
-    """One chart by the file name's ending: .png (at `width` pixels, else as on screen; written by `save`), .svg
-    or .pdf."""
+def export_chart(plot: pg.PlotItem, path: Path, width: int | None = None, later: Later | None = None) -> None:
+    """One chart by the file name's ending: .png (at `width` pixels, else as on screen), .svg
+    or .pdf; a PNG's compression and an SVG's text are made and written by `later` (now when None)."""
     suffix = path.suffix.lower()
     if suffix == ".svg":
-        plot_to_svg(plot, path)
+        plot_to_svg(plot, path, later)
     elif suffix == ".pdf":
         plot_to_pdf(plot, path)
     elif suffix == ".png":
-        plot_to_png(plot, path, width or round(plot.sceneBoundingRect().width()), save)
+        plot_to_png(plot, path, width or round(plot.sceneBoundingRect().width()), later)
     else:
         raise ExportError(f"{path.name}: choose .png, .svg or .pdf for a chart")
 
@@ -226,7 +243,7 @@ SLIDE_SIZES: dict[str, tuple[int, int]] = {"slide": (1920, 1080), "slide-720p": 
 
 
 def chart_to_slide(
-    charts: QWidget, key: str, path: Path, width: int = 1920, height: int = 1080, save: PngSaver | None = None
+    charts: QWidget, key: str, path: Path, width: int = 1920, height: int = 1080, later: Later | None = None
 ) -> None:
     """One chart laid out afresh at width x height (16:9 for a slide) and written as PNG, SVG or PDF by the
     file's ending: the same data, theme and dates as on screen, with the chart filling the slide."""
@@ -234,7 +251,7 @@ def chart_to_slide(
         raise ExportError(f"{path.name}: a slide needs at least 320 x 180 pixels, not {width} x {height}")
     panel = charts.single_chart(key, width, height)  # type: ignore[attr-defined]
     try:
-        export_chart(panel.plots[key], path, width, save)
+        export_chart(panel.plots[key], path, width, later)
     finally:
         panel.dispose()
 
@@ -311,13 +328,21 @@ def _font_px(font: QFont) -> float:
 
 
 class _SvgWriter:
-    """Collects SVG elements in chart pixels (origin at the exported area's top left)."""
+    """Collects SVG elements in chart pixels (origin at the exported area's top left).
+
+    Two steps, so that the window's thread only reads the charts: `path`, `aliased_line`, `text` and `markers`
+    take copies of what is to be drawn (paths, transforms, pens, brushes, fonts, a scatter item's points as arrays)
+    and keep them as steps; `document` turns the steps into SVG text, which is most of the work (at 100,000 polls
+    the chart panel's SVG was 1.7 s of formatting thousands of markers on the window's thread) and touches no
+    chart, so it can run on a worker (plots_to_svg's `later`). The text is the same whichever thread makes it.
+    """
 
     def __init__(self, origin: QRectF) -> None:
         self.origin = origin
         self.body: list[str] = []
         self.clips: dict[tuple[float, float, float, float], str] = {}
         self.shift = QTransform.fromTranslate(-origin.left(), -origin.top())
+        self._steps: list[Callable[[], None]] = []  # each element to write, in order (document runs them)
 
     # paint attributes
     @staticmethod
@@ -354,8 +379,81 @@ class _SvgWriter:
             self.clips[key] = f"clip{len(self.clips)}"
         return f' clip-path="url(#{self.clips[key]})"'
 
-    # shapes
+    # shapes (each kept as a step of copies; drawn by document)
     def path(
+        self,
+        path: QPainterPath,
+        transform: QTransform,
+        pen: QPen | None,
+        brush: QBrush | None,
+        clip: QRectF | None = None,
+        *,
+        marker: bool = False,
+    ) -> None:
+        args = (QPainterPath(path), QTransform(transform), _pen_copy(pen), _brush_copy(brush), _rect_copy(clip))
+        self._steps.append(lambda: self._path(*args, marker=marker))
+
+    def markers(self, item: pg.ScatterPlotItem, transform: QTransform, clip: QRectF | None) -> None:
+        """A scatter item's visible points, as each would be drawn by _draw_symbol: read here as arrays (the
+        item's own record array; a point without its own symbol, size, pen or brush takes the item's, as
+        pyqtgraph's SpotItem does), drawn by document."""
+        from pyqtgraph.graphicsItems.ScatterPlotItem import Symbols
+
+        data = item.data
+        shown = np.asarray(data["visible"], dtype=bool)
+        xs, ys = data["x"][shown].astype(float), data["y"][shown].astype(float)
+        opts = item.opts
+        sizes = np.where(data["size"][shown] == -1, opts["size"], data["size"][shown]).astype(float)
+        names = list(Symbols.keys())
+        symbols: list[object] = []
+        for symbol in data["symbol"][shown].tolist():
+            if symbol is None:
+                symbol = opts["symbol"]
+            with suppress(Exception):  # (SpotItem.symbol: a number names the n-th symbol)
+                symbol = names[int(symbol) % len(names)]  # type: ignore[call-overload]
+            symbols.append(symbol)
+        pens: dict[int, QPen] = {}
+        brushes: dict[int, QBrush] = {}
+        pen_of: list[QPen] = []
+        brush_of: list[QBrush] = []
+        for pen, brush in zip(data["pen"][shown].tolist(), data["brush"][shown].tolist(), strict=True):
+            pen = opts["pen"] if pen is None else pen
+            brush = opts["brush"] if brush is None else brush
+            if id(pen) not in pens:
+                pens[id(pen)] = QPen(pg.mkPen(pen))
+            if id(brush) not in brushes:
+                brushes[id(brush)] = QBrush(pg.mkBrush(brush))
+            pen_of.append(pens[id(pen)])
+            brush_of.append(brushes[id(brush)])
+        px_mode = bool(opts["pxMode"])
+        transform, clip = QTransform(transform), _rect_copy(clip)
+        points = (xs.tolist(), ys.tolist(), sizes.tolist(), symbols, pen_of, brush_of)
+        self._steps.append(lambda: self._markers(*points, transform, clip, px_mode))
+
+    def _markers(
+        self,
+        xs: list[float],
+        ys: list[float],
+        sizes: list[float],
+        symbols: list[object],
+        pens: list[QPen],
+        brushes: list[QBrush],
+        transform: QTransform,
+        clip: QRectF | None,
+        px_mode: bool,
+    ) -> None:
+        for x, y, size, symbol, pen, brush in zip(xs, ys, sizes, symbols, pens, brushes, strict=True):
+            if px_mode:
+                at = _symbol_at(symbol, size, transform.map(QPointF(x, y)))
+                if at is not None:
+                    self._path(*at, pen, brush, clip, marker=True)
+            else:  # size in data units: drawn under the item's own transform
+                t = QTransform()
+                t.translate(x, y)
+                t.scale(size, size)
+                self._path(_symbol_path(symbol), t * transform, pen, brush, clip, marker=True)
+
+    def _path(
         self,
         path: QPainterPath,
         transform: QTransform,
@@ -378,8 +476,8 @@ class _SvgWriter:
                 # An outlined area (a forecast band with dashed edges) reaching past the chart: its fill cut to
                 # the chart, its outline clipped as lines. Kept or dropped whole by its centre, as a marker is,
                 # a band starting before the visible weeks was left out of the SVG.
-                self.path(path, transform, None, brush, clip)
-                self.path(path, transform, pen, None, clip)
+                self._path(path, transform, None, brush, clip)
+                self._path(path, transform, pen, None, clip)
                 return
             elif filled:
                 area = QPainterPath()
@@ -394,7 +492,10 @@ class _SvgWriter:
     def aliased_line(self, a: QPointF, b: QPointF, pen: QPen) -> None:
         """A line Qt draws without antialiasing (the axes): on the pixels Qt's raster engine fills, so other
         renderers draw it crisp and in the same column instead of greying it across two."""
+        args = (QPointF(a), QPointF(b), QPen(pen))
+        self._steps.append(lambda: self._aliased_line(*args))
 
+    def _aliased_line(self, a: QPointF, b: QPointF, pen: QPen) -> None:
         def snap(v: float) -> float:
             return math.floor(v) + 0.5  # the pixel Qt's aliased rasteriser fills for a 1-px line at v
 
@@ -454,14 +555,29 @@ class _SvgWriter:
     ) -> None:
         if not text.strip():
             return
-        t = QTransform.fromTranslate(x, y) * transform * self.shift
-        if clip is not None and not self.shift.mapRect(clip).contains(QPointF(t.dx(), t.dy())):
-            return  # starts outside its plot area: hidden there (and Qt's SVG renderer would not clip it)
+        # (the font's face and size are read here: QFontInfo and the screen's resolution are the window's)
         family = QFontInfo(font).family() or font.family()
         style = (
             f'font-family="\'{family}\', {_FONT_FALLBACK}" font-size="{_num(_font_px(font))}"'
             f' font-weight="{700 if font.bold() else 400}"' + (' font-style="italic"' if font.italic() else "")
         )
+        args = (text, QTransform(transform), x, y, style, QColor(colour), anchor, _rect_copy(clip))
+        self._steps.append(lambda: self._text(*args))
+
+    def _text(
+        self,
+        text: str,
+        transform: QTransform,
+        x: float,
+        y: float,
+        style: str,
+        colour: QColor,
+        anchor: str,
+        clip: QRectF | None,
+    ) -> None:
+        t = QTransform.fromTranslate(x, y) * transform * self.shift
+        if clip is not None and not self.shift.mapRect(clip).contains(QPointF(t.dx(), t.dy())):
+            return  # starts outside its plot area: hidden there (and Qt's SVG renderer would not clip it)
         if abs(t.m11() - 1) < 1e-9 and abs(t.m22() - 1) < 1e-9 and abs(t.m12()) < 1e-9 and abs(t.m21()) < 1e-9:
             place = f'x="{_num(t.dx())}" y="{_num(t.dy())}"'
         else:
@@ -476,6 +592,10 @@ class _SvgWriter:
         self.body.append(f"<g{self.clip_attr(clip)}>{element}</g>" if clip is not None else element)
 
     def document(self, width: float, height: float, title: str, background: QColor) -> str:
+        """The SVG text of every step kept (any thread: it reads only the copies the steps hold)."""
+        steps, self._steps = self._steps, []
+        for step in steps:
+            step()
         clips = "".join(
             f'<clipPath id="{cid}"><rect x="{_num(x)}" y="{_num(y)}" width="{_num(w)}" height="{_num(h)}"/></clipPath>'
             for (x, y, w, h), cid in self.clips.items()
@@ -490,6 +610,18 @@ class _SvgWriter:
             + "\n".join(self.body)
             + "\n</svg>\n"
         )
+
+
+def _pen_copy(pen: QPen | None) -> QPen | None:
+    return None if pen is None else QPen(pen)
+
+
+def _brush_copy(brush: QBrush | None) -> QBrush | None:
+    return None if brush is None else QBrush(brush)
+
+
+def _rect_copy(rect: QRectF | None) -> QRectF | None:
+    return None if rect is None else QRectF(rect)
 
 
 def _clip_lines(path: QPainterPath, box: QRectF) -> QPainterPath:
@@ -549,20 +681,20 @@ def _clip_of(item: QGraphicsItem) -> QRectF | None:
     return clip
 
 
-def _draw_symbol(
-    out: _SvgWriter, symbol: object, size: float, centre: QPointF, pen: QPen, brush: QBrush, clip: QRectF | None
-) -> None:
+def _symbol_at(symbol: object, size: float, centre: QPointF) -> tuple[QPainterPath, QTransform] | None:
+    """A marker's outline and where it goes: `symbol` (a pyqtgraph symbol name or path) `size` pixels across at
+    `centre`; None for no symbol."""
     from pyqtgraph.graphicsItems.ScatterPlotItem import Symbols
 
     if symbol is None:
-        return
+        return None
     shape = Symbols.get(symbol) if isinstance(symbol, str) else symbol
     if not isinstance(shape, QPainterPath):
         shape = Symbols["o"]
     t = QTransform()
     t.translate(centre.x(), centre.y())
     t.scale(size, size)
-    out.path(shape, t, pen, brush, clip, marker=True)
+    return shape, t
 
 
 def _text_item(out: _SvgWriter, item: QGraphicsTextItem, clip: QRectF | None) -> None:
@@ -646,7 +778,9 @@ def _legend_sample(out: _SvgWriter, sample: QGraphicsItem) -> None:
             opts = item.scatter.opts
         centre = transform.map(QPointF(10, 10))
         scale = math.hypot(transform.m11(), transform.m12()) or 1.0
-        _draw_symbol(out, symbol, opts["size"] * scale, centre, pg.mkPen(opts["pen"]), pg.mkBrush(opts["brush"]), None)
+        at = _symbol_at(symbol, opts["size"] * scale, centre)
+        if at is not None:
+            out.path(*at, pg.mkPen(opts["pen"]), pg.mkBrush(opts["brush"]), None, marker=True)
 
 
 def _draw_item(out: _SvgWriter, item: QGraphicsItem) -> bool:
@@ -656,19 +790,8 @@ def _draw_item(out: _SvgWriter, item: QGraphicsItem) -> bool:
     clip = _clip_of(item)
     transform = item.sceneTransform()
     if isinstance(item, pg.ScatterPlotItem):
-        if len(item.data) == 0:
-            return True
-        for spot in item.points():
-            if not spot.isVisible():
-                continue
-            centre = transform.map(QPointF(float(spot.pos().x()), float(spot.pos().y())))
-            if item.opts["pxMode"]:
-                _draw_symbol(out, spot.symbol(), float(spot.size()), centre, spot.pen(), spot.brush(), clip)
-            else:  # size in data units: draw under the item's own transform
-                t = QTransform()
-                t.translate(float(spot.pos().x()), float(spot.pos().y()))
-                t.scale(float(spot.size()), float(spot.size()))
-                out.path(_symbol_path(spot.symbol()), t * transform, spot.pen(), spot.brush(), clip, marker=True)
+        if len(item.data):
+            out.markers(item, transform, clip)
         return True
     if isinstance(item, pg.PlotCurveItem):
         brush = (
@@ -730,7 +853,9 @@ _CONTAINERS: tuple[type, ...] = (
 )
 
 
-def _write_svg(plots: Sequence[pg.PlotItem], source: QRectF, path: Path, title: str) -> list[str]:
+def _write_svg(
+    plots: Sequence[pg.PlotItem], source: QRectF, path: Path, title: str, later: Later | None = None
+) -> list[str]:
     if not plots or plots[0].scene() is None:
         raise ExportError("the chart is not on screen yet")
     for plot in plots:
@@ -749,27 +874,32 @@ def _write_svg(plots: Sequence[pg.PlotItem], source: QRectF, path: Path, title: 
             continue
         if not _draw_item(out, item):
             unknown.append(type(item).__name__)
-    document = out.document(source.width(), source.height(), title, _background_of(plots[0]))
-    try:
-        write_private_atomic(path, document)
-    except OSError as exc:
-        raise ExportError(f"could not write {path}: {exc.strerror or exc}") from exc
+    size, background = (source.width(), source.height()), _background_of(plots[0])
+
+    def write() -> None:  # (reads only what `out` copied: any thread)
+        document = out.document(*size, title, background)
+        try:
+            write_private_atomic(path, document)
+        except OSError as exc:
+            raise ExportError(f"could not write {path}: {exc.strerror or exc}") from exc
+
+    (later or now)(write, path)
     return unknown
 
 
 def export_view(
-    widget: QWidget, path: Path, width: int | None = None, height: int | None = None, save: PngSaver | None = None
+    widget: QWidget, path: Path, width: int | None = None, height: int | None = None, later: Later | None = None
 ) -> None:
     suffix = path.suffix.lower()
     if suffix == ".png":
-        widget_to_png(widget, path, width, height, save)
+        widget_to_png(widget, path, width, height, later)
     elif suffix == ".svg":
         plots = getattr(widget, "plots", None)
         if isinstance(plots, dict) and plots:  # the chart panel: plain SVG that every renderer draws alike
             first = next(iter(plots.values()))
             views = first.scene().views()
             source = QRectF(views[0].sceneRect()) if views else QRectF(widget.rect())
-            plots_to_svg(list(plots.values()), source, path, widget.accessibleName() or "warroom charts")
+            plots_to_svg(list(plots.values()), source, path, widget.accessibleName() or "warroom charts", later)
         else:
             widget_to_svg(widget, path)
     else:
@@ -928,7 +1058,7 @@ def sources_of(urls: Sequence[tuple[str, str]]) -> list[str]:
     return [controls_escaped(f"{p}: {u}") for u, p in seen.items()]
 
 
-def plot_to_png(plot: pg.PlotItem, path: Path, width: int, save: PngSaver | None = None) -> None:
+def plot_to_png(plot: pg.PlotItem, path: Path, width: int, later: Later | None = None) -> None:
     """A single chart at `width` pixels (height keeps the on-screen aspect).
 
     The chart's own scene rectangle is painted, as for the SVG and PDF, so all three put every line on the
@@ -945,25 +1075,25 @@ def plot_to_png(plot: pg.PlotItem, path: Path, width: int, save: PngSaver | None
     image.fill(_background_of(plot))
     scale = width / rect.width()
     _paint_plot(plot, QPainter(image), QRectF(0, 0, width, height), scale)
-    (save or save_png)(image, path)
+    (later or now)(partial(save_png, image, path), path)
 
 
-class PngSave:
-    """A drawn picture written to its file on a thread of its own (the window's PNG exports): QImage.save's
-    compression was about half of a chart PNG's time on the window's thread at 100,000 polls. All or nothing as
-    save_png; `result` holds None or the failure; `landed(self)` is called on the worker when it is done (emit a
-    signal there to be told on the GUI thread).
+class FileSave:
+    """An export's last step (a FileJob: a PNG's compression, an SVG's text, and the write) on a thread of its own,
+    for the window: QImage.save's compression was about half of a chart PNG's time on the window's thread at
+    100,000 polls, an SVG's text 1.7 s. All or nothing as the job is; `result` holds None or the failure;
+    `landed(self)` is called on the worker when it is done (emit a signal there to be told on the GUI thread).
 
     Attributes:
         path: the file being written.
         result: the outcome (a Future).
     """
 
-    def __init__(self, image: QImage, path: Path, landed: Callable[[PngSave], None]) -> None:
+    def __init__(self, job: FileJob, path: Path, landed: Callable[[FileSave], None]) -> None:
         self.path = path
         self.result: Future[None] = Future()
         self.result.add_done_callback(lambda _f: self._land(landed))
-        self._thread = threading.Thread(target=self._work, args=(image,), name="warroom-png", daemon=True)
+        self._thread = threading.Thread(target=self._work, args=(job,), name="warroom-export", daemon=True)
         self._thread.start()
 
     def finish(self, timeout: float) -> bool:
@@ -972,14 +1102,14 @@ class PngSave:
         self._thread.join(timeout)
         return not self._thread.is_alive()
 
-    def _land(self, landed: Callable[[PngSave], None]) -> None:
+    def _land(self, landed: Callable[[FileSave], None]) -> None:
         # (RuntimeError: the window that asked was deleted meanwhile, after waiting FILE_WRITE_WAIT_S in vain)
         with suppress(RuntimeError):
             landed(self)
 
-    def _work(self, image: QImage) -> None:
+    def _work(self, job: FileJob) -> None:
         try:
-            save_png(image, self.path)
+            job()
         except BaseException as exc:  # handed to the GUI thread through the Future
             self.result.set_exception(exc)
         else:

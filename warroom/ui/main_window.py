@@ -27,7 +27,6 @@ from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
-    QImage,
     QKeySequence,
     QPalette,
     QResizeEvent,
@@ -123,7 +122,7 @@ class ExportRunning(Protocol):
 
 
 class FileWrite(Protocol):
-    """An export writing its file on a worker (the CSV's WorkerRun, a PNG's ui.export.PngSave)."""
+    """An export writing its file on a worker (the CSV's WorkerRun, a PNG's or an SVG's ui.export.FileSave)."""
 
     def finish(self, timeout: float) -> bool: ...
 
@@ -381,7 +380,7 @@ class MainWindow(QMainWindow):
     presentation_requested = Signal()
     scenario_view_requested = Signal(str)
     briefing_requested = Signal(object)
-    _png_saved = Signal(object)  # a PngSave, emitted from its worker when the file is written or refused
+    _file_saved = Signal(object)  # a FileSave, emitted from its worker when the file is written or refused
 
     def __init__(self, polls: PollSource, parent: QWidget | None = None, *, charts: bool = True) -> None:
         """`charts=False`: the window is built and painted without its charts (pyqtgraph not even imported): the
@@ -393,7 +392,7 @@ class MainWindow(QMainWindow):
         self._backup_dir: Path | None = None  # its backups' folder, which no save dialog may write into
         self.exporting: QProgressDialog | None = None  # File > Export polls' progress while its worker runs
         self.file_writes: list[FileWrite] = []  # exports writing their files on workers (finish_file_writes)
-        self._png_saved.connect(self._on_png_saved)
+        self._file_saved.connect(self._on_file_saved)
         self.undo_stack = QUndoStack(self)
         # the changes the store refused, in the order made: the polls as typed, and the contest's id and name they
         # were typed in, for Retry
@@ -1535,17 +1534,18 @@ class MainWindow(QMainWindow):
         self.file_writes.clear()
         return ended
 
-    def _save_png_later(self, image: QImage, path: Path) -> None:
-        """A PNG export's picture, drawn on this thread, compressed and written on a worker (ui.export.PngSave)."""
-        from warroom.ui.export import PngSave
+    def _write_later(self, job: Callable[[], None], path: Path) -> None:
+        """An export's last step (a PNG's compression, an SVG's text, and the write: ui.export.FileJob) on a worker
+        (ui.export.FileSave); what it read of the charts was read on this thread. It lands in _on_file_saved."""
+        from warroom.ui.export import FileSave
 
-        self.file_writes.append(PngSave(image, path, self._png_saved.emit))
+        self.file_writes.append(FileSave(job, path, self._file_saved.emit))
         self.statusBar().showMessage(f"Saving {path}…", 5000)
 
-    def _on_png_saved(self, save: object) -> None:
-        from warroom.ui.export import PngSave, export_problem
+    def _on_file_saved(self, save: object) -> None:
+        from warroom.ui.export import FileSave, export_problem
 
-        assert isinstance(save, PngSave)
+        assert isinstance(save, FileSave)
         if save not in self.file_writes:
             return  # (the window closed meanwhile)
         self.file_writes.remove(save)
@@ -1744,12 +1744,14 @@ class MainWindow(QMainWindow):
             width, ok = self._ask_png_width(widget.size())
             if not ok:
                 return
+        writes = len(self.file_writes)
         try:
-            export_view(widget, Path(path), width, save=self._save_png_later)  # (a PNG lands in _on_png_saved)
+            # (the charts' PNG and SVG are read or drawn here and made and written on a worker: _on_file_saved)
+            export_view(widget, Path(path), width, later=self._write_later)
         except Exception as exc:
             self.show_error(f"Export failed: {export_problem(Path(path), exc)}")
             return
-        if kind != "png":
+        if len(self.file_writes) == writes:  # (written here and now: another panel's SVG)
             self.statusBar().showMessage(f"Saved {path}", 5000)
 
     def export_chart_dialog(self, key: str) -> None:
@@ -1783,17 +1785,19 @@ class MainWindow(QMainWindow):
             width, ok = self._ask_png_width(charts.plots[key].sceneBoundingRect().size())
             if not ok:
                 return
+        writes = len(self.file_writes)
         try:
-            # (a PNG's picture is drawn here and written on a worker: it lands in _on_png_saved)
+            # (a PNG's picture is drawn here, an SVG's chart read here; each is made and written on a worker: it
+            # lands in _on_file_saved)
             if slide is not None:
-                chart_to_slide(charts, key, target, *slide, save=self._save_png_later)
+                chart_to_slide(charts, key, target, *slide, later=self._write_later)
             else:
                 with charts.exportable(key) as plot:  # (with its dates, which a short screen's layout hides)
-                    export_chart(plot, target, width, save=self._save_png_later)
+                    export_chart(plot, target, width, later=self._write_later)
         except Exception as exc:
             self.show_error(f"Export failed: {export_problem(target, exc)}")
             return
-        if target.suffix.lower() != ".png":
+        if len(self.file_writes) == writes:  # (written here and now: a PDF)
             self.statusBar().showMessage(f"Saved {target}", 5000)
 
     def _ask_png_width(self, shape: QSize | QSizeF) -> tuple[int, bool]:

@@ -1,0 +1,114 @@
+"""Chart exports at scale never hold the window's thread with work that touches no chart (issue 15).
+
+At 100,000 polls the chart panel's SVG held the window 1.7 s (benchmarks/bench_menu_stalls.py --profile), a single
+chart's 1.0 s: thousands of markers formatted as SVG text on the window's thread. The charts are now read on the
+window's thread (copies of paths, pens and the points' arrays) and the text is made and written on a worker
+(ui.export.FileSave), to the very same file as the synchronous writer (`warroom render`, and the tests' own), all
+or nothing, a failure named.
+"""
+
+from __future__ import annotations
+
+import errno
+import threading
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+import warroom.ui.export as export
+from warroom.ui.export import plot_to_svg, plots_to_svg
+
+
+def _answer(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), "SVG (*.svg)"))
+    monkeypatch.setattr(QInputDialog, "getItem", lambda _p, _t, _l, items, *a, **k: (items[0], True))  # as on screen
+
+
+def _spied_svg(monkeypatch: pytest.MonkeyPatch, threads: list[str]) -> None:
+    """The threads the SVG's text is made on and written from."""
+    made, written = export._SvgWriter.document, export.write_private_atomic
+
+    def document(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread().name)
+        return made(self, *args, **kwargs)
+
+    def write(*args, **kwargs):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread().name)
+        return written(*args, **kwargs)
+
+    monkeypatch.setattr(export._SvgWriter, "document", document)
+    monkeypatch.setattr(export, "write_private_atomic", write)
+
+
+@pytest.mark.parametrize("what", ["charts", "first"])
+def test_a_chart_svg_is_made_and_written_off_the_gui_thread_and_is_the_same_file(
+    room, qtbot, tmp_path, monkeypatch, what
+) -> None:
+    out = tmp_path / "out" / f"{what}.svg"
+    out.parent.mkdir()
+    _answer(monkeypatch, out)
+    threads: list[str] = []
+    _spied_svg(monkeypatch, threads)
+    errors: list[str] = []
+    room.window.show_error = errors.append  # type: ignore[method-assign]
+    charts = room.window.charts
+    if what == "charts":
+        room.window.export_view_dialog(charts, "svg")
+    else:
+        room.window.export_chart_dialog("first")
+    qtbot.waitUntil(lambda: f"Saved {out}" in room.window.statusBar().currentMessage(), timeout=10000)
+    assert errors == []
+    assert len(threads) == 2 and threading.main_thread().name not in threads, threads  # (before: MainThread x2)
+    assert sorted(p.name for p in out.parent.iterdir()) == [out.name]  # all or nothing: no temporary left
+    # the very file the synchronous writer makes of the charts as they are (the command line's `render`)
+    again = tmp_path / f"again-{what}.svg"
+    if what == "charts":
+        views = charts.plots["first"].scene().views()
+        plots_to_svg(
+            list(charts.plots.values()), views[0].sceneRect(), again, charts.accessibleName() or "warroom charts"
+        )
+    else:
+        with charts.exportable("first") as plot:
+            plot_to_svg(plot, again)
+    assert out.read_bytes() == again.read_bytes()
+    assert out.read_text(encoding="utf-8").count("<path") > 50  # (markers, lines, axes: a chart, not a blank page)
+
+
+def test_a_chart_svg_the_disk_refuses_is_named_and_the_old_file_kept(room, qtbot, tmp_path, monkeypatch) -> None:
+    out = tmp_path / "charts.svg"
+    out.write_text("the old picture", encoding="utf-8")
+    _answer(monkeypatch, out)
+
+    def full(*_a, **_k) -> None:  # type: ignore[no-untyped-def]
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(export, "write_private_atomic", full)
+    errors: list[str] = []
+    room.window.show_error = errors.append  # type: ignore[method-assign]
+    room.window.export_view_dialog(room.window.charts, "svg")
+    qtbot.waitUntil(lambda: bool(errors), timeout=10000)
+    assert str(out) in errors[0] and "No space left" in errors[0] and "nothing written" in errors[0], errors
+    assert out.read_text(encoding="utf-8") == "the old picture"
+    assert not room.window.file_writes
+
+
+def test_closing_the_window_mid_svg_waits_for_its_write(room, qtbot, tmp_path, monkeypatch) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    out = folder / "charts.svg"
+    _answer(monkeypatch, out)
+    started = threading.Event()
+    real = export.write_private_atomic
+
+    def slow(path: Path, data: object) -> None:  # the write under way when the window closes
+        started.set()
+        threading.Event().wait(1.0)
+        real(path, data)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(export, "write_private_atomic", slow)
+    room.window.export_view_dialog(room.window.charts, "svg")
+    assert started.wait(10)
+    room.window.close()
+    assert sorted(p.name for p in folder.iterdir()) == [out.name]
+    assert out.read_text(encoding="utf-8").rstrip().endswith("</svg>")
