@@ -217,6 +217,7 @@ def test_the_two_round_briefing_pdf_has_the_saved_case(france_room, qtbot, tmp_p
     room.scenario_actions.save_as("Low turnout")
     out = tmp_path / "briefing.pdf"
     room.scenario_actions.write_briefing(out)
+    qtbot.waitUntil(lambda: not room.window.file_writes, timeout=10000)  # (its end is written on a worker)
     assert out.stat().st_size > 5000
     summary = room.scenario_actions.summaries()[0]
     text = out.read_bytes()

@@ -558,15 +558,15 @@ class ScenarioActions(QObject):
         self._with_saved_figures("Preparing the briefing…", "Briefing", partial(self.write_briefing, path))
 
     def write_briefing(self, path: Path, figures: SavedFigures | None = None) -> None:
-        """Write the briefing PDF (the saved cases of `figures`, or worked out now); a failure is shown."""
-        from warroom.ui.export import export_problem, write_briefing_pdf
+        """Write the briefing PDF (the saved cases of `figures`, or worked out now): the page down to its chart is
+        drawn here, the rest and the file's write on a worker (the window's write_later; it says when the file
+        is saved, or why not); a failure here is shown."""
+        from warroom.ui.export import export_problem, start_briefing_pdf
 
         try:
-            write_briefing_pdf(self.briefing(figures), path)
+            start_briefing_pdf(self.briefing(figures), path, later=self.window.write_later)
         except Exception as exc:
             self.window.show_error(f"The briefing could not be written: {export_problem(path, exc)}")
-            return
-        self.window.statusBar().showMessage(f"Briefing saved to {path}", 6000)
 
     def _case_briefing(self, lib: CaseLibrary) -> Briefing:
         """The briefing of a two-round or instant-runoff contest: its first round and every saved case's

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import Future
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -226,12 +227,12 @@ def plots_to_svg(
 
 def export_chart(plot: pg.PlotItem, path: Path, width: int | None = None, later: Later | None = None) -> None:
     """One chart by the file name's ending: .png (at `width` pixels, else as on screen), .svg
-    or .pdf; a PNG's compression and an SVG's text are made and written by `later` (now when None)."""
+    or .pdf; a PNG's compression, an SVG's text and a PDF's end are made and written by `later` (now when None)."""
     suffix = path.suffix.lower()
     if suffix == ".svg":
         plot_to_svg(plot, path, later)
     elif suffix == ".pdf":
-        plot_to_pdf(plot, path)
+        plot_to_pdf(plot, path, later)
     elif suffix == ".png":
         plot_to_png(plot, path, width or round(plot.sceneBoundingRect().width()), later)
     else:
@@ -256,15 +257,38 @@ def chart_to_slide(
         panel.dispose()
 
 
-def plot_to_pdf(plot: pg.PlotItem, path: Path) -> None:
-    """A single chart as a one-page vector PDF the size of the chart on screen (1 px = 1/96 in at 96 dpi)."""
+def plot_to_pdf(plot: pg.PlotItem, path: Path, later: Later | None = None) -> None:
+    """A single chart as a one-page vector PDF the size of the chart on screen (1 px = 1/96 in at 96 dpi). The chart
+    is drawn on the page here; the PDF's end (its fonts and streams made and written: most of a chart PDF's time
+    at 100,000 polls) and the file's rename by `later` (now when None)."""
     _settle(plot)
     rect = _export_rect(plot)
-    with atomic_target(path, ending=b"%%EOF") as tmp:
-        _plot_pdf(plot, rect, tmp)
+    _in_two_steps(path, b"%%EOF", partial(_plot_pdf, plot, rect), later)
 
 
-def _plot_pdf(plot: pg.PlotItem, rect: QRectF, tmp: Path) -> None:
+def _in_two_steps(path: Path, ending: bytes, draw: Callable[[Path], FileJob], later: Later | None) -> None:
+    """An export drawn in two steps into `path`'s private temporary file (paths.atomic_target: all or nothing,
+    owner-only): `draw(tmp)` here and now, for what reads the window's widgets and charts, which only the window's
+    thread may; then the FileJob it returns (the rest of the page, the writer's end) and the rename by `later`.
+
+    The painter and its PDF writer go from this thread to the worker's, never used by both at once (Qt: a
+    QPainter on a QPdfWriter may be used from a thread other than the window's)."""
+    stack = ExitStack()
+    tmp = stack.enter_context(atomic_target(path, ending=ending))
+    try:
+        finish = draw(tmp)
+    except BaseException:
+        stack.__exit__(*sys.exc_info())  # (the temporary folder removed; the exception goes on)
+        raise
+
+    def job() -> None:
+        with stack:
+            finish()
+
+    (later or now)(job, path)
+
+
+def _plot_pdf(plot: pg.PlotItem, rect: QRectF, tmp: Path) -> FileJob:
     writer = QPdfWriter(_qt_name(tmp, tmp))
     # The axes replay a QPicture recorded at the screen's resolution; QPicture rescales by the ratio of the two
     # devices' resolutions, so a 72-dpi page would shrink the axes by 3/4 against the data they label.
@@ -281,7 +305,15 @@ def _plot_pdf(plot: pg.PlotItem, rect: QRectF, tmp: Path) -> None:
     writer.setCreator("warroom")
     painter = QPainter(writer)
     painter.fillRect(QRectF(0, 0, rect.width(), rect.height()), _background_of(plot))
-    _paint_plot(plot, painter, QRectF(0, 0, rect.width(), rect.height()), 1.0)
+    _paint_plot(plot, painter, QRectF(0, 0, rect.width(), rect.height()), 1.0, end=False)
+
+    held = [writer]
+
+    def finish() -> None:
+        painter.end()  # (the page's streams and fonts made and written)
+        held.clear()  # the PDF is whole on disk once its writer goes
+
+    return finish
 
 
 # --- plain SVG writer -----------------------------------------------------------------------------------------
@@ -934,11 +966,38 @@ class Briefing:
 def write_briefing_pdf(briefing: Briefing, path: Path) -> int:
     """One A4 page: title, date, average, both leads, the chosen scenarios, chart, sources; what does not fit (many
     saved scenarios) goes on to further pages, never below a page's edge. Returns the number of pages."""
-    with atomic_target(path, ending=b"%%EOF") as tmp:  # owner-only, all or nothing, no planted link
-        return _briefing_pdf(briefing, tmp)
+    pages: list[int] = []
+    start_briefing_pdf(briefing, path, later=None, pages=pages)
+    return pages[-1]
 
 
-def _briefing_pdf(briefing: Briefing, tmp: Path) -> int:
+def start_briefing_pdf(
+    briefing: Briefing, path: Path, later: Later | None = None, pages: list[int] | None = None
+) -> None:
+    """write_briefing_pdf in two steps: the page down to its chart (the chart is a widget) drawn here; the rest
+    (the scenarios, the sources, further pages and the PDF's end) and the rename by `later` (now when None),
+    which appends the number of pages to `pages`. All or nothing, owner-only, never through a planted link."""
+
+    def draw(tmp: Path) -> FileJob:
+        steps = _briefing_pdf(briefing, tmp)
+        next(steps)  # down to the chart, inclusive
+
+        def finish() -> None:
+            try:
+                next(steps)
+            except StopIteration as done:
+                if pages is not None:
+                    pages.append(done.value)
+
+        return finish
+
+    _in_two_steps(path, b"%%EOF", draw, later)
+
+
+def _briefing_pdf(briefing: Briefing, tmp: Path) -> Generator[int, None, int]:
+    """Draws the briefing in two steps: it yields once the page's chart is drawn (what reads widgets: the window's
+    thread), then returns the number of pages once the PDF is whole (on any one thread: the text's characters no
+    font has were named in the first step, ui.glyphs' look-up being the window's)."""
     writer = QPdfWriter(_qt_name(tmp, tmp))
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
     writer.setPageLayout(
@@ -961,14 +1020,30 @@ def _briefing_pdf(briefing: Briefing, tmp: Path) -> int:
             writer.newPage()
             y, pages = 0.0, pages + 1
 
+    # An emoji no installed font has is named, never an empty box (ui.glyphs: its look-up of the installed fonts
+    # is made here, on the window's thread, for every line the page may print; the same for any size or weight)
+    face = QFont("DejaVu Sans")
+    page_lines = int(page.height() / (9.0 * 2.2)) + 1  # (the most sources lines a page holds: see below)
+    lines = [
+        briefing.title,
+        briefing.date_text,
+        briefing.average_heading,
+        *briefing.average_lines,
+        *briefing.lead_lines,
+        *(line for sc in briefing.scenarios for line in (_scenario_line(sc), *sc.details)),
+        *briefing.sources[:page_lines],
+        "…",
+    ]
+    drawable = {line: drawable_text(line, face) for line in lines}
+
     def text(s: str, size: float, bold: bool = False, gap: float = 1.35, colour: str = "#000000") -> None:
         nonlocal y
-        font = QFont("DejaVu Sans")
+        font = QFont(face)
         font.setPointSizeF(size)
         font.setBold(bold)
         painter.setFont(font)
         painter.setPen(QColor(colour))
-        s = drawable_text(s, font)  # an emoji no installed font has is named, never an empty box
+        s = drawable[s] if s in drawable else drawable_text(s, font)
         s = _RIGHT_TO_LEFT_RUN.sub(lambda m: f"\u2067{m.group(0)}\u2069", s)  # a name, isolated from its figures
         s = _FIGURE_AND_UNIT.sub("\u00a0", s)  # "1.4 %" is never split at a line's end, "%" starting the next
         rect = painter.boundingRect(QRectF(0, y, width, 2000), s, layout)
@@ -1008,15 +1083,11 @@ def _briefing_pdf(briefing: Briefing, tmp: Path) -> int:
             src.render(painter, QPoint(0, 0))
         painter.restore()
         y += src.height() * scale + 20
+    yield pages  # the window's part is drawn: the rest reads no widget
     if briefing.scenarios:
         text("Scenarios", 12, bold=True, gap=0.4)
         for sc in briefing.scenarios:
-            text(
-                sc.headline
-                or f"{sc.name}: {sc.verdict} (margin {sc.margin:+.1f}; {sc.break_even}; challenger's chance {chance_text(sc.win_probability)})",
-                9.5,
-                gap=0.3,
-            )
+            text(_scenario_line(sc), 9.5, gap=0.3)
             for line in sc.details:
                 text(line, 7.5, gap=0.15, colour="#333333")
         y += 10
@@ -1031,9 +1102,18 @@ def _briefing_pdf(briefing: Briefing, tmp: Path) -> int:
         for s in shown:
             text(s, 6.5, gap=0.15, colour="#333333")
         if rest > 0:
-            text(f"… and {rest} more (see the poll table)", 6.5, colour="#333333")
-    painter.end()  # the writer goes when this function returns: the PDF is then whole on disk
-    return pages
+            text(f"{drawable['…']} and {rest} more (see the poll table)", 6.5, colour="#333333")
+    painter.end()
+    return pages  # (the generator ends: its writer goes, and the PDF is whole on disk)
+
+
+def _scenario_line(sc: BriefingScenario) -> str:
+    """A scenario's first line in the briefing: its own headline (a two-round or instant-runoff case), else the
+    runoff one."""
+    return (
+        sc.headline
+        or f"{sc.name}: {sc.verdict} (margin {sc.margin:+.1f}; {sc.break_even}; challenger's chance {chance_text(sc.win_probability)})"
+    )
 
 
 _FIGURE_AND_UNIT = re.compile(r"(?<=\d) (?=%)")
@@ -1116,9 +1196,10 @@ class FileSave:
             self.result.set_result(None)
 
 
-def _paint_plot(plot: pg.PlotItem, painter: QPainter, target: QRectF, scale: float) -> None:
+def _paint_plot(plot: pg.PlotItem, painter: QPainter, target: QRectF, scale: float, *, end: bool = True) -> None:
     """Paints the chart's scene rectangle into `target` with pyqtgraph's export mode on (each marker drawn as a
-    path, lines scaled with the resolution), then ends the painter."""
+    path, lines scaled with the resolution), then ends the painter (unless `end` is False: a PDF's end is made
+    by its FileJob)."""
     scene = plot.scene()
     items = [i for i in scene.items() if hasattr(i, "setExportMode") and (i is plot or plot.isAncestorOf(i))]
     try:
@@ -1133,7 +1214,8 @@ def _paint_plot(plot: pg.PlotItem, painter: QPainter, target: QRectF, scale: flo
     finally:
         for item in items:
             item.setExportMode(False)
-        painter.end()
+        if end:
+            painter.end()
 
 
 def render_target(

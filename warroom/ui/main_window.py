@@ -1534,7 +1534,7 @@ class MainWindow(QMainWindow):
         self.file_writes.clear()
         return ended
 
-    def _write_later(self, job: Callable[[], None], path: Path) -> None:
+    def write_later(self, job: Callable[[], None], path: Path) -> None:
         """An export's last step (a PNG's compression, an SVG's text, and the write: ui.export.FileJob) on a worker
         (ui.export.FileSave); what it read of the charts was read on this thread. It lands in _on_file_saved."""
         from warroom.ui.export import FileSave
@@ -1747,7 +1747,7 @@ class MainWindow(QMainWindow):
         writes = len(self.file_writes)
         try:
             # (the charts' PNG and SVG are read or drawn here and made and written on a worker: _on_file_saved)
-            export_view(widget, Path(path), width, later=self._write_later)
+            export_view(widget, Path(path), width, later=self.write_later)
         except Exception as exc:
             self.show_error(f"Export failed: {export_problem(Path(path), exc)}")
             return
@@ -1790,10 +1790,10 @@ class MainWindow(QMainWindow):
             # (a PNG's picture is drawn here, an SVG's chart read here; each is made and written on a worker: it
             # lands in _on_file_saved)
             if slide is not None:
-                chart_to_slide(charts, key, target, *slide, later=self._write_later)
+                chart_to_slide(charts, key, target, *slide, later=self.write_later)
             else:
                 with charts.exportable(key) as plot:  # (with its dates, which a short screen's layout hides)
-                    export_chart(plot, target, width, later=self._write_later)
+                    export_chart(plot, target, width, later=self.write_later)
         except Exception as exc:
             self.show_error(f"Export failed: {export_problem(target, exc)}")
             return
