@@ -794,6 +794,9 @@ class PollScatter(FindsEveryPoint, _UpdatingPictureMember, pg.ScatterPlotItem):
 
     data: Any  # pyqtgraph's record array of points (x, y, size, symbol, pen, brush, data, sourceRect, ...)
     PRINT_MARGIN = 48  # device pixels around the chart's area in a printed layer (more than any marker's half size)
+    # While an export draws its markers on a worker (ui.export's layered PNG): where this item's paint in export mode
+    # hands them, as a function drawing them on another painter, instead of drawing them
+    defer_markers: Callable[[Callable[[QPainter], None]], None] | None = None
 
     def paint(self, p: QPainter, option: Any, widget: QWidget | None = None) -> None:
         """pyqtgraph's paint; on a PDF page or an SVG (_PAGE_ENGINES: the briefing renders the chart widget) the points
@@ -804,6 +807,9 @@ class PollScatter(FindsEveryPoint, _UpdatingPictureMember, pg.ScatterPlotItem):
         drawing took 475 ms of the window's thread). Drawn into an image in the page's device pixels, the points
         are the pixels the page would show; text, lines and bands stay vectors. Exports in pyqtgraph's export mode
         (plot_to_pdf and the SVG writer draw each marker as a path) and the screen are unchanged."""
+        if self.defer_markers is not None and self._exportOpts is not False and self.opts["pxMode"]:
+            self.defer_markers(self._markers_drawn_later(p))
+            return
         engine = p.paintEngine()
         if (
             self._exportOpts is not False
@@ -832,6 +838,64 @@ class PollScatter(FindsEveryPoint, _UpdatingPictureMember, pg.ScatterPlotItem):
         p.resetTransform()
         p.drawImage(QPointF(area.topLeft()), layer)
         p.restore()
+
+    def _markers_drawn_later(self, p: QPainter) -> Callable[[QPainter], None]:
+        """pyqtgraph's drawing of the markers in export mode (each one a path, at the export's resolution), taken
+        apart: what it reads of this item and of the painter `p` (the points mapped to the device, their styles,
+        the clip, opacity and hints) is read now, into copies; the returned function draws them on any painter of
+        a picture of the same size, on any thread, as pyqtgraph would have on `p` (same calls, same order)."""
+        from pyqtgraph import functions as fn
+        from pyqtgraph.graphicsItems.ScatterPlotItem import drawSymbol
+
+        export = self._exportOpts or {}
+        antialias, scale = export.get("antialias", True), export.get("resolutionScale", 1.0)
+        mode = self.opts.get("compositionMode", None)
+        shown = self._maskAt(self.viewRect())
+        pts = fn.transformCoordinates(p.transform(), np.vstack([self.data["x"], self.data["y"]]))
+        pts = fn.clip_array(pts, -(2**30), 2**30)
+        points = pts[:, shown].T.copy()
+        copies: dict[int, object] = {}
+
+        def copy(value: object) -> object:  # (each distinct pen and brush once)
+            if isinstance(value, QPen | QBrush) and id(value) not in copies:
+                copies[id(value)] = type(value)(value)
+            return copies.get(id(value), value)
+
+        symbols, sizes, pens, brushes = self._style(["symbol", "size", "pen", "brush"], idx=shown, scale=scale)
+        styles = [
+            (symbol, size, copy(pen), copy(brush))
+            for symbol, size, pen, brush in zip(symbols, sizes, pens, brushes, strict=True)
+        ]
+        # The clip as the scene set it: each clipping ancestor's shape (the chart's view box) under its own
+        # transform to the device (QPainter gives its clip back only in this item's coordinates, which a date
+        # axis in epoch seconds rounds to nothing)
+        to_device = self.sceneTransform().inverted()[0] * p.transform()
+        clips: list[tuple[QPainterPath, QTransform]] = []
+        parent = self.parentItem()
+        while parent is not None:
+            if parent.flags() & QGraphicsItem.GraphicsItemFlag.ItemClipsChildrenToShape:
+                clips.append((QPainterPath(parent.shape()), parent.sceneTransform() * to_device))
+            parent = parent.parentItem()
+        opacity, hints = p.opacity(), p.renderHints()
+
+        def draw(painter: QPainter) -> None:
+            painter.save()
+            for shape, transform in reversed(clips):  # (outermost first, as the scene set them)
+                painter.setTransform(transform)
+                painter.setClipPath(shape, Qt.ClipOperation.IntersectClip)
+            painter.resetTransform()
+            painter.setRenderHints(hints)
+            painter.setOpacity(opacity)
+            if mode is not None:
+                painter.setCompositionMode(mode)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, antialias)
+            for (x, y), style in zip(points.tolist(), styles, strict=True):
+                painter.resetTransform()
+                painter.translate(x, y)
+                drawSymbol(painter, *style)
+            painter.restore()
+
+        return draw
 
     def dataBounds(self, ax: int, frac: float = 1.0, orthoRange: Sequence[float] | None = None) -> Any:
         """pyqtgraph's bounds, except that the bounds of the points in a window (`orthoRange`: what a value axis
