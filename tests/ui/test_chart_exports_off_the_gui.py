@@ -246,3 +246,31 @@ def test_a_chart_pngs_markers_are_drawn_off_the_gui_thread_and_look_the_same(
     differ = abs(a - b).max(axis=2)
     assert differ.max() <= 8 and (differ > 0).mean() < 0.01, (differ.max(), (differ > 0).mean())
     assert (a != a[0, 0]).any(axis=2).mean() > 0.02  # (a chart drawn, not a blank picture)
+
+
+@pytest.mark.parametrize("ending", ["pdf", "png", "svg"])
+def test_a_slide_laid_out_afresh_and_let_go_is_written_whole_by_the_worker(
+    room, qtbot, tmp_path, monkeypatch, ending
+) -> None:
+    """A slide's chart is laid out afresh and let go (disposed) as soon as the window's part is done; what the
+    worker does (a PDF's end, a PNG's markers, an SVG's text) reads only what was drawn or copied, and the file is
+    the one written in place from the same slide."""
+    out = tmp_path / "out" / f"slide.{ending}"
+    out.parent.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    monkeypatch.setattr(QInputDialog, "getItem", lambda _p, _t, _l, items, *a, **k: (items[2], True))  # 1280 x 720
+    errors: list[str] = []
+    room.window.show_error = errors.append  # type: ignore[method-assign]
+    room.window.export_chart_dialog("first")
+    qtbot.waitUntil(lambda: f"Saved {out}" in room.window.statusBar().currentMessage(), timeout=10000)
+    assert errors == [] and sorted(p.name for p in out.parent.iterdir()) == [out.name]
+    again = tmp_path / f"again.{ending}"
+    export.chart_to_slide(room.window.charts, "first", again, 1280, 720)
+    if ending == "pdf":
+        assert _page(out) == _page(again)
+    elif ending == "svg":
+        assert out.read_bytes() == again.read_bytes()
+    else:
+        a, b = _pixels(out), _pixels(again)
+        differ = abs(a - b).max(axis=2)
+        assert a.shape == b.shape and differ.max() <= 8 and (differ > 0).mean() < 0.01
