@@ -274,3 +274,44 @@ def test_a_slide_laid_out_afresh_and_let_go_is_written_whole_by_the_worker(
         a, b = _pixels(out), _pixels(again)
         differ = abs(a - b).max(axis=2)
         assert a.shape == b.shape and differ.max() <= 8 and (differ > 0).mean() < 0.01
+
+
+def test_the_briefings_list_of_sources_is_made_off_the_gui_thread(qtbot, tmp_path, monkeypatch) -> None:
+    """The briefing's list of sources (one line per distinct address of every poll: 30-50 ms of the window's thread
+    at 100,000 polls) is made on the worker with the rest of the page; the window's thread finds only the first
+    page's worth, to name the characters no font has (ui.glyphs). The page lists what it listed before."""
+    from dataclasses import replace
+
+    from tests.conftest import TOY
+    from tests.ui.conftest import room_of, toy_polls
+
+    polls = [replace(p, source_url=f"https://polls{i % 7}.example/{i % 5}") for i, p in enumerate(toy_polls())]
+    for room in room_of(qtbot, tmp_path, TOY, polls):
+        _briefing_sources(room, qtbot, tmp_path, monkeypatch)
+
+
+def _briefing_sources(room, qtbot, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "briefing.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    made, calls = export.sources_of, []
+
+    def sources_of(*args, **kwargs):  # type: ignore[no-untyped-def]
+        listed = made(*args, **kwargs)
+        calls.append((threading.current_thread().name, kwargs.get("limit"), len(listed)))
+        return listed
+
+    monkeypatch.setattr(export, "sources_of", sources_of)
+    room.window.action_briefing.trigger()
+    qtbot.waitUntil(lambda: out.exists() and not room.window.file_writes, timeout=20000)
+    main = threading.main_thread().name
+    whole = [(thread, n) for thread, limit, n in calls if limit is None]
+    assert whole and all(thread != main for thread, _n in whole), calls  # (before: made on MainThread)
+    expected = made([(p.pollster, p.source_url) for p in room.poll_service.polls])
+    assert whole[-1][1] == len(expected) > 0
+    import shutil
+    import subprocess
+
+    tool = shutil.which("pdftotext")
+    assert tool is not None
+    text = subprocess.run([tool, str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Sources of the polls used" in text and all(line.split(": ")[0] in text for line in expected)

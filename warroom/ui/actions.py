@@ -516,7 +516,7 @@ class ScenarioActions(QObject):
     def briefing(self, figures: SavedFigures | None = None) -> Briefing:
         """The one-page briefing: the average, both leads, and every saved scenario as saved (of `figures`, or
         worked out now)."""
-        from warroom.ui.export import Briefing, sources_of
+        from warroom.ui.export import Briefing
 
         case_lib = self.current()
         if case_lib is not None:
@@ -544,7 +544,7 @@ class ScenarioActions(QObject):
             average_lines=lines,
             lead_lines=leads,
             scenarios=scenarios,
-            sources=sources_of([(p.pollster, p.source_url) for p in polls]),
+            poll_sources=tuple(polls),  # (their sources listed as the page is drawn: ui.export.sources_of)
             chart=self.window.ready_charts(),  # (built now if they were still loading)
         )
 
@@ -571,7 +571,7 @@ class ScenarioActions(QObject):
     def _case_briefing(self, lib: CaseLibrary) -> Briefing:
         """The briefing of a two-round or instant-runoff contest: its first round and every saved case's
         headline (core.saved_cases.CaseSummary, the figures compare and the command line print)."""
-        from warroom.ui.export import Briefing, sources_of
+        from warroom.ui.export import Briefing
 
         contest, polls = self.library.contest, self.library.polls
         summaries = self.summaries()
@@ -585,7 +585,8 @@ class ScenarioActions(QObject):
             average_heading="First round the scenarios start from",
             lead_lines=[],
             scenarios=[case_briefing_scenario(s) for s in summaries],
-            sources=lib.sources() + sources_of([(p.pollster, p.source_url) for p in polls]),
+            sources=lib.sources(),
+            poll_sources=tuple(polls),  # (their sources listed after the race's own as the page is drawn)
             # an instant-runoff race with no poll yet (its first round from last election's ballots): no chart
             chart=self.window.ready_charts() if polls or lib.kind == "two_round" else None,
         )

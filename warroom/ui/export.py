@@ -6,7 +6,7 @@ import math
 import re
 import sys
 import threading
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
@@ -46,7 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 from warroom.core.forecast import chance_text
-from warroom.core.types import controls_escaped
+from warroom.core.types import Poll, controls_escaped
 from warroom.paths import atomic_target, qt_name, write_private_atomic
 from warroom.ui.glyphs import drawable_text
 
@@ -961,6 +961,9 @@ class Briefing:
     # What average_lines are: a two-round or instant-runoff race's are the first round its cases start from (an
     # official first round, or last election's ballots), not a poll average
     average_heading: str = "Poll average"
+    # The polls whose sources are listed after `sources` (sources_of: one line per distinct address), worked out as
+    # the page is drawn (on the worker, for the window: at 100,000 polls the list took 30-50 ms of its thread)
+    poll_sources: Sequence[Poll] = ()
 
 
 def write_briefing_pdf(briefing: Briefing, path: Path) -> int:
@@ -1032,6 +1035,7 @@ def _briefing_pdf(briefing: Briefing, tmp: Path) -> Generator[int, None, int]:
         *briefing.lead_lines,
         *(line for sc in briefing.scenarios for line in (_scenario_line(sc), *sc.details)),
         *briefing.sources[:page_lines],
+        *sources_of(_source_pairs(briefing.poll_sources), limit=page_lines),  # (the first ones: found at once)
         "…",
     ]
     drawable = {line: drawable_text(line, face) for line in lines}
@@ -1091,14 +1095,15 @@ def _briefing_pdf(briefing: Briefing, tmp: Path) -> Generator[int, None, int]:
             for line in sc.details:
                 text(line, 7.5, gap=0.15, colour="#333333")
         y += 10
-    if briefing.sources:
+    sources = [*briefing.sources, *sources_of(_source_pairs(briefing.poll_sources))]
+    if sources:
         per_line = 9.0
         room_for(per_line * 2.2 * 6)  # the heading and a few sources together, not the heading alone at a page's foot
         text("Sources of the polls used", 10, bold=True, gap=0.3)
         remaining = page.height() - y
         max_lines = max(1, int(remaining / (per_line * 2.2)) - 1)
-        shown = briefing.sources[:max_lines]
-        rest = len(briefing.sources) - len(shown)
+        shown = sources[:max_lines]
+        rest = len(sources) - len(shown)
         for s in shown:
             text(s, 6.5, gap=0.15, colour="#333333")
         if rest > 0:
@@ -1127,15 +1132,22 @@ figure after it stays after it ("صادق خان 45.0%", not "45.0 صادق خا
 number to the name's run)."""
 
 
-def sources_of(urls: Sequence[tuple[str, str]]) -> list[str]:
-    """'Pollster: URL' lines, one per distinct source. A control or direction character in a stored address (one
-    kept before addresses were checked, or edited outside warroom) is shown as a \\xNN or \\uNNNN escape, as
-    the command line shows it: a line break printed a second sources line, an override another address."""
+def sources_of(urls: Iterable[tuple[str, str]], limit: int | None = None) -> list[str]:
+    """'Pollster: URL' lines, one per distinct source (the first `limit` of them when given). A control or
+    direction character in a stored address (one kept before addresses were checked, or edited outside warroom) is
+    shown as a \\xNN or \\uNNNN escape, as the command line shows it: a line break printed a second sources line,
+    an override another address."""
     seen: dict[str, str] = {}
     for pollster, url in urls:
         if url and url not in seen:
             seen[url] = pollster
+            if limit is not None and len(seen) >= limit:
+                break
     return [controls_escaped(f"{p}: {u}") for u, p in seen.items()]
+
+
+def _source_pairs(polls: Iterable[Poll]) -> Iterator[tuple[str, str]]:
+    return ((p.pollster, p.source_url) for p in polls)
 
 
 def plot_to_png(plot: pg.PlotItem, path: Path, width: int, later: Later | None = None) -> None:
