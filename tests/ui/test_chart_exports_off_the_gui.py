@@ -188,15 +188,20 @@ def test_the_briefing_after_its_chart_is_drawn_and_written_off_the_gui_thread(
 
 
 def _page(pdf: Path) -> bytes:
-    """The first page as poppler draws it (grey, 60 dpi: the figures, words and chart, not the file's dates)."""
+    """The first page as poppler draws it (grey, 60 dpi: the figures, words and chart, not the file's dates), drawn
+    into a folder of its own beside the PDF's."""
     import shutil
     import subprocess
 
     tool = shutil.which("pdftoppm")
     assert tool is not None, "poppler (pdftoppm) is needed to read the PDF back"
-    return subprocess.run(
-        [tool, "-r", "60", "-gray", "-singlefile", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, check=True
-    ).stdout
+    folder = pdf.parent.parent / f"{pdf.parent.name}-{pdf.stem}-drawn"
+    folder.mkdir(exist_ok=True)
+    root = folder / "page"
+    subprocess.run([tool, "-r", "60", "-gray", "-singlefile", "-f", "1", "-l", "1", str(pdf), str(root)], check=True)
+    drawn = root.with_suffix(".pgm").read_bytes()
+    assert len(drawn) > 10_000, len(drawn)  # (a page drawn, not an empty answer)
+    return drawn
 
 
 def _pixels(path: Path):  # type: ignore[no-untyped-def]
