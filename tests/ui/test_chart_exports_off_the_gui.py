@@ -320,3 +320,39 @@ def _briefing_sources(room, qtbot, tmp_path, monkeypatch) -> None:  # type: igno
     assert tool is not None
     text = subprocess.run([tool, str(out), "-"], capture_output=True, text=True, check=True).stdout
     assert "Sources of the polls used" in text and all(line.split(": ")[0] in text for line in expected)
+
+
+def test_symbols_no_font_has_are_named_in_text_laid_out_on_the_worker(qapp, tmp_path) -> None:
+    """The briefing's scenarios and sources are laid out on the worker, so the look-up of symbols no installed font
+    has (ui.glyphs) runs there, with raw fonts of its own thread (Qt: a QRawFont belongs to the thread that made
+    it): a symbol is named in brackets there as on the window's thread."""
+    import shutil
+    import subprocess
+
+    from warroom.ui import glyphs
+
+    glyphs._GLYPHS.clear()  # (looked up afresh, on the worker)
+    briefing = export.Briefing(
+        "Race",
+        "2 May 2024",
+        ["Ann 44.0 %"],
+        [],
+        scenarios=[export.BriefingScenario("Plan 🦄", "", 0.0, "", 0.5, ["Note 🐝"], headline="Plan 🦄: Ann wins")],
+        sources=["Acme 🐘: https://acme.example/poll"],
+    )
+    threads: list[threading.Thread] = []
+
+    def later(job, _path):  # type: ignore[no-untyped-def]
+        threads.append(threading.Thread(target=job))
+        threads[-1].start()
+
+    out = tmp_path / "briefing.pdf"
+    export.start_briefing_pdf(briefing, out, later=later)
+    threads[0].join(20)
+    tool = shutil.which("pdftotext")
+    assert tool is not None
+    text = subprocess.run([tool, str(out), "-"], capture_output=True, text=True, check=True).stdout
+    for ch, name, line in (("🦄", "unicorn face", "Plan"), ("🐝", "honeybee", "Note"), ("🐘", "elephant", "Acme")):
+        assert line in text
+        if not glyphs.has_glyph(ch, export.QFont("DejaVu Sans")):
+            assert f"[{name}" in text and ch not in text, text

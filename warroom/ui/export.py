@@ -999,8 +999,7 @@ def start_briefing_pdf(
 
 def _briefing_pdf(briefing: Briefing, tmp: Path) -> Generator[int, None, int]:
     """Draws the briefing in two steps: it yields once the page's chart is drawn (what reads widgets: the window's
-    thread), then returns the number of pages once the PDF is whole (on any one thread: the text's characters no
-    font has were named in the first step, ui.glyphs' look-up being the window's)."""
+    thread), then returns the number of pages once the PDF is whole (on any one thread)."""
     writer = QPdfWriter(_qt_name(tmp, tmp))
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
     writer.setPageLayout(
@@ -1023,31 +1022,14 @@ def _briefing_pdf(briefing: Briefing, tmp: Path) -> Generator[int, None, int]:
             writer.newPage()
             y, pages = 0.0, pages + 1
 
-    # An emoji no installed font has is named, never an empty box (ui.glyphs: its look-up of the installed fonts
-    # is made here, on the window's thread, for every line the page may print; the same for any size or weight)
-    face = QFont("DejaVu Sans")
-    page_lines = int(page.height() / (9.0 * 2.2)) + 1  # (the most sources lines a page holds: see below)
-    lines = [
-        briefing.title,
-        briefing.date_text,
-        briefing.average_heading,
-        *briefing.average_lines,
-        *briefing.lead_lines,
-        *(line for sc in briefing.scenarios for line in (_scenario_line(sc), *sc.details)),
-        *briefing.sources[:page_lines],
-        *sources_of(_source_pairs(briefing.poll_sources), limit=page_lines),  # (the first ones: found at once)
-        "…",
-    ]
-    drawable = {line: drawable_text(line, face) for line in lines}
-
     def text(s: str, size: float, bold: bool = False, gap: float = 1.35, colour: str = "#000000") -> None:
         nonlocal y
-        font = QFont(face)
+        font = QFont("DejaVu Sans")
         font.setPointSizeF(size)
         font.setBold(bold)
         painter.setFont(font)
         painter.setPen(QColor(colour))
-        s = drawable[s] if s in drawable else drawable_text(s, font)
+        s = drawable_text(s, font)  # an emoji no installed font has is named, never an empty box (any thread)
         s = _RIGHT_TO_LEFT_RUN.sub(lambda m: f"\u2067{m.group(0)}\u2069", s)  # a name, isolated from its figures
         s = _FIGURE_AND_UNIT.sub("\u00a0", s)  # "1.4 %" is never split at a line's end, "%" starting the next
         rect = painter.boundingRect(QRectF(0, y, width, 2000), s, layout)
@@ -1107,7 +1089,7 @@ def _briefing_pdf(briefing: Briefing, tmp: Path) -> Generator[int, None, int]:
         for s in shown:
             text(s, 6.5, gap=0.15, colour="#333333")
         if rest > 0:
-            text(f"{drawable['…']} and {rest} more (see the poll table)", 6.5, colour="#333333")
+            text(f"… and {rest} more (see the poll table)", 6.5, colour="#333333")
     painter.end()
     return pages  # (the generator ends: its writer goes, and the PDF is whole on disk)
 
@@ -1132,17 +1114,14 @@ figure after it stays after it ("صادق خان 45.0%", not "45.0 صادق خا
 number to the name's run)."""
 
 
-def sources_of(urls: Iterable[tuple[str, str]], limit: int | None = None) -> list[str]:
-    """'Pollster: URL' lines, one per distinct source (the first `limit` of them when given). A control or
-    direction character in a stored address (one kept before addresses were checked, or edited outside warroom) is
-    shown as a \\xNN or \\uNNNN escape, as the command line shows it: a line break printed a second sources line,
-    an override another address."""
+def sources_of(urls: Iterable[tuple[str, str]]) -> list[str]:
+    """'Pollster: URL' lines, one per distinct source. A control or direction character in a stored address (one
+    kept before addresses were checked, or edited outside warroom) is shown as a \\xNN or \\uNNNN escape, as
+    the command line shows it: a line break printed a second sources line, an override another address."""
     seen: dict[str, str] = {}
     for pollster, url in urls:
         if url and url not in seen:
             seen[url] = pollster
-            if limit is not None and len(seen) >= limit:
-                break
     return [controls_escaped(f"{p}: {u}") for u, p in seen.items()]
 
 

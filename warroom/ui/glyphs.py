@@ -4,6 +4,7 @@ titles, legend keys) and so their PNG, SVG and PDF exports, and for the briefing
 
 from __future__ import annotations
 
+import threading
 import unicodedata
 from functools import lru_cache
 
@@ -12,18 +13,25 @@ from PySide6.QtGui import QFont, QFontDatabase, QFontMetricsF, QRawFont
 _JOINERS = frozenset("\u200d\ufe0e\ufe0f")  # zero-width joiner, text and emoji presentation selectors
 _SKIN_TONES = range(0x1F3FB, 0x1F400)  # emoji modifiers: shown on their base, or dropped with it
 _GLYPHS: dict[tuple[str, str], bool] = {}
-_FALLBACKS: list[QRawFont] = []
+_FALLBACKS = threading.local()  # each thread's own list: a QRawFont is used only in the thread that made it (Qt)
+
+
+def _fallbacks() -> list[QRawFont]:
+    """Every installed font, as raw fonts of this thread (the briefing's text is laid out on an export's worker)."""
+    fonts: list[QRawFont] | None = getattr(_FALLBACKS, "fonts", None)
+    if fonts is None:
+        fonts = _FALLBACKS.fonts = [QRawFont.fromFont(QFont(family)) for family in QFontDatabase.families()]
+    return fonts
 
 
 def has_glyph(ch: str, font: QFont) -> bool:
-    """Whether `font` or any installed font (Qt falls back to them) can draw `ch`. Cached per font family."""
+    """Whether `font` or any installed font (Qt falls back to them) can draw `ch`. Cached per font family; on any
+    thread."""
     key = (font.family(), ch)
     if key not in _GLYPHS:
         found = QFontMetricsF(font).inFontUcs4(ord(ch))
         if not found:
-            if not _FALLBACKS:
-                _FALLBACKS.extend(QRawFont.fromFont(QFont(family)) for family in QFontDatabase.families())
-            found = any(raw.isValid() and raw.supportsCharacter(ord(ch)) for raw in _FALLBACKS)
+            found = any(raw.isValid() and raw.supportsCharacter(ord(ch)) for raw in _fallbacks())
         _GLYPHS[key] = found
     return _GLYPHS[key]
 
