@@ -74,6 +74,7 @@ class PollChange:
     removed: tuple[int, ...] = ()
     reloaded: bool = False
     external: bool = False  # written by another process or user
+    same_polls: bool = False  # (external) the re-read found the open contest's polls exactly as they were held
 
 
 @dataclass(frozen=True)
@@ -470,10 +471,14 @@ class PollService(QObject):
             k: v for k, v in self._read_cache.items() if v[0] == rev and k != cid
         }
         self._revision = rev
+        held = self._polls
+        # Another's write elsewhere (a race added, a scenario saved) moves the store's counter too: the polls
+        # shown, and so the undo history of them, still match what is stored.
+        same = external and len(held) == len(polls) and all(held.get(p.id or 0) == p for p in polls)
         self._set_polls({p.id: p for p in polls if p.id is not None}, ordered=polls)
         self._annotations = annotations
         self._scenarios = list(scenarios)
-        self.polls_changed.emit(PollChange(reloaded=True, external=external))
+        self.polls_changed.emit(PollChange(reloaded=True, external=external, same_polls=same))
         self.annotations_changed.emit(annotations)
         self.scenarios_changed.emit(scenarios)
 

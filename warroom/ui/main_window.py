@@ -599,7 +599,7 @@ class MainWindow(QMainWindow):
                 ordered = sorted(polls_by_id.values(), key=lambda p: (p.fieldwork_end, p.id or 0))
             model.set_polls(ordered)
             self._to_charts(lambda charts: charts.expect_polls(len(polls_by_id)))  # a big one: markers drawn ahead
-            if getattr(change, "external", False):
+            if getattr(change, "external", False) and not getattr(change, "same_polls", False):
                 self.statusBar().showMessage("Polls updated from the shared store", 4000)
                 self.undo_stack.clear()  # history no longer matches what is stored
         else:
