@@ -168,8 +168,9 @@ class ContestActions(QObject):
         contest = self.source.contest
         if contest is None:
             return None
-        others = [c.name for c in self.source.contests() if c.id != contest.id]
-        dialog = dialog or ContestDialog(contest, others, sorted(self.source.used_codes()), self.window)
+        if dialog is None:  # (the other races' names: read for the dialog, not again when its edit is saved)
+            others = [c.name for c in self.source.contests() if c.id != contest.id]
+            dialog = ContestDialog(contest, others, sorted(self.source.used_codes()), self.window)
         base = [contest]  # what the dialog started from: a teammate's edit meanwhile is not written over unseen
         born = self.source.opened_identity  # the race itself: another made under its id is never written over
 
