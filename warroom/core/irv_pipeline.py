@@ -419,11 +419,12 @@ class IrvView:
     def headline(self) -> str:
         """The case in one line, for the panel, meeting mode and `warroom scenario`: words that follow the
         simulated chance (core.forecast's verdict bands, never "wins"), then the projected final round, e.g.
-        "Toss-up (Kiss 53 %): Kiss ahead of Wright by 3.4 points in the final round"."""
+        "Toss-up (Kiss 53 %): Kiss ahead of Wright by 3.4 points of their two votes in the final round"."""
         winner, runner = self.run.final_pair
         lead = (
-            f"{self.name(winner)} ahead of {self.name(runner)} by {self.run.final_margin:.1f} points in the final round"
-        )
+            f"{self.name(winner)} ahead of {self.name(runner)} by {self.run.final_margin:.1f} points of their two votes"
+            " in the final round"
+        )  # (not of every ballot, as the rounds table's figures are: there 48.9 against 45.7, 5.3 exhausted)
         if self.odds is None or not self.odds.p_win:
             return f"As projected: {lead}"
         # The favourite against the field; none when the two likeliest are level within the simulation's error.

@@ -1289,9 +1289,16 @@ def elimination_lines(run: IrvRun, names: Mapping[str, str] | None = None) -> li
             line += f" Decisive: with {name(e.survivor)} out instead, {name(e.winner_if_swapped)} wins."
         lines.append(line)
     winner, runner = run.final_pair
+    last = run.rounds[-1].tallies if run.rounds else {}
+    pair = last.get(winner, 0.0) + last.get(runner, 0.0)
+    shares = (
+        f"{100.0 * last.get(winner, 0.0) / pair:.1f} % to {100.0 * last.get(runner, 0.0) / pair:.1f} % of their two votes; "
+        if pair > 0
+        else ""
+    )
     lines.append(
         f"{name(winner)} wins, {run.final_margin:.1f} points ahead of {name(runner)} in the final round "
-        f"({run.exhausted:.1f} points of the first-round vote exhausted)."
+        f"({shares}{run.exhausted:.1f} points of the first-round vote exhausted)."
     )
     return lines
 
