@@ -58,6 +58,10 @@ one write's longest wait (the lock wait, 2 s, and on PostgreSQL the answer margi
 BULK_UNORDER = 64
 """More polls than this taken out at once (a select all + Delete, an undone import) leave the fieldwork order in one
 pass (PollService._unorder_many)."""
+READ_LATER_FROM = 2_000
+"""A race of this many polls or more, picked while another is shown, is read on the writer's thread (switch_to):
+reading 100,000 polls held the window 3.2 s (benchmarks/bench_menu_stalls.py); about 30 microseconds a poll, so
+from here a read on the window's thread would pass 100 ms on a two-core laptop."""
 INTERACTIVE_LOCK_WAIT_MS = 2000
 """How long a write made from the window (add, edit, delete, save a scenario or contest) waits for a lock another
 program holds before saying the store is busy: long enough for any ordinary writer (another instance's import of
@@ -247,6 +251,8 @@ class PollService(QObject):
 
     Signals:
         contest_loaded: a Contest was opened (its polls follow in polls_changed).
+        contest_loading: a picked Contest is being read on the writer's thread (switch_to), the race open until
+            then still shown; None when that read ended (landed: contest_loaded follows; dropped or failed).
         contests_changed: the list of contests changed (list[Contest]): one was made, edited or deleted.
         polls_changed: PollChange; read `polls` for the new list.
         annotations_changed: list[Annotation].
@@ -258,6 +264,7 @@ class PollService(QObject):
     """
 
     contest_loaded = Signal(object)
+    contest_loading = Signal(object)
     contests_changed = Signal(object)
     polls_changed = Signal(object)
     annotations_changed = Signal(object)
@@ -310,6 +317,11 @@ class PollService(QObject):
         self._backup_dir = backup_dir  # where a copy goes before a contest is deleted
         # contest id -> (store revision, polls, annotations, scenarios) as last read: a switch back is instant
         self._read_cache: dict[int, tuple[int, list[Poll], list[Annotation], list[Any]]] = {}
+        # a picked race being read on the writer's thread (switch_to), and the number of the latest pick or open:
+        # a read that lands under an older number is dropped (the user picked again meanwhile)
+        self._loading: Contest | None = None
+        self._open_serial = 0
+        self.read_later_from = READ_LATER_FROM  # (tests lower it)
         self._engine = sessions.kw.get("bind")
         self._contest: Contest | None = None
         self._born: tuple[str, datetime | None] | None = None  # the open contest's name and creation time
@@ -383,19 +395,10 @@ class PollService(QObject):
         Changes still on their way to the store are waited for first (bounded: the writer's lock and answer
         waits), so that what is read has them; any the store has still not answered by then land or fail later
         without touching what the newly opened contest shows (a failure is still said)."""
+        self.stop_loading()
         if self._pending:
             self.wait_for_writes(WRITE_WAIT_ON_SWITCH_S)
-            left_in = self._contest.name if self._contest is not None else "another contest"
-            for write in self._pending:  # detached from the screen, which will show the store as read now
-                write.rollback, write.confirm = _nothing, _nothing  # (kept for a Retry in its own contest)
-                write.left_in = left_in
-            # the next contest's writes are not built on these: a failure of one of these never skips or takes
-            # back any of them (their own epoch)
-            self._left_behind.extend(self._pending)
-            self._pending.clear()
-            self._epoch += 1
-            self._touch.clear()
-            self._scenario_touch.clear()
+            self._leave_pending()
         self._ours_under_spare.clear()  # what is shown next is read from the store, under the ids it gave
         contest = self._run(lambda s: repo.get_contest(s, key) if key not in (None, "") else repo.get_contest(s))
         if contest is None and key not in (None, ""):
@@ -411,11 +414,122 @@ class PollService(QObject):
         self._born = self._identity(contest)
         self.contest_loaded.emit(contest)
         self.reload()
+        self._opened()
+        return contest
+
+    @property
+    def loading(self) -> Contest | None:
+        """The race picked and still being read on the writer's thread (switch_to); None when none is."""
+        return self._loading
+
+    def switch_to(self, contest_id: int) -> Contest | None:
+        """The user picked a race. A big one (`read_later_from` polls or more) not read since the store last
+        changed is read on the writer's thread, after the writes queued before it, while the race open now stays
+        on screen, whole and usable: contest_loading says so, and contest_loaded and polls_changed follow when it
+        lands, as open_contest gives them. Any other race is opened at once (open_contest). A read that lands
+        after another pick (or open_contest, or stop_loading) is dropped, so one race's polls are never shown
+        under another's name. Picking the race on screen while another is read only drops that read.
+
+        Returns:
+            The race picked (being read, or open now); None when there is none (the store's default is opened).
+        """
+        self.stop_loading()
+        current, writer = self._contest, self._writer
+        if current is not None and current.id == contest_id:
+            return current
+        if current is None or writer is None or writer.closed or self._read_is_current(contest_id):
+            return self.open_contest(contest_id)
+        contest = self._run(lambda s: repo.get_contest(s, contest_id))
+        if contest is None or self._run(lambda s: repo.count_polls(s, contest_id)) < self.read_later_from:
+            return self.open_contest(contest_id)
+        self._read_later(contest, writer)
+        return contest
+
+    def stop_loading(self) -> None:
+        """Drop the read of a picked race under way (switch_to), if any: the race on screen stays."""
+        self._open_serial += 1
+        if self._loading is not None:
+            self._loading = None
+            self.contest_loading.emit(None)
+
+    def _read_is_current(self, cid: int) -> bool:
+        """What was last read of contest `cid` is what the store holds (nothing written since, nothing pending)."""
+        cached = self._read_cache.get(cid)
+        return cached is not None and not self._pending and self._run(repo.revision) == cached[0]
+
+    def _read_later(self, contest: Contest, writer: StoreWriter) -> None:
+        """Read `contest` whole on the writer's thread and show it when it lands, unless picked past meanwhile."""
+        self._open_serial += 1
+        serial, cid, born = self._open_serial, contest.id or 0, self._identity(contest)
+        self._loading = contest
+
+        def read() -> Any:  # writer thread: only core values come back
+            def all_of(s: Session) -> Any:
+                return (
+                    repo.get_contest(s, cid),
+                    repo.contest_identity(s, cid),
+                    repo.revision(s),  # before the polls: a teammate's write between them is read again, not lost
+                    repo.list_polls(s, cid),
+                    repo.list_annotations(s, cid),
+                    repo.list_scenarios(s, cid),
+                )
+
+            return self._run(all_of)
+
+        def got(result: Any, error: BaseException | None) -> None:
+            if serial != self._open_serial:
+                return  # another race picked or opened meanwhile: that one is shown
+            self._loading = None
+            self.contest_loading.emit(None)
+            if error is not None:
+                where = getattr(error, "where", "")
+                self.store_failed.emit(
+                    f"The contest '{contest.name}' could not be opened: {error}"
+                    + (f" ({where})" if where else "")
+                    + (f"; '{self._contest.name}' is still shown." if self._contest is not None else ".")
+                )
+                return
+            stored, identity, rev, polls, annotations, scenarios = result
+            if stored is None or not _same_contest(identity, born):
+                self.contests_changed.emit(self.contests())
+                self.store_failed.emit(
+                    f"The contest '{contest.name}' was deleted by another program or a teammate before it could "
+                    "be opened" + (f"; '{self._contest.name}' is still shown." if self._contest is not None else ".")
+                )
+                return
+            if self._pending:  # made in the race shown during the read: they land or fail on their own
+                self._leave_pending()
+            self._ours_under_spare.clear()
+            self._scenarios = []
+            self._contest, self._born = stored, identity
+            self.contest_loaded.emit(stored)
+            self._show_read(cid, rev, polls, annotations, scenarios, external=False)
+            self._opened()
+
+        self.contest_loading.emit(contest)
+        writer.submit(read, got)
+
+    def _leave_pending(self) -> None:
+        """Another race is shown next: the writes still on their way are detached from the screen, left to land or
+        fail on their own (a failure is said naming their race)."""
+        left_in = self._contest.name if self._contest is not None else "another contest"
+        for write in self._pending:  # detached from the screen, which will show the store as read now
+            write.rollback, write.confirm = _nothing, _nothing  # (kept for a Retry in its own contest)
+            write.left_in = left_in
+        # the next contest's writes are not built on these: a failure of one of these never skips or takes
+        # back any of them (their own epoch)
+        self._left_behind.extend(self._pending)
+        self._pending.clear()
+        self._epoch += 1
+        self._touch.clear()
+        self._scenario_touch.clear()
+
+    def _opened(self) -> None:
+        """A contest was opened and shown: spare ids asked for, and the first write's statements compiled soon."""
         self._reserve_ids()
         if not self._warmed:
             self._warmed = True
             QTimer.singleShot(WARM_UP_AFTER_MS, self, self._warm_up)
-        return contest
 
     def _identity(self, contest: Contest) -> tuple[str, datetime | None] | None:
         return self._run(lambda s: repo.contest_identity(s, contest.id or 0))
