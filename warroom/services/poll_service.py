@@ -316,7 +316,8 @@ class PollService(QObject):
         self._w_failed: set[int] = set()
         self._backup_dir = backup_dir  # where a copy goes before a contest is deleted
         # contest id -> (store revision, polls, annotations, scenarios) as last read: a switch back is instant
-        self._read_cache: dict[int, tuple[int, list[Poll], list[Annotation], list[Any]]] = {}
+        # (and the polls' fieldwork-order keys, or None: made again when shown; 100,000 polls: 0.1 s of this thread)
+        self._read_cache: dict[int, tuple[int, list[Poll], list[Annotation], list[Any], list[int] | None]] = {}
         # a picked race being read on the writer's thread (switch_to), and the number of the latest pick or open:
         # a read that lands under an older number is dropped (the user picked again meanwhile)
         self._loading: Contest | None = None
@@ -474,7 +475,9 @@ class PollService(QObject):
                     repo.list_scenarios(s, cid),
                 )
 
-            return self._run(all_of)
+            read = self._run(all_of)
+            keys = list(map(_order_key, read[3]))  # (here, not on the window's thread)
+            return (*read, keys if keys == sorted(keys) else None)
 
         def got(result: Any, error: BaseException | None) -> None:
             if serial != self._open_serial:
@@ -489,7 +492,7 @@ class PollService(QObject):
                     + (f"; '{self._contest.name}' is still shown." if self._contest is not None else ".")
                 )
                 return
-            stored, identity, rev, polls, annotations, scenarios = result
+            stored, identity, rev, polls, annotations, scenarios, keys = result
             if stored is None or not _same_contest(identity, born):
                 self.contests_changed.emit(self.contests())
                 self.store_failed.emit(
@@ -503,7 +506,7 @@ class PollService(QObject):
             self._scenarios = []
             self._contest, self._born = stored, identity
             self.contest_loaded.emit(stored)
-            self._show_read(cid, rev, polls, annotations, scenarios, external=False)
+            self._show_read(cid, rev, polls, annotations, scenarios, external=False, keys=keys)
             self._opened()
 
         self.contest_loading.emit(contest)
@@ -554,8 +557,9 @@ class PollService(QObject):
         if external and not self._follow_contest(cid):
             return
         cached = self._read_cache.get(cid)
+        keys: list[int] | None = None
         if cached is not None and not external and self._run(repo.revision) == cached[0]:
-            rev, polls, annotations, scenarios = cached
+            rev, polls, annotations, scenarios, keys = cached
         else:
 
             def read(s: Session) -> tuple[int, list[Poll], list[Annotation], list[Any]]:
@@ -567,7 +571,7 @@ class PollService(QObject):
                 )
 
             rev, polls, annotations, scenarios = self._run(read)
-        self._show_read(cid, rev, polls, annotations, scenarios, external=external)
+        self._show_read(cid, rev, polls, annotations, scenarios, external=external, keys=keys)
 
     def _show_read(
         self,
@@ -578,13 +582,16 @@ class PollService(QObject):
         scenarios: list[Any],
         *,
         external: bool,
+        keys: list[int] | None = None,
     ) -> None:
-        """Show what was read of contest `cid` at store revision `rev`, and announce it."""
-        self._read_cache = {cid: (rev, polls, annotations, scenarios)} | {
+        """Show what was read of contest `cid` at store revision `rev`, and announce it. `keys`: the polls'
+        fieldwork-order keys, in order (made on the writer's thread, or kept from an earlier read)."""
+        self._revision = rev
+        in_order = self._set_polls({p.id: p for p in polls if p.id is not None}, ordered=polls, keys=keys)
+        kept = list(self._order_keys) if in_order else None  # (a copy: the held ones change with the polls)
+        self._read_cache = {cid: (rev, polls, annotations, scenarios, kept)} | {
             k: v for k, v in self._read_cache.items() if v[0] == rev and k != cid
         }
-        self._revision = rev
-        self._set_polls({p.id: p for p in polls if p.id is not None}, ordered=polls)
         self._annotations = annotations
         self._scenarios = list(scenarios)
         self.polls_changed.emit(PollChange(reloaded=True, external=external))
@@ -1284,9 +1291,11 @@ class PollService(QObject):
         if contest is None:
             raise StoreError("no contest is open")
         cid = contest.id or 0
-        keys = [self._shown_key(i) for i in poll_ids]
-        gone = [self._polls[k] for k in keys if k in self._polls]
-        follows = {p.id: self._touch[p.id or 0] > 0 for p in gone}
+        shown, touch = self._polls, self._touch
+        keys = [i if i in shown else self._shown_key(i) for i in poll_ids]  # (a method call each: 100,000 polls)
+        gone = [shown[k] for k in keys if k in shown]
+        # (Counter's lookup of a missing key is a Python call: none when no write is pending)
+        follows = {p.id: touch[p.id or 0] > 0 for p in gone} if touch else dict.fromkeys((p.id for p in gone), False)
         spare = {k for k in keys if k in self._ours_under_spare}
 
         def write(s: Session) -> None:  # writer thread
@@ -1457,7 +1466,7 @@ class PollService(QObject):
         contest anew (contest_loaded) but whose polls have not changed."""
         polls, annotations = list(self._ordered), list(self._annotations)
         scenarios = self._scenarios = self.scenarios()  # (without a writer: read from the store, as ever)
-        self._read_cache = {cid: (self._revision, polls, annotations, scenarios)}
+        self._read_cache = {cid: (self._revision, polls, annotations, scenarios, list(self._order_keys))}
         self.polls_changed.emit(PollChange(reloaded=True))
         self.annotations_changed.emit(annotations)
         self.scenarios_changed.emit(scenarios)
@@ -1593,18 +1602,29 @@ class PollService(QObject):
             self._by_dates = by_dates
         return self._by_dates
 
-    def _set_polls(self, polls: dict[int, Poll], *, ordered: Sequence[Poll] = ()) -> None:
+    def _set_polls(
+        self, polls: dict[int, Poll], *, ordered: Sequence[Poll] = (), keys: Sequence[int] | None = None
+    ) -> bool:
         """Replace the polls held. `ordered`: the same polls as list_polls gives them, already in fieldwork order
-        (checked: one pass over their keys, in C), so that 100,000 polls are not sorted again (200 ms)."""
+        (checked: one pass over their keys, in C), so that 100,000 polls are not sorted again (200 ms). `keys`:
+        those polls' order keys, in that order, made already (by the writer's thread, or an earlier read).
+
+        Returns:
+            Whether `ordered` was taken as the order (else the polls were sorted here).
+        """
         self._by_dates = None  # rebuilt when first asked for
         self._polls = polls
         self._order_version += 1
+        if keys is not None and len(keys) == len(ordered) == len(polls):
+            self._ordered, self._order_keys = list(ordered), list(keys)
+            return True
         keys = list(map(_order_key, ordered)) if ordered and len(ordered) == len(polls) else None
         if keys is not None and keys == sorted(keys):
             self._ordered, self._order_keys = list(ordered), keys
-            return
+            return True
         self._ordered = sorted(polls.values(), key=_order_key)
         self._order_keys = [_order_key(p) for p in self._ordered]
+        return False
 
     def _put_polls(self, polls: Sequence[Poll]) -> None:
         """Add polls, or replace those with the same id, keeping the fieldwork order: a bisect each for a few, one
@@ -1644,6 +1664,9 @@ class PollService(QObject):
                 self._unorder(poll)
             return
         self._order_version += 1
+        if not self._polls:  # every held poll went (a select all + Delete): nothing to look through
+            self._ordered, self._order_keys, self._by_dates = [], [], None
+            return
         if self._by_dates is not None:
             for poll in polls:
                 same = self._by_dates.get((poll.fieldwork_start, poll.fieldwork_end))
