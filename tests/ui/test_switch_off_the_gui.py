@@ -191,3 +191,45 @@ def test_a_races_fieldwork_order_is_not_made_again_on_the_window_thread(room, qt
         ends = [(p.fieldwork_end, p.id) for p in ps.polls]
         assert ends == sorted(ends)
     assert on_gui == []
+
+
+def test_a_big_races_saved_cases_are_announced_a_turn_after_its_polls(room, qtbot, monkeypatch) -> None:
+    """The turn a big race read on the writer's thread lands in also read every saved case of it for the Scenario
+    menu (at 100,000 polls each carries 100,000 poll ids: a third of that turn); now they are announced in the next
+    turn, and the menu lists them then."""
+    from PySide6.QtCore import QTimer
+
+    from warroom.core.pipeline import SavedScenario
+
+    ps = room.poll_service
+    toy = ps.contest
+    big = _add_race(room, "Big race 2031", BIG, seed=5)
+    ps.read_later_from = (BIG + SMALL) // 2
+    _pick(room, big)
+    qtbot.waitUntil(lambda: ps.contest.id == big and room.scenarios.view is not None, timeout=10000)
+    for name in ("Plan A", "Plan B"):
+        room.scenario_actions.save_as(name)
+    qtbot.waitUntil(lambda: ps.pending_writes == 0, timeout=10000)
+    _pick(room, toy.id)
+    qtbot.waitUntil(lambda: ps.contest.id == toy.id, timeout=10000)
+    landing = [False]
+
+    def on_loaded(_contest: object) -> None:  # the turn the read lands in, until its end
+        landing[0] = True
+        QTimer.singleShot(0, room.window, lambda: landing.__setitem__(0, False))
+
+    ps.contest_loaded.connect(on_loaded)
+    read_when: list[bool] = []
+    real = SavedScenario.from_dicts
+
+    def counted(cls: type, *args: Any, **kw: Any) -> Any:
+        read_when.append(landing[0])
+        return real(*args, **kw)
+
+    monkeypatch.setattr(SavedScenario, "from_dicts", classmethod(counted))
+    _pick(room, big)
+    qtbot.waitUntil(lambda: ps.contest.id == big and ps.loading is None, timeout=10000)
+    qtbot.waitUntil(lambda: len(read_when) >= 2, timeout=10000)
+    assert read_when and not any(read_when), read_when
+    assert {name for name, _b, _s in ps.scenarios()} >= {"Plan A", "Plan B"}
+    ps.contest_loaded.disconnect(on_loaded)
