@@ -49,7 +49,7 @@ from warroom.core.two_round_view import (
     first_round_from,
     largest_other,
 )
-from warroom.core.types import EXHAUSTED, bidi_isolated, listed
+from warroom.core.types import EXHAUSTED, Contest, CountingSystem, bidi_isolated, listed
 
 KIND_KEY = "kind"
 SV = "sv"
@@ -85,6 +85,41 @@ def _check_tag(name: str, record: Mapping[str, Any], kind: str) -> None:
 
 def _kind_words(kind: str) -> str:
     return {SV: "SV runoff", TWO_ROUND: "two-round", IRV: "instant-runoff"}.get(kind, repr(kind))
+
+
+def contest_kind(contest: Contest) -> str:
+    """The kind of case `contest`'s panel makes and shows: "sv" (the Supplementary Vote and the contingent vote),
+    "two_round" or "irv"."""
+    return {CountingSystem.TWO_ROUND: TWO_ROUND, CountingSystem.IRV: IRV}.get(contest.system, SV)
+
+
+_MADE_UNDER = {
+    SV: "a runoff (SV) case, made while the race was counted by the Supplementary Vote or the contingent vote",
+    TWO_ROUND: "a two-round case, made while the race was counted in two rounds",
+    IRV: "an instant-runoff case, made while the race was counted by instant runoff",
+}
+
+
+def other_system_note(name: str, baseline_record: Any, contest: Contest) -> str | None:
+    """Why a saved case is not shown on `contest` (None: it is of the kind the race's panel shows, or of a kind
+    this version does not know, which its reader names).
+
+    A race whose counting system was changed since a case was saved (File > Edit contest, `contest edit`) keeps
+    the case, but no panel of its system can read it: it was left out of the menu, Compare and the briefing
+    without a word, and `warroom scenario --name` said "no saved scenario ... (saved: none)"."""
+    kind = record_kind(baseline_record)
+    if kind == contest_kind(contest) or kind not in _MADE_UNDER:
+        return None
+    now = {
+        CountingSystem.SV: "by the Supplementary Vote",
+        CountingSystem.CONTINGENT: "by the contingent vote",
+        CountingSystem.IRV: "by instant runoff",
+        CountingSystem.TWO_ROUND: "in two rounds",
+    }[contest.system]
+    return (
+        f"saved scenario {name!r} is {_MADE_UNDER[kind]}; {contest.name} is now counted {now}, so it is not "
+        "shown (it is kept, and shown again if the race's counting system is set back)"
+    )
 
 
 def checked_name(name: str) -> str:
