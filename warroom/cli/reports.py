@@ -226,7 +226,10 @@ class ScenarioReport:
     def print(self, out: TextIO, table: Table) -> None:
         v, p = self.view, self.view.projection
         base = v.baseline
-        nm = {c.code: c.name for c in self.contest.candidates} | {"other": "Others"}
+        # the contest's names; a candidate deleted since a case was saved by the name the case saved (the window's
+        # rule): a deleted finalist was a KeyError traceback, anyone else his bare code
+        nm = {k: base.names.get(k, k) for k in base.first_round} | {c.code: c.name for c in self.contest.candidates}
+        nm["other"] = "Others"
         saved = f" (saved {self.saved.saved_at.replace('T', ' ')})" if self.saved and self.saved.saved_at else ""
         out.write(f"{self.contest.name}: scenario {self.name or '(from options)'}{saved}\n")
         lines = assumption_lines(base, v.scenario)
