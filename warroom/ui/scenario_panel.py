@@ -608,7 +608,7 @@ class ScenarioPanel(QWidget):
         self.message_dest.sliders[0].setToolTip(
             literal_tip(f"Peeled-away voters who now back {_name(c, b)} in the first round")
         )
-        eliminated = [k for k in baseline.first_round if k not in (a, b)]
+        eliminated = baseline.eliminated  # (the baseline's order: the assumption lines' and Compare's)
         if list(self._split_widgets) != eliminated or not self.transfers_layout.count():  # (or says none)
             self._rebuild_transfer_sliders(baseline, eliminated)
 
