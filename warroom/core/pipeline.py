@@ -1053,10 +1053,34 @@ def freshness_all(
             except (PipelineError, ValueError, KeyError, StopIteration) as exc:
                 case = exc
             cases[one.choice] = case
-        out.append(_freshness_of(one, ids, case, odds))
+        fresh = _freshness_of(one, ids, case, odds)
+        since = contest_changes(one.baseline, contest)
+        out.append(replace(fresh, message=f"{fresh.message} {since}".strip()) if since else fresh)
     if progress is not None and not progress(len(saved), len(saved)):
         raise FreshnessCancelled(f"stopped after {len(saved)} of {len(saved)} saved cases")
     return out
+
+
+def contest_changes(baseline: Baseline, contest: Contest) -> str:
+    """What changed in the race's candidates since a case was made on `baseline` ("" when nothing did), in one
+    sentence: "Since it was saved: Paddick is now Paddock; Livingstone has withdrawn; Jones is no longer a
+    candidate." The case keeps the names and finalists it saved (it shows what was saved); this says the race
+    moved on, where `freshness` speaks (the panel, Compare, the briefing, `warroom scenario --name`)."""
+    now = {c.code: c for c in contest.candidates}
+    said: list[str] = []
+    for code in baseline.first_round:
+        if code == "other":
+            continue
+        then = baseline.names.get(code, code)
+        candidate = now.get(code)
+        if candidate is None:
+            said.append(f"{bidi_isolated(then)} is no longer a candidate")
+            continue
+        if candidate.display != then:
+            said.append(f"{bidi_isolated(then)} is now {bidi_isolated(candidate.display)}")
+        if candidate.withdrawn:
+            said.append(f"{bidi_isolated(candidate.display)} has withdrawn")
+    return f"Since it was saved: {'; '.join(said)}." if said else ""
 
 
 class FreshnessCancelled(Exception):
