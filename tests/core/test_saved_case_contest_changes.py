@@ -44,3 +44,21 @@ def test_the_note_on_a_saved_case_says_who_was_renamed_withdrawn_or_deleted_sinc
     assert "Paddick is now Paddock" in note and "Livingstone has withdrawn" in note, note
     assert "Jones is no longer a candidate" in note, note
     assert freshness(_saved(), [], RACE, None).message.count("Since it was saved") == 0  # nothing changed: silent
+
+
+def test_an_instant_runoff_cases_note_says_who_was_renamed_or_deleted_since() -> None:
+    """The saved instant-runoff case's note (core.saved_cases.irv_freshness) said nothing of a rename, and of a
+    deleted candidate only that "today's polls name other candidates"."""
+    from warroom.core.irv_pipeline import IrvCase
+    from warroom.core.irv_scenario import irv_scenario
+    from warroom.core.saved_cases import irv_freshness, save_irv
+
+    scenario = irv_scenario({"k": 40.0, "w": 35.0, "m": 25.0}, {})
+    names = {"k": "Kiss", "w": "Wright", "m": "Montroll"}
+    saved = save_irv("Plan", IrvCase(scenario, "Ballots", None, names), scenario)
+    renamed = IrvCase(scenario, "Ballots", None, names | {"k": "Kyss"})
+    assert irv_freshness(saved, renamed) == "Since it was saved: Kiss is now Kyss."
+    assert irv_freshness(saved, IrvCase(scenario, "Ballots", None, names)) == ""
+    fewer = irv_scenario({"k": 55.0, "w": 45.0}, {})
+    note = irv_freshness(saved, IrvCase(fewer, "Ballots", None, {"k": "Kiss", "w": "Wright"}))
+    assert "Montroll is no longer a candidate" in note, note

@@ -32,7 +32,7 @@ from warroom.core.forecast import chance_text
 from warroom.core.france import ABSTAINERS, BLANK_NULL, RoundResult, name_key
 from warroom.core.irv_pipeline import IrvCase, IrvView, evaluate_irv
 from warroom.core.irv_scenario import IrvScenario
-from warroom.core.pipeline import OddsModel, PipelineError, name_as_saved, scenario_name_problem
+from warroom.core.pipeline import OddsModel, PipelineError, name_as_saved, names_changed, scenario_name_problem
 from warroom.core.two_round import FirstRound, Message, RunoffSplit, TwoRoundError, TwoRoundScenario
 from warroom.core.two_round_pipeline import (
     Campaign,
@@ -901,14 +901,18 @@ def irv_freshness(saved: SavedIrv, today: IrvCase | None, problem: str = "") -> 
     """One sentence when today's baseline gives the saved rows another answer ("" when not)."""
     if today is None:
         return f"Today's data cannot rebuild this case: {problem}" if problem else ""
+    # who was renamed or deleted since (core.pipeline.names_changed, the runoff case's rule): the case keeps the
+    # names it saved, beside the race's new ones
+    said = names_changed(saved.names, today.names, saved.scenario.codes)
+    since = f" Since it was saved: {'; '.join(said)}." if said else ""
     if today.scenario.codes != saved.scenario.codes:
-        return "Today's polls name other candidates: the saved rows apply to the saved first round only."
+        return f"Today's polls name other candidates: the saved rows apply to the saved first round only.{since}"
     then = saved.view().run
     now = evaluate_irv(irv_with_edits(saved, today.scenario)).run
     if now.winner == then.winner and abs(now.final_margin - then.final_margin) < CHANGE_TOLERANCE:
-        return ""
+        return since.strip()
     who = saved.names.get(now.winner, now.winner)
     return (
         f"Today's polls give {who} the win by {now.final_margin:.1f} in the final round with the same rows, "
-        f"against {saved.names.get(then.winner, then.winner)} by {then.final_margin:.1f} when saved."
+        f"against {saved.names.get(then.winner, then.winner)} by {then.final_margin:.1f} when saved.{since}"
     )
