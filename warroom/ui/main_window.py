@@ -586,8 +586,10 @@ class MainWindow(QMainWindow):
         # Another race's history goes (Undo must never act on a race not shown). The same race edited in place
         # (File > Edit contest: a rename, a colour, a candidate, its system; a teammate's edit of it) keeps its
         # history: it was cleared too, so a rename took away the Undo of the polls deleted just before it.
+        # A race without a creation time (made before it was kept) cannot be told from another made under its id
+        # after a teammate deleted it: its history goes at every load, as before.
         race = (contest.id, self.race_mark())
-        if contest.id is None or race != self._undo_race:
+        if contest.id is None or race[1] is None or race != self._undo_race:
             self.undo_stack.clear()
         self._undo_race = race
 
