@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QDialog
 
+from tests.ui.test_hostile_keyboard import _all_menu_faults
 from warroom.core.types import Contest, CountingSystem, Rules
 
 pytestmark = pytest.mark.gui
@@ -47,7 +48,8 @@ def test_a_runoff_case_of_a_race_now_counted_by_instant_runoff_is_named_in_the_m
 
     acts.fill_menu()
     hidden = [a for a in room.window.scenario_menu.actions() if "Plan A" in a.text()]
-    assert len(hidden) == 1 and not hidden[0].isEnabled()
+    assert len(hidden) == 1 and not hidden[0].isEnabled() and hidden[0].text().startswith("&Not shown: 'Plan A'")
+    assert _all_menu_faults(room.window) == []  # (a letter of its own, as every menu line)
     assert "is a runoff (SV) case" in hidden[0].toolTip() and "now counted by instant runoff" in hidden[0].toolTip()
 
     acts.compare()

@@ -465,13 +465,14 @@ class ScenarioActions(QObject):
                 action = delete.addAction(f"{_numbered(i)}'{menu_text(n)}'", partial(self.delete, n))
                 action.setToolTip(literal_tip(f"Delete the saved scenario '{n}' (Edit > Undo brings it back)"))
         hidden = self.other_systems()
-        if hidden:
+        if hidden:  # named in one line, not offered: no panel of the race's system reads them
             menu.addSeparator()
-            for n, note in hidden:  # named, not offered: no panel of the race's system reads them
-                action = menu.addAction(f"'{menu_text(n)}' (made under another counting system)")
-                action.setEnabled(False)
-                action.setToolTip(literal_tip(note[:1].upper() + note[1:]))
-                action.setStatusTip(note[:1].upper() + note[1:])
+            listed_names = ", ".join(f"'{menu_text(n)}'" for n, _note in hidden)
+            action = menu.addAction(f"&Not shown: {listed_names} (made under another counting system)")
+            action.setEnabled(False)
+            notes = "\n".join(note[:1].upper() + note[1:] + "." for _n, note in hidden)
+            action.setToolTip(literal_tip(notes))
+            action.setStatusTip(notes.replace("\n", " "))
 
     def forecast_dialog(self, points: Sequence[ForecastPoint] | None = None) -> ForecastDialog:
         """The forecast-over-time charts for the open contest: of `points`, or computed now (scripts and tests;
