@@ -90,3 +90,19 @@ def test_a_value_typed_past_a_levers_end_stops_at_the_end_not_at_its_first_digit
     slider does; "1e400" too (its last key, past any number, refused)."""
     QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
     assert _typed(qtbot, text, signed=signed)[0] == pytest.approx(expected), text
+
+
+def test_the_scenario_panels_other_typed_levers_stop_at_their_ends_too(room, qtbot, locale) -> None:
+    """The message's uncertainty (0-50 %) beside the message lever: "60" typed set 6 %, its "0" refused."""
+    from PySide6.QtWidgets import QDoubleSpinBox
+
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
+    box = room.window.findChild(QDoubleSpinBox, "message_uncertainty")
+    assert box is not None and box.maximum() == 50.0
+    box.setValue(10.0)
+    line = box.lineEdit()
+    line.selectAll()
+    for key in "60":
+        line.insert(key)
+    qtbot.keyClick(line, Qt.Key.Key_Return)
+    assert box.value() == 50.0
