@@ -44,6 +44,8 @@ def test_the_note_on_a_saved_case_says_who_was_renamed_withdrawn_or_deleted_sinc
     assert "Paddick is now Paddock" in note and "Livingstone has withdrawn" in note, note
     assert "Jones is no longer a candidate" in note, note
     assert freshness(_saved(), [], RACE, None).message.count("Since it was saved") == 0  # nothing changed: silent
+    out_before = replace(RACE, candidates=(*RACE.candidates[:3], replace(RACE.candidates[3], withdrawn=True)))
+    assert "Since it was saved" not in freshness(_saved(), [], out_before, None).message  # may have been, then
 
 
 def test_an_instant_runoff_cases_note_says_who_was_renamed_or_deleted_since() -> None:

@@ -1084,10 +1084,12 @@ def contest_changes(baseline: Baseline, contest: Contest) -> str:
     moved on, where `freshness` speaks (the panel, Compare, the briefing, `warroom scenario --name`)."""
     now = {c.code: c.display for c in contest.candidates}
     said = names_changed(baseline.names, now, baseline.first_round)
+    # a finalist withdrawn now withdrew since (a withdrawn candidate is never a new baseline's finalist); one
+    # eliminated may have withdrawn before the case was saved, and changes nothing in it
     said += [
         f"{bidi_isolated(c.display)} has withdrawn"
         for c in contest.candidates
-        if c.withdrawn and c.code in baseline.first_round
+        if c.withdrawn and c.code in (baseline.a, baseline.b)
     ]
     return f"Since it was saved: {'; '.join(said)}." if said else ""
 
