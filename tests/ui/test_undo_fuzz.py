@@ -140,3 +140,49 @@ def test_undo_of_a_random_run_gives_back_the_first_state_and_redo_the_last(
     assert stack.index() == steps
     assert _state(room) == last
     assert _figures(room, qtbot, last_settings) == last_figures
+
+
+def test_undo_of_instant_runoff_case_saves_and_deletes_around_a_rename_gives_back_the_first_records(
+    qtbot: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same on Burlington 2009: cases saved, a row moved, saved over, a candidate renamed, one deleted; Undo to
+    the start leaves the saved cases as they were, Redo to the end as they were last (the rename had cleared the
+    history: both cases saved before it stayed, Undo unable to take them back)."""
+    from tests.ui.conftest import running_room
+    from warroom.bootstrap import open_store
+    from warroom.demo import IRV_DEMO_NAME
+    from warroom.paths import AppPaths
+    from warroom.services.settings import open_settings
+
+    paths = AppPaths.under(tmp_path / "state")
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=paths.backup_dir)
+    settings = open_settings(paths)
+    settings.contest = IRV_DEMO_NAME
+    for room in running_room(qtbot, store, settings, ready="irv"):
+        win, ps, acts = room.window, room.poll_service, room.scenario_actions
+        errors: list[str] = []
+        monkeypatch.setattr(win, "show_error", errors.append)
+
+        def records(ps: Any = ps) -> dict[str, Any]:
+            qtbot.waitUntil(lambda: ps.pending_writes == 0, timeout=10_000)
+            return {n: (b, s) for n, b, s in ps.scenarios()}
+
+        first = records()
+        assert acts.kind == "irv" and acts.save_as("Ballots") is not None
+        room.irv.set_row("montroll", {"kiss": 20.0, "wright": 60.0, "exhausted": 20.0})
+        assert acts.save_as("Wright's day") is not None
+        assert acts.save_as("Ballots") is not None  # saved over
+        c = ps.contest
+        kiss = next(x for x in c.candidates if x.code == "kiss")
+        renamed = replace(c, candidates=tuple(replace(x, name="Bob Kyss") if x is kiss else x for x in c.candidates))
+        assert room.contest_actions.edit_contest(_Dialog(renamed)) is not None
+        assert acts.delete("Wright's day")
+        last = records()
+        stack = win.undo_stack
+        while stack.canUndo():
+            stack.undo()
+        assert records() == first and not errors, errors
+        while stack.canRedo():
+            stack.redo()
+        assert records() == last and not errors, errors
