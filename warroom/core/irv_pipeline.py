@@ -171,6 +171,13 @@ class IrvCase:
     names: Mapping[str, str]
     sources: Mapping[str, str] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # Ties in the chain are broken by the names shown, as the count breaks them (core.types.placing): every
+        # case, the window's, `warroom scenario`'s and a saved one read back, gives its scenario its names.
+        if self.scenario.tie_names is None:
+            ties = tuple(self.names.get(c, c) for c in self.scenario.codes)
+            object.__setattr__(self, "scenario", replace(self.scenario, tie_names=ties))
+
 
 def _observed(polls: Sequence[Poll], as_of: date | None) -> list[TransferObservation]:
     known = [p for p in polls if p.transfers and (as_of is None or p.fieldwork_end <= as_of)]

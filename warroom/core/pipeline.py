@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import operator
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -1074,10 +1074,45 @@ def freshness_all(
             except (PipelineError, ValueError, KeyError, StopIteration) as exc:
                 case = exc
             cases[one.choice] = case
-        out.append(_freshness_of(one, ids, case, odds))
+        fresh = _freshness_of(one, ids, case, odds)
+        since = contest_changes(one.baseline, contest)
+        out.append(replace(fresh, message=f"{fresh.message} {since}".strip()) if since else fresh)
     if progress is not None and not progress(len(saved), len(saved)):
         raise FreshnessCancelled(f"stopped after {len(saved)} of {len(saved)} saved cases")
     return out
+
+
+def names_changed(then: Mapping[str, str], now: Mapping[str, str], codes: Iterable[str]) -> list[str]:
+    """Of `codes` (a saved case's candidates, `then` the names it saved), who was renamed or deleted since: `now`
+    is the race's names today (core.baseline.display_names). "Paddick is now Paddock", "Jones is no longer a
+    candidate"."""
+    said: list[str] = []
+    for code in codes:
+        if code == "other":
+            continue
+        old = then.get(code, code)
+        if code not in now:
+            said.append(f"{bidi_isolated(old)} is no longer a candidate")
+        elif now[code] != old:
+            said.append(f"{bidi_isolated(old)} is now {bidi_isolated(now[code])}")
+    return said
+
+
+def contest_changes(baseline: Baseline, contest: Contest) -> str:
+    """What changed in the race's candidates since a case was made on `baseline` ("" when nothing did), in one
+    sentence: "Since it was saved: Paddick is now Paddock; Jones is no longer a candidate; Livingstone has
+    withdrawn." The case keeps the names and finalists it saved (it shows what was saved); this says the race
+    moved on, where `freshness` speaks (the panel, Compare, the briefing, `warroom scenario --name`)."""
+    now = {c.code: c.display for c in contest.candidates}
+    said = names_changed(baseline.names, now, baseline.first_round)
+    # a finalist withdrawn now withdrew since (a withdrawn candidate is never a new baseline's finalist); one
+    # eliminated may have withdrawn before the case was saved, and changes nothing in it
+    said += [
+        f"{bidi_isolated(c.display)} has withdrawn"
+        for c in contest.candidates
+        if c.withdrawn and c.code in (baseline.a, baseline.b)
+    ]
+    return f"Since it was saved: {'; '.join(said)}." if said else ""
 
 
 class FreshnessCancelled(Exception):

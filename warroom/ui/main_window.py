@@ -399,6 +399,7 @@ class MainWindow(QMainWindow):
         self.file_writes: list[FileWrite] = []  # exports writing their files on workers (finish_file_writes)
         self._png_saved.connect(self._on_png_saved)
         self.undo_stack = QUndoStack(self)
+        self._undo_race: tuple[int | None, object] | None = None  # the race the undo history is of (show_contest)
         # the changes the store refused, in the order made: the polls as typed, and the contest's id and name they
         # were typed in, for Retry
         self._unsaved: tuple[UnsavedChange, ...] = ()
@@ -586,7 +587,15 @@ class MainWindow(QMainWindow):
         self._to_charts(lambda charts: charts.set_contest(contest))
         self._charted_poll = None  # the table's selection went with its rows (a reset says nothing of it)
         self._irv_pair = None
-        self.undo_stack.clear()
+        # Another race's history goes (Undo must never act on a race not shown). The same race edited in place
+        # (File > Edit contest: a rename, a colour, a candidate, its system; a teammate's edit of it) keeps its
+        # history: it was cleared too, so a rename took away the Undo of the polls deleted just before it.
+        # A race without a creation time (made before it was kept) cannot be told from another made under its id
+        # after a teammate deleted it: its history goes at every load, as before.
+        race = (contest.id, self.race_mark())
+        if contest.id is None or race[1] is None or race != self._undo_race:
+            self.undo_stack.clear()
+        self._undo_race = race
 
     def show_polls(
         self, change: object, polls_by_id: Mapping[int, Poll], ordered: Sequence[Poll] | None = None
