@@ -212,6 +212,8 @@ def test_the_headline_follows_the_simulated_chance_and_never_says_wins() -> None
     for p in (0.53, 0.8, 0.4, 0.95):
         text = view({"a": p, "b": 1 - p, "c": 0.0}).headline
         assert " wins" not in text and f"{winner} ahead of" in text
+        # the margin's base named: the rounds table beside it gives points of every ballot, exhausted ones too
+        assert text.endswith(f"by {run.final_margin:.1f} points of their two votes in the final round")
     assert replace(view({"a": 1.0, "b": 0.0, "c": 0.0}), odds=None).headline.startswith("As projected: ")
     # the likeliest winner may be out in the projected count (he wins where he survives): the words say so
     # rather than seem to contradict the rounds beside them

@@ -357,6 +357,20 @@ def test_the_chain_in_words_says_which_eliminations_decide() -> None:
     assert len(lines) == 4
 
 
+def test_the_final_margin_says_its_base_and_its_shares_give_it() -> None:
+    """The final margin is of the two finalists' votes, not of every ballot as the rounds table's figures are
+    (Burlington's demo: "by 3.4 points" beside 48.9 against 45.7 in the table, 5.3 exhausted). The words say so,
+    and the two shares they give are the table's final figures over their sum, their difference the margin."""
+    run = run_irv(four())  # c's and d's voters partly exhaust
+    winner, runner = run.final_pair
+    last = run.rounds[-1].tallies
+    assert abs((last[winner] - last[runner]) - run.final_margin) > 0.05  # the two bases differ here
+    lines = elimination_lines(run, {c: c.upper() for c in "abcd"})
+    w, r = (100 * last[c] / (last[winner] + last[runner]) for c in (winner, runner))
+    assert f"({w:.1f} % to {r:.1f} % of their two votes;" in lines[-1]
+    assert w - r == pytest.approx(run.final_margin)
+
+
 # --- 3. win probabilities ------------------------------------------------------------------------------------
 
 

@@ -22,6 +22,7 @@ from warroom.core.saved_cases import (
     SavedIrv,
     SavedTwoRound,
     TwoRoundCase,
+    other_system_note,
     record_kind,
     save_irv,
     save_two_round,
@@ -56,6 +57,8 @@ def saved_record(store: Any, contest: Contest, name: str, kind: str) -> tuple[di
     mine = [n for n, (b, _s) in rows.items() if record_kind(b) == kind]
     if name in rows and not all(isinstance(part, Mapping) for part in rows[name]):  # (store.polls.stored_record)
         raise ValueError(f"saved scenario {name!r} cannot be read: its records are not JSON objects")
+    if name in rows and (note := other_system_note(name, rows[name][0], contest)) is not None:
+        raise ValueError(note)
     if name not in rows or record_kind(rows[name][0]) != kind:
         raise ValueError(f"no saved scenario {name!r} for {contest.name} (saved: {', '.join(mine) or 'none'})")
     return rows[name]

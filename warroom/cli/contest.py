@@ -49,20 +49,26 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     q = verbs.add_parser("show", parents=[common], help="a contest's details, candidates and result")
     q.add_argument("name", nargs="?", help="the contest (default: --contest, else your most recent one)")
     q = verbs.add_parser("new", parents=[common], help="create a contest from a TOML contest file")
-    q.add_argument("--from", dest="source", type=input_file, required=True, metavar="FILE.toml")
+    q.add_argument(
+        "--from", dest="source", type=input_file, required=True, metavar="FILE.toml", help="the contest file to read"
+    )
     q = verbs.add_parser("edit", parents=[common], help="replace a contest's details with a TOML contest file's")
-    q.add_argument("name")
-    q.add_argument("--from", dest="source", type=input_file, required=True, metavar="FILE.toml")
+    q.add_argument("name", help="the contest to replace")
+    q.add_argument(
+        "--from", dest="source", type=input_file, required=True, metavar="FILE.toml", help="the contest file to read"
+    )
     q = verbs.add_parser("delete", parents=[common], help="delete a contest and its polls (backed up first)")
-    q.add_argument("name")
+    q.add_argument("name", help="the contest to delete")
     q.add_argument("--yes", action="store_true", help="do not ask (needed without a terminal)")
     q = verbs.add_parser("result", parents=[common], help="store a contest's official result from a CSV file")
-    q.add_argument("name")
-    q.add_argument("--from", dest="source", type=input_file, required=True, metavar="RESULT.csv")
+    q.add_argument("name", help="the contest whose result it is")
+    q.add_argument(
+        "--from", dest="source", type=input_file, required=True, metavar="RESULT.csv", help="the result file to read"
+    )
     q.add_argument("--source-note", default="", help="where the figures come from (kept with the result)")
     q = verbs.add_parser("export", parents=[common], help="write a contest as a TOML contest file")
     q.add_argument("name", nargs="?", help="the contest (default: --contest, else your most recent one)")
-    q.add_argument("--out", type=output_file, required=True, metavar="FILE.toml")
+    q.add_argument("--out", type=output_file, required=True, metavar="FILE.toml", help="the contest file to write")
 
 
 def cmd_contest(args: argparse.Namespace, out: TextIO) -> int:

@@ -40,6 +40,7 @@ from warroom.core.pipeline import (
 )
 from warroom.core.report import AverageSummary, summarise
 from warroom.core.runoff import Split
+from warroom.core.saved_cases import other_system_note
 from warroom.core.scenario import Destination, note_lines
 from warroom.core.types import Contest, CountingSystem, Poll
 from warroom.core.validation import plain_decimal
@@ -225,7 +226,10 @@ class ScenarioReport:
     def print(self, out: TextIO, table: Table) -> None:
         v, p = self.view, self.view.projection
         base = v.baseline
-        nm = {c.code: c.name for c in self.contest.candidates} | {"other": "Others"}
+        # the contest's names; a candidate deleted since a case was saved by the name the case saved (the window's
+        # rule): a deleted finalist was a KeyError traceback, anyone else his bare code
+        nm = {k: base.names.get(k, k) for k in base.first_round} | {c.code: c.name for c in self.contest.candidates}
+        nm["other"] = "Others"
         saved = f" (saved {self.saved.saved_at.replace('T', ' ')})" if self.saved and self.saved.saved_at else ""
         out.write(f"{self.contest.name}: scenario {self.name or '(from options)'}{saved}\n")
         lines = assumption_lines(base, v.scenario)
@@ -306,6 +310,8 @@ def run_scenario(store: OpenStore, contest: Contest, args: argparse.Namespace) -
                 rows = {n: (b, s) for n, b, s in repo.list_scenarios(session, contest.id or 0)}
             if args.name not in rows:
                 raise ReportError(f"no saved scenario {args.name!r} (saved: {', '.join(rows) or 'none'})")
+            if (note := other_system_note(args.name, rows[args.name][0], contest)) is not None:
+                raise ReportError(note)
             if args.poll is not None or args.as_of is not None:
                 raise ReportError("a saved scenario keeps its own baseline: drop --poll/--as-of with --name")
             saved = SavedScenario.from_dicts(args.name, *rows[args.name], contest)

@@ -169,15 +169,20 @@ def build_parser() -> argparse.ArgumentParser:
         "folder has one, else 2027-04-11, provisional)",
     )
     p = sub.add_parser("export", parents=[common], help="export polls to a CSV file (formulas escaped)")
-    p.add_argument("file", type=output_file, nargs="?")
+    p.add_argument("file", type=output_file, nargs="?", help="the CSV file to write (or --bundle)")
     p.add_argument("--bundle", type=output_file, metavar="FILE", help="write the contest's whole campaign to one file")
     p = sub.add_parser(
         "count",
         parents=[common],
         help="count ballots: a ballot CSV (preferences plus a count column), a .blt file, or New York City's export",
     )
-    p.add_argument("file", type=input_file)
-    p.add_argument("--system", choices=["sv", "contingent", "irv"], default="sv")
+    p.add_argument("file", type=input_file, help="the ballot file to count")
+    p.add_argument(
+        "--system",
+        choices=["sv", "contingent", "irv"],
+        default="sv",
+        help="sv: Supplementary Vote (the default); contingent: up to 3 preferences; irv: instant runoff",
+    )
     p.add_argument("--save-result", action="store_true", help="store the count as --contest's official result")
     p.add_argument(
         "--save-prior",
@@ -235,8 +240,18 @@ def build_parser() -> argparse.ArgumentParser:
         "backtest", parents=[common], help="the average and forecast 60/30/14/7/1 days out against each stored result"
     )
     p = sub.add_parser("render", parents=[common], help="render a chart or panel to PNG/SVG/PDF, headless")
-    p.add_argument("chart", choices=["first", "lead1", "lead2", "charts", "scenario", "briefing", "window"])
-    p.add_argument("--out", type=output_file, required=True)
+    p.add_argument(
+        "chart",
+        choices=["first", "lead1", "lead2", "charts", "scenario", "briefing", "window"],
+        help="first: first-round shares; lead1, lead2: first-round and runoff lead; charts: all three; scenario: the"
+        " scenario panel; briefing: the one-page briefing; window: the whole window",
+    )
+    p.add_argument(
+        "--out",
+        type=output_file,
+        required=True,
+        help="the file to write: .png, .svg, or .pdf (the briefing or one chart)",
+    )
     p.add_argument("--width", type=_pixels, default=1600, help="pixels, 16 to 16384 (default 1600)")
     p.add_argument("--height", type=_pixels, default=900, help="pixels, 16 to 16384 (default 900)")
     return parser

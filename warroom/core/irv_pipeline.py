@@ -171,6 +171,13 @@ class IrvCase:
     names: Mapping[str, str]
     sources: Mapping[str, str] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # Ties in the chain are broken by the names shown, as the count breaks them (core.types.placing): every
+        # case, the window's, `warroom scenario`'s and a saved one read back, gives its scenario its names.
+        if self.scenario.tie_names is None:
+            ties = tuple(self.names.get(c, c) for c in self.scenario.codes)
+            object.__setattr__(self, "scenario", replace(self.scenario, tie_names=ties))
+
 
 def _observed(polls: Sequence[Poll], as_of: date | None) -> list[TransferObservation]:
     known = [p for p in polls if p.transfers and (as_of is None or p.fieldwork_end <= as_of)]
@@ -419,11 +426,12 @@ class IrvView:
     def headline(self) -> str:
         """The case in one line, for the panel, meeting mode and `warroom scenario`: words that follow the
         simulated chance (core.forecast's verdict bands, never "wins"), then the projected final round, e.g.
-        "Toss-up (Kiss 53 %): Kiss ahead of Wright by 3.4 points in the final round"."""
+        "Toss-up (Kiss 53 %): Kiss ahead of Wright by 3.4 points of their two votes in the final round"."""
         winner, runner = self.run.final_pair
         lead = (
-            f"{self.name(winner)} ahead of {self.name(runner)} by {self.run.final_margin:.1f} points in the final round"
-        )
+            f"{self.name(winner)} ahead of {self.name(runner)} by {self.run.final_margin:.1f} points of their two votes"
+            " in the final round"
+        )  # (not of every ballot, as the rounds table's figures are: there 48.9 against 45.7, 5.3 exhausted)
         if self.odds is None or not self.odds.p_win:
             return f"As projected: {lead}"
         # The favourite against the field; none when the two likeliest are level within the simulation's error.

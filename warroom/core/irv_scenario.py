@@ -157,6 +157,9 @@ class IrvScenario:
         full_preferential: every formal ballot numbers every candidate (`core.types.Rules.full_preferential`),
             so no vote exhausts: every row's exhausted share must be 0 (`without_exhaustion` folds it into the
             others) and no preference limit applies.
+        tie_names: each candidate's name as the window shows it, in `codes`' order: the names tied candidates
+            are ordered by (`core.types.placing` on `core.types.tie_names`, the count engine's rule); None: the
+            codes are the names. `IrvCase` gives its scenario the case's names.
     """
 
     codes: tuple[str, ...]
@@ -166,10 +169,16 @@ class IrvScenario:
     batch_elimination: bool = False
     stop_at_majority: bool = True
     full_preferential: bool = False
+    tie_names: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         codes = tuple(self.codes)
         n = len(codes)
+        if self.tie_names is not None:
+            ties = tuple(self.tie_names)
+            if len(ties) != n or not all(isinstance(t, str) for t in ties):
+                raise ValueError(f"instant-runoff scenario: need a name for each of the {n} candidates, got {ties!r}")
+            object.__setattr__(self, "tie_names", ties)
         if n < 2:
             raise ValueError(f"instant-runoff scenario: need at least two candidates, got {n}")
         bad = [c for c in codes if not isinstance(c, str) or not c.strip() or c == EXHAUSTED]
@@ -244,6 +253,11 @@ class IrvScenario:
         """Number of candidates."""
         return len(self.codes)
 
+    @property
+    def tie(self) -> tuple[str, ...]:
+        """The names tied candidates are ordered by, in `codes`' order (the later name ahead, as the count)."""
+        return self.codes if self.tie_names is None else self.tie_names
+
     def index(self, code: str) -> int:
         """Position of a candidate (KeyError naming the unknown code)."""
         try:
@@ -279,6 +293,7 @@ class IrvScenario:
             self.batch_elimination,
             self.stop_at_majority,
             self.full_preferential,
+            self.tie_names,
         )
 
 
@@ -300,6 +315,7 @@ def without_exhaustion(scenario: IrvScenario) -> IrvScenario:
         scenario.batch_elimination,
         scenario.stop_at_majority,
         True,
+        scenario.tie_names,
     )
 
 
@@ -336,6 +352,7 @@ def irv_scenario(
     batch_elimination: bool = False,
     stop_at_majority: bool = True,
     full_preferential: bool = False,
+    tie_names: Sequence[str] | None = None,
 ) -> IrvScenario:
     """Build a scenario from dictionaries.
 
@@ -347,6 +364,7 @@ def irv_scenario(
         batch_elimination: exclude mathematically excluded candidates together.
         stop_at_majority: stop at a majority of the continuing votes (else run to the last two).
         full_preferential: no ballot exhausts (every row's exhausted share must be 0).
+        tie_names: the names ties are broken by, in `first_round`'s order (None: the codes).
 
     Returns:
         The scenario.
@@ -373,7 +391,16 @@ def irv_scenario(
                 matrix[i, index[to]] = share
             else:
                 raise ValueError(f"transfer row {code!r}: unknown candidate {to!r}")
-    return IrvScenario(codes, first, matrix, max_rankings, batch_elimination, stop_at_majority, full_preferential)
+    return IrvScenario(
+        codes,
+        first,
+        matrix,
+        max_rankings,
+        batch_elimination,
+        stop_at_majority,
+        full_preferential,
+        None if tie_names is None else tuple(tie_names),
+    )
 
 
 # --- moving votes (the simulation's general path; the single run has the same rule in plain floats) ---------
@@ -580,17 +607,18 @@ class _Chain:
         return order
 
     def _tie_key(self, c: int) -> tuple[object, ...]:
-        # As the count engine: a tie goes back to the most recent round where the tied differ, then by code.
-        # (The history's last row is this round's tallies, so the order already begins with them.)
-        return (round(self.t[c], _ROUND), self._order_now()[c], self.s.codes[c])
+        # As the count engine: a tie goes back to the most recent round where the tied differ, then by the name
+        # shown (the earlier name lower: core.types.placing). (The history's last row is this round's tallies, so
+        # the order already begins with them.)
+        return (round(self.t[c], _ROUND), self._order_now()[c], self.s.tie[c])
 
     def ascending(self) -> list[int]:
         """Continuing candidates, lowest first (ties broken as the count engine breaks them)."""
         t = self.t
         up = sorted((c for c, on in enumerate(self.alive) if on), key=t.__getitem__)
         if any(t[b] - t[a] <= _TIE for a, b in pairwise(up)):
-            order, codes = self._order_now(), self.s.codes  # (_tie_key, its order worked out once per sort)
-            up.sort(key=lambda c: (round(t[c], _ROUND), order[c], codes[c]))
+            order, names = self._order_now(), self.s.tie  # (_tie_key, its order worked out once per sort)
+            up.sort(key=lambda c: (round(t[c], _ROUND), order[c], names[c]))
         return up
 
     def outcome(self) -> int | None:
@@ -613,7 +641,7 @@ class _Chain:
         """Who is excluded now, and a note when a tie or a batch decided it."""
         t = self.t
         up = self.ascending()
-        codes = self.s.codes
+        names = self.s.tie
         if self.s.batch_elimination:
             batch, total = 0, 0.0
             for k in range(1, len(up) - 1):
@@ -622,12 +650,12 @@ class _Chain:
                     batch = k
             if batch >= 2:
                 out = up[:batch]
-                names = ", ".join(codes[c] for c in out)
-                return out, f"{names} excluded together (fewer votes between them than {codes[up[batch]]})"
+                together = ", ".join(names[c] for c in out)
+                return out, f"{together} excluded together (fewer votes between them than {names[up[batch]]})"
         tied = [c for c in up if t[c] - t[up[0]] <= _TIE]
         note = None
         if len(tied) > 1:
-            note = f"{', '.join(codes[c] for c in tied)} tied for last; {codes[up[0]]} excluded on earlier rounds/code"
+            note = f"{', '.join(names[c] for c in tied)} tied for last; {names[up[0]]} excluded on earlier rounds/name"
         return [up[0]], note
 
     def eliminate(self, losers: list[int], record: bool = True) -> list[tuple[str, str, float]]:
@@ -809,11 +837,12 @@ def run_irv(scenario: IrvScenario, *, replays: bool = True) -> IrvRun:
         )
     t = chain.t
     alive = [c for c in range(scenario.n) if chain.alive[c]]
-    runner = max((c for c in alive if c != winner), key=lambda c: (float(t[c]), codes[c]))
+    names = scenario.tie
+    runner = max((c for c in alive if c != winner), key=lambda c: (float(t[c]), names[c]))
     pair_total = t[winner] + t[runner]
     final_margin = 100.0 * (t[winner] - t[runner]) / pair_total if pair_total > 0 else 0.0
     if len(alive) == 2 and abs(t[winner] - t[runner]) <= _TIE:
-        notes.append("final round tied: decided on earlier rounds, then by code")
+        notes.append("final round tied: decided on earlier rounds, then by name")
     return IrvRun(
         tuple(rounds), tuple(eliminations), codes[winner], (codes[winner], codes[runner]), final_margin, tuple(notes)
     )
@@ -1289,9 +1318,16 @@ def elimination_lines(run: IrvRun, names: Mapping[str, str] | None = None) -> li
             line += f" Decisive: with {name(e.survivor)} out instead, {name(e.winner_if_swapped)} wins."
         lines.append(line)
     winner, runner = run.final_pair
+    last = run.rounds[-1].tallies if run.rounds else {}
+    pair = last.get(winner, 0.0) + last.get(runner, 0.0)
+    shares = (
+        f"{100.0 * last.get(winner, 0.0) / pair:.1f} % to {100.0 * last.get(runner, 0.0) / pair:.1f} % of their two votes; "
+        if pair > 0
+        else ""
+    )
     lines.append(
         f"{name(winner)} wins, {run.final_margin:.1f} points ahead of {name(runner)} in the final round "
-        f"({run.exhausted:.1f} points of the first-round vote exhausted)."
+        f"({shares}{run.exhausted:.1f} points of the first-round vote exhausted)."
     )
     return lines
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import operator
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -949,6 +949,27 @@ class SavedScenario:
         return cls(name, choice, baseline, replace(scenario, name=name), saved_at, poll_ids)
 
 
+def reads_alike(baseline_record: object, then: Contest, now: Contest) -> bool:
+    """Whether SavedScenario.from_dicts reads this baseline record into the same case under the contest details
+    `then` and `now`: the same details, or details whose difference the record does not consult. A record keeps its
+    candidates' names and parties as saved; only one from before they were kept takes them from the contest
+    (baseline_from_dict), so a rename or a recolour leaves every other record's case as it was read (100,000 polls:
+    each case carries the ids of the polls it was made on, and reading twenty of them again took 100-170 ms of the
+    window's thread on every contest edit)."""
+    if then == now:
+        return True
+    if not isinstance(baseline_record, Mapping):
+        return False
+    data = baseline_record.get("baseline") if "baseline" in baseline_record else baseline_record
+    if not isinstance(data, Mapping):
+        return False
+    parties = bool(data.get("candidate_party")) or (
+        {c.code: c.party for c in then.candidates} == {c.code: c.party for c in now.candidates}
+    )
+    names = bool(data.get("names")) or display_names(then) == display_names(now)
+    return parties and names
+
+
 def name_as_saved(name: str) -> str:
     """A saved scenario's name as it is stored and looked up, the one rule for Save as, `--save`, `--name`,
     the panel's look-ups and bundles: the spaces around it trimmed, and in Unicode's composed form (NFC), so
@@ -1053,10 +1074,45 @@ def freshness_all(
             except (PipelineError, ValueError, KeyError, StopIteration) as exc:
                 case = exc
             cases[one.choice] = case
-        out.append(_freshness_of(one, ids, case, odds))
+        fresh = _freshness_of(one, ids, case, odds)
+        since = contest_changes(one.baseline, contest)
+        out.append(replace(fresh, message=f"{fresh.message} {since}".strip()) if since else fresh)
     if progress is not None and not progress(len(saved), len(saved)):
         raise FreshnessCancelled(f"stopped after {len(saved)} of {len(saved)} saved cases")
     return out
+
+
+def names_changed(then: Mapping[str, str], now: Mapping[str, str], codes: Iterable[str]) -> list[str]:
+    """Of `codes` (a saved case's candidates, `then` the names it saved), who was renamed or deleted since: `now`
+    is the race's names today (core.baseline.display_names). "Paddick is now Paddock", "Jones is no longer a
+    candidate"."""
+    said: list[str] = []
+    for code in codes:
+        if code == "other":
+            continue
+        old = then.get(code, code)
+        if code not in now:
+            said.append(f"{bidi_isolated(old)} is no longer a candidate")
+        elif now[code] != old:
+            said.append(f"{bidi_isolated(old)} is now {bidi_isolated(now[code])}")
+    return said
+
+
+def contest_changes(baseline: Baseline, contest: Contest) -> str:
+    """What changed in the race's candidates since a case was made on `baseline` ("" when nothing did), in one
+    sentence: "Since it was saved: Paddick is now Paddock; Jones is no longer a candidate; Livingstone has
+    withdrawn." The case keeps the names and finalists it saved (it shows what was saved); this says the race
+    moved on, where `freshness` speaks (the panel, Compare, the briefing, `warroom scenario --name`)."""
+    now = {c.code: c.display for c in contest.candidates}
+    said = names_changed(baseline.names, now, baseline.first_round)
+    # a finalist withdrawn now withdrew since (a withdrawn candidate is never a new baseline's finalist); one
+    # eliminated may have withdrawn before the case was saved, and changes nothing in it
+    said += [
+        f"{bidi_isolated(c.display)} has withdrawn"
+        for c in contest.candidates
+        if c.withdrawn and c.code in (baseline.a, baseline.b)
+    ]
+    return f"Since it was saved: {'; '.join(said)}." if said else ""
 
 
 class FreshnessCancelled(Exception):

@@ -32,7 +32,7 @@ from warroom.core.forecast import chance_text
 from warroom.core.france import ABSTAINERS, BLANK_NULL, RoundResult, name_key
 from warroom.core.irv_pipeline import IrvCase, IrvView, evaluate_irv
 from warroom.core.irv_scenario import IrvScenario
-from warroom.core.pipeline import OddsModel, PipelineError, name_as_saved, scenario_name_problem
+from warroom.core.pipeline import OddsModel, PipelineError, name_as_saved, names_changed, scenario_name_problem
 from warroom.core.two_round import FirstRound, Message, RunoffSplit, TwoRoundError, TwoRoundScenario
 from warroom.core.two_round_pipeline import (
     Campaign,
@@ -49,7 +49,7 @@ from warroom.core.two_round_view import (
     first_round_from,
     largest_other,
 )
-from warroom.core.types import EXHAUSTED, bidi_isolated, listed
+from warroom.core.types import EXHAUSTED, Contest, CountingSystem, bidi_isolated, listed
 
 KIND_KEY = "kind"
 SV = "sv"
@@ -85,6 +85,41 @@ def _check_tag(name: str, record: Mapping[str, Any], kind: str) -> None:
 
 def _kind_words(kind: str) -> str:
     return {SV: "SV runoff", TWO_ROUND: "two-round", IRV: "instant-runoff"}.get(kind, repr(kind))
+
+
+def contest_kind(contest: Contest) -> str:
+    """The kind of case `contest`'s panel makes and shows: "sv" (the Supplementary Vote and the contingent vote),
+    "two_round" or "irv"."""
+    return {CountingSystem.TWO_ROUND: TWO_ROUND, CountingSystem.IRV: IRV}.get(contest.system, SV)
+
+
+_MADE_UNDER = {
+    SV: "a runoff (SV) case, made while the race was counted by the Supplementary Vote or the contingent vote",
+    TWO_ROUND: "a two-round case, made while the race was counted in two rounds",
+    IRV: "an instant-runoff case, made while the race was counted by instant runoff",
+}
+
+
+def other_system_note(name: str, baseline_record: Any, contest: Contest) -> str | None:
+    """Why a saved case is not shown on `contest` (None: it is of the kind the race's panel shows, or of a kind
+    this version does not know, which its reader names).
+
+    A race whose counting system was changed since a case was saved (File > Edit contest, `contest edit`) keeps
+    the case, but no panel of its system can read it: it was left out of the menu, Compare and the briefing
+    without a word, and `warroom scenario --name` said "no saved scenario ... (saved: none)"."""
+    kind = record_kind(baseline_record)
+    if kind == contest_kind(contest) or kind not in _MADE_UNDER:
+        return None
+    now = {
+        CountingSystem.SV: "by the Supplementary Vote",
+        CountingSystem.CONTINGENT: "by the contingent vote",
+        CountingSystem.IRV: "by instant runoff",
+        CountingSystem.TWO_ROUND: "in two rounds",
+    }[contest.system]
+    return (
+        f"saved scenario {name!r} is {_MADE_UNDER[kind]}; {contest.name} is now counted {now}, so it is not "
+        "shown (it is kept, and shown again if the race's counting system is set back)"
+    )
 
 
 def checked_name(name: str) -> str:
@@ -866,14 +901,18 @@ def irv_freshness(saved: SavedIrv, today: IrvCase | None, problem: str = "") -> 
     """One sentence when today's baseline gives the saved rows another answer ("" when not)."""
     if today is None:
         return f"Today's data cannot rebuild this case: {problem}" if problem else ""
+    # who was renamed or deleted since (core.pipeline.names_changed, the runoff case's rule): the case keeps the
+    # names it saved, beside the race's new ones
+    said = names_changed(saved.names, today.names, saved.scenario.codes)
+    since = f" Since it was saved: {'; '.join(said)}." if said else ""
     if today.scenario.codes != saved.scenario.codes:
-        return "Today's polls name other candidates: the saved rows apply to the saved first round only."
+        return f"Today's polls name other candidates: the saved rows apply to the saved first round only.{since}"
     then = saved.view().run
     now = evaluate_irv(irv_with_edits(saved, today.scenario)).run
     if now.winner == then.winner and abs(now.final_margin - then.final_margin) < CHANGE_TOLERANCE:
-        return ""
+        return since.strip()
     who = saved.names.get(now.winner, now.winner)
     return (
         f"Today's polls give {who} the win by {now.final_margin:.1f} in the final round with the same rows, "
-        f"against {saved.names.get(then.winner, then.winner)} by {then.final_margin:.1f} when saved."
+        f"against {saved.names.get(then.winner, then.winner)} by {then.final_margin:.1f} when saved.{since}"
     )

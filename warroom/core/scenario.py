@@ -220,8 +220,12 @@ class Baseline:
 
     @property
     def eliminated(self) -> list[str]:
-        """Every candidate but the two finalists, in first_round order."""
-        return [k for k in self.first_round if k not in (self.a, self.b)]
+        """Every candidate but the two finalists, the largest first round first (ties: the later name first, the
+        one tie rule, core.types.placing). Not the first round's key order: a saved case's record is stored with
+        its keys sorted, so a case read back named them in another order than the case saved (the assumption
+        lines, the panel's transfer rows, Compare), and a one-poll baseline took its poll's column order."""
+        others = [k for k in self.first_round if k not in (self.a, self.b)]
+        return sorted(others, key=lambda k: placing(self.first_round[k], self.names.get(k, k)), reverse=True)
 
 
 def baseline_from_shares(

@@ -58,6 +58,10 @@ one write's longest wait (the lock wait, 2 s, and on PostgreSQL the answer margi
 BULK_UNORDER = 64
 """More polls than this taken out at once (a select all + Delete, an undone import) leave the fieldwork order in one
 pass (PollService._unorder_many)."""
+READ_LATER_FROM = 2_000
+"""A race of this many polls or more, picked while another is shown, is read on the writer's thread (switch_to):
+reading 100,000 polls held the window 3.2 s (benchmarks/bench_menu_stalls.py); about 30 microseconds a poll, so
+from here a read on the window's thread would pass 100 ms on a two-core laptop."""
 INTERACTIVE_LOCK_WAIT_MS = 2000
 """How long a write made from the window (add, edit, delete, save a scenario or contest) waits for a lock another
 program holds before saying the store is busy: long enough for any ordinary writer (another instance's import of
@@ -74,6 +78,7 @@ class PollChange:
     removed: tuple[int, ...] = ()
     reloaded: bool = False
     external: bool = False  # written by another process or user
+    same_polls: bool = False  # (external) the re-read found the open contest's polls exactly as they were held
 
 
 @dataclass(frozen=True)
@@ -247,6 +252,8 @@ class PollService(QObject):
 
     Signals:
         contest_loaded: a Contest was opened (its polls follow in polls_changed).
+        contest_loading: a picked Contest is being read on the writer's thread (switch_to), the race open until
+            then still shown; None when that read ended (landed: contest_loaded follows; dropped or failed).
         contests_changed: the list of contests changed (list[Contest]): one was made, edited or deleted.
         polls_changed: PollChange; read `polls` for the new list.
         annotations_changed: list[Annotation].
@@ -258,6 +265,7 @@ class PollService(QObject):
     """
 
     contest_loaded = Signal(object)
+    contest_loading = Signal(object)
     contests_changed = Signal(object)
     polls_changed = Signal(object)
     annotations_changed = Signal(object)
@@ -309,7 +317,13 @@ class PollService(QObject):
         self._w_failed: set[int] = set()
         self._backup_dir = backup_dir  # where a copy goes before a contest is deleted
         # contest id -> (store revision, polls, annotations, scenarios) as last read: a switch back is instant
-        self._read_cache: dict[int, tuple[int, list[Poll], list[Annotation], list[Any]]] = {}
+        # (and the polls' fieldwork-order keys, or None: made again when shown; 100,000 polls: 0.1 s of this thread)
+        self._read_cache: dict[int, tuple[int, list[Poll], list[Annotation], list[Any], list[int] | None]] = {}
+        # a picked race being read on the writer's thread (switch_to), and the number of the latest pick or open:
+        # a read that lands under an older number is dropped (the user picked again meanwhile)
+        self._loading: Contest | None = None
+        self._open_serial = 0
+        self.read_later_from = READ_LATER_FROM  # (tests lower it)
         self._engine = sessions.kw.get("bind")
         self._contest: Contest | None = None
         self._born: tuple[str, datetime | None] | None = None  # the open contest's name and creation time
@@ -383,19 +397,10 @@ class PollService(QObject):
         Changes still on their way to the store are waited for first (bounded: the writer's lock and answer
         waits), so that what is read has them; any the store has still not answered by then land or fail later
         without touching what the newly opened contest shows (a failure is still said)."""
+        self.stop_loading()
         if self._pending:
             self.wait_for_writes(WRITE_WAIT_ON_SWITCH_S)
-            left_in = self._contest.name if self._contest is not None else "another contest"
-            for write in self._pending:  # detached from the screen, which will show the store as read now
-                write.rollback, write.confirm = _nothing, _nothing  # (kept for a Retry in its own contest)
-                write.left_in = left_in
-            # the next contest's writes are not built on these: a failure of one of these never skips or takes
-            # back any of them (their own epoch)
-            self._left_behind.extend(self._pending)
-            self._pending.clear()
-            self._epoch += 1
-            self._touch.clear()
-            self._scenario_touch.clear()
+            self._leave_pending()
         self._ours_under_spare.clear()  # what is shown next is read from the store, under the ids it gave
         contest = self._run(lambda s: repo.get_contest(s, key) if key not in (None, "") else repo.get_contest(s))
         if contest is None and key not in (None, ""):
@@ -411,11 +416,124 @@ class PollService(QObject):
         self._born = self._identity(contest)
         self.contest_loaded.emit(contest)
         self.reload()
+        self._opened()
+        return contest
+
+    @property
+    def loading(self) -> Contest | None:
+        """The race picked and still being read on the writer's thread (switch_to); None when none is."""
+        return self._loading
+
+    def switch_to(self, contest_id: int) -> Contest | None:
+        """The user picked a race. A big one (`read_later_from` polls or more) not read since the store last
+        changed is read on the writer's thread, after the writes queued before it, while the race open now stays
+        on screen, whole and usable: contest_loading says so, and contest_loaded and polls_changed follow when it
+        lands, as open_contest gives them. Any other race is opened at once (open_contest). A read that lands
+        after another pick (or open_contest, or stop_loading) is dropped, so one race's polls are never shown
+        under another's name. Picking the race on screen while another is read only drops that read.
+
+        Returns:
+            The race picked (being read, or open now); None when there is none (the store's default is opened).
+        """
+        self.stop_loading()
+        current, writer = self._contest, self._writer
+        if current is not None and current.id == contest_id:
+            return current
+        if current is None or writer is None or writer.closed or self._read_is_current(contest_id):
+            return self.open_contest(contest_id)
+        contest = self._run(lambda s: repo.get_contest(s, contest_id))
+        if contest is None or self._run(lambda s: repo.count_polls(s, contest_id)) < self.read_later_from:
+            return self.open_contest(contest_id)
+        self._read_later(contest, writer)
+        return contest
+
+    def stop_loading(self) -> None:
+        """Drop the read of a picked race under way (switch_to), if any: the race on screen stays."""
+        self._open_serial += 1
+        if self._loading is not None:
+            self._loading = None
+            self.contest_loading.emit(None)
+
+    def _read_is_current(self, cid: int) -> bool:
+        """What was last read of contest `cid` is what the store holds (nothing written since, nothing pending)."""
+        cached = self._read_cache.get(cid)
+        return cached is not None and not self._pending and self._run(repo.revision) == cached[0]
+
+    def _read_later(self, contest: Contest, writer: StoreWriter) -> None:
+        """Read `contest` whole on the writer's thread and show it when it lands, unless picked past meanwhile."""
+        self._open_serial += 1
+        serial, cid, born = self._open_serial, contest.id or 0, self._identity(contest)
+        self._loading = contest
+
+        def read() -> Any:  # writer thread: only core values come back
+            def all_of(s: Session) -> Any:
+                return (
+                    repo.get_contest(s, cid),
+                    repo.contest_identity(s, cid),
+                    repo.revision(s),  # before the polls: a teammate's write between them is read again, not lost
+                    repo.list_polls(s, cid),
+                    repo.list_annotations(s, cid),
+                    repo.list_scenarios(s, cid),
+                )
+
+            read = self._run(all_of)
+            keys = list(map(_order_key, read[3]))  # (here, not on the window's thread)
+            return (*read, keys if keys == sorted(keys) else None)
+
+        def got(result: Any, error: BaseException | None) -> None:
+            if serial != self._open_serial:
+                return  # another race picked or opened meanwhile: that one is shown
+            self._loading = None
+            self.contest_loading.emit(None)
+            if error is not None:
+                where = getattr(error, "where", "")
+                self.store_failed.emit(
+                    f"The contest '{contest.name}' could not be opened: {error}"
+                    + (f" ({where})" if where else "")
+                    + (f"; '{self._contest.name}' is still shown." if self._contest is not None else ".")
+                )
+                return
+            stored, identity, rev, polls, annotations, scenarios, keys = result
+            if stored is None or not _same_contest(identity, born):
+                self.contests_changed.emit(self.contests())
+                self.store_failed.emit(
+                    f"The contest '{contest.name}' was deleted by another program or a teammate before it could "
+                    "be opened" + (f"; '{self._contest.name}' is still shown." if self._contest is not None else ".")
+                )
+                return
+            if self._pending:  # made in the race shown during the read: they land or fail on their own
+                self._leave_pending()
+            self._ours_under_spare.clear()
+            self._scenarios = []
+            self._contest, self._born = stored, identity
+            self.contest_loaded.emit(stored)
+            self._show_read(cid, rev, polls, annotations, scenarios, external=False, keys=keys, cases_later=True)
+            self._opened()
+
+        self.contest_loading.emit(contest)
+        writer.submit(read, got)
+
+    def _leave_pending(self) -> None:
+        """Another race is shown next: the writes still on their way are detached from the screen, left to land or
+        fail on their own (a failure is said naming their race)."""
+        left_in = self._contest.name if self._contest is not None else "another contest"
+        for write in self._pending:  # detached from the screen, which will show the store as read now
+            write.rollback, write.confirm = _nothing, _nothing  # (kept for a Retry in its own contest)
+            write.left_in = left_in
+        # the next contest's writes are not built on these: a failure of one of these never skips or takes
+        # back any of them (their own epoch)
+        self._left_behind.extend(self._pending)
+        self._pending.clear()
+        self._epoch += 1
+        self._touch.clear()
+        self._scenario_touch.clear()
+
+    def _opened(self) -> None:
+        """A contest was opened and shown: spare ids asked for, and the first write's statements compiled soon."""
         self._reserve_ids()
         if not self._warmed:
             self._warmed = True
             QTimer.singleShot(WARM_UP_AFTER_MS, self, self._warm_up)
-        return contest
 
     def _identity(self, contest: Contest) -> tuple[str, datetime | None] | None:
         return self._run(lambda s: repo.contest_identity(s, contest.id or 0))
@@ -440,8 +558,9 @@ class PollService(QObject):
         if external and not self._follow_contest(cid):
             return
         cached = self._read_cache.get(cid)
+        keys: list[int] | None = None
         if cached is not None and not external and self._run(repo.revision) == cached[0]:
-            rev, polls, annotations, scenarios = cached
+            rev, polls, annotations, scenarios, keys = cached
         else:
 
             def read(s: Session) -> tuple[int, list[Poll], list[Annotation], list[Any]]:
@@ -453,7 +572,7 @@ class PollService(QObject):
                 )
 
             rev, polls, annotations, scenarios = self._run(read)
-        self._show_read(cid, rev, polls, annotations, scenarios, external=external)
+        self._show_read(cid, rev, polls, annotations, scenarios, external=external, keys=keys)
 
     def _show_read(
         self,
@@ -464,18 +583,38 @@ class PollService(QObject):
         scenarios: list[Any],
         *,
         external: bool,
+        keys: list[int] | None = None,
+        cases_later: bool = False,
     ) -> None:
-        """Show what was read of contest `cid` at store revision `rev`, and announce it."""
-        self._read_cache = {cid: (rev, polls, annotations, scenarios)} | {
+        """Show what was read of contest `cid` at store revision `rev`, and announce it. `keys`: the polls'
+        fieldwork-order keys, in order (made on the writer's thread, or kept from an earlier read). `cases_later`:
+        the saved scenarios are announced in the next turn of the event loop, not in the one that shows the polls
+        (the Scenario menu reads each: at 100,000 polls a case carries 100,000 poll ids, and 19 of them took
+        a third of the turn a big race read on the writer's thread landed in)."""
+        self._revision = rev
+        held = self._polls
+        # Another's write elsewhere (a race added, a scenario saved) moves the store's counter too: the polls
+        # shown, and so the undo history of them, still match what is stored.
+        same = external and len(held) == len(polls) and all(held.get(p.id or 0) == p for p in polls)
+        in_order = self._set_polls({p.id: p for p in polls if p.id is not None}, ordered=polls, keys=keys)
+        kept = list(self._order_keys) if in_order else None  # (a copy: the held ones change with the polls)
+        self._read_cache = {cid: (rev, polls, annotations, scenarios, kept)} | {
             k: v for k, v in self._read_cache.items() if v[0] == rev and k != cid
         }
-        self._revision = rev
-        self._set_polls({p.id: p for p in polls if p.id is not None}, ordered=polls)
         self._annotations = annotations
         self._scenarios = list(scenarios)
-        self.polls_changed.emit(PollChange(reloaded=True, external=external))
+        if cases_later:
+            contest, serial = self._contest, self._open_serial
+
+            def announce() -> None:
+                if self._contest is contest and self._open_serial == serial:
+                    self.scenarios_changed.emit(list(self._scenarios))  # (with any saved meanwhile)
+
+            QTimer.singleShot(0, self, announce)
+        self.polls_changed.emit(PollChange(reloaded=True, external=external, same_polls=same))
         self.annotations_changed.emit(annotations)
-        self.scenarios_changed.emit(scenarios)
+        if not cases_later:
+            self.scenarios_changed.emit(scenarios)
 
     def _follow_contest(self, cid: int) -> bool:
         """After another program's change: show the open contest as stored now. False if it is gone (deleted, or
@@ -1039,21 +1178,34 @@ class PollService(QObject):
             self._reload_wanted = False
             QTimer.singleShot(0, self, self._reload_external)
 
-    def _settle(self, stored: Sequence[Poll], provisional: Sequence[int] = ()) -> None:
+    def _settle(
+        self,
+        stored: Sequence[Poll],
+        provisional: Sequence[int] = (),
+        *,
+        written: Sequence[Poll] = (),
+        as_written: Sequence[bool] = (),
+    ) -> None:
         """A write landed: show its polls as stored, where no later pending write has changed them since.
-        `provisional`: for an add, the ids they were shown under (the same order)."""
+        `provisional`: for an add, the ids they were shown under (the same order). `written`, `as_written`: the
+        polls as the write was given them and, for each, whether the store holds it so (compared on the writer's
+        thread): one still shown as that very object needs no comparison here (the undo of a 100,000-poll delete
+        compared every poll on this thread, 0.4 s of it)."""
         put: list[Poll] = []
         remove: list[int] = []
+        shown, touched = self._polls, bool(self._touch)
         for k, poll in enumerate(stored):
             sid = poll.id or 0
             if provisional and provisional[k] != sid:
                 self._alias[provisional[k]] = sid
                 self._provisional_of[sid] = provisional[k]
-            if self._busy(sid):
+            if touched and self._busy(sid):
                 continue  # a later change to it is pending: it stays as that change shows it
             key = self._shown_key(sid)  # its provisional id while shown under it, else its stored id
             self._ours_under_spare.discard(key)  # shown under its stored id from now on
-            if key == sid and self._polls.get(sid) == poll:
+            if key == sid and as_written and as_written[k] and shown.get(sid) is written[k]:
+                continue  # shown as written, stored as written: nothing to announce (an undone delete)
+            if key == sid and shown.get(sid) == poll:
                 continue  # shown exactly as stored: nothing to announce (the usual case)
             if key in self._polls:
                 if key != sid:
@@ -1072,7 +1224,7 @@ class PollService(QObject):
         what = f"the {polls[0].pollster} poll" if len(polls) == 1 else f"{len(polls)} polls"
         what = f"undo the delete of {what}" if undo else f"add {what}"
 
-        def write(s: Session) -> tuple[list[Poll], list[int]]:  # writer thread
+        def write(s: Session) -> tuple[list[Poll], list[int], list[bool]]:  # writer thread
             refuse_changed_candidates(s, contest, shown)
             given = [_with_id(p, self._thread_id_of(p.id or 0)) for p in shown]
             ids = repo.add_polls(s, cid, given)
@@ -1084,12 +1236,14 @@ class PollService(QObject):
             fresh = repo.list_polls(s, cid, ids=ids)
             by_id = {p.id: p for p in fresh}
             self._w_last.update(by_id)  # type: ignore[arg-type]
-            return [by_id[i] for i in ids], repo.spare_poll_ids(s, max(8, 2 * len(keys)))
+            stored = [by_id[i] for i in ids]
+            as_written = [p.id == q.id and p == q for p, q in zip(shown, stored, strict=True)]  # (not on the GUI's)
+            return stored, repo.spare_poll_ids(s, max(8, 2 * len(keys))), as_written
 
-        def landed(result: tuple[list[Poll], list[int]]) -> None:
-            stored, spare = result
+        def landed(result: tuple[list[Poll], list[int], list[bool]]) -> None:
+            stored, spare, as_written = result
             self._take_spare(spare)
-            self._settle(stored, keys)
+            self._settle(stored, keys, written=shown, as_written=as_written)
 
         def rollback() -> None:
             self._ours_under_spare.difference_update(keys)
@@ -1155,9 +1309,11 @@ class PollService(QObject):
         if contest is None:
             raise StoreError("no contest is open")
         cid = contest.id or 0
-        keys = [self._shown_key(i) for i in poll_ids]
-        gone = [self._polls[k] for k in keys if k in self._polls]
-        follows = {p.id: self._touch[p.id or 0] > 0 for p in gone}
+        shown, touch = self._polls, self._touch
+        keys = [i if i in shown else self._shown_key(i) for i in poll_ids]  # (a method call each: 100,000 polls)
+        gone = [shown[k] for k in keys if k in shown]
+        # (Counter's lookup of a missing key is a Python call: none when no write is pending)
+        follows = {p.id: touch[p.id or 0] > 0 for p in gone} if touch else dict.fromkeys((p.id for p in gone), False)
         spare = {k for k in keys if k in self._ours_under_spare}
 
         def write(s: Session) -> None:  # writer thread
@@ -1328,7 +1484,7 @@ class PollService(QObject):
         contest anew (contest_loaded) but whose polls have not changed."""
         polls, annotations = list(self._ordered), list(self._annotations)
         scenarios = self._scenarios = self.scenarios()  # (without a writer: read from the store, as ever)
-        self._read_cache = {cid: (self._revision, polls, annotations, scenarios)}
+        self._read_cache = {cid: (self._revision, polls, annotations, scenarios, list(self._order_keys))}
         self.polls_changed.emit(PollChange(reloaded=True))
         self.annotations_changed.emit(annotations)
         self.scenarios_changed.emit(scenarios)
@@ -1464,18 +1620,29 @@ class PollService(QObject):
             self._by_dates = by_dates
         return self._by_dates
 
-    def _set_polls(self, polls: dict[int, Poll], *, ordered: Sequence[Poll] = ()) -> None:
+    def _set_polls(
+        self, polls: dict[int, Poll], *, ordered: Sequence[Poll] = (), keys: Sequence[int] | None = None
+    ) -> bool:
         """Replace the polls held. `ordered`: the same polls as list_polls gives them, already in fieldwork order
-        (checked: one pass over their keys, in C), so that 100,000 polls are not sorted again (200 ms)."""
+        (checked: one pass over their keys, in C), so that 100,000 polls are not sorted again (200 ms). `keys`:
+        those polls' order keys, in that order, made already (by the writer's thread, or an earlier read).
+
+        Returns:
+            Whether `ordered` was taken as the order (else the polls were sorted here).
+        """
         self._by_dates = None  # rebuilt when first asked for
         self._polls = polls
         self._order_version += 1
+        if keys is not None and len(keys) == len(ordered) == len(polls):
+            self._ordered, self._order_keys = list(ordered), list(keys)
+            return True
         keys = list(map(_order_key, ordered)) if ordered and len(ordered) == len(polls) else None
         if keys is not None and keys == sorted(keys):
             self._ordered, self._order_keys = list(ordered), keys
-            return
+            return True
         self._ordered = sorted(polls.values(), key=_order_key)
         self._order_keys = [_order_key(p) for p in self._ordered]
+        return False
 
     def _put_polls(self, polls: Sequence[Poll]) -> None:
         """Add polls, or replace those with the same id, keeping the fieldwork order: a bisect each for a few, one
@@ -1515,6 +1682,9 @@ class PollService(QObject):
                 self._unorder(poll)
             return
         self._order_version += 1
+        if not self._polls:  # every held poll went (a select all + Delete): nothing to look through
+            self._ordered, self._order_keys, self._by_dates = [], [], None
+            return
         if self._by_dates is not None:
             for poll in polls:
                 same = self._by_dates.get((poll.fieldwork_start, poll.fieldwork_end))

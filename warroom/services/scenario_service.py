@@ -47,6 +47,7 @@ from warroom.core.pipeline import (
     make_case,
     name_as_saved,
     no_case_reason,
+    reads_alike,
     reconcile,
     save_scenario,
 )
@@ -446,9 +447,10 @@ class ScenarioController(QObject):
             if isinstance(baseline, Mapping) and baseline.get("kind", "sv") != "sv":
                 continue  # another counting system's case (core.saved_cases): its own library reads it
             # The very record read before (the store hands back the objects it read until something is written)
-            # under the same contest details gives the same case; any other is read again.
+            # under the same contest details, or details it does not consult (a rename, a recolour: it keeps the
+            # names it was saved with), gives the same case; any other is read again.
             seen = known.get(id(record))
-            if seen is not None and seen[0] is record and seen[1] == contest:
+            if seen is not None and seen[0] is record and reads_alike(baseline, seen[1], contest):
                 kept[id(record)] = seen
                 out.append(seen[2])
                 continue

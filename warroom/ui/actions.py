@@ -30,7 +30,7 @@ from warroom.core.csvformat import ParseResult
 from warroom.core.paste import PasteError, guess_columns, rows_to_csv, split_table
 from warroom.core.pipeline import ForecastPoint, Freshness, ProjectionView, SavedScenario, assumption_lines
 from warroom.core.report import summarise
-from warroom.core.saved_cases import CaseSummary, record_kind
+from warroom.core.saved_cases import CaseSummary, other_system_note, record_kind
 from warroom.core.scenario import note_lines
 from warroom.core.types import Contest, Poll, bidi_isolated
 from warroom.ui.commands import DeleteScenarioCommand, SaveScenarioCommand, ScenarioRecords
@@ -186,6 +186,21 @@ class ScenarioActions(QObject):
         lib = self.current()
         return [s.name for s in (lib.saved() if lib is not None else self.library.saved())]
 
+    def other_systems(self) -> list[tuple[str, str]]:
+        """The open race's saved cases made under another counting system than its own (its system was changed
+        since): (name, why it is not shown, core.saved_cases.other_system_note). No panel of the race's system
+        reads them; they were left out of the menu, Compare and the briefing without a word."""
+        contest = self.library.contest
+        if contest is None or self.records is None:
+            return []
+        found = ((name, other_system_note(name, baseline, contest)) for name, baseline, _s in self.records.scenarios())
+        return [(name, note) for name, note in found if note is not None]
+
+    def _report_other_systems(self) -> list[str]:
+        notes = [note for _name, note in self.other_systems()]
+        self.library.report(notes)
+        return notes
+
     def save(self) -> None:
         """Ask for a name and save the live case with its baseline.
 
@@ -295,7 +310,9 @@ class ScenarioActions(QObject):
 
     def compare(self) -> None:
         """Show every saved scenario side by side. A runoff race's figures (each case's numbers on today's polls)
-        are worked out on a worker first: at 100,000 polls and 20 saved cases they held the window 3.0 s."""
+        are worked out on a worker first: at 100,000 polls and 20 saved cases they held the window 3.0 s. Saved
+        cases of another counting system than the race's are named, not shown (other_systems)."""
+        self._report_other_systems()
         if self.current() is not None:
             self._show_compare(self.summaries())
             return
@@ -305,7 +322,8 @@ class ScenarioActions(QObject):
 
     def _show_compare(self, columns: Sequence[CompareColumn] | Sequence[CaseSummary]) -> None:
         if not columns:
-            self.window.show_error("Save at least one scenario first (Scenario > Save as…).")
+            hidden = [note[:1].upper() + note[1:] + "." for _name, note in self.other_systems()]
+            self.window.show_error("\n\n".join(hidden) or "Save at least one scenario first (Scenario > Save as…).")
             return
         CompareDialog(columns, self.window).exec()
 
@@ -446,6 +464,15 @@ class ScenarioActions(QObject):
             for i, n in enumerate(names, 1):
                 action = delete.addAction(f"{_numbered(i)}'{menu_text(n)}'", partial(self.delete, n))
                 action.setToolTip(literal_tip(f"Delete the saved scenario '{n}' (Edit > Undo brings it back)"))
+        hidden = self.other_systems()
+        if hidden:  # named in one line, not offered: no panel of the race's system reads them
+            menu.addSeparator()
+            listed_names = ", ".join(f"'{menu_text(n)}'" for n, _note in hidden)
+            action = menu.addAction(f"&Not shown: {listed_names} (made under another counting system)")
+            action.setEnabled(False)
+            notes = "\n".join(note[:1].upper() + note[1:] + "." for _n, note in hidden)
+            action.setToolTip(literal_tip(notes))
+            action.setStatusTip(notes.replace("\n", " "))
 
     def forecast_dialog(self, points: Sequence[ForecastPoint] | None = None) -> ForecastDialog:
         """The forecast-over-time charts for the open contest: of `points`, or computed now (scripts and tests;
@@ -518,6 +545,7 @@ class ScenarioActions(QObject):
         worked out now)."""
         from warroom.ui.export import Briefing
 
+        self._report_other_systems()
         case_lib = self.current()
         if case_lib is not None:
             return self._case_briefing(case_lib)

@@ -1,7 +1,9 @@
 """Contests in the window: File > New/Edit/Delete contest and the picker in the toolbar.
 
 Switching contests opens the chosen one through the poll service; every view follows its contest_loaded and
-polls_changed signals. A refused write (a taken name, a candidate with polls) reopens the dialog as typed.
+polls_changed signals. A big race is read on the store writer's thread (PollService.switch_to): the race open
+until then stays on screen, the status bar says "Loading <race>…", and a progress dialog with Cancel shows past
+0.4 s. A refused write (a taken name, a candidate with polls) reopens the dialog as typed.
 """
 
 from __future__ import annotations
@@ -13,13 +15,13 @@ from typing import Any, Protocol, TypeVar
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QComboBox, QDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QComboBox, QDialog, QMenu, QMessageBox, QProgressDialog
 
 from warroom.core.types import Contest, OfficialResult
 from warroom.ui.contest_dialog import ContestDialog
 from warroom.ui.glyphs import drawable
 from warroom.ui.main_window import MainWindow
-from warroom.ui.qt_utils import ask_plain, signals_blocked
+from warroom.ui.qt_utils import ask_plain, signals_blocked, work_progress
 from warroom.ui.result_dialog import ResultDialog
 
 _T = TypeVar("_T")
@@ -29,10 +31,15 @@ class ContestSource(Protocol):
     """The poll service's contest side."""
 
     contest_loaded: Any
+    contest_loading: Any
     contests_changed: Any
 
     @property
     def contest(self) -> Contest | None: ...
+    @property
+    def loading(self) -> Contest | None: ...
+    def switch_to(self, contest_id: int) -> Contest | None: ...
+    def stop_loading(self) -> None: ...
     def contests(self) -> list[Contest]: ...
     def open_contest(self, key: int | str | None = None) -> Contest | None: ...
     def used_codes(self) -> set[str]: ...
@@ -123,21 +130,24 @@ class ContestActions(QObject):
             )
             file_menu.insertSeparator(first)  # type: ignore[arg-type]
         window.toolbar.insertWidget(window.toolbar.actions()[0] if window.toolbar.actions() else None, self.picker)  # type: ignore[arg-type]
+        self.loading_progress: QProgressDialog | None = None  # a picked race being read (past 0.4 s: shown)
         source.contest_loaded.connect(self.show_contest)
+        source.contest_loading.connect(self._on_contest_loading)
         source.contests_changed.connect(self.show_contests)
         self.show_contests(source.contests())
 
     # --- data down ---------------------------------------------------------------------------------------------
 
     def show_contests(self, contests: list[Contest]) -> None:
-        """Refill the picker (keeping the open contest selected)."""
+        """Refill the picker (keeping the open contest, or the one being read, selected)."""
         current = self.source.contest
+        picked = self.source.loading or current
         with signals_blocked(self.picker):
             self.picker.clear()
             for c in contests:
                 self.picker.addItem(drawable(c.title), c.id)
-            if current is not None:
-                self.picker.setCurrentIndex(self.picker.findData(current.id))
+            if picked is not None:
+                self.picker.setCurrentIndex(self.picker.findData(picked.id))
         self.action_delete.setEnabled(bool(contests))
         self.action_edit.setEnabled(current is not None)
 
@@ -168,8 +178,9 @@ class ContestActions(QObject):
         contest = self.source.contest
         if contest is None:
             return None
-        others = [c.name for c in self.source.contests() if c.id != contest.id]
-        dialog = dialog or ContestDialog(contest, others, sorted(self.source.used_codes()), self.window)
+        if dialog is None:  # (the other races' names: read for the dialog, not again when its edit is saved)
+            others = [c.name for c in self.source.contests() if c.id != contest.id]
+            dialog = ContestDialog(contest, others, sorted(self.source.used_codes()), self.window)
         base = [contest]  # what the dialog started from: a teammate's edit meanwhile is not written over unseen
         born = self.source.opened_identity  # the race itself: another made under its id is never written over
 
@@ -291,12 +302,40 @@ class ContestActions(QObject):
         answer = ask_plain(self.window, title, text)  # a contest's name as typed
         return answer == QMessageBox.StandardButton.Yes
 
+    def _on_contest_loading(self, contest: Contest | None) -> None:
+        """A picked race is being read (its name in the status bar, a progress dialog past 0.4 s whose Cancel keeps
+        the race shown), or that read ended (None): the picker names the race on screen again until contest_loaded
+        says which one that is now."""
+        dialog, self.loading_progress = self.loading_progress, None
+        if dialog is not None:  # (taken first: closing it emits its canceled signal)
+            dialog.close()
+            dialog.deleteLater()
+        bar = self.window.statusBar()
+        if contest is None:
+            if bar.currentMessage().startswith("Loading "):
+                bar.clearMessage()
+            current = self.source.contest
+            if current is not None:
+                self.show_contest(current)
+            return
+        with signals_blocked(self.picker):
+            self.picker.setCurrentIndex(self.picker.findData(contest.id))
+        text = f"Loading {drawable(contest.title)}…"
+        bar.showMessage(text)
+        progress = work_progress(text, "Open contest", "contest_loading_progress", self.window, lambda: None, 0)
+        progress.canceled.connect(lambda: self._on_loading_cancelled(progress))
+        self.loading_progress = progress
+
+    def _on_loading_cancelled(self, progress: QProgressDialog) -> None:
+        if progress is self.loading_progress:  # (not one closed because its read ended)
+            self.source.stop_loading()
+
     def _on_picker_changed(self, index: int) -> None:
         contest_id = self.picker.itemData(index)
         current = self.source.contest
-        if contest_id is not None and (current is None or current.id != contest_id):
+        if contest_id is not None and (current is None or current.id != contest_id or self.source.loading is not None):
             try:
-                self.source.open_contest(int(contest_id))
+                self.source.switch_to(int(contest_id))
             except (RuntimeError, OSError) as exc:  # the store's own error: the picker must not name another race
                 back = self.picker.findData(current.id) if current is not None else -1
                 blocked = self.picker.blockSignals(True)

@@ -78,7 +78,7 @@ from warroom.ui.dock_layout import (
 )
 from warroom.ui.glyphs import drawable
 from warroom.ui.poll_dialog import PollDialog
-from warroom.ui.poll_table import BULK_INSERT, POLL_ROLE, PollFilterProxy, PollTableModel, PollTableView
+from warroom.ui.poll_table import BULK_INSERT, PollFilterProxy, PollTableModel, PollTableView
 from warroom.ui.qt_utils import DataStatusBar, as_html, ask_plain, follow_run, plain_label, title_text, work_progress
 
 # Layout from 1280x720 up: the charts keep at least this much, the docks give way first (and scroll).
@@ -311,13 +311,17 @@ class PollsPane(QWidget):
 
     def selected_polls(self) -> list[Poll]:
         """The selected rows' polls, in the order shown. Read from the selection's ranges (the view selects whole
-        rows): selectedRows() asked every cell's flags, 1.5 s for 10,000 selected polls."""
+        rows): selectedRows() asked every cell's flags, 1.5 s for 10,000 selected polls; and from the table's rows
+        in one call (PollFilterProxy.polls_at), not a data() call per row."""
         ranges = self.view.selectionModel().selection()
-        rows = sorted(
-            {row for i in range(ranges.size()) for row in range(ranges.at(i).top(), ranges.at(i).bottom() + 1)}
-        )
-        chosen = (self.proxy.data(self.proxy.index(row, 0), POLL_ROLE) for row in rows)
-        return [poll for poll in chosen if isinstance(poll, Poll)]
+        rows: Sequence[int]
+        if ranges.size() == 1:  # (select all, a shift-click run: the rows as they are)
+            rows = range(ranges.at(0).top(), ranges.at(0).bottom() + 1)
+        else:
+            rows = sorted(
+                {row for i in range(ranges.size()) for row in range(ranges.at(i).top(), ranges.at(i).bottom() + 1)}
+            )
+        return [poll for poll in self.proxy.polls_at(rows) if isinstance(poll, Poll)]
 
     def apply_filter(self) -> None:
         """Filter the table by the box's text now (its search texts made first, at once if still missing)."""
@@ -394,6 +398,7 @@ class MainWindow(QMainWindow):
         self.file_writes: list[FileWrite] = []  # exports writing their files on workers (finish_file_writes)
         self._file_saved.connect(self._on_file_saved)
         self.undo_stack = QUndoStack(self)
+        self._undo_race: tuple[int | None, object] | None = None  # the race the undo history is of (show_contest)
         # the changes the store refused, in the order made: the polls as typed, and the contest's id and name they
         # were typed in, for Retry
         self._unsaved: tuple[UnsavedChange, ...] = ()
@@ -581,7 +586,15 @@ class MainWindow(QMainWindow):
         self._to_charts(lambda charts: charts.set_contest(contest))
         self._charted_poll = None  # the table's selection went with its rows (a reset says nothing of it)
         self._irv_pair = None
-        self.undo_stack.clear()
+        # Another race's history goes (Undo must never act on a race not shown). The same race edited in place
+        # (File > Edit contest: a rename, a colour, a candidate, its system; a teammate's edit of it) keeps its
+        # history: it was cleared too, so a rename took away the Undo of the polls deleted just before it.
+        # A race without a creation time (made before it was kept) cannot be told from another made under its id
+        # after a teammate deleted it: its history goes at every load, as before.
+        race = (contest.id, self.race_mark())
+        if contest.id is None or race[1] is None or race != self._undo_race:
+            self.undo_stack.clear()
+        self._undo_race = race
 
     def show_polls(
         self, change: object, polls_by_id: Mapping[int, Poll], ordered: Sequence[Poll] | None = None
@@ -598,7 +611,7 @@ class MainWindow(QMainWindow):
                 ordered = sorted(polls_by_id.values(), key=lambda p: (p.fieldwork_end, p.id or 0))
             model.set_polls(ordered)
             self._to_charts(lambda charts: charts.expect_polls(len(polls_by_id)))  # a big one: markers drawn ahead
-            if getattr(change, "external", False):
+            if getattr(change, "external", False) and not getattr(change, "same_polls", False):
                 self.statusBar().showMessage("Polls updated from the shared store", 4000)
                 self.undo_stack.clear()  # history no longer matches what is stored
         else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import math
 import re
 import signal
 import socket
@@ -471,21 +472,54 @@ class DecimalSpinBox(QDoubleSpinBox):
     Qt's own box takes only the locale's decimal point: in an English locale '12,5' was read as 12 (the comma
     refused as typed, then '125' refused as past 100), in a French or German one '12.5' the same way, and the
     field showed a figure the user did not mean. A comma or a point is the decimal separator here when the
-    text has no other; NaN, infinity and values out of range are still refused, as Qt refuses them.
+    text has no other, also where the locale's own sign is neither (Arabic and Persian: U+066B); the
+    typographic minus (U+2212), which Qt refused key by key (a signed "−5" set +5), is a minus. NaN, infinity
+    and values out of range are still refused, as Qt refuses them, except in a box that stops at its ends
+    (`stops_at_ends`).
+
+    Attributes:
+        stops_at_ends: a finite value typed past an end is set to that end when the typing is done (a lever's
+            field: "101" sets 100 %, as the slider stops there); Qt refused the key that passed the end, so
+            "101" set 10 %.
     """
 
+    stops_at_ends = False
+
     def _as_typed(self, text: str) -> str:
+        text = text.replace("\u2212", "-")
         point = self.locale().decimalPoint()
-        other = "," if point == "." else "."
-        if text.count(other) == 1 and point not in text:
-            return text.replace(other, point)
+        others = [sign for sign in (".", ",") if sign != point and sign in text]
+        if len(others) == 1 and text.count(others[0]) == 1 and point not in text:
+            return text.replace(others[0], point)
         return text
 
+    def _end_passed(self, text: str) -> float | None:
+        """The end a finite number typed past it names (None: within the range, or not a number)."""
+        if not self.stops_at_ends:
+            return None
+        body = text.removeprefix(self.prefix()).removesuffix(self.suffix()).strip()
+        value, ok = self.locale().toDouble(body)
+        if not ok or not math.isfinite(value):
+            return None
+        if value > self.maximum():
+            return self.maximum()
+        return self.minimum() if value < self.minimum() else None
+
     def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
-        return super().validate(self._as_typed(text), pos)
+        typed = self._as_typed(text)
+        state, shown, at = super().validate(typed, pos)
+        if state == QValidator.State.Invalid and self._end_passed(typed) is not None:
+            return QValidator.State.Intermediate, typed, pos
+        return state, shown, at
+
+    def fixup(self, text: str) -> str:
+        end = self._end_passed(self._as_typed(text))
+        if end is not None:
+            return f"{self.prefix()}{self.textFromValue(end)}{self.suffix()}"
+        return super().fixup(text)
 
     def valueFromText(self, text: str) -> float:
-        return super().valueFromText(self._as_typed(text))
+        return super().valueFromText(self._as_typed(text)) + 0.0  # (+ 0.0: "-0" is no change, never -0.0)
 
 
 class SignalGuard(QObject):

@@ -367,6 +367,7 @@ class ScenarioPanel(QWidget):
         mform.addRow("Peel away", row)
         # How sure the campaign is of that strength: the win probability draws the strength from the range.
         self.message_guess = DecimalSpinBox()
+        self.message_guess.stops_at_ends = True  # a lever: "60" sets its end, 50, not 6 (Qt refused the "0")
         self.message_guess.setObjectName("message_uncertainty")
         self.message_guess.setAccessibleName("Message strength uncertainty")
         self.message_guess.setRange(0.0, 50.0)
@@ -608,7 +609,7 @@ class ScenarioPanel(QWidget):
         self.message_dest.sliders[0].setToolTip(
             literal_tip(f"Peeled-away voters who now back {_name(c, b)} in the first round")
         )
-        eliminated = [k for k in baseline.first_round if k not in (a, b)]
+        eliminated = baseline.eliminated  # (the baseline's order: the assumption lines' and Compare's)
         if list(self._split_widgets) != eliminated or not self.transfers_layout.count():  # (or says none)
             self._rebuild_transfer_sliders(baseline, eliminated)
 
@@ -1002,6 +1003,7 @@ class ScenarioPanel(QWidget):
             self._personal = {}
             for c in contest.standing:
                 box = DecimalSpinBox()
+                box.stops_at_ends = True  # a lever: "-60" sets its end, -50, not -6
                 box.setObjectName(f"personal_{c.code}")
                 box.setRange(-50.0, 50.0)
                 box.setSingleStep(0.5)

@@ -46,18 +46,24 @@ def percent_slider(
     return slider
 
 
-class SignedField(DecimalSpinBox):
+class LeverField(DecimalSpinBox):
+    """The typed value beside a slider: a value typed past an end stops at that end, as the slider does."""
+
+    stops_at_ends = True
+
+
+class SignedField(LeverField):
     """A typed value with its sign always shown ("+5.0 %", "-5.0 %", "+0.0 %"): a signed lever's middle reads
     as no change, not as nothing. Typing "5" or "+5" sets +5."""
 
     def textFromValue(self, value: float) -> str:
-        return f"{value:+.{self.decimals()}f}"
+        return f"{value + 0.0:+.{self.decimals()}f}"  # (+ 0.0: -0.0 would read "-0.0 %")
 
 
 def percent_field(name: str, accessible: str, tip: str = "", *, signed: bool = False) -> QDoubleSpinBox:
     """The typed field beside a slider: 0-100 with one decimal ("70" then Tab sets 70.0 %); signed: -100 to
     +100, its sign always shown."""
-    box = SignedField() if signed else DecimalSpinBox()
+    box = SignedField() if signed else LeverField()
     box.setObjectName(name)
     box.setRange(-100.0 if signed else 0.0, 100.0)
     box.setDecimals(1)

@@ -1,0 +1,235 @@
+"""Issue 15: picking a big race in the toolbar reads its polls on the store writer's thread, the race open until then
+still shown; a read that lands after the user picked again is dropped; a teammate's poll written meanwhile is kept."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+import pytest
+
+from tests.conftest import TOY
+from tests.ui.conftest import toy_polls
+
+pytestmark = pytest.mark.gui
+
+BIG, SMALL = 40, 30  # polls of the race read later (read_later_from is set between them) and of the toy race
+
+
+def _add_race(room: Any, name: str, polls: int, seed: int) -> int:
+    from warroom.store import polls as repo
+
+    with room.store.sessions.begin() as s:
+        cid = repo.add_contest(s, replace(TOY, name=name, id=None))
+        repo.add_polls(s, cid, toy_polls(polls, seed=seed))
+    room.contest_actions.show_contests(room.poll_service.contests())  # (written behind the window's back)
+    return cid
+
+
+def _ids_of(room: Any, cid: int) -> set[int]:
+    from sqlalchemy import select
+
+    from warroom.store.schema import PollRow
+
+    with room.store.sessions() as s:
+        return set(s.scalars(select(PollRow.id).where(PollRow.contest_id == cid)))
+
+
+def _pick(room: Any, cid: int) -> None:
+    picker = room.contest_actions.picker
+    picker.setCurrentIndex(picker.findData(cid))
+
+
+def _hold_writer(room: Any) -> threading.Event:
+    """The store writer's thread waits until the event is set: what is queued behind it waits too."""
+    gate = threading.Event()
+    room.store_writer.submit(lambda: gate.wait(20), lambda *_: None)
+    return gate
+
+
+def test_a_big_race_picked_is_read_on_the_writer_thread_with_the_old_race_shown(room, qtbot, monkeypatch) -> None:
+    """Picking a race not read before read its polls on the window's thread: 100,000 polls held it 3.2 s
+    (benchmarks/bench_menu_stalls.py). Now they are read on the store writer's thread; until they land the race
+    open before is shown whole (its name and polls together) and the status bar says what is being loaded."""
+    from warroom.store import polls as repo
+
+    ps = room.poll_service
+    toy = ps.contest
+    big = _add_race(room, "Big race 2031", BIG, seed=5)
+    ps.read_later_from = (BIG + SMALL) // 2
+    read_on: list[int] = []
+    real = repo.list_polls
+
+    def watched(session: Any, contest_id: int, **kw: Any) -> Any:
+        if contest_id == big:
+            read_on.append(threading.get_ident())
+        return real(session, contest_id, **kw)
+
+    monkeypatch.setattr(repo, "list_polls", watched)
+    gate = _hold_writer(room)
+    _pick(room, big)
+    assert ps.contest.id == toy.id  # still the race shown, with its own polls
+    assert set(ps.polls_view) == _ids_of(room, toy.id)
+    assert room.window.polls_pane.model.rowCount() == SMALL
+    assert ps.loading is not None and ps.loading.id == big
+    assert room.window.statusBar().currentMessage() == "Loading Big race 2031…"
+    gate.set()
+    qtbot.waitUntil(lambda: ps.contest.id == big and ps.loading is None, timeout=10000)
+    assert set(ps.polls_view) == _ids_of(room, big)
+    assert room.window.polls_pane.model.rowCount() == BIG
+    assert room.contest_actions.picker.currentData() == big
+    assert read_on and threading.get_ident() not in read_on
+    assert not room.window.statusBar().currentMessage().startswith("Loading")
+
+
+@pytest.mark.parametrize("then", ["back", "third"])
+def test_a_read_that_lands_after_another_pick_is_dropped(room, qtbot, then: str) -> None:
+    """The user picks a big race and, before it is read, picks again (back to the race shown, or a third race): the
+    first read lands last and is dropped, so no race's polls are ever shown under another's name."""
+    ps = room.poll_service
+    toy = ps.contest
+    big = _add_race(room, "Big race 2031", BIG, seed=5)
+    third = _add_race(room, "Third race 2031", BIG + 2, seed=7)
+    ps.read_later_from = (BIG + SMALL) // 2
+    ids = {toy.id: _ids_of(room, toy.id), big: _ids_of(room, big), third: _ids_of(room, third)}
+    shown: list[tuple[int, set[int]]] = []  # the contest named and the polls shown, at every change
+    ps.polls_changed.connect(lambda _c: shown.append((ps.contest.id, set(ps.polls_view))))
+    gate = _hold_writer(room)
+    _pick(room, big)
+    assert ps.loading is not None
+    final = toy.id if then == "back" else third
+    _pick(room, final)
+    gate.set()
+    qtbot.waitUntil(lambda: ps.loading is None and ps.contest.id == final, timeout=10000)
+    qtbot.waitUntil(lambda: room.store_writer.wait(0), timeout=10000)
+    assert ps.contest.id == final
+    assert set(ps.polls_view) == ids[final]
+    assert room.window.polls_pane.model.rowCount() == len(ids[final])
+    assert room.contest_actions.picker.currentData() == final
+    assert all(polls == ids[named] for named, polls in shown), [(n, len(p)) for n, p in shown]
+    assert not any(named == big for named, _ in shown)
+
+
+def test_a_teammates_poll_written_while_a_race_is_read_is_not_lost(room, qtbot, monkeypatch) -> None:
+    """A teammate adds a poll to the picked race just after its polls were read, before they are shown: the
+    store's next look (the watch) finds it and shows it."""
+    from warroom.store import polls as repo
+
+    ps = room.poll_service
+    big = _add_race(room, "Big race 2031", BIG, seed=5)
+    ps.read_later_from = (BIG + SMALL) // 2
+    real = repo.list_polls
+    teammates = toy_polls(1, seed=11)[0]
+    teammates = replace(teammates, pollster="Teammate Polls", fieldwork_start=date(2024, 4, 1))
+    teammates = replace(teammates, fieldwork_end=date(2024, 4, 3))
+
+    def then_teammate(session: Any, contest_id: int, **kw: Any) -> Any:
+        polls = real(session, contest_id, **kw)
+        if contest_id == big and not kw:
+            with room.store.sessions.begin() as other:  # another connection: the teammate's program
+                repo.add_polls(other, big, [teammates])
+        return polls
+
+    monkeypatch.setattr(repo, "list_polls", then_teammate)
+    _pick(room, big)
+    qtbot.waitUntil(lambda: ps.contest.id == big and ps.loading is None, timeout=10000)
+    monkeypatch.setattr(repo, "list_polls", real)
+    assert "Teammate Polls" not in {p.pollster for p in ps.polls}  # read before it was written
+    ps._on_watch_timeout()  # one tick of the store watch (the tests' room runs without its timer)
+    qtbot.waitUntil(lambda: "Teammate Polls" in {p.pollster for p in ps.polls}, timeout=10000)
+    assert len(ps.polls) == BIG + 1
+    assert set(ps.polls_view) == _ids_of(room, big)
+
+
+def test_cancel_keeps_the_race_shown(room, qtbot) -> None:
+    """The loading dialog's Cancel drops the read: the race shown stays, and the picker names it again."""
+    ps = room.poll_service
+    toy = ps.contest
+    big = _add_race(room, "Big race 2031", BIG, seed=5)
+    ps.read_later_from = (BIG + SMALL) // 2
+    gate = _hold_writer(room)
+    _pick(room, big)
+    progress = room.contest_actions.loading_progress
+    assert progress is not None
+    from PySide6.QtWidgets import QPushButton
+
+    progress.findChild(QPushButton).click()  # its Cancel button
+    assert ps.loading is None and room.contest_actions.picker.currentData() == toy.id
+    gate.set()
+    qtbot.waitUntil(lambda: room.store_writer.wait(0), timeout=10000)
+    assert ps.contest.id == toy.id and set(ps.polls_view) == _ids_of(room, toy.id)
+
+
+def test_a_races_fieldwork_order_is_not_made_again_on_the_window_thread(room, qtbot, monkeypatch) -> None:
+    """The fieldwork order's keys of a race (one Python call per poll: 100,000 polls, 0.1 s) were made on the
+    window's thread each time it was shown; now on the writer's thread with its read, and kept with the read for a
+    switch back."""
+    from warroom.services import poll_service
+
+    ps = room.poll_service
+    toy = ps.contest
+    big = _add_race(room, "Big race 2031", BIG, seed=5)
+    ps.read_later_from = (BIG + SMALL) // 2
+    on_gui: list[int] = []
+    real = poll_service._order_key
+    gui = threading.get_ident()
+    monkeypatch.setattr(
+        poll_service, "_order_key", lambda p: (on_gui.append(1) if threading.get_ident() == gui else None, real(p))[1]
+    )
+    _pick(room, big)
+    qtbot.waitUntil(lambda: ps.contest.id == big and ps.loading is None, timeout=10000)
+    assert on_gui == []  # read and ordered on the writer's thread
+    _pick(room, toy.id)  # (read again on this thread: small, and written to since it was read)
+    assert ps.contest.id == toy.id
+    on_gui.clear()
+    for cid in (big, toy.id, big):  # switches back: what was read is kept, its order with it
+        _pick(room, cid)
+        assert ps.contest.id == cid and ps.loading is None
+        assert set(ps.polls_view) == _ids_of(room, cid)
+        ends = [(p.fieldwork_end, p.id) for p in ps.polls]
+        assert ends == sorted(ends)
+    assert on_gui == []
+
+
+def test_a_big_races_saved_cases_are_announced_a_turn_after_its_polls(room, qtbot, monkeypatch) -> None:
+    """The turn a big race read on the writer's thread lands in also read every saved case of it for the Scenario
+    menu (at 100,000 polls each carries 100,000 poll ids: a third of that turn); now they are announced in the next
+    turn, and the menu lists them then."""
+    from PySide6.QtCore import QTimer
+
+    from warroom.core.pipeline import SavedScenario
+
+    ps = room.poll_service
+    toy = ps.contest
+    big = _add_race(room, "Big race 2031", BIG, seed=5)
+    ps.read_later_from = (BIG + SMALL) // 2
+    _pick(room, big)
+    qtbot.waitUntil(lambda: ps.contest.id == big and room.scenarios.view is not None, timeout=10000)
+    for name in ("Plan A", "Plan B"):
+        room.scenario_actions.save_as(name)
+    qtbot.waitUntil(lambda: ps.pending_writes == 0, timeout=10000)
+    _pick(room, toy.id)
+    qtbot.waitUntil(lambda: ps.contest.id == toy.id, timeout=10000)
+    landing = [False]
+
+    def on_loaded(_contest: object) -> None:  # the turn the read lands in, until its end
+        landing[0] = True
+        QTimer.singleShot(0, room.window, lambda: landing.__setitem__(0, False))
+
+    ps.contest_loaded.connect(on_loaded)
+    read_when: list[bool] = []
+    real = SavedScenario.from_dicts
+
+    def counted(cls: type, *args: Any, **kw: Any) -> Any:
+        read_when.append(landing[0])
+        return real(*args, **kw)
+
+    monkeypatch.setattr(SavedScenario, "from_dicts", classmethod(counted))
+    _pick(room, big)
+    qtbot.waitUntil(lambda: ps.contest.id == big and ps.loading is None, timeout=10000)
+    qtbot.waitUntil(lambda: len(read_when) >= 2, timeout=10000)
+    assert read_when and not any(read_when), read_when
+    assert {name for name, _b, _s in ps.scenarios()} >= {"Plan A", "Plan B"}
+    ps.contest_loaded.disconnect(on_loaded)
