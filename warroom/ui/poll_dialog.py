@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
     QTableWidget,
     QVBoxLayout,
     QWidget,
@@ -39,8 +38,8 @@ from warroom.core.types import (
     controls_escaped,
     firm_spellings,
 )
-from warroom.core.validation import MAX_SAMPLE_SIZE, TEXT_LIMITS
-from warroom.ui.qt_utils import DecimalSpinBox, DiscardGuard, literal_tip, plain_label
+from warroom.core.validation import TEXT_LIMITS
+from warroom.ui.qt_utils import DecimalSpinBox, DiscardGuard, FormNumberBox, literal_tip, plain_label
 
 BLANK = -1.0  # spin-box value shown as "–": the poll did not publish this figure
 MOST_DECIMALS = 4  # a figure given with more is shown to four places (and kept exactly while left untouched)
@@ -70,9 +69,15 @@ def _decimals(values: Sequence[float]) -> int:
     return most
 
 
+SHARE_TYPING_LIMIT = 99_999.0
+"""A share box holds a figure typed up to this, for the poll's check to refuse past 100 naming the figure: Qt refused
+the key that passed 100 and kept the rest ("101" was saved as 10 %, "1e400" as 14 %). A longer number, whose
+extra digits are refused, still shows a figure past 100."""
+
+
 def _share_box(name: str, tip: str) -> QDoubleSpinBox:
     box = _ShareBox()
-    box.setRange(BLANK, 100.0)
+    box.setRange(BLANK, SHARE_TYPING_LIMIT)
     box.setDecimals(TYPED_DECIMALS)
     box.setSingleStep(1.0)
     box.setSpecialValueText("–")
@@ -129,9 +134,9 @@ class PollDialog(QDialog):
         self.published.setAccessibleName("Publication date")
         self.published.setEnabled(False)
         self.has_published.toggled.connect(self.published.setEnabled)
-        self.sample = QSpinBox()
-        self.sample.setRange(0, MAX_SAMPLE_SIZE)  # what an import takes: an edit never clamps a stored sample
-        self.sample.setSpecialValueText("not published")  # 0 shows as this and is stored as unknown
+        # 0 shows as "not published" and is stored as unknown. The box holds any whole number typed (a minus,
+        # a sample past MAX_SAMPLE_SIZE): the poll's check names it, where Qt dropped the key ("-1" was 1).
+        self.sample = FormNumberBox("not published")
         self.sample.setToolTip("People interviewed; leave at 'not published' if the pollster did not say")
         self.sample.setGroupSeparatorShown(True)
         self.sample.setValue(1000)
@@ -353,7 +358,7 @@ class PollDialog(QDialog):
             fieldwork_start=_pydate(self.start.date()),
             fieldwork_end=_pydate(self.end.date()),
             published=_pydate(self.published.date()) if self.has_published.isChecked() else None,
-            sample_size=self.sample.value() or None,
+            sample_size=round(self.sample.value()) or None,
             method=self.method.currentText().strip(),
             source_url=self.source.text().strip(),
             notes=self._notes(),

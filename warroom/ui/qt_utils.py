@@ -487,6 +487,8 @@ class DecimalSpinBox(QDoubleSpinBox):
 
     def _as_typed(self, text: str) -> str:
         text = text.replace("\u2212", "-")
+        if self.decimals() == 0:  # a whole number's box: a comma or point in it groups thousands ("1,000")
+            return text
         point = self.locale().decimalPoint()
         others = [sign for sign in (".", ",") if sign != point and sign in text]
         if len(others) == 1 and text.count(others[0]) == 1 and point not in text:
@@ -520,6 +522,51 @@ class DecimalSpinBox(QDoubleSpinBox):
 
     def valueFromText(self, text: str) -> float:
         return super().valueFromText(self._as_typed(text)) + 0.0  # (+ 0.0: "-0" is no change, never -0.0)
+
+
+FORM_TYPING_LIMIT = 999_999_999_999_999
+"""How far past its own limits a form's number field holds what is typed (`FormNumberBox`): exact in a float, and
+a longer number, whose extra digits the box refuses, still shows a figure past every field's limit, so the form's
+check refuses it too, never a shorter number stored as if typed."""
+
+
+class FormNumberBox(DecimalSpinBox):
+    """A form's number field that holds what is typed, past the field's limits too, for the form's check to refuse
+    naming the field: Qt refused the key that passed an end and kept the rest, so "101" typed as a share was 10,
+    a sample of 2,147,483,648 was 214,748,364, "-1" was 1 (the minus refused) and "1e400" 14, each saved as typed.
+
+    Attributes:
+        zero_text: shown for 0 and read back as 0 (Qt's special value text shows only at the minimum, which would
+            keep a minus from being typed).
+    """
+
+    zero_text = ""
+
+    def __init__(self, zero_text: str = "", decimals: int = 0, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.zero_text = zero_text
+        self.setDecimals(decimals)
+        self.setRange(-FORM_TYPING_LIMIT, FORM_TYPING_LIMIT)
+
+    def textFromValue(self, value: float) -> str:
+        if self.zero_text and value == 0:
+            return self.zero_text
+        return super().textFromValue(value)
+
+    def _body(self, text: str) -> str:
+        return text.removeprefix(self.prefix()).removesuffix(self.suffix()).strip()
+
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
+        body = self._body(text)
+        if self.zero_text and body and self.zero_text.casefold().startswith(body.casefold()):
+            whole = body.casefold() == self.zero_text.casefold()
+            return (QValidator.State.Acceptable if whole else QValidator.State.Intermediate), text, pos
+        return super().validate(text, pos)
+
+    def valueFromText(self, text: str) -> float:
+        if self.zero_text and self._body(text).casefold() == self.zero_text.casefold():
+            return 0.0
+        return super().valueFromText(text)
 
 
 class SignalGuard(QObject):

@@ -1,0 +1,105 @@
+"""The typed number fields of the poll and contest forms hold what is typed: a value past a field's limits is
+shown as typed and refused on Save naming the field, never cut to the digits Qt let through."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractSpinBox
+
+from tests.conftest import TOY
+from warroom.core.validation import validate_poll
+from warroom.ui.poll_dialog import PollDialog
+
+
+def _type(box: QAbstractSpinBox, text: str) -> None:
+    """Type `text` over a box's whole text and press Return, as a user does."""
+    box.setFocus()
+    box.lineEdit().selectAll()
+    QTest.keyClicks(box.lineEdit(), text)
+    QTest.keyClick(box.lineEdit(), Qt.Key.Key_Return)
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "held", "named"),
+    [
+        ("share", "101", 101.0, "first:ann: share 101 is outside 0-100"),
+        ("share", "1e400", 1400.0, "first:ann: share 1400 is outside 0-100"),
+        ("sample", "2147483648", 2147483648, "sample_size: 2,147,483,648 is larger than any poll"),
+        ("sample", "1000000000000", 10**12, "sample_size: 1,000,000,000,000 is larger than any poll"),
+        ("sample", "-1", -1, "sample_size: must be positive, got -1"),
+    ],
+)
+def test_a_poll_figure_typed_past_its_field_s_limits_is_held_and_refused_naming_it(
+    qapp, qtbot, field: str, text: str, held: float, named: str
+) -> None:
+    """Qt refused the key that passed a limit and kept the rest: "101" as a share was saved as 10 %, "1e400" as
+    14 %, a sample of 2,147,483,648 as 214,748,364, 10^12 as 10^9 and "-1" as a sample of one."""
+    dialog = PollDialog(TOY, lambda p: [str(x) for x in validate_poll(p, TOY)])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.pollster.setText("Acme")
+    dialog.start.setDate(QDate(2024, 4, 20))
+    dialog.end.setDate(QDate(2024, 4, 22))
+    for code, value in (("ann", 40.0), ("bob", 35.0), ("cat", 25.0)):
+        dialog.first[code].setValue(value)
+    box = dialog.first["ann"] if field == "share" else dialog.sample
+    _type(box, text)
+    poll = dialog.poll()
+    if field == "share":
+        assert poll.first_round["ann"] == held
+    else:
+        assert poll.sample_size == held
+    assert box.text().replace(",", "").removesuffix(" %") == text.replace("1e400", "1400")  # shown as held
+    dialog.accept()
+    assert dialog.result() == 0
+    assert named in dialog.problems.text()
+    _type(box, "40" if field == "share" else "1,000")  # put right, it saves
+    dialog.accept()
+    assert dialog.result() == 1 and dialog.poll().sample_size == 1000
+
+
+def test_the_sample_box_still_reads_not_published_as_no_sample(qapp, qtbot) -> None:
+    dialog = PollDialog(TOY, lambda p: [str(x) for x in validate_poll(p, TOY)])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _type(dialog.sample, "0")
+    assert dialog.sample.text() == "not published" and dialog.poll().sample_size is None
+    _type(dialog.sample, "not published")
+    assert dialog.poll().sample_size is None
+    _type(dialog.sample, "1,200")
+    assert dialog.poll().sample_size == 1200
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "named"),
+    [
+        ("majority", "101", "majority must lie strictly between 0 and 100 %, got 101"),
+        ("majority", "0", "majority must lie strictly between 0 and 100 %, got 0"),
+        ("preferences", "101", "preferences must be a whole number from 1 to 99 (or all), got 101"),
+        ("preferences", "-1", "preferences must be a whole number from 1 to 99 (or all), got -1"),
+    ],
+)
+def test_a_contest_rule_typed_past_its_limits_is_held_and_refused_naming_it(
+    qapp, qtbot, field: str, text: str, named: str
+) -> None:
+    """Qt refused the key past an end and kept the rest: a majority typed "101" was stored as 10 % (a candidate
+    with 11 % elected in the first round), "-1" preferences as 1 (a Supplementary Vote counting one)."""
+    from warroom.ui.contest_dialog import ContestDialog
+
+    dialog = ContestDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.name.setText("Cumbria Mayor 2027")
+    dialog.election.setDate(QDate(2027, 5, 6))
+    dialog.candidates.item(0, 0).setText("Ada Lovelace")
+    dialog.candidates.item(1, 0).setText("Rex Smith")
+    dialog.rules_box.setChecked(True)
+    assert not dialog.problems()
+    _type(getattr(dialog, field), text)
+    assert float(getattr(dialog, field).text().removesuffix(" %")) == float(text)  # shown as typed
+    assert any(p == f"rules: {named}" or p.startswith(f"rules: {named}") for p in dialog.problems()), dialog.problems()
+    _type(getattr(dialog, field), "2" if field == "preferences" else "50")
+    assert not dialog.problems()
+    assert dialog.contest().counting_rules.preferences == 2
