@@ -103,3 +103,69 @@ def test_a_contest_rule_typed_past_its_limits_is_held_and_refused_naming_it(
     _type(getattr(dialog, field), "2" if field == "preferences" else "50")
     assert not dialog.problems()
     assert dialog.contest().counting_rules.preferences == 2
+
+
+def _type_date(qtbot, box: QAbstractSpinBox, text: str) -> None:
+    """Tab into a date box (its year selected) and type `text` key by key, then Return."""
+    window = box.window()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    box.clearFocus()  # (a fresh Tab in selects the year, as a user's would)
+    box.setFocus(Qt.FocusReason.TabFocusReason)
+    QTest.keyClicks(box, text)
+    QTest.keyClick(box, Qt.Key.Key_Return)
+
+
+def _poll_form(qtbot) -> PollDialog:
+    dialog = PollDialog(TOY, lambda p: [str(x) for x in validate_poll(p, TOY)])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.pollster.setText("Acme")
+    for code, value in (("ann", 40.0), ("bob", 35.0), ("cat", 25.0)):
+        dialog.first[code].setValue(value)
+    return dialog
+
+
+def test_a_date_typed_in_full_is_the_date_typed(qapp, qtbot) -> None:
+    """Qt's date box moved on to the month by itself after four digits of year and the "-" typed next moved on
+    again, to the day: "2024-04-20" typed became 2024-06-02 (month kept, day 02) and was saved so."""
+    dialog = _poll_form(qtbot)
+    dialog.start.setDate(QDate(2019, 6, 15))
+    _type_date(qtbot, dialog.start, "2024-04-20")
+    assert dialog.start.date() == QDate(2024, 4, 20)
+    _type_date(qtbot, dialog.end, "2024/04/22")
+    assert dialog.end.date() == QDate(2024, 4, 22)
+    dialog.accept()
+    assert dialog.result() == 1, dialog.problems.text()
+
+
+@pytest.mark.parametrize("text", ["2024-02-31", "2023-02-29", "2024-04-31", "24-04-22"])
+def test_a_date_that_does_not_exist_typed_in_a_form_is_refused_naming_the_field(qapp, qtbot, text: str) -> None:
+    """Qt refused the key that made no date and kept the rest, or changed it: 31 February typed was saved as
+    3 February, 29 February 2023 as the 28th, 31 April as the 30th, a two-digit year as the year shown before."""
+    dialog = _poll_form(qtbot)
+    dialog.start.setDate(QDate(2024, 4, 20))
+    dialog.end.setDate(QDate(2024, 4, 22))
+    _type_date(qtbot, dialog.end, text)
+    dialog.accept()
+    assert dialog.result() == 0
+    assert "fieldwork_end: " in dialog.problems.text() and "type it again" in dialog.problems.text()
+    _type_date(qtbot, dialog.end, "2024-04-22")  # typed again, it saves
+    dialog.accept()
+    assert dialog.result() == 1, dialog.problems.text()
+
+
+def test_a_contest_date_that_does_not_exist_is_a_problem_naming_the_field(qapp, qtbot) -> None:
+    from warroom.ui.contest_dialog import ContestDialog
+
+    dialog = ContestDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.name.setText("Cumbria Mayor 2027")
+    dialog.candidates.item(0, 0).setText("Ada Lovelace")
+    dialog.candidates.item(1, 0).setText("Rex Smith")
+    _type_date(qtbot, dialog.election, "2027-02-29")
+    assert any(p.startswith("election_date: ") for p in dialog.problems()), dialog.problems()
+    assert "election_date" in dialog.problem_label.text()
+    _type_date(qtbot, dialog.election, "2027-05-06")
+    assert not dialog.problems() and dialog.contest().election_date.isoformat() == "2027-05-06"

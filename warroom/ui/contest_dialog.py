@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QColorDialog,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -49,7 +48,7 @@ from warroom.core.types import (
     Party,
     Rules,
 )
-from warroom.ui.qt_utils import DiscardGuard, FormNumberBox, plain_label, signals_blocked
+from warroom.ui.qt_utils import DiscardGuard, FormDateEdit, FormNumberBox, plain_label, signals_blocked
 
 CAND_COLUMNS = ("Name", "Short name", "Party code", "Colour", "Withdrawn")
 PARTY_COLUMNS = ("Code", "Name", "Colour")
@@ -139,13 +138,9 @@ class ContestDialog(QDialog):
         self.system.setAccessibleName("Counting system")
         for s in CountingSystem:
             self.system.addItem(s.label, s)
-        self.election = QDateEdit()
-        self.election.setCalendarPopup(True)
-        self.election.setDisplayFormat("yyyy-MM-dd")
+        self.election = FormDateEdit()
         self.election.setAccessibleName("Election date")
-        self.second = QDateEdit()
-        self.second.setCalendarPopup(True)
-        self.second.setDisplayFormat("yyyy-MM-dd")
+        self.second = FormDateEdit()
         self.second.setAccessibleName("Second-round date")
         self.second.setToolTip("The runoff's polling day, for a two-round system (France: two weeks later)")
 
@@ -279,6 +274,8 @@ class ContestDialog(QDialog):
             self.area.textChanged,
             self.election.dateChanged,
             self.second.dateChanged,
+            self.election.typed_problem_changed,
+            self.second.typed_problem_changed,
             self.candidates.itemChanged,
             self.parties.itemChanged,
             self.notes.textChanged,
@@ -372,6 +369,9 @@ class ContestDialog(QDialog):
         if contest.name.strip().casefold() in self._taken:
             out.append(f"name: another contest is already called {contest.name!r}")
         out += contest.problems()
+        for box, field in ((self.election, "election_date"), (self.second, "second_round_date")):
+            if box.typed_problem and (box is self.election or contest.system == CountingSystem.TWO_ROUND):
+                out.append(f"{field}: {box.typed_problem}")
         problem = self._rules()[1]
         if problem:
             out.append(f"rules: {problem}")

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -39,7 +38,7 @@ from warroom.core.types import (
     firm_spellings,
 )
 from warroom.core.validation import TEXT_LIMITS
-from warroom.ui.qt_utils import DecimalSpinBox, DiscardGuard, FormNumberBox, literal_tip, plain_label
+from warroom.ui.qt_utils import DecimalSpinBox, DiscardGuard, FormDateEdit, FormNumberBox, literal_tip, plain_label
 
 BLANK = -1.0  # spin-box value shown as "–": the poll did not publish this figure
 MOST_DECIMALS = 4  # a figure given with more is shown to four places (and kept exactly while left untouched)
@@ -121,16 +120,12 @@ class PollDialog(QDialog):
         self.pollster.setCompleter(QCompleter(sorted(set(firm_spellings(pollsters).values())), self))
         self.client = QLineEdit()
         self.client.setAccessibleName("Client")
-        self.start = QDateEdit(_qdate(today))
-        self.end = QDateEdit(_qdate(today))
+        self.start = FormDateEdit(_qdate(today))
+        self.end = FormDateEdit(_qdate(today))
         for w, name in ((self.start, "Fieldwork start"), (self.end, "Fieldwork end")):
-            w.setCalendarPopup(True)
-            w.setDisplayFormat("yyyy-MM-dd")
             w.setAccessibleName(name)
         self.has_published = QCheckBox("Published")
-        self.published = QDateEdit(_qdate(today))
-        self.published.setCalendarPopup(True)
-        self.published.setDisplayFormat("yyyy-MM-dd")
+        self.published = FormDateEdit(_qdate(today))
         self.published.setAccessibleName("Publication date")
         self.published.setEnabled(False)
         self.has_published.toggled.connect(self.published.setEnabled)
@@ -376,7 +371,11 @@ class PollDialog(QDialog):
         return typed
 
     def accept(self) -> None:
-        problems = self._check(self.poll())
+        dates = [(self.start, "fieldwork_start"), (self.end, "fieldwork_end")]
+        if self.has_published.isChecked():
+            dates.append((self.published, "published"))
+        problems = [f"{field}: {box.typed_problem}" for box, field in dates if box.typed_problem]
+        problems += self._check(self.poll())
         if problems:
             self.problems.setText("Cannot save yet:\n• " + "\n• ".join(problems))
             return
