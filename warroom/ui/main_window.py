@@ -1888,29 +1888,32 @@ class MainWindow(QMainWindow):
         return action
 
     def add_annotation(self) -> None:
+        """Ask for an event marker's note and date. A note or date refused is asked for again with what was typed
+        in the field (it was dropped: the note typed had to be typed again from nothing)."""
+        from PySide6.QtCore import QDate
         from PySide6.QtWidgets import QInputDialog
 
         from warroom.ui.poll_dialog import _pydate
 
         contest, mark = self._polls.contest, self.race_mark()
-        text, ok = QInputDialog.getText(self, "Event marker", "What happened (shown on the charts):")
-        if not ok or not text.strip():
-            return
-        problem = event_note_problem(text.strip())
-        if problem is not None:  # too long, a pasted line break or direction override: the bundles' rule
-            self.show_error(f"The event note {problem}")
-            return
-        from PySide6.QtCore import QDate
-
-        when_text, ok = QInputDialog.getText(
-            self, "Event marker", "Date (YYYY-MM-DD):", text=QDate.currentDate().toString("yyyy-MM-dd")
-        )
-        if not ok:
-            return
-        qd = QDate.fromString(when_text.strip(), "yyyy-MM-dd")
-        if not qd.isValid():
+        text = ""
+        while True:
+            text, ok = QInputDialog.getText(self, "Event marker", "What happened (shown on the charts):", text=text)
+            if not ok or not text.strip():
+                return
+            problem = event_note_problem(text.strip())
+            if problem is None:
+                break
+            self.show_error(f"The event note {problem}")  # too long, a line break or direction override
+        when_text = QDate.currentDate().toString("yyyy-MM-dd")
+        while True:
+            when_text, ok = QInputDialog.getText(self, "Event marker", "Date (YYYY-MM-DD):", text=when_text)
+            if not ok:
+                return
+            qd = QDate.fromString(when_text.strip(), "yyyy-MM-dd")
+            if qd.isValid():
+                break
             self.show_error(f"{when_text!r} is not a date (use YYYY-MM-DD)")
-            return
         if contest is not None and self._marker_race_gone(contest, mark, repr(text.strip())):
             return
         try:
