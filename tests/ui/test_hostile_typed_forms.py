@@ -169,3 +169,28 @@ def test_a_contest_date_that_does_not_exist_is_a_problem_naming_the_field(qapp, 
     assert "election_date" in dialog.problem_label.text()
     _type_date(qtbot, dialog.election, "2027-05-06")
     assert not dialog.problems() and dialog.contest().election_date.isoformat() == "2027-05-06"
+
+
+@pytest.mark.parametrize(("text", "year"), [("20245", 20245), ("12", 12)])
+def test_a_paste_year_typed_outside_the_years_it_reads_is_named_not_changed(room, qtbot, text: str, year: int) -> None:
+    """The paste dialog's year box refused the key past 2100 and kept the rest ("20245" read the dates in 2024)
+    and put a year it could not take ("12", meaning 2012) back to the election year without a word; the paste
+    was then read in a year nobody typed."""
+    from warroom.core.paste import split_table
+    from warroom.ui.paste_dialog import PasteDialog
+
+    table = (
+        "Polling firm\tFieldwork date\tSample size\tAnn Red\tBob Blue\tCat Green\nAcme\t5 Mar\t1,000\t45%\t40%\t15%\n"
+    )
+    dialog = PasteDialog(split_table(table), room.poll_service.contest, room.import_worker)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: not dialog.checking, timeout=10000)
+    _type(dialog.year, text)
+    assert round(dialog.year.value()) == year and dialog.year.text() == text
+    assert f"{year}, is not a year from 1900 to 2100" in dialog.summary.text()
+    assert not dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
+    _type(dialog.year, "2024")
+    qtbot.waitUntil(lambda: not dialog.checking, timeout=10000)
+    assert dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled(), dialog.summary.text()
+    assert "2024-03-05" in dialog.csv_text()
