@@ -194,3 +194,17 @@ def test_a_paste_year_typed_outside_the_years_it_reads_is_named_not_changed(room
     qtbot.waitUntil(lambda: not dialog.checking, timeout=10000)
     assert dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled(), dialog.summary.text()
     assert "2024-03-05" in dialog.csv_text()
+
+
+def test_one_second_preference_figure_given_twice_in_the_form_is_refused_naming_it(qapp, qtbot) -> None:
+    """Two rows of the form's second-preferences table for one pair (Cat -> Ann 70 and Cat -> Ann 20) passed
+    every check and the store, which keeps one figure per pair, refused the write ("UNIQUE constraint failed")."""
+    dialog = _poll_form(qtbot)
+    dialog.start.setDate(QDate(2024, 4, 20))
+    dialog.end.setDate(QDate(2024, 4, 22))
+    dialog.add_transfer("cat", "ann", 70.0)
+    dialog.add_transfer("cat", "ann", 20.0)
+    dialog.accept()
+    assert dialog.result() == 0
+    assert "transfer:cat->ann: given twice (70 and 20): keep one" in dialog.problems.text()
+    assert dialog.transfers.rowCount() == 2  # nothing typed is lost
