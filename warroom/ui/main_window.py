@@ -64,6 +64,7 @@ from warroom.core.averaging import PollAverages
 from warroom.core.colour import readable
 from warroom.core.two_round_view import NoticeTable
 from warroom.core.types import Annotation, Contest, CountingSystem, Poll, UnsavedChange, event_note_problem
+from warroom.core.validation import event_date_problem
 from warroom.paths import from_qt_name, in_backup_folder, overwrites_store
 from warroom.ui.assets import ICON_STROKE, icon, stylesheet
 from warroom.ui.commands import AddPollsCommand, DeletePollsCommand, EditPollCommand, ImportedPollsCommand
@@ -1911,9 +1912,14 @@ class MainWindow(QMainWindow):
             if not ok:
                 return
             qd = QDate.fromString(when_text.strip(), "yyyy-MM-dd")
-            if qd.isValid():
+            if not qd.isValid():
+                self.show_error(f"{when_text!r} is not a date (use YYYY-MM-DD)")
+                continue
+            # the store's own rule, checked here so that a date it refuses is asked again, the note kept
+            problem = event_date_problem(_pydate(qd), contest.election_date) if contest is not None else None
+            if problem is None:
                 break
-            self.show_error(f"{when_text!r} is not a date (use YYYY-MM-DD)")
+            self.show_error(f"The event marker's date {problem}")
         if contest is not None and self._marker_race_gone(contest, mark, repr(text.strip())):
             return
         try:
