@@ -208,3 +208,18 @@ def test_one_second_preference_figure_given_twice_in_the_form_is_refused_naming_
     assert dialog.result() == 0
     assert "transfer:cat->ann: given twice (70 and 20): keep one" in dialog.problems.text()
     assert dialog.transfers.rowCount() == 2  # nothing typed is lost
+
+
+def test_a_share_is_shown_unpadded_in_a_locale_of_other_digits(qapp, qtbot) -> None:
+    """A share box shows a figure with the places it has ("12.5 %", never "12.50 %"); in an Arabic locale it
+    was padded all the same ("١٢٫٥٠ %"): the zeros stripped were the ASCII 0, not the locale's own digit."""
+    from PySide6.QtCore import QLocale
+
+    dialog = _poll_form(qtbot)
+    box = dialog.first["ann"]
+    box.setLocale(QLocale(QLocale.Language.Arabic, QLocale.Country.Egypt))
+    box.setValue(12.5)
+    assert box.text() == "\u0661\u0662\u066b\u0665 %"
+    box.setLocale(QLocale.c())
+    box.setValue(12.5)
+    assert box.text() == "12.5 %"

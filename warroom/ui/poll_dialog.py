@@ -53,8 +53,8 @@ class _ShareBox(DecimalSpinBox):
 
     def textFromValue(self, value: float) -> str:
         text = super().textFromValue(value)
-        point = self.locale().decimalPoint()
-        return text.rstrip("0").removesuffix(point) if point in text else text
+        point, zero = self.locale().decimalPoint(), self.locale().zeroDigit()  # (Arabic: U+066B, U+0660)
+        return text.rstrip(zero).removesuffix(point) if point in text else text
 
 
 def _decimals(values: Sequence[float]) -> int:
