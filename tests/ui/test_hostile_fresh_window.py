@@ -42,13 +42,22 @@ def test_an_event_typed_with_a_direction_override_is_refused_in_the_window(brace
     from PySide6.QtWidgets import QInputDialog
 
     win = braces_room.window
-    answers = iter([("\u202ethgin etabeD", True), ("2024-03-01", True)])
-    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: next(answers)))
+    answers = iter([("\u202ethgin etabeD", True), ("", False), ("2024-03-01", True)])
+    offered: list[str] = []
+
+    def get_text(*_a: object, text: str = "", **_k: object) -> tuple[str, bool]:
+        offered.append(text)
+        return next(answers)
+
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(get_text))
     errors: list[str] = []
     monkeypatch.setattr(win, "show_error", errors.append)
+    before = list(braces_room.poll_service.annotations)
     win.add_annotation()
     assert errors and "direction" in errors[0]
+    assert offered[1] == "\u202ethgin etabeD"  # asked again with what was typed; cancelled there
     assert next(answers) == ("2024-03-01", True)  # refused before the date was asked: nothing stored
+    assert list(braces_room.poll_service.annotations) == before
 
 
 MIXED = (
@@ -90,3 +99,26 @@ def test_the_windows_import_refuses_a_poll_csv_in_two_encodings(tmp_path: Path) 
         assert "line 3 is not UTF-8" in str(exc)
         return
     assert not result.ok and "Zo\u00c3\u00ab Research" not in [p.pollster for p in result.polls]
+
+
+def test_an_event_marker_refused_is_asked_again_with_what_was_typed(braces_room, monkeypatch) -> None:
+    """A date refused in the Event marker dialog (no such day, or decades from the election, which the store
+    refuses) ended it: the note typed was dropped and had to be typed again from nothing. Now the date is asked again as typed, the note kept, and the marker stored once put right."""
+    from PySide6.QtWidgets import QInputDialog
+
+    win = braces_room.window
+    answers = iter([("Debate night", True), ("2024-02-31", True), ("1924-03-01", True), ("2024-03-01", True)])
+    offered: list[str] = []
+
+    def get_text(*_a: object, text: str = "", **_k: object) -> tuple[str, bool]:
+        offered.append(text)
+        return next(answers)
+
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(get_text))
+    errors: list[str] = []
+    monkeypatch.setattr(win, "show_error", errors.append)
+    win.add_annotation()
+    assert len(errors) == 2 and "'2024-02-31' is not a date" in errors[0] and "1924" in errors[1]
+    assert offered[2:] == ["2024-02-31", "1924-03-01"]  # the date asked again as typed, the note kept
+    notes = [(a.when, a.text) for a in braces_room.poll_service.annotations]
+    assert (date(2024, 3, 1), "Debate night") in notes

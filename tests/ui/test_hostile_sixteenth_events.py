@@ -28,13 +28,21 @@ def test_an_event_note_longer_than_a_bundle_takes_is_refused_in_the_window(room,
     from PySide6.QtWidgets import QInputDialog
 
     win = room.window
-    answers = iter([("Debate " + "x" * 293, True), ("2024-03-01", True)])
-    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: next(answers)))
+    long_note = "Debate " + "x" * 293
+    answers = iter([(long_note, True), ("", False), ("2024-03-01", True)])
+    offered: list[str] = []
+
+    def get_text(*_a: object, text: str = "", **_k: object) -> tuple[str, bool]:
+        offered.append(text)
+        return next(answers)
+
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(get_text))
     errors: list[str] = []
     monkeypatch.setattr(win, "show_error", errors.append)
     before = list(room.poll_service.annotations)
     win.add_annotation()
     assert errors and "300 characters" in errors[0] and "200" in errors[0], errors
+    assert offered[1] == long_note  # asked again as typed, to be cut short there; cancelled
     assert next(answers) == ("2024-03-01", True)  # refused before the date was asked
     assert list(room.poll_service.annotations) == before  # nothing stored
 

@@ -346,9 +346,14 @@ def validate_poll(poll: Poll, contest: Contest, *, today: date | None = None) ->
     problems += _check_shares("party", poll.party_vi, [p.code for p in contest.parties] + ["other"], must_sum=False)
     per_source: dict[str, float] = {}
     split: dict[str, list[float]] = {}
+    given: dict[tuple[str, str], float] = {}
     for t in poll.transfers:
         split.setdefault(t.from_candidate, []).append(t.share)
         where = f"transfer:{t.from_candidate}->{t.to_candidate}"
+        pair = (t.from_candidate, t.to_candidate)
+        if pair in given:  # two rows of the poll form (or a bundle) for one figure: the store keeps one per pair
+            problems.append(Problem(where, f"given twice ({given[pair]:g} and {t.share:g}): keep one"))
+        given.setdefault(pair, t.share)
         if t.from_candidate not in contest.candidate_codes:
             problems.append(Problem(where, f"unknown candidate {t.from_candidate!r}"))
         if t.to_candidate != EXHAUSTED and t.to_candidate not in contest.candidate_codes:

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QColorDialog,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -29,7 +28,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QSpinBox,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableWidget,
@@ -50,7 +48,7 @@ from warroom.core.types import (
     Party,
     Rules,
 )
-from warroom.ui.qt_utils import DecimalSpinBox, DiscardGuard, plain_label, signals_blocked
+from warroom.ui.qt_utils import DiscardGuard, FormDateEdit, FormNumberBox, plain_label, signals_blocked
 
 CAND_COLUMNS = ("Name", "Short name", "Party code", "Colour", "Withdrawn")
 PARTY_COLUMNS = ("Code", "Name", "Colour")
@@ -140,33 +138,25 @@ class ContestDialog(QDialog):
         self.system.setAccessibleName("Counting system")
         for s in CountingSystem:
             self.system.addItem(s.label, s)
-        self.election = QDateEdit()
-        self.election.setCalendarPopup(True)
-        self.election.setDisplayFormat("yyyy-MM-dd")
+        self.election = FormDateEdit()
         self.election.setAccessibleName("Election date")
-        self.second = QDateEdit()
-        self.second.setCalendarPopup(True)
-        self.second.setDisplayFormat("yyyy-MM-dd")
+        self.second = FormDateEdit()
         self.second.setAccessibleName("Second-round date")
         self.second.setToolTip("The runoff's polling day, for a two-round system (France: two weeks later)")
 
         # Rules: the system's usual ones, editable.
-        self.majority = DecimalSpinBox()
-        self.majority.setRange(0.1, 99.9)
-        self.majority.setDecimals(1)
+        # The rule fields hold any number typed (`FormNumberBox`), for Rules to refuse one out of range naming it:
+        # Qt refused the key past an end and kept the rest ("101" was a majority of 10 %, "-1" one preference).
+        self.majority = FormNumberBox(decimals=1)
         self.majority.setSuffix(" %")
         self.majority.setToolTip("Share of valid votes a candidate must exceed to win in the first round")
-        self.preferences = QSpinBox()
-        self.preferences.setRange(0, 99)
-        self.preferences.setSpecialValueText("all")
+        self.preferences = FormNumberBox("all")
         self.preferences.setToolTip("How many preferences count (Supplementary Vote: 2; 'all': every ranking)")
         self.finalists = QComboBox()
         self.finalists.addItem("Top two go to the final round", "top_two")
         self.finalists.addItem("Everyone over a threshold (or the top two)", "threshold")
         self.finalists.addItem("Eliminate the last, round by round", "elimination")
-        self.threshold = DecimalSpinBox()
-        self.threshold.setRange(0.0, 99.9)
-        self.threshold.setDecimals(1)
+        self.threshold = FormNumberBox(decimals=1)
         self.threshold.setSuffix(" % of registered")
         self.threshold.setToolTip("French legislative seats: 12.5 % of registered voters qualify for the runoff")
         self.ballots = QComboBox()
@@ -284,6 +274,8 @@ class ContestDialog(QDialog):
             self.area.textChanged,
             self.election.dateChanged,
             self.second.dateChanged,
+            self.election.typed_problem_changed,
+            self.second.typed_problem_changed,
             self.candidates.itemChanged,
             self.parties.itemChanged,
             self.notes.textChanged,
@@ -377,6 +369,9 @@ class ContestDialog(QDialog):
         if contest.name.strip().casefold() in self._taken:
             out.append(f"name: another contest is already called {contest.name!r}")
         out += contest.problems()
+        for box, field in ((self.election, "election_date"), (self.second, "second_round_date")):
+            if box.typed_problem and (box is self.election or contest.system == CountingSystem.TWO_ROUND):
+                out.append(f"{field}: {box.typed_problem}")
         problem = self._rules()[1]
         if problem:
             out.append(f"rules: {problem}")
@@ -402,7 +397,7 @@ class ContestDialog(QDialog):
             return (
                 Rules(
                     majority=self.majority.value(),
-                    preferences=self.preferences.value() or None,
+                    preferences=round(self.preferences.value()) or None,
                     finalists=finalists,
                     qualify_threshold=self.threshold.value() if finalists == "threshold" else None,
                     full_preferential=self._full_preferential(),

@@ -63,6 +63,7 @@ from warroom.core.averaging import PollAverages
 from warroom.core.colour import readable
 from warroom.core.two_round_view import NoticeTable
 from warroom.core.types import Annotation, Contest, CountingSystem, Poll, UnsavedChange, event_note_problem
+from warroom.core.validation import event_date_problem
 from warroom.paths import from_qt_name, in_backup_folder, overwrites_store
 from warroom.ui.assets import ICON_STROKE, icon, stylesheet
 from warroom.ui.commands import AddPollsCommand, DeletePollsCommand, EditPollCommand, ImportedPollsCommand
@@ -1892,29 +1893,37 @@ class MainWindow(QMainWindow):
         return action
 
     def add_annotation(self) -> None:
+        """Ask for an event marker's note and date. A note or date refused is asked for again with what was typed
+        in the field (it was dropped: the note typed had to be typed again from nothing)."""
+        from PySide6.QtCore import QDate
         from PySide6.QtWidgets import QInputDialog
 
         from warroom.ui.poll_dialog import _pydate
 
         contest, mark = self._polls.contest, self.race_mark()
-        text, ok = QInputDialog.getText(self, "Event marker", "What happened (shown on the charts):")
-        if not ok or not text.strip():
-            return
-        problem = event_note_problem(text.strip())
-        if problem is not None:  # too long, a pasted line break or direction override: the bundles' rule
-            self.show_error(f"The event note {problem}")
-            return
-        from PySide6.QtCore import QDate
-
-        when_text, ok = QInputDialog.getText(
-            self, "Event marker", "Date (YYYY-MM-DD):", text=QDate.currentDate().toString("yyyy-MM-dd")
-        )
-        if not ok:
-            return
-        qd = QDate.fromString(when_text.strip(), "yyyy-MM-dd")
-        if not qd.isValid():
-            self.show_error(f"{when_text!r} is not a date (use YYYY-MM-DD)")
-            return
+        text = ""
+        while True:
+            text, ok = QInputDialog.getText(self, "Event marker", "What happened (shown on the charts):", text=text)
+            if not ok or not text.strip():
+                return
+            problem = event_note_problem(text.strip())
+            if problem is None:
+                break
+            self.show_error(f"The event note {problem}")  # too long, a line break or direction override
+        when_text = QDate.currentDate().toString("yyyy-MM-dd")
+        while True:
+            when_text, ok = QInputDialog.getText(self, "Event marker", "Date (YYYY-MM-DD):", text=when_text)
+            if not ok:
+                return
+            qd = QDate.fromString(when_text.strip(), "yyyy-MM-dd")
+            if not qd.isValid():
+                self.show_error(f"{when_text!r} is not a date (use YYYY-MM-DD)")
+                continue
+            # the store's own rule, checked here so that a date it refuses is asked again, the note kept
+            problem = event_date_problem(_pydate(qd), contest.election_date) if contest is not None else None
+            if problem is None:
+                break
+            self.show_error(f"The event marker's date {problem}")
         if contest is not None and self._marker_race_gone(contest, mark, repr(text.strip())):
             return
         try:

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -28,7 +27,10 @@ from PySide6.QtWidgets import (
 from warroom.core.csvformat import ParseResult
 from warroom.core.paste import field_choices, guess_columns, to_poll_csv
 from warroom.core.types import Contest
-from warroom.ui.qt_utils import DiscardGuard, plain_label
+from warroom.ui.qt_utils import DiscardGuard, FormNumberBox, plain_label
+
+YEARS = range(1900, 2101)
+"""The years the paste dialog reads dates written without one in."""
 
 PREVIEW_ROWS = 12
 PREVIEW_CHARS = 200
@@ -102,9 +104,11 @@ class PasteDialog(QDialog):
                 self.table.setItem(r, col, QTableWidgetItem(_previewed(cell)))
         # Wikipedia's poll tables write "28–30 Apr" under a year's heading: such dates are read in this year (the
         # contest's election year unless changed); they were refused as "not a date (use YYYY-MM-DD)"
-        self.year = QSpinBox()
+        # The box holds any whole number typed (`FormNumberBox`) and the summary names one outside YEARS: Qt's box
+        # refused the key past 2100 and kept the rest ("20245" was 2024), and put a year it could not take ("12")
+        # back to the one shown before without a word.
+        self.year = FormNumberBox()
         self.year.setObjectName("paste_year")
-        self.year.setRange(1900, 2100)
         self.year.setValue(contest.election_date.year)
         self.year.setAccessibleName("Year of dates written without one")
         self.year.setToolTip(
@@ -147,7 +151,7 @@ class PasteDialog(QDialog):
 
     def csv_text(self) -> str:
         """The pasted rows as poll CSV under the chosen mapping."""
-        return to_poll_csv(self._rows, self.mapping(), self.year.value())
+        return to_poll_csv(self._rows, self.mapping(), round(self.year.value()))
 
     @property
     def checking(self) -> bool:
@@ -157,8 +161,16 @@ class PasteDialog(QDialog):
     def _refresh(self, *_args: object) -> None:
         self.result_parse = None
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+        year = round(self.year.value())
+        if year not in YEARS:
+            self._request = 0  # an older mapping's answer is dropped
+            self.summary.setText(
+                f"Nothing can be imported yet: the year of dates written without one, {year}, is not a year "
+                f"from {YEARS.start} to {YEARS.stop - 1}"
+            )
+            return
         self.summary.setText(f"Checking {len(self._rows) - 1:,} rows…")
-        self._request = self._checker.check_paste(self._rows, self.mapping(), self.year.value())
+        self._request = self._checker.check_paste(self._rows, self.mapping(), year)
 
     def _on_paste_checked(self, request: int, parsed: object) -> None:
         if request != self._request:

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -23,7 +22,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
     QTableWidget,
     QVBoxLayout,
     QWidget,
@@ -39,8 +37,8 @@ from warroom.core.types import (
     controls_escaped,
     firm_spellings,
 )
-from warroom.core.validation import MAX_SAMPLE_SIZE, TEXT_LIMITS
-from warroom.ui.qt_utils import DecimalSpinBox, DiscardGuard, literal_tip, plain_label
+from warroom.core.validation import TEXT_LIMITS
+from warroom.ui.qt_utils import DecimalSpinBox, DiscardGuard, FormDateEdit, FormNumberBox, literal_tip, plain_label
 
 BLANK = -1.0  # spin-box value shown as "–": the poll did not publish this figure
 MOST_DECIMALS = 4  # a figure given with more is shown to four places (and kept exactly while left untouched)
@@ -55,8 +53,8 @@ class _ShareBox(DecimalSpinBox):
 
     def textFromValue(self, value: float) -> str:
         text = super().textFromValue(value)
-        point = self.locale().decimalPoint()
-        return text.rstrip("0").removesuffix(point) if point in text else text
+        point, zero = self.locale().decimalPoint(), self.locale().zeroDigit()  # (Arabic: U+066B, U+0660)
+        return text.rstrip(zero).removesuffix(point) if point in text else text
 
 
 def _decimals(values: Sequence[float]) -> int:
@@ -70,9 +68,15 @@ def _decimals(values: Sequence[float]) -> int:
     return most
 
 
+SHARE_TYPING_LIMIT = 99_999.0
+"""A share box holds a figure typed up to this, for the poll's check to refuse past 100 naming the figure: Qt refused
+the key that passed 100 and kept the rest ("101" was saved as 10 %, "1e400" as 14 %). A longer number, whose
+extra digits are refused, still shows a figure past 100."""
+
+
 def _share_box(name: str, tip: str) -> QDoubleSpinBox:
     box = _ShareBox()
-    box.setRange(BLANK, 100.0)
+    box.setRange(BLANK, SHARE_TYPING_LIMIT)
     box.setDecimals(TYPED_DECIMALS)
     box.setSingleStep(1.0)
     box.setSpecialValueText("–")
@@ -116,22 +120,18 @@ class PollDialog(QDialog):
         self.pollster.setCompleter(QCompleter(sorted(set(firm_spellings(pollsters).values())), self))
         self.client = QLineEdit()
         self.client.setAccessibleName("Client")
-        self.start = QDateEdit(_qdate(today))
-        self.end = QDateEdit(_qdate(today))
+        self.start = FormDateEdit(_qdate(today))
+        self.end = FormDateEdit(_qdate(today))
         for w, name in ((self.start, "Fieldwork start"), (self.end, "Fieldwork end")):
-            w.setCalendarPopup(True)
-            w.setDisplayFormat("yyyy-MM-dd")
             w.setAccessibleName(name)
         self.has_published = QCheckBox("Published")
-        self.published = QDateEdit(_qdate(today))
-        self.published.setCalendarPopup(True)
-        self.published.setDisplayFormat("yyyy-MM-dd")
+        self.published = FormDateEdit(_qdate(today))
         self.published.setAccessibleName("Publication date")
         self.published.setEnabled(False)
         self.has_published.toggled.connect(self.published.setEnabled)
-        self.sample = QSpinBox()
-        self.sample.setRange(0, MAX_SAMPLE_SIZE)  # what an import takes: an edit never clamps a stored sample
-        self.sample.setSpecialValueText("not published")  # 0 shows as this and is stored as unknown
+        # 0 shows as "not published" and is stored as unknown. The box holds any whole number typed (a minus,
+        # a sample past MAX_SAMPLE_SIZE): the poll's check names it, where Qt dropped the key ("-1" was 1).
+        self.sample = FormNumberBox("not published")
         self.sample.setToolTip("People interviewed; leave at 'not published' if the pollster did not say")
         self.sample.setGroupSeparatorShown(True)
         self.sample.setValue(1000)
@@ -353,7 +353,7 @@ class PollDialog(QDialog):
             fieldwork_start=_pydate(self.start.date()),
             fieldwork_end=_pydate(self.end.date()),
             published=_pydate(self.published.date()) if self.has_published.isChecked() else None,
-            sample_size=self.sample.value() or None,
+            sample_size=round(self.sample.value()) or None,
             method=self.method.currentText().strip(),
             source_url=self.source.text().strip(),
             notes=self._notes(),
@@ -371,7 +371,11 @@ class PollDialog(QDialog):
         return typed
 
     def accept(self) -> None:
-        problems = self._check(self.poll())
+        dates = [(self.start, "fieldwork_start"), (self.end, "fieldwork_end")]
+        if self.has_published.isChecked():
+            dates.append((self.published, "published"))
+        problems = [f"{field}: {box.typed_problem}" for box, field in dates if box.typed_problem]
+        problems += self._check(self.poll())
         if problems:
             self.problems.setText("Cannot save yet:\n• " + "\n• ".join(problems))
             return

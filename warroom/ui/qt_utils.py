@@ -15,10 +15,12 @@ from functools import partial
 from types import FrameType
 from typing import Any, Protocol
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, QSocketNotifier, Qt, QTimer
+from PySide6.QtCore import QByteArray, QDate, QEvent, QObject, QSize, QSocketNotifier, Qt, QTimer, Signal
 from PySide6.QtGui import (
+    QFocusEvent,
     QFont,
     QFontMetricsF,
+    QKeyEvent,
     QResizeEvent,
     QShowEvent,
     QTextLayout,
@@ -31,6 +33,7 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
     QComboBox,
+    QDateEdit,
     QDialog,
     QDoubleSpinBox,
     QLabel,
@@ -487,6 +490,8 @@ class DecimalSpinBox(QDoubleSpinBox):
 
     def _as_typed(self, text: str) -> str:
         text = text.replace("\u2212", "-")
+        if self.decimals() == 0:  # a whole number's box: a comma or point in it groups thousands ("1,000")
+            return text
         point = self.locale().decimalPoint()
         others = [sign for sign in (".", ",") if sign != point and sign in text]
         if len(others) == 1 and text.count(others[0]) == 1 and point not in text:
@@ -520,6 +525,138 @@ class DecimalSpinBox(QDoubleSpinBox):
 
     def valueFromText(self, text: str) -> float:
         return super().valueFromText(self._as_typed(text)) + 0.0  # (+ 0.0: "-0" is no change, never -0.0)
+
+
+FORM_TYPING_LIMIT = 999_999_999_999_999
+"""How far past its own limits a form's number field holds what is typed (`FormNumberBox`): exact in a float, and
+a longer number, whose extra digits the box refuses, still shows a figure past every field's limit, so the form's
+check refuses it too, never a shorter number stored as if typed."""
+
+
+class FormNumberBox(DecimalSpinBox):
+    """A form's number field that holds what is typed, past the field's limits too, for the form's check to refuse
+    naming the field: Qt refused the key that passed an end and kept the rest, so "101" typed as a share was 10,
+    a sample of 2,147,483,648 was 214,748,364, "-1" was 1 (the minus refused) and "1e400" 14, each saved as typed.
+
+    Attributes:
+        zero_text: shown for 0 and read back as 0 (Qt's special value text shows only at the minimum, which would
+            keep a minus from being typed).
+    """
+
+    zero_text = ""
+
+    def __init__(self, zero_text: str = "", decimals: int = 0, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.zero_text = zero_text
+        self.setDecimals(decimals)
+        self.setRange(-FORM_TYPING_LIMIT, FORM_TYPING_LIMIT)
+
+    def textFromValue(self, value: float) -> str:
+        if self.zero_text and value == 0:
+            return self.zero_text
+        return super().textFromValue(value)
+
+    def _body(self, text: str) -> str:
+        return text.removeprefix(self.prefix()).removesuffix(self.suffix()).strip()
+
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
+        body = self._body(text)
+        if self.zero_text and body and self.zero_text.casefold().startswith(body.casefold()):
+            whole = body.casefold() == self.zero_text.casefold()
+            return (QValidator.State.Acceptable if whole else QValidator.State.Intermediate), text, pos
+        return super().validate(text, pos)
+
+    def valueFromText(self, text: str) -> float:
+        if self.zero_text and self._body(text).casefold() == self.zero_text.casefold():
+            return 0.0
+        return super().valueFromText(text)
+
+
+class FormDateEdit(QDateEdit):
+    """A form's date field (yyyy-MM-dd, with its calendar) that takes a date typed key by key as written, or says
+    it did not.
+
+    Qt's date box moved on to the month by itself after four digits of year, and the "-" typed next moved on
+    again, to the day: "2023-02-28" typed became 2023-06-02. A "-" typed just after the box moved on is
+    passed over here. A digit the box refused or changed (the 1 of "2024-02-31", which showed 2024-02-03; the 1
+    of "2024-04-31", which showed 2024-04-30) leaves `typed_problem` naming what was typed, for the form to
+    refuse until the date is typed again.
+
+    Attributes:
+        typed_problem: what was typed and not taken ("" when the date shown is the one typed).
+
+    Signals:
+        typed_problem_changed: `typed_problem` changed (a refused key changes no date).
+    """
+
+    typed_problem_changed = Signal()
+
+    def __init__(self, day: QDate | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        if day is not None:
+            self.setDate(day)
+        self._problem = ""
+        self._keying = False
+        self.setCalendarPopup(True)
+        self.setDisplayFormat("yyyy-MM-dd")
+        self.dateChanged.connect(self._on_date_changed)
+
+    @property
+    def typed_problem(self) -> str:
+        return self._problem
+
+    def _set_problem(self, problem: str) -> None:
+        if problem != self._problem:
+            self._problem = problem
+            self.typed_problem_changed.emit()
+
+    def stepBy(self, steps: int) -> None:
+        super().stepBy(steps)
+        self._set_problem("")  # an arrow or the wheel set the date shown
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        line = self.lineEdit()
+        typed, at = event.text(), line.cursorPosition()
+        before = line.text()
+        whole = line.hasSelectedText() and line.selectionStart() == 0
+        start = line.selectionStart() if line.hasSelectedText() else at
+        if typed in ("-", "/", ".") and 0 < start <= len(before) and before[start - 1] == "-":
+            event.accept()  # the box has just moved on past this separator itself: typed, it would skip a section
+            return
+        digit = len(typed) == 1 and typed in "0123456789"
+        if digit and (at == 0 or whole):
+            self._set_problem("")  # a date typed again from its start
+        section = self.currentSection()
+        was = self.sectionText(section)
+        self._keying = True
+        try:
+            super().keyPressEvent(event)
+        finally:
+            self._keying = False
+        now = self.sectionText(section)
+        if digit and not now.endswith(typed):  # refused ("31" in February) or changed ("31" in April to 30)
+            self._set_problem(f"the {typed} typed was not taken: check the date shown and type it again")
+        elif typed in ("-", "/", ".") or event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._check_kept(was, section)  # "24" then "-": not a year, put back to the one shown before
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        section = self.currentSection()
+        was = self.sectionText(section)
+        self._keying = True
+        try:
+            super().focusOutEvent(event)  # "24" then Tab: put back to the year shown before
+        finally:
+            self._keying = False
+        self._check_kept(was, section)
+
+    def _check_kept(self, was: str, section: QDateEdit.Section) -> None:
+        now = self.sectionText(section)
+        if was.isdigit() and now.lstrip("0") != was.lstrip("0"):
+            self._set_problem(f"{was!r} was not taken: check the date shown and type it again")
+
+    def _on_date_changed(self, _day: QDate) -> None:
+        if not self._keying:
+            self._set_problem("")  # set by the calendar or the program
 
 
 class SignalGuard(QObject):
