@@ -20,7 +20,6 @@ from PySide6.QtGui import QFont, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDoubleSpinBox,
     QFormLayout,
     QGridLayout,
@@ -57,6 +56,7 @@ from warroom.ui.qt_utils import (
     NAME_IN_TITLE,
     DataLabel,
     DecimalSpinBox,
+    FormDateEdit,
     RichDataLabel,
     elide_middle,
     literal_tip,
@@ -85,6 +85,9 @@ NO_HEATMAP = "No heatmap: no second preferences move, the race's two candidates 
 
 MINOR_SHARE = 3.0
 """First-round share (%) under which an eliminated candidate's transfer inputs sit under the expander."""
+
+
+BASELINE_DATE_TIP = "The poll average as it stood on this day (polls published later are ignored)"
 
 
 @dataclass(frozen=True)
@@ -323,11 +326,11 @@ class ScenarioPanel(QWidget):
         self._personal: dict[str, QDoubleSpinBox] = {}
         self.personal_box.hide()
         self.baseline_combo.currentIndexChanged.connect(self._on_baseline_combo_changed)
-        self.baseline_date = QDateEdit()
-        self.baseline_date.setCalendarPopup(True)
-        self.baseline_date.setDisplayFormat("yyyy-MM-dd")
+        # (a date typed key by key as written: Qt's own box skipped the month at a typed "-")
+        self.baseline_date = FormDateEdit()
         self.baseline_date.setAccessibleName("Baseline date")
-        self.baseline_date.setToolTip("The poll average as it stood on this day (polls published later are ignored)")
+        self.baseline_date.setToolTip(BASELINE_DATE_TIP)
+        self.baseline_date.typed_problem_changed.connect(self._on_baseline_date_problem)
         self.baseline_date.setEnabled(False)
         self.baseline_date.dateChanged.connect(self._on_baseline_date_changed)
         self.baseline_label = RichDataLabel()  # its data escaped (as_html) and a long name elided
@@ -1036,6 +1039,14 @@ class ScenarioPanel(QWidget):
             self.model.set_choice(BaselineChoice("poll", poll_id=value))
         else:
             self.model.set_choice(BaselineChoice())
+
+    def _on_baseline_date_problem(self) -> None:
+        """A key the date box did not take (the 1 of "2024-02-31"): the day shown, which the average is read on,
+        is not the day typed; said in the box's tooltip and description until a date is typed or stepped again."""
+        problem = self.baseline_date.typed_problem
+        text = f"{problem}. The average is read on the day shown." if problem else ""
+        self.baseline_date.setToolTip(f"{text}\n\n{BASELINE_DATE_TIP}" if text else BASELINE_DATE_TIP)
+        self.baseline_date.setAccessibleDescription(text)
 
     def _on_baseline_date_changed(self, qdate: QDate) -> None:
         if self.baseline_combo.currentData()[0] == "as_of":
