@@ -20,7 +20,7 @@ from tests.ui.test_import_worker import write_csv
 from warroom.core.types import Poll
 from warroom.paths import AppPaths
 from warroom.services.analysis_service import BACKGROUND_FROM
-from warroom.ui.main_window import POLL_ROLE
+from warroom.ui.poll_table import POLL_ROLE
 
 pytestmark = pytest.mark.gui
 
