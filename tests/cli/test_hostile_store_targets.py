@@ -1,0 +1,87 @@
+"""A verb that only reads never makes a store, whatever form the `--db` takes (f4's pass, issue 16).
+
+The rule had been written for a plain path and a plain `sqlite:///PATH` URL only, by reading the text: a query
+string (`?timeout=5`), a driver (`sqlite+pysqlite:///`), a `file:` URI or a PostgreSQL database with nothing in
+it made a new store seeded with the demo races, which a read verb then listed as if it were the team's; and a
+percent-encoded URL naming a store that is there (`my%20store.sqlite3`, which SQLAlchemy reads as
+`my store.sqlite3`) was refused as "no poll store there" by the read verbs while the write verbs opened it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, inspect
+
+from tests.cli._run import run
+
+POLLS = (
+    "pollster,fieldwork_start,fieldwork_end,first:johnson,first:livingstone,first:other\n"
+    "Zeta Polling,2012-04-01,2012-04-02,44,40,16\n"
+)
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        "sqlite:///{path}?timeout=5",
+        "sqlite+pysqlite:///{path}",
+        "sqlite:///file:{path}?uri=true",
+        "sqlite:///file:{path}?mode=rwc&uri=true",
+    ],
+)
+def test_a_read_verb_makes_no_store_whatever_the_url_form(tmp_path: Path, form: str) -> None:
+    missing = tmp_path / "mistyped.sqlite3"
+    db = ["--data-dir", str(tmp_path / "state"), "--db", form.format(path=missing)]
+    for verb in (["contests"], ["polls"], ["contest", "list"]):
+        code, out, err = run(*db, *verb)
+        assert code == 1 and "no poll store there" in err and str(missing) in err, (verb, code, err)
+        assert "London" not in out
+        assert not missing.exists() and sorted(p.name for p in tmp_path.iterdir()) == [], (verb, list(tmp_path.iterdir()))  # fmt: skip
+
+
+def test_an_empty_file_given_to_a_read_verb_is_not_made_a_store(tmp_path: Path) -> None:
+    empty = tmp_path / "polls.sqlite3"
+    empty.touch()
+    code, out, err = run("--data-dir", str(tmp_path / "state"), "--db", str(empty), "contests")
+    assert code == 1 and "no poll store" in err and str(empty) in err, err
+    assert empty.stat().st_size == 0 and "London" not in out
+
+
+def test_a_percent_encoded_url_naming_a_store_that_is_there_opens_it(tmp_path: Path) -> None:
+    store = tmp_path / "my store.sqlite3"
+    csv = tmp_path / "p.csv"
+    csv.write_text(POLLS, encoding="utf-8")
+    state = ["--data-dir", str(tmp_path / "state")]
+    code, _out, err = run(*state, "--db", str(store), "import", str(csv), "--contest", "London Mayor 2012")
+    assert code == 0, err
+    url = "sqlite:///" + str(tmp_path).replace(" ", "%20") + "/my%20store.sqlite3"
+    code, out, err = run(*state, "--db", url, "contests")
+    assert code == 0 and "London Mayor 2012" in out, err
+    with sqlite3.connect(store) as conn:  # the same store, not a new one beside it
+        assert conn.execute("SELECT count(*) FROM poll WHERE pollster = 'Zeta Polling'").fetchone() == (1,)
+
+
+def test_a_store_with_nothing_in_it_is_not_seeded_by_a_read_verb(tmp_path: Path, store_url: str) -> None:
+    """An empty PostgreSQL database (as a missing SQLite file) given to a read verb is refused, nothing created
+    in it; an import (a verb that writes) still makes the store there."""
+    db = ["--data-dir", str(tmp_path / "state"), "--db", store_url]
+    for verb in (["contests"], ["average"], ["polls"]):
+        code, out, err = run(*db, *verb)
+        assert code == 1 and "no poll store" in err and "London" not in out, (verb, code, err)
+        if store_url.startswith("postgresql"):
+            engine = create_engine(store_url)
+            try:
+                assert inspect(engine).get_table_names() == [], verb
+            finally:
+                engine.dispose()
+        else:
+            assert not Path(store_url).exists()
+    csv = tmp_path / "p.csv"
+    csv.write_text(POLLS, encoding="utf-8")
+    code, _out, err = run(*db, "import", str(csv), "--contest", "London Mayor 2012")
+    assert code == 0, err
+    code, out, err = run(*db, "contests")
+    assert code == 0 and "London Mayor 2012" in out, err
