@@ -122,6 +122,23 @@ def _sqlite_file_of(target: str | Path) -> Path | None:
     return Path(database)
 
 
+def _refuse_a_tilde_in_a_url(target: str | Path) -> None:
+    """Only the shell expands `~`, and not inside a URL: `sqlite:///~/team.sqlite3` made a folder named `~` in the
+    current folder and a new store in it (a path, `--db ~/team.sqlite3`, is expanded: resolve_url)."""
+    if not (isinstance(target, str) and is_url(target)):
+        return
+    path = _sqlite_file_of(target)
+    if path is None or not path.parts or not path.parts[0].startswith("~"):
+        return
+    meant = path.expanduser()
+    raise StoreError(
+        f"'~' in a store URL is not the home folder (only the shell expands it, and not inside a URL): SQLite would "
+        f"make a folder named {path.parts[0]!r} here; nothing was opened or created. Give the path alone "
+        f"(--db {path}) or write it in full (sqlite:///{meant})",
+        where=redacted(target),
+    )
+
+
 def _refuse_no_sqlite_file(target: str | Path) -> None:
     """Before make_engine makes the file: a SQLite store that is not there, or an empty file, is not made a new
     store (seeded with the demo races) by a start that must find one."""
@@ -413,6 +430,7 @@ def open_store(target: str | Path, *, backup_dir: Path | None, seed: bool = True
             where=redacted(target),
         )
     _refuse_ignored_sqlite_options(target)
+    _refuse_a_tilde_in_a_url(target)
     if not create:
         _refuse_no_sqlite_file(target)
     _refuse_leftovers(target)

@@ -85,3 +85,19 @@ def test_a_store_with_nothing_in_it_is_not_seeded_by_a_read_verb(tmp_path: Path,
     assert code == 0, err
     code, out, err = run(*db, "contests")
     assert code == 0 and "London Mayor 2012" in out, err
+
+
+@pytest.mark.parametrize("url", ["sqlite:///~/team.sqlite3", "sqlite:///file:~/team.sqlite3?uri=true"])
+def test_a_tilde_in_a_store_url_is_refused_not_made_a_folder_named_tilde(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
+    """Only the shell expands `~`, and not inside a URL: `--db sqlite:///~/team.sqlite3 import ...` made a folder
+    named `~` in the current folder and a new store in it (the polls seemed lost; `rm -rf ~` to tidy it up is a
+    famous disaster). Refused naming the home folder meant, nothing made; `--db ~/team.sqlite3` (a path) works."""
+    monkeypatch.chdir(tmp_path)
+    csv = tmp_path / "p.csv"
+    csv.write_text(POLLS, encoding="utf-8")
+    for verb in (["import", str(csv), "--contest", "London Mayor 2012"], ["contests"]):
+        code, _out, err = run("--data-dir", str(tmp_path / "state"), "--db", url, *verb)
+        assert code == 3 and "~" in err and str(Path.home()) in err and "Traceback" not in err, (verb, code, err)
+        assert not (tmp_path / "~").exists()
