@@ -101,3 +101,22 @@ def test_a_tilde_in_a_store_url_is_refused_not_made_a_folder_named_tilde(
         code, _out, err = run("--data-dir", str(tmp_path / "state"), "--db", url, *verb)
         assert code == 3 and "~" in err and str(Path.home()) in err and "Traceback" not in err, (verb, code, err)
         assert not (tmp_path / "~").exists()
+
+
+def test_a_bundle_is_imported_into_a_new_store_as_a_poll_csv_is(tmp_path: Path, store_url: str) -> None:
+    """`warroom --db NEW import campaign.json` (the campaign passed to another laptop's new team store) was refused
+    "no poll store there ... A new store is made by a verb that writes (import, ...)": the bundle's import opened
+    the store as a verb that only reads. It makes the store, as an import of a poll CSV does."""
+    bundle = tmp_path / "campaign.json"
+    code, _out, err = run("--data-dir", str(tmp_path / "a"), "export", "--contest", "London Mayor 2012", "--bundle", str(bundle))  # fmt: skip
+    assert code == 0, err
+    text = bundle.read_text(encoding="utf-8").replace('"name": "London Mayor 2012"', '"name": "Our Mayor 2012"', 1)
+    bundle.write_text(text, encoding="utf-8")
+    db = ["--data-dir", str(tmp_path / "b"), "--db", store_url]
+    code, out, err = run(*db, "import", str(bundle))
+    assert code == 0 and "new contest Our Mayor 2012: 17 polls" in out, err
+    code, out, err = run(*db, "polls", "--contest", "Our Mayor 2012", "--json")
+    assert code == 0, err
+    import json
+
+    assert len(json.loads(out)["polls"]) == 17

@@ -107,12 +107,13 @@ def _result(args: argparse.Namespace, out: TextIO) -> int:
 
 
 @contextmanager
-def _session(args: argparse.Namespace, *, write: bool = False) -> Iterator[Session]:
+def _session(args: argparse.Namespace, *, write: bool = False, create: bool | None = None) -> Iterator[Session]:
     """One session on the store the command names, the store closed after it. With write=True the session is
-    one transaction: committed when the block ends, rolled back (nothing written) when it raises."""
+    one transaction: committed when the block ends, rolled back (nothing written) when it raises. `create`: whether
+    a store not there yet may be made (default: when writing)."""
     from warroom.store.db import translated
 
-    opened = open_for_cli(args, create=write)
+    opened = open_for_cli(args, create=write if create is None else create)
     try:
         with translated(opened.engine), opened.sessions.begin() if write else opened.sessions() as session:
             yield session
@@ -606,7 +607,8 @@ def import_bundle_text(args: argparse.Namespace, text: str, out: TextIO) -> int:
         bundle = store.read_bundle(text)
     except store.ContestError as exc:
         raise CliError(f"{args.file}: {exc}; nothing imported") from None
-    with _session(args) as session:
+    # an import makes a new store, as a poll CSV's does (the session commits or rolls back itself, for --dry-run)
+    with _session(args, create=True) as session:
         try:
             report = store.import_bundle(session, bundle, demo_names=_demo_names())
         except (store.ContestError, repo.PollRejectedError) as exc:
