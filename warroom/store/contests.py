@@ -45,6 +45,7 @@ from warroom.core.types import (
     TransferObservation,
     clipped,
     event_note_problem,
+    firm_key,
     is_colour,
     lookalike_key,
 )
@@ -585,6 +586,8 @@ def export_bundle(session: Session, contest_id: int) -> dict[str, Any]:
             )
     campaign = questions.load_campaign(session, contest_id)
     two_round = campaign.notices or campaign.matrices or campaign.results
+    polls = repo.list_polls(session, contest_id)
+    by_id = {p.id: p for p in polls}
     return (
         {
             "format": BUNDLE_FORMAT,
@@ -592,7 +595,7 @@ def export_bundle(session: Session, contest_id: int) -> dict[str, Any]:
             "exported_at": datetime.now().isoformat(timespec="seconds"),
             "demo": contest.demo,
             "contest": contest_to_dict(contest, get_official_result(session, contest_id)),
-            "polls": [poll_to_dict(p) for p in repo.list_polls(session, contest_id)],
+            "polls": [poll_to_dict(p) for p in polls],
             "events": [
                 {"date": a.when.isoformat(), "text": a.text} for a in repo.list_annotations(session, contest_id)
             ],
@@ -604,12 +607,72 @@ def export_bundle(session: Session, contest_id: int) -> dict[str, Any]:
                     "notes": r.notes,
                     "saved_at": r.saved_at.isoformat(timespec="seconds") if r.saved_at else None,
                 }
+                | _poll_keys_of(baseline, by_id)
                 for baseline, settings, r in records.values()
             ],
         }
         | ({"two_round": questions.campaign_to_dict(campaign)} if two_round else {})
         | _bundled_prior(session, contest_id)
     )
+
+
+def _referenced_ids(baseline: Mapping[str, Any]) -> list[int]:
+    """The store ids of polls a saved scenario's record names: its one-poll baseline's, and those it was made on."""
+    ids = baseline.get("poll_ids")
+    found = [i for i in ids if type(i) is int] if isinstance(ids, list) else []
+    choice = baseline.get("choice")
+    if isinstance(choice, Mapping) and type(choice.get("poll_id")) is int:
+        found.append(choice["poll_id"])
+    return found
+
+
+def _poll_keys_of(baseline: Mapping[str, Any], by_id: Mapping[int | None, Poll]) -> dict[str, Any]:
+    """A bundled scenario's "poll_keys": each poll its record names by store id, as pollster and fieldwork dates,
+    so the store it goes into can name the same polls by its own ids (import_bundle); {} when it names none."""
+    keys = {
+        str(i): [by_id[i].pollster, by_id[i].fieldwork_start.isoformat(), by_id[i].fieldwork_end.isoformat()]
+        for i in _referenced_ids(baseline)
+        if i in by_id
+    }
+    return {"poll_keys": keys} if keys else {}
+
+
+def _poll_keys_from(item: Mapping[str, Any]) -> dict[int, tuple[str, date, date]]:
+    """A bundled scenario's "poll_keys" read and checked (export_bundle's form)."""
+    raw = item.get("poll_keys", {})
+    if not isinstance(raw, Mapping):
+        raise ValueError('poll_keys must be a JSON object {"id": [pollster, fieldwork_start, fieldwork_end]}')
+    out: dict[int, tuple[str, date, date]] = {}
+    for key, value in raw.items():
+        if not (isinstance(key, str) and key.isascii() and key.isdigit() and len(key) <= 18):
+            raise ValueError(f"poll_keys: {key[:40]!r} is not a poll id")
+        if not (isinstance(value, list) and len(value) == 3 and all(isinstance(v, str) for v in value)):
+            raise ValueError(f"poll_keys[{key}]: give [pollster, fieldwork_start, fieldwork_end] as text")
+        try:
+            start, end = iso_date(value[1]), iso_date(value[2])
+        except ValueError:
+            raise ValueError(f"poll_keys[{key}]: the fieldwork dates must be written YYYY-MM-DD") from None
+        out[int(key)] = (firm_key(value[0]), start, end)
+    return out
+
+
+def _with_polls_renumbered(
+    baseline: dict[str, Any], keys: Mapping[int, tuple[str, date, date]], here: Mapping[tuple[str, date, date], int]
+) -> dict[str, Any]:
+    """A bundled scenario's record with the polls it names given this store's ids (its "poll_keys" say which polls
+    they are): the ids were the exporting store's, and here they are other polls', or no poll's. A poll the record
+    was made on that is not here is left out of its poll_ids (it counts as removed since, which it is)."""
+    out = dict(baseline)
+    if isinstance(baseline.get("poll_ids"), list):
+        out["poll_ids"] = [
+            here[keys[i]] for i in baseline["poll_ids"] if type(i) is int and i in keys and keys[i] in here
+        ]
+    choice = baseline.get("choice")
+    if isinstance(choice, Mapping) and type(choice.get("poll_id")) is int and choice["poll_id"] in keys:
+        target = here.get(keys[choice["poll_id"]])
+        if target is not None:
+            out["choice"] = {**choice, "poll_id": target}
+    return out
 
 
 def _bundled_prior(session: Session, contest_id: int) -> dict[str, Any]:
@@ -630,6 +693,9 @@ def looks_like_bundle(text: str) -> bool:
     program's JSON) is explained by read_bundle, never read as a CSV whose header is the whole file."""
     return text.lstrip("\ufeff \t\r\n").startswith("{")
 
+
+_SCENARIO_KEYS = ("name", "baseline", "settings", "notes", "saved_at", "poll_keys")
+"""What export_bundle writes for a saved scenario."""
 
 _BUNDLE_KEYS = (
     "format", "version", "exported_at", "demo", "contest", "polls", "events", "scenarios", "two_round", "irv_prior",
@@ -662,6 +728,8 @@ class Bundle:
     demo: bool = False
     campaign: Campaign | None = None  # a two-round contest's notices, matrices and official rounds
     irv_prior: tuple[str, IrvScenario] | None = None  # source, rows
+    # scenario name -> the exporting store's poll id -> that poll's key (Poll.key()), for the polls its record names
+    scenario_polls: Mapping[str, Mapping[int, tuple[str, date, date]]] = field(default_factory=dict)
 
 
 def read_bundle(text: str) -> Bundle:
@@ -724,11 +792,22 @@ def read_bundle(text: str) -> Bundle:
         if problem is not None:  # a typo such as 9999: stored, and never seen on the charts
             raise ContestError(f"events[{i + 1}]: date {problem}")
     scenarios: list[tuple[str, dict[str, Any], dict[str, Any], str]] = []
+    scenario_polls: dict[str, Mapping[int, tuple[str, date, date]]] = {}
     for i, item in enumerate(data.get("scenarios", [])):
         try:
             name, baseline, settings = item["name"], item["baseline"], item["settings"]
         except (KeyError, TypeError) as exc:
             raise ContestError(f"scenarios[{i + 1}]: {exc!s} is missing") from None
+        unknown = [key for key in item if key not in _SCENARIO_KEYS]
+        if unknown:  # "note" for "notes" dropped the notes without a word
+            raise ContestError(
+                f"scenarios[{i + 1}]: unknown key {str(unknown[0])[:40]!r} (a saved scenario has "
+                f"{', '.join(_SCENARIO_KEYS)})"
+            )
+        try:
+            keys = _poll_keys_from(item)
+        except ValueError as exc:
+            raise ContestError(f"scenarios[{i + 1}]: {exc}") from None
         if not isinstance(baseline, dict) or not isinstance(settings, dict):
             raise ContestError(f"scenarios[{i + 1}]: baseline and settings must be JSON objects")
         if not isinstance(name, str):
@@ -743,6 +822,8 @@ def read_bundle(text: str) -> Bundle:
         if twin is not None:  # two entries drawn alike in every list (store.polls.save_scenario's rule)
             raise ContestError(f"scenarios[{i + 1}]: {name!a} looks like {twin!a}; each saved scenario once")
         scenarios.append((name, baseline, settings, str(item.get("notes", ""))))
+        if keys:
+            scenario_polls[name] = keys
     prior: tuple[str, IrvScenario] | None = None
     if "irv_prior" in data:
         item = data["irv_prior"]
@@ -770,6 +851,7 @@ def read_bundle(text: str) -> Bundle:
         bool(data.get("demo", False)),
         campaign,
         prior,
+        scenario_polls,
     )
 
 
@@ -882,6 +964,8 @@ def import_bundle(session: Session, bundle: Bundle, demo_names: Collection[str] 
         fresh.append(replace(poll, id=None))
     repo.add_polls(session, contest_id, fresh)
     report.polls_added = len(fresh)
+    # the polls the bundle's scenarios name, by this store's ids (read only when some scenario names one)
+    here = {p.key(): p.id or 0 for p in repo.list_polls(session, contest_id)} if bundle.scenario_polls else {}
     have_events = {(a.when, a.text) for a in repo.list_annotations(session, contest_id)}
     for event in bundle.events:
         if (event.when, event.text) not in have_events:
@@ -889,7 +973,8 @@ def import_bundle(session: Session, bundle: Bundle, demo_names: Collection[str] 
             have_events.add((event.when, event.text))
             report.events_added += 1
     stored_scenarios = {name: (b, s) for name, b, s in repo.list_scenarios(session, contest_id)}
-    for name, baseline, settings, notes in bundle.scenarios:
+    for name, bundled, settings, notes in bundle.scenarios:
+        baseline = _with_polls_renumbered(bundled, bundle.scenario_polls[name], here) if name in bundle.scenario_polls else bundled  # fmt: skip
         if name in stored_scenarios:
             if stored_scenarios[name] != (baseline, settings):
                 report.scenarios_kept.append(name)
