@@ -377,7 +377,7 @@ def _ask(question: str) -> bool:
 def _delete(args: argparse.Namespace, out: TextIO) -> int:
     from warroom.store import contests as store
     from warroom.store import polls as repo
-    from warroom.store.db import translated
+    from warroom.store.db import StoreError, translated
 
     opened = open_for_cli(args)
     try:
@@ -407,6 +407,8 @@ def _delete(args: argparse.Namespace, out: TextIO) -> int:
                 backup = store.backup_before_delete(opened.engine, backup_dir, session, contest.id or 0)
         except OSError as exc:
             raise CliError(f"{backup_dir}: the backup could not be written ({exc.strerror}); nothing deleted") from None
+        except StoreError as exc:  # the backup folder (named by backup_folder_error) or the store: nothing deleted
+            raise CliError(f"{exc} ({exc.where}); nothing deleted") from None
         try:
             with translated(opened.engine), opened.sessions.begin() as session:
                 repo.lock_for_check(session)
