@@ -600,6 +600,12 @@ def _demo_names() -> tuple[str, ...]:
     return (DEMO_NAME, FRANCE_2022_NAME, IRV_DEMO_NAME)
 
 
+def _nothing_imported(exc: Exception) -> str:
+    """A refusal's message saying once that nothing was imported (the store's own said it too, so it was twice)."""
+    text = str(exc)
+    return text if "nothing imported" in text else f"{text}; nothing imported"
+
+
 def import_bundle_text(args: argparse.Namespace, text: str, out: TextIO) -> int:
     """`warroom import BUNDLE`: all or nothing; duplicates skipped and listed. --dry-run rolls back."""
     from warroom.store import contests as store
@@ -608,14 +614,14 @@ def import_bundle_text(args: argparse.Namespace, text: str, out: TextIO) -> int:
     try:
         bundle = store.read_bundle(text)
     except store.ContestError as exc:
-        raise CliError(f"{args.file}: {exc}; nothing imported") from None
+        raise CliError(f"{args.file}: {_nothing_imported(exc)}") from None
     # an import makes a new store, as a poll CSV's does (the session commits or rolls back itself, for --dry-run)
     with _session(args, create=True) as session:
         try:
             report = store.import_bundle(session, bundle, demo_names=_demo_names())
         except (store.ContestError, repo.PollRejectedError) as exc:
             session.rollback()
-            raise CliError(f"{args.file}: {exc}; nothing imported") from None
+            raise CliError(f"{args.file}: {_nothing_imported(exc)}") from None
         if args.dry_run:
             session.rollback()
         else:

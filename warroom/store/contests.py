@@ -616,6 +616,27 @@ def export_bundle(session: Session, contest_id: int) -> dict[str, Any]:
     )
 
 
+def _unreadable_case(name: str, baseline: dict[str, Any], settings: dict[str, Any], contest: Contest) -> str | None:
+    """Why the reader of a bundled saved scenario's kind (runoff, two-round, instant runoff) refuses it, or None:
+    the bundle is held to what the app can read back, as its polls are held to the poll checks."""
+    from warroom.core.pipeline import PipelineError, SavedScenario
+    from warroom.core.saved_cases import IRV, SV, TWO_ROUND, SavedIrv, SavedTwoRound, record_kind
+
+    kind = record_kind(baseline)
+    try:
+        if kind == SV:
+            SavedScenario.from_dicts(name, baseline, settings, contest)
+        elif kind == TWO_ROUND:
+            SavedTwoRound.from_dicts(name, baseline, settings)
+        elif kind == IRV:
+            SavedIrv.from_dicts(name, baseline, settings)
+        else:
+            return f"saved scenario {name!r} is of a kind this warroom does not know ({kind[:40]!r})"
+    except (PipelineError, ValueError, KeyError, TypeError) as exc:
+        return str(exc)
+    return None
+
+
 def _referenced_ids(baseline: Mapping[str, Any]) -> list[int]:
     """The store ids of polls a saved scenario's record names: its one-poll baseline's, and those it was made on."""
     ids = baseline.get("poll_ids")
@@ -949,6 +970,10 @@ def import_bundle(session: Session, bundle: Bundle, demo_names: Collection[str] 
     _check_polls(bundle)
     if existing is not None:  # a hand-edited bundle's copy of the race (its date, its parties) is not the stored one
         _check_polls(replace(bundle, contest=existing))
+    for i, (name, baseline, settings, _notes) in enumerate(bundle.scenarios):
+        problem = _unreadable_case(name, baseline, settings, existing or incoming)
+        if problem is not None:  # stored, it could never be read: unreadable for good in every view
+            raise ContestError(f"scenarios[{i + 1}]: {problem}")
     stored_keys = {p.key(): p.id for p in repo.list_polls(session, contest_id)}
     fresh: list[Poll] = []
     seen: set[tuple[str, date, date]] = set()

@@ -1,0 +1,82 @@
+"""A campaign bundle's saved scenarios are held to the reader of their kind at import (f4's pass, issue 16).
+
+The bundle's polls, events and names were checked; the scenario records themselves were stored as they came, so
+a hand-edited bundle (a message strength of 5, a split naming nobody, a baseline share of -50, a two-round case
+with no first round) was "imported ... 5 scenarios" and each one was then unreadable for good ("saved scenario
+'msg5' is invalid: message strength must lie within 0-1, got 5") in the window, compare, the briefing and
+`warroom scenario --name`. Now the bundle is refused naming the scenario and the problem, nothing imported.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.cli._run import run
+
+
+@pytest.fixture
+def bundle(tmp_path: Path) -> dict:
+    home = ["--data-dir", str(tmp_path / "home")]
+    assert run(*home, "scenario", "--message", "30", "--save", "Plan")[0] == 0
+    out = tmp_path / "campaign.json"
+    assert run(*home, "export", "--contest", "London Mayor 2012", "--bundle", str(out))[0] == 0
+    data = json.loads(out.read_text("utf-8"))
+    data["contest"]["contest"]["name"] = "Our Mayor 2012"
+    return data
+
+
+def _broken(data: dict, part: str, key: str, value: object) -> dict:
+    out = copy.deepcopy(data)
+    record = out["scenarios"][0][part]
+    if key == "first_round":
+        record["baseline"]["first_round"]["johnson"] = value
+    else:
+        record[key] = value
+    return out
+
+
+@pytest.mark.parametrize(
+    ("part", "key", "value", "words"),
+    [
+        ("settings", "message_strength", 5, "message strength must lie within 0-1"),
+        ("settings", "drag_recovery", -3, "drag recovery must lie within 0-1"),
+        ("settings", "splits", {"nobody": [1, 2, 3]}, "split parts must sum to 100"),
+        ("baseline", "first_round", -50, "must lie within 0-100"),
+        ("baseline", "kind", "two_round", "record version"),
+        ("baseline", "kind", "ranked", "ranked"),
+    ],
+)
+def test_a_bundled_scenario_its_own_reader_refuses_is_refused_whole(
+    bundle: dict, tmp_path: Path, part: str, key: str, value: object, words: str
+) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(_broken(bundle, part, key, value)), encoding="utf-8")
+    team = ["--data-dir", str(tmp_path / "team")]
+    code, out, err = run(*team, "import", str(path))
+    assert code == 1 and "scenarios[1]" in err and "'Plan'" in err and words in err, err
+    assert "nothing imported" in err
+    code, out, _err = run(*team, "contests")
+    assert "Our Mayor 2012" not in out
+
+
+def test_a_bundled_scenario_that_reads_is_imported(bundle: dict, tmp_path: Path) -> None:
+    path = tmp_path / "good.json"
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+    team = ["--data-dir", str(tmp_path / "team")]
+    code, out, err = run(*team, "import", str(path))
+    assert code == 0 and "1 scenarios" in out, err
+    code, out, err = run(*team, "scenario", "--contest", "Our Mayor 2012", "--name", "Plan")
+    assert code == 0 and "30 % of Johnson's personal vote" in out, err
+
+
+def test_a_refused_bundle_says_nothing_imported_once(bundle: dict, tmp_path: Path) -> None:
+    """A poll the checks refused said "...; nothing imported; nothing imported"."""
+    bundle["polls"][0]["sample_size"] = 10**30
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+    code, _out, err = run("--data-dir", str(tmp_path / "team"), "import", str(path))
+    assert code == 1 and "sample_size" in err and err.count("nothing imported") == 1, err
