@@ -80,3 +80,41 @@ def test_a_refused_bundle_says_nothing_imported_once(bundle: dict, tmp_path: Pat
     path.write_text(json.dumps(bundle), encoding="utf-8")
     code, _out, err = run("--data-dir", str(tmp_path / "team"), "import", str(path))
     assert code == 1 and "sample_size" in err and err.count("nothing imported") == 1, err
+
+
+@pytest.mark.parametrize(
+    ("where", "text", "words"),
+    [
+        ("notes", "before\x00after", "NUL"),
+        ("notes", "\u202eenilno", "direction"),
+        ("notes", ["a list"], "must be text"),
+        ("notes", "x" * 10_001, "at most 10,000"),
+        ("source", "ballots\x00.csv", "control character"),
+        ("source", "two\nlines", "control character"),
+        ("source", "x" * 10_001, "at most 10,000"),
+    ],
+)
+def test_a_bundles_scenario_notes_and_prior_source_follow_the_notes_rule_on_every_store(
+    tmp_path: Path, store_url: str, where: str, text: object, words: str
+) -> None:
+    """A saved scenario's notes and an instant-runoff prior's source were stored as they came: a NUL in either was
+    stored on SQLite and, on PostgreSQL, "the poll store failed: PostgreSQL text fields cannot contain NUL (0x00)
+    bytes" naming no part of the bundle; a list of notes was stored as its Python text "['a list']"."""
+    home = ["--data-dir", str(tmp_path / "home")]
+    assert run(*home, "scenario", "--contest", "Burlington Mayor 2009", "--save", "Plan")[0] == 0
+    path = tmp_path / "campaign.json"
+    assert run(*home, "export", "--contest", "Burlington Mayor 2009", "--bundle", str(path))[0] == 0
+    data = json.loads(path.read_text("utf-8"))
+    data["contest"]["contest"]["name"] = "Our Burlington"
+    if where == "notes":
+        data["scenarios"][0]["notes"] = text
+    else:
+        data["irv_prior"]["source"] = text
+    path.write_text(json.dumps(data), encoding="utf-8")
+    team = ["--data-dir", str(tmp_path / "team"), "--db", store_url]
+    code, _out, err = run(*team, "import", str(path))
+    part = "scenarios[1]: notes" if where == "notes" else "irv_prior: source"
+    assert code == 1 and part in err and words in err and "nothing imported" in err, err
+    assert "store failed" not in err
+    code, out, _err = run(*team, "contests")  # (refused before the store was opened: none made, exit 1)
+    assert "Our Burlington" not in out

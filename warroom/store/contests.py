@@ -37,16 +37,20 @@ from warroom.core.priors import prior_source
 from warroom.core.runoff import Split
 from warroom.core.two_round_pipeline import Campaign
 from warroom.core.types import (
+    DIRECTION_CONTROLS,
     EXHAUSTED,
+    NOTES_LIMIT,
     Annotation,
     Contest,
     OfficialResult,
     Poll,
     TransferObservation,
     clipped,
+    control_problem,
     event_note_problem,
     firm_key,
     is_colour,
+    length_problem,
     lookalike_key,
 )
 from warroom.core.validation import event_date_problem, iso_date, result_problems, validate_poll
@@ -495,6 +499,21 @@ def _text(data: Mapping[str, Any], key: str, *, required: bool = False) -> str:
     return value
 
 
+def _note(data: Mapping[str, Any], key: str) -> str:
+    """A bundled free-text note (a saved scenario's): text held to a poll's notes' rule (validate_poll): at most
+    NOTES_LIMIT characters, no NUL (PostgreSQL's text cannot hold one: "the poll store failed", naming nothing) and
+    no text-direction control; line breaks and tabs are the note's own."""
+    value = _text(data, key)
+    problem = length_problem(value, NOTES_LIMIT)
+    if problem is None and "\x00" in value:
+        problem = "contains a NUL character"
+    if problem is None and any(ch in DIRECTION_CONTROLS for ch in value):
+        problem = "contains a text-direction control character: it displays reordered"
+    if problem is not None:
+        raise ValueError(f"{key} {problem}")
+    return value
+
+
 def _day(data: Mapping[str, Any], key: str, *, required: bool = True) -> date | None:
     value = data[key] if required else data.get(key)
     if value is None and not required:
@@ -842,7 +861,11 @@ def read_bundle(text: str) -> Bundle:
         twin = next((other[0] for other in scenarios if lookalike_key(other[0]) == lookalike_key(name)), None)
         if twin is not None:  # two entries drawn alike in every list (store.polls.save_scenario's rule)
             raise ContestError(f"scenarios[{i + 1}]: {name!a} looks like {twin!a}; each saved scenario once")
-        scenarios.append((name, baseline, settings, str(item.get("notes", ""))))
+        try:
+            notes = _note(item, "notes")
+        except ValueError as exc:
+            raise ContestError(f"scenarios[{i + 1}]: {exc}") from None
+        scenarios.append((name, baseline, settings, notes))
         if keys:
             scenario_polls[name] = keys
     prior: tuple[str, IrvScenario] | None = None
@@ -851,7 +874,14 @@ def read_bundle(text: str) -> Bundle:
         if not isinstance(item, dict) or not isinstance(item.get("prior"), dict):
             raise ContestError("irv_prior: must be a JSON object with a 'prior' object; nothing imported")
         try:
-            prior = (str(item.get("source", "")), irv_priors.prior_from_dict(item["prior"]))
+            source = _text(item, "source")
+            problem = control_problem(source) or length_problem(source, NOTES_LIMIT)
+            if problem is not None:  # one line where it is shown; PostgreSQL's text holds no NUL
+                raise ValueError(f"source {problem}")
+        except ValueError as exc:
+            raise ContestError(f"irv_prior: {exc}; nothing imported") from None
+        try:
+            prior = (source, irv_priors.prior_from_dict(item["prior"]))
         except irv_priors.PriorError as exc:
             raise ContestError(f"irv_prior: {exc}; nothing imported") from None
         unknown = [c for c in prior[1].codes if c not in parsed.contest.candidate_codes]
