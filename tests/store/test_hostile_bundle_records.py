@@ -118,3 +118,32 @@ def test_a_bundles_scenario_notes_and_prior_source_follow_the_notes_rule_on_ever
     assert "store failed" not in err
     code, out, _err = run(*team, "contests")  # (refused before the store was opened: none made, exit 1)
     assert "Our Burlington" not in out
+
+
+def test_a_bundles_event_is_held_to_the_stored_races_dates_not_the_bundles_copy(tmp_path: Path) -> None:
+    """Events were checked against the election date in the bundle's copy of the race only (its polls against the
+    stored race's too): a bundle dated 2012 put a 2011 marker on a stored race of the same name and candidates
+    whose election is in 2030, outside the dates a marker may have there (never seen on its charts)."""
+    home = ["--data-dir", str(tmp_path / "home")]
+    race = tmp_path / "race.toml"
+    assert run(*home, "contest", "export", "London Mayor 2012", "--out", str(race))[0] == 0
+    text = race.read_text("utf-8").replace("election_date = 2012-05-03", "election_date = 2030-05-02")
+    text = text.replace('name = "London Mayor 2012"', 'name = "Twin Mayor"').split("\n[result]")[0] + "\n"
+    race.write_text(text, encoding="utf-8")
+    code, _out, err = run(*home, "contest", "new", "--from", str(race))
+    assert code == 0, err
+    path = tmp_path / "campaign.json"
+    assert run(*home, "export", "--contest", "London Mayor 2012", "--bundle", str(path))[0] == 0
+    data = json.loads(path.read_text("utf-8"))
+    data["contest"]["contest"]["name"] = "Twin Mayor"
+    data["contest"].pop("result", None)
+    data["polls"] = []
+    data["events"] = [{"date": "2011-06-01", "text": "Old debate"}]
+    path.write_text(json.dumps(data), encoding="utf-8")
+    code, _out, err = run(*home, "import", str(path))
+    assert code == 1 and "events[1]" in err and "2011-06-01" in err and "nothing imported" in err, err
+    data["contest"]["contest"]["election_date"] = "2030-05-02"  # (the bundle's own copy is held to its date too)
+    data["events"] = [{"date": "2030-04-01", "text": "Debate"}]  # inside the stored race's dates: imported
+    path.write_text(json.dumps(data), encoding="utf-8")
+    code, out, err = run(*home, "import", str(path))
+    assert code == 0 and "1 events" in out, err

@@ -1000,6 +1000,10 @@ def import_bundle(session: Session, bundle: Bundle, demo_names: Collection[str] 
     _check_polls(bundle)
     if existing is not None:  # a hand-edited bundle's copy of the race (its date, its parties) is not the stored one
         _check_polls(replace(bundle, contest=existing))
+        for i, event in enumerate(bundle.events):  # (read_bundle held them to the bundle's copy's date only)
+            problem = event_date_problem(event.when, existing.election_date)
+            if problem is not None:
+                raise ContestError(f"events[{i + 1}]: date {problem} (the race as stored here)")
     for i, (name, baseline, settings, _notes) in enumerate(bundle.scenarios):
         problem = _unreadable_case(name, baseline, settings, existing or incoming)
         if problem is not None:  # stored, it could never be read: unreadable for good in every view
