@@ -120,3 +120,32 @@ def test_a_bundle_is_imported_into_a_new_store_as_a_poll_csv_is(tmp_path: Path, 
     import json
 
     assert len(json.loads(out)["polls"]) == 17
+
+
+def test_a_verb_that_changes_a_stored_race_makes_no_store_at_a_mistyped_path(tmp_path: Path) -> None:
+    """`warroom --db typo.sqlite3 contest edit "London Mayor 2012" --from race.toml` made a new store there, seeded
+    with the demo races, edited its demo London and said "updated contest London Mayor 2012", exit 0: the team's
+    race was untouched and the user told it was edited. A verb that changes a race already stored (`contest edit`,
+    `contest result`, `count --save-result`, `count --save-prior`) needs the store to be there; only imports and
+    `contest new` make one."""
+    state = ["--data-dir", str(tmp_path / "state")]
+    race = tmp_path / "race.toml"
+    assert run(*state, "contest", "export", "London Mayor 2012", "--out", str(race))[0] == 0
+    result = tmp_path / "result.csv"
+    result.write_text(
+        "candidate,first_round,final_round\njohnson,1000,1200\nlivingstone,900,1100\nother,400,\nexhausted,,0\n",
+        encoding="utf-8",
+    )
+    ballots = tmp_path / "ballots.csv"
+    ballots.write_text("count,pref1,pref2\n10,Boris Johnson,\n8,Ken Livingstone,\n", encoding="utf-8")
+    typo = tmp_path / "typo.sqlite3"
+    db = [*state, "--db", str(typo)]
+    for verb in (
+        ["contest", "edit", "London Mayor 2012", "--from", str(race)],
+        ["contest", "result", "London Mayor 2012", "--from", str(result)],
+        ["count", str(ballots), "--system", "sv", "--contest", "London Mayor 2012", "--save-result"],
+        ["count", str(ballots), "--system", "irv", "--contest", "London Mayor 2012", "--save-prior"],
+    ):
+        code, out, err = run(*db, *verb)
+        assert code == 1 and "no poll store there" in err and str(typo) in err, (verb, code, out, err)
+        assert not typo.exists(), verb

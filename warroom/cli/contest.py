@@ -86,7 +86,7 @@ def _result(args: argparse.Namespace, out: TextIO) -> int:
 
     text = _read_csv(args.source)
     try:
-        with _session(args, write=True) as session:
+        with _session(args, write=True, create=False) as session:
             contest = contests_repo.require_contest(session, args.name)
             try:
                 result = parse_result_csv(text, contest, args.source_note or str(args.source.name))
@@ -110,7 +110,8 @@ def _result(args: argparse.Namespace, out: TextIO) -> int:
 def _session(args: argparse.Namespace, *, write: bool = False, create: bool | None = None) -> Iterator[Session]:
     """One session on the store the command names, the store closed after it. With write=True the session is
     one transaction: committed when the block ends, rolled back (nothing written) when it raises. `create`: whether
-    a store not there yet may be made (default: when writing)."""
+    a store not there yet may be made (default: when writing; not for a change to a race already stored, which a new
+    store could only hold as a demo: `contest edit` at a mistyped --db edited a fresh demo and said it was done)."""
     from warroom.store.db import translated
 
     opened = open_for_cli(args, create=write if create is None else create)
@@ -338,7 +339,7 @@ def _edit(args: argparse.Namespace, out: TextIO) -> int:
     from warroom.store import contests as store
 
     parsed = _parse(args.source)
-    with _session(args, write=True) as session:
+    with _session(args, write=True, create=False) as session:
         contest = _find(session, args.name)
         try:
             updated = store.update_contest(
@@ -513,7 +514,7 @@ def save_count(args: argparse.Namespace, count: CountResult) -> str:
 
     if not args.contest:
         raise CliError("--save-result needs --contest NAME (the race this count belongs to); nothing saved")
-    with _session(args, write=True) as session:
+    with _session(args, write=True, create=False) as session:
         contest = _find(session, args.contest)
         if contest.system == CountingSystem.TWO_ROUND:
             raise CliError(
@@ -541,7 +542,7 @@ def save_prior(args: argparse.Namespace, table: BallotTable, rules: CountRules) 
 
     if not args.contest:
         raise CliError("--save-prior needs --contest NAME (the race the prior is for); nothing saved")
-    with _session(args, write=True) as session:
+    with _session(args, write=True, create=False) as session:
         contest = _find(session, args.contest)
         try:
             prior = replace(
