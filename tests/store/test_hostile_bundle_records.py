@@ -147,3 +147,44 @@ def test_a_bundles_event_is_held_to_the_stored_races_dates_not_the_bundles_copy(
     path.write_text(json.dumps(data), encoding="utf-8")
     code, out, err = run(*home, "import", str(path))
     assert code == 0 and "1 events" in out, err
+
+
+def _race_file(tmp_path: Path, home: list[str], race: str, name: str, system: str) -> Path:
+    """The race `race` as a contest file named `name` and counted by `system` (its rules and result left out)."""
+    import re
+
+    path = tmp_path / f"{name}.toml"
+    assert run(*home, "contest", "export", race, "--out", str(path))[0] == 0
+    text = path.read_text("utf-8").split("\n[result]")[0]
+    text = re.sub(r'\nsystem = "[a-z_]+"', f'\nsystem = "{system}"', text)
+    text = re.sub(r"\nsecond_round_date = [0-9-]+", "", text)
+    text = re.sub(r"\n\[rules\].*?(?=\n\[)", "\n", text, flags=re.S)
+    text = re.sub(r'\nname = "' + re.escape(race) + '"', f'\nname = "{name}"', text, count=1)
+    path.write_text(text + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("race", "stored_as"), [("London Mayor 2012", "two_round"), ("France 2022 presidential", "sv")]
+)
+def test_a_bundle_into_a_stored_race_counted_another_way_is_refused_not_stored_unseen(
+    tmp_path: Path, race: str, stored_as: str
+) -> None:
+    """A stored race of the bundle's name and candidates counted another way took the bundle's polls where no view
+    reads them: France 2022's 409 notices went into a Supplementary Vote race ("contests" counting 409 polls,
+    `polls` "0 polls", `average` "no polls with first-round figures"), and London's 17 polls into a two-round race
+    ("has no two-round polls"). Refused naming both ways of counting, nothing imported."""
+    home = ["--data-dir", str(tmp_path / "home")]
+    contest_file = _race_file(tmp_path, home, race, "Twin", stored_as)
+    code, _out, err = run(*home, "contest", "new", "--from", str(contest_file))
+    assert code == 0, err
+    path = tmp_path / "campaign.json"
+    assert run(*home, "export", "--contest", race, "--bundle", str(path))[0] == 0
+    data = json.loads(path.read_text("utf-8"))
+    data["contest"]["contest"]["name"] = "Twin"
+    data["contest"].pop("result", None)
+    path.write_text(json.dumps(data), encoding="utf-8")
+    code, _out, err = run(*home, "import", str(path))
+    assert code == 1 and "Twin" in err and "Two-round" in err and "nothing imported" in err, err
+    code, out, err = run(*home, "contests", "--json")
+    assert [c["polls"] for c in json.loads(out) if c["name"] == "Twin"] == [0], out

@@ -42,6 +42,7 @@ from warroom.core.types import (
     NOTES_LIMIT,
     Annotation,
     Contest,
+    CountingSystem,
     OfficialResult,
     Poll,
     TransferObservation,
@@ -994,6 +995,14 @@ def import_bundle(session: Session, bundle: Bundle, demo_names: Collection[str] 
                 f"{existing.name} is already in the store with different candidates: " + "; ".join(diff)
                 + "; nothing imported (rename the contest in one of them, or make the candidates agree)"
             )  # fmt: skip
+        two_round = CountingSystem.TWO_ROUND
+        if (existing.system == two_round) != (incoming.system == two_round):
+            # a two-round race keeps notices and matrices, the others polls: stored the other way, no view reads them
+            raise ContestError(
+                f"{existing.name} is stored here as a {existing.system.label} contest and the bundle's is a "
+                f"{incoming.system.label} contest: its polls would be kept where no view of the race reads them; "
+                "nothing imported (rename the contest in one of them, or count both the same way)"
+            )
         assert existing.id is not None
         contest_id = existing.id
         report = BundleImport(existing.name, contest_id, created=False)
