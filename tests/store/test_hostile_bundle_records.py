@@ -188,3 +188,18 @@ def test_a_bundle_into_a_stored_race_counted_another_way_is_refused_not_stored_u
     assert code == 1 and "Twin" in err and "Two-round" in err and "nothing imported" in err, err
     code, out, err = run(*home, "contests", "--json")
     assert [c["polls"] for c in json.loads(out) if c["name"] == "Twin"] == [0], out
+
+
+@pytest.mark.parametrize(("race", "system"), [("London Mayor 2012", "two_round"), ("France 2022 presidential", "sv")])
+def test_an_edit_that_would_hide_a_races_polls_by_counting_it_the_other_way_is_refused(
+    tmp_path: Path, race: str, system: str
+) -> None:
+    """`contest edit` of London 2012 to `system = "two_round"` was "updated contest", and its 17 polls were then
+    read by no view (`average`: "has no two-round polls"; `contests` still counting 17); France 2022 to the
+    Supplementary Vote hid its 409 notices the same way. Refused naming the polls, nothing changed."""
+    home = ["--data-dir", str(tmp_path / "home")]
+    edited = _race_file(tmp_path, home, race, race, system)
+    code, _out, err = run(*home, "contest", "edit", race, "--from", str(edited))
+    assert code != 0 and "polls" in err and "Two-round" in err, err
+    code, out, err = run(*home, "contests", "--json")
+    assert [c["system"] for c in json.loads(out) if c["name"] == race] != [system], out

@@ -223,6 +223,17 @@ def update_contest(session: Session, contest_id: int, contest: Contest, *, repla
                 f"candidate {cand.name!r} ({cand.code}) has a row in the instant-runoff transfer prior and cannot "
                 "be deleted; mark them as withdrawn instead"
             )
+    two_round = CountingSystem.TWO_ROUND
+    if (contest.system == two_round) != (row.system == two_round):
+        # a two-round race's views read its notices, every other system's its polls: the others would be hidden
+        kept = PollNoticeRow if row.system == two_round else PollRow
+        held = session.scalar(select(func.count(kept.id)).where(kept.contest_id == contest_id)) or 0
+        if held:
+            problems.append(
+                f"it holds {held} poll(s) that a {contest.system.label} contest does not read (a two-round race reads "
+                "poll notices with their questions, the other systems plain polls), so every view would show none; "
+                f"keep it a {CountingSystem(row.system).label} contest, or make a new contest for the other count"
+            )
     new_parties = {p.code for p in contest.parties}
     gone_parties = [p.code for p in session.scalars(select(PartyRow).where(PartyRow.contest_id == contest_id))]
     gone_parties = [code for code in gone_parties if code not in new_parties]
