@@ -212,6 +212,14 @@ def _refuse_ignored_sqlite_options(target: str | Path) -> None:
         query = make_url(target).query
     except ArgumentError:
         return  # make_engine names a malformed URL
+    if str(query.get("detect_types", "0")).strip() not in ("", "0"):
+        # the driver would turn dates into Python objects itself, which the store's reader takes as text: every verb
+        # died with "TypeError: fromisoformat: argument must be str"
+        raise StoreError(
+            "the store URL's option detect_types makes the driver convert the store's dates itself, which warroom "
+            "reads as text; leave it out (nothing was opened or changed)",
+            where=redacted(target),
+        )
     if str(query.get("uri", "")).casefold() in ("true", "1", "yes", "on"):
         _refuse_sqlite_uri_options(target)
         return

@@ -149,3 +149,19 @@ def test_a_verb_that_changes_a_stored_race_makes_no_store_at_a_mistyped_path(tmp
         code, out, err = run(*db, *verb)
         assert code == 1 and "no poll store there" in err and str(typo) in err, (verb, code, out, err)
         assert not typo.exists(), verb
+
+
+@pytest.mark.parametrize("query", ["detect_types=1", "detect_types=3&uri=true"])
+def test_a_driver_option_that_changes_what_the_store_reads_back_is_refused(tmp_path: Path, query: str) -> None:
+    """`--db "sqlite:///polls.sqlite3?detect_types=1"` (a driver option SQLAlchemy passes on) made the driver turn
+    every date into a Python date itself: `warroom polls` died with "TypeError: fromisoformat: argument must be
+    str", a traceback. Refused naming the option, nothing opened; the options that change nothing read back
+    (`timeout`, `check_same_thread`, `cached_statements`) still open the store."""
+    state = ["--data-dir", str(tmp_path / "state")]
+    assert run(*state, "contests")[0] == 0
+    store = tmp_path / "state" / "data" / "polls.sqlite3"
+    path = f"file:{store}" if "uri=true" in query else str(store)
+    code, out, err = run(*state, "--db", f"sqlite:///{path}?{query}", "polls")
+    assert code == 3 and "detect_types" in err and "Traceback" not in err and out == "", err
+    code, out, err = run(*state, "--db", f"sqlite:///{store}?timeout=5&cached_statements=10", "polls")
+    assert code == 0 and "YouGov" in out, err
