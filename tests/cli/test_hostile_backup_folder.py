@@ -44,3 +44,22 @@ def test_a_start_not_backed_up_says_the_backup_folder_is_at_fault(tmp_path: Path
         opened.close()
     assert said.startswith("this start was not backed up") and "not a folder" in said, said
     assert "poll store failed" not in said and "Errno" not in said, said
+
+
+def test_a_command_whose_start_was_not_backed_up_says_so(tmp_path: Path) -> None:
+    """The window says "this start was not backed up" when the backup folder cannot take the start's copy; the
+    command line said nothing, so an import ran with no way back and the user was never told."""
+    state = ["--data-dir", str(tmp_path / "state")]
+    assert run(*state, "contests")[0] == 0
+    backups = tmp_path / "state" / "data" / "backups"
+    backups.rename(tmp_path / "old-backups")
+    backups.write_text("not a folder\n")
+    csv = tmp_path / "p.csv"
+    csv.write_text(
+        "pollster,fieldwork_start,fieldwork_end,first:johnson,first:livingstone,first:other\n"
+        "Zeta Polling,2012-04-01,2012-04-02,44,40,16\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(*state, "import", str(csv), "--contest", "London Mayor 2012")
+    assert code == 0 and "1 polls imported" in out, err
+    assert "this start was not backed up" in err and "not a folder" in err and str(backups) in err, err

@@ -283,9 +283,13 @@ def open_for_cli(args: argparse.Namespace, *, seed: bool = True, create: bool = 
         paths.ensure()
     try:
         # the user's own default store is made at its first use, by any verb
-        return open_store(target, backup_dir=paths.backup_dir, seed=seed, create=create or not args.db)
+        opened = open_store(target, backup_dir=paths.backup_dir, seed=seed, create=create or not args.db)
     except NoStoreThere as exc:
         raise CliError(f"--db {exc.where}: {exc}") from None
+    warn = getattr(args, "warn", None)
+    if opened.backup_error and callable(warn):  # the window says it too: an import then had no way back, unsaid
+        warn(opened.backup_error)
+    return opened
 
 
 def contest_of(store: OpenStore, args: argparse.Namespace) -> Contest:

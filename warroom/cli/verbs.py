@@ -930,6 +930,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     _refuse_undecodable_text(parser, args)
     if args.verb is None:
         args.verb = "gui"
+    args.warn = lambda text: err.write(
+        f"warroom {args.verb}: warning: {text}\n"
+    )  # (open_for_cli: a start not backed up)
     try:
         if args.verb != "gui":  # the window keeps the quiet start until its own handler takes over (SignalGuard)
             restore_interrupts()  # a verb at work: Ctrl-C rolls back what it was writing and says so (below)
