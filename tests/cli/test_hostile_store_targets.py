@@ -165,3 +165,21 @@ def test_a_driver_option_that_changes_what_the_store_reads_back_is_refused(tmp_p
     assert code == 3 and "detect_types" in err and "Traceback" not in err and out == "", err
     code, out, err = run(*state, "--db", f"sqlite:///{store}?timeout=5&cached_statements=10", "polls")
     assert code == 0 and "YouGov" in out, err
+
+
+def test_a_dry_run_import_makes_no_store(tmp_path: Path) -> None:
+    """`warroom --db new.sqlite3 import polls.csv --dry-run` said "checked (dry run, nothing written)" and left a new
+    store there, seeded with the demo races (a bundle's dry run too, once bundles made stores): a dry run writes
+    nothing, so it needs the store to be there; the same import without --dry-run makes it."""
+    csv = tmp_path / "p.csv"
+    csv.write_text(POLLS, encoding="utf-8")
+    bundle = tmp_path / "campaign.json"
+    assert run("--data-dir", str(tmp_path / "a"), "export", "--contest", "London Mayor 2012", "--bundle", str(bundle))[0] == 0  # fmt: skip
+    new = tmp_path / "new.sqlite3"
+    db = ["--data-dir", str(tmp_path / "state"), "--db", str(new)]
+    for what in ([str(csv), "--contest", "London Mayor 2012"], [str(bundle)]):
+        code, out, err = run(*db, "import", *what, "--dry-run")
+        assert code == 1 and "no poll store there" in err and "dry run" not in out, (what, out, err)
+        assert not new.exists(), what
+    code, out, err = run(*db, "import", str(csv), "--contest", "London Mayor 2012")
+    assert code == 0 and new.exists(), err

@@ -617,7 +617,7 @@ def import_bundle_text(args: argparse.Namespace, text: str, out: TextIO) -> int:
     except store.ContestError as exc:
         raise CliError(f"{args.file}: {_nothing_imported(exc)}") from None
     # an import makes a new store, as a poll CSV's does (the session commits or rolls back itself, for --dry-run)
-    with _session(args, create=True) as session:
+    with _session(args, create=not args.dry_run) as session:  # (a dry run makes no store either)
         try:
             report = store.import_bundle(session, bundle, demo_names=_demo_names())
         except (store.ContestError, repo.PollRejectedError) as exc:

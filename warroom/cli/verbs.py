@@ -463,7 +463,7 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
         if getattr(args, "replace", False):  # a bundle skips what is stored: --replace would do nothing
             raise CliError(f"{replace_only}; a bundle keeps what is stored and lists it", code=2)
         return contest_cli.import_bundle_text(args, text, out)
-    store = open_for_cli(args, create=True)  # (an import may make a new store)
+    store = open_for_cli(args, create=not args.dry_run)  # (an import may make a new store; a dry run writes none)
     try:
         contest = contest_of(store, args)
         if contest.system == CountingSystem.TWO_ROUND:  # the poll CSV extended with questions
