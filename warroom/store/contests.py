@@ -39,6 +39,7 @@ from warroom.core.two_round_pipeline import Campaign
 from warroom.core.types import (
     DIRECTION_CONTROLS,
     EXHAUSTED,
+    MAX_CONTEST_EVENTS,
     NOTES_LIMIT,
     Annotation,
     Contest,
@@ -1046,6 +1047,12 @@ def import_bundle(session: Session, bundle: Bundle, demo_names: Collection[str] 
     # the polls the bundle's scenarios name, by this store's ids (read only when some scenario names one)
     here = {p.key(): p.id or 0 for p in repo.list_polls(session, contest_id)} if bundle.scenario_polls else {}
     have_events = {(a.when, a.text) for a in repo.list_annotations(session, contest_id)}
+    coming = {(e.when, e.text) for e in bundle.events} - have_events
+    if len(have_events) + len(coming) > MAX_CONTEST_EVENTS:  # (store.polls.add_annotation's rule, said up front)
+        raise ContestError(
+            f"events: {len(coming):,} new event markers beside the {len(have_events):,} stored for {report.contest} "
+            f"would be more than the at most {MAX_CONTEST_EVENTS} a race may hold"
+        )
     for event in bundle.events:
         if (event.when, event.text) not in have_events:
             repo.add_annotation(session, contest_id, event)
