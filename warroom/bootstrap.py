@@ -7,8 +7,9 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -94,6 +95,78 @@ def seed_burlington_2009(session: Session) -> int:
     return contest_id
 
 
+class NoStoreThere(StoreError):
+    """The store named is not there yet (a SQLite file missing or empty, a server database with no table), where
+    one must already be: nothing was created."""
+
+    def __init__(self, message: str, *, where: str) -> None:
+        super().__init__(message, where=where, kind="missing")
+
+
+_MADE_BY = "A new store is made by a verb that writes (import, contest new) or by the app"
+
+
+def _sqlite_file_of(target: str | Path) -> Path | None:
+    """The file a SQLite target opens, however it is written (a path, `sqlite:///` or `sqlite+pysqlite:///` with
+    a query string, a `file:` URI, %-escapes), as SQLAlchemy and SQLite read it; None for a server or memory."""
+    try:
+        url = resolve_url(target)
+        backend = url.get_backend_name()
+    except Exception:  # a malformed URL: make_engine says so, without the password
+        return None
+    database = url.database or ""
+    if backend != "sqlite" or database in ("", ":memory:"):
+        return None
+    if database.startswith("file:"):  # SQLite's URI: file:/abs, file:///abs or file:rel, %-escaped
+        return Path(unquote(urlsplit(database).path))
+    return Path(database)
+
+
+def _refuse_a_tilde_in_a_url(target: str | Path) -> None:
+    """Only the shell expands `~`, and not inside a URL: `sqlite:///~/team.sqlite3` made a folder named `~` in the
+    current folder and a new store in it (a path, `--db ~/team.sqlite3`, is expanded: resolve_url)."""
+    if not (isinstance(target, str) and is_url(target)):
+        return
+    path = _sqlite_file_of(target)
+    if path is None or not path.parts or not path.parts[0].startswith("~"):
+        return
+    meant = path.expanduser()
+    raise StoreError(
+        f"'~' in a store URL is not the home folder (only the shell expands it, and not inside a URL): SQLite would "
+        f"make a folder named {path.parts[0]!r} here; nothing was opened or created. Give the path alone "
+        f"(--db {path}) or write it in full (sqlite:///{meant})",
+        where=redacted(target),
+    )
+
+
+def _refuse_no_sqlite_file(target: str | Path) -> None:
+    """Before make_engine makes the file: a SQLite store that is not there, or an empty file, is not made a new
+    store (seeded with the demo races) by a start that must find one."""
+    path = _sqlite_file_of(target)
+    if path is None:
+        return
+    if not os.path.lexists(path):
+        raise NoStoreThere(f"no poll store there (a mistyped path?); nothing was created. {_MADE_BY}", where=str(path))
+    if path.is_file() and path.stat().st_size == 0:
+        raise NoStoreThere(
+            f"this file is empty: no poll store in it yet; it was left as it is. {_MADE_BY}", where=str(path)
+        )
+
+
+def _refuse_an_empty_database(engine: Engine, target: str | Path) -> None:
+    """A server database with no table at all (just made by CREATE DATABASE, or another name mistyped) is not made
+    a new store by a start that must find one: any verb seeded it with the demo races and listed them."""
+    if sqlite_path(engine) is not None:
+        return  # checked on the file, before the engine was made
+    with translated(engine), engine.connect() as conn:
+        empty = not inspect(conn).get_table_names()
+    if empty:
+        raise NoStoreThere(
+            f"this database holds no poll store (it has no table); nothing was created in it. {_MADE_BY}",
+            where=redacted(target),
+        )
+
+
 def _memory(target: str) -> bool:
     try:
         return in_memory(resolve_url(target))
@@ -139,6 +212,14 @@ def _refuse_ignored_sqlite_options(target: str | Path) -> None:
         query = make_url(target).query
     except ArgumentError:
         return  # make_engine names a malformed URL
+    if str(query.get("detect_types", "0")).strip() not in ("", "0"):
+        # the driver would turn dates into Python objects itself, which the store's reader takes as text: every verb
+        # died with "TypeError: fromisoformat: argument must be str"
+        raise StoreError(
+            "the store URL's option detect_types makes the driver convert the store's dates itself, which warroom "
+            "reads as text; leave it out (nothing was opened or changed)",
+            where=redacted(target),
+        )
     if str(query.get("uri", "")).casefold() in ("true", "1", "yes", "on"):
         _refuse_sqlite_uri_options(target)
         return
@@ -333,9 +414,14 @@ def _mark_wal_owner(engine: Engine, db_file: Path | None) -> None:
         return  # a store that cannot be marked keeps SQLite's own behaviour (the check needs the mark)
 
 
-def open_store(target: str | Path, *, backup_dir: Path | None, seed: bool = True) -> OpenStore:
+def open_store(target: str | Path, *, backup_dir: Path | None, seed: bool = True, create: bool = True) -> OpenStore:
     """Open (creating if needed) a poll store, migrate it to the current schema and seed the demo races if empty
     (London 2012, the one a new store opens on; France 2022; Burlington 2009).
+
+    Args:
+        create: whether a store that is not there yet may be made (a verb that writes, the app). False: a SQLite
+            file missing or empty, or a server database with no table, is refused (NoStoreThere), nothing made;
+            one rule for every backend and every way of writing the target.
 
     Raises:
         StoreError: the store is damaged, locked, read-only, or the disk is full; message says what and where.
@@ -352,10 +438,15 @@ def open_store(target: str | Path, *, backup_dir: Path | None, seed: bool = True
             where=redacted(target),
         )
     _refuse_ignored_sqlite_options(target)
+    _refuse_a_tilde_in_a_url(target)
+    if not create:
+        _refuse_no_sqlite_file(target)
     _refuse_leftovers(target)
     engine = make_engine(target)
     try:
         refuse_planted_code(engine)  # before the upgrade and the seeding, the first writes that would run it
+        if not create:
+            _refuse_an_empty_database(engine, target)
         # A store from an older version is checked on its own schema, before its migration converts it (it was
         # converted first, then refused as "nothing was changed"); a current one once it is known to be current.
         older = is_older_store(engine)

@@ -95,10 +95,10 @@ def test_missing_file_is_a_clear_error(db: list[str], tmp_path: Path) -> None:
 def test_cli_on_any_store_url(store_url: str, tmp_path: Path) -> None:
     """The same verbs on a SQLite file and, when WARROOM_PG_URL is set, on a PostgreSQL team store."""
     db = ["--db", store_url]
-    if "://" not in store_url:  # a SQLite file: made as the app makes it (a verb that only reads makes none)
-        from warroom.bootstrap import open_store
+    # made as the app makes it: a verb that only reads makes none, neither a SQLite file nor in an empty database
+    from warroom.bootstrap import open_store
 
-        open_store(Path(store_url), backup_dir=None).close()
+    open_store(store_url, backup_dir=None).close()
     code, out, err = run("polls", *db, "--json")
     assert code == 0, err
     n = len(json.loads(out)["polls"])

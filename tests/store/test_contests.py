@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.conftest import TOY, make_poll
+from warroom.core.pipeline import BaselineChoice, compute_averages, make_case, save_scenario
 from warroom.core.types import (
     EXHAUSTED,
     Annotation,
@@ -368,7 +369,12 @@ def _fill(sessions: sessionmaker[Session]) -> int:
         ]  # fmt: skip
         repo.add_polls(s, cid, polls)
         repo.add_annotation(s, cid, Annotation(date(2024, 3, 2), "Hustings"))
-        repo.save_scenario(s, cid, "Squeeze", {"kind": "average", "as_of": "2024-03-06"}, {"drag": 0.25})
+        # a case the app can read back (bundles are held to it): the average as of 6 March, the drag lever moved
+        stored = repo.list_polls(s, cid)
+        choice = BaselineChoice("as_of", date(2024, 3, 6))
+        base, defaults = make_case(choice, stored, MAYOR_2027, compute_averages(stored, MAYOR_2027))
+        saved = save_scenario("Squeeze", choice, base, replace(defaults, drag_recovery=0.25), stored, datetime(2024, 3, 7))  # fmt: skip
+        repo.save_scenario(s, cid, saved.name, *saved.to_dicts())
         store.set_official_result(s, cid, OfficialResult({"ada": 100, "bea": 90}, {"ada": 100, "bea": 90}, source="x"))
     return cid
 

@@ -6,7 +6,6 @@ import argparse
 import errno
 import io
 import json
-import os
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -272,38 +271,25 @@ def paths_of(args: argparse.Namespace) -> AppPaths:
 def open_for_cli(args: argparse.Namespace, *, seed: bool = True, create: bool = False) -> OpenStore:
     """Open the store named by --db, else the default one under the app's data folder.
 
-    A --db naming a SQLite file that is not there is refused unless the verb writes (`create`: an import, a new
-    contest): a mistyped path given to a verb that only reads (`contests`, `average`, `render`...) made its folders
-    and a new store seeded with the demo races, without a word, and showed the demo as if it were the team's."""
-    from warroom.bootstrap import open_store
+    A --db naming no store yet (a SQLite file not there or empty, in any form of URL; a server database with no
+    table) is refused unless the verb writes (`create`: an import, a new contest): a mistyped path given to a verb
+    that only reads (`contests`, `average`, `render`...) made its folders and a new store seeded with the demo races,
+    without a word, and showed the demo as if it were the team's (one rule, `bootstrap.open_store(create=False)`)."""
+    from warroom.bootstrap import NoStoreThere, open_store
 
     paths = paths_of(args)
     target = args.db or paths.database
     if not args.db:
         paths.ensure()
-    elif not create:
-        missing = _missing_sqlite_file(str(args.db))
-        if missing is not None:
-            raise CliError(
-                f"--db {missing}: no poll store there (a mistyped path?); nothing was created. A new store is made "
-                "by a verb that writes (import, contest new) or by the app"
-            )
-    return open_store(target, backup_dir=paths.backup_dir, seed=seed)
-
-
-def _missing_sqlite_file(db: str) -> str | None:
-    """The file a --db value names when it is a SQLite file path (plain, or a plain sqlite:/// URL) that does not
-    exist; None for a server URL, an in-memory or URI store, or a file that is there."""
-    if db.startswith("sqlite:///"):
-        rest = db[len("sqlite:///") :]
-        if not rest or rest.startswith((":memory:", "file:")) or "?" in rest:
-            return None
-        path = rest
-    elif "://" in db or db.startswith(("file:", ":memory:")):
-        return None
-    else:
-        path = db
-    return None if os.path.lexists(path) else path
+    try:
+        # the user's own default store is made at its first use, by any verb
+        opened = open_store(target, backup_dir=paths.backup_dir, seed=seed, create=create or not args.db)
+    except NoStoreThere as exc:
+        raise CliError(f"--db {exc.where}: {exc}") from None
+    warn = getattr(args, "warn", None)
+    if opened.backup_error and callable(warn):  # the window says it too: an import then had no way back, unsaid
+        warn(opened.backup_error)
+    return opened
 
 
 def contest_of(store: OpenStore, args: argparse.Namespace) -> Contest:

@@ -92,7 +92,7 @@ def _result(args: argparse.Namespace, out: TextIO) -> int:
 
     text = _read_csv(args.source)
     try:
-        with _session(args, write=True) as session:
+        with _session(args, write=True, create=False) as session:
             contest = contests_repo.require_contest(session, args.name)
             try:
                 result = parse_result_csv(text, contest, args.source_note or str(args.source.name))
@@ -113,12 +113,14 @@ def _result(args: argparse.Namespace, out: TextIO) -> int:
 
 
 @contextmanager
-def _session(args: argparse.Namespace, *, write: bool = False) -> Iterator[Session]:
+def _session(args: argparse.Namespace, *, write: bool = False, create: bool | None = None) -> Iterator[Session]:
     """One session on the store the command names, the store closed after it. With write=True the session is
-    one transaction: committed when the block ends, rolled back (nothing written) when it raises."""
+    one transaction: committed when the block ends, rolled back (nothing written) when it raises. `create`: whether
+    a store not there yet may be made (default: when writing; not for a change to a race already stored, which a new
+    store could only hold as a demo: `contest edit` at a mistyped --db edited a fresh demo and said it was done)."""
     from warroom.store.db import translated
 
-    opened = open_for_cli(args, create=write)
+    opened = open_for_cli(args, create=write if create is None else create)
     try:
         with translated(opened.engine), opened.sessions.begin() if write else opened.sessions() as session:
             yield session
@@ -343,7 +345,7 @@ def _edit(args: argparse.Namespace, out: TextIO) -> int:
     from warroom.store import contests as store
 
     parsed = _parse(args.source)
-    with _session(args, write=True) as session:
+    with _session(args, write=True, create=False) as session:
         contest = _find(session, args.name)
         try:
             updated = store.update_contest(
@@ -382,7 +384,7 @@ def _ask(question: str) -> bool:
 def _delete(args: argparse.Namespace, out: TextIO) -> int:
     from warroom.store import contests as store
     from warroom.store import polls as repo
-    from warroom.store.db import translated
+    from warroom.store.db import StoreError, translated
 
     opened = open_for_cli(args)
     try:
@@ -412,6 +414,8 @@ def _delete(args: argparse.Namespace, out: TextIO) -> int:
                 backup = store.backup_before_delete(opened.engine, backup_dir, session, contest.id or 0)
         except OSError as exc:
             raise CliError(f"{backup_dir}: the backup could not be written ({exc.strerror}); nothing deleted") from None
+        except StoreError as exc:  # the backup folder (named by backup_folder_error) or the store: nothing deleted
+            raise CliError(f"{exc} ({exc.where}); nothing deleted") from None
         try:
             with translated(opened.engine), opened.sessions.begin() as session:
                 repo.lock_for_check(session)
@@ -516,7 +520,7 @@ def save_count(args: argparse.Namespace, count: CountResult) -> str:
 
     if not args.contest:
         raise CliError("--save-result needs --contest NAME (the race this count belongs to); nothing saved")
-    with _session(args, write=True) as session:
+    with _session(args, write=True, create=False) as session:
         contest = _find(session, args.contest)
         if contest.system == CountingSystem.TWO_ROUND:
             raise CliError(
@@ -544,7 +548,7 @@ def save_prior(args: argparse.Namespace, table: BallotTable, rules: CountRules) 
 
     if not args.contest:
         raise CliError("--save-prior needs --contest NAME (the race the prior is for); nothing saved")
-    with _session(args, write=True) as session:
+    with _session(args, write=True, create=False) as session:
         contest = _find(session, args.contest)
         try:
             prior = replace(
@@ -603,6 +607,12 @@ def _demo_names() -> tuple[str, ...]:
     return (DEMO_NAME, FRANCE_2022_NAME, IRV_DEMO_NAME)
 
 
+def _nothing_imported(exc: Exception) -> str:
+    """A refusal's message saying once that nothing was imported (the store's own said it too, so it was twice)."""
+    text = str(exc)
+    return text if "nothing imported" in text else f"{text}; nothing imported"
+
+
 def import_bundle_text(args: argparse.Namespace, text: str, out: TextIO) -> int:
     """`warroom import BUNDLE`: all or nothing; duplicates skipped and listed. --dry-run rolls back."""
     from warroom.store import contests as store
@@ -611,13 +621,14 @@ def import_bundle_text(args: argparse.Namespace, text: str, out: TextIO) -> int:
     try:
         bundle = store.read_bundle(text)
     except store.ContestError as exc:
-        raise CliError(f"{args.file}: {exc}; nothing imported") from None
-    with _session(args) as session:
+        raise CliError(f"{args.file}: {_nothing_imported(exc)}") from None
+    # an import makes a new store, as a poll CSV's does (the session commits or rolls back itself, for --dry-run)
+    with _session(args, create=not args.dry_run) as session:  # (a dry run makes no store either)
         try:
             report = store.import_bundle(session, bundle, demo_names=_demo_names())
         except (store.ContestError, repo.PollRejectedError) as exc:
             session.rollback()
-            raise CliError(f"{args.file}: {exc}; nothing imported") from None
+            raise CliError(f"{args.file}: {_nothing_imported(exc)}") from None
         if args.dry_run:
             session.rollback()
         else:

@@ -90,7 +90,7 @@ def _store(
     from warroom.store import questions
     from warroom.store.db import translated
 
-    store = open_for_cli(args, create=True)  # (an import may make a new store)
+    store = open_for_cli(args, create=not args.dry_run)  # (an import may make a new store; a dry run writes none)
     try:
         with translated(store.engine), store.sessions() as session:
             if new_contest is not None:

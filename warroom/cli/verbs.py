@@ -478,7 +478,7 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
         if getattr(args, "replace", False):  # a bundle skips what is stored: --replace would do nothing
             raise CliError(f"{replace_only}; a bundle keeps what is stored and lists it", code=2)
         return contest_cli.import_bundle_text(args, text, out)
-    store = open_for_cli(args, create=True)  # (an import may make a new store)
+    store = open_for_cli(args, create=not args.dry_run)  # (an import may make a new store; a dry run writes none)
     try:
         contest = contest_of(store, args)
         if contest.system == CountingSystem.TWO_ROUND:  # the poll CSV extended with questions
@@ -945,6 +945,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     _refuse_undecodable_text(parser, args)
     if args.verb is None:
         args.verb = "gui"
+    args.warn = lambda text: err.write(
+        f"warroom {args.verb}: warning: {text}\n"
+    )  # (open_for_cli: a start not backed up)
     try:
         if args.verb != "gui":  # the window keeps the quiet start until its own handler takes over (SignalGuard)
             restore_interrupts()  # a verb at work: Ctrl-C rolls back what it was writing and says so (below)

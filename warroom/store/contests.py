@@ -37,15 +37,22 @@ from warroom.core.priors import prior_source
 from warroom.core.runoff import Split
 from warroom.core.two_round_pipeline import Campaign
 from warroom.core.types import (
+    DIRECTION_CONTROLS,
     EXHAUSTED,
+    MAX_CONTEST_EVENTS,
+    NOTES_LIMIT,
     Annotation,
     Contest,
+    CountingSystem,
     OfficialResult,
     Poll,
     TransferObservation,
     clipped,
+    control_problem,
     event_note_problem,
+    firm_key,
     is_colour,
+    length_problem,
     lookalike_key,
 )
 from warroom.core.validation import event_date_problem, iso_date, result_problems, validate_poll
@@ -216,6 +223,17 @@ def update_contest(session: Session, contest_id: int, contest: Contest, *, repla
             problems.append(
                 f"candidate {cand.name!r} ({cand.code}) has a row in the instant-runoff transfer prior and cannot "
                 "be deleted; mark them as withdrawn instead"
+            )
+    two_round = CountingSystem.TWO_ROUND
+    if (contest.system == two_round) != (row.system == two_round):
+        # a two-round race's views read its notices, every other system's its polls: the others would be hidden
+        kept = PollNoticeRow if row.system == two_round else PollRow
+        held = session.scalar(select(func.count(kept.id)).where(kept.contest_id == contest_id)) or 0
+        if held:
+            problems.append(
+                f"it holds {held} poll(s) that a {contest.system.label} contest does not read (a two-round race reads "
+                "poll notices with their questions, the other systems plain polls), so every view would show none; "
+                f"keep it a {CountingSystem(row.system).label} contest, or make a new contest for the other count"
             )
     new_parties = {p.code for p in contest.parties}
     gone_parties = [p.code for p in session.scalars(select(PartyRow).where(PartyRow.contest_id == contest_id))]
@@ -494,6 +512,21 @@ def _text(data: Mapping[str, Any], key: str, *, required: bool = False) -> str:
     return value
 
 
+def _note(data: Mapping[str, Any], key: str) -> str:
+    """A bundled free-text note (a saved scenario's): text held to a poll's notes' rule (validate_poll): at most
+    NOTES_LIMIT characters, no NUL (PostgreSQL's text cannot hold one: "the poll store failed", naming nothing) and
+    no text-direction control; line breaks and tabs are the note's own."""
+    value = _text(data, key)
+    problem = length_problem(value, NOTES_LIMIT)
+    if problem is None and "\x00" in value:
+        problem = "contains a NUL character"
+    if problem is None and any(ch in DIRECTION_CONTROLS for ch in value):
+        problem = "contains a text-direction control character: it displays reordered"
+    if problem is not None:
+        raise ValueError(f"{key} {problem}")
+    return value
+
+
 def _day(data: Mapping[str, Any], key: str, *, required: bool = True) -> date | None:
     value = data[key] if required else data.get(key)
     if value is None and not required:
@@ -585,6 +618,8 @@ def export_bundle(session: Session, contest_id: int) -> dict[str, Any]:
             )
     campaign = questions.load_campaign(session, contest_id)
     two_round = campaign.notices or campaign.matrices or campaign.results
+    polls = repo.list_polls(session, contest_id)
+    by_id = {p.id: p for p in polls}
     return (
         {
             "format": BUNDLE_FORMAT,
@@ -592,7 +627,7 @@ def export_bundle(session: Session, contest_id: int) -> dict[str, Any]:
             "exported_at": datetime.now().isoformat(timespec="seconds"),
             "demo": contest.demo,
             "contest": contest_to_dict(contest, get_official_result(session, contest_id)),
-            "polls": [poll_to_dict(p) for p in repo.list_polls(session, contest_id)],
+            "polls": [poll_to_dict(p) for p in polls],
             "events": [
                 {"date": a.when.isoformat(), "text": a.text} for a in repo.list_annotations(session, contest_id)
             ],
@@ -604,12 +639,93 @@ def export_bundle(session: Session, contest_id: int) -> dict[str, Any]:
                     "notes": r.notes,
                     "saved_at": r.saved_at.isoformat(timespec="seconds") if r.saved_at else None,
                 }
+                | _poll_keys_of(baseline, by_id)
                 for baseline, settings, r in records.values()
             ],
         }
         | ({"two_round": questions.campaign_to_dict(campaign)} if two_round else {})
         | _bundled_prior(session, contest_id)
     )
+
+
+def _unreadable_case(name: str, baseline: dict[str, Any], settings: dict[str, Any], contest: Contest) -> str | None:
+    """Why the reader of a bundled saved scenario's kind (runoff, two-round, instant runoff) refuses it, or None:
+    the bundle is held to what the app can read back, as its polls are held to the poll checks."""
+    from warroom.core.pipeline import PipelineError, SavedScenario
+    from warroom.core.saved_cases import IRV, SV, TWO_ROUND, SavedIrv, SavedTwoRound, record_kind
+
+    kind = record_kind(baseline)
+    try:
+        if kind == SV:
+            SavedScenario.from_dicts(name, baseline, settings, contest)
+        elif kind == TWO_ROUND:
+            SavedTwoRound.from_dicts(name, baseline, settings)
+        elif kind == IRV:
+            SavedIrv.from_dicts(name, baseline, settings)
+        else:
+            return f"saved scenario {name!r} is of a kind this warroom does not know ({kind[:40]!r})"
+    except (PipelineError, ValueError, KeyError, TypeError) as exc:
+        return str(exc)
+    return None
+
+
+def _referenced_ids(baseline: Mapping[str, Any]) -> list[int]:
+    """The store ids of polls a saved scenario's record names: its one-poll baseline's, and those it was made on."""
+    ids = baseline.get("poll_ids")
+    found = [i for i in ids if type(i) is int] if isinstance(ids, list) else []
+    choice = baseline.get("choice")
+    if isinstance(choice, Mapping) and type(choice.get("poll_id")) is int:
+        found.append(choice["poll_id"])
+    return found
+
+
+def _poll_keys_of(baseline: Mapping[str, Any], by_id: Mapping[int | None, Poll]) -> dict[str, Any]:
+    """A bundled scenario's "poll_keys": each poll its record names by store id, as pollster and fieldwork dates,
+    so the store it goes into can name the same polls by its own ids (import_bundle); {} when it names none."""
+    keys = {
+        str(i): [by_id[i].pollster, by_id[i].fieldwork_start.isoformat(), by_id[i].fieldwork_end.isoformat()]
+        for i in _referenced_ids(baseline)
+        if i in by_id
+    }
+    return {"poll_keys": keys} if keys else {}
+
+
+def _poll_keys_from(item: Mapping[str, Any]) -> dict[int, tuple[str, date, date]]:
+    """A bundled scenario's "poll_keys" read and checked (export_bundle's form)."""
+    raw = item.get("poll_keys", {})
+    if not isinstance(raw, Mapping):
+        raise ValueError('poll_keys must be a JSON object {"id": [pollster, fieldwork_start, fieldwork_end]}')
+    out: dict[int, tuple[str, date, date]] = {}
+    for key, value in raw.items():
+        if not (isinstance(key, str) and key.isascii() and key.isdigit() and len(key) <= 18):
+            raise ValueError(f"poll_keys: {key[:40]!r} is not a poll id")
+        if not (isinstance(value, list) and len(value) == 3 and all(isinstance(v, str) for v in value)):
+            raise ValueError(f"poll_keys[{key}]: give [pollster, fieldwork_start, fieldwork_end] as text")
+        try:
+            start, end = iso_date(value[1]), iso_date(value[2])
+        except ValueError:
+            raise ValueError(f"poll_keys[{key}]: the fieldwork dates must be written YYYY-MM-DD") from None
+        out[int(key)] = (firm_key(value[0]), start, end)
+    return out
+
+
+def _with_polls_renumbered(
+    baseline: dict[str, Any], keys: Mapping[int, tuple[str, date, date]], here: Mapping[tuple[str, date, date], int]
+) -> dict[str, Any]:
+    """A bundled scenario's record with the polls it names given this store's ids (its "poll_keys" say which polls
+    they are): the ids were the exporting store's, and here they are other polls', or no poll's. A poll the record
+    was made on that is not here is left out of its poll_ids (it counts as removed since, which it is)."""
+    out = dict(baseline)
+    if isinstance(baseline.get("poll_ids"), list):
+        out["poll_ids"] = [
+            here[keys[i]] for i in baseline["poll_ids"] if type(i) is int and i in keys and keys[i] in here
+        ]
+    choice = baseline.get("choice")
+    if isinstance(choice, Mapping) and type(choice.get("poll_id")) is int and choice["poll_id"] in keys:
+        target = here.get(keys[choice["poll_id"]])
+        if target is not None:
+            out["choice"] = {**choice, "poll_id": target}
+    return out
 
 
 def _bundled_prior(session: Session, contest_id: int) -> dict[str, Any]:
@@ -630,6 +746,9 @@ def looks_like_bundle(text: str) -> bool:
     program's JSON) is explained by read_bundle, never read as a CSV whose header is the whole file."""
     return text.lstrip("\ufeff \t\r\n").startswith("{")
 
+
+_SCENARIO_KEYS = ("name", "baseline", "settings", "notes", "saved_at", "poll_keys")
+"""What export_bundle writes for a saved scenario."""
 
 _BUNDLE_KEYS = (
     "format", "version", "exported_at", "demo", "contest", "polls", "events", "scenarios", "two_round", "irv_prior",
@@ -662,6 +781,8 @@ class Bundle:
     demo: bool = False
     campaign: Campaign | None = None  # a two-round contest's notices, matrices and official rounds
     irv_prior: tuple[str, IrvScenario] | None = None  # source, rows
+    # scenario name -> the exporting store's poll id -> that poll's key (Poll.key()), for the polls its record names
+    scenario_polls: Mapping[str, Mapping[int, tuple[str, date, date]]] = field(default_factory=dict)
 
 
 def read_bundle(text: str) -> Bundle:
@@ -724,11 +845,22 @@ def read_bundle(text: str) -> Bundle:
         if problem is not None:  # a typo such as 9999: stored, and never seen on the charts
             raise ContestError(f"events[{i + 1}]: date {problem}")
     scenarios: list[tuple[str, dict[str, Any], dict[str, Any], str]] = []
+    scenario_polls: dict[str, Mapping[int, tuple[str, date, date]]] = {}
     for i, item in enumerate(data.get("scenarios", [])):
         try:
             name, baseline, settings = item["name"], item["baseline"], item["settings"]
         except (KeyError, TypeError) as exc:
             raise ContestError(f"scenarios[{i + 1}]: {exc!s} is missing") from None
+        unknown = [key for key in item if key not in _SCENARIO_KEYS]
+        if unknown:  # "note" for "notes" dropped the notes without a word
+            raise ContestError(
+                f"scenarios[{i + 1}]: unknown key {str(unknown[0])[:40]!r} (a saved scenario has "
+                f"{', '.join(_SCENARIO_KEYS)})"
+            )
+        try:
+            keys = _poll_keys_from(item)
+        except ValueError as exc:
+            raise ContestError(f"scenarios[{i + 1}]: {exc}") from None
         if not isinstance(baseline, dict) or not isinstance(settings, dict):
             raise ContestError(f"scenarios[{i + 1}]: baseline and settings must be JSON objects")
         if not isinstance(name, str):
@@ -742,14 +874,27 @@ def read_bundle(text: str) -> Bundle:
         twin = next((other[0] for other in scenarios if lookalike_key(other[0]) == lookalike_key(name)), None)
         if twin is not None:  # two entries drawn alike in every list (store.polls.save_scenario's rule)
             raise ContestError(f"scenarios[{i + 1}]: {name!a} looks like {twin!a}; each saved scenario once")
-        scenarios.append((name, baseline, settings, str(item.get("notes", ""))))
+        try:
+            notes = _note(item, "notes")
+        except ValueError as exc:
+            raise ContestError(f"scenarios[{i + 1}]: {exc}") from None
+        scenarios.append((name, baseline, settings, notes))
+        if keys:
+            scenario_polls[name] = keys
     prior: tuple[str, IrvScenario] | None = None
     if "irv_prior" in data:
         item = data["irv_prior"]
         if not isinstance(item, dict) or not isinstance(item.get("prior"), dict):
             raise ContestError("irv_prior: must be a JSON object with a 'prior' object; nothing imported")
         try:
-            prior = (str(item.get("source", "")), irv_priors.prior_from_dict(item["prior"]))
+            source = _text(item, "source")
+            problem = control_problem(source) or length_problem(source, NOTES_LIMIT)
+            if problem is not None:  # one line where it is shown; PostgreSQL's text holds no NUL
+                raise ValueError(f"source {problem}")
+        except ValueError as exc:
+            raise ContestError(f"irv_prior: {exc}; nothing imported") from None
+        try:
+            prior = (source, irv_priors.prior_from_dict(item["prior"]))
         except irv_priors.PriorError as exc:
             raise ContestError(f"irv_prior: {exc}; nothing imported") from None
         unknown = [c for c in prior[1].codes if c not in parsed.contest.candidate_codes]
@@ -770,6 +915,7 @@ def read_bundle(text: str) -> Bundle:
         bool(data.get("demo", False)),
         campaign,
         prior,
+        scenario_polls,
     )
 
 
@@ -861,12 +1007,28 @@ def import_bundle(session: Session, bundle: Bundle, demo_names: Collection[str] 
                 f"{existing.name} is already in the store with different candidates: " + "; ".join(diff)
                 + "; nothing imported (rename the contest in one of them, or make the candidates agree)"
             )  # fmt: skip
+        two_round = CountingSystem.TWO_ROUND
+        if (existing.system == two_round) != (incoming.system == two_round):
+            # a two-round race keeps notices and matrices, the others polls: stored the other way, no view reads them
+            raise ContestError(
+                f"{existing.name} is stored here as a {existing.system.label} contest and the bundle's is a "
+                f"{incoming.system.label} contest: its polls would be kept where no view of the race reads them; "
+                "nothing imported (rename the contest in one of them, or count both the same way)"
+            )
         assert existing.id is not None
         contest_id = existing.id
         report = BundleImport(existing.name, contest_id, created=False)
     _check_polls(bundle)
     if existing is not None:  # a hand-edited bundle's copy of the race (its date, its parties) is not the stored one
         _check_polls(replace(bundle, contest=existing))
+        for i, event in enumerate(bundle.events):  # (read_bundle held them to the bundle's copy's date only)
+            problem = event_date_problem(event.when, existing.election_date)
+            if problem is not None:
+                raise ContestError(f"events[{i + 1}]: date {problem} (the race as stored here)")
+    for i, (name, baseline, settings, _notes) in enumerate(bundle.scenarios):
+        problem = _unreadable_case(name, baseline, settings, existing or incoming)
+        if problem is not None:  # stored, it could never be read: unreadable for good in every view
+            raise ContestError(f"scenarios[{i + 1}]: {problem}")
     stored_keys = {p.key(): p.id for p in repo.list_polls(session, contest_id)}
     fresh: list[Poll] = []
     seen: set[tuple[str, date, date]] = set()
@@ -882,14 +1044,23 @@ def import_bundle(session: Session, bundle: Bundle, demo_names: Collection[str] 
         fresh.append(replace(poll, id=None))
     repo.add_polls(session, contest_id, fresh)
     report.polls_added = len(fresh)
+    # the polls the bundle's scenarios name, by this store's ids (read only when some scenario names one)
+    here = {p.key(): p.id or 0 for p in repo.list_polls(session, contest_id)} if bundle.scenario_polls else {}
     have_events = {(a.when, a.text) for a in repo.list_annotations(session, contest_id)}
+    coming = {(e.when, e.text) for e in bundle.events} - have_events
+    if len(have_events) + len(coming) > MAX_CONTEST_EVENTS:  # (store.polls.add_annotation's rule, said up front)
+        raise ContestError(
+            f"events: {len(coming):,} new event markers beside the {len(have_events):,} stored for {report.contest} "
+            f"would be more than the at most {MAX_CONTEST_EVENTS} a race may hold"
+        )
     for event in bundle.events:
         if (event.when, event.text) not in have_events:
             repo.add_annotation(session, contest_id, event)
             have_events.add((event.when, event.text))
             report.events_added += 1
     stored_scenarios = {name: (b, s) for name, b, s in repo.list_scenarios(session, contest_id)}
-    for name, baseline, settings, notes in bundle.scenarios:
+    for name, bundled, settings, notes in bundle.scenarios:
+        baseline = _with_polls_renumbered(bundled, bundle.scenario_polls[name], here) if name in bundle.scenario_polls else bundled  # fmt: skip
         if name in stored_scenarios:
             if stored_scenarios[name] != (baseline, settings):
                 report.scenarios_kept.append(name)

@@ -827,9 +827,10 @@ def backup_sqlite(db_file: Path, backup_dir: Path, *, reason: str, keep: int = B
         raise ValueError(f"backup reason {reason!r}: lower-case letters and digits, at most one hyphen")
     db_file = as_on_disk(db_file)  # POLLS.sqlite3 on a case-insensitive disk is polls.sqlite3: its backups too
     backup_dir = backup_folder(db_file, backup_dir)
-    make_private_folders(
-        backup_dir
-    )  # its parents too (`elsewhere`, a data folder deleted meanwhile): never the umask's
+    try:
+        make_private_folders(backup_dir)  # its parents too (`elsewhere`, a data folder deleted meanwhile)
+    except OSError as exc:
+        raise backup_folder_error(exc, backup_dir) from exc
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     # The order backups were written in is kept in their names, one more than any before: the clock can go back
     # (a dead battery, a wrong manual date, a restored virtual machine), and then the stamp of the backup written
@@ -841,7 +842,10 @@ def backup_sqlite(db_file: Path, backup_dir: Path, *, reason: str, keep: int = B
     # Written under a temporary name and renamed when complete: recovery offers the newest backup, and a
     # half-written one (disk full, killed) must never be it. O_EXCL | O_NOFOLLOW: no planted file or link.
     partial = backup_dir / f".{target.name}.{secrets.token_hex(6)}.partial"
-    fd = os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
+    try:
+        fd = os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
+    except OSError as exc:
+        raise backup_folder_error(exc, backup_dir) from exc
     os.close(fd)
     try:
         # as_uri() %-escapes '#', '?' and '%', which a bare "file:" + path would cut the name at.
@@ -881,6 +885,26 @@ def _clear_stale_partials(backup_dir: Path) -> None:
         with contextlib.suppress(OSError):
             if leftover.is_file() and not leftover.is_symlink() and leftover.stat().st_mtime < cutoff:
                 leftover.unlink()
+
+
+def backup_folder_error(exc: OSError, backup_dir: Path) -> StoreError:
+    """The backup folder could not take a backup: said of the folder, which is at fault, not of the poll store
+    (it read "the poll store failed: [Errno 17] File exists: '.../backups'", naming the store, which was fine)."""
+    blocker = next((p for p in (backup_dir, *backup_dir.parents) if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        why = f"{blocker} is a file, not a folder"
+    elif exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+        why = "the disk it is on is full"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        why = "it cannot be written (no permission, or a read-only disk)"
+    else:
+        why = (exc.strerror or str(exc)).lower()
+    kind = "full" if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)) else "io"
+    return StoreError(
+        f"the backup folder cannot take a backup: {why}; the poll store itself is untouched",
+        where=str(backup_dir),
+        kind=kind,
+    )
 
 
 def backup_folder(db_file: Path, backup_dir: Path) -> Path:
@@ -964,8 +988,8 @@ def upgrade(engine: Engine, *, backup_dir: Path | None = None) -> str | None:
         if db_file is not None and current is not None and backup_dir is not None:
             try:  # no migration without its backup
                 backup = backup_sqlite(db_file, backup_dir, reason=f"before-{head}")
-            except (sqlite3.Error, OSError) as exc:
-                error = translate(exc, engine)
+            except (sqlite3.Error, OSError, StoreError) as exc:
+                error = exc if isinstance(exc, StoreError) else translate(exc, engine)
                 raise StoreError(
                     f"the store was not upgraded, because its backup could not be written first: {error} "
                     f"({backup_dir})",

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from warroom.core.contestfile import rules_from_dict, rules_to_dict
 from warroom.core.types import (
+    MAX_CONTEST_EVENTS,
     NOTES_LIMIT,
     Annotation,
     Candidate,
@@ -966,6 +967,17 @@ def warm_up(session: Session, contest_id: int) -> None:
 
 
 def add_annotation(session: Session, contest_id: int, annotation: Annotation) -> int:
+    """Store an event marker of race `contest_id`.
+
+    Raises:
+        ValueError: the race holds MAX_CONTEST_EVENTS markers already (nothing added).
+    """
+    held = session.scalar(select(func.count(AnnotationRow.id)).where(AnnotationRow.contest_id == contest_id)) or 0
+    if held >= MAX_CONTEST_EVENTS:  # every marker is a line on every chart, drawn on the GUI thread
+        raise ValueError(
+            f"this race has {held:,} event markers, at most {MAX_CONTEST_EVENTS} a race may hold; remove some first "
+            "(nothing was added)"
+        )
     bump_revision(session)
     row = AnnotationRow(contest_id=contest_id, day=annotation.when, text=annotation.text)
     session.add(row)
