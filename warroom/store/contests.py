@@ -231,9 +231,10 @@ def update_contest(session: Session, contest_id: int, contest: Contest, *, repla
         held = session.scalar(select(func.count(kept.id)).where(kept.contest_id == contest_id)) or 0
         if held:
             problems.append(
-                f"it holds {held} poll(s) that a {contest.system.label} contest does not read (a two-round race reads "
-                "poll notices with their questions, the other systems plain polls), so every view would show none; "
-                f"keep it a {CountingSystem(row.system).label} contest, or make a new contest for the other count"
+                f"it holds {held} poll(s) that a contest counted by {contest.system.label} does not read (a two-round "
+                "race reads poll notices with their questions, the other systems plain polls), so every view would "
+                f"show none; keep its counting system ({CountingSystem(row.system).label}), or make a new contest for "
+                "the other count"
             )
     new_parties = {p.code for p in contest.parties}
     gone_parties = [p.code for p in session.scalars(select(PartyRow).where(PartyRow.contest_id == contest_id))]
