@@ -273,7 +273,9 @@ def test_a_big_races_saved_cases_read_again_from_the_store_are_not_parsed_again(
     qtbot.waitUntil(lambda: ps.contest.id == big and ps.loading is None, timeout=10000)
     qtbot.waitUntil(lambda: "Plan A" in room.scenario_actions.saved_names(), timeout=10000)
     qtbot.wait(50)
-    assert not before & {id(r[1]) for r in ps.scenarios()}  # other objects than those read before
+    # the records read again equal to those shown before are handed back as those very objects (compared on the
+    # writer's thread), and no case is parsed again on the window's thread
+    assert {id(r[1]) for r in ps.scenarios()} == before
     assert read == []
     assert set(room.scenario_actions.saved_names()) == {"Plan A", "Plan B"}
     # a case saved over (another record under its name) is read again
@@ -281,3 +283,34 @@ def test_a_big_races_saved_cases_read_again_from_the_store_are_not_parsed_again(
     qtbot.waitUntil(lambda: ps.pending_writes == 0, timeout=10000)
     room.scenarios.saved()
     assert "Plan B" in read and "Plan A" not in read
+
+
+def test_saved_cases_equal_to_those_read_before_are_not_parsed_again(room, qtbot, monkeypatch) -> None:
+    """ScenarioController.saved kept what it read of a record by the record's identity only: the same records in
+    other objects (read again from the store) were all parsed again (SavedScenario.from_dicts). An equal record under
+    the same name gives the case read before; a record changed under its name is read again."""
+    import copy
+
+    from warroom.core.pipeline import SavedScenario
+
+    ps, controller = room.poll_service, room.scenarios
+    qtbot.waitUntil(lambda: controller.view is not None, timeout=10000)
+    for name in ("One", "Two"):
+        room.scenario_actions.save_as(name)
+    qtbot.waitUntil(lambda: ps.pending_writes == 0, timeout=10000)
+    first = controller.saved()
+    assert [c.name for c in first] == ["One", "Two"]
+    read: list[str] = []
+    real = SavedScenario.from_dicts
+    monkeypatch.setattr(
+        SavedScenario, "from_dicts", classmethod(lambda cls, name, *a: (read.append(name), real(name, *a))[1])
+    )
+    again = copy.deepcopy(ps.scenarios())  # read again: equal records, other objects
+    monkeypatch.setattr(ps, "scenarios", lambda: again)
+    assert controller.saved() == first
+    assert read == []
+    changed = copy.deepcopy(again)
+    changed[1][2]["drag_source"] = "nowhere"  # saved over under its name
+    monkeypatch.setattr(ps, "scenarios", lambda: changed)
+    controller.saved()
+    assert read == ["Two"]
