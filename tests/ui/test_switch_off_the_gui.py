@@ -240,8 +240,9 @@ def test_a_big_races_saved_cases_read_again_from_the_store_are_not_parsed_again(
     """Switching back to a big race after the store changed reads its saved cases again on the writer's thread:
     records equal to those read before, in other objects. Each was parsed again on the window's thread
     (SavedScenario.from_dicts; 20 cases at 100,000 polls: 222 ms of that race's landing turn,
-    benchmarks/bench_menu_stalls.py --profile). Now an equal record under the same contest gives the case read
-    before; the menu still lists them all, and a case changed meanwhile is read again."""
+    benchmarks/bench_menu_stalls.py --profile). Now the read hands back the very records held when the race was left
+    for those it finds equal (compared on the writer's thread), so none is parsed again; the menu still lists them
+    all, and a case changed meanwhile is read again."""
     from warroom.core.pipeline import SavedScenario
 
     ps = room.poll_service
