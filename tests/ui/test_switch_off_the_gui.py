@@ -227,9 +227,91 @@ def test_a_big_races_saved_cases_are_announced_a_turn_after_its_polls(room, qtbo
         return real(*args, **kw)
 
     monkeypatch.setattr(SavedScenario, "from_dicts", classmethod(counted))
+    room.scenarios._read_saved.clear()  # (the cases read before would be kept: here they must be read again)
     _pick(room, big)
     qtbot.waitUntil(lambda: ps.contest.id == big and ps.loading is None, timeout=10000)
     qtbot.waitUntil(lambda: len(read_when) >= 2, timeout=10000)
     assert read_when and not any(read_when), read_when
     assert {name for name, _b, _s in ps.scenarios()} >= {"Plan A", "Plan B"}
     ps.contest_loaded.disconnect(on_loaded)
+
+
+def test_a_big_races_saved_cases_read_again_from_the_store_are_not_parsed_again(room, qtbot, monkeypatch) -> None:
+    """Switching back to a big race after the store changed reads its saved cases again on the writer's thread:
+    records equal to those read before, in other objects. Each was parsed again on the window's thread
+    (SavedScenario.from_dicts; 20 cases at 100,000 polls: 222 ms of that race's landing turn,
+    benchmarks/bench_menu_stalls.py --profile). Now the read hands back the very records held when the race was left
+    for those it finds equal (compared on the writer's thread), so none is parsed again; the menu still lists them
+    all, and a case changed meanwhile is read again."""
+    from warroom.core.pipeline import SavedScenario
+
+    ps = room.poll_service
+    toy = ps.contest
+    big = _add_race(room, "Big race 2031", BIG, seed=5)
+    ps.read_later_from = (BIG + SMALL) // 2
+    _pick(room, big)
+    qtbot.waitUntil(lambda: ps.contest.id == big and room.scenarios.view is not None, timeout=10000)
+    for name in ("Plan A", "Plan B"):
+        room.scenario_actions.save_as(name)
+    qtbot.waitUntil(lambda: ps.pending_writes == 0, timeout=10000)
+    assert {s.name for s in room.scenarios.saved()} == {"Plan A", "Plan B"}
+    before = {id(r[1]) for r in ps.scenarios()}
+    _pick(room, toy.id)
+    qtbot.waitUntil(lambda: ps.contest.id == toy.id and room.scenarios.view is not None, timeout=10000)
+    monkeypatch.setattr(room.window, "show_error", lambda message: pytest.fail(message))
+    room.scenario_actions.save_as("Toy plan")  # the store changes: the big race is read again on the writer
+    qtbot.waitUntil(lambda: ps.pending_writes == 0, timeout=10000)
+    read: list[str] = []
+    real = SavedScenario.from_dicts
+
+    def counted(cls: type, name: str, *args: Any, **kw: Any) -> Any:
+        read.append(name)
+        return real(name, *args, **kw)
+
+    monkeypatch.setattr(SavedScenario, "from_dicts", classmethod(counted))
+    _pick(room, big)
+    assert ps.loading is not None  # read on the writer's thread, as new objects
+    qtbot.waitUntil(lambda: ps.contest.id == big and ps.loading is None, timeout=10000)
+    qtbot.waitUntil(lambda: "Plan A" in room.scenario_actions.saved_names(), timeout=10000)
+    qtbot.wait(50)
+    # the records read again equal to those shown before are handed back as those very objects (compared on the
+    # writer's thread), and no case is parsed again on the window's thread
+    assert {id(r[1]) for r in ps.scenarios()} == before
+    assert read == []
+    assert set(room.scenario_actions.saved_names()) == {"Plan A", "Plan B"}
+    # a case saved over (another record under its name) is read again
+    room.scenario_actions.save_as("Plan B")
+    qtbot.waitUntil(lambda: ps.pending_writes == 0, timeout=10000)
+    room.scenarios.saved()
+    assert "Plan B" in read and "Plan A" not in read
+
+
+def test_saved_cases_equal_to_those_read_before_are_not_parsed_again(room, qtbot, monkeypatch) -> None:
+    """ScenarioController.saved kept what it read of a record by the record's identity only: the same records in
+    other objects (read again from the store) were all parsed again (SavedScenario.from_dicts). An equal record under
+    the same name gives the case read before; a record changed under its name is read again."""
+    import copy
+
+    from warroom.core.pipeline import SavedScenario
+
+    ps, controller = room.poll_service, room.scenarios
+    qtbot.waitUntil(lambda: controller.view is not None, timeout=10000)
+    for name in ("One", "Two"):
+        room.scenario_actions.save_as(name)
+    qtbot.waitUntil(lambda: ps.pending_writes == 0, timeout=10000)
+    first = controller.saved()
+    assert [c.name for c in first] == ["One", "Two"]
+    read: list[str] = []
+    real = SavedScenario.from_dicts
+    monkeypatch.setattr(
+        SavedScenario, "from_dicts", classmethod(lambda cls, name, *a: (read.append(name), real(name, *a))[1])
+    )
+    again = copy.deepcopy(ps.scenarios())  # read again: equal records, other objects
+    monkeypatch.setattr(ps, "scenarios", lambda: again)
+    assert controller.saved() == first
+    assert read == []
+    changed = copy.deepcopy(again)
+    changed[1][2]["drag_source"] = "nowhere"  # saved over under its name
+    monkeypatch.setattr(ps, "scenarios", lambda: changed)
+    controller.saved()
+    assert read == ["Two"]

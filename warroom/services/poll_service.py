@@ -62,6 +62,8 @@ READ_LATER_FROM = 2_000
 """A race of this many polls or more, picked while another is shown, is read on the writer's thread (switch_to):
 reading 100,000 polls held the window 3.2 s (benchmarks/bench_menu_stalls.py); about 30 microseconds a poll, so
 from here a read on the window's thread would pass 100 ms on a two-core laptop."""
+RECORDS_LEFT_KEPT = 4
+"""Races left whose saved-case records are kept for a read of them again (PollService._leave_records)."""
 INTERACTIVE_LOCK_WAIT_MS = 2000
 """How long a write made from the window (add, edit, delete, save a scenario or contest) waits for a lock another
 program holds before saying the store is busy: long enough for any ordinary writer (another instance's import of
@@ -308,6 +310,10 @@ class PollService(QObject):
         self._watch_queued = False  # the watch's look at the store is on the writer's queue
         self._reload_wanted = False  # a reload asked for while writes were pending: done when they have landed
         self._scenarios: list[tuple[str, dict[str, Any], dict[str, Any]]] = []  # as shown
+        # The saved-case records of the last few races left, by contest id: a race read again on the writer's
+        # thread (switch_to) gets back the very record objects of those it read equal, so the views that keep
+        # what they read of a record by its identity (ScenarioController.saved) do not read it again.
+        self._records_left: dict[int, list[tuple[str, dict[str, Any], dict[str, Any]]]] = {}
         # writer-thread state: the ids the writer gave provisional ones, the last version each write stored, and
         # the epochs whose failure means their later writes are skipped
         self._w_alias: dict[int, int] = {}
@@ -409,7 +415,7 @@ class PollService(QObject):
             # The contest left's saved cases are not this one's: a view filled on contest_loaded (the Scenario menu)
             # read them under the new contest (20 of them at 100,000 polls: 0.1-0.2 s of the switch), before the
             # new contest's arrived in scenarios_changed.
-            self._scenarios = []
+            self._leave_records()
         self._contest = contest
         if contest is None:
             return None
@@ -464,6 +470,7 @@ class PollService(QObject):
         self._open_serial += 1
         serial, cid, born = self._open_serial, contest.id or 0, self._identity(contest)
         self._loading = contest
+        earlier = {str(r[0]): r for r in self._records_left.get(cid, ())}
 
         def read() -> Any:  # writer thread: only core values come back
             def all_of(s: Session) -> Any:
@@ -478,7 +485,9 @@ class PollService(QObject):
 
             read = self._run(all_of)
             keys = list(map(_order_key, read[3]))  # (here, not on the window's thread)
-            return (*read, keys if keys == sorted(keys) else None)
+            # each saved case equal to one read before: that very record (compared here, not on the window's thread)
+            cases = [r if (e := earlier.get(str(r[0]))) is None or e != r else e for r in read[5]]
+            return (*read[:5], cases, keys if keys == sorted(keys) else None)
 
         def got(result: Any, error: BaseException | None) -> None:
             if serial != self._open_serial:
@@ -504,7 +513,7 @@ class PollService(QObject):
             if self._pending:  # made in the race shown during the read: they land or fail on their own
                 self._leave_pending()
             self._ours_under_spare.clear()
-            self._scenarios = []
+            self._leave_records()
             self._contest, self._born = stored, identity
             self.contest_loaded.emit(stored)
             self._show_read(cid, rev, polls, annotations, scenarios, external=False, keys=keys, cases_later=True)
@@ -512,6 +521,15 @@ class PollService(QObject):
 
         self.contest_loading.emit(contest)
         writer.submit(read, got)
+
+    def _leave_records(self) -> None:
+        """The race shown is left: its saved-case records are kept for a read of it again (_read_later)."""
+        if self._contest is not None and self._contest.id is not None and self._scenarios:
+            self._records_left.pop(self._contest.id, None)
+            self._records_left[self._contest.id] = self._scenarios
+            while len(self._records_left) > RECORDS_LEFT_KEPT:
+                del self._records_left[next(iter(self._records_left))]
+        self._scenarios = []
 
     def _leave_pending(self) -> None:
         """Another race is shown next: the writes still on their way are detached from the screen, left to land or
