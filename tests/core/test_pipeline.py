@@ -382,10 +382,8 @@ def test_freshness_of_many_cases_builds_each_baseline_once_and_agrees_with_one_b
     more = [*polls, replace(make_poll(22, a=35, b=50, c=15), id=40)]
     one_by_one = [freshness(c, more, TOY, compute_averages(more, TOY)) for c in cases]
     built: list[BaselineChoice] = []
-    made = pipeline.make_baseline
-    monkeypatch.setattr(
-        pipeline, "make_baseline", lambda choice, *a, **k: (built.append(choice), made(choice, *a, **k))[1]
-    )
+    made = pipeline.make_case
+    monkeypatch.setattr(pipeline, "make_case", lambda choice, *a, **k: (built.append(choice), made(choice, *a, **k))[1])
     steps: list[tuple[int, int]] = []
     together = freshness_all(
         cases, more, TOY, compute_averages(more, TOY), progress=lambda d, t: steps.append((d, t)) or True
@@ -398,5 +396,12 @@ def test_freshness_of_many_cases_builds_each_baseline_once_and_agrees_with_one_b
     assert any(f.changed for f in together)
     assert built == [average, first_poll]
     assert steps == [(i, 4) for i in range(5)]
+    # A case already made from these polls (the live one, when a saved case is loaded) is taken, not made again:
+    # the same figures, as it is what make_case gives
+    built.clear()
+    live = {average: made(average, more, TOY, compute_averages(more, TOY))}
+    reused = [freshness(c, more, TOY, compute_averages(more, TOY), made=live) for c in cases if c.choice == average]
+    assert built == []
+    assert [seen(f) for f in reused] == [seen(f) for f, c in zip(one_by_one, cases, strict=True) if c.choice == average]
     with pytest.raises(FreshnessCancelled):
         freshness_all(cases, more, TOY, avg, progress=lambda d, _t: d < 2)

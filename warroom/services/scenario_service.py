@@ -229,6 +229,8 @@ class ScenarioController(QObject):
         self._background_from = background_from
         self._worker: ThreadPoolExecutor | None = None  # one thread, made on first use
         self._job: Future[Any] | None = None
+        # a saved case loaded, with the rebuild it waits for, for what today's polls change in it (_say_freshness)
+        self._fresh_after: tuple[SavedScenario, int] | None = None
         self._job_number = 0  # a landing with an older number is stale and dropped
         self._worker_lock = threading.Lock()  # prepare_ahead (the average's worker) and this thread both make it
         self._ahead: tuple[_Ahead, Future[_Ahead]] | None = None  # the case prepare_ahead started, not yet adopted
@@ -592,9 +594,26 @@ class ScenarioController(QObject):
         self._touched = True
         self.scenario = saved.scenario
         self._rebuild()
-        note = self.freshness(saved).message
+        # Whether today's polls change its answer, said once the rebuild has landed (on the worker for a big race),
+        # from the very case it made: the same figures as the panel's, not a second rebuild on this thread
+        self._fresh_after = (saved, self._job_number)
+        self._say_freshness()
+
+    def _say_freshness(self) -> None:
+        """Say what today's polls change in the saved case just loaded, once its rebuild has landed."""
+        pending = self._fresh_after
+        if pending is None or self._job is not None:
+            return  # nothing loaded, or its rebuild still running: said when it lands
+        saved, number = pending
+        self._fresh_after = None
+        if number != self._job_number or self.contest is None:
+            return  # superseded: the polls, the choice or the race changed meanwhile
+        made = None
+        if self.baseline is not None and self._defaults is not None and self.choice == saved.choice:
+            made = {saved.choice: (self.baseline, self._defaults)}
+        note = freshness(saved, self.polls, self.contest, self.averages, self.priors, self.odds, made=made).message
         if note:
-            self.scenario_failed.emit(f"'{name}': {note}")
+            self.scenario_failed.emit(f"'{saved.name}': {note}")
 
     def show_saved(self, saved: SavedScenario) -> None:
         """Present a saved case exactly as saved (its own baseline, read-only). For a presenting controller,
@@ -713,6 +732,7 @@ class ScenarioController(QObject):
                 self._rebuild()
             else:
                 self.scenario_failed.emit(f"No baseline: {outcome}")
+                self._say_freshness()
             return
         baseline, defaults, offers = outcome
         self.baseline = baseline
@@ -734,6 +754,7 @@ class ScenarioController(QObject):
         else:
             scenario = reconcile(self.scenario, baseline, defaults)  # the user's settings as they are now
         self._apply(scenario)
+        self._say_freshness()
 
     def _drop_job(self) -> None:
         """Forget a running rebuild (its result will be dropped when it lands) and a case prepared ahead."""
