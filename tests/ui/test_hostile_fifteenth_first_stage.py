@@ -12,17 +12,7 @@ import pytest
 from warroom.paths import AppPaths
 from warroom.store import polls as repo
 
-
-@pytest.fixture(autouse=True)
-def _digest_in_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The store's digest keys the start frame; a start waits KEY_WAIT (0.15 s) for it and, past that, starts
-    without the cached figures, by design. On a loaded machine (CI's two cores) the digest's thread could miss
-    that wait, and a test of a live start then failed on `live` (reproduced with KEY_WAIT = 0). These tests are
-    of what a start does with the digest, so they wait for it."""
-    monkeypatch.setattr("warroom.app.KEY_WAIT", 30.0)
-
-
-pytestmark = pytest.mark.gui
+pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("digest_in_time")]
 
 
 def _teammate_replaces_the_race(paths: AppPaths, first: Any) -> str:

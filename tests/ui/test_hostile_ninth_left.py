@@ -14,14 +14,7 @@ from warroom.paths import AppPaths
 from warroom.store import polls as repo
 from warroom.store.first_read import FirstRead
 
-
-@pytest.fixture(autouse=True)
-def _digest_in_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The store's digest keys the start frame; a start waits KEY_WAIT (0.15 s) for it and, past that, starts
-    without the cached figures, by design. On a loaded machine (CI's two cores) the digest's thread could miss
-    that wait, and a test of a live start then failed on `live` (reproduced with KEY_WAIT = 0). These tests are
-    of what a start does with the digest, so they wait for it."""
-    monkeypatch.setattr("warroom.app.KEY_WAIT", 30.0)
+pytestmark = pytest.mark.usefixtures("digest_in_time")  # (tests/ui/conftest.py)
 
 
 def test_a_store_made_read_only_is_no_first_stage_to_work_in_even_for_root(qapp, tmp_path: Path) -> None:

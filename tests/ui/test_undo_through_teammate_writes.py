@@ -8,42 +8,15 @@ goes only when the re-read finds the race's polls changed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings
 
 from tests.conftest import TOY, make_poll
-from tests.ui.conftest import toy_polls
-from warroom.paths import AppPaths
 from warroom.store import polls as repo
-from warroom.store.recovery import RECOVERY_FILE_NAME
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def room(qapp: Any, qtbot: Any, tmp_path: Any) -> Iterator[Any]:
-    from warroom.app import WarRoom
-    from warroom.bootstrap import open_store
-    from warroom.services.settings import AppSettings
-
-    paths = AppPaths.under(tmp_path)
-    paths.ensure()
-    store = open_store(paths.database, backup_dir=paths.backup_dir, seed=False)
-    with store.sessions.begin() as s:
-        cid = repo.add_contest(s, TOY)
-        repo.add_polls(s, cid, toy_polls())
-    settings = AppSettings(QSettings(str(paths.settings_file), QSettings.Format.IniFormat))
-    made = WarRoom(store, settings, watch=False, recovery_file=paths.data_dir / RECOVERY_FILE_NAME)
-    qtbot.addWidget(made.window)
-    made.window.show()
-    qtbot.waitUntil(lambda: made.averages.averages is not None)
-    yield made
-    made.window.close()
-    store.close()
 
 
 def _settled(room: Any, qtbot: Any) -> None:
