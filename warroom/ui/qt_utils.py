@@ -498,12 +498,15 @@ class DecimalSpinBox(QDoubleSpinBox):
             return text.replace(others[0], point)
         return text
 
+    def _body(self, text: str) -> str:
+        """The figure typed, without the box's prefix and suffix (" %")."""
+        return text.removeprefix(self.prefix()).removesuffix(self.suffix()).strip()
+
     def _end_passed(self, text: str) -> float | None:
         """The end a finite number typed past it names (None: within the range, or not a number)."""
         if not self.stops_at_ends:
             return None
-        body = text.removeprefix(self.prefix()).removesuffix(self.suffix()).strip()
-        value, ok = self.locale().toDouble(body)
+        value, ok = self.locale().toDouble(self._body(text))
         if not ok or not math.isfinite(value):
             return None
         if value > self.maximum():
@@ -555,9 +558,6 @@ class FormNumberBox(DecimalSpinBox):
         if self.zero_text and value == 0:
             return self.zero_text
         return super().textFromValue(value)
-
-    def _body(self, text: str) -> str:
-        return text.removeprefix(self.prefix()).removesuffix(self.suffix()).strip()
 
     def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
         body = self._body(text)
