@@ -473,17 +473,7 @@ class PollService(QObject):
         earlier = {str(r[0]): r for r in self._records_left.get(cid, ())}
 
         def read() -> Any:  # writer thread: only core values come back
-            def all_of(s: Session) -> Any:
-                return (
-                    repo.get_contest(s, cid),
-                    repo.contest_identity(s, cid),
-                    repo.revision(s),  # before the polls: a teammate's write between them is read again, not lost
-                    repo.list_polls(s, cid),
-                    repo.list_annotations(s, cid),
-                    repo.list_scenarios(s, cid),
-                )
-
-            read = self._run(all_of)
+            read = self._run(lambda s: _whole_race(s, cid))
             keys = list(map(_order_key, read[3]))  # (here, not on the window's thread)
             # each saved case equal to one read before: that very record (compared here, not on the window's thread)
             cases = [r if (e := earlier.get(str(r[0]))) is None or e != r else e for r in read[5]]
@@ -1087,21 +1077,8 @@ class PollService(QObject):
         self._reloading = True
         cid = contest.id or 0
 
-        def read() -> tuple[
-            Contest | None, tuple[str, datetime | None] | None, int, list[Poll], list[Annotation], list[Any]
-        ]:
-            def all_of(s: Session) -> Any:
-                stored = repo.get_contest(s, cid)
-                return (
-                    stored,
-                    repo.contest_identity(s, cid),
-                    repo.revision(s),
-                    repo.list_polls(s, cid),
-                    repo.list_annotations(s, cid),
-                    repo.list_scenarios(s, cid),
-                )
-
-            return self._run(all_of)
+        def read() -> _WholeRace:
+            return self._run(lambda s: _whole_race(s, cid))
 
         def got(result: Any, error: BaseException | None) -> None:
             self._reloading = False
@@ -1929,6 +1906,24 @@ def _nothing(*_args: Any) -> None:
 def _as_json(record: tuple[dict[str, Any], dict[str, Any]] | None) -> str | None:
     """A saved-scenario record as the store keeps it (JSON, keys sorted): a tuple and a list compare alike."""
     return None if record is None else json.dumps(record, sort_keys=True, default=str)
+
+
+_WholeRace = tuple[Contest | None, tuple[str, datetime | None] | None, int, list[Poll], list[Annotation], list[Any]]
+"""A race read whole: the contest, its identity, the store's change counter, its polls, markers, saved cases."""
+
+
+def _whole_race(s: Session, cid: int) -> _WholeRace:
+    """Everything of contest `cid` in one transaction (a read on the writer's thread: _read_later, a teammate's
+    change shown), the change counter read before the polls: a teammate's write between them is read again, not
+    lost."""
+    return (
+        repo.get_contest(s, cid),
+        repo.contest_identity(s, cid),
+        repo.revision(s),
+        repo.list_polls(s, cid),
+        repo.list_annotations(s, cid),
+        repo.list_scenarios(s, cid),
+    )
 
 
 def _same_contest(now: tuple[str, datetime | None] | None, seen: tuple[str, datetime | None] | None) -> bool:
