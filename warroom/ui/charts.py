@@ -1344,10 +1344,22 @@ class PointLayer:
         )
 
 
+def _point_style(col: QColor) -> tuple[QPen, QBrush]:
+    """A series' poll points in its colour: the edge, and the fill a little lighter."""
+    return pg.mkPen(col, width=1.5), pg.mkBrush(col.lighter(115))
+
+
+def _band_brush(col: QColor, theme: Theme) -> QBrush:
+    """A series' poll-average band: its colour at the theme's band opacity."""
+    band = QColor(col)
+    band.setAlpha(theme.band_alpha)
+    return pg.mkBrush(band)
+
+
 def add_points_item(plot: pg.PlotItem, colour: str) -> PointLayer:
     """The poll-point layer the charts use (also what the benchmark measures)."""
-    col = QColor(colour)
-    return PointLayer(plot, pen=pg.mkPen(col, width=1.5), brush=pg.mkBrush(col.lighter(115)), size=7)
+    pen, brush = _point_style(QColor(colour))
+    return PointLayer(plot, pen=pen, brush=brush, size=7)
 
 
 def _band_path(x: np.ndarray, upper: np.ndarray, lower: np.ndarray) -> QPainterPath:
@@ -1360,14 +1372,12 @@ class _Series:
 
     def __init__(self, plot: pg.PlotItem, colour: str, name: str, theme: Theme, *, hollow: bool = False) -> None:
         col = QColor(colour)
-        band = QColor(col)
-        band.setAlpha(theme.band_alpha)
         # The band is one filled polygon (upper edge out, lower edge back), rebuilt in one call per update;
         # FillBetweenItem would rebuild it twice (once per edge) on every change.
         self.lower = np.empty(0)
         self.upper = np.empty(0)
         self.band = _BandItem()
-        self.band.setBrush(pg.mkBrush(band))
+        self.band.setBrush(_band_brush(col, theme))
         self.band.setPen(pg.mkPen(None))
         # The forecast band (where the result may land) behind the poll-average band (where the polls stand):
         # fainter fill, dashed edges, so the two are never taken for one another.
@@ -1381,10 +1391,11 @@ class _Series:
         plot.addItem(self.forecast, ignoreBounds=True)
         for item in (self.band, self.line):
             plot.addItem(item)
+        pen, brush = _point_style(col)
         self.layer = PointLayer(
             plot,
-            pen=pg.mkPen(col, width=1.5),
-            brush=pg.mkBrush(None) if hollow else pg.mkBrush(col.lighter(115)),
+            pen=pen,
+            brush=pg.mkBrush(None) if hollow else brush,
             hoverable=True,
             hoverPen=pg.mkPen(theme.foreground, width=2),
             tip=None,
@@ -1499,13 +1510,12 @@ class _Series:
         """The series in another colour on the items it has: line, band, forecast band and points restyled, their
         data kept (the points' pictures looked up once per distinct style: PollScatter.updateSpots)."""
         col = QColor(colour)
-        band = QColor(col)
-        band.setAlpha(theme.band_alpha)
-        self.band.setBrush(pg.mkBrush(band))
+        self.band.setBrush(_band_brush(col, theme))
         self.style_forecast(col, theme)
         self.line.setPen(pg.mkPen(col, width=theme.line_width))
-        self.points.setPen(pg.mkPen(col, width=1.5), update=False)
-        self.points.setBrush(pg.mkBrush(col.lighter(115)))  # (every point's picture found again, in one pass)
+        pen, brush = _point_style(col)
+        self.points.setPen(pen, update=False)
+        self.points.setBrush(brush)  # (every point's picture found again, in one pass)
         self.forget_kept_points()
 
     def style_forecast(self, colour: QColor | str, theme: Theme) -> None:
