@@ -296,9 +296,9 @@ def test_a_chart_exported_from_the_menu_as_pdf_svg_or_png(room, qtbot, tmp_path:
     monkeypatch.setattr(QInputDialog, "getItem", lambda _w, _t, _l, items, *a, **k: (items[0], True))  # as on screen
     for _ in range(3):
         win.export_chart_dialog("lead2")
+    qtbot.waitUntil(lambda: not win.file_writes, timeout=10000)  # (each file's end is written on a worker)
     assert (tmp_path / "runoff.pdf").read_bytes().startswith(b"%PDF")  # the filter's ending is added
     assert "<image" not in (tmp_path / "r.svg").read_text()
-    qtbot.waitUntil(lambda: not win.file_writes, timeout=10000)  # (a PNG is written on a worker)
     assert QImage(str(tmp_path / "r.png")).width() == 1200
     with pytest.raises(ExportError, match=r"r\.gif: choose \.png, \.svg or \.pdf"):
         export_chart(win.charts.plots["lead2"], tmp_path / "r.gif")
