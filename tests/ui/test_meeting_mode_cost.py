@@ -1,0 +1,101 @@
+"""Meeting mode in and out does only what the views it shows need: the projector's stylesheet restyles the stack of
+meeting views, not the hidden docks, toolbars and poll table; each theme's marker pictures are drawn once, kept in
+an atlas of their own, and found again when the theme comes back; meeting mode's are drawn ahead in idle turns for
+a big contest (issue 15: enter and leave each drew ~1,400 marker pictures and restyled every widget at 100,000
+polls, 290-310 ms of one turn)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QEvent, QObject
+
+pytestmark = pytest.mark.gui
+
+
+class _StyleChanges(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.StyleChange:
+            self.count += 1
+        return False
+
+
+@pytest.fixture
+def drawn(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every marker picture pyqtgraph draws into an atlas (its symbol, size, pen and brush)."""
+    from pyqtgraph.graphicsItems import ScatterPlotItem as scatter
+
+    pictures: list[object] = []
+    render = scatter.renderSymbol
+
+    def counted(symbol, size, pen, brush, *args, **kwargs):  # type: ignore[no-untyped-def]
+        pictures.append((symbol, size))
+        return render(symbol, size, pen, brush, *args, **kwargs)
+
+    monkeypatch.setattr(scatter, "renderSymbol", counted)
+    return pictures
+
+
+@pytest.fixture
+def prewarm_small(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The toy contest's 30 polls count as a big contest's (pictures drawn ahead)."""
+    monkeypatch.setattr("warroom.ui.charts.PREWARM_FROM", 1)
+    yield
+
+
+def test_meeting_mode_restyles_its_views_not_the_hidden_docks_and_table(room, qtbot) -> None:
+    from warroom.ui.assets import stylesheet
+
+    win = room.window
+    watcher = _StyleChanges()
+    hidden = (win.polls_pane.view, win.polls_dock, win.toolbar, win.menuBar())
+    for widget in hidden:
+        widget.installEventFilter(watcher)
+    own = win.styleSheet()
+    win.enter_presentation()
+    assert watcher.count == 0  # the poll table, its dock, the toolbar and menus were not restyled
+    assert win.stack.styleSheet() == stylesheet("projector")  # every meeting view is a page of the stack
+    assert win.stack.isAncestorOf(win.charts) and win.stack.isAncestorOf(win.stack.currentWidget())
+    win.leave_presentation()
+    assert watcher.count == 0  # nor on the way out
+    assert win.styleSheet() == own and win.stack.styleSheet() == ""
+
+
+def test_a_theme_coming_back_finds_its_marker_pictures_drawn(room, qtbot, drawn) -> None:
+    win, charts = room.window, room.window.charts
+    layers = charts._point_layers()
+    assert layers and any(len(layer.item.data) for layer in layers)
+    atlases = [layer.item.fragmentAtlas for layer in layers]
+    win.enter_presentation()
+    win.leave_presentation()
+    assert [layer.item.fragmentAtlas for layer in layers] == atlases  # the screen's own pictures, kept
+    drawn.clear()
+    win.enter_presentation()
+    qtbot.wait(20)
+    win.leave_presentation()
+    qtbot.wait(20)
+    assert drawn == []  # in and out again: every picture found, none drawn (the lead charts' drew all each time)
+    lead = charts._lead1.points
+    assert lead.opts["pen"].color().name() == "#202020"  # the screen's dark points again, not the projector's white
+    assert (lead.data["sourceRect"]["w"] > 0).all()  # every point has its picture
+
+
+def test_meeting_modes_pictures_are_drawn_ahead_in_idle_turns(prewarm_small, room, qtbot, drawn) -> None:
+    win, charts = room.window, room.window.charts
+    qtbot.waitUntil(
+        lambda: getattr(charts, "_ahead", []) == [], timeout=10000
+    )  # the idle turns drew the projector's pictures
+    win.set_presentation_views(["charts"])  # (the charts are the first view: shown at once)
+    drawn.clear()
+    win.enter_presentation()
+    assert win.stack.currentWidget() is charts
+    assert drawn == []  # found drawn: none drawn in the turn that enters
+    lead = charts._lead1.points
+    assert lead.opts["pen"].color().name() == "#ffffff"
+    assert (lead.data["sourceRect"]["w"] > 0).all()
+    win.leave_presentation()
