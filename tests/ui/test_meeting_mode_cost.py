@@ -99,3 +99,28 @@ def test_meeting_modes_pictures_are_drawn_ahead_in_idle_turns(prewarm_small, roo
     assert lead.opts["pen"].color().name() == "#ffffff"
     assert (lead.data["sourceRect"]["w"] > 0).all()
     win.leave_presentation()
+
+
+def test_charts_off_screen_take_the_projectors_theme_after_the_turn_that_enters(room, qtbot, monkeypatch) -> None:
+    from warroom.ui.charts import PROJECTOR
+
+    win, charts = room.window, room.window.charts
+    themes: list[object] = []
+    apply = charts.apply_theme
+    monkeypatch.setattr(charts, "apply_theme", lambda theme: (themes.append(theme), apply(theme))[-1])
+    assert win._views[0] == "answer"
+    win.enter_presentation()
+    assert themes == [] and win.stack.currentWidget() is not charts  # not restyled in the turn that enters
+    win.step_view(1)  # the charts, shown (in the same turn): in the projector's theme before they paint
+    assert win.stack.currentWidget() is charts and themes == [PROJECTOR] and charts._theme is PROJECTOR
+    win.leave_presentation()
+    themes.clear()
+    win.enter_presentation()
+    assert themes == []
+    assert win.ready_charts() is charts and themes == [PROJECTOR]  # an export reads them in the projector's theme
+    win.leave_presentation()
+    themes.clear()
+    win.enter_presentation()
+    qtbot.waitUntil(lambda: themes == [PROJECTOR])  # else in a later turn of its own
+    win.leave_presentation()
+    assert charts._theme is not PROJECTOR

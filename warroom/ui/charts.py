@@ -1835,6 +1835,7 @@ class ChartPanel(QWidget):
     def __init__(self, parent: QWidget | None = None, theme: Theme = LIGHT) -> None:
         super().__init__(parent)
         self._theme = theme
+        self._theme_due: Theme | None = None  # a theme to apply when the charts are shown (apply_theme_when_shown)
         self._contest: Contest | None = None
         self._poll_map: Mapping[int, Poll] | None = {}  # by id; None: not built yet from _poll_list
         self._poll_list: Sequence[Poll] = ()
@@ -3021,7 +3022,25 @@ class ChartPanel(QWidget):
         code = self._pollster_symbol.get(firm_key(pollster))
         return None if code is None else SYMBOLS[code]
 
+    def apply_theme_when_shown(self, theme: Theme) -> None:
+        """apply_theme now if the charts are on screen; if not (meeting mode opening on its answer), in a later
+        event-loop turn of its own, or as they are shown or read for an export (apply_due_theme), whichever comes
+        first: never half in one theme on screen, and the turn that enters meeting mode does not restyle charts
+        nobody sees (their markers, fonts and labels: 60-70 ms of it at 100,000 polls)."""
+        if self.isVisible():
+            self.apply_theme(theme)
+            return
+        self._theme_due = theme
+        QTimer.singleShot(0, self, self.apply_due_theme)
+
+    def apply_due_theme(self) -> None:
+        """The theme apply_theme_when_shown left for later, applied now (nothing if none is due)."""
+        theme, self._theme_due = self._theme_due, None
+        if theme is not None:
+            self.apply_theme(theme)
+
     def apply_theme(self, theme: Theme) -> None:
+        self._theme_due = None
         self._theme = theme
         self._ranges = {}  # marker sizes (part of what autorange fits) follow the theme
         for series in [*self._first.values(), self._lead1, self._lead2_observed, self._lead2_implied]:
@@ -3145,6 +3164,7 @@ class ChartPanel(QWidget):
         disposes of it (dispose())."""
         if key not in self.plots:
             raise KeyError(f"no chart {key!r} (choose from {', '.join(self.plots)})")
+        self.apply_due_theme()  # (an export made in meeting mode before its charts were shown)
         # Type, lines and markers grow with the picture: a 1080-line slide gets twice the screen's sizes.
         scale = max(1.0, height / 540)
         theme = replace(
@@ -3308,6 +3328,7 @@ class ChartPanel(QWidget):
         QTimer.singleShot(0, self, self._fit_legends)  # after the charts have taken their new width
 
     def showEvent(self, event: QShowEvent) -> None:
+        self.apply_due_theme()  # (before the first paint)
         super().showEvent(event)
         QTimer.singleShot(0, self, self._fit_legends)  # (heights are fitted only while shown)
 

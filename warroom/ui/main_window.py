@@ -567,6 +567,7 @@ class MainWindow(QMainWindow):
         if self._charts_failure:
             return None
         self.attach_charts()
+        self.charts.apply_due_theme()  # (meeting mode's, if the charts have not been shown since it began)
         return self.charts
 
     def _export_charts(self, kind: str) -> None:
@@ -912,11 +913,12 @@ class MainWindow(QMainWindow):
         # of the turn at 100,000 polls, again on leaving)
         self._saved_sheet = self.stack.styleSheet()
         self.stack.setStyleSheet(stylesheet("projector"))
-        self._to_charts(lambda charts: charts.apply_theme(_theme(projector=True)))
         for sc in (*self._present_keys, self._escape):
             sc.setEnabled(True)
         self._view_index = 0
         self._show_view()
+        # (after the first view is shown: charts it hides take the projector's theme in a later turn, or when shown)
+        self._to_charts(lambda charts: charts.apply_theme_when_shown(_theme(projector=True)))
         self.showFullScreen()
 
     def leave_presentation(self) -> None:
