@@ -124,3 +124,24 @@ def test_charts_off_screen_take_the_projectors_theme_after_the_turn_that_enters(
     qtbot.waitUntil(lambda: themes == [PROJECTOR])  # else in a later turn of its own
     win.leave_presentation()
     assert charts._theme is not PROJECTOR
+
+
+def test_the_heatmaps_left_label_is_centred_on_its_axis_whichever_text_fits(qtbot) -> None:
+    from PySide6.QtGui import QFont
+
+    from warroom.ui.scenario_panel import HEATMAP_Y_LABELS, Heatmap
+
+    heatmap = Heatmap()
+    qtbot.addWidget(heatmap)
+    heatmap.resize(600, 420)
+    heatmap.show()
+    qtbot.waitExposed(heatmap)
+    axis = heatmap.plot.getAxis("left")
+    assert axis.labelText == HEATMAP_Y_LABELS[0]
+    big = QFont()
+    big.setPointSize(40)  # (meeting mode's type: the long label no longer fits, a shorter one is shown)
+    heatmap.set_axis_font(big)
+    assert axis.labelText != HEATMAP_Y_LABELS[0]
+    # centred as pyqtgraph centres it (AxisItem.resizeEvent), not where the longer text was centred
+    centre = axis.size().height() / 2 + axis.label.boundingRect().width() / 2
+    assert axis.label.pos().y() == pytest.approx(int(centre), abs=1)
