@@ -145,3 +145,25 @@ def test_the_heatmaps_left_label_is_centred_on_its_axis_whichever_text_fits(qtbo
     # centred as pyqtgraph centres it (AxisItem.resizeEvent), not where the longer text was centred
     centre = axis.size().height() / 2 + axis.label.boundingRect().width() / 2
     assert axis.label.pos().y() == pytest.approx(int(centre), abs=1)
+
+
+def test_a_chart_exported_in_meeting_mode_before_its_charts_are_shown_is_in_the_projectors_colours(
+    room, qtbot, tmp_path
+) -> None:
+    from PySide6.QtGui import QImage
+
+    from warroom.ui.export import chart_to_slide
+
+    win, charts = room.window, room.window.charts
+
+    def page(name: str) -> str:  # the slide's corner: the theme's page colour
+        out = tmp_path / name
+        chart_to_slide(charts, "lead1", out, 640, 360)
+        return QImage(str(out)).pixelColor(2, 2).name()
+
+    screen = page("before.png")
+    win.enter_presentation()  # (its answer first: the charts' theme is due, not applied yet)
+    assert win.stack.currentWidget() is not charts
+    assert page("meeting.png") == "#000000"  # the projector's page, not the screen's
+    win.leave_presentation()
+    assert page("after.png") == screen != "#000000"
