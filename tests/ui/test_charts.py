@@ -116,6 +116,8 @@ def test_meeting_mode_is_legible_and_leaving_it_restores_the_legends_exactly(roo
     marker_before = float(np.max(charts._lead1.points.data["size"]))
     win.enter_presentation()
     qtbot.waitUntil(lambda: win.presenting)
+    while win.current_view() != "charts":  # (measured as the room sees them: charts off screen are laid out when shown)
+        win.step_view(1)
     qtbot.wait(50)
     assert _legend_geometry(charts) != before  # larger type really did change them
     # labels on the election day and events at the projector's type size, markers larger

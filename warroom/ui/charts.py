@@ -980,16 +980,23 @@ class PollScatter(FindsEveryPoint, _UpdatingPictureMember, pg.ScatterPlotItem):
         self._updateMaxSpotSizes(data=self.data)
         self.sigPlotChanged.emit(self)
 
-    def warm(self, styles: Sequence[tuple[str, float]], deadline: float) -> int:
-        """Draw the marker pictures of these (symbol, size) pairs into the atlas, in the item's pen and brush,
-        until `deadline` (perf_counter), one batch at least; returns how many were done. Pictures already there cost
-        a look-up."""
-        pen, brush = self.opts["pen"], self.opts["brush"]
+    def warm(
+        self,
+        styles: Sequence[tuple[str, float]],
+        deadline: float,
+        into: Any = None,
+        pens: tuple[QPen, QBrush] | None = None,
+    ) -> int:
+        """Draw the marker pictures of these (symbol, size) pairs into the atlas (`into`: another one, a theme's kept
+        apart: PointLayer.use_atlas), in the item's pen and brush (`pens`: others), until `deadline` (perf_counter),
+        one batch at least; returns how many were done. Pictures already there cost a look-up."""
+        pen, brush = pens if pens is not None else (self.opts["pen"], self.opts["brush"])
+        atlas = self.fragmentAtlas if into is None else into
         done = 0
         while done < len(styles) and (done == 0 or time.perf_counter() <= deadline):
             # a few at a time: each new batch grows (copies) the atlas's image once, not once per picture
             batch = styles[done : done + 16]
-            self.fragmentAtlas[[(symbol, size, pen, brush) for symbol, size in batch]]
+            atlas[[(symbol, size, pen, brush) for symbol, size in batch]]
             done += len(batch)
         return done
 
@@ -1023,6 +1030,16 @@ _PointArrays = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 """What _Series.set_points takes: days, values, marker sizes, symbols (indexes into SYMBOLS) and poll ids."""
 
 
+class _KeptAtlas(NamedTuple):
+    """A theme's marker pictures kept apart (PointLayer.use_atlas), with what is known drawn in it: the ids of the pen
+    and brush, the (symbol, size) pairs drawn in them, and the atlas's size then (fewer now: it was rebuilt)."""
+
+    atlas: Any  # pyqtgraph's SymbolAtlas
+    pens: tuple[int, int]
+    done: set[tuple[str, float]]
+    size: int
+
+
 class PointLayer:
     """Poll points that stay fast with 100,000 of them: only the points inside the visible x-range are
     handed to the scatter item, thinned to at most MAX_VISIBLE by an even stride (a 1600-pixel chart
@@ -1051,6 +1068,10 @@ class PointLayer:
         self._warm_pens: tuple[int, int] = (0, 0)  # ids of the pen and brush the pictures in _warm_done were drawn in
         self._warm_done: set[tuple[str, float]] = set()
         self._warm_atlas = 0  # pictures in the atlas after the last warm (fewer now: it was rebuilt or cleared)
+        # Each theme's marker pictures in an atlas of their own (use_atlas): the one in use is the item's; the others
+        # are kept here with their warm state, by theme (theme_key), so a theme coming back finds its pictures drawn
+        self._atlas_key: object = None
+        self._atlases: dict[object, _KeptAtlas] = {}
         self._vb.sigXRangeChanged.connect(self._on_x_range_changed)
         self.item.finder = self._find  # hover and click find every poll, drawn or not (chart_decimate)
 
@@ -1116,6 +1137,56 @@ class PointLayer:
         """These styles' pictures are in the item's atlas (item.warm drew them)."""
         self._warm_done.update(styles)
         self._warm_atlas = len(self.item.fragmentAtlas)
+
+    def use_atlas(self, key: object, *, look_up: bool = True) -> bool:
+        """The scatter item's marker pictures from the atlas kept for theme `key` (theme_key), the one it had kept for
+        its own theme: a theme's pictures (its marker sizes, the lead charts' pens) are drawn once and found again
+        when it comes back (meeting mode in and out drew 1,400 pictures each way at 100,000 polls, most of the
+        turn). The points' places in it are looked up (no picture drawn that the atlas has; `look_up` False: left to
+        the caller, who hands the points over again or calls item.updateSpots); returns whether the atlas changed."""
+        if key == self._atlas_key:
+            return False
+        item = self.item
+        if self._atlas_key is None:  # (a new layer: its atlas is its first theme's)
+            self._atlas_key = key
+            return False
+        self._atlases[self._atlas_key] = _KeptAtlas(
+            item.fragmentAtlas, self._warm_pens, self._warm_done, self._warm_atlas
+        )
+        kept = self._atlases.pop(key, None) or self._new_atlas()
+        item.fragmentAtlas = kept.atlas
+        self._warm_pens, self._warm_done, self._warm_atlas = kept.pens, kept.done, kept.size
+        self._atlas_key = key
+        if len(item.data):
+            item.data["sourceRect"] = 0
+            if look_up:
+                item.updateSpots()
+        return True
+
+    def warm_for(self, key: object, pens: tuple[QPen, QBrush], scale: float, deadline: float) -> bool:
+        """Draw ahead, until `deadline`, the pictures this layer's points need in the atlas kept for theme `key`
+        (its points' sizes times `scale`, in `pens`), without using it; True when all are drawn."""
+        if key == self._atlas_key:
+            return True
+        kept = self._atlases.get(key)
+        if kept is None:
+            kept = self._atlases[key] = self._new_atlas()
+        ids = (id(pens[0]), id(pens[1]))
+        if ids != kept.pens or len(kept.atlas) < kept.size:
+            kept = self._atlases[key] = _KeptAtlas(kept.atlas, ids, set(), len(kept.atlas))
+        styles = [(symbol, size * scale) for symbol, size in self.picture_styles()]
+        styles = [style for style in styles if style not in kept.done]
+        done = self.item.warm(styles, deadline, into=kept.atlas, pens=pens) if styles else 0
+        kept.done.update(styles[:done])
+        self._atlases[key] = kept._replace(size=len(kept.atlas))
+        return done >= len(styles)
+
+    def _new_atlas(self) -> _KeptAtlas:
+        from pyqtgraph.graphicsItems.ScatterPlotItem import SymbolAtlas
+
+        atlas = SymbolAtlas()
+        atlas.setDevicePixelRatio(self.item.fragmentAtlas.devicePixelRatio())
+        return _KeptAtlas(atlas, (0, 0), set(), 0)
 
     @property
     def held(self) -> bool:
@@ -1354,6 +1425,25 @@ def _band_brush(col: QColor, theme: Theme) -> QBrush:
     band = QColor(col)
     band.setAlpha(theme.band_alpha)
     return pg.mkBrush(band)
+
+
+_LEAD_POINT_STYLES: dict[str, tuple[QPen, QBrush]] = {}
+
+
+def _lead_point_style(colour: str) -> tuple[QPen, QBrush]:
+    """The lead charts' poll points in a theme's foreground: edge and fill, made once per colour. The very objects
+    each time the theme comes back, so the pictures drawn in them are found again (pyqtgraph's atlas knows a
+    picture by its pen's and brush's identity: new ones each time drew every picture again)."""
+    style = _LEAD_POINT_STYLES.get(colour)
+    if style is None:
+        style = _LEAD_POINT_STYLES[colour] = (pg.mkPen(QColor(colour), width=1.5), pg.mkBrush(QColor(colour)))
+    return style
+
+
+def theme_key(theme: Theme) -> tuple[str, float]:
+    """What a theme changes in the poll points' pictures: the lead charts' colour and the markers' scale (a theme's
+    atlas of pictures is kept by it: PointLayer.use_atlas)."""
+    return theme.foreground, theme.marker_scale
 
 
 def add_points_item(plot: pg.PlotItem, colour: str) -> PointLayer:
@@ -1745,6 +1835,7 @@ class ChartPanel(QWidget):
     def __init__(self, parent: QWidget | None = None, theme: Theme = LIGHT) -> None:
         super().__init__(parent)
         self._theme = theme
+        self._theme_due: Theme | None = None  # a theme to apply when the charts are shown (apply_theme_when_shown)
         self._contest: Contest | None = None
         self._poll_map: Mapping[int, Poll] | None = {}  # by id; None: not built yet from _poll_list
         self._poll_list: Sequence[Poll] = ()
@@ -1850,6 +1941,7 @@ class ChartPanel(QWidget):
         self._unreleased: list[PointLayer] = []  # series whose points show_data left for later turns
         self._release_styles: dict[int, list[tuple[str, float]]] = {}  # id(layer) -> pictures still to draw first
         self._warming: list[tuple[PointLayer, list[tuple[str, float]] | None]] = []  # marker pictures to draw
+        self._ahead: list[PointLayer] | None = None  # layers whose projector pictures are still to draw (_warm_next)
         self._warm_timer = QTimer(self)
         self._warm_timer.setSingleShot(True)
         self._warm_timer.timeout.connect(self._warm_next)
@@ -1925,6 +2017,7 @@ class ChartPanel(QWidget):
         self._unreleased = []
         self._release_styles = {}
         self._warming = []
+        self._ahead = None
         for s in list(self._first.values()) + [
             x for x in (self._lead1, self._lead2_observed, self._lead2_implied) if x
         ]:
@@ -2340,7 +2433,14 @@ class ChartPanel(QWidget):
             QTimer.singleShot(0, self, self._release_next)
         else:
             self._warming = [(layer, None) for layer in self._point_layers()]
+            self._ahead = None  # (and then the projector's pictures of the points as they now are)
             self._warm_timer.start(WARM_DELAY_MS)
+
+    def _point_pens(self, layer: PointLayer, theme: Theme) -> tuple[QPen, QBrush]:
+        """A layer's point pen and fill in `theme` (apply_theme's: the lead charts' in its foreground)."""
+        if any(lead is not None and lead.layer is layer for lead in (self._lead1, self._lead2_observed)):
+            return _lead_point_style(theme.foreground)
+        return layer.item.opts["pen"], layer.item.opts["brush"]
 
     def _warm_before_release(self, layer: PointLayer, deadline: float) -> bool:
         """Draw the marker pictures a held series' points need, until `deadline`; True when all are drawn (or the
@@ -2376,7 +2476,20 @@ class ChartPanel(QWidget):
                 self._warming.pop(0)
             else:
                 self._warming[0] = (layer, styles[done:])
-        if self._warming:
+        if (
+            not self._warming
+            and self._ahead is None
+            and self._theme is not PROJECTOR
+            and len(self._poll_list) >= PREWARM_FROM
+        ):
+            self._ahead = self._point_layers()
+        # Then meeting mode's pictures (its marker sizes; the lead charts' white), into the atlas kept for it
+        # (PointLayer.use_atlas): entering finds them drawn (drawing them there was 1,400 pictures, most of its turn)
+        key, scale = theme_key(PROJECTOR), PROJECTOR.marker_scale / self._theme.marker_scale
+        while self._ahead and time.perf_counter() < deadline:
+            if self._ahead[0].warm_for(key, self._point_pens(self._ahead[0], PROJECTOR), scale, deadline):
+                self._ahead.pop(0)
+        if self._warming or self._ahead:
             # before a big contest's first average lands (expect_polls), gently: the average's worker is busy
             self._warm_timer.start(0 if self._last_data is not None else int(RELEASE_BUDGET_S * 1000))
 
@@ -2909,7 +3022,25 @@ class ChartPanel(QWidget):
         code = self._pollster_symbol.get(firm_key(pollster))
         return None if code is None else SYMBOLS[code]
 
+    def apply_theme_when_shown(self, theme: Theme) -> None:
+        """apply_theme now if the charts are on screen; if not (meeting mode opening on its answer), in a later
+        event-loop turn of its own, or as they are shown or read for an export (apply_due_theme), whichever comes
+        first: never half in one theme on screen, and the turn that enters meeting mode does not restyle charts
+        nobody sees (their markers, fonts and labels: 60-70 ms of it at 100,000 polls)."""
+        if self.isVisible():
+            self.apply_theme(theme)
+            return
+        self._theme_due = theme
+        QTimer.singleShot(0, self, self.apply_due_theme)
+
+    def apply_due_theme(self) -> None:
+        """The theme apply_theme_when_shown left for later, applied now (nothing if none is due)."""
+        theme, self._theme_due = self._theme_due, None
+        if theme is not None:
+            self.apply_theme(theme)
+
     def apply_theme(self, theme: Theme) -> None:
+        self._theme_due = None
         self._theme = theme
         self._ranges = {}  # marker sizes (part of what autorange fits) follow the theme
         for series in [*self._first.values(), self._lead1, self._lead2_observed, self._lead2_implied]:
@@ -2932,13 +3063,20 @@ class ChartPanel(QWidget):
         fg = QColor(theme.foreground)
         band = QColor(fg)
         band.setAlpha(theme.band_alpha // 2)
+        restyled: set[int] = set()
         for lead in (self._lead1, self._lead2_observed):
             if lead is not None:
                 lead.line.setPen(pg.mkPen(fg, width=theme.line_width))
-                lead.points.setPen(pg.mkPen(fg, width=1.5))
-                lead.points.setBrush(pg.mkBrush(fg))
+                pen, brush = _lead_point_style(theme.foreground)
+                if lead.points.opts["pen"] is not pen or lead.points.opts["brush"] is not brush:
+                    # (once for the item, its points' pictures found below in one pass: not once per setter)
+                    lead.points.setPen(pen, update=False)
+                    lead.points.setBrush(brush, update=False)
+                    restyled.add(id(lead.layer))
                 lead.band.setBrush(pg.mkBrush(band))
                 lead.style_forecast(fg, theme)
+        # Each series' pictures from its atlas for this theme, found once for the points handed over below
+        restyled.update(id(layer) for layer in self._point_layers() if layer.use_atlas(theme_key(theme), look_up=False))
         for legend in (self._legend_lead1, self._legend_lead2):
             legend.setBrush(
                 pg.mkBrush(
@@ -2959,6 +3097,9 @@ class ChartPanel(QWidget):
         if self._last_data is not None and self._contest is not None:
             self.show_data(*self._last_data)  # marker sizes follow the theme
             self.settle_points()  # all at once: the whole picture changes style in one step
+        for layer in self._point_layers():
+            if id(layer) in restyled and len(layer.item.data):
+                layer.item.updateSpots()  # (points not handed over again: their places in the new atlas; else free)
 
     def fit(self) -> None:
         """The whole campaign: every poll and the election day."""
@@ -3023,6 +3164,7 @@ class ChartPanel(QWidget):
         disposes of it (dispose())."""
         if key not in self.plots:
             raise KeyError(f"no chart {key!r} (choose from {', '.join(self.plots)})")
+        self.apply_due_theme()  # (an export made in meeting mode before its charts were shown)
         # Type, lines and markers grow with the picture: a 1080-line slide gets twice the screen's sizes.
         scale = max(1.0, height / 540)
         theme = replace(
@@ -3186,6 +3328,7 @@ class ChartPanel(QWidget):
         QTimer.singleShot(0, self, self._fit_legends)  # after the charts have taken their new width
 
     def showEvent(self, event: QShowEvent) -> None:
+        self.apply_due_theme()  # (before the first paint)
         super().showEvent(event)
         QTimer.singleShot(0, self, self._fit_legends)  # (heights are fitted only while shown)
 

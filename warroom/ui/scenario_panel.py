@@ -217,11 +217,16 @@ class Heatmap(QWidget):
             return
         axis = self.plot.getAxis("left")
         room = self.plot.getPlotItem().getViewBox().size().height()
+        was = axis.labelText
         for text in HEATMAP_Y_LABELS:
             if axis.labelText != text:
                 axis.setLabel(text)
             if axis.label.boundingRect().width() <= room:
-                return
+                break
+        if axis.labelText != was:
+            # pyqtgraph centres the label on the axis only when the axis is resized: a new text (or its new font)
+            # stayed where the old one was centred until then (meeting mode's "%" drawn low beside the scale)
+            axis.resizeEvent()
 
     def show_grid(
         self, grid: np.ndarray, x_now: float, y_now: float, caption: str, contour: np.ndarray | None = None

@@ -1,0 +1,169 @@
+"""Meeting mode in and out does only what the views it shows need: the projector's stylesheet restyles the stack of
+meeting views, not the hidden docks, toolbars and poll table; each theme's marker pictures are drawn once, kept in
+an atlas of their own, and found again when the theme comes back; meeting mode's are drawn ahead in idle turns for
+a big contest (issue 15: enter and leave each drew ~1,400 marker pictures and restyled every widget at 100,000
+polls, 290-310 ms of one turn)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QEvent, QObject
+
+pytestmark = pytest.mark.gui
+
+
+class _StyleChanges(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.StyleChange:
+            self.count += 1
+        return False
+
+
+@pytest.fixture
+def drawn(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every marker picture pyqtgraph draws into an atlas (its symbol, size, pen and brush)."""
+    from pyqtgraph.graphicsItems import ScatterPlotItem as scatter
+
+    pictures: list[object] = []
+    render = scatter.renderSymbol
+
+    def counted(symbol, size, pen, brush, *args, **kwargs):  # type: ignore[no-untyped-def]
+        pictures.append((symbol, size))
+        return render(symbol, size, pen, brush, *args, **kwargs)
+
+    monkeypatch.setattr(scatter, "renderSymbol", counted)
+    return pictures
+
+
+@pytest.fixture
+def prewarm_small(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The toy contest's 30 polls count as a big contest's (pictures drawn ahead)."""
+    monkeypatch.setattr("warroom.ui.charts.PREWARM_FROM", 1)
+    yield
+
+
+def test_meeting_mode_restyles_its_views_not_the_hidden_docks_and_table(room, qtbot) -> None:
+    from warroom.ui.assets import stylesheet
+
+    win = room.window
+    watcher = _StyleChanges()
+    hidden = (win.polls_pane.view, win.polls_dock, win.toolbar, win.menuBar())
+    for widget in hidden:
+        widget.installEventFilter(watcher)
+    own = win.styleSheet()
+    win.enter_presentation()
+    assert watcher.count == 0  # the poll table, its dock, the toolbar and menus were not restyled
+    assert win.stack.styleSheet() == stylesheet("projector")  # every meeting view is a page of the stack
+    assert win.stack.isAncestorOf(win.charts) and win.stack.isAncestorOf(win.stack.currentWidget())
+    win.leave_presentation()
+    assert watcher.count == 0  # nor on the way out
+    assert win.styleSheet() == own and win.stack.styleSheet() == ""
+
+
+def test_a_theme_coming_back_finds_its_marker_pictures_drawn(room, qtbot, drawn) -> None:
+    win, charts = room.window, room.window.charts
+    layers = charts._point_layers()
+    assert layers and any(len(layer.item.data) for layer in layers)
+    atlases = [layer.item.fragmentAtlas for layer in layers]
+    win.enter_presentation()
+    win.leave_presentation()
+    assert [layer.item.fragmentAtlas for layer in layers] == atlases  # the screen's own pictures, kept
+    drawn.clear()
+    win.enter_presentation()
+    qtbot.wait(20)
+    win.leave_presentation()
+    qtbot.wait(20)
+    assert drawn == []  # in and out again: every picture found, none drawn (the lead charts' drew all each time)
+    lead = charts._lead1.points
+    assert lead.opts["pen"].color().name() == "#202020"  # the screen's dark points again, not the projector's white
+    assert (lead.data["sourceRect"]["w"] > 0).all()  # every point has its picture
+
+
+def test_meeting_modes_pictures_are_drawn_ahead_in_idle_turns(prewarm_small, room, qtbot, drawn) -> None:
+    win, charts = room.window, room.window.charts
+    qtbot.waitUntil(
+        lambda: getattr(charts, "_ahead", []) == [], timeout=10000
+    )  # the idle turns drew the projector's pictures
+    win.set_presentation_views(["charts"])  # (the charts are the first view: shown at once)
+    drawn.clear()
+    win.enter_presentation()
+    assert win.stack.currentWidget() is charts
+    assert drawn == []  # found drawn: none drawn in the turn that enters
+    lead = charts._lead1.points
+    assert lead.opts["pen"].color().name() == "#ffffff"
+    assert (lead.data["sourceRect"]["w"] > 0).all()
+    win.leave_presentation()
+
+
+def test_charts_off_screen_take_the_projectors_theme_after_the_turn_that_enters(room, qtbot, monkeypatch) -> None:
+    from warroom.ui.charts import PROJECTOR
+
+    win, charts = room.window, room.window.charts
+    themes: list[object] = []
+    apply = charts.apply_theme
+    monkeypatch.setattr(charts, "apply_theme", lambda theme: (themes.append(theme), apply(theme))[-1])
+    assert win._views[0] == "answer"
+    win.enter_presentation()
+    assert themes == [] and win.stack.currentWidget() is not charts  # not restyled in the turn that enters
+    win.step_view(1)  # the charts, shown (in the same turn): in the projector's theme before they paint
+    assert win.stack.currentWidget() is charts and themes == [PROJECTOR] and charts._theme is PROJECTOR
+    win.leave_presentation()
+    themes.clear()
+    win.enter_presentation()
+    assert themes == []
+    assert win.ready_charts() is charts and themes == [PROJECTOR]  # an export reads them in the projector's theme
+    win.leave_presentation()
+    themes.clear()
+    win.enter_presentation()
+    qtbot.waitUntil(lambda: themes == [PROJECTOR])  # else in a later turn of its own
+    win.leave_presentation()
+    assert charts._theme is not PROJECTOR
+
+
+def test_the_heatmaps_left_label_is_centred_on_its_axis_whichever_text_fits(qtbot) -> None:
+    from PySide6.QtGui import QFont
+
+    from warroom.ui.scenario_panel import HEATMAP_Y_LABELS, Heatmap
+
+    heatmap = Heatmap()
+    qtbot.addWidget(heatmap)
+    heatmap.resize(600, 420)
+    heatmap.show()
+    qtbot.waitExposed(heatmap)
+    axis = heatmap.plot.getAxis("left")
+    assert axis.labelText == HEATMAP_Y_LABELS[0]
+    big = QFont()
+    big.setPointSize(40)  # (meeting mode's type: the long label no longer fits, a shorter one is shown)
+    heatmap.set_axis_font(big)
+    assert axis.labelText != HEATMAP_Y_LABELS[0]
+    # centred as pyqtgraph centres it (AxisItem.resizeEvent), not where the longer text was centred
+    centre = axis.size().height() / 2 + axis.label.boundingRect().width() / 2
+    assert axis.label.pos().y() == pytest.approx(int(centre), abs=1)
+
+
+def test_a_chart_exported_in_meeting_mode_before_its_charts_are_shown_is_in_the_projectors_colours(
+    room, qtbot, tmp_path
+) -> None:
+    from PySide6.QtGui import QImage
+
+    from warroom.ui.export import chart_to_slide
+
+    win, charts = room.window, room.window.charts
+
+    def page(name: str) -> str:  # the slide's corner: the theme's page colour
+        out = tmp_path / name
+        chart_to_slide(charts, "lead1", out, 640, 360)
+        return QImage(str(out)).pixelColor(2, 2).name()
+
+    screen = page("before.png")
+    win.enter_presentation()  # (its answer first: the charts' theme is due, not applied yet)
+    assert win.stack.currentWidget() is not charts
+    assert page("meeting.png") == "#000000"  # the projector's page, not the screen's
+    win.leave_presentation()
+    assert page("after.png") == screen != "#000000"
