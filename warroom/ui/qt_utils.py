@@ -603,6 +603,10 @@ class DecimalSpinBox(QDoubleSpinBox):
         return super().valueFromText(self._as_typed(text)) + 0.0  # (+ 0.0: "-0" is no change, never -0.0)
 
     def setValue(self, value: float) -> None:  # type: ignore[override]
+        if value == self.value() and self.hasFocus() and self.lineEdit().isModified():
+            # The figure being typed is kept: a redraw that sets the value the box already has (a teammate's poll
+            # landing re-showed the scenario) put the box's text back, and the typing was lost (Enter applied 0).
+            return
         super().setValue(value)
         self._set_problem("")  # set by the program (Qt's own calls, as the typing ends, do not come here)
 
