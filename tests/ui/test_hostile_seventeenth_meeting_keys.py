@@ -120,3 +120,33 @@ def test_the_key_that_enters_meeting_mode_leaves_it(demo, qtbot) -> None:
     assert win.presenting
     _key(qtbot, Qt.Key.Key_Escape, win)
     assert not win.presenting
+
+
+def test_a_date_being_typed_in_the_as_of_box_is_kept_when_a_teammates_poll_lands(room, qtbot) -> None:
+    """The scenario's "average on a date" box, "2024-03-1" typed: a teammate's poll landing set the box again to the
+    date it had, its text put back to "2024-03-02", so the "5" typed next was refused ("the 5 typed was not
+    taken") and the average stayed on 2 March."""
+    from warroom.ui.scenario_panel import ScenarioPanel
+
+    win = room.window
+    _settle(qtbot)
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)
+    panel = win.findChild(ScenarioPanel)
+    combo = panel.baseline_combo
+    combo.setCurrentIndex(next(i for i in range(combo.count()) if combo.itemData(i)[0] == "as_of"))
+    box = panel.baseline_date
+    box.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(box.hasFocus)
+    QTest.keyClicks(box, "2024-03-1")
+    with room.store.sessions.begin() as s:
+        repo.add_polls(s, room.poll_service.contest.id, [make_poll(28, pollster="Landed", a=30, b=50, c=20)])
+    room.poll_service.reload(external=True)
+    qtbot.waitUntil(lambda: any(p.pollster == "Landed" for p in room.poll_service.polls), timeout=10000)
+    _settle(qtbot)
+    assert box.text() == "2024-03-1"
+    QTest.keyClicks(box, "5")
+    QTest.keyClick(box, Qt.Key.Key_Return)
+    _settle(qtbot)
+    assert not box.typed_problem
+    assert panel.model.choice.as_of is not None and panel.model.choice.as_of.isoformat() == "2024-03-15"

@@ -730,6 +730,13 @@ class FormDateEdit(QDateEdit):
             self._problem = problem
             self.typed_problem_changed.emit()
 
+    def setDate(self, date: QDate) -> None:  # type: ignore[override]
+        if date == self.date() and self.hasFocus():
+            # A date being typed is kept: a redraw that sets the date the box already has (a teammate's poll
+            # landing showed the scenario again) put the text back mid-typing, and the next digit was refused.
+            return
+        super().setDate(date)
+
     def stepBy(self, steps: int) -> None:
         super().stepBy(steps)
         self._set_problem("")  # an arrow or the wheel set the date shown
