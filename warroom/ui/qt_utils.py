@@ -591,6 +591,10 @@ class DecimalSpinBox(QDoubleSpinBox):
         return state, shown, at
 
     def fixup(self, text: str) -> str:
+        if self._exponent(text)[0] == QValidator.State.Intermediate:  # "1e" then Enter: Qt shows the value before
+            self._set_problem(
+                f"{self._body(text)!r} has no exponent after its e: check the figure shown and type it again"
+            )
         end = self._end_passed(self._as_typed(text))
         if end is not None:
             return f"{self.prefix()}{self.textFromValue(end)}{self.suffix()}"
