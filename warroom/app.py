@@ -723,65 +723,143 @@ def open_with_recovery(
     ask: Callable[[str, str], bool] = _ask_yes_no,
     tell: Callable[[str, str], None] = _tell,
 ) -> OpenStore | None:
-    """Open the store; on a damaged file offer the newest backup (as a copy), never touching the original."""
-    from warroom.bootstrap import open_store
-    from warroom.store.db import backups_of
+    """Open the store; on a damaged file offer the newest backup (as a copy), never touching the original.
 
+    A store file that is not there but was opened here before (its automatic backups are kept) is not made a new
+    store: its folder may be a network drive or a disk not connected now, and a new store seeded with the demo
+    races was made in its place without a word, the team's polls seemingly gone. The newest backup is named and
+    offered as a copy instead. A store that cannot be reached says where its newest backup is, or, for a
+    server's store, where the changes not saved to it are kept.
+    """
+    from warroom.bootstrap import backups_of_target, gone_since_opened, open_store
+
+    gone = gone_since_opened(target, paths.backup_dir) if not _is_own_store(target, paths) else None
+    if gone is not None:
+        text = gone[0].upper() + gone[1:]
+        backup = backups_of_target(target, paths.backup_dir)[0]
+        return _offer_backup(backup, text, "warroom: the poll store is not there", paths, ask, tell)
     try:
         return open_store(target, backup_dir=paths.backup_dir)
     except StoreError as exc:
-        backups = backups_of(Path(str(target)), paths.backup_dir) if exc.kind == "corrupt" else []
+        backups = backups_of_target(target, paths.backup_dir) if exc.kind == "corrupt" else []
         text = f"{exc}\n\n{exc.where}" if exc.where else str(exc)
         if not backups:
-            tell("warroom: cannot open the poll store", text)
+            tell("warroom: cannot open the poll store", text + _ways_back(target, exc, paths))
             return None
-        restored = paths.data_dir / f"restored-{backups[0].name}"
-        # A copy of this backup restored at an earlier start may hold work done in it since: it is opened as it
-        # is, never written over (the same backup copied over it lost every poll added there without a word).
-        earlier = restored.exists() or restored.is_symlink()
-        question = (
-            f"{text}\n\nA copy of the newest automatic backup ({backups[0].name}) was restored before and may hold "
-            f"work done in it since. Open that copy?\n{restored}"
-            if earlier
-            else f"{text}\n\nOpen a copy of the newest automatic backup instead?\n{backups[0].name}"
-        )
-        if not ask("warroom: the poll store is damaged", question):
-            return None
-        if not earlier:
-            import shutil
+        return _offer_backup(backups[0], text, "warroom: the poll store is damaged", paths, ask, tell)
 
-            # owner-only like every store, never through a link or over a file planted meanwhile, and put in place
-            # whole (a copy cut short by a kill would be taken for the restored one at the next start)
-            partial = restored.with_name(f".{restored.name}.partial")
-            try:
-                with contextlib.suppress(FileNotFoundError):
-                    partial.unlink()
-                fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
-                with os.fdopen(fd, "wb") as out, backups[0].open("rb") as src:
-                    shutil.copyfileobj(src, out)
-                    out.flush()
-                    os.fsync(out.fileno())
-                try:
-                    os.link(partial, restored)  # fails if a file appeared there meanwhile: never written over
-                    partial.unlink()
-                except OSError as no_link:
-                    if no_link.errno == errno.EEXIST or restored.exists() or restored.is_symlink():
-                        raise
-                    os.replace(partial, restored)  # a disk without hard links (FAT, exFAT)
-            except OSError as copy_error:
-                with contextlib.suppress(OSError):
-                    partial.unlink()
-                tell(
-                    "warroom: cannot restore the backup",
-                    f"The backup could not be copied into {paths.data_dir}: {copy_error.strerror or copy_error}. "
-                    f"Nothing was changed; copy {backups[0]} somewhere writable and open it with --db.",
-                )
-                return None
+
+def _is_own_store(target: str | Path, paths: AppPaths) -> bool:
+    """Whether `target` is the data folder's own store (made afresh when deleted, as at a first start)."""
+    return isinstance(target, Path) and os.path.abspath(target) == os.path.abspath(paths.database)
+
+
+UNREACHED_KINDS = frozenset({"unreachable", "io", "missing"})
+"""Store errors at a start after which the user is told where a way back is kept (`_ways_back`)."""
+
+
+def _written(file: Path) -> str:
+    """When a file was last written, as a person reads it ("2026-12-01 14:05")."""
+    from datetime import datetime
+
+    try:
+        return datetime.fromtimestamp(file.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+    except OSError:
+        return "at a time that cannot be read"
+
+
+def _ways_back(target: str | Path, exc: StoreError, paths: AppPaths) -> str:
+    """What a store that cannot be reached at a start leaves within reach, in words ("" when nothing is said):
+    a SQLite file's newest automatic backup, and the changes not saved to the store kept in the data folder."""
+    from warroom.bootstrap import backups_of_target
+    from warroom.store.db import is_url
+    from warroom.store.recovery import RECOVERY_FILE_NAME, read_unsaved
+
+    if exc.kind not in UNREACHED_KINDS:
+        return ""
+    out = ""
+    backups = backups_of_target(target, paths.backup_dir)
+    if backups:
+        out += (
+            f"\n\nIts newest automatic backup, written {_written(backups[0])}, is\n{backups[0]}\n"
+            "To work from it meanwhile, copy it and start warroom with --db on the copy."
+        )
+    elif is_url(str(target)) and not str(target).strip().casefold().startswith("sqlite"):
+        out += (
+            "\n\nwarroom keeps no copy of a server's store: its administrator's backups are the way back. "
+            "Without --db, warroom opens your own store on this computer."
+        )
+    unsaved = paths.data_dir / RECOVERY_FILE_NAME
+    try:
+        kept = read_unsaved(unsaved, exc.where) if exc.where else []
+    except ValueError:
+        kept = []
+    if kept:
+        out += (
+            f"\n\n{len(kept)} change{'' if len(kept) == 1 else 's'} not saved to this store "
+            f"{'is' if len(kept) == 1 else 'are'} kept in {unsaved} and offered again when it opens."
+        )
+    return out
+
+
+def _offer_backup(
+    backup: Path,
+    text: str,
+    title: str,
+    paths: AppPaths,
+    ask: Callable[[str, str], bool],
+    tell: Callable[[str, str], None],
+) -> OpenStore | None:
+    """Ask whether to open a copy of `backup` (put in the data folder once, never written over) and open it."""
+    from warroom.bootstrap import open_store
+
+    restored = paths.data_dir / f"restored-{backup.name}"
+    # A copy of this backup restored at an earlier start may hold work done in it since: it is opened as it
+    # is, never written over (the same backup copied over it lost every poll added there without a word).
+    earlier = restored.exists() or restored.is_symlink()
+    question = (
+        f"{text}\n\nA copy of the newest automatic backup ({backup.name}) was restored before and may hold "
+        f"work done in it since. Open that copy?\n{restored}"
+        if earlier
+        else f"{text}\n\nOpen a copy of the newest automatic backup instead?\n{backup.name}"
+    )
+    if not ask(title, question):
+        return None
+    if not earlier:
+        import shutil
+
+        # owner-only like every store, never through a link or over a file planted meanwhile, and put in place
+        # whole (a copy cut short by a kill would be taken for the restored one at the next start)
+        partial = restored.with_name(f".{restored.name}.partial")
         try:
-            return open_store(restored, backup_dir=paths.backup_dir)
-        except StoreError as exc2:
-            tell("warroom", f"The backup could not be opened either: {exc2}")
+            with contextlib.suppress(FileNotFoundError):
+                partial.unlink()
+            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+            with os.fdopen(fd, "wb") as out, backup.open("rb") as src:
+                shutil.copyfileobj(src, out)
+                out.flush()
+                os.fsync(out.fileno())
+            try:
+                os.link(partial, restored)  # fails if a file appeared there meanwhile: never written over
+                partial.unlink()
+            except OSError as no_link:
+                if no_link.errno == errno.EEXIST or restored.exists() or restored.is_symlink():
+                    raise
+                os.replace(partial, restored)  # a disk without hard links (FAT, exFAT)
+        except OSError as copy_error:
+            with contextlib.suppress(OSError):
+                partial.unlink()
+            tell(
+                "warroom: cannot restore the backup",
+                f"The backup could not be copied into {paths.data_dir}: {copy_error.strerror or copy_error}. "
+                f"Nothing was changed; copy {backup} somewhere writable and open it with --db.",
+            )
             return None
+    try:
+        return open_store(restored, backup_dir=paths.backup_dir)
+    except StoreError as exc2:
+        tell("warroom", f"The backup could not be opened either: {exc2}")
+        return None
 
 
 def _no_display() -> bool:

@@ -20,6 +20,7 @@ from warroom.store.db import (
     WRITE_LOCK_OPTION,
     StoreError,
     backup_sqlite,
+    backups_of,
     hand_edits,
     in_memory,
     is_older_store,
@@ -120,6 +121,42 @@ def _sqlite_file_of(target: str | Path) -> Path | None:
     if database.startswith("file:"):  # SQLite's URI: file:/abs, file:///abs or file:rel, %-escaped
         return Path(unquote(urlsplit(database).path))
     return Path(database)
+
+
+def backups_of_target(target: str | Path, backup_dir: Path) -> list[Path]:
+    """The automatic backups of the SQLite file `target` opens, however it is written, newest first (none for a
+    server's store, which warroom does not back up)."""
+    path = _sqlite_file_of(target)
+    return [] if path is None else backups_of(path, backup_dir)
+
+
+def store_file_gone(target: str | Path) -> Path | None:
+    """The SQLite file `target` opens when nothing is there (None: it is there, or the store is a server's)."""
+    path = _sqlite_file_of(target)
+    return path if path is not None and not os.path.lexists(path) else None
+
+
+def gone_since_opened(target: str | Path, backup_dir: Path) -> str | None:
+    """What to say of a SQLite store file that is not there but was opened here before (its automatic backups
+    are kept), naming its newest backup; None when it is there, or was never opened here (a new store).
+
+    Its folder may be a network drive or a disk not connected now: a verb that writes, or the app, made a new
+    store seeded with the demo races in its place without a word (at the mount point, or making the folders), and
+    the team's polls seemed gone; an import went into the new store."""
+    gone = store_file_gone(target)
+    backups = backups_of_target(target, backup_dir) if gone is not None else []
+    if gone is None or not backups:
+        return None
+    try:
+        written = time.strftime("%Y-%m-%d %H:%M", time.localtime(backups[0].stat().st_mtime))
+    except OSError:
+        written = "at a time that cannot be read"
+    return (
+        f"the poll store {gone} is not there, but it was opened here before: its folder may be on a network drive "
+        f"or a disk that is not connected now; nothing was made there. Its newest automatic backup, written "
+        f"{written}, is {backups[0]} (to start a new store at that path instead, move its backups away first: "
+        f"{backups[0].parent})"
+    )
 
 
 def _refuse_a_tilde_in_a_url(target: str | Path) -> None:

@@ -275,12 +275,15 @@ def open_for_cli(args: argparse.Namespace, *, seed: bool = True, create: bool = 
     table) is refused unless the verb writes (`create`: an import, a new contest): a mistyped path given to a verb
     that only reads (`contests`, `average`, `render`...) made its folders and a new store seeded with the demo races,
     without a word, and showed the demo as if it were the team's (one rule, `bootstrap.open_store(create=False)`)."""
-    from warroom.bootstrap import NoStoreThere, open_store
+    from warroom.bootstrap import NoStoreThere, gone_since_opened, open_store
 
     paths = paths_of(args)
     target = args.db or paths.database
     if not args.db:
         paths.ensure()
+    gone = gone_since_opened(target, paths.backup_dir) if args.db else None
+    if gone is not None:  # (an unmounted team drive: an import made a new store in its place)
+        raise CliError(f"--db {args.db}: {gone}")
     try:
         # the user's own default store is made at its first use, by any verb
         opened = open_store(target, backup_dir=paths.backup_dir, seed=seed, create=create or not args.db)

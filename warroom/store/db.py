@@ -1225,6 +1225,9 @@ def translate(exc: BaseException, engine: Engine | None = None, *, path: Path | 
     low = text.lower()
     if isinstance(exc, StoreError):
         return exc
+    refused = _server_refused_login(text)  # first: a name it quotes ("locked_polls") is no word of the fault
+    if refused is not None:
+        return StoreError(refused, where=where, kind="missing" if "no database" in refused else "error")
     if engine is not None and engine in _OPENED_ON_FULL_DISK and ("readonly" in low or "read-only" in low):
         return StoreError(
             "the disk is full, so the poll store was opened for reading only: nothing was saved; free some space "
@@ -1366,6 +1369,46 @@ def translate(exc: BaseException, engine: Engine | None = None, *, path: Path | 
     if isinstance(exc, (OperationalError, DBAPIError)):
         return StoreError(f"the poll store failed: {text}", where=where)
     return StoreError(f"the poll store failed: {text}", where=where)
+
+
+def _server_refused_login(text: str) -> str | None:
+    """What a PostgreSQL server's refusal at login means, in words (None: the text is no such refusal).
+
+    The driver's own text ("connection failed: connection to server at "127.0.0.1", port 5432 failed: FATAL:
+    database "polls" does not exist") was shown as it was, and a database or role name holding "locked", "busy",
+    "readonly" or "permission" was read as that fault ("the poll store is busy")."""
+    if "fatal:" not in text.lower():
+        return None
+    fatal = text[text.lower().rindex("fatal:") + len("fatal:") :].strip().splitlines()[0]
+    found = re.fullmatch(r'database "(.*)" does not exist', fatal)
+    if found is not None:
+        name = found.group(1)
+        return (
+            f"the store's server has no database named {name!r}: check the database's name at the end of the "
+            "store's URL (a mistyped name?); nothing was made or changed. A new team store's database is made "
+            f"first on the server (createdb {name}, or CREATE DATABASE by its administrator); warroom then sets "
+            "it up at its first start"
+        )
+    found = re.fullmatch(r'role "(.*)" does not exist', fatal)
+    if found is not None:
+        return (
+            f"the store's server has no user (role) named {found.group(1)!r}: check the user name in the store's "
+            "URL, or ask the server's administrator to make it; nothing was changed"
+        )
+    found = re.fullmatch(r'password authentication failed for user "(.*)"', fatal)
+    if found is not None:
+        return (
+            f"the store's server refused the password for user {found.group(1)!r}: check the password in the "
+            "store's URL (or in ~/.pgpass); nothing was changed"
+        )
+    found = re.fullmatch(r'no pg_hba\.conf entry for host "([^"]*)", user "([^"]*)", database "([^"]*)".*', fatal)
+    if found is not None:
+        return (
+            f"the store's server does not let user {found.group(2)!r} connect to database {found.group(3)!r} from "
+            f"this computer ({found.group(1)}): its administrator allows it in the server's pg_hba.conf; nothing "
+            "was changed"
+        )
+    return None
 
 
 def _unwritable(path: Path | None) -> bool:

@@ -48,7 +48,14 @@ from warroom.core.types import (
     Party,
     Rules,
 )
-from warroom.ui.qt_utils import DiscardGuard, FormDateEdit, FormNumberBox, plain_label, signals_blocked
+from warroom.ui.qt_utils import (
+    DiscardGuard,
+    FormDateEdit,
+    FormNumberBox,
+    plain_label,
+    signals_blocked,
+    typed_problems,
+)
 
 CAND_COLUMNS = ("Name", "Short name", "Party code", "Colour", "Withdrawn")
 PARTY_COLUMNS = ("Code", "Name", "Colour")
@@ -276,6 +283,9 @@ class ContestDialog(QDialog):
             self.second.dateChanged,
             self.election.typed_problem_changed,
             self.second.typed_problem_changed,
+            self.majority.typed_problem_changed,
+            self.preferences.typed_problem_changed,
+            self.threshold.typed_problem_changed,
             self.candidates.itemChanged,
             self.parties.itemChanged,
             self.notes.textChanged,
@@ -375,6 +385,9 @@ class ContestDialog(QDialog):
         problem = self._rules()[1]
         if problem:
             out.append(f"rules: {problem}")
+        if self.rules_box.isChecked():
+            boxes = ((self.majority, "majority"), (self.preferences, "preferences"), (self.threshold, "threshold"))
+            out += typed_problems((box, f"rules: {field}") for box, field in boxes)  # (only those enabled)
         kept = {c.code for c in contest.candidates}
         # A stored candidate's row with its name emptied is no removal (only Remove candidate removes one): left
         # out of the contest, they were deleted from the store on OK without a word.

@@ -617,7 +617,7 @@ class _SvgWriter:
                 f'transform="matrix({_num(t.m11())},{_num(t.m12())},{_num(t.m21())},{_num(t.m22())},'
                 f'{_num(t.dx())},{_num(t.dy())})" x="0" y="0"'
             )
-        body = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        body = _xml_text(text)
         element = f'<text {place} {style} text-anchor="{anchor}" {self._colour("fill", colour)} xml:space="preserve">{body}</text>'
         # A clip path is read in the user space of the element that refers to it, i.e. after its own transform:
         # a group around the text keeps the clip in chart pixels.
@@ -632,7 +632,7 @@ class _SvgWriter:
             f'<clipPath id="{cid}"><rect x="{_num(x)}" y="{_num(y)}" width="{_num(w)}" height="{_num(h)}"/></clipPath>'
             for (x, y, w, h), cid in self.clips.items()
         )
-        safe = title.replace("&", "&amp;").replace("<", "&lt;")
+        safe = _xml_text(title)  # (">" too: a name's "]]>" in a title made the file no XML at all)
         return (
             '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
             f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{_num(width)}" height="{_num(height)}"'
@@ -642,6 +642,17 @@ class _SvgWriter:
             + "\n".join(self.body)
             + "\n</svg>\n"
         )
+
+
+def _xml_text(text: str) -> str:
+    """`text` as the content of an SVG element: its markup characters escaped ("]]>" may not stand in XML content,
+    so ">" is escaped too), and any character XML 1.0 cannot hold written as U+FFFD."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _NOT_XML.sub("\ufffd", escaped)
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""Characters XML 1.0 has no place for (its Char production): a parser refuses the whole file at the first."""
 
 
 def _pen_copy(pen: QPen | None) -> QPen | None:

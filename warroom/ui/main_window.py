@@ -9,6 +9,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+import shiboken6
 from PySide6.QtCore import (
     QByteArray,
     QEvent,
@@ -901,6 +902,8 @@ class MainWindow(QMainWindow):
         self._dock_state = self.saveState()
         self._was_maximized = self.isMaximized()
         self._normal_rect = self.geometry()  # Esc gives back exactly this window
+        # and the focus where it was (it was left on no widget at all: a keyboard user lost their place)
+        self._focus_before = QApplication.focusWidget()
         self.polls_dock.hide()
         self.scenario_dock.hide()
         self.menuBar().hide()
@@ -941,6 +944,13 @@ class MainWindow(QMainWindow):
         self.restoreState(self._dock_state)
         if not self._was_maximized:
             self.setGeometry(self._normal_rect)
+        before = getattr(self, "_focus_before", None)
+        if before is not None and not shiboken6.isValid(before):
+            before = None  # (deleted meanwhile: a race's panel built again)
+        if before is not None and self.isAncestorOf(before) and before.isVisibleTo(self) and before.isEnabled():
+            before.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif (now := QApplication.focusWidget()) is None or not now.isVisible():
+            self.focusNextChild()  # (the widget focused before went meanwhile: the window's first tab stop)
 
     def step_view(self, step: int) -> None:
         if not self.presenting:
@@ -1690,6 +1700,9 @@ class MainWindow(QMainWindow):
             self.toggle_presentation,
             "Full screen, large type, for projecting in a meeting (Esc leaves)",
         )
+        # On the window too: meeting mode hides the menu bar and the toolbar, and a shortcut of an action only they
+        # hold is dead while they are hidden (F11 did not leave meeting mode, as it enters it).
+        self.addAction(self.action_present)
         self.action_present.setIcon(icon("present"))
         self.action_present.setProperty("icon_name", "present")
         self.scenario_menu = bar.addMenu("&Scenario")

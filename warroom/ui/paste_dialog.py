@@ -115,6 +115,7 @@ class PasteDialog(QDialog):
             "Dates in the table written without a year (\u201c28\u201330 Apr\u201d) are read in this year"
         )
         self.year.valueChanged.connect(self._refresh)
+        self.year.typed_problem_changed.connect(self._refresh)
         year_row = QHBoxLayout()
         year_label = QLabel("&Year of dates written without one:")
         year_label.setBuddy(self.year)
@@ -162,6 +163,12 @@ class PasteDialog(QDialog):
         self.result_parse = None
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
         year = round(self.year.value())
+        if self.year.typed_problem:
+            self._request = 0  # an older mapping's answer is dropped
+            self.summary.setText(
+                f"Nothing can be imported yet: the year of dates written without one: {self.year.typed_problem}"
+            )
+            return
         if year not in YEARS:
             self._request = 0  # an older mapping's answer is dropped
             self.summary.setText(

@@ -8,6 +8,7 @@ from datetime import date
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QCompleter,
@@ -38,7 +39,15 @@ from warroom.core.types import (
     firm_spellings,
 )
 from warroom.core.validation import TEXT_LIMITS
-from warroom.ui.qt_utils import DecimalSpinBox, DiscardGuard, FormDateEdit, FormNumberBox, literal_tip, plain_label
+from warroom.ui.qt_utils import (
+    DecimalSpinBox,
+    DiscardGuard,
+    FormDateEdit,
+    FormNumberBox,
+    literal_tip,
+    plain_label,
+    typed_problems,
+)
 
 BLANK = -1.0  # spin-box value shown as "–": the poll did not publish this figure
 MOST_DECIMALS = 4  # a figure given with more is shown to four places (and kept exactly while left untouched)
@@ -375,11 +384,23 @@ class PollDialog(QDialog):
         if self.has_published.isChecked():
             dates.append((self.published, "published"))
         problems = [f"{field}: {box.typed_problem}" for box, field in dates if box.typed_problem]
+        problems += typed_problems(self._number_boxes())
         problems += self._check(self.poll())
         if problems:
             self.problems.setText("Cannot save yet:\n• " + "\n• ".join(problems))
             return
         super().accept()
+
+    def _number_boxes(self) -> list[tuple[QAbstractSpinBox, str]]:
+        """Each number box with the field name the poll's check gives its figure (a key it refused is named so)."""
+        boxes: list[tuple[QAbstractSpinBox, str]] = [(self.sample, "sample_size")]
+        for name, group in (("first", self.first), ("second", self.second), ("party", self.party)):
+            boxes += [(box, f"{name}:{code}") for code, box in group.items()]
+        for row in range(self.transfers.rowCount()):
+            frm, to, value = (self.transfers.cellWidget(row, c) for c in range(3))
+            if isinstance(frm, QComboBox) and isinstance(to, QComboBox) and isinstance(value, QAbstractSpinBox):
+                boxes.append((value, f"transfer:{frm.currentData()}->{to.currentData()}"))
+        return boxes
 
     def _on_value_changed(self) -> None:
         total = sum(b.value() for b in self.first.values() if b.value() > BLANK)

@@ -8,7 +8,7 @@ import math
 import re
 import signal
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
 from functools import partial
@@ -469,6 +469,10 @@ def signals_blocked(obj: QObject) -> Iterator[None]:
         obj.blockSignals(previous)
 
 
+_EXPONENT = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)[eE](?:[+-]?\d*)")
+"""A figure written with an exponent, its exponent perhaps still being typed ("1e", "4.5E-")."""
+
+
 class DecimalSpinBox(QDoubleSpinBox):
     """A QDoubleSpinBox that reads a decimal typed with either separator, whatever the locale.
 
@@ -484,9 +488,60 @@ class DecimalSpinBox(QDoubleSpinBox):
         stops_at_ends: a finite value typed past an end is set to that end when the typing is done (a lever's
             field: "101" sets 100 %, as the slider stops there); Qt refused the key that passed the end, so
             "101" set 10 %.
+        typed_problem: a key typed and not taken, in words ("" when the figure shown is the one typed). Qt's box
+            refused every letter without a word and kept the rest: "1e2" was 12, "12a5" 125. A number written
+            with an exponent ("1e2", "4.5E1") is read as the number it is (100, 45); any other key the box
+            cannot take is named here until the figure is typed again (from an empty field or over all of it)
+            or set by the arrows or the program, for a form to refuse naming the field (`typed_problems`).
+
+    Signals:
+        typed_problem_changed: `typed_problem` changed.
     """
 
+    typed_problem_changed = Signal()
     stops_at_ends = False
+    _problem = ""
+    _shown = ""
+    _anew = False  # the key on its way replaces the whole figure (or the field is empty)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.lineEdit().installEventFilter(self)  # keys sent to the line itself (an input method)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.lineEdit() and event.type() in (QEvent.Type.KeyPress, QEvent.Type.InputMethod):
+            self._note_key()
+        return super().eventFilter(watched, event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        self._note_key()  # (the box hands its keys to its line directly, past the line's event filter)
+        super().keyPressEvent(event)
+
+    def _note_key(self) -> None:
+        line = self.lineEdit()
+        body = self._body(line.text())
+        self._anew = not body or (line.hasSelectedText() and body in line.selectedText())
+
+    @property
+    def typed_problem(self) -> str:
+        return self._problem
+
+    def _set_problem(self, problem: str) -> None:
+        if problem != self._problem:
+            self._problem = problem
+            self.typed_problem_changed.emit()
+
+    def _exponent(self, text: str) -> tuple[QValidator.State, float]:
+        """How a figure written with an exponent reads: (Invalid, nan) when the text is no such figure."""
+        body = self._body(text.replace("\u2212", "-"))
+        if _EXPONENT.fullmatch(body) is None:
+            return QValidator.State.Invalid, math.nan
+        if body[-1] in "eE+-":
+            return QValidator.State.Intermediate, math.nan  # "1e", "1e-": the exponent still being typed
+        value = float(body.replace(",", "."))
+        if not math.isfinite(value) or round(value, self.decimals()) != value:
+            return QValidator.State.Invalid, math.nan  # more places than the box takes ("1.5e0" in a whole box)
+        return QValidator.State.Acceptable, value + 0.0
 
     def _as_typed(self, text: str) -> str:
         text = text.replace("\u2212", "-")
@@ -507,6 +562,9 @@ class DecimalSpinBox(QDoubleSpinBox):
         if not self.stops_at_ends:
             return None
         value, ok = self.locale().toDouble(self._body(text))
+        if not ok:
+            state, value = self._exponent(text)
+            ok = state == QValidator.State.Acceptable
         if not ok or not math.isfinite(value):
             return None
         if value > self.maximum():
@@ -514,20 +572,86 @@ class DecimalSpinBox(QDoubleSpinBox):
         return self.minimum() if value < self.minimum() else None
 
     def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
+        answer = self._validate(text, pos)
+        self._note_typing(answer[1], answer[0])
+        return answer
+
+    def _validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
         typed = self._as_typed(text)
         state, shown, at = super().validate(typed, pos)
         if state == QValidator.State.Invalid and self._end_passed(typed) is not None:
             return QValidator.State.Intermediate, typed, pos
+        if state == QValidator.State.Invalid:
+            written, value = self._exponent(text)
+            if written == QValidator.State.Acceptable and not self.minimum() <= value <= self.maximum():
+                written = QValidator.State.Invalid  # (a box that stops at its ends took it above)
+            if written != QValidator.State.Invalid:
+                return written, text, pos
+            return state, text, pos
         return state, shown, at
 
     def fixup(self, text: str) -> str:
+        if self._exponent(text)[0] == QValidator.State.Intermediate:  # "1e" then Enter: Qt shows the value before
+            self._set_problem(
+                f"{self._body(text)!r} has no exponent after its e: check the figure shown and type it again"
+            )
         end = self._end_passed(self._as_typed(text))
         if end is not None:
             return f"{self.prefix()}{self.textFromValue(end)}{self.suffix()}"
         return super().fixup(text)
 
     def valueFromText(self, text: str) -> float:
+        written, value = self._exponent(text)
+        if written == QValidator.State.Acceptable:
+            return value
         return super().valueFromText(self._as_typed(text)) + 0.0  # (+ 0.0: "-0" is no change, never -0.0)
+
+    def setValue(self, value: float) -> None:  # type: ignore[override]
+        if value == self.value() and self.hasFocus() and self.lineEdit().isModified():
+            # The figure being typed is kept: a redraw that sets the value the box already has (a teammate's poll
+            # landing re-showed the scenario) put the box's text back, and the typing was lost (Enter applied 0).
+            return
+        super().setValue(value)
+        self._set_problem("")  # set by the program (Qt's own calls, as the typing ends, do not come here)
+
+    def stepBy(self, steps: int) -> None:
+        super().stepBy(steps)
+        self._set_problem("")  # an arrow or the wheel set the figure shown
+
+    def _note_typing(self, text: str, state: QValidator.State) -> None:
+        """Name what a refused key (or paste) would have put in; forget it when the figure is typed again.
+
+        Qt's line edit has already put the candidate `text` in when it asks, and takes it back when refused, so the
+        text shown before is kept here (`_shown`)."""
+        shown = self._shown
+        if text == shown and not (self._anew and state != QValidator.State.Invalid):
+            return
+        start = 0
+        while start < min(len(text), len(shown)) and text[start] == shown[start]:
+            start += 1
+        end = 0
+        while end < min(len(text), len(shown)) - start and text[-1 - end] == shown[-1 - end]:
+            end += 1
+        if state != QValidator.State.Invalid:
+            if self._anew or not self._body(text):
+                self._set_problem("")  # typed again from an empty field or over all of it
+            self._shown = text
+            return
+        put = text[start : len(text) - end]
+        refused = "".join(ch for ch in put if ch.isprintable() and not ch.isspace())
+        if refused and refused not in self.prefix() + self.suffix() and not self._problem:  # (the first is named)
+            self._set_problem(f"{refused!r} typed was not taken: check the figure shown and type it again")
+
+
+def typed_problems(boxes: Iterable[tuple[QAbstractSpinBox, str]]) -> list[str]:
+    """ "FIELD: what was typed and not taken" for each box that holds such a problem (`DecimalSpinBox`,
+    `FormDateEdit`), in the order given: a form refuses to save until each is typed again."""
+    out = []
+    for box, field in boxes:
+        problem = getattr(box, "typed_problem", "")
+        if problem and box.isEnabled():
+            out.append(f"{field}: {problem}")
+    return out
 
 
 FORM_TYPING_LIMIT = 999_999_999_999_999
@@ -559,12 +683,12 @@ class FormNumberBox(DecimalSpinBox):
             return self.zero_text
         return super().textFromValue(value)
 
-    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
+    def _validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
         body = self._body(text)
         if self.zero_text and body and self.zero_text.casefold().startswith(body.casefold()):
             whole = body.casefold() == self.zero_text.casefold()
             return (QValidator.State.Acceptable if whole else QValidator.State.Intermediate), text, pos
-        return super().validate(text, pos)
+        return super()._validate(text, pos)
 
     def valueFromText(self, text: str) -> float:
         if self.zero_text and self._body(text).casefold() == self.zero_text.casefold():
@@ -609,6 +733,13 @@ class FormDateEdit(QDateEdit):
         if problem != self._problem:
             self._problem = problem
             self.typed_problem_changed.emit()
+
+    def setDate(self, date: QDate) -> None:  # type: ignore[override]
+        if date == self.date() and self.hasFocus():
+            # A date being typed is kept: a redraw that sets the date the box already has (a teammate's poll
+            # landing showed the scenario again) put the text back mid-typing, and the next digit was refused.
+            return
+        super().setDate(date)
 
     def stepBy(self, steps: int) -> None:
         super().stepBy(steps)
