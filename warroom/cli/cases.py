@@ -235,9 +235,9 @@ def run_two_round_scenario(store: Any, contest: Contest, args: argparse.Namespac
             today = two_round_case(
                 campaign, matchup=(scenario.a, scenario.b), hypothesis=saved.hypothesis, proxies=proxies_for(contest)
             )
-            note = two_round_freshness(saved, today)
+            note = two_round_freshness(saved, today, contest=contest)
         except PipelineError as exc:
-            note = two_round_freshness(saved, None, str(exc))
+            note = two_round_freshness(saved, None, str(exc), contest=contest)
     else:
         if not campaign.notices:
             raise ValueError(
@@ -256,7 +256,7 @@ def run_two_round_scenario(store: Any, contest: Contest, args: argparse.Namespac
     name, saved_at = (saved.name, saved.saved_at) if saved is not None else ("", "")
     if args.save:
         try:
-            made = save_two_round(args.save, case, changed)
+            made = save_two_round(args.save, case, changed, contest=contest)
         except PipelineError as exc:
             raise ValueError(str(exc)) from None
         store_case(store, contest, made.name, TWO_ROUND, made.to_dicts())

@@ -566,6 +566,8 @@ class SavedTwoRound:
         error: the projection's uncertainty as it was (polling sd, each electorate's transfer sd).
         electorate: whose voters the break-even question was about.
         saved_at: when it was saved (ISO 8601, local time).
+        codes: first-round name -> the race's candidate code when saved (`two_round_codes`), so a finalist
+            renamed since is still known (empty in cases saved before it was kept: matched by name then).
     """
 
     name: str
@@ -576,6 +578,7 @@ class SavedTwoRound:
     error: TwoRoundError = field(default_factory=TwoRoundError)
     electorate: str = ""
     saved_at: str = ""
+    codes: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def baseline_label(self) -> str:
@@ -609,6 +612,7 @@ class SavedTwoRound:
                 "error": {"polling_sd": self.error.polling_sd, "transfer_sd": dict(self.error.transfer_sd)},
                 "electorate": self.electorate,
                 "saved_at": self.saved_at,
+                "codes": dict(self.codes),
             },
             two_round_settings_to_dict(self.scenario),
         )
@@ -642,6 +646,9 @@ class SavedTwoRound:
             electorate = str(record.get("electorate") or "")
             if electorate and electorate not in first.electorates():
                 raise ValueError(f"electorate {electorate!r} is not one of the first round's")
+            codes = _texts(record.get("codes"), "codes")
+            if any(k not in first.votes for k in codes):
+                raise ValueError("codes must name first-round candidates only")
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise PipelineError(f"saved scenario {name!r}: {str(exc).strip(chr(39) + chr(34))}") from None
         return cls(
@@ -653,7 +660,46 @@ class SavedTwoRound:
             error,
             electorate,
             str(record.get("saved_at", "")),
+            codes,
         )
+
+
+def two_round_codes(first: FirstRound, contest: Contest | None) -> dict[str, str]:
+    """First-round name -> the race's candidate code, for the names the race's candidates have (the two-round
+    rule that ties a poll's name to a candidate: `name_key`, accents, case and hyphens aside)."""
+    known = {name_key(c.name): c.code for c in contest.candidates} if contest is not None else {}
+    return {name: known[name_key(name)] for name in first.votes if name_key(name) in known}
+
+
+def two_round_changes(saved: SavedTwoRound, contest: Contest | None) -> str:
+    """What changed in the race's candidates since a two-round case was saved ("" when nothing did), in the
+    runoff case's words (`core.pipeline.contest_changes`): "Since it was saved: Marine Le Pen is now Marine
+    Le Pen-Aliot; Valérie Pécresse is no longer a candidate; Emmanuel Macron has withdrawn." The case keeps the
+    names it saved. A case saved before its candidates' codes were kept is matched by name: a finalist no
+    candidate is now called is said so."""
+    if contest is None:
+        return ""
+    now = {c.code: c for c in contest.candidates}
+    finalists = (saved.scenario.a, saved.scenario.b)
+    if saved.codes:
+        then = {code: name for name, code in saved.codes.items()}
+        # the two-round views read names as the polls spell them (`name_key`): a respelling that reads alike
+        # ("Eric" for "Éric") renames no one
+        said = names_changed(
+            then,
+            {
+                code: then[code] if name_key(c.name) == name_key(then.get(code, "")) else c.name
+                for code, c in now.items()
+            },
+            then,
+        )
+        who = {name: now.get(code) for name, code in saved.codes.items()}
+    else:
+        by_key = {name_key(c.name): c for c in contest.candidates}
+        who = {name: by_key.get(name_key(name)) for name in finalists}
+        said = [f"no candidate of the race is now called {bidi_isolated(n)}" for n in finalists if who[n] is None]
+    said += [f"{bidi_isolated(n)} has withdrawn" for n in finalists if (c := who.get(n)) is not None and c.withdrawn]
+    return f"Since it was saved: {'; '.join(said)}." if said else ""
 
 
 def save_two_round(
@@ -663,8 +709,10 @@ def save_two_round(
     *,
     electorate: str | None = None,
     now: datetime | None = None,
+    contest: Contest | None = None,
 ) -> SavedTwoRound:
-    """A SavedTwoRound of the live case (the name trimmed and checked as every saved scenario's)."""
+    """A SavedTwoRound of the live case (the name trimmed and checked as every saved scenario's); `contest`: the
+    race, whose candidates' codes the case keeps (`two_round_codes`) so that a rename since can be said."""
     clean = checked_name(name)
     return SavedTwoRound(
         clean,
@@ -675,24 +723,34 @@ def save_two_round(
         case.defaults.error,
         electorate or case.electorate,
         _now(now),
+        two_round_codes(case.first, contest),
     )
 
 
-def two_round_freshness(saved: SavedTwoRound, today: TwoRoundCase | None, problem: str = "") -> str:
-    """One sentence when today's polls and results give the saved settings another answer ("" when not)."""
+def two_round_freshness(
+    saved: SavedTwoRound, today: TwoRoundCase | None, problem: str = "", *, contest: Contest | None = None
+) -> str:
+    """One sentence when today's polls and results give the saved settings another answer, and one when the
+    race's candidates changed since (`two_round_changes`; "" when neither)."""
+    since = two_round_changes(saved, contest)
     if today is None:
-        return f"Today's data cannot rebuild this case: {problem}" if problem else ""
+        return " ".join(x for x in (f"Today's data cannot rebuild this case: {problem}" if problem else "", since) if x)
     try:
         carried = carry_over(saved.scenario, today.defaults.scenario)
     except PipelineError as exc:
-        return f"Today's data cannot rebuild this case: {exc}"
+        return " ".join(x for x in (f"Today's data cannot rebuild this case: {exc}", since) if x)
     now = today.view(carried).projection
     then = saved.view().projection
     if abs(now.margin - then.margin) < CHANGE_TOLERANCE:
-        return ""
-    return (
-        f"Today's first round ({today.first_source.lower()}) gives {now.a} {now.margin:+.1f} with the same settings, "
-        f"against {then.margin:+.1f} when saved."
+        return since
+    return " ".join(
+        x
+        for x in (
+            f"Today's first round ({today.first_source.lower()}) gives {now.a} {now.margin:+.1f} with the same "
+            f"settings, against {then.margin:+.1f} when saved.",
+            since,
+        )
+        if x
     )
 
 

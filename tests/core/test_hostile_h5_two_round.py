@@ -1,0 +1,77 @@
+"""Issue 16, a fresh pass on two-round and instant-runoff races (h5): what a saved two-round case says when the
+race's candidates changed since it was saved. A saved runoff (SV) or instant-runoff case's note says "Since it was
+saved: Paddick is now Paddock ..." (core.pipeline.contest_changes, saved_cases.irv_freshness); a two-round case
+said nothing of a finalist renamed, withdrawn or deleted since, in the panel's note, Compare, the briefing and
+`warroom scenario --name` alike. Failed before its fix."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+
+from warroom.core.saved_cases import SavedTwoRound, save_two_round, two_round_case, two_round_freshness
+from warroom.core.two_round_pipeline import Campaign
+from warroom.core.types import Contest
+from warroom.demo import FAR_LEFT_2022, france_2022_compilation, france_2022_contest
+
+MACRON, LE_PEN = "Emmanuel Macron", "Marine Le Pen"
+
+
+@pytest.fixture(scope="module")
+def campaign() -> Campaign:
+    c = france_2022_compilation()
+    return Campaign(tuple(c.notices), tuple(c.matrices), dict(c.results))
+
+
+def _edited(contest: Contest, code: str, **changes: object) -> Contest:
+    return replace(
+        contest, candidates=tuple(replace(c, **changes) if c.code == code else c for c in contest.candidates)
+    )
+
+
+def _saved(campaign: Campaign, contest: Contest) -> SavedTwoRound:
+    case = two_round_case(campaign, proxies=FAR_LEFT_2022)
+    made = save_two_round("Plan", case, case.defaults.scenario, contest=contest)
+    baseline, settings = (json.loads(json.dumps(d, sort_keys=True)) for d in made.to_dicts())  # as stored
+    return SavedTwoRound.from_dicts("Plan", baseline, settings)
+
+
+def test_a_two_round_cases_note_says_a_finalist_was_renamed_withdrawn_or_deleted_since(campaign: Campaign) -> None:
+    race = france_2022_contest()
+    saved = _saved(campaign, race)
+    today = two_round_case(campaign, proxies=FAR_LEFT_2022)
+    assert two_round_freshness(saved, today, contest=race) == ""  # nothing changed: silent
+    renamed = _edited(race, "le-pen", name="Marine Le Pen-Aliot", withdrawn=True)
+    note = two_round_freshness(saved, today, contest=renamed)
+    assert note == "Since it was saved: Marine Le Pen is now Marine Le Pen-Aliot; Marine Le Pen has withdrawn.", note
+    gone = replace(race, candidates=tuple(c for c in race.candidates if c.code not in ("macron", "zemmour")))
+    note = two_round_freshness(saved, today, contest=gone)
+    assert "Emmanuel Macron is no longer a candidate" in note and "Éric Zemmour is no longer a candidate" in note
+    # a respelling the polls' names read alike (accents, case) renames no one; the case's figures stay as saved
+    assert two_round_freshness(saved, today, contest=_edited(race, "zemmour", name="Eric ZEMMOUR")) == ""
+    assert saved.summary().margin == pytest.approx(saved.view().projection.margin)
+
+
+def test_a_two_round_case_saved_before_codes_were_kept_is_matched_by_name(campaign: Campaign) -> None:
+    race = france_2022_contest()
+    case = two_round_case(campaign, proxies=FAR_LEFT_2022)
+    baseline, settings = save_two_round("Old", case, case.defaults.scenario, contest=race).to_dicts()
+    baseline.pop("codes")  # a record from before
+    old = SavedTwoRound.from_dicts("Old", baseline, settings)
+    assert two_round_freshness(old, case, contest=race) == ""
+    note = two_round_freshness(old, case, contest=_edited(race, "le-pen", name="Jordan Bardella"))
+    assert note == f"Since it was saved: no candidate of the race is now called {LE_PEN}.", note
+    assert "has withdrawn" in two_round_freshness(old, case, contest=_edited(race, "macron", withdrawn=True))
+
+
+def test_a_hand_edited_code_map_is_refused_naming_the_case(campaign: Campaign) -> None:
+    from warroom.core.pipeline import PipelineError
+
+    race = france_2022_contest()
+    case = two_round_case(campaign, proxies=FAR_LEFT_2022)
+    baseline, settings = save_two_round("Plan", case, case.defaults.scenario, contest=race).to_dicts()
+    for bad in ({"Nobody": "x"}, {MACRON: 3}, ["macron"]):
+        with pytest.raises(PipelineError, match=r"saved scenario 'Plan'.*codes"):
+            SavedTwoRound.from_dicts("Plan", {**baseline, "codes": bad}, settings)
