@@ -27,3 +27,26 @@ def test_scenario_name_says_a_two_round_finalist_was_renamed_or_withdrew_since(d
     assert f"Note: {said}" in out, out
     assert "Marine Le Pen                       45.4" in out  # the figures and names as saved
     assert json.loads(ok("scenario", "--contest", FRANCE, "--name", "Plan A", "--json", *db))["today"] == said
+
+
+def _edited_france(db: list[str], tmp_path: Path, old: str, new: str) -> None:
+    toml = tmp_path / "france.toml"
+    ok("contest", "export", FRANCE, "--out", str(toml), *db)
+    text = toml.read_text(encoding="utf-8")
+    head, _, tail = text.partition('code = "le-pen"')
+    toml.write_text(head + 'code = "le-pen"' + tail.replace(old, new, 1), encoding="utf-8")
+    ok("contest", "edit", FRANCE, "--from", str(toml), *db)
+
+
+def test_qualify_average_and_scenario_leave_a_withdrawn_candidate_out_of_the_runoff(
+    db: list[str], tmp_path: Path
+) -> None:
+    """Le Pen marked withdrawn: `qualify` gave her 93 %, `average` and `scenario` started on her runoff."""
+    _edited_france(db, tmp_path, "withdrawn = false", "withdrawn = true")
+    out = ok("qualify", "--contest", FRANCE, *db)
+    row = next(line for line in out.splitlines() if line.startswith("Marine Le Pen"))
+    assert row.rstrip().endswith(" 0 %"), row
+    scenario = ok("scenario", "--contest", FRANCE, *db)
+    assert "Runoff: Emmanuel Macron v Jean-Luc Mélenchon" in scenario, scenario
+    average = ok("average", "--contest", FRANCE, *db)
+    assert "runoff Emmanuel Macron / Jean-Luc Mélenchon" in average, average

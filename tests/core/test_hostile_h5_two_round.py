@@ -75,3 +75,27 @@ def test_a_hand_edited_code_map_is_refused_naming_the_case(campaign: Campaign) -
     for bad in ({"Nobody": "x"}, {MACRON: 3}, ["macron"]):
         with pytest.raises(PipelineError, match=r"saved scenario 'Plan'.*codes"):
             SavedTwoRound.from_dicts("Plan", {**baseline, "codes": bad}, settings)
+
+
+def test_a_withdrawn_candidate_never_qualifies_nor_is_the_runoff_shown_first(campaign: Campaign) -> None:
+    """France 2027's question: Marine Le Pen marked withdrawn (`withdrawn = true`, as an ineligible candidate would
+    be). `warroom qualify` and the window still gave her a 93 % chance of reaching the runoff, and `warroom
+    average`, `warroom scenario` and the panel started on her runoff against Macron; a Supplementary Vote race
+    never makes a withdrawn candidate a finalist. Her share stays in the first round (the SV rule); the others
+    qualify."""
+    from warroom.core.two_round_pipeline import two_round_report, withdrawn_names
+
+    race = france_2022_contest()
+    before = two_round_report(campaign, rules=race.counting_rules)
+    assert before.qualify[LE_PEN] > 0.9 and before.matchup is not None
+    assert {before.matchup.a, before.matchup.b} == {MACRON, LE_PEN}
+    out = withdrawn_names(_edited(race, "le-pen", withdrawn=True))
+    report = two_round_report(campaign, rules=race.counting_rules, withdrawn=out)
+    assert report.qualify[LE_PEN] == 0.0
+    assert sum(report.qualify.values()) == pytest.approx(2.0)  # two finalists in every draw
+    assert report.first.latest() == before.first.latest()  # her share stays in the first round
+    assert report.matchup is not None and {report.matchup.a, report.matchup.b} == {MACRON, "Jean-Luc Mélenchon"}
+    case = two_round_case(campaign, proxies=FAR_LEFT_2022, withdrawn=out)
+    assert LE_PEN not in case.pair and MACRON in case.pair
+    # asked for by name, her runoff is still there
+    assert set(two_round_case(campaign, matchup=(MACRON, LE_PEN), withdrawn=out).pair) == {MACRON, LE_PEN}

@@ -32,7 +32,7 @@ from warroom.core.saved_cases import (
     two_round_summary,
 )
 from warroom.core.two_round import Message, RunoffSplit, TwoRoundScenario
-from warroom.core.two_round_pipeline import resolve_matchup
+from warroom.core.two_round_pipeline import resolve_matchup, withdrawn_names
 from warroom.core.two_round_view import ScenarioDefaults, TwoRoundView, question_text
 from warroom.core.types import Contest, bidi_isolated
 from warroom.core.validation import plain_decimal
@@ -245,7 +245,13 @@ def run_two_round_scenario(store: Any, contest: Contest, args: argparse.Namespac
             )
         pair = resolve_matchup(args.matchup, campaign.notices) if args.matchup else None
         try:
-            case = two_round_case(campaign, matchup=pair, hypothesis=args.hypothesis, proxies=proxies_for(contest))
+            case = two_round_case(
+                campaign,
+                matchup=pair,
+                hypothesis=args.hypothesis,
+                proxies=proxies_for(contest),
+                withdrawn=withdrawn_names(contest),
+            )
         except PipelineError as exc:
             raise ValueError(str(exc)) from None
         scenario = case.defaults.scenario

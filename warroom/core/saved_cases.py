@@ -21,7 +21,7 @@ first, and the published matrices' splits.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -37,6 +37,7 @@ from warroom.core.two_round import FirstRound, Message, RunoffSplit, TwoRoundErr
 from warroom.core.two_round_pipeline import (
     Campaign,
     CandidateAverages,
+    default_matchup,
     first_round_model,
     matchup_average,
     matchups_asked,
@@ -413,6 +414,7 @@ def two_round_case(
     hypothesis: str | None = None,
     proxies: Mapping[str, str] | None = None,
     averages: CandidateAverages | None = None,
+    withdrawn: Iterable[str] = (),
 ) -> TwoRoundCase:
     """The runoff case of a two-round campaign as the app's panel starts it.
 
@@ -423,6 +425,7 @@ def two_round_case(
         hypothesis: see the first round through this hypothesis (None: pooled).
         proxies: electorates no matrix publishes -> the published one they follow.
         averages: the first-round averages of `hypothesis` when the caller has them (else worked out here).
+        withdrawn: the race's withdrawn candidates (two_round_pipeline.withdrawn_names): never the default pair.
 
     Raises:
         PipelineError: no runoff question, an unknown pair, or no first round.
@@ -437,12 +440,7 @@ def two_round_case(
             raise PipelineError(str(exc)) from None
     latest = averages.latest()
     if matchup is None:
-        a, b, _n = asked[0]
-        top = list(latest)
-        for x, y, _ in asked:
-            if len(top) >= 2 and {name_key(x), name_key(y)} == {name_key(top[0]), name_key(top[1])}:
-                a, b = x, y
-                break
+        a, b = default_matchup(campaign.notices, averages, withdrawn) or asked[0][:2]
     else:
         a, b = matchup
         wanted = {name_key(a), name_key(b)}
