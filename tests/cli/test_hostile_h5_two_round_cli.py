@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.cli._run import ok
+import pytest
+
+from tests.cli._run import ok, run
 
 FRANCE = "France 2022 presidential"
 
@@ -50,3 +52,29 @@ def test_qualify_average_and_scenario_leave_a_withdrawn_candidate_out_of_the_run
     assert "Runoff: Emmanuel Macron v Jean-Luc Mélenchon" in scenario, scenario
     average = ok("average", "--contest", FRANCE, *db)
     assert "runoff Emmanuel Macron / Jean-Luc Mélenchon" in average, average
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["scenario", "--contest", FRANCE, "--turnout", "5", "--turnout", "10"], "--turnout is given twice"),
+        (["scenario", "--contest", FRANCE, "--matchup", "macron/le-pen", "--matchup", "macron/zemmour"], "--matchup"),
+        (["scenario", "--contest", "Burlington Mayor 2009", "--save", "A", "--save", "B"], "--save is given twice"),
+        (["scenario", "--contest", FRANCE, "--contest", "London Mayor 2012"], "--contest is given twice"),
+        (["count", "BALLOTS", "--system", "irv", "--system=sv"], "--system is given twice (--system irv, then"),
+    ],
+)
+def test_an_option_of_one_value_given_twice_is_a_usage_error(
+    db: list[str], argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """argparse kept the later value without a word: `--turnout 5 --turnout 10` ran the case at 10, `--system irv
+    ... --system=sv` counted by the Supplementary Vote, `--save A --save B` saved B only. Nothing is run or saved."""
+    from warroom.demo import data_dir
+
+    argv = [str(data_dir() / "london_2012_ballots.csv") if a == "BALLOTS" else a for a in argv]
+    with pytest.raises(SystemExit) as info:
+        run(*argv, *db)
+    assert info.value.code == 2
+    assert said in capsys.readouterr().err
+    for name in ("A", "B"):  # nothing saved
+        assert run("scenario", "--contest", "Burlington Mayor 2009", "--name", name, *db)[0] != 0
