@@ -78,3 +78,14 @@ def test_an_option_of_one_value_given_twice_is_a_usage_error(
     assert said in capsys.readouterr().err
     for name in ("A", "B"):  # nothing saved
         assert run("scenario", "--contest", "Burlington Mayor 2009", "--name", name, *db)[0] != 0
+
+
+def test_a_two_round_split_or_message_that_does_not_add_up_names_its_option(db: list[str]) -> None:
+    """`--split Mélenchon=60/60/0/0` said only "runoff split parts must sum to 100, got 120", naming neither the
+    option nor whose split (with several --split options, which one?); `--message-to` alike."""
+    code, _out, err = run(
+        "scenario", "--contest", FRANCE, "--split", "Macron=50/0/0/50", "--split", "Mélenchon=60/60/0/0", *db
+    )
+    assert code == 1 and "--split 'Mélenchon=60/60/0/0': runoff split parts must sum to 100, got 120" in err, err
+    code, _out, err = run("scenario", "--contest", FRANCE, "--message", "10", "--message-to", "50,60,0", *db)
+    assert code == 1 and "--message-to '50,60,0': message destination parts must sum to 100, got 110" in err, err

@@ -174,7 +174,11 @@ def apply_two_round_options(scenario: TwoRoundScenario, first_votes: Any, args: 
         if code in given:  # the later one had silently replaced the earlier
             raise ValueError(f"--split {who.strip()}: {given[code]!r} already gave this electorate's split")
         given[code] = item
-        splits[code] = RunoffSplit(*_parts(parts, 4, f"--split {who.strip()}"))
+        figures = _parts(parts, 4, f"--split {who.strip()}")
+        try:
+            splits[code] = RunoffSplit(*figures)
+        except ValueError as exc:  # the core's words ("runoff split parts must sum to 100, got 120") named no option
+            raise ValueError(f"--split {item!r}: {exc} (to A, to B, blank or null, abstain)") from None
     scenario = replace(scenario, splits=splits)
     if getattr(args, "turnout", None) is not None:
         scenario = replace(scenario, turnout=_pct(args.turnout, "--turnout", -100.0))  # (-100: the core says why not)
@@ -195,7 +199,11 @@ def apply_two_round_options(scenario: TwoRoundScenario, first_votes: Any, args: 
         )
         strength = _pct(args.message, "--message") if args.message is not None else old.strength
         to_other, to_blank, to_abstain = dest
-        scenario = replace(scenario, message=Message(on, strength, to_other, to_blank, to_abstain, old.among))
+        try:
+            message = Message(on, strength, to_other, to_blank, to_abstain, old.among)
+        except ValueError as exc:  # ("message destination parts must sum to 100, got 110": which option?)
+            raise ValueError(f"--message-to {args.message_to!r}: {exc}" if args.message_to else str(exc)) from None
+        scenario = replace(scenario, message=message)
     return scenario
 
 
