@@ -89,3 +89,30 @@ def test_a_two_round_split_or_message_that_does_not_add_up_names_its_option(db: 
     assert code == 1 and "--split 'Mélenchon=60/60/0/0': runoff split parts must sum to 100, got 120" in err, err
     code, _out, err = run("scenario", "--contest", FRANCE, "--message", "10", "--message-to", "50,60,0", *db)
     assert code == 1 and "--message-to '50,60,0': message destination parts must sum to 100, got 110" in err, err
+
+
+BLT = """4 1
+10 1 2 3 0
+8 2 1 0
+6 3 2 0
+3 4 0
+0
+"Kiss"
+"Wright"
+"Montroll"
+"Smith"
+"Burlington 2006"
+"""
+
+
+def test_scenario_prior_ballots_reads_a_blt_file_as_count_and_the_panel_do(db: list[str], tmp_path: Path) -> None:
+    """`warroom scenario --prior-ballots FILE.blt` read the .blt as a ballot CSV and refused it ("line 1: missing
+    column 'count'"), where `warroom count` and the panel's "From last election's ballots…" read it
+    (core.irv_pipeline.read_prior_ballots, now the one reader of both)."""
+    path = tmp_path / "burlington_2006.blt"
+    path.write_text(BLT, encoding="utf-8")
+    out = json.loads(ok("scenario", "--contest", "Burlington Mayor 2009", "--prior-ballots", str(path), "--json", *db))
+    assert out["row_sources"]["montroll"] == "ballots in burlington_2006.blt", out["row_sources"]
+    # Montroll's 6 voters: all to Wright next (the file's third line), as the panel reads the same file
+    assert out["next_preferences"]["montroll"]["wright"] == 100.0
+    assert out["next_preferences"]["smith"]["exhausted"] == 100.0

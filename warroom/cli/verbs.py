@@ -395,7 +395,7 @@ def _add_scenario_options(p: argparse.ArgumentParser) -> None:
         "--prior-ballots",
         type=input_file,
         metavar="BALLOTS.csv",
-        help="take the rows no poll publishes from last election's ballots (a ballot CSV, as `count` reads)",
+        help="take the rows no poll publishes from last election's ballots (a ballot CSV or .blt file, as `count` reads)",
     )
 
 
