@@ -99,3 +99,50 @@ def test_a_withdrawn_candidate_never_qualifies_nor_is_the_runoff_shown_first(cam
     assert LE_PEN not in case.pair and MACRON in case.pair
     # asked for by name, her runoff is still there
     assert set(two_round_case(campaign, matchup=(MACRON, LE_PEN), withdrawn=out).pair) == {MACRON, LE_PEN}
+
+
+def test_a_poll_asking_one_runoff_pair_twice_is_refused_naming_both_questions() -> None:
+    """A notice asking one pair under two labels ("A / B" 60-40 and "A / B bis" 30-70, or "B / A") was imported
+    whole; every view reads a notice's first matchup of a pair (PollNotice.matchup), so the second figure was
+    stored and read by no average, chart or table, without a word. Refused in the poll CSV with questions, the
+    NSPPolls reader and bundles, naming both."""
+    from datetime import date
+
+    from tests.conftest import TOY
+    from tests.core.test_france import NSP_HEADER, nsp_row
+    from warroom.core.compilations import parse_question_csv
+    from warroom.core.france import FranceFormatError, parse_nsppolls_polls
+    from warroom.store.questions import campaign_from_dict, campaign_to_dict
+
+    head = "pollster,poll_id,question,fieldwork_start,fieldwork_end,sample_size,first:ann,first:bob,first:cat,second:ann,second:bob\n"
+    rows = [
+        "Zeta,z1,H1,2024-03-05,2024-03-07,1000,40,40,20,,\n",
+        "Zeta,z1,Ann / Bob,2024-03-05,2024-03-07,1000,,,,60,40\n",
+        "Zeta,z1,Ann / Bob bis,2024-03-05,2024-03-07,1000,,,,30,70\n",  # line 4
+    ]
+    result = parse_question_csv(head + "".join(rows), TOY, today=date(2024, 4, 1))
+    assert [(e.line, e.field) for e in result.errors] == [(4, "question")], result.errors
+    assert "'Ann / Bob bis' asks" in result.errors[0].message and "'Ann / Bob', line 3" in result.errors[0].message
+    assert not parse_question_csv(head + "".join(rows[:2]), TOY, today=date(2024, 4, 1)).errors
+
+    text = NSP_HEADER + "".join(
+        [
+            nsp_row("Emmanuel Macron", "55", pid="p2", tour="Deuxième tour", hyp="H1"),
+            nsp_row("Marine Le Pen", "45", pid="p2", tour="Deuxième tour", hyp="H1"),
+            nsp_row("Marine Le Pen", "48", pid="p2", tour="Deuxième tour", hyp="H2"),  # line 4
+            nsp_row("Emmanuel Macron", "52", pid="p2", tour="Deuxième tour", hyp="H2"),
+        ]
+    )
+    with pytest.raises(FranceFormatError) as caught:
+        parse_nsppolls_polls(text)
+    assert [(e.line, e.field) for e in caught.value.errors] == [(4, "candidat")], caught.value.errors
+    assert "again" in str(caught.value)
+
+    one = parse_question_csv(head + "".join(rows[:2]), TOY, today=date(2024, 4, 1))
+    data = campaign_to_dict(Campaign(one.notices, (), {}))
+    twice = dict(
+        data["notices"][0]["matchups"][0], label="Bob / Ann", a="Bob Blue", b="Ann Red", a_share=40, b_share=60
+    )
+    data["notices"][0]["matchups"].append(twice)
+    with pytest.raises(ValueError, match=r"notices\[1\].*'Bob / Ann' asks Bob Blue against Ann Red again"):
+        campaign_from_dict(data)

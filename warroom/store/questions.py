@@ -23,7 +23,16 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.orm import Session
 
-from warroom.core.france import Hypothesis, Matchup, PollNotice, RoundResult, TransferMatrix, TransferRow, name_key
+from warroom.core.france import (
+    Hypothesis,
+    Matchup,
+    PollNotice,
+    RoundResult,
+    TransferMatrix,
+    TransferRow,
+    asked_before,
+    name_key,
+)
 from warroom.core.two_round_pipeline import Campaign
 from warroom.core.types import DIRECTION_CONTROLS, control_problem, disguised_letter
 from warroom.core.validation import date_window
@@ -799,9 +808,11 @@ def _one_name_once(notice: PollNotice) -> None:
             if name_key(name) in seen:
                 raise _WrongKind(f"hypothesis {h.label!r}: {name!r} appears twice (as {seen[name_key(name)]!r})")
             seen[name_key(name)] = name
-    for m in notice.matchups:
+    for i, m in enumerate(notice.matchups):
         if name_key(m.a) == name_key(m.b):
             raise _WrongKind(f"matchup {m.label!r}: {m.a!r} against {m.b!r} is one candidate against himself")
+        if (before := asked_before(notice.matchups[:i], m)) is not None:
+            raise _WrongKind(f"matchup {m.label!r} asks {m.a} against {m.b} again (as {before.label!r})")
 
 
 def _str(data: Mapping[str, Any], key: str, *, required: bool = False) -> str:
