@@ -116,3 +116,30 @@ def test_scenario_prior_ballots_reads_a_blt_file_as_count_and_the_panel_do(db: l
     # Montroll's 6 voters: all to Wright next (the file's third line), as the panel reads the same file
     assert out["next_preferences"]["montroll"]["wright"] == 100.0
     assert out["next_preferences"]["smith"]["exhausted"] == 100.0
+
+
+def test_ballots_naming_one_candidate_two_ways_are_refused_not_read_as_one_row(db: list[str], tmp_path: Path) -> None:
+    """A ballot file writing one candidate two ways ("Kiss" and "kiss", "Bob Kiss" and "Kiss"): read into the
+    race's codes, the later name's figures replaced the earlier's. `scenario --prior-ballots` (and the panel's
+    "From last election's ballots…", one reader) gave Kiss's voters "100 % to Montroll" from the 2 "kiss" ballots,
+    the 10 "Kiss" ballots to Wright gone, and Montroll's row all zeros (silently the 2009 row instead). `count
+    --save-result` was refused for "votes from nowhere" (one name's first-round votes kept), and `--save-prior`
+    merged the names while the count it printed split the candidate in two. Now refused naming both, nothing
+    saved (`core.ballot_prior.ballot_codes`, the one matcher)."""
+    race = "Burlington Mayor 2009"
+    two = tmp_path / "two_ways.csv"
+    two.write_text("count,r1,r2\n10,Kiss,Wright\n4,Montroll,Kiss\n2,kiss,montroll\n", encoding="utf-8")
+    code, _out, err = run("scenario", "--contest", race, "--prior-ballots", str(two), *db)
+    assert code == 1 and "'Kiss' and 'kiss' on the ballots both name Bob Kiss (kiss)" in err, err
+    names = tmp_path / "names.csv"
+    names.write_text("count,r1,r2\n3,Bob Kiss,Wright\n2,Kiss,Wright\n10,Wright,\n9,Montroll,\n", encoding="utf-8")
+    before = ok("contest", "show", race, *db)
+    for option in ("--save-result", "--save-prior"):
+        code, _out, err = run("count", str(names), "--system", "irv", "--contest", race, option, *db)
+        assert code != 0 and "'Bob Kiss' and 'Kiss' on the ballots both name Bob Kiss (kiss)" in err, err
+    assert ok("contest", "show", race, *db) == before
+    one = tmp_path / "one_way.csv"
+    one.write_text("count,r1,r2\n10,Kiss,Wright\n4,Montroll,Kiss\n2,Kiss,Montroll\n", encoding="utf-8")
+    out = json.loads(ok("scenario", "--contest", race, "--prior-ballots", str(one), "--json", *db))
+    assert out["next_preferences"]["kiss"]["wright"] == pytest.approx(100 * 10 / 12, abs=1e-3)
+    assert out["next_preferences"]["montroll"]["kiss"] == 100.0
