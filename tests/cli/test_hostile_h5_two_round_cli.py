@@ -143,3 +143,10 @@ def test_ballots_naming_one_candidate_two_ways_are_refused_not_read_as_one_row(d
     out = json.loads(ok("scenario", "--contest", race, "--prior-ballots", str(one), "--json", *db))
     assert out["next_preferences"]["kiss"]["wright"] == pytest.approx(100 * 10 / 12, abs=1e-3)
     assert out["next_preferences"]["montroll"]["kiss"] == 100.0
+
+
+def test_a_first_round_named_mid_sentence_keeps_its_months_capital(db: list[str]) -> None:
+    """ "both must be first-round candidates (official first round of 10 april 2022)": the whole source was put
+    in lower case to sit inside the sentence, the month with it."""
+    code, _out, err = run("scenario", "--contest", FRANCE, "--matchup", "macron/bertrand", *db)
+    assert code == 1 and "(official first round of 10 April 2022)" in err, err

@@ -383,6 +383,12 @@ def _spelled(first: FirstRound, name: str) -> str:
     return next((k for k in first.votes if name_key(k) == key), name)
 
 
+def _mid_sentence(text: str) -> str:
+    """A sentence's words inside another: its first letter lower case, the rest as written ("official first round
+    of 10 April 2022"; `str.lower` printed "10 april 2022")."""
+    return text[:1].lower() + text[1:]
+
+
 class NotFinalists(PipelineError):
     """A runoff pair that the first round does not have both of."""
 
@@ -403,7 +409,7 @@ def runoff_first_round(
         raise PipelineError(str(exc)) from None
     a, b = _spelled(first, pair[0]), _spelled(first, pair[1])
     if a not in first.votes or b not in first.votes:
-        raise NotFinalists(f"{pair[0]} v {pair[1]}: both must be first-round candidates ({said.lower()})")
+        raise NotFinalists(f"{pair[0]} v {pair[1]}: both must be first-round candidates ({_mid_sentence(said)})")
     return first, said, a, b
 
 
@@ -744,7 +750,7 @@ def two_round_freshness(
     return " ".join(
         x
         for x in (
-            f"Today's first round ({today.first_source.lower()}) gives {now.a} {now.margin:+.1f} with the same "
+            f"Today's first round ({_mid_sentence(today.first_source)}) gives {now.a} {now.margin:+.1f} with the same "
             f"settings, against {then.margin:+.1f} when saved.",
             since,
         )
