@@ -150,3 +150,19 @@ def test_a_first_round_named_mid_sentence_keeps_its_months_capital(db: list[str]
     in lower case to sit inside the sentence, the month with it."""
     code, _out, err = run("scenario", "--contest", FRANCE, "--matchup", "macron/bertrand", *db)
     assert code == 1 and "(official first round of 10 April 2022)" in err, err
+
+
+def test_split_and_message_on_name_a_two_round_candidate_as_the_poll_csv_does(db: list[str]) -> None:
+    """`--split` and `--message-on` on a two-round race matched only a first-round name or its last word: Marine
+    Le Pen, whose code is `le-pen` and short name "Le Pen", was "not a first-round candidate" by either (only
+    "Marine Le Pen" or "Pen" named her). They now take the race's spellings by the poll CSV's one rule (code, full
+    name, short name, surname), as the Supplementary Vote's `--split` does."""
+
+    def settings(*options: str) -> dict:
+        return json.loads(ok("scenario", "--contest", FRANCE, *options, "--json", *db))["settings"]
+
+    by_name = settings("--split", "Marine Le Pen=10/80/5/5", "--message-on", "Marine Le Pen", "--message", "5")
+    for who in ("le-pen", "Le Pen", "LE PEN"):
+        assert settings("--split", f"{who}=10/80/5/5", "--message-on", who, "--message", "5") == by_name, who
+    assert settings("--split", "melenchon=0/100/0/0") == settings("--split", "Jean-Luc Mélenchon=0/100/0/0")
+    assert settings("--split", "abstainers=0/0/0/100") != settings()

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, TextIO
 
+from warroom.core.csvformat import candidate_spellings
 from warroom.core.france import ABSTAINERS, BLANK_NULL, name_key
 from warroom.core.pipeline import PipelineError, name_as_saved
 from warroom.core.saved_cases import (
@@ -152,25 +153,37 @@ def _parts(text: str, n: int, what: str) -> tuple[float, ...]:
     return values
 
 
-def _electorate(first_votes: Any, text: str, what: str) -> str:
+def _electorate(first_votes: Any, text: str, what: str, contest: Contest | None = None) -> str:
+    """The first-round electorate `text` names: a race's candidate by the poll CSV's one rule (code, full name,
+    short name or surname: `core.csvformat.candidate_spellings`; `le-pen` or "Le Pen" for Marine Le Pen, whom only
+    "Marine Le Pen" or "Pen" named), else a first-round name or its last word; 'abstainers' or 'blank'."""
     key = name_key(text)
     if key in ("abstainers", "abstention", "abstain"):
         return ABSTAINERS
     if key in ("blank", "blank null", "blanknull", "null", "blank and null"):  # name_key: "-" is a space
         return BLANK_NULL
+    code = candidate_spellings(contest).get(text) if contest is not None else None
+    if code is not None and code != "other":
+        named = name_key(contest.candidate(code).name) if contest is not None else ""
+        found = [c for c in first_votes if name_key(c) == named]
+        if len(found) == 1:
+            return str(found[0])
     found = [c for c in first_votes if name_key(c) == key or name_key(c.split()[-1]) == key]
     if len(found) != 1:
         raise ValueError(f"{what}: {text.strip()!r} is not a first-round candidate (or 'abstainers', 'blank')")
-    return found[0]
+    return str(found[0])
 
 
-def apply_two_round_options(scenario: TwoRoundScenario, first_votes: Any, args: argparse.Namespace) -> TwoRoundScenario:
-    """--split CAND=A/B/BLANK/ABSTAIN (repeatable), --turnout, --message with --message-to and --message-on."""
+def apply_two_round_options(
+    scenario: TwoRoundScenario, first_votes: Any, args: argparse.Namespace, contest: Contest | None = None
+) -> TwoRoundScenario:
+    """--split CAND=A/B/BLANK/ABSTAIN (repeatable), --turnout, --message with --message-to and --message-on; a
+    candidate named as `_electorate` reads it (the race's spellings when `contest` is given)."""
     splits = dict(scenario.splits)
     given: dict[str, str] = {}
     for item in getattr(args, "split", None) or []:
         who, _, parts = item.partition("=")
-        code = _electorate(first_votes, who, f"--split {item!r}")
+        code = _electorate(first_votes, who, f"--split {item!r}", contest)
         if code in given:  # the later one had silently replaced the earlier
             raise ValueError(f"--split {who.strip()}: {given[code]!r} already gave this electorate's split")
         given[code] = item
@@ -186,7 +199,7 @@ def apply_two_round_options(scenario: TwoRoundScenario, first_votes: Any, args: 
     if args.message is not None or args.message_to or on_text:
         on = scenario.message.on if scenario.message else scenario.a
         if on_text:
-            on = _electorate(first_votes, on_text, "--message-on")
+            on = _electorate(first_votes, on_text, "--message-on", contest)
             if on not in (scenario.a, scenario.b):
                 raise ValueError(
                     f"--message-on {on_text}: the message works on a finalist ({scenario.a} or {scenario.b})"
@@ -263,7 +276,7 @@ def run_two_round_scenario(store: Any, contest: Contest, args: argparse.Namespac
         except PipelineError as exc:
             raise ValueError(str(exc)) from None
         scenario = case.defaults.scenario
-    changed = apply_two_round_options(scenario, case.first.votes, args)
+    changed = apply_two_round_options(scenario, case.first.votes, args, contest)
     if changed != scenario:
         note = ""  # the options make another case: today's note was about the saved one
     view = case.view(changed)
