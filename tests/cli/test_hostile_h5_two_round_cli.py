@@ -166,3 +166,11 @@ def test_split_and_message_on_name_a_two_round_candidate_as_the_poll_csv_does(db
         assert settings("--split", f"{who}=10/80/5/5", "--message-on", who, "--message", "5") == by_name, who
     assert settings("--split", "melenchon=0/100/0/0") == settings("--split", "Jean-Luc Mélenchon=0/100/0/0")
     assert settings("--split", "abstainers=0/0/0/100") != settings()
+
+
+def test_the_message_line_names_the_finalist_not_his_voters(db: list[str]) -> None:
+    """Every saved or printed two-round case said "Message against Marine Le Pen: 5 % of his voters leave him"
+    (CLI, Compare, the briefing: `saved_cases.two_round_lines`); the finalist is named, whoever it is."""
+    out = ok("scenario", "--contest", FRANCE, "--message-on", "Marine Le Pen", "--message", "5", *db)
+    assert "Message against Marine Le Pen: 5 % of Marine Le Pen's runoff voters leave (40 % to" in out, out
+    assert " his " not in out and " him " not in out

@@ -325,7 +325,7 @@ def two_round_lines(view: TwoRoundView) -> list[str]:
     if m is not None and m.strength > 0:
         among = f" among {electorate_name(m.among)}" if m.among else ""
         lines.append(
-            f"Message against {m.on}: {100 * m.strength:.0f} % of his voters{among} leave him ({m.to_other:.0f} % to "
+            f"Message against {m.on}: {100 * m.strength:.0f} % of {m.on}'s runoff voters{among} leave ({m.to_other:.0f} % to "
             f"the other finalist, {m.to_blank_null:.0f} % blank or null, {m.to_abstain:.0f} % abstain)"
         )
     else:
