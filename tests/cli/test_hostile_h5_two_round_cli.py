@@ -12,23 +12,71 @@ from tests.cli._run import ok, run
 FRANCE = "France 2022 presidential"
 
 
+def _rename_as_an_older_version_did(db: list[str], code: str, name: str) -> None:
+    """Rename a candidate in the store directly, as `contest edit` of an older version did (the edit now refuses a
+    rename that leaves a two-round race's polls naming no candidate: test below)."""
+    from sqlalchemy import select, update
+
+    from warroom.bootstrap import open_store
+    from warroom.paths import AppPaths
+    from warroom.store.schema import CandidateRow, ContestRow
+
+    paths = AppPaths.under(Path(db[1]))
+    store = open_store(paths.database, backup_dir=paths.backup_dir, seed=False)
+    try:
+        with store.sessions.begin() as s:
+            cid = s.scalar(select(ContestRow.id).where(ContestRow.name == FRANCE))
+            s.execute(
+                update(CandidateRow).where(CandidateRow.contest_id == cid, CandidateRow.code == code).values(name=name)
+            )
+    finally:
+        store.close()
+
+
 def test_scenario_name_says_a_two_round_finalist_was_renamed_or_withdrew_since(db: list[str], tmp_path: Path) -> None:
     """`warroom scenario --name` of a two-round case printed it as saved and said nothing of Le Pen renamed and
     withdrawn since (a runoff or instant-runoff case says "Since it was saved: ...")."""
     ok("scenario", "--contest", FRANCE, "--save", "Plan A", *db)
-    toml = tmp_path / "france.toml"
-    ok("contest", "export", FRANCE, "--out", str(toml), *db)
-    text = toml.read_text(encoding="utf-8")
-    head, _, tail = text.partition('code = "le-pen"')
-    tail = tail.replace('name = "Marine Le Pen"', 'name = "Marine Le Pen-Aliot"', 1)
-    tail = tail.replace("withdrawn = false", "withdrawn = true", 1)
-    toml.write_text(head + 'code = "le-pen"' + tail, encoding="utf-8")
-    ok("contest", "edit", FRANCE, "--from", str(toml), *db)
+    _edited_france(db, tmp_path, "withdrawn = false", "withdrawn = true")
+    _rename_as_an_older_version_did(db, "le-pen", "Marine Le Pen-Aliot")
     out = ok("scenario", "--contest", FRANCE, "--name", "Plan A", *db)
     said = "Since it was saved: Marine Le Pen is now Marine Le Pen-Aliot; Marine Le Pen has withdrawn."
     assert f"Note: {said}" in out, out
     assert "Marine Le Pen                       45.4" in out  # the figures and names as saved
     assert json.loads(ok("scenario", "--contest", FRANCE, "--name", "Plan A", "--json", *db))["today"] == said
+
+
+def test_a_two_round_candidate_the_polls_name_is_neither_renamed_away_nor_deleted(
+    db: list[str], tmp_path: Path
+) -> None:
+    """A two-round race ties its polls to its candidates by name (france.name_key). `contest edit` renaming Marine
+    Le Pen to "Marine Le Pen-Aliot" was "updated contest", and her series left the first-round chart (the
+    briefing's showed Macron, Mélenchon, Zemmour...) and her column the poll table; deleting her was accepted too
+    (only plain polls were looked at). Both are refused naming the polls, nothing written; a respelling that reads
+    alike and a new short name are still edits."""
+    before = ok("contest", "show", FRANCE, "--json", *db)
+    toml = tmp_path / "france.toml"
+    ok("contest", "export", FRANCE, "--out", str(toml), *db)
+    text = toml.read_text(encoding="utf-8")
+    renamed = tmp_path / "renamed.toml"
+    renamed.write_text(text.replace('name = "Marine Le Pen"', 'name = "Marine Le Pen-Aliot"', 1), encoding="utf-8")
+    code, _out, err = run("contest", "edit", FRANCE, "--from", str(renamed), *db)
+    assert code != 0 and "candidate 'Marine Le Pen' (le-pen) is named so in 408 poll(s)" in err, err
+    head, _, tail = text.partition('[[candidate]]\ncode = "le-pen"')
+    deleted = tmp_path / "deleted.toml"
+    deleted.write_text(head + tail[tail.index("[[candidate]]") :], encoding="utf-8")
+    code, _out, err = run("contest", "edit", FRANCE, "--from", str(deleted), *db)
+    assert code != 0 and "'Marine Le Pen' (le-pen) is named in 408 poll(s) and cannot be deleted" in err, err
+    assert ok("contest", "show", FRANCE, "--json", *db) == before
+    alike = tmp_path / "alike.toml"
+    alike.write_text(
+        text.replace('name = "Marine Le Pen"', 'name = "MARINE LE-PEN"', 1).replace(
+            'short_name = "Le Pen"', 'short_name = "MLP"', 1
+        ),
+        encoding="utf-8",
+    )
+    ok("contest", "edit", FRANCE, "--from", str(alike), *db)
+    assert "MLP" in ok("contest", "show", FRANCE, *db)
 
 
 def _edited_france(db: list[str], tmp_path: Path, old: str, new: str) -> None:

@@ -693,6 +693,21 @@ def load_campaign(session: Session, contest: int | str) -> Campaign:
     )
 
 
+def notices_naming(session: Session, contest_id: int) -> dict[str, int]:
+    """How many of the contest's poll notices name each candidate in a question, by `name_key` of the name (the
+    rule that ties a two-round race's polls to its candidates: store.contests.update_contest keeps it whole)."""
+    rows = session.execute(
+        select(_QUESTION.c.notice_id, _SHARE.c.candidate)
+        .join(_SHARE, _SHARE.c.question_id == _QUESTION.c.id)
+        .join(_NOTICE, _NOTICE.c.id == _QUESTION.c.notice_id)
+        .where(_NOTICE.c.contest_id == contest_id)
+    )
+    seen: dict[str, set[int]] = {}
+    for notice_id, name in rows:
+        seen.setdefault(name_key(name), set()).add(notice_id)
+    return {key: len(ids) for key, ids in seen.items()}
+
+
 def notice_count(session: Session, contest_id: int) -> int:
     """How many poll notices the contest holds."""
     return len(session.scalars(select(_NOTICE.c.id).where(_NOTICE.c.contest_id == contest_id)).all())
