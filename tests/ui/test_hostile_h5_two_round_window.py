@@ -47,3 +47,22 @@ def test_the_panel_never_starts_on_a_withdrawn_candidates_runoff_nor_says_she_qu
     report = two_round_report(model.campaign, rules=race.counting_rules, withdrawn=withdrawn_names(race))
     assert model.qualify == report.qualify  # one number, one place: `warroom qualify`'s
     assert report.matchup is not None and set(model.matchup) == {report.matchup.a, report.matchup.b}
+
+
+def test_the_scenario_menus_two_round_case_says_its_finalist_withdrew_since(france_room, qtbot) -> None:
+    """The window's saved two-round case (Compare's and the briefing's note, the Scenario menu's summaries) said
+    nothing of Le Pen withdrawn since it was saved; it now says so, as the runoff case's note does."""
+    room = france_room
+    acts, model = room.scenario_actions, room.two_round
+    qtbot.waitUntil(lambda: model.view is not None)
+    assert acts.save_as("Plan A") is not None
+    assert next(s for s in acts.summaries() if s.name == "Plan A").today == ""
+    edited = replace(
+        model.contest, candidates=tuple(replace(c, withdrawn=c.code == "le-pen") for c in model.contest.candidates)
+    )
+    with qtbot.waitSignal(model.view_ready, timeout=20000):
+        model.set_contest(edited)
+    summary = next(s for s in acts.summaries() if s.name == "Plan A")
+    assert summary.today == "Since it was saved: Marine Le Pen has withdrawn.", summary.today
+    brief = next(s for s in room.briefing().scenarios if s.name == "Plan A")
+    assert "Since it was saved: Marine Le Pen has withdrawn." in brief.details  # (details end with the freshness)
