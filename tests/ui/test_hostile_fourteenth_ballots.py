@@ -48,13 +48,13 @@ class _Gate:
 def _choose(monkeypatch: Any, tmp_path: Path) -> tuple[Path, _Gate]:
     from PySide6.QtWidgets import QFileDialog
 
-    import warroom.services.irv_service as irv_service
+    import warroom.core.csvformat as csvformat  # (core.irv_pipeline.read_prior_ballots reads through it)
 
     path = tmp_path / "riverton_2022.csv"
     path.write_text(BALLOTS)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), "Ballot CSV files (*.csv)"))
-    gate = _Gate(irv_service.parse_ballot_file)
-    monkeypatch.setattr(irv_service, "parse_ballot_file", gate)
+    gate = _Gate(csvformat.parse_ballot_file)
+    monkeypatch.setattr(csvformat, "parse_ballot_file", gate)
     return path, gate
 
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, TextIO
 
+from warroom.core.csvformat import candidate_spellings
 from warroom.core.france import ABSTAINERS, BLANK_NULL, name_key
 from warroom.core.pipeline import PipelineError, name_as_saved
 from warroom.core.saved_cases import (
@@ -32,7 +33,7 @@ from warroom.core.saved_cases import (
     two_round_summary,
 )
 from warroom.core.two_round import Message, RunoffSplit, TwoRoundScenario
-from warroom.core.two_round_pipeline import resolve_matchup
+from warroom.core.two_round_pipeline import resolve_matchup, withdrawn_names
 from warroom.core.two_round_view import ScenarioDefaults, TwoRoundView, question_text
 from warroom.core.types import Contest, bidi_isolated
 from warroom.core.validation import plain_decimal
@@ -152,29 +153,45 @@ def _parts(text: str, n: int, what: str) -> tuple[float, ...]:
     return values
 
 
-def _electorate(first_votes: Any, text: str, what: str) -> str:
+def _electorate(first_votes: Any, text: str, what: str, contest: Contest | None = None) -> str:
+    """The first-round electorate `text` names: a race's candidate by the poll CSV's one rule (code, full name,
+    short name or surname: `core.csvformat.candidate_spellings`; `le-pen` or "Le Pen" for Marine Le Pen, whom only
+    "Marine Le Pen" or "Pen" named), else a first-round name or its last word; 'abstainers' or 'blank'."""
     key = name_key(text)
     if key in ("abstainers", "abstention", "abstain"):
         return ABSTAINERS
     if key in ("blank", "blank null", "blanknull", "null", "blank and null"):  # name_key: "-" is a space
         return BLANK_NULL
+    code = candidate_spellings(contest).get(text) if contest is not None else None
+    if code is not None and code != "other":
+        named = name_key(contest.candidate(code).name) if contest is not None else ""
+        found = [c for c in first_votes if name_key(c) == named]
+        if len(found) == 1:
+            return str(found[0])
     found = [c for c in first_votes if name_key(c) == key or name_key(c.split()[-1]) == key]
     if len(found) != 1:
         raise ValueError(f"{what}: {text.strip()!r} is not a first-round candidate (or 'abstainers', 'blank')")
-    return found[0]
+    return str(found[0])
 
 
-def apply_two_round_options(scenario: TwoRoundScenario, first_votes: Any, args: argparse.Namespace) -> TwoRoundScenario:
-    """--split CAND=A/B/BLANK/ABSTAIN (repeatable), --turnout, --message with --message-to and --message-on."""
+def apply_two_round_options(
+    scenario: TwoRoundScenario, first_votes: Any, args: argparse.Namespace, contest: Contest | None = None
+) -> TwoRoundScenario:
+    """--split CAND=A/B/BLANK/ABSTAIN (repeatable), --turnout, --message with --message-to and --message-on; a
+    candidate named as `_electorate` reads it (the race's spellings when `contest` is given)."""
     splits = dict(scenario.splits)
     given: dict[str, str] = {}
     for item in getattr(args, "split", None) or []:
         who, _, parts = item.partition("=")
-        code = _electorate(first_votes, who, f"--split {item!r}")
+        code = _electorate(first_votes, who, f"--split {item!r}", contest)
         if code in given:  # the later one had silently replaced the earlier
             raise ValueError(f"--split {who.strip()}: {given[code]!r} already gave this electorate's split")
         given[code] = item
-        splits[code] = RunoffSplit(*_parts(parts, 4, f"--split {who.strip()}"))
+        figures = _parts(parts, 4, f"--split {who.strip()}")
+        try:
+            splits[code] = RunoffSplit(*figures)
+        except ValueError as exc:  # the core's words ("runoff split parts must sum to 100, got 120") named no option
+            raise ValueError(f"--split {item!r}: {exc} (to A, to B, blank or null, abstain)") from None
     scenario = replace(scenario, splits=splits)
     if getattr(args, "turnout", None) is not None:
         scenario = replace(scenario, turnout=_pct(args.turnout, "--turnout", -100.0))  # (-100: the core says why not)
@@ -182,7 +199,7 @@ def apply_two_round_options(scenario: TwoRoundScenario, first_votes: Any, args: 
     if args.message is not None or args.message_to or on_text:
         on = scenario.message.on if scenario.message else scenario.a
         if on_text:
-            on = _electorate(first_votes, on_text, "--message-on")
+            on = _electorate(first_votes, on_text, "--message-on", contest)
             if on not in (scenario.a, scenario.b):
                 raise ValueError(
                     f"--message-on {on_text}: the message works on a finalist ({scenario.a} or {scenario.b})"
@@ -195,7 +212,11 @@ def apply_two_round_options(scenario: TwoRoundScenario, first_votes: Any, args: 
         )
         strength = _pct(args.message, "--message") if args.message is not None else old.strength
         to_other, to_blank, to_abstain = dest
-        scenario = replace(scenario, message=Message(on, strength, to_other, to_blank, to_abstain, old.among))
+        try:
+            message = Message(on, strength, to_other, to_blank, to_abstain, old.among)
+        except ValueError as exc:  # ("message destination parts must sum to 100, got 110": which option?)
+            raise ValueError(f"--message-to {args.message_to!r}: {exc}" if args.message_to else str(exc)) from None
+        scenario = replace(scenario, message=message)
     return scenario
 
 
@@ -235,9 +256,9 @@ def run_two_round_scenario(store: Any, contest: Contest, args: argparse.Namespac
             today = two_round_case(
                 campaign, matchup=(scenario.a, scenario.b), hypothesis=saved.hypothesis, proxies=proxies_for(contest)
             )
-            note = two_round_freshness(saved, today)
+            note = two_round_freshness(saved, today, contest=contest)
         except PipelineError as exc:
-            note = two_round_freshness(saved, None, str(exc))
+            note = two_round_freshness(saved, None, str(exc), contest=contest)
     else:
         if not campaign.notices:
             raise ValueError(
@@ -245,18 +266,24 @@ def run_two_round_scenario(store: Any, contest: Contest, args: argparse.Namespac
             )
         pair = resolve_matchup(args.matchup, campaign.notices) if args.matchup else None
         try:
-            case = two_round_case(campaign, matchup=pair, hypothesis=args.hypothesis, proxies=proxies_for(contest))
+            case = two_round_case(
+                campaign,
+                matchup=pair,
+                hypothesis=args.hypothesis,
+                proxies=proxies_for(contest),
+                withdrawn=withdrawn_names(contest),
+            )
         except PipelineError as exc:
             raise ValueError(str(exc)) from None
         scenario = case.defaults.scenario
-    changed = apply_two_round_options(scenario, case.first.votes, args)
+    changed = apply_two_round_options(scenario, case.first.votes, args, contest)
     if changed != scenario:
         note = ""  # the options make another case: today's note was about the saved one
     view = case.view(changed)
     name, saved_at = (saved.name, saved.saved_at) if saved is not None else ("", "")
     if args.save:
         try:
-            made = save_two_round(args.save, case, changed)
+            made = save_two_round(args.save, case, changed, contest=contest)
         except PipelineError as exc:
             raise ValueError(str(exc)) from None
         store_case(store, contest, made.name, TWO_ROUND, made.to_dicts())

@@ -266,10 +266,11 @@ def run_irv_scenario(store: Any, contest: Contest, args: argparse.Namespace) -> 
 
 def _ballot_rows(path: Path, contest: Contest) -> dict[str, dict[str, float]]:
     """Rows from last election's ballot file (`--prior-ballots`), every problem named with the file."""
-    from warroom.core.csvformat import CsvFormatError, parse_ballot_file
+    from warroom.core.csvformat import CsvFormatError
+    from warroom.core.irv_pipeline import read_prior_ballots
 
     try:
-        table, errors = parse_ballot_file(path)
+        table, errors = read_prior_ballots(path)  # the panel's reader: a ballot CSV or a .blt file
     except FileNotFoundError:
         raise ValueError(f"{path}: no such file") from None
     except OSError as exc:

@@ -23,6 +23,7 @@ from warroom.core.two_round_pipeline import (
     backtest_two_round,
     resolve_matchup,
     two_round_report,
+    withdrawn_names,
 )
 from warroom.core.types import Contest, CountingSystem
 
@@ -218,6 +219,7 @@ def build_report(args: argparse.Namespace) -> tuple[Contest, TwoRoundReport]:
             hypothesis=getattr(args, "hypothesis", None),
             matchup=pair,
             proxies=proxies,
+            withdrawn=withdrawn_names(contest),
         )
     except ValueError as exc:
         raise CliError(str(exc)) from None

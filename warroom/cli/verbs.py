@@ -45,6 +45,39 @@ if TYPE_CHECKING:
 OVERVOTE_CHOICES = ("exhaust", "skip", "continuing")
 
 
+_GIVEN = "_options_given"
+"""Where _StoreOnce notes, on the namespace being parsed, the options already given (removed after parsing)."""
+
+
+class _StoreOnce(argparse._StoreAction):
+    """An option taking one value, given once: argparse kept the last of two (`--turnout 5 --turnout 10` ran the
+    case at 10, `--system irv ... --system sv` counted by the Supplementary Vote, `--save A --save B` saved B
+    only), all without a word. Repeatable options say so (`--split`, `--row`: action="append")."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        given = vars(namespace).setdefault(_GIVEN, {})
+        if option_string is not None and self.dest in given:
+            first, was = given[self.dest]
+            parser.error(f"{option_string} is given twice ({first} {was}, then {option_string} {values}): give it once")
+        given[self.dest] = (option_string, values)
+        super().__call__(parser, namespace, values, option_string)
+
+
+class _Parser(argparse.ArgumentParser):
+    """The command line's parsers (every verb's, through add_subparsers): an option of one value is given once."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.register("action", None, _StoreOnce)
+        self.register("action", "store", _StoreOnce)
+
+
 def _store(text: str) -> str:
     """--db's value: never blank, which would otherwise mean the default store (an unset "$TEAM_DB" in a
     script would send its writes to the user's own store without a word)."""
@@ -117,7 +150,7 @@ def _start_parser() -> argparse.ArgumentParser:
     """The command line of a start with no verb: the options every verb takes, alone. It reads those options as
     the whole command line does (the same definitions) into the same values, without building every verb's
     options and importing the contest verbs' module first (10-20 ms before the window's first paint: issue 15)."""
-    parser = argparse.ArgumentParser(prog="warroom")
+    parser = _Parser(prog="warroom")
     _common_options(parser, after_verb=False)
     parser.set_defaults(verb=None)
     return parser
@@ -127,10 +160,10 @@ def build_parser() -> argparse.ArgumentParser:
     """The whole command line: common options, then a verb and its options."""
     from warroom.cli import contest as contest_cli
 
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     _common_options(common, after_verb=True)
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="warroom", description="Offline campaign war room: poll store, live charts and runoff scenarios."
     )
     parser.add_argument("--version", action="version", version=f"warroom {__version__}")
@@ -362,7 +395,7 @@ def _add_scenario_options(p: argparse.ArgumentParser) -> None:
         "--prior-ballots",
         type=input_file,
         metavar="BALLOTS.csv",
-        help="take the rows no poll publishes from last election's ballots (a ballot CSV, as `count` reads)",
+        help="take the rows no poll publishes from last election's ballots (a ballot CSV or .blt file, as `count` reads)",
     )
 
 
@@ -942,6 +975,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     err = cast(TextIO, PrintableText(err or sys.stderr, quiet=True))
     parser = _start_parser() if _only_top_options(argv) else build_parser()
     args = parser.parse_args(argv)
+    vars(args).pop(_GIVEN, None)
     _refuse_undecodable_text(parser, args)
     if args.verb is None:
         args.verb = "gui"

@@ -25,16 +25,28 @@ __all__ = ["ballot_codes", "coded_table", "contest_prior"]
 def ballot_codes(names: tuple[str, ...] | list[str], contest: Contest) -> dict[str, str]:
     """Each ballot name -> the code of the one candidate of `contest` it names.
 
+    Two names of one candidate ("Bob Kiss" and "Kiss", "Kiss" and "kiss") are refused naming both: the count
+    counts them as two candidates, and read into one code the later's figures replaced the earlier's (the
+    instant-runoff panel's rows from last election's ballots, `warroom scenario --prior-ballots`, `count
+    --save-prior` and `--save-result` alike).
+
     Raises:
-        ValueError: names that match no candidate, or more than one, listed with the contest's codes.
+        ValueError: names that match no candidate, or more than one, listed with the contest's codes; two names
+            that match one candidate.
     """
     lookup = _lookup(contest)
     mapping: dict[str, str] = {}
     unknown: list[str] = []
+    named: dict[str, str] = {}
     for name in names:
         found = lookup.get(name.strip().casefold(), set())
         if len(found) == 1:
-            mapping[name] = next(iter(found))
+            code = mapping[name] = next(iter(found))
+            if named.setdefault(code, name) != name:
+                raise ValueError(
+                    f"{named[code]!r} and {name!r} on the ballots both name {contest.candidate(code).name} ({code}): "
+                    "write each candidate one way (the count counts them as two candidates)"
+                )
         else:
             unknown.append(name)
     if unknown:

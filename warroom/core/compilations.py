@@ -41,6 +41,7 @@ from warroom.core.france import (
     RoundResult,
     TransferMatrix,
     TransferRow,
+    asked_before,
     counts,
     name_key,
     parse_mieuxvoter,
@@ -540,7 +541,19 @@ def parse_question_csv(text: str, contest: Contest, *, today: date | None = None
                 errors.append(LineError(line, "question", f"matchup {label!r} is also on line {g['m'][label].line}"))
             else:
                 (a, sa), (b, sb) = pair
-                g["m"][label] = Matchup(label, a, b, sa, sb, line)
+                made = Matchup(label, a, b, sa, sb, line)
+                before = asked_before(list(g["m"].values()), made)
+                if before is not None:
+                    errors.append(
+                        LineError(
+                            line,
+                            "question",
+                            f"matchup {label!r} asks {a} against {b} again (as {before.label!r}, line "
+                            f"{before.line}): a poll asks a pair once",
+                        )
+                    )
+                else:
+                    g["m"][label] = made
         for t in poll.transfers:
             to = "" if t.to_candidate == EXHAUSTED else names.get(t.to_candidate, t.to_candidate)
             cells = g["t"].setdefault(names.get(t.from_candidate, t.from_candidate), {})

@@ -138,6 +138,14 @@ class Matchup:
         return {name_key(self.a), name_key(self.b)} == {name_key(x), name_key(y)}
 
 
+def asked_before(matchups: Sequence[Matchup], pair: Matchup) -> Matchup | None:
+    """The matchup of `matchups` that asks `pair`'s two candidates already (either order, `name_key`), or None.
+    A poll asks a pair once: every view reads a notice's first matchup of a pair (`PollNotice.matchup`), so a
+    second one under another label ("Macron / Le Pen bis", "Le Pen / Macron") was stored and read by none. The
+    readers refuse it naming both (the NSPPolls and Mieux Voter readers, the poll CSV with questions, bundles)."""
+    return next((m for m in matchups if m.has(pair.a, pair.b)), None)
+
+
 @dataclass(frozen=True)
 class PollNotice:
     """One published poll: its fieldwork, its first-round hypotheses and its runoff matchups.
@@ -467,8 +475,17 @@ def _build_notices(
                 )
                 continue
             (a, sa), (b, sb) = q.shares.items()
+            made = Matchup(q.label, a, b, sa, sb, q.line)
+            if (before := asked_before(matchups, made)) is not None:
+                rows.error(
+                    q.line,
+                    "candidat",
+                    f"{round_two(poll_id)} {q.label!r} asks {a} against {b} again (as {before.label!r}, line "
+                    f"{before.line}): a poll asks a pair once",
+                )
+                continue
             if _whole_electorate(rows, q, f"{round_two(poll_id)} {q.label!r}", MATCHUP_SUM):
-                matchups.append(Matchup(q.label, a, b, sa, sb, q.line))
+                matchups.append(made)
         for q in n.first.values():
             _whole_electorate(rows, q, f"{round_two(poll_id)} {q.label or 'first round'!r}", QUESTION_SUM)
         hypotheses = tuple(Hypothesis(q.label, dict(q.shares), q.line) for q in n.first.values())

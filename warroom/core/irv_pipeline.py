@@ -22,9 +22,11 @@ these functions, so a number is computed in one place.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -50,6 +52,9 @@ from warroom.core.irv_scenario import (
 )
 from warroom.core.pipeline import BaselineChoice, OddsModel, PipelineError, compute_averages, polling_day_cut
 from warroom.core.types import EXHAUSTED, Contest, OfficialResult, Poll, TransferObservation, bidi_isolated
+
+if TYPE_CHECKING:
+    from warroom.core.csvformat import LineError
 
 __all__ = [
     "BreakEven",
@@ -626,3 +631,37 @@ def break_evens(
         key = (to, source, round(points, 4))
         found.setdefault(key, _describe(scenario, run, code, to, source, points, names))
     return sorted(found.values(), key=lambda b: abs(b.points))[:limit]
+
+
+def read_prior_ballots(
+    path: Path, progress: Callable[[int, int], None] | None = None
+) -> tuple[BallotTable, list[LineError]]:
+    """A past election's ballots as `warroom count` reads them, for the instant-runoff panel's "From last election's
+    ballots…" and `warroom scenario --prior-ballots` alike: a ballot CSV (streamed, with `progress`), or a .blt file
+    (the weighted-profile format of OpenSTV and others; the window took only CSV, so a .blt was read as a CSV and
+    refused on its first line, and `--prior-ballots` did until it read through here). New York City's exports hold
+    several contests and name candidates by ID: they are read by `warroom count`, which is told which contest and
+    the candidacy file.
+
+    Raises:
+        ValueError: the file's problem, named (a BLT format error, an NYC export).
+        OSError: the file cannot be read.
+    """
+    from warroom.core.blt import BltFormatError, read_blt
+    from warroom.core.csvformat import parse_ballot_file
+    from warroom.core.nyc_cvr import ballot_file_kind
+
+    kind = ballot_file_kind(path)
+    if kind == "blt":
+        try:
+            blt = read_blt(path)
+        except BltFormatError as exc:
+            raise ValueError(str(exc)) from None
+        return blt.table, []
+    if kind == "nyc":
+        raise ValueError(
+            "New York City's cast-vote records: read them with `warroom count FILE --system irv --cvr-contest "
+            "CONTEST --candidacy CANDIDACY_FILE --contest NAME --save-prior` (they hold several contests and name "
+            "candidates by ID): this race's panel then takes its rows from the stored ballots"
+        )
+    return parse_ballot_file(path, progress=progress)

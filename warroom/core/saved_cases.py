@@ -21,7 +21,7 @@ first, and the published matrices' splits.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -37,6 +37,7 @@ from warroom.core.two_round import FirstRound, Message, RunoffSplit, TwoRoundErr
 from warroom.core.two_round_pipeline import (
     Campaign,
     CandidateAverages,
+    default_matchup,
     first_round_model,
     matchup_average,
     matchups_asked,
@@ -324,7 +325,7 @@ def two_round_lines(view: TwoRoundView) -> list[str]:
     if m is not None and m.strength > 0:
         among = f" among {electorate_name(m.among)}" if m.among else ""
         lines.append(
-            f"Message against {m.on}: {100 * m.strength:.0f} % of his voters{among} leave him ({m.to_other:.0f} % to "
+            f"Message against {m.on}: {100 * m.strength:.0f} % of {m.on}'s runoff voters{among} leave ({m.to_other:.0f} % to "
             f"the other finalist, {m.to_blank_null:.0f} % blank or null, {m.to_abstain:.0f} % abstain)"
         )
     else:
@@ -382,6 +383,12 @@ def _spelled(first: FirstRound, name: str) -> str:
     return next((k for k in first.votes if name_key(k) == key), name)
 
 
+def _mid_sentence(text: str) -> str:
+    """A sentence's words inside another: its first letter lower case, the rest as written ("official first round
+    of 10 April 2022"; `str.lower` printed "10 april 2022")."""
+    return text[:1].lower() + text[1:]
+
+
 class NotFinalists(PipelineError):
     """A runoff pair that the first round does not have both of."""
 
@@ -402,7 +409,7 @@ def runoff_first_round(
         raise PipelineError(str(exc)) from None
     a, b = _spelled(first, pair[0]), _spelled(first, pair[1])
     if a not in first.votes or b not in first.votes:
-        raise NotFinalists(f"{pair[0]} v {pair[1]}: both must be first-round candidates ({said.lower()})")
+        raise NotFinalists(f"{pair[0]} v {pair[1]}: both must be first-round candidates ({_mid_sentence(said)})")
     return first, said, a, b
 
 
@@ -413,6 +420,7 @@ def two_round_case(
     hypothesis: str | None = None,
     proxies: Mapping[str, str] | None = None,
     averages: CandidateAverages | None = None,
+    withdrawn: Iterable[str] = (),
 ) -> TwoRoundCase:
     """The runoff case of a two-round campaign as the app's panel starts it.
 
@@ -423,6 +431,7 @@ def two_round_case(
         hypothesis: see the first round through this hypothesis (None: pooled).
         proxies: electorates no matrix publishes -> the published one they follow.
         averages: the first-round averages of `hypothesis` when the caller has them (else worked out here).
+        withdrawn: the race's withdrawn candidates (two_round_pipeline.withdrawn_names): never the default pair.
 
     Raises:
         PipelineError: no runoff question, an unknown pair, or no first round.
@@ -437,12 +446,7 @@ def two_round_case(
             raise PipelineError(str(exc)) from None
     latest = averages.latest()
     if matchup is None:
-        a, b, _n = asked[0]
-        top = list(latest)
-        for x, y, _ in asked:
-            if len(top) >= 2 and {name_key(x), name_key(y)} == {name_key(top[0]), name_key(top[1])}:
-                a, b = x, y
-                break
+        a, b = default_matchup(campaign.notices, averages, withdrawn) or asked[0][:2]
     else:
         a, b = matchup
         wanted = {name_key(a), name_key(b)}
@@ -566,6 +570,8 @@ class SavedTwoRound:
         error: the projection's uncertainty as it was (polling sd, each electorate's transfer sd).
         electorate: whose voters the break-even question was about.
         saved_at: when it was saved (ISO 8601, local time).
+        codes: first-round name -> the race's candidate code when saved (`two_round_codes`), so a finalist
+            renamed since is still known (empty in cases saved before it was kept: matched by name then).
     """
 
     name: str
@@ -576,6 +582,7 @@ class SavedTwoRound:
     error: TwoRoundError = field(default_factory=TwoRoundError)
     electorate: str = ""
     saved_at: str = ""
+    codes: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def baseline_label(self) -> str:
@@ -609,6 +616,7 @@ class SavedTwoRound:
                 "error": {"polling_sd": self.error.polling_sd, "transfer_sd": dict(self.error.transfer_sd)},
                 "electorate": self.electorate,
                 "saved_at": self.saved_at,
+                "codes": dict(self.codes),
             },
             two_round_settings_to_dict(self.scenario),
         )
@@ -642,6 +650,9 @@ class SavedTwoRound:
             electorate = str(record.get("electorate") or "")
             if electorate and electorate not in first.electorates():
                 raise ValueError(f"electorate {electorate!r} is not one of the first round's")
+            codes = _texts(record.get("codes"), "codes")
+            if any(k not in first.votes for k in codes):
+                raise ValueError("codes must name first-round candidates only")
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise PipelineError(f"saved scenario {name!r}: {str(exc).strip(chr(39) + chr(34))}") from None
         return cls(
@@ -653,7 +664,46 @@ class SavedTwoRound:
             error,
             electorate,
             str(record.get("saved_at", "")),
+            codes,
         )
+
+
+def two_round_codes(first: FirstRound, contest: Contest | None) -> dict[str, str]:
+    """First-round name -> the race's candidate code, for the names the race's candidates have (the two-round
+    rule that ties a poll's name to a candidate: `name_key`, accents, case and hyphens aside)."""
+    known = {name_key(c.name): c.code for c in contest.candidates} if contest is not None else {}
+    return {name: known[name_key(name)] for name in first.votes if name_key(name) in known}
+
+
+def two_round_changes(saved: SavedTwoRound, contest: Contest | None) -> str:
+    """What changed in the race's candidates since a two-round case was saved ("" when nothing did), in the
+    runoff case's words (`core.pipeline.contest_changes`): "Since it was saved: Marine Le Pen is now Marine
+    Le Pen-Aliot; Valérie Pécresse is no longer a candidate; Emmanuel Macron has withdrawn." The case keeps the
+    names it saved. A case saved before its candidates' codes were kept is matched by name: a finalist no
+    candidate is now called is said so."""
+    if contest is None:
+        return ""
+    now = {c.code: c for c in contest.candidates}
+    finalists = (saved.scenario.a, saved.scenario.b)
+    if saved.codes:
+        then = {code: name for name, code in saved.codes.items()}
+        # the two-round views read names as the polls spell them (`name_key`): a respelling that reads alike
+        # ("Eric" for "Éric") renames no one
+        said = names_changed(
+            then,
+            {
+                code: then[code] if name_key(c.name) == name_key(then.get(code, "")) else c.name
+                for code, c in now.items()
+            },
+            then,
+        )
+        who = {name: now.get(code) for name, code in saved.codes.items()}
+    else:
+        by_key = {name_key(c.name): c for c in contest.candidates}
+        who = {name: by_key.get(name_key(name)) for name in finalists}
+        said = [f"no candidate of the race is now called {bidi_isolated(n)}" for n in finalists if who[n] is None]
+    said += [f"{bidi_isolated(n)} has withdrawn" for n in finalists if (c := who.get(n)) is not None and c.withdrawn]
+    return f"Since it was saved: {'; '.join(said)}." if said else ""
 
 
 def save_two_round(
@@ -663,8 +713,10 @@ def save_two_round(
     *,
     electorate: str | None = None,
     now: datetime | None = None,
+    contest: Contest | None = None,
 ) -> SavedTwoRound:
-    """A SavedTwoRound of the live case (the name trimmed and checked as every saved scenario's)."""
+    """A SavedTwoRound of the live case (the name trimmed and checked as every saved scenario's); `contest`: the
+    race, whose candidates' codes the case keeps (`two_round_codes`) so that a rename since can be said."""
     clean = checked_name(name)
     return SavedTwoRound(
         clean,
@@ -675,24 +727,34 @@ def save_two_round(
         case.defaults.error,
         electorate or case.electorate,
         _now(now),
+        two_round_codes(case.first, contest),
     )
 
 
-def two_round_freshness(saved: SavedTwoRound, today: TwoRoundCase | None, problem: str = "") -> str:
-    """One sentence when today's polls and results give the saved settings another answer ("" when not)."""
+def two_round_freshness(
+    saved: SavedTwoRound, today: TwoRoundCase | None, problem: str = "", *, contest: Contest | None = None
+) -> str:
+    """One sentence when today's polls and results give the saved settings another answer, and one when the
+    race's candidates changed since (`two_round_changes`; "" when neither)."""
+    since = two_round_changes(saved, contest)
     if today is None:
-        return f"Today's data cannot rebuild this case: {problem}" if problem else ""
+        return " ".join(x for x in (f"Today's data cannot rebuild this case: {problem}" if problem else "", since) if x)
     try:
         carried = carry_over(saved.scenario, today.defaults.scenario)
     except PipelineError as exc:
-        return f"Today's data cannot rebuild this case: {exc}"
+        return " ".join(x for x in (f"Today's data cannot rebuild this case: {exc}", since) if x)
     now = today.view(carried).projection
     then = saved.view().projection
     if abs(now.margin - then.margin) < CHANGE_TOLERANCE:
-        return ""
-    return (
-        f"Today's first round ({today.first_source.lower()}) gives {now.a} {now.margin:+.1f} with the same settings, "
-        f"against {then.margin:+.1f} when saved."
+        return since
+    return " ".join(
+        x
+        for x in (
+            f"Today's first round ({_mid_sentence(today.first_source)}) gives {now.a} {now.margin:+.1f} with the same "
+            f"settings, against {then.margin:+.1f} when saved.",
+            since,
+        )
+        if x
     )
 
 

@@ -837,13 +837,15 @@ def qualify_probabilities(
     sd_scale: float = QUALIFY_SD_SCALE,
     draws: int = 20_000,
     seed: int = 0,
+    withdrawn: Iterable[str] = (),
 ) -> dict[str, float]:
     """P(each candidate reaches the runoff), by simulation around the first-round average.
 
     Each draw adds independent normal errors (sd `sd_scale` x sqrt(share)) to the shares, clips them at 0 and
     rescales them to 100 % of valid votes; then the rules pick the finalists: the top two, or everyone at or
     over the threshold (a share of registered voters, for French legislative seats: 12.5 %) and at least
-    the top two.
+    the top two. A withdrawn candidate's share stays in the first round (the Supplementary Vote's rule,
+    core.pipeline) but he never qualifies: the finalists are the others'.
 
     Args:
         shares: candidate -> average share of valid votes (%).
@@ -853,6 +855,7 @@ def qualify_probabilities(
         sd_scale: see QUALIFY_SD_SCALE.
         draws: simulated elections.
         seed: random seed (the same answer for the same inputs).
+        withdrawn: candidates (keys of `shares`) who cannot qualify.
 
     Returns:
         Candidate -> probability (0-1).
@@ -870,9 +873,11 @@ def qualify_probabilities(
     rng = np.random.default_rng(seed)
     sim = np.clip(mu + rng.standard_normal((draws, len(codes))) * (sd_scale * np.sqrt(mu)), 0.0, None)
     sim = 100.0 * sim / sim.sum(axis=1, keepdims=True)
-    order = np.argsort(-sim, axis=1)
+    out = np.array([k in set(withdrawn) for k in codes])
+    order = np.argsort(np.where(out, np.inf, -sim), axis=1)  # (stable: the withdrawn sort last, never top two)
     qualified = np.zeros(sim.shape, bool)
     np.put_along_axis(qualified, order[:, :2], True, axis=1)
     if rules.finalists == "threshold" and rules.qualify_threshold is not None:
         qualified |= sim * valid_of_base / 100.0 >= rules.qualify_threshold
+    qualified[:, out] = False
     return {k: float(qualified[:, i].mean()) for i, k in enumerate(codes)}

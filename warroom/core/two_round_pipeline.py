@@ -42,7 +42,7 @@ from warroom.core.two_round import (
     qualify_probabilities,
     splits_for_first_round,
 )
-from warroom.core.types import Rules
+from warroom.core.types import Contest, Rules
 
 __all__ = [
     "Campaign",
@@ -63,6 +63,7 @@ __all__ = [
     "resolve_matchup",
     "runoff_from_matrices",
     "two_round_report",
+    "withdrawn_names",
 ]
 
 HYPOTHESIS_SHRINK = 2.0
@@ -406,7 +407,11 @@ def candidate_averages(
 
 
 def qualify_odds(
-    averages: CandidateAverages, rules: Rules | None = None, *, valid_of_base: float = 100.0
+    averages: CandidateAverages,
+    rules: Rules | None = None,
+    *,
+    valid_of_base: float = 100.0,
+    withdrawn: Iterable[str] = (),
 ) -> dict[str, float]:
     """P(each candidate of the lineup reaches the runoff), from the latest shares (core.two_round).
 
@@ -414,6 +419,7 @@ def qualify_odds(
         averages: from candidate_averages.
         rules: the contest's rules (top two, or a threshold of registered voters).
         valid_of_base: valid votes as % of the threshold's base (see qualify_probabilities).
+        withdrawn: the race's withdrawn candidates' names (`withdrawn_names`): they never qualify.
 
     Returns:
         Candidate -> probability (0-1), most likely first.
@@ -421,8 +427,19 @@ def qualify_odds(
     shares = averages.latest()
     if len(shares) < 2:
         return {}
-    got = qualify_probabilities(shares, rules=rules, valid_of_base=valid_of_base)
+    out = {name_key(n) for n in withdrawn}
+    got = qualify_probabilities(
+        shares, rules=rules, valid_of_base=valid_of_base, withdrawn=[n for n in shares if name_key(n) in out]
+    )
     return dict(sorted(got.items(), key=lambda kv: -kv[1]))
+
+
+def withdrawn_names(contest: Contest | None) -> frozenset[str]:
+    """The race's withdrawn candidates' names as `name_key` reads them (the two-round rule tying a poll's name to a
+    candidate): they never qualify and are never the runoff shown first."""
+    return (
+        frozenset(name_key(c.name) for c in contest.candidates if c.withdrawn) if contest is not None else frozenset()
+    )
 
 
 # --- back-tests against official results ------------------------------------------------------------------------
@@ -563,18 +580,25 @@ def valid_share_of_base(campaign: Campaign, rules: Rules | None) -> float:
     return ASSUMED_VALID_OF_REGISTERED if rules.qualify_base == "registered" else 98.0
 
 
-def default_matchup(notices: Sequence[PollNotice], first: CandidateAverages) -> tuple[str, str] | None:
-    """The runoff to show first: the two leading candidates' matchup if any poll asks it, else the most asked."""
+def default_matchup(
+    notices: Sequence[PollNotice], first: CandidateAverages, withdrawn: Iterable[str] = ()
+) -> tuple[str, str] | None:
+    """The runoff to show first (`warroom average`, `warroom scenario` and the panel): the two leading
+    candidates' matchup if any poll asks it, else the most asked; a withdrawn candidate (`withdrawn_names`) is
+    never one of the two leaders, nor in the most asked unless every pair asked has one. The pair as the polls
+    spell it, the leader first."""
     asked = matchups_asked(notices)
     if not asked:
         return None
-    top = list(first.latest())[:2]
+    out = {name_key(n) for n in withdrawn}
+    top = [n for n in first.latest() if name_key(n) not in out][:2]
     if len(top) == 2:
         pair = {name_key(top[0]), name_key(top[1])}
         for a, b, _ in asked:
             if {name_key(a), name_key(b)} == pair:
-                return (top[0], top[1])
-    return asked[0][0], asked[0][1]
+                return (a, b) if name_key(a) == name_key(top[0]) else (b, a)  # the leader first
+    a, b, _n = next((m for m in asked if not {name_key(m[0]), name_key(m[1])} & out), asked[0])
+    return a, b
 
 
 def two_round_report(
@@ -585,6 +609,7 @@ def two_round_report(
     hypothesis: str | None = None,
     matchup: tuple[str, str] | None = None,
     proxies: Mapping[str, str] | None = None,
+    withdrawn: Iterable[str] = (),
 ) -> TwoRoundReport:
     """Everything `warroom average` prints for a two-round contest (and the panel shows).
 
@@ -595,11 +620,12 @@ def two_round_report(
         hypothesis: see the campaign through this first-round hypothesis (None: pooled).
         matchup: the runoff pair (default_matchup when None).
         proxies: for the back-test's matrices (backtest_two_round).
+        withdrawn: the race's withdrawn candidates (`withdrawn_names`): never qualify, never the default pair.
     """
     first = candidate_averages(campaign.notices, hypothesis=hypothesis, as_of=as_of)
-    qualify = qualify_odds(first, rules, valid_of_base=valid_share_of_base(campaign, rules))
+    qualify = qualify_odds(first, rules, valid_of_base=valid_share_of_base(campaign, rules), withdrawn=withdrawn)
     notices = [p for p in campaign.notices if as_of is None or p.fieldwork_end <= as_of]
-    pair = matchup or default_matchup(notices, first)
+    pair = matchup or default_matchup(notices, first, withdrawn)
     chosen = matchup_average(notices, *pair, as_of=as_of) if pair is not None else None
     if chosen is not None and chosen.share.empty:
         chosen = None

@@ -155,7 +155,14 @@ class TwoRoundLibrary(_Library):
     def prepare(self, name: str, *, now: datetime | None = None) -> SavedTwoRound:
         case = self.live_case()
         assert self.controller.scenario is not None
-        return save_two_round(name, case, self.controller.scenario, electorate=self.controller.electorate, now=now)
+        return save_two_round(
+            name,
+            case,
+            self.controller.scenario,
+            electorate=self.controller.electorate,
+            now=now,
+            contest=self.controller.contest,
+        )
 
     def today_case(self, saved: SavedTwoRound) -> tuple[TwoRoundCase | None, str]:
         """The same pair and hypothesis on today's campaign (None and why when it cannot be made)."""
@@ -189,7 +196,7 @@ class TwoRoundLibrary(_Library):
             return None, str(exc)
 
     def freshness(self, saved: SavedTwoRound) -> str:
-        return two_round_freshness(saved, *self.today_case(saved))
+        return two_round_freshness(saved, *self.today_case(saved), contest=self.controller.contest)
 
     def reset(self) -> None:
         """Every setting back to the pair's published defaults."""

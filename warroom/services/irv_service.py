@@ -24,8 +24,6 @@ import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from warroom.core.averaging import PollAverages
-from warroom.core.ballots import BallotTable
-from warroom.core.csvformat import LineError, parse_ballot_file
 from warroom.core.forecast import ForecastErrors
 from warroom.core.irv_pipeline import (
     BreakEven,
@@ -38,6 +36,7 @@ from warroom.core.irv_pipeline import (
     irv_baseline,
     irv_pair_lead,
     prior_rows_from_ballots,
+    read_prior_ballots,
     share_sd_for,
 )
 from warroom.core.irv_scenario import DEFAULT_SHARE_SD, IrvOdds, IrvRun, IrvScenario, IrvSimulator, set_row
@@ -91,37 +90,6 @@ class _Latest:
                     self._wake.clear()
             if job is not None:
                 job()
-
-
-def read_prior_ballots(
-    path: Path, progress: Callable[[int, int], None] | None = None
-) -> tuple[BallotTable, list[LineError]]:
-    """A past election's ballots as `warroom count` reads them: a ballot CSV (streamed, with `progress`), or a .blt
-    file (the weighted-profile format of OpenSTV and others; the window took only CSV, so a .blt was read as a CSV
-    and refused on its first line). New York City's exports hold several contests and name candidates by ID: they
-    are read by the command line, which is told which contest and the candidacy file.
-
-    Raises:
-        ValueError: the file's problem, named (a BLT format error, an NYC export).
-        OSError: the file cannot be read.
-    """
-    from warroom.core.blt import BltFormatError, read_blt
-    from warroom.core.nyc_cvr import ballot_file_kind
-
-    kind = ballot_file_kind(path)
-    if kind == "blt":
-        try:
-            blt = read_blt(path)
-        except BltFormatError as exc:
-            raise ValueError(str(exc)) from None
-        return blt.table, []
-    if kind == "nyc":
-        raise ValueError(
-            "New York City's cast-vote records: read them with `warroom count FILE --system irv --cvr-contest "
-            "CONTEST --candidacy CANDIDACY_FILE --contest NAME --save-prior` (they hold several contests and name "
-            "candidates by ID): this race's panel then takes its rows from the stored ballots"
-        )
-    return parse_ballot_file(path, progress=progress)
 
 
 class IrvController(QObject):

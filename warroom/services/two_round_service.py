@@ -29,6 +29,7 @@ from warroom.core.two_round_pipeline import (
     Campaign,
     CandidateAverages,
     FirstRoundModel,
+    default_matchup,
     first_round_model,
     hypothesis_labels,
     matchup_average,
@@ -36,6 +37,7 @@ from warroom.core.two_round_pipeline import (
     publication_blackouts,
     qualify_odds,
     valid_share_of_base,
+    withdrawn_names,
 )
 from warroom.core.two_round_view import (
     CampaignChart,
@@ -226,11 +228,8 @@ class TwoRoundController(QObject):
         self._rows = NoticeRows(campaign.notices, codes)
         self._average_first_round()
         a, b, _n = self.matchups[0]
-        top = list(self.averages.latest()) if self.averages is not None else []
-        for x, y, _ in self.matchups:  # the two leading candidates' runoff, if polls ask it (as the CLI shows)
-            if len(top) >= 2 and {name_key(x), name_key(y)} == {name_key(top[0]), name_key(top[1])}:
-                a, b = x, y
-                break
+        if self.averages is not None:  # the two leading candidates' runoff, if polls ask it (as the CLI shows)
+            a, b = default_matchup(campaign.notices, self.averages, withdrawn_names(self.contest)) or (a, b)
         self.set_matchup(a, b)
         self._prepare = self._preparation()
         self._idle.start()
@@ -363,7 +362,11 @@ class TwoRoundController(QObject):
                 averages = None
             rules = self.contest.counting_rules if self.contest is not None else None
             base = valid_share_of_base(campaign, rules)
-            cached = (averages, qualify_odds(averages, rules, valid_of_base=base) if averages is not None else {})
+            withdrawn = withdrawn_names(self.contest)
+            cached = (
+                averages,
+                qualify_odds(averages, rules, valid_of_base=base, withdrawn=withdrawn) if averages is not None else {},
+            )
             self._by_hypothesis[hypothesis] = cached
         return cached
 

@@ -30,6 +30,7 @@ from warroom.core.contestfile import (
     rules_to_dict,
 )
 from warroom.core.forecast import ForecastErrors
+from warroom.core.france import name_key
 from warroom.core.irv_pipeline import prior_rows_from_result
 from warroom.core.irv_scenario import IrvScenario
 from warroom.core.pipeline import name_as_saved, scenario_name_problem
@@ -225,6 +226,28 @@ def update_contest(session: Session, contest_id: int, contest: Contest, *, repla
                 "be deleted; mark them as withdrawn instead"
             )
     two_round = CountingSystem.TWO_ROUND
+    if row.system == two_round:
+        # A two-round race's polls name candidates as the pollsters wrote them, tied to the race's candidates by
+        # name (france.name_key): a candidate they name deleted, or renamed to a name that reads otherwise, left
+        # those polls with no candidate, her series gone from the charts and her column from the poll table
+        named = questions.notices_naming(session, contest_id)
+        now = {c.code: c for c in contest.candidates}
+        for cand in row.candidates:
+            n = named.get(name_key(cand.name), 0)
+            if not n:
+                continue
+            if cand.code not in now:
+                problems.append(
+                    f"candidate {cand.name!r} ({cand.code}) is named in {n} poll(s) and cannot be deleted; mark them "
+                    "as withdrawn instead (withdrawn = true), which keeps those polls meaningful"
+                )
+            elif name_key(now[cand.code].name) != name_key(cand.name):
+                problems.append(
+                    f"candidate {cand.name!r} ({cand.code}) is named so in {n} poll(s), which a two-round race ties "
+                    f"to its candidates by name: as {now[cand.code].name!r} those polls would name no candidate "
+                    "(out of the charts and the poll table); keep the name and change short_name, which the charts "
+                    "show"
+                )
     if (contest.system == two_round) != (row.system == two_round):
         # a two-round race's views read its notices, every other system's its polls: the others would be hidden
         kept = PollNoticeRow if row.system == two_round else PollRow

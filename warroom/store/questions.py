@@ -23,7 +23,16 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.orm import Session
 
-from warroom.core.france import Hypothesis, Matchup, PollNotice, RoundResult, TransferMatrix, TransferRow, name_key
+from warroom.core.france import (
+    Hypothesis,
+    Matchup,
+    PollNotice,
+    RoundResult,
+    TransferMatrix,
+    TransferRow,
+    asked_before,
+    name_key,
+)
 from warroom.core.two_round_pipeline import Campaign
 from warroom.core.types import DIRECTION_CONTROLS, control_problem, disguised_letter
 from warroom.core.validation import date_window
@@ -684,6 +693,21 @@ def load_campaign(session: Session, contest: int | str) -> Campaign:
     )
 
 
+def notices_naming(session: Session, contest_id: int) -> dict[str, int]:
+    """How many of the contest's poll notices name each candidate in a question, by `name_key` of the name (the
+    rule that ties a two-round race's polls to its candidates: store.contests.update_contest keeps it whole)."""
+    rows = session.execute(
+        select(_QUESTION.c.notice_id, _SHARE.c.candidate)
+        .join(_SHARE, _SHARE.c.question_id == _QUESTION.c.id)
+        .join(_NOTICE, _NOTICE.c.id == _QUESTION.c.notice_id)
+        .where(_NOTICE.c.contest_id == contest_id)
+    )
+    seen: dict[str, set[int]] = {}
+    for notice_id, name in rows:
+        seen.setdefault(name_key(name), set()).add(notice_id)
+    return {key: len(ids) for key, ids in seen.items()}
+
+
 def notice_count(session: Session, contest_id: int) -> int:
     """How many poll notices the contest holds."""
     return len(session.scalars(select(_NOTICE.c.id).where(_NOTICE.c.contest_id == contest_id)).all())
@@ -799,9 +823,11 @@ def _one_name_once(notice: PollNotice) -> None:
             if name_key(name) in seen:
                 raise _WrongKind(f"hypothesis {h.label!r}: {name!r} appears twice (as {seen[name_key(name)]!r})")
             seen[name_key(name)] = name
-    for m in notice.matchups:
+    for i, m in enumerate(notice.matchups):
         if name_key(m.a) == name_key(m.b):
             raise _WrongKind(f"matchup {m.label!r}: {m.a!r} against {m.b!r} is one candidate against himself")
+        if (before := asked_before(notice.matchups[:i], m)) is not None:
+            raise _WrongKind(f"matchup {m.label!r} asks {m.a} against {m.b} again (as {before.label!r})")
 
 
 def _str(data: Mapping[str, Any], key: str, *, required: bool = False) -> str:
