@@ -317,3 +317,44 @@ def test_saved_cases_equal_to_those_read_before_are_not_parsed_again(room, qtbot
     monkeypatch.setattr(ps, "scenarios", lambda: changed)
     controller.saved()
     assert read == ["Two"]
+
+
+def test_switching_races_gives_the_new_race_the_charts_items_of_the_race_left(room, qtbot, monkeypatch) -> None:
+    """Opening another race made every chart item again (a line, two bands and a scatter item per candidate and per
+    lead series, an end label each) and took the old ones out of the scene: at 100,000 polls 70-100 ms of the turn
+    a big race lands in (benchmarks/bench_menu_stalls.py). Now the items of the race left are given to the new one's
+    candidates, by place, and the lead charts keep theirs, with their data cleared: no series is made, and what is
+    drawn is the new race's polls alone, in its candidates' colours."""
+    from warroom.ui import charts as charts_module
+
+    ps = room.poll_service
+    toy = ps.contest
+    other = _add_race(room, "Other race 2031", SMALL + 6, seed=5)
+    charts = room.window.ready_charts()
+    assert charts is not None
+    qtbot.waitUntil(lambda: len(charts.point_data("lead1")[2]) > 0, timeout=10000)
+    lines = {code: series.line for code, series in charts._first.items()}
+    points = {code: series.points for code, series in charts._first.items()}
+    leads = (charts._lead1, charts._lead2_observed, charts._lead2_implied)
+    labels = dict(charts._end_labels)
+    made: list[str] = []
+    real = charts_module._Series.__init__
+
+    def counted(series: Any, plot: Any, colour: str, name: str, *args: Any, **kw: Any) -> None:
+        made.append(name)
+        real(series, plot, colour, name, *args, **kw)
+
+    monkeypatch.setattr(charts_module._Series, "__init__", counted)
+    for cid in (other, toy.id):
+        _pick(room, cid)
+        assert ps.contest.id == cid
+        ids = _ids_of(room, cid)
+        qtbot.waitUntil(lambda ids=ids: set(charts.point_data("lead1")[2].tolist()) == ids, timeout=10000)
+        assert made == []
+        assert all(charts._first[code].line is line for code, line in lines.items())
+        assert all(charts._first[code].points is item for code, item in points.items())
+        assert (charts._lead1, charts._lead2_observed, charts._lead2_implied) == leads
+        assert all(charts._end_labels[key] is label for key, label in labels.items())
+        for cand in ps.contest.candidates:  # the race's own polls, in its candidates' colours
+            assert set(charts.point_data(cand.code)[2].tolist()) <= ids
+            assert charts._first[cand.code].line.opts["pen"].color().name() == cand.colour.lower()
