@@ -104,6 +104,10 @@ MAX_COLUMN_WIDTH = 220
 """Widest a poll-table column is fitted (the user may drag it wider)."""
 FIT_ROWS = 100
 """The poll table's column widths are measured over this many rows (the first shown)."""
+FIT_LATER_FROM = 2_000
+"""Rows replaced from this many on (a big race opened or read again) have their columns fitted in the next turn of
+the event loop, not in the turn that replaced them: measuring FIT_ROWS rows of every column (a Python call per
+cell) was 40-70 ms of the turn a 100,000-poll race lands in, on top of the table's reset and the charts' change."""
 
 
 _EARLY_REFUSED = "The poll by {} you entered while the window opened cannot be saved as typed:\n• {}"
@@ -274,7 +278,10 @@ class PollsPane(QWidget):
         # The rows were replaced (a contest opened, a reload): measure the widths. The sorting layer also resets
         # when many rows are added at once (an import); then the widths stay if they were measured over a full
         # sample already (measuring FIT_ROWS rows of every column took 40-110 ms of the import's landing turn).
-        if self._replaced or self._fitted_rows < FIT_ROWS:
+        if self._replaced and self.proxy.rowCount() >= FIT_LATER_FROM:
+            self._fitted_rows = FIT_ROWS  # (an insert before the fit measures nothing of its own)
+            QTimer.singleShot(0, self, self._fit_columns)
+        elif self._replaced or self._fitted_rows < FIT_ROWS:
             self._fit_columns()
         self._replaced = False
 
