@@ -386,3 +386,40 @@ def test_a_races_rows_land_sorted_by_fieldwork_without_reading_each_polls_date(r
         assert FIELDWORK_COLUMN not in sorted_by
         assert model.sort_keys(FIELDWORK_COLUMN) == real(model, [model.poll_at(r) for r in range(model.rowCount())], 2)
         assert ps.fieldwork_days() == [p.fieldwork_end.toordinal() for p in ps.polls]
+
+
+def test_a_big_race_shown_again_takes_back_its_column_widths_without_measuring(room, qtbot, monkeypatch) -> None:
+    """Each time a big race was shown its poll table's columns were measured again (100 rows of every column, a
+    Python call per cell: 50-110 ms of a 100,000-poll race's switch back, benchmarks/bench_menu_stalls.py). A race
+    shown again with as many polls, under the same columns and sort, takes back the widths measured for it; one
+    with another number of polls is measured again."""
+    from warroom.ui import main_window
+
+    ps = room.poll_service
+    toy = ps.contest
+    big = _add_race(room, "Big race 2031", BIG, seed=5)
+    monkeypatch.setattr(main_window, "FIT_LATER_FROM", BIG - 5)  # (the toy race's 30 polls: measured at once)
+    pane = room.window.polls_pane
+    fits: list[int] = []
+    real = pane.view.resizeColumnsToContents
+    monkeypatch.setattr(pane.view, "resizeColumnsToContents", lambda: (fits.append(pane.proxy.rowCount()), real()))
+    header = pane.view.horizontalHeader()
+    measured = lambda: [n for n in fits if n]  # noqa: E731  # (not the empty table of a contest's own reset)
+    _pick(room, big)
+    qtbot.waitUntil(lambda: ps.contest.id == big and measured() == [BIG], timeout=10000)
+    widths = [header.sectionSize(c) for c in range(header.count() - 1)]
+    _pick(room, toy.id)
+    assert ps.contest.id == toy.id and measured() == [BIG, SMALL]
+    header.resizeSection(0, widths[0] + 40)  # (the toy race's own widths stand meanwhile)
+    _pick(room, big)
+    qtbot.waitUntil(lambda: ps.contest.id == big and pane.model.rowCount() == BIG, timeout=10000)
+    qtbot.wait(20)  # (a fit in a later turn would have come)
+    assert measured() == [BIG, SMALL]
+    assert [header.sectionSize(c) for c in range(header.count() - 1)] == widths
+    from warroom.store import polls as repo
+
+    _pick(room, toy.id)
+    with room.store.sessions.begin() as s:  # a teammate's poll in the big race: one poll more, measured again
+        repo.add_polls(s, big, [replace(toy_polls(1, seed=9)[0], pollster="Late Polls")])
+    _pick(room, big)
+    qtbot.waitUntil(lambda: measured()[-1] == BIG + 1, timeout=10000)

@@ -116,6 +116,11 @@ class PollTableModel(QAbstractTableModel):
 
     # --- public ---------------------------------------------------------------------------------------------
 
+    @property
+    def contest(self) -> Contest | None:
+        """The contest whose polls are shown (None before the first)."""
+        return self._contest
+
     def set_contest(self, contest: Contest) -> None:
         """The contest whose polls are shown (its rows follow in set_polls). The same race with other names or
         colours only (Contest.counts_as: a rename or a recolour) keeps its columns and rows: the headers and the
