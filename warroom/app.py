@@ -611,7 +611,7 @@ class WarRoom:
     def _on_polls_changed(self, change: object) -> None:
         # both kept by the service as polls change: no sort and no dict built per change (100,000 polls: 150 ms)
         by_id, ordered = self.poll_service.polls_view, self.poll_service.polls
-        self.window.show_polls(change, by_id, ordered)
+        self.window.show_polls(change, by_id, ordered, self.poll_service.fieldwork_days)
         self.averages.set_polls(ordered)
         big = len(by_id) >= self.averages.background_from
         if big and (getattr(change, "reloaded", False) or len(getattr(change, "added", ())) > BIG_CHANGE):

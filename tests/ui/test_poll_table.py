@@ -629,3 +629,30 @@ def test_new_row_colours_reach_the_sorted_view_without_a_look_up_per_row(qapp, m
     model.set_pages("#202020")
     assert looked == []  # before: one look-up per row
     assert told == [(0, len(polls) - 1)]
+
+
+def test_a_big_races_columns_are_fitted_in_the_turn_after_its_rows_land(qtbot, monkeypatch) -> None:
+    """The rows of a big race replaced (a race opened, read again) had their columns measured in the same turn
+    (FIT_ROWS rows of every column, a Python call per cell: 40-70 ms of the turn a 100,000-poll race lands in, with
+    the table's reset and the charts' change, benchmarks/bench_menu_stalls.py). Now in the next turn; a small race's
+    at once, as before."""
+    from warroom.ui.main_window import FIT_LATER_FROM, PollsPane
+
+    pane = PollsPane()
+    qtbot.addWidget(pane)
+    pane.resize(700, 400)
+    pane.show()
+    fits: list[int] = []
+    real = pane.view.resizeColumnsToContents
+    monkeypatch.setattr(pane.view, "resizeColumnsToContents", lambda: (fits.append(pane.proxy.rowCount()), real()))
+    pane.model.set_contest(TOY)
+    fits.clear()  # (its empty table's, at once)
+    big = [replace(make_poll(1 + i % 27, n=1000 + i), id=i + 1) for i in range(FIT_LATER_FROM)]
+    pane.model.set_polls(big)
+    assert fits == []  # not in the turn of the reset
+    qtbot.waitUntil(lambda: fits == [FIT_LATER_FROM])
+    header = pane.view.horizontalHeader()
+    assert header.sectionSize(0) >= min(header.sectionSizeHint(0), 220)  # (MAX_COLUMN_WIDTH)
+    small = big[:20]
+    pane.model.set_polls(small)
+    assert fits == [FIT_LATER_FROM, 20]  # at once

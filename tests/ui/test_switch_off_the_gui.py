@@ -317,3 +317,109 @@ def test_saved_cases_equal_to_those_read_before_are_not_parsed_again(room, qtbot
     monkeypatch.setattr(ps, "scenarios", lambda: changed)
     controller.saved()
     assert read == ["Two"]
+
+
+def test_switching_races_gives_the_new_race_the_charts_items_of_the_race_left(room, qtbot, monkeypatch) -> None:
+    """Opening another race made every chart item again (a line, two bands and a scatter item per candidate and per
+    lead series, an end label each) and took the old ones out of the scene: at 100,000 polls 70-100 ms of the turn
+    a big race lands in (benchmarks/bench_menu_stalls.py). Now the items of the race left are given to the new one's
+    candidates, by place, and the lead charts keep theirs, with their data cleared: no series is made, and what is
+    drawn is the new race's polls alone, in its candidates' colours."""
+    from warroom.ui import charts as charts_module
+
+    ps = room.poll_service
+    toy = ps.contest
+    other = _add_race(room, "Other race 2031", SMALL + 6, seed=5)
+    charts = room.window.ready_charts()
+    assert charts is not None
+    qtbot.waitUntil(lambda: len(charts.point_data("lead1")[2]) > 0, timeout=10000)
+    lines = {code: series.line for code, series in charts._first.items()}
+    points = {code: series.points for code, series in charts._first.items()}
+    leads = (charts._lead1, charts._lead2_observed, charts._lead2_implied)
+    labels = dict(charts._end_labels)
+    made: list[str] = []
+    real = charts_module._Series.__init__
+
+    def counted(series: Any, plot: Any, colour: str, name: str, *args: Any, **kw: Any) -> None:
+        made.append(name)
+        real(series, plot, colour, name, *args, **kw)
+
+    monkeypatch.setattr(charts_module._Series, "__init__", counted)
+    for cid in (other, toy.id):
+        _pick(room, cid)
+        assert ps.contest.id == cid
+        ids = _ids_of(room, cid)
+        qtbot.waitUntil(lambda ids=ids: set(charts.point_data("lead1")[2].tolist()) == ids, timeout=10000)
+        assert made == []
+        assert all(charts._first[code].line is line for code, line in lines.items())
+        assert all(charts._first[code].points is item for code, item in points.items())
+        assert (charts._lead1, charts._lead2_observed, charts._lead2_implied) == leads
+        assert all(charts._end_labels[key] is label for key, label in labels.items())
+        for cand in ps.contest.candidates:  # the race's own polls, in its candidates' colours
+            assert set(charts.point_data(cand.code)[2].tolist()) <= ids
+            assert charts._first[cand.code].line.opts["pen"].color().name() == cand.colour.lower()
+
+
+def test_a_races_rows_land_sorted_by_fieldwork_without_reading_each_polls_date(room, qtbot, monkeypatch) -> None:
+    """The poll table, sorted by fieldwork, read every poll's fieldwork end again to sort the rows of a race opened
+    or read again (PollTableModel._sort_values: 100,000 polls, 30-70 ms of the turn a big race lands in). The poll
+    service keeps those days with its order (its keys): the table takes them, the same days."""
+    from warroom.ui.poll_table import FIELDWORK_COLUMN, PollTableModel
+
+    ps, model = room.poll_service, room.window.polls_pane.model
+    toy = ps.contest
+    big = _add_race(room, "Big race 2031", BIG, seed=5)
+    ps.read_later_from = (BIG + SMALL) // 2
+    sorted_by: list[int] = []
+    real = PollTableModel._sort_values
+
+    def watched(table: Any, polls: Any, column: int) -> Any:
+        if polls:  # (the empty table of the contest's own reset, before its rows)
+            sorted_by.append(column)
+        return real(table, polls, column)
+
+    monkeypatch.setattr(PollTableModel, "_sort_values", watched)
+    for cid in (big, toy.id):  # read on the writer's thread, then opened at once
+        _pick(room, cid)
+        qtbot.waitUntil(lambda cid=cid: ps.contest.id == cid and ps.loading is None, timeout=10000)
+        assert model.rowCount() == len(_ids_of(room, cid))
+        assert FIELDWORK_COLUMN not in sorted_by
+        assert model.sort_keys(FIELDWORK_COLUMN) == real(model, [model.poll_at(r) for r in range(model.rowCount())], 2)
+        assert ps.fieldwork_days() == [p.fieldwork_end.toordinal() for p in ps.polls]
+
+
+def test_a_big_race_shown_again_takes_back_its_column_widths_without_measuring(room, qtbot, monkeypatch) -> None:
+    """Each time a big race was shown its poll table's columns were measured again (100 rows of every column, a
+    Python call per cell: 50-110 ms of a 100,000-poll race's switch back, benchmarks/bench_menu_stalls.py). A race
+    shown again with as many polls, under the same columns and sort, takes back the widths measured for it; one
+    with another number of polls is measured again."""
+    from warroom.ui import main_window
+
+    ps = room.poll_service
+    toy = ps.contest
+    big = _add_race(room, "Big race 2031", BIG, seed=5)
+    monkeypatch.setattr(main_window, "FIT_LATER_FROM", BIG - 5)  # (the toy race's 30 polls: measured at once)
+    pane = room.window.polls_pane
+    fits: list[int] = []
+    real = pane.view.resizeColumnsToContents
+    monkeypatch.setattr(pane.view, "resizeColumnsToContents", lambda: (fits.append(pane.proxy.rowCount()), real()))
+    header = pane.view.horizontalHeader()
+    measured = lambda: [n for n in fits if n]  # noqa: E731  # (not the empty table of a contest's own reset)
+    _pick(room, big)
+    qtbot.waitUntil(lambda: ps.contest.id == big and measured() == [BIG], timeout=10000)
+    widths = [header.sectionSize(c) for c in range(header.count() - 1)]
+    _pick(room, toy.id)
+    assert ps.contest.id == toy.id and measured() == [BIG, SMALL]
+    header.resizeSection(0, widths[0] + 40)  # (the toy race's own widths stand meanwhile)
+    _pick(room, big)
+    qtbot.waitUntil(lambda: ps.contest.id == big and pane.model.rowCount() == BIG, timeout=10000)
+    qtbot.wait(20)  # (a fit in a later turn would have come)
+    assert measured() == [BIG, SMALL]
+    assert [header.sectionSize(c) for c in range(header.count() - 1)] == widths
+    from warroom.store import polls as repo
+
+    _pick(room, toy.id)
+    with room.store.sessions.begin() as s:  # a teammate's poll in the big race: one poll more, measured again
+        repo.add_polls(s, big, [replace(toy_polls(1, seed=9)[0], pollster="Late Polls")])
+    _pick(room, big)
+    qtbot.waitUntil(lambda: measured()[-1] == BIG + 1, timeout=10000)

@@ -381,6 +381,12 @@ class PollService(QObject):
         """The polls in fieldwork order now, copied, with the order's version (see merged_order)."""
         return OrderSnapshot(self._order_version, list(self._ordered), list(self._order_keys))
 
+    def fieldwork_days(self) -> list[int]:
+        """Each poll's fieldwork end as a day number (date.toordinal), in the order of `polls`: read from the
+        order's keys, not from the polls (a poll table sorted by fieldwork needs them whole at each reload)."""
+        half = 1 << 63  # (an id below zero, a provisional one, borrows from the day in _order_key)
+        return [(key + half) >> 64 for key in self._order_keys]
+
     def poll(self, poll_id: int) -> Poll | None:
         """A shown poll by its id (a provisional id still finds the poll once its add has landed)."""
         return self._polls.get(self._shown_key(poll_id))

@@ -1521,6 +1521,18 @@ class _Series:
         self._shown_average = None
         self.show_range()
 
+    def clear(self) -> None:
+        """No points, no average and no forecast band: the series as made, for another contest's candidate (the
+        items kept: ChartPanel.set_contest)."""
+        empty = np.empty(0)
+        self.layer._held = self.layer._stale = False  # (a hold of the race left does not hold this one's points)
+        self.set_points_x(empty, empty, empty, np.empty(0, dtype=np.int8), np.empty(0, dtype=np.int64))
+        self.forget_kept_points()
+        self.set_forecast(None, None, None)
+        self.set_average(None)
+        for item in (self.line, self.points):  # (a two-round contest's painted afresh: ChartPanel._paint_uncached)
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
     def detach(self) -> None:
         """Take the series' items off their chart (another contest is opened)."""
         self._vb.sigXRangeChanged.disconnect(self.show_range)
@@ -2002,6 +2014,8 @@ class ChartPanel(QWidget):
         names and colours only (Contest.counts_as), keeps its items: they are restyled and renamed (restyle)."""
         if self.restyle(contest):
             return
+        # (a two-round contest's questions or an instant-runoff pair rewrote the runoff chart's key: made again)
+        plain_leads = self._campaign is None and self._matchup is None
         self._contest = contest
         for pictures in self._pictures.values():
             for picture in pictures:
@@ -2018,11 +2032,19 @@ class ChartPanel(QWidget):
         self._release_styles = {}
         self._warming = []
         self._ahead = None
-        for s in list(self._first.values()) + [
-            x for x in (self._lead1, self._lead2_observed, self._lead2_implied) if x
-        ]:
-            s.detach()
-        self._legend_lead2.clear()
+        # The items of the race left are given to this one's (a series per candidate, by place; the lead charts'
+        # series and end labels as they are), their data cleared: making every series' line, bands and scatter item
+        # again and taking the old ones out of the scene was most of a switch's turn (100,000 polls: 70-100 ms of
+        # the turn a big race lands in; benchmarks/bench_menu_stalls.py). Only a surplus is taken off, a shortfall
+        # made.
+        spare = list(self._first.values())
+        spare_labels = [label for key, label in self._end_labels.items() if key in self._first]
+        lead_labels = {key: self._end_labels[key] for key in LEAD_CHARTS if key in self._end_labels}
+        for series in spare[len(contest.candidates) :]:
+            series.detach()
+        for label in spare_labels[len(contest.candidates) :]:
+            if label.scene() is not None:
+                label.scene().removeItem(label)
         # The pollster key names this contest's pollsters only (another race's YouGov and ComRes stayed listed
         # under a contest with no polls at all).
         self._legend_lead1.clear()
@@ -2030,21 +2052,42 @@ class ChartPanel(QWidget):
         self._pollster_symbol = {}
         self._spelling_symbol = {}
         self._keys_pending = []
-        for label in self._end_labels.values():
-            if label.scene() is not None:
-                label.scene().removeItem(label)
         self._end_labels = {}
         self._end_values = {}
         self._end_texts = {}
+        self._end_wanted = {}
         self._points_kept = {}
         self._first = {}
-        for cand in contest.candidates:
-            series = _Series(self.plots["first"], cand.colour, cand.name, self._theme)
+        for place, cand in enumerate(contest.candidates):
+            if place < len(spare):
+                series = spare[place]
+                series.clear()
+                series.recolour(cand.colour, self._theme)
+                series.line.opts["name"] = cand.name
+                label = spare_labels[place]
+                label._warroom_colour = cand.colour  # type: ignore[attr-defined]  # (kept through a theme change)
+                label.setColor(readable(cand.colour, self._theme.background))
+            else:
+                series = _Series(self.plots["first"], cand.colour, cand.name, self._theme)
+                self._connect(series, "first")
+                label = self._end_label(self.plots["first"], cand.colour)
             self._first[cand.code] = series
-            self._connect(series, "first")
-            self._end_labels[cand.code] = self._end_label(self.plots["first"], cand.colour)
+            self._end_labels[cand.code] = label
         for key in LEAD_CHARTS:
-            self._end_labels[key] = self._end_label(self.plots[key], None)
+            self._end_labels[key] = lead_labels.get(key) or self._end_label(self.plots[key], None)
+        for label in self._end_labels.values():
+            label.setVisible(False)
+            if label.toolTip():
+                label.setToolTip("")
+        leads = [lead for lead in (self._lead1, self._lead2_observed, self._lead2_implied) if lead is not None]
+        if plain_leads and len(leads) == 3:
+            for lead in leads:
+                lead.clear()
+            self._set_contest_lines(contest)
+            return
+        for lead in leads:
+            lead.detach()
+        self._legend_lead2.clear()
         fg = self._theme.foreground
         self._lead1 = _Series(self.plots["lead1"], fg, "lead", self._theme)
         self._connect(self._lead1, "lead1")
@@ -2067,6 +2110,11 @@ class ChartPanel(QWidget):
                 [0, 1], [1, 1], pen=pg.mkPen(grey, style=style), fillLevel=0, fillBrush=pg.mkBrush(fill)
             )
             self._legend_lead2.addItem(sample, label)
+        self._set_contest_lines(contest)
+
+    def _set_contest_lines(self, contest: Contest) -> None:
+        """The rest of set_contest, on the items the contest was given: the range's mode, the legends, the theme
+        and the election-day lines."""
         self.range_mode = "final"
         self._legend_fit_pending()  # the keys and the first-round chart's share, for this contest
         self.apply_theme(self._theme)  # new items take the current theme (e.g. opened during a meeting)

@@ -105,6 +105,12 @@ MAX_COLUMN_WIDTH = 220
 """Widest a poll-table column is fitted (the user may drag it wider)."""
 FIT_ROWS = 100
 """The poll table's column widths are measured over this many rows (the first shown)."""
+WIDTHS_KEPT = 4
+"""The big races whose poll-table column widths are kept for a switch back (PollsPane._race_widths)."""
+FIT_LATER_FROM = 2_000
+"""Rows replaced from this many on (a big race opened or read again) have their columns fitted in the next turn of
+the event loop, not in the turn that replaced them: measuring FIT_ROWS rows of every column (a Python call per
+cell) was 40-70 ms of the turn a 100,000-poll race lands in, on top of the table's reset and the charts' change."""
 
 
 _EARLY_REFUSED = "The poll by {} you entered while the window opened cannot be saved as typed:\n• {}"
@@ -189,6 +195,9 @@ class PollsPane(QWidget):
         self.view.horizontalHeader().setResizeContentsPrecision(FIT_ROWS)
         self.view.horizontalHeader().setStretchLastSection(True)
         self._fitted_rows = 0  # rows shown when the widths were last measured
+        # The widths measured for the last few big races (by race, rows and columns): a race shown again with as
+        # many polls under the same columns takes them back instead of measuring its rows again (_race_widths).
+        self._widths_kept: dict[tuple[object, ...], list[int]] = {}
         self._replaced = False  # the model's rows were replaced (not only added to): measure the widths again
         self.model.modelAboutToBeReset.connect(self._on_model_about_to_reset)
         self.proxy.modelReset.connect(self._on_proxy_reset)
@@ -258,6 +267,29 @@ class PollsPane(QWidget):
         for column in range(header.count() - 1):  # a long client list leaves room for the shares (tooltip has it)
             if header.sectionSize(column) > MAX_COLUMN_WIDTH:
                 header.resizeSection(column, MAX_COLUMN_WIDTH)
+        race = self._race_widths()
+        if race is not None:
+            self._widths_kept.pop(race, None)
+            self._widths_kept[race] = [header.sectionSize(column) for column in range(header.count())]
+            while len(self._widths_kept) > WIDTHS_KEPT:
+                del self._widths_kept[next(iter(self._widths_kept))]
+
+    def _race_widths(self) -> tuple[object, ...] | None:
+        """What the widths of a big race's rows are kept under: the race, its number of rows (and of rows shown),
+        the sort (which rows come first, and are measured) and its columns' titles (None for a small race, measured
+        at once, or one not stored)."""
+        contest, model, shown = self.model.contest, self.model, self.proxy.rowCount()
+        if contest is None or contest.id is None or shown < FIT_LATER_FROM:
+            return None
+        header, across = self.view.horizontalHeader(), Qt.Orientation.Horizontal
+        return (
+            contest.id,
+            model.rowCount(),
+            shown,
+            header.sortIndicatorSection(),
+            header.sortIndicatorOrder(),
+            *(model.headerData(c, across) for c in range(model.columnCount())),
+        )
 
     def _on_headers_changed(self, _orientation: Qt.Orientation, first: int, last: int) -> None:
         # Candidates renamed in place (no reset, so no new measure of the rows): a header that now needs more room
@@ -275,7 +307,18 @@ class PollsPane(QWidget):
         # The rows were replaced (a contest opened, a reload): measure the widths. The sorting layer also resets
         # when many rows are added at once (an import); then the widths stay if they were measured over a full
         # sample already (measuring FIT_ROWS rows of every column took 40-110 ms of the import's landing turn).
-        if self._replaced or self._fitted_rows < FIT_ROWS:
+        header = self.view.horizontalHeader()
+        kept = self._widths_kept.get(self._race_widths() or ()) if self._replaced else None
+        if kept is not None and len(kept) == header.count():
+            # a big race shown again with as many polls: the widths measured when it was last shown (100 rows of
+            # every column measured again were 50-110 ms of a 100,000-poll race's switch back)
+            for column, width in enumerate(kept[:-1]):  # (the last stretches)
+                header.resizeSection(column, width)
+            self._fitted_rows = FIT_ROWS
+        elif self._replaced and self.proxy.rowCount() >= FIT_LATER_FROM:
+            self._fitted_rows = FIT_ROWS  # (an insert before the fit measures nothing of its own)
+            QTimer.singleShot(0, self, self._fit_columns)
+        elif self._replaced or self._fitted_rows < FIT_ROWS:
             self._fit_columns()
         self._replaced = False
 
@@ -600,19 +643,28 @@ class MainWindow(QMainWindow):
         self._undo_race = race
 
     def show_polls(
-        self, change: object, polls_by_id: Mapping[int, Poll], ordered: Sequence[Poll] | None = None
+        self,
+        change: object,
+        polls_by_id: Mapping[int, Poll],
+        ordered: Sequence[Poll] | None = None,
+        fieldwork_days: Callable[[], Sequence[int]] | None = None,
     ) -> None:
         """Apply a PollChange to the table (row by row unless the list was reloaded).
 
         Args:
             ordered: the same polls by fieldwork end, then id, where the caller holds them so (the poll service
                 does): a reload is not sorted again (100,000 polls: 0.3-0.5 s of this thread).
+            fieldwork_days: gives each of `ordered`'s fieldwork end day (date.toordinal), where the caller keeps
+                them (the poll service does): a reload's table does not read every poll's date again to sort.
         """
         model = self.polls_pane.model
         if getattr(change, "reloaded", True):
+            days = None
             if ordered is None or len(ordered) != len(polls_by_id):
                 ordered = sorted(polls_by_id.values(), key=lambda p: (p.fieldwork_end, p.id or 0))
-            model.set_polls(ordered)
+            elif fieldwork_days is not None:
+                days = fieldwork_days()
+            model.set_polls(ordered, fieldwork_days=days)
             self._to_charts(lambda charts: charts.expect_polls(len(polls_by_id)))  # a big one: markers drawn ahead
             if getattr(change, "external", False) and not getattr(change, "same_polls", False):
                 self.statusBar().showMessage("Polls updated from the shared store", 4000)
