@@ -103,6 +103,7 @@ class PollTableModel(QAbstractTableModel):
         self._runoff = len(self.FIXED)
         self._texts: list[tuple[str, ...] | None] = []  # display strings of each row, made on first request
         self._keys: dict[int, list[Any]] = {}  # sort keys of a column, one per row, made on first sort
+        self._ranks: dict[int, np.ndarray] = {}  # the same as numbers numpy sorts on (sort_ranks), made from _keys
         self._id_rows: np.ndarray | None = None  # each row's poll id (-1: a notice), made on first need
         self._top_id: int | None = None  # at least the highest id of a row (None: not known yet)
         # A two-round contest's poll notices (core.two_round_view.NoticeRows): rows with no store id, shown after
@@ -146,6 +147,7 @@ class PollTableModel(QAbstractTableModel):
             self._pair = (a, b)
             self._texts = [None] * self._nrows  # the runoff cell of every row changes
             self._keys.pop(self._runoff, None)
+            self._ranks.clear()
             col = self._runoff
             self.headerDataChanged.emit(Qt.Orientation.Horizontal, col, col)
             if self._polls:
@@ -175,6 +177,7 @@ class PollTableModel(QAbstractTableModel):
             first = runoff = False  # whether any row's first-round or runoff figures are others
             # The sort keys of the columns a question can change (the pollster, dates and sample stay).
             keyed = [(column, keys) for column, keys in self._keys.items() if column >= len(self.FIXED)]
+            self._ranks.clear()
             for row, poll in zip(at, rows, strict=True):
                 old = self._polls[row]
                 first = first or not _same_figures(old.first_round, poll.first_round)
@@ -216,6 +219,7 @@ class PollTableModel(QAbstractTableModel):
         # Removed rows go in runs of neighbours, each told to the views once: row by row, every view and the
         # sort/filter proxy renumbered all the rows after each one (undoing a 1,000-poll import froze the window
         # for seconds at 10,000 polls, deleting 10,000 selected polls for minutes: benchmarks/bench_menu_stalls.py).
+        self._ranks.clear()  # (made again from the kept keys when next sorted on)
         for first, last in row_runs(self._rows_of(removed)):
             self.beginRemoveRows(QModelIndex(), first, last)
             del self._polls[first : last + 1]
@@ -313,6 +317,15 @@ class PollTableModel(QAbstractTableModel):
             keys = self._keys[column] = self._sort_values(self._polls, column)
         return keys
 
+    def sort_ranks(self, column: int) -> np.ndarray:
+        """sort_keys(column) as an array of numbers in the same order (equal keys equal numbers), for numpy to sort
+        on: a text column's keys by their rank among its distinct texts (Python's own comparison of them), a number
+        column's as they are. Made once from the kept keys after they last changed."""
+        ranks = self._ranks.get(column)
+        if ranks is None:
+            ranks = self._ranks[column] = _ranks_of(self.sort_keys(column))
+        return ranks
+
     # --- Qt overrides ---------------------------------------------------------------------------------------
 
     def rowCount(self, parent: ModelIndex = _NO_INDEX) -> int:
@@ -386,6 +399,7 @@ class PollTableModel(QAbstractTableModel):
         self._nrows = len(polls)
         self._texts = [None] * len(polls)
         self._keys = {}
+        self._ranks = {}
         self._id_rows = self._notice_at = None
         self._top_id = None
 
@@ -462,7 +476,18 @@ class PollTableModel(QAbstractTableModel):
 
     def _sort_values(self, polls: Sequence[Poll], col: int) -> list[Any]:
         """_value(poll, col, sort=True) of each poll, one comprehension per column (an import's 10,000 rows or a
-        first sort of 100,000: a method call per poll was most of it)."""
+        first sort of 100,000: a method call per poll was most of it, 60-150 ms of a first sort by a column)."""
+        if col == 0:
+            return [p.pollster for p in polls]
+        if col == 1:
+            return [p.client for p in polls]
+        if col == 3:
+            return [_NO_DAY if p.published is None else p.published.toordinal() for p in polls]
+        if col == self._runoff:
+            if not self._pair:
+                return [_NO_LEAD] * len(polls)
+            a, b = self._pair
+            return [s[a] - s[b] if a in (s := p.second_round) and b in s else _NO_LEAD for p in polls]
         if col == 2:
             return [p.fieldwork_end.toordinal() for p in polls]
         if col == 4:
@@ -491,6 +516,22 @@ class PollTableModel(QAbstractTableModel):
             return lead if lead is not None else float("-inf")
         value = poll.first_round.get(self._cands[col - len(self.FIXED)])
         return value if value is not None else -1.0
+
+
+_NO_DAY = date.min.toordinal()  # the sort key of a poll with no publication date (_value's)
+_NO_LEAD = float("-inf")  # the runoff column's sort key of a poll with no head-to-head figures
+
+
+def _ranks_of(keys: list[Any]) -> np.ndarray:
+    """Sort keys as numbers in the same order: numbers as they are, texts (or anything else) by their rank among
+    the distinct keys, ordered by Python's own comparison."""
+    if keys and not isinstance(keys[0], str):
+        numbers = np.asarray(keys)
+        if numbers.dtype.kind in "iuf":
+            return numbers
+    distinct = sorted(set(keys))
+    rank = {key: at for at, key in enumerate(distinct)}
+    return np.fromiter(map(rank.__getitem__, keys), dtype=np.int64, count=len(keys))
 
 
 def _ids_of(polls: Sequence[Poll]) -> np.ndarray:
@@ -561,6 +602,10 @@ class _PollOrder(QAbstractProxyModel):
     # --- what the proxy asks for ----------------------------------------------------------------------------
 
     def sort_by(self, column: int, order: Qt.SortOrder) -> None:
+        if (column, order) == (self._column, self._order) and self._sorted():
+            # sorted so already (the order is kept sorted through every change): QTableView.sortByColumn asks
+            # twice, once through its header's sort indicator; the second sort of 100,000 rows was 10-30 ms
+            return
         self._column, self._order = column, order
         self._relayout(resort=True)
 
@@ -675,10 +720,21 @@ class _PollOrder(QAbstractProxyModel):
         """Sort every row by the sort column. Stable, over the current order, as Qt's proxy does: ties keep the
         order of the previous sort (sort by sample, then by pollster: each pollster's polls stay by sample)."""
         if self._sorted():
-            keys = self._model.sort_keys(self._column)
-            self._all.sort(key=keys.__getitem__, reverse=self._order == Qt.SortOrder.DescendingOrder)
+            self._all = self._stable_sorted(self._all)
         else:
             self._all = list(range(self._model.rowCount()))
+
+    def _stable_sorted(self, rows: list[int]) -> list[int]:
+        """`rows` (model rows) in the sort column's order, stable (ties keep their order in `rows`), as
+        list.sort(key=..., reverse=descending) would give them: one numpy argsort over the column's key ranks
+        (PollTableModel.sort_ranks), where a key look-up per row by sorted() took 30-60 ms of 100,000."""
+        if not rows:
+            return []
+        at = np.asarray(rows, dtype=np.int64)
+        keys = self._model.sort_ranks(self._column)[at]
+        if self._order == Qt.SortOrder.DescendingOrder:
+            keys = -keys  # (reverse=True keeps equal keys in their order too)
+        return at[np.argsort(keys, kind="stable")].tolist()
 
     def _shown_of(self, rows: list[int]) -> list[int]:
         """The rows that pass the filter, in the order given (a copy; no test per row without a filter)."""
@@ -778,24 +834,18 @@ class _PollOrder(QAbstractProxyModel):
     def _insert_bulk(self, first: int, last: int) -> None:
         """An import's rows (model rows first..last), placed without a reset, so the selection and the rows in view
         stay. Placing them one by one rebuilt the row index for each (10,000 polls stalled the window for six
-        seconds, benchmarks/bench_import_stall.py); a reset cleared the selection. Here the new rows are sorted
-        among themselves and merged into the kept order (two runs: timsort merges them in one pass, where sorting
-        110,000 rows afresh took 40-60 ms), ties after the rows already there, as one by one; then the views are
-        told of one inserted range when the new rows all go before or after the others (an import of the latest
-        polls), or else of the new rows added at the end and then moved to their places by one layout change,
-        which keeps selections on their polls."""
+        seconds, benchmarks/bench_import_stall.py); a reset cleared the selection. Here the kept order with the new
+        rows after it is sorted once, stably, in numpy (_stable_sorted), so ties go after the rows already there, as
+        one by one; then the views are told of one inserted range when the new rows all go before or after the
+        others (an import of the latest polls), or else of the new rows added at the end and then moved to their
+        places by one layout change, which keeps selections on their polls."""
         count = last - first + 1
         if first < len(self._haystacks):  # (the model appends; rows after the new ones would move down)
             self._all = [m + count if m >= first else m for m in self._all]
             self._rows = [m + count if m >= first else m for m in self._rows]
         self._haystacks[first:first] = [None] * count
-        new = list(range(first, last + 1))
         if self._sorted():
-            keys = self._model.sort_keys(self._column).__getitem__
-            descending = self._order == Qt.SortOrder.DescendingOrder
-            new.sort(key=keys, reverse=descending)
-            merged = self._all + new
-            merged.sort(key=keys, reverse=descending)
+            merged = self._stable_sorted(self._all + list(range(first, last + 1)))  # ties after the rows there
         else:
             merged = list(range(self._model.rowCount()))
         shown = self._shown_of(merged)
