@@ -66,7 +66,7 @@ class FakeWriter:
         self.polls: dict[int, Poll] = {}
         self.next_id = 1
 
-    def add_polls(self, polls: Sequence[Poll], *, undo: bool = False) -> list[int]:
+    def add_polls(self, polls: Sequence[Poll], *, undo: bool = False, ids: Sequence[int] | None = None) -> list[int]:
         ids = []
         for p in polls:
             pid = p.id if p.id is not None and p.id not in self.polls else self.next_id

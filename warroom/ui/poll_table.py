@@ -73,9 +73,11 @@ def row_runs(rows: Iterable[int]) -> list[tuple[int, int]]:
     """
     # in numpy, not a Python loop over the rows: a select all + Delete of 100,000 polls gave it 100,000 rows twice
     # (the model's and its sorting layer's), 0.1 s of the window's thread each
-    ordered = np.unique(np.asarray(rows if isinstance(rows, list | np.ndarray) else list(rows), dtype=np.int64))
+    ordered = np.asarray(rows if isinstance(rows, list | np.ndarray) else list(rows), dtype=np.int64)
     if not ordered.size:
         return []
+    if not (ordered[1:] > ordered[:-1]).all():  # (rows found by a pass over the rows come in order already)
+        ordered = np.unique(ordered)
     cut = np.flatnonzero(np.diff(ordered) != 1) + 1
     firsts = ordered[np.concatenate(([0], cut))]
     lasts = ordered[np.concatenate((cut - 1, [ordered.size - 1]))]
@@ -239,30 +241,36 @@ class PollTableModel(QAbstractTableModel):
                 for column, keys in self._keys.items():
                     keys[row] = self._value(poll, column, sort=True)
                 self.dataChanged.emit(self.index(row, 0), self.index(row, self._ncols - 1))
-        new = self._not_held([pid for pid in dict.fromkeys(added) if pid in polls_by_id], polls_by_id)
+        new, new_ids = self._not_held([pid for pid in dict.fromkeys(added) if pid in polls_by_id], polls_by_id)
         if new:
             first = self._nrows
             self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
             self._polls.extend(new)
             self._texts.extend([None] * len(new))
+            if len(new) > first:
+                # more new rows than kept (the undo of a delete of them all): the keys of a column are made again,
+                # for all the rows at once, when it is next sorted on, not for every column kept now
+                self._keys = {}
             for column, keys in self._keys.items():
                 keys.extend(self._sort_values(new, column))
             self._nrows += len(new)
             if self._id_rows is not None:
-                self._id_rows = np.concatenate([self._id_rows, _ids_of(new)])
-            ids = [p.id for p in new if p.id is not None]
-            if ids and self._top_id is not None:
-                self._top_id = max(self._top_id, *ids)
+                self._id_rows = np.concatenate([self._id_rows, new_ids])  # (the ids asked for: no poll read)
+            if len(new_ids) and self._top_id is not None:
+                self._top_id = max(self._top_id, int(new_ids.max()))
             self.endInsertRows()
 
-    def _not_held(self, poll_ids: list[int], polls_by_id: Mapping[int, Poll]) -> list[Poll]:
-        """The polls of `poll_ids` that are not rows yet. Many are looked up in one pass over the rows' ids: one by
-        one, the undo of a 100,000-poll delete (its ids all below the highest shown before) compared every one
-        with the array of rows' ids (1-2 s of this thread)."""
+    def _not_held(self, poll_ids: list[int], polls_by_id: Mapping[int, Poll]) -> tuple[list[Poll], np.ndarray]:
+        """The polls of `poll_ids` that are not rows yet, and their ids. Many are looked up in one pass over the rows'
+        ids: one by one, the undo of a 100,000-poll delete (its ids all below the highest shown before) compared
+        every one with the array of rows' ids (1-2 s of this thread)."""
         if len(poll_ids) < FEW_CHANGED:
-            return [polls_by_id[pid] for pid in poll_ids if not self._holds(pid)]
-        held = np.isin(np.asarray(poll_ids, dtype=np.int64), self._row_ids())
-        return [polls_by_id[pid] for pid, there in zip(poll_ids, held.tolist(), strict=True) if not there]
+            ids = [pid for pid in poll_ids if not self._holds(pid)]
+        else:
+            at = np.asarray(poll_ids, dtype=np.int64)
+            held = np.isin(at, self._row_ids()) if self._nrows else None
+            ids = poll_ids if held is None or not held.any() else at[~held].tolist()
+        return [polls_by_id[pid] for pid in ids], np.asarray(ids, dtype=np.int64)
 
     def _holds(self, poll_id: int) -> bool:
         """Whether a poll is a row already. A new poll's id is above every id shown (the store counts up), which
@@ -302,6 +310,17 @@ class PollTableModel(QAbstractTableModel):
         """The polls (or poll notices) of these rows, in their order (rows past the last are left out)."""
         polls, n = self._polls, self._nrows
         return [polls[row] for row in rows if row < n]
+
+    def ids_at(self, rows: Sequence[int]) -> list[int] | None:
+        """The poll ids of these rows, in their order, from the array of the rows' ids (no poll read); None while
+        poll notices (rows with no id) are shown."""
+        if self._notices:
+            return None
+        ids = self._row_ids()
+        if isinstance(rows, range) and rows.step == 1:
+            return ids[max(rows.start, 0) : rows.stop].tolist()
+        at = np.asarray(rows, dtype=np.int64)
+        return ids[at[at < self._nrows]].tolist()
 
     def texts(self, row: int) -> tuple[str, ...]:
         """The display strings of a row, one per column (made once, then kept)."""
@@ -853,7 +872,8 @@ class _PollOrder(QAbstractProxyModel):
         # the new rows all before or all after the others (an import of the latest polls, the table by date): one
         # inserted range there
         for at in (0, len(self._rows)):
-            if all(first <= m <= last for m in shown[at : at + added]):
+            there = np.asarray(shown[at : at + added], dtype=np.int64)  # (one test over the rows, in numpy)
+            if ((there >= first) & (there <= last)).all():
                 if added:
                     self.beginInsertRows(QModelIndex(), at, at + added - 1)
                     self._rows = shown
@@ -1046,6 +1066,14 @@ class PollFilterProxy(QSortFilterProxyModel):
         if order is None or model is None or self._own_filter:
             return [self.data(self.index(row, 0), POLL_ROLE) for row in rows]
         return model.polls_at(order.model_rows(rows))
+
+    def poll_ids_at(self, rows: Sequence[int]) -> list[int] | None:
+        """The ids of polls_at(rows), in the same order, from the PollTableModel's array of its rows' ids (no poll
+        read); None where that cannot say (over another model, a filter of Qt's own, poll notices shown)."""
+        order, model = self._order, self._polls
+        if order is None or model is None or self._own_filter:
+            return None
+        return model.ids_at(order.model_rows(rows))
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if self._order is not None:
