@@ -253,6 +253,47 @@ def test_a_paste_in_the_apps_own_columns_goes_through_the_worker(room, qtbot) ->
     assert room.window.polls_pane.model.rowCount() == 80
 
 
+def test_a_paste_in_the_apps_own_columns_is_split_on_the_worker_not_the_window(room, qtbot, monkeypatch) -> None:
+    """A pasted table already in the app's own columns was split into cells and written out as CSV on the window's
+    thread before its import went to the worker (10,000 rows: 0.1-0.2 s of the paste's turn,
+    benchmarks/bench_menu_stalls.py); now its header line alone is read there, and the rest on the worker. A text
+    the worker finds is no table is refused with the same words as before."""
+    from warroom.core.paste import MAX_COLUMNS
+    from warroom.services import import_worker
+    from warroom.ui import actions
+
+    gui = threading.get_ident()
+    split: list[bool] = []  # per split of the table: on the window's thread?
+    from warroom.core.paste import split_table as real
+
+    for module in (actions, import_worker):
+        monkeypatch.setattr(
+            module,
+            "split_table",
+            lambda text: (split.append(threading.get_ident() == gui), real(text))[1],
+            raising=False,
+        )
+    contest = room.poll_service.contest
+    for n, (text, start) in enumerate(
+        (
+            (polls_to_csv(fresh_polls(50), contest).replace(",", "\t"), date(2022, 1, 1)),
+            (polls_to_csv(fresh_polls(20, start=date(2021, 1, 1)), contest), date(2021, 1, 1)),
+        )
+    ):
+        with qtbot.waitSignal(room.import_worker.import_finished, timeout=30000):
+            room.import_actions.import_text(text)
+        assert split[n:] == [False], (start, split)  # once, on the worker
+    assert room.window.polls_pane.model.rowCount() == 100
+    failed: list[str] = []
+    room.window.show_error = failed.append  # type: ignore[method-assign]
+    wide = polls_to_csv(fresh_polls(2, start=date(2020, 1, 1)), contest) + ",".join(["x"] * (MAX_COLUMNS + 1)) + "\n"
+    with qtbot.waitSignal(room.import_worker.import_failed, timeout=30000):
+        room.import_actions.import_text(wide)
+    assert len(failed) == 1
+    assert failed[0].startswith(f"The pasted text is not a table of polls: line 4: {MAX_COLUMNS + 1:,} columns;")
+    assert split[-1] is False and room.window.polls_pane.model.rowCount() == 100  # nothing imported
+
+
 def test_a_second_import_while_one_runs_is_refused_and_the_first_finishes(room, qtbot, tmp_path: Path) -> None:
     first = write_csv(room, tmp_path / "first.csv", fresh_polls(1000))
     second = write_csv(room, tmp_path / "second.csv", fresh_polls(10, start=date(2021, 1, 1)))
