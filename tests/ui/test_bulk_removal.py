@@ -242,10 +242,17 @@ def _delete_all_and_undo(room, qtbot, monkeypatch) -> None:  # type: ignore[no-u
     win.polls_pane.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
     win.polls_pane.view.selectAll()
     shown = [win.polls_pane.proxy.data(win.polls_pane.proxy.index(r, 0), POLL_ROLE).id for r in range(120)]
+    from collections import Counter
+
+    subtracted: list[int] = []
+    subtract = Counter.subtract
+    monkeypatch.setattr(Counter, "subtract", lambda self, *a, **k: (subtracted.append(1), subtract(self, *a, **k))[1])
     win.delete_selected()
     assert given == [shown]  # the ids of the rows as shown, from the table
     assert _CountedPops.pops == 0 and ps.polls == []
     qtbot.waitUntil(lambda ps=ps: ps.pending_writes == 0)
+    assert subtracted == []  # the landing: no pending write left, so no count of each poll taken back one by one
+    assert not ps._touch
     looked: list[int] = []
     keyed: list[int] = []
     shown_key, order_key = ps._shown_key, poll_service._order_key

@@ -309,6 +309,12 @@ class PollTableModel(QAbstractTableModel):
     def polls_at(self, rows: Sequence[int]) -> list[Poll]:
         """The polls (or poll notices) of these rows, in their order (rows past the last are left out)."""
         polls, n = self._polls, self._nrows
+        if not n or not rows:
+            return []
+        if isinstance(rows, range) and rows.step == 1 and rows.start >= 0:
+            return polls[rows.start : min(rows.stop, n)]
+        if max(rows) < n:  # (the usual case: one pass in C, then a look-up each in C too)
+            return list(map(polls.__getitem__, rows))
         return [polls[row] for row in rows if row < n]
 
     def ids_at(self, rows: Sequence[int]) -> list[int] | None:
