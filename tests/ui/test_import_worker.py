@@ -8,6 +8,7 @@ refreshes the table and charts once and says in the status bar how many polls we
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -292,6 +293,36 @@ def test_a_paste_in_the_apps_own_columns_is_split_on_the_worker_not_the_window(r
     assert len(failed) == 1
     assert failed[0].startswith(f"The pasted text is not a table of polls: line 4: {MAX_COLUMNS + 1:,} columns;")
     assert split[-1] is False and room.window.polls_pane.model.rowCount() == 100  # nothing imported
+
+
+def test_the_redo_of_an_import_puts_back_the_very_polls_under_their_ids(
+    room, qtbot, tmp_path: Path, monkeypatch
+) -> None:
+    """The redo of an import copied each of its polls under the id it already had (a dataclass copy, checked again:
+    half of the redo's turn for 1,000 polls at 100,000, benchmarks/bench_menu_stalls.py) and looked up each one's
+    shown id; now the polls go back as they are, their ids passed along."""
+    from warroom.ui import commands
+
+    path = write_csv(room, tmp_path / "redo.csv", fresh_polls(100, start=date(2021, 6, 1)))
+    with qtbot.waitSignal(room.import_worker.import_finished, timeout=30000):
+        room.import_actions.import_file(path)
+    ps, stack = room.poll_service, room.window.undo_stack
+    imported = [p for p in ps.polls if p.fieldwork_end >= date(2021, 6, 1) and p.fieldwork_end < date(2022, 1, 1)]
+    assert len(imported) == 100
+    stack.undo()
+    qtbot.waitUntil(lambda: ps.pending_writes == 0)
+    assert len(ps.polls) == 30
+    copies: list[int] = []
+    looked: list[int] = []
+    monkeypatch.setattr(commands, "replace", lambda *a, **k: (copies.append(1), replace(*a, **k))[1])
+    shown_key = ps._shown_key
+    monkeypatch.setattr(ps, "_shown_key", lambda pid: (looked.append(pid), shown_key(pid))[1])
+    stack.redo()
+    assert copies == [] and looked == []  # before: 100 copies and 100 look-ups
+    qtbot.waitUntil(lambda: ps.pending_writes == 0)
+    back = {p.id: p for p in ps.polls}
+    assert len(back) == 130 and all(back[p.id] is p for p in imported)
+    assert len(store_snapshot(room)[1]) == 130
 
 
 def test_a_second_import_while_one_runs_is_refused_and_the_first_finishes(room, qtbot, tmp_path: Path) -> None:

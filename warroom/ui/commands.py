@@ -81,9 +81,12 @@ class AddPollsCommand(_PollCommand):
         self.ids: list[int] = []
 
     def _do(self) -> None:
-        # The first time the store picks the ids; a redo puts the polls back under the same ids.
-        self.ids = self._writer.add_polls(self._polls)
-        self._polls = [replace(p, id=i) for p, i in zip(self._polls, self.ids, strict=True)]
+        # The first time the store picks the ids; a redo puts the polls back under the same ids, which they carry
+        # (passed along: the writer need not read them from each poll).
+        given = self.ids if self.ids and len(self.ids) == len(self._polls) else None
+        self.ids = self._writer.add_polls(self._polls, ids=given)
+        # (a poll under its id already is kept: the redo of a 1,000-poll import copied and checked each again)
+        self._polls = [p if p.id == i else replace(p, id=i) for p, i in zip(self._polls, self.ids, strict=True)]
 
     def _undo(self) -> None:
         self._writer.delete_polls(self.ids, undo=True)
