@@ -859,18 +859,26 @@ class _PollOrder(QAbstractProxyModel):
     def _insert_bulk(self, first: int, last: int) -> None:
         """An import's rows (model rows first..last), placed without a reset, so the selection and the rows in view
         stay. Placing them one by one rebuilt the row index for each (10,000 polls stalled the window for six
-        seconds, benchmarks/bench_import_stall.py); a reset cleared the selection. Here the kept order with the new
-        rows after it is sorted once, stably, in numpy (_stable_sorted), so ties go after the rows already there, as
-        one by one; then the views are told of one inserted range when the new rows all go before or after the
-        others (an import of the latest polls), or else of the new rows added at the end and then moved to their
-        places by one layout change, which keeps selections on their polls."""
+        seconds, benchmarks/bench_import_stall.py); a reset cleared the selection. Here the new rows are sorted among
+        themselves and merged into the kept order (timsort merges two sorted runs in one pass), or, when they
+        outnumber the kept rows (an undone delete of them all), the kept order with them after it is sorted once,
+        stably, in numpy (_stable_sorted); either way ties go after the rows already there, as one by one. Then the
+        views are told of one inserted range when the new rows all go before or after the others (an import of the
+        latest polls), or else of the new rows added at the end and then moved to their places by one layout
+        change, which keeps selections on their polls."""
         count = last - first + 1
         if first < len(self._haystacks):  # (the model appends; rows after the new ones would move down)
             self._all = [m + count if m >= first else m for m in self._all]
             self._rows = [m + count if m >= first else m for m in self._rows]
         self._haystacks[first:first] = [None] * count
-        if self._sorted():
+        if self._sorted() and count > len(self._all):  # more new rows than kept (an undone delete): numpy's sort
             merged = self._stable_sorted(self._all + list(range(first, last + 1)))  # ties after the rows there
+        elif self._sorted():  # a few among many (an import): the new rows sorted, then timsort merges the two runs
+            keys = self._model.sort_keys(self._column).__getitem__
+            descending = self._order == Qt.SortOrder.DescendingOrder
+            new = sorted(range(first, last + 1), key=keys, reverse=descending)
+            merged = self._all + new
+            merged.sort(key=keys, reverse=descending)
         else:
             merged = list(range(self._model.rowCount()))
         shown = self._shown_of(merged)
