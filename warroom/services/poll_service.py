@@ -1721,11 +1721,14 @@ class PollService(QObject):
             self._ordered.insert(at, poll)
 
     def _put_new(self, polls: Sequence[Poll], ids: list[int]) -> None:
-        """Add polls none of which is held (`ids`: theirs, in order) at once: one dict update, their dates' index made
-        again when next asked for, and the fieldwork order merged with each poll's key made once; polls that are
+        """Add polls none of which is held (`ids`: theirs, in order) at once: one dict update, their dates' index kept
+        up to date (where it is made), and the fieldwork order merged with each poll's key made once; polls that are
         the very ones the last delete of every poll took away (its undo) go back in the order they had."""
         self._polls.update(zip(ids, polls, strict=True))
-        self._by_dates = None  # rebuilt when first asked for (_same_dates)
+        by_dates = self._by_dates  # (None after a delete of every poll: made again when first asked for)
+        if by_dates is not None:
+            for pid, poll in zip(ids, polls, strict=True):
+                by_dates.setdefault((poll.fieldwork_start, poll.fieldwork_end), set()).add(pid)
         self._order_version += 1
         gone = self._gone_order
         if (
