@@ -19,6 +19,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from itertools import chain
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -59,6 +60,9 @@ one write's longest wait (the lock wait, 2 s, and on PostgreSQL the answer margi
 BULK_UNORDER = 64
 """More polls than this taken out at once (a select all + Delete, an undone import) leave the fieldwork order in one
 pass (PollService._unorder_many)."""
+FEW_AMONG = 8
+"""Polls taken out of the fieldwork order at once are found by their keys (a bisection each) when the order holds more
+than this many times as many (an undone import), else by one pass over the whole order."""
 READ_LATER_FROM = 2_000
 """A race of this many polls or more, picked while another is shown, is read on the writer's thread (switch_to):
 reading 100,000 polls held the window 3.2 s (benchmarks/bench_menu_stalls.py); about 30 microseconds a poll, so
@@ -1773,10 +1777,20 @@ class PollService(QObject):
                     same.discard(poll.id or 0)
                     if not same:
                         del self._by_dates[(poll.fieldwork_start, poll.fieldwork_end)]
+        ordered, keys = self._ordered, self._order_keys
+        if len(polls) * FEW_AMONG < len(ordered):  # a few among many (an undone import): found by their keys
+            places = sorted(bisect.bisect_left(keys, _order_key(p)) for p in polls)
+            if places[-1] < len(ordered) and {id(ordered[at]) for at in places} == {id(p) for p in polls}:
+                # the order between them copied slice by slice in C (a Python test of each of the 100,000 polls
+                # held was most of this step in the undo of a 1,000-poll import)
+                spans = list(zip([0, *(at + 1 for at in places)], [*places, len(ordered)], strict=True))
+                self._ordered = list(chain.from_iterable(ordered[a:b] for a, b in spans))
+                self._order_keys = list(chain.from_iterable(keys[a:b] for a, b in spans))
+                return
         out = {id(p) for p in polls}  # (by identity, as _unorder finds its poll; every one is held, so alive)
-        kept = [i for i, p in enumerate(self._ordered) if id(p) not in out]
-        self._ordered = [self._ordered[i] for i in kept]
-        self._order_keys = [self._order_keys[i] for i in kept]
+        kept = [i for i, p in enumerate(ordered) if id(p) not in out]
+        self._ordered = [ordered[i] for i in kept]
+        self._order_keys = [keys[i] for i in kept]
 
     def _unorder(self, poll: Poll | None) -> None:
         """Take a held poll out of the fieldwork order (and out of the by-dates index)."""
