@@ -8,6 +8,7 @@ refreshes the table and charts once and says in the status bar how many polls we
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -251,6 +252,77 @@ def test_a_paste_in_the_apps_own_columns_goes_through_the_worker(room, qtbot) ->
     with qtbot.waitSignal(room.import_worker.import_finished, timeout=30000):
         room.import_actions.import_text(text)
     assert room.window.polls_pane.model.rowCount() == 80
+
+
+def test_a_paste_in_the_apps_own_columns_is_split_on_the_worker_not_the_window(room, qtbot, monkeypatch) -> None:
+    """A pasted table already in the app's own columns was split into cells and written out as CSV on the window's
+    thread before its import went to the worker (10,000 rows: 0.1-0.2 s of the paste's turn,
+    benchmarks/bench_menu_stalls.py); now its header line alone is read there, and the rest on the worker. A text
+    the worker finds is no table is refused with the same words as before."""
+    from warroom.core.paste import MAX_COLUMNS
+    from warroom.services import import_worker
+    from warroom.ui import actions
+
+    gui = threading.get_ident()
+    split: list[bool] = []  # per split of the table: on the window's thread?
+    from warroom.core.paste import split_table as real
+
+    for module in (actions, import_worker):
+        monkeypatch.setattr(
+            module,
+            "split_table",
+            lambda text: (split.append(threading.get_ident() == gui), real(text))[1],
+            raising=False,
+        )
+    contest = room.poll_service.contest
+    for n, (text, start) in enumerate(
+        (
+            (polls_to_csv(fresh_polls(50), contest).replace(",", "\t"), date(2022, 1, 1)),
+            (polls_to_csv(fresh_polls(20, start=date(2021, 1, 1)), contest), date(2021, 1, 1)),
+        )
+    ):
+        with qtbot.waitSignal(room.import_worker.import_finished, timeout=30000):
+            room.import_actions.import_text(text)
+        assert split[n:] == [False], (start, split)  # once, on the worker
+    assert room.window.polls_pane.model.rowCount() == 100
+    failed: list[str] = []
+    room.window.show_error = failed.append  # type: ignore[method-assign]
+    wide = polls_to_csv(fresh_polls(2, start=date(2020, 1, 1)), contest) + ",".join(["x"] * (MAX_COLUMNS + 1)) + "\n"
+    with qtbot.waitSignal(room.import_worker.import_failed, timeout=30000):
+        room.import_actions.import_text(wide)
+    assert len(failed) == 1
+    assert failed[0].startswith(f"The pasted text is not a table of polls: line 4: {MAX_COLUMNS + 1:,} columns;")
+    assert split[-1] is False and room.window.polls_pane.model.rowCount() == 100  # nothing imported
+
+
+def test_the_redo_of_an_import_puts_back_the_very_polls_under_their_ids(
+    room, qtbot, tmp_path: Path, monkeypatch
+) -> None:
+    """The redo of an import copied each of its polls under the id it already had (a dataclass copy, checked again:
+    half of the redo's turn for 1,000 polls at 100,000, benchmarks/bench_menu_stalls.py) and looked up each one's
+    shown id; now the polls go back as they are, their ids passed along."""
+    from warroom.ui import commands
+
+    path = write_csv(room, tmp_path / "redo.csv", fresh_polls(100, start=date(2021, 6, 1)))
+    with qtbot.waitSignal(room.import_worker.import_finished, timeout=30000):
+        room.import_actions.import_file(path)
+    ps, stack = room.poll_service, room.window.undo_stack
+    imported = [p for p in ps.polls if p.fieldwork_end >= date(2021, 6, 1) and p.fieldwork_end < date(2022, 1, 1)]
+    assert len(imported) == 100
+    stack.undo()
+    qtbot.waitUntil(lambda: ps.pending_writes == 0)
+    assert len(ps.polls) == 30
+    copies: list[int] = []
+    looked: list[int] = []
+    monkeypatch.setattr(commands, "replace", lambda *a, **k: (copies.append(1), replace(*a, **k))[1])
+    shown_key = ps._shown_key
+    monkeypatch.setattr(ps, "_shown_key", lambda pid: (looked.append(pid), shown_key(pid))[1])
+    stack.redo()
+    assert copies == [] and looked == []  # before: 100 copies and 100 look-ups
+    qtbot.waitUntil(lambda: ps.pending_writes == 0)
+    back = {p.id: p for p in ps.polls}
+    assert len(back) == 130 and all(back[p.id] is p for p in imported)
+    assert len(store_snapshot(room)[1]) == 130
 
 
 def test_a_second_import_while_one_runs_is_refused_and_the_first_finishes(room, qtbot, tmp_path: Path) -> None:

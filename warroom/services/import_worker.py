@@ -28,7 +28,7 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from sqlalchemy.orm import Session, sessionmaker
 
 from warroom.core.csvformat import ParseResult
-from warroom.core.paste import to_poll_csv
+from warroom.core.paste import PasteError, rows_to_csv, split_table, to_poll_csv
 from warroom.core.types import Contest, Poll
 from warroom.services.poll_service import (
     OrderSnapshot,
@@ -193,6 +193,20 @@ class ImportWorker(QObject):
     def start_text(self, text: str, source: str = "the pasted table") -> bool:
         """Import pasted text: a poll CSV, or a spreadsheet table with the app's own column names."""
         return self._start(source, lambda contest, progress: parse_poll_text(text, contest, progress=progress))
+
+    def start_table(self, text: str, source: str = "the pasted table") -> bool:
+        """Import a pasted table in the app's own columns as split_table reads it (tabs, semicolons or commas),
+        split here on the worker: its rows go on as the comma CSV they would have been (a text that is no table is
+        refused, saying so)."""
+
+        def parse(contest: Contest, progress: Progress) -> ParseResult:
+            try:
+                rows = split_table(text)
+            except PasteError as exc:
+                raise ImportRefused(f"The pasted text is not a table of polls: {exc}") from None
+            return parse_poll_text(rows_to_csv(rows), contest, progress=progress)
+
+        return self._start(source, parse)
 
     def start_parsed(self, parsed: ParseResult, source: str = "the pasted table") -> bool:
         """Store polls already parsed (the paste dialog's checked preview)."""

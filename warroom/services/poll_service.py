@@ -14,10 +14,12 @@ from __future__ import annotations
 import bisect
 import contextlib
 import json
+import operator
 from collections import Counter, deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from itertools import chain
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -58,6 +60,9 @@ one write's longest wait (the lock wait, 2 s, and on PostgreSQL the answer margi
 BULK_UNORDER = 64
 """More polls than this taken out at once (a select all + Delete, an undone import) leave the fieldwork order in one
 pass (PollService._unorder_many)."""
+FEW_AMONG = 8
+"""Polls taken out of the fieldwork order at once are found by their keys (a bisection each) when the order holds more
+than this many times as many (an undone import), else by one pass over the whole order."""
 READ_LATER_FROM = 2_000
 """A race of this many polls or more, picked while another is shown, is read on the writer's thread (switch_to):
 reading 100,000 polls held the window 3.2 s (benchmarks/bench_menu_stalls.py); about 30 microseconds a poll, so
@@ -233,10 +238,11 @@ class PreparedOrder:
 
 
 def _merge_runs(ordered: list[Poll], keys: list[int], polls: Sequence[Poll]) -> tuple[list[Poll], list[int]]:
-    """`polls` merged into `ordered` (with its `keys`, _order_key of each), in fieldwork order: the new polls sorted
-    among themselves, then one stable sort of the two sorted runs (timsort merges them in one linear pass)."""
-    new = sorted(polls, key=_order_key)
-    all_keys = keys + list(map(_order_key, new))
+    """`polls` merged into `ordered` (with its `keys`, _order_key of each), in fieldwork order: one sort of the kept
+    keys with the new polls' after them (timsort takes the kept ones as one sorted run), each new key made once
+    (it was made twice, to sort the new polls first)."""
+    new = list(polls)
+    all_keys = keys + list(map(_order_key, new))  # (each new poll's key made once; they sort among themselves below)
     everything = ordered + new
     order = sorted(range(len(all_keys)), key=all_keys.__getitem__)
     return list(map(everything.__getitem__, order)), list(map(all_keys.__getitem__, order))
@@ -337,6 +343,9 @@ class PollService(QObject):
         # the same polls in fieldwork order, kept in order as polls come and go (bisect, not a sort per change:
         # 100,000 polls took 80 ms to sort), with their sort keys beside them
         self._ordered: list[Poll] = []
+        # The fieldwork order of every poll the last delete of them all took away (and its keys): an undo of that
+        # delete puts those very polls back in it, instead of ordering 100,000 polls again (_put_new)
+        self._gone_order: tuple[list[Poll], list[int]] | None = None
         self._order_keys: list[int] = []
         self._order_version = 0  # moved on by every change to that order (an OrderSnapshot names the one it saw)
         self._by_dates: dict[tuple[date, date], set[int]] | None = None  # see _same_dates
@@ -672,9 +681,13 @@ class PollService(QObject):
 
     # --- writing (all or nothing, each one transaction) -----------------------------------------------------
 
-    def add_polls(self, polls: Sequence[Poll], *, undo: bool = False) -> list[int]:
+    def add_polls(self, polls: Sequence[Poll], *, undo: bool = False, ids: Sequence[int] | None = None) -> list[int]:
         """Store new polls (or put back deleted ones under their ids, `undo`: an undo of their delete, which a
         failure says), all or nothing.
+
+        Args:
+            ids: the polls' own ids, in their order, where the caller holds them already (the undo of a delete):
+                not read from each poll again.
 
         Returns:
             Their ids. With a writer: at once, provisional (negative) for new polls until the write lands;
@@ -683,7 +696,7 @@ class PollService(QObject):
         contest = self._require_contest()
         cid = contest.id or 0
         if self._writer is not None:
-            return self._add_later(contest, polls, undo=undo)
+            return self._add_later(contest, polls, undo=undo, ids=ids)
 
         def write(s: Session) -> tuple[list[int], list[Poll]]:
             refuse_changed_candidates(s, contest, polls)
@@ -985,21 +998,31 @@ class PollService(QObject):
             return poll_id
         return self._w_alias.get(poll_id)
 
-    def _show(self, put: Sequence[Poll], remove: Sequence[int]) -> None:
-        """Change the polls shown (put: add or replace by id; remove: ids) and announce exactly that change."""
+    def _show(self, put: Sequence[Poll], remove: Sequence[int], *, new_ids: Sequence[int] | None = None) -> None:
+        """Change the polls shown (put: add or replace by id; remove: ids) and announce exactly that change.
+        `new_ids`: the ids of `put`, in order, none of them shown (_fresh): taken in at once (_put_new), not poll by
+        poll. Removing every poll shown is one step too (a select all + Delete of 100,000 polls popped each)."""
         added: list[int] = []
         updated: list[int] = []
         removed: list[int] = []
         gone: list[Poll] = []
-        for pid in remove:
-            poll = self._polls.pop(pid, None)
-            if poll is not None:
-                gone.append(poll)
-                removed.append(pid)
+        if len(remove) > BULK_UNORDER and len(remove) == len(self._polls) and self._polls.keys() <= set(remove):
+            gone, removed = list(self._polls.values()), list(remove)  # every poll shown, each once
+            self._polls.clear()
+        else:
+            for pid in remove:
+                poll = self._polls.pop(pid, None)
+                if poll is not None:
+                    gone.append(poll)
+                    removed.append(pid)
         self._unorder_many(gone)
-        for poll in put:
-            (updated if poll.id in self._polls else added).append(poll.id or 0)
-        self._put_polls(put)
+        if new_ids is not None and len(new_ids) == len(put) and self._polls.keys().isdisjoint(new_ids):
+            added = list(new_ids)
+            self._put_new(put, added)
+        else:
+            for poll in put:
+                (updated if poll.id in self._polls else added).append(poll.id or 0)
+            self._put_polls(put)
         if added or updated or removed:
             self.polls_changed.emit(PollChange(added=tuple(added), updated=tuple(updated), removed=tuple(removed)))
 
@@ -1047,10 +1070,14 @@ class PollService(QObject):
             self._on_write_failed(error)
             return
         self._pending.popleft()
-        self._touch.subtract(write.touched)
-        self._scenario_touch.subtract(write.scenarios)
-        self._touch = +self._touch
-        self._scenario_touch = +self._scenario_touch
+        if not self._pending:  # (the counts are those of the pending writes: none is left; a subtraction of
+            # 100,000 polls a delete touched, one by one in Python, was 20-40 ms of the landing's turn)
+            self._touch, self._scenario_touch = Counter(), Counter()
+        else:
+            self._touch.subtract(write.touched)
+            self._scenario_touch.subtract(write.scenarios)
+            self._touch = +self._touch
+            self._scenario_touch = +self._scenario_touch
         value, rev = result
         missed = rev != self._revision + 1  # someone else wrote since we last looked
         self._revision = rev
@@ -1214,18 +1241,24 @@ class PollService(QObject):
                 put.append(poll)
         self._show(put, remove)
 
-    def _add_later(self, contest: Contest, polls: Sequence[Poll], *, undo: bool = False) -> list[int]:
+    def _add_later(
+        self, contest: Contest, polls: Sequence[Poll], *, undo: bool = False, ids: Sequence[int] | None = None
+    ) -> list[int]:
         cid = contest.id or 0
-        # A poll already under the id it is shown under (an undo's: its stored one) is that very object: the undo of
-        # a 100,000-poll delete copied every poll here (1-2 s of this thread), and again on the writer.
-        shown = [_with_id(p, self._shown_key(p.id) if p.id is not None else self._new_id()) for p in polls]
         if not polls:
             return []
-        keys = [p.id or 0 for p in shown]
+        fresh = ids is not None and len(ids) == len(polls) and self._fresh(ids)
+        if fresh and ids is not None:  # (an undo's polls, each under its own id, none shown nor known otherwise)
+            shown, keys = list(polls), list(ids)
+        else:
+            # A poll already under the id it is shown under (an undo's: its stored one) is that very object: the
+            # undo of a 100,000-poll delete copied every poll here (1-2 s of this thread), and again on the writer.
+            shown = [_with_id(p, self._shown_key(p.id) if p.id is not None else self._new_id()) for p in polls]
+            keys = [p.id or 0 for p in shown]
         what = f"the {polls[0].pollster} poll" if len(polls) == 1 else f"{len(polls)} polls"
         what = f"undo the delete of {what}" if undo else f"add {what}"
 
-        def write(s: Session) -> tuple[list[Poll], list[int], list[bool]]:  # writer thread
+        def write(s: Session) -> tuple[list[Poll], list[int], list[bool], list[int]]:  # writer thread
             refuse_changed_candidates(s, contest, shown)
             given = [_with_id(p, self._thread_id_of(p.id or 0)) for p in shown]
             ids = repo.add_polls(s, cid, given)
@@ -1239,11 +1272,13 @@ class PollService(QObject):
             self._w_last.update(by_id)  # type: ignore[arg-type]
             stored = [by_id[i] for i in ids]
             as_written = [p.id == q.id and p == q for p, q in zip(shown, stored, strict=True)]  # (not on the GUI's)
-            return stored, repo.spare_poll_ids(s, max(8, 2 * len(keys))), as_written
+            return stored, repo.spare_poll_ids(s, max(8, 2 * len(keys))), as_written, ids
 
-        def landed(result: tuple[list[Poll], list[int], list[bool]]) -> None:
-            stored, spare, as_written = result
+        def landed(result: tuple[list[Poll], list[int], list[bool], list[int]]) -> None:
+            stored, spare, as_written, stored_ids = result
             self._take_spare(spare)
+            if len(keys) > BULK_UNORDER and self._landed_as_shown(keys, stored_ids, shown, as_written):
+                return
             self._settle(stored, keys, written=shown, as_written=as_written)
 
         def rollback() -> None:
@@ -1259,9 +1294,32 @@ class PollService(QObject):
             polls=tuple(polls),
             action="add",
         )
-        self._show(shown, ())
+        self._show(shown, (), new_ids=keys if fresh else None)
         self._submit(pending, write, contest)
         return keys
+
+    def _fresh(self, ids: Sequence[int]) -> bool:
+        """None of these ids is shown, nor the stored or provisional id of a poll shown under another (_shown_key
+        of each is itself): checked as sets, not an id at a time."""
+        given = set(ids)  # (against a set, each test goes through the smaller side)
+        return (
+            self._polls.keys().isdisjoint(given)
+            and self._alias.keys().isdisjoint(given)
+            and self._provisional_of.keys().isdisjoint(given)
+        )
+
+    def _landed_as_shown(
+        self, keys: Sequence[int], stored_ids: Sequence[int], written: Sequence[Poll], as_written: Sequence[bool]
+    ) -> bool:
+        """Whether an add that landed needs nothing more (what _settle finds poll by poll, here for all at once):
+        every poll stored under the id it is shown under, as written, and shown as that very object, with no other
+        write pending and none of them under a spare id. The landing of the undo of a 100,000-poll delete went
+        through _settle's steps for each poll."""
+        if self._touch or list(keys) != list(stored_ids) or not all(as_written):
+            return False
+        if not self._ours_under_spare.isdisjoint(keys):
+            return False
+        return all(map(operator.is_, map(self._polls.get, keys), written))
 
     def _update_later(self, contest: Contest, poll: Poll, *, undo: bool = False) -> None:
         cid = contest.id or 0
@@ -1311,11 +1369,18 @@ class PollService(QObject):
             raise StoreError("no contest is open")
         cid = contest.id or 0
         shown, touch = self._polls, self._touch
-        keys = [i if i in shown else self._shown_key(i) for i in poll_ids]  # (a method call each: 100,000 polls)
-        gone = [shown[k] for k in keys if k in shown]
-        # (Counter's lookup of a missing key is a Python call: none when no write is pending)
-        follows = {p.id: touch[p.id or 0] > 0 for p in gone} if touch else dict.fromkeys((p.id for p in gone), False)
-        spare = {k for k in keys if k in self._ours_under_spare}
+        if shown.keys() >= set(poll_ids):  # each shown under the id given (a select all + Delete): no look-up each
+            keys = list(poll_ids)
+            gone = list(map(shown.__getitem__, keys))
+            gone_ids: Sequence[int | None] = keys  # (a poll is held under its own id: no poll read for it)
+        else:
+            keys = [i if i in shown else self._shown_key(i) for i in poll_ids]  # (a method call each)
+            gone = [shown[k] for k in keys if k in shown]
+            gone_ids = [p.id for p in gone]
+        # whether each follows a pending write (None: none is pending; Counter's lookup of a missing key is a Python
+        # call, and a map of 100,000 polls to False was made here for nothing)
+        follows = {i: touch[i or 0] > 0 for i in gone_ids} if touch else None
+        spare = self._ours_under_spare.intersection(keys) if self._ours_under_spare else set()
 
         def write(s: Session) -> None:  # writer thread
             sids = [self._thread_id_of(k, k in spare) for k in keys]
@@ -1325,7 +1390,7 @@ class PollService(QObject):
             expected = []
             for p in gone:
                 sid = self._thread_id_of(p.id or 0, (p.id or 0) in spare)
-                expected.append(self._w_last.get(sid or 0) if follows[p.id] else replace(p, id=sid))
+                expected.append(self._w_last.get(sid or 0) if follows and follows[p.id] else replace(p, id=sid))
             if None in sids or sorted(stored, key=lambda p: p.id or 0) != sorted(
                 expected, key=lambda p: (p.id or 0) if p is not None else 0
             ):
@@ -1633,6 +1698,7 @@ class PollService(QObject):
         """
         self._by_dates = None  # rebuilt when first asked for
         self._polls = polls
+        self._gone_order = None
         self._order_version += 1
         if keys is not None and len(keys) == len(ordered) == len(polls):
             self._ordered, self._order_keys = list(ordered), list(keys)
@@ -1664,6 +1730,28 @@ class PollService(QObject):
             self._order_keys.insert(at, key)
             self._ordered.insert(at, poll)
 
+    def _put_new(self, polls: Sequence[Poll], ids: list[int]) -> None:
+        """Add polls none of which is held (`ids`: theirs, in order) at once: one dict update, their dates' index kept
+        up to date (where it is made), and the fieldwork order merged with each poll's key made once; polls that are
+        the very ones the last delete of every poll took away (its undo) go back in the order they had."""
+        self._polls.update(zip(ids, polls, strict=True))
+        by_dates = self._by_dates  # (None after a delete of every poll: made again when first asked for)
+        if by_dates is not None:
+            for pid, poll in zip(ids, polls, strict=True):
+                by_dates.setdefault((poll.fieldwork_start, poll.fieldwork_end), set()).add(pid)
+        self._order_version += 1
+        gone = self._gone_order
+        if (
+            not self._ordered
+            and gone is not None
+            and len(gone[0]) == len(polls) == len(self._polls)  # (no id twice)
+            and set(map(id, gone[0])).issuperset(map(id, polls))  # the very objects: by address, no poll read
+        ):
+            self._ordered, self._order_keys = gone
+            self._gone_order = None
+            return
+        self._ordered, self._order_keys = _merge_runs(self._ordered, self._order_keys, polls)
+
     def _adopt_order(self, polls: Sequence[Poll], prepared: PreparedOrder) -> None:
         """New polls (ids not held) taken in with their order merged already (_put_polls' result, made elsewhere)."""
         by_dates = self._by_dates
@@ -1684,6 +1772,8 @@ class PollService(QObject):
             return
         self._order_version += 1
         if not self._polls:  # every held poll went (a select all + Delete): nothing to look through
+            if len(polls) == len(self._ordered):
+                self._gone_order = (self._ordered, self._order_keys)  # for the undo of this delete (_put_new)
             self._ordered, self._order_keys, self._by_dates = [], [], None
             return
         if self._by_dates is not None:
@@ -1693,10 +1783,20 @@ class PollService(QObject):
                     same.discard(poll.id or 0)
                     if not same:
                         del self._by_dates[(poll.fieldwork_start, poll.fieldwork_end)]
+        ordered, keys = self._ordered, self._order_keys
+        if len(polls) * FEW_AMONG < len(ordered):  # a few among many (an undone import): found by their keys
+            places = sorted(bisect.bisect_left(keys, _order_key(p)) for p in polls)
+            if places[-1] < len(ordered) and {id(ordered[at]) for at in places} == {id(p) for p in polls}:
+                # the order between them copied slice by slice in C (a Python test of each of the 100,000 polls
+                # held was most of this step in the undo of a 1,000-poll import)
+                spans = list(zip([0, *(at + 1 for at in places)], [*places, len(ordered)], strict=True))
+                self._ordered = list(chain.from_iterable(ordered[a:b] for a, b in spans))
+                self._order_keys = list(chain.from_iterable(keys[a:b] for a, b in spans))
+                return
         out = {id(p) for p in polls}  # (by identity, as _unorder finds its poll; every one is held, so alive)
-        kept = [i for i, p in enumerate(self._ordered) if id(p) not in out]
-        self._ordered = [self._ordered[i] for i in kept]
-        self._order_keys = [self._order_keys[i] for i in kept]
+        kept = [i for i, p in enumerate(ordered) if id(p) not in out]
+        self._ordered = [ordered[i] for i in kept]
+        self._order_keys = [keys[i] for i in kept]
 
     def _unorder(self, poll: Poll | None) -> None:
         """Take a held poll out of the fieldwork order (and out of the by-dates index)."""

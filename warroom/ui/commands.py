@@ -14,7 +14,9 @@ from warroom.core.types import Poll
 
 
 class PollWriter(Protocol):
-    def add_polls(self, polls: Sequence[Poll], *, undo: bool = False) -> list[int]: ...
+    def add_polls(
+        self, polls: Sequence[Poll], *, undo: bool = False, ids: Sequence[int] | None = None
+    ) -> list[int]: ...
     def update_poll(self, poll: Poll, *, undo: bool = False) -> None: ...
     def delete_polls(self, poll_ids: Sequence[int], *, undo: bool = False) -> list[Poll]: ...
 
@@ -79,9 +81,12 @@ class AddPollsCommand(_PollCommand):
         self.ids: list[int] = []
 
     def _do(self) -> None:
-        # The first time the store picks the ids; a redo puts the polls back under the same ids.
-        self.ids = self._writer.add_polls(self._polls)
-        self._polls = [replace(p, id=i) for p, i in zip(self._polls, self.ids, strict=True)]
+        # The first time the store picks the ids; a redo puts the polls back under the same ids, which they carry
+        # (passed along: the writer need not read them from each poll).
+        given = self.ids if self.ids and len(self.ids) == len(self._polls) else None
+        self.ids = self._writer.add_polls(self._polls, ids=given)
+        # (a poll under its id already is kept: the redo of a 1,000-poll import copied and checked each again)
+        self._polls = [p if p.id == i else replace(p, id=i) for p, i in zip(self._polls, self.ids, strict=True)]
 
     def _undo(self) -> None:
         self._writer.delete_polls(self.ids, undo=True)
@@ -115,16 +120,27 @@ class EditPollCommand(_PollCommand):
 
 
 class DeletePollsCommand(_PollCommand):
-    def __init__(self, writer: PollWriter, polls: Sequence[Poll], on_error: ErrorSink) -> None:
+    """Delete polls; undo puts them back under their ids. `ids`: the polls' ids in their order where the caller
+    holds them already (the poll table's array of its rows' ids), so that 100,000 polls are not each read for it."""
+
+    def __init__(
+        self, writer: PollWriter, polls: Sequence[Poll], on_error: ErrorSink, *, ids: Sequence[int] | None = None
+    ) -> None:
         super().__init__(writer, on_error, "Delete poll" if len(polls) == 1 else f"Delete {len(polls)} polls")
         self._polls = list(polls)
-        self._ids = [p.id for p in polls if p.id is not None]
+        if ids is None or len(ids) != len(self._polls):
+            ids = [p.id for p in polls if p.id is not None]
+            self._whole = len(ids) == len(self._polls)
+        else:
+            self._whole = True
+        self._ids = list(ids)
 
     def _do(self) -> None:
         self._writer.delete_polls(self._ids)
 
     def _undo(self) -> None:
-        self._writer.add_polls(self._polls, undo=True)  # same ids, so older history entries still find them
+        # same ids, so older history entries still find them; their ids passed along when every poll has one
+        self._writer.add_polls(self._polls, undo=True, ids=self._ids if self._whole else None)
 
 
 # --- saved scenarios -------------------------------------------------------------------------------------------

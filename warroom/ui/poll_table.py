@@ -75,9 +75,11 @@ def row_runs(rows: Iterable[int]) -> list[tuple[int, int]]:
     """
     # in numpy, not a Python loop over the rows: a select all + Delete of 100,000 polls gave it 100,000 rows twice
     # (the model's and its sorting layer's), 0.1 s of the window's thread each
-    ordered = np.unique(np.asarray(rows if isinstance(rows, list | np.ndarray) else list(rows), dtype=np.int64))
+    ordered = np.asarray(rows if isinstance(rows, list | np.ndarray) else list(rows), dtype=np.int64)
     if not ordered.size:
         return []
+    if not (ordered[1:] > ordered[:-1]).all():  # (rows found by a pass over the rows come in order already)
+        ordered = np.unique(ordered)
     cut = np.flatnonzero(np.diff(ordered) != 1) + 1
     firsts = ordered[np.concatenate(([0], cut))]
     lasts = ordered[np.concatenate((cut - 1, [ordered.size - 1]))]
@@ -105,6 +107,7 @@ class PollTableModel(QAbstractTableModel):
         self._runoff = len(self.FIXED)
         self._texts: list[tuple[str, ...] | None] = []  # display strings of each row, made on first request
         self._keys: dict[int, list[Any]] = {}  # sort keys of a column, one per row, made on first sort
+        self._ranks: dict[int, np.ndarray] = {}  # the same as numbers numpy sorts on (sort_ranks), made from _keys
         self._id_rows: np.ndarray | None = None  # each row's poll id (-1: a notice), made on first need
         self._top_id: int | None = None  # at least the highest id of a row (None: not known yet)
         # A two-round contest's poll notices (core.two_round_view.NoticeRows): rows with no store id, shown after
@@ -153,6 +156,7 @@ class PollTableModel(QAbstractTableModel):
             self._pair = (a, b)
             self._texts = [None] * self._nrows  # the runoff cell of every row changes
             self._keys.pop(self._runoff, None)
+            self._ranks.clear()
             col = self._runoff
             self.headerDataChanged.emit(Qt.Orientation.Horizontal, col, col)
             if self._polls:
@@ -190,6 +194,7 @@ class PollTableModel(QAbstractTableModel):
             first = runoff = False  # whether any row's first-round or runoff figures are others
             # The sort keys of the columns a question can change (the pollster, dates and sample stay).
             keyed = [(column, keys) for column, keys in self._keys.items() if column >= len(self.FIXED)]
+            self._ranks.clear()
             for row, poll in zip(at, rows, strict=True):
                 old = self._polls[row]
                 first = first or not _same_figures(old.first_round, poll.first_round)
@@ -231,6 +236,7 @@ class PollTableModel(QAbstractTableModel):
         # Removed rows go in runs of neighbours, each told to the views once: row by row, every view and the
         # sort/filter proxy renumbered all the rows after each one (undoing a 1,000-poll import froze the window
         # for seconds at 10,000 polls, deleting 10,000 selected polls for minutes: benchmarks/bench_menu_stalls.py).
+        self._ranks.clear()  # (made again from the kept keys when next sorted on)
         for first, last in row_runs(self._rows_of(removed)):
             self.beginRemoveRows(QModelIndex(), first, last)
             del self._polls[first : last + 1]
@@ -250,30 +256,36 @@ class PollTableModel(QAbstractTableModel):
                 for column, keys in self._keys.items():
                     keys[row] = self._value(poll, column, sort=True)
                 self.dataChanged.emit(self.index(row, 0), self.index(row, self._ncols - 1))
-        new = self._not_held([pid for pid in dict.fromkeys(added) if pid in polls_by_id], polls_by_id)
+        new, new_ids = self._not_held([pid for pid in dict.fromkeys(added) if pid in polls_by_id], polls_by_id)
         if new:
             first = self._nrows
             self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
             self._polls.extend(new)
             self._texts.extend([None] * len(new))
+            if len(new) > first:
+                # more new rows than kept (the undo of a delete of them all): the keys of a column are made again,
+                # for all the rows at once, when it is next sorted on, not for every column kept now
+                self._keys = {}
             for column, keys in self._keys.items():
                 keys.extend(self._sort_values(new, column))
             self._nrows += len(new)
             if self._id_rows is not None:
-                self._id_rows = np.concatenate([self._id_rows, _ids_of(new)])
-            ids = [p.id for p in new if p.id is not None]
-            if ids and self._top_id is not None:
-                self._top_id = max(self._top_id, *ids)
+                self._id_rows = np.concatenate([self._id_rows, new_ids])  # (the ids asked for: no poll read)
+            if len(new_ids) and self._top_id is not None:
+                self._top_id = max(self._top_id, int(new_ids.max()))
             self.endInsertRows()
 
-    def _not_held(self, poll_ids: list[int], polls_by_id: Mapping[int, Poll]) -> list[Poll]:
-        """The polls of `poll_ids` that are not rows yet. Many are looked up in one pass over the rows' ids: one by
-        one, the undo of a 100,000-poll delete (its ids all below the highest shown before) compared every one
-        with the array of rows' ids (1-2 s of this thread)."""
+    def _not_held(self, poll_ids: list[int], polls_by_id: Mapping[int, Poll]) -> tuple[list[Poll], np.ndarray]:
+        """The polls of `poll_ids` that are not rows yet, and their ids. Many are looked up in one pass over the rows'
+        ids: one by one, the undo of a 100,000-poll delete (its ids all below the highest shown before) compared
+        every one with the array of rows' ids (1-2 s of this thread)."""
         if len(poll_ids) < FEW_CHANGED:
-            return [polls_by_id[pid] for pid in poll_ids if not self._holds(pid)]
-        held = np.isin(np.asarray(poll_ids, dtype=np.int64), self._row_ids())
-        return [polls_by_id[pid] for pid, there in zip(poll_ids, held.tolist(), strict=True) if not there]
+            ids = [pid for pid in poll_ids if not self._holds(pid)]
+        else:
+            at = np.asarray(poll_ids, dtype=np.int64)
+            held = np.isin(at, self._row_ids()) if self._nrows else None
+            ids = poll_ids if held is None or not held.any() else at[~held].tolist()
+        return [polls_by_id[pid] for pid in ids], np.asarray(ids, dtype=np.int64)
 
     def _holds(self, poll_id: int) -> bool:
         """Whether a poll is a row already. A new poll's id is above every id shown (the store counts up), which
@@ -312,7 +324,24 @@ class PollTableModel(QAbstractTableModel):
     def polls_at(self, rows: Sequence[int]) -> list[Poll]:
         """The polls (or poll notices) of these rows, in their order (rows past the last are left out)."""
         polls, n = self._polls, self._nrows
+        if not n or not rows:
+            return []
+        if isinstance(rows, range) and rows.step == 1 and rows.start >= 0:
+            return polls[rows.start : min(rows.stop, n)]
+        if max(rows) < n:  # (the usual case: one pass in C, then a look-up each in C too)
+            return list(map(polls.__getitem__, rows))
         return [polls[row] for row in rows if row < n]
+
+    def ids_at(self, rows: Sequence[int]) -> list[int] | None:
+        """The poll ids of these rows, in their order, from the array of the rows' ids (no poll read); None while
+        poll notices (rows with no id) are shown."""
+        if self._notices:
+            return None
+        ids = self._row_ids()
+        if isinstance(rows, range) and rows.step == 1:
+            return ids[max(rows.start, 0) : rows.stop].tolist()
+        at = np.asarray(rows, dtype=np.int64)
+        return ids[at[at < self._nrows]].tolist()
 
     def texts(self, row: int) -> tuple[str, ...]:
         """The display strings of a row, one per column (made once, then kept)."""
@@ -327,6 +356,15 @@ class PollTableModel(QAbstractTableModel):
         if keys is None:
             keys = self._keys[column] = self._sort_values(self._polls, column)
         return keys
+
+    def sort_ranks(self, column: int) -> np.ndarray:
+        """sort_keys(column) as an array of numbers in the same order (equal keys equal numbers), for numpy to sort
+        on: a text column's keys by their rank among its distinct texts (Python's own comparison of them), a number
+        column's as they are. Made once from the kept keys after they last changed."""
+        ranks = self._ranks.get(column)
+        if ranks is None:
+            ranks = self._ranks[column] = _ranks_of(self.sort_keys(column))
+        return ranks
 
     # --- Qt overrides ---------------------------------------------------------------------------------------
 
@@ -401,6 +439,7 @@ class PollTableModel(QAbstractTableModel):
         self._nrows = len(polls)
         self._texts = [None] * len(polls)
         self._keys = {}
+        self._ranks = {}
         self._id_rows = self._notice_at = None
         self._top_id = None
 
@@ -477,7 +516,18 @@ class PollTableModel(QAbstractTableModel):
 
     def _sort_values(self, polls: Sequence[Poll], col: int) -> list[Any]:
         """_value(poll, col, sort=True) of each poll, one comprehension per column (an import's 10,000 rows or a
-        first sort of 100,000: a method call per poll was most of it)."""
+        first sort of 100,000: a method call per poll was most of it, 60-150 ms of a first sort by a column)."""
+        if col == 0:
+            return [p.pollster for p in polls]
+        if col == 1:
+            return [p.client for p in polls]
+        if col == 3:
+            return [_NO_DAY if p.published is None else p.published.toordinal() for p in polls]
+        if col == self._runoff:
+            if not self._pair:
+                return [_NO_LEAD] * len(polls)
+            a, b = self._pair
+            return [s[a] - s[b] if a in (s := p.second_round) and b in s else _NO_LEAD for p in polls]
         if col == FIELDWORK_COLUMN:
             return [p.fieldwork_end.toordinal() for p in polls]
         if col == 4:
@@ -506,6 +556,22 @@ class PollTableModel(QAbstractTableModel):
             return lead if lead is not None else float("-inf")
         value = poll.first_round.get(self._cands[col - len(self.FIXED)])
         return value if value is not None else -1.0
+
+
+_NO_DAY = date.min.toordinal()  # the sort key of a poll with no publication date (_value's)
+_NO_LEAD = float("-inf")  # the runoff column's sort key of a poll with no head-to-head figures
+
+
+def _ranks_of(keys: list[Any]) -> np.ndarray:
+    """Sort keys as numbers in the same order: numbers as they are, texts (or anything else) by their rank among
+    the distinct keys, ordered by Python's own comparison."""
+    if keys and not isinstance(keys[0], str):
+        numbers = np.asarray(keys)
+        if numbers.dtype.kind in "iuf":
+            return numbers
+    distinct = sorted(set(keys))
+    rank = {key: at for at, key in enumerate(distinct)}
+    return np.fromiter(map(rank.__getitem__, keys), dtype=np.int64, count=len(keys))
 
 
 def _ids_of(polls: Sequence[Poll]) -> np.ndarray:
@@ -576,6 +642,10 @@ class _PollOrder(QAbstractProxyModel):
     # --- what the proxy asks for ----------------------------------------------------------------------------
 
     def sort_by(self, column: int, order: Qt.SortOrder) -> None:
+        if (column, order) == (self._column, self._order) and self._sorted():
+            # sorted so already (the order is kept sorted through every change): QTableView.sortByColumn asks
+            # twice, once through its header's sort indicator; the second sort of 100,000 rows was 10-30 ms
+            return
         self._column, self._order = column, order
         self._relayout(resort=True)
 
@@ -690,10 +760,21 @@ class _PollOrder(QAbstractProxyModel):
         """Sort every row by the sort column. Stable, over the current order, as Qt's proxy does: ties keep the
         order of the previous sort (sort by sample, then by pollster: each pollster's polls stay by sample)."""
         if self._sorted():
-            keys = self._model.sort_keys(self._column)
-            self._all.sort(key=keys.__getitem__, reverse=self._order == Qt.SortOrder.DescendingOrder)
+            self._all = self._stable_sorted(self._all)
         else:
             self._all = list(range(self._model.rowCount()))
+
+    def _stable_sorted(self, rows: list[int]) -> list[int]:
+        """`rows` (model rows) in the sort column's order, stable (ties keep their order in `rows`), as
+        list.sort(key=..., reverse=descending) would give them: one numpy argsort over the column's key ranks
+        (PollTableModel.sort_ranks), where a key look-up per row by sorted() took 30-60 ms of 100,000."""
+        if not rows:
+            return []
+        at = np.asarray(rows, dtype=np.int64)
+        keys = self._model.sort_ranks(self._column)[at]
+        if self._order == Qt.SortOrder.DescendingOrder:
+            keys = -keys  # (reverse=True keeps equal keys in their order too)
+        return at[np.argsort(keys, kind="stable")].tolist()
 
     def _shown_of(self, rows: list[int]) -> list[int]:
         """The rows that pass the filter, in the order given (a copy; no test per row without a filter)."""
@@ -793,22 +874,24 @@ class _PollOrder(QAbstractProxyModel):
     def _insert_bulk(self, first: int, last: int) -> None:
         """An import's rows (model rows first..last), placed without a reset, so the selection and the rows in view
         stay. Placing them one by one rebuilt the row index for each (10,000 polls stalled the window for six
-        seconds, benchmarks/bench_import_stall.py); a reset cleared the selection. Here the new rows are sorted
-        among themselves and merged into the kept order (two runs: timsort merges them in one pass, where sorting
-        110,000 rows afresh took 40-60 ms), ties after the rows already there, as one by one; then the views are
-        told of one inserted range when the new rows all go before or after the others (an import of the latest
-        polls), or else of the new rows added at the end and then moved to their places by one layout change,
-        which keeps selections on their polls."""
+        seconds, benchmarks/bench_import_stall.py); a reset cleared the selection. Here the new rows are sorted among
+        themselves and merged into the kept order (timsort merges two sorted runs in one pass), or, when they
+        outnumber the kept rows (an undone delete of them all), the kept order with them after it is sorted once,
+        stably, in numpy (_stable_sorted); either way ties go after the rows already there, as one by one. Then the
+        views are told of one inserted range when the new rows all go before or after the others (an import of the
+        latest polls), or else of the new rows added at the end and then moved to their places by one layout
+        change, which keeps selections on their polls."""
         count = last - first + 1
         if first < len(self._haystacks):  # (the model appends; rows after the new ones would move down)
             self._all = [m + count if m >= first else m for m in self._all]
             self._rows = [m + count if m >= first else m for m in self._rows]
         self._haystacks[first:first] = [None] * count
-        new = list(range(first, last + 1))
-        if self._sorted():
+        if self._sorted() and count > len(self._all):  # more new rows than kept (an undone delete): numpy's sort
+            merged = self._stable_sorted(self._all + list(range(first, last + 1)))  # ties after the rows there
+        elif self._sorted():  # a few among many (an import): the new rows sorted, then timsort merges the two runs
             keys = self._model.sort_keys(self._column).__getitem__
             descending = self._order == Qt.SortOrder.DescendingOrder
-            new.sort(key=keys, reverse=descending)
+            new = sorted(range(first, last + 1), key=keys, reverse=descending)
             merged = self._all + new
             merged.sort(key=keys, reverse=descending)
         else:
@@ -818,7 +901,8 @@ class _PollOrder(QAbstractProxyModel):
         # the new rows all before or all after the others (an import of the latest polls, the table by date): one
         # inserted range there
         for at in (0, len(self._rows)):
-            if all(first <= m <= last for m in shown[at : at + added]):
+            there = np.asarray(shown[at : at + added], dtype=np.int64)  # (one test over the rows, in numpy)
+            if ((there >= first) & (there <= last)).all():
                 if added:
                     self.beginInsertRows(QModelIndex(), at, at + added - 1)
                     self._rows = shown
@@ -1011,6 +1095,14 @@ class PollFilterProxy(QSortFilterProxyModel):
         if order is None or model is None or self._own_filter:
             return [self.data(self.index(row, 0), POLL_ROLE) for row in rows]
         return model.polls_at(order.model_rows(rows))
+
+    def poll_ids_at(self, rows: Sequence[int]) -> list[int] | None:
+        """The ids of polls_at(rows), in the same order, from the PollTableModel's array of its rows' ids (no poll
+        read); None where that cannot say (over another model, a filter of Qt's own, poll notices shown)."""
+        order, model = self._order, self._polls
+        if order is None or model is None or self._own_filter:
+            return None
+        return model.ids_at(order.model_rows(rows))
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if self._order is not None:
