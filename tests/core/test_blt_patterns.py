@@ -113,7 +113,7 @@ def test_problems_still_name_their_line(text: str, line: int) -> None:
 
 @pytest.mark.parametrize("second", ['" A"', '"A "', '"A\t"', "A"])
 def test_two_names_alike_but_for_spaces_are_refused_not_counted_as_one(second: str) -> None:
-    """"A" and " A" were two candidates in the file and one in the count: " A"'s papers counted for "A"."""
+    """ "A" and " A" were two candidates in the file and one in the count: " A"'s papers counted for "A"."""
     with pytest.raises(BltFormatError, match=r"^line 6: two candidates are named 'A'.*line 5"):
         parse_blt(f'2 1\n1 1 0\n2 2 0\n0\n"A"\n{second}\n"T"\n')
 
