@@ -1,0 +1,64 @@
+"""A fresh hostile pass (issue 16, helper i2): the window's views of one figure."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+import pytest
+
+from warroom.core.pipeline import ForecastPoint
+
+
+def _ink_in_view(plot, ink: str) -> int:  # type: ignore[no-untyped-def]
+    """Pixels of `ink` inside the plot's data area (not its axes, which are drawn in the same ink)."""
+    from PySide6.QtGui import QColor
+
+    box = plot.getPlotItem().getViewBox()
+    rect = plot.mapFromScene(box.sceneBoundingRect()).boundingRect().adjusted(3, 3, -3, -3)
+    image = plot.grab(rect).toImage()
+    want = QColor(ink)
+    count = 0
+    for y in range(image.height()):
+        for x in range(image.width()):
+            c = image.pixelColor(x, y)
+            if abs(c.red() - want.red()) + abs(c.green() - want.green()) + abs(c.blue() - want.blue()) < 40:
+                count += 1
+    return count
+
+
+@pytest.mark.parametrize("days", [1, 3])
+def test_the_forecast_margin_is_drawn_from_a_single_day(qtbot, days: int) -> None:  # type: ignore[no-untyped-def]
+    """Scenario > Forecast over time of a race whose polls all ended on one day (or of one poll) has one point:
+    its chance chart drew it (a dot), but the margin chart, the dialog's subject, drew a line through one point,
+    which is nothing: an empty chart under "margin Johnson minus Livingstone +5.3". The margin is marked at each
+    day, and its 90 % band drawn at a single day too; the
+    dates' axis spans a week around a single day (it spanned one second, ticked "59.600 ... 00.399")."""
+    from warroom.ui.charts import LIGHT
+    from warroom.ui.forecast_dialog import ForecastDialog
+
+    points = [
+        ForecastPoint(
+            date(2012, 4, 22) + timedelta(days=7 * i),
+            17,
+            "ann",
+            "bob",
+            5.3 + i,
+            (-6.5 + i, 16.9 + i),
+            {"ann": 0.76, "bob": 0.24},
+        )
+        for i in range(days)
+    ]
+    dialog = ForecastDialog(points, {"ann": "Ann", "bob": "Bob"}, {"ann": "#0072B2", "bob": "#D55E00"}, theme=LIGHT)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.wait(100)  # the charts laid out and ranged
+    assert _ink_in_view(dialog.margin, LIGHT.foreground) > 20
+    left, right = dialog.chance.getPlotItem().getViewBox().viewRange()[0]
+    assert right - left >= 86_400  # a day at least (one day's axis spanned one second, ticked "59.600 ... 00.399")
+    if days == 1:  # the band: a bar from its low to its high end at that day
+        bars = [i for i in dialog.margin.getPlotItem().items if type(i).__name__ == "ErrorBarItem"]
+        assert len(bars) == 1
+        assert np.allclose([bars[0].opts["y"][0] - bars[0].opts["bottom"][0]], [-6.5])
+        assert np.allclose([bars[0].opts["y"][0] + bars[0].opts["top"][0]], [16.9])
