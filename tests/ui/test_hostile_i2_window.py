@@ -62,3 +62,38 @@ def test_the_forecast_margin_is_drawn_from_a_single_day(qtbot, days: int) -> Non
         assert len(bars) == 1
         assert np.allclose([bars[0].opts["y"][0] - bars[0].opts["bottom"][0]], [-6.5])
         assert np.allclose([bars[0].opts["y"][0] + bars[0].opts["top"][0]], [16.9])
+
+
+def test_an_event_markers_note_is_drawn_whole_inside_the_chart_or_elided(demo, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """An event marker's note is written up its line from near the chart's foot. It was centred there, so half of
+    every note fell below the axis ("Debate night" read "bate night"), and a note of the 200 characters a marker
+    may hold ran off both ends, its start never seen. Its start now sits at the foot and a note longer than the
+    chart is tall ends in "…" inside it (the whole note stays the line's tooltip)."""
+    from warroom.core.types import EVENT_NOTE_LIMIT, Annotation
+
+    win = demo.window
+    win.resize(1600, 1600)
+    qtbot.wait(50)
+    long_note = "A long note: " + "x" * (EVENT_NOTE_LIMIT - 13)
+    notes = [Annotation(date(2012, 4, 10), "Debate night"), Annotation(date(2012, 4, 20), long_note)]
+    charts = win.charts
+    charts.show_annotations(notes)
+    qtbot.wait(100)
+    plot = charts.plots["first"]
+    view = plot.getViewBox().sceneBoundingRect()
+    labels = [item.label for item in charts._annotation_items if getattr(item, "label", None) is not None]
+    assert len(labels) == 2
+    by_text = {label.toPlainText(): label for label in labels}
+    assert "Debate night" in by_text  # short enough: whole
+    elided = [text for text in by_text if text != "Debate night"]
+    assert len(elided) == 1 and elided[0].startswith("A long note: x") and elided[0].endswith("…")
+    for label in labels:
+        drawn = label.sceneBoundingRect()
+        assert view.top() - 1 <= drawn.top() and drawn.bottom() <= view.bottom() + 1, (label.toPlainText(), drawn, view)
+    assert any(item.toolTip().endswith(long_note) for item in charts._annotation_items)
+    win.resize(1366, 700)  # a shorter chart: elided again to its height
+    qtbot.wait(100)
+    view = plot.getViewBox().sceneBoundingRect()
+    for label in labels:
+        drawn = label.sceneBoundingRect()
+        assert view.top() - 1 <= drawn.top() and drawn.bottom() <= view.bottom() + 1, (label.toPlainText(), drawn, view)
