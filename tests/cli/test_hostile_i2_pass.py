@@ -16,3 +16,68 @@ def test_the_briefing_is_never_written_as_a_pdf_under_a_png_or_svg_name(db: list
         assert code == 1, err
         assert str(target) in err and "PDF" in err, err
         assert not target.exists()
+
+
+def _big_contest_file(path: Path, name: str, letters: int) -> None:
+    """1,000 parties and candidates named in letters of four UTF-8 bytes each (CJK Extension B), `letters` each."""
+    import random
+
+    pick = random.Random(1)
+    alphabet = [chr(c) for c in range(0x20000, 0x20000 + 3000)]
+
+    def word() -> str:
+        return "".join(pick.choice(alphabet) for _ in range(letters))
+
+    lines = ["[contest]", f'name = "{name}"', "election_date = 2024-05-02", 'system = "sv"', ""]
+    for i in range(1000):
+        lines += ["[[party]]", f'code = "p{i:04d}"', f'name = "{word()}"', ""]
+    for i in range(1000):
+        lines += ["[[candidate]]", f'code = "c{i:04d}"', f'name = "{word()}"', f'party = "p{i:04d}"', ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def test_contest_export_never_writes_a_file_contest_new_refuses(db: list[str], tmp_path: Path) -> None:
+    """A contest made from a contest file of 1.04 MB (1,000 candidates and parties, long names in four-byte
+    letters: within every limit) was exported as 1.11 MB, the export adding each candidate's empty short name,
+    colour and withdrawn flag: `contest new` and `contest edit` refuse a file past 1 MB unread, so the race could
+    not be read back from its own export. The export is refused naming the size and the bundle that carries the
+    race, nothing written; the bundle reads back."""
+    import json
+
+    from warroom.core.contestfile import CONTEST_FILE_MAX_BYTES
+
+    source = tmp_path / "big.toml"
+    _big_contest_file(source, "Big race", 118)
+    assert source.stat().st_size <= CONTEST_FILE_MAX_BYTES
+    code, _out, err = run(*db, "contest", "new", "--from", str(source))
+    assert code == 0, err
+    out = tmp_path / "again.toml"
+    code, _out, err = run(*db, "--contest", "Big race", "contest", "export", "--out", str(out))
+    assert code == 1 and not out.exists(), err
+    assert "Big race" in err and "--bundle" in err and "nothing written" in err, err
+    bundle = tmp_path / "big.json"
+    code, _out, err = run(*db, "export", "--contest", "Big race", "--bundle", str(bundle))
+    assert code == 0, err
+    data = json.loads(bundle.read_text("utf-8"))
+    data["contest"]["contest"]["name"] = "Big race again"
+    bundle.write_text(json.dumps(data), encoding="utf-8")
+    code, _out, err = run(*db, "import", str(bundle))
+    assert code == 0, err
+
+
+def test_a_contest_exported_within_the_limit_reads_back_as_it_was(db: list[str], tmp_path: Path) -> None:
+    """The rule above refuses no contest file its readers take: 1,000 candidates and parties of shorter names
+    export, and `contest new` reads the file back into the same contest."""
+    import json
+
+    source = tmp_path / "big.toml"
+    _big_contest_file(source, "Wide race", 60)
+    assert run(*db, "contest", "new", "--from", str(source))[0] == 0
+    out = tmp_path / "again.toml"
+    code, _out, err = run(*db, "--contest", "Wide race", "contest", "export", "--out", str(out))
+    assert code == 0, err
+    out.write_text(out.read_text("utf-8").replace('name = "Wide race"', 'name = "Wide race again"', 1), "utf-8")
+    assert run(*db, "contest", "new", "--from", str(out))[0] == 0
+    shown = [json.loads(run(*db, "--json", "contest", "show", name)[1]) for name in ("Wide race", "Wide race again")]
+    assert len(shown[0]["candidate"]) == 1000
+    assert (shown[0]["candidate"], shown[0]["party"]) == (shown[1]["candidate"], shown[1]["party"])
