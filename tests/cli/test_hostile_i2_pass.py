@@ -81,3 +81,51 @@ def test_a_contest_exported_within_the_limit_reads_back_as_it_was(db: list[str],
     shown = [json.loads(run(*db, "--json", "contest", "show", name)[1]) for name in ("Wide race", "Wide race again")]
     assert len(shown[0]["candidate"]) == 1000
     assert (shown[0]["candidate"], shown[0]["party"]) == (shown[1]["candidate"], shown[1]["party"])
+
+
+TIED_SV = """[contest]
+name = "Tie SV"
+election_date = 2024-05-02
+system = "SYSTEM"
+
+[[candidate]]
+code = "a"
+name = "Ann Alpha"
+
+[[candidate]]
+code = "b"
+name = "Bob Beta"
+
+[[candidate]]
+code = "c"
+name = "Cat Gamma"
+
+[[candidate]]
+code = "d"
+name = "Dan Delta"
+"""
+TIED_RESULT = "candidate,first_round,final_round\na,400,420\nb,250,300\nc,250,280\nd,100,\n"
+
+
+def test_a_result_csv_takes_the_finalists_the_store_takes(db: list[str], tmp_path: Path) -> None:
+    """A Supplementary Vote count with two candidates tied for second takes both on (Schedule 5B para 5): the
+    contest file, bundles and the store took that result, but the result CSV (`contest result`, File > Official
+    result's table and its Read a CSV) refused it, "exactly two finalists, not 3". It is held to the store's rule:
+    taken under SV, refused under the contingent vote (the top two only); a single final figure is still refused."""
+    import json
+
+    for system in ("sv", "contingent"):
+        contest = tmp_path / f"{system}.toml"
+        contest.write_text(TIED_SV.replace("SYSTEM", system).replace("Tie SV", f"Tie {system}"), encoding="utf-8")
+        assert run(*db, "contest", "new", "--from", str(contest))[0] == 0
+    result = tmp_path / "tie.csv"
+    result.write_text(TIED_RESULT, encoding="utf-8")
+    code, _out, err = run(*db, "contest", "result", "Tie sv", "--from", str(result))
+    assert code == 0, err
+    stored = json.loads(run(*db, "--json", "contest", "show", "Tie sv")[1])["result"]
+    assert stored["final_round"] == {"a": 420, "b": 300, "c": 280}
+    code, _out, err = run(*db, "contest", "result", "Tie contingent", "--from", str(result))
+    assert code == 1 and "names 3 finalists; Contingent vote takes the top two" in err, err
+    result.write_text("candidate,first_round,final_round\na,400,420\nb,250,\nc,250,\nd,100,\n", encoding="utf-8")
+    code, _out, err = run(*db, "contest", "result", "Tie sv", "--from", str(result))
+    assert code == 1 and "at least two finalists" in err, err

@@ -97,3 +97,23 @@ def test_an_event_markers_note_is_drawn_whole_inside_the_chart_or_elided(demo, q
     for label in labels:
         drawn = label.sceneBoundingRect()
         assert view.top() - 1 <= drawn.top() and drawn.bottom() <= view.bottom() + 1, (label.toPlainText(), drawn, view)
+
+
+def test_the_official_result_dialog_saves_a_stored_supplementary_vote_tie_for_second(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """File > Official result opened on a stored Supplementary Vote result with two candidates tied for second
+    (both go on, as the contest file and the store take it) said "exactly two finalists, not 3" and kept OK
+    disabled: the race's own result could not be saved again, nor a figure of it put right."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from tests.cli.test_hostile_i2_pass import TIED_SV
+    from warroom.core.contestfile import parse_contest_file
+    from warroom.core.types import OfficialResult
+    from warroom.ui.result_dialog import ResultDialog
+
+    contest = parse_contest_file(TIED_SV.replace("SYSTEM", "sv")).contest
+    stored = OfficialResult({"a": 400, "b": 250, "c": 250, "d": 100}, {"a": 420, "b": 300, "c": 280})
+    dialog = ResultDialog(contest, stored)
+    qtbot.addWidget(dialog)
+    assert dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled(), dialog.problems.text()
+    typed = dialog.typed_result()
+    assert dict(typed.first_round) == dict(stored.first_round) and dict(typed.final_round) == dict(stored.final_round)
