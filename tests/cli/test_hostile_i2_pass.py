@@ -129,3 +129,28 @@ def test_a_result_csv_takes_the_finalists_the_store_takes(db: list[str], tmp_pat
     result.write_text("candidate,first_round,final_round\na,400,420\nb,250,\nc,250,\nd,100,\n", encoding="utf-8")
     code, _out, err = run(*db, "contest", "result", "Tie sv", "--from", str(result))
     assert code == 1 and "at least two finalists" in err, err
+
+
+def test_a_race_whose_every_poll_ended_after_polling_day_says_so(db: list[str], tmp_path: Path) -> None:
+    """A race held before every poll it holds (recall polls only, or an election day typed a week early) was
+    projected from those polls without a word: "Baseline: Poll average on 11 May 2012" and "Likely Johnson (77 %
+    chance)" for a race held on 3 May. The baseline now says every poll ended after polling day, naming it;
+    a race with polls before polling day reads as before."""
+    toml = tmp_path / "after.toml"
+    assert run(*db, "--contest", "London Mayor 2012", "contest", "export", "--out", str(toml))[0] == 0
+    text = toml.read_text("utf-8").replace('name = "London Mayor 2012"', 'name = "After"', 1)
+    toml.write_text(text[: text.index("[result]")], encoding="utf-8")
+    assert run(*db, "contest", "new", "--from", str(toml))[0] == 0
+    polls = tmp_path / "after.csv"
+    polls.write_text(
+        "pollster,fieldwork_start,fieldwork_end,sample_size,first:johnson,first:livingstone,first:other\n"
+        "Acme,2012-05-08,2012-05-10,1000,45,40,15\nBeta,2012-05-09,2012-05-11,1000,44,41,15\n",
+        encoding="utf-8",
+    )
+    code, _out, err = run(*db, "--contest", "After", "import", str(polls))
+    assert code == 0, err
+    code, out, err = run(*db, "--contest", "After", "scenario")
+    assert code == 0, err
+    assert "(every poll ended after polling day, 03 May 2012)" in out.splitlines()[1], out
+    code, out, err = run(*db, "--contest", "London Mayor 2012", "scenario")
+    assert code == 0 and "after polling day" not in out, out
