@@ -440,7 +440,15 @@ def _export(args: argparse.Namespace, out: TextIO) -> int:
     with _session(args) as session:
         contest = _named(session, args)
         result = store.get_official_result(session, contest.id or 0)
-    _write(args.out, contest_to_toml(contest, result))
+    text = contest_to_toml(contest, result)
+    size = len(text.encode("utf-8"))
+    if size > CONTEST_FILE_MAX_BYTES:  # written, it was a file `contest new` and `contest edit` refuse unread
+        raise CliError(
+            f"{args.out}: {contest.name} as a contest file is {size:,} bytes, past the {CONTEST_FILE_MAX_BYTES:,} "
+            "that `contest new` and `contest edit` read; write it as a campaign bundle, which `warroom import` "
+            "reads back: warroom export --contest NAME --bundle FILE.json; nothing written"
+        )
+    _write(args.out, text)
     if args.json:
         emit_json({"exported": contest.name, "file": str(args.out), "result": result is not None}, out)
     else:

@@ -19,6 +19,8 @@ def render_headless(args: argparse.Namespace, out: TextIO) -> int:
     suffix = args.out.suffix.lower()
     if suffix not in (".png", ".svg", ".pdf"):
         raise CliError(f"{args.out}: use .png, .svg or .pdf")
+    if args.chart == "briefing" and suffix != ".pdf":  # it was written as a PDF under the .png or .svg name asked
+        raise CliError(f"{args.out}: the briefing is a PDF: warroom render briefing --out FILE.pdf; nothing written")
     if suffix == ".pdf" and args.chart not in ("briefing", "first", "lead1", "lead2"):
         raise CliError(
             "PDF output is the briefing or one chart: warroom render briefing|first|lead1|lead2 --out FILE.pdf"

@@ -50,7 +50,14 @@ from warroom.core.irv_scenario import (
     with_published_rows,
     without_exhaustion,
 )
-from warroom.core.pipeline import BaselineChoice, OddsModel, PipelineError, compute_averages, polling_day_cut
+from warroom.core.pipeline import (
+    BaselineChoice,
+    OddsModel,
+    PipelineError,
+    after_polling_day,
+    compute_averages,
+    polling_day_cut,
+)
 from warroom.core.types import EXHAUSTED, Contest, OfficialResult, Poll, TransferObservation, bidi_isolated
 
 if TYPE_CHECKING:
@@ -284,6 +291,8 @@ def irv_baseline(
     label = f"Poll average on {day:%d %b %Y}" if day else "Poll average"
     if cut is not None:
         label += f" (polling day; {cut[1]} poll{'s' if cut[1] != 1 else ''} after it left out)"
+    elif day is not None:
+        label += after_polling_day(BaselineChoice(), polls, contest)
     return IrvCase(published, label, day, display_names(contest), sources)
 
 

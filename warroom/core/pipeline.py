@@ -304,6 +304,19 @@ def polling_day_cut(choice: BaselineChoice, polls: Sequence[Poll], contest: Cont
     return polling_day, later
 
 
+def after_polling_day(choice: BaselineChoice, polls: Sequence[Poll], contest: Contest) -> str:
+    """The words a latest-average baseline's label takes when every poll with first-round figures ended after
+    polling day (polling_day_cut has nothing to read there, so the average is the polls' own): the forecast of a
+    race already held, from polls taken after it, had said "Likely X (77 % chance)" without a word. "" otherwise."""
+    if choice.mode != "average":
+        return ""
+    polling_day = contest.second_round_date or contest.election_date
+    ends = [p.fieldwork_end for p in polls if p.first_round]
+    if not ends or min(ends) <= polling_day:
+        return ""
+    return f" (every poll ended after polling day, {polling_day:%d %b %Y})"
+
+
 def _default_polls_for(
     choice: BaselineChoice, polls: Sequence[Poll], contest: Contest
 ) -> tuple[list[Poll], date | None]:
@@ -482,6 +495,8 @@ def _baseline_and_defaults_of(
         if cut is not None:
             later = f"{cut[1]} poll{'s' if cut[1] != 1 else ''} after it left out"
             base = replace(base, label=f"{base.label} (polling day; {later})")
+        elif after := after_polling_day(choice, polls, contest):
+            base = replace(base, label=base.label + after)
         grid_end = date.fromordinal(int(next(iter(day_avg.first_round.values())).days[-1]))
         known = [p.fieldwork_end for p in polls if p.first_round and (as_of is None or p.fieldwork_end <= as_of)]
         polls_to = max(known) if known and as_of is not None and max(known) < as_of else None

@@ -56,7 +56,7 @@ def parse_result_csv(text: str, contest: Contest, source: str = "") -> OfficialR
 
     Raises:
         ResultFileError: unknown candidates, repeated rows, votes that are not whole numbers, a final round
-            that is not two finalists, missing columns.
+            of one finalist, missing columns; figures no count could give (core.validation.result_problems).
     """
     reader = CsvRecords(text.lstrip("\ufeff"))
     try:
@@ -126,10 +126,11 @@ def parse_result_csv(text: str, contest: Contest, source: str = "") -> OfficialR
                 problems.append(ResultProblem(line, "final_round", "grouped others cannot be in the final round"))
             else:
                 final[code] = v2
-    if final and len(final) != 2:
-        problems.append(
-            ResultProblem(1, "final_round", f"give final-round votes for exactly two finalists, not {len(final)}")
-        )
+    # At least two: a final figure left blank is not a final round. More is the store's rule (result_problems):
+    # the Supplementary Vote takes every candidate tied for second, an instant-runoff count may stop with three
+    # left; "exactly two" here refused a result the contest file, bundles and the store take.
+    if len(final) == 1:
+        problems.append(ResultProblem(1, "final_round", "give final-round votes for at least two finalists, not 1"))
     if not problems and sum(first.values()) <= 0:
         problems.append(ResultProblem(2, "first_round", "no votes"))
     if problems:

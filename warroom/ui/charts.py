@@ -1835,6 +1835,15 @@ class FocusRing(QWidget):
         painter.drawRect(QRectF(self.rect()).adjusted(half, half, -half, -half))
 
 
+EVENT_LABEL_AT = 0.05
+"""Where an event marker's note starts up its line: the share of the first-round chart's height from its foot."""
+
+
+def _format_text(text: str) -> str:
+    """`text` as an InfiniteLine's label format: pyqtgraph runs it through str.format, so braces are doubled."""
+    return text.replace("{", "{{").replace("}", "}}")
+
+
 class ChartPanel(QWidget):
     """First-round shares, first-round lead and runoff lead, x-linked, on one date axis.
 
@@ -1986,6 +1995,7 @@ class ChartPanel(QWidget):
         self.plots["first"].getViewBox().sigRangeChanged.connect(self._place_end_labels)
         # a new width is new room right of the lines' ends (and a new height new room between the labels)
         self.plots["first"].getViewBox().sigResized.connect(self._place_end_labels)
+        self.plots["first"].getViewBox().sigResized.connect(self._fit_event_labels)  # each note elided to its height
         # A two-round contest's charts paint their data items through pictures kept per matchup or list (DataPicture):
         # per chart, one for the bands, one for the points and lines.
         self._pictures: dict[str, tuple[DataPicture, DataPicture]] = {
@@ -2695,9 +2705,19 @@ class ChartPanel(QWidget):
                     angle=90,
                     pen=pg.mkPen("#6a3d9a", width=1.5, style=Qt.PenStyle.DotLine),
                     # pyqtgraph formats the label (str.format, value=): braces in a note are text
-                    label=drawable(note.text).replace("{", "{{").replace("}", "}}") if key == "first" else None,
-                    labelOpts={"position": 0.05, "color": "#6a3d9a", "rotateAxis": (1, 0)} if key == "first" else None,
+                    label=_format_text(drawable(note.text)) if key == "first" else None,
+                    # Written up the line from its start near the chart's foot (_fit_event_labels elides it to the
+                    # chart's height): centred there, half of every note fell below the axis ("bate night")
+                    labelOpts={
+                        "position": EVENT_LABEL_AT,
+                        "color": "#6a3d9a",
+                        "rotateAxis": (1, 0),
+                        "anchors": [(0, 0), (0, 1)],
+                    }
+                    if key == "first"
+                    else None,
                 )
+                line._warroom_note = drawable(note.text)  # type: ignore[attr-defined]
                 line.setToolTip(literal_tip(f"{note.when:%d %b %Y}: {note.text}"))
                 plot.addItem(line, ignoreBounds=True)
                 self._annotation_items.append(line)
@@ -3599,6 +3619,23 @@ class ChartPanel(QWidget):
             own: str | None = getattr(label, "_warroom_colour", None)
             label.setColor(readable(own, self._theme.background) if own else self._theme.foreground)
         self._place_end_labels()
+        self._fit_event_labels()
+
+    def _fit_event_labels(self) -> None:
+        """Each event note as much of it as fits up the first-round chart from its start, ending in "…" when it is
+        cut (a note of 200 characters ran off the chart at both ends; the line's tooltip holds the whole note)."""
+        height = (1.0 - EVENT_LABEL_AT) * self.plots["first"].getViewBox().height() - 4.0
+        for line in self._annotation_items:
+            label = getattr(line, "label", None)
+            note: str | None = getattr(line, "_warroom_note", None)
+            if label is None or note is None:
+                continue
+            room = height - 2.0 * label.textItem.document().documentMargin()  # the text's frame, inside the label
+            shown = QFontMetricsF(label.textItem.font()).elidedText(note, Qt.TextElideMode.ElideRight, max(room, 0.0))
+            text = _format_text(shown)
+            if label.format != text:
+                label.format = text
+                label.valueChanged()
 
     def _fit_x_to(self, window: tuple[float, float] | None) -> None:
         # The points handed over once, for the range this ends on: pyqtgraph's setXRange passes the charts through

@@ -1344,6 +1344,8 @@ def render_target(
         chart_to_slide(charts, target, out, width, height)
         return
     if target == "briefing" or suffix == ".pdf":
+        if suffix != ".pdf":  # never a PDF under a .png or .svg name
+            raise ExportError(f"{out.name}: the briefing is written as a PDF only")
         if briefing is None:
             raise ExportError("no briefing to write")
         write_briefing_pdf(briefing, out)

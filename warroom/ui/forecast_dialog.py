@@ -16,6 +16,8 @@ from warroom.core.pipeline import ForecastPoint, forecast_contenders
 from warroom.ui.charts import LIGHT, Theme, ink_plot, use_fitted_title
 from warroom.ui.qt_utils import as_html, plain_label
 
+_DAY_S = 86_400.0
+
 
 def _epoch(days: Sequence[date]) -> np.ndarray:
     return np.array([datetime.combine(d, time(12)).timestamp() for d in days], dtype=float)
@@ -104,9 +106,25 @@ class ForecastDialog(QDialog):
         upper = self.margin.plot(xs, hi, pen=pg.mkPen("#888888", style=pg.QtCore.Qt.PenStyle.DashLine))
         lower = self.margin.plot(xs, lo, pen=pg.mkPen("#888888", style=pg.QtCore.Qt.PenStyle.DashLine))
         self.margin.addItem(pg.FillBetweenItem(upper, lower, brush=pg.mkBrush(128, 128, 128, 50)))
+        margins = np.array([p.margin for p in same])
+        # Marked at each day, as the chances are: a line through a single day (one poll, or polls all ending on one
+        # day) drew nothing, an empty chart under the summary's margin.
         self.margin_line = self.margin.plot(
-            xs, np.array([p.margin for p in same]), pen=pg.mkPen(theme.foreground, width=2.5)
+            xs,
+            margins,
+            pen=pg.mkPen(theme.foreground, width=2.5),
+            symbol="o",
+            symbolSize=6,
+            symbolPen=pg.mkPen(theme.foreground),
+            symbolBrush=theme.foreground,
         )
+        if len(same) == 1:  # a band between two lines of one point is nothing: a bar from its low to its high end
+            bar = pg.ErrorBarItem(
+                x=xs, y=margins, top=hi - margins, bottom=margins - lo, beam=_DAY_S, pen=pg.mkPen("#888888", width=1.5)
+            )
+            self.margin.addItem(bar)
+        if len(points) == 1:  # a range of one second, ticked "59.600 ... 00.399": a week around the day
+            self.chance.setXRange(x[0] - 3.5 * _DAY_S, x[0] + 3.5 * _DAY_S, padding=0)
         self.margin.addItem(pg.InfiniteLine(0, angle=0, pen=pg.mkPen("#888888", style=pg.QtCore.Qt.PenStyle.DashLine)))
         self.summary.setText(
             f"On {last.day:%d %B %Y}, from {last.polls} polls: "
