@@ -57,7 +57,7 @@ def test_a_chart_svg_is_made_and_written_off_the_gui_thread_and_is_the_same_file
         room.window.export_view_dialog(charts, "svg")
     else:
         room.window.export_chart_dialog("first")
-    qtbot.waitUntil(lambda: f"Saved {out}" in room.window.statusBar().currentMessage(), timeout=10000)
+    qtbot.waitUntil(lambda: f"Saved {out}" in room.window.statusBar().currentMessage(), timeout=20000)
     assert errors == []
     assert len(threads) == 2 and threading.main_thread().name not in threads, threads  # (before: MainThread x2)
     assert sorted(p.name for p in out.parent.iterdir()) == [out.name]  # all or nothing: no temporary left
@@ -114,77 +114,102 @@ def test_closing_the_window_mid_svg_waits_for_its_write(room, qtbot, tmp_path, m
     assert out.read_text(encoding="utf-8").rstrip().endswith("</svg>")
 
 
-def _spied_pdf_ends(monkeypatch: pytest.MonkeyPatch, threads: list[str]) -> None:
-    """The threads a painter on a PDF page ends on (the PDF's streams and fonts made and written), and draws the
-    text of (the briefing's scenarios and sources)."""
+def _spied_pages(monkeypatch: pytest.MonkeyPatch, calls: list[str]) -> None:
+    """Every QPainter call on a PDF page in this process, by any thread (a PDF writer made, text drawn, a picture
+    put on it, a page begun, the painter ended): the window's process is to make none (ui.sketch)."""
     from PySide6.QtGui import QPainter, QPdfWriter
 
-    ended, drawn = QPainter.end, QPainter.drawText
+    made = QPdfWriter.__init__
 
-    def end(painter: QPainter) -> bool:
-        if isinstance(painter.device(), QPdfWriter):
-            threads.append(f"end:{threading.current_thread().name}")
-        return ended(painter)
+    def writer(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(f"QPdfWriter:{threading.current_thread().name}")
+        made(self, *args, **kwargs)
 
-    def draw_text(painter: QPainter, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if isinstance(painter.device(), QPdfWriter):
-            threads.append(f"text:{threading.current_thread().name}")
-        return drawn(painter, *args, **kwargs)
+    monkeypatch.setattr(QPdfWriter, "__init__", writer)
+    for name in ("end", "drawText", "drawImage", "drawPath", "drawPicture", "fillRect"):
+        real = getattr(QPainter, name)
 
-    monkeypatch.setattr(QPainter, "end", end)
-    monkeypatch.setattr(QPainter, "drawText", draw_text)
+        def spied(painter: QPainter, *args, _name=name, _real=real, **kwargs):  # type: ignore[no-untyped-def]
+            if isinstance(painter.device(), QPdfWriter):
+                calls.append(f"{_name}:{threading.current_thread().name}")
+            return _real(painter, *args, **kwargs)
+
+        monkeypatch.setattr(QPainter, name, spied)
 
 
-def test_a_chart_pdfs_end_is_made_off_the_gui_thread_and_the_page_is_the_same(
+def test_a_chart_pdf_is_painted_by_a_process_of_its_own_and_the_page_is_the_same(
     room, qtbot, tmp_path, monkeypatch
 ) -> None:
-    """A chart PDF's end (its page's streams and fonts made and written: at 100,000 polls 176 ms of the window's
-    thread in a profiled run, of 251) is made on the worker; the chart is drawn on the page on the window's
-    thread, which alone may read it. The page is the synchronous writer's."""
+    """A chart PDF is painted and written by a process of its own (ui.sketch): the window's thread records the
+    chart (QPictures, the markers as arrays) and no thread of the window's process makes a QPainter call on a
+    PDF (PySide6 holds Python's lock through each: the PDF's end on a worker held the window's thread up to 160
+    ms at 100,000 polls). The page is the one-pass writer's, up to the few pixels where the lines' joins are
+    rasterised otherwise (_same_page)."""
     out = tmp_path / "out" / "first.pdf"
     out.parent.mkdir()
     _answer(monkeypatch, out)
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), "PDF (*.pdf)"))
-    threads: list[str] = []
-    _spied_pdf_ends(monkeypatch, threads)
+    calls: list[str] = []
+    _spied_pages(monkeypatch, calls)
     errors: list[str] = []
     room.window.show_error = errors.append  # type: ignore[method-assign]
     room.window.export_chart_dialog("first")
-    qtbot.waitUntil(lambda: f"Saved {out}" in room.window.statusBar().currentMessage(), timeout=10000)
+    qtbot.waitUntil(lambda: f"Saved {out}" in room.window.statusBar().currentMessage(), timeout=20000)
     assert errors == []
-    ends = [t for t in threads if t.startswith("end:")]
-    assert len(ends) == 1 and ends != [f"end:{threading.main_thread().name}"], threads  # (before: MainThread)
+    assert calls == [], calls  # (before: the writer made and the chart drawn on MainThread, its end on a worker)
     assert sorted(p.name for p in out.parent.iterdir()) == [out.name]
     again = tmp_path / "again.pdf"
     with room.window.charts.exportable("first") as plot:
         export.plot_to_pdf(plot, again)
-    assert _page(out) == _page(again)
+    _same_page(out, again)
 
 
-def test_the_briefing_after_its_chart_is_drawn_and_written_off_the_gui_thread(
-    room, qtbot, tmp_path, monkeypatch
-) -> None:
-    """The briefing's page down to its chart (a widget) is drawn on the window's thread; its scenarios, sources,
-    further pages and the PDF's end on the worker (at 100,000 polls the briefing held the window 342 ms in the
-    lead's quiet run). The pages are those the synchronous writer makes."""
+def test_the_briefing_is_painted_by_a_process_of_its_own(room, qtbot, tmp_path, monkeypatch) -> None:
+    """The briefing's pages are painted and written by a process of its own: the window's thread records the
+    chart (a widget), the list of sources is made on a worker, and no thread of the window's process makes a
+    QPainter call on the PDF (at 100,000 polls the briefing held the window 200 ms in the lead's quiet run, most
+    of it QPainter calls holding Python's lock). The pages are the one-pass writer's, but for the markers, drawn
+    as paths at the page's resolution rather than from the screen's atlas (_same_page's allowance)."""
     out = tmp_path / "out" / "briefing.pdf"
     out.parent.mkdir()
-    threads: list[str] = []
-    _spied_pdf_ends(monkeypatch, threads)
+    calls: list[str] = []
+    _spied_pages(monkeypatch, calls)
     errors: list[str] = []
     room.window.show_error = errors.append  # type: ignore[method-assign]
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
     room.window.action_briefing.trigger()
     qtbot.waitUntil(lambda: out.exists() and not room.window.file_writes, timeout=20000)
     assert errors == []
-    main = threading.main_thread().name
-    assert f"text:{main}" in threads  # the title and the figures above the chart
-    assert any(t.startswith("text:") and t != f"text:{main}" for t in threads), threads  # (before: all MainThread)
-    assert [t for t in threads if t.startswith("end:")] != [f"end:{main}"], threads
+    assert calls == [], calls  # (before: the text above the chart and the chart on MainThread, the rest on a worker)
     assert sorted(p.name for p in out.parent.iterdir()) == [out.name]
     again = tmp_path / "again.pdf"
     export.write_briefing_pdf(room.scenario_actions.briefing(), again)
-    assert _page(out) == _page(again)
+    _same_page(out, again, markers=True)
+
+
+def _same_page(pdf: Path, again: Path, *, markers: bool = False) -> None:
+    """The first pages of two PDFs as poppler draws them (_page) the same: at most 0.5 % of the pixels differ by
+    more than 8 of 255 (an average line's joins, drawn as separate segments on one and one path on the other),
+    2 % with `markers` (a briefing's markers drawn as paths, not from the screen's atlas); and the words are
+    the same."""
+    import shutil
+    import subprocess
+
+    import numpy as np
+
+    a, b = _page(pdf), _page(again)
+    assert len(a) == len(b) and a[:20] == b[:20]
+    header = len(a) - len(b"".join(a.split(b"\n", 3)[3:]))
+    pa = np.frombuffer(a[header:], dtype=np.uint8).astype(int)
+    pb = np.frombuffer(b[header:], dtype=np.uint8).astype(int)
+    differ = np.abs(pa - pb)
+    assert (differ > 8).mean() < (0.02 if markers else 0.005), ((differ > 8).mean(), differ.max())
+    tool = shutil.which("pdftotext")
+    assert tool is not None
+    words = [
+        subprocess.run([tool, str(f), "-"], capture_output=True, text=True, check=True).stdout for f in (pdf, again)
+    ]
+    assert words[0] == words[1]
 
 
 def _page(pdf: Path) -> bytes:
@@ -213,15 +238,26 @@ def _pixels(path: Path):  # type: ignore[no-untyped-def]
     return rows[:, : image.width() * 4].reshape(image.height(), image.width(), 4).astype(int)
 
 
+def _close_pixels(a, b) -> None:  # type: ignore[no-untyped-def]
+    """Two pictures of a chart the same but for a few pixels: at most 0.5 % of them differ by more than 8 of 255
+    (an average line's joins: drawn as separate segments on a picture, as one outline when replayed from a
+    recording)."""
+    assert a.shape == b.shape
+    differ = abs(a - b).max(axis=2)
+    assert (differ > 8).mean() < 0.005, (differ.max(), (differ > 8).mean())
+    assert (a != a[0, 0]).any(axis=2).mean() > 0.02  # (a chart drawn, not a blank picture)
+
+
 @pytest.mark.parametrize("key", ["first", "lead1"])
-def test_a_chart_pngs_markers_are_drawn_off_the_gui_thread_and_look_the_same(
+def test_a_chart_png_is_painted_by_a_process_of_its_own_and_looks_the_same(
     room, qtbot, tmp_path, monkeypatch, key
 ) -> None:
-    """A chart PNG's markers (each one an antialiased path at the picture's resolution: at 100,000 polls most of
-    the 290 ms a first-chart PNG held the window) are drawn on the worker, between the picture of what lies below
-    them and that of what lies above them, both painted on the window's thread. The picture is the one-pass
-    drawing's, up to the rounding of laying one picture over another (at most 2 of 255 in a profiled run)."""
+    """A chart PNG is painted and written by a process of its own (ui.sketch): no thread of the window's process
+    draws a marker (each one an antialiased path at the picture's resolution: most of the 290 ms a first-chart
+    PNG held the window at 100,000 polls; on a worker thread they still held it, PySide6 keeping Python's lock
+    through each QPainter call) or writes the PNG. The picture is the one-pass drawing's (_close_pixels)."""
     from pyqtgraph.graphicsItems import ScatterPlotItem
+    from PySide6.QtGui import QImage
 
     out = tmp_path / "out" / f"{key}.png"
     out.parent.mkdir()
@@ -229,28 +265,81 @@ def test_a_chart_pngs_markers_are_drawn_off_the_gui_thread_and_look_the_same(
     monkeypatch.setattr(QInputDialog, "getItem", lambda _p, _t, _l, items, *a, **k: (items[0], True))
     monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (1200, True))
     threads: list[str] = []
-    drawn = ScatterPlotItem.drawSymbol
+    drawn, saved = ScatterPlotItem.drawSymbol, QImage.save
 
     def draw_symbol(*args, **kwargs):  # type: ignore[no-untyped-def]
-        threads.append(threading.current_thread().name)
+        threads.append(f"marker:{threading.current_thread().name}")
         return drawn(*args, **kwargs)
 
+    def save(image, *args, **kwargs):  # type: ignore[no-untyped-def]
+        threads.append(f"save:{threading.current_thread().name}")
+        return saved(image, *args, **kwargs)
+
     monkeypatch.setattr(ScatterPlotItem, "drawSymbol", draw_symbol)
+    monkeypatch.setattr(QImage, "save", save)
     errors: list[str] = []
     room.window.show_error = errors.append  # type: ignore[method-assign]
     room.window.export_chart_dialog(key)
-    qtbot.waitUntil(lambda: f"Saved {out}" in room.window.statusBar().currentMessage(), timeout=10000)
+    qtbot.waitUntil(lambda: f"Saved {out}" in room.window.statusBar().currentMessage(), timeout=20000)
     assert errors == []
-    assert len(threads) > 5 and threading.main_thread().name not in threads, set(threads)  # (before: MainThread)
+    assert threads == [], set(threads)  # (before: the markers drawn and the PNG written on a worker thread)
     assert sorted(p.name for p in out.parent.iterdir()) == [out.name]
     again = tmp_path / "again.png"
     with room.window.charts.exportable(key) as plot:
         export.plot_to_png(plot, again, 1200)  # (in one pass, here: the command line's drawing)
+    _close_pixels(_pixels(out), _pixels(again))
+
+
+def test_the_chart_panels_png_is_painted_by_a_process_of_its_own_and_looks_the_same(
+    room, qtbot, tmp_path, monkeypatch
+) -> None:
+    """The chart panel's PNG (File > Export charts > PNG) is recorded on the window's thread and painted and
+    written by a process of its own: no thread of the window's process draws a marker, rasterises the panel or
+    writes the PNG (the panel drawn on the window's thread and written on a worker held the window 123 ms at
+    100,000 polls in the lead's quiet run). The picture is the one-pass drawing's, but for the markers, drawn as
+    paths rather than from the screen's atlas."""
+    from pyqtgraph.graphicsItems import ScatterPlotItem
+    from PySide6.QtGui import QImage
+
+    out = tmp_path / "out" / "charts.png"
+    out.parent.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), "PNG (*.png)"))
+    monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (1400, True))
+    calls: list[str] = []
+    drawn, saved, fragments = ScatterPlotItem.drawSymbol, QImage.save, export.QPainter.drawPixmapFragments
+
+    def draw_symbol(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(f"marker:{threading.current_thread().name}")
+        return drawn(*args, **kwargs)
+
+    def save(image, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(f"save:{threading.current_thread().name}")
+        return saved(image, *args, **kwargs)
+
+    def atlas(painter, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if isinstance(painter.device(), QImage):  # (markers put on a picture; a recording's are not rasterised)
+            calls.append(f"atlas:{threading.current_thread().name}")
+        return fragments(painter, *args, **kwargs)
+
+    monkeypatch.setattr(ScatterPlotItem, "drawSymbol", draw_symbol)
+    monkeypatch.setattr(QImage, "save", save)
+    monkeypatch.setattr(export.QPainter, "drawPixmapFragments", atlas)
+    errors: list[str] = []
+    room.window.show_error = errors.append  # type: ignore[method-assign]
+    charts = room.window.charts
+    room.window.export_view_dialog(charts, "png")
+    qtbot.waitUntil(lambda: f"Saved {out}" in room.window.statusBar().currentMessage(), timeout=20000)
+    assert errors == []
+    assert calls == [], set(calls)  # (before: the markers from the atlas on MainThread, the PNG saved on a worker)
+    assert sorted(p.name for p in out.parent.iterdir()) == [out.name]
+    monkeypatch.undo()
+    again = tmp_path / "again.png"
+    export.widget_to_png(charts, again, 1400)  # (in one pass, here)
     a, b = _pixels(out), _pixels(again)
     assert a.shape == b.shape
     differ = abs(a - b).max(axis=2)
-    assert differ.max() <= 8 and (differ > 0).mean() < 0.01, (differ.max(), (differ > 0).mean())
-    assert (a != a[0, 0]).any(axis=2).mean() > 0.02  # (a chart drawn, not a blank picture)
+    assert (differ > 8).mean() < 0.02, (differ.max(), (differ > 8).mean())
+    assert (a != a[0, 0]).any(axis=2).mean() > 0.02
 
 
 @pytest.mark.parametrize("ending", ["pdf", "png", "svg"])
@@ -267,18 +356,16 @@ def test_a_slide_laid_out_afresh_and_let_go_is_written_whole_by_the_worker(
     errors: list[str] = []
     room.window.show_error = errors.append  # type: ignore[method-assign]
     room.window.export_chart_dialog("first")
-    qtbot.waitUntil(lambda: f"Saved {out}" in room.window.statusBar().currentMessage(), timeout=10000)
+    qtbot.waitUntil(lambda: f"Saved {out}" in room.window.statusBar().currentMessage(), timeout=20000)
     assert errors == [] and sorted(p.name for p in out.parent.iterdir()) == [out.name]
     again = tmp_path / f"again.{ending}"
     export.chart_to_slide(room.window.charts, "first", again, 1280, 720)
     if ending == "pdf":
-        assert _page(out) == _page(again)
+        _same_page(out, again)
     elif ending == "svg":
         assert out.read_bytes() == again.read_bytes()
     else:
-        a, b = _pixels(out), _pixels(again)
-        differ = abs(a - b).max(axis=2)
-        assert a.shape == b.shape and differ.max() <= 8 and (differ > 0).mean() < 0.01
+        _close_pixels(_pixels(out), _pixels(again))
 
 
 def test_the_briefings_list_of_sources_is_made_off_the_gui_thread(qtbot, tmp_path, monkeypatch) -> None:

@@ -1,0 +1,94 @@
+"""A chart's picture painted and written by a process of its own (ui.sketch, issue 15): all or nothing, a failure
+named with its file, Cancel kills the process, and the process is started from the interpreter, not the folder
+the window was started in."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen, QPicture
+
+from warroom.ui.export import ExportError, FileSave, PaintedElsewhere, export_problem
+from warroom.ui.sketch import Markers, Picture, PngJob
+
+
+def _saved(job: PaintedElsewhere, out: Path) -> FileSave:
+    landed = threading.Event()
+    save = FileSave(job, out, lambda _s: landed.set())
+    assert landed.wait(60)
+    return save
+
+
+def _square() -> Picture:
+    picture = QPicture()
+    painter = QPainter(picture)
+    painter.fillRect(QRectF(10, 10, 20, 20), QColor("#123456"))
+    painter.end()
+    return Picture(picture)
+
+
+def test_a_picture_painted_elsewhere_is_written_whole_from_any_folder(qapp, tmp_path, monkeypatch) -> None:
+    """The process is started from the interpreter (sys.executable, multiprocessing's spawn), whatever the folder
+    the window was started in; the file is whole, owner-only, and nothing else is left beside it."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    out = folder / "square.png"
+    marks = Markers(
+        np.array([[50.0, 50.0]]), np.array([10.0]), np.array([[0, 0, 0]]),
+        (["o"], [QPen(QColor("red"))], [QBrush(QColor("red"))]), [], 1.0, QPainter.RenderHint.Antialiasing, None,
+        True,
+    )  # fmt: skip
+    save = _saved(PaintedElsewhere(PngJob.of(64, 64, QColor("white"), [_square(), marks]), out), out)
+    assert save.result.exception() is None
+    assert sorted(p.name for p in folder.iterdir()) == [out.name] and list(elsewhere.iterdir()) == []
+    assert os.stat(out).st_mode & 0o777 == 0o600
+    image = QImage(str(out))
+    assert image.size().width() == 64
+    assert image.pixelColor(20, 20).name() == "#123456" and image.pixelColor(50, 50).red() > 200
+    assert image.pixelColor(2, 2).name() == "#ffffff"
+
+
+def test_a_picture_the_process_cannot_paint_is_named_and_the_old_file_kept(qapp, tmp_path) -> None:
+    out = tmp_path / "chart.png"
+    out.write_bytes(b"the old picture")
+    save = _saved(PaintedElsewhere(PngJob.of(0, 0, QColor("white"), []), out), out)
+    exc = save.result.exception()
+    assert isinstance(exc, ExportError)
+    said = export_problem(out, exc)
+    assert said.startswith(f"{out}: could not be drawn") and "not enough memory" in said, said
+    assert said.endswith("nothing written")
+    assert out.read_bytes() == b"the old picture" and [p.name for p in tmp_path.iterdir()] == [out.name]
+
+
+def test_cancel_kills_the_painting_process_and_writes_nothing(qapp, tmp_path) -> None:
+    out = tmp_path / "chart.png"
+    out.write_bytes(b"the old picture")
+    n = 3_000_000  # (seconds of markers to draw: the process is killed long before)
+    marks = Markers(
+        np.random.default_rng(1).uniform(0, 400, (n, 2)), np.full(n, 9.0), np.zeros((n, 3), dtype=np.int64),
+        (["o"], [QPen(QColor("red"))], [QBrush(QColor("red"))]), [], 1.0, QPainter.RenderHint.Antialiasing, None,
+        True,
+    )  # fmt: skip
+    job = PaintedElsewhere(PngJob.of(400, 400, QColor("white"), [marks]), out)
+    landed = threading.Event()
+    save = FileSave(job, out, lambda _s: landed.set())
+    for _ in range(600):  # (the process started: up to a minute on a loaded machine)
+        process = job.child._process
+        if process is not None and process.pid is not None:
+            break
+        threading.Event().wait(0.1)
+    else:
+        pytest.fail("the painting process never started")
+    save.cancel()
+    assert landed.wait(30)
+    assert save.cancelled and isinstance(save.result.exception(), ExportError)
+    assert process.exitcode is not None and process.exitcode < 0  # (killed)
+    assert out.read_bytes() == b"the old picture" and [p.name for p in tmp_path.iterdir()] == [out.name]
