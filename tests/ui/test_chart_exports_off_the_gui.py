@@ -443,3 +443,23 @@ def test_symbols_no_font_has_are_named_in_text_laid_out_on_the_worker(qapp, tmp_
         assert line in text
         if not glyphs.has_glyph(ch, export.QFont("DejaVu Sans")):
             assert f"[{name}" in text and ch not in text, text
+
+
+def test_the_briefings_sources_are_listed_handing_pythons_lock_over(room, qtbot, tmp_path, monkeypatch) -> None:
+    """The worker's loop over every poll (the briefing's list of sources) hands Python's lock over every
+    YIELD_EVERY polls: kept for the interpreter's 5 ms switch interval each time the window's thread asked for it,
+    the window's turn recording the chart took twice its time while the sources were listed (at 100,000 polls)."""
+    from types import SimpleNamespace
+
+    out = tmp_path / "briefing.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    monkeypatch.setattr(export, "YIELD_EVERY", 5)
+    handed: list[str] = []
+    monkeypatch.setattr(
+        export, "time", SimpleNamespace(sleep=lambda _s: handed.append(threading.current_thread().name))
+    )
+    room.window.action_briefing.trigger()
+    qtbot.waitUntil(lambda: out.exists() and not room.window.file_writes, timeout=20000)
+    polls = len(room.poll_service.polls)
+    assert polls > 10 and len(handed) >= polls // 5, (polls, handed)  # (before: never handed over)
+    assert threading.main_thread().name not in handed

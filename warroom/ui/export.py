@@ -5,12 +5,14 @@ from __future__ import annotations
 import math
 import re
 import threading
+import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pyqtgraph as pg
@@ -1011,7 +1013,7 @@ def start_briefing_pdf(
 
         def with_sources(job: Job) -> Job:  # (on the worker: one line per distinct address of every poll)
             assert isinstance(job, BriefingJob)
-            sources = [*job.briefing.sources, *sources_of(_source_pairs(polls))]
+            sources = [*job.briefing.sources, *sources_of(_yielding(_source_pairs(polls)))]
             return BriefingJob(replace(job.briefing, sources=sources))
 
         later(PaintedElsewhere(BriefingJob(drawn), path, b"%%EOF", before=with_sources), path)
@@ -1200,6 +1202,22 @@ def sources_of(urls: Iterable[tuple[str, str]]) -> list[str]:
 
 def _source_pairs(polls: Iterable[Poll]) -> Iterator[tuple[str, str]]:
     return ((p.pollster, p.source_url) for p in polls)
+
+
+T = TypeVar("T")
+
+YIELD_EVERY = 1000
+"""Items a worker's long pure-Python loop takes between handing Python's lock over (_yielding)."""
+
+
+def _yielding(items: Iterable[T]) -> Iterator[T]:
+    """`items`, Python's lock handed over every YIELD_EVERY of them: a worker's loop over 100,000 polls otherwise
+    kept it for the interpreter's 5 ms switch interval each time the window's thread asked for it, and a turn of
+    the window's that makes many short calls took twice its time while the briefing's sources were listed."""
+    for n, item in enumerate(items):
+        if n % YIELD_EVERY == 0:
+            time.sleep(0)
+        yield item
 
 
 def plot_to_png(plot: pg.PlotItem, path: Path, width: int, later: Later | None = None) -> None:
