@@ -463,3 +463,54 @@ def test_the_briefings_sources_are_listed_handing_pythons_lock_over(room, qtbot,
     polls = len(room.poll_service.polls)
     assert polls > 10 and len(handed) >= polls // 5, (polls, handed)  # (before: never handed over)
     assert threading.main_thread().name not in handed
+
+
+def test_a_two_round_races_charts_are_recorded_without_the_atlas_and_look_the_same(
+    qtbot, tmp_path, monkeypatch
+) -> None:
+    """A two-round race's charts paint their items through data pictures (ui.charts.DataPicture), so the panel is
+    recorded in one picture (export._widget_picture): its poll points are put in it as one picture per series at
+    the recording's resolution, never from the screen's atlas (recorded, each marker kept the whole atlas: seconds
+    a chart at 100,000 polls). The PNG is the one-pass drawing's (markers as paths: _close_pixels' allowance x4)."""
+    from PySide6.QtGui import QPaintEngine, QPainter
+
+    from tests.ui.test_hostile_ninth_left import _emoji_two_round_room
+
+    fragments = QPainter.drawPixmapFragments
+    recorded: list[str] = []
+
+    def atlas(painter, *args, **kwargs):  # type: ignore[no-untyped-def]
+        engine = painter.paintEngine()  # (a widget's render onto a picture: the device is the widget)
+        markers = args[1] if len(args) > 2 else len(args[0])  # (fragments and their count, or a list of them)
+        if engine is not None and engine.type() == QPaintEngine.Type.Picture and markers:
+            recorded.append(threading.current_thread().name)
+        return fragments(painter, *args, **kwargs)
+
+    layers = export._widget_layers
+    fell_back: list[bool] = []
+
+    def watched(widget, to):  # type: ignore[no-untyped-def]
+        out = layers(widget, to)
+        fell_back.append(len(out) == 1)
+        return out
+
+    monkeypatch.setattr(QPainter, "drawPixmapFragments", atlas)
+    monkeypatch.setattr(export, "_widget_layers", watched)
+    out = tmp_path / "out" / "charts.png"
+    out.parent.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), "PNG (*.png)"))
+    for room in _emoji_two_round_room(qtbot, tmp_path):
+        monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (1200, True))
+        errors: list[str] = []
+        room.window.show_error = errors.append  # type: ignore[method-assign]
+        room.window.export_view_dialog(room.window.charts, "png")
+        bar = room.window.statusBar()
+        qtbot.waitUntil(lambda: f"Saved {out}" in bar.currentMessage(), timeout=20000)  # noqa: B023
+        assert errors == [] and fell_back == [True], (errors, fell_back)
+        assert recorded == [], recorded  # (before: the poll points' atlas, recorded marker by marker)
+        again = tmp_path / "again.png"
+        export.widget_to_png(room.window.charts, again, 1200)
+        a, b = _pixels(out), _pixels(again)
+        assert a.shape == b.shape
+        differ = abs(a - b).max(axis=2)
+        assert (differ > 8).mean() < 0.02, (differ.max(), (differ > 8).mean())

@@ -1020,10 +1020,12 @@ class PollScatter(FindsEveryPoint, _UpdatingPictureMember, pg.ScatterPlotItem):
         return True
 
 
-_PAGE_ENGINES = (QPaintEngine.Type.Pdf, QPaintEngine.Type.SVG)
-"""The paint devices PollScatter draws its points on as one picture: a PDF (the briefing, a chart's PDF, a printer)
-and Qt's SVG generator (a view saved as SVG), which store every marker pyqtgraph draws from its atlas as an image of
-its own. The screen, a PNG and a QPicture get pyqtgraph's own drawing."""
+_PAGE_ENGINES = (QPaintEngine.Type.Pdf, QPaintEngine.Type.SVG, QPaintEngine.Type.Picture)
+"""The paint devices PollScatter draws its points on as one picture: a PDF (the briefing, a chart's PDF, a printer),
+Qt's SVG generator (a view saved as SVG) and a QPicture (an export's recording for a process of its own,
+ui.export._widget_picture), which store every marker pyqtgraph draws from its atlas as an image of its own (a
+QPicture the whole atlas for each marker: seconds a chart at 100,000 polls). The screen and a PNG get pyqtgraph's
+own drawing."""
 
 _PointArrays = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 """What _Series.set_points takes: days, values, marker sizes, symbols (indexes into SYMBOLS) and poll ids."""
