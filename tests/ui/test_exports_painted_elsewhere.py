@@ -92,3 +92,29 @@ def test_cancel_kills_the_painting_process_and_writes_nothing(qapp, tmp_path) ->
     assert save.cancelled and isinstance(save.result.exception(), ExportError)
     assert process.exitcode is not None and process.exitcode < 0  # (killed)
     assert out.read_bytes() == b"the old picture" and [p.name for p in tmp_path.iterdir()] == [out.name]
+
+
+def test_the_save_progress_dialogs_cancel_kills_the_painting_and_keeps_the_old_file(
+    room, qtbot, tmp_path, monkeypatch
+) -> None:
+    """File > Export chart's "Saving" progress dialog (shown past 0.4 s) has Cancel: the painting process is killed
+    (or never started), nothing is written, the old file is kept and the status bar says so."""
+    from PySide6.QtWidgets import QFileDialog, QInputDialog, QProgressDialog, QPushButton
+
+    out = tmp_path / "first.png"
+    out.write_bytes(b"the old picture")
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), "PNG (*.png)"))
+    monkeypatch.setattr(QInputDialog, "getItem", lambda _p, _t, _l, items, *a, **k: (items[0], True))
+    monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (800, True))
+    errors: list[str] = []
+    room.window.show_error = errors.append  # type: ignore[method-assign]
+    room.window.export_chart_dialog("first")
+    dialog = room.window.findChild(QProgressDialog, "file_save_progress")
+    assert dialog is not None
+    dialog.findChild(QPushButton).click()  # (its Cancel button)
+    bar = room.window.statusBar()
+    qtbot.waitUntil(lambda: not room.window.file_writes, timeout=30000)
+    assert errors == [] and bar.currentMessage() == f"Export cancelled; nothing written to {out}", bar.currentMessage()
+    assert out.read_bytes() == b"the old picture" and [p.name for p in tmp_path.iterdir() if p.suffix == ".png"] == [
+        out.name
+    ]
