@@ -17,7 +17,14 @@ import pytest
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 import warroom.ui.export as export
+import warroom.ui.sketch as sketch
 from warroom.ui.export import plot_to_svg, plots_to_svg
+
+
+def _in_a_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every export painted by a process of its own whatever its size (sketch.paint_here: a demo race's PNG is
+    painted in the window's process): what the tests of the child's path need at the demo's size."""
+    monkeypatch.setattr(sketch, "PAINT_HERE_BELOW", 0)
 
 
 def _answer(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
@@ -145,6 +152,7 @@ def test_a_chart_pdf_is_painted_by_a_process_of_its_own_and_the_page_is_the_same
     PDF (PySide6 holds Python's lock through each: the PDF's end on a worker held the window's thread up to 160
     ms at 100,000 polls). The page is the one-pass writer's, up to the few pixels where the lines' joins are
     rasterised otherwise (_same_page)."""
+    _in_a_child(monkeypatch)
     out = tmp_path / "out" / "first.pdf"
     out.parent.mkdir()
     _answer(monkeypatch, out)
@@ -170,6 +178,7 @@ def test_the_briefing_is_painted_by_a_process_of_its_own(room, qtbot, tmp_path, 
     QPainter call on the PDF (at 100,000 polls the briefing held the window 200 ms in the lead's quiet run, most
     of it QPainter calls holding Python's lock). The pages are the one-pass writer's, but for the markers, drawn
     as paths at the page's resolution rather than from the screen's atlas (_same_page's allowance)."""
+    _in_a_child(monkeypatch)
     out = tmp_path / "out" / "briefing.pdf"
     out.parent.mkdir()
     calls: list[str] = []
@@ -256,6 +265,7 @@ def test_a_chart_png_is_painted_by_a_process_of_its_own_and_looks_the_same(
     draws a marker (each one an antialiased path at the picture's resolution: most of the 290 ms a first-chart
     PNG held the window at 100,000 polls; on a worker thread they still held it, PySide6 keeping Python's lock
     through each QPainter call) or writes the PNG. The picture is the one-pass drawing's (_close_pixels)."""
+    _in_a_child(monkeypatch)
     from pyqtgraph.graphicsItems import ScatterPlotItem
     from PySide6.QtGui import QImage
 
@@ -298,6 +308,7 @@ def test_the_chart_panels_png_is_painted_by_a_process_of_its_own_and_looks_the_s
     writes the PNG (the panel drawn on the window's thread and written on a worker held the window 123 ms at
     100,000 polls in the lead's quiet run). The picture is the one-pass drawing's, but for the markers, drawn as
     paths rather than from the screen's atlas."""
+    _in_a_child(monkeypatch)
     from pyqtgraph.graphicsItems import ScatterPlotItem
     from PySide6.QtGui import QImage
 
@@ -514,3 +525,78 @@ def test_a_two_round_races_charts_are_recorded_without_the_atlas_and_look_the_sa
         assert a.shape == b.shape
         differ = abs(a - b).max(axis=2)
         assert (differ > 8).mean() < 0.02, (differ.max(), (differ > 8).mean())
+
+
+@pytest.mark.parametrize("what", ["chart png", "charts png"])
+def test_a_small_races_png_is_painted_in_the_windows_process_and_is_the_same(
+    room, qtbot, tmp_path, monkeypatch, what
+) -> None:
+    """A small race's PNG (a chart's, the chart panel's) starts no process (sketch.paint_here: under
+    PAINT_HERE_BELOW markers): the job recorded on the window's thread is painted on the export's worker thread,
+    the file on disk about 0.2 s after the click, where a child Python first had to start and import Qt (1.6-4.0
+    s for the demo's chart PNG, benchmarks/bench_paint_here.py). The file is the one-pass drawing's, as the
+    child's is (_close_pixels)."""
+    import multiprocessing
+
+    started: list[str] = []
+    real_run, real_context = sketch.Child.run, multiprocessing.get_context
+
+    def run(child, job, target):  # type: ignore[no-untyped-def]
+        started.append("Child.run")
+        return real_run(child, job, target)
+
+    def context(*args, **kwargs):  # type: ignore[no-untyped-def]
+        started.append("multiprocessing")
+        return real_context(*args, **kwargs)
+
+    monkeypatch.setattr(sketch.Child, "run", run)
+    monkeypatch.setattr(multiprocessing, "get_context", context)
+    painted: list[str] = []
+    real_paint = sketch.PngJob.paint
+
+    def paint(job, target):  # type: ignore[no-untyped-def]
+        painted.append(threading.current_thread().name)
+        return real_paint(job, target)
+
+    monkeypatch.setattr(sketch.PngJob, "paint", paint)
+    out = tmp_path / "out" / ("first.png" if what == "chart png" else "charts.png")
+    out.parent.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), "PNG (*.png)"))
+    monkeypatch.setattr(QInputDialog, "getItem", lambda _p, _t, _l, items, *a, **k: (items[0], True))
+    monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (1200, True))
+    errors: list[str] = []
+    room.window.show_error = errors.append  # type: ignore[method-assign]
+    if what == "charts png":
+        room.window.export_view_dialog(room.window.charts, "png")
+    else:
+        room.window.export_chart_dialog("first")
+    qtbot.waitUntil(lambda: f"Saved {out}" in room.window.statusBar().currentMessage(), timeout=20000)
+    assert errors == []
+    assert started == [], started  # (before: a child process for every export)
+    assert painted and threading.main_thread().name not in painted, painted  # (here, on the export's worker)
+    assert sorted(p.name for p in out.parent.iterdir()) == [out.name]
+    monkeypatch.undo()
+    again = tmp_path / "again.png"
+    if what == "chart png":
+        with room.window.charts.exportable("first") as plot:
+            export.plot_to_png(plot, again, 1200)
+        _close_pixels(_pixels(out), _pixels(again))
+    else:
+        export.widget_to_png(room.window.charts, again, 1200)
+        a, b = _pixels(out), _pixels(again)
+        assert a.shape == b.shape
+        differ = abs(a - b).max(axis=2)
+        assert (differ > 8).mean() < 0.02, (differ.max(), (differ > 8).mean())
+
+
+def test_where_an_export_is_painted_is_decided_by_its_size_and_kind() -> None:
+    """sketch.paint_here: a PNG's job in the window's process under PAINT_HERE_BELOW markers, by a child at or over
+    it; a PDF's (a chart's, the briefing) by a child whatever its size (painted here it held the window's thread
+    for its whole painting)."""
+    white = (255, 255, 255, 255)
+    small = sketch.PngJob(10, 10, white, [], markers=sketch.PAINT_HERE_BELOW - 1)
+    big = sketch.PngJob(10, 10, white, [], markers=sketch.PAINT_HERE_BELOW)
+    pdf = sketch.PdfJob(10, 10, 96, "t", white, [], markers=0)
+    briefing = export.BriefingJob(export.Briefing("t", "s", [], []))
+    assert sketch.paint_here(small) and not sketch.paint_here(big)
+    assert not sketch.paint_here(pdf) and not sketch.paint_here(briefing)

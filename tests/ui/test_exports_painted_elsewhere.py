@@ -13,8 +13,16 @@ import pytest
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen, QPicture
 
+import warroom.ui.sketch as sketch
 from warroom.ui.export import ExportError, FileSave, PaintedElsewhere, export_problem
 from warroom.ui.sketch import Markers, Picture, PngJob
+
+
+@pytest.fixture(autouse=True)
+def _in_a_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every job here painted by a process of its own whatever its size (sketch.paint_here paints a small one in
+    the window's process): these are the child's tests."""
+    monkeypatch.setattr(sketch, "PAINT_HERE_BELOW", 0)
 
 
 def _saved(job: PaintedElsewhere, out: Path) -> FileSave:

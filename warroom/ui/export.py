@@ -51,7 +51,7 @@ from warroom.core.forecast import chance_text
 from warroom.core.types import Poll, controls_escaped
 from warroom.paths import atomic_target, qt_name, write_private_atomic
 from warroom.ui.glyphs import drawable_text
-from warroom.ui.sketch import Child, Job, Layer, Markers, PdfJob, Picture, PngJob, draw_layers
+from warroom.ui.sketch import Child, Job, Layer, Markers, PdfJob, Picture, PngJob, draw_layers, paint_here
 
 
 class ExportError(RuntimeError):
@@ -166,7 +166,7 @@ def widget_to_png(
     if later is not None:  # (the window's: recorded here, painted and written by a process of its own)
         _picture_fits(path, w, h, size)
         to = QTransform.fromScale(w / size.width(), h / size.height())
-        job = PngJob.of(w, h, QColor("white"), _widget_layers(widget, to))
+        job = PngJob.of(w, h, QColor("white"), _widget_layers(widget, to), _markers_in(widget))
         later(PaintedElsewhere(job, path), path)
         return QImage()
     image = _picture(path, w, h, size)
@@ -292,6 +292,7 @@ def plot_to_pdf(plot: pg.PlotItem, path: Path, later: Later | None = None) -> No
             plot.titleLabel.text or "warroom chart",
             _rgba(_background_of(plot)),
             _recorded(plot, area, 1.0),
+            _markers_in(plot),
         )
         later(PaintedElsewhere(job, path, b"%%EOF"), path)
         return
@@ -1007,7 +1008,7 @@ def start_briefing_pdf(
             src = briefing.chart
             scale = _briefing_chart_scale(src.width(), src.height())
             layers = _widget_layers(src, QTransform.fromScale(scale, scale))
-            chart = ChartSketch(src.width(), src.height(), scale, layers)
+            chart = ChartSketch(src.width(), src.height(), scale, layers, _markers_in(src))
         polls = briefing.poll_sources
         drawn = replace(briefing, chart=chart, poll_sources=())
 
@@ -1058,6 +1059,7 @@ class ChartSketch:
     height: int
     scale: float
     layers: list[Layer]
+    markers: int = 0
 
 
 @dataclass
@@ -1065,6 +1067,12 @@ class BriefingJob:
     """The briefing's pages, painted by a process of its own (ui.sketch.Job); its chart a ChartSketch."""
 
     briefing: Briefing
+    pdf = True
+
+    @property
+    def markers(self) -> int:
+        chart = self.briefing.chart
+        return chart.markers if isinstance(chart, ChartSketch) else 0
 
     def paint(self, target: Path) -> None:
         for _chart_drawn in _briefing_pdf(self.briefing, target):
@@ -1237,7 +1245,7 @@ def plot_to_png(plot: pg.PlotItem, path: Path, width: int, later: Later | None =
     target = QRectF(0, 0, width, height)
     if later is not None:  # (the window's: recorded here, painted and written by a process of its own)
         _picture_fits(path, int(width), height, rect.size())
-        job = PngJob.of(int(width), height, _background_of(plot), _recorded(plot, target, scale))
+        job = PngJob.of(int(width), height, _background_of(plot), _recorded(plot, target, scale), _markers_in(plot))
         later(PaintedElsewhere(job, path), path)
         return
     image = _picture(path, int(width), height, rect.size())
@@ -1395,6 +1403,18 @@ def _widget_layers(widget: QWidget, to: QTransform) -> list[Layer]:
     return [Picture(below), *markers, Picture(above)]
 
 
+def _markers_in(shown: QGraphicsItem | QWidget) -> int:
+    """The poll markers a chart (a PlotItem) or a widget's charts show: the points of their visible scatter items
+    (the charts' PollScatter), whoever paints them (a two-round race's data pictures do). sketch.paint_here's
+    measure of a job's size."""
+    if isinstance(shown, QWidget):
+        views = ([shown] if isinstance(shown, QGraphicsView) else []) + shown.findChildren(QGraphicsView)
+        items = [i for v in views if v.scene() is not None for i in v.scene().items()]
+    else:
+        items = [shown, *_descendants(shown)]
+    return sum(len(i.data) for i in items if isinstance(i, pg.ScatterPlotItem) and i.isVisible())
+
+
 def _widget_picture(widget: QWidget, to: QTransform) -> list[Layer]:
     picture = QPicture()
     painter = QPainter(picture)
@@ -1429,8 +1449,9 @@ def _shown_in(inner: QWidget, outer: QWidget) -> QRectF:
 
 class PaintedElsewhere:
     """A FileJob (run on a worker: FileSave) whose picture is painted and written by a process of its own
-    (ui.sketch.Child), into `path` all or nothing (paths.atomic_target: owner-only, never through a planted link;
-    a PDF checked for its end). `cancel()` kills the process; nothing is written then."""
+    (ui.sketch.Child), or, when sketch.paint_here says so (a small race's PNG), here on the worker, into `path` all or nothing (paths.atomic_target: owner-only, never through a planted link; a PDF
+    checked for its end). `cancel()` kills the process (or has the painting here renamed to nothing); nothing is
+    written then."""
 
     def __init__(self, job: Job, path: Path, ending: bytes = b"", before: Callable[[Job], Job] | None = None) -> None:
         self.job, self.path, self.ending, self.before = job, path, ending, before
@@ -1441,7 +1462,14 @@ class PaintedElsewhere:
         try:
             with atomic_target(self.path, ending=self.ending) as tmp:
                 _qt_name(tmp, self.path)
-                self.child.run(job, tmp)
+                if paint_here(job):  # (a small race's: here, on this worker thread; no child to start)
+                    if self.child.killed:
+                        raise RuntimeError("cancelled")
+                    job.paint(tmp)
+                    if self.child.killed:  # (cancelled while painting: the rename is not made)
+                        raise RuntimeError("cancelled")
+                else:
+                    self.child.run(job, tmp)
         except RuntimeError as exc:
             raise ExportError(f"{self.path.name}: could not be drawn ({exc})") from None
 

@@ -9,6 +9,8 @@ into the PNG or PDF and writes the file the caller's all-or-nothing target names
 window's thread and the child share no lock.
 
 `paint_elsewhere` runs a job in the child and waits (on a worker thread: FileSave); `Job` is what a child paints.
+`paint_here(job)` is the one rule saying where: the child (a Python that imports Qt) wrote the demo race's chart
+PNG 1.6-4.0 s after the click, so a small race's PNG is painted in the window's process, on the worker (0.2 s).
 """
 
 from __future__ import annotations
@@ -44,7 +46,14 @@ from warroom.paths import qt_name
 
 class Job(Protocol):
     """What a child paints: `paint(target)` writes the file at `target` (any thread of any process with a
-    QGuiApplication); picklable."""
+    QGuiApplication); picklable. `markers`: the poll markers of the charts it holds (counted as they were
+    recorded); `pdf`: whether it writes a PDF (paint_here)."""
+
+    @property
+    def markers(self) -> int: ...
+
+    @property
+    def pdf(self) -> bool: ...
 
     def paint(self, target: Path) -> None: ...
 
@@ -232,10 +241,12 @@ class PngJob:
     height: int
     background: tuple[int, int, int, int]
     layers: list[Layer]
+    markers: int = 0
+    pdf = False
 
     @classmethod
-    def of(cls, width: int, height: int, background: QColor, layers: list[Layer]) -> PngJob:
-        return cls(width, height, _rgba(background), layers)
+    def of(cls, width: int, height: int, background: QColor, layers: list[Layer], markers: int = 0) -> PngJob:
+        return cls(width, height, _rgba(background), layers, markers)
 
     def paint(self, target: Path) -> None:
         image = QImage(self.width, self.height, QImage.Format.Format_ARGB32)
@@ -262,6 +273,8 @@ class PdfJob:
     title: str
     background: tuple[int, int, int, int]
     layers: list[Layer]
+    markers: int = 0
+    pdf = True
 
     def paint(self, target: Path) -> None:
         writer = QPdfWriter(qt_name(target))
@@ -282,6 +295,31 @@ class PdfJob:
         draw_layers(painter, self.layers, QRectF(0, 0, self.width, self.height))
         if not painter.end():
             raise OSError("Qt's PDF writer could not finish the file")
+
+
+PAINT_HERE_BELOW = 1_000
+"""A PNG's job of fewer poll markers than this is painted in the window's process (on the export's worker thread),
+not by a child process (paint_here). Measured (1 Dec 2026, load 2.5-4.0 on 2 cores; the README's row): the demo
+race's chart PNG (117 markers in its whole panel) landed 0.15-0.30 s after the click painted here, 1.6-4.0 s by a child, its longest
+stall alike (87-117 / 75-268 ms); a chart of 4,669 markers (10,000 and 100,000 polls: the charts show no more)
+stalled the window 282-309 ms painted here against 38-40 ms by a child, back to back. 1,000 lies between the two
+and was not measured itself: the demo's size with room to spare, well under where the stall was seen."""
+
+PDF_HERE = False
+"""Whether a PDF's job (a chart's, the briefing) may be painted in the window's process. False: always by a child.
+Measured on the demo race (bench_paint_here.py, load 4.0): painted here, the chart PDF held the window's thread
+565-636 ms and the briefing 468-765 ms (one QPainter call replays a whole recording onto the PDF, and the writer's
+end embeds the fonts, each holding Python's lock), against 73-77 and 129-187 ms by a child, which writes the file
+2-4 s later."""
+
+
+def paint_here(job: Job) -> bool:
+    """Whether `job` is painted in the window's process (on the worker thread that waits for it) rather than by a
+    child process: a PNG's (a chart's, the chart panel's) of fewer than PAINT_HERE_BELOW markers; a PDF's never
+    (PDF_HERE)."""
+    if job.pdf and not PDF_HERE:
+        return False
+    return job.markers < PAINT_HERE_BELOW
 
 
 # --- the child process ----------------------------------------------------------------------------------------
