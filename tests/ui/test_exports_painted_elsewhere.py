@@ -126,3 +126,32 @@ def test_the_save_progress_dialogs_cancel_kills_the_painting_and_keeps_the_old_f
     assert out.read_bytes() == b"the old picture" and [p.name for p in tmp_path.iterdir() if p.suffix == ".png"] == [
         out.name
     ]
+
+
+def test_cancel_while_a_small_picture_is_painted_here_writes_nothing(qapp, tmp_path, monkeypatch) -> None:
+    """A small race's PNG is painted in the window's process (sketch.paint_here), where there is no process to kill:
+    Cancel while it is painted keeps the painted file from being renamed over the old one; nothing is written."""
+    monkeypatch.setattr(sketch, "PAINT_HERE_BELOW", 1_000)  # (this file's fixture sends every job to a child)
+    out = tmp_path / "chart.png"
+    out.write_bytes(b"the old picture")
+    painting, go_on = threading.Event(), threading.Event()
+    real = PngJob.paint
+
+    def held(job: PngJob, target: Path) -> None:
+        painting.set()
+        assert go_on.wait(30)
+        real(job, target)
+
+    monkeypatch.setattr(PngJob, "paint", held)
+    started: list[object] = []
+    monkeypatch.setattr(sketch.Child, "run", lambda *a: started.append(a))
+    job = PaintedElsewhere(PngJob.of(64, 64, QColor("white"), [_square()], markers=10), out)
+    landed = threading.Event()
+    save = FileSave(job, out, lambda _s: landed.set())
+    assert painting.wait(30)
+    save.cancel()
+    go_on.set()
+    assert landed.wait(30)
+    assert started == []  # (painted here)
+    assert save.cancelled and isinstance(save.result.exception(), ExportError)  # (before: written all the same)
+    assert out.read_bytes() == b"the old picture" and [p.name for p in tmp_path.iterdir()] == [out.name]
