@@ -17,7 +17,14 @@ import pytest
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 import warroom.ui.export as export
+import warroom.ui.sketch as sketch
 from warroom.ui.export import plot_to_svg, plots_to_svg
+
+
+def _in_a_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every export painted by a process of its own whatever its size (sketch.paint_here: a demo race's PNG is
+    painted in the window's process): what the tests of the child's path need at the demo's size."""
+    monkeypatch.setattr(sketch, "PAINT_HERE_BELOW", 0)
 
 
 def _answer(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
@@ -57,7 +64,7 @@ def test_a_chart_svg_is_made_and_written_off_the_gui_thread_and_is_the_same_file
         room.window.export_view_dialog(charts, "svg")
     else:
         room.window.export_chart_dialog("first")
-    qtbot.waitUntil(lambda: f"Saved {out}" in room.window.statusBar().currentMessage(), timeout=10000)
+    qtbot.waitUntil(lambda: f"Saved {out}" in room.window.statusBar().currentMessage(), timeout=20000)
     assert errors == []
     assert len(threads) == 2 and threading.main_thread().name not in threads, threads  # (before: MainThread x2)
     assert sorted(p.name for p in out.parent.iterdir()) == [out.name]  # all or nothing: no temporary left
@@ -114,77 +121,104 @@ def test_closing_the_window_mid_svg_waits_for_its_write(room, qtbot, tmp_path, m
     assert out.read_text(encoding="utf-8").rstrip().endswith("</svg>")
 
 
-def _spied_pdf_ends(monkeypatch: pytest.MonkeyPatch, threads: list[str]) -> None:
-    """The threads a painter on a PDF page ends on (the PDF's streams and fonts made and written), and draws the
-    text of (the briefing's scenarios and sources)."""
+def _spied_pages(monkeypatch: pytest.MonkeyPatch, calls: list[str]) -> None:
+    """Every QPainter call on a PDF page in this process, by any thread (a PDF writer made, text drawn, a picture
+    put on it, a page begun, the painter ended): the window's process is to make none (ui.sketch)."""
     from PySide6.QtGui import QPainter, QPdfWriter
 
-    ended, drawn = QPainter.end, QPainter.drawText
+    made = QPdfWriter.__init__
 
-    def end(painter: QPainter) -> bool:
-        if isinstance(painter.device(), QPdfWriter):
-            threads.append(f"end:{threading.current_thread().name}")
-        return ended(painter)
+    def writer(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(f"QPdfWriter:{threading.current_thread().name}")
+        made(self, *args, **kwargs)
 
-    def draw_text(painter: QPainter, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if isinstance(painter.device(), QPdfWriter):
-            threads.append(f"text:{threading.current_thread().name}")
-        return drawn(painter, *args, **kwargs)
+    monkeypatch.setattr(QPdfWriter, "__init__", writer)
+    for name in ("end", "drawText", "drawImage", "drawPath", "drawPicture", "fillRect"):
+        real = getattr(QPainter, name)
 
-    monkeypatch.setattr(QPainter, "end", end)
-    monkeypatch.setattr(QPainter, "drawText", draw_text)
+        def spied(painter: QPainter, *args, _name=name, _real=real, **kwargs):  # type: ignore[no-untyped-def]
+            if isinstance(painter.device(), QPdfWriter):
+                calls.append(f"{_name}:{threading.current_thread().name}")
+            return _real(painter, *args, **kwargs)
+
+        monkeypatch.setattr(QPainter, name, spied)
 
 
-def test_a_chart_pdfs_end_is_made_off_the_gui_thread_and_the_page_is_the_same(
+def test_a_chart_pdf_is_painted_by_a_process_of_its_own_and_the_page_is_the_same(
     room, qtbot, tmp_path, monkeypatch
 ) -> None:
-    """A chart PDF's end (its page's streams and fonts made and written: at 100,000 polls 176 ms of the window's
-    thread in a profiled run, of 251) is made on the worker; the chart is drawn on the page on the window's
-    thread, which alone may read it. The page is the synchronous writer's."""
+    """A chart PDF is painted and written by a process of its own (ui.sketch): the window's thread records the
+    chart (QPictures, the markers as arrays) and no thread of the window's process makes a QPainter call on a
+    PDF (PySide6 holds Python's lock through each: the PDF's end on a worker held the window's thread up to 160
+    ms at 100,000 polls). The page is the one-pass writer's, up to the few pixels where the lines' joins are
+    rasterised otherwise (_same_page)."""
+    _in_a_child(monkeypatch)
     out = tmp_path / "out" / "first.pdf"
     out.parent.mkdir()
     _answer(monkeypatch, out)
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), "PDF (*.pdf)"))
-    threads: list[str] = []
-    _spied_pdf_ends(monkeypatch, threads)
+    calls: list[str] = []
+    _spied_pages(monkeypatch, calls)
     errors: list[str] = []
     room.window.show_error = errors.append  # type: ignore[method-assign]
     room.window.export_chart_dialog("first")
-    qtbot.waitUntil(lambda: f"Saved {out}" in room.window.statusBar().currentMessage(), timeout=10000)
+    qtbot.waitUntil(lambda: f"Saved {out}" in room.window.statusBar().currentMessage(), timeout=20000)
     assert errors == []
-    ends = [t for t in threads if t.startswith("end:")]
-    assert len(ends) == 1 and ends != [f"end:{threading.main_thread().name}"], threads  # (before: MainThread)
+    assert calls == [], calls  # (before: the writer made and the chart drawn on MainThread, its end on a worker)
     assert sorted(p.name for p in out.parent.iterdir()) == [out.name]
     again = tmp_path / "again.pdf"
     with room.window.charts.exportable("first") as plot:
         export.plot_to_pdf(plot, again)
-    assert _page(out) == _page(again)
+    _same_page(out, again)
 
 
-def test_the_briefing_after_its_chart_is_drawn_and_written_off_the_gui_thread(
-    room, qtbot, tmp_path, monkeypatch
-) -> None:
-    """The briefing's page down to its chart (a widget) is drawn on the window's thread; its scenarios, sources,
-    further pages and the PDF's end on the worker (at 100,000 polls the briefing held the window 342 ms in the
-    lead's quiet run). The pages are those the synchronous writer makes."""
+def test_the_briefing_is_painted_by_a_process_of_its_own(room, qtbot, tmp_path, monkeypatch) -> None:
+    """The briefing's pages are painted and written by a process of its own: the window's thread records the
+    chart (a widget), the list of sources is made on a worker, and no thread of the window's process makes a
+    QPainter call on the PDF (at 100,000 polls the briefing held the window 200 ms in the lead's quiet run, most
+    of it QPainter calls holding Python's lock). The pages are the one-pass writer's, but for the markers, drawn
+    as paths at the page's resolution rather than from the screen's atlas (_same_page's allowance)."""
+    _in_a_child(monkeypatch)
     out = tmp_path / "out" / "briefing.pdf"
     out.parent.mkdir()
-    threads: list[str] = []
-    _spied_pdf_ends(monkeypatch, threads)
+    calls: list[str] = []
+    _spied_pages(monkeypatch, calls)
     errors: list[str] = []
     room.window.show_error = errors.append  # type: ignore[method-assign]
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
     room.window.action_briefing.trigger()
     qtbot.waitUntil(lambda: out.exists() and not room.window.file_writes, timeout=20000)
     assert errors == []
-    main = threading.main_thread().name
-    assert f"text:{main}" in threads  # the title and the figures above the chart
-    assert any(t.startswith("text:") and t != f"text:{main}" for t in threads), threads  # (before: all MainThread)
-    assert [t for t in threads if t.startswith("end:")] != [f"end:{main}"], threads
+    assert calls == [], calls  # (before: the text above the chart and the chart on MainThread, the rest on a worker)
     assert sorted(p.name for p in out.parent.iterdir()) == [out.name]
     again = tmp_path / "again.pdf"
     export.write_briefing_pdf(room.scenario_actions.briefing(), again)
-    assert _page(out) == _page(again)
+    _same_page(out, again, markers=True)
+
+
+def _same_page(pdf: Path, again: Path, *, markers: bool = False) -> None:
+    """The first pages of two PDFs as poppler draws them (_page) the same: at most 0.5 % of the pixels differ by
+    more than 8 of 255 (an average line's joins, drawn as separate segments on one and one path on the other),
+    2 % with `markers` (a briefing's markers drawn as paths, not from the screen's atlas); and the words are
+    the same."""
+    import shutil
+    import subprocess
+
+    import numpy as np
+
+    a, b = _page(pdf), _page(again)
+    assert len(a) == len(b) and a[:20] == b[:20]
+    header = len(a) - len(b"".join(a.split(b"\n", 3)[3:]))
+    pa = np.frombuffer(a[header:], dtype=np.uint8).astype(int)
+    pb = np.frombuffer(b[header:], dtype=np.uint8).astype(int)
+    differ = np.abs(pa - pb)
+    assert (differ > 8).mean() < (0.02 if markers else 0.005), ((differ > 8).mean(), differ.max())
+    tool = shutil.which("pdftotext")
+    assert tool is not None
+    words = [
+        subprocess.run([tool, str(f), "-"], capture_output=True, text=True, check=True).stdout for f in (pdf, again)
+    ]
+    assert words[0] == words[1]
 
 
 def _page(pdf: Path) -> bytes:
@@ -213,15 +247,27 @@ def _pixels(path: Path):  # type: ignore[no-untyped-def]
     return rows[:, : image.width() * 4].reshape(image.height(), image.width(), 4).astype(int)
 
 
+def _close_pixels(a, b) -> None:  # type: ignore[no-untyped-def]
+    """Two pictures of a chart the same but for a few pixels: at most 0.5 % of them differ by more than 8 of 255
+    (an average line's joins: drawn as separate segments on a picture, as one outline when replayed from a
+    recording)."""
+    assert a.shape == b.shape
+    differ = abs(a - b).max(axis=2)
+    assert (differ > 8).mean() < 0.005, (differ.max(), (differ > 8).mean())
+    assert (a != a[0, 0]).any(axis=2).mean() > 0.02  # (a chart drawn, not a blank picture)
+
+
 @pytest.mark.parametrize("key", ["first", "lead1"])
-def test_a_chart_pngs_markers_are_drawn_off_the_gui_thread_and_look_the_same(
+def test_a_chart_png_is_painted_by_a_process_of_its_own_and_looks_the_same(
     room, qtbot, tmp_path, monkeypatch, key
 ) -> None:
-    """A chart PNG's markers (each one an antialiased path at the picture's resolution: at 100,000 polls most of
-    the 290 ms a first-chart PNG held the window) are drawn on the worker, between the picture of what lies below
-    them and that of what lies above them, both painted on the window's thread. The picture is the one-pass
-    drawing's, up to the rounding of laying one picture over another (at most 2 of 255 in a profiled run)."""
+    """A chart PNG is painted and written by a process of its own (ui.sketch): no thread of the window's process
+    draws a marker (each one an antialiased path at the picture's resolution: most of the 290 ms a first-chart
+    PNG held the window at 100,000 polls; on a worker thread they still held it, PySide6 keeping Python's lock
+    through each QPainter call) or writes the PNG. The picture is the one-pass drawing's (_close_pixels)."""
+    _in_a_child(monkeypatch)
     from pyqtgraph.graphicsItems import ScatterPlotItem
+    from PySide6.QtGui import QImage
 
     out = tmp_path / "out" / f"{key}.png"
     out.parent.mkdir()
@@ -229,28 +275,82 @@ def test_a_chart_pngs_markers_are_drawn_off_the_gui_thread_and_look_the_same(
     monkeypatch.setattr(QInputDialog, "getItem", lambda _p, _t, _l, items, *a, **k: (items[0], True))
     monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (1200, True))
     threads: list[str] = []
-    drawn = ScatterPlotItem.drawSymbol
+    drawn, saved = ScatterPlotItem.drawSymbol, QImage.save
 
     def draw_symbol(*args, **kwargs):  # type: ignore[no-untyped-def]
-        threads.append(threading.current_thread().name)
+        threads.append(f"marker:{threading.current_thread().name}")
         return drawn(*args, **kwargs)
 
+    def save(image, *args, **kwargs):  # type: ignore[no-untyped-def]
+        threads.append(f"save:{threading.current_thread().name}")
+        return saved(image, *args, **kwargs)
+
     monkeypatch.setattr(ScatterPlotItem, "drawSymbol", draw_symbol)
+    monkeypatch.setattr(QImage, "save", save)
     errors: list[str] = []
     room.window.show_error = errors.append  # type: ignore[method-assign]
     room.window.export_chart_dialog(key)
-    qtbot.waitUntil(lambda: f"Saved {out}" in room.window.statusBar().currentMessage(), timeout=10000)
+    qtbot.waitUntil(lambda: f"Saved {out}" in room.window.statusBar().currentMessage(), timeout=20000)
     assert errors == []
-    assert len(threads) > 5 and threading.main_thread().name not in threads, set(threads)  # (before: MainThread)
+    assert threads == [], set(threads)  # (before: the markers drawn and the PNG written on a worker thread)
     assert sorted(p.name for p in out.parent.iterdir()) == [out.name]
     again = tmp_path / "again.png"
     with room.window.charts.exportable(key) as plot:
         export.plot_to_png(plot, again, 1200)  # (in one pass, here: the command line's drawing)
+    _close_pixels(_pixels(out), _pixels(again))
+
+
+def test_the_chart_panels_png_is_painted_by_a_process_of_its_own_and_looks_the_same(
+    room, qtbot, tmp_path, monkeypatch
+) -> None:
+    """The chart panel's PNG (File > Export charts > PNG) is recorded on the window's thread and painted and
+    written by a process of its own: no thread of the window's process draws a marker, rasterises the panel or
+    writes the PNG (the panel drawn on the window's thread and written on a worker held the window 123 ms at
+    100,000 polls in the lead's quiet run). The picture is the one-pass drawing's, but for the markers, drawn as
+    paths rather than from the screen's atlas."""
+    _in_a_child(monkeypatch)
+    from pyqtgraph.graphicsItems import ScatterPlotItem
+    from PySide6.QtGui import QImage
+
+    out = tmp_path / "out" / "charts.png"
+    out.parent.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), "PNG (*.png)"))
+    monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (1400, True))
+    calls: list[str] = []
+    drawn, saved, fragments = ScatterPlotItem.drawSymbol, QImage.save, export.QPainter.drawPixmapFragments
+
+    def draw_symbol(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(f"marker:{threading.current_thread().name}")
+        return drawn(*args, **kwargs)
+
+    def save(image, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(f"save:{threading.current_thread().name}")
+        return saved(image, *args, **kwargs)
+
+    def atlas(painter, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if isinstance(painter.device(), QImage):  # (markers put on a picture; a recording's are not rasterised)
+            calls.append(f"atlas:{threading.current_thread().name}")
+        return fragments(painter, *args, **kwargs)
+
+    monkeypatch.setattr(ScatterPlotItem, "drawSymbol", draw_symbol)
+    monkeypatch.setattr(QImage, "save", save)
+    monkeypatch.setattr(export.QPainter, "drawPixmapFragments", atlas)
+    errors: list[str] = []
+    room.window.show_error = errors.append  # type: ignore[method-assign]
+    charts = room.window.charts
+    room.window.export_view_dialog(charts, "png")
+    qtbot.waitUntil(lambda: f"Saved {out}" in room.window.statusBar().currentMessage(), timeout=20000)
+    assert errors == []
+    assert calls == [], set(calls)  # (before: the markers from the atlas on MainThread, the PNG saved on a worker)
+    assert sorted(p.name for p in out.parent.iterdir()) == [out.name]
+    monkeypatch.undo()
+    again = tmp_path / "again.png"
+    export.widget_to_png(charts, again, 1400)  # (in one pass, here)
     a, b = _pixels(out), _pixels(again)
     assert a.shape == b.shape
     differ = abs(a - b).max(axis=2)
-    assert differ.max() <= 8 and (differ > 0).mean() < 0.01, (differ.max(), (differ > 0).mean())
-    assert (a != a[0, 0]).any(axis=2).mean() > 0.02  # (a chart drawn, not a blank picture)
+    assert (differ > 8).mean() < 0.02, (differ.max(), (differ > 8).mean())
+    assert (a != a[0, 0]).any(axis=2).mean() > 0.02
 
 
 @pytest.mark.parametrize("ending", ["pdf", "png", "svg"])
@@ -267,18 +367,16 @@ def test_a_slide_laid_out_afresh_and_let_go_is_written_whole_by_the_worker(
     errors: list[str] = []
     room.window.show_error = errors.append  # type: ignore[method-assign]
     room.window.export_chart_dialog("first")
-    qtbot.waitUntil(lambda: f"Saved {out}" in room.window.statusBar().currentMessage(), timeout=10000)
+    qtbot.waitUntil(lambda: f"Saved {out}" in room.window.statusBar().currentMessage(), timeout=20000)
     assert errors == [] and sorted(p.name for p in out.parent.iterdir()) == [out.name]
     again = tmp_path / f"again.{ending}"
     export.chart_to_slide(room.window.charts, "first", again, 1280, 720)
     if ending == "pdf":
-        assert _page(out) == _page(again)
+        _same_page(out, again)
     elif ending == "svg":
         assert out.read_bytes() == again.read_bytes()
     else:
-        a, b = _pixels(out), _pixels(again)
-        differ = abs(a - b).max(axis=2)
-        assert a.shape == b.shape and differ.max() <= 8 and (differ > 0).mean() < 0.01
+        _close_pixels(_pixels(out), _pixels(again))
 
 
 def test_the_briefings_list_of_sources_is_made_off_the_gui_thread(qtbot, tmp_path, monkeypatch) -> None:
@@ -356,3 +454,149 @@ def test_symbols_no_font_has_are_named_in_text_laid_out_on_the_worker(qapp, tmp_
         assert line in text
         if not glyphs.has_glyph(ch, export.QFont("DejaVu Sans")):
             assert f"[{name}" in text and ch not in text, text
+
+
+def test_the_briefings_sources_are_listed_handing_pythons_lock_over(room, qtbot, tmp_path, monkeypatch) -> None:
+    """The worker's loop over every poll (the briefing's list of sources) hands Python's lock over every
+    YIELD_EVERY polls: kept for the interpreter's 5 ms switch interval each time the window's thread asked for it,
+    the window's turn recording the chart took twice its time while the sources were listed (at 100,000 polls)."""
+    from types import SimpleNamespace
+
+    out = tmp_path / "briefing.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    monkeypatch.setattr(export, "YIELD_EVERY", 5)
+    handed: list[str] = []
+    monkeypatch.setattr(
+        export, "time", SimpleNamespace(sleep=lambda _s: handed.append(threading.current_thread().name))
+    )
+    room.window.action_briefing.trigger()
+    qtbot.waitUntil(lambda: out.exists() and not room.window.file_writes, timeout=20000)
+    polls = len(room.poll_service.polls)
+    assert polls > 10 and len(handed) >= polls // 5, (polls, handed)  # (before: never handed over)
+    assert threading.main_thread().name not in handed
+
+
+def test_a_two_round_races_charts_are_recorded_without_the_atlas_and_look_the_same(
+    qtbot, tmp_path, monkeypatch
+) -> None:
+    """A two-round race's charts paint their items through data pictures (ui.charts.DataPicture), so the panel is
+    recorded in one picture (export._widget_picture): its poll points are put in it as one picture per series at
+    the recording's resolution, never from the screen's atlas (recorded, each marker kept the whole atlas: seconds
+    a chart at 100,000 polls). The PNG is the one-pass drawing's (markers as paths: _close_pixels' allowance x4)."""
+    from PySide6.QtGui import QPaintEngine, QPainter
+
+    from tests.ui.test_hostile_ninth_left import _emoji_two_round_room
+
+    fragments = QPainter.drawPixmapFragments
+    recorded: list[str] = []
+
+    def atlas(painter, *args, **kwargs):  # type: ignore[no-untyped-def]
+        engine = painter.paintEngine()  # (a widget's render onto a picture: the device is the widget)
+        markers = args[1] if len(args) > 2 else len(args[0])  # (fragments and their count, or a list of them)
+        if engine is not None and engine.type() == QPaintEngine.Type.Picture and markers:
+            recorded.append(threading.current_thread().name)
+        return fragments(painter, *args, **kwargs)
+
+    layers = export._widget_layers
+    fell_back: list[bool] = []
+
+    def watched(widget, to):  # type: ignore[no-untyped-def]
+        out = layers(widget, to)
+        fell_back.append(len(out) == 1)
+        return out
+
+    monkeypatch.setattr(QPainter, "drawPixmapFragments", atlas)
+    monkeypatch.setattr(export, "_widget_layers", watched)
+    out = tmp_path / "out" / "charts.png"
+    out.parent.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), "PNG (*.png)"))
+    for room in _emoji_two_round_room(qtbot, tmp_path):
+        monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (1200, True))
+        errors: list[str] = []
+        room.window.show_error = errors.append  # type: ignore[method-assign]
+        room.window.export_view_dialog(room.window.charts, "png")
+        bar = room.window.statusBar()
+        qtbot.waitUntil(lambda: f"Saved {out}" in bar.currentMessage(), timeout=20000)  # noqa: B023
+        assert errors == [] and fell_back == [True], (errors, fell_back)
+        assert recorded == [], recorded  # (before: the poll points' atlas, recorded marker by marker)
+        again = tmp_path / "again.png"
+        export.widget_to_png(room.window.charts, again, 1200)
+        a, b = _pixels(out), _pixels(again)
+        assert a.shape == b.shape
+        differ = abs(a - b).max(axis=2)
+        assert (differ > 8).mean() < 0.02, (differ.max(), (differ > 8).mean())
+
+
+@pytest.mark.parametrize("what", ["chart png", "charts png"])
+def test_a_small_races_png_is_painted_in_the_windows_process_and_is_the_same(
+    room, qtbot, tmp_path, monkeypatch, what
+) -> None:
+    """A small race's PNG (a chart's, the chart panel's) starts no process (sketch.paint_here: under
+    PAINT_HERE_BELOW markers): the job recorded on the window's thread is painted on the export's worker thread,
+    the file on disk about 0.2 s after the click, where a child Python first had to start and import Qt (1.6-4.0
+    s for the demo's chart PNG, benchmarks/bench_paint_here.py). The file is the one-pass drawing's, as the
+    child's is (_close_pixels)."""
+    import multiprocessing
+
+    started: list[str] = []
+    real_run, real_context = sketch.Child.run, multiprocessing.get_context
+
+    def run(child, job, target):  # type: ignore[no-untyped-def]
+        started.append("Child.run")
+        return real_run(child, job, target)
+
+    def context(*args, **kwargs):  # type: ignore[no-untyped-def]
+        started.append("multiprocessing")
+        return real_context(*args, **kwargs)
+
+    monkeypatch.setattr(sketch.Child, "run", run)
+    monkeypatch.setattr(multiprocessing, "get_context", context)
+    painted: list[str] = []
+    real_paint = sketch.PngJob.paint
+
+    def paint(job, target):  # type: ignore[no-untyped-def]
+        painted.append(threading.current_thread().name)
+        return real_paint(job, target)
+
+    monkeypatch.setattr(sketch.PngJob, "paint", paint)
+    out = tmp_path / "out" / ("first.png" if what == "chart png" else "charts.png")
+    out.parent.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), "PNG (*.png)"))
+    monkeypatch.setattr(QInputDialog, "getItem", lambda _p, _t, _l, items, *a, **k: (items[0], True))
+    monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (1200, True))
+    errors: list[str] = []
+    room.window.show_error = errors.append  # type: ignore[method-assign]
+    if what == "charts png":
+        room.window.export_view_dialog(room.window.charts, "png")
+    else:
+        room.window.export_chart_dialog("first")
+    qtbot.waitUntil(lambda: f"Saved {out}" in room.window.statusBar().currentMessage(), timeout=20000)
+    assert errors == []
+    assert started == [], started  # (before: a child process for every export)
+    assert painted and threading.main_thread().name not in painted, painted  # (here, on the export's worker)
+    assert sorted(p.name for p in out.parent.iterdir()) == [out.name]
+    monkeypatch.undo()
+    again = tmp_path / "again.png"
+    if what == "chart png":
+        with room.window.charts.exportable("first") as plot:
+            export.plot_to_png(plot, again, 1200)
+        _close_pixels(_pixels(out), _pixels(again))
+    else:
+        export.widget_to_png(room.window.charts, again, 1200)
+        a, b = _pixels(out), _pixels(again)
+        assert a.shape == b.shape
+        differ = abs(a - b).max(axis=2)
+        assert (differ > 8).mean() < 0.02, (differ.max(), (differ > 8).mean())
+
+
+def test_where_an_export_is_painted_is_decided_by_its_size_and_kind() -> None:
+    """sketch.paint_here: a PNG's job in the window's process under PAINT_HERE_BELOW markers, by a child at or over
+    it; a PDF's (a chart's, the briefing) by a child whatever its size (painted here it held the window's thread
+    for its whole painting)."""
+    white = (255, 255, 255, 255)
+    small = sketch.PngJob(10, 10, white, [], markers=sketch.PAINT_HERE_BELOW - 1)
+    big = sketch.PngJob(10, 10, white, [], markers=sketch.PAINT_HERE_BELOW)
+    pdf = sketch.PdfJob(10, 10, 96, "t", white, [], markers=0)
+    briefing = export.BriefingJob(export.Briefing("t", "s", [], []))
+    assert sketch.paint_here(small) and not sketch.paint_here(big)
+    assert not sketch.paint_here(pdf) and not sketch.paint_here(briefing)

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import errno
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QFileDialog
 
 import warroom.services.poll_service as poll_service
+import warroom.ui.export as export
 from warroom.core.csvformat import ExportCancelled, parse_polls_csv, polls_to_csv
 
 
@@ -132,6 +135,8 @@ def _held_png_saves(monkeypatch: pytest.MonkeyPatch, threads: list[str], hold: f
 
 
 def test_a_chart_png_is_compressed_and_written_off_the_gui_thread(room, qtbot, tmp_path, monkeypatch) -> None:
+    """(Since ui.sketch, a big race's by a process of its own; the demo race's on the export's worker thread:
+    sketch.paint_here.)"""
     out = tmp_path / "out" / "first.png"
     out.parent.mkdir()
     _answer_chart(monkeypatch, out)
@@ -153,9 +158,15 @@ def test_a_png_that_cannot_be_written_is_named_and_the_old_file_kept(room, qtbot
     out = tmp_path / "first.png"
     out.write_bytes(b"the old picture")
     _answer_chart(monkeypatch, out)
-    from PySide6.QtGui import QImage
+    real = export.atomic_target
 
-    monkeypatch.setattr(QImage, "save", lambda *a, **k: False)  # (Qt's writer refusing: a full disk)
+    @contextmanager
+    def refused(path: Path, **kwargs: object) -> Iterator[Path]:  # (Qt's writer refusing the file it is given)
+        with real(path, **kwargs) as tmp:  # type: ignore[arg-type]
+            tmp.mkdir()  # (a folder where the PNG is to go: the painting process's QImage.save fails)
+            yield tmp
+
+    monkeypatch.setattr(export, "atomic_target", refused)
     errors: list[str] = []
     room.window.show_error = errors.append  # type: ignore[method-assign]
     room.window.export_chart_dialog("first")
@@ -187,7 +198,15 @@ def test_closing_the_window_mid_export_leaves_no_temporary_file(room, qtbot, tmp
         room.window.choose_export()
     else:
         _answer_chart(monkeypatch, out)
-        started = _held_png_saves(monkeypatch, [], hold=1.0)
+        started = threading.Event()
+        paint = export.PngJob.paint
+
+        def held(job: export.PngJob, target: Path) -> None:  # (a big picture being painted, here: the demo's size)
+            started.set()
+            threading.Event().wait(1.0)
+            paint(job, target)
+
+        monkeypatch.setattr(export.PngJob, "paint", held)
         room.window.export_chart_dialog("first")
     assert started.wait(10)
     room.window.close()  # (before: returned at once, the worker still writing its temporary file)

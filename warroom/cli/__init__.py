@@ -7,6 +7,7 @@ this module imports nothing else of the program.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from typing import TextIO
 
@@ -19,6 +20,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     """Run one verb (the app itself with no verb); returns the exit code. Run as the program (no `argv`: the
     console script, `python -m warroom`), Ctrl-C while it starts ends it with one line, never a traceback."""
     if argv is None:
+        _painting_child()
         end_quietly_on_interrupt()
     from warroom.cli.verbs import main as run
 
@@ -28,7 +30,17 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
 def main_gui() -> int:
     """The `warroom-gui` entry point (a GUI script: no console window on Windows): the app, taking the same
     options as `warroom gui`."""
+    _painting_child()
     end_quietly_on_interrupt()
     from warroom.cli.verbs import main_gui as run
 
     return run()
+
+
+def _painting_child() -> None:
+    """In a frozen app (PyInstaller and the like: no Python to start), the process multiprocessing starts to paint
+    an export (ui.sketch) is this very program: it paints and leaves here, never reaching the app."""
+    if getattr(sys, "frozen", False):
+        import multiprocessing
+
+        multiprocessing.freeze_support()

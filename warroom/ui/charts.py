@@ -69,6 +69,7 @@ from warroom.ui.chart_decimate import (
 )
 from warroom.ui.glyphs import drawable
 from warroom.ui.qt_utils import NAME_IN_TITLE, as_html, elide_middle, literal_tip
+from warroom.ui.sketch import Markers
 
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 SYMBOLS = ("o", "s", "t", "d", "+", "x", "p", "h", "star", "t1", "t2", "t3")
@@ -794,9 +795,10 @@ class PollScatter(FindsEveryPoint, _UpdatingPictureMember, pg.ScatterPlotItem):
 
     data: Any  # pyqtgraph's record array of points (x, y, size, symbol, pen, brush, data, sourceRect, ...)
     PRINT_MARGIN = 48  # device pixels around the chart's area in a printed layer (more than any marker's half size)
-    # While an export draws its markers on a worker (ui.export's layered PNG): where this item's paint in export mode
-    # hands them, as a function drawing them on another painter, instead of drawing them
-    defer_markers: Callable[[Callable[[QPainter], None]], None] | None = None
+    # While an export records the charts for a process of its own (ui.export._layered, _widget_layers): where this
+    # item's paint hands its markers, as copies (ui.sketch.Markers) that draw them on another painter, instead of
+    # drawing them
+    defer_markers: Callable[[Markers], None] | None = None
 
     def paint(self, p: QPainter, option: Any, widget: QWidget | None = None) -> None:
         """pyqtgraph's paint; on a PDF page or an SVG (_PAGE_ENGINES: the briefing renders the chart widget) the points
@@ -807,7 +809,7 @@ class PollScatter(FindsEveryPoint, _UpdatingPictureMember, pg.ScatterPlotItem):
         drawing took 475 ms of the window's thread). Drawn into an image in the page's device pixels, the points
         are the pixels the page would show; text, lines and bands stay vectors. Exports in pyqtgraph's export mode
         (plot_to_pdf and the SVG writer draw each marker as a path) and the screen are unchanged."""
-        if self.defer_markers is not None and self._exportOpts is not False and self.opts["pxMode"]:
+        if self.defer_markers is not None and self.opts["pxMode"]:
             self.defer_markers(self._markers_drawn_later(p))
             return
         engine = p.paintEngine()
@@ -839,63 +841,67 @@ class PollScatter(FindsEveryPoint, _UpdatingPictureMember, pg.ScatterPlotItem):
         p.drawImage(QPointF(area.topLeft()), layer)
         p.restore()
 
-    def _markers_drawn_later(self, p: QPainter) -> Callable[[QPainter], None]:
+    def _markers_drawn_later(self, p: QPainter) -> Markers:
         """pyqtgraph's drawing of the markers in export mode (each one a path, at the export's resolution), taken
         apart: what it reads of this item and of the painter `p` (the points mapped to the device, their styles,
-        the clip, opacity and hints) is read now, into copies; the returned function draws them on any painter of
-        a picture of the same size, on any thread, as pyqtgraph would have on `p` (same calls, same order)."""
+        the clip, opacity and hints) is read now, into copies (ui.sketch.Markers), which draw them on any painter of
+        a picture of the same geometry, on any thread or in another process, as pyqtgraph would have on `p` (same
+        calls, same order). Outside export mode (the briefing's page draws the chart widget) they are drawn into
+        one picture at the page's resolution, put on the page, as paint() does there."""
         from pyqtgraph import functions as fn
-        from pyqtgraph.graphicsItems.ScatterPlotItem import drawSymbol
 
+        exporting = self._exportOpts is not False
         export = self._exportOpts or {}
         antialias, scale = export.get("antialias", True), export.get("resolutionScale", 1.0)
         mode = self.opts.get("compositionMode", None)
         shown = self._maskAt(self.viewRect())
-        pts = fn.transformCoordinates(p.transform(), np.vstack([self.data["x"], self.data["y"]]))
+        # (the device's transform: a widget's render onto a picture puts each child widget's offset there, not in
+        # the painter's own transform)
+        device = p.deviceTransform()
+        pts = fn.transformCoordinates(device, np.vstack([self.data["x"], self.data["y"]]))
         pts = fn.clip_array(pts, -(2**30), 2**30)
         points = pts[:, shown].T.copy()
-        copies: dict[int, object] = {}
-
-        def copy(value: object) -> object:  # (each distinct pen and brush once)
-            if isinstance(value, QPen | QBrush) and id(value) not in copies:
-                copies[id(value)] = type(value)(value)
-            return copies.get(id(value), value)
-
-        symbols, sizes, pens, brushes = self._style(["symbol", "size", "pen", "brush"], idx=shown, scale=scale)
-        styles = [
-            (symbol, size, copy(pen), copy(brush))
-            for symbol, size, pen, brush in zip(symbols, sizes, pens, brushes, strict=True)
-        ]
+        symbols, sizes, pens, brushes = (
+            np.asarray(column) for column in self._style(["symbol", "size", "pen", "brush"], idx=shown, scale=scale)
+        )
+        # Each distinct symbol, pen and brush once (by the object's id, as the atlas keys them; a few for
+        # thousands of points), every point given its numbers in them: arrays, not a tuple per point
+        tables: list[list[Any]] = []
+        numbers: list[np.ndarray] = []
+        for column, copy in ((symbols, None), (pens, QPen), (brushes, QBrush)):
+            _ids, first, number = np.unique(
+                _ids_of_objects(column).astype(np.int64), return_index=True, return_inverse=True
+            )
+            values = [column[i] for i in first.tolist()]
+            tables.append(values if copy is None else [copy(v) for v in values])
+            numbers.append(np.asarray(number).reshape(-1))
         # The clip as the scene set it: each clipping ancestor's shape (the chart's view box) under its own
         # transform to the device (QPainter gives its clip back only in this item's coordinates, which a date
         # axis in epoch seconds rounds to nothing)
-        to_device = self.sceneTransform().inverted()[0] * p.transform()
+        to_device = self.sceneTransform().inverted()[0] * device
         clips: list[tuple[QPainterPath, QTransform]] = []
         parent = self.parentItem()
         while parent is not None:
             if parent.flags() & QGraphicsItem.GraphicsItemFlag.ItemClipsChildrenToShape:
                 clips.append((QPainterPath(parent.shape()), parent.sceneTransform() * to_device))
             parent = parent.parentItem()
-        opacity, hints = p.opacity(), p.renderHints()
-
-        def draw(painter: QPainter) -> None:
-            painter.save()
-            for shape, transform in reversed(clips):  # (outermost first, as the scene set them)
-                painter.setTransform(transform)
-                painter.setClipPath(shape, Qt.ClipOperation.IntersectClip)
-            painter.resetTransform()
-            painter.setRenderHints(hints)
-            painter.setOpacity(opacity)
-            if mode is not None:
-                painter.setCompositionMode(mode)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing, antialias)
-            for (x, y), style in zip(points.tolist(), styles, strict=True):
-                painter.resetTransform()
-                painter.translate(x, y)
-                drawSymbol(painter, *style)
-            painter.restore()
-
-        return draw
+        layer = None
+        if not exporting:
+            vb = self.getViewBox()
+            layer = device.mapRect(self.viewRect() if vb is None else vb.viewRect())
+        return Markers(
+            points,
+            np.asarray(sizes, dtype=np.float64),
+            np.stack(numbers, axis=1) if len(points) else np.zeros((0, 3), dtype=np.int64),
+            tables,
+            clips,
+            p.opacity(),
+            p.renderHints(),
+            mode,
+            antialias,
+            layer,
+            self.PRINT_MARGIN,
+        )
 
     def dataBounds(self, ax: int, frac: float = 1.0, orthoRange: Sequence[float] | None = None) -> Any:
         """pyqtgraph's bounds, except that the bounds of the points in a window (`orthoRange`: what a value axis
@@ -1021,10 +1027,12 @@ class PollScatter(FindsEveryPoint, _UpdatingPictureMember, pg.ScatterPlotItem):
         return True
 
 
-_PAGE_ENGINES = (QPaintEngine.Type.Pdf, QPaintEngine.Type.SVG)
-"""The paint devices PollScatter draws its points on as one picture: a PDF (the briefing, a chart's PDF, a printer)
-and Qt's SVG generator (a view saved as SVG), which store every marker pyqtgraph draws from its atlas as an image of
-its own. The screen, a PNG and a QPicture get pyqtgraph's own drawing."""
+_PAGE_ENGINES = (QPaintEngine.Type.Pdf, QPaintEngine.Type.SVG, QPaintEngine.Type.Picture)
+"""The paint devices PollScatter draws its points on as one picture: a PDF (the briefing, a chart's PDF, a printer),
+Qt's SVG generator (a view saved as SVG) and a QPicture (an export's recording for a process of its own,
+ui.export._widget_picture), which store every marker pyqtgraph draws from its atlas as an image of its own (a
+QPicture the whole atlas for each marker: seconds a chart at 100,000 polls). The screen and a PNG get pyqtgraph's
+own drawing."""
 
 _PointArrays = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 """What _Series.set_points takes: days, values, marker sizes, symbols (indexes into SYMBOLS) and poll ids."""

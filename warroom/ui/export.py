@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import math
 import re
-import sys
 import threading
+import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future
-from contextlib import ExitStack, contextmanager, suppress
-from dataclasses import dataclass, field
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pyqtgraph as pg
@@ -30,6 +31,7 @@ from PySide6.QtGui import (
     QPainterPath,
     QPdfWriter,
     QPen,
+    QPicture,
     QTextCursor,
     QTextOption,
     QTransform,
@@ -49,10 +51,15 @@ from warroom.core.forecast import chance_text
 from warroom.core.types import Poll, controls_escaped
 from warroom.paths import atomic_target, qt_name, write_private_atomic
 from warroom.ui.glyphs import drawable_text
+from warroom.ui.sketch import Child, Job, Layer, Markers, PdfJob, Picture, PngJob, draw_layers, paint_here
 
 
 class ExportError(RuntimeError):
     pass
+
+
+def _rgba(colour: QColor) -> tuple[int, int, int, int]:
+    return colour.red(), colour.green(), colour.blue(), colour.alpha()
 
 
 MAX_PICTURE_SIDE = 16384
@@ -73,16 +80,21 @@ def widest_picture(size: QSize | QSizeF) -> int:
 def _picture(path: Path, width: int, height: int, size: QSize | QSizeF) -> QImage:
     """A blank picture of width x height for a view of `size`, refused (naming the widest width that fits) if a
     side passes MAX_PICTURE_SIDE: the scenario panel at 16,384 pixels wide was 42,515 high, 4.9 GB drawn."""
+    _picture_fits(path, width, height, size)
+    image = QImage(QSize(width, height), QImage.Format.Format_ARGB32)
+    if image.isNull():  # Qt could not have the memory (it says so on stderr and hands back an empty image)
+        raise ExportError(f"{path.name}: there is not enough memory for a picture of {width:,} x {height:,} pixels")
+    return image
+
+
+def _picture_fits(path: Path, width: int, height: int, size: QSize | QSizeF) -> None:
+    """_picture's refusal of a side past MAX_PICTURE_SIDE, for a picture made elsewhere (ui.sketch)."""
     if width > MAX_PICTURE_SIDE or height > MAX_PICTURE_SIDE:
         raise ExportError(
             f"{path.name}: at {width:,} pixels wide the picture would be {height:,} high (the view is "
             f"{round(size.width()):,} x {round(size.height()):,} on screen), past the {MAX_PICTURE_SIDE:,} pixels a "
             f"picture may have on a side; choose a width of at most {widest_picture(size):,} pixels"
         )
-    image = QImage(QSize(width, height), QImage.Format.Format_ARGB32)
-    if image.isNull():  # Qt could not have the memory (it says so on stderr and hands back an empty image)
-        raise ExportError(f"{path.name}: there is not enough memory for a picture of {width:,} x {height:,} pixels")
-    return image
 
 
 def export_problem(path: Path, exc: BaseException) -> str:
@@ -144,12 +156,19 @@ def widget_to_png(
     widget: QWidget, path: Path, width: int | None = None, height: int | None = None, later: Later | None = None
 ) -> QImage:
     """Render a widget at exactly width x height pixels (scaled, not resized, so layout stays as on screen), and
-    write it by `later` (now when None)."""
+    write it now (`later` None: the picture is returned); with `later` (the window's) the widget's drawing is
+    recorded here (_widget_layers) and painted and written in a process of its own (an empty picture returned)."""
     size = widget.size()
     if size.width() <= 0 or size.height() <= 0:
         raise ExportError("the view has no size yet")
     w = width or size.width()
     h = height or max(1, round(w * size.height() / size.width()))
+    if later is not None:  # (the window's: recorded here, painted and written by a process of its own)
+        _picture_fits(path, w, h, size)
+        to = QTransform.fromScale(w / size.width(), h / size.height())
+        job = PngJob.of(w, h, QColor("white"), _widget_layers(widget, to), _markers_in(widget))
+        later(PaintedElsewhere(job, path), path)
+        return QImage()
     image = _picture(path, w, h, size)
     image.fill(QColor("white"))
     painter = QPainter(image)
@@ -258,34 +277,34 @@ def chart_to_slide(
 
 
 def plot_to_pdf(plot: pg.PlotItem, path: Path, later: Later | None = None) -> None:
-    """A single chart as a one-page vector PDF the size of the chart on screen (1 px = 1/96 in at 96 dpi). The chart
-    is drawn on the page here; the PDF's end (its fonts and streams made and written: most of a chart PDF's time
-    at 100,000 polls) and the file's rename by `later` (now when None)."""
+    """A single chart as a one-page vector PDF the size of the chart on screen (1 px = 1/96 in at 96 dpi), drawn and
+    written here and now (`later` None), or (the window's `later`) recorded here and painted and written by a
+    process of its own (ui.sketch: PySide6 holds Python's lock through each QPainter call, so a PDF's end on a
+    worker thread still held the window's thread up to 160 ms at 100,000 polls)."""
     _settle(plot)
     rect = _export_rect(plot)
-    _in_two_steps(path, b"%%EOF", partial(_plot_pdf, plot, rect), later)
+    if later is not None:  # (the window's: recorded here, painted and written by a process of its own)
+        area = QRectF(0, 0, rect.width(), rect.height())
+        job = PdfJob(
+            rect.width(),
+            rect.height(),
+            round(_screen_dpi()),
+            plot.titleLabel.text or "warroom chart",
+            _rgba(_background_of(plot)),
+            _recorded(plot, area, 1.0),
+            _markers_in(plot),
+        )
+        later(PaintedElsewhere(job, path, b"%%EOF"), path)
+        return
+    _in_two_steps(path, b"%%EOF", partial(_plot_pdf, plot, rect))
 
 
-def _in_two_steps(path: Path, ending: bytes, draw: Callable[[Path], FileJob], later: Later | None) -> None:
+def _in_two_steps(path: Path, ending: bytes, draw: Callable[[Path], FileJob]) -> None:
     """An export drawn in two steps into `path`'s private temporary file (paths.atomic_target: all or nothing,
-    owner-only): `draw(tmp)` here and now, for what reads the window's widgets and charts, which only the window's
-    thread may; then the FileJob it returns (the rest of the page, the writer's end) and the rename by `later`.
-
-    The painter and its PDF writer go from this thread to the worker's, never used by both at once (Qt: a
-    QPainter on a QPdfWriter may be used from a thread other than the window's)."""
-    stack = ExitStack()
-    tmp = stack.enter_context(atomic_target(path, ending=ending))
-    try:
-        finish = draw(tmp)
-    except BaseException:
-        stack.__exit__(*sys.exc_info())  # (the temporary folder removed; the exception goes on)
-        raise
-
-    def job() -> None:
-        with stack:
-            finish()
-
-    (later or now)(job, path)
+    owner-only), here and now: `draw(tmp)`, then the FileJob it returns (the rest of the page, the writer's end),
+    then the rename."""
+    with atomic_target(path, ending=ending) as tmp:
+        draw(tmp)()
 
 
 def _plot_pdf(plot: pg.PlotItem, rect: QRectF, tmp: Path) -> FileJob:
@@ -968,7 +987,7 @@ class Briefing:
     lead_lines: list[str]
     scenarios: list[BriefingScenario] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
-    chart: QWidget | None = None
+    chart: QWidget | ChartSketch | None = None
     # What average_lines are: a two-round or instant-runoff race's are the first round its cases start from (an
     # official first round, or last election's ballots), not a poll average
     average_heading: str = "Poll average"
@@ -988,9 +1007,29 @@ def write_briefing_pdf(briefing: Briefing, path: Path) -> int:
 def start_briefing_pdf(
     briefing: Briefing, path: Path, later: Later | None = None, pages: list[int] | None = None
 ) -> None:
-    """write_briefing_pdf in two steps: the page down to its chart (the chart is a widget) drawn here; the rest
-    (the scenarios, the sources, further pages and the PDF's end) and the rename by `later` (now when None),
-    which appends the number of pages to `pages`. All or nothing, owner-only, never through a planted link."""
+    """write_briefing_pdf for the window (`later`): the chart (a widget) recorded here (_widget_layers), the list
+    of sources made on the worker, and the pages painted and written by a process of its own (ui.sketch: PySide6
+    holds Python's lock through each QPainter call, so a page drawn on a worker thread still held the window's).
+    Without `later`, drawn and written here and now, the number of pages appended to `pages`. All or nothing,
+    owner-only, never through a planted link."""
+
+    if later is not None:  # (the window's: the chart recorded here, the page painted by a process of its own)
+        chart = None
+        if isinstance(briefing.chart, QWidget):
+            src = briefing.chart
+            scale = _briefing_chart_scale(src.width(), src.height())
+            layers = _widget_layers(src, QTransform.fromScale(scale, scale))
+            chart = ChartSketch(src.width(), src.height(), scale, layers, _markers_in(src))
+        polls = briefing.poll_sources
+        drawn = replace(briefing, chart=chart, poll_sources=())
+
+        def with_sources(job: Job) -> Job:  # (on the worker: one line per distinct address of every poll)
+            assert isinstance(job, BriefingJob)
+            sources = [*job.briefing.sources, *sources_of(_yielding(_source_pairs(polls)))]
+            return BriefingJob(replace(job.briefing, sources=sources))
+
+        later(PaintedElsewhere(BriefingJob(drawn), path, b"%%EOF", before=with_sources), path)
+        return
 
     def draw(tmp: Path) -> FileJob:
         steps = _briefing_pdf(briefing, tmp)
@@ -1005,7 +1044,50 @@ def start_briefing_pdf(
 
         return finish
 
-    _in_two_steps(path, b"%%EOF", draw, later)
+    _in_two_steps(path, b"%%EOF", draw)
+
+
+def _briefing_layout() -> QPageLayout:
+    return QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait, QMarginsF(15, 15, 15, 15))
+
+
+_BRIEFING_DPI = 150
+
+
+def _briefing_chart_scale(width: float, height: float) -> float:
+    """The briefing's chart's scale on the page. One scale for both directions: the charts keep their own aspect
+    ratio on the page (never stretched), as wide as the page or as tall as 38 % of it, whichever binds first."""
+    page = _briefing_layout().paintRectPixels(_BRIEFING_DPI)
+    return min(page.width() / max(1, width), page.height() * 0.38 / max(1, height))
+
+
+@dataclass
+class ChartSketch:
+    """The briefing's chart recorded on the window's thread (_widget_layers, at `scale`), for a process of its
+    own to put on the page."""
+
+    width: int
+    height: int
+    scale: float
+    layers: list[Layer]
+    markers: int = 0
+
+
+@dataclass
+class BriefingJob:
+    """The briefing's pages, painted by a process of its own (ui.sketch.Job); its chart a ChartSketch."""
+
+    briefing: Briefing
+    pdf = True
+
+    @property
+    def markers(self) -> int:
+        chart = self.briefing.chart
+        return chart.markers if isinstance(chart, ChartSketch) else 0
+
+    def paint(self, target: Path) -> None:
+        for _chart_drawn in _briefing_pdf(self.briefing, target):
+            pass
 
 
 def _briefing_pdf(briefing: Briefing, tmp: Path) -> Generator[int, None, int]:
@@ -1013,10 +1095,8 @@ def _briefing_pdf(briefing: Briefing, tmp: Path) -> Generator[int, None, int]:
     thread), then returns the number of pages once the PDF is whole (on any one thread)."""
     writer = QPdfWriter(_qt_name(tmp, tmp))
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    writer.setPageLayout(
-        QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait, QMarginsF(15, 15, 15, 15))
-    )
-    writer.setResolution(150)
+    writer.setPageLayout(_briefing_layout())
+    writer.setResolution(_BRIEFING_DPI)
     writer.setTitle(briefing.title)
     writer.setCreator("warroom")
     painter = QPainter(writer)
@@ -1067,11 +1147,14 @@ def _briefing_pdf(briefing: Briefing, tmp: Path) -> Generator[int, None, int]:
         for line in briefing.lead_lines:
             text(line, 9.5, gap=0.25)
         y += 10
-    if briefing.chart is not None:
+    if isinstance(briefing.chart, ChartSketch):  # (recorded on the window's thread: _widget_layers)
+        sketch = briefing.chart
+        room_for(sketch.height * sketch.scale)
+        draw_layers(painter, sketch.layers, None, QTransform.fromTranslate(0, y))
+        y += sketch.height * sketch.scale + 20
+    elif briefing.chart is not None:
         src = briefing.chart
-        # One scale for both directions: the charts keep their own aspect ratio on the page (never stretched),
-        # as wide as the page or as tall as 38 % of it, whichever binds first.
-        scale = min(width / max(1, src.width()), page.height() * 0.38 / max(1, src.height()))
+        scale = _briefing_chart_scale(src.width(), src.height())
         room_for(src.height() * scale)
         painter.save()
         painter.translate(0, y)
@@ -1140,6 +1223,22 @@ def _source_pairs(polls: Iterable[Poll]) -> Iterator[tuple[str, str]]:
     return ((p.pollster, p.source_url) for p in polls)
 
 
+T = TypeVar("T")
+
+YIELD_EVERY = 1000
+"""Items a worker's long pure-Python loop takes between handing Python's lock over (_yielding)."""
+
+
+def _yielding(items: Iterable[T]) -> Iterator[T]:
+    """`items`, Python's lock handed over every YIELD_EVERY of them: a worker's loop over 100,000 polls otherwise
+    kept it for the interpreter's 5 ms switch interval each time the window's thread asked for it, and a turn of
+    the window's that makes many short calls took twice its time while the briefing's sources were listed."""
+    for n, item in enumerate(items):
+        if n % YIELD_EVERY == 0:
+            time.sleep(0)
+        yield item
+
+
 def plot_to_png(plot: pg.PlotItem, path: Path, width: int, later: Later | None = None) -> None:
     """A single chart at `width` pixels (height keeps the on-screen aspect).
 
@@ -1153,49 +1252,81 @@ def plot_to_png(plot: pg.PlotItem, path: Path, width: int, later: Later | None =
     if rect.width() <= 0 or rect.height() <= 0:
         raise ExportError("the chart has no size yet")
     height = max(1, round(width * rect.height() / rect.width()))
-    image = _picture(path, int(width), height, rect.size())
-    image.fill(_background_of(plot))
     scale = width / rect.width()
     target = QRectF(0, 0, width, height)
-    if later is not None:  # (the window's: the markers are drawn on its worker, with the compression)
-        layers = _layered(plot, image, target, scale)
-        if layers is not None:
-            markers, above = layers
-            later(partial(_markers_then_save, image, markers, above, path), path)
-            return
+    if later is not None:  # (the window's: recorded here, painted and written by a process of its own)
+        _picture_fits(path, int(width), height, rect.size())
+        job = PngJob.of(int(width), height, _background_of(plot), _recorded(plot, target, scale), _markers_in(plot))
+        later(PaintedElsewhere(job, path), path)
+        return
+    image = _picture(path, int(width), height, rect.size())
+    image.fill(_background_of(plot))
     _paint_plot(plot, QPainter(image), target, scale)
-    (later or now)(partial(save_png, image, path), path)
-
-
-def _markers_then_save(image: QImage, markers: Sequence[Callable[[QPainter], None]], above: QImage, path: Path) -> None:
-    """The FileJob of a layered chart PNG (_layered): its markers drawn onto the picture of what lies below them,
-    then the picture of what lies above them laid over, then the PNG written."""
-    painter = QPainter(image)
-    painter.setClipRect(QRectF(image.rect()))  # (as the scene's render clips to its target, the whole picture)
-    for draw in markers:
-        draw(painter)
-    painter.setClipping(False)
-    painter.resetTransform()
-    painter.drawImage(0, 0, above)
-    painter.end()
     save_png(image, path)
 
 
-def _layered(
-    plot: pg.PlotItem, image: QImage, target: QRectF, scale: float
-) -> tuple[list[Callable[[QPainter], None]], QImage] | None:
-    """A chart PNG's drawing taken apart so that its markers (each one an antialiased path at the picture's
-    resolution: at 100,000 polls most of a chart PNG's 290 ms on the window's thread) can be drawn on a worker.
+def _recorded(plot: pg.PlotItem, target: QRectF, scale: float) -> list[Layer]:
+    """The chart's drawing as _paint_plot paints it into `target`, recorded for another process (ui.sketch): a
+    QPicture of what lies below its markers, the markers' copies, a QPicture of what lies above them (_layered);
+    or one QPicture of it all (markers included, each a path) when the chart's items are not so ordered."""
+    # (the items of the scene's other charts that reach into this one's rectangle are left out: clipped away by
+    # their own views, they paint nothing here, but a recording keeps each call, and their markers from the
+    # screen's atlas kept the whole atlas for each marker: seconds a chart at 100,000 polls)
+    with _see_through(_outside(plot)):
+        layers = _layered(plot, target, scale)
+        if layers is not None:
+            below, markers, above = layers
+            return [Picture(below), *markers, Picture(above)]
+        picture = QPicture()
+        _paint_plot(plot, QPainter(picture), target, scale)
+    return [Picture(picture)]
 
-    What lies below the markers (bands, grid, axes) is painted into `image` here; the markers are read (the
-    charts' PollScatter.defer_markers) as functions that draw them later on any painter; what lies above them
-    (the average lines, labels, the selected poll's ring) is painted here into a transparent picture laid over
-    the markers afterwards. Each item is painted exactly once, by pyqtgraph's own code, in its stacking order
-    (tests/ui/test_chart_exports_off_the_gui.py compares the pixels with the one-pass drawing). None (paint in
-    one pass) when the chart's items are not so ordered: a chart whose data pictures paint its items (a two-round
-    contest's), or another item between two series' markers."""
+
+def _outside(plot: pg.PlotItem) -> list[QGraphicsItem]:
+    """The topmost items of `plot`'s scene that are neither the chart, nor in it, nor hold it."""
+    items = plot.scene().items()
+    outside = {i for i in items if not (i is plot or plot.isAncestorOf(i) or i.isAncestorOf(plot))}
+    return [i for i in outside if i.parentItem() not in outside]
+
+
+def _layered(plot: pg.PlotItem, target: QRectF, scale: float) -> tuple[QPicture, list[Markers], QPicture] | None:
+    """A chart's drawing taken apart so that its markers (each one an antialiased path at the picture's
+    resolution: at 100,000 polls most of a chart PNG's 290 ms on the window's thread) are drawn elsewhere.
+
+    What lies below the markers (bands, grid, axes) is recorded into one picture; the markers are read (the
+    charts' PollScatter.defer_markers) as copies that draw them later on any painter; what lies above them
+    (the average lines, labels, the selected poll's ring) is recorded into another. Each item is painted exactly
+    once, by pyqtgraph's own code, in its stacking order (tests/ui/test_chart_exports_off_the_gui.py compares the
+    pixels with the one-pass drawing). None (paint in one pass) when the chart's items are not so ordered: a
+    chart whose data pictures paint its items (a two-round contest's), or another item between two series'
+    markers."""
     scene = plot.scene()
     under = [i for i in scene.items(Qt.SortOrder.AscendingOrder) if i is plot or plot.isAncestorOf(i)]
+    split = _split(under)
+    if split is None:
+        return None
+    scatters, hide_below, hide_above = split
+    markers: list[Markers] = []
+    below, above = QPicture(), QPicture()
+    try:
+        for scatter in scatters:
+            scatter.defer_markers = markers.append  # type: ignore[attr-defined]
+        with _see_through(hide_above):
+            _paint_plot(plot, QPainter(below), target, scale)
+        with _see_through([*hide_below, *scatters]):
+            _paint_plot(plot, QPainter(above), target, scale)
+    finally:
+        for scatter in scatters:
+            scatter.defer_markers = None  # type: ignore[attr-defined]
+    return below, markers, above
+
+
+def _split(
+    under: Sequence[QGraphicsItem],
+) -> tuple[list[QGraphicsItem], list[QGraphicsItem], list[QGraphicsItem]] | None:
+    """One chart's items in stacking order (`under`) parted at its markers: its scatter items, the items to make
+    see-through to leave out what lies below them, and those to leave out what lies above them; None when the
+    items are not so ordered (_layered)."""
     if any(getattr(i, "paints_others", False) and getattr(i, "items", None) for i in under):
         return None
     at = [n for n, i in enumerate(under) if hasattr(i, "defer_markers") and i.isVisible()]
@@ -1208,20 +1339,153 @@ def _layered(
     hide_below, hide_above = _hidden(below, under), _hidden(above, under)
     if hide_below is None or hide_above is None:
         return None
-    markers: list[Callable[[QPainter], None]] = []
-    layer = QImage(image.size(), QImage.Format.Format_ARGB32_Premultiplied)
-    layer.fill(Qt.GlobalColor.transparent)
+    return scatters, hide_below, hide_above
+
+
+def _widget_layers(widget: QWidget, to: QTransform) -> list[Layer]:
+    """A widget's drawing (its render, mapped by `to`) recorded for another process (ui.sketch), its charts'
+    markers apart: a QPicture of the widget with what lies above each chart's markers left out, the markers'
+    copies, and a QPicture of only what lies above them, each chart's scene drawn where its view shows it (the
+    charts do not overlap, so one layer of each serves them all). One QPicture of it all when a chart's items are
+    not so ordered (_split), or it has none."""
+    views = ([widget] if isinstance(widget, QGraphicsView) else []) + widget.findChildren(QGraphicsView)
+    parts: list[tuple[QGraphicsView, list[QGraphicsItem], list[QGraphicsItem], list[QGraphicsItem]]] = []
+    for view in views:
+        scene = view.scene()
+        if scene is None:
+            continue
+        items = scene.items(Qt.SortOrder.AscendingOrder)
+        plots = [i for i in items if isinstance(i, pg.PlotItem)]
+        scatters: list[QGraphicsItem] = []
+        hide_above: list[QGraphicsItem] = []
+        keep_above: set[QGraphicsItem] = set()
+        for plot in plots:
+            under = [i for i in items if i is plot or plot.isAncestorOf(i)]
+            if not any(hasattr(i, "defer_markers") and i.isVisible() for i in under):
+                continue
+            split = _split(under)
+            if split is None:
+                return _widget_picture(widget, to)
+            these, _hide_below, hide = split
+            scatters += these
+            hide_above += hide
+            keep_above |= {i for i in hide for i in (i, *_descendants(i))}
+        if scatters:
+            others = _hidden(set(items) - keep_above, items)
+            if others is None:
+                return _widget_picture(widget, to)
+            parts.append((view, scatters, hide_above, others))
+    if not parts:
+        return _widget_picture(widget, to)
+    markers: list[Markers] = []
+    below, above = QPicture(), QPicture()
+    every = [s for _v, scatters, _a, _o in parts for s in scatters]
     try:
-        for scatter in scatters:
+        for scatter in every:
             scatter.defer_markers = markers.append  # type: ignore[attr-defined]
-        with _see_through(hide_above):
-            _paint_plot(plot, QPainter(image), target, scale)
-        with _see_through([*hide_below, *scatters]):
-            _paint_plot(plot, QPainter(layer), target, scale)
+        with _see_through([i for _v, _s, hide, _o in parts for i in hide]):
+            painter = QPainter(below)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+            painter.setTransform(to)
+            with uncached(widget):
+                widget.render(painter, QPoint(0, 0))
+            painter.end()
     finally:
-        for scatter in scatters:
+        for scatter in every:
             scatter.defer_markers = None  # type: ignore[attr-defined]
-    return markers, layer
+    painter = QPainter(above)
+    for view, _s, _a, others in parts:
+        with _see_through(others), uncached(view):
+            viewport = view.viewport()
+            shown = _shown_in(viewport, widget)
+            if shown.isEmpty():
+                continue
+            painter.save()
+            painter.setTransform(to)
+            painter.setClipRect(shown)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+            place = QRectF(QPointF(viewport.mapTo(widget, QPoint(0, 0))), QSizeF(viewport.size()))
+            source = view.mapToScene(viewport.rect()).boundingRect()
+            view.scene().render(painter, place, source, Qt.AspectRatioMode.IgnoreAspectRatio)
+            painter.restore()
+    painter.end()
+    return [Picture(below), *markers, Picture(above)]
+
+
+def _markers_in(shown: QGraphicsItem | QWidget) -> int:
+    """The poll markers a chart (a PlotItem) or a widget's charts show: the points of their visible scatter items
+    (the charts' PollScatter), whoever paints them (a two-round race's data pictures do). sketch.paint_here's
+    measure of a job's size."""
+    if isinstance(shown, QWidget):
+        views = ([shown] if isinstance(shown, QGraphicsView) else []) + shown.findChildren(QGraphicsView)
+        items = [i for v in views if v.scene() is not None for i in v.scene().items()]
+    else:
+        items = [shown, *_descendants(shown)]
+    return sum(len(i.data) for i in items if isinstance(i, pg.ScatterPlotItem) and i.isVisible())
+
+
+def _widget_picture(widget: QWidget, to: QTransform) -> list[Layer]:
+    picture = QPicture()
+    painter = QPainter(picture)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+    painter.setTransform(to)
+    with uncached(widget):
+        widget.render(painter, QPoint(0, 0))
+    painter.end()
+    return [Picture(picture)]
+
+
+def _descendants(item: QGraphicsItem) -> list[QGraphicsItem]:
+    out, stack = [], list(item.childItems())
+    while stack:
+        child = stack.pop()
+        out.append(child)
+        stack.extend(child.childItems())
+    return out
+
+
+def _shown_in(inner: QWidget, outer: QWidget) -> QRectF:
+    """The part of `inner` that `outer`'s render shows, in `outer`'s coordinates (each ancestor between them
+    clips it)."""
+    shown = QRectF(QPointF(inner.mapTo(outer, QPoint(0, 0))), QSizeF(inner.size()))
+    parent = inner.parentWidget()
+    while parent is not None and parent is not outer:
+        shown = shown.intersected(QRectF(QPointF(parent.mapTo(outer, QPoint(0, 0))), QSizeF(parent.size())))
+        parent = parent.parentWidget()
+    return shown.intersected(QRectF(outer.rect()))
+
+
+class PaintedElsewhere:
+    """A FileJob (run on a worker: FileSave) whose picture is painted and written by a process of its own
+    (ui.sketch.Child), or, when sketch.paint_here says so (a small race's PNG), here on the worker, into `path` all or nothing (paths.atomic_target: owner-only, never through a planted link; a PDF
+    checked for its end). `cancel()` kills the process (or has the painting here renamed to nothing); nothing is
+    written then."""
+
+    def __init__(self, job: Job, path: Path, ending: bytes = b"", before: Callable[[Job], Job] | None = None) -> None:
+        self.job, self.path, self.ending, self.before = job, path, ending, before
+        self.child = Child()
+
+    def __call__(self) -> None:
+        job = self.job if self.before is None else self.before(self.job)
+        try:
+            with atomic_target(self.path, ending=self.ending) as tmp:
+                _qt_name(tmp, self.path)
+                if paint_here(job):  # (a small race's: here, on this worker thread; no child to start)
+                    if self.child.killed:
+                        raise RuntimeError("cancelled")
+                    job.paint(tmp)
+                    if self.child.killed:  # (cancelled while painting: the rename is not made)
+                        raise RuntimeError("cancelled")
+                else:
+                    self.child.run(job, tmp)
+        except RuntimeError as exc:
+            raise ExportError(f"{self.path.name}: could not be drawn ({exc})") from None
+
+    def cancel(self) -> None:
+        self.child.kill()
 
 
 def _paints(item: QGraphicsItem) -> bool:
@@ -1271,10 +1535,11 @@ def _see_through(items: Sequence[QGraphicsItem]) -> Iterator[None]:
 
 
 class FileSave:
-    """An export's last step (a FileJob: a PNG's compression, an SVG's text, and the write) on a thread of its own,
-    for the window: QImage.save's compression was about half of a chart PNG's time on the window's thread at
-    100,000 polls, an SVG's text 1.7 s. All or nothing as the job is; `result` holds None or the failure;
-    `landed(self)` is called on the worker when it is done (emit a signal there to be told on the GUI thread).
+    """An export's last step (a FileJob: a chart's picture painted and written by a process of its own, an SVG's
+    text made and written) on a thread of its own, for the window, which waits there for the painting process
+    without holding Python's lock: an SVG's text took 1.7 s of the window's thread at 100,000 polls. All or
+    nothing as the job is; `result` holds None or the failure; `landed(self)` is called on the worker when it is
+    done (emit a signal there to be told on the GUI thread); `cancel()` stops a painting process.
 
     Attributes:
         path: the file being written.
@@ -1284,6 +1549,8 @@ class FileSave:
     def __init__(self, job: FileJob, path: Path, landed: Callable[[FileSave], None]) -> None:
         self.path = path
         self.result: Future[None] = Future()
+        self._job = job
+        self.cancelled = False
         self.result.add_done_callback(lambda _f: self._land(landed))
         self._thread = threading.Thread(target=self._work, args=(job,), name="warroom-export", daemon=True)
         self._thread.start()
@@ -1293,6 +1560,14 @@ class FileSave:
         leaving mid-write left the temporary file behind). True: it has ended, the file whole or as it was."""
         self._thread.join(timeout)
         return not self._thread.is_alive()
+
+    def cancel(self) -> None:
+        """Stop the write where it can stop (a picture painted by a process of its own: PaintedElsewhere, whose
+        process is killed; `cancelled` is then True); nothing is written then, and `result` holds the failure."""
+        cancel = getattr(self._job, "cancel", None)
+        if cancel is not None and not self.result.done():
+            self.cancelled = True
+            cancel()
 
     def _land(self, landed: Callable[[FileSave], None]) -> None:
         # (RuntimeError: the window that asked was deleted meanwhile, after waiting FILE_WRITE_WAIT_S in vain)

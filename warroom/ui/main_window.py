@@ -453,6 +453,7 @@ class MainWindow(QMainWindow):
         self._backup_dir: Path | None = None  # its backups' folder, which no save dialog may write into
         self.exporting: QProgressDialog | None = None  # File > Export polls' progress while its worker runs
         self.file_writes: list[FileWrite] = []  # exports writing their files on workers (finish_file_writes)
+        self._save_progress: dict[int, QProgressDialog] = {}  # each FileSave's progress dialog, by the save's id
         self._file_saved.connect(self._on_file_saved)
         self.undo_stack = QUndoStack(self)
         self._undo_race: tuple[int | None, object] | None = None  # the race the undo history is of (show_contest)
@@ -1629,20 +1630,33 @@ class MainWindow(QMainWindow):
         return ended
 
     def write_later(self, job: Callable[[], None], path: Path) -> None:
-        """An export's last step (a PNG's compression, an SVG's text, and the write: ui.export.FileJob) on a worker
-        (ui.export.FileSave); what it read of the charts was read on this thread. It lands in _on_file_saved."""
+        """An export's last step (ui.export.FileJob: a chart's picture painted and written by a process of its own,
+        an SVG's text made and written) on a worker (ui.export.FileSave); what it read of the charts was read on
+        this thread. A progress dialog past 0.4 s has Cancel (the painting process killed, nothing written). It
+        lands in _on_file_saved."""
         from warroom.ui.export import FileSave
 
-        self.file_writes.append(FileSave(job, path, self._file_saved.emit))
+        save = FileSave(job, path, self._file_saved.emit)
+        self.file_writes.append(save)
+        progress = work_progress(f"Saving {path.name}…", "Export", "file_save_progress", self, lambda: None)
+        progress.canceled.connect(save.cancel)
+        self._save_progress[id(save)] = progress
         self.statusBar().showMessage(f"Saving {path}…", 5000)
 
     def _on_file_saved(self, save: object) -> None:
         from warroom.ui.export import FileSave, export_problem
 
         assert isinstance(save, FileSave)
+        progress = self._save_progress.pop(id(save), None)
+        if progress is not None:
+            progress.close()
+            progress.deleteLater()
         if save not in self.file_writes:
             return  # (the window closed meanwhile)
         self.file_writes.remove(save)
+        if save.cancelled:
+            self.statusBar().showMessage(f"Export cancelled; nothing written to {save.path}", 5000)
+            return
         try:
             save.result.result()
         except Exception as exc:
