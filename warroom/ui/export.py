@@ -1384,13 +1384,7 @@ def _widget_layers(widget: QWidget, to: QTransform) -> list[Layer]:
         for scatter in every:
             scatter.defer_markers = markers.append  # type: ignore[attr-defined]
         with _see_through([i for _v, _s, hide, _o in parts for i in hide]):
-            painter = QPainter(below)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-            painter.setTransform(to)
-            with uncached(widget):
-                widget.render(painter, QPoint(0, 0))
-            painter.end()
+            _render_into(below, widget, to)
     finally:
         for scatter in every:
             scatter.defer_markers = None  # type: ignore[attr-defined]
@@ -1426,8 +1420,8 @@ def _markers_in(shown: QGraphicsItem | QWidget) -> int:
     return sum(len(i.data) for i in items if isinstance(i, pg.ScatterPlotItem) and i.isVisible())
 
 
-def _widget_picture(widget: QWidget, to: QTransform) -> list[Layer]:
-    picture = QPicture()
+def _render_into(picture: QPicture, widget: QWidget, to: QTransform) -> None:
+    """`widget` as it renders itself (its charts' pixmap caches off), recorded into `picture` under `to`."""
     painter = QPainter(picture)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
@@ -1435,6 +1429,11 @@ def _widget_picture(widget: QWidget, to: QTransform) -> list[Layer]:
     with uncached(widget):
         widget.render(painter, QPoint(0, 0))
     painter.end()
+
+
+def _widget_picture(widget: QWidget, to: QTransform) -> list[Layer]:
+    picture = QPicture()
+    _render_into(picture, widget, to)
     return [Picture(picture)]
 
 
