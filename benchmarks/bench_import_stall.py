@@ -25,14 +25,13 @@ from __future__ import annotations
 import argparse
 import itertools
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
-from _common import synthetic_polls
+from _common import scratch_folder, synthetic_polls
 
 PROBE_MS = 5
 
@@ -252,7 +251,7 @@ def main() -> int:
     from warroom.app import make_qapp
 
     make_qapp()
-    root = Path(tempfile.mkdtemp(prefix="warroom-bench-import-"))
+    root = scratch_folder("warroom-bench-import-")
     probe_room = make_room(root / "file")
     path = poll_file(root, args.polls, probe_room)
     probe_room.window.close()

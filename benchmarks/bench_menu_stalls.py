@@ -21,13 +21,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from _common import CONTEST
+from _common import CONTEST, scratch_folder
 from _responsive import StallProbe, _import_polls, run_loop
 
 from warroom.core.types import Poll
@@ -81,7 +80,7 @@ def main() -> int:
     from warroom.services.settings import AppSettings
     from warroom.ui import compare_dialog
 
-    folder = Path(tempfile.mkdtemp(prefix="warroom-bench-menu-"))
+    folder = scratch_folder("warroom-bench-menu-")
     t = time.perf_counter()
     db = build_store(folder, scale_polls(args.polls))
     print(f"store of {args.polls:,} polls built in {time.perf_counter() - t:.1f} s", file=sys.stderr)

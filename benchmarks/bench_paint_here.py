@@ -17,11 +17,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import threading
 import time
-from pathlib import Path
 
+from _common import scratch_folder
 from _responsive import StallProbe, run_loop
 
 
@@ -34,7 +33,7 @@ def demo(rounds: int) -> None:
     from warroom.bootstrap import open_store
     from warroom.services.settings import AppSettings
 
-    folder = Path(tempfile.mkdtemp(prefix="warroom-bench-paint-"))
+    folder = scratch_folder("warroom-bench-paint-")
     make_qapp()
     store = open_store(folder / "demo.sqlite3", backup_dir=None, seed=True)
     room = WarRoom(store, AppSettings(QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat)))
@@ -92,7 +91,7 @@ def sizes() -> None:
 
     from warroom.ui.sketch import Child, Markers, PdfJob, PngJob
 
-    folder = Path(tempfile.mkdtemp(prefix="warroom-bench-sizes-"))
+    folder = scratch_folder("warroom-bench-sizes-")
     rng = np.random.default_rng(1)
     print(f"a job of N markers painted on a worker thread (ms), load {os.getloadavg()[0]:.1f}:")
     print("  N          PNG paint / longest main-thread gap    PDF paint / longest gap")

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 import time
 from dataclasses import replace
-from pathlib import Path
 
-from _common import summary, synthetic_polls
+from _common import scratch_folder, summary, synthetic_polls
 
 
 def main() -> int:
@@ -32,7 +30,7 @@ def main() -> int:
     from warroom.store import polls as repo
 
     app = make_qapp()
-    paths = AppPaths.under(Path(tempfile.mkdtemp(prefix="warroom-bench-")))
+    paths = AppPaths.under(scratch_folder("warroom-bench-"))
     paths.ensure()
     store = open_store(paths.database, backup_dir=paths.backup_dir)
     big = replace(LONDON_2012, name="London (1,000 polls)", id=None, demo=False)
