@@ -222,3 +222,17 @@ def test_the_message_line_names_the_finalist_not_his_voters(db: list[str]) -> No
     out = ok("scenario", "--contest", FRANCE, "--message-on", "Marine Le Pen", "--message", "5", *db)
     assert "Message against Marine Le Pen: 5 % of Marine Le Pen's runoff voters leave (40 % to" in out, out
     assert " his " not in out and " him " not in out
+
+
+def test_a_count_for_a_race_refuses_ballots_naming_one_candidate_two_ways(db: list[str], tmp_path: Path) -> None:
+    """`count --contest` (nothing saved) counted "Kiss" and "Bob Kiss", one candidate of Burlington's race, as two:
+    5 papers for "Kiss" and 3 for "Bob Kiss" against Wright's 6 declared "Winner: Wright", where Bob Kiss has 8.
+    Now refused naming both and the file, exit 1, as the saving paths refuse them; without --contest (no race to
+    say they are one) the file is counted as it is written."""
+    path = tmp_path / "two_ways.csv"
+    path.write_text("count,pref1,pref2\n5,Kiss,Wright\n3,Bob Kiss,Wright\n6,Wright,Kiss\n", encoding="utf-8")
+    code, out, err = run("count", str(path), "--system", "irv", "--contest", "Burlington Mayor 2009", *db)
+    assert code == 1 and "Winner" not in out, out
+    assert "two_ways.csv" in err and "'Kiss' and 'Bob Kiss' on the ballots both name Bob Kiss (kiss)" in err, err
+    plain = ok("count", str(path), "--system", "irv", *db)
+    assert "Bob Kiss" in plain and "Winner: Wright" in plain

@@ -519,7 +519,10 @@ def contest_tie_names(args: argparse.Namespace, names: Sequence[str]) -> dict[st
         return None
     with _session(args) as session:
         contest = _find(session, args.contest)
-    return ballot_tie_names(names, contest)
+    try:
+        return ballot_tie_names(names, contest)
+    except ValueError as exc:  # two names of one candidate: counted as two
+        raise CliError(f"{args.file}: {exc}; nothing counted") from None
 
 
 def save_count(args: argparse.Namespace, count: CountResult) -> str:

@@ -69,13 +69,26 @@ def _lookup(contest: Contest) -> dict[str, set[str]]:
 def ballot_tie_names(names: Sequence[str], contest: Contest) -> dict[str, str]:
     """Each ballot name that names one candidate of `contest` (as `ballot_codes` matches them) -> the name the
     count orders tied candidates by (core.types.tie_names), so that a count of ballots naming candidates by code
-    or surname breaks a tie as the result check does. A name matching none or several is left out (its own)."""
+    or surname breaks a tie as the result check does. A name matching none or several is left out (its own).
+
+    Raises:
+        ValueError: two names of one candidate ("Bob Kiss" and "Kiss"), as `ballot_codes` refuses them: the count
+            counts them as two candidates (with Burlington's contest, 5 papers for "Kiss" and 3 for "Bob Kiss"
+            against Wright's 6 elected Wright).
+    """
     lookup, shown = _lookup(contest), tie_names(contest)
     out: dict[str, str] = {}
+    named: dict[str, str] = {}
     for name in names:
         found = lookup.get(name.strip().casefold(), set())
         if len(found) == 1:
-            out[name] = shown[next(iter(found))]
+            code = next(iter(found))
+            out[name] = shown[code]
+            if named.setdefault(code, name) != name:
+                raise ValueError(
+                    f"{named[code]!r} and {name!r} on the ballots both name {contest.candidate(code).name} ({code}): "
+                    "write each candidate one way (the count counts them as two candidates)"
+                )
     return out
 
 
