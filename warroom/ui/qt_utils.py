@@ -970,7 +970,9 @@ class DiscardGuard(QObject):
         return box.clickedButton() is discard
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._dialog:
+        # (read with getattr: a guard collected with its dialog in a garbage-collector cycle has its attributes
+        # cleared while Qt still hands it the dialog's last events; that raised AttributeError in the event loop)
+        if watched is getattr(self, "_dialog", None):
             if event.type() == QEvent.Type.Show and self._shown is None:
                 self._shown = form_state(self._dialog)  # (what the program filled in is not typed)
             elif (
