@@ -34,6 +34,22 @@ def ballot_codes(names: tuple[str, ...] | list[str], contest: Contest) -> dict[s
         ValueError: names that match no candidate, or more than one, listed with the contest's codes; two names
             that match one candidate.
     """
+    mapping, unknown = _matched(names, contest)
+    if unknown:
+        raise ValueError(
+            f"{', '.join(map(repr, sorted(unknown)))} on the ballots match no single candidate of {contest.name} "
+            f"(codes: {', '.join(contest.candidate_codes)})"
+        )
+    return mapping
+
+
+def _matched(names: Sequence[str], contest: Contest) -> tuple[dict[str, str], list[str]]:
+    """Each ballot name naming one candidate of `contest` -> that candidate's code, and the names naming none or
+    several, in the order given.
+
+    Raises:
+        ValueError: two names of one candidate ("Bob Kiss" and "Kiss"): the count counts them as two candidates.
+    """
     lookup = _lookup(contest)
     mapping: dict[str, str] = {}
     unknown: list[str] = []
@@ -49,12 +65,7 @@ def ballot_codes(names: tuple[str, ...] | list[str], contest: Contest) -> dict[s
                 )
         else:
             unknown.append(name)
-    if unknown:
-        raise ValueError(
-            f"{', '.join(map(repr, sorted(unknown)))} on the ballots match no single candidate of {contest.name} "
-            f"(codes: {', '.join(contest.candidate_codes)})"
-        )
-    return mapping
+    return mapping, unknown
 
 
 def _lookup(contest: Contest) -> dict[str, set[str]]:
@@ -76,20 +87,8 @@ def ballot_tie_names(names: Sequence[str], contest: Contest) -> dict[str, str]:
             counts them as two candidates (with Burlington's contest, 5 papers for "Kiss" and 3 for "Bob Kiss"
             against Wright's 6 elected Wright).
     """
-    lookup, shown = _lookup(contest), tie_names(contest)
-    out: dict[str, str] = {}
-    named: dict[str, str] = {}
-    for name in names:
-        found = lookup.get(name.strip().casefold(), set())
-        if len(found) == 1:
-            code = next(iter(found))
-            out[name] = shown[code]
-            if named.setdefault(code, name) != name:
-                raise ValueError(
-                    f"{named[code]!r} and {name!r} on the ballots both name {contest.candidate(code).name} ({code}): "
-                    "write each candidate one way (the count counts them as two candidates)"
-                )
-    return out
+    shown = tie_names(contest)
+    return {name: shown[code] for name, code in _matched(names, contest)[0].items()}
 
 
 def coded_table(table: BallotTable, contest: Contest) -> BallotTable:
