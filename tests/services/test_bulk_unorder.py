@@ -3,13 +3,16 @@ keys afterwards are exactly those of the polls left, as one-by-one removal leave
 
 from __future__ import annotations
 
+from sqlalchemy import Engine
+
 from tests.conftest import TOY, make_poll
 from warroom.services.poll_service import BULK_UNORDER, PollService
 from warroom.store import polls as repo
 from warroom.store.db import make_engine, make_session_factory, upgrade
 
 
-def test_deleting_many_polls_leaves_the_order_of_those_left(qtbot, store_url: str) -> None:
+def _toy_service(store_url: str) -> tuple[Engine, PollService]:
+    """A store at head holding the toy race, and a poll service with it open (no watcher)."""
     engine = make_engine(store_url)
     upgrade(engine)
     sessions = make_session_factory(engine)
@@ -17,6 +20,11 @@ def test_deleting_many_polls_leaves_the_order_of_those_left(qtbot, store_url: st
         repo.add_contest(s, TOY)
     service = PollService(sessions, watch=False)
     service.open_contest(TOY.name)
+    return engine, service
+
+
+def test_deleting_many_polls_leaves_the_order_of_those_left(qtbot, store_url: str) -> None:
+    engine, service = _toy_service(store_url)
     n = 3 * BULK_UNORDER
     ids = service.add_polls([make_poll(1 + i % 28, pollster=f"P{i}") for i in range(n)])
     for chosen in (ids[1::2], ids[0:6:2]):  # many (one pass), then few (one by one)
@@ -38,13 +46,7 @@ def test_a_few_polls_among_many_leave_the_order_without_a_test_of_every_poll(
     the order between them copied in slices: the same order and keys as before."""
     from warroom.services import poll_service
 
-    engine = make_engine(store_url)
-    upgrade(engine)
-    sessions = make_session_factory(engine)
-    with sessions.begin() as s:
-        repo.add_contest(s, TOY)
-    service = PollService(sessions, watch=False)
-    service.open_contest(TOY.name)
+    engine, service = _toy_service(store_url)
     n = 20 * BULK_UNORDER
     ids = service.add_polls([make_poll(1 + i % 28, pollster=f"P{i}") for i in range(n)])
     chosen = ids[3 : 3 + 2 * BULK_UNORDER : 2]  # more than BULK_UNORDER, fewer than one in FEW_AMONG

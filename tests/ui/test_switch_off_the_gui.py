@@ -193,14 +193,9 @@ def test_a_races_fieldwork_order_is_not_made_again_on_the_window_thread(room, qt
     assert on_gui == []
 
 
-def test_a_big_races_saved_cases_are_announced_a_turn_after_its_polls(room, qtbot, monkeypatch) -> None:
-    """The turn a big race read on the writer's thread lands in also read every saved case of it for the Scenario
-    menu (at 100,000 polls each carries 100,000 poll ids: a third of that turn); now they are announced in the next
-    turn, and the menu lists them then."""
-    from PySide6.QtCore import QTimer
-
-    from warroom.core.pipeline import SavedScenario
-
+def _big_race_with_two_cases(room: Any, qtbot: Any) -> tuple[Any, Any, int]:
+    """A big race (read on the writer's thread when picked) open, with saved cases "Plan A" and "Plan B" stored:
+    the poll service, the toy race open before it, and the big race's id."""
     ps = room.poll_service
     toy = ps.contest
     big = _add_race(room, "Big race 2031", BIG, seed=5)
@@ -210,6 +205,18 @@ def test_a_big_races_saved_cases_are_announced_a_turn_after_its_polls(room, qtbo
     for name in ("Plan A", "Plan B"):
         room.scenario_actions.save_as(name)
     qtbot.waitUntil(lambda: ps.pending_writes == 0, timeout=10000)
+    return ps, toy, big
+
+
+def test_a_big_races_saved_cases_are_announced_a_turn_after_its_polls(room, qtbot, monkeypatch) -> None:
+    """The turn a big race read on the writer's thread lands in also read every saved case of it for the Scenario
+    menu (at 100,000 polls each carries 100,000 poll ids: a third of that turn); now they are announced in the next
+    turn, and the menu lists them then."""
+    from PySide6.QtCore import QTimer
+
+    from warroom.core.pipeline import SavedScenario
+
+    ps, toy, big = _big_race_with_two_cases(room, qtbot)
     _pick(room, toy.id)
     qtbot.waitUntil(lambda: ps.contest.id == toy.id, timeout=10000)
     landing = [False]
@@ -245,15 +252,7 @@ def test_a_big_races_saved_cases_read_again_from_the_store_are_not_parsed_again(
     all, and a case changed meanwhile is read again."""
     from warroom.core.pipeline import SavedScenario
 
-    ps = room.poll_service
-    toy = ps.contest
-    big = _add_race(room, "Big race 2031", BIG, seed=5)
-    ps.read_later_from = (BIG + SMALL) // 2
-    _pick(room, big)
-    qtbot.waitUntil(lambda: ps.contest.id == big and room.scenarios.view is not None, timeout=10000)
-    for name in ("Plan A", "Plan B"):
-        room.scenario_actions.save_as(name)
-    qtbot.waitUntil(lambda: ps.pending_writes == 0, timeout=10000)
+    ps, toy, big = _big_race_with_two_cases(room, qtbot)
     assert {s.name for s in room.scenarios.saved()} == {"Plan A", "Plan B"}
     before = {id(r[1]) for r in ps.scenarios()}
     _pick(room, toy.id)
