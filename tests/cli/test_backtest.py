@@ -118,6 +118,65 @@ def test_a_stored_race_with_a_result_refits_the_forecast_error_table(tmp_path: P
     assert "Toyton Mayor" in refit.races
 
 
+def test_copies_of_a_race_are_counted_once_in_the_refitted_error_table(tmp_path: Path) -> None:
+    """Issue 16: the same race stored twice under two names (a copy of the demo, a race imported twice) was
+    counted twice in the refitted error table: a copy of London moved London's chance from 81 % to 83 %. A race
+    is told apart by its polling day and its official figures; each counts once, and a back-test leaving a race
+    out leaves out its copies too (else the copy hands it its own result)."""
+    from warroom.bootstrap import open_store
+    from warroom.core.forecast import ForecastErrors
+    from warroom.paths import AppPaths
+    from warroom.resources import resource_path
+    from warroom.store import contests as contests_repo
+    from warroom.store import polls as repo
+
+    paths = AppPaths.under(tmp_path)
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=paths.backup_dir)
+    table = resource_path("data", "forecast_errors.json")
+    shipped = ForecastErrors.load(table)
+    polls = [
+        replace(
+            make_poll(1),
+            fieldwork_start=TOY.election_date - timedelta(days=d + 2),
+            fieldwork_end=TOY.election_date - timedelta(days=d),
+            first_round={"ann": 50, "bob": 35, "cat": 15},
+        )
+        for d in (20, 9, 3)
+    ]
+    toy_result = OfficialResult({"ann": 4000, "bob": 4500, "cat": 1500}, {"ann": 4400, "bob": 5200})
+    with store.sessions.begin() as s:
+        london = next(c for c in contests_repo.list_contests(s) if c.name == "London Mayor 2012")
+        assert london.id is not None
+        london_result = contests_repo.get_official_result(s, london.id)
+        assert london_result is not None
+        copy_id = contests_repo.create_contest(s, replace(london, id=None, name="London copy", demo=False))
+        repo.add_polls(s, copy_id, repo.list_polls(s, london.id))
+        contests_repo.set_official_result(s, copy_id, london_result)
+    with store.sessions() as s:
+        # a copy of the demo race: the shipped table holds London 2012 already
+        assert contests_repo.forecast_errors(s, table).margin_sd(1) == pytest.approx(shipped.margin_sd(1))
+    with store.sessions.begin() as s:
+        toy_id = contests_repo.create_contest(s, TOY)
+        repo.add_polls(s, toy_id, polls)
+        contests_repo.set_official_result(s, toy_id, toy_result)
+    with store.sessions() as s:
+        once = contests_repo.forecast_errors(s, table)
+    with store.sessions.begin() as s:
+        twin_id = contests_repo.create_contest(s, replace(TOY, name="Toyton Mayor (imported again)"))
+        repo.add_polls(s, twin_id, polls)
+        contests_repo.set_official_result(s, twin_id, toy_result)
+    with store.sessions() as s:
+        twice = contests_repo.forecast_errors(s, table)
+        without = contests_repo.errors_without_each(s, table, [toy_id, twin_id])
+    store.close()
+    assert once.margin_sd(1) > shipped.margin_sd(1) + 0.5  # the race is learnt from ...
+    assert twice.margin_sd(1) == pytest.approx(once.margin_sd(1))  # ... once
+    assert twice.share_sd(1, 30.0) == pytest.approx(once.share_sd(1, 30.0))
+    for left_out in (toy_id, twin_id):  # leaving one out leaves its copy out too
+        assert without[left_out].margin_sd(1) == pytest.approx(shipped.margin_sd(1))
+
+
 def test_contest_result_from_a_csv_file_all_or_nothing(tmp_path: Path) -> None:
     from warroom.bootstrap import open_store
     from warroom.paths import AppPaths

@@ -238,6 +238,24 @@ def eve_records(
     return margins, shares
 
 
+RaceKey = tuple[date, date | None, tuple[int, ...], tuple[int, ...]]
+
+
+def race_key(contest: Contest, result: OfficialResult) -> RaceKey:
+    """What tells one stored race from another for the forecast error table: its polling day(s) and its official
+    figures (the first and final rounds' votes, whoever's name or code they are under). A race stored twice under
+    two names (a copy of the demo race, a campaign bundle imported again as a new contest, its candidates
+    recoded) has the same key and is one race: counted twice, its eve-of-poll error would weigh double and
+    narrow or widen every band (a copy of London moved London's chance from 81 % to 83 %). Two different races
+    held on one day with the very same vote counts in both rounds are not told apart; none is known."""
+    return (
+        contest.election_date,
+        contest.second_round_date,
+        tuple(sorted(result.first_round.values())),
+        tuple(sorted(result.final_round.values())),
+    )
+
+
 def errors_with_races(
     table: Mapping[str, Any],
     races: Sequence[tuple[list[dict[str, object]], list[dict[str, object]]]],

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Engine, delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from warroom.core.backtest import errors_with_races, eve_records
+from warroom.core.backtest import RaceKey, errors_with_races, eve_records, race_key
 from warroom.core.contestfile import (
     FORMAT_EXHAUSTED,
     ContestFileError,
@@ -470,7 +470,8 @@ def expected_valid_votes(session: Session, contest: Contest) -> int | None:
 
 def forecast_errors(session: Session, table_path: Path) -> ForecastErrors:
     """The forecast error table, refitted with the eve-of-poll errors of every race in the store that has polls
-    and an official result (core.backtest.errors_with_races). The demo race is in the shipped table already."""
+    and an official result (core.backtest.errors_with_races), each race once (core.backtest.race_key). The demo
+    race is in the shipped table already, and so is any copy of it."""
     return errors_without_each(session, table_path, [None])[None]
 
 
@@ -481,19 +482,32 @@ def errors_without_each(
     with every race): a back-test of a race must not widen or narrow its bands with the very result it is scored
     against. Each race's errors are worked out once."""
     data = json.loads(table_path.read_text(encoding="utf-8"))
-    races: dict[int, tuple[list[dict[str, object]], list[dict[str, object]]]] = {}
-    for contest in repo.list_contests(session):
-        if contest.demo or contest.id is None:
+    races: dict[RaceKey, tuple[list[dict[str, object]], list[dict[str, object]]]] = {}
+    key_of: dict[int, RaceKey] = {}
+    shipped: set[RaceKey] = set()  # the demo races' keys: the shipped table holds them already
+    # A race is counted once (core.backtest.race_key): a copy stored under another name is the same race. The
+    # demo races first, then the others in id order, so the race stored first is the one whose records count.
+    contests = sorted(repo.list_contests(session), key=lambda c: (not c.demo, c.id or 0))
+    for contest in contests:
+        if contest.id is None:
             continue
         result = get_official_result(session, contest.id)
         if result is None or len(result.final_round) != 2:
             continue
+        key = key_of[contest.id] = race_key(contest, result)
+        if contest.demo:
+            shipped.add(key)
+            continue
+        if key in shipped or key in races:
+            continue
         polls = repo.list_polls(session, contest.id)
         records = eve_records(contest, polls, result, transfer_prior_of(session, contest))
         if records[0] or records[1]:
-            races[contest.id] = records
+            races[key] = records
+    out_keys = {out: key_of.get(out) if out is not None else None for out in dict.fromkeys(leave_out)}
     return {
-        out: errors_with_races(data, [r for cid, r in races.items() if cid != out]) for out in dict.fromkeys(leave_out)
+        out: errors_with_races(data, [r for key, r in races.items() if out_key is None or key != out_key])
+        for out, out_key in out_keys.items()
     }
 
 
