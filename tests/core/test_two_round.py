@@ -23,6 +23,7 @@ from warroom.core.france import (
     parse_official_results,
 )
 from warroom.core.two_round import (
+    ASSUMED_AS_IN_ROUND_ONE,
     DESTINATIONS,
     QUALIFY_SD_SCALE,
     FirstRound,
@@ -234,7 +235,23 @@ def test_splits_for_every_electorate_with_proxies_and_pooling() -> None:
     assert filled.splits["Poutou"] == d.splits[MELENCHON] and filled.sources["Poutou"] == f"as {MELENCHON}"
     assert filled.splits["X"].parts == pytest.approx((50, 15, 0, 35))  # mean of the eliminated: not Macron's
     assert filled.sources[LE_PEN] == "pooled"
-    assert filled.splits[BLANK_NULL] == filled.splits[ABSTAINERS] and filled.sources[ABSTAINERS] == "pooled"
+    # no published abstainers' row: they stay at home, blank and null voters vote blank again (as in round one)
+    assert filled.splits[ABSTAINERS].parts == (0, 0, 0, 100) and filled.splits[BLANK_NULL].parts == (0, 0, 100, 0)
+    assert filled.sources[ABSTAINERS] == filled.sources[BLANK_NULL] == ASSUMED_AS_IN_ROUND_ONE
+
+
+def test_without_an_abstainers_row_first_round_abstainers_are_not_given_voters_splits() -> None:
+    """Issue 16: matrices with no abstainers' row gave the first round's abstainers the pooled split of the
+    eliminated candidates' voters (people who voted): most of them turned out for the runoff, a 4-candidate
+    race's turnout went from 73.7 % to 92.5 %. They now do again what they did, and the source says so."""
+    ms = [matrix("Ipsos", 20, {"C": (45, 25, 30), "D": (30, 40, 30)})]
+    ms = [replace(m, a="A", b="B") for m in ms]
+    first = FirstRound.from_shares({"A": 30, "B": 28, "C": 25, "D": 17}, registered=1000, turnout=73.7, blank_null=2)
+    d = defaults_from_matrices(ms, "A", "B")
+    filled = splits_for_first_round(d, first)
+    got = project(first, TwoRoundScenario("A", "B", filled.splits))
+    assert got.turnout <= first.turnout + 1e-9  # nobody who stayed at home is sent to vote without a published row
+    assert filled.sources[ABSTAINERS] == ASSUMED_AS_IN_ROUND_ONE and "no published row" in ASSUMED_AS_IN_ROUND_ONE
 
 
 # --- the 2022 back-test -------------------------------------------------------------------------------------
