@@ -109,11 +109,14 @@ def test_the_store_refuses_an_inconsistent_result_from_every_path() -> None:
 
     contest = parse_contest_file(_result_file()).contest
     bad = OfficialResult(
-        first_round={"khan": 100, "goldsmith": 90, "berry": 80}, final_round={"berry": 150, "goldsmith": 100}
+        first_round={"khan": 100, "goldsmith": 90, "berry": 80, "other": 5},
+        final_round={"berry": 150, "goldsmith": 100},
     )
     problems = result_problems(contest, bad)
     assert [key for key, _message in problems] == ["final_round.berry"], problems
-    good = OfficialResult(first_round={"khan": 100, "goldsmith": 90, "berry": 80}, final_round={"khan": 150})
+    good = OfficialResult(
+        first_round={"khan": 100, "goldsmith": 90, "berry": 80, "other": 5}, final_round={"khan": 150}
+    )
     assert result_problems(contest, good) == []
 
 

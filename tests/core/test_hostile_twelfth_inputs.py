@@ -127,7 +127,7 @@ def test_a_contest_file_holds_votes_to_the_result_csvs_limit_and_no_further() ->
     huge = CONTEST.format(ann=1000) + "electorate = 100000000000000000000000000\n"
     with pytest.raises(ContestFileError, match="electorate"):
         parse_contest_file(huge)
-    csv_text = "candidate,first_round,final_round\nann,{n},{n}\nbob,900,900\n"
+    csv_text = "candidate,first_round,final_round\nann,{n},{n}\nbob,900,900\ncat,0,\n"  # (TOY's three stand)
     assert parse_result_csv(csv_text.format(n=MAX_VOTES), TOY).first_round["ann"] == MAX_VOTES
     with pytest.raises(ResultFileError, match=f"at most {MAX_VOTES:,}"):
         parse_result_csv(csv_text.format(n=MAX_VOTES + 1), TOY)
@@ -199,4 +199,5 @@ def test_every_path_that_stores_a_result_holds_it_to_the_same_vote_limit() -> No
     big = OfficialResult({"ann": MAX_VOTES + 1, "bob": 5}, {"ann": MAX_VOTES + 1, "bob": 5})
     keys = [key for key, _message in result_problems(TOY, big)]
     assert "first_round.ann" in keys and "final_round.ann" in keys
-    assert result_problems(TOY, OfficialResult({"ann": MAX_VOTES, "bob": 5}, {"ann": MAX_VOTES, "bob": 5})) == []
+    fits = OfficialResult({"ann": MAX_VOTES, "bob": 5, "cat": 0}, {"ann": MAX_VOTES, "bob": 5})
+    assert result_problems(TOY, fits) == []

@@ -45,3 +45,22 @@ def test_a_final_round_is_held_to_its_systems_finalists() -> None:
         parse_result_csv(CSV.replace(",992273", ","), LONDON_2012)
     with pytest.raises(ResultFileError, match="header"):
         parse_result_csv("name,votes\nx,1\n", LONDON_2012)
+
+
+def test_a_standing_candidate_left_out_of_a_result_is_refused_by_name() -> None:
+    """Issue 16: a result could leave out a standing candidate without a word (every share was then over the
+    total given, and he had no result at all). One rule for every path (core.validation.result_problems): the
+    candidate is named; 0 votes, or an 'other' row holding the candidates left out, is taken."""
+    from warroom.core.validation import result_problems
+
+    without_webb = CSV.replace("Webb,43274,\n", "").replace("exhausted,161391,\n", "")  # (figures that add up)
+    with pytest.raises(ResultFileError) as info:
+        parse_result_csv(without_webb, LONDON_2012)
+    (problem,) = info.value.problems
+    assert problem.column == "first_round" and "Cortiglia" not in problem.message
+    webb = next(c for c in LONDON_2012.candidates if "Webb" in c.name)
+    assert webb.name in problem.message and "0" in problem.message and "'other'" in problem.message
+    # 0 votes, or the left-out candidates grouped as 'other', is a full result
+    assert parse_result_csv(without_webb + "Webb,0,\n", LONDON_2012).first_round[webb.code] == 0
+    grouped = parse_result_csv(without_webb + "other,43274,\n", LONDON_2012)
+    assert result_problems(LONDON_2012, grouped) == []

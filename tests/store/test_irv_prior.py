@@ -16,7 +16,8 @@ from warroom.store import contests
 def test_rows_come_from_the_named_past_count(store_url: str) -> None:
     store = open_store(store_url, backup_dir=None, seed=False)
     try:
-        past = replace(IRV_CONTEST, name="Riverton Mayor 2022", election_date=date(2022, 6, 4))
+        stood = tuple(c for c in IRV_CONTEST.candidates if c.code in {"lnp", "grn", "alp", "ind"})
+        past = replace(IRV_CONTEST, name="Riverton Mayor 2022", election_date=date(2022, 6, 4), candidates=stood)
         now = replace(IRV_CONTEST, transfer_prior=past.name)
         with store.sessions.begin() as s:
             pid = contests.create_contest(s, past)

@@ -376,7 +376,8 @@ def result_problems(contest: Contest, result: OfficialResult) -> list[tuple[str,
     contest file's [result] names it ("final_round.berry"). One rule for every path that stores a result: a
     contest file, a result CSV, File > Official result, a bundle and `count --save-result`.
 
-    Every system: no figure past MAX_VOTES; a finalist has first-round votes; the exhausted pile holds no more
+    Every system: no figure past MAX_VOTES; every standing (not withdrawn) candidate has a first-round figure,
+    unless an 'other' row groups those left out; a finalist has first-round votes; the exhausted pile holds no more
     votes than the first round counted; an electorate is at least the votes counted. Counts that carry the first
     round's papers on (Supplementary Vote, contingent vote, instant runoff): the final round holds no more votes
     than the first round counted, less those exhausted (instant runoff: an official exhausted pile may include
@@ -400,6 +401,16 @@ def result_problems(contest: Contest, result: OfficialResult) -> list[tuple[str,
     for key, votes in figures:  # every path's limit (`count --save-result` of 2^62 ballots stored them as counted)
         if votes > MAX_VOTES:
             out.append((key, f"{votes:,} votes is too large (at most {MAX_VOTES:,})"))
+    if "other" not in first:  # an 'other' row may hold the candidates left out; else each must be there
+        for candidate in contest.candidates:
+            if not candidate.withdrawn and candidate.code not in first:
+                out.append(
+                    (
+                        f"first_round.{candidate.code}",
+                        f"{candidate.name} stands but has no first-round figure: give 0 if no votes, or put the "
+                        "candidates left out in an 'other' row",
+                    )
+                )
     counted, in_final = sum(first.values()), sum(final.values())
     carried = contest.system != CountingSystem.TWO_ROUND
     for code in final:
