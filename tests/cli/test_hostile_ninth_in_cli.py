@@ -246,6 +246,20 @@ def _png_size(path: Path) -> tuple[int, int]:
     return width, height
 
 
+@pytest.mark.parametrize("target", ["charts", "scenario", "briefing"])
+def test_a_render_whose_height_follows_from_its_width_refuses_a_height(
+    db: list[str], tmp_path: Path, target: str
+) -> None:
+    """Issue 16: `render charts|scenario|briefing --height H` ignored H without a word (the picture's height follows
+    from its width and the view's shape; the briefing is an A4 page). A height given there is refused, naming the
+    option and the targets that take one, nothing written; without it the render is as before."""
+    out = tmp_path / ("b.pdf" if target == "briefing" else f"{target}.png")
+    code, _out, err = run(*db, "render", target, "--out", str(out), "--width", "1000", "--height", "400")
+    assert code == 1 and "--height" in err and "first, lead1, lead2 or window" in err and not out.exists(), err
+    ok(*db, "render", target, "--out", str(out), "--width", "1000")
+    assert out.exists()
+
+
 def test_render_of_one_chart_gives_the_size_asked(db: list[str], tmp_path: Path) -> None:
     """`warroom render first --width 800 --height 400` wrote an 800 x 48 strip (1600 x 900 asked: 1600 x 294): a
     single chart was exported at the height the window's layout gave it, --height ignored. It is now laid out at

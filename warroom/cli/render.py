@@ -11,11 +11,24 @@ from typing import TextIO
 from warroom.cli.common import CliError, open_for_cli, paths_of, refuse_the_store
 from warroom.cli.interrupts import quiet_while_loading
 
+HEIGHT_TAKEN = ("first", "lead1", "lead2", "window")
+"""The render targets drawn at the height asked; the others' height follows from the width."""
+DEFAULT_HEIGHT = 900
+"""The window's height for a render (and a chart's or the window's picture) when --height is not given."""
+
 
 def render_headless(args: argparse.Namespace, out: TextIO) -> int:
     """Build the war room offscreen on the same store and settings the app uses, and render one target."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no display needed (CI, servers, slide builds)
     refuse_the_store(args, args.out)  # a store named polls.png is unlikely, but never written over; nor "-"
+    if args.height is not None and args.chart not in HEIGHT_TAKEN:
+        # It was taken and ignored without a word: the picture's height follows from its width and the view's shape
+        # (the briefing is an A4 page).
+        raise CliError(
+            f"render {args.chart} takes no --height: its height follows from --width and the view's shape; "
+            f"--height is for {', '.join(HEIGHT_TAKEN[:-1])} or {HEIGHT_TAKEN[-1]}; nothing written"
+        )
+    height = DEFAULT_HEIGHT if args.height is None else args.height
     suffix = args.out.suffix.lower()
     if suffix not in (".png", ".svg", ".pdf"):
         raise CliError(f"{args.out}: use .png, .svg or .pdf")
@@ -52,13 +65,13 @@ def render_headless(args: argparse.Namespace, out: TextIO) -> int:
             room.window.show()
             for _ in range(3):
                 QApplication.processEvents()
-            room.window.resize(args.width, args.height)
+            room.window.resize(args.width, height)
             for _ in range(5):
                 QApplication.processEvents()
             from warroom.ui.export import ExportError, export_problem, render_target
 
             try:
-                render_target(room.window, args.chart, args.out, args.width, args.height, room.briefing())
+                render_target(room.window, args.chart, args.out, args.width, height, room.briefing())
             except (ExportError, OSError) as exc:
                 raise CliError(export_problem(args.out, exc)) from None
             contest = room.poll_service.contest

@@ -286,7 +286,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="the file to write: .png, .svg, or .pdf (the briefing or one chart)",
     )
     p.add_argument("--width", type=_pixels, default=1600, help="pixels, 16 to 16384 (default 1600)")
-    p.add_argument("--height", type=_pixels, default=900, help="pixels, 16 to 16384 (default 900)")
+    p.add_argument(
+        "--height",
+        type=_pixels,
+        default=None,
+        help="pixels, 16 to 16384 (default 900); first, lead1, lead2 and window only: the other pictures' height "
+        "follows from the width",
+    )
     return parser
 
 
