@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 from tests.cli._run import run
@@ -154,3 +157,46 @@ def test_a_race_whose_every_poll_ended_after_polling_day_says_so(db: list[str], 
     assert "(every poll ended after polling day, 03 May 2012)" in out.splitlines()[1], out
     code, out, err = run(*db, "--contest", "London Mayor 2012", "scenario")
     assert code == 0 and "after polling day" not in out, out
+
+
+def test_the_forecast_of_a_race_whose_every_poll_ended_after_polling_day_says_so(
+    qapp, db: list[str], tmp_path: Path
+) -> None:
+    """Issue 16: the scenario's baseline said every poll ended after polling day, but `warroom forecast` and
+    Scenario > Forecast over time gave "Johnson 77 %" week by week for a race already held, without a word. Both
+    say it now, in the same words (core.pipeline.forecast_after_polling_day); a race with polls before polling day
+    reads as before."""
+    from warroom.core.pipeline import ForecastPoint
+    from warroom.demo import LONDON_2012
+    from warroom.ui.forecast_dialog import ForecastDialog
+
+    toml = tmp_path / "after.toml"
+    assert run(*db, "--contest", "London Mayor 2012", "contest", "export", "--out", str(toml))[0] == 0
+    text = toml.read_text("utf-8").replace('name = "London Mayor 2012"', 'name = "After"', 1)
+    toml.write_text(text[: text.index("[result]")], encoding="utf-8")
+    assert run(*db, "contest", "new", "--from", str(toml))[0] == 0
+    polls = tmp_path / "after.csv"
+    polls.write_text(
+        "pollster,fieldwork_start,fieldwork_end,sample_size,first:johnson,first:livingstone,first:other\n"
+        "Acme,2012-05-08,2012-05-10,1000,45,40,15\nBeta,2012-05-09,2012-05-11,1000,44,41,15\n",
+        encoding="utf-8",
+    )
+    assert run(*db, "--contest", "After", "import", str(polls))[0] == 0
+    said = "every poll ended after polling day (03 May 2012)"
+    code, out, _err = run(*db, "--contest", "After", "forecast")
+    assert code == 0 and said in out, out
+    code, out, _err = run(*db, "--contest", "After", "--json", "forecast")
+    assert code == 0 and said in json.loads(out)["note"], out
+    code, out, _err = run(*db, "--contest", "London Mayor 2012", "forecast")
+    assert code == 0 and "after polling day" not in out, out
+    point = ForecastPoint(
+        day=date(2012, 5, 11), polls=2, a="johnson", b="livingstone", margin=4.0, band=(-8.0, 16.0),
+        p_win={"johnson": 0.7, "livingstone": 0.3},
+    )  # fmt: skip
+    names = {c.code: c.display for c in LONDON_2012.candidates}
+    dialog = ForecastDialog([point], names, {}, contest=LONDON_2012)
+    assert said in dialog.summary.text(), dialog.summary.text()
+    before = ForecastDialog([replace(point, day=date(2012, 5, 2))], names, {}, contest=LONDON_2012)
+    assert "after polling day" not in before.summary.text()
+    dialog.deleteLater()
+    before.deleteLater()

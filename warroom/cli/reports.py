@@ -30,6 +30,7 @@ from warroom.core.pipeline import (
     compute_averages,
     default_scenario,
     evaluate,
+    forecast_after_polling_day,
     forecast_days,
     forecast_last_day,
     forecast_over_time,
@@ -405,6 +406,7 @@ def forecast_report(store: OpenStore, contest: Contest, out: TextIO, table: Tabl
         raise ReportError(f"no polls with first-round figures in {contest.name}")
     days = forecast_days(polls, forecast_last_day(polls, contest))
     points = forecast_over_time(polls, contest, odds_model(store, contest), days, load_priors(store, contest))
+    note = forecast_after_polling_day(points[-1].day if points else None, contest)
     if as_json:
         rows = [
             {
@@ -418,10 +420,11 @@ def forecast_report(store: OpenStore, contest: Contest, out: TextIO, table: Tabl
             }
             for p in points
         ]
-        out.write(json.dumps({"contest": contest.name, "forecast": rows}, indent=2) + "\n")
+        out.write(json.dumps({"contest": contest.name, "forecast": rows, "note": note}, indent=2) + "\n")
         return
     nm = {c.code: c.display for c in contest.candidates}
-    out.write(f"{contest.name}: the forecast by week, each from the polls known that day\n\n")
+    out.write(f"{contest.name}: the forecast by week, each from the polls known that day\n")
+    out.write(f"{note}\n\n" if note else "\n")
     table(
         ["day", "polls", "margin", "90 % band", "chance of winning"],
         [

@@ -317,6 +317,21 @@ def after_polling_day(choice: BaselineChoice, polls: Sequence[Poll], contest: Co
     return f" (every poll ended after polling day, {polling_day:%d %b %Y})"
 
 
+def forecast_after_polling_day(last_day: date | None, contest: Contest) -> str:
+    """The note a forecast over time (`warroom forecast`, Scenario > Forecast over time) takes when its last day
+    is after polling day: that happens only when every poll ended after it (forecast_last_day stops at polling
+    day otherwise), so each point is what polls taken after a race already held say, no forecast of it. The
+    chart's baseline says it (after_polling_day); the forecast gave "Johnson 71 %" week by week without a word.
+    "" otherwise."""
+    polling_day = contest.second_round_date or contest.election_date
+    if last_day is None or last_day <= polling_day:
+        return ""
+    return (
+        f"Note: every poll ended after polling day ({polling_day:%d %b %Y}): each point is what polls taken after "
+        "the race say, not a forecast of it."
+    )
+
+
 def _default_polls_for(
     choice: BaselineChoice, polls: Sequence[Poll], contest: Contest
 ) -> tuple[list[Poll], date | None]:

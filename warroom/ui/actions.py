@@ -484,7 +484,7 @@ class ScenarioActions(QObject):
         contest = self.library.contest
         names = {c.code: c.display for c in contest.candidates} if contest else {}
         colours = {c.code: c.colour for c in contest.candidates} if contest else {}
-        return ForecastDialog(points, names, colours, self.window, theme=self.window.chart_theme())
+        return ForecastDialog(points, names, colours, self.window, theme=self.window.chart_theme(), contest=contest)
 
     def show_forecast(self) -> None:
         """Scenario > Forecast over time: each week's average and simulation on a worker thread (the library's

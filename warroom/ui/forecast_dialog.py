@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
 from warroom.core.colour import readable
 from warroom.core.forecast import chance_text
-from warroom.core.pipeline import ForecastPoint, forecast_contenders
+from warroom.core.pipeline import ForecastPoint, forecast_after_polling_day, forecast_contenders
+from warroom.core.types import Contest
 from warroom.ui.charts import LIGHT, Theme, ink_plot, use_fitted_title
 from warroom.ui.qt_utils import as_html, plain_label
 
@@ -34,6 +35,8 @@ class ForecastDialog(QDialog):
         theme: the window's chart theme (light, dark, or the projector's): the margin's line is drawn in its
             foreground. The dialog drew pyqtgraph's black page under a #222222 line: the forecast margin itself,
             the chart's subject, could not be seen.
+        contest: the race, for the note a forecast past its polling day takes (core.pipeline's
+            forecast_after_polling_day, as `warroom forecast` prints it).
     """
 
     def __init__(
@@ -43,6 +46,7 @@ class ForecastDialog(QDialog):
         colours: Mapping[str, str],
         parent: QWidget | None = None,
         theme: Theme = LIGHT,
+        contest: Contest | None = None,
     ) -> None:
         super().__init__(parent)
         self.theme = theme
@@ -132,4 +136,5 @@ class ForecastDialog(QDialog):
             + f"; margin {a} minus {b} {last.margin:+.1f} "
             f"(90 %: {last.band[0]:+.1f} to {last.band[1]:+.1f}). Each point uses only the polls known that day, "
             "the default transfers, and the historical error of poll averages at that distance to polling day."
+            + (f"\n{note}" if (note := forecast_after_polling_day(last.day, contest) if contest else "") else "")
         )
