@@ -236,3 +236,29 @@ def test_a_count_for_a_race_refuses_ballots_naming_one_candidate_two_ways(db: li
     assert "two_ways.csv" in err and "'Kiss' and 'Bob Kiss' on the ballots both name Bob Kiss (kiss)" in err, err
     plain = ok("count", str(path), "--system", "irv", *db)
     assert "Bob Kiss" in plain and "Winner: Wright" in plain
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["--contest", FRANCE, "scenario", "--contest", "London Mayor 2012"], "--contest is given twice"),
+        (["--db", "OTHER", "polls", "--db", "OTHER2"], "--db is given twice"),
+        (["--data-dir", "D1", "contests", "--data-dir", "D2"], "--data-dir is given twice"),
+        (["--contest", FRANCE, "contest", "show", "--contest", "London Mayor 2012"], "--contest is given twice"),
+    ],
+)
+def test_an_option_given_before_and_after_the_verb_is_a_usage_error(
+    tmp_path: Path, argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 16: `warroom --db X polls --db Y` read Y without a word (the verb's value replaced the one given before
+    it), and `--contest A scenario --contest B` ran B: a script's two sources of the option silently disagreed.
+    Refused as an option given twice is, naming both places; nothing is run."""
+    argv = [
+        str(tmp_path / a) if a in ("OTHER", "OTHER2", "D1", "D2") else a for a in argv
+    ]  # (stores never made: the usage error comes first)
+    with pytest.raises(SystemExit) as info:
+        run(*argv)
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert said in err and "before the verb" in err and "after it" in err, err
+    assert not any(p.exists() for p in tmp_path.iterdir()), list(tmp_path.iterdir())

@@ -69,13 +69,41 @@ class _StoreOnce(argparse._StoreAction):
         super().__call__(parser, namespace, values, option_string)
 
 
+class _VerbsOnce(argparse._SubParsersAction):  # type: ignore[type-arg]
+    """The verbs: an option given before the verb and again after it is given twice. argparse parses the verb's
+    options into a namespace of their own and copies it over the one before, so `warroom --db X polls --db Y`
+    read Y, and `--contest A scenario --contest B` ran B, without a word."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        before = vars(namespace).get(_GIVEN, {})
+        super().__call__(parser, namespace, values, option_string)
+        after = vars(namespace).get(_GIVEN, {})
+        if after is before:  # no option of one value after the verb: the namespace's own notes are kept
+            return
+        for dest, (first, was) in before.items():
+            if dest in after:
+                again, now = after[dest]
+                parser.error(
+                    f"{again} is given twice ({first} {was} before the verb, then {again} {now} after it): give it once"
+                )
+        setattr(namespace, _GIVEN, {**before, **after})
+
+
 class _Parser(argparse.ArgumentParser):
-    """The command line's parsers (every verb's, through add_subparsers): an option of one value is given once."""
+    """The command line's parsers (every verb's, through add_subparsers): an option of one value is given once,
+    before the verb or after it."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.register("action", None, _StoreOnce)
         self.register("action", "store", _StoreOnce)
+        self.register("action", "parsers", _VerbsOnce)
 
 
 def _store(text: str) -> str:
