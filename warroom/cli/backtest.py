@@ -18,7 +18,7 @@ from warroom.core.backtest import (
     summarise_backtest,
     untested_reason,
 )
-from warroom.core.forecast import chance_text
+from warroom.core.forecast import chance_text, signed_points
 
 
 def _point_json(p: BacktestPoint) -> dict[str, Any]:
@@ -141,10 +141,10 @@ def _print_points(points: list[BacktestPoint], out: TextIO) -> None:
                 p.days,
                 p.as_of,
                 p.polls,
-                f"{p.margin:+.1f}",
-                f"{p.band[0]:+.1f} to {p.band[1]:+.1f}",
-                "" if p.actual_margin is None else f"{p.actual_margin:+.1f}",
-                "" if p.margin_error is None else f"{p.margin_error:+.1f}",
+                f"{signed_points(p.margin)}",
+                f"{signed_points(p.band[0])} to {signed_points(p.band[1])}",
+                "" if p.actual_margin is None else f"{signed_points(p.actual_margin)}",
+                "" if p.margin_error is None else f"{signed_points(p.margin_error)}",
                 {True: "yes", False: "NO", None: ""}[p.covered],
                 chance_text(p.p_b_wins),
                 {True: "yes", False: "no", None: "tie"}[p.b_won],

@@ -16,7 +16,7 @@ from typing import Any, TextIO
 from warroom.bootstrap import OpenStore
 from warroom.core.baseline import as_of_problem, scenario_to_dict
 from warroom.core.csvformat import candidate_spellings, spelling_key
-from warroom.core.forecast import ForecastErrors, chance_text
+from warroom.core.forecast import ForecastErrors, chance_text, signed_points
 from warroom.core.pipeline import (
     BaselineChoice,
     Freshness,
@@ -134,7 +134,7 @@ class AverageReport:
             row = [s.name(code), f"{m:.1f}", f"{lo:.1f} to {hi:.1f}"]
             if self.actual:
                 act = self.actual.get(code)
-                row += ["" if act is None else f"{act:.1f}", "" if act is None else f"{m - act:+.1f}"]
+                row += ["" if act is None else f"{act:.1f}", "" if act is None else f"{signed_points(m - act)}"]
             rows.append(row)
         headers = ["candidate", "average %", "90 % band"] + (["result %", "error"] if self.actual else [])
         table(headers, rows, out)
@@ -143,14 +143,14 @@ class AverageReport:
             out.write(line + "\n")
         if self.actual_runoff_margin is not None and s.second_lead is not None:
             out.write(
-                f"Official runoff margin: {self.actual_runoff_margin:+.1f}; the average missed it by "
-                f"{s.second_lead[0] - self.actual_runoff_margin:+.1f}\n"
+                f"Official runoff margin: {signed_points(self.actual_runoff_margin)}; the average missed it by "
+                f"{signed_points(s.second_lead[0] - self.actual_runoff_margin)}\n"
             )
         if s.house_effects:
             out.write("\nHouse effects on the front-runner's share (points; the industry average is 0):\n")
             table(
                 ["pollster", "effect"],
-                [[k, f"{round(v, 1) or 0.0:+.1f}"] for k, v in sorted(s.house_effects.items())],
+                [[k, f"{signed_points(round(v, 1) or 0.0)}"] for k, v in sorted(s.house_effects.items())],
                 out,
             )
 
@@ -248,7 +248,7 @@ class ScenarioReport:
             out.write(f"{nm[p.outright_winner]} passes {base.majority:g} % in the first round.\n")
         out.write(
             f"Runoff: {nm[base.a]} {p.runoff.a_share:.1f} %, {nm[base.b]} {p.runoff.b_share:.1f} % "
-            f"(margin {p.margin:+.1f}; {p.runoff.exhausted:.1f} % of first-round voters exhaust)\n"
+            f"(margin {signed_points(p.margin)}; {p.runoff.exhausted:.1f} % of first-round voters exhaust)\n"
         )
         out.write(f"Verdict: {p.verdict}\n")
         for line in note_lines(p):  # what the runoff of two cannot show (the panel's, compare's, the briefing's)
@@ -431,8 +431,8 @@ def forecast_report(store: OpenStore, contest: Contest, out: TextIO, table: Tabl
             [
                 p.day,
                 p.polls,
-                f"{nm.get(p.a, p.a)} {p.margin:+.1f}",
-                f"{p.band[0]:+.1f} to {p.band[1]:+.1f}",
+                f"{nm.get(p.a, p.a)} {signed_points(p.margin)}",
+                f"{signed_points(p.band[0])} to {signed_points(p.band[1])}",
                 ", ".join(
                     f"{nm.get(k, k)} {chance_text(v)}" for k, v in sorted(p.p_win.items(), key=lambda kv: -kv[1])[:2]
                 ),

@@ -14,7 +14,7 @@ from typing import Any, TextIO
 
 from warroom.cli.common import CliError, contest_of, emit_json, open_for_cli, table
 from warroom.core.compilations import Compilation, contest_from_compilation, parse_question_csv, surname
-from warroom.core.forecast import chance_cell, chance_text
+from warroom.core.forecast import chance_cell, chance_text, signed_points
 from warroom.core.france import FranceFormatError, PollNotice, TransferMatrix, counts
 from warroom.core.two_round_pipeline import (
     Campaign,
@@ -307,7 +307,7 @@ def print_report(contest: Contest, report: TwoRoundReport, out: TextIO, *, quali
     if m is not None:
         lead = 2 * m.latest() - 100
         out.write(
-            f"\nrunoff {m.a} / {m.b} ({m.polls} polls): {m.a} {m.latest():.1f} %, lead {lead:+.1f}, "
+            f"\nrunoff {m.a} / {m.b} ({m.polls} polls): {m.a} {m.latest():.1f} %, lead {signed_points(lead)}, "
             f"P({m.a} wins) {chance_text(m.win_probability())}\n"
         )
     if report.others:

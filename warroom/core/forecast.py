@@ -839,6 +839,20 @@ def chance_text(probability: float) -> str:
     return f"{chance_percent(probability)} %"
 
 
+def signed_points(value: float) -> str:
+    """A signed gap or margin in points, one decimal, as every place shows one: "+4.3", "-2.0"; a gap that rounds
+    to zero is "0.0" ("-0.0" was shown for a lead of -0.04 points, "+0.0" for a tie)."""
+    text = format(value, "+.1f")
+    return "0.0" if text in ("+0.0", "-0.0") else text
+
+
+def gap_words(gap: float) -> str:
+    """A lead in words, after the leader's name: "by 4.3 points", or "level" where it rounds to 0.0 (an exact
+    two-round tie said "by 0.0 points")."""
+    text = f"{abs(gap):.1f}"
+    return "level" if text == "0.0" else f"by {text} points"
+
+
 def chance_cell(probability: float) -> str:
     """chance_text for a table of many candidates, where a small chance is not zero: "0 %", "<1 %", "52 %",
     ">99 %", "100 %" (the same floor, so a table and a headline print the same figure)."""

@@ -34,7 +34,7 @@ from warroom.core.averaging import AverageSeries, PollAverages
 from warroom.core.ballot_prior import ballot_codes
 from warroom.core.ballots import Ballot, BallotTable, table_from_ballots
 from warroom.core.baseline import display_names
-from warroom.core.forecast import field_verdict
+from warroom.core.forecast import field_verdict, gap_words
 from warroom.core.irv_scenario import (
     DEFAULT_SHARE_SD,
     IrvOdds,
@@ -442,9 +442,11 @@ class IrvView:
         simulated chance (core.forecast's verdict bands, never "wins"), then the projected final round, e.g.
         "Toss-up (Kiss 53 %): Kiss ahead of Wright by 3.4 points of their two votes in the final round"."""
         winner, runner = self.run.final_pair
+        words = gap_words(self.run.final_margin)
         lead = (
-            f"{self.name(winner)} ahead of {self.name(runner)} by {self.run.final_margin:.1f} points of their two votes"
-            " in the final round"
+            f"{self.name(winner)} level with {self.name(runner)} in the final round"
+            if words == "level"
+            else f"{self.name(winner)} ahead of {self.name(runner)} {words} of their two votes in the final round"
         )  # (not of every ballot, as the rounds table's figures are: there 48.9 against 45.7, 5.3 exhausted)
         if self.odds is None or not self.odds.p_win:
             return f"As projected: {lead}"

@@ -51,6 +51,7 @@ from warroom.core.forecast import (
     RunoffOdds,
     margin_interval,
     share_interval,
+    signed_points,
     simulate_first_round,
     simulate_runoff,
 )
@@ -1183,7 +1184,7 @@ def _freshness_of(
         today,
         new,
         gone,
-        f"Today's polls{since} give {now:+.1f} with the same settings, against {then:+.1f} when saved.",
+        f"Today's polls{since} give {signed_points(now)} with the same settings, against {signed_points(then)} when saved.",
     )
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from warroom.core.averaging import PollAverages
+from warroom.core.forecast import signed_points
 from warroom.core.pipeline import runoff_kind
 from warroom.core.types import Contest, Poll, bidi_isolated
 
@@ -63,11 +64,13 @@ class AverageSummary:
         who = f"{self.name(self.a)} minus {self.name(self.b)}"
         if self.first_lead is not None:
             m, lo, hi = self.first_lead
-            out.append(f"First-round lead, {who}: {m:+.1f} points (90 %: {lo:+.1f} to {hi:+.1f})")
+            out.append(
+                f"First-round lead, {who}: {signed_points(m)} points (90 %: {signed_points(lo)} to {signed_points(hi)})"
+            )
         if self.second_lead is not None:
             m, lo, hi = self.second_lead
             out.append(
-                f"Runoff lead, {who}: {m:+.1f} points (90 %: {lo:+.1f} to {hi:+.1f}); average of {self.runoff_kind}"
+                f"Runoff lead, {who}: {signed_points(m)} points (90 %: {signed_points(lo)} to {signed_points(hi)}); average of {self.runoff_kind}"
             )
         return out
 

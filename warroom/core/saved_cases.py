@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from warroom.core.forecast import chance_text
+from warroom.core.forecast import chance_text, gap_words, signed_points
 from warroom.core.france import ABSTAINERS, BLANK_NULL, RoundResult, name_key
 from warroom.core.irv_pipeline import IrvCase, IrvView, evaluate_irv
 from warroom.core.irv_scenario import IrvScenario
@@ -217,7 +217,10 @@ class CaseSummary:
 
     @property
     def margin_text(self) -> str:
-        return f"{bidi_isolated(self.winner)} by {self.margin:.1f} points"
+        words = gap_words(self.margin)  # (an exact two-round tie said "Macron by 0.0 points")
+        if words == "level":
+            return f"{bidi_isolated(self.winner)} and {bidi_isolated(self.runner_up)} level"
+        return f"{bidi_isolated(self.winner)} {words}"
 
     @property
     def chance_text(self) -> str:
@@ -310,7 +313,7 @@ def two_round_summary(view: TwoRoundView, *, name: str = "", baseline: str = "",
 def _lever(percent: float) -> str:
     """A lever in whole points, or tenths where it has them ("-20", "-99.9": the turnout lever's floor is not -100)."""
     tenths = round(percent * 10)
-    return f"{tenths / 10:+.0f}" if tenths % 10 == 0 else f"{tenths / 10:+.1f}"
+    return f"{tenths / 10:+.0f}" if tenths % 10 == 0 else f"{signed_points(tenths / 10)}"
 
 
 def two_round_lines(view: TwoRoundView) -> list[str]:
@@ -750,8 +753,8 @@ def two_round_freshness(
     return " ".join(
         x
         for x in (
-            f"Today's first round ({_mid_sentence(today.first_source)}) gives {now.a} {now.margin:+.1f} with the same "
-            f"settings, against {then.margin:+.1f} when saved.",
+            f"Today's first round ({_mid_sentence(today.first_source)}) gives {now.a} {signed_points(now.margin)} with the same "
+            f"settings, against {signed_points(then.margin)} when saved.",
             since,
         )
         if x

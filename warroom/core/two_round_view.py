@@ -22,7 +22,7 @@ from datetime import date
 import numpy as np
 
 from warroom.core.averaging import AverageSeries
-from warroom.core.forecast import chance_text, verdict_sentence
+from warroom.core.forecast import chance_text, signed_points, verdict_sentence
 from warroom.core.france import (
     ABSTAINERS,
     BLANK_NULL,
@@ -228,7 +228,7 @@ class TwoRoundView:
         """The margin, turnout and blank or null vote in one sentence."""
         p = self.projection
         return (
-            f"Margin {p.margin:+.1f} points of valid votes (blank and null excluded, as the law counts); turnout "
+            f"Margin {signed_points(p.margin)} points of valid votes (blank and null excluded, as the law counts); turnout "
             f"{p.turnout:.1f} % of registered, blank or null {p.blank_null_share:.1f} % of votes cast"
         )
 
@@ -250,7 +250,7 @@ class TwoRoundView:
         said = f"Runoff turnout {now:.1f} % of registered (first round {self.first.turnout:.1f} %)"
         if abs(now - base) < 0.05:
             return f"{said}, as the splits give it"
-        return f"{said}: {now - base:+.1f} points from the turnout lever, {base:.1f} % without it"
+        return f"{said}: {signed_points(now - base)} points from the turnout lever, {base:.1f} % without it"
 
 
 def largest_other(first: FirstRound, a: str, b: str) -> str:

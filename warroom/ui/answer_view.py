@@ -17,7 +17,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from warroom.core.averaging import AverageSeries, PollAverages
-from warroom.core.forecast import chance_text
+from warroom.core.forecast import chance_text, signed_points
 from warroom.core.pipeline import ProjectionView
 from warroom.core.scenario import note_lines
 from warroom.core.types import Poll, bidi_isolated
@@ -28,6 +28,17 @@ from warroom.ui.qt_utils import RichDataLabel, plain_label
 AVERAGE_INK = "#FFFFFF"  # the runoff lead's poll average
 POLL_INK = "#A0A0A0"  # the published head-to-heads (grey, so the average reads over them)
 SCENARIO_INK = "#F0E442"  # this scenario's margin (the slider handles' yellow; its label black on it)
+
+
+class _SignedLabel:
+    """An InfLineLabel's format (it calls `.format(value=...)`): the line's value as every gap is shown
+    (core.forecast.signed_points: "0.0" where it rounds to zero, never "-0.0")."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+
+    def format(self, *, value: float) -> str:
+        return f"{self.prefix}{signed_points(value)}"
 
 
 class AnswerPage(QWidget):
@@ -72,10 +83,11 @@ class AnswerPage(QWidget):
             0,
             angle=0,
             pen=pg.mkPen(SCENARIO_INK, width=3, style=Qt.PenStyle.DashLine),
-            label="this scenario {value:+.1f}",
+            label="this scenario",
             # at the left end, standing on the line: centred on it, the label was cut by the value axis
             labelOpts={"position": 0.01, "anchors": [(0, 1), (0, 1)], "color": "#000000", "fill": SCENARIO_INK},
         )
+        self.projected.label.format = _SignedLabel("this scenario ")  # (its own format string showed "-0.0")
         self.chart.addItem(self.projected)
         tick = QFont()
         tick.setPointSize(18)
@@ -160,7 +172,7 @@ class AnswerView(AnswerPage):
         self.details.set_rich(
             lambda h: (
                 f"Runoff: {h(a)} {p.runoff.a_share:.1f} %, {h(b)} {p.runoff.b_share:.1f} % "
-                f"(margin {p.margin:+.1f})<br>"
+                f"(margin {signed_points(p.margin)})<br>"
                 f"{h(words)}<br>"
                 f"Chance {h(b)} wins: <b>{chance_text(p.win_probability_b)}</b>"
                 # what the runoff of two cannot show, as every surface says it (core.scenario.note_lines)

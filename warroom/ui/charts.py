@@ -57,6 +57,7 @@ from PySide6.QtWidgets import (
 
 from warroom.core.averaging import AverageSeries, PollAverages
 from warroom.core.colour import readable
+from warroom.core.forecast import signed_points
 from warroom.core.two_round_view import CampaignChart, ValueExtent
 from warroom.core.types import Annotation, Contest, CountingSystem, Poll, bidi_isolated, firm_key
 from warroom.ui.chart_decimate import (
@@ -3469,7 +3470,7 @@ class ChartPanel(QWidget):
                 continue
             value = float(y[-1])
             if key in LEAD_CHARTS:
-                wanted: tuple[str, str] = ("", f"{value:+.1f}")
+                wanted: tuple[str, str] = ("", f"{signed_points(value)}")
             else:
                 whole = contest.candidate(key).display if key != "other" else "Others"
                 wanted = (whole, f"{value:.1f}")
@@ -3707,7 +3708,7 @@ class ChartPanel(QWidget):
                             f"{bidi_isolated(contest.candidate(c).display)} {v:g}" for c, v in poll.second_round.items()
                         )
                     )
-            lines.append(f"This chart: {y:+.1f}" if chart != "first" else f"This point: {y:.1f} %")
+            lines.append(f"This chart: {signed_points(y)}" if chart != "first" else f"This point: {y:.1f} %")
             return literal_tip("\n".join(lines))  # a pollster called <b>Acme</b> as typed
 
         return tip

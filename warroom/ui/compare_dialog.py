@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from warroom.core.forecast import chance_text
+from warroom.core.forecast import chance_text, signed_points
 from warroom.core.saved_cases import COMPARE_ROWS, CaseSummary, compare_cells
 from warroom.core.scenario import Projection, break_even_text, note_lines
 from warroom.ui.glyphs import drawable
@@ -62,7 +62,7 @@ def cells(column: CompareColumn) -> list[str]:
         column.baseline_label,
         column.saved_at.replace("T", " ") or "—",
         p.verdict,
-        f"{p.margin:+.1f}",
+        f"{signed_points(p.margin)}",
         f"{p.runoff.a_share:.1f}",
         f"{p.runoff.b_share:.1f}",
         column.break_even or break_even_text(p.break_even_message),

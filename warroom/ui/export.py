@@ -47,7 +47,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from warroom.core.forecast import chance_text
+from warroom.core.forecast import chance_text, signed_points
 from warroom.core.types import Poll, controls_escaped
 from warroom.paths import atomic_target, qt_name, write_private_atomic
 from warroom.ui.glyphs import drawable_text
@@ -1193,7 +1193,7 @@ def _scenario_line(sc: BriefingScenario) -> str:
     runoff one."""
     return (
         sc.headline
-        or f"{sc.name}: {sc.verdict} (margin {sc.margin:+.1f}; {sc.break_even}; challenger's chance {chance_text(sc.win_probability)})"
+        or f"{sc.name}: {sc.verdict} (margin {signed_points(sc.margin)}; {sc.break_even}; challenger's chance {chance_text(sc.win_probability)})"
     )
 
 

@@ -11,7 +11,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
 from warroom.core.colour import readable
-from warroom.core.forecast import chance_text
+from warroom.core.forecast import chance_text, signed_points
 from warroom.core.pipeline import ForecastPoint, forecast_after_polling_day, forecast_contenders
 from warroom.core.types import Contest
 from warroom.ui.charts import LIGHT, Theme, ink_plot, use_fitted_title
@@ -133,8 +133,8 @@ class ForecastDialog(QDialog):
         self.summary.setText(
             f"On {last.day:%d %B %Y}, from {last.polls} polls: "
             + ", ".join(f"{names.get(c, c)} {chance_text(last.p_win.get(c, 0.0))}" for c in shown)
-            + f"; margin {a} minus {b} {last.margin:+.1f} "
-            f"(90 %: {last.band[0]:+.1f} to {last.band[1]:+.1f}). Each point uses only the polls known that day, "
+            + f"; margin {a} minus {b} {signed_points(last.margin)} "
+            f"(90 %: {signed_points(last.band[0])} to {signed_points(last.band[1])}). Each point uses only the polls known that day, "
             "the default transfers, and the historical error of poll averages at that distance to polling day."
             + (f"\n{note}" if (note := forecast_after_polling_day(last.day, contest) if contest else "") else "")
         )

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
+from warroom.core.forecast import gap_words
 from warroom.core.saved_cases import CaseSummary
 from warroom.core.types import bidi_isolated
 
@@ -50,10 +51,14 @@ class SavedCaseCard(QWidget):
         self.title_label.setText(f"Saved scenario '{escape(summary.name)}'{when} · {escape(summary.baseline)}")
         self.headline_label.setText(escape(summary.headline))
         winner = bidi_isolated(summary.winner)  # the figures after it stay after it
-        self.figures_label.setText(
-            f"Projected winner <b>{escape(winner)}</b> by {summary.margin:.1f} points over "
-            f"{escape(bidi_isolated(summary.runner_up))}; {escape(winner)}'s chance <b>{summary.chance_text}</b>"
+        words = gap_words(summary.margin)
+        runner_up = escape(bidi_isolated(summary.runner_up))
+        lead = (
+            f"Projected <b>level</b>: {escape(winner)} and {runner_up}"
+            if words == "level"
+            else f"Projected winner <b>{escape(winner)}</b> {words} over {runner_up}"
         )
+        self.figures_label.setText(f"{lead}; {escape(winner)}'s chance <b>{summary.chance_text}</b>")
         self.details_label.setText("<br>".join(escape(line) for line in summary.details))
         self.today_label.setText(escape(summary.today))
         self.today_label.setVisible(bool(summary.today))

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from warroom.core.baseline import HEATMAP_SPLITS, HEATMAP_STRENGTHS, last_average_day
 from warroom.core.colour import readable
-from warroom.core.forecast import chance_text
+from warroom.core.forecast import chance_text, signed_points
 from warroom.core.pipeline import (
     BaselineChoice,
     ProjectionView,
@@ -321,7 +321,8 @@ class ScenarioPanel(QWidget):
         self.baseline_combo.addItem("Party voting intention + personal votes", ("party_vi", None))
         self.baseline_combo.setItemData(
             2,
-            "For a race with no poll of its own yet: each candidate's party voting intention plus his personal vote",
+            "For a race with no poll of its own yet: each candidate's party voting intention plus the candidate's "
+            "personal vote",
             Qt.ItemDataRole.ToolTipRole,
         )
         # Personal votes for a party-VI baseline: one typed field per standing candidate, shown in that mode.
@@ -368,7 +369,7 @@ class ScenarioPanel(QWidget):
             "drag_source",
         )
         self.drag_source.split_changed.connect(self._on_drag_source_changed)
-        self.message_box = QGroupBox("Message: tie him to his party")
+        self.message_box = QGroupBox("Message: tie the front-runner to the party")
         mform = QFormLayout(self.message_box)
         row = QHBoxLayout()
         row.addWidget(self.message_lever, 1)
@@ -578,8 +579,8 @@ class ScenarioPanel(QWidget):
         self.baseline_label.set_rich(
             lambda h: (
                 f"<b>{h(baseline.label)}</b><br>{h(firsts)}<br>"
-                f"{h(_name(c, a))}'s personal vote (bounce): <b>{baseline.bounce:.1f}</b> points above his party; "
-                f"{h(_name(c, b))}'s drag: <b>{baseline.drag:.1f}</b> points below his party.<br>"
+                f"{h(_name(c, a))}'s personal vote (bounce): <b>{baseline.bounce:.1f}</b> points above the party; "
+                f"{h(_name(c, b))}'s drag: <b>{baseline.drag:.1f}</b> points below the party.<br>"
                 f"{h(describe_runoff_source(baseline))}"
             )
         )
@@ -599,19 +600,19 @@ class ScenarioPanel(QWidget):
         self.title_label.set_rich(lambda h: f"<b>{h(title)}</b>" if title else "")
         # (a group box's title cannot refit: a long name is elided there, whole in the tooltip)
         self.message_box.setTitle(
-            drawable(f"Message: tie {elide_middle(_name(c, a), NAME_IN_TITLE // 2)} to his party")
+            drawable(f"Message: tie {elide_middle(_name(c, a), NAME_IN_TITLE // 2)} to the party")
         )
-        self.message_box.setToolTip(literal_tip(f"Message: tie {_name(c, a)} to his party"))
+        self.message_box.setToolTip(literal_tip(f"Message: tie {_name(c, a)} to the party"))
         self.message_slider.setToolTip(
             literal_tip(
-                f"How much of {_name(c, a)}'s personal vote ({baseline.bounce:.1f} points above his party) a message "
-                "tying him to his party peels away. 100 % means he falls back to his party's level."
+                f"How much of {_name(c, a)}'s personal vote ({baseline.bounce:.1f} points above the party) a message "
+                f"tying {_name(c, a)} to the party peels away. 100 % means falling back to the party's level."
             )
         )
         self.drag_slider.setToolTip(
             literal_tip(
-                f"How much of {_name(c, b)}'s drag ({baseline.drag:.1f} points: people who back his party but not "
-                "him) a campaign wins back."
+                f"How much of {_name(c, b)}'s drag ({baseline.drag:.1f} points: people who back the party but not "
+                f"{_name(c, b)}) a campaign wins back."
             )
         )
         self.message_dest.sliders[0].setToolTip(
@@ -684,7 +685,7 @@ class ScenarioPanel(QWidget):
         )
         r = projection.runoff
         self.runoff_label.setText(
-            f"Runoff: {_name(c, a)} {r.a_share:.1f} %, {_name(c, b)} {r.b_share:.1f} %; margin {projection.margin:+.1f} "
+            f"Runoff: {_name(c, a)} {r.a_share:.1f} %, {_name(c, b)} {r.b_share:.1f} %; margin {signed_points(projection.margin)} "
             f"({r.exhausted:.1f} % of first-round voters exhaust)"
         )
         self._show_split_notes(view, c)
@@ -1019,7 +1020,7 @@ class ScenarioPanel(QWidget):
                 box.setSuffix(" pts")
                 box.setAccessibleName(f"Personal vote of {c.display}")
                 box.setToolTip(
-                    literal_tip(f"Points {c.display} polls above (+) or below (-) his party's voting intention")
+                    literal_tip(f"Points {c.display} polls above (+) or below (-) the party's voting intention")
                 )
                 box.valueChanged.connect(self._on_personal_changed)
                 self._personal_form.addRow(plain_label(c.display), box)

@@ -8,6 +8,7 @@ import numpy as np
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QWidget
 
+from warroom.core.forecast import signed_points
 from warroom.core.two_round_view import MatchupLead, TwoRoundView, question_text
 from warroom.ui.answer_view import AnswerPage
 from warroom.ui.qt_utils import literal_tip
@@ -42,7 +43,7 @@ class TwoRoundAnswerView(AnswerPage):
         names = {code: short_name(code) for code in view.first.electorates()}
         evens = question_text(view, names) or [f"No share of {electorate_title(view.electorate)} alone turns it."]
         # names as typed, never read as markup, every symbol drawable (as_html: ui.glyphs' rule)
-        runoff = f"Runoff: {view.shares_text(short_name)} (margin {view.projection.margin:+.1f} points)"
+        runoff = f"Runoff: {view.shares_text(short_name)} (margin {signed_points(view.projection.margin)} points)"
         chance = view.chance_line(short_name)
         self.details.set_rich(  # (a name wider than the projector elided in its middle: ui.qt_utils.RichDataLabel)
             lambda h: "<br>".join([h(runoff), *(h(line) for line in evens), f"<b>{h(chance)}</b>"])

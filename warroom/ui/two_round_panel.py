@@ -55,7 +55,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from warroom.core.forecast import chance_text
+from warroom.core.forecast import chance_text, signed_points
 from warroom.core.france import ABSTAINERS, BLANK_NULL, RoundResult
 from warroom.core.two_round import TURNOUT_LEVER_MIN, CellRange, FirstRound, Message, RunoffSplit, TwoRoundScenario
 from warroom.core.two_round_view import MatchupLead, ScenarioDefaults, TwoRoundView, question_text
@@ -799,7 +799,7 @@ class TwoRoundPanel(QWidget):
         )
         extra = []
         if view.turnout_break_even is not None:
-            extra.append(f"Turnout lever for a tie: {100 * view.turnout_break_even:+.1f} %")
+            extra.append(f"Turnout lever for a tie: {signed_points(100 * view.turnout_break_even)} %")
         be = p.message_break_even
         if view.scenario.message is not None and be is not None:
             reach = "" if 0 <= be <= 1 else " (out of reach)"
