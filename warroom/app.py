@@ -193,6 +193,9 @@ class WarRoom:
         self.presented = ScenarioController(errors=errors)
         yield "the window"
         self.window = MainWindow(self.poll_service, charts=self._charts)
+        from warroom.ui.meeting_dialogs import MeetingDialogLook
+
+        self._meeting_dialogs = MeetingDialogLook(self.window)  # a dialog opened in meeting mode: the projector's look
         yield "the panels"
         self.scenario_panel = ScenarioPanel(self.scenarios, charts=self._charts)
         # Meeting mode's views (its answer pages, the saved scenario's read-only panel) are built the first time
