@@ -446,7 +446,7 @@ def _mark_wal_owner(engine: Engine, db_file: Path | None) -> None:
         if busy or copied < logged:
             return  # readers kept the checkpoint from the header: a later start keeps the mark
         # Under a random name made new, never a fixed `.part` (a FIFO planted there held the start for ever)
-        write_private_atomic(owner, f"{identity}\n", encoding="ascii")
+        write_private_atomic(owner, f"{identity}\n", encoding="ascii", user_folder=False)
     except (OSError, SQLAlchemyError, sqlite3.Error):
         return  # a store that cannot be marked keeps SQLite's own behaviour (the check needs the mark)
 

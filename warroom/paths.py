@@ -158,7 +158,7 @@ def _tighten(path: Path, allowed: int) -> None:
             os.chmod(path, mode & allowed)
 
 
-def write_private_atomic(path: Path, data: bytes | str, *, encoding: str = "utf-8") -> None:
+def write_private_atomic(path: Path, data: bytes | str, *, encoding: str = "utf-8", user_folder: bool = True) -> None:
     """Write a whole file readable by its owner only, all or nothing, never through a planted link.
 
     The data goes to a new file with a random name in the target's folder, created with O_EXCL | O_NOFOLLOW
@@ -170,15 +170,19 @@ def write_private_atomic(path: Path, data: bytes | str, *, encoding: str = "utf-
         path: the file to (re)write.
         data: bytes, or text encoded with `encoding`.
         encoding: for text data.
+        user_folder: the folder is the user's (an export's): one the user made read-only is refused even for
+            root (_refuse_read_only_folder). False for warroom's own files beside the store.
 
     Raises:
-        OSError: the folder is missing or not writable, the disk is full, or the target is a folder
-            (IsADirectoryError); nothing was changed.
+        OSError: the folder is missing or not writable (or made read-only, for a user's folder), the disk is
+            full, or the target is a folder (IsADirectoryError); nothing was changed.
     """
     payload = data.encode(encoding) if isinstance(data, str) else data
     folder = path.parent
     _refuse_target(path)
     _refuse_missing_folder(path)
+    if user_folder:
+        _refuse_read_only_folder(path)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     import secrets  # (where used: random and hmac are not on the window's first-paint path)
 
@@ -212,6 +216,25 @@ def _refuse_missing_folder(path: Path) -> None:
     if folder.exists() or folder.is_symlink():
         raise NotADirectoryError(errno.ENOTDIR, f"{folder} is not a folder", str(path))
     raise FileNotFoundError(errno.ENOENT, f"its folder {folder} does not exist; an export makes no folders", str(path))
+
+
+def _refuse_read_only_folder(path: Path) -> None:
+    """An export never writes into a folder the user made read-only (no write bit, or none for this process:
+    user_made_read_only, the rule a read-only store and a read-only target follow). Run as root, `warroom export`
+    into a 0555 folder wrote the file (root passes every permission) where a user was told "Permission denied":
+    now both are told the same, naming the folder and its mode."""
+    folder = path.parent
+    if user_made_read_only(folder):
+        try:
+            mode = f" (mode {folder.stat().st_mode & 0o7777:04o})"
+        except OSError:
+            mode = ""
+        raise PermissionError(
+            errno.EACCES,
+            f"its folder {folder} is read-only{mode}: nothing is written there, whoever runs warroom (choose "
+            "another folder)",
+            str(path),
+        )
 
 
 def _links_into_a_process(path: Path) -> bool:
@@ -313,6 +336,7 @@ def atomic_target(path: Path, *, ending: bytes = b"") -> Iterator[Path]:
 
     _refuse_target(path)
     _refuse_missing_folder(path)
+    _refuse_read_only_folder(path)
     private = Path(tempfile.mkdtemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=path.parent))
     try:
         temp = private / ("export" + path.suffix)

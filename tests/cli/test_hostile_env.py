@@ -215,3 +215,41 @@ def test_a_mistyped_db_path_given_to_a_verb_that_reads_creates_nothing(tmp_path:
     code, _out, err = run(*db, "import", str(csv), "--contest", "London Mayor 2012")
     assert code == 0, err
     assert missing.exists()
+
+
+@pytest.mark.parametrize("who", ["this user", "a user without root's powers"])
+def test_an_export_into_a_read_only_folder_is_refused_with_one_message_for_root_and_users(
+    db: list[str], tmp_path: Path, who: str
+) -> None:
+    """Issue 16: `warroom export` into a folder the user made read-only (chmod 0555) wrote the file when run as
+    root (root passes every permission) and said "cannot write (Permission denied)" otherwise. A folder with no
+    write bit, or none for this process, is the user's decision whoever runs the app (paths.user_made_read_only,
+    the rule a read-only store and a read-only target already follow): refused naming the folder and its mode,
+    the same words for root and for a user, nothing written. The second case runs the verb in a process with
+    every capability dropped (setpriv), which Linux holds to the folder's permissions as it does a user."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    folder = tmp_path / "handout"
+    folder.mkdir()
+    folder.chmod(0o555)
+    target = folder / "polls.csv"
+    words = f"its folder {folder} is read-only (mode 0555)"
+    try:
+        if who == "this user":
+            code, _out, err = run(*db, "export", str(target))
+        else:
+            if os.geteuid() != 0 or shutil.which("setpriv") is None:
+                pytest.skip("needs root and setpriv to drop root's powers")
+            argv = ["setpriv", "--bounding-set=-all", "--inh-caps=-all", sys.executable, "-m", "warroom"]
+            env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}  # (this tree's warroom)
+            done = subprocess.run(
+                [*argv, *db, "export", str(target)], capture_output=True, text=True, timeout=120, env=env
+            )
+            code, err = done.returncode, done.stderr
+        assert code == 1 and words in err and "nothing written" in err, err
+        assert list(folder.iterdir()) == []
+    finally:
+        folder.chmod(0o755)

@@ -43,7 +43,7 @@ def write_unsaved(path: Path, changes: Sequence[UnsavedChange], store: str) -> N
             for change in changes
         ],
     }
-    write_private_atomic(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    write_private_atomic(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n", user_folder=False)
 
 
 def read_unsaved(path: Path, store: str) -> list[UnsavedChange]:
