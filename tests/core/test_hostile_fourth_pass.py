@@ -325,8 +325,8 @@ def test_every_csv_reader_takes_lines_ended_by_a_lone_cr(tmp_path: Path) -> None
     from warroom.core import nyc_cvr
     from warroom.core.compilations import header_of
 
-    result = parse_result_csv("candidate,first_round\rjohnson,100\rlivingstone,90\r", LONDON_2012)
-    assert dict(result.first_round) == {"johnson": 100, "livingstone": 90}
+    result = parse_result_csv("candidate,first_round\rjohnson,100\rlivingstone,90\rother,10\r", LONDON_2012)
+    assert dict(result.first_round) == {"johnson": 100, "livingstone": 90, "other": 10}
     text = _nsp([("Ann", "60"), ("Bob", "40")]).replace("\n", "\r")
     assert len(parse_nsppolls_polls(text)) == 1
     assert "nom_institut" in header_of(text)
