@@ -1,7 +1,8 @@
 """Issue 16, a fresh pass on typed number boxes (`ui.qt_utils.DecimalSpinBox` and the forms' `FormNumberBox`): Qt's
 box refused a letter without a word and kept the rest, so "1e2" typed as a share was saved as 12 %, "4.5e1" as
-4.51 %, "12a5" as 125. A figure written with an exponent is read as the number it is; any other key a box cannot
-take is named by the form, with its field, until the figure is typed again. Each test failed before its fix."""
+4.51 %, "12a5" as 125. A figure written with an exponent is refused in the poll CSV's words (it was read as the
+number it is, where the CSV refused it); any other key a box cannot take is named by the form, with its field,
+until the figure is typed again. Each test failed before its fix."""
 
 from __future__ import annotations
 
@@ -38,24 +39,37 @@ def _poll_form(qtbot) -> PollDialog:
 
 
 @pytest.mark.parametrize(
-    ("field", "text", "meant"),
+    ("field", "text", "digits"),
     [
-        ("share", "4e1", 40.0),  # was 41 %
-        ("share", "4.5E1", 45.0),  # was 4.51 %
-        ("share", "1e2", 100.0),  # was 12 %
-        ("sample", "1e3", 1000),  # was 13
-        ("sample", "12E2", 1200),  # was 122
+        ("share", "4e1", "40"),  # was 41 %, then read as 40
+        ("share", "4.5E1", "45"),  # was 4.51 %
+        ("share", "1e2", "100"),  # was 12 %
+        ("sample", "1e3", "1000"),  # was 13
+        ("sample", "12E2", "1200"),  # was 122
     ],
 )
-def test_a_figure_written_with_an_exponent_is_read_as_the_number_it_is(
-    qapp, qtbot, field: str, text: str, meant: float
+def test_a_figure_written_with_an_exponent_is_refused_in_the_words_of_the_csv(
+    qapp, qtbot, field: str, text: str, digits: str
 ) -> None:
+    """Issue 16: the form read "1e2" as 100 where the poll CSV refused it: one rule, digits, and the same words in
+    both places (core.validation.exponent_words), naming the field; the figure typed in digits saves."""
+    from warroom.core.csvformat import parse_polls_csv
+
     dialog = _poll_form(qtbot)
     box = dialog.first["ann"] if field == "share" else dialog.sample
     _type(box, text)
-    poll = dialog.poll()
-    assert (poll.first_round["ann"] if field == "share" else poll.sample_size) == meant
-    assert not box.typed_problem
+    words = f"'{text}' is not a number: write it in digits, without an exponent ({digits})"
+    dialog.accept()
+    assert dialog.result() == 0
+    named = "first:ann" if field == "share" else "sample_size"
+    assert f"{named}: {words}" in dialog.problems.text(), dialog.problems.text()
+    header = "pollster,fieldwork_start,fieldwork_end,sample_size,first:ann,first:bob,first:cat"
+    row = f"{text},40,35,25" if field == "sample" else f"1000,{text},35,25"
+    parsed = parse_polls_csv(f"{header}\nAcme,2024-04-20,2024-04-22,{row}\n", TOY)
+    assert [(e.field, e.message) for e in parsed.errors] == [(named, words)]
+    _type(box, "40" if field == "share" else "1,000")
+    dialog.accept()
+    assert dialog.result() == 1, dialog.problems.text()
 
 
 @pytest.mark.parametrize(
@@ -156,16 +170,18 @@ def test_a_key_the_paste_year_cannot_take_is_named_and_nothing_imported(room, qt
     assert dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled(), dialog.summary.text()
 
 
-@pytest.mark.parametrize(("text", "meant"), [("5e1", 50.0), ("2.5E1", 25.0), ("1e3", 100.0)])
-def test_a_lever_typed_with_an_exponent_sets_the_number_it_is(qapp, qtbot, text: str, meant: float) -> None:
-    """A transfer typed "5e1" set 51 %; "1e3" past the end stops at 100 %, as "1000" does."""
+@pytest.mark.parametrize("text", ["5e1", "2.5E1", "1e3"])
+def test_a_lever_typed_with_an_exponent_takes_no_figure_from_it(qapp, qtbot, text: str) -> None:
+    """A transfer typed "5e1" set 51 % (then 50 %, and "1e3" 100 %, as read): an exponent is not read anywhere now
+    (the one rule of the CSV and the forms). The lever keeps its figure, the box naming why."""
     from warroom.ui.split_slider import percent_field
 
     box = percent_field("probe", "probe")
     qtbot.addWidget(box)
     box.setValue(40.0)
     _type(box, text)
-    assert box.value() == meant
+    assert box.value() == 40.0
+    assert f"'{text}' is not a number: write it in digits, without an exponent" in box.typed_problem
 
 
 def test_an_exponent_left_unfinished_is_named_not_dropped(qapp, qtbot) -> None:
@@ -176,9 +192,7 @@ def test_an_exponent_left_unfinished_is_named_not_dropped(qapp, qtbot) -> None:
     assert dialog.first["ann"].value() == 1.0
     dialog.accept()
     assert dialog.result() == 0
-    assert "first:ann: '1e' has no exponent after its e" in dialog.problems.text(), dialog.problems.text()
-    _type(dialog.first["ann"], "1e1")
-    assert dialog.poll().first_round["ann"] == 10.0
+    assert "first:ann: '1e' is not a number: write it in digits, without an exponent" in dialog.problems.text()
     _type(dialog.first["ann"], "40")
     dialog.accept()
     assert dialog.result() == 1, dialog.problems.text()

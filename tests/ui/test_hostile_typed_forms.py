@@ -25,7 +25,6 @@ def _type(box: QAbstractSpinBox, text: str) -> None:
     ("field", "text", "held", "named"),
     [
         ("share", "101", 101.0, "first:ann: share 101 is outside 0-100"),
-        ("share", "1e400", 10000.0, "first:ann: '0' typed was not taken"),  # (1e40 is past what a box holds)
         ("sample", "2147483648", 2147483648, "sample_size: 2,147,483,648 is larger than any poll"),
         ("sample", "1000000000000", 10**12, "sample_size: 1,000,000,000,000 is larger than any poll"),
         ("sample", "-1", -1, "sample_size: must be positive, got -1"),
@@ -35,7 +34,7 @@ def test_a_poll_figure_typed_past_its_field_s_limits_is_held_and_refused_naming_
     qapp, qtbot, field: str, text: str, held: float, named: str
 ) -> None:
     """Qt refused the key that passed a limit and kept the rest: "101" as a share was saved as 10 %, "1e400" as
-    14 % (now read as 1e4 with the refused last nought named), a sample of 2,147,483,648 as 214,748,364, 10^12 as 10^9 and "-1" as a sample of one."""
+    14 % (an exponent is refused now: tests/ui/test_hostile_seventeenth_numbers.py), a sample of 2,147,483,648 as 214,748,364, 10^12 as 10^9 and "-1" as a sample of one."""
     dialog = PollDialog(TOY, lambda p: [str(x) for x in validate_poll(p, TOY)])
     qtbot.addWidget(dialog)
     dialog.show()

@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
 
 from warroom.core.types import (
     DIRECTION_CONTROLS,
@@ -76,6 +77,8 @@ def whole_number(text: str, *, most: int, what: str = "a whole number") -> int:
     """
     shown = text if len(text) <= 40 else text[:40] + "..."
     if not _WHOLE.fullmatch(text):
+        if EXPONENT.fullmatch(text):
+            raise ValueError(exponent_words(text))
         raise ValueError(f"{shown!r} is not {what} (digits 0-9, thousands grouped by commas or spaces)")
     digits = re.sub(r"[^0-9]", "", text).lstrip("0")
     if len(digits) > len(str(most)) or int(digits or "0") > most:  # length first: int() of 10^6 digits is slow
@@ -101,6 +104,27 @@ def votes_problem(value: object, *, what: str = "votes") -> str | None:
 
 _DECIMAL = re.compile(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
 
+EXPONENT = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)[eE](?:[+-]?[0-9]*)")
+"""A figure written with an exponent ("1e2", "4.5E1", "1e-05"), its exponent perhaps unfinished ("1e", "4.5E-")."""
+
+
+def exponent_words(text: str) -> str:
+    """What every reader and form says of a figure written with an exponent (EXPONENT): it is not taken, as a
+    figure in digits is the one rule. The poll CSV refused "1e2" while the poll form read it as 100: the same
+    words now in both, with the figure in digits where there is one ("'1e2' is not a number: write it in digits,
+    without an exponent (100)")."""
+    shown = text if len(text) <= 40 else text[:40] + "..."
+    try:
+        value = Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        value = None  # an exponent not finished: "1e", "4.5E-"
+    digits = ""
+    if value is not None and value.is_finite() and -24 <= value.adjusted() <= 24:  # ("1e999999999": no hint)
+        digits = format(value, "f")
+        digits = digits.rstrip("0").rstrip(".") if "." in digits else digits
+    hint = f" ({digits})" if digits and len(digits) <= 30 else ""
+    return f"{shown!r} is not a number: write it in digits, without an exponent{hint}"
+
 
 def plain_decimal(text: str) -> float:
     """A share or percentage as every reader and option takes it: ASCII digits with an optional point and sign,
@@ -113,6 +137,8 @@ def plain_decimal(text: str) -> float:
     t = text.strip()
     t = t[:-1].rstrip() if t.endswith("%") else t
     if not _DECIMAL.fullmatch(t):
+        if EXPONENT.fullmatch(t):
+            raise ValueError(exponent_words(t))
         if re.fullmatch(r"-?[0-9]+,[0-9]+", t):  # "12,5" quoted in a comma file: say how to write it
             raise ValueError(f"{t!r} is not a number (write decimals with a point: {t.replace(',', '.')})")
         raise ValueError(f"{t[:40]!r} is not a number")

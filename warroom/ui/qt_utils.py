@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from warroom.core.validation import EXPONENT, exponent_words
 from warroom.ui.glyphs import drawable
 
 
@@ -469,10 +470,6 @@ def signals_blocked(obj: QObject) -> Iterator[None]:
         obj.blockSignals(previous)
 
 
-_EXPONENT = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)[eE](?:[+-]?\d*)")
-"""A figure written with an exponent, its exponent perhaps still being typed ("1e", "4.5E-")."""
-
-
 class DecimalSpinBox(QDoubleSpinBox):
     """A QDoubleSpinBox that reads a decimal typed with either separator, whatever the locale.
 
@@ -490,8 +487,9 @@ class DecimalSpinBox(QDoubleSpinBox):
             "101" set 10 %.
         typed_problem: a key typed and not taken, in words ("" when the figure shown is the one typed). Qt's box
             refused every letter without a word and kept the rest: "1e2" was 12, "12a5" 125. A number written
-            with an exponent ("1e2", "4.5E1") is read as the number it is (100, 45); any other key the box
-            cannot take is named here until the figure is typed again (from an empty field or over all of it)
+            with an exponent ("1e2", "4.5E1") is shown as typed and not taken, in the words every reader uses
+            (core.validation.exponent_words: the poll CSV refused it, the form read it as 100); any other key the
+            box cannot take is named here until the figure is typed again (from an empty field or over all of it)
             or set by the arrows or the program, for a form to refuse naming the field (`typed_problems`).
 
     Signals:
@@ -531,17 +529,11 @@ class DecimalSpinBox(QDoubleSpinBox):
             self._problem = problem
             self.typed_problem_changed.emit()
 
-    def _exponent(self, text: str) -> tuple[QValidator.State, float]:
-        """How a figure written with an exponent reads: (Invalid, nan) when the text is no such figure."""
+    def _exponent(self, text: str) -> str:
+        """The figure typed when it is written with an exponent ("1e2", "4.5E1", or "1e" still being typed), else
+        "". Never read as a number: the one rule, every reader's (core.validation.exponent_words), is digits."""
         body = self._body(text.replace("\u2212", "-"))
-        if _EXPONENT.fullmatch(body) is None:
-            return QValidator.State.Invalid, math.nan
-        if body[-1] in "eE+-":
-            return QValidator.State.Intermediate, math.nan  # "1e", "1e-": the exponent still being typed
-        value = float(body.replace(",", "."))
-        if not math.isfinite(value) or round(value, self.decimals()) != value:
-            return QValidator.State.Invalid, math.nan  # more places than the box takes ("1.5e0" in a whole box)
-        return QValidator.State.Acceptable, value + 0.0
+        return body if EXPONENT.fullmatch(body) else ""
 
     def _as_typed(self, text: str) -> str:
         text = text.replace("\u2212", "-")
@@ -561,10 +553,9 @@ class DecimalSpinBox(QDoubleSpinBox):
         """The end a finite number typed past it names (None: within the range, or not a number)."""
         if not self.stops_at_ends:
             return None
+        if self._exponent(text):
+            return None  # (QLocale reads "1e3" as 1000: a lever stopped at its end for a figure it refuses)
         value, ok = self.locale().toDouble(self._body(text))
-        if not ok:
-            state, value = self._exponent(text)
-            ok = state == QValidator.State.Acceptable
         if not ok or not math.isfinite(value):
             return None
         if value > self.maximum():
@@ -577,33 +568,25 @@ class DecimalSpinBox(QDoubleSpinBox):
         return answer
 
     def _validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
+        if self._exponent(text):  # shown as typed, never taken (Qt's own box reads "5e1" as 50): named at its end
+            return QValidator.State.Intermediate, text, pos
         typed = self._as_typed(text)
         state, shown, at = super().validate(typed, pos)
         if state == QValidator.State.Invalid and self._end_passed(typed) is not None:
             return QValidator.State.Intermediate, typed, pos
         if state == QValidator.State.Invalid:
-            written, value = self._exponent(text)
-            if written == QValidator.State.Acceptable and not self.minimum() <= value <= self.maximum():
-                written = QValidator.State.Invalid  # (a box that stops at its ends took it above)
-            if written != QValidator.State.Invalid:
-                return written, text, pos
             return state, text, pos
         return state, shown, at
 
     def fixup(self, text: str) -> str:
-        if self._exponent(text)[0] == QValidator.State.Intermediate:  # "1e" then Enter: Qt shows the value before
-            self._set_problem(
-                f"{self._body(text)!r} has no exponent after its e: check the figure shown and type it again"
-            )
+        if written := self._exponent(text):  # "1e2" then Enter: Qt shows the value before, the form names it
+            self._set_problem(exponent_words(written))
         end = self._end_passed(self._as_typed(text))
         if end is not None:
             return f"{self.prefix()}{self.textFromValue(end)}{self.suffix()}"
         return super().fixup(text)
 
     def valueFromText(self, text: str) -> float:
-        written, value = self._exponent(text)
-        if written == QValidator.State.Acceptable:
-            return value
         return super().valueFromText(self._as_typed(text)) + 0.0  # (+ 0.0: "-0" is no change, never -0.0)
 
     def setValue(self, value: float) -> None:  # type: ignore[override]
