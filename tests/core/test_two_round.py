@@ -24,6 +24,7 @@ from warroom.core.france import (
 )
 from warroom.core.two_round import (
     ASSUMED_AS_IN_ROUND_ONE,
+    ASSUMED_OWN_VOTERS,
     DESTINATIONS,
     QUALIFY_SD_SCALE,
     FirstRound,
@@ -234,7 +235,8 @@ def test_splits_for_every_electorate_with_proxies_and_pooling() -> None:
     assert filled.sources["Jean-Luc Melenchon"] == "published"  # matched without the accent
     assert filled.splits["Poutou"] == d.splits[MELENCHON] and filled.sources["Poutou"] == f"as {MELENCHON}"
     assert filled.splits["X"].parts == pytest.approx((50, 15, 0, 35))  # mean of the eliminated: not Macron's
-    assert filled.sources[LE_PEN] == "pooled"
+    # a finalist with no published row keeps her voters (she is on the runoff ballot): not the eliminated's mean
+    assert filled.splits[LE_PEN].parts == (0, 100, 0, 0) and filled.sources[LE_PEN] == ASSUMED_OWN_VOTERS
     # no published abstainers' row: they stay at home, blank and null voters vote blank again (as in round one)
     assert filled.splits[ABSTAINERS].parts == (0, 0, 0, 100) and filled.splits[BLANK_NULL].parts == (0, 0, 100, 0)
     assert filled.sources[ABSTAINERS] == filled.sources[BLANK_NULL] == ASSUMED_AS_IN_ROUND_ONE
@@ -252,6 +254,9 @@ def test_without_an_abstainers_row_first_round_abstainers_are_not_given_voters_s
     got = project(first, TwoRoundScenario("A", "B", filled.splits))
     assert got.turnout <= first.turnout + 1e-9  # nobody who stayed at home is sent to vote without a published row
     assert filled.sources[ABSTAINERS] == ASSUMED_AS_IN_ROUND_ONE and "no published row" in ASSUMED_AS_IN_ROUND_ONE
+    # nor are the finalists' own voters (A's went 37.5 % to A, 32.5 % to B: the eliminated candidates' mean)
+    assert filled.splits["A"].parts == (100, 0, 0, 0) and filled.splits["B"].parts == (0, 100, 0, 0)
+    assert got.a_share == pytest.approx(100 * (30 + 25 * 0.45 + 17 * 0.30) / (30 + 28 + 25 * 0.70 + 17 * 0.70))
 
 
 # --- the 2022 back-test -------------------------------------------------------------------------------------

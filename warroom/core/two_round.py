@@ -750,6 +750,9 @@ def _range(values: Mapping[str, float]) -> CellRange:
     )
 
 
+ASSUMED_OWN_VOTERS = "no published row: a finalist's voters assumed to vote for their candidate again"
+"""The source of a finalist's own voters' split when no matrix publishes her row: all to her."""
+
 ASSUMED_AS_IN_ROUND_ONE = "no published row: assumed to do again what they did in round one"
 """The source of the first round's abstainers' and blank and null voters' splits when no matrix publishes an
 abstainers' row: they stay at home, or vote blank or null, again."""
@@ -780,7 +783,8 @@ def splits_for_first_round(
 
     A candidate matches the matrices by name (`names` maps codes to names where codes differ). Without a
     published row: a proxy electorate if `proxies` names one (a far-left candidate as Mélenchon's voters),
-    else the mean of the published eliminated candidates' splits. First-round blank and null voters take
+    else, for a finalist, her own voters all to her (ASSUMED_OWN_VOTERS), for anyone else the mean of the
+    published eliminated candidates' splits. First-round blank and null voters take
     the abstainers' split (no 2022 matrix has a row for them). Without a published abstainers' row, the first
     round's abstainers stay at home and its blank and null voters vote blank or null again (source
     ASSUMED_AS_IN_ROUND_ONE), as a pair with no matrix at all assumes (core.two_round_view.neutral_splits).
@@ -813,6 +817,13 @@ def splits_for_first_round(
             splits[code], sources[code] = split, "published"
         elif proxy is not None:
             splits[code], sources[code] = proxy, f"as {proxies[code]}"
+        elif name_key(names.get(code, code)) in finalist_keys:
+            # A finalist is on the runoff ballot: her voters keep to her. The eliminated candidates' mean gave
+            # finalist A's own voters 37.5 % for A and 32.5 % for B in a test race.
+            own = (
+                RunoffSplit(100, 0) if name_key(names.get(code, code)) == name_key(defaults.a) else RunoffSplit(0, 100)
+            )
+            splits[code], sources[code] = own, ASSUMED_OWN_VOTERS
         elif pooled is not None:
             splits[code], sources[code] = pooled, "pooled"
         else:
