@@ -199,3 +199,24 @@ def test_contest_result_from_a_csv_file_all_or_nothing(tmp_path: Path) -> None:
     assert code == 0, err
     code, out, err = run("contest", "show", TOY.name, "--json", *state)
     assert code == 0 and "5000" in out
+
+
+def test_a_copy_of_a_race_is_scored_once_in_the_back_test(tmp_path: Path) -> None:
+    """Issue 16: `warroom backtest` scored London and its copy as two races: "Margin bands held the result 10 times
+    of 10", a Brier score and calibration table of two identical races. The copy is named as not tested, saying
+    which race it is the same as; the error table counts it once (core.backtest.race_key)."""
+    state = ["--data-dir", str(tmp_path)]
+    toml = tmp_path / "copy.toml"
+    assert run("contest", "export", "London Mayor 2012", "--out", str(toml), *state)[0] == 0
+    toml.write_text(toml.read_text("utf-8").replace('name = "London Mayor 2012"', 'name = "London copy"', 1))
+    assert run("contest", "new", "--from", str(toml), *state)[0] == 0
+    polls = tmp_path / "polls.csv"
+    assert run("export", "--contest", "London Mayor 2012", str(polls), *state)[0] == 0
+    assert run("import", "--contest", "London copy", str(polls), *state)[0] == 0
+    code, out, err = run("backtest", "--json", *state)
+    assert code == 0, err
+    data = json.loads(out)
+    assert {p["contest"] for p in data["points"]} == {"London Mayor 2012"}
+    assert data["margin_band_coverage"]["of"] == 5
+    (why,) = [u["reason"] for u in data["untested"] if u["contest"] == "London copy"]
+    assert "the same race as London Mayor 2012" in why

@@ -12,9 +12,11 @@ from warroom.core.backtest import (
     BACKTESTED,
     DISTANCES,
     BacktestPoint,
+    RaceKey,
     backtest_contest,
     no_final_round_reason,
     not_backtested_reason,
+    race_key,
     summarise_backtest,
     untested_reason,
 )
@@ -63,6 +65,20 @@ def cmd_backtest(args: argparse.Namespace, out: TextIO) -> int:
             work = []
             untested: list[tuple[str, str]] = []  # (contest, why): a stored result with nothing to test
             two_round = two_round_backtests(session, contests)
+            # A race stored twice (a copy under another name) is scored once, as the error table counts it
+            # (core.backtest.race_key): the demo first, then in the order stored. London and its copy were scored
+            # as two races, "10 times of 10" and a calibration table of two identical races.
+            same_as: dict[int, str] = {}
+            first_of: dict[RaceKey, str] = {}
+            for c in sorted(contests, key=lambda c: (not c.demo, c.id or 0)):
+                stored = contests_repo.get_official_result(session, c.id or 0)
+                if stored is None or c.system not in BACKTESTED or len(stored.final_round) != 2:
+                    continue
+                key = race_key(c, stored)
+                if key in first_of:
+                    same_as[c.id or 0] = first_of[key]
+                else:
+                    first_of[key] = c.name
             for c in contests:
                 result = contests_repo.get_official_result(session, c.id or 0)
                 if result is not None and c.system not in BACKTESTED:
@@ -71,6 +87,14 @@ def cmd_backtest(args: argparse.Namespace, out: TextIO) -> int:
                     # (an instant-runoff race was scored on a Supplementary Vote projection the app never shows
                     # for it: Burlington's "P(chal.) 15 %" for Kiss, where its panel gives him 34 %)
                     untested.append((c.name, not_backtested_reason(c)))
+                elif result is not None and (c.id or 0) in same_as:
+                    untested.append(
+                        (
+                            c.name,
+                            f"the same race as {same_as[c.id or 0]} (the same polling day and official figures): "
+                            "scored once",
+                        )
+                    )
                 elif result is not None and len(result.final_round) == 2:
                     priors = contests_repo.transfer_prior_of(session, c)
                     work.append((c, result, repo.list_polls(session, c.id or 0), priors))
