@@ -23,7 +23,7 @@ two candidates are left (the Board's certified 2021 reports: see core.count). `r
 
 Reading is all or nothing: any problem (no ranked columns, a ranking column missing or repeated, a contest not
 chosen when a file holds several, files that disagree on a contest's columns, an unknown candidacy ID, a
-cell that is not a ranking) raises `NycFormatError` naming the file, row and column (spreadsheet letter and
+cell that is not a ranking, a paper's Cast Vote Record met twice in one file, a file given twice) raises `NycFormatError` naming the file, row and column (spreadsheet letter and
 header), and nothing is returned. The ballots come back as a weighted profile (`BallotTable`: one row per
 ranking pattern with its count), which `core.count.count_ballots` counts and `irv_scenario.prior_from_ballots`
 turns into a transfer prior.
@@ -311,8 +311,11 @@ def read_nyc_cvr(
     patterns: dict[tuple[int, ...], list[int]] = {}  # ranking codes -> [count, first row]
     chosen: NycContest | None = None
     papers = skipped = 0
-    for path in files:
+    for i, path in enumerate(files):
         where = path.name
+        twin = next((f for f in files[:i] if _same_file(f, path)), None)
+        if twin is not None:  # its papers would each be counted twice
+            raise NycFormatError(f"{where}: given twice (also as {twin}); each paper counts once")
         sheet = _Sheet(path)
         header = sheet.header
         found = contests_in(header, where)
@@ -334,7 +337,15 @@ def read_nyc_cvr(
         id_col = next((i for i, h in enumerate(header) if h.strip().casefold() == "cast vote record"), None)
         wanted = list(this.columns) if id_col is None else [*this.columns, id_col]
         carried = 0
+        row_of_paper: dict[str, int] = {}  # a paper's Cast Vote Record -> the row it was first read at
         for row_no, selected in sheet.rows(wanted):
+            if id_col is not None and selected[-1]:
+                first = row_of_paper.setdefault(selected[-1], row_no)
+                if first != row_no:  # rows copied twice (two exports joined, a paste done twice): counted twice
+                    raise NycFormatError(
+                        f"{where}, row {row_no}, column {column_letter(id_col)} (Cast Vote Record): paper "
+                        f"{selected[-1]!r} is also row {first}; each paper counts once (rows copied twice?)"
+                    )
             cells = selected[: this.rankings]
             if not any(cells):
                 continue
@@ -360,6 +371,13 @@ def read_nyc_cvr(
     lines = np.array([v[1] for v in patterns.values()], dtype=np.int64)
     table = BallotTable(tuple(names), np.asfortranarray(ranks), counts, lines)
     return NycCvr(chosen, table, rules_for(chosen), papers, skipped, tuple(str(p) for p in files))
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:  # not there: opening it says so
+        return False
 
 
 def _choose(found: list[NycContest], wanted: str | None, where: str) -> NycContest:
