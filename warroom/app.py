@@ -1451,7 +1451,8 @@ class Starter:
             # saved into the race the window opened instead (MainWindow.still_open's rule)
             self._changes_handed = True
             race, changes, names = first.contest, list(self.shell.changes), [saved.name for saved in self.shell.saves]
-            QTimer.singleShot(0, room.window, lambda: room.window.early_work_elsewhere(race, changes, names))
+            born = first.created
+            QTimer.singleShot(0, room.window, lambda: room.window.early_work_elsewhere(race, changes, names, born))
         elif self.shell.changes:
             self._changes_handed = True
             QTimer.singleShot(0, room.window, lambda: room.window.apply_early_changes(self.shell.changes))

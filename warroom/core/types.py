@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from fractions import Fraction
 
@@ -742,12 +742,15 @@ class UnsavedChange:
         polls: the polls as typed (an edit's carries the stored poll's id).
         contest_id: the contest it was made in (a retry never goes into another).
         contest_name: that contest's name, to say where it belongs.
+        contest_born: that contest's creation time (None: not known), which tells it from a contest made later
+            under its number (SQLite gives a deleted contest's number to the next one made).
     """
 
     action: str
     polls: tuple[Poll, ...]
     contest_id: int | None
     contest_name: str
+    contest_born: datetime | None = None
 
     def describe(self) -> str:
         """What it is, in a few words: "2 polls added in London Mayor 2012"."""

@@ -2,8 +2,8 @@
 session ending), and offered again at the next start.
 
 The file is JSON, owner-only, written all or nothing (paths.write_private_atomic): the store it belongs to (as
-shown, passwords redacted) and every change not saved, oldest first, each with its contest, its action and the
-polls as typed (the campaign bundle's poll form, store.contests.poll_to_dict and poll_from_dict).
+shown, passwords redacted) and every change not saved, oldest first, each with its contest (number, name and
+creation time), its action and the polls as typed (the campaign bundle's poll form, store.contests.poll_to_dict and poll_from_dict).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ def write_unsaved(path: Path, changes: Sequence[UnsavedChange], store: str) -> N
             {
                 "contest_id": change.contest_id,
                 "contest_name": change.contest_name,
+                "contest_born": None if change.contest_born is None else change.contest_born.isoformat(),
                 "action": change.action,
                 "polls": [{**poll_to_dict(p), "id": p.id} for p in change.polls],
             }
@@ -91,6 +93,11 @@ def _change(data: Any, where: str) -> UnsavedChange:
     contest_id = data["contest_id"]
     if contest_id is not None and (isinstance(contest_id, bool) or not isinstance(contest_id, int)):
         raise ValueError(f"{where}contest_id {contest_id!r:.40} is not a whole number")
+    born_text = data.get("contest_born")  # (not in files written before it was kept: None)
+    try:
+        born = None if born_text is None else datetime.fromisoformat(born_text)
+    except (TypeError, ValueError):
+        raise ValueError(f"{where}contest_born {born_text!r:.40} is not a date and time") from None
     if not isinstance(data["polls"], list):
         raise ValueError(f"{where}polls must be a list")
     polls = []
@@ -108,7 +115,7 @@ def _change(data: Any, where: str) -> UnsavedChange:
         polls.append(poll if poll_id is None else replace(poll, id=poll_id))
     if not polls:
         raise ValueError(f"{where}it holds no polls")
-    return UnsavedChange(action, tuple(polls), contest_id, str(data.get("contest_name") or ""))
+    return UnsavedChange(action, tuple(polls), contest_id, str(data.get("contest_name") or ""), born)
 
 
 def forget_unsaved(path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -1202,7 +1203,7 @@ class MainWindow(QMainWindow):
             if not dialog.exec():
                 typed = dialog.poll()
                 if typed.pollster or typed.first_round or typed.party_vi:
-                    self._keep_if_closing(contest, "add", typed)
+                    self._keep_if_closing(contest, opened, "add", typed)
                 return
             entered = dialog.poll()
             if self.moved_on(contest, opened, "add", [entered]):
@@ -1210,12 +1211,12 @@ class MainWindow(QMainWindow):
             if self._push(AddPollsCommand(self._polls, [entered], self.show_error)):
                 return
 
-    def _keep_if_closing(self, contest: Contest, action: str, typed: Poll) -> None:
+    def _keep_if_closing(self, contest: Contest, mark: object, action: str, typed: Poll) -> None:
         """The poll form was closed without OK by a close nobody may be there to answer (SIGTERM, a session ending,
         which close the form and the window together): what was typed is kept for Edit > Retry, in the recovery
         file with the other unsaved changes, instead of going with the form."""
         if self._closing_unasked:
-            self.keep_unsaved(UnsavedChange(action, (typed,), contest.id, contest.name))
+            self.keep_unsaved(UnsavedChange(action, (typed,), contest.id, contest.name, _born(mark)))
 
     def race_mark(self) -> object:
         """What tells the contest open now from another opened later under its id (its creation time, which a
@@ -1249,16 +1250,20 @@ class MainWindow(QMainWindow):
             f"program{', and ' + repr(now.name) + ' opened' if now is not None else ''}): {what} typed for it "
             f"was not saved anywhere. It is kept for Edit ▸ Retry unsaved change, in '{contest.name}'."
         )
-        self.keep_unsaved(UnsavedChange(action, tuple(entered), contest.id, contest.name))
+        self.keep_unsaved(UnsavedChange(action, tuple(entered), contest.id, contest.name, _born(mark)))
         return True
 
-    def early_work_elsewhere(self, contest: Contest, changes: Sequence[EarlyChange], scenarios: Sequence[str]) -> None:
+    def early_work_elsewhere(
+        self, contest: Contest, changes: Sequence[EarlyChange], scenarios: Sequence[str], born: datetime | None = None
+    ) -> None:
         """What the start's first stage typed for `contest` (its polls `changes`, its saved `scenarios` by name)
         when the window opened another race instead (a teammate deleted `contest` meanwhile, or replaced it under
         its id): nothing of it is saved into the race open now; it is said, naming both, and the polls added or
         edited are kept for Edit > Retry in their own contest (as moved_on keeps a form's)."""
         now = self._polls.contest
-        kept = [UnsavedChange(c.kind, c.polls, contest.id, contest.name) for c in changes if c.kind in ("add", "edit")]
+        kept = [
+            UnsavedChange(c.kind, c.polls, contest.id, contest.name, born) for c in changes if c.kind in ("add", "edit")
+        ]
         verbs = {"add": "the poll added", "edit": "the poll edited", "delete": "the polls deleted"}
         parts = [f"{verbs.get(c.kind, c.kind)} ({', '.join(p.pollster for p in c.polls)})" for c in changes]
         parts += [f"the scenario {name!r}" for name in scenarios]
@@ -1324,7 +1329,7 @@ class MainWindow(QMainWindow):
             dialog = PollDialog(contest, self._polls.check_poll, entered, [p.pollster for p in self._polls.polls], self)
             if not dialog.exec() or dialog.poll() == before:
                 if dialog.poll() != before:
-                    self._keep_if_closing(contest, "edit", replace(dialog.poll(), id=before.id))
+                    self._keep_if_closing(contest, opened, "edit", replace(dialog.poll(), id=before.id))
                 return
             entered = dialog.poll()
             if self.moved_on(contest, opened, "edit", [replace(entered, id=before.id)]):
@@ -1356,9 +1361,9 @@ class MainWindow(QMainWindow):
             changes = ((str(getattr(failure, "action", "")), first),)
         contest = self._polls.contest
         if elsewhere:
-            where: tuple[int | None, str] = (getattr(failure, "contest_id", None), elsewhere)
+            where: tuple[int | None, str, datetime | None] = (getattr(failure, "contest_id", None), elsewhere, None)
         else:
-            where = (contest.id, contest.name) if contest is not None else (None, "")
+            where = (contest.id, contest.name, _born(self.race_mark())) if contest is not None else (None, "", None)
         kept = tuple(
             UnsavedChange(action, tuple(polls), *where)
             for action, polls in changes
@@ -1402,8 +1407,8 @@ class MainWindow(QMainWindow):
         """Closing with a change the store refused: "retry", "csv", "discard" or "cancel" (the default, and Esc).
         Retry is offered only while the contest it was made in is open; the CSV file always (a race not open, or
         since deleted: its polls' own columns, core.csvformat.contest_of_codes)."""
+        here = self.made_here(change)
         contest = self._polls.contest
-        here = contest is not None and contest.id == change.contest_id
         more = len(self._unsaved) - 1
         also = f" ({more} more after it: each is asked in turn)" if more > 0 else ""
         text = (
@@ -1445,8 +1450,7 @@ class MainWindow(QMainWindow):
         path = Path(str(with_ending(from_qt_name(chosen), "csv"))) if chosen else None
         if path is None or not self._writable_export(path):
             return False
-        contest = self._polls.contest
-        elsewhere = contest is None or contest.id != change.contest_id  # (its race not open, or gone)
+        elsewhere = not self.made_here(change)  # (its race not open, gone, or another made under its number)
         try:
             n = self._polls.export_csv(path, change.polls, own_columns=elsewhere)
         except Exception as exc:
@@ -1499,11 +1503,14 @@ class MainWindow(QMainWindow):
         contest = self._polls.contest
         if not self._unsaved or contest is None:
             return
-        here = [c for c in self._unsaved if c.contest_id == contest.id]
-        if not here:  # never into another race (its copy, next year's: the same codes fit)
+        here = [c for c in self._unsaved if self.made_here(c)]
+        if not here:  # never into another race (its copy, next year's, one made since under its number)
             typed_name = self._unsaved[0].contest_name
             self.show_error(
                 f"The unsaved change was made in {typed_name}, not in {contest.name}: open {typed_name} to retry it."
+                if typed_name != contest.name
+                else f"The unsaved change was made in an earlier {typed_name}, deleted since (this {contest.name} was "
+                "made after it): it is not retried here; save it to a CSV file when you close to keep its polls."
             )
             return
         for change in here:
@@ -1511,6 +1518,19 @@ class MainWindow(QMainWindow):
             if not self._retry_one(contest, change):  # cancelled: it, and the ones after it, stay kept in order
                 self._set_unsaved((change, *self._unsaved))
                 return
+
+    def made_here(self, change: UnsavedChange) -> bool:
+        """Whether the kept `change` was made in the contest open now: its number, and its creation time when kept
+        with the change (else its name), as the window's writes tell a race from one made later under its number
+        (PollService.require_still_there): a teammate who deleted the race and made another had the kept polls
+        retried into that one."""
+        contest = self._polls.contest
+        if contest is None or contest.id != change.contest_id:
+            return False
+        mark = self.race_mark()
+        if change.contest_born is not None and mark is not None:
+            return change.contest_born == mark
+        return change.contest_name == contest.name
 
     def _retry_one(self, contest: Contest, change: UnsavedChange) -> bool:
         """One kept change entered again; False if its form was cancelled or it was refused at once (nothing
@@ -2138,3 +2158,8 @@ def _theme(dark: bool = False, *, projector: bool = False) -> Theme:
     from warroom.ui.charts import DARK, LIGHT, PROJECTOR
 
     return PROJECTOR if projector else DARK if dark else LIGHT
+
+
+def _born(mark: object) -> datetime | None:
+    """A race mark (MainWindow.race_mark: the open contest's creation time) as kept with an unsaved change."""
+    return mark if isinstance(mark, datetime) else None
