@@ -739,8 +739,8 @@ def open_with_recovery(
     gone = gone_since_opened(target, paths.backup_dir) if not _is_own_store(target, paths) else None
     if gone is not None:
         text = gone[0].upper() + gone[1:]
-        backup = backups_of_target(target, paths.backup_dir)[0]
-        return _offer_backup(backup, text, "warroom: the poll store is not there", paths, ask, tell)
+        backups = backups_of_target(target, paths.backup_dir)
+        return _offer_backups(backups, text, "warroom: the poll store is not there", paths, ask, tell)
     try:
         return open_store(target, backup_dir=paths.backup_dir)
     except StoreError as exc:
@@ -749,7 +749,7 @@ def open_with_recovery(
         if not backups:
             tell("warroom: cannot open the poll store", text + _ways_back(target, exc, paths))
             return None
-        return _offer_backup(backups[0], text, "warroom: the poll store is damaged", paths, ask, tell)
+        return _offer_backups(backups, text, "warroom: the poll store is damaged", paths, ask, tell)
 
 
 def _is_own_store(target: str | Path, paths: AppPaths) -> bool:
@@ -805,6 +805,32 @@ def _ways_back(target: str | Path, exc: StoreError, paths: AppPaths) -> str:
     return out
 
 
+def _offer_backups(
+    backups: Sequence[Path],
+    text: str,
+    title: str,
+    paths: AppPaths,
+    ask: Callable[[str, str], bool],
+    tell: Callable[[str, str], None],
+) -> OpenStore | None:
+    """Offer a copy of the newest backup that can be opened (_offer_backup), saying which newer ones cannot (cut
+    short, zeroed, from a newer version): only the newest was offered, its broken copy again at every later start
+    as one "restored before", and the good backups before it never."""
+    from warroom.store.db import backup_problem
+
+    cannot: list[str] = []
+    for n, backup in enumerate(backups):
+        problem = backup_problem(backup)
+        if problem is None:
+            note = f"\n\nNewer automatic backups could not be opened: {'; '.join(cannot)}." if cannot else ""
+            opened, problem = _offer_backup(backup, text + note, title, paths, ask, tell, newest=n == 0)
+            if problem is None:
+                return opened
+        cannot.append(f"{backup.name} ({problem})")
+    tell("warroom", f"The backup could not be opened either: {'; '.join(cannot)}")
+    return None
+
+
 def _offer_backup(
     backup: Path,
     text: str,
@@ -812,22 +838,28 @@ def _offer_backup(
     paths: AppPaths,
     ask: Callable[[str, str], bool],
     tell: Callable[[str, str], None],
-) -> OpenStore | None:
-    """Ask whether to open a copy of `backup` (put in the data folder once, never written over) and open it."""
+    *,
+    newest: bool = True,
+) -> tuple[OpenStore | None, str | None]:
+    """Ask whether to open a copy of `backup` (put in the data folder once, never written over) and open it:
+    (the store opened, None), (None, None) when declined or not copied (said), or (None, why) when the copy
+    does not open. A copy made here that does not open is taken away again (it never opened: no work is in it),
+    so that a later start does not offer it as one restored before."""
     from warroom.bootstrap import open_store
 
     restored = paths.data_dir / f"restored-{backup.name}"
     # A copy of this backup restored at an earlier start may hold work done in it since: it is opened as it
     # is, never written over (the same backup copied over it lost every poll added there without a word).
     earlier = restored.exists() or restored.is_symlink()
+    which = "newest automatic backup" if newest else "newest automatic backup that can be opened"
     question = (
-        f"{text}\n\nA copy of the newest automatic backup ({backup.name}) was restored before and may hold "
+        f"{text}\n\nA copy of the {which} ({backup.name}) was restored before and may hold "
         f"work done in it since. Open that copy?\n{restored}"
         if earlier
-        else f"{text}\n\nOpen a copy of the newest automatic backup instead?\n{backup.name}"
+        else f"{text}\n\nOpen a copy of the {which} instead?\n{backup.name}"
     )
     if not ask(title, question):
-        return None
+        return None, None
     if not earlier:
         import shutil
 
@@ -857,12 +889,16 @@ def _offer_backup(
                 f"The backup could not be copied into {paths.data_dir}: {copy_error.strerror or copy_error}. "
                 f"Nothing was changed; copy {backup} somewhere writable and open it with --db.",
             )
-            return None
+            return None, None
     try:
-        return open_store(restored, backup_dir=paths.backup_dir)
+        return open_store(restored, backup_dir=paths.backup_dir), None
     except StoreError as exc2:
-        tell("warroom", f"The backup could not be opened either: {exc2}")
-        return None
+        if not earlier:
+            ends = ("-wal", "-shm", "-journal", "-wal.owner")
+            for made in (restored, *(restored.with_name(restored.name + end) for end in ends)):
+                with contextlib.suppress(OSError):
+                    made.unlink()
+        return None, str(exc2)
 
 
 def _no_display() -> bool:

@@ -963,6 +963,31 @@ def list_backups(backup_dir: Path, stem: str = "polls") -> list[Path]:
     return sorted(found, key=lambda p: (_sequence(pattern, p.name), p.name), reverse=True)
 
 
+def backup_problem(backup: Path) -> str | None:
+    """Why the backup file `backup` cannot be opened as a store (None: SQLite reads every page of it, and this
+    version knows its schema), read-only and without a log: a backup cut short or zeroed after it was written (a
+    full disk, a copy, a bad sector), or one a newer version wrote. Other refusals are found by opening a copy."""
+    try:
+        with backup.open("rb") as fh:
+            if fh.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
+                return "not a SQLite database"
+        uri = f"{backup.absolute().as_uri()}?mode=ro&immutable=1"
+        con = sqlite3.connect(uri, uri=True)
+        try:
+            verdict = con.execute("PRAGMA quick_check(1)").fetchall()
+            revisions = {row[0] for row in con.execute("SELECT version_num FROM alembic_version")} if verdict else set()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return "damaged: not a readable database"
+    except OSError as exc:
+        return f"cannot be read: {(exc.strerror or str(exc)).lower()}"
+    if verdict != [("ok",)]:
+        return "damaged: not a readable database"
+    unknown = revisions - known_revisions()
+    return f"written by a newer version of warroom (schema revision {', '.join(sorted(unknown))})" if unknown else None
+
+
 def upgrade(engine: Engine, *, backup_dir: Path | None = None) -> str | None:
     """Bring the schema to head. A SQLite file with data is backed up first. Returns the backup path, if any."""
     backup: Path | None = None
