@@ -46,3 +46,20 @@ def test_a_file_given_twice_is_refused_not_counted_twice(tmp_path: Path) -> None
     # two batches of different papers are one contest's ballots, as before
     two = write_csv(tmp_path / "batch2.csv", [HEADER, ["6", "Cy", "Ann", ""]])
     assert read_nyc_cvr([one, two]).papers == 6
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_ballot_file_with_a_count_column_and_the_boards_headers_is_refused_not_read_a_paper_a_row(
+    tmp_path: Path, kind: str
+) -> None:
+    """A file of two formats: ranking patterns with a `count` column (a ballot CSV) whose ranking columns keep the
+    Board's headers (`DEM Mayor Choice 1 of 2 Citywide (1)`, as after tallying its export) was read as the
+    Board's export, one paper a row and the counts dropped: 801 ballots counted as 3, and Bob declared the
+    winner where the hand count gives Ann 500 of 801 in round one. It is refused naming the column."""
+    write = write_csv if kind == "csv" else write_xlsx
+    header = ["Count", "DEM Mayor Choice 1 of 2 Citywide (1)", "DEM Mayor Choice 2 of 2 Citywide (1)"]
+    mixed = write(
+        tmp_path / f"tallied.{kind}", [header, ["500", "Ann", "Bob"], ["300", "Bob", "Ann"], ["1", "Cy", "Bob"]]
+    )
+    with pytest.raises(NycFormatError, match=r"tallied\.(csv|xlsx), row 1, column A \('Count'\): .*one paper"):
+        read_nyc_cvr(mixed)

@@ -23,7 +23,8 @@ two candidates are left (the Board's certified 2021 reports: see core.count). `r
 
 Reading is all or nothing: any problem (no ranked columns, a ranking column missing or repeated, a contest not
 chosen when a file holds several, files that disagree on a contest's columns, an unknown candidacy ID, a
-cell that is not a ranking, a paper's Cast Vote Record met twice in one file, a file given twice) raises `NycFormatError` naming the file, row and column (spreadsheet letter and
+cell that is not a ranking, a paper's Cast Vote Record met twice in one file, a file given twice, a `count`
+column: a ballot CSV's weighted rows under the Board's headers) raises `NycFormatError` naming the file, row and column (spreadsheet letter and
 header), and nothing is returned. The ballots come back as a weighted profile (`BallotTable`: one row per
 ranking pattern with its count), which `core.count.count_ballots` counts and `irv_scenario.prior_from_ballots`
 turns into a transfer prior.
@@ -328,6 +329,13 @@ def read_nyc_cvr(
             raise NycFormatError(
                 f"{where}, row 1: no ranked-choice columns (headed like 'DEM Mayor Choice 1 of 5 Citywide (026916)')"
                 + other
+            )
+        counted = next((i for i, h in enumerate(header) if h.strip().lstrip("\ufeff").casefold() == "count"), None)
+        if counted is not None:  # ranking patterns with their counts (a ballot CSV) under the Board's headers
+            raise NycFormatError(
+                f"{where}, row 1, column {column_letter(counted)} ({header[counted].strip()!r}): a count column, but "
+                "each row of the Board's export is one paper and would be counted once, whatever its count; a file "
+                "of ranking patterns with counts is a ballot CSV: head its ranking columns rank1, rank2, ..."
             )
         this = _choose(found, contest, where)
         if chosen is None:
