@@ -81,6 +81,29 @@ class PrintableText(io.TextIOBase):
         return self.inner.fileno()
 
 
+def write_data(out: TextIO, text: str) -> None:
+    """Write a file's contents to standard output (`warroom export -`). Into a pipe or a redirect it goes as the
+    file holds it, UTF-8 byte for byte: through the terminal's filter a carriage return in a note became the four
+    characters `\\x0d`, and a locale without a name's letters (a Windows redirect's cp1252) wrote `\\u0141` for
+    `Ł`, so the CSV read back stored other text. A terminal still sees it as every verb's output is shown."""
+    inner = out.inner if isinstance(out, PrintableText) else None
+    if inner is None or inner.isatty():
+        out.write(text)
+        return
+    assert isinstance(out, PrintableText)
+    buffer = getattr(inner, "buffer", None)
+
+    def raw(stream: TextIO) -> None:
+        if buffer is None:  # a text stream with no bytes beneath (a test's StringIO): the text itself
+            stream.write(text)
+            return
+        stream.flush()
+        buffer.write(text.encode("utf-8"))
+        buffer.flush()
+
+    out._do(raw)
+
+
 def _encodable(text: str, inner: TextIO) -> str:
     """`text` with each character the stream's encoding cannot hold written as a \\uNNNN escape: a redirect on
     Windows writes cp1252, a terminal in a Latin-1 or ASCII locale has no Arabic letters or em dash, and the

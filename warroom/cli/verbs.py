@@ -31,6 +31,7 @@ from warroom.cli.common import (
     read_cli_file,
     refuse_the_store,
     table,
+    write_data,
 )
 from warroom.cli.interrupts import restore_interrupts
 from warroom.core.types import EXHAUSTED, Contest, CountingSystem, Poll
@@ -619,7 +620,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
         )
     text = polls_to_csv(polls, contest)
     if to_stdout:
-        out.write(text)
+        write_data(out, text)  # the file's bytes, not the terminal's filtered text
         return 0
     try:
         # all or nothing, owner-only, never through a planted NAME.part link
