@@ -845,9 +845,9 @@ def _offer_backup(
     (the store opened, None), (None, None) when declined or not copied (said), or (None, why) when the copy
     does not open. A copy made here that does not open is taken away again (it never opened: no work is in it),
     so that a later start does not offer it as one restored before."""
-    from warroom.bootstrap import open_store
+    from warroom.bootstrap import open_store, restored_copy
 
-    restored = paths.data_dir / f"restored-{backup.name}"
+    restored = restored_copy(paths.data_dir, backup)
     # A copy of this backup restored at an earlier start may hold work done in it since: it is opened as it
     # is, never written over (the same backup copied over it lost every poll added there without a word).
     earlier = restored.exists() or restored.is_symlink()

@@ -130,6 +130,35 @@ def backups_of_target(target: str | Path, backup_dir: Path) -> list[Path]:
     return [] if path is None else backups_of(path, backup_dir)
 
 
+def restored_copy(data_dir: Path, backup: Path) -> Path:
+    """Where the app puts its copy of `backup` when the store is damaged or gone (app._offer_backup): once, in
+    the data folder, never written over."""
+    return data_dir / f"restored-{backup.name}"
+
+
+def way_back(target: str | Path, data_dir: Path, backup_dir: Path) -> str:
+    """What a damaged SQLite store leaves within reach, in words ("" when nothing): the copy of a backup the app
+    restored (work done since is there), else the newest automatic backup that opens. The command line said only
+    "left untouched", while the app offered the backup and then worked in its copy, out of the verbs' sight."""
+    from warroom.store.db import backup_problem
+
+    backups = backups_of_target(target, backup_dir)
+    restored = next((restored_copy(data_dir, b) for b in backups if restored_copy(data_dir, b).is_file()), None)
+    if restored is not None:
+        return f"the app works in a copy of its backup restored at a start, which holds the work done since: --db {restored}"
+    usable = next((b for b in backups if backup_problem(b) is None), None)
+    if usable is None:
+        return ""
+    try:
+        written = time.strftime("%Y-%m-%d %H:%M", time.localtime(usable.stat().st_mtime))
+    except OSError:
+        written = "at a time that cannot be read"
+    return (
+        f"its newest automatic backup that opens, written {written}, is {usable}: copy it and give the copy with "
+        "--db (the app offers that copy at its start)"
+    )
+
+
 def store_file_gone(target: str | Path) -> Path | None:
     """The SQLite file `target` opens when nothing is there (None: it is there, or the store is a server's)."""
     path = _sqlite_file_of(target)

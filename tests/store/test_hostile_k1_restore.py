@@ -106,3 +106,27 @@ def test_a_copy_that_is_refused_at_open_is_taken_away_and_the_backup_before_it_o
     assert {p.name for p in paths.data_dir.glob("restored-*")} <= {
         f"restored-{older.name}{end}" for end in ("", "-wal", "-shm", "-wal.owner")
     }
+
+
+def test_the_command_line_names_the_way_back_from_a_damaged_store(tmp_path: Path) -> None:
+    """`warroom polls` on a damaged store said only "left untouched": not the backup the app offers, nor, once the
+    app had restored it, the copy it then works in (every poll added since is there, out of every verb's sight).
+    It names the restored copy when there is one, else the newest backup that opens."""
+    from tests.cli._run import run
+    from warroom.app import open_with_recovery
+
+    paths, cid, older, newest = _damaged_store_with_two_backups(tmp_path)
+    newest.write_bytes(b"\x00" * 4096)
+    data = ["--data-dir", str(tmp_path / "state")]
+    code, _out, err = run(*data, "polls")
+    assert code == 3 and str(older) in err and str(newest) not in err and "--db" in err, err
+    opened = open_with_recovery(paths.database, paths, ask=lambda *_: True, tell=lambda *_: None)
+    assert opened is not None
+    with opened.sessions.begin() as s:
+        repo.add_polls(s, cid, [make_poll(9, pollster="Worked in since")])
+    opened.close()
+    code, _out, err = run(*data, "polls")
+    restored = paths.data_dir / f"restored-{older.name}"
+    assert code == 3 and f"--db {restored}" in err, err
+    code, out, err = run("--db", str(restored), "polls", "--contest", TOY.name)
+    assert code == 0 and "Worked in since" in out, err

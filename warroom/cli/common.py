@@ -298,7 +298,8 @@ def open_for_cli(args: argparse.Namespace, *, seed: bool = True, create: bool = 
     table) is refused unless the verb writes (`create`: an import, a new contest): a mistyped path given to a verb
     that only reads (`contests`, `average`, `render`...) made its folders and a new store seeded with the demo races,
     without a word, and showed the demo as if it were the team's (one rule, `bootstrap.open_store(create=False)`)."""
-    from warroom.bootstrap import NoStoreThere, gone_since_opened, open_store
+    from warroom.bootstrap import NoStoreThere, gone_since_opened, open_store, way_back
+    from warroom.store.errors import StoreError
 
     paths = paths_of(args)
     target = args.db or paths.database
@@ -312,6 +313,11 @@ def open_for_cli(args: argparse.Namespace, *, seed: bool = True, create: bool = 
         opened = open_store(target, backup_dir=paths.backup_dir, seed=seed, create=create or not args.db)
     except NoStoreThere as exc:
         raise CliError(f"--db {exc.where}: {exc}") from None
+    except StoreError as exc:
+        hint = way_back(target, paths.data_dir, paths.backup_dir) if exc.kind == "corrupt" else ""
+        if not hint:
+            raise
+        raise StoreError(f"{exc}; {hint}", where=exc.where, kind=exc.kind) from None
     warn = getattr(args, "warn", None)
     if opened.backup_error and callable(warn):  # the window says it too: an import then had no way back, unsaid
         warn(opened.backup_error)
