@@ -497,7 +497,7 @@ class WarRoom:
             if kept:
                 write_unsaved(path, kept, self.store.display_target)
             else:
-                forget_unsaved(path)
+                forget_unsaved(path, self.store.display_target)  # (other stores' kept changes stay)
         except OSError as exc:
             print(f"warroom: the unsaved change could not be kept in {path}: {exc.strerror or exc}", file=sys.stderr)
 

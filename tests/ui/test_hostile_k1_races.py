@@ -71,10 +71,10 @@ def test_the_recovery_file_keeps_the_race_a_change_was_made_in_by_its_creation_t
     write_unsaved(path, [kept], "the store")
     assert read_unsaved(path, "the store") == [kept]
     data = json.loads(path.read_text(encoding="utf-8"))
-    del data["changes"][0]["contest_born"]
+    del data["stores"][0]["changes"][0]["contest_born"]
     path.write_text(json.dumps(data), encoding="utf-8")
     assert read_unsaved(path, "the store") == [dataclasses.replace(kept, contest_born=None)]
-    data["changes"][0]["contest_born"] = "yesterday"
+    data["stores"][0]["changes"][0]["contest_born"] = "yesterday"
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(ValueError, match="change 1: contest_born 'yesterday' is not a date and time"):
         read_unsaved(path, "the store")

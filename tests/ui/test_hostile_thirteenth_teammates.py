@@ -124,7 +124,7 @@ def test_a_second_refused_change_before_retry_does_not_replace_the_first(room, q
             held.release()
     assert _kept(room) == [("add", ["Kept one"]), ("add", ["Kept two"])]
     data = json.loads((paths.data_dir / RECOVERY_FILE_NAME).read_text())
-    assert [[p["pollster"] for p in c["polls"]] for c in data["changes"]] == [["Kept one"], ["Kept two"]]
+    assert [[p["pollster"] for p in c["polls"]] for c in data["stores"][0]["changes"]] == [["Kept one"], ["Kept two"]]
 
 
 def test_a_write_that_fails_during_a_close_by_a_signal_never_puts_up_a_modal_message(room, qtbot, paths) -> None:
@@ -152,7 +152,7 @@ def test_a_write_that_fails_during_a_close_by_a_signal_never_puts_up_a_modal_mes
     assert not room.window.isVisible()
     assert modal == [], f"a close by a signal put up a modal message: {modal}"
     data = json.loads((paths.data_dir / RECOVERY_FILE_NAME).read_text())
-    assert [[p["pollster"] for p in c["polls"]] for c in data["changes"]] == [["On its way"]]
+    assert [[p["pollster"] for p in c["polls"]] for c in data["stores"][0]["changes"]] == [["On its way"]]
 
 
 def test_a_change_left_on_its_way_in_another_race_that_fails_is_kept_for_retry_there(room, qtbot, monkeypatch) -> None:
@@ -539,7 +539,7 @@ def test_a_poll_being_typed_when_sigterm_closes_the_window_is_kept_for_the_next_
         guard.restore()
         store.close()
     data = json.loads((paths.data_dir / RECOVERY_FILE_NAME).read_text())
-    assert [[p["pollster"] for p in c["polls"]] for c in data["changes"]] == [["Half typed"]]
+    assert [[p["pollster"] for p in c["polls"]] for c in data["stores"][0]["changes"]] == [["Half typed"]]
     store = _open(paths)
     again = _room(qtbot, paths, store)
     try:

@@ -1,8 +1,8 @@
 """Changes the store refused, kept in a file of the data folder across a close that could not ask (a signal, a
 session ending), and offered again at the next start.
 
-The file is JSON, owner-only, written all or nothing (paths.write_private_atomic): the store it belongs to (as
-shown, passwords redacted) and every change not saved, oldest first, each with its contest (number, name and
+The file is JSON, owner-only, written all or nothing (paths.write_private_atomic): for each store (as shown,
+passwords redacted) every change not saved there, oldest first, each with its contest (number, name and
 creation time), its action and the polls as typed (the campaign bundle's poll form, store.contests.poll_to_dict and poll_from_dict).
 """
 
@@ -20,62 +20,121 @@ from warroom.paths import read_input_file, write_private_atomic
 from warroom.store.contests import poll_from_dict, poll_to_dict
 
 RECOVERY_FILE_NAME = "unsaved-change.json"
-_VERSION = 2
-"""Version 2 holds a list of changes, oldest first ("changes"); version 1 (one change, its fields at the top) is
-still read."""
+_VERSION = 3
+"""Version 3 keeps each store's changes beside the others' ("stores": a list of {"store", "changes"}): one store per
+file, a session on another store that had a change refused wrote its own over the first store's, and settling it
+deleted them. Version 2 (one store: "store", and its "changes", oldest first) and version 1 (one change, its fields
+at the top) are still read."""
 
 
 def write_unsaved(path: Path, changes: Sequence[UnsavedChange], store: str) -> None:
-    """Keep `changes` (oldest first), made on `store` (its address as shown), in `path`, replacing what was there.
+    """Keep `changes` (oldest first), made on `store` (its address as shown), in `path`, replacing what was kept for
+    that store; what other stores' sessions kept there stays.
 
     Raises:
         OSError: it could not be written (the file as it was).
     """
-    data: dict[str, Any] = {
-        "warroom_unsaved_change": _VERSION,
-        "store": store,
-        "changes": [
-            {
-                "contest_id": change.contest_id,
-                "contest_name": change.contest_name,
-                "contest_born": None if change.contest_born is None else change.contest_born.isoformat(),
-                "action": change.action,
-                "polls": [{**poll_to_dict(p), "id": p.id} for p in change.polls],
-            }
-            for change in changes
-        ],
+    entry = {"store": store, "changes": [_as_dict(change) for change in changes]}
+    _write(path, [*[e for e in _entries(path) if e.get("store") != store], entry])
+
+
+def forget_unsaved(path: Path, store: str | None = None) -> None:
+    """The changes kept for `store` are settled (saved, exported or discarded): they go, and the file with them
+    once no store has any left (`store` None: the whole file goes)."""
+    others = [e for e in _entries(path) if e.get("store") != store] if store is not None else []
+    if others:
+        _write(path, others)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _as_dict(change: UnsavedChange) -> dict[str, Any]:
+    return {
+        "contest_id": change.contest_id,
+        "contest_name": change.contest_name,
+        "contest_born": None if change.contest_born is None else change.contest_born.isoformat(),
+        "action": change.action,
+        "polls": [{**poll_to_dict(p), "id": p.id} for p in change.polls],
     }
+
+
+def _write(path: Path, entries: list[dict[str, Any]]) -> None:
+    data = {"warroom_unsaved_change": _VERSION, "stores": entries}
     write_private_atomic(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n", user_folder=False)
 
 
-def read_unsaved(path: Path, store: str) -> list[UnsavedChange]:
-    """The changes kept in `path` for `store`, oldest first; none when there is no file, or it was made on another
-    store.
+def _entries(path: Path) -> list[dict[str, Any]]:
+    """Every store's entry kept in `path` ({"store", "changes"}, as read: not checked), whatever its version; none
+    when there is no file or it cannot be read as one (then it is replaced, as before)."""
+    try:
+        data = _load(path)
+    except ValueError:
+        return []
+    if data is None:
+        return []
+    if data["warroom_unsaved_change"] == 1:
+        return [{"store": data.get("store"), "changes": [{k: v for k, v in data.items() if k not in _TOP}]}]
+    if data["warroom_unsaved_change"] == 2:
+        return [{"store": data.get("store"), "changes": data.get("changes")}]
+    stores = data.get("stores")
+    return [e for e in stores if isinstance(e, dict)] if isinstance(stores, list) else []
+
+
+_TOP = frozenset({"warroom_unsaved_change", "store"})
+
+
+def _load(path: Path) -> dict[str, Any] | None:
+    """The file's JSON object (None: no file).
 
     Raises:
-        ValueError: the file is there but cannot be read as one (what, and where), so the user can look at it.
+        ValueError: it cannot be read as an unsaved-change file of a version this one knows.
     """
     try:
         # read_input_file, never a plain open: a named pipe there made every start wait for ever for a writer
         text = read_input_file(path).decode("utf-8")
     except FileNotFoundError:
-        return []
+        return None
     except OSError as exc:
         raise ValueError(f"{path}: the unsaved change kept there cannot be read ({exc.strerror or exc})") from None
     except UnicodeDecodeError as exc:
         raise ValueError(f"{path}: the unsaved change kept there cannot be read ({exc})") from None
     try:
-        try:
-            data = json.loads(text)
-        except RecursionError:  # json recurses once per level of [ or {: a traceback that stopped every start
-            raise ValueError("its JSON is nested too deeply to read") from None
-        if not isinstance(data, dict) or data.get("warroom_unsaved_change") not in (1, _VERSION):
-            raise ValueError("not a warroom unsaved-change file of this version")
-        if data.get("store") != store:
-            return []
+        data = json.loads(text)
+    except RecursionError:  # json recurses once per level of [ or {: a traceback that stopped every start
+        raise ValueError(
+            f"{path}: the unsaved change kept there cannot be read (its JSON is nested too deeply to read)"
+        ) from None
+    except ValueError as exc:
+        raise ValueError(f"{path}: the unsaved change kept there cannot be read ({exc})") from None
+    if not isinstance(data, dict) or data.get("warroom_unsaved_change") not in (1, 2, _VERSION):
+        raise ValueError(
+            f"{path}: the unsaved change kept there cannot be read (not a warroom unsaved-change file of this version)"
+        )
+    return data
+
+
+def read_unsaved(path: Path, store: str) -> list[UnsavedChange]:
+    """The changes kept in `path` for `store`, oldest first; none when there is no file, or none kept for that store.
+
+    Raises:
+        ValueError: the file is there but cannot be read as one (what, and where), so the user can look at it.
+    """
+    data = _load(path)
+    if data is None:
+        return []
+    try:
         if data["warroom_unsaved_change"] == 1:
-            return [_change(data, "")]
-        raw_changes = data["changes"]
+            return [_change(data, "")] if data.get("store") == store else []
+        if data["warroom_unsaved_change"] == 2:
+            raw_changes = data["changes"] if data.get("store") == store else None
+        else:
+            if not isinstance(data["stores"], list):
+                raise ValueError("stores must be a list")
+            raw_changes = next(
+                (e["changes"] for e in data["stores"] if isinstance(e, dict) and e.get("store") == store), None
+            )
+        if raw_changes is None:
+            return []
         if not isinstance(raw_changes, list) or not raw_changes:
             raise ValueError("it holds no changes")
         return [_change(raw, f"change {k}: ") for k, raw in enumerate(raw_changes, start=1)]
@@ -116,8 +175,3 @@ def _change(data: Any, where: str) -> UnsavedChange:
     if not polls:
         raise ValueError(f"{where}it holds no polls")
     return UnsavedChange(action, tuple(polls), contest_id, str(data.get("contest_name") or ""), born)
-
-
-def forget_unsaved(path: Path) -> None:
-    """The kept changes are settled (saved, exported or discarded): the file goes."""
-    path.unlink(missing_ok=True)
