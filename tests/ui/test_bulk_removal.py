@@ -278,3 +278,49 @@ def _delete_all_and_undo(room, qtbot, monkeypatch) -> None:  # type: ignore[no-u
     win.undo_stack.undo()
     assert ps.polls == before
     qtbot.waitUntil(lambda ps=ps: ps.pending_writes == 0)
+
+
+def test_a_delete_of_every_row_and_its_undo_are_one_reset_each_with_the_rows_kept_whole(qapp, monkeypatch) -> None:
+    """A select all + Delete removed every row as a run (the model, its sorting layer and the view renumbering them)
+    and its Undo inserted them again: each id looked up among the rows, each poll read and the sort column's keys
+    made again, then a sort (100,000 polls: 0.1-0.3 s of the window's thread, benchmarks/bench_menu_stalls.py).
+    Now the delete is one reset to an empty table and the Undo one reset putting the very rows back, with their
+    texts, sort keys and order: ties stay in the order the sorts before gave them, and the filter still applies."""
+    from warroom.ui import poll_table
+
+    polls = _stored(300)
+    model = PollTableModel()
+    proxy = PollFilterProxy()
+    proxy.setSourceModel(model)
+    model.set_polls(polls)
+    proxy.sort(0)  # by pollster, then by client: equal clients stay in pollster order
+    proxy.sort(1, Qt.SortOrder.DescendingOrder)
+    shown = proxy.poll_ids_at(range(300))
+    texts = [model.texts(r) for r in range(300)]
+    told: list[str] = []
+    model.modelReset.connect(lambda: told.append(f"reset to {model.rowCount()}"))
+    model.rowsRemoved.connect(lambda _p, first, last: told.append(f"removed {first}-{last}"))
+    model.rowsInserted.connect(lambda _p, first, last: told.append(f"inserted {first}-{last}"))
+    by_id = {p.id: p for p in polls}
+    model.apply({}, (), (), shown)  # every poll deleted (in the order shown, as the window gives them)
+    assert told == ["reset to 0"] and proxy.rowCount() == 0
+    made: list[int] = []
+    values, ranks_of = PollTableModel._sort_values, poll_table._ranks_of
+    monkeypatch.setattr(PollTableModel, "_sort_values", lambda s, ps, col: (made.append(col), values(s, ps, col))[1])
+    monkeypatch.setattr(poll_table, "_ranks_of", lambda keys: (made.append(-1), ranks_of(keys))[1])
+    monkeypatch.setattr(PollTableModel, "_row_texts", lambda *_a: (_ for _ in ()).throw(AssertionError("text made")))
+    model.apply(by_id, shown, (), ())  # its undo: the very polls back
+    assert told == ["reset to 0", "reset to 300"]  # (before: 3 runs removed, then 300 rows inserted)
+    assert made == []  # no sort key nor rank made again (before: the client column's keys and ranks)
+    assert proxy.poll_ids_at(range(300)) == shown
+    assert [model.texts(r) for r in range(300)] == texts
+    proxy.setFilterFixedString(polls[7].pollster)
+    assert 0 < proxy.rowCount() < 300
+    assert all(p.pollster == polls[7].pollster for p in proxy.polls_at(range(proxy.rowCount())))  # type: ignore[attr-defined]
+    # anything else in between (here a poll put back alone first) is no put-back: rows as usual
+    proxy.setFilterFixedString("")
+    model.apply({}, (), (), shown)
+    model.apply({shown[0]: by_id[shown[0]]}, [shown[0]], (), ())
+    assert told[-1] == "inserted 0-0"
+    model.apply(by_id, shown[1:], (), ())
+    assert told[-1] == "inserted 1-299" and proxy.rowCount() == 300

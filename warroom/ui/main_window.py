@@ -303,7 +303,9 @@ class PollsPane(QWidget):
                 header.resizeSection(column, wanted)
 
     def _on_model_about_to_reset(self) -> None:
-        self._replaced = True
+        # a delete of every row and the undo putting those very rows back keep the widths (PollTableModel.reset_kind)
+        if not self.model.reset_kind:
+            self._replaced = True
 
     def _on_proxy_reset(self) -> None:
         # The rows were replaced (a contest opened, a reload): measure the widths. The sorting layer also resets
@@ -530,6 +532,10 @@ class MainWindow(QMainWindow):
         self.polls_pane.delete_button.clicked.connect(self.delete_selected)
         self.polls_pane.view.doubleClicked.connect(lambda _i: self.edit_selected())
         self.polls_pane.view.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
+        # a delete of every row is told as a reset (PollTableModel._drop_all), of which the selection says nothing
+        self.polls_pane.proxy.modelReset.connect(
+            lambda: self._on_table_selection_changed() if self.polls_pane.model.reset_kind else None
+        )
         self._on_table_selection_changed()
         self._build_toolbar()
         self._icon_ink: str | None = None
