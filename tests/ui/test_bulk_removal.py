@@ -324,3 +324,56 @@ def test_a_delete_of_every_row_and_its_undo_are_one_reset_each_with_the_rows_kep
     assert told[-1] == "inserted 0-0"
     model.apply(by_id, shown[1:], (), ())
     assert told[-1] == "inserted 1-299" and proxy.rowCount() == 300
+
+
+def test_a_delete_of_every_poll_sets_its_polls_aside_whole_for_its_undo(qtbot, tmp_path: Path, monkeypatch) -> None:
+    """After a select all + Delete the charts looked for each deleted poll's points among every series' points (an
+    isin of 100,000 ids in each of ten series), and its Undo made the service's map of 100,000 polls again, checked
+    them against their old order through a set of every poll's address, and asked the store for 200,000 spare ids,
+    each sifted when the write landed (benchmarks/bench_menu_stalls.py). Now every series is handed no points at
+    once, the map the delete set aside is taken back as it is, and the Undo asks for the usual few spare ids."""
+    for room in room_of(qtbot, tmp_path, TOY, toy_polls(120), ready="averages"):
+        _delete_every_poll_then_undo(room, qtbot, monkeypatch)
+
+
+class _CountedUpdates(dict):  # type: ignore[type-arg]
+    """The service's polls by id, counting update() calls."""
+
+    updates = 0
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        self.updates += 1
+        super().update(*args, **kwargs)
+
+
+def _delete_every_poll_then_undo(room, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from warroom.services import poll_service
+    from warroom.ui import charts as charts_module
+
+    win, ps = room.window, room.poll_service
+    assert win.charts_attached
+    charts = win.charts
+    before = ps.polls
+    held = ps._polls = _CountedUpdates(ps._polls)
+    header = win.polls_pane.view.horizontalHeader()
+    widths = [header.sectionSize(c) for c in range(header.count())]
+    asked: list[int] = []
+    spare = poll_service.repo.spare_poll_ids
+    monkeypatch.setattr(poll_service.repo, "spare_poll_ids", lambda s, n=8: (asked.append(n), spare(s, n))[1])
+    edits: list[int] = []
+    edit = charts_module.PointLayer.edit
+    monkeypatch.setattr(charts_module.PointLayer, "edit", lambda self, *a, **k: (edits.append(1), edit(self, *a, **k)))
+    win.polls_pane.view.selectAll()
+    win.delete_selected()
+    assert ps.polls == [] and edits == []  # (before: one edit of every series, each looking for 120 ids)
+    assert all(len(series.poll_ids) == 0 for series in charts._first.values())
+    assert not win.action_delete.isEnabled()
+    qtbot.waitUntil(lambda ps=ps: ps.pending_writes == 0)
+    win.undo_stack.undo()
+    assert ps._polls is held and held.updates == 0  # the very map, not filled again poll by poll (before: 1)
+    assert ps.polls == before and all(a is b for a, b in zip(ps.polls, before, strict=True))
+    qtbot.waitUntil(lambda ps=ps: ps.pending_writes == 0)
+    assert asked == [8]  # (before: 240, twice the polls put back under their own ids)
+    assert ps.polls == before and dict(ps.polls_view) == {p.id: p for p in before}
+    assert [header.sectionSize(c) for c in range(header.count())] == widths
+    qtbot.waitUntil(lambda: sum(len(series.poll_ids) for series in charts._first.values()) > 0)  # with the average
