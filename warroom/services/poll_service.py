@@ -1804,6 +1804,7 @@ class PollService(QObject):
         if not self._polls:  # every held poll went (a select all + Delete): nothing to look through
             # for the undo of this delete (_put_new)
             self._gone_order = (self._ordered, self._order_keys) if len(polls) == len(self._ordered) else None
+            self._gone_polls = None  # (set by _show when it set the whole map aside: the two always of one delete)
             self._ordered, self._order_keys, self._by_dates = [], [], None
             return
         if self._by_dates is not None:
