@@ -532,10 +532,7 @@ class MainWindow(QMainWindow):
         self.polls_pane.delete_button.clicked.connect(self.delete_selected)
         self.polls_pane.view.doubleClicked.connect(lambda _i: self.edit_selected())
         self.polls_pane.view.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
-        # a delete of every row is told as a reset (PollTableModel._drop_all), of which the selection says nothing
-        self.polls_pane.proxy.modelReset.connect(
-            lambda: self._on_table_selection_changed() if self.polls_pane.model.reset_kind else None
-        )
+        self.polls_pane.proxy.modelReset.connect(self._on_table_reset)
         self._on_table_selection_changed()
         self._build_toolbar()
         self._icon_ink: str | None = None
@@ -2051,6 +2048,13 @@ class MainWindow(QMainWindow):
             "Published polls of this two-round contest. Each notice holds the first-round lists and runoff "
             "matchups asked in one fieldwork; the poll table shows the list and matchup chosen above the charts."
         )
+
+    def _on_table_reset(self) -> None:
+        # A delete of every row, and its undo, are told as resets (PollTableModel.reset_kind), of which the selection
+        # model says nothing: the buttons and the charts' ring follow the selection as a removal would have them.
+        # (A reset for another contest or a reload leaves that to show_contest, as before.)
+        if self.polls_pane.model.reset_kind:
+            self._on_table_selection_changed()
 
     def _on_table_selection_changed(self) -> None:
         pane = self.polls_pane
