@@ -377,3 +377,21 @@ def _delete_every_poll_then_undo(room, qtbot, monkeypatch) -> None:  # type: ign
     assert ps.polls == before and dict(ps.polls_view) == {p.id: p for p in before}
     assert [header.sectionSize(c) for c in range(header.count())] == widths
     qtbot.waitUntil(lambda: sum(len(series.poll_ids) for series in charts._first.values()) > 0)  # with the average
+
+
+def test_the_column_widths_stay_while_every_poll_is_deleted(qtbot, tmp_path: Path) -> None:
+    """A delete of every row is told as a reset (the rows kept for its undo): the table's columns keep their widths
+    through it, as they did through the removal it was, not fitted to their headers alone (a race of fewer polls
+    than the widths are measured over)."""
+    for room in room_of(qtbot, tmp_path, TOY, toy_polls(30), ready="averages"):
+        win = room.window
+        header = win.polls_pane.view.horizontalHeader()
+        widths = [header.sectionSize(c) for c in range(header.count() - 1)]  # (the last stretches)
+        win.polls_pane.view.selectAll()
+        win.delete_selected()
+        assert room.poll_service.polls == []
+        assert [header.sectionSize(c) for c in range(header.count() - 1)] == widths
+        qtbot.waitUntil(lambda ps=room.poll_service: ps.pending_writes == 0)
+        win.undo_stack.undo()
+        assert len(room.poll_service.polls) == 30
+        assert [header.sectionSize(c) for c in range(header.count() - 1)] == widths

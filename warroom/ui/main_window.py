@@ -311,6 +311,8 @@ class PollsPane(QWidget):
         # The rows were replaced (a contest opened, a reload): measure the widths. The sorting layer also resets
         # when many rows are added at once (an import); then the widths stay if they were measured over a full
         # sample already (measuring FIT_ROWS rows of every column took 40-110 ms of the import's landing turn).
+        if self.model.reset_kind == "drop":
+            return  # every row deleted: no row to measure (the widths stay for the undo that puts them back)
         header = self.view.horizontalHeader()
         kept = self._widths_kept.get(self._race_widths() or ()) if self._replaced else None
         if kept is not None and len(kept) == header.count():
