@@ -348,3 +348,24 @@ def test_opening_another_contest_with_a_change_pending_keeps_each_where_it_belon
     _settled(qtbot, service)
     assert [p.pollster for p in service.polls] == ["Other pollster"]
     assert "Pending here" in [p.pollster for p in _stored(store, cid)]
+
+
+def test_a_write_runs_with_the_gil_handed_back_to_the_window_sooner(qtbot) -> None:
+    """A write's Python work on the writer thread (reading back and comparing the 100,000 polls of a select all +
+    Delete or its Undo) ran at Python's default 5 ms GIL switch interval: each call from Qt into Python on the
+    window's thread waited for it, and turns of a few ms of the window's own CPU stretched to 0.5-1.2 s
+    (benchmarks/bench_menu_stalls.py). It runs under the workers' short interval now, restored once it is done."""
+    import sys
+
+    from warroom.services.worker_threads import SWITCH_INTERVAL_S
+
+    before = sys.getswitchinterval()
+    writer = StoreWriter()
+    seen: list[float] = []
+    landed: list[object] = []
+    writer.submit(lambda: seen.append(sys.getswitchinterval()), lambda result, error: landed.append(error))
+    qtbot.waitUntil(lambda: bool(landed))
+    writer.shutdown()
+    assert landed == [None]
+    assert seen == [pytest.approx(min(before, SWITCH_INTERVAL_S))]  # (before: 0.005, the default)
+    assert sys.getswitchinterval() == before

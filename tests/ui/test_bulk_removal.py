@@ -278,3 +278,120 @@ def _delete_all_and_undo(room, qtbot, monkeypatch) -> None:  # type: ignore[no-u
     win.undo_stack.undo()
     assert ps.polls == before
     qtbot.waitUntil(lambda ps=ps: ps.pending_writes == 0)
+
+
+def test_a_delete_of_every_row_and_its_undo_are_one_reset_each_with_the_rows_kept_whole(qapp, monkeypatch) -> None:
+    """A select all + Delete removed every row as a run (the model, its sorting layer and the view renumbering them)
+    and its Undo inserted them again: each id looked up among the rows, each poll read and the sort column's keys
+    made again, then a sort (100,000 polls: 0.1-0.3 s of the window's thread, benchmarks/bench_menu_stalls.py).
+    Now the delete is one reset to an empty table and the Undo one reset putting the very rows back, with their
+    texts, sort keys and order: ties stay in the order the sorts before gave them, and the filter still applies."""
+    from warroom.ui import poll_table
+
+    polls = _stored(300)
+    model = PollTableModel()
+    proxy = PollFilterProxy()
+    proxy.setSourceModel(model)
+    model.set_polls(polls)
+    proxy.sort(0)  # by pollster, then by client: equal clients stay in pollster order
+    proxy.sort(1, Qt.SortOrder.DescendingOrder)
+    shown = proxy.poll_ids_at(range(300))
+    texts = [model.texts(r) for r in range(300)]
+    told: list[str] = []
+    model.modelReset.connect(lambda: told.append(f"reset to {model.rowCount()}"))
+    model.rowsRemoved.connect(lambda _p, first, last: told.append(f"removed {first}-{last}"))
+    model.rowsInserted.connect(lambda _p, first, last: told.append(f"inserted {first}-{last}"))
+    by_id = {p.id: p for p in polls}
+    model.apply({}, (), (), shown)  # every poll deleted (in the order shown, as the window gives them)
+    assert told == ["reset to 0"] and proxy.rowCount() == 0
+    made: list[int] = []
+    values, ranks_of = PollTableModel._sort_values, poll_table._ranks_of
+    monkeypatch.setattr(PollTableModel, "_sort_values", lambda s, ps, col: (made.append(col), values(s, ps, col))[1])
+    monkeypatch.setattr(poll_table, "_ranks_of", lambda keys: (made.append(-1), ranks_of(keys))[1])
+    monkeypatch.setattr(PollTableModel, "_row_texts", lambda *_a: (_ for _ in ()).throw(AssertionError("text made")))
+    model.apply(by_id, shown, (), ())  # its undo: the very polls back
+    assert told == ["reset to 0", "reset to 300"]  # (before: 3 runs removed, then 300 rows inserted)
+    assert made == []  # no sort key nor rank made again (before: the client column's keys and ranks)
+    assert proxy.poll_ids_at(range(300)) == shown
+    assert [model.texts(r) for r in range(300)] == texts
+    proxy.setFilterFixedString(polls[7].pollster)
+    assert 0 < proxy.rowCount() < 300
+    assert all(p.pollster == polls[7].pollster for p in proxy.polls_at(range(proxy.rowCount())))  # type: ignore[attr-defined]
+    # anything else in between (here a poll put back alone first) is no put-back: rows as usual
+    proxy.setFilterFixedString("")
+    model.apply({}, (), (), shown)
+    model.apply({shown[0]: by_id[shown[0]]}, [shown[0]], (), ())
+    assert told[-1] == "inserted 0-0"
+    model.apply(by_id, shown[1:], (), ())
+    assert told[-1] == "inserted 1-299" and proxy.rowCount() == 300
+
+
+def test_a_delete_of_every_poll_sets_its_polls_aside_whole_for_its_undo(qtbot, tmp_path: Path, monkeypatch) -> None:
+    """After a select all + Delete the charts looked for each deleted poll's points among every series' points (an
+    isin of 100,000 ids in each of ten series), and its Undo made the service's map of 100,000 polls again, checked
+    them against their old order through a set of every poll's address, and asked the store for 200,000 spare ids,
+    each sifted when the write landed (benchmarks/bench_menu_stalls.py). Now every series is handed no points at
+    once, the map the delete set aside is taken back as it is, and the Undo asks for the usual few spare ids."""
+    for room in room_of(qtbot, tmp_path, TOY, toy_polls(120), ready="averages"):
+        _delete_every_poll_then_undo(room, qtbot, monkeypatch)
+
+
+class _CountedUpdates(dict):  # type: ignore[type-arg]
+    """The service's polls by id, counting update() calls."""
+
+    updates = 0
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        self.updates += 1
+        super().update(*args, **kwargs)
+
+
+def _delete_every_poll_then_undo(room, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from warroom.services import poll_service
+    from warroom.ui import charts as charts_module
+
+    win, ps = room.window, room.poll_service
+    assert win.charts_attached
+    charts = win.charts
+    before = ps.polls
+    held = ps._polls = _CountedUpdates(ps._polls)
+    header = win.polls_pane.view.horizontalHeader()
+    widths = [header.sectionSize(c) for c in range(header.count())]
+    asked: list[int] = []
+    spare = poll_service.repo.spare_poll_ids
+    monkeypatch.setattr(poll_service.repo, "spare_poll_ids", lambda s, n=8: (asked.append(n), spare(s, n))[1])
+    edits: list[int] = []
+    edit = charts_module.PointLayer.edit
+    monkeypatch.setattr(charts_module.PointLayer, "edit", lambda self, *a, **k: (edits.append(1), edit(self, *a, **k)))
+    win.polls_pane.view.selectAll()
+    win.delete_selected()
+    assert ps.polls == [] and edits == []  # (before: one edit of every series, each looking for 120 ids)
+    assert all(len(series.poll_ids) == 0 for series in charts._first.values())
+    assert not win.action_delete.isEnabled()
+    qtbot.waitUntil(lambda ps=ps: ps.pending_writes == 0)
+    win.undo_stack.undo()
+    assert ps._polls is held and held.updates == 0  # the very map, not filled again poll by poll (before: 1)
+    assert ps.polls == before and all(a is b for a, b in zip(ps.polls, before, strict=True))
+    qtbot.waitUntil(lambda ps=ps: ps.pending_writes == 0)
+    assert asked == [8]  # (before: 240, twice the polls put back under their own ids)
+    assert ps.polls == before and dict(ps.polls_view) == {p.id: p for p in before}
+    assert [header.sectionSize(c) for c in range(header.count())] == widths
+    qtbot.waitUntil(lambda: sum(len(series.poll_ids) for series in charts._first.values()) > 0)  # with the average
+
+
+def test_the_column_widths_stay_while_every_poll_is_deleted(qtbot, tmp_path: Path) -> None:
+    """A delete of every row is told as a reset (the rows kept for its undo): the table's columns keep their widths
+    through it, as they did through the removal it was, not fitted to their headers alone (a race of fewer polls
+    than the widths are measured over)."""
+    for room in room_of(qtbot, tmp_path, TOY, toy_polls(30), ready="averages"):
+        win = room.window
+        header = win.polls_pane.view.horizontalHeader()
+        widths = [header.sectionSize(c) for c in range(header.count() - 1)]  # (the last stretches)
+        win.polls_pane.view.selectAll()
+        win.delete_selected()
+        assert room.poll_service.polls == []
+        assert [header.sectionSize(c) for c in range(header.count() - 1)] == widths
+        qtbot.waitUntil(lambda ps=room.poll_service: ps.pending_writes == 0)
+        win.undo_stack.undo()
+        assert len(room.poll_service.polls) == 30
+        assert [header.sectionSize(c) for c in range(header.count() - 1)] == widths

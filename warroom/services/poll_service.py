@@ -346,6 +346,8 @@ class PollService(QObject):
         # The fieldwork order of every poll the last delete of them all took away (and its keys): an undo of that
         # delete puts those very polls back in it, instead of ordering 100,000 polls again (_put_new)
         self._gone_order: tuple[list[Poll], list[int]] | None = None
+        # ... and the map of them by id it took (the very dict): taken back as it is by that undo (_put_new)
+        self._gone_polls: dict[int, Poll] | None = None
         self._order_keys: list[int] = []
         self._order_version = 0  # moved on by every change to that order (an OrderSnapshot names the one it saw)
         self._by_dates: dict[tuple[date, date], set[int]] | None = None  # see _same_dates
@@ -998,17 +1000,29 @@ class PollService(QObject):
             return poll_id
         return self._w_alias.get(poll_id)
 
-    def _show(self, put: Sequence[Poll], remove: Sequence[int], *, new_ids: Sequence[int] | None = None) -> None:
+    def _show(
+        self,
+        put: Sequence[Poll],
+        remove: Sequence[int],
+        *,
+        new_ids: Sequence[int] | None = None,
+        every: bool = False,
+    ) -> None:
         """Change the polls shown (put: add or replace by id; remove: ids) and announce exactly that change.
         `new_ids`: the ids of `put`, in order, none of them shown (_fresh): taken in at once (_put_new), not poll by
-        poll. Removing every poll shown is one step too (a select all + Delete of 100,000 polls popped each)."""
+        poll. Removing every poll shown is one step too (a select all + Delete of 100,000 polls popped each): the map
+        of them is set aside whole for its undo (`every`: `remove` is every id shown, each once, as the caller has
+        checked already)."""
         added: list[int] = []
         updated: list[int] = []
         removed: list[int] = []
         gone: list[Poll] = []
-        if len(remove) > BULK_UNORDER and len(remove) == len(self._polls) and self._polls.keys() <= set(remove):
-            gone, removed = list(self._polls.values()), list(remove)  # every poll shown, each once
-            self._polls.clear()
+        whole = len(remove) > BULK_UNORDER and (
+            every or (len(remove) == len(self._polls) and self._polls.keys() <= set(remove))
+        )
+        if whole:
+            held, self._polls = self._polls, {}
+            gone, removed = list(held.values()), list(remove)  # every poll shown, each once
         else:
             for pid in remove:
                 poll = self._polls.pop(pid, None)
@@ -1016,6 +1030,8 @@ class PollService(QObject):
                     gone.append(poll)
                     removed.append(pid)
         self._unorder_many(gone)
+        if whole:
+            self._gone_polls = held if self._gone_order is not None else None
         if new_ids is not None and len(new_ids) == len(put) and self._polls.keys().isdisjoint(new_ids):
             added = list(new_ids)
             self._put_new(put, added)
@@ -1257,6 +1273,9 @@ class PollService(QObject):
             keys = [p.id or 0 for p in shown]
         what = f"the {polls[0].pollster} poll" if len(polls) == 1 else f"{len(polls)} polls"
         what = f"undo the delete of {what}" if undo else f"add {what}"
+        # spare ids for the next adds: as many again as new polls came (none here for polls put back under their
+        # own ids: the undo of a delete of 100,000 asked for 200,000, and the landing sifted each of them)
+        spare_wanted = 8 if fresh else max(8, 2 * len(keys))
 
         def write(s: Session) -> tuple[list[Poll], list[int], list[bool], list[int]]:  # writer thread
             refuse_changed_candidates(s, contest, shown)
@@ -1272,7 +1291,7 @@ class PollService(QObject):
             self._w_last.update(by_id)  # type: ignore[arg-type]
             stored = [by_id[i] for i in ids]
             as_written = [p.id == q.id and p == q for p, q in zip(shown, stored, strict=True)]  # (not on the GUI's)
-            return stored, repo.spare_poll_ids(s, max(8, 2 * len(keys))), as_written, ids
+            return stored, repo.spare_poll_ids(s, spare_wanted), as_written, ids
 
         def landed(result: tuple[list[Poll], list[int], list[bool], list[int]]) -> None:
             stored, spare, as_written, stored_ids = result
@@ -1300,10 +1319,11 @@ class PollService(QObject):
 
     def _fresh(self, ids: Sequence[int]) -> bool:
         """None of these ids is shown, nor the stored or provisional id of a poll shown under another (_shown_key
-        of each is itself): checked as sets, not an id at a time."""
+        of each is itself), and none is given twice: checked as sets, not an id at a time."""
         given = set(ids)  # (against a set, each test goes through the smaller side)
         return (
-            self._polls.keys().isdisjoint(given)
+            len(given) == len(ids)
+            and self._polls.keys().isdisjoint(given)
             and self._alias.keys().isdisjoint(given)
             and self._provisional_of.keys().isdisjoint(given)
         )
@@ -1369,9 +1389,12 @@ class PollService(QObject):
             raise StoreError("no contest is open")
         cid = contest.id or 0
         shown, touch = self._polls, self._touch
-        if shown.keys() >= set(poll_ids):  # each shown under the id given (a select all + Delete): no look-up each
+        given = set(poll_ids)
+        every = False
+        if shown.keys() >= given:  # each shown under the id given (a select all + Delete): no look-up each
             keys = list(poll_ids)
-            gone = list(map(shown.__getitem__, keys))
+            every = len(given) == len(keys) == len(shown)  # every poll shown, each once: taken as they are held
+            gone = list(shown.values()) if every else list(map(shown.__getitem__, keys))
             gone_ids: Sequence[int | None] = keys  # (a poll is held under its own id: no poll read for it)
         else:
             keys = [i if i in shown else self._shown_key(i) for i in poll_ids]  # (a method call each)
@@ -1417,7 +1440,7 @@ class PollService(QObject):
         pending = _Pending(
             what, self._epoch, rollback, lambda _none: None, tuple(keys), polls=tuple(gone), action="delete"
         )
-        self._show((), keys)
+        self._show((), keys, every=every)
         self._submit(pending, write, contest)
         return gone
 
@@ -1698,7 +1721,7 @@ class PollService(QObject):
         """
         self._by_dates = None  # rebuilt when first asked for
         self._polls = polls
-        self._gone_order = None
+        self._gone_order = self._gone_polls = None
         self._order_version += 1
         if keys is not None and len(keys) == len(ordered) == len(polls):
             self._ordered, self._order_keys = list(ordered), list(keys)
@@ -1733,23 +1756,30 @@ class PollService(QObject):
     def _put_new(self, polls: Sequence[Poll], ids: list[int]) -> None:
         """Add polls none of which is held (`ids`: theirs, in order) at once: one dict update, their dates' index kept
         up to date (where it is made), and the fieldwork order merged with each poll's key made once; polls that are
-        the very ones the last delete of every poll took away (its undo) go back in the order they had."""
+        the very ones the last delete of every poll took away (its undo) go back as they were held: the map of them
+        by id and their fieldwork order, set aside by that delete (a dict update of 100,000 polls, and a set of
+        their addresses to check them against the order, were 0.1 s of the undo's turn)."""
+        gone, held = self._gone_order, self._gone_polls
+        self._gone_order = self._gone_polls = None
+        if (
+            not self._polls
+            and not self._ordered
+            and gone is not None
+            and held is not None
+            and len(gone[0]) == len(polls) == len(held)
+            # each id given (none twice: _fresh) names the very poll the delete took under it: the same polls
+            and all(map(operator.is_, map(held.get, ids), polls))
+        ):
+            self._polls = held
+            self._ordered, self._order_keys = gone
+            self._order_version += 1
+            return  # (their dates' index went with the delete: made again when first asked for)
         self._polls.update(zip(ids, polls, strict=True))
         by_dates = self._by_dates  # (None after a delete of every poll: made again when first asked for)
         if by_dates is not None:
             for pid, poll in zip(ids, polls, strict=True):
                 by_dates.setdefault((poll.fieldwork_start, poll.fieldwork_end), set()).add(pid)
         self._order_version += 1
-        gone = self._gone_order
-        if (
-            not self._ordered
-            and gone is not None
-            and len(gone[0]) == len(polls) == len(self._polls)  # (no id twice)
-            and set(map(id, gone[0])).issuperset(map(id, polls))  # the very objects: by address, no poll read
-        ):
-            self._ordered, self._order_keys = gone
-            self._gone_order = None
-            return
         self._ordered, self._order_keys = _merge_runs(self._ordered, self._order_keys, polls)
 
     def _adopt_order(self, polls: Sequence[Poll], prepared: PreparedOrder) -> None:
@@ -1772,8 +1802,9 @@ class PollService(QObject):
             return
         self._order_version += 1
         if not self._polls:  # every held poll went (a select all + Delete): nothing to look through
-            if len(polls) == len(self._ordered):
-                self._gone_order = (self._ordered, self._order_keys)  # for the undo of this delete (_put_new)
+            # for the undo of this delete (_put_new)
+            self._gone_order = (self._ordered, self._order_keys) if len(polls) == len(self._ordered) else None
+            self._gone_polls = None  # (set by _show when it set the whole map aside: the two always of one delete)
             self._ordered, self._order_keys, self._by_dates = [], [], None
             return
         if self._by_dates is not None:

@@ -17,6 +17,8 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal, Slot
 
+from warroom.services.worker_threads import gui_first
+
 Done = Callable[[Any, BaseException | None], None]
 """Called on the owner's thread with a job's result (None if it raised) and what it raised (None if nothing)."""
 
@@ -74,7 +76,12 @@ class StoreWriter(QObject):
         def run() -> None:
             self._thread_id = threading.get_ident()
             try:
-                result, error = job(), None
+                # Python's lock handed back to the window sooner while a write's Python work runs (reading back
+                # and comparing 100,000 polls for a select all + Delete or its Undo): at the default switch
+                # interval every call from Qt into Python waited up to 5 ms for it, and the window's turns, a few
+                # ms of its own CPU, stretched to 0.5-1.2 s (benchmarks/bench_menu_stalls.py)
+                with gui_first():
+                    result, error = job(), None
             except BaseException as exc:  # handed back to the GUI thread, which reports it
                 result, error = None, exc
             self._finished.emit(done, result, error)

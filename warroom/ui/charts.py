@@ -2215,13 +2215,16 @@ class ChartPanel(QWidget):
         if self._campaign is not None or self._matchup is not None:
             return  # a two-round contest's charts show its poll questions: they follow show_data as they are
         updated = tuple(getattr(change, "updated", ()))
+        self._poll_map = polls_by_id  # (the poll service may hand over another map: the one a delete set aside)
         if len(updated) + len(getattr(change, "added", ())) > BULK_POINTS:
             return  # an import: its points come with its average (show_data), in one vectorised pass
+        if not polls_by_id and not updated and not getattr(change, "added", ()):
+            self._drop_every_point()
+            return
         new = [polls_by_id[i] for i in (*getattr(change, "added", ()), *updated) if i in polls_by_id]
         self._hold_paint()  # painted with their average, which follows (show_data), or at HOLD_PAINT_MS
         self._range_tokens = {}  # new points: each chart's value range is fitted again
         drop = np.asarray([*updated, *getattr(change, "removed", ())], dtype=np.int64)
-        self._poll_map = polls_by_id
         # The latest fieldwork end, kept in an array by poll id: found again in one vectorised step, where
         # walking every poll took 10-300 ms at 100,000 polls when the latest one changed.
         ends = self._end_by_id
@@ -2272,6 +2275,22 @@ class ChartPanel(QWidget):
             self.show_final_weeks()  # the new poll moved the window on
         elif self.range_mode == "all":
             self.fit()
+        self._refresh_selection()
+
+    def _drop_every_point(self) -> None:
+        """Every poll deleted (a select all + Delete): each series' points handed over as none, in one step, not
+        looked for by id among the points (an isin of 100,000 ids in each of the ten series: 40-80 ms of the
+        delete's turn). The lines and bands stay until the average of nothing lands (show_data), as for any delete,
+        and so does the range they are shown over: show_data fits it (fitted here too, it measured every line's
+        bounds for a view about to change again: 40-90 ms)."""
+        self._hold_paint()
+        self._range_tokens = {}
+        self._end_by_id.fill(-1)
+        self._latest = None
+        nothing = np.empty(0)
+        for series in (*self._first.values(), self._lead1, self._lead2_observed, self._lead2_implied):
+            if series is not None:  # (none there already: nothing handed over)
+                series.set_points_x(nothing, nothing, nothing, np.empty(0, dtype=np.int8), np.empty(0, dtype=np.int64))
         self._refresh_selection()
 
     def _polls(self) -> Mapping[int, Poll]:

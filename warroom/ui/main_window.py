@@ -304,12 +304,16 @@ class PollsPane(QWidget):
                 header.resizeSection(column, wanted)
 
     def _on_model_about_to_reset(self) -> None:
-        self._replaced = True
+        # a delete of every row and the undo putting those very rows back keep the widths (PollTableModel.reset_kind)
+        if not self.model.reset_kind:
+            self._replaced = True
 
     def _on_proxy_reset(self) -> None:
         # The rows were replaced (a contest opened, a reload): measure the widths. The sorting layer also resets
         # when many rows are added at once (an import); then the widths stay if they were measured over a full
         # sample already (measuring FIT_ROWS rows of every column took 40-110 ms of the import's landing turn).
+        if self.model.reset_kind == "drop":
+            return  # every row deleted: no row to measure (the widths stay for the undo that puts them back)
         header = self.view.horizontalHeader()
         kept = self._widths_kept.get(self._race_widths() or ()) if self._replaced else None
         if kept is not None and len(kept) == header.count():
@@ -531,6 +535,7 @@ class MainWindow(QMainWindow):
         self.polls_pane.delete_button.clicked.connect(self.delete_selected)
         self.polls_pane.view.doubleClicked.connect(lambda _i: self.edit_selected())
         self.polls_pane.view.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
+        self.polls_pane.proxy.modelReset.connect(self._on_table_reset)
         self._on_table_selection_changed()
         self._build_toolbar()
         self._icon_ink: str | None = None
@@ -2065,6 +2070,13 @@ class MainWindow(QMainWindow):
             "Published polls of this two-round contest. Each notice holds the first-round lists and runoff "
             "matchups asked in one fieldwork; the poll table shows the list and matchup chosen above the charts."
         )
+
+    def _on_table_reset(self) -> None:
+        # A delete of every row, and its undo, are told as resets (PollTableModel.reset_kind), of which the selection
+        # model says nothing: the buttons and the charts' ring follow the selection as a removal would have them.
+        # (A reset for another contest or a reload leaves that to show_contest, as before.)
+        if self.polls_pane.model.reset_kind:
+            self._on_table_selection_changed()
 
     def _on_table_selection_changed(self) -> None:
         pane = self.polls_pane

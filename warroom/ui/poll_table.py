@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import operator
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -116,6 +117,13 @@ class PollTableModel(QAbstractTableModel):
         self._pages: tuple[str, ...] = ("#ffffff",)  # the view's row colours, which a leader's colour must read on
         self._inks: dict[str, QColor] = {}  # a candidate's colour made readable on them (core.colour.readable)
         self._notice_at: list[int] | None = None
+        # The rows a delete of every row took, kept whole (with their texts, sort keys and ids) for its Undo, which
+        # puts the very polls back: _drop_all, _put_back. Dropped by any other change of the rows or columns.
+        self._gone: _GoneRows | None = None
+        self.reset_kind = ""
+        """While a reset is told: "drop" (every row deleted), "restore" (the very rows a drop took, put back), ""
+        (any other: rows replaced). The sorting layer keeps its order through a drop and its restore, and the
+        window keeps its column widths."""
 
     # --- public ---------------------------------------------------------------------------------------------
 
@@ -154,6 +162,7 @@ class PollTableModel(QAbstractTableModel):
         """The front-runner pair shown in the runoff column."""
         if self._pair != (a, b):
             self._pair = (a, b)
+            self._gone = None  # (its runoff texts and keys are the old pair's)
             self._texts = [None] * self._nrows  # the runoff cell of every row changes
             self._keys.pop(self._runoff, None)
             self._ranks.clear()
@@ -189,6 +198,7 @@ class PollTableModel(QAbstractTableModel):
         rows = tuple(rows)
         if rows is self._notices:  # the same choice again (the rows of each choice are kept, the very tuple)
             return
+        self._gone = None
         at = self._notice_rows()
         if rows and len(at) == len(rows):
             first = runoff = False  # whether any row's first-round or runoff figures are others
@@ -232,7 +242,16 @@ class PollTableModel(QAbstractTableModel):
     def apply(
         self, polls_by_id: Mapping[int, Poll], added: Sequence[int], updated: Sequence[int], removed: Sequence[int]
     ) -> None:
-        """Incremental update: insert, change and remove rows without resetting (selection survives)."""
+        """Incremental update: insert, change and remove rows without resetting (selection survives). Two
+        changes are a reset instead, where nothing is selected after them either way: a delete of every row (it
+        keeps the rows whole, _drop_all) and the undo of it putting back those very polls (_put_back)."""
+        if removed and not added and not updated and self._drops_every_row(polls_by_id, removed):
+            self._drop_all()
+            return
+        gone, self._gone = self._gone, None
+        if gone is not None and not removed and not updated and self._puts_back(gone, polls_by_id, added):
+            self._put_back(gone)
+            return
         # Removed rows go in runs of neighbours, each told to the views once: row by row, every view and the
         # sort/filter proxy renumbered all the rows after each one (undoing a 1,000-poll import froze the window
         # for seconds at 10,000 polls, deleting 10,000 selected polls for minutes: benchmarks/bench_menu_stalls.py).
@@ -274,6 +293,47 @@ class PollTableModel(QAbstractTableModel):
             if len(new_ids) and self._top_id is not None:
                 self._top_id = max(self._top_id, int(new_ids.max()))
             self.endInsertRows()
+
+    def _drops_every_row(self, polls_by_id: Mapping[int, Poll], removed: Sequence[int]) -> bool:
+        """Whether a removal leaves no row: every stored poll went (no poll notices are shown)."""
+        return bool(self._nrows) and not polls_by_id and not self._notices and len(removed) >= self._nrows
+
+    def _drop_all(self) -> None:
+        """Every row deleted (a select all + Delete), told as one reset to an empty table: removing 100,000 rows as
+        a run had the table, its sorting layer and the view renumber them (60-100 ms of the delete's turn). The
+        rows are kept whole for the undo that puts them back (_put_back)."""
+        gone = _GoneRows(self._polls, self._texts, self._keys, self._ranks, self._id_rows, self._top_id)
+        self.reset_kind = "drop"
+        try:
+            self.beginResetModel()
+            self._replace_polls([])
+            self._gone = gone
+            self.endResetModel()
+        finally:
+            self.reset_kind = ""
+
+    @staticmethod
+    def _puts_back(gone: _GoneRows, polls_by_id: Mapping[int, Poll], added: Sequence[int]) -> bool:
+        """Whether an add into the empty table puts back exactly the polls the last drop took: as many, each the
+        very object held under its id (compared by identity, in C: no poll read)."""
+        polls = gone.polls
+        return len(added) == len(polls) == len(polls_by_id) and all(
+            map(operator.is_, map(polls_by_id.get, map(_POLL_ID, polls)), polls)
+        )
+
+    def _put_back(self, gone: _GoneRows) -> None:
+        """The rows a drop took, back as they were, with their texts, sort keys and ids, in one reset: their undo
+        looked up every id among the rows, read every poll and made the sort column's keys again (the undo of a
+        delete of 100,000 polls: 0.1-0.3 s of the window's thread)."""
+        self.reset_kind = "restore"
+        try:
+            self.beginResetModel()
+            self._polls, self._texts, self._keys, self._ranks = gone.polls, gone.texts, gone.keys, gone.ranks
+            self._nrows = len(gone.polls)
+            self._id_rows, self._top_id, self._notice_at = gone.ids, gone.top_id, None
+            self.endResetModel()
+        finally:
+            self.reset_kind = ""
 
     def _not_held(self, poll_ids: list[int], polls_by_id: Mapping[int, Poll]) -> tuple[list[Poll], np.ndarray]:
         """The polls of `poll_ids` that are not rows yet, and their ids. Many are looked up in one pass over the rows'
@@ -435,6 +495,7 @@ class PollTableModel(QAbstractTableModel):
     # --- private --------------------------------------------------------------------------------------------
 
     def _replace_polls(self, polls: list[Poll]) -> None:
+        self._gone = None
         self._polls = polls
         self._nrows = len(polls)
         self._texts = [None] * len(polls)
@@ -562,6 +623,21 @@ _NO_DAY = date.min.toordinal()  # the sort key of a poll with no publication dat
 _NO_LEAD = float("-inf")  # the runoff column's sort key of a poll with no head-to-head figures
 
 
+_POLL_ID = operator.attrgetter("id")
+
+
+@dataclass(frozen=True)
+class _GoneRows:
+    """A PollTableModel's rows as a delete of every row left them (see PollTableModel._drop_all)."""
+
+    polls: list[Poll]
+    texts: list[tuple[str, ...] | None]
+    keys: dict[int, list[Any]]
+    ranks: dict[int, np.ndarray]
+    ids: np.ndarray | None
+    top_id: int | None
+
+
 def _ranks_of(keys: list[Any]) -> np.ndarray:
     """Sort keys as numbers in the same order: numbers as they are, texts (or anything else) by their rank among
     the distinct keys, ordered by Python's own comparison."""
@@ -619,6 +695,9 @@ class _PollOrder(QAbstractProxyModel):
         self._all: list[int] = []  # every model row, in the current sort order (filtered out or not)
         self._rows: list[int] = []  # our row -> model row: the rows of _all that pass the filter
         self._at: dict[int, int] | None = None  # model row -> our row, rebuilt when needed
+        # What a drop of every row left (PollTableModel.reset_kind): the order of the rows and their search texts,
+        # with the sort they were in, taken back when the very rows are restored (no sort, no search text made)
+        self._kept: tuple[list[int], list[str | None], int, Qt.SortOrder] | None = None
         self._ncols = model.columnCount()
         super().setSourceModel(model)
         self._connections = [
@@ -821,10 +900,28 @@ class _PollOrder(QAbstractProxyModel):
         self.layoutChanged.emit()
 
     def _on_about_to_reset(self) -> None:
+        if self._model.reset_kind == "drop":
+            self._kept = (self._all, self._haystacks, self._column, self._order)
         self.beginResetModel()
 
     def _on_reset(self) -> None:
-        self._reset_rows()
+        kind, kept = self._model.reset_kind, self._kept
+        if kind != "drop":
+            self._kept = None
+        if (
+            kind == "restore"
+            and kept is not None
+            and kept[2:] == (self._column, self._order)
+            and len(kept[0]) == len(kept[1]) == self._model.rowCount()
+        ):
+            # the very rows a drop took, in the model's order they had: their order and search texts as they were
+            # (a stable sort again would also lose the order ties had from the sorts before)
+            self._ncols = self._model.columnCount()
+            self._all, self._haystacks, self._warm_at = kept[0], kept[1], 0
+            self._rows = self._shown_of(self._all)
+            self._at = None
+        else:
+            self._reset_rows()
         self.endResetModel()
 
     def _on_rows_about_to_be_removed(self, parent: ModelIndex, first: int, last: int) -> None:
@@ -849,6 +946,7 @@ class _PollOrder(QAbstractProxyModel):
         self._at = None
 
     def _on_rows_inserted(self, parent: ModelIndex, first: int, last: int) -> None:
+        self._kept = None
         count = last - first + 1
         if count > BULK_INSERT:
             self._insert_bulk(first, last)
