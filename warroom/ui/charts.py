@@ -620,6 +620,56 @@ class DataPicture(pg.GraphicsObject):
             self.painting = False
 
 
+def _y_span(x: np.ndarray, y: np.ndarray, x_range: Sequence[float]) -> tuple[float, float] | None:
+    """The lowest and highest finite y whose x lies in `x_range` (ends included), as pyqtgraph's dataBounds with an
+    orthogonal range finds them; None: none."""
+    if len(x) == 0:
+        return None
+    inside = y[(x >= x_range[0]) & (x <= x_range[1])]
+    if len(inside) == 0:
+        return None
+    with np.errstate(invalid="ignore"):
+        lo, hi = float(np.nanmin(inside)) if not np.isnan(inside).all() else math.nan, float(np.nanmax(inside))
+    if math.isinf(lo) or math.isinf(hi):
+        inside = inside[np.isfinite(inside)]
+        if len(inside) == 0:
+            return None
+        lo, hi = float(inside.min()), float(inside.max())
+    return (lo, hi) if math.isfinite(lo) and math.isfinite(hi) else None
+
+
+def _item_y_bounds(vb: pg.ViewBox, item: Any, x_range: Sequence[float]) -> tuple[float, float, float] | None:
+    """One item's part in a value axis fitted to the visible dates, as pyqtgraph's ViewBox.childrenBounds takes it
+    (its y bounds in the view and its padding in pixels; None: it has none): for the few items of a chart that are
+    not a series' band, line or points."""
+    data_bounds = getattr(item, "dataBounds", None)
+    if data_bounds is None:
+        if item.flags() & QGraphicsItem.GraphicsItemFlag.ItemHasNoContents:
+            return None
+        rect = vb.mapFromItemToView(item, item.boundingRect()).boundingRect()
+        return rect.top(), rect.bottom(), 0.0
+    xr = data_bounds(0, frac=1.0, orthoRange=None)
+    yr = data_bounds(1, frac=1.0, orthoRange=x_range)
+    pad = item.pixelPadding() if hasattr(item, "pixelPadding") else 0
+    use_x = not (
+        xr is None or (xr[0] is None and xr[1] is None) or not math.isfinite(xr[0]) or not math.isfinite(xr[1])
+    )
+    use_y = not (
+        yr is None or (yr[0] is None and yr[1] is None) or not math.isfinite(yr[0]) or not math.isfinite(yr[1])
+    )
+    if not (use_x or use_y):
+        return None
+    xr, yr = (xr if use_x else (0, 0)), (yr if use_y else (0, 0))
+    rect = vb.mapFromItemToView(item, QRectF(xr[0], yr[0], xr[1] - xr[0], yr[1] - yr[0])).boundingRect()
+    if use_x != use_y:  # one axis only: a rotated item's bounds are swapped or dropped, as pyqtgraph does
+        angle = round(item.transformAngle())
+        if angle in (90, 270):
+            use_y = use_x
+        elif angle not in (0, 180):
+            return None
+    return (rect.top(), rect.bottom(), float(pad)) if use_y else None
+
+
 class ValueRange(pg.GraphicsObject):
     """A two-round chart's value extent over every matchup and list (core.two_round_view.ValueExtent), as the one
     thing its autorange fits: it paints nothing, and its bounds in the window shown are the extent's there. The
@@ -1550,6 +1600,29 @@ class _Series:
             if item.scene() is not None:
                 item.scene().removeItem(item)
 
+    def value_bounds(
+        self, x_range: Sequence[float]
+    ) -> Iterator[tuple[QGraphicsItem, tuple[float, float, float] | None]]:
+        """Each of the series' band, line and points with its y bounds over the dates in `x_range` and its padding in
+        pixels, as pyqtgraph's fit would ask them of the items, measured on the arrays they were handed: the band's
+        polygon (its rectangle, kept by Qt), the line's points, and the points the layer hands its scatter item
+        for the view as it is, even while it holds them (PointLayer.hold): the fit is final before they are
+        handed over."""
+        rect = self.band.boundingRect()  # (an empty band's is at 0: pyqtgraph counts it there too)
+        yield self.band, (rect.top(), rect.bottom(), 0.0)
+        line = self.line
+        span = None
+        if line.xData is not None and line.yData is not None:
+            span = _y_span(line.xData, line.yData, x_range)
+        yield line, (None if span is None else (*span, float(line.pixelPadding())))
+        layer, item = self.layer, self.points
+        i0, i1, stride = layer._window()
+        span = _y_span(layer._x[i0:i1:stride], layer._y[i0:i1:stride], x_range) if i1 > i0 else None
+        if span is not None:
+            spot = item._maxSpotWidth * 0.7072
+            span = (span[0] - spot, span[1] + spot)
+        yield item, (None if span is None else (*span, float(item.pixelPadding())))
+
     def x_bounds(self) -> tuple[float, float] | None:
         """The first and last x of the line and the points (None: neither has any)."""
         ends = [(float(a[0]), float(a[-1])) for a in (self.x, self.layer.get_data()[0]) if len(a)]
@@ -1982,6 +2055,9 @@ class ChartPanel(QWidget):
         self._end_labels: dict[str, pg.TextItem] = {}
         self._end_values: dict[str, tuple[float, float]] = {}
         self._end_texts: dict[str, str] = {}  # the text each end label was given
+        # what each end label's text was fitted to (its name, figure, room, font and anchor): placed again with the
+        # same (a value axis fitted after the dates moved), it is not measured again (_fit_end_text)
+        self._end_fitted: dict[str, tuple[object, ...]] = {}
         self._end_wanted: dict[str, tuple[str, str]] = {}  # each end label's whole name ("" on a lead) and figure
         # a two-round contest's question points as arrays, by the id of the points object (kept with it)
         self._points_kept: dict[tuple[int, float], tuple[tuple[object, ...], _PointArrays]] = {}
@@ -1996,9 +2072,10 @@ class ChartPanel(QWidget):
         self.range_mode = "final"  # "final" (the last weeks), "all" (whole campaign) or "user" (panned/zoomed)
         self._final_window: tuple[float, float] | None = None  # the window show_final_weeks last applied
         self._applying_range = False
-        for plot in self.plots.values():
+        for key, plot in self.plots.items():
             vb = plot.getViewBox()
             vb.setAutoVisible(y=True)  # the value axis fits what is in the window, not the whole campaign
+            vb.childrenBounds = partial(self._children_bounds, key, vb, vb.childrenBounds)  # type: ignore[method-assign]
             vb.sigRangeChangedManually.connect(self._on_range_changed_manually)
         self.plots["first"].getViewBox().sigRangeChanged.connect(self._place_end_labels)
         # a new width is new room right of the lines' ends (and a new height new room between the labels)
@@ -2073,6 +2150,7 @@ class ChartPanel(QWidget):
         self._end_labels = {}
         self._end_values = {}
         self._end_texts = {}
+        self._end_fitted = {}
         self._end_wanted = {}
         self._points_kept = {}
         self._first = {}
@@ -2776,6 +2854,53 @@ class ChartPanel(QWidget):
         self._place_pending_labels()
         for vb in settled:
             vb._autoRangeNeedsUpdate = False
+
+    def _children_bounds(
+        self,
+        key: str,
+        vb: pg.ViewBox,
+        items_bounds: Callable[..., list[Any]],
+        frac: Sequence[float] | None = None,
+        orthoRange: Sequence[Sequence[float] | None] = (None, None),
+        items: Sequence[QGraphicsItem] | None = None,
+    ) -> list[Any]:
+        """pyqtgraph's ViewBox.childrenBounds for a value axis fitted to the visible dates (the dates' own autorange
+        off), measured on the arrays the chart holds: each series' band, line and points (value_bounds) in a few
+        numpy steps, not asked of each item (its dataBounds both ways, a rectangle mapped to the view: most of a
+        fit's Python work, several fits in the turn a big contest's average lands). The items are counted as
+        pyqtgraph counts them (visible, in the scene, in the view's list of what it fits), padded as it pads them
+        (by the pixel size of the span found), so the range is pyqtgraph's own (tests/ui/test_value_fit.py);
+        any other ask goes to pyqtgraph."""
+        x_range = orthoRange[1] if len(orthoRange) > 1 else None
+        if (
+            items is not None
+            or x_range is None
+            or orthoRange[0] is not None
+            or vb.state["autoRange"][0] is not False
+            or (frac is not None and tuple(frac) != (1.0, 1.0))
+        ):
+            return items_bounds(frac=frac, orthoRange=orthoRange, items=items)
+        measured: dict[int, tuple[float, float, float] | None] = {}
+        for series in self._series_of(key):
+            for item, bounds in series.value_bounds(x_range):
+                measured[id(item)] = bounds
+        scene = vb.scene()
+        spans = []
+        for item in vb.addedItems:
+            if not item.isVisible() or item.scene() is not scene:
+                continue
+            bounds = measured[id(item)] if id(item) in measured else _item_y_bounds(vb, item, x_range)
+            if bounds is not None:
+                spans.append(bounds)
+        if not spans:
+            return [None, None]
+        lo, hi = min(b[0] for b in spans), max(b[1] for b in spans)
+        height = vb.height()
+        if height > 0:
+            px = (hi - lo) / height
+            lo = min([lo, *(b[0] - b[2] * px for b in spans if b[2])])
+            hi = max([hi, *(b[1] + b[2] * px for b in spans if b[2])])
+        return [None, [lo, hi]]
 
     def set_value_extents(self, extents: Mapping[str, ValueExtent] | None) -> None:
         """A two-round contest's value extents over every matchup and list, by chart (core campaign_extents; None:
@@ -3571,9 +3696,14 @@ class ChartPanel(QWidget):
         else:
             # an emoji no installed font has is named, never an empty box; a name too long for any chart's edge
             # (86 letters) elided in its middle first
-            name = drawable(elide_middle(whole))
-            fm = QFontMetricsF(label.textItem.font())
+            font = label.textItem.font()
             room = self._end_room(key, label)
+            fitted = (whole, figure, room, font.key(), label.anchor.x())
+            if room is not None and self._end_fitted.get(key) == fitted and self._end_texts.get(key) is not None:
+                return  # fitted to this room already: the same text (a landing places the labels two or three times)
+            self._end_fitted[key] = fitted
+            name = drawable(elide_middle(whole))
+            fm = QFontMetricsF(font)
             if room is not None:  # else not laid out yet: placed (and fitted) again once it is
                 # the text's room: the label starts its anchor's share of its own width right of the line's end
                 # and its document adds a margin on each side
