@@ -134,3 +134,27 @@ def test_end_labels_placed_again_at_the_same_room_are_not_measured_again(qtbot, 
     panel.grab()
     qtbot.wait(20)
     assert measured
+
+
+def test_a_landing_whose_points_are_handed_over_later_fits_its_value_axes_to_them_at_once(qtbot, monkeypatch) -> None:
+    """A big landing's points reach the series over later turns (show_data holds them): the value axes are fitted in
+    the landing's own turn to the points as they will be handed over, so the axes do not move again as each series
+    gets them (they moved up to five more times a landing at 100,000 polls)."""
+    from warroom.ui import charts
+
+    monkeypatch.setattr(charts, "RELEASE_BUDGET_S", 0.0)  # every series' points left for later turns
+    polls = _stored(3000)
+    panel = _shown(qtbot, polls[:2000])
+    panel.fit()  # the whole campaign: the new polls move the dates and every value range
+    panel.settle_points()
+    qtbot.wait(200)  # (the keys and heights laid out: a fit is padded by the chart's height in pixels)
+    panel.grab()
+    heights = {key: plot.getViewBox().height() for key, plot in panel.plots.items()}
+    panel.show_data(polls, compute_averages(polls, TOY))
+    assert panel._unreleased  # (the points are still to be handed over)
+    first = {key: list(plot.getViewBox().viewRange()[1]) for key, plot in panel.plots.items()}
+    qtbot.waitUntil(lambda: not panel._unreleased, timeout=5000)
+    panel.grab()
+    assert {key: plot.getViewBox().height() for key, plot in panel.plots.items()} == heights
+    for key, plot in panel.plots.items():
+        assert plot.getViewBox().viewRange()[1] == pytest.approx(first[key], rel=1e-12), key

@@ -1423,17 +1423,40 @@ class PointLayer:
         re-slices every few steps, not at each), every stride-th point, the stride fixed by the visible range
         (at most MAX_VISIBLE on screen) and the start a multiple of it (the same points stay on screen as the
         view pans)."""
+        window, self._covered, self._on_screen = self._window_for_view()
+        return window
+
+    def _window_for_view(self) -> tuple[tuple[int, int, int], tuple[float, float, int], int]:
+        """_window's slice for the view as it is, the x-range and stride it covers and about how many of its points
+        are on screen, with nothing kept (what a value fit asks of a layer that holds new points)."""
         n = len(self._x)
         if n <= self.MAX_VISIBLE:
-            self._covered, self._on_screen = (-math.inf, math.inf, 1), n
-            return (0, n, 1)
+            return (0, n, 1), (-math.inf, math.inf, 1), n
         lo, hi = self._vb.viewRange()[0]
         margin = self.OVERSCAN * (hi - lo)
         v0, v1, i0, i1 = np.searchsorted(self._x, [lo, hi, lo - margin, hi + margin])
         stride = self._stride(int(v1) - int(v0))
-        self._covered, self._on_screen = (lo - margin, hi + margin, stride), (int(v1) - int(v0) + 2) // stride
+        on_screen = (int(v1) - int(v0) + 2) // stride
         i0 = max(0, int(i0) - 1) // stride * stride
-        return (i0, min(n, int(i1) + 1), stride)
+        return (i0, min(n, int(i1) + 1), stride), (lo - margin, hi + margin, stride), on_screen
+
+    def pending_padding(self, on_screen: int, window: tuple[int, int, int]) -> float:
+        """The pixel padding pyqtgraph will give the scatter item's points once the held ones are handed over
+        (ScatterPlotItem.pixelPadding: its atlas' widest marker picture, which they may widen), at least its
+        present one: the pictures for the window's points, and for every point's size when the layer is cold
+        (its pictures are drawn before the points are handed over: ChartPanel._warm_before_release)."""
+        item = self.item
+        atlas = item.fragmentAtlas
+        pen_px = max(math.ceil(item.opts["pen"].widthF()), 1)
+        dpr = float(atlas._dpr) or 1.0
+        i0, i1, stride = window
+        sizes = [float(item.opts["size"])]
+        if self._size is not None and on_screen <= self.DETAIL_LIMIT and i1 > i0:
+            sizes = [float(np.max(self._size[i0:i1:stride]))]
+        if self._size is not None and len(self._size) and self.cold():
+            sizes.append(float(np.max(self._size)))
+        widest = max(math.ceil(dpr * (size + pen_px)) / dpr for size in sizes)
+        return max(float(item.pixelPadding()), float(max(atlas.maxWidth, widest)) * 0.7072)
 
     def _refresh(self) -> None:
         if self._held:
@@ -1616,12 +1639,17 @@ class _Series:
             span = _y_span(line.xData, line.yData, x_range)
         yield line, (None if span is None else (*span, float(line.pixelPadding())))
         layer, item = self.layer, self.points
-        i0, i1, stride = layer._window()
-        span = _y_span(layer._x[i0:i1:stride], layer._y[i0:i1:stride], x_range) if i1 > i0 else None
+        if layer.stale:  # held with new points (or a new view): those it will hand over
+            (i0, i1, stride), _covered, on_screen = layer._window_for_view()
+            xs, ys = layer._x[i0:i1:stride], layer._y[i0:i1:stride]
+            pad = layer.pending_padding(on_screen, (i0, i1, stride))
+        else:  # the points the item holds, as pyqtgraph reads them
+            xs, ys, pad = item.data["x"], item.data["y"], float(item.pixelPadding())
+        span = _y_span(xs, ys, x_range)
         if span is not None:
             spot = item._maxSpotWidth * 0.7072
             span = (span[0] - spot, span[1] + spot)
-        yield item, (None if span is None else (*span, float(item.pixelPadding())))
+        yield item, (None if span is None else (*span, pad))
 
     def x_bounds(self) -> tuple[float, float] | None:
         """The first and last x of the line and the points (None: neither has any)."""
