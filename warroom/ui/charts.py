@@ -621,6 +621,56 @@ class DataPicture(pg.GraphicsObject):
             self.painting = False
 
 
+def _y_span(x: np.ndarray, y: np.ndarray, x_range: Sequence[float]) -> tuple[float, float] | None:
+    """The lowest and highest finite y whose x lies in `x_range` (ends included), as pyqtgraph's dataBounds with an
+    orthogonal range finds them; None: none."""
+    if len(x) == 0:
+        return None
+    inside = y[(x >= x_range[0]) & (x <= x_range[1])]
+    if len(inside) == 0:
+        return None
+    with np.errstate(invalid="ignore"):
+        lo, hi = float(np.nanmin(inside)) if not np.isnan(inside).all() else math.nan, float(np.nanmax(inside))
+    if math.isinf(lo) or math.isinf(hi):
+        inside = inside[np.isfinite(inside)]
+        if len(inside) == 0:
+            return None
+        lo, hi = float(inside.min()), float(inside.max())
+    return (lo, hi) if math.isfinite(lo) and math.isfinite(hi) else None
+
+
+def _item_y_bounds(vb: pg.ViewBox, item: Any, x_range: Sequence[float]) -> tuple[float, float, float] | None:
+    """One item's part in a value axis fitted to the visible dates, as pyqtgraph's ViewBox.childrenBounds takes it
+    (its y bounds in the view and its padding in pixels; None: it has none): for the few items of a chart that are
+    not a series' band, line or points."""
+    data_bounds = getattr(item, "dataBounds", None)
+    if data_bounds is None:
+        if item.flags() & QGraphicsItem.GraphicsItemFlag.ItemHasNoContents:
+            return None
+        rect = vb.mapFromItemToView(item, item.boundingRect()).boundingRect()
+        return rect.top(), rect.bottom(), 0.0
+    xr = data_bounds(0, frac=1.0, orthoRange=None)
+    yr = data_bounds(1, frac=1.0, orthoRange=x_range)
+    pad = item.pixelPadding() if hasattr(item, "pixelPadding") else 0
+    use_x = not (
+        xr is None or (xr[0] is None and xr[1] is None) or not math.isfinite(xr[0]) or not math.isfinite(xr[1])
+    )
+    use_y = not (
+        yr is None or (yr[0] is None and yr[1] is None) or not math.isfinite(yr[0]) or not math.isfinite(yr[1])
+    )
+    if not (use_x or use_y):
+        return None
+    xr, yr = (xr if use_x else (0, 0)), (yr if use_y else (0, 0))
+    rect = vb.mapFromItemToView(item, QRectF(xr[0], yr[0], xr[1] - xr[0], yr[1] - yr[0])).boundingRect()
+    if use_x != use_y:  # one axis only: a rotated item's bounds are swapped or dropped, as pyqtgraph does
+        angle = round(item.transformAngle())
+        if angle in (90, 270):
+            use_y = use_x
+        elif angle not in (0, 180):
+            return None
+    return (rect.top(), rect.bottom(), float(pad)) if use_y else None
+
+
 class ValueRange(pg.GraphicsObject):
     """A two-round chart's value extent over every matchup and list (core.two_round_view.ValueExtent), as the one
     thing its autorange fits: it paints nothing, and its bounds in the window shown are the extent's there. The
@@ -1374,17 +1424,40 @@ class PointLayer:
         re-slices every few steps, not at each), every stride-th point, the stride fixed by the visible range
         (at most MAX_VISIBLE on screen) and the start a multiple of it (the same points stay on screen as the
         view pans)."""
+        window, self._covered, self._on_screen = self._window_for_view()
+        return window
+
+    def _window_for_view(self) -> tuple[tuple[int, int, int], tuple[float, float, int], int]:
+        """_window's slice for the view as it is, the x-range and stride it covers and about how many of its points
+        are on screen, with nothing kept (what a value fit asks of a layer that holds new points)."""
         n = len(self._x)
         if n <= self.MAX_VISIBLE:
-            self._covered, self._on_screen = (-math.inf, math.inf, 1), n
-            return (0, n, 1)
+            return (0, n, 1), (-math.inf, math.inf, 1), n
         lo, hi = self._vb.viewRange()[0]
         margin = self.OVERSCAN * (hi - lo)
         v0, v1, i0, i1 = np.searchsorted(self._x, [lo, hi, lo - margin, hi + margin])
         stride = self._stride(int(v1) - int(v0))
-        self._covered, self._on_screen = (lo - margin, hi + margin, stride), (int(v1) - int(v0) + 2) // stride
+        on_screen = (int(v1) - int(v0) + 2) // stride
         i0 = max(0, int(i0) - 1) // stride * stride
-        return (i0, min(n, int(i1) + 1), stride)
+        return (i0, min(n, int(i1) + 1), stride), (lo - margin, hi + margin, stride), on_screen
+
+    def pending_padding(self, on_screen: int, window: tuple[int, int, int]) -> float:
+        """The pixel padding pyqtgraph will give the scatter item's points once the held ones are handed over
+        (ScatterPlotItem.pixelPadding: its atlas' widest marker picture, which they may widen), at least its
+        present one: the pictures for the window's points, and for every point's size when the layer is cold
+        (its pictures are drawn before the points are handed over: ChartPanel._warm_before_release)."""
+        item = self.item
+        atlas = item.fragmentAtlas
+        pen_px = max(math.ceil(item.opts["pen"].widthF()), 1)
+        dpr = float(atlas._dpr) or 1.0
+        i0, i1, stride = window
+        sizes = [float(item.opts["size"])]
+        if self._size is not None and on_screen <= self.DETAIL_LIMIT and i1 > i0:
+            sizes = [float(np.max(self._size[i0:i1:stride]))]
+        if self._size is not None and len(self._size) and self.cold():
+            sizes.append(float(np.max(self._size)))
+        widest = max(math.ceil(dpr * (size + pen_px)) / dpr for size in sizes)
+        return max(float(item.pixelPadding()), float(max(atlas.maxWidth, widest)) * 0.7072)
 
     def _refresh(self) -> None:
         if self._held:
@@ -1550,6 +1623,34 @@ class _Series:
         for item in (self.band, self.forecast, self.points, self.line):
             if item.scene() is not None:
                 item.scene().removeItem(item)
+
+    def value_bounds(
+        self, x_range: Sequence[float]
+    ) -> Iterator[tuple[QGraphicsItem, tuple[float, float, float] | None]]:
+        """Each of the series' band, line and points with its y bounds over the dates in `x_range` and its padding in
+        pixels, as pyqtgraph's fit would ask them of the items, measured on the arrays they were handed: the band's
+        polygon (its rectangle, kept by Qt), the line's points, and the points the layer hands its scatter item
+        for the view as it is, even while it holds them (PointLayer.hold): the fit is final before they are
+        handed over."""
+        rect = self.band.boundingRect()  # (an empty band's is at 0: pyqtgraph counts it there too)
+        yield self.band, (rect.top(), rect.bottom(), 0.0)
+        line = self.line
+        span = None
+        if line.xData is not None and line.yData is not None:
+            span = _y_span(line.xData, line.yData, x_range)
+        yield line, (None if span is None else (*span, float(line.pixelPadding())))
+        layer, item = self.layer, self.points
+        if layer.stale:  # held with new points (or a new view): those it will hand over
+            (i0, i1, stride), _covered, on_screen = layer._window_for_view()
+            xs, ys = layer._x[i0:i1:stride], layer._y[i0:i1:stride]
+            pad = layer.pending_padding(on_screen, (i0, i1, stride))
+        else:  # the points the item holds, as pyqtgraph reads them
+            xs, ys, pad = item.data["x"], item.data["y"], float(item.pixelPadding())
+        span = _y_span(xs, ys, x_range)
+        if span is not None:
+            spot = item._maxSpotWidth * 0.7072
+            span = (span[0] - spot, span[1] + spot)
+        yield item, (None if span is None else (*span, pad))
 
     def x_bounds(self) -> tuple[float, float] | None:
         """The first and last x of the line and the points (None: neither has any)."""
@@ -1983,6 +2084,9 @@ class ChartPanel(QWidget):
         self._end_labels: dict[str, pg.TextItem] = {}
         self._end_values: dict[str, tuple[float, float]] = {}
         self._end_texts: dict[str, str] = {}  # the text each end label was given
+        # what each end label's text was fitted to (its name, figure, room, font and anchor): placed again with the
+        # same (a value axis fitted after the dates moved), it is not measured again (_fit_end_text)
+        self._end_fitted: dict[str, tuple[object, ...]] = {}
         self._end_wanted: dict[str, tuple[str, str]] = {}  # each end label's whole name ("" on a lead) and figure
         # a two-round contest's question points as arrays, by the id of the points object (kept with it)
         self._points_kept: dict[tuple[int, float], tuple[tuple[object, ...], _PointArrays]] = {}
@@ -1997,9 +2101,10 @@ class ChartPanel(QWidget):
         self.range_mode = "final"  # "final" (the last weeks), "all" (whole campaign) or "user" (panned/zoomed)
         self._final_window: tuple[float, float] | None = None  # the window show_final_weeks last applied
         self._applying_range = False
-        for plot in self.plots.values():
+        for key, plot in self.plots.items():
             vb = plot.getViewBox()
             vb.setAutoVisible(y=True)  # the value axis fits what is in the window, not the whole campaign
+            vb.childrenBounds = partial(self._children_bounds, key, vb, vb.childrenBounds)  # type: ignore[method-assign]
             vb.sigRangeChangedManually.connect(self._on_range_changed_manually)
         self.plots["first"].getViewBox().sigRangeChanged.connect(self._place_end_labels)
         # a new width is new room right of the lines' ends (and a new height new room between the labels)
@@ -2074,6 +2179,7 @@ class ChartPanel(QWidget):
         self._end_labels = {}
         self._end_values = {}
         self._end_texts = {}
+        self._end_fitted = {}
         self._end_wanted = {}
         self._points_kept = {}
         self._first = {}
@@ -2796,6 +2902,53 @@ class ChartPanel(QWidget):
         self._place_pending_labels()
         for vb in settled:
             vb._autoRangeNeedsUpdate = False
+
+    def _children_bounds(
+        self,
+        key: str,
+        vb: pg.ViewBox,
+        items_bounds: Callable[..., list[Any]],
+        frac: Sequence[float] | None = None,
+        orthoRange: Sequence[Sequence[float] | None] = (None, None),
+        items: Sequence[QGraphicsItem] | None = None,
+    ) -> list[Any]:
+        """pyqtgraph's ViewBox.childrenBounds for a value axis fitted to the visible dates (the dates' own autorange
+        off), measured on the arrays the chart holds: each series' band, line and points (value_bounds) in a few
+        numpy steps, not asked of each item (its dataBounds both ways, a rectangle mapped to the view: most of a
+        fit's Python work, several fits in the turn a big contest's average lands). The items are counted as
+        pyqtgraph counts them (visible, in the scene, in the view's list of what it fits), padded as it pads them
+        (by the pixel size of the span found), so the range is pyqtgraph's own (tests/ui/test_value_fit.py);
+        any other ask goes to pyqtgraph."""
+        x_range = orthoRange[1] if len(orthoRange) > 1 else None
+        if (
+            items is not None
+            or x_range is None
+            or orthoRange[0] is not None
+            or vb.state["autoRange"][0] is not False
+            or (frac is not None and tuple(frac) != (1.0, 1.0))
+        ):
+            return items_bounds(frac=frac, orthoRange=orthoRange, items=items)
+        measured: dict[int, tuple[float, float, float] | None] = {}
+        for series in self._series_of(key):
+            for item, bounds in series.value_bounds(x_range):
+                measured[id(item)] = bounds
+        scene = vb.scene()
+        spans = []
+        for item in vb.addedItems:
+            if not item.isVisible() or item.scene() is not scene:
+                continue
+            bounds = measured[id(item)] if id(item) in measured else _item_y_bounds(vb, item, x_range)
+            if bounds is not None:
+                spans.append(bounds)
+        if not spans:
+            return [None, None]
+        lo, hi = min(b[0] for b in spans), max(b[1] for b in spans)
+        height = vb.height()
+        if height > 0:
+            px = (hi - lo) / height
+            lo = min([lo, *(b[0] - b[2] * px for b in spans if b[2])])
+            hi = max([hi, *(b[1] + b[2] * px for b in spans if b[2])])
+        return [None, [lo, hi]]
 
     def set_value_extents(self, extents: Mapping[str, ValueExtent] | None) -> None:
         """A two-round contest's value extents over every matchup and list, by chart (core campaign_extents; None:
@@ -3591,9 +3744,14 @@ class ChartPanel(QWidget):
         else:
             # an emoji no installed font has is named, never an empty box; a name too long for any chart's edge
             # (86 letters) elided in its middle first
-            name = drawable(elide_middle(whole))
-            fm = QFontMetricsF(label.textItem.font())
+            font = label.textItem.font()
             room = self._end_room(key, label)
+            fitted = (whole, figure, room, font.key(), label.anchor.x())
+            if room is not None and self._end_fitted.get(key) == fitted and self._end_texts.get(key) is not None:
+                return  # fitted to this room already: the same text (a landing places the labels two or three times)
+            self._end_fitted[key] = fitted
+            name = drawable(elide_middle(whole))
+            fm = QFontMetricsF(font)
             if room is not None:  # else not laid out yet: placed (and fitted) again once it is
                 # the text's room: the label starts its anchor's share of its own width right of the line's end
                 # and its document adds a margin on each side

@@ -303,6 +303,13 @@ class ScenarioPanel(QWidget):
         self._split_widgets: dict[str, TransferInput] = {}
         # Under a transfer row: what a tie would take from that candidate's voters (core.pipeline's words)
         self._split_notes: dict[str, RichDataLabel] = {}
+        # Each transfer row's title (its candidate and first-round share), what the rows were built for (the names in
+        # them: _rows_key) and their two groups in order (major, minor: _transfer_groups), so that a new baseline
+        # with the same rows only reorders them and writes their shares again (_reuse_transfer_rows)
+        self._split_titles: dict[str, RichDataLabel] = {}
+        self._split_built: tuple[object, ...] | None = None
+        self._split_groups: tuple[list[str], list[str]] = ([], [])
+        self._minor_layout: QVBoxLayout | None = None
         self.title_label = RichDataLabel()  # its data escaped (as_html) and a long name elided
         self.title_label.setObjectName("scenario_title")
         self.title_label.setWordWrap(True)
@@ -619,7 +626,7 @@ class ScenarioPanel(QWidget):
             literal_tip(f"Peeled-away voters who now back {_name(c, b)} in the first round")
         )
         eliminated = baseline.eliminated  # (the baseline's order: the assumption lines' and Compare's)
-        if list(self._split_widgets) != eliminated or not self.transfers_layout.count():  # (or says none)
+        if not self._reuse_transfer_rows(baseline, eliminated):
             self._rebuild_transfer_sliders(baseline, eliminated)
 
     def show_nothing(self, reason: str) -> None:
@@ -910,16 +917,78 @@ class ScenarioPanel(QWidget):
                 old.deleteLater()
         self._split_widgets = {}
         self._split_notes = {}
+        self._split_titles = {}
+        self._split_built = None
+        self._split_groups = ([], [])
+        self._minor_layout = None
 
-    def _rebuild_transfer_sliders(self, base: Baseline, eliminated: list[str]) -> None:
-        self._clear_transfer_rows()
+    @staticmethod
+    def _transfer_groups(base: Baseline, eliminated: list[str]) -> tuple[list[str], list[str]]:
+        """The transfer rows in two groups, in the baseline's order: minor candidates (under MINOR_SHARE of the
+        first round) go under an expander, so a race with many candidates shows the transfers that matter first."""
         share = base.normalised
-        # Minor candidates (under MINOR_SHARE of the first round) go under an expander, so a race with many
-        # candidates shows the transfers that matter first.
         major = [k for k in eliminated if share.get(k, 0.0) >= MINOR_SHARE]
         minor = [k for k in eliminated if share.get(k, 0.0) < MINOR_SHARE]
         if len(minor) < 2:
-            major, minor = eliminated, []
+            major, minor = list(eliminated), []
+        return major, minor
+
+    def _rows_key(self, base: Baseline) -> tuple[object, ...]:
+        """What the transfer rows' own widgets name: the finalists and each candidate by name."""
+        c = _Roll(self._contest, base.names)
+        return (base.a, base.b, _name(c, base.a), _name(c, base.b), *sorted((k, _name(c, k)) for k in base.eliminated))
+
+    def _reuse_transfer_rows(self, base: Baseline, eliminated: list[str]) -> bool:
+        """Keep the transfer rows for a new baseline of the same rows (the same candidates, named alike, in the same
+        two groups): put them in its order and write its first-round shares in their titles (a baseline's shares
+        change with every poll, and two minor candidates on a par swap places). False: they are built again.
+
+        Building them again was five rows of sliders, spin boxes and labels made and the old ones deleted, ~20 ms of
+        the turn in which a big contest's new case lands (benchmarks/bench_menu_stalls.py --profile); and rows
+        kept for the same candidates in the same order showed the shares of the baseline they were made for."""
+        if self._split_built != self._rows_key(base) or not self.transfers_layout.count():
+            return False
+        if not eliminated:  # (two candidates: the line that says so stays)
+            return not self._split_widgets
+        if set(self._split_widgets) != set(eliminated):
+            return False
+        major, minor = self._transfer_groups(base, eliminated)
+        old_major, old_minor = self._split_groups
+        if set(major) != set(old_major) or set(minor) != set(old_minor):
+            return False
+        for layout, codes, old in ((self.transfers_layout, major, old_major), (self._minor_layout, minor, old_minor)):
+            if layout is None or codes == old:
+                continue
+            rows: list[tuple[QWidget, QWidget, QWidget]] = [
+                (self._split_titles[k], self._split_widgets[k], self._split_notes[k]) for k in codes
+            ]
+            for row in rows:
+                for widget in row:
+                    layout.removeWidget(widget)
+            for i, row in enumerate(rows):
+                for j, widget in enumerate(row):
+                    layout.insertWidget(3 * i + j, widget)
+        self._split_widgets = {k: self._split_widgets[k] for k in eliminated}
+        self._split_groups = (major, minor)
+        c = _Roll(self._contest, base.names)
+        for code in eliminated:
+            self._title_row(self._split_titles[code], c, code, base.normalised.get(code, 0))
+        if minor:
+            self._title_minor(base, minor)
+        return True
+
+    @staticmethod
+    def _title_row(title: RichDataLabel, c: _Roll, code: str, share: float) -> None:
+        title.set_rich(lambda h: f"<b>{h(_name(c, code))}</b> ({share:.1f} % first round)")
+
+    def _title_minor(self, base: Baseline, minor: list[str]) -> None:
+        total = sum(base.normalised.get(k, 0.0) for k in minor)
+        self.minor_toggle.setText(f"Minor candidates ({len(minor)}, {total:.1f} % together)")
+
+    def _rebuild_transfer_sliders(self, base: Baseline, eliminated: list[str]) -> None:
+        self._clear_transfer_rows()
+        major, minor = self._transfer_groups(base, eliminated)
+        self._split_built, self._split_groups = self._rows_key(base), (major, minor)
         if not eliminated:  # two candidates: said, not an empty frame
             none = QLabel(NO_TRANSFERS + ".")
             none.setObjectName("no_transfers")
@@ -933,13 +1002,13 @@ class ScenarioPanel(QWidget):
             self.minor_toggle.setCheckable(True)
             self.minor_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
             self.minor_toggle.setArrowType(Qt.ArrowType.RightArrow)
-            total = sum(share.get(k, 0.0) for k in minor)
-            self.minor_toggle.setText(f"Minor candidates ({len(minor)}, {total:.1f} % together)")
+            self._title_minor(base, minor)
             self.minor_toggle.setToolTip("Show the transfer inputs of the candidates under 3 % of the first round")
             box = QWidget()
             box.setObjectName("minor_transfers")
             inner = QVBoxLayout(box)
             inner.setContentsMargins(12, 0, 0, 0)
+            self._minor_layout = inner
             for code in minor:
                 self._add_transfer_row(inner, base, code)
             box.hide()
@@ -955,9 +1024,9 @@ class ScenarioPanel(QWidget):
     def _add_transfer_row(self, layout: QVBoxLayout, base: Baseline, code: str) -> None:
         c = _Roll(self._contest, base.names)
         title = RichDataLabel()
-        share = base.normalised.get(code, 0)
-        title.set_rich(lambda h: f"<b>{h(_name(c, code))}</b> ({share:.1f} % first round)")
+        self._title_row(title, c, code, base.normalised.get(code, 0))
         layout.addWidget(title)
+        self._split_titles[code] = title
         widget = TransferInput(f"split_{code}", _name(c, base.a), _name(c, base.b), _name(c, code))
         widget.split_changed.connect(partial(self._on_split_changed, code))
         layout.addWidget(widget)
