@@ -36,6 +36,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView, QWidget
 
 from warroom.core.colour import readable
+from warroom.core.csvformat import escape_cell, figure_text
 from warroom.core.types import Contest, Poll, bidi_isolated, controls_escaped
 from warroom.ui.glyphs import drawable
 from warroom.ui.qt_utils import NAME_IN_TITLE, elide_middle, literal_tip
@@ -349,6 +350,30 @@ class PollTableModel(QAbstractTableModel):
         if cells is None:
             cells = self._texts[row] = self._row_texts(self._polls[row])
         return cells
+
+    def copied_header(self, column: int) -> str:
+        """A column's name as Edit > Copy polls writes it: the candidate's whole name (the header elides a long one
+        in its middle and names a symbol no font draws, which the paste could no longer match to the candidate)."""
+        if self._contest is None or column < len(self.FIXED):
+            return str(self.headerData(column, Qt.Orientation.Horizontal))
+        if column == self._runoff:
+            return "Runoff" if not self._pair else "Runoff " + "–".join(self._short(code) for code in self._pair)
+        return self._short(self._cands[column - len(self.FIXED)])
+
+    def copied_cells(self, poll: Poll, shown: Sequence[str]) -> tuple[str, ...]:
+        """A row's cells as Edit > Copy polls writes them: the stored text and every figure exact, formulas escaped
+        (the cells shown name a symbol no font draws, "[cjk unified ideograph-6c11]", and round a share to six
+        digits; a pollster "=HYPERLINK(...)" went to the spreadsheet as a formula). A paste reads them back.
+        `shown`: the row's cells as drawn (its dates, sample and runoff lead are copied as they read)."""
+        first = poll.first_round
+        cells = (
+            poll.pollster,
+            poll.client,
+            *shown[2 : len(self.FIXED)],
+            *("" if (v := first.get(code)) is None else figure_text(v) for code in self._cands),
+            shown[self._runoff],
+        )
+        return tuple(escape_cell(cell) for cell in cells)
 
     def sort_keys(self, column: int) -> list[Any]:
         """The raw value of every row in a column (what SORT_ROLE answers): made once, then kept up to date."""
