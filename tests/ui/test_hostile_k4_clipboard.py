@@ -14,6 +14,7 @@ def test_copied_polls_paste_back_as_stored_and_never_as_formulas(qtbot, tmp_path
     six digits (45.123456 copied as 45.1235) and a pollster or client starting with = + - @ as it is, which a
     spreadsheet runs as a formula. The clipboard now holds the stored text and exact figures, a formula-like cell
     escaped as an export escapes it; the window's paste reads the rows back as they were stored."""
+    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
     from warroom.core.paste import split_table
@@ -50,3 +51,22 @@ def test_copied_polls_paste_back_as_stored_and_never_as_formulas(qtbot, tmp_path
                 stored.published,
                 stored.first_round,
             )
+        # the rows shown, in the order shown: sorted by sample (largest first), filtered, a selection
+        pane = room.window.polls_pane
+        pane.view.sortByColumn(4, Qt.SortOrder.DescendingOrder)
+        room.window.action_copy.trigger()
+        assert [line.split("\t")[4] for line in QApplication.clipboard().text().splitlines()[1:]] == [
+            "2,000",
+            "1,234",
+            "800",
+            "—",
+        ]
+        pane.view.selectRow(1)
+        room.window.action_copy.trigger()
+        assert QApplication.clipboard().text().splitlines()[1].startswith("Zoé Ærø 民調\tLe Monde\t")
+        pane.view.clearSelection()
+        pane.proxy.setFilterFixedString("acme")
+        room.window.action_copy.trigger()
+        assert [line.split("\t")[:2] for line in QApplication.clipboard().text().splitlines()[1:]] == [
+            ["Acme", "'@Ipsos"]
+        ]

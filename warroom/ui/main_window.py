@@ -81,7 +81,7 @@ from warroom.ui.dock_layout import (
 )
 from warroom.ui.glyphs import drawable
 from warroom.ui.poll_dialog import PollDialog
-from warroom.ui.poll_table import BULK_INSERT, POLL_ROLE, PollFilterProxy, PollTableModel, PollTableView
+from warroom.ui.poll_table import BULK_INSERT, PollFilterProxy, PollTableModel, PollTableView
 from warroom.ui.qt_utils import DataStatusBar, as_html, ask_plain, follow_run, plain_label, title_text, work_progress
 
 # Layout from 1280x720 up: the charts keep at least this much, the docks give way first (and scroll).
@@ -348,16 +348,11 @@ class PollsPane(QWidget):
         the order shown, for a spreadsheet or an e-mail. Returns how many rows were copied."""
         proxy = self.proxy
         picked = sorted(index.row() for index in self.view.selectionModel().selectedRows())
-        rows = picked or list(range(proxy.rowCount()))
+        rows = picked or range(proxy.rowCount())
         columns = [c for c in range(proxy.columnCount()) if not self.view.isColumnHidden(c)]
         # The stored texts and exact figures, formulas escaped (PollTableModel.copied_cells), not the cells as drawn
-        model = self.model
-        lines = ["\t".join(model.copied_header(c) for c in columns)]
-        for row in rows:
-            shown = [str(proxy.data(proxy.index(row, c)) or "") for c in range(proxy.columnCount())]
-            poll = proxy.data(proxy.index(row, 0), POLL_ROLE)
-            assert isinstance(poll, Poll)  # every row of the table is a poll (a two-round notice too)
-            cells = model.copied_cells(poll, shown)
+        lines = ["\t".join(self.model.copied_header(c) for c in columns)]
+        for cells in proxy.copied_at(rows):
             lines.append("\t".join(cells[c] for c in columns))
         QApplication.clipboard().setText("\n".join(lines) + "\n")
         return len(rows)

@@ -1121,6 +1121,27 @@ class PollFilterProxy(QSortFilterProxyModel):
             return [self.data(self.index(row, 0), POLL_ROLE) for row in rows]
         return model.polls_at(order.model_rows(rows))
 
+    def copied_at(self, rows: Sequence[int]) -> list[tuple[str, ...]]:
+        """PollTableModel.copied_cells of each of these rows, in their order (Edit > Copy polls): over a
+        PollTableModel straight from its rows and their kept texts, not through a data() call per cell."""
+        order, model = self._order, self._polls
+        if model is None:
+            return []
+        if order is None or self._own_filter:
+            columns = range(self.columnCount())
+            return [
+                model.copied_cells(
+                    self.data(self.index(row, 0), POLL_ROLE),  # type: ignore[arg-type]
+                    [str(self.data(self.index(row, c)) or "") for c in columns],
+                )
+                for row in rows
+            ]
+        model_rows = order.model_rows(rows)
+        return [
+            model.copied_cells(poll, model.texts(r))
+            for poll, r in zip(model.polls_at(model_rows), model_rows, strict=True)
+        ]
+
     def poll_ids_at(self, rows: Sequence[int]) -> list[int] | None:
         """The ids of polls_at(rows), in the same order, from the PollTableModel's array of its rows' ids (no poll
         read); None where that cannot say (over another model, a filter of Qt's own, poll notices shown)."""
