@@ -25,7 +25,9 @@ def test_copied_polls_paste_back_as_stored_and_never_as_formulas(qtbot, tmp_path
         make_poll(1, pollster="Zoé Ærø 民調", client="Le Monde", n=1234, a=45.123456, b=40.0, c=14.876544),
         make_poll(5, pollster='=HYPERLINK("http://x")', client="+44 Co", n=800),
         make_poll(9, pollster="Acme", client="@Ipsos", n=None),
-        make_poll(13, pollster='Beta, Inc. "Q"', n=2000, published=date(2024, 3, 20)),
+        make_poll(
+            13, pollster='Beta, Inc. "Q"', n=2000, published=date(2024, 3, 20), second_round={"ann": 53, "bob": 47}
+        ),
     ]
     for room in room_of(qtbot, tmp_path, TOY, polls):
         room.window.action_copy.trigger()
@@ -33,7 +35,7 @@ def test_copied_polls_paste_back_as_stored_and_never_as_formulas(qtbot, tmp_path
         assert "[cjk" not in text and "民調" in text and "45.123456\t" in text
         rows = split_table(text)
         assert {row[0] for row in rows[1:]} >= {'\'=HYPERLINK("http://x")'}  # a spreadsheet shows it, never runs it
-        assert not any(cell[:1] in "=+-@" for row in rows for cell in row if cell not in ("", "—"))
+        assert not any(cell[:1] in "=+-@" for row in rows for cell in row[:2] if cell)  # pollster, client
         dialog = PasteDialog(rows, room.poll_service.contest, room.import_worker)
         qtbot.addWidget(dialog)
         read = parse_poll_text(dialog.csv_text(), TOY)
@@ -61,6 +63,8 @@ def test_copied_polls_paste_back_as_stored_and_never_as_formulas(qtbot, tmp_path
             "800",
             "—",
         ]
+        leads = {line.split("\t")[-1] for line in QApplication.clipboard().text().splitlines()[1:]}
+        assert leads == {"", "+6"}, leads  # the runoff lead, a figure a spreadsheet reads as one (never "'+6")
         pane.view.selectRow(1)
         room.window.action_copy.trigger()
         assert QApplication.clipboard().text().splitlines()[1].startswith("Zoé Ærø 民調\tLe Monde\t")

@@ -366,14 +366,15 @@ class PollTableModel(QAbstractTableModel):
         digits; a pollster "=HYPERLINK(...)" went to the spreadsheet as a formula). A paste reads them back.
         `shown`: the row's cells as drawn (its dates, sample and runoff lead are copied as they read)."""
         first = poll.first_round
-        cells = (
-            poll.pollster,
-            poll.client,
+        # Only the typed text is escaped: the app's own dates and figures are never formulas, and a lead of "+6"
+        # stays the number a spreadsheet reads (escaped, it was the text "'+6")
+        return (
+            escape_cell(poll.pollster),
+            escape_cell(poll.client),
             *shown[2 : len(self.FIXED)],
             *("" if (v := first.get(code)) is None else figure_text(v) for code in self._cands),
             shown[self._runoff],
         )
-        return tuple(escape_cell(cell) for cell in cells)
 
     def sort_keys(self, column: int) -> list[Any]:
         """The raw value of every row in a column (what SORT_ROLE answers): made once, then kept up to date."""
