@@ -489,13 +489,17 @@ def parse_polls_csv(
     return result
 
 
-def _fmt(value: float) -> str:
-    """The shortest plain decimal that reads back as exactly `value` ("45", "45.5", "0.00001").
+def figure_text(value: float) -> str:
+    """The shortest plain decimal that reads back as exactly `value` ("45", "45.5", "0.00001"): how a figure is
+    written wherever it leaves the app as text (a CSV export, the window's copied rows).
 
     "%g" kept six significant digits (45.123456789 was exported as 45.1235) and wrote exponents ("1e-05")
     that a spreadsheet or this parser might misread.
     """
     return _fmt_repr(repr(float(value)))
+
+
+_fmt = figure_text
 
 
 @lru_cache(maxsize=4096)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QMenu, QMessageBox, QProgressD
 
 from warroom.core.types import Contest, OfficialResult
 from warroom.ui.contest_dialog import ContestDialog
+from warroom.ui.dock_layout import PICKER_MAX_WIDTH, PICKER_MIN_LETTERS
 from warroom.ui.glyphs import drawable
 from warroom.ui.main_window import MainWindow
 from warroom.ui.qt_utils import ask_plain, signals_blocked, work_progress
@@ -71,9 +72,6 @@ class PriorChoice(Protocol):
     def forget_contest(self, contest_id: int) -> None: ...
 
 
-PICKER_MAX_WIDTH = 380  # px: the contest picker's widest (a 1280-wide window keeps its toolbar whole)
-
-
 class ContestActions(QObject):
     """New, edit, delete and pick contests.
 
@@ -97,7 +95,7 @@ class ContestActions(QObject):
         self.picker.setToolTip("The contest on screen: switch to another race in this store")
         # As wide as the longest race's name (the demos' "(demo)" mark was cut to "(den"), up to a limit past
         # which a very long name is elided rather than pushing the toolbar's buttons off a laptop screen.
-        self.picker.setMinimumContentsLength(18)
+        self.picker.setMinimumContentsLength(PICKER_MIN_LETTERS)
         self.picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.picker.setMaximumWidth(PICKER_MAX_WIDTH)
         self.picker.currentIndexChanged.connect(self._on_picker_changed)

@@ -11,6 +11,8 @@ MIN_POLLS_HEIGHT = 110
 SCENARIO_SHARE = 0.38  # of the window's width, until the user drags the separator
 POLLS_SHARE = 0.24  # of the window's height
 MAX_SHARE = 0.5  # a saved layout from before the panel scrolled (a 980-px dock) is not taken whole
+PICKER_MAX_WIDTH = 380  # px: the toolbar's race picker's widest (a 1280-wide window keeps its toolbar whole)
+PICKER_MIN_LETTERS = 18  # the picker's least width, in letters (the demos' "(demo)" mark was cut to "(den")
 
 
 def dock_sizes(width: int, height: int, scenario_share: float, polls_share: float) -> tuple[int, int]:

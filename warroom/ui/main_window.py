@@ -352,12 +352,12 @@ class PollsPane(QWidget):
         the order shown, for a spreadsheet or an e-mail. Returns how many rows were copied."""
         proxy = self.proxy
         picked = sorted(index.row() for index in self.view.selectionModel().selectedRows())
-        rows = picked or list(range(proxy.rowCount()))
+        rows = picked or range(proxy.rowCount())
         columns = [c for c in range(proxy.columnCount()) if not self.view.isColumnHidden(c)]
-        header = [str(proxy.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)) for c in columns]
-        lines = ["\t".join(header)]
-        for row in rows:
-            lines.append("\t".join(str(proxy.data(proxy.index(row, c)) or "") for c in columns))
+        # The stored texts and exact figures, formulas escaped (PollTableModel.copied_cells), not the cells as drawn
+        lines = ["\t".join(self.model.copied_header(c) for c in columns)]
+        for cells in proxy.copied_at(rows):
+            lines.append("\t".join(cells[c] for c in columns))
         QApplication.clipboard().setText("\n".join(lines) + "\n")
         return len(rows)
 

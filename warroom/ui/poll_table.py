@@ -37,6 +37,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView, QWidget
 
 from warroom.core.colour import readable
+from warroom.core.csvformat import escape_cell, figure_text
 from warroom.core.types import Contest, Poll, bidi_isolated, controls_escaped
 from warroom.ui.glyphs import drawable
 from warroom.ui.qt_utils import NAME_IN_TITLE, elide_middle, literal_tip
@@ -409,6 +410,31 @@ class PollTableModel(QAbstractTableModel):
         if cells is None:
             cells = self._texts[row] = self._row_texts(self._polls[row])
         return cells
+
+    def copied_header(self, column: int) -> str:
+        """A column's name as Edit > Copy polls writes it: the candidate's whole name (the header elides a long one
+        in its middle and names a symbol no font draws, which the paste could no longer match to the candidate)."""
+        if self._contest is None or column < len(self.FIXED):
+            return str(self.headerData(column, Qt.Orientation.Horizontal))
+        if column == self._runoff:
+            return "Runoff" if not self._pair else "Runoff " + "–".join(self._short(code) for code in self._pair)
+        return self._short(self._cands[column - len(self.FIXED)])
+
+    def copied_cells(self, poll: Poll, shown: Sequence[str]) -> tuple[str, ...]:
+        """A row's cells as Edit > Copy polls writes them: the stored text and every figure exact, formulas escaped
+        (the cells shown name a symbol no font draws, "[cjk unified ideograph-6c11]", and round a share to six
+        digits; a pollster "=HYPERLINK(...)" went to the spreadsheet as a formula). A paste reads them back.
+        `shown`: the row's cells as drawn (its dates, sample and runoff lead are copied as they read)."""
+        first = poll.first_round
+        # Only the typed text is escaped: the app's own dates and figures are never formulas, and a lead of "+6"
+        # stays the number a spreadsheet reads (escaped, it was the text "'+6")
+        return (
+            escape_cell(poll.pollster),
+            escape_cell(poll.client),
+            *shown[2 : len(self.FIXED)],
+            *("" if (v := first.get(code)) is None else figure_text(v) for code in self._cands),
+            shown[self._runoff],
+        )
 
     def sort_keys(self, column: int) -> list[Any]:
         """The raw value of every row in a column (what SORT_ROLE answers): made once, then kept up to date."""
@@ -1193,6 +1219,27 @@ class PollFilterProxy(QSortFilterProxyModel):
         if order is None or model is None or self._own_filter:
             return [self.data(self.index(row, 0), POLL_ROLE) for row in rows]
         return model.polls_at(order.model_rows(rows))
+
+    def copied_at(self, rows: Sequence[int]) -> list[tuple[str, ...]]:
+        """PollTableModel.copied_cells of each of these rows, in their order (Edit > Copy polls): over a
+        PollTableModel straight from its rows and their kept texts, not through a data() call per cell."""
+        order, model = self._order, self._polls
+        if model is None:
+            return []
+        if order is None or self._own_filter:
+            columns = range(self.columnCount())
+            return [
+                model.copied_cells(
+                    self.data(self.index(row, 0), POLL_ROLE),  # type: ignore[arg-type]
+                    [str(self.data(self.index(row, c)) or "") for c in columns],
+                )
+                for row in rows
+            ]
+        model_rows = order.model_rows(rows)
+        return [
+            model.copied_cells(poll, model.texts(r))
+            for poll, r in zip(model.polls_at(model_rows), model_rows, strict=True)
+        ]
 
     def poll_ids_at(self, rows: Sequence[int]) -> list[int] | None:
         """The ids of polls_at(rows), in the same order, from the PollTableModel's array of its rows' ids (no poll

@@ -54,7 +54,15 @@ from PySide6.QtWidgets import (
 
 from warroom.core.startframe import StartFrame
 from warroom.core.types import Contest, Poll
-from warroom.ui.dock_layout import MAX_SHARE, MIN_SCENARIO_WIDTH, POLLS_SHARE, SCENARIO_SHARE, dock_sizes
+from warroom.ui.dock_layout import (
+    MAX_SHARE,
+    MIN_SCENARIO_WIDTH,
+    PICKER_MAX_WIDTH,
+    PICKER_MIN_LETTERS,
+    POLLS_SHARE,
+    SCENARIO_SHARE,
+    dock_sizes,
+)
 
 MENUS = ("&File", "&Edit", "&View", "&Scenario", "&Help")  # the real window's menu bar
 EARLY: tuple[tuple[str, str, str | QKeySequence.StandardKey, str], ...] = (
@@ -187,7 +195,12 @@ class StartShell(QMainWindow):
         self.picker = QComboBox()
         self.picker.addItem(frame.contest if frame else "")
         self.picker.setEnabled(False)
+        # The real window's limits (ui/contest_actions.py): a 200-letter race name made this box 1,300 px wide, and
+        # the window that takes the first stage's place opened that wide, past a 1366x768 laptop's edge at 150 %
+        # (its scenario sliders off the screen) however small its own least width.
+        self.picker.setMinimumContentsLength(PICKER_MIN_LETTERS)
         self.picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.picker.setMaximumWidth(PICKER_MAX_WIDTH)
         toolbar.addWidget(self.picker)
         self.addToolBar(toolbar)
         self.charts_placeholder = _centred(LOADING_CHARTS, "start_charts")
