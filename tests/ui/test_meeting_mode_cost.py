@@ -167,3 +167,45 @@ def test_a_chart_exported_in_meeting_mode_before_its_charts_are_shown_is_in_the_
     assert page("meeting.png") == "#000000"  # the projector's page, not the screen's
     win.leave_presentation()
     assert page("after.png") == screen != "#000000"
+
+
+@pytest.fixture(params=[None, 8], ids=["all handed over", "a window handed over"])
+def handed(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every point handed to the scatter items (the toy's 30), or a window of at most 8 a series (a big contest's)."""
+    if request.param is not None:
+        monkeypatch.setattr("warroom.ui.charts.PointLayer.MAX_VISIBLE", request.param)
+    yield
+
+
+def test_a_theme_change_resizes_the_points_in_place_without_handing_them_over(handed, room, qtbot, monkeypatch) -> None:
+    from warroom.ui.charts import ChartPanel, PollScatter
+
+    win, charts = room.window, room.window.charts
+    calls: list[str] = []
+    set_points, show_data = PollScatter.set_points, ChartPanel._show_data
+    monkeypatch.setattr(PollScatter, "set_points", lambda *a, **k: (calls.append("set_points"), set_points(*a, **k)))
+    monkeypatch.setattr(ChartPanel, "_show_data", lambda *a, **k: (calls.append("_show_data"), show_data(*a, **k)))
+
+    def drawn_afresh() -> list[list[float]]:  # each layer's handed sizes as show_data draws them in the theme now
+        charts._drawn = None
+        charts.show_data(*charts._last_data)
+        charts.settle_points()
+        return sizes()
+
+    def sizes() -> list[list[float]]:
+        return [layer.item.data["size"].tolist() for layer in charts._point_layers()]
+
+    screen = sizes()
+    assert any(len(s) for s in screen) and all(x >= 5 for s in screen for x in s)  # (per point: not a dense view)
+    win.set_presentation_views(["charts"])
+    calls.clear()
+    win.enter_presentation()
+    assert calls == []  # the projector's marker sizes set in place: no series handed its points again
+    meeting = sizes()
+    assert meeting != screen and meeting == drawn_afresh()
+    calls.clear()
+    win.leave_presentation()
+    assert calls == []  # nor on the way out
+    assert sizes() == screen == drawn_afresh()
+    for layer in charts._point_layers():
+        assert (layer.item.data["sourceRect"]["w"] > 0).all()  # every point has its picture at its new size
