@@ -209,3 +209,30 @@ def test_a_theme_change_resizes_the_points_in_place_without_handing_them_over(ha
     assert sizes() == screen == drawn_afresh()
     for layer in charts._point_layers():
         assert (layer.item.data["sourceRect"]["w"] > 0).all()  # every point has its picture at its new size
+
+
+@pytest.mark.parametrize("hidden", [None, "polls_dock"])
+def test_leaving_meeting_mode_shows_the_docks_it_hid_without_restoring_the_windows_state(
+    hidden, room, qtbot, monkeypatch
+) -> None:
+    from warroom.ui.main_window import MainWindow
+
+    win = room.window
+    win.resize(1366, 768)
+    if hidden:
+        getattr(win, hidden).hide()
+    qtbot.wait(20)
+    docks = (win.polls_dock, win.scenario_dock)
+    before = [(dock.isVisible(), dock.size()) for dock in docks]
+    geometry = win.geometry()
+    restored: list[object] = []
+    restore = MainWindow.restoreState
+    monkeypatch.setattr(MainWindow, "restoreState", lambda *a, **k: (restored.append(a), restore(*a, **k))[-1])
+    win.enter_presentation()
+    assert not any(dock.isVisible() for dock in docks)
+    win.leave_presentation()
+    assert restored == []  # the docks meeting mode hid are shown again: no saved state laid out whole
+    qtbot.wait(20)
+    assert [(dock.isVisible(), dock.size()) for dock in docks] == before  # as they were, at their sizes
+    assert win.geometry() == geometry and win.toolbar.isVisible() and win.menuBar().isVisible()
+    assert win.statusBar().isVisible() and not win.runoff_toolbar.isVisible()  # (a runoff race: no two-round bar)
