@@ -236,3 +236,23 @@ def test_leaving_meeting_mode_shows_the_docks_it_hid_without_restoring_the_windo
     assert [(dock.isVisible(), dock.size()) for dock in docks] == before  # as they were, at their sizes
     assert win.geometry() == geometry and win.toolbar.isVisible() and win.menuBar().isVisible()
     assert win.statusBar().isVisible() and not win.runoff_toolbar.isVisible()  # (a runoff race: no two-round bar)
+
+
+def test_meeting_modes_answer_page_is_built_ahead_in_an_idle_turn_not_in_the_turn_that_enters(
+    room, qtbot, monkeypatch
+) -> None:
+    from warroom.ui.answer_view import AnswerView
+
+    win = room.window
+    assert win._views[0] == "answer" and win.isVisible()
+    qtbot.waitUntil(lambda: room._answer_view is not None, timeout=10000)  # built ahead, the window idle
+    pages = win.stack.count()
+    built: list[object] = []
+    init = AnswerView.__init__
+    monkeypatch.setattr(AnswerView, "__init__", lambda self, *a, **k: (built.append(self), init(self, *a, **k))[-1])
+    win.enter_presentation()
+    assert built == [] and win.stack.currentWidget() is room.answer_view and win.stack.count() == pages
+    assert room.answer_view.verdict.text() == room.scenarios.view.projection.verdict  # the live figures in
+    x, y = room.answer_view.line.getData()
+    assert len(x) > 0 and y[-1] == pytest.approx(room.averages.averages.second_lead.mean[-1])
+    win.leave_presentation()

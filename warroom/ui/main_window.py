@@ -107,6 +107,10 @@ FIT_ROWS = 100
 """The poll table's column widths are measured over this many rows (the first shown)."""
 WIDTHS_KEPT = 4
 """The big races whose poll-table column widths are kept for a switch back (PollsPane._race_widths)."""
+AHEAD_MS = 1000
+"""How long after the window is shown, or a race of another counting system is opened, meeting mode's answer page
+is built ahead, in an idle turn of its own (MainWindow._build_ahead): built in the turn that enters meeting mode, it
+was about 60 ms of it at 100,000 polls (issue 15)."""
 FIT_LATER_FROM = 2_000
 """Rows replaced from this many on (a big race opened or read again) have their columns fitted in the next turn of
 the event loop, not in the turn that replaced them: measuring FIT_ROWS rows of every column (a Python call per
@@ -483,6 +487,10 @@ class MainWindow(QMainWindow):
         self.presenting = False
         self._views: list[str] = ["charts", "scenario"]
         self._view_index = 0
+        self._ahead_timer = QTimer(self)  # meeting mode's answer page built ahead (_build_ahead)
+        self._ahead_timer.setSingleShot(True)
+        self._ahead_timer.setInterval(AHEAD_MS)
+        self._ahead_timer.timeout.connect(self._build_ahead)
         self._saved_sheet = ""
         self.polls_pane = PollsPane()
         self.polls_dock = QDockWidget("Polls", self)
@@ -816,6 +824,7 @@ class MainWindow(QMainWindow):
     def show_counting_system(self, contest: Contest) -> None:
         """The IRV panel in the dock (and in meeting mode) for a contest counted by instant runoff."""
         self._irv_on = contest.system == CountingSystem.IRV
+        self._plan_ahead()  # (its answer page may be another)
         # The Scenario menu serves whichever panel is shown (ui.actions.ScenarioActions fills it for the contest).
         self._show_scenario_panel()
 
@@ -848,6 +857,7 @@ class MainWindow(QMainWindow):
         if getattr(self, "_two_round_panel", None) is None:
             return
         self._two_round_on = on
+        self._plan_ahead()  # (its answer page is the two-round one)
         self.runoff_toolbar.setVisible(on and not self.presenting)
         self._show_scenario_panel()
         self.scenario_dock.setWindowTitle("Runoff scenario" if on else "Scenario")
@@ -1056,12 +1066,8 @@ class MainWindow(QMainWindow):
             self._return_scenario_widget()
             self.stack.setCurrentWidget(self._charts_page())
             return
-        if view == "answer" and getattr(self, "_answer_widget", None) is not None:
+        if view == "answer" and (answer := self._answer_page()) is not None:
             self._return_scenario_widget()
-            two_round = self._built("_two_round_answer") if getattr(self, "_two_round_on", False) else None
-            irv = self._built("_irv_answer") if two_round is None and self._irv_shown() else None
-            answer = two_round if two_round is not None else irv if irv is not None else self._built("_answer_widget")
-            assert answer is not None
             self.stack.setCurrentWidget(answer)
             return
         widget = getattr(self, "_scenario_widget", None)
@@ -1086,6 +1092,31 @@ class MainWindow(QMainWindow):
             layout.addWidget(shown)
         shown.show()
         self.stack.setCurrentWidget(self.present_page)
+
+    def _answer_page(self) -> QWidget | None:
+        """The answer page meeting mode shows for the open contest (two-round, instant-runoff or runoff-count), built
+        now if it is not yet; None with none set."""
+        if getattr(self, "_answer_widget", None) is None:
+            return None
+        two_round = self._built("_two_round_answer") if getattr(self, "_two_round_on", False) else None
+        irv = self._built("_irv_answer") if two_round is None and self._irv_shown() else None
+        return two_round if two_round is not None else irv if irv is not None else self._built("_answer_widget")
+
+    def _plan_ahead(self) -> None:
+        """Build meeting mode's answer page AHEAD_MS from now (a later call starts the wait again)."""
+        if self.isVisible() and not self.presenting:
+            self._ahead_timer.start()
+
+    def _build_ahead(self) -> None:
+        """Meeting mode's answer page for the open contest, built in this idle turn if meeting mode shows one and it
+        is not built yet (the turn that enters meeting mode then finds it built, with the live figures in: its page
+        follows the scenario and the averages from then on, as one built on first use did)."""
+        if self.presenting or not self.isVisible() or not self.charts_attached:
+            if self.isVisible() and not self.presenting:
+                self._plan_ahead()  # (the charts not in yet: try again later)
+            return
+        if "answer" in self._views and self._for_counting_system("answer") == "answer":
+            self._answer_page()
 
     def _hide_saved_widget(self) -> None:
         saved = self._built("_saved_widget", build=False)  # (one never built is not built to be hidden)
@@ -1169,6 +1200,7 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        self._plan_ahead()  # meeting mode's answer page, built ahead in an idle turn
         # docks sized before the first show do not stick: once more when laid out
         QTimer.singleShot(0, self, self._settle_docks)
 
