@@ -72,6 +72,7 @@ def test_a_theme_coming_back_finds_its_marker_pictures_drawn(room, qtbot, drawn)
     assert layers and any(len(layer.item.data) for layer in layers)
     atlases = [layer.item.fragmentAtlas for layer in layers]
     win.enter_presentation()
+    qtbot.waitUntil(lambda: charts._theme_due is None)  # (the projector's theme applied: its answer page first)
     win.leave_presentation()
     assert [layer.item.fragmentAtlas for layer in layers] == atlases  # the screen's own pictures, kept
     drawn.clear()
@@ -195,6 +196,8 @@ def test_a_theme_change_resizes_the_points_in_place_without_handing_them_over(ha
     def sizes() -> list[list[float]]:
         return [layer.item.data["size"].tolist() for layer in charts._point_layers()]
 
+    for layer in charts._point_layers():
+        layer.prepare_edits()  # (as a big contest's idle turns leave them: columns of their own, edited in place)
     screen = sizes()
     assert any(len(s) for s in screen) and all(x >= 5 for s in screen for x in s)  # (per point: not a dense view)
     win.set_presentation_views(["charts"])
@@ -256,3 +259,39 @@ def test_meeting_modes_answer_page_is_built_ahead_in_an_idle_turn_not_in_the_tur
     x, y = room.answer_view.line.getData()
     assert len(x) > 0 and y[-1] == pytest.approx(room.averages.averages.second_lead.mean[-1])
     win.leave_presentation()
+
+
+class _Resizes(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.sizes: list[tuple[int, int]] = []
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.sizes.append((event.size().width(), event.size().height()))  # type: ignore[attr-defined]
+        return False
+
+
+def test_leaving_meeting_mode_lays_the_charts_out_once_at_the_windows_size(room, qtbot, monkeypatch) -> None:
+    from warroom.ui.charts import PollScatter
+
+    win, charts = room.window, room.window.charts
+    win.resize(1366, 768)
+    qtbot.wait(20)
+    size = charts._layout_widget.size()
+    win.set_presentation_views(["charts"])  # (on screen in meeting mode: shown at the projector's size)
+    win.enter_presentation()
+    qtbot.wait(20)
+    assert charts._layout_widget.size() != size
+    resizes = _Resizes()
+    charts._layout_widget.installEventFilter(resizes)
+    handed: list[object] = []
+    set_points = PollScatter.set_points
+    monkeypatch.setattr(PollScatter, "set_points", lambda *a, **k: (handed.append(a[0]), set_points(*a, **k)))
+    win.leave_presentation()
+    # one resize, to the size it has in the window (each step of the window's layout resized it, and each re-sliced
+    # the points of the series whose x-range it moved)
+    assert resizes.sizes == [(size.width(), size.height())] and handed == []
+    qtbot.wait(20)
+    assert charts._layout_widget.size() == size and resizes.sizes == [(size.width(), size.height())]
+    charts._layout_widget.removeEventFilter(resizes)

@@ -1181,22 +1181,21 @@ class PointLayer:
         size = self._size
         if size is None or not len(self._x) or old == new:
             return
+        item = self.item
+        index = slice(None) if len(self._x) <= self.MAX_VISIBLE else slice(*self._shown)
+        handed = item.data["size"]
+        # (compared before the column changes: an owned column is written in place, `size` a view of it)
+        in_place = len(handed) == len(size[index])
+        in_place = in_place and (not (handed >= 0).any() or np.array_equal(handed, size[index]))
         base = np.round(size / old * 2.0) / 2.0
         sizes = np.where(base * old == size, base * new, size)
         self._columns.put("size", sizes)
         self._sync()
-        if self._held:
-            self._stale = True
-            return
-        item = self.item
-        index = slice(None) if len(self._x) <= self.MAX_VISIBLE else slice(*self._shown)
-        handed = item.data["size"]
-        if len(handed) != len(size[index]):
-            self._refresh()
+        if self._stale:
+            return  # (held, its points to be handed over on release: they take the new sizes then)
+        if not in_place:
+            self._refresh()  # (held: on release)
         elif (handed >= 0).any():  # (a dense view hands no sizes over: the item's own size is drawn)
-            if not np.array_equal(handed, size[index]):
-                self._refresh()
-                return
             item.prepareGeometryChange()
             handed[...] = sizes[index]
             item.data["sourceRect"] = 0
@@ -3217,15 +3216,9 @@ class ChartPanel(QWidget):
         polls, their averages and the view are the same, so nothing is handed over again; the value axes are fitted
         again to the new sizes. False (nothing done) unless every series was drawn whole by show_data and none is
         waiting to be handed its points: a two-round or instant-runoff chart's points (show_campaign,
-        show_matchup_lead), a contest with no polls, or points still being released are drawn by show_data."""
+        show_matchup_lead), a contest with no polls, or points show_data is still releasing are drawn by it."""
         layers = self._point_layers()
-        if (
-            self._campaign is not None
-            or self._matchup is not None
-            or not self._poll_list
-            or self._unreleased
-            or any(layer.held for layer in layers)
-        ):
+        if self._campaign is not None or self._matchup is not None or not self._poll_list or self._unreleased:
             return False
         old, new = before.marker_scale, theme.marker_scale
         for layer in layers:
@@ -3342,6 +3335,19 @@ class ChartPanel(QWidget):
         panel.plots[key].enableAutoRange(axis=pg.ViewBox.YAxis)
         QApplication.processEvents()
         return panel
+
+    @contextmanager
+    def points_held(self) -> Iterator[None]:
+        """Hand no series its points until the block ends, then each once, for the view it ends on (PointLayer.hold):
+        a window laid out anew resizes the charts, and each step's linked x-ranges re-sliced every series' points."""
+        layers = [layer for layer in self._point_layers() if not layer.held]
+        for layer in layers:
+            layer.hold()
+        try:
+            yield
+        finally:
+            for layer in layers:
+                layer.release()
 
     @contextmanager
     def exportable(self, key: str) -> Iterator[pg.PlotItem]:
