@@ -295,3 +295,21 @@ def test_leaving_meeting_mode_lays_the_charts_out_once_at_the_windows_size(room,
     qtbot.wait(20)
     assert charts._layout_widget.size() == size and resizes.sizes == [(size.width(), size.height())]
     charts._layout_widget.removeEventFilter(resizes)
+
+
+@pytest.fixture
+def built_by_hand(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Meeting mode's answer page is not built ahead on its own (the test builds it: MainWindow._build_ahead)."""
+    monkeypatch.setattr("warroom.ui.main_window.AHEAD_MS", 600_000)
+    yield
+
+
+def test_an_answer_page_built_ahead_leaves_the_windows_least_size_as_it_was(built_by_hand, france_room, qtbot) -> None:
+    win = france_room.window
+    qtbot.waitUntil(lambda: france_room.two_round.view is not None)
+    assert france_room._two_round_answer is None
+    least = (win.minimumSizeHint(), win.stack.minimumSizeHint())
+    win._build_ahead()
+    assert france_room._two_round_answer is not None  # (a two-round race: its own answer page)
+    # a page in the projector's type: as a page of the stack, it held the window's least size up to its own
+    assert (win.minimumSizeHint(), win.stack.minimumSizeHint()) == least

@@ -53,6 +53,7 @@ from PySide6.QtWidgets import (
     QProgressDialog,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QStackedWidget,
     QToolBar,
     QVBoxLayout,
@@ -811,6 +812,9 @@ class MainWindow(QMainWindow):
             if widget.parent() is None:
                 widget.hide()
         elif self.stack.indexOf(widget) < 0:
+            # (its least size no part of the window's: a stack's least size is its largest page's, and an answer page
+            # in a projector's type, built ahead, held the charts' page taller than the window's least size gives it)
+            widget.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
             self.stack.addWidget(widget)
         return widget
 
