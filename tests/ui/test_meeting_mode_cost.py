@@ -72,6 +72,7 @@ def test_a_theme_coming_back_finds_its_marker_pictures_drawn(room, qtbot, drawn)
     assert layers and any(len(layer.item.data) for layer in layers)
     atlases = [layer.item.fragmentAtlas for layer in layers]
     win.enter_presentation()
+    qtbot.waitUntil(lambda: charts._theme_due is None)  # (the projector's theme applied: its answer page first)
     win.leave_presentation()
     assert [layer.item.fragmentAtlas for layer in layers] == atlases  # the screen's own pictures, kept
     drawn.clear()
@@ -167,3 +168,148 @@ def test_a_chart_exported_in_meeting_mode_before_its_charts_are_shown_is_in_the_
     assert page("meeting.png") == "#000000"  # the projector's page, not the screen's
     win.leave_presentation()
     assert page("after.png") == screen != "#000000"
+
+
+@pytest.fixture(params=[None, 8], ids=["all handed over", "a window handed over"])
+def handed(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every point handed to the scatter items (the toy's 30), or a window of at most 8 a series (a big contest's)."""
+    if request.param is not None:
+        monkeypatch.setattr("warroom.ui.charts.PointLayer.MAX_VISIBLE", request.param)
+    yield
+
+
+def test_a_theme_change_resizes_the_points_in_place_without_handing_them_over(handed, room, qtbot, monkeypatch) -> None:
+    from warroom.ui.charts import ChartPanel, PollScatter
+
+    win, charts = room.window, room.window.charts
+    calls: list[str] = []
+    set_points, show_data = PollScatter.set_points, ChartPanel._show_data
+    monkeypatch.setattr(PollScatter, "set_points", lambda *a, **k: (calls.append("set_points"), set_points(*a, **k)))
+    monkeypatch.setattr(ChartPanel, "_show_data", lambda *a, **k: (calls.append("_show_data"), show_data(*a, **k)))
+
+    def drawn_afresh() -> list[list[float]]:  # each layer's handed sizes as show_data draws them in the theme now
+        charts._drawn = None
+        charts.show_data(*charts._last_data)
+        charts.settle_points()
+        return sizes()
+
+    def sizes() -> list[list[float]]:
+        return [layer.item.data["size"].tolist() for layer in charts._point_layers()]
+
+    for layer in charts._point_layers():
+        layer.prepare_edits()  # (as a big contest's idle turns leave them: columns of their own, edited in place)
+    screen = sizes()
+    assert any(len(s) for s in screen) and all(x >= 5 for s in screen for x in s)  # (per point: not a dense view)
+    win.set_presentation_views(["charts"])
+    calls.clear()
+    win.enter_presentation()
+    assert calls == []  # the projector's marker sizes set in place: no series handed its points again
+    meeting = sizes()
+    assert meeting != screen and meeting == drawn_afresh()
+    calls.clear()
+    win.leave_presentation()
+    assert calls == []  # nor on the way out
+    assert sizes() == screen == drawn_afresh()
+    for layer in charts._point_layers():
+        assert (layer.item.data["sourceRect"]["w"] > 0).all()  # every point has its picture at its new size
+
+
+@pytest.mark.parametrize("hidden", [None, "polls_dock"])
+def test_leaving_meeting_mode_shows_the_docks_it_hid_without_restoring_the_windows_state(
+    hidden, room, qtbot, monkeypatch
+) -> None:
+    from warroom.ui.main_window import MainWindow
+
+    win = room.window
+    win.resize(1366, 768)
+    if hidden:
+        getattr(win, hidden).hide()
+    qtbot.wait(20)
+    docks = (win.polls_dock, win.scenario_dock)
+    before = [(dock.isVisible(), dock.size()) for dock in docks]
+    geometry = win.geometry()
+    restored: list[object] = []
+    restore = MainWindow.restoreState
+    monkeypatch.setattr(MainWindow, "restoreState", lambda *a, **k: (restored.append(a), restore(*a, **k))[-1])
+    win.enter_presentation()
+    assert not any(dock.isVisible() for dock in docks)
+    win.leave_presentation()
+    assert restored == []  # the docks meeting mode hid are shown again: no saved state laid out whole
+    qtbot.wait(20)
+    assert [(dock.isVisible(), dock.size()) for dock in docks] == before  # as they were, at their sizes
+    assert win.geometry() == geometry and win.toolbar.isVisible() and win.menuBar().isVisible()
+    assert win.statusBar().isVisible() and not win.runoff_toolbar.isVisible()  # (a runoff race: no two-round bar)
+
+
+def test_meeting_modes_answer_page_is_built_ahead_in_an_idle_turn_not_in_the_turn_that_enters(
+    room, qtbot, monkeypatch
+) -> None:
+    from warroom.ui.answer_view import AnswerView
+
+    win = room.window
+    assert win._views[0] == "answer" and win.isVisible()
+    qtbot.waitUntil(lambda: room._answer_view is not None, timeout=10000)  # built ahead, the window idle
+    pages = win.stack.count()
+    built: list[object] = []
+    init = AnswerView.__init__
+    monkeypatch.setattr(AnswerView, "__init__", lambda self, *a, **k: (built.append(self), init(self, *a, **k))[-1])
+    win.enter_presentation()
+    assert built == [] and win.stack.currentWidget() is room.answer_view and win.stack.count() == pages
+    assert room.answer_view.verdict.text() == room.scenarios.view.projection.verdict  # the live figures in
+    x, y = room.answer_view.line.getData()
+    assert len(x) > 0 and y[-1] == pytest.approx(room.averages.averages.second_lead.mean[-1])
+    win.leave_presentation()
+
+
+class _Resizes(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.sizes: list[tuple[int, int]] = []
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.sizes.append((event.size().width(), event.size().height()))  # type: ignore[attr-defined]
+        return False
+
+
+def test_leaving_meeting_mode_lays_the_charts_out_once_at_the_windows_size(room, qtbot, monkeypatch) -> None:
+    from warroom.ui.charts import PollScatter
+
+    win, charts = room.window, room.window.charts
+    win.resize(1366, 768)
+    qtbot.wait(20)
+    size = charts._layout_widget.size()
+    win.set_presentation_views(["charts"])  # (on screen in meeting mode: shown at the projector's size)
+    win.enter_presentation()
+    qtbot.wait(20)
+    assert charts._layout_widget.size() != size
+    resizes = _Resizes()
+    charts._layout_widget.installEventFilter(resizes)
+    handed: list[object] = []
+    set_points = PollScatter.set_points
+    monkeypatch.setattr(PollScatter, "set_points", lambda *a, **k: (handed.append(a[0]), set_points(*a, **k)))
+    win.leave_presentation()
+    # one resize, to the size it has in the window (each step of the window's layout resized it, and each re-sliced
+    # the points of the series whose x-range it moved)
+    assert resizes.sizes == [(size.width(), size.height())] and handed == []
+    qtbot.wait(20)
+    assert charts._layout_widget.size() == size and resizes.sizes == [(size.width(), size.height())]
+    charts._layout_widget.removeEventFilter(resizes)
+
+
+@pytest.fixture
+def built_by_hand(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Meeting mode's answer page is not built ahead on its own (the test builds it: MainWindow._build_ahead)."""
+    monkeypatch.setattr("warroom.ui.main_window.AHEAD_MS", 600_000)
+    yield
+
+
+def test_an_answer_page_built_ahead_leaves_the_windows_least_size_as_it_was(built_by_hand, france_room, qtbot) -> None:
+    win = france_room.window
+    qtbot.waitUntil(lambda: france_room.two_round.view is not None)
+    assert france_room._two_round_answer is None
+    least = (win.minimumSizeHint(), win.stack.minimumSizeHint())
+    win._build_ahead()
+    assert france_room._two_round_answer is not None  # (a two-round race: its own answer page)
+    # a page in the projector's type: as a page of the stack, it held the window's least size up to its own
+    assert (win.minimumSizeHint(), win.stack.minimumSizeHint()) == least

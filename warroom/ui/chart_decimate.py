@@ -205,6 +205,14 @@ class SortedColumns:
         buffer = self._buffers.get(name)
         return None if buffer is None else buffer[: self.n]
 
+    def put(self, name: str, values: np.ndarray) -> None:
+        """Column `name`'s present points set to `values` (n of them): written into the buffer if owned, else taken
+        as handed in (an adopted array may be another layer's too: it is never written to)."""
+        if self._owned:
+            self._buffers[name][: self.n] = values
+        else:
+            self._buffers[name] = values
+
     def own(self) -> None:
         """Copy the arrays handed in, with room to spare, now (at an idle moment) rather than on the next change."""
         self._room(1)

@@ -1222,6 +1222,37 @@ class PointLayer:
                 item.updateSpots()
         return True
 
+    def rescale_sizes(self, old: float, new: float) -> None:
+        """The points' marker sizes from a theme's scale `old` to `new` (Theme.marker_scale): each size that is a half
+        pixel (point_size) times `old` becomes that half pixel times `new`, as show_data would make it; any other
+        (a default) stays. The points handed over to the scatter item take their new sizes in place, their pictures
+        to be found by the caller (item.updateSpots, after its atlas and pens are the theme's): a theme change
+        handed every series' points over again (apply_theme's show_data, 50-55 ms of leaving meeting mode at
+        100,000 polls). Points handed over otherwise than this layer's columns say are handed over again."""
+        size = self._size
+        if size is None or not len(self._x) or old == new:
+            return
+        item = self.item
+        index = slice(None) if len(self._x) <= self.MAX_VISIBLE else slice(*self._shown)
+        handed = item.data["size"]
+        # (compared before the column changes: an owned column is written in place, `size` a view of it)
+        in_place = len(handed) == len(size[index])
+        in_place = in_place and (not (handed >= 0).any() or np.array_equal(handed, size[index]))
+        base = np.round(size / old * 2.0) / 2.0
+        sizes = np.where(base * old == size, base * new, size)
+        self._columns.put("size", sizes)
+        self._sync()
+        if self._stale:
+            return  # (held, its points to be handed over on release: they take the new sizes then)
+        if not in_place:
+            self._refresh()  # (held: on release)
+        elif (handed >= 0).any():  # (a dense view hands no sizes over: the item's own size is drawn)
+            item.prepareGeometryChange()
+            handed[...] = sizes[index]
+            item.data["sourceRect"] = 0
+            item.bounds = [None, None]
+            item.informViewBoundsChanged()  # (a marker's size is part of the bounds the value axes are fitted to)
+
     def warm_for(self, key: object, pens: tuple[QPen, QBrush], scale: float, deadline: float) -> bool:
         """Draw ahead, until `deadline`, the pictures this layer's points need in the atlas kept for theme `key`
         (its points' sizes times `scale`, in `pens`), without using it; True when all are drawn."""
@@ -3290,7 +3321,7 @@ class ChartPanel(QWidget):
 
     def apply_theme(self, theme: Theme) -> None:
         self._theme_due = None
-        self._theme = theme
+        before, self._theme = self._theme, theme
         self._ranges = {}  # marker sizes (part of what autorange fits) follow the theme
         for series in [*self._first.values(), self._lead1, self._lead2_observed, self._lead2_implied]:
             if series is not None:
@@ -3344,11 +3375,36 @@ class ChartPanel(QWidget):
                 label.setText(label.text, color=theme.foreground, size=f"{max(8, theme.font_pt - 1)}pt")
         self._theme_labels()
         if self._last_data is not None and self._contest is not None:
-            self.show_data(*self._last_data)  # marker sizes follow the theme
-            self.settle_points()  # all at once: the whole picture changes style in one step
+            if self._rescale_points(before, theme):
+                restyled.update(id(layer) for layer in self._point_layers())
+            else:
+                self.show_data(*self._last_data)  # marker sizes follow the theme
+                self.settle_points()  # all at once: the whole picture changes style in one step
         for layer in self._point_layers():
             if id(layer) in restyled and len(layer.item.data):
                 layer.item.updateSpots()  # (points not handed over again: their places in the new atlas; else free)
+
+    def _rescale_points(self, before: Theme, theme: Theme) -> bool:
+        """The points drawn in theme `before` at `theme`'s marker sizes, in place (PointLayer.rescale_sizes): the
+        polls, their averages and the view are the same, so nothing is handed over again; the value axes are fitted
+        again to the new sizes. False (nothing done) unless every series was drawn whole by show_data and none is
+        waiting to be handed its points: a two-round or instant-runoff chart's points (show_campaign,
+        show_matchup_lead), a contest with no polls, or points show_data is still releasing are drawn by it."""
+        layers = self._point_layers()
+        if self._campaign is not None or self._matchup is not None or not self._poll_list or self._unreleased:
+            return False
+        old, new = before.marker_scale, theme.marker_scale
+        for layer in layers:
+            layer.rescale_sizes(old, new)
+        if len(self._sizes) and old != new:  # (what a poll added later is sized from: _sizes_for)
+            base = np.round(self._sizes / old * 2.0) / 2.0
+            self._sizes = np.where(base * old == self._sizes, base * new, self._sizes)
+        drawn = self._drawn
+        if drawn is not None and drawn[1] is before:
+            self._drawn = (drawn[0], theme)
+        if self.isVisible():
+            self.settle_ranges()
+        return True
 
     def fit(self) -> None:
         """The whole campaign: every poll and the election day."""
@@ -3452,6 +3508,19 @@ class ChartPanel(QWidget):
         panel.plots[key].enableAutoRange(axis=pg.ViewBox.YAxis)
         QApplication.processEvents()
         return panel
+
+    @contextmanager
+    def points_held(self) -> Iterator[None]:
+        """Hand no series its points until the block ends, then each once, for the view it ends on (PointLayer.hold):
+        a window laid out anew resizes the charts, and each step's linked x-ranges re-sliced every series' points."""
+        layers = [layer for layer in self._point_layers() if not layer.held]
+        for layer in layers:
+            layer.hold()
+        try:
+            yield
+        finally:
+            for layer in layers:
+                layer.release()
 
     @contextmanager
     def exportable(self, key: str) -> Iterator[pg.PlotItem]:

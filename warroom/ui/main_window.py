@@ -54,6 +54,7 @@ from PySide6.QtWidgets import (
     QProgressDialog,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QStackedWidget,
     QToolBar,
     QVBoxLayout,
@@ -108,6 +109,10 @@ FIT_ROWS = 100
 """The poll table's column widths are measured over this many rows (the first shown)."""
 WIDTHS_KEPT = 4
 """The big races whose poll-table column widths are kept for a switch back (PollsPane._race_widths)."""
+AHEAD_MS = 1000
+"""How long after the window is shown, or a race of another counting system is opened, meeting mode's answer page
+is built ahead, in an idle turn of its own (MainWindow._build_ahead): built in the turn that enters meeting mode, it
+was about 60 ms of it at 100,000 polls (issue 15)."""
 FIT_LATER_FROM = 2_000
 """Rows replaced from this many on (a big race opened or read again) have their columns fitted in the next turn of
 the event loop, not in the turn that replaced them: measuring FIT_ROWS rows of every column (a Python call per
@@ -488,6 +493,10 @@ class MainWindow(QMainWindow):
         self.presenting = False
         self._views: list[str] = ["charts", "scenario"]
         self._view_index = 0
+        self._ahead_timer = QTimer(self)  # meeting mode's answer page built ahead (_build_ahead)
+        self._ahead_timer.setSingleShot(True)
+        self._ahead_timer.setInterval(AHEAD_MS)
+        self._ahead_timer.timeout.connect(self._build_ahead)
         self._saved_sheet = ""
         self.polls_pane = PollsPane()
         self.polls_dock = QDockWidget("Polls", self)
@@ -809,6 +818,9 @@ class MainWindow(QMainWindow):
             if widget.parent() is None:
                 widget.hide()
         elif self.stack.indexOf(widget) < 0:
+            # (its least size no part of the window's: a stack's least size is its largest page's, and an answer page
+            # in a projector's type, built ahead, held the charts' page taller than the window's least size gives it)
+            widget.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
             self.stack.addWidget(widget)
         return widget
 
@@ -822,6 +834,7 @@ class MainWindow(QMainWindow):
     def show_counting_system(self, contest: Contest) -> None:
         """The IRV panel in the dock (and in meeting mode) for a contest counted by instant runoff."""
         self._irv_on = contest.system == CountingSystem.IRV
+        self._plan_ahead()  # (its answer page may be another)
         # The Scenario menu serves whichever panel is shown (ui.actions.ScenarioActions fills it for the contest).
         self._show_scenario_panel()
 
@@ -854,6 +867,7 @@ class MainWindow(QMainWindow):
         if getattr(self, "_two_round_panel", None) is None:
             return
         self._two_round_on = on
+        self._plan_ahead()  # (its answer page is the two-round one)
         self.runoff_toolbar.setVisible(on and not self.presenting)
         self._show_scenario_panel()
         self.scenario_dock.setWindowTitle("Runoff scenario" if on else "Scenario")
@@ -970,7 +984,9 @@ class MainWindow(QMainWindow):
         if self.presenting:
             return
         self.presenting = True
-        self._dock_state = self.saveState()
+        # The docks as they are, given back on leaving by showing those shown now (restoreState laid out the whole
+        # window again from a saved state: 35-45 ms of leaving at 100,000 polls, for docks meeting mode only hid)
+        self._docks_before = {dock: dock.isVisibleTo(self) for dock in (self.polls_dock, self.scenario_dock)}
         self._was_maximized = self.isMaximized()
         self._normal_rect = self.geometry()  # Esc gives back exactly this window
         # and the focus where it was (it was left on no widget at all: a keyboard user lost their place)
@@ -981,7 +997,7 @@ class MainWindow(QMainWindow):
         self.statusBar().hide()
         self.toolbar.hide()
         if hasattr(self, "runoff_toolbar"):
-            self.runoff_toolbar.hide()  # leave_presentation's restoreState brings it back
+            self.runoff_toolbar.hide()  # leave_presentation brings it back for a two-round contest
         # The projector's sheet on the stack alone (every view meeting mode shows is one of its pages): set on the
         # window, it re-polished the hidden docks, toolbars and menus too, the poll table among them (100-250 ms
         # of the turn at 100,000 polls, again on leaving)
@@ -1002,19 +1018,37 @@ class MainWindow(QMainWindow):
         for sc in (*self._present_keys, self._escape):
             sc.setEnabled(False)
         self._return_scenario_widget()
-        self.stack.setCurrentWidget(self._charts_page())
+        # The window laid out at its size again with the charts off screen (the meeting page, emptied, in their
+        # place), the charts then shown once at their final size: shown first, each step of the way (the window's
+        # size, its bars, each dock) resized them again, their linked x-ranges and date axes worked out each time
+        # (about 40 ms of leaving at 100,000 polls)
+        self.stack.setCurrentWidget(self.present_page)
         self.stack.setStyleSheet(self._saved_sheet)
-        dark = getattr(self, "_dark", False)
-        self._to_charts(lambda charts: charts.apply_theme(_theme(dark)))
         self.menuBar().show()
         self.statusBar().show()
         self.toolbar.show()
+        for dock, shown in self._docks_before.items():
+            dock.setVisible(shown)
+        if hasattr(self, "runoff_toolbar"):  # (the open contest's system decides it, as restoreState does)
+            self.runoff_toolbar.setVisible(getattr(self, "_two_round_on", False))
         self.showNormal()
         if self._was_maximized:
             self.showMaximized()
-        self.restoreState(self._dock_state)
         if not self._was_maximized:
             self.setGeometry(self._normal_rect)
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()  # (now: the charts' page takes its final size while they are off screen)
+        QTimer.singleShot(0, self, self._settle_docks)  # the docks' shares, as after a restoreState
+        dark = getattr(self, "_dark", False)
+        if self.charts_attached:
+            with self.charts.points_held():  # (each series handed its points once, for the view shown)
+                self.charts.apply_theme(_theme(dark))
+                self.stack.setCurrentWidget(self.charts)
+                self.charts.settle_ranges()  # (the value axes fitted to the new marker sizes before the paint)
+        else:
+            self._to_charts(lambda charts: charts.apply_theme(_theme(dark)))
+            self.stack.setCurrentWidget(self._charts_page())
         before = getattr(self, "_focus_before", None)
         if before is not None and not shiboken6.isValid(before):
             before = None  # (deleted meanwhile: a race's panel built again)
@@ -1056,12 +1090,8 @@ class MainWindow(QMainWindow):
             self._return_scenario_widget()
             self.stack.setCurrentWidget(self._charts_page())
             return
-        if view == "answer" and getattr(self, "_answer_widget", None) is not None:
+        if view == "answer" and (answer := self._answer_page()) is not None:
             self._return_scenario_widget()
-            two_round = self._built("_two_round_answer") if getattr(self, "_two_round_on", False) else None
-            irv = self._built("_irv_answer") if two_round is None and self._irv_shown() else None
-            answer = two_round if two_round is not None else irv if irv is not None else self._built("_answer_widget")
-            assert answer is not None
             self.stack.setCurrentWidget(answer)
             return
         widget = getattr(self, "_scenario_widget", None)
@@ -1086,6 +1116,31 @@ class MainWindow(QMainWindow):
             layout.addWidget(shown)
         shown.show()
         self.stack.setCurrentWidget(self.present_page)
+
+    def _answer_page(self) -> QWidget | None:
+        """The answer page meeting mode shows for the open contest (two-round, instant-runoff or runoff-count), built
+        now if it is not yet; None with none set."""
+        if getattr(self, "_answer_widget", None) is None:
+            return None
+        two_round = self._built("_two_round_answer") if getattr(self, "_two_round_on", False) else None
+        irv = self._built("_irv_answer") if two_round is None and self._irv_shown() else None
+        return two_round if two_round is not None else irv if irv is not None else self._built("_answer_widget")
+
+    def _plan_ahead(self) -> None:
+        """Build meeting mode's answer page AHEAD_MS from now (a later call starts the wait again)."""
+        if self.isVisible() and not self.presenting:
+            self._ahead_timer.start()
+
+    def _build_ahead(self) -> None:
+        """Meeting mode's answer page for the open contest, built in this idle turn if meeting mode shows one and it
+        is not built yet (the turn that enters meeting mode then finds it built, with the live figures in: its page
+        follows the scenario and the averages from then on, as one built on first use did)."""
+        if self.presenting or not self.isVisible() or not self.charts_attached:
+            if self.isVisible() and not self.presenting:
+                self._plan_ahead()  # (the charts not in yet: try again later)
+            return
+        if "answer" in self._views and self._for_counting_system("answer") == "answer":
+            self._answer_page()
 
     def _hide_saved_widget(self) -> None:
         saved = self._built("_saved_widget", build=False)  # (one never built is not built to be hidden)
@@ -1134,8 +1189,8 @@ class MainWindow(QMainWindow):
         ok = super().restoreState(state, version)
         if hasattr(self, "runoff_toolbar"):  # a saved layout does not decide it: the open contest's system does
             self.runoff_toolbar.setVisible(getattr(self, "_two_round_on", False) and not self.presenting)
-        # Leaving meeting mode restores the same state: the shares stand. A saved layout sets new ones.
-        if ok and not self.presenting and state is not getattr(self, "_dock_state", None):
+        # A saved layout sets new shares (leaving meeting mode restores no state: its shares stand)
+        if ok and not self.presenting:
             self._adopt_pending = True
         QTimer.singleShot(0, self, self._settle_docks)
         return ok
@@ -1169,6 +1224,7 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        self._plan_ahead()  # meeting mode's answer page, built ahead in an idle turn
         # docks sized before the first show do not stick: once more when laid out
         QTimer.singleShot(0, self, self._settle_docks)
 
