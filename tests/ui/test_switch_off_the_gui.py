@@ -422,3 +422,37 @@ def test_a_big_race_shown_again_takes_back_its_column_widths_without_measuring(r
         repo.add_polls(s, big, [replace(toy_polls(1, seed=9)[0], pollster="Late Polls")])
     _pick(room, big)
     qtbot.waitUntil(lambda: measured()[-1] == BIG + 1, timeout=10000)
+
+
+def test_switching_races_moves_the_election_day_lines_and_sets_no_theme_again(room, qtbot, monkeypatch) -> None:
+    """Each switch made the three election-day lines again and set the whole theme again on items that were given
+    to the new race already in it (ChartPanel._set_contest_lines: 30-40 ms of the turn that switches to the small
+    race at 100,000 polls, benchmarks/bench_menu_stalls.py). Now the lines are moved to the new race's day, renamed
+    and re-tipped, and the theme is set only on items made for the race."""
+    from warroom.store import polls as repo
+    from warroom.ui.charts import ChartPanel, day_to_epoch
+
+    ps = room.poll_service
+    toy = ps.contest
+    with room.store.sessions.begin() as s:
+        cid = repo.add_contest(s, replace(TOY, name="Later race 2031", id=None, election_date=date(2031, 5, 1)))
+        repo.add_polls(s, cid, toy_polls(SMALL, seed=7))
+    room.contest_actions.show_contests(ps.contests())
+    charts = room.window.ready_charts()
+    assert charts is not None
+    lines = list(charts._election_lines)
+    assert len(lines) == len(charts.plots)
+    themed: list[object] = []
+    real = ChartPanel.apply_theme
+    monkeypatch.setattr(ChartPanel, "apply_theme", lambda self, theme: (themed.append(theme), real(self, theme)))
+    for race in (cid, toy.id):
+        _pick(room, race)
+        shown = ps.contest
+        assert shown.id == race
+        assert themed == []
+        assert charts._election_lines == lines  # the very items
+        for line in lines:
+            assert line.value() == pytest.approx(float(day_to_epoch(shown.election_date.toordinal())))
+            assert line.toolTip() == f"Election day: {shown.election_date.day} {shown.election_date:%B %Y}"
+        assert [getattr(line, "label", None) is not None for line in lines] == [False, True, True]
+        assert all(line.label.format == "Election day" for line in lines[1:])
