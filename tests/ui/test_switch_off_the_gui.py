@@ -456,3 +456,25 @@ def test_switching_races_moves_the_election_day_lines_and_sets_no_theme_again(ro
             assert line.toolTip() == f"Election day: {shown.election_date.day} {shown.election_date:%B %Y}"
         assert [getattr(line, "label", None) is not None for line in lines] == [False, True, True]
         assert all(line.label.format == "Election day" for line in lines[1:])
+
+
+def test_a_small_race_picked_is_read_from_the_store_once(room, qtbot, monkeypatch) -> None:
+    """Picking a small race (under read_later_from polls: opened at once, on the window's thread) read the race's
+    details three times: with the count of its polls, to open it, and to find its own official result by its id
+    (store.contests.expected_valid_votes; three statements each, 46 ms of a profiled switch's turn at 100,000
+    polls, benchmarks/bench_menu_stalls.py --profile). Now the details read with the count are opened, and the
+    result is looked up by the id; the race shown is the one picked, with its polls."""
+    from warroom.store import polls as repo
+
+    ps = room.poll_service
+    toy = ps.contest
+    other = _add_race(room, "Other race 2031", SMALL + 3, seed=9)
+    reads: list[object] = []
+    real = repo.get_contest
+    monkeypatch.setattr(repo, "get_contest", lambda s, *a, **k: (reads.append(a), real(s, *a, **k))[1])
+    for cid in (other, toy.id):
+        reads.clear()
+        _pick(room, cid)
+        assert ps.contest.id == cid and ps.loading is None
+        assert {p.id for p in ps.polls} == _ids_of(room, cid)
+        assert reads == [(cid,)], reads  # (before: three times)

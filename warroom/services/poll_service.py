@@ -418,12 +418,22 @@ class PollService(QObject):
         Changes still on their way to the store are waited for first (bounded: the writer's lock and answer
         waits), so that what is read has them; any the store has still not answered by then land or fail later
         without touching what the newly opened contest shows (a failure is still said)."""
+        return self._open(key)
+
+    def _open(self, key: int | str | None, read: Contest | None = None) -> Contest | None:
+        """open_contest; `read`: the contest `key` names, read from the store just before (switch_to), taken as it
+        is unless writes were still on their way (then read again after them)."""
         self.stop_loading()
         if self._pending:
             self.wait_for_writes(WRITE_WAIT_ON_SWITCH_S)
             self._leave_pending()
+            read = None
         self._ours_under_spare.clear()  # what is shown next is read from the store, under the ids it gave
-        contest = self._run(lambda s: repo.get_contest(s, key) if key not in (None, "") else repo.get_contest(s))
+        contest = (
+            read
+            if read is not None
+            else self._run(lambda s: repo.get_contest(s, key) if key not in (None, "") else repo.get_contest(s))
+        )
         if contest is None and key not in (None, ""):
             contest = self._run(repo.get_contest)
         if self._contest is None or contest is None or self._contest.id != contest.id:
@@ -462,9 +472,9 @@ class PollService(QObject):
             return current
         if current is None or writer is None or writer.closed or self._read_is_current(contest_id):
             return self.open_contest(contest_id)
-        contest = self._run(lambda s: repo.get_contest(s, contest_id))
-        if contest is None or self._run(lambda s: repo.count_polls(s, contest_id)) < self.read_later_from:
-            return self.open_contest(contest_id)
+        contest, polls = self._run(lambda s: (repo.get_contest(s, contest_id), repo.count_polls(s, contest_id)))
+        if contest is None or polls < self.read_later_from:
+            return self._open(contest_id, contest)  # (not read again)
         self._read_later(contest, writer)
         return contest
 
