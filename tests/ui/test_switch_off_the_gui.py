@@ -478,3 +478,79 @@ def test_a_small_race_picked_is_read_from_the_store_once(room, qtbot, monkeypatc
         assert ps.contest.id == cid and ps.loading is None
         assert {p.id for p in ps.polls} == _ids_of(room, cid)
         assert reads == [(cid,)], reads  # (before: three times)
+
+
+def test_a_big_race_at_the_start_is_read_on_the_writer_thread_after_the_window_is_built(
+    qtbot, tmp_path, monkeypatch
+) -> None:
+    """The start opened its race on the window's thread (PollService.open_contest), whatever its size: at 100,000
+    polls 2-3 s before the window was first painted. A big race (read_later_from polls or more) is now read on the
+    store writer's thread as a pick of it is: the window is built with no race shown (no name without its
+    polls), the status bar says which is being loaded, and the race lands whole, its averages after."""
+    from PySide6.QtCore import QSettings
+
+    from tests.ui.conftest import running_room
+    from warroom.bootstrap import open_store
+    from warroom.paths import AppPaths
+    from warroom.services import poll_service
+    from warroom.services.settings import AppSettings
+    from warroom.store import polls as repo
+
+    paths = AppPaths.under(tmp_path)
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=paths.backup_dir, seed=False)
+    with store.sessions.begin() as s:
+        cid = repo.add_contest(s, TOY)
+        repo.add_polls(s, cid, toy_polls(BIG, seed=3))
+    monkeypatch.setattr(poll_service, "READ_LATER_FROM", BIG - 5)
+    threads: list[str] = []
+    real = repo.list_polls
+
+    def listed(*args: Any, **kwargs: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(repo, "list_polls", listed)
+    settings = AppSettings(QSettings(str(paths.settings_file), QSettings.Format.IniFormat))
+    for room in running_room(qtbot, store, settings, ready="averages"):
+        ps = room.poll_service
+        assert ps.contest is not None and ps.contest.id == cid and len(ps.polls) == BIG
+        assert threads and threading.main_thread().name not in threads, threads  # (before: MainThread)
+        assert room.window.windowTitle().startswith(TOY.title)
+
+
+def test_the_window_built_with_a_big_race_still_being_read_names_no_race(qtbot, tmp_path, monkeypatch) -> None:
+    """While the start's big race is read on the writer's thread the window shows no race: neither its name nor
+    another's, and no polls; then the race lands whole."""
+    from PySide6.QtCore import QSettings
+
+    from warroom.app import WarRoom
+    from warroom.bootstrap import open_store
+    from warroom.paths import AppPaths
+    from warroom.services import poll_service
+    from warroom.services.settings import AppSettings
+    from warroom.store import polls as repo
+
+    paths = AppPaths.under(tmp_path)
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=paths.backup_dir, seed=False)
+    with store.sessions.begin() as s:
+        cid = repo.add_contest(s, TOY)
+        repo.add_polls(s, cid, toy_polls(BIG, seed=3))
+    monkeypatch.setattr(poll_service, "READ_LATER_FROM", BIG - 5)
+    settings = AppSettings(QSettings(str(paths.settings_file), QSettings.Format.IniFormat))
+    room = WarRoom(store, settings, watch=False)
+    qtbot.addWidget(room.window)
+    # (no event-loop turn yet: a read done on the writer's thread is shown in one)
+    ps = room.poll_service
+    assert ps.contest is None and ps.loading is not None and ps.loading.id == cid  # (before: opened, here)
+    assert len(ps.polls) == 0
+    assert room.window.polls_pane.model.rowCount() == 0
+    assert TOY.title not in room.window.windowTitle()
+    assert "Loading" in room.window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: ps.contest is not None and len(ps.polls) == BIG, timeout=10000)
+    qtbot.waitUntil(lambda: room.averages.averages is not None, timeout=10000)
+    assert room.window.windowTitle().startswith(TOY.title)
+    assert room.window.polls_pane.model.rowCount() == BIG
+    room.window.close()
+    store.close()

@@ -450,6 +450,32 @@ class PollService(QObject):
         self._opened()
         return contest
 
+    def open_at_start(self, key: int | str | None = None) -> Contest | None:
+        """open_contest for a window with no race on screen yet (the start): a big race (`read_later_from` polls or
+        more) is read on the writer's thread as a pick of it is (switch_to: contest_loading says so, contest_loaded
+        and polls_changed follow when it lands), the window shown meanwhile with no race at all, never a race's
+        name without its polls; any other race is opened at once. At 100,000 polls the read held the start's
+        thread 2-3 s before the window was first painted.
+
+        Returns:
+            The race being read or opened; None when the store has none.
+        """
+        writer = self._writer
+        if self._contest is not None or self._loading is not None or writer is None or writer.closed:
+            return self.open_contest(key)
+
+        def find(s: Session) -> tuple[Contest | None, int]:
+            contest = repo.get_contest(s, key) if key not in (None, "") else repo.get_contest(s)
+            if contest is None and key not in (None, ""):
+                contest = repo.get_contest(s)  # (as open_contest: the store's default)
+            return contest, repo.count_polls(s, contest.id or 0) if contest is not None else 0
+
+        contest, polls = self._run(find)
+        if contest is None or polls < self.read_later_from or self._pending:
+            return self._open(contest.id if contest is not None else key, contest)
+        self._read_later(contest, writer)
+        return contest
+
     @property
     def loading(self) -> Contest | None:
         """The race picked and still being read on the writer's thread (switch_to); None when none is."""
