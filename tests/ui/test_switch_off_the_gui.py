@@ -554,3 +554,33 @@ def test_the_window_built_with_a_big_race_still_being_read_names_no_race(qtbot, 
     assert room.window.polls_pane.model.rowCount() == BIG
     room.window.close()
     store.close()
+
+
+def test_the_race_opened_after_the_open_one_is_deleted_is_read_on_the_writer_thread_when_big(
+    room, qtbot, monkeypatch
+) -> None:
+    """Deleting the open race opened the store's default on the window's thread (PollService.open_contest),
+    whatever its size. A big one is now read on the store writer's thread: until it lands the window shows no
+    polls (none of the race deleted, none of the next under another name), then the next race whole."""
+    from warroom.store import polls as repo
+
+    ps = room.poll_service
+    toy = ps.contest
+    big = _add_race(room, "Big race 2031", BIG, seed=5)
+    ps.read_later_from = (BIG + SMALL) // 2
+    threads: list[str] = []
+    real = repo.list_polls
+
+    def listed(*args: Any, **kwargs: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(repo, "list_polls", listed)
+    ps.delete_contest(toy.id, born=ps.opened_identity)
+    assert ps.contest is None and ps.loading is not None and ps.loading.id == big  # (before: opened here)
+    assert len(ps.polls) == 0 and room.window.polls_pane.model.rowCount() == 0
+    qtbot.waitUntil(lambda: ps.contest is not None and len(ps.polls) == BIG, timeout=10000)
+    assert ps.contest.id == big
+    assert threads and threading.main_thread().name not in threads, threads
+    assert room.window.windowTitle().startswith("Big race 2031")
+    assert room.window.polls_pane.model.rowCount() == BIG

@@ -451,11 +451,12 @@ class PollService(QObject):
         return contest
 
     def open_at_start(self, key: int | str | None = None) -> Contest | None:
-        """open_contest for a window with no race on screen yet (the start): a big race (`read_later_from` polls or
+        """open_contest for a window with no race open (the start; the open race deleted, here or by a teammate): a
+        big race (`read_later_from` polls or
         more) is read on the writer's thread as a pick of it is (switch_to: contest_loading says so, contest_loaded
-        and polls_changed follow when it lands), the window shown meanwhile with no race at all, never a race's
-        name without its polls; any other race is opened at once. At 100,000 polls the read held the start's
-        thread 2-3 s before the window was first painted.
+        and polls_changed follow when it lands), the window shown meanwhile with no race's polls (at the start, no
+        race at all), never one race's polls under another's name; any other race is opened at once. At 100,000
+        polls the read held the start's thread 2-3 s before the window was first painted.
 
         Returns:
             The race being read or opened; None when the store has none.
@@ -691,7 +692,9 @@ class PollService(QObject):
         self._read_cache.clear()
         self._set_polls({})
         self.contests_changed.emit(self.contests())
-        opened = self.open_contest(None)
+        opened = self.open_at_start(None)  # (a big one read on the writer's thread)
+        if opened is not None and self._contest is None:  # (being read: the race gone shows none of its polls)
+            self.polls_changed.emit(PollChange(reloaded=True))
         self.store_failed.emit(
             f"The contest '{gone}' was deleted by another program or a teammate while it was open here"
             + (f"; showing '{opened.name}'." if opened is not None else ".")
@@ -1635,7 +1638,10 @@ class PollService(QObject):
         if self._contest is not None and self._contest.id == contest_id:
             self._contest = None
             self._set_polls({})
-            self.open_contest(None)  # the store's default: the newest of the user's own, else the London demo
+            # the store's default: the newest of the user's own, else the London demo (a big one read on the
+            # writer's thread: meanwhile the race deleted is shown with none of its polls, which went with it)
+            if self.open_at_start(None) is not None and self._contest is None:
+                self.polls_changed.emit(PollChange(reloaded=True))
         return backup
 
     def official_result(self, contest_id: int) -> OfficialResult | None:
