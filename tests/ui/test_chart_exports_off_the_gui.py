@@ -657,3 +657,41 @@ def test_the_chart_panels_recording_draws_the_views_background_not_its_cached_pi
     assert a.shape == b.shape
     differ = abs(a - b).max(axis=2)
     assert (differ > 8).mean() < 0.02, (differ.max(), (differ > 8).mean())
+
+
+def test_the_chart_panels_png_keeps_the_screens_marker_caches(room, qtbot, tmp_path, monkeypatch) -> None:
+    """The panel's recording put every item's pixmap cache off (export.uncached) to draw the items through it, its
+    poll markers' too, though their paint only hands copies of them over (PollScatter.defer_markers): the screen
+    then drew every marker again in the same turn (10 ms at 10,000 polls, over the recording's own work). Now each
+    scatter item drawn in pixels is left out of the drawing, its markers copied from the item and its view, and
+    its cache kept; the file is the one-pass drawing's."""
+    from warroom.ui.charts import PollScatter
+
+    charts = room.window.ready_charts()
+    assert charts is not None
+    qtbot.waitUntil(lambda: len(charts.point_data("lead1")[2]) > 0, timeout=10000)
+    toggled: list[object] = []
+    real = PollScatter.setCacheMode
+
+    def set_cache_mode(item, mode):  # type: ignore[no-untyped-def]
+        toggled.append(mode)
+        return real(item, mode)
+
+    monkeypatch.setattr(PollScatter, "setCacheMode", set_cache_mode)
+    out = tmp_path / "out" / "charts.png"
+    out.parent.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), "PNG (*.png)"))
+    monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (1200, True))
+    errors: list[str] = []
+    room.window.show_error = errors.append  # type: ignore[method-assign]
+    room.window.export_view_dialog(charts, "png")
+    assert toggled == [], toggled  # (before: put off and back, twice per scatter item)
+    qtbot.waitUntil(lambda: f"Saved {out}" in room.window.statusBar().currentMessage(), timeout=20000)
+    assert errors == []
+    monkeypatch.undo()
+    again = tmp_path / "again.png"
+    export.widget_to_png(charts, again, 1200)  # (in one pass, here)
+    a, b = _pixels(out), _pixels(again)
+    assert a.shape == b.shape
+    differ = abs(a - b).max(axis=2)
+    assert (differ > 8).mean() < 0.02, (differ.max(), (differ > 8).mean())
