@@ -114,7 +114,7 @@ def main() -> int:
         run_loop(seconds, until=lambda: not room.scenarios.busy)
         run_loop(0.15)
 
-    settle()
+    settle(lambda: service.loading is None)  # (a big race at the start is read on the writer's thread)
     if service.contest is None or service.contest.name != CONTEST.name:
         service.open_contest(next(c.id for c in service.contests() if c.name == CONTEST.name))
         settle(lambda: len(service.polls) == args.polls)

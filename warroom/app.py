@@ -235,7 +235,8 @@ class WarRoom:
         self._follows_scheme = True  # until the window closes (close_event)
         yield "the polls"
         # No turn of the event loop from here to the recompute: the averages' own timer would run it once more.
-        self.poll_service.open_contest(contest or settings.contest or None)
+        # (a big race is read on the store writer's thread: the window paints first, the race lands after)
+        self.poll_service.open_at_start(contest or settings.contest or None)
         polls = len(self.poll_service.polls)
         if polls < self.averages.background_from:
             self.averages.recompute()  # a few milliseconds: the window's first paint has every figure

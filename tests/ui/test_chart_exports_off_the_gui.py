@@ -600,3 +600,98 @@ def test_where_an_export_is_painted_is_decided_by_its_size_and_kind() -> None:
     briefing = export.BriefingJob(export.Briefing("t", "s", [], []))
     assert sketch.paint_here(small) and not sketch.paint_here(big)
     assert not sketch.paint_here(pdf) and not sketch.paint_here(briefing)
+
+
+def test_the_chart_panels_recording_draws_the_views_background_not_its_cached_picture(
+    room, qtbot, tmp_path, monkeypatch
+) -> None:
+    """The chart panel's PNG for the window is a recording of the panel (a QPicture, painted by another process or
+    on a worker). Its graphics view keeps its background as a cached picture of the whole view
+    (QGraphicsView.CacheBackground, pyqtgraph's), which the recording kept whole, every pixel of it: 22 ms of the
+    recording's 45-50 ms on the window's thread (10,000 polls; the charts PNG of benchmarks/bench_menu_stalls.py).
+    Now the background is drawn into the recording afresh (a fill), the view's cache kept for the screen; the
+    file is the one-pass drawing's."""
+    from pyqtgraph.widgets.GraphicsView import GraphicsView
+    from PySide6.QtWidgets import QGraphicsView
+
+    charts = room.window.ready_charts()
+    assert charts is not None
+    qtbot.waitUntil(lambda: len(charts.point_data("lead1")[2]) > 0, timeout=10000)
+    view = charts.findChild(QGraphicsView)
+    assert view is not None and view.cacheMode() == QGraphicsView.CacheModeFlag.CacheBackground
+    charts.grab()  # (painted: the view's background picture is made)
+    recording: list[bool] = []
+    modes: list[object] = []  # the view's cache mode as it painted itself into a recording
+    real_paint, real_render = GraphicsView.paintEvent, export._render_into
+
+    def paint(event):  # type: ignore[no-untyped-def]
+        if recording:
+            modes.append(view.cacheMode())
+        return real_paint(view, event)
+
+    def render(*args, **kwargs):  # type: ignore[no-untyped-def]
+        recording.append(True)
+        try:
+            return real_render(*args, **kwargs)
+        finally:
+            recording.pop()
+
+    monkeypatch.setattr(view, "paintEvent", paint)
+    monkeypatch.setattr(export, "_render_into", render)
+    out = tmp_path / "out" / "charts.png"
+    out.parent.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), "PNG (*.png)"))
+    monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (1200, True))
+    errors: list[str] = []
+    room.window.show_error = errors.append  # type: ignore[method-assign]
+    room.window.export_view_dialog(charts, "png")
+    # (before: CacheBackground, its cached picture put into the recording whole)
+    assert modes and set(modes) == {QGraphicsView.CacheModeFlag.CacheNone}, modes
+    assert view.cacheMode() == QGraphicsView.CacheModeFlag.CacheBackground  # (the screen keeps its cache)
+    qtbot.waitUntil(lambda: f"Saved {out}" in room.window.statusBar().currentMessage(), timeout=20000)
+    assert errors == []
+    monkeypatch.undo()
+    again = tmp_path / "again.png"
+    export.widget_to_png(charts, again, 1200)  # (in one pass, here)
+    a, b = _pixels(out), _pixels(again)
+    assert a.shape == b.shape
+    differ = abs(a - b).max(axis=2)
+    assert (differ > 8).mean() < 0.02, (differ.max(), (differ > 8).mean())
+
+
+def test_the_chart_panels_png_keeps_the_screens_marker_caches(room, qtbot, tmp_path, monkeypatch) -> None:
+    """The panel's recording put every item's pixmap cache off (export.uncached) to draw the items through it, its
+    poll markers' too, though their paint only hands copies of them over (PollScatter.defer_markers): the screen
+    then drew every marker again in the same turn (10 ms at 10,000 polls, over the recording's own work). Now each
+    scatter item drawn in pixels is left out of the drawing, its markers copied from the item and its view, and
+    its cache kept; the file is the one-pass drawing's."""
+    from warroom.ui.charts import PollScatter
+
+    charts = room.window.ready_charts()
+    assert charts is not None
+    qtbot.waitUntil(lambda: len(charts.point_data("lead1")[2]) > 0, timeout=10000)
+    toggled: list[object] = []
+    real = PollScatter.setCacheMode
+
+    def set_cache_mode(item, mode):  # type: ignore[no-untyped-def]
+        toggled.append(mode)
+        return real(item, mode)
+
+    monkeypatch.setattr(PollScatter, "setCacheMode", set_cache_mode)
+    out = tmp_path / "out" / "charts.png"
+    out.parent.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), "PNG (*.png)"))
+    monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (1200, True))
+    errors: list[str] = []
+    room.window.show_error = errors.append  # type: ignore[method-assign]
+    room.window.export_view_dialog(charts, "png")
+    assert toggled == [], toggled  # (before: put off and back, twice per scatter item)
+    qtbot.waitUntil(lambda: f"Saved {out}" in room.window.statusBar().currentMessage(), timeout=20000)
+    assert errors == []
+    monkeypatch.undo()
+    again = tmp_path / "again.png"
+    export.widget_to_png(charts, again, 1200)  # (in one pass, here)
+    a, b = _pixels(out), _pixels(again)
+    assert a.shape == b.shape
+    differ = abs(a - b).max(axis=2)
+    assert (differ > 8).mean() < 0.02, (differ.max(), (differ > 8).mean())

@@ -422,3 +422,165 @@ def test_a_big_race_shown_again_takes_back_its_column_widths_without_measuring(r
         repo.add_polls(s, big, [replace(toy_polls(1, seed=9)[0], pollster="Late Polls")])
     _pick(room, big)
     qtbot.waitUntil(lambda: measured()[-1] == BIG + 1, timeout=10000)
+
+
+def test_switching_races_moves_the_election_day_lines_and_sets_no_theme_again(room, qtbot, monkeypatch) -> None:
+    """Each switch made the three election-day lines again and set the whole theme again on items that were given
+    to the new race already in it (ChartPanel._set_contest_lines: 30-40 ms of the turn that switches to the small
+    race at 100,000 polls, benchmarks/bench_menu_stalls.py). Now the lines are moved to the new race's day, renamed
+    and re-tipped, and the theme is set only on items made for the race."""
+    from warroom.store import polls as repo
+    from warroom.ui.charts import ChartPanel, day_to_epoch
+
+    ps = room.poll_service
+    toy = ps.contest
+    with room.store.sessions.begin() as s:
+        cid = repo.add_contest(s, replace(TOY, name="Later race 2031", id=None, election_date=date(2031, 5, 1)))
+        repo.add_polls(s, cid, toy_polls(SMALL, seed=7))
+    room.contest_actions.show_contests(ps.contests())
+    charts = room.window.ready_charts()
+    assert charts is not None
+    lines = list(charts._election_lines)
+    assert len(lines) == len(charts.plots)
+    themed: list[object] = []
+    real = ChartPanel.apply_theme
+    monkeypatch.setattr(ChartPanel, "apply_theme", lambda self, theme: (themed.append(theme), real(self, theme)))
+    for race in (cid, toy.id):
+        _pick(room, race)
+        shown = ps.contest
+        assert shown.id == race
+        assert themed == []
+        assert charts._election_lines == lines  # the very items
+        for line in lines:
+            assert line.value() == pytest.approx(float(day_to_epoch(shown.election_date.toordinal())))
+            assert line.toolTip() == f"Election day: {shown.election_date.day} {shown.election_date:%B %Y}"
+        assert [getattr(line, "label", None) is not None for line in lines] == [False, True, True]
+        assert all(line.label.format == "Election day" for line in lines[1:])
+
+
+def test_a_small_race_picked_is_read_from_the_store_once(room, qtbot, monkeypatch) -> None:
+    """Picking a small race (under read_later_from polls: opened at once, on the window's thread) read the race's
+    details three times: with the count of its polls, to open it, and to find its own official result by its id
+    (store.contests.expected_valid_votes; three statements each, 46 ms of a profiled switch's turn at 100,000
+    polls, benchmarks/bench_menu_stalls.py --profile). Now the details read with the count are opened, and the
+    result is looked up by the id; the race shown is the one picked, with its polls."""
+    from warroom.store import polls as repo
+
+    ps = room.poll_service
+    toy = ps.contest
+    other = _add_race(room, "Other race 2031", SMALL + 3, seed=9)
+    reads: list[object] = []
+    real = repo.get_contest
+    monkeypatch.setattr(repo, "get_contest", lambda s, *a, **k: (reads.append(a), real(s, *a, **k))[1])
+    for cid in (other, toy.id):
+        reads.clear()
+        _pick(room, cid)
+        assert ps.contest.id == cid and ps.loading is None
+        assert {p.id for p in ps.polls} == _ids_of(room, cid)
+        assert reads == [(cid,)], reads  # (before: three times)
+
+
+def test_a_big_race_at_the_start_is_read_on_the_writer_thread_after_the_window_is_built(
+    qtbot, tmp_path, monkeypatch
+) -> None:
+    """The start opened its race on the window's thread (PollService.open_contest), whatever its size: at 100,000
+    polls 2-3 s before the window was first painted. A big race (read_later_from polls or more) is now read on the
+    store writer's thread as a pick of it is: the window is built with no race shown (no name without its
+    polls), the status bar says which is being loaded, and the race lands whole, its averages after."""
+    from PySide6.QtCore import QSettings
+
+    from tests.ui.conftest import running_room
+    from warroom.bootstrap import open_store
+    from warroom.paths import AppPaths
+    from warroom.services import poll_service
+    from warroom.services.settings import AppSettings
+    from warroom.store import polls as repo
+
+    paths = AppPaths.under(tmp_path)
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=paths.backup_dir, seed=False)
+    with store.sessions.begin() as s:
+        cid = repo.add_contest(s, TOY)
+        repo.add_polls(s, cid, toy_polls(BIG, seed=3))
+    monkeypatch.setattr(poll_service, "READ_LATER_FROM", BIG - 5)
+    threads: list[str] = []
+    real = repo.list_polls
+
+    def listed(*args: Any, **kwargs: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(repo, "list_polls", listed)
+    settings = AppSettings(QSettings(str(paths.settings_file), QSettings.Format.IniFormat))
+    for room in running_room(qtbot, store, settings, ready="averages"):
+        ps = room.poll_service
+        assert ps.contest is not None and ps.contest.id == cid and len(ps.polls) == BIG
+        assert threads and threading.main_thread().name not in threads, threads  # (before: MainThread)
+        assert room.window.windowTitle().startswith(TOY.title)
+
+
+def test_the_window_built_with_a_big_race_still_being_read_names_no_race(qtbot, tmp_path, monkeypatch) -> None:
+    """While the start's big race is read on the writer's thread the window shows no race: neither its name nor
+    another's, and no polls; then the race lands whole."""
+    from PySide6.QtCore import QSettings
+
+    from warroom.app import WarRoom
+    from warroom.bootstrap import open_store
+    from warroom.paths import AppPaths
+    from warroom.services import poll_service
+    from warroom.services.settings import AppSettings
+    from warroom.store import polls as repo
+
+    paths = AppPaths.under(tmp_path)
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=paths.backup_dir, seed=False)
+    with store.sessions.begin() as s:
+        cid = repo.add_contest(s, TOY)
+        repo.add_polls(s, cid, toy_polls(BIG, seed=3))
+    monkeypatch.setattr(poll_service, "READ_LATER_FROM", BIG - 5)
+    settings = AppSettings(QSettings(str(paths.settings_file), QSettings.Format.IniFormat))
+    room = WarRoom(store, settings, watch=False)
+    qtbot.addWidget(room.window)
+    # (no event-loop turn yet: a read done on the writer's thread is shown in one)
+    ps = room.poll_service
+    assert ps.contest is None and ps.loading is not None and ps.loading.id == cid  # (before: opened, here)
+    assert len(ps.polls) == 0
+    assert room.window.polls_pane.model.rowCount() == 0
+    assert TOY.title not in room.window.windowTitle()
+    assert "Loading" in room.window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: ps.contest is not None and len(ps.polls) == BIG, timeout=10000)
+    qtbot.waitUntil(lambda: room.averages.averages is not None, timeout=10000)
+    assert room.window.windowTitle().startswith(TOY.title)
+    assert room.window.polls_pane.model.rowCount() == BIG
+    room.window.close()
+    store.close()
+
+
+def test_the_race_opened_after_the_open_one_is_deleted_is_read_on_the_writer_thread_when_big(
+    room, qtbot, monkeypatch
+) -> None:
+    """Deleting the open race opened the store's default on the window's thread (PollService.open_contest),
+    whatever its size. A big one is now read on the store writer's thread: until it lands the window shows no
+    polls (none of the race deleted, none of the next under another name), then the next race whole."""
+    from warroom.store import polls as repo
+
+    ps = room.poll_service
+    toy = ps.contest
+    big = _add_race(room, "Big race 2031", BIG, seed=5)
+    ps.read_later_from = (BIG + SMALL) // 2
+    threads: list[str] = []
+    real = repo.list_polls
+
+    def listed(*args: Any, **kwargs: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(repo, "list_polls", listed)
+    ps.delete_contest(toy.id, born=ps.opened_identity)
+    assert ps.contest is None and ps.loading is not None and ps.loading.id == big  # (before: opened here)
+    assert len(ps.polls) == 0 and room.window.polls_pane.model.rowCount() == 0
+    qtbot.waitUntil(lambda: ps.contest is not None and len(ps.polls) == BIG, timeout=10000)
+    assert ps.contest.id == big
+    assert threads and threading.main_thread().name not in threads, threads
+    assert room.window.windowTitle().startswith("Big race 2031")
+    assert room.window.polls_pane.model.rowCount() == BIG

@@ -420,12 +420,22 @@ class PollService(QObject):
         Changes still on their way to the store are waited for first (bounded: the writer's lock and answer
         waits), so that what is read has them; any the store has still not answered by then land or fail later
         without touching what the newly opened contest shows (a failure is still said)."""
+        return self._open(key)
+
+    def _open(self, key: int | str | None, read: Contest | None = None) -> Contest | None:
+        """open_contest; `read`: the contest `key` names, read from the store just before (switch_to), taken as it
+        is unless writes were still on their way (then read again after them)."""
         self.stop_loading()
         if self._pending:
             self.wait_for_writes(WRITE_WAIT_ON_SWITCH_S)
             self._leave_pending()
+            read = None
         self._ours_under_spare.clear()  # what is shown next is read from the store, under the ids it gave
-        contest = self._run(lambda s: repo.get_contest(s, key) if key not in (None, "") else repo.get_contest(s))
+        contest = (
+            read
+            if read is not None
+            else self._run(lambda s: repo.get_contest(s, key) if key not in (None, "") else repo.get_contest(s))
+        )
         if contest is None and key not in (None, ""):
             contest = self._run(repo.get_contest)
         if self._contest is None or contest is None or self._contest.id != contest.id:
@@ -440,6 +450,33 @@ class PollService(QObject):
         self.contest_loaded.emit(contest)
         self.reload()
         self._opened()
+        return contest
+
+    def open_at_start(self, key: int | str | None = None) -> Contest | None:
+        """open_contest for a window with no race open (the start; the open race deleted, here or by a teammate): a
+        big race (`read_later_from` polls or
+        more) is read on the writer's thread as a pick of it is (switch_to: contest_loading says so, contest_loaded
+        and polls_changed follow when it lands), the window shown meanwhile with no race's polls (at the start, no
+        race at all), never one race's polls under another's name; any other race is opened at once. At 100,000
+        polls the read held the start's thread 2-3 s before the window was first painted.
+
+        Returns:
+            The race being read or opened; None when the store has none.
+        """
+        writer = self._writer
+        if self._contest is not None or self._loading is not None or writer is None or writer.closed:
+            return self.open_contest(key)
+
+        def find(s: Session) -> tuple[Contest | None, int]:
+            contest = repo.get_contest(s, key) if key not in (None, "") else repo.get_contest(s)
+            if contest is None and key not in (None, ""):
+                contest = repo.get_contest(s)  # (as open_contest: the store's default)
+            return contest, repo.count_polls(s, contest.id or 0) if contest is not None else 0
+
+        contest, polls = self._run(find)
+        if contest is None or polls < self.read_later_from or self._pending:
+            return self._open(contest.id if contest is not None else key, contest)
+        self._read_later(contest, writer)
         return contest
 
     @property
@@ -464,9 +501,9 @@ class PollService(QObject):
             return current
         if current is None or writer is None or writer.closed or self._read_is_current(contest_id):
             return self.open_contest(contest_id)
-        contest = self._run(lambda s: repo.get_contest(s, contest_id))
-        if contest is None or self._run(lambda s: repo.count_polls(s, contest_id)) < self.read_later_from:
-            return self.open_contest(contest_id)
+        contest, polls = self._run(lambda s: (repo.get_contest(s, contest_id), repo.count_polls(s, contest_id)))
+        if contest is None or polls < self.read_later_from:
+            return self._open(contest_id, contest)  # (not read again)
         self._read_later(contest, writer)
         return contest
 
@@ -657,7 +694,9 @@ class PollService(QObject):
         self._read_cache.clear()
         self._set_polls({})
         self.contests_changed.emit(self.contests())
-        opened = self.open_contest(None)
+        opened = self.open_at_start(None)  # (a big one read on the writer's thread)
+        if opened is not None and self._contest is None:  # (being read: the race gone shows none of its polls)
+            self.polls_changed.emit(PollChange(reloaded=True))
         self.store_failed.emit(
             f"The contest '{gone}' was deleted by another program or a teammate while it was open here"
             + (f"; showing '{opened.name}'." if opened is not None else ".")
@@ -1622,7 +1661,10 @@ class PollService(QObject):
         if self._contest is not None and self._contest.id == contest_id:
             self._contest = None
             self._set_polls({})
-            self.open_contest(None)  # the store's default: the newest of the user's own, else the London demo
+            # the store's default: the newest of the user's own, else the London demo (a big one read on the
+            # writer's thread: meanwhile the race deleted is shown with none of its polls, which went with it)
+            if self.open_at_start(None) is not None and self._contest is None:
+                self.polls_changed.emit(PollChange(reloaded=True))
         return backup
 
     def official_result(self, contest_id: int) -> OfficialResult | None:

@@ -461,8 +461,10 @@ def expected_valid_votes(session: Session, contest: Contest) -> int | None:
     for key in (contest.id, contest.transfer_prior or None):
         if key is None:
             continue
-        past = repo.get_contest(session, key)
-        result = get_official_result(session, past.id) if past is not None and past.id is not None else None
+        # (the contest's own result by its id: its details were read again for nothing, three statements of each
+        # switch to a race; the prior is named, and found as every name is)
+        past = contest.id if key == contest.id else getattr(repo.get_contest(session, key), "id", None)
+        result = get_official_result(session, past) if past is not None else None
         if result is not None:
             return sum(result.first_round.values())
     return None

@@ -2239,7 +2239,8 @@ class ChartPanel(QWidget):
         if plain_leads and len(leads) == 3:
             for lead in leads:
                 lead.clear()
-            self._set_contest_lines(contest)
+            # every item given, none made: each is in the theme already (recoloured above, the rest as it was)
+            self._set_contest_lines(contest, restyle=len(contest.candidates) > len(spare))
             return
         for lead in leads:
             lead.detach()
@@ -2268,17 +2269,22 @@ class ChartPanel(QWidget):
             self._legend_lead2.addItem(sample, label)
         self._set_contest_lines(contest)
 
-    def _set_contest_lines(self, contest: Contest) -> None:
+    def _set_contest_lines(self, contest: Contest, *, restyle: bool = True) -> None:
         """The rest of set_contest, on the items the contest was given: the range's mode, the legends, the theme
-        and the election-day lines."""
+        (`restyle`: some item was made for it; all given ones are in the theme already) and the election-day lines,
+        moved to its days (made once: each switch made them again and set the whole theme again, 30-40 ms of a
+        switch's turn, benchmarks/bench_menu_stalls.py)."""
         self.range_mode = "final"
         self._legend_fit_pending()  # the keys and the first-round chart's share, for this contest
-        self.apply_theme(self._theme)  # new items take the current theme (e.g. opened during a meeting)
-        for line in self._election_lines:
-            line.getViewBox() and line.getViewBox().removeItem(line)
-        self._election_lines = []
+        if restyle:
+            self.apply_theme(self._theme)  # new items take the current theme (e.g. opened during a meeting)
         runoff = contest.second_round_date  # a two-round race: its runoff chart leads to the runoff's own day
-        for key, plot in self.plots.items():
+        made = len(self._election_lines) != len(self.plots)
+        if made:
+            for line in self._election_lines:
+                line.getViewBox() and line.getViewBox().removeItem(line)
+            self._election_lines = []
+        for place, (key, plot) in enumerate(self.plots.items()):
             day, name = contest.election_date, "First round" if runoff is not None else "Election day"
             if key == "lead2" and runoff is not None:
                 day, name = runoff, "Runoff day"
@@ -2286,17 +2292,26 @@ class ChartPanel(QWidget):
             # first-round chart's end labels fill that side from the top down, so its line, the same red line
             # right above the others, goes unnamed rather than written over a candidate's share.
             named = key != "first"
-            line = pg.InfiniteLine(
-                pos=float(day_to_epoch(day.toordinal())),
-                angle=90,
-                pen=pg.mkPen("#b00020", width=2),
-                label=name if named else None,
-                labelOpts={"position": 0.98, "color": "#b00020", "anchors": [(0, 0), (0, 0)]},
-            )
+            at = float(day_to_epoch(day.toordinal()))
+            if made:
+                line = pg.InfiniteLine(
+                    pos=at,
+                    angle=90,
+                    pen=pg.mkPen("#b00020", width=2),
+                    label=name if named else None,
+                    labelOpts={"position": 0.98, "color": "#b00020", "anchors": [(0, 0), (0, 0)]},
+                )
+                plot.addItem(line, ignoreBounds=True)
+                self._election_lines.append(line)
+            else:
+                line = self._election_lines[place]
+                line.setPos(at)
+                label = getattr(line, "label", None)  # (the first-round chart's is unnamed: it has none)
+                if label is not None:
+                    label.setFormat(name)
             line.setToolTip(f"{name}: {day.day} {day:%B %Y}")
-            plot.addItem(line, ignoreBounds=True)
-            self._election_lines.append(line)
-        self._theme_labels()
+        if made or restyle:
+            self._theme_labels()
 
     def restyle(self, contest: Contest) -> bool:
         """Show the contest on screen under its edited names and colours on the items it has: each recoloured
