@@ -229,10 +229,15 @@ class ImportWorker(QObject):
     # --- paste previews ------------------------------------------------------------------------------------
 
     def check_paste(
-        self, rows: Sequence[Sequence[str]], mapping: Sequence[str], default_year: int | None = None
+        self,
+        rows: Sequence[Sequence[str]],
+        mapping: Sequence[str],
+        default_year: int | None = None,
+        date_order: str | None = None,
     ) -> int:
         """Parse pasted rows under a column mapping, off the GUI thread, for the preview; a date written without
-        its year ("28–30 Apr", as Wikipedia's tables under a year's heading) is taken in `default_year`.
+        its year ("28–30 Apr", as Wikipedia's tables under a year's heading) is taken in `default_year`, one in
+        figures alone ("4/5/2012") in `date_order` ("dmy", "mdy"; None: the order the table shows, else refused).
 
         Returns:
             The request id; paste_checked(id, ParseResult or message) follows for the latest request only, and
@@ -256,7 +261,9 @@ class ImportWorker(QObject):
             if contest is None:
                 raise StoreError("no contest is open")
             with gui_first():
-                return parse_poll_text(to_poll_csv(rows, mapping, default_year), contest, progress=superseded)
+                return parse_poll_text(
+                    to_poll_csv(rows, mapping, default_year, date_order), contest, progress=superseded
+                )
 
         future = self._check_executor.submit(check)
         future.add_done_callback(lambda f: self._check_done.emit(request, f))

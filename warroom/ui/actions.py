@@ -685,7 +685,11 @@ class ImportRunner(Protocol):
     def start_parsed(self, parsed: ParseResult, source: str = ...) -> bool: ...
     def cancel(self) -> None: ...
     def check_paste(
-        self, rows: Sequence[Sequence[str]], mapping: Sequence[str], default_year: int | None = None
+        self,
+        rows: Sequence[Sequence[str]],
+        mapping: Sequence[str],
+        default_year: int | None = None,
+        date_order: str | None = None,
     ) -> int: ...
 
 
