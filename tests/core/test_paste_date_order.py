@@ -74,3 +74,19 @@ def test_dates_that_read_one_way_need_no_order() -> None:
     ]
     rows = split_table(same)
     assert date_order_note(rows, guess_columns(rows[0], TOY)) == ""
+
+
+CSV = "pollster,fieldwork_end,first:ann,first:bob\nAcme,4/5/2012,55,45\nBeta,6/7/2012,50,50\n"
+
+
+def test_a_poll_csv_whose_every_slash_date_reads_both_ways_is_refused_in_the_same_words() -> None:
+    # The poll CSV read 4/5/2012 as 4 May without a word, as the paste did: one rule (csvformat.figure_date_order)
+    result = parse_polls_csv(CSV, TOY, today=date(2012, 11, 1))
+    assert [str(e) for e in result.errors] == [
+        "line 2, fieldwork_end: '4/5/2012' is 4 May 2012 read day first or 5 April 2012 read month first: write "
+        "every date as YYYY-MM-DD, or give the file's order (warroom import --dates dmy or mdy)"
+    ]
+    chosen = parse_polls_csv(CSV, TOY, today=date(2012, 11, 1), date_order="mdy")
+    assert chosen.ok and [p.fieldwork_end for p in chosen.polls] == [date(2012, 4, 5), date(2012, 6, 7)]
+    shown = parse_polls_csv(CSV + "Cyan,13/04/2012,50,50\n", TOY, today=date(2012, 11, 1))  # a day past 12: UK
+    assert shown.ok and [p.fieldwork_end for p in shown.polls][:2] == [date(2012, 5, 4), date(2012, 7, 6)]

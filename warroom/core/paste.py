@@ -18,11 +18,20 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from warroom.core.csvformat import FIXED, FREE_TEXT, not_published, split_tabbed
+from warroom.core.csvformat import (
+    DATE_ORDERS,
+    FIXED,
+    FREE_TEXT,
+    DateOrderError,
+    FigureDate,
+    figure_date_order,
+    not_published,
+    split_tabbed,
+)
 from warroom.core.infile import CsvRecords
 from warroom.core.types import Contest
 
@@ -209,9 +218,6 @@ class DateRange:
     end: date
 
 
-DATE_ORDERS = {"dmy": "day/month/year", "mdy": "month/day/year"}
-"""How a date written in figures alone ("4/5/2012") is read: day first (4 May) or month first (April 5)."""
-
 _NUMERIC_DATE = re.compile(r"\s*(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{4})\s*")
 
 
@@ -220,26 +226,6 @@ def _numeric_date(text: str) -> tuple[int, int, int] | None:
     its two leading numbers and its year; None for anything else."""
     found = _NUMERIC_DATE.fullmatch(re.sub(r"\[[^\]]*\]", "", text))  # "4/5/2012[a]": a footnote mark
     return (int(found[1]), int(found[3]), int(found[4])) if found else None
-
-
-_MONTH_NAMES = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]  # not strftime's %B: the window sets the user's locale, and the words would change with it
-
-
-def _spelled(day: int, month: int, year: int) -> str:
-    return f"{day} {_MONTH_NAMES[month - 1]} {year}"
 
 
 def table_date_order(rows: Sequence[Sequence[str]], mapping: Sequence[str], chosen: str | None = None) -> str:
@@ -271,48 +257,35 @@ def date_order_note(rows: Sequence[Sequence[str]], mapping: Sequence[str], chose
 
 
 def _date_order(rows: Sequence[Sequence[str]], mapping: Sequence[str], chosen: str | None) -> tuple[str, str]:
-    """(order, the first cell it changes or that shows it: "" when no date in figures alone reads both ways)."""
-    if chosen is not None and chosen not in DATE_ORDERS:
-        raise PasteError(f"date order {chosen!r}: choose one of {', '.join(DATE_ORDERS)}")
+    """(order, where the first cell it changes or that shows it is: "" when no date in figures alone reads both
+    ways), by the poll CSV's rule (`csvformat.figure_date_order`), in the words of the table's columns."""
     date_fields = {"fieldwork", "fieldwork_start", "fieldwork_end", "published"}
     columns = [i for i, f in enumerate(mapping) if f in date_fields]
     header = rows[0] if rows else ()
-    shown: dict[str, str] = {}
-    both_ways = ""
-    for line, row in enumerate(rows[1:], start=2):
-        for col in columns:
-            parts = _numeric_date(row[col]) if col < len(row) else None
-            if parts is None:
-                continue
-            first, second, year = parts
-            if first == second:
-                continue
-            name = header[col] if col < len(header) else str(col + 1)
-            where = f"column {name!r}, line {line}: {row[col].strip()!r}"
-            if first > 12 and second <= 12:
-                shown.setdefault("dmy", where)
-            elif second > 12 and first <= 12:
-                shown.setdefault("mdy", where)
-            elif first <= 12 and second <= 12 and not both_ways:
-                both_ways = (
-                    f"{where} is {_spelled(first, second, year)} read day first or {_spelled(second, first, year)} "
-                    "read month first: choose the order of the table's dates"
-                )
-        if chosen is not None and both_ways:
-            return chosen, both_ways.partition(" is ")[0]
-    if chosen is not None:
-        return chosen, next(iter(shown.values()), "")
-    if len(shown) == 2:
-        raise PasteError(
-            f"the dates are written in both orders: {shown['dmy']} is day first, {shown['mdy']} month first; "
-            "write them in one order (or as YYYY-MM-DD)"
-        )
-    if shown:
-        order = next(iter(shown))
-        return order, shown[order]
-    if both_ways:
-        raise PasteError(both_ways)
-    return "dmy", ""
+
+    def where(d: FigureDate) -> str:
+        return f"column {d.field!r}, line {d.line}: {d.text.strip()!r}"
+
+    def figures() -> Iterator[FigureDate]:
+        for line, row in enumerate(rows[1:], start=2):
+            for col in columns:
+                parts = _numeric_date(row[col]) if col < len(row) else None
+                if parts is not None:
+                    name = header[col] if col < len(header) else str(col + 1)
+                    yield FigureDate(*parts, line=line, field=name, text=row[col])
+
+    try:
+        order, shown = figure_date_order(figures(), chosen)
+    except DateOrderError as exc:
+        if exc.other is not None:
+            raise PasteError(
+                f"the dates are written in both orders: {where(exc.at)} is day first, {where(exc.other)} month "
+                "first; write them in one order (or as YYYY-MM-DD)"
+            ) from None
+        raise PasteError(f"{where(exc.at)} is {exc.at.readings()}: choose the order of the table's dates") from None
+    except ValueError as exc:  # an order that is none of DATE_ORDERS
+        raise PasteError(str(exc)) from None
+    return order, where(shown) if shown else ""
 
 
 def parse_dates(text: str, default_year: int | None = None, order: str = "dmy") -> DateRange | None:
