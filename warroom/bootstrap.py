@@ -47,6 +47,7 @@ class OpenStore:
     seeded: bool = False
     read_only: bool = False
     backup_error: str | None = None
+    notice: str | None = None  # said once at this start (made_new_notice): the window's status bar, a verb's stderr
 
     @property
     def display_target(self) -> str:
@@ -136,6 +137,28 @@ def restored_copy(data_dir: Path, backup: Path) -> Path:
     return data_dir / f"restored-{backup.name}"
 
 
+def restored_of(target: str | Path, data_dir: Path, backup_dir: Path) -> Path | None:
+    """The copy of one of `target`'s backups the app restored at a start (the newest backup's there), or None."""
+    backups = backups_of_target(target, backup_dir)
+    return next((restored_copy(data_dir, b) for b in backups if restored_copy(data_dir, b).is_file()), None)
+
+
+def made_new_notice(opened: OpenStore, data_dir: Path, backup_dir: Path) -> str | None:
+    """What a start that made `opened` afresh (seeded with the demo races) says when a copy of one of that store's
+    backups, restored at an earlier start, is there: the user's newer work is in it. A damaged own store deleted
+    (as a user may, to be rid of the question) was made new with the demo races, and the restored copy holding
+    the work done since was named nowhere. None: not made here, or no such copy."""
+    if not opened.seeded:
+        return None
+    restored = restored_of(opened.target, data_dir, backup_dir)
+    if restored is None:
+        return None
+    return (
+        f"a new poll store was made with the demo races; the copy of its backup restored at an earlier start, "
+        f"which holds the work done in it since, is {restored} (open it with --db {restored})"
+    )
+
+
 def way_back(target: str | Path, data_dir: Path, backup_dir: Path) -> str:
     """What a damaged SQLite store leaves within reach, in words ("" when nothing): the copy of a backup the app
     restored (work done since is there), else the newest automatic backup that opens. The command line said only
@@ -143,7 +166,7 @@ def way_back(target: str | Path, data_dir: Path, backup_dir: Path) -> str:
     from warroom.store.db import backup_problem
 
     backups = backups_of_target(target, backup_dir)
-    restored = next((restored_copy(data_dir, b) for b in backups if restored_copy(data_dir, b).is_file()), None)
+    restored = restored_of(target, data_dir, backup_dir)
     if restored is not None:
         return f"the app works in a copy of its backup restored at a start, which holds the work done since: --db {restored}"
     usable = next((b for b in backups if backup_problem(b) is None), None)
