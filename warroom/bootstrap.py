@@ -108,6 +108,19 @@ class NoStoreThere(StoreError):
 _MADE_BY = "A new store is made by a verb that writes (import, contest new) or by the app"
 
 
+def settings_key(target: str | Path) -> str:
+    """The store's name in the settings file, where each contest's settings are kept per store (a contest's id is
+    only its store's: a team store's race 1 and one's own race 1 shared one meeting-mode choice): a hash of the
+    SQLite file's absolute path as its folders spell it, or of a server's URL without its password."""
+    import hashlib
+
+    from warroom.store.db import as_on_disk
+
+    path = _sqlite_file_of(target)
+    name = str(as_on_disk(path)) if path is not None else redacted(str(target))
+    return hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
 def _sqlite_file_of(target: str | Path) -> Path | None:
     """The file a SQLite target opens, however it is written (a path, `sqlite:///` or `sqlite+pysqlite:///` with
     a query string, a `file:` URI, %-escapes), as SQLAlchemy and SQLite read it; None for a server or memory."""
