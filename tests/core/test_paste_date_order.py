@@ -84,7 +84,7 @@ def test_a_poll_csv_whose_every_slash_date_reads_both_ways_is_refused_in_the_sam
     result = parse_polls_csv(CSV, TOY, today=date(2012, 11, 1))
     assert [str(e) for e in result.errors] == [
         "line 2, fieldwork_end: '4/5/2012' is 4 May 2012 read day first or 5 April 2012 read month first: write "
-        "every date as YYYY-MM-DD, or give the file's order (warroom import --dates dmy or mdy)"
+        "every date as YYYY-MM-DD, or give the file's order (day/month/year or month/day/year)"
     ]
     chosen = parse_polls_csv(CSV, TOY, today=date(2012, 11, 1), date_order="mdy")
     assert chosen.ok and [p.fieldwork_end for p in chosen.polls] == [date(2012, 4, 5), date(2012, 6, 7)]

@@ -578,6 +578,8 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
                     out,
                 )
             msg = "\n".join(f"{args.file}:{e.line}: {e.field}: {e.message}" for e in parsed.errors)
+            if parsed.dates_unordered:
+                msg += "\n(give the order with --dates dmy or --dates mdy)"
             raise CliError(f"{msg}\nnothing imported ({len(parsed.errors)} problem(s))")
         if args.dry_run:  # the import's own checks, the store's duplicates included; nothing written
             ids: list[int] = []

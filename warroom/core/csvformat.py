@@ -85,6 +85,7 @@ class ParseResult:
     polls: list[Poll] = field(default_factory=list)
     errors: list[LineError] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)  # source line of each poll
+    dates_unordered: bool = False  # refused (among others) for dates that read both ways, no order given
 
     @property
     def ok(self) -> bool:
@@ -609,10 +610,11 @@ def parse_polls_csv(
                 LineError(
                     exc.at.line,
                     exc.at.field,
-                    f"{exc}: write every date as YYYY-MM-DD, or give the file's order (warroom import --dates "
-                    "dmy or mdy)",
+                    f"{exc}: write every date as YYYY-MM-DD, or give the file's order (day/month/year or "
+                    "month/day/year)",
                 )
             )
+            result.dates_unordered = True
             result.errors.sort(key=lambda e: e.line)
     if not result.polls and not result.errors:
         result.errors.append(LineError(max(line_no, 1), "row", "no polls in the file"))
