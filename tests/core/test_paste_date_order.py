@@ -90,3 +90,11 @@ def test_a_poll_csv_whose_every_slash_date_reads_both_ways_is_refused_in_the_sam
     assert chosen.ok and [p.fieldwork_end for p in chosen.polls] == [date(2012, 4, 5), date(2012, 6, 7)]
     shown = parse_polls_csv(CSV + "Cyan,13/04/2012,50,50\n", TOY, today=date(2012, 11, 1))  # a day past 12: UK
     assert shown.ok and [p.fieldwork_end for p in shown.polls][:2] == [date(2012, 5, 4), date(2012, 7, 6)]
+
+
+def test_a_poll_csv_showing_month_first_is_refused_asking_the_order_then_read_so() -> None:
+    us = CSV + "Cyan,4/13/2012,50,50\n"
+    refused = parse_polls_csv(us, TOY, today=date(2012, 11, 1))
+    assert [(e.line, e.field) for e in refused.errors] == [(4, "fieldwork_end")] and refused.dates_unordered
+    read = parse_polls_csv(us, TOY, today=date(2012, 11, 1), date_order="mdy")
+    assert read.ok and [p.fieldwork_end for p in read.polls][-1] == date(2012, 4, 13)

@@ -603,7 +603,9 @@ def parse_polls_csv(
         result.polls.append(poll)
         result.lines.append(line_no)
     try:
-        figure_date_order(figures, date_order)
+        # A file showing month first (4/28/2024, refused above read day first) is not read so unasked: no preview
+        # says so, as the paste's does; the window asks the order, the command line names --dates
+        result.dates_unordered = figure_date_order(figures, date_order)[0] != order
     except DateOrderError as exc:
         if exc.other is None:  # (a file in both orders: its month-first date is refused above, named)
             result.errors.append(
