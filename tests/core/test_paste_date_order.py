@@ -98,3 +98,10 @@ def test_a_poll_csv_showing_month_first_is_refused_asking_the_order_then_read_so
     assert [(e.line, e.field) for e in refused.errors] == [(4, "fieldwork_end")] and refused.dates_unordered
     read = parse_polls_csv(us, TOY, today=date(2012, 11, 1), date_order="mdy")
     assert read.ok and [p.fieldwork_end for p in read.polls][-1] == date(2012, 4, 13)
+
+
+def test_a_date_in_another_scripts_digits_is_no_date_in_figures_for_the_order() -> None:
+    # Arabic-Indic 1/3/2024 is no date (the importer names it), so it asks no order either
+    rows = split_table("Pollster\tDate\tAnn Red\tBob Blue\nAcme\t\u0661/\u0663/\u0662\u0660\u0662\u0664\t55\t45\n")
+    result = parse_polls_csv(to_poll_csv(rows, guess_columns(rows[0], TOY), 2024), TOY, today=date(2024, 4, 1))
+    assert [(e.line, e.field) for e in result.errors][:1] == [(2, "fieldwork_start")], result.errors

@@ -218,7 +218,7 @@ class DateRange:
     end: date
 
 
-_NUMERIC_DATE = re.compile(r"\s*(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{4})\s*")
+_NUMERIC_DATE = re.compile(r"\s*([0-9]{1,2})\s*([/.-])\s*([0-9]{1,2})\s*\2\s*([0-9]{4})\s*")  # ASCII digits only
 
 
 def _numeric_date(text: str) -> tuple[int, int, int] | None:
