@@ -156,6 +156,7 @@ class WarRoom:
     def _build(
         self, store: OpenStore, settings: AppSettings, watch: bool, contest: str | None, backup_dir: Path | None
     ) -> Iterator[str]:
+        from warroom.bootstrap import settings_key
         from warroom.resources import resource_path
         from warroom.services.analysis_service import AverageController
         from warroom.services.contest_preferences import ContestPreferences
@@ -209,7 +210,7 @@ class WarRoom:
         )
         self.import_worker = ImportWorker(store.sessions, self.poll_service)
         self.import_actions = ImportActions(self.poll_service, self.import_worker, self.window)
-        self.preferences = ContestPreferences(settings, self.poll_service)
+        self.preferences = ContestPreferences(settings, self.poll_service, store=settings_key(store.target))
         self.contest_actions = ContestActions(self.poll_service, self.window, priors=self.preferences)
         self.window.set_scenario_widget(self.scenario_panel)
         self.window.set_saved_scenario_widget(lambda: self.saved_pages)
@@ -265,6 +266,8 @@ class WarRoom:
             self.window.statusBar().showMessage(f"Warning: {settings.notice}", 15000)
         if store.read_only:
             self.window.statusBar().showMessage("This poll store is read-only: you can look, not change", 15000)
+        if store.notice:  # a new store made where one was: where the work done since is (bootstrap.made_new_notice)
+            self.window.statusBar().showMessage(store.notice[0].upper() + store.notice[1:], 60000)
         self.offer_unsaved()  # (last: its note is the one left in the status bar)
         self._starting = False
 
@@ -735,7 +738,7 @@ def open_with_recovery(
     offered as a copy instead. A store that cannot be reached says where its newest backup is, or, for a
     server's store, where the changes not saved to it are kept.
     """
-    from warroom.bootstrap import backups_of_target, gone_since_opened, open_store
+    from warroom.bootstrap import backups_of_target, gone_since_opened, made_new_notice, open_store
 
     gone = gone_since_opened(target, paths.backup_dir) if not _is_own_store(target, paths) else None
     if gone is not None:
@@ -743,7 +746,9 @@ def open_with_recovery(
         backups = backups_of_target(target, paths.backup_dir)
         return _offer_backups(backups, text, "warroom: the poll store is not there", paths, ask, tell)
     try:
-        return open_store(target, backup_dir=paths.backup_dir)
+        opened = open_store(target, backup_dir=paths.backup_dir)
+        opened.notice = made_new_notice(opened, paths.data_dir, paths.backup_dir)
+        return opened
     except StoreError as exc:
         backups = backups_of_target(target, paths.backup_dir) if exc.kind == "corrupt" else []
         text = f"{exc}\n\n{exc.where}" if exc.where else str(exc)

@@ -47,6 +47,7 @@ class OpenStore:
     seeded: bool = False
     read_only: bool = False
     backup_error: str | None = None
+    notice: str | None = None  # said once at this start (made_new_notice): the window's status bar, a verb's stderr
 
     @property
     def display_target(self) -> str:
@@ -107,6 +108,19 @@ class NoStoreThere(StoreError):
 _MADE_BY = "A new store is made by a verb that writes (import, contest new) or by the app"
 
 
+def settings_key(target: str | Path) -> str:
+    """The store's name in the settings file, where each contest's settings are kept per store (a contest's id is
+    only its store's: a team store's race 1 and one's own race 1 shared one meeting-mode choice): a hash of the
+    SQLite file's absolute path as its folders spell it, or of a server's URL without its password."""
+    import hashlib
+
+    from warroom.store.db import as_on_disk
+
+    path = _sqlite_file_of(target)
+    name = str(as_on_disk(path)) if path is not None else redacted(str(target))
+    return hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
 def _sqlite_file_of(target: str | Path) -> Path | None:
     """The file a SQLite target opens, however it is written (a path, `sqlite:///` or `sqlite+pysqlite:///` with
     a query string, a `file:` URI, %-escapes), as SQLAlchemy and SQLite read it; None for a server or memory."""
@@ -136,6 +150,28 @@ def restored_copy(data_dir: Path, backup: Path) -> Path:
     return data_dir / f"restored-{backup.name}"
 
 
+def restored_of(target: str | Path, data_dir: Path, backup_dir: Path) -> Path | None:
+    """The copy of one of `target`'s backups the app restored at a start (the newest backup's there), or None."""
+    backups = backups_of_target(target, backup_dir)
+    return next((restored_copy(data_dir, b) for b in backups if restored_copy(data_dir, b).is_file()), None)
+
+
+def made_new_notice(opened: OpenStore, data_dir: Path, backup_dir: Path) -> str | None:
+    """What a start that made `opened` afresh (seeded with the demo races) says when a copy of one of that store's
+    backups, restored at an earlier start, is there: the user's newer work is in it. A damaged own store deleted
+    (as a user may, to be rid of the question) was made new with the demo races, and the restored copy holding
+    the work done since was named nowhere. None: not made here, or no such copy."""
+    if not opened.seeded:
+        return None
+    restored = restored_of(opened.target, data_dir, backup_dir)
+    if restored is None:
+        return None
+    return (
+        f"a new poll store was made with the demo races; the copy of its backup restored at an earlier start, "
+        f"which holds the work done in it since, is {restored} (open it with --db {restored})"
+    )
+
+
 def way_back(target: str | Path, data_dir: Path, backup_dir: Path) -> str:
     """What a damaged SQLite store leaves within reach, in words ("" when nothing): the copy of a backup the app
     restored (work done since is there), else the newest automatic backup that opens. The command line said only
@@ -143,7 +179,7 @@ def way_back(target: str | Path, data_dir: Path, backup_dir: Path) -> str:
     from warroom.store.db import backup_problem
 
     backups = backups_of_target(target, backup_dir)
-    restored = next((restored_copy(data_dir, b) for b in backups if restored_copy(data_dir, b).is_file()), None)
+    restored = restored_of(target, data_dir, backup_dir)
     if restored is not None:
         return f"the app works in a copy of its backup restored at a start, which holds the work done since: --db {restored}"
     usable = next((b for b in backups if backup_problem(b) is None), None)

@@ -143,3 +143,20 @@ def test_gui_without_a_display_says_so(monkeypatch, tmp_path: Path) -> None:
     with contextlib.redirect_stderr(err):
         code = main(["--data-dir", str(tmp_path / "state")])
     assert code == 2 and "no display found" in err.getvalue()
+
+
+def test_import_of_dates_that_read_both_ways_needs_their_order(db: list[str], tmp_path: Path) -> None:
+    """A US poll CSV whose days were all 12 or less was imported with days and months swapped, without a word."""
+    us = tmp_path / "us.csv"
+    us.write_text(
+        "pollster,fieldwork_end,sample_size,first:johnson,first:livingstone,first:other\n"
+        "Acme,4/5/2012,1000,45,40,15\nAcme,4/12/2012,1000,44,41,15\n"
+    )
+    code, _, err = run("import", str(us), *db)
+    assert code == 1 and "nothing imported" in err
+    assert "us.csv:2: fieldwork_end: '4/5/2012' is 4 May 2012 read day first or 5 April 2012 read month first" in err
+    code, _, err = run("import", str(us), "--dates", "mdy", *db)
+    assert code == 0, err
+    _, out, _ = run("polls", *db, "--json")
+    ends = {p["fieldwork_end"] for p in json.loads(out)["polls"] if p["pollster"] == "Acme"}
+    assert {"2012-04-05", "2012-04-12"} <= ends and "2012-05-04" not in ends

@@ -241,3 +241,21 @@ def test_header_and_candidacy_file_variants(tmp_path: Path) -> None:
     assert [(c.name, c.contest_id) for c in contests_in(spaced)] == [("DEM Mayor Citywide", "026916")]
     swapped = write_csv(tmp_path / "names.csv", [["Candidate Name", "Candidacy ID"], ["Ada Adams", "217430"]])
     assert read_candidacy_names(swapped) == {"217430": "Ada Adams"}
+
+
+@pytest.mark.parametrize("spelling", ["WRITE-IN", "Write In", "write-in", "  write  -  in ", "WRITEIN", "UWI"])
+def test_write_ins_are_one_candidate_excluded_first_however_spelled(tmp_path: Path, spelling: str) -> None:
+    # A candidacy file naming an ID "WRITE-IN" (and cells spelling it their own way) made a second candidate beside
+    # the cells' "Write-in": the write-ins were split and not excluded first together.
+    candidacy = [*CANDIDACY, [217499, spelling]]
+    papers = [*PAPERS, ["100010", "AD 65 ED 004", "4", 217499, 217430, "", "", "", "", "", "", "", ""]]
+    papers += [["100011", "AD 65 ED 004", "4", spelling, 217431, "", "", "", "", "", "", "", ""]]
+    cvr = read_nyc_cvr(
+        write_csv(tmp_path / "cvr.csv", [HEADER, *papers]),
+        contest="DEM Mayor",
+        candidacy=write_csv(tmp_path / "names.csv", candidacy),
+    )
+    assert set(cvr.table.candidates) == {"Ada Adams", "Ben Brown", "Cy Cole", "Write-in"}
+    result = count_ballots(cvr.table, "irv", rules=cvr.rules)
+    assert result.rounds[0].tallies["Write-in"] == 3
+    assert result.rounds[1].eliminated == ("Write-in",)

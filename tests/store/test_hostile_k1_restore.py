@@ -130,3 +130,33 @@ def test_the_command_line_names_the_way_back_from_a_damaged_store(tmp_path: Path
     assert code == 3 and f"--db {restored}" in err, err
     code, out, err = run("--db", str(restored), "polls", "--contest", TOY.name)
     assert code == 0 and "Worked in since" in out, err
+
+
+def test_a_damaged_store_deleted_and_made_new_names_the_restored_copy_once(tmp_path: Path) -> None:
+    """The damaged own store deleted (to be rid of the question): the next start made a new store with the demo
+    races and named nowhere the restored copy holding the work done since. The start that makes it says where
+    that copy is, in the same words for the window (OpenStore.notice, shown in its status bar) and a verb (stderr),
+    once: the starts after it open the new store and say nothing."""
+    from tests.cli._run import run
+    from warroom.app import open_with_recovery
+
+    paths, _cid, _older, newest = _damaged_store_with_two_backups(tmp_path)
+    opened = open_with_recovery(paths.database, paths, ask=lambda *_: True, tell=lambda *_: None)
+    assert opened is not None and opened.notice is None
+    opened.close()
+    restored = paths.data_dir / f"restored-{newest.name}"
+    assert Path(opened.target) == restored
+    paths.database.unlink()
+    made = open_with_recovery(paths.database, paths, ask=lambda *_: False, tell=lambda *_: None)
+    assert made is not None and made.seeded
+    assert made.notice == (
+        "a new poll store was made with the demo races; the copy of its backup restored at an earlier start, which "
+        f"holds the work done in it since, is {restored} (open it with --db {restored})"
+    )
+    made.close()
+    again = open_with_recovery(paths.database, paths, ask=lambda *_: False, tell=lambda *_: None)
+    assert again is not None and again.notice is None
+    again.close()
+    paths.database.unlink()
+    code, _out, err = run("--data-dir", str(tmp_path / "state"), "contests")
+    assert code == 0 and f"is {restored} (open it with --db {restored})" in err, err

@@ -298,7 +298,7 @@ def open_for_cli(args: argparse.Namespace, *, seed: bool = True, create: bool = 
     table) is refused unless the verb writes (`create`: an import, a new contest): a mistyped path given to a verb
     that only reads (`contests`, `average`, `render`...) made its folders and a new store seeded with the demo races,
     without a word, and showed the demo as if it were the team's (one rule, `bootstrap.open_store(create=False)`)."""
-    from warroom.bootstrap import NoStoreThere, gone_since_opened, open_store, way_back
+    from warroom.bootstrap import NoStoreThere, gone_since_opened, made_new_notice, open_store, way_back
     from warroom.store.errors import StoreError
 
     paths = paths_of(args)
@@ -321,6 +321,9 @@ def open_for_cli(args: argparse.Namespace, *, seed: bool = True, create: bool = 
     warn = getattr(args, "warn", None)
     if opened.backup_error and callable(warn):  # the window says it too: an import then had no way back, unsaid
         warn(opened.backup_error)
+    notice = made_new_notice(opened, paths.data_dir, paths.backup_dir)
+    if notice and callable(warn):  # (the window says it too)
+        warn(notice)
     return opened
 
 

@@ -70,7 +70,7 @@ def import_compilation(args: argparse.Namespace, compilation: Compilation, out: 
 
 def import_question_csv(args: argparse.Namespace, text: str, contest: Contest, out: TextIO) -> int:
     """`warroom import FILE.csv` into a two-round contest: the poll CSV with question and poll_id columns."""
-    parsed = parse_question_csv(text, contest)
+    parsed = parse_question_csv(text, contest, date_order=getattr(args, "dates", None))
     if parsed.errors:
         problems = [{"line": e.line, "field": e.field, "message": e.message} for e in parsed.errors]
         msg = "\n".join(f"{args.file}:{e.line}: {e.field}: {e.message}" for e in parsed.errors)

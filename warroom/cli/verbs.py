@@ -213,6 +213,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=input_file, help="a file, or a folder holding a compilation's files")
     p.add_argument("--dry-run", action="store_true", help="check the file, write nothing")
     p.add_argument(
+        "--dates",
+        choices=("dmy", "mdy"),
+        help="a poll CSV's dates written in figures (4/5/2012): day/month/year or month/day/year (default: as the "
+        "file shows, a day past 12; a file whose every such date reads both ways is refused)",
+    )
+    p.add_argument(
         "--new-contest",
         type=_new_contest_name,
         metavar="NAME",
@@ -559,7 +565,7 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
         try:
             from warroom.core.validation import today_somewhere
 
-            parsed = parse_polls_csv(text, contest, today=today_somewhere())
+            parsed = parse_polls_csv(text, contest, today=today_somewhere(), date_order=getattr(args, "dates", None))
         except CsvFormatError as exc:
             raise CliError(f"{args.file}: {exc}") from None
         if not parsed.ok:
@@ -572,6 +578,8 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
                     out,
                 )
             msg = "\n".join(f"{args.file}:{e.line}: {e.field}: {e.message}" for e in parsed.errors)
+            if parsed.dates_unordered:
+                msg += "\n(give the order with --dates dmy or --dates mdy)"
             raise CliError(f"{msg}\nnothing imported ({len(parsed.errors)} problem(s))")
         if args.dry_run:  # the import's own checks, the store's duplicates included; nothing written
             ids: list[int] = []

@@ -478,7 +478,9 @@ def _split_columns(text: str) -> tuple[str, list[tuple[int, dict[str, str]]], li
     return stripped, records, lines
 
 
-def parse_question_csv(text: str, contest: Contest, *, today: date | None = None) -> QuestionCsv:
+def parse_question_csv(
+    text: str, contest: Contest, *, today: date | None = None, date_order: str | None = None
+) -> QuestionCsv:
     """Read the extended poll CSV (QUESTION_COLUMNS) for a two-round contest: every row checked as a poll CSV
     row is (core.csvformat), then grouped into notices; duplicates are judged per question.
 
@@ -486,13 +488,14 @@ def parse_question_csv(text: str, contest: Contest, *, today: date | None = None
         text: the file's text.
         contest: the two-round contest (its candidates resolve the column names).
         today: for the "fieldwork in the future" check.
+        date_order: how d/m/yyyy or m/d/yyyy dates are read, as the poll CSV's (`parse_polls_csv`).
     """
     try:
         stripped, records, stripped_lines = _split_columns(text)
     except _NotCsv as exc:
         return QuestionCsv((), (), (LineError(exc.line, "row", str(exc)),))
     try:
-        parsed = parse_polls_csv(stripped, contest, today=today)
+        parsed = parse_polls_csv(stripped, contest, today=today, date_order=date_order)
     except CsvFormatError as exc:
         return QuestionCsv((), (), (LineError(1, "file", str(exc)),))
     original = dict(zip(stripped_lines, (line for line, _ in records), strict=False))

@@ -88,6 +88,7 @@ groups with a count, and each round moves whole groups, so memory tracks distinc
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -322,10 +323,14 @@ class CountResult:
 WRITE_IN_NAMES = frozenset({"write-in", "write-ins", "write_in", "writein", "write in"})
 """Names a ballot file gives the write-ins counted together (New York City's "Write-in"; its reports' "Write-ins")."""
 
+_WRITE_IN_LETTERS = frozenset(re.sub(r"[\W_]+", "", n) for n in WRITE_IN_NAMES)
+
 
 def is_write_in(name: str) -> bool:
-    """Whether a candidate's name is the write-ins counted together."""
-    return name.strip().casefold() in WRITE_IN_NAMES
+    """Whether a candidate's name is the write-ins counted together: its letters alone, in any case, are one of
+    WRITE_IN_NAMES' ("WRITE-IN", "Write In", "write  -  in" all are); a name spelled another way than the
+    listed ones was a candidate of its own, never excluded first."""
+    return re.sub(r"[\W_]+", "", name.casefold()) in _WRITE_IN_LETTERS
 
 
 def batch_size(ascending: Sequence[int]) -> int:

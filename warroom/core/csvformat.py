@@ -85,6 +85,7 @@ class ParseResult:
     polls: list[Poll] = field(default_factory=list)
     errors: list[LineError] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)  # source line of each poll
+    dates_unordered: bool = False  # refused (among others) for dates that read both ways, no order given
 
     @property
     def ok(self) -> bool:
@@ -221,25 +222,127 @@ def _resolver(names: Sequence[tuple[str, str]]) -> Spellings:
     return spellings([(code, name, [name.split()[-1]] if name.split() else []) for code, name in names])
 
 
-def _parse_date(text: str) -> date:
+DATE_ORDERS = {"dmy": "day/month/year", "mdy": "month/day/year"}
+"""How a date written in figures alone ("4/5/2012") is read: day first (4 May) or month first (April 5)."""
+
+_MONTH_NAMES = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]  # not strftime's %B: the window sets the user's locale, and the words would change with it
+
+
+@dataclass(frozen=True, slots=True)
+class FigureDate:
+    """A date written in figures alone, day and month in either order, where it was read.
+
+    Attributes:
+        first, second, year: its numbers as written ("4/5/2012": 4, 5, 2012).
+        line: the line (the header is line 1); field: its column's name; text: the cell as written.
+    """
+
+    first: int
+    second: int
+    year: int
+    line: int
+    field: str
+    text: str
+
+    def readings(self) -> str:
+        """Its two readings in words: "4 May 2012 read day first or 5 April 2012 read month first"."""
+        day_first = f"{self.first} {_MONTH_NAMES[self.second - 1]} {self.year}"
+        month_first = f"{self.second} {_MONTH_NAMES[self.first - 1]} {self.year}"
+        return f"{day_first} read day first or {month_first} read month first"
+
+
+class DateOrderError(ValueError):
+    """Dates in figures alone whose order the file does not show (`at`: one that reads both ways), or shows both
+    ways (`at`: one written day first; `other`: one written month first)."""
+
+    def __init__(self, message: str, at: FigureDate, other: FigureDate | None = None) -> None:
+        super().__init__(message)
+        self.at = at
+        self.other = other
+
+
+def figure_date_order(dates: Iterable[FigureDate], chosen: str | None = None) -> tuple[str, FigureDate | None]:
+    """The order a file's or table's dates in figures alone are read in, one rule for every reader (the poll CSV,
+    pasted tables): the order chosen, when one is; else the one the dates show (a first number past 12,
+    "13/4/2012", is a day: day first; a second one past 12, "4/13/2012", month first); else, when one reads both
+    ways ("4/5/2012": 4 May or April 5), none: the reader refuses it, never guessing. Read day first whatever the
+    file, a US file whose days were all 12 or less was stored with days and months swapped, without a word.
+
+    Returns:
+        ("dmy" or "mdy", the first date that shows the order or that the order changes; None when no date
+        reads two ways, and the order is "dmy" unless chosen).
+
+    Raises:
+        DateOrderError: no order chosen and the dates show none ("'4/5/2012' is 4 May 2012 read day first or 5
+            April 2012 read month first"), or show both.
+    """
+    if chosen is not None and chosen not in DATE_ORDERS:
+        raise ValueError(f"date order {chosen!r}: choose one of {', '.join(DATE_ORDERS)}")
+    shown: dict[str, FigureDate] = {}
+    both_ways: FigureDate | None = None
+    for d in dates:
+        if not (d.first and d.second):
+            continue  # "00/01/2024": no date either way, refused by its reader
+        if d.first > 12 and d.second <= 12:
+            shown.setdefault("dmy", d)
+        elif d.second > 12 and d.first <= 12:
+            shown.setdefault("mdy", d)
+        elif d.first != d.second and d.first <= 12 and d.second <= 12 and both_ways is None:
+            both_ways = d
+            if chosen is not None:
+                break
+    if chosen is not None:
+        return chosen, both_ways or shown.get(chosen)
+    if len(shown) == 2:
+        raise DateOrderError(
+            f"the dates are written in both orders: {shown['dmy'].text!r} on line {shown['dmy'].line} is day first, "
+            f"{shown['mdy'].text!r} on line {shown['mdy'].line} month first",
+            shown["dmy"],
+            shown["mdy"],
+        )
+    if shown:
+        order = next(iter(shown))
+        return order, shown[order]
+    if both_ways is not None:
+        raise DateOrderError(f"{both_ways.text!r} is {both_ways.readings()}", both_ways)
+    return "dmy", None
+
+
+_SLASH_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")  # ASCII digits: '١/٣/٢٠٢٤' is no date
+
+
+def _parse_date(text: str, order: str = "dmy") -> date:
+    """A poll CSV's date: YYYY-MM-DD, or day/month/year as UK sources print it (month/day/year when the file's
+    order is so given: `figure_date_order`)."""
     text = text.strip()
     if "-" in text:
         return iso_date(text)
-    for pattern in (
-        r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})",
-    ):  # ASCII digits: '١/٣/٢٠٢٤' is no date  # day/month/year, as UK sources print it
-        m = re.fullmatch(pattern, text)
-        if m:
-            try:
-                return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-            except ValueError:  # e.g. month 25: say which text, not just "month must be in 1..12"
-                if 1 <= int(m.group(1)) <= 12 and 12 < int(m.group(2)) <= 31:  # 4/28/2024: an American export
-                    raise ValueError(
-                        f"{text!r} is not a date as day/month/year (no month {int(m.group(2))}): if the file writes "
-                        "month/day/year, its other dates (4/5 for 5 April) would be read as day first too: write "
-                        "every date as YYYY-MM-DD"
-                    ) from None
-                raise ValueError(f"{text!r} is not a date (day/month/year: no such day)") from None
+    m = _SLASH_DATE.fullmatch(text)
+    if m:
+        first, second, year = int(m[1]), int(m[2]), int(m[3])
+        try:
+            return date(year, second, first) if order == "dmy" else date(year, first, second)
+        except ValueError:  # e.g. month 25: say which text, not just "month must be in 1..12"
+            if order == "dmy" and 1 <= first <= 12 and 12 < second <= 31:  # 4/28/2024: an American export
+                raise ValueError(
+                    f"{text!r} is not a date as day/month/year (no month {second}): if the file writes "
+                    "month/day/year, its other dates (4/5 for 5 April) would be read as day first too: write "
+                    "every date as YYYY-MM-DD"
+                ) from None
+            raise ValueError(f"{text!r} is not a date ({DATE_ORDERS[order]}: no such day)") from None
     raise ValueError(f"{text!r} is not a date (use YYYY-MM-DD)")
 
 
@@ -285,7 +388,12 @@ PROGRESS_EVERY = 256
 
 
 def parse_polls_csv(
-    text: str, contest: Contest, *, today: date | None = None, progress: Callable[[int], None] | None = None
+    text: str,
+    contest: Contest,
+    *,
+    today: date | None = None,
+    progress: Callable[[int], None] | None = None,
+    date_order: str | None = None,
 ) -> ParseResult:
     """Parse and validate a poll CSV for `contest`. Nothing is partial: callers store only if `ok`.
 
@@ -295,7 +403,14 @@ def parse_polls_csv(
         today: the day "in the future" is measured from.
         progress: called with the line reached every PROGRESS_EVERY rows; whatever it raises ends the parse
             (a cancelled import).
+        date_order: how dates written d/m/yyyy or m/d/yyyy are read ("dmy", "mdy"); None: day first when the
+            file shows it (a day past 12), and a file whose every such date reads both ways is refused, naming the
+            first and its two readings (`figure_date_order`: it was read day first without a word).
     """
+    order = date_order or "dmy"
+    if order not in DATE_ORDERS:
+        raise CsvFormatError(f"date order {date_order!r}: choose one of {', '.join(DATE_ORDERS)}")
+    figures: list[FigureDate] = []
     if "\x00" in text:
         raise CsvFormatError("the file is binary, not CSV text")
     # newline="": lines end at CR, LF or CRLF (old Mac, Unix, Windows), and a line break quoted inside a cell
@@ -418,8 +533,11 @@ def parse_polls_csv(
             if not raw:
                 dates[name] = None
                 continue
+            slashed = _SLASH_DATE.fullmatch(raw)
+            if slashed:
+                figures.append(FigureDate(int(slashed[1]), int(slashed[2]), int(slashed[3]), line_no, name, raw))
             try:
-                dates[name] = _parse_date(raw)
+                dates[name] = _parse_date(raw, order)
             except ValueError as exc:
                 errors.append(LineError(line_no, name, str(exc)))
                 dates[name] = None
@@ -484,6 +602,22 @@ def parse_polls_csv(
             seen[key] = line_no
         result.polls.append(poll)
         result.lines.append(line_no)
+    try:
+        # A file showing month first (4/28/2024, refused above read day first) is not read so unasked: no preview
+        # says so, as the paste's does; the window asks the order, the command line names --dates
+        result.dates_unordered = figure_date_order(figures, date_order)[0] != order
+    except DateOrderError as exc:
+        if exc.other is None:  # (a file in both orders: its month-first date is refused above, named)
+            result.errors.append(
+                LineError(
+                    exc.at.line,
+                    exc.at.field,
+                    f"{exc}: write every date as YYYY-MM-DD, or give the file's order (day/month/year or "
+                    "month/day/year)",
+                )
+            )
+            result.dates_unordered = True
+            result.errors.sort(key=lambda e: e.line)
     if not result.polls and not result.errors:
         result.errors.append(LineError(max(line_no, 1), "row", "no polls in the file"))
     return result

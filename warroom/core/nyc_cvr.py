@@ -51,7 +51,7 @@ from xml.etree import ElementTree
 import numpy as np
 
 from warroom.core.ballots import BLANK, MARKS_JOIN, MAX_CANDIDATES, OVERVOTE, BallotTable
-from warroom.core.count import CountRules, Overvote
+from warroom.core.count import CountRules, Overvote, is_write_in
 from warroom.core.infile import CsvRecords, open_regular
 
 __all__ = [
@@ -408,9 +408,7 @@ def _code(text: str, names_by_id: dict[str, str], codes: dict[str, int], names: 
         return BLANK
     if folded == "overvote":
         return OVERVOTE
-    if folded in {"write-in", "writein", "write in", "uwi"}:
-        name = WRITE_IN
-    elif _is_id(text):
+    if _is_id(text):
         if not names_by_id:
             raise ValueError(f"{text!r} is a candidacy ID: give the Board's CandidacyID_To_Name file to name it")
         named = names_by_id.get(str(int(text)))
@@ -419,6 +417,11 @@ def _code(text: str, names_by_id: dict[str, str], codes: dict[str, int], names: 
         name = named
     else:
         name = text
+    # The write-ins are one candidate, excluded first, however a cell or the candidacy file spells them ("Write-in",
+    # "WRITE-IN", "Write In", "UWI"): a candidacy file's "WRITE-IN" had been a candidate of its own beside the cells'
+    # "Write-in", counted apart and never excluded first.
+    if is_write_in(name) or name.casefold() == "uwi":
+        name = WRITE_IN
     code = codes.get(name)
     if code is None:
         if _COLUMN.match(name) or name.casefold() == "cast vote record":

@@ -18,11 +18,20 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from warroom.core.csvformat import FIXED, FREE_TEXT, not_published, split_tabbed
+from warroom.core.csvformat import (
+    DATE_ORDERS,
+    FIXED,
+    FREE_TEXT,
+    DateOrderError,
+    FigureDate,
+    figure_date_order,
+    not_published,
+    split_tabbed,
+)
 from warroom.core.infile import CsvRecords
 from warroom.core.types import Contest
 
@@ -209,9 +218,82 @@ class DateRange:
     end: date
 
 
-def parse_dates(text: str, default_year: int | None = None) -> DateRange | None:
+_NUMERIC_DATE = re.compile(r"\s*([0-9]{1,2})\s*([/.-])\s*([0-9]{1,2})\s*\2\s*([0-9]{4})\s*")  # ASCII digits only
+
+
+def _numeric_date(text: str) -> tuple[int, int, int] | None:
+    """A date written in figures alone, day and month in either order ("4/5/2012", "04.05.2012", "4-5-2012"):
+    its two leading numbers and its year; None for anything else."""
+    found = _NUMERIC_DATE.fullmatch(re.sub(r"\[[^\]]*\]", "", text))  # "4/5/2012[a]": a footnote mark
+    return (int(found[1]), int(found[3]), int(found[4])) if found else None
+
+
+def table_date_order(rows: Sequence[Sequence[str]], mapping: Sequence[str], chosen: str | None = None) -> str:
+    """The order the table's dates in figures alone are read in ("dmy" or "mdy"), one rule for the whole table.
+
+    The order chosen, when one is; else the one the table shows: a first number past 12 ("13/4/2012") is a day,
+    so the table is day first; a second one past 12 ("4/13/2012") makes it month first. A table where every
+    such date reads both ways ("4/5/2012": 4 May or April 5) is refused, naming a cell and its two readings,
+    until an order is chosen: read day first, a US table whose days are all 12 or less was stored with its days
+    and months swapped, without a word. Dates whose two numbers are equal, or none in figures alone: "dmy".
+
+    Raises:
+        PasteError: no order chosen and the table shows none, or shows both; naming column, line and cell.
+    """
+    return _date_order(rows, mapping, chosen)[0]
+
+
+def date_order_note(rows: Sequence[Sequence[str]], mapping: Sequence[str], chosen: str | None = None) -> str:
+    """What the paste's preview says of the order its dates in figures alone are read in ("" when it has none
+    that differ by order): the order, and the cell that shows it when none was chosen.
+
+    Raises:
+        PasteError: as table_date_order.
+    """
+    order, shown = _date_order(rows, mapping, chosen)
+    if not shown:
+        return ""
+    return f"Dates in figures are read {DATE_ORDERS[order]}" + ("" if chosen else f", as {shown} shows") + "."
+
+
+def _date_order(rows: Sequence[Sequence[str]], mapping: Sequence[str], chosen: str | None) -> tuple[str, str]:
+    """(order, where the first cell it changes or that shows it is: "" when no date in figures alone reads both
+    ways), by the poll CSV's rule (`csvformat.figure_date_order`), in the words of the table's columns."""
+    date_fields = {"fieldwork", "fieldwork_start", "fieldwork_end", "published"}
+    columns = [i for i, f in enumerate(mapping) if f in date_fields]
+    header = rows[0] if rows else ()
+
+    def where(d: FigureDate) -> str:
+        return f"column {d.field!r}, line {d.line}: {d.text.strip()!r}"
+
+    def figures() -> Iterator[FigureDate]:
+        for line, row in enumerate(rows[1:], start=2):
+            for col in columns:
+                parts = _numeric_date(row[col]) if col < len(row) else None
+                if parts is not None:
+                    name = header[col] if col < len(header) else str(col + 1)
+                    yield FigureDate(*parts, line=line, field=name, text=row[col])
+
+    try:
+        order, shown = figure_date_order(figures(), chosen)
+    except DateOrderError as exc:
+        if exc.other is not None:
+            raise PasteError(
+                f"the dates are written in both orders: {where(exc.at)} is day first, {where(exc.other)} month "
+                "first; write them in one order (or as YYYY-MM-DD)"
+            ) from None
+        raise PasteError(f"{where(exc.at)} is {exc.at.readings()}: choose the order of the table's dates") from None
+    except ValueError as exc:  # an order that is none of DATE_ORDERS
+        raise PasteError(str(exc)) from None
+    return order, where(shown) if shown else ""
+
+
+def parse_dates(text: str, default_year: int | None = None, order: str = "dmy") -> DateRange | None:
     """Dates as poll tables write them: "2012-04-28", "28/04/2012", "28 Apr 2012", "28–30 Apr 2012",
     "28 Apr – 2 May 2012", "Apr 28-30, 2012", "30 April". None when it is not a date.
+
+    A date in figures alone ("4/5/2012") is read in `order`, "dmy" (4 May) or "mdy" (April 5): a table's order
+    is `table_date_order`'s, which refuses to guess.
 
     Digits are 0-9 only, as the poll CSV's own dates (core.validation.iso_date): another script's ("٢٠٢٤", read by
     `\\d` and int()) or fullwidth ones ("２０２４", which NFKD makes ASCII) are no date here, and the cell goes to the
@@ -225,9 +307,10 @@ def parse_dates(text: str, default_year: int | None = None) -> DateRange | None:
             a = date(int(iso[1]), int(iso[2]), int(iso[3]))
             b = date(int(iso[4]), int(iso[5]), int(iso[6])) if iso[4] else a
             return DateRange(a, b)
-        dmy = re.fullmatch(r"(\d{1,2}) (\d{1,2}) (\d{4})", t)
-        if dmy:
-            d = date(int(dmy[3]), int(dmy[2]), int(dmy[1]))
+        numeric = _numeric_date(text)
+        if numeric:
+            first, second, year = numeric
+            d = date(year, second, first) if order == "dmy" else date(year, first, second)
             return DateRange(d, d)
     except ValueError:
         return None
@@ -291,12 +374,22 @@ def _number(text: str, *, share: bool = False) -> str:
     return t
 
 
-def to_poll_csv(rows: Sequence[Sequence[str]], mapping: Sequence[str], default_year: int | None = None) -> str:
+def to_poll_csv(
+    rows: Sequence[Sequence[str]],
+    mapping: Sequence[str],
+    default_year: int | None = None,
+    date_order: str | None = None,
+) -> str:
     """The pasted rows (header first) under `mapping` as poll CSV text for the importer.
 
     Dates in words become ISO dates; a "fieldwork" column fills both fieldwork dates; a cell that cannot be
-    read is passed on as it is, so the importer names its line and field.
+    read is passed on as it is, so the importer names its line and field. Dates in figures alone ("4/5/2012")
+    are read in `date_order`, else in the order the table shows (`table_date_order`).
+
+    Raises:
+        PasteError: dates in figures alone that read both ways, no order chosen (`table_date_order`).
     """
+    order = table_date_order(rows, mapping, date_order)
     fields = [f for f in mapping if f]
     header: list[str] = []
     for f in fields:
@@ -312,10 +405,10 @@ def to_poll_csv(rows: Sequence[Sequence[str]], mapping: Sequence[str], default_y
             if f not in FREE_TEXT and not_published(cell):  # "–", "n/a", "*": a blank, the poll CSV's one rule
                 cells += ["", ""] if f == "fieldwork" else [""]
             elif f == "fieldwork":
-                span = parse_dates(cell, default_year)
+                span = parse_dates(cell, default_year, order)
                 cells += [span.start.isoformat(), span.end.isoformat()] if span else [cell, cell]
             elif f in ("fieldwork_start", "fieldwork_end", "published"):
-                span = parse_dates(cell, default_year)
+                span = parse_dates(cell, default_year, order)
                 cells.append((span.start if f == "fieldwork_start" else span.end).isoformat() if span else cell)
             elif f in FREE_TEXT or f == "pollster":
                 cells.append(re.sub(r"\[[^\]]*\]", "", cell).strip())

@@ -41,10 +41,15 @@ class ContestPreferences(QObject):
     presentation_views_changed = Signal(object)
     preferences_failed = Signal(str)
 
-    def __init__(self, settings: AppSettings, lookup: PriorLookup, parent: QObject | None = None) -> None:
+    def __init__(
+        self, settings: AppSettings, lookup: PriorLookup, parent: QObject | None = None, *, store: str = ""
+    ) -> None:
         super().__init__(parent)
         self.settings = settings
         self.lookup = lookup
+        # Each store's races keep their own settings (bootstrap.settings_key): ids are per store, and a team
+        # store's race 1 took one's own race 1's meeting-mode views ("": the layout shared by every store)
+        self.store = store
         self.contest: Contest | None = None
         self._born = ""  # the open contest's creation time, as its settings are marked (contest_born)
 
@@ -58,8 +63,8 @@ class ContestPreferences(QObject):
         self.contest = contest
         self._born = contest_born(self.lookup.opened_identity) if contest.id is not None else ""
         if contest.id is not None:
-            self.settings.claim_contest(contest.id, self._born)
-        self.presentation_views_changed.emit(self.settings.presentation_views_for(contest.id))
+            self.settings.claim_contest(contest.id, self._born, store=self.store)
+        self.presentation_views_changed.emit(self.settings.presentation_views_for(contest.id, store=self.store))
         self._announce_priors(contest)
         self.valid_votes_changed.emit(self.lookup.expected_valid_votes(contest))
 
@@ -82,13 +87,17 @@ class ContestPreferences(QObject):
     def set_presentation_views(self, views: list[str]) -> None:
         """The open contest's own meeting-mode views."""
         if self.contest is not None and self.contest.id is not None:
-            self.settings.set_for_contest(self.contest.id, "presentation_views", ",".join(views), born=self._born)
-            self.presentation_views_changed.emit(self.settings.presentation_views_for(self.contest.id))
+            self.settings.set_for_contest(
+                self.contest.id, "presentation_views", ",".join(views), born=self._born, store=self.store
+            )
+            self.presentation_views_changed.emit(
+                self.settings.presentation_views_for(self.contest.id, store=self.store)
+            )
 
     def forget_contest(self, contest_id: int) -> None:
         """A contest deleted from this window: its settings go with it. SQLite gives its id to the next contest
         made, and one made within the same second also shares its creation time, the mark claim_contest reads."""
-        self.settings.forget_contest(contest_id)
+        self.settings.forget_contest(contest_id, store=self.store)
 
     def _announce_priors(self, contest: Contest) -> None:
         try:

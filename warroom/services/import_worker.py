@@ -58,7 +58,16 @@ class ImportCancelled(Exception):
 
 
 class ImportRefused(Exception):
-    """The input or the store refused the import; the message names source, line and field. Nothing written."""
+    """The input or the store refused the import; the message names source, line and field. Nothing written.
+
+    Attributes:
+        dates_unordered: refused (among others) for dates in figures that read both ways, no order given: the
+            window asks for the order and imports again with it.
+    """
+
+    def __init__(self, message: str, *, dates_unordered: bool = False) -> None:
+        super().__init__(message)
+        self.dates_unordered = dates_unordered
 
 
 @dataclass(frozen=True)
@@ -133,6 +142,8 @@ class ImportWorker(QObject):
         progress_changed: ImportProgress, a few dozen times per import.
         import_finished: ImportReport; the poll service has already announced the new polls.
         import_failed: a message naming source, line and field; nothing was written.
+        import_needs_date_order: a message, as import_failed, for an import refused for dates in figures that read
+            both ways with no order given; the window asks for the order and starts it again.
         import_cancelled: the user's cancel took effect; nothing was written.
         busy_changed: True when an import starts, False when it ends (any way).
         paste_checked: (request id, ParseResult or error message) for check_paste; only the latest request
@@ -142,6 +153,7 @@ class ImportWorker(QObject):
     progress_changed = Signal(object)
     import_finished = Signal(object)
     import_failed = Signal(str)
+    import_needs_date_order = Signal(str)  # refused: its dates in figures read both ways (message); nothing written
     import_cancelled = Signal()
     busy_changed = Signal(bool)
     paste_checked = Signal(int, object)
@@ -186,15 +198,21 @@ class ImportWorker(QObject):
     def busy(self) -> bool:
         return self._cancel is not None
 
-    def start_file(self, path: Path) -> bool:
-        """Import a poll CSV file. False (and import_failed) if it cannot start."""
-        return self._start(path.name, lambda contest, progress: parse_poll_file(path, contest, progress=progress))
+    def start_file(self, path: Path, date_order: str | None = None) -> bool:
+        """Import a poll CSV file (`date_order`: how its dates in figures read, "dmy" or "mdy"; None: as the file
+        shows, else refused with import_needs_date_order). False (and import_failed) if it cannot start."""
+        return self._start(
+            path.name,
+            lambda contest, progress: parse_poll_file(path, contest, progress=progress, date_order=date_order),
+        )
 
-    def start_text(self, text: str, source: str = "the pasted table") -> bool:
+    def start_text(self, text: str, source: str = "the pasted table", date_order: str | None = None) -> bool:
         """Import pasted text: a poll CSV, or a spreadsheet table with the app's own column names."""
-        return self._start(source, lambda contest, progress: parse_poll_text(text, contest, progress=progress))
+        return self._start(
+            source, lambda contest, progress: parse_poll_text(text, contest, progress=progress, date_order=date_order)
+        )
 
-    def start_table(self, text: str, source: str = "the pasted table") -> bool:
+    def start_table(self, text: str, source: str = "the pasted table", date_order: str | None = None) -> bool:
         """Import a pasted table in the app's own columns as split_table reads it (tabs, semicolons or commas),
         split here on the worker: its rows go on as the comma CSV they would have been (a text that is no table is
         refused, saying so)."""
@@ -204,7 +222,7 @@ class ImportWorker(QObject):
                 rows = split_table(text)
             except PasteError as exc:
                 raise ImportRefused(f"The pasted text is not a table of polls: {exc}") from None
-            return parse_poll_text(rows_to_csv(rows), contest, progress=progress)
+            return parse_poll_text(rows_to_csv(rows), contest, progress=progress, date_order=date_order)
 
         return self._start(source, parse)
 
@@ -229,10 +247,15 @@ class ImportWorker(QObject):
     # --- paste previews ------------------------------------------------------------------------------------
 
     def check_paste(
-        self, rows: Sequence[Sequence[str]], mapping: Sequence[str], default_year: int | None = None
+        self,
+        rows: Sequence[Sequence[str]],
+        mapping: Sequence[str],
+        default_year: int | None = None,
+        date_order: str | None = None,
     ) -> int:
         """Parse pasted rows under a column mapping, off the GUI thread, for the preview; a date written without
-        its year ("28–30 Apr", as Wikipedia's tables under a year's heading) is taken in `default_year`.
+        its year ("28–30 Apr", as Wikipedia's tables under a year's heading) is taken in `default_year`, one in
+        figures alone ("4/5/2012") in `date_order` ("dmy", "mdy"; None: the order the table shows, else refused).
 
         Returns:
             The request id; paste_checked(id, ParseResult or message) follows for the latest request only, and
@@ -256,7 +279,9 @@ class ImportWorker(QObject):
             if contest is None:
                 raise StoreError("no contest is open")
             with gui_first():
-                return parse_poll_text(to_poll_csv(rows, mapping, default_year), contest, progress=superseded)
+                return parse_poll_text(
+                    to_poll_csv(rows, mapping, default_year, date_order), contest, progress=superseded
+                )
 
         future = self._check_executor.submit(check)
         future.add_done_callback(lambda f: self._check_done.emit(request, f))
@@ -332,7 +357,9 @@ class ImportWorker(QObject):
         if not parsed.ok:
             shown = "\n".join(str(e) for e in parsed.errors[:ERRORS_SHOWN])
             more = f"\n… and {len(parsed.errors) - ERRORS_SHOWN} more" if len(parsed.errors) > ERRORS_SHOWN else ""
-            raise ImportRefused(f"Nothing was imported from {source}:\n\n{shown}{more}")
+            raise ImportRefused(
+                f"Nothing was imported from {source}:\n\n{shown}{more}", dates_unordered=parsed.dates_unordered
+            )
         fresh: list[Poll] = []
         lines: list[int] = []
         skipped: list[str] = []
@@ -389,7 +416,10 @@ class ImportWorker(QObject):
             self.import_cancelled.emit()
         except ImportRefused as exc:
             self._polls.hold_watch(False)
-            self.import_failed.emit(str(exc))
+            if exc.dates_unordered:
+                self.import_needs_date_order.emit(str(exc))
+            else:
+                self.import_failed.emit(str(exc))
         except Exception as exc:  # a store or file error: shown with its source, never swallowed
             self._polls.hold_watch(False)
             where = getattr(exc, "where", "")

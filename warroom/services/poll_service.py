@@ -156,7 +156,9 @@ def _lines_of(text: str, progress: Progress | None) -> Callable[[int], None] | N
     return lambda line: progress(line, total)
 
 
-def parse_poll_file(path: Path, contest: Contest, *, progress: Progress | None = None) -> ParseResult:
+def parse_poll_file(
+    path: Path, contest: Contest, *, progress: Progress | None = None, date_order: str | None = None
+) -> ParseResult:
     """Read and parse a poll CSV file for `contest` (any thread: no Qt, no store).
 
     Args:
@@ -177,12 +179,16 @@ def parse_poll_file(path: Path, contest: Contest, *, progress: Progress | None =
     except ValueError as exc:
         raise StoreError(str(exc), where=str(path)) from exc
     try:
-        return parse_polls_csv(text, contest, today=today_somewhere(), progress=_lines_of(text, progress))
+        return parse_polls_csv(
+            text, contest, today=today_somewhere(), progress=_lines_of(text, progress), date_order=date_order
+        )
     except CsvFormatError as exc:
         raise StoreError(str(exc), where=str(path)) from exc
 
 
-def parse_poll_text(text: str, contest: Contest, *, progress: Progress | None = None) -> ParseResult:
+def parse_poll_text(
+    text: str, contest: Contest, *, progress: Progress | None = None, date_order: str | None = None
+) -> ParseResult:
     """Parse pasted text for `contest`: a poll CSV, or a spreadsheet table (tab-separated, header first).
 
     Raises:
@@ -190,7 +196,9 @@ def parse_poll_text(text: str, contest: Contest, *, progress: Progress | None = 
     """
     try:
         csv_text = pasted_table_to_csv(text)
-        return parse_polls_csv(csv_text, contest, today=today_somewhere(), progress=_lines_of(csv_text, progress))
+        return parse_polls_csv(
+            csv_text, contest, today=today_somewhere(), progress=_lines_of(csv_text, progress), date_order=date_order
+        )
     except CsvFormatError as exc:
         raise StoreError(f"the pasted table: {exc}") from exc
 

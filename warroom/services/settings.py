@@ -76,45 +76,66 @@ class AppSettings(QObject):
         self.qsettings = qsettings
         self.notice = ""  # something the window should say about the settings file (open_settings sets it)
 
-    def for_contest(self, contest_id: int, key: str, default: str = "") -> str:
-        """A setting of one contest ("presentation_views", "transfer_prior"): each race keeps its own."""
-        value: Any = self.qsettings.value(f"contest/{contest_id}/{key}", default)
+    def for_contest(self, contest_id: int, key: str, default: str = "", *, store: str = "") -> str:
+        """A setting of one contest ("presentation_views", "transfer_prior"): each race of each store keeps its own
+        (`store`: bootstrap.settings_key; "" the layout before stores had theirs, `contest/ID/...`)."""
+        value: Any = self.qsettings.value(f"{_contest_group(contest_id, store)}/{key}", default)
         if isinstance(value, list):  # `key=a, b` typed by hand or by another version: read as a list
             return ",".join(str(v).strip() for v in value)
         return str(value) if value is not None else default
 
-    def set_for_contest(self, contest_id: int, key: str, value: str, *, born: str = "") -> None:
+    def set_for_contest(self, contest_id: int, key: str, value: str, *, born: str = "", store: str = "") -> None:
         """Store a setting of one contest; `born` (contest_born) marks the contest they are for (claim_contest)."""
+        group = _contest_group(contest_id, store)
         if born:
-            self.write(f"contest/{contest_id}/{BORN_KEY}", born)
-        self.write(f"contest/{contest_id}/{key}", value)
+            self.write(f"{group}/{BORN_KEY}", born)
+        self.write(f"{group}/{key}", value)
 
-    def forget_contest(self, contest_id: int) -> None:
+    def forget_contest(self, contest_id: int, *, store: str = "") -> None:
         """Drop every setting of a contest deleted here (its id may be the next contest's)."""
-        self.write(f"contest/{contest_id}", None)
+        self.write(_contest_group(contest_id, store), None)
 
-    def claim_contest(self, contest_id: int, born: str) -> None:
+    def claim_contest(self, contest_id: int, born: str, *, store: str = "") -> None:
         """The contest stored under `contest_id` now was made at `born` (contest_born): settings kept under that id
         for another contest, one deleted since (SQLite gives its id to the next contest made), are dropped, so a
         new race never opens with a deleted one's settings. Settings from before they carried a creation time are
-        the contest's own (an existing user's), and are marked as such; a contest with none gets no mark."""
-        group = f"contest/{contest_id}"
+        the contest's own (an existing user's), and are marked as such; a contest with none gets no mark.
+
+        With `store`, settings kept before they were kept per store (`contest/ID/...`, shared by every store) are
+        read once: moved to this store's contest when they are its (its mark, or none), and gone from the shared
+        place, so another store's race under the same id no longer takes them."""
+        group = _contest_group(contest_id, store)
+        if store and not self._holds(group):
+            old = _contest_group(contest_id, "")
+            if self._holds(old):
+                marked_old: Any = self.qsettings.value(f"{old}/{BORN_KEY}")
+                if marked_old is None or not born or str(marked_old) == born:
+                    self.qsettings.beginGroup(old)
+                    keys = self.qsettings.allKeys()
+                    values = {k: self.qsettings.value(k) for k in keys}
+                    self.qsettings.endGroup()
+                    for k, v in values.items():
+                        self.write(f"{group}/{k}", v)
+                    self.write(old, None)
         if not born:
             return
         marked: Any = self.qsettings.value(f"{group}/{BORN_KEY}")
         if marked is None:
-            self.qsettings.beginGroup(group)
-            has_any = bool(self.qsettings.allKeys())
-            self.qsettings.endGroup()
-            if has_any:
+            if self._holds(group):
                 self.write(f"{group}/{BORN_KEY}", born)
         elif str(marked) != born:
             self.write(group, None)
 
-    def presentation_views_for(self, contest_id: int | None) -> list[str]:
+    def presentation_views_for(self, contest_id: int | None, *, store: str = "") -> list[str]:
         """Meeting mode's views for a contest: its own list if it has one, else the global one."""
-        text = self.for_contest(contest_id, "presentation_views") if contest_id is not None else ""
+        text = self.for_contest(contest_id, "presentation_views", store=store) if contest_id is not None else ""
         return [v for v in (text or self.presentation_views).split(",") if v]
+
+    def _holds(self, group: str) -> bool:
+        self.qsettings.beginGroup(group)
+        has_any = bool(self.qsettings.allKeys())
+        self.qsettings.endGroup()
+        return has_any
 
     def geometry(self, name: str) -> QByteArray | None:
         value: Any = self.qsettings.value(f"window/{name}")
@@ -135,6 +156,12 @@ class AppSettings(QObject):
 
     def sync(self) -> None:
         self.qsettings.sync()
+
+
+def _contest_group(contest_id: int, store: str) -> str:
+    """Where a contest's settings are kept: per store (`store/KEY/contest/ID`), or the layout before stores had
+    theirs (`contest/ID`, store "")."""
+    return f"store/{store}/contest/{contest_id}" if store else f"contest/{contest_id}"
 
 
 @contextmanager

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QMessageBox,
     QProgressBar,
     QProgressDialog,
     QToolButton,
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from warroom.core.averaging import PollAverages
-from warroom.core.csvformat import ParseResult
+from warroom.core.csvformat import DATE_ORDERS, ParseResult
 from warroom.core.paste import PasteError, guess_columns, rows_to_csv, split_table
 from warroom.core.pipeline import ForecastPoint, Freshness, ProjectionView, SavedScenario, assumption_lines
 from warroom.core.report import summarise
@@ -35,9 +36,10 @@ from warroom.core.scenario import note_lines
 from warroom.core.types import Contest, Poll, bidi_isolated
 from warroom.ui.commands import DeleteScenarioCommand, SaveScenarioCommand, ScenarioRecords
 from warroom.ui.compare_dialog import CompareColumn, CompareDialog
+from warroom.ui.glyphs import drawable
 from warroom.ui.main_window import MainWindow
 from warroom.ui.paste_dialog import PasteDialog
-from warroom.ui.qt_utils import follow_run, literal_tip, menu_text, work_progress
+from warroom.ui.qt_utils import follow_run, literal_tip, menu_text, title_text, work_progress
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -673,19 +675,24 @@ class ImportRunner(Protocol):
     progress_changed: Any  # ImportProgress: .stage ("checking" | "writing"), .done, .total, .text
     import_finished: Any  # ImportReport: .added (stored polls), .skipped, .summary
     import_failed: Any  # message naming source, line and field
+    import_needs_date_order: Any  # message: refused for dates in figures that read both ways, no order given
     import_cancelled: Any
     paste_checked: Any  # (request id, ParseResult or message)
 
     @property
     def busy(self) -> bool: ...
 
-    def start_file(self, path: Path) -> bool: ...
-    def start_text(self, text: str, source: str = ...) -> bool: ...
-    def start_table(self, text: str, source: str = ...) -> bool: ...
+    def start_file(self, path: Path, date_order: str | None = ...) -> bool: ...
+    def start_text(self, text: str, source: str = ..., date_order: str | None = ...) -> bool: ...
+    def start_table(self, text: str, source: str = ..., date_order: str | None = ...) -> bool: ...
     def start_parsed(self, parsed: ParseResult, source: str = ...) -> bool: ...
     def cancel(self) -> None: ...
     def check_paste(
-        self, rows: Sequence[Sequence[str]], mapping: Sequence[str], default_year: int | None = None
+        self,
+        rows: Sequence[Sequence[str]],
+        mapping: Sequence[str],
+        default_year: int | None = None,
+        date_order: str | None = None,
     ) -> int: ...
 
 
@@ -766,6 +773,10 @@ class ImportActions(QObject):
         self.window = window
         self.progress = ImportProgressBar()
         self._started_in: Contest | None = None
+        # The import just started, again with a date order (a file or an own-columns paste whose dates in figures
+        # read both ways is refused; the user is asked the order, and it is imported again read so)
+        self._again: tuple[Callable[[str], bool], str] | None = None
+        self.ask_date_order: Callable[[str], str | None] = self._ask_date_order  # (tests answer for the user)
         window.statusBar().addPermanentWidget(self.progress)
         self.progress.cancel_requested.connect(runner.cancel)
         self._show_timer = QTimer(self)
@@ -775,10 +786,12 @@ class ImportActions(QObject):
         runner.progress_changed.connect(self._on_runner_progress_changed)
         runner.import_finished.connect(self._on_runner_import_finished)
         runner.import_failed.connect(self._on_runner_import_failed)
+        runner.import_needs_date_order.connect(self._on_runner_import_needs_date_order)
         runner.import_cancelled.connect(self._on_runner_import_cancelled)
 
     def import_file(self, path: Path) -> None:
         """Import a poll CSV file (parsed, checked and stored on the import worker)."""
+        self._again = (lambda order: self.runner.start_file(path, order), path.name)
         self._begin(lambda: self.runner.start_file(path), path.name)
 
     def import_text(self, text: str, dialog: PasteDialog | None = None) -> None:
@@ -788,6 +801,7 @@ class ImportActions(QObject):
         if dialog is None and contest is not None and header is not None and _own_columns(header, contest):
             # Already the app's own column names (read from the header line alone): the table is split and
             # imported on the worker, as below (10,000 pasted rows split here held the window 0.1-0.2 s)
+            self._again = (lambda order: self.runner.start_table(text, "the pasted table", order), "the pasted table")
             self._begin(lambda: self.runner.start_table(text, "the pasted table"), "the pasted table")
             return
         try:
@@ -802,6 +816,7 @@ class ImportActions(QObject):
             # Already the app's own column names: nothing to map; the importer's check refuses what is wrong. The
             # rows as split (tabs, semicolons or commas) go on as comma CSV, so a semicolon table reads here too.
             as_csv = rows_to_csv(rows)
+            self._again = (lambda order: self.runner.start_text(as_csv, "the pasted table", order), "the pasted table")
             self._begin(lambda: self.runner.start_text(as_csv, "the pasted table"), "the pasted table")
             return
         mark = self.window.race_mark()
@@ -850,6 +865,36 @@ class ImportActions(QObject):
     def _on_runner_import_failed(self, message: str) -> None:
         self._end()
         self.window.show_error(message)
+
+    def _on_runner_import_needs_date_order(self, message: str) -> None:
+        self._end()
+        again, self._again = self._again, None
+        order = self.ask_date_order(message) if again is not None else None
+        if again is None or order is None:
+            if again is None:
+                self.window.show_error(message)
+            return
+        start, what = again
+        self._begin(lambda: start(order), what)
+
+    def _ask_date_order(self, message: str) -> str | None:
+        """The user's order for the refused import's dates in figures ("dmy", "mdy"), None for none (nothing
+        imported)."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            title_text("warroom: which order are the dates in?"),
+            drawable(f"{message}\n\nRead the dates in figures as:"),
+            QMessageBox.StandardButton.Cancel,
+            self.window,
+        )
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        choices = {
+            box.addButton(f"&{words[0].upper()}{words[1:]}", QMessageBox.ButtonRole.AcceptRole): order
+            for order, words in DATE_ORDERS.items()
+        }
+        box.exec()
+        clicked = box.clickedButton()
+        return next((order for button, order in choices.items() if button is clicked), None)
 
     def _on_runner_import_cancelled(self) -> None:
         self._end()

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from warroom.core.csvformat import ParseResult
-from warroom.core.paste import field_choices, guess_columns, to_poll_csv
+from warroom.core.paste import DATE_ORDERS, PasteError, date_order_note, field_choices, guess_columns, to_poll_csv
 from warroom.core.types import Contest
 from warroom.ui.qt_utils import DiscardGuard, FormNumberBox, plain_label
 
@@ -48,7 +48,11 @@ class PasteChecker(Protocol):
     paste_checked: Any  # (request id, ParseResult or message), for the latest request only
 
     def check_paste(
-        self, rows: Sequence[Sequence[str]], mapping: Sequence[str], default_year: int | None = None
+        self,
+        rows: Sequence[Sequence[str]],
+        mapping: Sequence[str],
+        default_year: int | None = None,
+        date_order: str | None = None,
     ) -> int: ...
 
 
@@ -121,6 +125,21 @@ class PasteDialog(QDialog):
         year_label.setBuddy(self.year)
         year_row.addWidget(year_label)
         year_row.addWidget(self.year)
+        # A date in figures alone ("4/5/2012") is 4 May or April 5: read in the order the table shows (a day past
+        # 12 in it), else the one picked here; a table that shows none is refused until one is (read day first,
+        # a US table whose days were all 12 or less was stored with days and months swapped, without a word).
+        self.date_order = QComboBox()
+        self.date_order.setObjectName("paste_date_order")
+        self.date_order.setAccessibleName("Order of dates written in figures")
+        self.date_order.addItem("as the table shows", None)
+        for order, words in DATE_ORDERS.items():
+            self.date_order.addItem(words, order)
+        self.date_order.currentIndexChanged.connect(self._refresh)
+        order_label = QLabel("Dates in figures (4/5/2012) &read:")
+        order_label.setBuddy(self.date_order)
+        year_row.addSpacing(12)
+        year_row.addWidget(order_label)
+        year_row.addWidget(self.date_order)
         year_row.addStretch(1)
         self.summary = plain_label()  # quotes pasted cells: as typed
         self.summary.setObjectName("paste_summary")
@@ -152,7 +171,12 @@ class PasteDialog(QDialog):
 
     def csv_text(self) -> str:
         """The pasted rows as poll CSV under the chosen mapping."""
-        return to_poll_csv(self._rows, self.mapping(), round(self.year.value()))
+        return to_poll_csv(self._rows, self.mapping(), round(self.year.value()), self.chosen_date_order())
+
+    def chosen_date_order(self) -> str | None:
+        """The order picked for dates in figures alone ("dmy", "mdy"), or None: the order the table shows."""
+        order = self.date_order.currentData()
+        return str(order) if order else None
 
     @property
     def checking(self) -> bool:
@@ -177,7 +201,7 @@ class PasteDialog(QDialog):
             )
             return
         self.summary.setText(f"Checking {len(self._rows) - 1:,} rows…")
-        self._request = self._checker.check_paste(self._rows, self.mapping(), year)
+        self._request = self._checker.check_paste(self._rows, self.mapping(), year, self.chosen_date_order())
 
     def _on_paste_checked(self, request: int, parsed: object) -> None:
         if request != self._request:
@@ -189,7 +213,11 @@ class PasteDialog(QDialog):
         self.result_parse = parsed
         ok = parsed.ok and bool(parsed.polls)
         if ok:
-            self.summary.setText(f"{len(parsed.polls):,} polls will be imported, all or nothing.")
+            try:  # the same rule the check read the dates by: it answered, so it holds
+                note = date_order_note(self._rows, self.mapping(), self.chosen_date_order())
+            except PasteError as exc:
+                note = str(exc)
+            self.summary.setText(f"{len(parsed.polls):,} polls will be imported, all or nothing. {note}".strip())
         else:
             shown = "; ".join(f"line {e.line}, {e.field}: {e.message}" for e in parsed.errors[:4])
             more = f" … and {len(parsed.errors) - 4} more" if len(parsed.errors) > 4 else ""
