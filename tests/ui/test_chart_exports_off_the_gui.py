@@ -12,13 +12,13 @@ from __future__ import annotations
 import errno
 import threading
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 import warroom.ui.export as export
 import warroom.ui.sketch as sketch
+from tests.ui.conftest import built_ahead
 from warroom.ui.export import plot_to_svg, plots_to_svg
 
 
@@ -26,14 +26,6 @@ def _in_a_child(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every export painted by a process of its own whatever its size (sketch.paint_here: a demo race's PNG is
     painted in the window's process): what the tests of the child's path need at the demo's size."""
     monkeypatch.setattr(sketch, "PAINT_HERE_BELOW", 0)
-
-
-def _built_ahead(room: Any) -> None:
-    """Meeting mode's answer page built now, as it is in an idle turn a second after the window is shown
-    (MainWindow._build_ahead): its charts draw their markers on the window's thread for the screen, which a test
-    watching the window's thread for an export's markers would otherwise count when the build falls in its wait."""
-    room.window._ahead_timer.stop()
-    room.window._build_ahead()
 
 
 def _answer(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
@@ -275,7 +267,7 @@ def test_a_chart_png_is_painted_by_a_process_of_its_own_and_looks_the_same(
     PNG held the window at 100,000 polls; on a worker thread they still held it, PySide6 keeping Python's lock
     through each QPainter call) or writes the PNG. The picture is the one-pass drawing's (_close_pixels)."""
     _in_a_child(monkeypatch)
-    _built_ahead(room)
+    built_ahead(room)
     from pyqtgraph.graphicsItems import ScatterPlotItem
     from PySide6.QtGui import QImage
 
@@ -319,7 +311,7 @@ def test_the_chart_panels_png_is_painted_by_a_process_of_its_own_and_looks_the_s
     100,000 polls in the lead's quiet run). The picture is the one-pass drawing's, but for the markers, drawn as
     paths rather than from the screen's atlas."""
     _in_a_child(monkeypatch)
-    _built_ahead(room)
+    built_ahead(room)
     from pyqtgraph.graphicsItems import ScatterPlotItem
     from PySide6.QtGui import QImage
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from tests.conftest import TOY
 from tests.irv_fixture import IRV_CONTEST, add_irv_contest
-from tests.ui.conftest import running_room
+from tests.ui.conftest import built_ahead, running_room
 from warroom.core.forecast import chance_cell
 from warroom.core.types import EXHAUSTED
 from warroom.paths import AppPaths
@@ -306,6 +306,7 @@ def test_a_move_paints_every_changed_cell_and_no_other(qtbot, irv_room) -> None:
             super().paint(painter, option, index)
 
     panel.rounds.setItemDelegate(Recording(model, panel.rounds))
+    built_ahead(room)  # (its build, in a move's turn on a loaded machine, relaid the window out: a paint of every cell)
     room.irv._resting.setInterval(600_000)  # a slow machine must not see the break-evens (and their relayout) land
     values = (300, 420, 150, 520, 260, 480, 200)
     for i, value in enumerate(values):  # once unwatched: the text panes take the lines these moves need

@@ -313,3 +313,29 @@ def test_an_answer_page_built_ahead_leaves_the_windows_least_size_as_it_was(buil
     assert france_room._two_round_answer is not None  # (a two-round race: its own answer page)
     # a page in the projector's type: as a page of the stack, it held the window's least size up to its own
     assert (win.minimumSizeHint(), win.stack.minimumSizeHint()) == least
+
+
+def test_an_answer_page_built_ahead_draws_no_averages_until_it_is_shown(room, qtbot, monkeypatch) -> None:
+    """The answer page built ahead of meeting mode (MainWindow._build_ahead) drew every average that landed,
+    hidden, for nobody (3-9 ms of each landing's turn at 10,000-100,000 polls, the reviewer's timing). Hidden, it
+    now keeps the last averages and draws them, the latest only, when meeting mode shows it."""
+    from tests.conftest import make_poll
+    from warroom.ui.answer_view import AnswerView
+
+    win = room.window
+    qtbot.waitUntil(lambda: room._answer_view is not None, timeout=10000)  # built ahead, the window idle
+    page = room.answer_view
+    assert not page.isVisible()
+    drawn: list[object] = []
+    show_lead = AnswerView._show_lead
+    monkeypatch.setattr(AnswerView, "_show_lead", lambda self, *a: (drawn.append(a[0]), show_lead(self, *a))[-1])
+    before = room.averages.averages
+    room.poll_service.add_polls([make_poll(5, pollster="Late poll")])
+    qtbot.waitUntil(lambda: room.averages.averages is not before, timeout=10000)
+    qtbot.wait(50)  # (the page's own later turn: app._later)
+    assert drawn == []  # (before: the new average drawn on the hidden page)
+    win.enter_presentation()
+    assert drawn == [room.averages.averages.second_lead]
+    _x, y = page.line.getData()
+    assert y[-1] == pytest.approx(room.averages.averages.second_lead.mean[-1])
+    win.leave_presentation()

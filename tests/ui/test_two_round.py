@@ -16,6 +16,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QScrollArea
 
+from tests.ui.conftest import built_ahead
 from warroom.core.forecast import chance_cell, chance_text
 from warroom.core.france import ABSTAINERS, BLANK_NULL
 from warroom.core.two_round import RunoffSplit
@@ -480,6 +481,7 @@ def test_a_switch_repaints_what_changed_once_and_reuses_what_was_worked_out(fran
     from warroom.ui.poll_table import PollTableModel
 
     room, win = france_room, france_room.window
+    built_ahead(room)  # (its build, in the wait on a loaded machine, relaid the window out: another paint)
     model = room.two_round
     view = win.charts._layout_widget
 

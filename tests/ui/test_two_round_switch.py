@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QApplication, QWidget
 
+from tests.ui.conftest import built_ahead
 from warroom.core.france import name_key
 from warroom.core.two_round_pipeline import first_round_model, matchup_average, publication_blackouts
 from warroom.core.two_round_view import campaign_chart, matchup_points
@@ -259,6 +260,7 @@ def test_a_matchup_switch_re_lays_nothing_out_and_paints_the_panel_once(france_r
     from PySide6.QtCore import QEvent, QObject
 
     room = france_room
+    built_ahead(room)  # (its build, in the wait on a loaded machine, relaid the window out: another paint)
     panel, pickers = room.two_round_panel, room.two_round_pickers
     boxes = {
         "electorates": panel.electorates_box,
