@@ -216,3 +216,27 @@ def test_a_race_replaced_under_its_id_within_the_same_second_is_still_told_apart
     finally:
         writer.shutdown()
         store.close()
+
+
+def test_a_select_all_delete_in_the_tables_order_keeps_for_retry_the_polls_it_deleted(qtbot, threaded) -> None:
+    """Issue 16: select all + Delete in a table sorted by pollster, after an add still on its way. The delete
+    held its polls in the service's order but the ids it touched in the selection's, and what Retry keeps pairs
+    them by position: the kept delete listed the poll never stored and left out a stored one it deleted."""
+    service, writer, store, cid = threaded
+    qtbot.waitUntil(lambda: not writer.busy)
+    failures: list[Any] = []
+    service.write_failed.connect(failures.append)
+    gate = threading.Event()
+    writer.submit(lambda: gate.wait(10), lambda *_: None)  # the store answers slowly
+    service.add_polls([make_poll(22, pollster="New")])
+    by_pollster = sorted(service.polls_by_id, key=lambda i: service.polls_by_id[i].pollster)  # "New" first
+    assert service.polls_by_id[by_pollster[0]].pollster == "New"
+    service.delete_polls(by_pollster)  # every poll shown, in the table's order
+    with store.sessions.begin() as s:  # a teammate deletes the race meanwhile: the add fails, the delete with it
+        contests.delete_contest(s, cid)
+    gate.set()
+    qtbot.waitUntil(lambda: service.pending_writes == 0, timeout=20000)
+    [failure] = failures
+    [(action, polls)] = failure.changes  # the add of "New" taken out by its delete: only the stored four
+    assert action == "delete"
+    assert sorted(p.pollster for p in polls) == [f"Stored {d}" for d in range(1, 5)]

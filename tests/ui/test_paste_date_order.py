@@ -56,3 +56,26 @@ def test_a_us_poll_file_is_imported_in_the_order_the_user_gives_when_asked(demo,
         room.import_actions.import_file(path)
     ends = sorted(p.fieldwork_end for p in room.poll_service.polls if p.pollster == "Acme US")
     assert len(asked) == 2 and ends == [date(2012, 4, 5), date(2012, 5, 1)]
+
+
+def test_a_file_refused_as_another_import_runs_is_not_the_one_asked_about_or_imported(demo, qtbot, tmp_path) -> None:
+    """A US file imported, then at once a UK one (refused: "an import is still running"): the US file's refusal
+    asks its date order and imports the US file read so. The UK file's import-again was kept in place of the
+    running job's, so the user was asked about A, answered for A, and B was imported with 3 April stored as 4 March,
+    A not at all."""
+    room = demo
+    codes = [c.code for c in room.poll_service.contest.candidates[:2]]
+    head = f"pollster,fieldwork_end,first:{codes[0]},first:{codes[1]},first:other\n"
+    us = tmp_path / "us_A.csv"
+    us.write_text(head + "From A,4/5/2012,44,38,18\n")
+    uk = tmp_path / "uk_B.csv"
+    uk.write_text(head + "From B,3/4/2012,45,40,15\n")
+    asked: list[str] = []
+    room.import_actions.ask_date_order = lambda message: asked.append(message) or "mdy"
+    with qtbot.waitSignal(room.import_worker.import_finished, timeout=30000):
+        room.import_actions.import_file(us)
+        room.import_actions.import_file(uk)
+        assert room.window.statusBar().currentMessage() == "An import is still running; uk_B.csv was not imported"
+    assert len(asked) == 1 and "'4/5/2012'" in asked[0]
+    stored = {(p.pollster, p.fieldwork_end) for p in room.poll_service.polls if p.pollster.startswith("From ")}
+    assert stored == {("From A", date(2012, 4, 5))}

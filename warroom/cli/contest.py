@@ -467,7 +467,8 @@ def _write(path: Path, text: str) -> None:
 
 
 def result_from_count(count: CountResult, contest: Contest, source: str) -> OfficialResult:
-    """A count of ballots as the contest's official result, ballot names matched to candidate codes.
+    """A count of ballots as the contest's official result, ballot names matched to candidate codes; a standing
+    candidate named on no ballot has 0 first-round votes.
 
     A ballot name matches a candidate's code, full name, short name or surname (ignoring case).
 
@@ -487,8 +488,12 @@ def result_from_count(count: CountResult, contest: Contest, source: str) -> Offi
             pair = (mapping[t.from_candidate], to)
             moved[pair] = moved.get(pair, 0) + t.votes
     last = count.rounds[-1]
+    first = {mapping[n]: v for n, v in count.rounds[0].tallies.items()}
+    # A standing candidate on no ballot had no paper in the count: 0, as the result check asks of every one standing
+    # (he was refused "stands but has no first-round figure"); the later rounds stay as the count gives them
+    first.update({c.code: 0 for c in contest.candidates if not c.withdrawn and c.code not in first})
     return OfficialResult(
-        first_round={mapping[n]: v for n, v in count.rounds[0].tallies.items()},
+        first_round=first,
         final_round={mapping[n]: v for n, v in last.tallies.items()} if len(count.rounds) > 1 else {},
         transfers=tuple((frm, to, v) for (frm, to), v in moved.items() if v > 0),
         exhausted=last.exhausted,

@@ -1439,8 +1439,11 @@ class PollService(QObject):
         given = set(poll_ids)
         every = False
         if shown.keys() >= given:  # each shown under the id given (a select all + Delete): no look-up each
-            keys = list(poll_ids)
-            every = len(given) == len(keys) == len(shown)  # every poll shown, each once: taken as they are held
+            every = len(given) == len(poll_ids) == len(shown)  # every poll shown, each once: taken as they are held
+            # (keys in the order the polls are held too: a pending write's `touched` pairs with its `polls` by
+            # position, and the selection's order kept with the held order's polls paired one poll's id with
+            # another in what Retry keeps)
+            keys = list(shown) if every else list(poll_ids)
             gone = list(shown.values()) if every else list(map(shown.__getitem__, keys))
             gone_ids: Sequence[int | None] = keys  # (a poll is held under its own id: no poll read for it)
         else:

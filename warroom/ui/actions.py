@@ -758,6 +758,10 @@ class ImportProgressBar(QWidget):
         self.cancel_requested.emit()
 
 
+# An import to start again read with the date order the user picks ("dmy", "mdy"), and what it imports
+_Again = tuple[Callable[[str], bool], str]
+
+
 class ImportActions(QObject):
     """Import a CSV file or a pasted table off the GUI thread: progress after a short delay, Cancel, every
     problem shown with its line and field, all or nothing; the status bar says how many were added or skipped.
@@ -775,7 +779,7 @@ class ImportActions(QObject):
         self._started_in: Contest | None = None
         # The import just started, again with a date order (a file or an own-columns paste whose dates in figures
         # read both ways is refused; the user is asked the order, and it is imported again read so)
-        self._again: tuple[Callable[[str], bool], str] | None = None
+        self._again: _Again | None = None
         self.ask_date_order: Callable[[str], str | None] = self._ask_date_order  # (tests answer for the user)
         window.statusBar().addPermanentWidget(self.progress)
         self.progress.cancel_requested.connect(runner.cancel)
@@ -791,8 +795,8 @@ class ImportActions(QObject):
 
     def import_file(self, path: Path) -> None:
         """Import a poll CSV file (parsed, checked and stored on the import worker)."""
-        self._again = (lambda order: self.runner.start_file(path, order), path.name)
-        self._begin(lambda: self.runner.start_file(path), path.name)
+        again = (lambda order: self.runner.start_file(path, order), path.name)
+        self._begin(lambda: self.runner.start_file(path), path.name, again)
 
     def import_text(self, text: str, dialog: PasteDialog | None = None) -> None:
         """A pasted table: its columns mapped (guessed, shown, changeable) and previewed, then imported."""
@@ -801,8 +805,8 @@ class ImportActions(QObject):
         if dialog is None and contest is not None and header is not None and _own_columns(header, contest):
             # Already the app's own column names (read from the header line alone): the table is split and
             # imported on the worker, as below (10,000 pasted rows split here held the window 0.1-0.2 s)
-            self._again = (lambda order: self.runner.start_table(text, "the pasted table", order), "the pasted table")
-            self._begin(lambda: self.runner.start_table(text, "the pasted table"), "the pasted table")
+            again = (lambda order: self.runner.start_table(text, "the pasted table", order), "the pasted table")
+            self._begin(lambda: self.runner.start_table(text, "the pasted table"), "the pasted table", again)
             return
         try:
             rows = split_table(text)
@@ -816,8 +820,8 @@ class ImportActions(QObject):
             # Already the app's own column names: nothing to map; the importer's check refuses what is wrong. The
             # rows as split (tabs, semicolons or commas) go on as comma CSV, so a semicolon table reads here too.
             as_csv = rows_to_csv(rows)
-            self._again = (lambda order: self.runner.start_text(as_csv, "the pasted table", order), "the pasted table")
-            self._begin(lambda: self.runner.start_text(as_csv, "the pasted table"), "the pasted table")
+            again = (lambda order: self.runner.start_text(as_csv, "the pasted table", order), "the pasted table")
+            self._begin(lambda: self.runner.start_text(as_csv, "the pasted table"), "the pasted table", again)
             return
         mark = self.window.race_mark()
         dialog = dialog or PasteDialog(rows, contest, self.runner, self.window)
@@ -828,10 +832,13 @@ class ImportActions(QObject):
             return  # (checked against that race: never imported into the one opened since)
         self._begin(lambda: self.runner.start_parsed(parsed, "the pasted table"), "the pasted table")
 
-    def _begin(self, start: Callable[[], bool], what: str) -> None:
+    def _begin(self, start: Callable[[], bool], what: str, again: _Again | None = None) -> None:
+        """Start an import; `again` (this job's import again with a date order) is kept with the job started, never
+        with one refused as another still runs (that one's refusal must not ask about, or import, this file)."""
         if self.runner.busy:
             self.window.statusBar().showMessage(f"An import is still running; {what} was not imported", 6000)
             return
+        self._again = again
         self.progress.start()
         self._started_in = self.source.contest  # the race the polls go to, whatever is open when they land
         if start():
@@ -850,6 +857,7 @@ class ImportActions(QObject):
 
     def _on_runner_import_finished(self, report: Any) -> None:
         self._end()
+        self._again = None
         open_now = self.source.contest
         if open_now is None or open_now.id != report.contest_id:
             # Another race is open now: its history must not hold this step (Undo would delete polls the user
@@ -864,6 +872,7 @@ class ImportActions(QObject):
 
     def _on_runner_import_failed(self, message: str) -> None:
         self._end()
+        self._again = None
         self.window.show_error(message)
 
     def _on_runner_import_needs_date_order(self, message: str) -> None:
@@ -898,6 +907,7 @@ class ImportActions(QObject):
 
     def _on_runner_import_cancelled(self) -> None:
         self._end()
+        self._again = None
         self.window.statusBar().showMessage("Import cancelled: nothing was added", 6000)
 
 
