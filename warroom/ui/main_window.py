@@ -987,6 +987,13 @@ class MainWindow(QMainWindow):
         # The docks as they are, given back on leaving by showing those shown now (restoreState laid out the whole
         # window again from a saved state: 35-45 ms of leaving at 100,000 polls, for docks meeting mode only hid)
         self._docks_before = {dock: dock.isVisibleTo(self) for dock in (self.polls_dock, self.scenario_dock)}
+        # and the bars as they are: one the user hid (the toolbar unticked) stays hidden on leaving
+        self._bars_before = {bar: bar.isVisibleTo(self) for bar in (self.menuBar(), self.statusBar(), self.toolbar)}
+        self._runoff_before = (
+            (getattr(self, "_two_round_on", False), self.runoff_toolbar.isVisibleTo(self))
+            if hasattr(self, "runoff_toolbar")
+            else None
+        )
         self._was_maximized = self.isMaximized()
         self._normal_rect = self.geometry()  # Esc gives back exactly this window
         # and the focus where it was (it was left on no widget at all: a keyboard user lost their place)
@@ -1024,13 +1031,16 @@ class MainWindow(QMainWindow):
         # (about 40 ms of leaving at 100,000 polls)
         self.stack.setCurrentWidget(self.present_page)
         self.stack.setStyleSheet(self._saved_sheet)
-        self.menuBar().show()
-        self.statusBar().show()
-        self.toolbar.show()
+        for bar, shown in self._bars_before.items():  # each bar as it was on entering, none the user hid
+            bar.setVisible(shown)
         for dock, shown in self._docks_before.items():
             dock.setVisible(shown)
-        if hasattr(self, "runoff_toolbar"):  # (the open contest's system decides it, as restoreState does)
-            self.runoff_toolbar.setVisible(getattr(self, "_two_round_on", False))
+        if hasattr(self, "runoff_toolbar"):
+            # as it was on entering, unless a race of another counting system was opened meanwhile: then the open
+            # contest's system decides it (as restoreState does)
+            two_round = getattr(self, "_two_round_on", False)
+            before = self._runoff_before
+            self.runoff_toolbar.setVisible(before[1] if before is not None and before[0] == two_round else two_round)
         self.showNormal()
         if self._was_maximized:
             self.showMaximized()
