@@ -170,6 +170,8 @@ class PollSource(Protocol):
 
 
 FILTER_PAUSE_MS = 150
+NO_RACE_TITLE = "No race open"
+NO_RACE_MESSAGE = "No race open: pick one in the contest picker"
 """The poll table is filtered once typing in its filter box pauses this long (a burst of keys: one filter)."""
 FILTER_WARM_ROWS = 3000
 """Rows whose search text is made in one event-loop turn while the filter box is typed in (about 15 ms)."""
@@ -656,6 +658,10 @@ class MainWindow(QMainWindow):
             title_text(f"{contest.title} — warroom")
         )  # a demo race is marked as one; a long name elided
         self.setAccessibleDescription(drawable(contest.title))
+        for action in self._race_actions():  # (taken away while no race was open: show_no_contest)
+            action.setEnabled(True)
+        if self.statusBar().currentMessage() == NO_RACE_MESSAGE:
+            self.statusBar().clearMessage()
         self.polls_pane.model.set_contest(contest)
         self._to_charts(lambda charts: charts.set_contest(contest))
         self._charted_poll = None  # the table's selection went with its rows (a reset says nothing of it)
@@ -669,6 +675,20 @@ class MainWindow(QMainWindow):
         if contest.id is None or race[1] is None or race != self._undo_race:
             self.undo_stack.clear()
         self._undo_race = race
+
+    def show_no_contest(self) -> None:
+        """No race is open (its read at the start cancelled, or the race opened after a delete failed or refused):
+        the title and status bar say so and ask for one to be picked, and adding, importing and pasting polls,
+        which need a race, are off until one is opened (show_contest)."""
+        self.setWindowTitle(f"{NO_RACE_TITLE} — warroom")
+        self.setAccessibleDescription(NO_RACE_TITLE)
+        self.statusBar().showMessage(NO_RACE_MESSAGE)
+        for action in self._race_actions():
+            action.setEnabled(False)
+
+    def _race_actions(self) -> tuple[QAction, ...]:
+        """The actions that put polls into the race open: nothing to do with no race open."""
+        return tuple(a for a in (getattr(self, n, None) for n in ("action_add", "action_import", "action_paste")) if a)
 
     def show_polls(
         self,
