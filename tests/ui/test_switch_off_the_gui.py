@@ -594,7 +594,9 @@ def test_a_cancelled_start_read_leaves_no_race_named_and_picking_it_again_opens_
     happened, and Add poll and Import failed with "no contest is open". Now the picker names no race, the window
     says none is open and asks for one, adding, importing and pasting polls are off, and picking the race again
     reads it (on the writer's thread, as at the start) and opens it."""
-    from PySide6.QtCore import QSettings
+    from types import SimpleNamespace
+
+    from PySide6.QtCore import QMimeData, QSettings, QUrl
 
     from warroom.app import WarRoom
     from warroom.bootstrap import open_store
@@ -628,6 +630,14 @@ def test_a_cancelled_start_read_leaves_no_race_named_and_picking_it_again_opens_
         assert win.windowTitle().startswith("No race open") and "pick one" in win.statusBar().currentMessage()
         assert not win.action_add.isEnabled() and not win.action_import.isEnabled()
         assert not win.action_paste.isEnabled() and not actions.action_edit.isEnabled()
+        said: list[str] = []
+        monkeypatch.setattr(win, "show_error", said.append)
+        asked: list[object] = []
+        win.import_requested.connect(asked.append)
+        dropped = QMimeData()
+        dropped.setUrls([QUrl.fromLocalFile(str(tmp_path / "polls.csv"))])
+        win.dropEvent(SimpleNamespace(mimeData=lambda: dropped, acceptProposedAction=lambda: None))  # a file dropped
+        assert asked == [] and said and "polls.csv was not imported: no race is open" in said[0]
         room.store_writer.submit(lambda: gate.wait(20), lambda *_: None)  # the read waits: it is on that thread
         _pick(room, big)  # (before: no currentIndexChanged, nothing opened)
         assert ps.loading is not None and ps.loading.id == big and ps.contest is None

@@ -2211,6 +2211,12 @@ class MainWindow(QMainWindow):
         event.acceptProposedAction()
         if not paths:
             return
+        if not self.action_import.isEnabled():  # no race open (show_no_contest): none to import into
+            self.show_error(
+                f"{paths[0].name} was not imported: no race is open. Pick one in the contest picker, then drop the "
+                "file again."
+            )
+            return
         self.import_requested.emit(paths[0])
         if len(paths) > 1:
             rest = ", ".join(p.name for p in paths[1:6]) + (f" and {len(paths) - 6:,} more" if len(paths) > 6 else "")
