@@ -222,7 +222,13 @@ def _refuse_read_only_folder(path: Path) -> None:
     """An export never writes into a folder the user made read-only (no write bit, or none for this process:
     user_made_read_only, the rule a read-only store and a read-only target follow). Run as root, `warroom export`
     into a 0555 folder wrote the file (root passes every permission) where a user was told "Permission denied":
-    now both are told the same, naming the folder and its mode."""
+    now both are told the same, naming the folder and its mode.
+
+    Not on Windows: there a folder's read-only attribute does not stop writes into it, yet Explorer sets it on
+    Documents, Desktop and other special folders and CPython reports them as mode 0555, so every export there
+    would be refused; the write attempt's own error is the answer there."""
+    if os.name == "nt":
+        return
     folder = path.parent
     if user_made_read_only(folder):
         try:

@@ -253,3 +253,41 @@ def test_an_export_into_a_read_only_folder_is_refused_with_one_message_for_root_
         assert list(folder.iterdir()) == []
     finally:
         folder.chmod(0o755)
+
+
+@pytest.mark.parametrize("system", ["nt", "posix"])
+def test_an_export_into_a_folder_windows_calls_read_only_is_written_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, system: str
+) -> None:
+    """Issue 16 (review): the read-only folder rule read the folder's mode bits, and on Windows Explorer sets the
+    read-only attribute on Documents and Desktop (which does not stop writes into a folder) and CPython reports
+    such a folder as mode 0555: every export there was refused. On Windows the mode bits are not read (the write
+    attempt's own error is the answer); elsewhere the rule stands. A writable folder that os.stat reports 0555,
+    as CPython does there."""
+    import os
+    import stat
+
+    from warroom.paths import write_private_atomic
+
+    folder = tmp_path / "Documents"
+    folder.mkdir()
+    real_stat = os.stat
+
+    def windows_stat(p: object, *args: object, **kwargs: object) -> os.stat_result:
+        st = real_stat(p, *args, **kwargs)  # type: ignore[arg-type]
+        if os.fspath(p) == str(folder):  # type: ignore[arg-type]
+            return os.stat_result((stat.S_IFDIR | 0o555, *tuple(st)[1:]))
+        return st
+
+    target = folder / "polls.csv"
+    monkeypatch.setattr(os, "stat", windows_stat)
+    monkeypatch.setattr(os, "name", system)
+    try:
+        if system == "nt":
+            write_private_atomic(target, "a,b\n")
+        else:
+            with pytest.raises(PermissionError, match="read-only \\(mode 0555\\)"):
+                write_private_atomic(target, "a,b\n")
+    finally:
+        monkeypatch.undo()  # (pytest's own paths are made under the real os.name)
+    assert [f.name for f in folder.iterdir()] == (["polls.csv"] if system == "nt" else [])

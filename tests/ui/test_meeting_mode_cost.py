@@ -241,6 +241,45 @@ def test_leaving_meeting_mode_shows_the_docks_it_hid_without_restoring_the_windo
     assert win.statusBar().isVisible() and not win.runoff_toolbar.isVisible()  # (a runoff race: no two-round bar)
 
 
+@pytest.mark.parametrize("hidden", ["toolbar", "statusBar", "menuBar"])
+def test_leaving_meeting_mode_gives_back_each_bar_as_it_was_none_the_user_hid(hidden, room, qtbot) -> None:
+    """Issue 16 (review): leaving meeting mode showed the toolbar, status bar and menu bar whatever they were
+    (restoreState, which gave back the user's choice, is no longer called): a toolbar the user unticked came back.
+    Each bar is now given back as it was on entering."""
+    win = room.window
+    bars = {"toolbar": win.toolbar, "statusBar": win.statusBar(), "menuBar": win.menuBar()}
+    if hidden == "toolbar":
+        win.toolbar.toggleViewAction().trigger()  # the user unticks "Main" in the toolbar area's context menu
+    else:
+        bars[hidden].hide()
+    qtbot.wait(20)
+    before = {name: bar.isVisible() for name, bar in bars.items()}
+    assert not before[hidden] and sum(before.values()) == 2
+    win.enter_presentation()
+    assert not any(bar.isVisible() for bar in bars.values())
+    win.leave_presentation()
+    qtbot.wait(20)
+    assert {name: bar.isVisible() for name, bar in bars.items()} == before
+
+
+def test_leaving_meeting_mode_keeps_a_runoff_toolbar_the_user_hid_hidden(france_room, qtbot) -> None:
+    """The two-round race's runoff toolbar, hidden by the user, stays hidden after meeting mode (it was shown by
+    the contest's rule alone); shown, it is shown again."""
+    win = france_room.window
+    qtbot.waitUntil(lambda: win.runoff_toolbar.isVisible(), timeout=10000)
+    win.enter_presentation()
+    assert not win.runoff_toolbar.isVisible()
+    win.leave_presentation()
+    qtbot.wait(20)
+    assert win.runoff_toolbar.isVisible()
+    win.runoff_toolbar.toggleViewAction().trigger()  # the user hides it
+    assert not win.runoff_toolbar.isVisible()
+    win.enter_presentation()
+    win.leave_presentation()
+    qtbot.wait(20)
+    assert not win.runoff_toolbar.isVisible() and win.toolbar.isVisible()
+
+
 def test_meeting_modes_answer_page_is_built_ahead_in_an_idle_turn_not_in_the_turn_that_enters(
     room, qtbot, monkeypatch
 ) -> None:

@@ -584,3 +584,107 @@ def test_the_race_opened_after_the_open_one_is_deleted_is_read_on_the_writer_thr
     assert threads and threading.main_thread().name not in threads, threads
     assert room.window.windowTitle().startswith("Big race 2031")
     assert room.window.polls_pane.model.rowCount() == BIG
+
+
+def test_a_cancelled_start_read_leaves_no_race_named_and_picking_it_again_opens_it(
+    qtbot, tmp_path, monkeypatch
+) -> None:
+    """Issue 16 (review): Cancel (or Esc) on "Open contest" while the start's big race was read left no race open
+    while the picker still named it and the title said nothing: picking it again changed no index, so nothing
+    happened, and Add poll and Import failed with "no contest is open". Now the picker names no race, the window
+    says none is open and asks for one, adding, importing and pasting polls are off, and picking the race again
+    reads it (on the writer's thread, as at the start) and opens it."""
+    from types import SimpleNamespace
+
+    from PySide6.QtCore import QMimeData, QSettings, QUrl
+
+    from warroom.app import WarRoom
+    from warroom.bootstrap import open_store
+    from warroom.paths import AppPaths
+    from warroom.services import poll_service
+    from warroom.services.settings import AppSettings
+    from warroom.store import polls as repo
+
+    paths = AppPaths.under(tmp_path)
+    paths.ensure()
+    store = open_store(paths.database, backup_dir=paths.backup_dir, seed=False)
+    with store.sessions.begin() as s:
+        repo.add_polls(s, repo.add_contest(s, replace(TOY, name="Small race")), toy_polls(SMALL, seed=2))
+        big = repo.add_contest(s, replace(TOY, name="Big race"))
+        repo.add_polls(s, big, toy_polls(BIG, seed=3))
+    monkeypatch.setattr(poll_service, "READ_LATER_FROM", BIG - 5)
+    settings = AppSettings(QSettings(str(paths.settings_file), QSettings.Format.IniFormat))
+    settings.contest = "Big race"
+    gate = threading.Event()
+    room = WarRoom(store, settings, watch=False)
+    qtbot.addWidget(room.window)
+    try:
+        ps, actions, win = room.poll_service, room.contest_actions, room.window
+        assert ps.loading is not None and ps.loading.id == big and ps.contest is None
+        progress = actions.loading_progress
+        assert progress is not None
+        progress.canceled.emit()  # the user presses Cancel (or Esc) on "Open contest"
+        qtbot.wait(50)
+        assert ps.contest is None and ps.loading is None
+        assert actions.picker.currentIndex() == -1 and actions.picker.currentText() == ""  # (before: "Big race")
+        assert win.windowTitle().startswith("No race open") and "pick one" in win.statusBar().currentMessage()
+        assert not win.action_add.isEnabled() and not win.action_import.isEnabled()
+        assert not win.action_paste.isEnabled() and not actions.action_edit.isEnabled()
+        said: list[str] = []
+        monkeypatch.setattr(win, "show_error", said.append)
+        asked: list[object] = []
+        win.import_requested.connect(asked.append)
+        dropped = QMimeData()
+        dropped.setUrls([QUrl.fromLocalFile(str(tmp_path / "polls.csv"))])
+        win.dropEvent(SimpleNamespace(mimeData=lambda: dropped, acceptProposedAction=lambda: None))  # a file dropped
+        assert asked == [] and said and "polls.csv was not imported: no race is open" in said[0]
+        room.store_writer.submit(lambda: gate.wait(20), lambda *_: None)  # the read waits: it is on that thread
+        _pick(room, big)  # (before: no currentIndexChanged, nothing opened)
+        assert ps.loading is not None and ps.loading.id == big and ps.contest is None
+        gate.set()
+        qtbot.waitUntil(lambda: ps.contest is not None and len(ps.polls) == BIG, timeout=10000)
+        assert ps.contest.id == big and win.windowTitle().startswith("Big race")
+        assert actions.picker.currentText() == "Big race" and "No race" not in win.statusBar().currentMessage()
+        assert win.action_add.isEnabled() and win.action_import.isEnabled() and win.action_paste.isEnabled()
+    finally:
+        gate.set()
+        room.window.close()
+        store.close()
+
+
+@pytest.mark.parametrize("how", ["failed", "refused"])
+def test_a_failed_read_of_the_race_opened_after_a_delete_leaves_no_race_named(how, room, qtbot, monkeypatch) -> None:
+    """The race opened after the open one is deleted is read on the writer's thread when big; a read that failed
+    (or was refused: the race gone by the time it was read) left the picker naming a race with none open (that
+    race: picking it again did nothing). Now the failure is said, the picker names no race and the window asks
+    for one; picking the race again opens it."""
+    from warroom.services import poll_service
+
+    ps = room.poll_service
+    toy = ps.contest
+    big = _add_race(room, "Big race 2031", BIG, seed=5)
+    ps.read_later_from = (BIG + SMALL) // 2
+    said: list[str] = []
+    monkeypatch.setattr(room.window, "show_error", said.append)
+    real = poll_service._whole_race
+
+    def broken(s: Any, cid: int) -> Any:
+        if how == "refused":  # as the store holds it once a teammate deleted it
+            return (None, None, *real(s, cid)[2:])
+        raise RuntimeError("the disk went away")
+
+    monkeypatch.setattr(poll_service, "_whole_race", broken)
+    ps.delete_contest(toy.id, born=ps.opened_identity)
+    assert ps.loading is not None and ps.loading.id == big
+    qtbot.waitUntil(lambda: ps.loading is None, timeout=10000)
+    qtbot.wait(20)
+    assert ps.contest is None and said and "Big race 2031" in said[-1]
+    assert ("the disk went away" if how == "failed" else "was deleted by another program") in said[-1]
+    picker = room.contest_actions.picker
+    assert picker.currentIndex() == -1  # (before: "Big race 2031", with no race open)
+    assert room.window.windowTitle().startswith("No race open") and not room.window.action_add.isEnabled()
+    monkeypatch.setattr(poll_service, "_whole_race", real)
+    _pick(room, big)
+    qtbot.waitUntil(lambda: ps.contest is not None and len(ps.polls) == BIG, timeout=10000)
+    assert ps.contest.id == big and room.window.action_add.isEnabled()
+    assert "No race" not in room.window.statusBar().currentMessage()

@@ -507,8 +507,10 @@ class PollService(QObject):
         current, writer = self._contest, self._writer
         if current is not None and current.id == contest_id:
             return current
-        if current is None or writer is None or writer.closed or self._read_is_current(contest_id):
+        if writer is None or writer.closed or self._read_is_current(contest_id):
             return self.open_contest(contest_id)
+        if current is None:  # (none open: the start's read cancelled or failed) a big one read as at the start
+            return self.open_at_start(contest_id)
         contest, polls = self._run(lambda s: (repo.get_contest(s, contest_id), repo.count_polls(s, contest_id)))
         if contest is None or polls < self.read_later_from:
             return self._open(contest_id, contest)  # (not read again)

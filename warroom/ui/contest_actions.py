@@ -144,8 +144,9 @@ class ContestActions(QObject):
             self.picker.clear()
             for c in contests:
                 self.picker.addItem(drawable(c.title), c.id)
-            if picked is not None:
-                self.picker.setCurrentIndex(self.picker.findData(picked.id))
+            # none open nor being read: the picker names no race (a refill put the first one there), so picking
+            # any race, the one whose read was cancelled too, opens it
+            self.picker.setCurrentIndex(self.picker.findData(picked.id) if picked is not None else -1)
         self.action_delete.setEnabled(bool(contests))
         self.action_edit.setEnabled(current is not None)
 
@@ -157,7 +158,8 @@ class ContestActions(QObject):
                 self.picker.addItem(drawable(contest.title), contest.id)
                 index = self.picker.count() - 1
             self.picker.setCurrentIndex(index)
-        self.action_edit.setEnabled(True)
+        for action in (self.action_edit, self.action_result, self.action_priors):
+            action.setEnabled(True)
 
     # --- actions -----------------------------------------------------------------------------------------------
 
@@ -315,6 +317,8 @@ class ContestActions(QObject):
             current = self.source.contest
             if current is not None:
                 self.show_contest(current)
+            else:  # the read cancelled, failed or refused with no race open: none is named, one is asked for
+                self._show_no_contest()
             return
         with signals_blocked(self.picker):
             self.picker.setCurrentIndex(self.picker.findData(contest.id))
@@ -323,6 +327,14 @@ class ContestActions(QObject):
         progress = work_progress(text, "Open contest", "contest_loading_progress", self.window, lambda: None, 0)
         progress.canceled.connect(lambda: self._on_loading_cancelled(progress))
         self.loading_progress = progress
+
+    def _show_no_contest(self) -> None:
+        """No race open: the picker names none (so picking any race opens it) and the window says so."""
+        with signals_blocked(self.picker):
+            self.picker.setCurrentIndex(-1)
+        for action in (self.action_edit, self.action_result, self.action_priors):
+            action.setEnabled(False)
+        self.window.show_no_contest()
 
     def _on_loading_cancelled(self, progress: QProgressDialog) -> None:
         if progress is self.loading_progress:  # (not one closed because its read ended)

@@ -170,6 +170,8 @@ class PollSource(Protocol):
 
 
 FILTER_PAUSE_MS = 150
+NO_RACE_TITLE = "No race open"
+NO_RACE_MESSAGE = "No race open: pick one in the contest picker"
 """The poll table is filtered once typing in its filter box pauses this long (a burst of keys: one filter)."""
 FILTER_WARM_ROWS = 3000
 """Rows whose search text is made in one event-loop turn while the filter box is typed in (about 15 ms)."""
@@ -656,6 +658,10 @@ class MainWindow(QMainWindow):
             title_text(f"{contest.title} — warroom")
         )  # a demo race is marked as one; a long name elided
         self.setAccessibleDescription(drawable(contest.title))
+        for action in self._race_actions():  # (taken away while no race was open: show_no_contest)
+            action.setEnabled(True)
+        if self.statusBar().currentMessage() == NO_RACE_MESSAGE:
+            self.statusBar().clearMessage()
         self.polls_pane.model.set_contest(contest)
         self._to_charts(lambda charts: charts.set_contest(contest))
         self._charted_poll = None  # the table's selection went with its rows (a reset says nothing of it)
@@ -669,6 +675,20 @@ class MainWindow(QMainWindow):
         if contest.id is None or race[1] is None or race != self._undo_race:
             self.undo_stack.clear()
         self._undo_race = race
+
+    def show_no_contest(self) -> None:
+        """No race is open (its read at the start cancelled, or the race opened after a delete failed or refused):
+        the title and status bar say so and ask for one to be picked, and adding, importing and pasting polls,
+        which need a race, are off until one is opened (show_contest)."""
+        self.setWindowTitle(f"{NO_RACE_TITLE} — warroom")
+        self.setAccessibleDescription(NO_RACE_TITLE)
+        self.statusBar().showMessage(NO_RACE_MESSAGE)
+        for action in self._race_actions():
+            action.setEnabled(False)
+
+    def _race_actions(self) -> tuple[QAction, ...]:
+        """The actions that put polls into the race open: nothing to do with no race open."""
+        return tuple(a for a in (getattr(self, n, None) for n in ("action_add", "action_import", "action_paste")) if a)
 
     def show_polls(
         self,
@@ -987,6 +1007,13 @@ class MainWindow(QMainWindow):
         # The docks as they are, given back on leaving by showing those shown now (restoreState laid out the whole
         # window again from a saved state: 35-45 ms of leaving at 100,000 polls, for docks meeting mode only hid)
         self._docks_before = {dock: dock.isVisibleTo(self) for dock in (self.polls_dock, self.scenario_dock)}
+        # and the bars as they are: one the user hid (the toolbar unticked) stays hidden on leaving
+        self._bars_before = {bar: bar.isVisibleTo(self) for bar in (self.menuBar(), self.statusBar(), self.toolbar)}
+        self._runoff_before = (
+            (getattr(self, "_two_round_on", False), self.runoff_toolbar.isVisibleTo(self))
+            if hasattr(self, "runoff_toolbar")
+            else None
+        )
         self._was_maximized = self.isMaximized()
         self._normal_rect = self.geometry()  # Esc gives back exactly this window
         # and the focus where it was (it was left on no widget at all: a keyboard user lost their place)
@@ -1024,13 +1051,16 @@ class MainWindow(QMainWindow):
         # (about 40 ms of leaving at 100,000 polls)
         self.stack.setCurrentWidget(self.present_page)
         self.stack.setStyleSheet(self._saved_sheet)
-        self.menuBar().show()
-        self.statusBar().show()
-        self.toolbar.show()
+        for bar, shown in self._bars_before.items():  # each bar as it was on entering, none the user hid
+            bar.setVisible(shown)
         for dock, shown in self._docks_before.items():
             dock.setVisible(shown)
-        if hasattr(self, "runoff_toolbar"):  # (the open contest's system decides it, as restoreState does)
-            self.runoff_toolbar.setVisible(getattr(self, "_two_round_on", False))
+        if hasattr(self, "runoff_toolbar"):
+            # as it was on entering, unless a race of another counting system was opened meanwhile: then the open
+            # contest's system decides it (as restoreState does)
+            two_round = getattr(self, "_two_round_on", False)
+            before = self._runoff_before
+            self.runoff_toolbar.setVisible(before[1] if before is not None and before[0] == two_round else two_round)
         self.showNormal()
         if self._was_maximized:
             self.showMaximized()
@@ -2180,6 +2210,12 @@ class MainWindow(QMainWindow):
         paths = [from_qt_name(url.toLocalFile()) for url in event.mimeData().urls()]
         event.acceptProposedAction()
         if not paths:
+            return
+        if not self.action_import.isEnabled():  # no race open (show_no_contest): none to import into
+            self.show_error(
+                f"{paths[0].name} was not imported: no race is open. Pick one in the contest picker, then drop the "
+                "file again."
+            )
             return
         self.import_requested.emit(paths[0])
         if len(paths) > 1:
