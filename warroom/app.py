@@ -1536,7 +1536,10 @@ class Starter:
         imports overlap only the shell's repaints, as before.
         """
         room = self.room
-        if room is None or self._finished or room.charts_attached or self._charts_failure is not None:
+        if room is None or self._finished or self._charts_failure is not None:
+            return
+        if room.charts_attached:  # the last part done by another: meeting mode's answer page built ahead (its
+            self._stamp("charts")  # timer, due on a loaded machine, between two parts) attaches the room's charts
             return
         try:
             if missing := [m for m in CHARTS if m not in sys.modules]:
@@ -1574,6 +1577,8 @@ class Starter:
         if not (figures_ready(room) and charts) and time.perf_counter() < deadline:
             QTimer.singleShot(5, room.window, lambda: self._wait_for_figures(deadline))
             return
+        if room.charts_attached:  # (attached by another than _load_charts: the answer page built ahead; noted once)
+            self._stamp("charts")
         self._stamp("ready")
         self._resume_gc()
         if figures_ready(room):

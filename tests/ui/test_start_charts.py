@@ -309,3 +309,30 @@ def test_a_briefing_asked_for_before_the_charts_load_has_them(qtbot, demo_store)
     assert not late.window.charts_attached
     briefing = late.briefing()
     assert late.window.charts_attached and briefing.chart is late.window.charts
+
+
+def test_the_start_notes_its_charts_when_the_answer_page_built_ahead_attached_them_first(
+    qapp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Meeting mode's answer page, built ahead a second after the window shows (MainWindow._build_ahead), attaches
+    the room's charts when it is built. On a loaded machine its timer fell between the start's last two chart parts:
+    the start then found the charts attached, never noted their moment, and its benchmark line had no charts= (the
+    clean-clone CI failed on it once). Here the page is built in the turn the window takes its charts."""
+    from warroom.ui.main_window import MainWindow
+
+    attach = MainWindow.attach_charts
+
+    def attach_then_build_ahead(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        attach(self, *args, **kwargs)
+        if args:  # the start's part that gives the window its charts (the page's build attaches again, with none)
+            self._build_ahead()  # (its timer, due, firing in the very next moment)
+
+    monkeypatch.setattr(MainWindow, "attach_charts", attach_then_build_ahead)
+    paths = AppPaths.under(tmp_path / "state")
+    paths.ensure()
+    starter = Starter(argparse.Namespace(db=None, contest=None), paths, open_settings(paths), exit_when_ready=True)
+    assert starter.run() == 0
+    room = starter.room
+    assert room is not None and room._answer_view is not None  # (built ahead, as the test means)
+    assert "charts" in starter.times, sorted(starter.times)
+    assert starter.times["window"] < starter.times["charts"] <= starter.times["ready"]
