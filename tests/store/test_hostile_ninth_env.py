@@ -73,6 +73,18 @@ def test_a_statement_timeout_set_on_the_database_is_a_message_naming_it_not_a_tr
         hand_edits(make_engine(pg_database))
 
 
+def test_a_statement_the_server_cancels_as_a_user_request_is_the_same_plain_message() -> None:
+    """PostgreSQL reports a statement_timeout as "canceling statement due to user request" when it fires as the
+    statement ends on a loaded machine (the clean-clone CI run of the test above met it once): that was "the poll
+    store failed: canceling statement …", no word of the setting. Warroom never cancels a statement itself."""
+    from warroom.store.db import translate
+
+    exc = RuntimeError("(psycopg.errors.QueryCanceled) canceling statement due to user request\n[SQL: SELECT 1]")
+    message = str(translate(exc))
+    assert "cancelled a statement" in message and "statement_timeout" in message, message
+    assert "nothing was saved or changed" in message and "SELECT" not in message
+
+
 # --- a search path that puts another schema first ----------------------------------------------------------------
 
 

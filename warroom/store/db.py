@@ -1335,6 +1335,13 @@ def translate(exc: BaseException, engine: Engine | None = None, *, path: Path | 
             "it, or add ?options=-cstatement_timeout%3D0 to the store's URL",
             where=where,
         )
+    if "canceling statement due to user request" in low:  # (warroom never cancels a statement itself: the server
+        return StoreError(  # reports a statement_timeout so when it fires on a loaded machine, or an administrator)
+            "the store's server cancelled a statement (an administrator, or its statement_timeout, a setting of "
+            "this database or role, not warroom's): nothing was saved or changed; try again, and if it comes back "
+            "ask its administrator, or add ?options=-cstatement_timeout%3D0 to the store's URL",
+            where=where,
+        )
     if "did not answer within" in low:
         return StoreError(
             f"{text.strip().splitlines()[0][:300]}; the next action reconnects",

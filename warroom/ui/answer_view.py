@@ -162,6 +162,7 @@ class AnswerView(AnswerPage):
         self.details.setText("")
         self.projected.hide()
         self._show_lead(AverageSeries.nothing(), np.empty(0), np.empty(0), "")
+        self._averages_drawn = None  # (nothing drawn: the averages announced are drawn again when shown)
 
     def show_view(self, view: ProjectionView) -> None:
         """The live case's answer."""
