@@ -148,6 +148,14 @@ class DataLabel(QLabel):
     than the label (a candidate's 86-letter short name) is elided in its middle, a text longer than its lines
     ends in "…", and the whole text is then its tooltip."""
 
+    # Read by the event handlers before __init__ sets them, or after a garbage-collector cycle cleared the label's
+    # attributes while Qt still sent it events (a clean-clone CI run: "'DataLabel' object has no attribute
+    # '_fitting'" in changeEvent, then a worker's segmentation fault): the class's own then answer.
+    _full = ""
+    _fitting = False
+    _max_lines: int | None = None
+    _tip_is_ours = False
+
     def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setTextFormat(_GuiQt.TextFormat.PlainText)
