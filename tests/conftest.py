@@ -156,6 +156,24 @@ def open_umask() -> Iterator[None]:
         os.umask(previous)
 
 
+def _delete_python_owned_windows() -> None:
+    """Delete, at the test's end, every top-level widget Python owns (a dialog, a progress box, a panel taken out of
+    its scroll area, a test's own widget): left alone, its whole tree was deleted by the cyclic collector whenever it
+    next ran, in the middle of a later test's event processing, after the collector had already cleared some of its
+    Python halves' attributes; Qt then sent those widgets events on the way down (CI logged "'DataLabel' object has
+    no attribute '_fitting'" from a label's changeEvent, then a worker's segmentation fault, in three runs). Deleted
+    here, each tree goes down whole, in a DeferredDelete pass between tests. Widgets Qt owns are Qt's to delete."""
+    import shiboken6
+    from PySide6.QtWidgets import QApplication
+
+    if not isinstance(QApplication.instance(), QApplication):
+        return
+    for widget in QApplication.topLevelWidgets():
+        if shiboken6.isValid(widget) and shiboken6.ownedByPython(widget):
+            widget.hide()
+            widget.deleteLater()
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
     """After each test's teardown (pytest-qt's close and deleteLater of its widgets included): delete the closed
@@ -171,6 +189,7 @@ def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
         from PySide6.QtCore import QCoreApplication, QEvent
 
         if QCoreApplication.instance() is not None:
+            _delete_python_owned_windows()
             QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     gc.unfreeze()
     gc.enable()

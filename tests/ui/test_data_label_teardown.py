@@ -23,3 +23,23 @@ def test_a_label_whose_attributes_were_cleared_takes_a_font_change_without_an_ex
     label.resize(120, 40)
     QApplication.processEvents()
     assert label.full_text() == ""
+
+
+def test_a_top_level_widget_python_owns_is_deleted_whole_between_tests() -> None:
+    """The suite's teardown hook deletes every top-level widget Python owns (with its children) in a DeferredDelete
+    pass between tests, so the cyclic collector never frees such a tree later, in the middle of another test's
+    event processing (the three segmentation faults of the clean-clone CI runs followed such a tree's labels
+    taking events after the collector had cleared them)."""
+    import shiboken6
+    from PySide6.QtCore import QCoreApplication
+
+    from tests.conftest import _delete_python_owned_windows
+
+    owned = QWidget()  # a top-level widget no test closes: Python owns it
+    child = DataLabel("Johnson 44.1", owned)
+    owned.show()
+    _delete_python_owned_windows()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert not shiboken6.isValid(owned)
+    assert not shiboken6.isValid(child)
+    assert all(shiboken6.isValid(w) for w in QApplication.topLevelWidgets())
