@@ -1046,7 +1046,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     except StoreError as exc:
         where = f" ({exc.where})" if exc.where else ""
         err.write(f"warroom {args.verb}: {exc}{where}\n")
-        return 3
+        return 1 if exc.kind == "input" else 3  # a name the store refused is bad input; the store itself is fine
     except AppFolderError as exc:  # the app's folders cannot be made (a file in the way, a bad XDG_*_HOME)
         err.write(f"warroom {args.verb}: {exc}\n")
         return 3

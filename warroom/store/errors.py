@@ -11,4 +11,5 @@ class StoreError(RuntimeError):
         super().__init__(message)
         self.where = where
         # corrupt | foreign | newer | locked | readonly | full | io | limit | missing | conflict | unreachable | error
+        # | input (the user's own input refused, the store fine: the command line's exit 1, not 3)
         self.kind = kind
