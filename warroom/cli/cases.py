@@ -14,7 +14,7 @@ from typing import Any, TextIO
 
 from warroom.core.csvformat import candidate_spellings
 from warroom.core.france import ABSTAINERS, BLANK_NULL, name_key
-from warroom.core.pipeline import PipelineError, name_as_saved
+from warroom.core.pipeline import PipelineError, name_as_saved, saved_name_in
 from warroom.core.saved_cases import (
     IRV,
     SV,
@@ -53,8 +53,8 @@ def _records(store: Any, contest: Contest) -> dict[str, tuple[dict[str, Any], di
 
 def saved_record(store: Any, contest: Contest, name: str, kind: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """The stored record of a saved case of `kind` (ValueError naming the saved ones of that kind)."""
-    name = name_as_saved(name)
     rows = _records(store, contest)
+    name = saved_name_in(name, rows) or name_as_saved(name)
     mine = [n for n, (b, _s) in rows.items() if record_kind(b) == kind]
     if name in rows and not all(isinstance(part, Mapping) for part in rows[name]):  # (store.polls.stored_record)
         raise ValueError(f"saved scenario {name!r} cannot be read: its records are not JSON objects")

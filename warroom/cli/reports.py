@@ -38,6 +38,7 @@ from warroom.core.pipeline import (
     make_baseline,
     polled_first_round,
     save_scenario,
+    saved_name_in,
 )
 from warroom.core.report import AverageSummary, summarise
 from warroom.core.runoff import Split
@@ -309,6 +310,7 @@ def run_scenario(store: OpenStore, contest: Contest, args: argparse.Namespace) -
         if args.name:
             with translated(store.engine), store.sessions() as session:
                 rows = {n: (b, s) for n, b, s in repo.list_scenarios(session, contest.id or 0)}
+            args.name = saved_name_in(args.name, rows) or args.name  # (a name stored decomposed: see there)
             if args.name not in rows:
                 raise ReportError(f"no saved scenario {args.name!r} (saved: {', '.join(rows) or 'none'})")
             if (note := other_system_note(args.name, rows[args.name][0], contest)) is not None:

@@ -1008,6 +1008,18 @@ def name_as_saved(name: str) -> str:
     return unicodedata.normalize("NFC", name).strip()
 
 
+def saved_name_in(wanted: str, stored: Iterable[str]) -> str | None:
+    """The stored name that `wanted` names, None when none does: the name itself, else the one that reads the same
+    by name_as_saved (a name stored before names were composed, or written into the store by hand or by another
+    tool, in decomposed form or with spaces around it: typed again it is composed, and it was "no saved
+    scenario" though the list showed it)."""
+    names = list(stored)
+    if wanted in names:
+        return wanted
+    key = name_as_saved(wanted)
+    return next((n for n in names if name_as_saved(n) == key), None)
+
+
 def scenario_name_problem(name: str) -> str | None:
     """What is wrong with a (trimmed) saved scenario's name, None when it can be used: the one rule for the
     app's Save as and for campaign bundles."""

@@ -19,7 +19,7 @@ from typing import Any, Protocol, TypeVar
 from PySide6.QtCore import QObject, Signal
 
 from warroom.core.france import name_key
-from warroom.core.pipeline import PipelineError, name_as_saved
+from warroom.core.pipeline import PipelineError, name_as_saved, saved_name_in
 from warroom.core.saved_cases import (
     IRV,
     TWO_ROUND,
@@ -107,9 +107,10 @@ class _Library(QObject):
 
 def _named(saved: Sequence[Saved], name: str, noun: str) -> Saved:
     """The saved case called `name` (PipelineError naming the kind when there is none)."""
+    found = saved_name_in(name, [case.name for case in saved])
     name = name_as_saved(name)
     for case in saved:
-        if case.name == name:
+        if case.name == found:
             return case
     raise PipelineError(f"no saved {noun} scenario named {name!r}")
 

@@ -50,6 +50,7 @@ from warroom.core.pipeline import (
     reads_alike,
     reconcile,
     save_scenario,
+    saved_name_in,
 )
 from warroom.core.runoff import Split
 from warroom.core.scenario import Baseline, Destination, DragSource, Projection, Scenario
@@ -509,9 +510,11 @@ class ScenarioController(QObject):
 
     def find_saved(self, name: str) -> SavedScenario:
         """The saved scenario of that name (PipelineError if there is none)."""
+        cases = self.saved()
+        found = saved_name_in(name, [case.name for case in cases])
         name = name_as_saved(name)
-        for saved in self.saved():
-            if saved.name == name:
+        for saved in cases:
+            if saved.name == found:
                 return saved
         raise PipelineError(f"no saved scenario named {name!r}")
 
