@@ -41,6 +41,20 @@ def _edit(path: Path, sql: str) -> None:
         ("UPDATE official_result SET result_json = 'not json'", "official_result #1: result_json is not JSON"),
         ("UPDATE question_share SET share = 'x' WHERE id = 1", "question_share #1: share 'x' is not a number"),
         ("UPDATE transfer_matrix_row SET to_a = 250 WHERE id = 1", "transfer_matrix_row #1: to_a 250 is outside 0-100"),
+        ("UPDATE poll_figure SET code = 'zzz' WHERE id = 1", "poll_figure #1: code 'zzz' names no candidate"),
+        (
+            "UPDATE poll_figure SET code = 'XYZ' WHERE kind = 'party' AND id = (SELECT min(id) FROM poll_figure "
+            "WHERE kind = 'party')",
+            "code 'XYZ' names no party of its poll's contest",
+        ),
+        ("UPDATE transfer_split SET to_code = 'nobody' WHERE id = 1", "transfer_split #1: 'paddick'>'nobody' names"),
+        ("UPDATE poll SET sample_size = -5 WHERE id = 1", "poll #1: sample_size -5 is not positive"),
+        ("UPDATE poll SET sample_size = 0 WHERE id = 1", "poll #1: sample_size 0 is not positive"),
+        ("UPDATE poll SET fieldwork_start = '2012-12-01' WHERE id = 1", "is before its start 2012-12-01"),
+        (
+            "UPDATE poll SET published = date(fieldwork_end, '-1 day') WHERE id = 1",
+            "poll #1: published 20",
+        ),
         (
             "UPDATE poll_notice SET fieldwork_end = '9999-12-31' WHERE id = 1",
             "poll_notice #1: fieldwork_end 9999-12-31 is more",

@@ -20,6 +20,9 @@ EDITS = [
     ("UPDATE question_share SET share = 101 WHERE id = 1", "question_share #1: share 101 is outside 0-100"),
     ("UPDATE poll_notice SET fieldwork_end = '9999-12-31' WHERE id = 1", "poll_notice #1: fieldwork_end 9999-12-31"),
     ("UPDATE official_result SET result_json = 'not json' WHERE id = 1", "official_result #1: result_json is not JSON"),
+    ("UPDATE poll_figure SET code = 'zzz' WHERE id = 1", "poll_figure #1: code 'zzz' names no candidate"),
+    ("UPDATE poll SET sample_size = -5 WHERE id = 1", "poll #1: sample_size -5 is not positive"),
+    ("UPDATE poll SET fieldwork_start = '2012-12-01' WHERE id = 1", "is before its start 2012-12-01"),
 ]
 PG_ONLY = [  # values SQLite cannot hold (it stores NaN as NULL)
     ("UPDATE poll_figure SET share = 'NaN' WHERE id = 1", "poll_figure #1: share NaN is not a number"),
