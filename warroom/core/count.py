@@ -491,6 +491,7 @@ def _lookalike_candidates(table: BallotTable) -> str | None:
     seen: dict[str, int] = {}
     for code, name in enumerate(table.candidates):
         key = lookalike_key(name)
+        key = WRITE_IN_KEY if _write_in(key) else key
         if key not in seen:
             seen[key] = code
             continue
@@ -498,11 +499,27 @@ def _lookalike_candidates(table: BallotTable) -> str | None:
         for c in (seen[key], code):
             rows = np.flatnonzero((table.ranks == c).any(axis=1))
             where.append(f"{table.candidates[c]!a}" + (f" (line {table.line_of(int(rows[0]))})" if rows.size else ""))
+        if key == WRITE_IN_KEY:
+            return (
+                f"the candidates {where[0]} and {where[1]} are both the write-ins, spelt two ways: write them one "
+                "way (their votes would be counted as two candidates')"
+            )
         return (
             f"the candidates {where[0]} and {where[1]} differ only in case, spacing or invisible characters: "
             "write each candidate one way (their votes would be counted as two candidates')"
         )
     return None
+
+
+WRITE_IN_KEY = "\0write-in"
+"""The key every spelling of the generic write-in candidate shares ("Write-in", "write in", "WRITE-INS", "Writein"):
+one pile in the count, as the officials report it. A named write-in ("Write-in: Ann Lee") is a candidate of its
+own."""
+
+
+def _write_in(key: str) -> bool:
+    """Whether a candidate's look-alike key is a spelling of the generic write-in."""
+    return re.sub(r"[^a-z]", "", key) in ("writein", "writeins")
 
 
 COUNT_ROW_NAMES = frozenset({"exhausted", "continuing"})
