@@ -277,9 +277,10 @@ def _memory(target: str) -> bool:
 
 
 def _looks_empty(engine: Engine) -> bool:
-    """Whether the store holds no contest yet (read without a lock; re-checked under it before seeding)."""
+    """Whether the store is new: no contest and nothing ever written (read without a lock; re-checked under it
+    before seeding)."""
     with translated(engine), Session(bind=engine) as session:
-        return repo.count_contests(session) == 0
+        return repo.count_contests(session) == 0 and repo.never_written(session)
 
 
 def _refuse_hand_edits(engine: Engine, target: str | Path) -> None:
@@ -581,7 +582,9 @@ def open_store(target: str | Path, *, backup_dir: Path | None, seed: bool = True
             # for a store a plain read found empty: another program holding the write lock on a store in use
             # must not keep warroom from starting (it waited 10 s, then "busy", with nothing to write).
             with translated(engine), write_locked(engine) as conn, Session(bind=conn) as session:
-                if repo.count_contests(session) == 0:
+                if repo.count_contests(session) == 0 and repo.never_written(session):
+                    # A new store only: one whose races were all deleted (here, by a teammate, or by a verb) stays
+                    # empty; the demos came back at every start after the user had deleted them.
                     # the demo data and its readers are imported only to seed a new store, not on every start
                     from warroom.demo import LONDON_2012, demo_polls, official_2012_result
                     from warroom.store.contests import set_official_result

@@ -81,6 +81,11 @@ class PrintableText(io.TextIOBase):
         return self.inner.fileno()
 
 
+NO_CONTEST = (
+    "the store has no contest: make one with `warroom contest new --from RACE.toml` (or File > New in the window)"
+)
+
+
 def write_data(out: TextIO, text: str) -> None:
     """Write a file's contents to standard output (`warroom export -`). Into a pipe or a redirect it goes as the
     file holds it, UTF-8 byte for byte: through the terminal's filter a carriage return in a note became the four
@@ -335,7 +340,5 @@ def contest_of(store: OpenStore, args: argparse.Namespace) -> Contest:
     with translated(store.engine), store.sessions() as session:
         contest = repo.get_contest(session, args.contest) if args.contest else repo.get_contest(session)
     if contest is None:
-        raise CliError(
-            f"no contest named {args.contest!r} in the store" if args.contest else "the store has no contest"
-        )
+        raise CliError(f"no contest named {args.contest!r} in the store" if args.contest else NO_CONTEST)
     return contest

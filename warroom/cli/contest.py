@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from warroom.cli.common import (
+    NO_CONTEST,
     CliError,
     emit_json,
     input_file,
@@ -229,7 +230,7 @@ def _named(session: Any, args: argparse.Namespace) -> Contest:
         return _find(session, str(given))
     contest = repo.get_contest(session)
     if contest is None:
-        raise CliError("the store has no contest")
+        raise CliError(NO_CONTEST)
     return contest
 
 

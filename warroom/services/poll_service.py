@@ -452,7 +452,11 @@ class PollService(QObject):
             # new contest's arrived in scenarios_changed.
             self._leave_records()
         self._contest = contest
-        if contest is None:
+        if contest is None:  # the store holds no race (every one deleted): the window shows none, not the last
+            if self._polls:
+                self._set_polls({})
+                self.polls_changed.emit(PollChange(reloaded=True))
+            self.contest_loading.emit(None)  # (no read under way: the window names no race and asks for one)
             return None
         self._born = self._identity(contest)
         self.contest_loaded.emit(contest)
@@ -1676,7 +1680,9 @@ class PollService(QObject):
             self._set_polls({})
             # the store's default: the newest of the user's own, else the London demo (a big one read on the
             # writer's thread: meanwhile the race deleted is shown with none of its polls, which went with it)
-            if self.open_at_start(None) is not None and self._contest is None:
+            # (none left: the window shows no race, and none of the deleted one's polls either)
+            self.open_at_start(None)
+            if self._contest is None:
                 self.polls_changed.emit(PollChange(reloaded=True))
         return backup
 

@@ -86,6 +86,12 @@ def bump_revision(session: Session) -> None:
         session.add(RevisionRow(id=1, revision=1))
 
 
+def never_written(session: Session) -> bool:
+    """Whether nothing was ever written to the store since it was made: its change counter is still the 0 its
+    first migration wrote (every write of the app bumps it first), or it has none."""
+    return not session.scalar(select(RevisionRow.revision).where(RevisionRow.id == 1))
+
+
 def lock_for_check(session: Session, poll_ids: Sequence[int] = ()) -> None:
     """Before a write checks what it is about to change (a teammate's newer edit refuses it): on PostgreSQL, take
     the store's write lock (the change counter's row, which every write of the app updates first) and lock the

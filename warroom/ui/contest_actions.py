@@ -21,7 +21,7 @@ from warroom.core.types import Contest, OfficialResult
 from warroom.ui.contest_dialog import ContestDialog
 from warroom.ui.dock_layout import PICKER_MAX_WIDTH, PICKER_MIN_LETTERS
 from warroom.ui.glyphs import drawable
-from warroom.ui.main_window import MainWindow
+from warroom.ui.main_window import NO_RACE_STORED_MESSAGE, MainWindow
 from warroom.ui.qt_utils import ask_plain, signals_blocked, work_progress
 from warroom.ui.result_dialog import ResultDialog
 
@@ -286,6 +286,9 @@ class ContestActions(QObject):
         if self.priors is not None:
             self.priors.forget_contest(contest.id)  # its settings are not the next contest's under its id
         where = f"; backup: {backup}" if backup else ""
+        if self.source.contest is None and self.source.loading is None and self.picker.count() == 0:
+            self.window.statusBar().showMessage(f"Deleted {contest.name}{where}. {NO_RACE_STORED_MESSAGE}")
+            return True
         self.window.statusBar().showMessage(f"Deleted {contest.name}{where}", 10000)
         return True
 
@@ -334,7 +337,7 @@ class ContestActions(QObject):
             self.picker.setCurrentIndex(-1)
         for action in (self.action_edit, self.action_result, self.action_priors):
             action.setEnabled(False)
-        self.window.show_no_contest()
+        self.window.show_no_contest(none_stored=self.picker.count() == 0)
 
     def _on_loading_cancelled(self, progress: QProgressDialog) -> None:
         if progress is self.loading_progress:  # (not one closed because its read ended)

@@ -172,6 +172,7 @@ class PollSource(Protocol):
 FILTER_PAUSE_MS = 150
 NO_RACE_TITLE = "No race open"
 NO_RACE_MESSAGE = "No race open: pick one in the contest picker"
+NO_RACE_STORED_MESSAGE = "No race in this store: make one with File > New contest"
 """The poll table is filtered once typing in its filter box pauses this long (a burst of keys: one filter)."""
 FILTER_WARM_ROWS = 3000
 """Rows whose search text is made in one event-loop turn while the filter box is typed in (about 15 ms)."""
@@ -660,7 +661,8 @@ class MainWindow(QMainWindow):
         self.setAccessibleDescription(drawable(contest.title))
         for action in self._race_actions():  # (taken away while no race was open: show_no_contest)
             action.setEnabled(True)
-        if self.statusBar().currentMessage() == NO_RACE_MESSAGE:
+        self.polls_pane.add_button.setEnabled(True)
+        if self.statusBar().currentMessage() in (NO_RACE_MESSAGE, NO_RACE_STORED_MESSAGE):
             self.statusBar().clearMessage()
         self.polls_pane.model.set_contest(contest)
         self._to_charts(lambda charts: charts.set_contest(contest))
@@ -676,15 +678,17 @@ class MainWindow(QMainWindow):
             self.undo_stack.clear()
         self._undo_race = race
 
-    def show_no_contest(self) -> None:
-        """No race is open (its read at the start cancelled, or the race opened after a delete failed or refused):
-        the title and status bar say so and ask for one to be picked, and adding, importing and pasting polls,
-        which need a race, are off until one is opened (show_contest)."""
+    def show_no_contest(self, *, none_stored: bool = False) -> None:
+        """No race is open (its read at the start cancelled, or the race opened after a delete failed or refused;
+        `none_stored`: the store holds none, every race deleted): the title and status bar say so and ask for one
+        to be picked (or made), and adding, importing and pasting polls, which need a race, are off until one is
+        opened (show_contest)."""
         self.setWindowTitle(f"{NO_RACE_TITLE} — warroom")
         self.setAccessibleDescription(NO_RACE_TITLE)
-        self.statusBar().showMessage(NO_RACE_MESSAGE)
+        self.statusBar().showMessage(NO_RACE_STORED_MESSAGE if none_stored else NO_RACE_MESSAGE)
         for action in self._race_actions():
             action.setEnabled(False)
+        self.polls_pane.add_button.setEnabled(False)  # (Add poll's button beside the table)
 
     def _race_actions(self) -> tuple[QAction, ...]:
         """The actions that put polls into the race open: nothing to do with no race open."""
