@@ -34,3 +34,9 @@ def test_a_scenario_stored_decomposed_is_found_by_its_name_typed_again(db: list[
     assert "20 % of Johnson's personal vote" in shown, shown
     code, _out, err = run(*db, "scenario", "--name", "Plan Nowhere")
     assert code != 0 and "no saved scenario" in err, err
+
+
+def test_a_percentage_just_over_100_is_refused_showing_what_was_typed(db: list[str]) -> None:
+    """`--message 100.0000001` was refused as "(got 100)": the figure shown was within the range it named."""
+    code, _out, err = run(*db, "scenario", "--message", "100.0000001")
+    assert code == 1 and "within 0-100 (got 100.0000001)" in err, err

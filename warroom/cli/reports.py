@@ -277,7 +277,7 @@ def _parse_three(text: str, what: str) -> tuple[float, float, float]:
 
 def _percent(value: float, what: str) -> float:
     if not (0.0 <= value <= 100.0):  # `not` so NaN is refused too
-        raise ReportError(f"{what}: give a percentage within 0-100 (got {value:g})")
+        raise ReportError(f"{what}: give a percentage within 0-100 (got {value:.12g})")
     return value / 100.0
 
 
