@@ -71,6 +71,7 @@ def test_the_window_on_an_emptied_store_opens_with_no_race_and_asks_for_one(qtbo
         assert window.statusBar().currentMessage() == NO_RACE_STORED_MESSAGE
         assert not window.action_add.isEnabled() and not window.polls_pane.add_button.isEnabled()
         assert not window.action_import.isEnabled()
+        _charts_say_no_race(window.charts, qtbot)
     finally:
         room.window.close()
         store.close()
@@ -88,3 +89,16 @@ def test_deleting_the_last_race_in_the_window_shows_no_race_not_the_deleted_ones
     assert "No race in this store: make one with File > New contest" in window.statusBar().currentMessage()
     assert not window.action_add.isEnabled() and not window.polls_pane.add_button.isEnabled()
     assert room.contest_actions.picker.count() == 0
+    _charts_say_no_race(window.charts, qtbot)
+
+
+def _charts_say_no_race(charts, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Each chart says no race is open, under its plain title: not the deleted race's candidates, nor 1970."""
+    from warroom.ui.charts import CHART_TITLES, NO_RACE_HINT
+
+    qtbot.waitUntil(lambda: charts._empty_notes["first"].toPlainText() == NO_RACE_HINT)
+    qtbot.wait(300)  # (the deleted race's empty average lands after: it named its candidates in the titles)
+    for key, plot in charts.plots.items():
+        assert plot.titleLabel.text == CHART_TITLES[key], key
+        assert charts._empty_notes[key].isVisible(), key
+        assert plot.getViewBox().viewRange()[0][0] > 1.5e9, key  # (epoch seconds: a date of this century)

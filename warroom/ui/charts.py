@@ -1923,6 +1923,13 @@ def _unbroken_run(
 # What an empty chart shows in place of data, and the value range it keeps meanwhile (pyqtgraph's own default, -0.5
 # to 0.5, read as a share of the vote of "-0.4 %").
 EMPTY_HINT = "No polls yet: add one (Ctrl+N) or import a file (Ctrl+I)"
+NO_RACE_HINT = "No race open: make one with File > New contest, or pick one"
+CHART_TITLES = {
+    "first": "First round: share of the vote (%)",
+    "lead1": "First-round lead (points)",
+    "lead2": "Second-round (runoff) lead (points)",
+}
+"""Each chart's title before a race names its candidates (and again when no race is open)."""
 EMPTY_RANGES = {"first": (0.0, 50.0), "lead1": (-10.0, 10.0), "lead2": (-10.0, 10.0)}
 
 
@@ -2049,11 +2056,7 @@ class ChartPanel(QWidget):
         layout.addWidget(self._scroll)
         self.plots: dict[str, pg.PlotItem] = {}
         self._grids: dict[str, GridLines] = {}
-        titles = {
-            "first": "First round: share of the vote (%)",
-            "lead1": "First-round lead (points)",
-            "lead2": "Second-round (runoff) lead (points)",
-        }
+        titles = CHART_TITLES
         for row, key in enumerate(("first", "lead1", "lead2")):
             plot = self._layout_widget.addPlot(row=row, col=0, axisItems={"bottom": DateAxis()})
             # The first-round chart carries every candidate and their names: it gets the larger share of height.
@@ -2085,6 +2088,7 @@ class ChartPanel(QWidget):
             for key, plot in self.plots.items()
         }
         self._empty_ranges_set: set[str] = set()  # charts whose value axis was set for the empty state
+        self._no_race = False  # no race open (show_no_race): the notes say so, until set_contest
         self._selection_marks: dict[str, pg.ScatterPlotItem] = {}
         for key, plot in self.plots.items():
             mark = pg.ScatterPlotItem(size=22, pen=pg.mkPen("#FFB000", width=3), brush=pg.mkBrush(None), symbol="o")
@@ -2164,9 +2168,25 @@ class ChartPanel(QWidget):
 
     # --- public ---------------------------------------------------------------------------------------------
 
+    def show_no_race(self) -> None:
+        """No race open (the store holds none, or its read was cancelled): each chart says so, under its plain
+        title, on today's weeks (not the race last shown's names, nor dates of 1970 at the start); the next race's
+        set_contest takes the notes away."""
+        self._no_race = True
+        self._show_no_race()
+
+    def _show_no_race(self) -> None:
+        today = date.today().toordinal()
+        for key, plot in self.plots.items():
+            if plot.titleLabel.text != CHART_TITLES[key]:
+                _retitle(plot, CHART_TITLES[key])
+            plot.getViewBox().setXRange(float(day_to_epoch(today - 60)), float(day_to_epoch(today + 30)), padding=0.0)
+        self._note_empty(True)
+
     def set_contest(self, contest: Contest) -> None:
         """Create the items for a contest (once per contest, not per update). The contest shown, edited in its
         names and colours only (Contest.counts_as), keeps its items: they are restyled and renamed (restyle)."""
+        self._no_race = False
         if self.restyle(contest):
             return
         # (a two-round contest's questions or an instant-runoff pair rewrote the runoff chart's key: made again)
@@ -2518,6 +2538,13 @@ class ChartPanel(QWidget):
             self._legend_fit_pending()
 
     def show_data(self, polls: Sequence[Poll], averages: PollAverages | None) -> None:
+        """_landing; with no race open (show_no_race: the last one deleted), the charts keep saying so under
+        their plain titles, whatever the race left behind still lands (its empty average named its candidates)."""
+        self._landing(polls, averages)
+        if self._no_race:
+            self._show_no_race()
+
+    def _landing(self, polls: Sequence[Poll], averages: PollAverages | None) -> None:
         """Push polls and their averages into the existing items. The scatter items are handed their points once,
         for the view the charts end on (PointLayer.hold).
 
@@ -2586,7 +2613,10 @@ class ChartPanel(QWidget):
             vb = self.plots[key].getViewBox()
             if empty:
                 # in meeting mode no keyboard hint: the room reads the projector, and its shortcuts do not add polls
-                text = EMPTY_HINT if key == "first" and self._theme is not PROJECTOR else "No polls yet"
+                if self._no_race:
+                    text = NO_RACE_HINT if key == "first" and self._theme is not PROJECTOR else "No race open"
+                else:
+                    text = EMPTY_HINT if key == "first" and self._theme is not PROJECTOR else "No polls yet"
                 if note.toPlainText() != text:
                     note.setPlainText(text)
                 note.setDefaultTextColor(QColor(self._theme.foreground))

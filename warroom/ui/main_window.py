@@ -689,6 +689,7 @@ class MainWindow(QMainWindow):
         for action in self._race_actions():
             action.setEnabled(False)
         self.polls_pane.add_button.setEnabled(False)  # (Add poll's button beside the table)
+        self._to_charts(lambda charts: charts.show_no_race())
 
     def _race_actions(self) -> tuple[QAction, ...]:
         """The actions that put polls into the race open: nothing to do with no race open."""
