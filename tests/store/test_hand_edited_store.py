@@ -52,10 +52,6 @@ def _edit(path: Path, sql: str) -> None:
         ("UPDATE poll SET sample_size = 0 WHERE id = 1", "poll #1: sample_size 0 is not positive"),
         ("UPDATE poll SET fieldwork_start = '2012-12-01' WHERE id = 1", "is before its start 2012-12-01"),
         (
-            "UPDATE poll SET published = date(fieldwork_end, '-1 day') WHERE id = 1",
-            "poll #1: published 20",
-        ),
-        (
             "UPDATE poll_notice SET fieldwork_end = '9999-12-31' WHERE id = 1",
             "poll_notice #1: fieldwork_end 9999-12-31 is more",
         ),

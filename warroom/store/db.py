@@ -1685,8 +1685,9 @@ def _reference_edits(conn: Connection, present: dict[str, frozenset[str]], *, li
     figure or transfer for a code its contest has no candidate or party for (the app refuses to remove a code
     its polls use; `warroom polls` ended in a KeyError traceback and the averages left the figure out without a
     word), a sample size of zero or less (weighed as a poll of minus five people), and fieldwork that ends before
-    it starts or is published before it ends (core.validation's rules for a poll). Named as `hand_edits` names
-    the others."""
+    it starts (core.validation's rules for a poll). Named as `hand_edits` names the others. A poll published
+    before its fieldwork ended is not refused here: the window's own add (an undo, a teammate's copy) can store
+    one, and it reads and averages as any other."""
     from warroom.core.types import EXHAUSTED
 
     need = {
@@ -1743,10 +1744,6 @@ def _reference_edits(conn: Connection, present: dict[str, frozenset[str]], *, li
         (
             "SELECT id, fieldwork_start, fieldwork_end FROM poll WHERE fieldwork_end < fieldwork_start",
             lambda rid, start, end: f"poll #{rid}: fieldwork_end {end} is before its start {start}",
-        ),
-        (
-            "SELECT id, published, fieldwork_end FROM poll WHERE published < fieldwork_end",
-            lambda rid, published, end: f"poll #{rid}: published {published} is before its fieldwork ended ({end})",
         ),
     )
     for sql, words in checks:
