@@ -400,6 +400,7 @@ class WarRoom:
         ps.contest_loaded.connect(sc.set_contest)
         ps.contest_loaded.connect(self.presented.set_contest)
         ps.contest_loaded.connect(self.preferences.set_contest)  # after the controllers: priors apply to the new one
+        ps.contest_loading.connect(self._on_contest_loading)
         self._wire_irv()
         prefs = self.preferences
         prefs.priors_changed.connect(avg.set_priors)
@@ -623,6 +624,14 @@ class WarRoom:
         big = len(by_id) >= self.averages.background_from
         if big and (getattr(change, "reloaded", False) or len(getattr(change, "added", ())) > BIG_CHANGE):
             QTimer.singleShot(0, self.window, _freeze_heap)
+
+    def _on_contest_loading(self, contest: Contest | None) -> None:
+        """A read ended with no race open and none left in the store (the last one deleted): the runoff panel
+        says so instead of "no poll of" the race deleted."""
+        from warroom.ui.main_window import NO_RACE_STORED_MESSAGE
+
+        if contest is None and self.poll_service.contest is None and not self.poll_service.contests():
+            self.scenarios.forget_contest(NO_RACE_STORED_MESSAGE)
 
     def _wire_irv(self) -> None:
         ps, irv, win = self.poll_service, self.irv, self.window

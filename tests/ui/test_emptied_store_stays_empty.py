@@ -90,6 +90,22 @@ def test_deleting_the_last_race_in_the_window_shows_no_race_not_the_deleted_ones
     assert not window.action_add.isEnabled() and not window.polls_pane.add_button.isEnabled()
     assert room.contest_actions.picker.count() == 0
     _charts_say_no_race(window.charts, qtbot)
+    # the runoff panel says there is no race, not "no poll of" the race deleted
+    assert room.scenarios.contest is None and room.scenarios.view is None
+    assert "No race in this store" in room.scenarios.cleared
+    # File > New contest then opens a race as ever: its charts and panel are its own again
+    from dataclasses import replace
+
+    from tests.conftest import TOY
+    from warroom.ui.charts import EMPTY_HINT
+
+    made = ps.create_contest(replace(TOY, id=None, name="A new race"))
+    ps.open_contest(made.id)
+    qtbot.waitUntil(lambda: window.charts._empty_notes["first"].toPlainText() == EMPTY_HINT)
+    assert ps.contest is not None and ps.contest.name == "A new race"
+    assert window.action_add.isEnabled() and window.polls_pane.add_button.isEnabled()
+    assert room.scenarios.contest is not None and room.scenarios.contest.name == "A new race"
+    assert "A new race" in window.windowTitle()
 
 
 def _charts_say_no_race(charts, qtbot) -> None:  # type: ignore[no-untyped-def]

@@ -308,6 +308,17 @@ class ScenarioController(QObject):
         self._store = store
         self._errors = errors
 
+    def forget_contest(self, reason: str) -> None:
+        """No race is open any more (the store's last one deleted): its case goes, and `reason` says why there is
+        none (case_cleared), until set_contest. The polls that went with it are not a new case of it."""
+        self._drop_job()
+        self._pending.stop()
+        self._ready_view = None
+        self.contest, self.polls, self.averages = None, [], None
+        self.baseline, self.view = None, None
+        self.cleared = reason
+        self.case_cleared.emit(reason)
+
     def set_contest(self, contest: Contest) -> None:
         """A contest was opened: forget the last one's case (and its polls, until the new ones arrive); the same
         contest a start_from seeded keeps its case and the user's settings until its polls arrive (set_data)."""
