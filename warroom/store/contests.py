@@ -848,6 +848,8 @@ def read_bundle(text: str) -> Bundle:
     version = data.get("version")
     if isinstance(version, bool) or not isinstance(version, int) or version > BUNDLE_VERSION or version < 1:
         raise ContestError(f"bundle version {version!r}: this warroom reads version {BUNDLE_VERSION}; update warroom")
+    if not isinstance(data.get("demo", False), bool):  # ("false" was read as true)
+        raise ContestError(f"demo must be true or false, not {data['demo']!r:.40}; nothing imported")
     unknown = [key for key in data if key not in _BUNDLE_KEYS]
     if unknown:  # "scenario" for "scenarios" dropped every saved scenario without a word
         raise ContestError(f"unknown part {str(unknown[0])[:40]!r} (a bundle has {', '.join(_BUNDLE_KEYS)})")

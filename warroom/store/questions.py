@@ -856,7 +856,8 @@ def _str(data: Mapping[str, Any], key: str, *, required: bool = False) -> str:
     if value is None and not required:
         return ""
     if not isinstance(value, str):
-        raise _WrongKind(f"{key} must be text, not {type(value).__name__} {value!r:.40}")
+        shown = "null" if value is None else f"{type(value).__name__} {value!r:.40}"
+        raise _WrongKind(f"{key} must be text, not {shown}")
     return value
 
 
@@ -870,6 +871,9 @@ def campaign_from_dict(data: Any) -> Campaign:
         raise ValueError(
             f"two_round: unknown part {str(unknown[0])[:40]!r} (it has notices, matrices, official_rounds)"
         )
+    for part in ("notices", "matrices", "official_rounds"):
+        if not isinstance(data.get(part, []), list):  # (null or 5 there was a TypeError traceback)
+            raise ValueError(f"two_round.{part}: must be a list, not {type(data[part]).__name__} {data[part]!r:.40}")
     notices: list[PollNotice] = []
     for i, n in enumerate(data.get("notices", []), start=1):
         try:
@@ -888,7 +892,7 @@ def campaign_from_dict(data: Any) -> Campaign:
                     rolling=_flag(n, "rolling"),
                     hypotheses=tuple(
                         Hypothesis(
-                            str(h.get("label", "")),
+                            _str(h, "label"),
                             {str(k): _share(v) for k, v in h["shares"].items()},
                             _count(h.get("line", 0)),
                         )
@@ -896,9 +900,9 @@ def campaign_from_dict(data: Any) -> Campaign:
                     ),
                     matchups=tuple(
                         Matchup(
-                            str(m.get("label", "")),
-                            str(m["a"]),
-                            str(m["b"]),
+                            _str(m, "label"),
+                            _str(m, "a", required=True),  # (str() made a finalist null the candidate "None")
+                            _str(m, "b", required=True),
                             _share(m["a_share"]),
                             _share(m["b_share"]),
                             _count(m.get("line", 0)),
@@ -917,23 +921,25 @@ def campaign_from_dict(data: Any) -> Campaign:
     for i, m in enumerate(data.get("matrices", []), start=1):
         try:
             rows = {
-                str(r["electorate"]): TransferRow(
+                _str(r, "electorate", required=True): TransferRow(
                     _share(r["to_a"]), _share(r["to_b"]), _share(r["neither"]), _count(r.get("line", 0))
                 )
                 for r in m["rows"]
             }
             matrices.append(
                 TransferMatrix(
-                    str(m.get("id", "")),
-                    str(m["pollster"]),
+                    _str(m, "id"),
+                    _str(m, "pollster", required=True),
                     date.fromisoformat(m["fieldwork_start"]),
                     date.fromisoformat(m["fieldwork_end"]),
-                    str(m["a"]),
-                    str(m["b"]),
+                    _str(m, "a", required=True),
+                    _str(m, "b", required=True),
                     rows,
-                    str(m.get("source", "")),
+                    _str(m, "source"),
                 )
             )
+        except _WrongKind as exc:
+            raise ValueError(f"two_round.matrices[{i}]: {exc!s}") from None
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ValueError(f"two_round.matrices[{i}]: {exc!s} is missing or unreadable") from None
     results: dict[int, RoundResult] = {}
