@@ -26,6 +26,7 @@ from warroom.core.two_round_pipeline import (
     withdrawn_names,
 )
 from warroom.core.types import Contest, CountingSystem
+from warroom.core.validation import today_somewhere
 
 FRANCE_2027_FIRST_ROUND = date(2027, 4, 11)
 """The default polling day of a contest made with --new-contest from the 2027 compilation: a provisional date.
@@ -70,7 +71,7 @@ def import_compilation(args: argparse.Namespace, compilation: Compilation, out: 
 
 def import_question_csv(args: argparse.Namespace, text: str, contest: Contest, out: TextIO) -> int:
     """`warroom import FILE.csv` into a two-round contest: the poll CSV with question and poll_id columns."""
-    parsed = parse_question_csv(text, contest, date_order=getattr(args, "dates", None))
+    parsed = parse_question_csv(text, contest, today=today_somewhere(), date_order=getattr(args, "dates", None))
     if parsed.errors:
         problems = [{"line": e.line, "field": e.field, "message": e.message} for e in parsed.errors]
         msg = "\n".join(f"{args.file}:{e.line}: {e.field}: {e.message}" for e in parsed.errors)
@@ -111,7 +112,13 @@ def _store(
             results = compilation.results if compilation is not None and compilation.results else None
             try:
                 report = questions.add_campaign(
-                    session, contest_id, notices, matrices, results, replace=getattr(args, "replace", False)
+                    session,
+                    contest_id,
+                    notices,
+                    matrices,
+                    results,
+                    replace=getattr(args, "replace", False),
+                    today=today_somewhere(),  # (the poll CSV's "in the future" rule, for compilations too)
                 )
             except questions.QuestionRejectedError as exc:
                 session.rollback()

@@ -276,6 +276,8 @@ class _Reader:
         for key in ("majority", "qualify_threshold"):
             if key in table:
                 values[key] = self.number(table, p, key)
+        if "majority" in table and table["majority"] is None:  # (a bundle's JSON null: a TypeError traceback)
+            self.fail((*p, "majority"), "must be a number, not null")
         for key in ("majority_base", "finalists", "qualify_base"):
             if key in table:
                 values[key] = self.text(table, p, key)

@@ -193,8 +193,16 @@ class IrvScenario:
         wrong = [c for c, v in zip(codes, first, strict=True) if not (math.isfinite(v) and v >= 0)]
         if wrong:
             raise ValueError(f"instant-runoff scenario: first-round shares of {wrong} must be numbers >= 0")
-        if not first.sum() > 0:
+        with np.errstate(over="ignore"):  # each finite, yet 100 x one or their sum not: inf and NaN shares
+            total = first.sum()
+            too_large = not (math.isfinite(total) and np.isfinite(100.0 * first).all())
+        if not total > 0:
             raise ValueError("instant-runoff scenario: first-round shares are all zero")
+        if too_large:
+            raise ValueError(
+                f"instant-runoff scenario: first-round shares are too large to scale to percentages (largest "
+                f"{first.max():g})"
+            )
         matrix = np.array(self.transfers, dtype=float)
         if matrix.shape != (n, n + 1):
             raise ValueError(

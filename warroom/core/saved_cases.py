@@ -141,6 +141,47 @@ def _flag(record: Mapping[str, Any], key: str, default: bool) -> bool:
     return value
 
 
+BASELINE = "baseline record"
+SETTINGS = "settings record"
+"""The two JSON documents a saved case is stored as (its `where` in a refusal's words)."""
+
+
+def _kind_of(value: Any) -> str:
+    """A JSON value's kind and the value, shown in a refusal ("a number 5", "null", "a list ['x']")."""
+    if value is None:
+        return "null"
+    kind = {bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "an object"}
+    return f"{kind.get(type(value), type(value).__name__)} {value!r:.40}"
+
+
+def _text(value: Any, field: str, where: str) -> str:
+    """A text field of a saved record: a JSON string only. It was read with str(): a number 5 was the name "5",
+    null the text "None" and a list its brackets, shown and matched as if typed."""
+    if not isinstance(value, str):
+        raise ValueError(f"{field} in its {where} must be text, not {_kind_of(value)}")
+    return value
+
+
+def _optional_text(value: Any, field: str, where: str) -> str | None:
+    """A text field the app writes as null when it has none (a hypothesis, a message's electorate)."""
+    return None if value is None else _text(value, field, where)
+
+
+def _object(value: Any, field: str, where: str) -> Mapping[str, Any]:
+    """A part of a saved record that is a JSON object ({"votes": ...}); a list or a number named, not a
+    TypeError's "list indices must be integers"."""
+    if not isinstance(value, Mapping):
+        raise ValueError(f"{field} in its {where} must be a JSON object, not {_kind_of(value)}")
+    return value
+
+
+def _text_list(value: Any, field: str, where: str) -> tuple[str, ...]:
+    """A list of text (a string is no list: "ind" was read as the codes "i", "n", "d")."""
+    if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+        raise ValueError(f"{field} in its {where} must be a list of text, not {_kind_of(value)}")
+    return tuple(value)
+
+
 def _texts(value: Any, what: str) -> dict[str, str]:
     """An object of text -> text (None: empty)."""
     if value is None:
@@ -495,11 +536,15 @@ def _split_from(value: Any, what: str) -> RunoffSplit:
     return RunoffSplit(*(_number(x, what) for x in value))
 
 
-def _pairs(value: Any, what: str) -> dict[str, Any]:
-    """[[key, value], ...] (the order kept) or an object, as a dict; ValueError when neither or empty."""
+def _pairs(value: Any, what: str, where: str) -> dict[str, Any]:
+    """[[name, value], ...] (the order kept) or an object, as a dict; ValueError when neither or empty, or a name
+    is not text (`[null, 9783058]` was a candidate called "None")."""
     if isinstance(value, Mapping):
         out = {str(k): v for k, v in value.items()}
     elif isinstance(value, list) and all(isinstance(p, list | tuple) and len(p) == 2 for p in value):
+        bad = next((k for k, _v in value if not isinstance(k, str)), "")
+        if not isinstance(bad, str):
+            raise ValueError(f"a name in {what} (its {where}) must be text, not {_kind_of(bad)}")
         out = {str(k): v for k, v in value}
         if len(out) != len(value):
             twice = next(str(k) for i, (k, _v) in enumerate(value) if any(str(k) == str(j) for j, _ in value[:i]))
@@ -535,24 +580,23 @@ def two_round_settings_to_dict(scenario: TwoRoundScenario) -> dict[str, Any]:
 
 def two_round_settings_from_dict(data: Mapping[str, Any], name: str = "") -> TwoRoundScenario:
     """Inverse of two_round_settings_to_dict (ValueError naming the bad part)."""
-    splits = _pairs(data.get("splits"), "splits")
+    splits = _pairs(data.get("splits"), "splits", SETTINGS)
     m = data.get("message")
     message = None
     if m is not None:
         if not isinstance(m, Mapping):
             raise ValueError("message: must be an object or null")
-        among = m.get("among")
         message = Message(
-            str(m["on"]),
+            _text(m["on"], "message on", SETTINGS),
             _number(m.get("strength", 0.0), "message strength"),
             _number(m.get("to_other", 40.0), "message to_other"),
             _number(m.get("to_blank_null", 30.0), "message to_blank_null"),
             _number(m.get("to_abstain", 30.0), "message to_abstain"),
-            None if among is None else str(among),
+            _optional_text(m.get("among"), "message among", SETTINGS),
         )
     return TwoRoundScenario(
-        str(data["a"]),
-        str(data["b"]),
+        _text(data["a"], "a", SETTINGS),
+        _text(data["b"], "b", SETTINGS),
         {str(k): _split_from(v, f"split of {k}") for k, v in splits.items()},
         _number(data.get("turnout", 0.0), "turnout"),
         message,
@@ -629,16 +673,18 @@ class SavedTwoRound:
         """Inverse of to_dicts (PipelineError naming the case and the problem)."""
         _check_tag(name, record, TWO_ROUND)
         try:
-            fr = record["first_round"]
+            fr = _object(record["first_round"], "first_round", BASELINE)
+            votes = _pairs(fr["votes"], "votes", BASELINE)
             first = FirstRound(
-                {k: _count(v, f"first-round votes of {k}") for k, v in _pairs(fr["votes"], "votes").items()},
+                {k: _count(v, f"first-round votes of {k}") for k, v in votes.items()},
                 _count(fr["registered"], "registered voters"),
                 _count(fr.get("blank_null", 0.0), "blank and null votes"),
             )
-            err = record.get("error") or {}
+            err = _object(record.get("error", {}), "error", BASELINE)
+            transfer_sd = _object(err.get("transfer_sd", {}), "transfer_sd", BASELINE)
             error = TwoRoundError(
                 _sd(err.get("polling_sd", TwoRoundError().polling_sd), "polling sd"),
-                {str(k): _sd(v, f"transfer sd of {k}") for k, v in dict(err.get("transfer_sd") or {}).items()},
+                {str(k): _sd(v, f"transfer sd of {k}") for k, v in transfer_sd.items()},
             )
             scenario = two_round_settings_from_dict(settings, name)
             missing = [k for k in first.electorates() if k not in scenario.splits]
@@ -649,8 +695,10 @@ class SavedTwoRound:
             among = scenario.message.among if scenario.message is not None else None
             if among is not None and among not in first.electorates():
                 raise ValueError(f"message among {among!r}: not an electorate of the saved first round")
-            hypothesis = record.get("hypothesis")
-            electorate = str(record.get("electorate") or "")
+            hypothesis = _optional_text(record.get("hypothesis"), "hypothesis", BASELINE)
+            first_source = _text(record.get("first_source", ""), "first_source", BASELINE)
+            saved_at = _text(record.get("saved_at", ""), "saved_at", BASELINE)
+            electorate = _optional_text(record.get("electorate"), "electorate", BASELINE) or ""
             if electorate and electorate not in first.electorates():
                 raise ValueError(f"electorate {electorate!r} is not one of the first round's")
             codes = _texts(record.get("codes"), "codes")
@@ -658,17 +706,7 @@ class SavedTwoRound:
                 raise ValueError("codes must name first-round candidates only")
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise PipelineError(f"saved scenario {name!r}: {str(exc).strip(chr(39) + chr(34))}") from None
-        return cls(
-            name,
-            None if hypothesis is None else str(hypothesis),
-            first,
-            str(record.get("first_source", "")),
-            scenario,
-            error,
-            electorate,
-            str(record.get("saved_at", "")),
-            codes,
-        )
+        return cls(name, hypothesis, first, first_source, scenario, error, electorate, saved_at, codes)
 
 
 def two_round_codes(first: FirstRound, contest: Contest | None) -> dict[str, str]:
@@ -879,7 +917,7 @@ class SavedIrv:
         """Inverse of to_dicts (PipelineError naming the case and the problem)."""
         _check_tag(name, record, IRV)
         try:
-            codes = tuple(str(c) for c in record["codes"])
+            codes = _text_list(record["codes"], "codes", BASELINE)
             rows = settings["rows"]
             if not isinstance(rows, Mapping) or set(rows) != set(codes):
                 raise ValueError("the next-preference rows must name exactly the case's candidates")
@@ -906,27 +944,24 @@ class SavedIrv:
                 _flag(record, "full_preferential", False),  # cases saved before the rule read as optional
             )
             as_of = record.get("as_of")
+            if as_of is not None and not isinstance(as_of, str):  # (a number was read as no day at all)
+                raise ValueError(f"as_of in its {BASELINE} must be a date written YYYY-MM-DD, not {_kind_of(as_of)}")
             try:
-                as_of_day = date.fromisoformat(as_of) if isinstance(as_of, str) else None
+                as_of_day = date.fromisoformat(as_of) if as_of is not None else None
             except ValueError as exc:
                 raise ValueError(f"as_of {as_of!r}: {exc}") from None
             names = _texts(record.get("names"), "names")
             sources = _texts(record.get("sources"), "sources")
-            edited = tuple(str(c) for c in settings.get("edited", ()) if str(c) in codes)
-            row = str(settings.get("row") or "")
+            edited = _text_list(settings.get("edited", []), "edited", SETTINGS)
+            stranger = next((c for c in edited if c not in codes), None)
+            if stranger is not None:  # (it was dropped without a word)
+                raise ValueError(f"edited in its {SETTINGS} names {stranger!r:.40}, not one of the case's candidates")
+            row = _optional_text(settings.get("row"), "row", SETTINGS) or ""
+            label = _text(record.get("label", ""), "label", BASELINE)
+            saved_at = _text(record.get("saved_at", ""), "saved_at", BASELINE)
         except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
             raise PipelineError(f"saved scenario {name!r}: {str(exc).strip(chr(39) + chr(34))}") from None
-        return cls(
-            name,
-            scenario,
-            str(record.get("label", "")),
-            as_of_day,
-            names,
-            sources,
-            edited,
-            row if row in codes else "",
-            str(record.get("saved_at", "")),
-        )
+        return cls(name, scenario, label, as_of_day, names, sources, edited, row if row in codes else "", saved_at)
 
 
 def save_irv(

@@ -56,7 +56,7 @@ from warroom.core.types import (
     length_problem,
     lookalike_key,
 )
-from warroom.core.validation import event_date_problem, iso_date, result_problems, validate_poll
+from warroom.core.validation import event_date_problem, iso_date, result_problems, today_somewhere, validate_poll
 from warroom.store import irv_priors, questions
 from warroom.store import polls as repo
 from warroom.store.schema import (
@@ -848,6 +848,8 @@ def read_bundle(text: str) -> Bundle:
     version = data.get("version")
     if isinstance(version, bool) or not isinstance(version, int) or version > BUNDLE_VERSION or version < 1:
         raise ContestError(f"bundle version {version!r}: this warroom reads version {BUNDLE_VERSION}; update warroom")
+    if not isinstance(data.get("demo", False), bool):  # ("false" was read as true)
+        raise ContestError(f"demo must be true or false, not {data['demo']!r:.40}; nothing imported")
     unknown = [key for key in data if key not in _BUNDLE_KEYS]
     if unknown:  # "scenario" for "scenarios" dropped every saved scenario without a word
         raise ContestError(f"unknown part {str(unknown[0])[:40]!r} (a bundle has {', '.join(_BUNDLE_KEYS)})")
@@ -989,11 +991,12 @@ def _differences(stored: Contest, incoming: Contest) -> list[str]:
     return sorted(out)
 
 
-def _check_polls(bundle: Bundle) -> None:
+def _check_polls(bundle: Bundle, today: date) -> None:
     """Every code a bundled poll uses is one of the bundle's candidates (or parties, for voting intention), and
     every poll passes the checks a poll typed, pasted or read from a CSV passes (core.validation.validate_poll:
-    shares within 0-100 summing to about 100, dates in order and near the election, a positive sample): a
-    bundle is a file anyone can edit, and a poll dated 9999 or a share of -50 would otherwise be counted."""
+    shares within 0-100 summing to about 100, dates in order and near the election and none after `today`, a
+    positive sample): a bundle is a file anyone can edit, and a poll dated 9999 or a share of -50 would otherwise
+    be counted."""
     cands = set(bundle.contest.candidate_codes) | {"other"}
     parties = {p.code for p in bundle.contest.parties} | {"other"}
     for i, poll in enumerate(bundle.polls, start=1):
@@ -1010,12 +1013,14 @@ def _check_polls(bundle: Bundle) -> None:
                     f"{where}: a transfer {t.from_candidate!r} -> {t.to_candidate!r} names an unknown candidate; "
                     "nothing imported"
                 )
-        problems = validate_poll(poll, bundle.contest)
+        problems = validate_poll(poll, bundle.contest, today=today)
         if problems:
             raise ContestError(f"{where}: " + "; ".join(map(str, problems)) + "; nothing imported")
 
 
-def import_bundle(session: Session, bundle: Bundle, demo_names: Collection[str] = ()) -> BundleImport:
+def import_bundle(
+    session: Session, bundle: Bundle, demo_names: Collection[str] = (), *, today: date | None = None
+) -> BundleImport:
     """Bring a bundle into the store, in the caller's transaction: all of it, or (on an error) none of it.
 
     A new contest is created. An existing contest of the same name must have the same candidates (codes, names,
@@ -1027,11 +1032,16 @@ def import_bundle(session: Session, bundle: Bundle, demo_names: Collection[str] 
     demos the app ships): a bundle cannot make a user's race a demo (labelled one, never opened by default, its
     result left out of the forecast error table).
 
+    A poll or a two-round notice whose fieldwork starts after `today` (default: core.validation.today_somewhere(),
+    the day begun in UTC+14; a poll published after it too) is refused, as a poll typed or read from a CSV is:
+    bundles stored them without a word.
+
     Raises:
         ContestError: the contest exists with different candidates (each difference named), or a part of the
             bundle cannot be stored.
         repo.PollRejectedError: a poll value no backend can store.
     """
+    today = today_somewhere() if today is None else today
     repo.bump_revision(session)
     incoming = bundle.contest
     # The same name in composed or decomposed letters (canonically equivalent: a Mac's export) is the same race.
@@ -1058,9 +1068,9 @@ def import_bundle(session: Session, bundle: Bundle, demo_names: Collection[str] 
         assert existing.id is not None
         contest_id = existing.id
         report = BundleImport(existing.name, contest_id, created=False)
-    _check_polls(bundle)
+    _check_polls(bundle, today)
     if existing is not None:  # a hand-edited bundle's copy of the race (its date, its parties) is not the stored one
-        _check_polls(replace(bundle, contest=existing))
+        _check_polls(replace(bundle, contest=existing), today)
         for i, event in enumerate(bundle.events):  # (read_bundle held them to the bundle's copy's date only)
             problem = event_date_problem(event.when, existing.election_date)
             if problem is not None:
@@ -1115,7 +1125,9 @@ def import_bundle(session: Session, bundle: Bundle, demo_names: Collection[str] 
     if bundle.campaign is not None:
         c = bundle.campaign
         try:  # per question: known questions with the same figures are skipped, other figures refuse the bundle
-            report.two_round = questions.add_campaign(session, contest_id, c.notices, c.matrices, c.results or None)
+            report.two_round = questions.add_campaign(
+                session, contest_id, c.notices, c.matrices, c.results or None, today=today
+            )
         except questions.QuestionRejectedError as exc:
             raise ContestError(f"two_round: {exc}; nothing imported") from None
     if bundle.result is not None:

@@ -57,15 +57,25 @@ def prior_from_dict(data: Mapping[str, Any]) -> IrvScenario:
     Raises:
         PriorError: a newer format, a missing key, or rows the scenario refuses (named in the message).
     """
-    if data.get("format", PRIOR_FORMAT) > PRIOR_FORMAT:
-        raise PriorError(f"stored transfer prior is format {data['format']}, newer than this app reads")
+    if not isinstance(data, Mapping):
+        raise PriorError(f"stored transfer prior: must be a JSON object, not {type(data).__name__}")
+    form = data.get("format", PRIOR_FORMAT)
+    if isinstance(form, bool) or not isinstance(form, int):  # ("1" > 1 was a TypeError traceback)
+        raise PriorError(f"stored transfer prior: format must be a whole number, not {form!r:.40}")
+    if form > PRIOR_FORMAT:
+        raise PriorError(f"stored transfer prior is format {form}, newer than this app reads")
+    codes, batch = data.get("codes"), data.get("batch_elimination", False)
+    if "codes" in data and (not isinstance(codes, list) or not all(isinstance(c, str) for c in codes)):
+        raise PriorError(f"stored transfer prior: codes must be a list of text, not {codes!r:.40}")
+    if not isinstance(batch, bool):  # (bool("x") was true)
+        raise PriorError(f"stored transfer prior: batch_elimination must be true or false, not {batch!r:.40}")
     try:
         return IrvScenario(
             tuple(data["codes"]),
             data["first_round"],
             data["transfers"],
             max_rankings=data.get("max_rankings"),
-            batch_elimination=bool(data.get("batch_elimination", False)),
+            batch_elimination=batch,
         )
     except KeyError as exc:
         raise PriorError(f"stored transfer prior: missing {exc.args[0]!r}") from None

@@ -162,23 +162,40 @@ def _share_problem(where: str, value: float) -> str | None:
     return None
 
 
+def _first_line(notice: PollNotice) -> str:
+    """ ", line N" of a notice's first question in its file ("" when the questions carry no line)."""
+    lines = [h.line for h in notice.hypotheses if h.line] + [m.line for m in notice.matchups if m.line]
+    return f", line {min(lines)}" if lines else ""
+
+
 def check_campaign(
-    notices: Sequence[PollNotice], matrices: Sequence[TransferMatrix] = (), *, election: date | None = None
+    notices: Sequence[PollNotice],
+    matrices: Sequence[TransferMatrix] = (),
+    *,
+    election: date | None = None,
+    today: date | None = None,
 ) -> list[str]:
     """Every problem the store would have with these notices and matrices (empty: all can be stored).
 
     With `election`, every date must also lie in the window every poll of that race is held to
-    (core.validation.date_window): a notice dated 9999 would stretch the averages' daily grid for minutes."""
+    (core.validation.date_window): a notice dated 9999 would stretch the averages' daily grid for minutes.
+    With `today` (core.validation.today_somewhere), fieldwork may not start after it: the poll CSV's rule
+    (validate_poll), which the French compilations, the poll CSV with questions and bundles did not apply (a
+    notice dated next week was stored, and averaged as the latest poll)."""
     problems: list[str] = []
     seen: dict[tuple[str, str, date, date], str] = {}
     earliest, latest = date_window(election) if election is not None else (date.min, date.max)
-    dated = [(_where(n), n.fieldwork_start, n.fieldwork_end) for n in notices]
+    dated = [(_where(n) + _first_line(n), n.fieldwork_start, n.fieldwork_end) for n in notices]
     dated += [(f"matrix {m.institute} ({m.poll_id})", m.fieldwork_start, m.fieldwork_end) for m in matrices]
     for where, start, end in dated:
         if start < earliest or end > latest:
             problems.append(
                 f"{where}: an impossible date for this contest (polls run from {earliest} to {latest}, "
                 "ten years before its election to a year after)"
+            )
+        elif today is not None and start > today:
+            problems.append(
+                f"{where}: fieldwork_start {start} is in the future (no day after {today} has begun anywhere on Earth)"
             )
     for n in notices:
         where = _where(n)
@@ -249,6 +266,7 @@ def add_campaign(
     results: Mapping[int, RoundResult] | None = None,
     *,
     replace: bool = False,
+    today: date | None = None,
 ) -> CampaignImport:
     """Store a campaign's notices, matrices and official rounds in the caller's transaction, all or nothing.
 
@@ -261,6 +279,8 @@ def add_campaign(
         results: official rounds to store, replacing those stored; None leaves them as they are.
         replace: a question or matrix stored with other figures takes the new ones (a compilation corrected
             upstream) instead of refusing the import.
+        today: refuse fieldwork starting after this day (core.validation.today_somewhere(): every import from a
+            file passes it; None, for the demos the app ships, checks no day).
 
     Returns:
         What was added and what was skipped.
@@ -273,7 +293,7 @@ def add_campaign(
     row = session.get(ContestRow, contest_id)
     if row is None:
         raise KeyError(f"no contest #{contest_id}")
-    problems = check_campaign(notices, matrices, election=row.election_date)
+    problems = check_campaign(notices, matrices, election=row.election_date, today=today)
     if problems:
         raise QuestionRejectedError(problems)
     bump_revision(session)
@@ -836,7 +856,8 @@ def _str(data: Mapping[str, Any], key: str, *, required: bool = False) -> str:
     if value is None and not required:
         return ""
     if not isinstance(value, str):
-        raise _WrongKind(f"{key} must be text, not {type(value).__name__} {value!r:.40}")
+        shown = "null" if value is None else f"{type(value).__name__} {value!r:.40}"
+        raise _WrongKind(f"{key} must be text, not {shown}")
     return value
 
 
@@ -850,6 +871,9 @@ def campaign_from_dict(data: Any) -> Campaign:
         raise ValueError(
             f"two_round: unknown part {str(unknown[0])[:40]!r} (it has notices, matrices, official_rounds)"
         )
+    for part in ("notices", "matrices", "official_rounds"):
+        if not isinstance(data.get(part, []), list):  # (null or 5 there was a TypeError traceback)
+            raise ValueError(f"two_round.{part}: must be a list, not {type(data[part]).__name__} {data[part]!r:.40}")
     notices: list[PollNotice] = []
     for i, n in enumerate(data.get("notices", []), start=1):
         try:
@@ -868,7 +892,7 @@ def campaign_from_dict(data: Any) -> Campaign:
                     rolling=_flag(n, "rolling"),
                     hypotheses=tuple(
                         Hypothesis(
-                            str(h.get("label", "")),
+                            _str(h, "label"),
                             {str(k): _share(v) for k, v in h["shares"].items()},
                             _count(h.get("line", 0)),
                         )
@@ -876,9 +900,9 @@ def campaign_from_dict(data: Any) -> Campaign:
                     ),
                     matchups=tuple(
                         Matchup(
-                            str(m.get("label", "")),
-                            str(m["a"]),
-                            str(m["b"]),
+                            _str(m, "label"),
+                            _str(m, "a", required=True),  # (str() made a finalist null the candidate "None")
+                            _str(m, "b", required=True),
                             _share(m["a_share"]),
                             _share(m["b_share"]),
                             _count(m.get("line", 0)),
@@ -897,23 +921,25 @@ def campaign_from_dict(data: Any) -> Campaign:
     for i, m in enumerate(data.get("matrices", []), start=1):
         try:
             rows = {
-                str(r["electorate"]): TransferRow(
+                _str(r, "electorate", required=True): TransferRow(
                     _share(r["to_a"]), _share(r["to_b"]), _share(r["neither"]), _count(r.get("line", 0))
                 )
                 for r in m["rows"]
             }
             matrices.append(
                 TransferMatrix(
-                    str(m.get("id", "")),
-                    str(m["pollster"]),
+                    _str(m, "id"),
+                    _str(m, "pollster", required=True),
                     date.fromisoformat(m["fieldwork_start"]),
                     date.fromisoformat(m["fieldwork_end"]),
-                    str(m["a"]),
-                    str(m["b"]),
+                    _str(m, "a", required=True),
+                    _str(m, "b", required=True),
                     rows,
-                    str(m.get("source", "")),
+                    _str(m, "source"),
                 )
             )
+        except _WrongKind as exc:
+            raise ValueError(f"two_round.matrices[{i}]: {exc!s}") from None
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ValueError(f"two_round.matrices[{i}]: {exc!s} is missing or unreadable") from None
     results: dict[int, RoundResult] = {}
