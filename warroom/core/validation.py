@@ -253,6 +253,12 @@ def poll_problems(poll: Poll, contest: Contest, others: Iterable[Poll], *, today
 _DIRECTION = re.compile("[" + "".join(sorted(DIRECTION_CONTROLS)) + "]")
 
 
+def _clock_hint(today: date) -> str:
+    """After "is in the future": the day it is measured from, so that a computer whose clock is set back (a flat
+    battery, a machine restored from an image) is seen to be the cause, not the poll."""
+    return f" (no day after {today.isoformat()} has begun anywhere on Earth by this computer's clock)"
+
+
 def validate_poll(poll: Poll, contest: Contest, *, today: date | None = None) -> list[Problem]:
     """Everything wrong with `poll` for `contest`; an empty list means it can be stored."""
     problems: list[Problem] = []
@@ -340,9 +346,11 @@ def validate_poll(poll: Poll, contest: Contest, *, today: date | None = None) ->
             )
         )
     if today is not None and poll.fieldwork_start > today:
-        problems.append(Problem("fieldwork_start", f"{poll.fieldwork_start.isoformat()} is in the future"))
+        problems.append(
+            Problem("fieldwork_start", f"{poll.fieldwork_start.isoformat()} is in the future{_clock_hint(today)}")
+        )
     if today is not None and poll.published is not None and today < poll.published <= latest:
-        problems.append(Problem("published", f"{poll.published.isoformat()} is in the future"))
+        problems.append(Problem("published", f"{poll.published.isoformat()} is in the future{_clock_hint(today)}"))
     if poll.sample_size is not None and poll.sample_size <= 0:
         problems.append(Problem("sample_size", f"must be positive, got {poll.sample_size}"))
     elif poll.sample_size is not None and poll.sample_size > MAX_SAMPLE_SIZE:
