@@ -38,7 +38,7 @@ from warroom.core.csvformat import (
 from warroom.core.forecast import ForecastErrors
 from warroom.core.infile import decode_csv_bytes
 from warroom.core.pipeline import PriorSource
-from warroom.core.types import Annotation, Contest, OfficialResult, Poll
+from warroom.core.types import EXHAUSTED, Annotation, Contest, OfficialResult, Poll
 from warroom.core.validation import event_date_problem, poll_problems, today_somewhere
 from warroom.paths import read_input_file, write_private_atomic
 from warroom.services.store_writer import StoreWriter
@@ -746,6 +746,7 @@ class PollService(QObject):
         """
         contest = self._require_contest()
         cid = contest.id or 0
+        _refuse_codes_gone(contest, polls)  # (an undo of a delete, a redo of an add, after the race was edited)
         if self._writer is not None:
             return self._add_later(contest, polls, undo=undo, ids=ids)
 
@@ -825,6 +826,7 @@ class PollService(QObject):
                 read here (the watch had not yet seen it); nothing is written and the store is read again.
         """
         assert poll.id is not None
+        _refuse_codes_gone(self._require_contest(), [poll])  # (an undo or redo of an edit, after the race was edited)
         if self._writer is not None:
             self._update_later(self._require_contest(), poll, undo=undo)
             return
@@ -2041,6 +2043,55 @@ def _unsaved_changes(writes: Sequence[_Pending]) -> tuple[tuple[str, tuple[Poll,
         if entries:
             changes.append((write.action, entries))
     return tuple((action, tuple(p for _, p in entries)) for action, entries in changes if entries)
+
+
+def _refuse_codes_gone(contest: Contest, polls: Sequence[Poll]) -> None:
+    """(GUI thread, before anything is shown or queued.) Refuse polls that give a figure to a candidate or party
+    `contest` no longer has: an Undo of a delete or an edit, or a Redo of an add, made after the race was edited
+    (here or by a teammate) to remove that candidate or party, which no poll held named then. Stored, the figure
+    would sit under a code naming nobody (or whoever is given that code later). The codes are gathered in C (the
+    undo of a 100,000-poll delete passes here); the polls are looked at one by one only to name them.
+
+    Raises:
+        StoreError: kind "conflict", naming the (first) poll, how many others, and the codes gone; nothing written.
+    """
+    if not polls:
+        return
+    people = {c.code for c in contest.candidates}
+    parties = {p.code for p in contest.parties}
+    figures = {"other", *people}
+    named = set().union(*map(operator.attrgetter("first_round"), polls))
+    named = named.union(*map(operator.attrgetter("second_round"), polls))
+    voted = set().union(*map(operator.attrgetter("party_vi"), polls))
+    moved = [t for p in polls if p.transfers for t in p.transfers]
+    if (
+        named <= figures
+        and voted <= parties | {"other"}
+        and all(t.from_candidate in people and (t.to_candidate in people or t.to_candidate == EXHAUSTED) for t in moved)
+    ):
+        return
+
+    def gone(poll: Poll) -> list[str]:
+        codes = {c for c in chain(poll.first_round, poll.second_round) if c not in figures}
+        codes |= {t.from_candidate for t in poll.transfers if t.from_candidate not in people}
+        codes |= {t.to_candidate for t in poll.transfers if t.to_candidate not in people | {EXHAUSTED}}
+        out = [f"candidate '{c}'" for c in sorted(codes)]
+        return out + [f"party '{c}'" for c in sorted(set(poll.party_vi) - parties - {"other"})]
+
+    refused = [(p, codes) for p in polls if (codes := gone(p))]
+    first, codes = refused[0]
+    every = sorted({c for _, cs in refused for c in cs})
+    what = (
+        f"the {first.pollster} poll (fieldwork {first.fieldwork_start.isoformat()} to "
+        f"{first.fieldwork_end.isoformat()})"
+    )
+    if len(refused) > 1:
+        what += f" and {len(refused) - 1:,} other poll(s) of these {len(polls):,}"
+    raise StoreError(
+        f"{what} give{'s' if len(refused) == 1 else ''} figures to {', '.join(every)}, which '{contest.name}' no "
+        "longer has (removed from the race since, here or by a teammate), so nothing was put back or saved",
+        kind="conflict",
+    )
 
 
 def refuse_changed_candidates(session: Session, contest: Contest, polls: Sequence[Poll]) -> None:
