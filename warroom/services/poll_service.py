@@ -410,6 +410,24 @@ class PollService(QObject):
         """A shown poll by its id (a provisional id still finds the poll once its add has landed)."""
         return self._polls.get(self._shown_key(poll_id))
 
+    def stored_poll(self, poll_id: int) -> Poll | None:
+        """A shown poll as the store holds it now, under the id it is shown under (one small read on this thread):
+        a teammate's edit or delete the watch has not shown yet is in it. As shown while a write of it from here is
+        still on its way (the store has not got it yet), or while it is shown under an id the store may not have
+        given it. None: not stored (deleted by a teammate or another program).
+
+        Raises:
+            StoreError: the store could not be read.
+        """
+        key = self._shown_key(poll_id)
+        if self._contest is None or key not in self._polls:
+            return None
+        if self._touch[key] > 0 or key < 0 or key in self._ours_under_spare:
+            return self._polls[key]
+        cid = self._contest.id or 0
+        found = self._run(lambda s: repo.list_polls(s, cid, ids=[key]))
+        return _with_id(found[0], key) if found else None
+
     @property
     def annotations(self) -> list[Annotation]:
         return list(self._annotations)
@@ -818,8 +836,12 @@ class PollService(QObject):
         if missed:
             QTimer.singleShot(0, self, lambda: self.reload(external=True))
 
-    def update_poll(self, poll: Poll, *, undo: bool = False) -> None:
+    def update_poll(self, poll: Poll, *, undo: bool = False, base: Poll | None = None) -> None:
         """Store an edit of a shown poll (or, `undo`, an undo's older version: a failure says so).
+
+        Args:
+            base: the version the edit was made from, as stored (the poll form's, or a merge's: see stored_poll);
+                the store must hold exactly that one. None: the version shown here.
 
         Raises:
             StoreError: kind "conflict": another program or a teammate changed or deleted the poll since it was
@@ -828,10 +850,10 @@ class PollService(QObject):
         assert poll.id is not None
         _refuse_codes_gone(self._require_contest(), [poll])  # (an undo or redo of an edit, after the race was edited)
         if self._writer is not None:
-            self._update_later(self._require_contest(), poll, undo=undo)
+            self._update_later(self._require_contest(), poll, undo=undo, base=base)
             return
         pid, contest = poll.id, self._require_contest()
-        seen = self._polls.get(pid)
+        seen = self._polls.get(pid) if base is None else replace(base, id=pid)
 
         def write(s: Session) -> Poll:
             repo.lock_for_check(s, [pid])
@@ -1392,12 +1414,15 @@ class PollService(QObject):
             return False
         return all(map(operator.is_, map(self._polls.get, keys), written))
 
-    def _update_later(self, contest: Contest, poll: Poll, *, undo: bool = False) -> None:
+    def _update_later(self, contest: Contest, poll: Poll, *, undo: bool = False, base: Poll | None = None) -> None:
         cid = contest.id or 0
         key = self._shown_key(poll.id or 0)
         seen = self._polls.get(key)
         follows = self._touch[key] > 0  # the version shown is a pending write's: compare with what it stored
         spare = key in self._ours_under_spare
+        # the version the store must hold: the edit's base when the caller knows it (a teammate's edit the watch
+        # has not shown yet, merged in the form's save), else the one shown
+        known = seen if base is None or follows else base
 
         def write(s: Session) -> Poll:  # writer thread
             sid = self._thread_id_of(key, spare)
@@ -1405,8 +1430,8 @@ class PollService(QObject):
                 raise StoreError(f"this {poll.pollster} poll was never stored", kind="missing")
             repo.lock_for_check(s, [sid])
             stored = repo.list_polls(s, cid, ids=[sid])
-            expected = self._w_last.get(sid) if follows else (replace(seen, id=sid) if seen is not None else None)
-            if seen is not None and stored != [expected]:
+            expected = self._w_last.get(sid) if follows else (replace(known, id=sid) if known is not None else None)
+            if known is not None and stored != [expected]:
                 raise StoreError(  # (what the window shows then: _on_write_failed says it)
                     "another program or a teammate changed or deleted it since it was shown here, so nothing was saved",
                     kind="conflict",
