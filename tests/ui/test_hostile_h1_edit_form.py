@@ -161,3 +161,19 @@ def test_a_poll_a_teammate_deleted_while_it_was_in_the_form_is_offered_as_new_no
     assert len(said) == 1 and poll.pollster in said[0] and "deleted" in said[0]
     assert len(opened) == 2 and opened[1] == replace(poll, id=None, notes="mine")  # the add form, as typed
     assert _stored(room, poll.id) is None
+
+
+def test_an_early_edit_overtaken_by_a_teammate_opens_the_form_with_their_change_kept(room, monkeypatch) -> None:
+    """An edit made in the start's first stage of a poll a teammate changed since opens the form for the user to
+    confirm: it opened on the first stage's poll whole, so confirming it put back the teammate's changed parts
+    to the version both started from. It opens on the two merged (the user's values where they clash)."""
+    from warroom.ui.main_window import MainWindow
+    from warroom.ui.start_shell import EarlyChange
+
+    opened: list[tuple[Poll, Poll]] = []
+    monkeypatch.setattr(MainWindow, "_edit", lambda self, contest, before, entered: opened.append((before, entered)))
+    current = room.poll_service.polls[1]
+    first_read = replace(current, sample_size=(current.sample_size or 0) + 100)  # a teammate's edit since
+    mine = replace(first_read, notes="typed in the first second", method="online")
+    room.window.apply_early_changes([EarlyChange("edit", (mine,), first_read)])
+    assert opened == [(current, replace(current, notes="typed in the first second", method="online"))]

@@ -1420,7 +1420,8 @@ class MainWindow(QMainWindow):
         """Save, in order, the polls added, edited and deleted in the start's first stage (ui/start_shell.py) with
         this window's own commands (undo, the writer thread). Nothing typed there is lost: a poll the store now
         refuses (a duplicate written meanwhile) comes back in the form as typed; an edit of a poll another process
-        changed since opens the form on the user's values over the store's poll, for them to confirm; a deleted
+        changed since opens the form for them to confirm, on the user's changes merged with the store's (the user's where
+        both changed a part: the parts the other process changed are not put back to the first read's); a deleted
         poll changed or gone since is left as the store has it, and said."""
         contest = self._polls.contest
         if contest is None:
@@ -1441,9 +1442,10 @@ class MainWindow(QMainWindow):
                 elif problems := self._polls.check_poll(after):
                     self.show_error(_EARLY_REFUSED.format(after.pollster, "\n• ".join(problems)))
                     self._edit(contest, current, after)
-                elif current != change.before or not self._push(
-                    EditPollCommand(self._polls, current, after, self.show_error)
-                ):
+                elif current != change.before:  # a teammate's edit since: the form, on both (mine where they clash)
+                    ids = change.before.id
+                    self._edit(contest, current, merged_edit(change.before, replace(after, id=ids), current).mine_first)
+                elif not self._push(EditPollCommand(self._polls, current, after, self.show_error)):
                     self._edit(contest, current, after)
             elif change.kind == "delete":
                 kept = [p for p in change.polls if self._polls.poll(p.id or 0) == p]
