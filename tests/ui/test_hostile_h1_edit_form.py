@@ -177,3 +177,31 @@ def test_an_early_edit_overtaken_by_a_teammate_opens_the_form_with_their_change_
     mine = replace(first_read, notes="typed in the first second", method="online")
     room.window.apply_early_changes([EarlyChange("edit", (mine,), first_read)])
     assert opened == [(current, replace(current, notes="typed in the first second", method="online"))]
+
+
+def _let_go_of_deleted() -> None:
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def test_each_poll_form_is_let_go_of_once_closed_not_kept_by_the_window(room, qtbot, monkeypatch) -> None:
+    """Every Add poll and Edit poll made a form as a child of the window and never deleted it: hidden, with its
+    dozens of fields, it lived as long as the window (a day's work: hundreds of them, each still told of every
+    palette change). Each is deleted once the form has been answered, whatever the answer."""
+    _errors(room, monkeypatch)
+    poll = _pick(room)
+    answers = [
+        lambda dialog: QDialog.DialogCode.Rejected,  # Add poll, cancelled
+        lambda dialog: (dialog.notes.setText("mine"), QDialog.DialogCode.Accepted)[1],  # Edit, saved
+        lambda dialog: QDialog.DialogCode.Rejected,  # Edit, cancelled
+    ]
+    _form(monkeypatch, *answers)
+    room.window.add_poll()
+    room.window.edit_selected()
+    _settled(room, qtbot)
+    room.window.polls_pane.select_poll(poll.id)
+    room.window.edit_selected()
+    _let_go_of_deleted()
+    assert room.window.findChildren(PollDialog) == []
+    assert _stored(room, poll.id) == replace(poll, notes="mine")

@@ -1339,17 +1339,25 @@ class MainWindow(QMainWindow):
         opened = self.race_mark()
         entered = template
         while True:
-            dialog = PollDialog(contest, self._polls.check_poll, entered, [p.pollster for p in self._polls.polls], self)
-            if not dialog.exec():
-                typed = dialog.poll()
+            accepted, typed = self._ask_poll(contest, entered)
+            if not accepted:
                 if typed.pollster or typed.first_round or typed.party_vi:
                     self._keep_if_closing(contest, opened, "add", typed)
                 return
-            entered = dialog.poll()
+            entered = typed
             if self.moved_on(contest, opened, "add", [entered]):
                 return
             if self._push(AddPollsCommand(self._polls, [entered], self.show_error)):
                 return
+
+    def _ask_poll(self, contest: Contest, entered: Poll | None) -> tuple[bool, Poll]:
+        """The poll form on `entered` (None: blank), answered: (saved, the poll as typed). The form is deleted once
+        answered: a child of the window, each one made for an Add or Edit was kept, hidden, as long as the window."""
+        dialog = PollDialog(contest, self._polls.check_poll, entered, [p.pollster for p in self._polls.polls], self)
+        try:
+            return bool(dialog.exec()), dialog.poll()
+        finally:
+            dialog.deleteLater()
 
     def _keep_if_closing(self, contest: Contest, mark: object, action: str, typed: Poll) -> None:
         """The poll form was closed without OK by a close nobody may be there to answer (SIGTERM, a session ending,
@@ -1474,12 +1482,12 @@ class MainWindow(QMainWindow):
         meanwhile is offered as a new poll, as typed."""
         opened = self.race_mark()
         while True:
-            dialog = PollDialog(contest, self._polls.check_poll, entered, [p.pollster for p in self._polls.polls], self)
-            if not dialog.exec() or dialog.poll() == before:
-                if dialog.poll() != before:
-                    self._keep_if_closing(contest, opened, "edit", replace(dialog.poll(), id=before.id))
+            accepted, typed = self._ask_poll(contest, entered)
+            if not accepted or typed == before:
+                if typed != before:
+                    self._keep_if_closing(contest, opened, "edit", replace(typed, id=before.id))
                 return
-            entered = dialog.poll()
+            entered = typed
             if self.moved_on(contest, opened, "edit", [replace(entered, id=before.id)]):
                 return
             try:  # (the store's version, not only the one shown: the watch may not have looked yet)
