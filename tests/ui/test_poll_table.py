@@ -75,7 +75,7 @@ class FakeWriter:
             ids.append(pid)
         return ids
 
-    def update_poll(self, poll: Poll, *, undo: bool = False) -> None:
+    def update_poll(self, poll: Poll, *, undo: bool = False, base: Poll | None = None) -> None:
         assert poll.id in self.polls
         self.polls[poll.id] = poll
 

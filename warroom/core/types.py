@@ -661,6 +661,77 @@ class Poll:
         return (firm_key(self.pollster), self.fieldwork_start, self.fieldwork_end)
 
 
+POLL_EDIT_FIELDS: dict[str, tuple[str, ...]] = {
+    "pollster": ("pollster",),
+    "client": ("client",),
+    "fieldwork dates": ("fieldwork_start", "fieldwork_end"),
+    "published": ("published",),
+    "sample size": ("sample_size",),
+    "method": ("method",),
+    "source": ("source_url",),
+    "notes": ("notes",),
+    "first round": ("first_round",),
+    "second round": ("second_round",),
+    "party voting intention": ("party_vi",),
+    "transfers": ("transfers",),
+}
+"""The parts of a poll an edit changes as one (merged_edit), by the name the poll form gives them. The fieldwork
+dates are one part (a start from one edit and an end from another could cross), and so is each set of figures (a
+share from each edit could sum to anything)."""
+
+
+@dataclass(frozen=True, slots=True)
+class MergedEdit:
+    """What merged_edit found: the merged poll, or the parts both edits changed differently.
+
+    Attributes:
+        poll: the poll with both edits (None when they clash).
+        clashes: the parts (POLL_EDIT_FIELDS' names, in its order) both changed, each to another value.
+        theirs_changed: the parts only the other edit changed (taken from it into `poll`).
+        mine_first: both edits with mine in each clash (what a form shows again after a clash: nothing typed lost,
+            and nothing of theirs outside the clashes put back to the version both started from); `poll` when
+            there is no clash.
+    """
+
+    poll: Poll | None
+    clashes: tuple[str, ...]
+    theirs_changed: tuple[str, ...]
+    mine_first: Poll
+
+
+def _part(poll: Poll, attrs: tuple[str, ...]) -> tuple[object, ...]:
+    """One part of a poll, comparable whatever mapping type its figures came in (a dict, a read-only view)."""
+    return tuple(dict(v) if isinstance(v := getattr(poll, a), Mapping) else v for a in attrs)
+
+
+def merged_edit(base: Poll, mine: Poll, theirs: Poll) -> MergedEdit:
+    """Two edits of one poll made from the same `base`: `mine` (this window's form) and `theirs` (a teammate's or
+    another program's, stored meanwhile), merged part by part (POLL_EDIT_FIELDS): a part only one of them changed
+    is taken from that one; a part both changed to the same value is that value; a part both changed to different
+    values is a clash, and then there is no merged poll (neither edit may be dropped unseen). The merged poll
+    carries theirs' id.
+
+    Raises:
+        ValueError: the three are not versions of one poll (different ids).
+    """
+    if not base.id == mine.id == theirs.id:
+        raise ValueError(f"merged_edit: versions of different polls (ids {base.id}, {mine.id}, {theirs.id})")
+    merged: dict[str, object] = {}
+    clashes: list[str] = []
+    taken: list[str] = []
+    for name, attrs in POLL_EDIT_FIELDS.items():
+        was, ours, other = _part(base, attrs), _part(mine, attrs), _part(theirs, attrs)
+        if ours == was and other != was:  # only theirs changed it
+            merged.update({a: getattr(theirs, a) for a in attrs})
+            taken.append(name)
+        else:  # only mine changed it, or both alike, or neither; or both differently: a clash, mine kept
+            merged.update({a: getattr(mine, a) for a in attrs})
+            if ours != other and other != was:
+                clashes.append(name)
+    both = replace(mine, id=theirs.id, **merged)  # type: ignore[arg-type]
+    return MergedEdit(None if clashes else both, tuple(clashes), tuple(taken), both)
+
+
 def is_colour(text: str) -> bool:
     """ "#RRGGBB"."""
     return len(text) == 7 and text[0] == "#" and all(ch in "0123456789abcdefABCDEF" for ch in text[1:])

@@ -38,7 +38,7 @@ from warroom.core.csvformat import (
 from warroom.core.forecast import ForecastErrors
 from warroom.core.infile import decode_csv_bytes
 from warroom.core.pipeline import PriorSource
-from warroom.core.types import Annotation, Contest, OfficialResult, Poll
+from warroom.core.types import EXHAUSTED, Annotation, Contest, OfficialResult, Poll
 from warroom.core.validation import event_date_problem, poll_problems, today_somewhere
 from warroom.paths import read_input_file, write_private_atomic
 from warroom.services.store_writer import StoreWriter
@@ -410,6 +410,24 @@ class PollService(QObject):
         """A shown poll by its id (a provisional id still finds the poll once its add has landed)."""
         return self._polls.get(self._shown_key(poll_id))
 
+    def stored_poll(self, poll_id: int) -> Poll | None:
+        """A shown poll as the store holds it now, under the id it is shown under (one small read on this thread):
+        a teammate's edit or delete the watch has not shown yet is in it. As shown while a write of it from here is
+        still on its way (the store has not got it yet), or while it is shown under an id the store may not have
+        given it. None: not stored (deleted by a teammate or another program).
+
+        Raises:
+            StoreError: the store could not be read.
+        """
+        key = self._shown_key(poll_id)
+        if self._contest is None or key not in self._polls:
+            return None
+        if self._touch[key] > 0 or key < 0 or key in self._ours_under_spare:
+            return self._polls[key]
+        cid = self._contest.id or 0
+        found = self._run(lambda s: repo.list_polls(s, cid, ids=[key]))
+        return _with_id(found[0], key) if found else None
+
     @property
     def annotations(self) -> list[Annotation]:
         return list(self._annotations)
@@ -750,6 +768,7 @@ class PollService(QObject):
         """
         contest = self._require_contest()
         cid = contest.id or 0
+        _refuse_codes_gone(contest, polls)  # (an undo of a delete, a redo of an add, after the race was edited)
         if self._writer is not None:
             return self._add_later(contest, polls, undo=undo, ids=ids)
 
@@ -821,19 +840,24 @@ class PollService(QObject):
         if missed:
             QTimer.singleShot(0, self, lambda: self.reload(external=True))
 
-    def update_poll(self, poll: Poll, *, undo: bool = False) -> None:
+    def update_poll(self, poll: Poll, *, undo: bool = False, base: Poll | None = None) -> None:
         """Store an edit of a shown poll (or, `undo`, an undo's older version: a failure says so).
+
+        Args:
+            base: the version the edit was made from, as stored (the poll form's, or a merge's: see stored_poll);
+                the store must hold exactly that one. None: the version shown here.
 
         Raises:
             StoreError: kind "conflict": another program or a teammate changed or deleted the poll since it was
                 read here (the watch had not yet seen it); nothing is written and the store is read again.
         """
         assert poll.id is not None
+        _refuse_codes_gone(self._require_contest(), [poll])  # (an undo or redo of an edit, after the race was edited)
         if self._writer is not None:
-            self._update_later(self._require_contest(), poll, undo=undo)
+            self._update_later(self._require_contest(), poll, undo=undo, base=base)
             return
         pid, contest = poll.id, self._require_contest()
-        seen = self._polls.get(pid)
+        seen = self._polls.get(pid) if base is None else replace(base, id=pid)
 
         def write(s: Session) -> Poll:
             repo.lock_for_check(s, [pid])
@@ -1394,12 +1418,15 @@ class PollService(QObject):
             return False
         return all(map(operator.is_, map(self._polls.get, keys), written))
 
-    def _update_later(self, contest: Contest, poll: Poll, *, undo: bool = False) -> None:
+    def _update_later(self, contest: Contest, poll: Poll, *, undo: bool = False, base: Poll | None = None) -> None:
         cid = contest.id or 0
         key = self._shown_key(poll.id or 0)
         seen = self._polls.get(key)
         follows = self._touch[key] > 0  # the version shown is a pending write's: compare with what it stored
         spare = key in self._ours_under_spare
+        # the version the store must hold: the edit's base when the caller knows it (a teammate's edit the watch
+        # has not shown yet, merged in the form's save), else the one shown
+        known = seen if base is None or follows else base
 
         def write(s: Session) -> Poll:  # writer thread
             sid = self._thread_id_of(key, spare)
@@ -1407,8 +1434,8 @@ class PollService(QObject):
                 raise StoreError(f"this {poll.pollster} poll was never stored", kind="missing")
             repo.lock_for_check(s, [sid])
             stored = repo.list_polls(s, cid, ids=[sid])
-            expected = self._w_last.get(sid) if follows else (replace(seen, id=sid) if seen is not None else None)
-            if seen is not None and stored != [expected]:
+            expected = self._w_last.get(sid) if follows else (replace(known, id=sid) if known is not None else None)
+            if known is not None and stored != [expected]:
                 raise StoreError(  # (what the window shows then: _on_write_failed says it)
                     "another program or a teammate changed or deleted it since it was shown here, so nothing was saved",
                     kind="conflict",
@@ -2047,6 +2074,55 @@ def _unsaved_changes(writes: Sequence[_Pending]) -> tuple[tuple[str, tuple[Poll,
         if entries:
             changes.append((write.action, entries))
     return tuple((action, tuple(p for _, p in entries)) for action, entries in changes if entries)
+
+
+def _refuse_codes_gone(contest: Contest, polls: Sequence[Poll]) -> None:
+    """(GUI thread, before anything is shown or queued.) Refuse polls that give a figure to a candidate or party
+    `contest` no longer has: an Undo of a delete or an edit, or a Redo of an add, made after the race was edited
+    (here or by a teammate) to remove that candidate or party, which no poll held named then. Stored, the figure
+    would sit under a code naming nobody (or whoever is given that code later). The codes are gathered in C (the
+    undo of a 100,000-poll delete passes here); the polls are looked at one by one only to name them.
+
+    Raises:
+        StoreError: kind "conflict", naming the (first) poll, how many others, and the codes gone; nothing written.
+    """
+    if not polls:
+        return
+    people = {c.code for c in contest.candidates}
+    parties = {p.code for p in contest.parties}
+    figures = {"other", *people}
+    named = set().union(*map(operator.attrgetter("first_round"), polls))
+    named = named.union(*map(operator.attrgetter("second_round"), polls))
+    voted = set().union(*map(operator.attrgetter("party_vi"), polls))
+    moved = [t for p in polls if p.transfers for t in p.transfers]
+    if (
+        named <= figures
+        and voted <= parties | {"other"}
+        and all(t.from_candidate in people and (t.to_candidate in people or t.to_candidate == EXHAUSTED) for t in moved)
+    ):
+        return
+
+    def gone(poll: Poll) -> list[str]:
+        codes = {c for c in chain(poll.first_round, poll.second_round) if c not in figures}
+        codes |= {t.from_candidate for t in poll.transfers if t.from_candidate not in people}
+        codes |= {t.to_candidate for t in poll.transfers if t.to_candidate not in people | {EXHAUSTED}}
+        out = [f"candidate '{c}'" for c in sorted(codes)]
+        return out + [f"party '{c}'" for c in sorted(set(poll.party_vi) - parties - {"other"})]
+
+    refused = [(p, codes) for p in polls if (codes := gone(p))]
+    first, codes = refused[0]
+    every = sorted({c for _, cs in refused for c in cs})
+    what = (
+        f"the {first.pollster} poll (fieldwork {first.fieldwork_start.isoformat()} to "
+        f"{first.fieldwork_end.isoformat()})"
+    )
+    if len(refused) > 1:
+        what += f" and {len(refused) - 1:,} other poll(s) of these {len(polls):,}"
+    raise StoreError(
+        f"{what} give{'s' if len(refused) == 1 else ''} figures to {', '.join(every)}, which '{contest.name}' no "
+        "longer has (removed from the race since, here or by a teammate), so nothing was put back or saved",
+        kind="conflict",
+    )
 
 
 def refuse_changed_candidates(session: Session, contest: Contest, polls: Sequence[Poll]) -> None:

@@ -824,10 +824,16 @@ class ImportActions(QObject):
             self._begin(lambda: self.runner.start_text(as_csv, "the pasted table"), "the pasted table", again)
             return
         mark = self.window.race_mark()
+        made = dialog is None
         dialog = dialog or PasteDialog(rows, contest, self.runner, self.window)
-        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.result_parse is None:
+        try:
+            accepted = dialog.exec() == QDialog.DialogCode.Accepted
+            parsed = dialog.result_parse
+        finally:
+            if made:  # (a child of the window: kept, hidden with the whole table, as long as the window)
+                dialog.deleteLater()
+        if not accepted or parsed is None:
             return
-        parsed = dialog.result_parse
         if parsed.polls and self.window.moved_on(contest, mark, "add", parsed.polls, "the pasted table's columns"):
             return  # (checked against that race: never imported into the one opened since)
         self._begin(lambda: self.runner.start_parsed(parsed, "the pasted table"), "the pasted table")

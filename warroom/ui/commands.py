@@ -17,7 +17,7 @@ class PollWriter(Protocol):
     def add_polls(
         self, polls: Sequence[Poll], *, undo: bool = False, ids: Sequence[int] | None = None
     ) -> list[int]: ...
-    def update_poll(self, poll: Poll, *, undo: bool = False) -> None: ...
+    def update_poll(self, poll: Poll, *, undo: bool = False, base: Poll | None = None) -> None: ...
     def delete_polls(self, poll_ids: Sequence[int], *, undo: bool = False) -> list[Poll]: ...
 
 
@@ -111,6 +111,12 @@ class EditPollCommand(_PollCommand):
     def __init__(self, writer: PollWriter, before: Poll, after: Poll, on_error: ErrorSink) -> None:
         super().__init__(writer, on_error, f"Edit {after.pollster} poll")
         self._before, self._after = before, after
+
+    def execute(self) -> None:
+        """The edit, made from `before` (the version the form opened on, or a teammate's it was merged with): the
+        store must hold that very version, not only the one the window shows (a teammate's edit the window has
+        shown since the form opened would otherwise be written over unseen)."""
+        self._writer.update_poll(self._after, base=self._before)
 
     def _do(self) -> None:
         self._writer.update_poll(self._after)

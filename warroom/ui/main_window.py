@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -65,7 +65,18 @@ from warroom import __version__
 from warroom.core.averaging import PollAverages
 from warroom.core.colour import readable
 from warroom.core.two_round_view import NoticeTable
-from warroom.core.types import Annotation, Contest, CountingSystem, Poll, UnsavedChange, event_note_problem
+from warroom.core.types import (
+    EXHAUSTED,
+    POLL_EDIT_FIELDS,
+    Annotation,
+    Contest,
+    CountingSystem,
+    Poll,
+    UnsavedChange,
+    clipped,
+    event_note_problem,
+    merged_edit,
+)
 from warroom.core.validation import event_date_problem
 from warroom.paths import from_qt_name, in_backup_folder, overwrites_store
 from warroom.ui.assets import ICON_STROKE, icon, stylesheet
@@ -146,6 +157,43 @@ FILE_WRITE_WAIT_S = 10.0
 stop): the workers are daemon threads, and a process leaving mid-write left the export's temporary file behind."""
 
 
+def listed_parts(parts: Sequence[str]) -> str:
+    """Parts of a poll (POLL_EDIT_FIELDS' names) as a sentence says them: "sample size and notes"."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _part_text(poll: Poll, part: str) -> str:
+    """One part of a poll as a message shows it (figures by code, dates as written, a blank one said)."""
+    values = [getattr(poll, a) for a in POLL_EDIT_FIELDS[part]]
+    if part == "fieldwork dates":
+        return f"{values[0].isoformat()} to {values[1].isoformat()}"
+    value = values[0]
+    if part == "transfers":
+        text = ", ".join(
+            f"{t.from_candidate}>{'exhausted' if t.to_candidate == EXHAUSTED else t.to_candidate} {t.share:g}"
+            for t in value
+        )
+    elif isinstance(value, Mapping):
+        text = ", ".join(f"{code} {share:g}" for code, share in value.items())
+    elif isinstance(value, date):
+        text = value.isoformat()
+    elif isinstance(value, int):
+        text = f"{value:,}"
+    else:
+        text = "" if value is None else str(value)
+    return clipped(text, 60) if text else "blank"
+
+
+def _clash_message(theirs: Poll, clashes: Sequence[str]) -> str:
+    """A poll form's save refused: a teammate changed the same parts meanwhile (their values named)."""
+    values = "; ".join(f"{part}: {_part_text(theirs, part)}" for part in clashes)
+    return (
+        f"The {theirs.pollster} poll was changed by a teammate or another program while it was open in the form, and "
+        f"you both changed its {listed_parts(clashes)} (theirs, stored now: {values}). Nothing was saved. The form "
+        "opens again with your values (and their other changes): save again to put yours in place of theirs."
+    )
+
+
 class PollSource(Protocol):
     """What the window needs of the poll service (the real one is services.PollService)."""
 
@@ -158,7 +206,8 @@ class PollSource(Protocol):
     def add_polls(
         self, polls: Sequence[Poll], *, undo: bool = False, ids: Sequence[int] | None = None
     ) -> list[int]: ...
-    def update_poll(self, poll: Poll, *, undo: bool = False) -> None: ...
+    def update_poll(self, poll: Poll, *, undo: bool = False, base: Poll | None = None) -> None: ...
+    def stored_poll(self, poll_id: int) -> Poll | None: ...
     def delete_polls(self, poll_ids: Sequence[int], *, undo: bool = False) -> list[Poll]: ...
     def parse_csv(self, path: Path): ...
     def export_csv(self, path: Path, polls: Sequence[Poll] | None = None, *, own_columns: bool = False) -> int: ...
@@ -1295,17 +1344,25 @@ class MainWindow(QMainWindow):
         opened = self.race_mark()
         entered = template
         while True:
-            dialog = PollDialog(contest, self._polls.check_poll, entered, [p.pollster for p in self._polls.polls], self)
-            if not dialog.exec():
-                typed = dialog.poll()
+            accepted, typed = self._ask_poll(contest, entered)
+            if not accepted:
                 if typed.pollster or typed.first_round or typed.party_vi:
                     self._keep_if_closing(contest, opened, "add", typed)
                 return
-            entered = dialog.poll()
+            entered = typed
             if self.moved_on(contest, opened, "add", [entered]):
                 return
             if self._push(AddPollsCommand(self._polls, [entered], self.show_error)):
                 return
+
+    def _ask_poll(self, contest: Contest, entered: Poll | None) -> tuple[bool, Poll]:
+        """The poll form on `entered` (None: blank), answered: (saved, the poll as typed). The form is deleted once
+        answered: a child of the window, each one made for an Add or Edit was kept, hidden, as long as the window."""
+        dialog = PollDialog(contest, self._polls.check_poll, entered, [p.pollster for p in self._polls.polls], self)
+        try:
+            return bool(dialog.exec()), dialog.poll()
+        finally:
+            dialog.deleteLater()
 
     def _keep_if_closing(self, contest: Contest, mark: object, action: str, typed: Poll) -> None:
         """The poll form was closed without OK by a close nobody may be there to answer (SIGTERM, a session ending,
@@ -1376,7 +1433,8 @@ class MainWindow(QMainWindow):
         """Save, in order, the polls added, edited and deleted in the start's first stage (ui/start_shell.py) with
         this window's own commands (undo, the writer thread). Nothing typed there is lost: a poll the store now
         refuses (a duplicate written meanwhile) comes back in the form as typed; an edit of a poll another process
-        changed since opens the form on the user's values over the store's poll, for them to confirm; a deleted
+        changed since opens the form for them to confirm, on the user's changes merged with the store's (the user's where
+        both changed a part: the parts the other process changed are not put back to the first read's); a deleted
         poll changed or gone since is left as the store has it, and said."""
         contest = self._polls.contest
         if contest is None:
@@ -1397,9 +1455,10 @@ class MainWindow(QMainWindow):
                 elif problems := self._polls.check_poll(after):
                     self.show_error(_EARLY_REFUSED.format(after.pollster, "\n• ".join(problems)))
                     self._edit(contest, current, after)
-                elif current != change.before or not self._push(
-                    EditPollCommand(self._polls, current, after, self.show_error)
-                ):
+                elif current != change.before:  # a teammate's edit since: the form, on both (mine where they clash)
+                    ids = change.before.id
+                    self._edit(contest, current, merged_edit(change.before, replace(after, id=ids), current).mine_first)
+                elif not self._push(EditPollCommand(self._polls, current, after, self.show_error)):
                     self._edit(contest, current, after)
             elif change.kind == "delete":
                 kept = [p for p in change.polls if self._polls.poll(p.id or 0) == p]
@@ -1419,18 +1478,62 @@ class MainWindow(QMainWindow):
         self._edit(contest, chosen[0], chosen[0])
 
     def _edit(self, contest: Contest, before: Poll, entered: Poll) -> None:
-        """The poll form on `entered` (as typed so far) for an edit of `before`, until saved or cancelled."""
+        """The poll form on `entered` (as typed so far) for an edit of `before`, until saved or cancelled.
+
+        The save is made against the version the form opened on: a teammate's (or another program's) edit of the
+        poll stored meanwhile is merged in where it changed other parts of the poll (core.types.merged_edit; the
+        status bar names them); where both changed one part nothing is saved, the parts are named with their
+        values, and the form comes back on the values typed (saved again, they go in knowingly). A poll deleted
+        meanwhile is offered as a new poll, as typed."""
         opened = self.race_mark()
         while True:
-            dialog = PollDialog(contest, self._polls.check_poll, entered, [p.pollster for p in self._polls.polls], self)
-            if not dialog.exec() or dialog.poll() == before:
-                if dialog.poll() != before:
-                    self._keep_if_closing(contest, opened, "edit", replace(dialog.poll(), id=before.id))
+            accepted, typed = self._ask_poll(contest, entered)
+            if not accepted or typed == before:
+                if typed != before:
+                    self._keep_if_closing(contest, opened, "edit", replace(typed, id=before.id))
                 return
-            entered = dialog.poll()
+            entered = typed
             if self.moved_on(contest, opened, "edit", [replace(entered, id=before.id)]):
                 return
+            try:  # (the store's version, not only the one shown: the watch may not have looked yet)
+                now = self._polls.stored_poll(before.id or 0)
+            except Exception as exc:  # the store cannot be read: said, and the form again as typed
+                where = getattr(exc, "where", "")
+                self.show_error(f"The {entered.pollster} poll was not saved: {exc}" + (f"\n\n{where}" if where else ""))
+                continue
+            if now is None:
+                self.show_error(
+                    f"The {before.pollster} poll was deleted by a teammate or another program while it was open in "
+                    "the form, so the edit was not saved. The form opens again on what you typed, as a new poll: "
+                    "save it to add the poll again."
+                )
+                self.add_poll(replace(entered, id=None))
+                return
+            kept: tuple[str, ...] = ()
+            if now != before:
+                merge = merged_edit(before, replace(entered, id=before.id), now)
+                before = now  # the store's version is the base from here: saved again, the form's values go in
+                if merge.poll is None:
+                    self.show_error(_clash_message(before, merge.clashes))
+                    entered = merge.mine_first
+                    continue
+                entered, kept = merge.poll, merge.theirs_changed
+                if entered == now:  # both made the same change
+                    self.statusBar().showMessage(f"The {now.pollster} poll already had this edit (a teammate's)", 8000)
+                    return
+                if problems := self._polls.check_poll(entered):
+                    self.show_error(
+                        f"The {now.pollster} poll, with a teammate's change of its {listed_parts(kept)} kept beside "
+                        "yours, cannot be saved:\n• " + "\n• ".join(problems)
+                    )
+                    continue
             if self._push(EditPollCommand(self._polls, before, entered, self.show_error)):
+                if kept:
+                    self.statusBar().showMessage(
+                        f"Saved the {entered.pollster} poll with a teammate's change of its {listed_parts(kept)} kept "
+                        "(made while the form was open)",
+                        10000,
+                    )
                 return
 
     def show_write_state(self, state: str) -> None:

@@ -929,12 +929,24 @@ class DiscardGuard(QObject):
         question: the question in full, where "Discard the <what> typed?" does not fit (the paste dialog).
     """
 
+    # (class defaults: what the event filter reads when its attributes were cleared while Qt still hands it the
+    # form's last events, as a collector's clear of a cycle left it: tests/ui/test_discard_guard_teardown.py)
+    _shown: tuple[object, ...] | None = None
+    _question = "Discard what was typed? Nothing of it is saved."
+
     def __init__(self, dialog: QDialog, what: str, question: str = "") -> None:
         super().__init__(dialog)
-        self._dialog = dialog
         self._question = question or f"Discard the {what} typed? Nothing of it is saved."
-        self._shown: tuple[object, ...] | None = None
+        self._shown = None
         dialog.installEventFilter(self)
+
+    @property
+    def _dialog(self) -> QDialog:
+        """The form: the guard's parent, read from Qt, not held. Held, it made a reference cycle (the form keeps its
+        child's wrapper, the guard the form) that only Python's cyclic collector freed, on whichever thread ran it
+        next (the store writer's, often): Qt objects destroyed there left their timers registered on the window's
+        thread, and the next timer event crashed the app (tests/ui/test_hostile_h1_gc_thread.py)."""
+        return self.parent()  # type: ignore[return-value]
 
     def cancel(self) -> None:
         """The user's Cancel: the dialog is rejected unless something is typed and the user keeps editing."""
