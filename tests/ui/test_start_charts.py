@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QFileDialog, QLabel
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel
 
 from warroom.app import Starter, WarRoom
 from warroom.cli import main
@@ -192,9 +192,27 @@ def test_exporting_the_charts_before_they_load_builds_them_first(qtbot, demo_sto
     assert asked and late.window.charts_attached and late.window.charts_placeholder is None
 
 
+def _collecting_on_gui_thread() -> bool:
+    """Python's automatic collector off, and the window's thread collecting from its timer."""
+    from warroom.app import GuiThreadCollector
+
+    found = QApplication.instance().findChild(GuiThreadCollector)
+    return not gc.isenabled() and found is not None and found.timer.isActive()
+
+
+def _stop_collector() -> None:
+    from warroom.app import GuiThreadCollector
+
+    found = QApplication.instance().findChild(GuiThreadCollector)
+    if found is not None:
+        found.stop()
+    gc.enable()
+
+
 def test_the_start_pauses_the_garbage_collector_until_its_figures_are_in(qapp, tmp_path: Path) -> None:
     """No cyclic collection while the start imports and builds (docs/STARTUP.md: 0.07-0.13 s of its CPU); it runs
-    again once the figures are in, and after a start that fails."""
+    again once the figures are in, and after a start that fails: on the window's thread only, from a timer
+    (app.GuiThreadCollector; Python's automatic collector off)."""
     paths = AppPaths.under(tmp_path / "state")
     paths.ensure()
     assert gc.isenabled()
@@ -208,7 +226,8 @@ def test_the_start_pauses_the_garbage_collector_until_its_figures_are_in(qapp, t
 
     starter._on_window_painted = at_window_paint  # type: ignore[method-assign]
     assert starter.run() == 0
-    assert seen == [False] and gc.isenabled()
+    assert seen == [False] and _collecting_on_gui_thread()
+    _stop_collector()
     assert starter.room is not None
     starter.room.window.close()
     if starter.saved is not None:
@@ -216,9 +235,12 @@ def test_the_start_pauses_the_garbage_collector_until_its_figures_are_in(qapp, t
     failing = Starter(
         argparse.Namespace(db=None, contest="No such race"), paths, open_settings(paths), exit_when_ready=True
     )
+    gc.disable()  # (as a start finds it: paused by cmd_gui, or running as Python runs it)
+    gc.enable()
     with pytest.raises(ValueError, match="No such race"):
         failing.run()
-    assert gc.isenabled()
+    assert _collecting_on_gui_thread()
+    _stop_collector()
     # paused by the command line for the imports before it (cmd_gui, gc_paused): the start resumes it all the same
     gc.disable()
     handed = Starter(
@@ -231,9 +253,9 @@ def test_the_start_pauses_the_garbage_collector_until_its_figures_are_in(qapp, t
     try:
         with pytest.raises(ValueError, match="No such race"):
             handed.run()
-        assert gc.isenabled()
+        assert _collecting_on_gui_thread()
     finally:
-        gc.enable()
+        _stop_collector()
     gc.unfreeze()  # (the start froze this test process's heap: later tests collect it as before)
 
 
