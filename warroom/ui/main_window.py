@@ -1075,6 +1075,7 @@ class MainWindow(QMainWindow):
             with self.charts.points_held():  # (each series handed its points once, for the view shown)
                 self.charts.apply_theme(_theme(dark))
                 self.stack.setCurrentWidget(self.charts)
+                self.charts.fit_layout()  # (their keys and heights, fitted before the paint: not after it)
                 self.charts.settle_ranges()  # (the value axes fitted to the new marker sizes before the paint)
         else:
             self._to_charts(lambda charts: charts.apply_theme(_theme(dark)))
