@@ -398,3 +398,26 @@ def test_leaving_meeting_mode_lays_the_charts_keys_and_heights_out_before_the_pa
     qtbot.wait(50)
     settled = {key: (plot.geometry(), plot.getViewBox().viewRange()) for key, plot in charts.plots.items()}
     assert left == settled
+
+
+def test_leaving_meeting_mode_lays_the_docks_out_once_at_the_windows_size(room, qtbot) -> None:
+    """The docks and bars were shown before the window left full screen: the poll table and the scenario panel were
+    laid out at the size the window has on its way out (offscreen, the screen's) and again at its own (10-25 ms of
+    leaving at 100,000 polls)."""
+    win = room.window
+    win.resize(1366, 768)
+    qtbot.waitUntil(lambda: win.charts_attached and not room.averages.busy and not room.scenarios.busy)
+    qtbot.wait(100)
+    sizes = {"polls": win.polls_dock.size(), "scenario": win.scenario_dock.size()}
+    win.enter_presentation()
+    qtbot.wait(50)
+    resizes = {"polls": _Resizes(), "scenario": _Resizes()}
+    win.polls_dock.installEventFilter(resizes["polls"])
+    win.scenario_dock.installEventFilter(resizes["scenario"])
+    win.leave_presentation()
+    qtbot.wait(50)
+    win.polls_dock.removeEventFilter(resizes["polls"])
+    win.scenario_dock.removeEventFilter(resizes["scenario"])
+    assert {"polls": win.polls_dock.size(), "scenario": win.scenario_dock.size()} == sizes
+    for key, size in sizes.items():  # each dock sized once, at its size in the window
+        assert resizes[key].sizes in ([], [(size.width(), size.height())]), key
