@@ -378,3 +378,46 @@ def test_an_answer_page_built_ahead_draws_no_averages_until_it_is_shown(room, qt
     _x, y = page.line.getData()
     assert y[-1] == pytest.approx(room.averages.averages.second_lead.mean[-1])
     win.leave_presentation()
+
+
+@pytest.mark.parametrize("view", ["charts", "answer"])
+def test_leaving_meeting_mode_lays_the_charts_keys_and_heights_out_before_the_paint(view, room, qtbot) -> None:
+    """The turn that leaves meeting mode left the fit of the charts' keys and heights (ChartPanel._fit_legends) to
+    later turns: the charts were painted at the heights they had been given first, then laid out again and painted
+    a second time (at 100,000 polls, 20-50 ms of painting and fitting the value axes twice)."""
+    win, charts = room.window, room.window.charts
+    win.resize(1366, 768)
+    qtbot.waitUntil(lambda: win.charts_attached and not room.averages.busy and not room.scenarios.busy)
+    qtbot.wait(300)  # (the window idle: the answer page built ahead, the pictures drawn ahead)
+    win.set_presentation_views([view])
+    win.enter_presentation()
+    qtbot.wait(50)
+    win.leave_presentation()
+    # as the turn that leaves paints them: their places, and the value ranges fitted to them
+    left = {key: (plot.geometry(), plot.getViewBox().viewRange()) for key, plot in charts.plots.items()}
+    qtbot.wait(50)
+    settled = {key: (plot.geometry(), plot.getViewBox().viewRange()) for key, plot in charts.plots.items()}
+    assert left == settled
+
+
+def test_leaving_meeting_mode_lays_the_docks_out_once_at_the_windows_size(room, qtbot) -> None:
+    """The docks and bars were shown before the window left full screen: the poll table and the scenario panel were
+    laid out at the size the window has on its way out (offscreen, the screen's) and again at its own (10-25 ms of
+    leaving at 100,000 polls)."""
+    win = room.window
+    win.resize(1366, 768)
+    qtbot.waitUntil(lambda: win.charts_attached and not room.averages.busy and not room.scenarios.busy)
+    qtbot.wait(100)
+    sizes = {"polls": win.polls_dock.size(), "scenario": win.scenario_dock.size()}
+    win.enter_presentation()
+    qtbot.wait(50)
+    resizes = {"polls": _Resizes(), "scenario": _Resizes()}
+    win.polls_dock.installEventFilter(resizes["polls"])
+    win.scenario_dock.installEventFilter(resizes["scenario"])
+    win.leave_presentation()
+    qtbot.wait(50)
+    win.polls_dock.removeEventFilter(resizes["polls"])
+    win.scenario_dock.removeEventFilter(resizes["scenario"])
+    assert {"polls": win.polls_dock.size(), "scenario": win.scenario_dock.size()} == sizes
+    for key, size in sizes.items():  # each dock sized once, at its size in the window
+        assert resizes[key].sizes in ([], [(size.width(), size.height())]), key

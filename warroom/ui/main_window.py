@@ -1105,6 +1105,14 @@ class MainWindow(QMainWindow):
         # (about 40 ms of leaving at 100,000 polls)
         self.stack.setCurrentWidget(self.present_page)
         self.stack.setStyleSheet(self._saved_sheet)
+        # The window at its size first, then its bars and docks: shown before, they were laid out at the size the
+        # window has between full screen and its own as well (offscreen: the screen's, 10-25 ms of leaving at
+        # 100,000 polls, the poll table and scenario panel among them)
+        self.showNormal()
+        if self._was_maximized:
+            self.showMaximized()
+        if not self._was_maximized:
+            self.setGeometry(self._normal_rect)
         for bar, shown in self._bars_before.items():  # each bar as it was on entering, none the user hid
             bar.setVisible(shown)
         for dock, shown in self._docks_before.items():
@@ -1115,20 +1123,19 @@ class MainWindow(QMainWindow):
             two_round = getattr(self, "_two_round_on", False)
             before = self._runoff_before
             self.runoff_toolbar.setVisible(before[1] if before is not None and before[0] == two_round else two_round)
-        self.showNormal()
-        if self._was_maximized:
-            self.showMaximized()
-        if not self._was_maximized:
-            self.setGeometry(self._normal_rect)
+        # the docks at their shares now, and the charts' page at its final size while they are off screen (the
+        # layout activated); once more in a later turn for a window manager that answers showNormal late
+        self._settle_docks()
         layout = self.layout()
         if layout is not None:
-            layout.activate()  # (now: the charts' page takes its final size while they are off screen)
+            layout.activate()
         QTimer.singleShot(0, self, self._settle_docks)  # the docks' shares, as after a restoreState
         dark = getattr(self, "_dark", False)
         if self.charts_attached:
             with self.charts.points_held():  # (each series handed its points once, for the view shown)
                 self.charts.apply_theme(_theme(dark))
                 self.stack.setCurrentWidget(self.charts)
+                self.charts.fit_layout()  # (their keys and heights, fitted before the paint: not after it)
                 self.charts.settle_ranges()  # (the value axes fitted to the new marker sizes before the paint)
         else:
             self._to_charts(lambda charts: charts.apply_theme(_theme(dark)))
