@@ -627,11 +627,15 @@ class WarRoom:
 
     def _on_contest_loading(self, contest: Contest | None) -> None:
         """A read ended with no race open and none left in the store (the last one deleted): the runoff panel
-        says so instead of "no poll of" the race deleted."""
+        says so instead of "no poll of" the race deleted; a two-round or instant-runoff race's controller lets
+        it go (its panel, pickers, notices and meeting page showed it still), and the Scenario menu says so."""
         from warroom.ui.main_window import NO_RACE_STORED_MESSAGE
 
         if contest is None and self.poll_service.contest is None and not self.poll_service.contests():
             self.scenarios.forget_contest(NO_RACE_STORED_MESSAGE)
+            self.two_round.forget_contest()
+            self.irv.forget_contest(NO_RACE_STORED_MESSAGE)
+            self.scenario_actions.refresh()
 
     def _wire_irv(self) -> None:
         ps, irv, win = self.poll_service, self.irv, self.window
