@@ -196,3 +196,37 @@ def test_with_no_race_open_every_action_is_off_or_harmless(room, qtbot) -> None:
     qtbot.waitUntil(lambda: window.presenting)
     window.action_present.trigger()
     qtbot.waitUntil(lambda: not window.presenting)
+
+
+def test_a_failed_read_of_the_race_opened_after_a_delete_shows_nothing_of_the_race_deleted(
+    room, qtbot, monkeypatch
+) -> None:
+    """The race opened after the open one is deleted failed to read: no race is open, other races are stored. The
+    runoff panel kept the race deleted's projection (its candidates and figures) and the Scenario menu offered to
+    save it; now the panel says "No race open: pick one in the contest picker" and the menu says no race is open."""
+    from tests.ui.test_switch_off_the_gui import BIG, SMALL, _add_race
+    from warroom.services import poll_service
+    from warroom.ui.actions import NO_RACE_SCENARIO_MENU
+    from warroom.ui.main_window import NO_RACE_MESSAGE
+
+    ps = room.poll_service
+    toy = ps.contest
+    assert room.scenarios.view is not None
+    big = _add_race(room, "Big race 2031", BIG, seed=5)
+    ps.read_later_from = (BIG + SMALL) // 2
+    monkeypatch.setattr(room.window, "show_error", lambda _message: None)
+
+    def broken(s: object, cid: int) -> object:
+        raise RuntimeError("the disk went away")
+
+    monkeypatch.setattr(poll_service, "_whole_race", broken)
+    ps.delete_contest(toy.id, born=ps.opened_identity)
+    assert ps.loading is not None and ps.loading.id == big
+    qtbot.waitUntil(lambda: ps.loading is None, timeout=10000)
+    qtbot.wait(50)
+    assert ps.contest is None and ps.contests()
+    assert room.scenarios.contest is None and room.scenarios.view is None
+    assert room.scenarios.cleared == NO_RACE_MESSAGE
+    texts = _shown_texts(room.window)
+    assert any(NO_RACE_MESSAGE in t for t in texts), texts
+    assert [a.text() for a in _menu_actions(room.window.scenario_menu)] == [NO_RACE_SCENARIO_MENU]
