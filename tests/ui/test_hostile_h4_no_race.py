@@ -230,3 +230,32 @@ def test_a_failed_read_of_the_race_opened_after_a_delete_shows_nothing_of_the_ra
     texts = _shown_texts(room.window)
     assert any(NO_RACE_MESSAGE in t for t in texts), texts
     assert [a.text() for a in _menu_actions(room.window.scenario_menu)] == [NO_RACE_SCENARIO_MENU]
+
+
+def test_with_no_race_open_the_panels_save_and_compare_are_off_and_a_saved_view_says_no_race(room, qtbot) -> None:
+    """The runoff panel's own Save as… and Compare… buttons stayed on with no race (Save asked for a name for the
+    settings of no race); meeting mode's saved-scenario view said "No saved scenario named 'Plan' in this contest:
+    it was deleted or renamed", of a contest there is none of."""
+    window, panel = room.window, room.scenario_panel
+    window.set_presentation_views(["charts", "scenario:Plan"])
+    assert panel.save_button.isEnabled() and panel.compare_button.isEnabled()
+    _delete_the_race(room, qtbot)
+    assert not panel.save_button.isEnabled() and not panel.compare_button.isEnabled()
+    window.resize(1366, 768)
+    window.toggle_presentation()
+    try:
+        qtbot.waitUntil(lambda: window.presenting)
+        window.step_view(1)
+        qtbot.waitUntil(lambda: window.current_view() == "scenario:Plan")
+        said = window.statusBar().currentMessage()
+        assert said.startswith("No race open") and "this contest" not in said, said
+    finally:
+        window.toggle_presentation()
+    # a race opened again: its panel's buttons come back
+    from tests.conftest import TOY
+
+    ps = room.poll_service
+    made = ps.create_contest(replace(TOY, id=None, name="A new race"))
+    ps.open_contest(made.id)
+    qtbot.waitUntil(lambda: ps.contest is not None and panel.save_button.isEnabled())
+    assert panel.compare_button.isEnabled()

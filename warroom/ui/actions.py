@@ -402,6 +402,8 @@ class ScenarioActions(QObject):
         text = (
             f"No saved scenario named {name!r} in {contest.name if contest else 'this contest'}: it was deleted or "
             "renamed since meeting mode's views were set"
+            if contest is not None or self.current() is not None
+            else f"No race open: no saved scenario {name!r} to show (open a race in the contest picker)"
         )
         if self.pages is not None:
             self.pages.show_missing(text)
