@@ -259,3 +259,35 @@ def test_with_no_race_open_the_panels_save_and_compare_are_off_and_a_saved_view_
     ps.open_contest(made.id)
     qtbot.waitUntil(lambda: ps.contest is not None and panel.save_button.isEnabled())
     assert panel.compare_button.isEnabled()
+
+
+@pytest.mark.parametrize("view", ["answer", "scenario"])
+def test_a_teammate_deleting_the_only_race_during_a_meeting_leaves_none_of_it_on_the_projector(
+    view: str, qtbot, tmp_path: Path
+) -> None:
+    """A teammate deleted France 2022, the store's only race, while meeting mode showed it: the projector kept its
+    answer page ("Safe Macron (93 % chance)", the runoff's figures) or its runoff panel. Now the page is the
+    runoff panel's (or its answer), saying there is no race, and the dock has it back after the meeting."""
+    from warroom.store import contests
+
+    for room in _only_race(qtbot, tmp_path, "two_round"):
+        window, ps = room.window, room.poll_service
+        said: list[str] = []
+        window.show_error = said.append  # type: ignore[method-assign]
+        window.set_presentation_views([view])
+        window.resize(1366, 768)
+        window.toggle_presentation()
+        qtbot.waitUntil(lambda window=window: window.presenting)
+        assert any("Macron" in t for t in _shown_texts(window.stack.currentWidget()))
+        with room.store.sessions.begin() as s:
+            contests.delete_contest(s, ps.contest.id)
+        ps.reload(external=True)  # (the store watch's next look)
+        qtbot.waitUntil(lambda ps=ps: ps.contest is None)
+        qtbot.wait(200)
+        assert said and "France 2022" in said[-1]
+        shown = _shown_texts(window.stack.currentWidget())
+        assert not [t for t in shown if "Macron" in t or "Le Pen" in t], shown
+        assert any("No race in this store" in t for t in shown), shown
+        window.toggle_presentation()
+        qtbot.waitUntil(lambda window=window: not window.presenting)
+        assert window.scenario_scroll.widget() is room.scenario_panel

@@ -699,6 +699,8 @@ class MainWindow(QMainWindow):
         self.scenario_dock.setWindowTitle("Scenario")
         self._show_scenario_panel()  # (the runoff panel, which says no race is open: ScenarioController)
         self._plan_ahead()  # (meeting mode's answer page is that panel's)
+        if self.presenting:  # (a teammate deleted the race during a meeting: the projector shows it no more)
+            self._show_view()
         self.show_notices(None)
         self.polls_pane.model.clear_contest()
         # (Undo must never act on a race not shown: the race deleted's steps went with it)
