@@ -626,12 +626,18 @@ class WarRoom:
             QTimer.singleShot(0, self.window, _freeze_heap)
 
     def _on_contest_loading(self, contest: Contest | None) -> None:
-        """A read ended with no race open and none left in the store (the last one deleted): the runoff panel
-        says so instead of "no poll of" the race deleted."""
-        from warroom.ui.main_window import NO_RACE_STORED_MESSAGE
+        """A read ended with no race open (none left in the store, the last one deleted; or the race opened after
+        a delete failed to read): the runoff panel says so instead of "no poll of" the race deleted, or its
+        projection; a two-round or instant-runoff race's controller lets it go (its panel, pickers, notices and
+        meeting page showed it still), and the Scenario menu says so."""
+        from warroom.ui.main_window import NO_RACE_MESSAGE, NO_RACE_STORED_MESSAGE
 
-        if contest is None and self.poll_service.contest is None and not self.poll_service.contests():
-            self.scenarios.forget_contest(NO_RACE_STORED_MESSAGE)
+        if contest is None and self.poll_service.contest is None:
+            reason = NO_RACE_MESSAGE if self.poll_service.contests() else NO_RACE_STORED_MESSAGE
+            self.scenarios.forget_contest(reason)
+            self.two_round.forget_contest()
+            self.irv.forget_contest(reason)
+            self.scenario_actions.refresh()
 
     def _wire_irv(self) -> None:
         ps, irv, win = self.poll_service, self.irv, self.window

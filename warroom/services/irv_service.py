@@ -185,6 +185,18 @@ class IrvController(QObject):
         self.contest = contest
         if self._errors is not None:
             self.odds = OddsModel(self._errors, contest.second_round_date or contest.election_date)
+        self._forget_case()
+        if self.active:
+            self.case_cleared.emit(f"No poll of {contest.name} with first-round figures yet")
+
+    def forget_contest(self, reason: str) -> None:
+        """No race is open any more (the store's last one deleted): its case, rows and lead go, the controller is
+        inactive (the window shows no instant-runoff panel), and `reason` says why (case_cleared)."""
+        self.contest = None
+        self._forget_case()
+        self.case_cleared.emit(reason)
+
+    def _forget_case(self) -> None:
         self.polls, self.averages, self.prior_rows, self.ballots = [], None, None, None
         self._prior_first = False
         self._data_known = False
@@ -199,8 +211,6 @@ class IrvController(QObject):
         self._stale = False
         self._waiting = set()
         self._resting.stop()
-        if self.active:
-            self.case_cleared.emit(f"No poll of {contest.name} with first-round figures yet")
 
     def set_data(self, polls: Sequence[Poll], averages: PollAverages | None) -> None:
         """The polls (and their average) changed: rebuild the baseline, keeping the user's rows."""

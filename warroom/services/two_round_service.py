@@ -188,6 +188,12 @@ class TwoRoundController(QObject):
                 self.failed.emit(f"The poll questions of {contest.name} could not be read: {exc}")
         self.set_campaign(campaign)
 
+    def forget_contest(self) -> None:
+        """No race is open any more (the store's last one deleted): its campaign goes (choices_changed: the window
+        hides the two-round panel and pickers; table_ready(None): its notices leave the poll table)."""
+        self.contest = None
+        self.set_campaign(None)
+
     def reload(self) -> None:
         """The store changed under us (another process imported questions): read the campaign again, keeping
         the chosen pair and hypothesis where they are still asked (the splits go back to the defaults)."""

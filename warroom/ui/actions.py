@@ -128,6 +128,8 @@ class CaseLibrary(Protocol):
 
 
 KIND_WORDS = {"sv": "runoff (SV)", "two_round": "two-round", "irv": "instant-runoff"}
+NO_RACE_SCENARIO_MENU = "No race open: no scenario to save, load, compare or forecast"
+NO_RACE_SCENARIO_TIP = "Open a race in the contest picker, or make one with File > New contest"
 
 
 class Presenter(Protocol):
@@ -400,6 +402,8 @@ class ScenarioActions(QObject):
         text = (
             f"No saved scenario named {name!r} in {contest.name if contest else 'this contest'}: it was deleted or "
             "renamed since meeting mode's views were set"
+            if contest is not None or self.current() is not None
+            else f"No race open: no saved scenario {name!r} to show (open a race in the contest picker)"
         )
         if self.pages is not None:
             self.pages.show_missing(text)
@@ -420,6 +424,12 @@ class ScenarioActions(QObject):
         menu = self.window.scenario_menu
         menu.clear()
         menu.setToolTipsVisible(True)
+        if self.library.contest is None and self.current() is None:  # no race open (the store's last one deleted)
+            action = menu.addAction(NO_RACE_SCENARIO_MENU)
+            action.setEnabled(False)
+            action.setToolTip(literal_tip(NO_RACE_SCENARIO_TIP))
+            action.setStatusTip(NO_RACE_SCENARIO_TIP)
+            return
         kind = self.kind
         words = KIND_WORDS[kind]
         names = self.saved_names()

@@ -2179,6 +2179,10 @@ class ChartPanel(QWidget):
         self._show_no_race()
 
     def _show_no_race(self) -> None:
+        # the race last shown's pollsters leave the key under the first-round lead chart
+        self._legend_lead1.clear()
+        self._pollster_keys, self._pollster_symbol, self._spelling_symbol = {}, {}, {}
+        self._keys_pending = []
         today = date.today().toordinal()
         for key, plot in self.plots.items():
             if plot.titleLabel.text != CHART_TITLES[key]:

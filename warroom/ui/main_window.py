@@ -708,7 +708,7 @@ class MainWindow(QMainWindow):
             title_text(f"{contest.title} — warroom")
         )  # a demo race is marked as one; a long name elided
         self.setAccessibleDescription(drawable(contest.title))
-        for action in self._race_actions():  # (taken away while no race was open: show_no_contest)
+        for action in (*self._race_actions(), *self._export_actions()):  # (off while no race was open)
             action.setEnabled(True)
         self.polls_pane.add_button.setEnabled(True)
         if self.statusBar().currentMessage() in (NO_RACE_MESSAGE, NO_RACE_STORED_MESSAGE):
@@ -735,14 +735,40 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{NO_RACE_TITLE} — warroom")
         self.setAccessibleDescription(NO_RACE_TITLE)
         self.statusBar().showMessage(NO_RACE_STORED_MESSAGE if none_stored else NO_RACE_MESSAGE)
-        for action in self._race_actions():
+        for action in (*self._race_actions(), *self._export_actions()):
             action.setEnabled(False)
         self.polls_pane.add_button.setEnabled(False)  # (Add poll's button beside the table)
         self._to_charts(lambda charts: charts.show_no_race())
+        # The race last shown's panel, pickers and table go: a two-round race's runoff panel and matchup pickers,
+        # an instant-runoff race's panel (each kept hidden for the next race), its notices and candidate columns.
+        self._irv_on = self._two_round_on = False
+        self._irv_pair = None
+        if getattr(self, "runoff_toolbar", None) is not None:
+            self.runoff_toolbar.hide()
+        self.scenario_dock.setWindowTitle("Scenario")
+        self._show_scenario_panel()  # (the runoff panel, which says no race is open: ScenarioController)
+        self._plan_ahead()  # (meeting mode's answer page is that panel's)
+        if self.presenting:  # (a teammate deleted the race during a meeting: the projector shows it no more)
+            self._show_view()
+        self.show_notices(None)
+        self.polls_pane.model.clear_contest()
+        # (Undo must never act on a race not shown: the race deleted's steps went with it)
+        self.undo_stack.clear()
+        self._undo_race = None
 
     def _race_actions(self) -> tuple[QAction, ...]:
-        """The actions that put polls into the race open: nothing to do with no race open."""
-        return tuple(a for a in (getattr(self, n, None) for n in ("action_add", "action_import", "action_paste")) if a)
+        """The actions that put polls or event markers into the race open (or take markers off it): nothing to do
+        with no race open."""
+        names = ("action_add", "action_import", "action_paste", "action_annotate", "action_remove_marker")
+        return tuple(a for a in (getattr(self, n, None) for n in names) if a)
+
+    def _export_actions(self) -> tuple[QAction, ...]:
+        """The actions that write the race open to a file (its polls, charts, briefing, panel): none with no race
+        open (a briefing or chart of no race, or of the race deleted)."""
+        menu = getattr(self, "export_menu", None)
+        held = (getattr(self, "action_export", None), menu.menuAction() if menu is not None else None)
+        in_menu = [a for a in menu.actions() if not a.isSeparator()] if menu is not None else []
+        return tuple(a for a in (*held, *in_menu) if a is not None)
 
     def show_polls(
         self,

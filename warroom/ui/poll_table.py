@@ -159,6 +159,18 @@ class PollTableModel(QAbstractTableModel):
         self._replace_polls([])
         self.endResetModel()
 
+    def clear_contest(self) -> None:
+        """No race is open (the store's last one deleted): no rows, and no column of the race last shown's
+        candidates (its header named them still); the plain columns stay, as before the first race."""
+        self.beginResetModel()
+        self._contest = None
+        self._cands, self._pair = [], None
+        self._ncols = len(self.FIXED) + 1
+        self._runoff = len(self.FIXED)
+        self._notices = ()
+        self._replace_polls([])
+        self.endResetModel()
+
     def set_pair(self, a: str, b: str) -> None:
         """The front-runner pair shown in the runoff column."""
         if self._pair != (a, b):
@@ -467,8 +479,10 @@ class PollTableModel(QAbstractTableModel):
         return QModelIndex()
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> object:
-        if orientation != Qt.Orientation.Horizontal or self._contest is None or not 0 <= section < self._ncols:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < self._ncols:
             return None
+        if self._contest is None:  # (no race: the plain columns' names, not numbers)
+            return (*self.FIXED, "Runoff")[section] if role == _DISPLAY and section <= len(self.FIXED) else None
         if role == _DISPLAY:
             if section < len(self.FIXED):
                 return self.FIXED[section]

@@ -596,6 +596,8 @@ class ScenarioPanel(QWidget):
         read_only = self.model.read_only
         for w in self._inputs:
             w.setEnabled(not read_only)
+        for button in (self.save_button, self.compare_button):  # (off while no race was open: show_nothing)
+            button.setEnabled(True)
         # A saved case is shown, not edited: its settings are written out above the answer instead.
         self._inputs_scroll.setVisible(not read_only)
         if read_only != getattr(self, "_shown_read_only", False):
@@ -649,6 +651,10 @@ class ScenarioPanel(QWidget):
         self._clear_transfer_rows()
         for w in self._inputs:
             w.setEnabled(False)
+        # no race open (the store's last one deleted): nothing to save or compare either (a race's case, even with
+        # no poll yet, still may be)
+        for button in (self.save_button, self.compare_button):
+            button.setEnabled(self.model.contest is not None)
 
     def show_scenario(self, scenario: Scenario) -> None:
         """Show the model's settings (any source: an edit, a reset, a load, a new baseline); no echo back."""
