@@ -5,6 +5,7 @@ import gc
 from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -258,3 +259,19 @@ def france_room(qtbot, tmp_path: Path) -> Iterator[object]:
     settings = open_settings(paths)
     settings.contest = FRANCE_2022_NAME
     yield from running_room(qtbot, store, settings, ready="two_round")
+
+
+class AnsweredContestDialog:
+    """The contest form, answered: accepted once with `contest` (then rejected, as a user closing it again)."""
+
+    def __init__(self, contest: Any) -> None:
+        self._contest, self._shown = contest, False
+
+    def exec(self) -> int:
+        from PySide6.QtWidgets import QDialog
+
+        shown, self._shown = self._shown, True
+        return QDialog.DialogCode.Rejected if shown else QDialog.DialogCode.Accepted
+
+    def contest(self) -> Any:
+        return self._contest

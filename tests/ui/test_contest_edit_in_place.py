@@ -16,27 +16,13 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
 
 import warroom.services.analysis_service as analysis_service
 import warroom.store.polls as repo
 import warroom.ui.main_window as main_window
+from tests.ui.conftest import AnsweredContestDialog
 from warroom.core.pipeline import SavedScenario
 from warroom.core.types import Contest, Poll
-
-
-class _Dialog:
-    """The contest form, answered: accepted once with `contest`."""
-
-    def __init__(self, contest: Contest) -> None:
-        self._contest, self._shown = contest, False
-
-    def exec(self) -> int:
-        shown, self._shown = self._shown, True
-        return QDialog.DialogCode.Rejected if shown else QDialog.DialogCode.Accepted
-
-    def contest(self) -> Contest:
-        return self._contest
 
 
 def _counting(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> list[object]:
@@ -82,7 +68,7 @@ def test_a_rename_or_recolour_reads_no_poll_and_averages_nothing_again(room, qtb
     resets: list[int] = []
     model.modelReset.connect(lambda: resets.append(1))
     wanted = edit(ps.contest)
-    assert room.contest_actions.edit_contest(_Dialog(wanted)) is not None  # type: ignore[arg-type]
+    assert room.contest_actions.edit_contest(AnsweredContestDialog(wanted)) is not None  # type: ignore[arg-type]
     _settled(room, qtbot)
     assert ps.contest == wanted  # stored and shown everywhere
     assert resets == []  # the table kept its rows: before, reset twice (no rows, then every poll again)
@@ -105,7 +91,7 @@ def test_an_edit_of_what_the_figures_go_by_averages_again(room, qtbot, monkeypat
     smoothed = _counting(monkeypatch, analysis_service, "compute_averages")
     cat = ps.contest.candidates[2]
     wanted = replace(ps.contest, candidates=(*ps.contest.candidates[:2], replace(cat, withdrawn=True)))
-    assert room.contest_actions.edit_contest(_Dialog(wanted)) is not None  # type: ignore[arg-type]
+    assert room.contest_actions.edit_contest(AnsweredContestDialog(wanted)) is not None  # type: ignore[arg-type]
     _settled(room, qtbot)
     assert ps.contest.candidate("cat").withdrawn and smoothed
 
@@ -121,7 +107,7 @@ def test_a_teammates_poll_stored_before_a_rename_is_shown_after_it(room, qtbot) 
         repo.add_polls(s, ps.contest.id, [theirs])
     count = len(ps.polls)
     wanted = _renamed(ps.contest)
-    assert room.contest_actions.edit_contest(_Dialog(wanted)) is not None  # type: ignore[arg-type]
+    assert room.contest_actions.edit_contest(AnsweredContestDialog(wanted)) is not None  # type: ignore[arg-type]
     qtbot.waitUntil(lambda: len(ps.polls) == count + 1)
     _settled(room, qtbot)
     assert ps.contest == wanted and any(p.pollster == "Teammate Polling" for p in ps.polls)
@@ -150,7 +136,7 @@ def test_the_scenario_menu_reads_each_saved_case_once_per_contest_details(room, 
     # (100,000 polls, twenty cases: 100-170 ms of the edit's turn)
     read.clear()
     for edit in (_renamed, _recoloured):
-        assert room.contest_actions.edit_contest(_Dialog(edit(ps.contest))) is not None  # type: ignore[arg-type]
+        assert room.contest_actions.edit_contest(AnsweredContestDialog(edit(ps.contest))) is not None  # type: ignore[arg-type]
         _settled(room, qtbot)
         acts.refresh()
     assert read == []
@@ -192,7 +178,7 @@ def test_a_candidate_renamed_in_place_gets_the_room_his_new_name_needs(room, qtb
     longer = replace(ann, short_name="Annabelle-Marguerite")
     wanted = replace(ps.contest, candidates=(longer, *ps.contest.candidates[1:]))
     before = header.sectionSize(5)
-    assert room.contest_actions.edit_contest(_Dialog(wanted)) is not None  # type: ignore[arg-type]
+    assert room.contest_actions.edit_contest(AnsweredContestDialog(wanted)) is not None  # type: ignore[arg-type]
     _settled(room, qtbot)
     assert room.window.polls_pane.model.headerData(5, Qt.Orientation.Horizontal) == "Annabelle-Marguerite"
     assert header.sectionSize(5) >= header.sectionSizeHint(5) > before
@@ -236,7 +222,7 @@ def test_a_poll_added_just_before_a_rename_is_kept(room, qtbot) -> None:
     new = replace(ps.polls[-1], id=None, pollster="Late Polling")
     ps.add_polls([new])  # shown at once, written on the writer's thread
     wanted = _renamed(ps.contest)
-    assert room.contest_actions.edit_contest(_Dialog(wanted)) is not None  # type: ignore[arg-type]
+    assert room.contest_actions.edit_contest(AnsweredContestDialog(wanted)) is not None  # type: ignore[arg-type]
     _settled(room, qtbot)
     assert ps.contest == wanted and len(ps.polls) == count + 1
     late = next(p for p in ps.polls if p.pollster == "Late Polling")

@@ -19,25 +19,12 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QDialog, QLabel
+from PySide6.QtWidgets import QLabel
 
 import warroom.ui.charts as charts_module
+from tests.ui.conftest import AnsweredContestDialog
 from warroom.core.types import Contest
 from warroom.ui.export import export_chart
-
-
-class _Dialog:
-    """The contest form, answered: accepted once with `contest`."""
-
-    def __init__(self, contest: Contest) -> None:
-        self._contest, self._shown = contest, False
-
-    def exec(self) -> int:
-        shown, self._shown = self._shown, True
-        return QDialog.DialogCode.Rejected if shown else QDialog.DialogCode.Accepted
-
-    def contest(self) -> Contest:
-        return self._contest
 
 
 def _settled(room: Any, qtbot: Any) -> None:
@@ -48,7 +35,7 @@ def _settled(room: Any, qtbot: Any) -> None:
 
 
 def _edit(room: Any, qtbot: Any, contest: Contest) -> None:
-    assert room.contest_actions.edit_contest(_Dialog(contest)) is not None  # type: ignore[arg-type]
+    assert room.contest_actions.edit_contest(AnsweredContestDialog(contest)) is not None  # type: ignore[arg-type]
     _settled(room, qtbot)
     assert room.poll_service.contest == contest
 

@@ -15,30 +15,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QDialog
 
 from tests.conftest import TOY, make_poll
-from tests.ui.conftest import room_of
+from tests.ui.conftest import AnsweredContestDialog, room_of
 from warroom.core.types import Contest, Poll
 from warroom.store import contests
 from warroom.store import polls as repo
 from warroom.ui.commands import EditPollCommand
 
 pytestmark = pytest.mark.gui
-
-
-class _Dialog:
-    """The contest form, answered: accepted once with `contest`."""
-
-    def __init__(self, contest: Contest) -> None:
-        self._contest, self._shown = contest, False
-
-    def exec(self) -> int:
-        shown, self._shown = self._shown, True
-        return QDialog.DialogCode.Rejected if shown else QDialog.DialogCode.Accepted
-
-    def contest(self) -> Contest:
-        return self._contest
 
 
 def _two_way(day: int, pollster: str = "Acme") -> Poll:
@@ -99,7 +84,7 @@ def test_undo_of_a_delete_refuses_a_poll_for_a_candidate_removed_since_here(race
     _select(race, "Greenpoll")
     win.delete_selected()
     _settled(race, qtbot)
-    assert race.contest_actions.edit_contest(_Dialog(_without_cat(ps.contest))) is not None  # type: ignore[arg-type]
+    assert race.contest_actions.edit_contest(AnsweredContestDialog(_without_cat(ps.contest))) is not None  # type: ignore[arg-type]
     _settled(race, qtbot)
     assert [c.code for c in ps.contest.candidates] == ["ann", "bob"]
     assert win.undo_stack.canUndo()  # (the same race edited in place keeps its history)
@@ -138,7 +123,7 @@ def test_undo_of_an_edit_refuses_figures_for_a_candidate_removed_since(race, qtb
     after = replace(green, first_round={"ann": 52, "bob": 48}, party_vi={"R": 45, "B": 55})
     assert win._push(EditPollCommand(ps, green, after, win.show_error))
     _settled(race, qtbot)
-    assert race.contest_actions.edit_contest(_Dialog(_without_cat(ps.contest))) is not None  # type: ignore[arg-type]
+    assert race.contest_actions.edit_contest(AnsweredContestDialog(_without_cat(ps.contest))) is not None  # type: ignore[arg-type]
     _settled(race, qtbot)
     win.action_undo.trigger()
     _settled(race, qtbot)
@@ -156,7 +141,7 @@ def test_redo_of_an_add_refuses_a_poll_for_a_candidate_removed_since(race, qtbot
     _settled(race, qtbot)
     win.action_undo.trigger()  # the Late poll out again: no poll held names cat, so she can be removed
     _settled(race, qtbot)
-    assert race.contest_actions.edit_contest(_Dialog(_without_cat(ps.contest))) is not None  # type: ignore[arg-type]
+    assert race.contest_actions.edit_contest(AnsweredContestDialog(_without_cat(ps.contest))) is not None  # type: ignore[arg-type]
     _settled(race, qtbot)
     assert win.undo_stack.canRedo()
     win.action_redo.trigger()

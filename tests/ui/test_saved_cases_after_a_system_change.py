@@ -9,26 +9,12 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QDialog
 
+from tests.ui.conftest import AnsweredContestDialog
 from tests.ui.test_hostile_keyboard import _all_menu_faults
-from warroom.core.types import Contest, CountingSystem, Rules
+from warroom.core.types import CountingSystem, Rules
 
 pytestmark = pytest.mark.gui
-
-
-class _Dialog:
-    """The contest form, answered: accepted once with `contest`."""
-
-    def __init__(self, contest: Contest) -> None:
-        self._contest, self._shown = contest, False
-
-    def exec(self) -> int:
-        shown, self._shown = self._shown, True
-        return QDialog.DialogCode.Rejected if shown else QDialog.DialogCode.Accepted
-
-    def contest(self) -> Contest:
-        return self._contest
 
 
 def test_a_runoff_case_of_a_race_now_counted_by_instant_runoff_is_named_in_the_menu_compare_and_briefing(
@@ -39,7 +25,7 @@ def test_a_runoff_case_of_a_race_now_counted_by_instant_runoff_is_named_in_the_m
     assert acts.save_as("Plan A") is not None
     qtbot.waitUntil(lambda: ps.pending_writes == 0)
     irv = replace(ps.contest, system=CountingSystem.IRV, rules=Rules.default_for(CountingSystem.IRV))
-    assert room.contest_actions.edit_contest(_Dialog(irv)) is not None  # type: ignore[arg-type]
+    assert room.contest_actions.edit_contest(AnsweredContestDialog(irv)) is not None  # type: ignore[arg-type]
     qtbot.waitUntil(lambda: acts.kind == "irv")
     said: list[str] = []
     room.scenarios.scenario_failed.connect(said.append)
@@ -61,5 +47,5 @@ def test_a_runoff_case_of_a_race_now_counted_by_instant_runoff_is_named_in_the_m
     assert any("'Plan A' is a runoff (SV) case" in s for s in said)
 
     sv = replace(ps.contest, system=CountingSystem.SV, rules=Rules.default_for(CountingSystem.SV))
-    assert room.contest_actions.edit_contest(_Dialog(sv)) is not None  # type: ignore[arg-type]
+    assert room.contest_actions.edit_contest(AnsweredContestDialog(sv)) is not None  # type: ignore[arg-type]
     qtbot.waitUntil(lambda: acts.kind == "sv" and "Plan A" in acts.saved_names())  # kept: shown again

@@ -15,28 +15,13 @@ from typing import Any
 import pytest
 
 from tests.conftest import make_poll
+from tests.ui.conftest import AnsweredContestDialog
 from warroom.core.runoff import Split
 from warroom.ui.commands import DeletePollsCommand, EditPollCommand
 
 pytestmark = pytest.mark.gui
 
 NAMES = ("Plan A", "Plan B", "Plan C")
-
-
-class _Dialog:
-    """The contest form, answered: accepted once with `contest`."""
-
-    def __init__(self, contest: Any) -> None:
-        self._contest, self._shown = contest, False
-
-    def exec(self) -> int:
-        from PySide6.QtWidgets import QDialog
-
-        shown, self._shown = self._shown, True
-        return QDialog.DialogCode.Rejected if shown else QDialog.DialogCode.Accepted
-
-    def contest(self) -> Any:
-        return self._contest
 
 
 def _settled(room: Any, qtbot: Any) -> None:
@@ -118,7 +103,7 @@ def test_undo_of_a_random_run_gives_back_the_first_state_and_redo_the_last(
             who = rng.randrange(len(c.candidates))
             changed = replace(c.candidates[who], name=f"{c.candidates[who].name.split(' #')[0]} #{renamed}")
             edited = replace(c, candidates=tuple(changed if i == who else x for i, x in enumerate(c.candidates)))
-            assert room.contest_actions.edit_contest(_Dialog(edited)) is not None
+            assert room.contest_actions.edit_contest(AnsweredContestDialog(edited)) is not None
         _settled(room, qtbot)
     assert not errors, errors
     last = _state(room)
@@ -176,7 +161,7 @@ def test_undo_of_instant_runoff_case_saves_and_deletes_around_a_rename_gives_bac
         c = ps.contest
         kiss = next(x for x in c.candidates if x.code == "kiss")
         renamed = replace(c, candidates=tuple(replace(x, name="Bob Kyss") if x is kiss else x for x in c.candidates))
-        assert room.contest_actions.edit_contest(_Dialog(renamed)) is not None
+        assert room.contest_actions.edit_contest(AnsweredContestDialog(renamed)) is not None
         assert acts.delete("Wright's day")
         last = records()
         stack = win.undo_stack
