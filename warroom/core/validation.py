@@ -253,10 +253,14 @@ def poll_problems(poll: Poll, contest: Contest, others: Iterable[Poll], *, today
 _DIRECTION = re.compile("[" + "".join(sorted(DIRECTION_CONTROLS)) + "]")
 
 
-def _clock_hint(today: date) -> str:
-    """After "is in the future": the day it is measured from, so that a computer whose clock is set back (a flat
-    battery, a machine restored from an image) is seen to be the cause, not the poll."""
-    return f" (no day after {today.isoformat()} has begun anywhere on Earth by this computer's clock)"
+def in_the_future(day: date, today: date) -> str:
+    """The words for a date after `today` (today_somewhere): the poll's rule, for every importer. The day it is
+    measured from is named, so that a computer whose clock is set back (a flat battery, a machine restored from an
+    image) is seen to be the cause, not the poll."""
+    return (
+        f"{day.isoformat()} is in the future (no day after {today.isoformat()} has begun anywhere on Earth by this "
+        "computer's clock)"
+    )
 
 
 def validate_poll(poll: Poll, contest: Contest, *, today: date | None = None) -> list[Problem]:
@@ -346,11 +350,9 @@ def validate_poll(poll: Poll, contest: Contest, *, today: date | None = None) ->
             )
         )
     if today is not None and poll.fieldwork_start > today:
-        problems.append(
-            Problem("fieldwork_start", f"{poll.fieldwork_start.isoformat()} is in the future{_clock_hint(today)}")
-        )
+        problems.append(Problem("fieldwork_start", in_the_future(poll.fieldwork_start, today)))
     if today is not None and poll.published is not None and today < poll.published <= latest:
-        problems.append(Problem("published", f"{poll.published.isoformat()} is in the future{_clock_hint(today)}"))
+        problems.append(Problem("published", in_the_future(poll.published, today)))
     if poll.sample_size is not None and poll.sample_size <= 0:
         problems.append(Problem("sample_size", f"must be positive, got {poll.sample_size}"))
     elif poll.sample_size is not None and poll.sample_size > MAX_SAMPLE_SIZE:

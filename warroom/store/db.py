@@ -1691,7 +1691,7 @@ def _reference_edits(conn: Connection, present: dict[str, frozenset[str]], *, li
     from warroom.core.types import EXHAUSTED
 
     need = {
-        "poll": {"id", "contest_id", "fieldwork_start", "fieldwork_end", "sample_size", "published"},
+        "poll": {"id", "contest_id", "fieldwork_start", "fieldwork_end", "sample_size"},
         "poll_figure": {"id", "poll_id", "kind", "code"},
         "transfer_split": {"id", "poll_id", "from_code", "to_code"},
         "candidate": {"contest_id", "code"},

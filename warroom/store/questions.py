@@ -35,7 +35,7 @@ from warroom.core.france import (
 )
 from warroom.core.two_round_pipeline import Campaign
 from warroom.core.types import DIRECTION_CONTROLS, control_problem, disguised_letter
-from warroom.core.validation import date_window
+from warroom.core.validation import date_window, in_the_future
 from warroom.store.polls import _day, _gc_paused, _insert_plain, _raw_rows, bump_revision
 from warroom.store.schema import (
     ContestRow,
@@ -194,9 +194,7 @@ def check_campaign(
                 "ten years before its election to a year after)"
             )
         elif today is not None and start > today:
-            problems.append(
-                f"{where}: fieldwork_start {start} is in the future (no day after {today} has begun anywhere on Earth)"
-            )
+            problems.append(f"{where}: fieldwork_start {in_the_future(start, today)}")
     for n in notices:
         where = _where(n)
         for field, value in (
