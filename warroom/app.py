@@ -372,6 +372,12 @@ class WarRoom:
         # the choices most likely picked next, drawn ahead at idle (their first switch then costs a switch back's)
         model.choice_prepared.connect(lambda chart, lead: win.draw_ahead(chart, chart_lead(lead)))
         model.table_ready.connect(win.show_notices)  # the notices in the poll table, counted in the status bar
+        # File > Import (or a paste) of a compilation or the poll CSV with questions landed in this race
+        self.import_worker.campaign_finished.connect(
+            lambda report: (
+                model.reload() if model.contest is not None and model.contest.id == report.contest_id else None
+            )
+        )
         # another process (the command line's import) wrote the store: the campaign may have new questions
         self.poll_service.polls_changed.connect(
             lambda change: model.reload() if getattr(change, "external", False) else None

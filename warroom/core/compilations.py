@@ -161,6 +161,24 @@ def _sniff(path: Path) -> str | None:
     return detect_format(header_of(head))
 
 
+COMPILATION_KINDS = {
+    "nsppolls-polls": "NSPPolls' poll compilation",
+    "nsppolls-reports": "NSPPolls' vote-transfer compilation",
+    "mieuxvoter": "one of Mieux Voter's compilation files",
+    "results": "official two-round results in the compilations' format",
+    "turnout": "official two-round turnout in the compilations' format",
+}
+"""What each kind of file `read_compilation` reads is, in words."""
+
+
+def compilation_kind(path: Path) -> str | None:
+    """Which of COMPILATION_KINDS the file at `path` is, by its header line alone (a cheap look: the file is not
+    read whole), or None: any other file, a folder, or one that cannot be read."""
+    if path.is_dir():
+        return None
+    return _sniff(path)
+
+
 def read_compilation(path: Path) -> Compilation | None:
     """Read a compilation file (or a folder of them) whole, or None when `path` is not one.
 

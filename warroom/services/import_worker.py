@@ -18,18 +18,20 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from sqlalchemy.orm import Session, sessionmaker
 
-from warroom.core.csvformat import ParseResult
+from warroom.core.csvformat import LineError, ParseResult
 from warroom.core.paste import PasteError, rows_to_csv, split_table, to_poll_csv
-from warroom.core.types import Contest, Poll
+from warroom.core.types import Contest, CountingSystem, Poll
+from warroom.core.validation import today_somewhere
 from warroom.services.poll_service import (
     OrderSnapshot,
     PollService,
@@ -43,6 +45,10 @@ from warroom.services.poll_service import (
 from warroom.services.worker_threads import SWITCH_INTERVAL_S, gui_first, wait_landed  # noqa: F401  (moved there)
 from warroom.store import polls as repo
 from warroom.store.db import StoreError, translated
+
+if TYPE_CHECKING:  # (the two-round readers and store are imported when a two-round race imports: start-up stays light)
+    from warroom.core.france import Counts, PollNotice, RoundResult, TransferMatrix
+    from warroom.store.questions import CampaignImport
 
 CHUNK = 500
 """Polls per add_polls call inside the one transaction: 20 progress steps (and cancel points) for 10,000
@@ -63,11 +69,14 @@ class ImportRefused(Exception):
     Attributes:
         dates_unordered: refused (among others) for dates in figures that read both ways, no order given: the
             window asks for the order and imports again with it.
+        replaceable: a two-round import refused only for questions or matrices stored with other figures: the
+            window asks whether the file's figures replace them (a corrected download) and imports again so.
     """
 
-    def __init__(self, message: str, *, dates_unordered: bool = False) -> None:
+    def __init__(self, message: str, *, dates_unordered: bool = False, replaceable: bool = False) -> None:
         super().__init__(message)
         self.dates_unordered = dates_unordered
+        self.replaceable = replaceable
 
 
 @dataclass(frozen=True)
@@ -126,6 +135,122 @@ class ImportReport:
         return text
 
 
+TWO_ROUND_FILES = "a French poll compilation (NSPPolls, Mieux Voter) or the poll CSV with questions"
+
+
+@dataclass(frozen=True)
+class CampaignReport:
+    """What a finished import into a two-round race did (its polls are notices with questions, not plain polls).
+
+    Attributes:
+        source: what was imported.
+        contest_id: the race.
+        kind: "nsppolls", "mieuxvoter", "results" (official rounds only) or "poll-csv" (the poll CSV with
+            questions).
+        in_file: what the input holds.
+        added: what the store took (store.questions.CampaignImport).
+        revision_before: the store's change counter before the write; revision: after it.
+    """
+
+    source: str
+    contest_id: int
+    kind: str
+    in_file: Counts
+    added: CampaignImport
+    revision_before: int
+    revision: int
+
+    @property
+    def summary(self) -> str:
+        """One line for the status bar, in the words `warroom import` uses."""
+        got = self.added
+        parts = [_count(got.polls, "poll"), _count(got.hypotheses, "first-round hypothesis", "hypotheses")]
+        parts += [_count(got.matchups, "runoff matchup"), _count(got.matrices, "transfer matrix", "transfer matrices")]
+        if got.rounds:
+            parts.append(_count(got.rounds, "official round"))
+        text = f"From {self.source}: {', '.join(parts)} added"
+        if not (got.polls or got.hypotheses or got.matchups or got.matrices or got.rounds):
+            text = f"Nothing new in {self.source}"
+        skipped = got.skipped_questions + got.skipped_matrices
+        if skipped:
+            text += f"; {_count(skipped, 'question or matrix', 'questions and matrices')} already stored, skipped"
+        replaced = got.replaced_questions + got.replaced_matrices
+        if replaced:
+            text += f"; {_count(replaced, 'question or matrix', 'questions and matrices')} replaced by the file's"
+        return text
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else many or one + 's'}"
+
+
+def _problems(source: str, errors: Sequence[LineError]) -> str:
+    shown = "\n".join(f"line {e.line}, {e.field}: {e.message}" for e in errors[:ERRORS_SHOWN])
+    more = f"\n… and {len(errors) - ERRORS_SHOWN} more" if len(errors) > ERRORS_SHOWN else ""
+    return f"Nothing was imported from {source}:\n\n{shown}{more}"
+
+
+@dataclass(frozen=True)
+class _CampaignInput:
+    kind: str
+    notices: tuple[PollNotice, ...]
+    matrices: tuple[TransferMatrix, ...]
+    results: Mapping[int, RoundResult] | None
+
+
+def _read_campaign_file(path: Path, contest: Contest) -> _CampaignInput:
+    """A file for a two-round race, read as `warroom import` reads it: a compilation (recognised by its header),
+    else the poll CSV with questions. Any thread: no Qt, no store."""
+    from warroom.core.compilations import read_compilation
+    from warroom.core.france import FranceFormatError
+    from warroom.core.infile import decode_csv_bytes
+    from warroom.paths import read_input_file
+
+    try:
+        compilation = read_compilation(path)
+    except FranceFormatError as exc:
+        raise ImportRefused(_problems(f"{path.name} ({exc.source})", exc.errors)) from None
+    except OSError as exc:
+        raise ImportRefused(f"Nothing was imported from {path.name}: cannot read the file: {exc.strerror}") from None
+    if compilation is not None:
+        results = compilation.results if compilation.results else None
+        return _CampaignInput(compilation.kind, compilation.notices, compilation.matrices, results)
+    try:
+        data = read_input_file(path, max_bytes=2 * 1024**3)
+        text = decode_csv_bytes(data)
+    except OSError as exc:
+        raise ImportRefused(f"Nothing was imported from {path.name}: cannot read the file: {exc.strerror}") from None
+    except ValueError as exc:
+        raise ImportRefused(f"Nothing was imported from {path.name}: {exc}") from None
+    return _read_campaign_text(text, path.name, contest)
+
+
+def _read_campaign_text(text: str, source: str, contest: Contest) -> _CampaignInput:
+    """The poll CSV with questions (QUESTION_COLUMNS), for a two-round race."""
+    from warroom.core.compilations import parse_question_csv
+
+    parsed = parse_question_csv(text, contest, today=today_somewhere())
+    if parsed.errors:
+        raise ImportRefused(_problems(source, parsed.errors))
+    return _CampaignInput("poll-csv", parsed.notices, parsed.matrices, None)
+
+
+def refuse_compilation(path: Path, contest: Contest) -> str | None:
+    """Why the file at `path` cannot go into `contest` when it is one of the French compilations and the race is
+    not a two-round one, else None (the file is read as a poll CSV, whose reader names its own problems). Looks
+    at the file's header line only."""
+    from warroom.core.compilations import COMPILATION_KINDS, compilation_kind
+
+    kind = compilation_kind(path)
+    if kind is None or contest.system == CountingSystem.TWO_ROUND:
+        return None
+    return (
+        f"Nothing was imported from {path.name}: it is {COMPILATION_KINDS[kind]}, for a two-round race; "
+        f"{contest.name} is a {contest.system.label} race. Open a two-round race to import it into, or make one "
+        f"of the file with: warroom import {path.name} --new-contest NAME"
+    )
+
+
 class ImportWorker(QObject):
     """Runs poll imports on a worker thread; one at a time.
 
@@ -144,6 +269,10 @@ class ImportWorker(QObject):
         import_failed: a message naming source, line and field; nothing was written.
         import_needs_date_order: a message, as import_failed, for an import refused for dates in figures that read
             both ways with no order given; the window asks for the order and starts it again.
+        import_needs_replace: a message, as import_failed, for an import into a two-round race refused only for
+            questions or matrices stored with other figures; the window asks whether the file's replace them.
+        campaign_finished: CampaignReport, for an import into a two-round race (its polls are notices with
+            questions, read again by the race's controller).
         import_cancelled: the user's cancel took effect; nothing was written.
         busy_changed: True when an import starts, False when it ends (any way).
         paste_checked: (request id, ParseResult or error message) for check_paste; only the latest request
@@ -154,6 +283,8 @@ class ImportWorker(QObject):
     import_finished = Signal(object)
     import_failed = Signal(str)
     import_needs_date_order = Signal(str)  # refused: its dates in figures read both ways (message); nothing written
+    import_needs_replace = Signal(str)  # two-round: refused only for questions stored with other figures (message)
+    campaign_finished = Signal(object)  # CampaignReport: an import into a two-round race landed
     import_cancelled = Signal()
     busy_changed = Signal(bool)
     paste_checked = Signal(int, object)
@@ -200,11 +331,42 @@ class ImportWorker(QObject):
 
     def start_file(self, path: Path, date_order: str | None = None) -> bool:
         """Import a poll CSV file (`date_order`: how its dates in figures read, "dmy" or "mdy"; None: as the file
-        shows, else refused with import_needs_date_order). False (and import_failed) if it cannot start."""
-        return self._start(
-            path.name,
-            lambda contest, progress: parse_poll_file(path, contest, progress=progress, date_order=date_order),
-        )
+        shows, else refused with import_needs_date_order). False (and import_failed) if it cannot start. Into a
+        two-round race, the file is read as `warroom import` reads it (start_campaign_file)."""
+        if self._two_round():
+            return self.start_campaign_file(path)
+
+        def parse(contest: Contest, progress: Progress) -> ParseResult:
+            refused = refuse_compilation(path, contest)  # (a header the poll CSV reader would call wrong columns)
+            if refused is not None:
+                raise ImportRefused(refused)
+            return parse_poll_file(path, contest, progress=progress, date_order=date_order)
+
+        return self._start(path.name, parse)
+
+    def start_campaign_file(self, path: Path, *, replace: bool = False) -> bool:
+        """Import a file into the open two-round race: a French compilation (NSPPolls, Mieux Voter, a folder of
+        one, official rounds) or the poll CSV with questions, all or nothing (store.questions.add_campaign, as
+        `warroom import`). `replace`: a question or matrix stored with other figures takes the file's (else the
+        import is refused with import_needs_replace)."""
+        return self._start_campaign(path.name, lambda contest: _read_campaign_file(path, contest), replace)
+
+    def start_campaign_text(self, text: str, source: str = "the pasted table", *, replace: bool = False) -> bool:
+        """Import pasted text into the open two-round race: the poll CSV with questions (tabs, semicolons or
+        commas, as split_table reads a spreadsheet's copy)."""
+
+        def read(contest: Contest) -> _CampaignInput:
+            try:
+                rows = split_table(text)
+            except PasteError as exc:
+                raise ImportRefused(f"The pasted text is not a table of polls: {exc}") from None
+            return _read_campaign_text(rows_to_csv(rows), source, contest)
+
+        return self._start_campaign(source, read, replace)
+
+    def _two_round(self) -> bool:
+        contest = self._polls.contest
+        return contest is not None and contest.system == CountingSystem.TWO_ROUND
 
     def start_text(self, text: str, source: str = "the pasted table", date_order: str | None = None) -> bool:
         """Import pasted text: a poll CSV, or a spreadsheet table with the app's own column names."""
@@ -227,7 +389,14 @@ class ImportWorker(QObject):
         return self._start(source, parse)
 
     def start_parsed(self, parsed: ParseResult, source: str = "the pasted table") -> bool:
-        """Store polls already parsed (the paste dialog's checked preview)."""
+        """Store polls already parsed (the paste dialog's checked preview); never into a two-round race, whose
+        polls are notices with questions (they would be stored where none of its figures reads them)."""
+        if self._two_round():
+            self.import_failed.emit(
+                f"Nothing was imported from {source}: a two-round race's polls are imported with their questions, "
+                f"from {TWO_ROUND_FILES} (README: Poll CSV with questions)"
+            )
+            return False
         return self._start(source, lambda _contest, _progress: parsed)
 
     def cancel(self) -> None:
@@ -311,6 +480,73 @@ class ImportWorker(QObject):
         future = self._executor.submit(self._job, source, contest, snapshot, parse, cancel, born)
         future.add_done_callback(lambda f: self._job_done.emit(f, source))
         return True
+
+    def _start_campaign(self, source: str, read: Callable[[Contest], _CampaignInput], replace: bool) -> bool:
+        if self._closed:
+            self.import_failed.emit(f"{source}: the window is closing; nothing was imported")
+            return False
+        if self._cancel is not None:
+            self.import_failed.emit(f"{source}: another import is still running; nothing was imported")
+            return False
+        contest = self._polls.contest
+        if contest is None or contest.id is None:
+            self.import_failed.emit(f"{source}: no contest is open; nothing was imported")
+            return False
+        cancel = self._cancel = threading.Event()
+        self._polls.hold_watch(True)
+        self.busy_changed.emit(True)
+        born = self._polls.opened_identity
+        future = self._executor.submit(self._campaign_job, source, contest, read, replace, cancel, born)
+        future.add_done_callback(lambda f: self._job_done.emit(f, source))
+        return True
+
+    def _campaign_job(
+        self,
+        source: str,
+        contest: Contest,
+        read: Callable[[Contest], _CampaignInput],
+        replace: bool,
+        cancel: threading.Event,
+        born: tuple[str, datetime | None] | None,
+    ) -> CampaignReport:
+        """On the worker thread: read and check the input, then store it in one transaction (add_campaign)."""
+        from warroom.core.france import counts
+        from warroom.store import questions
+
+        with gui_first():
+            self.progress_changed.emit(ImportProgress(source, "checking", 0, 1))
+            got = read(contest)
+            if cancel.is_set():
+                raise ImportCancelled
+            found = counts(got.notices, got.matrices)
+            self.progress_changed.emit(ImportProgress(source, "writing", 0, found.polls))
+            try:
+                with translated(self._engine), self._sessions.begin() as session:
+                    PollService.require_still_there(session, contest, born)
+                    before = repo.revision(session)
+                    added = questions.add_campaign(
+                        session,
+                        contest.id or 0,
+                        got.notices,
+                        got.matrices,
+                        got.results,
+                        replace=replace,
+                        today=today_somewhere(),
+                    )
+                    session.flush()
+                    revision = repo.revision(session)
+                    if cancel.is_set():  # the last moment a cancel can still undo everything
+                        raise ImportCancelled
+            except questions.QuestionRejectedError as exc:
+                shown = "\n".join(exc.problems[:ERRORS_SHOWN])
+                more = f"\n… and {len(exc.problems) - ERRORS_SHOWN} more" if len(exc.problems) > ERRORS_SHOWN else ""
+                raise ImportRefused(
+                    f"Nothing was imported from {source}:\n\n{shown}{more}", replaceable=exc.conflicts
+                ) from None
+            except StoreError as exc:
+                where = f" ({exc.where})" if exc.where else ""
+                raise ImportRefused(f"Nothing was imported from {source}: {exc}{where}") from exc
+        return CampaignReport(source, contest.id or 0, got.kind, found, added, before, revision)
 
     def _job(
         self,
@@ -407,7 +643,7 @@ class ImportWorker(QObject):
         return ImportReport(source, cid, tuple(added), tuple(skipped), revision - calls, revision)
 
     @Slot(object, str)
-    def _on_job_done(self, future: Future[ImportReport], source: str) -> None:
+    def _on_job_done(self, future: Future[ImportReport | CampaignReport], source: str) -> None:
         self._cancel = None
         try:
             report = future.result()
@@ -418,6 +654,8 @@ class ImportWorker(QObject):
             self._polls.hold_watch(False)
             if exc.dates_unordered:
                 self.import_needs_date_order.emit(str(exc))
+            elif exc.replaceable:
+                self.import_needs_replace.emit(str(exc))
             else:
                 self.import_failed.emit(str(exc))
         except Exception as exc:  # a store or file error: shown with its source, never swallowed
@@ -425,6 +663,11 @@ class ImportWorker(QObject):
             where = getattr(exc, "where", "")
             self.import_failed.emit(f"Nothing was imported from {source}: {exc}" + (f" ({where})" if where else ""))
         else:
+            if isinstance(report, CampaignReport):
+                self._polls.adopt_revision(report.contest_id, report.revision_before, report.revision)
+                self.campaign_finished.emit(report)
+                self.busy_changed.emit(False)
+                return
             if report.added:
                 self._polls.adopt_added(
                     report.contest_id, report.added, report.revision_before, report.revision, report.order

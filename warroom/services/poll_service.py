@@ -792,6 +792,15 @@ class PollService(QObject):
         """
         self._held = held
 
+    def adopt_revision(self, contest_id: int, revision_before: int, revision: int) -> None:
+        """Another thread of this app wrote the open race's store rows that are not plain polls (the import
+        worker's two-round questions): the watch goes on, and takes that write as ours, not a teammate's (no
+        reload, no "from the shared store" message, no cleared history). A write by someone else before it, or
+        another race open now, is still seen by the watch's next look."""
+        self._held = False
+        if self._contest is not None and self._contest.id == contest_id and revision_before == self._revision:
+            self._revision = revision
+
     def adopt_added(
         self,
         contest_id: int,

@@ -63,10 +63,13 @@ class QuestionRejectedError(ValueError):
 
     Attributes:
         problems: every problem, each naming the notice (or matrix), its line where known, and the field.
+        conflicts: every problem is a question or matrix stored with other figures (`replace=True` would take
+            the new ones: a corrected download).
     """
 
-    def __init__(self, problems: Sequence[str]) -> None:
+    def __init__(self, problems: Sequence[str], *, conflicts: bool = False) -> None:
         self.problems = tuple(problems)
+        self.conflicts = conflicts
         shown = "; ".join(self.problems[:10])
         more = f" (and {len(self.problems) - 10} more)" if len(self.problems) > 10 else ""
         super().__init__(f"{len(self.problems)} problem(s): {shown}{more}")
@@ -299,7 +302,9 @@ def add_campaign(
         added_notices, hyps, matchups, skipped, conflicts = _plan_questions(session, contest_id, notices)
         new_matrices, skipped_m, mconflicts = _plan_matrices(session, contest_id, matrices)
         if (conflicts or mconflicts) and not replace:
-            raise QuestionRejectedError([c.message for c in conflicts] + [c.message for c in mconflicts])
+            raise QuestionRejectedError(
+                [c.message for c in conflicts] + [c.message for c in mconflicts], conflicts=True
+            )
         for c in conflicts:  # replace: the stored question goes, and the new one is written below
             asked = select(_QUESTION.c.id).where(
                 _QUESTION.c.notice_id == c.notice_id, _QUESTION.c.round == c.round, _QUESTION.c.label == c.label

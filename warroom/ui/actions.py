@@ -33,7 +33,7 @@ from warroom.core.pipeline import ForecastPoint, Freshness, ProjectionView, Save
 from warroom.core.report import summarise
 from warroom.core.saved_cases import CaseSummary, other_system_note, record_kind
 from warroom.core.scenario import note_lines
-from warroom.core.types import Contest, Poll, bidi_isolated
+from warroom.core.types import Contest, CountingSystem, Poll, bidi_isolated
 from warroom.ui.commands import DeleteScenarioCommand, SaveScenarioCommand, ScenarioRecords
 from warroom.ui.compare_dialog import CompareColumn, CompareDialog
 from warroom.ui.glyphs import drawable
@@ -686,6 +686,8 @@ class ImportRunner(Protocol):
     import_finished: Any  # ImportReport: .added (stored polls), .skipped, .summary
     import_failed: Any  # message naming source, line and field
     import_needs_date_order: Any  # message: refused for dates in figures that read both ways, no order given
+    import_needs_replace: Any  # message: a two-round import refused only for questions stored with other figures
+    campaign_finished: Any  # CampaignReport (an import into a two-round race): .summary
     import_cancelled: Any
     paste_checked: Any  # (request id, ParseResult or message)
 
@@ -696,6 +698,8 @@ class ImportRunner(Protocol):
     def start_text(self, text: str, source: str = ..., date_order: str | None = ...) -> bool: ...
     def start_table(self, text: str, source: str = ..., date_order: str | None = ...) -> bool: ...
     def start_parsed(self, parsed: ParseResult, source: str = ...) -> bool: ...
+    def start_campaign_file(self, path: Path, *, replace: bool = ...) -> bool: ...
+    def start_campaign_text(self, text: str, source: str = ..., *, replace: bool = ...) -> bool: ...
     def cancel(self) -> None: ...
     def check_paste(
         self,
@@ -791,6 +795,10 @@ class ImportActions(QObject):
         # read both ways is refused; the user is asked the order, and it is imported again read so)
         self._again: _Again | None = None
         self.ask_date_order: Callable[[str], str | None] = self._ask_date_order  # (tests answer for the user)
+        # A two-round import refused for questions stored with other figures: started again replacing them, if the
+        # user says so (a corrected download), as `warroom import --replace`
+        self._replace_again: tuple[Callable[[], bool], str] | None = None
+        self.ask_replace: Callable[[str], bool] = self._ask_replace  # (tests answer for the user)
         window.statusBar().addPermanentWidget(self.progress)
         self.progress.cancel_requested.connect(runner.cancel)
         self._show_timer = QTimer(self)
@@ -801,16 +809,37 @@ class ImportActions(QObject):
         runner.import_finished.connect(self._on_runner_import_finished)
         runner.import_failed.connect(self._on_runner_import_failed)
         runner.import_needs_date_order.connect(self._on_runner_import_needs_date_order)
+        runner.import_needs_replace.connect(self._on_runner_import_needs_replace)
+        runner.campaign_finished.connect(self._on_runner_campaign_finished)
         runner.import_cancelled.connect(self._on_runner_import_cancelled)
 
     def import_file(self, path: Path) -> None:
-        """Import a poll CSV file (parsed, checked and stored on the import worker)."""
+        """Import a poll CSV file (parsed, checked and stored on the import worker); into a two-round race, a French
+        compilation or the poll CSV with questions, read as `warroom import` reads them."""
+        contest = self.source.contest
+        if contest is not None and contest.system == CountingSystem.TWO_ROUND:
+            self._begin(
+                lambda: self.runner.start_campaign_file(path),
+                path.name,
+                replace=(lambda: self.runner.start_campaign_file(path, replace=True), path.name),
+            )
+            return
         again = (lambda order: self.runner.start_file(path, order), path.name)
         self._begin(lambda: self.runner.start_file(path), path.name, again)
 
     def import_text(self, text: str, dialog: PasteDialog | None = None) -> None:
         """A pasted table: its columns mapped (guessed, shown, changeable) and previewed, then imported."""
         contest = self.source.contest
+        if contest is not None and contest.system == CountingSystem.TWO_ROUND and dialog is None:
+            # Its polls are notices with questions: the poll CSV with questions' own columns, no mapping (the
+            # mapping makes plain polls, which none of a two-round race's figures read)
+            source = "the pasted table"
+            self._begin(
+                lambda: self.runner.start_campaign_text(text, source),
+                source,
+                replace=(lambda: self.runner.start_campaign_text(text, source, replace=True), source),
+            )
+            return
         header = _header_alone(text)
         if dialog is None and contest is not None and header is not None and _own_columns(header, contest):
             # Already the app's own column names (read from the header line alone): the table is split and
@@ -848,13 +877,21 @@ class ImportActions(QObject):
             return  # (checked against that race: never imported into the one opened since)
         self._begin(lambda: self.runner.start_parsed(parsed, "the pasted table"), "the pasted table")
 
-    def _begin(self, start: Callable[[], bool], what: str, again: _Again | None = None) -> None:
-        """Start an import; `again` (this job's import again with a date order) is kept with the job started, never
-        with one refused as another still runs (that one's refusal must not ask about, or import, this file)."""
+    def _begin(
+        self,
+        start: Callable[[], bool],
+        what: str,
+        again: _Again | None = None,
+        replace: tuple[Callable[[], bool], str] | None = None,
+    ) -> None:
+        """Start an import; `again` (this job's import again with a date order) and `replace` (this two-round job's
+        import again replacing what is stored with other figures) are kept with the job started, never with one
+        refused as another still runs (that one's refusal must not ask about, or import, this file)."""
         if self.runner.busy:
             self.window.statusBar().showMessage(f"An import is still running; {what} was not imported", 6000)
             return
         self._again = again
+        self._replace_again = replace
         self.progress.start()
         self._started_in = self.source.contest  # the race the polls go to, whatever is open when they land
         if start():
@@ -888,12 +925,54 @@ class ImportActions(QObject):
 
     def _on_runner_import_failed(self, message: str) -> None:
         self._end()
-        self._again = None
+        self._again = self._replace_again = None
         self.window.show_error(message)
+
+    def _on_runner_campaign_finished(self, report: Any) -> None:
+        """An import into a two-round race landed (its controller reads the race's questions again). No undo step:
+        a two-round race's notices change by importing again (its rows in the table are read-only)."""
+        self._end()
+        self._again = self._replace_again = None
+        started = self._started_in
+        open_now = self.source.contest
+        where = ""
+        if started is not None and started.id == report.contest_id and (open_now is None or open_now.id != started.id):
+            where = f" to {started.name}"
+        self.window.statusBar().showMessage(f"{report.summary}{where}", 10000)
+
+    def _on_runner_import_needs_replace(self, message: str) -> None:
+        self._end()
+        again, self._replace_again = self._replace_again, None
+        self._again = None
+        if again is None or not self.ask_replace(message):
+            if again is None:
+                self.window.show_error(message)
+            return
+        start, what = again
+        self._begin(start, what)
+
+    def _ask_replace(self, message: str) -> bool:
+        """Whether the file's figures replace those stored for the same questions (a corrected download)."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            title_text("warroom: replace the stored figures?"),
+            drawable(
+                f"{message}\n\nReplace the stored figures of these questions with the file's (a corrected "
+                "download)? Nothing is imported otherwise."
+            ),
+            QMessageBox.StandardButton.Cancel,
+            self.window,
+        )
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        replace = box.addButton("&Replace", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is replace
 
     def _on_runner_import_needs_date_order(self, message: str) -> None:
         self._end()
         again, self._again = self._again, None
+        self._replace_again = None
         order = self.ask_date_order(message) if again is not None else None
         if again is None or order is None:
             if again is None:
@@ -923,7 +1002,7 @@ class ImportActions(QObject):
 
     def _on_runner_import_cancelled(self) -> None:
         self._end()
-        self._again = None
+        self._again = self._replace_again = None
         self.window.statusBar().showMessage("Import cancelled: nothing was added", 6000)
 
 

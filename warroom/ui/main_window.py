@@ -221,6 +221,12 @@ class PollSource(Protocol):
 FILTER_PAUSE_MS = 150
 NO_RACE_TITLE = "No race open"
 NO_RACE_MESSAGE = "No race open: pick one in the contest picker"
+TWO_ROUND_ADD_TIP = (
+    "A two-round race's polls ask first-round and runoff questions: import them with File > Import polls (a "
+    "French poll compilation, or the poll CSV with questions) or paste that CSV's table"
+)
+"""Why Add poll is off while a two-round race is open (the form enters a plain poll, which none of its figures
+read)."""
 NO_RACE_STORED_MESSAGE = "No race in this store: make one with File > New contest"
 """The poll table is filtered once typing in its filter box pauses this long (a burst of keys: one filter)."""
 FILTER_WARM_ROWS = 3000
@@ -710,7 +716,15 @@ class MainWindow(QMainWindow):
         self.setAccessibleDescription(drawable(contest.title))
         for action in (*self._race_actions(), *self._export_actions()):  # (off while no race was open)
             action.setEnabled(True)
-        self.polls_pane.add_button.setEnabled(True)
+        # A two-round race's polls are notices with questions: the form's plain poll would be stored where none
+        # of its averages, charts or the command line read it ("1 poll added", and no figure moved).
+        plain = contest.system != CountingSystem.TWO_ROUND
+        add_tip = "Enter a newly published poll" if plain else TWO_ROUND_ADD_TIP
+        self.action_add.setEnabled(plain)
+        self.action_add.setToolTip(add_tip)
+        self.action_add.setStatusTip(add_tip)
+        self.polls_pane.add_button.setEnabled(plain)
+        self.polls_pane.add_button.setToolTip(add_tip if not plain else "Enter a newly published poll (Ctrl+N)")
         if self.statusBar().currentMessage() in (NO_RACE_MESSAGE, NO_RACE_STORED_MESSAGE):
             self.statusBar().clearMessage()
         self.polls_pane.model.set_contest(contest)
@@ -1373,6 +1387,9 @@ class MainWindow(QMainWindow):
         """Enter a poll. If saving fails (disk full, read-only store) the form comes back as it was typed."""
         contest = self._polls.contest
         if contest is None:
+            return
+        if contest.system == CountingSystem.TWO_ROUND:  # (its action is off; a template's route says why)
+            self.show_error(TWO_ROUND_ADD_TIP + ".")
             return
         opened = self.race_mark()
         entered = template
