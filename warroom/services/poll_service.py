@@ -38,8 +38,14 @@ from warroom.core.csvformat import (
 from warroom.core.forecast import ForecastErrors
 from warroom.core.infile import decode_csv_bytes
 from warroom.core.pipeline import PriorSource
-from warroom.core.types import EXHAUSTED, Annotation, Contest, OfficialResult, Poll
-from warroom.core.validation import event_date_problem, poll_problems, today_somewhere
+from warroom.core.types import Annotation, Contest, OfficialResult, Poll
+from warroom.core.validation import (
+    codes_not_allowed,
+    contest_codes,
+    event_date_problem,
+    poll_problems,
+    today_somewhere,
+)
 from warroom.paths import read_input_file, write_private_atomic
 from warroom.services.store_writer import StoreWriter
 from warroom.services.worker_threads import WorkerRun, WorkProgress
@@ -2088,26 +2094,22 @@ def _refuse_codes_gone(contest: Contest, polls: Sequence[Poll]) -> None:
     """
     if not polls:
         return
-    people = {c.code for c in contest.candidates}
-    parties = {p.code for p in contest.parties}
-    figures = {"other", *people}
-    named = set().union(*map(operator.attrgetter("first_round"), polls))
-    named = named.union(*map(operator.attrgetter("second_round"), polls))
-    voted = set().union(*map(operator.attrgetter("party_vi"), polls))
-    moved = [t for p in polls if p.transfers for t in p.transfers]
+    allowed = contest_codes(contest)  # (core.validation.allowed_codes: the one rule)
     if (
-        named <= figures
-        and voted <= parties | {"other"}
-        and all(t.from_candidate in people and (t.to_candidate in people or t.to_candidate == EXHAUSTED) for t in moved)
+        set().union(*map(operator.attrgetter("first_round"), polls)) <= allowed.first
+        and set().union(*map(operator.attrgetter("second_round"), polls)) <= allowed.second
+        and set().union(*map(operator.attrgetter("party_vi"), polls)) <= allowed.party
+        and all(
+            t.from_candidate in allowed.transfer_from and t.to_candidate in allowed.transfer_to
+            for p in polls
+            if p.transfers
+            for t in p.transfers
+        )
     ):
         return
 
     def gone(poll: Poll) -> list[str]:
-        codes = {c for c in chain(poll.first_round, poll.second_round) if c not in figures}
-        codes |= {t.from_candidate for t in poll.transfers if t.from_candidate not in people}
-        codes |= {t.to_candidate for t in poll.transfers if t.to_candidate not in people | {EXHAUSTED}}
-        out = [f"candidate '{c}'" for c in sorted(codes)]
-        return out + [f"party '{c}'" for c in sorted(set(poll.party_vi) - parties - {"other"})]
+        return sorted({f"{m.kind} '{m.code}'" for m in codes_not_allowed(poll, allowed)})
 
     refused = [(p, codes) for p in polls if (codes := gone(p))]
     first, codes = refused[0]
