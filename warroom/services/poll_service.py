@@ -111,6 +111,8 @@ class WriteFailure:
             ones taken back (or skipped) with it, each (action, polls as entered); a later edit or delete of a poll
             whose add failed is folded into that add (that poll was never stored). Saved scenarios are not in it.
         contest_id: the contest they were made in.
+        bases: for each edit among `changes`, (the edited poll's id as in `changes`, the version it was made
+            against): a Retry is made against it, so a teammate's change stored since is found, not written over.
     """
 
     what: str
@@ -122,6 +124,7 @@ class WriteFailure:
     elsewhere: str = ""
     changes: tuple[tuple[str, tuple[Poll, ...]], ...] = ()
     contest_id: int | None = None
+    bases: tuple[tuple[int, Poll], ...] = ()
 
 
 class _Skipped(Exception):
@@ -142,6 +145,7 @@ class _Pending:
     action: str = ""
     left_in: str = ""  # the contest it was made in, once another was opened with it still on its way
     contest_id: int | None = None  # the contest it was made in (set when it is queued)
+    base: Poll | None = None  # an edit's: the version of the poll it was made against (the store must hold it)
 
 
 @dataclass
@@ -1260,6 +1264,7 @@ class PollService(QObject):
                     write.left_in,
                     _unsaved_changes([write, *skipped]),
                     write.contest_id,
+                    _edit_bases([write, *skipped]),
                 )
             )
         if not self._pending and not self._left_behind:
@@ -1299,6 +1304,7 @@ class PollService(QObject):
                 failed.action,
                 changes=_unsaved_changes(taken),
                 contest_id=failed.contest_id,
+                bases=_edit_bases(taken),
             )
         )
         if kind == "conflict":
@@ -1466,6 +1472,7 @@ class PollService(QObject):
             (key,),
             polls=(poll,),
             action="edit",
+            base=known,
         )
         self._show([replace(poll, id=key)], ())
         self._submit(pending, write, contest)
@@ -2080,6 +2087,18 @@ def _unsaved_changes(writes: Sequence[_Pending]) -> tuple[tuple[str, tuple[Poll,
         if entries:
             changes.append((write.action, entries))
     return tuple((action, tuple(p for _, p in entries)) for action, entries in changes if entries)
+
+
+def _edit_bases(writes: Sequence[_Pending]) -> tuple[tuple[int, Poll], ...]:
+    """For each poll edited among `writes` (by its id as the edit carries it), the version the first of its edits
+    there was made against: what a Retry of the kept edit (_unsaved_changes gives the later edit) is made
+    against, as the form's save was."""
+    bases: dict[int, Poll] = {}
+    for write in writes:
+        if write.action == "edit" and write.base is not None:
+            for poll in write.polls:
+                bases.setdefault(poll.id or 0, write.base)
+    return tuple(bases.items())
 
 
 def _refuse_codes_gone(contest: Contest, polls: Sequence[Poll]) -> None:
