@@ -67,3 +67,21 @@ def test_a_retried_edit_does_not_write_over_a_teammates_change_made_since(room, 
     assert _stored(room, poll.id) == theirs, "the retry wrote my sample size over the teammate's"
     assert said and "sample size" in said[0] and poll.pollster in said[0], said
     assert forms[1].sample_size == 1999  # the retry's form was on my values
+
+
+def test_an_edit_kept_past_a_close_keeps_the_version_it_was_made_against(tmp_path) -> None:
+    """The recovery file (a close nobody could answer) kept the edit's polls but not its base: retried at the next
+    start, it was made against the poll as shown then, a teammate's change since written over as above. The base
+    is kept beside the polls (an older file, without it, still reads: the poll as shown stands for it)."""
+    from datetime import datetime
+
+    from tests.conftest import make_poll
+    from warroom.core.types import UnsavedChange
+    from warroom.store.recovery import read_unsaved, write_unsaved
+
+    base = make_poll(3, n=800, id=7)
+    kept = UnsavedChange("edit", (replace(base, sample_size=1999),), 1, "Toyton Mayor", datetime(2026, 1, 2), (base,))
+    path = tmp_path / "unsaved-change.json"
+    write_unsaved(path, [kept], "store.db")
+    assert read_unsaved(path, "store.db") == [kept]
+    assert read_unsaved(path, "store.db")[0].base_of(7) == base
