@@ -57,7 +57,7 @@ CASES: list[tuple[str, Edit, str]] = [
     (
         FRANCE_2022_NAME,
         lambda d: _first_with_hypotheses(d)["hypotheses"][0].update(label=5),
-        r"two_round.notices\[\d+\]: label must be text, not int 5",
+        r"two_round.notices\[\d+\]: label must be text, not a number 5",
     ),
     (
         FRANCE_2022_NAME,
@@ -67,7 +67,7 @@ CASES: list[tuple[str, Edit, str]] = [
     (
         FRANCE_2022_NAME,
         lambda d: _first_with_matchups(d)["matchups"][0].update(b=5),
-        r"two_round.notices\[\d+\]: b must be text, not int 5",
+        r"two_round.notices\[\d+\]: b must be text, not a number 5",
     ),
     (FRANCE_2022_NAME, lambda d: d["two_round"]["matrices"][0].update(id=5), r"matrices\[1\]: id must be text"),
     (

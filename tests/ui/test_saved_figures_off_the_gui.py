@@ -55,6 +55,9 @@ def test_compare_works_out_the_saved_cases_off_the_gui_thread(room, qtbot, monke
         def exec(self) -> int:
             return 0
 
+        def deleteLater(self) -> None:  # (the dialog is deleted once closed)
+            pass
+
     monkeypatch.setattr(actions_module, "CompareDialog", Shown)
     threads = _spy_reads(monkeypatch)
     room.scenario_actions.compare()

@@ -51,6 +51,7 @@ from warroom.core.two_round_view import (
     largest_other,
 )
 from warroom.core.types import EXHAUSTED, Contest, CountingSystem, bidi_isolated, listed
+from warroom.core.validation import json_kind, text_only
 
 KIND_KEY = "kind"
 SV = "sv"
@@ -146,20 +147,14 @@ SETTINGS = "settings record"
 """The two JSON documents a saved case is stored as (its `where` in a refusal's words)."""
 
 
-def _kind_of(value: Any) -> str:
-    """A JSON value's kind and the value, shown in a refusal ("a number 5", "null", "a list ['x']")."""
-    if value is None:
-        return "null"
-    kind = {bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "an object"}
-    return f"{kind.get(type(value), type(value).__name__)} {value!r:.40}"
+_kind_of = json_kind  # (core.validation's: one way to name a JSON value)
 
 
 def _text(value: Any, field: str, where: str) -> str:
-    """A text field of a saved record: a JSON string only. It was read with str(): a number 5 was the name "5",
-    null the text "None" and a list its brackets, shown and matched as if typed."""
-    if not isinstance(value, str):
-        raise ValueError(f"{field} in its {where} must be text, not {_kind_of(value)}")
-    return value
+    """A text field of a saved record: a JSON string only, refused in core.validation's one wording. It was
+    read with str(): a number 5 was the name "5", null the text "None" and a list its brackets, shown and matched
+    as if typed."""
+    return text_only(value, f"{field} in its {where}")
 
 
 def _optional_text(value: Any, field: str, where: str) -> str | None:

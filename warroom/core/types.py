@@ -815,6 +815,9 @@ class UnsavedChange:
         contest_name: that contest's name, to say where it belongs.
         contest_born: that contest's creation time (None: not known), which tells it from a contest made later
             under its number (SQLite gives a deleted contest's number to the next one made).
+        bases: an edit's: the version of each edited poll (its id as in `polls`) the edit was made against, so
+            that a Retry finds a teammate's change stored since (core.types.merged_edit) instead of writing over
+            it; empty when not known (a recovery file's: the poll as shown then stands for it).
     """
 
     action: str
@@ -822,6 +825,11 @@ class UnsavedChange:
     contest_id: int | None
     contest_name: str
     contest_born: datetime | None = None
+    bases: tuple[Poll, ...] = ()
+
+    def base_of(self, poll_id: int | None) -> Poll | None:
+        """The version the edit of poll `poll_id` was made against, if kept."""
+        return next((b for b in self.bases if b.id == poll_id), None)
 
     def describe(self) -> str:
         """What it is, in a few words: "2 polls added in London Mayor 2012"."""

@@ -164,6 +164,29 @@ def iso_date(text: str) -> date:
     raise ValueError(f"{text[:40]!r} is not a date (use YYYY-MM-DD)")
 
 
+def json_kind(value: object) -> str:
+    """A JSON value's kind and the value, shown in a refusal ("a number 5", "null", "a list ['x']")."""
+    if value is None:
+        return "null"
+    kind = {bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "an object"}
+    return f"{kind.get(type(value), type(value).__name__)} {value!r:.40}"
+
+
+def not_text(value: object, field: str) -> str | None:
+    """The one wording for a value read from JSON (a bundle, a saved record) that must be text and is not:
+    "pollster must be text, not a number 5", naming the field (the caller names where: the bundle's part, the
+    record); None for text. Read with str(), a number 5 had been the name "5" and null the text "None"."""
+    return None if isinstance(value, str) else f"{field} must be text, not {json_kind(value)}"
+
+
+def text_only(value: object, field: str) -> str:
+    """`value` if it is text; else ValueError in not_text's wording."""
+    if (problem := not_text(value, field)) is not None:
+        raise ValueError(problem)
+    assert isinstance(value, str)
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One thing wrong with one field."""
@@ -190,11 +213,10 @@ def _fractions_problem(field: str, total: float) -> Problem:
     return Problem(field, f"figures sum to {total:g}: fractions of one? write percentages (0.44 as 44, or 44 %)")
 
 
-def _check_shares(name: str, shares: Mapping[str, float], known: Iterable[str], *, must_sum: bool) -> list[Problem]:
+def _check_shares(name: str, shares: Mapping[str, float], known: frozenset[str], *, must_sum: bool) -> list[Problem]:
     problems: list[Problem] = []
-    known_set = set(known)
     for code, value in shares.items():
-        if code not in known_set:
+        if code not in known:
             problems.append(
                 Problem(f"{name}:{code}", f"unknown {'party' if name == 'party' else 'candidate'} {code!r}")
             )
@@ -261,6 +283,74 @@ def in_the_future(day: date, today: date) -> str:
         f"{day.isoformat()} is in the future (no day after {today.isoformat()} has begun anywhere on Earth by this "
         "computer's clock)"
     )
+
+
+@dataclass(frozen=True, slots=True)
+class AllowedCodes:
+    """The codes a poll of one contest may give a figure to, per kind of figure: the one statement of the rule
+    that validate_poll, a bundle's check (store.contests), the window's put-back check (services.poll_service)
+    and the store's hand-edit check (store.db, as SQL lists) all read."""
+
+    first: frozenset[str]
+    """First round: the candidates, and "other" (the candidates a poll leaves out, together)."""
+    second: frozenset[str]
+    """Second round (a runoff pairing): the candidates only."""
+    party: frozenset[str]
+    """Party voting intention: the parties, and "other"."""
+    transfer_from: frozenset[str]
+    """A transfer's source: a candidate (whose voters move)."""
+    transfer_to: frozenset[str]
+    """A transfer's destination: a candidate, or EXHAUSTED (no further preference)."""
+
+
+def allowed_codes(candidates: Iterable[str], parties: Iterable[str]) -> AllowedCodes:
+    """The codes a poll may use in a contest with these candidate and party codes (AllowedCodes)."""
+    people = frozenset(candidates)
+    return AllowedCodes(
+        first=people | {"other"},
+        second=people,
+        party=frozenset(parties) | {"other"},
+        transfer_from=people,
+        transfer_to=people | {EXHAUSTED},
+    )
+
+
+def contest_codes(contest: Contest) -> AllowedCodes:
+    """allowed_codes for `contest`'s candidates and parties."""
+    return allowed_codes(contest.candidate_codes, (p.code for p in contest.parties))
+
+
+@dataclass(frozen=True, slots=True)
+class CodeMisuse:
+    """One code a poll uses where AllowedCodes does not allow it."""
+
+    part: str
+    """Which figures: "first", "second", "party" or "transfer"."""
+    field: str
+    """Where, as validate_poll names a field: "first:dan", "second:other", "party:R", "transfer:ann->other"."""
+    code: str
+    """The code not allowed there."""
+    kind: str
+    """What the code should name there: "candidate" or "party"."""
+
+
+def codes_not_allowed(poll: Poll, allowed: AllowedCodes) -> list[CodeMisuse]:
+    """Each code `poll` uses that `allowed` does not allow where it is used, in the poll's order: first round,
+    second round, party figures, then each transfer's source and destination. Empty for a poll within the rule."""
+    out: list[CodeMisuse] = []
+    for name, shares, known, kind in (
+        ("first", poll.first_round, allowed.first, "candidate"),
+        ("second", poll.second_round, allowed.second, "candidate"),
+        ("party", poll.party_vi, allowed.party, "party"),
+    ):
+        out += [CodeMisuse(name, f"{name}:{code}", code, kind) for code in shares if code not in known]
+    for t in poll.transfers:
+        where = f"transfer:{t.from_candidate}->{t.to_candidate}"
+        if t.from_candidate not in allowed.transfer_from:
+            out.append(CodeMisuse("transfer", where, t.from_candidate, "candidate"))
+        if t.to_candidate not in allowed.transfer_to:
+            out.append(CodeMisuse("transfer", where, t.to_candidate, "candidate"))
+    return out
 
 
 def validate_poll(poll: Poll, contest: Contest, *, today: date | None = None) -> list[Problem]:
@@ -374,12 +464,10 @@ def validate_poll(poll: Poll, contest: Contest, *, today: date | None = None) ->
                     "100 % for one candidate leaves nobody for the others listed (a shifted or mistyped figure?)",
                 )
             )
-    codes = (*contest.candidate_codes, "other")
-    problems += _check_shares("first", poll.first_round, codes, must_sum=True)
-    problems += _check_shares(
-        "second", poll.second_round, contest.candidate_codes, must_sum=len(poll.second_round) >= 2
-    )
-    problems += _check_shares("party", poll.party_vi, [p.code for p in contest.parties] + ["other"], must_sum=False)
+    allowed = contest_codes(contest)
+    problems += _check_shares("first", poll.first_round, allowed.first, must_sum=True)
+    problems += _check_shares("second", poll.second_round, allowed.second, must_sum=len(poll.second_round) >= 2)
+    problems += _check_shares("party", poll.party_vi, allowed.party, must_sum=False)
     per_source: dict[str, float] = {}
     split: dict[str, list[float]] = {}
     given: dict[tuple[str, str], float] = {}
@@ -390,9 +478,9 @@ def validate_poll(poll: Poll, contest: Contest, *, today: date | None = None) ->
         if pair in given:  # two rows of the poll form (or a bundle) for one figure: the store keeps one per pair
             problems.append(Problem(where, f"given twice ({given[pair]:g} and {t.share:g}): keep one"))
         given.setdefault(pair, t.share)
-        if t.from_candidate not in contest.candidate_codes:
+        if t.from_candidate not in allowed.transfer_from:
             problems.append(Problem(where, f"unknown candidate {t.from_candidate!r}"))
-        if t.to_candidate != EXHAUSTED and t.to_candidate not in contest.candidate_codes:
+        if t.to_candidate not in allowed.transfer_to:
             problems.append(Problem(where, f"unknown candidate {t.to_candidate!r}"))
         elif t.to_candidate == t.from_candidate:  # a slip for another column: no split reads it
             problems.append(Problem(where, f"a transfer from {t.from_candidate!r} to himself"))

@@ -38,8 +38,14 @@ from warroom.core.csvformat import (
 from warroom.core.forecast import ForecastErrors
 from warroom.core.infile import decode_csv_bytes
 from warroom.core.pipeline import PriorSource
-from warroom.core.types import EXHAUSTED, Annotation, Contest, OfficialResult, Poll
-from warroom.core.validation import event_date_problem, poll_problems, today_somewhere
+from warroom.core.types import Annotation, Contest, OfficialResult, Poll
+from warroom.core.validation import (
+    codes_not_allowed,
+    contest_codes,
+    event_date_problem,
+    poll_problems,
+    today_somewhere,
+)
 from warroom.paths import read_input_file, write_private_atomic
 from warroom.services.store_writer import StoreWriter
 from warroom.services.worker_threads import WorkerRun, WorkProgress
@@ -105,6 +111,8 @@ class WriteFailure:
             ones taken back (or skipped) with it, each (action, polls as entered); a later edit or delete of a poll
             whose add failed is folded into that add (that poll was never stored). Saved scenarios are not in it.
         contest_id: the contest they were made in.
+        bases: for each edit among `changes`, (the edited poll's id as in `changes`, the version it was made
+            against): a Retry is made against it, so a teammate's change stored since is found, not written over.
     """
 
     what: str
@@ -116,6 +124,7 @@ class WriteFailure:
     elsewhere: str = ""
     changes: tuple[tuple[str, tuple[Poll, ...]], ...] = ()
     contest_id: int | None = None
+    bases: tuple[tuple[int, Poll], ...] = ()
 
 
 class _Skipped(Exception):
@@ -136,6 +145,7 @@ class _Pending:
     action: str = ""
     left_in: str = ""  # the contest it was made in, once another was opened with it still on its way
     contest_id: int | None = None  # the contest it was made in (set when it is queued)
+    base: Poll | None = None  # an edit's: the version of the poll it was made against (the store must hold it)
 
 
 @dataclass
@@ -1263,6 +1273,7 @@ class PollService(QObject):
                     write.left_in,
                     _unsaved_changes([write, *skipped]),
                     write.contest_id,
+                    _edit_bases([write, *skipped]),
                 )
             )
         if not self._pending and not self._left_behind:
@@ -1302,6 +1313,7 @@ class PollService(QObject):
                 failed.action,
                 changes=_unsaved_changes(taken),
                 contest_id=failed.contest_id,
+                bases=_edit_bases(taken),
             )
         )
         if kind == "conflict":
@@ -1469,6 +1481,7 @@ class PollService(QObject):
             (key,),
             polls=(poll,),
             action="edit",
+            base=known,
         )
         self._show([replace(poll, id=key)], ())
         self._submit(pending, write, contest)
@@ -2085,6 +2098,18 @@ def _unsaved_changes(writes: Sequence[_Pending]) -> tuple[tuple[str, tuple[Poll,
     return tuple((action, tuple(p for _, p in entries)) for action, entries in changes if entries)
 
 
+def _edit_bases(writes: Sequence[_Pending]) -> tuple[tuple[int, Poll], ...]:
+    """For each poll edited among `writes` (by its id as the edit carries it), the version the first of its edits
+    there was made against: what a Retry of the kept edit (_unsaved_changes gives the later edit) is made
+    against, as the form's save was."""
+    bases: dict[int, Poll] = {}
+    for write in writes:
+        if write.action == "edit" and write.base is not None:
+            for poll in write.polls:
+                bases.setdefault(poll.id or 0, write.base)
+    return tuple(bases.items())
+
+
 def _refuse_codes_gone(contest: Contest, polls: Sequence[Poll]) -> None:
     """(GUI thread, before anything is shown or queued.) Refuse polls that give a figure to a candidate or party
     `contest` no longer has: an Undo of a delete or an edit, or a Redo of an add, made after the race was edited
@@ -2097,26 +2122,22 @@ def _refuse_codes_gone(contest: Contest, polls: Sequence[Poll]) -> None:
     """
     if not polls:
         return
-    people = {c.code for c in contest.candidates}
-    parties = {p.code for p in contest.parties}
-    figures = {"other", *people}
-    named = set().union(*map(operator.attrgetter("first_round"), polls))
-    named = named.union(*map(operator.attrgetter("second_round"), polls))
-    voted = set().union(*map(operator.attrgetter("party_vi"), polls))
-    moved = [t for p in polls if p.transfers for t in p.transfers]
+    allowed = contest_codes(contest)  # (core.validation.allowed_codes: the one rule)
     if (
-        named <= figures
-        and voted <= parties | {"other"}
-        and all(t.from_candidate in people and (t.to_candidate in people or t.to_candidate == EXHAUSTED) for t in moved)
+        set().union(*map(operator.attrgetter("first_round"), polls)) <= allowed.first
+        and set().union(*map(operator.attrgetter("second_round"), polls)) <= allowed.second
+        and set().union(*map(operator.attrgetter("party_vi"), polls)) <= allowed.party
+        and all(
+            t.from_candidate in allowed.transfer_from and t.to_candidate in allowed.transfer_to
+            for p in polls
+            if p.transfers
+            for t in p.transfers
+        )
     ):
         return
 
     def gone(poll: Poll) -> list[str]:
-        codes = {c for c in chain(poll.first_round, poll.second_round) if c not in figures}
-        codes |= {t.from_candidate for t in poll.transfers if t.from_candidate not in people}
-        codes |= {t.to_candidate for t in poll.transfers if t.to_candidate not in people | {EXHAUSTED}}
-        out = [f"candidate '{c}'" for c in sorted(codes)]
-        return out + [f"party '{c}'" for c in sorted(set(poll.party_vi) - parties - {"other"})]
+        return sorted({f"{m.kind} '{m.code}'" for m in codes_not_allowed(poll, allowed)})
 
     refused = [(p, codes) for p in polls if (codes := gone(p))]
     first, codes = refused[0]

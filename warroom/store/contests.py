@@ -56,7 +56,16 @@ from warroom.core.types import (
     length_problem,
     lookalike_key,
 )
-from warroom.core.validation import event_date_problem, iso_date, result_problems, today_somewhere, validate_poll
+from warroom.core.validation import (
+    codes_not_allowed,
+    contest_codes,
+    event_date_problem,
+    iso_date,
+    result_problems,
+    text_only,
+    today_somewhere,
+    validate_poll,
+)
 from warroom.store import irv_priors, questions
 from warroom.store import polls as repo
 from warroom.store.schema import (
@@ -547,9 +556,7 @@ def _text(data: Mapping[str, Any], key: str, *, required: bool = False) -> str:
     value = data[key] if required else data.get(key)
     if value is None and not required:
         return ""
-    if not isinstance(value, str):
-        raise ValueError(f"{key} must be text, not {type(value).__name__} {value!r:.40}")
-    return value
+    return text_only(value, key)  # (core.validation's one wording; the caller names the poll)
 
 
 def _note(data: Mapping[str, Any], key: str) -> str:
@@ -991,28 +998,27 @@ def _differences(stored: Contest, incoming: Contest) -> list[str]:
     return sorted(out)
 
 
+_POLL_PART_KEYS = {"first": "first_round", "second": "second_round", "party": "party_vi", "transfer": "transfers"}
+"""A bundled poll's key for each part of core.validation.CodeMisuse."""
+
+
 def _check_polls(bundle: Bundle, today: date) -> None:
     """Every code a bundled poll uses is one of the bundle's candidates (or parties, for voting intention), and
     every poll passes the checks a poll typed, pasted or read from a CSV passes (core.validation.validate_poll:
     shares within 0-100 summing to about 100, dates in order and near the election and none after `today`, a
     positive sample): a bundle is a file anyone can edit, and a poll dated 9999 or a share of -50 would otherwise
     be counted."""
-    cands = set(bundle.contest.candidate_codes) | {"other"}
-    parties = {p.code for p in bundle.contest.parties} | {"other"}
+    allowed = contest_codes(bundle.contest)
     for i, poll in enumerate(bundle.polls, start=1):
         where = f"polls[{i}] ({poll.pollster} {poll.fieldwork_start} to {poll.fieldwork_end})"
-        for attr, known in (("first_round", cands), ("second_round", cands), ("party_vi", parties)):
-            for code in getattr(poll, attr):
-                if code not in known:
-                    raise ContestError(
-                        f"{where}: {attr} names {code!r}, not one of the contest's codes; nothing imported"
-                    )
-        for t in poll.transfers:
-            if t.from_candidate not in cands or t.to_candidate not in cands | {EXHAUSTED}:
-                raise ContestError(
-                    f"{where}: a transfer {t.from_candidate!r} -> {t.to_candidate!r} names an unknown candidate; "
-                    "nothing imported"
-                )
+        for misuse in codes_not_allowed(poll, allowed):  # (core.validation.allowed_codes: the one rule)
+            key = _POLL_PART_KEYS[misuse.part]
+            if misuse.part == "transfer":
+                key = f"a transfer {misuse.field.removeprefix('transfer:').replace('->', ' -> ')}"
+            raise ContestError(
+                f"{where}: {key} names {misuse.code!r}, not one of the contest's {misuse.kind} codes it may use; "
+                "nothing imported"
+            )
         problems = validate_poll(poll, bundle.contest, today=today)
         if problems:
             raise ContestError(f"{where}: " + "; ".join(map(str, problems)) + "; nothing imported")

@@ -1688,7 +1688,7 @@ def _reference_edits(conn: Connection, present: dict[str, frozenset[str]], *, li
     it starts (core.validation's rules for a poll). Named as `hand_edits` names the others. A poll published
     before its fieldwork ended is not refused here: the window's own add (an undo, a teammate's copy) can store
     one, and it reads and averages as any other."""
-    from warroom.core.types import EXHAUSTED
+    from warroom.core.validation import allowed_codes
 
     need = {
         "poll": {"id", "contest_id", "fieldwork_start", "fieldwork_end", "sample_size"},
@@ -1713,17 +1713,18 @@ def _reference_edits(conn: Connection, present: dict[str, frozenset[str]], *, li
     ).bindparams(*(bindparam(k, expanding=True) for k in ("first", "runners", "parties")))
     transfers = text(
         "SELECT id, from_code, to_code FROM transfer_split WHERE poll_id IN (SELECT id FROM poll WHERE contest_id = "
-        f":cid) AND (from_code NOT IN :runners OR to_code NOT IN :to) LIMIT {limit}"
-    ).bindparams(*(bindparam(k, expanding=True) for k in ("runners", "to")))
+        f":cid) AND (from_code NOT IN :source OR to_code NOT IN :to) LIMIT {limit}"
+    ).bindparams(*(bindparam(k, expanding=True) for k in ("source", "to")))
     found: list[str] = []
     for (cid,) in conn.exec_driver_sql("SELECT id FROM contest"):
-        candidates, parties = codes.get(cid, (set(), set()))
+        allowed = allowed_codes(*codes.get(cid, (set(), set())))  # (the one rule, as SQL lists)
         own = {
             "cid": cid,
-            "first": sorted(candidates | {"other"}),
-            "runners": sorted(candidates),
-            "parties": sorted(parties | {"other"}),
-            "to": sorted(candidates | {EXHAUSTED}),
+            "first": sorted(allowed.first),
+            "runners": sorted(allowed.second),
+            "parties": sorted(allowed.party),
+            "source": sorted(allowed.transfer_from),
+            "to": sorted(allowed.transfer_to),
         }
         found += [
             f"poll_figure #{rid}: code {_shown(code)} names no {'party' if kind == 'party' else 'candidate'} of "

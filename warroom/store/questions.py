@@ -35,7 +35,7 @@ from warroom.core.france import (
 )
 from warroom.core.two_round_pipeline import Campaign
 from warroom.core.types import DIRECTION_CONTROLS, control_problem, disguised_letter
-from warroom.core.validation import date_window, in_the_future
+from warroom.core.validation import date_window, in_the_future, not_text
 from warroom.store.polls import _day, _gc_paused, _insert_plain, _raw_rows, bump_revision
 from warroom.store.schema import (
     ContestRow,
@@ -858,9 +858,9 @@ def _str(data: Mapping[str, Any], key: str, *, required: bool = False) -> str:
     value = data[key] if required else data.get(key)
     if value is None and not required:
         return ""
-    if not isinstance(value, str):
-        shown = "null" if value is None else f"{type(value).__name__} {value!r:.40}"
-        raise _WrongKind(f"{key} must be text, not {shown}")
+    if (problem := not_text(value, key)) is not None:  # (core.validation's one wording; the caller names the notice)
+        raise _WrongKind(problem)
+    assert isinstance(value, str)
     return value
 
 

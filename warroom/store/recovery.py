@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from warroom.core.types import UnsavedChange
+from warroom.core.types import Poll, UnsavedChange
 from warroom.paths import read_input_file, write_private_atomic
 from warroom.store.contests import poll_from_dict, poll_to_dict
 
@@ -104,6 +104,8 @@ def _as_dict(change: UnsavedChange) -> dict[str, Any]:
         "contest_born": None if change.contest_born is None else change.contest_born.isoformat(),
         "action": change.action,
         "polls": [{**poll_to_dict(p), "id": p.id} for p in change.polls],
+        # an edit's version made against (its Retry is made against it); read as none from files before it
+        **({"bases": [{**poll_to_dict(p), "id": p.id} for p in change.bases]} if change.bases else {}),
     }
 
 
@@ -206,21 +208,28 @@ def _change(data: Any, where: str) -> UnsavedChange:
         born = None if born_text is None else datetime.fromisoformat(born_text)
     except (TypeError, ValueError):
         raise ValueError(f"{where}contest_born {born_text!r:.40} is not a date and time") from None
-    if not isinstance(data["polls"], list):
-        raise ValueError(f"{where}polls must be a list")
+    polls = _polls(data["polls"], where, "poll")
+    if not polls:
+        raise ValueError(f"{where}it holds no polls")
+    bases = _polls(data.get("bases", []), where, "base")  # (not in files written before it was kept: none)
+    return UnsavedChange(action, polls, contest_id, str(data.get("contest_name") or ""), born, bases)
+
+
+def _polls(raws: Any, where: str, what: str) -> tuple[Poll, ...]:
+    """A kept change's list of polls (`what`: "poll", or "base" for an edit's versions made against)."""
+    if not isinstance(raws, list):
+        raise ValueError(f"{where}{what}s must be a list")
     polls = []
-    for i, raw in enumerate(data["polls"], start=1):
+    for i, raw in enumerate(raws, start=1):
         if not isinstance(raw, dict):
-            raise ValueError(f"{where}poll {i}: not a JSON object")
+            raise ValueError(f"{where}{what} {i}: not a JSON object")
         fields = dict(raw)
         poll_id = fields.pop("id", None)
         if poll_id is not None and (isinstance(poll_id, bool) or not isinstance(poll_id, int)):
-            raise ValueError(f"{where}poll {i}: id {poll_id!r:.40} is not a whole number")
+            raise ValueError(f"{where}{what} {i}: id {poll_id!r:.40} is not a whole number")
         try:
             poll = poll_from_dict(fields)
         except (ValueError, KeyError, TypeError) as exc:
-            raise ValueError(f"{where}poll {i}: {exc}") from None
+            raise ValueError(f"{where}{what} {i}: {exc}") from None
         polls.append(poll if poll_id is None else replace(poll, id=poll_id))
-    if not polls:
-        raise ValueError(f"{where}it holds no polls")
-    return UnsavedChange(action, tuple(polls), contest_id, str(data.get("contest_name") or ""), born)
+    return tuple(polls)

@@ -329,7 +329,11 @@ class ScenarioActions(QObject):
             hidden = [note[:1].upper() + note[1:] + "." for _name, note in self.other_systems()]
             self.window.show_error("\n\n".join(hidden) or "Save at least one scenario first (Scenario > Save as…).")
             return
-        CompareDialog(columns, self.window).exec()
+        dialog = CompareDialog(columns, self.window)
+        try:
+            dialog.exec()
+        finally:  # (a child of the window: each Compare's was kept, hidden, as long as the window)
+            dialog.deleteLater()
 
     def _with_saved_figures(self, text: str, title: str, then: Callable[[SavedFigures], None]) -> None:
         """The saved cases' figures on a worker (library.start_saved_figures), with a progress dialog past 0.4 s
@@ -496,7 +500,10 @@ class ScenarioActions(QObject):
         contest = self.library.contest
         names = {c.code: c.display for c in contest.candidates} if contest else {}
         colours = {c.code: c.colour for c in contest.candidates} if contest else {}
-        return ForecastDialog(points, names, colours, self.window, theme=self.window.chart_theme(), contest=contest)
+        dialog = ForecastDialog(points, names, colours, self.window, theme=self.window.chart_theme(), contest=contest)
+        # deleted once closed, however it was shown (a child of the window, it was otherwise kept as long as it)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        return dialog
 
     def show_forecast(self) -> None:
         """Scenario > Forecast over time: each week's average and simulation on a worker thread (the library's
@@ -547,8 +554,7 @@ class ScenarioActions(QObject):
         self._forecasting = progress
 
     def _open_forecast(self, points: Sequence[ForecastPoint]) -> None:
-        dialog = self.forecast_dialog(points)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog = self.forecast_dialog(points)  # (deleted once closed)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.show()
 

@@ -165,9 +165,10 @@ class ContestActions(QObject):
 
     def new_contest(self, dialog: ContestDialog | None = None) -> Contest | None:
         """Ask for a new contest and open it; a refused one comes back as typed."""
+        own = dialog is None  # (made here: deleted once answered)
         dialog = dialog or ContestDialog(taken_names=[c.name for c in self.source.contests()], parent=self.window)
         made = self._until_accepted(
-            dialog, lambda: self.source.create_contest(dialog.contest()), "The contest was not created"
+            dialog, lambda: self.source.create_contest(dialog.contest()), "The contest was not created", own=own
         )
         if made is not None:
             self.window.statusBar().showMessage(f"Contest '{made.name}' created: import or add its polls", 8000)
@@ -178,6 +179,7 @@ class ContestActions(QObject):
         contest = self.source.contest
         if contest is None:
             return None
+        own = dialog is None  # (made here: deleted once answered)
         if dialog is None:  # (the other races' names: read for the dialog, not again when its edit is saved)
             others = [c.name for c in self.source.contests() if c.id != contest.id]
             dialog = ContestDialog(contest, others, sorted(self.source.used_codes()), self.window)
@@ -192,7 +194,7 @@ class ContestActions(QObject):
                     base[0] = getattr(exc, "current", base[0])
                 raise
 
-        return self._until_accepted(dialog, attempt, "The contest was not changed")
+        return self._until_accepted(dialog, attempt, "The contest was not changed", own=own)
 
     def edit_result(self, dialog: ResultDialog | None = None) -> OfficialResult | None:
         """Enter or replace the open contest's official result."""
@@ -200,6 +202,7 @@ class ContestActions(QObject):
         if contest is None or contest.id is None:
             return None
         stored_then = self.source.official_result(contest.id)
+        own = dialog is None  # (made here: deleted once answered)
         dialog = dialog or ResultDialog(contest, stored_then, self.window)
         opened_with = [stored_then]  # a teammate's result stored meanwhile is not replaced unseen
         born = self.source.opened_identity  # the race itself: another made under its id never takes the result
@@ -214,20 +217,26 @@ class ContestActions(QObject):
                 raise
             return result
 
-        stored = self._until_accepted(dialog, store, "The result was not stored")
+        stored = self._until_accepted(dialog, store, "The result was not stored", own=own)
         if stored is not None:
             self.window.statusBar().showMessage(f"Official result of {contest.name} stored", 6000)
         return stored
 
-    def _until_accepted(self, dialog: QDialog, attempt: Callable[[], _T], failed: str) -> _T | None:
+    def _until_accepted(self, dialog: QDialog, attempt: Callable[[], _T], failed: str, *, own: bool) -> _T | None:
         """Run the dialog until the user cancels or `attempt` succeeds; a refusal (ValueError) is shown as
-        "<failed>: <why>" and the dialog opens again with what the user typed."""
-        while dialog.exec() == QDialog.DialogCode.Accepted:
-            try:
-                return attempt()
-            except (ValueError, RuntimeError, OSError) as exc:  # a refusal, or the store's own error (busy, full)
-                self.window.show_error(f"{failed}: {_with_where(exc)}")
-        return None
+        "<failed>: <why>" and the dialog opens again with what the user typed. A dialog made here (`own`) is
+        deleted once answered, `attempt` having read it: a child of the window, each one made for a New contest,
+        Edit contest or Result was kept, hidden, as long as the window."""
+        try:
+            while dialog.exec() == QDialog.DialogCode.Accepted:
+                try:
+                    return attempt()
+                except (ValueError, RuntimeError, OSError) as exc:  # a refusal, or the store's own error
+                    self.window.show_error(f"{failed}: {_with_where(exc)}")
+            return None
+        finally:
+            if own:
+                dialog.deleteLater()
 
     def choose_priors(self, pick: Any = None) -> str | None:
         """Pick the past contest whose count gives this race's default transfers (or none).

@@ -97,6 +97,14 @@ RUNOFF_AFTER = timedelta(days=14)
 most two-round systems; the user sets another."""
 
 
+def default_election(today: date) -> date:
+    """A new contest's proposed election: next year's 6 May, held to the last day whose second round
+    (RUNOFF_AFTER later) the calendar still has. A clock set to 9999 made next year 10000: "year 10000 is out of
+    range", and File > New contest never opened."""
+    latest = date.max - RUNOFF_AFTER
+    return latest if today.year >= latest.year else min(date(today.year + 1, 5, 6), latest)
+
+
 def _qdate(d: date) -> QDate:
     return QDate(d.year, d.month, d.day)
 
@@ -425,9 +433,9 @@ class ContestDialog(QDialog):
 
     def _load(self, contest: Contest | None) -> None:
         if contest is None:
-            today = date.today()
-            self.election.setDate(_qdate(date(today.year + 1, 5, 6)))
-            self.second.setDate(_qdate(date(today.year + 1, 5, 6) + RUNOFF_AFTER))
+            election = default_election(date.today())
+            self.election.setDate(_qdate(election))
+            self.second.setDate(_qdate(election + RUNOFF_AFTER))
             self._set_rules(Rules.default_for(CountingSystem.SV))
             for _ in range(2):
                 self.add_candidate("", "")

@@ -1414,12 +1414,16 @@ class MainWindow(QMainWindow):
         finally:
             dialog.deleteLater()
 
-    def _keep_if_closing(self, contest: Contest, mark: object, action: str, typed: Poll) -> None:
+    def _keep_if_closing(
+        self, contest: Contest, mark: object, action: str, typed: Poll, base: Poll | None = None
+    ) -> None:
         """The poll form was closed without OK by a close nobody may be there to answer (SIGTERM, a session ending,
         which close the form and the window together): what was typed is kept for Edit > Retry, in the recovery
-        file with the other unsaved changes, instead of going with the form."""
+        file with the other unsaved changes, instead of going with the form (an edit with the `base` it was made
+        against)."""
         if self._closing_unasked:
-            self.keep_unsaved(UnsavedChange(action, (typed,), contest.id, contest.name, _born(mark)))
+            bases = () if base is None else (base,)
+            self.keep_unsaved(UnsavedChange(action, (typed,), contest.id, contest.name, _born(mark), bases))
 
     def race_mark(self) -> object:
         """What tells the contest open now from another opened later under its id (its creation time, which a
@@ -1434,7 +1438,13 @@ class MainWindow(QMainWindow):
         return now is not None and now.id == contest.id and self.race_mark() == mark
 
     def moved_on(
-        self, contest: Contest, mark: object, action: str, entered: Sequence[Poll], form: str = "the poll form"
+        self,
+        contest: Contest,
+        mark: object,
+        action: str,
+        entered: Sequence[Poll],
+        form: str = "the poll form",
+        bases: Sequence[Poll] = (),
     ) -> bool:
         """After `form` on `contest` (its race_mark then) closed with OK: True if that contest is no longer the one
         open (a teammate or another program deleted it while the form was open, and the window opened another).
@@ -1453,7 +1463,7 @@ class MainWindow(QMainWindow):
             f"program{', and ' + repr(now.name) + ' opened' if now is not None else ''}): {what} typed for it "
             f"was not saved anywhere. It is kept for Edit ▸ Retry unsaved change, in '{contest.name}'."
         )
-        self.keep_unsaved(UnsavedChange(action, tuple(entered), contest.id, contest.name, _born(mark)))
+        self.keep_unsaved(UnsavedChange(action, tuple(entered), contest.id, contest.name, _born(mark), tuple(bases)))
         return True
 
     def early_work_elsewhere(
@@ -1540,10 +1550,10 @@ class MainWindow(QMainWindow):
             accepted, typed = self._ask_poll(contest, entered)
             if not accepted or typed == before:
                 if typed != before:
-                    self._keep_if_closing(contest, opened, "edit", replace(typed, id=before.id))
+                    self._keep_if_closing(contest, opened, "edit", replace(typed, id=before.id), before)
                 return
             entered = typed
-            if self.moved_on(contest, opened, "edit", [replace(entered, id=before.id)]):
+            if self.moved_on(contest, opened, "edit", [replace(entered, id=before.id)], bases=(before,)):
                 return
             try:  # (the store's version, not only the one shown: the watch may not have looked yet)
                 now = self._polls.stored_poll(before.id or 0)
@@ -1613,8 +1623,14 @@ class MainWindow(QMainWindow):
             where: tuple[int | None, str, datetime | None] = (getattr(failure, "contest_id", None), elsewhere, None)
         else:
             where = (contest.id, contest.name, _born(self.race_mark())) if contest is not None else (None, "", None)
+        bases = dict(getattr(failure, "bases", ()))  # an edit's version made against: its Retry is made against it
         kept = tuple(
-            UnsavedChange(action, tuple(polls), *where)
+            UnsavedChange(
+                action,
+                tuple(polls),
+                *where,
+                bases=tuple(replace(bases[p.id], id=p.id) for p in polls if action == "edit" and p.id in bases),
+            )
             for action, polls in changes
             if polls and action in ("add", "edit", "delete")
         )
@@ -1800,7 +1816,10 @@ class MainWindow(QMainWindow):
                 )
                 self.add_poll(replace(polls[0], id=None))
                 return (self.undo_stack.index(), self.undo_stack.count()) != steps
-            self._edit(contest, shown, replace(polls[0], id=shown.id))
+            # against the version the form was opened on (a teammate's change since is found, not written over;
+            # a recovery file's edit has none: the poll as shown)
+            base = change.base_of(polls[0].id)
+            self._edit(contest, shown if base is None else replace(base, id=shown.id), replace(polls[0], id=shown.id))
             return (self.undo_stack.index(), self.undo_stack.count()) != steps
         elif action == "delete":
             still = [p for p in (self._polls.poll(q.id or 0) for q in polls) if p is not None]

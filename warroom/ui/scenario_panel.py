@@ -89,6 +89,12 @@ MINOR_SHARE = 3.0
 
 BASELINE_DATE_TIP = "The poll average as it stood on this day (polls published later are ignored)"
 
+MESSAGE_TITLE = "Message: tie the front-runner to the party"
+"""The message box's title before a race names its front-runner (and with no race open)."""
+MESSAGE_TO_CHALLENGER_TIP = "Peeled-away voters who now back the challenger in the first round"
+NO_RACE_DATE = "—"
+"""The baseline date box's text with no race open (no day of the race deleted)."""
+
 
 @dataclass(frozen=True)
 class _Roll:
@@ -356,7 +362,7 @@ class ScenarioPanel(QWidget):
         self.message_dest = SplitSlider(
             ["to challenger", "to other candidates", "stay at home"],
             [
-                "Peeled-away voters who now back the challenger in the first round",
+                MESSAGE_TO_CHALLENGER_TIP,
                 "Peeled-away voters who move to the other candidates, then transfer by those candidates' splits",
                 "Peeled-away voters who do not vote at all",
             ],
@@ -376,7 +382,7 @@ class ScenarioPanel(QWidget):
             "drag_source",
         )
         self.drag_source.split_changed.connect(self._on_drag_source_changed)
-        self.message_box = QGroupBox("Message: tie the front-runner to the party")
+        self.message_box = QGroupBox(MESSAGE_TITLE)
         mform = QFormLayout(self.message_box)
         row = QHBoxLayout()
         row.addWidget(self.message_lever, 1)
@@ -571,6 +577,8 @@ class ScenarioPanel(QWidget):
     def set_date_range(self, first: date, last: date) -> None:
         """The days an "average on a date" baseline can be taken from (first poll to election day)."""
         with signals_blocked(self.baseline_date):
+            if self.baseline_date.specialValueText():  # a race's dates again: none is "no race" (only then: set,
+                self.baseline_date.setSpecialValueText("")  # it redraws the box, a date being typed there lost)
             self.baseline_date.setDateRange(
                 QDate(first.year, first.month, first.day), QDate(last.year, last.month, last.day)
             )
@@ -655,6 +663,21 @@ class ScenarioPanel(QWidget):
         # no poll yet, still may be)
         for button in (self.save_button, self.compare_button):
             button.setEnabled(self.model.contest is not None)
+        if self.model.contest is None:
+            self._show_no_race_inputs()
+
+    def _show_no_race_inputs(self) -> None:
+        """The greyed inputs with no race open: the panel's own neutral words and no date, not the deleted race's
+        ("Message: tie Red to the party", tips with its figures, its baseline day). The next race's baseline
+        and date range put its own back (show_baseline, set_date_range)."""
+        self.message_box.setTitle(MESSAGE_TITLE)
+        self.message_box.setToolTip("")
+        self.message_slider.setToolTip("")
+        self.drag_slider.setToolTip("")
+        self.message_dest.sliders[0].setToolTip(MESSAGE_TO_CHALLENGER_TIP)
+        with signals_blocked(self.baseline_date):
+            self.baseline_date.setSpecialValueText(NO_RACE_DATE)  # shown while the date is the range's first
+            self.baseline_date.setDate(self.baseline_date.minimumDate())
 
     def show_scenario(self, scenario: Scenario) -> None:
         """Show the model's settings (any source: an edit, a reset, a load, a new baseline); no echo back."""
