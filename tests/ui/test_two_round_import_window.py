@@ -156,3 +156,22 @@ def test_a_compilation_imported_into_a_runoff_race_is_named_as_one(room, qtbot) 
     assert len(errors) == 1
     assert "NSPPolls' poll compilation, for a two-round race" in errors[0], errors
     assert "--new-contest" in errors[0]
+
+
+def test_the_summary_names_only_what_the_file_added() -> None:
+    """Official rounds alone said "0 polls, 0 hypotheses, 0 runoff matchups, 0 transfer matrices, 2 official
+    rounds added"."""
+    from warroom.core.france import Counts
+    from warroom.services.import_worker import CampaignReport
+    from warroom.store.questions import CampaignImport
+
+    def said(got: CampaignImport) -> str:
+        return CampaignReport("f.csv", 1, "results", Counts(0, 0, 0, 0), got, 1, 2).summary
+
+    assert said(CampaignImport(rounds=2)) == "From f.csv: 2 official rounds added"
+    assert said(CampaignImport(polls=1, hypotheses=2, matchups=1)) == (
+        "From f.csv: 1 poll, 2 first-round hypotheses, 1 runoff matchup added"
+    )
+    assert said(CampaignImport(skipped_questions=3, skipped_matrices=1)) == (
+        "Nothing new in f.csv; 4 questions and matrices already stored, skipped"
+    )

@@ -164,13 +164,18 @@ class CampaignReport:
     def summary(self) -> str:
         """One line for the status bar, in the words `warroom import` uses."""
         got = self.added
-        parts = [_count(got.polls, "poll"), _count(got.hypotheses, "first-round hypothesis", "hypotheses")]
-        parts += [_count(got.matchups, "runoff matchup"), _count(got.matrices, "transfer matrix", "transfer matrices")]
-        if got.rounds:
-            parts.append(_count(got.rounds, "official round"))
-        text = f"From {self.source}: {', '.join(parts)} added"
-        if not (got.polls or got.hypotheses or got.matchups or got.matrices or got.rounds):
-            text = f"Nothing new in {self.source}"
+        parts = [
+            _count(n, one, many)
+            for n, one, many in (
+                (got.polls, "poll", None),
+                (got.hypotheses, "first-round hypothesis", "first-round hypotheses"),
+                (got.matchups, "runoff matchup", None),
+                (got.matrices, "transfer matrix", "transfer matrices"),
+                (got.rounds, "official round", None),
+            )
+            if n
+        ]
+        text = f"From {self.source}: {', '.join(parts)} added" if parts else f"Nothing new in {self.source}"
         skipped = got.skipped_questions + got.skipped_matrices
         if skipped:
             text += f"; {_count(skipped, 'question or matrix', 'questions and matrices')} already stored, skipped"
