@@ -175,3 +175,40 @@ def test_the_summary_names_only_what_the_file_added() -> None:
     assert said(CampaignImport(skipped_questions=3, skipped_matrices=1)) == (
         "Nothing new in f.csv; 4 questions and matrices already stored, skipped"
     )
+
+
+def test_undo_takes_a_two_round_import_back_and_redo_stores_it_again(race, qtbot, tmp_path) -> None:
+    """One undo step per import, as a plain import has: Undo takes its notice out of the store and the panel,
+    Redo puts it back, Undo again takes the new rows back. An import that replaced stored figures pushes none
+    (their old figures are not kept; the user was asked)."""
+    room = race
+    errors: list[str] = []
+    room.window.show_error = errors.append
+    stack = room.window.undo_stack
+    count, _ = _stored(room)
+    src = tmp_path / "probe.csv"
+    src.write_text(_probe_csv())
+    _import(qtbot, room, src)
+    assert stack.count() == 1 and stack.undoText() == "Import probe.csv"
+
+    def probe_in_panel() -> bool:
+        return any(n.institute == "Probe" for n in room.two_round.campaign.notices)
+
+    qtbot.waitUntil(probe_in_panel, timeout=10000)
+    for step, expected in (("undo", count), ("redo", count + 1), ("undo", count)):
+        with qtbot.waitSignal(room.import_worker.campaign_finished, timeout=20000):
+            getattr(stack, step)()
+        assert _stored(room)[0] == expected, step
+        qtbot.waitUntil(lambda expected=expected: probe_in_panel() == (expected > count), timeout=10000)
+    assert room.window.statusBar().currentMessage().startswith("Undone: what was imported from probe.csv")
+    assert not errors, errors
+    stack.redo()
+    qtbot.waitUntil(lambda: _stored(room)[0] == count + 1, timeout=20000)
+    qtbot.waitUntil(lambda: not room.import_worker.busy, timeout=20000)
+    room.import_actions.ask_replace = lambda message: True
+    src.write_text(_probe_csv(ann=47))
+    depth = stack.count()
+    with qtbot.waitSignal(room.import_worker.campaign_finished, timeout=20000):
+        room.import_actions.import_file(src)
+    qtbot.waitUntil(lambda: not room.import_worker.busy, timeout=20000)
+    assert stack.count() == depth  # a replacing import is not undoable

@@ -48,7 +48,7 @@ from warroom.store.db import StoreError, translated
 
 if TYPE_CHECKING:  # (the two-round readers and store are imported when a two-round race imports: start-up stays light)
     from warroom.core.france import Counts, PollNotice, RoundResult, TransferMatrix
-    from warroom.store.questions import CampaignImport
+    from warroom.store.questions import CampaignImport, CampaignRows
 
 CHUNK = 500
 """Polls per add_polls call inside the one transaction: 20 progress steps (and cancel points) for 10,000
@@ -159,10 +159,23 @@ class CampaignReport:
     added: CampaignImport
     revision_before: int
     revision: int
+    step: str = "import"
+    """"import"; "undo" (the import's rows taken back) or "redo" (its input stored again)."""
+    read: _CampaignInput | None = field(default=None, compare=False, repr=False)
+    """What was read (kept for Redo)."""
+
+    @property
+    def undoable(self) -> bool:
+        """Whether the import can be taken back whole: it replaced no stored figure (a replaced question's old
+        figures are not kept) and its rows were kept."""
+        got = self.added
+        return got.rows is not None and not (got.replaced_questions or got.replaced_matrices)
 
     @property
     def summary(self) -> str:
         """One line for the status bar, in the words `warroom import` uses."""
+        if self.step == "undo":
+            return f"Undone: what was imported from {self.source} is taken out of the race"
         got = self.added
         parts = [
             _count(n, one, many)
@@ -182,7 +195,7 @@ class CampaignReport:
         replaced = got.replaced_questions + got.replaced_matrices
         if replaced:
             text += f"; {_count(replaced, 'question or matrix', 'questions and matrices')} replaced by the file's"
-        return text
+        return f"Redone: {text}" if self.step == "redo" else text
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:
@@ -369,6 +382,17 @@ class ImportWorker(QObject):
 
         return self._start_campaign(source, read, replace)
 
+    def start_campaign_input(self, read: _CampaignInput, source: str) -> bool:
+        """Store again what an import into the open two-round race read (Redo after its Undo): all or nothing,
+        checked again against what is stored now."""
+        return self._start_campaign(source, lambda _contest: read, False, step="redo")
+
+    def start_campaign_removal(self, rows: CampaignRows, source: str) -> bool:
+        """Take back the rows an import into the open two-round race wrote (Undo), in one transaction."""
+        return self._start_campaign(
+            source, lambda _contest: _CampaignInput("undo", (), (), None), False, step="undo", removal=rows
+        )
+
     def _two_round(self) -> bool:
         contest = self._polls.contest
         return contest is not None and contest.system == CountingSystem.TWO_ROUND
@@ -486,7 +510,15 @@ class ImportWorker(QObject):
         future.add_done_callback(lambda f: self._job_done.emit(f, source))
         return True
 
-    def _start_campaign(self, source: str, read: Callable[[Contest], _CampaignInput], replace: bool) -> bool:
+    def _start_campaign(
+        self,
+        source: str,
+        read: Callable[[Contest], _CampaignInput],
+        replace: bool,
+        *,
+        step: str = "import",
+        removal: CampaignRows | None = None,
+    ) -> bool:
         if self._closed:
             self.import_failed.emit(f"{source}: the window is closing; nothing was imported")
             return False
@@ -501,7 +533,7 @@ class ImportWorker(QObject):
         self._polls.hold_watch(True)
         self.busy_changed.emit(True)
         born = self._polls.opened_identity
-        future = self._executor.submit(self._campaign_job, source, contest, read, replace, cancel, born)
+        future = self._executor.submit(self._campaign_job, source, contest, read, replace, cancel, born, step, removal)
         future.add_done_callback(lambda f: self._job_done.emit(f, source))
         return True
 
@@ -513,8 +545,11 @@ class ImportWorker(QObject):
         replace: bool,
         cancel: threading.Event,
         born: tuple[str, datetime | None] | None,
+        step: str = "import",
+        removal: CampaignRows | None = None,
     ) -> CampaignReport:
-        """On the worker thread: read and check the input, then store it in one transaction (add_campaign)."""
+        """On the worker thread: read and check the input, then store it in one transaction (add_campaign); or,
+        given `removal`, take those rows back (remove_campaign_rows)."""
         from warroom.core.france import counts
         from warroom.store import questions
 
@@ -529,15 +564,19 @@ class ImportWorker(QObject):
                 with translated(self._engine), self._sessions.begin() as session:
                     PollService.require_still_there(session, contest, born)
                     before = repo.revision(session)
-                    added = questions.add_campaign(
-                        session,
-                        contest.id or 0,
-                        got.notices,
-                        got.matrices,
-                        got.results,
-                        replace=replace,
-                        today=today_somewhere(),
-                    )
+                    if removal is not None:
+                        questions.remove_campaign_rows(session, contest.id or 0, removal)
+                        added = questions.CampaignImport()
+                    else:
+                        added = questions.add_campaign(
+                            session,
+                            contest.id or 0,
+                            got.notices,
+                            got.matrices,
+                            got.results,
+                            replace=replace,
+                            today=today_somewhere(),
+                        )
                     session.flush()
                     revision = repo.revision(session)
                     if cancel.is_set():  # the last moment a cancel can still undo everything
@@ -551,7 +590,7 @@ class ImportWorker(QObject):
             except StoreError as exc:
                 where = f" ({exc.where})" if exc.where else ""
                 raise ImportRefused(f"Nothing was imported from {source}: {exc}{where}") from exc
-        return CampaignReport(source, contest.id or 0, got.kind, found, added, before, revision)
+        return CampaignReport(source, contest.id or 0, got.kind, found, added, before, revision, step, got)
 
     def _job(
         self,

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as _field
 from datetime import date
 from typing import Any, cast
 
@@ -76,6 +77,23 @@ class QuestionRejectedError(ValueError):
 
 
 @dataclass(frozen=True)
+class CampaignRows:
+    """The rows one import wrote, for taking it back (remove_campaign_rows: the window's Undo).
+
+    Attributes:
+        notices: ids of the notices it made.
+        questions: ids of every question it wrote (its new notices' and those it added to stored notices).
+        matrices: ids of the matrices it wrote.
+        rounds_before: the official rounds its own replaced (None: it stored none, they stay as they are).
+    """
+
+    notices: tuple[int, ...] = ()
+    questions: tuple[int, ...] = ()
+    matrices: tuple[int, ...] = ()
+    rounds_before: Mapping[int, RoundResult] | None = None
+
+
+@dataclass(frozen=True)
 class CampaignImport:
     """What an import wrote, and what it found already stored.
 
@@ -100,6 +118,8 @@ class CampaignImport:
     rounds: int = 0
     replaced_questions: int = 0
     replaced_matrices: int = 0
+    rows: CampaignRows | None = _field(default=None, compare=False, repr=False)
+    """The rows written (remove_campaign_rows takes them back); None where they were not kept."""
 
     def as_json(self) -> dict[str, int]:
         return {
@@ -318,10 +338,12 @@ def add_campaign(
         for mc in mconflicts:
             session.execute(delete(_CELL).where(_CELL.c.matrix_id == mc.matrix_id))
             session.execute(delete(_MATRIX).where(_MATRIX.c.id == mc.matrix_id))
-        _write_questions(session, contest_id, added_notices)
-        _write_matrices(session, contest_id, new_matrices)
+        notice_ids, question_ids = _write_questions(session, contest_id, added_notices)
+        matrix_ids = _write_matrices(session, contest_id, new_matrices)
         rounds = 0
+        rounds_before = None
         if results is not None:
+            rounds_before = load_official_rounds(session, contest_id)
             set_official_rounds(session, contest_id, results)
             rounds = len(results)
     return CampaignImport(
@@ -334,7 +356,44 @@ def add_campaign(
         rounds=rounds,
         replaced_questions=len(conflicts),
         replaced_matrices=len(mconflicts),
+        rows=CampaignRows(notice_ids, question_ids, matrix_ids, rounds_before),
     )
+
+
+_IN_CHUNK = 500
+"""Ids per IN list (SQLite's oldest builds take 999 variables a statement)."""
+
+
+def remove_campaign_rows(session: Session, contest_id: int, rows: CampaignRows) -> None:
+    """Take back what one import wrote (add_campaign's CampaignImport.rows) in the caller's transaction: its
+    questions with their shares, its notices left with no question, its matrices with their cells, and the
+    official rounds as they were before it. Rows already gone (a teammate's delete of the race) are passed over;
+    nothing of another contest is touched."""
+    bump_revision(session)
+    notices_here = select(_NOTICE.c.id).where(_NOTICE.c.contest_id == contest_id)
+    for k in range(0, len(rows.questions), _IN_CHUNK):
+        chunk = rows.questions[k : k + _IN_CHUNK]
+        ours = select(_QUESTION.c.id).where(_QUESTION.c.id.in_(chunk), _QUESTION.c.notice_id.in_(notices_here))
+        found = list(session.scalars(ours))
+        session.execute(delete(_SHARE).where(_SHARE.c.question_id.in_(found)))
+        session.execute(delete(_QUESTION).where(_QUESTION.c.id.in_(found)))
+    for k in range(0, len(rows.notices), _IN_CHUNK):
+        chunk = rows.notices[k : k + _IN_CHUNK]
+        asked = select(_QUESTION.c.notice_id).where(_QUESTION.c.notice_id.in_(chunk))
+        session.execute(
+            delete(_NOTICE).where(
+                _NOTICE.c.id.in_(chunk), _NOTICE.c.contest_id == contest_id, _NOTICE.c.id.not_in(asked)
+            )
+        )
+    for k in range(0, len(rows.matrices), _IN_CHUNK):
+        chunk = rows.matrices[k : k + _IN_CHUNK]
+        found = list(
+            session.scalars(select(_MATRIX.c.id).where(_MATRIX.c.id.in_(chunk), _MATRIX.c.contest_id == contest_id))
+        )
+        session.execute(delete(_CELL).where(_CELL.c.matrix_id.in_(found)))
+        session.execute(delete(_MATRIX).where(_MATRIX.c.id.in_(found)))
+    if rows.rounds_before is not None and session.get(ContestRow, contest_id) is not None:
+        set_official_rounds(session, contest_id, rows.rounds_before)
 
 
 @dataclass(frozen=True)
@@ -430,7 +489,8 @@ def _fmt(shares: Mapping[str, float]) -> str:
     return ", ".join(f"{k} {v:g}" for k, v in shares.items())
 
 
-def _write_questions(session: Session, contest_id: int, plans: list[_Plan]) -> None:
+def _write_questions(session: Session, contest_id: int, plans: list[_Plan]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Write the planned notices and questions; the ids of the notices made and of every question written."""
     new = [p for p in plans if p[1] is None]
     ids: dict[tuple[str, str, date, date], int] = {}
     if new:
@@ -466,13 +526,16 @@ def _write_questions(session: Session, contest_id: int, plans: list[_Plan]) -> N
             )
             shares_of[(nid, round_no, q.label)] = _question_shares(q)
     if not question_rows:
-        return
+        return tuple(ids.values()), ()
     stmt = insert(_QUESTION).returning(_QUESTION.c.id, _QUESTION.c.notice_id, _QUESTION.c.round, _QUESTION.c.label)
     share_rows: list[tuple[Any, ...]] = []
+    written: list[int] = []
     for qid, nid, round_no, label in session.execute(stmt, question_rows):
+        written.append(int(qid))
         for position, (name, share) in enumerate(shares_of[(int(nid), int(round_no), label)].items()):
             share_rows.append((int(qid), name, float(share), position))
     _insert_plain(session, _SHARE, _SHARE_COLUMNS, share_rows)
+    return tuple(ids.values()), tuple(written)
 
 
 def _matrix_cells(m: TransferMatrix) -> dict[str, tuple[float, float, float]]:
@@ -519,9 +582,10 @@ def _plan_matrices(
     return new, skipped, conflicts
 
 
-def _write_matrices(session: Session, contest_id: int, matrices: Sequence[TransferMatrix]) -> None:
+def _write_matrices(session: Session, contest_id: int, matrices: Sequence[TransferMatrix]) -> tuple[int, ...]:
+    """Write the matrices with their cells; their ids."""
     if not matrices:
-        return
+        return ()
     c = _MATRIX.c
     stmt = insert(_MATRIX).returning(c.id, c.source_key, c.pollster, c.fieldwork_start, c.fieldwork_end)
     rows = [
@@ -544,6 +608,7 @@ def _write_matrices(session: Session, contest_id: int, matrices: Sequence[Transf
         for position, (origin, row) in enumerate(m.rows.items()):
             cells.append((mid, origin, float(row.to_a), float(row.to_b), float(row.neither), position, row.line))
     _insert_plain(session, _CELL, _CELL_COLUMNS, cells)
+    return tuple(ids.values())
 
 
 # --- official rounds ----------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ presented and briefed on its own saved baseline, with a note where today's polls
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from datetime import date
 from functools import partial
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeySequence, QUndoCommand
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -706,6 +707,8 @@ class ImportRunner(Protocol):
     def start_parsed(self, parsed: ParseResult, source: str = ...) -> bool: ...
     def start_campaign_file(self, path: Path, *, replace: bool = ...) -> bool: ...
     def start_campaign_text(self, text: str, source: str = ..., *, replace: bool = ...) -> bool: ...
+    def start_campaign_input(self, read: Any, source: str) -> bool: ...
+    def start_campaign_removal(self, rows: Any, source: str) -> bool: ...
     def cancel(self) -> None: ...
     def check_paste(
         self,
@@ -804,6 +807,7 @@ class ImportActions(QObject):
         # A two-round import refused for questions stored with other figures: started again replacing them, if the
         # user says so (a corrected download), as `warroom import --replace`
         self._replace_again: tuple[Callable[[], bool], str] | None = None
+        self._campaign_step: CampaignImportCommand | None = None  # the Undo/Redo of a two-round import running
         self.ask_replace: Callable[[str], bool] = self._ask_replace  # (tests answer for the user)
         window.statusBar().addPermanentWidget(self.progress)
         self.progress.cancel_requested.connect(runner.cancel)
@@ -932,19 +936,54 @@ class ImportActions(QObject):
     def _on_runner_import_failed(self, message: str) -> None:
         self._end()
         self._again = self._replace_again = None
+        self._drop_history_after_step()
         self.window.show_error(message)
 
+    def _drop_history_after_step(self) -> None:
+        """An Undo or Redo of a two-round import that failed or was cancelled changed nothing, but the stack has
+        moved past it: the history no longer matches the store, and goes (after this turn: the stack is not
+        cleared from inside its own step)."""
+        if self._campaign_step is not None:
+            self._campaign_step = None
+            QTimer.singleShot(0, self.window.undo_stack.clear)
+
     def _on_runner_campaign_finished(self, report: Any) -> None:
-        """An import into a two-round race landed (its controller reads the race's questions again). No undo step:
-        a two-round race's notices change by importing again (its rows in the table are read-only)."""
+        """An import into a two-round race landed (its controller reads the race's questions again); one undo step
+        takes it back, unless it replaced stored figures (their old figures are not kept: the user was asked)."""
         self._end()
         self._again = self._replace_again = None
         started = self._started_in
         open_now = self.source.contest
         where = ""
-        if started is not None and started.id == report.contest_id and (open_now is None or open_now.id != started.id):
+        moved_on = open_now is None or open_now.id != report.contest_id
+        if started is not None and started.id == report.contest_id and moved_on:
             where = f" to {started.name}"
         self.window.statusBar().showMessage(f"{report.summary}{where}", 10000)
+        step, self._campaign_step = self._campaign_step, None
+        if report.step == "redo" and step is not None:
+            step.landed(report)
+        elif report.step == "import" and step is None and report.undoable and not moved_on:
+            self.window.undo_stack.push(CampaignImportCommand(self, report))
+
+    def run_campaign_step(self, command: CampaignImportCommand, undo: bool) -> bool:
+        """Start the Undo (or Redo) of a two-round import on the import worker; False if it cannot start (an
+        import still running: said in the status bar)."""
+        report = command.report
+        if self.runner.busy:
+            self.window.show_error(
+                f"{'Undo' if undo else 'Redo'} of the import of {report.source} waits for the import still running: "
+                "nothing was changed; the step is dropped from the history"
+            )
+            return False
+        self._campaign_step = command
+        self.progress.start()
+        if undo:
+            started = self.runner.start_campaign_removal(report.added.rows, report.source)
+        else:
+            started = self.runner.start_campaign_input(report.read, report.source)
+        if started:
+            self._show_timer.start()
+        return started
 
     def _on_runner_import_needs_replace(self, message: str) -> None:
         self._end()
@@ -1009,7 +1048,34 @@ class ImportActions(QObject):
     def _on_runner_import_cancelled(self) -> None:
         self._end()
         self._again = self._replace_again = None
+        self._drop_history_after_step()
         self.window.statusBar().showMessage("Import cancelled: nothing was added", 6000)
+
+
+class CampaignImportCommand(QUndoCommand):
+    """An import into a two-round race, on the undo stack: Undo takes its rows back (its notices, questions,
+    matrices; the official rounds as they were), Redo stores what it read again; both on the import worker. A
+    step that cannot run (an import still running), or fails, is shown and dropped from the history."""
+
+    def __init__(self, actions: ImportActions, report: Any) -> None:
+        super().__init__(f"Import {report.source}")
+        self.actions, self.report = actions, report
+        self._skip_redo = True
+
+    def redo(self) -> None:
+        if self._skip_redo:
+            self._skip_redo = False
+            return
+        if not self.actions.run_campaign_step(self, undo=False):
+            self.setObsolete(True)
+
+    def undo(self) -> None:
+        if not self.actions.run_campaign_step(self, undo=True):
+            self.setObsolete(True)
+
+    def landed(self, report: Any) -> None:
+        """Its Redo landed: the rows now to take back are the new ones."""
+        self.report = dataclasses.replace(self.report, added=report.added, revision_before=report.revision_before)
 
 
 def _own_columns(header: Sequence[str], contest: Contest) -> bool:
