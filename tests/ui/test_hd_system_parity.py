@@ -1,0 +1,50 @@
+"""Issue 16: every window action does, for a race's counting system, what the command line does for it.
+
+A two-round race's polls are notices with questions (store.questions), which no plain poll CSV can carry (their
+hypotheses name candidates who are not the race's): `warroom export FILE.csv` refuses such a race, pointing to the
+bundle. The window's File > Export polls wrote the race's plain polls, none, as a header line and said "0 polls
+exported": a file that imports back nothing."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TOY
+from tests.ui.conftest import two_round_room
+from warroom.core.types import CountingSystem
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def race(qtbot, tmp_path: Path):  # type: ignore[no-untyped-def]
+    yield from two_round_room(qtbot, tmp_path, replace(TOY, system=CountingSystem.TWO_ROUND))
+
+
+def test_export_polls_is_off_for_a_two_round_race_and_refused_as_the_command_line_refuses_it(
+    race, qtbot, tmp_path, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from warroom.ui.main_window import TWO_ROUND_EXPORT_TIP
+
+    win = race.window
+    assert not win.action_export.isEnabled()
+    assert win.action_export.toolTip() == TWO_ROUND_EXPORT_TIP
+    assert "--bundle" in TWO_ROUND_EXPORT_TIP
+    out = tmp_path / "polls.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(out), "")))
+    errors: list[str] = []
+    win.show_error = errors.append
+    win.choose_export()  # (a route around the action: the reason, nothing written)
+    assert errors == [TWO_ROUND_EXPORT_TIP + "."]
+    assert not out.exists()
+    assert win.exporting is None
+
+
+def test_export_polls_stays_on_for_a_runoff_race(room) -> None:
+    assert room.window.action_export.isEnabled()
+    assert room.window.action_export.toolTip() == "Save every poll to a CSV file"
