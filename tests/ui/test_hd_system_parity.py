@@ -48,3 +48,28 @@ def test_export_polls_is_off_for_a_two_round_race_and_refused_as_the_command_lin
 def test_export_polls_stays_on_for_a_runoff_race(room) -> None:
     assert room.window.action_export.isEnabled()
     assert room.window.action_export.toolTip() == "Save every poll to a CSV file"
+
+
+def test_official_result_is_off_for_a_two_round_race_whose_result_is_its_official_rounds(race) -> None:
+    """The form's first-and-final-round result was stored beside the race's official rounds, read by none of its
+    figures; `warroom contest result` refuses it the same way (the store's own refusal)."""
+    from warroom.store import contests as contests_repo
+    from warroom.ui.contest_actions import TWO_ROUND_RESULT_TIP
+
+    actions = race.contest_actions
+    assert not actions.action_result.isEnabled()
+    assert actions.action_result.toolTip() == TWO_ROUND_RESULT_TIP
+    assert "official_results.csv" in TWO_ROUND_RESULT_TIP
+    errors: list[str] = []
+    race.window.show_error = errors.append
+    assert actions.edit_result() is None  # (a route around the action: the reason, no form)
+    assert errors == [TWO_ROUND_RESULT_TIP + "."]
+    with race.store.sessions() as s:
+        assert contests_repo.get_official_result(s, race.poll_service.contest.id) is None
+
+
+def test_official_result_stays_on_for_a_runoff_race(room) -> None:
+    from warroom.ui.contest_actions import RESULT_TIP
+
+    assert room.contest_actions.action_result.isEnabled()
+    assert room.contest_actions.action_result.toolTip() == RESULT_TIP
