@@ -73,3 +73,54 @@ def test_official_result_stays_on_for_a_runoff_race(room) -> None:
 
     assert room.contest_actions.action_result.isEnabled()
     assert room.contest_actions.action_result.toolTip() == RESULT_TIP
+
+
+def _past_race_with_a_result(room) -> str:  # type: ignore[no-untyped-def]
+    from warroom.core.types import OfficialResult
+    from warroom.store import contests as contests_repo
+    from warroom.store import polls as repo
+
+    past = replace(TOY, name="Past race")
+    with room.store.sessions.begin() as s:
+        pid = repo.add_contest(s, past)
+        result = OfficialResult(first_round={"ann": 500, "bob": 400, "cat": 100}, final_round={"ann": 560, "bob": 440})
+        contests_repo.set_official_result(s, pid, result)
+    return past.name
+
+
+def test_edit_contest_keeps_the_transfer_priors_chosen_for_the_race(room, qtbot) -> None:
+    """File > Edit contest (a note changed) cleared the past count chosen with File > Transfer priors: the form
+    has no field for it and made the race without it, so the race's default transfers went back to an even split
+    without a word."""
+    from tests.ui.conftest import AnsweredContestDialog
+    from warroom.ui.contest_dialog import ContestDialog
+
+    past = _past_race_with_a_result(room)
+    errors: list[str] = []
+    room.window.show_error = errors.append
+    assert room.contest_actions.choose_priors(pick=lambda names: past) == past
+    qtbot.waitUntil(lambda: room.poll_service.contest.transfer_prior == past, timeout=5000)
+    form = ContestDialog(room.poll_service.contest, [past], [], room.window)
+    assert form.contest().transfer_prior == past
+    edited = replace(form.contest(), notes="A note added")
+    form.deleteLater()
+    assert room.contest_actions.edit_contest(AnsweredContestDialog(edited)) is not None  # type: ignore[arg-type]
+    assert not errors, errors
+    qtbot.waitUntil(lambda: room.poll_service.contest.notes == "A note added", timeout=5000)
+    assert room.poll_service.contest.transfer_prior == past
+
+
+def test_transfer_priors_are_off_for_a_two_round_race_which_reads_none(race) -> None:
+    """A two-round race's runoff transfers come from its polls' transfer matrices: a past count chosen was stored
+    and read by none of its figures."""
+    from warroom.ui.contest_actions import PRIORS_TIP, TWO_ROUND_PRIORS_TIP
+
+    actions = race.contest_actions
+    assert not actions.action_priors.isEnabled()
+    assert actions.action_priors.toolTip() == TWO_ROUND_PRIORS_TIP
+    errors: list[str] = []
+    race.window.show_error = errors.append
+    assert actions.choose_priors(pick=lambda names: names[-1]) is None
+    assert errors == [TWO_ROUND_PRIORS_TIP + "."]
+    assert race.poll_service.contest.transfer_prior == ""
+    assert PRIORS_TIP != TWO_ROUND_PRIORS_TIP

@@ -33,6 +33,12 @@ TWO_ROUND_RESULT_TIP = (
     "A two-round race's result is its official rounds: import official_results.csv (turnout.csv beside it) with "
     "File > Import polls, as warroom import official_results.csv --contest NAME"
 )
+PRIORS_TIP = "Start this race's second-preference splits from what they were in a past contest's count"
+TWO_ROUND_PRIORS_TIP = (
+    "A two-round race's runoff transfers come from its polls' transfer matrices: no past count's transfers are "
+    "read by its figures"
+)
+"""Why Transfer priors is off while a two-round race is open (a past count chosen was stored, read by nothing)."""
 """Why Official result is off while a two-round race is open: the form's first and final rounds are read by none
 of its figures (its back-test, panel and `contest show` read the official rounds), and the store refuses them."""
 
@@ -122,9 +128,7 @@ class ContestActions(QObject):
         self.action_result.setToolTip(RESULT_TIP)
         self.action_result.triggered.connect(self.edit_result)
         self.action_priors = QAction("Transfer &priors from a past count…", window)
-        self.action_priors.setToolTip(
-            "Start this race's second-preference splits from what they were in a past contest's count"
-        )
+        self.action_priors.setToolTip(PRIORS_TIP)
         self.action_priors.triggered.connect(self.choose_priors)
         file_menu = self._file_menu()
         if file_menu is not None:
@@ -171,6 +175,9 @@ class ContestActions(QObject):
         self.action_result.setEnabled(plain)
         self.action_result.setToolTip(RESULT_TIP if plain else TWO_ROUND_RESULT_TIP)
         self.action_result.setStatusTip(RESULT_TIP if plain else TWO_ROUND_RESULT_TIP)
+        self.action_priors.setEnabled(plain)
+        self.action_priors.setToolTip(PRIORS_TIP if plain else TWO_ROUND_PRIORS_TIP)
+        self.action_priors.setStatusTip(PRIORS_TIP if plain else TWO_ROUND_PRIORS_TIP)
 
     # --- actions -----------------------------------------------------------------------------------------------
 
@@ -259,6 +266,10 @@ class ContestActions(QObject):
             pick: chooses among the names (tests answer it); default an input dialog.
         """
         if self.priors is None:
+            return None
+        open_now = self.source.contest
+        if open_now is not None and open_now.system == CountingSystem.TWO_ROUND:  # (its action is off: why)
+            self.window.show_error(TWO_ROUND_PRIORS_TIP + ".")
             return None
         names = ["(none: polls' published splits, else an even split)"]
         names += [c.name for c in self.source.contests_with_results()]
